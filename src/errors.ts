@@ -21,6 +21,7 @@ export class HiveError extends Error {
 
   // instanceof works across copies of the package (a task module may resolve its own copy).
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass instanceof was asked about.
     if (this !== HiveError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kHiveError] === true;
   }

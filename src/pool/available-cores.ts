@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The number of cores this process may really use: the affinity mask (`os.availableParallelism()`), lowered by a
+ * cgroup CPU quota when one is set (containers and Kubernetes CPU limits set a quota, not an affinity mask, so
+ * `os.cpus().length` over-counts there and a pool or cluster sized from it thrashes).
+ *
+ * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
+ */
+export function availableCores(root = '/'): number {
+  const parallelism = availableParallelism();
+  const quota = cgroupCpuLimit(root);
+  return quota === undefined ? parallelism : Math.max(1, Math.min(parallelism, quota));
+}
+
+/** The cgroup (v2, else v1) CPU quota of this process in whole cores, rounded up; undefined when unlimited or absent. */
+export function cgroupCpuLimit(root = '/'): number | undefined {
+  const membership = readText(join(root, 'proc/self/cgroup'));
+  if (membership === undefined) return undefined;
+  for (const { controllers, path } of parseProcCgroup(membership)) {
+    if (controllers.length === 0) {
+      // v2: the limit may sit on the process's own group or any ancestor; the tightest wins.
+      return tightest(ancestors(path).map((p) => parseCpuMax(readText(join(root, 'sys/fs/cgroup', p, 'cpu.max')))));
+    }
+    if (controllers.includes('cpu')) {
+      const bases = ['cpu', 'cpu,cpuacct', 'cpuacct,cpu'].map((dir) => join(root, 'sys/fs/cgroup', dir));
+      for (const base of bases) {
+        // Inside a container the v1 mount shows the container's own group at the mount root.
+        for (const candidate of [join(base, path), base]) {
+          const quota = readText(join(candidate, 'cpu.cfs_quota_us'));
+          if (quota === undefined) continue;
+          return parseCfsQuota(quota, readText(join(candidate, 'cpu.cfs_period_us')));
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Parses /proc/self/cgroup lines `id:controllers:path`. */
+export function parseProcCgroup(text: string): { controllers: string[]; path: string }[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [, controllers = '', ...rest] = line.split(':');
+      return { controllers: controllers === '' ? [] : controllers.split(','), path: rest.join(':') || '/' };
+    });
+}
+
+/** Parses cgroup v2 `cpu.max` ("max 100000" or "150000 100000") into whole cores, rounded up. */
+export function parseCpuMax(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const [quota, period = '100000'] = text.trim().split(/\s+/);
+  if (quota === undefined || quota === 'max') return undefined;
+  return toCores(Number(quota), Number(period));
+}
+
+/** Parses cgroup v1 `cpu.cfs_quota_us` (-1 = unlimited) and `cpu.cfs_period_us` into whole cores, rounded up. */
+export function parseCfsQuota(quotaText: string, periodText: string | undefined): number | undefined {
+  return toCores(Number(quotaText.trim()), Number((periodText ?? '100000').trim()));
+}
+
+function toCores(quota: number, period: number): number | undefined {
+  if (!Number.isFinite(quota) || !Number.isFinite(period) || quota <= 0 || period <= 0) return undefined;
+  return Math.max(1, Math.ceil(quota / period));
+}
+
+function ancestors(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`).concat('/');
+}
+
+function tightest(limits: (number | undefined)[]): number | undefined {
+  const set = limits.filter((n): n is number => n !== undefined);
+  return set.length === 0 ? undefined : Math.min(...set);
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,67 @@
+import { HiveError } from '../errors.js';
+
+/** `run()` was called while the queue already held `maxQueue` tasks: shed load or retry later. */
+export class QueueFullError extends HiveError {
+  constructor(maxQueue: number) {
+    super('ERR_HIVE_QUEUE_FULL', `The pool's queue is full (maxQueue: ${maxQueue}); the task was not accepted`);
+  }
+}
+
+/** A task ran longer than its `timeout`; its thread was terminated and replaced. */
+export class TaskTimeoutError extends HiveError {
+  constructor(timeout: number) {
+    super(
+      'ERR_HIVE_TASK_TIMEOUT',
+      `The task did not finish within its timeout of ${timeout} ms; its thread was replaced`,
+    );
+  }
+}
+
+/** The task's `signal` aborted it. Named `AbortError` like the platform's own aborts. */
+export class TaskAbortedError extends HiveError {
+  constructor(reason: unknown) {
+    super('ERR_HIVE_TASK_ABORTED', 'The task was aborted', { cause: reason });
+    this.name = 'AbortError';
+  }
+}
+
+/** The thread (or process) running the task died: it threw at top level, exited, or ran out of memory. */
+export class ThreadExitedError extends HiveError {
+  constructor(detail: string, cause?: unknown) {
+    super('ERR_HIVE_THREAD_EXITED', `The worker running the task exited: ${detail}`, { cause });
+  }
+}
+
+/** The pool was closed or destroyed; queued tasks of a destroyed pool are rejected with it. */
+export class PoolClosedError extends HiveError {
+  constructor(action: string) {
+    super('ERR_HIVE_POOL_CLOSED', `The pool is closed: ${action}`);
+  }
+}
+
+/** The task module could not be loaded (missing file, syntax error, a throw at import). */
+export class TaskModuleError extends HiveError {
+  constructor(filename: string, cause?: unknown) {
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    super('ERR_HIVE_TASK_MODULE', `The task module ${filename} could not be loaded${detail}`, { cause });
+  }
+}
+
+/** The task module has no function export of the requested name. */
+export class TaskNotFoundError extends HiveError {
+  constructor(filename: string, name: string, available: readonly string[]) {
+    const list = available.length > 0 ? available.join(', ') : 'none';
+    super(
+      'ERR_HIVE_TASK_NOT_FOUND',
+      `The task module ${filename} has no function export named "${name}" (function exports: ${list})`,
+    );
+  }
+}
+
+/** A task's input or result cannot be passed between threads (functions, symbols, class instances with handles). */
+export class DataCloneError extends HiveError {
+  constructor(what: 'input' | 'result', cause?: unknown) {
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    super('ERR_HIVE_DATA_CLONE', `The task's ${what} cannot be cloned to another thread${detail}`, { cause });
+  }
+}

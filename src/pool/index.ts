@@ -1,0 +1,22 @@
+/**
+ * `hive/pool`: CPU-heavy work on reused worker threads (or child processes). See docs/pool.md.
+ * @module
+ */
+export { HiveError, InvalidArgumentError } from '../errors.js';
+export { availableCores, cgroupCpuLimit } from './available-cores.js';
+export {
+  DataCloneError,
+  PoolClosedError,
+  QueueFullError,
+  TaskAbortedError,
+  TaskModuleError,
+  TaskNotFoundError,
+  TaskTimeoutError,
+  ThreadExitedError,
+} from './errors.js';
+export type { TaskContext, TaskFunction } from './load-task-module.js';
+export type { FilledOptions, PoolOptions, RunOptions } from './options.js';
+export { Pool, type PoolEvents } from './pool.js';
+export type { DurationSummary, PoolStats } from './pool-stats.js';
+export { autoThreadCount, CLUSTER_SIZE_ENV } from './sizing.js';
+export { isMoved, type Moved, move } from './transfer.js';

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
+import { describeValue, InvalidArgumentError } from '../errors.js';
+import { autoThreadCount } from './sizing.js';
+
+/** Options of `new Pool()`. */
+export interface PoolOptions {
+  /** The task module: a path (absolute, or relative to the current directory), a `file:` URL string or a URL. */
+  filename: string | URL;
+  /** Threads kept alive when idle. Default: half of `maxThreads`, rounded up. */
+  minThreads?: number;
+  /** Most threads at once. Default `'auto'`: the cgroup-aware core count divided by `HIVE_CLUSTER_SIZE`. */
+  maxThreads?: number | 'auto';
+  /** A thread above `minThreads` that has been idle this long (ms) retires. Default 10 000. */
+  idleTimeout?: number;
+  /** Most tasks waiting to start; past it `run()` rejects with ERR_HIVE_QUEUE_FULL. Default 256 x maxThreads. */
+  maxQueue?: number;
+  /** Default per-task timeout in ms, counted from the task's start; 0 = none. Default 0. */
+  timeout?: number;
+  /** `'thread'` (worker_threads, default) or `'process'` (child processes: isolates native crashes and memory). */
+  isolation?: 'thread' | 'process';
+  /** V8 heap and stack limits of each worker (for processes, mapped to the equivalent V8 flags). */
+  resourceLimits?: ResourceLimits;
+  /** Environment of each worker. Default: a copy of `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Node flags of each worker. Default: the parent's. */
+  execArgv?: string[];
+}
+
+/** Options of `pool.run()`. */
+export interface RunOptions {
+  /** The named export to run instead of the default export. */
+  name?: string;
+  /** Aborts the task: a queued task leaves the queue, a running one's worker is terminated and replaced. */
+  signal?: AbortSignal;
+  /** Per-task timeout in ms counted from the task's start (queue wait is bounded by `signal`); 0 = none. */
+  timeout?: number;
+  /** Objects in `input` to transfer rather than copy (ArrayBuffers, MessagePorts). */
+  transfer?: TransferListItem[];
+  /** Receives the values the task sends with `context.progress(value)`. */
+  onProgress?: (value: unknown) => void;
+}
+
+export interface FilledOptions {
+  filename: string;
+  minThreads: number;
+  maxThreads: number;
+  idleTimeout: number;
+  maxQueue: number;
+  timeout: number;
+  isolation: 'thread' | 'process';
+  resourceLimits: ResourceLimits | undefined;
+  env: NodeJS.ProcessEnv | undefined;
+  execArgv: string[] | undefined;
+}
+
+const known = new Set([
+  'filename',
+  'minThreads',
+  'maxThreads',
+  'idleTimeout',
+  'maxQueue',
+  'timeout',
+  'isolation',
+  'resourceLimits',
+  'env',
+  'execArgv',
+]);
+
+/** Validates `new Pool()` options, naming the offending key and value, and fills in the defaults. */
+export function fillOptions(options: PoolOptions): FilledOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`Expected pool options to be an object, got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new InvalidArgumentError(`Unknown pool option \`${key}\``);
+  }
+  const filename = taskFile(options.filename);
+  const maxThreads =
+    options.maxThreads === undefined || options.maxThreads === 'auto'
+      ? autoThreadCount()
+      : integer('maxThreads', options.maxThreads, 1);
+  const minThreads =
+    options.minThreads === undefined ? Math.ceil(maxThreads / 2) : integer('minThreads', options.minThreads, 0);
+  if (minThreads > maxThreads) {
+    throw new InvalidArgumentError(
+      `Expected the \`minThreads\` option (${minThreads}) to be at most \`maxThreads\` (${maxThreads})`,
+    );
+  }
+  const isolation = options.isolation ?? 'thread';
+  if (isolation !== 'thread' && isolation !== 'process') {
+    throw new InvalidArgumentError(
+      `Expected the \`isolation\` option to be 'thread' or 'process', got ${describeValue(isolation)}`,
+    );
+  }
+  if (
+    options.resourceLimits !== undefined &&
+    (typeof options.resourceLimits !== 'object' || options.resourceLimits === null)
+  ) {
+    throw new InvalidArgumentError(
+      `Expected the \`resourceLimits\` option to be an object, got ${describeValue(options.resourceLimits)}`,
+    );
+  }
+  return {
+    filename,
+    minThreads,
+    maxThreads,
+    idleTimeout: options.idleTimeout === undefined ? 10_000 : integer('idleTimeout', options.idleTimeout, 0),
+    maxQueue: options.maxQueue === undefined ? 256 * maxThreads : integer('maxQueue', options.maxQueue, 0),
+    timeout: timeoutOption('timeout', options.timeout),
+    isolation,
+    resourceLimits: options.resourceLimits,
+    env: options.env,
+    execArgv: options.execArgv,
+  };
+}
+
+/** Validates a timeout in ms: a non-negative finite number; undefined means none (0). */
+export function timeoutOption(key: string, value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(
+      `Expected the \`${key}\` option to be a non-negative number of ms, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+function integer(key: string, value: unknown, min: number): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min) return value;
+  const what = min === 0 ? 'a non-negative integer' : `an integer >= ${min}`;
+  throw new InvalidArgumentError(`Expected the \`${key}\` option to be ${what}, got ${describeValue(value)}`);
+}
+
+function taskFile(value: unknown): string {
+  let path: string;
+  if (value instanceof URL) path = fileURLToPath(value);
+  else if (typeof value === 'string' && value.startsWith('file:')) path = fileURLToPath(value);
+  else if (typeof value === 'string' && value !== '') path = isAbsolute(value) ? value : resolve(value);
+  else {
+    throw new InvalidArgumentError(
+      `Expected the \`filename\` option to be a path or a file: URL of the task module, got ${describeValue(value)}`,
+    );
+  }
+  if (!existsSync(path)) {
+    throw new InvalidArgumentError(`The \`filename\` option names a task module that does not exist: ${path}`);
+  }
+  return path;
+}

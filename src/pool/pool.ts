@@ -1,0 +1,155 @@
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { describeValue, InvalidArgumentError } from '../errors.js';
+import { DataCloneError, TaskAbortedError, TaskNotFoundError } from './errors.js';
+import { type FilledOptions, fillOptions, type PoolOptions, type RunOptions, timeoutOption } from './options.js';
+import type { PoolStats } from './pool-stats.js';
+import { Scheduler } from './scheduler.js';
+import { Task } from './task.js';
+
+/** Events of a {@link Pool}. */
+export interface PoolEvents {
+  /** Nothing is queued or running any more. */
+  drain: [];
+  /** A failure no task can carry: a worker died while idle, or the task module failed to load. Emitted only when listened to. */
+  error: [Error];
+}
+
+/**
+ * A pool of reused worker threads (or child processes) running the functions of one task module.
+ *
+ * ```js
+ * const pool = new Pool({ filename: new URL('./task.js', import.meta.url) });
+ * const result = await pool.run(input, { timeout: 1000 });
+ * await pool.close();
+ * ```
+ */
+export class Pool extends EventEmitter<PoolEvents> {
+  readonly #options: FilledOptions;
+  readonly #scheduler: Scheduler;
+
+  constructor(options: PoolOptions) {
+    super();
+    this.#options = fillOptions(options);
+    this.#scheduler = new Scheduler(this.#options, {
+      error: (error) => {
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+      },
+      drain: () => {
+        if (this.listenerCount('drain') > 0) this.emit('drain');
+      },
+    });
+  }
+
+  /** The filled-in options (defaults applied, `'auto'` resolved). */
+  get options(): Readonly<FilledOptions> {
+    return this.#options;
+  }
+
+  /**
+   * Runs the task module's default export (or the export named `options.name`) with `input` in a worker.
+   * Rejects with a {@link HiveError}: ERR_HIVE_QUEUE_FULL, ERR_HIVE_TASK_TIMEOUT, ERR_HIVE_TASK_ABORTED,
+   * ERR_HIVE_THREAD_EXITED, ERR_HIVE_POOL_CLOSED, ERR_HIVE_TASK_NOT_FOUND, ERR_HIVE_DATA_CLONE, ERR_HIVE_TASK_MODULE;
+   * or with the error the task threw.
+   */
+  run(input: unknown, options?: RunOptions): Promise<unknown> {
+    let resolve!: (value: unknown) => void;
+    let reject!: (reason: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    let task: Task;
+    try {
+      task =
+        options === undefined
+          ? new Task(
+              input,
+              undefined,
+              undefined,
+              undefined,
+              this.#options.timeout,
+              undefined,
+              performance.now(),
+              resolve,
+              reject,
+            )
+          : this.#task(input, options, resolve, reject);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const refused = this.#refuse(task) ?? this.#scheduler.submit(task);
+    return refused === undefined ? promise : Promise.reject(refused);
+  }
+
+  /** A snapshot of threads, queue, counters and run/wait time percentiles. */
+  get stats(): PoolStats {
+    const { threads, busy, queued } = this.#scheduler.counts();
+    return {
+      threads,
+      busy,
+      queued,
+      completed: this.#scheduler.stats.completed,
+      failed: this.#scheduler.stats.failed,
+      utilization: this.#scheduler.stats.utilization(this.#options.maxThreads),
+      runTime: this.#scheduler.stats.runTime(),
+      waitTime: this.#scheduler.stats.waitTime(),
+    };
+  }
+
+  /** Finishes running and queued tasks, then stops the workers. `run()` afterwards rejects with ERR_HIVE_POOL_CLOSED. */
+  close(): Promise<void> {
+    return this.#scheduler.close();
+  }
+
+  /** Stops the workers now; queued and running tasks reject with ERR_HIVE_POOL_CLOSED. */
+  destroy(): Promise<void> {
+    return this.#scheduler.destroy();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #task(input: unknown, options: RunOptions, resolve: (v: unknown) => void, reject: (e: unknown) => void): Task {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(`Expected run options to be an object, got ${describeValue(options)}`);
+    }
+    const { name, signal, transfer, onProgress } = options;
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw new InvalidArgumentError(
+        `Expected the \`name\` option to be a non-empty string, got ${describeValue(name)}`,
+      );
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new InvalidArgumentError(
+        `Expected the \`signal\` option to be an AbortSignal, got ${describeValue(signal)}`,
+      );
+    }
+    if (transfer !== undefined && !Array.isArray(transfer)) {
+      throw new InvalidArgumentError(`Expected the \`transfer\` option to be an array, got ${describeValue(transfer)}`);
+    }
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw new InvalidArgumentError(
+        `Expected the \`onProgress\` option to be a function, got ${describeValue(onProgress)}`,
+      );
+    }
+    const timeout = options.timeout === undefined ? this.#options.timeout : timeoutOption('timeout', options.timeout);
+    return new Task(input, name, transfer, signal, timeout, onProgress, performance.now(), resolve, reject);
+  }
+
+  /** Refusals decided at the call, before the task is queued. */
+  #refuse(task: Task): Error | undefined {
+    const type = typeof task.input;
+    if (type === 'function' || type === 'symbol') {
+      return new DataCloneError('input', new TypeError(`a ${type} cannot be cloned`));
+    }
+    if (task.signal?.aborted) return new TaskAbortedError(task.signal.reason);
+    const exports = this.#scheduler.exports;
+    const name = task.name ?? 'default';
+    if (exports !== undefined && !exports.has(name)) {
+      return new TaskNotFoundError(this.#options.filename, name, [...exports]);
+    }
+    return undefined;
+  }
+}

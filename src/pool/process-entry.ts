@@ -1,0 +1,28 @@
+// Runs inside each child process of a pool with `isolation: 'process'`: the same protocol as a thread, over IPC.
+import { loadTaskModule } from './load-task-module.js';
+import { type Batch, LOAD_FAILED, READY, type WorkerInit, type WorkerMessage } from './protocol.js';
+import { serializeError } from './serialized-error.js';
+import { TaskRunner } from './task-runner.js';
+
+const send = (message: WorkerMessage) => {
+  process.send?.(message);
+};
+// The pool's death closes the channel: never outlive it.
+process.on('disconnect', () => process.exit(0));
+
+process.once('message', async (init: WorkerInit) => {
+  let fns: Awaited<ReturnType<typeof loadTaskModule>>;
+  try {
+    fns = await loadTaskModule(init.filename);
+  } catch (error) {
+    send([LOAD_FAILED, serializeError(error)]);
+    return;
+  }
+  // No shared memory across processes: the pool sends one task at a time, so every task received is claimed.
+  const runner = new TaskRunner(init.filename, fns, send, () => true);
+  process.on('message', (batch: Batch) => {
+    runner.push(batch);
+    runner.kick();
+  });
+  send([READY, [...fns.keys()]]);
+});

@@ -1,0 +1,88 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { WorkerInit, WorkerMessage } from './protocol.js';
+import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
+
+const entry = new URL('./process-entry.js', import.meta.url);
+
+/**
+ * A pool worker in a child process (`isolation: 'process'`): for native code that may crash the whole process, or
+ * memory that must be isolated. No shared memory crosses processes, so tasks go one at a time: a task that was sent
+ * has started, as far as the pool can tell, and is never handed to another worker.
+ */
+export class ProcessTransport implements WorkerTransport {
+  readonly maxInFlight = 1;
+  readonly #child: ChildProcess;
+  #ended = false;
+  #stderrTail = '';
+
+  constructor(options: TransportOptions, events: TransportEvents) {
+    this.#child = fork(entry, [], {
+      serialization: 'advanced',
+      env: options.env ?? process.env,
+      execArgv: [...(options.execArgv ?? process.execArgv), ...limitFlags(options)],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
+    this.#child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-2000);
+    });
+    this.#child.on('message', (message: WorkerMessage) => {
+      events.message(message);
+      events.drained();
+    });
+    // 'close' rather than 'exit': it comes after every message the child sent has been delivered.
+    this.#child.on('close', (code, signal) => {
+      if (this.#ended) return;
+      this.#ended = true;
+      const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
+      const tail = this.#stderrTail.trim().split('\n').slice(-3).join(' | ');
+      events.exit(tail === '' ? how : `${how} (${tail})`, undefined);
+    });
+    this.#child.on('error', () => {
+      // 'close' follows and reports it; a send to a dead child lands here.
+    });
+    this.#child.send({ filename: options.filename } satisfies WorkerInit);
+  }
+
+  post(names: (string | undefined)[] | undefined, inputs: unknown[]): void {
+    this.#child.send([names, inputs]);
+  }
+
+  tryCancel(): boolean {
+    return false;
+  }
+
+  release(): void {}
+
+  drain(): void {}
+
+  async terminate(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+    this.#child.kill('SIGKILL');
+    await gone;
+  }
+
+  ref(): void {
+    this.#child.ref();
+    this.#child.channel?.ref();
+  }
+
+  unref(): void {
+    this.#child.unref();
+    this.#child.channel?.unref();
+  }
+}
+
+function limitFlags({ resourceLimits }: TransportOptions): string[] {
+  const flags: string[] = [];
+  if (resourceLimits?.maxOldGenerationSizeMb)
+    flags.push(`--max-old-space-size=${resourceLimits.maxOldGenerationSizeMb}`);
+  if (resourceLimits?.maxYoungGenerationSizeMb) {
+    flags.push(`--max-semi-space-size=${Math.max(1, Math.floor(resourceLimits.maxYoungGenerationSizeMb / 3))}`);
+  }
+  if (resourceLimits?.stackSizeMb) flags.push(`--stack-size=${Math.floor(resourceLimits.stackSizeMb * 1024)}`);
+  return flags;
+}

@@ -1,0 +1,43 @@
+/**
+ * Messages between the pool (parent side) and a worker (thread or child process). Arrays rather than objects: the
+ * hot path structured-clones one per task, and short arrays are the cheapest shape to clone.
+ *
+ * Parent -> worker: a batch `[names, inputs]` (`names` undefined when every task uses the default export). The worker
+ * runs a batch's tasks one at a time, in order, and streams one message back per task, so results map to tasks by
+ * order: no ids cross the channel.
+ *
+ * Worker -> parent: `[RESULT, value, runMs]`, `[FAILURE, serializedError, runMs]`, `[PROGRESS, value]`,
+ * `[READY, functionExportNames]` once the task module loaded, `[LOAD_FAILED, serializedError]` when it did not.
+ */
+export const RESULT = 0;
+export const FAILURE = 1;
+export const PROGRESS = 2;
+export const READY = 3;
+export const LOAD_FAILED = 4;
+
+export type Batch = [names: (string | undefined)[] | undefined, inputs: unknown[]];
+export type WorkerMessage =
+  | [typeof RESULT, unknown, number]
+  | [typeof FAILURE, unknown, number]
+  | [typeof PROGRESS, unknown]
+  | [typeof READY, string[]]
+  | [typeof LOAD_FAILED, unknown];
+
+/**
+ * Thread workers share a ring of task states with the parent, one Int32 per in-flight task (slot = seq % RING_SIZE).
+ * The worker claims a task (PENDING -> STARTED) before running it; the parent cancels or steals a task that has not
+ * started (PENDING -> CANCELLED). Both sides use compareExchange, so exactly one wins: a task is never both run and
+ * handed elsewhere, which is what lets the pool batch without ever running a task twice.
+ */
+export const RING_SIZE = 256;
+export const RING_MASK = RING_SIZE - 1;
+export const PENDING = 0;
+export const STARTED = 1;
+export const CANCELLED = 2;
+/** Upper bound on tasks sent to one thread and not yet answered; keeps ring slots from being reused too early. */
+export const MAX_IN_FLIGHT = RING_SIZE / 2;
+
+/** What the parent passes to a worker at start. */
+export interface WorkerInit {
+  filename: string;
+}

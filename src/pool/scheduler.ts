@@ -1,0 +1,499 @@
+import { performance } from 'node:perf_hooks';
+import type { TransferListItem } from 'node:worker_threads';
+import {
+  DataCloneError,
+  PoolClosedError,
+  QueueFullError,
+  TaskAbortedError,
+  TaskModuleError,
+  TaskTimeoutError,
+  ThreadExitedError,
+} from './errors.js';
+import type { FilledOptions } from './options.js';
+import { PoolStatsRecorder } from './pool-stats.js';
+import { ProcessTransport } from './process-transport.js';
+import { FAILURE, LOAD_FAILED, PROGRESS, READY, RESULT, type WorkerMessage } from './protocol.js';
+import { deserializeError } from './serialized-error.js';
+import { QUEUED, SENT, SETTLED, type Task } from './task.js';
+import { TaskQueue } from './task-queue.js';
+import { ThreadTransport } from './thread-transport.js';
+import type { TransportEvents, WorkerTransport } from './worker-transport.js';
+
+/** Batch size when tasks are tiny: large enough to amortise a message, small enough to keep stealing cheap. */
+const MAX_BATCH = 64;
+/** A batch should hold about this much work (ms): long tasks then go one or two at a time. */
+const BATCH_WORK_MS = 0.5;
+/** Unstarted work (ms, estimated) on a busy worker that is worth moving to an idle one. */
+const STEAL_MIN_MS = 0.25;
+
+/** The pool's view of one worker. */
+class PoolWorker {
+  ready = false;
+  gone = false;
+  /** Sent and not answered, in the order the worker runs them. */
+  readonly inFlight: Task[] = [];
+  /** The seq the next sent task takes; mirrors the worker's own counter. */
+  nextSeq = 0;
+  idleSince = performance.now();
+  transport!: WorkerTransport;
+}
+
+export interface SchedulerHooks {
+  /** A failure no task can carry (a worker died while idle, the module failed to load). */
+  error(error: Error): void;
+  /** Nothing is queued or running any more. */
+  drain(): void;
+}
+
+/**
+ * The pool's engine: the queue, the workers, and the rules that move tasks between them. Tasks go to workers in
+ * batches sized from measured run times, results stream back one by one, and every move of an unstarted task (cancel,
+ * steal, requeue after a crash) is settled through the worker's claim ring, so that batching never costs a per-task
+ * guarantee.
+ */
+export class Scheduler {
+  readonly stats = new PoolStatsRecorder();
+  readonly #options: FilledOptions;
+  readonly #hooks: SchedulerHooks;
+  readonly #queue = new TaskQueue();
+  readonly #workers: PoolWorker[] = [];
+  #pending = 0;
+  #starting = 0;
+  #runEwma = 0;
+  #flushScheduled = false;
+  #closing: { resolve: () => void; promise: Promise<void> } | undefined;
+  #destroyed = false;
+  #idleTimer: NodeJS.Timeout | undefined;
+  /** Function exports of the task module, learnt from the first worker that loaded it. */
+  exports: Set<string> | undefined;
+
+  constructor(options: FilledOptions, hooks: SchedulerHooks) {
+    this.#options = options;
+    this.#hooks = hooks;
+    for (let i = 0; i < options.minThreads; i++) this.#spawn();
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined || this.#destroyed;
+  }
+
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Accepts a task, or returns the error that refuses it. */
+  submit(task: Task): Error | undefined {
+    if (this.closed) return new PoolClosedError('run() after close() or destroy()');
+    if (this.#unstarted() >= this.#options.maxQueue && (this.#queue.size > 0 || this.#idleWorker() === undefined)) {
+      return new QueueFullError(this.#options.maxQueue);
+    }
+    this.#pending++;
+    if (task.signal !== undefined) {
+      task.abortListener = () => this.#abort(task);
+      task.signal.addEventListener('abort', task.abortListener, { once: true });
+    }
+    // Serial latency: with nothing queued and a worker idle, send at once rather than on the next microtask.
+    if (this.#queue.size === 0) {
+      const idle = this.#idleWorker();
+      if (idle !== undefined) {
+        this.#send(idle, [task]);
+        return undefined;
+      }
+    }
+    this.#queue.push(task);
+    this.#scheduleFlush();
+    return undefined;
+  }
+
+  counts(): { threads: number; busy: number; queued: number } {
+    let busy = 0;
+    for (const worker of this.#workers) if (worker.inFlight.length > 0) busy++;
+    return { threads: this.#workers.length, busy, queued: this.#unstarted() };
+  }
+
+  close(): Promise<void> {
+    if (this.#closing === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.#closing = { resolve, promise };
+      this.#checkClosed();
+    }
+    return this.#closing.promise;
+  }
+
+  async destroy(): Promise<void> {
+    this.#destroyed = true;
+    const error = () => new PoolClosedError('the pool was destroyed');
+    for (const task of this.#queue.clear()) this.#settle(task, false, error());
+    const exits: Promise<void>[] = [];
+    for (const worker of [...this.#workers]) {
+      for (const task of worker.inFlight.splice(0)) this.#settle(task, false, error());
+      exits.push(this.#retire(worker));
+    }
+    clearInterval(this.#idleTimer);
+    await Promise.all(exits);
+    this.#closing?.resolve();
+  }
+
+  #unstarted(): number {
+    let sent = 0;
+    for (const worker of this.#workers) if (worker.inFlight.length > 1) sent += worker.inFlight.length - 1;
+    return this.#queue.size + sent;
+  }
+
+  #idleWorker(): PoolWorker | undefined {
+    for (const worker of this.#workers) if (worker.ready && worker.inFlight.length === 0) return worker;
+    return undefined;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /** Hands queued tasks to workers with room, splits a deep queue evenly, and lets idle workers steal. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#destroyed) return;
+    const batch = this.#batchLimit();
+    while (this.#queue.size > 0) {
+      let target: PoolWorker | undefined;
+      let eligible = 0;
+      for (const worker of this.#workers) {
+        if (!worker.ready || worker.inFlight.length >= Math.min(batch, worker.transport.maxInFlight)) continue;
+        eligible++;
+        if (target === undefined || worker.inFlight.length < target.inFlight.length) target = worker;
+      }
+      if (target === undefined) break;
+      const room = Math.min(batch, target.transport.maxInFlight) - target.inFlight.length;
+      const count = Math.min(room, Math.ceil(this.#queue.size / eligible));
+      const tasks: Task[] = [];
+      for (let i = 0; i < count; i++) {
+        const task = this.#queue.shift();
+        if (task === undefined) break;
+        tasks.push(task);
+      }
+      this.#send(target, tasks);
+    }
+    if (this.#queue.size === 0) this.#steal();
+    this.#grow();
+  }
+
+  /** How many tasks one worker may hold: many tiny ones, one or two long ones. */
+  #batchLimit(): number {
+    const ewma = this.#runEwma;
+    if (ewma <= BATCH_WORK_MS / MAX_BATCH) return MAX_BATCH;
+    return Math.max(2, Math.min(MAX_BATCH, Math.floor(BATCH_WORK_MS / ewma)));
+  }
+
+  /** Moves unstarted tasks from the busiest worker to idle ones, so a long task never waits while a thread idles. */
+  #steal(): void {
+    for (const idle of this.#workers) {
+      if (!idle.ready || idle.inFlight.length > 0) continue;
+      let victim: PoolWorker | undefined;
+      for (const worker of this.#workers) {
+        if (worker.inFlight.length > 1 && (victim === undefined || worker.inFlight.length > victim.inFlight.length)) {
+          victim = worker;
+        }
+      }
+      if (victim === undefined) return;
+      const unstarted = victim.inFlight.length - 1;
+      if (unstarted * Math.max(this.#runEwma, 0.001) < STEAL_MIN_MS) return;
+      const taken = this.#takeBack(victim, Math.ceil(unstarted / 2), undefined);
+      if (taken.length === 0) return;
+      this.#send(idle, taken);
+    }
+  }
+
+  /** Starts workers while tasks wait and the pool is below maxThreads. */
+  #grow(): void {
+    if (this.closed) return;
+    let waiting = this.#queue.size;
+    if (waiting === 0) {
+      // All work is placed, but a busy worker holding a backlog would still gain from a fresh thread to steal it.
+      let backlog = false;
+      for (const worker of this.#workers) if (worker.inFlight.length > 1) backlog = true;
+      if (!backlog) return;
+      waiting = 1;
+    }
+    while (this.#workers.length < this.#options.maxThreads && this.#starting < waiting) this.#spawn();
+  }
+
+  #spawn(): void {
+    const worker = new PoolWorker();
+    const events: TransportEvents = {
+      message: (message) => this.#onMessage(worker, message),
+      drained: () => this.#onDrained(worker),
+      exit: (detail, cause) => this.#onExit(worker, detail, cause),
+    };
+    const options = {
+      filename: this.#options.filename,
+      resourceLimits: this.#options.resourceLimits,
+      env: this.#options.env,
+      execArgv: this.#options.execArgv,
+    };
+    worker.transport =
+      this.#options.isolation === 'process'
+        ? new ProcessTransport(options, events)
+        : new ThreadTransport(options, events);
+    // A starting worker holds the process open (tasks may be waiting for it); it lets go once ready and idle.
+    this.#workers.push(worker);
+    this.#starting++;
+  }
+
+  /** Sends tasks to a worker as one message; an input that cannot be cloned fails alone. */
+  #send(worker: PoolWorker, tasks: Task[]): void {
+    if (tasks.length === 0) return;
+    let names: (string | undefined)[] | undefined;
+    let transfer: TransferListItem[] | undefined;
+    const inputs = new Array<unknown>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i]!;
+      inputs[i] = task.input;
+      if (task.name !== undefined) {
+        names ??= [];
+        names[i] = task.name;
+      }
+      if (task.transfer !== undefined)
+        transfer = transfer === undefined ? task.transfer : transfer.concat(task.transfer);
+    }
+    try {
+      worker.transport.post(names, inputs, transfer);
+    } catch (error) {
+      if (tasks.length === 1) {
+        this.#settle(tasks[0]!, false, new DataCloneError('input', error));
+        return;
+      }
+      for (const task of tasks) this.#send(worker, [task]);
+      return;
+    }
+    const wasIdle = worker.inFlight.length === 0;
+    for (const task of tasks) {
+      task.state = SENT;
+      task.seq = worker.nextSeq++;
+      worker.inFlight.push(task);
+    }
+    if (wasIdle) {
+      worker.transport.ref();
+      this.#armTimeout(worker);
+    }
+  }
+
+  #onMessage(worker: PoolWorker, message: WorkerMessage): void {
+    switch (message[0]) {
+      case RESULT:
+      case FAILURE: {
+        const task = worker.inFlight.shift();
+        if (task === undefined) return;
+        worker.transport.release(task.seq);
+        const runMs = message[2];
+        this.#runEwma += (runMs - this.#runEwma) * 0.2;
+        const ok = message[0] === RESULT;
+        this.stats.record(runMs, performance.now() - runMs - task.enqueuedAt, ok);
+        if (task.timer !== undefined) clearTimeout(task.timer);
+        task.timer = undefined;
+        if (worker.inFlight.length > 0) this.#armTimeout(worker);
+        else {
+          worker.idleSince = performance.now();
+          worker.transport.unref();
+        }
+        this.#settle(task, ok, ok ? message[1] : deserializeError(message[1]), true);
+        return;
+      }
+      case PROGRESS: {
+        const task = worker.inFlight[0];
+        if (task?.onProgress !== undefined) {
+          try {
+            task.onProgress(message[1]);
+          } catch (error) {
+            // A throwing progress callback is the caller's bug; it must not corrupt the pool.
+            queueMicrotask(() => {
+              throw error;
+            });
+          }
+        }
+        return;
+      }
+      case READY:
+        worker.ready = true;
+        this.#starting--;
+        if (worker.inFlight.length === 0) worker.transport.unref();
+        this.exports ??= new Set(message[1]);
+        this.#scheduleFlush();
+        this.#checkIdle();
+        return;
+      case LOAD_FAILED: {
+        const error = new TaskModuleError(this.#options.filename, deserializeError(message[1]));
+        void this.#retire(worker);
+        // The next worker would fail the same way: fail what waits now, and let the next run() try again.
+        for (const task of this.#queue.clear()) this.#settle(task, false, error);
+        for (const task of worker.inFlight.splice(0)) this.#settle(task, false, error);
+        this.#hooks.error(error);
+        return;
+      }
+    }
+  }
+
+  #onDrained(worker: PoolWorker): void {
+    if (this.#queue.size > 0 || (worker.inFlight.length === 0 && this.#workers.length > 1)) this.#scheduleFlush();
+  }
+
+  #onExit(worker: PoolWorker, detail: string, cause: unknown): void {
+    if (worker.gone) return;
+    const wasReady = worker.ready;
+    if (!wasReady) this.#starting--;
+    this.#forget(worker);
+    // Tasks it never started go back to the front of the queue; the one it was running fails with it.
+    const requeue = this.#takeBack(worker, worker.inFlight.length, undefined);
+    for (const task of worker.inFlight.splice(0)) this.#settle(task, false, new ThreadExitedError(detail, cause));
+    this.#queue.unshiftAll(requeue);
+    const error = new ThreadExitedError(detail, cause);
+    if (!wasReady) {
+      // It died before it could run anything: a new one would likely too, so fail the waiting tasks, not loop.
+      for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      this.#hooks.error(error);
+    } else if (requeue.length === 0 && this.#pending === 0) {
+      this.#hooks.error(error);
+    }
+    this.#replenish();
+  }
+
+  /** Terminates a worker whose task must stop now (abort, timeout), keeping every other task it held. */
+  #stopRunning(task: Task, error: Error): void {
+    const worker = this.#workerOf(task);
+    if (worker === undefined) return;
+    const requeue = this.#takeBack(worker, worker.inFlight.length, task);
+    // Its result may have arrived meanwhile: then it finished, and the worker goes on with the next task.
+    worker.transport.drain();
+    if (task.state !== SETTLED) {
+      this.#settle(task, false, error);
+      for (const other of worker.inFlight.splice(0)) {
+        if (other !== task) this.#settle(other, false, new ThreadExitedError('terminated while stopping another task'));
+      }
+      void this.#retire(worker);
+      this.#replenish();
+    }
+    this.#queue.unshiftAll(requeue);
+    this.#scheduleFlush();
+  }
+
+  /**
+   * Takes back up to `max` tasks from the tail of a worker's in-flight list that it has not started, in order. Stops
+   * at the first started one: the worker starts tasks in order, so everything before it has started too.
+   */
+  #takeBack(worker: PoolWorker, max: number, keep: Task | undefined): Task[] {
+    const taken: Task[] = [];
+    for (let i = worker.inFlight.length - 1; i >= 0 && taken.length < max; i--) {
+      const task = worker.inFlight[i]!;
+      if (task === keep) break;
+      if (!worker.transport.tryCancel(task.seq)) break;
+      worker.inFlight.splice(i, 1);
+      task.state = QUEUED;
+      task.seq = -1;
+      if (task.timer !== undefined) clearTimeout(task.timer);
+      task.timer = undefined;
+      taken.push(task);
+    }
+    return taken.reverse();
+  }
+
+  #workerOf(task: Task): PoolWorker | undefined {
+    for (const worker of this.#workers) if (worker.inFlight.includes(task)) return worker;
+    return undefined;
+  }
+
+  #abort(task: Task): void {
+    const error = new TaskAbortedError(task.signal?.reason);
+    if (task.state === QUEUED) {
+      this.#queue.removed();
+      this.#settle(task, false, error);
+    } else if (task.state === SENT) {
+      const worker = this.#workerOf(task);
+      if (worker?.transport.tryCancel(task.seq)) {
+        // Not started: the worker will skip it when it gets there.
+        worker.inFlight.splice(worker.inFlight.indexOf(task), 1);
+        this.#settle(task, false, error);
+      } else {
+        this.#stopRunning(task, error);
+      }
+    }
+  }
+
+  /** Starts the timeout of the task at the head of a worker's list: it is running, or is next to. */
+  #armTimeout(worker: PoolWorker): void {
+    const task = worker.inFlight[0];
+    if (task === undefined || task.timer !== undefined) return;
+    const timeout = task.timeout;
+    if (timeout <= 0) return;
+    task.timer = setTimeout(() => {
+      task.timer = undefined;
+      if (task.state === SENT) this.#stopRunning(task, new TaskTimeoutError(timeout));
+    }, timeout);
+    task.timer.unref();
+  }
+
+  #settle(task: Task, ok: boolean, value: unknown, measured = false): void {
+    if (task.state === SETTLED) return;
+    task.state = SETTLED;
+    if (task.timer !== undefined) clearTimeout(task.timer);
+    if (task.abortListener !== undefined) task.signal?.removeEventListener('abort', task.abortListener);
+    if (!measured && !ok) this.stats.recordFailure();
+    this.#pending--;
+    if (ok) task.resolve(value);
+    else task.reject(value);
+    if (this.#pending === 0) {
+      this.#hooks.drain();
+      this.#checkClosed();
+    }
+  }
+
+  #checkClosed(): void {
+    if (this.#closing === undefined || this.#pending > 0 || this.#destroyed) return;
+    this.#destroyed = true;
+    clearInterval(this.#idleTimer);
+    const closing = this.#closing;
+    void Promise.all([...this.#workers].map((worker) => this.#retire(worker))).then(() => closing.resolve());
+  }
+
+  #forget(worker: PoolWorker): void {
+    worker.gone = true;
+    const index = this.#workers.indexOf(worker);
+    if (index !== -1) this.#workers.splice(index, 1);
+  }
+
+  #retire(worker: PoolWorker): Promise<void> {
+    if (!worker.ready && !worker.gone) this.#starting--;
+    this.#forget(worker);
+    return worker.transport.terminate();
+  }
+
+  /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
+  #replenish(): void {
+    if (this.closed) return;
+    while (this.#workers.length < this.#options.minThreads) this.#spawn();
+    this.#grow();
+  }
+
+  /** Retires workers above minThreads that sat idle past idleTimeout; one unref'd timer, only while there are any. */
+  #checkIdle(): void {
+    if (this.#idleTimer !== undefined || this.#workers.length <= this.#options.minThreads) return;
+    const every = Math.max(50, Math.min(1000, this.#options.idleTimeout / 2));
+    this.#idleTimer = setInterval(() => {
+      const now = performance.now();
+      for (const worker of [...this.#workers]) {
+        if (this.#workers.length <= this.#options.minThreads) break;
+        if (worker.ready && worker.inFlight.length === 0 && now - worker.idleSince >= this.#options.idleTimeout) {
+          void this.#retire(worker);
+        }
+      }
+      if (this.#workers.length <= this.#options.minThreads) {
+        clearInterval(this.#idleTimer);
+        this.#idleTimer = undefined;
+      }
+    }, every);
+    this.#idleTimer.unref();
+  }
+}

@@ -1,0 +1,128 @@
+import { performance } from 'node:perf_hooks';
+import type { TransferListItem } from 'node:worker_threads';
+import { DataCloneError, TaskNotFoundError } from './errors.js';
+import type { TaskContext, TaskFunction } from './load-task-module.js';
+import { type Batch, FAILURE, PROGRESS, RESULT, type WorkerMessage } from './protocol.js';
+import { serializeError } from './serialized-error.js';
+import { isMoved } from './transfer.js';
+
+export type Send = (message: WorkerMessage, transfer?: readonly TransferListItem[]) => void;
+/** Claims the task with this sequence number; false when the parent cancelled or moved it first. */
+export type Claim = (seq: number) => boolean;
+
+/**
+ * Runs the tasks a worker receives, one at a time in arrival order, streaming one message back per task as it
+ * finishes (so a worker that dies mid-batch has already handed back every result it produced). Synchronous tasks
+ * run in a tight loop; the loop only yields to the event loop when a task returns a promise.
+ */
+export class TaskRunner {
+  readonly #fns: Map<string, TaskFunction>;
+  readonly #filename: string;
+  readonly #send: Send;
+  readonly #claim: Claim;
+  #names: (string | undefined)[] = [];
+  #inputs: unknown[] = [];
+  #head = 0;
+  #seq = 0;
+  #running = false;
+  #current = -1;
+
+  constructor(filename: string, fns: Map<string, TaskFunction>, send: Send, claim: Claim) {
+    this.#filename = filename;
+    this.#fns = fns;
+    this.#send = send;
+    this.#claim = claim;
+  }
+
+  /** Appends a batch; call {@link kick} after appending all that arrived. */
+  push([names, inputs]: Batch): void {
+    const count = inputs.length;
+    for (let i = 0; i < count; i++) {
+      this.#names.push(names?.[i]);
+      this.#inputs.push(inputs[i]);
+    }
+  }
+
+  kick(): void {
+    if (!this.#running) this.#loop();
+  }
+
+  #loop(): void {
+    this.#running = true;
+    while (this.#head < this.#inputs.length) {
+      const index = this.#head++;
+      const seq = this.#seq++;
+      const input = this.#inputs[index];
+      const name = this.#names[index] ?? 'default';
+      this.#inputs[index] = undefined;
+      this.#compact();
+      if (!this.#claim(seq)) continue;
+      const fn = this.#fns.get(name);
+      if (fn === undefined) {
+        const error = new TaskNotFoundError(this.#filename, name, [...this.#fns.keys()]);
+        this.#send([FAILURE, serializeError(error), 0]);
+        continue;
+      }
+      this.#current = seq;
+      const start = performance.now();
+      let result: unknown;
+      try {
+        result = fn(input, this.#context(seq));
+      } catch (error) {
+        this.#send([FAILURE, serializeError(error), performance.now() - start]);
+        continue;
+      }
+      if (isThenable(result)) {
+        result.then(
+          (value) => this.#finish(value, start),
+          (error: unknown) => this.#fail(error, start),
+        );
+        return;
+      }
+      this.#reply(result, start);
+    }
+    this.#current = -1;
+    this.#running = false;
+  }
+
+  #finish(value: unknown, start: number): void {
+    this.#reply(value, start);
+    this.#loop();
+  }
+
+  #fail(error: unknown, start: number): void {
+    this.#send([FAILURE, serializeError(error), performance.now() - start]);
+    this.#loop();
+  }
+
+  #reply(result: unknown, start: number): void {
+    const ms = performance.now() - start;
+    try {
+      if (isMoved(result)) this.#send([RESULT, result.value, ms], result.transferList);
+      else this.#send([RESULT, result, ms]);
+    } catch (error) {
+      this.#send([FAILURE, serializeError(new DataCloneError('result', error)), ms]);
+    }
+  }
+
+  #context(seq: number): TaskContext {
+    return {
+      progress: (value: unknown) => {
+        // A progress call after its task settled would be attributed to the next task: drop it.
+        if (this.#current === seq) this.#send([PROGRESS, value]);
+      },
+    };
+  }
+
+  #compact(): void {
+    if (this.#head > 1024 && this.#head * 2 > this.#inputs.length) {
+      this.#inputs = this.#inputs.slice(this.#head);
+      this.#names = this.#names.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

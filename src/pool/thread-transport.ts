@@ -1,0 +1,90 @@
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { CANCELLED, MAX_IN_FLIGHT, PENDING, RING_MASK, RING_SIZE, type WorkerMessage } from './protocol.js';
+import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
+
+const entry = new URL('./thread-entry.js', import.meta.url);
+
+/** A pool worker on a `worker_threads` thread, with a dedicated port and a shared ring of task states. */
+export class ThreadTransport implements WorkerTransport {
+  readonly maxInFlight = MAX_IN_FLIGHT;
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #ring = new Int32Array(new SharedArrayBuffer(RING_SIZE * 4));
+  readonly #events: TransportEvents;
+  #ended = false;
+  #lastError: unknown;
+  #refed = true;
+
+  constructor(options: TransportOptions, events: TransportEvents) {
+    this.#events = events;
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    this.#worker = new Worker(entry, {
+      workerData: { port: port2, ring: this.#ring, filename: options.filename },
+      transferList: [port2],
+      resourceLimits: options.resourceLimits,
+      env: options.env,
+      execArgv: options.execArgv,
+    });
+    port1.on('message', (message: WorkerMessage) => {
+      events.message(message);
+      this.drain();
+      events.drained();
+    });
+    this.#worker.on('error', (error) => {
+      this.#lastError = error;
+    });
+    this.#worker.on('exit', (code) => {
+      if (this.#ended) return;
+      this.#ended = true;
+      // Results the thread posted before it died are still in the port: hand them over first.
+      this.drain();
+      this.#port.close();
+      const cause = this.#lastError;
+      const detail =
+        cause instanceof Error
+          ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}`
+          : `exit code ${code}`;
+      events.exit(detail, cause);
+    });
+  }
+
+  post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: never[] | undefined): void {
+    this.#port.postMessage([names, inputs], transfer);
+  }
+
+  tryCancel(seq: number): boolean {
+    return Atomics.compareExchange(this.#ring, seq & RING_MASK, PENDING, CANCELLED) === PENDING;
+  }
+
+  release(seq: number): void {
+    this.#ring[seq & RING_MASK] = PENDING;
+  }
+
+  drain(): void {
+    for (let next = receiveMessageOnPort(this.#port); next !== undefined; next = receiveMessageOnPort(this.#port)) {
+      this.#events.message(next.message as WorkerMessage);
+    }
+  }
+
+  async terminate(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#port.close();
+    await this.#worker.terminate();
+  }
+
+  ref(): void {
+    if (this.#refed) return;
+    this.#refed = true;
+    this.#worker.ref();
+    this.#port.ref();
+  }
+
+  unref(): void {
+    if (!this.#refed) return;
+    this.#refed = false;
+    this.#worker.unref();
+    this.#port.unref();
+  }
+}

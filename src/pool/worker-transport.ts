@@ -1,0 +1,38 @@
+import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
+import type { WorkerMessage } from './protocol.js';
+
+/**
+ * The parent side of one pool worker, a thread or a child process: the pool's scheduler talks to both through this.
+ */
+export interface WorkerTransport {
+  /** Most tasks this worker may hold unanswered; 1 where tasks cannot be cancelled before they start. */
+  readonly maxInFlight: number;
+  /** Sends a batch; the seqs it occupies are the next `inputs.length` ones. Throws if an input cannot be cloned. */
+  post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: TransferListItem[] | undefined): void;
+  /** Takes back a sent task that has not started; false when it already started. */
+  tryCancel(seq: number): boolean;
+  /** Marks a task's ring slot free once its answer arrived. */
+  release(seq: number): void;
+  /** Delivers every message that has already arrived, synchronously, before a decision that depends on them. */
+  drain(): void;
+  /** Ends the worker now; resolves once it is gone. Its exit is not reported. */
+  terminate(): Promise<void>;
+  ref(): void;
+  unref(): void;
+}
+
+/** What a transport reports to its owner. */
+export interface TransportEvents {
+  message(message: WorkerMessage): void;
+  /** Every message that had arrived has been delivered: a good moment to send more work. */
+  drained(): void;
+  /** The worker ended on its own (crash, exit, out of memory). */
+  exit(detail: string, cause: unknown): void;
+}
+
+export interface TransportOptions {
+  filename: string;
+  resourceLimits: ResourceLimits | undefined;
+  env: NodeJS.ProcessEnv | undefined;
+  execArgv: string[] | undefined;
+}
