@@ -1,0 +1,63 @@
+/**
+ * The edge layer's errors: every bad option is rejected before a file is written, with the key and value named.
+ */
+import { HiveError } from '../errors.js';
+
+/** An edge option failed validation (type, range, format); the message names the key and the value. */
+export class EdgeOptionError extends HiveError {
+  /** Dotted path of the offending option, e.g. `upstream.keepalive` or `tls.hsts.maxAge`. */
+  readonly key: string;
+
+  constructor(key: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_HIVE_EDGE_INVALID_OPTION', message, options);
+    this.key = key;
+  }
+}
+
+/** An upstream host entry (from `--hosts` or `upstream.hosts`) is not a valid `host:port`. */
+export class EdgeHostError extends HiveError {
+  readonly key: string;
+
+  constructor(key: string, message: string) {
+    super('ERR_HIVE_EDGE_INVALID_HOST', message);
+    this.key = key;
+  }
+}
+
+/** The app has no upstream: neither a local cluster port nor a host list was given. */
+export class EdgeNoUpstreamError extends HiveError {
+  readonly key: string;
+
+  constructor(key: string, app: string) {
+    super(
+      'ERR_HIVE_EDGE_NO_UPSTREAM',
+      `${key}: app ${JSON.stringify(app)} has no upstream: give upstream.port (the local cluster port) and/or ` +
+        'upstream.hosts',
+    );
+    this.key = key;
+  }
+}
+
+/** A TLS certificate or key file does not exist or cannot be read. */
+export class EdgeTlsFileError extends HiveError {
+  readonly key: string;
+
+  constructor(key: string, path: string, options?: { cause?: unknown }) {
+    super('ERR_HIVE_EDGE_TLS_FILE', `${key}: cannot read ${JSON.stringify(path)}`, options);
+    this.key = key;
+  }
+}
+
+/** The balancing mode contradicts the app's sticky setting (a sticky app needs ip_hash or hash). */
+export class EdgeBalanceConflictError extends HiveError {
+  readonly key: string;
+
+  constructor(key: string, app: string, balance: string) {
+    super(
+      'ERR_HIVE_EDGE_BALANCE_CONFLICT',
+      `${key}: app ${JSON.stringify(app)} is sticky but upstream.balance is ${JSON.stringify(balance)}, which spreads one ` +
+        'client over hosts: use "ip_hash", "hash:cookie:<name>" or "hash:header:<name>", or set sticky: false',
+    );
+    this.key = key;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Parses and checks upstream host entries (`10.0.0.5:3000`, `app-2.internal:3000`, `[fd00::5]:3000`).
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { EdgeHostError } from './errors.js';
+
+/** One upstream server address. `host` keeps IPv6 brackets off; the renderer adds them back. */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+// RFC 1123 labels; a trailing dot is not accepted because nginx would pass it to the resolver verbatim.
+const kHostname = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** Parses one `host:port` entry; `key` names where it came from in error messages. */
+export function parseHostPort(entry: string, key: string): HostPort {
+  const text = entry.trim();
+  let host: string;
+  let portText: string;
+  const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(text);
+  if (bracketed) {
+    host = bracketed[1]!;
+    portText = bracketed[2]!;
+    if (!isIPv6(host)) throw new EdgeHostError(key, `${key}: ${JSON.stringify(entry)} is not a valid IPv6 address`);
+  } else {
+    const colon = text.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new EdgeHostError(key, `${key}: ${JSON.stringify(entry)} needs the form host:port (e.g. 10.0.0.5:3000)`);
+    }
+    host = text.slice(0, colon);
+    portText = text.slice(colon + 1);
+    if (host.includes(':')) {
+      throw new EdgeHostError(key, `${key}: ${JSON.stringify(entry)}: write IPv6 addresses in brackets, [addr]:port`);
+    }
+    const looksNumeric = /^[\d.]+$/.test(host);
+    if (looksNumeric ? !isIPv4(host) : !kHostname.test(host)) {
+      throw new EdgeHostError(key, `${key}: ${JSON.stringify(host)} in ${JSON.stringify(entry)} is not a valid host`);
+    }
+  }
+  return { host, port: parsePort(portText, entry, key) };
+}
+
+function parsePort(text: string, entry: string, key: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 1 && port <= 65535)) {
+    throw new EdgeHostError(
+      key,
+      `${key}: port ${JSON.stringify(text)} in ${JSON.stringify(entry)} is not an integer from 1 to 65535`,
+    );
+  }
+  return port;
+}
+
+/**
+ * Parses a comma-separated host list (the `--hosts` flag) or an array of entries. Rejects an empty list and
+ * duplicates, which would silently double one host's share of the traffic.
+ */
+export function parseHostList(input: string | readonly (string | HostPort)[], key = 'upstream.hosts'): HostPort[] {
+  const entries = typeof input === 'string' ? input.split(',').filter((part) => part.trim() !== '') : input;
+  if (entries.length === 0) throw new EdgeHostError(key, `${key}: the host list is empty`);
+  const seen = new Set<string>();
+  return entries.map((entry, index) => {
+    const itemKey = `${key}[${index}]`;
+    const parsed =
+      typeof entry === 'string' ? parseHostPort(entry, itemKey) : parseHostPort(formatHostPort(entry), itemKey);
+    const id = formatHostPort(parsed).toLowerCase();
+    if (seen.has(id)) throw new EdgeHostError(itemKey, `${itemKey}: ${id} is listed twice`);
+    seen.add(id);
+    return parsed;
+  });
+}
+
+/** `host:port`, with brackets around IPv6 addresses as nginx expects. */
+export function formatHostPort({ host, port }: HostPort): string {
+  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,29 @@
+/**
+ * The edge layer: nginx configs generated from typed options (and checked against real nginx in test/edge).
+ */
+export {
+  EdgeBalanceConflictError,
+  EdgeHostError,
+  EdgeNoUpstreamError,
+  EdgeOptionError,
+  EdgeTlsFileError,
+} from './errors.js';
+export { formatHostPort, type HostPort, parseHostList, parseHostPort } from './host-list.js';
+export {
+  generateNginxConfig,
+  type NginxConfigShape,
+  renderNginxConfig,
+  renderNginxSite,
+} from './nginx-config.js';
+export {
+  type Balance,
+  type EdgeConfig,
+  type EdgeConfigInput,
+  type EdgeMain,
+  type EdgeSite,
+  type MainInput,
+  type ResolveOptions,
+  resolveEdgeConfig,
+  resolveEdgeSite,
+  type SiteInput,
+} from './options.js';

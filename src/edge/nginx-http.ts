@@ -1,0 +1,69 @@
+/**
+ * The http-level part of one app: the maps, log format, rate-limit zone and upstream block. Every name carries the
+ * app's id so that several apps (or several generated files in conf.d) never collide.
+ */
+import { formatHostPort } from './host-list.js';
+import { block, type NginxNode, nodes } from './nginx-writer.js';
+import { type EdgeSite, nginxId } from './options.js';
+
+/** Names of the nginx objects generated for one app. */
+export function siteNames(site: EdgeSite) {
+  const id = nginxId(site.app);
+  return {
+    upstream: `hive_${id}`,
+    connection: `$hive_${id}_connection`,
+    requestId: `$hive_${id}_request_id`,
+    logFormat: `hive_${id}`,
+    limitZone: `hive_${id}`,
+    sslCache: `hive_${id}_ssl`,
+  };
+}
+
+/** Renders the http-context directives of one app. */
+export function renderHttpLevel(site: EdgeSite): NginxNode[] {
+  const names = siteNames(site);
+  return nodes(
+    // With upstream keep-alive the Connection header must be empty on ordinary requests (keep the connection) and
+    // "upgrade" on WebSocket handshakes; the common `Connection 'upgrade'` on every request disables keep-alive.
+    block(`map $http_upgrade ${names.connection}`, ['default upgrade', "'' ''"]),
+    // Pass a well-formed incoming X-Request-Id through (tracing across hops), otherwise mint one per request.
+    block(`map $http_x_request_id ${names.requestId}`, [
+      'default $request_id',
+      `"~^[A-Za-z0-9._:-]{1,128}$" $http_x_request_id`,
+    ]),
+    site.accessLog !== false &&
+      [
+        `log_format ${names.logFormat} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '`,
+        `    '"$http_referer" "$http_user_agent" rid=${names.requestId} upstream=$upstream_addr '`,
+        `    'upstream_status=$upstream_status rt=$request_time urt=$upstream_response_time'`,
+      ].join('\n'),
+    site.rateLimit !== false &&
+      `limit_req_zone $binary_remote_addr zone=${names.limitZone}:${site.rateLimit.zoneSize} rate=${site.rateLimit.rate}`,
+    '',
+    renderUpstream(site),
+  );
+}
+
+function renderUpstream(site: EdgeSite): NginxNode {
+  const { upstream } = site;
+  return block(`upstream ${siteNames(site).upstream}`, [
+    balanceDirective(upstream.balance),
+    ...upstream.servers.map(
+      (server) =>
+        `server ${formatHostPort(server)} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}`,
+    ),
+    // keepalive must follow the balancing method (nginx docs), or the method would wrap the keepalive handler.
+    `keepalive ${upstream.keepalive}`,
+    `keepalive_requests ${upstream.keepaliveRequests}`,
+    `keepalive_timeout ${upstream.keepaliveTimeout}`,
+  ]);
+}
+
+function balanceDirective(balance: EdgeSite['upstream']['balance']): string | false {
+  if (balance === 'round_robin') return false;
+  if (balance === 'least_conn' || balance === 'ip_hash') return balance;
+  const [, kind, name] = balance.split(':') as [string, 'cookie' | 'header', string];
+  const variable = kind === 'cookie' ? `$cookie_${name}` : `$http_${name.toLowerCase().replaceAll('-', '_')}`;
+  // consistent (ketama): adding or removing a host moves only that host's share of clients.
+  return `hash ${variable} consistent`;
+}

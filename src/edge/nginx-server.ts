@@ -1,0 +1,139 @@
+/**
+ * The server blocks of one app: plain HTTP, or HTTPS with an HTTP server that redirects and answers ACME challenges.
+ */
+
+import { siteNames } from './nginx-http.js';
+import { block, type NginxNode, nodes, quote } from './nginx-writer.js';
+import type { EdgeSite } from './options.js';
+
+// Mozilla's "intermediate" profile: TLS 1.2 and 1.3, forward-secret AEAD ciphers only.
+const kCiphers =
+  'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:' +
+  'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:' +
+  'DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384';
+
+const kGzipTypes =
+  'text/plain text/css text/xml text/javascript application/javascript application/json application/xml ' +
+  'application/rss+xml image/svg+xml';
+
+/** Renders the server blocks of one app. */
+export function renderServers(site: EdgeSite): NginxNode[] {
+  const { tls } = site;
+  if (!tls) return [block('server', [...listen(site.listen.port, site), ...serverBody(site, false)])];
+  const tlsListen = `listen ${hostPort(site, tls.port)} ssl${tls.http2 ? ' http2' : ''}`;
+  if (!tls.redirect) {
+    return [block('server', [...listen(site.listen.port, site), tlsListen, ...serverBody(site, true)])];
+  }
+  const target = tls.port === 443 ? 'https://$host$request_uri' : `https://$host:${tls.port}$request_uri`;
+  return [
+    block('server', [
+      ...listen(site.listen.port, site),
+      `server_name ${site.serverName.join(' ')}`,
+      'server_tokens off',
+      acmeLocation(site),
+      block('location /', [`return 301 ${target}`]),
+    ]),
+    '',
+    block('server', [tlsListen, ...serverBody(site, true)]),
+  ];
+}
+
+function listen(port: number, site: EdgeSite): string[] {
+  return [`listen ${hostPort(site, port)}${site.listen.defaultServer ? ' default_server' : ''}`];
+}
+
+function hostPort(site: EdgeSite, port: number): string {
+  const address = site.listen.address;
+  if (address === undefined) return String(port);
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
+  const names = siteNames(site);
+  const { tls } = site;
+  return nodes(
+    `server_name ${site.serverName.join(' ')}`,
+    'server_tokens off',
+    secure && tls && `ssl_certificate ${quote(tls.cert)}`,
+    secure && tls && `ssl_certificate_key ${quote(tls.key)}`,
+    secure && 'ssl_protocols TLSv1.2 TLSv1.3',
+    secure && `ssl_ciphers ${kCiphers}`,
+    secure && 'ssl_prefer_server_ciphers off',
+    secure && `ssl_session_cache shared:${names.sslCache}:10m`,
+    secure && 'ssl_session_timeout 1d',
+    // Tickets are encrypted with a key nginx never rotates on its own, which breaks forward secrecy.
+    secure && 'ssl_session_tickets off',
+    site.accessLog !== false &&
+      `access_log ${site.accessLog ?? `/var/log/nginx/${site.app}.access.log`} ${names.logFormat}`,
+    `client_max_body_size ${site.clientMaxBodySize}`,
+    // add_header here, never in a location: a location with its own add_header drops every inherited one.
+    `add_header X-Request-Id ${names.requestId} always`,
+    secure && tls && tls.hsts !== false && `add_header Strict-Transport-Security ${quote(hstsValue(tls.hsts))} always`,
+    ...gzip(site),
+    '',
+    acmeLocation(site),
+    site.static &&
+      block(`location ^~ ${site.static.location}`, [
+        `alias ${quote(site.static.root.endsWith('/') ? site.static.root : `${site.static.root}/`)}`,
+        `expires ${site.static.maxAge}`,
+      ]),
+    block('location /', proxyLocation(site)),
+  );
+}
+
+function proxyLocation(site: EdgeSite): NginxNode[] {
+  const names = siteNames(site);
+  const { retries, timeouts, rateLimit } = site;
+  return nodes(
+    rateLimit !== false &&
+      `limit_req zone=${names.limitZone} burst=${rateLimit.burst}${rateLimit.nodelay ? ' nodelay' : ''}`,
+    rateLimit !== false && `limit_req_status ${rateLimit.status}`,
+    `proxy_pass http://${names.upstream}`,
+    // HTTP/1.1 to the upstream is what makes keepalive in the upstream block work at all.
+    'proxy_http_version 1.1',
+    'proxy_set_header Host $host',
+    'proxy_set_header Upgrade $http_upgrade',
+    `proxy_set_header Connection ${names.connection}`,
+    'proxy_set_header X-Real-IP $remote_addr',
+    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for',
+    'proxy_set_header X-Forwarded-Proto $scheme',
+    'proxy_set_header X-Forwarded-Host $host',
+    `proxy_set_header X-Request-Id ${names.requestId}`,
+    `proxy_connect_timeout ${timeouts.connect}`,
+    `proxy_send_timeout ${timeouts.send}`,
+    `proxy_read_timeout ${timeouts.read}`,
+    // nginx never retries POST, LOCK or PATCH on another server (no `non_idempotent` flag): only idempotent
+    // requests are replayed, and only while no byte of the response has reached the client.
+    retries === false ? 'proxy_next_upstream off' : 'proxy_next_upstream error timeout http_502 http_503 http_504',
+    retries !== false && `proxy_next_upstream_tries ${retries.tries}`,
+    retries !== false && `proxy_next_upstream_timeout ${retries.timeout}`,
+  );
+}
+
+function acmeLocation(site: EdgeSite): NginxNode | false {
+  if (site.acme === false) return false;
+  // ^~ so that no regex location (e.g. a static-files rule) can shadow the challenge.
+  return block('location ^~ /.well-known/acme-challenge/', [
+    `root ${quote(site.acme.root)}`,
+    'default_type text/plain',
+  ]);
+}
+
+function gzip(site: EdgeSite): string[] {
+  if (!site.gzip) return ['gzip off'];
+  return [
+    'gzip on',
+    'gzip_vary on',
+    // Compress proxied responses too: nginx skips them by default when the request came through another proxy.
+    'gzip_proxied any',
+    'gzip_comp_level 5',
+    'gzip_min_length 1024',
+    `gzip_types ${kGzipTypes}`,
+  ];
+}
+
+function hstsValue(hsts: true | { maxAge: number; includeSubDomains: boolean; preload: boolean }): string {
+  const { maxAge, includeSubDomains, preload } =
+    hsts === true ? { maxAge: 63072000, includeSubDomains: false, preload: false } : hsts;
+  return `max-age=${maxAge}${includeSubDomains ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`;
+}

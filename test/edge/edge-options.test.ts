@@ -1,0 +1,149 @@
+// Bad edge options are rejected at the door with a typed error naming the key, before anything is rendered.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  EdgeOptionError,
+  generateNginxConfig,
+  parseHostList,
+  resolveEdgeSite,
+  type SiteInput,
+} from '../../dist/edge/index.js';
+import { HiveError } from '../../dist/errors.js';
+
+function rejects(input: SiteInput, code: string, key: string, message?: RegExp): void {
+  assert.throws(
+    () => generateNginxConfig({ sites: [input] }),
+    (error: unknown) => {
+      assert.ok(error instanceof HiveError, `expected a HiveError, got ${String(error)}`);
+      assert.equal(error.code, code);
+      assert.equal((error as HiveError & { key: string }).key, key);
+      assert.ok(error.message.includes(key), `message names the key: ${error.message}`);
+      if (message) assert.match(error.message, message);
+      return true;
+    },
+  );
+}
+
+test('bad ports and unknown options name the key and the value', () => {
+  rejects(
+    { app: 'api', upstream: { port: 0 } },
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].upstream.port',
+    /0 \(number\)/,
+  );
+  rejects({ app: 'api', upstream: { port: 70000 } }, 'ERR_HIVE_EDGE_INVALID_OPTION', 'sites[0].upstream.port');
+  rejects(
+    { app: 'api', upstream: { port: 3000 }, listen: { port: 1.5 } },
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].listen.port',
+  );
+  rejects(
+    { app: 'api', upstream: { port: 3000 }, timeouts: { read: '5 s' } },
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].timeouts.read',
+    /"5 s"/,
+  );
+  rejects(
+    { app: 'api', upstream: { port: 3000 }, clientMaxBodySize: '1 TB' },
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].clientMaxBodySize',
+  );
+  rejects(
+    { app: 'api', upstream: { port: 3000 }, rateLimit: { rate: 'fast' } },
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].rateLimit.rate',
+  );
+  rejects(
+    { app: 'api', upstream: { port: 3000, balance: 'random' } },
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].upstream.balance',
+  );
+  rejects({ app: 'api; evil', upstream: { port: 3000 } } as SiteInput, 'ERR_HIVE_EDGE_INVALID_OPTION', 'sites[0].app');
+  rejects(
+    { app: 'api', upstream: { port: 3000 }, bogus: true } as unknown as SiteInput,
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].bogus',
+    /unknown option/,
+  );
+});
+
+test('host lists: bad addresses, bad ports, duplicates, empty', () => {
+  const hostError = 'ERR_HIVE_EDGE_INVALID_HOST';
+  rejects(
+    { app: 'api', upstream: { hosts: '10.0.0.5:3000,10.0.0.256:3000' } },
+    hostError,
+    'sites[0].upstream.hosts[1]',
+  );
+  rejects({ app: 'api', upstream: { hosts: '10.0.0.5' } }, hostError, 'sites[0].upstream.hosts[0]', /host:port/);
+  rejects({ app: 'api', upstream: { hosts: 'app_1.internal:3000' } }, hostError, 'sites[0].upstream.hosts[0]');
+  rejects({ app: 'api', upstream: { hosts: '10.0.0.5:99999' } }, hostError, 'sites[0].upstream.hosts[0]', /99999/);
+  rejects({ app: 'api', upstream: { hosts: 'fd00::1:3000' } }, hostError, 'sites[0].upstream.hosts[0]', /brackets/);
+  rejects({ app: 'api', upstream: { hosts: 'a:1,A:1' } }, hostError, 'sites[0].upstream.hosts[1]', /twice/);
+  rejects({ app: 'api', upstream: { hosts: ' , ' } }, hostError, 'sites[0].upstream.hosts', /empty/);
+  rejects({ app: 'api', upstream: { port: 3000, hosts: '127.0.0.1:3000' } }, hostError, 'sites[0].upstream.hosts');
+  assert.deepEqual(parseHostList('10.0.0.5:3000, app-2.internal:3001,[fd00::7]:3002'), [
+    { host: '10.0.0.5', port: 3000 },
+    { host: 'app-2.internal', port: 3001 },
+    { host: 'fd00::7', port: 3002 },
+  ]);
+});
+
+test('an app without any upstream is rejected', () => {
+  rejects({ app: 'api' }, 'ERR_HIVE_EDGE_NO_UPSTREAM', 'sites[0].upstream');
+});
+
+test('a sticky app with a balancing mode that spreads clients is rejected; ip_hash is its default', () => {
+  for (const balance of ['round_robin', 'least_conn']) {
+    rejects(
+      { app: 'chat', sticky: true, upstream: { port: 3000, balance } },
+      'ERR_HIVE_EDGE_BALANCE_CONFLICT',
+      'sites[0].upstream.balance',
+      /ip_hash/,
+    );
+  }
+  assert.equal(resolveEdgeSite({ app: 'chat', sticky: true, upstream: { port: 3000 } }).upstream.balance, 'ip_hash');
+  assert.equal(resolveEdgeSite({ app: 'api', upstream: { port: 3000 } }).upstream.balance, 'round_robin');
+  const hashed = generateNginxConfig({
+    sites: [{ app: 'chat', sticky: true, upstream: { port: 3000, balance: 'hash:header:X-User-Id' } }],
+  });
+  assert.match(hashed, /hash \$http_x_user_id consistent;/);
+});
+
+test('missing TLS files are reported before anything is rendered, resolved like nginx does', () => {
+  rejects(
+    { app: 'api', upstream: { port: 3000 }, tls: { cert: 'no/such/cert.pem', key: 'no/such/key.pem' } },
+    'ERR_HIVE_EDGE_TLS_FILE',
+    'sites[0].tls.cert',
+    /no\/such\/cert\.pem/,
+  );
+  // Rendering for another machine can skip the check.
+  const output = generateNginxConfig(
+    { sites: [{ app: 'api', upstream: { port: 3000 }, tls: { cert: '/etc/x/cert.pem', key: '/etc/x/key.pem' } }] },
+    { checkFiles: false },
+  );
+  assert.match(output, /ssl_certificate \/etc\/x\/cert\.pem;/);
+  assert.match(output, /location \^~ \/\.well-known\/acme-challenge\//);
+  assert.match(output, /return 301 https:\/\/\$host\$request_uri;/);
+});
+
+test('two sites with the same app name are rejected', () => {
+  assert.throws(
+    () =>
+      generateNginxConfig({
+        sites: [
+          { app: 'api', upstream: { port: 3000 } },
+          { app: 'API', upstream: { port: 3001 } },
+        ],
+      }),
+    (error: unknown) => error instanceof EdgeOptionError && error.key === 'sites[1].app',
+  );
+});
+
+test('keep-alive and WebSocket upgrade coexist: Connection comes from the $http_upgrade map', () => {
+  const output = generateNginxConfig({ sites: [{ app: 'api', upstream: { port: 3000 } }] });
+  assert.match(output, /map \$http_upgrade \$hive_api_connection \{\n\s+default upgrade;\n\s+'' '';/);
+  assert.match(output, /proxy_set_header Connection \$hive_api_connection;/);
+  assert.doesNotMatch(output, /proxy_set_header Connection ['"]?upgrade/);
+  assert.match(output, /proxy_http_version 1\.1;/);
+  assert.match(output, /keepalive 32;/);
+});

@@ -1,0 +1,190 @@
+// Helpers for the tests that run real nginx: start it as an ordinary child process under a temp prefix, start
+// stand-in upstream hosts, make a self-signed certificate. Every process started here is stopped by `stop()`.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const nginxBin = '/usr/sbin/nginx';
+const upstreamScript = fileURLToPath(new URL('../fixtures/edge/upstream-server.js', import.meta.url));
+
+/**
+ * Why nginx tests are skipped, or false when they run. In CI a missing nginx is a failure, never a skip.
+ */
+export function nginxSkip(): string | false {
+  if (existsSync(nginxBin)) return false;
+  if (process.env.CI) throw new Error(`${nginxBin} is missing in CI: .ci/run must install nginx`);
+  return `${nginxBin} not found: install nginx (apt-get install nginx) to run the edge tests against real nginx`;
+}
+
+/** The main-context paths every test nginx uses: everything inside its prefix. */
+export const testMain = {
+  workerProcesses: 1,
+  pid: 'nginx.pid',
+  errorLog: 'error.log',
+  tempDir: 'tmp',
+} as const;
+
+/** A free TCP port on a loopback address (the port is released before use; the window is small). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A temp directory that nginx's unprivileged workers can traverse (nginx drops to `nobody` when run as root). */
+export async function makePrefix(): Promise<string> {
+  const prefix = await mkdtemp(join(tmpdir(), 'hive-edge-'));
+  await chmod(prefix, 0o755);
+  await mkdir(join(prefix, 'tmp'));
+  return prefix;
+}
+
+/** Runs `nginx -t` on a config file; returns the exit status and nginx's output. */
+export function nginxTest(prefix: string, conf: string): { status: number | null; output: string } {
+  const result = spawnSync(nginxBin, ['-t', '-p', prefix, '-c', conf, '-g', 'error_log stderr;'], {
+    encoding: 'utf8',
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+export interface RunningNginx {
+  prefix: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Writes `config` into a fresh prefix, starts nginx in the foreground and waits until every port accepts. */
+export async function startNginx(
+  config: string,
+  ports: readonly number[],
+  prepare?: (prefix: string) => Promise<void>,
+): Promise<RunningNginx> {
+  const prefix = await makePrefix();
+  await prepare?.(prefix);
+  const conf = join(prefix, 'nginx.conf');
+  await writeFile(conf, config);
+  const child = spawn(nginxBin, ['-p', prefix, '-c', conf, '-g', 'daemon off; master_process on; error_log stderr;'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  const running: RunningNginx = {
+    prefix,
+    output: () => output,
+    async stop() {
+      await stopChild(child, 'SIGTERM');
+      await rm(prefix, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const port of ports) await waitForPort(port, child, () => output);
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  return running;
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`nginx exited (${child.exitCode ?? child.signalCode}) before listening:\n${output()}`);
+    }
+    if (await canConnect(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nginx did not listen on 127.0.0.1:${port} within 20 s:\n${output()}`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+/** Sends `signal`, escalates to SIGKILL after 5 s, resolves when the process is gone. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface UpstreamHost {
+  name: string;
+  host: string;
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts a stand-in app host (test/fixtures/edge/upstream-server.js) on `host`, port 0 unless given. */
+export async function startUpstream(name: string, host: string, port = 0): Promise<UpstreamHost> {
+  const child = spawn(process.execPath, [upstreamScript, name, host, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const listening = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk) => {
+      buffer += chunk;
+      const line = buffer.split('\n')[0];
+      if (buffer.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`upstream ${name} exited (${code}) before listening`)));
+    setTimeout(() => reject(new Error(`upstream ${name} did not listen within 20 s`)), 20_000).unref();
+  });
+  return { name, host, port: listening, child, stop: () => stopChild(child, 'SIGTERM') };
+}
+
+/** A self-signed certificate for localhost/127.0.0.1, made with openssl into `dir`. */
+export function makeCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
