@@ -1,0 +1,178 @@
+// Real nginx in front of three stand-in hosts on 127.0.0.2-4: balancing, upstream keep-alive, forwarded headers,
+// and a whole host SIGKILLed under bounded load with no failed idempotent request, then traffic back when it returns.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Agent, request } from 'undici';
+import { generateNginxConfig } from '../../dist/edge/index.js';
+import {
+  freePort,
+  nginxSkip,
+  type RunningNginx,
+  startNginx,
+  startUpstream,
+  testMain,
+  type UpstreamHost,
+} from './nginx-harness.js';
+
+interface Seen {
+  name: string;
+  method: string;
+  headers: Record<string, string | undefined>;
+  remotePort: number;
+}
+
+const skip = nginxSkip();
+const hosts: UpstreamHost[] = [];
+let nginx: RunningNginx | undefined;
+let port = 0;
+let strictPort = 0;
+const agent = new Agent({ connections: 16 });
+
+before(async () => {
+  if (skip) return;
+  for (const [index, address] of ['127.0.0.2', '127.0.0.3', '127.0.0.4'].entries()) {
+    hosts.push(await startUpstream(`h${index + 1}`, address));
+  }
+  port = await freePort();
+  strictPort = await freePort();
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: [
+        {
+          app: 'api',
+          listen: { address: '127.0.0.1', port },
+          upstream: {
+            hosts: hosts.map((h) => `${h.host}:${h.port}`),
+            // One failure takes a host out for 1 s, so the test sees it come back without waiting long.
+            maxFails: 1,
+            failTimeout: '1s',
+          },
+          retries: { tries: 3, timeout: '10s' },
+          accessLog: 'access.log',
+        },
+        {
+          // The same hosts with passive health off, so round robin visits every host in turn.
+          app: 'strict',
+          listen: { address: '127.0.0.1', port: strictPort },
+          upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 },
+          accessLog: false,
+        },
+      ],
+    },
+    { shape: 'full' },
+  );
+  nginx = await startNginx(config, [port, strictPort]);
+});
+
+after(async () => {
+  await agent.close();
+  await nginx?.stop();
+  await Promise.all(hosts.map((h) => h.stop()));
+});
+
+async function get(path = '/', headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET', to = port) {
+  const response = await request(`http://127.0.0.1:${to}${path}`, { method, headers, dispatcher: agent });
+  const text = await response.body.text();
+  const seen = response.statusCode === 200 ? (JSON.parse(text) as Seen) : ({} as Seen);
+  return { status: response.statusCode, headers: response.headers, seen };
+}
+
+test('requests are balanced over the three hosts, on kept-alive upstream connections', { skip }, async () => {
+  const seen: Seen[] = [];
+  for (let i = 0; i < 30; i++) {
+    const response = await get();
+    assert.equal(response.status, 200);
+    seen.push(response.seen);
+  }
+  const names = new Set(seen.map((s) => s.name));
+  assert.deepEqual([...names].sort(), ['h1', 'h2', 'h3']);
+  // Sequential requests reuse the upstream sockets instead of opening one per request.
+  const sockets = new Set(seen.map((s) => `${s.name}:${s.remotePort}`));
+  assert.ok(sockets.size < seen.length, `${sockets.size} upstream sockets for ${seen.length} requests`);
+  for (const s of seen) assert.notEqual(s.headers.connection, 'close');
+});
+
+test('forwarded headers and the request id reach the app and come back', { skip }, async () => {
+  const minted = await get('/', { 'x-forwarded-for': '203.0.113.9' });
+  assert.equal(minted.seen.headers['x-forwarded-for'], '203.0.113.9, 127.0.0.1');
+  assert.equal(minted.seen.headers['x-real-ip'], '127.0.0.1');
+  assert.equal(minted.seen.headers['x-forwarded-proto'], 'http');
+  assert.match(minted.seen.headers['x-request-id'] ?? '', /^[0-9a-f]{32}$/);
+  assert.equal(minted.headers['x-request-id'], minted.seen.headers['x-request-id']);
+
+  const passed = await get('/', { 'x-request-id': 'trace-42.a' });
+  assert.equal(passed.seen.headers['x-request-id'], 'trace-42.a');
+  assert.equal(passed.headers['x-request-id'], 'trace-42.a');
+  // A malformed id (log injection, oversized) is replaced, not forwarded.
+  const replaced = await get('/', { 'x-request-id': 'bad id "quoted"' });
+  assert.match(replaced.seen.headers['x-request-id'] ?? '', /^[0-9a-f]{32}$/);
+});
+
+test('a failed GET is retried on the next host; a failed POST is not replayed', { skip }, async () => {
+  const fail = { 'x-fail-on': 'h2' };
+  for (let i = 0; i < 6; i++) {
+    const response = await get('/', fail, 'GET', strictPort);
+    assert.equal(response.status, 200);
+    assert.notEqual(response.seen.name, 'h2');
+  }
+  // Round robin sends one POST in three to h2, which drops it: nginx answers 502 instead of sending it elsewhere.
+  const statuses: number[] = [];
+  for (let i = 0; i < 3; i++) statuses.push((await get('/', fail, 'POST', strictPort)).status);
+  assert.deepEqual(statuses.sort(), [200, 200, 502]);
+});
+
+test('a host SIGKILLed under load: no failed idempotent request; traffic returns when it is back', {
+  skip,
+}, async () => {
+  const victim = hosts[1]!;
+  const total = 600;
+  const concurrency = 8;
+  let started = 0;
+  let done = 0;
+  let killed = false;
+  const failures: string[] = [];
+  const byHost = new Map<string, number>();
+  let afterKill = 0;
+
+  async function worker(): Promise<void> {
+    while (started < total) {
+      started++;
+      try {
+        const response = await get('/load');
+        if (response.status !== 200) failures.push(`status ${response.status}`);
+        else byHost.set(response.seen.name, (byHost.get(response.seen.name) ?? 0) + 1);
+        if (killed) afterKill++;
+      } catch (error) {
+        failures.push(String(error));
+      }
+      done++;
+      if (!killed && done >= total / 4) {
+        killed = true;
+        victim.child.kill('SIGKILL');
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  assert.deepEqual(failures, [], `${failures.length} failed requests`);
+  assert.equal(done, total);
+  assert.ok(afterKill > 0);
+  assert.ok((byHost.get('h1') ?? 0) > 0 && (byHost.get('h3') ?? 0) > 0);
+  await new Promise<void>((resolve) => {
+    if (victim.child.exitCode !== null || victim.child.signalCode !== null) resolve();
+    else victim.child.once('exit', () => resolve());
+  });
+
+  // The host comes back on the same address and port; nginx sends it traffic again after fail_timeout.
+  const revived = await startUpstream(victim.name, victim.host, victim.port);
+  hosts[1] = revived;
+  const deadline = Date.now() + 30_000;
+  let back = false;
+  while (!back && Date.now() < deadline) {
+    const response = await get();
+    assert.equal(response.status, 200);
+    back = response.seen.name === victim.name;
+    if (!back) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.ok(back, `${victim.name} got no traffic within 30 s of coming back`);
+});
