@@ -1,0 +1,14 @@
+// Types for load.js.
+export declare function closedLoop(options: {
+  inflight: number;
+  durationMs: number;
+  send: () => Promise<unknown>;
+  recordLatency?: boolean;
+}): Promise<{ completed: number; durationMs: number; rate: number; latenciesMs: number[] }>;
+export declare function openLoop(options: {
+  rate: number;
+  durationMs: number;
+  send: () => Promise<unknown>;
+  tolerate?: (error: unknown) => boolean;
+}): Promise<{ sent: number; failed: number; durationMs: number; achievedRate: number; latenciesMs: Float64Array }>;
+export declare function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T>;

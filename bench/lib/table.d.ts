@@ -1,0 +1,8 @@
+// Types for table.js.
+import type { BenchContract } from './contract.js';
+export declare function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string;
+export declare function formatValue(x: number | undefined): string;
+export declare function formatResults(
+  contract: Pick<BenchContract, 'results' | 'ratios'>,
+  options?: { subjects?: readonly string[]; metrics?: readonly string[]; labels?: Record<string, string> },
+): string;

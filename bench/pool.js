@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// Pool bench: Hive's thread pool (hive/pool, from dist/) against piscina, tinypool and workerpool, same thread counts,
+// subjects alternating round by round, medians reported. `--json` prints the bench contract of shared/DESIGN.md.
+// What each scenario measures and how to read the figures: docs/benchmarks.md.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseBenchArgs } from './lib/args.js';
+import { buildContract } from './lib/contract.js';
+import { createProgress } from './lib/progress.js';
+import { roundOrder } from './lib/rounds.js';
+import { median } from './lib/stats.js';
+import { formatResults } from './lib/table.js';
+import {
+  cpuThroughput,
+  idleMemory,
+  idleMemoryChild,
+  tinyLatency,
+  tinyThroughput,
+  transferRoundTrip,
+} from './pool/scenarios.js';
+import { SUBJECTS, unavailable } from './pool/subjects.js';
+
+const USAGE = `usage: node bench/pool.js [--json] [--quick] [--rounds N] [--only hive,piscina,...]
+  --json     print only the contract JSON object (one line)
+  --quick    ~30 s smoke run: 1 round, short measurements
+  --rounds   rounds per scenario (default 3; 1 with --quick); figures are medians over rounds
+  --only     subjects to run, comma-separated (${SUBJECTS.join(', ')})`;
+
+// Measurement lengths (ms). Default: whole run about 2.5 minutes on 2 cores; quick: about 25 s.
+const DURATIONS = {
+  default: { tiny: 1000, cpu: 1500, transfer: 1000, latency: 1500, warmup: 300 },
+  quick: { tiny: 250, cpu: 400, transfer: 250, latency: 400, warmup: 100 },
+};
+const INFLIGHTS = [1, 8, 64];
+// Latency is measured at this fraction of each subject's own best tiny-task rate: busy, but not saturated.
+const LATENCY_LOAD = 0.8;
+const MEMORY_THREADS = 2;
+const MiB = 1024 * 1024;
+
+const UNITS = {
+  'tiny.c1': 'tasks/s',
+  'tiny.c8': 'tasks/s',
+  'tiny.c64': 'tasks/s',
+  'tiny.same.rate': 'tasks/s',
+  'tiny.same.p50': 'us',
+  'tiny.same.p99': 'us',
+  'tiny.same.rejected': '%',
+  'tiny.open.rate': 'tasks/s',
+  'tiny.open.p50': 'us',
+  'tiny.open.p99': 'us',
+  'tiny.open.rejected': '%',
+  'cpu.t1': 'tasks/s',
+  'cpu.t2': 'tasks/s',
+  'cpu.speedup': 'x',
+  'transfer.1mib': 'tasks/s',
+  'transfer.1mib.p50': 'us',
+  'memory.rss': 'MiB',
+  'memory.heap': 'MiB',
+};
+// The offered rates of the latency runs are settings derived from the best rates, not scores.
+const BETTER = {
+  'tiny.same.rate': 'none',
+  'tiny.same.rejected': 'lower',
+  'tiny.open.rate': 'none',
+  'tiny.open.rejected': 'lower',
+};
+const LABELS = {
+  'tiny.c1': 'tiny tasks, 2 threads, 1 in flight',
+  'tiny.c8': 'tiny tasks, 2 threads, 8 in flight',
+  'tiny.c64': 'tiny tasks, 2 threads, 64 in flight',
+  'tiny.same.rate': `same load for all: ${LATENCY_LOAD * 100}% of slowest best`,
+  'tiny.same.p50': '  latency p50',
+  'tiny.same.p99': '  latency p99',
+  'tiny.same.rejected': '  rejected (queue full)',
+  'tiny.open.rate': `own load: ${LATENCY_LOAD * 100}% of own best rate`,
+  'tiny.open.p50': '  latency p50',
+  'tiny.open.p99': '  latency p99',
+  'tiny.open.rejected': '  rejected (queue full)',
+  'cpu.t1': 'fib(27), 1 thread',
+  'cpu.t2': 'fib(27), 2 threads',
+  'cpu.speedup': 'fib(27), speedup 2 threads / 1',
+  'transfer.1mib': '1 MiB ArrayBuffer round trip, transfer',
+  'transfer.1mib.p50': '1 MiB round trip, latency p50',
+  'memory.rss': `idle pool of ${MEMORY_THREADS} threads: RSS`,
+  'memory.heap': `idle pool of ${MEMORY_THREADS} threads: main heap`,
+};
+
+async function main(argv) {
+  let args;
+  try {
+    args = parseBenchArgs(argv, { extra: { 'memory-child': { type: 'string' }, threads: { type: 'string' } } });
+  } catch (error) {
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (typeof args.values['memory-child'] === 'string') {
+    await idleMemoryChild(args.values['memory-child'], Number(args.values.threads ?? MEMORY_THREADS));
+    return 0;
+  }
+  const unknown = (args.only ?? []).filter((s) => !SUBJECTS.includes(s));
+  if (unknown.length > 0) {
+    console.error(`Unknown subject(s) in --only: ${unknown.join(', ')}\n${USAGE}`);
+    return 2;
+  }
+
+  const notes = [];
+  const subjects = [];
+  for (const name of SUBJECTS.filter((s) => args.only === undefined || args.only.includes(s))) {
+    const reason = await unavailable(name);
+    if (reason === undefined) subjects.push(name);
+    else notes.push(`skipped ${name}: ${reason}`);
+  }
+  for (const note of notes) console.error(note);
+  if (subjects.length === 0) {
+    console.error('no subject can run');
+    return 1;
+  }
+
+  const d = args.quick ? DURATIONS.quick : DURATIONS.default;
+  const progress = createProgress({ quiet: args.json });
+  /** @type {Map<string, Map<string, number[]>>} subject -> metric -> one value per round */
+  const samples = new Map(subjects.map((s) => [s, new Map()]));
+  const record = (subject, metric, value) => {
+    const byMetric = samples.get(subject);
+    if (!byMetric.has(metric)) byMetric.set(metric, []);
+    byMetric.get(metric).push(value);
+  };
+  let failures = 0;
+  const attempt = async (label, fn) => {
+    progress.update(label);
+    try {
+      return await fn();
+    } catch (error) {
+      failures++;
+      progress.done();
+      console.error(`${label} failed: ${error?.stack ?? error}`);
+      return undefined;
+    }
+  };
+  const rounds = args.rounds;
+  const tag = (round, subject, what) => `round ${round + 1}/${rounds} ${subject}: ${what}`;
+
+  // Throughput scenarios: each round runs every subject once, starting with a different subject each round.
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of roundOrder(subjects, round)) {
+      const tiny = await attempt(tag(round, subject, 'tiny tasks'), () =>
+        tinyThroughput(subject, { inflights: INFLIGHTS, durationMs: d.tiny, warmupMs: d.warmup }),
+      );
+      for (const inflight of INFLIGHTS) if (tiny) record(subject, `tiny.c${inflight}`, tiny[inflight]);
+      const t1 = await attempt(tag(round, subject, 'fib(27) on 1 thread'), () =>
+        cpuThroughput(subject, { threads: 1, durationMs: d.cpu, warmupMs: d.warmup }),
+      );
+      const t2 = await attempt(tag(round, subject, 'fib(27) on 2 threads'), () =>
+        cpuThroughput(subject, { threads: 2, durationMs: d.cpu, warmupMs: d.warmup }),
+      );
+      if (t1 !== undefined) record(subject, 'cpu.t1', t1);
+      if (t2 !== undefined) record(subject, 'cpu.t2', t2);
+      // Speedup within one round: both halves saw the same machine conditions.
+      if (t1 !== undefined && t2 !== undefined) record(subject, 'cpu.speedup', t2 / t1);
+      const transfer = await attempt(tag(round, subject, '1 MiB transfer round trip'), () =>
+        transferRoundTrip(subject, { durationMs: d.transfer, warmupMs: d.warmup }),
+      );
+      if (transfer) {
+        record(subject, 'transfer.1mib', transfer.rate);
+        record(subject, 'transfer.1mib.p50', transfer.p50us);
+      }
+    }
+  }
+
+  // Latency under load needs the best rates first, hence its own pass. Two loads per subject: 80% of its own best rate
+  // (how it behaves near its own capacity) and 80% of the slowest subject's best rate (every subject at the same load).
+  const bestRate = new Map();
+  for (const subject of subjects) {
+    const rates = INFLIGHTS.map((c) => median(samples.get(subject).get(`tiny.c${c}`) ?? [])).filter(Number.isFinite);
+    if (rates.length > 0) bestRate.set(subject, Math.max(...rates));
+  }
+  const commonRate = LATENCY_LOAD * Math.min(...bestRate.values());
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of roundOrder([...bestRate.keys()], round)) {
+      const ownRate = LATENCY_LOAD * bestRate.get(subject);
+      const what = `open loop at ${Math.round(commonRate)} and ${Math.round(ownRate)} tasks/s`;
+      const latency = await attempt(tag(round, subject, what), () =>
+        tinyLatency(subject, { rates: [commonRate, ownRate], durationMs: d.latency, warmupMs: d.warmup }),
+      );
+      if (latency) {
+        const [same, own] = latency;
+        record(subject, 'tiny.same.rate', commonRate);
+        record(subject, 'tiny.same.p50', same.p50us);
+        record(subject, 'tiny.same.p99', same.p99us);
+        record(subject, 'tiny.same.rejected', same.rejectedPct);
+        record(subject, 'tiny.open.rate', ownRate);
+        record(subject, 'tiny.open.p50', own.p50us);
+        record(subject, 'tiny.open.p99', own.p99us);
+        record(subject, 'tiny.open.rejected', own.rejectedPct);
+      }
+    }
+  }
+
+  // Memory in a fresh child process per measurement: nothing left over from the scenarios above.
+  const script = fileURLToPath(import.meta.url);
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of roundOrder(subjects, round)) {
+      const memory = await attempt(tag(round, subject, `idle pool of ${MEMORY_THREADS} threads, memory`), () =>
+        idleMemory(subject, { threads: MEMORY_THREADS, script }),
+      );
+      if (memory) {
+        record(subject, 'memory.rss', memory.rss / MiB);
+        record(subject, 'memory.heap', memory.heapUsed / MiB);
+      }
+    }
+  }
+  progress.done();
+
+  const results = [];
+  for (const subject of subjects) {
+    for (const [metric, unit] of Object.entries(UNITS)) {
+      const values = samples.get(subject).get(metric);
+      if (values?.length) results.push({ subject, metric, value: median(values), unit });
+    }
+  }
+  const contract = buildContract({ bench: 'pool', results, better: BETTER });
+  if (args.json) {
+    console.log(JSON.stringify(contract));
+  } else {
+    const mode = args.quick ? 'quick run' : 'full run';
+    console.log(
+      `pool bench (${mode}): node ${contract.node}, ${availableParallelism()} cpus, ${rounds} round(s), median of rounds`,
+    );
+    console.log(formatResults(contract, { subjects: SUBJECTS, metrics: Object.keys(UNITS), labels: LABELS }));
+    for (const note of notes) console.log(note);
+    if (failures > 0) console.log(`${failures} measurement(s) failed, see stderr`);
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error?.stack ?? error);
+    process.exitCode = 1;
+  },
+);

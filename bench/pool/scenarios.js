@@ -1,0 +1,190 @@
+// The pool bench's scenarios. Each opens a fresh pool for one subject, warms it up (threads started, JIT warm, results
+// checked once), measures for a bounded time, and always closes the pool.
+import { fileURLToPath } from 'node:url';
+import { runJsonChild } from '../lib/child.js';
+import { closedLoop, openLoop, withTimeout } from '../lib/load.js';
+import { latencySummary } from '../lib/stats.js';
+import { openSubject } from './subjects.js';
+
+const MiB = 1024 * 1024;
+const FIB_N = 27;
+const FIB_27 = 196418;
+// A hung subject fails its own measurement after this much slack on top of the planned time.
+const SLACK_MS = 30_000;
+
+/**
+ * @template T
+ * @param {string} name
+ * @param {{ threads: number, transfer?: boolean }} options
+ * @param {(subject: import('./subjects.js').PoolSubject) => Promise<T>} body
+ * @param {number} plannedMs
+ * @returns {Promise<T>}
+ */
+async function withPool(name, options, body, plannedMs) {
+  const subject = await openSubject(name, options);
+  try {
+    return await withTimeout(body(subject), plannedMs + SLACK_MS, `${name} measurement`);
+  } finally {
+    await withTimeout(Promise.resolve(subject.close()), 10_000, `${name} close`).catch(() => {});
+  }
+}
+
+// Hive's bounded queue says "full" with this code; the peers' default queues are unbounded and never do.
+const isQueueFull = (error) => error?.code === 'ERR_HIVE_QUEUE_FULL';
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/**
+ * Tiny tasks (echo) on 2 threads, closed loop at each in-flight count: tasks/s per count.
+ * @param {string} name
+ * @param {{ inflights: readonly number[], durationMs: number, warmupMs: number }} options
+ * @returns {Promise<Record<number, number>>} in-flight count -> tasks/s
+ */
+export function tinyThroughput(name, { inflights, durationMs, warmupMs }) {
+  const planned = warmupMs + inflights.length * durationMs;
+  return withPool(
+    name,
+    { threads: 2 },
+    async (subject) => {
+      check((await subject.echo(42)) === 42, `${name}: echo(42) did not return 42`);
+      let n = 0;
+      const send = () => subject.echo(n++);
+      await closedLoop({ inflight: Math.max(...inflights), durationMs: warmupMs, send });
+      /** @type {Record<number, number>} */
+      const rates = {};
+      for (const inflight of inflights) rates[inflight] = (await closedLoop({ inflight, durationMs, send })).rate;
+      return rates;
+    },
+    planned,
+  );
+}
+
+/**
+ * Tiny tasks on 2 threads, open loop at each fixed rate of `rates` (tasks/s) in turn, on one pool: per-task latency
+ * counted from when each task was due. A bounded queue may shed load when a burst meets it (the pacer catches up all at
+ * once after the process was descheduled): such rejections are counted (`rejectedPct`), the latency percentiles cover
+ * the accepted tasks.
+ * @param {string} name
+ * @param {{ rates: readonly number[], durationMs: number, warmupMs: number }} options
+ * @returns {Promise<{ p50us: number, p99us: number, rejectedPct: number }[]>} one entry per rate
+ */
+export function tinyLatency(name, { rates, durationMs, warmupMs }) {
+  return withPool(
+    name,
+    { threads: 2 },
+    async (subject) => {
+      let n = 0;
+      const send = () => subject.echo(n++);
+      // Closed loop first: threads started and code warm before any task is due on a schedule (a fresh pool would
+      // otherwise meet its first burst while its threads are still booting).
+      await closedLoop({ inflight: 8, durationMs: warmupMs, send });
+      const out = [];
+      for (const rate of rates) {
+        await openLoop({ rate, durationMs: warmupMs, send, tolerate: isQueueFull });
+        const { latenciesMs, failed } = await openLoop({ rate, durationMs, send, tolerate: isQueueFull });
+        const { p50, p99 } = latencySummary(latenciesMs);
+        out.push({ p50us: p50 * 1000, p99us: p99 * 1000, rejectedPct: (100 * failed) / latenciesMs.length });
+      }
+      return out;
+    },
+    // An overloaded subject drains its backlog after the schedule ends: allow for that beyond the planned time.
+    rates.length * 3 * (warmupMs + durationMs),
+  );
+}
+
+/**
+ * CPU-bound tasks (fib(27)) on `threads` threads, closed loop with 4 tasks in flight per thread so that no thread
+ * waits for the next task: tasks/s.
+ * @param {string} name
+ * @param {{ threads: number, durationMs: number, warmupMs: number }} options
+ * @returns {Promise<number>}
+ */
+export function cpuThroughput(name, { threads, durationMs, warmupMs }) {
+  return withPool(
+    name,
+    { threads },
+    async (subject) => {
+      check((await subject.fib(FIB_N)) === FIB_27, `${name}: fib(${FIB_N}) did not return ${FIB_27}`);
+      const send = () => subject.fib(FIB_N);
+      const inflight = 4 * threads;
+      await closedLoop({ inflight, durationMs: warmupMs, send });
+      return (await closedLoop({ inflight, durationMs, send })).rate;
+    },
+    warmupMs + durationMs,
+  );
+}
+
+/**
+ * A 1 MiB ArrayBuffer sent to a task and returned, transferred both ways, one round trip at a time on 2 threads:
+ * round trips/s and the median round trip. The buffer that comes back is the one sent next, so no copy or allocation
+ * happens in the loop unless the subject makes one.
+ * @param {string} name
+ * @param {{ durationMs: number, warmupMs: number }} options
+ * @returns {Promise<{ rate: number, p50us: number }>}
+ */
+export function transferRoundTrip(name, { durationMs, warmupMs }) {
+  return withPool(
+    name,
+    { threads: 2, transfer: true },
+    async (subject) => {
+      const probe = new ArrayBuffer(MiB);
+      new Uint8Array(probe)[MiB - 1] = 7;
+      const back = await subject.roundtrip(probe);
+      check(probe.byteLength === 0, `${name}: the sent ArrayBuffer was copied, not transferred`);
+      check(back instanceof ArrayBuffer && back.byteLength === MiB, `${name}: did not get a 1 MiB ArrayBuffer back`);
+      check(new Uint8Array(back)[MiB - 1] === 7, `${name}: the returned buffer lost its content`);
+      let buffer = back;
+      const send = async () => {
+        buffer = await subject.roundtrip(buffer);
+      };
+      await closedLoop({ inflight: 1, durationMs: warmupMs, send });
+      const { rate, latenciesMs } = await closedLoop({ inflight: 1, durationMs, send, recordLatency: true });
+      return { rate, p50us: latencySummary(latenciesMs).p50 * 1000 };
+    },
+    warmupMs + durationMs,
+  );
+}
+
+/**
+ * Memory cost of a pool of `threads` idle threads, measured in a fresh child process (see {@link idleMemoryChild}).
+ * @param {string} name
+ * @param {{ threads: number, script: string }} options script: the bench entry that dispatches --memory-child
+ * @returns {Promise<{ rss: number, heapUsed: number }>} bytes
+ */
+export function idleMemory(name, { threads, script }) {
+  return runJsonChild({
+    script,
+    args: ['--memory-child', name, '--threads', String(threads)],
+    execArgv: ['--expose-gc'],
+    timeoutMs: SLACK_MS,
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+  });
+}
+
+/**
+ * Runs inside the fresh child: baseline after GC, then load the library, start the pool, make sure every thread has
+ * run a task (concurrent blocking tasks must land on distinct threads), let it go idle, GC, and print the growth of
+ * the process RSS (all threads) and of the main thread's heap (the pool's own bookkeeping) as one JSON line.
+ * @param {string} name
+ * @param {number} threads
+ */
+export async function idleMemoryChild(name, threads) {
+  const gc = globalThis.gc;
+  if (typeof gc !== 'function') throw new Error('idleMemoryChild needs node --expose-gc');
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  gc();
+  await pause(100);
+  gc();
+  const before = process.memoryUsage();
+  const subject = await openSubject(name, { threads });
+  await Promise.all(Array.from({ length: threads }, () => subject.hold(100)));
+  await pause(500);
+  gc();
+  await pause(100);
+  gc();
+  const after = process.memoryUsage();
+  await subject.close();
+  console.log(JSON.stringify({ rss: after.rss - before.rss, heapUsed: after.heapUsed - before.heapUsed }));
+}
