@@ -101,8 +101,18 @@ const siteSchema = z.strictObject({
       defaultServer: z.boolean().default(false),
     })
     .prefault({}),
-  /** The app's sticky setting: a sticky app needs ip_hash or hash balancing. */
-  sticky: z.boolean().optional(),
+  /**
+   * The app's sticky setting (as `hive run --sticky`: `ip`, `header:<name>`, `cookie:<name>`, or true for ip): a
+   * sticky app needs ip_hash or hash balancing, and gets the matching one by default.
+   */
+  sticky: z
+    .union([
+      z.boolean(),
+      z
+        .string()
+        .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' }),
+    ])
+    .optional(),
   upstream: upstreamSchema.prefault({}),
   /** proxy_next_upstream: retries on another server, for idempotent requests only (nginx's rule). */
   retries: z
@@ -246,9 +256,8 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   }
   if (servers.length === 0) throw new EdgeNoUpstreamError(`${prefix}.upstream`, site.app);
 
-  // A sticky app with no explicit mode gets ip_hash: it needs no cookie and works for WebSocket handshakes.
-  const balance = (requested ?? (site.sticky ? 'ip_hash' : 'round_robin')) as Balance;
-  if (site.sticky === true && (balance === 'round_robin' || balance === 'least_conn')) {
+  const balance = (requested ?? defaultBalance(site.sticky)) as Balance;
+  if (isSticky(site.sticky) && (balance === 'round_robin' || balance === 'least_conn')) {
     throw new EdgeBalanceConflictError(`${prefix}.upstream.balance`, site.app, balance);
   }
 
@@ -264,6 +273,17 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   }
   const acme = site.acme ?? (site.tls ? { root: '/var/www/certbot' } : false);
   return { ...site, upstream: { ...upstream, servers, balance }, acme };
+}
+
+function isSticky(sticky: boolean | string | undefined): boolean {
+  return sticky !== undefined && sticky !== false;
+}
+
+// Each host keeps a client on one process by the same key, so nginx picks the host by that key too.
+function defaultBalance(sticky: boolean | string | undefined): Balance {
+  if (!isSticky(sticky)) return 'round_robin';
+  if (sticky === true || sticky === 'ip') return 'ip_hash';
+  return `hash:${sticky}` as Balance;
 }
 
 function toOptionError(error: z.ZodError, input: unknown): EdgeOptionError {

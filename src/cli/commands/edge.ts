@@ -1,0 +1,70 @@
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadEdgeSites } from '../../edge/app-config.js';
+import { type EdgeArgs, edgeUsage, parseEdgeArgs } from '../../edge/edge-args.js';
+import { EdgeOptionError } from '../../edge/errors.js';
+import { generateNginxConfig } from '../../edge/nginx-config.js';
+import type { SiteInput } from '../../edge/options.js';
+import { HiveError } from '../../errors.js';
+
+/**
+ * `hive edge nginx [options]`: prints or writes an nginx config for one app or every app of a config file. Every
+ * option is validated before anything is written. Exit codes: 0 written, 1 the file could not be written, 2 bad input.
+ */
+export default async function edge(argv: string[]): Promise<number> {
+  let args: EdgeArgs;
+  let config: string;
+  try {
+    args = parseEdgeArgs(argv);
+    if (args.help || args.target === undefined) {
+      (args.help ? process.stdout : process.stderr).write(`${edgeUsage}\n`);
+      return args.help ? 0 : 2;
+    }
+    if (args.target !== 'nginx') {
+      throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
+    }
+    const sites = await selectSites(args);
+    config = generateNginxConfig({ sites }, { shape: args.full ? 'full' : 'site' });
+  } catch (error) {
+    printError(error);
+    process.stderr.write('Run `hive edge nginx --help` for the options.\n');
+    return 2;
+  }
+  if (args.out === undefined) {
+    process.stdout.write(config);
+    return 0;
+  }
+  // Write beside the target and rename, so nginx (or a reload) never reads a half-written file.
+  const out = resolve(args.out);
+  const temp = `${out}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, config);
+    await rename(temp, out);
+  } catch (error) {
+    await rm(temp, { force: true });
+    printError(error);
+    return 1;
+  }
+  process.stderr.write(`hive edge: wrote ${out}\n`);
+  return 0;
+}
+
+async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
+  if (args.config === undefined) {
+    return [{ ...args.site, app: args.app ?? 'app' }];
+  }
+  const sites = await loadEdgeSites(args.config, args.app);
+  if (sites.length > 1 && args.perAppFlags.length > 0) {
+    throw new EdgeOptionError(
+      'app',
+      `${args.perAppFlags.join(', ')} apply to one app: add --app <name> (${sites.map((s) => s.app).join(', ')})`,
+    );
+  }
+  const { upstream, ...flags } = args.site;
+  return sites.map((site) => ({ ...site, ...flags, upstream: { ...site.upstream, ...upstream } }));
+}
+
+function printError(error: unknown): void {
+  if (error instanceof HiveError) process.stderr.write(`hive edge: ${error.code}: ${error.message}\n`);
+  else process.stderr.write(`hive edge: ${error instanceof Error ? error.message : String(error)}\n`);
+}

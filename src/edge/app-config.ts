@@ -1,0 +1,89 @@
+/**
+ * Reads the apps of a Hive config file for `hive edge nginx --config`: each app's name, port and sticky setting,
+ * plus an optional `edge` object of site options (the same keys as `SiteInput`).
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describeValue } from '../errors.js';
+import { EdgeOptionError } from './errors.js';
+import type { SiteInput } from './options.js';
+
+interface AppEntry {
+  name?: unknown;
+  port?: unknown;
+  sticky?: unknown;
+  edge?: unknown;
+}
+
+/**
+ * Loads a config file (JSON, or a JS module whose default export is the config) and turns its apps into edge
+ * sites. `only` picks one app by name. Apps with neither a port nor `edge.upstream` are skipped unless picked.
+ */
+export async function loadEdgeSites(file: string, only?: string): Promise<SiteInput[]> {
+  const path = resolve(file);
+  const config = await readConfig(path);
+  const apps = (config as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(apps) || apps.length === 0) {
+    throw new EdgeOptionError('apps', `${file}: expected an \`apps\` array with at least one app`);
+  }
+  const sites = apps.map((app, index) => toSite(app as AppEntry, `apps[${index}]`, file));
+  if (only !== undefined) {
+    const site = sites.find((s) => s.app === only);
+    if (!site) {
+      const names = sites.map((s) => s.app).join(', ');
+      throw new EdgeOptionError('app', `--app ${JSON.stringify(only)} is not in ${file} (apps: ${names})`);
+    }
+    return [site];
+  }
+  const served = sites.filter((site) => site.upstream?.port !== undefined || site.upstream?.hosts !== undefined);
+  if (served.length === 0) {
+    throw new EdgeOptionError('apps', `${file}: no app has a port or edge.upstream.hosts to proxy to`);
+  }
+  return served;
+}
+
+async function readConfig(path: string): Promise<unknown> {
+  const ext = extname(path);
+  if (ext === '.json') {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (cause) {
+      throw new EdgeOptionError('config', `config: cannot read ${JSON.stringify(path)}`, { cause });
+    }
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new EdgeOptionError('config', `config: ${path} is not valid JSON`, { cause });
+    }
+  }
+  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
+    try {
+      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      return module.default ?? module;
+    } catch (cause) {
+      throw new EdgeOptionError('config', `config: cannot load ${JSON.stringify(path)}`, { cause });
+    }
+  }
+  throw new EdgeOptionError('config', `config: ${JSON.stringify(path)} must be a .json, .js, .mjs or .cjs file`);
+}
+
+function toSite(app: AppEntry, key: string, file: string): SiteInput {
+  if (typeof app !== 'object' || app === null || typeof app.name !== 'string') {
+    throw new EdgeOptionError(
+      `${key}.name`,
+      `${file}: ${key}.name: expected a string, got ${describeValue(app?.name)}`,
+    );
+  }
+  const edge = (app.edge ?? {}) as Record<string, unknown>;
+  if (typeof edge !== 'object' || Array.isArray(edge)) {
+    throw new EdgeOptionError(`${key}.edge`, `${file}: ${key}.edge: expected an object, got ${describeValue(edge)}`);
+  }
+  const upstream = { ...((edge.upstream ?? {}) as Record<string, unknown>) };
+  if (app.port !== undefined && upstream.port === undefined) upstream.port = app.port;
+  const site: Record<string, unknown> = { ...edge, app: app.name, upstream };
+  if (app.sticky !== undefined && edge.sticky === undefined) site.sticky = app.sticky;
+  // Shape errors inside are reported by the schema with the full key.
+  return site as unknown as SiteInput;
+}

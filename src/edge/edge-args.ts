@@ -1,0 +1,160 @@
+/**
+ * Parses `hive edge nginx` arguments into edge options. Flag errors are usage errors (exit 2); option values are
+ * checked afterwards by the schema, like any other input.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EdgeOptionError } from './errors.js';
+import type { SiteInput } from './options.js';
+
+export const edgeUsage = `Usage: hive edge nginx [options]
+
+Prints (or writes with --out) an nginx config for one app or every app of a config file.
+
+Source of the apps:
+      --config <file>          Hive config (JSON or JS module) with apps: [{ name, port, sticky, edge }]
+      --app <name>             the app's name (with --config: pick one app)
+
+Upstream:
+      --port <port>            the local cluster port (\`hive run --port\`)
+      --address <addr>         address of the local cluster (default 127.0.0.1)
+      --hosts <a:p,b:p>        other hosts running the app
+      --balance <mode>         round_robin | least_conn | ip_hash | hash:cookie:<name> | hash:header:<name>
+      --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
+
+Server:
+      --listen <port>          HTTP port (default 80)
+      --server-name <names>    comma-separated host names (default _)
+      --tls-cert <file>        certificate (full chain) for TLS termination
+      --tls-key <file>         private key
+      --tls-port <port>        HTTPS port (default 443)
+      --hsts                   send Strict-Transport-Security (2 years)
+      --no-redirect            serve plain HTTP too instead of redirecting to HTTPS
+      --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
+      --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20)
+      --max-body <size>        client_max_body_size (default 1m)
+      --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
+      --read-timeout <time>    proxy_read_timeout (default 60s; WebSocket idle limit too)
+
+Output:
+      --full                   a whole nginx.conf instead of a file for /etc/nginx/conf.d/
+      --out <file>             write to this file instead of stdout
+  -h, --help                   this help`;
+
+/** What the command does once the flags are understood. */
+export interface EdgeArgs {
+  help: boolean;
+  target: string | undefined;
+  config: string | undefined;
+  app: string | undefined;
+  full: boolean;
+  out: string | undefined;
+  /** Site options given on the command line, applied over the config file's (or alone). */
+  site: Partial<SiteInput> & { upstream: NonNullable<SiteInput['upstream']> };
+  /** Which flags touch one app's upstream (they need exactly one app). */
+  perAppFlags: string[];
+}
+
+/** Parses argv (after `edge`). Throws `EdgeOptionError` for unknown flags or malformed numbers. */
+export function parseEdgeArgs(argv: string[]): EdgeArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (cause) {
+    throw new EdgeOptionError('argv', (cause as Error).message, { cause });
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new EdgeOptionError('argv', `unexpected argument ${JSON.stringify(positionals[1])}`);
+  }
+  const upstream: NonNullable<SiteInput['upstream']> = {};
+  const site: EdgeArgs['site'] = { upstream };
+  const perAppFlags: string[] = [];
+  if (values.port !== undefined) upstream.port = integer('--port', values.port);
+  if (values.address !== undefined) upstream.address = values.address;
+  if (values.hosts !== undefined) upstream.hosts = values.hosts;
+  if (values.balance !== undefined) upstream.balance = values.balance;
+  if (values.sticky !== undefined) site.sticky = values.sticky;
+  for (const flag of ['port', 'hosts', 'balance', 'sticky'] as const) {
+    if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
+  }
+  if (values.listen !== undefined) site.listen = { port: integer('--listen', values.listen) };
+  if (values['server-name'] !== undefined) site.serverName = values['server-name'];
+  if (values['tls-cert'] !== undefined || values['tls-key'] !== undefined) {
+    if (values['tls-cert'] === undefined || values['tls-key'] === undefined) {
+      throw new EdgeOptionError('tls', '--tls-cert and --tls-key go together');
+    }
+    // Relative paths mean the caller's directory, not the directory nginx reads the config from.
+    site.tls = { cert: resolve(values['tls-cert']), key: resolve(values['tls-key']) };
+    if (values['tls-port'] !== undefined) site.tls.port = integer('--tls-port', values['tls-port']);
+    if (values.hsts) site.tls.hsts = true;
+    if (values['no-redirect']) site.tls.redirect = false;
+    perAppFlags.push('--tls-cert');
+  } else if (values['tls-port'] !== undefined || values.hsts || values['no-redirect']) {
+    throw new EdgeOptionError('tls', '--tls-port, --hsts and --no-redirect need --tls-cert and --tls-key');
+  }
+  if (values['acme-root'] !== undefined) site.acme = { root: resolve(values['acme-root']) };
+  if (values['rate-limit'] !== undefined) {
+    site.rateLimit = { rate: values['rate-limit'] };
+    if (values.burst !== undefined) site.rateLimit.burst = integer('--burst', values.burst);
+  } else if (values.burst !== undefined) {
+    throw new EdgeOptionError('rateLimit', '--burst needs --rate-limit');
+  }
+  if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
+  if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
+  if (values.static !== undefined) {
+    const eq = values.static.indexOf('=');
+    if (eq <= 0) throw new EdgeOptionError('static', `--static: expected <prefix>=<dir>, got ${values.static}`);
+    site.static = { location: values.static.slice(0, eq), root: resolve(values.static.slice(eq + 1)) };
+  }
+  return {
+    help: values.help === true,
+    target: positionals[0],
+    config: values.config,
+    app: values.app,
+    full: values.full === true,
+    out: values.out,
+    site,
+    perAppFlags,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      app: { type: 'string' },
+      port: { type: 'string' },
+      address: { type: 'string' },
+      hosts: { type: 'string' },
+      balance: { type: 'string' },
+      sticky: { type: 'string' },
+      listen: { type: 'string' },
+      'server-name': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-port': { type: 'string' },
+      hsts: { type: 'boolean' },
+      'no-redirect': { type: 'boolean' },
+      'acme-root': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      burst: { type: 'string' },
+      'max-body': { type: 'string' },
+      'read-timeout': { type: 'string' },
+      static: { type: 'string' },
+      full: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function integer(flag: string, text: string): number {
+  // Out-of-range numbers pass through: the schema reports them with the option's name and range.
+  if (!/^-?\d+$/.test(text))
+    throw new EdgeOptionError(flag, `${flag}: expected an integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}

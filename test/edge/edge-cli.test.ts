@@ -1,0 +1,108 @@
+// `hive edge nginx`: the command module run in a child process as the dispatcher runs it, with its exit code,
+// stdout and stderr; bad input must leave no file behind.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { nginxSkip, nginxTest } from './nginx-harness.js';
+
+const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'hive-edge-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function hiveEdge(...argv: string[]): { code: number | null; stdout: string; stderr: string } {
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('prints a config for the local cluster port plus a host list', () => {
+  const result = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--hosts', '10.0.0.5:3000,10.0.0.6:3000');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /upstream hive_api \{/);
+  assert.match(result.stdout, /server 127\.0\.0\.1:3000 /);
+  assert.match(result.stdout, /server 10\.0\.0\.6:3000 /);
+});
+
+test('--help prints the usage; no target is a usage error', () => {
+  const help = hiveEdge('nginx', '--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage: hive edge nginx/);
+  assert.equal(hiveEdge().code, 2);
+  assert.equal(hiveEdge('apache').code, 2);
+});
+
+test('--out writes a whole nginx.conf that passes nginx -t', { skip: nginxSkip() }, () => {
+  const out = join(dir, 'nginx.conf');
+  const result = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--full', '--listen', '8080', '--out', out);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, '');
+  const check = nginxTest(dir, out);
+  assert.equal(check.status, 0, check.output);
+});
+
+test('bad input exits 2 with the error code and writes nothing', () => {
+  const cases: [string[], RegExp][] = [
+    [['--hosts', '10.0.0.5:3000,10.0.0.5'], /ERR_HIVE_EDGE_INVALID_HOST: sites\[0\]\.upstream\.hosts\[1\]/],
+    [['--port', '99999'], /ERR_HIVE_EDGE_INVALID_OPTION: sites\[0\]\.upstream\.port/],
+    [['--port', 'eighty'], /ERR_HIVE_EDGE_INVALID_OPTION: --port/],
+    [['--port', '3000', '--sticky', 'ip', '--balance', 'round_robin'], /ERR_HIVE_EDGE_BALANCE_CONFLICT/],
+    [['--port', '3000', '--tls-cert', 'missing.pem', '--tls-key', 'missing.key'], /ERR_HIVE_EDGE_TLS_FILE/],
+    [['--port', '3000', '--tls-cert', 'missing.pem'], /--tls-cert and --tls-key go together/],
+    [[], /ERR_HIVE_EDGE_NO_UPSTREAM/],
+    [['--bogus'], /ERR_HIVE_EDGE_INVALID_OPTION/],
+  ];
+  for (const [flags, message] of cases) {
+    const out = join(dir, 'bad.conf');
+    const result = hiveEdge('nginx', '--app', 'api', ...flags, '--out', out);
+    assert.equal(result.code, 2, `${flags.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.equal(existsSync(out), false, `${flags.join(' ')} wrote ${out}`);
+  }
+});
+
+test('--config reads every app with a port; --app picks one; per-app flags need --app', () => {
+  const config = join(dir, 'hive.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      apps: [
+        { name: 'api', script: 'api.js', port: 3000 },
+        { name: 'chat', script: 'chat.js', port: 3001, sticky: 'cookie:sid', edge: { serverName: 'chat.example.com' } },
+        { name: 'jobs', script: 'jobs.js' },
+      ],
+    }),
+  );
+  const all = hiveEdge('nginx', '--config', config);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /upstream hive_api \{/);
+  assert.match(all.stdout, /upstream hive_chat \{\n\s+hash \$cookie_sid consistent;/);
+  assert.match(all.stdout, /server_name chat\.example\.com;/);
+  assert.doesNotMatch(all.stdout, /hive_jobs/);
+
+  const one = hiveEdge('nginx', '--config', config, '--app', 'api', '--hosts', '10.0.0.5:3000');
+  assert.equal(one.code, 0, one.stderr);
+  assert.doesNotMatch(one.stdout, /hive_chat/);
+  assert.match(one.stdout, /server 10\.0\.0\.5:3000 /);
+
+  const ambiguous = hiveEdge('nginx', '--config', config, '--hosts', '10.0.0.5:3000');
+  assert.equal(ambiguous.code, 2);
+  assert.match(ambiguous.stderr, /add --app <name>/);
+  const unknown = hiveEdge('nginx', '--config', config, '--app', 'web');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /apps: api, chat, jobs/);
+});
+
+test('the written file is complete or absent: it replaces the old one in one rename', () => {
+  const out = join(dir, 'site.conf');
+  writeFileSync(out, '# old\n');
+  assert.equal(hiveEdge('nginx', '--app', 'api', '--port', '3000', '--out', out).code, 0);
+  assert.match(readFileSync(out, 'utf8'), /^# Generated by `hive edge nginx`/);
+  assert.equal(hiveEdge('nginx', '--app', 'api', '--port', '0', '--out', out).code, 2);
+  assert.match(readFileSync(out, 'utf8'), /^# Generated by `hive edge nginx`/);
+});
