@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import {
   DataCloneError,
@@ -19,6 +20,8 @@ import { TaskQueue } from './task-queue.js';
 import { ThreadTransport } from './thread-transport.js';
 import type { TransportEvents, WorkerTransport } from './worker-transport.js';
 
+const debug = debuglog('hive:pool');
+
 /** Batch size when tasks are tiny: large enough to amortise a message, small enough to keep stealing cheap. */
 const MAX_BATCH = 64;
 /** A batch should hold about this much work (ms): long tasks then go one or two at a time. */
@@ -35,6 +38,8 @@ class PoolWorker {
   /** The seq the next sent task takes; mirrors the worker's own counter. */
   nextSeq = 0;
   idleSince = performance.now();
+  /** When the task at the head of `inFlight` became the head: it has been running about this long. */
+  headSince = 0;
   transport!: WorkerTransport;
 }
 
@@ -64,6 +69,7 @@ export class Scheduler {
   #closing: { resolve: () => void; promise: Promise<void> } | undefined;
   #destroyed = false;
   #idleTimer: NodeJS.Timeout | undefined;
+  #stealTimer: NodeJS.Timeout | undefined;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
   exports: Set<string> | undefined;
 
@@ -170,6 +176,14 @@ export class Scheduler {
       if (target === undefined) break;
       const room = Math.min(batch, target.transport.maxInFlight) - target.inFlight.length;
       const count = Math.min(room, Math.ceil(this.#queue.size / eligible));
+      debug(
+        'flush %d of %d queued to a worker holding %d (eligible %d, batch %d)',
+        count,
+        this.#queue.size,
+        target.inFlight.length,
+        eligible,
+        batch,
+      );
       const tasks: Task[] = [];
       for (let i = 0; i < count; i++) {
         const task = this.#queue.shift();
@@ -201,11 +215,34 @@ export class Scheduler {
       }
       if (victim === undefined) return;
       const unstarted = victim.inFlight.length - 1;
-      if (unstarted * Math.max(this.#runEwma, 0.001) < STEAL_MIN_MS) return;
+      // The estimate lags behind a change of workload: a head task already running long says more.
+      const running = performance.now() - victim.headSince;
+      if (unstarted * this.#runEwma < STEAL_MIN_MS && running < STEAL_MIN_MS) {
+        // Too early to tell: look again shortly, or an idle thread could wait a whole long task for a trigger.
+        this.#recheckSteal();
+        return;
+      }
       const taken = this.#takeBack(victim, Math.ceil(unstarted / 2), undefined);
+      debug(
+        'steal %d of %d unstarted tasks (running %dms), victim now %d, idle had %d',
+        taken.length,
+        unstarted,
+        running.toFixed(2),
+        victim.inFlight.length,
+        idle.inFlight.length,
+      );
       if (taken.length === 0) return;
       this.#send(idle, taken);
     }
+  }
+
+  #recheckSteal(): void {
+    if (this.#stealTimer !== undefined) return;
+    this.#stealTimer = setTimeout(() => {
+      this.#stealTimer = undefined;
+      this.#scheduleFlush();
+    }, 1);
+    this.#stealTimer.unref();
   }
 
   /** Starts workers while tasks wait and the pool is below maxThreads. */
@@ -277,6 +314,7 @@ export class Scheduler {
       worker.inFlight.push(task);
     }
     if (wasIdle) {
+      worker.headSince = performance.now();
       worker.transport.ref();
       this.#armTimeout(worker);
     }
@@ -292,12 +330,15 @@ export class Scheduler {
         const runMs = message[2];
         this.#runEwma += (runMs - this.#runEwma) * 0.2;
         const ok = message[0] === RESULT;
-        this.stats.record(runMs, performance.now() - runMs - task.enqueuedAt, ok);
+        const now = performance.now();
+        this.stats.record(runMs, now - runMs - task.enqueuedAt, ok);
         if (task.timer !== undefined) clearTimeout(task.timer);
         task.timer = undefined;
-        if (worker.inFlight.length > 0) this.#armTimeout(worker);
-        else {
-          worker.idleSince = performance.now();
+        if (worker.inFlight.length > 0) {
+          worker.headSince = now;
+          this.#armTimeout(worker);
+        } else {
+          worker.idleSince = now;
           worker.transport.unref();
         }
         this.#settle(task, ok, ok ? message[1] : deserializeError(message[1]), true);
@@ -338,7 +379,8 @@ export class Scheduler {
   }
 
   #onDrained(worker: PoolWorker): void {
-    if (this.#queue.size > 0 || (worker.inFlight.length === 0 && this.#workers.length > 1)) this.#scheduleFlush();
+    // Work waits, or this worker just went idle or holds a backlog that an idle one could take.
+    if (this.#queue.size > 0 || (this.#workers.length > 1 && worker.inFlight.length !== 1)) this.#scheduleFlush();
   }
 
   #onExit(worker: PoolWorker, detail: string, cause: unknown): void {

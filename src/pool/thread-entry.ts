@@ -16,30 +16,15 @@ import { TaskRunner } from './task-runner.js';
 
 const { port, ring, filename } = workerData as { port: MessagePort; ring: Int32Array; filename: string };
 
-let fns: Awaited<ReturnType<typeof loadTaskModule>>;
-try {
-  fns = await loadTaskModule(filename);
-} catch (error) {
-  port.postMessage([LOAD_FAILED, serializeError(error)] satisfies WorkerMessage);
-  // The parent terminates this thread; nothing more to do here.
-  await new Promise(() => {});
-  throw error;
-}
-
-const runner = new TaskRunner(
-  filename,
-  fns,
-  (message, transfer) => port.postMessage(message, transfer),
-  (seq) => {
-    const slot = seq & RING_MASK;
-    if (Atomics.compareExchange(ring, slot, PENDING, STARTED) === PENDING) return true;
-    // Cancelled or moved by the parent: free the slot for reuse and skip the task.
-    Atomics.compareExchange(ring, slot, CANCELLED, PENDING);
-    return false;
-  },
-);
-
+// Listen before loading: the listener keeps the thread alive while an async loader (tsx) works, and batches that
+// arrive early wait here.
+const early: Batch[] = [];
+let runner: TaskRunner | undefined;
 port.on('message', (batch: Batch) => {
+  if (runner === undefined) {
+    early.push(batch);
+    return;
+  }
   runner.push(batch);
   // Take every batch already waiting in one go, so one wake-up serves them all.
   for (let next = receiveMessageOnPort(port); next !== undefined; next = receiveMessageOnPort(port)) {
@@ -47,4 +32,25 @@ port.on('message', (batch: Batch) => {
   }
   runner.kick();
 });
-port.postMessage([READY, [...fns.keys()]] satisfies WorkerMessage);
+
+try {
+  const fns = await loadTaskModule(filename);
+  runner = new TaskRunner(
+    filename,
+    fns,
+    (message, transfer) => port.postMessage(message, transfer),
+    (seq) => {
+      const slot = seq & RING_MASK;
+      if (Atomics.compareExchange(ring, slot, PENDING, STARTED) === PENDING) return true;
+      // Cancelled or moved by the parent: free the slot for reuse and skip the task.
+      Atomics.compareExchange(ring, slot, CANCELLED, PENDING);
+      return false;
+    },
+  );
+  port.postMessage([READY, [...fns.keys()]] satisfies WorkerMessage);
+  for (const batch of early.splice(0)) runner.push(batch);
+  runner.kick();
+} catch (error) {
+  // The parent terminates this thread on LOAD_FAILED.
+  port.postMessage([LOAD_FAILED, serializeError(error)] satisfies WorkerMessage);
+}
