@@ -1,0 +1,77 @@
+import { formatEvent, formatLine } from '../../cluster/log-format.js';
+import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
+import { HiveError } from '../../errors.js';
+import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
+
+/**
+ * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
+ * development). Exit codes: 0 after a graceful stop, 1 when the app cannot run or the stop was forced, 2 on bad input.
+ */
+export default async function run(argv: string[]): Promise<number> {
+  let args: RunArgs;
+  let supervisor: Supervisor;
+  try {
+    args = parseRunArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${runUsage}\n`);
+      return 0;
+    }
+    supervisor = new Supervisor(args.supervisor);
+  } catch (error) {
+    printError(error);
+    process.stderr.write('Run `hive run --help` for the options.\n');
+    return 2;
+  }
+  const { logFormat } = args;
+  const name = supervisor.options.name;
+  supervisor.on('line', (line: WorkerLine) => {
+    const out = logFormat === 'text' && line.stream === 'stderr' ? process.stderr : process.stdout;
+    out.write(`${formatLine(logFormat, name, line)}\n`);
+  });
+  supervisor.on('event', (event: SupervisorEvent) => {
+    const out = event.type === 'errored' || event.type === 'warning' ? process.stderr : process.stdout;
+    out.write(`${formatEvent(logFormat, name, event)}\n`);
+  });
+
+  let signalled = 0;
+  let exitCode = 0;
+  const onStopSignal = () => {
+    signalled += 1;
+    if (signalled === 1) void supervisor.stop();
+    else {
+      exitCode = 1;
+      void supervisor.forceStop();
+    }
+  };
+  const onHangup = () => {
+    // An aborted reload is reported as an event; the old workers keep serving.
+    supervisor.reload().catch(() => {});
+  };
+  process.on('SIGTERM', onStopSignal);
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGHUP', onHangup);
+  try {
+    await supervisor.start();
+    await new Promise<void>((resolve) => {
+      const check = (event: SupervisorEvent) => {
+        if (event.type === 'state' && event.state === 'stopped') resolve();
+      };
+      supervisor.on('event', check);
+      if (supervisor.state === 'stopped') resolve();
+    });
+    return exitCode;
+  } catch (error) {
+    if (signalled > 0) return exitCode;
+    printError(error);
+    return 1;
+  } finally {
+    process.off('SIGTERM', onStopSignal);
+    process.off('SIGINT', onStopSignal);
+    process.off('SIGHUP', onHangup);
+  }
+}
+
+function printError(error: unknown): void {
+  if (error instanceof HiveError) process.stderr.write(`hive run: ${error.code}: ${error.message}\n`);
+  else process.stderr.write(`hive run: ${error instanceof Error ? error.message : String(error)}\n`);
+}

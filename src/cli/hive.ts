@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The `hive` command: dispatches `hive <command> ...` to src/cli/commands/<command>.ts, imported lazily so each
+ * command loads only what it needs. A command's default export takes the remaining arguments and resolves to the
+ * exit code (0 ok, 1 failure, 2 usage).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commandsDir = new URL('./commands/', import.meta.url);
+
+function availableCommands(): string[] {
+  try {
+    return readdirSync(commandsDir)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => file.slice(0, -3))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function usage(): string {
+  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nRun \`hive <command> --help\` for a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '-v' || name === '--version') {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || !availableCommands().includes(name)) {
+    process.stderr.write(`hive: unknown command ${JSON.stringify(name)}\n${usage()}\n`);
+    return 2;
+  }
+  const module = (await import(new URL(`${name}.js`, commandsDir).href)) as { default: Command };
+  return module.default(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`hive: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import type { LogFormat } from '../cluster/log-format.js';
+import type { SupervisorOptions } from '../cluster/options.js';
+import { describeValue, InvalidArgumentError } from '../errors.js';
+
+/** `hive run`'s parsed command line. */
+export interface RunArgs {
+  help: boolean;
+  logFormat: LogFormat;
+  supervisor: SupervisorOptions;
+}
+
+export const runUsage = `Usage: hive run <script> [options] [-- <script args>]
+
+Runs <script> (JS, or TypeScript through tsx) as a cluster of processes in the foreground.
+
+Options:
+  -i, --instances <n|max|-1>       processes: a number, max (cgroup-aware core count), -1 (max minus one); default max
+  -p, --port <port>                the app's port, set as PORT in every process (required with --sticky)
+  -e, --env <KEY=VALUE>            extra environment, repeatable
+      --name <name>                name in log prefixes (default: the script's base name)
+      --node-args <args>           Node.js flags for the app processes, e.g. --node-args="--max-old-space-size=512"
+      --balance <rr|os|reuseport>  rr: the primary deals connections out (default); os: shared socket;
+                                   reuseport: one SO_REUSEPORT socket per process (Node >= 22.12)
+      --sticky <ip|header:<name>|cookie:<name>>  route each client to a stable process (WebSocket apps)
+      --wait-ready                 a process is ready when it calls ready() from hive/runtime, not when it listens
+      --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
+      --kill-timeout <duration>    how long a retiring process may drain before SIGKILL (default 5s)
+      --drain-idle-grace <duration>  idle time after which a draining process closes a keep-alive connection (1s)
+      --restart-delay <duration>   fixed delay before restarting a crashed process (when backoff is 0)
+      --exp-backoff-restart-delay <duration>  first backoff delay, x1.5 per crash in a row (default 100ms; 0 = off)
+      --max-restart-delay <duration>  backoff cap (default 15s)
+      --max-restarts <n>           crashes in a row, each before --min-uptime, before the slot is errored (default 10)
+      --min-uptime <duration>      uptime after which a process counts as stable (default 1s)
+      --max-memory-restart <size>  replace a process whose RSS exceeds this, e.g. 300M (replacement ready first)
+      --log-format <text|json>     worker lines prefixed [app:instance] (default), or one JSON object per line
+  -h, --help                       this help
+
+Signals: SIGHUP reloads (rolling, replacement ready first); SIGTERM/SIGINT stop gracefully (a second one forces).`;
+
+const durationOptions = {
+  'listen-timeout': 'listenTimeout',
+  'kill-timeout': 'killTimeout',
+  'drain-idle-grace': 'drainIdleGrace',
+  'restart-delay': 'restartDelay',
+  'exp-backoff-restart-delay': 'expBackoffRestartDelay',
+  'max-restart-delay': 'maxRestartDelay',
+  'min-uptime': 'minUptime',
+  'memory-report-interval': 'memoryReportInterval',
+} as const;
+
+/** Parses `hive run`'s arguments; throws InvalidArgumentError (or parseArgs' own TypeError) on bad input. */
+export function parseRunArgs(argv: string[]): RunArgs {
+  const separator = argv.indexOf('--');
+  const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
+  const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
+  const { values, positionals } = parseArgs({
+    args: own,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      instances: { type: 'string', short: 'i' },
+      port: { type: 'string', short: 'p' },
+      env: { type: 'string', short: 'e', multiple: true },
+      name: { type: 'string' },
+      'node-args': { type: 'string' },
+      balance: { type: 'string' },
+      sticky: { type: 'string' },
+      'wait-ready': { type: 'boolean' },
+      'max-restarts': { type: 'string' },
+      'max-memory-restart': { type: 'string' },
+      'log-format': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
+    },
+  });
+  const logFormat = values['log-format'] ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw new InvalidArgumentError(`Expected --log-format to be text or json, got ${describeValue(logFormat)}`);
+  }
+  if (values.help) return { help: true, logFormat, supervisor: { script: '' } };
+  const [script, ...extra] = positionals;
+  if (script === undefined) throw new InvalidArgumentError('Missing <script>: hive run <script> [options]');
+  if (extra.length > 0) {
+    throw new InvalidArgumentError(`Unexpected argument ${JSON.stringify(extra[0])}; pass script arguments after --`);
+  }
+  const supervisor: SupervisorOptions = { script, args: scriptArgs };
+  if (values.instances !== undefined) supervisor.instances = values.instances;
+  if (values.port !== undefined) supervisor.port = parsePort(values.port);
+  if (values.env) supervisor.env = parseEnv(values.env);
+  if (values.name !== undefined) supervisor.name = values.name;
+  if (values['node-args'] !== undefined) supervisor.nodeArgs = values['node-args'].split(/\s+/).filter(Boolean);
+  if (values.balance !== undefined) supervisor.balance = values.balance as SupervisorOptions['balance'];
+  if (values.sticky !== undefined) supervisor.sticky = values.sticky;
+  if (values['wait-ready']) supervisor.waitReady = true;
+  if (values['max-restarts'] !== undefined) supervisor.maxRestarts = values['max-restarts'] as unknown as number;
+  if (values['max-memory-restart'] !== undefined) supervisor.maxMemoryRestart = values['max-memory-restart'];
+  for (const [flag, key] of Object.entries(durationOptions)) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (typeof value === 'string') (supervisor as unknown as Record<string, unknown>)[key] = value;
+  }
+  return { help: false, logFormat, supervisor };
+}
+
+// PM2 users write `-i -1` and `--node-args "--max-old-space-size=512"`; parseArgs would call both ambiguous.
+function joinDashedValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if ((arg === '-i' || arg === '--instances') && next === '-1') {
+      out.push('--instances=-1');
+      i++;
+    } else if (arg === '--node-args' && next?.startsWith('-')) {
+      out.push(`--node-args=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function parsePort(value: string): number {
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port < 65536)) {
+    throw new InvalidArgumentError(`Expected --port to be an integer 0-65535, got ${describeValue(value)}`);
+  }
+  return port;
+}
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new InvalidArgumentError(`Expected --env to be KEY=VALUE, got ${describeValue(pair)}`);
+    env[match[1]!] = match[2]!;
+  }
+  return env;
+}

@@ -1,0 +1,57 @@
+import { HiveError } from '../errors.js';
+
+/** The script to run does not exist. */
+export class ScriptNotFoundError extends HiveError {
+  constructor(script: string) {
+    super('ERR_HIVE_SCRIPT_NOT_FOUND', `The script ${script} does not exist`);
+  }
+}
+
+/** The app's port is taken by another process (or needs privileges the app lacks). */
+export class PortInUseError extends HiveError {
+  constructor(port: number | null, detail: string) {
+    super(
+      'ERR_HIVE_PORT_IN_USE',
+      `Port ${port ?? '(unknown)'} is already in use or not allowed (${detail}); stop the other process or pick another port`,
+    );
+  }
+}
+
+/** A worker did not become ready: it exited first, or neither listened nor called ready() within listenTimeout. */
+export class WorkerNotReadyError extends HiveError {
+  readonly instance: number;
+  readonly stderrTail: string[];
+  constructor(instance: number, reason: string, stderrTail: string[] = []) {
+    const tail = stderrTail.length > 0 ? `; its last stderr lines:\n  ${stderrTail.join('\n  ')}` : '';
+    super('ERR_HIVE_WORKER_NOT_READY', `Worker ${instance} did not become ready: ${reason}${tail}`);
+    this.instance = instance;
+    this.stderrTail = stderrTail;
+  }
+}
+
+/** A rolling reload stopped because a replacement did not become ready; the old workers keep serving. */
+export class ReloadAbortedError extends HiveError {
+  constructor(instance: number, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super('ERR_HIVE_RELOAD_ABORTED', `Reload aborted at worker ${instance}, old workers keep serving: ${detail}`, {
+      cause,
+    });
+  }
+}
+
+/** `--balance reuseport` on a Node.js without `reusePort` in `net.Server#listen` (added in 22.12 and 23.1). */
+export class BalanceUnsupportedError extends HiveError {
+  constructor(mode: string, nodeVersion: string) {
+    super(
+      'ERR_HIVE_BALANCE_UNSUPPORTED',
+      `--balance ${mode} needs Node.js >= 22.12 (this is ${nodeVersion}); use --balance rr or --balance os`,
+    );
+  }
+}
+
+/** An operation on a supervisor that is stopping or stopped (or a second supervisor in one process). */
+export class SupervisorStoppedError extends HiveError {
+  constructor(action: string, reason = 'the supervisor is stopping or stopped') {
+    super('ERR_HIVE_SUPERVISOR_STOPPED', `Cannot ${action}: ${reason}`);
+  }
+}

@@ -1,0 +1,24 @@
+/** The cluster primary: run one app as a cluster of processes. */
+export { type BalanceMode, supportsReusePort } from './balance.js';
+export {
+  BalanceUnsupportedError,
+  PortInUseError,
+  ReloadAbortedError,
+  ScriptNotFoundError,
+  SupervisorStoppedError,
+  WorkerNotReadyError,
+} from './errors.js';
+export { resolveInstances } from './instances.js';
+export { formatEvent, formatLine, type LogFormat } from './log-format.js';
+export type { FilledOptions, SupervisorOptions } from './options.js';
+export { type RestartDecision, RestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
+export { parseStickyMode, type StickyMode } from './sticky-mode.js';
+export {
+  type AppState,
+  Supervisor,
+  type SupervisorEvent,
+  type WorkerInfo,
+  type WorkerLine,
+} from './supervisor.js';
+export { parseDuration, parseSize } from './units.js';
+export type { WorkerExit, WorkerState } from './worker-process.js';

@@ -1,0 +1,51 @@
+import type { SupervisorEvent, WorkerLine } from './supervisor.js';
+
+/** `text`: worker lines prefixed `[app:instance]`, events as `[hive] ...`; `json`: one JSON object a line. */
+export type LogFormat = 'text' | 'json';
+
+/** Formats one worker output line. */
+export function formatLine(format: LogFormat, app: string, line: WorkerLine): string {
+  if (format === 'json') {
+    return JSON.stringify({ kind: 'log', time: new Date().toISOString(), app, ...line });
+  }
+  return `[${app}:${line.instance}] ${line.line}`;
+}
+
+/** Formats one supervisor event. */
+export function formatEvent(format: LogFormat, app: string, event: SupervisorEvent): string {
+  if (format === 'json') return JSON.stringify({ kind: 'event', time: new Date().toISOString(), app, ...event });
+  return `[hive] ${app}: ${describe(event)}`;
+}
+
+function describe(event: SupervisorEvent): string {
+  switch (event.type) {
+    case 'state':
+      return `app ${event.state}`;
+    case 'worker':
+      return `worker ${event.instance} (pid ${event.pid}) ${event.state}`;
+    case 'exit': {
+      const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
+      return `worker ${event.instance} (pid ${event.pid}) exited with ${how}${event.expected ? '' : ' (crash)'}`;
+    }
+    case 'restart':
+      return `restarting worker ${event.instance} in ${event.delay} ms (attempt ${event.attempt})`;
+    case 'errored':
+      return `worker ${event.instance} crash-looped and will not be restarted (last exit: ${
+        event.signal ?? `code ${event.code}`
+      }); reload to try again. Last stderr lines:\n  ${event.stderrTail.join('\n  ')}`;
+    case 'reload':
+      return event.phase === 'aborted' ? `reload aborted: ${event.reason}` : `reload ${event.phase}`;
+    case 'scale':
+      return `scaled from ${event.from} to ${event.to} workers`;
+    case 'memory-limit':
+      return `worker ${event.instance} (pid ${event.pid}) uses ${mb(event.rss)} over the limit of ${mb(event.limit)}; replacing it`;
+    case 'killed':
+      return `worker ${event.instance} (pid ${event.pid}) overran killTimeout; SIGKILL sent`;
+    case 'warning':
+      return `warning: ${event.message}`;
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

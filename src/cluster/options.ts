@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { describeValue, InvalidArgumentError } from '../errors.js';
+import { assertBalanceSupported, type BalanceMode } from './balance.js';
+import { ScriptNotFoundError } from './errors.js';
+import { resolveInstances } from './instances.js';
+import type { RestartPolicyOptions } from './restart-policy.js';
+import { parseStickyMode, type StickyMode } from './sticky-mode.js';
+import { parseDuration, parseSize } from './units.js';
+
+/** Options of a {@link Supervisor}: one app, run as a cluster of processes. Durations in ms, sizes in bytes. */
+export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
+  /** The app's entry script (JS, ESM or CJS, or TypeScript run through tsx). */
+  script: string;
+  /** Arguments passed to the script. */
+  args?: string[];
+  /** Name in log prefixes; defaults to the script's base name. */
+  name?: string;
+  /** A positive integer, `'max'` (cgroup-aware core count) or -1 (max minus one). Default `'max'`. */
+  instances?: number | string;
+  /** Extra environment of the app processes (over the primary's own). */
+  env?: Record<string, string>;
+  /** Node.js flags of the app processes (e.g. `--max-old-space-size=512`). */
+  nodeArgs?: string[];
+  /** Working directory the script is resolved from. Default `process.cwd()`. */
+  cwd?: string;
+  /** `rr`: the primary accepts and deals out (default); `os`: processes accept on a shared socket; `reuseport`. */
+  balance?: BalanceMode;
+  /** Route each client to a stable worker (`ip`, `header:<name>`, `cookie:<name>`); the primary owns the port. */
+  sticky?: string | StickyMode;
+  /** The app's port: set as PORT in the app processes; required with `sticky`. */
+  port?: number;
+  /** A worker is ready when it calls the runtime's `ready()` instead of when it listens. */
+  waitReady?: boolean;
+  /** How long a new worker may take to become ready. Default 10 s. */
+  listenTimeout?: number | string;
+  /** How long a retiring worker may take to drain and exit before SIGKILL. Default 5 s. */
+  killTimeout?: number | string;
+  /** How long a keep-alive connection must sit idle before a draining worker closes it. Default 1 s. */
+  drainIdleGrace?: number | string;
+  /** Replace a worker whose RSS exceeds this (bytes, or `300M`), through the reload path. */
+  maxMemoryRestart?: number | string;
+  /** How often workers report their memory. Default 1 s. */
+  memoryReportInterval?: number | string;
+}
+
+/** Options after validation, with defaults filled in. */
+export interface FilledOptions extends RestartPolicyOptions {
+  script: string;
+  args: string[];
+  name: string;
+  instances: number;
+  env: Record<string, string>;
+  nodeArgs: string[];
+  balance: BalanceMode;
+  sticky: StickyMode | undefined;
+  port: number | undefined;
+  waitReady: boolean;
+  listenTimeout: number;
+  killTimeout: number;
+  drainIdleGrace: number;
+  maxMemoryRestart: number | undefined;
+  memoryReportInterval: number;
+  typescript: boolean;
+}
+
+const balanceModes = new Set<BalanceMode>(['rr', 'os', 'reuseport']);
+
+/** Validates options at the door, naming the offending key and value. */
+export function fillOptions(options: SupervisorOptions): FilledOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`Expected options to be an object, got ${describeValue(options)}`);
+  }
+  if (typeof options.script !== 'string' || options.script === '') {
+    throw new InvalidArgumentError(`Expected \`script\` to be a path, got ${describeValue(options.script)}`);
+  }
+  const script = resolve(options.cwd ?? process.cwd(), options.script);
+  if (!existsSync(script)) throw new ScriptNotFoundError(script);
+  const balance = options.balance ?? 'rr';
+  if (!balanceModes.has(balance)) {
+    throw new InvalidArgumentError(`Expected \`balance\` to be rr, os or reuseport, got ${describeValue(balance)}`);
+  }
+  assertBalanceSupported(balance);
+  const sticky = typeof options.sticky === 'string' ? parseStickyMode(options.sticky) : options.sticky;
+  const port = options.port === undefined ? undefined : Number(options.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    throw new InvalidArgumentError(`Expected \`port\` to be an integer 0-65535, got ${describeValue(options.port)}`);
+  }
+  if (sticky && !port) throw new InvalidArgumentError('`sticky` needs `port`: the primary listens on it itself');
+  return {
+    script,
+    args: options.args ?? [],
+    name: options.name ?? basename(script, extname(script)),
+    instances: resolveInstances(options.instances ?? 'max'),
+    env: options.env ?? {},
+    nodeArgs: options.nodeArgs ?? [],
+    balance,
+    sticky,
+    port,
+    waitReady: options.waitReady ?? false,
+    listenTimeout: parseDuration(options.listenTimeout ?? 10_000, 'listenTimeout'),
+    killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
+    drainIdleGrace: parseDuration(options.drainIdleGrace ?? 1_000, 'drainIdleGrace'),
+    maxMemoryRestart:
+      options.maxMemoryRestart === undefined ? undefined : parseSize(options.maxMemoryRestart, 'maxMemoryRestart'),
+    memoryReportInterval: parseDuration(options.memoryReportInterval ?? 1_000, 'memoryReportInterval'),
+    restartDelay: parseDuration(options.restartDelay ?? 0, 'restartDelay'),
+    expBackoffRestartDelay: parseDuration(options.expBackoffRestartDelay ?? 100, 'expBackoffRestartDelay'),
+    maxRestartDelay: parseDuration(options.maxRestartDelay ?? 15_000, 'maxRestartDelay'),
+    maxRestarts: nonNegativeInteger(options.maxRestarts ?? 10, 'maxRestarts'),
+    minUptime: parseDuration(options.minUptime ?? 1_000, 'minUptime'),
+    typescript: /\.[cm]?tsx?$/.test(script),
+  };
+}
+
+function nonNegativeInteger(value: unknown, key: string): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
+  throw new InvalidArgumentError(`Expected \`${key}\` to be a non-negative integer, got ${describeValue(value)}`);
+}

@@ -1,0 +1,56 @@
+/** How a slot's crashed worker is restarted (PM2's option names, so PM2 configs carry over). */
+export interface RestartPolicyOptions {
+  /** Fixed delay before a restart, ms; used when `expBackoffRestartDelay` is 0. */
+  restartDelay: number;
+  /** First delay of an exponential backoff (x1.5 per consecutive crash), ms; 0 turns backoff off. */
+  expBackoffRestartDelay: number;
+  /** Cap of the backoff, ms. */
+  maxRestartDelay: number;
+  /** Crashes in a row, each before `minUptime`, after which the slot stops restarting and the app is errored. */
+  maxRestarts: number;
+  /** A worker up at least this long (ms) counts as stable: its crash resets the backoff and the crash-loop count. */
+  minUptime: number;
+}
+
+export type RestartDecision =
+  | { action: 'restart'; attempt: number; delay: number }
+  | { action: 'errored'; attempt: number; unstableRestarts: number };
+
+const BACKOFF_FACTOR = 1.5;
+
+/** The restart state of one slot: pure bookkeeping, the supervisor owns the timers. */
+export class RestartPolicy {
+  readonly #options: RestartPolicyOptions;
+  #consecutive = 0;
+  #unstable = 0;
+
+  constructor(options: RestartPolicyOptions) {
+    this.#options = options;
+  }
+
+  /** Records a crash of a worker that was up `uptime` ms and says what to do. */
+  onCrash(uptime: number): RestartDecision {
+    const { minUptime, maxRestarts, expBackoffRestartDelay, maxRestartDelay, restartDelay } = this.#options;
+    if (uptime >= minUptime) {
+      this.#consecutive = 0;
+      this.#unstable = 0;
+    } else {
+      this.#unstable += 1;
+    }
+    this.#consecutive += 1;
+    if (this.#unstable > maxRestarts) {
+      return { action: 'errored', attempt: this.#consecutive, unstableRestarts: this.#unstable };
+    }
+    const delay =
+      expBackoffRestartDelay > 0
+        ? Math.min(maxRestartDelay, Math.round(expBackoffRestartDelay * BACKOFF_FACTOR ** (this.#consecutive - 1)))
+        : restartDelay;
+    return { action: 'restart', attempt: this.#consecutive, delay };
+  }
+
+  /** Forgets past crashes (a reload or a manual restart gives the slot a fresh start). */
+  reset(): void {
+    this.#consecutive = 0;
+    this.#unstable = 0;
+  }
+}

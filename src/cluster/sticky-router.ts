@@ -1,0 +1,86 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PrimaryMessage } from '../runtime/protocol.js';
+import { PortInUseError } from './errors.js';
+import { hashKey, type StickyMode, stickyKey } from './sticky-mode.js';
+
+/** A worker the router may hand a connection to. */
+export interface StickyTarget {
+  send(message: PrimaryMessage, socket: Socket, callback: (error: Error | null) => void): void;
+}
+
+const MAX_HEAD = 16 * 1024;
+const HEAD_TIMEOUT = 30_000;
+
+/**
+ * Sticky sessions: the primary owns the listener, derives a client key (address, header or cookie), hashes it to a
+ * slot and hands the socket to that slot's worker over IPC. `pick` gets the hash and returns a ready worker (the
+ * slot's own, or the next live one when that slot's worker is down, so a dead worker's clients move on).
+ */
+export class StickyRouter {
+  readonly #mode: StickyMode;
+  readonly #pick: (hash: number) => StickyTarget | undefined;
+  readonly #server: Server;
+
+  constructor(mode: StickyMode, pick: (hash: number) => StickyTarget | undefined) {
+    this.#mode = mode;
+    this.#pick = pick;
+    // By address the socket needs no reading: it moves to the worker untouched.
+    this.#server = createServer({ pauseOnConnect: mode.by === 'ip' }, (socket) => this.#connection(socket));
+  }
+
+  /** Listens on the app's port; rejects with PortInUseError when it is taken. */
+  listen(port: number, host?: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortInUseError(port, error.message) : error,
+        );
+      };
+      this.#server.once('error', onError);
+      this.#server.listen({ port, host }, () => {
+        this.#server.off('error', onError);
+        resolve();
+      });
+    });
+  }
+
+  get address(): ReturnType<Server['address']> {
+    return this.#server.address();
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #connection(socket: Socket): void {
+    socket.on('error', () => socket.destroy());
+    if (this.#mode.by === 'ip') {
+      this.#handOver(socket, null);
+      return;
+    }
+    let head = Buffer.alloc(0);
+    socket.setTimeout(HEAD_TIMEOUT, () => socket.destroy());
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      if (head.indexOf('\r\n\r\n') === -1 && head.length < MAX_HEAD) return;
+      socket.off('data', onData);
+      socket.pause();
+      socket.setTimeout(0);
+      this.#handOver(socket, head);
+    };
+    socket.on('data', onData);
+  }
+
+  #handOver(socket: Socket, head: Buffer | null): void {
+    const key = stickyKey(this.#mode, head?.toString('latin1') ?? null, socket.remoteAddress);
+    const target = this.#pick(hashKey(key));
+    if (!target) {
+      socket.destroy();
+      return;
+    }
+    const message: PrimaryMessage = { hive: 1, type: 'sticky-connection', head: head?.toString('base64') ?? null };
+    target.send(message, socket, (error) => {
+      if (error) socket.destroy();
+    });
+  }
+}

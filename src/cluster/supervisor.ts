@@ -1,0 +1,359 @@
+import cluster from 'node:cluster';
+import { channel } from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
+import { ENV } from '../runtime/protocol.js';
+import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
+import { resolveInstances } from './instances.js';
+import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
+import { RestartPolicy } from './restart-policy.js';
+import { StickyRouter } from './sticky-router.js';
+import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
+
+/** The app as a whole. `errored`: a slot crash-looped and stopped restarting (a reload revives it). */
+export type AppState = 'starting' | 'online' | 'reloading' | 'errored' | 'stopping' | 'stopped';
+
+/** What a supervisor reports, as `event` events (and on the `hive:cluster:event` diagnostics channel). */
+export type SupervisorEvent =
+  | { type: 'state'; state: AppState }
+  | { type: 'worker'; instance: number; pid: number; state: WorkerState }
+  | ({ type: 'exit'; instance: number; pid: number } & WorkerExit)
+  | { type: 'restart'; instance: number; attempt: number; delay: number }
+  | { type: 'errored'; instance: number; code: number | null; signal: string | null; stderrTail: string[] }
+  | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
+  | { type: 'scale'; from: number; to: number }
+  | { type: 'memory-limit'; instance: number; pid: number; rss: number; limit: number }
+  | { type: 'killed'; instance: number; pid: number; reason: 'killTimeout' }
+  | { type: 'warning'; message: string };
+
+/** One line a worker wrote, as `line` events. */
+export interface WorkerLine {
+  instance: number;
+  pid: number;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+/** A live app process, as `workers` lists them. */
+export interface WorkerInfo {
+  instance: number;
+  pid: number;
+  state: WorkerState;
+  startedAt: number;
+  rss: number | undefined;
+}
+
+interface Slot {
+  instance: number;
+  worker: WorkerProcess | undefined;
+  policy: RestartPolicy;
+  restartTimer: NodeJS.Timeout | undefined;
+  errored: boolean;
+  replacing: boolean;
+  removed: boolean;
+}
+
+const eventChannel = channel('hive:cluster:event');
+const runtimeEntry = new URL('../runtime/register.js', import.meta.url).href;
+
+/**
+ * The primary of one app: forks a process per slot, restarts crashed ones with backoff, reloads and scales without
+ * ever having fewer ready workers than before, and retires workers gracefully.
+ *
+ * It drives `node:cluster`, which is process-global: one supervisor per process runs at a time.
+ *
+ * Events: `event` ({@link SupervisorEvent}), `line` ({@link WorkerLine}).
+ */
+export class Supervisor extends EventEmitter {
+  static #active: Supervisor | undefined;
+  readonly options: FilledOptions;
+  #slots: Slot[] = [];
+  #live = new Set<WorkerProcess>();
+  #state: AppState = 'starting';
+  #queue: Promise<unknown> = Promise.resolve();
+  #router: StickyRouter | undefined;
+  #stopping: Promise<void> | undefined;
+  #reloading = false;
+
+  constructor(options: SupervisorOptions) {
+    super();
+    this.options = fillOptions(options);
+  }
+
+  get state(): AppState {
+    return this.#state;
+  }
+
+  /** The live app processes (replacements and retiring ones included). */
+  get workers(): WorkerInfo[] {
+    return [...this.#live]
+      .map((w) => ({ instance: w.instance, pid: w.pid, state: w.state, startedAt: w.startedAt, rss: w.rss }))
+      .sort((a, b) => a.instance - b.instance || a.startedAt - b.startedAt);
+  }
+
+  /** The number of slots (the cluster size). */
+  get size(): number {
+    return this.#slots.length;
+  }
+
+  /** Forks every worker and resolves once all are ready; on failure stops what started and rejects. */
+  async start(): Promise<void> {
+    if (Supervisor.#active) {
+      throw new SupervisorStoppedError('start', 'another Supervisor runs in this process (node:cluster is global)');
+    }
+    Supervisor.#active = this;
+    const { options } = this;
+    const execArgv = ['--import', runtimeEntry];
+    if (options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
+    execArgv.push(...options.nodeArgs);
+    cluster.schedulingPolicy = options.balance === 'rr' && !options.sticky ? cluster.SCHED_RR : cluster.SCHED_NONE;
+    cluster.setupPrimary({ exec: options.script, args: options.args, execArgv, silent: true });
+    try {
+      if (options.sticky) {
+        this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash));
+        await this.#router.listen(options.port!);
+      }
+      this.#slots = Array.from({ length: options.instances }, (_, i) => this.#newSlot(i));
+      for (const slot of this.#slots) slot.worker = this.#fork(slot);
+      await Promise.all(this.#slots.map((slot) => slot.worker!.whenReady()));
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    this.#refreshState();
+  }
+
+  /**
+   * Rolling reload: per slot, fork the replacement, wait until it is ready, then retire the old worker. A replacement
+   * that fails to become ready aborts the reload (ReloadAbortedError) and the old workers keep serving.
+   */
+  reload(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#stopping) throw new SupervisorStoppedError('reload');
+      this.#reloading = true;
+      this.#refreshState();
+      this.#emit({ type: 'reload', phase: 'start' });
+      const retirements: Promise<unknown>[] = [];
+      try {
+        for (const slot of [...this.#slots]) {
+          if (this.#stopping) throw new SupervisorStoppedError('reload');
+          if (!slot.removed) retirements.push((await this.#replace(slot)).retired);
+        }
+        await Promise.all(retirements);
+        this.#emit({ type: 'reload', phase: 'done' });
+      } catch (error) {
+        this.#emit({ type: 'reload', phase: 'aborted', reason: (error as Error).message });
+        throw error;
+      } finally {
+        this.#reloading = false;
+        this.#refreshState();
+      }
+    });
+  }
+
+  /** Changes the number of workers: new slots are forked (and awaited ready), removed ones retired. */
+  scale(instances: number | string): Promise<void> {
+    const target = resolveInstances(instances);
+    return this.#serial(async () => {
+      if (this.#stopping) throw new SupervisorStoppedError('scale');
+      const from = this.#slots.length;
+      if (target > from) {
+        const added = Array.from({ length: target - from }, (_, i) => this.#newSlot(from + i));
+        this.#slots.push(...added);
+        this.#broadcastSize();
+        for (const slot of added) slot.worker = this.#fork(slot);
+        try {
+          await Promise.all(added.map((slot) => slot.worker!.whenReady()));
+        } catch (error) {
+          this.#slots.splice(from);
+          this.#broadcastSize();
+          for (const slot of added) this.#removeSlot(slot);
+          throw error;
+        }
+      } else if (target < from) {
+        const removed = this.#slots.splice(target);
+        this.#broadcastSize();
+        await Promise.all(removed.map((slot) => this.#removeSlot(slot)));
+      }
+      this.#emit({ type: 'scale', from, to: target });
+      this.#refreshState();
+    });
+  }
+
+  /** Retires every worker (drain, hooks, exit; SIGKILL after killTimeout) and resolves when all have exited. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#setState('stopping');
+      for (const slot of this.#slots) clearTimeout(slot.restartTimer);
+      void this.#router?.close();
+      await Promise.all([...this.#live].map((worker) => worker.retire()));
+      this.#setState('stopped');
+      if (Supervisor.#active === this) Supervisor.#active = undefined;
+    })();
+    return this.#stopping;
+  }
+
+  /** Kills every worker at once (the second Ctrl-C). */
+  forceStop(): Promise<void> {
+    const stopped = this.stop();
+    for (const worker of this.#live) worker.kill();
+    return stopped;
+  }
+
+  #newSlot(instance: number): Slot {
+    return {
+      instance,
+      worker: undefined,
+      policy: new RestartPolicy(this.options),
+      restartTimer: undefined,
+      errored: false,
+      replacing: false,
+      removed: false,
+    };
+  }
+
+  #fork(slot: Slot): WorkerProcess {
+    if (this.#stopping) throw new SupervisorStoppedError('start a worker');
+    const { options } = this;
+    const env: Record<string, string> = {
+      ...options.env,
+      [ENV.managed]: '1',
+      [ENV.instance]: String(slot.instance),
+      [ENV.pm2Instance]: String(slot.instance),
+      [ENV.clusterSize]: String(this.#slots.length),
+      [ENV.appName]: options.name,
+      [ENV.balance]: options.balance,
+      [ENV.drainIdleGrace]: String(options.drainIdleGrace),
+      [ENV.reportInterval]: String(options.memoryReportInterval),
+    };
+    if (options.port !== undefined) env.PORT = String(options.port);
+    if (options.sticky) env[ENV.stickyPort] = String(options.port);
+    const worker = new WorkerProcess(cluster.fork(env), slot.instance, options);
+    const { pid, instance } = worker;
+    this.#live.add(worker);
+    worker.on('state', (state: WorkerState) => this.#emit({ type: 'worker', instance, pid, state }));
+    worker.on('line', (stream: 'stdout' | 'stderr', line: string) => {
+      this.emit('line', { instance, pid, stream, line } satisfies WorkerLine);
+    });
+    worker.on('memory', (rss: number) => this.#checkMemory(slot, worker, rss));
+    worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
+    worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
+    worker.on('exit', (exit: WorkerExit) => {
+      this.#live.delete(worker);
+      this.#emit({ type: 'exit', instance, pid, ...exit });
+      this.#onExit(slot, worker, exit);
+    });
+    return worker;
+  }
+
+  #onExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
+    if (slot.worker !== worker) return;
+    slot.worker = undefined;
+    if (exit.expected || this.#stopping || slot.removed) return;
+    const uptime = worker.readyAt === undefined ? 0 : Date.now() - worker.readyAt;
+    const decision = slot.policy.onCrash(uptime);
+    if (decision.action === 'errored') {
+      slot.errored = true;
+      const { code, signal } = exit;
+      this.#emit({ type: 'errored', instance: slot.instance, code, signal, stderrTail: [...worker.stderrTail] });
+      this.#refreshState();
+      return;
+    }
+    this.#emit({ type: 'restart', instance: slot.instance, attempt: decision.attempt, delay: decision.delay });
+    slot.restartTimer = setTimeout(() => {
+      slot.restartTimer = undefined;
+      if (this.#stopping || slot.removed || slot.worker) return;
+      const replacement = this.#fork(slot);
+      slot.worker = replacement;
+      // Not ready in time counts as one more crash of the slot.
+      replacement.whenReady().catch((error: Error) => {
+        this.#emit({ type: 'warning', message: error.message });
+        replacement.kill(false);
+      });
+    }, decision.delay);
+  }
+
+  /** Forks the slot's replacement and swaps it in once ready; `retired` settles when the old worker has exited. */
+  async #replace(slot: Slot): Promise<{ retired: Promise<unknown> }> {
+    const replacement = this.#fork(slot);
+    try {
+      await replacement.whenReady();
+    } catch (error) {
+      replacement.kill();
+      throw new ReloadAbortedError(slot.instance, error);
+    }
+    if (this.#stopping || slot.removed) {
+      await replacement.retire();
+      throw new SupervisorStoppedError('replace a worker');
+    }
+    const old = slot.worker;
+    clearTimeout(slot.restartTimer);
+    slot.restartTimer = undefined;
+    slot.worker = replacement;
+    slot.errored = false;
+    slot.policy.reset();
+    return { retired: old ? old.retire() : Promise.resolve() };
+  }
+
+  #removeSlot(slot: Slot): Promise<unknown> {
+    slot.removed = true;
+    clearTimeout(slot.restartTimer);
+    return slot.worker ? slot.worker.retire() : Promise.resolve();
+  }
+
+  #checkMemory(slot: Slot, worker: WorkerProcess, rss: number): void {
+    const limit = this.options.maxMemoryRestart;
+    if (limit === undefined || rss <= limit || slot.worker !== worker || worker.state !== 'ready') return;
+    if (slot.replacing || this.#stopping) return;
+    slot.replacing = true;
+    this.#emit({ type: 'memory-limit', instance: slot.instance, pid: worker.pid, rss, limit });
+    this.#serial(async () => {
+      if (slot.worker !== worker || worker.state !== 'ready' || this.#stopping) return;
+      await (await this.#replace(slot)).retired;
+    })
+      .catch((error: Error) => {
+        this.#emit({ type: 'warning', message: `memory replacement of worker ${slot.instance}: ${error.message}` });
+      })
+      .finally(() => {
+        slot.replacing = false;
+      });
+  }
+
+  // Sticky routing: the hashed slot's worker if ready, else the next ready one.
+  #pickReady(hash: number): WorkerProcess | undefined {
+    const slots = this.#slots;
+    for (let i = 0; i < slots.length; i++) {
+      const worker = slots[(hash + i) % slots.length]?.worker;
+      if (worker?.state === 'ready') return worker;
+    }
+    return undefined;
+  }
+
+  #broadcastSize(): void {
+    const size = this.#slots.length;
+    for (const worker of this.#live) worker.send({ hive: 1, type: 'cluster-size', size });
+  }
+
+  // Topology changes (reload, scale, memory replacement) run one at a time.
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #refreshState(): void {
+    if (this.#stopping) return;
+    if (this.#slots.some((slot) => slot.errored)) this.#setState('errored');
+    else this.#setState(this.#reloading ? 'reloading' : 'online');
+  }
+
+  #setState(state: AppState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#emit({ type: 'state', state });
+  }
+
+  #emit(event: SupervisorEvent): void {
+    this.emit('event', event);
+    if (eventChannel.hasSubscribers) eventChannel.publish(event);
+  }
+}

@@ -1,0 +1,199 @@
+import type { Worker } from 'node:cluster';
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { decodeWorkerMessage, type PrimaryMessage, type WorkerMessage } from '../runtime/protocol.js';
+import { PortInUseError, WorkerNotReadyError } from './errors.js';
+import { splitLines } from './line-splitter.js';
+
+/** The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped). */
+export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopped';
+
+/** How a worker process ended. */
+export interface WorkerExit {
+  code: number | null;
+  signal: string | null;
+  /** True when the primary retired it (reload, scale down, stop, memory limit); false for a crash. */
+  expected: boolean;
+  /** True when it was SIGKILLed for overrunning killTimeout. */
+  killed: boolean;
+}
+
+export interface WorkerProcessOptions {
+  waitReady: boolean;
+  listenTimeout: number;
+  killTimeout: number;
+  drainIdleGrace: number;
+}
+
+const STDERR_TAIL = 20;
+
+/**
+ * The primary's handle on one app process (a node:cluster worker): its state machine, the ready wait, retirement
+ * with SIGKILL escalation, and its output split into lines.
+ *
+ * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `killed` (killTimeout
+ * overrun, SIGKILL sent), `warning` (message).
+ */
+export class WorkerProcess extends EventEmitter {
+  readonly instance: number;
+  readonly worker: Worker;
+  readonly pid: number;
+  readonly startedAt = Date.now();
+  readonly stderrTail: string[] = [];
+  readonly exited: Promise<WorkerExit>;
+  readyAt: number | undefined;
+  rss: number | undefined;
+  #state: WorkerState = 'starting';
+  #options: WorkerProcessOptions;
+  #ready: Promise<void>;
+  #retiring = false;
+  #killed = false;
+  #killTimer: NodeJS.Timeout | undefined;
+
+  constructor(worker: Worker, instance: number, options: WorkerProcessOptions) {
+    super();
+    this.worker = worker;
+    this.instance = instance;
+    this.pid = worker.process.pid ?? 0;
+    this.#options = options;
+    // A send racing with the worker's exit fails with EPIPE; the exit itself is what gets reported.
+    worker.on('error', (error: Error) =>
+      this.emit('warning', `worker ${instance} (pid ${this.pid}): ${error.message}`),
+    );
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const readable = worker.process[stream];
+      if (!readable) continue;
+      splitLines(readable, (line) => {
+        if (stream === 'stderr') {
+          this.stderrTail.push(line);
+          if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+        }
+        this.emit('line', stream, line);
+      });
+    }
+    this.exited = new Promise((resolve) => {
+      worker.process.once('exit', (code, signal) => {
+        clearTimeout(this.#killTimer);
+        this.#setState('stopped');
+        const exit: WorkerExit = { code, signal, expected: this.#retiring, killed: this.#killed };
+        // Let the last output lines through before the exit is reported (the stderr tail names the crash).
+        setImmediate(() => {
+          this.emit('exit', exit);
+          resolve(exit);
+        });
+      });
+    });
+    worker.on('message', (value: unknown) => {
+      try {
+        const message = decodeWorkerMessage(value);
+        if (message?.type !== 'memory') return;
+        this.rss = message.rss;
+        this.emit('memory', message.rss);
+      } catch (error) {
+        this.emit('warning', `worker ${instance} (pid ${this.pid}): ${(error as Error).message}`);
+      }
+    });
+    this.#ready = this.#waitReady();
+    // The ready promise is observed by whoever waits on it; a rejection nobody awaits is not an app crash.
+    this.#ready.catch(() => {});
+  }
+
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /** Resolves when the worker is ready; rejects with WorkerNotReadyError or PortInUseError. */
+  whenReady(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Sends a protocol message; false when the channel is gone. */
+  send(message: PrimaryMessage, socket?: Socket, callback?: (error: Error | null) => void): boolean {
+    if (!this.worker.isConnected()) {
+      callback?.(new Error('worker disconnected'));
+      return false;
+    }
+    return this.worker.send(message, socket as never, callback);
+  }
+
+  /** Retires the worker gracefully: drain, hooks, exit; SIGKILL after killTimeout. Resolves on exit. */
+  retire(): Promise<WorkerExit> {
+    if (this.#state === 'stopped') return this.exited;
+    if (!this.#retiring) {
+      this.#retiring = true;
+      this.#setState('draining');
+      const sent = this.send({ hive: 1, type: 'shutdown', idleGrace: this.#options.drainIdleGrace });
+      if (!sent) this.kill();
+      this.#killTimer = setTimeout(() => {
+        this.emit('killed');
+        this.kill();
+      }, this.#options.killTimeout);
+    }
+    return this.exited;
+  }
+
+  /**
+   * Ends the worker at once (SIGKILL).
+   * @param expected - false when the kill should count as a crash (a restarted worker that never became ready).
+   */
+  kill(expected = true): void {
+    if (this.#state === 'stopped') return;
+    this.#retiring = expected;
+    this.#killed = true;
+    this.worker.process.kill('SIGKILL');
+  }
+
+  #setState(state: WorkerState): void {
+    if (this.#state === state || this.#state === 'stopped') return;
+    this.#state = state;
+    this.emit('state', state);
+  }
+
+  #waitReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const how = this.#options.waitReady ? 'did not call ready()' : 'did not listen';
+        fail(new WorkerNotReadyError(this.instance, `${how} within ${this.#options.listenTimeout} ms`));
+      }, this.#options.listenTimeout);
+      const done = () => {
+        clearTimeout(timer);
+        this.worker.off('message', onMessage);
+        this.worker.process.off('exit', onExit);
+      };
+      const fail = (error: Error) => {
+        done();
+        reject(error);
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        // Wait for the stderr tail: it usually holds the reason (a throw at startup).
+        setImmediate(() =>
+          fail(
+            new WorkerNotReadyError(
+              this.instance,
+              `it exited (${signal ? `signal ${signal}` : `code ${code}`}) before it was ready`,
+              [...this.stderrTail],
+            ),
+          ),
+        );
+      };
+      const onMessage = (value: unknown) => {
+        let message: WorkerMessage | undefined;
+        try {
+          message = decodeWorkerMessage(value);
+        } catch (error) {
+          fail(error as Error);
+          return;
+        }
+        if (message?.type === 'listen-error') fail(new PortInUseError(message.port, message.message));
+        const isReady = message?.type === 'ready' || (message?.type === 'listening' && !this.#options.waitReady);
+        if (!isReady || this.#state !== 'starting') return;
+        done();
+        this.readyAt = Date.now();
+        this.#setState('ready');
+        resolve();
+      };
+      this.worker.on('message', onMessage);
+      this.worker.process.once('exit', onExit);
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * `hive/runtime`: what an app process gets from Hive. The primary preloads it into every app process, so an
+ * unmodified app already drains gracefully and is detected ready when it listens; importing it gives more control.
+ * Without a Hive primary every function still works: `ready()` is a no-op and `onShutdown` hooks run on SIGTERM or
+ * SIGINT after the process's HTTP servers have drained.
+ */
+import type { Pool, PoolOptions } from '../pool/index.js';
+import { install } from './install.js';
+import { isManaged, sendToPrimary } from './ipc.js';
+import { ENV } from './protocol.js';
+import { sharedPool } from './shared-pool.js';
+import { idleGraceFromEnv, shutdown } from './shutdown.js';
+
+const state = install();
+
+/** True when this process runs under a Hive primary (`hive run`, `hive start`). */
+export const isPrimaryManaged: boolean = isManaged();
+
+/** This process's slot in its cluster, 0-based and stable across restarts of the slot; 0 without Hive. */
+export const instance: number = Number.parseInt(process.env[ENV.instance] ?? '0', 10) || 0;
+
+/** How many app processes the cluster runs now (it changes on scale); 1 without Hive. */
+export function clusterSize(): number {
+  return Number.parseInt(process.env[ENV.clusterSize] ?? '1', 10) || 1;
+}
+
+/**
+ * Tells the primary this process is ready to serve. Needed only when the app runs with `waitReady` (it then counts as
+ * ready on this call, not when it listens): for apps that must warm up (caches, connections) first.
+ */
+export function ready(): void {
+  if (state.readySent) return;
+  state.readySent = true;
+  sendToPrimary({ hive: 1, type: 'ready' });
+}
+
+/**
+ * Registers a hook that runs when the process is retired (reload, scale down, stop, memory limit), after its HTTP
+ * servers stopped accepting and their connections drained, before it exits. Hooks run in registration order and may
+ * be async; the primary's killTimeout bounds them. Returns a function that unregisters the hook.
+ */
+export function onShutdown(hook: () => unknown): () => void {
+  if (typeof hook !== 'function') throw new TypeError(`onShutdown expects a function, got ${typeof hook}`);
+  state.hooks.push(hook);
+  if (!state.signalsHandled) {
+    state.signalsHandled = true;
+    const stop = () => void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace]));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  }
+  return () => {
+    const index = state.hooks.indexOf(hook);
+    if (index !== -1) state.hooks.splice(index, 1);
+  };
+}
+
+/**
+ * The process's shared `hive/pool` for a task module (one per module, created on first call): `maxThreads: 'auto'`
+ * sizes it for the cluster, so N processes with a pool each do not oversubscribe the cores. Closed when the process
+ * is retired, after the onShutdown hooks. `options` apply on the first call for that module only.
+ */
+export function pool(filename: string | URL, options?: Omit<PoolOptions, 'filename'>): Pool {
+  return sharedPool(state, filename, options);
+}
+
+export { PROTOCOL_VERSION } from './protocol.js';

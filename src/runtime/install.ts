@@ -1,0 +1,52 @@
+import type { Socket } from 'node:net';
+import { isManaged, sendToPrimary } from './ipc.js';
+import { patchListen } from './listen-patch.js';
+import { decodePrimaryMessage, ENV } from './protocol.js';
+import { idleGraceFromEnv, shutdown } from './shutdown.js';
+import { type RuntimeState, runtimeState } from './state.js';
+import { receiveStickyConnection } from './sticky-receiver.js';
+
+/**
+ * Installs the runtime in this process (idempotent): server tracking always; under a Hive primary also the IPC
+ * handling, memory reports and signal handling.
+ */
+export function install(): RuntimeState {
+  const state = runtimeState();
+  if (state.installed) return state;
+  state.installed = true;
+  patchListen(state);
+  if (!isManaged()) return state;
+
+  process.on('message', (value: unknown, handle: unknown) => {
+    let message: ReturnType<typeof decodePrimaryMessage>;
+    try {
+      message = decodePrimaryMessage(value);
+    } catch (error) {
+      console.error(`hive: ${(error as Error).message}`);
+      return;
+    }
+    if (message?.type === 'shutdown') void shutdown(message.idleGrace);
+    else if (message?.type === 'cluster-size') process.env[ENV.clusterSize] = String(message.size);
+    else if (message?.type === 'sticky-connection' && handle) {
+      receiveStickyConnection(state, handle as Socket, message.head);
+    }
+  });
+  // No unref() of the channel: a cluster worker is kept alive by it anyway, and Node's cluster code makes the process
+  // exit when the channel closes (the primary died), so no orphan is left.
+
+  // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
+  // must not die on its own.
+  process.on('SIGINT', () => {});
+  process.on('SIGHUP', () => {});
+  process.on('SIGTERM', () => void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace])));
+  state.signalsHandled = true;
+
+  const interval = Number(process.env[ENV.reportInterval]);
+  if (interval > 0) {
+    setInterval(() => {
+      const { rss, heapUsed } = process.memoryUsage();
+      sendToPrimary({ hive: 1, type: 'memory', rss, heapUsed });
+    }, interval).unref();
+  }
+  return state;
+}

@@ -1,0 +1,14 @@
+import { ENV, type WorkerMessage } from './protocol.js';
+
+/** True when a Hive primary started this process (and the IPC channel to it exists). */
+export function isManaged(): boolean {
+  return process.env[ENV.managed] === '1' && typeof process.send === 'function';
+}
+
+/** Sends a message to the primary; a no-op without one, or once the channel is gone (the primary exited). */
+export function sendToPrimary(message: WorkerMessage): void {
+  if (!isManaged() || !process.connected) return;
+  process.send!(message, undefined, {}, () => {
+    // A send can fail while the primary goes away; the process then exits on 'disconnect' anyway.
+  });
+}

@@ -1,0 +1,102 @@
+import { Server as NetServer } from 'node:net';
+import { sendToPrimary } from './ipc.js';
+import { ENV } from './protocol.js';
+import type { RuntimeState } from './state.js';
+
+type Listen = (this: NetServer, ...args: unknown[]) => NetServer;
+
+interface PortListen {
+  port: number;
+  host: string | undefined;
+  backlog: number | undefined;
+  callback: ((...args: unknown[]) => void) | undefined;
+  options: Record<string, unknown>;
+}
+
+/**
+ * Wraps `net.Server#listen` for every server of the process: the runtime learns of each server (graceful drain,
+ * ready detection) without the app telling it, and the balance mode may rewrite where a server really listens:
+ * - `reuseport`: each app process binds its own SO_REUSEPORT socket (`exclusive`), the kernel spreads connections;
+ * - sticky: the primary owns the public port and hands sockets over, so the app's server listens on a private
+ *   loopback port only to be a live server; the primary never sends it connections through that port.
+ */
+export function patchListen(state: RuntimeState): void {
+  const original = NetServer.prototype.listen as unknown as Listen;
+  const patched: Listen = function (this: NetServer, ...args: unknown[]) {
+    state.tracker.track(this);
+    reportListening(this, state);
+    const rewritten = rewrite(this, args, state);
+    return original.apply(this, rewritten);
+  };
+  NetServer.prototype.listen = patched as unknown as typeof NetServer.prototype.listen;
+}
+
+function rewrite(server: NetServer, args: unknown[], state: RuntimeState): unknown[] {
+  const listen = parsePortListen(args);
+  if (listen === undefined) return args;
+  const stickyPort = Number(process.env[ENV.stickyPort]);
+  if (process.env[ENV.managed] === '1' && stickyPort > 0 && listen.port === stickyPort) {
+    state.stickyServers.push(server);
+    return [{ port: 0, host: '127.0.0.1', exclusive: true }, ...(listen.callback ? [listen.callback] : [])];
+  }
+  if (process.env[ENV.managed] === '1' && process.env[ENV.balance] === 'reuseport' && listen.port > 0) {
+    const options = { ...listen.options, exclusive: true, reusePort: true };
+    return [options, ...(listen.callback ? [listen.callback] : [])];
+  }
+  return args;
+}
+
+/** Normalizes the port forms of listen(): (port, host?, backlog?, cb?) and ({ port, host, ... }, cb?). */
+function parsePortListen(args: unknown[]): PortListen | undefined {
+  const callback = typeof args.at(-1) === 'function' ? (args.at(-1) as PortListen['callback']) : undefined;
+  const [first, second, third] = args;
+  if (typeof first === 'object' && first !== null) {
+    const options = first as Record<string, unknown>;
+    if (options.path !== undefined || options.handle !== undefined || options.fd !== undefined) return undefined;
+    if (options.port === undefined) return undefined;
+    return {
+      port: Number(options.port),
+      host: options.host as string | undefined,
+      backlog: options.backlog as number | undefined,
+      callback,
+      options,
+    };
+  }
+  const port =
+    typeof first === 'number' ? first : typeof first === 'string' && /^\d+$/.test(first) ? Number(first) : NaN;
+  if (Number.isNaN(port)) return undefined;
+  const host = typeof second === 'string' ? second : undefined;
+  const backlog = typeof second === 'number' ? second : typeof third === 'number' ? third : undefined;
+  const options: Record<string, unknown> = { port };
+  if (host !== undefined) options.host = host;
+  if (backlog !== undefined) options.backlog = backlog;
+  return { port, host, backlog, callback, options };
+}
+
+/** Tells the primary when a server listens (the default ready signal), or why it could not. */
+function reportListening(server: NetServer, state: RuntimeState): void {
+  const onError = (error: NodeJS.ErrnoException) => {
+    server.off('listening', onListening);
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+      const port = (error as { port?: number }).port ?? null;
+      sendToPrimary({ hive: 1, type: 'listen-error', code: error.code, message: error.message, port });
+    }
+    // Without a handler of the app's own, the error must still crash the process as it would without Hive.
+    if (server.listenerCount('error') === 0) throw error;
+  };
+  const onListening = () => {
+    server.off('error', onError);
+    if (state.listeningSent) return;
+    state.listeningSent = true;
+    const address = server.address();
+    const info = typeof address === 'object' && address !== null ? address : null;
+    sendToPrimary({
+      hive: 1,
+      type: 'listening',
+      address: info ? info.address : typeof address === 'string' ? address : null,
+      port: info ? info.port : null,
+    });
+  };
+  server.prependOnceListener('error', onError);
+  server.once('listening', onListening);
+}

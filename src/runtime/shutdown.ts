@@ -1,0 +1,30 @@
+import { runtimeState } from './state.js';
+
+const DEFAULT_IDLE_GRACE = 1000;
+
+/** The idle grace for keep-alive connections in a drain: the primary's setting, else 1 s. */
+export function idleGraceFromEnv(value: string | undefined): number {
+  const grace = Number(value);
+  return Number.isFinite(grace) && grace >= 0 && value !== undefined && value !== '' ? grace : DEFAULT_IDLE_GRACE;
+}
+
+/**
+ * Retires this process: drain the servers, run the app's onShutdown hooks (in registration order), close what the
+ * runtime opened, exit 0. Idempotent: a second request joins the first. The primary's killTimeout bounds it all.
+ */
+export function shutdown(idleGrace: number): Promise<void> {
+  const state = runtimeState();
+  state.shuttingDown ??= (async () => {
+    await state.tracker.drain(idleGrace);
+    for (const hook of state.hooks) {
+      try {
+        await hook();
+      } catch (error) {
+        console.error('hive: an onShutdown hook failed:', error);
+      }
+    }
+    for (const close of state.closers) await close().catch(() => {});
+    process.exit(0);
+  })();
+  return state.shuttingDown;
+}

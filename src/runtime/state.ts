@@ -1,0 +1,38 @@
+import type { Server } from 'node:net';
+import { ServerTracker } from './server-tracker.js';
+
+/** What the runtime keeps per process. */
+export interface RuntimeState {
+  installed: boolean;
+  tracker: ServerTracker;
+  readySent: boolean;
+  listeningSent: boolean;
+  shuttingDown: Promise<void> | undefined;
+  signalsHandled: boolean;
+  hooks: (() => unknown)[];
+  /** Servers that receive the connections the primary hands over in sticky mode. */
+  stickyServers: Server[];
+  /** Closers of what the runtime itself opened (the shared pools), run after the app's hooks. */
+  closers: (() => Promise<unknown>)[];
+}
+
+// One state per process even when two copies of the runtime load (the primary's --import and an app's own
+// node_modules copy): a second copy must not patch listen() twice or track servers apart.
+const kState = Symbol.for('hive.runtime.state');
+
+/** The process-wide runtime state, created on first use. */
+export function runtimeState(): RuntimeState {
+  const holder = globalThis as { [kState]?: RuntimeState };
+  holder[kState] ??= {
+    installed: false,
+    tracker: new ServerTracker(),
+    readySent: false,
+    listeningSent: false,
+    shuttingDown: undefined,
+    signalsHandled: false,
+    hooks: [],
+    stickyServers: [],
+    closers: [],
+  };
+  return holder[kState];
+}

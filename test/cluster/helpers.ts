@@ -1,0 +1,200 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Agent, request } from 'undici';
+
+export const hiveBin = new URL('../../dist/cli/hive.js', import.meta.url).pathname;
+export const fixture = (name: string): string => new URL(`../fixtures/cluster/${name}`, import.meta.url).pathname;
+
+/** One JSON line of `hive run --log-format json`. */
+export interface HiveRecord {
+  kind: 'event' | 'log';
+  type?: string;
+  [key: string]: unknown;
+}
+
+/** A `hive run` primary under test, its output parsed. */
+export interface Hive {
+  child: ChildProcess;
+  records: HiveRecord[];
+  stderr: string[];
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Resolves with the first record (past or future) matching `match`; rejects after `timeoutMs`. */
+  waitFor(match: (r: HiveRecord) => boolean, what: string, timeoutMs?: number): Promise<HiveRecord>;
+  /** Live worker pids per instance, from the worker events so far. */
+  readyPids(): Map<number, number>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Starts `hive run <args> --log-format json`; the process is SIGKILLed by `killAll()` if a test leaves it. */
+export function startHive(args: string[], env: Record<string, string> = {}): Hive {
+  const child = spawn(process.execPath, [hiveBin, 'run', '--log-format', 'json', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const records: HiveRecord[] = [];
+  const stderr: string[] = [];
+  const waiters = new Set<() => void>();
+  let buffer = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      try {
+        records.push(JSON.parse(line) as HiveRecord);
+      } catch {
+        stderr.push(`(stdout) ${line}`);
+      }
+    }
+    for (const wake of waiters) wake();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr.push(chunk);
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+      for (const wake of waiters) wake();
+    });
+  });
+  const hive: Hive = {
+    child,
+    records,
+    stderr,
+    exited,
+    waitFor(match, what, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = records.find(match);
+          if (found) {
+            cleanup();
+            resolve(found);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            cleanup();
+            reject(new Error(`hive exited while waiting for ${what}; stderr: ${stderr.join('')}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${what}; stderr: ${stderr.join('')}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    readyPids() {
+      const pids = new Map<number, number>();
+      for (const r of records) {
+        if (r.kind !== 'event' || r.type !== 'worker') continue;
+        if (r.state === 'ready') pids.set(r.instance as number, r.pid as number);
+        else if (r.state !== 'starting' && pids.get(r.instance as number) === r.pid) pids.delete(r.instance as number);
+      }
+      return pids;
+    },
+    kill(signal = 'SIGTERM') {
+      child.kill(signal);
+    },
+  };
+  return hive;
+}
+
+/** SIGKILLs every primary a test left running (their workers exit when the IPC channel closes). */
+export async function killAll(): Promise<void> {
+  await Promise.all(
+    [...running].map(async (child) => {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }),
+  );
+}
+
+export const isEvent =
+  (type: string, fields: Record<string, unknown> = {}) =>
+  (r: HiveRecord): boolean =>
+    r.kind === 'event' && r.type === type && Object.entries(fields).every(([k, v]) => r[k] === v);
+
+/** A port free right now on 127.0.0.1 (for the few tests that need a fixed one). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A reply of the fixture app. */
+export interface AppReply {
+  pid: number;
+  instance: string;
+  version: string;
+}
+
+/** GETs a path of the app (fresh connection unless a dispatcher is given). */
+export async function get(port: number, path = '/', dispatcher?: Agent): Promise<AppReply> {
+  const { statusCode, body } = await request(`http://127.0.0.1:${port}${path}`, dispatcher ? { dispatcher } : {});
+  const text = await body.text();
+  if (statusCode !== 200) throw new Error(`HTTP ${statusCode}: ${text}`);
+  return JSON.parse(text) as AppReply;
+}
+
+/** True while `pid` is a live process. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `check` holds; fails after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+/**
+ * Keep-alive load: `concurrency` loops of GETs over one undici Agent until stopped; counts replies and failures,
+ * and remembers the versions seen in order.
+ */
+export function startLoad(port: number, concurrency = 8, path = '/') {
+  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000, pipelining: 1 });
+  const stats = { ok: 0, failed: 0, errors: [] as string[], last: undefined as AppReply | undefined };
+  let running = true;
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      try {
+        stats.last = await get(port, path, agent);
+        stats.ok += 1;
+      } catch (error) {
+        stats.failed += 1;
+        if (stats.errors.length < 10) stats.errors.push(String((error as Error).message ?? error));
+        // A failure could repeat in a tight loop; slow the loop a little so the run stays bounded.
+        await delay(10);
+      }
+    }
+  });
+  return {
+    stats,
+    agent,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      await agent.close();
+      return stats;
+    },
+  };
+}

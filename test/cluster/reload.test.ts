@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fixture, freePort, get, isEvent, killAll, startHive, startLoad } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-reload-'));
+after(async () => {
+  await killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('two rolling reloads under keep-alive load fail no request, and the new code serves after', async () => {
+  const versionFile = join(dir, 'version');
+  writeFileSync(versionFile, 'v1');
+  const port = await freePort();
+  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port)], { APP_VERSION_FILE: versionFile });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const load = startLoad(port, 8);
+  await delay(300);
+  for (const version of ['v2', 'v3']) {
+    writeFileSync(versionFile, version);
+    const done = hive.records.filter(isEvent('reload', { phase: 'done' })).length;
+    hive.kill('SIGHUP');
+    await hive.waitFor(() => hive.records.filter(isEvent('reload', { phase: 'done' })).length > done, 'reload done');
+    await delay(300);
+  }
+  const stats = await load.stop();
+  assert.equal(stats.failed, 0, `failed requests: ${stats.errors.join('; ')}`);
+  assert.ok(stats.ok > 0);
+  assert.equal(stats.last?.version, 'v3');
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).version, 'v3');
+  // Replacements were ready before their predecessors drained: no worker crashed, nothing was restarted.
+  assert.equal(hive.records.filter(isEvent('restart')).length, 0);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a replacement that cannot start aborts the reload and the old workers keep serving', async () => {
+  const versionFile = join(dir, 'version-broken');
+  writeFileSync(versionFile, 'v1');
+  const port = await freePort();
+  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port)], { APP_VERSION_FILE: versionFile });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const before = [...hive.readyPids().values()].sort();
+  writeFileSync(versionFile, 'broken');
+  hive.kill('SIGHUP');
+  const aborted = await hive.waitFor(isEvent('reload', { phase: 'aborted' }), 'reload aborted');
+  assert.match(String(aborted.reason), /Reload aborted at worker 0/);
+  assert.match(String(aborted.reason), /this version does not start/);
+  assert.deepEqual([...hive.readyPids().values()].sort(), before);
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).version, 'v1');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
