@@ -61,6 +61,8 @@ export class ProcessTransport implements WorkerTransport {
     this.#ended = true;
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+    // Held open until the child is gone, so that awaiting destroy() really waits for it.
+    this.#child.ref();
     this.#child.kill('SIGKILL');
     await gone;
   }

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import { availableCores, cgroupCpuLimit } from 'hive/pool';
+import { parseCfsQuota, parseCpuMax, parseProcCgroup } from '../../dist/pool/available-cores.js';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+/** A fake filesystem root holding the given files. */
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'hive-cgroup-'));
+  roots.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+test('parsers', () => {
+  assert.deepEqual(parseProcCgroup('0::/kubepods/pod1/abc\n'), [{ controllers: [], path: '/kubepods/pod1/abc' }]);
+  assert.deepEqual(parseProcCgroup('4:cpu,cpuacct:/docker/x\n1:name=systemd:/'), [
+    { controllers: ['cpu', 'cpuacct'], path: '/docker/x' },
+    { controllers: ['name=systemd'], path: '/' },
+  ]);
+  assert.equal(parseCpuMax('max 100000\n'), undefined);
+  assert.equal(parseCpuMax('200000 100000\n'), 2);
+  assert.equal(parseCpuMax('150000 100000'), 2, 'a fractional quota rounds up');
+  assert.equal(parseCpuMax('50000 100000'), 1);
+  assert.equal(parseCpuMax(undefined), undefined);
+  assert.equal(parseCfsQuota('-1\n', '100000\n'), undefined);
+  assert.equal(parseCfsQuota('300000\n', '100000\n'), 3);
+});
+
+test('cgroup v2: the quota of the own group or the tightest ancestor', () => {
+  const root = tree({
+    'proc/self/cgroup': '0::/kubepods/pod1/ctr\n',
+    'sys/fs/cgroup/cpu.max': 'max 100000\n',
+    'sys/fs/cgroup/kubepods/cpu.max': '400000 100000\n',
+    'sys/fs/cgroup/kubepods/pod1/cpu.max': '150000 100000\n',
+    'sys/fs/cgroup/kubepods/pod1/ctr/cpu.max': 'max 100000\n',
+  });
+  assert.equal(cgroupCpuLimit(root), 2);
+  assert.equal(availableCores(root), Math.min(2, availableParallelism()));
+});
+
+test('cgroup v2 inside a container namespace: the group is the mount root', () => {
+  const root = tree({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '100000 100000\n' });
+  assert.equal(cgroupCpuLimit(root), 1);
+  assert.equal(availableCores(root), 1);
+});
+
+test('cgroup v1: cfs quota and period, unlimited -1', () => {
+  const limited = tree({
+    'proc/self/cgroup': '5:cpu,cpuacct:/docker/abc\n2:memory:/docker/abc\n',
+    'sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us': '100000\n',
+    'sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us': '100000\n',
+  });
+  assert.equal(cgroupCpuLimit(limited), 1);
+  const unlimited = tree({
+    'proc/self/cgroup': '5:cpu,cpuacct:/\n',
+    'sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '-1\n',
+    'sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000\n',
+  });
+  assert.equal(cgroupCpuLimit(unlimited), undefined);
+  assert.equal(availableCores(unlimited), availableParallelism());
+});
+
+test('no cgroup information at all: the affinity count', () => {
+  assert.equal(cgroupCpuLimit(tree({})), undefined);
+  assert.equal(availableCores(tree({})), availableParallelism());
+});
