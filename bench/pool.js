@@ -28,7 +28,7 @@ const USAGE = `usage: node bench/pool.js [--json] [--quick] [--rounds N] [--only
 
 // Measurement lengths (ms). Default: whole run about 2.5 minutes on 2 cores; quick: about 25 s.
 const DURATIONS = {
-  default: { tiny: 1000, cpu: 1500, transfer: 1000, latency: 1500, warmup: 300 },
+  default: { tiny: 800, cpu: 1200, transfer: 800, latency: 1200, warmup: 250 },
   quick: { tiny: 250, cpu: 400, transfer: 250, latency: 400, warmup: 100 },
 };
 const INFLIGHTS = [1, 8, 64];
@@ -45,10 +45,12 @@ const UNITS = {
   'tiny.same.p50': 'us',
   'tiny.same.p99': 'us',
   'tiny.same.rejected': '%',
+  'tiny.same.unfinished': '%',
   'tiny.open.rate': 'tasks/s',
   'tiny.open.p50': 'us',
   'tiny.open.p99': 'us',
   'tiny.open.rejected': '%',
+  'tiny.open.unfinished': '%',
   'cpu.t1': 'tasks/s',
   'cpu.t2': 'tasks/s',
   'cpu.speedup': 'x',
@@ -61,8 +63,10 @@ const UNITS = {
 const BETTER = {
   'tiny.same.rate': 'none',
   'tiny.same.rejected': 'lower',
+  'tiny.same.unfinished': 'lower',
   'tiny.open.rate': 'none',
   'tiny.open.rejected': 'lower',
+  'tiny.open.unfinished': 'lower',
 };
 const LABELS = {
   'tiny.c1': 'tiny tasks, 2 threads, 1 in flight',
@@ -72,10 +76,12 @@ const LABELS = {
   'tiny.same.p50': '  latency p50',
   'tiny.same.p99': '  latency p99',
   'tiny.same.rejected': '  rejected (queue full)',
+  'tiny.same.unfinished': '  unfinished at cut-off',
   'tiny.open.rate': `own load: ${LATENCY_LOAD * 100}% of own best rate`,
   'tiny.open.p50': '  latency p50',
   'tiny.open.p99': '  latency p99',
   'tiny.open.rejected': '  rejected (queue full)',
+  'tiny.open.unfinished': '  unfinished at cut-off',
   'cpu.t1': 'fib(27), 1 thread',
   'cpu.t2': 'fib(27), 2 threads',
   'cpu.speedup': 'fib(27), speedup 2 threads / 1',
@@ -192,10 +198,12 @@ async function main(argv) {
         record(subject, 'tiny.same.p50', same.p50us);
         record(subject, 'tiny.same.p99', same.p99us);
         record(subject, 'tiny.same.rejected', same.rejectedPct);
+        record(subject, 'tiny.same.unfinished', same.unfinishedPct);
         record(subject, 'tiny.open.rate', ownRate);
         record(subject, 'tiny.open.p50', own.p50us);
         record(subject, 'tiny.open.p99', own.p99us);
         record(subject, 'tiny.open.rejected', own.rejectedPct);
+        record(subject, 'tiny.open.unfinished', own.unfinishedPct);
       }
     }
   }

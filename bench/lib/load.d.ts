@@ -10,5 +10,6 @@ export declare function openLoop(options: {
   durationMs: number;
   send: () => Promise<unknown>;
   tolerate?: (error: unknown) => boolean;
-}): Promise<{ sent: number; failed: number; durationMs: number; achievedRate: number; latenciesMs: Float64Array }>;
+  maxDrainMs?: number;
+}): Promise<{ sent: number; failed: number; unfinished: number; durationMs: number; latenciesMs: Float64Array }>;
 export declare function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T>;

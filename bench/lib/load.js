@@ -34,51 +34,70 @@ export async function closedLoop({ inflight, durationMs, send, recordLatency = f
   return { completed, durationMs, rate: (completed * 1000) / durationMs, latenciesMs };
 }
 
+// A pacer that fell behind (its process was descheduled) sends the overdue calls in slices of this many, yielding to
+// the event loop in between, as a server reads a backlog one socket read at a time; otherwise one synchronous burst
+// would also starve the subject's own reply handling.
+const MAX_BURST = 1024;
+
 /**
- * Starts calls of `send` at a fixed `rate` (per second) for `durationMs`, then waits for all of them.
- * The pacer sleeps with a timer when the next call is more than 1 ms away and otherwise yields with setImmediate, so
- * it neither burns a core at low rates nor sends in coarse timer-sized bursts at high ones.
+ * Starts calls of `send` at a fixed `rate` (per second) for `durationMs`, then waits for them, at most `maxDrainMs`
+ * after the schedule ends. The pacer sleeps with a timer when the next call is more than 1 ms away and otherwise
+ * yields with setImmediate, so it neither burns a core at low rates nor sends in coarse timer-sized bursts at high ones.
  * A call that rejects with an error `tolerate` accepts (e.g. a bounded queue's "full" error: load shedding is a
  * legitimate answer to an open loop) is counted in `failed` and gets a NaN latency; any other rejection rejects.
- * @param {{ rate: number, durationMs: number, send: () => Promise<unknown>, tolerate?: (error: unknown) => boolean }} options
- * @returns {Promise<{ sent: number, failed: number, durationMs: number, achievedRate: number, latenciesMs: Float64Array }>}
+ * A call not finished (or not even sent) when the time is up counts in `unfinished`, with the time it has waited so
+ * far as its latency: a lower bound, which is all an overloaded subject lets one know.
+ * @param {{ rate: number, durationMs: number, send: () => Promise<unknown>, tolerate?: (error: unknown) => boolean, maxDrainMs?: number }} options
+ * @returns {Promise<{ sent: number, failed: number, unfinished: number, durationMs: number, latenciesMs: Float64Array }>}
  *   latenciesMs[i]: completion time of call i minus the time it was due to start (NaN when it failed)
  */
-export function openLoop({ rate, durationMs, send, tolerate = () => false }) {
+export function openLoop({ rate, durationMs, send, tolerate = () => false, maxDrainMs = Math.max(1000, durationMs) }) {
   if (!(rate > 0)) throw new RangeError(`rate must be > 0, got ${rate}`);
   const total = Math.max(1, Math.floor((rate * durationMs) / 1000));
   const interval = 1000 / rate;
-  const latenciesMs = new Float64Array(total);
+  const latenciesMs = new Float64Array(total).fill(-1);
   return new Promise((resolve, reject) => {
     let sent = 0;
     let done = 0;
     let failed = 0;
-    let broken = false;
+    let over = false;
     const start = performance.now();
-    const settle = () => {
-      const elapsed = performance.now() - start;
-      resolve({ sent, failed, durationMs, achievedRate: (total * 1000) / elapsed, latenciesMs });
+    const finish = () => {
+      over = true;
+      clearTimeout(cutoff);
+      const now = performance.now();
+      let unfinished = 0;
+      for (let i = 0; i < total; i++) {
+        if (latenciesMs[i] !== -1) continue;
+        latenciesMs[i] = now - (start + i * interval);
+        unfinished++;
+      }
+      resolve({ sent, failed, unfinished, durationMs, latenciesMs });
     };
+    const cutoff = setTimeout(finish, durationMs + maxDrainMs);
     const pump = () => {
-      if (broken) return;
-      const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
+      if (over) return;
+      const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1, sent + MAX_BURST);
       while (sent < due) {
         const i = sent++;
         const dueAt = start + i * interval;
         send().then(
           () => {
+            if (over) return;
             latenciesMs[i] = performance.now() - dueAt;
-            if (++done === total) settle();
+            if (++done === total) finish();
           },
           (error) => {
+            if (over) return;
             if (!tolerate(error)) {
-              broken = true;
+              over = true;
+              clearTimeout(cutoff);
               reject(error);
               return;
             }
             failed++;
             latenciesMs[i] = Number.NaN;
-            if (++done === total) settle();
+            if (++done === total) finish();
           },
         );
       }
