@@ -200,3 +200,10 @@ test('closedLoop and openLoop count every call; openLoop tolerates only the erro
   );
   await assert.rejects(withTimeout(new Promise(() => {}), 10, 'never'), /never did not finish within 10 ms/);
 });
+
+test('openLoop gives up on calls that never finish, with the time they waited as a lower-bound latency', async () => {
+  const run = await openLoop({ rate: 1000, durationMs: 10, maxDrainMs: 20, send: () => new Promise(() => {}) });
+  assert.equal(run.unfinished, 10);
+  assert.equal(run.failed, 0);
+  for (const ms of run.latenciesMs) assert.ok(ms > 0);
+});
