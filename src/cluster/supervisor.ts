@@ -73,6 +73,7 @@ export class Supervisor extends EventEmitter {
   #router: StickyRouter | undefined;
   #stopping: Promise<void> | undefined;
   #reloading = false;
+  #keepAlive: NodeJS.Timeout | undefined;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -101,6 +102,8 @@ export class Supervisor extends EventEmitter {
       throw new SupervisorStoppedError('start', 'another Supervisor runs in this process (node:cluster is global)');
     }
     Supervisor.#active = this;
+    // With every slot errored nothing else holds the event loop, and the primary must stay up (to reload or stop).
+    this.#keepAlive = setInterval(() => {}, 1 << 30);
     const { options } = this;
     const execArgv = ['--import', runtimeEntry];
     if (options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
@@ -187,6 +190,7 @@ export class Supervisor extends EventEmitter {
       void this.#router?.close();
       await Promise.all([...this.#live].map((worker) => worker.retire()));
       this.#setState('stopped');
+      clearInterval(this.#keepAlive);
       if (Supervisor.#active === this) Supervisor.#active = undefined;
     })();
     return this.#stopping;

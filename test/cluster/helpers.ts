@@ -8,7 +8,7 @@ export const fixture = (name: string): string => new URL(`../fixtures/cluster/${
 
 /** One JSON line of `hive run --log-format json`. */
 export interface HiveRecord {
-  kind: 'event' | 'log';
+  kind: 'event' | 'log' | 'result';
   type?: string;
   [key: string]: unknown;
 }
@@ -24,15 +24,26 @@ export interface Hive {
   /** Live worker pids per instance, from the worker events so far. */
   readyPids(): Map<number, number>;
   kill(signal?: NodeJS.Signals): void;
+  /** Writes a command line to the process's stdin (the driver fixture). */
+  command(line: string): void;
 }
 
 const running = new Set<ChildProcess>();
 
 /** Starts `hive run <args> --log-format json`; the process is SIGKILLed by `killAll()` if a test leaves it. */
 export function startHive(args: string[], env: Record<string, string> = {}): Hive {
-  const child = spawn(process.execPath, [hiveBin, 'run', '--log-format', 'json', ...args], {
+  return record([hiveBin, 'run', '--log-format', 'json', ...args], env);
+}
+
+/** Starts the driver fixture: a Supervisor with these options, commanded through `hive.command()`. */
+export function startDriver(options: Record<string, unknown>, env: Record<string, string> = {}): Hive {
+  return record([fixture('driver.js'), JSON.stringify(options)], env);
+}
+
+function record(argv: string[], env: Record<string, string>): Hive {
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.add(child);
   const records: HiveRecord[] = [];
@@ -104,6 +115,9 @@ export function startHive(args: string[], env: Record<string, string> = {}): Hiv
     kill(signal = 'SIGTERM') {
       child.kill(signal);
     },
+    command(line) {
+      child.stdin!.write(`${line}\n`);
+    },
   };
   return hive;
 }
@@ -136,12 +150,16 @@ export async function freePort(): Promise<number> {
 export interface AppReply {
   pid: number;
   instance: string;
+  size: string;
   version: string;
 }
 
-/** GETs a path of the app (fresh connection unless a dispatcher is given). */
+/** GETs a path of the app (on a connection of its own, closed after, unless a dispatcher is given). */
 export async function get(port: number, path = '/', dispatcher?: Agent): Promise<AppReply> {
-  const { statusCode, body } = await request(`http://127.0.0.1:${port}${path}`, dispatcher ? { dispatcher } : {});
+  const { statusCode, body } = await request(
+    `http://127.0.0.1:${port}${path}`,
+    dispatcher ? { dispatcher } : { reset: true },
+  );
   const text = await body.text();
   if (statusCode !== 200) throw new Error(`HTTP ${statusCode}: ${text}`);
   return JSON.parse(text) as AppReply;

@@ -29,7 +29,8 @@ export default async function run(argv: string[]): Promise<number> {
     out.write(`${formatLine(logFormat, name, line)}\n`);
   });
   supervisor.on('event', (event: SupervisorEvent) => {
-    const out = event.type === 'errored' || event.type === 'warning' ? process.stderr : process.stdout;
+    const toStderr = logFormat === 'text' && (event.type === 'errored' || event.type === 'warning');
+    const out = toStderr ? process.stderr : process.stdout;
     out.write(`${formatEvent(logFormat, name, event)}\n`);
   });
 

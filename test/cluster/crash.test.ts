@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { alive, fixture, freePort, isEvent, killAll, startHive, startLoad, until } from './helpers.js';
+
+after(killAll);
+
+test('kill -9 of a worker under load: it is replaced, and only its connections see failures', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port)]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const concurrency = 8;
+  const load = startLoad(port, concurrency);
+  await delay(300);
+  const victim = hive.readyPids().get(0)!;
+  process.kill(victim, 'SIGKILL');
+  const exit = await hive.waitFor(isEvent('exit', { pid: victim }), 'exit of the killed worker');
+  assert.equal(exit.signal, 'SIGKILL');
+  assert.equal(exit.expected, false);
+  await hive.waitFor((r) => isEvent('worker', { instance: 0, state: 'ready' })(r) && r.pid !== victim, 'replacement');
+  const okBefore = load.stats.ok;
+  await until(() => load.stats.ok > okBefore + 50, 'requests after the replacement');
+  const stats = await load.stop();
+  // Each keep-alive connection to the dead worker can fail at most its one in-flight request.
+  assert.ok(stats.failed <= concurrency, `${stats.failed} failures: ${stats.errors.join('; ')}`);
+  assert.equal(hive.readyPids().size, 2);
+  assert.ok(!alive(victim));
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a crash loop backs off exponentially, then marks the app errored; the primary stays up', async () => {
+  const port = await freePort();
+  const args = [fixture('app.js'), '-i', '1', '--port', String(port), '--max-restarts', '3'];
+  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s');
+  const hive = startHive(args, { CRASH_AFTER_MS: '50' });
+  const errored = await hive.waitFor(isEvent('errored', { instance: 0 }), 'errored');
+  assert.equal(errored.code, 3);
+  assert.ok((errored.stderrTail as string[]).some((line) => line.includes('crashing on purpose')));
+  const restarts = hive.records.filter(isEvent('restart'));
+  assert.deepEqual(
+    restarts.map((r) => r.attempt),
+    [1, 2, 3],
+  );
+  const delays = restarts.map((r) => r.delay as number);
+  assert.deepEqual(delays, [20, 30, 45]);
+  // Order: every restart follows the crash it answers, and nothing is restarted after errored.
+  const order = hive.records
+    .filter((r) => r.kind === 'event' && ['exit', 'restart', 'errored'].includes(r.type!))
+    .map((r) => r.type);
+  assert.deepEqual(order, ['exit', 'restart', 'exit', 'restart', 'exit', 'restart', 'exit', 'errored']);
+  await hive.waitFor(isEvent('state', { state: 'errored' }), 'app errored');
+  await delay(300);
+  assert.equal(hive.child.exitCode, null, 'the primary stays up');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});

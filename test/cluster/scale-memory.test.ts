@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { alive, fixture, freePort, get, type HiveRecord, isEvent, killAll, startDriver, startHive } from './helpers.js';
+
+after(killAll);
+
+const isResult = (command: string) => (r: HiveRecord) => r.kind === 'result' && r.command === command;
+
+test('scale up and down at run time (programmatic API)', async () => {
+  const port = await freePort();
+  const hive = startDriver({ script: fixture('app.js'), instances: 2, port });
+  assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+
+  hive.command('scale 4');
+  const up = await hive.waitFor(isResult('scale'), 'scale up');
+  assert.equal(up.ok, true, String(up.message));
+  assert.equal(up.size, 4);
+  assert.deepEqual([...hive.readyPids().keys()].sort(), [0, 1, 2, 3]);
+  const seen = new Set<string>();
+  for (let i = 0; i < 40 && seen.size < 4; i++) {
+    const reply = await get(port);
+    seen.add(reply.instance);
+  }
+  assert.equal(seen.size, 4, 'round-robin reaches all four workers');
+
+  const removed = [1, 2, 3].map((i) => hive.readyPids().get(i)!);
+  hive.records.length = 0;
+  hive.command('scale 1');
+  const down = await hive.waitFor(isResult('scale'), 'scale down');
+  assert.equal(down.ok, true, String(down.message));
+  assert.equal(down.size, 1);
+  for (const pid of removed) {
+    const exit = hive.records.find(isEvent('exit', { pid }));
+    assert.equal(exit?.expected, true);
+    assert.equal(exit?.code, 0);
+    assert.ok(!alive(pid));
+  }
+  const reply = await get(port);
+  assert.equal(reply.instance, '0');
+  assert.equal(reply.size, '1', 'the runtime updates HIVE_CLUSTER_SIZE of a running process on scale');
+
+  hive.records.length = 0;
+  hive.command('scale 0x');
+  const bad = await hive.waitFor(isResult('scale'), 'bad scale');
+  assert.equal(bad.ok, false);
+  assert.equal(bad.code, 'ERR_HIVE_INVALID_ARGUMENT');
+
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a worker over maxMemoryRestart is replaced, the replacement ready before the old one retires', async () => {
+  const port = await freePort();
+  const args = [fixture('app.js'), '-i', '1', '--port', String(port), '--max-memory-restart', '120M'];
+  const hive = startHive([...args, '--memory-report-interval', '100ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const old = hive.readyPids().get(0)!;
+  await get(port, '/grow?mb=150');
+  const limit = await hive.waitFor(isEvent('memory-limit'), 'memory-limit event');
+  assert.equal(limit.pid, old);
+  assert.ok((limit.rss as number) > (limit.limit as number));
+  const oldExit = await hive.waitFor(isEvent('exit', { pid: old }), 'old worker exit');
+  assert.equal(oldExit.expected, true);
+  const newReady = hive.records.findIndex(
+    (r) => isEvent('worker', { instance: 0, state: 'ready' })(r) && r.pid !== old,
+  );
+  assert.ok(newReady !== -1 && newReady < hive.records.indexOf(oldExit), 'replacement ready before the old exit');
+  assert.notEqual((await get(port)).pid, old);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
