@@ -53,7 +53,7 @@ export interface FilledOptions {
   isolation: 'thread' | 'process';
   resourceLimits: ResourceLimits | undefined;
   env: NodeJS.ProcessEnv | undefined;
-  execArgv: string[] | undefined;
+  execArgv: string[];
 }
 
 const known = new Set([
@@ -113,8 +113,13 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     isolation,
     resourceLimits: options.resourceLimits,
     env: options.env,
-    execArgv: options.execArgv,
+    execArgv: options.execArgv ?? inheritableExecArgv(),
   };
+}
+
+/** The parent's Node flags minus those a worker refuses (`node --input-type=module -e ...` would kill every thread). */
+function inheritableExecArgv(): string[] {
+  return process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
 }
 
 /** Validates a timeout in ms: a non-negative finite number; undefined means none (0). */

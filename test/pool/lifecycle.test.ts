@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { Pool } from 'hive/pool';
 import { counters, fixture, waitFor } from './helpers.js';
 
@@ -38,6 +40,18 @@ describe('close and destroy', () => {
     await assert.rejects(outer.run(1), { code: 'ERR_HIVE_POOL_CLOSED' });
   });
 
+  test('an idle pool that was never closed does not keep the process alive', async () => {
+    const script = `
+      const { Pool } = await import('hive/pool');
+      const pool = new Pool({ filename: ${JSON.stringify(fixture('tasks.mjs').href)}, minThreads: 2, maxThreads: 2 });
+      console.log(await pool.run(21));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 30_000,
+    });
+    assert.equal(stdout.trim(), '21');
+  });
+
   test('emits drain when nothing is queued or running any more', async () => {
     await using pool = new Pool({ filename: fixture('tasks.mjs'), maxThreads: 2 });
     let drains = 0;
@@ -65,8 +79,9 @@ describe('backpressure and sizing', () => {
 
   test('threads above minThreads retire after idleTimeout; a burst grows the pool to maxThreads', async () => {
     await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 2, idleTimeout: 100 });
-    await Promise.all(Array.from({ length: 4 }, () => pool.run({ ms: 100 }, { name: 'busy' })));
+    const burst = Promise.all(Array.from({ length: 8 }, () => pool.run({ ms: 250 }, { name: 'busy' })));
     await waitFor(() => pool.stats.threads === 2, 20_000, 'a second thread for the burst');
+    await burst;
     await waitFor(() => pool.stats.threads === 1, 20_000, 'the idle thread to retire');
   });
 
