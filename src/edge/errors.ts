@@ -61,3 +61,25 @@ export class EdgeBalanceConflictError extends HiveError {
     this.key = key;
   }
 }
+
+/** A deploy recipe option (`hive deploy compose|k8s`) failed validation; the message names the key and value. */
+export class DeployOptionError extends HiveError {
+  readonly key: string;
+
+  constructor(key: string, message: string) {
+    super('ERR_HIVE_DEPLOY_INVALID_OPTION', message);
+    this.key = key;
+  }
+}
+
+/** A deploy recipe would overwrite a file the user owns; nothing was written. */
+export class DeployFileExistsError extends HiveError {
+  readonly key = 'out';
+
+  constructor(paths: readonly string[]) {
+    super(
+      'ERR_HIVE_DEPLOY_FILE_EXISTS',
+      `would overwrite ${paths.join(', ')}: these files are yours to edit; pass --force to regenerate them`,
+    );
+  }
+}

@@ -1,7 +1,12 @@
 /**
  * The edge layer: nginx configs generated from typed options (and checked against real nginx in test/edge).
  */
+
+export { type DeployInput, type DeployOptions, resolveDeployOptions } from './deploy-options.js';
+export { type DeployTarget, type RecipeFile, renderDeployRecipe } from './deploy-recipes.js';
 export {
+  DeployFileExistsError,
+  DeployOptionError,
   EdgeBalanceConflictError,
   EdgeHostError,
   EdgeNoUpstreamError,
@@ -9,6 +14,7 @@ export {
   EdgeTlsFileError,
 } from './errors.js';
 export { formatHostPort, type HostPort, parseHostList, parseHostPort } from './host-list.js';
+export { kubernetesManifests } from './kubernetes-manifests.js';
 export {
   generateNginxConfig,
   type NginxConfigShape,

@@ -1,0 +1,196 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DeployInput } from '../../edge/deploy-options.js';
+import { type DeployTarget, type RecipeFile, renderDeployRecipe } from '../../edge/deploy-recipes.js';
+import { DeployFileExistsError, DeployOptionError } from '../../edge/errors.js';
+import { HiveError } from '../../errors.js';
+
+const usage = `Usage: hive deploy <compose|k8s> [options]
+
+Writes a deploy recipe for one app into --out (default: the current directory). The files are yours to edit:
+existing files are never overwritten unless --force is given.
+
+  compose   Dockerfile, .dockerignore, compose.yaml (nginx + app replicas + Redis), nginx.conf
+  k8s       Dockerfile, .dockerignore, k8s.yaml (Deployment, Service, Ingress, HorizontalPodAutoscaler)
+
+Options:
+      --app <name>             app name (default: package.json's name)
+      --script <file>          entry script for \`hive run\` (default: package.json's main, else server.js)
+      --port <port>            the app's port (default 3000)
+      --instances <n|max>      processes per container (default max: from the CPU limit)
+      --replicas <n>           compose replicas (default 2)
+      --image <ref>            image reference (default <app>:latest)
+      --node <major>           Node.js version of the base image (default 20)
+      --no-build               the app has no build step
+      --kill-timeout <s>       seconds a process may drain before SIGKILL (default 5)
+      --sticky <mode>          ip | header:<name> | cookie:<name>
+      --no-redis               no Redis service / REDIS_URL
+      --host <name>            public host name (Ingress rule, nginx server_name)
+      --tls-secret <name>      Ingress TLS secret (needs --host)
+      --publish <port>         host port of nginx in compose (default 8080)
+      --namespace <ns>         Kubernetes namespace
+      --cpu-limit <q>          container CPU limit (default 2); --memory-limit <q> (default 512Mi)
+      --min <n> --max <n>      autoscaler bounds (default 2 and 10)
+      --out <dir>              where to write (default .)
+      --force                  overwrite existing files
+  -h, --help                   this help`;
+
+/**
+ * \`hive deploy compose|k8s\`: writes a Dockerfile and a compose file or Kubernetes manifests for one app. Every file is
+ * rendered before the first is written. Exit codes: 0 written, 1 a file exists or cannot be written, 2 bad input.
+ */
+export default async function deploy(argv: string[]): Promise<number> {
+  let files: RecipeFile[];
+  let out: string;
+  let force: boolean;
+  try {
+    const parsed = parse(argv);
+    if (parsed.help || parsed.target === undefined) {
+      (parsed.help ? process.stdout : process.stderr).write(`${usage}\n`);
+      return parsed.help ? 0 : 2;
+    }
+    files = renderDeployRecipe(parsed.target, parsed.input);
+    out = resolve(parsed.out);
+    force = parsed.force;
+  } catch (error) {
+    printError(error);
+    process.stderr.write('Run `hive deploy --help` for the options.\n');
+    return 2;
+  }
+  try {
+    const existing = files.map((file) => join(out, file.path)).filter((path) => existsSync(path));
+    if (existing.length > 0 && !force) throw new DeployFileExistsError(existing);
+    await mkdir(out, { recursive: true });
+    for (const file of files) {
+      const path = join(out, file.path);
+      const temp = `${path}.${process.pid}.tmp`;
+      try {
+        await writeFile(temp, file.content);
+        await rename(temp, path);
+      } finally {
+        await rm(temp, { force: true });
+      }
+      process.stderr.write(`hive deploy: wrote ${path}\n`);
+    }
+    return 0;
+  } catch (error) {
+    printError(error);
+    return 1;
+  }
+}
+
+interface DeployArgs {
+  help: boolean;
+  target: DeployTarget | undefined;
+  input: DeployInput;
+  out: string;
+  force: boolean;
+}
+
+function parse(argv: string[]): DeployArgs {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        app: { type: 'string' },
+        script: { type: 'string' },
+        port: { type: 'string' },
+        instances: { type: 'string' },
+        replicas: { type: 'string' },
+        image: { type: 'string' },
+        node: { type: 'string' },
+        'no-build': { type: 'boolean' },
+        'kill-timeout': { type: 'string' },
+        sticky: { type: 'string' },
+        'no-redis': { type: 'boolean' },
+        host: { type: 'string' },
+        'tls-secret': { type: 'string' },
+        publish: { type: 'string' },
+        namespace: { type: 'string' },
+        'cpu-limit': { type: 'string' },
+        'memory-limit': { type: 'string' },
+        min: { type: 'string' },
+        max: { type: 'string' },
+        out: { type: 'string' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (cause) {
+    throw new DeployOptionError('argv', (cause as Error).message);
+  }
+  const [target, extra] = positionals;
+  if (values.help === true) return { help: true, target: undefined, input: { app: '' }, out: '.', force: false };
+  if (target !== undefined && target !== 'compose' && target !== 'k8s') {
+    throw new DeployOptionError('argv', `unknown target ${JSON.stringify(target)} (expected compose or k8s)`);
+  }
+  if (extra !== undefined) throw new DeployOptionError('argv', `unexpected argument ${JSON.stringify(extra)}`);
+  const str = (name: string) => values[name] as string | undefined;
+  const int = (name: string) => {
+    const text = str(name);
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text))
+      throw new DeployOptionError(name, `--${name}: expected an integer, got ${JSON.stringify(text)}`);
+    return Number(text);
+  };
+  const pkg = readPackageJson();
+  const input: DeployInput = {
+    app: str('app') ?? pkg.name ?? '',
+    ...defined('script', str('script') ?? pkg.main),
+    ...defined('port', int('port')),
+    ...defined('instances', str('instances') === 'max' ? ('max' as const) : int('instances')),
+    ...defined('replicas', int('replicas')),
+    ...defined('image', str('image')),
+    ...defined('node', int('node')),
+    ...defined('build', values['no-build'] === true ? false : undefined),
+    ...defined('killTimeout', int('kill-timeout')),
+    ...defined('sticky', str('sticky')),
+    ...defined('redis', values['no-redis'] === true ? false : undefined),
+    ...defined('host', str('host')),
+    ...defined('tlsSecret', str('tls-secret')),
+    ...defined('publish', int('publish')),
+    ...defined('namespace', str('namespace')),
+  };
+  if (str('cpu-limit') !== undefined || str('memory-limit') !== undefined) {
+    input.resources = { ...defined('cpuLimit', str('cpu-limit')), ...defined('memoryLimit', str('memory-limit')) };
+  }
+  if (str('min') !== undefined || str('max') !== undefined) {
+    input.autoscale = { ...defined('min', int('min')), ...defined('max', int('max')) };
+  }
+  if (input.app === '') throw new DeployOptionError('app', 'app: give --app <name> (no package.json name found)');
+  return {
+    help: false,
+    target: target as DeployTarget | undefined,
+    input,
+    out: str('out') ?? '.',
+    force: values.force === true,
+  };
+}
+
+function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+// The app's own package.json names the app and its entry point; npm scopes are not valid Kubernetes names.
+function readPackageJson(): { name?: string; main?: string } {
+  try {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name?: unknown; main?: unknown };
+    return {
+      ...(typeof pkg.name === 'string' && { name: pkg.name.replace(/^@[^/]+\//, '').toLowerCase() }),
+      ...(typeof pkg.main === 'string' && { main: pkg.main.replace(/^\.\//, '') }),
+    };
+  } catch {
+    return {};
+  }
+}
+
+function printError(error: unknown): void {
+  if (error instanceof HiveError) process.stderr.write(`hive deploy: ${error.code}: ${error.message}\n`);
+  else process.stderr.write(`hive deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+}

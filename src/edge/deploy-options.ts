@@ -1,0 +1,102 @@
+/**
+ * Options of the deploy recipes (`hive deploy compose|k8s`): one app, validated at the door like the nginx options.
+ */
+import { z } from 'zod';
+import { describeValue } from '../errors.js';
+import { DeployOptionError } from './errors.js';
+
+// Kubernetes object names (DNS-1123 labels): the strictest of the places the app name ends up.
+const kName = /^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/;
+const kQuantityCpu = /^(\d+m|\d+(\.\d+)?)$/;
+const kQuantityMemory = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+const kPath = /^\/[A-Za-z0-9._~/-]*$/;
+
+const deploySchema = z.strictObject({
+  app: z.string().regex(kName, { error: 'expected a lowercase name of letters, digits and "-" (a Kubernetes name)' }),
+  /** The app's entry script, as given to `hive run`. */
+  script: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a relative path such as server.js or dist/server.js' })
+    .default('server.js'),
+  port: z.number().int().min(1).max(65535).default(3000),
+  /** `hive run -i`: `max` sizes the cluster from the container's CPU limit (cgroups). */
+  instances: z.union([z.literal('max'), z.number().int().positive()]).default('max'),
+  /** Containers (compose replicas, Deployment replicas before autoscaling). */
+  replicas: z.number().int().positive().max(100).default(2),
+  image: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, { error: 'expected an image reference such as registry.example.com/api:1.2.0' })
+    .optional(),
+  /** Node.js major version of the base image. */
+  node: z.number().int().min(20).default(20),
+  /** The app's own build step (`npm run build`), run in the build stage when present. */
+  build: z.boolean().default(true),
+  /** `hive run --kill-timeout` in seconds: how long a process may drain before SIGKILL. */
+  killTimeout: z.number().int().positive().max(600).default(5),
+  sticky: z
+    .string()
+    .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' })
+    .optional(),
+  redis: z.boolean().default(true),
+  health: z
+    .strictObject({
+      readiness: z.string().regex(kPath).default('/readyz'),
+      liveness: z.string().regex(kPath).default('/healthz'),
+    })
+    .prefault({}),
+  resources: z
+    .strictObject({
+      cpuRequest: z.string().regex(kQuantityCpu).default('500m'),
+      cpuLimit: z.string().regex(kQuantityCpu).default('2'),
+      memoryRequest: z.string().regex(kQuantityMemory).default('256Mi'),
+      memoryLimit: z.string().regex(kQuantityMemory).default('512Mi'),
+    })
+    .prefault({}),
+  autoscale: z
+    .strictObject({
+      min: z.number().int().positive().default(2),
+      max: z.number().int().positive().default(10),
+      cpuUtilization: z.number().int().min(1).max(100).default(70),
+    })
+    .prefault({}),
+  /** Public host name for the Ingress (and nginx's server_name in compose). */
+  host: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { error: 'expected a host name such as api.example.com' })
+    .optional(),
+  /** Secret holding the Ingress certificate (e.g. made by cert-manager). Needs `host`. */
+  tlsSecret: z.string().regex(kName).optional(),
+  /** Host port nginx publishes in compose. */
+  publish: z.number().int().min(1).max(65535).default(8080),
+  /** Kubernetes namespace (none: kubectl's current). */
+  namespace: z.string().regex(kName).optional(),
+});
+
+export type DeployInput = z.input<typeof deploySchema>;
+export type DeployOptions = z.output<typeof deploySchema> & { image: string };
+
+/** Validates deploy options; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` naming the key. */
+export function resolveDeployOptions(input: DeployInput): DeployOptions {
+  const parsed = deploySchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    const key = path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') throw new DeployOptionError(key, `${key}: unknown option`);
+    let value: unknown = input;
+    for (const segment of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[segment];
+    const got = value === undefined ? 'nothing' : describeValue(value);
+    throw new DeployOptionError(key, `${key}: ${issue.message.replace(/^Invalid input: /, '')}, got ${got}`);
+  }
+  const options = parsed.data;
+  if (options.autoscale.min > options.autoscale.max) {
+    throw new DeployOptionError(
+      'autoscale.min',
+      `autoscale.min: ${options.autoscale.min} is above autoscale.max (${options.autoscale.max})`,
+    );
+  }
+  if (options.tlsSecret !== undefined && options.host === undefined) {
+    throw new DeployOptionError('tlsSecret', 'tlsSecret: needs host (the certificate is for a host name)');
+  }
+  return { ...options, image: options.image ?? `${options.app}:latest` };
+}

@@ -1,0 +1,32 @@
+/**
+ * The files of each deploy recipe, as (relative path, content) pairs: rendering is separate from writing so that
+ * every file is validated and rendered before the first one is written.
+ */
+import { renderCompose, renderComposeNginx } from './compose-file.js';
+import { type DeployInput, resolveDeployOptions } from './deploy-options.js';
+import { renderDockerfile, renderDockerignore } from './dockerfile.js';
+import { renderKubernetes } from './kubernetes-manifests.js';
+
+export type DeployTarget = 'compose' | 'k8s';
+
+export interface RecipeFile {
+  path: string;
+  content: string;
+}
+
+/** Renders the files of `target` for one app; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` on bad options. */
+export function renderDeployRecipe(target: DeployTarget, input: DeployInput): RecipeFile[] {
+  const options = resolveDeployOptions(input);
+  const image = [
+    { path: 'Dockerfile', content: renderDockerfile(options) },
+    { path: '.dockerignore', content: renderDockerignore() },
+  ];
+  if (target === 'compose') {
+    return [
+      ...image,
+      { path: 'compose.yaml', content: renderCompose(options) },
+      { path: 'nginx.conf', content: renderComposeNginx(options) },
+    ];
+  }
+  return [...image, { path: 'k8s.yaml', content: renderKubernetes(options) }];
+}

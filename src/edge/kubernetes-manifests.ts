@@ -1,0 +1,159 @@
+/**
+ * The Kubernetes recipe: Deployment, Service, Ingress (ingress-nginx) and HorizontalPodAutoscaler for one app.
+ * Each manifest is a plain object (checked against the API schemas in test/edge) printed as one multi-document file.
+ */
+import type { DeployOptions } from './deploy-options.js';
+import { hiveRunArgs } from './dockerfile.js';
+import { toYamlDocuments } from './yaml-writer.js';
+
+type Manifest = Record<string, unknown>;
+
+// Endpoints are removed from Services and the ingress asynchronously after a pod starts terminating: keep serving
+// this long before SIGTERM so that no new request is routed to a process that is already draining.
+const kPreStopSeconds = 5;
+
+/** The four manifests as objects, in apply order. */
+export function kubernetesManifests(options: DeployOptions): Manifest[] {
+  const labels = { 'app.kubernetes.io/name': options.app, 'app.kubernetes.io/managed-by': 'hive' };
+  const selector = { 'app.kubernetes.io/name': options.app };
+  const metadata = (name: string) => ({
+    name,
+    ...(options.namespace !== undefined && { namespace: options.namespace }),
+    labels,
+  });
+  const env = [
+    { name: 'NODE_ENV', value: 'production' },
+    ...(options.redis ? [{ name: 'REDIS_URL', value: 'redis://redis:6379' }] : []),
+  ];
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: metadata(options.app),
+    spec: {
+      // No `replicas`: the autoscaler owns the count, and every `kubectl apply` would otherwise reset it.
+      selector: { matchLabels: selector },
+      // A new pod must be ready before an old one goes: capacity never drops during a rollout.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels },
+        spec: {
+          // preStop, then hive's drain (--kill-timeout), then a margin before the kubelet's SIGKILL.
+          terminationGracePeriodSeconds: kPreStopSeconds + options.killTimeout + 10,
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+          containers: [
+            {
+              name: options.app,
+              image: options.image,
+              args: hiveRunArgs(options),
+              ports: [{ name: 'http', containerPort: options.port }],
+              env,
+              // The CPU limit is what `-i max` reads from cgroups to size the cluster.
+              resources: {
+                requests: { cpu: options.resources.cpuRequest, memory: options.resources.memoryRequest },
+                limits: { cpu: options.resources.cpuLimit, memory: options.resources.memoryLimit },
+              },
+              readinessProbe: {
+                httpGet: { path: options.health.readiness, port: 'http' },
+                periodSeconds: 5,
+                failureThreshold: 2,
+              },
+              livenessProbe: {
+                httpGet: { path: options.health.liveness, port: 'http' },
+                initialDelaySeconds: 10,
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
+              lifecycle: { preStop: { exec: { command: ['sleep', String(kPreStopSeconds)] } } },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(options.app),
+    spec: {
+      type: 'ClusterIP',
+      selector,
+      ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+      ...(options.sticky !== undefined && { sessionAffinity: 'ClientIP' }),
+    },
+  };
+  const ingress = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { ...metadata(options.app), annotations: ingressAnnotations(options) },
+    spec: {
+      ingressClassName: 'nginx',
+      ...(options.tlsSecret !== undefined && { tls: [{ hosts: [options.host], secretName: options.tlsSecret }] }),
+      rules: [
+        {
+          ...(options.host !== undefined && { host: options.host }),
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: options.app, port: { name: 'http' } } } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  const autoscaler = {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: metadata(options.app),
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: options.app },
+      minReplicas: options.autoscale.min,
+      maxReplicas: options.autoscale.max,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: options.autoscale.cpuUtilization },
+          },
+        },
+      ],
+    },
+  };
+  return [deployment, service, ingress, autoscaler];
+}
+
+// ingress-nginx passes WebSocket upgrades by itself; what it needs are timeouts long enough for idle sockets,
+// the same retry rule as `hive edge nginx`, and the same affinity key as the app's sticky setting.
+function ingressAnnotations(options: DeployOptions): Record<string, string> {
+  const prefix = 'nginx.ingress.kubernetes.io';
+  const annotations: Record<string, string> = {
+    [`${prefix}/proxy-read-timeout`]: '3600',
+    [`${prefix}/proxy-send-timeout`]: '3600',
+    [`${prefix}/proxy-body-size`]: '1m',
+    [`${prefix}/proxy-next-upstream`]: 'error timeout http_502 http_503 http_504',
+    [`${prefix}/proxy-next-upstream-tries`]: '3',
+  };
+  if (options.sticky !== undefined) {
+    const [kind, name = ''] = options.sticky.split(':');
+    const variable =
+      kind === 'ip'
+        ? '$remote_addr'
+        : kind === 'cookie'
+          ? `$cookie_${name}`
+          : `$http_${name.toLowerCase().replaceAll('-', '_')}`;
+    annotations[`${prefix}/upstream-hash-by`] = variable;
+  }
+  if (options.tlsSecret !== undefined) annotations[`${prefix}/ssl-redirect`] = 'true';
+  return annotations;
+}
+
+/** Renders k8s.yaml. */
+export function renderKubernetes(options: DeployOptions): string {
+  const header = [
+    '# Generated by `hive deploy k8s`: yours to edit.',
+    `# Apply: docker build -t ${options.image} . && docker push ${options.image} && kubectl apply -f k8s.yaml`,
+    `# The app answers ${options.health.readiness} (ready for traffic) and ${options.health.liveness} (alive).`,
+  ];
+  return `${header.join('\n')}\n${toYamlDocuments(kubernetesManifests(options) as Parameters<typeof toYamlDocuments>[0])}`;
+}

@@ -1,0 +1,65 @@
+// `hive deploy compose|k8s`: writes the recipe into --out, never overwrites the user's files without --force, and
+// writes nothing on bad input.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function hiveDeploy(cwd: string, ...argv: string[]): { code: number | null; stdout: string; stderr: string } {
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...argv], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('k8s: names the app from package.json, writes the files, refuses to overwrite without --force', () => {
+  const app = join(dir, 'app');
+  rmSync(app, { recursive: true, force: true });
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: '@acme/orders', main: './dist/main.js' }));
+  const first = hiveDeploy(app, 'k8s', '--out', 'deploy');
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(readdirSync(join(app, 'deploy')).sort(), ['.dockerignore', 'Dockerfile', 'k8s.yaml']);
+  const manifests = readFileSync(join(app, 'deploy', 'k8s.yaml'), 'utf8');
+  assert.match(manifests, /^ {2}name: orders$/m);
+  assert.match(manifests, /- dist\/main\.js$/m);
+
+  writeFileSync(join(app, 'deploy', 'Dockerfile'), '# mine\n');
+  const again = hiveDeploy(app, 'k8s', '--out', 'deploy');
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /ERR_HIVE_DEPLOY_FILE_EXISTS/);
+  assert.equal(readFileSync(join(app, 'deploy', 'Dockerfile'), 'utf8'), '# mine\n');
+
+  const forced = hiveDeploy(app, 'k8s', '--out', 'deploy', '--force');
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(readFileSync(join(app, 'deploy', 'Dockerfile'), 'utf8'), /npm ci --omit=dev/);
+});
+
+test('compose writes the four files; bad input exits 2 and writes nothing', () => {
+  const out = join(dir, 'compose');
+  const ok = hiveDeploy(dir, 'compose', '--app', 'api', '--replicas', '3', '--out', out);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(readdirSync(out).sort(), ['.dockerignore', 'Dockerfile', 'compose.yaml', 'nginx.conf']);
+
+  const cases: [string[], RegExp][] = [
+    [['compose', '--app', 'API'], /ERR_HIVE_DEPLOY_INVALID_OPTION: app:/],
+    [['k8s', '--app', 'api', '--replicas', 'many'], /--replicas: expected an integer/],
+    [['k8s', '--app', 'api', '--tls-secret', 'api-tls'], /tlsSecret: needs host/],
+    [['swarm', '--app', 'api'], /unknown target/],
+    [['k8s', '--app', 'api', '--bogus'], /ERR_HIVE_DEPLOY_INVALID_OPTION/],
+  ];
+  for (const [argv, message] of cases) {
+    const bad = join(dir, 'bad');
+    const result = hiveDeploy(dir, ...argv, '--out', bad);
+    assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.equal(existsSync(bad), false);
+  }
+  assert.equal(hiveDeploy(dir, '--help').code, 0);
+  assert.equal(hiveDeploy(dir).code, 2);
+});
