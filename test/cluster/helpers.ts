@@ -152,6 +152,8 @@ export interface AppReply {
   instance: string;
   size: string;
   version: string;
+  args: string[];
+  extra: string | undefined;
 }
 
 /** GETs a path of the app (on a connection of its own, closed after, unless a dispatcher is given). */
@@ -163,6 +165,35 @@ export async function get(port: number, path = '/', dispatcher?: Agent): Promise
   const text = await body.text();
   if (statusCode !== 200) throw new Error(`HTTP ${statusCode}: ${text}`);
   return JSON.parse(text) as AppReply;
+}
+
+/** Runs `hive <args>` to its end (bounded by `timeoutMs`). */
+export function runHive(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [hiveBin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** True while `pid` is a live process. */

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { test } from 'node:test';
+import {
+  parseDuration,
+  parseSize,
+  parseStickyMode,
+  RestartPolicy,
+  resolveInstances,
+  supportsReusePort,
+} from '../../dist/cluster/index.js';
+import { hashKey, stickyKey } from '../../dist/cluster/sticky-mode.js';
+import { availableCores } from '../../dist/pool/index.js';
+
+const cgroup = (name: string) => new URL(`../fixtures/cluster/cgroup/${name}/`, import.meta.url).pathname;
+
+test('instances: n, max, -1; anything else is rejected naming the value', () => {
+  assert.equal(resolveInstances(3, 8), 3);
+  assert.equal(resolveInstances('3', 8), 3);
+  assert.equal(resolveInstances('max', 8), 8);
+  assert.equal(resolveInstances(-1, 8), 7);
+  assert.equal(resolveInstances('-1', 1), 1);
+  for (const bad of ['x', -2, 1.5, '', null, '2x']) {
+    assert.throws(() => resolveInstances(bad, 8), { code: 'ERR_HIVE_INVALID_ARGUMENT', message: /`instances`/ });
+  }
+});
+
+test('max follows the cgroup CPU quota (v2 cpu.max, tightest ancestor; v1 CFS quota) from fixture trees', () => {
+  const cpus = availableParallelism();
+  assert.equal(resolveInstances('max', availableCores(cgroup('v2-half'))), 1);
+  assert.equal(resolveInstances('max', availableCores(cgroup('v2-unlimited'))), cpus);
+  assert.equal(resolveInstances('max', availableCores(cgroup('v1-one'))), 1);
+  assert.equal(resolveInstances('max', availableCores(cgroup('v1-unlimited'))), cpus);
+  assert.equal(resolveInstances('-1', availableCores(cgroup('v1-one'))), 1);
+  assert.equal(resolveInstances('max', availableCores('/nonexistent-root/')), cpus);
+});
+
+test('sizes and durations', () => {
+  assert.equal(parseSize('300M', 'k'), 300 * 1024 * 1024);
+  assert.equal(parseSize('1G', 'k'), 1024 ** 3);
+  assert.equal(parseSize('512kb', 'k'), 512 * 1024);
+  assert.equal(parseSize(1000, 'k'), 1000);
+  assert.throws(() => parseSize('300X', 'maxMemoryRestart'), /`maxMemoryRestart`.*"300X"/);
+  assert.throws(() => parseSize(0, 'k'), { code: 'ERR_HIVE_INVALID_ARGUMENT' });
+  assert.equal(parseDuration('500ms', 'k'), 500);
+  assert.equal(parseDuration('5s', 'k'), 5000);
+  assert.equal(parseDuration('1m', 'k'), 60_000);
+  assert.equal(parseDuration('250', 'k'), 250);
+  assert.throws(() => parseDuration('-1s', 'killTimeout'), /`killTimeout`/);
+});
+
+test('sticky modes and keys: header, cookie, else the address', () => {
+  assert.deepEqual(parseStickyMode('ip'), { by: 'ip' });
+  assert.deepEqual(parseStickyMode('header:x-client'), { by: 'header', name: 'x-client' });
+  assert.deepEqual(parseStickyMode('cookie:sid'), { by: 'cookie', name: 'sid' });
+  assert.throws(() => parseStickyMode('cookie:'), { code: 'ERR_HIVE_INVALID_ARGUMENT' });
+  const head = 'GET / HTTP/1.1\r\nHost: x\r\nX-Client: abc\r\nCookie: a=1; sid=s3cr3t\r\n\r\n';
+  assert.equal(stickyKey({ by: 'header', name: 'x-client' }, head, '1.2.3.4'), 'abc');
+  assert.equal(stickyKey({ by: 'cookie', name: 'sid' }, head, '1.2.3.4'), 's3cr3t');
+  assert.equal(stickyKey({ by: 'cookie', name: 'none' }, head, '1.2.3.4'), '1.2.3.4');
+  assert.equal(stickyKey({ by: 'ip' }, head, '1.2.3.4'), '1.2.3.4');
+  assert.equal(hashKey('abc'), hashKey('abc'));
+  assert.notEqual(hashKey('abc'), hashKey('abd'));
+});
+
+test('restart policy: exponential backoff, capped, reset by a stable run; crash loop -> errored', () => {
+  const policy = new RestartPolicy({
+    restartDelay: 0,
+    expBackoffRestartDelay: 100,
+    maxRestartDelay: 300,
+    maxRestarts: 4,
+    minUptime: 1000,
+  });
+  const delays = [0, 0, 0, 0].map(() => policy.onCrash(10));
+  assert.deepEqual(
+    delays.map((d) => (d.action === 'restart' ? d.delay : -1)),
+    [100, 150, 225, 300],
+  );
+  assert.equal(policy.onCrash(10).action, 'errored');
+  const fresh = new RestartPolicy({
+    restartDelay: 50,
+    expBackoffRestartDelay: 0,
+    maxRestartDelay: 300,
+    maxRestarts: 1,
+    minUptime: 1000,
+  });
+  assert.deepEqual(fresh.onCrash(10), { action: 'restart', attempt: 1, delay: 50 });
+  // A stable run forgets the earlier crashes.
+  assert.deepEqual(fresh.onCrash(5000), { action: 'restart', attempt: 1, delay: 50 });
+  assert.equal(fresh.onCrash(10).action, 'restart');
+  assert.equal(fresh.onCrash(10).action, 'errored');
+});
+
+test('reusePort support by Node.js version', () => {
+  assert.equal(supportsReusePort('20.19.0'), false);
+  assert.equal(supportsReusePort('22.11.0'), false);
+  assert.equal(supportsReusePort('22.12.0'), true);
+  assert.equal(supportsReusePort('23.1.0'), true);
+  assert.equal(supportsReusePort('24.0.0'), true);
+});
