@@ -1,6 +1,7 @@
 // Bad edge options are rejected at the door with a typed error naming the key, before anything is rendered.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as edgePackage from 'hive/edge';
 import {
   EdgeOptionError,
   generateNginxConfig,
@@ -146,4 +147,9 @@ test('keep-alive and WebSocket upgrade coexist: Connection comes from the $http_
   assert.doesNotMatch(output, /proxy_set_header Connection ['"]?upgrade/);
   assert.match(output, /proxy_http_version 1\.1;/);
   assert.match(output, /keepalive 32;/);
+});
+
+test('the package exports the generator as hive/edge', () => {
+  assert.equal(edgePackage.generateNginxConfig, generateNginxConfig);
+  assert.equal(typeof edgePackage.renderDeployRecipe, 'function');
 });
