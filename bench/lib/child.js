@@ -33,7 +33,7 @@ export function runJsonChild({ script, args = [], execArgv = [], timeoutMs = 30_
       clearTimeout(timer);
       const last = stdout.trimEnd().split('\n').pop() ?? '';
       if (code !== 0) {
-        reject(new Error(`${script} ${args.join(' ')} exited with ${signal ?? code}: ${stderr.trim().slice(-500)}`));
+        reject(new Error(`${script} ${args.join(' ')} exited with ${signal ?? code}: ${stderr.trim().slice(0, 600)}`));
         return;
       }
       try {

@@ -1,6 +1,8 @@
 // The pool bench's scenarios. Each opens a fresh pool for one subject, warms it up (threads started, JIT warm, results
 // checked once), measures for a bounded time, and always closes the pool.
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { runJsonChild } from '../lib/child.js';
 import { closedLoop, openLoop, withTimeout } from '../lib/load.js';
 import { latencySummary } from '../lib/stats.js';
@@ -164,10 +166,16 @@ export function idleMemory(name, { threads, script }) {
   return runJsonChild({
     script,
     args: ['--memory-child', name, '--threads', String(threads)],
-    execArgv: ['--expose-gc'],
     timeoutMs: SLACK_MS,
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
   });
+}
+
+// gc() without starting node with --expose-gc: a pool that hands process.execArgv to its workers would otherwise
+// carry a flag that worker threads refuse (ERR_WORKER_INVALID_EXEC_ARGV), and the child must look like any app.
+function exposeGc() {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
 }
 
 /**
@@ -178,8 +186,7 @@ export function idleMemory(name, { threads, script }) {
  * @param {number} threads
  */
 export async function idleMemoryChild(name, threads) {
-  const gc = globalThis.gc;
-  if (typeof gc !== 'function') throw new Error('idleMemoryChild needs node --expose-gc');
+  const gc = exposeGc();
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   gc();
   await pause(100);
