@@ -2,7 +2,7 @@
 // Pool bench: Hive's thread pool (hive/pool, from dist/) against piscina, tinypool and workerpool, same thread counts,
 // subjects alternating round by round, medians reported. `--json` prints the bench contract of shared/DESIGN.md.
 // What each scenario measures and how to read the figures: docs/benchmarks.md.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from './lib/args.js';
 import { buildContract } from './lib/contract.js';
@@ -126,6 +126,13 @@ async function main(argv) {
     return 1;
   }
 
+  // Other processes competing for the cores skew everything (first the CPU speedup): say so next to the figures.
+  const loadBefore = loadavg()[0];
+  if (loadBefore > availableParallelism() / 2) {
+    console.error(
+      `warning: load average ${loadBefore.toFixed(2)} on ${availableParallelism()} cpus: figures will be noisy`,
+    );
+  }
   const d = args.quick ? DURATIONS.quick : DURATIONS.default;
   const progress = createProgress({ quiet: args.json });
   /** @type {Map<string, Map<string, number[]>>} subject -> metric -> one value per round */
@@ -236,7 +243,8 @@ async function main(argv) {
   } else {
     const mode = args.quick ? 'quick run' : 'full run';
     console.log(
-      `pool bench (${mode}): node ${contract.node}, ${availableParallelism()} cpus, ${rounds} round(s), median of rounds`,
+      `pool bench (${mode}): node ${contract.node}, ${availableParallelism()} cpus, ${rounds} round(s), median of rounds, ` +
+        `load average ${loadBefore.toFixed(2)} before / ${loadavg()[0].toFixed(2)} after`,
     );
     console.log(formatResults(contract, { subjects: SUBJECTS, metrics: Object.keys(UNITS), labels: LABELS }));
     for (const note of notes) console.log(note);
