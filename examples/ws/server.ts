@@ -1,0 +1,33 @@
+/**
+ * A WebSocket app (ws) made for a cluster with sticky sessions: each client stays on one process, so per-process
+ * state (here: the connection and its greeting) holds for its whole session.
+ *
+ *   npm run build && node dist/cli/hive.js run examples/ws/server.ts -i 2 --port 3001 --sticky header:x-client
+ *
+ * GET / answers which process served it; a WebSocket client is greeted with its process and gets its messages echoed.
+ */
+import http from 'node:http';
+import { instance, onShutdown } from 'hive/runtime';
+import { WebSocketServer } from 'ws';
+
+const port = Number(process.env.PORT ?? 3001);
+
+const server = http.createServer((_req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ instance, pid: process.pid }));
+});
+
+const wss = new WebSocketServer({ server });
+wss.on('connection', (socket) => {
+  socket.send(JSON.stringify({ type: 'hello', instance, pid: process.pid }));
+  socket.on('message', (data) => {
+    socket.send(JSON.stringify({ type: 'echo', instance, pid: process.pid, data: data.toString() }));
+  });
+});
+
+// Retired (reload, scale down, stop): HTTP has drained by now; tell WebSocket clients to reconnect elsewhere.
+onShutdown(() => {
+  for (const client of wss.clients) client.close(1001, 'server restarting');
+});
+
+server.listen(port, () => console.log(`ws example (process ${instance}) on port ${port}`));
