@@ -5,10 +5,11 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from './lib/args.js';
+import { createAttempts } from './lib/attempt.js';
 import { buildContract } from './lib/contract.js';
 import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
-import { median } from './lib/stats.js';
+import { Samples } from './lib/samples.js';
 import { formatResults } from './lib/table.js';
 import {
   cpuThroughput,
@@ -135,108 +136,17 @@ async function main(argv) {
   }
   const d = args.quick ? DURATIONS.quick : DURATIONS.default;
   const progress = createProgress({ quiet: args.json });
-  /** @type {Map<string, Map<string, number[]>>} subject -> metric -> one value per round */
-  const samples = new Map(subjects.map((s) => [s, new Map()]));
-  const record = (subject, metric, value) => {
-    const byMetric = samples.get(subject);
-    if (!byMetric.has(metric)) byMetric.set(metric, []);
-    byMetric.get(metric).push(value);
-  };
-  let failures = 0;
-  const attempt = async (label, fn) => {
-    progress.update(label);
-    try {
-      return await fn();
-    } catch (error) {
-      failures++;
-      progress.done();
-      console.error(`${label} failed: ${error?.stack ?? error}`);
-      return undefined;
-    }
-  };
+  const { attempt, ...attempts } = createAttempts({ progress });
   const rounds = args.rounds;
-  const tag = (round, subject, what) => `round ${round + 1}/${rounds} ${subject}: ${what}`;
-
-  // Throughput scenarios: each round runs every subject once, starting with a different subject each round.
-  for (let round = 0; round < rounds; round++) {
-    for (const subject of roundOrder(subjects, round)) {
-      const tiny = await attempt(tag(round, subject, 'tiny tasks'), () =>
-        tinyThroughput(subject, { inflights: INFLIGHTS, durationMs: d.tiny, warmupMs: d.warmup }),
-      );
-      for (const inflight of INFLIGHTS) if (tiny) record(subject, `tiny.c${inflight}`, tiny[inflight]);
-      const t1 = await attempt(tag(round, subject, 'fib(27) on 1 thread'), () =>
-        cpuThroughput(subject, { threads: 1, durationMs: d.cpu, warmupMs: d.warmup }),
-      );
-      const t2 = await attempt(tag(round, subject, 'fib(27) on 2 threads'), () =>
-        cpuThroughput(subject, { threads: 2, durationMs: d.cpu, warmupMs: d.warmup }),
-      );
-      if (t1 !== undefined) record(subject, 'cpu.t1', t1);
-      if (t2 !== undefined) record(subject, 'cpu.t2', t2);
-      // Speedup within one round: both halves saw the same machine conditions.
-      if (t1 !== undefined && t2 !== undefined) record(subject, 'cpu.speedup', t2 / t1);
-      const transfer = await attempt(tag(round, subject, '1 MiB transfer round trip'), () =>
-        transferRoundTrip(subject, { durationMs: d.transfer, warmupMs: d.warmup }),
-      );
-      if (transfer) {
-        record(subject, 'transfer.1mib', transfer.rate);
-        record(subject, 'transfer.1mib.p50', transfer.p50us);
-      }
-    }
-  }
-
-  // Latency under load needs the best rates first, hence its own pass. Two loads per subject: 80% of its own best rate
-  // (how it behaves near its own capacity) and 80% of the slowest subject's best rate (every subject at the same load).
-  const bestRate = new Map();
-  for (const subject of subjects) {
-    const rates = INFLIGHTS.map((c) => median(samples.get(subject).get(`tiny.c${c}`) ?? [])).filter(Number.isFinite);
-    if (rates.length > 0) bestRate.set(subject, Math.max(...rates));
-  }
-  const commonRate = LATENCY_LOAD * Math.min(...bestRate.values());
-  for (let round = 0; round < rounds; round++) {
-    for (const subject of roundOrder([...bestRate.keys()], round)) {
-      const ownRate = LATENCY_LOAD * bestRate.get(subject);
-      const what = `open loop at ${Math.round(commonRate)} and ${Math.round(ownRate)} tasks/s`;
-      const latency = await attempt(tag(round, subject, what), () =>
-        tinyLatency(subject, { rates: [commonRate, ownRate], durationMs: d.latency, warmupMs: d.warmup }),
-      );
-      if (latency) {
-        const [same, own] = latency;
-        record(subject, 'tiny.same.rate', commonRate);
-        record(subject, 'tiny.same.p50', same.p50us);
-        record(subject, 'tiny.same.p99', same.p99us);
-        record(subject, 'tiny.same.rejected', same.rejectedPct);
-        record(subject, 'tiny.same.unfinished', same.unfinishedPct);
-        record(subject, 'tiny.open.rate', ownRate);
-        record(subject, 'tiny.open.p50', own.p50us);
-        record(subject, 'tiny.open.p99', own.p99us);
-        record(subject, 'tiny.open.rejected', own.rejectedPct);
-        record(subject, 'tiny.open.unfinished', own.unfinishedPct);
-      }
-    }
-  }
-
-  // Memory in a fresh child process per measurement: nothing left over from the scenarios above.
-  const script = fileURLToPath(import.meta.url);
-  for (let round = 0; round < rounds; round++) {
-    for (const subject of roundOrder(subjects, round)) {
-      const memory = await attempt(tag(round, subject, `idle pool of ${MEMORY_THREADS} threads, memory`), () =>
-        idleMemory(subject, { threads: MEMORY_THREADS, script }),
-      );
-      if (memory) {
-        record(subject, 'memory.rss', memory.rss / MiB);
-        record(subject, 'memory.heap', memory.heapUsed / MiB);
-      }
-    }
-  }
+  const run = { subjects, rounds, d, samples: new Samples(), attempt };
+  run.tag = (round, subject, what) => `round ${round + 1}/${rounds} ${subject}: ${what}`;
+  await throughputPhase(run);
+  await latencyPhase(run);
+  await memoryPhase(run);
   progress.done();
+  const failures = attempts.failures;
 
-  const results = [];
-  for (const subject of subjects) {
-    for (const [metric, unit] of Object.entries(UNITS)) {
-      const values = samples.get(subject).get(metric);
-      if (values?.length) results.push({ subject, metric, value: median(values), unit });
-    }
-  }
+  const results = run.samples.toResults(subjects, UNITS);
   const contract = buildContract({ bench: 'pool', results, better: BETTER });
   if (args.json) {
     console.log(JSON.stringify(contract));
@@ -251,6 +161,83 @@ async function main(argv) {
     if (failures > 0) console.log(`${failures} measurement(s) failed, see stderr`);
   }
   return failures > 0 ? 1 : 0;
+}
+
+// Throughput scenarios: each round runs every subject once, starting with a different subject each round.
+async function throughputPhase({ subjects, rounds, d, samples, attempt, tag }) {
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of roundOrder(subjects, round)) {
+      const tiny = await attempt(tag(round, subject, 'tiny tasks'), () =>
+        tinyThroughput(subject, { inflights: INFLIGHTS, durationMs: d.tiny, warmupMs: d.warmup }),
+      );
+      for (const inflight of INFLIGHTS) if (tiny) samples.record(subject, `tiny.c${inflight}`, tiny[inflight]);
+      const t1 = await attempt(tag(round, subject, 'fib(27) on 1 thread'), () =>
+        cpuThroughput(subject, { threads: 1, durationMs: d.cpu, warmupMs: d.warmup }),
+      );
+      const t2 = await attempt(tag(round, subject, 'fib(27) on 2 threads'), () =>
+        cpuThroughput(subject, { threads: 2, durationMs: d.cpu, warmupMs: d.warmup }),
+      );
+      if (t1 !== undefined) samples.record(subject, 'cpu.t1', t1);
+      if (t2 !== undefined) samples.record(subject, 'cpu.t2', t2);
+      // Speedup within one round: both halves saw the same machine conditions.
+      if (t1 !== undefined && t2 !== undefined) samples.record(subject, 'cpu.speedup', t2 / t1);
+      const transfer = await attempt(tag(round, subject, '1 MiB transfer round trip'), () =>
+        transferRoundTrip(subject, { durationMs: d.transfer, warmupMs: d.warmup }),
+      );
+      if (transfer) {
+        samples.record(subject, 'transfer.1mib', transfer.rate);
+        samples.record(subject, 'transfer.1mib.p50', transfer.p50us);
+      }
+    }
+  }
+}
+
+// Latency under load needs the best rates first, hence its own pass. Two loads per subject: 80% of its own best rate
+// (how it behaves near its own capacity) and 80% of the slowest subject's best rate (every subject at the same load).
+async function latencyPhase({ subjects, rounds, d, samples, attempt, tag }) {
+  const bestRate = new Map();
+  for (const subject of subjects) {
+    const rates = INFLIGHTS.map((c) => samples.median(subject, `tiny.c${c}`)).filter(Number.isFinite);
+    if (rates.length > 0) bestRate.set(subject, Math.max(...rates));
+  }
+  if (bestRate.size === 0) return;
+  const commonRate = LATENCY_LOAD * Math.min(...bestRate.values());
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of roundOrder([...bestRate.keys()], round)) {
+      const ownRate = LATENCY_LOAD * bestRate.get(subject);
+      const what = `open loop at ${Math.round(commonRate)} and ${Math.round(ownRate)} tasks/s`;
+      const latency = await attempt(tag(round, subject, what), () =>
+        tinyLatency(subject, { rates: [commonRate, ownRate], durationMs: d.latency, warmupMs: d.warmup }),
+      );
+      if (!latency) continue;
+      for (const [key, rate, figures] of [
+        ['same', commonRate, latency[0]],
+        ['open', ownRate, latency[1]],
+      ]) {
+        samples.record(subject, `tiny.${key}.rate`, rate);
+        samples.record(subject, `tiny.${key}.p50`, figures.p50us);
+        samples.record(subject, `tiny.${key}.p99`, figures.p99us);
+        samples.record(subject, `tiny.${key}.rejected`, figures.rejectedPct);
+        samples.record(subject, `tiny.${key}.unfinished`, figures.unfinishedPct);
+      }
+    }
+  }
+}
+
+// Memory in a fresh child process per measurement: nothing left over from the scenarios above.
+async function memoryPhase({ subjects, rounds, samples, attempt, tag }) {
+  const script = fileURLToPath(import.meta.url);
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of roundOrder(subjects, round)) {
+      const memory = await attempt(tag(round, subject, `idle pool of ${MEMORY_THREADS} threads, memory`), () =>
+        idleMemory(subject, { threads: MEMORY_THREADS, script }),
+      );
+      if (memory) {
+        samples.record(subject, 'memory.rss', memory.rss / MiB);
+        samples.record(subject, 'memory.heap', memory.heapUsed / MiB);
+      }
+    }
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseBenchArgs } from '../../bench/lib/args.js';
+import { createAttempts } from '../../bench/lib/attempt.js';
 import { type BenchResult, buildContract, computeRatios, direction, orientedRatio } from '../../bench/lib/contract.js';
 import { closedLoop, openLoop, withTimeout } from '../../bench/lib/load.js';
 import { roundOrder, runRounds } from '../../bench/lib/rounds.js';
+import { Samples } from '../../bench/lib/samples.js';
 import { latencySummary, median, percentile } from '../../bench/lib/stats.js';
 import { formatResults } from '../../bench/lib/table.js';
 
@@ -206,4 +208,35 @@ test('openLoop gives up on calls that never finish, with the time they waited as
   assert.equal(run.unfinished, 10);
   assert.equal(run.failed, 0);
   for (const ms of run.latenciesMs) assert.ok(ms > 0);
+});
+
+test('Samples: medians over rounds as contract results, in the given subject and metric order', () => {
+  const samples = new Samples();
+  for (const v of [3, 1, 2]) samples.record('piscina', 'tiny.c1', v);
+  for (const v of [30, 10]) samples.record('hive', 'tiny.c1', v);
+  samples.record('hive', 'memory.rss', 20);
+  assert.deepEqual(samples.values('piscina', 'tiny.c1'), [3, 1, 2]);
+  assert.equal(samples.median('hive', 'tiny.c1'), 20);
+  assert.ok(Number.isNaN(samples.median('piscina', 'memory.rss')));
+  assert.deepEqual(samples.toResults(['hive', 'piscina'], { 'tiny.c1': 'tasks/s', 'memory.rss': 'MiB' }), [
+    { subject: 'hive', metric: 'tiny.c1', value: 20, unit: 'tasks/s' },
+    { subject: 'hive', metric: 'memory.rss', value: 20, unit: 'MiB' },
+    { subject: 'piscina', metric: 'tiny.c1', value: 2, unit: 'tasks/s' },
+  ]);
+  assert.throws(() => samples.record('hive', 'tiny.c8', Number.NaN), /expected a finite number/);
+});
+
+test('createAttempts: a failed measurement is logged and counted, the next one still runs', async () => {
+  const logged: string[] = [];
+  const attempts = createAttempts({ log: (message) => logged.push(message) });
+  assert.equal(await attempts.attempt('ok', async () => 7), 7);
+  assert.equal(
+    await attempts.attempt('bad', async () => {
+      throw new Error('hung');
+    }),
+    undefined,
+  );
+  assert.equal(attempts.failures, 1);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0]!, /^bad failed: Error: hung/);
 });

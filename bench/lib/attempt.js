@@ -1,0 +1,26 @@
+// One measurement failing (a peer that hangs or throws) must not lose the others: run each through attempt(), which
+// reports the failure on stderr, counts it (the bench then exits 1) and carries on.
+
+/**
+ * @param {{ progress?: { update: (message: string) => void, done: () => void }, log?: (message: string) => void }} [options]
+ * @returns {{ attempt: <T>(label: string, fn: () => Promise<T>) => Promise<T | undefined>, readonly failures: number }}
+ */
+export function createAttempts({ progress, log = (message) => console.error(message) } = {}) {
+  let failures = 0;
+  return {
+    async attempt(label, fn) {
+      progress?.update(label);
+      try {
+        return await fn();
+      } catch (error) {
+        failures++;
+        progress?.done();
+        log(`${label} failed: ${error?.stack ?? error}`);
+        return undefined;
+      }
+    },
+    get failures() {
+      return failures;
+    },
+  };
+}
