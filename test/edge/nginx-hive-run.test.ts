@@ -1,0 +1,203 @@
+// Real nginx in front of real `hive run` primaries: balancing over a 2-process cluster, a rolling reload (SIGHUP)
+// under load with no failed request, and three primaries on 127.0.0.2-4 as three hosts, one SIGKILLed under load.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { generateNginxConfig } from '../../dist/edge/index.js';
+import { freePort, nginxSkip, type RunningNginx, startNginx, stopChild, testMain } from './nginx-harness.js';
+
+const skip = nginxSkip();
+const hiveBin = fileURLToPath(new URL('../../dist/cli/hive.js', import.meta.url));
+const app = fileURLToPath(new URL('../fixtures/edge/hive-app.js', import.meta.url));
+
+interface Primary {
+  child: ChildProcess;
+  events: Record<string, unknown>[];
+  waitFor(match: (event: Record<string, unknown>) => boolean, what: string): Promise<void>;
+}
+
+const primaries = new Set<ChildProcess>();
+const nginxes: RunningNginx[] = [];
+const agent = new Agent({ connections: 32 });
+
+/** Starts `hive run` with JSON events on stdout and waits until `instances` workers are ready. */
+async function startPrimary(host: string, port: number, instances: number, extra: string[] = []): Promise<Primary> {
+  const child = spawn(
+    process.execPath,
+    [hiveBin, 'run', app, '-i', String(instances), '--port', String(port), '--log-format', 'json', ...extra],
+    { env: { ...process.env, HOST: host }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  primaries.add(child);
+  child.once('exit', () => primaries.delete(child));
+  const events: Record<string, unknown>[] = [];
+  const wakers = new Set<() => void>();
+  let buffer = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      try {
+        events.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {}
+    }
+    for (const wake of wakers) wake();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const primary: Primary = {
+    child,
+    events,
+    waitFor(match, what) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (events.some(match)) done(resolve);
+          else if (child.exitCode !== null || child.signalCode !== null) {
+            done(() => reject(new Error(`hive run exited while waiting for ${what}: ${stderr}`)));
+          }
+        };
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`timed out waiting for ${what}: ${stderr}`))),
+          60_000,
+        );
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          wakers.delete(check);
+          settle();
+        };
+        wakers.add(check);
+        child.once('exit', check);
+        check();
+      });
+    },
+  };
+  await primary.waitFor((e) => e.type === 'state' && e.state === 'online', `${host}:${port} online`);
+  return primary;
+}
+
+async function get(port: number): Promise<{ status: number; pid: number; host: string }> {
+  const response = await request(`http://127.0.0.1:${port}/`, { dispatcher: agent });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) return { status: response.statusCode, pid: 0, host: '' };
+  return { status: 200, ...(JSON.parse(text) as { pid: number; host: string }) };
+}
+
+/** Sends `total` GETs through nginx, `concurrency` at a time; `during` runs once `trigger` of them are done. */
+async function load(port: number, total: number, concurrency: number, trigger: number, during: () => void) {
+  let started = 0;
+  let done = 0;
+  let fired = false;
+  const failures: string[] = [];
+  const pids = new Set<number>();
+  const hosts = new Map<string, number>();
+  async function worker() {
+    while (started < total) {
+      started++;
+      try {
+        const reply = await get(port);
+        if (reply.status !== 200) failures.push(`status ${reply.status}`);
+        pids.add(reply.pid);
+        hosts.set(reply.host, (hosts.get(reply.host) ?? 0) + 1);
+      } catch (error) {
+        failures.push(String(error));
+      }
+      done++;
+      if (!fired && done >= trigger) {
+        fired = true;
+        during();
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { failures, pids, hosts };
+}
+
+async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeout?: string } = {}) {
+  const port = await freePort();
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: [
+        {
+          app: 'app',
+          listen: { address: '127.0.0.1', port },
+          upstream: { hosts: servers, ...extra },
+          accessLog: false,
+        },
+      ],
+    },
+    { shape: 'full' },
+  );
+  const nginx = await startNginx(config, [port]);
+  nginxes.push(nginx);
+  return port;
+}
+
+after(async () => {
+  await agent.close();
+  await Promise.all(nginxes.map((n) => n.stop()));
+  await Promise.all([...primaries].map((child) => stopChild(child, 'SIGTERM')));
+});
+
+test('nginx balances over a 2-process hive run; a rolling reload under load fails no request', { skip }, async () => {
+  const appPort = await freePort();
+  const primary = await startPrimary('127.0.0.1', appPort, 2);
+  const port = await nginxFor([`127.0.0.1:${appPort}`]);
+
+  // Concurrent requests make nginx open several upstream connections, which the primary deals out in turn.
+  const warm = await load(port, 200, 8, Number.POSITIVE_INFINITY, () => {});
+  assert.deepEqual(warm.failures, []);
+  assert.equal(warm.pids.size, 2, `pids seen: ${[...warm.pids].join(', ')}`);
+
+  let reloaded: Promise<void> | undefined;
+  const during = await load(port, 1500, 8, 100, () => {
+    primary.child.kill('SIGHUP');
+    reloaded = primary.waitFor((e) => e.type === 'reload' && e.phase !== 'start', 'reload end');
+  });
+  await reloaded;
+  assert.ok(
+    primary.events.some((e) => e.type === 'reload' && e.phase === 'done'),
+    'the reload completed',
+  );
+  assert.deepEqual(during.failures, [], `${during.failures.length} failed requests during the reload`);
+  const after = await load(port, 100, 8, Number.POSITIVE_INFINITY, () => {});
+  assert.deepEqual(after.failures, []);
+  for (const pid of after.pids) assert.ok(!warm.pids.has(pid), `pid ${pid} is a new worker`);
+});
+
+test('three hive run primaries on 127.0.0.2-4: balanced, one SIGKILLed under load, back after restart', {
+  skip,
+}, async () => {
+  const appPort = await freePort();
+  const addresses = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+  const hosts: Primary[] = [];
+  for (const address of addresses) hosts.push(await startPrimary(address, appPort, 1));
+  const port = await nginxFor(
+    addresses.map((a) => `${a}:${appPort}`),
+    { maxFails: 1, failTimeout: '1s' },
+  );
+
+  const warm = await load(port, 60, 4, Number.POSITIVE_INFINITY, () => {});
+  assert.deepEqual(warm.failures, []);
+  assert.deepEqual([...warm.hosts.keys()].sort(), addresses);
+
+  // SIGKILL takes the primary down at once; its worker follows when the IPC channel closes.
+  const victim = hosts[1]!;
+  const killed = await load(port, 600, 8, 150, () => victim.child.kill('SIGKILL'));
+  assert.deepEqual(killed.failures, [], `${killed.failures.length} failed requests`);
+
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  hosts[1] = await startPrimary(addresses[1]!, appPort, 1);
+  const deadline = Date.now() + 30_000;
+  let back = false;
+  while (!back && Date.now() < deadline) {
+    const reply = await get(port);
+    assert.equal(reply.status, 200);
+    back = reply.host === addresses[1];
+  }
+  assert.ok(back, `${addresses[1]} got no traffic within 30 s of coming back`);
+});
