@@ -252,7 +252,8 @@ export class Supervisor extends EventEmitter {
   #onExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
-    if (exit.expected || this.#stopping || slot.removed) return;
+    // During start() a crash fails the start instead: the run cannot go on.
+    if (exit.expected || this.#stopping || slot.removed || this.#state === 'starting') return;
     const uptime = worker.readyAt === undefined ? 0 : Date.now() - worker.readyAt;
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {

@@ -57,6 +57,15 @@ test('--balance reuseport: refused on a Node.js without reusePort, else each wor
   assert.equal((await hive.exited).code, 0);
 });
 
+test('--balance os: the processes accept on one shared socket', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port), '--balance', 'os']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  for (let i = 0; i < 5; i++) assert.equal((await get(port)).version, 'v1');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
 test('a port in use: exit 1 with ERR_HIVE_PORT_IN_USE and no worker left behind', async () => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
