@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
-import { alive, fixture, freePort, get, isEvent, killAll, startHive, until } from './helpers.js';
+import { alive, fixture, freePort, get, type Hive, isEvent, killAll, startHive, until } from './helpers.js';
 
 after(killAll);
+
+/** Waits until the app has logged `count` slow requests received, i.e. they are in flight. */
+async function inFlight(hive: Hive, count: number): Promise<void> {
+  const received = () => hive.records.filter((r) => r.kind === 'log' && r.line === 'slow request received').length;
+  await until(() => received() >= count, `${count} requests in flight`);
+}
 
 async function online(args: string[] = []) {
   const port = await freePort();
@@ -16,7 +21,7 @@ test('SIGTERM with requests in flight: all complete, workers drain, exit 0', asy
   const { hive, port } = await online();
   const pids = [...hive.readyPids().values()];
   const inflight = Array.from({ length: 6 }, () => get(port, '/slow?ms=1500'));
-  await delay(500);
+  await inFlight(hive, 6);
   hive.kill('SIGTERM');
   const replies = await Promise.all(inflight);
   assert.equal(replies.length, 6);
@@ -29,7 +34,7 @@ test('SIGTERM with requests in flight: all complete, workers drain, exit 0', asy
 test('a handler slower than killTimeout gets its worker SIGKILLed, and the kill is reported', async () => {
   const { hive, port } = await online(['--kill-timeout', '500ms']);
   const slow = get(port, '/slow?ms=20000').catch((error: Error) => error);
-  await delay(500);
+  await inFlight(hive, 1);
   hive.kill('SIGTERM');
   const killed = await hive.waitFor(isEvent('killed'), 'killed event');
   assert.equal(killed.reason, 'killTimeout');
@@ -44,7 +49,7 @@ test('a second SIGTERM forces the stop', async () => {
   const { hive, port } = await online(['--kill-timeout', '60s']);
   const pids = [...hive.readyPids().values()];
   const slow = get(port, '/slow?ms=20000').catch((error: Error) => error);
-  await delay(500);
+  await inFlight(hive, 1);
   hive.kill('SIGTERM');
   await hive.waitFor(isEvent('state', { state: 'stopping' }), 'stopping');
   hive.kill('SIGTERM');

@@ -111,7 +111,7 @@ test('without a primary: not managed, instance 0, ready() is a no-op, pool() is 
 });
 
 test('graceful drain: in-flight requests finish, kept-alive connections get Connection: close on their next request, idle ones close after the grace, hooks run, exit 0', async () => {
-  const { child, info, output } = await startStandalone({ HIVE_DRAIN_IDLE_GRACE: '1500' });
+  const { child, info, output } = await startStandalone({ HIVE_DRAIN_IDLE_GRACE: '3000' });
   const reused = rawConnection(info.port);
   const idle = rawConnection(info.port);
   const busy = rawConnection(info.port);
