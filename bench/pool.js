@@ -2,6 +2,7 @@
 // Pool bench: Hive's thread pool (hive/pool, from dist/) against piscina, tinypool and workerpool, same thread counts,
 // subjects alternating round by round, medians reported. `--json` prints the bench contract of shared/DESIGN.md.
 // What each scenario measures and how to read the figures: docs/benchmarks.md.
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from './lib/args.js';
@@ -10,7 +11,7 @@ import { buildContract } from './lib/contract.js';
 import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
 import { Samples } from './lib/samples.js';
-import { formatResults } from './lib/table.js';
+import { formatMarkdown, formatResults } from './lib/table.js';
 import {
   cpuThroughput,
   idleMemory,
@@ -21,8 +22,10 @@ import {
 } from './pool/scenarios.js';
 import { SUBJECTS, unavailable } from './pool/subjects.js';
 
-const USAGE = `usage: node bench/pool.js [--json] [--quick] [--rounds N] [--only hive,piscina,...]
+const USAGE = `usage: node bench/pool.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,piscina,...]
   --json     print only the contract JSON object (one line)
+  --markdown print the results table as Markdown (for docs/benchmarks.md)
+  --from F   run nothing: print the table of a saved --json output (file F, last line)
   --quick    ~30 s smoke run: 1 round, short measurements
   --rounds   rounds per scenario (default 3; 1 with --quick); figures are medians over rounds
   --only     subjects to run, comma-separated (${SUBJECTS.join(', ')})`;
@@ -73,16 +76,16 @@ const LABELS = {
   'tiny.c1': 'tiny tasks, 2 threads, 1 in flight',
   'tiny.c8': 'tiny tasks, 2 threads, 8 in flight',
   'tiny.c64': 'tiny tasks, 2 threads, 64 in flight',
-  'tiny.same.rate': `same load for all: ${LATENCY_LOAD * 100}% of slowest best`,
-  'tiny.same.p50': '  latency p50',
-  'tiny.same.p99': '  latency p99',
-  'tiny.same.rejected': '  rejected (queue full)',
-  'tiny.same.unfinished': '  unfinished at cut-off',
-  'tiny.open.rate': `own load: ${LATENCY_LOAD * 100}% of own best rate`,
-  'tiny.open.p50': '  latency p50',
-  'tiny.open.p99': '  latency p99',
-  'tiny.open.rejected': '  rejected (queue full)',
-  'tiny.open.unfinished': '  unfinished at cut-off',
+  'tiny.same.rate': `same load: open loop at ${LATENCY_LOAD * 100}% of slowest best`,
+  'tiny.same.p50': 'same load: latency p50',
+  'tiny.same.p99': 'same load: latency p99',
+  'tiny.same.rejected': 'same load: rejected (queue full)',
+  'tiny.same.unfinished': 'same load: unfinished at cut-off',
+  'tiny.open.rate': `own load: open loop at ${LATENCY_LOAD * 100}% of own best`,
+  'tiny.open.p50': 'own load: latency p50',
+  'tiny.open.p99': 'own load: latency p99',
+  'tiny.open.rejected': 'own load: rejected (queue full)',
+  'tiny.open.unfinished': 'own load: unfinished at cut-off',
   'cpu.t1': 'fib(27), 1 thread',
   'cpu.t2': 'fib(27), 2 threads',
   'cpu.speedup': 'fib(27), speedup 2 threads / 1',
@@ -95,13 +98,21 @@ const LABELS = {
 async function main(argv) {
   let args;
   try {
-    args = parseBenchArgs(argv, { extra: { 'memory-child': { type: 'string' }, threads: { type: 'string' } } });
+    args = parseBenchArgs(argv, {
+      extra: { 'memory-child': { type: 'string' }, threads: { type: 'string' }, from: { type: 'string' } },
+    });
   } catch (error) {
     console.error(`${error.message}\n${USAGE}`);
     return 2;
   }
   if (args.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (typeof args.values.from === 'string') {
+    const saved = readFileSync(args.values.from, 'utf8').trimEnd().split('\n').pop();
+    const format = args.markdown ? formatMarkdown : formatResults;
+    console.log(format(JSON.parse(saved), { subjects: SUBJECTS, metrics: Object.keys(UNITS), labels: LABELS }));
     return 0;
   }
   if (typeof args.values['memory-child'] === 'string') {
@@ -156,7 +167,8 @@ async function main(argv) {
       `pool bench (${mode}): node ${contract.node}, ${availableParallelism()} cpus, ${rounds} round(s), median of rounds, ` +
         `load average ${loadBefore.toFixed(2)} before / ${loadavg()[0].toFixed(2)} after`,
     );
-    console.log(formatResults(contract, { subjects: SUBJECTS, metrics: Object.keys(UNITS), labels: LABELS }));
+    const format = args.markdown ? formatMarkdown : formatResults;
+    console.log(format(contract, { subjects: SUBJECTS, metrics: Object.keys(UNITS), labels: LABELS }));
     for (const note of notes) console.log(note);
     if (failures > 0) console.log(`${failures} measurement(s) failed, see stderr`);
   }

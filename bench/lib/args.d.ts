@@ -1,6 +1,7 @@
 // Types for args.js.
 export interface BenchArgs {
   json: boolean;
+  markdown: boolean;
   quick: boolean;
   rounds: number;
   only: string[] | undefined;

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 /** Flags every bench understands; a bench may add its own through `extra` (node:util parseArgs option specs). */
 const common = {
   json: { type: 'boolean', default: false },
+  markdown: { type: 'boolean', default: false },
   quick: { type: 'boolean', default: false },
   rounds: { type: 'string' },
   only: { type: 'string' },
@@ -13,11 +14,12 @@ const common = {
 
 /**
  * Parses argv (without node and script) into the common bench options plus any `extra` ones.
- * `--rounds N` overrides the default (3, or 1 with `--quick`); `--only a,b` keeps only the named subjects.
+ * `--rounds N` overrides the default (3, or 1 with `--quick`); `--only a,b` keeps only the named subjects;
+ * `--markdown` asks for the results table as Markdown (for docs/benchmarks.md) instead of plain text.
  * Throws a TypeError naming the culprit on a bad value, so the bench can print usage and exit 2.
  * @param {readonly string[]} argv
  * @param {{ extra?: Record<string, { type: 'string' | 'boolean', default?: string | boolean }>, defaultRounds?: number }} [options]
- * @returns {{ json: boolean, quick: boolean, rounds: number, only: string[] | undefined, help: boolean, values: Record<string, unknown> }}
+ * @returns {{ json: boolean, markdown: boolean, quick: boolean, rounds: number, only: string[] | undefined, help: boolean, values: Record<string, unknown> }}
  */
 export function parseBenchArgs(argv, { extra = {}, defaultRounds = 3 } = {}) {
   const { values } = parseArgs({
@@ -41,5 +43,13 @@ export function parseBenchArgs(argv, { extra = {}, defaultRounds = 3 } = {}) {
           .map((s) => s.trim())
           .filter(Boolean)
       : undefined;
-  return { json: values.json === true, quick, rounds, only, help: values.help === true, values };
+  return {
+    json: values.json === true,
+    markdown: values.markdown === true,
+    quick,
+    rounds,
+    only,
+    help: values.help === true,
+    values,
+  };
 }

@@ -30,14 +30,14 @@ export function formatValue(x) {
 }
 
 /**
- * The results table of a contract object (see contract.js): metric, unit, one column per subject (Hive first), and
- * "hive vs best peer" (the smallest ratio over peers, > 1 means Hive is better).
+ * The results of a contract object (see contract.js) as table cells: metric, unit, one column per subject (Hive
+ * first), and "hive vs best peer" (the smallest ratio over peers, > 1 means Hive is better).
  * @param {{ results: readonly { subject: string, metric: string, value: number, unit: string }[], ratios: Record<string, Record<string, number>> }} contract
  * @param {{ subjects?: readonly string[], metrics?: readonly string[], labels?: Record<string, string> }} [options]
  *   column order, row order (metrics not listed come after, in order of appearance) and metric labels
- * @returns {string}
+ * @returns {{ header: string[], rows: string[][] }}
  */
-export function formatResults(contract, { subjects, metrics: order = [], labels = {} } = {}) {
+export function resultCells(contract, { subjects, metrics: order = [], labels = {} } = {}) {
   const present = [...new Set(contract.results.map((r) => r.subject))];
   const columns = subjects ? subjects.filter((s) => present.includes(s)) : present;
   const seen = new Set(contract.results.map((r) => r.metric));
@@ -54,5 +54,28 @@ export function formatResults(contract, { subjects, metrics: order = [], labels 
       worst,
     ];
   });
-  return formatTable(['metric', 'unit', ...columns, 'hive vs best peer'], rows);
+  return { header: ['metric', 'unit', ...columns, 'hive vs best peer'], rows };
+}
+
+/**
+ * The results table of a contract object as aligned text (see {@link resultCells} for the columns).
+ * @param {Parameters<typeof resultCells>[0]} contract
+ * @param {Parameters<typeof resultCells>[1]} [options]
+ * @returns {string}
+ */
+export function formatResults(contract, options) {
+  const { header, rows } = resultCells(contract, options);
+  return formatTable(header, rows);
+}
+
+/**
+ * The same table as Markdown, for docs/benchmarks.md.
+ * @param {Parameters<typeof resultCells>[0]} contract
+ * @param {Parameters<typeof resultCells>[1]} [options]
+ * @returns {string}
+ */
+export function formatMarkdown(contract, options) {
+  const { header, rows } = resultCells(contract, options);
+  const line = (cells) => `| ${cells.map((cell) => cell.trim().replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(header), `| --- | --- |${' ---: |'.repeat(header.length - 2)}`, ...rows.map(line)].join('\n');
 }

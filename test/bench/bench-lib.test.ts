@@ -9,7 +9,7 @@ import { closedLoop, openLoop, withTimeout } from '../../bench/lib/load.js';
 import { roundOrder, runRounds } from '../../bench/lib/rounds.js';
 import { Samples } from '../../bench/lib/samples.js';
 import { latencySummary, median, percentile } from '../../bench/lib/stats.js';
-import { formatResults } from '../../bench/lib/table.js';
+import { formatMarkdown, formatResults } from '../../bench/lib/table.js';
 
 test('median: odd and even counts, unsorted input left untouched, NaN when empty', () => {
   const input = [5, 1, 3];
@@ -239,4 +239,13 @@ test('createAttempts: a failed measurement is logged and counted, the next one s
   assert.equal(attempts.failures, 1);
   assert.equal(logged.length, 1);
   assert.match(logged[0]!, /^bad failed: Error: hung/);
+});
+
+test('formatMarkdown: the same cells as a Markdown table, labels with leading spaces kept whole', () => {
+  const contract = buildContract({ bench: 'pool', results: sample, better: { offered: 'none' } });
+  const md = formatMarkdown(contract, { subjects: ['hive', 'piscina', 'tinypool'], labels: { p99: '  latency p99' } });
+  const lines = md.split('\n');
+  assert.equal(lines[0], '| metric | unit | hive | piscina | tinypool | hive vs best peer |');
+  assert.equal(lines[1], '| --- | --- | ---: | ---: | ---: | ---: |');
+  assert.ok(lines.includes('| latency p99 | us | 100 | 300 | - | 3.00x |'));
 });
