@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 
+// A process writing without newlines must not grow the primary's memory: past this, the partial line is passed on.
+const MAX_LINE = 64 * 1024;
+
 /** Calls `onLine` for each line of a text stream; a last line without a newline is flushed at the end. */
 export function splitLines(stream: Readable, onLine: (line: string) => void): void {
   let rest = '';
@@ -8,6 +11,10 @@ export function splitLines(stream: Readable, onLine: (line: string) => void): vo
     const lines = (rest + chunk).split('\n');
     rest = lines.pop() ?? '';
     for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (rest.length > MAX_LINE) {
+      onLine(rest);
+      rest = '';
+    }
   });
   stream.on('end', () => {
     if (rest !== '') onLine(rest);

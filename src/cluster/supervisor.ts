@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
+import { debuglog } from 'node:util';
 import { ENV } from '../runtime/protocol.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
@@ -53,6 +54,7 @@ interface Slot {
 }
 
 const eventChannel = channel('hive:cluster:event');
+const debug = debuglog('hive');
 const runtimeEntry = new URL('../runtime/register.js', import.meta.url).href;
 
 /**
@@ -358,6 +360,7 @@ export class Supervisor extends EventEmitter {
   }
 
   #emit(event: SupervisorEvent): void {
+    debug('cluster %s %j', this.options.name, event);
     this.emit('event', event);
     if (eventChannel.hasSubscribers) eventChannel.publish(event);
   }

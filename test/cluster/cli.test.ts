@@ -115,6 +115,15 @@ test('--env and script arguments after -- reach the app', async () => {
   assert.equal((await hive.exited).code, 0);
 });
 
+test('a CommonJS app runs', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('app.cjs'), '-i', '1', '--port', String(port)]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  assert.equal(((await get(port)) as unknown as { cjs: boolean }).cjs, true);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
 test('a TypeScript app runs without a build step; --wait-ready waits for ready(); onShutdown hooks run', async () => {
   const port = await freePort();
   const hive = startHive([

@@ -77,6 +77,14 @@ test('sticky by ip: 100 requests from one address on fresh connections reach one
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 90_000);
   const first = await who(port);
   for (let i = 0; i < 99; i++) assert.deepEqual(await who(port), first);
+
+  // After a rolling reload the client sticks to the replacement of its slot.
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'reload done', 90_000);
+  const after = await who(port);
+  assert.equal(after.instance, first.instance);
+  assert.notEqual(after.pid, first.pid);
+  for (let i = 0; i < 9; i++) assert.deepEqual(await who(port), after);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });

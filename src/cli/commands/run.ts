@@ -23,6 +23,9 @@ export default async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const { logFormat } = args;
+  // A closed stdout (`hive run app.js | head`) must not take the primary, and with it the app, down.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   const name = supervisor.options.name;
   supervisor.on('line', (line: WorkerLine) => {
     const out = logFormat === 'text' && line.stream === 'stderr' ? process.stderr : process.stdout;
