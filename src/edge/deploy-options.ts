@@ -19,8 +19,11 @@ const deploySchema = z.strictObject({
     .regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a relative path such as server.js or dist/server.js' })
     .default('server.js'),
   port: z.number().int().min(1).max(65535).default(3000),
-  /** `hive run -i`: `max` sizes the cluster from the container's CPU limit (cgroups). */
-  instances: z.union([z.literal('max'), z.number().int().positive()]).default('max'),
+  /**
+   * `hive run -i`: `max` sizes the cluster from the container's CPU limit (cgroups). Default `max`, except 1 for a
+   * sticky app on Kubernetes (see kubernetes-manifests.ts).
+   */
+  instances: z.union([z.literal('max'), z.number().int().positive()]).optional(),
   /** Containers (compose replicas, Deployment replicas before autoscaling). */
   replicas: z.number().int().positive().max(100).default(2),
   image: z

@@ -4,11 +4,15 @@
  */
 import type { DeployOptions } from './deploy-options.js';
 
-/** `hive run`'s arguments in the container: the script, the cluster size and the drain budget. */
-export function hiveRunArgs(options: DeployOptions): string[] {
-  const args = [options.script, '--instances', String(options.instances), '--port', String(options.port)];
+/** `hive run`'s arguments in the container: the script, the cluster size, the drain budget, the sticky key. */
+export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = options.instances ?? 'max'): string[] {
+  const args = [options.script, '--instances', String(instances), '--port', String(options.port)];
   args.push('--kill-timeout', `${options.killTimeout}s`);
-  if (options.sticky !== undefined) args.push('--sticky', options.sticky);
+  // Both recipes put a proxy in front (nginx, ingress-nginx), so the cluster would only ever see the proxy's
+  // address: the client's is in X-Real-IP, which both proxies set.
+  if (options.sticky !== undefined) {
+    args.push('--sticky', options.sticky === 'ip' ? 'header:x-real-ip' : options.sticky);
+  }
   return args;
 }
 

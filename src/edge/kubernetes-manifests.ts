@@ -25,6 +25,10 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
     { name: 'NODE_ENV', value: 'production' },
     ...(options.redis ? [{ name: 'REDIS_URL', value: 'redis://redis:6379' }] : []),
   ];
+  // ingress-nginx keeps upstream connections alive and shares them between clients, while Hive's sticky router
+  // picks a process per connection: within a pod, clients would land on each other's processes. So a sticky app
+  // runs one process per pod and scales by pods, with the ingress hashing each client to a pod.
+  const instances = options.instances ?? (options.sticky !== undefined ? 1 : 'max');
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -44,7 +48,7 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
             {
               name: options.app,
               image: options.image,
-              args: hiveRunArgs(options),
+              args: hiveRunArgs(options, instances),
               ports: [{ name: 'http', containerPort: options.port }],
               env,
               // The CPU limit is what `-i max` reads from cgroups to size the cluster.

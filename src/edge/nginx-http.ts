@@ -53,9 +53,13 @@ function renderUpstream(site: EdgeSite): NginxNode {
         `server ${formatHostPort(server)} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}`,
     ),
     // keepalive must follow the balancing method (nginx docs), or the method would wrap the keepalive handler.
-    `keepalive ${upstream.keepalive}`,
-    `keepalive_requests ${upstream.keepaliveRequests}`,
-    `keepalive_timeout ${upstream.keepaliveTimeout}`,
+    ...(upstream.keepalive > 0
+      ? [
+          `keepalive ${upstream.keepalive}`,
+          `keepalive_requests ${upstream.keepaliveRequests}`,
+          `keepalive_timeout ${upstream.keepaliveTimeout}`,
+        ]
+      : ['# no upstream keep-alive: the sticky cluster routes each connection, so each request gets its own']),
   ]);
 }
 

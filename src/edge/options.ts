@@ -55,8 +55,11 @@ const upstreamSchema = z.strictObject({
       error: 'expected round_robin, least_conn, ip_hash, hash:cookie:<name> or hash:header:<name>',
     })
     .optional(),
-  /** Idle keep-alive connections each nginx worker keeps per upstream block. */
-  keepalive: positiveInt.default(32),
+  /**
+   * Idle keep-alive connections each nginx worker keeps per upstream block; 0 turns upstream keep-alive off.
+   * Default 32, or 0 for a sticky app (see `finishSite`).
+   */
+  keepalive: z.number().int().nonnegative().optional(),
   /**
    * Idle time after which nginx closes an upstream connection. Must stay below the app's own keep-alive timeout
    * (Node's default is 5 s): otherwise the app closes first and a request sent on the closing socket fails.
@@ -189,7 +192,11 @@ export type Balance = 'round_robin' | 'least_conn' | 'ip_hash' | `hash:${'cookie
 
 /** A site with every default filled in and every check passed: what the renderer consumes. */
 export type EdgeSite = Omit<z.output<typeof siteSchema>, 'upstream' | 'acme'> & {
-  upstream: Omit<z.output<typeof upstreamSchema>, 'hosts' | 'balance'> & { servers: HostPort[]; balance: Balance };
+  upstream: Omit<z.output<typeof upstreamSchema>, 'hosts' | 'balance' | 'keepalive'> & {
+    servers: HostPort[];
+    balance: Balance;
+    keepalive: number;
+  };
   acme: false | { root: string };
 };
 export type EdgeMain = z.output<typeof mainSchema>;
@@ -272,7 +279,10 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
     }
   }
   const acme = site.acme ?? (site.tls ? { root: '/var/www/certbot' } : false);
-  return { ...site, upstream: { ...upstream, servers, balance }, acme };
+  // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
+  // carry many clients to the process chosen for the first one. A sticky app gets one connection per request.
+  const keepalive = upstream.keepalive ?? (isSticky(site.sticky) ? 0 : 32);
+  return { ...site, upstream: { ...upstream, keepalive, servers, balance }, acme };
 }
 
 function isSticky(sticky: boolean | string | undefined): boolean {
@@ -283,6 +293,8 @@ function isSticky(sticky: boolean | string | undefined): boolean {
 function defaultBalance(sticky: boolean | string | undefined): Balance {
   if (!isSticky(sticky)) return 'round_robin';
   if (sticky === true || sticky === 'ip') return 'ip_hash';
+  // Behind nginx the cluster keys on the client address nginx forwards; at nginx that address is $remote_addr.
+  if (sticky === 'header:x-real-ip' || sticky === 'header:x-forwarded-for') return 'ip_hash';
   return `hash:${sticky}` as Balance;
 }
 

@@ -76,17 +76,11 @@ test('the Deployment drains before it is killed and probes readiness and livenes
   const container = pod.containers[0];
   const preStop = Number(container.lifecycle.preStop.exec.command[1]);
   assert.ok(pod.terminationGracePeriodSeconds > preStop + options.killTimeout);
-  assert.deepEqual(container.args, [
-    'server.js',
-    '--instances',
-    'max',
-    '--port',
-    '3000',
-    '--kill-timeout',
-    '30s',
-    '--sticky',
-    'cookie:sid',
-  ]);
+  // A sticky app runs one process per pod: ingress-nginx shares kept-alive connections between clients.
+  const args = 'server.js --instances 1 --port 3000 --kill-timeout 30s --sticky cookie:sid';
+  assert.deepEqual(container.args, args.split(' '));
+  const plain = kubernetesManifests(resolveDeployOptions({ app: 'api' }))[0] as any;
+  assert.deepEqual(plain.spec.template.spec.containers[0].args.slice(1, 3), ['--instances', 'max']);
   assert.equal(container.readinessProbe.httpGet.path, '/readyz');
   assert.equal(container.livenessProbe.httpGet.path, '/healthz');
   assert.ok(container.resources.limits.cpu, 'a CPU limit, which -i max reads through cgroups');
@@ -139,6 +133,9 @@ test('Dockerfile: multi-stage, production dependencies, non-root, hive run in ex
   const entrypoint = /^ENTRYPOINT (.*)$/m.exec(withBuild)![1]!;
   assert.deepEqual(JSON.parse(entrypoint), ['node', 'node_modules/hive/dist/cli/hive.js', 'run']);
   assert.deepEqual(JSON.parse(/^CMD (.*)$/m.exec(withBuild)![1]!).slice(0, 3), ['server.js', '--instances', 'max']);
+  // Behind a proxy the cluster keys a sticky client on X-Real-IP: its own peer address is the proxy's.
+  const sticky = renderDeployRecipe('compose', { app: 'api', sticky: 'ip' })[0]!.content;
+  assert.deepEqual(JSON.parse(/^CMD (.*)$/m.exec(sticky)![1]!).slice(-2), ['--sticky', 'header:x-real-ip']);
   const noBuild = renderDeployRecipe('k8s', { app: 'api', build: false })[0]!.content;
   assert.equal(noBuild.match(/^FROM /gm)?.length, 2);
   assert.doesNotMatch(noBuild, /AS build/);

@@ -153,3 +153,15 @@ test('the package exports the generator as hive/edge', () => {
   assert.equal(edgePackage.generateNginxConfig, generateNginxConfig);
   assert.equal(typeof edgePackage.renderDeployRecipe, 'function');
 });
+
+test('a sticky app gets no upstream keep-alive, and X-Real-IP stickiness maps to ip_hash at nginx', () => {
+  const sticky = resolveEdgeSite({ app: 'chat', sticky: 'header:x-real-ip', upstream: { port: 3000 } });
+  assert.equal(sticky.upstream.keepalive, 0);
+  assert.equal(sticky.upstream.balance, 'ip_hash');
+  const output = generateNginxConfig({ sites: [{ app: 'chat', sticky: 'cookie:sid', upstream: { port: 3000 } }] });
+  assert.doesNotMatch(output, /^\s*keepalive /m);
+  assert.match(output, /hash \$cookie_sid consistent;/);
+  // The map still sends "upgrade" on WebSocket handshakes.
+  assert.match(output, /proxy_set_header Connection \$hive_chat_connection;/);
+  assert.equal(resolveEdgeSite({ app: 'api', upstream: { port: 3000 } }).upstream.keepalive, 32);
+});

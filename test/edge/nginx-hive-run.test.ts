@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import WebSocket from 'ws';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import { freePort, nginxSkip, type RunningNginx, startNginx, stopChild, testMain } from './nginx-harness.js';
 
@@ -116,7 +117,7 @@ async function load(port: number, total: number, concurrency: number, trigger: n
   return { failures, pids, hosts };
 }
 
-async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeout?: string } = {}) {
+async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeout?: string } = {}, sticky?: string) {
   const port = await freePort();
   const config = generateNginxConfig(
     {
@@ -126,6 +127,7 @@ async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeo
           app: 'app',
           listen: { address: '127.0.0.1', port },
           upstream: { hosts: servers, ...extra },
+          ...(sticky !== undefined && { sticky }),
           accessLog: false,
         },
       ],
@@ -200,4 +202,38 @@ test('three hive run primaries on 127.0.0.2-4: balanced, one SIGKILLed under loa
     back = reply.host === addresses[1];
   }
   assert.ok(back, `${addresses[1]} got no traffic within 30 s of coming back`);
+});
+
+test('a sticky cluster behind nginx: each client keeps one process for HTTP and WebSocket', { skip }, async () => {
+  const appPort = await freePort();
+  // Behind nginx the cluster sees nginx's address; the client's is in X-Real-IP, which nginx sets.
+  await startPrimary('127.0.0.1', appPort, 2, ['--sticky', 'header:x-real-ip']);
+  const port = await nginxFor([`127.0.0.1:${appPort}`], {}, 'header:x-real-ip');
+
+  // Clients on six loopback addresses (nginx's $remote_addr), each with its own keep-alive connection to nginx,
+  // taking turns: a kept-alive upstream connection would carry one client's requests to another client's process.
+  const clients = Array.from({ length: 6 }, (_, i) => `127.0.0.${10 + i}`);
+  const agents = clients.map((localAddress) => new Agent({ localAddress }));
+  const pidsByClient = new Map(clients.map((client) => [client, new Set<number>()]));
+  for (let round = 0; round < 3; round++) {
+    for (const [index, client] of clients.entries()) {
+      const response = await request(`http://127.0.0.1:${port}/`, { dispatcher: agents[index] });
+      assert.equal(response.statusCode, 200);
+      pidsByClient.get(client)!.add((JSON.parse(await response.body.text()) as { pid: number }).pid);
+    }
+  }
+  await Promise.all(agents.map((a) => a.close()));
+  for (const client of clients) {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, { localAddress: client });
+    const reply = await new Promise<string>((resolve, reject) => {
+      socket.once('open', () => socket.send('hi'));
+      socket.once('message', (data) => resolve(String(data)));
+      socket.once('error', reject);
+    });
+    socket.close();
+    pidsByClient.get(client)!.add(Number(reply.split(':')[0]));
+  }
+  for (const [client, pids] of pidsByClient) assert.equal(pids.size, 1, `${client} reached ${[...pids].join(', ')}`);
+  const all = new Set([...pidsByClient.values()].flatMap((pids) => [...pids]));
+  assert.equal(all.size, 2, 'the clients are spread over both processes');
 });
