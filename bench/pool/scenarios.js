@@ -194,6 +194,8 @@ export async function idleMemoryChild(name, threads) {
   const before = process.memoryUsage();
   const subject = await openSubject(name, { threads });
   await Promise.all(Array.from({ length: threads }, () => subject.hold(100)));
+  // The figure is only worth something if it is the cost of exactly `threads` threads.
+  check(subject.threads() === threads, `${name}: expected ${threads} threads, the pool has ${subject.threads()}`);
   await pause(500);
   gc();
   await pause(100);

@@ -15,6 +15,7 @@ export const SUBJECTS = ['hive', 'piscina', 'tinypool', 'workerpool'];
  * @property {(n: number) => Promise<number>} fib CPU-bound task
  * @property {(ms: number) => Promise<number>} hold blocks a thread for ms
  * @property {(buffer: ArrayBuffer) => Promise<ArrayBuffer>} roundtrip transfers buffer in, gets it back by transfer
+ * @property {() => number} threads how many threads the pool has running now
  * @property {() => Promise<void>} close stops the threads
  */
 
@@ -82,6 +83,7 @@ function openHive({ Pool }, file, threads) {
     fib: (n) => pool.run(n, { name: 'fib' }),
     hold: (ms) => pool.run(ms, { name: 'hold' }),
     roundtrip: (buffer) => pool.run(buffer, { transfer: [buffer] }),
+    threads: () => pool.stats.threads,
     close: () => pool.destroy(),
   };
 }
@@ -94,6 +96,7 @@ function openPiscina({ Piscina }, file, threads) {
     fib: (n) => pool.run(n, { name: 'fib' }),
     hold: (ms) => pool.run(ms, { name: 'hold' }),
     roundtrip: (buffer) => pool.run(buffer, { transferList: [buffer] }),
+    threads: () => pool.threads.length,
     close: () => pool.destroy(),
   };
 }
@@ -106,6 +109,7 @@ function openTinypool({ Tinypool }, file, threads) {
     fib: (n) => pool.run(n, { name: 'fib' }),
     hold: (ms) => pool.run(ms, { name: 'hold' }),
     roundtrip: (buffer) => pool.run(buffer, { transferList: [buffer] }),
+    threads: () => pool.threads.length,
     close: () => pool.destroy(),
   };
 }
@@ -123,6 +127,7 @@ function openWorkerpool(workerpool, threads) {
     fib: (n) => pool.exec('fib', [n]),
     hold: (ms) => pool.exec('hold', [ms]),
     roundtrip: (buffer) => pool.exec('roundtrip', [buffer], { transfer: [buffer] }),
+    threads: () => pool.stats().totalWorkers,
     close: () => pool.terminate(true),
   };
 }
