@@ -68,6 +68,8 @@ export class Scheduler {
   #flushScheduled = false;
   #closing: { resolve: () => void; promise: Promise<void> } | undefined;
   #destroyed = false;
+  /** A worker failed to load the module and none has loaded it since: start no more until the next run(). */
+  #loadFailed = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #stealTimer: NodeJS.Timeout | undefined;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
@@ -94,6 +96,7 @@ export class Scheduler {
       return new QueueFullError(this.#options.maxQueue);
     }
     this.#pending++;
+    this.#loadFailed = false;
     if (task.signal !== undefined) {
       task.abortListener = () => this.#abort(task);
       task.signal.addEventListener('abort', task.abortListener, { once: true });
@@ -247,7 +250,7 @@ export class Scheduler {
 
   /** Starts workers while tasks wait and the pool is below maxThreads. */
   #grow(): void {
-    if (this.closed) return;
+    if (this.closed || this.#loadFailed) return;
     let waiting = this.#queue.size;
     if (waiting === 0) {
       // All work is placed, but a busy worker holding a backlog would still gain from a fresh thread to steal it.
@@ -360,6 +363,7 @@ export class Scheduler {
       }
       case READY:
         worker.ready = true;
+        this.#loadFailed = false;
         this.#starting--;
         if (worker.inFlight.length === 0) worker.transport.unref();
         this.exports ??= new Set(message[1]);
@@ -368,11 +372,13 @@ export class Scheduler {
         return;
       case LOAD_FAILED: {
         const error = new TaskModuleError(this.#options.filename, deserializeError(message[1]));
+        this.#loadFailed = true;
         void this.#retire(worker);
-        // The next worker would fail the same way: fail what waits now, and let the next run() try again.
-        for (const task of this.#queue.clear()) this.#settle(task, false, error);
-        for (const task of worker.inFlight.splice(0)) this.#settle(task, false, error);
         this.#hooks.error(error);
+        // Fail what waits only when no other worker can serve it: not one loaded, none still loading. The next
+        // run() then starts a fresh worker, so a fixed module works again.
+        if (this.#starting > 0 || this.#workers.some((w) => w.ready)) return;
+        for (const task of this.#queue.clear()) this.#settle(task, false, error);
         return;
       }
     }
@@ -395,6 +401,7 @@ export class Scheduler {
     const error = new ThreadExitedError(detail, cause);
     if (!wasReady) {
       // It died before it could run anything: a new one would likely too, so fail the waiting tasks, not loop.
+      this.#loadFailed = true;
       for (const task of this.#queue.clear()) this.#settle(task, false, error);
       this.#hooks.error(error);
     } else if (requeue.length === 0 && this.#pending === 0) {
@@ -424,13 +431,16 @@ export class Scheduler {
 
   /**
    * Takes back up to `max` tasks from the tail of a worker's in-flight list that it has not started, in order. Stops
-   * at the first started one: the worker starts tasks in order, so everything before it has started too.
+   * at the first started one: the worker starts tasks in order, so everything before it has started too. Tasks with a
+   * transfer list stay (pinned): what they transferred went with the message.
    */
   #takeBack(worker: PoolWorker, max: number, keep: Task | undefined): Task[] {
     const taken: Task[] = [];
     for (let i = worker.inFlight.length - 1; i >= 0 && taken.length < max; i--) {
       const task = worker.inFlight[i]!;
       if (task === keep) break;
+      // Its transferred input now lives in that worker's message queue (detached here): it cannot move.
+      if (task.transfer !== undefined) continue;
       if (!worker.transport.tryCancel(task.seq)) break;
       worker.inFlight.splice(i, 1);
       task.state = QUEUED;
@@ -514,7 +524,7 @@ export class Scheduler {
 
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
   #replenish(): void {
-    if (this.closed) return;
+    if (this.closed || this.#loadFailed) return;
     while (this.#workers.length < this.#options.minThreads) this.#spawn();
     this.#grow();
   }

@@ -84,6 +84,19 @@ describe('a task module that fails to load', () => {
     assert.equal(await pool.run(41), 42);
   });
 
+  test('a thread that cannot even start fails the waiting tasks instead of respawning forever', async () => {
+    const pool = new Pool({ filename: fixture('tasks.mjs'), maxThreads: 2, execArgv: ['--input-type=module'] });
+    let errors = 0;
+    pool.on('error', () => errors++);
+    await assert.rejects(pool.run(1), isCode('ERR_HIVE_THREAD_EXITED'));
+    const settledErrors = errors;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(errors <= settledErrors + 1, 'no respawn loop while nothing waits');
+    assert.equal(pool.stats.threads, 0);
+    await assert.rejects(pool.run(2), isCode('ERR_HIVE_THREAD_EXITED'), 'the next run() tries again');
+    await pool.destroy();
+  });
+
   test('a syntax error is reported the same way', async () => {
     const file = join(dir, 'syntax.mjs');
     writeFileSync(file, 'export default (n) => {{ n + ;\n');
