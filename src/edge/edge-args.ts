@@ -39,6 +39,7 @@ Server:
 Output:
       --full                   a whole nginx.conf instead of a file for /etc/nginx/conf.d/
       --out <file>             write to this file instead of stdout
+      --check                  run nginx -t on the result first (nginx from PATH, or HIVE_NGINX)
   -h, --help                   this help`;
 
 /** What the command does once the flags are understood. */
@@ -48,6 +49,7 @@ export interface EdgeArgs {
   config: string | undefined;
   app: string | undefined;
   full: boolean;
+  check: boolean;
   out: string | undefined;
   /** Site options given on the command line, applied over the config file's (or alone). */
   site: Partial<SiteInput> & { upstream: NonNullable<SiteInput['upstream']> };
@@ -113,6 +115,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     config: values.config,
     app: values.app,
     full: values.full === true,
+    check: values.check === true,
     out: values.out,
     site,
     perAppFlags,
@@ -146,6 +149,7 @@ function parse(argv: string[]) {
       'read-timeout': { type: 'string' },
       static: { type: 'string' },
       full: { type: 'boolean' },
+      check: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -83,3 +83,24 @@ export class DeployFileExistsError extends HiveError {
     );
   }
 }
+
+/** `nginx -t` rejected a generated config (`hive edge nginx --check`); the message carries nginx's own words. */
+export class EdgeNginxCheckError extends HiveError {
+  readonly output: string;
+
+  constructor(output: string) {
+    super('ERR_HIVE_EDGE_NGINX_CHECK', `nginx -t rejected the generated config:\n${output.trim()}`);
+    this.output = output;
+  }
+}
+
+/** The nginx binary for `--check` was not found. */
+export class EdgeNginxNotFoundError extends HiveError {
+  constructor(binary: string, options?: { cause?: unknown }) {
+    super(
+      'ERR_HIVE_EDGE_NGINX_NOT_FOUND',
+      `cannot run ${JSON.stringify(binary)} to check the config: install nginx or set HIVE_NGINX to its path`,
+      options,
+    );
+  }
+}

@@ -3,13 +3,15 @@ import { resolve } from 'node:path';
 import { loadEdgeSites } from '../../edge/app-config.js';
 import { type EdgeArgs, edgeUsage, parseEdgeArgs } from '../../edge/edge-args.js';
 import { EdgeOptionError } from '../../edge/errors.js';
+import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
 import type { SiteInput } from '../../edge/options.js';
 import { HiveError } from '../../errors.js';
 
 /**
  * `hive edge nginx [options]`: prints or writes an nginx config for one app or every app of a config file. Every
- * option is validated before anything is written. Exit codes: 0 written, 1 the file could not be written, 2 bad input.
+ * option is validated (and with --check, the result passes `nginx -t`) before anything is written. Exit codes: 0
+ * written, 1 nginx -t failed or the file could not be written, 2 bad input.
  */
 export default async function edge(argv: string[]): Promise<number> {
   let args: EdgeArgs;
@@ -29,6 +31,14 @@ export default async function edge(argv: string[]): Promise<number> {
     printError(error);
     process.stderr.write('Run `hive edge nginx --help` for the options.\n');
     return 2;
+  }
+  if (args.check) {
+    try {
+      await checkNginxConfig(config, args.full ? 'full' : 'site');
+    } catch (error) {
+      printError(error);
+      return 1;
+    }
   }
   if (args.out === undefined) {
     process.stdout.write(config);
