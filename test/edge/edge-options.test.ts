@@ -155,7 +155,7 @@ test('the package exports the generator as hive/edge', () => {
 });
 
 test('a sticky app gets no upstream keep-alive, and X-Real-IP stickiness maps to ip_hash at nginx', () => {
-  const sticky = resolveEdgeSite({ app: 'chat', sticky: 'header:x-real-ip', upstream: { port: 3000 } });
+  const sticky = resolveEdgeSite({ app: 'chat', sticky: 'header:X-Real-IP', upstream: { port: 3000 } });
   assert.equal(sticky.upstream.keepalive, 0);
   assert.equal(sticky.upstream.balance, 'ip_hash');
   const output = generateNginxConfig({ sites: [{ app: 'chat', sticky: 'cookie:sid', upstream: { port: 3000 } }] });

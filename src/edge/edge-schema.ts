@@ -1,0 +1,171 @@
+/**
+ * The zod schemas of the edge options, with typed defaults. nginx's own syntaxes (durations, sizes, rates) are
+ * checked here, so whatever passes also passes `nginx -t`; cross-field rules live in options.ts.
+ */
+import { z } from 'zod';
+
+const kDuration = /^\d+(ms|s|m|h|d)?$/;
+const kSize = /^\d+[kKmMgG]?$/;
+const kRate = /^\d+r\/(s|m)$/;
+const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
+const kServerName = /^(_|~.+|[a-z0-9*][a-z0-9.*-]*)$/i;
+const kBalance = /^(round_robin|least_conn|ip_hash|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
+// A path nginx can take unquoted: no whitespace, quotes, braces or semicolons.
+const kPath = /^[^\s"'{};]+$/;
+
+const duration = z
+  .union([z.number(), z.string()])
+  .refine((value) => (typeof value === 'number' ? Number.isInteger(value) && value >= 0 : kDuration.test(value)), {
+    error: 'expected an nginx duration such as "10s", "500ms", "1m", or a whole number of seconds',
+  })
+  .transform((value) => (typeof value === 'number' ? `${value}s` : value));
+const size = z
+  .union([z.number(), z.string()])
+  .refine((value) => (typeof value === 'number' ? Number.isInteger(value) && value >= 0 : kSize.test(value)), {
+    error: 'expected an nginx size such as "1m", "512k", or a whole number of bytes',
+  })
+  .transform((value) => String(value));
+const port = z.number().int().min(1).max(65535, { error: 'expected an integer port from 1 to 65535' });
+const path = z.string().min(1).regex(kPath, { error: 'expected a path without spaces, quotes, braces or ";"' });
+const positiveInt = z.number().int().positive();
+
+export const upstreamSchema = z.strictObject({
+  /** Port of the local cluster (`hive run`); proxied at `address`. */
+  port: port.optional(),
+  /** Address of the local cluster port. */
+  address: z.string().min(1).default('127.0.0.1'),
+  /** Other hosts running the app: `"10.0.0.5:3000,10.0.0.6:3000"` or an array. */
+  hosts: z.union([z.string(), z.array(z.union([z.string(), z.strictObject({ host: z.string(), port })]))]).optional(),
+  /** round_robin (nginx's default), least_conn, ip_hash, hash:cookie:<name>, hash:header:<name>. */
+  balance: z
+    .string()
+    .regex(kBalance, {
+      error: 'expected round_robin, least_conn, ip_hash, hash:cookie:<name> or hash:header:<name>',
+    })
+    .optional(),
+  /**
+   * Idle keep-alive connections each nginx worker keeps per upstream block; 0 turns upstream keep-alive off.
+   * Default 32, or 0 for a sticky app (see `finishSite` in options.ts).
+   */
+  keepalive: z.number().int().nonnegative().optional(),
+  /**
+   * Idle time after which nginx closes an upstream connection. Must stay below the app's own keep-alive timeout
+   * (Node's default is 5 s): otherwise the app closes first and a request sent on the closing socket fails.
+   */
+  keepaliveTimeout: duration.default('4s'),
+  keepaliveRequests: positiveInt.default(1000),
+  /** Passive health: failures within failTimeout that take a server out for failTimeout. */
+  maxFails: z.number().int().nonnegative().default(3),
+  failTimeout: duration.default('10s'),
+});
+
+const tlsSchema = z.strictObject({
+  cert: path,
+  key: path,
+  port: port.default(443),
+  /** Answer plain HTTP with a 301 to HTTPS (the ACME challenge location stays on HTTP). */
+  redirect: z.boolean().default(true),
+  hsts: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        maxAge: z.number().int().nonnegative().default(63072000),
+        includeSubDomains: z.boolean().default(false),
+        preload: z.boolean().default(false),
+      }),
+    ])
+    .default(false),
+  http2: z.boolean().default(true),
+});
+
+export const siteSchema = z.strictObject({
+  app: z.string().regex(kAppName, { error: 'expected a name of letters, digits, "-" or "_", starting with a letter' }),
+  serverName: z
+    .union([z.string(), z.array(z.string())])
+    .default('_')
+    .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/).filter(Boolean)))
+    .pipe(z.array(z.string().regex(kServerName, { error: 'expected a host name, "_" or a ~regex' })).min(1)),
+  listen: z
+    .strictObject({
+      address: z.string().min(1).optional(),
+      port: port.default(80),
+      defaultServer: z.boolean().default(false),
+    })
+    .prefault({}),
+  /**
+   * The app's sticky setting (as `hive run --sticky`: `ip`, `header:<name>`, `cookie:<name>`, or true for ip): a
+   * sticky app needs ip_hash or hash balancing, and gets the matching one by default.
+   */
+  sticky: z
+    .union([
+      z.boolean(),
+      z
+        .string()
+        .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' }),
+    ])
+    .optional(),
+  upstream: upstreamSchema.prefault({}),
+  /** proxy_next_upstream: retries on another server, for idempotent requests only (nginx's rule). */
+  retries: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        tries: z.number().int().min(1).max(20).default(3),
+        timeout: duration.default('10s'),
+      }),
+    ])
+    .prefault({}),
+  timeouts: z
+    .strictObject({
+      connect: duration.default('5s'),
+      send: duration.default('60s'),
+      read: duration.default('60s'),
+    })
+    .prefault({}),
+  clientMaxBodySize: size.default('1m'),
+  gzip: z.boolean().default(true),
+  rateLimit: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        rate: z.string().regex(kRate, { error: 'expected a rate such as "10r/s" or "600r/m"' }),
+        burst: z.number().int().nonnegative().default(20),
+        nodelay: z.boolean().default(true),
+        status: z.number().int().min(400).max(599).default(429),
+        zoneSize: size.default('10m'),
+      }),
+    ])
+    .default(false),
+  tls: tlsSchema.optional(),
+  /** Webroot for certbot's HTTP-01 challenge; on by default with TLS. */
+  acme: z.union([z.literal(false), z.strictObject({ root: path.default('/var/www/certbot') })]).optional(),
+  static: z
+    .strictObject({
+      location: z.string().regex(/^\/[^\s"'{};]*\/$/, { error: 'expected a URI prefix such as "/static/"' }),
+      root: path,
+      maxAge: duration.default('7d'),
+    })
+    .optional(),
+  /** Access log path, or false for none. Defaults to /var/log/nginx/<app>.access.log. */
+  accessLog: z.union([z.literal(false), path]).optional(),
+});
+
+export const mainSchema = z
+  .strictObject({
+    workerProcesses: z.union([z.literal('auto'), positiveInt]).default('auto'),
+    workerConnections: positiveInt.default(1024),
+    /** Only meaningful when nginx starts as root. */
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*( [a-z_][a-z0-9_-]*)?$/i)
+      .optional(),
+    pid: path.default('/run/nginx.pid'),
+    errorLog: path.default('/var/log/nginx/error.log'),
+    /** One directory for nginx's temp files (client bodies, proxy buffers); compiled-in paths when absent. */
+    tempDir: path.optional(),
+    mimeTypes: path.default('/etc/nginx/mime.types'),
+  })
+  .prefault({});
+
+/** A whole config: main context and at least one app. */
+export const configSchema = z.strictObject({ main: mainSchema, sites: z.array(siteSchema).min(1) });
