@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import {
+  formatEvent,
+  formatLine,
   parseDuration,
   parseSize,
   parseStickyMode,
@@ -97,4 +99,16 @@ test('reusePort support by Node.js version', () => {
   assert.equal(supportsReusePort('22.12.0'), true);
   assert.equal(supportsReusePort('23.1.0'), true);
   assert.equal(supportsReusePort('24.0.0'), true);
+});
+
+test('log format: text lines prefixed by app and instance, JSON one object a line', () => {
+  const line = { instance: 1, pid: 42, stream: 'stdout' as const, line: 'hello' };
+  assert.equal(formatLine('text', 'api', line), '[api:1] hello');
+  const { time, ...record } = JSON.parse(formatLine('json', 'api', line)) as Record<string, unknown>;
+  assert.equal(typeof time, 'string');
+  assert.deepEqual(record, { kind: 'log', app: 'api', instance: 1, pid: 42, stream: 'stdout', line: 'hello' });
+  const restart = { type: 'restart' as const, instance: 0, attempt: 2, delay: 150 };
+  assert.equal(formatEvent('text', 'api', restart), '[hive] api: restarting worker 0 in 150 ms (attempt 2)');
+  const json = JSON.parse(formatEvent('json', 'api', restart)) as Record<string, unknown>;
+  assert.deepEqual([json.kind, json.type, json.delay], ['event', 'restart', 150]);
 });
