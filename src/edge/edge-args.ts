@@ -162,3 +162,35 @@ function integer(flag: string, text: string): number {
     throw new EdgeOptionError(flag, `${flag}: expected an integer, got ${JSON.stringify(text)}`);
   return Number(text);
 }
+
+// Option paths and the flags that set them, so errors from command-line input name the flag the user typed.
+const kFlags: readonly (readonly [string, string])[] = [
+  ['upstream.port', '--port'],
+  ['upstream.address', '--address'],
+  ['upstream.hosts', '--hosts'],
+  ['upstream.balance', '--balance'],
+  ['sticky', '--sticky'],
+  ['listen.port', '--listen'],
+  ['serverName', '--server-name'],
+  ['tls.cert', '--tls-cert'],
+  ['tls.key', '--tls-key'],
+  ['tls.port', '--tls-port'],
+  ['acme.root', '--acme-root'],
+  ['rateLimit.rate', '--rate-limit'],
+  ['rateLimit.burst', '--burst'],
+  ['clientMaxBodySize', '--max-body'],
+  ['timeouts.read', '--read-timeout'],
+  ['static', '--static'],
+  ['app', '--app'],
+];
+
+/** Rewrites an error message about `sites[0].<option>` to name the flag: `--hosts (upstream.hosts[1]): ...`. */
+export function messageForFlags(message: string, key: string): string {
+  const prefix = 'sites[0].';
+  if (!key.startsWith(prefix)) return message;
+  const path = key.slice(prefix.length);
+  const entry = kFlags.find(
+    ([option]) => path === option || path.startsWith(`${option}[`) || path.startsWith(`${option}.`),
+  );
+  return entry ? message.replace(key, `${entry[1]} (${path})`) : message;
+}

@@ -53,11 +53,11 @@ test('--out writes a whole nginx.conf that passes nginx -t', { skip: nginxSkip()
 
 test('bad input exits 2 with the error code and writes nothing', () => {
   const cases: [string[], RegExp][] = [
-    [['--hosts', '10.0.0.5:3000,10.0.0.5'], /ERR_HIVE_EDGE_INVALID_HOST: sites\[0\]\.upstream\.hosts\[1\]/],
-    [['--port', '99999'], /ERR_HIVE_EDGE_INVALID_OPTION: sites\[0\]\.upstream\.port/],
+    [['--hosts', '10.0.0.5:3000,10.0.0.5'], /ERR_HIVE_EDGE_INVALID_HOST: --hosts \(upstream\.hosts\[1\]\)/],
+    [['--port', '99999'], /ERR_HIVE_EDGE_INVALID_OPTION: --port \(upstream\.port\): .*99999/],
     [['--port', 'eighty'], /ERR_HIVE_EDGE_INVALID_OPTION: --port/],
     [['--port', '3000', '--sticky', 'ip', '--balance', 'round_robin'], /ERR_HIVE_EDGE_BALANCE_CONFLICT/],
-    [['--port', '3000', '--tls-cert', 'missing.pem', '--tls-key', 'missing.key'], /ERR_HIVE_EDGE_TLS_FILE/],
+    [['--port', '3000', '--tls-cert', 'missing.pem', '--tls-key', 'missing.key'], /ERR_HIVE_EDGE_TLS_FILE: --tls-cert/],
     [['--port', '3000', '--tls-cert', 'missing.pem'], /--tls-cert and --tls-key go together/],
     [[], /ERR_HIVE_EDGE_NO_UPSTREAM/],
     [['--bogus'], /ERR_HIVE_EDGE_INVALID_OPTION/],
@@ -101,6 +101,13 @@ test('--config reads every app with a port; --app picks one; per-app flags need 
   const unknown = hiveEdge('nginx', '--config', config, '--app', 'web');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /apps: api, chat, jobs/);
+
+  // An error in the file names the app, whatever its position among the apps served.
+  const bad = join(dir, 'bad.config.json');
+  writeFileSync(bad, JSON.stringify({ apps: [{ name: 'jobs' }, { name: 'api', port: 70000 }] }));
+  const invalid = hiveEdge('nginx', '--config', bad);
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: app "api": upstream\.port: .*70000/);
 });
 
 test('the written file is complete or absent: it replaces the old one in one rename', () => {

@@ -1,7 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadEdgeSites } from '../../edge/app-config.js';
-import { type EdgeArgs, edgeUsage, parseEdgeArgs } from '../../edge/edge-args.js';
+import { type EdgeArgs, edgeUsage, messageForFlags, parseEdgeArgs } from '../../edge/edge-args.js';
 import { EdgeOptionError } from '../../edge/errors.js';
 import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
@@ -16,8 +16,11 @@ import { HiveError } from '../../errors.js';
 export default async function edge(argv: string[]): Promise<number> {
   let args: EdgeArgs;
   let config: string;
+  let fromFlags = false;
+  let apps: string[] = [];
   try {
     args = parseEdgeArgs(argv);
+    fromFlags = args.config === undefined;
     if (args.help || args.target === undefined) {
       (args.help ? process.stdout : process.stderr).write(`${edgeUsage}\n`);
       return args.help ? 0 : 2;
@@ -26,9 +29,10 @@ export default async function edge(argv: string[]): Promise<number> {
       throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
     }
     const sites = await selectSites(args);
+    apps = sites.map((site) => site.app);
     config = generateNginxConfig({ sites }, { shape: args.full ? 'full' : 'site' });
   } catch (error) {
-    printError(error);
+    printError(error, fromFlags, apps);
     process.stderr.write('Run `hive edge nginx --help` for the options.\n');
     return 2;
   }
@@ -74,7 +78,19 @@ async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
   return sites.map((site) => ({ ...site, ...flags, upstream: { ...site.upstream, ...upstream } }));
 }
 
-function printError(error: unknown): void {
-  if (error instanceof HiveError) process.stderr.write(`hive edge: ${error.code}: ${error.message}\n`);
-  else process.stderr.write(`hive edge: ${error instanceof Error ? error.message : String(error)}\n`);
+/** Prints an error, naming the flag (`fromFlags`) or the app of the config file (`apps`) where it can. */
+function printError(error: unknown, fromFlags = false, apps: readonly string[] = []): void {
+  if (error instanceof HiveError) {
+    const key = (error as HiveError & { key?: unknown }).key;
+    let message = error.message;
+    if (typeof key === 'string' && fromFlags) message = messageForFlags(message, key);
+    // With --config, sites[i] is the i-th app served, not the i-th of the file: name the app instead.
+    else if (typeof key === 'string') {
+      message = message.replace(/^sites\[(\d+)\]\./, (whole, index: string) => {
+        const app = apps[Number(index)];
+        return app === undefined ? whole : `app ${JSON.stringify(app)}: `;
+      });
+    }
+    process.stderr.write(`hive edge: ${error.code}: ${message}\n`);
+  } else process.stderr.write(`hive edge: ${error instanceof Error ? error.message : String(error)}\n`);
 }
