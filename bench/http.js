@@ -4,6 +4,8 @@
 // subjects alternate round by round, medians reported. Then the api example's light route p99 while heavy fib() load
 // runs, on the pool (/compute, subject hive) vs on the event loop (/compute-inline, subject inline).
 // `--json` prints the bench contract of shared/DESIGN.md.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { supportsReusePort } from '../dist/cluster/index.js';
 import { startSubject } from './http/subjects.js';
@@ -13,7 +15,7 @@ import { buildContract } from './lib/contract.js';
 import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
 import { Samples } from './lib/samples.js';
-import { formatResults } from './lib/table.js';
+import { formatMarkdown, formatResults } from './lib/table.js';
 
 const HELLO_SUBJECTS = [
   'hive',
@@ -24,8 +26,10 @@ const HELLO_SUBJECTS = [
   'single',
 ];
 const SUBJECTS = [...HELLO_SUBJECTS, 'inline'];
-const USAGE = `usage: node bench/http.js [--json] [--quick] [--rounds N] [--only hive,pm2,...]
+const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,pm2,...]
   --json     print only the contract JSON object (one line)
+  --markdown print the results table as Markdown (for docs/benchmarks.md)
+  --from F   run nothing: print the table of a saved --json output (file F, last line)
   --quick    ~30 s smoke run: 1 round, short measurements
   --rounds   rounds (default 2; 1 with --quick); figures are medians over rounds
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
@@ -47,11 +51,30 @@ function load(url, connections, seconds) {
 }
 
 async function main() {
-  const args = parseBenchArgs(process.argv.slice(2), { defaultRounds: 2 });
+  let args;
+  try {
+    args = parseBenchArgs(process.argv.slice(2), { defaultRounds: 2, extra: { from: { type: 'string' } } });
+  } catch (error) {
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
   if (args.help) {
     console.log(USAGE);
-    return;
+    return 0;
   }
+  const format = args.markdown ? formatMarkdown : formatResults;
+  if (typeof args.values.from === 'string') {
+    const saved = JSON.parse(readFileSync(args.values.from, 'utf8').trimEnd().split('\n').pop());
+    const present = SUBJECTS.filter((s) => saved.results.some((r) => r.subject === s));
+    console.log(format(saved, { subjects: present, metrics: Object.keys(UNITS), labels: LABELS }));
+    return 0;
+  }
+  const unknown = (args.only ?? []).filter((s) => !SUBJECTS.includes(s));
+  if (unknown.length > 0) {
+    console.error(`Unknown subject(s) in --only: ${unknown.join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const loadBefore = loadavg()[0];
   const d = args.quick ? DURATIONS.quick : DURATIONS.default;
   const pick = (list) => list.filter((s) => args.only === undefined || args.only.includes(s));
   const progress = createProgress({ quiet: args.json });
@@ -110,11 +133,15 @@ async function main() {
   if (args.json) {
     console.log(JSON.stringify(contract));
   } else {
-    console.log(`HTTP bench, node ${contract.node}, ${contract.cpus} cpus, ${args.rounds} round(s), medians`);
-    console.log(formatResults(contract, { subjects: present, metrics: Object.keys(UNITS), labels: LABELS }));
+    console.log(
+      `HTTP bench (${args.quick ? 'quick run' : 'full run'}): node ${contract.node}, ${contract.cpus} cpus, ` +
+        `${args.rounds} round(s), median of rounds, load average ${loadBefore.toFixed(2)} before / ` +
+        `${loadavg()[0].toFixed(2)} after`,
+    );
+    console.log(format(contract, { subjects: present, metrics: Object.keys(UNITS), labels: LABELS }));
     if (attempts.failures > 0) console.log(`${attempts.failures} measurement(s) failed, see stderr`);
   }
-  if (attempts.failures > 0) process.exitCode = 1;
+  return attempts.failures > 0 ? 1 : 0;
 }
 
-await main();
+process.exitCode = await main();
