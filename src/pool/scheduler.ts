@@ -85,10 +85,6 @@ export class Scheduler {
     return this.#closing !== undefined || this.#destroyed;
   }
 
-  get pending(): number {
-    return this.#pending;
-  }
-
   /** Accepts a task, or returns the error that refuses it. */
   submit(task: Task): Error | undefined {
     if (this.closed) return new PoolClosedError('run() after close() or destroy()');
@@ -179,14 +175,6 @@ export class Scheduler {
       if (target === undefined) break;
       const room = Math.min(batch, target.transport.maxInFlight) - target.inFlight.length;
       const count = Math.min(room, Math.ceil(this.#queue.size / eligible));
-      debug(
-        'flush %d of %d queued to a worker holding %d (eligible %d, batch %d)',
-        count,
-        this.#queue.size,
-        target.inFlight.length,
-        eligible,
-        batch,
-      );
       const tasks: Task[] = [];
       for (let i = 0; i < count; i++) {
         const task = this.#queue.shift();
