@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
+import { batchLimit, worthMoving } from './batch-policy.js';
 import {
   DataCloneError,
   PoolClosedError,
@@ -12,36 +13,16 @@ import {
 } from './errors.js';
 import type { FilledOptions } from './options.js';
 import { PoolStatsRecorder } from './pool-stats.js';
+import { PoolWorker } from './pool-worker.js';
 import { ProcessTransport } from './process-transport.js';
 import { FAILURE, LOAD_FAILED, PROGRESS, READY, RESULT, type WorkerMessage } from './protocol.js';
 import { deserializeError } from './serialized-error.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
 import { TaskQueue } from './task-queue.js';
 import { ThreadTransport } from './thread-transport.js';
-import type { TransportEvents, WorkerTransport } from './worker-transport.js';
+import type { TransportEvents } from './worker-transport.js';
 
 const debug = debuglog('hive:pool');
-
-/** Batch size when tasks are tiny: large enough to amortise a message, small enough to keep stealing cheap. */
-const MAX_BATCH = 64;
-/** A batch should hold about this much work (ms): long tasks then go one or two at a time. */
-const BATCH_WORK_MS = 0.5;
-/** Unstarted work (ms, estimated) on a busy worker that is worth moving to an idle one. */
-const STEAL_MIN_MS = 0.25;
-
-/** The pool's view of one worker. */
-class PoolWorker {
-  ready = false;
-  gone = false;
-  /** Sent and not answered, in the order the worker runs them. */
-  readonly inFlight: Task[] = [];
-  /** The seq the next sent task takes; mirrors the worker's own counter. */
-  nextSeq = 0;
-  idleSince = performance.now();
-  /** When the task at the head of `inFlight` became the head: it has been running about this long. */
-  headSince = 0;
-  transport!: WorkerTransport;
-}
 
 export interface SchedulerHooks {
   /** A failure no task can carry (a worker died while idle, the module failed to load). */
@@ -163,7 +144,7 @@ export class Scheduler {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#destroyed) return;
-    const batch = this.#batchLimit();
+    const batch = batchLimit(this.#runEwma);
     while (this.#queue.size > 0) {
       let target: PoolWorker | undefined;
       let eligible = 0;
@@ -187,13 +168,6 @@ export class Scheduler {
     this.#grow();
   }
 
-  /** How many tasks one worker may hold: many tiny ones, one or two long ones. */
-  #batchLimit(): number {
-    const ewma = this.#runEwma;
-    if (ewma <= BATCH_WORK_MS / MAX_BATCH) return MAX_BATCH;
-    return Math.max(2, Math.min(MAX_BATCH, Math.floor(BATCH_WORK_MS / ewma)));
-  }
-
   /** Moves unstarted tasks from the busiest worker to idle ones, so a long task never waits while a thread idles. */
   #steal(): void {
     for (const idle of this.#workers) {
@@ -206,14 +180,13 @@ export class Scheduler {
       }
       if (victim === undefined) return;
       const unstarted = victim.inFlight.length - 1;
-      // The estimate lags behind a change of workload: a head task already running long says more.
       const running = performance.now() - victim.headSince;
-      if (unstarted * this.#runEwma < STEAL_MIN_MS && running < STEAL_MIN_MS) {
+      if (!worthMoving(unstarted, this.#runEwma, running)) {
         // Too early to tell: look again shortly, or an idle thread could wait a whole long task for a trigger.
         this.#recheckSteal();
         return;
       }
-      const taken = this.#takeBack(victim, Math.ceil(unstarted / 2), undefined);
+      const taken = victim.takeBack(Math.ceil(unstarted / 2), undefined);
       debug(
         'steal %d of %d unstarted tasks (running %dms), victim now %d, idle had %d',
         taken.length,
@@ -383,7 +356,7 @@ export class Scheduler {
     if (!wasReady) this.#starting--;
     this.#forget(worker);
     // Tasks it never started go back to the front of the queue; the one it was running fails with it.
-    const requeue = this.#takeBack(worker, worker.inFlight.length, undefined);
+    const requeue = worker.takeBack(worker.inFlight.length, undefined);
     for (const task of worker.inFlight.splice(0)) this.#settle(task, false, new ThreadExitedError(detail, cause));
     this.#queue.unshiftAll(requeue);
     const error = new ThreadExitedError(detail, cause);
@@ -402,7 +375,7 @@ export class Scheduler {
   #stopRunning(task: Task, error: Error): void {
     const worker = this.#workerOf(task);
     if (worker === undefined) return;
-    const requeue = this.#takeBack(worker, worker.inFlight.length, task);
+    const requeue = worker.takeBack(worker.inFlight.length, task);
     // Its result may have arrived meanwhile: then it finished, and the worker goes on with the next task.
     worker.transport.drain();
     if (task.state !== SETTLED) {
@@ -415,29 +388,6 @@ export class Scheduler {
     }
     this.#queue.unshiftAll(requeue);
     this.#scheduleFlush();
-  }
-
-  /**
-   * Takes back up to `max` tasks from the tail of a worker's in-flight list that it has not started, in order. Stops
-   * at the first started one: the worker starts tasks in order, so everything before it has started too. Tasks with a
-   * transfer list stay (pinned): what they transferred went with the message.
-   */
-  #takeBack(worker: PoolWorker, max: number, keep: Task | undefined): Task[] {
-    const taken: Task[] = [];
-    for (let i = worker.inFlight.length - 1; i >= 0 && taken.length < max; i--) {
-      const task = worker.inFlight[i]!;
-      if (task === keep) break;
-      // Its transferred input now lives in that worker's message queue (detached here): it cannot move.
-      if (task.transfer !== undefined) continue;
-      if (!worker.transport.tryCancel(task.seq)) break;
-      worker.inFlight.splice(i, 1);
-      task.state = QUEUED;
-      task.seq = -1;
-      if (task.timer !== undefined) clearTimeout(task.timer);
-      task.timer = undefined;
-      taken.push(task);
-    }
-    return taken.reverse();
   }
 
   #workerOf(task: Task): PoolWorker | undefined {
