@@ -47,9 +47,10 @@ test('compose writes the four files; bad input exits 2 and writes nothing', () =
   assert.deepEqual(readdirSync(out).sort(), ['.dockerignore', 'Dockerfile', 'compose.yaml', 'nginx.conf']);
 
   const cases: [string[], RegExp][] = [
-    [['compose', '--app', 'API'], /ERR_HIVE_DEPLOY_INVALID_OPTION: app:/],
+    [['compose', '--app', 'API'], /ERR_HIVE_DEPLOY_INVALID_OPTION: --app \(app\):/],
+    [['k8s', '--app', 'api', '--cpu-limit', 'lots'], /--cpu-limit \(resources\.cpuLimit\):.*"lots"/],
     [['k8s', '--app', 'api', '--replicas', 'many'], /--replicas: expected an integer/],
-    [['k8s', '--app', 'api', '--tls-secret', 'api-tls'], /tlsSecret: needs host/],
+    [['k8s', '--app', 'api', '--tls-secret', 'api-tls'], /--tls-secret \(tlsSecret\): needs host/],
     [['swarm', '--app', 'api'], /unknown target/],
     [['k8s', '--app', 'api', '--bogus'], /ERR_HIVE_DEPLOY_INVALID_OPTION/],
   ];

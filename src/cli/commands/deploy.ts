@@ -190,7 +190,35 @@ function readPackageJson(): { name?: string; main?: string } {
   }
 }
 
+// Option keys whose flag is spelled differently, so errors name what the user typed.
+const kFlags: Record<string, string> = {
+  app: '--app',
+  script: '--script',
+  port: '--port',
+  instances: '--instances',
+  replicas: '--replicas',
+  image: '--image',
+  node: '--node',
+  killTimeout: '--kill-timeout',
+  sticky: '--sticky',
+  host: '--host',
+  tlsSecret: '--tls-secret',
+  publish: '--publish',
+  namespace: '--namespace',
+  'resources.cpuLimit': '--cpu-limit',
+  'resources.memoryLimit': '--memory-limit',
+  'autoscale.min': '--min',
+  'autoscale.max': '--max',
+};
+
 function printError(error: unknown): void {
-  if (error instanceof HiveError) process.stderr.write(`hive deploy: ${error.code}: ${error.message}\n`);
+  if (
+    error instanceof DeployOptionError &&
+    kFlags[error.key] !== undefined &&
+    error.message.startsWith(`${error.key}:`)
+  ) {
+    const message = `${kFlags[error.key]} (${error.key})${error.message.slice(error.key.length)}`;
+    process.stderr.write(`hive deploy: ${error.code}: ${message}\n`);
+  } else if (error instanceof HiveError) process.stderr.write(`hive deploy: ${error.code}: ${error.message}\n`);
   else process.stderr.write(`hive deploy: ${error instanceof Error ? error.message : String(error)}\n`);
 }
