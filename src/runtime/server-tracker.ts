@@ -2,12 +2,6 @@ import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 
 import { Server as HttpsServer } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
 
-interface Connection {
-  inflight: Set<ServerResponse>;
-  idleSince: number;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * Knows the process's servers and their HTTP connections, and closes them gracefully: stop accepting, let in-flight
  * requests finish, answer each keep-alive connection's next request with `Connection: close`, and end a connection
@@ -15,10 +9,13 @@ interface Connection {
  *
  * `http.Server#close()` is not used: since Node 19 it also closes idle keep-alive sockets at once, which races with
  * a client that is just sending its next request on one; that race is the classic "reload drops requests" bug.
+ *
+ * Nothing runs per request until a drain starts (only per connection): the runtime sits in every app process, on
+ * every request's path.
  */
 export class ServerTracker {
   readonly servers = new Set<NetServer>();
-  #connections = new Map<Socket, Connection>();
+  #connections = new Map<Socket, NodeJS.Timeout | undefined>();
   #draining = false;
   #idleGrace = 1000;
   #onDrained: (() => void) | undefined;
@@ -27,10 +24,9 @@ export class ServerTracker {
   track(server: NetServer): void {
     if (this.servers.has(server)) return;
     this.servers.add(server);
-    if (!(server instanceof HttpServer || server instanceof HttpsServer)) return;
+    if (!isHttp(server)) return;
     const connectionEvent = server instanceof HttpsServer ? 'secureConnection' : 'connection';
-    server.prependListener(connectionEvent, (socket: Socket) => this.#connection(socket));
-    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#request(req, res));
+    server.prependListener(connectionEvent, (socket: Socket) => this.#add(socket));
     this.#watchUpgrades(server);
   }
 
@@ -40,13 +36,13 @@ export class ServerTracker {
     if (!this.#draining) {
       this.#draining = true;
       for (const server of this.servers) {
+        if (isHttp(server)) {
+          server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#request(req, res));
+        }
         // net's close, not http's: see the class comment.
         if (server.listening) NetServer.prototype.close.call(server);
       }
-      for (const [socket, connection] of this.#connections) {
-        for (const res of connection.inflight) if (!res.headersSent) res.setHeader('connection', 'close');
-        if (connection.inflight.size === 0) this.#scheduleIdleClose(socket, connection);
-      }
+      for (const socket of this.#connections.keys()) this.#settle(socket);
     }
     return new Promise((resolve) => {
       this.#onDrained = resolve;
@@ -63,45 +59,46 @@ export class ServerTracker {
     return this.#connections.size;
   }
 
-  #connection(socket: Socket): Connection {
-    let connection = this.#connections.get(socket);
-    if (connection) return connection;
-    connection = { inflight: new Set(), idleSince: Date.now(), timer: undefined };
-    this.#connections.set(socket, connection);
+  #add(socket: Socket): void {
+    if (this.#connections.has(socket)) return;
+    this.#connections.set(socket, undefined);
     socket.once('close', () => this.#forget(socket));
-    if (this.#draining) this.#scheduleIdleClose(socket, connection);
-    return connection;
+    if (this.#draining) this.#scheduleIdleClose(socket);
   }
 
+  // At the start of a drain: a response in flight closes its connection when done; an idle connection gets its grace.
+  #settle(socket: Socket): void {
+    const res = inFlight(socket);
+    if (res === undefined) {
+      this.#scheduleIdleClose(socket);
+      return;
+    }
+    if (!res.headersSent) res.setHeader('connection', 'close');
+    res.once('close', () => this.#scheduleIdleClose(socket));
+  }
+
+  // During a drain: the next request of a kept-alive connection is answered, and its connection closed after it.
   #request(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket;
-    const connection = this.#connection(socket);
-    clearTimeout(connection.timer);
-    connection.inflight.add(res);
-    // The next request of a kept-alive connection during a drain is answered, and its connection closed after it.
-    if (this.#draining && !res.headersSent) res.setHeader('connection', 'close');
-    res.once('close', () => {
-      connection.inflight.delete(res);
-      connection.idleSince = Date.now();
-      if (this.#draining && connection.inflight.size === 0) this.#scheduleIdleClose(socket, connection);
-    });
+    if (!res.headersSent) res.setHeader('connection', 'close');
+    res.once('close', () => this.#scheduleIdleClose(req.socket));
   }
 
-  #scheduleIdleClose(socket: Socket, connection: Connection): void {
-    clearTimeout(connection.timer);
-    const wait = Math.max(0, connection.idleSince + this.#idleGrace - Date.now());
-    connection.timer = setTimeout(() => {
-      if (connection.inflight.size > 0) return;
+  #scheduleIdleClose(socket: Socket): void {
+    if (!this.#connections.has(socket)) return;
+    clearTimeout(this.#connections.get(socket));
+    const timer = setTimeout(() => {
+      // A request arrived meanwhile: its response closes the connection, or re-schedules this check.
+      if (inFlight(socket) !== undefined) return;
       socket.end();
       // A peer that never answers our FIN must not hold the drain forever.
       setTimeout(() => socket.destroy(), 1000).unref();
-    }, wait);
+    }, this.#idleGrace);
+    this.#connections.set(socket, timer);
   }
 
   #forget(socket: Socket): void {
-    const connection = this.#connections.get(socket);
-    if (!connection) return;
-    clearTimeout(connection.timer);
+    if (!this.#connections.has(socket)) return;
+    clearTimeout(this.#connections.get(socket));
     this.#connections.delete(socket);
     this.#checkDrained();
   }
@@ -126,4 +123,15 @@ export class ServerTracker {
       resolve();
     }
   }
+}
+
+function isHttp(server: NetServer): boolean {
+  return server instanceof HttpServer || server instanceof HttpsServer;
+}
+
+// The response a connection is writing now. `_httpMessage` is Node's own link from a socket to its current response
+// (stable since Node 0.x, relied on by stoppable and http-terminator); reading it spares the runtime a listener and a
+// closure on every request.
+function inFlight(socket: Socket): ServerResponse | undefined {
+  return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
 }
