@@ -92,6 +92,11 @@ describe('backpressure and sizing', () => {
     assert.equal(autoThreadCount({ HIVE_CLUSTER_SIZE: '3' }, 8), 2);
     assert.equal(autoThreadCount({ HIVE_CLUSTER_SIZE: '16' }, 8), 1);
     assert.equal(autoThreadCount({ HIVE_CLUSTER_SIZE: 'junk' }, 8), 8);
+    assert.equal(
+      autoThreadCount({ HIVE_CLUSTER_SIZE: '4', HIVE_POOL_THREADS: '3' }, 8),
+      3,
+      'an explicit threads setting wins',
+    );
     const pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0 });
     assert.equal(pool.options.maxThreads, autoThreadCount());
     await pool.close();

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { parseStickyMode } from '../cluster/sticky-mode.js';
+import { parseDuration, parseSize } from '../cluster/units.js';
+
+// Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
+const duration = z
+  .union([z.number(), z.string()])
+  .superRefine(refineWith(parseDuration, 'a duration like 5s, 500ms or ms'));
+const size = z.union([z.number(), z.string()]).superRefine(refineWith(parseSize, 'a size like 300M, 1G or bytes'));
+const stringList = z.union([z.string(), z.array(z.string())]);
+const envValue = z.union([z.string(), z.number(), z.boolean()]);
+const envMap = z.record(z.string(), envValue);
+
+const appShape = {
+  /** Name shown by `hive ls` and in log prefixes; unique within a file. */
+  name: z.string().min(1),
+  /** Entry script (JS, ESM or CJS, TypeScript) or, with `interpreter`, any program. */
+  script: z.string().min(1),
+  /** Arguments for the script: an array, or one string split on spaces. */
+  args: stringList.optional(),
+  /** Working directory; relative to the config file's folder. */
+  cwd: z.string().optional(),
+  /** Process count: a positive integer, `'max'` (cgroup-aware cores) or -1 (max minus one). */
+  instances: z.union([z.number().int(), z.string().regex(/^(max|-?\d+)$/, 'a number, "max" or -1')]).optional(),
+  /** `cluster` (default for Node.js scripts: processes share the port) or `fork` (plain child processes). */
+  execMode: z.enum(['cluster', 'fork']).optional(),
+  /** Program that runs the script: `node` (default), `none` (the script is an executable), or a path/command. */
+  interpreter: z.string().optional(),
+  /** Node.js flags of the app processes. */
+  nodeArgs: stringList.optional(),
+  /** Environment of the app processes. `env_<name>` keys hold overrides picked with `--env <name>`. */
+  env: envMap.optional(),
+  /** The app's port (set as PORT); needed for `sticky`. */
+  port: z.number().int().min(0).max(65535).optional(),
+  /** Sticky sessions: `ip`, `header:<name>` or `cookie:<name>`. */
+  sticky: z
+    .string()
+    .superRefine(refineWith((v) => parseStickyMode(String(v)), 'ip, header:<name> or cookie:<name>'))
+    .optional(),
+  /** Load balancing between processes: `rr` (default), `os`, `reuseport`. */
+  balance: z.enum(['rr', 'os', 'reuseport']).optional(),
+  /** Threads of each process's shared pool (`pool()` of hive/runtime); default: cores / instances. */
+  threads: z.number().int().min(1).optional(),
+  waitReady: z.boolean().optional(),
+  listenTimeout: duration.optional(),
+  killTimeout: duration.optional(),
+  maxMemoryRestart: size.optional(),
+  autorestart: z.boolean().optional(),
+  maxRestarts: z.number().int().min(0).optional(),
+  minUptime: duration.optional(),
+  restartDelay: duration.optional(),
+  expBackoffRestartDelay: duration.optional(),
+  /** Reload on file changes: `true` (the script's folder) or paths. */
+  watch: z.union([z.boolean(), stringList]).optional(),
+  /** Paths (globs) the watcher ignores; node_modules always is. */
+  ignoreWatch: stringList.optional(),
+  /** Cron expression that triggers a rolling reload. */
+  cronRestart: z.string().optional(),
+  outFile: z.string().optional(),
+  errorFile: z.string().optional(),
+  /** One log file for all instances rather than one per instance. */
+  mergeLogs: z.boolean().optional(),
+  /** Prefix log lines with a timestamp. */
+  time: z.boolean().optional(),
+  /** Log line format: `text` (prefixed) or `json`. */
+  logFormat: z.enum(['text', 'json']).optional(),
+  /** Port of this app's Prometheus /metrics, /healthz and /readyz. */
+  metricsPort: z.number().int().min(0).max(65535).optional(),
+  /** Options of `hive edge nginx` for this app. */
+  edge: z.record(z.string(), z.unknown()).optional(),
+};
+
+/** One app of a Hive config file (camelCase keys). PM2 ecosystem files are translated into this shape. */
+export const appSchema = z
+  .object(appShape)
+  // env_<name> overrides (`env_production`), picked with --env; any other extra key is an error, never ignored.
+  .catchall(z.unknown())
+  .superRefine((app, ctx) => {
+    for (const key of Object.keys(app)) {
+      if (Object.hasOwn(appShape, key)) continue;
+      if (/^env_[A-Za-z0-9_-]+$/.test(key)) {
+        const parsed = envMap.safeParse(app[key]);
+        if (!parsed.success) ctx.addIssue({ code: 'custom', path: [key], message: 'expected an object of env vars' });
+        continue;
+      }
+      ctx.addIssue({ code: 'custom', path: [key], message: 'unknown key' });
+    }
+  });
+
+export const configSchema = z.object({ apps: z.array(appSchema).min(1, 'expected at least one app') }).strict();
+
+/** The keys an app may have, for docs and PM2 translation checks. */
+export const appKeys: readonly string[] = Object.keys(appShape);
+
+/** One app as written in a config file. */
+export type AppConfig = z.input<typeof appSchema>;
+/** A Hive config file's content. */
+export interface HiveConfig {
+  apps: AppConfig[];
+}
+
+function refineWith(parse: (value: unknown, key: string) => unknown, expected: string) {
+  return (value: unknown, ctx: z.RefinementCtx) => {
+    try {
+      parse(value, 'value');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
+    }
+  };
+}

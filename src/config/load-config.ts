@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { type AppConfig, configSchema } from './app-schema.js';
+import { ConfigError } from './errors.js';
+import { camelHint, fromPm2App } from './pm2-compat.js';
+
+/** A config file, read and validated. */
+export interface LoadedConfig {
+  /** Absolute path of the file. */
+  file: string;
+  /** `pm2` for ecosystem files (translated), `hive` otherwise. */
+  format: 'hive' | 'pm2';
+  /** Apps with `cwd` made absolute (relative to the file's folder). */
+  apps: AppConfig[];
+  /** Keys accepted but not acted on (PM2 keys Hive ignores), each with why. */
+  warnings: string[];
+}
+
+/** Names looked for by {@link findConfigFile}, in order. */
+export const configFileNames = [
+  'hive.config.ts',
+  'hive.config.mts',
+  'hive.config.js',
+  'hive.config.mjs',
+  'hive.config.json',
+  'hive.config.yaml',
+  'hive.config.yml',
+  'ecosystem.config.js',
+  'ecosystem.config.cjs',
+  'ecosystem.config.mjs',
+  'ecosystem.config.json',
+  'ecosystem.config.yaml',
+  'ecosystem.config.yml',
+];
+
+/** The first config file present in `dir`, or undefined. */
+export function findConfigFile(dir: string = process.cwd()): string | undefined {
+  return configFileNames.map((name) => join(dir, name)).find((path) => existsSync(path));
+}
+
+/** Whether a path looks like a config file (so `hive start <path>` loads it rather than running it as a script). */
+export function isConfigFile(path: string): boolean {
+  const name = basename(path);
+  return /^(hive\.config|ecosystem(\.config)?)\.(ts|mts|js|cjs|mjs|json|ya?ml)$/.test(name);
+}
+
+/** Reads, translates (PM2) and validates a config file. Every error names the file, the app and the key. */
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const file = resolve(path);
+  const raw = await readConfigFile(file);
+  const format = basename(file).startsWith('ecosystem') ? 'pm2' : 'hive';
+  const warnings: string[] = [];
+  let content = raw;
+  if (format === 'pm2') {
+    // PM2 also takes a bare array of apps in JSON files.
+    const source = Array.isArray(raw) ? { apps: raw } : (raw as Record<string, unknown>);
+    const { apps, deploy, ...rest } = source ?? {};
+    if (deploy !== undefined) warnings.push('deploy: PM2 deploy is not supported (use `hive deploy` recipes)');
+    content = {
+      ...rest,
+      apps: Array.isArray(apps)
+        ? apps.map((app, i) =>
+            isObject(app)
+              ? fromPm2App(app, (key, why) => warnings.push(`${appLabel(app, i)}.${key}: ignored: ${why}`))
+              : app,
+          )
+        : apps,
+    };
+  }
+  const parsed = configSchema.safeParse(content);
+  if (!parsed.success) throw issueError(file, content, parsed.error.issues[0]!, format);
+  const names = new Set<string>();
+  for (const [i, app] of parsed.data.apps.entries()) {
+    if (names.has(app.name)) throw new ConfigError(file, `apps[${i}].name`, `the name "${app.name}" is used twice`);
+    names.add(app.name);
+  }
+  const base = dirname(file);
+  const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
+  return { file, format, apps, warnings };
+}
+
+async function readConfigFile(file: string): Promise<unknown> {
+  const ext = extname(file);
+  let text: string | undefined;
+  if (['.json', '.yaml', '.yml'].includes(ext)) {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (cause) {
+      throw new ConfigError(file, undefined, 'cannot read the file', { cause });
+    }
+  }
+  try {
+    if (ext === '.json') return JSON.parse(text!);
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(text!);
+  } catch (cause) {
+    throw new ConfigError(
+      file,
+      undefined,
+      `not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  if (!existsSync(file)) throw new ConfigError(file, undefined, 'no such file');
+  try {
+    if (['.ts', '.mts', '.cts'].includes(ext)) {
+      const { tsImport } = await import('tsx/esm/api');
+      return unwrapDefault(await tsImport(pathToFileURL(file).href, import.meta.url));
+    }
+    if (['.js', '.mjs', '.cjs'].includes(ext)) return unwrapDefault(await import(pathToFileURL(file).href));
+  } catch (cause) {
+    const message = (cause as Error).message;
+    // PM2 users' files are CommonJS; in a "type": "module" package, .js means ESM.
+    const hint = /module is not defined|require is not defined/.test(message) ? ' (rename it to .cjs)' : '';
+    throw new ConfigError(file, undefined, `failed to load${hint}: ${message.split('\n')[0]}`, { cause });
+  }
+  throw new ConfigError(file, undefined, 'expected a .ts, .mts, .js, .mjs, .cjs, .json, .yaml or .yml file');
+}
+
+function unwrapDefault(mod: unknown): unknown {
+  const value = (mod as { default?: unknown }).default ?? mod;
+  // A CommonJS module loaded through tsx/ESM interop can arrive as { default: { apps } } twice over.
+  return isObject(value) && !('apps' in value) && isObject(value.default) ? value.default : value;
+}
+
+function issueError(file: string, content: unknown, issue: z.core.$ZodIssue, format: 'hive' | 'pm2'): ConfigError {
+  const path = issue.path;
+  let key = '';
+  for (const part of path)
+    key += typeof part === 'number' ? `[${part}]` : key === '' ? String(part) : `.${String(part)}`;
+  // Name the app too: "apps[1] (worker).instances".
+  if (path[0] === 'apps' && typeof path[1] === 'number') {
+    const app = (content as { apps?: unknown[] }).apps?.[path[1]];
+    const name = isObject(app) && typeof app.name === 'string' ? ` (${app.name})` : '';
+    key = key.replace(`apps[${path[1]}]`, `apps[${path[1]}]${name}`);
+  }
+  const last = path.at(-1);
+  let message = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
+  if (message === 'unknown key' && typeof last === 'string') {
+    const hint = format === 'hive' ? camelHint(last) : undefined;
+    message = hint
+      ? `unknown key (a PM2 key: write \`${hint}\` in a Hive config)`
+      : 'unknown key: not a Hive or PM2 app option';
+  }
+  return new ConfigError(file, key === '' ? undefined : key, message);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function appLabel(app: Record<string, unknown>, index: number): string {
+  return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
+}

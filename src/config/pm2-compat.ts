@@ -1,0 +1,95 @@
+/**
+ * Translates PM2 ecosystem files (snake_case keys) into Hive's app shape. The one place PM2's format is known: every
+ * other module sees camelCase apps only.
+ */
+
+/** PM2 key -> Hive key, for keys Hive implements. */
+export const pm2Keys: Readonly<Record<string, string>> = {
+  name: 'name',
+  script: 'script',
+  args: 'args',
+  cwd: 'cwd',
+  instances: 'instances',
+  exec_mode: 'execMode',
+  interpreter: 'interpreter',
+  exec_interpreter: 'interpreter',
+  node_args: 'nodeArgs',
+  interpreter_args: 'nodeArgs',
+  env: 'env',
+  port: 'port',
+  max_memory_restart: 'maxMemoryRestart',
+  autorestart: 'autorestart',
+  max_restarts: 'maxRestarts',
+  min_uptime: 'minUptime',
+  restart_delay: 'restartDelay',
+  exp_backoff_restart_delay: 'expBackoffRestartDelay',
+  kill_timeout: 'killTimeout',
+  listen_timeout: 'listenTimeout',
+  wait_ready: 'waitReady',
+  watch: 'watch',
+  ignore_watch: 'ignoreWatch',
+  cron_restart: 'cronRestart',
+  out_file: 'outFile',
+  error_file: 'errorFile',
+  err_file: 'errorFile',
+  merge_logs: 'mergeLogs',
+  combine_logs: 'mergeLogs',
+  time: 'time',
+  log_type: 'logFormat',
+};
+
+/** PM2 keys Hive accepts but does not act on, each with the reason given to the user. */
+export const pm2Ignored: Readonly<Record<string, string>> = {
+  log_date_format: 'timestamps use ISO 8601 (set `time: true`)',
+  log_file: 'Hive writes out and error files; there is no third combined file',
+  pid_file: 'the daemon tracks processes itself (`hive describe` shows pids)',
+  vizion: 'no version-control metadata is collected',
+  pmx: 'metrics come from hive/runtime and Prometheus, not pmx',
+  automation: 'metrics come from hive/runtime and Prometheus, not pmx',
+  source_map_support: 'pass --enable-source-maps in nodeArgs',
+  namespace: 'not supported: select apps by name',
+  treekill: 'a retired process is always signalled, then SIGKILLed after killTimeout',
+  shutdown_with_message: 'Hive retires processes with signals and its own drain',
+  append_env_to_name: 'not supported',
+  increment_var: 'use HIVE_INSTANCE (0-based, stable per slot)',
+  instance_var: 'every process gets HIVE_INSTANCE and NODE_APP_INSTANCE',
+  watch_delay: 'file changes are debounced by Hive itself',
+  filter_env: 'not supported: the app gets the daemon environment plus env',
+  force: 'not needed: names are unique per file',
+};
+
+const pm2ModeNames: Readonly<Record<string, string>> = { cluster_mode: 'cluster', fork_mode: 'fork' };
+
+/** Translates one PM2 app. Unknown keys pass through unchanged so validation reports them by their own name. */
+export function fromPm2App(
+  app: Record<string, unknown>,
+  warn: (key: string, why: string) => void,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(app)) {
+    const hiveKey = pm2Keys[key];
+    if (hiveKey !== undefined) {
+      out[hiveKey] = translateValue(hiveKey, value);
+    } else if (key.startsWith('env_')) {
+      out[key] = value;
+    } else if (key in pm2Ignored) {
+      warn(key, pm2Ignored[key]!);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function translateValue(key: string, value: unknown): unknown {
+  if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
+  if (key === 'logFormat' && value === 'json') return 'json';
+  // PM2 writes instances as "max", "-1", 4 or "4"
+  if (key === 'instances' && typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** The camelCase key a misplaced snake_case key means (`exec_mode` in a Hive config), for error hints. */
+export function camelHint(key: string): string | undefined {
+  return pm2Keys[key];
+}

@@ -1,0 +1,49 @@
+import type { SupervisorOptions } from '../cluster/options.js';
+import { appEnv } from './app-env.js';
+import type { AppConfig } from './app-schema.js';
+
+/** Splits PM2-style argument strings ("--port 3000 --verbose") into an array. */
+export function argList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
+}
+
+/** The options of the cluster primary (`hive run` / Supervisor) for one app of a config file. */
+export function supervisorOptions(
+  app: AppConfig,
+  file: string,
+  envName?: string,
+  allApps?: readonly AppConfig[],
+): SupervisorOptions {
+  const env = appEnv(app, envName, file, allApps);
+  // Read by hive/pool's 'auto' sizing in every app process.
+  if (app.threads !== undefined) env.HIVE_POOL_THREADS = String(app.threads);
+  const options: SupervisorOptions = {
+    script: app.script,
+    args: argList(app.args),
+    name: app.name,
+    env,
+    nodeArgs: argList(app.nodeArgs),
+  };
+  const copy = <K extends keyof SupervisorOptions & keyof AppConfig>(key: K) => {
+    if (app[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = app[key];
+  };
+  for (const key of [
+    'cwd',
+    'instances',
+    'port',
+    'sticky',
+    'balance',
+    'waitReady',
+    'listenTimeout',
+    'killTimeout',
+    'maxMemoryRestart',
+    'maxRestarts',
+    'minUptime',
+    'restartDelay',
+    'expBackoffRestartDelay',
+  ] as const) {
+    copy(key);
+  }
+  return options;
+}

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { findConfigFile, isConfigFile, loadConfig, supervisorOptions } from 'hive/config';
+
+const fixture = (name: string) => new URL(`../fixtures/config/${name}`, import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const configError = (key: string | undefined, message: RegExp) => (error: Error & Record<string, unknown>) => {
+  assert.equal(error.code, 'ERR_HIVE_CONFIG');
+  assert.equal(error.key, key);
+  assert.match(error.message, message);
+  return true;
+};
+
+describe('PM2 ecosystem files', () => {
+  test('a real project shape translates to camelCase apps, with ignored keys reported by name', async () => {
+    const config = await loadConfig(fixture('pm2-project/ecosystem.config.js'));
+    assert.equal(config.format, 'pm2');
+    const [api, worker, web, nightly] = config.apps;
+    assert.deepEqual(
+      { ...api, cwd: undefined },
+      {
+        name: 'api',
+        script: './dist/server.js',
+        instances: 'max',
+        execMode: 'cluster',
+        maxMemoryRestart: '300M',
+        minUptime: '10s',
+        maxRestarts: 10,
+        killTimeout: 5000,
+        listenTimeout: 8000,
+        waitReady: true,
+        expBackoffRestartDelay: 100,
+        nodeArgs: '--enable-source-maps --max-old-space-size=512',
+        mergeLogs: true,
+        env: { NODE_ENV: 'development', PORT: 3000 },
+        env_production: { NODE_ENV: 'production', API_URL: 'https://api.example.com' },
+        cwd: undefined,
+      },
+    );
+    assert.equal(api!.cwd, fixture('pm2-project'));
+    assert.equal(worker!.execMode, 'fork');
+    assert.equal(worker!.instances, 2);
+    assert.equal(worker!.cwd, fixture('pm2-project/services/queue'));
+    assert.deepEqual(worker!.ignoreWatch, ['node_modules', 'logs']);
+    assert.equal(web!.interpreter, 'none');
+    assert.equal(nightly!.cronRestart, '0 3 * * *');
+    assert.equal(nightly!.autorestart, false);
+    assert.deepEqual(config.warnings, [
+      'deploy: PM2 deploy is not supported (use `hive deploy` recipes)',
+      'apps[0] (api).log_date_format: ignored: timestamps use ISO 8601 (set `time: true`)',
+    ]);
+  });
+
+  test('--env production overlays env_production; the cluster options carry it', async () => {
+    const config = await loadConfig(fixture('pm2-project/ecosystem.config.js'));
+    const options = supervisorOptions(config.apps[0]!, config.file, 'production', config.apps);
+    assert.deepEqual(options.env, { NODE_ENV: 'production', PORT: '3000', API_URL: 'https://api.example.com' });
+    assert.deepEqual(options.nodeArgs, ['--enable-source-maps', '--max-old-space-size=512']);
+    assert.equal(options.maxMemoryRestart, '300M');
+    assert.equal(options.instances, 'max');
+    assert.throws(
+      () => supervisorOptions(config.apps[0]!, config.file, 'prod', config.apps),
+      configError(undefined, /--env prod: no app defines `env_prod`/),
+    );
+    const worker = supervisorOptions(config.apps[1]!, config.file);
+    assert.deepEqual(worker.args, ['--queue', 'default', '--concurrency', '4']);
+  });
+
+  test('an unknown key is an error naming the file, the app and the key', async () => {
+    const file = fixture('ecosystem.typo.config.json');
+    await assert.rejects(loadConfig(file), (error: Error & Record<string, unknown>) => {
+      assert.equal(error.code, 'ERR_HIVE_CONFIG');
+      assert.equal(error.file, file);
+      assert.equal(error.key, 'apps[0] (api).max_memory_restrat');
+      assert.match(error.message, /unknown key/);
+      return true;
+    });
+  });
+
+  test('a CommonJS ecosystem.config.js inside an ESM package gets a hint to rename it', async () => {
+    const esm = mkdtempSync(join(dir, 'esm-'));
+    writeFileSync(join(esm, 'package.json'), '{"type": "module"}');
+    writeFileSync(join(esm, 'ecosystem.config.js'), "module.exports = { apps: [{ name: 'a', script: 'a.js' }] };");
+    await assert.rejects(loadConfig(join(esm, 'ecosystem.config.js')), configError(undefined, /rename it to \.cjs/));
+  });
+
+  test('JSON arrays of apps and YAML ecosystem files load too', async () => {
+    const json = write(
+      'ecosystem.config.json',
+      JSON.stringify([{ name: 'a', script: 'a.js', exec_mode: 'cluster_mode' }]),
+    );
+    assert.equal((await loadConfig(json)).apps[0]!.execMode, 'cluster');
+    const yaml = write('ecosystem.config.yaml', 'apps:\n  - name: b\n    script: b.js\n    instances: -1\n');
+    assert.equal((await loadConfig(yaml)).apps[0]!.instances, -1);
+  });
+});
+
+describe('Hive config files', () => {
+  test('hive.config.ts with defineConfig, loaded without a build step', async () => {
+    const config = await loadConfig(fixture('hive-ts/hive.config.ts'));
+    assert.equal(config.format, 'hive');
+    const options = supervisorOptions(config.apps[0]!, config.file, 'staging', config.apps);
+    assert.deepEqual(options.env, { LOG_LEVEL: 'debug', HIVE_POOL_THREADS: '1' });
+    assert.equal(options.killTimeout, '3s');
+    assert.equal(options.cwd, fixture('hive-ts'));
+  });
+
+  test('YAML', async () => {
+    const config = await loadConfig(fixture('hive.config.yaml'));
+    assert.equal(config.apps[0]!.sticky, 'cookie:sid');
+  });
+
+  test('bad values name the file, the app and the key path, and say what was expected', async () => {
+    await assert.rejects(
+      loadConfig(fixture('bad-instances.json')),
+      configError('apps[1] (jobs).instances', /a number, "max" or -1/),
+    );
+    const cases: [string, string | undefined, RegExp][] = [
+      ['{"apps": [{"name": "a", "script": "a.js", "killTimeout": "soon"}]}', 'apps[0] (a).killTimeout', /duration/],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "maxMemoryRestart": "300X"}]}',
+        'apps[0] (a).maxMemoryRestart',
+        /size/,
+      ],
+      ['{"apps": [{"name": "a", "script": "a.js", "sticky": "session"}]}', 'apps[0] (a).sticky', /cookie:<name>/],
+      ['{"apps": [{"name": "a", "script": "a.js", "exec_mode": "fork"}]}', 'apps[0] (a).exec_mode', /write `execMode`/],
+      ['{"apps": [{"name": "a"}]}', 'apps[0] (a).script', /expected string/],
+      ['{"apps": [{"name": "a", "script": "a.js"}, {"name": "a", "script": "b.js"}]}', 'apps[1].name', /used twice/],
+      ['{"apps": []}', 'apps', /at least one app/],
+      ['{"apps": [{"name": "a", "script": "a.js"}], "extra": 1}', undefined, /unknown key extra/],
+      ['{"apps": [', undefined, /not valid JSON/],
+    ];
+    for (const [text, key, message] of cases) {
+      const file = write('hive.config.json', text);
+      await assert.rejects(loadConfig(file), configError(key, message), text);
+    }
+    await assert.rejects(loadConfig(join(dir, 'missing.config.js')), configError(undefined, /no such file/));
+  });
+
+  test('finding the config file of a folder; telling config files from scripts', () => {
+    assert.equal(findConfigFile(fixture('pm2-project')), fixture('pm2-project/ecosystem.config.js'));
+    assert.equal(findConfigFile(fixture('hive-ts')), fixture('hive-ts/hive.config.ts'));
+    assert.equal(findConfigFile(dir + '/nowhere'), undefined);
+    assert.ok(isConfigFile('/srv/app/ecosystem.config.cjs'));
+    assert.ok(isConfigFile('hive.config.yaml'));
+    assert.ok(!isConfigFile('server.js'));
+  });
+});
