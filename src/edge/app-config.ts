@@ -2,9 +2,7 @@
  * Reads the apps of a Hive config file for `hive edge nginx --config`: each app's name, port and sticky setting,
  * plus an optional `edge` object of site options (the same keys as `SiteInput`).
  */
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../config/load-config.js';
 import { describeValue } from '../errors.js';
 import { EdgeOptionError } from './errors.js';
 import type { SiteInput } from './options.js';
@@ -17,16 +15,12 @@ interface AppEntry {
 }
 
 /**
- * Loads a config file (JSON, or a JS module whose default export is the config) and turns its apps into edge
+ * Loads a config file (any format `hive/config` reads) and turns its apps into edge
  * sites. `only` picks one app by name. Apps with neither a port nor `edge.upstream` are skipped unless picked.
  */
 export async function loadEdgeSites(file: string, only?: string): Promise<SiteInput[]> {
-  const path = resolve(file);
-  const config = await readConfig(path);
-  const apps = (config as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(apps) || apps.length === 0) {
-    throw new EdgeOptionError('apps', `${file}: expected an \`apps\` array with at least one app`);
-  }
+  // The one config loader (hive.config.* or PM2 ecosystem files): validated, errors name the file, app and key.
+  const { apps } = await loadConfig(file);
   const sites = apps.map((app, index) => toSite(app as AppEntry, `apps[${index}]`, file));
   if (only !== undefined) {
     const site = sites.find((s) => s.app === only);
@@ -41,32 +35,6 @@ export async function loadEdgeSites(file: string, only?: string): Promise<SiteIn
     throw new EdgeOptionError('apps', `${file}: no app has a port or edge.upstream.hosts to proxy to`);
   }
   return served;
-}
-
-async function readConfig(path: string): Promise<unknown> {
-  const ext = extname(path);
-  if (ext === '.json') {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (cause) {
-      throw new EdgeOptionError('config', `config: cannot read ${JSON.stringify(path)}`, { cause });
-    }
-    try {
-      return JSON.parse(text);
-    } catch (cause) {
-      throw new EdgeOptionError('config', `config: ${path} is not valid JSON`, { cause });
-    }
-  }
-  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
-    try {
-      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      return module.default ?? module;
-    } catch (cause) {
-      throw new EdgeOptionError('config', `config: cannot load ${JSON.stringify(path)}`, { cause });
-    }
-  }
-  throw new EdgeOptionError('config', `config: ${JSON.stringify(path)} must be a .json, .js, .mjs or .cjs file`);
 }
 
 function toSite(app: AppEntry, key: string, file: string): SiteInput {

@@ -102,12 +102,25 @@ test('--config reads every app with a port; --app picks one; per-app flags need 
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /apps: api, chat, jobs/);
 
-  // An error in the file names the app, whatever its position among the apps served.
+  // An error in the file names the file, the app and the key (the shared hive/config loader validates it).
   const bad = join(dir, 'bad.config.json');
-  writeFileSync(bad, JSON.stringify({ apps: [{ name: 'jobs' }, { name: 'api', port: 70000 }] }));
+  writeFileSync(
+    bad,
+    JSON.stringify({
+      apps: [
+        { name: 'jobs', script: 'jobs.js' },
+        { name: 'api', script: 'api.js', port: 70000 },
+      ],
+    }),
+  );
   const invalid = hiveEdge('nginx', '--config', bad);
   assert.equal(invalid.code, 2);
-  assert.match(invalid.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: app "api": upstream\.port: .*70000/);
+  assert.match(invalid.stderr, /ERR_HIVE_CONFIG: .*bad\.config\.json: apps\[1\] \(api\)\.port: .*65535/);
+  // Edge options inside an app's `edge` object are checked by the edge schema, naming the app.
+  writeFileSync(bad, JSON.stringify({ apps: [{ name: 'api', script: 'api.js', port: 3000, edge: { gzip: 'yes' } }] }));
+  const badEdge = hiveEdge('nginx', '--config', bad);
+  assert.equal(badEdge.code, 2);
+  assert.match(badEdge.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: app "api": gzip/);
 });
 
 test('the written file is complete or absent: it replaces the old one in one rename', () => {
