@@ -8,6 +8,8 @@ export interface RunArgs {
   help: boolean;
   logFormat: LogFormat;
   supervisor: SupervisorOptions;
+  /** `--metrics-port` / `--metrics-host`: where the primary serves /metrics, /healthz and /readyz. */
+  metrics: { port: number; host: string } | undefined;
 }
 
 export const runUsage = `Usage: hive run <script> [options] [-- <script args>]
@@ -34,6 +36,8 @@ Options:
       --min-uptime <duration>      uptime after which a process counts as stable (default 1s)
       --max-memory-restart <size>  replace a process whose RSS exceeds this, e.g. 300M (replacement ready first)
       --log-format <text|json>     worker lines prefixed [app:instance] (default), or one JSON object per line
+      --metrics-port <port>        serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
+      --metrics-host <host>        address of the metrics port (default 127.0.0.1; others can reach it only if set)
   -h, --help                       this help
 
 Signals: SIGHUP reloads (rolling, replacement ready first); SIGTERM/SIGINT stop gracefully (a second one forces).`;
@@ -70,6 +74,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
       'max-restarts': { type: 'string' },
       'max-memory-restart': { type: 'string' },
       'log-format': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
     },
@@ -78,7 +84,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (logFormat !== 'text' && logFormat !== 'json') {
     throw new InvalidArgumentError(`Expected --log-format to be text or json, got ${describeValue(logFormat)}`);
   }
-  if (values.help) return { help: true, logFormat, supervisor: { script: '' } };
+  if (values.help) return { help: true, logFormat, supervisor: { script: '' }, metrics: undefined };
   const [script, ...extra] = positionals;
   if (script === undefined) throw new InvalidArgumentError('Missing <script>: hive run <script> [options]');
   if (extra.length > 0) {
@@ -99,7 +105,18 @@ export function parseRunArgs(argv: string[]): RunArgs {
     const value = (values as Record<string, unknown>)[flag];
     if (typeof value === 'string') (supervisor as unknown as Record<string, unknown>)[key] = value;
   }
-  return { help: false, logFormat, supervisor };
+  return { help: false, logFormat, supervisor, metrics: parseMetrics(values['metrics-port'], values['metrics-host']) };
+}
+
+function parseMetrics(port: string | undefined, host: string | undefined): RunArgs['metrics'] {
+  if (port === undefined) {
+    if (host !== undefined) throw new InvalidArgumentError('--metrics-host needs --metrics-port');
+    return undefined;
+  }
+  if (host !== undefined && !/^[A-Za-z0-9.:_-]+$/.test(host)) {
+    throw new InvalidArgumentError(`Expected --metrics-host to be an address or host name, got ${describeValue(host)}`);
+  }
+  return { port: parsePort(port, '--metrics-port'), host: host ?? '127.0.0.1' };
 }
 
 // PM2 users write `-i -1` and `--node-args "--max-old-space-size=512"`; parseArgs would call both ambiguous.
@@ -121,10 +138,10 @@ function joinDashedValues(argv: string[]): string[] {
   return out;
 }
 
-function parsePort(value: string): number {
+function parsePort(value: string, flag = '--port'): number {
   const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!(port >= 0 && port < 65536)) {
-    throw new InvalidArgumentError(`Expected --port to be an integer 0-65535, got ${describeValue(value)}`);
+    throw new InvalidArgumentError(`Expected ${flag} to be an integer 0-65535, got ${describeValue(value)}`);
   }
   return port;
 }

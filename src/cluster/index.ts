@@ -19,6 +19,7 @@ export {
   type SupervisorEvent,
   type WorkerInfo,
   type WorkerLine,
+  type WorkerMetrics,
 } from './supervisor.js';
 export { parseDuration, parseSize } from './units.js';
 export type { WorkerExit, WorkerState } from './worker-process.js';

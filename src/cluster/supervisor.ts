@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { debuglog } from 'node:util';
-import { ENV } from '../runtime/protocol.js';
+import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -34,6 +34,13 @@ export interface WorkerLine {
   line: string;
 }
 
+/** One app process's metrics report, as `metrics` events. */
+export interface WorkerMetrics {
+  instance: number;
+  pid: number;
+  report: MetricsReport;
+}
+
 /** A live app process, as `workers` lists them. */
 export interface WorkerInfo {
   instance: number;
@@ -63,7 +70,8 @@ const runtimeEntry = new URL('../runtime/register.js', import.meta.url).href;
  *
  * It drives `node:cluster`, which is process-global: one supervisor per process runs at a time.
  *
- * Events: `event` ({@link SupervisorEvent}), `line` ({@link WorkerLine}).
+ * Events: `event` ({@link SupervisorEvent}), `line` ({@link WorkerLine}), `metrics` ({@link WorkerMetrics}, about
+ * once a second per worker).
  */
 export class Supervisor extends EventEmitter {
   static #active: Supervisor | undefined;
@@ -241,6 +249,9 @@ export class Supervisor extends EventEmitter {
       this.emit('line', { instance, pid, stream, line } satisfies WorkerLine);
     });
     worker.on('memory', (rss: number) => this.#checkMemory(slot, worker, rss));
+    worker.on('metrics', (report: MetricsReport) => {
+      this.emit('metrics', { instance, pid, report } satisfies WorkerMetrics);
+    });
     worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
     worker.on('exit', (exit: WorkerExit) => {

@@ -31,8 +31,8 @@ const STDERR_TAIL = 20;
  * The primary's handle on one app process (a node:cluster worker): its state machine, the ready wait, retirement
  * with SIGKILL escalation, and its output split into lines.
  *
- * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `killed` (killTimeout
- * overrun, SIGKILL sent), `warning` (message).
+ * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
+ * MetricsReport message), `killed` (killTimeout overrun, SIGKILL sent), `warning` (message).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -86,9 +86,10 @@ export class WorkerProcess extends EventEmitter {
     worker.on('message', (value: unknown) => {
       try {
         const message = decodeWorkerMessage(value);
-        if (message?.type !== 'memory') return;
+        if (message?.type !== 'memory' && message?.type !== 'metrics') return;
         this.rss = message.rss;
         this.emit('memory', message.rss);
+        if (message.type === 'metrics') this.emit('metrics', message);
       } catch (error) {
         this.emit('warning', `worker ${instance} (pid ${this.pid}): ${(error as Error).message}`);
       }

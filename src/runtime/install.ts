@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { isManaged, sendToPrimary } from './ipc.js';
+import { isManaged } from './ipc.js';
 import { patchListen } from './listen-patch.js';
+import { startMetricsReporter } from './metrics-reporter.js';
 import { decodePrimaryMessage, ENV } from './protocol.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
 import { type RuntimeState, runtimeState } from './state.js';
@@ -8,7 +9,7 @@ import { receiveStickyConnection } from './sticky-receiver.js';
 
 /**
  * Installs the runtime in this process (idempotent): server tracking always; under a Hive primary also the IPC
- * handling, memory reports and signal handling.
+ * handling, metrics reports and signal handling.
  */
 export function install(): RuntimeState {
   const state = runtimeState();
@@ -42,11 +43,7 @@ export function install(): RuntimeState {
   state.signalsHandled = true;
 
   const interval = Number(process.env[ENV.reportInterval]);
-  if (interval > 0) {
-    setInterval(() => {
-      const { rss, heapUsed } = process.memoryUsage();
-      sendToPrimary({ hive: 1, type: 'memory', rss, heapUsed });
-    }, interval).unref();
-  }
+  // The metrics report carries the RSS the primary's memory guard reads.
+  if (interval > 0) startMetricsReporter(state, interval);
   return state;
 }

@@ -8,7 +8,10 @@
 
 import { HiveError } from '../errors.js';
 
-/** Bumped on any incompatible change of the messages below. */
+/**
+ * Bumped on any incompatible change of the messages below. A new message type is not one: a peer that does not know a
+ * type ignores it.
+ */
 export const PROTOCOL_VERSION = 1;
 
 /** Environment the primary sets in every app process. */
@@ -29,7 +32,54 @@ export type WorkerMessage =
   | { hive: 1; type: 'listening'; address: string | null; port: number | null }
   | { hive: 1; type: 'ready' }
   | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null }
-  | { hive: 1; type: 'memory'; rss: number; heapUsed: number };
+  | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
+  | ({ hive: 1; type: 'metrics' } & MetricsReport);
+
+/**
+ * What an app process reports every report interval (`metrics`): gauges are read at report time, `*Delta` fields
+ * count since the previous report (the primary sums them, so a counter survives neither a lost message nor a restart
+ * by surprise), and the event-loop delay percentiles cover the interval only. Durations in ms, sizes in bytes.
+ */
+export interface MetricsReport {
+  /** Length of the interval this report covers. */
+  intervalMs: number;
+  /** CPU time (user + system) used in the interval, in ms; `cpuPercent` is its share of the interval (100 = a core). */
+  cpuMs: number;
+  cpuPercent: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  /** Event-loop utilization in the interval, 0..1. */
+  elu: number;
+  loopDelayP50: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+  http: HttpReport;
+  pools: PoolReport[];
+}
+
+/** HTTP requests of the process's servers: `inFlight` now, the rest counted in the interval. */
+export interface HttpReport {
+  inFlight: number;
+  /** Responses finished in the interval, by status class: [1xx, 2xx, 3xx, 4xx, 5xx]. */
+  classes: [number, number, number, number, number];
+  /** Requests whose connection closed before the response was sent in full. */
+  aborted: number;
+}
+
+/** One shared pool (created through the runtime's `pool()`), as its `pool.stats` says now. */
+export interface PoolReport {
+  /** The task module's file name. */
+  name: string;
+  threads: number;
+  busy: number;
+  queued: number;
+  completed: number;
+  failed: number;
+  utilization: number;
+  waitP99: number;
+  runP99: number;
+}
 
 /** Messages from the primary to an app process. */
 export type PrimaryMessage =
@@ -49,7 +99,7 @@ export class ProtocolVersionError extends HiveError {
   }
 }
 
-const workerTypes = new Set(['listening', 'ready', 'listen-error', 'memory']);
+const workerTypes = new Set(['listening', 'ready', 'listen-error', 'memory', 'metrics']);
 const primaryTypes = new Set(['shutdown', 'cluster-size', 'sticky-connection']);
 
 function decode(value: unknown, types: Set<string>): Message | undefined {

@@ -19,15 +19,23 @@ export class ServerTracker {
   #draining = false;
   #idleGrace = 1000;
   #onDrained: (() => void) | undefined;
+  #httpHooks: ((server: HttpServer) => void)[] = [];
 
   /** Starts tracking a server (idempotent). Only HTTP(S) servers get per-connection tracking. */
   track(server: NetServer): void {
     if (this.servers.has(server)) return;
     this.servers.add(server);
     if (!isHttp(server)) return;
+    for (const hook of this.#httpHooks) hook(server as HttpServer);
     const connectionEvent = server instanceof HttpsServer ? 'secureConnection' : 'connection';
     server.prependListener(connectionEvent, (socket: Socket) => this.#add(socket));
     this.#watchUpgrades(server);
+  }
+
+  /** Calls `hook` with every HTTP(S) server tracked, now and later (the metrics reporter counts their requests). */
+  onHttpServer(hook: (server: HttpServer) => void): void {
+    this.#httpHooks.push(hook);
+    for (const server of this.servers) if (isHttp(server)) hook(server as HttpServer);
   }
 
   /** Stops accepting on every tracked server and resolves once their HTTP connections are closed. */

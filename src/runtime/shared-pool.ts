@@ -28,3 +28,8 @@ export function sharedPool(
   }
   return pool;
 }
+
+/** The process's shared pools, keyed by their task module's URL (for the metrics report). */
+export function sharedPools(): IterableIterator<[string, Pool]> {
+  return pools.entries();
+}

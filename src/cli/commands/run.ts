@@ -1,6 +1,7 @@
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { HiveError } from '../../errors.js';
+import { type MetricsServer, startClusterMetrics } from '../../metrics/index.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 
 /**
@@ -54,7 +55,13 @@ export default async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onStopSignal);
   process.on('SIGINT', onStopSignal);
   process.on('SIGHUP', onHangup);
+  let metrics: MetricsServer | undefined;
   try {
+    if (args.metrics) {
+      // Before the workers: a taken port fails the run before anything was forked.
+      metrics = await startClusterMetrics(supervisor, args.metrics);
+      process.stdout.write(`${formatMetricsListening(logFormat, name, metrics)}\n`);
+    }
     await supervisor.start();
     await new Promise<void>((resolve) => {
       const check = (event: SupervisorEvent) => {
@@ -69,6 +76,7 @@ export default async function run(argv: string[]): Promise<number> {
     printError(error);
     return 1;
   } finally {
+    await metrics?.close();
     process.off('SIGTERM', onStopSignal);
     process.off('SIGINT', onStopSignal);
     process.off('SIGHUP', onHangup);
@@ -78,4 +86,13 @@ export default async function run(argv: string[]): Promise<number> {
 function printError(error: unknown): void {
   if (error instanceof HiveError) process.stderr.write(`hive run: ${error.code}: ${error.message}\n`);
   else process.stderr.write(`hive run: ${error instanceof Error ? error.message : String(error)}\n`);
+}
+
+function formatMetricsListening(format: RunArgs['logFormat'], app: string, server: MetricsServer): string {
+  const host = server.host.includes(':') ? `[${server.host}]` : server.host;
+  const url = `http://${host}:${server.port}`;
+  if (format === 'json') {
+    return JSON.stringify({ kind: 'event', time: new Date().toISOString(), app, type: 'metrics', url });
+  }
+  return `[hive] ${app}: metrics on ${url}/metrics, health on /healthz and /readyz`;
 }

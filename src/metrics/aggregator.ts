@@ -1,0 +1,129 @@
+import type { EventEmitter } from 'node:events';
+import type { MetricsReport } from '../runtime/protocol.js';
+
+/** What the aggregator listens to: a Supervisor, seen only through the events and getters it needs. */
+export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
+  readonly options: { name: string };
+  readonly state: string;
+  readonly workers: readonly { instance: number; pid: number; state: string }[];
+}
+
+/** One slot of the cluster: counters summed over every process that held it, gauges from its newest process. */
+export interface InstanceMetrics {
+  instance: number;
+  /** The newest process's pid and its last report. */
+  pid: number;
+  latest: MetricsReport;
+  /** In flight now, over the slot's processes (a retiring one may still finish requests during a reload). */
+  inFlight: number;
+  /** Finished responses by status class [1xx..5xx], since the primary started. */
+  classes: [number, number, number, number, number];
+  aborted: number;
+  cpuSeconds: number;
+  /** Crash restarts of the slot. */
+  restarts: number;
+}
+
+interface ProcessEntry {
+  pid: number;
+  seq: number;
+  latest: MetricsReport;
+}
+
+interface Slot {
+  processes: Map<number, ProcessEntry>;
+  classes: [number, number, number, number, number];
+  aborted: number;
+  cpuSeconds: number;
+  restarts: number;
+}
+
+type SourceEvent = { type: string; instance?: number; pid?: number };
+
+/**
+ * Folds the workers' per-interval reports into per-instance metrics. Reports carry deltas, so the counters here
+ * only grow, per instance, across restarts and reloads (what Prometheus counters must do).
+ */
+export class MetricsAggregator {
+  readonly app: string;
+  readonly #source: MetricsSource;
+  readonly #slots = new Map<number, Slot>();
+  #seq = 0;
+  readonly #onMetrics = (value: { instance: number; pid: number; report: MetricsReport }) => this.record(value);
+  readonly #onEvent = (event: SourceEvent) => this.#event(event);
+
+  constructor(source: MetricsSource) {
+    this.#source = source;
+    this.app = source.options.name;
+    source.on('metrics', this.#onMetrics);
+    source.on('event', this.#onEvent);
+  }
+
+  /** Stops listening to the source. */
+  close(): void {
+    this.#source.off('metrics', this.#onMetrics);
+    this.#source.off('event', this.#onEvent);
+  }
+
+  /** Adds one worker report. */
+  record({ instance, pid, report }: { instance: number; pid: number; report: MetricsReport }): void {
+    const slot = this.#slot(instance);
+    let entry = slot.processes.get(pid);
+    if (entry === undefined) {
+      entry = { pid, seq: ++this.#seq, latest: report };
+      slot.processes.set(pid, entry);
+    }
+    entry.latest = report;
+    const { classes } = report.http;
+    for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
+    slot.aborted += report.http.aborted;
+    slot.cpuSeconds += report.cpuMs / 1000;
+  }
+
+  /** Per-instance metrics, for instances with a live reporting process, by instance number. */
+  instances(): InstanceMetrics[] {
+    const out: InstanceMetrics[] = [];
+    for (const [instance, slot] of [...this.#slots].sort((a, b) => a[0] - b[0])) {
+      let newest: ProcessEntry | undefined;
+      let inFlight = 0;
+      for (const entry of slot.processes.values()) {
+        inFlight += entry.latest.http.inFlight;
+        if (newest === undefined || entry.seq > newest.seq) newest = entry;
+      }
+      if (newest === undefined) continue;
+      const { classes, aborted, cpuSeconds, restarts } = slot;
+      out.push({ instance, pid: newest.pid, latest: newest.latest, inFlight, classes, aborted, cpuSeconds, restarts });
+    }
+    return out;
+  }
+
+  /** Workers ready to serve now. */
+  get readyWorkers(): number {
+    return this.#source.workers.filter((w) => w.state === 'ready').length;
+  }
+
+  /** Slots the restarts were counted for, with their counts (slots with no live process included). */
+  restarts(): Map<number, number> {
+    return new Map([...this.#slots].map(([instance, slot]) => [instance, slot.restarts]));
+  }
+
+  /** True unless the app is stopping or stopped. */
+  get running(): boolean {
+    return this.#source.state !== 'stopping' && this.#source.state !== 'stopped';
+  }
+
+  #event(event: SourceEvent): void {
+    if (event.instance === undefined) return;
+    if (event.type === 'restart') this.#slot(event.instance).restarts++;
+    else if (event.type === 'exit' && event.pid !== undefined) this.#slot(event.instance).processes.delete(event.pid);
+  }
+
+  #slot(instance: number): Slot {
+    let slot = this.#slots.get(instance);
+    if (slot === undefined) {
+      slot = { processes: new Map(), classes: [0, 0, 0, 0, 0], aborted: 0, cpuSeconds: 0, restarts: 0 };
+      this.#slots.set(instance, slot);
+    }
+    return slot;
+  }
+}

@@ -1,0 +1,75 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { MetricsPortInUseError } from './errors.js';
+
+/** Options of {@link startMetricsServer}. */
+export interface MetricsServerOptions {
+  port: number;
+  /** Default 127.0.0.1: metrics and health name internals, so other hosts must be let in on purpose. */
+  host?: string;
+  registry: Registry;
+  /** `/readyz` answers 200 while this returns true, else 503. */
+  ready: () => boolean;
+}
+
+/** A running metrics endpoint. */
+export interface MetricsServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `/metrics` (Prometheus text format), `/healthz` (200 while the primary is alive) and `/readyz` (200 when
+ * `ready()` holds, else 503). Rejects with MetricsPortInUseError when the port cannot be bound.
+ */
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => void handle(options, req, res));
+  // A scraper's keep-alive connection must not hold the primary's exit.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(new MetricsPortInUseError(host, options.port, error.code ?? error.message));
+    };
+    server.once('error', onError);
+    server.listen(options.port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    host,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(options: MetricsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?', 1)[0];
+  if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
+  if (path === '/healthz') return reply(res, 200, 'text/plain', 'ok\n');
+  if (path === '/readyz') {
+    return options.ready() ? reply(res, 200, 'text/plain', 'ready\n') : reply(res, 503, 'text/plain', 'not ready\n');
+  }
+  if (path === '/metrics') {
+    try {
+      const body = await options.registry.metrics();
+      return reply(res, 200, options.registry.contentType, body);
+    } catch (error) {
+      return reply(res, 500, 'text/plain', `${(error as Error).message}\n`);
+    }
+  }
+  reply(res, 404, 'text/plain', 'not found: try /metrics, /healthz or /readyz\n');
+}
+
+function reply(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

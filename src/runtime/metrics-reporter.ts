@@ -1,0 +1,82 @@
+import type { Server as HttpServer } from 'node:http';
+import { basename } from 'node:path';
+import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { HttpCounter } from './http-counter.js';
+import { sendToPrimary } from './ipc.js';
+import type { MetricsReport, PoolReport } from './protocol.js';
+import { sharedPools } from './shared-pool.js';
+import type { RuntimeState } from './state.js';
+
+const NS_PER_MS = 1e6;
+// 10 ms is node's default resolution: enough for the p99 of a loop that matters, and only one more timer.
+const RESOLUTION_MS = 10;
+
+// The histogram records the time between two ticks of its own timer, the resolution included: an idle loop would
+// show 10 ms. Report only the delay beyond it (as fastify's under-pressure does).
+function loopDelay(ns: number): number {
+  return Math.max(0, ns / NS_PER_MS - RESOLUTION_MS);
+}
+
+/**
+ * Sends the primary a {@link MetricsReport} every `intervalMs`: process CPU and memory, event-loop utilization and
+ * delay, HTTP request counts, shared pools' stats. Everything is read once per report from counters node keeps anyway
+ * (cpuUsage, eventLoopUtilization, a native delay histogram), so the cost does not grow with traffic except for the
+ * HTTP counter's one bump per request. The timer is unref'd: reporting never keeps a process alive.
+ */
+export function startMetricsReporter(state: RuntimeState, intervalMs: number): void {
+  const http = new HttpCounter();
+  state.tracker.onHttpServer((server: HttpServer) => http.watch(server));
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
+  let lastAt = performance.now();
+  let lastCpu = process.cpuUsage();
+  let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
+
+  setInterval(() => {
+    const now = performance.now();
+    const cpu = process.cpuUsage();
+    const elu = performance.eventLoopUtilization();
+    const intervalMs = now - lastAt;
+    const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    const { rss, heapUsed, heapTotal } = process.memoryUsage();
+    const report: MetricsReport = {
+      intervalMs,
+      cpuMs,
+      cpuPercent: intervalMs > 0 ? (cpuMs / intervalMs) * 100 : 0,
+      rss,
+      heapUsed,
+      heapTotal,
+      elu: performance.eventLoopUtilization(elu, lastElu).utilization,
+      loopDelayP50: loopDelay(delay.count > 0 ? delay.percentile(50) : 0),
+      loopDelayP99: loopDelay(delay.count > 0 ? delay.percentile(99) : 0),
+      loopDelayMax: loopDelay(delay.count > 0 ? delay.max : 0),
+      http: http.take(),
+      pools: poolReports(),
+    };
+    delay.reset();
+    lastAt = now;
+    lastCpu = cpu;
+    lastElu = elu;
+    sendToPrimary({ hive: 1, type: 'metrics', ...report });
+  }, intervalMs).unref();
+}
+
+function poolReports(): PoolReport[] {
+  const reports: PoolReport[] = [];
+  for (const [url, pool] of sharedPools()) {
+    const stats = pool.stats;
+    reports.push({
+      name: basename(url.startsWith('file:') ? fileURLToPath(url) : url),
+      threads: stats.threads,
+      busy: stats.busy,
+      queued: stats.queued,
+      completed: stats.completed,
+      failed: stats.failed,
+      utilization: stats.utilization,
+      waitP99: stats.waitTime.p99,
+      runP99: stats.runTime.p99,
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, test } from 'node:test';
+import { Agent, request } from 'undici';
+import { freePort, type Hive, isEvent, killAll, runHive, startHive, until } from '../cluster/helpers.js';
+import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+
+const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
+
+after(killAll);
+
+async function fetchText(url: string): Promise<{ status: number; text: string }> {
+  const { statusCode, body } = await request(url, { reset: true });
+  return { status: statusCode, text: await body.text() };
+}
+
+async function scrape(base: string): Promise<Sample[]> {
+  const { status, text } = await fetchText(`${base}/metrics`);
+  assert.equal(status, 200);
+  return parsePrometheusText(text).samples;
+}
+
+/** Starts the fixture app under `hive run --metrics-port 0`; resolves with the app's and the metrics' addresses. */
+async function startWithMetrics(instances: number): Promise<{ hive: Hive; base: string; appPort: number }> {
+  const appPort = await freePort();
+  const hive = startHive([app, '-i', String(instances), '--port', String(appPort), '--metrics-port', '0']);
+  const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  return { hive, base: listening.url as string, appPort };
+}
+
+test('/metrics is valid Prometheus text, per instance, and its counters grow under load', async () => {
+  const { hive, base, appPort } = await startWithMetrics(2);
+  assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal((await fetchText(`${base}/healthz`)).status, 200);
+  assert.equal((await fetchText(`${base}/readyz`)).status, 200);
+  assert.equal((await fetchText(`${base}/nope`)).status, 404);
+
+  // Both workers report about once a second.
+  await until(
+    async () => (await scrape(base)).filter((s) => s.name === 'process_resident_memory_bytes').length === 2,
+    'two instances',
+  );
+  const before = await scrape(base);
+  assert.equal(sum(before, 'hive_workers_ready', { app: 'app' }), 2);
+  for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes']) {
+    for (const instance of ['0', '1']) assert.ok(sum(before, name, { instance }) > 0, `${name} of ${instance}`);
+  }
+
+  // Bounded load: 200 requests, each on a new connection so that round-robin spreads them over both workers,
+  // a share of them through the shared pool and some answered 404.
+  const agent = new Agent({ connections: 8 });
+  const paths = Array.from({ length: 200 }, (_, i) => (i % 10 === 0 ? '/missing' : i % 5 === 0 ? '/compute' : '/'));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < paths.length) {
+        const path = paths[next++]!;
+        const { body } = await request(`http://127.0.0.1:${appPort}${path}`, { dispatcher: agent, reset: true });
+        await body.text();
+      }
+    }),
+  );
+  await agent.close();
+
+  let after: Sample[] = [];
+  await until(async () => {
+    after = await scrape(base);
+    return sum(after, 'http_requests_total') === 200;
+  }, 'all 200 requests counted');
+  assert.equal(sum(after, 'http_requests_total', { code_class: '4xx' }), 20);
+  assert.equal(sum(after, 'http_requests_total', { code_class: '2xx' }), 180);
+  for (const instance of ['0', '1']) {
+    assert.ok(sum(after, 'http_requests_total', { app: 'app', instance }) > 0, `requests of instance ${instance}`);
+  }
+  await until(
+    async () => sum(await scrape(base), 'hive_pool_tasks_completed_total', { pool: 'task.js' }) === 20,
+    '20 pool tasks',
+  );
+  const pools = (await scrape(base)).filter((s) => s.name === 'hive_pool_threads');
+  assert.ok(pools.length > 0 && pools.every((s) => s.labels.pool === 'task.js'));
+  assert.ok(sum(after, 'process_cpu_seconds_total') > sum(before, 'process_cpu_seconds_total'));
+
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('/readyz answers 503 while the app drains on SIGTERM; /healthz stays 200', async () => {
+  const { hive, base, appPort } = await startWithMetrics(1);
+  // A slow request in flight holds the drain open.
+  const slow = fetchText(`http://127.0.0.1:${appPort}/slow?ms=3000`);
+  await hive.waitFor((r) => r.kind === 'log' && r.line === 'slow request received', 'the slow request');
+  hive.kill('SIGTERM');
+  await until(async () => (await fetchText(`${base}/readyz`)).status === 503, '/readyz 503', 10_000);
+  assert.equal((await fetchText(`${base}/healthz`)).status, 200);
+  assert.equal((await slow).status, 200);
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a metrics port in use fails the run with ERR_HIVE_METRICS_PORT_IN_USE', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => blocker.close());
+  const { port } = blocker.address() as { port: number };
+  const result = await runHive(['run', app, '-i', '1', '--metrics-port', String(port)]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /ERR_HIVE_METRICS_PORT_IN_USE/);
+  assert.match(result.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
+});
+
+test('bad metrics flags are usage errors', async () => {
+  const noPort = await runHive(['run', app, '--metrics-host', '127.0.0.1']);
+  assert.equal(noPort.code, 2);
+  assert.match(noPort.stderr, /--metrics-host needs --metrics-port/);
+  const badPort = await runHive(['run', app, '--metrics-port', 'x']);
+  assert.equal(badPort.code, 2);
+  assert.match(badPort.stderr, /--metrics-port/);
+});
