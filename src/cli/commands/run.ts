@@ -55,6 +55,12 @@ export default async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onStopSignal);
   process.on('SIGINT', onStopSignal);
   process.on('SIGHUP', onHangup);
+  // Forked by the daemon (`hive start`): reload and scale arrive over IPC, each answered with its outcome.
+  const onControl = (message: unknown) => void answerControl(supervisor, message);
+  if (process.send) {
+    process.on('message', onControl);
+    process.channel?.unref();
+  }
   let metrics: MetricsServer | undefined;
   try {
     if (args.metrics) {
@@ -80,6 +86,23 @@ export default async function run(argv: string[]): Promise<number> {
     process.off('SIGTERM', onStopSignal);
     process.off('SIGINT', onStopSignal);
     process.off('SIGHUP', onHangup);
+    process.off('message', onControl);
+  }
+}
+
+/** A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale', id, instances? }`. */
+async function answerControl(supervisor: Supervisor, message: unknown): Promise<void> {
+  const request = message as { hive?: unknown; type?: unknown; id?: unknown; instances?: unknown };
+  if (typeof request !== 'object' || request === null || request.hive !== 1) return;
+  const { id } = request;
+  try {
+    if (request.type === 'reload') await supervisor.reload();
+    else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
+    else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
+    process.send?.({ hive: 1, type: 'control-result', id, ok: true, size: supervisor.size });
+  } catch (error) {
+    const { code, message: text } = error as { code?: string; message?: string };
+    process.send?.({ hive: 1, type: 'control-result', id, ok: false, code, message: text ?? String(error) });
   }
 }
 

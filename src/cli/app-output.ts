@@ -1,0 +1,82 @@
+import type { AppInfo } from '../daemon/protocol.js';
+
+/** A plain text table: a header row, aligned columns, two spaces apart. */
+export function renderTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** `1.5 MB`, `-` for unknown. */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '-';
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** `45s`, `12m`, `3h`, `2d`; `0` when stopped. */
+export function formatUptime(ms: number): string {
+  if (ms <= 0) return '0';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** The `hive ls` table. */
+export function appTable(apps: AppInfo[]): string {
+  if (apps.length === 0) return 'No apps. Start one with `hive start <script|config>`.';
+  return renderTable(
+    ['id', 'name', 'mode', 'ready', 'status', 'restarts', 'uptime', 'cpu', 'memory'],
+    apps.map((app) => [
+      String(app.id),
+      app.name,
+      app.mode,
+      `${app.ready}/${app.total}`,
+      app.status,
+      String(app.restarts),
+      formatUptime(app.uptime),
+      app.cpu === null ? '-' : `${app.cpu}%`,
+      formatBytes(app.memory),
+    ]),
+  );
+}
+
+/** The `hive describe` text. */
+export function describeApp(app: AppInfo): string {
+  const fields: [string, string][] = [
+    ['name', app.name],
+    ['id', String(app.id)],
+    ['status', app.status],
+    ['mode', app.mode],
+    ['script', app.script],
+    ['cwd', app.cwd],
+    ['instances', `${app.ready}/${app.total} ready`],
+    ['restarts', String(app.restarts)],
+    ['uptime', formatUptime(app.uptime)],
+    ['out log', app.outFile],
+    ['error log', app.errorFile],
+  ];
+  if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
+  if (app.lastError) fields.push(['last error', app.lastError]);
+  const width = Math.max(...fields.map(([key]) => key.length));
+  const head = fields.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
+  const processes = renderTable(
+    ['process', 'pid', 'state', 'uptime', 'cpu', 'memory'],
+    app.processes.map((p) => [
+      p.role === 'primary' ? 'primary' : `worker ${p.instance}`,
+      String(p.pid),
+      p.state,
+      formatUptime(p.uptime),
+      p.cpu === null ? '-' : `${p.cpu}%`,
+      formatBytes(p.memory),
+    ]),
+  );
+  return app.processes.length > 0 ? `${head}\n\n${processes}` : head;
+}

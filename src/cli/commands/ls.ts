@@ -1,0 +1,21 @@
+import type { AppInfo } from '../../daemon/protocol.js';
+import { appTable } from '../app-output.js';
+import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+
+const usage =
+  'Usage: hive ls [--json]\n\nLists the apps: id, name, mode, ready/total instances, status, restarts, uptime, cpu, memory.';
+
+/** `hive ls`: the app table. */
+export default function ls(argv: string[]): Promise<number> {
+  return runCommand('ls', usage, async () => {
+    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const apps = (await withDaemon((client) => client.request<AppInfo[]>('ls')))!;
+    if (values.json) printJson(apps);
+    else process.stdout.write(`${appTable(apps)}\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
+import { appTable } from '../app-output.js';
+import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+
+const usage = `Usage: hive start <script|config> [options] [-- <script args>]
+
+Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
+
+Options:
+  -i, --instances <n|max|-1>     processes (default max)
+      --name <name>              app name (default: the script's base name); scripts only
+      --env <KEY=VALUE|name>     for a script: extra environment, repeatable; for a config: pick env_<name>
+      --only <name>              config: start only this app (repeatable)
+      --threads <n>              threads of each process's shared pool (HIVE_POOL_THREADS)
+      --max-memory-restart <size>  replace a process over this RSS, e.g. 300M
+      --cron-restart <cron>      rolling reload on a schedule, e.g. "0 3 * * *"
+  -p, --port <port>              the app's port (PORT)
+      --node-args <args>         Node.js flags of the app processes
+      --wait-ready               ready on ready() from hive/runtime rather than on listen
+      --time                     timestamp each log line
+      --json                     print the started apps as JSON`;
+
+const passThrough = {
+  'max-memory-restart': '--max-memory-restart',
+  port: '--port',
+  'node-args': '--node-args',
+} as const;
+
+/** `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. */
+export default function start(argv: string[]): Promise<number> {
+  return runCommand('start', usage, async () => {
+    const separator = argv.indexOf('--');
+    const own = (separator === -1 ? argv : argv.slice(0, separator)).map((arg, i, all) =>
+      (arg === '-i' || arg === '--instances') && all[i + 1] === '-1' ? '--instances=-1' : arg,
+    );
+    const joined = own.filter((arg, i) => !(arg === '-1' && own[i - 1] === '--instances=-1'));
+    const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
+    const { values, positionals } = parseCommand(
+      joined,
+      {
+        instances: { type: 'string', short: 'i' },
+        name: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        only: { type: 'string', multiple: true },
+        threads: { type: 'string' },
+        'max-memory-restart': { type: 'string' },
+        'cron-restart': { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        'node-args': { type: 'string' },
+        'wait-ready': { type: 'boolean' },
+        time: { type: 'boolean' },
+      },
+      { min: 1, max: 1 },
+    );
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const target = positionals[0]!;
+    const { isConfigFile } = await import('../../config/load-config.js');
+    const specs = isConfigFile(target) ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
+    const started: AppInfo[] = [];
+    let failed = false;
+    await withDaemon(async (client) => {
+      for (const spec of specs) {
+        if (!values.json && process.stderr.isTTY) process.stderr.write(`starting ${spec.name}...\n`);
+        try {
+          started.push(await client.request<AppInfo>('start', { app: spec }));
+        } catch (error) {
+          failed = true;
+          const { code, message } = error as { code?: string; message: string };
+          process.stderr.write(`hive start: ${code ? `${code}: ` : ''}${message}\n`);
+        }
+      }
+    });
+    if (values.json) printJson(started);
+    else if (started.length > 0) process.stdout.write(`${appTable(started)}\n`);
+    return failed ? 1 : 0;
+  });
+}
+
+type Values = ReturnType<typeof parseCommand>['values'];
+
+function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
+  const path = resolve(script);
+  if (!existsSync(path)) throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
+  if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
+  const env: Record<string, string> = {};
+  for (const pair of (values.env as string[] | undefined) ?? []) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new UsageError(`expected --env to be KEY=VALUE for a script, got ${JSON.stringify(pair)}`);
+    env[match[1]!] = match[2]!;
+  }
+  if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
+  const instances = (values.instances as string | undefined) ?? 'max';
+  const runArgs = [path, `--instances=${instances}`];
+  for (const [flag, option] of Object.entries(passThrough)) {
+    const value = values[flag as keyof typeof values];
+    if (typeof value === 'string') runArgs.push(`${option}=${value}`);
+  }
+  if (values['wait-ready']) runArgs.push('--wait-ready');
+  runArgs.push('--', ...args);
+  const spec: AppSpec = {
+    name: (values.name as string | undefined) ?? basename(path, extname(path)),
+    script,
+    cwd: process.cwd(),
+    runArgs,
+    env,
+    instances,
+  };
+  if (values['cron-restart']) spec.cronRestart = values['cron-restart'] as string;
+  if (values.time) spec.time = true;
+  return spec;
+}
+
+// Keys of SupervisorOptions that `hive run` takes as flags of the same meaning.
+const runFlags = {
+  port: '--port',
+  sticky: '--sticky',
+  balance: '--balance',
+  listenTimeout: '--listen-timeout',
+  killTimeout: '--kill-timeout',
+  maxMemoryRestart: '--max-memory-restart',
+  maxRestarts: '--max-restarts',
+  minUptime: '--min-uptime',
+  restartDelay: '--restart-delay',
+  expBackoffRestartDelay: '--exp-backoff-restart-delay',
+} as const;
+
+async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
+  if (values.name !== undefined) throw new UsageError('--name names a script; a config file names its apps');
+  const { loadConfig } = await import('../../config/load-config.js');
+  const { supervisorOptions } = await import('../../config/supervisor-options.js');
+  const config = await loadConfig(file);
+  for (const warning of config.warnings) process.stderr.write(`hive start: ${warning}\n`);
+  const only = values.only as string[] | undefined;
+  const apps = only ? config.apps.filter((app) => only.includes(app.name)) : config.apps;
+  const unknown = only?.find((name) => !config.apps.some((app) => app.name === name));
+  if (unknown) throw new UsageError(`--only ${unknown}: ${config.file} has no app of that name`);
+  const envName = (values.env as string[] | undefined)?.[0];
+  return apps.map((app) => {
+    const where = `${config.file}: app ${JSON.stringify(app.name)}`;
+    // Said by name, never ignored: these run in a later slice (fork mode, watch).
+    if (app.execMode === 'fork' || (app.interpreter !== undefined && app.interpreter !== 'node')) {
+      throw new UsageError(`${where}: fork mode (execMode fork / interpreter) is not supported by hive start yet`);
+    }
+    for (const key of ['watch', 'autorestart', 'logFormat', 'metricsPort'] as const) {
+      if (app[key] !== undefined) process.stderr.write(`hive start: ${where}: \`${key}\` is not acted on yet\n`);
+    }
+    const options = supervisorOptions(app, config.file, envName, config.apps);
+    const instances = String((values.instances as string | undefined) ?? options.instances ?? 'max');
+    const runArgs = [options.script, `--instances=${instances}`];
+    for (const [key, flag] of Object.entries(runFlags)) {
+      const value = (options as unknown as Record<string, unknown>)[key];
+      if (value !== undefined)
+        runArgs.push(`${flag}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    }
+    if (options.waitReady) runArgs.push('--wait-ready');
+    if (options.nodeArgs?.length) runArgs.push(`--node-args=${options.nodeArgs.join(' ')}`);
+    runArgs.push('--', ...(options.args ?? []));
+    const env = { ...options.env };
+    if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
+    const spec: AppSpec = {
+      name: app.name,
+      script: app.script,
+      cwd: options.cwd ?? dirname(config.file),
+      runArgs,
+      env,
+      instances,
+    };
+    const cron = (values['cron-restart'] as string | undefined) ?? app.cronRestart;
+    if (cron) spec.cronRestart = cron;
+    if (app.outFile) spec.outFile = resolve(spec.cwd, app.outFile);
+    if (app.errorFile) spec.errorFile = resolve(spec.cwd, app.errorFile);
+    if (app.time || values.time) spec.time = true;
+    return spec;
+  });
+}
+
+function threads(value: string): string {
+  if (!/^[1-9]\d*$/.test(value))
+    throw new UsageError(`expected --threads to be a positive integer, got ${JSON.stringify(value)}`);
+  return value;
+}

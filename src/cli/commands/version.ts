@@ -1,0 +1,30 @@
+import { hiveVersion } from '../../daemon/version.js';
+import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+
+const usage = "Usage: hive version [--json]\n\nThis CLI's version and the running daemon's (without starting one).";
+
+/** `hive version`: says clearly when the daemon runs another version. */
+export default function version(argv: string[]): Promise<number> {
+  return runCommand('version', usage, async () => {
+    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const daemon = await withDaemon((client) => client.request<{ version: string; pid: number }>('ping'), false);
+    const mismatch = daemon !== undefined && daemon.version !== hiveVersion;
+    if (values.json)
+      printJson({ cli: hiveVersion, daemon: daemon?.version ?? null, daemonPid: daemon?.pid ?? null, mismatch });
+    else {
+      process.stdout.write(`hive ${hiveVersion}\n`);
+      if (!daemon) process.stdout.write('daemon: not running\n');
+      else if (!mismatch) process.stdout.write(`daemon: ${daemon.version} (pid ${daemon.pid})\n`);
+      else {
+        process.stdout.write(
+          `daemon: ${daemon.version} (pid ${daemon.pid}), another version than this CLI: run \`hive save && hive kill && hive resurrect\`\n`,
+        );
+      }
+    }
+    return mismatch ? 1 : 0;
+  });
+}

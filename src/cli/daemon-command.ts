@@ -1,0 +1,76 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DaemonClient } from '../daemon/client.js';
+import { HiveError } from '../errors.js';
+
+/** Usage errors exit 2; the message says which argument. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed flags: strings, booleans or lists of them, by flag name. */
+export type CommandValues = Record<string, string | boolean | string[] | undefined> & {
+  json?: boolean;
+  help?: boolean;
+};
+
+/** parseArgs with `--json` and `--help` added; unknown flags and missing positionals become UsageErrors. */
+export function parseCommand(
+  argv: string[],
+  options: Options,
+  positionals: { min: number; max: number },
+): { values: CommandValues; positionals: string[] } {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values as Record<string, unknown>;
+  if (!values.help) {
+    if (parsed.positionals.length < positionals.min) throw new UsageError('missing argument');
+    if (parsed.positionals.length > positionals.max) {
+      throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals.max])}`);
+    }
+  }
+  return { values: values as CommandValues, positionals: parsed.positionals };
+}
+
+/**
+ * Runs a command's body against the daemon (started on first use unless `start` is false) and turns errors into
+ * exit codes: a UsageError is 2 (with the usage), anything else 1, written to stderr as `hive <command>: CODE: ...`.
+ */
+export async function runCommand(command: string, usage: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`hive ${command}: ${error.message}\n${usage}\n`);
+      return 2;
+    }
+    const text =
+      error instanceof HiveError ? `${error.code}: ${error.message}` : ((error as Error)?.message ?? String(error));
+    process.stderr.write(`hive ${command}: ${text}\n`);
+    return 1;
+  }
+}
+
+/** Connects (starting the daemon when asked), runs `fn`, and closes the connection. */
+export async function withDaemon<T>(fn: (client: DaemonClient) => Promise<T>, start = true): Promise<T | undefined> {
+  const client = await DaemonClient.connect({ start });
+  if (!client) return undefined;
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Prints `value` as one JSON line (`--json`). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

@@ -1,0 +1,28 @@
+import type { AppInfo } from '../daemon/protocol.js';
+import { appTable } from './app-output.js';
+import { parseCommand, printJson, runCommand, withDaemon } from './daemon-command.js';
+
+const verbs = {
+  stop: 'Stops',
+  restart: 'Restarts (stop, then start)',
+  reload: 'Reloads (rolling, zero downtime)',
+  delete: 'Stops and forgets',
+};
+
+/** `hive stop|restart|reload|delete <name|id|all> [--json]`: one request, then the affected apps' table. */
+export function targetCommand(command: keyof typeof verbs, argv: string[]): Promise<number> {
+  const usage = `Usage: hive ${command} <name|id|all> [--json]\n\n${verbs[command]} the app(s).`;
+  return runCommand(command, usage, async () => {
+    const { values, positionals } = parseCommand(argv, {}, { min: 1, max: 1 });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const target = positionals[0]!;
+    const apps = (await withDaemon((client) => client.request<AppInfo[]>(command, { target })))!;
+    if (values.json) printJson(apps);
+    else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
+    else process.stdout.write(`${appTable(apps)}\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { HiveError } from '../errors.js';
+import { DaemonUnreachableError } from './errors.js';
+import { ensureHome, type HivePaths, hivePaths } from './paths.js';
+import { PROTOCOL_VERSION, type Response } from './protocol.js';
+import { hiveVersion } from './version.js';
+
+const daemonEntry = new URL('./main.js', import.meta.url).pathname;
+const START_TIMEOUT = 10_000;
+
+/** An error the daemon replied with; `code` is the daemon's code. */
+export class DaemonReplyError extends HiveError {}
+
+/** A connection to this user's daemon. Kept out of the zod-validated side so that CLI start-up stays small. */
+export class DaemonClient {
+  readonly paths: HivePaths;
+  #socket: Socket;
+  #nextId = 1;
+  #pending = new Map<number, (response: Response) => void>();
+
+  private constructor(paths: HivePaths, socket: Socket) {
+    this.paths = paths;
+    this.#socket = socket;
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      let newline = buffer.indexOf('\n');
+      while (newline !== -1) {
+        const response = JSON.parse(buffer.slice(0, newline)) as Response;
+        buffer = buffer.slice(newline + 1);
+        if (response.id !== null) {
+          this.#pending.get(response.id)?.(response);
+          this.#pending.delete(response.id);
+        }
+        newline = buffer.indexOf('\n');
+      }
+    });
+    socket.on('close', () => {
+      for (const resolve of this.#pending.values()) {
+        resolve({
+          v: PROTOCOL_VERSION,
+          hive: '',
+          id: null,
+          ok: false,
+          error: { code: 'ERR_HIVE_DAEMON_UNREACHABLE', message: 'the daemon closed the connection' },
+        });
+      }
+      this.#pending.clear();
+    });
+  }
+
+  /**
+   * Connects to the daemon of `$HIVE_HOME`; with `start`, starts one (detached, logging to daemon.log) when none
+   * runs. Resolves undefined when none runs and `start` is false.
+   */
+  static async connect(options: { start: boolean; paths?: HivePaths }): Promise<DaemonClient | undefined> {
+    const paths = options.paths ?? hivePaths();
+    const first = await tryConnect(paths.socket);
+    if (first) return new DaemonClient(paths, first);
+    if (!options.start) return undefined;
+    ensureHome(paths);
+    const log = openSync(paths.daemonLog, 'a', 0o600);
+    try {
+      const child = spawn(process.execPath, [daemonEntry], {
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: process.env,
+        cwd: paths.home,
+      });
+      child.unref();
+    } finally {
+      closeSync(log);
+    }
+    const deadline = Date.now() + START_TIMEOUT;
+    while (Date.now() < deadline) {
+      await delay(25);
+      const socket = await tryConnect(paths.socket);
+      if (socket) return new DaemonClient(paths, socket);
+    }
+    throw new DaemonUnreachableError(`the daemon did not start within ${START_TIMEOUT} ms; see ${paths.daemonLog}`);
+  }
+
+  /** Sends one request and resolves with the daemon's result; rejects with DaemonReplyError on an error reply. */
+  async request<T = unknown>(cmd: string, fields: Record<string, unknown> = {}): Promise<T> {
+    const id = this.#nextId++;
+    const response = await new Promise<Response>((resolve) => {
+      this.#pending.set(id, resolve);
+      this.#socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, hive: hiveVersion, id, cmd, ...fields })}\n`);
+    });
+    if (!response.ok) throw new DaemonReplyError(response.error.code, response.error.message);
+    return response.result as T;
+  }
+
+  close(): void {
+    this.#socket.end();
+  }
+}
+
+function tryConnect(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      socket.on('error', () => {});
+      resolve(socket);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}

@@ -1,0 +1,100 @@
+import { chmodSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { HiveError } from '../errors.js';
+import { DaemonVersionError, ProtocolError } from './errors.js';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type Request, type Response, requestSchema } from './protocol.js';
+import { hiveVersion } from './version.js';
+
+/** Handles one validated request; its result is the reply's `result`, a thrown error its `error`. */
+export type Handler = (request: Request) => Promise<unknown>;
+
+// Commands a CLI of another version may still send: to see the daemon's version, or to replace it.
+const anyVersion = new Set(['ping', 'kill']);
+
+/**
+ * The daemon's unix socket: newline-delimited JSON requests, each validated before it reaches the handler. Any bad
+ * input gets an error reply and never throws out of here; an oversized line also closes its connection.
+ */
+export function createControlServer(handle: Handler, log: (line: string) => void): Server {
+  const server = createServer((socket) => serve(socket, handle, log));
+  return server;
+}
+
+/** Listens on `path`, with the socket file made 0600 before anyone can connect. */
+export function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const umask = process.umask(0o177);
+    server.once('error', (error) => {
+      process.umask(umask);
+      reject(error);
+    });
+    server.listen(path, () => {
+      process.umask(umask);
+      chmodSync(path, 0o600);
+      resolve();
+    });
+  });
+}
+
+function serve(socket: Socket, handle: Handler, log: (line: string) => void): void {
+  let buffer = '';
+  socket.setEncoding('utf8');
+  socket.on('error', () => {});
+  const reply = (response: Response) => {
+    if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
+  };
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    let newline = buffer.indexOf('\n');
+    while (newline !== -1) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line.trim() !== '') void answer(line, handle, log).then(reply);
+      newline = buffer.indexOf('\n');
+    }
+    if (Buffer.byteLength(buffer) > MAX_MESSAGE_BYTES) {
+      buffer = '';
+      reply(failure(null, new ProtocolError(`message longer than ${MAX_MESSAGE_BYTES} bytes`)));
+      socket.end();
+    }
+  });
+}
+
+async function answer(line: string, handle: Handler, log: (line: string) => void): Promise<Response> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return failure(null, new ProtocolError('message is not JSON'));
+  }
+  const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
+  const version = (raw as { v?: unknown })?.v;
+  if (version !== PROTOCOL_VERSION) {
+    return failure(
+      id,
+      new ProtocolError(`protocol version ${JSON.stringify(version)}; this daemon speaks ${PROTOCOL_VERSION}`),
+    );
+  }
+  const parsed = requestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'message';
+    return failure(id, new ProtocolError(`invalid request: ${where}: ${issue?.message ?? 'invalid'}`));
+  }
+  const request = parsed.data;
+  if (request.hive !== hiveVersion && !anyVersion.has(request.cmd)) {
+    return failure(id, new DaemonVersionError(hiveVersion, request.hive));
+  }
+  try {
+    return { v: PROTOCOL_VERSION, hive: hiveVersion, id, ok: true, result: await handle(request) };
+  } catch (error) {
+    if (!(error instanceof HiveError)) log(`${request.cmd} failed: ${(error as Error)?.stack ?? String(error)}`);
+    return failure(id, error);
+  }
+}
+
+function failure(id: number | null, error: unknown): Response {
+  const code = error instanceof HiveError ? error.code : 'ERR_HIVE_DAEMON_INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  return { v: PROTOCOL_VERSION, hive: hiveVersion, id, ok: false, error: { code, message } };
+}

@@ -1,0 +1,104 @@
+import { existsSync, unlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { AppTable } from './app-table.js';
+import { createControlServer, listen } from './control-server.js';
+import { AppNotFoundError } from './errors.js';
+import { ensureHome, type HivePaths } from './paths.js';
+import type { Request } from './protocol.js';
+import { hiveVersion } from './version.js';
+
+/**
+ * The daemon: one per user and HIVE_HOME. Serves the control socket until `kill` (or SIGTERM), which stops every app
+ * gracefully before the process exits.
+ */
+export async function runDaemon(paths: HivePaths): Promise<void> {
+  ensureHome(paths);
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  if (existsSync(paths.socket)) {
+    if (await isAlive(paths.socket)) {
+      log(`another daemon serves ${paths.socket}; exiting`);
+      return;
+    }
+    unlinkSync(paths.socket);
+  }
+  const apps = new AppTable(paths.logs, log);
+  let killing: Promise<void> | undefined;
+  const kill = () => {
+    killing ??= (async () => {
+      log('stopping every app');
+      await apps.stopAll();
+      server.close();
+      try {
+        unlinkSync(paths.socket);
+      } catch {}
+      log('daemon exits');
+      // Open client connections and timers must not keep a killed daemon alive.
+      setImmediate(() => process.exit(0));
+    })();
+    return killing;
+  };
+  const handle = async (request: Request): Promise<unknown> => {
+    switch (request.cmd) {
+      case 'ping':
+        return {
+          version: hiveVersion,
+          pid: process.pid,
+          home: paths.home,
+          uptime: Math.round(process.uptime() * 1000),
+        };
+      case 'ls':
+        return apps.list();
+      case 'describe':
+        return apps.info(apps.find(request.target)[0]!);
+      case 'start':
+        return apps.start(request.app);
+      case 'stop':
+        return apps.each(request.target, (app) => app.stop());
+      case 'restart':
+        return apps.each(request.target, async (app) => {
+          await app.stop();
+          await app.start();
+        });
+      case 'reload':
+        return apps.each(request.target, (app) => app.reload());
+      case 'delete':
+        return apps.delete(request.target);
+      case 'scale': {
+        const [app] = apps.find(request.target);
+        if (request.target === 'all') throw new AppNotFoundError('all (scale takes one app)');
+        await app!.scale(request.instances);
+        return apps.info(app!);
+      }
+      case 'save':
+        return apps.save(paths.dump);
+      case 'resurrect':
+        if (!existsSync(paths.dump)) return [];
+        return apps.resurrect(paths.dump);
+      case 'kill':
+        // The reply goes out after the apps are stopped, so `hive kill` returning means they are gone.
+        await apps.stopAll();
+        setImmediate(() => void kill());
+        return { pid: process.pid };
+    }
+  };
+  const server = createControlServer(handle, log);
+  await listen(server, paths.socket);
+  log(`daemon ${hiveVersion} pid ${process.pid} listening on ${paths.socket}`);
+  process.on('SIGTERM', () => void kill());
+  process.on('SIGINT', () => void kill());
+  process.on('SIGHUP', () => {});
+  // One bad app event must not take every app's manager down; the error is logged for the bug report.
+  process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
+}
+
+function isAlive(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(socket);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,49 @@
+import { HiveError } from '../errors.js';
+
+/** A control message was malformed, oversized, of another protocol version or unknown. */
+export class ProtocolError extends HiveError {
+  constructor(message: string) {
+    super('ERR_HIVE_DAEMON_PROTOCOL', message);
+  }
+}
+
+/** The CLI and the daemon are different Hive versions. */
+export class DaemonVersionError extends HiveError {
+  constructor(daemon: string, cli: string) {
+    super(
+      'ERR_HIVE_DAEMON_VERSION',
+      `the daemon runs Hive ${daemon} but this CLI is Hive ${cli}; run \`hive kill\` (then \`hive resurrect\` after \`hive save\`) to switch`,
+    );
+  }
+}
+
+/** The daemon could not be reached or started. */
+export class DaemonUnreachableError extends HiveError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_HIVE_DAEMON_UNREACHABLE', message, options);
+  }
+}
+
+/** No app has this name or id. */
+export class AppNotFoundError extends HiveError {
+  constructor(target: string) {
+    super('ERR_HIVE_APP_NOT_FOUND', `no app named or numbered ${JSON.stringify(target)}; see \`hive ls\``);
+  }
+}
+
+/** An app of this name is already running. */
+export class AppExistsError extends HiveError {
+  constructor(name: string) {
+    super(
+      'ERR_HIVE_APP_EXISTS',
+      `app ${JSON.stringify(name)} is already running; use \`hive restart ${name}\`, \`hive reload ${name}\` or another --name`,
+    );
+  }
+}
+
+/** An app's primary failed to start, or a reload/scale it was asked for failed. */
+export class AppOperationError extends HiveError {
+  constructor(name: string, message: string) {
+    super('ERR_HIVE_APP_OPERATION', `app ${JSON.stringify(name)}: ${message}`);
+  }
+}

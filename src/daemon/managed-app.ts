@@ -1,0 +1,378 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Cron } from 'croner';
+import { splitLines } from '../cluster/line-splitter.js';
+import { formatEvent } from '../cluster/log-format.js';
+import type { SupervisorEvent } from '../cluster/supervisor.js';
+import { AppLogs } from './app-logs.js';
+import { AppOperationError } from './errors.js';
+import type { ProcStats } from './proc-stats.js';
+import type { AppInfo, AppSpec, ProcessInfo } from './protocol.js';
+
+const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
+// A primary that dies before this uptime counts as a crash in a row; after 10 such, the app is errored.
+const MIN_UPTIME = 5_000;
+const MAX_CRASHES = 10;
+// The primary's own escalation (workers' killTimeout) comes first; this bounds a primary that hangs.
+const STOP_TIMEOUT = 30_000;
+
+// Events worth a daemon.log line (worker state changes are many, and a newer primary may send types unknown here).
+const loggedEvents = new Set([
+  'state',
+  'exit',
+  'restart',
+  'errored',
+  'reload',
+  'scale',
+  'memory-limit',
+  'killed',
+  'warning',
+]);
+
+interface Worker {
+  instance: number;
+  state: string;
+  since: number;
+}
+
+type Status = AppInfo['status'];
+
+/**
+ * One app under the daemon: its `hive run` primary (forked with IPC for reload and scale), its log files, its
+ * workers as the primary reports them (JSON events on stdout), and the respawn of a primary that dies.
+ */
+export class ManagedApp {
+  readonly id: number;
+  spec: AppSpec;
+  #logsDir: string;
+  #logs: AppLogs;
+  #log: (line: string) => void;
+  #primary: ChildProcess | undefined;
+  #startedAt = 0;
+  #status: Status = 'stopped';
+  #wanted: 'online' | 'stopped' = 'stopped';
+  #workers = new Map<number, Worker>();
+  #size = 0;
+  #restarts = 0;
+  #crashes = 0;
+  #respawnTimer: NodeJS.Timeout | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #stderrTail: string[] = [];
+  #lastError: string | null = null;
+  #nextControlId = 1;
+  #control = new Map<number, (reply: { ok: boolean; message?: string; size?: number }) => void>();
+  #cron: Cron | undefined;
+
+  constructor(id: number, spec: AppSpec, logsDir: string, log: (line: string) => void) {
+    this.id = id;
+    this.spec = spec;
+    this.#logsDir = logsDir;
+    this.#log = log;
+    this.#logs = new AppLogs(logsDir, spec.name, spec);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get status(): Status {
+    return this.#status;
+  }
+
+  /** Replaces the spec of a stopped app (a new `hive start` of the same name). */
+  respec(spec: AppSpec): void {
+    this.#logs.close();
+    this.spec = spec;
+    this.#logs = new AppLogs(this.#logsDir, spec.name, spec);
+  }
+
+  /** Forks the primary; resolves once every worker is ready, rejects (app errored) if the primary exits first. */
+  async start(): Promise<void> {
+    if (this.#primary) return;
+    this.#wanted = 'online';
+    this.#crashes = 0;
+    this.#lastError = null;
+    this.#scheduleCron();
+    await this.#spawn();
+  }
+
+  /** Stops the primary gracefully (it drains its workers) and resolves when it has exited. */
+  async stop(): Promise<void> {
+    this.#wanted = 'stopped';
+    this.#cron?.stop();
+    this.#cron = undefined;
+    clearTimeout(this.#respawnTimer);
+    const primary = this.#primary;
+    if (!primary) {
+      this.#status = 'stopped';
+      return;
+    }
+    this.#status = 'stopping';
+    primary.kill('SIGTERM');
+    const force = setTimeout(() => primary.kill('SIGKILL'), STOP_TIMEOUT);
+    await this.#exited;
+    clearTimeout(force);
+  }
+
+  /** Rolling reload through the primary; a stopped app is started instead. */
+  async reload(): Promise<void> {
+    if (!this.#primary) return this.start();
+    const reply = await this.#request({ type: 'reload' });
+    if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
+  }
+
+  /** Changes the number of workers through the primary. */
+  async scale(instances: number | string): Promise<void> {
+    if (!this.#primary) throw new AppOperationError(this.name, 'is not running; start it first');
+    const reply = await this.#request({ type: 'scale', instances });
+    if (!reply.ok) throw new AppOperationError(this.name, `scale failed: ${reply.message}`);
+    if (reply.size !== undefined) this.#size = reply.size;
+    this.spec = { ...this.spec, instances: String(instances), runArgs: withInstances(this.spec.runArgs, instances) };
+  }
+
+  /** Closes the log files (after stop, on delete). */
+  close(): void {
+    this.#logs.close();
+  }
+
+  info(stats: ProcStats): AppInfo {
+    const now = Date.now();
+    const processes: ProcessInfo[] = [];
+    if (this.#primary?.pid) {
+      const { cpu, memory } = stats.sample(this.#primary.pid);
+      const state = this.#status;
+      processes.push({
+        role: 'primary',
+        instance: null,
+        pid: this.#primary.pid,
+        state,
+        cpu,
+        memory,
+        uptime: now - this.#startedAt,
+      });
+    }
+    for (const [pid, worker] of [...this.#workers].sort((a, b) => a[1].instance - b[1].instance)) {
+      const { cpu, memory } = stats.sample(pid);
+      processes.push({
+        role: 'worker',
+        instance: worker.instance,
+        pid,
+        state: worker.state,
+        cpu,
+        memory,
+        uptime: now - worker.since,
+      });
+    }
+    const readyInstances = new Set(
+      [...this.#workers.values()].filter((w) => w.state === 'ready').map((w) => w.instance),
+    );
+    const sum = (key: 'cpu' | 'memory') =>
+      processes.some((p) => p[key] !== null) ? processes.reduce((total, p) => total + (p[key] ?? 0), 0) : null;
+    const cpu = sum('cpu');
+    return {
+      id: this.id,
+      name: this.name,
+      script: this.spec.script,
+      cwd: this.spec.cwd,
+      mode: 'cluster',
+      status: this.#status,
+      ready: readyInstances.size,
+      total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
+      restarts: this.#restarts,
+      uptime: this.#primary ? now - this.#startedAt : 0,
+      cpu: cpu === null ? null : Math.round(cpu * 10) / 10,
+      memory: sum('memory'),
+      processes,
+      outFile: this.#logs.outFile,
+      errorFile: this.#logs.errorFile,
+      cronRestart: this.spec.cronRestart ?? null,
+      lastError: this.#lastError,
+    };
+  }
+
+  #spawn(): Promise<void> {
+    const { spec } = this;
+    const args = ['run', '--log-format', 'json', '--name', spec.name, ...spec.runArgs];
+    const primary = fork(hiveEntry, args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // The daemon's own flags (e.g. a loader) are not the app's business.
+      execArgv: [],
+    });
+    this.#primary = primary;
+    this.#startedAt = Date.now();
+    this.#status = 'starting';
+    this.#workers.clear();
+    this.#size = 0;
+    this.#stderrTail = [];
+    this.#log(`${spec.name}: primary pid ${primary.pid} started`);
+    let resolveExit!: () => void;
+    this.#exited = new Promise((resolve) => {
+      resolveExit = resolve;
+    });
+    const started = new Promise<void>((resolve, reject) => {
+      splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve));
+      splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
+      primary.on(
+        'message',
+        (message: { type?: string; id?: number; ok?: boolean; message?: string; size?: number }) => {
+          if (message?.type !== 'control-result' || typeof message.id !== 'number') return;
+          this.#control.get(message.id)?.({ ok: message.ok === true, message: message.message, size: message.size });
+          this.#control.delete(message.id);
+        },
+      );
+      // Without this, the IPC channel's EPIPE after a primary dies would be an uncaught error in the daemon.
+      primary.on('error', (error) => this.#log(`${spec.name}: primary error: ${error.message}`));
+      primary.on('exit', async (code, signal) => {
+        // The last lines (the reason a start failed) may still be in the pipes; an orphan holding them open must
+        // not hold up the exit, hence the bound.
+        await Promise.race([
+          Promise.all([closed(primary.stdout!), closed(primary.stderr!)]).catch(() => {}),
+          delay(1000),
+        ]);
+        const wasOnline = this.#status !== 'starting';
+        this.#onExit(primary, code, signal);
+        resolveExit();
+        if (!wasOnline) {
+          const detail = this.#stderrTail.join('\n') || `exited with ${signal ?? `code ${code}`}`;
+          reject(new AppOperationError(spec.name, `did not start: ${detail}`));
+        }
+      });
+    });
+    return started;
+  }
+
+  #onRecord(line: string, onOnline: () => void): void {
+    let record: Record<string, unknown> & { kind?: string };
+    try {
+      record = JSON.parse(line) as typeof record;
+    } catch {
+      this.#logs.write('stdout', `[${this.name}]`, line);
+      return;
+    }
+    if (record.kind === 'log') {
+      const stream = record.stream === 'stderr' ? 'stderr' : 'stdout';
+      this.#logs.write(stream, `[${this.name}:${String(record.instance)}]`, String(record.line));
+      return;
+    }
+    if (record.kind !== 'event') return;
+    const event = record as unknown as SupervisorEvent;
+    if (loggedEvents.has(event.type)) this.#log(formatEvent('text', this.name, event).replace(/^\[hive\] /, ''));
+    switch (event.type) {
+      case 'worker':
+        if (event.state === 'stopped') this.#workers.delete(event.pid);
+        else {
+          const since = this.#workers.get(event.pid)?.since ?? Date.now();
+          this.#workers.set(event.pid, { instance: event.instance, state: event.state, since });
+        }
+        break;
+      case 'exit':
+        this.#workers.delete(event.pid);
+        break;
+      case 'restart':
+        this.#restarts += 1;
+        break;
+      case 'scale':
+        this.#size = event.to;
+        break;
+      case 'errored':
+        this.#lastError = `worker ${event.instance} crash-looped: ${event.stderrTail.slice(-3).join(' | ')}`;
+        break;
+      case 'state':
+        if (event.state === 'stopping' || event.state === 'stopped') {
+          this.#status = 'stopping';
+          break;
+        }
+        if (this.#status === 'starting' && event.state !== 'starting') {
+          this.#size = new Set([...this.#workers.values()].map((w) => w.instance)).size;
+          onOnline();
+        }
+        this.#status = event.state;
+        break;
+    }
+  }
+
+  #onPrimaryStderr(line: string): void {
+    this.#stderrTail.push(line);
+    if (this.#stderrTail.length > 20) this.#stderrTail.shift();
+    this.#logs.write('stderr', `[${this.name}]`, line);
+  }
+
+  #onExit(primary: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.#primary !== primary) return;
+    this.#primary = undefined;
+    this.#workers.clear();
+    for (const answer of this.#control.values()) answer({ ok: false, message: 'the primary exited' });
+    this.#control.clear();
+    const how = signal ?? `code ${code}`;
+    this.#log(`${this.name}: primary pid ${primary.pid} exited with ${how}`);
+    if (this.#wanted === 'stopped') {
+      this.#status = 'stopped';
+      return;
+    }
+    const starting = this.#status === 'starting';
+    const uptime = Date.now() - this.#startedAt;
+    this.#crashes = uptime < MIN_UPTIME ? this.#crashes + 1 : 1;
+    this.#lastError = `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#stderrTail.at(-1)}` : ''}`;
+    if (starting || this.#crashes > MAX_CRASHES) {
+      this.#status = 'errored';
+      this.#wanted = 'stopped';
+      this.#cron?.stop();
+      return;
+    }
+    // A primary that dies while online (killed, OOM) comes back, with backoff when it keeps dying.
+    this.#status = 'starting';
+    this.#restarts += 1;
+    const delay = Math.min(100 * 1.5 ** (this.#crashes - 1), 15_000);
+    this.#respawnTimer = setTimeout(() => {
+      if (this.#wanted !== 'online' || this.#primary) return;
+      this.#spawn().catch((error: Error) => this.#log(`${this.name}: respawn failed: ${error.message}`));
+    }, delay);
+  }
+
+  #request(message: {
+    type: string;
+    instances?: number | string;
+  }): Promise<{ ok: boolean; message?: string; size?: number }> {
+    const primary = this.#primary!;
+    const id = this.#nextControlId++;
+    return new Promise((resolve) => {
+      this.#control.set(id, resolve);
+      primary.send({ hive: 1, id, ...message }, (error) => {
+        if (!error) return;
+        this.#control.delete(id);
+        resolve({ ok: false, message: error.message });
+      });
+    });
+  }
+
+  #scheduleCron(): void {
+    this.#cron?.stop();
+    this.#cron = undefined;
+    const pattern = this.spec.cronRestart;
+    if (!pattern) return;
+    this.#cron = new Cron(pattern, { protect: true }, async () => {
+      this.#log(`${this.name}: cron restart (${pattern})`);
+      await this.reload().catch((error: Error) => this.#log(`${this.name}: cron reload failed: ${error.message}`));
+    });
+  }
+}
+
+function closed(stream: Readable): Promise<unknown> {
+  return stream.closed ? Promise.resolve() : once(stream, 'close');
+}
+
+/** `hive run` arguments with the instance count replaced (so a restart or resurrect keeps a `scale`). */
+function withInstances(runArgs: string[], instances: number | string): string[] {
+  const separator = runArgs.indexOf('--');
+  const own = separator === -1 ? [...runArgs] : runArgs.slice(0, separator);
+  const rest = separator === -1 ? [] : runArgs.slice(separator);
+  const index = own.findIndex((arg) => arg === '-i' || arg === '--instances');
+  if (index !== -1) own.splice(index, 2);
+  const eq = own.findIndex((arg) => arg.startsWith('--instances='));
+  if (eq !== -1) own.splice(eq, 1);
+  return [...own, `--instances=${instances}`, ...rest];
+}

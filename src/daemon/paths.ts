@@ -1,0 +1,32 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Where the daemon of this user keeps its socket, log, app logs and saved app list. */
+export interface HivePaths {
+  home: string;
+  socket: string;
+  daemonLog: string;
+  logs: string;
+  dump: string;
+}
+
+/** `$HIVE_HOME`, or `~/.hive`. */
+export function hivePaths(env: NodeJS.ProcessEnv = process.env): HivePaths {
+  const home = resolve(env.HIVE_HOME || join(homedir(), '.hive'));
+  return {
+    home,
+    socket: join(home, 'daemon.sock'),
+    daemonLog: join(home, 'daemon.log'),
+    logs: join(home, 'logs'),
+    dump: join(home, 'dump.json'),
+  };
+}
+
+/** Creates the home (mode 0700: the socket inside accepts commands that run code) and its logs folder. */
+export function ensureHome(paths: HivePaths): void {
+  mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+  // mkdir's mode is masked by umask and leaves an existing folder alone.
+  chmodSync(paths.home, 0o700);
+  chmodSync(paths.logs, 0o700);
+}

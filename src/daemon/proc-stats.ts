@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+
+// Linux reports CPU time in clock ticks; USER_HZ is 100 on every mainstream architecture.
+const TICKS_PER_SECOND = 100;
+const PAGE_SIZE = 4096;
+
+interface Sample {
+  ticks: number;
+  at: number;
+}
+
+/**
+ * CPU and memory of processes from /proc (no native module, no `ps` per call). CPU is the share of one core since the
+ * previous sample of the same pid (the first sample averages over the process's life). Elsewhere than Linux: nulls.
+ */
+export class ProcStats {
+  #last = new Map<number, Sample>();
+
+  sample(pid: number): { cpu: number | null; memory: number | null } {
+    let stat: string;
+    let statm: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      statm = readFileSync(`/proc/${pid}/statm`, 'utf8');
+    } catch {
+      this.#last.delete(pid);
+      return { cpu: null, memory: null };
+    }
+    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const memory = Number(statm.split(' ')[1]) * PAGE_SIZE;
+    const now = Date.now();
+    const previous = this.#last.get(pid);
+    this.#last.set(pid, { ticks, at: now });
+    let cpu: number;
+    if (previous && now > previous.at) {
+      cpu = ((ticks - previous.ticks) / TICKS_PER_SECOND / ((now - previous.at) / 1000)) * 100;
+    } else {
+      const startTicks = Number(fields[19]);
+      const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+      const life = uptime - startTicks / TICKS_PER_SECOND;
+      cpu = life > 0 ? (ticks / TICKS_PER_SECOND / life) * 100 : 0;
+    }
+    return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory: Number.isFinite(memory) ? memory : null };
+  }
+
+  /** Forgets pids that are gone. */
+  retain(pids: Set<number>): void {
+    for (const pid of this.#last.keys()) if (!pids.has(pid)) this.#last.delete(pid);
+  }
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * The control protocol between the CLI and the daemon: one JSON object per line over the unix socket, each request
+ * `{ v, hive, id, cmd, ... }` answered by `{ v, hive, id, ok, result | error }`. `v` is the protocol version; `hive`
+ * the sender's Hive version (a CLI of another version is refused, except for `ping` and `kill`).
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** The longest request line the daemon reads; a longer one is refused and its connection closed. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+const name = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'letters, digits, ".", "_" or "-", at most 64, not starting with a symbol',
+  );
+
+/** What the daemon needs to run an app: the `hive run` arguments and the process context the CLI resolved. */
+export const appSpecSchema = z
+  .object({
+    name,
+    /** The entry script or config file as the user named it (for `ls`/`describe`). */
+    script: z.string().min(1).max(4096),
+    cwd: z.string().min(1).max(4096),
+    /** Arguments of `hive run` (script first). */
+    runArgs: z.array(z.string().max(65536)).max(1000),
+    env: z.record(z.string(), z.string()),
+    /** Instances as asked (`max`, `-1`, a number); the primary resolves it. */
+    instances: z.string().max(16),
+    cronRestart: z.string().max(256).optional(),
+    outFile: z.string().max(4096).optional(),
+    errorFile: z.string().max(4096).optional(),
+    /** Prefix log lines with an ISO timestamp. */
+    time: z.boolean().optional(),
+  })
+  .strict();
+
+/** One app as the CLI asks for it. */
+export type AppSpec = z.infer<typeof appSpecSchema>;
+
+const header = { v: z.number(), hive: z.string().max(64), id: z.number().int().nonnegative() };
+const target = z.string().min(1).max(128);
+
+export const requestSchema = z.discriminatedUnion('cmd', [
+  z.object({ ...header, cmd: z.literal('ping') }).strict(),
+  z.object({ ...header, cmd: z.literal('ls') }).strict(),
+  z.object({ ...header, cmd: z.literal('save') }).strict(),
+  z.object({ ...header, cmd: z.literal('resurrect') }).strict(),
+  z.object({ ...header, cmd: z.literal('kill') }).strict(),
+  z.object({ ...header, cmd: z.literal('start'), app: appSpecSchema }).strict(),
+  z.object({ ...header, cmd: z.literal('describe'), target }).strict(),
+  z.object({ ...header, cmd: z.enum(['stop', 'restart', 'reload', 'delete']), target }).strict(),
+  z
+    .object({
+      ...header,
+      cmd: z.literal('scale'),
+      target,
+      instances: z.union([z.number().int(), z.string().regex(/^(max|-?\d+)$/)]),
+    })
+    .strict(),
+]);
+
+/** A validated control request. */
+export type Request = z.infer<typeof requestSchema>;
+/** Request commands. */
+export type Command = Request['cmd'];
+
+/** The daemon's answer to one request. */
+export type Response =
+  | { v: number; hive: string; id: number | null; ok: true; result: unknown }
+  | { v: number; hive: string; id: number | null; ok: false; error: { code: string; message: string } };
+
+/** A process of an app, as `ls`/`describe` report it. */
+export interface ProcessInfo {
+  /** `primary` for the `hive run` process, else the worker's instance number. */
+  role: 'primary' | 'worker';
+  instance: number | null;
+  pid: number;
+  state: string;
+  /** Percent of one core since the previous sample. */
+  cpu: number | null;
+  /** Resident memory, bytes. */
+  memory: number | null;
+  uptime: number;
+}
+
+/** One row of the app table. */
+export interface AppInfo {
+  id: number;
+  name: string;
+  script: string;
+  cwd: string;
+  mode: 'cluster';
+  status: 'starting' | 'online' | 'reloading' | 'stopping' | 'stopped' | 'errored';
+  ready: number;
+  total: number;
+  restarts: number;
+  /** Milliseconds since the primary started; 0 when stopped. */
+  uptime: number;
+  cpu: number | null;
+  memory: number | null;
+  processes: ProcessInfo[];
+  outFile: string;
+  errorFile: string;
+  cronRestart: string | null;
+  lastError: string | null;
+}

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export const hiveBin = new URL('../../dist/cli/hive.js', import.meta.url).pathname;
+export const appFixture = new URL('../fixtures/cluster/app.js', import.meta.url).pathname;
+export const daemonFixture = (name: string): string => new URL(`../fixtures/daemon/${name}`, import.meta.url).pathname;
+
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temporary HIVE_HOME and the `hive` CLI bound to it; `cleanup()` kills every process it saw, by pid. */
+export class HiveHome {
+  readonly home: string;
+  readonly pids = new Set<number>();
+
+  constructor() {
+    // Short: a unix socket path must stay under ~100 bytes.
+    this.home = join(mkdtempSync(join(tmpdir(), 'hd-')), 'h');
+  }
+
+  run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [hiveBin, ...args], {
+        cwd: options.cwd ?? tmpdir(),
+        env: { ...process.env, HIVE_HOME: this.home, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** Runs a `--json` command and parses its output; fails the test on a non-zero exit. */
+  async json<T = unknown>(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<T> {
+    const result = await this.run([...args, '--json'], options);
+    if (result.code !== 0) throw new Error(`hive ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    const value = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as T;
+    this.#remember(value);
+    return value;
+  }
+
+  /** The daemon's pid (without starting one), or undefined. */
+  async daemonPid(): Promise<number | undefined> {
+    const version = await this.json<{ daemonPid: number | null }>(['version']);
+    if (version.daemonPid) this.pids.add(version.daemonPid);
+    return version.daemonPid ?? undefined;
+  }
+
+  /** `hive kill`, then SIGKILL to anything still alive, and the home removed. */
+  async cleanup(): Promise<void> {
+    await this.run(['kill']).catch(() => {});
+    for (const pid of this.pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+    rmSync(join(this.home, '..'), { recursive: true, force: true });
+  }
+
+  readLog(name: string): string {
+    try {
+      return readFileSync(join(this.home, 'logs', name), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  #remember(value: unknown): void {
+    const apps = Array.isArray(value) ? value : [value];
+    for (const app of apps) {
+      for (const p of (app as { processes?: { pid: number }[] })?.processes ?? []) this.pids.add(p.pid);
+    }
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `check` until it returns a truthy value; fails after `timeoutMs` naming `what`. */
+export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(100);
+  }
+}
