@@ -15,6 +15,9 @@ export class AppTable {
   constructor(logsDir: string, log: (line: string) => void) {
     this.#logsDir = logsDir;
     this.#log = log;
+    // CPU is a delta between samples: sampling in the background makes `ls` show the last seconds, not the
+    // average since a process started (which a fresh process's start-up inflates).
+    setInterval(() => this.list(), 2000).unref();
   }
 
   /** `all`, an id or a name; throws AppNotFoundError naming the target. */
