@@ -71,7 +71,7 @@ const runtimeEntry = new URL('../runtime/register.js', import.meta.url).href;
  * It drives `node:cluster`, which is process-global: one supervisor per process runs at a time.
  *
  * Events: `event` ({@link SupervisorEvent}), `line` ({@link WorkerLine}), `metrics` ({@link WorkerMetrics}, about
- * once a second per worker).
+ * once a second per worker), `app-metrics` (answers to {@link Supervisor.requestAppMetrics}).
  */
 export class Supervisor extends EventEmitter {
   static #active: Supervisor | undefined;
@@ -206,6 +206,18 @@ export class Supervisor extends EventEmitter {
     return this.#stopping;
   }
 
+  /**
+   * Asks every ready worker for its app's own prom-client metrics; each answers with an `app-metrics` event
+   * (`{ instance, pid, id, metrics }`, metrics null when the app does not use prom-client). Returns how many were asked.
+   */
+  requestAppMetrics(id: number): number {
+    let asked = 0;
+    for (const worker of this.#live) {
+      if (worker.state === 'ready' && worker.send({ hive: 1, type: 'app-metrics-request', id })) asked++;
+    }
+    return asked;
+  }
+
   /** Kills every worker at once (the second Ctrl-C). */
   forceStop(): Promise<void> {
     const stopped = this.stop();
@@ -251,6 +263,9 @@ export class Supervisor extends EventEmitter {
     worker.on('memory', (rss: number) => this.#checkMemory(slot, worker, rss));
     worker.on('metrics', (report: MetricsReport) => {
       this.emit('metrics', { instance, pid, report } satisfies WorkerMetrics);
+    });
+    worker.on('app-metrics', (message: { id: number; metrics: unknown[] | null }) => {
+      this.emit('app-metrics', { instance, pid, id: message.id, metrics: message.metrics });
     });
     worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));

@@ -32,7 +32,8 @@ const STDERR_TAIL = 20;
  * with SIGKILL escalation, and its output split into lines.
  *
  * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
- * MetricsReport message), `killed` (killTimeout overrun, SIGKILL sent), `warning` (message).
+ * MetricsReport message), `app-metrics` (the app's prom-client metrics, asked for), `killed` (killTimeout overrun,
+ * SIGKILL sent), `warning` (message).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -86,6 +87,7 @@ export class WorkerProcess extends EventEmitter {
     worker.on('message', (value: unknown) => {
       try {
         const message = decodeWorkerMessage(value);
+        if (message?.type === 'app-metrics') this.emit('app-metrics', message);
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
         this.rss = message.rss;
         this.emit('memory', message.rss);

@@ -6,6 +6,8 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   readonly options: { name: string };
   readonly state: string;
   readonly workers: readonly { instance: number; pid: number; state: string }[];
+  /** Asks the workers for the app's own prom-client metrics (answered as `app-metrics` events); optional. */
+  requestAppMetrics?(id: number): number;
 }
 
 /** One slot of the cluster: counters summed over every process that held it, gauges from its newest process. */

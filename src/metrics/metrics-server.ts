@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import { MetricsPortInUseError } from './errors.js';
 
 /** Options of {@link startMetricsServer}. */
@@ -8,7 +7,9 @@ export interface MetricsServerOptions {
   port: number;
   /** Default 127.0.0.1: metrics and health name internals, so other hosts must be let in on purpose. */
   host?: string;
-  registry: Registry;
+  /** The `/metrics` body, in `contentType`. */
+  metrics: () => Promise<string>;
+  contentType: string;
   /** `/readyz` answers 200 while this returns true, else 503. */
   ready: () => boolean;
 }
@@ -60,8 +61,8 @@ async function handle(options: MetricsServerOptions, req: IncomingMessage, res: 
   }
   if (path === '/metrics') {
     try {
-      const body = await options.registry.metrics();
-      return reply(res, 200, options.registry.contentType, body);
+      const body = await options.metrics();
+      return reply(res, 200, options.contentType, body);
     } catch (error) {
       return reply(res, 500, 'text/plain', `${(error as Error).message}\n`);
     }

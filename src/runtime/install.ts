@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { isManaged } from './ipc.js';
+import { appPromMetrics } from './app-metrics.js';
+import { isManaged, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { decodePrimaryMessage, ENV } from './protocol.js';
@@ -30,7 +31,7 @@ export function install(): RuntimeState {
     else if (message?.type === 'cluster-size') process.env[ENV.clusterSize] = String(message.size);
     else if (message?.type === 'sticky-connection' && handle) {
       receiveStickyConnection(state, handle as Socket, message.head);
-    }
+    } else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
   });
   // No unref() of the channel: a cluster worker is kept alive by it anyway, and Node's cluster code makes the process
   // exit when the channel closes (the primary died), so no orphan is left.
@@ -46,4 +47,11 @@ export function install(): RuntimeState {
   // The metrics report carries the RSS the primary's memory guard reads.
   if (interval > 0) startMetricsReporter(state, interval);
   return state;
+}
+
+function answerAppMetrics(id: number): void {
+  appPromMetrics().then(
+    (metrics) => sendToPrimary({ hive: 1, type: 'app-metrics', id, metrics }),
+    (error: Error) => sendToPrimary({ hive: 1, type: 'app-metrics', id, metrics: null, error: error.message }),
+  );
 }

@@ -33,7 +33,9 @@ export type WorkerMessage =
   | { hive: 1; type: 'ready' }
   | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null }
   | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
-  | ({ hive: 1; type: 'metrics' } & MetricsReport);
+  | ({ hive: 1; type: 'metrics' } & MetricsReport)
+  /** The answer to `app-metrics-request`: prom-client's `getMetricsAsJSON()`, null without prom-client in the app. */
+  | { hive: 1; type: 'app-metrics'; id: number; metrics: unknown[] | null; error?: string };
 
 /**
  * What an app process reports every report interval (`metrics`): gauges are read at report time, `*Delta` fields
@@ -85,7 +87,8 @@ export interface PoolReport {
 export type PrimaryMessage =
   | { hive: 1; type: 'shutdown'; idleGrace: number }
   | { hive: 1; type: 'cluster-size'; size: number }
-  | { hive: 1; type: 'sticky-connection'; head: string | null };
+  | { hive: 1; type: 'sticky-connection'; head: string | null }
+  | { hive: 1; type: 'app-metrics-request'; id: number };
 
 type Message = { hive: number; type: string };
 
@@ -99,8 +102,8 @@ export class ProtocolVersionError extends HiveError {
   }
 }
 
-const workerTypes = new Set(['listening', 'ready', 'listen-error', 'memory', 'metrics']);
-const primaryTypes = new Set(['shutdown', 'cluster-size', 'sticky-connection']);
+const workerTypes = new Set(['listening', 'ready', 'listen-error', 'memory', 'metrics', 'app-metrics']);
+const primaryTypes = new Set(['shutdown', 'cluster-size', 'sticky-connection', 'app-metrics-request']);
 
 function decode(value: unknown, types: Set<string>): Message | undefined {
   if (typeof value !== 'object' || value === null || !('hive' in value)) return undefined;

@@ -116,3 +116,31 @@ test('bad metrics flags are usage errors', async () => {
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /--metrics-port/);
 });
+
+test("the app's own prom-client metrics are merged across its workers, without clashing with Hive's", async () => {
+  const appPort = await freePort();
+  const promApp = new URL('../fixtures/metrics/prom-app.js', import.meta.url).pathname;
+  const hive = startHive([promApp, '-i', '2', '--port', String(appPort), '--metrics-port', '0']);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  for (let i = 0; i < 20; i++) {
+    const { body } = await request(`http://127.0.0.1:${appPort}/hello`, { reset: true });
+    await body.text();
+  }
+  // Once both workers have reported, Hive's own families are there per instance.
+  let text = '';
+  await until(async () => {
+    text = (await fetchText(`${base}/metrics`)).text;
+    return /process_resident_memory_bytes\{app="prom-app",instance="1"\}/.test(text);
+  }, "both workers' reports");
+  const { samples, types } = parsePrometheusText(text);
+  // Summed over both workers, as prom-client's cluster aggregation does.
+  assert.equal(sum(samples, 'app_served_total', { route: '/hello' }), 20);
+  assert.equal(types.get('app_served_total'), 'counter');
+  // The app's default metrics are merged too, except the families Hive exposes itself (one TYPE line each).
+  assert.ok(types.has('nodejs_active_handles_total'));
+  const typeLines = text.split('\n').filter((line) => line === '# TYPE process_resident_memory_bytes gauge');
+  assert.equal(typeLines.length, 1);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
