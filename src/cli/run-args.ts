@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import type { SupervisorOptions } from '../cluster/options.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { ENV } from '../runtime/protocol.js';
 
 /** `hive run`'s parsed command line. */
 export interface RunArgs {
@@ -38,6 +39,7 @@ Options:
       --log-format <text|json>     worker lines prefixed [app:instance] (default), or one JSON object per line
       --metrics-port <port>        serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>        address of the metrics port (default 127.0.0.1; others can reach it only if set)
+      --server-timing              add a Server-Timing header (total, pool time) to the app's HTTP responses
   -h, --help                       this help
 
 Signals: SIGHUP reloads (rolling, replacement ready first); SIGTERM/SIGINT stop gracefully (a second one forces).`;
@@ -76,6 +78,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       'log-format': { type: 'string' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      'server-timing': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
     },
@@ -99,6 +102,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (values.balance !== undefined) supervisor.balance = values.balance as SupervisorOptions['balance'];
   if (values.sticky !== undefined) supervisor.sticky = values.sticky;
   if (values['wait-ready']) supervisor.waitReady = true;
+  if (values['server-timing']) supervisor.env = { ...supervisor.env, [ENV.serverTiming]: '1' };
   if (values['max-restarts'] !== undefined) supervisor.maxRestarts = values['max-restarts'] as unknown as number;
   if (values['max-memory-restart'] !== undefined) supervisor.maxMemoryRestart = values['max-memory-restart'];
   for (const [flag, key] of Object.entries(durationOptions)) {

@@ -4,6 +4,7 @@ import { isManaged, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { decodePrimaryMessage, ENV } from './protocol.js';
+import { enableServerTiming } from './server-timing.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
 import { type RuntimeState, runtimeState } from './state.js';
 import { receiveStickyConnection } from './sticky-receiver.js';
@@ -44,6 +45,7 @@ export function install(): RuntimeState {
   state.signalsHandled = true;
 
   const interval = Number(process.env[ENV.reportInterval]);
+  if (process.env[ENV.serverTiming] === '1') enableServerTiming(state.tracker, process.env[ENV.instance] ?? '0');
   // The metrics report carries the RSS the primary's memory guard reads.
   if (interval > 0) startMetricsReporter(state, interval);
   return state;

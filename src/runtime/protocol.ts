@@ -25,6 +25,7 @@ export const ENV = {
   stickyPort: 'HIVE_STICKY_PORT',
   drainIdleGrace: 'HIVE_DRAIN_IDLE_GRACE',
   reportInterval: 'HIVE_REPORT_INTERVAL',
+  serverTiming: 'HIVE_SERVER_TIMING',
 } as const;
 
 /** Messages from an app process to its primary. */

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Pool, type PoolOptions } from '../pool/index.js';
+import { timePoolRuns } from './server-timing.js';
 import type { RuntimeState } from './state.js';
 
 const pools = new Map<string, Pool>();
@@ -20,6 +21,7 @@ export function sharedPool(
   if (pool === undefined) {
     pool = new Pool({ maxThreads: 'auto', ...options, filename });
     pools.set(key, pool);
+    timePoolRuns(pool);
     const created = pool;
     state.closers.push(() => {
       pools.delete(key);
