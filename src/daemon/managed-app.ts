@@ -8,10 +8,12 @@ import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { AppLogs } from './app-logs.js';
 import { AppOperationError } from './errors.js';
+import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, ProcessInfo } from './protocol.js';
 
 const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
+const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
 // A primary that dies before this uptime counts as a crash in a row; after 10 such, the app is errored.
 const MIN_UPTIME = 5_000;
 const MAX_CRASHES = 10;
@@ -83,6 +85,8 @@ export class ManagedApp {
 
   /** Replaces the spec of a stopped app (a new `hive start` of the same name). */
   respec(spec: AppSpec): void {
+    this.#cron?.stop();
+    this.#cron = undefined;
     this.#logs.close();
     this.spec = spec;
     this.#logs = new AppLogs(this.#logsDir, spec.name, spec);
@@ -176,7 +180,7 @@ export class ManagedApp {
       name: this.name,
       script: this.spec.script,
       cwd: this.spec.cwd,
-      mode: 'cluster',
+      mode: this.spec.fork ? 'fork' : 'cluster',
       status: this.#status,
       ready: readyInstances.size,
       total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
@@ -194,8 +198,7 @@ export class ManagedApp {
 
   #spawn(): Promise<void> {
     const { spec } = this;
-    const args = ['run', '--log-format', 'json', '--name', spec.name, ...spec.runArgs];
-    const primary = fork(hiveEntry, args, {
+    const primary = fork(...this.#primaryCommand(), {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -243,6 +246,21 @@ export class ManagedApp {
       });
     });
     return started;
+  }
+
+  // Cluster mode: `hive run`; fork mode: the fork primary. Both report in the same JSON lines.
+  #primaryCommand(): [string, string[]] {
+    const { spec } = this;
+    if (!spec.fork) return [hiveEntry, ['run', '--log-format', 'json', '--name', spec.name, ...spec.runArgs]];
+    const options: ForkOptions = {
+      name: spec.name,
+      command: spec.fork.command,
+      args: spec.fork.args,
+      instances: spec.instances,
+      autorestart: spec.autorestart ?? true,
+      killTimeout: spec.killTimeout ?? 5_000,
+    };
+    return [forkEntry, [JSON.stringify(options)]];
   }
 
   #onRecord(line: string, onOnline: () => void): void {
@@ -304,6 +322,14 @@ export class ManagedApp {
   #onExit(primary: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
+    // Cluster workers exit when their primary's IPC closes; plain fork-mode processes would be orphaned.
+    if (this.spec.fork) {
+      for (const pid of this.#workers.keys()) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {}
+      }
+    }
     this.#workers.clear();
     for (const answer of this.#control.values()) answer({ ok: false, message: 'the primary exited' });
     this.#control.clear();
@@ -311,6 +337,12 @@ export class ManagedApp {
     this.#log(`${this.name}: primary pid ${primary.pid} exited with ${how}`);
     if (this.#wanted === 'stopped') {
       this.#status = 'stopped';
+      return;
+    }
+    if (this.spec.autorestart === false && this.#status !== 'starting') {
+      // A one-shot job finished: stopped until the next `start`, `reload` or cron tick.
+      this.#status = code === 0 ? 'stopped' : 'errored';
+      this.#wanted = 'stopped';
       return;
     }
     const starting = this.#status === 'starting';
@@ -350,8 +382,7 @@ export class ManagedApp {
   }
 
   #scheduleCron(): void {
-    this.#cron?.stop();
-    this.#cron = undefined;
+    if (this.#cron) return;
     const pattern = this.spec.cronRestart;
     if (!pattern) return;
     this.#cron = new Cron(pattern, { protect: true }, async () => {

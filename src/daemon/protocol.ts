@@ -34,6 +34,15 @@ export const appSpecSchema = z
     errorFile: z.string().max(4096).optional(),
     /** Prefix log lines with an ISO timestamp. */
     time: z.boolean().optional(),
+    /** Fork mode: plain processes running this command instead of a `hive run` cluster. */
+    fork: z
+      .object({ command: z.string().min(1).max(4096), args: z.array(z.string().max(65536)).max(1000) })
+      .strict()
+      .optional(),
+    /** false: a process that exits is not restarted (fork mode; one-shot and cron jobs). */
+    autorestart: z.boolean().optional(),
+    /** Fork mode: how long a process may take to exit after SIGTERM, ms. */
+    killTimeout: z.number().int().min(0).max(3_600_000).optional(),
   })
   .strict();
 
@@ -92,7 +101,7 @@ export interface AppInfo {
   name: string;
   script: string;
   cwd: string;
-  mode: 'cluster';
+  mode: 'cluster' | 'fork';
   status: 'starting' | 'online' | 'reloading' | 'stopping' | 'stopped' | 'errored';
   ready: number;
   total: number;

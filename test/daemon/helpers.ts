@@ -50,7 +50,10 @@ export class HiveHome {
 
   /** Runs a `--json` command and parses its output; fails the test on a non-zero exit. */
   async json<T = unknown>(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<T> {
-    const result = await this.run([...args, '--json'], options);
+    const separator = args.indexOf('--');
+    const withJson =
+      separator === -1 ? [...args, '--json'] : [...args.slice(0, separator), '--json', ...args.slice(separator)];
+    const result = await this.run(withJson, options);
     if (result.code !== 0) throw new Error(`hive ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     const value = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as T;
     this.#remember(value);

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
+import { parseDuration } from '../../cluster/units.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { forkCommand } from '../fork-command.js';
 
 const usage = `Usage: hive start <script|config> [options] [-- <script args>]
 
@@ -20,6 +22,8 @@ Options:
       --node-args <args>         Node.js flags of the app processes
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
+      --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
+      --no-autorestart           fork mode: do not restart a process that exits (one-shot jobs; with --cron-restart)
       --json                     print the started apps as JSON`;
 
 const passThrough = {
@@ -51,6 +55,8 @@ export default function start(argv: string[]): Promise<number> {
         'node-args': { type: 'string' },
         'wait-ready': { type: 'boolean' },
         time: { type: 'boolean' },
+        interpreter: { type: 'string' },
+        'no-autorestart': { type: 'boolean' },
       },
       { min: 1, max: 1 },
     );
@@ -85,7 +91,12 @@ type Values = ReturnType<typeof parseCommand>['values'];
 
 function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const path = resolve(script);
-  if (!existsSync(path)) throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
+  const interpreter = values.interpreter as string | undefined;
+  const fork = forkCommand({ script, cwd: process.cwd(), args, interpreter });
+  // A bare name in fork mode (`hive start pnpm -- start`) is a command on PATH, not a file here.
+  const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
+  if (!onPath && !existsSync(path))
+    throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   const env: Record<string, string> = {};
   for (const pair of (values.env as string[] | undefined) ?? []) {
@@ -94,7 +105,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     env[match[1]!] = match[2]!;
   }
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
-  const instances = (values.instances as string | undefined) ?? 'max';
+  // PM2's defaults: a cluster on every core, a fork-mode program once.
+  const instances = (values.instances as string | undefined) ?? (fork ? '1' : 'max');
   const runArgs = [path, `--instances=${instances}`];
   for (const [flag, option] of Object.entries(passThrough)) {
     const value = values[flag as keyof typeof values];
@@ -112,6 +124,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   };
   if (values['cron-restart']) spec.cronRestart = values['cron-restart'] as string;
   if (values.time) spec.time = true;
+  if (fork) spec.fork = fork;
+  if (values['no-autorestart']) spec.autorestart = false;
   return spec;
 }
 
@@ -142,15 +156,17 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   const envName = (values.env as string[] | undefined)?.[0];
   return apps.map((app) => {
     const where = `${config.file}: app ${JSON.stringify(app.name)}`;
-    // Said by name, never ignored: these run in a later slice (fork mode, watch).
-    if (app.execMode === 'fork' || (app.interpreter !== undefined && app.interpreter !== 'node')) {
-      throw new UsageError(`${where}: fork mode (execMode fork / interpreter) is not supported by hive start yet`);
-    }
-    for (const key of ['watch', 'autorestart', 'logFormat', 'metricsPort'] as const) {
-      if (app[key] !== undefined) process.stderr.write(`hive start: ${where}: \`${key}\` is not acted on yet\n`);
-    }
     const options = supervisorOptions(app, config.file, envName, config.apps);
-    const instances = String((values.instances as string | undefined) ?? options.instances ?? 'max');
+    const cwd = options.cwd ?? dirname(config.file);
+    const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
+    // Said by name, never ignored: these are not acted on yet.
+    const unsupported = ['watch', 'logFormat', 'metricsPort', ...(fork ? [] : ['autorestart'])] as const;
+    for (const key of unsupported) {
+      if (app[key as keyof typeof app] !== undefined) {
+        process.stderr.write(`hive start: ${where}: \`${key}\` is not acted on yet\n`);
+      }
+    }
+    const instances = String((values.instances as string | undefined) ?? options.instances ?? (fork ? '1' : 'max'));
     const runArgs = [options.script, `--instances=${instances}`];
     for (const [key, flag] of Object.entries(runFlags)) {
       const value = (options as unknown as Record<string, unknown>)[key];
@@ -162,14 +178,12 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     runArgs.push('--', ...(options.args ?? []));
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
-    const spec: AppSpec = {
-      name: app.name,
-      script: app.script,
-      cwd: options.cwd ?? dirname(config.file),
-      runArgs,
-      env,
-      instances,
-    };
+    const spec: AppSpec = { name: app.name, script: app.script, cwd, runArgs, env, instances };
+    if (fork) {
+      spec.fork = fork;
+      if (app.autorestart === false) spec.autorestart = false;
+      if (app.killTimeout !== undefined) spec.killTimeout = parseDuration(app.killTimeout, 'killTimeout');
+    }
     const cron = (values['cron-restart'] as string | undefined) ?? app.cronRestart;
     if (cron) spec.cronRestart = cron;
     if (app.outFile) spec.outFile = resolve(spec.cwd, app.outFile);

@@ -1,0 +1,30 @@
+import { isAbsolute, resolve } from 'node:path';
+
+const nodeEntry = /\.(c|m)?(j|t)sx?$/;
+
+/**
+ * The command of a fork-mode app, or undefined for a cluster-mode one. Fork mode is chosen (as PM2 does) by
+ * `execMode: 'fork'`, an `interpreter` other than node, or a script that is not a JavaScript/TypeScript file (a binary
+ * such as `pnpm`, a `.py` or `.sh` script).
+ */
+export function forkCommand(app: {
+  script: string;
+  cwd: string;
+  args: string[];
+  nodeArgs?: string[];
+  interpreter?: string | undefined;
+  execMode?: string | undefined;
+}): { command: string; args: string[] } | undefined {
+  const { script, cwd, args, interpreter } = app;
+  const isNodeEntry = nodeEntry.test(script);
+  const fork = app.execMode === 'fork' || (interpreter !== undefined && interpreter !== 'node') || !isNodeEntry;
+  if (!fork) return undefined;
+  // A bare name (`pnpm`) is looked up on PATH; a path is taken from the app's folder.
+  const path = script.includes('/') || isAbsolute(script) ? resolve(cwd, script) : script;
+  if (interpreter === 'none' || (interpreter === undefined && !isNodeEntry)) return { command: path, args };
+  if (interpreter === undefined || interpreter === 'node') {
+    const tsx = /\.(c|m)?tsx?$/.test(script) ? ['--import', import.meta.resolve('tsx')] : [];
+    return { command: process.execPath, args: [...tsx, ...(app.nodeArgs ?? []), path, ...args] };
+  }
+  return { command: interpreter, args: [path, ...args] };
+}

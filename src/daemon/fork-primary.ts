@@ -1,0 +1,154 @@
+/**
+ * The primary of a fork-mode app (a binary such as `pnpm`, a Python script, `interpreter: 'none'`): plain child
+ * processes, one per instance, restarted with the cluster's restart policy. It speaks to the daemon exactly as
+ * `hive run --log-format json` does (JSON lines on stdout, reload/scale over IPC), so the daemon treats both alike and
+ * still never forks app processes itself. Its one argument is the JSON {@link ForkOptions}.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolveInstances } from '../cluster/instances.js';
+import { splitLines } from '../cluster/line-splitter.js';
+import { RestartPolicy } from '../cluster/restart-policy.js';
+
+/** What the daemon passes to a fork-mode primary. */
+export interface ForkOptions {
+  name: string;
+  command: string;
+  args: string[];
+  instances: string;
+  /** false: a process that exits is not restarted; when all have exited the primary exits (a one-shot job). */
+  autorestart: boolean;
+  killTimeout: number;
+}
+
+interface Slot {
+  instance: number;
+  child: ChildProcess | undefined;
+  startedAt: number;
+  policy: RestartPolicy;
+  timer: NodeJS.Timeout | undefined;
+  removed: boolean;
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
+const slots: Slot[] = [];
+let stopping = false;
+
+function emit(record: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`);
+}
+
+function newSlot(instance: number): Slot {
+  const policy = new RestartPolicy({
+    restartDelay: 0,
+    expBackoffRestartDelay: 100,
+    maxRestartDelay: 15_000,
+    maxRestarts: 10,
+    minUptime: 1_000,
+  });
+  return { instance, child: undefined, startedAt: 0, policy, timer: undefined, removed: false };
+}
+
+function launch(slot: Slot): void {
+  const { instance } = slot;
+  const child = spawn(options.command, options.args, {
+    env: { ...process.env, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  slot.child = child;
+  slot.startedAt = Date.now();
+  const pid = child.pid ?? 0;
+  child.on('error', (error) => emit({ kind: 'log', instance, pid, stream: 'stderr', line: `spawn: ${error.message}` }));
+  if (pid) emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
+  splitLines(child.stdout!, (line) => emit({ kind: 'log', instance, pid, stream: 'stdout', line }));
+  splitLines(child.stderr!, (line) => emit({ kind: 'log', instance, pid, stream: 'stderr', line }));
+  child.on('close', (code, signal) => {
+    const expected = stopping || slot.removed || slot.child !== child;
+    emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected });
+    if (slot.child === child) slot.child = undefined;
+    if (expected) return maybeExit();
+    if (!options.autorestart) return maybeExit();
+    const decision = slot.policy.onCrash(Date.now() - slot.startedAt);
+    if (decision.action === 'errored') {
+      emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [] });
+      emit({ kind: 'event', type: 'state', state: 'errored' });
+      return;
+    }
+    emit({ kind: 'event', type: 'restart', instance, attempt: decision.attempt, delay: decision.delay });
+    slot.timer = setTimeout(() => {
+      if (!stopping && !slot.removed) launch(slot);
+    }, decision.delay);
+  });
+}
+
+// A one-shot job is done when every process has exited; the daemon then shows the app stopped.
+function maybeExit(): void {
+  if (slots.some((slot) => slot.child)) return;
+  if (stopping || !options.autorestart) process.exit(0);
+}
+
+function retire(slot: Slot): Promise<void> {
+  clearTimeout(slot.timer);
+  const child = slot.child;
+  // Detached from the slot first: its exit is then expected, not a crash to restart.
+  slot.child = undefined;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), options.killTimeout);
+    child.once('close', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  emit({ kind: 'event', type: 'state', state: 'stopping' });
+  await Promise.all(slots.map(retire));
+  process.exit(0);
+}
+
+async function control(message: { hive?: number; type?: string; id?: number; instances?: number | string }) {
+  if (message?.hive !== 1) return;
+  try {
+    if (message.type === 'reload') {
+      // Plain processes share no port: one at a time, so that the others keep running.
+      for (const slot of slots) {
+        await retire(slot);
+        slot.policy.reset();
+        if (!stopping) launch(slot);
+      }
+    } else if (message.type === 'scale') {
+      const target = resolveInstances(message.instances);
+      const from = slots.length;
+      if (target > from) {
+        for (let i = from; i < target; i++) {
+          const slot = newSlot(i);
+          slots.push(slot);
+          launch(slot);
+        }
+      } else {
+        const removed = slots.splice(target);
+        for (const slot of removed) slot.removed = true;
+        await Promise.all(removed.map(retire));
+      }
+      emit({ kind: 'event', type: 'scale', from, to: target });
+    } else throw new Error(`unknown control request ${JSON.stringify(message.type)}`);
+    process.send?.({ hive: 1, type: 'control-result', id: message.id, ok: true, size: slots.length });
+  } catch (error) {
+    process.send?.({ hive: 1, type: 'control-result', id: message.id, ok: false, message: (error as Error).message });
+  }
+}
+
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+process.on('message', (message) => void control(message as Parameters<typeof control>[0]));
+process.channel?.unref();
+// Every process may have exited (autorestart off, or errored): the primary still waits for the daemon's word.
+setInterval(() => {}, 1 << 30);
+const count = resolveInstances(options.instances);
+for (let i = 0; i < count; i++) slots.push(newSlot(i));
+for (const slot of slots) launch(slot);
+emit({ kind: 'event', type: 'state', state: 'online' });
