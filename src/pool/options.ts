@@ -53,7 +53,7 @@ export interface FilledOptions {
   isolation: 'thread' | 'process';
   resourceLimits: ResourceLimits | undefined;
   env: NodeJS.ProcessEnv | undefined;
-  execArgv: string[];
+  execArgv: string[] | undefined;
 }
 
 const known = new Set([
@@ -117,9 +117,19 @@ export function fillOptions(options: PoolOptions): FilledOptions {
   };
 }
 
-/** The parent's Node flags minus those a worker refuses (`node --input-type=module -e ...` would kill every thread). */
-function inheritableExecArgv(): string[] {
-  return process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+/**
+ * The Node flags a worker inherits. Left to Node (undefined) unless the parent ran with `--input-type`, which every
+ * thread refuses (`node --input-type=module -e ...`): then the parent's flags without it. Node validates an explicit
+ * list more strictly than its own inheritance (process-wide flags such as --test-timeout are refused), so the list is
+ * only given when needed.
+ */
+export function inheritableExecArgv(): string[] | undefined {
+  const flags = process.execArgv;
+  return flags.some((flag) => flag.startsWith('--input-type')) ? withoutInputType(flags) : undefined;
+}
+
+export function withoutInputType(flags: readonly string[]): string[] {
+  return flags.filter((flag) => !flag.startsWith('--input-type'));
 }
 
 /** Validates a timeout in ms: a non-negative finite number; undefined means none (0). */

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { withoutInputType } from './options.js';
 import type { WorkerInit, WorkerMessage } from './protocol.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
@@ -19,7 +20,7 @@ export class ProcessTransport implements WorkerTransport {
     this.#child = fork(entry, [], {
       serialization: 'advanced',
       env: options.env ?? process.env,
-      execArgv: [...(options.execArgv ?? process.execArgv), ...limitFlags(options)],
+      execArgv: [...(options.execArgv ?? withoutInputType(process.execArgv)), ...limitFlags(options)],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     this.#child.stderr?.on('data', (chunk: Buffer) => {

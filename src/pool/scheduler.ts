@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
+import { InvalidArgumentError } from '../errors.js';
 import { batchLimit, worthMoving } from './batch-policy.js';
 import {
   DataCloneError,
@@ -59,7 +60,14 @@ export class Scheduler {
   constructor(options: FilledOptions, hooks: SchedulerHooks) {
     this.#options = options;
     this.#hooks = hooks;
-    for (let i = 0; i < options.minThreads; i++) this.#spawn();
+    for (let i = 0; i < options.minThreads; i++) {
+      const refused = this.#spawn();
+      // The options are the cause (worker_threads refuses some Node flags, resource limits, env): say so at the door.
+      if (refused !== undefined) {
+        const cause = refused.cause as Error;
+        throw new InvalidArgumentError(`worker_threads refused the pool's worker options: ${cause.message}`, { cause });
+      }
+    }
   }
 
   get closed(): boolean {
@@ -220,10 +228,13 @@ export class Scheduler {
       if (!backlog) return;
       waiting = 1;
     }
-    while (this.#workers.length < this.#options.maxThreads && this.#starting < waiting) this.#spawn();
+    while (this.#workers.length < this.#options.maxThreads && this.#starting < waiting) {
+      if (this.#spawn() !== undefined) return;
+    }
   }
 
-  #spawn(): void {
+  /** Starts a worker; returns the error when its options are refused outright (then waiting tasks fail with it). */
+  #spawn(): Error | undefined {
     const worker = new PoolWorker();
     const events: TransportEvents = {
       message: (message) => this.#onMessage(worker, message),
@@ -236,13 +247,22 @@ export class Scheduler {
       env: this.#options.env,
       execArgv: this.#options.execArgv,
     };
-    worker.transport =
-      this.#options.isolation === 'process'
-        ? new ProcessTransport(options, events)
-        : new ThreadTransport(options, events);
+    try {
+      worker.transport =
+        this.#options.isolation === 'process'
+          ? new ProcessTransport(options, events)
+          : new ThreadTransport(options, events);
+    } catch (cause) {
+      const error = new ThreadExitedError(`it could not be started: ${(cause as Error).message}`, cause);
+      this.#loadFailed = true;
+      for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      this.#hooks.error(error);
+      return error;
+    }
     // A starting worker holds the process open (tasks may be waiting for it); it lets go once ready and idle.
     this.#workers.push(worker);
     this.#starting++;
+    return undefined;
   }
 
   /** Sends tasks to a worker as one message; an input that cannot be cloned fails alone. */
@@ -463,7 +483,9 @@ export class Scheduler {
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
   #replenish(): void {
     if (this.closed || this.#loadFailed) return;
-    while (this.#workers.length < this.#options.minThreads) this.#spawn();
+    while (this.#workers.length < this.#options.minThreads) {
+      if (this.#spawn() !== undefined) return;
+    }
     this.#grow();
   }
 

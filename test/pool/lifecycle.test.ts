@@ -129,6 +129,18 @@ describe('bad input is refused at the call, naming what is wrong', () => {
     });
   }
 
+  test('worker options that worker_threads refuses are an error at the door, naming the cause', () => {
+    assert.throws(
+      () => new Pool({ filename: fixture('tasks.mjs'), maxThreads: 1, execArgv: ['--no-such-flag'] }),
+      (error: Error & { code?: string; cause?: { code?: string } }) => {
+        assert.equal(error.code, 'ERR_HIVE_INVALID_ARGUMENT');
+        assert.match(error.message, /worker_threads refused the pool's worker options/);
+        assert.equal(error.cause?.code, 'ERR_WORKER_INVALID_EXEC_ARGV');
+        return true;
+      },
+    );
+  });
+
   test('run options and export names', async () => {
     await using pool = new Pool({ filename: fixture('tasks.mjs'), maxThreads: 1 });
     await assert.rejects(pool.run(1, { timeout: -5 }), { code: 'ERR_HIVE_INVALID_ARGUMENT', message: /`timeout`/ });
