@@ -8,6 +8,7 @@ import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { AppLogs } from './app-logs.js';
 import { AppOperationError } from './errors.js';
+import { FileWatcher } from './file-watcher.js';
 import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, ProcessInfo } from './protocol.js';
@@ -66,6 +67,7 @@ export class ManagedApp {
   #nextControlId = 1;
   #control = new Map<number, (reply: { ok: boolean; message?: string; size?: number }) => void>();
   #cron: Cron | undefined;
+  #watcher: FileWatcher | undefined;
 
   constructor(id: number, spec: AppSpec, logsDir: string, log: (line: string) => void) {
     this.id = id;
@@ -87,6 +89,8 @@ export class ManagedApp {
   respec(spec: AppSpec): void {
     this.#cron?.stop();
     this.#cron = undefined;
+    this.#watcher?.close();
+    this.#watcher = undefined;
     this.#logs.close();
     this.spec = spec;
     this.#logs = new AppLogs(this.#logsDir, spec.name, spec);
@@ -99,6 +103,7 @@ export class ManagedApp {
     this.#crashes = 0;
     this.#lastError = null;
     this.#scheduleCron();
+    this.#startWatching();
     await this.#spawn();
   }
 
@@ -107,6 +112,8 @@ export class ManagedApp {
     this.#wanted = 'stopped';
     this.#cron?.stop();
     this.#cron = undefined;
+    this.#watcher?.close();
+    this.#watcher = undefined;
     clearTimeout(this.#respawnTimer);
     const primary = this.#primary;
     if (!primary) {
@@ -192,6 +199,7 @@ export class ManagedApp {
       outFile: this.#logs.outFile,
       errorFile: this.#logs.errorFile,
       cronRestart: this.spec.cronRestart ?? null,
+      watch: this.spec.watch ?? null,
       lastError: this.#lastError,
     };
   }
@@ -378,6 +386,15 @@ export class ManagedApp {
         this.#control.delete(id);
         resolve({ ok: false, message: error.message });
       });
+    });
+  }
+
+  #startWatching(): void {
+    if (this.#watcher || !this.spec.watch?.length) return;
+    this.#watcher = new FileWatcher(this.spec.watch, this.spec.ignoreWatch ?? [], (file) => {
+      if (!this.#primary) return;
+      this.#log(`${this.name}: ${file} changed; reloading`);
+      this.reload().catch((error: Error) => this.#log(`${this.name}: watch reload failed: ${error.message}`));
     });
   }
 

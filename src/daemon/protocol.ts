@@ -41,6 +41,9 @@ export const appSpecSchema = z
       .optional(),
     /** false: a process that exits is not restarted (fork mode; one-shot and cron jobs). */
     autorestart: z.boolean().optional(),
+    /** Folders whose changes trigger a rolling reload (absolute), and what to ignore in them. */
+    watch: z.array(z.string().min(1).max(4096)).max(100).optional(),
+    ignoreWatch: z.array(z.string().max(4096)).max(100).optional(),
     /** Fork mode: how long a process may take to exit after SIGTERM, ms. */
     killTimeout: z.number().int().min(0).max(3_600_000).optional(),
   })
@@ -114,5 +117,6 @@ export interface AppInfo {
   outFile: string;
   errorFile: string;
   cronRestart: string | null;
+  watch: string[] | null;
   lastError: string | null;
 }

@@ -22,6 +22,8 @@ Options:
       --node-args <args>         Node.js flags of the app processes
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
+      --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
+      --ignore-watch <path>      a name or relative path the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           fork mode: do not restart a process that exits (one-shot jobs; with --cron-restart)
       --json                     print the started apps as JSON`;
@@ -39,7 +41,10 @@ export default function start(argv: string[]): Promise<number> {
     const own = (separator === -1 ? argv : argv.slice(0, separator)).map((arg, i, all) =>
       (arg === '-i' || arg === '--instances') && all[i + 1] === '-1' ? '--instances=-1' : arg,
     );
-    const joined = own.filter((arg, i) => !(arg === '-1' && own[i - 1] === '--instances=-1'));
+    // `--watch` alone watches the app's folder; `--watch=src,lib` names folders (parseArgs has no optional values).
+    const joined = own
+      .filter((arg, i) => !(arg === '-1' && own[i - 1] === '--instances=-1'))
+      .map((arg) => (arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg));
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
     const { values, positionals } = parseCommand(
       joined,
@@ -57,6 +62,9 @@ export default function start(argv: string[]): Promise<number> {
         time: { type: 'boolean' },
         interpreter: { type: 'string' },
         'no-autorestart': { type: 'boolean' },
+        watch: { type: 'boolean' },
+        'watch-paths': { type: 'string' },
+        'ignore-watch': { type: 'string', multiple: true },
       },
       { min: 1, max: 1 },
     );
@@ -126,6 +134,11 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values.time) spec.time = true;
   if (fork) spec.fork = fork;
   if (values['no-autorestart']) spec.autorestart = false;
+  const paths = values['watch-paths'] as string | undefined;
+  if (values.watch || paths) {
+    spec.watch = paths ? paths.split(',').map((p) => resolve(p)) : [dirname(path)];
+    if (values['ignore-watch']) spec.ignoreWatch = values['ignore-watch'] as string[];
+  }
   return spec;
 }
 
@@ -146,7 +159,7 @@ const runFlags = {
 async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   if (values.name !== undefined) throw new UsageError('--name names a script; a config file names its apps');
   const { loadConfig } = await import('../../config/load-config.js');
-  const { supervisorOptions } = await import('../../config/supervisor-options.js');
+  const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
   const config = await loadConfig(file);
   for (const warning of config.warnings) process.stderr.write(`hive start: ${warning}\n`);
   const only = values.only as string[] | undefined;
@@ -160,7 +173,7 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     const cwd = options.cwd ?? dirname(config.file);
     const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
     // Said by name, never ignored: these are not acted on yet.
-    const unsupported = ['watch', 'logFormat', 'metricsPort', ...(fork ? [] : ['autorestart'])] as const;
+    const unsupported = ['logFormat', 'metricsPort', ...(fork ? [] : ['autorestart'])] as const;
     for (const key of unsupported) {
       if (app[key as keyof typeof app] !== undefined) {
         process.stderr.write(`hive start: ${where}: \`${key}\` is not acted on yet\n`);
@@ -183,6 +196,10 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
       spec.fork = fork;
       if (app.autorestart === false) spec.autorestart = false;
       if (app.killTimeout !== undefined) spec.killTimeout = parseDuration(app.killTimeout, 'killTimeout');
+    }
+    if (app.watch !== undefined && app.watch !== false) {
+      spec.watch = app.watch === true ? [cwd] : argList(app.watch).map((p) => resolve(cwd, p));
+      if (app.ignoreWatch !== undefined) spec.ignoreWatch = argList(app.ignoreWatch);
     }
     const cron = (values['cron-restart'] as string | undefined) ?? app.cronRestart;
     if (cron) spec.cronRestart = cron;
