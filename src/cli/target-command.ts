@@ -19,6 +19,8 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       return 0;
     }
     const target = positionals[0]!;
+    // Reload and restart wait for every slot: say what is happening on a terminal, nothing in scripts.
+    if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${target}...\n`);
     const apps = (await withDaemon((client) => client.request<AppInfo[]>(command, { target })))!;
     if (values.json) printJson(apps);
     else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
