@@ -13,9 +13,9 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
 /** One slot of the cluster: counters summed over every process that held it, gauges from its newest process. */
 export interface InstanceMetrics {
   instance: number;
-  /** The newest process's pid and its last report. */
-  pid: number;
-  latest: MetricsReport;
+  /** The newest live process's pid and its last report; undefined while the slot has no live reporting process. */
+  pid: number | undefined;
+  latest: MetricsReport | undefined;
   /** In flight now, over the slot's processes (a retiring one may still finish requests during a reload). */
   inFlight: number;
   /** Finished responses by status class [1xx..5xx], since the primary started. */
@@ -34,11 +34,16 @@ interface ProcessEntry {
 
 interface Slot {
   processes: Map<number, ProcessEntry>;
+  /** Recently exited pids: a report that arrives after its process's exit is counted, but not shown as live. */
+  exited: Set<number>;
+  reported: boolean;
   classes: [number, number, number, number, number];
   aborted: number;
   cpuSeconds: number;
   restarts: number;
 }
+
+const MAX_EXITED = 16;
 
 type SourceEvent = { type: string; instance?: number; pid?: number };
 
@@ -70,19 +75,20 @@ export class MetricsAggregator {
   /** Adds one worker report. */
   record({ instance, pid, report }: { instance: number; pid: number; report: MetricsReport }): void {
     const slot = this.#slot(instance);
+    slot.reported = true;
     let entry = slot.processes.get(pid);
-    if (entry === undefined) {
+    if (entry === undefined && !slot.exited.has(pid)) {
       entry = { pid, seq: ++this.#seq, latest: report };
       slot.processes.set(pid, entry);
     }
-    entry.latest = report;
+    if (entry) entry.latest = report;
     const { classes } = report.http;
     for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
     slot.aborted += report.http.aborted;
     slot.cpuSeconds += report.cpuMs / 1000;
   }
 
-  /** Per-instance metrics, for instances with a live reporting process, by instance number. */
+  /** Per-instance metrics, for every instance that ever reported, by instance number. */
   instances(): InstanceMetrics[] {
     const out: InstanceMetrics[] = [];
     for (const [instance, slot] of [...this.#slots].sort((a, b) => a[0] - b[0])) {
@@ -92,9 +98,10 @@ export class MetricsAggregator {
         inFlight += entry.latest.http.inFlight;
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
-      if (newest === undefined) continue;
+      if (!slot.reported) continue;
       const { classes, aborted, cpuSeconds, restarts } = slot;
-      out.push({ instance, pid: newest.pid, latest: newest.latest, inFlight, classes, aborted, cpuSeconds, restarts });
+      const { pid, latest } = newest ?? {};
+      out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts });
     }
     return out;
   }
@@ -117,13 +124,26 @@ export class MetricsAggregator {
   #event(event: SourceEvent): void {
     if (event.instance === undefined) return;
     if (event.type === 'restart') this.#slot(event.instance).restarts++;
-    else if (event.type === 'exit' && event.pid !== undefined) this.#slot(event.instance).processes.delete(event.pid);
+    else if (event.type === 'exit' && event.pid !== undefined) {
+      const slot = this.#slot(event.instance);
+      slot.processes.delete(event.pid);
+      slot.exited.add(event.pid);
+      if (slot.exited.size > MAX_EXITED) slot.exited.delete(slot.exited.values().next().value!);
+    }
   }
 
   #slot(instance: number): Slot {
     let slot = this.#slots.get(instance);
     if (slot === undefined) {
-      slot = { processes: new Map(), classes: [0, 0, 0, 0, 0], aborted: 0, cpuSeconds: 0, restarts: 0 };
+      slot = {
+        processes: new Map(),
+        exited: new Set(),
+        reported: false,
+        classes: [0, 0, 0, 0, 0],
+        aborted: 0,
+        cpuSeconds: 0,
+        restarts: 0,
+      };
       this.#slots.set(instance, slot);
     }
     return slot;

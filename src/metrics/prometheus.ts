@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { MetricsReport, PoolReport } from '../runtime/protocol.js';
 import type { InstanceMetrics, MetricsAggregator } from './aggregator.js';
 
 type Labels = Record<string, string | number>;
@@ -17,10 +18,15 @@ interface Family {
 
 const CODE_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 const seconds = (ms: number) => ms / 1000;
+// Gauges read the slot's newest live process's last report; a slot without one has none (its counters stay).
+const fromLatest =
+  (read: (report: MetricsReport) => number) =>
+  (m: InstanceMetrics): Sample[] | number =>
+    m.latest ? read(m.latest) : [];
 const perPool =
-  (read: (pool: InstanceMetrics['latest']['pools'][number]) => number) =>
+  (read: (pool: PoolReport) => number) =>
   (m: InstanceMetrics): Sample[] =>
-    m.latest.pools.map((pool) => [{ pool: pool.name }, read(pool)]);
+    m.latest ? m.latest.pools.map((pool) => [{ pool: pool.name }, read(pool)]) : [];
 
 /** Every metric family Hive exposes; docs/observability.md lists the same. */
 const families: Family[] = [
@@ -28,7 +34,7 @@ const families: Family[] = [
     name: 'process_cpu_percent',
     help: 'CPU used in the last report interval, % of one core.',
     type: 'gauge',
-    perInstance: (m) => m.latest.cpuPercent,
+    perInstance: fromLatest((r) => r.cpuPercent),
   },
   {
     name: 'process_cpu_seconds_total',
@@ -40,43 +46,43 @@ const families: Family[] = [
     name: 'process_resident_memory_bytes',
     help: 'Resident set size, in bytes.',
     type: 'gauge',
-    perInstance: (m) => m.latest.rss,
+    perInstance: fromLatest((r) => r.rss),
   },
   {
     name: 'nodejs_heap_size_used_bytes',
     help: 'V8 heap used, in bytes.',
     type: 'gauge',
-    perInstance: (m) => m.latest.heapUsed,
+    perInstance: fromLatest((r) => r.heapUsed),
   },
   {
     name: 'nodejs_heap_size_total_bytes',
     help: 'V8 heap allocated, in bytes.',
     type: 'gauge',
-    perInstance: (m) => m.latest.heapTotal,
+    perInstance: fromLatest((r) => r.heapTotal),
   },
   {
     name: 'nodejs_eventloop_utilization',
     help: 'Event-loop utilization in the last report interval, 0..1.',
     type: 'gauge',
-    perInstance: (m) => m.latest.elu,
+    perInstance: fromLatest((r) => r.elu),
   },
   {
     name: 'nodejs_eventloop_delay_p50_seconds',
     help: 'Median event-loop delay in the last report interval.',
     type: 'gauge',
-    perInstance: (m) => seconds(m.latest.loopDelayP50),
+    perInstance: fromLatest((r) => seconds(r.loopDelayP50)),
   },
   {
     name: 'nodejs_eventloop_delay_p99_seconds',
     help: '99th percentile event-loop delay in the last report interval.',
     type: 'gauge',
-    perInstance: (m) => seconds(m.latest.loopDelayP99),
+    perInstance: fromLatest((r) => seconds(r.loopDelayP99)),
   },
   {
     name: 'nodejs_eventloop_delay_max_seconds',
     help: 'Largest event-loop delay in the last report interval.',
     type: 'gauge',
-    perInstance: (m) => seconds(m.latest.loopDelayMax),
+    perInstance: fromLatest((r) => seconds(r.loopDelayMax)),
   },
   {
     name: 'http_requests_total',

@@ -5,10 +5,17 @@ export function isManaged(): boolean {
   return process.env[ENV.managed] === '1' && typeof process.send === 'function';
 }
 
-/** Sends a message to the primary; a no-op without one, or once the channel is gone (the primary exited). */
-export function sendToPrimary(message: WorkerMessage): void {
-  if (!isManaged() || !process.connected) return;
+/**
+ * Sends a message to the primary; a no-op without one, or once the channel is gone (the primary exited). `onSent`
+ * is called once the message is handed to the channel, or at once when there is none.
+ */
+export function sendToPrimary(message: WorkerMessage, onSent?: () => void): void {
+  if (!isManaged() || !process.connected) {
+    onSent?.();
+    return;
+  }
   process.send!(message, undefined, {}, () => {
     // A send can fail while the primary goes away; the process then exits on 'disconnect' anyway.
+    onSent?.();
   });
 }

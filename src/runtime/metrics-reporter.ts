@@ -33,7 +33,7 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number): v
   let lastCpu = process.cpuUsage();
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
 
-  setInterval(() => {
+  const collect = (): MetricsReport => {
     const now = performance.now();
     const cpu = process.cpuUsage();
     const elu = performance.eventLoopUtilization();
@@ -58,8 +58,14 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number): v
     lastAt = now;
     lastCpu = cpu;
     lastElu = elu;
-    sendToPrimary({ hive: 1, type: 'metrics', ...report });
-  }, intervalMs).unref();
+    return report;
+  };
+  setInterval(() => sendToPrimary({ hive: 1, type: 'metrics', ...collect() }), intervalMs).unref();
+  // A retiring process sends what it counted since its last report (after the drain, before the pools close), so
+  // that the primary's counters lose no request to a reload.
+  state.closers.unshift(
+    () => new Promise<void>((resolve) => sendToPrimary({ hive: 1, type: 'metrics', ...collect() }, resolve)),
+  );
 }
 
 function poolReports(): PoolReport[] {

@@ -21,9 +21,12 @@ async function scrape(base: string): Promise<Sample[]> {
 }
 
 /** Starts the fixture app under `hive run --metrics-port 0`; resolves with the app's and the metrics' addresses. */
-async function startWithMetrics(instances: number): Promise<{ hive: Hive; base: string; appPort: number }> {
+async function startWithMetrics(
+  instances: number,
+  extra: string[] = [],
+): Promise<{ hive: Hive; base: string; appPort: number }> {
   const appPort = await freePort();
-  const hive = startHive([app, '-i', String(instances), '--port', String(appPort), '--metrics-port', '0']);
+  const hive = startHive([app, '-i', String(instances), '--port', String(appPort), '--metrics-port', '0', ...extra]);
   const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
   await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
   return { hive, base: listening.url as string, appPort };
@@ -141,6 +144,36 @@ test("the app's own prom-client metrics are merged across its workers, without c
   assert.ok(types.has('nodejs_active_handles_total'));
   const typeLines = text.split('\n').filter((line) => line === '# TYPE process_resident_memory_bytes gauge');
   assert.equal(typeLines.length, 1);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a retiring process reports its last counts: a reload loses none', async () => {
+  // Reports every 10 minutes: within this test only the retiring process's final report can count the requests.
+  const { hive, base, appPort } = await startWithMetrics(1, ['--memory-report-interval', '10m']);
+  for (let i = 0; i < 30; i++) await fetchText(`http://127.0.0.1:${appPort}/`);
+  assert.equal(sum(await scrape(base), 'http_requests_total'), 0);
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
+  await until(async () => sum(await scrape(base), 'http_requests_total', { instance: '0' }) === 30, '30 counted');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('counters per instance survive a crash restart, which is counted', async () => {
+  const { hive, base, appPort } = await startWithMetrics(1);
+  for (let i = 0; i < 30; i++) await fetchText(`http://127.0.0.1:${appPort}/`);
+  await until(async () => sum(await scrape(base), 'http_requests_total', { instance: '0' }) === 30, '30 counted');
+
+  const pid = hive.readyPids().get(0)!;
+  process.kill(pid, 'SIGKILL');
+  await hive.waitFor(isEvent('restart', { instance: 0 }), 'the restart');
+  await until(async () => {
+    const samples = await scrape(base);
+    return sum(samples, 'hive_restarts_total', { instance: '0' }) === 1 && sum(samples, 'hive_workers_ready') === 1;
+  }, 'the restart counted and the slot ready again');
+  await fetchText(`http://127.0.0.1:${appPort}/`);
+  await until(async () => sum(await scrape(base), 'http_requests_total', { instance: '0' }) === 31, '31 counted');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
