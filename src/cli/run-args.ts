@@ -109,7 +109,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
     const value = (values as Record<string, unknown>)[flag];
     if (typeof value === 'string') (supervisor as unknown as Record<string, unknown>)[key] = value;
   }
-  return { help: false, logFormat, supervisor, metrics: parseMetrics(values['metrics-port'], values['metrics-host']) };
+  const metrics = parseMetrics(values['metrics-port'], values['metrics-host']);
+  if (metrics && metrics.port !== 0 && metrics.port === supervisor.port) {
+    throw new InvalidArgumentError(`--metrics-port ${metrics.port} is the app's --port; give the metrics another port`);
+  }
+  return { help: false, logFormat, supervisor, metrics };
 }
 
 function parseMetrics(port: string | undefined, host: string | undefined): RunArgs['metrics'] {

@@ -115,6 +115,9 @@ test('bad metrics flags are usage errors', async () => {
   const noPort = await runHive(['run', app, '--metrics-host', '127.0.0.1']);
   assert.equal(noPort.code, 2);
   assert.match(noPort.stderr, /--metrics-host needs --metrics-port/);
+  const samePort = await runHive(['run', app, '--port', '3999', '--metrics-port', '3999']);
+  assert.equal(samePort.code, 2);
+  assert.match(samePort.stderr, /--metrics-port 3999 is the app's --port/);
   const badPort = await runHive(['run', app, '--metrics-port', 'x']);
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /--metrics-port/);
