@@ -34,6 +34,12 @@ export const RING_MASK = RING_SIZE - 1;
 export const PENDING = 0;
 export const STARTED = 1;
 export const CANCELLED = 2;
+/**
+ * Index of the doorbell after the ring: the parent bumps it and notifies after each batch it posts, so a thread that
+ * just ran out of work can wait for the next batch briefly with Atomics.wait (a futex wake) instead of returning to
+ * its event loop and being woken through it, which costs more per round trip.
+ */
+export const DOORBELL = RING_SIZE;
 /** Upper bound on tasks sent to one thread and not yet answered; keeps ring slots from being reused too early. */
 export const MAX_IN_FLIGHT = RING_SIZE / 2;
 

@@ -27,7 +27,14 @@ export class TaskRunner {
   #running = false;
   #current = -1;
 
-  constructor(filename: string, fns: Map<string, TaskFunction>, send: Send, claim: Claim) {
+  readonly #waitForMore: () => boolean;
+
+  /**
+   * @param waitForMore - called when the queue ran dry while running synchronously; may block briefly for more
+   *   batches and push them; returns whether it did.
+   */
+  constructor(filename: string, fns: Map<string, TaskFunction>, send: Send, claim: Claim, waitForMore = () => false) {
+    this.#waitForMore = waitForMore;
     this.#filename = filename;
     this.#fns = fns;
     this.#send = send;
@@ -49,7 +56,7 @@ export class TaskRunner {
 
   #loop(): void {
     this.#running = true;
-    while (this.#head < this.#inputs.length) {
+    while (this.#head < this.#inputs.length || this.#waitForMore()) {
       const index = this.#head++;
       const seq = this.#seq++;
       const input = this.#inputs[index];

@@ -1,9 +1,11 @@
 // Runs inside each pool thread: loads the task module, then runs the batches the pool sends.
+import { performance } from 'node:perf_hooks';
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadTaskModule } from './load-task-module.js';
 import {
   type Batch,
   CANCELLED,
+  DOORBELL,
   LOAD_FAILED,
   PENDING,
   READY,
@@ -20,16 +22,43 @@ const { port, ring, filename } = workerData as { port: MessagePort; ring: Int32A
 // arrive early wait here.
 const early: Batch[] = [];
 let runner: TaskRunner | undefined;
+/**
+ * How long an idle thread waits on the doorbell for the next batch before going back to its event loop (ms).
+ * HIVE_POOL_ATOMICS=0 turns the wait off (piscina's PISCINA_DISABLE_ATOMICS, for the same reason: a task's timers
+ * may fire up to this much later while the thread waits).
+ */
+const IDLE_WAIT_MS = process.env.HIVE_POOL_ATOMICS === '0' ? 0 : 1;
+/** Most time one turn of the event loop spends running and waiting, so timers and I/O of tasks still get turns. */
+const TURN_BUDGET_MS = 5;
+let turnStart = 0;
+
+/** Moves every batch already waiting into the runner: one wake-up serves them all. */
+function pull(): boolean {
+  let pulled = false;
+  for (let next = receiveMessageOnPort(port); next !== undefined; next = receiveMessageOnPort(port)) {
+    runner?.push(next.message as Batch);
+    pulled = true;
+  }
+  return pulled;
+}
+
+function waitForMore(): boolean {
+  // Read the doorbell before looking at the port: a batch posted in between changes it, and the wait returns at once.
+  const seen = Atomics.load(ring, DOORBELL);
+  if (pull()) return true;
+  if (IDLE_WAIT_MS === 0 || performance.now() - turnStart > TURN_BUDGET_MS) return false;
+  Atomics.wait(ring, DOORBELL, seen, IDLE_WAIT_MS);
+  return pull();
+}
+
 port.on('message', (batch: Batch) => {
   if (runner === undefined) {
     early.push(batch);
     return;
   }
+  turnStart = performance.now();
   runner.push(batch);
-  // Take every batch already waiting in one go, so one wake-up serves them all.
-  for (let next = receiveMessageOnPort(port); next !== undefined; next = receiveMessageOnPort(port)) {
-    runner.push(next.message as Batch);
-  }
+  pull();
   runner.kick();
 });
 
@@ -46,6 +75,7 @@ try {
       Atomics.compareExchange(ring, slot, CANCELLED, PENDING);
       return false;
     },
+    waitForMore,
   );
   port.postMessage([READY, [...fns.keys()]] satisfies WorkerMessage);
   for (const batch of early.splice(0)) runner.push(batch);

@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { CANCELLED, MAX_IN_FLIGHT, PENDING, RING_MASK, RING_SIZE, type WorkerMessage } from './protocol.js';
+import { CANCELLED, DOORBELL, MAX_IN_FLIGHT, PENDING, RING_MASK, RING_SIZE, type WorkerMessage } from './protocol.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
 const entry = new URL('./thread-entry.js', import.meta.url);
@@ -9,7 +9,7 @@ export class ThreadTransport implements WorkerTransport {
   readonly maxInFlight = MAX_IN_FLIGHT;
   readonly #worker: Worker;
   readonly #port: MessagePort;
-  readonly #ring = new Int32Array(new SharedArrayBuffer(RING_SIZE * 4));
+  readonly #ring = new Int32Array(new SharedArrayBuffer((RING_SIZE + 1) * 4));
   readonly #events: TransportEvents;
   #ended = false;
   #lastError: unknown;
@@ -51,6 +51,8 @@ export class ThreadTransport implements WorkerTransport {
 
   post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: never[] | undefined): void {
     this.#port.postMessage([names, inputs], transfer);
+    Atomics.add(this.#ring, DOORBELL, 1);
+    Atomics.notify(this.#ring, DOORBELL, 1);
   }
 
   tryCancel(seq: number): boolean {
