@@ -5,7 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { HiveError } from '../errors.js';
 import { DaemonUnreachableError } from './errors.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
-import { PROTOCOL_VERSION, type Response } from './protocol.js';
+import type { Response } from './protocol.js';
+import { PROTOCOL_VERSION } from './protocol-version.js';
 import { hiveVersion } from './version.js';
 
 const daemonEntry = new URL('./main.js', import.meta.url).pathname;

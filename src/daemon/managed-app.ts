@@ -54,6 +54,8 @@ export class ManagedApp {
   #log: (line: string) => void;
   #primary: ChildProcess | undefined;
   #startedAt = 0;
+  // Whether the current primary got all its workers ready once (a stop during a failed start is not 'online').
+  #wasOnline = false;
   #status: Status = 'stopped';
   #wanted: 'online' | 'stopped' = 'stopped';
   #workers = new Map<number, Worker>();
@@ -215,6 +217,7 @@ export class ManagedApp {
     });
     this.#primary = primary;
     this.#startedAt = Date.now();
+    this.#wasOnline = false;
     this.#status = 'starting';
     this.#workers.clear();
     this.#size = 0;
@@ -244,7 +247,7 @@ export class ManagedApp {
           Promise.all([closed(primary.stdout!), closed(primary.stderr!)]).catch(() => {}),
           delay(1000),
         ]);
-        const wasOnline = this.#status !== 'starting';
+        const wasOnline = this.#wasOnline;
         this.#onExit(primary, code, signal);
         resolveExit();
         if (!wasOnline) {
@@ -312,7 +315,8 @@ export class ManagedApp {
           this.#status = 'stopping';
           break;
         }
-        if (this.#status === 'starting' && event.state !== 'starting') {
+        if (!this.#wasOnline && event.state !== 'starting') {
+          this.#wasOnline = true;
           this.#size = new Set([...this.#workers.values()].map((w) => w.instance)).size;
           onOnline();
         }
@@ -347,13 +351,13 @@ export class ManagedApp {
       this.#status = 'stopped';
       return;
     }
-    if (this.spec.autorestart === false && this.#status !== 'starting') {
+    if (this.spec.autorestart === false && this.#wasOnline) {
       // A one-shot job finished: stopped until the next `start`, `reload` or cron tick.
       this.#status = code === 0 ? 'stopped' : 'errored';
       this.#wanted = 'stopped';
       return;
     }
-    const starting = this.#status === 'starting';
+    const starting = !this.#wasOnline;
     const uptime = Date.now() - this.#startedAt;
     this.#crashes = uptime < MIN_UPTIME ? this.#crashes + 1 : 1;
     this.#lastError = `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#stderrTail.at(-1)}` : ''}`;

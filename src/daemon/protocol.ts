@@ -5,10 +5,7 @@ import { z } from 'zod';
  * `{ v, hive, id, cmd, ... }` answered by `{ v, hive, id, ok, result | error }`. `v` is the protocol version; `hive`
  * the sender's Hive version (a CLI of another version is refused, except for `ping` and `kill`).
  */
-export const PROTOCOL_VERSION = 1;
-
-/** The longest request line the daemon reads; a longer one is refused and its connection closed. */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
+export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 
 const name = z
   .string()

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { appFixture, HiveHome } from '../daemon/helpers.js';
 
@@ -34,6 +36,19 @@ test('commands on an unknown app exit 1 naming it; --help exits 0', async () => 
     assert.equal(help.code, 0, command);
     assert.match(help.stdout, new RegExp(`Usage: hive ${command}`));
   }
+});
+
+test('an app that cannot start: exit 1 with its error, shown errored; the daemon stays up', async () => {
+  const broken = join(hive.home, '..', 'broken.js');
+  writeFileSync(broken, "throw new Error('boom at import');\n");
+  const result = await hive.run(['start', broken, '-i', '1']);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /hive start: ERR_HIVE_APP_OPERATION: app "broken": did not start/);
+  assert.match(result.stderr, /boom at import/);
+  const [app] = await hive.json<{ name: string; status: string; lastError: string }[]>(['ls']);
+  assert.equal(app!.status, 'errored');
+  const again = await hive.json<{ name: string }[]>(['delete', 'broken']);
+  assert.equal(again[0]!.name, 'broken');
 });
 
 test('version, startup, and kill with no daemon', async () => {
