@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+// A stand-in for a daemon of another Hive version (the real daemon's refusal is covered in test/daemon/control).
+const server = createServer((socket) => {
+  let buffer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    for (let i = buffer.indexOf('\n'); i !== -1; i = buffer.indexOf('\n')) {
+      const request = JSON.parse(buffer.slice(0, i)) as { id: number; cmd: string; hive: string };
+      buffer = buffer.slice(i + 1);
+      const reply =
+        request.cmd === 'ping'
+          ? { ok: true, result: { version: '9.9.9', pid: process.pid } }
+          : {
+              ok: false,
+              error: {
+                code: 'ERR_HIVE_DAEMON_VERSION',
+                message: `the daemon runs Hive 9.9.9 but this CLI is Hive ${request.hive}`,
+              },
+            };
+      socket.write(`${JSON.stringify({ v: 1, hive: '9.9.9', id: request.id, ...reply })}\n`);
+    }
+  });
+});
+after(async () => {
+  server.close();
+  await hive.cleanup();
+});
+
+test('a CLI talking to a daemon of another version says so and exits 1', async () => {
+  mkdirSync(hive.home, { recursive: true, mode: 0o700 });
+  await new Promise<void>((resolve) => server.listen(join(hive.home, 'daemon.sock'), resolve));
+  const version = await hive.run(['version']);
+  assert.equal(version.code, 1);
+  assert.match(version.stdout, /daemon: 9\.9\.9 .*another version than this CLI/);
+  const ls = await hive.run(['ls']);
+  assert.equal(ls.code, 1);
+  assert.match(ls.stderr, /hive ls: ERR_HIVE_DAEMON_VERSION: the daemon runs Hive 9\.9\.9/);
+});
