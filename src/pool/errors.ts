@@ -1,9 +1,18 @@
 import { HiveError } from '../errors.js';
 
-/** `run()` was called while the queue already held `maxQueue` tasks: shed load or retry later. */
+/**
+ * `run()` was called while the queue already held `maxQueue` tasks: shed load or retry later. Built without a stack
+ * trace: shedding must stay cheap exactly when the process is overloaded, and capturing a stack costs microseconds.
+ */
 export class QueueFullError extends HiveError {
   constructor(maxQueue: number) {
-    super('ERR_HIVE_QUEUE_FULL', `The pool's queue is full (maxQueue: ${maxQueue}); the task was not accepted`);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super('ERR_HIVE_QUEUE_FULL', `The pool's queue is full (maxQueue: ${maxQueue}); the task was not accepted`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 
