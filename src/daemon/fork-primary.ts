@@ -145,6 +145,8 @@ async function control(message: { hive?: number; type?: string; id?: number; ins
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 process.on('message', (message) => void control(message as Parameters<typeof control>[0]));
+// The daemon gone: stop rather than leave orphans no one manages (as `hive run` does).
+process.once('disconnect', () => void stop());
 process.channel?.unref();
 // Every process may have exited (autorestart off, or errored): the primary still waits for the daemon's word.
 setInterval(() => {}, 1 << 30);

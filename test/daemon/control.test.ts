@@ -135,3 +135,18 @@ test('a PM2 ecosystem file: every app started, env_production picked by --env', 
   assert.match(again.stderr, /ERR_HIVE_APP_EXISTS.*"web"/);
   await hive.json(['delete', 'all']);
 });
+
+test('apps stop when the daemon is killed outright (no orphans), and a new daemon can resurrect them', async () => {
+  type App = { processes: { pid: number }[] };
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'orphan']);
+  const pids = (await hive.json<App>(['describe', 'orphan'])).processes.map((p) => p.pid);
+  assert.equal(pids.length, 3);
+  await hive.json(['save']);
+  const pid = (await hive.daemonPid())!;
+  process.kill(pid, 'SIGKILL');
+  for (const p of [pid, ...pids]) await waitFor(() => !isAlive(p), `pid ${p} to exit`, 20_000);
+  const [back] = await hive.json<{ name: string; status: string }[]>(['resurrect']);
+  assert.deepEqual([back!.name, back!.status], ['orphan', 'online']);
+  await hive.json(['delete', 'all']);
+});
+

@@ -57,8 +57,12 @@ export default async function run(argv: string[]): Promise<number> {
   process.on('SIGHUP', onHangup);
   // Forked by the daemon (`hive start`): reload and scale arrive over IPC, each answered with its outcome.
   const onControl = (message: unknown) => void answerControl(supervisor, message);
+  // The daemon gone (killed, crashed): stop gracefully rather than live on as an orphan no one can manage, holding
+  // the port a resurrected copy needs.
+  const onDaemonGone = () => onStopSignal();
   if (process.send) {
     process.on('message', onControl);
+    process.once('disconnect', onDaemonGone);
     process.channel?.unref();
   }
   let metrics: MetricsServer | undefined;
@@ -87,6 +91,7 @@ export default async function run(argv: string[]): Promise<number> {
     process.off('SIGINT', onStopSignal);
     process.off('SIGHUP', onHangup);
     process.off('message', onControl);
+    process.off('disconnect', onDaemonGone);
   }
 }
 
