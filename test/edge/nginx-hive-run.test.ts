@@ -1,82 +1,28 @@
 // Real nginx in front of real `hive run` primaries: balancing over a 2-process cluster, a rolling reload (SIGHUP)
 // under load with no failed request, and three primaries on 127.0.0.2-4 as three hosts, one SIGKILLed under load.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { generateNginxConfig } from '../../dist/edge/index.js';
+import { type Hive, startHive } from '../cluster/helpers.js';
 import { freePort, nginxSkip, type RunningNginx, startNginx, stopChild, testMain } from './nginx-harness.js';
 
 const skip = nginxSkip();
-const hiveBin = fileURLToPath(new URL('../../dist/cli/hive.js', import.meta.url));
 const app = fileURLToPath(new URL('../fixtures/edge/hive-app.js', import.meta.url));
 
-interface Primary {
-  child: ChildProcess;
-  events: Record<string, unknown>[];
-  waitFor(match: (event: Record<string, unknown>) => boolean, what: string): Promise<void>;
-}
-
-const primaries = new Set<ChildProcess>();
+type Primary = Hive;
+const primaries = new Set<Hive>();
 const nginxes: RunningNginx[] = [];
 const agent = new Agent({ connections: 32 });
 
-/** Starts `hive run` with JSON events on stdout and waits until `instances` workers are ready. */
+/** Starts `hive run` (JSON events, through the cluster tests' helper) and waits until its workers are online. */
 async function startPrimary(host: string, port: number, instances: number, extra: string[] = []): Promise<Primary> {
-  const child = spawn(
-    process.execPath,
-    [hiveBin, 'run', app, '-i', String(instances), '--port', String(port), '--log-format', 'json', ...extra],
-    { env: { ...process.env, HOST: host }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  primaries.add(child);
-  child.once('exit', () => primaries.delete(child));
-  const events: Record<string, unknown>[] = [];
-  const wakers = new Set<() => void>();
-  let buffer = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    const lines = buffer.split('\n');
-    buffer = lines.pop()!;
-    for (const line of lines) {
-      try {
-        events.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {}
-    }
-    for (const wake of wakers) wake();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const primary: Primary = {
-    child,
-    events,
-    waitFor(match, what) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (events.some(match)) done(resolve);
-          else if (child.exitCode !== null || child.signalCode !== null) {
-            done(() => reject(new Error(`hive run exited while waiting for ${what}: ${stderr}`)));
-          }
-        };
-        const timer = setTimeout(
-          () => done(() => reject(new Error(`timed out waiting for ${what}: ${stderr}`))),
-          60_000,
-        );
-        const done = (settle: () => void) => {
-          clearTimeout(timer);
-          wakers.delete(check);
-          settle();
-        };
-        wakers.add(check);
-        child.once('exit', check);
-        check();
-      });
-    },
-  };
-  await primary.waitFor((e) => e.type === 'state' && e.state === 'online', `${host}:${port} online`);
+  const primary = startHive([app, '-i', String(instances), '--port', String(port), ...extra], { HOST: host });
+  primaries.add(primary);
+  void primary.exited.then(() => primaries.delete(primary));
+  await primary.waitFor((e) => e.type === 'state' && e.state === 'online', `${host}:${port} online`, 60_000);
   return primary;
 }
 
@@ -142,7 +88,7 @@ async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeo
 after(async () => {
   await agent.close();
   await Promise.all(nginxes.map((n) => n.stop()));
-  await Promise.all([...primaries].map((child) => stopChild(child, 'SIGTERM')));
+  await Promise.all([...primaries].map((primary) => stopChild(primary.child, 'SIGTERM')));
 });
 
 test('nginx balances over a 2-process hive run; a rolling reload under load fails no request', { skip }, async () => {
@@ -157,14 +103,14 @@ test('nginx balances over a 2-process hive run; a rolling reload under load fail
   assert.deepEqual(warm.failures, []);
   assert.equal(warm.pids.size, 2, `pids seen: ${[...warm.pids].join(', ')}`);
 
-  let reloaded: Promise<void> | undefined;
+  let reloaded: Promise<unknown> | undefined;
   const during = await load(port, 1500, 8, 100, () => {
     primary.child.kill('SIGHUP');
-    reloaded = primary.waitFor((e) => e.type === 'reload' && e.phase !== 'start', 'reload end');
+    reloaded = primary.waitFor((e) => e.type === 'reload' && e.phase !== 'start', 'reload end', 60_000);
   });
   await reloaded;
   assert.ok(
-    primary.events.some((e) => e.type === 'reload' && e.phase === 'done'),
+    primary.records.some((e) => e.type === 'reload' && e.phase === 'done'),
     'the reload completed',
   );
   assert.deepEqual(
@@ -174,7 +120,8 @@ test('nginx balances over a 2-process hive run; a rolling reload under load fail
   );
   // Old processes may still finish requests on their kept-alive connections while they drain; once they have
   // exited, only the new ones answer.
-  for (const pid of warm.pids) await primary.waitFor((e) => e.type === 'exit' && e.pid === pid, `exit of ${pid}`);
+  for (const pid of warm.pids)
+    await primary.waitFor((e) => e.type === 'exit' && e.pid === pid, `exit of ${pid}`, 60_000);
   const after = await load(port, 100, 8, Number.POSITIVE_INFINITY, () => {});
   assert.deepEqual(after.failures, []);
   for (const pid of after.pids) assert.ok(!warm.pids.has(pid), `pid ${pid} is a new worker`);
