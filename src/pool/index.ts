@@ -19,4 +19,5 @@ export type { FilledOptions, PoolOptions, RunOptions } from './options.js';
 export { Pool, type PoolEvents } from './pool.js';
 export type { DurationSummary, PoolStats } from './pool-stats.js';
 export { autoThreadCount, CLUSTER_SIZE_ENV, POOL_THREADS_ENV } from './sizing.js';
+export type { TaskTiming } from './task.js';
 export { isMoved, type Moved, move } from './transfer.js';

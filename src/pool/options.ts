@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { autoThreadCount } from './sizing.js';
+import type { TaskTiming } from './task.js';
 
 /** Options of `new Pool()`. */
 export interface PoolOptions {
@@ -41,6 +42,8 @@ export interface RunOptions {
   transfer?: TransferListItem[];
   /** Receives the values the task sends with `context.progress(value)`. */
   onProgress?: (value: unknown) => void;
+  /** Called once the task finished (resolved or threw) with its queue wait, run time and worker id. */
+  onTiming?: (timing: TaskTiming) => void;
 }
 
 export interface FilledOptions {

@@ -115,7 +115,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`Expected run options to be an object, got ${describeValue(options)}`);
     }
-    const { name, signal, transfer, onProgress } = options;
+    const { name, signal, transfer, onProgress, onTiming } = options;
     if (name !== undefined && (typeof name !== 'string' || name === '')) {
       throw new InvalidArgumentError(
         `Expected the \`name\` option to be a non-empty string, got ${describeValue(name)}`,
@@ -135,7 +135,14 @@ export class Pool extends EventEmitter<PoolEvents> {
       );
     }
     const timeout = options.timeout === undefined ? this.#options.timeout : timeoutOption('timeout', options.timeout);
-    return new Task(input, name, transfer, signal, timeout, onProgress, performance.now(), resolve, reject);
+    if (onTiming !== undefined && typeof onTiming !== 'function') {
+      throw new InvalidArgumentError(
+        `Expected the \`onTiming\` option to be a function, got ${describeValue(onTiming)}`,
+      );
+    }
+    const task = new Task(input, name, transfer, signal, timeout, onProgress, performance.now(), resolve, reject);
+    task.onTiming = onTiming;
+    return task;
   }
 
   /** Refusals decided at the call, before the task is queued. */

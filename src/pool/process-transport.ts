@@ -45,6 +45,10 @@ export class ProcessTransport implements WorkerTransport {
     this.#child.send({ filename: options.filename } satisfies WorkerInit);
   }
 
+  get id(): number {
+    return this.#child.pid ?? -1;
+  }
+
   post(names: (string | undefined)[] | undefined, inputs: unknown[]): void {
     this.#child.send([names, inputs]);
   }

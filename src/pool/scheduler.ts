@@ -315,7 +315,11 @@ export class Scheduler {
         this.#runEwma += (runMs - this.#runEwma) * 0.2;
         const ok = message[0] === RESULT;
         const now = performance.now();
-        this.stats.record(runMs, now - runMs - task.enqueuedAt, ok);
+        const waitMs = now - runMs - task.enqueuedAt;
+        this.stats.record(runMs, waitMs, ok);
+        if (task.onTiming !== undefined) {
+          callback(task.onTiming, { waitMs: Math.max(0, waitMs), runMs, worker: worker.transport.id });
+        }
         if (task.timer !== undefined) clearTimeout(task.timer);
         task.timer = undefined;
         if (worker.inFlight.length > 0) {
@@ -330,16 +334,7 @@ export class Scheduler {
       }
       case PROGRESS: {
         const task = worker.inFlight[0];
-        if (task?.onProgress !== undefined) {
-          try {
-            task.onProgress(message[1]);
-          } catch (error) {
-            // A throwing progress callback is the caller's bug; it must not corrupt the pool.
-            queueMicrotask(() => {
-              throw error;
-            });
-          }
-        }
+        if (task?.onProgress !== undefined) callback(task.onProgress, message[1]);
         return;
       }
       case READY:
@@ -507,5 +502,16 @@ export class Scheduler {
       }
     }, every);
     this.#idleTimer.unref();
+  }
+}
+
+/** Calls a caller's callback; one that throws is the caller's bug and surfaces as such, without corrupting the pool. */
+function callback<T>(fn: (value: T) => void, value: T): void {
+  try {
+    fn(value);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }

@@ -1,5 +1,15 @@
 import type { TransferListItem } from 'node:worker_threads';
 
+/** Where a finished task's time went, for `run()`'s `onTiming` (e.g. a Server-Timing header). */
+export interface TaskTiming {
+  /** From `run()` to the task's start, ms. */
+  waitMs: number;
+  /** The task's run time inside the worker, ms. */
+  runMs: number;
+  /** The worker that ran it: its thread id, or its process id with `isolation: 'process'`. */
+  worker: number;
+}
+
 export const QUEUED = 0;
 export const SENT = 1;
 export const SETTLED = 2;
@@ -11,6 +21,8 @@ export class Task {
   seq = -1;
   timer: NodeJS.Timeout | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
+  /** `run()`'s onTiming, set after construction: rarely used, so it stays out of the constructor's hot signature. */
+  onTiming: ((timing: TaskTiming) => void) | undefined = undefined;
 
   constructor(
     readonly input: unknown,

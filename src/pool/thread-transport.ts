@@ -49,6 +49,10 @@ export class ThreadTransport implements WorkerTransport {
     });
   }
 
+  get id(): number {
+    return this.#worker.threadId;
+  }
+
   post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: never[] | undefined): void {
     this.#port.postMessage([names, inputs], transfer);
     Atomics.add(this.#ring, DOORBELL, 1);

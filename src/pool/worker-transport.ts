@@ -7,6 +7,8 @@ import type { WorkerMessage } from './protocol.js';
 export interface WorkerTransport {
   /** Most tasks this worker may hold unanswered; 1 where tasks cannot be cancelled before they start. */
   readonly maxInFlight: number;
+  /** The worker's thread id, or its process id. */
+  readonly id: number;
   /** Sends a batch; the seqs it occupies are the next `inputs.length` ones. Throws if an input cannot be cloned. */
   post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: TransferListItem[] | undefined): void;
   /** Takes back a sent task that has not started; false when it already started. */

@@ -7,8 +7,11 @@ import type { ServerTracker } from './server-tracker.js';
 /** What one request spent, for its Server-Timing header. */
 interface RequestTiming {
   start: number;
-  poolMs: number;
+  waitMs: number;
+  runMs: number;
   tasks: number;
+  /** Workers (thread ids) that ran this request's tasks. */
+  workers: Set<number> | undefined;
 }
 
 const kTiming = Symbol('hive.serverTiming');
@@ -20,8 +23,9 @@ let requests: AsyncLocalStorage<RequestTiming> | undefined;
 
 /**
  * Adds a `Server-Timing` header to every response of the process's HTTP servers: `total` (from the request's arrival
- * to its headers being written) and, when the request ran tasks on a shared pool (runtime `pool()`), `pool` (time in
- * `pool.run()`: queue wait and run, summed over its tasks). Browsers' devtools draw it in the request's timing tab.
+ * to its headers being written) and, when the request ran tasks on a shared pool (runtime `pool()`), `pool-wait` and
+ * `pool-run` (queue wait and run time inside the threads, summed over its tasks, with the thread ids). Browsers'
+ * devtools draw them in the request's timing tab.
  * Opt-in (`hive run --server-timing`): it costs a timestamp, an object and an async context per request, and tells
  * clients how long the server took.
  */
@@ -37,7 +41,10 @@ export function enableServerTiming(tracker: ServerTracker, instance: string): vo
     if (timing !== undefined && !this.headersSent) {
       let value = `total;dur=${(performance.now() - timing.start).toFixed(1)}${description}`;
       if (timing.tasks > 0) {
-        value += `, pool;dur=${timing.poolMs.toFixed(1)};desc="${timing.tasks} task(s), queue wait and run"`;
+        const threads = [...(timing.workers ?? [])].join(' ');
+        value +=
+          `, pool-wait;dur=${timing.waitMs.toFixed(1)};desc="${timing.tasks} task(s) queued"` +
+          `, pool-run;dur=${timing.runMs.toFixed(1)};desc="thread ${threads}"`;
       }
       const own = this.getHeader('server-timing');
       this.setHeader('server-timing', own === undefined ? value : `${String(own)}, ${value}`);
@@ -46,7 +53,7 @@ export function enableServerTiming(tracker: ServerTracker, instance: string): vo
   } as typeof ServerResponse.prototype.writeHead;
   tracker.onHttpServer((server) => {
     server.prependListener('request', (_req: IncomingMessage, res: TimedResponse) => {
-      const timing: RequestTiming = { start: performance.now(), poolMs: 0, tasks: 0 };
+      const timing: RequestTiming = { start: performance.now(), waitMs: 0, runMs: 0, tasks: 0, workers: undefined };
       res[kTiming] = timing;
       // The app's handler runs next in this same emit, so the request's async context starts here.
       storage.enterWith(timing);
@@ -62,10 +69,16 @@ export function timePoolRuns(pool: Pool): void {
   pool.run = (input, options) => {
     const timing = storage.getStore();
     if (timing === undefined) return run(input, options);
-    const start = performance.now();
-    return run(input, options).finally(() => {
-      timing.poolMs += performance.now() - start;
-      timing.tasks++;
+    const own = options?.onTiming;
+    return run(input, {
+      ...options,
+      onTiming: (task) => {
+        timing.waitMs += task.waitMs;
+        timing.runMs += task.runMs;
+        timing.tasks++;
+        (timing.workers ??= new Set()).add(task.worker);
+        own?.(task);
+      },
     });
   };
 }

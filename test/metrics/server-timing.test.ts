@@ -22,7 +22,7 @@ test('--server-timing: responses carry total, and pool time for requests that ra
   const compute = await serverTiming(port, '/compute');
   assert.match(
     compute ?? '',
-    /^total;dur=[\d.]+;desc="[^"]+", pool;dur=[\d.]+;desc="1 task\(s\), queue wait and run"$/,
+    /^total;dur=[\d.]+;desc="[^"]+", pool-wait;dur=[\d.]+;desc="1 task\(s\) queued", pool-run;dur=[\d.]+;desc="thread \d+"$/,
   );
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);

@@ -79,6 +79,19 @@ describe('Pool.run', () => {
     );
   });
 
+  test('onTiming reports queue wait, run time and the thread of each task', async () => {
+    const timings: { waitMs: number; runMs: number; worker: number }[] = [];
+    const results = (await Promise.all(
+      [0, 1, 2].map(() => pool.run({ spin: 30 }, { name: 'whoami', onTiming: (t) => timings.push(t) })),
+    )) as { threadId: number }[];
+    assert.equal(timings.length, 3);
+    for (const timing of timings) {
+      assert.ok(timing.runMs >= 29, `run time measured in the thread: ${timing.runMs}`);
+      assert.ok(timing.waitMs >= 0);
+    }
+    assert.deepEqual(new Set(timings.map((t) => t.worker)), new Set(results.map((r) => r.threadId)));
+  });
+
   test('stats count completed and failed tasks and report percentiles', async () => {
     const before = pool.stats;
     await pool.run(1);
