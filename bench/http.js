@@ -2,16 +2,21 @@
 // HTTP bench: hello-world req/s and p99 (autocannon, keep-alive, same client settings for all) for one process, a raw
 // node cluster script, `hive run -i 2` in each balance mode, and PM2 cluster mode `-i 2` (pm2-runtime, killed after);
 // subjects alternate round by round, medians reported. Then the api example's light route p99 while heavy fib() load
-// runs, on the pool (/compute, subject hive) vs on the event loop (/compute-inline, subject inline).
+// runs, on the pool (/compute, subject hive) vs on the event loop (/compute-inline, subject inline). Then the nginx rows:
+// a handler doing 1 ms of CPU work (bench/http/work-1ms.js) under `hive run -i 2`, reached through real nginx with
+// Hive's generated config (nginx-hive), through nginx with the tutorials' config (nginx-tutorial), and directly
+// (direct); their ratios are nginx-hive's (skipped with a message when /usr/sbin/nginx is absent).
 // `--json` prints the bench contract of shared/DESIGN.md.
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { supportsReusePort } from '../dist/cluster/index.js';
-import { startSubject } from './http/subjects.js';
+import { hiveConfig, nginxMissing, startNginx, tutorialConfig } from './http/nginx.js';
+import { freePort, startSubject } from './http/subjects.js';
 import { parseBenchArgs } from './lib/args.js';
 import { createAttempts } from './lib/attempt.js';
-import { buildContract } from './lib/contract.js';
+import { buildContract, direction, orientedRatio, round } from './lib/contract.js';
+import { withTimeout } from './lib/load.js';
 import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
 import { Samples } from './lib/samples.js';
@@ -25,7 +30,10 @@ const HELLO_SUBJECTS = [
   'pm2',
   'single',
 ];
-const SUBJECTS = [...HELLO_SUBJECTS, 'inline'];
+const WORK_SUBJECTS = ['nginx-hive', 'nginx-tutorial', 'direct'];
+// The subject whose ratios the nginx rows report: Hive's generated nginx config.
+const WORK_HIVE = 'nginx-hive';
+const SUBJECTS = [...HELLO_SUBJECTS, 'inline', ...WORK_SUBJECTS];
 const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,pm2,...]
   --json     print only the contract JSON object (one line)
   --markdown print the results table as Markdown (for docs/benchmarks.md)
@@ -34,20 +42,72 @@ const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--
   --rounds   rounds (default 2; 1 with --quick); figures are medians over rounds
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
 
-// Seconds per measurement. Default: the whole run stays under about 90 s on 2 cores.
-const DURATIONS = { default: { hello: 4, light: 4 }, quick: { hello: 2, light: 2 } };
+// Seconds per measurement. Default: the hello and light rows stay under about 90 s on 2 cores, the nginx rows under
+// about 45 s (3 subjects x 2 rounds x 5 s, plus start-up).
+const DURATIONS = { default: { hello: 4, light: 4, work: 5 }, quick: { hello: 2, light: 2, work: 2 } };
 const CONNECTIONS = 32;
 const HEAVY_N = 32;
-const UNITS = { 'hello.rps': 'req/s', 'hello.p99': 'ms', 'light.rps': 'req/s', 'light.p99': 'ms' };
+const HELLO_UNITS = { 'hello.rps': 'req/s', 'hello.p99': 'ms', 'light.rps': 'req/s', 'light.p99': 'ms' };
+const WORK_UNITS = { 'work1ms.rps': 'req/s', 'work1ms.p99': 'ms' };
+const UNITS = { ...HELLO_UNITS, ...WORK_UNITS };
+// Targets of the nginx rows (issue 6), as nginx-hive's oriented req/s ratio against each peer.
+const WORK_TARGETS = { 'nginx-tutorial': 4, direct: 0.9 };
 const LABELS = {
   'hello.rps': `hello world, ${CONNECTIONS} keep-alive connections`,
   'hello.p99': '  latency p99',
   'light.rps': `GET / while fib(${HEAVY_N}) runs on 2 connections`,
   'light.p99': '  latency p99',
+  'work1ms.rps': `1 ms handler, ${CONNECTIONS} keep-alive connections`,
+  'work1ms.p99': '  latency p99',
 };
 
 function load(url, connections, seconds) {
   return autocannon({ url, connections, duration: seconds, pipelining: 1 });
+}
+
+/**
+ * nginx-hive's ratios for the nginx rows, oriented as the contract's (> 1: Hive's config is better), added to the
+ * contract's ratios (which are the `hive` subject's, and it has no such rows).
+ */
+function addWorkRatios(contract) {
+  const value = (subject, metric) => contract.results.find((r) => r.subject === subject && r.metric === metric)?.value;
+  for (const [metric, unit] of Object.entries(WORK_UNITS)) {
+    for (const peer of WORK_SUBJECTS.filter((s) => s !== WORK_HIVE)) {
+      const x = orientedRatio(direction(metric, unit), value(WORK_HIVE, metric), value(peer, metric));
+      if (x === undefined) continue;
+      contract.ratios[metric] ??= {};
+      contract.ratios[metric][peer] = round(x, 4);
+    }
+  }
+  return contract;
+}
+
+/** The results tables: the hello/light rows, then the nginx rows with their targets. */
+function formatTables(contract, format) {
+  const part = (subjects, units) => {
+    const results = contract.results.filter((r) => subjects.includes(r.subject) && r.metric in units);
+    const ratios = Object.fromEntries(Object.entries(contract.ratios).filter(([metric]) => metric in units));
+    const present = subjects.filter((s) => results.some((r) => r.subject === s));
+    return { results, ratios, present };
+  };
+  const out = [];
+  const hello = part([...HELLO_SUBJECTS, 'inline'], HELLO_UNITS);
+  if (hello.results.length > 0) {
+    out.push(format(hello, { subjects: hello.present, metrics: Object.keys(HELLO_UNITS), labels: LABELS }));
+  }
+  const work = part(WORK_SUBJECTS, WORK_UNITS);
+  if (work.results.length > 0) {
+    if (out.length > 0) out.push('');
+    out.push(format(work, { subjects: work.present, metrics: Object.keys(WORK_UNITS), labels: LABELS }));
+    out.push(`(ratio column: ${WORK_HIVE} against its strongest peer; > 1 means Hive's nginx config is better)`);
+    const rps = contract.ratios['work1ms.rps'] ?? {};
+    for (const [peer, target] of Object.entries(WORK_TARGETS)) {
+      const x = rps[peer];
+      const verdict = x === undefined ? 'not measured' : `${x.toFixed(2)}x, ${x >= target ? 'met' : 'NOT met'}`;
+      out.push(`target: ${WORK_HIVE} >= ${target}x ${peer} req/s: ${verdict}`);
+    }
+  }
+  return out.join('\n');
 }
 
 async function main() {
@@ -65,8 +125,7 @@ async function main() {
   const format = args.markdown ? formatMarkdown : formatResults;
   if (typeof args.values.from === 'string') {
     const saved = JSON.parse(readFileSync(args.values.from, 'utf8').trimEnd().split('\n').pop());
-    const present = SUBJECTS.filter((s) => saved.results.some((r) => r.subject === s));
-    console.log(format(saved, { subjects: present, metrics: Object.keys(UNITS), labels: LABELS }));
+    console.log(formatTables(saved, format));
     return 0;
   }
   const unknown = (args.only ?? []).filter((s) => !SUBJECTS.includes(s));
@@ -125,11 +184,58 @@ async function main() {
       }
     });
   }
+
+  const workSubjects = pick(WORK_SUBJECTS);
+  const noNginx = nginxMissing();
+  let skipped;
+  if (noNginx !== undefined && workSubjects.some((s) => s.startsWith('nginx-'))) {
+    skipped = `nginx subjects skipped: ${noNginx}`;
+    console.error(skipped);
+  }
+  const runnable = workSubjects.filter((s) => noNginx === undefined || !s.startsWith('nginx-'));
+  if (runnable.length > 0) {
+    await attempt('1 ms handler behind nginx', async () => {
+      const app = await startSubject('work-1ms', {
+        argv: (port) => ['dist/cli/hive.js', 'run', 'bench/http/work-1ms.js', '-i', '2', '--port', String(port)],
+      });
+      const ports = { direct: app.port };
+      const nginxes = [];
+      try {
+        // Both nginxes stay up for the whole run (an idle one costs nothing), so rounds alternate only the load.
+        for (const [subject, config] of [
+          ['nginx-hive', hiveConfig],
+          ['nginx-tutorial', tutorialConfig],
+        ]) {
+          if (!runnable.includes(subject)) continue;
+          const port = await freePort();
+          nginxes.push(await startNginx(config(port, app.port), port));
+          ports[subject] = port;
+        }
+        // Warm up every path (JIT, upstream connections) before measuring.
+        for (const subject of runnable) await load(`http://127.0.0.1:${ports[subject]}/`, CONNECTIONS, 1);
+        for (let round = 0; round < args.rounds; round++) {
+          for (const subject of roundOrder(runnable, round)) {
+            progress.update(`round ${round + 1}: ${subject} 1 ms handler`);
+            const url = `http://127.0.0.1:${ports[subject]}/`;
+            const result = await withTimeout(load(url, CONNECTIONS, d.work), (d.work + 20) * 1000, `${subject} load`);
+            if (result.errors > 0 || result.non2xx > 0) {
+              throw new Error(`${subject}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
+            }
+            samples.record(subject, 'work1ms.rps', result.requests.average);
+            samples.record(subject, 'work1ms.p99', result.latency.p99);
+          }
+        }
+      } finally {
+        for (const nginx of nginxes) await nginx.stop();
+        await app.stop();
+      }
+    });
+  }
   progress.done();
 
-  const present = SUBJECTS.filter((s) => samples.values(s, 'hello.rps').length + samples.values(s, 'light.p99').length);
+  const present = SUBJECTS.filter((s) => Object.keys(UNITS).some((m) => samples.values(s, m).length > 0));
   const results = samples.toResults(present, UNITS);
-  const contract = buildContract({ bench: 'http', results });
+  const contract = addWorkRatios(buildContract({ bench: 'http', results }));
   if (args.json) {
     console.log(JSON.stringify(contract));
   } else {
@@ -138,7 +244,8 @@ async function main() {
         `${args.rounds} round(s), median of rounds, load average ${loadBefore.toFixed(2)} before / ` +
         `${loadavg()[0].toFixed(2)} after`,
     );
-    console.log(format(contract, { subjects: present, metrics: Object.keys(UNITS), labels: LABELS }));
+    console.log(formatTables(contract, format));
+    if (skipped !== undefined) console.log(skipped);
     if (attempts.failures > 0) console.log(`${attempts.failures} measurement(s) failed, see stderr`);
   }
   return attempts.failures > 0 ? 1 : 0;
