@@ -149,4 +149,3 @@ test('apps stop when the daemon is killed outright (no orphans), and a new daemo
   assert.deepEqual([back!.name, back!.status], ['orphan', 'online']);
   await hive.json(['delete', 'all']);
 });
-
