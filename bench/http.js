@@ -5,7 +5,8 @@
 // runs, on the pool (/compute, subject hive) vs on the event loop (/compute-inline, subject inline). Then the nginx rows:
 // a handler doing 1 ms of CPU work (bench/http/work-1ms.js) under `hive run -i 2`, reached through real nginx with
 // Hive's generated config (nginx-hive), through nginx with the tutorials' config (nginx-tutorial), and directly
-// (direct); their ratios are nginx-hive's (skipped with a message when /usr/sbin/nginx is absent).
+// (direct), then hello world behind the same three; their ratios are nginx-hive's (nginx subjects are skipped with a
+// message when /usr/sbin/nginx is absent).
 // `--json` prints the bench contract of shared/DESIGN.md.
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -43,12 +44,21 @@ const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
 
 // Seconds per measurement. Default: the hello and light rows stay under about 90 s on 2 cores, the nginx rows under
-// about 45 s (3 subjects x 2 rounds x 5 s, plus start-up).
-const DURATIONS = { default: { hello: 4, light: 4, work: 5 }, quick: { hello: 2, light: 2, work: 2 } };
+// about 60 s (3 subjects x 2 rounds x (4 + 3) s, plus start-up and warm-up).
+const DURATIONS = {
+  default: { hello: 4, light: 4, work1ms: 4, proxyhello: 3 },
+  quick: { hello: 2, light: 2, work1ms: 2, proxyhello: 2 },
+};
 const CONNECTIONS = 32;
 const HEAVY_N = 32;
 const HELLO_UNITS = { 'hello.rps': 'req/s', 'hello.p99': 'ms', 'light.rps': 'req/s', 'light.p99': 'ms' };
-const WORK_UNITS = { 'work1ms.rps': 'req/s', 'work1ms.p99': 'ms' };
+// The nginx rows: the 1 ms handler (what the targets are about), then hello world behind the same proxies (where the
+// proxy's own cost shows most, as in the issue's figures).
+const PROXY_ROWS = [
+  { metric: 'work1ms', fixture: 'bench/http/work-1ms.js', label: '1 ms handler' },
+  { metric: 'proxyhello', fixture: 'bench/http/hello.js', label: 'hello world' },
+];
+const WORK_UNITS = { 'work1ms.rps': 'req/s', 'work1ms.p99': 'ms', 'proxyhello.rps': 'req/s', 'proxyhello.p99': 'ms' };
 const UNITS = { ...HELLO_UNITS, ...WORK_UNITS };
 // Targets of the nginx rows (issue 6), as nginx-hive's oriented req/s ratio against each peer.
 const WORK_TARGETS = { 'nginx-tutorial': 4, direct: 0.9 };
@@ -59,6 +69,8 @@ const LABELS = {
   'light.p99': '  latency p99',
   'work1ms.rps': `1 ms handler, ${CONNECTIONS} keep-alive connections`,
   'work1ms.p99': '  latency p99',
+  'proxyhello.rps': `hello world behind the proxy, ${CONNECTIONS} keep-alive connections`,
+  'proxyhello.p99': '  latency p99',
 };
 
 function load(url, connections, seconds) {
@@ -104,7 +116,11 @@ function formatTables(contract, format) {
     for (const [peer, target] of Object.entries(WORK_TARGETS)) {
       const x = rps[peer];
       const verdict = x === undefined ? 'not measured' : `${x.toFixed(2)}x, ${x >= target ? 'met' : 'NOT met'}`;
-      out.push(`target: ${WORK_HIVE} >= ${target}x ${peer} req/s: ${verdict}`);
+      out.push(`target: ${WORK_HIVE} >= ${target}x ${peer} req/s (1 ms handler): ${verdict}`);
+    }
+    const hello = contract.ratios['proxyhello.rps'] ?? {};
+    if (hello['nginx-tutorial'] !== undefined) {
+      out.push(`(hello world: ${WORK_HIVE} is ${hello['nginx-tutorial'].toFixed(2)}x nginx-tutorial req/s)`);
     }
   }
   return out.join('\n');
@@ -193,15 +209,16 @@ async function main() {
     console.error(skipped);
   }
   const runnable = workSubjects.filter((s) => noNginx === undefined || !s.startsWith('nginx-'));
-  if (runnable.length > 0) {
-    await attempt('1 ms handler behind nginx', async () => {
-      const app = await startSubject('work-1ms', {
-        argv: (port) => ['dist/cli/hive.js', 'run', 'bench/http/work-1ms.js', '-i', '2', '--port', String(port)],
+  for (const row of PROXY_ROWS) {
+    if (runnable.length === 0) break;
+    await attempt(`${row.label} behind nginx`, async () => {
+      const app = await startSubject(row.metric, {
+        argv: (port) => ['dist/cli/hive.js', 'run', row.fixture, '-i', '2', '--port', String(port)],
       });
       const ports = { direct: app.port };
       const nginxes = [];
       try {
-        // Both nginxes stay up for the whole run (an idle one costs nothing), so rounds alternate only the load.
+        // Both nginxes stay up for the whole row (an idle one costs nothing), so rounds alternate only the load.
         for (const [subject, config] of [
           ['nginx-hive', hiveConfig],
           ['nginx-tutorial', tutorialConfig],
@@ -213,16 +230,17 @@ async function main() {
         }
         // Warm up every path (JIT, upstream connections) before measuring.
         for (const subject of runnable) await load(`http://127.0.0.1:${ports[subject]}/`, CONNECTIONS, 1);
+        const seconds = d[row.metric];
         for (let round = 0; round < args.rounds; round++) {
           for (const subject of roundOrder(runnable, round)) {
-            progress.update(`round ${round + 1}: ${subject} 1 ms handler`);
+            progress.update(`round ${round + 1}: ${subject} ${row.label}`);
             const url = `http://127.0.0.1:${ports[subject]}/`;
-            const result = await withTimeout(load(url, CONNECTIONS, d.work), (d.work + 20) * 1000, `${subject} load`);
+            const result = await withTimeout(load(url, CONNECTIONS, seconds), (seconds + 20) * 1000, `${subject} load`);
             if (result.errors > 0 || result.non2xx > 0) {
               throw new Error(`${subject}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
             }
-            samples.record(subject, 'work1ms.rps', result.requests.average);
-            samples.record(subject, 'work1ms.p99', result.latency.p99);
+            samples.record(subject, `${row.metric}.rps`, result.requests.average);
+            samples.record(subject, `${row.metric}.p99`, result.latency.p99);
           }
         }
       } finally {
