@@ -76,7 +76,8 @@ export function timePoolRuns(pool: Pool): void {
         timing.waitMs += task.waitMs;
         timing.runMs += task.runMs;
         timing.tasks++;
-        (timing.workers ??= new Set()).add(task.worker);
+        timing.workers ??= new Set();
+        timing.workers.add(task.worker);
         own?.(task);
       },
     });
