@@ -39,7 +39,7 @@ const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--
   --json     print only the contract JSON object (one line)
   --markdown print the results table as Markdown (for docs/benchmarks.md)
   --from F   run nothing: print the table of a saved --json output (file F, last line)
-  --quick    ~30 s smoke run: 1 round, short measurements
+  --quick    smoke run: 1 round, short measurements (~25 s for the nginx rows)
   --rounds   rounds (default 2; 1 with --quick); figures are medians over rounds
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
 
