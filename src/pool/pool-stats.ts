@@ -33,9 +33,14 @@ export interface PoolStats {
  * Counters and HDR histograms (node's native `perf_hooks` ones: one call per record on the hot path, no allocation).
  * Durations are recorded in microseconds.
  */
+// Durations up to an hour, in microseconds, 3 significant digits: a bounded range keeps each histogram's counts array
+// small (the default range, up to 2^53, costs about 0.25 MiB per histogram once values are recorded).
+const HIGHEST_US = 3_600_000_000;
+const histogram = (): RecordableHistogram => createHistogram({ lowest: 1, highest: HIGHEST_US, figures: 3 });
+
 export class PoolStatsRecorder {
-  readonly #run: RecordableHistogram = createHistogram();
-  readonly #wait: RecordableHistogram = createHistogram();
+  readonly #run: RecordableHistogram = histogram();
+  readonly #wait: RecordableHistogram = histogram();
   readonly #createdAt = performance.now();
   completed = 0;
   failed = 0;
@@ -45,8 +50,8 @@ export class PoolStatsRecorder {
     if (ok) this.completed++;
     else this.failed++;
     this.#runTotalMs += runMs;
-    this.#run.record(Math.max(1, Math.round(runMs * 1000)));
-    this.#wait.record(Math.max(1, Math.round(waitMs * 1000)));
+    this.#run.record(Math.min(HIGHEST_US, Math.max(1, Math.round(runMs * 1000))));
+    this.#wait.record(Math.min(HIGHEST_US, Math.max(1, Math.round(waitMs * 1000))));
   }
 
   /** A task that ended without a measured run (aborted, timed out, lost with its worker). */
