@@ -5,3 +5,14 @@ export { type ClusterMetricsOptions, startClusterMetrics } from './cluster-metri
 export { MetricsPortInUseError } from './errors.js';
 export { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
 export { createMetricsRegistry } from './prometheus.js';
+export {
+  type AppEvent,
+  type AppSnapshot,
+  AppSnapshotCollector,
+  type HiveSnapshot,
+  type InstanceSnapshot,
+  localSnapshotSource,
+  type SampledRequest,
+  type SnapshotSource,
+  type SnapshotSupervisor,
+} from './snapshot.js';

@@ -26,6 +26,8 @@ export const ENV = {
   drainIdleGrace: 'HIVE_DRAIN_IDLE_GRACE',
   reportInterval: 'HIVE_REPORT_INTERVAL',
   serverTiming: 'HIVE_SERVER_TIMING',
+  /** How many requests per report interval the runtime samples for the request timeline (0 or unset: none). */
+  requestSamples: 'HIVE_REQUEST_SAMPLES',
 } as const;
 
 /** Messages from an app process to its primary. */
@@ -59,6 +61,27 @@ export interface MetricsReport {
   loopDelayMax: number;
   http: HttpReport;
   pools: PoolReport[];
+  /**
+   * A few requests of the interval with their timeline (the slowest first), for the dashboard's waterfall; sent only
+   * when the primary asks for samples ({@link ENV.requestSamples}).
+   */
+  samples?: RequestSample[];
+}
+
+/** One sampled request's path through the process and the pool's threads. Times in ms. */
+export interface RequestSample {
+  /** The request's `X-Request-Id` (as nginx or a client sent it), else one the runtime made. */
+  id: string;
+  method: string;
+  /** The URL path, without the query string. */
+  path: string;
+  status: number;
+  /** When the request arrived, epoch ms. */
+  start: number;
+  /** From the request's arrival to its response's end. */
+  totalMs: number;
+  /** The pool tasks it ran, as offsets from `start`: queued, started on `thread`, ended. */
+  tasks: { thread: number; queuedAt: number; startAt: number; endAt: number }[];
 }
 
 /** HTTP requests of the process's servers: `inFlight` now, the rest counted in the interval. */
@@ -68,6 +91,9 @@ export interface HttpReport {
   classes: [number, number, number, number, number];
   /** Requests whose connection closed before the response was sent in full. */
   aborted: number;
+  /** Response time percentiles (arrival to end) of the interval's finished responses, ms; 0 when there were none. */
+  latencyP50: number;
+  latencyP99: number;
 }
 
 /** One shared pool (created through the runtime's `pool()`), as its `pool.stats` says now. */

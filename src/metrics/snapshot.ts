@@ -1,0 +1,221 @@
+import { hostname } from 'node:os';
+import type { PoolReport, RequestSample } from '../runtime/protocol.js';
+import { MetricsAggregator, type MetricsSource } from './aggregator.js';
+
+/** One slot of an app's cluster, as the live views show it. Rates per second, durations in ms, sizes in bytes. */
+export interface InstanceSnapshot {
+  instance: number;
+  /** The slot's live process, null while it has none (restarting, errored). */
+  pid: number | null;
+  /** The worker's state (`starting`, `ready`, `draining`, ...), `down` without a live process. */
+  state: string;
+  /** Milliseconds since the live process started; 0 without one. */
+  uptime: number;
+  /** Values of the newest report; null before the first one. */
+  cpu: number | null;
+  rss: number | null;
+  heapUsed: number | null;
+  heapTotal: number | null;
+  elu: number | null;
+  loopDelayP50: number | null;
+  loopDelayP99: number | null;
+  /** Responses per second over the newest report's interval. */
+  reqRate: number;
+  /** 5xx responses and aborted requests per second over the same interval. */
+  errorRate: number;
+  latencyP50: number | null;
+  latencyP99: number | null;
+  inFlight: number;
+  /** Responses by status class [1xx..5xx] since the primary started (summed over the slot's processes). */
+  classes: [number, number, number, number, number];
+  restarts: number;
+  pools: PoolReport[];
+}
+
+/** Something that happened to an app, for the time axis of the live views. */
+export interface AppEvent {
+  /** Epoch ms. */
+  time: number;
+  type: 'restart' | 'exit' | 'errored' | 'reload' | 'scale' | 'memory-limit' | 'killed' | 'state' | 'warning';
+  instance: number | null;
+  /** One line for people. */
+  text: string;
+}
+
+/** A sampled request, with the slot and process that served it. */
+export interface SampledRequest extends RequestSample {
+  instance: number;
+  pid: number;
+}
+
+/** One app as the live views (dashboard, `hive monit`) show it. */
+export interface AppSnapshot {
+  name: string;
+  /** The app's state (`starting`, `online`, `reloading`, `errored`, `stopping`, `stopped`). */
+  state: string;
+  /** Slots asked for, and workers ready now. */
+  size: number;
+  ready: number;
+  /** Sums over the instances. */
+  reqRate: number;
+  errorRate: number;
+  instances: InstanceSnapshot[];
+  /** The most recent events, oldest first. */
+  events: AppEvent[];
+  /** The most recent sampled requests, oldest first (empty unless request sampling is on). */
+  requests: SampledRequest[];
+}
+
+/** Everything the live views show at one instant. */
+export interface HiveSnapshot {
+  /** Epoch ms. */
+  time: number;
+  host: string;
+  apps: AppSnapshot[];
+}
+
+/** Where the live views read snapshots from: a primary in this process, or the daemon over its socket. */
+export interface SnapshotSource {
+  snapshot(): Promise<HiveSnapshot>;
+}
+
+/** What {@link AppSnapshotCollector} needs of a supervisor, beyond what the aggregator reads. */
+export interface SnapshotSupervisor extends MetricsSource {
+  readonly size: number;
+  readonly workers: readonly { instance: number; pid: number; state: string; startedAt: number }[];
+}
+
+type SourceEvent = { type: string; [key: string]: unknown };
+
+const MAX_EVENTS = 100;
+const MAX_REQUESTS = 50;
+
+/**
+ * Keeps what the live views show of one supervised app: the aggregator's per-instance metrics, plus rings of recent
+ * events and sampled requests. It only listens to events the supervisor emits anyway; a snapshot is built on demand.
+ */
+export class AppSnapshotCollector {
+  readonly #source: SnapshotSupervisor;
+  readonly #aggregator: MetricsAggregator;
+  readonly #events: AppEvent[] = [];
+  readonly #requests: SampledRequest[] = [];
+  readonly #onEvent = (event: SourceEvent) => this.#event(event);
+  readonly #onMetrics = ({
+    instance,
+    pid,
+    report,
+  }: {
+    instance: number;
+    pid: number;
+    report: { samples?: RequestSample[] };
+  }) => {
+    if (report.samples === undefined) return;
+    for (const sample of report.samples) this.#requests.push({ ...sample, instance, pid });
+    if (this.#requests.length > MAX_REQUESTS) this.#requests.splice(0, this.#requests.length - MAX_REQUESTS);
+  };
+
+  constructor(source: SnapshotSupervisor) {
+    this.#source = source;
+    this.#aggregator = new MetricsAggregator(source);
+    source.on('event', this.#onEvent);
+    source.on('metrics', this.#onMetrics);
+  }
+
+  /** Stops listening to the supervisor. */
+  close(): void {
+    this.#aggregator.close();
+    this.#source.off('event', this.#onEvent);
+    this.#source.off('metrics', this.#onMetrics);
+  }
+
+  /** The app now. */
+  snapshot(): AppSnapshot {
+    const now = Date.now();
+    const workers = new Map(this.#source.workers.map((w) => [w.instance, w]));
+    const metrics = new Map(this.#aggregator.instances().map((m) => [m.instance, m]));
+    const slots = new Set([...workers.keys(), ...metrics.keys()]);
+    const instances: InstanceSnapshot[] = [];
+    for (const instance of [...slots].sort((a, b) => a - b)) {
+      const worker = workers.get(instance);
+      const m = metrics.get(instance);
+      const latest = worker !== undefined && m?.pid === worker.pid ? m.latest : undefined;
+      const seconds = latest ? latest.intervalMs / 1000 : 0;
+      const served = latest ? latest.http.classes.reduce((a, b) => a + b, 0) : 0;
+      const failed = latest ? latest.http.classes[4] + latest.http.aborted : 0;
+      instances.push({
+        instance,
+        pid: worker?.pid ?? null,
+        state: worker?.state ?? 'down',
+        uptime: worker ? now - worker.startedAt : 0,
+        cpu: latest?.cpuPercent ?? null,
+        rss: latest?.rss ?? null,
+        heapUsed: latest?.heapUsed ?? null,
+        heapTotal: latest?.heapTotal ?? null,
+        elu: latest?.elu ?? null,
+        loopDelayP50: latest?.loopDelayP50 ?? null,
+        loopDelayP99: latest?.loopDelayP99 ?? null,
+        reqRate: seconds > 0 ? served / seconds : 0,
+        errorRate: seconds > 0 ? failed / seconds : 0,
+        latencyP50: latest?.http.latencyP50 ?? null,
+        latencyP99: latest?.http.latencyP99 ?? null,
+        inFlight: m?.inFlight ?? 0,
+        classes: m ? [...m.classes] : [0, 0, 0, 0, 0],
+        restarts: m?.restarts ?? 0,
+        pools: latest?.pools ?? [],
+      });
+    }
+    return {
+      name: this.#aggregator.app,
+      state: this.#source.state,
+      size: this.#source.size,
+      ready: this.#aggregator.readyWorkers,
+      reqRate: instances.reduce((sum, i) => sum + i.reqRate, 0),
+      errorRate: instances.reduce((sum, i) => sum + i.errorRate, 0),
+      instances,
+      events: [...this.#events],
+      requests: [...this.#requests],
+    };
+  }
+
+  #event(event: SourceEvent): void {
+    const text = describeEvent(event);
+    if (text === undefined) return;
+    const instance = typeof event.instance === 'number' ? event.instance : null;
+    this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text });
+    if (this.#events.length > MAX_EVENTS) this.#events.shift();
+  }
+}
+
+/** A supervisor event as one line, or undefined for the ones the time axis leaves out (worker state changes). */
+function describeEvent(event: SourceEvent): string | undefined {
+  const e = event as Record<string, unknown>;
+  switch (event.type) {
+    case 'restart':
+      return `worker ${e.instance} restarting (attempt ${e.attempt}, in ${e.delay} ms)`;
+    case 'exit':
+      return `worker ${e.instance} (pid ${e.pid}) exited ${e.signal ? `on ${e.signal}` : `with code ${e.code}`}`;
+    case 'errored':
+      return `worker ${e.instance} crash-looped and was stopped`;
+    case 'reload':
+      return e.phase === 'aborted' ? `reload aborted: ${e.reason}` : `reload ${e.phase}`;
+    case 'scale':
+      return `scaled from ${e.from} to ${e.to}`;
+    case 'memory-limit':
+      return `worker ${e.instance} over the memory limit (${Math.round(Number(e.rss) / 2 ** 20)} MiB), replaced`;
+    case 'killed':
+      return `worker ${e.instance} (pid ${e.pid}) killed after killTimeout`;
+    case 'state':
+      return `app ${e.state}`;
+    case 'warning':
+      return String(e.message);
+    default:
+      return undefined;
+  }
+}
+
+/** A snapshot source over collectors in this process (`hive run --dashboard`). */
+export function localSnapshotSource(collectors: readonly AppSnapshotCollector[]): SnapshotSource {
+  return {
+    snapshot: async () => ({ time: Date.now(), host: hostname(), apps: collectors.map((c) => c.snapshot()) }),
+  };
+}
