@@ -3,6 +3,7 @@ import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster
 import { HiveError } from '../../errors.js';
 import { type MetricsServer, startClusterMetrics } from '../../metrics/index.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
+import { answerControl } from '../run-control.js';
 
 /**
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
@@ -92,22 +93,6 @@ export default async function run(argv: string[]): Promise<number> {
     process.off('SIGHUP', onHangup);
     process.off('message', onControl);
     process.off('disconnect', onDaemonGone);
-  }
-}
-
-/** A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale', id, instances? }`. */
-async function answerControl(supervisor: Supervisor, message: unknown): Promise<void> {
-  const request = message as { hive?: unknown; type?: unknown; id?: unknown; instances?: unknown };
-  if (typeof request !== 'object' || request === null || request.hive !== 1) return;
-  const { id } = request;
-  try {
-    if (request.type === 'reload') await supervisor.reload();
-    else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
-    else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
-    process.send?.({ hive: 1, type: 'control-result', id, ok: true, size: supervisor.size });
-  } catch (error) {
-    const { code, message: text } = error as { code?: string; message?: string };
-    process.send?.({ hive: 1, type: 'control-result', id, ok: false, code, message: text ?? String(error) });
   }
 }
 
