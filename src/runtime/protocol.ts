@@ -7,6 +7,7 @@
  */
 
 import { HiveError } from '../errors.js';
+import type { PoolStats } from '../pool/pool-stats.js';
 
 /**
  * Bumped on any incompatible change of the messages below. A new message type is not one: a peer that does not know a
@@ -97,15 +98,10 @@ export interface HttpReport {
 }
 
 /** One shared pool (created through the runtime's `pool()`), as its `pool.stats` says now. */
-export interface PoolReport {
+export interface PoolReport
+  extends Pick<PoolStats, 'threads' | 'busy' | 'queued' | 'completed' | 'failed' | 'utilization'> {
   /** The task module's file name. */
   name: string;
-  threads: number;
-  busy: number;
-  queued: number;
-  completed: number;
-  failed: number;
-  utilization: number;
   waitP99: number;
   runP99: number;
 }
