@@ -1,0 +1,224 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { HiveError } from '../../errors.js';
+import { type BenchConfiguration, CONFIGURATIONS } from './configurations.js';
+import { BenchServerError } from './errors.js';
+import { freePort } from './free-port.js';
+import { type LoadFigures, type LoadRun, startLoad } from './load-run.js';
+import { hiveNginxConfig, nginxMissing, startNginx } from './nginx-front.js';
+import { type ServedProcess, startServedProcess } from './served-process.js';
+import type { StatusLine } from './status-line.js';
+
+/** The mixed workload of `hive bench` (no URL). */
+export interface AppBenchOptions {
+  /** Seconds of load per configuration. */
+  duration: number;
+  /** Connections in all; `heavyConnections` of them send heavy requests, the rest light ones. */
+  connections: number;
+  heavyConnections: number;
+  /** The heavy request computes fib(heavyN). */
+  heavyN: number;
+  /** Configuration names to run (all when undefined). */
+  only?: readonly string[] | undefined;
+  status: StatusLine;
+  /** Aborting ends the load in progress and runs nothing more (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+/** One configuration's figures: the light route `/` and the heavy route, measured separately at the same time. */
+export interface ConfigurationResult {
+  name: string;
+  label: string;
+  instances: '1' | 'max';
+  heavyRoute: string;
+  nginx: boolean;
+  light: LoadFigures;
+  heavy: LoadFigures;
+  /** Errors, time-outs and non-2xx responses of both routes. */
+  errors: number;
+}
+
+/** The `--json` output of `hive bench`. */
+export interface AppBenchReport {
+  bench: 'hive-bench';
+  node: string;
+  cpus: number;
+  startedAt: string;
+  loadavg: { before: number; after: number };
+  duration: number;
+  connections: { light: number; heavy: number };
+  heavyN: number;
+  configurations: ConfigurationResult[];
+  /** Configurations not run, and why (nginx missing). */
+  skipped: { name: string; reason: string }[];
+  /** Configurations that could not be measured. */
+  failed: { name: string; code: string; message: string }[];
+}
+
+const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const hiveCli = fileURLToPath(new URL('../hive.js', import.meta.url));
+/** The app every configuration serves (in the repository; see docs/benchmarks.md). */
+export const API_EXAMPLE = fileURLToPath(new URL('../../../examples/api/server.ts', import.meta.url));
+
+/**
+ * Runs each selected configuration in turn and returns the figures. Configurations sharing a process count share one
+ * `hive run` (the inline and pool ones differ only in the route the heavy requests take), so a run starts two clusters,
+ * plus nginx when it is installed.
+ */
+export async function runAppBench(options: AppBenchOptions): Promise<AppBenchReport> {
+  const report: AppBenchReport = {
+    bench: 'hive-bench',
+    node: process.version,
+    cpus: availableParallelism(),
+    startedAt: new Date().toISOString(),
+    loadavg: { before: round2(loadavg()[0]!), after: 0 },
+    duration: options.duration,
+    connections: { light: options.connections - options.heavyConnections, heavy: options.heavyConnections },
+    heavyN: options.heavyN,
+    configurations: [],
+    skipped: [],
+    failed: [],
+  };
+  const selected = CONFIGURATIONS.filter((c) => options.only === undefined || options.only.includes(c.name));
+  const noNginx = nginxMissing();
+  for (const instances of ['1', 'max'] as const) {
+    const group = selected.filter((c) => c.instances === instances);
+    const runnable = group.filter((c) => !c.nginx || noNginx === undefined);
+    for (const c of group) if (!runnable.includes(c)) report.skipped.push({ name: c.name, reason: noNginx ?? '' });
+    if (runnable.length === 0 || options.signal?.aborted) continue;
+    await runGroup(instances, runnable, options, report);
+  }
+  report.loadavg.after = round2(loadavg()[0]!);
+  return report;
+}
+
+async function runGroup(
+  instances: '1' | 'max',
+  group: readonly BenchConfiguration[],
+  options: AppBenchOptions,
+  report: AppBenchReport,
+): Promise<void> {
+  const servers: ServedProcess[] = [];
+  try {
+    options.status.show(`starting hive run -i ${instances} examples/api ...`);
+    const app = await startApi(instances, group[0]!.name);
+    servers.push(app);
+    let front: ServedProcess | undefined;
+    for (const configuration of group) {
+      if (options.signal?.aborted) return;
+      try {
+        let port = app.port;
+        if (configuration.nginx) {
+          options.status.show(`starting nginx in front of hive run -i ${instances} ...`);
+          if (front === undefined) {
+            const nginxPort = await freePort();
+            front = await startNginx(hiveNginxConfig(nginxPort, app.port), nginxPort, configuration.name);
+            servers.push(front);
+          }
+          port = front.port;
+        }
+        report.configurations.push(await measure(configuration, port, options));
+      } catch (error) {
+        report.failed.push(failure(configuration.name, error));
+      }
+    }
+  } catch (error) {
+    for (const configuration of group) report.failed.push(failure(configuration.name, error));
+  } finally {
+    options.status.show('stopping ...');
+    for (const server of servers.reverse()) await server.stop();
+  }
+}
+
+async function startApi(instances: '1' | 'max', label: string): Promise<ServedProcess> {
+  if (!existsSync(API_EXAMPLE)) {
+    throw new BenchServerError(label, `${API_EXAMPLE} not found: hive bench runs the repository's examples/api`);
+  }
+  const port = await freePort();
+  return startServedProcess({
+    label,
+    command: process.execPath,
+    args: [hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'],
+    cwd: packageRoot,
+    port,
+    // Every process of the cluster up and listening, not only the first to answer.
+    settleMs: 1000,
+  });
+}
+
+/** Light and heavy load at the same time, each route measured by its own autocannon. */
+async function measure(configuration: BenchConfiguration, port: number, options: AppBenchOptions) {
+  const base = `http://127.0.0.1:${port}`;
+  const heavyRoute = `${configuration.heavyPath}?n=${options.heavyN}`;
+  options.status.show(`${configuration.name}: warming up ...`);
+  await warmUp(base, configuration.heavyPath);
+  const counts = { light: 0, heavy: 0 };
+  const started = Date.now();
+  const show = () => {
+    const elapsed = Math.min(options.duration, Math.round((Date.now() - started) / 1000));
+    options.status.show(
+      `${configuration.name}: ${elapsed}/${options.duration} s, ${counts.light} light and ${counts.heavy} heavy responses`,
+    );
+  };
+  show();
+  const runs: LoadRun[] = [
+    startLoad(
+      { url: `${base}/`, connections: options.connections - options.heavyConnections, duration: options.duration },
+      (n) => {
+        counts.light = n;
+        show();
+      },
+    ),
+    startLoad(
+      { url: `${base}${heavyRoute}`, connections: options.heavyConnections, duration: options.duration },
+      (n) => {
+        counts.heavy = n;
+        show();
+      },
+    ),
+  ];
+  const stopAll = () => {
+    for (const run of runs) run.stop();
+  };
+  options.signal?.addEventListener('abort', stopAll, { once: true });
+  try {
+    const [light, heavy] = await Promise.all(runs.map((run) => run.done));
+    const errors = [light!, heavy!].reduce((sum, r) => sum + r.errors + r.non2xx, 0);
+    return {
+      name: configuration.name,
+      label: configuration.label,
+      instances: configuration.instances,
+      heavyRoute,
+      nginx: configuration.nginx,
+      light: light!,
+      heavy: heavy!,
+      errors,
+    } satisfies ConfigurationResult;
+  } catch (error) {
+    stopAll();
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', stopAll);
+  }
+}
+
+// The first requests pay for tsx compiling the app and the task module, and the pool starting its threads: not what
+// the figures are about. A few small heavy requests per process, and a few light ones, go first.
+async function warmUp(base: string, heavyPath: string): Promise<void> {
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(30_000) });
+    await response.arrayBuffer();
+  };
+  const paths = [...Array(2 * availableParallelism()).fill(`${heavyPath}?n=20`), ...Array(8).fill('/')] as string[];
+  await Promise.all(paths.map(get));
+}
+
+function failure(name: string, error: unknown): AppBenchReport['failed'][number] {
+  if (error instanceof HiveError) return { name, code: error.code, message: error.message };
+  return { name, code: 'ERROR', message: error instanceof Error ? error.message : String(error) };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,54 @@
+// autocannon 9 ships no types and there is no @types package for it: this declares the part `hive bench` uses.
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+
+  interface AutocannonOptions {
+    url: string;
+    connections?: number;
+    duration?: number;
+    amount?: number;
+    pipelining?: number;
+    timeout?: number;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    overallRate?: number;
+  }
+
+  interface Histogram {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    total: number;
+    p50: number;
+    p90: number;
+    p99: number;
+  }
+
+  interface AutocannonResult {
+    url: string;
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+    requests: Histogram;
+    latency: Histogram;
+    throughput: Histogram;
+    statusCodeStats: Record<string, { count: number }>;
+  }
+
+  interface AutocannonInstance extends EventEmitter {
+    stop(): void;
+  }
+
+  function autocannon(
+    options: AutocannonOptions,
+    callback: (error: Error | null, result: AutocannonResult) => void,
+  ): AutocannonInstance;
+
+  export default autocannon;
+  export type { AutocannonInstance, AutocannonOptions, AutocannonResult };
+}

@@ -1,0 +1,206 @@
+import { parseArgs } from 'node:util';
+import { describeValue, InvalidArgumentError } from '../../errors.js';
+import { CONFIGURATIONS } from './configurations.js';
+
+export const benchUsage = `Usage: hive bench [options]          examples/api in each configuration, mixed light and heavy load
+       hive bench <url> [options]    load-test any URL with autocannon
+
+Without a URL, examples/api runs under hive run as: ${CONFIGURATIONS.map((c) => c.name).join(', ')}
+(nginx-cluster-pool only where nginx is installed). Light requests (GET /) and heavy ones (fib on /compute-inline or
+/compute) run at the same time on separate connections, and each route's req/s, p50 and p99 are reported.
+
+Options:
+  -d, --duration <s>       seconds of load (per configuration without a URL); default 10
+  -c, --connections <n>    connections in all; default 20 without a URL, 10 with one
+      --json               print one JSON object on stdout, no progress
+Without a URL:
+      --heavy-share <x>    share of the connections on the heavy route, 0-1 (default 0.1, at least one connection)
+      --heavy-n <n>        the heavy request computes fib(n), 1-42 (default 30, about 10 ms)
+      --only <names>       configurations to run, comma-separated
+      --report <file>      also write a Markdown report with the table, and an SVG chart beside it
+With a URL (autocannon's options):
+  -m, --method <method>    default GET
+  -H, --header <K: V>      request header, repeatable (K=V works too)
+  -b, --body <body>        request body
+  -p, --pipelining <n>     requests in flight per connection (default 1)
+  -t, --timeout <s>        seconds before a request counts as timed out (default 10)
+  -R, --rate <n>           at most n requests per second in all
+  -a, --amount <n>         stop after n requests instead of after --duration
+  -h, --help               this help`;
+
+/** `hive bench` without a URL: the configurations of examples/api. */
+export interface AppModeArgs {
+  mode: 'app';
+  json: boolean;
+  duration: number;
+  connections: number;
+  heavyConnections: number;
+  heavyN: number;
+  only: string[] | undefined;
+  report: string | undefined;
+}
+
+/** `hive bench <url>`: autocannon against any URL. */
+export interface UrlModeArgs {
+  mode: 'url';
+  json: boolean;
+  url: string;
+  duration: number;
+  connections: number;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  pipelining: number;
+  timeout: number;
+  rate: number | undefined;
+  amount: number | undefined;
+}
+
+export type BenchArgs = AppModeArgs | UrlModeArgs | { mode: 'help' };
+
+const APP_ONLY = ['heavy-share', 'heavy-n', 'only', 'report'] as const;
+const URL_ONLY = ['method', 'header', 'body', 'pipelining', 'timeout', 'rate', 'amount'] as const;
+
+/** Parses `hive bench`'s arguments; throws InvalidArgumentError (or parseArgs' TypeError) naming the culprit. */
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      duration: { type: 'string', short: 'd' },
+      connections: { type: 'string', short: 'c' },
+      json: { type: 'boolean' },
+      'heavy-share': { type: 'string' },
+      'heavy-n': { type: 'string' },
+      only: { type: 'string' },
+      report: { type: 'string' },
+      method: { type: 'string', short: 'm' },
+      header: { type: 'string', short: 'H', multiple: true },
+      body: { type: 'string', short: 'b' },
+      pipelining: { type: 'string', short: 'p' },
+      timeout: { type: 'string', short: 't' },
+      rate: { type: 'string', short: 'R' },
+      amount: { type: 'string', short: 'a' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { mode: 'help' };
+  if (positionals.length > 1) {
+    throw new InvalidArgumentError(
+      `Expected at most one URL, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+    );
+  }
+  const json = values.json === true;
+  const duration = number(values.duration, '--duration', { min: 0.1, fallback: 10 });
+  const url = positionals[0];
+  if (url === undefined) {
+    const urlFlag = URL_ONLY.find((flag) => values[flag] !== undefined);
+    if (urlFlag) throw new InvalidArgumentError(`--${urlFlag} applies to hive bench <url>: give a URL`);
+    const connections = number(values.connections, '--connections', { min: 2, integer: true, fallback: 20 });
+    const share = number(values['heavy-share'], '--heavy-share', { min: 0, max: 1, fallback: 0.1 });
+    const heavyConnections = Math.min(connections - 1, Math.max(1, Math.round(connections * share)));
+    const heavyN = number(values['heavy-n'], '--heavy-n', { min: 1, max: 42, integer: true, fallback: 30 });
+    return {
+      mode: 'app',
+      json,
+      duration,
+      connections,
+      heavyConnections,
+      heavyN,
+      only: parseOnly(values.only),
+      report: values.report,
+    };
+  }
+  const appFlag = APP_ONLY.find((flag) => values[flag] !== undefined);
+  if (appFlag) throw new InvalidArgumentError(`--${appFlag} applies to hive bench without a URL, not to ${url}`);
+  return {
+    mode: 'url',
+    json,
+    url: parseUrl(url),
+    duration,
+    connections: number(values.connections, '--connections', { min: 1, integer: true, fallback: 10 }),
+    method: parseMethod(values.method),
+    headers: parseHeaders(values.header ?? []),
+    body: values.body,
+    pipelining: number(values.pipelining, '--pipelining', { min: 1, integer: true, fallback: 1 }),
+    timeout: number(values.timeout, '--timeout', { min: 0.001, fallback: 10 }),
+    rate: values.rate === undefined ? undefined : number(values.rate, '--rate', { min: 1, integer: true }),
+    amount: values.amount === undefined ? undefined : number(values.amount, '--amount', { min: 1, integer: true }),
+  };
+}
+
+function number(
+  raw: string | undefined,
+  flag: string,
+  {
+    min,
+    max = Number.POSITIVE_INFINITY,
+    integer = false,
+    fallback,
+  }: { min: number; max?: number; integer?: boolean; fallback?: number },
+): number {
+  if (raw === undefined && fallback !== undefined) return fallback;
+  const value = Number(raw);
+  if (
+    raw === undefined ||
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `${min}-${max}`;
+    throw new InvalidArgumentError(
+      `Expected ${flag} to be ${integer ? 'an integer' : 'a number'} ${range}, got ${describeValue(raw)}`,
+    );
+  }
+  return value;
+}
+
+function parseOnly(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const known = CONFIGURATIONS.map((c) => c.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `Expected --only to list configurations (${known.join(', ')}), got ${describeValue(raw)}`,
+    );
+  }
+  return names;
+}
+
+function parseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidArgumentError(`Expected an http:// or https:// URL, got ${describeValue(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`Expected an http:// or https:// URL, got ${describeValue(raw)}`);
+  }
+  return url.href;
+}
+
+function parseMethod(raw: string | undefined): string {
+  if (raw === undefined) return 'GET';
+  if (!/^[A-Za-z]+$/.test(raw))
+    throw new InvalidArgumentError(`Expected --method to be an HTTP method, got ${describeValue(raw)}`);
+  return raw.toUpperCase();
+}
+
+function parseHeaders(raw: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const entry of raw) {
+    // `K: V` as curl writes it, or `K=V` as autocannon does.
+    const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*[:=]\s?(.*)$/.exec(entry);
+    if (!match) throw new InvalidArgumentError(`Expected --header to be "Name: value", got ${describeValue(entry)}`);
+    headers[match[1]!] = match[2]!;
+  }
+  return headers;
+}

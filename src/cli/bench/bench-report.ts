@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { AppBenchReport } from './app-bench.js';
+import { renderChart } from './bench-chart.js';
+import { describeRun, formatReportMarkdown } from './result-table.js';
+
+/**
+ * Writes `--report <file>`: Markdown with the table and a link to the chart, and the chart as an SVG beside it
+ * (`benchmarks-report.md` -> `benchmarks-report.svg`). Resolves to the two paths written.
+ */
+export async function writeReport(file: string, report: AppBenchReport, command: string): Promise<[string, string]> {
+  const markdownPath = resolve(file);
+  const svgPath = join(dirname(markdownPath), `${basename(markdownPath, extname(markdownPath))}.svg`);
+  const notes = [
+    ...report.skipped.map((s) => `- skipped ${s.name}: ${s.reason}`),
+    ...report.failed.map((f) => `- failed ${f.name}: ${f.code}: ${f.message.split('\n')[0]}`),
+  ];
+  const markdown = [
+    '# hive bench report',
+    '',
+    `Run at ${report.startedAt}: ${describeRun(report)}.`,
+    '',
+    `![light route req/s and p99 per configuration](${basename(svgPath)})`,
+    '',
+    formatReportMarkdown(report),
+    '',
+    ...(notes.length > 0 ? [...notes, ''] : []),
+    'Latencies in milliseconds; req/s is the mean over the run. Rerun with:',
+    '',
+    '```sh',
+    command,
+    '```',
+    '',
+  ].join('\n');
+  await mkdir(dirname(markdownPath), { recursive: true });
+  await writeFile(svgPath, renderChart(report));
+  await writeFile(markdownPath, markdown);
+  return [markdownPath, svgPath];
+}

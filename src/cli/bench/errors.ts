@@ -1,0 +1,24 @@
+import { HiveError } from '../../errors.js';
+
+/** `hive bench <url>`: the URL's host did not accept a TCP connection (refused, unknown host, timed out). */
+export class BenchUnreachableError extends HiveError {
+  readonly url: string;
+
+  constructor(url: string, reason: string, options?: { cause?: unknown }) {
+    super('ERR_HIVE_BENCH_UNREACHABLE', `Cannot reach ${url}: ${reason}`, options);
+    this.url = url;
+  }
+}
+
+/**
+ * `hive bench`: a server of one configuration (`hive run` of examples/api, or nginx in front of it) exited or did not
+ * answer `GET /` in time. The message ends with the tail of its stderr.
+ */
+export class BenchServerError extends HiveError {
+  readonly configuration: string;
+
+  constructor(configuration: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_HIVE_BENCH_SERVER', `${configuration}: ${message}`, options);
+    this.configuration = configuration;
+  }
+}

@@ -1,0 +1,62 @@
+import autocannon, { type AutocannonInstance, type AutocannonOptions, type AutocannonResult } from 'autocannon';
+
+/** What one autocannon run measured. Latencies in milliseconds, as autocannon records them. */
+export interface LoadFigures {
+  /** Responses received (any status). */
+  requests: number;
+  /** Mean responses per second over the run. */
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Bytes per second read, mean. */
+  throughput: number;
+  /** Connection errors and time-outs (autocannon's `errors`, which include `timeouts`). */
+  errors: number;
+  timeouts: number;
+  /** Responses with a status other than 2xx. */
+  non2xx: number;
+  /** Response count per status code. */
+  statusCodes: Record<string, number>;
+}
+
+/** A load run in progress: `done` resolves with its figures; `stop()` ends it early (the figures so far). */
+export interface LoadRun {
+  readonly done: Promise<LoadFigures>;
+  stop(): void;
+}
+
+/**
+ * Starts autocannon with `options`; `onTick` gets the running count of responses once a second (for progress).
+ */
+export function startLoad(options: AutocannonOptions, onTick?: (responses: number) => void): LoadRun {
+  let instance: AutocannonInstance | undefined;
+  const done = new Promise<LoadFigures>((resolve, reject) => {
+    instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(figuresOf(result))));
+  });
+  let responses = 0;
+  instance?.on('tick', ({ counter }: { counter: number }) => {
+    responses += counter;
+    onTick?.(responses);
+  });
+  return { done, stop: () => instance?.stop() };
+}
+
+function figuresOf(result: AutocannonResult): LoadFigures {
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count;
+  return {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    throughput: result.throughput.average,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+  };
+}

@@ -1,0 +1,61 @@
+import { renderTable } from '../app-output.js';
+import type { AppBenchReport } from './app-bench.js';
+
+const HEADER = [
+  'configuration',
+  'light req/s',
+  'light p50 ms',
+  'light p99 ms',
+  'heavy req/s',
+  'heavy p50 ms',
+  'heavy p99 ms',
+  'errors',
+];
+
+/** A figure for people: whole numbers with separators from 100 up, three significant digits below. */
+export function formatFigure(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  if (Math.abs(x) >= 100) return Math.round(x).toLocaleString('en-US');
+  return Number(x.toPrecision(3)).toString();
+}
+
+/** A latency: autocannon's histogram counts whole milliseconds, so a 0 there is a latency under 1 ms. */
+export function formatLatency(ms: number): string {
+  return ms === 0 ? '<1' : formatFigure(ms);
+}
+
+function rows(report: AppBenchReport): string[][] {
+  return report.configurations.map((c) => [
+    c.label,
+    formatFigure(c.light.rps),
+    formatLatency(c.light.p50),
+    formatLatency(c.light.p99),
+    formatFigure(c.heavy.rps),
+    formatLatency(c.heavy.p50),
+    formatLatency(c.heavy.p99),
+    String(c.errors),
+  ]);
+}
+
+/** One line on what was run, where and how busy the machine was. */
+export function describeRun(report: AppBenchReport): string {
+  return (
+    `${report.duration} s per configuration, ${report.connections.light} connections on GET / and ` +
+    `${report.connections.heavy} on the heavy route (fib(${report.heavyN})); node ${report.node}, ${report.cpus} cpus, ` +
+    `load average ${report.loadavg.before} before / ${report.loadavg.after} after`
+  );
+}
+
+/** The `hive bench` table as aligned text, with the lines on skipped and failed configurations under it. */
+export function formatReportText(report: AppBenchReport): string {
+  const lines = [describeRun(report), '', renderTable(HEADER, rows(report))];
+  for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
+  for (const f of report.failed) lines.push(`failed ${f.name}: ${f.code}: ${f.message}`);
+  return lines.join('\n');
+}
+
+/** The same table as Markdown (for --report and docs/benchmarks.md). */
+export function formatReportMarkdown(report: AppBenchReport): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(HEADER), `| --- |${' ---: |'.repeat(HEADER.length - 1)}`, ...rows(report).map(line)].join('\n');
+}

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { BenchServerError } from './errors.js';
+
+/** How to start a server for a bench run and tell when it serves. */
+export interface ServeOptions {
+  /** Names the server in errors (a configuration or subject name). */
+  label: string;
+  command: string;
+  args: readonly string[];
+  /** The loopback port it will serve on; it is ready once `GET /` there answers 2xx. */
+  port: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The signal that stops it gracefully (default SIGTERM); SIGKILL follows after `killAfterMs`. */
+  stopSignal?: NodeJS.Signals;
+  killAfterMs?: number;
+  readyTimeoutMs?: number;
+  /** Wait this long after the first answer, so that every process of a cluster is up, not only the first. */
+  settleMs?: number;
+  /** Runs after the process has exited on stop (e.g. removes its temp directory). */
+  cleanup?: () => void;
+}
+
+/** A running server; `stop()` ends it (idempotent) and resolves once it has exited. */
+export interface ServedProcess {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns a server and resolves once it answers HTTP on its port. A server that exits first, or does not answer within
+ * `readyTimeoutMs`, is stopped and rejects with a BenchServerError carrying the tail of its stderr.
+ */
+export async function startServedProcess(options: ServeOptions): Promise<ServedProcess> {
+  const { label, port, stopSignal = 'SIGTERM', killAfterMs = 10_000, readyTimeoutMs = 60_000, settleMs = 0 } = options;
+  const child = spawn(options.command, [...options.args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-2000);
+  });
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null && spawnError === undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (running()) {
+        child.kill(stopSignal);
+        // Escalate, as a stuck drain must not hang the bench; the timer goes once the process is gone.
+        const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      options.cleanup?.();
+    })();
+    return stopping;
+  };
+  const fail = async (message: string) => {
+    await stop();
+    const tail = stderr.trim();
+    return new BenchServerError(label, tail === '' ? message : `${message}; its stderr ends with:\n${tail}`);
+  };
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (spawnError !== undefined) throw await fail(`could not start ${options.command}: ${spawnError.message}`);
+    if (!running()) throw await fail(`exited (${child.signalCode ?? child.exitCode}) before serving`);
+    if (await answers(port)) break;
+    if (Date.now() > deadline) throw await fail(`did not answer GET / on port ${port} within ${readyTimeoutMs} ms`);
+    await delay(100);
+  }
+  if (settleMs > 0) await delay(settleMs);
+  return { port, stop };
+}
+
+async function answers(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

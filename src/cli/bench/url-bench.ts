@@ -1,0 +1,114 @@
+import { connect } from 'node:net';
+import { renderTable } from '../app-output.js';
+import type { UrlModeArgs } from './bench-args.js';
+import { BenchUnreachableError } from './errors.js';
+import { type LoadFigures, startLoad } from './load-run.js';
+import { formatFigure, formatLatency } from './result-table.js';
+import type { StatusLine } from './status-line.js';
+
+/** The `--json` output of `hive bench <url>`. */
+export interface UrlBenchReport extends LoadFigures {
+  bench: 'hive-bench-url';
+  url: string;
+  method: string;
+  connections: number;
+  duration: number;
+}
+
+/**
+ * Checks that the URL's host accepts a TCP connection within `timeoutMs`, so that a wrong port fails at once with one
+ * clear error rather than after the whole run with thousands of connection errors. Rejects with BenchUnreachableError.
+ */
+export function checkReachable(url: string, timeoutMs = 5000): Promise<void> {
+  const { hostname, port, protocol } = new URL(url);
+  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  const portNumber = Number(port || (protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: portNumber });
+    socket.setTimeout(timeoutMs);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new BenchUnreachableError(url, `no TCP connection to ${host}:${portNumber} within ${timeoutMs} ms`));
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'ECONNREFUSED' ? `connection refused on ${host}:${portNumber}` : error.message;
+      reject(new BenchUnreachableError(url, reason, { cause: error }));
+    });
+  });
+}
+
+/** Drives `args.url` with autocannon after a reachability check; progress on `status`. */
+export async function runUrlBench(
+  args: UrlModeArgs,
+  status: StatusLine,
+  signal?: AbortSignal,
+): Promise<UrlBenchReport> {
+  await checkReachable(args.url);
+  const started = Date.now();
+  const run = startLoad(
+    {
+      url: args.url,
+      connections: args.connections,
+      duration: args.duration,
+      method: args.method,
+      headers: args.headers,
+      pipelining: args.pipelining,
+      timeout: args.timeout,
+      ...(args.body === undefined ? {} : { body: args.body }),
+      ...(args.rate === undefined ? {} : { overallRate: args.rate }),
+      ...(args.amount === undefined ? {} : { amount: args.amount }),
+    },
+    (responses) => {
+      const elapsed = Math.round((Date.now() - started) / 1000);
+      const of = args.amount === undefined ? `${elapsed}/${args.duration} s` : `${elapsed} s`;
+      status.show(`${args.method} ${args.url}: ${of}, ${responses} responses`);
+    },
+  );
+  const stop = () => run.stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const figures = await run.done;
+    return {
+      bench: 'hive-bench-url',
+      url: args.url,
+      method: args.method,
+      connections: args.connections,
+      duration: args.duration,
+      ...figures,
+    };
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+/** The result of `hive bench <url>` for people. */
+export function formatUrlReport(report: UrlBenchReport): string {
+  const codes = Object.entries(report.statusCodes)
+    .map(([code, count]) => `${code}: ${count}`)
+    .join(', ');
+  return [
+    `${report.method} ${report.url}, ${report.connections} connection(s), ${report.duration} s`,
+    '',
+    renderTable(
+      ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'responses', 'errors', 'timeouts', 'non-2xx'],
+      [
+        [
+          formatFigure(report.rps),
+          formatLatency(report.p50),
+          formatLatency(report.p90),
+          formatLatency(report.p99),
+          formatLatency(report.max),
+          String(report.requests),
+          String(report.errors),
+          String(report.timeouts),
+          String(report.non2xx),
+        ],
+      ],
+    ),
+    ...(codes === '' ? [] : ['', `status codes: ${codes}`]),
+  ].join('\n');
+}

@@ -1,0 +1,62 @@
+import { HiveError } from '../../errors.js';
+import { runAppBench } from '../bench/app-bench.js';
+import { type BenchArgs, benchUsage, parseBenchArgs } from '../bench/bench-args.js';
+import { writeReport } from '../bench/bench-report.js';
+import { formatReportText } from '../bench/result-table.js';
+import { StatusLine } from '../bench/status-line.js';
+import { formatUrlReport, runUrlBench } from '../bench/url-bench.js';
+
+/**
+ * `hive bench [url] [options]`: without a URL, examples/api in each configuration (single process or cluster, heavy
+ * work inline or on the pool, nginx in front) under a mixed light/heavy load; with one, autocannon against that URL.
+ * Exit codes: 0 measured, 1 a configuration or the URL could not be measured, 2 bad input.
+ */
+export default async function bench(argv: string[]): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    printError(error);
+    process.stderr.write('Run `hive bench --help` for the options.\n');
+    return 2;
+  }
+  if (args.mode === 'help') {
+    process.stdout.write(`${benchUsage}\n`);
+    return 0;
+  }
+  const status = new StatusLine({ quiet: args.json });
+  // Ctrl-C ends the load in progress; the servers the bench started are stopped before it exits.
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (args.mode === 'url') {
+      const report = await runUrlBench(args, status, abort.signal);
+      status.clear();
+      process.stdout.write(`${args.json ? JSON.stringify(report) : formatUrlReport(report)}\n`);
+      return report.requests > 0 ? 0 : 1;
+    }
+    const report = await runAppBench({ ...args, status, signal: abort.signal });
+    status.clear();
+    process.stdout.write(`${args.json ? JSON.stringify(report) : formatReportText(report)}\n`);
+    if (args.report !== undefined) {
+      const command = ['hive bench', ...argv.filter((arg) => arg !== '--json')].join(' ');
+      const [markdown, svg] = await writeReport(args.report, report, command);
+      if (!args.json) process.stderr.write(`hive bench: wrote ${markdown} and ${svg}\n`);
+    }
+    return report.failed.length > 0 || abort.signal.aborted ? 1 : 0;
+  } catch (error) {
+    status.clear();
+    printError(error);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function printError(error: unknown): void {
+  if (error instanceof HiveError) process.stderr.write(`hive bench: ${error.code}: ${error.message}\n`);
+  else process.stderr.write(`hive bench: ${error instanceof Error ? error.message : String(error)}\n`);
+}

@@ -1,0 +1,67 @@
+// `hive bench` without a URL: a short real run of every configuration (examples/api under hive run, nginx in front
+// where it is installed), the JSON shape, and the --report Markdown and SVG.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'hive-bench-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('hive bench --json runs each configuration under mixed load and writes the report', async () => {
+  const reportFile = join(dir, 'report.md');
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['dist/cli/hive.js', 'bench', '--duration', '1', '--connections', '4', '--json', '--report', reportFile],
+      { cwd: root, timeout: 120_000 },
+      (error, out, err) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
+    );
+  });
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout);
+  assert.equal(report.bench, 'hive-bench');
+  assert.equal(report.duration, 1);
+  assert.deepEqual(report.connections, { light: 3, heavy: 1 });
+  assert.deepEqual(report.failed, []);
+  const nginx = existsSync(process.env.HIVE_NGINX ?? '/usr/sbin/nginx');
+  const expected = [
+    'single-inline',
+    'single-pool',
+    'cluster-inline',
+    'cluster-pool',
+    ...(nginx ? ['nginx-cluster-pool'] : []),
+  ];
+  assert.deepEqual(
+    report.configurations.map((c: any) => c.name),
+    expected,
+  );
+  assert.deepEqual(
+    report.skipped.map((s: any) => s.name),
+    nginx ? [] : ['nginx-cluster-pool'],
+  );
+  for (const c of report.configurations) {
+    assert.match(c.heavyRoute, c.name.endsWith('inline') ? /^\/compute-inline\?n=30$/ : /^\/compute\?n=30$/);
+    for (const route of ['light', 'heavy']) {
+      const figures = c[route];
+      assert.ok(figures.requests > 0, `${c.name} ${route} served no requests`);
+      for (const key of ['rps', 'p50', 'p99', 'errors', 'non2xx'])
+        assert.equal(typeof figures[key], 'number', `${c.name} ${route}.${key}`);
+      assert.equal(figures.non2xx, 0, `${c.name} ${route}: non-2xx responses`);
+    }
+  }
+  const markdown = readFileSync(reportFile, 'utf8');
+  assert.match(markdown, /!\[[^\]]*\]\(report\.svg\)/);
+  assert.match(markdown, /\| configuration \| light req\/s \|/);
+  assert.match(markdown, /\| single process \+ pool \|/);
+  assert.match(markdown, /hive bench --duration 1 --connections 4 --report /);
+  const svg = readFileSync(join(dir, 'report.svg'), 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /cluster \+ pool/);
+  assert.equal((svg.match(/<rect [^>]*fill="#(?:e76f51|2a9d8f|264653)"\/>/g) ?? []).length, 2 * expected.length + 3);
+});

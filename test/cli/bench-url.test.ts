@@ -1,0 +1,99 @@
+// `hive bench <url>`: autocannon against a local server, the options passed through, and the errors of bad input and
+// of a URL nobody listens on.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const hiveCli = fileURLToPath(new URL('../../dist/cli/hive.js', import.meta.url));
+
+function hive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [hiveCli, 'bench', ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const seen = { methods: new Set<string>(), headers: new Set<string>(), bodies: new Set<string>() };
+const server = createServer((req, res) => {
+  seen.methods.add(req.method ?? '');
+  seen.headers.add(String(req.headers['x-bench'] ?? ''));
+  let body = '';
+  req.setEncoding('utf8').on('data', (chunk: string) => {
+    body += chunk;
+  });
+  req.on('end', () => {
+    seen.bodies.add(body);
+    res.end('ok');
+  });
+});
+let url = '';
+before(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/echo`;
+});
+after(() => server.close());
+
+test('hive bench <url> --json drives the URL with the given method, header and body', async () => {
+  const result = await hive([url, '-d', '1', '-c', '2', '-m', 'post', '-H', 'x-bench: yes', '-b', 'hello', '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr, '', 'no progress with --json');
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.bench, 'hive-bench-url');
+  assert.equal(report.url, url);
+  assert.equal(report.method, 'POST');
+  assert.ok(report.requests > 0, `requests: ${report.requests}`);
+  assert.ok(report.rps > 0);
+  for (const key of ['p50', 'p90', 'p99', 'max', 'errors', 'timeouts', 'non2xx'])
+    assert.equal(typeof report[key], 'number', key);
+  assert.equal(report.non2xx, 0);
+  assert.ok(report.statusCodes['200'] > 0);
+  assert.deepEqual([...seen.methods], ['POST']);
+  assert.deepEqual([...seen.headers], ['yes']);
+  assert.deepEqual([...seen.bodies], ['hello']);
+});
+
+test('hive bench <url> prints a table without --json', async () => {
+  const result = await hive([url, '-d', '1', '-c', '1']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /req\/s +p50 ms +p90 ms +p99 ms/);
+  assert.match(result.stdout, /status codes: 200: \d+/);
+});
+
+test('a URL that refuses connections fails at once with ERR_HIVE_BENCH_UNREACHABLE and exit 1', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const result = await hive([`http://127.0.0.1:${port}/`, '-d', '30']);
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '');
+  assert.match(
+    result.stderr,
+    new RegExp(`ERR_HIVE_BENCH_UNREACHABLE: Cannot reach http://127\\.0\\.0\\.1:${port}/: connection refused`),
+  );
+});
+
+test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value', async () => {
+  const cases: [string[], RegExp][] = [
+    [['ftp://example.com/'], /Expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/example\.com\/"/],
+    [[url, '-c', '0'], /Expected --connections to be an integer >= 1, got "0"/],
+    [[url, '-H', 'no header'], /Expected --header to be "Name: value", got "no header"/],
+    [[url, '--report', 'x.md'], /--report applies to hive bench without a URL/],
+    [['--body', 'x'], /--body applies to hive bench <url>: give a URL/],
+    [
+      ['--only', 'single-pool,warp'],
+      /Expected --only to list configurations \(single-inline, .*\), got "single-pool,warp"/,
+    ],
+    [['--heavy-share', '2'], /Expected --heavy-share to be a number 0-1, got "2"/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await hive(args);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, /ERR_HIVE_INVALID_ARGUMENT/);
+    assert.match(result.stderr, message);
+  }
+});
