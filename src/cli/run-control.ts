@@ -1,21 +1,99 @@
-import type { Supervisor } from '../cluster/supervisor.js';
+import type { Supervisor, SupervisorEvent } from '../cluster/supervisor.js';
+import { AppSnapshotCollector } from '../metrics/snapshot.js';
 
 /**
  * The daemon side of a `hive run` primary forked by `hive start`: answers its control requests over IPC.
+ *
+ * Requests are `{ hive: 1, type, id, ... }`: `reload` and `scale` are answered by `control-result` (a reload's with
+ * one entry per slot), `snapshot` by `snapshot-result` (an {@link AppSnapshot} of the app now).
  */
 
-/** A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale', id, instances? }`. */
-export async function answerControl(supervisor: Supervisor, message: unknown): Promise<void> {
+/** One slot of a rolling reload, as `hive reload` reports it. */
+export interface ReloadSlot {
+  instance: number;
+  /** The process the slot had before the reload; null when it had none (restarting, errored). */
+  oldPid: number | null;
+  /** Its replacement; null when the reload stopped before this slot. */
+  newPid: number | null;
+  /** Milliseconds from the replacement's fork to its ready signal; null without one. */
+  readyMs: number | null;
+}
+
+type Send = (message: Record<string, unknown>) => void;
+
+const send: Send = (message) => {
+  process.send?.({ hive: 1, ...message });
+};
+
+/**
+ * Sets up the primary's end of the daemon channel: an {@link AppSnapshotCollector} over the supervisor (so that a
+ * snapshot holds the events and per-slot counters since the primary started) and the handler of control requests,
+ * returned for `process.on('message', ...)`.
+ */
+export function daemonControl(supervisor: Supervisor): (message: unknown) => void {
+  const collector = new AppSnapshotCollector(supervisor);
+  supervisor.on('event', (event: SupervisorEvent) => {
+    if (event.type === 'state' && event.state === 'stopped') collector.close();
+  });
+  return (message) => void answerControl(supervisor, message, collector);
+}
+
+/** A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'snapshot', id, instances? }`. */
+export async function answerControl(
+  supervisor: Supervisor,
+  message: unknown,
+  collector?: AppSnapshotCollector,
+): Promise<void> {
   const request = message as { hive?: unknown; type?: unknown; id?: unknown; instances?: unknown };
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
+  if (request.type === 'snapshot') {
+    // Built synchronously from what the collector holds: a snapshot never waits on the workers.
+    send({ type: 'snapshot-result', id, snapshot: collector?.snapshot() ?? null });
+    return;
+  }
   try {
-    if (request.type === 'reload') await supervisor.reload();
+    let slots: ReloadSlot[] | undefined;
+    if (request.type === 'reload') slots = await reloadBySlot(supervisor, id);
     else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
-    process.send?.({ hive: 1, type: 'control-result', id, ok: true, size: supervisor.size });
+    send({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
   } catch (error) {
     const { code, message: text } = error as { code?: string; message?: string };
-    process.send?.({ hive: 1, type: 'control-result', id, ok: false, code, message: text ?? String(error) });
+    send({ type: 'control-result', id, ok: false, code, message: text ?? String(error) });
   }
+}
+
+/**
+ * A rolling reload, watched from the supervisor's worker events: per slot, the process it had, its replacement and
+ * how long that took to be ready. Each slot done is also sent as `reload-progress` (a terminal shows `1/2`).
+ */
+async function reloadBySlot(supervisor: Supervisor, id: unknown): Promise<ReloadSlot[]> {
+  const before = new Map<number, number>();
+  // The newest ready process of each slot is the one its replacement retires.
+  for (const worker of supervisor.workers) if (worker.state === 'ready') before.set(worker.instance, worker.pid);
+  const oldPids = new Set(supervisor.workers.map((w) => w.pid));
+  const slots = new Map<number, ReloadSlot>();
+  for (let instance = 0; instance < supervisor.size; instance++) {
+    slots.set(instance, { instance, oldPid: before.get(instance) ?? null, newPid: null, readyMs: null });
+  }
+  const total = slots.size;
+  let done = 0;
+  const onEvent = (event: SupervisorEvent) => {
+    if (event.type !== 'worker' || event.state !== 'ready' || oldPids.has(event.pid)) return;
+    const slot = slots.get(event.instance);
+    if (!slot || slot.newPid !== null) return;
+    const startedAt = supervisor.workers.find((w) => w.pid === event.pid)?.startedAt;
+    slot.newPid = event.pid;
+    slot.readyMs = startedAt === undefined ? null : Date.now() - startedAt;
+    done += 1;
+    send({ type: 'reload-progress', id, done, total, slot });
+  };
+  supervisor.on('event', onEvent);
+  try {
+    await supervisor.reload();
+  } finally {
+    supervisor.off('event', onEvent);
+  }
+  return [...slots.values()];
 }

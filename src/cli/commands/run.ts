@@ -3,7 +3,7 @@ import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster
 import { HiveError } from '../../errors.js';
 import { type MetricsServer, startClusterMetrics } from '../../metrics/index.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
-import { answerControl } from '../run-control.js';
+import { daemonControl } from '../run-control.js';
 
 /**
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
@@ -56,8 +56,8 @@ export default async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onStopSignal);
   process.on('SIGINT', onStopSignal);
   process.on('SIGHUP', onHangup);
-  // Forked by the daemon (`hive start`): reload and scale arrive over IPC, each answered with its outcome.
-  const onControl = (message: unknown) => void answerControl(supervisor, message);
+  // Forked by the daemon (`hive start`): reload, scale and snapshot requests arrive over IPC, each answered.
+  const onControl = process.send ? daemonControl(supervisor) : () => {};
   // The daemon gone (killed, crashed): stop gracefully rather than live on as an orphan no one can manage, holding
   // the port a resurrected copy needs.
   const onDaemonGone = () => onStopSignal();
