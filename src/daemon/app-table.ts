@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { AppExistsError, AppNotFoundError } from './errors.js';
-import { ManagedApp } from './managed-app.js';
+import { ManagedApp, type ReloadProgress } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import { type AppInfo, type AppSpec, appSpecSchema } from './protocol.js';
 
@@ -48,6 +50,21 @@ export class AppTable {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return apps.map((app) => this.info(app));
+  }
+
+  /** Rolling reload of the target's apps; each app's info carries its slots (`reload`). */
+  async reload(target: string, onProgress: (progress: ReloadProgress) => void): Promise<AppInfo[]> {
+    const slots = new Map<ManagedApp, AppInfo['reload']>();
+    const infos = await this.each(target, async (app) => {
+      slots.set(app, await app.reload(onProgress));
+    });
+    return this.find(target).map((app, i) => ({ ...infos[i]!, reload: slots.get(app) ?? [] }));
+  }
+
+  /** The live views' snapshot of the target's apps (every app by default), asked of their primaries at once. */
+  async snapshot(target = 'all'): Promise<HiveSnapshot> {
+    const apps = await Promise.all(this.find(target).map((app) => app.snapshot(this.#stats)));
+    return { time: Date.now(), host: hostname(), apps };
   }
 
   async delete(target: string): Promise<AppInfo[]> {

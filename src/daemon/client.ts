@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { HiveError } from '../errors.js';
 import { DaemonUnreachableError } from './errors.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
-import type { Response } from './protocol.js';
+import type { ProgressFrame, Response } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
 import { hiveVersion } from './version.js';
 
@@ -21,6 +21,7 @@ export class DaemonClient {
   #socket: Socket;
   #nextId = 1;
   #pending = new Map<number, (response: Response) => void>();
+  #progress = new Map<number, (progress: unknown) => void>();
 
   private constructor(paths: HivePaths, socket: Socket) {
     this.paths = paths;
@@ -31,9 +32,11 @@ export class DaemonClient {
       buffer += chunk;
       let newline = buffer.indexOf('\n');
       while (newline !== -1) {
-        const response = JSON.parse(buffer.slice(0, newline)) as Response;
+        const response = JSON.parse(buffer.slice(0, newline)) as Response | ProgressFrame;
         buffer = buffer.slice(newline + 1);
-        if (response.id !== null) {
+        if ('progress' in response) this.#progress.get(response.id)?.(response.progress);
+        else if (response.id !== null) {
+          this.#progress.delete(response.id);
           this.#pending.get(response.id)?.(response);
           this.#pending.delete(response.id);
         }
@@ -51,6 +54,7 @@ export class DaemonClient {
         });
       }
       this.#pending.clear();
+      this.#progress.clear();
     });
   }
 
@@ -85,15 +89,28 @@ export class DaemonClient {
     throw new DaemonUnreachableError(`the daemon did not start within ${START_TIMEOUT} ms; see ${paths.daemonLog}`);
   }
 
-  /** Sends one request and resolves with the daemon's result; rejects with DaemonReplyError on an error reply. */
-  async request<T = unknown>(cmd: string, fields: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * Sends one request and resolves with the daemon's result; rejects with DaemonReplyError on an error reply.
+   * `onProgress` hears the steps a long request reports before its reply (a reload's slots).
+   */
+  async request<T = unknown>(
+    cmd: string,
+    fields: Record<string, unknown> = {},
+    onProgress?: (progress: unknown) => void,
+  ): Promise<T> {
     const id = this.#nextId++;
     const response = await new Promise<Response>((resolve) => {
       this.#pending.set(id, resolve);
+      if (onProgress) this.#progress.set(id, onProgress);
       this.#socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, hive: hiveVersion, id, cmd, ...fields })}\n`);
     });
     if (!response.ok) throw new DaemonReplyError(response.error.code, response.error.message);
     return response.result as T;
+  }
+
+  /** Whether the connection is gone (closed here, or by the daemon). */
+  get closed(): boolean {
+    return this.#socket.destroyed || !this.#socket.writable;
   }
 
   close(): void {

@@ -2,11 +2,21 @@ import { chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { HiveError } from '../errors.js';
 import { DaemonVersionError, ProtocolError } from './errors.js';
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type Request, type Response, requestSchema } from './protocol.js';
+import {
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  type ProgressFrame,
+  type Request,
+  type Response,
+  requestSchema,
+} from './protocol.js';
 import { hiveVersion } from './version.js';
 
-/** Handles one validated request; its result is the reply's `result`, a thrown error its `error`. */
-export type Handler = (request: Request) => Promise<unknown>;
+/**
+ * Handles one validated request; its result is the reply's `result`, a thrown error its `error`. `progress` sends a
+ * {@link ProgressFrame} ahead of the reply (a reload's slots as they are done).
+ */
+export type Handler = (request: Request, progress: (value: unknown) => void) => Promise<unknown>;
 
 // Commands a CLI of another version may still send: to see the daemon's version, or to replace it.
 const anyVersion = new Set(['ping', 'kill']);
@@ -40,7 +50,7 @@ function serve(socket: Socket, handle: Handler, log: (line: string) => void): vo
   let buffer = '';
   socket.setEncoding('utf8');
   socket.on('error', () => {});
-  const reply = (response: Response) => {
+  const reply = (response: Response | ProgressFrame) => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
   };
   socket.on('data', (chunk: string) => {
@@ -49,7 +59,7 @@ function serve(socket: Socket, handle: Handler, log: (line: string) => void): vo
     while (newline !== -1) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
-      if (line.trim() !== '') void answer(line, handle, log).then(reply);
+      if (line.trim() !== '') void answer(line, handle, log, reply).then(reply);
       newline = buffer.indexOf('\n');
     }
     if (Buffer.byteLength(buffer) > MAX_MESSAGE_BYTES) {
@@ -60,7 +70,12 @@ function serve(socket: Socket, handle: Handler, log: (line: string) => void): vo
   });
 }
 
-async function answer(line: string, handle: Handler, log: (line: string) => void): Promise<Response> {
+async function answer(
+  line: string,
+  handle: Handler,
+  log: (line: string) => void,
+  send: (frame: ProgressFrame) => void,
+): Promise<Response> {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -86,7 +101,9 @@ async function answer(line: string, handle: Handler, log: (line: string) => void
     return failure(id, new DaemonVersionError(hiveVersion, request.hive));
   }
   try {
-    return { v: PROTOCOL_VERSION, hive: hiveVersion, id, ok: true, result: await handle(request) };
+    const progress = (value: unknown) =>
+      send({ v: PROTOCOL_VERSION, hive: hiveVersion, id: request.id, progress: value });
+    return { v: PROTOCOL_VERSION, hive: hiveVersion, id, ok: true, result: await handle(request, progress) };
   } catch (error) {
     if (!(error instanceof HiveError)) log(`${request.cmd} failed: ${(error as Error)?.stack ?? String(error)}`);
     return failure(id, error);

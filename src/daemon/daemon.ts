@@ -37,7 +37,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
     })();
     return killing;
   };
-  const handle = async (request: Request): Promise<unknown> => {
+  const handle = async (request: Request, progress: (value: unknown) => void): Promise<unknown> => {
     switch (request.cmd) {
       case 'ping':
         return {
@@ -60,7 +60,9 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
           await app.start();
         });
       case 'reload':
-        return apps.each(request.target, (app) => app.reload());
+        return apps.reload(request.target, progress);
+      case 'snapshot':
+        return apps.snapshot(request.target);
       case 'delete':
         return apps.delete(request.target);
       case 'scale': {

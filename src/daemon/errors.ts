@@ -47,3 +47,10 @@ export class AppOperationError extends HiveError {
     super('ERR_HIVE_APP_OPERATION', `app ${JSON.stringify(name)}: ${message}`);
   }
 }
+
+/** No daemon runs for this HIVE_HOME (a reader such as the live views does not start one). */
+export class DaemonNotRunningError extends HiveError {
+  constructor(home: string) {
+    super('ERR_HIVE_DAEMON_NOT_RUNNING', `no daemon runs for HIVE_HOME ${home}; start an app with \`hive start\``);
+  }
+}

@@ -6,12 +6,13 @@ import { Cron } from 'croner';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
+import type { AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
 import { AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
-import type { AppInfo, AppSpec, ProcessInfo } from './protocol.js';
+import type { AppInfo, AppSpec, ProcessInfo, ReloadSlot } from './protocol.js';
 
 const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
 const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
@@ -20,6 +21,8 @@ const MIN_UPTIME = 5_000;
 const MAX_CRASHES = 10;
 // The primary's own escalation (workers' killTimeout) comes first; this bounds a primary that hangs.
 const STOP_TIMEOUT = 30_000;
+// A primary busy beyond this (a blocked event loop, a stop in progress) gets its app shown from what the daemon knows.
+const SNAPSHOT_TIMEOUT = 1_000;
 
 // Events worth a daemon.log line (worker state changes are many, and a newer primary may send types unknown here).
 const loggedEvents = new Set([
@@ -38,6 +41,23 @@ interface Worker {
   instance: number;
   state: string;
   since: number;
+}
+
+/** A primary's answer to a control request (`control-result`, `snapshot-result`). */
+interface ControlReply {
+  ok: boolean;
+  message?: string;
+  size?: number;
+  slots?: ReloadSlot[];
+  snapshot?: AppSnapshot | null;
+}
+
+/** One slot done of a rolling reload, as the primary reports it while the reload runs. */
+export interface ReloadProgress {
+  app: string;
+  done: number;
+  total: number;
+  slot: ReloadSlot;
 }
 
 type Status = AppInfo['status'];
@@ -67,7 +87,8 @@ export class ManagedApp {
   #stderrTail: string[] = [];
   #lastError: string | null = null;
   #nextControlId = 1;
-  #control = new Map<number, (reply: { ok: boolean; message?: string; size?: number }) => void>();
+  #control = new Map<number, (reply: ControlReply) => void>();
+  #progress = new Map<number, (progress: ReloadProgress) => void>();
   #cron: Cron | undefined;
   #watcher: FileWatcher | undefined;
 
@@ -129,11 +150,32 @@ export class ManagedApp {
     clearTimeout(force);
   }
 
-  /** Rolling reload through the primary; a stopped app is started instead. */
-  async reload(): Promise<void> {
-    if (!this.#primary) return this.start();
-    const reply = await this.#request({ type: 'reload' });
+  /**
+   * Rolling reload through the primary; a stopped app is started instead. Resolves with each slot's old and new
+   * process (empty when the app was started, or for a primary that does not report slots); `onProgress` hears each
+   * slot as it is done.
+   */
+  async reload(onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
+    if (!this.#primary) {
+      await this.start();
+      return [];
+    }
+    const reply = await this.#request({ type: 'reload' }, onProgress);
     if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
+    return reply.slots ?? [];
+  }
+
+  /**
+   * The app for the live views: a cluster app's primary builds it (its workers' metrics, events and sampled
+   * requests); a fork-mode app, a stopped one, or a primary that does not answer within a second is shown from what
+   * the daemon knows (state and processes, with cpu and memory from /proc).
+   */
+  async snapshot(stats: ProcStats): Promise<AppSnapshot> {
+    if (this.#primary && !this.spec.fork) {
+      const reply = await this.#request({ type: 'snapshot' }, undefined, SNAPSHOT_TIMEOUT);
+      if (reply.ok && reply.snapshot) return reply.snapshot;
+    }
+    return this.#knownSnapshot(stats);
   }
 
   /** Changes the number of workers through the primary. */
@@ -230,14 +272,7 @@ export class ManagedApp {
     const started = new Promise<void>((resolve, reject) => {
       splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve));
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
-      primary.on(
-        'message',
-        (message: { type?: string; id?: number; ok?: boolean; message?: string; size?: number }) => {
-          if (message?.type !== 'control-result' || typeof message.id !== 'number') return;
-          this.#control.get(message.id)?.({ ok: message.ok === true, message: message.message, size: message.size });
-          this.#control.delete(message.id);
-        },
-      );
+      primary.on('message', (message: Record<string, unknown> | null) => this.#onPrimaryMessage(message));
       // Without this, the IPC channel's EPIPE after a primary dies would be an uncaught error in the daemon.
       primary.on('error', (error) => this.#log(`${spec.name}: primary error: ${error.message}`));
       primary.on('exit', async (code, signal) => {
@@ -377,20 +412,92 @@ export class ManagedApp {
     }, delay);
   }
 
-  #request(message: {
-    type: string;
-    instances?: number | string;
-  }): Promise<{ ok: boolean; message?: string; size?: number }> {
+  #request(
+    message: { type: string; instances?: number | string },
+    onProgress?: (progress: ReloadProgress) => void,
+    timeout?: number,
+  ): Promise<ControlReply> {
     const primary = this.#primary!;
     const id = this.#nextControlId++;
     return new Promise((resolve) => {
-      this.#control.set(id, resolve);
-      primary.send({ hive: 1, id, ...message }, (error) => {
-        if (!error) return;
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (reply: ControlReply) => {
+        clearTimeout(timer);
         this.#control.delete(id);
-        resolve({ ok: false, message: error.message });
+        this.#progress.delete(id);
+        resolve(reply);
+      };
+      this.#control.set(id, settle);
+      if (onProgress) this.#progress.set(id, onProgress);
+      if (timeout !== undefined) {
+        timer = setTimeout(() => settle({ ok: false, message: `no answer within ${timeout} ms` }), timeout);
+      }
+      primary.send({ hive: 1, id, ...message }, (error) => {
+        if (error) settle({ ok: false, message: error.message });
       });
     });
+  }
+
+  // Answers to #request, and progress of a reload in flight; anything else (a newer primary's messages) is ignored.
+  #onPrimaryMessage(message: Record<string, unknown> | null): void {
+    if (typeof message?.id !== 'number') return;
+    const { id } = message;
+    if (message.type === 'control-result') {
+      this.#control.get(id)?.({
+        ok: message.ok === true,
+        message: message.message as string | undefined,
+        size: message.size as number | undefined,
+        slots: Array.isArray(message.slots) ? (message.slots as ReloadSlot[]) : undefined,
+      });
+    } else if (message.type === 'snapshot-result') {
+      this.#control.get(id)?.({ ok: true, snapshot: (message.snapshot as AppSnapshot | null) ?? null });
+    } else if (message.type === 'reload-progress') {
+      const { done, total, slot } = message as { done: number; total: number; slot: ReloadSlot };
+      this.#progress.get(id)?.({ app: this.name, done, total, slot });
+    }
+  }
+
+  // Fork-mode processes, and cluster workers as the primary's events left them (no per-request metrics here).
+  #knownSnapshot(stats: ProcStats): AppSnapshot {
+    const now = Date.now();
+    const instances: InstanceSnapshot[] = [...this.#workers]
+      .sort((a, b) => a[1].instance - b[1].instance)
+      .map(([pid, worker]) => {
+        const { cpu, memory } = stats.sample(pid);
+        return {
+          instance: worker.instance,
+          pid,
+          state: worker.state,
+          uptime: now - worker.since,
+          cpu,
+          rss: memory,
+          heapUsed: null,
+          heapTotal: null,
+          elu: null,
+          loopDelayP50: null,
+          loopDelayP99: null,
+          reqRate: 0,
+          errorRate: 0,
+          latencyP50: null,
+          latencyP99: null,
+          inFlight: 0,
+          classes: [0, 0, 0, 0, 0],
+          restarts: 0,
+          pools: [],
+        };
+      });
+    const ready = new Set(instances.filter((i) => i.state === 'ready').map((i) => i.instance)).size;
+    return {
+      name: this.name,
+      state: this.#status,
+      size: this.#primary ? Math.max(this.#size, ready) : 0,
+      ready,
+      reqRate: 0,
+      errorRate: 0,
+      instances,
+      events: [],
+      requests: [],
+    };
   }
 
   #startWatching(): void {

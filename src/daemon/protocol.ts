@@ -60,6 +60,8 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('kill') }).strict(),
   z.object({ ...header, cmd: z.literal('start'), app: appSpecSchema }).strict(),
   z.object({ ...header, cmd: z.literal('describe'), target }).strict(),
+  /** The live views' `HiveSnapshot` (metrics/snapshot.ts): every app, or the target's. */
+  z.object({ ...header, cmd: z.literal('snapshot'), target: target.optional() }).strict(),
   z.object({ ...header, cmd: z.enum(['stop', 'restart', 'reload', 'delete']), target }).strict(),
   z
     .object({
@@ -81,6 +83,17 @@ export type Response =
   | { v: number; hive: string; id: number | null; ok: true; result: unknown }
   | { v: number; hive: string; id: number | null; ok: false; error: { code: string; message: string } };
 
+/**
+ * A step of a long request (a reload's slots), sent before its {@link Response} with the same id; a client that
+ * does not care ignores it.
+ */
+export interface ProgressFrame {
+  v: number;
+  hive: string;
+  id: number;
+  progress: unknown;
+}
+
 /** A process of an app, as `ls`/`describe` report it. */
 export interface ProcessInfo {
   /** `primary` for the `hive run` process, else the worker's instance number. */
@@ -93,6 +106,17 @@ export interface ProcessInfo {
   /** Resident memory, bytes. */
   memory: number | null;
   uptime: number;
+}
+
+/** One slot of a rolling reload, as `hive reload` reports it. */
+export interface ReloadSlot {
+  instance: number;
+  /** The process the slot had before the reload; null when it had none (restarting, errored). */
+  oldPid: number | null;
+  /** Its replacement; null when the reload stopped before this slot. */
+  newPid: number | null;
+  /** Milliseconds from the replacement's fork to its ready signal; null without one. */
+  readyMs: number | null;
 }
 
 /** One row of the app table. */
@@ -116,4 +140,6 @@ export interface AppInfo {
   cronRestart: string | null;
   watch: string[] | null;
   lastError: string | null;
+  /** In `reload` results only: each slot's old and new process. */
+  reload?: ReloadSlot[];
 }

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { hivePaths } from '../../dist/daemon/paths.js';
+import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
+import type { AppSnapshot } from '../../dist/metrics/snapshot.js';
+import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+type App = { processes: { role: string; pid: number; instance: number | null }[] };
+const workerPids = (app: App) =>
+  app.processes
+    .filter((p) => p.role === 'worker')
+    .map((p) => p.pid)
+    .sort();
+
+test('the daemon snapshots every app: cluster apps from their primary, fork-mode apps from what it knows', async () => {
+  const source = daemonSnapshotSource({ paths: hivePaths({ HIVE_HOME: hive.home }) });
+  // No daemon yet: a typed error, and none is started by asking.
+  await assert.rejects(source.snapshot(), { code: 'ERR_HIVE_DAEMON_NOT_RUNNING' });
+  assert.equal(await hive.daemonPid(), undefined);
+
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'web']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '-i', '1']);
+  const port = await waitFor(() => /listening (\d+)/.exec(hive.readLog('web-out.log'))?.[1], 'the app port');
+  await hive.daemonPid();
+
+  const first = await source.snapshot();
+  assert.deepEqual(first.apps.map((a) => a.name).sort(), ['ticker', 'web']);
+  const web = first.apps.find((a) => a.name === 'web')!;
+  assert.deepEqual([web.state, web.size, web.ready, web.instances.length], ['online', 2, 2, 2]);
+  const pids = web.instances.map((i) => i.pid).sort();
+  assert.deepEqual(pids, workerPids(await hive.json<App>(['describe', 'web'])));
+  assert.ok(
+    web.events.some((e) => e.type === 'state'),
+    'the primary keeps its events since start',
+  );
+
+  const ticker = first.apps.find((a) => a.name === 'ticker')!;
+  assert.deepEqual([ticker.state, ticker.size, ticker.instances.length], ['online', 1, 1]);
+  assert.deepEqual([ticker.instances[0]!.pid], workerPids(await hive.json<App>(['describe', 'ticker'])));
+  assert.ok(ticker.instances[0]!.rss === null || ticker.instances[0]!.rss > 0);
+
+  // Traffic shows up in the next worker reports (about once a second).
+  for (let i = 0; i < 10; i++) await (await request(`http://127.0.0.1:${port}/`)).body.text();
+  const served = (app: AppSnapshot) => app.instances.reduce((sum, i) => sum + i.classes.reduce((a, b) => a + b, 0), 0);
+  const busy = await waitFor(async () => {
+    const app = (await source.snapshot()).apps.find((a) => a.name === 'web')!;
+    return served(app) >= 10 ? app : undefined;
+  }, 'the requests in a snapshot');
+  assert.equal(
+    busy.instances[0]!.classes[1],
+    busy.instances[0]!.classes.reduce((a, b) => a + b, 0),
+    'all 2xx',
+  );
+  assert.ok(
+    busy.instances.every((i) => i.rss !== null && i.rss > 0),
+    'reports carry memory',
+  );
+
+  // One app by name, over the control protocol the CLI speaks.
+  const only = await daemonSnapshotSource({ paths: hivePaths({ HIVE_HOME: hive.home }), target: 'ticker' }).snapshot();
+  assert.deepEqual(
+    only.apps.map((a) => a.name),
+    ['ticker'],
+  );
+
+  // A primary that does not answer (stopped here with SIGSTOP) is shown from what the daemon knows.
+  const described = await hive.json<App>(['describe', 'web']);
+  const primary = described.processes.find((p) => p.role === 'primary')!.pid;
+  process.kill(primary, 'SIGSTOP');
+  try {
+    const known = (await source.snapshot()).apps.find((a) => a.name === 'web')!;
+    assert.deepEqual([known.state, known.ready], ['online', 2]);
+    assert.deepEqual(known.instances.map((i) => i.pid).sort(), workerPids(described));
+    assert.deepEqual(known.events, []);
+  } finally {
+    process.kill(primary, 'SIGCONT');
+  }
+
+  // A stopped app is still listed, with no processes.
+  await hive.json(['stop', 'web']);
+  const stopped = (await source.snapshot()).apps.find((a) => a.name === 'web')!;
+  assert.deepEqual([stopped.state, stopped.instances.length], ['stopped', 0]);
+});
