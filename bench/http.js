@@ -8,13 +8,12 @@
 // (direct), then hello world behind the same three; their ratios are nginx-hive's (nginx subjects are skipped with a
 // message when /usr/sbin/nginx is absent).
 // `--json` prints the bench contract of shared/DESIGN.md.
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { supportsReusePort } from '../dist/cluster/index.js';
 import { hiveConfig, nginxMissing, startNginx, tutorialConfig } from './http/nginx.js';
 import { freePort, startSubject } from './http/subjects.js';
-import { parseBenchArgs } from './lib/args.js';
+import { benchCommand } from './lib/args.js';
 import { createAttempts } from './lib/attempt.js';
 import { buildContract, direction, orientedRatio, round } from './lib/contract.js';
 import { withTimeout } from './lib/load.js';
@@ -127,28 +126,13 @@ function formatTables(contract, format) {
 }
 
 async function main() {
-  let args;
-  try {
-    args = parseBenchArgs(process.argv.slice(2), { defaultRounds: 2, extra: { from: { type: 'string' } } });
-  } catch (error) {
-    console.error(`${error.message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const format = args.markdown ? formatMarkdown : formatResults;
-  if (typeof args.values.from === 'string') {
-    const saved = JSON.parse(readFileSync(args.values.from, 'utf8').trimEnd().split('\n').pop());
-    console.log(formatTables(saved, format));
-    return 0;
-  }
-  const unknown = (args.only ?? []).filter((s) => !SUBJECTS.includes(s));
-  if (unknown.length > 0) {
-    console.error(`Unknown subject(s) in --only: ${unknown.join(', ')}\n${USAGE}`);
-    return 2;
-  }
+  const args = benchCommand(process.argv.slice(2), {
+    usage: USAGE,
+    subjects: SUBJECTS,
+    defaultRounds: 2,
+    printSaved: (saved, { markdown }) => console.log(formatTables(saved, markdown ? formatMarkdown : formatResults)),
+  });
+  if (typeof args === 'number') return args;
   const loadBefore = loadavg()[0];
   const d = args.quick ? DURATIONS.quick : DURATIONS.default;
   const pick = (list) => list.filter((s) => args.only === undefined || args.only.includes(s));
@@ -271,7 +255,7 @@ async function main() {
         `${args.rounds} round(s), median of rounds, load average ${loadBefore.toFixed(2)} before / ` +
         `${loadavg()[0].toFixed(2)} after`,
     );
-    console.log(formatTables(contract, format));
+    console.log(formatTables(contract, args.markdown ? formatMarkdown : formatResults));
     for (const note of notes) console.log(`tolerated: ${note}`);
     if (skipped !== undefined) console.log(skipped);
     if (attempts.failures > 0) console.log(`${attempts.failures} measurement(s) failed, see stderr`);

@@ -2,10 +2,9 @@
 // Pool bench: Hive's thread pool (hive/pool, from dist/) against piscina, tinypool and workerpool, same thread counts,
 // subjects alternating round by round, medians reported. `--json` prints the bench contract of shared/DESIGN.md.
 // What each scenario measures and how to read the figures: docs/benchmarks.md.
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs } from './lib/args.js';
+import { benchCommand } from './lib/args.js';
 import { createAttempts } from './lib/attempt.js';
 import { buildContract } from './lib/contract.js';
 import { createProgress } from './lib/progress.js';
@@ -97,33 +96,23 @@ const LABELS = {
 };
 
 async function main(argv) {
-  let args;
-  try {
-    args = parseBenchArgs(argv, {
-      extra: { 'memory-child': { type: 'string' }, threads: { type: 'string' }, from: { type: 'string' } },
-    });
-  } catch (error) {
-    console.error(`${error.message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (typeof args.values.from === 'string') {
-    const saved = readFileSync(args.values.from, 'utf8').trimEnd().split('\n').pop();
-    const format = args.markdown ? formatMarkdown : formatResults;
-    console.log(format(JSON.parse(saved), { subjects: SUBJECTS, metrics: Object.keys(UNITS), labels: LABELS }));
-    return 0;
-  }
+  const args = benchCommand(argv, {
+    usage: USAGE,
+    subjects: SUBJECTS,
+    extra: { 'memory-child': { type: 'string' }, threads: { type: 'string' } },
+    printSaved: (saved, { markdown }) =>
+      console.log(
+        (markdown ? formatMarkdown : formatResults)(saved, {
+          subjects: SUBJECTS,
+          metrics: Object.keys(UNITS),
+          labels: LABELS,
+        }),
+      ),
+  });
+  if (typeof args === 'number') return args;
   if (typeof args.values['memory-child'] === 'string') {
     await idleMemoryChild(args.values['memory-child'], Number(args.values.threads ?? MEMORY_THREADS));
     return 0;
-  }
-  const unknown = (args.only ?? []).filter((s) => !SUBJECTS.includes(s));
-  if (unknown.length > 0) {
-    console.error(`Unknown subject(s) in --only: ${unknown.join(', ')}\n${USAGE}`);
-    return 2;
   }
 
   const notes = [];

@@ -1,4 +1,6 @@
 // Types for args.js.
+import type { BenchContract } from './contract.js';
+
 export interface BenchArgs {
   json: boolean;
   markdown: boolean;
@@ -15,3 +17,13 @@ export declare function parseBenchArgs(
     defaultRounds?: number;
   },
 ): BenchArgs;
+export declare function benchCommand(
+  argv: readonly string[],
+  options: {
+    usage: string;
+    subjects: readonly string[];
+    printSaved: (contract: BenchContract, args: BenchArgs) => void;
+    extra?: Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
+    defaultRounds?: number;
+  },
+): BenchArgs | number;

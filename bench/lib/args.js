@@ -1,5 +1,6 @@
 // Command-line flags shared by every bench, so that `--json`, `--quick`, `--rounds` and `--only` mean the same thing
 // in bench/pool, bench/http and bench/cli.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 /** Flags every bench understands; a bench may add its own through `extra` (node:util parseArgs option specs). */
@@ -52,4 +53,37 @@ export function parseBenchArgs(argv, { extra = {}, defaultRounds = 3 } = {}) {
     help: values.help === true,
     values,
   };
+}
+
+/**
+ * The start of a bench's main(): parses argv (with `--from FILE` added to the flags), answers `--help`, re-prints a
+ * saved `--json` output for `--from` through `printSaved(contract, args)`, and checks `--only` against `subjects`.
+ * Resolves to the parsed arguments when the bench should run, or to the exit code when it has nothing more to do
+ * (0 after --help or --from; 2 on bad input, with the usage on stderr).
+ * @param {readonly string[]} argv
+ * @param {{ usage: string, subjects: readonly string[], printSaved: (contract: import('./contract.js').BenchContract, args: ReturnType<typeof parseBenchArgs>) => void, extra?: Record<string, { type: 'string' | 'boolean', default?: string | boolean }>, defaultRounds?: number }} options
+ * @returns {ReturnType<typeof parseBenchArgs> | number}
+ */
+export function benchCommand(argv, { usage, subjects, printSaved, extra = {}, defaultRounds }) {
+  let args;
+  try {
+    args = parseBenchArgs(argv, { defaultRounds, extra: { ...extra, from: { type: 'string' } } });
+  } catch (error) {
+    console.error(`${error.message}\n${usage}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (typeof args.values.from === 'string') {
+    printSaved(JSON.parse(readFileSync(args.values.from, 'utf8').trimEnd().split('\n').pop()), args);
+    return 0;
+  }
+  const unknown = (args.only ?? []).filter((s) => !subjects.includes(s));
+  if (unknown.length > 0) {
+    console.error(`Unknown subject(s) in --only: ${unknown.join(', ')}\n${usage}`);
+    return 2;
+  }
+  return args;
 }
