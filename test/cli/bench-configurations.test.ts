@@ -29,6 +29,7 @@ test('hive bench --json runs each configuration under mixed load and writes the 
   assert.equal(report.duration, 1);
   assert.deepEqual(report.connections, { light: 3, heavy: 1 });
   assert.deepEqual(report.failed, []);
+  assert.equal(report.interrupted, false);
   const nginx = existsSync(process.env.HIVE_NGINX ?? '/usr/sbin/nginx');
   const expected = [
     'single-inline',

@@ -54,6 +54,8 @@ export interface AppBenchReport {
   skipped: { name: string; reason: string }[];
   /** Configurations that could not be measured. */
   failed: { name: string; code: string; message: string }[];
+  /** True when the run was interrupted (Ctrl-C): the figures are of the configurations measured until then. */
+  interrupted: boolean;
 }
 
 const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -79,6 +81,7 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRep
     configurations: [],
     skipped: [],
     failed: [],
+    interrupted: false,
   };
   const selected = CONFIGURATIONS.filter((c) => options.only === undefined || options.only.includes(c.name));
   const noNginx = nginxMissing();
@@ -90,6 +93,7 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRep
     await runGroup(instances, runnable, options, report);
   }
   report.loadavg.after = round2(loadavg()[0]!);
+  report.interrupted = options.signal?.aborted === true;
   return report;
 }
 

@@ -51,6 +51,7 @@ export function formatReportText(report: AppBenchReport): string {
   const lines = [describeRun(report), '', renderTable(HEADER, rows(report))];
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   for (const f of report.failed) lines.push(`failed ${f.name}: ${f.code}: ${f.message}`);
+  if (report.interrupted) lines.push('interrupted: the configurations not listed were not run or not finished');
   return lines.join('\n');
 }
 
