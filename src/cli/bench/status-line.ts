@@ -15,7 +15,7 @@ export class StatusLine {
   /** Replaces the line with `text`, cut to the terminal's width. */
   show(text: string): void {
     if (!this.#active) return;
-    this.#stream.write(`\r\x1b[K${text.slice(0, Math.max(20, (this.#stream.columns ?? 80) - 1))}`);
+    this.#stream.write(`\r\x1b[K${text.slice(0, Math.max(20, (this.#stream.columns || 80) - 1))}`);
     this.#shown = true;
   }
 
