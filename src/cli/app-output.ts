@@ -64,6 +64,7 @@ export function describeApp(app: AppInfo): string {
     ['error log', app.errorFile],
   ];
   if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
+  if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', app.lastError]);
   const width = Math.max(...fields.map(([key]) => key.length));
   const head = fields.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');

@@ -62,10 +62,15 @@ const appShape = {
   mergeLogs: z.boolean().optional(),
   /** Prefix log lines with a timestamp. */
   time: z.boolean().optional(),
-  /** Log line format: `text` (prefixed) or `json`. */
+  /** Log line format of the app's log files: `text` (lines prefixed `[app:instance]`) or `json` (one object a line). */
   logFormat: z.enum(['text', 'json']).optional(),
-  /** Port of this app's Prometheus /metrics, /healthz and /readyz. */
+  /** Port of this app's Prometheus /metrics, /healthz and /readyz (`hive run --metrics-port`); 0 picks a free one. */
   metricsPort: z.number().int().min(0).max(65535).optional(),
+  /** Address of the metrics port (`--metrics-host`); default 127.0.0.1. */
+  metricsHost: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]+$/, 'expected an address or host name')
+    .optional(),
   /** Options of `hive edge nginx` for this app. */
   edge: z.record(z.string(), z.unknown()).optional(),
 };
@@ -84,6 +89,13 @@ export const appSchema = z
         continue;
       }
       ctx.addIssue({ code: 'custom', path: [key], message: 'unknown key' });
+    }
+    // The checks `hive run` makes of its flags, made here so that a config that loads is one that starts.
+    if (app.metricsHost !== undefined && app.metricsPort === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['metricsHost'], message: 'needs metricsPort' });
+    }
+    if (app.metricsPort !== undefined && app.metricsPort !== 0 && app.metricsPort === app.port) {
+      ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: "is the app's port; give the metrics another" });
     }
   });
 

@@ -83,7 +83,8 @@ export function fromPm2App(
 
 function translateValue(key: string, value: unknown): unknown {
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
-  if (key === 'logFormat' && value === 'json') return 'json';
+  // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
+  if (key === 'logFormat') return value === 'json' ? 'json' : 'text';
   // PM2 writes instances as "max", "-1", 4 or "4"
   if (key === 'instances' && typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
   return value;

@@ -86,6 +86,7 @@ export class ManagedApp {
   #exited: Promise<void> = Promise.resolve();
   #stderrTail: string[] = [];
   #lastError: string | null = null;
+  #metricsUrl: string | null = null;
   #nextControlId = 1;
   #control = new Map<number, (reply: ControlReply) => void>();
   #progress = new Map<number, (progress: ReloadProgress) => void>();
@@ -245,6 +246,7 @@ export class ManagedApp {
       cronRestart: this.spec.cronRestart ?? null,
       watch: this.spec.watch ?? null,
       lastError: this.#lastError,
+      metrics: this.#primary ? this.#metricsUrl : null,
     };
   }
 
@@ -264,6 +266,7 @@ export class ManagedApp {
     this.#workers.clear();
     this.#size = 0;
     this.#stderrTail = [];
+    this.#metricsUrl = null;
     this.#log(`${spec.name}: primary pid ${primary.pid} started`);
     let resolveExit!: () => void;
     this.#exited = new Promise((resolve) => {
@@ -314,15 +317,22 @@ export class ManagedApp {
     try {
       record = JSON.parse(line) as typeof record;
     } catch {
-      this.#logs.write('stdout', `[${this.name}]`, line);
+      this.#logs.write('stdout', line);
       return;
     }
     if (record.kind === 'log') {
       const stream = record.stream === 'stderr' ? 'stderr' : 'stdout';
-      this.#logs.write(stream, `[${this.name}:${String(record.instance)}]`, String(record.line));
+      const instance = typeof record.instance === 'number' ? record.instance : undefined;
+      const pid = typeof record.pid === 'number' ? record.pid : undefined;
+      this.#logs.write(stream, String(record.line), { instance, pid });
       return;
     }
     if (record.kind !== 'event') return;
+    // Where `hive run --metrics-port` serves (the address is known only once bound: port 0 picks one).
+    if (record.type === 'metrics' && typeof record.url === 'string') {
+      this.#metricsUrl = `${record.url}/metrics`;
+      return;
+    }
     const event = record as unknown as SupervisorEvent;
     if (loggedEvents.has(event.type)) this.#log(formatEvent('text', this.name, event).replace(/^\[hive\] /, ''));
     switch (event.type) {
@@ -363,7 +373,7 @@ export class ManagedApp {
   #onPrimaryStderr(line: string): void {
     this.#stderrTail.push(line);
     if (this.#stderrTail.length > 20) this.#stderrTail.shift();
-    this.#logs.write('stderr', `[${this.name}]`, line);
+    this.#logs.write('stderr', line);
   }
 
   #onExit(primary: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {

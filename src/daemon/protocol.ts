@@ -31,6 +31,8 @@ export const appSpecSchema = z
     errorFile: z.string().max(4096).optional(),
     /** Prefix log lines with an ISO timestamp. */
     time: z.boolean().optional(),
+    /** Format of the log files: `text` (default, `[name:instance] line`) or `json` (one object a line). */
+    logFormat: z.enum(['text', 'json']).optional(),
     /** Fork mode: plain processes running this command instead of a `hive run` cluster. */
     fork: z
       .object({ command: z.string().min(1).max(4096), args: z.array(z.string().max(65536)).max(1000) })
@@ -140,6 +142,8 @@ export interface AppInfo {
   cronRestart: string | null;
   watch: string[] | null;
   lastError: string | null;
+  /** URL of the app's Prometheus endpoint (`metricsPort`) while its primary serves one, else null. */
+  metrics: string | null;
   /** In `reload` results only: each slot's old and new process. */
   reload?: ReloadSlot[];
 }

@@ -140,12 +140,46 @@ describe('Hive config files', () => {
       ['{"apps": []}', 'apps', /at least one app/],
       ['{"apps": [{"name": "a", "script": "a.js"}], "extra": 1}', undefined, /unknown key extra/],
       ['{"apps": [', undefined, /not valid JSON/],
+      ['{"apps": [{"name": "a", "script": "a.js", "metricsPort": 70000}]}', 'apps[0] (a).metricsPort', /65535/],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "port": 3000, "metricsPort": 3000}]}',
+        'apps[0] (a).metricsPort',
+        /the app's port/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "metricsHost": "0.0.0.0"}]}',
+        'apps[0] (a).metricsHost',
+        /metricsPort/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "metricsPort": 9464, "metricsHost": "a b"}]}',
+        'apps[0] (a).metricsHost',
+        /address or host name/,
+      ],
+      ['{"apps": [{"name": "a", "script": "a.js", "logFormat": "xml"}]}', 'apps[0] (a).logFormat', /text|json/],
     ];
     for (const [text, key, message] of cases) {
       const file = write('hive.config.json', text);
       await assert.rejects(loadConfig(file), configError(key, message), text);
     }
     await assert.rejects(loadConfig(join(dir, 'missing.config.js')), configError(undefined, /no such file/));
+  });
+
+  test('metricsPort, metricsHost and logFormat load as written; PM2 log_type json means JSON logs', async () => {
+    const hive = write(
+      'hive.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "metricsPort": 9464, "metricsHost": "0.0.0.0", "logFormat": "json"}]}',
+    );
+    const [app] = (await loadConfig(hive)).apps;
+    assert.deepEqual([app!.metricsPort, app!.metricsHost, app!.logFormat], [9464, '0.0.0.0', 'json']);
+    const pm2 = write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "j", "script": "j.js", "log_type": "json"}, {"name": "r", "script": "r.js", "log_type": "raw"}]}',
+    );
+    assert.deepEqual(
+      (await loadConfig(pm2)).apps.map((a) => a.logFormat),
+      ['json', 'text'],
+    );
   });
 
   test('finding the config file of a folder; telling config files from scripts', () => {

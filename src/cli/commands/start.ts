@@ -22,6 +22,9 @@ Options:
       --node-args <args>         Node.js flags of the app processes
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
+      --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
+      --metrics-port <port>      serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
+      --metrics-host <host>      address of the metrics port (default 127.0.0.1)
       --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
       --ignore-watch <path>      a name or relative path the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
@@ -32,6 +35,8 @@ const passThrough = {
   'max-memory-restart': '--max-memory-restart',
   port: '--port',
   'node-args': '--node-args',
+  'metrics-port': '--metrics-port',
+  'metrics-host': '--metrics-host',
 } as const;
 
 /** `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. */
@@ -60,6 +65,9 @@ export default function start(argv: string[]): Promise<number> {
         'node-args': { type: 'string' },
         'wait-ready': { type: 'boolean' },
         time: { type: 'boolean' },
+        'log-format': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
         interpreter: { type: 'string' },
         'no-autorestart': { type: 'boolean' },
         watch: { type: 'boolean' },
@@ -73,6 +81,10 @@ export default function start(argv: string[]): Promise<number> {
       return 0;
     }
     const target = positionals[0]!;
+    const logFormat = values['log-format'];
+    if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
+      throw new UsageError(`expected --log-format to be text or json, got ${JSON.stringify(logFormat)}`);
+    }
     const { isConfigFile } = await import('../../config/load-config.js');
     const specs = isConfigFile(target) ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
     const started: AppInfo[] = [];
@@ -106,6 +118,10 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (!onPath && !existsSync(path))
     throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
+  if (fork && values['metrics-port'] !== undefined) {
+    throw new UsageError('--metrics-port needs a cluster app (`hive run` serves it); a fork-mode program has none');
+  }
+  const logFormat = values['log-format'] as 'text' | 'json' | undefined;
   const env: Record<string, string> = {};
   for (const pair of (values.env as string[] | undefined) ?? []) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
@@ -132,6 +148,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   };
   if (values['cron-restart']) spec.cronRestart = values['cron-restart'] as string;
   if (values.time) spec.time = true;
+  if (logFormat !== undefined) spec.logFormat = logFormat;
   if (fork) spec.fork = fork;
   if (values['no-autorestart']) spec.autorestart = false;
   const paths = values['watch-paths'] as string | undefined;
@@ -159,6 +176,7 @@ const runFlags = {
 async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   if (values.name !== undefined) throw new UsageError('--name names a script; a config file names its apps');
   const { loadConfig } = await import('../../config/load-config.js');
+  const { ConfigError } = await import('../../config/errors.js');
   const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
   const config = await loadConfig(file);
   for (const warning of config.warnings) process.stderr.write(`hive start: ${warning}\n`);
@@ -172,12 +190,17 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     const options = supervisorOptions(app, config.file, envName, config.apps);
     const cwd = options.cwd ?? dirname(config.file);
     const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
-    // Said by name, never ignored: these are not acted on yet.
-    const unsupported = ['logFormat', 'metricsPort', ...(fork ? [] : ['autorestart'])] as const;
-    for (const key of unsupported) {
-      if (app[key as keyof typeof app] !== undefined) {
-        process.stderr.write(`hive start: ${where}: \`${key}\` is not acted on yet\n`);
-      }
+    // Said by name, never ignored: not acted on yet.
+    if (!fork && app.autorestart !== undefined) {
+      process.stderr.write(`hive start: ${where}: \`autorestart\` is not acted on yet\n`);
+    }
+    if (fork && app.metricsPort !== undefined) {
+      const index = config.apps.indexOf(app);
+      throw new ConfigError(
+        config.file,
+        `apps[${index}] (${app.name}).metricsPort`,
+        'a fork-mode app has no `hive run` primary to serve metrics; drop the key or run the app in cluster mode',
+      );
     }
     const instances = String((values.instances as string | undefined) ?? options.instances ?? (fork ? '1' : 'max'));
     const runArgs = [options.script, `--instances=${instances}`];
@@ -188,6 +211,8 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     }
     if (options.waitReady) runArgs.push('--wait-ready');
     if (options.nodeArgs?.length) runArgs.push(`--node-args=${options.nodeArgs.join(' ')}`);
+    if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
+    if (app.metricsHost !== undefined) runArgs.push(`--metrics-host=${app.metricsHost}`);
     runArgs.push('--', ...(options.args ?? []));
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
@@ -206,6 +231,8 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     if (app.outFile) spec.outFile = resolve(spec.cwd, app.outFile);
     if (app.errorFile) spec.errorFile = resolve(spec.cwd, app.errorFile);
     if (app.time || values.time) spec.time = true;
+    const logFormat = (values['log-format'] as 'text' | 'json' | undefined) ?? app.logFormat;
+    if (logFormat !== undefined) spec.logFormat = logFormat;
     return spec;
   });
 }
