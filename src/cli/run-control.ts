@@ -1,4 +1,5 @@
 import type { Supervisor, SupervisorEvent } from '../cluster/supervisor.js';
+import type { ReloadSlot } from '../daemon/protocol.js';
 import { AppSnapshotCollector } from '../metrics/snapshot.js';
 
 /**
@@ -7,17 +8,6 @@ import { AppSnapshotCollector } from '../metrics/snapshot.js';
  * Requests are `{ hive: 1, type, id, ... }`: `reload` and `scale` are answered by `control-result` (a reload's with
  * one entry per slot), `snapshot` by `snapshot-result` (an {@link AppSnapshot} of the app now).
  */
-
-/** One slot of a rolling reload, as `hive reload` reports it. */
-export interface ReloadSlot {
-  instance: number;
-  /** The process the slot had before the reload; null when it had none (restarting, errored). */
-  oldPid: number | null;
-  /** Its replacement; null when the reload stopped before this slot. */
-  newPid: number | null;
-  /** Milliseconds from the replacement's fork to its ready signal; null without one. */
-  readyMs: number | null;
-}
 
 type Send = (message: Record<string, unknown>) => void;
 
