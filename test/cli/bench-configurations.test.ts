@@ -1,5 +1,5 @@
 // `hive bench` without a URL: a short real run of every configuration (examples/api under hive run, nginx in front
-// where it is installed), the JSON shape, and the --report Markdown and SVG.
+// where it is installed), the JSON shape, the --report Markdown and SVG, and a configuration that fails or is skipped.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,17 +12,29 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hive-bench-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('hive bench --json runs each configuration under mixed load and writes the report', async () => {
-  const reportFile = join(dir, 'report.md');
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+function bench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['dist/cli/hive.js', 'bench', '--duration', '1', '--connections', '4', '--json', '--report', reportFile],
-      { cwd: root, timeout: 120_000 },
-      (error, out, err) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
+      ['dist/cli/hive.js', 'bench', ...args],
+      { cwd: root, timeout: 120_000, env: { ...process.env, ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+test('hive bench --json runs each configuration under mixed load and writes the report', async () => {
+  const reportFile = join(dir, 'report.md');
+  const { code, stdout, stderr } = await bench([
+    '--duration',
+    '1',
+    '--connections',
+    '4',
+    '--json',
+    '--report',
+    reportFile,
+  ]);
   assert.equal(code, 0, stderr);
   const report = JSON.parse(stdout);
   assert.equal(report.bench, 'hive-bench');
@@ -65,4 +77,37 @@ test('hive bench --json runs each configuration under mixed load and writes the 
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(svg, /cluster \+ pool/);
   assert.equal((svg.match(/<rect [^>]*fill="#(?:e76f51|2a9d8f|264653)"\/>/g) ?? []).length, 2 * expected.length + 3);
+});
+
+test('a configuration whose server does not come up is listed under failed (ERR_HIVE_BENCH_SERVER), the others run', async () => {
+  // /bin/false as nginx: it exits at once, as a broken nginx install would.
+  const { code, stdout } = await bench(
+    ['--duration', '1', '--connections', '2', '--json', '--only', 'cluster-pool,nginx-cluster-pool'],
+    { HIVE_NGINX: '/bin/false' },
+  );
+  assert.equal(code, 1);
+  const report = JSON.parse(stdout);
+  assert.deepEqual(
+    report.configurations.map((c: any) => c.name),
+    ['cluster-pool'],
+  );
+  assert.equal(report.failed.length, 1);
+  assert.equal(report.failed[0].name, 'nginx-cluster-pool');
+  assert.equal(report.failed[0].code, 'ERR_HIVE_BENCH_SERVER');
+  assert.match(report.failed[0].message, /^nginx-cluster-pool: exited \(1\) before serving/);
+});
+
+test('without nginx the nginx configuration is skipped with the reason', async () => {
+  const { code, stdout } = await bench(['--json', '--only', 'nginx-cluster-pool'], {
+    HIVE_NGINX: join(dir, 'no-nginx'),
+  });
+  assert.equal(code, 0);
+  const report = JSON.parse(stdout);
+  assert.deepEqual(report.configurations, []);
+  assert.deepEqual(report.skipped, [
+    {
+      name: 'nginx-cluster-pool',
+      reason: `${join(dir, 'no-nginx')} not found (install nginx, or set HIVE_NGINX to its path)`,
+    },
+  ]);
 });
