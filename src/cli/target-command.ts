@@ -5,7 +5,6 @@ import { parseCommand, printJson, runCommand, withDaemon } from './daemon-comman
 const verbs = {
   stop: 'Stops',
   restart: 'Restarts (stop, then start)',
-  reload: 'Reloads (rolling, zero downtime)',
   delete: 'Stops and forgets',
 };
 
@@ -19,7 +18,7 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       return 0;
     }
     const target = positionals[0]!;
-    // Reload and restart wait for every slot: say what is happening on a terminal, nothing in scripts.
+    // A restart waits for every slot: say what is happening on a terminal, nothing in scripts.
     if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${target}...\n`);
     const apps = (await withDaemon((client) => client.request<AppInfo[]>(command, { target })))!;
     if (values.json) printJson(apps);

@@ -2,9 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { AppExistsError, AppNotFoundError } from './errors.js';
-import { ManagedApp, type ReloadProgress } from './managed-app.js';
+import { ManagedApp } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
-import { type AppInfo, type AppSpec, appSpecSchema } from './protocol.js';
+import { type AppInfo, type AppSpec, appSpecSchema, type ReloadProgress } from './protocol.js';
 
 /** The daemon's apps, by id and name, and the commands on them. */
 export class AppTable {

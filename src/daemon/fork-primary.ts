@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
+import type { ReloadSlot } from './protocol.js';
 
 /** What the daemon passes to a fork-mode primary. */
 export interface ForkOptions {
@@ -113,12 +114,33 @@ async function stop(): Promise<void> {
 async function control(message: { hive?: number; type?: string; id?: number; instances?: number | string }) {
   if (message?.hive !== 1) return;
   try {
+    let reloaded: ReloadSlot[] = [];
     if (message.type === 'reload') {
-      // Plain processes share no port: one at a time, so that the others keep running.
-      for (const slot of slots) {
+      // Plain processes share no port: one at a time, so that the others keep running. A plain process counts as
+      // ready once spawned: a slot's readyMs is its old process's stop plus the spawn.
+      reloaded = slots.map((slot) => ({
+        instance: slot.instance,
+        oldPid: slot.child?.pid ?? null,
+        newPid: null,
+        readyMs: null,
+      }));
+      for (const [i, slot] of slots.entries()) {
+        const begun = Date.now();
         await retire(slot);
         slot.policy.reset();
-        if (!stopping) launch(slot);
+        if (stopping) break;
+        launch(slot);
+        const entry = reloaded[i]!;
+        entry.newPid = slot.child?.pid ?? null;
+        entry.readyMs = Date.now() - begun;
+        process.send?.({
+          hive: 1,
+          type: 'reload-progress',
+          id: message.id,
+          done: i + 1,
+          total: slots.length,
+          slot: entry,
+        });
       }
     } else if (message.type === 'scale') {
       const target = resolveInstances(message.instances);
@@ -136,7 +158,8 @@ async function control(message: { hive?: number; type?: string; id?: number; ins
       }
       emit({ kind: 'event', type: 'scale', from, to: target });
     } else throw new Error(`unknown control request ${JSON.stringify(message.type)}`);
-    process.send?.({ hive: 1, type: 'control-result', id: message.id, ok: true, size: slots.length });
+    const result = { hive: 1, type: 'control-result', id: message.id, ok: true, size: slots.length };
+    process.send?.(message.type === 'reload' ? { ...result, slots: reloaded } : result);
   } catch (error) {
     process.send?.({ hive: 1, type: 'control-result', id: message.id, ok: false, message: (error as Error).message });
   }

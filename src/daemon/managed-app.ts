@@ -12,7 +12,7 @@ import { AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
-import type { AppInfo, AppSpec, ProcessInfo, ReloadSlot } from './protocol.js';
+import type { AppInfo, AppSpec, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 
 const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
 const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
@@ -50,14 +50,6 @@ interface ControlReply {
   size?: number;
   slots?: ReloadSlot[];
   snapshot?: AppSnapshot | null;
-}
-
-/** One slot done of a rolling reload, as the primary reports it while the reload runs. */
-export interface ReloadProgress {
-  app: string;
-  done: number;
-  total: number;
-  slot: ReloadSlot;
 }
 
 type Status = AppInfo['status'];

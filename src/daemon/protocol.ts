@@ -121,6 +121,14 @@ export interface ReloadSlot {
   readyMs: number | null;
 }
 
+/** A `reload` request's progress frame: one slot done, of `total`, in the app. */
+export interface ReloadProgress {
+  app: string;
+  done: number;
+  total: number;
+  slot: ReloadSlot;
+}
+
 /** One row of the app table. */
 export interface AppInfo {
   id: number;

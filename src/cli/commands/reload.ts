@@ -1,6 +1,58 @@
-import { targetCommand } from '../target-command.js';
+import type { AppInfo, ReloadProgress, ReloadSlot } from '../../daemon/protocol.js';
+import { appTable, renderTable } from '../app-output.js';
+import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
-/** `hive reload <name|id|all>`. */
+const usage = `Usage: hive reload <name|id|all> [--json]
+
+Reloads the app(s), rolling: per slot the replacement is ready before the old process drains. Waits for every slot,
+then prints one line per slot (old pid, new pid, ms to ready) and the app table. --json: the apps, each with
+\`reload\`: [{ instance, oldPid, newPid, readyMs }].`;
+
+/** `hive reload <name|id|all>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
-  return targetCommand('reload', argv);
+  return runCommand('reload', usage, async () => {
+    const { values, positionals } = parseCommand(argv, {}, { min: 1, max: 1 });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const target = positionals[0]!;
+    // Progress for people (one line rewritten in place), nothing for scripts.
+    const tty = !values.json && process.stderr.isTTY === true;
+    const onProgress = tty
+      ? (progress: unknown) => {
+          const { app, done, total } = progress as ReloadProgress;
+          process.stderr.write(`\r\x1b[Kreloading ${app} ${done}/${total}...`);
+        }
+      : undefined;
+    if (tty) process.stderr.write(`reloading ${target}...`);
+    let apps: AppInfo[];
+    try {
+      apps = (await withDaemon((client) => client.request<AppInfo[]>('reload', { target }, onProgress)))!;
+    } finally {
+      if (tty) process.stderr.write('\r\x1b[K');
+    }
+    if (values.json) {
+      printJson(apps);
+      return 0;
+    }
+    const slots = apps.flatMap((app) => (app.reload ?? []).map((slot) => [app.name, slot] as const));
+    if (slots.length > 0) process.stdout.write(`${slotTable(slots)}\n\n`);
+    process.stdout.write(`${appTable(apps)}\n`);
+    return 0;
+  });
+}
+
+function slotTable(slots: (readonly [string, ReloadSlot])[]): string {
+  const pid = (value: number | null) => (value === null ? '-' : String(value));
+  return renderTable(
+    ['app', 'slot', 'old pid', 'new pid', 'ready in'],
+    slots.map(([app, slot]) => [
+      app,
+      String(slot.instance),
+      pid(slot.oldPid),
+      pid(slot.newPid),
+      slot.readyMs === null ? '-' : `${slot.readyMs} ms`,
+    ]),
+  );
 }
