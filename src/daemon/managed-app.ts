@@ -6,7 +6,7 @@ import { Cron } from 'croner';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
-import type { AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
+import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
 import { AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
@@ -23,6 +23,8 @@ const MAX_CRASHES = 10;
 const STOP_TIMEOUT = 30_000;
 // A primary busy beyond this (a blocked event loop, a stop in progress) gets its app shown from what the daemon knows.
 const SNAPSHOT_TIMEOUT = 1_000;
+// Events kept for the snapshot of an app the daemon shows itself (fork mode, or a primary that does not answer).
+const MAX_EVENTS = 100;
 
 // Events worth a daemon.log line (worker state changes are many, and a newer primary may send types unknown here).
 const loggedEvents = new Set([
@@ -79,6 +81,9 @@ export class ManagedApp {
   #stderrTail: string[] = [];
   #lastError: string | null = null;
   #metricsUrl: string | null = null;
+  #events: AppEvent[] = [];
+  // Crash restarts per slot, as the primary's events report them.
+  #slotRestarts = new Map<number, number>();
   #nextControlId = 1;
   #control = new Map<number, (reply: ControlReply) => void>();
   #progress = new Map<number, (progress: ReloadProgress) => void>();
@@ -326,7 +331,13 @@ export class ManagedApp {
       return;
     }
     const event = record as unknown as SupervisorEvent;
-    if (loggedEvents.has(event.type)) this.#log(formatEvent('text', this.name, event).replace(/^\[hive\] /, ''));
+    if (loggedEvents.has(event.type)) {
+      const text = formatEvent('text', this.name, event).replace(/^\[hive\] [^:]*: /, '');
+      this.#log(`${this.name}: ${text}`);
+      const instance = 'instance' in event ? event.instance : null;
+      this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text });
+      if (this.#events.length > MAX_EVENTS) this.#events.shift();
+    }
     switch (event.type) {
       case 'worker':
         if (event.state === 'stopped') this.#workers.delete(event.pid);
@@ -340,6 +351,7 @@ export class ManagedApp {
         break;
       case 'restart':
         this.#restarts += 1;
+        this.#slotRestarts.set(event.instance, (this.#slotRestarts.get(event.instance) ?? 0) + 1);
         break;
       case 'scale':
         this.#size = event.to;
@@ -484,7 +496,7 @@ export class ManagedApp {
           latencyP99: null,
           inFlight: 0,
           classes: [0, 0, 0, 0, 0],
-          restarts: 0,
+          restarts: this.#slotRestarts.get(worker.instance) ?? 0,
           pools: [],
         };
       });
@@ -497,7 +509,7 @@ export class ManagedApp {
       reqRate: 0,
       errorRate: 0,
       instances,
-      events: [],
+      events: [...this.#events],
       requests: [],
     };
   }
