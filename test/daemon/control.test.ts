@@ -73,6 +73,11 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
       'ERR_HIVE_DAEMON_VERSION',
       /0\.0\.0-other/,
     ],
+    [
+      `${JSON.stringify({ v: 1, hive: version, id: 5, cmd: 'snapshot', target: 5 })}\n`,
+      'ERR_HIVE_DAEMON_PROTOCOL',
+      /target/,
+    ],
     ['[1,2,3]\n', 'ERR_HIVE_DAEMON_PROTOCOL', /./],
     ['null\n', 'ERR_HIVE_DAEMON_PROTOCOL', /./],
   ];
