@@ -51,16 +51,21 @@ const DURATIONS = {
 const CONNECTIONS = 32;
 const HEAVY_N = 32;
 const HELLO_UNITS = { 'hello.rps': 'req/s', 'hello.p99': 'ms', 'light.rps': 'req/s', 'light.p99': 'ms' };
-// The nginx rows: the 1 ms handler (what the targets are about), then hello world behind the same proxies (where the
-// proxy's own cost shows most, as in the issue's figures).
+// The nginx rows: the 1 ms handler (the target against direct), then hello world behind the same proxies (where the
+// proxy's own cost shows most, as in the issue's figures: the target against the tutorial).
 const PROXY_ROWS = [
   { metric: 'work1ms', fixture: 'bench/http/work-1ms.js', label: '1 ms handler' },
   { metric: 'proxyhello', fixture: 'bench/http/hello.js', label: 'hello world' },
 ];
 const WORK_UNITS = { 'work1ms.rps': 'req/s', 'work1ms.p99': 'ms', 'proxyhello.rps': 'req/s', 'proxyhello.p99': 'ms' };
 const UNITS = { ...HELLO_UNITS, ...WORK_UNITS };
-// Targets of the nginx rows (issue 6), as nginx-hive's oriented req/s ratio against each peer.
-const WORK_TARGETS = { 'nginx-tutorial': 4, direct: 0.9 };
+// Targets of the nginx rows (issue 6), as nginx-hive's oriented req/s ratio against a peer on one row. The 4x is about
+// the proxy's own cost, which the issue's figures (tutorial ~3,900 req/s, keep-alive 18,800-20,800) show on hello
+// world; with a 1 ms handler both configs are capped by the app's 2 cores, so there the target is "close to direct".
+const WORK_TARGETS = [
+  { peer: 'nginx-tutorial', metric: 'proxyhello', x: 4, label: 'hello world' },
+  { peer: 'direct', metric: 'work1ms', x: 0.9, label: '1 ms handler' },
+];
 const LABELS = {
   'hello.rps': `hello world, ${CONNECTIONS} keep-alive connections`,
   'hello.p99': '  latency p99',
@@ -111,15 +116,14 @@ function formatTables(contract, format) {
     if (out.length > 0) out.push('');
     out.push(format(work, { subjects: work.present, metrics: Object.keys(WORK_UNITS), labels: LABELS }));
     out.push(`(ratio column: ${WORK_HIVE} against its strongest peer; > 1 means Hive's nginx config is better)`);
-    const rps = contract.ratios['work1ms.rps'] ?? {};
-    for (const [peer, target] of Object.entries(WORK_TARGETS)) {
-      const x = rps[peer];
+    for (const { peer, metric, x: target, label } of WORK_TARGETS) {
+      const x = contract.ratios[`${metric}.rps`]?.[peer];
       const verdict = x === undefined ? 'not measured' : `${x.toFixed(2)}x, ${x >= target ? 'met' : 'NOT met'}`;
-      out.push(`target: ${WORK_HIVE} >= ${target}x ${peer} req/s (1 ms handler): ${verdict}`);
+      out.push(`target: ${WORK_HIVE} >= ${target}x ${peer} req/s (${label}): ${verdict}`);
     }
-    const hello = contract.ratios['proxyhello.rps'] ?? {};
-    if (hello['nginx-tutorial'] !== undefined) {
-      out.push(`(hello world: ${WORK_HIVE} is ${hello['nginx-tutorial'].toFixed(2)}x nginx-tutorial req/s)`);
+    const tutorial = contract.ratios['work1ms.rps']?.['nginx-tutorial'];
+    if (tutorial !== undefined) {
+      out.push(`(1 ms handler: ${WORK_HIVE} is ${tutorial.toFixed(2)}x nginx-tutorial req/s)`);
     }
   }
   return out.join('\n');
