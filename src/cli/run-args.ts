@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import type { SupervisorOptions } from '../cluster/options.js';
+import { DashboardTokenRequiredError } from '../dashboard/errors.js';
+import { isLoopbackHost } from '../dashboard/loopback.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV } from '../runtime/protocol.js';
 
@@ -11,6 +13,8 @@ export interface RunArgs {
   supervisor: SupervisorOptions;
   /** `--metrics-port` / `--metrics-host`: where the primary serves /metrics, /healthz and /readyz. */
   metrics: { port: number; host: string } | undefined;
+  /** `--dashboard [host:]port` with `--dashboard-token` (or HIVE_DASHBOARD_TOKEN): the live web dashboard. */
+  dashboard: { port: number; host: string; token: string | undefined } | undefined;
 }
 
 export const runUsage = `Usage: hive run <script> [options] [-- <script args>]
@@ -39,6 +43,8 @@ Options:
       --log-format <text|json>     worker lines prefixed [app:instance] (default), or one JSON object per line
       --metrics-port <port>        serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>        address of the metrics port (default 127.0.0.1; others can reach it only if set)
+      --dashboard <[host:]port>    serve the live web dashboard there (host default 127.0.0.1; 0: any free port)
+      --dashboard-token <token>    token the dashboard asks for (or HIVE_DASHBOARD_TOKEN); required off loopback
       --server-timing              add a Server-Timing header (total, pool time) to the app's HTTP responses
   -h, --help                       this help
 
@@ -55,8 +61,12 @@ const durationOptions = {
   'memory-report-interval': 'memoryReportInterval',
 } as const;
 
-/** Parses `hive run`'s arguments; throws InvalidArgumentError (or parseArgs' own TypeError) on bad input. */
-export function parseRunArgs(argv: string[]): RunArgs {
+/**
+ * Parses `hive run`'s arguments; throws InvalidArgumentError (or parseArgs' own TypeError) on bad input, and
+ * DashboardTokenRequiredError for a dashboard on a non-loopback address without a token. `env` supplies
+ * HIVE_DASHBOARD_TOKEN and tells whether the user set HIVE_REQUEST_SAMPLES.
+ */
+export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunArgs {
   const separator = argv.indexOf('--');
   const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
   const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
@@ -79,6 +89,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
       'server-timing': { type: 'boolean' },
+      dashboard: { type: 'string' },
+      'dashboard-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
     },
@@ -87,7 +99,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (logFormat !== 'text' && logFormat !== 'json') {
     throw new InvalidArgumentError(`Expected --log-format to be text or json, got ${describeValue(logFormat)}`);
   }
-  if (values.help) return { help: true, logFormat, supervisor: { script: '' }, metrics: undefined };
+  if (values.help) {
+    return { help: true, logFormat, supervisor: { script: '' }, metrics: undefined, dashboard: undefined };
+  }
   const [script, ...extra] = positionals;
   if (script === undefined) throw new InvalidArgumentError('Missing <script>: hive run <script> [options]');
   if (extra.length > 0) {
@@ -113,7 +127,39 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (metrics && metrics.port !== 0 && metrics.port === supervisor.port) {
     throw new InvalidArgumentError(`--metrics-port ${metrics.port} is the app's --port; give the metrics another port`);
   }
-  return { help: false, logFormat, supervisor, metrics };
+  const dashboard = parseDashboard(values.dashboard, values['dashboard-token'] ?? env.HIVE_DASHBOARD_TOKEN);
+  if (dashboard && dashboard.port !== 0 && dashboard.port === supervisor.port) {
+    throw new InvalidArgumentError(
+      `--dashboard port ${dashboard.port} is the app's --port; give the dashboard another`,
+    );
+  }
+  if (dashboard && metrics && dashboard.port !== 0 && dashboard.port === metrics.port) {
+    throw new InvalidArgumentError(`--dashboard port ${dashboard.port} is the --metrics-port; give it another`);
+  }
+  // The dashboard's waterfall needs request timelines; a few per report are cheap, and the user's own value wins.
+  if (dashboard && supervisor.env?.[ENV.requestSamples] === undefined && env[ENV.requestSamples] === undefined) {
+    supervisor.env = { ...supervisor.env, [ENV.requestSamples]: '5' };
+  }
+  if (values['dashboard-token'] !== undefined && !dashboard) {
+    throw new InvalidArgumentError('--dashboard-token needs --dashboard');
+  }
+  return { help: false, logFormat, supervisor, metrics, dashboard };
+}
+
+// `9000`, `0.0.0.0:9000`, `[::1]:9000`: the port alone binds loopback.
+function parseDashboard(value: string | undefined, token: string | undefined): RunArgs['dashboard'] {
+  if (value === undefined) return undefined;
+  const match = /^(?:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):)?(\d+)$/.exec(value);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `Expected --dashboard to be [host:]port, e.g. 9000 or 0.0.0.0:9000, got ${describeValue(value)}`,
+    );
+  }
+  const host = match[1] === undefined ? '127.0.0.1' : match[1].replace(/^\[(.*)\]$/, '$1');
+  const port = parsePort(match[2]!, '--dashboard');
+  const secret = token === '' ? undefined : token;
+  if (secret === undefined && !isLoopbackHost(host)) throw new DashboardTokenRequiredError(host);
+  return { port, host, token: secret };
 }
 
 function parseMetrics(port: string | undefined, host: string | undefined): RunArgs['metrics'] {

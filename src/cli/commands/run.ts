@@ -1,7 +1,9 @@
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
+import { type DashboardServer, startDashboard } from '../../dashboard/dashboard-server.js';
 import { HiveError } from '../../errors.js';
 import { type MetricsServer, startClusterMetrics } from '../../metrics/index.js';
+import { AppSnapshotCollector, localSnapshotSource } from '../../metrics/snapshot.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 
@@ -67,11 +69,19 @@ export default async function run(argv: string[]): Promise<number> {
     process.channel?.unref();
   }
   let metrics: MetricsServer | undefined;
+  let dashboard: DashboardServer | undefined;
+  let collector: AppSnapshotCollector | undefined;
   try {
     if (args.metrics) {
       // Before the workers: a taken port fails the run before anything was forked.
       metrics = await startClusterMetrics(supervisor, args.metrics);
       process.stdout.write(`${formatMetricsListening(logFormat, name, metrics)}\n`);
+    }
+    if (args.dashboard) {
+      // Also before the workers, so the charts hold the start, and a taken port fails the run first.
+      collector = new AppSnapshotCollector(supervisor);
+      dashboard = await startDashboard(localSnapshotSource([collector]), args.dashboard);
+      process.stdout.write(`${formatDashboardListening(logFormat, name, dashboard, args.dashboard.token)}\n`);
     }
     await supervisor.start();
     await new Promise<void>((resolve) => {
@@ -88,6 +98,8 @@ export default async function run(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await metrics?.close();
+    await dashboard?.close();
+    collector?.close();
     process.off('SIGTERM', onStopSignal);
     process.off('SIGINT', onStopSignal);
     process.off('SIGHUP', onHangup);
@@ -108,4 +120,25 @@ function formatMetricsListening(format: RunArgs['logFormat'], app: string, serve
     return JSON.stringify({ kind: 'event', time: new Date().toISOString(), app, type: 'metrics', url });
   }
   return `[hive] ${app}: metrics on ${url}/metrics, health on /healthz and /readyz`;
+}
+
+function formatDashboardListening(
+  format: RunArgs['logFormat'],
+  app: string,
+  server: DashboardServer,
+  token: string | undefined,
+): string {
+  // The token stays out of the logs: whoever reads them should not get into the dashboard by it.
+  const note = token === undefined ? '' : ' (open it with ?token=<your token>)';
+  if (format === 'json') {
+    return JSON.stringify({
+      kind: 'event',
+      time: new Date().toISOString(),
+      app,
+      type: 'dashboard',
+      url: server.url,
+      token: token !== undefined,
+    });
+  }
+  return `[hive] ${app}: dashboard on ${server.url}${note}`;
 }

@@ -1,0 +1,54 @@
+import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
+import { DashboardTokenRequiredError } from '../../dashboard/errors.js';
+import { startDashboard } from '../../dashboard/index.js';
+import { isLoopbackHost } from '../../dashboard/loopback.js';
+import { describeValue } from '../../errors.js';
+import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+
+const usage = `Usage: hive dashboard [--port <port>] [--host <host>] [--token <token>] [--app <name|id>] [--json]
+
+Serves the live web dashboard of the apps the daemon manages (hive start), until Ctrl-C.
+
+Options:
+  --port <port>    port of the page (default 9000; 0: any free one)
+  --host <host>    address to bind (default 127.0.0.1); any other needs a token
+  --token <token>  token the page's data asks for (or HIVE_DASHBOARD_TOKEN); open the page as /?token=<token>
+  --app <target>   one app (name or id) rather than all of them
+  --json           print the address as one JSON line`;
+
+/** `hive dashboard`: the dashboard over the daemon's snapshots. Starts no daemon; the page says when none runs. */
+export default function dashboard(argv: string[]): Promise<number> {
+  return runCommand('dashboard', usage, async () => {
+    const { values } = parseCommand(
+      argv,
+      { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, app: { type: 'string' } },
+      { min: 0, max: 0 },
+    );
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const portText = (values.port as string | undefined) ?? '9000';
+    const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+    if (!(port >= 0 && port < 65536)) {
+      throw new UsageError(`Expected --port to be an integer 0-65535, got ${describeValue(portText)}`);
+    }
+    const host = (values.host as string | undefined) ?? '127.0.0.1';
+    const token = ((values.token as string | undefined) ?? process.env.HIVE_DASHBOARD_TOKEN) || undefined;
+    if (token === undefined && !isLoopbackHost(host)) throw new DashboardTokenRequiredError(host);
+    const app = values.app as string | undefined;
+    const source = daemonSnapshotSource(app === undefined ? {} : { target: app });
+    const server = await startDashboard(source, { port, host, token });
+    if (values.json) printJson({ url: server.url, token: token !== undefined });
+    else {
+      const note = token === undefined ? '' : ' (open it with ?token=<your token>)';
+      process.stdout.write(`hive dashboard: on ${server.url}${note}; Ctrl-C to stop\n`);
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+    return 0;
+  });
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { describeValue, InvalidArgumentError } from '../errors.js';
+import type { SnapshotSource } from '../metrics/snapshot.js';
+import { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.js';
+import { isLoopbackHost } from './loopback.js';
+import { pageHtml } from './page-html.js';
+import { pageScript } from './page-script.js';
+import { describeFailure, SnapshotStream } from './snapshot-stream.js';
+import { hasToken } from './token-check.js';
+
+/** Options of {@link startDashboard}. */
+export interface DashboardOptions {
+  /** 0 picks a free port (see {@link DashboardServer.port}). */
+  port: number;
+  /** Default 127.0.0.1. Any non-loopback address needs a `token`. */
+  host?: string;
+  /**
+   * Required by `/api/snapshot` and `/events` when set (`?token=` or `Authorization: Bearer`); the page passes on the
+   * `?token=` it was opened with. Mandatory off loopback.
+   */
+  token?: string;
+  /** How often the live page gets a snapshot, ms; default 1000. */
+  interval?: number;
+}
+
+/** A running dashboard. */
+export interface DashboardServer {
+  readonly host: string;
+  readonly port: number;
+  /** The page's address (without the token). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+// uPlot is a dependency of the package, served from it: the page works on machines with no internet (no CDN).
+const assets: Record<string, { file: string; type: string }> = {
+  '/assets/uPlot.iife.min.js': { file: 'uplot/dist/uPlot.iife.min.js', type: 'text/javascript; charset=utf-8' },
+  '/assets/uPlot.min.css': { file: 'uplot/dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
+};
+const assetCache = new Map<string, Buffer>();
+
+/**
+ * Serves the live dashboard of a {@link SnapshotSource}: `GET /` the page (charts, instance table, request waterfall),
+ * `GET /events` a server-sent event (`snapshot`) every `interval`, `GET /api/snapshot` one snapshot as JSON. Rejects
+ * with DashboardTokenRequiredError on a non-loopback host without a token, DashboardPortInUseError when the port
+ * cannot be bound.
+ */
+export async function startDashboard(source: SnapshotSource, options: DashboardOptions): Promise<DashboardServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token === '' ? undefined : options.token;
+  if (token === undefined && !isLoopbackHost(host)) throw new DashboardTokenRequiredError(host);
+  const interval = options.interval ?? 1000;
+  if (!(Number.isInteger(interval) && interval >= 100)) {
+    throw new InvalidArgumentError(
+      `Expected the \`interval\` option to be an integer >= 100 (ms), got ${describeValue(interval)}`,
+    );
+  }
+  const stream = new SnapshotStream(source, interval);
+  const server = createServer((req, res) => void handle(req, res, source, stream, token));
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(new DashboardPortInUseError(host, options.port, error.code ?? error.message));
+    };
+    server.once('error', onError);
+    server.listen(options.port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return {
+    host,
+    port,
+    url: `http://${urlHost}:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        stream.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  source: SnapshotSource,
+  stream: SnapshotStream,
+  token: string | undefined,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://dashboard');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
+  // The page and uPlot hold no data, so they load without the token; the data endpoints check it.
+  if (url.pathname === '/') return reply(res, 200, 'text/html; charset=utf-8', pageHtml);
+  if (url.pathname === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', pageScript);
+  const asset = assets[url.pathname];
+  if (asset) return reply(res, 200, asset.type, readAsset(asset.file), 'public, max-age=3600');
+  if (url.pathname !== '/events' && url.pathname !== '/api/snapshot') {
+    return reply(res, 404, 'text/plain', 'not found: try /, /events or /api/snapshot\n');
+  }
+  if (token !== undefined && !hasToken(req, url, token)) {
+    res.setHeader('www-authenticate', 'Bearer realm="hive dashboard"');
+    return replyJson(res, 401, {
+      code: null,
+      message: 'a token is required: open the page as /?token=<token>, or send Authorization: Bearer <token>',
+    });
+  }
+  if (url.pathname === '/events') return stream.add(res);
+  try {
+    replyJson(res, 200, await source.snapshot());
+  } catch (error) {
+    replyJson(res, 503, describeFailure(error));
+  }
+}
+
+function readAsset(file: string): Buffer {
+  let body = assetCache.get(file);
+  if (body === undefined) {
+    body = readFileSync(require.resolve(file));
+    assetCache.set(file, body);
+  }
+  return body;
+}
+
+function replyJson(res: ServerResponse, status: number, value: unknown): void {
+  reply(res, status, 'application/json', JSON.stringify(value));
+}
+
+function reply(res: ServerResponse, status: number, type: string, body: string | Buffer, cache = 'no-store'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': cache });
+  res.end(body);
+}

@@ -1,0 +1,25 @@
+import { HiveError } from '../errors.js';
+
+/** The dashboard was asked to listen on an address other hosts can reach, without a token to keep them out. */
+export class DashboardTokenRequiredError extends HiveError {
+  readonly host: string;
+  constructor(host: string) {
+    super(
+      'ERR_HIVE_DASHBOARD_TOKEN_REQUIRED',
+      `The dashboard would listen on ${host}, which other hosts can reach, without a token; set --dashboard-token (or HIVE_DASHBOARD_TOKEN), or bind a loopback address such as 127.0.0.1`,
+    );
+    this.host = host;
+  }
+}
+
+/** The dashboard's port is taken by another process, or needs privileges this process lacks. */
+export class DashboardPortInUseError extends HiveError {
+  readonly port: number;
+  constructor(host: string, port: number, detail: string) {
+    super(
+      'ERR_HIVE_DASHBOARD_PORT_IN_USE',
+      `The dashboard port ${host}:${port} is already in use or not allowed (${detail}); stop the other process or pick another port`,
+    );
+    this.port = port;
+  }
+}

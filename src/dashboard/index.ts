@@ -1,0 +1,15 @@
+/** The live web dashboard: an HTTP server with server-sent events and a static page with uPlot charts. */
+
+export {
+  type AppEvent,
+  type AppSnapshot,
+  AppSnapshotCollector,
+  type HiveSnapshot,
+  type InstanceSnapshot,
+  localSnapshotSource,
+  type SampledRequest,
+  type SnapshotSource,
+} from '../metrics/snapshot.js';
+export { type DashboardOptions, type DashboardServer, startDashboard } from './dashboard-server.js';
+export { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.js';
+export { isLoopbackHost } from './loopback.js';

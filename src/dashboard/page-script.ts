@@ -1,0 +1,310 @@
+/**
+ * The dashboard page's script, served as /assets/dashboard.js: plain browser JavaScript kept in a string so that
+ * `tsc` ships it in dist/ with the rest (the build copies no other files) and it needs no bundler. It is exercised by
+ * test/dashboard/dashboard-browser.test.ts in a real Chromium.
+ */
+export const pageScript = String.raw`
+(function () {
+  'use strict';
+  // The page's whole client: keeps a rolling window of snapshots, draws them with uPlot, lists instances, events and
+  // sampled requests. Plain DOM, no framework: it ships inside the package and loads with no network but the dashboard.
+  var WINDOW_S = 300;
+  var COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ba68c8', '#4db6ac', '#e57373', '#fff176', '#90a4ae', '#7986cb'];
+  var EVENT_COLORS = { restart: '#e57373', exit: '#e57373', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
+  var token = new URLSearchParams(location.search).get('token');
+  var query = token ? '?token=' + encodeURIComponent(token) : '';
+
+  function perInstance(value) {
+    return function (snap, put) {
+      snap.apps.forEach(function (app) {
+        app.instances.forEach(function (i) { put(app.name + '#' + i.instance, value(i)); });
+      });
+    };
+  }
+  function poolSum(i, field) {
+    return i.pools.length === 0 ? null : i.pools.reduce(function (sum, p) { return sum + p[field]; }, 0);
+  }
+  var CHARTS = [
+    { id: 'req', title: 'Requests per second', unit: 'req/s', pick: function (snap, put) {
+      snap.apps.forEach(function (app) { put(app.name, app.reqRate); put(app.name + ' errors', app.errorRate); });
+    } },
+    { id: 'latency', title: 'Latency p50 / p99 (ms)', unit: 'ms', pick: function (snap, put) {
+      snap.apps.forEach(function (app) {
+        app.instances.forEach(function (i) {
+          put(app.name + '#' + i.instance + ' p50', i.latencyP50);
+          put(app.name + '#' + i.instance + ' p99', i.latencyP99);
+        });
+      });
+    } },
+    { id: 'loop', title: 'Event-loop delay p99 (ms)', unit: 'ms', pick: perInstance(function (i) { return i.loopDelayP99; }) },
+    { id: 'cpu', title: 'CPU (% of one core)', unit: '%', pick: perInstance(function (i) { return i.cpu; }) },
+    { id: 'memory', title: 'Memory, resident (MiB)', unit: 'MiB', pick: perInstance(function (i) { return i.rss === null ? null : i.rss / 1048576; }) },
+    { id: 'pool-queued', title: 'Pool tasks queued', unit: 'tasks', pick: perInstance(function (i) { return poolSum(i, 'queued'); }) },
+    { id: 'pool-util', title: 'Pool utilization (%)', unit: '%', pick: perInstance(function (i) {
+      return i.pools.length === 0 ? null : Math.max.apply(null, i.pools.map(function (p) { return p.utilization * 100; }));
+    }) }
+  ];
+
+  var times = [];
+  var data = {};
+  var charts = {};
+  var events = [];
+  var seenEvents = {};
+  var peaks = {};
+  window.hiveDashboard = { snapshots: 0, peaks: peaks };
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === 'text') node.textContent = attrs[key];
+      else if (key === 'style') node.style.cssText = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+  function fmt(value, digits) {
+    if (value === null || value === undefined || Number.isNaN(value)) return '–';
+    return Number(value).toFixed(digits === undefined ? 1 : digits);
+  }
+  function mib(bytes) { return bytes === null ? '–' : fmt(bytes / 1048576, 0) + ' MiB'; }
+  function duration(ms) {
+    if (!ms) return '–';
+    var s = Math.floor(ms / 1000);
+    if (s < 60) return s + 's';
+    if (s < 3600) return Math.floor(s / 60) + 'm' + (s % 60) + 's';
+    return Math.floor(s / 3600) + 'h' + Math.floor((s % 3600) / 60) + 'm';
+  }
+  function clock(ms) { return new Date(ms).toLocaleTimeString(); }
+
+  // Keeps the window: one timestamp per snapshot, one value per series (null where a series had none).
+  function record(snap) {
+    var t = snap.time / 1000;
+    times.push(t);
+    CHARTS.forEach(function (chart) {
+      var series = data[chart.id] || (data[chart.id] = {});
+      var seen = {};
+      chart.pick(snap, function (key, value) {
+        seen[key] = true;
+        if (!series[key]) series[key] = new Array(times.length - 1).fill(null);
+        series[key].push(value === undefined ? null : value);
+      });
+      Object.keys(series).forEach(function (key) { if (!seen[key]) series[key].push(null); });
+    });
+    while (times.length > 0 && times[0] < t - WINDOW_S) {
+      times.shift();
+      CHARTS.forEach(function (chart) {
+        var series = data[chart.id];
+        Object.keys(series).forEach(function (key) { series[key].shift(); });
+      });
+    }
+    snap.apps.forEach(function (app) {
+      peaks[app.name] = Math.max(peaks[app.name] || 0, app.reqRate);
+      app.events.forEach(function (e) {
+        var id = app.name + '|' + e.time + '|' + e.type + '|' + e.instance + '|' + e.text;
+        if (seenEvents[id]) return;
+        seenEvents[id] = true;
+        events.push({ app: app.name, time: e.time, type: e.type, instance: e.instance, text: e.text });
+      });
+    });
+    events.sort(function (a, b) { return a.time - b.time; });
+    while (events.length > 0 && events[0].time < (t - WINDOW_S) * 1000) events.shift();
+  }
+
+  // Restarts, reloads, exits and scaling as vertical lines across every chart, at the time they happened.
+  var eventLines = {
+    hooks: {
+      draw: [function (u) {
+        var ctx = u.ctx;
+        ctx.save();
+        ctx.lineWidth = Math.max(1, devicePixelRatio);
+        ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+        events.forEach(function (e) {
+          if (e.type === 'state') return;
+          var x = u.valToPos(e.time / 1000, 'x', true);
+          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+          ctx.strokeStyle = EVENT_COLORS[e.type] || '#fff176';
+          ctx.beginPath();
+          ctx.moveTo(x, u.bbox.top);
+          ctx.lineTo(x, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+        });
+        ctx.restore();
+      }]
+    }
+  };
+
+  function drawCharts() {
+    CHARTS.forEach(function (chart) {
+      var box = document.getElementById('chart-' + chart.id);
+      var series = data[chart.id] || {};
+      var keys = Object.keys(series).sort();
+      var rows = [times].concat(keys.map(function (key) { return series[key]; }));
+      var current = charts[chart.id];
+      if (current && current.keys.join('\n') === keys.join('\n')) {
+        current.plot.setData(rows);
+        return;
+      }
+      if (current) current.plot.destroy();
+      box.textContent = '';
+      var plot = new uPlot({
+        width: Math.max(200, box.clientWidth),
+        height: 190,
+        legend: { live: false },
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.15 : 1]; } } },
+        axes: [
+          { stroke: '#9aa5b1', grid: { stroke: '#263241', width: 1 }, ticks: { stroke: '#263241' } },
+          { stroke: '#9aa5b1', grid: { stroke: '#263241', width: 1 }, ticks: { stroke: '#263241' }, size: 56 }
+        ],
+        series: [{}].concat(keys.map(function (key, n) {
+          return { label: key, stroke: COLORS[n % COLORS.length], width: 1.6, points: { show: false },
+            dash: / (errors|p50)$/.test(key) ? [6, 4] : undefined };
+        })),
+        plugins: [eventLines]
+      }, rows, box);
+      charts[chart.id] = { plot: plot, keys: keys };
+    });
+  }
+
+  function drawApps(snap) {
+    var box = document.getElementById('apps');
+    box.textContent = '';
+    if (snap.apps.length === 0) box.appendChild(el('p', { class: 'empty', text: 'no apps' }));
+    snap.apps.forEach(function (app) {
+      box.appendChild(el('div', { class: 'app-card', 'data-app': app.name, 'data-req-rate': String(app.reqRate), 'data-peak-req-rate': String(peaks[app.name] || 0) }, [
+        el('div', { class: 'app-name', text: app.name }),
+        el('div', { class: 'app-state state-' + app.state, text: app.state + ' · ' + app.ready + '/' + app.size + ' ready' }),
+        el('div', { class: 'app-rate', text: fmt(app.reqRate) + ' req/s' }),
+        el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(peaks[app.name] || 0) + ' req/s' })
+      ]));
+    });
+  }
+
+  function drawInstances(snap) {
+    var body = document.querySelector('#instances tbody');
+    body.textContent = '';
+    snap.apps.forEach(function (app) {
+      app.instances.forEach(function (i) {
+        var pools = i.pools.map(function (p) {
+          return p.name + ' ' + p.busy + '/' + p.threads + ' busy, ' + p.queued + ' queued';
+        }).join('; ');
+        var cells = [app.name, String(i.instance), i.pid === null ? '–' : String(i.pid), i.state, duration(i.uptime),
+          fmt(i.cpu) + '%', mib(i.rss), mib(i.heapUsed), fmt(i.elu === null ? null : i.elu * 100, 0) + '%',
+          fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), String(i.inFlight),
+          String(i.restarts), pools || '–'];
+        body.appendChild(el('tr', { 'data-app': app.name, 'data-instance': String(i.instance), 'data-state': i.state },
+          cells.map(function (text) { return el('td', { text: text }); })));
+      });
+    });
+  }
+
+  function drawEvents() {
+    var list = document.getElementById('events');
+    list.textContent = '';
+    var recent = events.slice(-15).reverse();
+    if (recent.length === 0) list.appendChild(el('li', { class: 'empty', text: 'no events in the last 5 minutes' }));
+    recent.forEach(function (e) {
+      list.appendChild(el('li', {}, [
+        el('span', { class: 'swatch', style: 'background:' + (EVENT_COLORS[e.type] || '#fff176') }),
+        el('span', { class: 'when', text: clock(e.time) }),
+        el('span', { text: e.app + ': ' + e.text })
+      ]));
+    });
+  }
+
+  // Each sampled request: how the primary routed it (app, slot, pid), its time in the process, and its pool tasks
+  // (queue wait, then run on a thread) on the same scale.
+  function drawWaterfall(snap) {
+    var box = document.getElementById('waterfall');
+    box.textContent = '';
+    var requests = [];
+    snap.apps.forEach(function (app) {
+      app.requests.forEach(function (r) { requests.push({ app: app.name, r: r }); });
+    });
+    requests.sort(function (a, b) { return b.r.start - a.r.start; });
+    requests = requests.slice(0, 12);
+    if (requests.length === 0) {
+      box.appendChild(el('p', { class: 'empty', text: 'no sampled requests yet' }));
+      return;
+    }
+    var scale = Math.max.apply(null, requests.map(function (x) {
+      return Math.max.apply(null, [x.r.totalMs].concat(x.r.tasks.map(function (t) { return t.endAt; })));
+    })) || 1;
+    function pct(ms) { return Math.max(0, Math.min(100, (ms / scale) * 100)); }
+    requests.forEach(function (x) {
+      var r = x.r;
+      var lanes = [el('div', { class: 'wf-bar wf-process', title: 'process: ' + fmt(r.totalMs) + ' ms',
+        style: 'left:0;width:' + Math.max(0.5, pct(r.totalMs)) + '%' })];
+      r.tasks.forEach(function (t) {
+        var lane = el('div', { class: 'wf-lane' }, [
+          el('div', { class: 'wf-bar wf-wait', title: 'queued ' + fmt(t.startAt - t.queuedAt) + ' ms',
+            style: 'left:' + pct(t.queuedAt) + '%;width:' + pct(t.startAt - t.queuedAt) + '%' }),
+          el('div', { class: 'wf-bar wf-run', title: 'thread ' + t.thread + ': ' + fmt(t.endAt - t.startAt) + ' ms',
+            style: 'left:' + pct(t.startAt) + '%;width:' + Math.max(0.5, pct(t.endAt - t.startAt)) + '%' }),
+          el('span', { class: 'wf-thread', text: 'thread ' + t.thread, style: 'left:' + Math.min(85, pct(t.endAt)) + '%' })
+        ]);
+        lanes.push(lane);
+      });
+      box.appendChild(el('div', { class: 'wf-row', 'data-request': r.id }, [
+        el('div', { class: 'wf-label' }, [
+          el('strong', { text: r.method + ' ' + r.path }),
+          el('span', { text: ' ' + r.status + ' · ' + fmt(r.totalMs) + ' ms' }),
+          el('div', { class: 'wf-route', text: 'primary → ' + x.app + '#' + r.instance + ' (pid ' + r.pid + ')' +
+            (r.tasks.length ? ' → ' + r.tasks.length + ' pool task' + (r.tasks.length > 1 ? 's' : '') : '') })
+        ]),
+        el('div', { class: 'wf-track' }, [el('div', { class: 'wf-lane' }, lanes.slice(0, 1))].concat(lanes.slice(1)))
+      ]));
+    });
+    box.appendChild(el('div', { class: 'wf-scale', text: '0 — ' + fmt(scale) + ' ms' }));
+  }
+
+  function setStatus(text, kind) {
+    var status = document.getElementById('status');
+    status.textContent = text;
+    status.className = 'status status-' + kind;
+    status.setAttribute('data-kind', kind);
+  }
+
+  function onSnapshot(snap) {
+    record(snap);
+    window.hiveDashboard.snapshots += 1;
+    document.getElementById('host').textContent = snap.host;
+    setStatus('live · ' + clock(snap.time), 'live');
+    drawApps(snap);
+    drawCharts();
+    drawInstances(snap);
+    drawEvents();
+    drawWaterfall(snap);
+  }
+
+  var panels = document.getElementById('charts');
+  CHARTS.forEach(function (chart) {
+    panels.appendChild(el('section', { class: 'panel chart' }, [
+      el('h2', { text: chart.title }),
+      el('div', { id: 'chart-' + chart.id, class: 'plot' }, [el('p', { class: 'empty', text: 'waiting for data…' })])
+    ]));
+  });
+
+  var source = new EventSource('/events' + query);
+  source.addEventListener('snapshot', function (message) { onSnapshot(JSON.parse(message.data)); });
+  source.addEventListener('failure', function (message) {
+    var failure = JSON.parse(message.data);
+    setStatus((failure.code ? failure.code + ': ' : '') + failure.message, 'error');
+  });
+  source.onerror = function () {
+    // EventSource cannot read a status: ask once to tell a bad token (401) from a stopped primary.
+    fetch('/api/snapshot' + query).then(function (res) {
+      setStatus(res.status === 401 ? 'a token is required: open this page as /?token=<token>' : 'reconnecting…', 'error');
+      if (res.status === 401) source.close();
+    }, function () { setStatus('disconnected: reconnecting…', 'error'); });
+  };
+  window.addEventListener('resize', function () {
+    CHARTS.forEach(function (chart) {
+      var current = charts[chart.id];
+      var box = document.getElementById('chart-' + chart.id);
+      if (current) current.plot.setSize({ width: Math.max(200, box.clientWidth), height: 190 });
+    });
+  });
+})();
+`;

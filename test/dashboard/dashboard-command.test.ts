@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { hiveBin, killAll, runHive } from '../cluster/helpers.js';
+
+after(killAll);
+
+test('hive dashboard without a daemon serves the page and reports ERR_HIVE_DAEMON_NOT_RUNNING as data', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'hive-dashboard-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const child = spawn(process.execPath, [hiveBin, 'dashboard', '--port', '0', '--json'], {
+    env: { ...process.env, HIVE_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.once('exit', () => reject(new Error(`exited before printing its address: ${out}`)));
+  });
+  const { url, token } = JSON.parse(line) as { url: string; token: boolean };
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.equal(token, false);
+  const page = await request(url, { reset: true });
+  assert.equal(page.statusCode, 200);
+  await page.body.text();
+  const snapshot = await request(`${url}api/snapshot`, { reset: true });
+  assert.equal(snapshot.statusCode, 503);
+  assert.equal(((await snapshot.body.json()) as { code: string }).code, 'ERR_HIVE_DAEMON_NOT_RUNNING');
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+});
+
+test('hive dashboard on a public address without a token fails with ERR_HIVE_DASHBOARD_TOKEN_REQUIRED', async () => {
+  const result = await runHive(['dashboard', '--host', '0.0.0.0', '--port', '0'], { HIVE_DASHBOARD_TOKEN: '' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /hive dashboard: ERR_HIVE_DASHBOARD_TOKEN_REQUIRED: .*0\.0\.0\.0/);
+  const bad = await runHive(['dashboard', '--port', 'x']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Expected --port/);
+});

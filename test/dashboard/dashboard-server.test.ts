@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { DaemonNotRunningError } from '../../src/daemon/errors.js';
+import {
+  type DashboardServer,
+  type HiveSnapshot,
+  type SnapshotSource,
+  startDashboard,
+} from '../../src/dashboard/index.js';
+import { isLoopbackHost } from '../../src/dashboard/loopback.js';
+import { killAll, runHive } from '../cluster/helpers.js';
+
+after(killAll);
+
+/** A source that counts its reads: each snapshot carries the count as its `time`. */
+function countingSource(): SnapshotSource & { reads: number } {
+  const source = {
+    reads: 0,
+    async snapshot(): Promise<HiveSnapshot> {
+      source.reads += 1;
+      return { time: source.reads, host: 'test', apps: [] };
+    },
+  };
+  return source;
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const { statusCode, headers: h, body } = await request(url, { headers, reset: true });
+  return { status: statusCode, type: String(h['content-type']), text: await body.text() };
+}
+
+/** Reads server-sent events from `url` until `count` frames arrived; returns them as [event, data]. */
+async function readEvents(url: string, count: number): Promise<[string, string][]> {
+  const controller = new AbortController();
+  const { statusCode, headers, body } = await request(url, { signal: controller.signal, reset: true });
+  assert.equal(statusCode, 200);
+  assert.match(String(headers['content-type']), /^text\/event-stream/);
+  const frames: [string, string][] = [];
+  let buffer = '';
+  try {
+    for await (const chunk of body) {
+      buffer += chunk.toString();
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (event !== undefined && data !== undefined) frames.push([event, data]);
+        if (frames.length === count) return frames;
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  throw new Error(`stream ended after ${frames.length} frames`);
+}
+
+test('loopback addresses are told from the others', () => {
+  for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) {
+    assert.equal(isLoopbackHost(host), true, host);
+  }
+  for (const host of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', 'example.com', '::ffff:10.0.0.1']) {
+    assert.equal(isLoopbackHost(host), false, host);
+  }
+});
+
+test('a dashboard on a non-loopback address without a token is refused with ERR_HIVE_DASHBOARD_TOKEN_REQUIRED', async () => {
+  for (const host of ['0.0.0.0', '::']) {
+    await assert.rejects(startDashboard(countingSource(), { host, port: 0 }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'ERR_HIVE_DASHBOARD_TOKEN_REQUIRED');
+      assert.match(error.message, new RegExp(`listen on ${host.replace(/\./g, '\\.')},`));
+      assert.match(error.message, /--dashboard-token/);
+      return true;
+    });
+  }
+  // With a token it binds (0.0.0.0 is reachable from loopback too).
+  const dashboard = await startDashboard(countingSource(), { host: '0.0.0.0', port: 0, token: 's3cret' });
+  after(() => dashboard.close());
+  assert.equal((await get(`http://127.0.0.1:${dashboard.port}/api/snapshot`)).status, 401);
+});
+
+test('with a token, the data needs it (query or bearer); the page and uPlot load without it', async (t) => {
+  const dashboard: DashboardServer = await startDashboard(countingSource(), { port: 0, token: 's3cret' });
+  t.after(() => dashboard.close());
+  assert.match(dashboard.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const base = dashboard.url;
+
+  const denied = await get(`${base}api/snapshot`);
+  assert.equal(denied.status, 401);
+  assert.match(JSON.parse(denied.text).message, /token is required/);
+  assert.equal((await get(`${base}api/snapshot?token=wrong`)).status, 401);
+  assert.equal((await get(`${base}events`)).status, 401);
+  assert.equal((await get(`${base}api/snapshot`, { authorization: 'Bearer s3cre' })).status, 401);
+
+  const byQuery = await get(`${base}api/snapshot?token=s3cret`);
+  assert.equal(byQuery.status, 200);
+  assert.equal(JSON.parse(byQuery.text).host, 'test');
+  assert.equal((await get(`${base}api/snapshot`, { authorization: 'Bearer s3cret' })).status, 200);
+  const frames = await readEvents(`${base}events?token=s3cret`, 1);
+  assert.equal(frames[0]![0], 'snapshot');
+
+  const page = await get(base);
+  assert.equal(page.status, 200);
+  assert.match(page.type, /^text\/html/);
+  assert.match(page.text, /<script src="\/assets\/uPlot\.iife\.min\.js">/);
+  const uplot = await get(`${base}assets/uPlot.iife.min.js`);
+  assert.equal(uplot.status, 200);
+  assert.match(uplot.text, /uPlot/);
+  assert.equal((await get(`${base}assets/uPlot.min.css`)).status, 200);
+  const script = await get(`${base}assets/dashboard.js`);
+  assert.equal(script.status, 200);
+  assert.match(script.text, /new EventSource\('\/events' \+ query\)/);
+  assert.equal((await get(`${base}nope`)).status, 404);
+});
+
+test('/events pushes a snapshot at once and then every interval; /api/snapshot answers one', async (t) => {
+  const source = countingSource();
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  // No page open: nothing is read.
+  assert.equal(source.reads, 0);
+  const frames = await readEvents(`${dashboard.url}events`, 3);
+  const times = frames.map(([event, data]) => {
+    assert.equal(event, 'snapshot');
+    const snapshot = JSON.parse(data) as HiveSnapshot;
+    assert.deepEqual(snapshot.apps, []);
+    return snapshot.time;
+  });
+  assert.ok(times[0]! < times[1]! && times[1]! < times[2]!, `increasing: ${times}`);
+  const one = await get(`${dashboard.url}api/snapshot`);
+  assert.equal(one.status, 200);
+  assert.match(one.type, /^application\/json/);
+  assert.equal(typeof JSON.parse(one.text).time, 'number');
+});
+
+test("a failing source is reported with its code, on /api/snapshot (503) and as a 'failure' event", async (t) => {
+  const source: SnapshotSource = {
+    snapshot: () => Promise.reject(new DaemonNotRunningError('/tmp/nowhere')),
+  };
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  const one = await get(`${dashboard.url}api/snapshot`);
+  assert.equal(one.status, 503);
+  assert.equal(JSON.parse(one.text).code, 'ERR_HIVE_DAEMON_NOT_RUNNING');
+  const [frame] = await readEvents(`${dashboard.url}events`, 1);
+  assert.equal(frame![0], 'failure');
+  assert.equal(JSON.parse(frame![1]).code, 'ERR_HIVE_DAEMON_NOT_RUNNING');
+});
+
+test('a taken port is ERR_HIVE_DASHBOARD_PORT_IN_USE', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => blocker.close());
+  const { port } = blocker.address() as { port: number };
+  await assert.rejects(startDashboard(countingSource(), { port }), { code: 'ERR_HIVE_DASHBOARD_PORT_IN_USE' });
+});
+
+test('hive run: bad --dashboard values are usage errors, a public one without a token names the code', async () => {
+  const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
+  const open = await runHive(['run', app, '--dashboard', '0.0.0.0:0']);
+  assert.equal(open.code, 2);
+  assert.match(open.stderr, /ERR_HIVE_DASHBOARD_TOKEN_REQUIRED/);
+  const bad = await runHive(['run', app, '--dashboard', 'nine']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Expected --dashboard to be \[host:\]port/);
+  const orphan = await runHive(['run', app, '--dashboard-token', 'x']);
+  assert.equal(orphan.code, 2);
+  assert.match(orphan.stderr, /--dashboard-token needs --dashboard/);
+});
