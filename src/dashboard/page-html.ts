@@ -22,7 +22,7 @@ export const pageHtml = `<!doctype html>
   .app-name { font-weight: 600; font-size: 15px; }
   .app-rate { font-size: 22px; font-weight: 600; color: #4fc3f7; }
   .app-state, .app-sub { color: #9aa5b1; }
-  #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 12px; }
+  #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; }
   .panel { background: #16212d; border: 1px solid #263241; border-radius: 6px; padding: 8px 12px; margin-bottom: 12px; }
   .panel h2 { margin: 2px 0 6px; font-size: 13px; font-weight: 600; color: #b8c4d0; }
   .plot { min-height: 190px; }

@@ -10,7 +10,7 @@ export const pageScript = String.raw`
   // sampled requests. Plain DOM, no framework: it ships inside the package and loads with no network but the dashboard.
   var WINDOW_S = 300;
   var COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ba68c8', '#4db6ac', '#e57373', '#fff176', '#90a4ae', '#7986cb'];
-  var EVENT_COLORS = { restart: '#e57373', exit: '#e57373', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
+  var EVENT_COLORS = { restart: '#e57373', exit: '#b0bec5', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
   var token = new URLSearchParams(location.search).get('token');
   var query = token ? '?token=' + encodeURIComponent(token) : '';
 
@@ -39,6 +39,7 @@ export const pageScript = String.raw`
     { id: 'loop', title: 'Event-loop delay p99 (ms)', unit: 'ms', pick: perInstance(function (i) { return i.loopDelayP99; }) },
     { id: 'cpu', title: 'CPU (% of one core)', unit: '%', pick: perInstance(function (i) { return i.cpu; }) },
     { id: 'memory', title: 'Memory, resident (MiB)', unit: 'MiB', pick: perInstance(function (i) { return i.rss === null ? null : i.rss / 1048576; }) },
+    { id: 'inflight', title: 'Requests in flight', unit: 'requests', pick: perInstance(function (i) { return i.inFlight; }) },
     { id: 'pool-queued', title: 'Pool tasks queued', unit: 'tasks', pick: perInstance(function (i) { return poolSum(i, 'queued'); }) },
     { id: 'pool-util', title: 'Pool utilization (%)', unit: '%', pick: perInstance(function (i) {
       return i.pools.length === 0 ? null : Math.max.apply(null, i.pools.map(function (p) { return p.utilization * 100; }));

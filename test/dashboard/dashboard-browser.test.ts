@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Browser, chromium } from 'playwright-core';
+import { Agent, request } from 'undici';
+import { type HiveSnapshot, startDashboard } from '../../src/dashboard/index.js';
+import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
+
+const chromiumBin = '/usr/bin/chromium';
+const root = new URL('../../', import.meta.url);
+const api = new URL('examples/api/server.ts', root).pathname;
+const artifacts = new URL('test-artifacts/', root).pathname;
+
+/** Why the browser test is skipped, or false when it runs. In CI a missing chromium is a failure, never a skip. */
+function chromiumSkip(): string | false {
+  if (existsSync(chromiumBin)) return false;
+  if (process.env.CI) throw new Error(`${chromiumBin} is missing in CI: .ci/run must install chromium`);
+  return `${chromiumBin} not found: install chromium (apt-get install chromium) to run the dashboard in a real browser`;
+}
+
+let browser: Browser | undefined;
+
+function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumBin,
+    headless: true,
+    // No internet here: without these Chromium keeps dialling Google's services and floods the log with refusals.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+after(async () => {
+  await browser?.close();
+  await killAll();
+});
+
+test('the dashboard page renders live data of a running cluster in Chromium', { skip: chromiumSkip() }, async () => {
+  const appPort = await freePort();
+  const hive = startHive([api, '--name', 'api', '-i', '2', '--port', String(appPort), '--dashboard', '127.0.0.1:0']);
+  const { url } = await hive.waitFor(isEvent('dashboard'), 'the dashboard address');
+  assert.match(String(url), /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+
+  browser ??= await launch();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(String(url));
+  await page.waitForSelector('#status[data-kind="live"]', { timeout: 30_000 });
+
+  // A rolling reload shows on the time axis and in the event list.
+  await page.waitForFunction('window.hiveDashboard.snapshots >= 3', undefined, { timeout: 30_000 });
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
+  await page.waitForFunction(
+    `/api: reload done/.test(document.querySelector('#events')?.textContent ?? '')`,
+    undefined,
+    {
+      timeout: 30_000,
+    },
+  );
+  // Bounded load, paced over a few seconds so that several one-second reports carry it: 200 requests, each on a new
+  // connection so round-robin spreads them over both processes, one in five through the pool.
+  const agent = new Agent({ connections: 4 });
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (sent < 200) {
+        const path = sent++ % 5 === 0 ? '/compute?n=20' : '/';
+        const { body } = await request(`http://127.0.0.1:${appPort}${path}`, { dispatcher: agent, reset: true });
+        await body.text();
+        await delay(100);
+      }
+    }),
+  );
+  await agent.close();
+
+  // Both processes listed, and requests per second above zero at some point: live data, read through the page (its
+  // functions are strings: the tests' TypeScript has no DOM types).
+  await page.waitForFunction(
+    `document.querySelectorAll('#instances tbody tr[data-app="api"]').length === 2`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.waitForFunction(
+    `Number(document.querySelector('.app-card[data-app="api"]')?.getAttribute('data-peak-req-rate')) > 0`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  // The pool the /compute requests created in each process shows in its row.
+  await page.waitForFunction(
+    `[...document.querySelectorAll('#instances tbody tr')].filter((tr) => /fib\\.ts/.test(tr.textContent)).length > 0`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  const rows = await page.$$eval('#instances tbody tr[data-app="api"]', (trs) =>
+    trs.map((tr) => ({ instance: tr.getAttribute('data-instance'), state: tr.getAttribute('data-state') })),
+  );
+  assert.deepEqual(rows, [
+    { instance: '0', state: 'ready' },
+    { instance: '1', state: 'ready' },
+  ]);
+  // Every chart is drawn by uPlot on a canvas.
+  for (const id of ['req', 'latency', 'loop', 'cpu', 'memory', 'inflight', 'pool-queued', 'pool-util']) {
+    assert.ok(await page.$(`#chart-${id} .uplot canvas`), `chart ${id}`);
+  }
+  const waterfall = await page.textContent('#waterfall');
+  assert.ok(
+    (await page.$$('#waterfall .wf-row')).length > 0 || /no sampled requests yet/.test(waterfall ?? ''),
+    `waterfall: ${waterfall}`,
+  );
+  // A few more seconds of history make a readable picture.
+  await page.waitForFunction('window.hiveDashboard.snapshots >= 15', undefined, {
+    timeout: 30_000,
+  });
+  mkdirSync(artifacts, { recursive: true });
+  const shot = `${artifacts}dashboard.png`;
+  await page.screenshot({ path: shot, fullPage: true });
+  assert.ok(existsSync(shot));
+  // `HIVE_UPDATE_DOCS=1 node scripts/run-tests.js dashboard-browser` refreshes the docs' picture from this run.
+  if (process.env.HIVE_UPDATE_DOCS === '1') copyFileSync(shot, new URL('docs/dashboard.png', root));
+  assert.deepEqual(pageErrors, []);
+
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('the waterfall draws sampled requests: the process, then each pool task queued and run on its thread', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const start = Date.now();
+  const snapshot: HiveSnapshot = {
+    time: start,
+    host: 'test',
+    apps: [
+      {
+        name: 'api',
+        state: 'online',
+        size: 1,
+        ready: 1,
+        reqRate: 1,
+        errorRate: 0,
+        instances: [],
+        events: [],
+        requests: [
+          { id: 'a', method: 'GET', path: '/', status: 200, start, totalMs: 2, tasks: [], instance: 0, pid: 11 },
+          {
+            id: 'b',
+            method: 'GET',
+            path: '/compute',
+            status: 200,
+            start: start + 1,
+            totalMs: 40,
+            tasks: [
+              { thread: 1, queuedAt: 1, startAt: 5, endAt: 30 },
+              { thread: 2, queuedAt: 2, startAt: 2.5, endAt: 36 },
+            ],
+            instance: 1,
+            pid: 12,
+          },
+        ],
+      },
+    ],
+  };
+  const dashboard = await startDashboard({ snapshot: async () => ({ ...snapshot, time: Date.now() }) }, { port: 0 });
+  t.after(() => dashboard.close());
+  browser ??= await launch();
+  const page = await browser.newPage();
+  await page.goto(dashboard.url);
+  await page.waitForSelector('#waterfall .wf-row');
+  const rows = await page.$$eval('#waterfall .wf-row', (divs) =>
+    divs.map((div) => ({
+      id: div.getAttribute('data-request'),
+      route: div.querySelector('.wf-route')?.textContent,
+      runs: [...div.querySelectorAll('.wf-run')].map((bar) => bar.getAttribute('title')),
+      waits: div.querySelectorAll('.wf-wait').length,
+    })),
+  );
+  // Newest first.
+  assert.deepEqual(rows, [
+    {
+      id: 'b',
+      route: 'primary → api#1 (pid 12) → 2 pool tasks',
+      runs: ['thread 1: 25.0 ms', 'thread 2: 33.5 ms'],
+      waits: 2,
+    },
+    { id: 'a', route: 'primary → api#0 (pid 11)', runs: [], waits: 0 },
+  ]);
+  // The slowest request sets the scale: its process bar spans the track.
+  const width = await page.$eval(
+    '#waterfall .wf-row[data-request="b"] .wf-process',
+    (bar) => (bar as unknown as { style: { width: string } }).style.width,
+  );
+  assert.equal(width, '100%');
+  await page.close();
+});
