@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
+import type { HiveSnapshot } from '../../src/dashboard/index.js';
 import { hiveBin, killAll, runHive } from '../cluster/helpers.js';
+import { appFixture, HiveHome } from '../daemon/helpers.js';
 
 after(killAll);
 
-test('hive dashboard without a daemon serves the page and reports ERR_HIVE_DAEMON_NOT_RUNNING as data', async (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'hive-dashboard-'));
-  t.after(() => rmSync(home, { recursive: true, force: true }));
-  const child = spawn(process.execPath, [hiveBin, 'dashboard', '--port', '0', '--json'], {
+/** Starts `hive dashboard --port 0 --json <extra>` for a HIVE_HOME; resolves with its printed address and its exit. */
+async function startDashboardCommand(home: string, extra: string[], t: { after(fn: () => void): void }) {
+  const child = spawn(process.execPath, [hiveBin, 'dashboard', '--port', '0', '--json', ...extra], {
     env: { ...process.env, HIVE_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -26,7 +27,13 @@ test('hive dashboard without a daemon serves the page and reports ERR_HIVE_DAEMO
     });
     child.once('exit', () => reject(new Error(`exited before printing its address: ${out}`)));
   });
-  const { url, token } = JSON.parse(line) as { url: string; token: boolean };
+  return { child, exited, ...(JSON.parse(line) as { url: string; token: boolean }) };
+}
+
+test('hive dashboard without a daemon serves the page and reports ERR_HIVE_DAEMON_NOT_RUNNING as data', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'hive-dashboard-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const { child, exited, url, token } = await startDashboardCommand(home, [], t);
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   assert.equal(token, false);
   const page = await request(url, { reset: true });
@@ -36,6 +43,24 @@ test('hive dashboard without a daemon serves the page and reports ERR_HIVE_DAEMO
   assert.equal(snapshot.statusCode, 503);
   assert.equal(((await snapshot.body.json()) as { code: string }).code, 'ERR_HIVE_DAEMON_NOT_RUNNING');
   child.kill('SIGINT');
+  assert.equal(await exited, 0);
+});
+
+test("hive dashboard shows the daemon's apps, behind its token", async (t) => {
+  const hive = new HiveHome();
+  t.after(() => hive.cleanup());
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'web']);
+  const { child, exited, url, token } = await startDashboardCommand(hive.home, ['--token', 't0k'], t);
+  assert.equal(token, true);
+  const denied = await request(`${url}api/snapshot`, { reset: true });
+  assert.equal(denied.statusCode, 401);
+  await denied.body.text();
+  const answer = await request(`${url}api/snapshot`, { headers: { authorization: 'Bearer t0k' }, reset: true });
+  assert.equal(answer.statusCode, 200);
+  const snapshot = (await answer.body.json()) as HiveSnapshot;
+  const web = snapshot.apps.find((app) => app.name === 'web');
+  assert.deepEqual([web?.size, web?.instances.length], [2, 2]);
+  child.kill('SIGTERM');
   assert.equal(await exited, 0);
 });
 
