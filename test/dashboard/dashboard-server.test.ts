@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { request } from 'undici';
+import { parseRunArgs } from '../../src/cli/run-args.js';
 import { DaemonNotRunningError } from '../../src/daemon/errors.js';
 import {
   type DashboardServer,
@@ -10,7 +11,7 @@ import {
   startDashboard,
 } from '../../src/dashboard/index.js';
 import { isLoopbackHost } from '../../src/dashboard/loopback.js';
-import { killAll, runHive } from '../cluster/helpers.js';
+import { isEvent, killAll, runHive, startHive } from '../cluster/helpers.js';
 
 after(killAll);
 
@@ -170,4 +171,34 @@ test('hive run: bad --dashboard values are usage errors, a public one without a 
   const orphan = await runHive(['run', app, '--dashboard-token', 'x']);
   assert.equal(orphan.code, 2);
   assert.match(orphan.stderr, /--dashboard-token needs --dashboard/);
+});
+
+test('hive run --dashboard on 0.0.0.0 with HIVE_DASHBOARD_TOKEN: the data needs the token, which is never printed', async () => {
+  const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
+  const hive = startHive([app, '-i', '1', '--dashboard', '0.0.0.0:0'], { HIVE_DASHBOARD_TOKEN: 'k3y-in-env' });
+  const event = await hive.waitFor(isEvent('dashboard'), 'the dashboard address');
+  assert.equal(event.token, true);
+  const port = /^http:\/\/0\.0\.0\.0:(\d+)\/$/.exec(String(event.url))?.[1];
+  assert.ok(port, String(event.url));
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  assert.equal((await get(`http://127.0.0.1:${port}/api/snapshot`)).status, 401);
+  const answer = await get(`http://127.0.0.1:${port}/api/snapshot`, { authorization: 'Bearer k3y-in-env' });
+  assert.equal(answer.status, 200);
+  assert.equal((JSON.parse(answer.text) as HiveSnapshot).apps[0]?.name, 'app');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  assert.doesNotMatch(JSON.stringify(hive.records) + hive.stderr.join(''), /k3y-in-env/);
+});
+
+test('--dashboard turns request sampling on (HIVE_REQUEST_SAMPLES=5) unless the user set it', () => {
+  const samples = (argv: string[], env: Record<string, string> = {}) =>
+    parseRunArgs(['app.js', ...argv], env).supervisor.env?.HIVE_REQUEST_SAMPLES;
+  assert.equal(samples(['--dashboard', '0']), '5');
+  assert.equal(samples(['--dashboard', '0', '-e', 'HIVE_REQUEST_SAMPLES=1']), '1');
+  assert.equal(samples(['--dashboard', '0'], { HIVE_REQUEST_SAMPLES: '2' }), undefined);
+  assert.equal(samples([]), undefined);
+  const { dashboard } = parseRunArgs(['app.js', '--dashboard', '[::1]:9000'], {});
+  assert.deepEqual(dashboard, { host: '::1', port: 9000, token: undefined });
+  assert.deepEqual(parseRunArgs(['app.js', '--dashboard', '9000'], {}).dashboard?.host, '127.0.0.1');
+  assert.throws(() => parseRunArgs(['app.js', '--port', '9000', '--dashboard', '9000'], {}), /is the app's --port/);
 });
