@@ -48,6 +48,7 @@ export const pageHtml = `<!doctype html>
   .wf-wait { background: #5d6b7a; }
   .wf-run { background: #f48fb1; }
   .wf-thread { position: absolute; top: 0; margin-left: 4px; font-size: 10px; color: #b8c4d0; }
+  .wf-inside { color: #1a1020; font-weight: 600; }
   .wf-scale { color: #6b7785; font-size: 11px; text-align: right; }
   .legend-key { display: inline-block; width: 12px; height: 8px; border-radius: 2px; margin: 0 4px 0 10px; }
 </style>

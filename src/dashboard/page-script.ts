@@ -243,7 +243,10 @@ export const pageScript = String.raw`
             style: 'left:' + pct(t.queuedAt) + '%;width:' + pct(t.startAt - t.queuedAt) + '%' }),
           el('div', { class: 'wf-bar wf-run', title: 'thread ' + t.thread + ': ' + fmt(t.endAt - t.startAt) + ' ms',
             style: 'left:' + pct(t.startAt) + '%;width:' + Math.max(0.5, pct(t.endAt - t.startAt)) + '%' }),
-          el('span', { class: 'wf-thread', text: 'thread ' + t.thread, style: 'left:' + Math.min(85, pct(t.endAt)) + '%' })
+          // Inside a wide bar, else just after it: the label never runs over the bar's end.
+          pct(t.endAt - t.startAt) >= 12
+            ? el('span', { class: 'wf-thread wf-inside', text: 'thread ' + t.thread, style: 'left:' + pct(t.startAt) + '%' })
+            : el('span', { class: 'wf-thread', text: 'thread ' + t.thread, style: 'left:' + Math.min(90, pct(t.endAt)) + '%' })
         ]);
         lanes.push(lane);
       });

@@ -200,5 +200,24 @@ test('the waterfall draws sampled requests: the process, then each pool task que
     (bar) => (bar as unknown as { style: { width: string } }).style.width,
   );
   assert.equal(width, '100%');
+  mkdirSync(artifacts, { recursive: true });
+  await (await page.$('#waterfall'))!.screenshot({ path: `${artifacts}dashboard-waterfall.png` });
+  await page.close();
+});
+
+test('behind a token, the page goes live with ?token= and says what is missing without it', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const source = { snapshot: async (): Promise<HiveSnapshot> => ({ time: Date.now(), host: 'test', apps: [] }) };
+  const dashboard = await startDashboard(source, { port: 0, token: 'open sesame' });
+  t.after(() => dashboard.close());
+  browser ??= await launch();
+  const page = await browser.newPage();
+  await page.goto(dashboard.url);
+  await page.waitForSelector('#status[data-kind="error"]');
+  assert.match((await page.textContent('#status')) ?? '', /a token is required/);
+  await page.goto(`${dashboard.url}?token=${encodeURIComponent('open sesame')}`);
+  await page.waitForSelector('#status[data-kind="live"]');
+  assert.equal(await page.textContent('#apps .empty'), 'no apps');
   await page.close();
 });
