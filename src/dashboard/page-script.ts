@@ -25,10 +25,10 @@ export const pageScript = String.raw`
     return i.pools.length === 0 ? null : i.pools.reduce(function (sum, p) { return sum + p[field]; }, 0);
   }
   var CHARTS = [
-    { id: 'req', title: 'Requests per second', unit: 'req/s', pick: function (snap, put) {
+    { id: 'req', title: 'Requests per second', pick: function (snap, put) {
       snap.apps.forEach(function (app) { put(app.name, app.reqRate); put(app.name + ' errors', app.errorRate); });
     } },
-    { id: 'latency', title: 'Latency p50 / p99 (ms)', unit: 'ms', pick: function (snap, put) {
+    { id: 'latency', title: 'Latency p50 / p99 (ms)', pick: function (snap, put) {
       snap.apps.forEach(function (app) {
         app.instances.forEach(function (i) {
           put(app.name + '#' + i.instance + ' p50', i.latencyP50);
@@ -36,12 +36,12 @@ export const pageScript = String.raw`
         });
       });
     } },
-    { id: 'loop', title: 'Event-loop delay p99 (ms)', unit: 'ms', pick: perInstance(function (i) { return i.loopDelayP99; }) },
-    { id: 'cpu', title: 'CPU (% of one core)', unit: '%', pick: perInstance(function (i) { return i.cpu; }) },
-    { id: 'memory', title: 'Memory, resident (MiB)', unit: 'MiB', pick: perInstance(function (i) { return i.rss === null ? null : i.rss / 1048576; }) },
-    { id: 'inflight', title: 'Requests in flight', unit: 'requests', pick: perInstance(function (i) { return i.inFlight; }) },
-    { id: 'pool-queued', title: 'Pool tasks queued', unit: 'tasks', pick: perInstance(function (i) { return poolSum(i, 'queued'); }) },
-    { id: 'pool-util', title: 'Pool utilization (%)', unit: '%', pick: perInstance(function (i) {
+    { id: 'loop', title: 'Event-loop delay p99 (ms)', pick: perInstance(function (i) { return i.loopDelayP99; }) },
+    { id: 'cpu', title: 'CPU (% of one core)', pick: perInstance(function (i) { return i.cpu; }) },
+    { id: 'memory', title: 'Memory, resident (MiB)', pick: perInstance(function (i) { return i.rss === null ? null : i.rss / 1048576; }) },
+    { id: 'inflight', title: 'Requests in flight', pick: perInstance(function (i) { return i.inFlight; }) },
+    { id: 'pool-queued', title: 'Pool tasks queued', pick: perInstance(function (i) { return poolSum(i, 'queued'); }) },
+    { id: 'pool-util', title: 'Pool utilization (%)', pick: perInstance(function (i) {
       return i.pools.length === 0 ? null : Math.max.apply(null, i.pools.map(function (p) { return p.utilization * 100; }));
     }) }
   ];
@@ -105,11 +105,19 @@ export const pageScript = String.raw`
         var id = app.name + '|' + e.time + '|' + e.type + '|' + e.instance + '|' + e.text;
         if (seenEvents[id]) return;
         seenEvents[id] = true;
-        events.push({ app: app.name, time: e.time, type: e.type, instance: e.instance, text: e.text });
+        events.push({ id: id, app: app.name, time: e.time, type: e.type, instance: e.instance, text: e.text });
       });
     });
     events.sort(function (a, b) { return a.time - b.time; });
+    // Events older than the window leave the list; their ids stay known while the source still sends them.
     while (events.length > 0 && events[0].time < (t - WINDOW_S) * 1000) events.shift();
+    if (Object.keys(seenEvents).length > 4 * events.length + 1000) {
+      var keep = {};
+      snap.apps.forEach(function (app) {
+        app.events.forEach(function (e) { keep[app.name + '|' + e.time + '|' + e.type + '|' + e.instance + '|' + e.text] = true; });
+      });
+      seenEvents = keep;
+    }
   }
 
   // Restarts, reloads, exits and scaling as vertical lines across every chart, at the time they happened.
