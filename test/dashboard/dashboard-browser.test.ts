@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Browser, chromium } from 'playwright-core';
 import { Agent, request } from 'undici';
-import { type HiveSnapshot, startDashboard } from '../../src/dashboard/index.js';
+import { type HiveSnapshot, startDashboard } from '../../dist/dashboard/index.js';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
 
 const chromiumBin = '/usr/bin/chromium';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
-import type { HiveSnapshot } from '../../src/dashboard/index.js';
+import type { HiveSnapshot } from '../../dist/dashboard/index.js';
 import { hiveBin, killAll, runHive } from '../cluster/helpers.js';
 import { appFixture, HiveHome } from '../daemon/helpers.js';
 

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { request } from 'undici';
-import { parseRunArgs } from '../../src/cli/run-args.js';
-import { DaemonNotRunningError } from '../../src/daemon/errors.js';
+import { parseRunArgs } from '../../dist/cli/run-args.js';
+import { DaemonNotRunningError } from '../../dist/daemon/errors.js';
 import {
   type DashboardServer,
   type HiveSnapshot,
   type SnapshotSource,
   startDashboard,
-} from '../../src/dashboard/index.js';
-import { isLoopbackHost } from '../../src/dashboard/loopback.js';
+} from '../../dist/dashboard/index.js';
+import { isLoopbackHost } from '../../dist/dashboard/loopback.js';
 import { isEvent, killAll, runHive, startHive } from '../cluster/helpers.js';
 
 after(killAll);
