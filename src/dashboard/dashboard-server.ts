@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { closeHttp, listenHttp } from '../metrics/http-listen.js';
 import type { SnapshotSource } from '../metrics/snapshot.js';
 import { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.js';
 import { isLoopbackHost } from './loopback.js';
@@ -62,28 +62,21 @@ export async function startDashboard(source: SnapshotSource, options: DashboardO
   const stream = new SnapshotStream(source, interval);
   const server = createServer((req, res) => void handle(req, res, source, stream, token));
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      reject(new DashboardPortInUseError(host, options.port, error.code ?? error.message));
-    };
-    server.once('error', onError);
-    server.listen(options.port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenHttp(
+    server,
+    options.port,
+    host,
+    (detail) => new DashboardPortInUseError(host, options.port, detail),
+  );
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return {
     host,
     port,
     url: `http://${urlHost}:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        stream.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => {
+      stream.close();
+      return closeHttp(server);
+    },
   };
 }
 

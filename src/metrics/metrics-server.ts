@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MetricsPortInUseError } from './errors.js';
+import { closeHttp, listenHttp } from './http-listen.js';
 
 /** Options of {@link startMetricsServer}. */
 export interface MetricsServerOptions {
@@ -30,25 +30,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const server = createServer((req, res) => void handle(options, req, res));
   // A scraper's keep-alive connection must not hold the primary's exit.
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      reject(new MetricsPortInUseError(host, options.port, error.code ?? error.message));
-    };
-    server.once('error', onError);
-    server.listen(options.port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenHttp(
+    server,
+    options.port,
+    host,
+    (detail) => new MetricsPortInUseError(host, options.port, detail),
+  );
   return {
     host,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeHttp(server),
   };
 }
 
