@@ -4,10 +4,12 @@
  * Without a Hive primary every function still works: `ready()` is a no-op and `onShutdown` hooks run on SIGTERM or
  * SIGINT after the process's HTTP servers have drained.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Pool, PoolOptions } from '../pool/index.js';
 import { install } from './install.js';
 import { isManaged, sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
+import { currentRequest, requestIdOf, trackRequests as trackRequestsOf } from './request-context.js';
 import { sharedPool } from './shared-pool.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
 
@@ -61,6 +63,38 @@ export function onShutdown(hook: () => unknown): () => void {
  */
 export function pool(filename: string | URL, options?: Omit<PoolOptions, 'filename'>): Pool {
   return sharedPool(state, filename, options);
+}
+
+/**
+ * The id of an HTTP request, for the app's logs: its `X-Request-Id` header (nginx's `$request_id` with the config
+ * `hive edge nginx` writes, or the client's own) when it is printable ASCII without quotes or backslashes and at
+ * most 200 characters, else a random UUID made once per request. It is also the id in the request's
+ * `Server-Timing` description and in the dashboard's waterfall.
+ *
+ * With `req`, it always works. Without, it is the id of the request whose code is running now (across awaits),
+ * which needs request tracking on: `--server-timing`, request sampling (`--dashboard`), `HIVE_TRACK_REQUESTS=1` or
+ * {@link trackRequests}; else, and outside a request, undefined.
+ *
+ * @example
+ * ```ts
+ * app.get('/orders', async (req, res) => {
+ *   log.info({ requestId: requestId(req) }, 'listing orders');
+ * });
+ * ```
+ */
+export function requestId(req?: IncomingMessage): string | undefined {
+  if (req !== undefined) return requestIdOf(req);
+  const context = currentRequest();
+  return context === undefined ? undefined : requestIdOf(context.req);
+}
+
+/**
+ * Turns on request tracking in this process (idempotent), so that {@link requestId} works without the request
+ * object, also deep in the app's code. Off by default: it keeps an `AsyncLocalStorage` context per request, which
+ * makes every promise of the process a little dearer. `HIVE_TRACK_REQUESTS=1` turns it on before the app loads.
+ */
+export function trackRequests(): void {
+  trackRequestsOf(state.tracker);
 }
 
 export { PROTOCOL_VERSION } from './protocol.js';

@@ -4,10 +4,15 @@ import { isManaged, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { decodePrimaryMessage, ENV } from './protocol.js';
+import { trackRequests } from './request-context.js';
+import { RequestSampler } from './request-sampler.js';
 import { enableServerTiming } from './server-timing.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
 import { type RuntimeState, runtimeState } from './state.js';
 import { receiveStickyConnection } from './sticky-receiver.js';
+
+// Samples travel in every report over IPC: a few per interval are what a waterfall shows.
+const MAX_SAMPLES = 100;
 
 /**
  * Installs the runtime in this process (idempotent): server tracking always; under a Hive primary also the IPC
@@ -46,8 +51,15 @@ export function install(): RuntimeState {
 
   const interval = Number(process.env[ENV.reportInterval]);
   if (process.env[ENV.serverTiming] === '1') enableServerTiming(state.tracker, process.env[ENV.instance] ?? '0');
+  if (process.env[ENV.trackRequests] === '1') trackRequests(state.tracker);
+  const samples = Math.min(Number(process.env[ENV.requestSamples]) || 0, MAX_SAMPLES);
+  let sampler: RequestSampler | undefined;
+  if (samples > 0 && interval > 0) {
+    trackRequests(state.tracker, { timeline: true });
+    sampler = new RequestSampler(Math.trunc(samples));
+  }
   // The metrics report carries the RSS the primary's memory guard reads.
-  if (interval > 0) startMetricsReporter(state, interval);
+  if (interval > 0) startMetricsReporter(state, interval, sampler);
   return state;
 }
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { HttpCounter } from './http-counter.js';
 import { sendToPrimary } from './ipc.js';
 import type { MetricsReport, PoolReport } from './protocol.js';
+import type { RequestSampler } from './request-sampler.js';
 import { sharedPools } from './shared-pool.js';
 import type { RuntimeState } from './state.js';
 
@@ -23,10 +24,14 @@ function loopDelay(ns: number): number {
  * delay, HTTP request counts, shared pools' stats. Everything is read once per report from counters node keeps anyway
  * (cpuUsage, eventLoopUtilization, a native delay histogram), so the cost does not grow with traffic except for the
  * HTTP counter's one bump per request. The timer is unref'd: reporting never keeps a process alive.
+ * With a `sampler`, each report also carries the interval's sampled requests.
  */
-export function startMetricsReporter(state: RuntimeState, intervalMs: number): void {
+export function startMetricsReporter(state: RuntimeState, intervalMs: number, sampler?: RequestSampler): void {
   const http = new HttpCounter();
-  state.tracker.onHttpServer((server: HttpServer) => http.watch(server));
+  state.tracker.onHttpServer((server: HttpServer) => {
+    http.watch(server);
+    sampler?.watch(server);
+  });
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   let lastAt = performance.now();
@@ -54,6 +59,7 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number): v
       http: http.take(),
       pools: poolReports(),
     };
+    if (sampler !== undefined) report.samples = sampler.take();
     delay.reset();
     lastAt = now;
     lastCpu = cpu;

@@ -29,6 +29,8 @@ export const ENV = {
   serverTiming: 'HIVE_SERVER_TIMING',
   /** How many requests per report interval the runtime samples for the request timeline (0 or unset: none). */
   requestSamples: 'HIVE_REQUEST_SAMPLES',
+  /** `1`: track every request's async context, so that `requestId()` works without the request object. */
+  trackRequests: 'HIVE_TRACK_REQUESTS',
 } as const;
 
 /** Messages from an app process to its primary. */

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Pool, type PoolOptions } from '../pool/index.js';
-import { timePoolRuns } from './server-timing.js';
+import { timePoolRuns } from './request-context.js';
 import type { RuntimeState } from './state.js';
 
 const pools = new Map<string, Pool>();

@@ -7,8 +7,9 @@ const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
 after(killAll);
 
-async function serverTiming(port: number, path: string): Promise<string | undefined> {
-  const { headers, body } = await request(`http://127.0.0.1:${port}${path}`, { reset: true });
+async function serverTiming(port: number, path: string, id?: string): Promise<string | undefined> {
+  const sent = id === undefined ? {} : { 'x-request-id': id };
+  const { headers, body } = await request(`http://127.0.0.1:${port}${path}`, { headers: sent, reset: true });
   await body.text();
   return headers['server-timing'] as string | undefined;
 }
@@ -18,8 +19,9 @@ test('--server-timing: responses carry total, and pool time for requests that ra
   const hive = startHive([app, '-i', '1', '--port', String(port), '--server-timing']);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
   const plain = await serverTiming(port, '/');
-  assert.match(plain ?? '', /^total;dur=\d+(\.\d)?;desc="instance 0, pid \d+"$/);
-  const compute = await serverTiming(port, '/compute');
+  assert.match(plain ?? '', /^total;dur=\d+(\.\d)?;desc="instance 0, pid \d+, request [0-9a-f-]{36}"$/);
+  const compute = await serverTiming(port, '/compute', 'checkout-42');
+  assert.match(compute ?? '', /^total;dur=[\d.]+;desc="instance 0, pid \d+, request checkout-42"/);
   assert.match(
     compute ?? '',
     /^total;dur=[\d.]+;desc="[^"]+", pool-wait;dur=[\d.]+;desc="1 task\(s\) queued", pool-run;dur=[\d.]+;desc="thread \d+"$/,

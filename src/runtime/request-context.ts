@@ -1,0 +1,124 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Pool } from '../pool/index.js';
+import type { RequestSample } from './protocol.js';
+import type { ServerTracker } from './server-tracker.js';
+
+/** One pool task of a request, as offsets in ms from the request's arrival. */
+export type RequestTask = RequestSample['tasks'][number];
+
+/** What the runtime knows of one request in flight: its arrival and the pool work it caused. */
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  /** `performance.now()` at the request's arrival. */
+  readonly start: number;
+  /** Queue wait and run time of its pool tasks, summed. */
+  waitMs: number;
+  runMs: number;
+  tasks: number;
+  /** Threads that ran its tasks. */
+  workers: Set<number> | undefined;
+  /** Each task's timeline, kept only while request sampling is on. */
+  timeline: RequestTask[] | undefined;
+}
+
+const kContext = Symbol('hive.requestContext');
+const kId = Symbol('hive.requestId');
+type Carrier = { [kContext]?: RequestContext; [kId]?: string };
+
+// A request id goes into a quoted Server-Timing description and into logs: printable ASCII without quote or
+// backslash, bounded. An id from a client that does not fit is replaced rather than escaped.
+const ID = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
+// Bounds a request's timeline: a handler that fans out thousands of tasks must not grow a sample without limit.
+const MAX_TIMELINE = 64;
+
+// Created only when something needs it (Server-Timing, request sampling, trackRequests()): an active
+// AsyncLocalStorage makes every promise of the process a little dearer.
+let storage: AsyncLocalStorage<RequestContext> | undefined;
+let keepTimeline = false;
+
+/**
+ * Gives every request of the process's HTTP servers a {@link RequestContext}, reachable from the response
+ * ({@link contextOf}) and, across the app's awaits, from {@link currentRequest}. Idempotent; `timeline` turns on the
+ * per-task timelines the request sampler sends.
+ */
+export function trackRequests(tracker: ServerTracker, options: { timeline?: boolean } = {}): void {
+  if (options.timeline) keepTimeline = true;
+  if (storage !== undefined) return;
+  const store = new AsyncLocalStorage<RequestContext>();
+  storage = store;
+  tracker.onHttpServer((server) => {
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      const context: RequestContext = {
+        req,
+        start: performance.now(),
+        waitMs: 0,
+        runMs: 0,
+        tasks: 0,
+        workers: undefined,
+        timeline: keepTimeline ? [] : undefined,
+      };
+      (res as Carrier)[kContext] = context;
+      // The app's handler runs next in this same emit, so the request's async context starts here.
+      store.enterWith(context);
+    });
+  });
+}
+
+/** The context of the request whose code is running now; undefined outside one or while tracking is off. */
+export function currentRequest(): RequestContext | undefined {
+  return storage?.getStore();
+}
+
+/** The context of the request a response answers; undefined while tracking is off. */
+export function contextOf(res: ServerResponse): RequestContext | undefined {
+  return (res as Carrier)[kContext];
+}
+
+/**
+ * A request's id: its `X-Request-Id` header (nginx's `$request_id`, or the client's) when it is printable ASCII
+ * without quotes or backslashes and at most 200 characters, else a random UUID. Made once per request, on first ask.
+ */
+export function requestIdOf(req: IncomingMessage): string {
+  const carrier = req as Carrier;
+  let id = carrier[kId];
+  if (id === undefined) {
+    const header = req.headers['x-request-id'];
+    id = typeof header === 'string' && ID.test(header) ? header : randomUUID();
+    carrier[kId] = id;
+  }
+  return id;
+}
+
+/**
+ * Makes a shared pool's runs count in the context of the request they run for: Server-Timing's pool entries and
+ * the sampled timelines. Costs a run one property read while tracking is off.
+ */
+export function timePoolRuns(pool: Pool): void {
+  const run = pool.run.bind(pool);
+  pool.run = (input, options) => {
+    const context = storage?.getStore();
+    if (context === undefined) return run(input, options);
+    const own = options?.onTiming;
+    return run(input, {
+      ...options,
+      onTiming: (task) => {
+        context.waitMs += task.waitMs;
+        context.runMs += task.runMs;
+        context.tasks++;
+        context.workers ??= new Set();
+        context.workers.add(task.worker);
+        const timeline = context.timeline;
+        if (timeline !== undefined && timeline.length < MAX_TIMELINE) {
+          // onTiming runs as the result arrives: its end, and its run and wait before it.
+          const endAt = performance.now() - context.start;
+          const startAt = Math.max(0, endAt - task.runMs);
+          timeline.push({ thread: task.worker, queuedAt: Math.max(0, startAt - task.waitMs), startAt, endAt });
+        }
+        own?.(task);
+      },
+    });
+  };
+}
