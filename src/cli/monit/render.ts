@@ -1,0 +1,238 @@
+import type { AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../metrics/snapshot.js';
+import { formatClock, formatFraction, formatMiB, formatNumber, formatUptime } from './format.js';
+import type { HistoryMetric, MetricHistory } from './history.js';
+import { resolveSelection, type Selection } from './selection.js';
+import { sparkline } from './sparkline.js';
+import { type Column, type Row, renderTable } from './table.js';
+import { renderLine, type Segment, type Style } from './text.js';
+
+/** Everything one frame of `hive monit` is drawn from. */
+export interface FrameInput {
+  /** The newest snapshot; undefined before the first or while the daemon is not running. */
+  snapshot: HiveSnapshot | undefined;
+  /** Why the newest poll failed (`ERR_HIVE_DAEMON_NOT_RUNNING`, a timeout...); undefined when it worked. */
+  problem?: { code?: string | undefined; message: string } | undefined;
+  selection: Selection;
+  history: MetricHistory;
+  /** The terminal's columns: no line is longer. */
+  width: number;
+  /** The terminal's rows: no more lines than this. Undefined: as many as the content needs (`--once`). */
+  height?: number | undefined;
+  /** SGR colours (off when the output is not a terminal, or NO_COLOR is set). */
+  color?: boolean;
+  /** The live view: the footer shows the keys. */
+  live?: boolean;
+  /** The poll interval in ms, for the "checking every" note. */
+  interval?: number;
+}
+
+const appColumns = (nameWidth: number): Column[] => [
+  { title: 'APP', width: nameWidth },
+  { title: 'STATE', width: 9 },
+  { title: 'READY', width: 5, align: 'right' },
+  { title: 'REQ/S', width: 7, align: 'right' },
+  { title: 'ERR/S', width: 6, align: 'right' },
+  { title: 'RST', width: 3, align: 'right' },
+];
+
+// Ordered by what matters most on a narrow terminal: an 80-column one shows up to the pool column.
+const instanceColumns: Column[] = [
+  { title: '#', width: 3, align: 'right' },
+  { title: 'PID', width: 7, align: 'right' },
+  { title: 'STATE', width: 8 },
+  { title: 'CPU%', width: 5, align: 'right' },
+  { title: 'RSS MiB', width: 7, align: 'right' },
+  { title: 'REQ/S', width: 7, align: 'right' },
+  { title: 'P99 ms', width: 6, align: 'right' },
+  { title: 'LOOP ms', width: 7, align: 'right' },
+  { title: 'ELU', width: 4, align: 'right' },
+  { title: 'RST', width: 3, align: 'right' },
+  { title: 'POOL b/t/q', width: 10 },
+  { title: 'INFL', width: 4, align: 'right' },
+  { title: 'HEAP MiB', width: 8, align: 'right' },
+  { title: 'ERR/S', width: 6, align: 'right' },
+];
+
+const sparkRows: { metric: HistoryMetric; label: string; format: (v: number | null) => string }[] = [
+  { metric: 'reqRate', label: 'req/s', format: formatNumber },
+  { metric: 'cpu', label: 'cpu %', format: formatNumber },
+  { metric: 'loopDelayP99', label: 'loop p99 ms', format: formatNumber },
+  { metric: 'rss', label: 'rss MiB', format: formatMiB },
+];
+
+const SPARK_LABEL = 12;
+const SPARK_VALUE = 22;
+const MAX_EVENTS = 10;
+
+/**
+ * One frame of `hive monit` as lines, top to bottom: the app list, the selected app's instances, sparklines of the
+ * selected instance, its app's recent events and the keys. Pure: no cursor movement, no terminal state; every line
+ * is at most `width` visible characters (cut, never wrapped) and there are at most `height` lines.
+ */
+export function renderFrame(input: FrameInput): string[] {
+  const width = Math.max(1, Math.floor(input.width));
+  const color = input.color ?? false;
+  const line = (segments: Segment[], selected = false) => renderLine(segments, width, color, selected);
+  const text = (value: string, style?: Style) => line([{ text: value, style }]);
+  const { snapshot } = input;
+  const { app, instance } = resolveSelection(input.selection, snapshot);
+
+  const top: string[] = [];
+  const clock = snapshot ? `  ${snapshot.host}  ${formatClock(snapshot.time)}` : '';
+  top.push(line([{ text: 'hive monit', style: 'bold' }, { text: clock }]));
+  if (input.problem) top.push(text(describeProblem(input.problem, input.interval), 'yellow'));
+
+  const footer = input.live ? [text('q quit  ↑↓ j/k app  ←→ h/l Tab instance', 'dim')] : [];
+  if (!snapshot) return fit([...top, ...footer], input.height);
+  if (snapshot.apps.length === 0) {
+    return fit([...top, text('no apps: `hive start <script>` adds one'), ...footer], input.height);
+  }
+
+  const sparks = instance && app ? sparkSection(app, instance, input.history, width) : [];
+  const events = app?.events ?? [];
+  // Rows each list may take: the apps and instances first (at least their selected row), the events what is left.
+  const fixed = top.length + 2 + 2 + (sparks.length > 0 ? sparks.length + 1 : 0) + footer.length + 1;
+  const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
+  const appRows = Math.min(snapshot.apps.length, Math.max(1, Math.ceil(room / 3)));
+  const instanceCount = Math.max(1, app?.instances.length ?? 0);
+  const instanceRows = Math.min(instanceCount, Math.max(1, Math.ceil((room - appRows) / 2)));
+  const eventRows = Math.min(events.length, MAX_EVENTS, Math.max(0, room - appRows - instanceRows));
+
+  const lines = [...top];
+  lines.push(sectionTitle(`APPS (${snapshot.apps.length})`, line));
+  lines.push(...appTable(snapshot.apps, app, appRows, width, color));
+  lines.push(sectionTitle(app ? `INSTANCES of ${app.name} (${app.ready}/${app.size} ready)` : 'INSTANCES', line));
+  if (app && app.instances.length > 0) lines.push(...instanceTable(app, instance, instanceRows, width, color));
+  else lines.push(text('  no processes'), text(''));
+  if (sparks.length > 0) {
+    lines.push(
+      sectionTitle(
+        `${app!.name} #${instance!.instance}  pid ${instance!.pid ?? '-'}  up ${formatUptime(instance!.uptime)}`,
+        line,
+      ),
+    );
+    lines.push(...sparks.map((s) => line(s)));
+  }
+  lines.push(sectionTitle(`EVENTS of ${app?.name ?? ''}`, line));
+  for (const event of events.slice(events.length - eventRows)) {
+    const slot = event.instance === null ? '   ' : `#${String(event.instance).padEnd(2)}`;
+    const style: Style | undefined = event.type === 'errored' || event.type === 'memory-limit' ? 'red' : undefined;
+    lines.push(
+      line([
+        { text: `  ${formatClock(event.time)} ${slot} `, style: 'dim' },
+        { text: event.text, style },
+      ]),
+    );
+  }
+  if (events.length === 0) lines.push(text('  none yet', 'dim'));
+  return fit([...lines, ...footer], input.height);
+}
+
+function describeProblem(problem: NonNullable<FrameInput['problem']>, interval = 1000): string {
+  const every = `checking every ${formatNumber(interval / 1000)} s`;
+  if (problem.code === 'ERR_HIVE_DAEMON_NOT_RUNNING') {
+    return `no daemon running (hive start <script> starts one); ${every}`;
+  }
+  return `${problem.code ? `${problem.code}: ` : ''}${problem.message}; ${every}`;
+}
+
+function sectionTitle(title: string, line: (segments: Segment[]) => string): string {
+  return line([{ text: title, style: 'bold' }]);
+}
+
+/** Keeps at most `height` lines; the last one (the keys, or the newest content) stays when the frame is cut. */
+function fit(lines: string[], height: number | undefined): string[] {
+  if (height === undefined || lines.length <= height) return lines;
+  if (height <= 1) return lines.slice(0, Math.max(0, height));
+  return [...lines.slice(0, height - 1), lines.at(-1)!];
+}
+
+/** The `count` rows around the selected one. */
+function windowAround<T>(items: readonly T[], selected: T | undefined, count: number): T[] {
+  const index = Math.max(0, selected === undefined ? 0 : items.indexOf(selected));
+  const start = Math.max(0, Math.min(index - Math.floor(count / 2), items.length - count));
+  return items.slice(start, start + count);
+}
+
+function stateStyle(state: string): Style | undefined {
+  if (state === 'online' || state === 'ready') return 'green';
+  if (state === 'errored' || state === 'down') return 'red';
+  if (state === 'stopped') return 'dim';
+  return 'yellow';
+}
+
+function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: number, width: number, color: boolean) {
+  const nameWidth = Math.min(24, Math.max(4, ...apps.map((a) => a.name.length)));
+  const body: Row[] = windowAround(apps, selected, rows).map((app) => ({
+    selected: app === selected,
+    cells: [
+      { text: app.name },
+      { text: app.state, style: stateStyle(app.state) },
+      { text: `${app.ready}/${app.size}` },
+      { text: formatNumber(app.reqRate) },
+      { text: formatNumber(app.errorRate), style: app.errorRate > 0 ? 'red' : undefined },
+      { text: String(app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
+    ],
+  }));
+  return renderTable(appColumns(nameWidth), body, width, color);
+}
+
+function instanceTable(
+  app: AppSnapshot,
+  selected: InstanceSnapshot | undefined,
+  rows: number,
+  width: number,
+  color: boolean,
+) {
+  const body: Row[] = windowAround(app.instances, selected, rows).map((i) => ({
+    selected: i === selected,
+    cells: [
+      { text: String(i.instance) },
+      { text: i.pid === null ? '-' : String(i.pid) },
+      { text: i.state, style: stateStyle(i.state) },
+      { text: formatNumber(i.cpu === null ? null : Math.round(i.cpu * 10) / 10) },
+      { text: formatMiB(i.rss) },
+      { text: formatNumber(round1(i.reqRate)) },
+      { text: formatNumber(round1(i.latencyP99)) },
+      { text: formatNumber(round1(i.loopDelayP99)) },
+      { text: formatFraction(i.elu) },
+      { text: String(i.restarts), style: i.restarts > 0 ? 'yellow' : undefined },
+      { text: poolText(i) },
+      { text: String(i.inFlight) },
+      { text: formatMiB(i.heapUsed) },
+      { text: formatNumber(round1(i.errorRate)), style: i.errorRate > 0 ? 'red' : undefined },
+    ],
+  }));
+  return renderTable(instanceColumns, body, width, color);
+}
+
+/** The instance's pools summed: busy/threads/queued, `-` without a pool. */
+function poolText(instance: InstanceSnapshot): string {
+  if (instance.pools.length === 0) return '-';
+  const sum = (key: 'busy' | 'threads' | 'queued') => instance.pools.reduce((total, p) => total + p[key], 0);
+  return `${sum('busy')}/${sum('threads')}/${sum('queued')}`;
+}
+
+function round1(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
+}
+
+/** Sparklines of the selected instance, one row per metric: label, the line, the newest and the highest value. */
+function sparkSection(app: AppSnapshot, instance: InstanceSnapshot, history: MetricHistory, width: number) {
+  const sparkWidth = Math.min(history.capacity, width - 2 - SPARK_LABEL - 1 - SPARK_VALUE);
+  // Nothing recorded yet (`--once`): no empty lines.
+  if (sparkWidth < 4 || history.values(app.name, instance.instance, 'reqRate').length === 0) return [];
+  return sparkRows.map(({ metric, label, format }): Segment[] => {
+    const values = history.values(app.name, instance.instance, metric);
+    const numbers = values.filter((v): v is number => v !== null);
+    const newest = values.at(-1) ?? null;
+    const max = numbers.length > 0 ? Math.max(...numbers) : null;
+    return [
+      { text: `  ${label.padEnd(SPARK_LABEL)}` },
+      { text: sparkline(values, sparkWidth), style: 'cyan' },
+      {
+        text: ` now ${format(newest === null ? null : round1(newest))}  max ${format(max === null ? null : round1(max))}`,
+      },
+    ];
+  });
+}

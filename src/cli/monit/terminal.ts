@@ -1,0 +1,149 @@
+import type { ReadStream, WriteStream } from 'node:tty';
+import { HiveError } from '../../errors.js';
+import type { HiveSnapshot, SnapshotSource } from '../../metrics/snapshot.js';
+import { MetricHistory } from './history.js';
+import { parseKeys } from './keys.js';
+import { type FrameInput, renderFrame } from './render.js';
+import { moveSelection, type Selection } from './selection.js';
+import { stripAnsi, visibleWidth } from './text.js';
+
+/** Options of {@link runLiveView}. */
+export interface LiveViewOptions {
+  source: SnapshotSource;
+  /** Milliseconds between the end of one snapshot and the next request. */
+  interval: number;
+  /** The terminal: keys are read from `input` in raw mode, frames drawn on `output`'s alternate screen. */
+  input: ReadStream;
+  output: WriteStream;
+  color: boolean;
+}
+
+/** Why the live view ended. */
+export type LiveViewEnd = 'quit' | 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+// Alternate screen and hidden cursor on entry; the reverse (and colours reset) on every way out.
+const ENTER = '\x1b[?1049h\x1b[?25l';
+const LEAVE = '\x1b[0m\x1b[?25h\x1b[?1049l';
+// Synchronized output (DEC mode 2026): a terminal that knows it shows the frame at once, the others ignore it.
+const BEGIN_FRAME = '\x1b[?2026h\x1b[H';
+const END_FRAME = '\x1b[?2026l';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The bytes that redraw the whole screen in place: cursor home, each line followed by clear-to-end-of-line, then
+ * clear-to-end-of-screen. Nothing is cleared first, so there is no blank frame in between (no flicker). A line as wide
+ * as the terminal gets no clear: the cursor sits on its last character then, and clearing would erase it.
+ */
+export function frameBytes(lines: readonly string[], width: number, height: number): string {
+  let out = BEGIN_FRAME;
+  lines.forEach((line, i) => {
+    out += line;
+    if (visibleWidth(stripAnsi(line)) < width) out += '\x1b[K';
+    if (i < lines.length - 1) out += '\r\n';
+  });
+  // Clearing below from the line after the frame; the frame's last line on the screen's last row has nothing below.
+  if (lines.length < height) out += `${lines.length > 0 ? '\r\n' : ''}\x1b[J`;
+  return out + END_FRAME;
+}
+
+/**
+ * Runs the live view until `q`/Ctrl-C or SIGINT/SIGTERM/SIGHUP: a snapshot every `interval`, a redraw after each, on
+ * each key and on each resize. A failed snapshot (no daemon running) is shown and polled again; the view never exits
+ * for it. The terminal is restored (raw mode off, cursor shown, main screen back) on every way out, also when drawing
+ * throws (the promise then rejects) and, as a last resort, on process exit.
+ */
+export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
+  const { source, interval, input, output, color } = options;
+  const history = new MetricHistory();
+  let selection: Selection = {};
+  let snapshot: HiveSnapshot | undefined;
+  let problem: FrameInput['problem'];
+  let timer: NodeJS.Timeout | undefined;
+  let finished = false;
+
+  return new Promise<LiveViewEnd>((resolve, reject) => {
+    const restore = () => {
+      input.off('data', onData);
+      output.off('resize', onResize);
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+      process.off('exit', restore);
+      try {
+        if (input.isRaw) input.setRawMode(false);
+      } catch {}
+      input.pause();
+      output.write(LEAVE);
+    };
+    const finish = (end: LiveViewEnd | Error) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      restore();
+      if (end instanceof Error) reject(end);
+      else resolve(end);
+    };
+    const draw = () => {
+      if (finished) return;
+      try {
+        const width = output.columns || 80;
+        const height = output.rows || 24;
+        const lines = renderFrame({
+          snapshot,
+          problem,
+          selection,
+          history,
+          width,
+          height,
+          color,
+          live: true,
+          interval,
+        });
+        output.write(frameBytes(lines, width, height));
+      } catch (error) {
+        finish(error as Error);
+      }
+    };
+    const poll = async () => {
+      try {
+        snapshot = await source.snapshot();
+        problem = undefined;
+        history.record(snapshot);
+      } catch (error) {
+        const code = error instanceof HiveError ? error.code : undefined;
+        problem = { code, message: (error as Error)?.message ?? String(error) };
+        // Without a daemon the last picture would be a lie; after a passing failure (a timeout) it is still useful.
+        if (code === 'ERR_HIVE_DAEMON_NOT_RUNNING') snapshot = undefined;
+      }
+      draw();
+      if (!finished) timer = setTimeout(poll, interval);
+    };
+    function onData(chunk: Buffer | string) {
+      for (const action of parseKeys(chunk.toString())) {
+        if (action === 'quit') return finish('quit');
+        selection = moveSelection(selection, action, snapshot);
+      }
+      draw();
+    }
+    function onResize() {
+      draw();
+    }
+    function onSignal(signal: NodeJS.Signals) {
+      finish(signal as LiveViewEnd);
+    }
+
+    output.write(ENTER);
+    process.on('exit', restore);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    try {
+      input.setRawMode(true);
+    } catch (error) {
+      finish(error as Error);
+      return;
+    }
+    input.on('data', onData);
+    input.resume();
+    // 'resize' comes from Node's own SIGWINCH handler on a TTY stream.
+    output.on('resize', onResize);
+    draw();
+    void poll();
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Styled text cells for the terminal frame. A line is a list of segments, so that a line can be cut to the terminal's
+ * width on its visible characters and coloured afterwards: an escape sequence is never cut in half or counted.
+ */
+
+/** What a segment looks like when colour is on (ignored when it is off). */
+export type Style = 'bold' | 'dim' | 'inverse' | 'green' | 'yellow' | 'red' | 'cyan';
+
+/** A run of text in one style. */
+export interface Segment {
+  text: string;
+  style?: Style | undefined;
+}
+
+const codes: Record<Style, string> = {
+  bold: '1',
+  dim: '2',
+  inverse: '7',
+  green: '32',
+  yellow: '33',
+  red: '31',
+  cyan: '36',
+};
+
+/** The text's visible width, in code points (the frame uses no wide characters of its own). */
+export function visibleWidth(text: string): number {
+  let width = 0;
+  for (const _ of text) width++;
+  return width;
+}
+
+/** `text` cut to `width` code points, its last one an ellipsis when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  return `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** `text` cut or padded with spaces to exactly `width` code points; numbers align right. */
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = truncate(text, width);
+  const pad = ' '.repeat(Math.max(0, width - visibleWidth(cut)));
+  return align === 'right' ? pad + cut : cut + pad;
+}
+
+/**
+ * Joins segments into one line of at most `width` visible characters (cut, never wrapped). With `inverse`, the whole
+ * line is drawn in reverse video up to `width` (the selection bar). Colour codes are added only when `color` is true.
+ */
+export function renderLine(segments: readonly Segment[], width: number, color: boolean, inverse = false): string {
+  let room = width;
+  let out = '';
+  for (const segment of segments) {
+    if (room <= 0) break;
+    const length = visibleWidth(segment.text);
+    const text = length <= room ? segment.text : truncate(segment.text, room);
+    room -= Math.min(length, room);
+    out += color && segment.style ? `\x1b[${codes[segment.style]}m${text}\x1b[22;27;39m` : text;
+  }
+  if (!color || !inverse) return out;
+  // Padded so the bar spans the line; styles inside re-enable reverse video after their reset.
+  return `\x1b[7m${out.replaceAll('\x1b[22;27;39m', '\x1b[22;39m')}${' '.repeat(room)}\x1b[0m`;
+}
+
+/** Removes SGR colour sequences (for measuring and for tests). */
+export function stripAnsi(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}

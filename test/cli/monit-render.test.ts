@@ -1,0 +1,319 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MetricHistory, Ring } from '../../dist/cli/monit/history.js';
+import { parseKeys } from '../../dist/cli/monit/keys.js';
+import { renderFrame } from '../../dist/cli/monit/render.js';
+import { moveSelection, type Selection } from '../../dist/cli/monit/selection.js';
+import { BLOCKS, sparkline } from '../../dist/cli/monit/sparkline.js';
+import { frameBytes } from '../../dist/cli/monit/terminal.js';
+import { stripAnsi, visibleWidth } from '../../dist/cli/monit/text.js';
+import type { AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
+
+const MiB = 2 ** 20;
+
+function instance(slot: number, fields: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
+  return {
+    instance: slot,
+    pid: 4100 + slot,
+    state: 'ready',
+    uptime: 95_000,
+    cpu: 12.34,
+    rss: 64 * MiB,
+    heapUsed: 18 * MiB,
+    heapTotal: 32 * MiB,
+    elu: 0.25,
+    loopDelayP50: 10.1,
+    loopDelayP99: 12.6,
+    reqRate: 40 + slot,
+    errorRate: 0,
+    latencyP50: 1.2,
+    latencyP99: 7.25,
+    inFlight: slot,
+    classes: [0, 100, 0, 0, 0],
+    restarts: 0,
+    pools: [
+      {
+        name: 'fib.ts',
+        threads: 2,
+        busy: 1,
+        queued: 3,
+        completed: 9,
+        failed: 0,
+        utilization: 0.5,
+        waitP99: 1,
+        runP99: 2,
+      },
+    ],
+    ...fields,
+  };
+}
+
+function app(name: string, instances: InstanceSnapshot[], fields: Partial<AppSnapshot> = {}): AppSnapshot {
+  return {
+    name,
+    state: 'online',
+    size: instances.length,
+    ready: instances.length,
+    reqRate: instances.reduce((sum, i) => sum + i.reqRate, 0),
+    errorRate: 0,
+    instances,
+    events: [],
+    requests: [],
+    ...fields,
+  };
+}
+
+const snapshot = (apps: AppSnapshot[], time = Date.UTC(2026, 10, 29, 1, 2, 3)): HiveSnapshot => ({
+  time,
+  host: 'box',
+  apps,
+});
+
+const api = app('api', [instance(0), instance(1, { restarts: 2 })], {
+  events: [
+    { time: Date.UTC(2026, 10, 29, 1, 0, 0), type: 'state', instance: null, text: 'app online' },
+    { time: Date.UTC(2026, 10, 29, 1, 1, 0), type: 'reload', instance: null, text: 'reload done' },
+    {
+      time: Date.UTC(2026, 10, 29, 1, 2, 0),
+      type: 'exit',
+      instance: 1,
+      text: 'worker 1 (pid 4101) exited with code 1',
+    },
+  ],
+});
+const jobs = app('jobs-with-a-rather-long-name-indeed', [instance(0, { pid: 5000, reqRate: 0 })], {
+  state: 'errored',
+  errorRate: 1.5,
+});
+const stopped = app('old', [], { state: 'stopped', size: 2, ready: 0 });
+const fleet = snapshot([api, jobs, stopped]);
+
+/** A history with `points` snapshots of `snap` whose req/s of api#0 climbs 0, 1, 2... */
+function historyOf(snap: HiveSnapshot, points: number): MetricHistory {
+  const history = new MetricHistory(60);
+  for (let i = 0; i < points; i++) {
+    const apps = snap.apps.map((a) =>
+      a.name === 'api' ? { ...a, instances: a.instances.map((x) => ({ ...x, reqRate: x.instance === 0 ? i : 5 })) } : a,
+    );
+    history.record({ ...snap, apps });
+  }
+  return history;
+}
+
+const plain = (lines: string[]) => lines.map(stripAnsi);
+const maxWidth = (lines: string[]) => Math.max(...plain(lines).map(visibleWidth));
+
+test('sparkline: block characters scaled 0..max, fixed width, nulls as spaces, newest on the right', () => {
+  assert.equal(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8, 7), BLOCKS);
+  assert.equal(sparkline([0, 7], 2), '▁█', 'max defaults to the largest value shown');
+  assert.equal(sparkline([0, 0, 0], 3), '▁▁▁', 'all zero stays at the bottom');
+  assert.equal(sparkline([5, null, 5], 3), '█ █');
+  assert.equal(sparkline([1, 2], 5, 2), '   ▅█', 'padded on the left');
+  assert.equal(sparkline([1, 2, 3, 4, 5, 6], 3, 6), '▆▇█', 'only the newest width values');
+  assert.equal(sparkline([10, -1, Number.NaN], 3, 5), '█▁ ', 'clamped; NaN is a gap');
+  assert.equal(sparkline([1], 0), '');
+  for (const width of [1, 7, 60]) assert.equal([...sparkline([1, 2, 3], width)].length, width);
+});
+
+test('history: a bounded ring per app, instance and metric; series of slots that left are dropped', () => {
+  const ring = new Ring(3);
+  for (const v of [1, 2, 3, 4, null]) ring.push(v);
+  assert.deepEqual(ring.values(), [3, 4, null]);
+  assert.equal(ring.length, 3);
+
+  const history = new MetricHistory(5);
+  for (let i = 0; i < 8; i++) {
+    history.record(snapshot([app('api', [instance(0, { reqRate: i, cpu: i === 7 ? null : i * 10 }), instance(1)])]));
+  }
+  assert.deepEqual(history.values('api', 0, 'reqRate'), [3, 4, 5, 6, 7]);
+  assert.deepEqual(history.values('api', 0, 'cpu'), [30, 40, 50, 60, null]);
+  assert.deepEqual(history.values('api', 1, 'rss'), Array(5).fill(64 * MiB));
+  assert.deepEqual(history.values('nope', 0, 'rss'), []);
+  assert.equal(history.size, 2 * 4);
+  history.record(snapshot([app('api', [instance(1)])]));
+  assert.equal(history.size, 4, 'slot 0 is gone, and its series with it');
+  assert.deepEqual(history.values('api', 0, 'reqRate'), []);
+  assert.throws(() => new MetricHistory(0), /positive integer/);
+});
+
+test('keys: letters, arrows (CSI and SS3), Tab, Ctrl-C; other escape sequences are skipped whole', () => {
+  assert.deepEqual(parseKeys('jkhl\tq'), [
+    'app-next',
+    'app-prev',
+    'instance-prev',
+    'instance-next',
+    'instance-next',
+    'quit',
+  ]);
+  assert.deepEqual(parseKeys('\x1b[A\x1b[B\x1b[C\x1b[D\x1bOB\x1b[Z'), [
+    'app-prev',
+    'app-next',
+    'instance-next',
+    'instance-prev',
+    'app-next',
+    'instance-prev',
+  ]);
+  assert.deepEqual(parseKeys('\x03'), ['quit']);
+  assert.deepEqual(parseKeys('\x1b[15~x\x1b'), [], 'F5, an unbound letter and a lone Esc do nothing');
+});
+
+test('selection: by name and slot, wrapping, and back to the first when the selected one is gone', () => {
+  let selection: Selection = {};
+  selection = moveSelection(selection, 'app-next', fleet);
+  assert.equal(selection.app, jobs.name);
+  selection = moveSelection(selection, 'app-prev', fleet);
+  selection = moveSelection(selection, 'app-prev', fleet);
+  assert.equal(selection.app, 'old', 'wraps to the last');
+  selection = moveSelection({ app: 'api' }, 'instance-next', fleet);
+  assert.deepEqual(selection, { app: 'api', instance: 1 });
+  assert.deepEqual(moveSelection(selection, 'instance-next', fleet), { app: 'api', instance: 0 });
+  assert.deepEqual(moveSelection({ app: 'api' }, 'instance-prev', fleet), { app: 'api', instance: 1 });
+  assert.deepEqual(moveSelection({ app: 'gone' }, 'app-next', fleet).app, jobs.name, 'from the first');
+  assert.deepEqual(moveSelection({}, 'app-next', undefined), {}, 'nothing to select without a snapshot');
+});
+
+const sizes: [number, number][] = [
+  [80, 24],
+  [120, 40],
+];
+for (const [width, height] of sizes) {
+  test(`render ${width}x${height}: apps, the selected app's instances, sparklines, events and keys, all within the terminal`, () => {
+    const history = historyOf(fleet, 30);
+    const lines = renderFrame({ snapshot: fleet, selection: {}, history, width, height, live: true });
+    assert.ok(lines.length <= height, `${lines.length} lines`);
+    assert.ok(maxWidth(lines) <= width, `a line of ${maxWidth(lines)} columns`);
+    const text = lines.join('\n');
+    assert.match(lines[0]!, /^hive monit {2}box {2}\d\d:\d\d:\d\d$/);
+    // The app list, api selected (first), with state, ready/size, req/s and errors/s.
+    assert.match(text, /^> api +online +2\/2 +81 +0 +2$/m);
+    assert.match(text, /^ {2}jobs-with-a-rather-long… errored +1\/1 +0 +1\.5 +0$/m, 'a long name is cut');
+    assert.match(text, /^ {2}old +stopped +0\/2 +0 +0 +0$/m);
+    // The instance rows: selected first, pid, state, cpu, rss MiB, req/s (rounded), p99, loop p99, ELU, restarts, pool.
+    assert.match(text, /^INSTANCES of api \(2\/2 ready\)$/m);
+    assert.match(text, /^> +0 +4100 ready +12\.3 +64\.0 +40 +7\.3 +12\.6 +25% +0 1\/2\/3/m);
+    assert.match(text, /^ {2} +1 +4101 ready .* 2 1\/2\/3/m);
+    // Sparklines of the selected instance: its req/s climbs, so the line ends at the top block.
+    assert.match(text, /^api #0 {2}pid 4100 {2}up 1m35s$/m);
+    const req = lines.find((l) => l.startsWith('  req/s'))!;
+    assert.match(req, /▁▁▂.*█ now 29 {2}max 29$/);
+    assert.ok(['cpu %', 'loop p99 ms', 'rss MiB'].every((label) => text.includes(`  ${label}`)));
+    assert.match(text, /reload done/);
+    assert.match(text, /#1 {2}worker 1 \(pid 4101\) exited with code 1/);
+    assert.equal(lines.at(-1), 'q quit  ↑↓ j/k app  ←→ h/l Tab instance');
+    if (width >= 120) assert.match(text, /HEAP MiB {2}ERR\/S/, 'every column on a wide terminal');
+    else assert.doesNotMatch(text, /HEAP MiB/, 'the last columns are left out, not wrapped');
+  });
+}
+
+test('render: the selection moves the highlight and the sparklines; colour draws it in reverse video', () => {
+  const history = historyOf(fleet, 10);
+  const lines = renderFrame({
+    snapshot: fleet,
+    selection: { app: 'api', instance: 1 },
+    history,
+    width: 100,
+    height: 30,
+  });
+  assert.match(lines.join('\n'), /^ {2} +0 +4100/m);
+  assert.match(lines.join('\n'), /^> +1 +4101/m);
+  assert.ok(lines.includes('api #1  pid 4101  up 1m35s'));
+
+  const other = renderFrame({ snapshot: fleet, selection: { app: 'old' }, history, width: 100, height: 30 });
+  assert.match(other.join('\n'), /^> old +stopped/m);
+  assert.match(other.join('\n'), /^INSTANCES of old \(0\/2 ready\)\n {2}no processes$/m);
+  assert.ok(!other.some((l) => l.startsWith('  req/s')), 'no sparklines without an instance');
+
+  const colored = renderFrame({ snapshot: fleet, selection: {}, history, width: 100, height: 30, color: true });
+  const selectedRow = colored.find((l) => stripAnsi(l).startsWith('> api'))!;
+  assert.ok(selectedRow.startsWith('\x1b[7m') && selectedRow.endsWith('\x1b[0m'), JSON.stringify(selectedRow));
+  assert.equal(visibleWidth(stripAnsi(selectedRow)), 100, 'the bar spans the line');
+  assert.ok(maxWidth(colored) <= 100);
+  const uncolored = renderFrame({ snapshot: fleet, selection: {}, history, width: 100, height: 30 });
+  assert.deepEqual(
+    plain(colored).map((l) => l.trimEnd()),
+    uncolored.map((l) => l.trimEnd()),
+    'the same text',
+  );
+});
+
+test('render: narrow and short terminals cut lines and rows, never wrap; the selected row stays in view', () => {
+  const many = snapshot(
+    Array.from({ length: 12 }, (_, i) =>
+      app(
+        `app${i}`,
+        Array.from({ length: 8 }, (_, s) => instance(s)),
+      ),
+    ),
+  );
+  const history = historyOf(many, 5);
+  const small: [number, number][] = [
+    [40, 12],
+    [80, 24],
+    [20, 6],
+    [120, 40],
+  ];
+  for (const [width, height] of small) {
+    const lines = renderFrame({
+      snapshot: many,
+      selection: { app: 'app9', instance: 6 },
+      history,
+      width,
+      height,
+      live: true,
+    });
+    assert.ok(lines.length <= height, `${width}x${height}: ${lines.length} lines`);
+    assert.ok(maxWidth(lines) <= width, `${width}x${height}: a line of ${maxWidth(lines)}`);
+    if (height >= 12) {
+      assert.ok(
+        lines.some((l) => l.startsWith('> app9')),
+        `${width}x${height}: selected app shown`,
+      );
+      assert.ok(
+        lines.some((l) => /^> +6 /.test(l)),
+        `${width}x${height}: selected instance shown`,
+      );
+    }
+  }
+  // Without a height (--once), everything: 12 apps and 8 instance rows.
+  const all = renderFrame({ snapshot: many, selection: {}, history: new MetricHistory(), width: 80 });
+  assert.equal(all.filter((l) => /^[ >] app\d+ /.test(l)).length, 12);
+  assert.equal(all.filter((l) => /^[ >] +\d +41\d\d /.test(l)).length, 8);
+  assert.ok(!all.some((l) => l.startsWith('  req/s')), 'no empty sparklines before any history');
+});
+
+test('render: no daemon, no apps, a failing poll', () => {
+  const none = renderFrame({
+    snapshot: undefined,
+    problem: { code: 'ERR_HIVE_DAEMON_NOT_RUNNING', message: 'no daemon runs' },
+    selection: {},
+    history: new MetricHistory(),
+    width: 80,
+    height: 24,
+    live: true,
+    interval: 2000,
+  });
+  assert.deepEqual(none.slice(1), [
+    'no daemon running (hive start <script> starts one); checking every 2 s',
+    'q quit  ↑↓ j/k app  ←→ h/l Tab instance',
+  ]);
+  const empty = renderFrame({ snapshot: snapshot([]), selection: {}, history: new MetricHistory(), width: 80 });
+  assert.equal(empty[1], 'no apps: `hive start <script>` adds one');
+  const stale = renderFrame({
+    snapshot: fleet,
+    problem: { code: 'ERR_HIVE_DAEMON_UNREACHABLE', message: 'timed out' },
+    selection: {},
+    history: new MetricHistory(),
+    width: 80,
+  });
+  assert.equal(stale[1], 'ERR_HIVE_DAEMON_UNREACHABLE: timed out; checking every 1 s');
+  assert.ok(
+    stale.some((l) => l.startsWith('> api')),
+    'the last snapshot stays after a passing failure',
+  );
+});
+
+test('frameBytes: home, clear-to-end after short lines only, clear below only when rows are left', () => {
+  const bytes = frameBytes(['ab', 'abcd'], 4, 3);
+  assert.equal(bytes, '\x1b[?2026h\x1b[Hab\x1b[K\r\nabcd\r\n\x1b[J\x1b[?2026l');
+  assert.equal(frameBytes(['ab', 'cd'], 4, 2), '\x1b[?2026h\x1b[Hab\x1b[K\r\ncd\x1b[K\x1b[?2026l');
+});
