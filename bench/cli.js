@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // CLI bench: how long `hive ls`, `hive start <app>` and `hive stop <app>` take against `pm2 ls`, `pm2 start` and
-// `pm2 stop`, each a fresh CLI process timed from spawn to exit (what a person or a deploy script waits for). Each
-// subject gets its own temp home (HIVE_HOME, PM2_HOME) so no user's daemon or apps are touched, and its daemon is
-// killed after. Every round: kill the daemon (untimed), `ls` with no daemon running (ls.cold: the daemon's start-up),
-// `start` the hello-world app with one process (and start.serving: until it answers HTTP, since `hive start` waits for
-// the app to listen and `pm2 start` does not), `ls` again (warm), `stop`, `delete` (untimed); subjects alternate round
-// by round, medians reported. `--json` prints the bench contract of shared/DESIGN.md.
+// `pm2 stop`, each a fresh CLI process timed from spawn to exit (what a person or a deploy script waits for), and
+// against bare `node -e 0`, the floor any node CLI pays. Each subject gets its own temp home (HIVE_HOME, PM2_HOME) so
+// no user's daemon or apps are touched, and its daemon is killed after. Every round: kill the daemon (untimed), `ls`
+// with no daemon running (ls.cold: the daemon's start-up), `start` the hello-world app with one process (and
+// start.serving: until it answers HTTP, since `hive start` waits for the app to listen and `pm2 start` does not), two
+// more apps (untimed), `ls` with the 3 apps, `stop` one, `delete all` (untimed); subjects alternate round by round,
+// medians reported. `--json` prints the bench contract of shared/DESIGN.md.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -26,59 +27,67 @@ import { formatMarkdown, formatResults } from './lib/table.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const APP = join(root, 'bench/http/hello.js');
 const NAME = 'bench-cli';
-const SUBJECTS = ['hive', 'pm2'];
+const APPS = 3;
+const SETTLE_MS = 1000;
+const SUBJECTS = ['hive', 'pm2', 'node'];
 const UNITS = { 'ls.cold': 'ms', start: 'ms', 'start.serving': 'ms', ls: 'ms', stop: 'ms' };
 const LABELS = {
   'ls.cold': 'ls, daemon not running (starts it)',
   start: 'start hello world, 1 process',
   'start.serving': '  start until the app answers GET /',
-  ls: 'ls, 1 app running',
+  ls: `ls, ${APPS} apps running (node: node -e 0, the floor)`,
   stop: 'stop the app',
 };
 const USAGE = `usage: node bench/cli.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,pm2]
   --json     print only the contract JSON object (one line)
   --markdown print the results table as Markdown (for docs/benchmarks.md)
   --from F   run nothing: print the table of a saved --json output (file F, last line)
-  --quick    smoke run: 1 round (about 10 s)
-  --rounds   rounds (default 5, about 50 s); figures are medians over rounds
+  --quick    smoke run: 1 round (about 15 s)
+  --rounds   rounds (default 5, about 70 s); figures are medians over rounds
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
 
-/** The command lines of one subject, run with node; `home` is its HIVE_HOME or PM2_HOME. */
-function subjectOf(subject, home, port) {
+/**
+ * The command lines of one subject, run with node; `home` is its HIVE_HOME or PM2_HOME, `ports` one per app. Each
+ * command is `[args, extra env]`.
+ */
+function subjectOf(subject, home, ports) {
+  const names = ports.map((_, i) => `${NAME}-${i}`);
   if (subject === 'hive') {
-    const cli = join(root, 'dist/cli/hive.js');
     return {
-      cli,
-      port,
+      cli: join(root, 'dist/cli/hive.js'),
+      ports,
       env: { HIVE_HOME: home },
       // `hive start` returns once the process listens (ready); pm2 once it has forked it (online).
-      start: ['start', APP, '-i', '1', '--name', NAME, '--port', String(port)],
-      ls: ['ls'],
-      stop: ['stop', NAME],
-      delete: ['delete', NAME],
-      kill: ['kill'],
+      start: (i) => [['start', APP, '-i', '1', '--name', names[i], '--port', String(ports[i])], {}],
+      ls: [['ls'], {}],
+      stop: [['stop', names[0]], {}],
+      delete: [['delete', 'all'], {}],
+      kill: [['kill'], {}],
     };
   }
   return {
     cli: join(root, 'node_modules/pm2/bin/pm2'),
-    port,
+    ports,
+    env: { PM2_HOME: home },
     // PORT reaches the app through the environment `pm2 start` runs in.
-    env: { PM2_HOME: home, PORT: String(port) },
-    start: ['start', APP, '-i', '1', '--name', NAME],
-    ls: ['ls'],
-    stop: ['stop', NAME],
-    delete: ['delete', NAME],
-    kill: ['kill'],
+    start: (i) => [['start', APP, '-i', '1', '--name', names[i]], { PORT: String(ports[i]) }],
+    ls: [['ls'], {}],
+    stop: [['stop', names[0]], {}],
+    delete: [['delete', 'all'], {}],
+    kill: [['kill'], {}],
   };
 }
 
-/** Runs one CLI command to its exit; resolves to its wall time in ms, rejects on a non-zero exit or after 30 s. */
-function timed(s, args) {
+/**
+ * Runs one command to its exit (`s.cli` under node, or node alone without one); resolves to its wall time in ms,
+ * rejects on a non-zero exit or after 30 s.
+ */
+function timed(s, [args, env]) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [s.cli, ...args], {
+    const child = spawn(process.execPath, s.cli === undefined ? args : [s.cli, ...args], {
       cwd: root,
-      env: { ...process.env, ...s.env },
+      env: { ...process.env, ...s.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -119,18 +128,30 @@ async function serving(port) {
 
 /**
  * One round of one subject: its daemon killed, then ls (cold), start (and start.serving: until the app answers
- * HTTP), ls, stop timed; delete untimed.
+ * HTTP), the other apps started untimed, ls, stop timed; delete untimed. The floor subject (`node -e 0`) times that
+ * one command as its `ls`.
  */
 async function round(s, record, show) {
+  if (s.floor !== undefined) {
+    show('node -e 0');
+    record('ls', await timed(s, s.floor));
+    return;
+  }
   show('kill');
   await timed(s, s.kill).catch(() => {});
   show('ls.cold');
   record('ls.cold', await timed(s, s.ls));
   show('start');
   const started = performance.now();
-  record('start', await timed(s, s.start));
-  await serving(s.port);
+  record('start', await timed(s, s.start(0)));
+  await serving(s.ports[0]);
   record('start.serving', performance.now() - started);
+  for (let i = 1; i < s.ports.length; i++) {
+    show(`start app ${i + 1}`);
+    await timed(s, s.start(i));
+  }
+  // "ls with 3 apps running", not "ls while they boot": the apps' start-up would compete for the cores.
+  await delay(SETTLE_MS);
   for (const metric of ['ls', 'stop']) {
     show(metric);
     record(metric, await timed(s, s[metric]));
@@ -158,9 +179,15 @@ async function main(argv) {
   const progress = createProgress({ quiet: args.json });
   const { attempt, ...attempts } = createAttempts({ progress });
   const samples = new Samples();
-  const homes = Object.fromEntries(subjects.map((s) => [s, mkdtempSync(join(tmpdir(), `hive-bench-cli-${s}-`))]));
-  const ports = Object.fromEntries(await Promise.all(subjects.map(async (s) => [s, await freePort()])));
-  const of = (subject) => subjectOf(subject, homes[subject], ports[subject]);
+  const managers = subjects.filter((s) => s !== 'node');
+  const homes = Object.fromEntries(managers.map((s) => [s, mkdtempSync(join(tmpdir(), `hive-bench-cli-${s}-`))]));
+  const ports = {};
+  for (const s of managers) {
+    ports[s] = [];
+    for (let i = 0; i < APPS; i++) ports[s].push(await freePort());
+  }
+  const floor = { env: {}, floor: [['-e', '0'], {}] };
+  const of = (subject) => (subject === 'node' ? floor : subjectOf(subject, homes[subject], ports[subject]));
   try {
     for (let r = 0; r < args.rounds; r++) {
       for (const subject of roundOrder(subjects, r)) {
@@ -182,7 +209,7 @@ async function main(argv) {
       }
     }
   } finally {
-    for (const subject of subjects) {
+    for (const subject of managers) {
       progress.update(`${subject}: kill`);
       await timed(of(subject), of(subject).kill).catch(() => {});
       rmSync(homes[subject], { recursive: true, force: true });

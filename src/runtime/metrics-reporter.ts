@@ -4,9 +4,9 @@ import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'n
 import { fileURLToPath } from 'node:url';
 import { HttpCounter } from './http-counter.js';
 import { sendToPrimary } from './ipc.js';
+import { sharedPools } from './pool-registry.js';
 import type { MetricsReport, PoolReport } from './protocol.js';
 import type { RequestSampler } from './request-sampler.js';
-import { sharedPools } from './shared-pool.js';
 import type { RuntimeState } from './state.js';
 
 const NS_PER_MS = 1e6;

@@ -1,9 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { Pool, type PoolOptions } from '../pool/index.js';
+import { poolRegistry as pools } from './pool-registry.js';
 import { timePoolRuns } from './request-context.js';
 import type { RuntimeState } from './state.js';
-
-const pools = new Map<string, Pool>();
 
 /**
  * The process's shared pool for one task module: created on first use with `maxThreads: 'auto'` (the cgroup-aware
@@ -29,9 +28,4 @@ export function sharedPool(
     });
   }
   return pool;
-}
-
-/** The process's shared pools, keyed by their task module's URL (for the metrics report). */
-export function sharedPools(): IterableIterator<[string, Pool]> {
-  return pools.entries();
 }

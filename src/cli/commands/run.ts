@@ -1,9 +1,9 @@
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
-import { type DashboardServer, startDashboard } from '../../dashboard/dashboard-server.js';
+import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { HiveError } from '../../errors.js';
-import { type MetricsServer, startClusterMetrics } from '../../metrics/index.js';
-import { AppSnapshotCollector, localSnapshotSource } from '../../metrics/snapshot.js';
+import type { MetricsServer } from '../../metrics/index.js';
+import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 
@@ -73,12 +73,18 @@ export default async function run(argv: string[]): Promise<number> {
   let collector: AppSnapshotCollector | undefined;
   try {
     if (args.metrics) {
-      // Before the workers: a taken port fails the run before anything was forked.
+      // Before the workers: a taken port fails the run before anything was forked. Loaded only when asked for:
+      // prom-client would add a good part of the primary's start-up time.
+      const { startClusterMetrics } = await import('../../metrics/index.js');
       metrics = await startClusterMetrics(supervisor, args.metrics);
       process.stdout.write(`${formatMetricsListening(logFormat, name, metrics)}\n`);
     }
     if (args.dashboard) {
       // Also before the workers, so the charts hold the start, and a taken port fails the run first.
+      const [{ AppSnapshotCollector, localSnapshotSource }, { startDashboard }] = await Promise.all([
+        import('../../metrics/snapshot.js'),
+        import('../../dashboard/dashboard-server.js'),
+      ]);
       collector = new AppSnapshotCollector(supervisor);
       dashboard = await startDashboard(localSnapshotSource([collector]), args.dashboard);
       process.stdout.write(`${formatDashboardListening(logFormat, name, dashboard, args.dashboard.token)}\n`);
