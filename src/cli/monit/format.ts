@@ -5,8 +5,8 @@ export function formatNumber(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '-';
   if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
   if (Math.abs(value) >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
-  if (Number.isInteger(value)) return String(value);
-  return value.toFixed(1);
+  const rounded = Math.round(value * 10) / 10;
+  return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(1);
 }
 
 /** Bytes in MiB. */

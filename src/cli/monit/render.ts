@@ -90,12 +90,13 @@ export function renderFrame(input: FrameInput): string[] {
 
   const sparks = instance && app ? sparkSection(app, instance, input.history, width) : [];
   const events = app?.events ?? [];
-  // Rows each list may take: the apps and instances first (at least their selected row), the events what is left.
+  // Rows each list may take: the apps up to a third, the instances what is left but one (the newest event), the
+  // events the rest. Each list shows at least its selected row.
   const fixed = top.length + 2 + 2 + (sparks.length > 0 ? sparks.length + 1 : 0) + footer.length + 1;
   const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
   const appRows = Math.min(snapshot.apps.length, Math.max(1, Math.ceil(room / 3)));
   const instanceCount = Math.max(1, app?.instances.length ?? 0);
-  const instanceRows = Math.min(instanceCount, Math.max(1, Math.ceil((room - appRows) / 2)));
+  const instanceRows = Math.min(instanceCount, Math.max(1, room - appRows - Math.min(1, events.length)));
   const eventRows = Math.min(events.length, MAX_EVENTS, Math.max(0, room - appRows - instanceRows));
 
   const lines = [...top];
@@ -129,7 +130,7 @@ export function renderFrame(input: FrameInput): string[] {
 }
 
 function describeProblem(problem: NonNullable<FrameInput['problem']>, interval = 1000): string {
-  const every = `checking every ${formatNumber(interval / 1000)} s`;
+  const every = `checking every ${interval < 1000 ? `${interval} ms` : `${formatNumber(interval / 1000)} s`}`;
   if (problem.code === 'ERR_HIVE_DAEMON_NOT_RUNNING') {
     return `no daemon running (hive start <script> starts one); ${every}`;
   }

@@ -1,0 +1,67 @@
+import type { ReadStream, WriteStream } from 'node:tty';
+import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
+import { describeValue } from '../../errors.js';
+import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+import { MetricHistory } from '../monit/history.js';
+import { renderFrame } from '../monit/render.js';
+import { runLiveView } from '../monit/terminal.js';
+
+const usage = `Usage: hive monit [name|id] [--interval <ms>] [--once] [--json]
+
+A live view in the terminal of the apps the daemon manages (hive start), redrawn in place: the apps, the selected
+app's instances (pid, state, cpu, memory, event loop, req/s, latency, pools), sparklines of the selected instance and
+the app's recent events. Starts no daemon: while none runs it says so and keeps checking.
+
+Keys: up/down or k/j select the app, left/right, h/l or Tab the instance, q or Ctrl-C quit.
+
+Options:
+  [name|id]         only this app
+  --interval <ms>   time between snapshots (default 1000, 100 to 60000)
+  --once            print one frame and exit (no alternate screen, no keys); also what happens when stdin or stdout
+                    is not a terminal. Exits 1 with ERR_HIVE_DAEMON_NOT_RUNNING when no daemon runs
+  --json            print the snapshot as one JSON line and exit (implies --once)`;
+
+/** `hive monit`: the terminal live view over the daemon's snapshots, or one frame of it (`--once`, not a terminal). */
+export default function monit(argv: string[]): Promise<number> {
+  return runCommand('monit', usage, async () => {
+    const { values, positionals } = parseCommand(
+      argv,
+      { interval: { type: 'string' }, once: { type: 'boolean' } },
+      { min: 0, max: 1 },
+    );
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const intervalText = (values.interval as string | undefined) ?? '1000';
+    const interval = /^\d+$/.test(intervalText) ? Number(intervalText) : Number.NaN;
+    if (!(interval >= 100 && interval <= 60_000)) {
+      throw new UsageError(`Expected --interval to be an integer 100-60000 (ms), got ${describeValue(intervalText)}`);
+    }
+    const target = positionals[0];
+    const source = daemonSnapshotSource(target === undefined ? {} : { target });
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const live = !values.once && !values.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+    if (live) {
+      await runLiveView({
+        source,
+        interval,
+        input: process.stdin as ReadStream,
+        output: process.stdout as WriteStream,
+        color,
+      });
+      return 0;
+    }
+
+    const snapshot = await source.snapshot();
+    if (values.json) {
+      printJson(snapshot);
+      return 0;
+    }
+    const columns = Number(process.env.COLUMNS);
+    const width = process.stdout.columns || (Number.isInteger(columns) && columns > 0 ? columns : 120);
+    const lines = renderFrame({ snapshot, selection: {}, history: new MetricHistory(), width, color });
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  });
+}
