@@ -1,4 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { withoutInputType } from './options.js';
 import type { WorkerInit, WorkerMessage } from './protocol.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
@@ -17,7 +18,7 @@ export class ProcessTransport implements WorkerTransport {
   #stderrTail = '';
 
   constructor(options: TransportOptions, events: TransportEvents) {
-    this.#child = fork(entry, [], {
+    this.#child = loadFork()(entry, [], {
       serialization: 'advanced',
       env: options.env ?? process.env,
       execArgv: [...(options.execArgv ?? withoutInputType(process.execArgv)), ...limitFlags(options)],
@@ -92,4 +93,12 @@ function limitFlags({ resourceLimits }: TransportOptions): string[] {
   }
   if (resourceLimits?.stackSizeMb) flags.push(`--stack-size=${Math.floor(resourceLimits.stackSizeMb * 1024)}`);
   return flags;
+}
+
+// node:child_process costs a thread pool's process about 0.9 MiB of RSS on load: only process-isolated pools need it,
+// and they need it synchronously (the constructor forks), hence require rather than import().
+let fork: typeof import('node:child_process').fork | undefined;
+function loadFork(): typeof import('node:child_process').fork {
+  fork ??= (createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process')).fork;
+  return fork;
 }
