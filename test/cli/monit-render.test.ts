@@ -281,7 +281,7 @@ test('render: narrow and short terminals cut lines and rows, never wrap; the sel
   assert.ok(!all.some((l) => l.startsWith('  req/s')), 'no empty sparklines before any history');
 });
 
-test('render: no daemon, no apps, a failing poll', () => {
+test('render: no daemon, no apps, a failing poll, a late answer', () => {
   const none = renderFrame({
     snapshot: undefined,
     problem: { code: 'ERR_HIVE_DAEMON_NOT_RUNNING', message: 'no daemon runs' },
@@ -310,6 +310,14 @@ test('render: no daemon, no apps, a failing poll', () => {
     stale.some((l) => l.startsWith('> api')),
     'the last snapshot stays after a passing failure',
   );
+  const late = renderFrame({
+    snapshot: fleet,
+    problem: { message: "waiting for the daemon's answer (5 s)", waiting: true },
+    selection: {},
+    history: new MetricHistory(),
+    width: 80,
+  });
+  assert.equal(late[1], "waiting for the daemon's answer (5 s)");
 });
 
 test('frameBytes: home, clear-to-end after short lines only, clear below only when rows are left', () => {

@@ -40,7 +40,8 @@ export default function monit(argv: string[]): Promise<number> {
     }
     const target = positionals[0];
     const source = daemonSnapshotSource(target === undefined ? {} : { target });
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    // https://no-color.org: any non-empty NO_COLOR turns colour off; so does a terminal that says it has none.
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
     const live = !values.once && !values.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
     if (live) {
       await runLiveView({

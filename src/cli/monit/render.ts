@@ -10,8 +10,11 @@ import { renderLine, type Segment, type Style } from './text.js';
 export interface FrameInput {
   /** The newest snapshot; undefined before the first or while the daemon is not running. */
   snapshot: HiveSnapshot | undefined;
-  /** Why the newest poll failed (`ERR_HIVE_DAEMON_NOT_RUNNING`, a timeout...); undefined when it worked. */
-  problem?: { code?: string | undefined; message: string } | undefined;
+  /**
+   * Why the newest poll failed (`ERR_HIVE_DAEMON_NOT_RUNNING`, a closed socket...), or, with `waiting`, that its
+   * answer is late; undefined when it worked.
+   */
+  problem?: { code?: string | undefined; message: string; waiting?: boolean } | undefined;
   selection: Selection;
   history: MetricHistory;
   /** The terminal's columns: no line is longer. */
@@ -134,6 +137,7 @@ function describeProblem(problem: NonNullable<FrameInput['problem']>, interval =
   if (problem.code === 'ERR_HIVE_DAEMON_NOT_RUNNING') {
     return `no daemon running (hive start <script> starts one); ${every}`;
   }
+  if (problem.waiting) return problem.message;
   return `${problem.code ? `${problem.code}: ` : ''}${problem.message}; ${every}`;
 }
 

@@ -28,6 +28,7 @@ const LEAVE = '\x1b[0m\x1b[?25h\x1b[?1049l';
 const BEGIN_FRAME = '\x1b[?2026h\x1b[H';
 const END_FRAME = '\x1b[?2026l';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const LATE_MS = 5000;
 
 /**
  * The bytes that redraw the whole screen in place: cursor home, each line followed by clear-to-end-of-line, then
@@ -65,6 +66,9 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
     const restore = () => {
       input.off('data', onData);
       output.off('resize', onResize);
+      output.off('error', onOutputError);
+      // The last writes below may fail the same way; the process is ending, so they are dropped.
+      output.on('error', () => {});
       for (const signal of SIGNALS) process.off(signal, onSignal);
       process.off('exit', restore);
       try {
@@ -103,6 +107,14 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
       }
     };
     const poll = async () => {
+      // The client has no request timeout, and a wedged daemon must not freeze the view silently: say the answer
+      // is late (and keep the keys working), without piling up requests on a daemon that is already behind.
+      const started = Date.now();
+      const late = setInterval(() => {
+        const seconds = Math.round((Date.now() - started) / 1000);
+        problem = { message: `waiting for the daemon's answer (${seconds} s)`, waiting: true };
+        draw();
+      }, LATE_MS);
       try {
         snapshot = await source.snapshot();
         problem = undefined;
@@ -112,6 +124,8 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
         problem = { code, message: (error as Error)?.message ?? String(error) };
         // Without a daemon the last picture would be a lie; after a passing failure (a timeout) it is still useful.
         if (code === 'ERR_HIVE_DAEMON_NOT_RUNNING') snapshot = undefined;
+      } finally {
+        clearInterval(late);
       }
       draw();
       if (!finished) timer = setTimeout(poll, interval);
@@ -129,7 +143,12 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
     function onSignal(signal: NodeJS.Signals) {
       finish(signal as LiveViewEnd);
     }
+    // Writing to a terminal that went away (SSH dropped) fails with EIO: end the view rather than crash on it.
+    function onOutputError(error: Error) {
+      finish(error);
+    }
 
+    output.on('error', onOutputError);
     output.write(ENTER);
     process.on('exit', restore);
     for (const signal of SIGNALS) process.on(signal, onSignal);
