@@ -202,6 +202,12 @@ test('hive monit in a terminal (tmux): live rows, keys move the selection, resiz
       'the no-daemon line',
       WAIT,
     );
+    assert.equal(await empty.daemonPid(), undefined, 'monit started no daemon');
+    // It keeps checking: a daemon started now shows up.
+    await empty.json(['start', daemonFixture('ticker.sh'), '-i', '1']);
+    await empty.daemonPid();
+    await waitFor(async () => /^> ticker +online +1\/1/m.test(await idle()), "the new daemon's app", WAIT);
+    assert.doesNotMatch(await idle(), /no daemon running/);
     const shell = (await tmux('display-message', '-p', '-t', 'idle:0.0', '#{pane_pid}')).trim();
     const monitPid = await waitFor(() => childOf(Number(shell)), 'the monit process');
     process.kill(monitPid, 'SIGTERM');
@@ -210,7 +216,6 @@ test('hive monit in a terminal (tmux): live rows, keys move the selection, resiz
       (await tmux('display-message', '-p', '-t', 'idle:0.0', '#{alternate_on} #{cursor_flag}')).trim(),
       '0 1',
     );
-    assert.equal(await empty.daemonPid(), undefined, 'monit started no daemon');
   } finally {
     await empty.cleanup();
   }
@@ -236,6 +241,10 @@ test('hive monit in a terminal (tmux): live rows, keys move the selection, resiz
   assert.match(frame, /^api #0 {2}pid \d+ {2}up /m);
   assert.match(frame, /^EVENTS of api$/m);
   assert.match(frame, /q quit {2}↑↓ j\/k app/);
+  const colored = await tmux('capture-pane', '-p', '-e', '-t', pane);
+  // SGR 7 (reverse video) among the codes before the selected row, however tmux combines them.
+  const row = colored.split('\n').find((l) => l.includes('> api '))!;
+  assert.match(row.slice(0, row.indexOf('> api ')), /\[(?:\d+;)*7(?:;\d+)*m/, 'the selected app in reverse video');
   mkdirSync(artifacts, { recursive: true });
   writeFileSync(new URL('monit-frame.txt', `file://${artifacts}`), `${frame}\n`);
 
