@@ -122,8 +122,9 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
       } catch (error) {
         const code = error instanceof HiveError ? error.code : undefined;
         problem = { code, message: (error as Error)?.message ?? String(error) };
-        // Without a daemon the last picture would be a lie; after a passing failure (a timeout) it is still useful.
-        if (code === 'ERR_HIVE_DAEMON_NOT_RUNNING') snapshot = undefined;
+        // Without the daemon (or the app asked for) the last picture would be a lie; after a passing failure (a lost
+        // connection) it is still useful.
+        if (code === 'ERR_HIVE_DAEMON_NOT_RUNNING' || code === 'ERR_HIVE_APP_NOT_FOUND') snapshot = undefined;
       } finally {
         clearInterval(late);
       }
