@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -68,6 +67,8 @@ export class DaemonClient {
     if (first) return new DaemonClient(paths, first);
     if (!options.start) return undefined;
     ensureHome(paths);
+    // Loaded only here: node:child_process is a good part of a warm `hive ls`'s start-up, and only a cold one needs it.
+    const { spawn } = await import('node:child_process');
     const log = openSync(paths.daemonLog, 'a', 0o600);
     try {
       const child = spawn(process.execPath, [daemonEntry], {
