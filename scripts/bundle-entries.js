@@ -1,13 +1,47 @@
 #!/usr/bin/env node
-// Bundles the pool's worker entries (dist/pool/thread-entry.js, process-entry.js) into one file each, in place, after
-// tsc. Every pool thread loads its entry: one module instead of eight saves each idle thread about 0.2 MiB (module
-// records, compiled code), which is what keeps an idle Hive pool under piscina's memory (bench/pool.js memory.rss).
-// Packages and node: builtins stay imports; source maps follow tsc's through to src/.
-import { buildSync } from 'esbuild';
+// After tsc, bundles the files Node starts most often into one module each, in place: every module of a graph costs
+// a process start-up its resolve, read, compile and link, and these start all the time.
+// - dist/pool/thread-entry.js, process-entry.js: every pool worker loads one; one module instead of eight saves each
+//   idle thread about 0.2 MiB, what keeps an idle Hive pool under piscina's memory (bench/pool.js memory.rss).
+// - the daemon commands of the CLI (hive ls, stop, reload...): about 14 ms of a `hive ls` (bench/cli.js).
+// Packages and node: builtins stay imports; source maps follow tsc's through to src/. A module inlined into a bundle
+// keeps its own location: its import.meta.url becomes the URL of the dist file it came from, so the paths it builds
+// (package.json, the daemon's entry) stay right. Commands with lazy imports of their own modules (run, start, bench,
+// dashboard, edge, deploy, startup) stay unbundled: bundling would load up front what they load only when needed.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
-for (const name of ['thread-entry', 'process-entry']) {
-  const file = new URL(`../dist/pool/${name}.js`, import.meta.url).pathname;
-  buildSync({
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const COMMANDS = ['delete', 'describe', 'kill', 'logs', 'ls', 'monit', 'reload', 'restart', 'save', 'scale', 'stop'];
+const targets = [
+  'pool/thread-entry.js',
+  'pool/process-entry.js',
+  ...COMMANDS.map((name) => `cli/commands/${name}.js`),
+].map((file) => `${dist}${file}`);
+
+/** An esbuild plugin: import.meta.url in an inlined module means the URL of the file it came from. */
+function keepImportMetaUrl(outfile) {
+  return {
+    name: 'keep-import-meta-url',
+    setup(builder) {
+      builder.onLoad({ filter: /\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (args.path === outfile || !source.includes('import.meta.url')) return undefined;
+        const from = JSON.stringify(relative(dirname(outfile), args.path));
+        return {
+          contents: source.replaceAll('import.meta.url', `new URL(${from}, import.meta.url).href`),
+          loader: 'js',
+          resolveDir: dirname(args.path),
+        };
+      });
+    },
+  };
+}
+
+for (const file of targets) {
+  const result = await build({
     entryPoints: [file],
     outfile: file,
     allowOverwrite: true,
@@ -17,6 +51,17 @@ for (const name of ['thread-entry', 'process-entry']) {
     target: 'node20',
     packages: 'external',
     sourcemap: true,
+    write: false,
+    plugins: [keepImportMetaUrl(file)],
     logLevel: 'warning',
   });
+  for (const output of result.outputFiles) {
+    // A lazily initialised module (a dynamic import of one of ours) would be parsed, and its imports loaded, up front.
+    if (output.path.endsWith('.js') && output.text.includes('__esm(')) {
+      throw new Error(`${relative(dist, file)}: lazy imports of its own modules; leave it out of the bundled list`);
+    }
+  }
+  for (const output of result.outputFiles) {
+    writeFileSync(output.path, output.contents);
+  }
 }
