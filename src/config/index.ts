@@ -4,8 +4,9 @@
  */
 export { appEnv } from './app-env.js';
 export { type AppConfig, appKeys, appSchema, type HiveConfig } from './app-schema.js';
+export { configFileNames, findConfigFile, isConfigFile } from './config-file-name.js';
 export { defineConfig } from './define-config.js';
 export { ConfigError } from './errors.js';
-export { configFileNames, findConfigFile, isConfigFile, type LoadedConfig, loadConfig } from './load-config.js';
+export { type LoadedConfig, loadConfig } from './load-config.js';
 export { pm2Ignored, pm2Keys } from './pm2-compat.js';
 export { argList, supervisorOptions } from './supervisor-options.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -18,34 +18,6 @@ export interface LoadedConfig {
   apps: AppConfig[];
   /** Keys accepted but not acted on (PM2 keys Hive ignores), each with why. */
   warnings: string[];
-}
-
-/** Names looked for by {@link findConfigFile}, in order. */
-export const configFileNames = [
-  'hive.config.ts',
-  'hive.config.mts',
-  'hive.config.js',
-  'hive.config.mjs',
-  'hive.config.json',
-  'hive.config.yaml',
-  'hive.config.yml',
-  'ecosystem.config.js',
-  'ecosystem.config.cjs',
-  'ecosystem.config.mjs',
-  'ecosystem.config.json',
-  'ecosystem.config.yaml',
-  'ecosystem.config.yml',
-];
-
-/** The first config file present in `dir`, or undefined. */
-export function findConfigFile(dir: string = process.cwd()): string | undefined {
-  return configFileNames.map((name) => join(dir, name)).find((path) => existsSync(path));
-}
-
-/** Whether a path looks like a config file (so `hive start <path>` loads it rather than running it as a script). */
-export function isConfigFile(path: string): boolean {
-  const name = basename(path);
-  return /^(hive\.config|ecosystem(\.config)?)\.(ts|mts|js|cjs|mjs|json|ya?ml)$/.test(name);
 }
 
 /** Reads, translates (PM2) and validates a config file. Every error names the file, the app and the key. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parseDuration } from '../../cluster/units.js';
+import { isConfigFile } from '../../config/config-file-name.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -85,7 +86,6 @@ export default function start(argv: string[]): Promise<number> {
     if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
       throw new UsageError(`expected --log-format to be text or json, got ${JSON.stringify(logFormat)}`);
     }
-    const { isConfigFile } = await import('../../config/load-config.js');
     const specs = isConfigFile(target) ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
     const started: AppInfo[] = [];
     let failed = false;
