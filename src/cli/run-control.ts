@@ -22,22 +22,50 @@ const send: Send = (message) => {
  */
 export function daemonControl(supervisor: Supervisor): (message: unknown) => void {
   const collector = new AppSnapshotCollector(supervisor);
+  const wantRequests = samplingWindow(supervisor);
   supervisor.on('event', (event: SupervisorEvent) => {
-    if (event.type === 'state' && event.state === 'stopped') collector.close();
+    if (event.type !== 'state' || event.state !== 'stopped') return;
+    collector.close();
+    wantRequests.close();
   });
-  return (message) => void answerControl(supervisor, message, collector);
+  return (message) => void answerControl(supervisor, message, collector, wantRequests);
 }
 
-/** A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'snapshot', id, instances? }`. */
+// What a snapshot asking for requests (the dashboard's) turns on, and for how long after the last such snapshot: a
+// view polls every second, so sampling (and its per-request cost) ends soon after the last page closes.
+const VIEW_SAMPLES = 5;
+const VIEW_SAMPLING_MS = 15_000;
+
+/** Request sampling on while snapshots ask for requests, off {@link VIEW_SAMPLING_MS} after the last one. */
+function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const want = () => {
+    if (timer === undefined) supervisor.sampleRequests(VIEW_SAMPLES);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      supervisor.sampleRequests(0);
+    }, VIEW_SAMPLING_MS);
+    timer.unref();
+  };
+  return Object.assign(want, { close: () => clearTimeout(timer) });
+}
+
+/**
+ * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'snapshot', id, instances?, requests? }`.
+ * A snapshot with `requests: true` (the dashboard's) calls `wantRequests`, which keeps request sampling on.
+ */
 export async function answerControl(
   supervisor: Supervisor,
   message: unknown,
   collector?: AppSnapshotCollector,
+  wantRequests?: () => void,
 ): Promise<void> {
-  const request = message as { hive?: unknown; type?: unknown; id?: unknown; instances?: unknown };
+  const request = message as { hive?: unknown; type?: unknown; id?: unknown; instances?: unknown; requests?: unknown };
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
   if (request.type === 'snapshot') {
+    if (request.requests === true) wantRequests?.();
     // Built synchronously from what the collector holds: a snapshot never waits on the workers.
     send({ type: 'snapshot-result', id, snapshot: collector?.snapshot() ?? null });
     return;

@@ -84,6 +84,8 @@ export class Supervisor extends EventEmitter {
   #stopping: Promise<void> | undefined;
   #reloading = false;
   #keepAlive: NodeJS.Timeout | undefined;
+  // Request sampling a live view asked for (sampleRequests), 0 when none did.
+  #sampling = 0;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -218,6 +220,24 @@ export class Supervisor extends EventEmitter {
     return asked;
   }
 
+  /**
+   * Turns request sampling on in every worker, now and in those forked later: each keeps the `size` slowest requests
+   * of a report interval, with their pool tasks (a live view's waterfall). 0 goes back to what the app's env says
+   * (`HIVE_REQUEST_SAMPLES`, off by default), which a smaller size never lowers.
+   */
+  sampleRequests(size: number): void {
+    const before = this.#samplingSize();
+    this.#sampling = Math.max(0, Math.trunc(size) || 0);
+    const after = this.#samplingSize();
+    if (after === before) return;
+    for (const worker of this.#live) worker.send({ hive: 1, type: 'sampling', size: after });
+  }
+
+  #samplingSize(): number {
+    const fromEnv = Number(this.options.env?.[ENV.requestSamples] ?? process.env[ENV.requestSamples]) || 0;
+    return Math.max(this.#sampling, fromEnv);
+  }
+
   /** Kills every worker at once (the second Ctrl-C). */
   forceStop(): Promise<void> {
     const stopped = this.stop();
@@ -253,6 +273,7 @@ export class Supervisor extends EventEmitter {
     };
     if (options.port !== undefined) env.PORT = String(options.port);
     if (options.sticky) env[ENV.stickyPort] = String(options.port);
+    if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, options);
     const { pid, instance } = worker;
     this.#live.add(worker);

@@ -61,9 +61,12 @@ export class AppTable {
     return this.find(target).map((app, i) => ({ ...infos[i]!, reload: slots.get(app) ?? [] }));
   }
 
-  /** The live views' snapshot of the target's apps (every app by default), asked of their primaries at once. */
-  async snapshot(target = 'all'): Promise<HiveSnapshot> {
-    const apps = await Promise.all(this.find(target).map((app) => app.snapshot(this.#stats)));
+  /**
+   * The live views' snapshot of the target's apps (every app by default), asked of their primaries at once;
+   * `requests`: the caller shows sampled requests, so the primaries sample them (see ManagedApp#snapshot).
+   */
+  async snapshot(target = 'all', requests = false): Promise<HiveSnapshot> {
+    const apps = await Promise.all(this.find(target).map((app) => app.snapshot(this.#stats, requests)));
     return { time: Date.now(), host: hostname(), apps };
   }
 

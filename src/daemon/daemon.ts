@@ -62,7 +62,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'reload':
         return apps.reload(request.target, progress);
       case 'snapshot':
-        return apps.snapshot(request.target);
+        return apps.snapshot(request.target, request.requests === true);
       case 'delete':
         return apps.delete(request.target);
       case 'scale': {

@@ -168,9 +168,10 @@ export class ManagedApp {
    * requests); a fork-mode app, a stopped one, or a primary that does not answer within a second is shown from what
    * the daemon knows (state and processes, with cpu and memory from /proc).
    */
-  async snapshot(stats: ProcStats): Promise<AppSnapshot> {
+  async snapshot(stats: ProcStats, requests = false): Promise<AppSnapshot> {
     if (this.#primary && !this.spec.fork) {
-      const reply = await this.#request({ type: 'snapshot' }, undefined, SNAPSHOT_TIMEOUT);
+      // With `requests`, the primary samples requests while such snapshots keep coming (a dashboard is open).
+      const reply = await this.#request({ type: 'snapshot', requests }, undefined, SNAPSHOT_TIMEOUT);
       if (reply.ok && reply.snapshot) return reply.snapshot;
     }
     return this.#knownSnapshot(stats);
@@ -427,7 +428,7 @@ export class ManagedApp {
   }
 
   #request(
-    message: { type: string; instances?: number | string },
+    message: { type: string; instances?: number | string; requests?: boolean },
     onProgress?: (progress: ReloadProgress) => void,
     timeout?: number,
   ): Promise<ControlReply> {

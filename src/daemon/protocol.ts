@@ -63,7 +63,10 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('start'), app: appSpecSchema }).strict(),
   z.object({ ...header, cmd: z.literal('describe'), target }).strict(),
   /** The live views' `HiveSnapshot` (metrics/snapshot.ts): every app, or the target's. */
-  z.object({ ...header, cmd: z.literal('snapshot'), target: target.optional() }).strict(),
+  // `requests`: the caller shows sampled requests (the dashboard): primaries sample while such snapshots come.
+  z
+    .object({ ...header, cmd: z.literal('snapshot'), target: target.optional(), requests: z.boolean().optional() })
+    .strict(),
   z.object({ ...header, cmd: z.enum(['stop', 'restart', 'reload', 'delete']), target }).strict(),
   z
     .object({

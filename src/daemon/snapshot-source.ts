@@ -9,6 +9,11 @@ export interface DaemonSnapshotOptions {
   paths?: HivePaths;
   /** One app (name or id) rather than all of them. */
   target?: string;
+  /**
+   * The caller shows sampled requests (the dashboard's waterfall): while such snapshots keep coming, the apps'
+   * primaries sample requests (5 per process per second), and stop 15 s after the last one. Off for `hive monit`.
+   */
+  requests?: boolean;
 }
 
 /**
@@ -18,7 +23,10 @@ export interface DaemonSnapshotOptions {
  */
 export function daemonSnapshotSource(options: DaemonSnapshotOptions = {}): SnapshotSource {
   const paths = options.paths ?? hivePaths();
-  const fields = options.target === undefined ? {} : { target: options.target };
+  const fields = {
+    ...(options.target === undefined ? {} : { target: options.target }),
+    ...(options.requests ? { requests: true } : {}),
+  };
   return {
     async snapshot(): Promise<HiveSnapshot> {
       // A connection per snapshot: nothing to keep alive or close between polls, and a restarted daemon is found.

@@ -94,7 +94,7 @@ export function requestId(req?: IncomingMessage): string | undefined {
  * makes every promise of the process a little dearer. `HIVE_TRACK_REQUESTS=1` turns it on before the app loads.
  */
 export function trackRequests(): void {
-  trackRequestsOf(state.tracker);
+  trackRequestsOf(state.tracker, 'app');
 }
 
 export { PROTOCOL_VERSION } from './protocol.js';

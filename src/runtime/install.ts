@@ -4,7 +4,7 @@ import { isManaged, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { decodePrimaryMessage, ENV } from './protocol.js';
-import { trackRequests } from './request-context.js';
+import { trackRequests, untrackRequests } from './request-context.js';
 import { RequestSampler } from './request-sampler.js';
 import { enableServerTiming } from './server-timing.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
@@ -35,6 +35,7 @@ export function install(): RuntimeState {
     }
     if (message?.type === 'shutdown') void shutdown(message.idleGrace);
     else if (message?.type === 'cluster-size') process.env[ENV.clusterSize] = String(message.size);
+    else if (message?.type === 'sampling') setSampling(state, message.size);
     else if (message?.type === 'sticky-connection' && handle) {
       receiveStickyConnection(state, handle as Socket, message.head);
     } else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
@@ -51,16 +52,27 @@ export function install(): RuntimeState {
 
   const interval = Number(process.env[ENV.reportInterval]);
   if (process.env[ENV.serverTiming] === '1') enableServerTiming(state.tracker, process.env[ENV.instance] ?? '0');
-  if (process.env[ENV.trackRequests] === '1') trackRequests(state.tracker);
-  const samples = Math.min(Number(process.env[ENV.requestSamples]) || 0, MAX_SAMPLES);
-  let sampler: RequestSampler | undefined;
-  if (samples > 0 && interval > 0) {
-    trackRequests(state.tracker, { timeline: true });
-    sampler = new RequestSampler(Math.trunc(samples));
+  if (process.env[ENV.trackRequests] === '1') trackRequests(state.tracker, 'app');
+  // The metrics report carries the RSS the primary's memory guard reads, and the sampled requests.
+  if (interval > 0) {
+    sampler = new RequestSampler(0);
+    setSampling(state, Number(process.env[ENV.requestSamples]) || 0);
+    startMetricsReporter(state, interval, sampler);
   }
-  // The metrics report carries the RSS the primary's memory guard reads.
-  if (interval > 0) startMetricsReporter(state, interval, sampler);
   return state;
+}
+
+// The process's request sampler, while it reports metrics.
+let sampler: RequestSampler | undefined;
+
+/** Request sampling on (`size` requests per report) or off (0), from the env at start and from the primary after. */
+function setSampling(state: RuntimeState, size: number): void {
+  if (sampler === undefined) return;
+  const kept = Math.max(0, Math.min(Math.trunc(size) || 0, MAX_SAMPLES));
+  if (kept === sampler.size) return;
+  if (kept > 0) trackRequests(state.tracker, 'sampling', { timeline: true });
+  else untrackRequests('sampling', { timeline: true });
+  sampler.resize(kept);
 }
 
 function answerAppMetrics(id: number): void {

@@ -59,7 +59,8 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
       http: http.take(),
       pools: poolReports(),
     };
-    if (sampler !== undefined) report.samples = sampler.take();
+    const samples = sampler?.take();
+    if (samples !== undefined && samples.length > 0) report.samples = samples;
     delay.reset();
     lastAt = now;
     lastCpu = cpu;

@@ -113,7 +113,9 @@ export type PrimaryMessage =
   | { hive: 1; type: 'shutdown'; idleGrace: number }
   | { hive: 1; type: 'cluster-size'; size: number }
   | { hive: 1; type: 'sticky-connection'; head: string | null }
-  | { hive: 1; type: 'app-metrics-request'; id: number };
+  | { hive: 1; type: 'app-metrics-request'; id: number }
+  /** Request sampling on (`size` slowest requests per report) or off (0), while a live view wants the waterfall. */
+  | { hive: 1; type: 'sampling'; size: number };
 
 type Message = { hive: number; type: string };
 
@@ -128,7 +130,7 @@ export class ProtocolVersionError extends HiveError {
 }
 
 const workerTypes = new Set(['listening', 'ready', 'listen-error', 'memory', 'metrics', 'app-metrics']);
-const primaryTypes = new Set(['shutdown', 'cluster-size', 'sticky-connection', 'app-metrics-request']);
+const primaryTypes = new Set(['shutdown', 'cluster-size', 'sticky-connection', 'app-metrics-request', 'sampling']);
 
 function decode(value: unknown, types: Set<string>): Message | undefined {
   if (typeof value !== 'object' || value === null || !('hive' in value)) return undefined;

@@ -34,23 +34,27 @@ const ID = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
 // Bounds a request's timeline: a handler that fans out thousands of tasks must not grow a sample without limit.
 const MAX_TIMELINE = 64;
 
-// Created only when something needs it (Server-Timing, request sampling, trackRequests()): an active
-// AsyncLocalStorage makes every promise of the process a little dearer.
+// Created only when something needs it (Server-Timing, request sampling, trackRequests()), and idle again when
+// nothing does any more: an active AsyncLocalStorage makes every promise of the process a little dearer.
 let storage: AsyncLocalStorage<RequestContext> | undefined;
 let keepTimeline = false;
+// Why requests are tracked now: 'server-timing', 'sampling', 'app' (trackRequests() of hive/runtime).
+const reasons = new Set<string>();
 
 /**
  * Gives every request of the process's HTTP servers a {@link RequestContext}, reachable from the response
- * ({@link contextOf}) and, across the app's awaits, from {@link currentRequest}. Idempotent; `timeline` turns on the
- * per-task timelines the request sampler sends.
+ * ({@link contextOf}) and, across the app's awaits, from {@link currentRequest}, for as long as at least one `reason`
+ * holds (see {@link untrackRequests}). `timeline` turns on the per-task timelines the request sampler sends.
  */
-export function trackRequests(tracker: ServerTracker, options: { timeline?: boolean } = {}): void {
+export function trackRequests(tracker: ServerTracker, reason: string, options: { timeline?: boolean } = {}): void {
+  reasons.add(reason);
   if (options.timeline) keepTimeline = true;
   if (storage !== undefined) return;
   const store = new AsyncLocalStorage<RequestContext>();
   storage = store;
   tracker.onHttpServer((server) => {
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (reasons.size === 0) return;
       const context: RequestContext = {
         req,
         start: performance.now(),
@@ -65,6 +69,16 @@ export function trackRequests(tracker: ServerTracker, options: { timeline?: bool
       store.enterWith(context);
     });
   });
+}
+
+/**
+ * Drops one reason to track requests (sampling turned off). With none left, new requests get no context and the
+ * async context storage is disabled, so the process stops paying for it; requests in flight keep theirs.
+ */
+export function untrackRequests(reason: string, options: { timeline?: boolean } = {}): void {
+  if (options.timeline) keepTimeline = false;
+  if (!reasons.delete(reason) || reasons.size > 0) return;
+  storage?.disable();
 }
 
 /** The context of the request whose code is running now; undefined outside one or while tracking is off. */

@@ -11,7 +11,8 @@ const MAX_PATH = 200;
  * slowest kept ones costs a timestamp and a comparison; only the kept ones build a sample.
  */
 export class RequestSampler {
-  readonly size: number;
+  /** How many requests each interval keeps; 0: sampling is off (a request then costs one comparison). */
+  size: number;
   // Slowest first, at most `size` long.
   #kept: RequestSample[] = [];
   readonly #onRequest: (req: IncomingMessage, res: ServerResponse) => void;
@@ -24,13 +25,19 @@ export class RequestSampler {
       if (this.writableFinished) sampler.#offer(this);
     }
     this.#onRequest = (_req, res) => {
-      res.on('close', onClose);
+      if (sampler.size > 0) res.on('close', onClose);
     };
   }
 
   /** Samples the requests of an HTTP(S) server. */
   watch(server: HttpServer): void {
     server.prependListener('request', this.#onRequest);
+  }
+
+  /** Changes how many requests each interval keeps (0: off); what was kept beyond the new size is dropped. */
+  resize(size: number): void {
+    this.size = size;
+    this.#kept.length = Math.min(this.#kept.length, size);
   }
 
   /** The samples kept since the last take(), slowest first; the next interval starts empty. */
@@ -45,6 +52,7 @@ export class RequestSampler {
     if (context === undefined) return;
     const totalMs = performance.now() - context.start;
     const kept = this.#kept;
+    if (this.size === 0) return;
     if (kept.length === this.size && totalMs <= (kept[kept.length - 1] as RequestSample).totalMs) return;
     const { req } = context;
     const url = req.url ?? '/';

@@ -16,7 +16,7 @@ let enabled = false;
 export function enableServerTiming(tracker: ServerTracker, instance: string): void {
   if (enabled) return;
   enabled = true;
-  trackRequests(tracker);
+  trackRequests(tracker, 'server-timing');
   const description = `instance ${instance}, pid ${process.pid}`;
   const writeHead = ServerResponse.prototype.writeHead as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
   // writeHead is also what an implicit header (a bare res.end()) goes through: one hook sees every response.

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import type { AppSnapshot } from '../../dist/metrics/snapshot.js';
+import { freePort } from '../cluster/helpers.js';
 import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
@@ -86,4 +87,42 @@ test('the daemon snapshots every app: cluster apps from their primary, fork-mode
   await hive.json(['stop', 'web']);
   const stopped = (await source.snapshot()).apps.find((a) => a.name === 'web')!;
   assert.deepEqual([stopped.state, stopped.instances.length], ['stopped', 0]);
+});
+
+test("the dashboard's snapshots turn request sampling on in the app's processes; hive monit's do not", async () => {
+  const metricsApp = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
+  const port = await freePort();
+  await hive.json(['start', metricsApp, '-i', '1', '--name', 'sampled', '--port', String(port)]);
+  const paths = hivePaths({ HIVE_HOME: hive.home });
+  const monit = daemonSnapshotSource({ paths, target: 'sampled' });
+  const dashboard = daemonSnapshotSource({ paths, target: 'sampled', requests: true });
+  const traffic = async (round: number) => {
+    const sent = [
+      request(`http://127.0.0.1:${port}/slow?ms=30`, { headers: { 'x-request-id': `slow-${round}` } }),
+      request(`http://127.0.0.1:${port}/compute`, { headers: { 'x-request-id': `compute-${round}` } }),
+    ];
+    for (const answer of await Promise.all(sent)) await answer.body.text();
+  };
+  const sampled = async (source: typeof monit) => (await source.snapshot()).apps[0]?.requests ?? [];
+
+  // Without a page asking, the processes sample nothing (and pay nothing for it): three report intervals of traffic.
+  for (let round = 0; round < 3; round++) {
+    await traffic(round);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.deepEqual(await sampled(monit), [], 'hive monit snapshots leave sampling off');
+  }
+
+  // The dashboard's snapshots turn it on: the next requests come back with their timelines.
+  await dashboard.snapshot();
+  let round = 100;
+  const found = await waitFor(async () => {
+    await traffic(round++);
+    const requests = await sampled(dashboard);
+    const compute = requests.find((r) => r.id.startsWith('compute-'));
+    return compute && requests.some((r) => r.id.startsWith('slow-')) ? compute : undefined;
+  }, 'sampled requests after the dashboard asked');
+  assert.equal(found.path, '/compute');
+  assert.equal(found.tasks.length, 1);
+  assert.equal(found.instance, 0);
+  await hive.json(['delete', 'sampled']);
 });
