@@ -8,7 +8,7 @@ export const fixture = (name: string): string => new URL(`../fixtures/cluster/${
 
 /** One JSON line of `hive run --log-format json`. */
 export interface HiveRecord {
-  kind: 'event' | 'log' | 'result';
+  kind: 'event' | 'log' | 'result' | 'report';
   type?: string;
   [key: string]: unknown;
 }
