@@ -71,6 +71,8 @@ const appShape = {
     .string()
     .regex(/^[A-Za-z0-9.:_-]+$/, 'expected an address or host name')
     .optional(),
+  /** A `Server-Timing` header (total, pool time, request id) on the app's responses (`hive run --server-timing`). */
+  serverTiming: z.boolean().optional(),
   /** Options of `hive edge nginx` for this app. */
   edge: z.record(z.string(), z.unknown()).optional(),
 };

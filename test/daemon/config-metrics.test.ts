@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
+import { freePort } from '../cluster/helpers.js';
 import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
@@ -54,4 +55,38 @@ test('metricsPort on a fork-mode app is an ERR_HIVE_CONFIG naming the file, app 
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /ERR_HIVE_CONFIG: .*hive\.config\.json: apps\[0\] \(f\)\.metricsPort: a fork-mode app/);
+});
+
+test('serverTiming in a config, and hive start --server-timing, put a Server-Timing header on the responses', async () => {
+  const config = join(dir, 'hive.config.json');
+  const port = await freePort();
+  writeFileSync(
+    config,
+    JSON.stringify({ apps: [{ name: 't', script: appFixture, instances: 1, port, serverTiming: true }] }),
+  );
+  await hive.json(['start', config]);
+  const timing = async (at: number) => {
+    const { headers, body } = await request(`http://127.0.0.1:${at}/`, { headers: { 'x-request-id': 'cfg-1' } });
+    await body.text();
+    return headers['server-timing'];
+  };
+  assert.match(String(await timing(port)), /^total;dur=[\d.]+;desc="instance 0, pid \d+, request cfg-1"$/);
+
+  const plainPort = await freePort();
+  await hive.json(['start', appFixture, '-i', '1', '--name', 'plain', '--port', String(plainPort)]);
+  assert.equal(await timing(plainPort), undefined, 'off unless asked');
+  const flagPort = await freePort();
+  await hive.json(['start', appFixture, '-i', '1', '--name', 'flag', '--port', String(flagPort), '--server-timing']);
+  assert.match(String(await timing(flagPort)), /request cfg-1"$/);
+
+  writeFileSync(
+    config,
+    JSON.stringify({
+      apps: [{ name: 'g', script: daemonFixture('ticker.sh'), interpreter: 'none', serverTiming: true }],
+    }),
+  );
+  const fork = await hive.run(['start', config]);
+  assert.equal(fork.code, 1);
+  assert.match(fork.stderr, /apps\[0\] \(g\)\.serverTiming: a fork-mode app/);
+  await hive.json(['delete', 'all']);
 });

@@ -26,6 +26,7 @@ Options:
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
       --metrics-port <port>      serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>      address of the metrics port (default 127.0.0.1)
+      --server-timing            a Server-Timing header (total, pool time, request id) on the app's responses
       --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
       --ignore-watch <path>      a name or relative path the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
@@ -69,6 +70,7 @@ export default function start(argv: string[]): Promise<number> {
         'log-format': { type: 'string' },
         'metrics-port': { type: 'string' },
         'metrics-host': { type: 'string' },
+        'server-timing': { type: 'boolean' },
         interpreter: { type: 'string' },
         'no-autorestart': { type: 'boolean' },
         watch: { type: 'boolean' },
@@ -118,8 +120,10 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (!onPath && !existsSync(path))
     throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
-  if (fork && values['metrics-port'] !== undefined) {
-    throw new UsageError('--metrics-port needs a cluster app (`hive run` serves it); a fork-mode program has none');
+  for (const flag of ['metrics-port', 'server-timing'] as const) {
+    if (fork && values[flag] !== undefined) {
+      throw new UsageError(`--${flag} needs a cluster app (\`hive run\` serves it); a fork-mode program has none`);
+    }
   }
   const logFormat = values['log-format'] as 'text' | 'json' | undefined;
   const env: Record<string, string> = {};
@@ -137,6 +141,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     if (typeof value === 'string') runArgs.push(`${option}=${value}`);
   }
   if (values['wait-ready']) runArgs.push('--wait-ready');
+  if (values['server-timing']) runArgs.push('--server-timing');
   runArgs.push('--', ...args);
   const spec: AppSpec = {
     name: (values.name as string | undefined) ?? basename(path, extname(path)),
@@ -194,13 +199,14 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     if (!fork && app.autorestart !== undefined) {
       process.stderr.write(`hive start: ${where}: \`autorestart\` is not acted on yet\n`);
     }
-    if (fork && app.metricsPort !== undefined) {
-      const index = config.apps.indexOf(app);
-      throw new ConfigError(
-        config.file,
-        `apps[${index}] (${app.name}).metricsPort`,
-        'a fork-mode app has no `hive run` primary to serve metrics; drop the key or run the app in cluster mode',
-      );
+    for (const key of ['metricsPort', 'serverTiming'] as const) {
+      if (fork && app[key] !== undefined) {
+        throw new ConfigError(
+          config.file,
+          `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`,
+          'a fork-mode app has no `hive run` primary and runtime to serve it; drop the key or run it in cluster mode',
+        );
+      }
     }
     const instances = String((values.instances as string | undefined) ?? options.instances ?? (fork ? '1' : 'max'));
     const runArgs = [options.script, `--instances=${instances}`];
@@ -213,6 +219,7 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     if (options.nodeArgs?.length) runArgs.push(`--node-args=${options.nodeArgs.join(' ')}`);
     if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
     if (app.metricsHost !== undefined) runArgs.push(`--metrics-host=${app.metricsHost}`);
+    if (app.serverTiming) runArgs.push('--server-timing');
     runArgs.push('--', ...(options.args ?? []));
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
