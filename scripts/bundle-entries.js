@@ -14,12 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const COMMANDS = ['delete', 'describe', 'kill', 'logs', 'ls', 'monit', 'reload', 'restart', 'save', 'scale', 'stop'];
-const targets = [
-  'pool/thread-entry.js',
-  'pool/process-entry.js',
-  ...COMMANDS.map((name) => `cli/commands/${name}.js`),
-].map((file) => `${dist}${file}`);
+// dist/-relative paths, also read by test/build/bundles.test.ts.
+const targets = JSON.parse(readFileSync(new URL('./bundled-files.json', import.meta.url), 'utf8')).map(
+  (file) => `${dist}${file}`,
+);
 
 /** An esbuild plugin: import.meta.url in an inlined module means the URL of the file it came from. */
 function keepImportMetaUrl(outfile) {

@@ -145,6 +145,25 @@ test('hive monit --once: one frame with the app and its 2 instance rows; --json 
   assert.match(bad.stderr, /Expected --interval to be an integer 100-60000/);
 });
 
+/** A detached tmux session of that size running `hive monit` for a HIVE_HOME. */
+function startMonitSession(name: string, width: number, height: number, home: string): Promise<string> {
+  return tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(width),
+    '-y',
+    String(height),
+    '-e',
+    `HIVE_HOME=${home}`,
+    // The shell stays after monit, so the pane shows its exit status and the terminal state it left behind (a dead
+    // pane would hide the cursor itself).
+    `${process.execPath} ${hiveBin} monit --interval 250; echo "monit exited $?"; exec sleep 600`,
+  );
+}
+
 test('hive monit in a terminal (tmux): live rows, keys move the selection, resize, q restores the terminal', {
   skip: tmuxSkip(),
 }, async () => {
@@ -161,21 +180,7 @@ test('hive monit in a terminal (tmux): live rows, keys move the selection, resiz
       WAIT,
     );
 
-  await tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'monit',
-    '-x',
-    '120',
-    '-y',
-    '40',
-    '-e',
-    `HIVE_HOME=${hive.home}`,
-    // The shell stays after monit, so the pane shows its exit status and the terminal state it left behind (a dead
-    // pane would hide the cursor itself).
-    `${process.execPath} ${hiveBin} monit --interval 250; echo "monit exited $?"; exec sleep 600`,
-  );
+  await startMonitSession('monit', 120, 40, hive.home);
   await screenUntil((s) => /^> api +online +2\/2/m.test(s), 'the app list');
   assert.equal(await format('#{alternate_on}'), '1', 'on the alternate screen');
   assert.equal(await format('#{cursor_flag}'), '0', 'cursor hidden');
@@ -183,19 +188,7 @@ test('hive monit in a terminal (tmux): live rows, keys move the selection, resiz
   // Another HIVE_HOME, where no daemon runs: monit says so and keeps checking; SIGTERM ends it and restores the terminal.
   const empty = new HiveHome();
   try {
-    await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      'idle',
-      '-x',
-      '80',
-      '-y',
-      '24',
-      '-e',
-      `HIVE_HOME=${empty.home}`,
-      `${process.execPath} ${hiveBin} monit --interval 250; echo "monit exited $?"; exec sleep 600`,
-    );
+    await startMonitSession('idle', 80, 24, empty.home);
     const idle = async () => (await tmux('capture-pane', '-p', '-t', 'idle:0.0')).replace(/\s+$/, '');
     await waitFor(
       async () => /^no daemon running \(hive start <script> starts one\); checking every 250 ms$/m.test(await idle()),

@@ -38,7 +38,7 @@ export default function dashboard(argv: string[]): Promise<number> {
     if (token === undefined && !isLoopbackHost(host)) throw new DashboardTokenRequiredError(host);
     const app = values.app as string | undefined;
     // The page draws sampled requests: its snapshots ask the primaries to sample while it is open.
-    const source = daemonSnapshotSource(app === undefined ? { requests: true } : { target: app, requests: true });
+    const source = daemonSnapshotSource({ target: app, requests: true });
     const server = await startDashboard(source, { port, host, token });
     if (values.json) printJson({ url: server.url, token: token !== undefined });
     else {
