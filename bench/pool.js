@@ -12,7 +12,7 @@ import { roundOrder } from './lib/rounds.js';
 import { Samples } from './lib/samples.js';
 import { formatMarkdown, formatResults } from './lib/table.js';
 import {
-  cpuThroughput,
+  cpuScaling,
   idleMemory,
   idleMemoryChild,
   tinyLatency,
@@ -31,8 +31,8 @@ const USAGE = `usage: node bench/pool.js [--json | --markdown] [--from FILE] [--
 
 // Measurement lengths (ms). Default: whole run about 2.5 minutes on 2 cores; quick: about 25 s.
 const DURATIONS = {
-  default: { tiny: 800, cpu: 1200, transfer: 800, latency: 1200, warmup: 250 },
-  quick: { tiny: 250, cpu: 400, transfer: 250, latency: 400, warmup: 100 },
+  default: { tiny: 800, cpuSlice: 400, cpuBlocks: 3, transfer: 800, latency: 1200, warmup: 250 },
+  quick: { tiny: 250, cpuSlice: 150, cpuBlocks: 1, transfer: 250, latency: 400, warmup: 100 },
 };
 const INFLIGHTS = [1, 8, 64];
 // Latency is measured at this fraction of each subject's own best tiny-task rate: busy, but not saturated.
@@ -57,6 +57,8 @@ const UNITS = {
   'cpu.t1': 'tasks/s',
   'cpu.t2': 'tasks/s',
   'cpu.speedup': 'x',
+  'cpu.busy1': 'x',
+  'cpu.busy2': 'x',
   'transfer.1mib': 'tasks/s',
   'transfer.1mib.p50': 'us',
   'memory.rss': 'MiB',
@@ -89,6 +91,8 @@ const LABELS = {
   'cpu.t1': 'fib(27), 1 thread',
   'cpu.t2': 'fib(27), 2 threads',
   'cpu.speedup': 'fib(27), speedup 2 threads / 1',
+  'cpu.busy1': 'fib(27), 1 thread: threads kept busy',
+  'cpu.busy2': 'fib(27), 2 threads: threads kept busy (speedup over serial)',
   'transfer.1mib': '1 MiB ArrayBuffer round trip, transfer',
   'transfer.1mib.p50': '1 MiB round trip, latency p50',
   'memory.rss': `idle pool of ${MEMORY_THREADS} threads: RSS`,
@@ -173,16 +177,16 @@ async function throughputPhase({ subjects, rounds, d, samples, attempt, tag }) {
         tinyThroughput(subject, { inflights: INFLIGHTS, durationMs: d.tiny, warmupMs: d.warmup }),
       );
       for (const inflight of INFLIGHTS) if (tiny) samples.record(subject, `tiny.c${inflight}`, tiny[inflight]);
-      const t1 = await attempt(tag(round, subject, 'fib(27) on 1 thread'), () =>
-        cpuThroughput(subject, { threads: 1, durationMs: d.cpu, warmupMs: d.warmup }),
+      const cpu = await attempt(tag(round, subject, 'fib(27) on 1 and 2 threads'), () =>
+        cpuScaling(subject, { sliceMs: d.cpuSlice, blocks: d.cpuBlocks, warmupMs: d.warmup }),
       );
-      const t2 = await attempt(tag(round, subject, 'fib(27) on 2 threads'), () =>
-        cpuThroughput(subject, { threads: 2, durationMs: d.cpu, warmupMs: d.warmup }),
-      );
-      if (t1 !== undefined) samples.record(subject, 'cpu.t1', t1);
-      if (t2 !== undefined) samples.record(subject, 'cpu.t2', t2);
-      // Speedup within one round: both halves saw the same machine conditions.
-      if (t1 !== undefined && t2 !== undefined) samples.record(subject, 'cpu.speedup', t2 / t1);
+      if (cpu) {
+        samples.record(subject, 'cpu.t1', cpu.t1);
+        samples.record(subject, 'cpu.t2', cpu.t2);
+        samples.record(subject, 'cpu.speedup', cpu.speedup);
+        samples.record(subject, 'cpu.busy1', cpu.busy1);
+        samples.record(subject, 'cpu.busy2', cpu.busy2);
+      }
       const transfer = await attempt(tag(round, subject, '1 MiB transfer round trip'), () =>
         transferRoundTrip(subject, { durationMs: d.transfer, warmupMs: d.warmup }),
       );

@@ -4,6 +4,7 @@ export declare function closedLoop(options: {
   durationMs: number;
   send: () => Promise<unknown>;
   recordLatency?: boolean;
+  onCompleted?: (value: unknown) => void;
 }): Promise<{ completed: number; durationMs: number; rate: number; latenciesMs: number[] }>;
 export declare function openLoop(options: {
   rate: number;

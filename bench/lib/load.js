@@ -5,12 +5,13 @@ import { performance } from 'node:perf_hooks';
 
 /**
  * Keeps `inflight` calls of `send` running until `durationMs` has passed. Counts the calls that completed inside the
- * window; calls still running at the deadline are awaited but not counted.
- * @param {{ inflight: number, durationMs: number, send: () => Promise<unknown>, recordLatency?: boolean }} options
+ * window; calls still running at the deadline are awaited but not counted. `onCompleted` sees the value of each
+ * counted call.
+ * @param {{ inflight: number, durationMs: number, send: () => Promise<unknown>, recordLatency?: boolean, onCompleted?: (value: unknown) => void }} options
  * @returns {Promise<{ completed: number, durationMs: number, rate: number, latenciesMs: number[] }>}
  *   rate in calls per second; latenciesMs (per call, ms) only when recordLatency is set
  */
-export async function closedLoop({ inflight, durationMs, send, recordLatency = false }) {
+export async function closedLoop({ inflight, durationMs, send, recordLatency = false, onCompleted }) {
   if (!(Number.isInteger(inflight) && inflight > 0))
     throw new RangeError(`inflight must be a positive integer, got ${inflight}`);
   /** @type {number[]} */
@@ -22,10 +23,11 @@ export async function closedLoop({ inflight, durationMs, send, recordLatency = f
     for (;;) {
       const t0 = performance.now();
       if (t0 >= deadline) return;
-      await send();
+      const value = await send();
       const t1 = performance.now();
       if (t1 <= deadline) {
         completed++;
+        onCompleted?.(value);
         if (recordLatency) latenciesMs.push(t1 - t0);
       }
     }

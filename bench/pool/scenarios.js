@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { runJsonChild } from '../lib/child.js';
 import { closedLoop, openLoop, withTimeout } from '../lib/load.js';
-import { latencySummary } from '../lib/stats.js';
+import { latencySummary, median } from '../lib/stats.js';
 import { openSubject } from './subjects.js';
 
 const MiB = 1024 * 1024;
@@ -104,24 +104,77 @@ export function tinyLatency(name, { rates, durationMs, warmupMs }) {
 }
 
 /**
- * CPU-bound tasks (fib(27)) on `threads` threads, closed loop with 4 tasks in flight per thread so that no thread
- * waits for the next task: tasks/s.
+ * CPU-bound tasks (fib(27)) on 1 and on 2 threads: tasks/s of each, the speedup of 2 threads over 1, and how many
+ * threads' worth of fib each pool really ran (`busy1`, `busy2`). Each pool runs a closed loop with 4 tasks in flight per
+ * thread, so that no thread should wait for its next task.
+ *
+ * Both pools stay open and are measured in short interleaved slices, in blocks of 1-2-2-1 threads: each block's
+ * speedup is its two 2-thread slices over its two 1-thread slices, so a linear drift cancels out. On a shared or
+ * virtualised machine a core's speed also jumps by tens of percent from one second to the next (other tenants, a busy
+ * hyperthread sibling), which no ordering cancels, and the speedup stays noisy. Hence the busy figures: every task
+ * reports its own run time inside its thread, and a slice's busy threads are the summed run times over the slice's
+ * length. That is the speedup over running the same tasks back to back without a pool, whatever the core's speed: 2.0
+ * at 2 threads means no thread ever waited for work; the gaps between one task and the next are what it loses. Each
+ * figure is the median over blocks.
  * @param {string} name
- * @param {{ threads: number, durationMs: number, warmupMs: number }} options
- * @returns {Promise<number>}
+ * @param {{ sliceMs: number, blocks: number, warmupMs: number }} options
+ * @returns {Promise<{ t1: number, t2: number, speedup: number, busy1: number, busy2: number }>}
  */
-export function cpuThroughput(name, { threads, durationMs, warmupMs }) {
+export function cpuScaling(name, { sliceMs, blocks, warmupMs }) {
+  const plannedMs = 2 * warmupMs + 4 * blocks * sliceMs;
   return withPool(
     name,
-    { threads },
-    async (subject) => {
-      check((await subject.fib(FIB_N)) === FIB_27, `${name}: fib(${FIB_N}) did not return ${FIB_27}`);
-      const send = () => subject.fib(FIB_N);
-      const inflight = 4 * threads;
-      await closedLoop({ inflight, durationMs: warmupMs, send });
-      return (await closedLoop({ inflight, durationMs, send })).rate;
-    },
-    warmupMs + durationMs,
+    { threads: 1 },
+    (one) =>
+      withPool(
+        name,
+        { threads: 2 },
+        async (two) => {
+          for (const subject of [one, two]) {
+            const [value] = await subject.timedFib(FIB_N);
+            check(value === FIB_27, `${name}: fib(${FIB_N}) did not return ${FIB_27}`);
+          }
+          const slice = async (subject, threads, durationMs) => {
+            let busyMs = 0;
+            const { rate } = await closedLoop({
+              inflight: 4 * threads,
+              durationMs,
+              send: () => subject.timedFib(FIB_N),
+              onCompleted: ([, ms]) => {
+                busyMs += ms;
+              },
+            });
+            return { rate, busy: busyMs / durationMs };
+          };
+          await slice(one, 1, warmupMs);
+          await slice(two, 2, warmupMs);
+          const t1 = [];
+          const t2 = [];
+          const speedups = [];
+          const busy1 = [];
+          const busy2 = [];
+          for (let block = 0; block < blocks; block++) {
+            const a = await slice(one, 1, sliceMs);
+            const b = await slice(two, 2, sliceMs);
+            const c = await slice(two, 2, sliceMs);
+            const d = await slice(one, 1, sliceMs);
+            t1.push(a.rate, d.rate);
+            t2.push(b.rate, c.rate);
+            speedups.push((b.rate + c.rate) / (a.rate + d.rate));
+            busy1.push(a.busy, d.busy);
+            busy2.push(b.busy, c.busy);
+          }
+          return {
+            t1: median(t1),
+            t2: median(t2),
+            speedup: median(speedups),
+            busy1: median(busy1),
+            busy2: median(busy2),
+          };
+        },
+        plannedMs,
+      ),
+    plannedMs + SLACK_MS,
   );
 }
 

@@ -13,6 +13,7 @@ export const SUBJECTS = ['hive', 'piscina', 'tinypool', 'workerpool'];
  * @typedef {object} PoolSubject
  * @property {(input: unknown) => Promise<unknown>} echo tiny task: returns its input
  * @property {(n: number) => Promise<number>} fib CPU-bound task
+ * @property {(n: number) => Promise<[number, number]>} timedFib fib(n) and its run time inside the thread (ms)
  * @property {(ms: number) => Promise<number>} hold blocks a thread for ms
  * @property {(buffer: ArrayBuffer) => Promise<ArrayBuffer>} roundtrip transfers buffer in, gets it back by transfer
  * @property {() => number} threads how many threads the pool has running now
@@ -55,7 +56,7 @@ function load(name) {
 
 /**
  * Starts a pool of `threads` threads for `name`. With `transfer`, the pool loads the subject's transfer task file and
- * only `roundtrip` is available; otherwise it loads the shared task file (echo, fib, hold).
+ * only `roundtrip` is available; otherwise it loads the shared task file (echo, fib, timedFib, hold).
  * @param {string} name
  * @param {{ threads: number, transfer?: boolean }} options
  * @returns {Promise<PoolSubject>}
@@ -81,6 +82,7 @@ function openHive({ Pool }, file, threads) {
   return {
     echo: (input) => pool.run(input),
     fib: (n) => pool.run(n, { name: 'fib' }),
+    timedFib: (n) => pool.run(n, { name: 'timedFib' }),
     hold: (ms) => pool.run(ms, { name: 'hold' }),
     roundtrip: (buffer) => pool.run(buffer, { transfer: [buffer] }),
     threads: () => pool.stats.threads,
@@ -94,6 +96,7 @@ function openPiscina({ Piscina }, file, threads) {
   return {
     echo: (input) => pool.run(input),
     fib: (n) => pool.run(n, { name: 'fib' }),
+    timedFib: (n) => pool.run(n, { name: 'timedFib' }),
     hold: (ms) => pool.run(ms, { name: 'hold' }),
     roundtrip: (buffer) => pool.run(buffer, { transferList: [buffer] }),
     threads: () => pool.threads.length,
@@ -107,6 +110,7 @@ function openTinypool({ Tinypool }, file, threads) {
   return {
     echo: (input) => pool.run(input),
     fib: (n) => pool.run(n, { name: 'fib' }),
+    timedFib: (n) => pool.run(n, { name: 'timedFib' }),
     hold: (ms) => pool.run(ms, { name: 'hold' }),
     roundtrip: (buffer) => pool.run(buffer, { transferList: [buffer] }),
     threads: () => pool.threads.length,
@@ -125,6 +129,7 @@ function openWorkerpool(workerpool, threads) {
   return {
     echo: (input) => pool.exec('echo', [input]),
     fib: (n) => pool.exec('fib', [n]),
+    timedFib: (n) => pool.exec('timedFib', [n]),
     hold: (ms) => pool.exec('hold', [ms]),
     roundtrip: (buffer) => pool.exec('roundtrip', [buffer], { transfer: [buffer] }),
     threads: () => pool.stats().totalWorkers,
