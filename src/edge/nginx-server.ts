@@ -30,12 +30,22 @@ export function renderServers(site: EdgeSite): NginxNode[] {
       ...listen(site.listen.port, site),
       `server_name ${site.serverName.join(' ')}`,
       'server_tokens off',
+      accessLog(site),
       acmeLocation(site),
       block('location /', [`return 301 ${target}`]),
     ]),
     '',
     block('server', [tlsListen, ...serverBody(site, true)]),
   ];
+}
+
+// Every server block says where its requests are logged. Buffered: one write per 64 KiB of lines (or per second)
+// instead of one per request; a line shows at most 1 s late. Off must be said too: a server block with no access_log
+// logs every request, unbuffered, to nginx's compiled-in default (/var/log/nginx/access.log on Debian).
+function accessLog(site: EdgeSite): string {
+  if (site.accessLog === false) return 'access_log off';
+  const path = site.accessLog ?? `/var/log/nginx/${site.app}.access.log`;
+  return `access_log ${path} ${siteNames(site).logFormat} buffer=64k flush=1s`;
 }
 
 function listen(port: number, site: EdgeSite): string[] {
@@ -63,9 +73,7 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     secure && 'ssl_session_timeout 1d',
     // Tickets are encrypted with a key nginx never rotates on its own, which breaks forward secrecy.
     secure && 'ssl_session_tickets off',
-    // Buffered: one write per 64 KiB of lines (or per second) instead of one per request; a line shows at most 1 s late.
-    site.accessLog !== false &&
-      `access_log ${site.accessLog ?? `/var/log/nginx/${site.app}.access.log`} ${names.logFormat} buffer=64k flush=1s`,
+    accessLog(site),
     `client_max_body_size ${site.clientMaxBodySize}`,
     // add_header here, never in a location: a location with its own add_header drops every inherited one.
     `add_header X-Request-Id ${names.requestId} always`,

@@ -15,6 +15,7 @@ import {
   makeCertificate,
   makePrefix,
   nginxSkip,
+  openFiles,
   type RunningNginx,
   startNginx,
   startUpstream,
@@ -187,4 +188,19 @@ test('TLS: HTTPS proxies with HSTS and X-Forwarded-Proto https; HTTP redirects, 
   const challenge = await call(ports.http, '/.well-known/acme-challenge/token-1');
   assert.equal(challenge.status, 200);
   assert.equal(challenge.text, 'token-1.thumbprint');
+});
+
+test('accessLog: false writes no access log: nginx holds no file outside its prefix', { skip }, async () => {
+  assert.equal((await call(ports.web, '/')).status, 200);
+  const running = nginx as RunningNginx;
+  // Without an explicit `access_log off` nginx falls back to its compiled-in log (/var/log/nginx/access.log on
+  // Debian) and writes every request there, unbuffered.
+  const outside = (await openFiles(running.pid)).filter(
+    (file) => !file.startsWith(`${running.prefix}/`) && !file.startsWith('/dev/') && !file.startsWith(certDir),
+  );
+  // stdio of the test runner itself may be files (CI redirects it): only log-like paths count.
+  assert.deepEqual(
+    outside.filter((file) => /\.log$|\/log\//.test(file)),
+    [],
+  );
 });

@@ -2,7 +2,7 @@
 // stand-in upstream hosts, make a self-signed certificate. Every process started here is stopped by `stop()`.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +58,23 @@ export function nginxTest(prefix: string, conf: string): { status: number | null
 
 export interface RunningNginx {
   prefix: string;
+  /** The master process's pid. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
+}
+
+/** Paths of the files the process `pid` and its children (nginx's workers) hold open; sockets and pipes left out. */
+export async function openFiles(pid: number): Promise<string[]> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean);
+  const files: string[] = [];
+  for (const id of [String(pid), ...children]) {
+    for (const fd of await readdir(`/proc/${id}/fd`)) {
+      const target = await readlink(`/proc/${id}/fd/${fd}`).catch(() => '');
+      if (target.startsWith('/')) files.push(target);
+    }
+  }
+  return files;
 }
 
 /** Writes `config` into a fresh prefix, starts nginx in the foreground and waits until every port accepts. */
@@ -84,6 +99,7 @@ export async function startNginx(
   });
   const running: RunningNginx = {
     prefix,
+    pid: child.pid ?? 0,
     output: () => output,
     async stop() {
       await stopChild(child, 'SIGTERM');
