@@ -21,6 +21,7 @@ import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
 import { Samples } from './lib/samples.js';
 import { formatMarkdown, formatResults } from './lib/table.js';
+import { cpuMeter } from './lib/tree-cpu.js';
 
 const HELLO_SUBJECTS = [
   'hive',
@@ -50,14 +51,27 @@ const DURATIONS = {
 };
 const CONNECTIONS = 32;
 const HEAVY_N = 32;
-const HELLO_UNITS = { 'hello.rps': 'req/s', 'hello.p99': 'ms', 'light.rps': 'req/s', 'light.p99': 'ms' };
+const HELLO_UNITS = {
+  'hello.rps': 'req/s',
+  'hello.p99': 'ms',
+  'hello.cpu': 'us',
+  'light.rps': 'req/s',
+  'light.p99': 'ms',
+};
 // The nginx rows: the 1 ms handler (the target against direct), then hello world behind the same proxies (where the
 // proxy's own cost shows most, as in the issue's figures: the target against the tutorial).
 const PROXY_ROWS = [
   { metric: 'work1ms', fixture: 'bench/http/work-1ms.js', label: '1 ms handler' },
   { metric: 'proxyhello', fixture: 'bench/http/hello.js', label: 'hello world' },
 ];
-const WORK_UNITS = { 'work1ms.rps': 'req/s', 'work1ms.p99': 'ms', 'proxyhello.rps': 'req/s', 'proxyhello.p99': 'ms' };
+const WORK_UNITS = {
+  'work1ms.rps': 'req/s',
+  'work1ms.p99': 'ms',
+  'work1ms.cpu': 'us',
+  'proxyhello.rps': 'req/s',
+  'proxyhello.p99': 'ms',
+  'proxyhello.cpu': 'us',
+};
 const UNITS = { ...HELLO_UNITS, ...WORK_UNITS };
 // Targets of the nginx rows (issue 6), as nginx-hive's oriented req/s ratio against a peer on one row. The 4x is about
 // the proxy's own cost, which the issue's figures (tutorial ~3,900 req/s, keep-alive 18,800-20,800) show on hello
@@ -69,12 +83,15 @@ const WORK_TARGETS = [
 const LABELS = {
   'hello.rps': `hello world, ${CONNECTIONS} keep-alive connections`,
   'hello.p99': '  latency p99',
+  'hello.cpu': '  server CPU per request (all its processes)',
   'light.rps': `GET / while fib(${HEAVY_N}) runs on 2 connections`,
   'light.p99': '  latency p99',
   'work1ms.rps': `1 ms handler, ${CONNECTIONS} keep-alive connections`,
   'work1ms.p99': '  latency p99',
+  'work1ms.cpu': '  server CPU per request (app + nginx)',
   'proxyhello.rps': `hello world behind the proxy, ${CONNECTIONS} keep-alive connections`,
   'proxyhello.p99': '  latency p99',
+  'proxyhello.cpu': '  server CPU per request (app + nginx)',
 };
 
 function load(url, connections, seconds) {
@@ -150,12 +167,14 @@ async function main() {
       await attempt(`round ${round + 1}: ${subject} hello world`, async () => {
         const server = await startSubject(subject);
         try {
+          const cpu = cpuMeter([server.pid]);
           const result = await load(`http://127.0.0.1:${server.port}/`, CONNECTIONS, d.hello);
           if (result.errors > 0 || result.non2xx > 0) {
             throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx responses`);
           }
           samples.record(subject, 'hello.rps', result.requests.average);
           samples.record(subject, 'hello.p99', result.latency.p99);
+          samples.record(subject, 'hello.cpu', cpu.perRequestUs(result.requests.total));
         } finally {
           await server.stop();
         }
@@ -205,6 +224,8 @@ async function main() {
         argv: (port) => ['dist/cli/hive.js', 'run', row.fixture, '-i', '2', '--port', String(port)],
       });
       const ports = { direct: app.port };
+      // The processes whose CPU a subject's requests cost: the app's, and its nginx's.
+      const pids = { direct: [app.pid] };
       const nginxes = [];
       try {
         // Both nginxes stay up for the whole row (an idle one costs nothing), so rounds alternate only the load.
@@ -214,8 +235,10 @@ async function main() {
         ]) {
           if (!runnable.includes(subject)) continue;
           const port = await freePort();
-          nginxes.push(await startNginx(config(port, app.port), port));
+          const nginx = await startNginx(config(port, app.port), port);
+          nginxes.push(nginx);
           ports[subject] = port;
+          pids[subject] = [app.pid, nginx.pid];
         }
         // Warm up every path (JIT, upstream connections) before measuring.
         for (const subject of runnable) await load(`http://127.0.0.1:${ports[subject]}/`, CONNECTIONS, 1);
@@ -224,6 +247,7 @@ async function main() {
           for (const subject of roundOrder(runnable, round)) {
             progress.update(`round ${round + 1}: ${subject} ${row.label}`);
             const url = `http://127.0.0.1:${ports[subject]}/`;
+            const cpu = cpuMeter(pids[subject]);
             const result = await withTimeout(load(url, CONNECTIONS, seconds), (seconds + 20) * 1000, `${subject} load`);
             // nginx closes a client connection after 1000 requests (its default keepalive_requests); autocannon
             // probably counts a request sent as that close arrives as an error (1 seen in a full run). A few in 10,000
@@ -238,6 +262,7 @@ async function main() {
             }
             samples.record(subject, `${row.metric}.rps`, result.requests.average);
             samples.record(subject, `${row.metric}.p99`, result.latency.p99);
+            samples.record(subject, `${row.metric}.cpu`, cpu.perRequestUs(result.requests.total));
           }
         }
       } finally {

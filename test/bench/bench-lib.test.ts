@@ -1,6 +1,8 @@
 // The shared bench helpers (bench/lib): ratio orientation, medians and percentiles, subject alternation, argument
 // parsing and the contract's JSON shape. The benches themselves never run here: too slow and too noisy for a suite.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { parseBenchArgs } from '../../bench/lib/args.js';
 import { createAttempts } from '../../bench/lib/attempt.js';
@@ -10,6 +12,7 @@ import { roundOrder, runRounds } from '../../bench/lib/rounds.js';
 import { Samples } from '../../bench/lib/samples.js';
 import { latencySummary, median, percentile } from '../../bench/lib/stats.js';
 import { formatMarkdown, formatResults } from '../../bench/lib/table.js';
+import { treeCpuMs } from '../../bench/lib/tree-cpu.js';
 
 test('median: odd and even counts, unsorted input left untouched, NaN when empty', () => {
   const input = [5, 1, 3];
@@ -248,4 +251,30 @@ test('formatMarkdown: the same cells as a Markdown table, labels with leading sp
   assert.equal(lines[0], '| metric | unit | hive | piscina | tinypool | hive vs best peer |');
   assert.equal(lines[1], '| --- | --- | ---: | ---: | ---: | ---: |');
   assert.ok(lines.includes('| latency p99 | us | 100 | 300 | - | 3.00x |'));
+});
+
+test('treeCpuMs counts the CPU of a descendant process, not only of the root', {
+  skip: process.platform !== 'linux',
+}, async () => {
+  // The root sleeps; its child burns 300 ms of CPU (by its own count), says so, and then idles until killed.
+  const grandchild = `const t = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+    while (t() < 300) {} console.log('burnt'); setInterval(() => {}, 1000);`;
+  const root = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'inherit' }); setInterval(() => {}, 1000);`,
+    ],
+    // Its own process group, so that one kill ends the grandchild too.
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+  );
+  try {
+    const [chunk] = (await once(root.stdout, 'data')) as [Buffer];
+    assert.match(chunk.toString(), /burnt/);
+    // /proc counts in 10 ms ticks; the root's own start-up only adds to the figure.
+    assert.ok(treeCpuMs(root.pid as number) >= 250, `expected >= 250 ms, got ${treeCpuMs(root.pid as number)}`);
+  } finally {
+    process.kill(-(root.pid as number), 'SIGKILL');
+  }
+  assert.equal(treeCpuMs(2 ** 22 + 12345), 0, 'a pid that does not exist has used nothing');
 });

@@ -25,6 +25,8 @@ export interface ServeOptions {
 /** A running server; `stop()` ends it (idempotent) and resolves once it has exited. */
 export interface ServedProcess {
   readonly port: number;
+  /** The spawned process's pid: the root of its process tree (a cluster's primary, nginx's master). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function startServedProcess(options: ServeOptions): Promise<ServedP
     await delay(100);
   }
   if (settleMs > 0) await delay(settleMs);
-  return { port, stop };
+  return { port, pid: child.pid ?? 0, stop };
 }
 
 async function answers(port: number): Promise<boolean> {
