@@ -29,7 +29,7 @@ const USAGE = `usage: node bench/pool.js [--json | --markdown] [--from FILE] [--
   --rounds   rounds per scenario (default 3; 1 with --quick); figures are medians over rounds
   --only     subjects to run, comma-separated (${SUBJECTS.join(', ')})`;
 
-// Measurement lengths (ms). Default: whole run about 2.5 minutes on 2 cores; quick: about 25 s.
+// Measurement lengths (ms). Default: whole run about 3.5 minutes on 2 cores; quick: about 25 s.
 const DURATIONS = {
   default: { tiny: 800, cpuSlice: 400, cpuBlocks: 3, transfer: 800, latency: 1200, warmup: 250 },
   quick: { tiny: 250, cpuSlice: 150, cpuBlocks: 1, transfer: 250, latency: 400, warmup: 100 },
