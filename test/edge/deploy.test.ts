@@ -19,7 +19,7 @@ import {
   renderDeployRecipe,
   resolveDeployOptions,
 } from '../../dist/edge/index.js';
-import { makePrefix, nginxSkip, nginxTest } from './nginx-harness.js';
+import { makePrefix, nginxSkip, nginxTest, withLocalLogs } from './nginx-harness.js';
 
 const deployDir = fileURLToPath(new URL('../../deploy/', import.meta.url));
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -120,7 +120,7 @@ test("compose's nginx.conf passes nginx -t (with `app` resolvable)", { skip: ngi
   assert.match(conf.content, /server app:3000 /);
   // Only Docker's DNS knows `app`; nginx -t resolves upstream names, so the test points it at loopback.
   const path = join(dir, 'nginx.conf');
-  writeFileSync(path, conf.content.replace('server app:3000 ', 'server 127.0.0.1:3000 '));
+  writeFileSync(path, withLocalLogs(conf.content.replace('server app:3000 ', 'server 127.0.0.1:3000 '), dir));
   const result = nginxTest(dir, path);
   assert.equal(result.status, 0, result.output);
 });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { makeCertificate, nginxBin, nginxSkip, nginxTest } from './nginx-harness.js';
+import { makeCertificate, nginxBin, nginxSkip, nginxTest, withLocalLogs } from './nginx-harness.js';
 
 const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-edge-cli-'));
@@ -47,6 +47,7 @@ test('--out writes a whole nginx.conf that passes nginx -t', { skip: nginxSkip()
   const result = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--full', '--listen', '8080', '--out', out);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, '');
+  writeFileSync(out, withLocalLogs(readFileSync(out, 'utf8'), dir));
   const check = nginxTest(dir, out);
   assert.equal(check.status, 0, check.output);
 });

@@ -1,14 +1,14 @@
 // Golden files: the generator's output for a set of option sets is checked in (test/fixtures/edge/*.conf), so a
 // change to the output shows up in review. Regenerate with UPDATE_GOLDEN=1. Every golden must pass `nginx -t`.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import { goldenCases } from './golden-cases.js';
-import { makeCertificate, makePrefix, nginxSkip, nginxTest } from './nginx-harness.js';
+import { makeCertificate, makePrefix, nginxSkip, nginxTest, withLocalLogs } from './nginx-harness.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/edge/', import.meta.url));
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -31,7 +31,7 @@ for (const golden of goldenCases) {
 
   test(`golden ${golden.name}.conf passes nginx -t`, { skip: nginxSkip() }, () => {
     const conf = join(dir, `${golden.name}.conf`);
-    copyFileSync(join(fixtures, `${golden.name}.conf`), conf);
+    writeFileSync(conf, withLocalLogs(readFileSync(join(fixtures, `${golden.name}.conf`), 'utf8'), dir));
     let main = conf;
     if (golden.shape === 'site') {
       // The http block of Debian's stock nginx.conf: a site file must not repeat what it already sets (gzip,

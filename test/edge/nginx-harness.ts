@@ -1,7 +1,7 @@
 // Helpers for the tests that run real nginx: start it as an ordinary child process under a temp prefix, start
 // stand-in upstream hosts, make a self-signed certificate. Every process started here is stopped by `stop()`.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,15 @@ export interface RunningNginx {
   pid: number;
   output(): string;
   stop(): Promise<void>;
+}
+
+/**
+ * `config` with its production log paths (/var/log/nginx/...) moved into `prefix`/logs: `nginx -t` opens (and creates)
+ * every log file a config names, and a test must not leave files outside its temp directory.
+ */
+export function withLocalLogs(config: string, prefix: string): string {
+  mkdirSync(join(prefix, 'logs'), { recursive: true });
+  return config.replaceAll('/var/log/nginx/', `${join(prefix, 'logs')}/`);
 }
 
 /** Paths of the files the process `pid` and its children (nginx's workers) hold open; sockets and pipes left out. */
