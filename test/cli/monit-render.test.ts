@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import stringWidth from 'string-width';
 import { MetricHistory, Ring } from '../../dist/cli/monit/history.js';
 import { parseKeys } from '../../dist/cli/monit/keys.js';
 import { renderFrame } from '../../dist/cli/monit/render.js';
 import { moveSelection, type Selection } from '../../dist/cli/monit/selection.js';
 import { BLOCKS, sparkline } from '../../dist/cli/monit/sparkline.js';
 import { frameBytes } from '../../dist/cli/monit/terminal.js';
-import { stripAnsi, visibleWidth } from '../../dist/cli/monit/text.js';
+import { cell, stripAnsi, truncate, visibleWidth } from '../../dist/cli/monit/text.js';
 import type { AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 
 const MiB = 2 ** 20;
@@ -279,6 +280,34 @@ test('render: narrow and short terminals cut lines and rows, never wrap; the sel
   assert.equal(all.filter((l) => /^[ >] app\d+ /.test(l)).length, 12);
   assert.equal(all.filter((l) => /^[ >] +\d +41\d\d /.test(l)).length, 8);
   assert.ok(!all.some((l) => l.startsWith('  req/s')), 'no empty sparklines before any history');
+});
+
+test('text: widths are terminal columns, so CJK and emoji names are cut and padded without overflowing', () => {
+  assert.equal(visibleWidth('日本語api'), 9);
+  assert.equal(visibleWidth('e\u0301'), 1, 'a combining mark takes no column');
+  assert.equal(truncate('日本語のアプリ', 7), '日本語…');
+  assert.equal(truncate('日本語のアプリ', 6), '日本…', 'a wide character that does not fit whole is left out');
+  assert.equal(truncate('🐝hive', 3), '🐝…');
+  assert.equal(cell('日本', 6), '日本  ');
+  assert.equal(cell('日本', 6, 'right'), '  日本');
+
+  const names = snapshot([
+    app('日本語のアプリケーション', [instance(0)]),
+    app('api', [instance(0)]),
+    app('🐝 bees', [instance(0)]),
+  ]);
+  for (const width of [40, 80, 120]) {
+    const lines = plain(
+      renderFrame({ snapshot: names, selection: { app: 'api' }, history: new MetricHistory(), width, height: 30 }),
+    );
+    for (const line of lines)
+      assert.ok(stringWidth(line) <= width, `${width} columns: ${stringWidth(line)} in ${line}`);
+    // The column after the name starts at the same terminal column on every app row.
+    const rows = lines.filter((l) => /^[ >] (日本|api|🐝)/.test(l));
+    assert.equal(rows.length, 3, lines.join('\n'));
+    const status = rows.map((l) => stringWidth(l.slice(0, l.search(/ ready| online| running/))));
+    assert.equal(new Set(status).size, 1, rows.join('\n'));
+  }
 });
 
 test('render: no daemon, no apps, a failing poll, a late answer', () => {

@@ -4,7 +4,7 @@ import type { HistoryMetric, MetricHistory } from './history.js';
 import { resolveSelection, type Selection } from './selection.js';
 import { sparkline } from './sparkline.js';
 import { type Column, type Row, renderTable } from './table.js';
-import { renderLine, type Segment, type Style } from './text.js';
+import { renderLine, type Segment, type Style, visibleWidth } from './text.js';
 
 /** Everything one frame of `hive monit` is drawn from. */
 export interface FrameInput {
@@ -167,7 +167,7 @@ function stateStyle(state: string): Style | undefined {
 }
 
 function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: number, width: number, color: boolean) {
-  const nameWidth = Math.min(24, Math.max(4, ...apps.map((a) => a.name.length)));
+  const nameWidth = Math.min(24, Math.max(4, ...apps.map((a) => visibleWidth(a.name))));
   const body: Row[] = windowAround(apps, selected, rows).map((app) => ({
     selected: app === selected,
     cells: [

@@ -3,6 +3,8 @@
  * width on its visible characters and coloured afterwards: an escape sequence is never cut in half or counted.
  */
 
+import stringWidth from 'string-width';
+
 /** What a segment looks like when colour is on (ignored when it is off). */
 export type Style = 'bold' | 'dim' | 'inverse' | 'green' | 'yellow' | 'red' | 'cyan';
 
@@ -22,22 +24,32 @@ const codes: Record<Style, string> = {
   cyan: '36',
 };
 
-/** The text's visible width, in code points (the frame uses no wide characters of its own). */
+/**
+ * The text's width in terminal columns: a CJK character or an emoji takes two, a combining mark none (an app or host
+ * name may hold any of them).
+ */
 export function visibleWidth(text: string): number {
-  let width = 0;
-  for (const _ of text) width++;
-  return width;
+  return stringWidth(text);
 }
 
-/** `text` cut to `width` code points, its last one an ellipsis when something was cut. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** `text` cut to at most `width` columns, whole characters only, its last column an ellipsis when something was cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  return `${chars.slice(0, width - 1).join('')}…`;
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const next = stringWidth(segment);
+    if (used + next > width - 1) break;
+    out += segment;
+    used += next;
+  }
+  return `${out}…`;
 }
 
-/** `text` cut or padded with spaces to exactly `width` code points; numbers align right. */
+/** `text` cut or padded with spaces to exactly `width` columns; numbers align right. */
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const cut = truncate(text, width);
   const pad = ' '.repeat(Math.max(0, width - visibleWidth(cut)));
@@ -45,7 +57,7 @@ export function cell(text: string, width: number, align: 'left' | 'right' = 'lef
 }
 
 /**
- * Joins segments into one line of at most `width` visible characters (cut, never wrapped). With `inverse`, the whole
+ * Joins segments into one line of at most `width` columns (cut, never wrapped). With `inverse`, the whole
  * line is drawn in reverse video up to `width` (the selection bar). Colour codes are added only when `color` is true.
  */
 export function renderLine(segments: readonly Segment[], width: number, color: boolean, inverse = false): string {
