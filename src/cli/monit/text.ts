@@ -24,12 +24,15 @@ const codes: Record<Style, string> = {
   cyan: '36',
 };
 
+// Printable ASCII only: one column per character, no need for the Unicode tables.
+const ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * The text's width in terminal columns: a CJK character or an emoji takes two, a combining mark none (an app or host
  * name may hold any of them).
  */
 export function visibleWidth(text: string): number {
-  return stringWidth(text);
+  return ASCII.test(text) ? text.length : stringWidth(text);
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -37,11 +40,11 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** `text` cut to at most `width` columns, whole characters only, its last column an ellipsis when something was cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  if (stringWidth(text) <= width) return text;
+  if (visibleWidth(text) <= width) return text;
   let out = '';
   let used = 0;
   for (const { segment } of graphemes.segment(text)) {
-    const next = stringWidth(segment);
+    const next = visibleWidth(segment);
     if (used + next > width - 1) break;
     out += segment;
     used += next;
