@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { Agent, request } from 'undici';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import {
-  freePort,
+  freePorts,
   nginxSkip,
   type RunningNginx,
   startNginx,
@@ -33,8 +33,7 @@ before(async () => {
   for (const [index, address] of ['127.0.0.2', '127.0.0.3', '127.0.0.4'].entries()) {
     hosts.push(await startUpstream(`h${index + 1}`, address));
   }
-  port = await freePort();
-  strictPort = await freePort();
+  [port, strictPort] = (await freePorts(2)) as [number, number];
   const config = generateNginxConfig(
     {
       main: testMain,

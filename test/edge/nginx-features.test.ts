@@ -11,7 +11,7 @@ import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import {
-  freePort,
+  freePorts,
   makeCertificate,
   makePrefix,
   nginxSkip,
@@ -34,7 +34,7 @@ const agent = new Agent();
 before(async () => {
   if (skip) return;
   hosts.push(await startUpstream('h1', '127.0.0.2'), await startUpstream('h2', '127.0.0.3'));
-  for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
+  [ports.web, ports.limited, ports.http, ports.https] = (await freePorts(4)) as [number, number, number, number];
   certDir = await makePrefix();
   const tls = makeCertificate(certDir);
   cert = readFileSync(tls.cert, 'utf8');

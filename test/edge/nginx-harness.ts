@@ -40,6 +40,29 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
+/**
+ * `count` distinct free TCP ports: all are held until every one is known, so that two of them cannot be the same port
+ * (a port released by one freePort() call may come back from the next, and nginx then serves both ports' sites on it).
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    for (const server of servers) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, host, resolve);
+      });
+    }
+    return servers.map((server) => (server.address() as { port: number }).port);
+  } finally {
+    await Promise.all(
+      servers.map(
+        (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+      ),
+    );
+  }
+}
+
 /** A temp directory that nginx's unprivileged workers can traverse (nginx drops to `nobody` when run as root). */
 export async function makePrefix(): Promise<string> {
   const prefix = await mkdtemp(join(tmpdir(), 'hive-edge-'));
