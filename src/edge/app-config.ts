@@ -1,6 +1,6 @@
 /**
- * Reads the apps of a Hive config file for `hive edge nginx --config`: each app's name, port and sticky setting,
- * plus an optional `edge` object of site options (the same keys as `SiteInput`).
+ * Reads the apps of a Hive config file for `hive edge nginx --config`: each app's name, port, socket and sticky
+ * setting, plus an optional `edge` object of site options (the same keys as `SiteInput`).
  */
 import { loadConfig } from '../config/load-config.js';
 import { describeValue } from '../errors.js';
@@ -10,13 +10,14 @@ import type { SiteInput } from './options.js';
 interface AppEntry {
   name?: unknown;
   port?: unknown;
+  socket?: unknown;
   sticky?: unknown;
   edge?: unknown;
 }
 
 /**
  * Loads a config file (any format `hive/config` reads) and turns its apps into edge
- * sites. `only` picks one app by name. Apps with neither a port nor `edge.upstream` are skipped unless picked.
+ * sites. `only` picks one app by name. Apps with no port, socket or `edge.upstream.hosts` are skipped unless picked.
  */
 export async function loadEdgeSites(file: string, only?: string): Promise<SiteInput[]> {
   // The one config loader (hive.config.* or PM2 ecosystem files): validated, errors name the file, app and key.
@@ -30,9 +31,11 @@ export async function loadEdgeSites(file: string, only?: string): Promise<SiteIn
     }
     return [site];
   }
-  const served = sites.filter((site) => site.upstream?.port !== undefined || site.upstream?.hosts !== undefined);
+  const served = sites.filter(
+    ({ upstream }) => upstream?.port !== undefined || upstream?.socket !== undefined || upstream?.hosts !== undefined,
+  );
   if (served.length === 0) {
-    throw new EdgeOptionError('apps', `${file}: no app has a port or edge.upstream.hosts to proxy to`);
+    throw new EdgeOptionError('apps', `${file}: no app has a port, a socket or edge.upstream.hosts to proxy to`);
   }
   return served;
 }
@@ -50,6 +53,8 @@ function toSite(app: AppEntry, key: string, file: string): SiteInput {
   }
   const upstream = { ...((edge.upstream ?? {}) as Record<string, unknown>) };
   if (app.port !== undefined && upstream.port === undefined) upstream.port = app.port;
+  // The socket `hive run` also listens on (the app's `socket` key); as upstream.socket it takes the local port's place.
+  if (app.socket !== undefined && upstream.socket === undefined) upstream.socket = app.socket;
   const site: Record<string, unknown> = { ...edge, app: app.name, upstream };
   if (app.sticky !== undefined && edge.sticky === undefined) site.sticky = app.sticky;
   // Shape errors inside are reported by the schema with the full key.

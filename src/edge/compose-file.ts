@@ -19,7 +19,8 @@ export function renderComposeNginx(options: DeployOptions): string {
           serverName: options.host ?? '_',
           listen: { port: 80, defaultServer: true },
           ...(options.sticky !== undefined && { sticky: options.sticky }),
-          // Docker's DNS answers `app` with one address per replica; nginx resolves it once, at start.
+          // Docker's DNS answers `app` with one address per replica; nginx resolves it once, at start. Always TCP,
+          // never an app's Unix socket (`upstream.socket`): nginx runs in its own container and cannot reach it.
           upstream: { hosts: `app:${options.port}` },
           accessLog: '/var/log/nginx/access.log',
         },

@@ -18,6 +18,7 @@ Source of the apps:
 Upstream:
       --port <port>            the local cluster port (\`hive run --port\`)
       --address <addr>         address of the local cluster (default 127.0.0.1)
+      --socket <path>          the local cluster's Unix socket (\`hive run --socket\`), used instead of --port
       --hosts <a:p,b:p>        other hosts running the app
       --balance <mode>         round_robin | least_conn | ip_hash | hash:cookie:<name> | hash:header:<name>
       --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
@@ -74,10 +75,13 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   const perAppFlags: string[] = [];
   if (values.port !== undefined) upstream.port = integer('--port', values.port);
   if (values.address !== undefined) upstream.address = values.address;
+  // Kept as typed, not resolved against this directory: it must name the path `hive run --socket` listens on, so the
+  // schema asks for an absolute one.
+  if (values.socket !== undefined) upstream.socket = values.socket;
   if (values.hosts !== undefined) upstream.hosts = values.hosts;
   if (values.balance !== undefined) upstream.balance = values.balance;
   if (values.sticky !== undefined) site.sticky = values.sticky;
-  for (const flag of ['port', 'hosts', 'balance', 'sticky'] as const) {
+  for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky'] as const) {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
   if (values.listen !== undefined) site.listen = { port: integer('--listen', values.listen) };
@@ -132,6 +136,7 @@ function parse(argv: string[]) {
       app: { type: 'string' },
       port: { type: 'string' },
       address: { type: 'string' },
+      socket: { type: 'string' },
       hosts: { type: 'string' },
       balance: { type: 'string' },
       sticky: { type: 'string' },
@@ -167,6 +172,7 @@ function integer(flag: string, text: string): number {
 const kFlags: readonly (readonly [string, string])[] = [
   ['upstream.port', '--port'],
   ['upstream.address', '--address'],
+  ['upstream.socket', '--socket'],
   ['upstream.hosts', '--hosts'],
   ['upstream.balance', '--balance'],
   ['sticky', '--sticky'],

@@ -28,12 +28,27 @@ const size = z
 const port = z.number().int().min(1).max(65535, { error: 'expected an integer port from 1 to 65535' });
 const path = z.string().min(1).regex(kPath, { error: 'expected a path without spaces, quotes, braces or ";"' });
 const positiveInt = z.number().int().positive();
+// sun_path holds 108 bytes on Linux, the terminating NUL included; a longer path fails at bind/connect time only.
+const kSocketPathBytes = 107;
+const socketPath = z
+  .string()
+  .regex(/^\/[^\s"'{};]+$/, {
+    error: 'expected an absolute path such as /run/hive/api.sock, without spaces, quotes, braces or ";"',
+  })
+  .refine((value) => Buffer.byteLength(value) <= kSocketPathBytes, {
+    error: `expected a Unix socket path of at most ${kSocketPathBytes} bytes (the Linux sun_path limit)`,
+  });
 
 export const upstreamSchema = z.strictObject({
   /** Port of the local cluster (`hive run`); proxied at `address`. */
   port: port.optional(),
   /** Address of the local cluster port. */
   address: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Unix socket of the local cluster (`hive run --socket`), proxied as `unix:<path>`; with `port` too, the socket is
+   * the local server (nginx runs on the same machine, and a Unix socket costs less CPU per request than loopback TCP).
+   */
+  socket: socketPath.optional(),
   /** Other hosts running the app: `"10.0.0.5:3000,10.0.0.6:3000"` or an array. */
   hosts: z.union([z.string(), z.array(z.union([z.string(), z.strictObject({ host: z.string(), port })]))]).optional(),
   /** round_robin (nginx's default), least_conn, ip_hash, hash:cookie:<name>, hash:header:<name>. */

@@ -24,15 +24,15 @@ export class EdgeHostError extends HiveError {
   }
 }
 
-/** The app has no upstream: neither a local cluster port nor a host list was given. */
+/** The app has no upstream: neither a local cluster port or socket nor a host list was given. */
 export class EdgeNoUpstreamError extends HiveError {
   readonly key: string;
 
   constructor(key: string, app: string) {
     super(
       'ERR_HIVE_EDGE_NO_UPSTREAM',
-      `${key}: app ${JSON.stringify(app)} has no upstream: give upstream.port (the local cluster port) and/or ` +
-        'upstream.hosts',
+      `${key}: app ${JSON.stringify(app)} has no upstream: give upstream.port (the local cluster port) or ` +
+        'upstream.socket (its Unix socket), and/or upstream.hosts',
     );
     this.key = key;
   }

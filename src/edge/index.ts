@@ -32,4 +32,6 @@ export {
   resolveEdgeConfig,
   resolveEdgeSite,
   type SiteInput,
+  type UnixSocketServer,
+  type UpstreamServer,
 } from './options.js';

@@ -49,6 +49,7 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
               name: options.app,
               image: options.image,
               args: hiveRunArgs(options, instances),
+              // TCP, never `hive run --socket`: the ingress controller runs in other pods and cannot reach a Unix socket.
               ports: [{ name: 'http', containerPort: options.port }],
               env,
               // The CPU limit is what `-i max` reads from cgroups to size the cluster.

@@ -4,7 +4,7 @@
  */
 import { formatHostPort } from './host-list.js';
 import { block, type NginxNode, nodes } from './nginx-writer.js';
-import { type EdgeSite, nginxId } from './options.js';
+import { type EdgeSite, nginxId, type UpstreamServer } from './options.js';
 
 /** Names of the nginx objects generated for one app. */
 export function siteNames(site: EdgeSite) {
@@ -49,8 +49,7 @@ function renderUpstream(site: EdgeSite): NginxNode {
   return block(`upstream ${siteNames(site).upstream}`, [
     balanceDirective(upstream.balance),
     ...upstream.servers.map(
-      (server) =>
-        `server ${formatHostPort(server)} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}`,
+      (server) => `server ${serverAddress(server)} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}`,
     ),
     // keepalive must follow the balancing method (nginx docs), or the method would wrap the keepalive handler.
     ...(upstream.keepalive > 0
@@ -61,6 +60,10 @@ function renderUpstream(site: EdgeSite): NginxNode {
         ]
       : ['# no upstream keep-alive: the sticky cluster routes each connection, so each request gets its own']),
   ]);
+}
+
+function serverAddress(server: UpstreamServer): string {
+  return 'socket' in server ? `unix:${server.socket}` : formatHostPort(server);
 }
 
 function balanceDirective(balance: EdgeSite['upstream']['balance']): string | false {

@@ -28,10 +28,18 @@ export interface EdgeConfigInput {
 
 export type Balance = 'round_robin' | 'least_conn' | 'ip_hash' | `hash:${'cookie' | 'header'}:${string}`;
 
+/** The local cluster's Unix socket (`hive run --socket`), rendered as `server unix:<path>`. */
+export interface UnixSocketServer {
+  socket: string;
+}
+
+/** One server of an app's upstream block: a host and port, or the local cluster's Unix socket. */
+export type UpstreamServer = HostPort | UnixSocketServer;
+
 /** A site with every default filled in and every check passed: what the renderer consumes. */
 export type EdgeSite = Omit<z.output<typeof siteSchema>, 'upstream' | 'acme'> & {
   upstream: Omit<z.output<typeof upstreamSchema>, 'hosts' | 'balance' | 'keepalive'> & {
-    servers: HostPort[];
+    servers: UpstreamServer[];
     balance: Balance;
     keepalive: number;
   };
@@ -82,13 +90,18 @@ export function nginxId(app: string): string {
 
 function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: ResolveOptions): EdgeSite {
   const { hosts, balance: requested, ...upstream } = site.upstream;
-  const servers: HostPort[] = [];
-  if (upstream.port !== undefined) {
-    servers.push(...parseHostList([{ host: upstream.address, port: upstream.port }], `${prefix}.upstream.address`));
-  }
+  const local =
+    upstream.port === undefined
+      ? undefined
+      : parseHostList([{ host: upstream.address, port: upstream.port }], `${prefix}.upstream.address`)[0]!;
+  const servers: UpstreamServer[] = [];
+  // nginx shares the machine with the local cluster, so its socket (when there is one) stands in for its port.
+  if (upstream.socket !== undefined) servers.push({ socket: upstream.socket });
+  else if (local !== undefined) servers.push(local);
   if (hosts !== undefined) {
     for (const server of parseHostList(hosts, `${prefix}.upstream.hosts`)) {
-      if (servers.some((s) => s.host === server.host && s.port === server.port)) {
+      // The local cluster again (over TCP beside its socket, or twice) would get double its share of the traffic.
+      if (local !== undefined && server.host === local.host && server.port === local.port) {
         throw new EdgeHostError(
           `${prefix}.upstream.hosts`,
           `${prefix}.upstream.hosts: ${server.host}:${server.port} repeats the local cluster port`,

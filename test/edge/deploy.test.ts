@@ -163,3 +163,18 @@ test('bad deploy options are named', () => {
     );
   }
 });
+
+test('the recipes keep TCP between nginx and the app: a Unix socket does not cross containers or pods', () => {
+  for (const target of ['compose', 'k8s'] as const) {
+    for (const file of renderDeployRecipe(target, { app: 'api' })) {
+      assert.doesNotMatch(file.content, /unix:|--socket/, `${target} ${file.path}`);
+    }
+  }
+  const conf = renderDeployRecipe('compose', { app: 'api' }).find((f) => f.path === 'nginx.conf')!;
+  assert.match(conf.content, /server app:3000 /);
+  // Not an option of the recipes at all, so it cannot be asked for by mistake.
+  assert.throws(
+    () => renderDeployRecipe('compose', { app: 'api', socket: '/run/hive/api.sock' } as DeployInput),
+    (error: unknown) => error instanceof DeployOptionError && error.key === 'socket',
+  );
+});

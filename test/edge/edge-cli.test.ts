@@ -34,6 +34,14 @@ test('prints a config for the local cluster port plus a host list', () => {
   assert.match(result.stdout, /server 10\.0\.0\.6:3000 /);
 });
 
+test('--socket proxies to the local cluster over its Unix socket, in place of --port', () => {
+  const result = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--socket', '/run/hive/api.sock');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /upstream hive_api \{\n\s+server unix:\/run\/hive\/api\.sock max_fails=3 /);
+  assert.doesNotMatch(result.stdout, /server 127\.0\.0\.1:3000/);
+  assert.match(hiveEdge('nginx', '--help').stdout, /--socket <path>/);
+});
+
 test('--help prints the usage; no target is a usage error', () => {
   const help = hiveEdge('nginx', '--help');
   assert.equal(help.code, 0);
@@ -62,6 +70,11 @@ test('bad input exits 2 with the error code and writes nothing', () => {
     [['--port', '3000', '--tls-cert', 'missing.pem'], /--tls-cert and --tls-key go together/],
     [[], /ERR_HIVE_EDGE_NO_UPSTREAM/],
     [['--bogus'], /ERR_HIVE_EDGE_INVALID_OPTION/],
+    [
+      ['--socket', 'api.sock'],
+      /ERR_HIVE_EDGE_INVALID_OPTION: --socket \(upstream\.socket\): expected an absolute path/,
+    ],
+    [['--socket', `/${'s'.repeat(107)}`], /ERR_HIVE_EDGE_INVALID_OPTION: --socket \(upstream\.socket\): .*107 bytes/],
   ];
   for (const [flags, message] of cases) {
     const out = join(dir, 'bad.conf');
@@ -122,6 +135,27 @@ test('--config reads every app with a port; --app picks one; per-app flags need 
   const badEdge = hiveEdge('nginx', '--config', bad);
   assert.equal(badEdge.code, 2);
   assert.match(badEdge.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: app "api": gzip/);
+});
+
+test('--config: an app served only on a Unix socket (edge.upstream.socket) is proxied, not skipped', () => {
+  const config = join(dir, 'socket.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      apps: [
+        { name: 'api', script: 'api.js', edge: { upstream: { socket: '/run/hive/api.sock' } } },
+        { name: 'jobs', script: 'jobs.js' },
+      ],
+    }),
+  );
+  const result = hiveEdge('nginx', '--config', config);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /server unix:\/run\/hive\/api\.sock /);
+  assert.doesNotMatch(result.stdout, /hive_jobs/);
+  // --socket on the command line replaces the file's, for the one app picked.
+  const flag = hiveEdge('nginx', '--config', config, '--app', 'api', '--socket', '/tmp/other.sock');
+  assert.equal(flag.code, 0, flag.stderr);
+  assert.match(flag.stdout, /server unix:\/tmp\/other\.sock /);
 });
 
 test('the written file is complete or absent: it replaces the old one in one rename', () => {

@@ -90,7 +90,7 @@ test('host lists: bad addresses, bad ports, duplicates, empty', () => {
 });
 
 test('an app without any upstream is rejected', () => {
-  rejects({ app: 'api' }, 'ERR_HIVE_EDGE_NO_UPSTREAM', 'sites[0].upstream');
+  rejects({ app: 'api' }, 'ERR_HIVE_EDGE_NO_UPSTREAM', 'sites[0].upstream', /upstream\.port .*upstream\.socket/);
 });
 
 test('a sticky app with a balancing mode that spreads clients is rejected; ip_hash is its default', () => {
@@ -164,4 +164,39 @@ test('a sticky app gets no upstream keep-alive, and X-Real-IP stickiness maps to
   // The map still sends "upgrade" on WebSocket handshakes.
   assert.match(output, /proxy_set_header Connection \$hive_chat_connection;/);
   assert.equal(resolveEdgeSite({ app: 'api', upstream: { port: 3000 } }).upstream.keepalive, 32);
+});
+
+test('a Unix socket is the local server: unix:<path> in place of the port, hosts still beside it', () => {
+  const output = generateNginxConfig({
+    sites: [{ app: 'api', upstream: { port: 3000, socket: '/run/hive/api.sock', hosts: '10.0.0.5:3000' } }],
+  });
+  assert.match(output, /upstream hive_api \{\n\s+server unix:\/run\/hive\/api\.sock max_fails=3 fail_timeout=10s;\n/);
+  assert.match(output, /server 10\.0\.0\.5:3000 max_fails=3 fail_timeout=10s;/);
+  // nginx runs beside the cluster: the port it also listens on is not a second way in.
+  assert.doesNotMatch(output, /server 127\.0\.0\.1:3000/);
+  assert.match(output, /keepalive 32;/);
+  assert.deepEqual(resolveEdgeSite({ app: 'api', upstream: { socket: '/run/hive/api.sock' } }).upstream.servers, [
+    { socket: '/run/hive/api.sock' },
+  ]);
+  // Same local cluster over TCP next to its socket would double its share.
+  rejects(
+    { app: 'api', upstream: { port: 3000, socket: '/run/hive/api.sock', hosts: '127.0.0.1:3000' } },
+    'ERR_HIVE_EDGE_INVALID_HOST',
+    'sites[0].upstream.hosts',
+    /repeats the local cluster port/,
+  );
+});
+
+test('a socket path must be absolute, plain and fit in sun_path (107 bytes)', () => {
+  const key = 'sites[0].upstream.socket';
+  const option = 'ERR_HIVE_EDGE_INVALID_OPTION';
+  rejects({ app: 'api', upstream: { socket: 'run/api.sock' } }, option, key, /absolute path.*"run\/api\.sock"/);
+  for (const socket of ['/run/my api.sock', '/run/api.sock;', '/run/{api}.sock', '/run/"api".sock', '/', '']) {
+    rejects({ app: 'api', upstream: { socket } }, option, key);
+  }
+  const fits = `/${'s'.repeat(106)}`;
+  assert.equal(resolveEdgeSite({ app: 'api', upstream: { socket: fits } }).upstream.servers.length, 1);
+  rejects({ app: 'api', upstream: { socket: `${fits}s` } }, option, key, /at most 107 bytes/);
+  // Bytes, not characters: "é" takes two in the kernel's sun_path.
+  rejects({ app: 'api', upstream: { socket: `/${'é'.repeat(54)}` } }, option, key, /107 bytes/);
 });

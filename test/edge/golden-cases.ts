@@ -53,6 +53,19 @@ export const goldenCases: GoldenCase[] = [
     },
   },
   {
+    // `hive run --socket` on this machine, other hosts over TCP; the socket takes the local port's place.
+    name: 'unix-socket',
+    shape: 'site',
+    input: {
+      sites: [
+        {
+          app: 'api',
+          upstream: { port: 3000, socket: '/run/hive/api.sock', hosts: '10.0.0.5:3000', balance: 'least_conn' },
+        },
+      ],
+    },
+  },
+  {
     name: 'tls',
     shape: 'site',
     input: {
