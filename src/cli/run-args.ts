@@ -30,6 +30,8 @@ Options:
       --balance <rr|os|reuseport>  rr: the primary deals connections out (default); os: shared socket;
                                    reuseport: one SO_REUSEPORT socket per process (Node >= 22.12)
       --sticky <ip|header:<name>|cookie:<name>>  route each client to a stable process (WebSocket apps)
+      --socket <path>              the app's HTTP server also accepts on this Unix socket (for nginx on this machine)
+      --socket-mode <mode>         the socket file's mode, octal (default 660; 666 lets any local user connect)
       --wait-ready                 a process is ready when it calls ready() from hive/runtime, not when it listens
       --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
       --kill-timeout <duration>    how long a retiring process may drain before SIGKILL (default 5s)
@@ -82,6 +84,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       'node-args': { type: 'string' },
       balance: { type: 'string' },
       sticky: { type: 'string' },
+      socket: { type: 'string' },
+      'socket-mode': { type: 'string' },
       'wait-ready': { type: 'boolean' },
       'max-restarts': { type: 'string' },
       'max-memory-restart': { type: 'string' },
@@ -115,6 +119,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values['node-args'] !== undefined) supervisor.nodeArgs = values['node-args'].split(/\s+/).filter(Boolean);
   if (values.balance !== undefined) supervisor.balance = values.balance as SupervisorOptions['balance'];
   if (values.sticky !== undefined) supervisor.sticky = values.sticky;
+  if (values.socket !== undefined) supervisor.socket = values.socket;
+  if (values['socket-mode'] !== undefined) supervisor.socketMode = values['socket-mode'];
   if (values['wait-ready']) supervisor.waitReady = true;
   if (values['server-timing']) supervisor.env = { ...supervisor.env, [ENV.serverTiming]: '1' };
   if (values['max-restarts'] !== undefined) supervisor.maxRestarts = values['max-restarts'] as unknown as number;

@@ -55,3 +55,20 @@ export class SupervisorStoppedError extends HiveError {
     super('ERR_HIVE_SUPERVISOR_STOPPED', `Cannot ${action}: ${reason}`);
   }
 }
+
+/** `socket`: another process serves on that Unix socket, or binding it failed as in use. */
+export class SocketInUseError extends HiveError {
+  constructor(path: string, detail: string) {
+    super(
+      'ERR_HIVE_SOCKET_IN_USE',
+      `The socket ${path} is in use (${detail}); stop the process serving on it or pick another --socket path`,
+    );
+  }
+}
+
+/** `socket`: a path the app cannot listen on (too long, its folder missing, a file that is not a socket...). */
+export class SocketPathError extends HiveError {
+  constructor(path: string, detail: string) {
+    super('ERR_HIVE_SOCKET_PATH', `Cannot listen on the socket ${path}: ${detail}`);
+  }
+}

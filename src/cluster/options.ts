@@ -30,6 +30,13 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   sticky?: string | StickyMode;
   /** The app's port: set as PORT in the app processes; required with `sticky`. */
   port?: number;
+  /**
+   * A Unix socket the app's HTTP server also accepts on (for nginx on the same machine): the server on `port`, or the
+   * first HTTP server when there is no `port`. Relative paths resolve against `cwd`.
+   */
+  socket?: string;
+  /** The socket file's mode: an octal string (`'660'`, `'0o666'`) or a number (`0o660`). Default `'660'`. */
+  socketMode?: string | number;
   /** A worker is ready when it calls the runtime's `ready()` instead of when it listens. */
   waitReady?: boolean;
   /** How long a new worker may take to become ready. Default 10 s. */
@@ -55,6 +62,8 @@ export interface FilledOptions extends RestartPolicyOptions {
   balance: BalanceMode;
   sticky: StickyMode | undefined;
   port: number | undefined;
+  socket: string | undefined;
+  socketMode: number;
   waitReady: boolean;
   listenTimeout: number;
   killTimeout: number;
@@ -87,6 +96,12 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     throw new InvalidArgumentError(`Expected \`port\` to be an integer 0-65535, got ${describeValue(options.port)}`);
   }
   if (sticky && !port) throw new InvalidArgumentError('`sticky` needs `port`: the primary listens on it itself');
+  const socket = options.socket === undefined ? undefined : socketPath(options.socket, options.cwd);
+  if (socket !== undefined && sticky) {
+    throw new InvalidArgumentError(
+      "`socket` cannot be combined with `sticky`: only the primary's router on `port` keeps clients on their process",
+    );
+  }
   return {
     script,
     args: options.args ?? [],
@@ -97,6 +112,8 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     balance,
     sticky,
     port,
+    socket,
+    socketMode: parseSocketMode(options.socketMode ?? '660'),
     waitReady: options.waitReady ?? false,
     listenTimeout: parseDuration(options.listenTimeout ?? 10_000, 'listenTimeout'),
     killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
@@ -117,4 +134,34 @@ function nonNegativeInteger(value: unknown, key: string): number {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
   throw new InvalidArgumentError(`Expected \`${key}\` to be a non-negative integer, got ${describeValue(value)}`);
+}
+
+// sun_path holds 108 bytes on Linux, the last one the terminating NUL.
+const MAX_SOCKET_PATH = 107;
+
+function socketPath(value: unknown, cwd: string | undefined): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidArgumentError(`Expected \`socket\` to be a path, got ${describeValue(value)}`);
+  }
+  const path = resolve(cwd ?? process.cwd(), value);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    throw new InvalidArgumentError(
+      `Expected \`socket\` to be at most ${MAX_SOCKET_PATH} bytes long (a Unix socket path), got ${path}`,
+    );
+  }
+  return path;
+}
+
+/** `'660'`, `'0660'`, `'0o660'` or a number such as 0o660 (a permission mode, so at most 0o777). */
+export function parseSocketMode(value: unknown): number {
+  const mode =
+    typeof value === 'string' && /^(0o?)?[0-7]{3}$/.test(value)
+      ? Number.parseInt(value.replace(/^0o?/, ''), 8)
+      : typeof value === 'number' && Number.isInteger(value)
+        ? value
+        : Number.NaN;
+  if (mode >= 0 && mode <= 0o777) return mode;
+  throw new InvalidArgumentError(
+    `Expected \`socketMode\` to be an octal mode such as "660" or "666" (a string), got ${describeValue(value)}`,
+  );
 }

@@ -7,6 +7,7 @@ import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import { RestartPolicy } from './restart-policy.js';
+import { clearStaleSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
 import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
@@ -123,6 +124,7 @@ export class Supervisor extends EventEmitter {
     cluster.schedulingPolicy = options.balance === 'rr' && !options.sticky ? cluster.SCHED_RR : cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: options.script, args: options.args, execArgv, silent: true });
     try {
+      if (options.socket !== undefined) await clearStaleSocket(options.socket);
       if (options.sticky) {
         this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash));
         await this.#router.listen(options.port!);
@@ -273,6 +275,10 @@ export class Supervisor extends EventEmitter {
     };
     if (options.port !== undefined) env.PORT = String(options.port);
     if (options.sticky) env[ENV.stickyPort] = String(options.port);
+    if (options.socket !== undefined) {
+      env[ENV.socket] = options.socket;
+      env[ENV.socketMode] = options.socketMode.toString(8);
+    }
     if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, options);
     const { pid, instance } = worker;

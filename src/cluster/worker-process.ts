@@ -2,7 +2,7 @@ import type { Worker } from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { decodeWorkerMessage, type PrimaryMessage, type WorkerMessage } from '../runtime/protocol.js';
-import { PortInUseError, WorkerNotReadyError } from './errors.js';
+import { PortInUseError, SocketInUseError, SocketPathError, WorkerNotReadyError } from './errors.js';
 import { splitLines } from './line-splitter.js';
 
 /** The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped). */
@@ -124,9 +124,13 @@ export class WorkerProcess extends EventEmitter {
     if (this.#state === 'stopped') return this.exited;
     if (!this.#retiring) {
       this.#retiring = true;
+      const starting = this.#state === 'starting';
       this.#setState('draining');
-      const sent = this.send({ hive: 1, type: 'shutdown', idleGrace: this.#options.drainIdleGrace });
-      if (!sent) this.kill();
+      // A process still starting may not listen for messages yet (its runtime loads while the IPC channel already
+      // delivers, and a message nobody listens for is dropped): SIGTERM reaches it either way, and the runtime, once
+      // loaded, handles it as a shutdown.
+      if (starting) this.worker.process.kill('SIGTERM');
+      else if (!this.send({ hive: 1, type: 'shutdown', idleGrace: this.#options.drainIdleGrace })) this.kill();
       this.#killTimer = setTimeout(() => {
         this.emit('killed');
         this.kill();
@@ -187,7 +191,7 @@ export class WorkerProcess extends EventEmitter {
           fail(error as Error);
           return;
         }
-        if (message?.type === 'listen-error') fail(new PortInUseError(message.port, message.message));
+        if (message?.type === 'listen-error') fail(listenError(message));
         const isReady = message?.type === 'ready' || (message?.type === 'listening' && !this.#options.waitReady);
         if (!isReady || this.#state !== 'starting') return;
         done();
@@ -199,4 +203,11 @@ export class WorkerProcess extends EventEmitter {
       this.worker.process.once('exit', onExit);
     });
   }
+}
+
+function listenError(message: Extract<WorkerMessage, { type: 'listen-error' }>): Error {
+  if (message.socket === undefined) return new PortInUseError(message.port, message.message);
+  return message.code === 'EADDRINUSE'
+    ? new SocketInUseError(message.socket, message.message)
+    : new SocketPathError(message.socket, message.message);
 }

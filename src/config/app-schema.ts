@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSocketMode } from '../cluster/options.js';
 import { parseStickyMode } from '../cluster/sticky-mode.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
 
@@ -36,6 +37,13 @@ const appShape = {
   sticky: z
     .string()
     .superRefine(refineWith((v) => parseStickyMode(String(v)), 'ip, header:<name> or cookie:<name>'))
+    .optional(),
+  /** A Unix socket the app's HTTP server also accepts on, for nginx on the same machine (`hive run --socket`). */
+  socket: z.string().min(1).optional(),
+  /** The socket file's mode: an octal string such as `"660"` (default) or `"666"`. */
+  socketMode: z
+    .union([z.string(), z.number()])
+    .superRefine(refineWith(parseSocketMode, 'an octal mode such as "660" or "666"'))
     .optional(),
   /** Load balancing between processes: `rr` (default), `os`, `reuseport`. */
   balance: z.enum(['rr', 'os', 'reuseport']).optional(),

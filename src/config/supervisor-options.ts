@@ -33,6 +33,8 @@ export function supervisorOptions(
     'instances',
     'port',
     'sticky',
+    'socket',
+    'socketMode',
     'balance',
     'waitReady',
     'listenTimeout',

@@ -1,6 +1,7 @@
 import { Server as NetServer } from 'node:net';
 import { sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
+import { attachSocket, isRuntimeOwned } from './socket-listener.js';
 import type { RuntimeState } from './state.js';
 
 type Listen = (this: NetServer, ...args: unknown[]) => NetServer;
@@ -23,6 +24,7 @@ interface PortListen {
 export function patchListen(state: RuntimeState): void {
   const original = NetServer.prototype.listen as unknown as Listen;
   const patched: Listen = function (this: NetServer, ...args: unknown[]) {
+    if (isRuntimeOwned(this)) return original.apply(this, args);
     state.tracker.track(this);
     reportListening(this, state);
     const rewritten = rewrite(this, args, state);
@@ -86,16 +88,22 @@ function reportListening(server: NetServer, state: RuntimeState): void {
   };
   const onListening = () => {
     server.off('error', onError);
-    if (state.listeningSent) return;
-    state.listeningSent = true;
     const address = server.address();
     const info = typeof address === 'object' && address !== null ? address : null;
-    sendToPrimary({
-      hive: 1,
-      type: 'listening',
-      address: info ? info.address : typeof address === 'string' ? address : null,
-      port: info ? info.port : null,
-    });
+    const report = () => {
+      if (state.listeningSent) return;
+      state.listeningSent = true;
+      sendToPrimary({
+        hive: 1,
+        type: 'listening',
+        address: info ? info.address : typeof address === 'string' ? address : null,
+        port: info ? info.port : null,
+      });
+    };
+    // With `--socket`, the process is ready once the socket of its app server listens (attachSocket reports a
+    // failure itself); other servers listening do not make it ready.
+    if (attachSocket(server, state, (error) => error === undefined && report())) return;
+    if (!process.env[ENV.socket]) report();
   };
   server.prependOnceListener('error', onError);
   server.once('listening', onListening);

@@ -31,13 +31,17 @@ export const ENV = {
   requestSamples: 'HIVE_REQUEST_SAMPLES',
   /** `1`: track every request's async context, so that `requestId()` works without the request object. */
   trackRequests: 'HIVE_TRACK_REQUESTS',
+  /** A Unix socket path the app's HTTP server also listens on (`hive run --socket`), and its mode in octal. */
+  socket: 'HIVE_SOCKET',
+  socketMode: 'HIVE_SOCKET_MODE',
 } as const;
 
 /** Messages from an app process to its primary. */
 export type WorkerMessage =
   | { hive: 1; type: 'listening'; address: string | null; port: number | null }
   | { hive: 1; type: 'ready' }
-  | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null }
+  /** A listen failed; `socket` is set when it was the `--socket` path rather than the app's port. */
+  | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null; socket?: string }
   | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
   | ({ hive: 1; type: 'metrics' } & MetricsReport)
   /** The answer to `app-metrics-request`: prom-client's `getMetricsAsJSON()`, null without prom-client in the app. */

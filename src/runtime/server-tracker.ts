@@ -25,6 +25,7 @@ export class ServerTracker {
   track(server: NetServer): void {
     if (this.servers.has(server)) return;
     this.servers.add(server);
+    if (this.#draining) closeWhenListening(server);
     if (!isHttp(server)) return;
     for (const hook of this.#httpHooks) hook(server as HttpServer);
     const connectionEvent = server instanceof HttpsServer ? 'secureConnection' : 'connection';
@@ -47,8 +48,7 @@ export class ServerTracker {
         if (isHttp(server)) {
           server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#request(req, res));
         }
-        // net's close, not http's: see the class comment.
-        if (server.listening) NetServer.prototype.close.call(server);
+        closeWhenListening(server);
       }
       for (const socket of this.#connections.keys()) this.#settle(socket);
     }
@@ -131,6 +131,13 @@ export class ServerTracker {
       resolve();
     }
   }
+}
+
+// net's close, not http's: see the class comment. A server still on its way to listening (a process retired while it
+// starts, e.g. a sibling failed to) is closed once it gets there, or it would hold the process until SIGKILL.
+function closeWhenListening(server: NetServer): void {
+  if (server.listening) NetServer.prototype.close.call(server);
+  else server.once('listening', () => NetServer.prototype.close.call(server));
 }
 
 function isHttp(server: NetServer): boolean {

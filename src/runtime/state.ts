@@ -12,6 +12,8 @@ export interface RuntimeState {
   hooks: (() => unknown)[];
   /** Servers that receive the connections the primary hands over in sticky mode. */
   stickyServers: Server[];
+  /** The listener of `hive run --socket`, once a server got it. */
+  socketServer: Server | undefined;
   /** Closers of what the runtime itself opened (the shared pools), run after the app's hooks. */
   closers: (() => Promise<unknown>)[];
 }
@@ -32,6 +34,7 @@ export function runtimeState(): RuntimeState {
     signalsHandled: false,
     hooks: [],
     stickyServers: [],
+    socketServer: undefined,
     closers: [],
   };
   return holder[kState];

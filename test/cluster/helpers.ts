@@ -219,8 +219,8 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
  * Keep-alive load: `concurrency` loops of GETs over one undici Agent until stopped; counts replies and failures,
  * and remembers the versions seen in order.
  */
-export function startLoad(port: number, concurrency = 8, path = '/') {
-  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000, pipelining: 1 });
+export function startLoad(port: number, concurrency = 8, path = '/', agentOptions: Agent.Options = {}) {
+  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000, pipelining: 1, ...agentOptions });
   const stats = { ok: 0, failed: 0, errors: [] as string[], last: undefined as AppReply | undefined };
   let running = true;
   const loops = Array.from({ length: concurrency }, async () => {

@@ -121,6 +121,17 @@ describe('Hive config files', () => {
     assert.equal(config.apps[0]!.sticky, 'cookie:sid');
   });
 
+  test('socket and socketMode reach the supervisor options', async () => {
+    const file = write(
+      'hive.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "socket": "run/a.sock", "socketMode": "666"}]}',
+    );
+    const config = await loadConfig(file);
+    const options = supervisorOptions(config.apps[0]!, config.file);
+    assert.equal(options.socket, 'run/a.sock');
+    assert.equal(options.socketMode, '666');
+  });
+
   test('bad values name the file, the app and the key path, and say what was expected', async () => {
     await assert.rejects(
       loadConfig(fixture('bad-instances.json')),
@@ -157,6 +168,7 @@ describe('Hive config files', () => {
         /address or host name/,
       ],
       ['{"apps": [{"name": "a", "script": "a.js", "logFormat": "xml"}]}', 'apps[0] (a).logFormat', /text|json/],
+      ['{"apps": [{"name": "a", "script": "a.js", "socketMode": 666}]}', 'apps[0] (a).socketMode', /octal mode/],
     ];
     for (const [text, key, message] of cases) {
       const file = write('hive.config.json', text);

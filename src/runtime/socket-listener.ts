@@ -1,0 +1,70 @@
+import { chmodSync } from 'node:fs';
+import { Server as HttpServer } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
+import { createServer, type Server as NetServer } from 'node:net';
+import { sendToPrimary } from './ipc.js';
+import { ENV } from './protocol.js';
+import type { RuntimeState } from './state.js';
+
+/**
+ * `hive run --socket <path>`: the app's HTTP server also accepts connections on a Unix socket, for an nginx on the
+ * same machine (cheaper per request than loopback TCP). The socket's listener only hands each connection to the app's
+ * server, as if that server had accepted it, so the app needs no change. In a cluster the listen goes through
+ * node:cluster like the port's: the primary owns the socket and deals its connections out in `rr`.
+ *
+ * Returns whether `server` is the one that gets the socket: the first HTTP(S) server to listen on a TCP port, or on
+ * the app's `PORT` when that is set. `done` runs once the socket listens (the app process is ready then), or with the
+ * error that the primary has then been told of.
+ */
+export function attachSocket(
+  server: NetServer,
+  state: RuntimeState,
+  done: (error?: Error) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  const path = env[ENV.socket];
+  if (!path || state.socketServer !== undefined) return false;
+  if (!(server instanceof HttpServer || server instanceof HttpsServer)) return false;
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) return false;
+  const port = Number(env.PORT);
+  if (port > 0 && address.port !== port) return false;
+
+  const listener = createServer((socket) => server.emit('connection', socket));
+  state.socketServer = listener;
+  // The tracker's drain closes it with the app's servers: a retiring process stops taking socket connections too.
+  state.tracker.track(listener);
+  const mode = env[ENV.socketMode];
+  listener.once('error', (error: NodeJS.ErrnoException) => {
+    sendToPrimary({
+      hive: 1,
+      type: 'listen-error',
+      code: error.code ?? 'ERR',
+      message: error.message,
+      port: null,
+      socket: path,
+    });
+    done(error);
+  });
+  // Not the app's server: the runtime's listen patch must neither report it as the app listening nor rewrite it.
+  (listener as RuntimeOwned)[kRuntimeOwned] = true;
+  listener.listen(path, () => {
+    try {
+      // Every process sets the mode: node:cluster's primary made the file with its umask, and nginx's workers run as
+      // another user who must be allowed to connect.
+      if (mode) chmodSync(path, Number.parseInt(mode, 8));
+      done();
+    } catch (error) {
+      listener.emit('error', error);
+    }
+  });
+  return true;
+}
+
+const kRuntimeOwned = Symbol.for('hive.runtime.owned');
+type RuntimeOwned = NetServer & { [kRuntimeOwned]?: true };
+
+/** True for a server the runtime opened itself (the socket listener), which its listen patch leaves alone. */
+export function isRuntimeOwned(server: NetServer): boolean {
+  return (server as RuntimeOwned)[kRuntimeOwned] === true;
+}
