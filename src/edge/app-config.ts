@@ -2,6 +2,7 @@
  * Reads the apps of a Hive config file for `hive edge nginx --config`: each app's name, port, socket and sticky
  * setting, plus an optional `edge` object of site options (the same keys as `SiteInput`).
  */
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { describeValue } from '../errors.js';
 import { EdgeOptionError } from './errors.js';
@@ -10,6 +11,7 @@ import type { SiteInput } from './options.js';
 interface AppEntry {
   name?: unknown;
   port?: unknown;
+  cwd?: string;
   socket?: unknown;
   sticky?: unknown;
   edge?: unknown;
@@ -54,7 +56,11 @@ function toSite(app: AppEntry, key: string, file: string): SiteInput {
   const upstream = { ...((edge.upstream ?? {}) as Record<string, unknown>) };
   if (app.port !== undefined && upstream.port === undefined) upstream.port = app.port;
   // The socket `hive run` also listens on (the app's `socket` key); as upstream.socket it takes the local port's place.
-  if (app.socket !== undefined && upstream.socket === undefined) upstream.socket = app.socket;
+  // A relative path means what it means to `hive run`: relative to the app's cwd (made absolute by the loader).
+  if (app.socket !== undefined && upstream.socket === undefined) {
+    upstream.socket =
+      typeof app.socket === 'string' ? resolve(app.cwd ?? dirname(resolve(file)), app.socket) : app.socket;
+  }
   const site: Record<string, unknown> = { ...edge, app: app.name, upstream };
   if (app.sticky !== undefined && edge.sticky === undefined) site.sticky = app.sticky;
   // Shape errors inside are reported by the schema with the full key.

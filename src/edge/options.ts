@@ -94,6 +94,14 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
     upstream.port === undefined
       ? undefined
       : parseHostList([{ host: upstream.address, port: upstream.port }], `${prefix}.upstream.address`)[0]!;
+  // `hive run` refuses the pair: its sticky router sits on the port, and connections on the socket bypass it.
+  if (upstream.socket !== undefined && isSticky(site.sticky)) {
+    throw new EdgeOptionError(
+      `${prefix}.upstream.socket`,
+      `${prefix}.upstream.socket: app ${JSON.stringify(site.app)} is sticky, and \`hive run\` keeps a client on one ` +
+        'process only on its port: proxy to upstream.port, or drop sticky',
+    );
+  }
   const servers: UpstreamServer[] = [];
   // nginx shares the machine with the local cluster, so its socket (when there is one) stands in for its port.
   if (upstream.socket !== undefined) servers.push({ socket: upstream.socket });

@@ -187,6 +187,19 @@ test('a Unix socket is the local server: unix:<path> in place of the port, hosts
   );
 });
 
+test('a sticky app cannot use a socket: the cluster keeps clients on their process only on its port', () => {
+  rejects(
+    { app: 'chat', sticky: 'cookie:sid', upstream: { port: 3000, socket: '/run/hive/chat.sock' } },
+    'ERR_HIVE_EDGE_INVALID_OPTION',
+    'sites[0].upstream.socket',
+    /sticky/,
+  );
+  assert.equal(
+    resolveEdgeSite({ app: 'chat', sticky: false, upstream: { socket: '/run/c.sock' } }).upstream.keepalive,
+    32,
+  );
+});
+
 test('a socket path must be absolute, plain and fit in sun_path (107 bytes)', () => {
   const key = 'sites[0].upstream.socket';
   const option = 'ERR_HIVE_EDGE_INVALID_OPTION';
