@@ -158,6 +158,37 @@ test('--config: an app served only on a Unix socket (edge.upstream.socket) is pr
   assert.match(flag.stdout, /server unix:\/tmp\/other\.sock /);
 });
 
+test("--config: an app's socket key (as hive run reads it) becomes upstream.socket", () => {
+  const config = join(dir, 'hive-socket.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      apps: [
+        // A port and a socket, as `hive run` serves both: nginx on this machine takes the socket.
+        { name: 'api', script: 'api.js', port: 3000, socket: '/run/hive/api.sock' },
+        // Relative to the app's cwd, itself relative to the file's folder, as `hive run` resolves it.
+        { name: 'web', script: 'web.js', cwd: 'srv', socket: 'web.sock' },
+        // edge.upstream.socket wins over the app's own.
+        {
+          name: 'admin',
+          script: 'admin.js',
+          socket: '/run/hive/a.sock',
+          edge: { upstream: { socket: '/run/b.sock' } },
+        },
+      ],
+    }),
+  );
+  const result = hiveEdge('nginx', '--config', config);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /upstream hive_api \{\n\s+server unix:\/run\/hive\/api\.sock max_fails=3 [^\n]*\n\s+keepalive/,
+  );
+  assert.match(result.stdout, new RegExp(`upstream hive_web \\{\\n\\s+server unix:${join(dir, 'srv', 'web.sock')} `));
+  assert.match(result.stdout, /upstream hive_admin \{\n\s+server unix:\/run\/b\.sock /);
+  assert.doesNotMatch(result.stdout, /a\.sock|127\.0\.0\.1:3000/);
+});
+
 test('the written file is complete or absent: it replaces the old one in one rename', () => {
   const out = join(dir, 'site.conf');
   writeFileSync(out, '# old\n');
