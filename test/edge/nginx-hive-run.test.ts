@@ -1,13 +1,25 @@
 // Real nginx in front of real `hive run` primaries: balancing over a 2-process cluster, a rolling reload (SIGHUP)
-// under load with no failed request, and three primaries on 127.0.0.2-4 as three hosts, one SIGKILLed under load.
+// under load with no failed request, three primaries on 127.0.0.2-4 as three hosts, one SIGKILLed under load, and a
+// cluster reached over its Unix socket (`hive run --socket`).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import { type Hive, startHive } from '../cluster/helpers.js';
-import { freePort, nginxSkip, type RunningNginx, startNginx, stopChild, testMain } from './nginx-harness.js';
+import {
+  freePort,
+  makePrefix,
+  nginxSkip,
+  type RunningNginx,
+  startNginx,
+  stopChild,
+  testMain,
+} from './nginx-harness.js';
 
 const skip = nginxSkip();
 const app = fileURLToPath(new URL('../fixtures/edge/hive-app.js', import.meta.url));
@@ -16,6 +28,7 @@ type Primary = Hive;
 const primaries = new Set<Hive>();
 const nginxes: RunningNginx[] = [];
 const agent = new Agent({ connections: 32 });
+const tempDirs: string[] = [];
 
 /** Starts `hive run` (JSON events, through the cluster tests' helper) and waits until its workers are online. */
 async function startPrimary(host: string, port: number, instances: number, extra: string[] = []): Promise<Primary> {
@@ -89,6 +102,7 @@ after(async () => {
   await agent.close();
   await Promise.all(nginxes.map((n) => n.stop()));
   await Promise.all([...primaries].map((primary) => stopChild(primary.child, 'SIGTERM')));
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 test('nginx balances over a 2-process hive run; a rolling reload under load fails no request', { skip }, async () => {
@@ -196,4 +210,56 @@ test('a sticky cluster behind nginx: each client keeps one process for HTTP and 
   for (const [client, pids] of pidsByClient) assert.equal(pids.size, 1, `${client} reached ${[...pids].join(', ')}`);
   const all = new Set([...pidsByClient.values()].flatMap((pids) => [...pids]));
   assert.equal(all.size, 2, 'the clients are spread over both processes');
+});
+
+test('hive run --socket behind nginx: both processes answer over the socket, HTTP and WebSocket', {
+  skip,
+}, async () => {
+  // A 0755 folder, so that nginx's workers (nobody, when nginx starts as root) reach the 0666 socket inside.
+  const dir = await makePrefix();
+  tempDirs.push(dir);
+  const socket = join(dir, 'app.sock');
+  const appPort = await freePort();
+  await startPrimary('127.0.0.1', appPort, 2, ['--socket', socket, '--socket-mode', '666']);
+  const port = await freePort();
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: [
+        {
+          app: 'app',
+          listen: { address: '127.0.0.1', port },
+          // Both, as an app of a config file would give: the socket is the local server.
+          upstream: { port: appPort, socket },
+          accessLog: 'access.log',
+        },
+      ],
+    },
+    { shape: 'full' },
+  );
+  const nginx = await startNginx(config, [port]);
+  nginxes.push(nginx);
+
+  const result = await load(port, 200, 8, Number.POSITIVE_INFINITY, () => {});
+  assert.deepEqual(result.failures, [], nginx.output());
+  assert.equal(result.pids.size, 2, `pids seen: ${[...result.pids].join(', ')}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  const reply = await new Promise<string>((resolve, reject) => {
+    ws.once('open', () => ws.send('hi'));
+    ws.once('message', (data) => resolve(String(data)));
+    ws.once('error', reject);
+  });
+  ws.close();
+  assert.match(reply, /^\d+:hi$/);
+
+  // nginx's side: every request went to unix:<socket> (the log is buffered for up to a second).
+  const file = join(nginx.prefix, 'access.log');
+  const deadline = Date.now() + 20_000;
+  let lines: string[] = [];
+  while (lines.length < 201 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  }
+  assert.equal(lines.length, 201);
+  for (const line of lines) assert.ok(line.includes(` upstream=unix:${socket} `), line);
 });
