@@ -3,12 +3,14 @@
 // node cluster script, `hive run -i 2` in each balance mode, and PM2 cluster mode `-i 2` (pm2-runtime, killed after);
 // subjects alternate round by round, medians reported. Then the api example's light route p99 while heavy fib() load
 // runs, on the pool (/compute, subject hive) vs on the event loop (/compute-inline, subject inline). Then the nginx rows:
-// a handler doing 1 ms of CPU work (bench/http/work-1ms.js) under `hive run -i 2`, reached through real nginx with
-// Hive's generated config (nginx-hive), through nginx with the tutorials' config (nginx-tutorial), and directly
-// (direct), then hello world behind the same three; their ratios are nginx-hive's (nginx subjects are skipped with a
-// message when /usr/sbin/nginx is absent).
+// a handler doing 1 ms of CPU work (bench/http/work-1ms.js) under `hive run -i 2 --socket`, reached through real nginx
+// with Hive's generated config over the Unix socket (nginx-hive), through nginx with the tutorials' config on the port
+// (nginx-tutorial), and directly on the port (direct), then hello world behind the same three; their ratios are
+// nginx-hive's (nginx subjects are skipped with a message when /usr/sbin/nginx is absent).
 // `--json` prints the bench contract of shared/DESIGN.md.
-import { loadavg } from 'node:os';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { supportsReusePort } from '../dist/cluster/index.js';
 import { hiveConfig, nginxMissing, startNginx, tutorialConfig } from './http/nginx.js';
@@ -220,8 +222,26 @@ async function main() {
   for (const row of PROXY_ROWS) {
     if (runnable.length === 0) break;
     await attempt(`${row.label} behind nginx`, async () => {
+      // Hive's config reaches the app on a Unix socket (`hive run --socket`, `hive edge nginx --socket`), as Hive sets
+      // up nginx on the app's own machine; the tutorial's config and direct use the port. The folder must be
+      // reachable by nginx's workers, which run as nobody.
+      const socketDir = mkdtempSync(join(tmpdir(), 'hive-bench-sock-'));
+      chmodSync(socketDir, 0o755);
+      const socket = join(socketDir, 'app.sock');
       const app = await startSubject(row.metric, {
-        argv: (port) => ['dist/cli/hive.js', 'run', row.fixture, '-i', '2', '--port', String(port)],
+        argv: (port) => [
+          'dist/cli/hive.js',
+          'run',
+          row.fixture,
+          '-i',
+          '2',
+          '--port',
+          String(port),
+          '--socket',
+          socket,
+          '--socket-mode',
+          '666',
+        ],
       });
       const ports = { direct: app.port };
       // The processes whose CPU a subject's requests cost: the app's, and its nginx's.
@@ -235,7 +255,7 @@ async function main() {
         ]) {
           if (!runnable.includes(subject)) continue;
           const port = await freePort();
-          const nginx = await startNginx(config(port, app.port), port);
+          const nginx = await startNginx(config(port, app.port, socket), port);
           nginxes.push(nginx);
           ports[subject] = port;
           pids[subject] = [app.pid, nginx.pid];
@@ -268,6 +288,7 @@ async function main() {
       } finally {
         for (const nginx of nginxes) await nginx.stop();
         await app.stop();
+        rmSync(socketDir, { recursive: true, force: true });
       }
     });
   }

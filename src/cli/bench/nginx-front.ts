@@ -21,14 +21,16 @@ export function nginxMissing(): string | undefined {
  */
 export const BENCH_NGINX_MAIN = { workerProcesses: 1, pid: 'nginx.pid', errorLog: 'error.log', tempDir: 'tmp' };
 
-/** nginx.conf as `hive edge nginx --full` writes it for an app on 127.0.0.1:`upstreamPort`, listening on `port`. */
-export function hiveNginxConfig(port: number, upstreamPort: number): string {
+/**
+ * nginx.conf as `hive edge nginx --full` writes it for an app on 127.0.0.1:`upstreamPort`, listening on `port`; with
+ * `socket`, as `--socket` writes it for an app run with `hive run --socket`.
+ */
+export function hiveNginxConfig(port: number, upstreamPort: number, socket?: string): string {
+  const upstream = socket === undefined ? { port: upstreamPort } : { port: upstreamPort, socket };
   return generateNginxConfig(
     {
       main: BENCH_NGINX_MAIN,
-      sites: [
-        { app: 'bench', listen: { address: '127.0.0.1', port }, upstream: { port: upstreamPort }, accessLog: false },
-      ],
+      sites: [{ app: 'bench', listen: { address: '127.0.0.1', port }, upstream, accessLog: false }],
     },
     { shape: 'full' },
   );
