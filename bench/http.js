@@ -5,8 +5,9 @@
 // runs, on the pool (/compute, subject hive) vs on the event loop (/compute-inline, subject inline). Then the nginx rows:
 // a handler doing 1 ms of CPU work (bench/http/work-1ms.js) under `hive run -i 2 --socket`, reached through real nginx
 // with Hive's generated config over the Unix socket (nginx-hive), through nginx with the tutorials' config on the port
-// (nginx-tutorial), and directly on the port (direct), then hello world behind the same three; their ratios are
-// nginx-hive's (nginx subjects are skipped with a message when /usr/sbin/nginx is absent).
+// (nginx-tutorial), with Hive's config on the port (nginx-hive-tcp: what the socket buys), and directly on the port
+// (direct), then hello world behind the same four; their ratios are nginx-hive's (nginx subjects are skipped with a
+// message when /usr/sbin/nginx is absent).
 // `--json` prints the bench contract of shared/DESIGN.md.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,7 +34,8 @@ const HELLO_SUBJECTS = [
   'pm2',
   'single',
 ];
-const WORK_SUBJECTS = ['nginx-hive', 'nginx-tutorial', 'direct'];
+// nginx-hive-tcp: Hive's config with the upstream on the port instead of the socket, to show what the socket buys.
+const WORK_SUBJECTS = ['nginx-hive', 'nginx-hive-tcp', 'nginx-tutorial', 'direct'];
 // The subject whose ratios the nginx rows report: Hive's generated nginx config.
 const WORK_HIVE = 'nginx-hive';
 const SUBJECTS = [...HELLO_SUBJECTS, 'inline', ...WORK_SUBJECTS];
@@ -46,7 +48,7 @@ const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
 
 // Seconds per measurement. Default: the hello and light rows stay under about 90 s on 2 cores, the nginx rows under
-// about 60 s (3 subjects x 2 rounds x (4 + 3) s, plus start-up and warm-up).
+// about 80 s (4 subjects x 2 rounds x (4 + 3) s, plus start-up and warm-up).
 const DURATIONS = {
   default: { hello: 4, light: 4, work1ms: 4, proxyhello: 3 },
   quick: { hello: 2, light: 2, work1ms: 2, proxyhello: 2 },
@@ -251,6 +253,7 @@ async function main() {
         // Both nginxes stay up for the whole row (an idle one costs nothing), so rounds alternate only the load.
         for (const [subject, config] of [
           ['nginx-hive', hiveConfig],
+          ['nginx-hive-tcp', (port, upstreamPort) => hiveConfig(port, upstreamPort)],
           ['nginx-tutorial', tutorialConfig],
         ]) {
           if (!runnable.includes(subject)) continue;
