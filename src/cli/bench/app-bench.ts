@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HiveError } from '../../errors.js';
 import { type BenchConfiguration, CONFIGURATIONS } from './configurations.js';
@@ -106,7 +107,12 @@ async function runGroup(
   const servers: ServedProcess[] = [];
   try {
     options.status.show(`starting hive run -i ${instances} examples/api ...`);
-    const app = await startApi(instances, group[0]!.name);
+    // nginx reaches the app on a Unix socket, as Hive sets nginx up on the app's machine (hive run --socket).
+    const app = await startApi(
+      instances,
+      group[0]!.name,
+      group.some((c) => c.nginx),
+    );
     servers.push(app);
     let front: ServedProcess | undefined;
     for (const configuration of group) {
@@ -117,7 +123,8 @@ async function runGroup(
           options.status.show(`starting nginx in front of hive run -i ${instances} ...`);
           if (front === undefined) {
             const nginxPort = await freePort();
-            front = await startNginx(hiveNginxConfig(nginxPort, app.port), nginxPort, configuration.name);
+            const config = hiveNginxConfig(nginxPort, app.port, app.socket);
+            front = await startNginx(config, nginxPort, configuration.name);
             servers.push(front);
           }
           port = front.port;
@@ -135,20 +142,37 @@ async function runGroup(
   }
 }
 
-async function startApi(instances: '1' | 'max', label: string): Promise<ServedProcess> {
+/** `hive run` of the api example; with `socket`, also on a Unix socket in a temp folder (removed when it stops). */
+async function startApi(
+  instances: '1' | 'max',
+  label: string,
+  socket: boolean,
+): Promise<ServedProcess & { socket: string | undefined }> {
   if (!existsSync(API_EXAMPLE)) {
     throw new BenchServerError(label, `${API_EXAMPLE} not found: hive bench runs the repository's examples/api`);
   }
   const port = await freePort();
-  return startServedProcess({
+  const args = [hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'];
+  let folder: string | undefined;
+  if (socket) {
+    folder = mkdtempSync(join(tmpdir(), 'hive-bench-sock-'));
+    // nginx started as root runs its workers as nobody, who must reach the folder and connect to the socket.
+    chmodSync(folder, 0o755);
+    args.push('--socket', join(folder, 'api.sock'), '--socket-mode', '666');
+  }
+  const app = await startServedProcess({
     label,
     command: process.execPath,
-    args: [hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'],
+    args,
     cwd: packageRoot,
     port,
     // Every process of the cluster up and listening, not only the first to answer.
     settleMs: 1000,
+    cleanup: () => {
+      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+    },
   });
+  return Object.assign(app, { socket: folder === undefined ? undefined : join(folder, 'api.sock') });
 }
 
 /** Light and heavy load at the same time, each route measured by its own autocannon. */
