@@ -150,6 +150,22 @@ function formatTables(contract, format) {
   return out.join('\n');
 }
 
+/**
+ * Each nginx target's ratio round by round (the two subjects of a round ran minutes apart at most), which shows how
+ * much of a verdict is this machine's noise. Not in the JSON: the contract holds medians.
+ */
+function perRoundTargets(samples) {
+  const out = [];
+  for (const { peer, metric, label } of WORK_TARGETS) {
+    const hive = samples.values(WORK_HIVE, `${metric}.rps`);
+    const other = samples.values(peer, `${metric}.rps`);
+    if (hive.length === 0 || hive.length !== other.length) continue;
+    const ratios = hive.map((value, i) => `${(value / other[i]).toFixed(2)}x`);
+    out.push(`(${label}, ${WORK_HIVE} / ${peer} req/s round by round: ${ratios.join(', ')})`);
+  }
+  return out;
+}
+
 async function main() {
   const args = benchCommand(process.argv.slice(2), {
     usage: USAGE,
@@ -309,6 +325,7 @@ async function main() {
         `${loadavg()[0].toFixed(2)} after`,
     );
     console.log(formatTables(contract, args.markdown ? formatMarkdown : formatResults));
+    for (const line of perRoundTargets(samples)) console.log(line);
     for (const note of notes) console.log(`tolerated: ${note}`);
     if (skipped !== undefined) console.log(skipped);
     if (attempts.failures > 0) console.log(`${attempts.failures} measurement(s) failed, see stderr`);
