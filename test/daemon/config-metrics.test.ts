@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { freePort } from '../cluster/helpers.js';
 import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
 
@@ -89,4 +89,44 @@ test('serverTiming in a config, and hive start --server-timing, put a Server-Tim
   assert.equal(fork.code, 1);
   assert.match(fork.stderr, /apps\[0\] \(g\)\.serverTiming: a fork-mode app/);
   await hive.json(['delete', 'all']);
+});
+
+test('socket in a config (relative to the app folder), and hive start --socket, serve the app on a Unix socket', async () => {
+  const config = join(dir, 'hive.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ apps: [{ name: 's', script: appFixture, instances: 1, socket: 'cfg.sock', socketMode: '666' }] }),
+  );
+  await hive.json(['start', config]);
+  const viaSocket = async (socketPath: string) => {
+    const agent = new Agent({ connect: { socketPath } });
+    try {
+      const { statusCode, body } = await request('http://app/', { dispatcher: agent });
+      return { statusCode, reply: (await body.json()) as { version: string } };
+    } finally {
+      await agent.close();
+    }
+  };
+  const configured = join(dir, 'cfg.sock');
+  await waitFor(() => existsSync(configured) || undefined, 'the socket file');
+  assert.equal((await viaSocket(configured)).reply.version, 'v1');
+  // Each process sets the mode once it listens; the app may still be starting when `hive start` returns.
+  await waitFor(() => (statSync(configured).mode & 0o777) === 0o666 || undefined, 'mode 666');
+
+  const flagged = join(dir, 'flag.sock');
+  await hive.json(['start', appFixture, '-i', '1', '--name', 'sf', '--socket', flagged]);
+  await waitFor(() => existsSync(flagged) || undefined, 'the --socket file');
+  assert.equal((await viaSocket(flagged)).statusCode, 200);
+  await waitFor(() => (statSync(flagged).mode & 0o777) === 0o660 || undefined, 'the default mode, 660');
+  await hive.json(['delete', 'all']);
+
+  writeFileSync(
+    config,
+    JSON.stringify({
+      apps: [{ name: 'g', script: daemonFixture('ticker.sh'), interpreter: 'none', socket: 'x.sock' }],
+    }),
+  );
+  const fork = await hive.run(['start', config]);
+  assert.equal(fork.code, 1);
+  assert.match(fork.stderr, /apps\[0\] \(g\)\.socket: a fork-mode app/);
 });

@@ -20,6 +20,8 @@ Options:
       --max-memory-restart <size>  replace a process over this RSS, e.g. 300M
       --cron-restart <cron>      rolling reload on a schedule, e.g. "0 3 * * *"
   -p, --port <port>              the app's port (PORT)
+      --socket <path>            the app's HTTP server also accepts on this Unix socket (for nginx on this machine)
+      --socket-mode <mode>       the socket file's mode, octal (default 660)
       --node-args <args>         Node.js flags of the app processes
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
@@ -39,6 +41,7 @@ const passThrough = {
   'node-args': '--node-args',
   'metrics-port': '--metrics-port',
   'metrics-host': '--metrics-host',
+  'socket-mode': '--socket-mode',
 } as const;
 
 /** `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. */
@@ -64,6 +67,8 @@ export default function start(argv: string[]): Promise<number> {
         'max-memory-restart': { type: 'string' },
         'cron-restart': { type: 'string' },
         port: { type: 'string', short: 'p' },
+        socket: { type: 'string' },
+        'socket-mode': { type: 'string' },
         'node-args': { type: 'string' },
         'wait-ready': { type: 'boolean' },
         time: { type: 'boolean' },
@@ -120,7 +125,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (!onPath && !existsSync(path))
     throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
-  for (const flag of ['metrics-port', 'server-timing'] as const) {
+  for (const flag of ['metrics-port', 'server-timing', 'socket'] as const) {
     if (fork && values[flag] !== undefined) {
       throw new UsageError(`--${flag} needs a cluster app (\`hive run\` serves it); a fork-mode program has none`);
     }
@@ -140,6 +145,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     const value = values[flag as keyof typeof values];
     if (typeof value === 'string') runArgs.push(`${option}=${value}`);
   }
+  // Resolved here: the primary runs in the daemon, whose working directory is not the caller's.
+  if (typeof values.socket === 'string') runArgs.push(`--socket=${resolve(values.socket)}`);
   if (values['wait-ready']) runArgs.push('--wait-ready');
   if (values['server-timing']) runArgs.push('--server-timing');
   runArgs.push('--', ...args);
@@ -169,6 +176,7 @@ const runFlags = {
   port: '--port',
   sticky: '--sticky',
   balance: '--balance',
+  socket: '--socket',
   listenTimeout: '--listen-timeout',
   killTimeout: '--kill-timeout',
   maxMemoryRestart: '--max-memory-restart',
@@ -199,7 +207,7 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     if (!fork && app.autorestart !== undefined) {
       process.stderr.write(`hive start: ${where}: \`autorestart\` is not acted on yet\n`);
     }
-    for (const key of ['metricsPort', 'serverTiming'] as const) {
+    for (const key of ['metricsPort', 'serverTiming', 'socket'] as const) {
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
           config.file,
@@ -215,6 +223,9 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
       if (value !== undefined)
         runArgs.push(`${flag}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
     }
+    // A mode written as a number in a JS config (0o666) is the number itself; the flag takes octal digits.
+    const mode = options.socketMode;
+    if (mode !== undefined) runArgs.push(`--socket-mode=${typeof mode === 'number' ? mode.toString(8) : mode}`);
     if (options.waitReady) runArgs.push('--wait-ready');
     if (options.nodeArgs?.length) runArgs.push(`--node-args=${options.nodeArgs.join(' ')}`);
     if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
