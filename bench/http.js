@@ -50,15 +50,20 @@ const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--
 // Seconds per measurement. Default: the hello and light rows stay under about 90 s on 2 cores, the nginx rows under
 // about 80 s (4 subjects x 2 rounds x (4 + 3) s, plus start-up and warm-up).
 const DURATIONS = {
-  default: { hello: 4, light: 4, work1ms: 4, proxyhello: 3 },
-  quick: { hello: 2, light: 2, work1ms: 2, proxyhello: 2 },
+  default: { hello: 4, close: 2, light: 4, work1ms: 4, proxyhello: 3 },
+  quick: { hello: 2, close: 1, light: 2, work1ms: 2, proxyhello: 2 },
 };
+// Clients that open a connection per request (`Connection: close`): what a new connection costs each subject, which
+// keep-alive hides and the balance mode decides.
+const CLOSE_CONNECTIONS = 8;
 const CONNECTIONS = 32;
 const HEAVY_N = 32;
 const HELLO_UNITS = {
   'hello.rps': 'req/s',
   'hello.p99': 'ms',
   'hello.cpu': 'us',
+  'close.rps': 'req/s',
+  'close.cpu': 'us',
   'light.rps': 'req/s',
   'light.p99': 'ms',
 };
@@ -88,6 +93,8 @@ const LABELS = {
   'hello.rps': `hello world, ${CONNECTIONS} keep-alive connections`,
   'hello.p99': '  latency p99',
   'hello.cpu': '  server CPU per request (all its processes)',
+  'close.rps': `hello world, a new connection per request (${CLOSE_CONNECTIONS} clients)`,
+  'close.cpu': '  server CPU per request (all its processes)',
   'light.rps': `GET / while fib(${HEAVY_N}) runs on 2 connections`,
   'light.p99': '  latency p99',
   'work1ms.rps': `1 ms handler, ${CONNECTIONS} keep-alive connections`,
@@ -98,8 +105,8 @@ const LABELS = {
   'proxyhello.cpu': '  server CPU per request (app + nginx)',
 };
 
-function load(url, connections, seconds) {
-  return autocannon({ url, connections, duration: seconds, pipelining: 1 });
+function load(url, connections, seconds, headers = {}) {
+  return autocannon({ url, connections, duration: seconds, pipelining: 1, headers });
 }
 
 /**
@@ -187,14 +194,22 @@ async function main() {
       await attempt(`round ${round + 1}: ${subject} hello world`, async () => {
         const server = await startSubject(subject);
         try {
+          const url = `http://127.0.0.1:${server.port}/`;
           const cpu = cpuMeter([server.pid]);
-          const result = await load(`http://127.0.0.1:${server.port}/`, CONNECTIONS, d.hello);
+          const result = await load(url, CONNECTIONS, d.hello);
           if (result.errors > 0 || result.non2xx > 0) {
             throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx responses`);
           }
           samples.record(subject, 'hello.rps', result.requests.average);
           samples.record(subject, 'hello.p99', result.latency.p99);
           samples.record(subject, 'hello.cpu', cpu.perRequestUs(result.requests.total));
+          const closeCpu = cpuMeter([server.pid]);
+          const close = await load(url, CLOSE_CONNECTIONS, d.close, { connection: 'close' });
+          if (close.errors > 0 || close.non2xx > 0) {
+            throw new Error(`new connection per request: ${close.errors} errors, ${close.non2xx} non-2xx responses`);
+          }
+          samples.record(subject, 'close.rps', close.requests.average);
+          samples.record(subject, 'close.cpu', closeCpu.perRequestUs(close.requests.total));
         } finally {
           await server.stop();
         }
