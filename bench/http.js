@@ -47,8 +47,8 @@ const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--
   --rounds   rounds (default 2; 1 with --quick); figures are medians over rounds
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
 
-// Seconds per measurement. Default: the hello and light rows stay under about 90 s on 2 cores, the nginx rows under
-// about 80 s (4 subjects x 2 rounds x (4 + 3) s, plus start-up and warm-up).
+// Seconds per measurement. Default: the hello, close and light rows stay under about 2 minutes on 2 cores, the nginx rows
+// under about 80 s (4 subjects x 2 rounds x (4 + 3) s, plus start-up and warm-up).
 const DURATIONS = {
   default: { hello: 4, close: 2, light: 4, work1ms: 4, proxyhello: 3 },
   quick: { hello: 2, close: 1, light: 2, work1ms: 2, proxyhello: 2 },
