@@ -32,6 +32,7 @@ Options:
       --sticky <ip|header:<name>|cookie:<name>>  route each client to a stable process (WebSocket apps)
       --socket <path>              the app's HTTP server also accepts on this Unix socket (for nginx on this machine)
       --socket-mode <mode>         the socket file's mode, octal (default 660; 666 lets any local user connect)
+      --socket-group <group>       the socket file's group (e.g. www-data, nginx's), so that 660 lets nginx in
       --wait-ready                 a process is ready when it calls ready() from hive/runtime, not when it listens
       --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
       --kill-timeout <duration>    how long a retiring process may drain before SIGKILL (default 5s)
@@ -86,6 +87,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       sticky: { type: 'string' },
       socket: { type: 'string' },
       'socket-mode': { type: 'string' },
+      'socket-group': { type: 'string' },
       'wait-ready': { type: 'boolean' },
       'max-restarts': { type: 'string' },
       'max-memory-restart': { type: 'string' },
@@ -121,6 +123,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values.sticky !== undefined) supervisor.sticky = values.sticky;
   if (values.socket !== undefined) supervisor.socket = values.socket;
   if (values['socket-mode'] !== undefined) supervisor.socketMode = values['socket-mode'];
+  if (values['socket-group'] !== undefined) supervisor.socketGroup = values['socket-group'];
   if (values['wait-ready']) supervisor.waitReady = true;
   if (values['server-timing']) supervisor.env = { ...supervisor.env, [ENV.serverTiming]: '1' };
   if (values['max-restarts'] !== undefined) supervisor.maxRestarts = values['max-restarts'] as unknown as number;

@@ -3,6 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { assertBalanceSupported, type BalanceMode } from './balance.js';
 import { ScriptNotFoundError } from './errors.js';
+import { groupId } from './group-id.js';
 import { resolveInstances } from './instances.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
@@ -37,6 +38,11 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   socket?: string;
   /** The socket file's mode: an octal string (`'660'`, `'0o666'`) or a number (`0o660`). Default `'660'`. */
   socketMode?: string | number;
+  /**
+   * The socket file's group (a name from /etc/group, or a gid), e.g. nginx's `www-data`, so that mode 660 lets nginx
+   * in and nobody else; the app's user must belong to it (or be root). Default: the app user's group.
+   */
+  socketGroup?: string | number;
   /** A worker is ready when it calls the runtime's `ready()` instead of when it listens. */
   waitReady?: boolean;
   /** How long a new worker may take to become ready. Default 10 s. */
@@ -64,6 +70,8 @@ export interface FilledOptions extends RestartPolicyOptions {
   port: number | undefined;
   socket: string | undefined;
   socketMode: number;
+  /** gid of `socketGroup`. */
+  socketGroup: number | undefined;
   waitReady: boolean;
   listenTimeout: number;
   killTimeout: number;
@@ -114,6 +122,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     port,
     socket,
     socketMode: parseSocketMode(options.socketMode ?? '660'),
+    socketGroup: options.socketGroup === undefined ? undefined : socketGroupId(options.socketGroup),
     waitReady: options.waitReady ?? false,
     listenTimeout: parseDuration(options.listenTimeout ?? 10_000, 'listenTimeout'),
     killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
@@ -163,5 +172,13 @@ export function parseSocketMode(value: unknown): number {
   if (mode >= 0 && mode <= 0o777) return mode;
   throw new InvalidArgumentError(
     `Expected \`socketMode\` to be an octal mode such as "660" or "666" (a string), got ${describeValue(value)}`,
+  );
+}
+
+function socketGroupId(value: unknown): number {
+  const gid = typeof value === 'string' || typeof value === 'number' ? groupId(value) : undefined;
+  if (gid !== undefined) return gid;
+  throw new InvalidArgumentError(
+    `Expected \`socketGroup\` to be a group of this machine (a name in /etc/group, or a gid), got ${describeValue(value)}`,
   );
 }

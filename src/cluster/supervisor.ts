@@ -278,6 +278,7 @@ export class Supervisor extends EventEmitter {
     if (options.socket !== undefined) {
       env[ENV.socket] = options.socket;
       env[ENV.socketMode] = options.socketMode.toString(8);
+      if (options.socketGroup !== undefined) env[ENV.socketGid] = String(options.socketGroup);
     }
     if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, options);

@@ -45,6 +45,8 @@ const appShape = {
     .union([z.string(), z.number()])
     .superRefine(refineWith(parseSocketMode, 'an octal mode such as "660" or "666"'))
     .optional(),
+  /** The socket file's group: a name in /etc/group (e.g. `www-data`, nginx's) or a gid. */
+  socketGroup: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
   /** Load balancing between processes: `rr` (default), `os`, `reuseport`. */
   balance: z.enum(['rr', 'os', 'reuseport']).optional(),
   /** Threads of each process's shared pool (`pool()` of hive/runtime); default: cores / instances. */

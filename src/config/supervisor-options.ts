@@ -35,6 +35,7 @@ export function supervisorOptions(
     'sticky',
     'socket',
     'socketMode',
+    'socketGroup',
     'balance',
     'waitReady',
     'listenTimeout',

@@ -34,6 +34,7 @@ export const ENV = {
   /** A Unix socket path the app's HTTP server also listens on (`hive run --socket`), and its mode in octal. */
   socket: 'HIVE_SOCKET',
   socketMode: 'HIVE_SOCKET_MODE',
+  socketGid: 'HIVE_SOCKET_GID',
 } as const;
 
 /** Messages from an app process to its primary. */

@@ -1,4 +1,4 @@
-import { chmodSync } from 'node:fs';
+import { chmodSync, chownSync } from 'node:fs';
 import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import { createServer, type Server as NetServer } from 'node:net';
@@ -35,6 +35,7 @@ export function attachSocket(
   // The tracker's drain closes it with the app's servers: a retiring process stops taking socket connections too.
   state.tracker.track(listener);
   const mode = env[ENV.socketMode];
+  const gid = env[ENV.socketGid];
   listener.once('error', (error: NodeJS.ErrnoException) => {
     sendToPrimary({
       hive: 1,
@@ -50,8 +51,9 @@ export function attachSocket(
   (listener as RuntimeOwned)[kRuntimeOwned] = true;
   listener.listen(path, () => {
     try {
-      // Every process sets the mode: node:cluster's primary made the file with its umask, and nginx's workers run as
-      // another user who must be allowed to connect.
+      // Every process sets the group and mode: node:cluster's primary made the file with its umask and group, and
+      // nginx's workers run as another user who must be allowed to connect.
+      if (gid) chownSync(path, -1, Number(gid));
       if (mode) chmodSync(path, Number.parseInt(mode, 8));
       done();
     } catch (error) {

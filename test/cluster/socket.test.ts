@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -57,6 +57,26 @@ test('both processes answer on the socket as on the port; the socket gets its mo
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
   assert.ok(!existsSync(socket), 'the socket file is removed when the last process closes it');
+});
+
+test('--socket-group gives the socket file that group, so that mode 660 lets its members in', async () => {
+  // Any group of this machine other than root's (Debian has nogroup and www-data).
+  const [name, gid] = readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'))
+    .filter((fields) => fields.length >= 3 && Number(fields[2]) > 0)
+    .map((fields) => [fields[0]!, Number(fields[2])] as const)[0]!;
+  const socket = join(dir, 'group.sock');
+  const hive = startHive([fixture('app.js'), '-i', '1', '--socket', socket, '--socket-group', name]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  assert.equal(statSync(socket).gid, gid);
+  assert.equal(statSync(socket).mode & 0o777, 0o660);
+  assert.equal((await get(80, '/', viaSocket(socket))).version, 'v1');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  const unknown = await runHive(['run', fixture('app.js'), '--socket', socket, '--socket-group', 'no-such-group-here']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /`socketGroup` to be a group of this machine .*"no-such-group-here"/);
 });
 
 test('two rolling reloads under keep-alive load on the socket fail no request', async () => {

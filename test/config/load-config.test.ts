@@ -124,12 +124,13 @@ describe('Hive config files', () => {
   test('socket and socketMode reach the supervisor options', async () => {
     const file = write(
       'hive.config.json',
-      '{"apps": [{"name": "a", "script": "a.js", "socket": "run/a.sock", "socketMode": "666"}]}',
+      '{"apps": [{"name": "a", "script": "a.js", "socket": "run/a.sock", "socketMode": "666", "socketGroup": "www-data"}]}',
     );
     const config = await loadConfig(file);
     const options = supervisorOptions(config.apps[0]!, config.file);
     assert.equal(options.socket, 'run/a.sock');
     assert.equal(options.socketMode, '666');
+    assert.equal(options.socketGroup, 'www-data');
   });
 
   test('bad values name the file, the app and the key path, and say what was expected', async () => {

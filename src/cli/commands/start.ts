@@ -22,6 +22,7 @@ Options:
   -p, --port <port>              the app's port (PORT)
       --socket <path>            the app's HTTP server also accepts on this Unix socket (for nginx on this machine)
       --socket-mode <mode>       the socket file's mode, octal (default 660)
+      --socket-group <group>     the socket file's group (e.g. www-data), so that 660 lets nginx in
       --node-args <args>         Node.js flags of the app processes
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
@@ -42,6 +43,7 @@ const passThrough = {
   'metrics-port': '--metrics-port',
   'metrics-host': '--metrics-host',
   'socket-mode': '--socket-mode',
+  'socket-group': '--socket-group',
 } as const;
 
 /** `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. */
@@ -69,6 +71,7 @@ export default function start(argv: string[]): Promise<number> {
         port: { type: 'string', short: 'p' },
         socket: { type: 'string' },
         'socket-mode': { type: 'string' },
+        'socket-group': { type: 'string' },
         'node-args': { type: 'string' },
         'wait-ready': { type: 'boolean' },
         time: { type: 'boolean' },
@@ -177,6 +180,7 @@ const runFlags = {
   sticky: '--sticky',
   balance: '--balance',
   socket: '--socket',
+  socketGroup: '--socket-group',
   listenTimeout: '--listen-timeout',
   killTimeout: '--kill-timeout',
   maxMemoryRestart: '--max-memory-restart',
