@@ -26,14 +26,9 @@ import { Samples } from './lib/samples.js';
 import { formatMarkdown, formatResults } from './lib/table.js';
 import { cpuMeter } from './lib/tree-cpu.js';
 
-const HELLO_SUBJECTS = [
-  'hive',
-  'hive-os',
-  ...(supportsReusePort() ? ['hive-reuseport'] : []),
-  'raw-cluster',
-  'pm2',
-  'single',
-];
+// Every hello subject a table may show (a saved run may come from a Node.js with reusePort); the ones this Node runs.
+const ALL_HELLO_SUBJECTS = ['hive', 'hive-os', 'hive-reuseport', 'raw-cluster', 'pm2', 'single'];
+const HELLO_SUBJECTS = ALL_HELLO_SUBJECTS.filter((s) => s !== 'hive-reuseport' || supportsReusePort());
 // nginx-hive-tcp: Hive's config with the upstream on the port instead of the socket, to show what the socket buys.
 const WORK_SUBJECTS = ['nginx-hive', 'nginx-hive-tcp', 'nginx-tutorial', 'direct'];
 // The subject whose ratios the nginx rows report: Hive's generated nginx config.
@@ -135,7 +130,7 @@ function formatTables(contract, format) {
     return { results, ratios, present };
   };
   const out = [];
-  const hello = part([...HELLO_SUBJECTS, 'inline'], HELLO_UNITS);
+  const hello = part([...ALL_HELLO_SUBJECTS, 'inline'], HELLO_UNITS);
   if (hello.results.length > 0) {
     out.push(format(hello, { subjects: hello.present, metrics: Object.keys(HELLO_UNITS), labels: LABELS }));
   }
