@@ -9,12 +9,10 @@
 // (direct), then hello world behind the same four; their ratios are nginx-hive's (nginx subjects are skipped with a
 // message when /usr/sbin/nginx is absent).
 // `--json` prints the bench contract of shared/DESIGN.md.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { supportsReusePort } from '../dist/cluster/index.js';
-import { hiveConfig, nginxMissing, startNginx, tutorialConfig } from './http/nginx.js';
+import { hiveConfig, nginxMissing, nginxSocketFolder, startNginx, tutorialConfig } from './http/nginx.js';
 import { freePort, startSubject } from './http/subjects.js';
 import { benchCommand } from './lib/args.js';
 import { createAttempts } from './lib/attempt.js';
@@ -251,25 +249,13 @@ async function main() {
     if (runnable.length === 0) break;
     await attempt(`${row.label} behind nginx`, async () => {
       // Hive's config reaches the app on a Unix socket (`hive run --socket`, `hive edge nginx --socket`), as Hive sets
-      // up nginx on the app's own machine; the tutorial's config and direct use the port. The folder must be
-      // reachable by nginx's workers, which run as nobody.
-      const socketDir = mkdtempSync(join(tmpdir(), 'hive-bench-sock-'));
-      chmodSync(socketDir, 0o755);
-      const socket = join(socketDir, 'app.sock');
+      // up nginx on the app's own machine; the tutorial's config and direct use the port.
+      const { socket, runArgs, remove } = nginxSocketFolder();
       const app = await startSubject(row.metric, {
-        argv: (port) => [
-          'dist/cli/hive.js',
-          'run',
-          row.fixture,
-          '-i',
-          '2',
-          '--port',
-          String(port),
-          '--socket',
-          socket,
-          '--socket-mode',
-          '666',
-        ],
+        argv: (port) => ['dist/cli/hive.js', 'run', row.fixture, '-i', '2', '--port', String(port), ...runArgs],
+      }).catch((error) => {
+        remove();
+        throw error;
       });
       const ports = { direct: app.port };
       // The processes whose CPU a subject's requests cost: the app's, and its nginx's.
@@ -317,7 +303,7 @@ async function main() {
       } finally {
         for (const nginx of nginxes) await nginx.stop();
         await app.stop();
-        rmSync(socketDir, { recursive: true, force: true });
+        remove();
       }
     });
   }

@@ -7,10 +7,11 @@ import {
   hiveNginxConfig as hiveConfig,
   BENCH_NGINX_MAIN as MAIN,
   nginxMissing,
+  nginxSocketFolder,
   startNginx,
 } from '../../dist/cli/bench/nginx-front.js';
 
-export { hiveConfig, nginxMissing, startNginx };
+export { hiveConfig, nginxMissing, nginxSocketFolder, startNginx };
 
 /** nginx.conf with the location block the Node/nginx tutorials give, in the same main context. */
 export function tutorialConfig(port, upstreamPort) {

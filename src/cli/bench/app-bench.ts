@@ -1,13 +1,12 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { HiveError } from '../../errors.js';
 import { type BenchConfiguration, CONFIGURATIONS } from './configurations.js';
 import { BenchServerError } from './errors.js';
 import { freePort } from './free-port.js';
 import { type LoadFigures, type LoadRun, startLoad } from './load-run.js';
-import { hiveNginxConfig, nginxMissing, startNginx } from './nginx-front.js';
+import { hiveNginxConfig, nginxMissing, nginxSocketFolder, startNginx } from './nginx-front.js';
 import { type ServedProcess, startServedProcess } from './served-process.js';
 import type { StatusLine } from './status-line.js';
 
@@ -153,13 +152,8 @@ async function startApi(
   }
   const port = await freePort();
   const args = [hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'];
-  let folder: string | undefined;
-  if (socket) {
-    folder = mkdtempSync(join(tmpdir(), 'hive-bench-sock-'));
-    // nginx started as root runs its workers as nobody, who must reach the folder and connect to the socket.
-    chmodSync(folder, 0o755);
-    args.push('--socket', join(folder, 'api.sock'), '--socket-mode', '666');
-  }
+  const folder = socket ? nginxSocketFolder('api.sock') : undefined;
+  if (folder) args.push(...folder.runArgs);
   const app = await startServedProcess({
     label,
     command: process.execPath,
@@ -168,11 +162,9 @@ async function startApi(
     port,
     // Every process of the cluster up and listening, not only the first to answer.
     settleMs: 1000,
-    cleanup: () => {
-      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
-    },
+    cleanup: () => folder?.remove(),
   });
-  return Object.assign(app, { socket: folder === undefined ? undefined : join(folder, 'api.sock') });
+  return Object.assign(app, { socket: folder?.socket });
 }
 
 /** Light and heavy load at the same time, each route measured by its own autocannon. */

@@ -37,6 +37,21 @@ export function hiveNginxConfig(port: number, upstreamPort: number, socket?: str
 }
 
 /**
+ * A temp folder for the app's Unix socket that nginx can reach: nginx started as root runs its workers as nobody, who
+ * must search the folder and connect to the socket (hence `hive run --socket-mode 666`). `remove()` deletes it.
+ */
+export function nginxSocketFolder(name = 'app.sock'): { socket: string; runArgs: string[]; remove: () => void } {
+  const folder = mkdtempSync(join(tmpdir(), 'hive-bench-sock-'));
+  chmodSync(folder, 0o755);
+  const socket = join(folder, name);
+  return {
+    socket,
+    runArgs: ['--socket', socket, '--socket-mode', '666'],
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+/**
  * Writes `config` into a fresh temp prefix and runs nginx in the foreground; resolves once a GET through it on `port`
  * answers 2xx. `stop()` ends nginx and removes the prefix.
  */
