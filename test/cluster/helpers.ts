@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
@@ -246,4 +247,18 @@ export function startLoad(port: number, concurrency = 8, path = '/', agentOption
       return stats;
     },
   };
+}
+
+/**
+ * Rolls the app through `versions`: for each, writes it to `versionFile` (the fixture app serves what it read at start),
+ * sends SIGHUP and waits for that rolling reload to finish, then lets the load run a little on the new code.
+ */
+export async function reloadThrough(hive: Hive, versionFile: string, versions: string[]): Promise<void> {
+  for (const version of versions) {
+    writeFileSync(versionFile, version);
+    const done = hive.records.filter(isEvent('reload', { phase: 'done' })).length;
+    hive.kill('SIGHUP');
+    await hive.waitFor(() => hive.records.filter(isEvent('reload', { phase: 'done' })).length > done, 'reload done');
+    await delay(300);
+  }
 }

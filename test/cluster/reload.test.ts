@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fixture, freePort, get, isEvent, killAll, startHive, startLoad } from './helpers.js';
+import { fixture, freePort, get, isEvent, killAll, reloadThrough, startHive, startLoad } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-reload-'));
 after(async () => {
@@ -20,13 +20,7 @@ test('two rolling reloads under keep-alive load fail no request, and the new cod
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
   const load = startLoad(port, 8);
   await delay(300);
-  for (const version of ['v2', 'v3']) {
-    writeFileSync(versionFile, version);
-    const done = hive.records.filter(isEvent('reload', { phase: 'done' })).length;
-    hive.kill('SIGHUP');
-    await hive.waitFor(() => hive.records.filter(isEvent('reload', { phase: 'done' })).length > done, 'reload done');
-    await delay(300);
-  }
+  await reloadThrough(hive, versionFile, ['v2', 'v3']);
   const stats = await load.stop();
   assert.equal(stats.failed, 0, `failed requests: ${stats.errors.join('; ')}`);
   assert.ok(stats.ok > 0);

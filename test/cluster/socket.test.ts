@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, afterEach, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent } from 'undici';
 import { fillOptions } from '../../dist/cluster/options.js';
@@ -15,9 +15,11 @@ import {
   get,
   isEvent,
   killAll,
+  reloadThrough,
   runHive,
   startHive,
   startLoad,
+  until,
 } from './helpers.js';
 
 // `hive run --socket`: the app's HTTP server also accepts on a Unix socket, through node:cluster like its port.
@@ -27,7 +29,17 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const viaSocket = (socketPath: string) => new Agent({ connect: { socketPath } });
+// Agents made by a test, closed after it: each keeps its socket connections open otherwise.
+const agents: Agent[] = [];
+afterEach(async () => {
+  await Promise.all(agents.splice(0).map((agent) => agent.close()));
+});
+/** An undici dispatcher that reaches the app on its Unix socket (the URL's host and port are then ignored). */
+function viaSocket(socketPath: string, options: Agent.Options = {}): Agent {
+  const agent = new Agent({ ...options, connect: { socketPath } });
+  agents.push(agent);
+  return agent;
+}
 
 test('both processes answer on the socket as on the port; the socket gets its mode and is gone after a stop', async () => {
   const socket = join(dir, 'app.sock');
@@ -46,14 +58,11 @@ test('both processes answer on the socket as on the port; the socket gets its mo
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
   assert.ok(statSync(socket).isSocket());
   assert.equal(statSync(socket).mode & 0o777, 0o666);
-  const agent = viaSocket(socket);
   const pids = new Set<number>();
   // One connection per request (closed after): node:cluster deals the socket's connections out like the port's.
-  for (let i = 0; i < 12; i++)
-    pids.add((await get(port, '/', new Agent({ connect: { socketPath: socket }, pipelining: 0 }))).pid);
+  for (let i = 0; i < 12; i++) pids.add((await get(port, '/', viaSocket(socket, { pipelining: 0 }))).pid);
   assert.deepEqual([...pids].sort(), [...hive.readyPids().values()].sort());
   assert.equal((await get(port)).version, 'v1');
-  await agent.close();
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
   assert.ok(!existsSync(socket), 'the socket file is removed when the last process closes it');
@@ -90,13 +99,7 @@ test('two rolling reloads under keep-alive load on the socket fail no request', 
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
   const load = startLoad(port, 8, '/', { connect: { socketPath: socket } });
   await delay(300);
-  for (const version of ['v2', 'v3']) {
-    writeFileSync(versionFile, version);
-    const done = hive.records.filter(isEvent('reload', { phase: 'done' })).length;
-    hive.kill('SIGHUP');
-    await hive.waitFor(() => hive.records.filter(isEvent('reload', { phase: 'done' })).length > done, 'reload done');
-    await delay(300);
-  }
+  await reloadThrough(hive, versionFile, ['v2', 'v3']);
   const stats = await load.stop();
   assert.equal(stats.failed, 0, `failed requests: ${stats.errors.join('; ')}`);
   assert.ok(stats.ok > 0);
@@ -109,7 +112,7 @@ test('a socket file left by a killed primary is replaced; a live socket or anoth
   // A process that listens on a socket and is SIGKILLed leaves the file behind, as a SIGKILLed primary would.
   const stale = join(dir, 'stale.sock');
   const holder = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(stale)})`]);
-  await waitUntil(() => existsSync(stale));
+  await until(() => existsSync(stale), 'the socket file of the process to kill');
   holder.kill('SIGKILL');
   await new Promise((resolve) => holder.once('exit', resolve));
   assert.ok(existsSync(stale));
@@ -167,8 +170,3 @@ test('socket options are checked at the door', () => {
   assert.equal(fillOptions({ script, socket: '/tmp/a.sock', socketMode: '0o666' }).socketMode, 0o666);
   assert.equal(fillOptions({ script, socket: 'rel.sock', cwd: '/srv' }).socket, '/srv/rel.sock');
 });
-
-async function waitUntil(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await delay(50);
-  assert.ok(check());
-}
