@@ -76,7 +76,11 @@ async function load(port: number, total: number, concurrency: number, trigger: n
   return { failures, pids, hosts };
 }
 
-async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeout?: string } = {}, sticky?: string) {
+/** Real nginx with Hive's full config for one app with `upstream` (and the site options in `site`). */
+async function nginxFor(
+  upstream: Record<string, unknown>,
+  site: { sticky?: string; accessLog?: false | string } = {},
+): Promise<{ port: number; nginx: RunningNginx }> {
   const port = await freePort();
   const config = generateNginxConfig(
     {
@@ -85,9 +89,9 @@ async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeo
         {
           app: 'app',
           listen: { address: '127.0.0.1', port },
-          upstream: { hosts: servers, ...extra },
-          ...(sticky !== undefined && { sticky }),
-          accessLog: false,
+          upstream,
+          ...(site.sticky !== undefined && { sticky: site.sticky }),
+          accessLog: site.accessLog ?? false,
         },
       ],
     },
@@ -95,7 +99,7 @@ async function nginxFor(servers: string[], extra: { maxFails?: number; failTimeo
   );
   const nginx = await startNginx(config, [port]);
   nginxes.push(nginx);
-  return port;
+  return { port, nginx };
 }
 
 after(async () => {
@@ -110,7 +114,7 @@ test('nginx balances over a 2-process hive run; a rolling reload under load fail
   // A generous listen timeout: on a loaded machine a replacement may take long to start, and the reload must not
   // abort for that.
   const primary = await startPrimary('127.0.0.1', appPort, 2, ['--listen-timeout', '60s']);
-  const port = await nginxFor([`127.0.0.1:${appPort}`]);
+  const { port } = await nginxFor({ hosts: [`127.0.0.1:${appPort}`] });
 
   // Concurrent requests make nginx open several upstream connections, which the primary deals out in turn.
   const warm = await load(port, 200, 8, Number.POSITIVE_INFINITY, () => {});
@@ -148,10 +152,7 @@ test('three hive run primaries on 127.0.0.2-4: balanced, one SIGKILLed under loa
   const addresses = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
   const hosts: Primary[] = [];
   for (const address of addresses) hosts.push(await startPrimary(address, appPort, 1));
-  const port = await nginxFor(
-    addresses.map((a) => `${a}:${appPort}`),
-    { maxFails: 1, failTimeout: '1s' },
-  );
+  const { port } = await nginxFor({ hosts: addresses.map((a) => `${a}:${appPort}`), maxFails: 1, failTimeout: '1s' });
 
   const warm = await load(port, 60, 4, Number.POSITIVE_INFINITY, () => {});
   assert.deepEqual(warm.failures, []);
@@ -182,7 +183,7 @@ test('a sticky cluster behind nginx: each client keeps one process for HTTP and 
   const appPort = await freePort();
   // Behind nginx the cluster sees nginx's address; the client's is in X-Real-IP, which nginx sets.
   await startPrimary('127.0.0.1', appPort, 2, ['--sticky', 'header:x-real-ip']);
-  const port = await nginxFor([`127.0.0.1:${appPort}`], {}, 'header:x-real-ip');
+  const { port } = await nginxFor({ hosts: [`127.0.0.1:${appPort}`] }, { sticky: 'header:x-real-ip' });
 
   // Clients on six loopback addresses (nginx's $remote_addr), each with its own keep-alive connection to nginx,
   // taking turns: a kept-alive upstream connection would carry one client's requests to another client's process.
@@ -221,24 +222,8 @@ test('hive run --socket behind nginx: both processes answer over the socket, HTT
   const socket = join(dir, 'app.sock');
   const appPort = await freePort();
   await startPrimary('127.0.0.1', appPort, 2, ['--socket', socket, '--socket-mode', '666']);
-  const port = await freePort();
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'app',
-          listen: { address: '127.0.0.1', port },
-          // Both, as an app of a config file would give: the socket is the local server.
-          upstream: { port: appPort, socket },
-          accessLog: 'access.log',
-        },
-      ],
-    },
-    { shape: 'full' },
-  );
-  const nginx = await startNginx(config, [port]);
-  nginxes.push(nginx);
+  // Both, as an app of a config file would give: the socket is the local server.
+  const { port, nginx } = await nginxFor({ port: appPort, socket }, { accessLog: 'access.log' });
 
   const result = await load(port, 200, 8, Number.POSITIVE_INFINITY, () => {});
   assert.deepEqual(result.failures, [], nginx.output());
