@@ -31,7 +31,7 @@ export const ENV = {
   requestSamples: 'HIVE_REQUEST_SAMPLES',
   /** `1`: track every request's async context, so that `requestId()` works without the request object. */
   trackRequests: 'HIVE_TRACK_REQUESTS',
-  /** A Unix socket path the app's HTTP server also listens on (`hive run --socket`), and its mode in octal. */
+  /** A Unix socket path the app's HTTP server also listens on (`hive run --socket`), its mode in octal, its gid. */
   socket: 'HIVE_SOCKET',
   socketMode: 'HIVE_SOCKET_MODE',
   socketGid: 'HIVE_SOCKET_GID',

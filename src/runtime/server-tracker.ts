@@ -140,7 +140,8 @@ function closeWhenListening(server: NetServer): void {
   else server.once('listening', () => NetServer.prototype.close.call(server));
 }
 
-function isHttp(server: NetServer): boolean {
+/** True for an HTTP(S) server, the kind whose connections the runtime drains and whose requests it counts. */
+export function isHttp(server: NetServer): boolean {
   return server instanceof HttpServer || server instanceof HttpsServer;
 }
 

@@ -1,9 +1,8 @@
 import { chmodSync, chownSync } from 'node:fs';
-import { Server as HttpServer } from 'node:http';
-import { Server as HttpsServer } from 'node:https';
 import { createServer, type Server as NetServer } from 'node:net';
 import { sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
+import { isHttp } from './server-tracker.js';
 import type { RuntimeState } from './state.js';
 
 /**
@@ -24,7 +23,7 @@ export function attachSocket(
 ): boolean {
   const path = env[ENV.socket];
   if (!path || state.socketServer !== undefined) return false;
-  if (!(server instanceof HttpServer || server instanceof HttpsServer)) return false;
+  if (!isHttp(server)) return false;
   const address = server.address();
   if (typeof address !== 'object' || address === null) return false;
   const port = Number(env.PORT);
