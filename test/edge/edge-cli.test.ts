@@ -187,6 +187,15 @@ test("--config: an app's socket key (as hive run reads it) becomes upstream.sock
   assert.match(result.stdout, new RegExp(`upstream hive_web \\{\\n\\s+server unix:${join(dir, 'srv', 'web.sock')} `));
   assert.match(result.stdout, /upstream hive_admin \{\n\s+server unix:\/run\/b\.sock /);
   assert.doesNotMatch(result.stdout, /a\.sock|127\.0\.0\.1:3000/);
+  // --port on the command line names the local server: it replaces the file's socket rather than being left out.
+  const port = hiveEdge('nginx', '--config', config, '--app', 'api', '--port', '3100');
+  assert.equal(port.code, 0, port.stderr);
+  assert.match(port.stdout, /upstream hive_api \{\n\s+server 127\.0\.0\.1:3100 max_fails=3 /);
+  assert.doesNotMatch(port.stdout, /unix:/);
+  // Both flags: the socket, as without --config.
+  const both = hiveEdge('nginx', '--config', config, '--app', 'api', '--port', '3100', '--socket', '/tmp/c.sock');
+  assert.equal(both.code, 0, both.stderr);
+  assert.match(both.stdout, /upstream hive_api \{\n\s+server unix:\/tmp\/c\.sock /);
 });
 
 test('the written file is complete or absent: it replaces the old one in one rename', () => {

@@ -75,7 +75,12 @@ async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
     );
   }
   const { upstream, ...flags } = args.site;
-  return sites.map((site) => ({ ...site, ...flags, upstream: { ...site.upstream, ...upstream } }));
+  return sites.map((site) => {
+    const merged = { ...site.upstream, ...upstream };
+    // `--port` names the local server, which a file's socket would otherwise stand in for: the flag wins.
+    if (upstream.port !== undefined && upstream.socket === undefined) delete merged.socket;
+    return { ...site, ...flags, upstream: merged };
+  });
 }
 
 /** Prints an error, naming the flag (`fromFlags`) or the app of the config file (`apps`) where it can. */
