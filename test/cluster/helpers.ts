@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 
@@ -174,12 +175,20 @@ export function runHive(
   env: Record<string, string> = {},
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [hiveBin, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
+  const child = spawn(process.execPath, [hiveBin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  return outputOf(child, timeoutMs).finally(() => running.delete(child));
+}
+
+/** Collects a child's whole stdout and stderr and its exit code; SIGKILLs it after `timeoutMs`. */
+export function outputOf(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -189,9 +198,9 @@ export function runHive(
       stderr += chunk;
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
-      running.delete(child);
       resolve({ code, stdout, stderr });
     });
   });

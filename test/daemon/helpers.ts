@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { outputOf } from '../cluster/helpers.js';
 
 export const hiveBin = new URL('../../dist/cli/hive.js', import.meta.url).pathname;
 export const appFixture = new URL('../fixtures/cluster/app.js', import.meta.url).pathname;
@@ -25,27 +26,12 @@ export class HiveHome {
   }
 
   run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [hiveBin, ...args], {
-        cwd: options.cwd ?? tmpdir(),
-        env: { ...process.env, HIVE_HOME: this.home, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
+    const child = spawn(process.execPath, [hiveBin, ...args], {
+      cwd: options.cwd ?? tmpdir(),
+      env: { ...process.env, HIVE_HOME: this.home, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    return outputOf(child, 90_000);
   }
 
   /** Runs a `--json` command and parses its output; fails the test on a non-zero exit. */
