@@ -65,6 +65,7 @@ export class StickyRouter {
       if (head.indexOf('\r\n\r\n') === -1 && head.length < MAX_HEAD) return;
       socket.off('data', onData);
       socket.pause();
+      stopReading(socket);
       socket.setTimeout(0);
       this.#handOver(socket, head);
     };
@@ -83,4 +84,15 @@ export class StickyRouter {
       if (error) socket.destroy();
     });
   }
+}
+
+/**
+ * Stops the primary's own reads from a socket it hands over. `pause()` only stops 'data' events: node keeps reading
+ * into the stream's buffer, and keeps the primary's copy of the handle open until the worker acknowledges it
+ * (NODE_HANDLE_ACK), reading into a no-op. Bytes the client sends in that window (the next request on a kept-alive
+ * connection, a WebSocket frame) would be read here and lost; stopped, they wait in the kernel for the worker.
+ * Node's own round-robin never reads (`pauseOnConnect`); the router must read the head to choose.
+ */
+function stopReading(socket: Socket): void {
+  (socket as Socket & { _handle?: { readStop?: () => number } | null })._handle?.readStop?.();
 }

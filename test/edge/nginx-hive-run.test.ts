@@ -46,6 +46,22 @@ async function get(port: number): Promise<{ status: number; pid: number; host: s
   return { status: 200, ...(JSON.parse(text) as { pid: number; host: string }) };
 }
 
+/** Opens a WebSocket to `/ws` through nginx (from `localAddress`), sends `hi`, and resolves with the app's reply. */
+function wsEcho(port: number, localAddress?: string): Promise<string> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, localAddress === undefined ? {} : { localAddress });
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<string>((resolve, reject) => {
+    // A lost frame would otherwise hang the file until the runner's timeout, saying nothing.
+    timer = setTimeout(() => reject(new Error(`${localAddress ?? 'client'}: no WebSocket reply in 20 s`)), 20_000);
+    socket.once('open', () => socket.send('hi'));
+    socket.once('message', (data) => resolve(String(data)));
+    socket.once('error', reject);
+  }).finally(() => {
+    clearTimeout(timer);
+    socket.close();
+  });
+}
+
 /** Sends `total` GETs through nginx, `concurrency` at a time; `during` runs once `trigger` of them are done. */
 async function load(port: number, total: number, concurrency: number, trigger: number, during: () => void) {
   let started = 0;
@@ -199,13 +215,7 @@ test('a sticky cluster behind nginx: each client keeps one process for HTTP and 
   }
   await Promise.all(agents.map((a) => a.close()));
   for (const client of clients) {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, { localAddress: client });
-    const reply = await new Promise<string>((resolve, reject) => {
-      socket.once('open', () => socket.send('hi'));
-      socket.once('message', (data) => resolve(String(data)));
-      socket.once('error', reject);
-    });
-    socket.close();
+    const reply = await wsEcho(port, client);
     pidsByClient.get(client)!.add(Number(reply.split(':')[0]));
   }
   for (const [client, pids] of pidsByClient) assert.equal(pids.size, 1, `${client} reached ${[...pids].join(', ')}`);
@@ -228,13 +238,7 @@ test('hive run --socket behind nginx: both processes answer over the socket, HTT
   const result = await load(port, 200, 8, Number.POSITIVE_INFINITY, () => {});
   assert.deepEqual(result.failures, [], nginx.output());
   assert.equal(result.pids.size, 2, `pids seen: ${[...result.pids].join(', ')}`);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-  const reply = await new Promise<string>((resolve, reject) => {
-    ws.once('open', () => ws.send('hi'));
-    ws.once('message', (data) => resolve(String(data)));
-    ws.once('error', reject);
-  });
-  ws.close();
+  const reply = await wsEcho(port);
   assert.match(reply, /^\d+:hi$/);
 
   // nginx's side: every request went to unix:<socket> (the log is buffered for up to a second).
