@@ -28,8 +28,16 @@ function openSocket(port: number, client: string) {
     messages.push(JSON.parse(data.toString()) as Who);
     for (const wake of waiters.splice(0)) wake();
   });
+  // Bounded: a lost frame fails with the client's name instead of hanging until the runner's timeout.
   const next = async (count: number) => {
-    while (messages.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+    const deadline = Date.now() + 20_000;
+    while (messages.length < count) {
+      if (Date.now() > deadline) throw new Error(`${client}: ${messages.length} of ${count} messages in 20 s`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 1000);
+      });
+    }
     return messages[count - 1]!;
   };
   return { socket, next };

@@ -8,7 +8,6 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Agent, request } from 'undici';
-import WebSocket from 'ws';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import {
   freePorts,
@@ -21,6 +20,7 @@ import {
   startUpstream,
   testMain,
   type UpstreamHost,
+  wsEcho,
 } from './nginx-harness.js';
 
 const skip = nginxSkip();
@@ -120,13 +120,7 @@ function httpsGet(path: string): Promise<{ status: number; headers: Record<strin
 test('WebSocket upgrade works through the keep-alive config, and plain requests keep the connection', {
   skip,
 }, async () => {
-  const socket = new WebSocket(`ws://127.0.0.1:${ports.web}/ws`);
-  const reply = await new Promise<string>((resolve, reject) => {
-    socket.once('open', () => socket.send('ping'));
-    socket.once('message', (data) => resolve(String(data)));
-    socket.once('error', reject);
-  });
-  socket.close();
+  const reply = await wsEcho(`ws://127.0.0.1:${ports.web}/ws`, 'ping');
   // The app saw the handshake with Connection: upgrade (from the $http_upgrade map).
   assert.match(reply, /^h[12]:upgrade:ping$/);
 

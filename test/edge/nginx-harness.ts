@@ -7,6 +7,7 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 
 export const nginxBin = '/usr/sbin/nginx';
 const upstreamScript = fileURLToPath(new URL('../fixtures/edge/upstream-server.js', import.meta.url));
@@ -235,4 +236,23 @@ export function makeCertificate(dir: string): { cert: string; key: string } {
     { stdio: 'ignore' },
   );
   return { cert, key };
+}
+
+/**
+ * Opens a WebSocket to `url` (from `localAddress` when given), sends `message` once it is open and resolves with the
+ * first reply. A lost frame rejects after 20 s, naming the client, rather than hanging the file until the runner's
+ * timeout.
+ */
+export function wsEcho(url: string, message: string, localAddress?: string): Promise<string> {
+  const socket = new WebSocket(url, localAddress === undefined ? {} : { localAddress });
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<string>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${localAddress ?? 'client'}: no WebSocket reply in 20 s`)), 20_000);
+    socket.once('open', () => socket.send(message));
+    socket.once('message', (data) => resolve(String(data)));
+    socket.once('error', reject);
+  }).finally(() => {
+    clearTimeout(timer);
+    socket.close();
+  });
 }

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import WebSocket from 'ws';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import { type Hive, startHive } from '../cluster/helpers.js';
 import {
@@ -19,6 +18,7 @@ import {
   startNginx,
   stopChild,
   testMain,
+  wsEcho,
 } from './nginx-harness.js';
 
 const skip = nginxSkip();
@@ -44,22 +44,6 @@ async function get(port: number): Promise<{ status: number; pid: number; host: s
   const text = await response.body.text();
   if (response.statusCode !== 200) return { status: response.statusCode, pid: 0, host: '' };
   return { status: 200, ...(JSON.parse(text) as { pid: number; host: string }) };
-}
-
-/** Opens a WebSocket to `/ws` through nginx (from `localAddress`), sends `hi`, and resolves with the app's reply. */
-function wsEcho(port: number, localAddress?: string): Promise<string> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, localAddress === undefined ? {} : { localAddress });
-  let timer: NodeJS.Timeout | undefined;
-  return new Promise<string>((resolve, reject) => {
-    // A lost frame would otherwise hang the file until the runner's timeout, saying nothing.
-    timer = setTimeout(() => reject(new Error(`${localAddress ?? 'client'}: no WebSocket reply in 20 s`)), 20_000);
-    socket.once('open', () => socket.send('hi'));
-    socket.once('message', (data) => resolve(String(data)));
-    socket.once('error', reject);
-  }).finally(() => {
-    clearTimeout(timer);
-    socket.close();
-  });
 }
 
 /** Sends `total` GETs through nginx, `concurrency` at a time; `during` runs once `trigger` of them are done. */
@@ -215,7 +199,7 @@ test('a sticky cluster behind nginx: each client keeps one process for HTTP and 
   }
   await Promise.all(agents.map((a) => a.close()));
   for (const client of clients) {
-    const reply = await wsEcho(port, client);
+    const reply = await wsEcho(`ws://127.0.0.1:${port}/ws`, 'hi', client);
     pidsByClient.get(client)!.add(Number(reply.split(':')[0]));
   }
   for (const [client, pids] of pidsByClient) assert.equal(pids.size, 1, `${client} reached ${[...pids].join(', ')}`);
@@ -238,7 +222,7 @@ test('hive run --socket behind nginx: both processes answer over the socket, HTT
   const result = await load(port, 200, 8, Number.POSITIVE_INFINITY, () => {});
   assert.deepEqual(result.failures, [], nginx.output());
   assert.equal(result.pids.size, 2, `pids seen: ${[...result.pids].join(', ')}`);
-  const reply = await wsEcho(port);
+  const reply = await wsEcho(`ws://127.0.0.1:${port}/ws`, 'hi');
   assert.match(reply, /^\d+:hi$/);
 
   // nginx's side: every request went to unix:<socket> (the log is buffered for up to a second).
