@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
-import { AppExistsError, AppNotFoundError } from './errors.js';
+import { AppNotFoundError } from './errors.js';
 import { ManagedApp } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import { type AppInfo, type AppSpec, appSpecSchema, type ReloadProgress } from './protocol.js';
@@ -31,14 +31,24 @@ export class AppTable {
     return [app];
   }
 
+  /**
+   * Starts a new app, or gives an existing stopped or errored app of that name the new spec (in its operation queue,
+   * so after whatever was asked of it before). One deleted meanwhile is replaced by a new app of that name.
+   */
   async start(spec: AppSpec): Promise<AppInfo> {
-    let app = [...this.#apps.values()].find((a) => a.name === spec.name);
-    if (app && app.status !== 'stopped' && app.status !== 'errored') throw new AppExistsError(spec.name);
-    if (app) app.respec(spec);
-    else {
-      app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
-      this.#apps.set(app.id, app);
+    const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
+    if (existing) {
+      try {
+        await existing.startWith(spec);
+        return this.info(existing);
+      } catch (error) {
+        if (!existing.removed) throw error;
+        // Deleted while this start waited behind the delete: it is out of the table now, so this adds a new one.
+        return this.start(spec);
+      }
     }
+    const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
+    this.#apps.set(app.id, app);
     await app.start();
     return this.info(app);
   }
@@ -47,9 +57,13 @@ export class AppTable {
     const apps = this.find(target);
     // One app's failure must not stop the others; the first error is reported after all ran.
     const results = await Promise.allSettled(apps.map(action));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // `all` means the apps that are still there: one deleted by a command that came first is left out.
+    const kept = apps.filter((app, i) => !(target === 'all' && app.removed && results[i]!.status === 'rejected'));
+    const failed = results.find(
+      (r, i): r is PromiseRejectedResult => r.status === 'rejected' && kept.includes(apps[i]!),
+    );
     if (failed) throw failed.reason;
-    return apps.map((app) => this.info(app));
+    return kept.map((app) => this.info(app));
   }
 
   /** Rolling reload of the target's apps; each app's info carries its slots (`reload`). */
@@ -70,13 +84,16 @@ export class AppTable {
     return { time: Date.now(), host: hostname(), apps };
   }
 
+  /**
+   * Stops and forgets the target's apps: those found now, each once it is stopped (an app started meanwhile under
+   * `all` is not one of them, and one restarting is deleted after its restart, never left running unknown).
+   */
   async delete(target: string): Promise<AppInfo[]> {
-    const infos = await this.each(target, (app) => app.stop());
-    for (const app of this.find(target)) {
-      app.close();
-      this.#apps.delete(app.id);
-    }
-    return infos;
+    return this.each(target, (app) =>
+      app.delete(() => {
+        if (this.#apps.get(app.id) === app) this.#apps.delete(app.id);
+      }),
+    );
   }
 
   list(): AppInfo[] {
@@ -116,7 +133,6 @@ export class AppTable {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.allSettled([...this.#apps.values()].map((app) => app.stop()));
-    for (const app of this.#apps.values()) app.close();
+    await Promise.allSettled([...this.#apps.values()].map((app) => app.shutdown()));
   }
 }

@@ -55,10 +55,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'stop':
         return apps.each(request.target, (app) => app.stop());
       case 'restart':
-        return apps.each(request.target, async (app) => {
-          await app.stop();
-          await app.start();
-        });
+        return apps.each(request.target, (app) => app.restart());
       case 'reload':
         return apps.reload(request.target, progress);
       case 'snapshot':

@@ -8,7 +8,7 @@ import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
-import { AppOperationError } from './errors.js';
+import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
@@ -89,6 +89,12 @@ export class ManagedApp {
   #progress = new Map<number, (progress: ReloadProgress) => void>();
   #cron: Cron | undefined;
   #watcher: FileWatcher | undefined;
+  // The tail of the operation queue (see #serially): commands on one app run one after another, in arrival order.
+  #queue: Promise<unknown> = Promise.resolve();
+  // Deleted, or the daemon is shutting down: operations still queued are refused.
+  #removed = false;
+  // Counts stops, so that a cron or watch reload asked before a stop does not start the app after it.
+  #stops = 0;
 
   constructor(id: number, spec: AppSpec, logsDir: string, log: (line: string) => void) {
     this.id = id;
@@ -106,8 +112,93 @@ export class ManagedApp {
     return this.#status;
   }
 
-  /** Replaces the spec of a stopped app (a new `hive start` of the same name). */
-  respec(spec: AppSpec): void {
+  /** Whether the app was deleted (or the daemon is shutting down): it takes no more operations. */
+  get removed(): boolean {
+    return this.#removed;
+  }
+
+  /**
+   * A new `hive start` of this app's name: the app takes `spec` and starts. Refused (AppExistsError) unless the app
+   * is stopped or errored; an errored app's primary may still be alive (every worker crash-looped), and is stopped
+   * first so that the new spec runs.
+   */
+  startWith(spec: AppSpec): Promise<void> {
+    return this.#serially(async () => {
+      if (this.#status !== 'stopped' && this.#status !== 'errored') throw new AppExistsError(this.name);
+      await this.#stop();
+      this.#respec(spec);
+      await this.#start();
+    });
+  }
+
+  /** Forks the primary; resolves once every worker is ready, rejects (app errored) if the primary exits first. */
+  start(): Promise<void> {
+    return this.#serially(() => this.#start());
+  }
+
+  /** Stops the primary gracefully (it drains its workers) and resolves when it has exited. */
+  stop(): Promise<void> {
+    return this.#serially(() => this.#stop());
+  }
+
+  /** Stop then start as one operation: nothing asked meanwhile runs between the two. */
+  restart(): Promise<void> {
+    return this.#serially(async () => {
+      await this.#stop();
+      await this.#start();
+    });
+  }
+
+  /**
+   * Rolling reload through the primary; a stopped app is started instead. Resolves with each slot's old and new
+   * process (empty when the app was started, or for a primary that does not report slots); `onProgress` hears each
+   * slot as it is done.
+   */
+  reload(onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
+    return this.#serially(() => this.#reload(onProgress));
+  }
+
+  /** Changes the number of workers through the primary. */
+  scale(instances: number | string): Promise<void> {
+    return this.#serially(() => this.#scale(instances));
+  }
+
+  /**
+   * Stops the app, closes its logs and calls `onDeleted` (the table forgets it) in one operation: an operation asked
+   * before runs first, one asked after is refused with AppNotFoundError.
+   */
+  delete(onDeleted: () => void): Promise<void> {
+    return this.#serially(async () => {
+      await this.#stop();
+      this.#removed = true;
+      this.#logs.close();
+      onDeleted();
+    });
+  }
+
+  /**
+   * The daemon is going away: operations still queued are refused, the one running finishes, then the app stops.
+   * Not queued behind the others, so that `hive kill` waits for one operation at most.
+   */
+  async shutdown(): Promise<void> {
+    this.#removed = true;
+    await this.#queue;
+    await this.#stop();
+    this.#logs.close();
+  }
+
+  // Runs `operation` once every operation asked before it has settled; refused once the app is removed.
+  #serially<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#removed) throw new AppNotFoundError(this.name);
+      return operation();
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  // Replaces the spec of a stopped app (a new `hive start` of the same name).
+  #respec(spec: AppSpec): void {
     this.#cron?.stop();
     this.#cron = undefined;
     this.#watcher?.close();
@@ -117,8 +208,7 @@ export class ManagedApp {
     this.#logs = new AppLogs(this.#logsDir, spec.name, spec);
   }
 
-  /** Forks the primary; resolves once every worker is ready, rejects (app errored) if the primary exits first. */
-  async start(): Promise<void> {
+  async #start(): Promise<void> {
     if (this.#primary) return;
     this.#wanted = 'online';
     this.#crashes = 0;
@@ -128,8 +218,8 @@ export class ManagedApp {
     await this.#spawn();
   }
 
-  /** Stops the primary gracefully (it drains its workers) and resolves when it has exited. */
-  async stop(): Promise<void> {
+  async #stop(): Promise<void> {
+    this.#stops += 1;
     this.#wanted = 'stopped';
     this.#cron?.stop();
     this.#cron = undefined;
@@ -148,14 +238,9 @@ export class ManagedApp {
     clearTimeout(force);
   }
 
-  /**
-   * Rolling reload through the primary; a stopped app is started instead. Resolves with each slot's old and new
-   * process (empty when the app was started, or for a primary that does not report slots); `onProgress` hears each
-   * slot as it is done.
-   */
-  async reload(onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
+  async #reload(onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
     if (!this.#primary) {
-      await this.start();
+      await this.#start();
       return [];
     }
     const reply = await this.#request({ type: 'reload' }, onProgress);
@@ -177,18 +262,12 @@ export class ManagedApp {
     return this.#knownSnapshot(stats);
   }
 
-  /** Changes the number of workers through the primary. */
-  async scale(instances: number | string): Promise<void> {
+  async #scale(instances: number | string): Promise<void> {
     if (!this.#primary) throw new AppOperationError(this.name, 'is not running; start it first');
     const reply = await this.#request({ type: 'scale', instances });
     if (!reply.ok) throw new AppOperationError(this.name, `scale failed: ${reply.message}`);
     if (reply.size !== undefined) this.#size = reply.size;
     this.spec = { ...this.spec, instances: String(instances), runArgs: withInstances(this.spec.runArgs, instances) };
-  }
-
-  /** Closes the log files (after stop, on delete). */
-  close(): void {
-    this.#logs.close();
   }
 
   info(stats: ProcStats): AppInfo {
@@ -515,12 +594,22 @@ export class ManagedApp {
     };
   }
 
+  // A cron tick or a file change queues a reload; a stop asked before it runs wins (the app stays stopped).
+  async #reloadUnlessStopped(): Promise<void> {
+    const stops = this.#stops;
+    await this.#serially(async () => {
+      if (this.#stops === stops) await this.#reload();
+    });
+  }
+
   #startWatching(): void {
     if (this.#watcher || !this.spec.watch?.length) return;
     this.#watcher = new FileWatcher(this.spec.watch, this.spec.ignoreWatch ?? [], (file) => {
       if (!this.#primary) return;
       this.#log(`${this.name}: ${file} changed; reloading`);
-      this.reload().catch((error: Error) => this.#log(`${this.name}: watch reload failed: ${error.message}`));
+      this.#reloadUnlessStopped().catch((error: Error) =>
+        this.#log(`${this.name}: watch reload failed: ${error.message}`),
+      );
     });
   }
 
@@ -530,7 +619,9 @@ export class ManagedApp {
     if (!pattern) return;
     this.#cron = new Cron(pattern, { protect: true }, async () => {
       this.#log(`${this.name}: cron restart (${pattern})`);
-      await this.reload().catch((error: Error) => this.#log(`${this.name}: cron reload failed: ${error.message}`));
+      await this.#reloadUnlessStopped().catch((error: Error) =>
+        this.#log(`${this.name}: cron reload failed: ${error.message}`),
+      );
     });
   }
 }
