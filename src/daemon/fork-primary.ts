@@ -50,6 +50,8 @@ function newSlot(instance: number): Slot {
 }
 
 function launch(slot: Slot): void {
+  // A slot scaled away, or a primary stopping, gets no new process: it would be one nothing tracks or stops.
+  if (stopping || slot.removed) return;
   const { instance } = slot;
   const child = spawn(options.command, options.args, {
     env: { ...process.env, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
@@ -111,24 +113,38 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
-async function control(message: { hive?: number; type?: string; id?: number; instances?: number | string }) {
+type ControlMessage = { hive?: number; type?: string; id?: number; instances?: number | string };
+
+// Reload and scale both walk and change `slots`: two at once (a second reload, a scale mid-reload) would launch
+// processes into slots the other has replaced or removed. One runs at a time, in arrival order.
+let controlQueue: Promise<void> = Promise.resolve();
+
+function enqueueControl(message: ControlMessage): void {
+  // control() answers its own failures; the catch only keeps one broken IPC send from stalling every later request.
+  controlQueue = controlQueue.then(() => control(message)).catch(() => {});
+}
+
+async function control(message: ControlMessage): Promise<void> {
   if (message?.hive !== 1) return;
   try {
     let reloaded: ReloadSlot[] = [];
     if (message.type === 'reload') {
       // Plain processes share no port: one at a time, so that the others keep running. A plain process counts as
       // ready once spawned: a slot's readyMs is its old process's stop plus the spawn.
-      reloaded = slots.map((slot) => ({
+      // A copy: the array may change while a slot is retired (a crash restart is not serialized with this).
+      const reloading = [...slots];
+      reloaded = reloading.map((slot) => ({
         instance: slot.instance,
         oldPid: slot.child?.pid ?? null,
         newPid: null,
         readyMs: null,
       }));
-      for (const [i, slot] of slots.entries()) {
+      for (const [i, slot] of reloading.entries()) {
         const begun = Date.now();
         await retire(slot);
         slot.policy.reset();
         if (stopping) break;
+        if (slot.removed) continue;
         launch(slot);
         const entry = reloaded[i]!;
         entry.newPid = slot.child?.pid ?? null;
@@ -138,7 +154,7 @@ async function control(message: { hive?: number; type?: string; id?: number; ins
           type: 'reload-progress',
           id: message.id,
           done: i + 1,
-          total: slots.length,
+          total: reloading.length,
           slot: entry,
         });
       }
@@ -167,7 +183,7 @@ async function control(message: { hive?: number; type?: string; id?: number; ins
 
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
-process.on('message', (message) => void control(message as Parameters<typeof control>[0]));
+process.on('message', (message) => enqueueControl(message as ControlMessage));
 // The daemon gone: stop rather than leave orphans no one manages (as `hive run` does).
 process.once('disconnect', () => void stop());
 process.channel?.unref();

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { splitLines } from '../../dist/cluster/line-splitter.js';
+import { daemonFixture, isAlive, waitFor } from './helpers.js';
+
+// The fork-mode primary on its own, driven over IPC as the daemon drives it, with requests sent at once: the daemon
+// queues an app's commands, but the primary must not count on it (a newer or another daemon, a cron tick).
+
+const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
+const seen = new Set<number>();
+const primaries: ChildProcess[] = [];
+
+after(() => {
+  for (const pid of seen) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  for (const primary of primaries) primary.kill('SIGKILL');
+});
+
+type Reply = { id: number; ok: boolean; size?: number; message?: string };
+
+/** A fork primary running `instances` tickers; `request` sends control messages and resolves with their result. */
+async function startPrimary(instances: number) {
+  const options = {
+    name: 'tick',
+    command: daemonFixture('ticker.sh'),
+    args: [],
+    instances: String(instances),
+    autorestart: true,
+    killTimeout: 5_000,
+  };
+  const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  primaries.push(primary);
+  let online = false;
+  splitLines(primary.stdout!, (line: string) => {
+    const record = JSON.parse(line) as { type?: string; pid?: number; state?: string };
+    if (record.type === 'worker' && record.pid) seen.add(record.pid);
+    if (record.type === 'state' && record.state === 'online') online = true;
+  });
+  const replies = new Map<number, (reply: Reply) => void>();
+  primary.on('message', (message: Reply & { type: string }) => {
+    if (message.type === 'control-result') replies.get(message.id)?.(message);
+  });
+  let nextId = 1;
+  const request = (fields: { type: string; instances?: number }) => {
+    const id = nextId++;
+    return new Promise<Reply>((resolve) => {
+      replies.set(id, resolve);
+      primary.send({ hive: 1, id, ...fields });
+    });
+  };
+  await waitFor(() => online, 'the fork primary to be online', 15_000);
+  return { primary, request };
+}
+
+/** The live (non-zombie) child processes of `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === pid && state !== 'Z') children.push(Number(entry));
+    } catch {}
+  }
+  return children.sort((a, b) => a - b);
+}
+
+/** Stops the primary; every process it ever reported must then be gone (none left behind, untracked). */
+async function stopAndCheck(primary: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => primary.once('exit', resolve));
+  primary.kill('SIGTERM');
+  await exited;
+  for (const pid of seen) await waitFor(() => !isAlive(pid), `process ${pid} to exit with its primary`, 15_000);
+}
+
+test('two reloads at once run one after the other: every slot has one process, none is orphaned', async () => {
+  const { primary, request } = await startPrimary(2);
+  const replies = await Promise.all([request({ type: 'reload' }), request({ type: 'reload' })]);
+  assert.deepEqual(
+    replies.map((r) => [r.ok, r.size]),
+    [
+      [true, 2],
+      [true, 2],
+    ],
+  );
+  assert.equal(childrenOf(primary.pid!).length, 2);
+  await stopAndCheck(primary);
+});
+
+test('a scale during a reload waits for it: the primary ends with exactly the asked number of processes', async () => {
+  for (const [from, to] of [
+    [2, 3],
+    [3, 1],
+  ] as const) {
+    const { primary, request } = await startPrimary(from);
+    const [reloaded, scaled] = await Promise.all([
+      request({ type: 'reload' }),
+      request({ type: 'scale', instances: to }),
+    ]);
+    assert.deepEqual([reloaded.ok, scaled.ok, scaled.size], [true, true, to]);
+    assert.equal(childrenOf(primary.pid!).length, to, `${from} -> ${to} during a reload`);
+    await stopAndCheck(primary);
+  }
+});
