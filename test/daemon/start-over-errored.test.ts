@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome, isAlive, waitFor } from './helpers.js';
+
+type App = { name: string; script: string; status: string; processes: { role: string; pid: number }[] };
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+test('hive start over an errored app whose primary is alive stops that primary and runs the new script', async () => {
+  // once.sh exits at once: restarted until the slot is errored, while its primary stays up (state `errored`).
+  await hive.json(['start', daemonFixture('once.sh'), '--name', 'job']);
+  const errored = await waitFor(async () => {
+    const app = await hive.json<App>(['describe', 'job']);
+    return app.status === 'errored' ? app : undefined;
+  }, 'the job to be errored');
+  const oldPrimary = errored.processes.find((p) => p.role === 'primary')?.pid;
+  assert.ok(oldPrimary, 'the errored app keeps its primary');
+
+  const [started] = await hive.json<App[]>(['start', daemonFixture('ticker.sh'), '--name', 'job']);
+  assert.deepEqual([started!.script, started!.status], [daemonFixture('ticker.sh'), 'online']);
+  const primary = started!.processes.find((p) => p.role === 'primary')?.pid;
+  assert.notEqual(primary, oldPrimary);
+  assert.equal(isAlive(oldPrimary), false);
+  await waitFor(() => /ticker 0 started/.test(hive.readLog('job-out.log')), 'the new script to run');
+});
