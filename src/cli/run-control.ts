@@ -87,29 +87,33 @@ export async function answerControl(
  * how long that took to be ready. Each slot done is also sent as `reload-progress` (a terminal shows `1/2`).
  */
 async function reloadBySlot(supervisor: Supervisor, id: unknown): Promise<ReloadSlot[]> {
-  const before = new Map<number, number>();
-  // The newest ready process of each slot is the one its replacement retires.
-  for (const worker of supervisor.workers) if (worker.state === 'ready') before.set(worker.instance, worker.pid);
-  const oldPids = new Set(supervisor.workers.map((w) => w.pid));
+  // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise name
+  // the processes that reload replaced, and count its replacements as its own.
   const slots = new Map<number, ReloadSlot>();
-  for (let instance = 0; instance < supervisor.size; instance++) {
-    slots.set(instance, { instance, oldPid: before.get(instance) ?? null, newPid: null, readyMs: null });
-  }
-  const total = slots.size;
+  let oldPids: Set<number> | undefined;
+  const onStart = () => {
+    const before = new Map<number, number>();
+    // The newest ready process of each slot is the one its replacement retires.
+    for (const worker of supervisor.workers) if (worker.state === 'ready') before.set(worker.instance, worker.pid);
+    oldPids = new Set(supervisor.workers.map((w) => w.pid));
+    for (let instance = 0; instance < supervisor.size; instance++) {
+      slots.set(instance, { instance, oldPid: before.get(instance) ?? null, newPid: null, readyMs: null });
+    }
+  };
   let done = 0;
   const onEvent = (event: SupervisorEvent) => {
-    if (event.type !== 'worker' || event.state !== 'ready' || oldPids.has(event.pid)) return;
+    if (oldPids === undefined || event.type !== 'worker' || event.state !== 'ready' || oldPids.has(event.pid)) return;
     const slot = slots.get(event.instance);
     if (!slot || slot.newPid !== null) return;
     const startedAt = supervisor.workers.find((w) => w.pid === event.pid)?.startedAt;
     slot.newPid = event.pid;
     slot.readyMs = startedAt === undefined ? null : Date.now() - startedAt;
     done += 1;
-    send({ type: 'reload-progress', id, done, total, slot });
+    send({ type: 'reload-progress', id, done, total: slots.size, slot });
   };
   supervisor.on('event', onEvent);
   try {
-    await supervisor.reload();
+    await supervisor.reload({ onStart });
   } finally {
     supervisor.off('event', onEvent);
   }

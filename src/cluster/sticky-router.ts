@@ -5,7 +5,12 @@ import { hashKey, type StickyMode, stickyKey } from './sticky-mode.js';
 
 /** A worker the router may hand a connection to. */
 export interface StickyTarget {
-  send(message: PrimaryMessage, socket: Socket, callback: (error: Error | null) => void): void;
+  send(
+    message: PrimaryMessage,
+    socket: Socket,
+    callback: (error: Error | null) => void,
+    options: { keepOpen: boolean },
+  ): void;
 }
 
 const MAX_HEAD = 16 * 1024;
@@ -20,6 +25,9 @@ export class StickyRouter {
   readonly #mode: StickyMode;
   readonly #pick: (hash: number) => StickyTarget | undefined;
   readonly #server: Server;
+  // Sockets handed to a worker whose IPC message is not written yet (node queues each behind the worker's
+  // acknowledgement of the previous one): closed by forget() if that worker exits first.
+  readonly #pending = new Map<StickyTarget, Set<Socket>>();
 
   constructor(mode: StickyMode, pick: (hash: number) => StickyTarget | undefined) {
     this.#mode = mode;
@@ -80,9 +88,31 @@ export class StickyRouter {
       return;
     }
     const message: PrimaryMessage = { hive: 1, type: 'sticky-connection', head: head?.toString('base64') ?? null };
-    target.send(message, socket, (error) => {
-      if (error) socket.destroy();
-    });
+    let pending = this.#pending.get(target);
+    if (pending === undefined) {
+      pending = new Set();
+      this.#pending.set(target, pending);
+    }
+    pending.add(socket);
+    // keepOpen: the primary closes its own copy once the message (and with it the descriptor) is written, rather
+    // than on the worker's acknowledgement as node would: a worker that dies before acknowledging would otherwise
+    // leave this copy, and every socket queued behind it, open forever, and their clients hanging.
+    target.send(
+      message,
+      socket,
+      () => {
+        pending.delete(socket);
+        socket.destroy();
+      },
+      { keepOpen: true },
+    );
+  }
+
+  /** A worker exited: the connections still queued for it are closed, so that their clients see it. */
+  forget(target: StickyTarget): void {
+    const pending = this.#pending.get(target);
+    this.#pending.delete(target);
+    for (const socket of pending ?? []) socket.destroy();
   }
 }
 

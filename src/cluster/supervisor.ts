@@ -129,9 +129,12 @@ export class Supervisor extends EventEmitter {
         this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash));
         await this.#router.listen(options.port!);
       }
-      this.#slots = Array.from({ length: options.instances }, (_, i) => this.#newSlot(i));
-      for (const slot of this.#slots) slot.worker = this.#fork(slot);
-      await Promise.all(this.#slots.map((slot) => slot.worker!.whenReady()));
+      // Through the topology queue: a reload or scale asked for meanwhile (SIGHUP, the daemon) waits for the start.
+      await this.#serial(async () => {
+        this.#slots = Array.from({ length: options.instances }, (_, i) => this.#newSlot(i));
+        for (const slot of this.#slots) slot.worker = this.#fork(slot);
+        await Promise.all(this.#slots.map((slot) => slot.worker!.whenReady()));
+      });
     } catch (error) {
       await this.stop();
       throw error;
@@ -142,10 +145,13 @@ export class Supervisor extends EventEmitter {
   /**
    * Rolling reload: per slot, fork the replacement, wait until it is ready, then retire the old worker. A replacement
    * that fails to become ready aborts the reload (ReloadAbortedError) and the old workers keep serving.
+   * @param options.onStart - called when this reload begins: topology changes run one at a time, so a reload asked
+   *   for during another (or during the start) begins only after it.
    */
-  reload(): Promise<void> {
+  reload(options: { onStart?: () => void } = {}): Promise<void> {
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
+      options.onStart?.();
       this.#reloading = true;
       this.#refreshState();
       this.#emit({ type: 'reload', phase: 'start' });
@@ -297,8 +303,18 @@ export class Supervisor extends EventEmitter {
     });
     worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
+    // A cluster-size or sampling message sent while it started may have been dropped (IPC delivers before its runtime
+    // listens): once ready it listens, so it gets the current values again.
+    worker.whenReady().then(
+      () => {
+        worker.send({ hive: 1, type: 'cluster-size', size: this.#slots.length });
+        worker.send({ hive: 1, type: 'sampling', size: this.#samplingSize() });
+      },
+      () => {},
+    );
     worker.on('exit', (exit: WorkerExit) => {
       this.#live.delete(worker);
+      this.#router?.forget(worker);
       this.#emit({ type: 'exit', instance, pid, ...exit });
       this.#onExit(slot, worker, exit);
     });
@@ -308,8 +324,10 @@ export class Supervisor extends EventEmitter {
   #onExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
-    // During start() a crash fails the start instead: the run cannot go on.
-    if (exit.expected || this.#stopping || slot.removed || this.#state === 'starting') return;
+    // During start() a crash of a worker that never became ready fails the start instead: the run cannot go on. One
+    // that was ready has already counted for start(), so its slot restarts as at any other time.
+    const failsStart = this.#state === 'starting' && worker.readyAt === undefined;
+    if (exit.expected || this.#stopping || slot.removed || failsStart) return;
     const uptime = worker.readyAt === undefined ? 0 : Date.now() - worker.readyAt;
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {

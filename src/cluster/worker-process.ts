@@ -88,6 +88,8 @@ export class WorkerProcess extends EventEmitter {
       try {
         const message = decodeWorkerMessage(value);
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
+        // Not a retirement the primary asked for: the exit that follows is still restarted as an unexpected one.
+        if (message?.type === 'draining' && this.#state !== 'stopped') this.#setState('draining');
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
         this.rss = message.rss;
         this.emit('memory', message.rss);
@@ -110,13 +112,23 @@ export class WorkerProcess extends EventEmitter {
     return this.#ready;
   }
 
-  /** Sends a protocol message; false when the channel is gone. */
-  send(message: PrimaryMessage, socket?: Socket, callback?: (error: Error | null) => void): boolean {
+  /**
+   * Sends a protocol message; false when the channel is gone. Node's own `send()` also returns false for back-pressure
+   * (a message queued behind a handle the worker has not acknowledged yet) while still delivering it later, so that
+   * value does not say the worker is unreachable.
+   */
+  send(
+    message: PrimaryMessage,
+    socket?: Socket,
+    callback?: (error: Error | null) => void,
+    options?: { keepOpen?: boolean },
+  ): boolean {
     if (!this.worker.isConnected()) {
       callback?.(new Error('worker disconnected'));
       return false;
     }
-    return this.worker.send(message, socket as never, callback);
+    this.worker.send(message, socket as never, options as never, callback);
+    return true;
   }
 
   /** Retires the worker gracefully: drain, hooks, exit; SIGKILL after killTimeout. Resolves on exit. */

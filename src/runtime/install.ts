@@ -47,7 +47,12 @@ export function install(): RuntimeState {
   // must not die on its own.
   process.on('SIGINT', () => {});
   process.on('SIGHUP', () => {});
-  process.on('SIGTERM', () => void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace])));
+  process.on('SIGTERM', () => {
+    // Sent to this process directly, not through the primary: the primary still counts it ready, and in sticky mode
+    // would keep handing it connections that a draining process can only refuse.
+    if (runtimeState().shuttingDown === undefined) sendToPrimary({ hive: 1, type: 'draining' });
+    void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace]));
+  });
   state.signalsHandled = true;
 
   const interval = Number(process.env[ENV.reportInterval]);

@@ -41,6 +41,11 @@ export const ENV = {
 export type WorkerMessage =
   | { hive: 1; type: 'listening'; address: string | null; port: number | null }
   | { hive: 1; type: 'ready' }
+  /**
+   * The process started to drain on its own (a SIGTERM sent to it directly, not the primary's `shutdown`): the
+   * primary must stop handing it connections (sticky mode) before it exits.
+   */
+  | { hive: 1; type: 'draining' }
   /** A listen failed; `socket` is set when it was the `--socket` path rather than the app's port. */
   | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null; socket?: string }
   | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
@@ -134,7 +139,7 @@ export class ProtocolVersionError extends HiveError {
   }
 }
 
-const workerTypes = new Set(['listening', 'ready', 'listen-error', 'memory', 'metrics', 'app-metrics']);
+const workerTypes = new Set(['listening', 'ready', 'draining', 'listen-error', 'memory', 'metrics', 'app-metrics']);
 const primaryTypes = new Set(['shutdown', 'cluster-size', 'sticky-connection', 'app-metrics-request', 'sampling']);
 
 function decode(value: unknown, types: Set<string>): Message | undefined {
