@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
-import { AppNotFoundError } from './errors.js';
+import { AppNotFoundError, DumpInvalidError } from './errors.js';
 import { ManagedApp } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import { type AppInfo, type AppSpec, appSpecSchema, type ReloadProgress } from './protocol.js';
@@ -106,17 +106,32 @@ export class AppTable {
     return app.info(this.#stats);
   }
 
-  /** Writes the app specs to `file` (0600: env values may be secrets). */
+  /**
+   * Writes the app specs to `file` (0600: env values may be secrets). Written whole to a temporary file, flushed,
+   * then renamed over `file`: a crash mid-write leaves the previous dump, never a truncated one.
+   */
   async save(file: string): Promise<{ file: string; apps: string[] }> {
     const apps = [...this.#apps.values()].map((app) => app.spec);
-    await writeFile(file, `${JSON.stringify({ version: 1, apps }, null, 2)}\n`, { mode: 0o600 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+      const handle = await open(temporary, 'w', 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify({ version: 1, apps }, null, 2)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
     return { file, apps: apps.map((spec) => spec.name) };
   }
 
   /** Starts the apps saved in `file` that are not running already. */
   async resurrect(file: string): Promise<AppInfo[]> {
-    const dump = JSON.parse(await readFile(file, 'utf8')) as { apps?: unknown[] };
-    const specs = (dump.apps ?? []).map((spec) => appSpecSchema.parse(spec));
+    const specs = readDump(file, await readFile(file, 'utf8'));
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];
     for (const spec of specs) {
@@ -135,4 +150,26 @@ export class AppTable {
   async stopAll(): Promise<void> {
     await Promise.allSettled([...this.#apps.values()].map((app) => app.shutdown()));
   }
+}
+
+/** The app specs of a dump's text; DumpInvalidError names the file and what is wrong (the JSON error, the key). */
+function readDump(file: string, text: string): AppSpec[] {
+  let dump: unknown;
+  try {
+    dump = JSON.parse(text);
+  } catch (error) {
+    throw new DumpInvalidError(file, `not JSON (${(error as Error).message})`, { cause: error });
+  }
+  const apps = (dump as { apps?: unknown } | null)?.apps;
+  if (!Array.isArray(apps)) throw new DumpInvalidError(file, 'expected an object with an `apps` array');
+  return apps.map((spec, i) => {
+    const parsed = appSpecSchema.safeParse(spec);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0]!;
+    const key = [
+      `apps[${i}]`,
+      ...issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)),
+    ];
+    throw new DumpInvalidError(file, `${key.join('')}: ${issue.message}`, { cause: parsed.error });
+  });
 }

@@ -54,3 +54,17 @@ export class DaemonNotRunningError extends HiveError {
     super('ERR_HIVE_DAEMON_NOT_RUNNING', `no daemon runs for HIVE_HOME ${home}; start an app with \`hive start\``);
   }
 }
+
+/** `$HIVE_HOME/dump.json` cannot be read back by `hive resurrect`: not JSON, or an app in it is not a valid spec. */
+export class DumpInvalidError extends HiveError {
+  readonly file: string;
+
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'ERR_HIVE_DUMP_INVALID',
+      `${file} is not a dump \`hive resurrect\` can read: ${reason}; run \`hive save\` to write it again, or fix it`,
+      options,
+    );
+    this.file = file;
+  }
+}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome } from './helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+test('hive save replaces dump.json whole (a new file renamed over it), mode 0600, no temporary left', async () => {
+  const dump = join(hive.home, 'dump.json');
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  const first = statSync(dump);
+  await hive.json(['save']);
+  const second = statSync(dump);
+  // Rewriting in place (truncate, then write) keeps the inode, and a crash between the two leaves a cut file.
+  assert.notEqual(second.ino, first.ino, 'the dump is a new file, renamed over the old one');
+  assert.equal(second.mode & 0o777, 0o600);
+  assert.deepEqual(
+    (JSON.parse(readFileSync(dump, 'utf8')) as { apps: { name: string }[] }).apps.map((app) => app.name),
+    ['tick'],
+  );
+  assert.deepEqual(
+    readdirSync(hive.home).filter((name) => name.startsWith('dump.json')),
+    ['dump.json'],
+  );
+  await hive.json(['kill']);
+});
+
+test('hive resurrect of a damaged dump fails with ERR_HIVE_DUMP_INVALID naming the file and the cause', async () => {
+  const dump = join(hive.home, 'dump.json');
+  const size = statSync(dump).size;
+  const cases: [string, () => void, RegExp][] = [
+    ['cut short', () => truncateSync(dump, Math.floor(size / 2)), /not JSON \(/],
+    ['empty', () => writeFileSync(dump, ''), /not JSON \(/],
+    ['not an app list', () => writeFileSync(dump, 'null'), /an `apps` array/],
+    ['an app without its keys', () => writeFileSync(dump, '{"version":1,"apps":[{"name":"x"}]}'), /apps\[0\]\.script/],
+  ];
+  for (const [what, damage, cause] of cases) {
+    damage();
+    const result = await hive.run(['resurrect']);
+    assert.equal(result.code, 1, what);
+    assert.match(result.stderr, /ERR_HIVE_DUMP_INVALID/, what);
+    assert.ok(result.stderr.includes(dump), `${what}: the message names ${dump}: ${result.stderr}`);
+    assert.match(result.stderr, cause, what);
+  }
+  assert.deepEqual(await hive.json(['ls']), []);
+});
