@@ -68,11 +68,12 @@ export class AppTable {
 
   /** Rolling reload of the target's apps; each app's info carries its slots (`reload`). */
   async reload(target: string, onProgress: (progress: ReloadProgress) => void): Promise<AppInfo[]> {
-    const slots = new Map<ManagedApp, AppInfo['reload']>();
+    // By id, from the apps each() found: a second find() afterwards would see apps started or deleted meanwhile.
+    const slots = new Map<number, AppInfo['reload']>();
     const infos = await this.each(target, async (app) => {
-      slots.set(app, await app.reload(onProgress));
+      slots.set(app.id, await app.reload(onProgress));
     });
-    return this.find(target).map((app, i) => ({ ...infos[i]!, reload: slots.get(app) ?? [] }));
+    return infos.map((info) => ({ ...info, reload: slots.get(info.id) ?? [] }));
   }
 
   /**
