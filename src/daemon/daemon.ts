@@ -49,6 +49,8 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'ls':
         return apps.list();
       case 'describe':
+        // One app; `hive logs` without a target (or `all`) lists every app with `ls`.
+        if (request.target === 'all') throw new AppNotFoundError('all (describe takes one app; `hive ls` lists them)');
         return apps.info(apps.find(request.target)[0]!);
       case 'start':
         return apps.start(request.app);

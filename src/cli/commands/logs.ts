@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 
-const usage = `Usage: hive logs [name|id] [--lines N] [-f] [--json]
+const usage = `Usage: hive logs [name|id|all] [--lines N] [-f] [--json]
 
 Prints the last lines of the app's (or every app's) out and error logs, each line prefixed [app:instance].
   --lines <n>   lines per file (default 20)
@@ -33,7 +33,8 @@ export default function logs(argv: string[]): Promise<number> {
     if (!Number.isInteger(lines) || lines < 0) {
       throw new UsageError(`expected --lines to be a non-negative integer, got ${JSON.stringify(values.lines)}`);
     }
-    const target = positionals[0];
+    // `all` is every app, as with no target (docs/cli.md: a target may be `all`).
+    const target = positionals[0] === 'all' ? undefined : positionals[0];
     const apps = (await withDaemon((client) =>
       target === undefined
         ? client.request<AppInfo[]>('ls')

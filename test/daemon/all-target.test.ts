@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+test('describe takes one app: `all` is refused naming the reason, with or without apps', async () => {
+  for (const apps of [0, 1]) {
+    if (apps === 1) await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+    const result = await hive.run(['describe', 'all']);
+    assert.equal(result.code, 1, `${apps} app(s)`);
+    assert.match(result.stderr, /ERR_HIVE_APP_NOT_FOUND: .*describe takes one app/, `${apps} app(s)`);
+  }
+  assert.doesNotMatch(hive.readLog('../daemon.log'), /describe failed/);
+  await hive.json(['delete', 'all']);
+});
+
+test('logs all is every app, as logs with no target: nothing with no apps, each app with some', async () => {
+  const none = await hive.run(['logs', 'all']);
+  assert.deepEqual([none.code, none.stdout, none.stderr], [0, '', '']);
+
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'one']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'two']);
+  for (const name of ['one', 'two']) {
+    await waitFor(() => hive.readLog(`${name}-out.log`).includes('ticker 0 started'), `${name}'s output`);
+  }
+  const some = await hive.run(['logs', 'all', '--lines', '5']);
+  assert.equal(some.code, 0, some.stderr);
+  assert.match(some.stdout, /\[one:0\] ticker 0 started/);
+  assert.match(some.stdout, /\[two:0\] ticker 0 started/);
+});
