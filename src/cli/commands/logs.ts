@@ -1,4 +1,4 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -14,7 +14,61 @@ interface LogFile {
   app: string;
   stream: 'out' | 'err';
   path: string;
+  // Follow mode keeps the file open between polls: after a rotation renames it away, what the daemon wrote to it
+  // before switching is still read from here (by its inode), then the new file at `path` from its start.
+  handle: FileHandle | undefined;
+  inode: number;
   offset: number;
+  // The bytes after the last newline read: a line still being written (kept as bytes: a UTF-8 character may be cut).
+  partial: Buffer;
+}
+
+type Print = (file: LogFile, line: string) => void;
+
+// Opens the file at `file.path` (if there is one yet), to be read from its start.
+async function reopen(file: LogFile): Promise<void> {
+  await file.handle?.close();
+  file.handle = await open(file.path, 'r').catch(() => undefined);
+  file.inode = file.handle ? (await file.handle.stat()).ino : 0;
+  file.offset = 0;
+  file.partial = Buffer.alloc(0);
+}
+
+// Prints the complete lines written since the last read, up to the end of the open file.
+async function readNew(file: LogFile, print: Print): Promise<void> {
+  if (!file.handle) return;
+  const buffer = Buffer.alloc(64 * 1024);
+  for (;;) {
+    const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
+    if (bytesRead === 0) return;
+    file.offset += bytesRead;
+    const chunk = Buffer.concat([file.partial, buffer.subarray(0, bytesRead)]);
+    const end = chunk.lastIndexOf(0x0a);
+    file.partial = Buffer.from(chunk.subarray(end + 1));
+    if (end !== -1) for (const line of chunk.subarray(0, end).toString('utf8').split('\n')) print(file, line);
+  }
+}
+
+// One poll of a followed file: new lines, and on rotation the rest of the old file, then the new one from 0.
+async function follow(file: LogFile, print: Print): Promise<void> {
+  if (!file.handle) {
+    await reopen(file);
+    return readNew(file, print);
+  }
+  // Truncated in place (copytruncate): the same inode, shorter than what was read; start over.
+  if ((await file.handle.stat()).size < file.offset) {
+    file.offset = 0;
+    file.partial = Buffer.alloc(0);
+  }
+  await readNew(file, print);
+  const current = await stat(file.path).catch(() => undefined);
+  // Missing: mid-rotation (renamed, not yet recreated); the next poll finds the new file.
+  if (!current || current.ino === file.inode) return;
+  // Rotated: lines written to the old file after the read above come first, and a last unterminated line is done.
+  await readNew(file, print);
+  if (file.partial.length > 0) print(file, file.partial.toString('utf8'));
+  await reopen(file);
+  await readNew(file, print);
 }
 
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
@@ -40,17 +94,21 @@ export default function logs(argv: string[]): Promise<number> {
         ? client.request<AppInfo[]>('ls')
         : client.request<AppInfo>('describe', { target }).then((a) => [a]),
     ))!;
-    const files: LogFile[] = apps.flatMap((app) => [
-      { app: app.name, stream: 'out' as const, path: app.outFile, offset: 0 },
-      { app: app.name, stream: 'err' as const, path: app.errorFile, offset: 0 },
-    ]);
-    const print = (file: LogFile, line: string) => {
+    const files: LogFile[] = apps.flatMap((app) =>
+      [
+        { app: app.name, stream: 'out' as const, path: app.outFile },
+        { app: app.name, stream: 'err' as const, path: app.errorFile },
+      ].map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) })),
+    );
+    const print: Print = (file, line) => {
       if (values.json) printJson({ app: file.app, stream: file.stream, line });
       else (file.stream === 'err' ? process.stderr : process.stdout).write(`${line}\n`);
     };
     for (const file of files) {
-      const text = await readFile(file.path, 'utf8').catch(() => '');
+      await reopen(file);
+      const text = file.handle ? await file.handle.readFile('utf8') : '';
       file.offset = Buffer.byteLength(text);
+      if (!values.follow) await file.handle?.close();
       if (!values.json && !values.follow && files.length > 0 && lines > 0) {
         process.stdout.write(`==> ${file.path} <==\n`);
       }
@@ -61,27 +119,7 @@ export default function logs(argv: string[]): Promise<number> {
     if (!values.follow) return 0;
     process.stdout.on('error', () => process.exit(0));
     for (;;) {
-      for (const file of files) {
-        const size = await stat(file.path).then(
-          (s) => s.size,
-          () => 0,
-        );
-        // Rotated: the file is new and starts from 0.
-        if (size < file.offset) file.offset = 0;
-        if (size === file.offset) continue;
-        const handle = await open(file.path, 'r');
-        try {
-          const buffer = Buffer.alloc(size - file.offset);
-          await handle.read(buffer, 0, buffer.length, file.offset);
-          const text = buffer.toString('utf8');
-          const end = text.lastIndexOf('\n');
-          if (end === -1) continue;
-          file.offset += Buffer.byteLength(text.slice(0, end + 1));
-          for (const line of text.slice(0, end).split('\n')) print(file, line);
-        } finally {
-          await handle.close();
-        }
-      }
+      for (const file of files) await follow(file, print);
       await delay(200);
     }
   });

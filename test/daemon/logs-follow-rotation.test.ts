@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome, hiveBin, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+const followers: ReturnType<typeof spawn>[] = [];
+after(async () => {
+  for (const follower of followers) follower.kill('SIGKILL');
+  await hive.cleanup();
+});
+
+test('logs -f at a rotation prints the rest of the old file, then the new file from its start', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'rot']);
+  const out = join(hive.home, 'logs', 'rot-out.log');
+  await waitFor(() => hive.readLog('rot-out.log').includes('ticker 0 started'), 'the first line');
+
+  const follower = spawn(process.execPath, [hiveBin, 'logs', 'rot', '-f', '--lines', '0', '--json'], {
+    env: { ...process.env, HIVE_HOME: hive.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  followers.push(follower);
+  let followed = '';
+  follower.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    followed += chunk;
+  });
+  const printed = () =>
+    followed
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { line: string }).line);
+
+  // The follower is reading once it prints a line written after it started (one written before is its start point).
+  let probes = 0;
+  await waitFor(() => {
+    appendFileSync(out, `probe ${probes++}\n`);
+    return printed().length > 0;
+  }, 'the follower to print a line');
+  await waitFor(() => printed().includes(`probe ${probes - 1}`), 'the follower to print the last probe');
+
+  // What a rotation does (rotating-file-stream renames the file, then creates a new one at the path): the last lines
+  // go to the old file, which the follower has not read yet when it finds the new one.
+  const old = Array.from({ length: 50 }, (_, i) => `old ${i}`);
+  const fresh = ['new 0', 'new 1'];
+  appendFileSync(out, `${old.join('\n')}\nold unterminated`);
+  renameSync(out, `${out}.1`);
+  writeFileSync(out, `${fresh.join('\n')}\n`);
+
+  await waitFor(() => printed().includes('new 1'), 'the follower to print the new file');
+  assert.deepEqual(
+    printed().filter((line) => !line.startsWith('probe ')),
+    [...old, 'old unterminated', ...fresh],
+  );
+});
