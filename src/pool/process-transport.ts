@@ -60,6 +60,11 @@ export class ProcessTransport implements WorkerTransport {
 
   release(): void {}
 
+  skipped(): boolean {
+    // Nothing is ever cancelled here (tryCancel is always false), so there is nothing to skip.
+    return true;
+  }
+
   drain(): void {}
 
   async terminate(): Promise<void> {

@@ -40,7 +40,10 @@ export const CANCELLED = 2;
  * its event loop and being woken through it, which costs more per round trip.
  */
 export const DOORBELL = RING_SIZE;
-/** Upper bound on tasks sent to one thread and not yet answered; keeps ring slots from being reused too early. */
+/**
+ * Upper bound on the seqs a thread may still reach: those sent and not answered, and those cancelled that it has not
+ * skipped yet (PoolWorker.room). Under RING_SIZE, so two seqs the thread may still reach never share a slot.
+ */
 export const MAX_IN_FLIGHT = RING_SIZE / 2;
 
 /** What the parent passes to a worker at start. */

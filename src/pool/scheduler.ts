@@ -53,7 +53,7 @@ export class Scheduler {
   /** A worker failed to load the module and none has loaded it since: start no more until the next run(). */
   #loadFailed = false;
   #idleTimer: NodeJS.Timeout | undefined;
-  #stealTimer: NodeJS.Timeout | undefined;
+  #recheckTimer: NodeJS.Timeout | undefined;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
   exports: Set<string> | undefined;
 
@@ -138,7 +138,9 @@ export class Scheduler {
   }
 
   #idleWorker(): PoolWorker | undefined {
-    for (const worker of this.#workers) if (worker.ready && worker.inFlight.length === 0) return worker;
+    for (const worker of this.#workers) {
+      if (worker.ready && worker.inFlight.length === 0 && worker.room(1) > 0) return worker;
+    }
     return undefined;
   }
 
@@ -155,14 +157,24 @@ export class Scheduler {
     const batch = batchLimit(this.#runEwma);
     while (this.#queue.size > 0) {
       let target: PoolWorker | undefined;
+      let room = 0;
       let eligible = 0;
       for (const worker of this.#workers) {
-        if (!worker.ready || worker.inFlight.length >= Math.min(batch, worker.transport.maxInFlight)) continue;
+        if (!worker.ready) continue;
+        const free = worker.room(batch);
+        if (free === 0) continue;
         eligible++;
-        if (target === undefined || worker.inFlight.length < target.inFlight.length) target = worker;
+        if (target === undefined || worker.inFlight.length < target.inFlight.length) {
+          target = worker;
+          room = free;
+        }
       }
-      if (target === undefined) break;
-      const room = Math.min(batch, target.transport.maxInFlight) - target.inFlight.length;
+      if (target === undefined) {
+        // A worker with nothing in flight and no room is only waiting to skip cancelled tasks: no answer will come
+        // to trigger the next flush, so look again shortly, holding the process open for the tasks that wait.
+        if (this.#workers.some((worker) => worker.ready && worker.inFlight.length === 0)) this.#recheck(true);
+        break;
+      }
       const count = Math.min(room, Math.ceil(this.#queue.size / eligible));
       const tasks: Task[] = [];
       for (let i = 0; i < count; i++) {
@@ -187,14 +199,20 @@ export class Scheduler {
         }
       }
       if (victim === undefined) return;
+      const room = idle.room(idle.transport.maxInFlight);
+      if (room === 0) {
+        // It has yet to skip cancelled tasks before its ring has room (see PoolWorker), and no answer will say when.
+        this.#recheck(false);
+        continue;
+      }
       const unstarted = victim.inFlight.length - 1;
       const running = performance.now() - victim.headSince;
       if (!worthMoving(unstarted, this.#runEwma, running)) {
         // Too early to tell: look again shortly, or an idle thread could wait a whole long task for a trigger.
-        this.#recheckSteal();
+        this.#recheck(false);
         return;
       }
-      const taken = victim.takeBack(Math.ceil(unstarted / 2), undefined);
+      const taken = victim.takeBack(Math.min(Math.ceil(unstarted / 2), room), undefined);
       debug(
         'steal %d of %d unstarted tasks (running %dms), victim now %d, idle had %d',
         taken.length,
@@ -208,13 +226,16 @@ export class Scheduler {
     }
   }
 
-  #recheckSteal(): void {
-    if (this.#stealTimer !== undefined) return;
-    this.#stealTimer = setTimeout(() => {
-      this.#stealTimer = undefined;
-      this.#scheduleFlush();
-    }, 1);
-    this.#stealTimer.unref();
+  /** Flushes again in 1 ms; `keepAlive` when tasks wait for it, so that the process does not exit under them. */
+  #recheck(keepAlive: boolean): void {
+    if (this.#recheckTimer === undefined) {
+      this.#recheckTimer = setTimeout(() => {
+        this.#recheckTimer = undefined;
+        this.#scheduleFlush();
+      }, 1);
+      this.#recheckTimer.unref();
+    }
+    if (keepAlive) this.#recheckTimer.ref();
   }
 
   /** Starts workers while tasks wait and the pool is below maxThreads. */
@@ -310,6 +331,7 @@ export class Scheduler {
       case FAILURE: {
         const task = worker.inFlight.shift();
         if (task === undefined) return;
+        worker.answered(task);
         worker.transport.release(task.seq);
         const runMs = message[2];
         this.#runEwma += (runMs - this.#runEwma) * 0.2;

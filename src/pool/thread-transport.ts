@@ -67,6 +67,11 @@ export class ThreadTransport implements WorkerTransport {
     this.#ring[seq & RING_MASK] = PENDING;
   }
 
+  skipped(seq: number): boolean {
+    // Only the thread turns CANCELLED back into PENDING, when it reaches the task and skips it.
+    return Atomics.load(this.#ring, seq & RING_MASK) === PENDING;
+  }
+
   drain(): void {
     for (let next = receiveMessageOnPort(this.#port); next !== undefined; next = receiveMessageOnPort(this.#port)) {
       this.#events.message(next.message as WorkerMessage);

@@ -15,6 +15,8 @@ export interface WorkerTransport {
   tryCancel(seq: number): boolean;
   /** Marks a task's ring slot free once its answer arrived. */
   release(seq: number): void;
+  /** Whether the worker has reached a task cancelled with {@link tryCancel} and skipped it, freeing its slot. */
+  skipped(seq: number): boolean;
   /** Delivers every message that has already arrived, synchronously, before a decision that depends on them. */
   drain(): void;
   /** Ends the worker now; resolves once it is gone. Its exit is not reported. */
