@@ -212,7 +212,10 @@ export class Scheduler {
         this.#recheck(false);
         return;
       }
+      const head = victim.inFlight[0];
       const taken = victim.takeBack(Math.min(Math.ceil(unstarted / 2), room), undefined);
+      // Past a tail of transfer tasks (which stay), the steal can reach an unstarted head.
+      if (victim.inFlight[0] !== head) this.#headLeft(victim, performance.now());
       debug(
         'steal %d of %d unstarted tasks (running %dms), victim now %d, idle had %d',
         taken.length,
@@ -344,13 +347,7 @@ export class Scheduler {
         }
         if (task.timer !== undefined) clearTimeout(task.timer);
         task.timer = undefined;
-        if (worker.inFlight.length > 0) {
-          worker.headSince = now;
-          this.#armTimeout(worker);
-        } else {
-          worker.idleSince = now;
-          worker.transport.unref();
-        }
+        this.#headLeft(worker, now);
         this.#settle(task, ok, ok ? message[1] : deserializeError(message[1]), true);
         return;
       }
@@ -441,11 +438,27 @@ export class Scheduler {
       const worker = this.#workerOf(task);
       if (worker?.transport.tryCancel(task.seq)) {
         // Not started: the worker will skip it when it gets there.
-        worker.inFlight.splice(worker.inFlight.indexOf(task), 1);
+        const index = worker.inFlight.indexOf(task);
+        worker.inFlight.splice(index, 1);
+        if (index === 0) this.#headLeft(worker, performance.now());
         this.#settle(task, false, error);
       } else {
         this.#stopRunning(task, error);
       }
+    }
+  }
+
+  /**
+   * The head of a worker's list left it (answered, or cancelled before it started): the next one is running or about
+   * to, so its timeout starts now; with none, the worker idles and no longer holds the process open.
+   */
+  #headLeft(worker: PoolWorker, now: number): void {
+    if (worker.inFlight.length > 0) {
+      worker.headSince = now;
+      this.#armTimeout(worker);
+    } else {
+      worker.idleSince = now;
+      worker.transport.unref();
     }
   }
 
