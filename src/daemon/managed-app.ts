@@ -177,12 +177,12 @@ export class ManagedApp {
   }
 
   /**
-   * The daemon is going away: operations still queued are refused, the one running finishes, then the app stops.
-   * Not queued behind the others, so that `hive kill` waits for one operation at most.
+   * The daemon is going away: the app stops now, not after the operation in flight (a start waiting for a slow app,
+   * a long reload), which then fails as its primary exits; operations still queued are refused, and one in flight
+   * starts nothing more (#start checks).
    */
   async shutdown(): Promise<void> {
     this.#removed = true;
-    await this.#queue;
     await this.#stop();
     this.#logs.close();
   }
@@ -209,6 +209,8 @@ export class ManagedApp {
   }
 
   async #start(): Promise<void> {
+    // A restart or a reload of a stopped app in flight when the daemon shuts down must not spawn a primary.
+    if (this.#removed) throw new AppNotFoundError(this.name);
     if (this.#primary) return;
     this.#wanted = 'online';
     this.#crashes = 0;

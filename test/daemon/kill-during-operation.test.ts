@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { connectTo, homeProcesses } from './home-processes.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+test('kill during a start that waits for a slow app stops it at once, not after the start', async () => {
+  await hive.json(['ls']);
+  const client = await connectTo(hive.home);
+  // With --wait-ready the fixture (which never calls ready()) keeps its start waiting for the whole listen timeout.
+  const slow = {
+    name: 'slow',
+    script: appFixture,
+    cwd: hive.home,
+    runArgs: [appFixture, '--instances=1', '--wait-ready', '--listen-timeout=10m', '--'],
+    env: {},
+    instances: '1',
+  };
+  const started = client.request('start', { app: slow }).then(
+    () => 'started',
+    (error: Error) => error.message,
+  );
+  await waitFor(() => /\[slow:0\] listening/.test(hive.readLog('slow-out.log')), 'the worker to listen');
+  assert.equal((await hive.json<{ status: string }>(['describe', 'slow'])).status, 'starting');
+  for (const pid of homeProcesses(hive.home)) hive.pids.add(pid);
+
+  // The bound only detects a kill that waits for the start (the listen timeout, 10 minutes).
+  const killed = await hive.run(['kill']);
+  assert.equal(killed.code, 0, killed.stderr);
+  assert.notEqual(await started, 'started');
+  await waitFor(() => homeProcesses(hive.home).length === 0, 'every process of the home to exit', 15_000);
+  client.close();
+});
