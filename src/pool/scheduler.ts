@@ -241,9 +241,12 @@ export class Scheduler {
     if (keepAlive) this.#recheckTimer.ref();
   }
 
-  /** Starts workers while tasks wait and the pool is below maxThreads. */
+  /**
+   * Starts workers while tasks wait and the pool is below maxThreads. Also while closing: close() waits for the
+   * queued tasks, which may need a worker started now (minThreads 0, or one that died or was stopped meanwhile).
+   */
   #grow(): void {
-    if (this.closed || this.#loadFailed) return;
+    if (this.#destroyed || this.#loadFailed) return;
     let waiting = this.#queue.size;
     if (waiting === 0) {
       // All work is placed, but a busy worker holding a backlog would still gain from a fresh thread to steal it.
@@ -512,7 +515,7 @@ export class Scheduler {
 
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
   #replenish(): void {
-    if (this.closed || this.#loadFailed) return;
+    if (this.#destroyed || this.#loadFailed) return;
     while (this.#workers.length < this.#options.minThreads) {
       if (this.#spawn() !== undefined) return;
     }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Pool } from 'hive/pool';
-import { counters, fixture, waitFor } from './helpers.js';
+import { counters, fixture, waitFor, within } from './helpers.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; code: string | undefined };
 
@@ -26,19 +26,6 @@ function gate(): { gate: Int32Array; open(): void } {
       Atomics.notify(shared, 0);
     },
   };
-}
-
-/** `promise`, or a failure naming `what` after `ms`: a hang detector, not a timing check. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} never settled`)), ms);
-  });
-  try {
-    return await Promise.race([promise, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Tiny tasks one at a time: the measured run time drops, so the pool sends batches as large as it may. */

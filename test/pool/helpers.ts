@@ -13,3 +13,16 @@ export async function waitFor(check: () => boolean, timeoutMs = 20_000, what = '
 
 /** A shared counter array: tasks bump counter[index] each time they run. */
 export const counters = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
+
+/** `promise`, or a failure naming `what` after `ms`: a hang detector, not a timing check. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} never settled`)), ms);
+  });
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
