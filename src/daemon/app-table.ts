@@ -56,14 +56,19 @@ export class AppTable {
   async each(target: string, action: (app: ManagedApp) => Promise<void>): Promise<AppInfo[]> {
     const apps = this.find(target);
     // One app's failure must not stop the others; the first error is reported after all ran.
-    const results = await Promise.allSettled(apps.map(action));
-    // `all` means the apps that are still there: one deleted by a command that came first is left out.
-    const kept = apps.filter((app, i) => !(target === 'all' && app.removed && results[i]!.status === 'rejected'));
-    const failed = results.find(
-      (r, i): r is PromiseRejectedResult => r.status === 'rejected' && kept.includes(apps[i]!),
+    // Each app's info is taken as its action ends, before the app's next queued operation begins: the reply of a
+    // restart says online even when a stop is already waiting behind it.
+    const results = await Promise.allSettled(
+      apps.map(async (app) => {
+        await action(app);
+        return this.info(app);
+      }),
     );
+    // `all` means the apps that are still there: one deleted by a command that came first is left out.
+    const kept = results.filter((r, i) => !(target === 'all' && apps[i]!.removed && r.status === 'rejected'));
+    const failed = kept.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    return kept.map((app) => this.info(app));
+    return kept.map((r) => (r as PromiseFulfilledResult<AppInfo>).value);
   }
 
   /** Rolling reload of the target's apps; each app's info carries its slots (`reload`). */

@@ -36,11 +36,18 @@ test('delete during a restart deletes the app after the restart: no primary is l
   await hive.json(['start', appFixture, '-i', '1', '--name', 'web']);
   const [first, second] = [await connectTo(hive.home), await connectTo(hive.home)];
   try {
-    const restart = first.request('restart', { target: 'web' });
+    const restart = first.request<App[]>('restart', { target: 'web' });
     await waitForApp(second, 'web', (app) => app.status !== 'online', 'the restart to begin');
-    const deleted = second.request('delete', { target: 'web' });
-    await restart;
-    await deleted;
+    const deleted = second.request<App[]>('delete', { target: 'web' });
+    // Each reply is the app as its own command left it (the delete was already waiting when the restart ended).
+    assert.deepEqual(
+      (await restart).map((app) => app.status),
+      ['online'],
+    );
+    assert.deepEqual(
+      (await deleted).map((app) => app.status),
+      ['stopped'],
+    );
   } finally {
     first.close();
     second.close();
