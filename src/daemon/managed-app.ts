@@ -95,6 +95,8 @@ export class ManagedApp {
   #removed = false;
   // Counts stops, so that a cron or watch reload asked before a stop does not start the app after it.
   #stops = 0;
+  // Primaries already sent SIGTERM.
+  readonly #terminated = new WeakSet<ChildProcess>();
 
   constructor(id: number, spec: AppSpec, logsDir: string, log: (line: string) => void) {
     this.id = id;
@@ -234,7 +236,12 @@ export class ManagedApp {
       return;
     }
     this.#status = 'stopping';
-    primary.kill('SIGTERM');
+    // Once per primary: `hive run` takes a second SIGTERM as "force", which would cut short the drain of a stop already
+    // under way (a `hive kill` arriving during `hive stop`).
+    if (!this.#terminated.has(primary)) {
+      this.#terminated.add(primary);
+      primary.kill('SIGTERM');
+    }
     const force = setTimeout(() => primary.kill('SIGKILL'), STOP_TIMEOUT);
     await this.#exited;
     clearTimeout(force);
