@@ -53,20 +53,27 @@ function serve(socket: Socket, handle: Handler, log: (line: string) => void): vo
   const reply = (response: Response | ProgressFrame) => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
   };
+  let refused = false;
+  // The limit holds for every message, whether its newline came in the same chunk or not; after it, the connection
+  // is done: what else arrives on it is read (so the client can finish writing and see the end) and dropped.
+  const refuse = () => {
+    refused = true;
+    buffer = '';
+    reply(failure(null, new ProtocolError(`message longer than ${MAX_MESSAGE_BYTES} bytes`)));
+    socket.end();
+  };
   socket.on('data', (chunk: string) => {
+    if (refused) return;
     buffer += chunk;
     let newline = buffer.indexOf('\n');
     while (newline !== -1) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
+      if (Buffer.byteLength(line) > MAX_MESSAGE_BYTES) return refuse();
       if (line.trim() !== '') void answer(line, handle, log, reply).then(reply);
       newline = buffer.indexOf('\n');
     }
-    if (Buffer.byteLength(buffer) > MAX_MESSAGE_BYTES) {
-      buffer = '';
-      reply(failure(null, new ProtocolError(`message longer than ${MAX_MESSAGE_BYTES} bytes`)));
-      socket.end();
-    }
+    if (Buffer.byteLength(buffer) > MAX_MESSAGE_BYTES) refuse();
   });
 }
 

@@ -97,6 +97,17 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
   const oversized = await raw(Buffer.alloc(2 * 1024 * 1024, 'a'), Number.POSITIVE_INFINITY);
   assert.equal((oversized.lines[0] as { error: { code: string } }).error.code, 'ERR_HIVE_DAEMON_PROTOCOL');
   assert.ok(oversized.closed, 'an oversized message closes its connection');
+  // Nothing after the refusal is read, not even a well-formed command on the next line.
+  // The client writes it all and lets the daemon read it (no reset on the daemon's end, as raw() would send).
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(join(hive.home, 'daemon.sock'));
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+    socket.resume();
+    socket.end(`${'a'.repeat(2 * 1024 * 1024)}\n${JSON.stringify({ v: 1, hive: version, id: 6, cmd: 'kill' })}\n`);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.ok(isAlive(daemonPid), 'the command after an oversized message was not run');
 
   assert.ok(isAlive(daemonPid));
   assert.deepEqual(await hive.json(['ls']), []);
