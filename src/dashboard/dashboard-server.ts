@@ -60,7 +60,13 @@ export async function startDashboard(source: SnapshotSource, options: DashboardO
     );
   }
   const stream = new SnapshotStream(source, interval);
-  const server = createServer((req, res) => void handle(req, res, source, stream, token));
+  // A request must never take the process down with it: the dashboard runs inside the cluster's primary.
+  const server = createServer((req, res) =>
+    handle(req, res, source, stream, token).catch(() => {
+      if (!res.headersSent) reply(res, 500, 'text/plain', 'internal error\n');
+      else res.destroy();
+    }),
+  );
   server.keepAliveTimeout = 5_000;
   const port = await listenHttp(
     server,
@@ -87,7 +93,13 @@ async function handle(
   stream: SnapshotStream,
   token: string | undefined,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://dashboard');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://dashboard');
+  } catch {
+    // Node's parser lets through request targets (`//[`) that URL rejects.
+    return reply(res, 400, 'text/plain', 'bad request\n');
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
   // The page and uPlot hold no data, so they load without the token; the data endpoints check it.
   if (url.pathname === '/') return reply(res, 200, 'text/html; charset=utf-8', pageHtml);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { parseRunArgs } from '../../dist/cli/run-args.js';
@@ -182,6 +182,11 @@ test('hive run --dashboard on 0.0.0.0 with HIVE_DASHBOARD_TOKEN: the data needs 
   assert.ok(port, String(event.url));
   await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
   assert.equal((await get(`http://127.0.0.1:${port}/api/snapshot`)).status, 401);
+  // A request target Node's parser accepts and URL does not, without the token: a 400, and the primary lives on.
+  assert.match(
+    await rawRequest(Number(port), 'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    /^HTTP\/1\.1 400 /,
+  );
   const answer = await get(`http://127.0.0.1:${port}/api/snapshot`, { authorization: 'Bearer k3y-in-env' });
   assert.equal(answer.status, 200);
   assert.equal((JSON.parse(answer.text) as HiveSnapshot).apps[0]?.name, 'app');
@@ -202,3 +207,17 @@ test('--dashboard turns request sampling on (HIVE_REQUEST_SAMPLES=5) unless the 
   assert.deepEqual(parseRunArgs(['app.js', '--dashboard', '9000'], {}).dashboard?.host, '127.0.0.1');
   assert.throws(() => parseRunArgs(['app.js', '--port', '9000', '--dashboard', '9000'], {}), /is the app's --port/);
 });
+
+/** Sends `text` as is on a new connection to 127.0.0.1:`port` and resolves with everything the server answered. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.end(text);
+  });
+}
