@@ -16,7 +16,15 @@ export function siteNames(site: EdgeSite) {
     logFormat: `hive_${id}`,
     limitZone: `hive_${id}`,
     sslCache: `hive_${id}_ssl`,
+    stickyCookie: `$hive_${id}_sticky_cookie`,
   };
+}
+
+/** The cookie a `hash:cookie:<name>` balance hashes on, when nginx has no `$cookie_<name>` for it (a `-` in it). */
+function mappedCookie(balance: EdgeSite['upstream']['balance']): string | undefined {
+  if (!balance.startsWith('hash:cookie:')) return undefined;
+  const name = balance.slice('hash:cookie:'.length);
+  return name.includes('-') ? name : undefined;
 }
 
 /** Renders the http-context directives of one app. */
@@ -31,6 +39,13 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
       'default $request_id',
       `"~^[A-Za-z0-9._:-]{1,128}$" $http_x_request_id`,
     ]),
+    // nginx variable names stop at a `-`, so `$cookie_my-sid` would hash the cookie `my` and the text `-sid`: such a
+    // cookie is read from the Cookie header instead (the schema allows only [A-Za-z0-9_-] in the name).
+    mappedCookie(site.upstream.balance) !== undefined &&
+      block(`map $http_cookie ${names.stickyCookie}`, [
+        "default ''",
+        `"~(?:^|;\\s*)${mappedCookie(site.upstream.balance)}=(?<hive_cookie>[^;]*)" $hive_cookie`,
+      ]),
     site.accessLog !== false &&
       [
         `log_format ${names.logFormat} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '`,
@@ -47,7 +62,7 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
 function renderUpstream(site: EdgeSite): NginxNode {
   const { upstream } = site;
   return block(`upstream ${siteNames(site).upstream}`, [
-    balanceDirective(upstream.balance),
+    balanceDirective(upstream.balance, siteNames(site).stickyCookie),
     ...upstream.servers.map(
       (server) => `server ${serverAddress(server)} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}`,
     ),
@@ -66,11 +81,16 @@ function serverAddress(server: UpstreamServer): string {
   return 'socket' in server ? `unix:${server.socket}` : formatHostPort(server);
 }
 
-function balanceDirective(balance: EdgeSite['upstream']['balance']): string | false {
+function balanceDirective(balance: EdgeSite['upstream']['balance'], mapped: string): string | false {
   if (balance === 'round_robin') return false;
   if (balance === 'least_conn' || balance === 'ip_hash') return balance;
   const [, kind, name] = balance.split(':') as [string, 'cookie' | 'header', string];
-  const variable = kind === 'cookie' ? `$cookie_${name}` : `$http_${name.toLowerCase().replaceAll('-', '_')}`;
+  const variable =
+    kind === 'header'
+      ? `$http_${name.toLowerCase().replaceAll('-', '_')}`
+      : mappedCookie(balance) !== undefined
+        ? mapped
+        : `$cookie_${name}`;
   // consistent (ketama): adding or removing a host moves only that host's share of clients.
   return `hash ${variable} consistent`;
 }

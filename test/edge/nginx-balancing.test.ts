@@ -26,6 +26,7 @@ const hosts: UpstreamHost[] = [];
 let nginx: RunningNginx | undefined;
 let port = 0;
 let strictPort = 0;
+let stickyPort = 0;
 const agent = new Agent({ connections: 16 });
 
 before(async () => {
@@ -33,7 +34,7 @@ before(async () => {
   for (const [index, address] of ['127.0.0.2', '127.0.0.3', '127.0.0.4'].entries()) {
     hosts.push(await startUpstream(`h${index + 1}`, address));
   }
-  [port, strictPort] = (await freePorts(2)) as [number, number];
+  [port, strictPort, stickyPort] = (await freePorts(3)) as [number, number, number];
   const config = generateNginxConfig(
     {
       main: testMain,
@@ -57,11 +58,19 @@ before(async () => {
           upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 },
           accessLog: false,
         },
+        {
+          // Sticky by a cookie whose name has a `-`, which nginx cannot name as $cookie_my-sid.
+          app: 'chat',
+          listen: { address: '127.0.0.1', port: stickyPort },
+          upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 },
+          sticky: 'cookie:my-sid',
+          accessLog: false,
+        },
       ],
     },
     { shape: 'full' },
   );
-  nginx = await startNginx(config, [port, strictPort]);
+  nginx = await startNginx(config, [port, strictPort, stickyPort]);
 });
 
 after(async () => {
@@ -90,6 +99,22 @@ test('requests are balanced over the three hosts, on kept-alive upstream connect
   const sockets = new Set(seen.map((s) => `${s.name}:${s.remotePort}`));
   assert.ok(sockets.size < seen.length, `${sockets.size} upstream sockets for ${seen.length} requests`);
   for (const s of seen) assert.notEqual(s.headers.connection, 'close');
+});
+
+test('hash on a cookie named with a dash: each client keeps its host, and the clients spread over the hosts', {
+  skip,
+}, async () => {
+  const byClient = new Map<number, Set<string>>();
+  for (let round = 0; round < 3; round++) {
+    for (let client = 0; client < 30; client++) {
+      const response = await get('/', { cookie: `theme=dark; my-sid=client-${client}` }, 'GET', stickyPort);
+      assert.equal(response.status, 200);
+      byClient.set(client, (byClient.get(client) ?? new Set()).add(response.seen.name));
+    }
+  }
+  for (const [client, names] of byClient) assert.equal(names.size, 1, `client ${client} reached ${[...names]}`);
+  const used = new Set([...byClient.values()].flatMap((names) => [...names]));
+  assert.ok(used.size > 1, `30 clients all on ${[...used]}: the cookie's value is not what is hashed`);
 });
 
 test('forwarded headers and the request id reach the app and come back', { skip }, async () => {
