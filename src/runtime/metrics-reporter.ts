@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { basename } from 'node:path';
+import { basename, relative } from 'node:path';
 import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { HttpCounter } from './http-counter.js';
@@ -76,11 +76,19 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
 }
 
 function poolReports(): PoolReport[] {
+  const pools = [...sharedPools()].map(([url, pool]) => ({
+    path: url.startsWith('file:') ? fileURLToPath(url) : url,
+    pool,
+  }));
+  // A pool is labelled by its task file's name; two files of one name (a/task.js, b/task.js) by their paths from the
+  // app's folder instead, or their numbers would be merged under one label.
+  const seen = new Map<string, number>();
+  for (const { path } of pools) seen.set(basename(path), (seen.get(basename(path)) ?? 0) + 1);
   const reports: PoolReport[] = [];
-  for (const [url, pool] of sharedPools()) {
+  for (const { path, pool } of pools) {
     const stats = pool.stats;
     reports.push({
-      name: basename(url.startsWith('file:') ? fileURLToPath(url) : url),
+      name: (seen.get(basename(path)) ?? 0) > 1 ? relative(process.cwd(), path) || path : basename(path),
       threads: stats.threads,
       busy: stats.busy,
       queued: stats.queued,

@@ -88,6 +88,26 @@ test('/metrics is valid Prometheus text, per instance, and its counters grow und
   assert.equal((await hive.exited).code, 0);
 });
 
+test('two shared pools whose task files share a name are told apart by path, not merged under one label', async () => {
+  const appPort = await freePort();
+  const hive = startHive([app, '-i', '1', '--port', String(appPort), '--metrics-port', '0'], { TWIN_POOL: '1' });
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  for (let i = 0; i < 3; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute`)).status, 200);
+  for (let i = 0; i < 5; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute-twin`)).status, 200);
+  const labelled = (samples: Sample[]) =>
+    Object.fromEntries(
+      samples.filter((s) => s.name === 'hive_pool_tasks_completed_total').map((s) => [s.labels.pool, s.value]),
+    );
+  await until(async () => Object.keys(labelled(await scrape(base))).length === 2, 'two pool labels');
+  await until(async () => {
+    const counts = labelled(await scrape(base));
+    return counts['test/fixtures/metrics/task.js'] === 3 && counts['test/fixtures/metrics/twin/task.js'] === 5;
+  }, 'each pool its own count');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
 test('/readyz answers 503 while the app drains on SIGTERM; /healthz stays 200', async () => {
   const { hive, base, appPort } = await startWithMetrics(1);
   // A slow request in flight holds the drain open.
