@@ -2,7 +2,9 @@
  * The zod schemas of the edge options, with typed defaults. nginx's own syntaxes (durations, sizes, rates) are
  * checked here, so whatever passes also passes `nginx -t`; cross-field rules live in options.ts.
  */
+import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { kHostname } from './host-list.js';
 
 const kDuration = /^\d+(ms|s|m|h|d)?$/;
 const kSize = /^\d+[kKmMgG]?$/;
@@ -28,6 +30,21 @@ const size = z
 const port = z.number().int().min(1).max(65535, { error: 'expected an integer port from 1 to 65535' });
 const path = z.string().min(1).regex(kPath, { error: 'expected a path without spaces, quotes, braces or ";"' });
 const positiveInt = z.number().int().positive();
+// The host part of `listen`: pasted into the config, so nothing but an address or a host name may pass. IPv6 is kept
+// without brackets (the renderer adds them once); a dotted-number name is an IPv4 address or nothing.
+const listenAddress = z
+  .string()
+  .refine(
+    (value) => {
+      const bracketed = /^\[(.*)\]$/.exec(value)?.[1];
+      // A zone id (fe80::1%eth0) is an IP to node, not to nginx's listen.
+      if (value.includes('%')) return false;
+      if (bracketed !== undefined) return isIPv6(bracketed);
+      return isIP(value) !== 0 || (!/^[\d.]+$/.test(value) && kHostname.test(value));
+    },
+    { error: 'expected an IP address or a host name (IPv6 with or without brackets), such as "127.0.0.1" or "::1"' },
+  )
+  .transform((value) => /^\[(.*)\]$/.exec(value)?.[1] ?? value);
 // sun_path holds 108 bytes on Linux, the terminating NUL included; a longer path fails at bind/connect time only.
 const kSocketPathBytes = 107;
 const socketPath = z
@@ -102,7 +119,8 @@ export const siteSchema = z.strictObject({
     .pipe(z.array(z.string().regex(kServerName, { error: 'expected a host name, "_" or a ~regex' })).min(1)),
   listen: z
     .strictObject({
-      address: z.string().min(1).optional(),
+      /** Address to listen on: IPv4, IPv6 (brackets optional) or a host name; all addresses when absent. */
+      address: listenAddress.optional(),
       port: port.default(80),
       defaultServer: z.boolean().default(false),
     })

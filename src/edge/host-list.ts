@@ -11,7 +11,8 @@ export interface HostPort {
 }
 
 // RFC 1123 labels; a trailing dot is not accepted because nginx would pass it to the resolver verbatim.
-const kHostname = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+export const kHostname =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** Parses one `host:port` entry; `key` names where it came from in error messages. */
 export function parseHostPort(entry: string, key: string): HostPort {

@@ -2,6 +2,7 @@
  * The server blocks of one app: plain HTTP, or HTTPS with an HTTP server that redirects and answers ACME challenges.
  */
 
+import { isIPv6 } from 'node:net';
 import { siteNames } from './nginx-http.js';
 import { block, type NginxNode, nodes, quote } from './nginx-writer.js';
 import type { EdgeSite } from './options.js';
@@ -55,7 +56,8 @@ function listen(port: number, site: EdgeSite): string[] {
 function hostPort(site: EdgeSite, port: number): string {
   const address = site.listen.address;
   if (address === undefined) return String(port);
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+  // The schema keeps IPv6 addresses bare, so the brackets nginx needs are added here and only here.
+  return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
