@@ -109,6 +109,14 @@ async function handle(
   if (url.pathname !== '/events' && url.pathname !== '/api/snapshot') {
     return reply(res, 404, 'text/plain', 'not found: try /, /events or /api/snapshot\n');
   }
+  // Without a token the data is only for this machine, which a web page elsewhere can still reach through the
+  // browser by pointing its own name at 127.0.0.1 (DNS rebinding): such requests carry that name as Host.
+  if (token === undefined && !isLoopbackHost(hostName(req.headers.host))) {
+    return replyJson(res, 403, {
+      code: null,
+      message: 'without a token the dashboard answers only requests for localhost or a loopback address',
+    });
+  }
   if (token !== undefined && !hasToken(req, url, token)) {
     res.setHeader('www-authenticate', 'Bearer realm="hive dashboard"');
     return replyJson(res, 401, {
@@ -122,6 +130,14 @@ async function handle(
   } catch (error) {
     replyJson(res, 503, describeFailure(error));
   }
+}
+
+/** The host of a Host header, without its port (`[::1]:8080` -> `[::1]`); empty when there is none. */
+function hostName(header: string | undefined): string {
+  if (header === undefined) return '';
+  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
+  const colon = header.indexOf(':');
+  return colon === -1 ? header : header.slice(0, colon);
 }
 
 function readAsset(file: string): Buffer {

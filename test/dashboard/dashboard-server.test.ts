@@ -136,6 +136,13 @@ test('/events pushes a snapshot at once and then every interval; /api/snapshot a
   assert.equal(one.status, 200);
   assert.match(one.type, /^application\/json/);
   assert.equal(typeof JSON.parse(one.text).time, 'number');
+  // Without a token, only requests for a loopback name: a page of another site whose name resolves to 127.0.0.1
+  // (DNS rebinding) sends its own name as Host.
+  const port = new URL(dashboard.url).port;
+  assert.equal((await get(`${dashboard.url}api/snapshot`, { host: `rebind.example:${port}` })).status, 403);
+  assert.equal((await get(`${dashboard.url}events`, { host: `rebind.example:${port}` })).status, 403);
+  assert.equal((await get(`${dashboard.url}api/snapshot`, { host: `localhost:${port}` })).status, 200);
+  assert.equal((await get(`${dashboard.url}api/snapshot`, { host: `[::1]:${port}` })).status, 200);
 });
 
 test("a failing source is reported with its code, on /api/snapshot (503) and as a 'failure' event", async (t) => {
