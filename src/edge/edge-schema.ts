@@ -21,6 +21,15 @@ const duration = z
     error: 'expected an nginx duration such as "10s", "500ms", "1m", or a whole number of seconds',
   })
   .transform((value) => (typeof value === 'number' ? `${value}s` : value));
+// fail_timeout and expires parse their value in whole seconds: nginx rejects "500ms" there.
+const kSecondsDuration = /^\d+(s|m|h|d)?$/;
+const secondsDuration = z
+  .union([z.number(), z.string()])
+  .refine(
+    (value) => (typeof value === 'number' ? Number.isInteger(value) && value >= 0 : kSecondsDuration.test(value)),
+    { error: 'expected a duration in whole seconds such as "10s", "1m", "7d", or a whole number of seconds (no "ms")' },
+  )
+  .transform((value) => (typeof value === 'number' ? `${value}s` : value));
 const size = z
   .union([z.number(), z.string()])
   .refine((value) => (typeof value === 'number' ? Number.isInteger(value) && value >= 0 : kSize.test(value)), {
@@ -88,7 +97,7 @@ export const upstreamSchema = z.strictObject({
   keepaliveRequests: positiveInt.default(1000),
   /** Passive health: failures within failTimeout that take a server out for failTimeout. */
   maxFails: z.number().int().nonnegative().default(3),
-  failTimeout: duration.default('10s'),
+  failTimeout: secondsDuration.default('10s'),
 });
 
 const tlsSchema = z.strictObject({
@@ -176,7 +185,7 @@ export const siteSchema = z.strictObject({
     .strictObject({
       location: z.string().regex(/^\/[^\s"'{};]*\/$/, { error: 'expected a URI prefix such as "/static/"' }),
       root: path,
-      maxAge: duration.default('7d'),
+      maxAge: secondsDuration.default('7d'),
     })
     .optional(),
   /** Access log path, or false for none. Defaults to /var/log/nginx/<app>.access.log. */

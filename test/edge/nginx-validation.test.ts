@@ -74,3 +74,27 @@ test('listen.address takes an IP address or a host name, nothing that could add 
     assert.ok(output.includes(rendered), `${address}: ${output}`);
   }
 });
+
+test('fail_timeout and expires take whole seconds: a duration in ms is refused for them', () => {
+  rejects(
+    { sites: [site({ upstream: { port: 3000, failTimeout: '500ms' } })] },
+    'sites[0].upstream.failTimeout',
+    /whole seconds.*"500ms"/,
+  );
+  rejects(
+    { sites: [site({ static: { location: '/s/', root: '/srv/x', maxAge: '500ms' } })] },
+    'sites[0].static.maxAge',
+    /whole seconds.*"500ms"/,
+  );
+  const output = passesNginx({
+    sites: [
+      site({
+        upstream: { port: 3000, failTimeout: '1m', keepaliveTimeout: '500ms' },
+        static: { location: '/s/', root: '/srv/x', maxAge: 30 },
+        retries: { timeout: '500ms' },
+      }),
+    ],
+  });
+  assert.match(output, /fail_timeout=1m;/);
+  assert.match(output, /expires 30s;/);
+});
