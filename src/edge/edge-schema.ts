@@ -8,7 +8,6 @@ import { kHostname } from './host-list.js';
 
 const kDuration = /^\d+(ms|s|m|h|d)?$/;
 const kSize = /^\d+[kKmMgG]?$/;
-const kRate = /^\d+r\/(s|m)$/;
 const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
 const kServerName = /^(_|~.+|[a-z0-9*][a-z0-9.*-]*)$/i;
 const kBalance = /^(round_robin|least_conn|ip_hash|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
@@ -36,6 +35,31 @@ const size = z
     error: 'expected an nginx size such as "1m", "512k", or a whole number of bytes',
   })
   .transform((value) => String(value));
+// A shared-memory zone takes a size in bytes, k or m (no g), and nginx refuses one under 8 memory pages: 32k with
+// 4 KiB pages. The ceiling keeps a typo from asking nginx -t to map terabytes; 4096m holds about 64M client states.
+const kZoneMin = 32 * 1024;
+const kZoneMax = 4096 * 1024 * 1024;
+const kZoneUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
+const zoneSize = z
+  .union([z.number(), z.string()])
+  .refine(
+    (value) => {
+      const match = /^(\d{1,10})([kKmM]?)$/.exec(String(value));
+      if (!match) return false;
+      const bytes = Number(match[1]) * kZoneUnits[match[2]!.toLowerCase()]!;
+      return bytes >= kZoneMin && bytes <= kZoneMax;
+    },
+    { error: 'expected a zone size of at least 32k and at most 4096m, in bytes, k or m, such as "10m"' },
+  )
+  .transform((value) => String(value));
+// nginx keeps the rate as an integer and refuses 0 and anything its integer parser overflows on.
+const rate = z.string().refine(
+  (value) => {
+    const match = /^(\d{1,9})r\/(s|m)$/.exec(value);
+    return match !== null && Number(match[1]) >= 1;
+  },
+  { error: 'expected a rate of at least 1 request, such as "10r/s" or "600r/m"' },
+);
 const port = z.number().int().min(1).max(65535, { error: 'expected an integer port from 1 to 65535' });
 const path = z.string().min(1).regex(kPath, { error: 'expected a path without spaces, quotes, braces or ";"' });
 const positiveInt = z.number().int().positive();
@@ -170,11 +194,11 @@ export const siteSchema = z.strictObject({
     .union([
       z.literal(false),
       z.strictObject({
-        rate: z.string().regex(kRate, { error: 'expected a rate such as "10r/s" or "600r/m"' }),
+        rate,
         burst: z.number().int().nonnegative().default(20),
         nodelay: z.boolean().default(true),
         status: z.number().int().min(400).max(599).default(429),
-        zoneSize: size.default('10m'),
+        zoneSize: zoneSize.default('10m'),
       }),
     ])
     .default(false),

@@ -98,3 +98,22 @@ test('fail_timeout and expires take whole seconds: a duration in ms is refused f
   assert.match(output, /fail_timeout=1m;/);
   assert.match(output, /expires 30s;/);
 });
+
+test('a rate-limit zone is at least 32k, in bytes, k or m, and its rate at least 1r/s or 1r/m', () => {
+  const limited = (rateLimit: { rate: string; zoneSize?: string | number }) => ({ sites: [site({ rateLimit })] });
+  for (const zoneSize of [0, '1k', '31k', 32767, '1g', '1.5m', '5000m', -1]) {
+    rejects(limited({ rate: '10r/s', zoneSize }), 'sites[0].rateLimit.zoneSize', /at least 32k/);
+  }
+  for (const rate of ['0r/s', '00r/m', '99999999999999999999r/s']) {
+    rejects(limited({ rate }), 'sites[0].rateLimit.rate', /at least 1/);
+  }
+  for (const [rate, zoneSize] of [
+    ['1r/s', '32k'],
+    ['1r/m', 32768],
+    ['600r/m', '1M'],
+    ['10r/s', '10m'],
+  ] as const) {
+    const output = passesNginx(limited({ rate, zoneSize }));
+    assert.ok(output.includes(`:${zoneSize} rate=${rate};`), output);
+  }
+});
