@@ -9,7 +9,8 @@ import { kHostname } from './host-list.js';
 const kDuration = /^\d+(ms|s|m|h|d)?$/;
 const kSize = /^\d+[kKmMgG]?$/;
 const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
-const kServerName = /^(_|~.+|[a-z0-9*][a-z0-9.*-]*)$/i;
+// A ~regex is rendered quoted (nginx-server.ts); whitespace would still split it into two names.
+const kServerName = /^(_|~\S+|[a-z0-9*][a-z0-9.*-]*)$/i;
 const kBalance = /^(round_robin|least_conn|ip_hash|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
 // A path nginx can take unquoted: no whitespace, quotes, braces or semicolons.
 const kPath = /^[^\s"'{};]+$/;

@@ -4,7 +4,7 @@
 
 import { isIPv6 } from 'node:net';
 import { siteNames } from './nginx-http.js';
-import { block, type NginxNode, nodes, quote } from './nginx-writer.js';
+import { block, doubleQuote, type NginxNode, nodes, quote } from './nginx-writer.js';
 import type { EdgeSite } from './options.js';
 
 // Mozilla's "intermediate" profile: TLS 1.2 and 1.3, forward-secret AEAD ciphers only.
@@ -29,7 +29,7 @@ export function renderServers(site: EdgeSite): NginxNode[] {
   return [
     block('server', [
       ...listen(site.listen.port, site),
-      `server_name ${site.serverName.join(' ')}`,
+      serverName(site),
       'server_tokens off',
       accessLog(site),
       acmeLocation(site),
@@ -49,6 +49,11 @@ function accessLog(site: EdgeSite): string {
   return `access_log ${path} ${siteNames(site).logFormat} buffer=64k flush=1s`;
 }
 
+// A regex name is quoted whole: unquoted, a `{` or `;` in it ends the directive (nginx takes "~..." as a regex too).
+function serverName(site: EdgeSite): string {
+  return `server_name ${site.serverName.map((name) => (name.startsWith('~') ? doubleQuote(name) : name)).join(' ')}`;
+}
+
 function listen(port: number, site: EdgeSite): string[] {
   return [`listen ${hostPort(site, port)}${site.listen.defaultServer ? ' default_server' : ''}`];
 }
@@ -64,7 +69,7 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
   const names = siteNames(site);
   const { tls } = site;
   return nodes(
-    `server_name ${site.serverName.join(' ')}`,
+    serverName(site),
     'server_tokens off',
     secure && tls && `ssl_certificate ${quote(tls.cert)}`,
     secure && tls && `ssl_certificate_key ${quote(tls.key)}`,

@@ -38,5 +38,10 @@ export function printNginx(tree: readonly NginxNode[], depth = 0): string {
 
 /** Quotes a value for nginx when it holds characters that would end or split the token. */
 export function quote(value: string): string {
-  return /^[^\s"'{};$\\]+$/.test(value) ? value : `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  return /^[^\s"'{};$\\]+$/.test(value) ? value : doubleQuote(value);
+}
+
+/** Quotes a value for nginx always; nginx's reader turns `\\` back into `\` and `\"` into `"`. */
+export function doubleQuote(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }

@@ -117,3 +117,22 @@ test('a rate-limit zone is at least 32k, in bytes, k or m, and its rate at least
     assert.ok(output.includes(`:${zoneSize} rate=${rate};`), output);
   }
 });
+
+test('a ~regex server name is quoted, so braces and semicolons in it stay inside the name', () => {
+  const names = ['~^a{2}\\.example\\.com$', '~^(?<sub>[a-z]+)\\.example\\.net$', '~^x;"y"\\.example\\.org$'];
+  const output = passesNginx({
+    sites: [
+      site({ serverName: names }),
+      site({ app: 'web', tls: undefined, listen: { port: 18081 }, serverName: 'www.example.com' }),
+    ],
+  });
+  assert.ok(
+    output.includes(
+      'server_name "~^a{2}\\\\.example\\\\.com$" "~^(?<sub>[a-z]+)\\\\.example\\\\.net$" "~^x;\\"y\\"\\\\.example\\\\.org$";',
+    ),
+    output,
+  );
+  assert.match(output, /server_name www\.example\.com;/);
+  // A name is one token: whitespace in it (possible in the array form) would split it.
+  rejects({ sites: [site({ serverName: ['~^a b$'] })] }, 'sites[0].serverName[0]', /~regex/);
+});
