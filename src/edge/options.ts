@@ -75,7 +75,38 @@ export function resolveEdgeConfig(input: EdgeConfigInput, options: ResolveOption
     }
     names.add(id);
   }
+  checkServerNames(sites);
   return { main: parsed.data.main, sites };
+}
+
+// nginx only warns ("conflicting server name ... ignored") when two servers on one address:port share a name, then
+// sends every request for it to the first: the second app would be silently unreachable.
+function checkServerNames(sites: readonly EdgeSite[]): void {
+  const owners = new Map<string, { app: string; index: number }>();
+  for (const [index, site] of sites.entries()) {
+    const address = site.listen.address?.toLowerCase() ?? '*';
+    const ports = new Set([site.listen.port, ...(site.tls ? [site.tls.port] : [])]);
+    for (const port of ports) {
+      for (const name of site.serverName) {
+        // nginx compares plain names case-insensitively; a regex is kept as written.
+        const serverName = name.startsWith('~') ? name : name.toLowerCase();
+        const id = `${address} ${port} ${serverName}`;
+        const owner = owners.get(id);
+        if (owner !== undefined && owner.index !== index) {
+          const key = `sites[${index}].serverName`;
+          const where = address === '*' ? `port ${port}` : `${site.listen.address} port ${port}`;
+          throw new EdgeOptionError(
+            key,
+            `${key}: app ${JSON.stringify(site.app)} and app ${JSON.stringify(owner.app)} (sites[${owner.index}]) ` +
+              `both answer server name ${JSON.stringify(serverName)} on ${where}, and nginx would send every such ` +
+              `request to ${JSON.stringify(owner.app)}: give each app its own serverName (edge.serverName in a ` +
+              'Hive config file) or its own listen port',
+          );
+        }
+        owners.set(id, owner ?? { app: site.app, index });
+      }
+    }
+  }
 }
 
 /** Validates a single app and fills in defaults (the common case of `resolveEdgeConfig`). */

@@ -167,13 +167,14 @@ test("--config: an app's socket key (as hive run reads it) becomes upstream.sock
         // A port and a socket, as `hive run` serves both: nginx on this machine takes the socket.
         { name: 'api', script: 'api.js', port: 3000, socket: '/run/hive/api.sock' },
         // Relative to the app's cwd, itself relative to the file's folder, as `hive run` resolves it.
-        { name: 'web', script: 'web.js', cwd: 'srv', socket: 'web.sock' },
+        // Each app its own server name: nginx would send every request for a shared one to the first app.
+        { name: 'web', script: 'web.js', cwd: 'srv', socket: 'web.sock', edge: { serverName: 'web.example.com' } },
         // edge.upstream.socket wins over the app's own.
         {
           name: 'admin',
           script: 'admin.js',
           socket: '/run/hive/a.sock',
-          edge: { upstream: { socket: '/run/b.sock' } },
+          edge: { serverName: 'admin.example.com', upstream: { socket: '/run/b.sock' } },
         },
       ],
     }),

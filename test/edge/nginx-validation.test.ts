@@ -136,3 +136,55 @@ test('a ~regex server name is quoted, so braces and semicolons in it stay inside
   // A name is one token: whitespace in it (possible in the array form) would split it.
   rejects({ sites: [site({ serverName: ['~^a b$'] })] }, 'sites[0].serverName[0]', /~regex/);
 });
+
+test('two apps answering the same server name on the same address and port are refused, naming both', () => {
+  const key = 'sites[1].serverName';
+  rejects({ sites: [site(), site({ app: 'web' })] }, key, /"web".*"api".*"_".*18080.*give each app its own serverName/);
+  rejects(
+    {
+      sites: [
+        site({ serverName: 'a.example.com www.example.com' }),
+        site({ app: 'web', serverName: 'WWW.example.com' }),
+      ],
+    },
+    key,
+    /"www\.example\.com"/,
+  );
+  // The HTTP server of a TLS app (its redirect) takes the name on listen.port too.
+  rejects(
+    {
+      sites: [
+        site({ serverName: 'a.example.com', tls: { cert: '/c.pem', key: '/k.pem', port: 18443 } }),
+        site({ app: 'web', serverName: 'a.example.com' }),
+      ],
+    },
+    key,
+  );
+  rejects(
+    {
+      sites: [
+        site({
+          serverName: 'a.example.com',
+          listen: { port: 18081 },
+          tls: { cert: '/c.pem', key: '/k.pem', port: 18443 },
+        }),
+        site({
+          app: 'web',
+          serverName: 'a.example.com',
+          listen: { port: 18082 },
+          tls: { cert: '/c.pem', key: '/k.pem', port: 18443 },
+        }),
+      ],
+    },
+    key,
+  );
+  // Same name on another port or address, or another name on the same port: nginx tells them apart.
+  passesNginx({
+    sites: [
+      site(),
+      site({ app: 'web', listen: { port: 18081 } }),
+      site({ app: 'admin', listen: { port: 18080, address: '127.0.0.1' } }),
+      site({ app: 'docs', serverName: 'docs.example.com' }),
+    ],
+  });
+});
