@@ -75,8 +75,57 @@ export function resolveEdgeConfig(input: EdgeConfigInput, options: ResolveOption
     }
     names.add(id);
   }
+  checkListenSockets(sites);
   checkServerNames(sites);
   return { main: parsed.data.main, sites };
+}
+
+// Options nginx keeps per listening socket, not per server: one default_server per address:port (a second is an
+// error), and `ssl` switches every server on that address:port to TLS, a plain-HTTP app included.
+function checkListenSockets(sites: readonly EdgeSite[]): void {
+  const sockets = new Map<string, { app: string; index: number; tls: boolean; defaultServer: boolean }>();
+  for (const [index, site] of sites.entries()) {
+    const address = site.listen.address?.toLowerCase() ?? '*';
+    const where = (port: number) => (address === '*' ? `port ${port}` : `${site.listen.address} port ${port}`);
+    if (site.tls && site.tls.port === site.listen.port) {
+      const key = `sites[${index}].tls.port`;
+      throw new EdgeOptionError(
+        key,
+        `${key}: ${site.tls.port} is also listen.port, where plain HTTP is served: give TLS its own port (443)`,
+      );
+    }
+    const listens = [
+      { port: site.listen.port, tls: false, key: 'listen.port' },
+      ...(site.tls ? [{ port: site.tls.port, tls: true, key: 'tls.port' }] : []),
+    ];
+    for (const { port, tls, key } of listens) {
+      const id = `${address} ${port}`;
+      const defaultServer = !tls && site.listen.defaultServer;
+      const owner = sockets.get(id);
+      if (owner === undefined) {
+        sockets.set(id, { app: site.app, index, tls, defaultServer });
+        continue;
+      }
+      const apps = `app ${JSON.stringify(site.app)} and app ${JSON.stringify(owner.app)} (sites[${owner.index}])`;
+      if (owner.tls !== tls) {
+        const itemKey = `sites[${index}].${key}`;
+        throw new EdgeOptionError(
+          itemKey,
+          `${itemKey}: ${apps} both listen on ${where(port)}, one with TLS and one without, and nginx would use ` +
+            'TLS for both: give them different ports',
+        );
+      }
+      if (owner.defaultServer && defaultServer) {
+        const itemKey = `sites[${index}].listen.defaultServer`;
+        throw new EdgeOptionError(
+          itemKey,
+          `${itemKey}: ${apps} are both the default server on ${where(port)}, which nginx refuses: keep ` +
+            'listen.defaultServer on one of them',
+        );
+      }
+      owner.defaultServer ||= defaultServer;
+    }
+  }
 }
 
 // nginx only warns ("conflicting server name ... ignored") when two servers on one address:port share a name, then

@@ -188,3 +188,39 @@ test('two apps answering the same server name on the same address and port are r
     ],
   });
 });
+
+test('one address and port takes one default server, and is either plain HTTP or TLS', () => {
+  const tls = { cert: '/c.pem', key: '/k.pem' };
+  rejects(
+    {
+      sites: [
+        site({ listen: { port: 18080, defaultServer: true } }),
+        site({ app: 'web', serverName: 'web.example.com', listen: { port: 18080, defaultServer: true } }),
+      ],
+    },
+    'sites[1].listen.defaultServer',
+    /"web".*"api".*18080/,
+  );
+  rejects({ sites: [site({ tls: { ...tls, port: 18080 } })] }, 'sites[0].tls.port', /18080/);
+  rejects(
+    {
+      sites: [
+        site({ tls: { ...tls, port: 18443 } }),
+        site({ app: 'web', serverName: 'web.example.com', listen: { port: 18443 } }),
+      ],
+    },
+    'sites[1].listen.port',
+    /"web".*"api".*18443/,
+  );
+  passesNginx({
+    sites: [
+      site({ listen: { port: 18080, defaultServer: true } }),
+      site({ app: 'web', serverName: 'web.example.com', listen: { port: 18081, defaultServer: true } }),
+      site({
+        app: 'admin',
+        serverName: 'admin.example.com',
+        listen: { port: 18080, address: '127.0.0.1', defaultServer: true },
+      }),
+    ],
+  });
+});
