@@ -12,8 +12,9 @@ const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
 // A ~regex is rendered quoted (nginx-server.ts); whitespace would still split it into two names.
 const kServerName = /^(_|~\S+|[a-z0-9*][a-z0-9.*-]*)$/i;
 const kBalance = /^(round_robin|least_conn|ip_hash|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
-// A path nginx can take unquoted: no whitespace, quotes, braces or semicolons.
-const kPath = /^[^\s"'{};]+$/;
+// A path nginx can take unquoted: no whitespace, quotes, braces or semicolons. No "$" either: alias, root and
+// access_log expand variables, even quoted, so "/srv/$x" would fail as an unknown variable (or read a header).
+const kPath = /^[^\s"'{};$]+$/;
 
 const duration = z
   .union([z.number(), z.string()])
@@ -62,7 +63,9 @@ const rate = z.string().refine(
   { error: 'expected a rate of at least 1 request, such as "10r/s" or "600r/m"' },
 );
 const port = z.number().int().min(1).max(65535, { error: 'expected an integer port from 1 to 65535' });
-const path = z.string().min(1).regex(kPath, { error: 'expected a path without spaces, quotes, braces or ";"' });
+const path = z.string().min(1).regex(kPath, {
+  error: 'expected a path without spaces, quotes, braces, ";" or "$"',
+});
 const positiveInt = z.number().int().positive();
 // The host part of `listen`: pasted into the config, so nothing but an address or a host name may pass. IPv6 is kept
 // without brackets (the renderer adds them once); a dotted-number name is an IPv4 address or nothing.

@@ -224,3 +224,10 @@ test('one address and port takes one default server, and is either plain HTTP or
     ],
   });
 });
+
+test('a path with "$" is refused: nginx would read it as a variable in alias, root or access_log', () => {
+  rejects({ sites: [site({ static: { location: '/s/', root: '/srv/$x' } })] }, 'sites[0].static.root', /"\$"/);
+  rejects({ sites: [site({ accessLog: '/var/log/$host.log' })] }, 'sites[0].accessLog', /"\$"/);
+  rejects({ sites: [site({ acme: { root: '/var/$www' } })] }, 'sites[0].acme.root', /"\$"/);
+  passesNginx({ sites: [site({ static: { location: '/s/', root: '/srv/x' }, acme: { root: '/var/www/certbot' } })] });
+});
