@@ -6,8 +6,10 @@ import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { kHostname } from './host-list.js';
 
-const kDuration = /^\d+(ms|s|m|h|d)?$/;
-const kSize = /^\d+[kKmMgG]?$/;
+// At most 9 digits: nginx's parsers refuse a value that overflows once scaled to ms or bytes.
+const kMaxDigits9 = 999_999_999;
+const kDuration = /^\d{1,9}(ms|s|m|h|d)?$/;
+const kSize = /^\d{1,9}[kKmMgG]?$/;
 const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
 // A ~regex is rendered quoted (nginx-server.ts); whitespace would still split it into two names.
 const kServerName = /^(_|~\S+|[a-z0-9*][a-z0-9.*-]*)$/i;
@@ -18,24 +20,35 @@ const kPath = /^[^\s"'{};$]+$/;
 
 const duration = z
   .union([z.number(), z.string()])
-  .refine((value) => (typeof value === 'number' ? Number.isInteger(value) && value >= 0 : kDuration.test(value)), {
-    error: 'expected an nginx duration such as "10s", "500ms", "1m", or a whole number of seconds',
-  })
+  .refine(
+    (value) =>
+      typeof value === 'number' ? Number.isInteger(value) && value >= 0 && value <= kMaxDigits9 : kDuration.test(value),
+    {
+      error: 'expected an nginx duration such as "10s", "500ms", "1m", or a whole number of seconds',
+    },
+  )
   .transform((value) => (typeof value === 'number' ? `${value}s` : value));
 // fail_timeout and expires parse their value in whole seconds: nginx rejects "500ms" there.
-const kSecondsDuration = /^\d+(s|m|h|d)?$/;
+const kSecondsDuration = /^\d{1,9}(s|m|h|d)?$/;
 const secondsDuration = z
   .union([z.number(), z.string()])
   .refine(
-    (value) => (typeof value === 'number' ? Number.isInteger(value) && value >= 0 : kSecondsDuration.test(value)),
+    (value) =>
+      typeof value === 'number'
+        ? Number.isInteger(value) && value >= 0 && value <= kMaxDigits9
+        : kSecondsDuration.test(value),
     { error: 'expected a duration in whole seconds such as "10s", "1m", "7d", or a whole number of seconds (no "ms")' },
   )
   .transform((value) => (typeof value === 'number' ? `${value}s` : value));
 const size = z
   .union([z.number(), z.string()])
-  .refine((value) => (typeof value === 'number' ? Number.isInteger(value) && value >= 0 : kSize.test(value)), {
-    error: 'expected an nginx size such as "1m", "512k", or a whole number of bytes',
-  })
+  .refine(
+    (value) =>
+      typeof value === 'number' ? Number.isInteger(value) && value >= 0 && value <= kMaxDigits9 : kSize.test(value),
+    {
+      error: 'expected an nginx size such as "1m", "512k", or a whole number of bytes',
+    },
+  )
   .transform((value) => String(value));
 // A shared-memory zone takes a size in bytes, k or m (no g), and nginx refuses one under 8 memory pages: 32k with
 // 4 KiB pages. The ceiling keeps a typo from asking nginx -t to map terabytes; 4096m holds about 64M client states.
@@ -66,7 +79,10 @@ const port = z.number().int().min(1).max(65535, { error: 'expected an integer po
 const path = z.string().min(1).regex(kPath, {
   error: 'expected a path without spaces, quotes, braces, ";" or "$"',
 });
-const positiveInt = z.number().int().positive();
+// nginx reads counts into (at least) 32-bit integers; larger ones fail or wrap, and JS prints 1e21 as "1e+21".
+const kMaxCount = 2 ** 31 - 1;
+const positiveInt = z.number().int().positive().max(kMaxCount);
+const count = z.number().int().nonnegative().max(kMaxCount);
 // The host part of `listen`: pasted into the config, so nothing but an address or a host name may pass. IPv6 is kept
 // without brackets (the renderer adds them once); a dotted-number name is an IPv4 address or nothing.
 const listenAddress = z
@@ -116,7 +132,7 @@ export const upstreamSchema = z.strictObject({
    * Idle keep-alive connections each nginx worker keeps per upstream block; 0 turns upstream keep-alive off.
    * Default 32, or 0 for a sticky app (see `finishSite` in options.ts).
    */
-  keepalive: z.number().int().nonnegative().optional(),
+  keepalive: count.optional(),
   /**
    * Idle time after which nginx closes an upstream connection. Must stay below the app's own keep-alive timeout
    * (Node's default is 5 s): otherwise the app closes first and a request sent on the closing socket fails.
@@ -124,7 +140,7 @@ export const upstreamSchema = z.strictObject({
   keepaliveTimeout: duration.default('4s'),
   keepaliveRequests: positiveInt.default(1000),
   /** Passive health: failures within failTimeout that take a server out for failTimeout. */
-  maxFails: z.number().int().nonnegative().default(3),
+  maxFails: count.default(3),
   failTimeout: secondsDuration.default('10s'),
 });
 
@@ -199,7 +215,7 @@ export const siteSchema = z.strictObject({
       z.literal(false),
       z.strictObject({
         rate,
-        burst: z.number().int().nonnegative().default(20),
+        burst: count.default(20),
         nodelay: z.boolean().default(true),
         status: z.number().int().min(400).max(599).default(429),
         zoneSize: zoneSize.default('10m'),

@@ -231,3 +231,26 @@ test('a path with "$" is refused: nginx would read it as a variable in alias, ro
   rejects({ sites: [site({ acme: { root: '/var/$www' } })] }, 'sites[0].acme.root', /"\$"/);
   passesNginx({ sites: [site({ static: { location: '/s/', root: '/srv/x' }, acme: { root: '/var/www/certbot' } })] });
 });
+
+test('numbers nginx would overflow on are refused: at most 9 digits in durations and sizes, counts under 2^31', () => {
+  const cases: [Partial<SiteInput>, string][] = [
+    [{ timeouts: { read: '99999999999999999999s' } }, 'sites[0].timeouts.read'],
+    [{ timeouts: { read: 1e21 } }, 'sites[0].timeouts.read'],
+    [{ clientMaxBodySize: '99999999999999999999' }, 'sites[0].clientMaxBodySize'],
+    [{ clientMaxBodySize: 1e21 }, 'sites[0].clientMaxBodySize'],
+    [{ upstream: { port: 3000, keepaliveRequests: 1e21 } }, 'sites[0].upstream.keepaliveRequests'],
+    [{ upstream: { port: 3000, maxFails: 2 ** 31 } }, 'sites[0].upstream.maxFails'],
+    [{ rateLimit: { rate: '1r/s', burst: 1e21 } }, 'sites[0].rateLimit.burst'],
+  ];
+  for (const [extra, key] of cases) rejects({ sites: [site(extra)] }, key);
+  passesNginx({
+    sites: [
+      site({
+        timeouts: { read: '999999999s' },
+        clientMaxBodySize: '999999999',
+        upstream: { port: 3000, keepaliveRequests: 2 ** 31 - 1, keepalive: 100, maxFails: 1000 },
+        rateLimit: { rate: '1r/s', burst: 2 ** 31 - 1 },
+      }),
+    ],
+  });
+});
