@@ -85,7 +85,11 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
   if (values.listen !== undefined) site.listen = { port: integer('--listen', values.listen) };
-  if (values['server-name'] !== undefined) site.serverName = values['server-name'];
+  if (values['server-name'] !== undefined) {
+    site.serverName = values['server-name'];
+    // Every app answering the same names on one port is refused later; say what to do instead.
+    perAppFlags.push('--server-name');
+  }
   if (values['tls-cert'] !== undefined || values['tls-key'] !== undefined) {
     if (values['tls-cert'] === undefined || values['tls-key'] === undefined) {
       throw new EdgeOptionError('tls', '--tls-cert and --tls-key go together');

@@ -112,6 +112,9 @@ test('--config reads every app with a port; --app picks one; per-app flags need 
   const ambiguous = hiveEdge('nginx', '--config', config, '--hosts', '10.0.0.5:3000');
   assert.equal(ambiguous.code, 2);
   assert.match(ambiguous.stderr, /add --app <name>/);
+  const names = hiveEdge('nginx', '--config', config, '--server-name', 'api.example.com');
+  assert.equal(names.code, 2);
+  assert.match(names.stderr, /--server-name apply to one app: add --app <name>/);
   const unknown = hiveEdge('nginx', '--config', config, '--app', 'web');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /apps: api, chat, jobs/);
