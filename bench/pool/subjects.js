@@ -68,9 +68,9 @@ export async function openSubject(name, { threads, transfer = false }) {
     case 'hive':
       return openHive(lib, file, threads);
     case 'piscina':
-      return openPiscina(lib, file, threads);
+      return openPiscinaLike(lib.Piscina, file, threads);
     case 'tinypool':
-      return openTinypool(lib, file, threads);
+      return openPiscinaLike(lib.Tinypool, file, threads);
     default:
       return openWorkerpool(lib.default ?? lib, threads);
   }
@@ -90,23 +90,10 @@ function openHive({ Pool }, file, threads) {
   };
 }
 
-// piscina: run(input, { name, transferList }); Piscina.move(value) in the task transfers back.
-function openPiscina({ Piscina }, file, threads) {
-  const pool = new Piscina({ filename: file.href, minThreads: threads, maxThreads: threads });
-  return {
-    echo: (input) => pool.run(input),
-    fib: (n) => pool.run(n, { name: 'fib' }),
-    timedFib: (n) => pool.run(n, { name: 'timedFib' }),
-    hold: (ms) => pool.run(ms, { name: 'hold' }),
-    roundtrip: (buffer) => pool.run(buffer, { transferList: [buffer] }),
-    threads: () => pool.threads.length,
-    close: () => pool.destroy(),
-  };
-}
-
-// tinypool: run(input, { name, transferList }); Tinypool.move(value) in the task transfers back.
-function openTinypool({ Tinypool }, file, threads) {
-  const pool = new Tinypool({ filename: file.href, minThreads: threads, maxThreads: threads });
+// piscina and tinypool (a piscina fork with the same API): run(input, { name, transferList }); Piscina.move(value) or
+// Tinypool.move(value) in the task transfers back.
+function openPiscinaLike(PoolClass, file, threads) {
+  const pool = new PoolClass({ filename: file.href, minThreads: threads, maxThreads: threads });
   return {
     echo: (input) => pool.run(input),
     fib: (n) => pool.run(n, { name: 'fib' }),
