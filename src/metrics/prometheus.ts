@@ -23,67 +23,49 @@ const fromLatest =
   (read: (report: MetricsReport) => number) =>
   (m: InstanceMetrics): Sample[] | number =>
     m.latest ? read(m.latest) : [];
-const perPool =
-  (read: (pool: PoolReport) => number) =>
-  (m: InstanceMetrics): Sample[] =>
-    m.latest ? m.latest.pools.map((pool) => [{ pool: pool.name }, read(pool)]) : [];
+const latestGauge = (name: string, help: string, read: (report: MetricsReport) => number): Family => ({
+  name,
+  help,
+  type: 'gauge',
+  perInstance: fromLatest(read),
+});
+// One sample per shared pool of the slot's last report, so every pool family carries the label `pool`.
+const poolFamily = (name: string, help: string, type: Family['type'], read: (pool: PoolReport) => number): Family => ({
+  name,
+  help,
+  type,
+  labels: ['pool'],
+  perInstance: (m) => (m.latest ? m.latest.pools.map((pool) => [{ pool: pool.name }, read(pool)]) : []),
+});
 
 /** Every metric family Hive exposes; docs/observability.md lists the same. */
 const families: Family[] = [
-  {
-    name: 'process_cpu_percent',
-    help: 'CPU used in the last report interval, % of one core.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => r.cpuPercent),
-  },
+  latestGauge('process_cpu_percent', 'CPU used in the last report interval, % of one core.', (r) => r.cpuPercent),
   {
     name: 'process_cpu_seconds_total',
     help: 'CPU time (user + system) used, in seconds.',
     type: 'counter',
     perInstance: (m) => m.cpuSeconds,
   },
-  {
-    name: 'process_resident_memory_bytes',
-    help: 'Resident set size, in bytes.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => r.rss),
-  },
-  {
-    name: 'nodejs_heap_size_used_bytes',
-    help: 'V8 heap used, in bytes.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => r.heapUsed),
-  },
-  {
-    name: 'nodejs_heap_size_total_bytes',
-    help: 'V8 heap allocated, in bytes.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => r.heapTotal),
-  },
-  {
-    name: 'nodejs_eventloop_utilization',
-    help: 'Event-loop utilization in the last report interval, 0..1.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => r.elu),
-  },
-  {
-    name: 'nodejs_eventloop_delay_p50_seconds',
-    help: 'Median event-loop delay in the last report interval.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => seconds(r.loopDelayP50)),
-  },
-  {
-    name: 'nodejs_eventloop_delay_p99_seconds',
-    help: '99th percentile event-loop delay in the last report interval.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => seconds(r.loopDelayP99)),
-  },
-  {
-    name: 'nodejs_eventloop_delay_max_seconds',
-    help: 'Largest event-loop delay in the last report interval.',
-    type: 'gauge',
-    perInstance: fromLatest((r) => seconds(r.loopDelayMax)),
-  },
+  latestGauge('process_resident_memory_bytes', 'Resident set size, in bytes.', (r) => r.rss),
+  latestGauge('nodejs_heap_size_used_bytes', 'V8 heap used, in bytes.', (r) => r.heapUsed),
+  latestGauge('nodejs_heap_size_total_bytes', 'V8 heap allocated, in bytes.', (r) => r.heapTotal),
+  latestGauge(
+    'nodejs_eventloop_utilization',
+    'Event-loop utilization in the last report interval, 0..1.',
+    (r) => r.elu,
+  ),
+  latestGauge('nodejs_eventloop_delay_p50_seconds', 'Median event-loop delay in the last report interval.', (r) =>
+    seconds(r.loopDelayP50),
+  ),
+  latestGauge(
+    'nodejs_eventloop_delay_p99_seconds',
+    '99th percentile event-loop delay in the last report interval.',
+    (r) => seconds(r.loopDelayP99),
+  ),
+  latestGauge('nodejs_eventloop_delay_max_seconds', 'Largest event-loop delay in the last report interval.', (r) =>
+    seconds(r.loopDelayMax),
+  ),
   {
     name: 'http_requests_total',
     help: 'HTTP responses finished, by status class.',
@@ -103,62 +85,39 @@ const families: Family[] = [
     type: 'gauge',
     perInstance: (m) => m.inFlight,
   },
-  {
-    name: 'hive_pool_threads',
-    help: 'Threads of a shared pool (runtime pool()).',
-    type: 'gauge',
-    labels: ['pool'],
-    perInstance: perPool((p) => p.threads),
-  },
-  {
-    name: 'hive_pool_busy',
-    help: 'Threads of a shared pool running a task now.',
-    type: 'gauge',
-    labels: ['pool'],
-    perInstance: perPool((p) => p.busy),
-  },
-  {
-    name: 'hive_pool_queued',
-    help: 'Tasks waiting to start in a shared pool.',
-    type: 'gauge',
-    labels: ['pool'],
-    perInstance: perPool((p) => p.queued),
-  },
-  {
-    name: 'hive_pool_utilization',
-    help: "Share of a shared pool's capacity spent running tasks since it started, 0..1.",
-    type: 'gauge',
-    labels: ['pool'],
-    perInstance: perPool((p) => p.utilization),
-  },
-  {
-    name: 'hive_pool_tasks_completed_total',
-    help: 'Tasks a shared pool completed (restarts with the process).',
-    type: 'counter',
-    labels: ['pool'],
-    perInstance: perPool((p) => p.completed),
-  },
-  {
-    name: 'hive_pool_tasks_failed_total',
-    help: 'Tasks of a shared pool that failed (restarts with the process).',
-    type: 'counter',
-    labels: ['pool'],
-    perInstance: perPool((p) => p.failed),
-  },
-  {
-    name: 'hive_pool_wait_p99_seconds',
-    help: '99th percentile queue wait of a shared pool since it started.',
-    type: 'gauge',
-    labels: ['pool'],
-    perInstance: perPool((p) => seconds(p.waitP99)),
-  },
-  {
-    name: 'hive_pool_run_p99_seconds',
-    help: '99th percentile task run time of a shared pool since it started.',
-    type: 'gauge',
-    labels: ['pool'],
-    perInstance: perPool((p) => seconds(p.runP99)),
-  },
+  poolFamily('hive_pool_threads', 'Threads of a shared pool (runtime pool()).', 'gauge', (p) => p.threads),
+  poolFamily('hive_pool_busy', 'Threads of a shared pool running a task now.', 'gauge', (p) => p.busy),
+  poolFamily('hive_pool_queued', 'Tasks waiting to start in a shared pool.', 'gauge', (p) => p.queued),
+  poolFamily(
+    'hive_pool_utilization',
+    "Share of a shared pool's capacity spent running tasks since it started, 0..1.",
+    'gauge',
+    (p) => p.utilization,
+  ),
+  poolFamily(
+    'hive_pool_tasks_completed_total',
+    'Tasks a shared pool completed (restarts with the process).',
+    'counter',
+    (p) => p.completed,
+  ),
+  poolFamily(
+    'hive_pool_tasks_failed_total',
+    'Tasks of a shared pool that failed (restarts with the process).',
+    'counter',
+    (p) => p.failed,
+  ),
+  poolFamily(
+    'hive_pool_wait_p99_seconds',
+    '99th percentile queue wait of a shared pool since it started.',
+    'gauge',
+    (p) => seconds(p.waitP99),
+  ),
+  poolFamily(
+    'hive_pool_run_p99_seconds',
+    '99th percentile task run time of a shared pool since it started.',
+    'gauge',
+    (p) => seconds(p.runP99),
+  ),
   {
     name: 'hive_workers_ready',
     help: 'App processes ready to serve.',
@@ -202,12 +161,11 @@ export function createMetricsRegistry(aggregator: MetricsAggregator): Registry {
       }
       return out;
     };
+    const options = { name: family.name, help: family.help, labelNames, registers: [registry] };
+    // Both are refilled from the aggregator at every scrape; a counter through inc() after reset(), as it has no set().
     if (family.type === 'gauge') {
       new Gauge({
-        name: family.name,
-        help: family.help,
-        labelNames,
-        registers: [registry],
+        ...options,
         collect() {
           this.reset();
           for (const [labels, value] of samples()) this.set(labels, value);
@@ -215,10 +173,7 @@ export function createMetricsRegistry(aggregator: MetricsAggregator): Registry {
       });
     } else {
       new Counter({
-        name: family.name,
-        help: family.help,
-        labelNames,
-        registers: [registry],
+        ...options,
         collect() {
           this.reset();
           for (const [labels, value] of samples()) this.inc(labels, value);
