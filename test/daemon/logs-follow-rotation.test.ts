@@ -1,36 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, hiveBin, waitFor } from './helpers.js';
+import { followLogs } from './follow-logs.js';
+import { daemonFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
-const followers: ReturnType<typeof spawn>[] = [];
-after(async () => {
-  for (const follower of followers) follower.kill('SIGKILL');
-  await hive.cleanup();
-});
+after(() => hive.cleanup());
 
-test('logs -f at a rotation prints the rest of the old file, then the new file from its start', async () => {
+test('logs -f at a rotation prints the rest of the old file, then the new file from its start', async (t) => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'rot']);
   const out = join(hive.home, 'logs', 'rot-out.log');
   await waitFor(() => hive.readLog('rot-out.log').includes('ticker 0 started'), 'the first line');
 
-  const follower = spawn(process.execPath, [hiveBin, 'logs', 'rot', '-f', '--lines', '0', '--json'], {
-    env: { ...process.env, HIVE_HOME: hive.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  followers.push(follower);
-  let followed = '';
-  follower.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    followed += chunk;
-  });
-  const printed = () =>
-    followed
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => (JSON.parse(line) as { line: string }).line);
+  const follower = followLogs(t, hive, 'rot');
+  const printed = () => follower.lines().map((l) => l.line);
 
   // The follower is reading once it prints a line written after it started (one written before is its start point).
   let probes = 0;

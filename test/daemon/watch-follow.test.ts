@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { appFixture, HiveHome, hiveBin, waitFor } from './helpers.js';
+import { followLogs } from './follow-logs.js';
+import { appFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
-const followers: ReturnType<typeof spawn>[] = [];
-after(async () => {
-  for (const follower of followers) follower.kill('SIGKILL');
-  await hive.cleanup();
-});
+after(() => hive.cleanup());
 
-test('--watch reloads on a file change (not in node_modules); logs -f shows the new lines live', async () => {
+test('--watch reloads on a file change (not in node_modules); logs -f shows the new lines live', async (t) => {
   const dir = join(hive.home, '..', 'src');
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   const versionFile = join(dir, 'version');
@@ -29,30 +25,14 @@ test('--watch reloads on a file change (not in node_modules); logs -f shows the 
     `APP_VERSION_FILE=${versionFile}`,
   ]);
 
-  const follower = spawn(process.execPath, [hiveBin, 'logs', 'w', '-f', '--lines', '0', '--json'], {
-    env: { ...process.env, HIVE_HOME: hive.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  followers.push(follower);
-  let followed = '';
-  follower.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    followed += chunk;
-  });
+  const follower = followLogs(t, hive, 'w');
   // Give the follower its first read (it starts at the end of the files).
-  await waitFor(() => follower.pid !== undefined, 'the follower');
+  await waitFor(() => follower.child.pid !== undefined, 'the follower');
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
   writeFileSync(versionFile, 'v2');
   await waitFor(() => /\[w:0\] listening \d+ v2/.test(hive.readLog('w-out.log')), 'a reload with v2', 60_000);
-  const line = await waitFor(
-    () =>
-      followed
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { app: string; stream: string; line: string })
-        .find((l) => /v2/.test(l.line)),
-    'logs -f to print the v2 line',
-  );
+  const line = await waitFor(() => follower.lines().find((l) => /v2/.test(l.line)), 'logs -f to print the v2 line');
   assert.equal(line.app, 'w');
   assert.equal(line.stream, 'out');
 
