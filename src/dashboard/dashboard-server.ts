@@ -8,6 +8,7 @@ import { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.j
 import { isLoopbackHost } from './loopback.js';
 import { pageHtml } from './page-html.js';
 import { pageScript } from './page-script.js';
+import { readSnapshot, snapshotTimeout } from './snapshot-read.js';
 import { describeFailure, SnapshotStream } from './snapshot-stream.js';
 import { hasToken } from './token-check.js';
 
@@ -22,7 +23,10 @@ export interface DashboardOptions {
    * `?token=` it was opened with. Mandatory off loopback.
    */
   token?: string;
-  /** How often the live page gets a snapshot, ms; default 1000. */
+  /**
+   * How often the live page gets a snapshot, ms; default 1000. A read of the source that takes longer than three
+   * intervals (at least 2 s) is given up: the page gets ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT, and the next tick reads.
+   */
   interval?: number;
 }
 
@@ -62,7 +66,7 @@ export async function startDashboard(source: SnapshotSource, options: DashboardO
   const stream = new SnapshotStream(source, interval);
   // A request must never take the process down with it: the dashboard runs inside the cluster's primary.
   const server = createServer((req, res) =>
-    handle(req, res, source, stream, token).catch(() => {
+    handle(req, res, source, stream, token, snapshotTimeout(interval)).catch(() => {
       if (!res.headersSent) reply(res, 500, 'text/plain', 'internal error\n');
       else res.destroy();
     }),
@@ -92,6 +96,7 @@ async function handle(
   source: SnapshotSource,
   stream: SnapshotStream,
   token: string | undefined,
+  timeout: number,
 ): Promise<void> {
   let url: URL;
   try {
@@ -126,7 +131,7 @@ async function handle(
   }
   if (url.pathname === '/events') return stream.add(res);
   try {
-    replyJson(res, 200, await source.snapshot());
+    replyJson(res, 200, await readSnapshot(source, timeout));
   } catch (error) {
     replyJson(res, 503, describeFailure(error));
   }

@@ -23,3 +23,18 @@ export class DashboardPortInUseError extends HiveError {
     this.port = port;
   }
 }
+
+/**
+ * The snapshot source (this process's primary, or the daemon and the primaries it asks) did not answer within the
+ * read's bound. The live page keeps what it shows, marked stale, and the next tick reads again.
+ */
+export class DashboardSnapshotTimeoutError extends HiveError {
+  readonly timeout: number;
+  constructor(timeout: number) {
+    super(
+      'ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT',
+      `No snapshot within ${timeout} ms: the primary (or the daemon) did not answer; the data shown is stale, reading again`,
+    );
+    this.timeout = timeout;
+  }
+}

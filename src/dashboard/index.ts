@@ -11,5 +11,5 @@ export {
   type SnapshotSource,
 } from '../metrics/snapshot.js';
 export { type DashboardOptions, type DashboardServer, startDashboard } from './dashboard-server.js';
-export { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.js';
+export { DashboardPortInUseError, DashboardSnapshotTimeoutError, DashboardTokenRequiredError } from './errors.js';
 export { isLoopbackHost } from './loopback.js';

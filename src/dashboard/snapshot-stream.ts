@@ -1,21 +1,29 @@
 import type { ServerResponse } from 'node:http';
 import { HiveError } from '../errors.js';
 import type { HiveSnapshot, SnapshotSource } from '../metrics/snapshot.js';
+import { readSnapshot, snapshotTimeout } from './snapshot-read.js';
 
 /**
  * Pushes a snapshot to every connected page (server-sent events) each `interval` ms. One snapshot per tick serves all
  * pages, and nothing is read while no page is open: an idle dashboard costs the primary (or the daemon) nothing.
+ *
+ * One read at a time, bounded by {@link snapshotTimeout}: a read that does not answer in time is abandoned, the pages
+ * get a `failure` event (ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT) saying their data is stale, and the next tick reads
+ * again. A read that rejects is a `failure` event too; the stream goes on either way.
  */
 export class SnapshotStream {
   readonly #source: SnapshotSource;
   readonly #interval: number;
+  readonly #timeout: number;
   readonly #clients = new Set<ServerResponse>();
   #timer: NodeJS.Timeout | undefined;
-  #reading = false;
+  /** The pages waiting for the read in flight; undefined while none is. */
+  #pending: Set<ServerResponse> | undefined;
 
   constructor(source: SnapshotSource, interval: number) {
     this.#source = source;
     this.#interval = interval;
+    this.#timeout = snapshotTimeout(interval);
   }
 
   /** Holds `res` open as an event stream until the client leaves or the stream closes. */
@@ -37,9 +45,10 @@ export class SnapshotStream {
     this.#timer ??= setInterval(() => void this.#tick([...this.#clients]), this.#interval);
   }
 
-  /** Ends every stream. */
+  /** Ends every stream. A read still in flight is abandoned: its answer goes nowhere. */
   close(): void {
     this.#stop();
+    this.#pending = undefined;
     for (const res of this.#clients) res.end();
     this.#clients.clear();
   }
@@ -50,19 +59,27 @@ export class SnapshotStream {
   }
 
   async #tick(clients: ServerResponse[]): Promise<void> {
-    // A slow source (a daemon asking busy primaries) skips a tick rather than piling reads up.
-    if (this.#reading || clients.length === 0) return;
-    this.#reading = true;
+    if (clients.length === 0) return;
+    // A slow source (a daemon asking busy primaries) skips a tick rather than piling reads up; a page that opens
+    // meanwhile gets the answer of the read in flight.
+    if (this.#pending) {
+      for (const res of clients) this.#pending.add(res);
+      return;
+    }
+    const pending = new Set(clients);
+    this.#pending = pending;
     let frame: string;
     try {
-      const snapshot: HiveSnapshot = await this.#source.snapshot();
+      const snapshot: HiveSnapshot = await readSnapshot(this.#source, this.#timeout);
       frame = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
     } catch (error) {
+      // A timeout lands here too (ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT): the pages learn their data is stale.
       frame = `event: failure\ndata: ${JSON.stringify(describeFailure(error))}\n\n`;
-    } finally {
-      this.#reading = false;
     }
-    for (const res of clients) if (!res.writableEnded) res.write(frame);
+    // Closed meanwhile: the pages are gone.
+    if (this.#pending !== pending) return;
+    this.#pending = undefined;
+    for (const res of pending) if (this.#clients.has(res) && !res.writableEnded) res.write(frame);
   }
 }
 

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { request } from 'undici';
+import { type HiveSnapshot, type SnapshotSource, startDashboard } from '../../dist/dashboard/index.js';
+import { SnapshotStream } from '../../dist/dashboard/snapshot-stream.js';
+
+// Every wait below is bounded so that a stalled stream fails the test instead of hanging it; none is an assertion.
+const BOUND_MS = 20_000;
+
+/** An open `/events` stream read frame by frame ([event, data]); `ended` resolves when the server ends it. */
+async function openEvents(url: string) {
+  const { statusCode, headers, body } = await request(url, { signal: AbortSignal.timeout(BOUND_MS), reset: true });
+  assert.equal(statusCode, 200);
+  assert.match(String(headers['content-type']), /^text\/event-stream/);
+  const chunks = body[Symbol.asyncIterator]();
+  let buffer = '';
+  return {
+    /** The next frame with an event; rejects when the stream ends first or the bound passes. */
+    async next(): Promise<[string, string]> {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end !== -1) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(frame)?.[1];
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (event !== undefined && data !== undefined) return [event, data];
+          continue;
+        }
+        const chunk = await chunks.next();
+        if (chunk.done) throw new Error('the stream ended');
+        buffer += chunk.value.toString();
+      }
+    },
+    /** Resolves once the server has ended the stream (the rest is read and dropped). */
+    async ended(): Promise<void> {
+      while (!(await chunks.next()).done) {}
+    },
+    close: () => body.destroy(),
+  };
+}
+
+const never = () => new Promise<HiveSnapshot>(() => {});
+
+test('a read that never settles is abandoned: the page is told, and the next read brings data again', async (t) => {
+  let reads = 0;
+  let settleLate: ((snapshot: HiveSnapshot) => void) | undefined;
+  const source: SnapshotSource = {
+    snapshot() {
+      reads += 1;
+      // A primary that does not answer, then one that fails outright, then answers.
+      if (reads === 1) return new Promise((resolve) => (settleLate = resolve));
+      if (reads === 2) return Promise.reject(new Error('primary went away'));
+      return Promise.resolve({ time: reads, host: 'test', apps: [] });
+    },
+  };
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  const events = await openEvents(`${dashboard.url}events`);
+  t.after(() => events.close());
+
+  const [stale, staleData] = await events.next();
+  assert.equal(stale, 'failure');
+  assert.equal(JSON.parse(staleData).code, 'ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT');
+  assert.match(JSON.parse(staleData).message, /stale/);
+  const [failed, failedData] = await events.next();
+  assert.equal(failed, 'failure');
+  assert.deepEqual(JSON.parse(failedData), { code: null, message: 'primary went away' });
+  const [event, data] = await events.next();
+  assert.equal(event, 'snapshot');
+  assert.equal((JSON.parse(data) as HiveSnapshot).time, 3);
+
+  // The abandoned read answers at last: too late, it is dropped, and the stream goes on with fresh reads.
+  settleLate?.({ time: -1, host: 'late', apps: [] });
+  for (let i = 0; i < 3; i++) {
+    const [next, nextData] = await events.next();
+    assert.equal(next, 'snapshot');
+    assert.notEqual((JSON.parse(nextData) as HiveSnapshot).host, 'late');
+  }
+});
+
+test('/api/snapshot answers 503 with the timeout code when the source does not answer', async (t) => {
+  const dashboard = await startDashboard({ snapshot: never }, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  const { statusCode, body } = await request(`${dashboard.url}api/snapshot`, {
+    signal: AbortSignal.timeout(BOUND_MS),
+    reset: true,
+  });
+  assert.equal(statusCode, 503);
+  assert.equal(((await body.json()) as { code: string }).code, 'ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT');
+});
+
+test('close() ends every stream, also while a read is pending', async (t) => {
+  const stream = new SnapshotStream({ snapshot: never }, 100);
+  const server = createServer((_req, res) => stream.add(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  // The headers are written when the stream takes the client, so both are held once these resolve.
+  const clients = [await openEvents(url), await openEvents(url)];
+  stream.close();
+  await Promise.all(clients.map((client) => client.ended()));
+});
+
+test('a process whose dashboard is closed during a hung read exits by itself (no timer holds it)', async () => {
+  // An interval of 10 s bounds the read at 30 s, past BOUND_MS: a read timer that held the process would fail this.
+  const index = new URL('../../dist/dashboard/index.js', import.meta.url).href;
+  const script = `
+    import { get } from 'node:http';
+    import { startDashboard } from ${JSON.stringify(index)};
+    const dashboard = await startDashboard({ snapshot: () => new Promise(() => {}) }, { port: 0, interval: 10000 });
+    get(dashboard.url + 'events', { agent: false }, (res) => {
+      res.resume();
+      res.on('close', () => console.log('stream closed'));
+      dashboard.close().then(() => console.log('closed'));
+    });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const bound = setTimeout(() => child.kill('SIGKILL'), BOUND_MS);
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+    child.on('exit', (c, s) => resolve([c, s])),
+  );
+  clearTimeout(bound);
+  assert.deepEqual([code, signal], [0, null], `the process was still alive (killed at the bound): ${output}`);
+  assert.match(output, /closed/);
+});
