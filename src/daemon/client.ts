@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { pidLockHolder } from '../cluster/pid-lock.js';
 import { HiveError } from '../errors.js';
 import { DaemonUnreachableError } from './errors.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
@@ -10,6 +11,8 @@ import { hiveVersion } from './version.js';
 
 const daemonEntry = new URL('./main.js', import.meta.url).pathname;
 const START_TIMEOUT = 10_000;
+// A daemon that fails on its own (see daemon.log) is not started again and again.
+const MAX_SPAWNS = 3;
 
 /** An error the daemon replied with; `code` is the daemon's code. */
 export class DaemonReplyError extends HiveError {}
@@ -69,23 +72,37 @@ export class DaemonClient {
     ensureHome(paths);
     // Loaded only here: node:child_process is a good part of a warm `hive ls`'s start-up, and only a cold one needs it.
     const { spawn } = await import('node:child_process');
-    const log = openSync(paths.daemonLog, 'a', 0o600);
-    try {
-      const child = spawn(process.execPath, [daemonEntry], {
-        detached: true,
-        stdio: ['ignore', log, log],
-        env: process.env,
-        cwd: paths.home,
-      });
-      child.unref();
-    } finally {
-      closeSync(log);
-    }
+    let spawned = 0;
+    let exited = false;
+    const startDaemon = () => {
+      spawned++;
+      exited = false;
+      const log = openSync(paths.daemonLog, 'a', 0o600);
+      try {
+        const child = spawn(process.execPath, [daemonEntry], {
+          detached: true,
+          stdio: ['ignore', log, log],
+          env: process.env,
+          cwd: paths.home,
+        });
+        child.once('exit', () => {
+          exited = true;
+        });
+        child.unref();
+      } finally {
+        closeSync(log);
+      }
+    };
+    // Other commands may be starting daemons at this moment too: the daemon lock lets one run and the others exit,
+    // and every command connects to the one that runs.
+    startDaemon();
     const deadline = Date.now() + START_TIMEOUT;
     while (Date.now() < deadline) {
       await delay(25);
       const socket = await tryConnect(paths.socket);
       if (socket) return new DaemonClient(paths, socket);
+      // Ours exited (it lost the lock to a daemon that was on its way out, or it failed) and none holds the lock now.
+      if (exited && spawned < MAX_SPAWNS && pidLockHolder(paths.lock) === undefined) startDaemon();
     }
     throw new DaemonUnreachableError(`the daemon did not start within ${START_TIMEOUT} ms; see ${paths.daemonLog}`);
   }

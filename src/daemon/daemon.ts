@@ -1,5 +1,6 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import { acquirePidLock } from '../cluster/pid-lock.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { AppNotFoundError } from './errors.js';
@@ -14,9 +15,21 @@ import { hiveVersion } from './version.js';
 export async function runDaemon(paths: HivePaths): Promise<void> {
   ensureHome(paths);
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  // Taken before the socket is looked at: two daemons started at once over a stale socket (two CLI commands after a
+  // SIGKILL) would otherwise both find it stale, and the second would delete the first's fresh socket and orphan it.
+  const claim = acquirePidLock(paths.lock);
+  if (!claim.acquired) {
+    log(`daemon pid ${claim.holder} runs for ${paths.home}; exiting`);
+    return;
+  }
+  const lock = claim.lock;
+  // Held until the process is gone, however it goes; a SIGKILLed holder releases it by being dead.
+  process.on('exit', () => lock.release());
   if (existsSync(paths.socket)) {
+    // A daemon of a Hive version without the lock.
     if (await isAlive(paths.socket)) {
       log(`another daemon serves ${paths.socket}; exiting`);
+      lock.release();
       return;
     }
     unlinkSync(paths.socket);
@@ -31,6 +44,8 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       try {
         unlinkSync(paths.socket);
       } catch {}
+      // Only after the unlink: a daemon that took the lock earlier would bind a socket this unlink then deleted.
+      lock.release();
       log('daemon exits');
       // Open client connections and timers must not keep a killed daemon alive.
       setImmediate(() => process.exit(0));

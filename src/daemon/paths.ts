@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 export interface HivePaths {
   home: string;
   socket: string;
+  /** The lock only the running daemon holds (files `daemon.lock.<n>` holding its pid); see cluster/pid-lock.ts. */
+  lock: string;
   daemonLog: string;
   logs: string;
   dump: string;
@@ -17,6 +19,7 @@ export function hivePaths(env: NodeJS.ProcessEnv = process.env): HivePaths {
   return {
     home,
     socket: join(home, 'daemon.sock'),
+    lock: join(home, 'daemon.lock'),
     daemonLog: join(home, 'daemon.log'),
     logs: join(home, 'logs'),
     dump: join(home, 'dump.json'),

@@ -1,0 +1,13 @@
+// Preloaded (`--import`) into the daemons of test/daemon/start-race.test.ts: holds every daemon for a while between
+// finding daemon.sock stale and deleting it, so that daemons started together all reach that point before any binds.
+// It widens the window of the race under test; it does not decide its outcome.
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+
+const unlinkSync = fs.unlinkSync;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+fs.unlinkSync = (path) => {
+  if (String(path).endsWith('daemon.sock')) Atomics.wait(pause, 0, 0, 500);
+  return unlinkSync(path);
+};
+syncBuiltinESMExports();
