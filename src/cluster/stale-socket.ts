@@ -2,6 +2,7 @@ import { lstatSync, statSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { SocketInUseError, SocketPathError } from './errors.js';
+import { acquirePidLock, type PidLockResult } from './pid-lock.js';
 
 /**
  * Makes `path` free for the app's socket before the first worker listens: a socket file nobody answers on (left by a
@@ -10,20 +11,36 @@ import { SocketInUseError, SocketPathError } from './errors.js';
  * socket.
  */
 export async function clearStaleSocket(path: string): Promise<void> {
-  let isSocket: boolean;
+  assertFolder(path);
+  // The check and the delete are one step under a lock (files `<path>.lock.<n>` beside the socket): two primaries
+  // started on one path would otherwise both find a stale file, and the second would delete the first's new socket.
+  let claim: PidLockResult | undefined;
   try {
-    isSocket = lstatSync(path).isSocket();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SocketPathError(path, (error as Error).message);
-    assertFolder(path);
-    return;
+    claim = acquirePidLock(`${path}.lock`);
+  } catch {
+    // A folder no lock file can be made in is one no socket can be bound in either, and no other primary can delete
+    // from: there is no race to close, and the worker's bind reports the cause (EACCES, EROFS) as before.
   }
-  if (!isSocket)
-    throw new SocketPathError(path, 'a file that is not a socket is in the way; remove it or pick another path');
-  const answer = await probe(path);
-  if (answer === 'live') throw new SocketInUseError(path, 'a process accepts connections on it');
-  if (answer !== 'stale') throw new SocketPathError(path, answer);
-  unlinkSync(path);
+  if (claim?.acquired === false) {
+    throw new SocketInUseError(path, `Hive primary pid ${claim.holder} is starting on it`);
+  }
+  try {
+    let isSocket: boolean;
+    try {
+      isSocket = lstatSync(path).isSocket();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SocketPathError(path, (error as Error).message);
+      return;
+    }
+    if (!isSocket)
+      throw new SocketPathError(path, 'a file that is not a socket is in the way; remove it or pick another path');
+    const answer = await probe(path);
+    if (answer === 'live') throw new SocketInUseError(path, 'a process accepts connections on it');
+    if (answer !== 'stale') throw new SocketPathError(path, answer);
+    unlinkSync(path);
+  } finally {
+    if (claim?.acquired) claim.lock.release();
+  }
 }
 
 function assertFolder(path: string): void {
