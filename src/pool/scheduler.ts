@@ -25,6 +25,12 @@ import type { TransportEvents } from './worker-transport.js';
 
 const debug = debuglog('hive:pool');
 
+/**
+ * Workers in a row that may die before loading the module, while others serve, before the pool stops starting new
+ * ones: a module that kills every new thread at load must not make the pool spawn threads in a loop.
+ */
+const MAX_EARLY_DEATHS = 3;
+
 export interface SchedulerHooks {
   /** A failure no task can carry (a worker died while idle, the module failed to load). */
   error(error: Error): void;
@@ -52,6 +58,8 @@ export class Scheduler {
   #destroyed = false;
   /** A worker failed to load the module and none has loaded it since: start no more until the next run(). */
   #loadFailed = false;
+  /** Workers that died before READY since the last READY (see MAX_EARLY_DEATHS). */
+  #earlyDeaths = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   #recheckTimer: NodeJS.Timeout | undefined;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
@@ -246,7 +254,7 @@ export class Scheduler {
    * queued tasks, which may need a worker started now (minThreads 0, or one that died or was stopped meanwhile).
    */
   #grow(): void {
-    if (this.#destroyed || this.#loadFailed) return;
+    if (!this.#mayStart()) return;
     let waiting = this.#queue.size;
     if (waiting === 0) {
       // All work is placed, but a busy worker holding a backlog would still gain from a fresh thread to steal it.
@@ -258,6 +266,15 @@ export class Scheduler {
     while (this.#workers.length < this.#options.maxThreads && this.#starting < waiting) {
       if (this.#spawn() !== undefined) return;
     }
+  }
+
+  /**
+   * Whether the pool may start workers now. Past MAX_EARLY_DEATHS it starts none while it has some, which keep serving
+   * the queue; with none left, one may start for the waiting tasks, and if it dies early too, they fail (see #onExit).
+   */
+  #mayStart(): boolean {
+    if (this.#destroyed || this.#loadFailed) return false;
+    return this.#earlyDeaths < MAX_EARLY_DEATHS || this.#workers.length === 0;
   }
 
   /** Starts a worker; returns the error when its options are refused outright (then waiting tasks fail with it). */
@@ -362,6 +379,7 @@ export class Scheduler {
       case READY:
         worker.ready = true;
         this.#loadFailed = false;
+        this.#earlyDeaths = 0;
         this.#starting--;
         if (worker.inFlight.length === 0) worker.transport.unref();
         this.exports ??= new Set(message[1]);
@@ -398,9 +416,14 @@ export class Scheduler {
     this.#queue.unshiftAll(requeue);
     const error = new ThreadExitedError(detail, cause);
     if (!wasReady) {
-      // It died before it could run anything: a new one would likely too, so fail the waiting tasks, not loop.
-      this.#loadFailed = true;
-      for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      this.#earlyDeaths++;
+      // Another worker loaded the module, or may yet: this death says nothing about the module (killed from outside,
+      // out of memory at start), so the queue waits for the others and a new worker replaces this one (#mayStart
+      // bounds how many in a row). With none, a new one would likely die too: fail the waiting tasks, not loop.
+      if (this.#starting === 0 && !this.#workers.some((w) => w.ready)) {
+        this.#loadFailed = true;
+        for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      }
       this.#hooks.error(error);
     } else if (requeue.length === 0 && this.#pending === 0) {
       this.#hooks.error(error);
@@ -515,7 +538,7 @@ export class Scheduler {
 
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
   #replenish(): void {
-    if (this.#destroyed || this.#loadFailed) return;
+    if (!this.#mayStart()) return;
     while (this.#workers.length < this.#options.minThreads) {
       if (this.#spawn() !== undefined) return;
     }

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { Pool } from 'hive/pool';
+import { fixture, waitFor } from './helpers.js';
+
+/** Starts of workers that reached the fixture's load (each makes a `load-<n>` directory). */
+const loads = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('load-')).length;
+
+/** How many times each task index ran, from the fixture's run log. */
+function runCounts(dir: string, n: number): number[] {
+  const counts = new Array<number>(n).fill(0);
+  let log = '';
+  try {
+    log = readFileSync(join(dir, 'runs'), 'utf8');
+  } catch {}
+  for (const line of log.split('\n')) if (line !== '') counts[Number(line)]!++;
+  return counts;
+}
+
+for (const isolation of ['thread', 'process'] as const) {
+  describe(`a worker that dies before it is ready (isolation: '${isolation}')`, () => {
+    const dirs: string[] = [];
+    const tempDir = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hive-pool-early-'));
+      dirs.push(dir);
+      return dir;
+    };
+    after(() => {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('while another serves: the queue waits, a new worker replaces it, every task runs once', async () => {
+      const dir = tempDir();
+      const n = 200;
+      const pool = new Pool({
+        filename: fixture('dies-at-load.mjs'),
+        isolation,
+        minThreads: 1,
+        maxThreads: 2,
+        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_KILL: '2' },
+      });
+      try {
+        const errors: Error[] = [];
+        pool.on('error', (error) => errors.push(error));
+        // The tasks wait for the gate, so the queue is full when the second worker dies, and the pool grows for it.
+        const settling = Promise.allSettled(Array.from({ length: n }, (_, index) => pool.run(index)));
+        let threadsAfterDeath: number;
+        try {
+          await waitFor(() => errors.length > 0, 20_000, 'the second worker to die');
+          threadsAfterDeath = pool.stats.threads;
+        } finally {
+          writeFileSync(join(dir, 'open'), '');
+        }
+        const settled = await settling;
+        const rejected = settled.filter((outcome) => outcome.status === 'rejected');
+        assert.equal(rejected.length, 0, `no task rejected, got ${rejected.length} of ${n}`);
+        settled.forEach((outcome, index) => {
+          assert.equal((outcome as PromiseFulfilledResult<unknown>).value, index);
+        });
+        assert.deepEqual(runCounts(dir, n), new Array(n).fill(1), 'each task ran exactly once');
+        assert.equal(errors.length, 1);
+        assert.equal((errors[0] as Error & { code?: string }).code, 'ERR_HIVE_THREAD_EXITED');
+        assert.equal(threadsAfterDeath, 2, 'a new worker replaced the one that died');
+      } finally {
+        await pool.destroy();
+      }
+    });
+
+    test('a module that kills every new worker: replacements stop after 3 in a row, the live one serves all', async () => {
+      const dir = tempDir();
+      const n = 50;
+      const pool = new Pool({
+        filename: fixture('dies-at-load.mjs'),
+        isolation,
+        minThreads: 1,
+        maxThreads: 2,
+        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_KILL: 'rest' },
+      });
+      try {
+        let errors = 0;
+        pool.on('error', () => errors++);
+        const settling = Promise.allSettled(Array.from({ length: n }, (_, index) => pool.run(index)));
+        try {
+          // Each early death starts a replacement in the same turn, so the pool is back to one worker only once the
+          // replacements stopped.
+          await waitFor(() => errors >= 3 && pool.stats.threads === 1, 20_000, 'replacements to stop');
+        } finally {
+          writeFileSync(join(dir, 'open'), '');
+        }
+        const settled = await settling;
+        const rejected = settled.filter((outcome) => outcome.status === 'rejected');
+        assert.equal(rejected.length, 0, `no task rejected, got ${rejected.length} of ${n}`);
+        assert.deepEqual(runCounts(dir, n), new Array(n).fill(1), 'each task ran exactly once');
+        // 3 in a row since the last load; the first worker's load may reset the count once.
+        assert.ok(errors >= 3 && errors <= 6, `${errors} early deaths`);
+        assert.equal(loads(dir), errors + 1);
+      } finally {
+        await pool.destroy();
+      }
+    });
+
+    test('a module that kills every worker at load fails the queued tasks, without a respawn loop', async () => {
+      const dir = tempDir();
+      const n = 20;
+      const maxThreads = 2;
+      const pool = new Pool({
+        filename: fixture('dies-at-load.mjs'),
+        isolation,
+        minThreads: 1,
+        maxThreads,
+        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_KILL: 'all' },
+      });
+      pool.on('error', () => {});
+      const settled = await Promise.allSettled(Array.from({ length: n }, (_, index) => pool.run(index)));
+      for (const outcome of settled) {
+        assert.equal(outcome.status, 'rejected');
+        assert.equal((outcome as PromiseRejectedResult).reason.code, 'ERR_HIVE_THREAD_EXITED');
+      }
+      // Once nothing is alive or starting, only run() starts a worker: no loop can be running. (A respawn happens in
+      // the same turn as the death it answers, so a looping pool never shows 0.)
+      await waitFor(() => pool.stats.threads === 0, 20_000, 'every worker to be gone');
+      // The workers that replaced early deaths are bounded (3 in a row) on top of the first maxThreads.
+      const started = loads(dir);
+      assert.ok(started <= maxThreads + 3, `${started} workers started`);
+      await assert.rejects(pool.run(0), { code: 'ERR_HIVE_THREAD_EXITED' }, 'the next run() tries again');
+      assert.equal(pool.stats.threads, 0);
+      assert.ok(loads(dir) <= started + maxThreads);
+      await pool.destroy();
+    });
+  });
+}
