@@ -13,6 +13,7 @@ import { Samples } from '../../bench/lib/samples.js';
 import { latencySummary, median, percentile } from '../../bench/lib/stats.js';
 import { formatMarkdown, formatResults } from '../../bench/lib/table.js';
 import { treeCpuMs } from '../../bench/lib/tree-cpu.js';
+import { parseWrkOutput } from '../../bench/lib/wrk.js';
 
 test('median: odd and even counts, unsorted input left untouched, NaN when empty', () => {
   const input = [5, 1, 3];
@@ -277,4 +278,31 @@ test('treeCpuMs counts the CPU of a descendant process, not only of the root', {
     process.kill(-(root.pid as number), 'SIGKILL');
   }
   assert.equal(treeCpuMs(2 ** 22 + 12345), 0, 'a pid that does not exist has used nothing');
+});
+
+test('parseWrkOutput reads req/s, the request count, p99 in ms and every error wrk reports', () => {
+  const output = `Running 3s test @ http://127.0.0.1:8080/
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.02ms  350.00us   9.50ms   90.00%
+    Req/Sec    31.50k     2.10k   35.00k    70.00%
+  Latency Distribution
+     50%  950.00us
+     75%    1.10ms
+     90%    1.40ms
+     99%  850.00us
+  94500 requests in 3.00s, 11.20MB read
+  Socket errors: connect 0, read 2, write 1, timeout 0
+  Non-2xx or 3xx responses: 3
+Requests/sec:  31497.33
+Transfer/sec:      3.73MB
+`;
+  assert.deepEqual(parseWrkOutput(output), { rps: 31497.33, total: 94500, p99: 0.85, errors: 3, non2xx: 3 });
+  const clean = output.replace(/ {2}Socket errors.*\n {2}Non-2xx.*\n/, '').replace('850.00us', '2.50s');
+  assert.deepEqual(parseWrkOutput(clean), { rps: 31497.33, total: 94500, p99: 2500, errors: 0, non2xx: 0 });
+  // Nothing measured (the server refused every connection): an error, never a zero that would pass for a figure.
+  assert.throws(
+    () => parseWrkOutput('unable to connect to 127.0.0.1:9 Connection refused\n'),
+    /wrk printed no results/,
+  );
 });
