@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// HTTP bench: hello-world req/s and p99 (autocannon, keep-alive, same client settings for all) for one process, a raw
+// HTTP bench: hello-world req/s and p99 (autocannon, then wrk where installed; keep-alive, same client settings for
+// all) for one process, a raw
 // node cluster script, `hive run -i 2` in each balance mode, and PM2 cluster mode `-i 2` (pm2-runtime, killed after);
 // subjects alternate round by round, medians reported. Then the api example's light route p99 while heavy fib() load
 // runs, on the pool (/compute, subject hive) vs on the event loop (/compute-inline, subject inline). Then the nginx rows:
@@ -42,11 +43,11 @@ const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--
   --rounds   rounds (default 2; 1 with --quick); figures are medians over rounds
   --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
 
-// Seconds per measurement. Default: the hello, close and light rows stay under about 2 minutes on 2 cores, the nginx rows
+// Seconds per measurement. Default: the hello, close and light rows stay under about 3 minutes on 2 cores, the nginx rows
 // under about 110 s (4 subjects x 2 rounds x (4 + 3 + 3) s, plus start-up and warm-up).
 const DURATIONS = {
-  default: { hello: 4, close: 2, light: 4, work1ms: 4, proxyhello: 3, wrkhello: 3 },
-  quick: { hello: 2, close: 1, light: 2, work1ms: 2, proxyhello: 2, wrkhello: 2 },
+  default: { hello: 4, hellowrk: 4, close: 2, light: 4, work1ms: 4, proxyhello: 3, proxyhellowrk: 3 },
+  quick: { hello: 2, hellowrk: 2, close: 1, light: 2, work1ms: 2, proxyhello: 2, proxyhellowrk: 2 },
 };
 // Clients that open a connection per request (`Connection: close`): what a new connection costs each subject, which
 // keep-alive hides and the balance mode decides.
@@ -57,6 +58,9 @@ const HELLO_UNITS = {
   'hello.rps': 'req/s',
   'hello.p99': 'ms',
   'hello.cpu': 'us',
+  'hellowrk.rps': 'req/s',
+  'hellowrk.p99': 'ms',
+  'hellowrk.cpu': 'us',
   'close.rps': 'req/s',
   'close.cpu': 'us',
   'light.rps': 'req/s',
@@ -67,7 +71,7 @@ const HELLO_UNITS = {
 // autocannon and again by wrk (`wrkMetric`), alternating in each round.
 const PROXY_ROWS = [
   { metric: 'work1ms', fixture: 'bench/http/work-1ms.js', label: '1 ms handler' },
-  { metric: 'proxyhello', wrkMetric: 'wrkhello', fixture: 'bench/http/hello.js', label: 'hello world' },
+  { metric: 'proxyhello', wrkMetric: 'proxyhellowrk', fixture: 'bench/http/hello.js', label: 'hello world' },
 ];
 const WORK_UNITS = {
   'work1ms.rps': 'req/s',
@@ -76,9 +80,9 @@ const WORK_UNITS = {
   'proxyhello.rps': 'req/s',
   'proxyhello.p99': 'ms',
   'proxyhello.cpu': 'us',
-  'wrkhello.rps': 'req/s',
-  'wrkhello.p99': 'ms',
-  'wrkhello.cpu': 'us',
+  'proxyhellowrk.rps': 'req/s',
+  'proxyhellowrk.p99': 'ms',
+  'proxyhellowrk.cpu': 'us',
 };
 const UNITS = { ...HELLO_UNITS, ...WORK_UNITS };
 // Targets of the nginx rows (issue 6), as nginx-hive's oriented req/s ratio against a peer on one row. The 4x is about
@@ -87,13 +91,16 @@ const UNITS = { ...HELLO_UNITS, ...WORK_UNITS };
 // The hello-world target is shown for both clients: autocannon's own cost on the shared cores narrows every gap.
 const WORK_TARGETS = [
   { peer: 'nginx-tutorial', metric: 'proxyhello', x: 4, label: 'hello world, autocannon' },
-  { peer: 'nginx-tutorial', metric: 'wrkhello', x: 4, label: 'hello world, wrk' },
+  { peer: 'nginx-tutorial', metric: 'proxyhellowrk', x: 4, label: 'hello world, wrk' },
   { peer: 'direct', metric: 'work1ms', x: 0.9, label: '1 ms handler' },
 ];
 const LABELS = {
   'hello.rps': `hello world, ${CONNECTIONS} keep-alive connections`,
   'hello.p99': '  latency p99',
   'hello.cpu': '  server CPU per request (all its processes)',
+  'hellowrk.rps': `hello world, wrk client, ${CONNECTIONS} keep-alive connections`,
+  'hellowrk.p99': '  latency p99',
+  'hellowrk.cpu': '  server CPU per request (all its processes)',
   'close.rps': `hello world, a new connection per request (${CLOSE_CONNECTIONS} clients)`,
   'close.cpu': '  server CPU per request (all its processes)',
   'light.rps': `GET / while fib(${HEAVY_N}) runs on 2 connections`,
@@ -104,17 +111,17 @@ const LABELS = {
   'proxyhello.rps': `hello world behind the proxy, ${CONNECTIONS} keep-alive connections`,
   'proxyhello.p99': '  latency p99',
   'proxyhello.cpu': '  server CPU per request (app + nginx)',
-  'wrkhello.rps': `hello world behind the proxy, wrk client, ${CONNECTIONS} keep-alive connections`,
-  'wrkhello.p99': '  latency p99',
-  'wrkhello.cpu': '  server CPU per request (app + nginx)',
+  'proxyhellowrk.rps': `hello world behind the proxy, wrk client, ${CONNECTIONS} keep-alive connections`,
+  'proxyhellowrk.p99': '  latency p99',
+  'proxyhellowrk.cpu': '  server CPU per request (app + nginx)',
 };
 
 function load(url, connections, seconds, headers = {}) {
   return autocannon({ url, connections, duration: seconds, pipelining: 1, headers });
 }
 
-/** One keep-alive measurement of a proxy row by either client, in one shape. */
-async function proxyLoad(client, url, seconds) {
+/** One keep-alive measurement by either client, in one shape. */
+async function keepAliveLoad(client, url, seconds) {
   if (client === 'wrk') return wrkLoad(url, { connections: CONNECTIONS, seconds });
   const result = await load(url, CONNECTIONS, seconds);
   const { average: rps, total } = result.requests;
@@ -201,20 +208,28 @@ async function main() {
   const samples = new Samples();
 
   const helloSubjects = pick(HELLO_SUBJECTS);
+  // wrk where it is installed (the rows that would use it say so when it is not), after autocannon on each subject.
+  const noWrk = wrkMissing();
+  const wrkSkipped = noWrk === undefined ? undefined : `wrk rows skipped: ${noWrk}`;
+  if (wrkSkipped !== undefined) console.error(wrkSkipped);
+  const helloClients = [{ client: 'autocannon', metric: 'hello' }];
+  if (noWrk === undefined) helloClients.push({ client: 'wrk', metric: 'hellowrk' });
   for (let round = 0; round < args.rounds; round++) {
     for (const subject of roundOrder(helloSubjects, round)) {
       await attempt(`round ${round + 1}: ${subject} hello world`, async () => {
         const server = await startSubject(subject);
         try {
           const url = `http://127.0.0.1:${server.port}/`;
-          const cpu = cpuMeter([server.pid]);
-          const result = await load(url, CONNECTIONS, d.hello);
-          if (result.errors > 0 || result.non2xx > 0) {
-            throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx responses`);
+          for (const { client, metric } of helloClients) {
+            const cpu = cpuMeter([server.pid]);
+            const result = await keepAliveLoad(client, url, d[metric]);
+            if (result.errors > 0 || result.non2xx > 0) {
+              throw new Error(`${client}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
+            }
+            samples.record(subject, `${metric}.rps`, result.rps);
+            samples.record(subject, `${metric}.p99`, result.p99);
+            samples.record(subject, `${metric}.cpu`, cpu.perRequestUs(result.total));
           }
-          samples.record(subject, 'hello.rps', result.requests.average);
-          samples.record(subject, 'hello.p99', result.latency.p99);
-          samples.record(subject, 'hello.cpu', cpu.perRequestUs(result.requests.total));
           const closeCpu = cpuMeter([server.pid]);
           const close = await load(url, CLOSE_CONNECTIONS, d.close, { connection: 'close' });
           if (close.errors > 0 || close.non2xx > 0) {
@@ -263,11 +278,6 @@ async function main() {
     console.error(skipped);
   }
   const runnable = workSubjects.filter((s) => noNginx === undefined || !s.startsWith('nginx-'));
-  const noWrk = runnable.length > 0 ? wrkMissing() : undefined;
-  if (noWrk !== undefined) {
-    skipped = [skipped, `wrk rows skipped: ${noWrk}`].filter(Boolean).join('\n');
-    console.error(`wrk rows skipped: ${noWrk}`);
-  }
   const notes = [];
   for (const row of PROXY_ROWS) {
     if (runnable.length === 0) break;
@@ -311,7 +321,11 @@ async function main() {
               const url = `http://127.0.0.1:${ports[subject]}/`;
               const cpu = cpuMeter(pids[subject]);
               const bound = (seconds + 20) * 1000;
-              const result = await withTimeout(proxyLoad(client, url, seconds), bound, `${subject} load (${client})`);
+              const result = await withTimeout(
+                keepAliveLoad(client, url, seconds),
+                bound,
+                `${subject} load (${client})`,
+              );
               // nginx closes a client connection after 1000 requests (its default keepalive_requests); a client may
               // count a request sent as that close arrives as an error (1 seen in a full run). A few in 10,000 are
               // tolerated and reported; any non-2xx answer (a 502 from a refused upstream connection) fails the row.
@@ -353,6 +367,7 @@ async function main() {
     for (const line of perRoundTargets(samples)) console.log(line);
     for (const note of notes) console.log(`tolerated: ${note}`);
     if (skipped !== undefined) console.log(skipped);
+    if (wrkSkipped !== undefined) console.log(wrkSkipped);
     if (attempts.failures > 0) console.log(`${attempts.failures} measurement(s) failed, see stderr`);
   }
   return attempts.failures > 0 ? 1 : 0;
