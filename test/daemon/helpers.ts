@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { outputOf } from '../cluster/helpers.js';
 
+/** True while a pid is a live process: the cluster tests' check, under the name the daemon tests use. */
+export { alive as isAlive } from '../cluster/helpers.js';
+
 export const hiveBin = new URL('../../dist/cli/hive.js', import.meta.url).pathname;
 export const appFixture = new URL('../fixtures/cluster/app.js', import.meta.url).pathname;
 export const daemonFixture = (name: string): string => new URL(`../fixtures/daemon/${name}`, import.meta.url).pathname;
@@ -77,15 +80,6 @@ export class HiveHome {
     for (const app of apps) {
       for (const p of (app as { processes?: { pid: number }[] })?.processes ?? []) this.pids.add(p.pid);
     }
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
