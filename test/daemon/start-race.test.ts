@@ -10,7 +10,9 @@ after(() => hive.cleanup());
 
 // Holds each daemon between finding the socket stale and deleting it, so that the daemons the commands start all
 // get there before one binds: without the daemon lock, each then deletes the socket of the one before.
-const slowUnlink = { NODE_OPTIONS: `--import=${new URL('./slow-socket-unlink.mjs', import.meta.url).pathname}` };
+const slowUnlink = {
+  NODE_OPTIONS: `--import=${new URL('../fixtures/slow-socket-unlink.mjs', import.meta.url).pathname}`,
+};
 
 /** Live daemon processes of `home` (their command line names the daemon's entry), from /proc. */
 function daemonProcesses(home: string): number[] {
