@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { type HiveHome, hiveBin } from './helpers.js';
+import { type HiveHome, hiveBin, waitFor } from './helpers.js';
 
 /** One line as `hive logs --json` prints it. */
 export interface FollowedLine {
@@ -12,15 +14,21 @@ export interface FollowedLine {
 /** A running `hive logs <app> -f`, and what it has printed so far. */
 export interface LogFollower {
   child: ChildProcess;
-  /** Every line printed since it started, in order. */
+  /** Every line printed since it started, in order, but the probe lines that showed it was reading. */
   lines(): FollowedLine[];
 }
 
+// Marks the lines followLogs() writes itself; an app's own lines do not start with it.
+const probePrefix = 'hive-test follower probe ';
+
 /**
  * Starts `hive logs <app> -f --lines 0 --json` against `hive`'s home: it prints only lines written after it starts.
- * It is killed when test `t` ends, so before the file's `hive.cleanup()` stops the daemon.
+ * Resolves once it is reading the app's out log, so that every line written there from then on reaches it: it appends
+ * probe lines to that file until one is printed (a line written before the follower opened the file is only its start
+ * point), then waits for the last one. It is killed when test `t` ends, so before the file's `hive.cleanup()` stops
+ * the daemon.
  */
-export function followLogs(t: TestContext, hive: HiveHome, app: string): LogFollower {
+export async function followLogs(t: TestContext, hive: HiveHome, app: string): Promise<LogFollower> {
   const child = spawn(process.execPath, [hiveBin, 'logs', app, '-f', '--lines', '0', '--json'], {
     env: { ...process.env, HIVE_HOME: hive.home },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,12 +40,20 @@ export function followLogs(t: TestContext, hive: HiveHome, app: string): LogFoll
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     followed += chunk;
   });
-  return {
-    child,
-    lines: () =>
-      followed
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as FollowedLine),
-  };
+  const printed = (): FollowedLine[] =>
+    followed
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as FollowedLine);
+
+  const out = join(hive.home, 'logs', `${app}-out.log`);
+  let probes = 0;
+  await waitFor(() => {
+    appendFileSync(out, `${probePrefix}${probes++}\n`);
+    return printed().some((l) => l.line.startsWith(probePrefix));
+  }, `hive logs ${app} -f to print a probe line`);
+  const last = `${probePrefix}${probes - 1}`;
+  await waitFor(() => printed().some((l) => l.line === last), `hive logs ${app} -f to print the last probe line`);
+
+  return { child, lines: () => printed().filter((l) => !l.line.startsWith(probePrefix)) };
 }

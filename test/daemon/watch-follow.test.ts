@@ -25,10 +25,7 @@ test('--watch reloads on a file change (not in node_modules); logs -f shows the 
     `APP_VERSION_FILE=${versionFile}`,
   ]);
 
-  const follower = followLogs(t, hive, 'w');
-  // Give the follower its first read (it starts at the end of the files).
-  await waitFor(() => follower.child.pid !== undefined, 'the follower');
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const follower = await followLogs(t, hive, 'w');
 
   writeFileSync(versionFile, 'v2');
   await waitFor(() => /\[w:0\] listening \d+ v2/.test(hive.readLog('w-out.log')), 'a reload with v2', 60_000);
