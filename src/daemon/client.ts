@@ -2,8 +2,8 @@ import { closeSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../cluster/pid-lock.js';
-import { HiveError } from '../errors.js';
-import { DaemonUnreachableError } from './errors.js';
+import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
+import { DaemonTimeoutError, DaemonUnreachableError } from './errors.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
@@ -13,6 +13,33 @@ const daemonEntry = new URL('./main.js', import.meta.url).pathname;
 const START_TIMEOUT = 10_000;
 // A daemon that fails on its own (see daemon.log) is not started again and again.
 const MAX_SPAWNS = 3;
+
+/**
+ * The bound of requests the daemon answers from what it holds (its app table, a file write, the primaries' last
+ * metrics; a snapshot gives each primary a second): a daemon that takes longer is hung or stopped (SIGSTOP), and the
+ * command fails with {@link DaemonTimeoutError} rather than hang.
+ */
+export const QUICK_REQUEST_TIMEOUT = 5_000;
+const quickCommands = new Set(['ping', 'ls', 'describe', 'snapshot', 'save']);
+
+/**
+ * The default bound of a request, in ms, or undefined for none: start, stop, restart, reload, delete, scale,
+ * resurrect and kill legitimately wait for workers to start or drain, and the daemon bounds those by the apps' own
+ * timeouts (kill timeout, ready timeout), so the client does not cut them off.
+ */
+export function requestTimeout(cmd: string): number | undefined {
+  return quickCommands.has(cmd) ? QUICK_REQUEST_TIMEOUT : undefined;
+}
+
+/** Options of {@link DaemonClient.request}. */
+export interface RequestOptions {
+  /** Hears the steps a long request reports before its reply (a reload's slots). */
+  onProgress?: (progress: unknown) => void;
+  /** Milliseconds to wait for the reply; 0 or Infinity waits for ever. Default {@link requestTimeout} of the command. */
+  timeout?: number;
+  /** Aborting it gives up the request: the connection is closed and the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
 
 /** An error the daemon replied with; `code` is the daemon's code. */
 export class DaemonReplyError extends HiveError {}
@@ -108,18 +135,54 @@ export class DaemonClient {
   }
 
   /**
-   * Sends one request and resolves with the daemon's result; rejects with DaemonReplyError on an error reply.
-   * `onProgress` hears the steps a long request reports before its reply (a reload's slots).
+   * Sends one request and resolves with the daemon's result; rejects with DaemonReplyError on an error reply, with
+   * {@link DaemonTimeoutError} (`ERR_HIVE_DAEMON_TIMEOUT`) when no reply comes within the timeout, and with the
+   * signal's reason when `signal` aborts. Either of the last two closes the connection (a late reply has nowhere to
+   * go, and an open socket per abandoned request would pile up), so other requests on it end as unreachable.
+   * The third argument may be the `onProgress` callback alone.
    */
   async request<T = unknown>(
     cmd: string,
     fields: Record<string, unknown> = {},
-    onProgress?: (progress: unknown) => void,
+    options: RequestOptions | ((progress: unknown) => void) = {},
   ): Promise<T> {
+    const {
+      onProgress,
+      timeout = requestTimeout(cmd),
+      signal,
+    } = typeof options === 'function' ? { onProgress: options } : options;
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+      throw new InvalidArgumentError(
+        `Expected the \`timeout\` option to be a non-negative number, got ${describeValue(timeout)}`,
+      );
+    }
+    signal?.throwIfAborted();
     const id = this.#nextId++;
-    const response = await new Promise<Response>((resolve) => {
-      this.#pending.set(id, resolve);
+    const response = await new Promise<Response>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#pending.delete(id);
+        this.#progress.delete(id);
+      };
+      const giveUp = (error: unknown) => {
+        settle();
+        reject(error);
+        this.#socket.destroy();
+      };
+      const onAbort = () => giveUp(signal?.reason);
+      this.#pending.set(id, (reply) => {
+        settle();
+        resolve(reply);
+      });
       if (onProgress) this.#progress.set(id, onProgress);
+      if (timeout && Number.isFinite(timeout)) {
+        // setTimeout fires at once past 2^31-1 ms: such a bound is for ever anyway.
+        const delay = Math.min(timeout, 0x7fffffff);
+        timer = setTimeout(() => giveUp(new DaemonTimeoutError(cmd, this.paths.socket, timeout)), delay);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, hive: hiveVersion, id, cmd, ...fields })}\n`);
     });
     if (!response.ok) throw new DaemonReplyError(response.error.code, response.error.message);

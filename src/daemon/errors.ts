@@ -24,6 +24,21 @@ export class DaemonUnreachableError extends HiveError {
   }
 }
 
+/** The daemon accepted a request but did not answer within its bound (a hung or stopped daemon); the connection is closed. */
+export class DaemonTimeoutError extends HiveError {
+  readonly socket: string;
+  readonly timeout: number;
+
+  constructor(cmd: string, socket: string, timeout: number) {
+    super(
+      'ERR_HIVE_DAEMON_TIMEOUT',
+      `the daemon on ${socket} did not answer \`${cmd}\` within ${timeout} ms; it may be hung or stopped (see daemon.log next to the socket, and the pid in daemon.lock.*)`,
+    );
+    this.socket = socket;
+    this.timeout = timeout;
+  }
+}
+
 /** No app has this name or id. */
 export class AppNotFoundError extends HiveError {
   constructor(target: string) {

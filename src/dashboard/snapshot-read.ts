@@ -10,16 +10,30 @@ export function snapshotTimeout(interval: number): number {
 }
 
 /**
+ * What {@link readSnapshot} reads: any {@link SnapshotSource}; one that takes a `signal` (the daemon's,
+ * src/daemon/snapshot-source.ts) is told when a read is given up, and closes its connection then.
+ */
+export interface ReadableSnapshotSource {
+  snapshot(options?: { signal?: AbortSignal }): Promise<HiveSnapshot>;
+}
+
+/**
  * `source.snapshot()`, or a rejection with {@link DashboardSnapshotTimeoutError} once `timeout` ms pass without an
  * answer. A source that never settles (a primary or daemon that does not answer) must not hold the dashboard, nor the
- * process: the timer is unref'd and cleared on the answer. A late answer is dropped (the promise has settled).
+ * process: the timer is unref'd and cleared on the answer. A late answer is dropped (the promise has settled), and the
+ * source's signal is aborted so that it stops waiting too (otherwise each abandoned read kept a connection open).
  */
-export function readSnapshot(source: SnapshotSource, timeout: number): Promise<HiveSnapshot> {
+export function readSnapshot(source: ReadableSnapshotSource, timeout: number): Promise<HiveSnapshot> {
   return new Promise<HiveSnapshot>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DashboardSnapshotTimeoutError(timeout)), timeout);
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      const error = new DashboardSnapshotTimeoutError(timeout);
+      reject(error);
+      controller.abort(error);
+    }, timeout);
     timer.unref();
     // A source may also throw before it returns a promise; that is a failed read like any other.
-    new Promise<HiveSnapshot>((read) => read(source.snapshot()))
+    new Promise<HiveSnapshot>((read) => read(source.snapshot({ signal: controller.signal })))
       .then(resolve, reject)
       .finally(() => clearTimeout(timer));
   });
