@@ -2,18 +2,23 @@ import { lstatSync, statSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { SocketInUseError, SocketPathError } from './errors.js';
-import { acquirePidLock, type PidLockResult } from './pid-lock.js';
+import { acquirePidLock, type PidLock, type PidLockResult } from './pid-lock.js';
 
 /**
- * Makes `path` free for the app's socket before the first worker listens: a socket file nobody answers on (left by a
- * primary that was SIGKILLed, since only a clean close removes it) is removed; a live one, a file that is not a
- * socket or a missing folder are errors, so that Hive never deletes what it did not make or steals a running app's
- * socket.
+ * Claims `path` for this primary's workers before the first one listens: takes the lock `<path>.lock` (files
+ * `<path>.lock.<n>` beside the socket) and, under it, removes a socket file nobody answers on (left by a primary that
+ * was SIGKILLed, since only a clean close removes it). Another primary holding the lock, a live socket, a file that is
+ * not a socket or a missing folder are errors, so that Hive never deletes what it did not make or steals a running
+ * app's socket.
+ *
+ * @returns the lock, which the caller holds for as long as its workers may serve on `path` and then releases (a
+ *   holder that dies, SIGKILL included, no longer holds it); undefined where no lock file can be made.
  */
-export async function clearStaleSocket(path: string): Promise<void> {
+export async function claimSocket(path: string): Promise<PidLock | undefined> {
   assertFolder(path);
-  // The check and the delete are one step under a lock (files `<path>.lock.<n>` beside the socket): two primaries
-  // started on one path would otherwise both find a stale file, and the second would delete the first's new socket.
+  // Held for the primary's life, not only around the check and the delete: libuv creates the socket file a moment
+  // before it accepts on it, and a second primary probing in that moment would find it stale and delete a live
+  // socket, leaving the first primary's workers listening on a path that no longer exists.
   let claim: PidLockResult | undefined;
   try {
     claim = acquirePidLock(`${path}.lock`);
@@ -22,25 +27,33 @@ export async function clearStaleSocket(path: string): Promise<void> {
     // from: there is no race to close, and the worker's bind reports the cause (EACCES, EROFS) as before.
   }
   if (claim?.acquired === false) {
-    throw new SocketInUseError(path, `Hive primary pid ${claim.holder} is starting on it`);
+    throw new SocketInUseError(path, `the Hive primary pid ${claim.holder} runs on it`);
   }
+  const lock = claim?.lock;
   try {
-    let isSocket: boolean;
-    try {
-      isSocket = lstatSync(path).isSocket();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SocketPathError(path, (error as Error).message);
-      return;
-    }
-    if (!isSocket)
-      throw new SocketPathError(path, 'a file that is not a socket is in the way; remove it or pick another path');
-    const answer = await probe(path);
-    if (answer === 'live') throw new SocketInUseError(path, 'a process accepts connections on it');
-    if (answer !== 'stale') throw new SocketPathError(path, answer);
-    unlinkSync(path);
-  } finally {
-    if (claim?.acquired) claim.lock.release();
+    await clearStale(path);
+  } catch (error) {
+    lock?.release();
+    throw error;
   }
+  return lock;
+}
+
+/** Removes the socket file at `path` when nobody answers on it (missing: nothing to do). */
+async function clearStale(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SocketPathError(path, (error as Error).message);
+    return;
+  }
+  if (!isSocket)
+    throw new SocketPathError(path, 'a file that is not a socket is in the way; remove it or pick another path');
+  const answer = await probe(path);
+  if (answer === 'live') throw new SocketInUseError(path, 'a process accepts connections on it');
+  if (answer !== 'stale') throw new SocketPathError(path, answer);
+  unlinkSync(path);
 }
 
 function assertFolder(path: string): void {

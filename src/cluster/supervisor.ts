@@ -6,8 +6,9 @@ import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
+import type { PidLock } from './pid-lock.js';
 import { RestartPolicy } from './restart-policy.js';
-import { clearStaleSocket } from './stale-socket.js';
+import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
 import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
@@ -85,6 +86,8 @@ export class Supervisor extends EventEmitter {
   #stopping: Promise<void> | undefined;
   #reloading = false;
   #keepAlive: NodeJS.Timeout | undefined;
+  // The `--socket` path's lock, held from start to stop (reloads, scaling and restarts keep it): see claimSocket.
+  #socketLock: PidLock | undefined;
   // Request sampling a live view asked for (sampleRequests), 0 when none did.
   #sampling = 0;
 
@@ -124,7 +127,7 @@ export class Supervisor extends EventEmitter {
     cluster.schedulingPolicy = options.balance === 'rr' && !options.sticky ? cluster.SCHED_RR : cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: options.script, args: options.args, execArgv, silent: true });
     try {
-      if (options.socket !== undefined) await clearStaleSocket(options.socket);
+      if (options.socket !== undefined) this.#socketLock = await claimSocket(options.socket);
       if (options.sticky) {
         this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash));
         await this.#router.listen(options.port!);
@@ -137,6 +140,8 @@ export class Supervisor extends EventEmitter {
       });
     } catch (error) {
       await this.stop();
+      // A stop that finished while the claim was pending (SIGTERM during the start) released nothing.
+      this.#releaseSocket();
       throw error;
     }
     this.#refreshState();
@@ -209,6 +214,8 @@ export class Supervisor extends EventEmitter {
       for (const slot of this.#slots) clearTimeout(slot.restartTimer);
       void this.#router?.close();
       await Promise.all([...this.#live].map((worker) => worker.retire()));
+      // Only now: until the last worker has closed the socket, another primary must not take the path over.
+      this.#releaseSocket();
       this.#setState('stopped');
       clearInterval(this.#keepAlive);
       if (Supervisor.#active === this) Supervisor.#active = undefined;
@@ -251,6 +258,11 @@ export class Supervisor extends EventEmitter {
     const stopped = this.stop();
     for (const worker of this.#live) worker.kill();
     return stopped;
+  }
+
+  #releaseSocket(): void {
+    this.#socketLock?.release();
+    this.#socketLock = undefined;
   }
 
   #newSlot(instance: number): Slot {

@@ -17,18 +17,18 @@ after(() => {
 const staleSocketModule = new URL('../../dist/cluster/stale-socket.js', import.meta.url).href;
 // Holds each process between finding the socket stale and deleting it, so that all get there before one binds.
 const slowUnlink = new URL('../fixtures/slow-socket-unlink.mjs', import.meta.url).pathname;
-// A primary's first steps on its --socket: says `ready`, on `go` clears the path and listens on it (answering each
-// connection with its pid), prints the outcome, and serves until killed.
+// A primary's first steps on its --socket: says `ready`, on `go` claims the path (keeping its lock) and listens on it
+// (answering each connection with its pid), prints the outcome, and serves until killed.
 const primary = `
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-const { clearStaleSocket } = await import(${JSON.stringify(staleSocketModule)});
+const { claimSocket } = await import(${JSON.stringify(staleSocketModule)});
 const path = process.argv[1];
 console.log('ready');
 for await (const line of createInterface({ input: process.stdin })) {
   if (line !== 'go') continue;
   try {
-    await clearStaleSocket(path);
+    await claimSocket(path);
     const server = createServer((socket) => socket.end(String(process.pid)));
     await new Promise((resolve, reject) => server.once('error', reject).listen(path, resolve));
     console.log(JSON.stringify({ listening: true }));
