@@ -1,15 +1,23 @@
 import type { ReadStream, WriteStream } from 'node:tty';
 import { HiveError } from '../../errors.js';
-import type { HiveSnapshot, SnapshotSource } from '../../metrics/snapshot.js';
+import type { HiveSnapshot } from '../../metrics/snapshot.js';
 import { MetricHistory } from './history.js';
 import { parseKeys } from './keys.js';
 import { type FrameInput, renderFrame } from './render.js';
 import { moveSelection, type Selection } from './selection.js';
 import { stripAnsi, visibleWidth } from './text.js';
 
+/**
+ * What the live view reads: any `SnapshotSource`; one that takes a `signal` (the daemon's) is told when a read is given
+ * up, and closes its connection then.
+ */
+export interface LiveViewSource {
+  snapshot(options?: { signal?: AbortSignal }): Promise<HiveSnapshot>;
+}
+
 /** Options of {@link runLiveView}. */
 export interface LiveViewOptions {
-  source: SnapshotSource;
+  source: LiveViewSource;
   /** Milliseconds between the end of one snapshot and the next request. */
   interval: number;
   /** The terminal: keys are read from `input` in raw mode, frames drawn on `output`'s alternate screen. */
@@ -28,7 +36,18 @@ const LEAVE = '\x1b[0m\x1b[?25h\x1b[?1049l';
 const BEGIN_FRAME = '\x1b[?2026h\x1b[H';
 const END_FRAME = '\x1b[?2026l';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const LATE_MS = 5000;
+// Said after this long without an answer, every this long.
+const LATE_MS = 2000;
+
+/**
+ * How long the live view waits for one snapshot before it gives the read up (aborting its signal) and asks again on
+ * the next refresh: three intervals, and at least 6 s, so that the daemon source's own 5 s bound
+ * (`ERR_HIVE_DAEMON_TIMEOUT`, which names the socket) normally comes first; this one also holds for a source that has
+ * no bound of its own.
+ */
+export function readBound(interval: number): number {
+  return Math.max(3 * interval, 6_000);
+}
 
 /**
  * The bytes that redraw the whole screen in place: cursor home, each line followed by clear-to-end-of-line, then
@@ -50,7 +69,7 @@ export function frameBytes(lines: readonly string[], width: number, height: numb
 /**
  * Runs the live view until `q`/Ctrl-C or SIGINT/SIGTERM/SIGHUP: a snapshot every `interval`, a redraw after each, on
  * each key and on each resize. A failed snapshot (no daemon running) is shown and polled again; the view never exits
- * for it. The terminal is restored (raw mode off, cursor shown, main screen back) on every way out, also when drawing
+ * for it. A read not answered within {@link readBound} is given up (its signal aborted) and shown as failed too. The terminal is restored (raw mode off, cursor shown, main screen back) on every way out, also when drawing
  * throws (the promise then rejects) and, as a last resort, on process exit.
  */
 export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
@@ -61,6 +80,8 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
   let problem: FrameInput['problem'];
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
+  // The read in flight: aborted when the view ends, so that its connection does not outlive the view.
+  let reading: AbortController | undefined;
 
   return new Promise<LiveViewEnd>((resolve, reject) => {
     const restore = () => {
@@ -81,6 +102,7 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      reading?.abort();
       restore();
       if (end instanceof Error) reject(end);
       else resolve(end);
@@ -107,26 +129,39 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
       }
     };
     const poll = async () => {
-      // The client has no request timeout, and a wedged daemon must not freeze the view silently: say the answer
-      // is late (and keep the keys working), without piling up requests on a daemon that is already behind.
+      // Say that the answer is late (keys keep working), and past the bound give the read up, so that a daemon that
+      // never answers cannot freeze the view: one read at a time, and the next refresh asks again.
       const started = Date.now();
+      const controller = new AbortController();
+      reading = controller;
       const late = setInterval(() => {
         const seconds = Math.round((Date.now() - started) / 1000);
         problem = { message: `waiting for the daemon's answer (${seconds} s)`, waiting: true };
         draw();
       }, LATE_MS);
+      let giveUp: NodeJS.Timeout | undefined;
+      const bound = readBound(interval);
+      const abandoned = new Promise<never>((_resolve, reject) => {
+        giveUp = setTimeout(() => {
+          const error = new Error(`no answer within ${Math.round(bound / 1000)} s; asking again`);
+          controller.abort(error);
+          reject(error);
+        }, bound);
+      });
       try {
-        snapshot = await source.snapshot();
+        snapshot = await Promise.race([source.snapshot({ signal: controller.signal }), abandoned]);
         problem = undefined;
         history.record(snapshot);
       } catch (error) {
         const code = error instanceof HiveError ? error.code : undefined;
         problem = { code, message: (error as Error)?.message ?? String(error) };
         // Without the daemon (or the app asked for) the last picture would be a lie; after a passing failure (a lost
-        // connection) it is still useful.
+        // connection, no answer in time) it is still useful.
         if (code === 'ERR_HIVE_DAEMON_NOT_RUNNING' || code === 'ERR_HIVE_APP_NOT_FOUND') snapshot = undefined;
       } finally {
         clearInterval(late);
+        clearTimeout(giveUp);
+        reading = undefined;
       }
       draw();
       if (!finished) timer = setTimeout(poll, interval);
