@@ -90,7 +90,15 @@ export function pidLockHolder(path: string): number | undefined {
 function generations(folder: string, name: string): number[] {
   const prefix = `${name}.`;
   const numbers: number[] = [];
-  for (const entry of readdirSync(folder)) {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch (error) {
+    // No folder, no lock (a HIVE_HOME never used); acquiring then fails where it writes, naming the path.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return numbers;
+    throw error;
+  }
+  for (const entry of entries) {
     if (!entry.startsWith(prefix)) continue;
     const rest = entry.slice(prefix.length);
     if (/^[1-9]\d*$/.test(rest)) numbers.push(Number(rest));

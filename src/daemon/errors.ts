@@ -32,7 +32,7 @@ export class DaemonTimeoutError extends HiveError {
   constructor(cmd: string, socket: string, timeout: number) {
     super(
       'ERR_HIVE_DAEMON_TIMEOUT',
-      `the daemon on ${socket} did not answer \`${cmd}\` within ${timeout} ms; it may be hung or stopped (see daemon.log next to the socket, and the pid in daemon.lock.*)`,
+      `the daemon on ${socket} did not answer \`${cmd}\` within ${timeout} ms; it may be hung or stopped (see daemon.log next to the socket; \`hive kill --force\` ends it)`,
     );
     this.socket = socket;
     this.timeout = timeout;

@@ -1,20 +1,32 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { pidLockHolder } from '../../cluster/pid-lock.js';
+import { childPids } from '../../daemon/child-pids.js';
+import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
-const usage = 'Usage: hive kill [--json]\n\nStops every app gracefully, then the daemon.';
+const usage = `Usage: hive kill [--force] [--json]
+
+Stops every app gracefully, then the daemon.
+  --force  for a daemon that no longer answers: SIGKILL it without asking (its pid from the daemon lock); its apps'
+           primaries see it gone and stop gracefully on their own, and kill waits for them`;
+
+// How long --force waits for the primaries' own graceful stop (their drain and killTimeout) before saying who is left.
+const PRIMARY_WAIT_MS = 60_000;
 
 /** `hive kill`: returns once the daemon process is gone. */
 export default function kill(argv: string[]): Promise<number> {
   return runCommand('kill', usage, async () => {
-    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    const { values } = parseCommand(argv, { force: { type: 'boolean' } }, { min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
+    if (values.force) return forceKill(values.json === true);
     const result = await withDaemon((client) => client.request<{ pid: number }>('kill'), false);
     if (result) {
       // The daemon answers after its apps stopped, then exits: wait for that, bounded.
-      for (let i = 0; i < 200 && isAlive(result.pid); i++) await delay(25);
+      await waitGone([result.pid], 5_000);
     }
     if (values.json) printJson({ killed: result !== undefined, pid: result?.pid ?? null });
     else process.stdout.write(result ? `daemon (pid ${result.pid}) and its apps stopped\n` : 'no daemon running\n');
@@ -22,11 +34,50 @@ export default function kill(argv: string[]): Promise<number> {
   });
 }
 
+async function forceKill(json: boolean): Promise<number> {
+  const pid = pidLockHolder(hivePaths().lock);
+  if (pid === undefined) {
+    if (json) printJson({ killed: false, pid: null, forced: true, primaries: [], left: [] });
+    else process.stdout.write('no daemon running\n');
+    return 0;
+  }
+  // Read before the kill: once the daemon is gone its primaries are re-parented and no longer findable by it.
+  const primaries = childPids(pid);
+  process.kill(pid, 'SIGKILL');
+  await waitGone([pid], 5_000);
+  const left = await waitGone(primaries, PRIMARY_WAIT_MS);
+  if (json) printJson({ killed: true, pid, forced: true, primaries, left });
+  else {
+    const stopped = `${primaries.length - left.length} app primar${primaries.length - left.length === 1 ? 'y' : 'ies'}`;
+    process.stdout.write(`daemon (pid ${pid}) killed; ${stopped} stopped on their own\n`);
+    if (left.length > 0)
+      process.stdout.write(`still running after ${PRIMARY_WAIT_MS / 1000} s: pid ${left.join(', ')}\n`);
+  }
+  return left.length > 0 ? 1 : 0;
+}
+
+/** Waits until none of `pids` is alive or `ms` passed; returns those still alive. */
+async function waitGone(pids: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let alive = pids.filter(isAlive);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await delay(25);
+    alive = alive.filter(isAlive);
+  }
+  return alive;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // A zombie has exited and waits only for its parent's wait(); a daemon's parent is whatever adopted it.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
   }
 }
