@@ -52,7 +52,11 @@ export function onShutdown(hook: () => unknown): () => void {
   }
   return () => {
     const index = state.hooks.indexOf(hook);
-    if (index !== -1) state.hooks.splice(index, 1);
+    if (index === -1) return;
+    // While the hooks run, the slot is emptied, not removed: removing would shift the hooks after it under the
+    // running loop's index, and the next one would be skipped (a hook that unregisters itself does this).
+    if (state.shuttingDown !== undefined) state.hooks[index] = () => {};
+    else state.hooks.splice(index, 1);
   };
 }
 
