@@ -78,6 +78,8 @@ export function fromPm2App(
       out[key] = value;
     }
   }
+  // PM2 starts one process when `instances` is absent; Hive's own default ('max') would multiply a PM2 user's app.
+  if (out.instances === undefined) out.instances = 1;
   return out;
 }
 

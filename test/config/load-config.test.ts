@@ -95,6 +95,18 @@ describe('PM2 ecosystem files', () => {
     await assert.rejects(loadConfig(join(esm, 'ecosystem.config.js')), configError(undefined, /rename it to \.cjs/));
   });
 
+  test('an app without `instances` runs one process, as PM2 runs it', async () => {
+    const file = write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js"}, {"name": "b", "script": "b.js", "exec_mode": "cluster"}]}',
+    );
+    const config = await loadConfig(file);
+    assert.deepEqual(
+      config.apps.map((app) => supervisorOptions(app, config.file).instances),
+      [1, 1],
+    );
+  });
+
   test('JSON arrays of apps and YAML ecosystem files load too', async () => {
     const json = write(
       'ecosystem.config.json',
