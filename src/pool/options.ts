@@ -135,12 +135,16 @@ export function withoutInputType(flags: readonly string[]): string[] {
   return flags.filter((flag) => !flag.startsWith('--input-type'));
 }
 
-/** Validates a timeout in ms: a non-negative finite number; undefined means none (0). */
+// setTimeout's limit: a longer delay overflows and fires after 1 ms (a TimeoutOverflowWarning), which would time
+// every task out at once.
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** Validates a timeout in ms: a non-negative number up to 2^31-1 (about 24.8 days); undefined means none (0). */
 export function timeoutOption(key: string, value: unknown): number {
   if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMEOUT)) {
     throw new InvalidArgumentError(
-      `Expected the \`${key}\` option to be a non-negative number of ms, got ${describeValue(value)}`,
+      `Expected the \`${key}\` option to be a number of ms from 0 to ${MAX_TIMEOUT}, got ${describeValue(value)}`,
     );
   }
   return value;

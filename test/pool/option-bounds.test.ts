@@ -1,0 +1,25 @@
+// Bad `new Pool()` options and `run()` arguments are refused at the door with ERR_HIVE_INVALID_ARGUMENT naming the
+// option and the value, never accepted and turned into something else later.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { Pool } from 'hive/pool';
+import { fixture } from './helpers.js';
+
+const invalid = (pattern: RegExp) => ({ code: 'ERR_HIVE_INVALID_ARGUMENT', message: pattern });
+
+describe('timeouts beyond setTimeout’s 2^31-1 ms', () => {
+  const pool = new Pool({ filename: fixture('tasks.mjs'), maxThreads: 1, minThreads: 0 });
+  after(() => pool.destroy());
+
+  test('a run() timeout too large for a timer is refused, not fired after 1 ms', async () => {
+    await assert.rejects(pool.run(1, { timeout: 2 ** 31 }), invalid(/`timeout`.*2147483648 \(number\)/));
+    assert.equal(await pool.run(1, { timeout: 2 ** 31 - 1 }), 1);
+  });
+
+  test('so is a pool-wide timeout', () => {
+    assert.throws(
+      () => new Pool({ filename: fixture('tasks.mjs'), timeout: 3e9 }),
+      invalid(/`timeout`.*3000000000 \(number\)/),
+    );
+  });
+});
