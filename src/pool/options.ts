@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
@@ -158,16 +158,32 @@ function integer(key: string, value: unknown, min: number): number {
 
 function taskFile(value: unknown): string {
   let path: string;
-  if (value instanceof URL) path = fileURLToPath(value);
-  else if (typeof value === 'string' && value.startsWith('file:')) path = fileURLToPath(value);
+  if (value instanceof URL || (typeof value === 'string' && value.startsWith('file:'))) path = urlPath(value);
   else if (typeof value === 'string' && value !== '') path = isAbsolute(value) ? value : resolve(value);
   else {
     throw new InvalidArgumentError(
       `Expected the \`filename\` option to be a path or a file: URL of the task module, got ${describeValue(value)}`,
     );
   }
-  if (!existsSync(path)) {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) {
     throw new InvalidArgumentError(`The \`filename\` option names a task module that does not exist: ${path}`);
   }
+  // A folder would only fail later, in every worker's import (ESM resolves no index file).
+  if (stats.isDirectory()) {
+    throw new InvalidArgumentError(`The \`filename\` option names a directory, not a task module: ${path}`);
+  }
   return path;
+}
+
+// fileURLToPath throws a bare TypeError for an http: URL or a file: URL with a host; named here instead.
+function urlPath(value: URL | string): string {
+  try {
+    return fileURLToPath(value);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `Expected the \`filename\` option to be a local file: URL, got ${JSON.stringify(String(value))} (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
 }

@@ -23,3 +23,18 @@ describe('timeouts beyond setTimeout’s 2^31-1 ms', () => {
     );
   });
 });
+
+describe('filename', () => {
+  test('a URL that is not a local file: URL is refused with the value named', () => {
+    for (const filename of [new URL('http://example.com/task.js'), 'file://remote-host/task.js']) {
+      assert.throws(() => new Pool({ filename }), invalid(/`filename`.*local file: URL/));
+    }
+  });
+
+  test('a directory is refused at construction, not at every worker’s import', () => {
+    assert.throws(
+      () => new Pool({ filename: new URL('.', fixture('tasks.mjs')) }),
+      invalid(/`filename`.*directory.*fixtures\/pool/),
+    );
+  });
+});
