@@ -27,6 +27,8 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   const format = basename(file).startsWith('ecosystem') ? 'pm2' : 'hive';
   const warnings: string[] = [];
   let content = raw;
+  // Per app, Hive key -> the PM2 key written in the file, for error messages.
+  const written: Record<string, string>[] = [];
   if (format === 'pm2') {
     // PM2 also takes a bare array of apps in JSON files.
     const source = Array.isArray(raw) ? { apps: raw } : (raw as Record<string, unknown>);
@@ -37,14 +39,20 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
       apps: Array.isArray(apps)
         ? apps.map((app, i) =>
             isObject(app)
-              ? fromPm2App(app, (key, why) => warnings.push(`${appLabel(app, i)}.${key}: ignored: ${why}`))
+              ? fromPm2App(
+                  app,
+                  (key, why) => warnings.push(`${appLabel(app, i)}.${key}: ignored: ${why}`),
+                  (hiveKey, pm2Key) => {
+                    written[i] = { ...written[i], [hiveKey]: pm2Key };
+                  },
+                )
               : app,
           )
         : apps,
     };
   }
   const parsed = configSchema.safeParse(content);
-  if (!parsed.success) throw issueError(file, content, parsed.error.issues[0]!, format);
+  if (!parsed.success) throw issueError(file, content, parsed.error.issues[0]!, format, written);
   const names = new Set<string>();
   for (const [i, app] of parsed.data.apps.entries()) {
     if (names.has(app.name)) throw new ConfigError(file, `apps[${i}].name`, `the name "${app.name}" is used twice`);
@@ -100,8 +108,16 @@ function unwrapDefault(mod: unknown): unknown {
   return isObject(value) && !('apps' in value) && isObject(value.default) ? value.default : value;
 }
 
-function issueError(file: string, content: unknown, issue: z.core.$ZodIssue, format: 'hive' | 'pm2'): ConfigError {
-  const path = issue.path;
+function issueError(
+  file: string,
+  content: unknown,
+  issue: z.core.$ZodIssue,
+  format: 'hive' | 'pm2',
+  written: readonly (Record<string, string> | undefined)[],
+): ConfigError {
+  const path = [...issue.path];
+  const pm2Key = typeof path[1] === 'number' && typeof path[2] === 'string' ? written[path[1]]?.[path[2]] : undefined;
+  if (pm2Key !== undefined) path[2] = pm2Key;
   let key = '';
   for (const part of path)
     key += typeof part === 'number' ? `[${part}]` : key === '' ? String(part) : `.${String(part)}`;

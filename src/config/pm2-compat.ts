@@ -60,16 +60,21 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
 
 const pm2ModeNames: Readonly<Record<string, string>> = { cluster_mode: 'cluster', fork_mode: 'fork' };
 
-/** Translates one PM2 app. Unknown keys pass through unchanged so validation reports them by their own name. */
+/**
+ * Translates one PM2 app. Unknown keys pass through unchanged so validation reports them by their own name; `renamed`
+ * hears of each translated key, so that an error names the key the user wrote (`max_memory_restart`), not Hive's.
+ */
 export function fromPm2App(
   app: Record<string, unknown>,
   warn: (key: string, why: string) => void,
+  renamed: (hiveKey: string, pm2Key: string) => void = () => {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(app)) {
     const hiveKey = pm2Keys[key];
     if (hiveKey !== undefined) {
       out[hiveKey] = translateValue(hiveKey, value);
+      if (hiveKey !== key) renamed(hiveKey, key);
     } else if (key.startsWith('env_')) {
       out[key] = value;
     } else if (key in pm2Ignored) {

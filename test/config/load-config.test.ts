@@ -88,6 +88,19 @@ describe('PM2 ecosystem files', () => {
     });
   });
 
+  test('a bad value is reported under the PM2 key written in the file, not the Hive key it became', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['"max_memory_restart": "300X"', 'apps[0] (a).max_memory_restart', /size/],
+      ['"exec_mode": "clustr"', 'apps[0] (a).exec_mode', /cluster/],
+      ['"err_file": 3', 'apps[0] (a).err_file', /string/],
+      ['"min_uptime": "soon"', 'apps[0] (a).min_uptime', /duration/],
+    ];
+    for (const [entry, key, message] of cases) {
+      const file = write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", ${entry}}]}`);
+      await assert.rejects(loadConfig(file), configError(key, message), entry);
+    }
+  });
+
   test('a CommonJS ecosystem.config.js inside an ESM package gets a hint to rename it', async () => {
     const esm = mkdtempSync(join(dir, 'esm-'));
     writeFileSync(join(esm, 'package.json'), '{"type": "module"}');
