@@ -22,7 +22,13 @@ const appShape = {
   /** Working directory; relative to the config file's folder. */
   cwd: z.string().optional(),
   /** Process count: a positive integer, `'max'` (cgroup-aware cores) or -1 (max minus one). */
-  instances: z.union([z.number().int(), z.string().regex(/^(max|-?\d+)$/, 'a number, "max" or -1')]).optional(),
+  // 0 means 'max', as in PM2; below -1 is refused here, as `hive run` would refuse it, rather than at start.
+  instances: z
+    .union([
+      z.number().int().min(-1, 'a number, "max" or -1'),
+      z.string().regex(/^(max|-1|\d+)$/, 'a number, "max" or -1'),
+    ])
+    .optional(),
   /** `cluster` (default for Node.js scripts: processes share the port) or `fork` (plain child processes). */
   execMode: z.enum(['cluster', 'fork']).optional(),
   /** Program that runs the script: `node` (default), `none` (the script is an executable), or a path/command. */

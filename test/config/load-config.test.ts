@@ -165,6 +165,8 @@ describe('Hive config files', () => {
     );
     const cases: [string, string | undefined, RegExp][] = [
       ['{"apps": [{"name": "a", "script": "a.js", "killTimeout": "soon"}]}', 'apps[0] (a).killTimeout', /duration/],
+      ['{"apps": [{"name": "a", "script": "a.js", "instances": -2}]}', 'apps[0] (a).instances', /"max" or -1/],
+      ['{"apps": [{"name": "a", "script": "a.js", "instances": "-3"}]}', 'apps[0] (a).instances', /"max" or -1/],
       [
         '{"apps": [{"name": "a", "script": "a.js", "maxMemoryRestart": "300X"}]}',
         'apps[0] (a).maxMemoryRestart',
