@@ -98,14 +98,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
       `Expected the \`isolation\` option to be 'thread' or 'process', got ${describeValue(isolation)}`,
     );
   }
-  if (
-    options.resourceLimits !== undefined &&
-    (typeof options.resourceLimits !== 'object' || options.resourceLimits === null)
-  ) {
-    throw new InvalidArgumentError(
-      `Expected the \`resourceLimits\` option to be an object, got ${describeValue(options.resourceLimits)}`,
-    );
-  }
+  const resourceLimits = limitsOption(options.resourceLimits);
   return {
     filename,
     minThreads,
@@ -114,7 +107,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     maxQueue: options.maxQueue === undefined ? 256 * maxThreads : integer('maxQueue', options.maxQueue, 0),
     timeout: timeoutOption('timeout', options.timeout),
     isolation,
-    resourceLimits: options.resourceLimits,
+    resourceLimits,
     env: options.env,
     execArgv: options.execArgv ?? inheritableExecArgv(),
   };
@@ -148,6 +141,30 @@ export function timeoutOption(key: string, value: unknown): number {
     );
   }
   return value;
+}
+
+const limitKeys = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
+
+// Node's Worker takes a string or a misspelt key without a word (and a process worker turns a string into a V8 flag
+// that kills it at start), so each limit is checked here: a known key, a positive number of MB.
+function limitsOption(value: unknown): ResourceLimits | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(
+      `Expected the \`resourceLimits\` option to be an object, got ${describeValue(value)}`,
+    );
+  }
+  for (const [key, limit] of Object.entries(value)) {
+    if (!limitKeys.has(key)) {
+      throw new InvalidArgumentError(`Unknown \`resourceLimits\` key \`${key}\` (known: ${[...limitKeys].join(', ')})`);
+    }
+    if (typeof limit !== 'number' || !(limit > 0 && Number.isFinite(limit))) {
+      throw new InvalidArgumentError(
+        `Expected \`resourceLimits.${key}\` to be a positive number of MB, got ${describeValue(limit)}`,
+      );
+    }
+  }
+  return value as ResourceLimits;
 }
 
 function integer(key: string, value: unknown, min: number): number {

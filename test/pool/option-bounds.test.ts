@@ -38,3 +38,20 @@ describe('filename', () => {
     );
   });
 });
+
+describe('resourceLimits', () => {
+  test('a limit that is not a positive number, or an unknown key, is refused with the key named', () => {
+    for (const [resourceLimits, pattern] of [
+      [{ maxOldGenerationSizeMb: '64' }, /`resourceLimits\.maxOldGenerationSizeMb`.*"64" \(string\)/],
+      [{ stackSizeMb: -1 }, /`resourceLimits\.stackSizeMb`.*-1 \(number\)/],
+      [{ maxYoungGenerationSizeMb: Number.NaN }, /`resourceLimits\.maxYoungGenerationSizeMb`.*NaN/],
+      [{ maxOldSpaceSize: 64 }, /`resourceLimits` key `maxOldSpaceSize`/],
+      [[64], /`resourceLimits` option to be an object, got an array/],
+    ] as const) {
+      assert.throws(
+        () => new Pool({ filename: fixture('tasks.mjs'), resourceLimits: resourceLimits as never }),
+        invalid(pattern),
+      );
+    }
+  });
+});
