@@ -3,6 +3,8 @@
  * other module sees camelCase apps only.
  */
 
+import { basename, extname } from 'node:path';
+
 /** PM2 key -> Hive key, for keys Hive implements. */
 export const pm2Keys: Readonly<Record<string, string>> = {
   name: 'name',
@@ -83,6 +85,8 @@ export function fromPm2App(
       out[key] = value;
     }
   }
+  // PM2 names an unnamed app after its script: `./dist/server.js` is `server`.
+  if (out.name === undefined && typeof out.script === 'string') out.name = basename(out.script, extname(out.script));
   // PM2 starts one process when `instances` is absent; Hive's own default ('max') would multiply a PM2 user's app.
   if (out.instances === undefined) out.instances = 1;
   return out;

@@ -88,6 +88,14 @@ describe('PM2 ecosystem files', () => {
     });
   });
 
+  test('an app without `name` is named after its script, as in PM2', async () => {
+    const file = write('ecosystem.config.json', '{"apps": [{"script": "./dist/server.js"}, {"script": "pnpm"}]}');
+    assert.deepEqual(
+      (await loadConfig(file)).apps.map((app) => app.name),
+      ['server', 'pnpm'],
+    );
+  });
+
   test('a bad value is reported under the PM2 key written in the file, not the Hive key it became', async () => {
     const cases: [string, string, RegExp][] = [
       ['"max_memory_restart": "300X"', 'apps[0] (a).max_memory_restart', /size/],
