@@ -20,6 +20,9 @@ export class ServerTracker {
   #idleGrace = 1000;
   #onDrained: (() => void) | undefined;
   #httpHooks: ((server: HttpServer) => void)[] = [];
+  // Responses of a drain whose end settles their connection; per connection, the response the drain made close it.
+  #watched = new WeakSet<ServerResponse>();
+  #closer = new WeakMap<Socket, ServerResponse>();
 
   /** Starts tracking a server (idempotent). Only HTTP(S) servers get per-connection tracking. */
   track(server: NetServer): void {
@@ -74,21 +77,41 @@ export class ServerTracker {
     if (this.#draining) this.#scheduleIdleClose(socket);
   }
 
-  // At the start of a drain: a response in flight closes its connection when done; an idle connection gets its grace.
+  // During a drain (at its start, and at the end of each response): the response a connection is writing now closes
+  // the connection if it answers the connection's last request, and its end settles the connection again; with no
+  // response in flight the connection gets its idle grace.
   #settle(socket: Socket): void {
     const res = inFlight(socket);
     if (res === undefined) {
       this.#scheduleIdleClose(socket);
       return;
     }
-    if (!res.headersSent) res.setHeader('connection', 'close');
-    res.once('close', () => this.#scheduleIdleClose(socket));
+    if (res.req === lastRequest(socket)) this.#closeAfter(socket, res);
+    this.#watch(socket, res);
   }
 
   // During a drain: the next request of a kept-alive connection is answered, and its connection closed after it.
   #request(req: IncomingMessage, res: ServerResponse): void {
-    if (!res.headersSent) res.setHeader('connection', 'close');
-    res.once('close', () => this.#scheduleIdleClose(req.socket));
+    this.#closeAfter(req.socket, res);
+    this.#watch(req.socket, res);
+  }
+
+  // Only the response to a connection's last request may close it: Node hands pipelined requests to the app at once
+  // and answers them in order, so an earlier response that closed the connection would drop the answers of requests
+  // the app already handled. A request pipelined behind takes the close over from the one before it.
+  #closeAfter(socket: Socket, res: ServerResponse): void {
+    const previous = this.#closer.get(socket);
+    if (previous !== undefined && previous !== res && !previous.headersSent) previous.removeHeader('connection');
+    this.#closer.delete(socket);
+    if (res.headersSent || String(res.getHeader('connection')).toLowerCase() === 'close') return;
+    res.setHeader('connection', 'close');
+    this.#closer.set(socket, res);
+  }
+
+  #watch(socket: Socket, res: ServerResponse): void {
+    if (this.#watched.has(res)) return;
+    this.#watched.add(res);
+    res.once('close', () => this.#settle(socket));
   }
 
   #scheduleIdleClose(socket: Socket): void {
@@ -150,4 +173,11 @@ export function isHttp(server: NetServer): boolean {
 // closure on every request.
 function inFlight(socket: Socket): ServerResponse | undefined {
   return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
+// The connection's last request the app was handed: `parser.incoming` is Node's request whose headers its parser read
+// last (as old and as relied on as `_httpMessage`). A response for another request has pipelined requests behind it.
+function lastRequest(socket: Socket): IncomingMessage | undefined {
+  const parser = (socket as Socket & { parser?: { incoming?: IncomingMessage | null } | null }).parser;
+  return parser?.incoming ?? undefined;
 }

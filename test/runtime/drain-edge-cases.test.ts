@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, test } from 'node:test';
+import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
+
+after(killAll);
+
+const fixture = (name: string): string => new URL(`../fixtures/runtime-review/${name}`, import.meta.url).pathname;
+
+interface Reply {
+  headers: string;
+  body: string;
+}
+
+/** A raw HTTP/1.1 connection that reads every response until the server closes it. */
+function rawClient(port: number) {
+  const socket = connect(port, '127.0.0.1');
+  let buffer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<Reply[]>((resolve) => {
+    socket.once('close', () => {
+      const replies: Reply[] = [];
+      let rest = buffer;
+      for (;;) {
+        const end = rest.indexOf('\r\n\r\n');
+        if (end === -1) break;
+        const headers = rest.slice(0, end).toLowerCase();
+        const length = Number(/content-length: (\d+)/.exec(headers)?.[1] ?? 0);
+        replies.push({ headers, body: rest.slice(end + 4, end + 4 + length) });
+        rest = rest.slice(end + 4 + length);
+      }
+      resolve(replies);
+    });
+  });
+  return {
+    send(text: string): void {
+      socket.write(text);
+    },
+    /** The responses read, once the server closed the connection. */
+    closed,
+  };
+}
+
+const getRequest = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
+const logged = (line: string) => (r: { kind: string; line?: unknown }) => r.kind === 'log' && r.line === line;
+
+async function startApp(): Promise<{ hive: Hive; port: number }> {
+  const port = await freePort();
+  const hive = startHive([fixture('drain-app.js'), '-i', '1', '--port', String(port), '--drain-idle-grace', '300ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  return { hive, port };
+}
+
+test('drain: requests pipelined before it are all answered, not dropped by a Connection: close on the first', async () => {
+  const { hive, port } = await startApp();
+  const client = rawClient(port);
+  client.send(getRequest('/slow?ms=800') + getRequest('/second'));
+  await hive.waitFor(logged('request /second'), 'the app handed the pipelined request');
+  hive.kill('SIGTERM');
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /slow?ms=800', 'served /second'],
+  );
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('drain: a request pipelined during it behind an in-flight response is answered, with Connection: close', async () => {
+  const { hive, port } = await startApp();
+  const client = rawClient(port);
+  client.send(getRequest('/slow?ms=1500'));
+  await hive.waitFor(logged('request /slow?ms=1500'), 'the slow request in flight');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  client.send(getRequest('/slow?ms=10'));
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /slow?ms=1500', 'served /slow?ms=10'],
+  );
+  assert.doesNotMatch(replies[0]!.headers, /connection: close/);
+  assert.match(replies[1]!.headers, /connection: close/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
