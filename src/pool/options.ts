@@ -108,8 +108,8 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     timeout: timeoutOption('timeout', options.timeout),
     isolation,
     resourceLimits,
-    env: options.env,
-    execArgv: options.execArgv ?? inheritableExecArgv(),
+    env: envOption(options.env),
+    execArgv: options.execArgv === undefined ? inheritableExecArgv() : execArgvOption(options.execArgv),
   };
 }
 
@@ -165,6 +165,21 @@ function limitsOption(value: unknown): ResourceLimits | undefined {
     }
   }
   return value as ResourceLimits;
+}
+
+// Checked here: Node checks them only when a worker starts, so a wrong type would fail every task as a dead worker.
+function envOption(value: unknown): NodeJS.ProcessEnv | undefined {
+  if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) {
+    return value as NodeJS.ProcessEnv | undefined;
+  }
+  throw new InvalidArgumentError(`Expected the \`env\` option to be an object, got ${describeValue(value)}`);
+}
+
+function execArgvOption(value: unknown): string[] {
+  if (Array.isArray(value) && value.every((flag) => typeof flag === 'string')) return value;
+  throw new InvalidArgumentError(
+    `Expected the \`execArgv\` option to be an array of strings, got ${Array.isArray(value) ? describeValue(value.find((flag) => typeof flag !== 'string')) + ' in the array' : describeValue(value)}`,
+  );
 }
 
 function integer(key: string, value: unknown, min: number): number {

@@ -55,3 +55,19 @@ describe('resourceLimits', () => {
     }
   });
 });
+
+describe('env and execArgv', () => {
+  test('a wrong type is refused at construction, not reported by every task as a dead worker', () => {
+    for (const [options, pattern] of [
+      [{ env: 'NODE_ENV=production' }, /`env` option to be an object, got "NODE_ENV=production" \(string\)/],
+      [{ env: null }, /`env` option to be an object, got null/],
+      [{ execArgv: '--no-warnings' }, /`execArgv` option to be an array of strings, got "--no-warnings" \(string\)/],
+      [
+        { execArgv: ['--no-warnings', 1] },
+        /`execArgv` option to be an array of strings, got 1 \(number\) in the array/,
+      ],
+    ] as const) {
+      assert.throws(() => new Pool({ filename: fixture('tasks.mjs'), ...(options as object) }), invalid(pattern));
+    }
+  });
+});
