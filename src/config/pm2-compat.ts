@@ -60,6 +60,8 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   force: 'not needed: names are unique per file',
 };
 
+const numberKeys = new Set(['instances', 'port', 'maxRestarts']);
+
 const pm2ModeNames: Readonly<Record<string, string>> = { cluster_mode: 'cluster', fork_mode: 'fork' };
 
 /**
@@ -96,8 +98,8 @@ function translateValue(key: string, value: unknown): unknown {
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
   // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
   if (key === 'logFormat') return value === 'json' ? 'json' : 'text';
-  // PM2 writes instances as "max", "-1", 4 or "4"
-  if (key === 'instances' && typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
+  // PM2 casts numeric strings for its number keys (`port: process.env.PORT`); instances is also "max" or "-1".
+  if (numberKeys.has(key) && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
   return value;
 }
 

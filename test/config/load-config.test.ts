@@ -88,6 +88,15 @@ describe('PM2 ecosystem files', () => {
     });
   });
 
+  test('numeric strings of number keys are numbers, as PM2 casts them', async () => {
+    const file = write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "port": "3000", "max_restarts": "5", "instances": "4"}]}',
+    );
+    const [app] = (await loadConfig(file)).apps;
+    assert.deepEqual([app!.port, app!.maxRestarts, app!.instances], [3000, 5, 4]);
+  });
+
   test('an app without `name` is named after its script, as in PM2', async () => {
     const file = write('ecosystem.config.json', '{"apps": [{"script": "./dist/server.js"}, {"script": "pnpm"}]}');
     assert.deepEqual(
