@@ -2,10 +2,15 @@ import type { SupervisorOptions } from '../cluster/options.js';
 import { appEnv } from './app-env.js';
 import type { AppConfig } from './app-schema.js';
 
-/** Splits PM2-style argument strings ("--port 3000 --verbose") into an array. */
+/**
+ * Splits PM2-style argument strings (`--port 3000 --verbose`) into an array. Quotes group words as in a shell (PM2
+ * honours them too): `--msg "hello world"` is two arguments, not three. A quote left open is kept as written.
+ */
 export function argList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
-  return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
+  if (Array.isArray(value)) return value;
+  const words = value.match(/(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+/g) ?? [];
+  return words.map((word) => word.replace(/"([^"]*)"|'([^']*)'/g, (_, double, single) => double ?? single));
 }
 
 /** The options of the cluster primary (`hive run` / Supervisor) for one app of a config file. */

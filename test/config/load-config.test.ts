@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { findConfigFile, isConfigFile, loadConfig, supervisorOptions } from 'hive/config';
+import { argList, findConfigFile, isConfigFile, loadConfig, supervisorOptions } from 'hive/config';
 
 const fixture = (name: string) => new URL(`../fixtures/config/${name}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
@@ -75,6 +75,14 @@ describe('PM2 ecosystem files', () => {
     );
     const worker = supervisorOptions(config.apps[1]!, config.file);
     assert.deepEqual(worker.args, ['--queue', 'default', '--concurrency', '4']);
+    assert.deepEqual(argList(`--msg "hello world" --name='a b'  -x "" it's`), [
+      '--msg',
+      'hello world',
+      '--name=a b',
+      '-x',
+      '',
+      "it's",
+    ]);
   });
 
   test('an unknown key is an error naming the file, the app and the key', async () => {
