@@ -7,6 +7,8 @@ import type { PoolStats } from './pool-stats.js';
 import { Scheduler } from './scheduler.js';
 import { Task } from './task.js';
 
+const runOptionKeys = new Set(['name', 'signal', 'timeout', 'transfer', 'onProgress', 'onTiming']);
+
 /** Events of a {@link Pool}. */
 export interface PoolEvents {
   /** Nothing is queued or running any more. */
@@ -114,6 +116,10 @@ export class Pool extends EventEmitter<PoolEvents> {
   #task(input: unknown, options: RunOptions, resolve: (v: unknown) => void, reject: (e: unknown) => void): Task {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`Expected run options to be an object, got ${describeValue(options)}`);
+    }
+    // A misspelt key (\`timout\`) would otherwise run the task without what the caller asked for.
+    for (const key in options) {
+      if (!runOptionKeys.has(key)) throw new InvalidArgumentError(`Unknown run option \`${key}\``);
     }
     const { name, signal, transfer, onProgress, onTiming } = options;
     if (name !== undefined && (typeof name !== 'string' || name === '')) {

@@ -71,3 +71,13 @@ describe('env and execArgv', () => {
     }
   });
 });
+
+describe('run() options', () => {
+  const pool = new Pool({ filename: fixture('tasks.mjs'), maxThreads: 1, minThreads: 0 });
+  after(() => pool.destroy());
+
+  test('an unknown key is refused like an unknown pool option, not ignored', async () => {
+    await assert.rejects(pool.run(1, { timout: 5 } as never), invalid(/Unknown run option `timout`/));
+    assert.equal(await pool.run(1, { timeout: 0, name: 'default' }), 1);
+  });
+});
