@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { type AppConfig, configSchema } from './app-schema.js';
 import { ConfigError } from './errors.js';
-import { camelHint, fromPm2App } from './pm2-compat.js';
+import { camelHint, fromPm2App, pm2Conflict } from './pm2-compat.js';
 
 /** A config file, read and validated. */
 export interface LoadedConfig {
@@ -33,6 +33,13 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
     // PM2 also takes a bare array of apps in JSON files.
     const source = Array.isArray(raw) ? { apps: raw } : (raw as Record<string, unknown>);
     const { apps, deploy, ...rest } = source ?? {};
+    for (const [i, app] of (Array.isArray(apps) ? apps : []).entries()) {
+      const conflict = isObject(app) ? pm2Conflict(app) : undefined;
+      if (conflict) {
+        const [first, second] = conflict;
+        throw new ConfigError(file, `${appLabel(app, i)}.${second}`, `sets the same option as \`${first}\`; keep one`);
+      }
+    }
     if (deploy !== undefined) warnings.push('deploy: PM2 deploy is not supported (use `hive deploy` recipes)');
     content = {
       ...rest,

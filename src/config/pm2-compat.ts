@@ -4,6 +4,7 @@
  */
 
 import { basename, extname } from 'node:path';
+import { appKeys } from './app-schema.js';
 
 /** PM2 key -> Hive key, for keys Hive implements. */
 export const pm2Keys: Readonly<Record<string, string>> = {
@@ -101,6 +102,22 @@ function translateValue(key: string, value: unknown): unknown {
   // PM2 casts numeric strings for its number keys (`port: process.env.PORT`); instances is also "max" or "-1".
   if (numberKeys.has(key) && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
   return value;
+}
+
+/**
+ * Two keys of one app that set the same option to different values (`node_args` and `interpreter_args`, or
+ * `max_memory_restart` and `maxMemoryRestart`), or undefined. Either would silently win over the other.
+ */
+export function pm2Conflict(app: Record<string, unknown>): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const [key, value] of Object.entries(app)) {
+    const hiveKey = pm2Keys[key] ?? (appKeys.includes(key) ? key : undefined);
+    if (hiveKey === undefined || value === undefined) continue;
+    const first = seen.get(hiveKey);
+    if (first !== undefined && JSON.stringify(app[first]) !== JSON.stringify(value)) return [first, key];
+    seen.set(hiveKey, key);
+  }
+  return undefined;
 }
 
 /** The camelCase key a misplaced snake_case key means (`exec_mode` in a Hive config), for error hints. */

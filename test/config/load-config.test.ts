@@ -126,6 +126,24 @@ describe('PM2 ecosystem files', () => {
     }
   });
 
+  test('two keys for one option (PM2 aliases, or snake_case and camelCase) are an error unless they agree', async () => {
+    const file = write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "node_args": "--a", "interpreter_args": "--b"}]}',
+    );
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).interpreter_args', /same option as `node_args`/));
+    write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "maxMemoryRestart": "1G", "max_memory_restart": "2G"}]}',
+    );
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).max_memory_restart', /`maxMemoryRestart`/));
+    write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "err_file": "e.log", "error_file": "e.log"}]}',
+    );
+    assert.equal((await loadConfig(file)).apps[0]!.errorFile, 'e.log');
+  });
+
   test('a CommonJS ecosystem.config.js inside an ESM package gets a hint to rename it', async () => {
     const esm = mkdtempSync(join(dir, 'esm-'));
     writeFileSync(join(esm, 'package.json'), '{"type": "module"}');
