@@ -1,4 +1,5 @@
 import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Http2Session } from 'node:http2';
 import { Server as HttpsServer } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
 
@@ -23,12 +24,15 @@ export class ServerTracker {
   // Responses of a drain whose end settles their connection; per connection, the response the drain made close it.
   #watched = new WeakSet<ServerResponse>();
   #closer = new WeakMap<Socket, ServerResponse>();
+  #sessions = new Set<Http2Session>();
 
   /** Starts tracking a server (idempotent). Only HTTP(S) servers get per-connection tracking. */
   track(server: NetServer): void {
     if (this.servers.has(server)) return;
     this.servers.add(server);
     if (this.#draining) closeWhenListening(server);
+    // An HTTP/2 server (node:http2) emits a session per connection: only HTTP/2 servers ever emit 'session'.
+    server.on('session', (session: Http2Session) => this.#addSession(session));
     if (!isHttp(server)) return;
     for (const hook of this.#httpHooks) hook(server as HttpServer);
     const connectionEvent = server instanceof HttpsServer ? 'secureConnection' : 'connection';
@@ -42,7 +46,7 @@ export class ServerTracker {
     for (const server of this.servers) if (isHttp(server)) hook(server as HttpServer);
   }
 
-  /** Stops accepting on every tracked server and resolves once their HTTP connections are closed. */
+  /** Stops accepting on every tracked server and resolves once their HTTP connections and HTTP/2 sessions are closed. */
   drain(idleGrace: number): Promise<void> {
     this.#idleGrace = idleGrace;
     if (!this.#draining) {
@@ -54,6 +58,7 @@ export class ServerTracker {
         closeWhenListening(server);
       }
       for (const socket of this.#connections.keys()) this.#settle(socket);
+      for (const session of this.#sessions) session.close();
     }
     return new Promise((resolve) => {
       this.#onDrained = resolve;
@@ -68,6 +73,17 @@ export class ServerTracker {
   /** Open HTTP connections (upgraded ones excluded). */
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  // HTTP/2 drains itself: `close()` sends GOAWAY (the client learns which of its streams were not taken and may
+  // retry them elsewhere), lets open streams finish, then closes; so a drain closes sessions at once, no grace needed.
+  #addSession(session: Http2Session): void {
+    this.#sessions.add(session);
+    session.once('close', () => {
+      this.#sessions.delete(session);
+      this.#checkDrained();
+    });
+    if (this.#draining) session.close();
   }
 
   #add(socket: Socket): void {
@@ -148,7 +164,7 @@ export class ServerTracker {
   }
 
   #checkDrained(): void {
-    if (this.#draining && this.#connections.size === 0 && this.#onDrained) {
+    if (this.#draining && this.#connections.size === 0 && this.#sessions.size === 0 && this.#onDrained) {
       const resolve = this.#onDrained;
       this.#onDrained = undefined;
       resolve();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
@@ -85,4 +86,28 @@ test('drain: a request pipelined during it behind an in-flight response is answe
   assert.doesNotMatch(replies[0]!.headers, /connection: close/);
   assert.match(replies[1]!.headers, /connection: close/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('drain: an HTTP/2 server’s in-flight stream finishes before the process exits', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('http2-app.js'), '-i', '1', '--port', String(port)]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const client = http2.connect(`http://127.0.0.1:${port}`);
+  client.on('error', () => {});
+  try {
+    const stream = client.request({ ':path': '/slow?ms=800' });
+    stream.setEncoding('utf8');
+    let body = '';
+    stream.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    const ended = new Promise<void>((resolve) => stream.once('close', resolve));
+    await hive.waitFor(logged('request /slow?ms=800'), 'the stream in flight');
+    hive.kill('SIGTERM');
+    await ended;
+    assert.equal(body, 'served /slow?ms=800');
+    assert.deepEqual(await hive.exited, { code: 0, signal: null });
+  } finally {
+    client.destroy();
+  }
 });
