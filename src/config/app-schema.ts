@@ -9,7 +9,7 @@ const duration = z
   .superRefine(refineWith(parseDuration, 'a duration like 5s, 500ms or ms'));
 const size = z.union([z.number(), z.string()]).superRefine(refineWith(parseSize, 'a size like 300M, 1G or bytes'));
 const stringList = z.union([z.string(), z.array(z.string())]);
-const envValue = z.union([z.string(), z.number(), z.boolean()]);
+const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
 const envMap = z.record(z.string(), envValue);
 
 const appShape = {

@@ -4,6 +4,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { describeValue } from '../errors.js';
 import { type AppConfig, configSchema } from './app-schema.js';
 import { ConfigError } from './errors.js';
 import { camelHint, fromPm2App, pm2Conflict } from './pm2-compat.js';
@@ -136,6 +137,18 @@ function issueError(
   }
   const last = path.at(-1);
   let message = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
+  // zod's own words for these ("Invalid input") name neither what was expected nor what was found.
+  const value = issue.path.reduce<unknown>(
+    (at, part) => (isObject(at) || Array.isArray(at) ? (at as never)[part] : undefined),
+    content,
+  );
+  if (issue.code === 'invalid_type' && value === undefined) message = `required (expected ${issue.expected})`;
+  if (issue.code === 'invalid_union' && message === 'Invalid input') {
+    const expected = new Set(
+      issue.errors.flatMap((branch) => branch.map((e) => (e.code === 'invalid_type' ? e.expected : 'another value'))),
+    );
+    message = `expected ${[...expected].join(' or ')}, got ${describeValue(value)}`;
+  }
   if (message === 'unknown key' && typeof last === 'string') {
     const hint = format === 'hive' ? camelHint(last) : undefined;
     message = hint
