@@ -17,3 +17,11 @@ test('hive scale <app> -1 is parsed as max minus one, not refused as an unknown 
     assert.match(refused.stderr, /<n>|-2/);
   }
 });
+
+test('hive logs --lines takes digits only: an empty value is not 0 lines', async () => {
+  for (const lines of ['', '1e3', '0x10', '-1', '2.5']) {
+    const result = await hive.run(['logs', `--lines=${lines}`]);
+    assert.equal(result.code, 2, `--lines ${JSON.stringify(lines)}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`--lines.*${JSON.stringify(lines).replace(/[.]/g, '\\.')}`));
+  }
+});

@@ -83,8 +83,9 @@ export default function logs(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const lines = Number(values.lines ?? 20);
-    if (!Number.isInteger(lines) || lines < 0) {
+    // Digits only: Number() would read '' as 0 and take 1e3, 0x10 or ' 5'.
+    const lines = values.lines === undefined ? 20 : /^\d+$/.test(values.lines as string) ? Number(values.lines) : -1;
+    if (lines < 0) {
       throw new UsageError(`expected --lines to be a non-negative integer, got ${JSON.stringify(values.lines)}`);
     }
     // `all` is every app, as with no target (docs/cli.md: a target may be `all`).
