@@ -133,9 +133,16 @@ export class ServerTracker {
   #scheduleIdleClose(socket: Socket): void {
     if (!this.#connections.has(socket)) return;
     clearTimeout(this.#connections.get(socket));
+    const read = socket.bytesRead;
     const timer = setTimeout(() => {
       // A request arrived meanwhile: its response closes the connection, or re-schedules this check.
       if (inFlight(socket) !== undefined) return;
+      // Bytes came in meanwhile, a request whose headers are not all there yet: the connection was not idle, and
+      // closing it now would drop that request. It gets another grace.
+      if (socket.bytesRead !== read) {
+        this.#scheduleIdleClose(socket);
+        return;
+      }
       socket.end();
       // A peer that never answers our FIN must not hold the drain forever.
       setTimeout(() => socket.destroy(), 1000).unref();

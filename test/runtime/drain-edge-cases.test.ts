@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
 
 after(killAll);
@@ -110,4 +111,29 @@ test('drain: an HTTP/2 server’s in-flight stream finishes before the process e
   } finally {
     client.destroy();
   }
+});
+
+test('drain: a connection whose next request is still arriving (headers in pieces) is not closed as idle under it', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('drain-app.js'), '-i', '1', '--port', String(port), '--drain-idle-grace', '1s']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const client = rawClient(port);
+  client.send(getRequest('/first'));
+  await hive.waitFor(logged('request /first'), 'the first request');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  // A slow client: its next request takes a few idle graces to arrive, a piece every 100 ms.
+  client.send('GET /pieces HTTP/1.1\r\nHost: x\r\nX-Pad: ');
+  for (let i = 0; i < 30; i++) {
+    await delay(100);
+    client.send('p');
+  }
+  client.send('\r\n\r\n');
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /first', 'served /pieces'],
+  );
+  assert.match(replies[1]!.headers, /connection: close/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
