@@ -77,7 +77,9 @@ export function fromPm2App(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(app)) {
     const hiveKey = pm2Keys[key];
-    if (hiveKey !== undefined) {
+    if ((key === 'env' || key.startsWith('env_')) && isEnvObject(value)) {
+      out[key] = definedEnv(key, value, warn);
+    } else if (hiveKey !== undefined) {
       out[hiveKey] = translateValue(hiveKey, value);
       if (hiveKey !== key) renamed(hiveKey, key);
     } else if (key.startsWith('env_')) {
@@ -118,6 +120,26 @@ export function pm2Conflict(app: Record<string, unknown>): [string, string] | un
     seen.set(hiveKey, key);
   }
   return undefined;
+}
+
+function isEnvObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// `env: { SECRET: process.env.SECRET }` with SECRET unset: PM2 serialises the app as JSON, which drops the entry, so
+// the process runs without it. Said as a warning so that it is not silent.
+function definedEnv(
+  key: string,
+  env: Record<string, unknown>,
+  warn: (key: string, why: string) => void,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined)
+      warn(`${key}.${name}`, 'undefined (unset where the file was loaded?), so not set, as in PM2');
+    else out[name] = value;
+  }
+  return out;
 }
 
 /** The camelCase key a misplaced snake_case key means (`exec_mode` in a Hive config), for error hints. */

@@ -113,6 +113,19 @@ describe('PM2 ecosystem files', () => {
     );
   });
 
+  test('an env entry left undefined (process.env.X unset) is dropped with a warning, as PM2 drops it', async () => {
+    const file = write(
+      'ecosystem.config.cjs',
+      "module.exports = { apps: [{ name: 'a', script: 'a.js', env: { A: '1', SECRET: undefined }, env_production: { B: undefined } }] };",
+    );
+    const config = await loadConfig(file);
+    assert.deepEqual(supervisorOptions(config.apps[0]!, config.file, 'production', config.apps).env, { A: '1' });
+    assert.deepEqual(config.warnings, [
+      'apps[0] (a).env.SECRET: ignored: undefined (unset where the file was loaded?), so not set, as in PM2',
+      'apps[0] (a).env_production.B: ignored: undefined (unset where the file was loaded?), so not set, as in PM2',
+    ]);
+  });
+
   test('a bad value is reported under the PM2 key written in the file, not the Hive key it became', async () => {
     const cases: [string, string, RegExp][] = [
       ['"max_memory_restart": "300X"', 'apps[0] (a).max_memory_restart', /size/],
