@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import type { SupervisorOptions } from '../cluster/options.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
@@ -64,8 +64,41 @@ const durationOptions = {
   'memory-report-interval': 'memoryReportInterval',
 } as const;
 
+const runOptions = {
+  instances: { type: 'string', short: 'i' },
+  port: { type: 'string', short: 'p' },
+  env: { type: 'string', short: 'e', multiple: true },
+  name: { type: 'string' },
+  'node-args': { type: 'string' },
+  balance: { type: 'string' },
+  sticky: { type: 'string' },
+  socket: { type: 'string' },
+  'socket-mode': { type: 'string' },
+  'socket-group': { type: 'string' },
+  'wait-ready': { type: 'boolean' },
+  'max-restarts': { type: 'string' },
+  'max-memory-restart': { type: 'string' },
+  'log-format': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  'server-timing': { type: 'boolean' },
+  dashboard: { type: 'string' },
+  'dashboard-token': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
+} as const satisfies ParseArgsConfig['options'];
+
+// parseArgs' own errors (an unknown flag, a missing value) are bare TypeErrors; they become typed ones here.
+function parseOwnArgs(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options: runOptions });
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message, { cause: error });
+  }
+}
+
 /**
- * Parses `hive run`'s arguments; throws InvalidArgumentError (or parseArgs' own TypeError) on bad input, and
+ * Parses `hive run`'s arguments; throws InvalidArgumentError on bad input (an unknown flag too), and
  * DashboardTokenRequiredError for a dashboard on a non-loopback address without a token. `env` supplies
  * HIVE_DASHBOARD_TOKEN and tells whether the user set HIVE_REQUEST_SAMPLES.
  */
@@ -73,34 +106,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   const separator = argv.indexOf('--');
   const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
   const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
-  const { values, positionals } = parseArgs({
-    args: own,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      instances: { type: 'string', short: 'i' },
-      port: { type: 'string', short: 'p' },
-      env: { type: 'string', short: 'e', multiple: true },
-      name: { type: 'string' },
-      'node-args': { type: 'string' },
-      balance: { type: 'string' },
-      sticky: { type: 'string' },
-      socket: { type: 'string' },
-      'socket-mode': { type: 'string' },
-      'socket-group': { type: 'string' },
-      'wait-ready': { type: 'boolean' },
-      'max-restarts': { type: 'string' },
-      'max-memory-restart': { type: 'string' },
-      'log-format': { type: 'string' },
-      'metrics-port': { type: 'string' },
-      'metrics-host': { type: 'string' },
-      'server-timing': { type: 'boolean' },
-      dashboard: { type: 'string' },
-      'dashboard-token': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
-    },
-  });
+  const { values, positionals } = parseOwnArgs(own);
   const logFormat = values['log-format'] ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') {
     throw new InvalidArgumentError(`Expected --log-format to be text or json, got ${describeValue(logFormat)}`);

@@ -1,0 +1,21 @@
+// `hive run` with bad arguments: exit 2 before anything is forked, with a typed error naming the flag and the value.
+// The script does not exist, so an argument wrongly taken would fail later, with ERR_HIVE_SCRIPT_NOT_FOUND instead.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { HiveHome } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+async function refused(args: string[], message: RegExp): Promise<void> {
+  const result = await hive.run(['run', 'no-such-app.js', ...args]);
+  assert.equal(result.code, 2, `hive run ${args.join(' ')}: ${result.stderr}`);
+  assert.match(result.stderr, message, `hive run ${args.join(' ')}`);
+}
+
+test('parseArgs refusals (unknown flag, missing value, dashed value) carry ERR_HIVE_INVALID_ARGUMENT', async () => {
+  await refused(['--bogus'], /hive run: ERR_HIVE_INVALID_ARGUMENT: Unknown option '--bogus'/);
+  await refused(['--port'], /hive run: ERR_HIVE_INVALID_ARGUMENT: Option '-p, --port <value>' argument missing/);
+  await refused(['-i', '-2'], /hive run: ERR_HIVE_INVALID_ARGUMENT: Option '-i' argument is ambiguous/);
+  await refused(['--wait-ready=no'], /hive run: ERR_HIVE_INVALID_ARGUMENT: Option '--wait-ready' does not take/);
+});
