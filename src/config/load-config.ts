@@ -8,6 +8,7 @@ import { describeValue } from '../errors.js';
 import { type AppConfig, configSchema } from './app-schema.js';
 import { ConfigError } from './errors.js';
 import { camelHint, fromPm2App, pm2Conflict } from './pm2-compat.js';
+import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
 /** A config file, read and validated. */
 export interface LoadedConfig {
@@ -85,14 +86,10 @@ async function readConfigFile(file: string): Promise<unknown> {
     if (ext === '.json') return JSON.parse(text!);
     if (ext === '.yaml' || ext === '.yml') return parseYaml(text!);
   } catch (cause) {
-    throw new ConfigError(
-      file,
-      undefined,
-      `not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
+    const message = (cause as Error).message;
+    const where = ext === '.json' ? jsonLocation(text!, message) : undefined;
+    const detail = `${message}${where ? ` (${where})` : ''}`;
+    throw new ConfigError(file, undefined, `not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${detail}`, { cause });
   }
   if (!existsSync(file)) throw new ConfigError(file, undefined, 'no such file');
   try {
@@ -102,10 +99,11 @@ async function readConfigFile(file: string): Promise<unknown> {
     }
     if (['.js', '.mjs', '.cjs'].includes(ext)) return unwrapDefault(await import(pathToFileURL(file).href));
   } catch (cause) {
-    const message = (cause as Error).message;
+    const message = loadFailure(cause);
     // PM2 users' files are CommonJS; in a "type": "module" package, .js means ESM.
     const hint = /module is not defined|require is not defined/.test(message) ? ' (rename it to .cjs)' : '';
-    throw new ConfigError(file, undefined, `failed to load${hint}: ${message.split('\n')[0]}`, { cause });
+    const where = moduleLocation(cause, file);
+    throw new ConfigError(file, undefined, `failed to load${hint}: ${message}${where ? ` (${where})` : ''}`, { cause });
   }
   throw new ConfigError(file, undefined, 'expected a .ts, .mts, .js, .mjs, .cjs, .json, .yaml or .yml file');
 }

@@ -268,6 +268,29 @@ describe('Hive config files', () => {
     await assert.rejects(loadConfig(join(dir, 'missing.config.js')), configError(undefined, /no such file/));
   });
 
+  test('a syntax error names the file and the line and column, in JSON, CommonJS, ESM and TypeScript', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['hive.config.json', '{"apps": [{"name": "a",\n "script": "a.js",}]}', /not valid JSON: .*line 2, column 19/],
+      ['ecosystem.config.cjs', "module.exports = {\n  apps: [{ name: 'a' script: 'a.js' }] };", /line 2, column 22/],
+      ['hive.config.mjs', "export default {\n  apps: [{ name: 'a' script: 'a.js' }] };", /line 2, column 22/],
+      [
+        'hive.config.ts',
+        'const port: number = ;\nexport default { apps: [] };',
+        /failed to load: Unexpected ";" \(line 1, column 22\)/,
+      ],
+    ];
+    for (const [name, text, message] of cases) {
+      const file = join(mkdtempSync(join(dir, 'syntax-')), name);
+      writeFileSync(file, text);
+      await assert.rejects(loadConfig(file), (error: Error & Record<string, unknown>) => {
+        assert.equal(error.code, 'ERR_HIVE_CONFIG');
+        assert.equal(error.file, file);
+        assert.match(error.message, message);
+        return true;
+      });
+    }
+  });
+
   test('metricsPort, metricsHost and logFormat load as written; PM2 log_type json means JSON logs', async () => {
     const hive = write(
       'hive.config.json',

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+
+// Where a config file's syntax error is, for messages that name the line: the parsers' own errors do not always.
+
+/** `line 2, column 16` for a JSON.parse error that gives only `at position 42` (Node 20). */
+export function jsonLocation(text: string, message: string): string | undefined {
+  const match = /at position (\d+)/.exec(message);
+  if (!match || /\(line \d+ column \d+\)/.test(message)) return undefined;
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+/**
+ * `line 1, column 18` of a JS or TypeScript config's syntax error. esbuild (through tsx) puts it on the error; Node's
+ * SyntaxError of an ES module carries it nowhere readable, so `node --check` is asked, on this failure path only.
+ */
+export function moduleLocation(cause: unknown, file: string): string | undefined {
+  const esbuild = esbuildError(cause);
+  if (esbuild) return `line ${esbuild.line}, column ${esbuild.column + 1}`;
+  if (!(cause instanceof SyntaxError) || /\.[cm]?ts$/.test(file)) return undefined;
+  const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
+  // "<file>:<line>\n<source line>\n<spaces>^\n..."
+  const [where, , caret] = (check.stderr ?? '').split('\n');
+  const line = where?.startsWith(file) ? /:(\d+)$/.exec(where)?.[1] : undefined;
+  if (line === undefined) return undefined;
+  const column = caret?.indexOf('^') ?? -1;
+  return column >= 0 ? `line ${line}, column ${column + 1}` : `line ${line}`;
+}
+
+/** The message of a failed load: for esbuild's "Transform failed with 1 error:", the error itself. */
+export function loadFailure(cause: unknown): string {
+  return esbuildError(cause)?.text ?? String((cause as Error)?.message ?? cause).split('\n')[0]!;
+}
+
+// tsx rethrows esbuild's error with its message only: "Transform failed with 1 error:\n<file>:1:18: ERROR: <text>".
+function esbuildError(cause: unknown): { line: number; column: number; text: string } | undefined {
+  const message = String((cause as Error)?.message ?? '');
+  if (!message.startsWith('Transform failed')) return undefined;
+  const match = /:(\d+):(\d+): ERROR: (.*)$/m.exec(message);
+  return match ? { line: Number(match[1]), column: Number(match[2]), text: match[3]! } : undefined;
+}
