@@ -90,11 +90,26 @@ const runOptions = {
 
 // parseArgs' own errors (an unknown flag, a missing value) are bare TypeErrors; they become typed ones here.
 function parseOwnArgs(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: runOptions });
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message, { cause: error });
+  const parsed = (() => {
+    try {
+      return parseArgs({ args, allowPositionals: true, strict: true, tokens: true, options: runOptions });
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message, { cause: error });
+    }
+  })();
+  // parseArgs keeps the last of a repeated flag; `--port 3000 ... --port 4000` is a mistake to show, not to guess.
+  const given = new Map<string, string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || token.value === undefined || token.name === 'env') continue;
+    const first = given.get(token.name);
+    if (first !== undefined) {
+      throw new InvalidArgumentError(
+        `--${token.name} is given twice (${JSON.stringify(first)}, then ${JSON.stringify(token.value)}); give it once`,
+      );
+    }
+    given.set(token.name, token.value);
   }
+  return parsed;
 }
 
 /**

@@ -19,3 +19,28 @@ test('parseArgs refusals (unknown flag, missing value, dashed value) carry ERR_H
   await refused(['-i', '-2'], /hive run: ERR_HIVE_INVALID_ARGUMENT: Option '-i' argument is ambiguous/);
   await refused(['--wait-ready=no'], /hive run: ERR_HIVE_INVALID_ARGUMENT: Option '--wait-ready' does not take/);
 });
+
+test('a value flag given twice is refused with both values, not last-one-wins', async () => {
+  await refused(
+    ['--port', '3000', '-p', '4000'],
+    /ERR_HIVE_INVALID_ARGUMENT: --port is given twice \("3000", then "4000"\)/,
+  );
+  await refused(['-i', '2', '--instances=-1'], /--instances is given twice \("2", then "-1"\)/);
+  await refused(['--kill-timeout=1s', '--kill-timeout=2s'], /--kill-timeout is given twice/);
+  // Repeatable: each --env adds a variable. Script arguments after -- are the script's, repeated or not.
+  const result = await hive.run([
+    'run',
+    'no-such-app.js',
+    '-e',
+    'A=1',
+    '-e',
+    'B=2',
+    '--',
+    '--port',
+    '1',
+    '--port',
+    '2',
+  ]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /ERR_HIVE_SCRIPT_NOT_FOUND/);
+});
