@@ -35,8 +35,16 @@ export class ServerTracker {
     server.on('session', (session: Http2Session) => this.#addSession(session));
     if (!isHttp(server)) return;
     for (const hook of this.#httpHooks) hook(server as HttpServer);
-    const connectionEvent = server instanceof HttpsServer ? 'secureConnection' : 'connection';
-    server.prependListener(connectionEvent, (socket: Socket) => this.#add(socket));
+    server.prependListener('connection', (socket: Socket) => this.#add(socket));
+    // An HTTPS connection is tracked from its TCP accept, through its TLS handshake (a drain must not exit under a
+    // client that is still shaking hands), then as its TLS socket, which is the one HTTP writes responses on.
+    if (server instanceof HttpsServer) {
+      server.prependListener('secureConnection', (socket: Socket) => {
+        this.#add(socket);
+        const tcp = (socket as TlsSocket)._parent;
+        if (tcp) this.#forget(tcp);
+      });
+    }
     this.#watchUpgrades(server);
   }
 
@@ -133,13 +141,13 @@ export class ServerTracker {
   #scheduleIdleClose(socket: Socket): void {
     if (!this.#connections.has(socket)) return;
     clearTimeout(this.#connections.get(socket));
-    const read = socket.bytesRead;
+    const read = bytesRead(socket);
     const timer = setTimeout(() => {
       // A request arrived meanwhile: its response closes the connection, or re-schedules this check.
       if (inFlight(socket) !== undefined) return;
       // Bytes came in meanwhile, a request whose headers are not all there yet: the connection was not idle, and
       // closing it now would drop that request. It gets another grace.
-      if (socket.bytesRead !== read) {
+      if (bytesRead(socket) !== read) {
         this.#scheduleIdleClose(socket);
         return;
       }
@@ -196,6 +204,14 @@ export function isHttp(server: NetServer): boolean {
 // closure on every request.
 function inFlight(socket: Socket): ServerResponse | undefined {
   return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
+// Node's link from a server-side TLS socket to the TCP socket it wraps.
+type TlsSocket = Socket & { _parent?: Socket | null };
+
+// Bytes received on a connection: a TLS socket counts none itself, the TCP socket under it does.
+function bytesRead(socket: Socket): number {
+  return ((socket as TlsSocket)._parent ?? socket).bytesRead;
 }
 
 // The connection's last request the app was handed: `parser.incoming` is Node's request whose headers its parser read

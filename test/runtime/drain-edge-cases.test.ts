@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { connect as tlsConnect } from 'node:tls';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
 
 after(killAll);
@@ -137,3 +143,62 @@ test('drain: a connection whose next request is still arriving (headers in piece
   assert.match(replies[1]!.headers, /connection: close/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
+
+test('drain: an HTTPS connection accepted before it but still shaking hands is not cut by the exit; its request is answered', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = makeCertificate(dir);
+  const port = await freePort();
+  const hive = startHive([fixture('https-app.js'), '-i', '1', '--port', String(port)], {
+    TLS_KEY: key,
+    TLS_CERT: cert,
+  });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  // The TCP connection is accepted now; the ClientHello only goes out once the drain has begun.
+  const tcp = connect(port, '127.0.0.1');
+  tcp.on('error', () => {});
+  await once(tcp, 'connect');
+  // Accepted by the app process itself (its primary hands connections over), not only queued in the primary.
+  await hive.waitFor(logged('accepted'), 'the app process to accept the connection');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  const secure = tlsConnect({ socket: tcp, rejectUnauthorized: false });
+  secure.on('error', () => {});
+  let received = '';
+  secure.setEncoding('utf8').on('data', (chunk: string) => {
+    received += chunk;
+  });
+  secure.write(getRequest('/late'));
+  await once(secure, 'close');
+  assert.match(received, /connection: close/i);
+  assert.match(received, /served \/late$/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+/** A self-signed certificate for 127.0.0.1, made with openssl into `dir`. */
+function makeCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
