@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { describeValue } from '../errors.js';
 import { type AppConfig, configSchema } from './app-schema.js';
 import { ConfigError } from './errors.js';
-import { camelHint, fromPm2App, pm2Conflict } from './pm2-compat.js';
+import { camelHint, fromPm2App, pm2Conflict, pm2Unsupported } from './pm2-compat.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
 /** A config file, read and validated. */
@@ -151,7 +151,9 @@ function issueError(
     const hint = format === 'hive' ? camelHint(last) : undefined;
     message = hint
       ? `unknown key (a PM2 key: write \`${hint}\` in a Hive config)`
-      : 'unknown key: not a Hive or PM2 app option';
+      : pm2Unsupported.has(last)
+        ? 'a PM2 option Hive does not support; remove it (docs/config.md lists what Hive runs)'
+        : 'unknown key: not a Hive or PM2 app option';
   }
   return new ConfigError(file, key === '' ? undefined : key, message);
 }

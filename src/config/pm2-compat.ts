@@ -39,6 +39,16 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   combine_logs: 'mergeLogs',
   time: 'time',
   log_type: 'logFormat',
+  // PM2's own aliases (lib/API/schema.json), which its files use too.
+  interpreterArgs: 'nodeArgs',
+  execInterpreter: 'interpreter',
+  out: 'outFile',
+  output: 'outFile',
+  out_log: 'outFile',
+  error: 'errorFile',
+  err: 'errorFile',
+  err_log: 'errorFile',
+  cron: 'cronRestart',
 };
 
 /** PM2 keys Hive accepts but does not act on, each with the reason given to the user. */
@@ -59,7 +69,36 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   watch_delay: 'file changes are debounced by Hive itself',
   filter_env: 'not supported: the app gets the daemon environment plus env',
   force: 'not needed: names are unique per file',
+  log: 'Hive writes out and error files; there is no third combined file',
+  pid: 'the daemon tracks processes itself (`hive describe` shows pids)',
 };
+
+/**
+ * PM2 options Hive does not implement and will not pass over in silence (running as another user, dropping logs...):
+ * an error that says so, rather than "not a PM2 option".
+ */
+export const pm2Unsupported: ReadonlySet<string> = new Set([
+  'uid',
+  'gid',
+  'user',
+  'username',
+  'disable_logs',
+  'watch_options',
+  'kill_retry_time',
+  'name_prefix',
+  'install_url',
+  'post_update',
+  'execute_command',
+  'disable_source_map_support',
+  'windowsHide',
+  'trace',
+  'disable_trace',
+  'v8',
+  'event_loop_inspector',
+  'deep_monitoring',
+  'io',
+  'write',
+]);
 
 const numberKeys = new Set(['instances', 'port', 'maxRestarts']);
 

@@ -157,6 +157,20 @@ describe('PM2 ecosystem files', () => {
     assert.equal((await loadConfig(file)).apps[0]!.errorFile, 'e.log');
   });
 
+  test("PM2's aliases (cron, out, err, execInterpreter) load; PM2 options Hive lacks (uid) say so", async () => {
+    const file = write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "cron": "0 3 * * *", "out": "o.log", "err": "e.log", "execInterpreter": "python3"}]}',
+    );
+    const [app] = (await loadConfig(file)).apps;
+    assert.deepEqual(
+      [app!.cronRestart, app!.outFile, app!.errorFile, app!.interpreter],
+      ['0 3 * * *', 'o.log', 'e.log', 'python3'],
+    );
+    write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "uid": "www-data"}]}');
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).uid', /a PM2 option Hive does not support/));
+  });
+
   test('a CommonJS ecosystem.config.js inside an ESM package gets a hint to rename it', async () => {
     const esm = mkdtempSync(join(dir, 'esm-'));
     writeFileSync(join(esm, 'package.json'), '{"type": "module"}');
