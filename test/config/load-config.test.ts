@@ -96,13 +96,13 @@ describe('PM2 ecosystem files', () => {
     });
   });
 
-  test('numeric strings of number keys are numbers, as PM2 casts them', async () => {
+  test('numeric strings of number keys are numbers, and min_uptime takes hours, as in PM2', async () => {
     const file = write(
       'ecosystem.config.json',
-      '{"apps": [{"name": "a", "script": "a.js", "port": "3000", "max_restarts": "5", "instances": "4"}]}',
+      '{"apps": [{"name": "a", "script": "a.js", "port": "3000", "max_restarts": "5", "instances": "4", "min_uptime": "1h"}]}',
     );
     const [app] = (await loadConfig(file)).apps;
-    assert.deepEqual([app!.port, app!.maxRestarts, app!.instances], [3000, 5, 4]);
+    assert.deepEqual([app!.port, app!.maxRestarts, app!.instances, app!.minUptime], [3000, 5, 4, 3_600_000]);
   });
 
   test('an app without `name` is named after its script, as in PM2', async () => {
