@@ -96,6 +96,9 @@ export default function start(argv: string[]): Promise<number> {
     if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
       throw new UsageError(`expected --log-format to be text or json, got ${JSON.stringify(logFormat)}`);
     }
+    if (isConfigFile(target) && scriptArgs.length > 0) {
+      throw new UsageError("arguments after -- go to a script; with a config file set `args` in the app's entry");
+    }
     const specs = isConfigFile(target) ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
     const started: AppInfo[] = [];
     let failed = false;
@@ -190,8 +193,38 @@ const runFlags = {
   expBackoffRestartDelay: '--exp-backoff-restart-delay',
 } as const;
 
+// Flags that describe one script's app; a config file sets them per app, and taking one for every app is not meant.
+const scriptOnlyFlags = [
+  'port',
+  'socket',
+  'socket-mode',
+  'socket-group',
+  'node-args',
+  'wait-ready',
+  'metrics-port',
+  'metrics-host',
+  'server-timing',
+  'max-memory-restart',
+  'interpreter',
+  'no-autorestart',
+  'watch',
+  'watch-paths',
+  'ignore-watch',
+] as const;
+
 async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   if (values.name !== undefined) throw new UsageError('--name names a script; a config file names its apps');
+  // Refused rather than dropped: `hive start hive.config.ts --port 4000` used to start the apps on their own ports.
+  const scriptOnly = scriptOnlyFlags.find((flag) => values[flag] !== undefined);
+  if (scriptOnly !== undefined) {
+    const flag = scriptOnly === 'watch-paths' ? 'watch' : scriptOnly;
+    throw new UsageError(
+      `--${flag} applies to a script; with a config file set it in the app's entry (docs/config.md)`,
+    );
+  }
+  if (((values.env as string[] | undefined)?.length ?? 0) > 1) {
+    throw new UsageError(`--env picks one env_<name> of a config file, got ${(values.env as string[]).join(', ')}`);
+  }
   const { loadConfig } = await import('../../config/load-config.js');
   const { ConfigError } = await import('../../config/errors.js');
   const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
