@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -72,6 +73,9 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   return { file, format, apps, warnings };
 }
 
+const moduleCache = createRequire(import.meta.url).cache;
+let loads = 0;
+
 async function readConfigFile(file: string): Promise<unknown> {
   const ext = extname(file);
   let text: string | undefined;
@@ -97,7 +101,12 @@ async function readConfigFile(file: string): Promise<unknown> {
       const { tsImport } = await import('tsx/esm/api');
       return unwrapDefault(await tsImport(pathToFileURL(file).href, import.meta.url));
     }
-    if (['.js', '.mjs', '.cjs'].includes(ext)) return unwrapDefault(await import(pathToFileURL(file).href));
+    if (['.js', '.mjs', '.cjs'].includes(ext)) {
+      // A file loaded before must be read again (it may have changed): Node caches ES modules by URL, CommonJS ones by
+      // path, so a fresh query and a cleared require cache entry. Config files are small and loaded rarely.
+      delete moduleCache[file];
+      return unwrapDefault(await import(`${pathToFileURL(file).href}?hive-load=${++loads}`));
+    }
   } catch (cause) {
     const message = loadFailure(cause);
     // PM2 users' files are CommonJS; in a "type": "module" package, .js means ESM.

@@ -322,6 +322,19 @@ describe('Hive config files', () => {
     );
   });
 
+  test('a JS config changed since it was last loaded is read again, not taken from the module cache', async () => {
+    for (const [name, prefix] of [
+      ['ecosystem.config.cjs', 'module.exports ='],
+      ['hive.config.mjs', 'export default'],
+    ] as const) {
+      const file = join(mkdtempSync(join(dir, 'reload-')), name);
+      for (const app of ['first', 'second']) {
+        writeFileSync(file, `${prefix} { apps: [{ name: '${app}', script: 'a.js' }] };`);
+        assert.equal((await loadConfig(file)).apps[0]!.name, app, name);
+      }
+    }
+  });
+
   test('finding the config file of a folder; telling config files from scripts', () => {
     assert.equal(findConfigFile(fixture('pm2-project')), fixture('pm2-project/ecosystem.config.js'));
     assert.equal(findConfigFile(fixture('hive-ts')), fixture('hive-ts/hive.config.ts'));
