@@ -41,3 +41,24 @@ test('--env names one env_<name> of a config file; two are refused', async () =>
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /--env picks one.*production, staging/);
 });
+
+test('a bad -i, --port or size for a script exits 2 before the daemon is asked, leaving no errored app', async () => {
+  for (const args of [
+    ['-i', 'abc'],
+    ['-i', '0.5'],
+    ['--port', '70000'],
+    ['--max-memory-restart', '5x'],
+  ]) {
+    const result = await hive.run(['start', appFixture, '--name', 'bad', ...args]);
+    assert.equal(result.code, 2, `hive start ${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`app "bad": .*${JSON.stringify(args[1]!).replace(/[.]/g, '\\.')}`));
+  }
+  const config = await hive.run(['start', join(dir, 'hive.config.json'), '-i', 'many']);
+  assert.equal(config.code, 2, config.stderr);
+  assert.match(config.stderr, /app "cfg": .*"many"/);
+  const apps = await hive.json<{ name: string }[]>(['ls']);
+  assert.deepEqual(
+    apps.map((app) => app.name),
+    [],
+  );
+});

@@ -100,6 +100,7 @@ export default function start(argv: string[]): Promise<number> {
       throw new UsageError("arguments after -- go to a script; with a config file set `args` in the app's entry");
     }
     const specs = isConfigFile(target) ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
+    await checkRunArgs(specs);
     const started: AppInfo[] = [];
     let failed = false;
     await withDaemon(async (client) => {
@@ -296,4 +297,27 @@ function threads(value: string): string {
   if (!/^[1-9]\d*$/.test(value))
     throw new UsageError(`expected --threads to be a positive integer, got ${JSON.stringify(value)}`);
   return value;
+}
+
+/**
+ * Reads each cluster app's `hive run` arguments here as its primary will, so that a bad `-i`, `--port`, size or
+ * duration exits 2 before the daemon is asked, rather than a primary that dies at once leaving an errored app behind.
+ * Only argument errors count: a missing script and the like stay the daemon's to report, app by app.
+ */
+async function checkRunArgs(specs: AppSpec[]): Promise<void> {
+  const cluster = specs.filter((spec) => !spec.fork);
+  if (cluster.length === 0) return;
+  const [{ parseRunArgs }, { fillOptions }, { InvalidArgumentError }] = await Promise.all([
+    import('../run-args.js'),
+    import('../../cluster/options.js'),
+    import('../../errors.js'),
+  ]);
+  for (const spec of cluster) {
+    try {
+      fillOptions({ ...parseRunArgs(spec.runArgs, {}).supervisor, cwd: spec.cwd });
+    } catch (error) {
+      if (error instanceof InvalidArgumentError)
+        throw new UsageError(`app ${JSON.stringify(spec.name)}: ${error.message}`);
+    }
+  }
 }
