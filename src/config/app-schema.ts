@@ -109,6 +109,16 @@ export const appSchema = z
       ctx.addIssue({ code: 'custom', path: [key], message: 'unknown key' });
     }
     // The checks `hive run` makes of its flags, made here so that a config that loads is one that starts.
+    if (app.sticky !== undefined && !app.port) {
+      ctx.addIssue({ code: 'custom', path: ['sticky'], message: 'needs port: the primary listens on it itself' });
+    }
+    if (app.sticky !== undefined && app.socket !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['socket'],
+        message: "cannot be combined with sticky: only the primary's router on port keeps clients on their process",
+      });
+    }
     if (app.metricsHost !== undefined && app.metricsPort === undefined) {
       ctx.addIssue({ code: 'custom', path: ['metricsHost'], message: 'needs metricsPort' });
     }

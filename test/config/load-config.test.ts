@@ -243,6 +243,12 @@ describe('Hive config files', () => {
         /size/,
       ],
       ['{"apps": [{"name": "a", "script": "a.js", "sticky": "session"}]}', 'apps[0] (a).sticky', /cookie:<name>/],
+      ['{"apps": [{"name": "a", "script": "a.js", "sticky": "ip"}]}', 'apps[0] (a).sticky', /needs port/],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "sticky": "ip", "port": 3000, "socket": "a.sock"}]}',
+        'apps[0] (a).socket',
+        /cannot be combined with sticky/,
+      ],
       ['{"apps": [{"name": "a", "script": "a.js", "exec_mode": "fork"}]}', 'apps[0] (a).exec_mode', /write `execMode`/],
       ['{"apps": [{"name": "a"}]}', 'apps[0] (a).script', /^.*: required \(expected string\)$/],
       ['{"apps": [{"name": "a", "script": "a.js", "args": 5}]}', 'apps[0] (a).args', /expected string or array, got 5/],
