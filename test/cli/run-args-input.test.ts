@@ -44,3 +44,13 @@ test('a value flag given twice is refused with both values, not last-one-wins', 
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /ERR_HIVE_SCRIPT_NOT_FOUND/);
 });
+
+test('a script that is a directory is refused before anything is forked', async () => {
+  const folder = new URL('../fixtures/', import.meta.url).pathname;
+  const run = await hive.run(['run', folder]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /ERR_HIVE_INVALID_ARGUMENT: <script> ".*fixtures\/" is a directory/);
+  const start = await hive.run(['start', folder]);
+  assert.equal(start.code, 2, start.stderr);
+  assert.match(start.stderr, /script ".*fixtures\/" is a directory/);
+});

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
@@ -131,6 +131,9 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
   if (!onPath && !existsSync(path))
     throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
+  if (!onPath && statSync(path).isDirectory()) {
+    throw new UsageError(`script ${JSON.stringify(script)} is a directory (${path}); give the file to run`);
+  }
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   for (const flag of ['metrics-port', 'server-timing', 'socket'] as const) {
     if (fork && values[flag] !== undefined) {
