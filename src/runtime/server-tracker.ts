@@ -143,8 +143,12 @@ export class ServerTracker {
     clearTimeout(this.#connections.get(socket));
     const read = bytesRead(socket);
     const timer = setTimeout(() => {
-      // A request arrived meanwhile: its response closes the connection, or re-schedules this check.
-      if (inFlight(socket) !== undefined) return;
+      // A request arrived meanwhile: its response closes the connection, or its end re-schedules this check. Settled
+      // here too, for a request the drain's 'request' listener never saw ('checkContinue', 'checkExpectation').
+      if (inFlight(socket) !== undefined) {
+        this.#settle(socket);
+        return;
+      }
       // Bytes came in meanwhile, a request whose headers are not all there yet: the connection was not idle, and
       // closing it now would drop that request. It gets another grace.
       if (bytesRead(socket) !== read) {

@@ -175,6 +175,33 @@ test('drain: an HTTPS connection accepted before it but still shaking hands is n
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
 
+test('drain: a request answered through the app’s checkContinue listener does not hold the drain until SIGKILL', async () => {
+  const port = await freePort();
+  const hive = startHive([
+    fixture('continue-app.js'),
+    '-i',
+    '1',
+    '--port',
+    String(port),
+    '--drain-idle-grace',
+    '300ms',
+    '--kill-timeout',
+    '20s',
+  ]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const client = rawClient(port);
+  client.send(getRequest('/first'));
+  await hive.waitFor(logged('request /first'), 'the first request');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  client.send('POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nok');
+  // Node's keep-alive timeout (5 s) would close the connection in the end: the drain must not wait for it.
+  const replies = await client.closed;
+  assert.match(replies.at(-1)!.headers, /connection: close/);
+  assert.equal(replies.at(-1)!.body, 'continued /up');
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
 /** A self-signed certificate for 127.0.0.1, made with openssl into `dir`. */
 function makeCertificate(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'cert.pem');
