@@ -110,7 +110,12 @@ async function readConfigFile(file: string): Promise<unknown> {
   } catch (cause) {
     const message = loadFailure(cause);
     // PM2 users' files are CommonJS; in a "type": "module" package, .js means ESM.
-    const hint = /module is not defined|require is not defined/.test(message) ? ' (rename it to .cjs)' : '';
+    const hint = /module is not defined|require is not defined/.test(message)
+      ? ' (rename it to .cjs)'
+      : // And the other way round: ESM syntax in a .js file of a CommonJS package.
+        /Unexpected token 'export'|Cannot use import statement outside a module/.test(message)
+        ? ' (ES module syntax in a CommonJS file: rename it to .mjs)'
+        : '';
     const where = moduleLocation(cause, file);
     throw new ConfigError(file, undefined, `failed to load${hint}: ${message}${where ? ` (${where})` : ''}`, { cause });
   }

@@ -20,9 +20,11 @@ export function moduleLocation(cause: unknown, file: string): string | undefined
   if (esbuild) return `line ${esbuild.line}, column ${esbuild.column + 1}`;
   if (!(cause instanceof SyntaxError) || /\.[cm]?ts$/.test(file)) return undefined;
   const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
-  // "<file>:<line>\n<source line>\n<spaces>^\n..."
-  const [where, , caret] = (check.stderr ?? '').split('\n');
-  const line = where?.startsWith(file) ? /:(\d+)$/.exec(where)?.[1] : undefined;
+  // "<file>:<line>\n<source line>\n<spaces>^\n...", after any warning Node prints first.
+  const lines = (check.stderr ?? '').split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${file}:`));
+  const line = at >= 0 ? /:(\d+)$/.exec(lines[at]!)?.[1] : undefined;
+  const caret = lines[at + 2];
   if (line === undefined) return undefined;
   const column = caret?.indexOf('^') ?? -1;
   return column >= 0 ? `line ${line}, column ${column + 1}` : `line ${line}`;

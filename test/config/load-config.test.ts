@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +189,18 @@ describe('PM2 ecosystem files', () => {
       config.apps.map((app) => supervisorOptions(app, config.file).instances),
       [1, 1],
     );
+  });
+
+  test('an ESM ecosystem.config.js inside a CommonJS package gets a hint to rename it, and the line', async () => {
+    const cjs = mkdtempSync(join(dir, 'cjs-'));
+    writeFileSync(join(cjs, 'package.json'), '{"type": "commonjs"}');
+    writeFileSync(join(cjs, 'ecosystem.config.js'), "export default { apps: [{ name: 'a', script: 'a.js' }] };");
+    // In a plain node process, as the CLI runs: this test runner's tsx hooks would accept the ESM syntax.
+    const script = `import(${JSON.stringify(import.meta.resolve('hive/config'))}).then((m) => m.loadConfig(process.argv[1])).then(() => console.log('loaded'), (e) => console.log(e.code, e.message))`;
+    const { stdout } = spawnSync(process.execPath, ['-e', script, join(cjs, 'ecosystem.config.js')], {
+      encoding: 'utf8',
+    });
+    assert.match(stdout, /^ERR_HIVE_CONFIG .*rename it to \.mjs\): Unexpected token 'export' \(line 1, column 1\)/);
   });
 
   test('JSON arrays of apps and YAML ecosystem files load too', async () => {
