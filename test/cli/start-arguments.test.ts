@@ -62,3 +62,9 @@ test('a bad -i, --port or size for a script exits 2 before the daemon is asked, 
     [],
   );
 });
+
+test('--ignore-watch without --watch is refused, not ignored', async () => {
+  const result = await hive.run(['start', appFixture, '--name', 'iw', '--ignore-watch', 'node_modules']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /--ignore-watch needs --watch/);
+});

@@ -174,6 +174,9 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (fork) spec.fork = fork;
   if (values['no-autorestart']) spec.autorestart = false;
   const paths = values['watch-paths'] as string | undefined;
+  if (values['ignore-watch'] && !values.watch && !paths) {
+    throw new UsageError('--ignore-watch needs --watch: without it nothing is watched, so nothing is ignored');
+  }
   if (values.watch || paths) {
     spec.watch = paths ? paths.split(',').map((p) => resolve(p)) : [dirname(path)];
     if (values['ignore-watch']) spec.ignoreWatch = values['ignore-watch'] as string[];
