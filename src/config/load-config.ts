@@ -135,6 +135,13 @@ function issueError(
   format: 'hive' | 'pm2',
   written: readonly (Record<string, string> | undefined)[],
 ): ConfigError {
+  // A union branch of the right type that failed inside (`args: ['--port', 3000]`) says what is wrong, and where.
+  const inner =
+    issue.code === 'invalid_union'
+      ? issue.errors.find((b) => b.length > 0 && b.every((e) => e.path.length > 0))
+      : undefined;
+  if (inner)
+    return issueError(file, content, { ...inner[0]!, path: [...issue.path, ...inner[0]!.path] }, format, written);
   const path = [...issue.path];
   const pm2Key = typeof path[1] === 'number' && typeof path[2] === 'string' ? written[path[1]]?.[path[2]] : undefined;
   if (pm2Key !== undefined) path[2] = pm2Key;
@@ -155,12 +162,8 @@ function issueError(
     content,
   );
   if (issue.code === 'invalid_type' && value === undefined) message = `required (expected ${issue.expected})`;
-  if (issue.code === 'invalid_union' && message === 'Invalid input') {
-    const expected = new Set(
-      issue.errors.flatMap((branch) => branch.map((e) => (e.code === 'invalid_type' ? e.expected : 'another value'))),
-    );
-    message = `expected ${[...expected].join(' or ')}, got ${describeValue(value)}`;
-  }
+  const expected = issue.code === 'invalid_union' && message === 'Invalid input' ? expectedTypes(issue) : [];
+  if (expected.length > 0) message = `expected ${[...new Set(expected)].join(' or ')}, got ${describeValue(value)}`;
   if (message === 'unknown key' && typeof last === 'string') {
     const hint = format === 'hive' ? camelHint(last) : undefined;
     message = hint
@@ -170,6 +173,13 @@ function issueError(
         : 'unknown key: not a Hive or PM2 app option';
   }
   return new ConfigError(file, key === '' ? undefined : key, message);
+}
+
+/** The types a union accepts, from the branches' own type errors: `string or array`. */
+function expectedTypes(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return [issue.expected];
+  if (issue.code === 'invalid_union') return issue.errors.flatMap((branch) => branch.flatMap(expectedTypes));
+  return [];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

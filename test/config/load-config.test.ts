@@ -265,6 +265,12 @@ describe('Hive config files', () => {
       ['{"apps": [{"name": "a", "script": "a.js", "exec_mode": "fork"}]}', 'apps[0] (a).exec_mode', /write `execMode`/],
       ['{"apps": [{"name": "a"}]}', 'apps[0] (a).script', /^.*: required \(expected string\)$/],
       ['{"apps": [{"name": "a", "script": "a.js", "args": 5}]}', 'apps[0] (a).args', /expected string or array, got 5/],
+      ['{"apps": [{"name": "a", "script": "a.js", "args": ["-p", 3]}]}', 'apps[0] (a).args[1]', /expected string/],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "watch": 5}]}',
+        'apps[0] (a).watch',
+        /boolean or string or array, got 5/,
+      ],
       ['{"apps": [{"name": "a", "script": "a.js", "killTimeout": true}]}', 'apps[0] (a).killTimeout', /got true/],
       [
         '{"apps": [{"name": "a", "script": "a.js", "env": {"A": null}}]}',
