@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { parseCommand, printJson, runCommand } from '../daemon-command.js';
 
 const usage = `Usage: hive startup [--json]
@@ -16,7 +17,8 @@ export default function startup(argv: string[]): Promise<number> {
     }
     const user = userInfo().username;
     const hive = new URL('../hive.js', import.meta.url).pathname;
-    const home = process.env.HIVE_HOME ? `Environment=HIVE_HOME=${process.env.HIVE_HOME}\n` : '';
+    // Absolute: systemd starts the unit in /, where a relative HIVE_HOME would name another home than this one's.
+    const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${resolve(process.env.HIVE_HOME)}`)}\n` : '';
     const unit = `[Unit]
 Description=Hive apps of ${user}
 After=network.target
@@ -25,9 +27,9 @@ After=network.target
 Type=oneshot
 RemainAfterExit=yes
 User=${user}
-Environment=PATH=${process.env.PATH ?? '/usr/bin:/bin'}
-${home}ExecStart=${process.execPath} ${hive} resurrect
-ExecStop=${process.execPath} ${hive} kill
+Environment=${quote(`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`)}
+${home}ExecStart=${quote(process.execPath)} ${quote(hive)} resurrect
+ExecStop=${quote(process.execPath)} ${quote(hive)} kill
 
 [Install]
 WantedBy=multi-user.target
@@ -38,4 +40,9 @@ WantedBy=multi-user.target
     else process.stdout.write(`${unit}\n# Install (after \`hive save\`):\n#   ${install}\n`);
     return 0;
   });
+}
+
+// systemd splits Environment= and ExecStart= at spaces unless quoted, and expands % specifiers.
+function quote(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/%/g, '%%')}"`;
 }
