@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseSocketMode } from '../cluster/options.js';
 import { parseStickyMode } from '../cluster/sticky-mode.js';
@@ -32,7 +33,7 @@ const appShape = {
   /** `cluster` (default for Node.js scripts: processes share the port) or `fork` (plain child processes). */
   execMode: z.enum(['cluster', 'fork']).optional(),
   /** Program that runs the script: `node` (default), `none` (the script is an executable), or a path/command. */
-  interpreter: z.string().optional(),
+  interpreter: z.string().min(1).optional(),
   /** Node.js flags of the app processes. */
   nodeArgs: stringList.optional(),
   /** Environment of the app processes. `env_<name>` keys hold overrides picked with `--env <name>`. */
@@ -71,9 +72,13 @@ const appShape = {
   /** Paths (globs) the watcher ignores; node_modules always is. */
   ignoreWatch: stringList.optional(),
   /** Cron expression that triggers a rolling reload. */
-  cronRestart: z.string().optional(),
-  outFile: z.string().optional(),
-  errorFile: z.string().optional(),
+  cronRestart: z
+    .string()
+    .superRefine(refineWith((v) => new Cron(String(v), { paused: true }).stop(), 'a cron expression like "0 3 * * *"'))
+    .optional(),
+  // An empty path would silently mean the default log file (or the config's folder): refused instead.
+  outFile: z.string().min(1).optional(),
+  errorFile: z.string().min(1).optional(),
   /** One log file for all instances rather than one per instance. */
   mergeLogs: z.boolean().optional(),
   /** Prefix log lines with a timestamp. */
