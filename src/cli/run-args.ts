@@ -138,7 +138,12 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values.instances !== undefined) supervisor.instances = values.instances;
   if (values.port !== undefined) supervisor.port = parsePort(values.port);
   if (values.env) supervisor.env = parseEnv(values.env);
-  if (values.name !== undefined) supervisor.name = values.name;
+  if (values.name !== undefined) {
+    // Every log line and event is prefixed with it: an empty one would print `[hive] : ...`.
+    if (values.name.trim() === '')
+      throw new InvalidArgumentError(`Expected --name to be a name, got ${describeValue(values.name)}`);
+    supervisor.name = values.name;
+  }
   if (values['node-args'] !== undefined) supervisor.nodeArgs = values['node-args'].split(/\s+/).filter(Boolean);
   if (values.balance !== undefined) supervisor.balance = values.balance as SupervisorOptions['balance'];
   if (values.sticky !== undefined) supervisor.sticky = values.sticky;

@@ -54,3 +54,8 @@ test('a script that is a directory is refused before anything is forked', async 
   assert.equal(start.code, 2, start.stderr);
   assert.match(start.stderr, /script ".*fixtures\/" is a directory/);
 });
+
+test('an empty --name is refused, not used as an empty log prefix', async () => {
+  await refused(['--name', ''], /ERR_HIVE_INVALID_ARGUMENT: Expected --name to be a name, got "" \(string\)/);
+  await refused(['--name= '], /Expected --name to be a name, got " "/);
+});
