@@ -22,7 +22,7 @@ export const runUsage = `Usage: hive run <script> [options] [-- <script args>]
 Runs <script> (JS, or TypeScript through tsx) as a cluster of processes in the foreground.
 
 Options:
-  -i, --instances <n|max|-1>       processes: a number, max (cgroup-aware core count), -1 (max minus one); default max
+  -i, --instances <n|max|-1>       processes: a number, max or 0 (cgroup-aware core count, as PM2), -1 (max minus one)
   -p, --port <port>                the app's port, set as PORT in every process (required with --sticky)
   -e, --env <KEY=VALUE>            extra environment, repeatable
       --name <name>                name in log prefixes (default: the script's base name)

@@ -12,7 +12,7 @@ const usage = `Usage: hive start <script|config> [options] [-- <script args>]
 Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
 
 Options:
-  -i, --instances <n|max|-1>     processes (default max)
+  -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
       --name <name>              app name (default: the script's base name); scripts only
       --env <KEY=VALUE|name>     for a script: extra environment, repeatable; for a config: pick env_<name>
       --only <name>              config: start only this app (repeatable)
