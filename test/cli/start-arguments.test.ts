@@ -68,3 +68,15 @@ test('--ignore-watch without --watch is refused, not ignored', async () => {
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /--ignore-watch needs --watch/);
 });
+
+test('a value flag given twice is refused with both values, not last-one-wins', async () => {
+  for (const [args, message] of [
+    [['--port', '3000', '-p', '4000'], /--port is given twice \("3000", then "4000"\)/],
+    [['-i', '2', '--instances', '3'], /--instances is given twice \("2", then "3"\)/],
+    [['--watch=src', '--watch=lib'], /--watch is given twice \("src", then "lib"\)/],
+  ] as const) {
+    const result = await hive.run(['start', appFixture, '--name', 'twice', ...args]);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+  }
+});

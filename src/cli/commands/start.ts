@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
@@ -46,6 +47,49 @@ const passThrough = {
   'socket-group': '--socket-group',
 } as const;
 
+const startOptions = {
+  instances: { type: 'string', short: 'i' },
+  name: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  threads: { type: 'string' },
+  'max-memory-restart': { type: 'string' },
+  'cron-restart': { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  socket: { type: 'string' },
+  'socket-mode': { type: 'string' },
+  'socket-group': { type: 'string' },
+  'node-args': { type: 'string' },
+  'wait-ready': { type: 'boolean' },
+  time: { type: 'boolean' },
+  'log-format': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  'server-timing': { type: 'boolean' },
+  interpreter: { type: 'string' },
+  'no-autorestart': { type: 'boolean' },
+  watch: { type: 'boolean' },
+  'watch-paths': { type: 'string' },
+  'ignore-watch': { type: 'string', multiple: true },
+} as const satisfies ParseArgsConfig['options'];
+
+// parseArgs keeps the last of a repeated value flag; `--port 3000 ... --port 4000` is a mistake to show, not to guess.
+function refuseRepeats(args: string[]): void {
+  const { tokens } = parseArgs({ args, options: startOptions, allowPositionals: true, strict: false, tokens: true });
+  const given = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    const multiple = (startOptions as Record<string, { multiple?: boolean }>)[token.name]?.multiple === true;
+    const first = given.get(token.name);
+    if (first !== undefined && !multiple) {
+      throw new UsageError(
+        `--${token.name === 'watch-paths' ? 'watch' : token.name} is given twice (${JSON.stringify(first)}, then ${JSON.stringify(token.value)}); give it once`,
+      );
+    }
+    given.set(token.name, token.value);
+  }
+}
+
 /** `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. */
 export default function start(argv: string[]): Promise<number> {
   return runCommand('start', usage, async () => {
@@ -58,35 +102,8 @@ export default function start(argv: string[]): Promise<number> {
       .filter((arg, i) => !(arg === '-1' && own[i - 1] === '--instances=-1'))
       .map((arg) => (arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg));
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
-    const { values, positionals } = parseCommand(
-      joined,
-      {
-        instances: { type: 'string', short: 'i' },
-        name: { type: 'string' },
-        env: { type: 'string', multiple: true },
-        only: { type: 'string', multiple: true },
-        threads: { type: 'string' },
-        'max-memory-restart': { type: 'string' },
-        'cron-restart': { type: 'string' },
-        port: { type: 'string', short: 'p' },
-        socket: { type: 'string' },
-        'socket-mode': { type: 'string' },
-        'socket-group': { type: 'string' },
-        'node-args': { type: 'string' },
-        'wait-ready': { type: 'boolean' },
-        time: { type: 'boolean' },
-        'log-format': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'metrics-host': { type: 'string' },
-        'server-timing': { type: 'boolean' },
-        interpreter: { type: 'string' },
-        'no-autorestart': { type: 'boolean' },
-        watch: { type: 'boolean' },
-        'watch-paths': { type: 'string' },
-        'ignore-watch': { type: 'string', multiple: true },
-      },
-      { min: 1, max: 1 },
-    );
+    const { values, positionals } = parseCommand(joined, startOptions, { min: 1, max: 1 });
+    refuseRepeats(joined);
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
