@@ -1,7 +1,10 @@
 import { describeValue, InvalidArgumentError } from '../errors.js';
 
 const sizeUnits: Record<string, number> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-const durationUnits: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
+const durationUnits: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// Every duration ends up in a timer, and node fires a timer above 2^31-1 ms after 1 ms (with a warning): a kill
+// timeout of a month would SIGKILL at once. About 24.8 days.
+const MAX_DURATION = 2 ** 31 - 1;
 
 /** Parses a memory size: bytes as a number, or `512K`, `300M`, `1G` (binary units, optional trailing B). */
 export function parseSize(value: unknown, key: string): number {
@@ -16,14 +19,24 @@ export function parseSize(value: unknown, key: string): number {
   return Math.round(amount);
 }
 
-/** Parses a duration: milliseconds as a number, or `500ms`, `5s`, `1m`. */
+/** Parses a duration: milliseconds as a number, or `500ms`, `5s`, `1m`, `1h`; at most 2^31-1 ms (node's timer limit). */
 export function parseDuration(value: unknown, key: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim()) : null;
-  if (!match) {
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim()) : null;
+  const ms =
+    typeof value === 'number' && Number.isFinite(value) && value >= 0
+      ? value
+      : match
+        ? Math.round(Number(match[1]) * durationUnits[match[2] ?? '']!)
+        : Number.NaN;
+  if (Number.isNaN(ms)) {
     throw new InvalidArgumentError(
-      `Expected \`${key}\` to be a duration like 500ms, 5s or milliseconds, got ${describeValue(value)}`,
+      `Expected \`${key}\` to be a duration like 500ms, 5s, 1h or milliseconds, got ${describeValue(value)}`,
     );
   }
-  return Math.round(Number(match[1]) * durationUnits[match[2] ?? '']!);
+  if (ms > MAX_DURATION) {
+    throw new InvalidArgumentError(
+      `Expected \`${key}\` to be at most ${MAX_DURATION} ms (about 24.8 days), got ${describeValue(value)}`,
+    );
+  }
+  return ms;
 }

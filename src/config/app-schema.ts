@@ -7,7 +7,7 @@ import { parseDuration, parseSize } from '../cluster/units.js';
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
 const duration = z
   .union([z.number(), z.string()])
-  .superRefine(refineWith(parseDuration, 'a duration like 5s, 500ms or ms'));
+  .superRefine(refineWith(parseDuration, 'a duration like 5s, 500ms, 1h or ms'));
 const size = z.union([z.number(), z.string()]).superRefine(refineWith(parseSize, 'a size like 300M, 1G or bytes'));
 const stringList = z.union([z.string(), z.array(z.string())]);
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });

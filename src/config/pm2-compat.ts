@@ -140,9 +140,6 @@ function translateValue(key: string, value: unknown): unknown {
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
   // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
   if (key === 'logFormat') return value === 'json' ? 'json' : 'text';
-  // PM2's min_uptime takes hours too ("1h"); Hive's durations stop at minutes.
-  const hours = key === 'minUptime' && typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*h\s*$/.exec(value) : null;
-  if (hours) return Number(hours[1]) * 3_600_000;
   // PM2 casts numeric strings for its number keys (`port: process.env.PORT`); instances is also "max" or "-1".
   if (numberKeys.has(key) && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
   return value;

@@ -49,6 +49,14 @@ test('sizes and durations', () => {
   assert.equal(parseDuration('1m', 'k'), 60_000);
   assert.equal(parseDuration('250', 'k'), 250);
   assert.throws(() => parseDuration('-1s', 'killTimeout'), /`killTimeout`/);
+  assert.equal(parseDuration('1h', 'k'), 3_600_000);
+  // Past node's timer limit a timeout would fire after 1 ms: refused, naming the key.
+  assert.equal(parseDuration(2 ** 31 - 1, 'k'), 2 ** 31 - 1);
+  assert.throws(() => parseDuration(3e9, 'killTimeout'), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /`killTimeout`/,
+  });
+  assert.throws(() => parseDuration('600h', 'listenTimeout'), /`listenTimeout`.*at most 2147483647 ms/);
 });
 
 test('sticky modes and keys: header, cookie, else the address', () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { parseDuration } from 'hive/cluster';
 import { argList, findConfigFile, isConfigFile, loadConfig, supervisorOptions } from 'hive/config';
 
 const fixture = (name: string) => new URL(`../fixtures/config/${name}`, import.meta.url).pathname;
@@ -102,8 +103,11 @@ describe('PM2 ecosystem files', () => {
       'ecosystem.config.json',
       '{"apps": [{"name": "a", "script": "a.js", "port": "3000", "max_restarts": "5", "instances": "4", "min_uptime": "1h"}]}',
     );
-    const [app] = (await loadConfig(file)).apps;
-    assert.deepEqual([app!.port, app!.maxRestarts, app!.instances, app!.minUptime], [3000, 5, 4, 3_600_000]);
+    const config = await loadConfig(file);
+    const [app] = config.apps;
+    assert.deepEqual([app!.port, app!.maxRestarts, app!.instances], [3000, 5, 4]);
+    const { minUptime } = supervisorOptions(app!, config.file, undefined, config.apps);
+    assert.equal(parseDuration(minUptime, 'minUptime'), 3_600_000);
   });
 
   test('an app without `name` is named after its script, as in PM2', async () => {
