@@ -1,6 +1,6 @@
 // Helpers for the tests that run real nginx: start it as an ordinary child process under a temp prefix, start
 // stand-in upstream hosts, make a self-signed certificate. Every process started here is stopped by `stop()`.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+
+// Kept importable from here: the nginx tests take all their helpers from this file.
+export { makeCertificate } from '../tls-certificate.js';
 
 export const nginxBin = '/usr/sbin/nginx';
 const upstreamScript = fileURLToPath(new URL('../fixtures/edge/upstream-server.js', import.meta.url));
@@ -206,36 +209,6 @@ export async function startUpstream(name: string, host: string, port = 0): Promi
     setTimeout(() => reject(new Error(`upstream ${name} did not listen within 20 s`)), 20_000).unref();
   });
   return { name, host, port: listening, child, stop: () => stopChild(child, 'SIGTERM') };
-}
-
-/** A self-signed certificate for localhost/127.0.0.1, made with openssl into `dir`. */
-export function makeCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
 }
 
 /**

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
@@ -10,6 +9,7 @@ import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { makeCertificate } from '../tls-certificate.js';
 
 after(killAll);
 
@@ -201,31 +201,3 @@ test('drain: a request answered through the app’s checkContinue listener does 
   assert.equal(replies.at(-1)!.body, 'continued /up');
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
-
-/** A self-signed certificate for 127.0.0.1, made with openssl into `dir`. */
-function makeCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
