@@ -56,15 +56,26 @@ function rawClient(port: number) {
 const getRequest = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 const logged = (line: string) => (r: { kind: string; line?: unknown }) => r.kind === 'log' && r.line === line;
 
-async function startApp(): Promise<{ hive: Hive; port: number }> {
+/** Runs `script` (a runtime-review fixture) as one app process on a free port, with `flags`, until online. */
+async function startApp(script: string, ...flags: string[]): Promise<{ hive: Hive; port: number }> {
   const port = await freePort();
-  const hive = startHive([fixture('drain-app.js'), '-i', '1', '--port', String(port), '--drain-idle-grace', '300ms']);
+  const hive = startHive([fixture(script), '-i', '1', '--port', String(port), ...flags]);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
   return { hive, port };
 }
 
+/** A raw connection whose first request (`/first`) the app took, with the drain (SIGTERM) begun under it. */
+async function drainAfterFirstRequest(hive: Hive, port: number): Promise<ReturnType<typeof rawClient>> {
+  const client = rawClient(port);
+  client.send(getRequest('/first'));
+  await hive.waitFor(logged('request /first'), 'the first request');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  return client;
+}
+
 test('drain: requests pipelined before it are all answered, not dropped by a Connection: close on the first', async () => {
-  const { hive, port } = await startApp();
+  const { hive, port } = await startApp('drain-app.js', '--drain-idle-grace', '300ms');
   const client = rawClient(port);
   client.send(getRequest('/slow?ms=800') + getRequest('/second'));
   await hive.waitFor(logged('request /second'), 'the app handed the pipelined request');
@@ -78,7 +89,7 @@ test('drain: requests pipelined before it are all answered, not dropped by a Con
 });
 
 test('drain: a request pipelined during it behind an in-flight response is answered, with Connection: close', async () => {
-  const { hive, port } = await startApp();
+  const { hive, port } = await startApp('drain-app.js', '--drain-idle-grace', '300ms');
   const client = rawClient(port);
   client.send(getRequest('/slow?ms=1500'));
   await hive.waitFor(logged('request /slow?ms=1500'), 'the slow request in flight');
@@ -96,9 +107,7 @@ test('drain: a request pipelined during it behind an in-flight response is answe
 });
 
 test('drain: an HTTP/2 server’s in-flight stream finishes before the process exits', async () => {
-  const port = await freePort();
-  const hive = startHive([fixture('http2-app.js'), '-i', '1', '--port', String(port)]);
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const { hive, port } = await startApp('http2-app.js');
   const client = http2.connect(`http://127.0.0.1:${port}`);
   client.on('error', () => {});
   try {
@@ -120,14 +129,8 @@ test('drain: an HTTP/2 server’s in-flight stream finishes before the process e
 });
 
 test('drain: a connection whose next request is still arriving (headers in pieces) is not closed as idle under it', async () => {
-  const port = await freePort();
-  const hive = startHive([fixture('drain-app.js'), '-i', '1', '--port', String(port), '--drain-idle-grace', '1s']);
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
-  const client = rawClient(port);
-  client.send(getRequest('/first'));
-  await hive.waitFor(logged('request /first'), 'the first request');
-  hive.kill('SIGTERM');
-  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  const { hive, port } = await startApp('drain-app.js', '--drain-idle-grace', '1s');
+  const client = await drainAfterFirstRequest(hive, port);
   // A slow client: its next request takes a few idle graces to arrive, a piece every 100 ms.
   client.send('GET /pieces HTTP/1.1\r\nHost: x\r\nX-Pad: ');
   for (let i = 0; i < 30; i++) {
@@ -176,24 +179,8 @@ test('drain: an HTTPS connection accepted before it but still shaking hands is n
 });
 
 test('drain: a request answered through the app’s checkContinue listener does not hold the drain until SIGKILL', async () => {
-  const port = await freePort();
-  const hive = startHive([
-    fixture('continue-app.js'),
-    '-i',
-    '1',
-    '--port',
-    String(port),
-    '--drain-idle-grace',
-    '300ms',
-    '--kill-timeout',
-    '20s',
-  ]);
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
-  const client = rawClient(port);
-  client.send(getRequest('/first'));
-  await hive.waitFor(logged('request /first'), 'the first request');
-  hive.kill('SIGTERM');
-  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  const { hive, port } = await startApp('continue-app.js', '--drain-idle-grace', '300ms', '--kill-timeout', '20s');
+  const client = await drainAfterFirstRequest(hive, port);
   client.send('POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nok');
   // Node's keep-alive timeout (5 s) would close the connection in the end: the drain must not wait for it.
   const replies = await client.closed;
