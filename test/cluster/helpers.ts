@@ -1,7 +1,10 @@
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { after, afterEach } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 
@@ -204,6 +207,34 @@ export function outputOf(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * For a test file whose apps accept on Unix sockets: `dir`, a temp directory for the sockets, removed when the file
+ * ends once its Hives are killed; and `viaSocket`, an undici dispatcher that reaches the app on a socket (the URL's host
+ * and port are then ignored), closed after the test that made it since it keeps its connections open otherwise.
+ */
+export function unixSocketSetup(prefix: string): {
+  dir: string;
+  viaSocket(socketPath: string, options?: Agent.Options): Agent;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(async () => {
+    await killAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const agents: Agent[] = [];
+  afterEach(async () => {
+    await Promise.all(agents.splice(0).map((agent) => agent.close()));
+  });
+  return {
+    dir,
+    viaSocket(socketPath, options = {}) {
+      const agent = new Agent({ ...options, connect: { socketPath } });
+      agents.push(agent);
+      return agent;
+    },
+  };
 }
 
 /** True while `pid` is a live process. */

@@ -1,30 +1,16 @@
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent } from 'undici';
 import { pidLockHolder } from '../../dist/cluster/pid-lock.js';
-import { alive, fixture, get, type Hive, isEvent, killAll, startDriver, startHive, until } from './helpers.js';
+import { alive, fixture, get, type Hive, isEvent, startDriver, startHive, unixSocketSetup, until } from './helpers.js';
 
 // `hive run --socket`: the primary holds the path's lock (`<socket>.lock.<n>`) from its start to its stop, so that a
 // second primary on the path stops at once instead of deleting a socket the first one is about to accept on.
-const dir = mkdtempSync(join(tmpdir(), 'hive-socket-lock-'));
-after(async () => {
-  await killAll();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const agents: Agent[] = [];
-afterEach(async () => {
-  await Promise.all(agents.splice(0).map((agent) => agent.close()));
-});
-function viaSocket(socketPath: string): Agent {
-  const agent = new Agent({ connect: { socketPath }, pipelining: 0 });
-  agents.push(agent);
-  return agent;
-}
+const socketSetup = unixSocketSetup('hive-socket-lock-');
+const { dir } = socketSetup;
+const viaSocket = (socketPath: string) => socketSetup.viaSocket(socketPath, { pipelining: 0 });
 
 // Holds a primary between binding its socket and accepting on it (see the file).
 const slowListen = new URL('./slow-socket-listen.mjs', import.meta.url).pathname;

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent } from 'undici';
 import { fillOptions } from '../../dist/cluster/options.js';
 import {
   type AppReply,
@@ -14,32 +12,16 @@ import {
   freePort,
   get,
   isEvent,
-  killAll,
   reloadThrough,
   runHive,
   startHive,
   startLoad,
+  unixSocketSetup,
   until,
 } from './helpers.js';
 
 // `hive run --socket`: the app's HTTP server also accepts on a Unix socket, through node:cluster like its port.
-const dir = mkdtempSync(join(tmpdir(), 'hive-socket-'));
-after(async () => {
-  await killAll();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-// Agents made by a test, closed after it: each keeps its socket connections open otherwise.
-const agents: Agent[] = [];
-afterEach(async () => {
-  await Promise.all(agents.splice(0).map((agent) => agent.close()));
-});
-/** An undici dispatcher that reaches the app on its Unix socket (the URL's host and port are then ignored). */
-function viaSocket(socketPath: string, options: Agent.Options = {}): Agent {
-  const agent = new Agent({ ...options, connect: { socketPath } });
-  agents.push(agent);
-  return agent;
-}
+const { dir, viaSocket } = unixSocketSetup('hive-socket-');
 
 test('both processes answer on the socket as on the port; the socket gets its mode and is gone after a stop', async () => {
   const socket = join(dir, 'app.sock');
