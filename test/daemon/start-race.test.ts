@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pidLockHolder } from '../../dist/cluster/pid-lock.js';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { daemonFixture, HiveHome, isAlive, waitFor } from './helpers.js';
+import { homeProcesses } from './home-processes.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
@@ -14,30 +15,15 @@ const slowUnlink = {
   NODE_OPTIONS: `--import=${new URL('../fixtures/slow-socket-unlink.mjs', import.meta.url).pathname}`,
 };
 
-/** Live daemon processes of `home` (their command line names the daemon's entry), from /proc. */
+/** Live daemon processes of `home`: those of its processes whose command line names the daemon's entry. */
 function daemonProcesses(home: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  return homeProcesses(home).filter((pid) => {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('daemon/main.js')) continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HIVE_HOME=${home}`)) {
-        pids.push(Number(entry));
-      }
-    } catch {}
-  }
-  return pids;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon/main.js');
+    } catch {
+      return false; // exited since the scan
+    }
+  });
 }
 
 test('commands run at once over a SIGKILLed daemon start one daemon, and all of them reach it', async () => {
