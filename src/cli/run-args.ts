@@ -5,6 +5,7 @@ import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { isLoopbackHost } from '../dashboard/loopback.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV } from '../runtime/protocol.js';
+import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
 
 /** `hive run`'s parsed command line. */
 export interface RunArgs {
@@ -88,6 +89,8 @@ const runOptions = {
   ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
 } as const satisfies ParseArgsConfig['options'];
 
+const REPEATABLE = new Set(['env']);
+
 // parseArgs' own errors (an unknown flag, a missing value) are bare TypeErrors; they become typed ones here.
 function parseOwnArgs(args: string[]) {
   const parsed = (() => {
@@ -97,18 +100,8 @@ function parseOwnArgs(args: string[]) {
       throw new InvalidArgumentError((error as Error).message, { cause: error });
     }
   })();
-  // parseArgs keeps the last of a repeated flag; `--port 3000 ... --port 4000` is a mistake to show, not to guess.
-  const given = new Map<string, string>();
-  for (const token of parsed.tokens) {
-    if (token.kind !== 'option' || token.value === undefined || token.name === 'env') continue;
-    const first = given.get(token.name);
-    if (first !== undefined) {
-      throw new InvalidArgumentError(
-        `--${token.name} is given twice (${JSON.stringify(first)}, then ${JSON.stringify(token.value)}); give it once`,
-      );
-    }
-    given.set(token.name, token.value);
-  }
+  const repeated = repeatedFlag(parsed.tokens, REPEATABLE);
+  if (repeated !== undefined) throw new InvalidArgumentError(repeatedFlagMessage(repeated));
   return parsed;
 }
 

@@ -7,6 +7,7 @@ import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { forkCommand } from '../fork-command.js';
+import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 
 const usage = `Usage: hive start <script|config> [options] [-- <script args>]
 
@@ -73,20 +74,19 @@ const startOptions = {
   'ignore-watch': { type: 'string', multiple: true },
 } as const satisfies ParseArgsConfig['options'];
 
-// parseArgs keeps the last of a repeated value flag; `--port 3000 ... --port 4000` is a mistake to show, not to guess.
+// The flags `hive start` takes more than once.
+const REPEATABLE = new Set(
+  Object.entries(startOptions as Record<string, { multiple?: boolean }>)
+    .filter(([, option]) => option.multiple === true)
+    .map(([name]) => name),
+);
+
 function refuseRepeats(args: string[]): void {
   const { tokens } = parseArgs({ args, options: startOptions, allowPositionals: true, strict: false, tokens: true });
-  const given = new Map<string, string>();
-  for (const token of tokens) {
-    if (token.kind !== 'option' || token.value === undefined) continue;
-    const multiple = (startOptions as Record<string, { multiple?: boolean }>)[token.name]?.multiple === true;
-    const first = given.get(token.name);
-    if (first !== undefined && !multiple) {
-      throw new UsageError(
-        `--${token.name === 'watch-paths' ? 'watch' : token.name} is given twice (${JSON.stringify(first)}, then ${JSON.stringify(token.value)}); give it once`,
-      );
-    }
-    given.set(token.name, token.value);
+  const repeated = repeatedFlag(tokens, REPEATABLE);
+  // `--watch=a,b` reaches parseArgs as --watch-paths (see below): named as the user wrote it.
+  if (repeated !== undefined) {
+    throw new UsageError(repeatedFlagMessage(repeated, repeated.name === 'watch-paths' ? 'watch' : repeated.name));
   }
 }
 
