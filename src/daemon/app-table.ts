@@ -42,8 +42,9 @@ export class AppTable {
         await existing.startWith(spec);
         return this.info(existing);
       } catch (error) {
-        if (!existing.removed) throw error;
-        // Deleted while this start waited behind the delete: it is out of the table now, so this adds a new one.
+        // Deleted while this start waited behind the delete: it is out of the table now, so this adds a new one. One
+        // removed but still in the table is the daemon shutting down: retrying would find it again, forever.
+        if (!existing.removed || this.#apps.get(existing.id) === existing) throw error;
         return this.start(spec);
       }
     }
