@@ -107,8 +107,13 @@ export default function logs(argv: string[]): Promise<number> {
     };
     for (const file of files) {
       await reopen(file);
-      const text = file.handle ? await file.handle.readFile('utf8') : '';
-      file.offset = Buffer.byteLength(text);
+      const data = file.handle ? await file.handle.readFile() : Buffer.alloc(0);
+      // Counted in bytes as read, not re-encoded from text (a file may end inside a character). Following, an
+      // unterminated last line waits for its end, as readNew keeps one.
+      file.offset = data.length;
+      const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
+      if (values.follow) file.partial = Buffer.from(data.subarray(end));
+      const text = data.subarray(0, end).toString('utf8');
       if (!values.follow) await file.handle?.close();
       if (!values.json && !values.follow && files.length > 0 && lines > 0) {
         process.stdout.write(`==> ${file.path} <==\n`);
