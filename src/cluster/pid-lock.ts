@@ -1,5 +1,6 @@
 import { linkSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isAlive, procStatFields } from './proc-stat.js';
 
 /**
  * An exclusive lock held by a live process, for what only one process may own at a time (the daemon of a HIVE_HOME,
@@ -46,12 +47,13 @@ export function acquirePidLock(path: string): PidLockResult {
     const mine = newest + 1;
     const file = join(folder, `${name}.${mine}`);
     if (!createExclusive(file, me)) continue;
+    const after = generations(folder, name);
     // A claim below the newest number lands in a hole left by cleanup: someone else's newer file decides.
-    if ((generations(folder, name).at(-1) ?? 0) > mine) {
+    if ((after.at(-1) ?? 0) > mine) {
       unlinkQuietly(file);
       continue;
     }
-    for (const older of generations(folder, name)) if (older < mine) unlinkQuietly(join(folder, `${name}.${older}`));
+    for (const older of after) if (older < mine) unlinkQuietly(join(folder, `${name}.${older}`));
     let released = false;
     const lock: PidLock = {
       file,
@@ -129,24 +131,8 @@ function holderOf(file: string): number | undefined | 'gone' {
  * died then does not pass for the holder.
  */
 function identity(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (starttime); fields after the parenthesised name, which may hold spaces, start at field 3.
-    const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    return started ? `${pid} ${started}` : `${pid}`;
-  } catch {
-    return `${pid}`;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const started = procStatFields(pid)?.[19];
+  return started ? `${pid} ${started}` : `${pid}`;
 }
 
 /** Creates `file` holding `content`, complete from its first instant; false when it exists. */

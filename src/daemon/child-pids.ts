@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { procStatFields } from '../cluster/proc-stat.js';
 
 /**
  * The pids whose parent is `parent`, from /proc (Linux; elsewhere none). For `hive kill --force`, which cannot ask a
@@ -14,14 +15,7 @@ export function childPids(parent: number): number[] {
   const children: number[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name, which may hold spaces and parentheses: state, then ppid.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) children.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
+    if (procStatFields(Number(entry))?.[1] === String(parent)) children.push(Number(entry));
   }
   return children;
 }

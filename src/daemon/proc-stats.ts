@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { procStatFields } from '../cluster/proc-stat.js';
 
 // Linux reports CPU time in clock ticks; USER_HZ is 100 on every mainstream architecture.
 const TICKS_PER_SECOND = 100;
@@ -17,17 +18,15 @@ export class ProcStats {
   #last = new Map<number, Sample>();
 
   sample(pid: number): { cpu: number | null; memory: number | null } {
-    let stat: string;
-    let statm: string;
+    const fields = procStatFields(pid);
+    let statm: string | undefined;
     try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       statm = readFileSync(`/proc/${pid}/statm`, 'utf8');
-    } catch {
+    } catch {}
+    if (fields === undefined || statm === undefined) {
       this.#last.delete(pid);
       return { cpu: null, memory: null };
     }
-    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
     const memory = Number(statm.split(' ')[1]) * PAGE_SIZE;
     const now = Date.now();

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../../cluster/pid-lock.js';
+import { isAlive } from '../../cluster/proc-stat.js';
 import { childPids } from '../../daemon/child-pids.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
@@ -65,19 +65,4 @@ async function waitGone(pids: number[], ms: number): Promise<number[]> {
     alive = alive.filter(isAlive);
   }
   return alive;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie has exited and waits only for its parent's wait(); a daemon's parent is whatever adopted it.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }

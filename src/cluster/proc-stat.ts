@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (Linux), or undefined when the process is gone or there is
+ * no /proc: [0] state, [1] ppid, [11] utime, [12] stime, [19] starttime (field N of proc(5) is index N - 3).
+ */
+export function procStatFields(pid: number): string[] | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * Whether `pid` runs: it exists (another user's counts, EPERM) and is not a zombie, which has exited and waits only
+ * for its parent's wait() (a detached daemon's parent is whatever adopted it).
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return procStatFields(pid)?.[0] !== 'Z';
+}
