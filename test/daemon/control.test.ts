@@ -106,12 +106,10 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
     socket.resume();
     socket.end(`${'a'.repeat(2 * 1024 * 1024)}\n${JSON.stringify({ v: 1, hive: version, id: 6, cmd: 'kill' })}\n`);
   });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Had the kill run, the daemon would be gone or on its way out: the next command then starts another one.
   assert.ok(isAlive(daemonPid), 'the command after an oversized message was not run');
-
-  assert.ok(isAlive(daemonPid));
   assert.deepEqual(await hive.json(['ls']), []);
-  assert.equal(await hive.daemonPid(), daemonPid);
+  assert.equal(await hive.daemonPid(), daemonPid, 'the command after an oversized message was not run');
 });
 
 test('the daemon restarts a primary that dies', async () => {
