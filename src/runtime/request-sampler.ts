@@ -7,37 +7,52 @@ const MAX_PATH = 200;
 
 /**
  * Keeps the `size` slowest finished requests of each report interval, with their pool tasks' timelines, for the
- * dashboard's waterfall. Needs request tracking with timelines on (`trackRequests(tracker, { timeline: true })`). A request faster than the
- * slowest kept ones costs a timestamp and a comparison; only the kept ones build a sample.
+ * dashboard's waterfall. Needs request tracking with timelines on (`trackRequests(tracker, { timeline: true })`).
+ * While sampling is off (size 0, the default until a dashboard asks) it has no listener on the servers at all, so
+ * requests do not pay for it; while on, a request faster than the slowest kept ones costs a timestamp and a
+ * comparison, and only the kept ones build a sample.
  */
 export class RequestSampler {
-  /** How many requests each interval keeps; 0: sampling is off (a request then costs one comparison). */
-  size: number;
+  #size: number;
   // Slowest first, at most `size` long.
   #kept: RequestSample[] = [];
+  readonly #servers = new Set<HttpServer>();
   readonly #onRequest: (req: IncomingMessage, res: ServerResponse) => void;
 
   constructor(size: number) {
-    this.size = size;
+    this.#size = Math.max(0, size);
     const sampler = this;
     // 'close' fires once per response; `this` is the response.
     function onClose(this: ServerResponse): void {
       if (this.writableFinished) sampler.#offer(this);
     }
     this.#onRequest = (_req, res) => {
-      if (sampler.size > 0) res.on('close', onClose);
+      res.on('close', onClose);
     };
   }
 
-  /** Samples the requests of an HTTP(S) server. */
+  /** How many requests each interval keeps; 0: sampling is off. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Samples the requests of an HTTP(S) server, from now on whenever sampling is on. */
   watch(server: HttpServer): void {
-    server.prependListener('request', this.#onRequest);
+    if (this.#servers.has(server)) return;
+    this.#servers.add(server);
+    if (this.#size > 0) server.prependListener('request', this.#onRequest);
   }
 
   /** Changes how many requests each interval keeps (0: off); what was kept beyond the new size is dropped. */
   resize(size: number): void {
-    this.size = size;
-    this.#kept.length = Math.min(this.#kept.length, size);
+    const was = this.#size;
+    this.#size = Math.max(0, size);
+    this.#kept.length = Math.min(this.#kept.length, this.#size);
+    if ((was === 0) === (this.#size === 0)) return;
+    for (const server of this.#servers) {
+      if (this.#size > 0) server.prependListener('request', this.#onRequest);
+      else server.off('request', this.#onRequest);
+    }
   }
 
   /** The samples kept since the last take(), slowest first; the next interval starts empty. */
@@ -52,8 +67,8 @@ export class RequestSampler {
     if (context === undefined) return;
     const totalMs = performance.now() - context.start;
     const kept = this.#kept;
-    if (this.size === 0) return;
-    if (kept.length === this.size && totalMs <= (kept[kept.length - 1] as RequestSample).totalMs) return;
+    if (this.#size === 0) return;
+    if (kept.length === this.#size && totalMs <= (kept[kept.length - 1] as RequestSample).totalMs) return;
     const { req } = context;
     const url = req.url ?? '/';
     const query = url.indexOf('?');
@@ -69,6 +84,6 @@ export class RequestSampler {
     let at = kept.length;
     while (at > 0 && (kept[at - 1] as RequestSample).totalMs < totalMs) at--;
     kept.splice(at, 0, sample);
-    if (kept.length > this.size) kept.pop();
+    if (kept.length > this.#size) kept.pop();
   }
 }
