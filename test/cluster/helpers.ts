@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { after, afterEach } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
+import { poll } from '../poll.js';
 
 export const hiveBin = new URL('../../dist/cli/hive.js', import.meta.url).pathname;
 export const fixture = (name: string): string => new URL(`../fixtures/cluster/${name}`, import.meta.url).pathname;
@@ -249,11 +250,7 @@ export function alive(pid: number): boolean {
 
 /** Polls until `check` holds; fails after `timeoutMs`. */
 export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(50);
-  }
+  await poll(check, what, { timeoutMs });
 }
 
 /**

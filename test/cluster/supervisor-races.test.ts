@@ -5,6 +5,7 @@
 // here all use SCHED_NONE (sticky, or balance 'os' where the policy does not matter), and the one test that needs
 // round-robin runs its supervisor in a driver process of its own.
 // Outcomes are counts and states; every wait is bounded, so a hang fails the test naming what hung.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -19,6 +20,7 @@ import {
   type WorkerLine,
   type WorkerMetrics,
 } from '../../dist/cluster/index.js';
+import { poll } from '../poll.js';
 import { type AppReply, fixture, freePort, type HiveRecord, isEvent, killAll, startDriver, until } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-races-'));
@@ -106,11 +108,7 @@ function supervise(options: SupervisorOptions) {
  * before its runtime has loaded (the window of the dropped messages is that short).
  */
 async function soon(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(1);
-  }
+  await poll(check, what, { timeoutMs, everyMs: 1 });
 }
 
 const readyCount = (sup: Supervisor) => sup.workers.filter((w) => w.state === 'ready').length;

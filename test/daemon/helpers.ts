@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { outputOf } from '../cluster/helpers.js';
+import { poll } from '../poll.js';
 
 /** True while a pid is a live process: the cluster tests' check, under the name the daemon tests use. */
 export { alive as isAlive } from '../cluster/helpers.js';
@@ -89,11 +89,5 @@ export async function waitFor<T>(
   what: string,
   timeoutMs = 30_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(100);
-  }
+  return poll(check, what, { timeoutMs, everyMs: 100 });
 }

@@ -1,14 +1,10 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { poll } from '../poll.js';
 
 export const fixture = (name: string): URL => new URL(`../fixtures/pool/${name}`, import.meta.url);
 
 /** Polls until `check` holds, failing after `timeoutMs` (generous: this machine is shared and slow at times). */
 export async function waitFor(check: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(10);
-  }
+  await poll(check, what, { timeoutMs, everyMs: 10 });
 }
 
 /** A shared counter array: tasks bump counter[index] each time they run. */
