@@ -1,9 +1,13 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DaemonClient } from '../daemon/client.js';
-import { HiveError } from '../errors.js';
+import { HiveError, InvalidArgumentError } from '../errors.js';
 
-/** Usage errors exit 2; the message says which argument. */
-export class UsageError extends Error {}
+/**
+ * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the usage.
+ * Its code is `ERR_HIVE_INVALID_ARGUMENT`, the code `hive run` and `hive bench` already give bad arguments, so a
+ * script tells bad input from a failure by one code whichever command it ran.
+ */
+export class UsageError extends InvalidArgumentError {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -42,14 +46,14 @@ export function parseCommand(
 
 /**
  * Runs a command's body against the daemon (started on first use unless `start` is false) and turns errors into
- * exit codes: a UsageError is 2 (with the usage), anything else 1, written to stderr as `hive <command>: CODE: ...`.
+ * exit codes: a UsageError is 2 (with the usage), anything else 1; both written to stderr as `hive <command>: CODE: ...`.
  */
 export async function runCommand(command: string, usage: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`hive ${command}: ${error.message}\n${usage}\n`);
+      process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n${usage}\n`);
       return 2;
     }
     const text =
