@@ -1,9 +1,20 @@
 import { HiveError } from '../errors.js';
 
-/** The script to run does not exist. */
+/** The script to run does not exist, or is a directory rather than a file. */
 export class ScriptNotFoundError extends HiveError {
-  constructor(script: string) {
-    super('ERR_HIVE_SCRIPT_NOT_FOUND', `The script ${script} does not exist`);
+  /** The resolved path that was looked at. */
+  readonly script: string;
+  /** True when the path exists but is a directory. */
+  readonly isDirectory: boolean;
+  constructor(script: string, isDirectory = false) {
+    super(
+      'ERR_HIVE_SCRIPT_NOT_FOUND',
+      isDirectory
+        ? `The script ${script} is a directory, not a file; give the file to run`
+        : `The script ${script} does not exist`,
+    );
+    this.script = script;
+    this.isDirectory = isDirectory;
   }
 }
 

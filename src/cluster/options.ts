@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { assertBalanceSupported, type BalanceMode } from './balance.js';
@@ -92,7 +92,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     throw new InvalidArgumentError(`Expected \`script\` to be a path, got ${describeValue(options.script)}`);
   }
   const script = resolve(options.cwd ?? process.cwd(), options.script);
-  if (!existsSync(script)) throw new ScriptNotFoundError(script);
+  assertScriptFile(script);
   const balance = options.balance ?? 'rr';
   if (!balanceModes.has(balance)) {
     throw new InvalidArgumentError(`Expected \`balance\` to be rr, os or reuseport, got ${describeValue(balance)}`);
@@ -137,6 +137,17 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     minUptime: parseDuration(options.minUptime ?? 1_000, 'minUptime'),
     typescript: /\.[cm]?tsx?$/.test(script),
   };
+}
+
+/**
+ * Throws {@link ScriptNotFoundError} unless `path` (resolved) is there and is not a directory. Node would run a
+ * directory's index.js or package.json main, a guess the user did not write (and an ESM folder fails in every worker,
+ * a crash loop); the file is asked for instead. `hive start` makes the same check of a fork-mode program.
+ */
+export function assertScriptFile(path: string): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) throw new ScriptNotFoundError(path);
+  if (stat.isDirectory()) throw new ScriptNotFoundError(path, true);
 }
 
 function nonNegativeInteger(value: unknown, key: string): number {

@@ -49,7 +49,7 @@ test('a script that is a directory is refused before anything is forked', async 
   const folder = new URL('../fixtures/', import.meta.url).pathname;
   const run = await hive.run(['run', folder]);
   assert.equal(run.code, 2, run.stderr);
-  assert.match(run.stderr, /ERR_HIVE_INVALID_ARGUMENT: <script> ".*fixtures\/" is a directory/);
+  assert.match(run.stderr, /ERR_HIVE_SCRIPT_NOT_FOUND: The script .*fixtures is a directory, not a file/);
   const start = await hive.run(['start', folder]);
   assert.equal(start.code, 2, start.stderr);
   assert.match(start.stderr, /script ".*fixtures\/" is a directory/);

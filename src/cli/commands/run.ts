@@ -1,9 +1,7 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
-import { HiveError, InvalidArgumentError } from '../../errors.js';
+import { HiveError } from '../../errors.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
@@ -22,13 +20,7 @@ export default async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${runUsage}\n`);
       return 0;
     }
-    // Node would run a folder's index.js or package.json main, a guess the user did not write (and an ESM folder
-    // fails in every worker); the file is asked for instead.
-    if (statSync(resolve(args.supervisor.script), { throwIfNoEntry: false })?.isDirectory()) {
-      throw new InvalidArgumentError(
-        `<script> ${JSON.stringify(args.supervisor.script)} is a directory; give the file to run`,
-      );
-    }
+    // Refuses a missing script or a directory too (ERR_HIVE_SCRIPT_NOT_FOUND): bad input, exit 2, nothing forked.
     supervisor = new Supervisor(args.supervisor);
   } catch (error) {
     printError(error);

@@ -1,6 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ScriptNotFoundError } from '../../cluster/errors.js';
+import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
@@ -146,11 +148,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const fork = forkCommand({ script, cwd: process.cwd(), args, interpreter });
   // A bare name in fork mode (`hive start pnpm -- start`) is a command on PATH, not a file here.
   const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
-  if (!onPath && !existsSync(path))
-    throw new UsageError(`script ${JSON.stringify(script)} not found (looked at ${path})`);
-  if (!onPath && statSync(path).isDirectory()) {
-    throw new UsageError(`script ${JSON.stringify(script)} is a directory (${path}); give the file to run`);
-  }
+  // The Supervisor's own check (a `hive run` primary makes it again), made here for fork-mode programs too.
+  if (!onPath) scriptFile(script, path);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   for (const flag of ['metrics-port', 'server-timing', 'socket'] as const) {
     if (fork && values[flag] !== undefined) {
@@ -314,6 +313,19 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     if (logFormat !== undefined) spec.logFormat = logFormat;
     return spec;
   });
+}
+
+function scriptFile(script: string, path: string): void {
+  try {
+    assertScriptFile(path);
+  } catch (error) {
+    if (!(error instanceof ScriptNotFoundError)) throw error;
+    throw new UsageError(
+      error.isDirectory
+        ? `script ${JSON.stringify(script)} is a directory (${path}); give the file to run`
+        : `script ${JSON.stringify(script)} not found (looked at ${path})`,
+    );
+  }
 }
 
 function threads(value: string): string {
