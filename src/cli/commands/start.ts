@@ -115,6 +115,9 @@ export default function start(argv: string[]): Promise<number> {
     if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
       throw new UsageError(`expected --log-format to be text or json, got ${JSON.stringify(logFormat)}`);
     }
+    const cron = values['cron-restart'] as string | undefined;
+    // An empty value is left as it was: no schedule (over a config's cronRestart too).
+    if (cron) await checkCronRestart(cron);
     if (isConfigFile(target) && scriptArgs.length > 0) {
       throw new UsageError("arguments after -- go to a script; with a config file set `args` in the app's entry");
     }
@@ -325,6 +328,19 @@ function scriptFile(script: string, path: string): void {
         ? `script ${JSON.stringify(script)} is a directory (${path}); give the file to run`
         : `script ${JSON.stringify(script)} not found (looked at ${path})`,
     );
+  }
+}
+
+/**
+ * Reads `--cron-restart` with the validator a config file's `cronRestart` goes through at load, so that a malformed
+ * expression exits 2 here rather than after the daemon took the app (an errored app left in the table).
+ */
+async function checkCronRestart(value: string): Promise<void> {
+  const { appSchema } = await import('../../config/app-schema.js');
+  const parsed = appSchema.shape.cronRestart.safeParse(value);
+  if (!parsed.success) {
+    const expected = parsed.error.issues[0]?.message ?? 'expected a cron expression';
+    throw new UsageError(`--cron-restart: ${expected}, got ${JSON.stringify(value)}`);
   }
 }
 
