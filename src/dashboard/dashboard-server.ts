@@ -131,7 +131,7 @@ async function handle(
   }
   if (url.pathname === '/events') return stream.add(res);
   try {
-    replyJson(res, 200, await readSnapshot(source, timeout));
+    replyJson(res, 200, await readSnapshot(source, { timeout }));
   } catch (error) {
     replyJson(res, 503, describeFailure(error));
   }

@@ -19,6 +19,8 @@ export class SnapshotStream {
   #timer: NodeJS.Timeout | undefined;
   /** The pages waiting for the read in flight; undefined while none is. */
   #pending: Set<ServerResponse> | undefined;
+  /** Gives up the read in flight, so that its connection (the daemon's) does not outlive the stream. */
+  #reading: AbortController | undefined;
 
   constructor(source: SnapshotSource, interval: number) {
     this.#source = source;
@@ -45,10 +47,12 @@ export class SnapshotStream {
     this.#timer ??= setInterval(() => void this.#tick([...this.#clients]), this.#interval);
   }
 
-  /** Ends every stream. A read still in flight is abandoned: its answer goes nowhere. */
+  /** Ends every stream. A read still in flight is given up (its signal aborted): its answer goes nowhere. */
   close(): void {
     this.#stop();
     this.#pending = undefined;
+    this.#reading?.abort();
+    this.#reading = undefined;
     for (const res of this.#clients) res.end();
     this.#clients.clear();
   }
@@ -68,9 +72,14 @@ export class SnapshotStream {
     }
     const pending = new Set(clients);
     this.#pending = pending;
+    const reading = new AbortController();
+    this.#reading = reading;
     let frame: string;
     try {
-      const snapshot: HiveSnapshot = await readSnapshot(this.#source, this.#timeout);
+      const snapshot: HiveSnapshot = await readSnapshot(this.#source, {
+        timeout: this.#timeout,
+        signal: reading.signal,
+      });
       frame = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
     } catch (error) {
       // A timeout lands here too (ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT): the pages learn their data is stale.
@@ -79,6 +88,7 @@ export class SnapshotStream {
     // Closed meanwhile: the pages are gone.
     if (this.#pending !== pending) return;
     this.#pending = undefined;
+    this.#reading = undefined;
     for (const res of pending) if (this.#clients.has(res) && !res.writableEnded) res.write(frame);
   }
 }

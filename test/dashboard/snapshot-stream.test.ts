@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
+import { hivePaths } from '../../dist/daemon/paths.js';
+import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import { type HiveSnapshot, type SnapshotSource, startDashboard } from '../../dist/dashboard/index.js';
 import { SnapshotStream } from '../../dist/dashboard/snapshot-stream.js';
 
@@ -103,6 +109,41 @@ test('close() ends every stream, also while a read is pending', async (t) => {
   const clients = [await openEvents(url), await openEvents(url)];
   stream.close();
   await Promise.all(clients.map((client) => client.ended()));
+});
+
+test('close() gives up the read in flight: its daemon connection is closed then, not at the read bound', {
+  timeout: BOUND_MS,
+}, async (t) => {
+  // A daemon that takes the snapshot request and never answers it. With an interval of 60 s the read's own bound is
+  // 180 s and the source has none (timeout 0): only close() can end the connection within this test's bound. `hive
+  // monit` already gave its read up when it ended; the dashboard left the connection open until the bound.
+  const home = mkdtempSync(join(tmpdir(), 'hd-'));
+  const connections: Socket[] = [];
+  const daemon = createNetServer((socket) => {
+    connections.push(socket);
+    socket.on('error', () => {});
+    socket.resume();
+  });
+  t.after(() => {
+    for (const socket of connections) socket.destroy();
+    daemon.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+  const paths = hivePaths({ HIVE_HOME: home });
+  daemon.listen(paths.socket);
+  await once(daemon, 'listening');
+  const stream = new SnapshotStream(daemonSnapshotSource({ paths, timeout: 0 }), 60_000);
+  const server = createServer((_req, res) => stream.add(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const client = await openEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  if (connections.length === 0) await once(daemon, 'connection');
+  const [connection] = connections;
+  assert.ok(connection);
+  const closed = once(connection, 'close');
+  stream.close();
+  await client.ended();
+  await closed;
 });
 
 test('a process whose dashboard is closed during a hung read exits by itself (no timer holds it)', async () => {

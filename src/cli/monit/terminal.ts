@@ -1,4 +1,5 @@
 import type { ReadStream, WriteStream } from 'node:tty';
+import { type ReadableSnapshotSource, readSnapshot } from '../../dashboard/snapshot-read.js';
 import { HiveError } from '../../errors.js';
 import type { HiveSnapshot } from '../../metrics/snapshot.js';
 import { MetricHistory } from './history.js';
@@ -9,11 +10,10 @@ import { stripAnsi, visibleWidth } from './text.js';
 
 /**
  * What the live view reads: any `SnapshotSource`; one that takes a `signal` (the daemon's) is told when a read is given
- * up, and closes its connection then.
+ * up, and closes its connection then. Read through the dashboard's {@link readSnapshot}, so both views bound a read
+ * and give it up the same way.
  */
-export interface LiveViewSource {
-  snapshot(options?: { signal?: AbortSignal }): Promise<HiveSnapshot>;
-}
+export type LiveViewSource = ReadableSnapshotSource;
 
 /** Options of {@link runLiveView}. */
 export interface LiveViewOptions {
@@ -139,17 +139,14 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
         problem = { message: `waiting for the daemon's answer (${seconds} s)`, waiting: true };
         draw();
       }, LATE_MS);
-      let giveUp: NodeJS.Timeout | undefined;
       const bound = readBound(interval);
-      const abandoned = new Promise<never>((_resolve, reject) => {
-        giveUp = setTimeout(() => {
-          const error = new Error(`no answer within ${Math.round(bound / 1000)} s; asking again`);
-          controller.abort(error);
-          reject(error);
-        }, bound);
-      });
       try {
-        snapshot = await Promise.race([source.snapshot({ signal: controller.signal }), abandoned]);
+        snapshot = await readSnapshot(source, {
+          timeout: bound,
+          // No code: the view shows the message over the last picture, and the next refresh asks again.
+          timeoutError: () => new Error(`no answer within ${Math.round(bound / 1000)} s; asking again`),
+          signal: controller.signal,
+        });
         problem = undefined;
         history.record(snapshot);
       } catch (error) {
@@ -160,7 +157,6 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
         if (code === 'ERR_HIVE_DAEMON_NOT_RUNNING' || code === 'ERR_HIVE_APP_NOT_FOUND') snapshot = undefined;
       } finally {
         clearInterval(late);
-        clearTimeout(giveUp);
         reading = undefined;
       }
       draw();
