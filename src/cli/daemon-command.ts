@@ -17,16 +17,28 @@ export type CommandValues = Record<string, string | boolean | string[] | undefin
   help?: boolean;
 };
 
-/** parseArgs with `--json` and `--help` added; unknown flags and missing positionals become UsageErrors. */
+/** Takes off the NUL that parseCommand puts before a negative number (in a value, a list of values or a positional). */
+function unshield(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unshield);
+  return typeof value === 'string' && value.startsWith('\0') ? value.slice(1) : value;
+}
+
+/**
+ * parseArgs with `--json` and `--help` added; unknown flags and missing positionals become UsageErrors. With
+ * `negativeNumbers`, an argument such as `-1` is a value (`hive scale api -1`) where parseArgs would take it for a flag.
+ */
 export function parseCommand(
   argv: string[],
   options: Options,
-  positionals: { min: number; max: number },
+  positionals: { min: number; max: number; negativeNumbers?: boolean },
 ): { values: CommandValues; positionals: string[] } {
+  // Argument strings cannot hold NUL (C strings), so a NUL-prefixed `-1` is neither a flag to parseArgs nor anything a
+  // user could type; the prefix comes off once parsed. This keeps the argument's place among the positionals.
+  const shielded = positionals.negativeNumbers ? argv.map((arg) => (/^-\d+$/.test(arg) ? `\0${arg}` : arg)) : argv;
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: argv,
+      args: shielded,
       options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...options },
       allowPositionals: true,
       strict: true,
@@ -34,14 +46,15 @@ export function parseCommand(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const values = parsed.values as Record<string, unknown>;
+  const values = Object.fromEntries(Object.entries(parsed.values).map(([key, value]) => [key, unshield(value)]));
+  const args = parsed.positionals.map((arg) => unshield(arg) as string);
   if (!values.help) {
-    if (parsed.positionals.length < positionals.min) throw new UsageError('missing argument');
-    if (parsed.positionals.length > positionals.max) {
-      throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals.max])}`);
+    if (args.length < positionals.min) throw new UsageError('missing argument');
+    if (args.length > positionals.max) {
+      throw new UsageError(`unexpected argument ${JSON.stringify(args[positionals.max])}`);
     }
   }
-  return { values: values as CommandValues, positionals: parsed.positionals };
+  return { values: values as CommandValues, positionals: args };
 }
 
 /**
