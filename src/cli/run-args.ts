@@ -28,6 +28,7 @@ Options:
   -e, --env <KEY=VALUE>            extra environment, repeatable
       --name <name>                name in log prefixes (default: the script's base name)
       --node-args <args>           Node.js flags for the app processes, e.g. --node-args="--max-old-space-size=512"
+                                   (split on spaces outside double quotes: --node-args='--title="my app"')
       --balance <rr|os|reuseport>  rr: the primary deals connections out (default); os: shared socket;
                                    reuseport: one SO_REUSEPORT socket per process (Node >= 22.12)
       --sticky <ip|header:<name>|cookie:<name>>  route each client to a stable process (WebSocket apps)
@@ -137,7 +138,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new InvalidArgumentError(`Expected --name to be a name, got ${describeValue(values.name)}`);
     supervisor.name = values.name;
   }
-  if (values['node-args'] !== undefined) supervisor.nodeArgs = values['node-args'].split(/\s+/).filter(Boolean);
+  if (values['node-args'] !== undefined) supervisor.nodeArgs = parseNodeArgs(values['node-args']);
   if (values.balance !== undefined) supervisor.balance = values.balance as SupervisorOptions['balance'];
   if (values.sticky !== undefined) supervisor.sticky = values.sticky;
   if (values.socket !== undefined) supervisor.socket = values.socket;
@@ -201,8 +202,8 @@ function parseMetrics(port: string | undefined, host: string | undefined): RunAr
   return { port: parsePort(port, '--metrics-port'), host: host ?? '127.0.0.1' };
 }
 
-// PM2 users write `-i -1` and `--node-args "--max-old-space-size=512"`; parseArgs would call both ambiguous.
-function joinDashedValues(argv: string[]): string[] {
+/** PM2 users write `-i -1` and `--node-args "--max-old-space-size=512"`; parseArgs would call both ambiguous. */
+export function joinDashedValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -218,6 +219,41 @@ function joinDashedValues(argv: string[]): string[] {
     }
   }
   return out;
+}
+
+/**
+ * Splits `--node-args` into Node.js flags much as Node reads NODE_OPTIONS: on whitespace, except inside double quotes,
+ * where `\"` and `\\` stand for `"` and `\` (any other backslash is itself). So `--title="my app"` and
+ * `--require "/a b/x.js"` arrive whole; `""` is an empty argument.
+ */
+export function parseNodeArgs(value: string): string[] {
+  const args: string[] = [];
+  let current: string | undefined;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    let c = value[i]!;
+    if (quoted && c === '\\' && (value[i + 1] === '"' || value[i + 1] === '\\')) c = value[++i]!;
+    else if (!quoted && /\s/.test(c)) {
+      if (current !== undefined) args.push(current);
+      current = undefined;
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+      current ??= '';
+      continue;
+    }
+    current = (current ?? '') + c;
+  }
+  if (quoted) {
+    throw new InvalidArgumentError(`Expected --node-args to close each double quote, got ${describeValue(value)}`);
+  }
+  if (current !== undefined) args.push(current);
+  return args;
+}
+
+/** The `--node-args` value that {@link parseNodeArgs} reads back as `args`, each one whole. */
+export function formatNodeArgs(args: readonly string[]): string {
+  return args.map((arg) => (/^[^\s"\\]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`)).join(' ');
 }
 
 function parsePort(value: string, flag = '--port'): number {

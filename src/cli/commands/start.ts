@@ -10,6 +10,7 @@ import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { forkCommand } from '../fork-command.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
+import { formatNodeArgs, joinDashedValues } from '../run-args.js';
 
 const usage = `Usage: hive start <script|config> [options] [-- <script args>]
 
@@ -27,7 +28,7 @@ Options:
       --socket <path>            the app's HTTP server also accepts on this Unix socket (for nginx on this machine)
       --socket-mode <mode>       the socket file's mode, octal (default 660)
       --socket-group <group>     the socket file's group (e.g. www-data), so that 660 lets nginx in
-      --node-args <args>         Node.js flags of the app processes
+      --node-args <args>         Node.js flags of the app processes (double quotes keep a flag with spaces whole)
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
@@ -96,13 +97,12 @@ function refuseRepeats(args: string[]): void {
 export default function start(argv: string[]): Promise<number> {
   return runCommand('start', usage, async () => {
     const separator = argv.indexOf('--');
-    const own = (separator === -1 ? argv : argv.slice(0, separator)).map((arg, i, all) =>
-      (arg === '-i' || arg === '--instances') && all[i + 1] === '-1' ? '--instances=-1' : arg,
-    );
+    // `-i -1` and `--node-args --max-old-space-size=512` read as `hive run` reads them.
+    const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
     // `--watch` alone watches the app's folder; `--watch=src,lib` names folders (parseArgs has no optional values).
-    const joined = own
-      .filter((arg, i) => !(arg === '-1' && own[i - 1] === '--instances=-1'))
-      .map((arg) => (arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg));
+    const joined = own.map((arg) =>
+      arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg,
+    );
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
     const { values, positionals } = parseCommand(joined, startOptions, { min: 1, max: 1 });
     refuseRepeats(joined);
@@ -290,7 +290,8 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     const mode = options.socketMode;
     if (mode !== undefined) runArgs.push(`--socket-mode=${typeof mode === 'number' ? mode.toString(8) : mode}`);
     if (options.waitReady) runArgs.push('--wait-ready');
-    if (options.nodeArgs?.length) runArgs.push(`--node-args=${options.nodeArgs.join(' ')}`);
+    // Quoted where needed: a flag with a space in it (`--title=my app`) must reach the app processes whole.
+    if (options.nodeArgs?.length) runArgs.push(`--node-args=${formatNodeArgs(options.nodeArgs)}`);
     if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
     if (app.metricsHost !== undefined) runArgs.push(`--metrics-host=${app.metricsHost}`);
     if (app.serverTiming) runArgs.push('--server-timing');
