@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ScriptNotFoundError } from '../cluster/errors.js';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 
@@ -65,7 +66,8 @@ export async function runCommand(command: string, usage: string, body: () => Pro
   try {
     return await body();
   } catch (error) {
-    if (error instanceof UsageError) {
+    // A script that is not there is bad input too: the code `hive run` gives it, and the exit status of a usage error.
+    if (error instanceof UsageError || error instanceof ScriptNotFoundError) {
       process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n${usage}\n`);
       return 2;
     }

@@ -52,7 +52,10 @@ test('a script that is a directory is refused before anything is forked', async 
   assert.match(run.stderr, /ERR_HIVE_SCRIPT_NOT_FOUND: The script .*fixtures is a directory, not a file/);
   const start = await hive.run(['start', folder]);
   assert.equal(start.code, 2, start.stderr);
-  assert.match(start.stderr, /script ".*fixtures\/" is a directory/);
+  assert.match(start.stderr, /ERR_HIVE_SCRIPT_NOT_FOUND: The script .*fixtures is a directory, not a file/);
+  const missing = await hive.run(['start', 'no-such-app.js']);
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /ERR_HIVE_SCRIPT_NOT_FOUND: The script .*no-such-app\.js does not exist/);
 });
 
 test('an empty --name is refused, not used as an empty log prefix', async () => {

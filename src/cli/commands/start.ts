@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ScriptNotFoundError } from '../../cluster/errors.js';
 import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
@@ -151,8 +150,9 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const fork = forkCommand({ script, cwd: process.cwd(), args, interpreter });
   // A bare name in fork mode (`hive start pnpm -- start`) is a command on PATH, not a file here.
   const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
-  // The Supervisor's own check (a `hive run` primary makes it again), made here for fork-mode programs too.
-  if (!onPath) scriptFile(script, path);
+  // The Supervisor's own check (a `hive run` primary makes it again), made here for fork-mode programs too, and before
+  // the daemon adds the app: the same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2).
+  if (!onPath) assertScriptFile(path);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   for (const flag of ['metrics-port', 'server-timing', 'socket'] as const) {
     if (fork && values[flag] !== undefined) {
@@ -317,19 +317,6 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     if (logFormat !== undefined) spec.logFormat = logFormat;
     return spec;
   });
-}
-
-function scriptFile(script: string, path: string): void {
-  try {
-    assertScriptFile(path);
-  } catch (error) {
-    if (!(error instanceof ScriptNotFoundError)) throw error;
-    throw new UsageError(
-      error.isDirectory
-        ? `script ${JSON.stringify(script)} is a directory (${path}); give the file to run`
-        : `script ${JSON.stringify(script)} not found (looked at ${path})`,
-    );
-  }
 }
 
 /**
