@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInstances } from '../cluster/instances.js';
 
 /**
  * The control protocol between the CLI and the daemon: one JSON object per line over the unix socket, each request
@@ -54,6 +55,16 @@ export type AppSpec = z.infer<typeof appSpecSchema>;
 const header = { v: z.number(), hive: z.string().max(64), id: z.number().int().nonnegative() };
 const target = z.string().min(1).max(128);
 
+function isScaleCount(value: number | string): boolean {
+  if (value === 0 || (typeof value === 'string' && /^0+$/.test(value.trim()))) return false;
+  try {
+    parseInstances(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('ping') }).strict(),
   z.object({ ...header, cmd: z.literal('ls') }).strict(),
@@ -73,7 +84,11 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       ...header,
       cmd: z.literal('scale'),
       target,
-      instances: z.union([z.number().int(), z.string().regex(/^(max|-?\d+)$/)]),
+      // What `hive scale` takes (parseInstances, without 0: `-i 0` means max, PM2's `scale app 0` deletes the app),
+      // checked on arrival, so that another client cannot ask for what the CLI refuses.
+      instances: z.union([z.number(), z.string().max(16)]).refine(isScaleCount, {
+        message: 'expected a positive integer, "max" or -1',
+      }),
     })
     .strict(),
 ]);

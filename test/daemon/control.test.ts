@@ -78,6 +78,12 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
       'ERR_HIVE_DAEMON_PROTOCOL',
       /target/,
     ],
+    // Counts `hive scale` refuses are refused on the socket too (0 would mean max to a primary).
+    ...[0, '0', -2, '-5', 1.5, 'many', ''].map((instances, i): [string, string, RegExp] => [
+      `${JSON.stringify({ v: 1, hive: version, id: 10 + i, cmd: 'scale', target: 'api', instances })}\n`,
+      'ERR_HIVE_DAEMON_PROTOCOL',
+      /instances: expected a positive integer, "max" or -1/,
+    ]),
     ['[1,2,3]\n', 'ERR_HIVE_DAEMON_PROTOCOL', /./],
     ['null\n', 'ERR_HIVE_DAEMON_PROTOCOL', /./],
   ];
