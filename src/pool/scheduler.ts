@@ -18,6 +18,7 @@ import { PoolWorker } from './pool-worker.js';
 import { ProcessTransport } from './process-transport.js';
 import { FAILURE, LOAD_FAILED, PROGRESS, READY, RESULT, type WorkerMessage } from './protocol.js';
 import { deserializeError } from './serialized-error.js';
+import { StartRetry } from './start-retry.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
 import { TaskQueue } from './task-queue.js';
 import { ThreadTransport } from './thread-transport.js';
@@ -56,8 +57,13 @@ export class Scheduler {
   #flushScheduled = false;
   #closing: { resolve: () => void; promise: Promise<void> } | undefined;
   #destroyed = false;
-  /** A worker failed to load the module and none has loaded it since: start no more until the next run(). */
-  #loadFailed = false;
+  /**
+   * A worker failed to load the module (or could not start) and none has loaded it since: workers start only one at a
+   * time, when #retry says so (or at once for tasks that nothing alive could serve), so that a module that stays
+   * broken costs one start per retry wait, not a spawn loop, and a fixed one brings the pool back on its own.
+   */
+  #holding = false;
+  readonly #retry = new StartRetry(() => this.#replenish());
   /** Workers that died before READY since the last READY (see MAX_EARLY_DEATHS). */
   #earlyDeaths = 0;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -89,7 +95,6 @@ export class Scheduler {
       return new QueueFullError(this.#options.maxQueue);
     }
     this.#pending++;
-    this.#loadFailed = false;
     if (task.signal !== undefined) {
       task.abortListener = () => this.#abort(task);
       task.signal.addEventListener('abort', task.abortListener, { once: true });
@@ -135,6 +140,7 @@ export class Scheduler {
       exits.push(this.#retire(worker));
     }
     clearInterval(this.#idleTimer);
+    this.#retry.stop();
     await Promise.all(exits);
     this.#closing?.resolve();
   }
@@ -254,7 +260,6 @@ export class Scheduler {
    * queued tasks, which may need a worker started now (minThreads 0, or one that died or was stopped meanwhile).
    */
   #grow(): void {
-    if (!this.#mayStart()) return;
     let waiting = this.#queue.size;
     if (waiting === 0) {
       // All work is placed, but a busy worker holding a backlog would still gain from a fresh thread to steal it.
@@ -264,17 +269,30 @@ export class Scheduler {
       waiting = 1;
     }
     while (this.#workers.length < this.#options.maxThreads && this.#starting < waiting) {
-      if (this.#spawn() !== undefined) return;
+      if (!this.#mayStart() || this.#spawn() !== undefined) return;
     }
   }
 
   /**
-   * Whether the pool may start workers now. Past MAX_EARLY_DEATHS it starts none while it has some, which keep serving
-   * the queue; with none left, one may start for the waiting tasks, and if it dies early too, they fail (see #onExit).
+   * Whether the pool may start a worker now; asked once per start, by callers that need one. Past MAX_EARLY_DEATHS it
+   * starts none while it has some, which keep serving the queue. While holding (see #holding) it starts one at a time:
+   * when the retry is due, or at once when tasks wait and no worker is left to serve them (if that one fails too, they
+   * fail: see #onExit and LOAD_FAILED); otherwise it arms the retry, which calls #replenish when due.
    */
   #mayStart(): boolean {
-    if (this.#destroyed || this.#loadFailed) return false;
-    return this.#earlyDeaths < MAX_EARLY_DEATHS || this.#workers.length === 0;
+    if (this.#destroyed) return false;
+    if (this.#earlyDeaths >= MAX_EARLY_DEATHS && this.#workers.length > 0) return false;
+    if (!this.#holding) return true;
+    if (this.#starting > 0) return false;
+    if (this.#retry.due || (this.#workers.length === 0 && this.#queue.size > 0)) return true;
+    this.#retry.arm();
+    return false;
+  }
+
+  /** A worker failed to start or load: from now on (or still) the pool holds, and its next retry waits longer. */
+  #startFailed(): void {
+    if (this.#holding) this.#retry.failed();
+    this.#holding = true;
   }
 
   /** Starts a worker; returns the error when its options are refused outright (then waiting tasks fail with it). */
@@ -298,7 +316,7 @@ export class Scheduler {
           : new ThreadTransport(options, events);
     } catch (cause) {
       const error = new ThreadExitedError(`it could not be started: ${(cause as Error).message}`, cause);
-      this.#loadFailed = true;
+      this.#startFailed();
       for (const task of this.#queue.clear()) this.#settle(task, false, error);
       this.#hooks.error(error);
       return error;
@@ -306,6 +324,7 @@ export class Scheduler {
     // A starting worker holds the process open (tasks may be waiting for it); it lets go once ready and idle.
     this.#workers.push(worker);
     this.#starting++;
+    if (this.#holding) this.#retry.taken();
     return undefined;
   }
 
@@ -376,25 +395,33 @@ export class Scheduler {
         if (task?.onProgress !== undefined) callback(task.onProgress, message[1]);
         return;
       }
-      case READY:
+      case READY: {
         worker.ready = true;
-        this.#loadFailed = false;
+        const recovered = this.#holding;
+        this.#holding = false;
         this.#earlyDeaths = 0;
+        this.#retry.reset();
         this.#starting--;
         if (worker.inFlight.length === 0) worker.transport.unref();
         this.exports ??= new Set(message[1]);
         this.#scheduleFlush();
+        // The module loads again: back to minThreads, and to what the queue needs, with no run() to ask for it.
+        if (recovered) this.#replenish();
         this.#checkIdle();
         return;
+      }
       case LOAD_FAILED: {
         const error = new TaskModuleError(this.#options.filename, deserializeError(message[1]));
-        this.#loadFailed = true;
         void this.#retire(worker);
+        this.#startFailed();
         this.#hooks.error(error);
-        // Fail what waits only when no other worker can serve it: not one loaded, none still loading. The next
-        // run() then starts a fresh worker, so a fixed module works again.
-        if (this.#starting > 0 || this.#workers.some((w) => w.ready)) return;
-        for (const task of this.#queue.clear()) this.#settle(task, false, error);
+        // Fail what waits only when no other worker can serve it: not one loaded, none still loading. (Before
+        // #replenish, which would otherwise start a worker at once for those tasks: a loop while the module is broken.)
+        // A timed retry, or the next run(), then starts a fresh worker, so a fixed module works again.
+        if (this.#starting === 0 && !this.#workers.some((w) => w.ready)) {
+          for (const task of this.#queue.clear()) this.#settle(task, false, error);
+        }
+        this.#replenish();
         return;
       }
     }
@@ -421,7 +448,7 @@ export class Scheduler {
       // out of memory at start), so the queue waits for the others and a new worker replaces this one (#mayStart
       // bounds how many in a row). With none, a new one would likely die too: fail the waiting tasks, not loop.
       if (this.#starting === 0 && !this.#workers.some((w) => w.ready)) {
-        this.#loadFailed = true;
+        this.#startFailed();
         for (const task of this.#queue.clear()) this.#settle(task, false, error);
       }
       this.#hooks.error(error);
@@ -520,6 +547,7 @@ export class Scheduler {
     if (this.#closing === undefined || this.#pending > 0 || this.#destroyed) return;
     this.#destroyed = true;
     clearInterval(this.#idleTimer);
+    this.#retry.stop();
     const closing = this.#closing;
     void Promise.all([...this.#workers].map((worker) => this.#retire(worker))).then(() => closing.resolve());
   }
@@ -538,9 +566,8 @@ export class Scheduler {
 
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
   #replenish(): void {
-    if (!this.#mayStart()) return;
     while (this.#workers.length < this.#options.minThreads) {
-      if (this.#spawn() !== undefined) return;
+      if (!this.#mayStart() || this.#spawn() !== undefined) return;
     }
     this.#grow();
   }

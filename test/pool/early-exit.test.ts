@@ -119,8 +119,9 @@ for (const isolation of ['thread', 'process'] as const) {
         assert.equal(outcome.status, 'rejected');
         assert.equal((outcome as PromiseRejectedResult).reason.code, 'ERR_HIVE_THREAD_EXITED');
       }
-      // Once nothing is alive or starting, only run() starts a worker: no loop can be running. (A respawn happens in
-      // the same turn as the death it answers, so a looping pool never shows 0.)
+      // Once nothing is alive or starting, only run() or the retry timer (seconds apart, see start-retry.test.ts)
+      // starts a worker: no loop can be running. (A respawn happens in the same turn as the death it answers, so a
+      // looping pool never shows 0.)
       await waitFor(() => pool.stats.threads === 0, 20_000, 'every worker to be gone');
       // The workers that replaced early deaths are bounded (3 in a row) on top of the first maxThreads.
       const started = loads(dir);
