@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import type { SupervisorOptions } from '../cluster/options.js';
+import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { isLoopbackHost } from '../dashboard/loopback.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
@@ -28,7 +29,7 @@ Options:
   -e, --env <KEY=VALUE>            extra environment, repeatable
       --name <name>                name in log prefixes (default: the script's base name)
       --node-args <args>           Node.js flags for the app processes, e.g. --node-args="--max-old-space-size=512"
-                                   (split on spaces outside double quotes: --node-args='--title="my app"')
+                                   (split on spaces outside quotes: --node-args='--title="my app"')
       --balance <rr|os|reuseport>  rr: the primary deals connections out (default); os: shared socket;
                                    reuseport: one SO_REUSEPORT socket per process (Node >= 22.12)
       --sticky <ip|header:<name>|cookie:<name>>  route each client to a stable process (WebSocket apps)
@@ -222,38 +223,19 @@ export function joinDashedValues(argv: string[]): string[] {
 }
 
 /**
- * Splits `--node-args` into Node.js flags much as Node reads NODE_OPTIONS: on whitespace, except inside double quotes,
- * where `\"` and `\\` stand for `"` and `\` (any other backslash is itself). So `--title="my app"` and
- * `--require "/a b/x.js"` arrive whole; `""` is an empty argument.
+ * Splits `--node-args` into Node.js flags with {@link splitArgs} (as a config file's `node_args` are split): on
+ * whitespace, except inside quotes, so `--title="my app"` and `--require '/a b/x.js'` arrive whole. A quote left open
+ * is refused here, where it is most likely a typo.
  */
 export function parseNodeArgs(value: string): string[] {
-  const args: string[] = [];
-  let current: string | undefined;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    let c = value[i]!;
-    if (quoted && c === '\\' && (value[i + 1] === '"' || value[i + 1] === '\\')) c = value[++i]!;
-    else if (!quoted && /\s/.test(c)) {
-      if (current !== undefined) args.push(current);
-      current = undefined;
-      continue;
-    } else if (c === '"') {
-      quoted = !quoted;
-      current ??= '';
-      continue;
-    }
-    current = (current ?? '') + c;
-  }
-  if (quoted) {
-    throw new InvalidArgumentError(`Expected --node-args to close each double quote, got ${describeValue(value)}`);
-  }
-  if (current !== undefined) args.push(current);
+  const { args, unclosed } = splitArgs(value);
+  if (unclosed) throw new InvalidArgumentError(`Expected --node-args to close each quote, got ${describeValue(value)}`);
   return args;
 }
 
 /** The `--node-args` value that {@link parseNodeArgs} reads back as `args`, each one whole. */
 export function formatNodeArgs(args: readonly string[]): string {
-  return args.map((arg) => (/^[^\s"\\]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`)).join(' ');
+  return args.map((arg) => (/^[^\s"'\\]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`)).join(' ');
 }
 
 function parsePort(value: string, flag = '--port'): number {

@@ -1,6 +1,7 @@
 import type { SupervisorOptions } from '../cluster/options.js';
 import { appEnv } from './app-env.js';
 import type { AppConfig } from './app-schema.js';
+import { splitArgs } from './split-args.js';
 
 /**
  * Splits PM2-style argument strings (`--port 3000 --verbose`) into an array. Quotes group words as in a shell (PM2
@@ -9,8 +10,7 @@ import type { AppConfig } from './app-schema.js';
 export function argList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) return value;
-  const words = value.match(/(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+/g) ?? [];
-  return words.map((word) => word.replace(/"([^"]*)"|'([^']*)'/g, (_, double, single) => double ?? single));
+  return splitArgs(value).args;
 }
 
 /** The options of the cluster primary (`hive run` / Supervisor) for one app of a config file. */

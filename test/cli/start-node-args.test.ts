@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { formatNodeArgs, parseNodeArgs } from '../../dist/cli/run-args.js';
+import { argList } from '../../dist/config/supervisor-options.js';
 import { HiveHome, waitFor } from '../daemon/helpers.js';
 
 const hive = new HiveHome();
@@ -53,21 +54,25 @@ test('a quoted --node-args for a script keeps each quoted flag whole', async () 
   assert.equal(seen.preloaded, true);
 });
 
-test('--node-args: split on whitespace outside double quotes; formatNodeArgs reads back the same list', async () => {
+test('--node-args: split on whitespace outside quotes, as a config string is; formatNodeArgs reads back the same list', async () => {
   assert.deepEqual(parseNodeArgs(' --a   --b=512 '), ['--a', '--b=512']);
   assert.deepEqual(parseNodeArgs('--title="my app" --x=C:\\dir'), ['--title=my app', '--x=C:\\dir']);
+  assert.deepEqual(parseNodeArgs(`--title='my "app"' --r "it's"`), ['--title=my "app"', '--r', "it's"]);
+  // One reader for both: a config file's node_args string is split the same way (an open quote is kept there).
+  assert.deepEqual(argList(`--title='my "app"' --r "it's" "a\\"b"`), ['--title=my "app"', '--r', "it's", 'a"b']);
   for (const args of [
     ['--title=my app', '--require', '/a b/x.js'],
     ['say "hi"', 'back\\slash\\"', ''],
     ['--inspect'],
+    ["it's", "'q'", 'a\\b'],
   ]) {
     assert.deepEqual(parseNodeArgs(formatNodeArgs(args)), args);
   }
   assert.throws(() => parseNodeArgs('--title="my app'), {
     code: 'ERR_HIVE_INVALID_ARGUMENT',
-    message: /--node-args to close each double quote/,
+    message: /--node-args to close each quote/,
   });
   const result = await hive.run(['run', app, '--node-args', '--title="oops']);
   assert.equal(result.code, 2, result.stderr);
-  assert.match(result.stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected --node-args to close each double quote/);
+  assert.match(result.stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected --node-args to close each quote/);
 });

@@ -27,7 +27,7 @@ Options:
       --socket <path>            the app's HTTP server also accepts on this Unix socket (for nginx on this machine)
       --socket-mode <mode>       the socket file's mode, octal (default 660)
       --socket-group <group>     the socket file's group (e.g. www-data), so that 660 lets nginx in
-      --node-args <args>         Node.js flags of the app processes (double quotes keep a flag with spaces whole)
+      --node-args <args>         Node.js flags of the app processes (quotes keep a flag with spaces whole)
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
