@@ -16,7 +16,9 @@ const kServerName = /^(_|~\S+|[a-z0-9*][a-z0-9.*-]*)$/i;
 const kBalance = /^(round_robin|least_conn|ip_hash|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
 // A path nginx can take unquoted: no whitespace, quotes, braces or semicolons. No "$" either: alias, root and
 // access_log expand variables, even quoted, so "/srv/$x" would fail as an unknown variable (or read a header).
-const kPath = /^[^\s"'{};$]+$/;
+// No "\": nginx's reader takes it as an escape, so "/logs\" swallows the space or ";" after it and "\n" becomes
+// a newline. No "#" at the start: it opens a comment there, and the directive runs on into the next line.
+const kPath = /^(?!#)[^\s"'{};$\\]+$/;
 
 const duration = z
   .union([z.number(), z.string()])
@@ -77,7 +79,7 @@ const rate = z.string().refine(
 );
 const port = z.number().int().min(1).max(65535, { error: 'expected an integer port from 1 to 65535' });
 const path = z.string().min(1).regex(kPath, {
-  error: 'expected a path without spaces, quotes, braces, ";" or "$"',
+  error: 'expected a path without spaces, quotes, braces, ";", "$" or "\\", not starting with "#"',
 });
 // nginx reads counts into (at least) 32-bit integers; larger ones fail or wrap, and JS prints 1e21 as "1e+21".
 const kMaxCount = 2 ** 31 - 1;
@@ -102,8 +104,8 @@ const listenAddress = z
 const kSocketPathBytes = 107;
 const socketPath = z
   .string()
-  .regex(/^\/[^\s"'{};]+$/, {
-    error: 'expected an absolute path such as /run/hive/api.sock, without spaces, quotes, braces or ";"',
+  .regex(/^\/[^\s"'{};\\]+$/, {
+    error: 'expected an absolute path such as /run/hive/api.sock, without spaces, quotes, braces, ";" or "\\"',
   })
   .refine((value) => Buffer.byteLength(value) <= kSocketPathBytes, {
     error: `expected a Unix socket path of at most ${kSocketPathBytes} bytes (the Linux sun_path limit)`,
@@ -227,7 +229,10 @@ export const siteSchema = z.strictObject({
   acme: z.union([z.literal(false), z.strictObject({ root: path.default('/var/www/certbot') })]).optional(),
   static: z
     .strictObject({
-      location: z.string().regex(/^\/[^\s"'{};]*\/$/, { error: 'expected a URI prefix such as "/static/"' }),
+      // No "\": nginx would read "\n" or "\t" in the prefix as a newline or a tab.
+      location: z
+        .string()
+        .regex(/^\/[^\s"'{};\\]*\/$/, { error: 'expected a URI prefix such as "/static/", without "\\"' }),
       root: path,
       maxAge: secondsDuration.default('7d'),
     })
