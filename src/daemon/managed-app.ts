@@ -502,7 +502,10 @@ export class ManagedApp {
     if (starting || this.#crashes > MAX_CRASHES) {
       this.#status = 'errored';
       this.#wanted = 'stopped';
+      // Dropped, not just stopped: #scheduleCron keeps a schedule it finds, and a later reload or start of the
+      // errored app must schedule the ticks again.
       this.#cron?.stop();
+      this.#cron = undefined;
       return;
     }
     // A primary that dies while online (killed, OOM) comes back, with backoff when it keeps dying.
