@@ -24,6 +24,13 @@ export function parseHostPort(entry: string, key: string): HostPort {
     host = bracketed[1]!;
     portText = bracketed[2]!;
     if (!isIPv6(host)) throw new EdgeHostError(key, `${key}: ${JSON.stringify(entry)} is not a valid IPv6 address`);
+    // Node takes a zone id (fe80::1%eth0) as part of an IPv6 address; nginx's upstream parser refuses it.
+    if (host.includes('%')) {
+      throw new EdgeHostError(
+        key,
+        `${key}: ${JSON.stringify(entry)} has an IPv6 zone id, which nginx does not take: use a global or ULA address`,
+      );
+    }
   } else {
     const colon = text.lastIndexOf(':');
     if (colon <= 0) {
