@@ -27,8 +27,9 @@ import type { TransportEvents } from './worker-transport.js';
 const debug = debuglog('hive:pool');
 
 /**
- * Workers in a row that may die before loading the module, while others serve, before the pool stops starting new
- * ones: a module that kills every new thread at load must not make the pool spawn threads in a loop.
+ * Workers in a row that may die before loading the module, while others serve, before the pool holds (see #holding):
+ * one killed from outside is replaced at once, but a module that kills every new thread at load must not make the
+ * pool spawn threads in a loop, so past this its replacements wait for the retry timer.
  */
 const MAX_EARLY_DEATHS = 3;
 
@@ -58,9 +59,10 @@ export class Scheduler {
   #closing: { resolve: () => void; promise: Promise<void> } | undefined;
   #destroyed = false;
   /**
-   * A worker failed to load the module (or could not start) and none has loaded it since: workers start only one at a
-   * time, when #retry says so (or at once for tasks that nothing alive could serve), so that a module that stays
-   * broken costs one start per retry wait, not a spawn loop, and a fixed one brings the pool back on its own.
+   * A worker failed to load the module (or could not start, or MAX_EARLY_DEATHS died while loading it) and none has
+   * loaded it since: workers start only one at a time, when #retry says so (or at once for tasks that nothing alive
+   * could serve), so that a module that stays broken costs one start per retry wait, not a spawn loop, and a fixed one
+   * brings the pool back on its own.
    */
   #holding = false;
   readonly #retry = new StartRetry(() => this.#replenish());
@@ -274,14 +276,13 @@ export class Scheduler {
   }
 
   /**
-   * Whether the pool may start a worker now; asked once per start, by callers that need one. Past MAX_EARLY_DEATHS it
-   * starts none while it has some, which keep serving the queue. While holding (see #holding) it starts one at a time:
-   * when the retry is due, or at once when tasks wait and no worker is left to serve them (if that one fails too, they
-   * fail: see #onExit and LOAD_FAILED); otherwise it arms the retry, which calls #replenish when due.
+   * Whether the pool may start a worker now; asked once per start, by callers that need one. While holding (see
+   * #holding) it starts one at a time, and the live workers keep serving the queue meanwhile: when the retry is due,
+   * or at once when tasks wait and no worker is left to serve them (if that one fails too, they fail: see #onExit and
+   * LOAD_FAILED); otherwise it arms the retry, which calls #replenish when due.
    */
   #mayStart(): boolean {
     if (this.#destroyed) return false;
-    if (this.#earlyDeaths >= MAX_EARLY_DEATHS && this.#workers.length > 0) return false;
     if (!this.#holding) return true;
     if (this.#starting > 0) return false;
     if (this.#retry.due || (this.#workers.length === 0 && this.#queue.size > 0)) return true;
@@ -445,12 +446,12 @@ export class Scheduler {
     if (!wasReady) {
       this.#earlyDeaths++;
       // Another worker loaded the module, or may yet: this death says nothing about the module (killed from outside,
-      // out of memory at start), so the queue waits for the others and a new worker replaces this one (#mayStart
-      // bounds how many in a row). With none, a new one would likely die too: fail the waiting tasks, not loop.
-      if (this.#starting === 0 && !this.#workers.some((w) => w.ready)) {
-        this.#startFailed();
-        for (const task of this.#queue.clear()) this.#settle(task, false, error);
-      }
+      // out of memory at start), so the queue waits for the others and a new worker replaces this one, at once up to
+      // MAX_EARLY_DEATHS in a row, then on the retry timer. With none, a new one would likely die too: fail the
+      // waiting tasks (before #replenish, which would start one for them at once), not loop.
+      const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
+      if (alone || this.#earlyDeaths >= MAX_EARLY_DEATHS) this.#startFailed();
+      if (alone) for (const task of this.#queue.clear()) this.#settle(task, false, error);
       this.#hooks.error(error);
     } else if (requeue.length === 0 && this.#pending === 0) {
       this.#hooks.error(error);

@@ -1,6 +1,7 @@
 // A worker that cannot start (its module fails to load, or it dies while loading) while another serves used to leave the
-// pool short for good: no growth until the next run(), or never again after 3 early deaths. Now a timed retry brings
-// it back to minThreads and up to what the queue needs once loading works again, with no run() to ask for it.
+// pool short: no growth until the next run(), or, after 3 early deaths in a row, none until a worker loaded again.
+// Now a timed retry brings it back to minThreads and up to what the queue needs once loading works again, with no
+// run() to ask for it.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,10 @@ test('the wait between retries doubles from the first and stops growing at the c
   for (let failed = 0; failed < 50; failed++) assert.ok(retryDelay(failed + 1) >= retryDelay(failed));
 });
 
-const failures = [{ fail: 'throw', code: 'ERR_HIVE_TASK_MODULE' }] as const;
+const failures = [
+  { fail: 'throw', code: 'ERR_HIVE_TASK_MODULE' },
+  { fail: 'exit', code: 'ERR_HIVE_THREAD_EXITED' },
+] as const;
 
 for (const isolation of ['thread', 'process'] as const) {
   for (const { fail, code } of failures) {
