@@ -1,49 +1,157 @@
 import type { EventEmitter } from 'node:events';
 import { AggregatorRegistry } from 'prom-client';
 
-/** One metric family of prom-client's `getMetricsAsJSON()`. */
-type AppMetric = { name: string };
+/** One value of a metric family of prom-client's `getMetricsAsJSON()` (`metricName` for histograms and summaries). */
+interface AppValue {
+  value: number;
+  labels: Record<string, string | number>;
+  metricName?: string;
+}
 
-/** A supervisor as seen by {@link collectAppMetrics}. */
+/** One metric family of prom-client's `getMetricsAsJSON()`. */
+interface AppMetric {
+  name: string;
+  help: string;
+  type: string;
+  aggregator?: string;
+  values: AppValue[];
+}
+
+/** A supervisor as seen by {@link AppMetricsCollector}: it asks its workers, and says when one exits. */
 export interface AppMetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   requestAppMetrics(id: number): number;
 }
 
 interface AppMetricsAnswer {
+  pid: number;
   id: number;
   metrics: AppMetric[] | null;
 }
+
+// Recently exited pids: an answer that arrives after its process's exit must not bring the process back.
+const MAX_EXITED = 64;
 
 let nextId = 0;
 
 /**
  * The app's own prom-client metrics (its default registry) from every ready worker, merged the way prom-client's
  * AggregatorRegistry merges a cluster (counters and histograms summed per label set; gauges summed unless the metric
- * names another aggregator), in Prometheus text. Workers that do not answer within `timeoutMs` are left out rather
- * than failing the scrape; families named in `exclude` (Hive's own) are dropped, since one exposition must not hold a
- * family twice.
+ * names another aggregator), in Prometheus text. Families named in `exclude` (Hive's own) are dropped, since one
+ * exposition must not hold a family twice.
+ *
+ * Unlike AggregatorRegistry, a sum does not go down when a process leaves it: Prometheus reads a counter that drops
+ * as a reset and would count everything again. A process that does not answer within `timeoutMs` (a busy loop), or
+ * is draining during a reload, keeps its counters and histograms of its last answer in the sum; one that exits has
+ * them folded into a sum of retired processes, which later scrapes keep adding.
  */
-export function collectAppMetrics(source: AppMetricsSource, exclude: Set<string>, timeoutMs: number): Promise<string> {
-  const id = ++nextId;
-  const answers: AppMetric[][] = [];
-  return new Promise<AppMetric[][]>((resolve) => {
-    let pending = 0;
-    const finish = () => {
-      clearTimeout(timer);
-      source.off('app-metrics', onAnswer);
-      resolve(answers);
-    };
-    const onAnswer = (answer: AppMetricsAnswer) => {
-      if (answer.id !== id) return;
-      if (answer.metrics) answers.push(answer.metrics.filter((m) => !exclude.has(m.name)));
-      if (--pending === 0) finish();
-    };
-    const timer = setTimeout(finish, timeoutMs);
-    source.on('app-metrics', onAnswer);
-    pending = source.requestAppMetrics(id);
-    if (pending === 0) finish();
-  }).then(async (metrics) => {
-    if (metrics.every((list) => list.length === 0)) return '';
-    return AggregatorRegistry.aggregate(metrics).metrics();
-  });
+export class AppMetricsCollector {
+  readonly #source: AppMetricsSource;
+  readonly #exclude: Set<string>;
+  readonly #timeoutMs: number;
+  /** Per live process, its last answer. */
+  readonly #last = new Map<number, AppMetric[]>();
+  readonly #exited = new Set<number>();
+  /** The monotonic families of exited processes, summed: family name -> family, value key -> value. */
+  readonly #retired = new Map<string, { family: AppMetric; values: Map<string, AppValue> }>();
+  readonly #onEvent = (event: { type: string; pid?: number }) => {
+    if (event.type === 'exit' && event.pid !== undefined) this.#retire(event.pid);
+  };
+
+  constructor(source: AppMetricsSource, exclude: Set<string>, timeoutMs: number) {
+    this.#source = source;
+    this.#exclude = exclude;
+    this.#timeoutMs = timeoutMs;
+    source.on('event', this.#onEvent);
+  }
+
+  /** Stops listening to the source. */
+  close(): void {
+    this.#source.off('event', this.#onEvent);
+  }
+
+  /** Asks the ready workers and resolves with the merged text ('' when the app has no metrics of its own). */
+  async collect(): Promise<string> {
+    const answered = await this.#ask();
+    for (const [pid, metrics] of answered) if (!this.#exited.has(pid)) this.#last.set(pid, metrics);
+    const lists: AppMetric[][] = [];
+    for (const [pid, metrics] of this.#last) lists.push(answered.has(pid) ? metrics : monotonic(metrics));
+    if (this.#retired.size > 0) lists.push(this.#retiredList());
+    if (lists.every((list) => list.length === 0)) return '';
+    return AggregatorRegistry.aggregate(lists as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics();
+  }
+
+  #ask(): Promise<Map<number, AppMetric[]>> {
+    const id = ++nextId;
+    const answers = new Map<number, AppMetric[]>();
+    return new Promise((resolve) => {
+      let pending = 0;
+      const finish = () => {
+        clearTimeout(timer);
+        this.#source.off('app-metrics', onAnswer);
+        resolve(answers);
+      };
+      const onAnswer = (answer: AppMetricsAnswer) => {
+        if (answer.id !== id) return;
+        if (answer.metrics)
+          answers.set(
+            answer.pid,
+            answer.metrics.filter((m) => !this.#exclude.has(m.name)),
+          );
+        if (--pending === 0) finish();
+      };
+      const timer = setTimeout(finish, this.#timeoutMs);
+      this.#source.on('app-metrics', onAnswer);
+      pending = this.#source.requestAppMetrics(id);
+      if (pending === 0) finish();
+    });
+  }
+
+  // Counts between the process's last answer and its exit are lost; what it had counted stays in the sums.
+  #retire(pid: number): void {
+    this.#exited.add(pid);
+    if (this.#exited.size > MAX_EXITED) this.#exited.delete(this.#exited.values().next().value!);
+    const last = this.#last.get(pid);
+    if (last === undefined) return;
+    this.#last.delete(pid);
+    for (const family of monotonic(last)) {
+      let retired = this.#retired.get(family.name);
+      // A replacement that redefined the family (another type) starts it anew.
+      if (retired === undefined || retired.family.type !== family.type) {
+        retired = { family: { ...family, values: [] }, values: new Map() };
+        this.#retired.set(family.name, retired);
+      }
+      for (const value of family.values) {
+        const key = valueKey(value);
+        const sum = retired.values.get(key);
+        if (sum === undefined) retired.values.set(key, { ...value });
+        else sum.value += value.value;
+      }
+    }
+  }
+
+  #retiredList(): AppMetric[] {
+    return [...this.#retired.values()].map(({ family, values }) => ({ ...family, values: [...values.values()] }));
+  }
+}
+
+// The families whose values only grow while a process lives, and add up across processes: counters, histograms, and
+// a summary's _sum and _count (its quantiles do not add up). Only those summed by the aggregator, the default.
+function monotonic(metrics: AppMetric[]): AppMetric[] {
+  const out: AppMetric[] = [];
+  for (const family of metrics) {
+    if ((family.aggregator ?? 'sum') !== 'sum') continue;
+    if (family.type === 'counter' || family.type === 'histogram') out.push(family);
+    else if (family.type === 'summary') {
+      const values = family.values.filter((v) => v.metricName !== undefined && /_(sum|count)$/.test(v.metricName));
+      out.push({ ...family, values });
+    }
+  }
+  return out;
+}
+
+function valueKey(value: AppValue): string {
+  const labels = Object.keys(value.labels)
+    .sort()
+    .map((name) => [name, String(value.labels[name])]);
+  return JSON.stringify([value.metricName ?? '', labels]);
 }

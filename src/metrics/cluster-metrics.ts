@@ -1,5 +1,5 @@
 import { MetricsAggregator, type MetricsSource } from './aggregator.js';
-import { type AppMetricsSource, collectAppMetrics } from './app-metrics.js';
+import { AppMetricsCollector, type AppMetricsSource } from './app-metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createMetricsRegistry } from './prometheus.js';
 
@@ -24,24 +24,28 @@ export async function startClusterMetrics(
   options: ClusterMetricsOptions,
 ): Promise<MetricsServer> {
   const aggregator = new MetricsAggregator(source);
+  const registry = createMetricsRegistry(aggregator);
+  const own = new Set(registry.getMetricsAsArray().map((m) => m.name));
+  const appMetrics = source.requestAppMetrics
+    ? new AppMetricsCollector(source as AppMetricsSource, own, APP_METRICS_TIMEOUT)
+    : undefined;
   let server: MetricsServer;
   try {
-    const registry = createMetricsRegistry(aggregator);
-    const own = new Set(registry.getMetricsAsArray().map((m) => m.name));
     server = await startMetricsServer({
       port: options.port,
       host: options.host,
       contentType: registry.contentType,
       metrics: async () => {
         const hive = await registry.metrics();
-        if (!source.requestAppMetrics) return hive;
-        const app = await collectAppMetrics(source as AppMetricsSource, own, APP_METRICS_TIMEOUT);
+        if (appMetrics === undefined) return hive;
+        const app = await appMetrics.collect();
         return app === '' ? hive : `${hive}\n${app}`;
       },
       ready: () => aggregator.running && aggregator.readyWorkers > 0,
     });
   } catch (error) {
     aggregator.close();
+    appMetrics?.close();
     throw error;
   }
   return {
@@ -49,6 +53,7 @@ export async function startClusterMetrics(
     port: server.port,
     async close() {
       aggregator.close();
+      appMetrics?.close();
       await server.close();
     },
   };

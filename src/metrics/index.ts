@@ -1,6 +1,6 @@
 /** Metrics of a running cluster: aggregation of the workers' reports, Prometheus exposition, health endpoints. */
 export { type InstanceMetrics, MetricsAggregator, type MetricsSource } from './aggregator.js';
-export { type AppMetricsSource, collectAppMetrics } from './app-metrics.js';
+export { AppMetricsCollector, type AppMetricsSource } from './app-metrics.js';
 export { type ClusterMetricsOptions, startClusterMetrics } from './cluster-metrics.js';
 export { MetricsPortInUseError } from './errors.js';
 export { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
