@@ -13,6 +13,7 @@ import { FileWatcher } from './file-watcher.js';
 import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import { splitRecords } from './record-lines.js';
 
 const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
 const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
@@ -359,7 +360,7 @@ export class ManagedApp {
       resolveExit = resolve;
     });
     const started = new Promise<void>((resolve, reject) => {
-      splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve));
+      splitRecords(primary.stdout!, (line) => this.#onRecord(line, resolve));
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
       primary.on('message', (message: Record<string, unknown> | null) => this.#onPrimaryMessage(message));
       // Without this, the IPC channel's EPIPE after a primary dies would be an uncaught error in the daemon.
