@@ -5,7 +5,7 @@
 import { isIPv6 } from 'node:net';
 import { siteNames } from './nginx-http.js';
 import { block, doubleQuote, type NginxNode, nodes, quote } from './nginx-writer.js';
-import type { EdgeSite } from './options.js';
+import { type EdgeSite, kAcmeLocation } from './options.js';
 
 // Mozilla's "intermediate" profile: TLS 1.2 and 1.3, forward-secret AEAD ciphers only.
 const kCiphers =
@@ -129,10 +129,7 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
 function acmeLocation(site: EdgeSite): NginxNode | false {
   if (site.acme === false) return false;
   // ^~ so that no regex location (e.g. a static-files rule) can shadow the challenge.
-  return block('location ^~ /.well-known/acme-challenge/', [
-    `root ${quote(site.acme.root)}`,
-    'default_type text/plain',
-  ]);
+  return block(`location ^~ ${kAcmeLocation}`, [`root ${quote(site.acme.root)}`, 'default_type text/plain']);
 }
 
 function gzip(site: EdgeSite): string[] {

@@ -163,6 +163,9 @@ export function resolveEdgeSite(input: SiteInput, options: ResolveOptions = {}):
   return resolveEdgeConfig({ sites: [input] }, options).sites[0]!;
 }
 
+/** The prefix certbot's HTTP-01 challenge is served under (see `acme`). */
+export const kAcmeLocation = '/.well-known/acme-challenge/';
+
 /** The app name as an nginx identifier (variables, zones and upstream names cannot hold "-"). */
 export function nginxId(app: string): string {
   return app.toLowerCase().replaceAll('-', '_');
@@ -216,6 +219,14 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
     }
   }
   const acme = site.acme ?? (site.tls ? { root: '/var/www/certbot' } : false);
+  // Both would be `location ^~ /.well-known/acme-challenge/` in one server block, which nginx refuses as a duplicate.
+  if (acme !== false && site.static?.location === kAcmeLocation) {
+    throw new EdgeOptionError(
+      `${prefix}.static.location`,
+      `${prefix}.static.location: ${kAcmeLocation} is the ACME challenge location (acme.root ${acme.root}): ` +
+        'serve the challenge files with acme.root, or set acme: false',
+    );
+  }
   // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
   // carry many clients to the process chosen for the first one. A sticky app gets one connection per request.
   const keepalive = upstream.keepalive ?? (isSticky(site.sticky) ? 0 : 32);
