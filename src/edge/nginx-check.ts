@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EdgeNginxCheckError, EdgeNginxNotFoundError } from './errors.js';
 import type { NginxConfigShape } from './nginx-config.js';
+import { doubleQuote } from './nginx-writer.js';
 
 /** The nginx binary: `HIVE_NGINX`, else `nginx` from PATH. */
 export function nginxBinary(): string {
@@ -24,7 +25,8 @@ export async function checkNginxConfig(config: string, shape: NginxConfigShape, 
     const site = join(prefix, 'site.conf');
     const main = join(prefix, 'nginx.conf');
     await writeFile(site, config);
-    await writeFile(main, shape === 'full' ? config : `events {}\nhttp {\n    include ${site};\n}\n`);
+    // Quoted: TMPDIR may hold a space, which would split the include into two arguments.
+    await writeFile(main, shape === 'full' ? config : `events {}\nhttp {\n    include ${doubleQuote(site)};\n}\n`);
     await new Promise<void>((resolve, reject) => {
       execFile(binary, ['-t', '-p', prefix, '-c', main, '-g', 'error_log stderr;'], (error, stdout, stderr) => {
         if (!error) resolve();
