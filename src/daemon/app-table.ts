@@ -10,6 +10,7 @@ import { type AppInfo, type AppSpec, appSpecSchema, type ReloadProgress } from '
 export class AppTable {
   #apps = new Map<number, ManagedApp>();
   #nextId = 0;
+  #saves = 0;
   #stats = new ProcStats();
   #logsDir: string;
   #log: (line: string) => void;
@@ -119,7 +120,8 @@ export class AppTable {
    */
   async save(file: string): Promise<{ file: string; apps: string[] }> {
     const apps = [...this.#apps.values()].map((app) => app.spec);
-    const temporary = `${file}.${process.pid}.tmp`;
+    // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
+    const temporary = `${file}.${process.pid}.${++this.#saves}.tmp`;
     try {
       const handle = await open(temporary, 'w', 0o600);
       try {
