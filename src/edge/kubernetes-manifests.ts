@@ -139,18 +139,21 @@ function ingressAnnotations(options: DeployOptions): Record<string, string> {
     [`${prefix}/proxy-next-upstream`]: 'error timeout http_502 http_503 http_504',
     [`${prefix}/proxy-next-upstream-tries`]: '3',
   };
-  if (options.sticky !== undefined) {
-    const [kind, name = ''] = options.sticky.split(':');
-    const variable =
-      kind === 'ip'
-        ? '$remote_addr'
-        : kind === 'cookie'
-          ? `$cookie_${name}`
-          : `$http_${name.toLowerCase().replaceAll('-', '_')}`;
-    annotations[`${prefix}/upstream-hash-by`] = variable;
-  }
+  if (options.sticky !== undefined) annotations[`${prefix}/upstream-hash-by`] = ingressHashKey(options.sticky);
   if (options.tlsSecret !== undefined) annotations[`${prefix}/ssl-redirect`] = 'true';
   return annotations;
+}
+
+// The key ingress-nginx hashes on, as `hive edge nginx` picks it (defaultBalance in options.ts). X-Real-IP and
+// X-Forwarded-For are what the ingress itself sets for the pod: at the ingress they are whatever the client sent,
+// usually nothing, so every client would hash to one pod; the client address they carry is $remote_addr there.
+function ingressHashKey(sticky: string): string {
+  const [kind, name = ''] = sticky.split(':');
+  const header = name.toLowerCase();
+  if (kind === 'ip' || (kind === 'header' && (header === 'x-real-ip' || header === 'x-forwarded-for'))) {
+    return '$remote_addr';
+  }
+  return kind === 'cookie' ? `$cookie_${name}` : `$http_${header.replaceAll('-', '_')}`;
 }
 
 /** Renders k8s.yaml. */
