@@ -4,6 +4,7 @@
  */
 import type { DeployOptions } from './deploy-options.js';
 import { hiveRunArgs } from './dockerfile.js';
+import { DeployOptionError } from './errors.js';
 import { toYamlDocuments } from './yaml-writer.js';
 
 type Manifest = Record<string, unknown>;
@@ -152,6 +153,16 @@ function ingressHashKey(sticky: string): string {
   const header = name.toLowerCase();
   if (kind === 'ip' || (kind === 'header' && (header === 'x-real-ip' || header === 'x-forwarded-for'))) {
     return '$remote_addr';
+  }
+  if (kind === 'cookie' && name.includes('-')) {
+    // nginx variable names stop at "-": `$cookie_my-sid` hashes the cookie "my" plus the text "-sid". hive edge nginx
+    // reads such a cookie through a map, which ingress-nginx's annotations cannot add.
+    throw new DeployOptionError(
+      'sticky',
+      `sticky: the cookie name ${JSON.stringify(name)} holds a "-", and ingress-nginx's upstream-hash-by can only ` +
+        `name it as $cookie_${name}, which nginx reads as the cookie ${JSON.stringify(name.split('-')[0])}: ` +
+        `rename the cookie (such as ${name.replaceAll('-', '_')}), or use a header:<name> key`,
+    );
   }
   return kind === 'cookie' ? `$cookie_${name}` : `$http_${header.replaceAll('-', '_')}`;
 }
