@@ -22,10 +22,13 @@ export interface AppMetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   requestAppMetrics(id: number): number;
 }
 
+/** A family as the runtime sends it: NaN and ±Infinity as strings ('NaN', 'Infinity', '-Infinity'). */
+type SentMetric = Omit<AppMetric, 'values'> & { values: (Omit<AppValue, 'value'> & { value: number | string })[] };
+
 interface AppMetricsAnswer {
   pid: number;
   id: number;
-  metrics: AppMetric[] | null;
+  metrics: SentMetric[] | null;
 }
 
 // Recently exited pids: an answer that arrives after its process's exit must not bring the process back.
@@ -93,10 +96,7 @@ export class AppMetricsCollector {
       const onAnswer = (answer: AppMetricsAnswer) => {
         if (answer.id !== id) return;
         if (answer.metrics)
-          answers.set(
-            answer.pid,
-            answer.metrics.filter((m) => !this.#exclude.has(m.name)),
-          );
+          answers.set(answer.pid, answer.metrics.filter((m) => !this.#exclude.has(m.name)).map(withNonFinite));
         if (--pending === 0) finish();
       };
       const timer = setTimeout(finish, this.#timeoutMs);
@@ -147,6 +147,13 @@ function monotonic(metrics: AppMetric[]): AppMetric[] {
     }
   }
   return out;
+}
+
+// The runtime sends NaN and ±Infinity as strings (JSON has none: they would arrive as null, then show as 0 or +Inf).
+function withNonFinite(family: SentMetric): AppMetric {
+  if (family.values.every((v) => typeof v.value === 'number')) return family as AppMetric;
+  const values = family.values.map((v) => ({ ...v, value: Number(v.value) }));
+  return { ...family, values };
 }
 
 function valueKey(value: AppValue): string {
