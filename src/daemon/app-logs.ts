@@ -16,8 +16,8 @@ export class AppLogs {
   readonly outFile: string;
   readonly errorFile: string;
   #name: string;
-  #out: RotatingFileStream;
-  #err: RotatingFileStream;
+  #out: LogFile;
+  #err: LogFile;
   #time: boolean;
   #json: boolean;
   #closed = false;
@@ -32,8 +32,8 @@ export class AppLogs {
     this.#name = name;
     this.#time = options.time ?? false;
     this.#json = options.logFormat === 'json';
-    this.#out = open(this.outFile);
-    this.#err = open(this.errorFile);
+    this.#out = new LogFile(this.outFile);
+    this.#err = new LogFile(this.errorFile);
   }
 
   /** Writes one line of the app's output to its out or error file. */
@@ -58,9 +58,73 @@ export class AppLogs {
   }
 }
 
-function open(file: string): RotatingFileStream {
-  const stream = createStream(basename(file), { path: dirname(file), size: '10M', maxFiles: 5, mode: 0o600 });
-  // A full disk or a removed folder must not take the daemon down; the app keeps running unlogged.
-  stream.on('error', (error) => process.stderr.write(`hive daemon: log ${file}: ${error.message}\n`));
-  return stream;
+// After a failed write (a full disk, a folder removed) a file's stream is dead for good; a new one is tried this long
+// after, so that the app's logs come back once the disk has room, without a retry per line meanwhile.
+const REOPEN_DELAY = 1_000;
+
+/** One log file: a rotating stream, opened again after a write to it failed (the lines meanwhile are dropped). */
+class LogFile {
+  #file: string;
+  #stream: RotatingFileStream | undefined;
+  #failedAt = 0;
+  // Lines dropped since the stream failed, and the error that made it fail (said once, not once per attempt).
+  #dropped = 0;
+  #failure: string | undefined;
+
+  constructor(file: string) {
+    this.#file = file;
+    this.#stream = this.#open();
+  }
+
+  write(text: string): void {
+    if (!this.#stream) {
+      if (Date.now() - this.#failedAt < REOPEN_DELAY) {
+        this.#dropped += 1;
+        return;
+      }
+      this.#stream = this.#open();
+    }
+    if (this.#failure === undefined) {
+      this.#stream.write(text);
+      return;
+    }
+    // Said once a line is written again, not when a file opens: a full disk lets a file open and then fails its write.
+    this.#stream.write(text, (error) => {
+      if (error || this.#failure === undefined) return;
+      report(`log ${this.#file}: writing again (${this.#dropped} line(s) dropped after: ${this.#failure})`);
+      this.#failure = undefined;
+      this.#dropped = 0;
+    });
+  }
+
+  end(): void {
+    this.#stream?.end();
+    this.#stream = undefined;
+  }
+
+  #open(): RotatingFileStream {
+    const stream = createStream(basename(this.#file), {
+      path: dirname(this.#file),
+      size: '10M',
+      maxFiles: 5,
+      mode: 0o600,
+    });
+    // A full disk or a removed folder must not take the daemon down; the app keeps running unlogged until a stream
+    // opened again can write.
+    stream.on('error', (error) => {
+      if (this.#stream === stream) {
+        this.#stream = undefined;
+        this.#failedAt = Date.now();
+      }
+      if (this.#failure === undefined) {
+        this.#failure = error.message;
+        report(`log ${this.#file}: ${error.message}`);
+      }
+    });
+    return stream;
+  }
+}
+
+function report(line: string): void {
+  process.stderr.write(`hive daemon: ${line}\n`);
 }

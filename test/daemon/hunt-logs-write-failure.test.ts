@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hl-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+test('a log file that could not be written (full disk, folder gone) is written again once it can be, not never', async () => {
+  const script = join(dir, 'tick.sh');
+  writeFileSync(script, '#!/bin/sh\nn=0\nwhile true; do echo "tick $n"; n=$((n+1)); sleep 0.1; done\n', {
+    mode: 0o755,
+  });
+  // A file where the log's folder should be: every open and write of the log fails, as on a full disk.
+  const blocker = join(dir, 'logs');
+  writeFileSync(blocker, '');
+  const outFile = join(blocker, 'out.log');
+  writeFileSync(
+    join(dir, 'ecosystem.config.cjs'),
+    `module.exports = { apps: [{ name: 'w', script: ${JSON.stringify(script)}, out_file: ${JSON.stringify(outFile)} }] };\n`,
+  );
+  await hive.json(['start', join(dir, 'ecosystem.config.cjs')]);
+  await waitFor(
+    () => /log .*out\.log: /.test(read(join(hive.home, 'daemon.log'))),
+    'the daemon to report that it cannot write the log',
+  );
+  rmSync(blocker);
+  await waitFor(() => /\[w:0\] tick \d+\n/.test(read(outFile)), 'the app lines in the log once it can be written');
+  assert.match(read(join(hive.home, 'daemon.log')), /out\.log: writing again \(\d+ line\(s\) dropped after: /);
+});
