@@ -101,5 +101,55 @@ export function resolveDeployOptions(input: DeployInput): DeployOptions {
   if (options.tlsSecret !== undefined && options.host === undefined) {
     throw new DeployOptionError('tlsSecret', 'tlsSecret: needs host (the certificate is for a host name)');
   }
-  return { ...options, image: options.image ?? `${options.app}:latest` };
+  return {
+    ...options,
+    resources: fitRequests(options.resources, input.resources),
+    image: options.image ?? `${options.app}:latest`,
+  };
+}
+
+type Resources = z.output<typeof deploySchema>['resources'];
+
+// Kubernetes refuses a container whose request is above its limit. A limit below a default request (`--cpu-limit
+// 250m` against the 500m default) lowers that request to the limit; a request the caller gave is theirs to fix.
+function fitRequests(resources: Resources, given: DeployInput['resources']): Resources {
+  const fitted = { ...resources };
+  const pairs = [
+    ['cpuRequest', 'cpuLimit', cpuCores],
+    ['memoryRequest', 'memoryLimit', memoryBytes],
+  ] as const;
+  for (const [request, limit, amount] of pairs) {
+    if (amount(fitted[request]) <= amount(fitted[limit])) continue;
+    if (given?.[request] === undefined) {
+      fitted[request] = fitted[limit];
+      continue;
+    }
+    throw new DeployOptionError(
+      `resources.${request}`,
+      `resources.${request}: ${fitted[request]} is above resources.${limit} (${fitted[limit]}), which Kubernetes ` +
+        'refuses: lower the request or raise the limit',
+    );
+  }
+  return fitted;
+}
+
+function cpuCores(quantity: string): number {
+  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
+}
+
+const kMemoryUnits: Record<string, number> = {
+  '': 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+function memoryBytes(quantity: string): number {
+  const [, digits = '', unit = ''] = /^(\d+)(\D*)$/.exec(quantity) ?? [];
+  return Number(digits) * (kMemoryUnits[unit] ?? Number.NaN);
 }
