@@ -9,8 +9,10 @@ const alwaysIgnored = ['node_modules', '.git'];
 
 /**
  * Watches folders (recursively) and calls `onChange` once per burst of changes. A path is ignored when one of its
- * segments is node_modules or .git, or equals or starts with an `ignore` entry (a name such as `logs`, or a relative
- * path such as `dist/cache`).
+ * segments is node_modules or .git, or matches an `ignore` entry: an entry without a slash (a name such as `logs`, or
+ * a glob such as `*.log`) is matched against each segment of the path, one with a slash (`dist/cache`, `logs/*.gz`)
+ * against the path from the watched folder, and covers what is under a match. Globs: `*` and `?` within a segment,
+ * `**` across segments, `{a,b}` alternatives, a backslash escapes the next character.
  *
  * A watched folder (or file) that is deleted and created again, or replaced (an editor's save by rename), is watched
  * anew: its watcher would see nothing of the new one. One that is not there (at start, or deleted) is looked for
@@ -25,11 +27,7 @@ export class FileWatcher {
 
   constructor(paths: string[], ignore: string[], onChange: (file: string) => void) {
     this.#onChange = onChange;
-    const ignored = [...alwaysIgnored, ...ignore.map((entry) => entry.replace(/^\.\//, '').replace(/\/+$/, ''))];
-    this.#skip = (file) => {
-      const segments = file.split(sep);
-      return ignored.some((entry) => segments.includes(entry) || file === entry || file.startsWith(`${entry}${sep}`));
-    };
+    this.#skip = ignoreMatcher([...alwaysIgnored, ...ignore]);
     for (const path of paths) this.#watch(path, true);
   }
 
@@ -122,4 +120,54 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a path relative to a watched folder is ignored by one of `entries` (see FileWatcher). */
+export function ignoreMatcher(entries: string[]): (file: string) => boolean {
+  const matchers = entries
+    .map((entry) => entry.replace(/^\.\//, '').replace(/\/+$/, ''))
+    .filter((entry) => entry !== '')
+    .map((entry) => ({ bySegment: !entry.includes('/'), pattern: globToRegExp(entry) }));
+  return (file) => {
+    const segments = file.split(sep);
+    return matchers.some(({ bySegment, pattern }) =>
+      bySegment
+        ? segments.some((segment) => pattern.test(segment))
+        : segments.some((_, i) => pattern.test(segments.slice(0, i + 1).join('/'))),
+    );
+  };
+}
+
+// PM2's ignore_watch takes globs (its docs' example ignores "*.log"); a name with no glob character stays literal.
+function globToRegExp(glob: string): RegExp {
+  let source = '';
+  let braces = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i]!;
+    if (char === '\\' && i + 1 < glob.length) source += escapeRegExp(glob[++i]!);
+    else if (char === '*' && glob[i + 1] === '*') {
+      i++;
+      // `**/` also matches no folder at all: `**/x` ignores a top-level x too.
+      if (glob[i + 1] === '/') {
+        i++;
+        source += '(?:.*/)?';
+      } else source += '.*';
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else if (char === '{') {
+      braces++;
+      source += '(?:';
+    } else if (char === '}' && braces > 0) {
+      braces--;
+      source += ')';
+    } else if (char === ',' && braces > 0) source += '|';
+    else source += escapeRegExp(char);
+  }
+  // An unclosed `{` is a literal brace, as in a shell.
+  if (braces > 0) return new RegExp(`^${escapeRegExp(glob)}$`);
+  return new RegExp(`^${source}$`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

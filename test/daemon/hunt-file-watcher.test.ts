@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,18 @@ function watching(t: { after: (fn: () => void) => void }, folder: string, ignore
   t.after(() => watcher.close());
   return changes;
 }
+
+test('an ignore entry may be a glob, as in PM2 ignore_watch: "*.log" ignores a log file anywhere', async (t) => {
+  const folder = join(root, 'globs');
+  mkdirSync(join(folder, 'logs'), { recursive: true });
+  const changes = watching(t, folder, ['*.log', 'tmp/**']);
+  writeFileSync(join(folder, 'app.js'), 'v2');
+  // Written after the change that counts: unless ignored, they would be the burst's last change, the one reported.
+  writeFileSync(join(folder, 'logs', 'out.log'), 'a line');
+  writeFileSync(join(folder, 'app.log'), 'a line');
+  await waitFor(() => changes.length > 0, 'a change');
+  assert.deepEqual(changes, ['app.js']);
+});
 
 test('a watched folder deleted and created again at once (a build clean step) is still watched', async (t) => {
   const folder = join(root, 'dist');
