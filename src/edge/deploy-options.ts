@@ -1,6 +1,7 @@
 /**
  * Options of the deploy recipes (`hive deploy compose|k8s`): one app, validated at the door like the nginx options.
  */
+import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { describeValue } from '../errors.js';
 import { DeployOptionError } from './errors.js';
@@ -10,6 +11,8 @@ const kName = /^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/;
 const kQuantityCpu = /^(\d+m|\d+(\.\d+)?)$/;
 const kQuantityMemory = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
 const kPath = /^\/[A-Za-z0-9._~/-]*$/;
+// An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
+const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 const deploySchema = z.strictObject({
   app: z.string().regex(kName, { error: 'expected a lowercase name of letters, digits and "-" (a Kubernetes name)' }),
@@ -65,7 +68,9 @@ const deploySchema = z.strictObject({
   /** Public host name for the Ingress (and nginx's server_name in compose). */
   host: z
     .string()
-    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { error: 'expected a host name such as api.example.com' })
+    .regex(kHost, { error: 'expected a lowercase host name such as api.example.com' })
+    // The Ingress refuses an IP address as its host ("must be a DNS name, not an IP address").
+    .refine((value) => !isIPv4(value), { error: 'expected a host name, not an IP address' })
     .optional(),
   /** Secret holding the Ingress certificate (e.g. made by cert-manager). Needs `host`. */
   tlsSecret: z.string().regex(kName).optional(),
