@@ -1,5 +1,7 @@
+import { constants, createWriteStream, lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import type { Writable } from 'node:stream';
+import { createStream } from 'rotating-file-stream';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
 export interface LineSource {
@@ -65,7 +67,7 @@ const REOPEN_DELAY = 1_000;
 /** One log file: a rotating stream, opened again after a write to it failed (the lines meanwhile are dropped). */
 class LogFile {
   #file: string;
-  #stream: RotatingFileStream | undefined;
+  #stream: Writable | undefined;
   #failedAt = 0;
   // Lines dropped since the stream failed, and the error that made it fail (said once, not once per attempt).
   #dropped = 0;
@@ -102,13 +104,14 @@ class LogFile {
     this.#stream = undefined;
   }
 
-  #open(): RotatingFileStream {
-    const stream = createStream(basename(this.#file), {
-      path: dirname(this.#file),
-      size: '10M',
-      maxFiles: 5,
-      mode: 0o600,
-    });
+  #open(): Writable {
+    const stream: Writable = isPlainFile(this.#file)
+      ? createStream(basename(this.#file), { path: dirname(this.#file), size: '10M', maxFiles: 5, mode: 0o600 })
+      : // `/dev/null` (PM2's way to keep no log), a pipe, a link such as `/dev/stdout`: written as they are. Rotation
+        // refuses them, and would rename a link itself away (`/dev/stdout`, as root). Not blocking: a pipe no one
+        // reads fails (ENXIO) and is tried again, rather than holding up a thread of the daemon's file I/O.
+        // (fs.open takes numeric flags; the option's type says string.)
+        createWriteStream(this.#file, { flags: appendNonBlocking as unknown as string });
     // A full disk or a removed folder must not take the daemon down; the app keeps running unlogged until a stream
     // opened again can write.
     stream.on('error', (error) => {
@@ -122,6 +125,17 @@ class LogFile {
       }
     });
     return stream;
+  }
+}
+
+const appendNonBlocking = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK;
+
+// A regular file, or none yet (rotating-file-stream creates it); not a device, a pipe or a symbolic link.
+function isPlainFile(file: string): boolean {
+  try {
+    return lstatSync(file).isFile();
+  } catch {
+    return true;
   }
 }
 
