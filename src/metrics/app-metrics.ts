@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { AggregatorRegistry } from 'prom-client';
+import { type Aggregator, AggregatorRegistry } from 'prom-client';
 
 /** One value of a metric family of prom-client's `getMetricsAsJSON()` (`metricName` for histograms and summaries). */
 interface AppValue {
@@ -33,6 +33,9 @@ interface AppMetricsAnswer {
 
 // Recently exited pids: an answer that arrives after its process's exit must not bring the process back.
 const MAX_EXITED = 64;
+
+// The aggregators prom-client's merge knows (its `Aggregator` type).
+const AGGREGATORS: ReadonlySet<string> = new Set<Aggregator>(['sum', 'first', 'min', 'max', 'average', 'omit']);
 
 let nextId = 0;
 
@@ -96,7 +99,10 @@ export class AppMetricsCollector {
       const onAnswer = (answer: AppMetricsAnswer) => {
         if (answer.id !== id) return;
         if (answer.metrics)
-          answers.set(answer.pid, answer.metrics.filter((m) => !this.#exclude.has(m.name)).map(withNonFinite));
+          answers.set(
+            answer.pid,
+            answer.metrics.filter((m) => !this.#exclude.has(m.name) && mergeable(m)).map(withNonFinite),
+          );
         if (--pending === 0) finish();
       };
       const timer = setTimeout(finish, this.#timeoutMs);
@@ -149,11 +155,19 @@ function monotonic(metrics: AppMetric[]): AppMetric[] {
   return out;
 }
 
+// prom-client takes any aggregator name when a metric is created, and its merge throws on one it does not know: one
+// such family of the app's would fail the whole scrape, Hive's own metrics included. It is left out instead.
+function mergeable(family: SentMetric): boolean {
+  return AGGREGATORS.has(family.aggregator ?? 'sum');
+}
+
 // The runtime sends NaN and ±Infinity as strings (JSON has none: they would arrive as null, then show as 0 or +Inf).
+// A family of a prom-client older than the `aggregator` field (v11) is summed, as prom-client documents.
 function withNonFinite(family: SentMetric): AppMetric {
-  if (family.values.every((v) => typeof v.value === 'number')) return family as AppMetric;
+  const aggregator = family.aggregator ?? 'sum';
+  if (family.values.every((v) => typeof v.value === 'number')) return { ...family, aggregator } as AppMetric;
   const values = family.values.map((v) => ({ ...v, value: Number(v.value) }));
-  return { ...family, values };
+  return { ...family, aggregator, values };
 }
 
 function valueKey(value: AppValue): string {
