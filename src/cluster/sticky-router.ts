@@ -26,8 +26,9 @@ export class StickyRouter {
   readonly #pick: (hash: number) => StickyTarget | undefined;
   readonly #server: Server;
   // Sockets handed to a worker whose IPC message is not written yet (node queues each behind the worker's
-  // acknowledgement of the previous one): closed by forget() if that worker exits first.
-  readonly #pending = new Map<StickyTarget, Set<Socket>>();
+  // acknowledgement of the previous one), with the head read from each: routed again by forget() if that worker
+  // exits first.
+  readonly #pending = new Map<StickyTarget, Map<Socket, Buffer | null>>();
 
   constructor(mode: StickyMode, pick: (hash: number) => StickyTarget | undefined) {
     this.#mode = mode;
@@ -90,10 +91,10 @@ export class StickyRouter {
     const message: PrimaryMessage = { hive: 1, type: 'sticky-connection', head: head?.toString('base64') ?? null };
     let pending = this.#pending.get(target);
     if (pending === undefined) {
-      pending = new Set();
+      pending = new Map();
       this.#pending.set(target, pending);
     }
-    pending.add(socket);
+    pending.set(socket, head);
     // keepOpen: the primary closes its own copy once the message (and with it the descriptor) is written, rather
     // than on the worker's acknowledgement as node would: a worker that dies before acknowledging would otherwise
     // leave this copy, and every socket queued behind it, open forever, and their clients hanging.
@@ -108,11 +109,18 @@ export class StickyRouter {
     );
   }
 
-  /** A worker exited: the connections still queued for it are closed, so that their clients see it. */
+  /**
+   * A worker exited: the connections still queued for it go to the worker `pick` gives now (the next ready one; the
+   * exited one no longer counts), or are closed when there is none. Node drops a dead channel's queue without writing
+   * it, so none of them reached the worker, and the primary still holds each one whole: its head, and the rest unread.
+   */
   forget(target: StickyTarget): void {
     const pending = this.#pending.get(target);
     this.#pending.delete(target);
-    for (const socket of pending ?? []) socket.destroy();
+    for (const [socket, head] of pending ?? []) {
+      if (socket.destroyed) continue;
+      this.#handOver(socket, head);
+    }
   }
 }
 
