@@ -8,8 +8,10 @@
 type Yaml = string | number | boolean | null | undefined | readonly Yaml[] | { readonly [key: string]: Yaml };
 
 const kPlain = /^[A-Za-z0-9_/.][A-Za-z0-9_ ./@=+-]*$/;
+// What a YAML 1.1 or 1.2 reader would take for a boolean, null, number or date: kubectl (YAML 1.1 rules) reads `1.`,
+// `.inf`, `.nan` and `0b101` as numbers, and an args entry that is not a string fails the Deployment.
 const kAmbiguous =
-  /^(true|false|yes|no|on|off|null|~|y|n|[-+]?(\d[\d_]*)?\.?\d+([eE][-+]?\d+)?|0x[0-9a-f]+|0o[0-7]+)$/i;
+  /^(true|false|yes|no|on|off|null|~|y|n|[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][-+]?\d+)?|[-+]?\.(inf|nan)|0x[0-9a-f_]+|0o[0-7_]+|0b[01_]+|\d{4}-\d\d?-\d\d?)$/i;
 
 /** Prints one YAML document (without the `---` marker). Keys keep their insertion order. */
 export function toYaml(value: Yaml): string {
