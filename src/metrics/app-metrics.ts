@@ -37,6 +37,9 @@ const MAX_EXITED = 64;
 // The aggregators prom-client's merge knows (its `Aggregator` type).
 const AGGREGATORS: ReadonlySet<string> = new Set<Aggregator>(['sum', 'first', 'min', 'max', 'average', 'omit']);
 
+// A sample line (not a comment) whose value is prom-client's `Nan`.
+const NAN_SAMPLE = /^([^#\n].* )Nan$/gm;
+
 let nextId = 0;
 
 /**
@@ -83,7 +86,11 @@ export class AppMetricsCollector {
     for (const [pid, metrics] of this.#last) lists.push(answered.has(pid) ? metrics : monotonic(metrics));
     if (this.#retired.size > 0) lists.push(this.#retiredList());
     if (lists.every((list) => list.length === 0)) return '';
-    return AggregatorRegistry.aggregate(lists as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics();
+    const text = await AggregatorRegistry.aggregate(
+      lists as Parameters<typeof AggregatorRegistry.aggregate>[0],
+    ).metrics();
+    // prom-client writes NaN as `Nan`; the text format's spelling is `NaN` (strict parsers take no other).
+    return text.replace(NAN_SAMPLE, '$1NaN');
   }
 
   #ask(): Promise<Map<number, AppMetric[]>> {

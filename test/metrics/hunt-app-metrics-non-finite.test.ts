@@ -46,8 +46,8 @@ new client.Gauge({ name: 'app_finite', help: 'A number.' }).set(2.5);
     values = new Map(lines.map((line) => line.split(' ') as [string, string]));
     return values.has('app_finite');
   }, "the app's gauges");
-  // prom-client's spellings; Prometheus reads them case-insensitively.
-  assert.equal(values.get('app_not_a_number'), 'Nan');
+  // The text format's spellings (prom-client's own `Nan` is not one).
+  assert.equal(values.get('app_not_a_number'), 'NaN');
   assert.equal(values.get('app_infinite'), '+Inf');
   assert.equal(values.get('app_minus_infinite'), '-Inf');
   assert.equal(values.get('app_finite'), '2.5');
