@@ -96,6 +96,8 @@ export class ManagedApp {
   #removed = false;
   // Counts stops, so that a cron or watch reload asked before a stop does not start the app after it.
   #stops = 0;
+  // A watch reload is queued and has not begun: a change meanwhile needs no reload of its own, that one will load it.
+  #watchReloadWaiting = false;
   // Primaries already sent SIGTERM.
   readonly #terminated = new WeakSet<ChildProcess>();
 
@@ -608,9 +610,10 @@ export class ManagedApp {
   }
 
   // A cron tick or a file change queues a reload; a stop asked before it runs wins (the app stays stopped).
-  async #reloadUnlessStopped(): Promise<void> {
+  async #reloadUnlessStopped(onBegin?: () => void): Promise<void> {
     const stops = this.#stops;
     await this.#serially(async () => {
+      onBegin?.();
       if (this.#stops === stops) await this.#reload();
     });
   }
@@ -619,10 +622,25 @@ export class ManagedApp {
     if (this.#watcher || !this.spec.watch?.length) return;
     this.#watcher = new FileWatcher(this.spec.watch, this.spec.ignoreWatch ?? [], (file) => {
       if (!this.#primary) return;
+      // A build or a `git pull` that pauses longer than the debounce while a reload runs would otherwise queue a
+      // full rolling reload per pause.
+      if (this.#watchReloadWaiting) {
+        this.#log(`${this.name}: ${file} changed; the reload already waiting will load it`);
+        return;
+      }
       this.#log(`${this.name}: ${file} changed; reloading`);
-      this.#reloadUnlessStopped().catch((error: Error) =>
-        this.#log(`${this.name}: watch reload failed: ${error.message}`),
-      );
+      this.#watchReloadWaiting = true;
+      let began = false;
+      const begin = () => {
+        began = true;
+        this.#watchReloadWaiting = false;
+      };
+      this.#reloadUnlessStopped(begin)
+        .catch((error: Error) => this.#log(`${this.name}: watch reload failed: ${error.message}`))
+        .finally(() => {
+          // Refused before it began (the app deleted): it waits no more.
+          if (!began) this.#watchReloadWaiting = false;
+        });
     });
   }
 
