@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { freePort, isEvent, killAll, startHive, until } from '../cluster/helpers.js';
 import { parsePrometheusText, sum } from './prometheus-text.js';
 
 const promApp = new URL('../fixtures/metrics/prom-app.js', import.meta.url).pathname;
+const promClient = new URL('../../node_modules/prom-client/index.js', import.meta.url).pathname;
 
 after(killAll);
 
@@ -42,6 +46,42 @@ test("the app's own counters, summed over its processes, do not drop when a proc
   await hello(appPort);
   await until(async () => (await served(base)) === 21, 'a new request counted on top');
 
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test("a process that answers late (a blocked loop) keeps its counters in the app's sums", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-busy-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const script = join(dir, 'busy-app.cjs');
+  // Blocks its loop for 3 s on /busy: longer than the 1 s a scrape waits for the app's metrics.
+  writeFileSync(
+    script,
+    `const http = require('node:http');
+const client = require(${JSON.stringify(promClient)});
+const served = new client.Counter({ name: 'app_served_total', help: 'Served.' });
+http.createServer((req, res) => {
+  served.inc();
+  if (req.url === '/busy') {
+    console.log('blocking');
+    const end = Date.now() + 3000;
+    while (Date.now() < end);
+  }
+  res.end('ok');
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`,
+  );
+  const appPort = await freePort();
+  const hive = startHive([script, '-i', '1', '--port', String(appPort), '--metrics-port', '0']);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  for (let i = 0; i < 5; i++) await hello(appPort);
+  await until(async () => (await served(base)) === 5, 'the counts answered');
+  const busy = request(`http://127.0.0.1:${appPort}/busy`, { reset: true });
+  await hive.waitFor((r) => r.kind === 'log' && r.line === 'blocking', 'the blocked loop');
+  assert.equal(await served(base), 5, 'the blocked process keeps its counts of its last answer');
+  await (await busy).body.text();
+  await until(async () => (await served(base)) === 6, 'its new count once it answers again');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
