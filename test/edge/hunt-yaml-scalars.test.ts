@@ -3,7 +3,6 @@
 // Deployment whose args[0] is not a string, which the API refuses. Every such script name is now quoted.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import jsYaml from 'js-yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { parseAllDocuments } from 'yaml';
 import { renderDeployRecipe } from '../../dist/edge/index.js';
@@ -15,7 +14,7 @@ test('script names that read as numbers or dates stay strings in k8s.yaml, read 
     assert.equal(deployment.spec.template.spec.containers[0].args[0], script, k8s);
     new Deployment(deployment).validate();
     // YAML 1.1 rules, as kubectl reads them.
-    const [deployment11] = jsYaml.loadAll(k8s) as (typeof deployment)[];
+    const [deployment11] = parseAllDocuments(k8s, { version: '1.1' }).map((doc) => doc.toJS());
     assert.equal(deployment11.spec.template.spec.containers[0].args[0], script);
   }
 });
