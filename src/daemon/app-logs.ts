@@ -35,7 +35,9 @@ export class AppLogs {
     this.#time = options.time ?? false;
     this.#json = options.logFormat === 'json';
     this.#out = new LogFile(this.outFile);
-    this.#err = new LogFile(this.errorFile);
+    // One file for both (PM2 configs merge them so): two rotating streams on one path would each rotate it, and the
+    // other would go on writing into the file rotated away.
+    this.#err = this.errorFile === this.outFile ? this.#out : new LogFile(this.errorFile);
   }
 
   /** Writes one line of the app's output to its out or error file. */

@@ -95,12 +95,15 @@ export default function logs(argv: string[]): Promise<number> {
         ? client.request<AppInfo[]>('ls')
         : client.request<AppInfo>('describe', { target }).then((a) => [a]),
     ))!;
-    const files: LogFile[] = apps.flatMap((app) =>
-      [
+    // A file read once, however many apps and streams write it (an errorFile that is the outFile): its lines are
+    // printed once, as out.
+    const files: LogFile[] = apps
+      .flatMap((app) => [
         { app: app.name, stream: 'out' as const, path: app.outFile },
         { app: app.name, stream: 'err' as const, path: app.errorFile },
-      ].map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) })),
-    );
+      ])
+      .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
+      .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
     const print: Print = (file, line) => {
       if (values.json) printJson({ app: file.app, stream: file.stream, line });
       else (file.stream === 'err' ? process.stderr : process.stdout).write(`${line}\n`);

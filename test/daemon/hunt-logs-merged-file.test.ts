@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hl-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+test('an errorFile that is the outFile: one file, rotated once for both, and `hive logs` prints it once', async () => {
+  const script = join(dir, 'big.sh');
+  // Over 10 MB on stdout (a rotation), then one line on each stream.
+  writeFileSync(
+    script,
+    "#!/bin/sh\necho first-err >&2\nhead -c 11000000 /dev/zero | tr '\\0' a | fold -w 1000\necho\necho last-err >&2\necho last-out\nexec sleep 1000\n",
+    { mode: 0o755 },
+  );
+  const file = join(dir, 'app.log');
+  writeFileSync(
+    join(dir, 'ecosystem.config.cjs'),
+    `module.exports = { apps: [{ name: 'm', script: ${JSON.stringify(script)}, out_file: ${JSON.stringify(file)}, error_file: ${JSON.stringify(file)} }] };\n`,
+  );
+  await hive.json(['start', join(dir, 'ecosystem.config.cjs')]);
+  await waitFor(() => read(file).includes('[m:0] last-out\n'), 'the last line in the log file');
+  // Both lines written after the rotation are in the file at the path, not in the one rotated away.
+  assert.ok(read(file).includes('[m:0] last-err\n'), 'last-err is in the file at the path');
+  const printed = await hive.run(['logs', 'm', '--lines', '2', '--json']);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.deepEqual(
+    printed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { line: string }).line)
+      // Two pipes: which of the two lines came first is not known.
+      .sort(),
+    ['[m:0] last-err', '[m:0] last-out'],
+  );
+});
