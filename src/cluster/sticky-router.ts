@@ -15,6 +15,8 @@ export interface StickyTarget {
 
 const MAX_HEAD = 16 * 1024;
 const HEAD_TIMEOUT = 30_000;
+// The first byte of a TLS record carrying a handshake (a ClientHello): not an HTTP request line.
+const TLS_HANDSHAKE = 0x16;
 
 /**
  * Sticky sessions: the primary owns the listener, derives a client key (address, header or cookie), hashes it to a
@@ -29,10 +31,18 @@ export class StickyRouter {
   // acknowledgement of the previous one), with the head read from each: routed again by forget() if that worker
   // exits first.
   readonly #pending = new Map<StickyTarget, Map<Socket, Buffer | null>>();
+  readonly #onWarning: (message: string) => void;
+  #warnedTls = false;
 
-  constructor(mode: StickyMode, pick: (hash: number) => StickyTarget | undefined) {
+  /** @param onWarning - hears a misuse the router meets (once each), such as TLS where it must read HTTP heads. */
+  constructor(
+    mode: StickyMode,
+    pick: (hash: number) => StickyTarget | undefined,
+    onWarning: (message: string) => void = () => {},
+  ) {
     this.#mode = mode;
     this.#pick = pick;
+    this.#onWarning = onWarning;
     // By address the socket needs no reading: it moves to the worker untouched.
     this.#server = createServer({ pauseOnConnect: mode.by === 'ip' }, (socket) => this.#connection(socket));
   }
@@ -70,6 +80,13 @@ export class StickyRouter {
     let head = Buffer.alloc(0);
     socket.setTimeout(HEAD_TIMEOUT, () => socket.destroy());
     const onData = (chunk: Buffer) => {
+      if (head.length === 0 && chunk[0] === TLS_HANDSHAKE) {
+        // The headers are encrypted, and the handshake bytes read here could not be given back to the app's TLS
+        // server (it reads the socket's handle itself): waiting for a head would hang the client until the timeout.
+        this.#warnTls();
+        socket.destroy();
+        return;
+      }
       head = Buffer.concat([head, chunk]);
       if (head.indexOf('\r\n\r\n') === -1 && head.length < MAX_HEAD) return;
       socket.off('data', onData);
@@ -106,6 +123,16 @@ export class StickyRouter {
         socket.destroy();
       },
       { keepOpen: true },
+    );
+  }
+
+  #warnTls(): void {
+    if (this.#warnedTls) return;
+    this.#warnedTls = true;
+    const mode = this.#mode.by === 'ip' ? 'ip' : `${this.#mode.by}:${this.#mode.name}`;
+    this.#onWarning(
+      `--sticky ${mode} reads the HTTP request head, but a client started a TLS handshake: its connection is closed. ` +
+        'Terminate TLS in front of hive (nginx), or use --sticky ip',
     );
   }
 
