@@ -1,7 +1,8 @@
 import { constants, createWriteStream, lstatSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { createStream } from 'rotating-file-stream';
+import { createStream, RotatingFileStream } from 'rotating-file-stream';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
 export interface LineSource {
@@ -65,6 +66,8 @@ export class AppLogs {
 // After a failed write (a full disk, a folder removed) a file's stream is dead for good; a new one is tried this long
 // after, so that the app's logs come back once the disk has room, without a retry per line meanwhile.
 const REOPEN_DELAY = 1_000;
+// How often, at most, a file being written is checked to still be the one at its path.
+const MOVED_CHECK_EVERY = 1_000;
 
 /** One log file: a rotating stream, opened again after a write to it failed (the lines meanwhile are dropped). */
 class LogFile {
@@ -74,6 +77,10 @@ class LogFile {
   // Lines dropped since the stream failed, and the error that made it fail (said once, not once per attempt).
   #dropped = 0;
   #failure: string | undefined;
+  // The inode of the file the stream writes, known once it is open (none while rotating-file-stream rotates it).
+  #inode: number | undefined;
+  #checkedAt = 0;
+  #checking = false;
 
   constructor(file: string) {
     this.#file = file;
@@ -88,6 +95,7 @@ class LogFile {
       }
       this.#stream = this.#open();
     }
+    this.#checkMoved();
     if (this.#failure === undefined) {
       this.#stream.write(text);
       return;
@@ -106,6 +114,30 @@ class LogFile {
     this.#stream = undefined;
   }
 
+  // A file moved away (logrotate without copytruncate) or removed (`rm` to free the disk) would be written on unseen,
+  // its space never freed: once its path names another file or none, a new file is opened there.
+  #checkMoved(): void {
+    const stream = this.#stream;
+    if (this.#inode === undefined || this.#checking || Date.now() - this.#checkedAt < MOVED_CHECK_EVERY) return;
+    this.#checking = true;
+    this.#checkedAt = Date.now();
+    const inode = this.#inode;
+    void stat(this.#file)
+      .then(
+        (now) => now.ino,
+        () => undefined,
+      )
+      .then((now) => {
+        this.#checking = false;
+        // Replaced meanwhile (a failure, a rotation): there is nothing to compare.
+        if (stream !== this.#stream || inode !== this.#inode || now === inode) return;
+        report(`log ${this.#file}: moved or removed; writing a new file there`);
+        this.#inode = undefined;
+        stream?.end();
+        this.#stream = this.#open();
+      });
+  }
+
   #open(): Writable {
     const stream: Writable = isPlainFile(this.#file)
       ? createStream(basename(this.#file), { path: dirname(this.#file), size: '10M', maxFiles: 5, mode: 0o600 })
@@ -114,9 +146,24 @@ class LogFile {
         // reads fails (ENXIO) and is tried again, rather than holding up a thread of the daemon's file I/O.
         // (fs.open takes numeric flags; the option's type says string.)
         createWriteStream(this.#file, { flags: appendNonBlocking as unknown as string });
+    if (stream instanceof RotatingFileStream) {
+      this.#inode = undefined;
+      stream.on('rotation', () => {
+        if (this.#stream === stream) this.#inode = undefined;
+      });
+      stream.on('open', () => {
+        if (this.#stream !== stream) return;
+        void stat(this.#file).then(
+          (opened) => {
+            if (this.#stream === stream) this.#inode = opened.ino;
+          },
+          () => {},
+        );
+      });
+    }
     // A full disk or a removed folder must not take the daemon down; the app keeps running unlogged until a stream
     // opened again can write.
-    stream.on('error', (error) => {
+    stream.on('error', (error: Error) => {
       if (this.#stream === stream) {
         this.#stream = undefined;
         this.#failedAt = Date.now();
