@@ -14,21 +14,28 @@ export function parseStickyMode(value: string): StickyMode {
 }
 
 /**
- * The client key of a connection: the header or cookie value from the request head, else the remote address (so a
- * client without the header or cookie still sticks to one worker).
+ * The client key of a connection: the header or cookie value from the first request's head, else the remote address
+ * (so a client without the header or cookie still sticks to one worker). An empty value counts as none: clients that
+ * all send `X-Session:` empty would otherwise all land on one worker.
  */
 export function stickyKey(mode: StickyMode, head: string | null, remoteAddress: string | undefined): string {
   const ip = remoteAddress ?? '';
   if (mode.by === 'ip' || head === null) return ip;
   const headerName = mode.by === 'header' ? mode.name.toLowerCase() : 'cookie';
-  for (const line of head.split('\r\n').slice(1)) {
+  // What the router read may run past the head: a body, a pipelined request. Only the head's lines are headers.
+  const end = head.indexOf('\r\n\r\n');
+  for (const line of (end === -1 ? head : head.slice(0, end)).split('\r\n').slice(1)) {
     const colon = line.indexOf(':');
     if (colon <= 0 || line.slice(0, colon).trim().toLowerCase() !== headerName) continue;
     const value = line.slice(colon + 1).trim();
-    if (mode.by === 'header') return value;
+    if (mode.by === 'header') {
+      if (value !== '') return value;
+      continue;
+    }
     for (const pair of value.split(';')) {
       const eq = pair.indexOf('=');
-      if (eq > 0 && pair.slice(0, eq).trim() === mode.name) return pair.slice(eq + 1).trim();
+      const cookie = pair.slice(eq + 1).trim();
+      if (eq > 0 && pair.slice(0, eq).trim() === mode.name && cookie !== '') return cookie;
     }
   }
   return ip;
