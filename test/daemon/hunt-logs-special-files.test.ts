@@ -40,3 +40,9 @@ test('an outFile that is a pipe gets the lines, and an errorFile /dev/null takes
   const daemonLog = readFileSync(join(hive.home, 'daemon.log'), 'utf8');
   assert.doesNotMatch(daemonLog, /log \/dev\/null/);
 });
+
+test('hive logs of an app whose log files are a pipe and /dev/null prints nothing and returns', async () => {
+  const printed = await hive.run(['logs', 'p', '--lines', '5', '--json']);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.equal(printed.stdout, '');
+});

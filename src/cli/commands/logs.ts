@@ -28,7 +28,12 @@ type Print = (file: LogFile, line: string) => void;
 // Opens the file at `file.path` (if there is one yet), to be read from its start.
 async function reopen(file: LogFile): Promise<void> {
   await file.handle?.close();
-  file.handle = await open(file.path, 'r').catch(() => undefined);
+  // Only a regular file: `/dev/null` holds nothing, and a pipe has no end to read to (and its lines are its reader's).
+  const regular = await stat(file.path).then(
+    (found) => found.isFile(),
+    () => false,
+  );
+  file.handle = regular ? await open(file.path, 'r').catch(() => undefined) : undefined;
   file.inode = file.handle ? (await file.handle.stat()).ino : 0;
   file.offset = 0;
   file.partial = Buffer.alloc(0);
