@@ -14,9 +14,18 @@ export interface StickyTarget {
 }
 
 const MAX_HEAD = 16 * 1024;
-const HEAD_TIMEOUT = 30_000;
+// The whole head, not the time between two reads: node's own server allows as long (headersTimeout).
+const HEAD_TIMEOUT = 60_000;
 // The first byte of a TLS record carrying a handshake (a ClientHello): not an HTTP request line.
 const TLS_HANDSHAKE = 0x16;
+
+/** Tuning and reporting of a {@link StickyRouter}. */
+export interface StickyRouterOptions {
+  /** How long a client may take to send its whole request head, in ms (default 60 s); then it is closed. */
+  headTimeout?: number;
+  /** Hears a misuse the router meets (once each), such as TLS where it must read HTTP heads. */
+  onWarning?: (message: string) => void;
+}
 
 /**
  * Sticky sessions: the primary owns the listener, derives a client key (address, header or cookie), hashes it to a
@@ -32,17 +41,14 @@ export class StickyRouter {
   // exits first.
   readonly #pending = new Map<StickyTarget, Map<Socket, Buffer | null>>();
   readonly #onWarning: (message: string) => void;
+  readonly #headTimeout: number;
   #warnedTls = false;
 
-  /** @param onWarning - hears a misuse the router meets (once each), such as TLS where it must read HTTP heads. */
-  constructor(
-    mode: StickyMode,
-    pick: (hash: number) => StickyTarget | undefined,
-    onWarning: (message: string) => void = () => {},
-  ) {
+  constructor(mode: StickyMode, pick: (hash: number) => StickyTarget | undefined, options: StickyRouterOptions = {}) {
     this.#mode = mode;
     this.#pick = pick;
-    this.#onWarning = onWarning;
+    this.#onWarning = options.onWarning ?? (() => {});
+    this.#headTimeout = options.headTimeout ?? HEAD_TIMEOUT;
     // By address the socket needs no reading: it moves to the worker untouched.
     this.#server = createServer({ pauseOnConnect: mode.by === 'ip' }, (socket) => this.#connection(socket));
   }
@@ -78,7 +84,10 @@ export class StickyRouter {
       return;
     }
     let head = Buffer.alloc(0);
-    socket.setTimeout(HEAD_TIMEOUT, () => socket.destroy());
+    // A deadline for the whole head: an idle timeout alone would let a client that sends a byte now and then hold its
+    // connection in the primary for good (slowloris), where the app's own server would have closed it.
+    const deadline = setTimeout(() => socket.destroy(), this.#headTimeout);
+    socket.once('close', () => clearTimeout(deadline));
     const onData = (chunk: Buffer) => {
       if (head.length === 0 && chunk[0] === TLS_HANDSHAKE) {
         // The headers are encrypted, and the handshake bytes read here could not be given back to the app's TLS
@@ -92,7 +101,7 @@ export class StickyRouter {
       socket.off('data', onData);
       socket.pause();
       stopReading(socket);
-      socket.setTimeout(0);
+      clearTimeout(deadline);
       this.#handOver(socket, head);
     };
     socket.on('data', onData);

@@ -129,11 +129,9 @@ export class Supervisor extends EventEmitter {
     try {
       if (options.socket !== undefined) this.#socketLock = await claimSocket(options.socket);
       if (options.sticky) {
-        this.#router = new StickyRouter(
-          options.sticky,
-          (hash) => this.#pickReady(hash),
-          (message) => this.#emit({ type: 'warning', message }),
-        );
+        this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash), {
+          onWarning: (message) => this.#emit({ type: 'warning', message }),
+        });
         await this.#router.listen(options.port!);
       }
       // Through the topology queue: a reload or scale asked for meanwhile (SIGHUP, the daemon) waits for the start.
