@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Pool } from 'hive/pool';
 import { RETRY_FIRST_MS, RETRY_MAX_MS, retryDelay } from '../../dist/pool/start-retry.js';
-import { waitFor } from './helpers.js';
+import { waitFor, within } from './helpers.js';
 
 const fixture = new URL('./fixtures/fails-while-broken.mjs', import.meta.url);
 
@@ -102,6 +102,42 @@ for (const isolation of ['thread', 'process'] as const) {
           const workers = await Promise.all(both);
           assert.notEqual(workers[0], workers[1]);
           assert.deepEqual(runCounts(dir, 3), [1, 1, 1], 'each task ran exactly once');
+        } finally {
+          await pool.destroy();
+        }
+      });
+
+      test('the last live worker dies while starts fail: the tasks it held do not wait for a timer, they settle', async () => {
+        const dir = tempDir();
+        const pool = poolFor(dir, 2, 2);
+        try {
+          const errors: (Error & { code?: string })[] = [];
+          pool.on('error', (error) => errors.push(error));
+          // All submitted before a start fails: no run() comes after it (a run() used to clear the old stop).
+          const first = pool.run(0);
+          const crash = pool.run(null, { name: 'exit' });
+          const behind = [1, 2, 3].map((index) => pool.run(index));
+          await waitFor(
+            () => errors.length > 0 && pool.stats.threads === 1 && existsSync(join(dir, 'running-0')),
+            20_000,
+            'the pool to be short',
+          );
+          // The worker that serves finishes task 0 and dies on the next; the tasks behind go back to the queue with no
+          // worker left, and the one started for them at once fails to start too (the module is still broken): they
+          // reject, none waits for a timer or a run().
+          writeFileSync(join(dir, 'open'), '');
+          await within(first, 20_000, 'the first task');
+          await assert.rejects(within(crash, 20_000, 'the crashing task'), { code: 'ERR_HIVE_THREAD_EXITED' });
+          const settled = await within(Promise.allSettled(behind), 20_000, 'the tasks behind it');
+          for (const outcome of settled) {
+            assert.equal(outcome.status, 'rejected');
+            assert.equal((outcome as PromiseRejectedResult).reason.code, code);
+          }
+          assert.deepEqual(runCounts(dir, 4), [1, 0, 0, 0]);
+          // And once the module loads again, the pool is back to minThreads on its own.
+          rmSync(join(dir, 'broken'));
+          await waitFor(() => count(dir, 'ok-') >= 3 && pool.stats.threads === 2, 20_000, 'two loaded workers');
+          await within(Promise.all([pool.run(4), pool.run(5)]), 20_000, 'two tasks on the recovered pool');
         } finally {
           await pool.destroy();
         }
