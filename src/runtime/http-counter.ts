@@ -1,9 +1,10 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2SecureServer, Http2Server, ServerHttp2Stream } from 'node:http2';
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import type { HttpReport } from './protocol.js';
 
 const kStart = Symbol('hive.requestStart');
-type TimedResponse = ServerResponse & { [kStart]: number };
+type Timed = { [kStart]: number };
 
 // Response times in µs up to a minute at 2 significant figures: a few KiB, and a record is a native call.
 const HISTOGRAM = { lowest: 1, highest: 60_000_000, figures: 2 } as const;
@@ -11,8 +12,8 @@ const HISTOGRAM = { lowest: 1, highest: 60_000_000, figures: 2 } as const;
 /**
  * Counts an app process's HTTP requests for the metrics report: in flight now, and finished per status class and
  * response-time percentiles since the last `take()`. Per request it costs a timestamp, one counter bump, one
- * histogram record and one listener slot on the response: both listeners are created once per process, never per
- * request.
+ * histogram record and one listener slot on the response (or HTTP/2 stream): the listeners are created once per
+ * process, never per request.
  */
 export class HttpCounter {
   inFlight = 0;
@@ -21,30 +22,58 @@ export class HttpCounter {
   aborted = 0;
   readonly #latency: RecordableHistogram = createHistogram(HISTOGRAM);
   readonly #onRequest: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly #onHttp1Request: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly #onStream: (stream: ServerHttp2Stream) => void;
 
   constructor() {
     const counter = this;
-    const latency = this.#latency;
     // 'close' fires once per response whether it finished or its connection died first; `this` is the response.
-    function onClose(this: TimedResponse): void {
-      counter.inFlight--;
-      if (this.writableFinished) {
-        const index = Math.trunc(this.statusCode / 100) - 1;
-        counter.classes[(index < 0 ? 0 : index > 4 ? 4 : index) as 0]++;
-        const micros = Math.round((performance.now() - this[kStart]) * 1000);
-        latency.record(micros < 1 ? 1 : micros > HISTOGRAM.highest ? HISTOGRAM.highest : micros);
-      } else counter.aborted++;
+    function onClose(this: ServerResponse & Timed): void {
+      counter.#finished(this.writableFinished ? this.statusCode : undefined, this[kStart]);
+    }
+    // An HTTP/2 stream closes once, with RST_STREAM code 0 (NGHTTP2_NO_ERROR) when its response went out whole.
+    function onStreamClose(this: ServerHttp2Stream & Timed): void {
+      const status = this.sentHeaders?.[':status'];
+      counter.#finished(this.rstCode === 0 && status !== undefined ? Number(status) : undefined, this[kStart]);
     }
     this.#onRequest = (_req, res) => {
       counter.inFlight++;
-      (res as TimedResponse)[kStart] = performance.now();
+      (res as ServerResponse & Timed)[kStart] = performance.now();
       res.on('close', onClose);
+    };
+    // An HTTP/2 server with allowHTTP1 emits 'request' for both protocols: its HTTP/2 requests count as streams.
+    this.#onHttp1Request = (req, res) => {
+      if (req.httpVersionMajor < 2) this.#onRequest(req, res);
+    };
+    this.#onStream = (stream) => {
+      counter.inFlight++;
+      (stream as ServerHttp2Stream & Timed)[kStart] = performance.now();
+      stream.on('close', onStreamClose);
     };
   }
 
   /** Counts the requests of an HTTP(S) server. */
   watch(server: HttpServer): void {
     server.prependListener('request', this.#onRequest);
+  }
+
+  /** Counts the requests of an HTTP/2 server (node:http2, plain or secure): its streams, and HTTP/1 ones it allows. */
+  watchHttp2(server: Http2Server | Http2SecureServer): void {
+    server.prependListener('stream', this.#onStream);
+    server.prependListener('request', this.#onHttp1Request);
+  }
+
+  // A response ended: with its status when it went out whole, undefined when its connection or stream died first.
+  #finished(status: number | undefined, start: number): void {
+    this.inFlight--;
+    if (status === undefined) {
+      this.aborted++;
+      return;
+    }
+    const index = Math.trunc(status / 100) - 1;
+    this.classes[(index < 0 ? 0 : index > 4 ? 4 : index) as 0]++;
+    const micros = Math.round((performance.now() - start) * 1000);
+    this.#latency.record(micros < 1 ? 1 : micros > HISTOGRAM.highest ? HISTOGRAM.highest : micros);
   }
 
   /** The counts since the last take(), which start again from zero. */

@@ -32,6 +32,7 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
     http.watch(server);
     sampler?.watch(server);
   });
+  state.tracker.onHttp2Server((server) => http.watchHttp2(server));
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   let lastAt = performance.now();

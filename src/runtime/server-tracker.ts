@@ -1,5 +1,5 @@
 import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Http2Session } from 'node:http2';
+import type { Http2SecureServer, Http2Server, Http2Session } from 'node:http2';
 import { Server as HttpsServer } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
 
@@ -21,6 +21,7 @@ export class ServerTracker {
   #idleGrace = 1000;
   #onDrained: (() => void) | undefined;
   #httpHooks: ((server: HttpServer) => void)[] = [];
+  #http2Hooks: ((server: Http2Server | Http2SecureServer) => void)[] = [];
   // Responses of a drain whose end settles their connection; per connection, the response the drain made close it.
   #watched = new WeakSet<ServerResponse>();
   #closer = new WeakMap<Socket, ServerResponse>();
@@ -33,6 +34,7 @@ export class ServerTracker {
     if (this.#draining) closeWhenListening(server);
     // An HTTP/2 server (node:http2) emits a session per connection: only HTTP/2 servers ever emit 'session'.
     server.on('session', (session: Http2Session) => this.#addSession(session));
+    if (isHttp2(server)) for (const hook of this.#http2Hooks) hook(server);
     if (!isHttp(server)) return;
     for (const hook of this.#httpHooks) hook(server as HttpServer);
     server.prependListener('connection', (socket: Socket) => this.#add(socket));
@@ -52,6 +54,12 @@ export class ServerTracker {
   onHttpServer(hook: (server: HttpServer) => void): void {
     this.#httpHooks.push(hook);
     for (const server of this.servers) if (isHttp(server)) hook(server as HttpServer);
+  }
+
+  /** Calls `hook` with every HTTP/2 server (node:http2) tracked, now and later. */
+  onHttp2Server(hook: (server: Http2Server | Http2SecureServer) => void): void {
+    this.#http2Hooks.push(hook);
+    for (const server of this.servers) if (isHttp2(server)) hook(server);
   }
 
   /** Stops accepting on every tracked server and resolves once their HTTP connections and HTTP/2 sessions are closed. */
@@ -201,6 +209,12 @@ function closeWhenListening(server: NetServer): void {
 /** True for an HTTP(S) server, the kind whose connections the runtime drains and whose requests it counts. */
 export function isHttp(server: NetServer): boolean {
   return server instanceof HttpServer || server instanceof HttpsServer;
+}
+
+// node:http2 exports no server class to test against; `updateSettings()` is theirs alone (and loading node:http2 to
+// find the class would cost every app process that never uses it).
+function isHttp2(server: NetServer): server is Http2Server | Http2SecureServer {
+  return typeof (server as Partial<Http2Server>).updateSettings === 'function';
 }
 
 // The response a connection is writing now. `_httpMessage` is Node's own link from a socket to its current response
