@@ -6,6 +6,9 @@ import { ManagedApp } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import { type AppInfo, type AppSpec, appSpecSchema, type ReloadProgress } from './protocol.js';
 
+// The dump's format: `resurrect` reads this one only.
+const DUMP_VERSION = 1;
+
 /** The daemon's apps, by id and name, and the commands on them. */
 export class AppTable {
   #apps = new Map<number, ManagedApp>();
@@ -125,7 +128,7 @@ export class AppTable {
     try {
       const handle = await open(temporary, 'w', 0o600);
       try {
-        await handle.writeFile(`${JSON.stringify({ version: 1, apps }, null, 2)}\n`);
+        await handle.writeFile(`${JSON.stringify({ version: DUMP_VERSION, apps }, null, 2)}\n`);
         await handle.sync();
       } finally {
         await handle.close();
@@ -171,6 +174,11 @@ function readDump(file: string, text: string): AppSpec[] {
   }
   const apps = (dump as { apps?: unknown } | null)?.apps;
   if (!Array.isArray(apps)) throw new DumpInvalidError(file, 'expected an object with an `apps` array');
+  // Written by another format (a newer Hive, after a downgrade): its keys may mean something else, so none is guessed.
+  const { version } = dump as { version?: unknown };
+  if (version !== DUMP_VERSION) {
+    throw new DumpInvalidError(file, `version: expected ${DUMP_VERSION}, got ${JSON.stringify(version) ?? 'none'}`);
+  }
   return apps.map((spec, i) => {
     const parsed = appSpecSchema.safeParse(spec);
     if (parsed.success) return parsed.data;
