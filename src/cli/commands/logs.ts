@@ -3,11 +3,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 
-const usage = `Usage: hive logs [name|id|all] [--lines N] [-f] [--json]
+const usage = `Usage: hive logs [name|id|all] [--lines N] [-f] [--out|--err] [--json]
 
 Prints the last lines of the app's (or every app's) out and error logs, each line prefixed [app:instance].
   --lines <n>   lines per file (default 20)
   -f, --follow  keep printing new lines (Ctrl-C to stop)
+  --out         the out logs only (PM2's flag)
+  --err         the error logs only (PM2's flag)
   --json        one JSON object per line: {"app","stream","line"}`;
 
 interface LogFile {
@@ -81,7 +83,12 @@ export default function logs(argv: string[]): Promise<number> {
   return runCommand('logs', usage, async () => {
     const { values, positionals } = parseCommand(
       argv,
-      { lines: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
+      {
+        lines: { type: 'string' },
+        follow: { type: 'boolean', short: 'f' },
+        out: { type: 'boolean' },
+        err: { type: 'boolean' },
+      },
       { min: 0, max: 1 },
     );
     if (values.help) {
@@ -108,6 +115,8 @@ export default function logs(argv: string[]): Promise<number> {
         { app: app.name, stream: 'err' as const, path: app.errorFile },
       ])
       .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
+      // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
+      .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
       .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
     const print: Print = (file, line) => {
       if (values.json) printJson({ app: file.app, stream: file.stream, line });

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hl-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('hive logs --out and --err print one of the two logs, as PM2 does', async () => {
+  const script = join(dir, 'both.sh');
+  writeFileSync(script, '#!/bin/sh\necho to-out\necho to-err >&2\nexec sleep 1000\n', { mode: 0o755 });
+  await hive.json(['start', script, '--name', 'b']);
+  await waitFor(() => hive.readLog('b-error.log').includes('to-err'), 'the error line');
+  await waitFor(() => hive.readLog('b-out.log').includes('to-out'), 'the out line');
+  const streams = async (flags: string[]) => {
+    const result = await hive.run(['logs', 'b', '--json', ...flags]);
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { stream: string; line: string })
+      .map((entry) => `${entry.stream} ${entry.line}`);
+  };
+  assert.deepEqual(await streams(['--out']), ['out [b:0] to-out']);
+  assert.deepEqual(await streams(['--err']), ['err [b:0] to-err']);
+  assert.deepEqual(await streams([]), ['out [b:0] to-out', 'err [b:0] to-err']);
+});
