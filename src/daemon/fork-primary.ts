@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
+import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
 
 /** What the daemon passes to a fork-mode primary. */
@@ -19,6 +20,8 @@ export interface ForkOptions {
   /** false: a process that exits is not restarted; when all have exited the primary exits (a one-shot job). */
   autorestart: boolean;
   killTimeout: number;
+  /** Bytes of RSS over which a process is restarted (`maxMemoryRestart`); none when undefined. */
+  maxMemoryRestart?: number;
 }
 
 interface Slot {
@@ -28,6 +31,8 @@ interface Slot {
   policy: RestartPolicy;
   timer: NodeJS.Timeout | undefined;
   removed: boolean;
+  // The process a memory restart is queued for, so that the next check does not queue another.
+  overLimit: ChildProcess | undefined;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
@@ -46,7 +51,7 @@ function newSlot(instance: number): Slot {
     maxRestarts: 10,
     minUptime: 1_000,
   });
-  return { instance, child: undefined, startedAt: 0, policy, timer: undefined, removed: false };
+  return { instance, child: undefined, startedAt: 0, policy, timer: undefined, removed: false, overLimit: undefined };
 }
 
 function launch(slot: Slot): void {
@@ -111,6 +116,30 @@ async function stop(): Promise<void> {
   emit({ kind: 'event', type: 'state', state: 'stopping' });
   await Promise.all(slots.map(retire));
   process.exit(0);
+}
+
+// How often the memory guard reads the processes' RSS: plain processes send no reports, so it comes from /proc.
+const MEMORY_CHECK_MS = 1_000;
+
+// The memory guard: a process over maxMemoryRestart is restarted (stopped, then started again: plain processes share
+// no port, so there is no replacement to have ready first), in the control queue so that no reload or scale runs
+// over it.
+function checkMemory(stats: ProcStats, limit: number): void {
+  for (const slot of slots) {
+    const child = slot.child;
+    if (!child?.pid || slot.overLimit === child || stopping) continue;
+    const rss = stats.sample(child.pid).memory;
+    if (rss === null || rss <= limit) continue;
+    slot.overLimit = child;
+    emit({ kind: 'event', type: 'memory-limit', instance: slot.instance, pid: child.pid, rss, limit });
+    controlQueue = controlQueue
+      .then(async () => {
+        if (slot.child !== child || stopping || slot.removed) return;
+        await retire(slot);
+        if (!stopping && !slot.removed) launch(slot);
+      })
+      .catch(() => {});
+  }
 }
 
 type ControlMessage = { hive?: number; type?: string; id?: number; instances?: number | string };
@@ -193,3 +222,8 @@ const count = resolveInstances(options.instances);
 for (let i = 0; i < count; i++) slots.push(newSlot(i));
 for (const slot of slots) launch(slot);
 emit({ kind: 'event', type: 'state', state: 'online' });
+if (options.maxMemoryRestart !== undefined) {
+  const stats = new ProcStats();
+  const limit = options.maxMemoryRestart;
+  setInterval(() => checkMemory(stats, limit), MEMORY_CHECK_MS);
+}

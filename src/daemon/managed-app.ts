@@ -6,6 +6,7 @@ import { Cron } from 'croner';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
+import { parseSize } from '../cluster/units.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
 import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
@@ -397,6 +398,7 @@ export class ManagedApp {
       instances: spec.instances,
       autorestart: spec.autorestart ?? true,
       killTimeout: spec.killTimeout ?? 5_000,
+      maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
     };
     return [forkEntry, [JSON.stringify(options)]];
   }
@@ -659,6 +661,17 @@ export class ManagedApp {
 
 function closed(stream: Readable): Promise<unknown> {
   return stream.closed ? Promise.resolve() : once(stream, 'close');
+}
+
+/**
+ * The `--max-memory-restart` of an app's `hive run` arguments, in bytes: `hive start` puts it there for every app (the
+ * flag, or a config's `maxMemoryRestart`), and a fork-mode primary enforces it too.
+ */
+function maxMemoryRestartOf(runArgs: string[]): number | undefined {
+  const separator = runArgs.indexOf('--');
+  const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
+  const arg = own.filter((a) => a.startsWith('--max-memory-restart=')).at(-1);
+  return arg === undefined ? undefined : parseSize(arg.slice('--max-memory-restart='.length), 'maxMemoryRestart');
 }
 
 /** `hive run` arguments with the instance count replaced (so a restart or resurrect keeps a `scale`). */
