@@ -11,8 +11,11 @@ const kMaxDigits9 = 999_999_999;
 const kDuration = /^\d{1,9}(ms|s|m|h|d)?$/;
 const kSize = /^\d{1,9}[kKmMgG]?$/;
 const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
-// A ~regex is rendered quoted (nginx-server.ts); whitespace would still split it into two names.
-const kServerName = /^(_|~\S+|[a-z0-9*][a-z0-9.*-]*)$/i;
+// A ~regex is rendered quoted (nginx-server.ts); whitespace would still split it into two names. nginx takes a
+// wildcard only as a whole first label (`*.example.com`) or a whole last one (`www.example.*`): `*example.com` fails
+// nginx -t, and `w*.example.com` or `a.*.com` pass it as exact names that no request ever carries.
+const kLabels = '[a-z0-9-]+(\\.[a-z0-9-]+)*';
+const kServerName = new RegExp(`^(_|~\\S+|\\*\\.${kLabels}|${kLabels}(\\.\\*)?)$`, 'i');
 const kBalance = /^(round_robin|least_conn|ip_hash|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
 // A path nginx can take unquoted: no whitespace, quotes, braces or semicolons. No "$" either: alias, root and
 // access_log expand variables, even quoted, so "/srv/$x" would fail as an unknown variable (or read a header).
@@ -171,7 +174,15 @@ export const siteSchema = z.strictObject({
     .union([z.string(), z.array(z.string())])
     .default('_')
     .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/).filter(Boolean)))
-    .pipe(z.array(z.string().regex(kServerName, { error: 'expected a host name, "_" or a ~regex' })).min(1)),
+    .pipe(
+      z
+        .array(
+          z.string().regex(kServerName, {
+            error: 'expected a host name, "_", a wildcard as a whole first or last label (*.example.com) or a ~regex',
+          }),
+        )
+        .min(1),
+    ),
   listen: z
     .strictObject({
       /** Address to listen on: IPv4, IPv6 (brackets optional) or a host name; all addresses when absent. */
