@@ -623,7 +623,9 @@ export class ManagedApp {
   #startWatching(): void {
     if (this.#watcher || !this.spec.watch?.length) return;
     this.#watcher = new FileWatcher(this.spec.watch, this.spec.ignoreWatch ?? [], (file) => {
-      if (!this.#primary) return;
+      // An errored app (its start failed, or its primary kept dying) is started again: the change may be the fix, as
+      // under PM2's watch. One stopped (a finished one-shot job) or being respawned is left alone.
+      if (!this.#primary && this.#status !== 'errored') return;
       // A build or a `git pull` that pauses longer than the debounce while a reload runs would otherwise queue a
       // full rolling reload per pause.
       if (this.#watchReloadWaiting) {
