@@ -192,7 +192,8 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   if (hosts !== undefined) {
     for (const server of parseHostList(hosts, `${prefix}.upstream.hosts`)) {
       // The local cluster again (over TCP beside its socket, or twice) would get double its share of the traffic.
-      if (local !== undefined && server.host === local.host && server.port === local.port) {
+      // Host names compare without case, as parseHostList's own duplicate check does.
+      if (local !== undefined && server.host.toLowerCase() === local.host.toLowerCase() && server.port === local.port) {
         throw new EdgeHostError(
           `${prefix}.upstream.hosts`,
           `${prefix}.upstream.hosts: ${server.host}:${server.port} repeats the local cluster port`,
