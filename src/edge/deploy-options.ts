@@ -97,6 +97,10 @@ export function resolveDeployOptions(input: DeployInput): DeployOptions {
     throw new DeployOptionError(key, `${key}: ${issue.message.replace(/^Invalid input: /, '')}, got ${got}`);
   }
   const options = parsed.data;
+  // `--max 1` alone means one pod at most: the default minimum (2) comes down to it, as a default request does.
+  if (options.autoscale.min > options.autoscale.max && input.autoscale?.min === undefined) {
+    options.autoscale.min = options.autoscale.max;
+  }
   if (options.autoscale.min > options.autoscale.max) {
     throw new DeployOptionError(
       'autoscale.min',
