@@ -1,5 +1,5 @@
-import { type FSWatcher, statSync, watch } from 'node:fs';
-import { basename, dirname, sep } from 'node:path';
+import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 
 // Editors and `git checkout` touch many files at once: one reload for a burst.
 const DEBOUNCE_MS = 500;
@@ -51,20 +51,23 @@ export class FileWatcher {
       return;
     }
     try {
-      folder.tree = watch(path, { recursive: true, persistent: false }, (event, file) => {
-        // The folder itself deleted: '' names it.
-        if (event === 'rename' && (file === '' || !exists(path))) {
-          this.#rewatch(path);
-          return;
-        }
-        if (file === null || this.#skip(String(file))) return;
-        this.#changed(String(file));
-      });
-      // Not taking the daemon down. An error with the folder still there (a subfolder it may not read) is left
-      // alone: watching anew would meet it again, and each time count as a change.
-      folder.tree.on('error', () => {
-        if (!exists(path)) this.#rewatch(path);
-      });
+      folder.tree = new FolderTree(
+        path,
+        this.#skip,
+        (event, file) => {
+          // The folder itself deleted: its own watcher names it like one of its files.
+          if (event === 'rename' && !exists(path)) {
+            this.#rewatch(path);
+            return;
+          }
+          this.#changed(file || path);
+        },
+        // Not taking the daemon down. An error with the folder still there (a subfolder it may not read) is left
+        // alone: watching anew would meet it again, and each time count as a change.
+        () => {
+          if (!exists(path)) this.#rewatch(path);
+        },
+      );
     } catch (error) {
       // Deleted meanwhile: looked for. Anything else (no inotify watches left) is the caller's to hear at start; later
       // the folder is no longer watched rather than retried in a loop.
@@ -107,7 +110,7 @@ export class FileWatcher {
 }
 
 interface WatchedFolder {
-  tree?: FSWatcher;
+  tree?: FolderTree;
   parent?: FSWatcher;
   poll?: NodeJS.Timeout;
 }
@@ -117,6 +120,100 @@ function exists(path: string): boolean {
   try {
     statSync(path);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One watched path and the folders under it: a plain (non-recursive) watcher per folder, since inotify reports a
+ * folder's files to the folder's watcher, and ignored folders are not walked at all. Node's own `recursive` watch on
+ * Linux walks everything and watches every file, node_modules included: for a project folder, seconds of a blocked
+ * daemon, tens of MB and an inotify watch per file (ENOSPC on a system left at 8192).
+ */
+class FolderTree {
+  readonly #root: string;
+  readonly #skip: (file: string) => boolean;
+  readonly #onEvent: (event: string, file: string) => void;
+  readonly #onError: () => void;
+  // By path relative to the root ('' for the root itself).
+  readonly #watchers = new Map<string, FSWatcher>();
+
+  /** Throws when the root cannot be watched; a folder under it that cannot be is left out. */
+  constructor(
+    root: string,
+    skip: (file: string) => boolean,
+    onEvent: (event: string, file: string) => void,
+    onError: () => void,
+  ) {
+    this.#root = root;
+    this.#skip = skip;
+    this.#onEvent = onEvent;
+    this.#onError = onError;
+    this.#add('', true);
+  }
+
+  close(): void {
+    for (const watcher of this.#watchers.values()) watcher.close();
+    this.#watchers.clear();
+  }
+
+  #add(folder: string, isRoot = false): void {
+    if (this.#watchers.has(folder)) return;
+    const path = folder === '' ? this.#root : join(this.#root, folder);
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(path, { persistent: false }, (event, name) => this.#event(folder, event, name));
+    } catch (error) {
+      if (isRoot) throw error;
+      return;
+    }
+    watcher.on('error', () => {
+      this.#remove(folder);
+      this.#onError();
+    });
+    this.#watchers.set(folder, watcher);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(path, { withFileTypes: true });
+    } catch {
+      // A file (a watched path may be one), or a folder gone meanwhile.
+      return;
+    }
+    for (const entry of entries) {
+      const child = folder === '' ? entry.name : join(folder, entry.name);
+      if (entry.isDirectory() && !this.#skip(child)) this.#add(child);
+    }
+  }
+
+  #event(folder: string, event: string, name: string | Buffer | null): void {
+    if (name === null) {
+      this.#onEvent(event, folder);
+      return;
+    }
+    const file = folder === '' ? String(name) : join(folder, String(name));
+    if (this.#skip(file)) return;
+    if (event === 'rename') {
+      // A folder created (watched from now on, with what it already holds) or deleted (its watchers closed).
+      if (isFolder(join(this.#root, file))) this.#add(file);
+      else this.#remove(file);
+    }
+    this.#onEvent(event, file);
+  }
+
+  #remove(folder: string): void {
+    for (const [key, watcher] of this.#watchers) {
+      if (key !== '' && (key === folder || key.startsWith(`${folder}${sep}`))) {
+        watcher.close();
+        this.#watchers.delete(key);
+      }
+    }
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -62,4 +71,35 @@ test('a watched file replaced by a rename (how editors save) is still watched', 
     renameSync(join(folder, '.server.js.tmp'), file);
     await waitFor(() => changes.length > seen, `the save of ${version} reported`);
   }
+});
+
+// The inotify watches this process holds (Linux): one line per watch in the fdinfo of each inotify descriptor.
+function inotifyWatches(): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) !== 'anon_inode:inotify') continue;
+      count += readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('inotify')).length;
+    } catch {}
+  }
+  return count;
+}
+
+test('node_modules and ignored folders are not walked: a watch per watched folder, none per file', async (t) => {
+  const folder = join(root, 'project');
+  for (let i = 0; i < 50; i++) {
+    mkdirSync(join(folder, 'node_modules', `pkg${i}`, 'lib'), { recursive: true });
+    writeFileSync(join(folder, 'node_modules', `pkg${i}`, 'lib', 'index.js'), '');
+  }
+  mkdirSync(join(folder, 'src'));
+  mkdirSync(join(folder, 'logs'));
+  writeFileSync(join(folder, 'src', 'app.js'), 'v1');
+  const before = inotifyWatches();
+  const changes = watching(t, folder, ['logs']);
+  // The project folder and src (and the parent, to see the folder replaced): node_modules and logs are left out.
+  assert.ok(inotifyWatches() - before <= 3, `${inotifyWatches() - before} inotify watches`);
+  writeFileSync(join(folder, 'src', 'app.js'), 'v2');
+  await waitFor(() => changes.includes(join('src', 'app.js')), 'a change in src');
 });
