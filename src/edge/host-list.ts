@@ -72,11 +72,20 @@ export function parseHostList(input: string | readonly (string | HostPort)[], ke
     const itemKey = `${key}[${index}]`;
     const parsed =
       typeof entry === 'string' ? parseHostPort(entry, itemKey) : parseHostPort(formatHostPort(entry), itemKey);
-    const id = formatHostPort(parsed).toLowerCase();
-    if (seen.has(id)) throw new EdgeHostError(itemKey, `${itemKey}: ${id} is listed twice`);
+    const id = sameServerKey(parsed);
+    if (seen.has(id)) throw new EdgeHostError(itemKey, `${itemKey}: ${formatHostPort(parsed)} is listed twice`);
     seen.add(id);
     return parsed;
   });
+}
+
+/**
+ * What two entries share when they name one server: host names without case, IPv6 addresses in their one canonical
+ * spelling (`[0:0::1]` and `[::1]` are the same address), and the port.
+ */
+export function sameServerKey({ host, port }: HostPort): string {
+  const canonical = isIPv6(host) ? new URL(`http://[${host}]/`).hostname : host.toLowerCase();
+  return `${canonical}:${port}`;
 }
 
 /** `host:port`, with brackets around IPv6 addresses as nginx expects. */

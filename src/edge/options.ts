@@ -15,7 +15,7 @@ import {
   EdgeOptionError,
   EdgeTlsFileError,
 } from './errors.js';
-import { type HostPort, parseHostList } from './host-list.js';
+import { type HostPort, parseHostList, sameServerKey } from './host-list.js';
 
 export type SiteInput = z.input<typeof siteSchema>;
 export type MainInput = z.input<typeof mainSchema>;
@@ -192,8 +192,8 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   if (hosts !== undefined) {
     for (const server of parseHostList(hosts, `${prefix}.upstream.hosts`)) {
       // The local cluster again (over TCP beside its socket, or twice) would get double its share of the traffic.
-      // Host names compare without case, as parseHostList's own duplicate check does.
-      if (local !== undefined && server.host.toLowerCase() === local.host.toLowerCase() && server.port === local.port) {
+      // Compared as parseHostList's own duplicate check does: names without case, IPv6 in one spelling.
+      if (local !== undefined && sameServerKey(server) === sameServerKey(local)) {
         throw new EdgeHostError(
           `${prefix}.upstream.hosts`,
           `${prefix}.upstream.hosts: ${server.host}:${server.port} repeats the local cluster port`,
