@@ -110,6 +110,15 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
       "`socket` cannot be combined with `sticky`: only the primary's router on `port` keeps clients on their process",
     );
   }
+  const maxMemoryRestart =
+    options.maxMemoryRestart === undefined ? undefined : parseSize(options.maxMemoryRestart, 'maxMemoryRestart');
+  const memoryReportInterval = parseDuration(options.memoryReportInterval ?? 1_000, 'memoryReportInterval');
+  // The memory guard reads the RSS the reports carry: without them the limit would silently never apply.
+  if (maxMemoryRestart !== undefined && memoryReportInterval === 0) {
+    throw new InvalidArgumentError(
+      '`maxMemoryRestart` needs memory reports, and `memoryReportInterval` 0 turns them off: give an interval (1s)',
+    );
+  }
   return {
     script,
     args: options.args ?? [],
@@ -127,9 +136,8 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     listenTimeout: parseDuration(options.listenTimeout ?? 10_000, 'listenTimeout'),
     killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
     drainIdleGrace: parseDuration(options.drainIdleGrace ?? 1_000, 'drainIdleGrace'),
-    maxMemoryRestart:
-      options.maxMemoryRestart === undefined ? undefined : parseSize(options.maxMemoryRestart, 'maxMemoryRestart'),
-    memoryReportInterval: parseDuration(options.memoryReportInterval ?? 1_000, 'memoryReportInterval'),
+    maxMemoryRestart,
+    memoryReportInterval,
     restartDelay: parseDuration(options.restartDelay ?? 0, 'restartDelay'),
     expBackoffRestartDelay: parseDuration(options.expBackoffRestartDelay ?? 100, 'expBackoffRestartDelay'),
     maxRestartDelay: parseDuration(options.maxRestartDelay ?? 15_000, 'maxRestartDelay'),
