@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
 const nodeEntry = /\.(c|m)?(j|t)sx?$/;
@@ -19,8 +20,10 @@ export function forkCommand(app: {
   const isNodeEntry = nodeEntry.test(script);
   const fork = app.execMode === 'fork' || (interpreter !== undefined && interpreter !== 'node') || !isNodeEntry;
   if (!fork) return undefined;
-  // A bare name (`pnpm`) is looked up on PATH; a path is taken from the app's folder.
-  const path = script.includes('/') || isAbsolute(script) ? resolve(cwd, script) : script;
+  // A path, or a bare name of a file in the app's folder (`hive start ticker.sh`, as PM2 takes it), is taken from the
+  // app's folder; any other bare name (`pnpm`) is looked up on PATH.
+  const local = resolve(cwd, script);
+  const path = script.includes('/') || isAbsolute(script) || existsSync(local) ? local : script;
   if (interpreter === 'none' || (interpreter === undefined && !isNodeEntry)) return { command: path, args };
   if (interpreter === undefined || interpreter === 'node') {
     const tsx = /\.(c|m)?tsx?$/.test(script) ? ['--import', import.meta.resolve('tsx')] : [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { daemonFixture, HiveHome, isAlive, waitFor } from './helpers.js';
@@ -48,6 +48,14 @@ test('fork mode: a non-Node program as plain processes, with logs, reload, scale
   const [bin] = await hive.json<App[]>(['start', file]);
   assert.deepEqual([bin!.mode, bin!.total], ['fork', 1]);
   await waitFor(() => /\[bin:0\] ticker 0 started pm2/.test(hive.readLog('bin-out.log')), 'bin output');
+
+  // A program in the current folder named without a slash is that file, not a command on PATH.
+  const folder = join(hive.home, '..');
+  copyFileSync(daemonFixture('ticker.sh'), join(folder, 'local.sh'));
+  const [local] = await hive.json<App[]>(['start', 'local.sh', '--', 'here'], { cwd: folder });
+  assert.deepEqual([local!.mode, local!.status, local!.total], ['fork', 'online', 1]);
+  await waitFor(() => /\[local:0\] ticker 0 started here/.test(hive.readLog('local-out.log')), 'local.sh output');
+  assert.equal((await hive.json<{ restarts: number }>(['describe', 'local'])).restarts ?? 0, 0);
 
   const pids = (await hive.json<App[]>(['ls'])).flatMap((app) => app.processes.map((p) => p.pid));
   const daemon = await hive.daemonPid();
