@@ -2,7 +2,7 @@
  * Reads the apps of a Hive config file for `hive edge nginx --config`: each app's name, port, socket and sticky
  * setting, plus an optional `edge` object of site options (the same keys as `SiteInput`).
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { describeValue } from '../errors.js';
 import { EdgeOptionError } from './errors.js';
@@ -61,8 +61,30 @@ function toSite(app: AppEntry, key: string, file: string): SiteInput {
     upstream.socket =
       typeof app.socket === 'string' ? resolve(app.cwd ?? dirname(resolve(file)), app.socket) : app.socket;
   }
-  const site: Record<string, unknown> = { ...edge, app: app.name, upstream };
+  const site: Record<string, unknown> = { ...edge, app: app.name, upstream, ...absolutePaths(edge, file) };
   if (app.sticky !== undefined && edge.sticky === undefined) site.sticky = app.sticky;
   // Shape errors inside are reported by the schema with the full key.
   return site as unknown as SiteInput;
+}
+
+// nginx reads a relative ssl_certificate, alias or root from its own prefix (/etc/nginx, /usr/share/nginx), not from
+// where the Hive config is, and Hive checked the TLS files against the current directory: a third place. Relative
+// paths in the file mean the file's directory, and are written absolute, as the flags are made absolute from the
+// current directory.
+function absolutePaths(edge: Record<string, unknown>, file: string): Record<string, unknown> {
+  const base = dirname(resolve(file));
+  const fix = (value: unknown, keys: readonly string[]) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const copy: Record<string, unknown> = { ...value };
+    for (const key of keys) {
+      const path = copy[key];
+      if (typeof path === 'string' && path !== '' && !isAbsolute(path)) copy[key] = resolve(base, path);
+    }
+    return copy;
+  };
+  const out: Record<string, unknown> = {};
+  if (edge.tls !== undefined) out.tls = fix(edge.tls, ['cert', 'key']);
+  if (edge.static !== undefined) out.static = fix(edge.static, ['root']);
+  if (edge.acme !== undefined) out.acme = fix(edge.acme, ['root']);
+  return out;
 }

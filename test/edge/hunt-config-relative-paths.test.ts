@@ -1,0 +1,44 @@
+// `hive edge nginx --config dir/hive.json` with `edge.tls.cert: "cert.pem"` checked the file in the current
+// directory, then wrote `ssl_certificate cert.pem`, which nginx reads from its own prefix (/etc/nginx): three places.
+// Relative TLS files, static.root and acme.root in a config file now mean the file's directory and are written
+// absolute, as the flags are resolved from the current directory.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { makeCertificate } from './nginx-harness.js';
+
+const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'hive-edge-relative-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('relative paths in a config file are read from the file directory, whatever the current one', () => {
+  const app = join(dir, 'app');
+  const elsewhere = join(dir, 'elsewhere');
+  mkdirSync(app);
+  mkdirSync(elsewhere);
+  makeCertificate(app);
+  const edge = {
+    serverName: 'api.example.com',
+    tls: { cert: 'cert.pem', key: './key.pem' },
+    static: { location: '/s/', root: 'public' },
+    acme: { root: '/var/www/certbot' },
+  };
+  writeFileSync(
+    join(app, 'hive.json'),
+    JSON.stringify({ apps: [{ name: 'api', script: 'server.js', port: 3000, edge }] }),
+  );
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  const result = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', script, 'nginx', '--config', join(app, 'hive.json')],
+    { cwd: elsewhere, encoding: 'utf8' },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  assert.ok(result.stdout.includes(`ssl_certificate ${join(app, 'cert.pem')};`), result.stdout);
+  assert.ok(result.stdout.includes(`ssl_certificate_key ${join(app, 'key.pem')};`), result.stdout);
+  assert.ok(result.stdout.includes(`alias ${join(app, 'public')}/;`), result.stdout);
+  assert.ok(result.stdout.includes('root /var/www/certbot;'), result.stdout);
+});
