@@ -1,6 +1,8 @@
+import type { ParseArgsConfig } from 'node:util';
 import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from './daemon-command.js';
+import { shellEnv } from './shell-env.js';
 
 const verbs = {
   stop: 'Stops',
@@ -10,9 +12,15 @@ const verbs = {
 
 /** `hive stop|restart|reload|delete <name|id|all> [--json]`: one request, then the affected apps' table. */
 export function targetCommand(command: keyof typeof verbs, argv: string[]): Promise<number> {
-  const usage = `Usage: hive ${command} <name|id|all> [--json]\n\n${verbs[command]} the app(s).`;
+  const usage =
+    command === 'restart'
+      ? `Usage: hive restart <name|id|all> [--update-env] [--json]\n\n${verbs[command]} the app(s). They keep the ` +
+        "environment of the hive start that added them;\n--update-env gives them this shell's instead (as PM2's does)."
+      : `Usage: hive ${command} <name|id|all> [--json]\n\n${verbs[command]} the app(s).`;
   return runCommand(command, usage, async () => {
-    const { values, positionals } = parseCommand(argv, {}, { min: 1, max: 1 });
+    const flags: NonNullable<ParseArgsConfig['options']> =
+      command === 'restart' ? { 'update-env': { type: 'boolean' } } : {};
+    const { values, positionals } = parseCommand(argv, flags, { min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
@@ -20,7 +28,8 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     const target = positionals[0]!;
     // A restart waits for every slot: say what is happening on a terminal, nothing in scripts.
     if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${target}...\n`);
-    const apps = (await withDaemon((client) => client.request<AppInfo[]>(command, { target })))!;
+    const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
+    const apps = (await withDaemon((client) => client.request<AppInfo[]>(command, body)))!;
     if (values.json) printJson(apps);
     else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
     else process.stdout.write(`${appTable(apps)}\n`);

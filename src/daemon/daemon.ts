@@ -72,7 +72,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'stop':
         return apps.each(request.target, (app) => app.stop());
       case 'restart':
-        return apps.each(request.target, (app) => app.restart());
+        return apps.each(request.target, (app) => app.restart(request.shellEnv));
       case 'reload':
         return apps.reload(request.target, progress);
       case 'snapshot':

@@ -147,10 +147,14 @@ export class ManagedApp {
     return this.#serially(() => this.#stop());
   }
 
-  /** Stop then start as one operation: nothing asked meanwhile runs between the two. */
-  restart(): Promise<void> {
+  /**
+   * Stop then start as one operation: nothing asked meanwhile runs between the two. With `shellEnv`
+   * (`--update-env`), the app starts again in that environment, and keeps it (a save writes it).
+   */
+  restart(shellEnv?: Record<string, string>): Promise<void> {
     return this.#serially(async () => {
       await this.#stop();
+      if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
       await this.#start();
     });
   }
@@ -344,7 +348,7 @@ export class ManagedApp {
     const { spec } = this;
     const primary = fork(...this.#primaryCommand(), {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: { ...(spec.shellEnv ?? process.env), ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // The daemon's own flags (e.g. a loader) are not the app's business.
       execArgv: [],

@@ -25,6 +25,11 @@ export const appSpecSchema = z
     /** Arguments of `hive run` (script first). */
     runArgs: z.array(z.string().max(65536)).max(1000),
     env: z.record(z.string(), z.string()),
+    /**
+     * The environment of the `hive start` that added the app (PM2 takes the starting shell's too): the app's processes
+     * get it, with `env` over it, on every restart and after a resurrect. Absent (an older dump): the daemon's own.
+     */
+    shellEnv: z.record(z.string(), z.string()).optional(),
     /** Instances as asked (`max`, `-1`, a number); the primary resolves it. */
     instances: z.string().max(16),
     cronRestart: z.string().max(256).optional(),
@@ -78,7 +83,11 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z
     .object({ ...header, cmd: z.literal('snapshot'), target: target.optional(), requests: z.boolean().optional() })
     .strict(),
-  z.object({ ...header, cmd: z.enum(['stop', 'restart', 'reload', 'delete']), target }).strict(),
+  z.object({ ...header, cmd: z.enum(['stop', 'reload', 'delete']), target }).strict(),
+  /** `shellEnv`: `hive restart --update-env`, the app's new shell environment (see the app spec's). */
+  z
+    .object({ ...header, cmd: z.literal('restart'), target, shellEnv: z.record(z.string(), z.string()).optional() })
+    .strict(),
   z
     .object({
       ...header,

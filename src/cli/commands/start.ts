@@ -10,6 +10,7 @@ import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../
 import { forkCommand } from '../fork-command.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues } from '../run-args.js';
+import { shellEnv } from '../shell-env.js';
 
 const usage = `Usage: hive start <script|config> [options] [-- <script args>]
 
@@ -122,6 +123,9 @@ export default function start(argv: string[]): Promise<number> {
     }
     const specs = isConfigFile(target) ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
     await checkRunArgs(specs);
+    // The app runs in this shell's environment, not in the one of whichever command started the daemon, as with PM2.
+    const env = shellEnv();
+    for (const spec of specs) spec.shellEnv = env;
     const started: AppInfo[] = [];
     let failed = false;
     await withDaemon(async (client) => {
