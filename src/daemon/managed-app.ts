@@ -14,7 +14,12 @@ import { FileWatcher } from './file-watcher.js';
 import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
-import { splitRecords } from './record-lines.js';
+
+// A primary cuts an app's line at 64 Ki characters (cluster/line-splitter.ts), and its JSON record of that piece is
+// longer still: an envelope, and escapes of up to 6 characters per character (`\u0000`). Reading the records with the
+// app-side bound would cut a long line's record in two, and both halves would land in the log file as raw JSON text.
+// This bound holds any record a primary writes, and still keeps a runaway primary from growing the daemon's memory.
+const MAX_RECORD = 1024 * 1024;
 
 const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
 const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
@@ -367,7 +372,7 @@ export class ManagedApp {
       resolveExit = resolve;
     });
     const started = new Promise<void>((resolve, reject) => {
-      splitRecords(primary.stdout!, (line) => this.#onRecord(line, resolve));
+      splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), MAX_RECORD);
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
       primary.on('message', (message: Record<string, unknown> | null) => this.#onPrimaryMessage(message));
       // Without this, the IPC channel's EPIPE after a primary dies would be an uncaught error in the daemon.
