@@ -68,11 +68,7 @@ export class HiveHome {
   }
 
   readLog(name: string): string {
-    try {
-      return readFileSync(join(this.home, 'logs', name), 'utf8');
-    } catch {
-      return '';
-    }
+    return readOrEmpty(join(this.home, 'logs', name));
   }
 
   #remember(value: unknown): void {
@@ -90,4 +86,13 @@ export async function waitFor<T>(
   timeoutMs = 30_000,
 ): Promise<NonNullable<T>> {
   return poll(check, what, { timeoutMs, everyMs: 100 });
+}
+
+/** A file's text, or '' while it does not exist (yet, or any more: a log being rotated or moved). */
+export function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HiveHome, waitFor } from './helpers.js';
+import { HiveHome, readOrEmpty, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
 const dir = mkdtempSync(join(tmpdir(), 'hl-'));
@@ -11,14 +11,6 @@ after(async () => {
   await hive.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 test('an errorFile that is the outFile: one file, rotated once for both, and `hive logs` prints it once', async () => {
   const script = join(dir, 'big.sh');
@@ -34,9 +26,9 @@ test('an errorFile that is the outFile: one file, rotated once for both, and `hi
     `module.exports = { apps: [{ name: 'm', script: ${JSON.stringify(script)}, out_file: ${JSON.stringify(file)}, error_file: ${JSON.stringify(file)} }] };\n`,
   );
   await hive.json(['start', join(dir, 'ecosystem.config.cjs')]);
-  await waitFor(() => read(file).includes('[m:0] last-out\n'), 'the last line in the log file');
+  await waitFor(() => readOrEmpty(file).includes('[m:0] last-out\n'), 'the last line in the log file');
   // Both lines written after the rotation are in the file at the path, not in the one rotated away.
-  assert.ok(read(file).includes('[m:0] last-err\n'), 'last-err is in the file at the path');
+  assert.ok(readOrEmpty(file).includes('[m:0] last-err\n'), 'last-err is in the file at the path');
   const printed = await hive.run(['logs', 'm', '--lines', '2', '--json']);
   assert.equal(printed.code, 0, printed.stderr);
   assert.deepEqual(

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HiveHome, waitFor } from './helpers.js';
+import { HiveHome, readOrEmpty, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
 const dir = mkdtempSync(join(tmpdir(), 'hl-'));
@@ -12,14 +12,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 test('a log file moved away (logrotate) or removed is written anew at its path', async () => {
   const script = join(dir, 'tick.sh');
   writeFileSync(script, '#!/bin/sh\nn=0\nwhile true; do echo "tick $n"; n=$((n+1)); sleep 0.1; done\n', {
@@ -27,14 +19,17 @@ test('a log file moved away (logrotate) or removed is written anew at its path',
   });
   await hive.json(['start', script, '--name', 'mv']);
   const log = join(hive.home, 'logs', 'mv-out.log');
-  await waitFor(() => read(log).includes('[mv:0] tick 1\n'), 'the first lines');
+  await waitFor(() => readOrEmpty(log).includes('[mv:0] tick 1\n'), 'the first lines');
   // logrotate's default: the file renamed, a new one expected at the path.
   renameSync(log, `${log}.1`);
-  await waitFor(() => /\[mv:0\] tick \d+\n/.test(read(log)), 'lines in a new file at the path after a move');
-  const moved = read(`${log}.1`);
-  const first = Number(/tick (\d+)/.exec(read(log))![1]);
+  await waitFor(() => /\[mv:0\] tick \d+\n/.test(readOrEmpty(log)), 'lines in a new file at the path after a move');
+  const moved = readOrEmpty(`${log}.1`);
+  const first = Number(/tick (\d+)/.exec(readOrEmpty(log))![1]);
   assert.ok(moved.includes(`[mv:0] tick ${first - 1}\n`), 'the lines before the new file are in the moved one');
   rmSync(log);
-  await waitFor(() => existsSync(log) && /\[mv:0\] tick \d+\n/.test(read(log)), 'lines in a new file after a removal');
-  assert.match(read(join(hive.home, 'daemon.log')), /mv-out\.log: moved or removed; writing a new file there/);
+  await waitFor(
+    () => existsSync(log) && /\[mv:0\] tick \d+\n/.test(readOrEmpty(log)),
+    'lines in a new file after a removal',
+  );
+  assert.match(readOrEmpty(join(hive.home, 'daemon.log')), /mv-out\.log: moved or removed; writing a new file there/);
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HiveHome, waitFor } from './helpers.js';
+import { HiveHome, readOrEmpty, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
 const dir = mkdtempSync(join(tmpdir(), 'hl-'));
@@ -11,14 +11,6 @@ after(async () => {
   await hive.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 test('a log file that could not be written (full disk, folder gone) is written again once it can be, not never', async () => {
   const script = join(dir, 'tick.sh');
@@ -35,10 +27,13 @@ test('a log file that could not be written (full disk, folder gone) is written a
   );
   await hive.json(['start', join(dir, 'ecosystem.config.cjs')]);
   await waitFor(
-    () => /log .*out\.log: /.test(read(join(hive.home, 'daemon.log'))),
+    () => /log .*out\.log: /.test(readOrEmpty(join(hive.home, 'daemon.log'))),
     'the daemon to report that it cannot write the log',
   );
   rmSync(blocker);
-  await waitFor(() => /\[w:0\] tick \d+\n/.test(read(outFile)), 'the app lines in the log once it can be written');
-  assert.match(read(join(hive.home, 'daemon.log')), /out\.log: writing again \(\d+ line\(s\) dropped after: /);
+  await waitFor(
+    () => /\[w:0\] tick \d+\n/.test(readOrEmpty(outFile)),
+    'the app lines in the log once it can be written',
+  );
+  assert.match(readOrEmpty(join(hive.home, 'daemon.log')), /out\.log: writing again \(\d+ line\(s\) dropped after: /);
 });
