@@ -36,7 +36,7 @@ Options:
       --metrics-host <host>      address of the metrics port (default 127.0.0.1)
       --server-timing            a Server-Timing header (total, pool time, request id) on the app's responses
       --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
-      --ignore-watch <path>      a name or relative path the watcher ignores (repeatable)
+      --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           fork mode: do not restart a process that exits (one-shot jobs; with --cron-restart)
       --json                     print the started apps as JSON`;
