@@ -60,7 +60,19 @@ export class HttpCounter {
   /** Counts the requests of an HTTP/2 server (node:http2, plain or secure): its streams, and HTTP/1 ones it allows. */
   watchHttp2(server: Http2Server | Http2SecureServer): void {
     server.prependListener('stream', this.#onStream);
-    server.prependListener('request', this.#onHttp1Request);
+    // A 'request' listener turns node's compatibility layer on (request and response objects per stream, automatic
+    // answers to CONNECT and Expect): ours joins only once the app has one, as only then can HTTP/1 be served.
+    const watchRequests = () => server.prependListener('request', this.#onHttp1Request);
+    if (server.listenerCount('request') > 0) {
+      watchRequests();
+      return;
+    }
+    const onNewListener = (event: string | symbol) => {
+      if (event !== 'request') return;
+      server.off('newListener', onNewListener);
+      watchRequests();
+    };
+    server.on('newListener', onNewListener);
   }
 
   // A response ended: with its status when it went out whole, undefined when its connection or stream died first.
