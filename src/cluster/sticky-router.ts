@@ -14,6 +14,8 @@ export interface StickyTarget {
 }
 
 const MAX_HEAD = 16 * 1024;
+// Tries to hand one connection over before it is closed: each failed try means a worker whose channel just closed.
+const MAX_HANDOVERS = 3;
 // The whole head, not the time between two reads: node's own server allows as long (headersTimeout).
 const HEAD_TIMEOUT = 60_000;
 // The first byte of a TLS record carrying a handshake (a ClientHello): not an HTTP request line.
@@ -107,7 +109,7 @@ export class StickyRouter {
     socket.on('data', onData);
   }
 
-  #handOver(socket: Socket, head: Buffer | null): void {
+  #handOver(socket: Socket, head: Buffer | null, attempt = 1): void {
     const key = stickyKey(this.#mode, head?.toString('latin1') ?? null, socket.remoteAddress);
     const target = this.#pick(hashKey(key));
     if (!target) {
@@ -127,9 +129,17 @@ export class StickyRouter {
     target.send(
       message,
       socket,
-      () => {
-        pending.delete(socket);
-        socket.destroy();
+      (error) => {
+        // forget() may have routed it elsewhere already (the worker exited first): then it is no longer ours to close.
+        const ours = this.#pending.get(target) === pending && pending.delete(socket);
+        if (error === null || !ours) {
+          if (error === null) socket.destroy();
+          return;
+        }
+        // Not written (the worker's channel closed: it is dying, its exit not seen yet): the primary still holds the
+        // connection whole, so the next ready worker gets it, a bounded number of times.
+        if (attempt < MAX_HANDOVERS && !socket.destroyed) this.#handOver(socket, head, attempt + 1);
+        else socket.destroy();
       },
       { keepOpen: true },
     );

@@ -416,7 +416,8 @@ export class Supervisor extends EventEmitter {
     const slots = this.#slots;
     for (let i = 0; i < slots.length; i++) {
       const worker = slots[(hash + i) % slots.length]?.worker;
-      if (worker?.state === 'ready') return worker;
+      // A crashed worker stays 'ready' until its exit is seen, but its channel is closed already: it is skipped.
+      if (worker?.state === 'ready' && worker.connected) return worker;
     }
     return undefined;
   }

@@ -117,6 +117,11 @@ export class WorkerProcess extends EventEmitter {
    * (a message queued behind a handle the worker has not acknowledged yet) while still delivering it later, so that
    * value does not say the worker is unreachable.
    */
+  /** Whether its IPC channel is still open (it closes as the process dies, before its exit is seen). */
+  get connected(): boolean {
+    return this.worker.isConnected();
+  }
+
   send(
     message: PrimaryMessage,
     socket?: Socket,
