@@ -11,11 +11,13 @@ const lines = () => hive.readLog('env-probe-out.log').match(/probe=\S* explicit=
 // across restarts and resurrect; `--env` values go over it.
 test('an app gets the environment of the hive start that added it, also after a restart and a resurrect', async () => {
   await hive.json(['ls'], { env: { HIVE_SHELL_PROBE: 'daemon' } });
+  // Run from inside another managed app: that app's per-process variables stay out of this one.
   await hive.json(['start', daemonFixture('env-probe.sh'), '--env', 'EXPLICIT=yes'], {
-    env: { HIVE_SHELL_PROBE: 'shell', EXPLICIT: 'shell' },
+    env: { HIVE_SHELL_PROBE: 'shell', EXPLICIT: 'shell', HIVE_SOCKET: '/run/other.sock', NODE_APP_INSTANCE: '7' },
   });
   await waitFor(() => lines().length === 1, 'the first start');
   assert.deepEqual(lines(), ['probe=shell explicit=yes']);
+  assert.match(hive.readLog('env-probe-out.log'), /socket=none instance=0\n/);
 
   await hive.json(['restart', 'env-probe'], { env: { HIVE_SHELL_PROBE: 'restart' } });
   await waitFor(() => lines().length === 2, 'the restart');
