@@ -9,7 +9,8 @@ import { DeployOptionError } from './errors.js';
 // Kubernetes object names (DNS-1123 labels): the strictest of the places the app name ends up.
 const kName = /^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/;
 const kQuantityCpu = /^(\d+m|\d+(\.\d+)?)$/;
-const kQuantityMemory = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+// Kubernetes' decimal kilo is a lowercase "k" (a "K" fails the API server's quantity parser); the others are capitals.
+const kQuantityMemory = /^\d+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 const kPath = /^\/[A-Za-z0-9._~/-]*$/;
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -148,14 +149,18 @@ function cpuCores(quantity: string): number {
 
 const kMemoryUnits: Record<string, number> = {
   '': 1,
-  K: 1e3,
+  k: 1e3,
   M: 1e6,
   G: 1e9,
   T: 1e12,
+  P: 1e15,
+  E: 1e18,
   Ki: 2 ** 10,
   Mi: 2 ** 20,
   Gi: 2 ** 30,
   Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 function memoryBytes(quantity: string): number {
