@@ -28,7 +28,14 @@ export class FileWatcher {
   constructor(paths: string[], ignore: string[], onChange: (file: string) => void) {
     this.#onChange = onChange;
     this.#skip = ignoreMatcher([...alwaysIgnored, ...ignore]);
-    for (const path of paths) this.#watch(path, true);
+    try {
+      for (const path of paths) this.#watch(path, true);
+    } catch (error) {
+      // The caller gets no object to close: what the paths before this one set up (watchers, polls) would run on,
+      // calling onChange for good, and each retry would leave more.
+      this.close();
+      throw error;
+    }
   }
 
   close(): void {
