@@ -343,21 +343,34 @@ function threads(value: string): string {
 }
 
 /**
- * Reads each cluster app's `hive run` arguments here as its primary will, so that a bad `-i`, `--port`, size or
- * duration exits 2 before the daemon is asked, rather than a primary that dies at once leaving an errored app behind.
- * Only argument errors count: a missing script and the like stay the daemon's to report, app by app.
+ * Reads each app's arguments here as its primary will, so that a bad `-i`, `--port`, size or duration exits 2 before
+ * the daemon is asked, rather than a primary that dies at once leaving an errored (or stopped) app behind. A cluster
+ * app's are its `hive run` arguments; a fork-mode app's are what the fork primary reads: its instance count and
+ * `--max-memory-restart`. Only argument errors count: a missing script and the like stay the daemon's to report,
+ * app by app.
  */
 async function checkRunArgs(specs: AppSpec[]): Promise<void> {
-  const cluster = specs.filter((spec) => !spec.fork);
-  if (cluster.length === 0) return;
-  const [{ parseRunArgs }, { fillOptions }, { InvalidArgumentError }] = await Promise.all([
-    import('../run-args.js'),
-    import('../../cluster/options.js'),
-    import('../../errors.js'),
-  ]);
-  for (const spec of cluster) {
+  if (specs.length === 0) return;
+  const [{ parseRunArgs }, { fillOptions }, { resolveInstances }, { parseSize }, { InvalidArgumentError }] =
+    await Promise.all([
+      import('../run-args.js'),
+      import('../../cluster/options.js'),
+      import('../../cluster/instances.js'),
+      import('../../cluster/units.js'),
+      import('../../errors.js'),
+    ]);
+  for (const spec of specs) {
     try {
-      fillOptions({ ...parseRunArgs(spec.runArgs, {}).supervisor, cwd: spec.cwd });
+      if (!spec.fork) fillOptions({ ...parseRunArgs(spec.runArgs, {}).supervisor, cwd: spec.cwd });
+      else {
+        resolveInstances(spec.instances);
+        // Read from the run arguments as the daemon reads them for the fork primary (maxMemoryRestartOf), so that a
+        // config's number that does not survive as text (1e21 becomes "1e+21") is caught here too.
+        const separator = spec.runArgs.indexOf('--');
+        const own = separator === -1 ? spec.runArgs : spec.runArgs.slice(0, separator);
+        const size = own.filter((arg) => arg.startsWith('--max-memory-restart=')).at(-1);
+        if (size !== undefined) parseSize(size.slice('--max-memory-restart='.length), 'maxMemoryRestart');
+      }
     } catch (error) {
       if (error instanceof InvalidArgumentError)
         throw new UsageError(`app ${JSON.stringify(spec.name)}: ${error.message}`);
