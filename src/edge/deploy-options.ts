@@ -121,7 +121,9 @@ export function resolveDeployOptions(input: DeployInput): DeployOptions {
 type Resources = z.output<typeof deploySchema>['resources'];
 
 // Kubernetes refuses a container whose request is above its limit. A limit below a default request (`--cpu-limit
-// 250m` against the 500m default) lowers that request to the limit; a request the caller gave is theirs to fix.
+// 250m` against the 500m default) lowers that request to the limit, and a request above a default limit (`cpuRequest:
+// '4'` against the default 2) raises that limit to the request: a default gives way to what the caller said. When the
+// caller gave both, the pair is theirs to fix.
 function fitRequests(resources: Resources, given: DeployInput['resources']): Resources {
   const fitted = { ...resources };
   const pairs = [
@@ -132,6 +134,10 @@ function fitRequests(resources: Resources, given: DeployInput['resources']): Res
     if (amount(fitted[request]) <= amount(fitted[limit])) continue;
     if (given?.[request] === undefined) {
       fitted[request] = fitted[limit];
+      continue;
+    }
+    if (given[limit] === undefined) {
+      fitted[limit] = fitted[request];
       continue;
     }
     throw new DeployOptionError(
