@@ -80,6 +80,7 @@ export class Scheduler {
       const refused = this.#spawn();
       // The options are the cause (worker_threads refuses some Node flags, resource limits, env): say so at the door.
       if (refused !== undefined) {
+        this.#retry.stop();
         const cause = refused.cause as Error;
         throw new InvalidArgumentError(`worker_threads refused the pool's worker options: ${cause.message}`, { cause });
       }
@@ -318,7 +319,10 @@ export class Scheduler {
     } catch (cause) {
       const error = new ThreadExitedError(`it could not be started: ${(cause as Error).message}`, cause);
       this.#startFailed();
-      for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      // Live workers keep serving the queue while the retry waits; with none, nothing could serve the waiting tasks.
+      if (this.#workers.length === 0) for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      // Armed here: the callers stop asking for starts after a refusal, so #mayStart would not arm it.
+      this.#retry.arm();
       this.#hooks.error(error);
       return error;
     }
