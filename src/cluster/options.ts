@@ -153,7 +153,13 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
  * a crash loop); the file is asked for instead. `hive start` makes the same check of a fork-mode program.
  */
 export function assertScriptFile(path: string): void {
-  const stat = statSync(path, { throwIfNoEntry: false });
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    // Not there for this process either (a path through a file, ENOTDIR; a folder it may not search, EACCES).
+    throw new ScriptNotFoundError(path);
+  }
   if (stat === undefined) throw new ScriptNotFoundError(path);
   if (stat.isDirectory()) throw new ScriptNotFoundError(path, true);
 }

@@ -29,6 +29,11 @@ test('a missing script keeps its message; a file is accepted', () => {
     code: 'ERR_HIVE_SCRIPT_NOT_FOUND',
     message: /no-such-app\.js does not exist/,
   });
+  // A path through a file (ENOTDIR from stat) is missing too, not a raw system error.
+  assert.throws(() => new Supervisor({ script: `${fixtures}app.js/server.js`, instances: 1 }), {
+    code: 'ERR_HIVE_SCRIPT_NOT_FOUND',
+    message: /app\.js\/server\.js does not exist/,
+  });
   const supervisor = new Supervisor({ script: `${fixtures}app.js`, instances: 1 });
   assert.equal(supervisor.options.script, `${fixtures}app.js`);
 });
