@@ -139,13 +139,19 @@ class LogFile {
   }
 
   #open(): Writable {
-    const stream: Writable = isPlainFile(this.#file)
-      ? createStream(basename(this.#file), { path: dirname(this.#file), size: '10M', maxFiles: 5, mode: 0o600 })
-      : // `/dev/null` (PM2's way to keep no log), a pipe, a link such as `/dev/stdout`: written as they are. Rotation
-        // refuses them, and would rename a link itself away (`/dev/stdout`, as root). Not blocking: a pipe no one
-        // reads fails (ENXIO) and is tried again, rather than holding up a thread of the daemon's file I/O.
-        // (fs.open takes numeric flags; the option's type says string.)
-        createWriteStream(this.#file, { flags: appendNonBlocking as unknown as string });
+    const kind = fileKind(this.#file);
+    const stream: Writable =
+      kind === 'plain'
+        ? createStream(basename(this.#file), { path: dirname(this.#file), size: '10M', maxFiles: 5, mode: 0o600 })
+        : // `/dev/null` (PM2's way to keep no log), a pipe, a link such as `/dev/stdout`: written as they are. Rotation
+          // refuses them, and would rename a link itself away (`/dev/stdout`, as root). Not blocking: a pipe no one
+          // reads fails (ENXIO) and is tried again, rather than holding up a thread of the daemon's file I/O. A link
+          // whose target is not there yet (`/var/log/app.log` -> `/data/logs/app.log`) has it created through it.
+          // (fs.open takes numeric flags; the option's type says string.)
+          createWriteStream(this.#file, {
+            flags: (kind === 'link' ? appendNonBlocking | constants.O_CREAT : appendNonBlocking) as unknown as string,
+            mode: 0o600,
+          });
     if (stream instanceof RotatingFileStream) {
       this.#inode = undefined;
       stream.on('rotation', () => {
@@ -179,12 +185,15 @@ class LogFile {
 
 const appendNonBlocking = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK;
 
-// A regular file, or none yet (rotating-file-stream creates it); not a device, a pipe or a symbolic link.
-function isPlainFile(file: string): boolean {
+// 'plain': a regular file, or none yet (rotating-file-stream creates it); 'link': a symbolic link, whatever it names
+// (there or not); 'special': a device, a pipe.
+function fileKind(file: string): 'plain' | 'link' | 'special' {
   try {
-    return lstatSync(file).isFile();
+    const found = lstatSync(file);
+    if (found.isSymbolicLink()) return 'link';
+    return found.isFile() ? 'plain' : 'special';
   } catch {
-    return true;
+    return 'plain';
   }
 }
 
