@@ -33,6 +33,8 @@ interface Slot {
   removed: boolean;
   // The process a memory restart is queued for, so that the next check does not queue another.
   overLimit: ChildProcess | undefined;
+  // Its process is being stopped to be started again (a memory restart, a reload): the slot still counts as running.
+  replacing: boolean;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
@@ -51,7 +53,16 @@ function newSlot(instance: number): Slot {
     maxRestarts: 10,
     minUptime: 1_000,
   });
-  return { instance, child: undefined, startedAt: 0, policy, timer: undefined, removed: false, overLimit: undefined };
+  return {
+    instance,
+    child: undefined,
+    startedAt: 0,
+    policy,
+    timer: undefined,
+    removed: false,
+    overLimit: undefined,
+    replacing: false,
+  };
 }
 
 function launch(slot: Slot): void {
@@ -90,7 +101,9 @@ function launch(slot: Slot): void {
 
 // A one-shot job is done when every process has exited; the daemon then shows the app stopped.
 function maybeExit(): void {
-  if (slots.some((slot) => slot.child)) return;
+  // A slot being replaced is not done: without it, a one-shot job's memory restart or reload would end the job when
+  // the old process closes, before its replacement is started.
+  if (slots.some((slot) => slot.child || slot.replacing)) return;
   if (stopping || !options.autorestart) process.exit(0);
 }
 
@@ -108,6 +121,16 @@ function retire(slot: Slot): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** Stops a slot's process to start it again: {@link retire}, with the slot counted as running meanwhile. */
+async function retireToReplace(slot: Slot): Promise<void> {
+  slot.replacing = true;
+  try {
+    await retire(slot);
+  } finally {
+    slot.replacing = false;
+  }
 }
 
 async function stop(): Promise<void> {
@@ -135,7 +158,8 @@ function checkMemory(stats: ProcStats, limit: number): void {
     controlQueue = controlQueue
       .then(async () => {
         if (slot.child !== child || stopping || slot.removed) return;
-        await retire(slot);
+        // Started again whatever autorestart says: the limit replaces a process, it does not end a job.
+        await retireToReplace(slot);
         if (!stopping && !slot.removed) launch(slot);
       })
       .catch(() => {});
@@ -170,7 +194,7 @@ async function control(message: ControlMessage): Promise<void> {
       }));
       for (const [i, slot] of reloading.entries()) {
         const begun = Date.now();
-        await retire(slot);
+        await retireToReplace(slot);
         slot.policy.reset();
         if (stopping) break;
         if (slot.removed) continue;
