@@ -4,6 +4,7 @@
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { describeValue } from '../errors.js';
+import { serverNameSchema } from './edge-schema.js';
 import { DeployOptionError } from './errors.js';
 
 // Kubernetes object names (DNS-1123 labels): the strictest of the places the app name ends up.
@@ -66,13 +67,8 @@ const deploySchema = z.strictObject({
       cpuUtilization: z.number().int().min(1).max(100).default(70),
     })
     .prefault({}),
-  /** Public host name for the Ingress (and nginx's server_name in compose). */
-  host: z
-    .string()
-    .regex(kHost, { error: 'expected a lowercase host name such as api.example.com' })
-    // The Ingress refuses an IP address as its host ("must be a DNS name, not an IP address").
-    .refine((value) => !isIPv4(value), { error: 'expected a host name, not an IP address' })
-    .optional(),
+  /** Public host name: the Ingress rule's host in k8s, nginx's server_name in compose (see `hostSchemas`). */
+  host: z.string().optional(),
   /** Secret holding the Ingress certificate (e.g. made by cert-manager). Needs `host`. */
   tlsSecret: z.string().regex(kName).optional(),
   /** Host port nginx publishes in compose. */
@@ -81,12 +77,33 @@ const deploySchema = z.strictObject({
   namespace: z.string().regex(kName).optional(),
 });
 
+/** The recipe the options are for: `host` means something else in each. */
+export type DeployRecipe = 'compose' | 'k8s';
+
+const hostSchemas = {
+  k8s: z
+    .string()
+    .regex(kHost, { error: 'expected a lowercase host name such as api.example.com' })
+    // The Ingress refuses an IP address as its host ("must be a DNS name, not an IP address").
+    .refine((value) => !isIPv4(value), { error: 'expected a host name, not an IP address' }),
+  // Only nginx's server_name: an IP address (`server_name 203.0.113.7`) or an uppercase name is valid there.
+  compose: serverNameSchema,
+} as const;
+
+const recipeSchemas = {
+  k8s: deploySchema.extend({ host: hostSchemas.k8s.optional() }),
+  compose: deploySchema.extend({ host: hostSchemas.compose.optional() }),
+} as const;
+
 export type DeployInput = z.input<typeof deploySchema>;
 export type DeployOptions = z.output<typeof deploySchema> & { image: string };
 
-/** Validates deploy options; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` naming the key. */
-export function resolveDeployOptions(input: DeployInput): DeployOptions {
-  const parsed = deploySchema.safeParse(input);
+/**
+ * Validates deploy options for `recipe`; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` naming the key. Without a recipe,
+ * the options must suit both (the Ingress's rules for `host` are the stricter).
+ */
+export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 'k8s'): DeployOptions {
+  const parsed = recipeSchemas[recipe].safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;

@@ -168,21 +168,18 @@ const tlsSchema = z.strictObject({
   http2: z.boolean().default(true),
 });
 
+/** One `server_name` as nginx takes it; `hive deploy compose --host` checks its value with this too. */
+export const serverNameSchema = z.string().regex(kServerName, {
+  error: 'expected a host name, "_", a wildcard as a whole first or last label (*.example.com) or a ~regex',
+});
+
 export const siteSchema = z.strictObject({
   app: z.string().regex(kAppName, { error: 'expected a name of letters, digits, "-" or "_", starting with a letter' }),
   serverName: z
     .union([z.string(), z.array(z.string())])
     .default('_')
     .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/).filter(Boolean)))
-    .pipe(
-      z
-        .array(
-          z.string().regex(kServerName, {
-            error: 'expected a host name, "_", a wildcard as a whole first or last label (*.example.com) or a ~regex',
-          }),
-        )
-        .min(1),
-    ),
+    .pipe(z.array(serverNameSchema).min(1)),
   listen: z
     .strictObject({
       /** Address to listen on: IPv4, IPv6 (brackets optional) or a host name; all addresses when absent. */
