@@ -16,7 +16,7 @@ export interface RecipeFile {
 
 /** Renders the files of `target` for one app; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` on bad options. */
 export function renderDeployRecipe(target: DeployTarget, input: DeployInput): RecipeFile[] {
-  const options = resolveDeployOptions(input);
+  const options = resolveDeployOptions(input, target);
   const image = [
     { path: 'Dockerfile', content: renderDockerfile(options) },
     { path: '.dockerignore', content: renderDockerignore() },

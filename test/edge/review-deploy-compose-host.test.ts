@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderComposeNginx } from '../../dist/edge/compose-file.js';
-import { DeployOptionError, resolveDeployOptions } from '../../dist/edge/index.js';
+import { DeployOptionError, renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
 
 function refusedHost(host: string, recipe?: 'compose' | 'k8s'): void {
   assert.throws(
@@ -44,4 +44,15 @@ test('k8s, and options for no recipe in particular, keep the Ingress rules', () 
     }
     assert.equal(resolveDeployOptions({ app: 'api', host: 'api.example.com' }, recipe).host, 'api.example.com');
   }
+});
+
+test('hive deploy compose --host 10.0.0.1 goes through the recipe (k8s still refuses it)', () => {
+  const files = renderDeployRecipe('compose', { app: 'api', host: '10.0.0.1' });
+  assert.ok(
+    files.some((file) => file.content.includes('server_name 10.0.0.1;')),
+    files.map((f) => f.path).join(),
+  );
+  assert.throws(() => renderDeployRecipe('k8s', { app: 'api', host: '10.0.0.1' }), {
+    code: 'ERR_HIVE_DEPLOY_INVALID_OPTION',
+  });
 });
