@@ -1,7 +1,8 @@
-import { constants, createWriteStream, lstatSync } from 'node:fs';
+import { constants, createWriteStream, lstatSync, openSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import type { Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
@@ -96,6 +97,15 @@ class LogFile {
       this.#stream = this.#open();
     }
     this.#checkMoved();
+    // A pipe's reader that is behind holds up its lines in the daemon; beyond a bound they are dropped, not kept.
+    if (this.#stream instanceof Socket && this.#stream.writableLength > PIPE_BACKLOG) {
+      this.#dropped += 1;
+      if (this.#failure === undefined) {
+        this.#failure = 'its reader is behind';
+        report(`log ${this.#file}: its reader is behind; dropping lines`);
+      }
+      return;
+    }
     if (this.#failure === undefined) {
       this.#stream.write(text);
       return;
@@ -138,20 +148,37 @@ class LogFile {
       });
   }
 
+  // A named pipe, written through the event loop: a reader that is slow fills the pipe, and a write to it then waits
+  // for room (a file stream's write would fail with EAGAIN and drop the lines for a second). Opened without blocking:
+  // with no reader, the open fails (ENXIO), said as the stream's error, and is tried again.
+  #openPipe(): Writable {
+    let fd: number;
+    try {
+      fd = openSync(this.#file, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      const failed = new PassThrough();
+      process.nextTick(() => failed.destroy(error as Error));
+      return failed;
+    }
+    return new Socket({ fd, readable: false, writable: true });
+  }
+
   #open(): Writable {
     const kind = fileKind(this.#file);
     const stream: Writable =
-      kind === 'plain'
-        ? createStream(basename(this.#file), { path: dirname(this.#file), size: '10M', maxFiles: 5, mode: 0o600 })
-        : // `/dev/null` (PM2's way to keep no log), a pipe, a link such as `/dev/stdout`: written as they are. Rotation
-          // refuses them, and would rename a link itself away (`/dev/stdout`, as root). Not blocking: a pipe no one
-          // reads fails (ENXIO) and is tried again, rather than holding up a thread of the daemon's file I/O. A link
-          // whose target is not there yet (`/var/log/app.log` -> `/data/logs/app.log`) has it created through it.
-          // (fs.open takes numeric flags; the option's type says string.)
-          createWriteStream(this.#file, {
-            flags: (kind === 'link' ? appendNonBlocking | constants.O_CREAT : appendNonBlocking) as unknown as string,
-            mode: 0o600,
-          });
+      kind === 'pipe'
+        ? this.#openPipe()
+        : kind === 'plain'
+          ? createStream(basename(this.#file), { path: dirname(this.#file), size: '10M', maxFiles: 5, mode: 0o600 })
+          : // `/dev/null` (PM2's way to keep no log), a link such as `/dev/stdout`: written as they are. Rotation
+            // refuses them, and would rename a link itself away (`/dev/stdout`, as root). Not blocking: a link to a
+            // pipe that is no named pipe (`/dev/stdout`) does not hold up a thread of the daemon's file I/O. A link
+            // whose target is not there yet (`/var/log/app.log` -> `/data/logs/app.log`) has it created through it.
+            // (fs.open takes numeric flags; the option's type says string.)
+            createWriteStream(this.#file, {
+              flags: (kind === 'link' ? appendNonBlocking | constants.O_CREAT : appendNonBlocking) as unknown as string,
+              mode: 0o600,
+            });
     if (stream instanceof RotatingFileStream) {
       this.#inode = undefined;
       stream.on('rotation', () => {
@@ -183,18 +210,25 @@ class LogFile {
   }
 }
 
+// How much of a pipe's lines its reader may be behind by before more are dropped.
+const PIPE_BACKLOG = 1024 * 1024;
+
 const appendNonBlocking = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK;
 
-// 'plain': a regular file, or none yet (rotating-file-stream creates it); 'link': a symbolic link, whatever it names
-// (there or not); 'special': a device, a pipe.
-function fileKind(file: string): 'plain' | 'link' | 'special' {
+// 'plain': a regular file, or none yet (rotating-file-stream creates it); 'pipe': a named pipe (or a link to one);
+// 'link': a symbolic link to anything else, there or not; 'special': a device.
+function fileKind(file: string): 'plain' | 'pipe' | 'link' | 'special' {
+  let found: Stats;
   try {
-    const found = lstatSync(file);
-    if (found.isSymbolicLink()) return 'link';
-    return found.isFile() ? 'plain' : 'special';
+    found = lstatSync(file);
   } catch {
     return 'plain';
   }
+  if (found.isFile()) return 'plain';
+  try {
+    if (statSync(file).isFIFO()) return 'pipe';
+  } catch {}
+  return found.isSymbolicLink() ? 'link' : 'special';
 }
 
 function report(line: string): void {
