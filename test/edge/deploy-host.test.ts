@@ -1,6 +1,7 @@
-// `--host` refused an IP address and names beyond DNS-1123 for `hive deploy compose` too, where the host only
-// becomes nginx's server_name and an IP address is valid. The Ingress rules now hold for the k8s recipe alone; compose
-// takes what nginx's server_name takes, as `hive edge nginx` checks it.
+// `hive deploy --host`. For k8s it goes into the Ingress rule, which Kubernetes refuses unless it is a DNS-1123
+// subdomain and not an IP address (an IP, "a..b" or a 64-character label passed before): refused up front, naming
+// --host. For compose it only becomes nginx's server_name, where an IP address is valid: compose takes what
+// `hive edge nginx` takes as a server name.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderComposeNginx } from '../../dist/edge/compose-file.js';
@@ -18,6 +19,15 @@ function refusedHost(host: string, recipe?: 'compose' | 'k8s'): void {
     host,
   );
 }
+
+test('k8s takes DNS-1123 subdomains only', () => {
+  for (const host of ['10.0.0.1', 'a..example.com', `${'a'.repeat(64)}.example.com`, 'api-.example.com', 'API.com']) {
+    refusedHost(host, 'k8s');
+  }
+  for (const host of ['api.example.com', 'localhost', `${'a'.repeat(63)}.example.com`, '1.example.com', 'x1-2.io']) {
+    assert.equal(resolveDeployOptions({ app: 'api', host }, 'k8s').host, host);
+  }
+});
 
 test('compose takes an IP address or any server_name nginx takes as --host', () => {
   for (const host of [
