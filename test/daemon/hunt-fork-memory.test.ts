@@ -20,5 +20,8 @@ test('fork mode: a process over --max-memory-restart is restarted, not left runn
     const worker = now.processes.find((p) => p.role === 'worker');
     return worker !== undefined && worker.pid !== first;
   }, 'the process restarted for its memory');
-  assert.match(hive.readLog('../daemon.log'), /ticker: worker 0 \(pid \d+\) uses .* over the limit/);
+  await waitFor(
+    () => /ticker: worker 0 \(pid \d+\) uses .* over the limit/.test(hive.readLog('../daemon.log')),
+    'the memory restart in the daemon log',
+  );
 });

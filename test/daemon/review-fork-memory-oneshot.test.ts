@@ -40,7 +40,10 @@ test('--no-autorestart: a process over --max-memory-restart is started again, no
     const pid = workerPid(now);
     return pid !== undefined && pid !== first;
   }, 'the process started again after its memory restart');
-  assert.match(hive.readLog('../daemon.log'), /mem: worker 0 \(pid \d+\) uses .* over the limit/);
+  await waitFor(
+    () => /mem: worker 0 \(pid \d+\) uses .* over the limit/.test(hive.readLog('../daemon.log')),
+    'the memory restart in the daemon log',
+  );
 });
 
 test('--no-autorestart: a reload starts the job again rather than ending it', async () => {
