@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Pool } from 'hive/pool';
-import { fixture, waitFor } from './helpers.js';
+import { fixture, runCounts, waitFor } from './helpers.js';
 
 /** Starts of workers that reached the fixture's load (each makes a `load-<n>` directory). */
 const loads = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('load-')).length;
-
-/** How many times each task index ran, from the fixture's run log. */
-function runCounts(dir: string, n: number): number[] {
-  const counts = new Array<number>(n).fill(0);
-  let log = '';
-  try {
-    log = readFileSync(join(dir, 'runs'), 'utf8');
-  } catch {}
-  for (const line of log.split('\n')) if (line !== '') counts[Number(line)]!++;
-  return counts;
-}
 
 for (const isolation of ['thread', 'process'] as const) {
   describe(`a worker that dies before it is ready (isolation: '${isolation}')`, () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { poll } from '../poll.js';
 
 export const fixture = (name: string): URL => new URL(`../fixtures/pool/${name}`, import.meta.url);
@@ -21,4 +23,15 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** How many times each task index ran, from the fixture's run log. */
+export function runCounts(dir: string, n: number): number[] {
+  const counts = new Array<number>(n).fill(0);
+  let log = '';
+  try {
+    log = readFileSync(join(dir, 'runs'), 'utf8');
+  } catch {}
+  for (const line of log.split('\n')) if (line !== '') counts[Number(line)]!++;
+  return counts;
 }

@@ -4,14 +4,14 @@
 // run() to ask for it.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Pool } from 'hive/pool';
 import { RETRY_FIRST_MS, RETRY_MAX_MS, retryDelay } from '../../dist/pool/start-retry.js';
-import { waitFor, within } from './helpers.js';
+import { runCounts, waitFor, within } from './helpers.js';
 
 const fixture = new URL('./fixtures/fails-while-broken.mjs', import.meta.url);
 
@@ -21,17 +21,6 @@ const count = (dir: string, prefix: string) => readdirSync(dir).filter((name) =>
 /** The codes of `errors` that are not `code`, to name them when there are any. */
 const otherCodes = (errors: (Error & { code?: string })[], code: string) =>
   errors.filter((error) => error.code !== code).map((error) => `${error.code}: ${error.message}`);
-
-/** How many times each task index ran, from the fixture's run log. */
-function runCounts(dir: string, n: number): number[] {
-  const counts = new Array<number>(n).fill(0);
-  let log = '';
-  try {
-    log = readFileSync(join(dir, 'runs'), 'utf8');
-  } catch {}
-  for (const line of log.split('\n')) if (line !== '') counts[Number(line)]!++;
-  return counts;
-}
 
 test('the wait between retries doubles from the first and stops growing at the cap', () => {
   assert.equal(retryDelay(0), RETRY_FIRST_MS);
