@@ -30,9 +30,9 @@ export interface StickyRouterOptions {
 }
 
 /**
- * Sticky sessions: the primary owns the listener, derives a client key (address, header or cookie), hashes it to a
- * slot and hands the socket to that slot's worker over IPC. `pick` gets the hash and returns a ready worker (the
- * slot's own, or the next live one when that slot's worker is down, so a dead worker's clients move on).
+ * Sticky sessions: the primary owns the listener, derives a client key (address, header or cookie), hashes it and
+ * hands the socket to a worker over IPC. `pick` gets the hash and returns a ready worker (the one of the key's slot,
+ * see stickySlot, or another ready one when that slot's worker is down, so a dead worker's clients move on).
  */
 export class StickyRouter {
   readonly #mode: StickyMode;

@@ -10,6 +10,7 @@ import type { PidLock } from './pid-lock.js';
 import { RestartPolicy } from './restart-policy.js';
 import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
+import { stickySlot } from './sticky-slot.js';
 import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
 /** The app as a whole. `errored`: a slot crash-looped and stopped restarting (a reload revives it). */
@@ -414,12 +415,13 @@ export class Supervisor extends EventEmitter {
   // Sticky routing: the hashed slot's worker if ready, else the next ready one.
   #pickReady(hash: number): WorkerProcess | undefined {
     const slots = this.#slots;
-    for (let i = 0; i < slots.length; i++) {
-      const worker = slots[(hash + i) % slots.length]?.worker;
+    const ready = (slot: number) => {
+      const worker = slots[slot]?.worker;
       // A crashed worker stays 'ready' until its exit is seen, but its channel is closed already: it is skipped.
-      if (worker?.state === 'ready' && worker.connected) return worker;
-    }
-    return undefined;
+      return worker?.state === 'ready' && worker.connected;
+    };
+    const slot = stickySlot(hash, slots.length, ready);
+    return slot === undefined ? undefined : slots[slot]!.worker;
   }
 
   #broadcastSize(): void {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { hashKey } from '../../dist/cluster/sticky-mode.js';
+import { stickySlot } from '../../dist/cluster/sticky-slot.js';
 import { freePort, isEvent, killAll, startHive } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-sticky-'));
@@ -44,7 +45,8 @@ function ask(port: number, client: string, path = '/'): Promise<string> {
 // Client keys whose hash picks slot `slot` of 2.
 function clientsOf(slot: number, count: number): string[] {
   const keys: string[] = [];
-  for (let i = 0; keys.length < count; i++) if (hashKey(`client-${i}`) % 2 === slot) keys.push(`client-${i}`);
+  for (let i = 0; keys.length < count; i++)
+    if (stickySlot(hashKey(`client-${i}`), 2) === slot) keys.push(`client-${i}`);
   return keys;
 }
 
