@@ -1,53 +1,11 @@
 // Inputs that once passed the schema yet gave a config nginx rejects (or worse, a config with injected directives):
 // each is now refused at the door with a typed error naming the key, and its valid neighbours pass `nginx -t`.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type EdgeConfigInput, generateNginxConfig, type SiteInput } from '../../dist/edge/index.js';
-import { HiveError } from '../../dist/errors.js';
-import { makePrefix, nginxSkip, nginxTest, testMain, withLocalLogs } from './nginx-harness.js';
+import { test } from 'node:test';
+import type { SiteInput } from '../../dist/edge/index.js';
+import { nginxChecker, rejects, site } from './config-checks.js';
 
-const skip = nginxSkip();
-let dir = '';
-let count = 0;
-
-before(async () => {
-  dir = await makePrefix();
-});
-after(() => rm(dir, { recursive: true, force: true }));
-
-function site(extra: Partial<SiteInput> = {}): SiteInput {
-  return { app: 'api', upstream: { port: 3000 }, listen: { port: 18080 }, ...extra };
-}
-
-function rejects(input: EdgeConfigInput, key: string, message?: RegExp): void {
-  assert.throws(
-    () => generateNginxConfig(input, { checkFiles: false }),
-    (error: unknown) => {
-      assert.ok(error instanceof HiveError, `expected a HiveError, got ${String(error)}`);
-      assert.equal(error.code, 'ERR_HIVE_EDGE_INVALID_OPTION');
-      assert.equal((error as HiveError & { key: string }).key, key);
-      assert.ok(error.message.includes(key), `message names the key: ${error.message}`);
-      if (message) assert.match(error.message, message);
-      return true;
-    },
-  );
-}
-
-// Renders a whole nginx.conf, checks it with `nginx -t` (when nginx is installed) and returns it.
-function passesNginx(input: EdgeConfigInput): string {
-  const output = generateNginxConfig({ main: testMain, ...input }, { shape: 'full', checkFiles: false });
-  if (skip !== false) return output;
-  count += 1;
-  const conf = join(dir, `case-${count}.conf`);
-  writeFileSync(conf, withLocalLogs(output, dir));
-  const result = nginxTest(dir, conf);
-  assert.equal(result.status, 0, `${result.output}\n${output}`);
-  assert.doesNotMatch(result.output, /\[warn\]/, result.output);
-  return output;
-}
+const passesNginx = nginxChecker();
 
 test('listen.address takes an IP address or a host name, nothing that could add directives', () => {
   const key = 'sites[0].listen.address';
