@@ -13,7 +13,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function hiveDeploy(cwd: string, ...argv: string[]): { code: number | null; stdout: string; stderr: string } {
   const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...argv], { cwd, encoding: 'utf8' });
+  // "--": node would take a --help among the arguments as its own and print node's help.
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+    cwd,
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -63,4 +67,21 @@ test('compose writes the four files; bad input exits 2 and writes nothing', () =
   }
   assert.equal(hiveDeploy(dir, '--help').code, 0);
   assert.equal(hiveDeploy(dir).code, 2);
+});
+
+test('--help tells the quantities --cpu-limit and --memory-limit take, and each one it names is accepted', () => {
+  const help = hiveDeploy(dir, '--help').stdout;
+  // The option's lines, its continuation lines joined.
+  const memory = (/--memory-limit <q>[^\n]*(?:\n {20,}[^\n]*)*/.exec(help)?.[0] ?? '').replace(/\s+/g, ' ');
+  const suffixes = /k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei/.exec(memory)?.[0].split(', ') ?? [];
+  assert.equal(suffixes.length, 12, `the memory suffixes in:\n${help}`);
+  assert.match(memory, /lowercase k/);
+  assert.match(help, /--cpu-limit <q>[^\n]*500m/);
+  const out = join(dir, 'quantities');
+  for (const suffix of suffixes) {
+    const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--memory-limit', `2${suffix}`, '--out', out, '--force');
+    assert.equal(result.code, 0, `${suffix}: ${result.stderr}`);
+    assert.match(readFileSync(join(out, 'k8s.yaml'), 'utf8'), new RegExp(`memory: 2${suffix}$`, 'm'));
+  }
+  assert.equal(hiveDeploy(dir, 'k8s', '--app', 'api', '--cpu-limit', '500m', '--out', out, '--force').code, 0);
 });
