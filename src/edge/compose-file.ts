@@ -6,7 +6,11 @@ import type { DeployOptions } from './deploy-options.js';
 import { generateNginxConfig } from './nginx-config.js';
 import { toYaml } from './yaml-writer.js';
 
-/** The nginx.conf the compose file mounts: every replica behind the `app` service name. */
+/**
+ * The nginx.conf the compose recipe mounts, on its own: a whole config (`hive edge nginx --full`'s shape) for the
+ * official nginx image, every replica behind the `app` service name on the app's port, with the app's sticky hash.
+ * @param options - from `resolveDeployOptions(input, 'compose')`
+ */
 export function renderComposeNginx(options: DeployOptions): string {
   return generateNginxConfig(
     {

@@ -77,7 +77,10 @@ const deploySchema = z.strictObject({
   namespace: z.string().regex(kName).optional(),
 });
 
-/** The recipe the options are for: `host` means something else in each. */
+/**
+ * The recipe the options are for: `host` means something else in each (an Ingress host for `k8s`, which must be a
+ * lowercase DNS name; nginx's `server_name` for `compose`, which also takes an IP address, any case or a wildcard).
+ */
 export type DeployRecipe = 'compose' | 'k8s';
 
 const hostSchemas = {
@@ -95,7 +98,9 @@ const recipeSchemas = {
   compose: deploySchema.extend({ host: hostSchemas.compose.optional() }),
 } as const;
 
+/** Deploy options as given: only `app` is required (`hive deploy`'s flags, or an object from code). */
 export type DeployInput = z.input<typeof deploySchema>;
+/** Deploy options after {@link resolveDeployOptions}: validated, every default filled in, `image` decided. */
 export type DeployOptions = z.output<typeof deploySchema> & { image: string };
 
 /**

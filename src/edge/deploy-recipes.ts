@@ -3,13 +3,16 @@
  * every file is validated and rendered before the first one is written.
  */
 import { renderCompose, renderComposeNginx } from './compose-file.js';
-import { type DeployInput, resolveDeployOptions } from './deploy-options.js';
+import { type DeployInput, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
 import { renderDockerfile, renderDockerignore } from './dockerfile.js';
 import { renderKubernetes } from './kubernetes-manifests.js';
 
-export type DeployTarget = 'compose' | 'k8s';
+/** Which recipe `hive deploy` writes: the same names as {@link DeployRecipe}. */
+export type DeployTarget = DeployRecipe;
 
+/** One file of a recipe, to be written under the output directory. */
 export interface RecipeFile {
+  /** Relative to the output directory: `Dockerfile`, `compose.yaml`, `k8s.yaml`... */
   path: string;
   content: string;
 }

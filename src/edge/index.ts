@@ -1,8 +1,10 @@
 /**
- * The edge layer: nginx configs generated from typed options (and checked against real nginx in test/edge).
+ * The edge layer: nginx configs generated from typed options (and checked against real nginx in test/edge), and the
+ * deploy recipes (`hive deploy compose|k8s`) that put nginx or an ingress in front of the app.
  */
 
-export { type DeployInput, type DeployOptions, resolveDeployOptions } from './deploy-options.js';
+export { renderComposeNginx } from './compose-file.js';
+export { type DeployInput, type DeployOptions, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
 export { type DeployTarget, type RecipeFile, renderDeployRecipe } from './deploy-recipes.js';
 export {
   DeployFileExistsError,
