@@ -13,6 +13,7 @@ export function siteNames(site: EdgeSite) {
     upstream: `hive_${id}`,
     connection: `$hive_${id}_connection`,
     requestId: `$hive_${id}_request_id`,
+    host: `$hive_${id}_host`,
     logFormat: `hive_${id}`,
     limitZone: `hive_${id}`,
     sslCache: `hive_${id}_ssl`,
@@ -34,6 +35,10 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // With upstream keep-alive the Connection header must be empty on ordinary requests (keep the connection) and
     // "upgrade" on WebSocket handshakes; the common `Connection 'upgrade'` on every request disables keep-alive.
     block(`map $http_upgrade ${names.connection}`, ['default upgrade', "'' ''"]),
+    // The Host the client sent, port included: $host never has the port, so on a port other than 80 or 443 the app
+    // would build URLs (redirects, links, Origin checks) for the wrong one. A request without Host (HTTP/1.0) gets
+    // $host (the server name), since nginx speaks HTTP/1.1 upstream, where Node answers 400 to a missing Host.
+    block(`map $http_host ${names.host}`, ['default $http_host', "'' $host"]),
     // Pass a well-formed incoming X-Request-Id through (tracing across hops), otherwise mint one per request.
     block(`map $http_x_request_id ${names.requestId}`, [
       'default $request_id',
