@@ -79,8 +79,26 @@ async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
     const merged = { ...site.upstream, ...upstream };
     // `--port` names the local server, which a file's socket would otherwise stand in for: the flag wins.
     if (upstream.port !== undefined && upstream.socket === undefined) delete merged.socket;
-    return { ...site, ...flags, upstream: merged };
+    return { ...mergeFlags(site, flags), upstream: merged };
   });
+}
+
+/**
+ * The file's site with the flags over it, object by object: `--listen 8081` sets `listen.port` and keeps the file's
+ * `listen.address`, as `--read-timeout` keeps its other timeouts and `--tls-cert` its TLS port and HSTS. A flag's
+ * object replaces a value that is not one (`rateLimit: false`).
+ */
+function mergeFlags(site: SiteInput, flags: Partial<SiteInput>): SiteInput {
+  const merged: Record<string, unknown> = { ...site };
+  for (const [key, value] of Object.entries(flags)) {
+    const current = merged[key];
+    merged[key] = isObject(current) && isObject(value) ? { ...current, ...value } : value;
+  }
+  return merged as unknown as SiteInput;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Prints an error, naming the flag (`fromFlags`) or the app of the config file (`apps`) where it can. */
