@@ -3,7 +3,7 @@
  * app's id so that several apps (or several generated files in conf.d) never collide.
  */
 import { formatHostPort } from './host-list.js';
-import { block, type NginxNode, nodes } from './nginx-writer.js';
+import { block, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, nginxId, type UpstreamServer } from './options.js';
 
 /** Names of the nginx objects generated for one app. */
@@ -13,6 +13,7 @@ export function siteNames(site: EdgeSite) {
     upstream: `hive_${id}`,
     connection: `$hive_${id}_connection`,
     requestId: `$hive_${id}_request_id`,
+    hsts: `$hive_${id}_hsts`,
     host: `$hive_${id}_host`,
     logFormat: `hive_${id}`,
     limitZone: `hive_${id}`,
@@ -39,6 +40,11 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // would build URLs (redirects, links, Origin checks) for the wrong one. A request without Host (HTTP/1.0) gets
     // $host (the server name), since nginx speaks HTTP/1.1 upstream, where Node answers 400 to a missing Host.
     block(`map $http_host ${names.host}`, ['default $http_host', "'' $host"]),
+    // HSTS for a server block that serves plain HTTP beside HTTPS: the header's value on HTTPS only.
+    site.tls !== undefined &&
+      !site.tls.redirect &&
+      site.tls.hsts !== false &&
+      block(`map $https ${names.hsts}`, [`on ${quote(hstsValue(site.tls.hsts))}`, "default ''"]),
     // Pass a well-formed incoming X-Request-Id through (tracing across hops), otherwise mint one per request.
     block(`map $http_x_request_id ${names.requestId}`, [
       'default $request_id',
@@ -98,4 +104,11 @@ function balanceDirective(balance: EdgeSite['upstream']['balance'], mapped: stri
         : `$cookie_${name}`;
   // consistent (ketama): adding or removing a host moves only that host's share of clients.
   return `hash ${variable} consistent`;
+}
+
+/** The Strict-Transport-Security value: two years by default. */
+export function hstsValue(hsts: true | { maxAge: number; includeSubDomains: boolean; preload: boolean }): string {
+  const { maxAge, includeSubDomains, preload } =
+    hsts === true ? { maxAge: 63072000, includeSubDomains: false, preload: false } : hsts;
+  return `max-age=${maxAge}${includeSubDomains ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`;
 }

@@ -3,7 +3,7 @@
  */
 
 import { isIPv6 } from 'node:net';
-import { siteNames } from './nginx-http.js';
+import { hstsValue, siteNames } from './nginx-http.js';
 import { block, doubleQuote, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, kAcmeLocation } from './options.js';
 
@@ -84,7 +84,12 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     `client_max_body_size ${site.clientMaxBodySize}`,
     // add_header here, never in a location: a location with its own add_header drops every inherited one.
     `add_header X-Request-Id ${names.requestId} always`,
-    secure && tls && tls.hsts !== false && `add_header Strict-Transport-Security ${quote(hstsValue(tls.hsts))} always`,
+    // A server that answers plain HTTP too (no redirect) sends it on HTTPS only, through a map on $https: a host must
+    // not send it over plain HTTP (RFC 6797, 7.2), and add_header skips an empty value.
+    secure &&
+      tls &&
+      tls.hsts !== false &&
+      `add_header Strict-Transport-Security ${tls.redirect ? quote(hstsValue(tls.hsts)) : names.hsts} always`,
     ...gzip(site),
     '',
     acmeLocation(site),
@@ -143,10 +148,4 @@ function gzip(site: EdgeSite): string[] {
     'gzip_min_length 1024',
     `gzip_types ${kGzipTypes}`,
   ];
-}
-
-function hstsValue(hsts: true | { maxAge: number; includeSubDomains: boolean; preload: boolean }): string {
-  const { maxAge, includeSubDomains, preload } =
-    hsts === true ? { maxAge: 63072000, includeSubDomains: false, preload: false } : hsts;
-  return `max-age=${maxAge}${includeSubDomains ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`;
 }
