@@ -182,7 +182,10 @@ export const siteSchema = z.strictObject({
     .pipe(z.array(serverNameSchema).min(1)),
   listen: z
     .strictObject({
-      /** Address to listen on: IPv4, IPv6 (brackets optional) or a host name; all addresses when absent. */
+      /**
+       * Address to listen on: IPv4, IPv6 (brackets optional) or a host name. When absent, `listen <port>`: every IPv4
+       * address, no IPv6 one (nginx binds IPv6 only for an IPv6 address, such as `::`).
+       */
       address: listenAddress.optional(),
       port: port.default(80),
       defaultServer: z.boolean().default(false),
