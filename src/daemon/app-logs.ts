@@ -1,8 +1,9 @@
 import { constants, createWriteStream, lstatSync, openSync, type Stats, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat, truncate } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
@@ -56,6 +57,16 @@ export class AppLogs {
     (stream === 'stderr' ? this.#err : this.#out).write(`${text}\n`);
   }
 
+  /**
+   * Empties the out and err files in place (`hive flush`) and resolves with the files emptied: regular files only (a
+   * pipe or a device holds nothing to empty). The app's lines go on into the emptied files.
+   */
+  async empty(): Promise<string[]> {
+    const files = this.#err === this.#out ? [this.#out] : [this.#out, this.#err];
+    const emptied = await Promise.all(files.map((file) => file.empty()));
+    return files.filter((_, i) => emptied[i]).map((file) => file.path);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -82,13 +93,24 @@ class LogFile {
   #inode: number | undefined;
   #checkedAt = 0;
   #checking = false;
+  // While the file is being emptied: the lines that come meanwhile, written once it is.
+  #held: string[] | undefined;
+  #emptying: Promise<boolean> | undefined;
 
   constructor(file: string) {
     this.#file = file;
     this.#stream = this.#open();
   }
 
+  get path(): string {
+    return this.#file;
+  }
+
   write(text: string): void {
+    if (this.#held) {
+      this.#held.push(text);
+      return;
+    }
     if (!this.#stream) {
       if (Date.now() - this.#failedAt < REOPEN_DELAY) {
         this.#dropped += 1;
@@ -122,6 +144,45 @@ class LogFile {
   end(): void {
     this.#stream?.end();
     this.#stream = undefined;
+  }
+
+  /**
+   * Truncates the file to nothing, in place (the inode stays: a `tail -f` or a link keeps following it), and resolves
+   * true; false for what is not a regular file. The stream is ended first, so every line written before is in the
+   * file before it is emptied, never after; and opened again after, so that rotating-file-stream, which counts the
+   * bytes it wrote to know when to rotate, counts from the emptied file (its count would otherwise rotate the file
+   * early). Both its and a link's stream open the file O_APPEND anyway: a write lands at the end, whatever the size.
+   */
+  empty(): Promise<boolean> {
+    this.#emptying ??= this.#empty().finally(() => {
+      this.#emptying = undefined;
+    });
+    return this.#emptying;
+  }
+
+  async #empty(): Promise<boolean> {
+    if (!isRegularFile(this.#file)) return false;
+    const stream = this.#stream;
+    const held: string[] = [];
+    this.#held = held;
+    this.#stream = undefined;
+    try {
+      if (stream) {
+        stream.end();
+        // A stream that failed meanwhile has nothing more to write.
+        await finished(stream).catch(() => {});
+      }
+      await truncate(this.#file, 0);
+    } finally {
+      this.#held = undefined;
+      // A stream that was not there (failed, or ended with its app) is opened by the next write as it would have been.
+      if (stream) {
+        this.#inode = undefined;
+        this.#stream = this.#open();
+      }
+      for (const text of held) this.write(text);
+    }
+    return true;
   }
 
   // A file moved away (logrotate without copytruncate) or removed (`rm` to free the disk) would be written on unseen,
@@ -229,6 +290,15 @@ function fileKind(file: string): 'plain' | 'pipe' | 'link' | 'special' {
     if (statSync(file).isFIFO()) return 'pipe';
   } catch {}
   return found.isSymbolicLink() ? 'link' : 'special';
+}
+
+// A regular file, or a link to one (stat follows links).
+function isRegularFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function report(line: string): void {

@@ -4,7 +4,7 @@ import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { AppNotFoundError, DumpInvalidError } from './errors.js';
 import { ManagedApp } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
-import { type AppInfo, type AppSpec, appSpecSchema, type ReloadProgress } from './protocol.js';
+import { type AppInfo, type AppSpec, appSpecSchema, type FlushedApp, type ReloadProgress } from './protocol.js';
 
 // The dump's format: `resurrect` reads this one only.
 const DUMP_VERSION = 1;
@@ -105,6 +105,11 @@ export class AppTable {
         if (this.#apps.get(app.id) === app) this.#apps.delete(app.id);
       }),
     );
+  }
+
+  /** Empties the log files of the target's apps (`hive flush`): the files emptied, by app. */
+  async flush(target: string): Promise<FlushedApp[]> {
+    return Promise.all(this.find(target).map(async (app) => ({ name: app.name, files: await app.emptyLogs() })));
   }
 
   list(): AppInfo[] {

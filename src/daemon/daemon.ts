@@ -1,11 +1,12 @@
 import { existsSync, unlinkSync } from 'node:fs';
+import { truncate } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { AppNotFoundError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
-import type { Request } from './protocol.js';
+import type { FlushResult, Request } from './protocol.js';
 import { hiveVersion } from './version.js';
 
 /**
@@ -69,6 +70,19 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         return apps.info(apps.find(request.target)[0]!);
       case 'start':
         return apps.start(request.app);
+      case 'flush': {
+        // As pm2 flush: every app's logs and the daemon's own. Its stdout and stderr are daemon.log opened O_APPEND
+        // (client.ts), so its next line lands at the start of the emptied file, not at its old offset.
+        const every = request.target === undefined || request.target === 'all';
+        const result: FlushResult = { apps: await apps.flush(request.target ?? 'all'), daemonLog: null };
+        if (every) {
+          await truncate(paths.daemonLog, 0).catch((error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+          });
+          result.daemonLog = paths.daemonLog;
+        }
+        return result;
+      }
       case 'stop':
         return apps.each(request.target, (app) => app.stop());
       case 'restart':

@@ -173,6 +173,14 @@ export class ManagedApp {
     return this.#serially(() => this.#reload(onProgress));
   }
 
+  /**
+   * Empties the app's log files (`hive flush`), resolving with those emptied. Not queued behind the app's operations:
+   * the files are written whatever the app is doing.
+   */
+  emptyLogs(): Promise<string[]> {
+    return this.#logs.empty();
+  }
+
   /** Changes the number of workers through the primary. */
   scale(instances: number | string): Promise<void> {
     return this.#serially(() => this.#scale(instances));

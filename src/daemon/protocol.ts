@@ -78,6 +78,8 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('kill') }).strict(),
   z.object({ ...header, cmd: z.literal('start'), app: appSpecSchema }).strict(),
   z.object({ ...header, cmd: z.literal('describe'), target }).strict(),
+  /** Empties log files: the target's apps', or (no target, or `all`) every app's and daemon.log. */
+  z.object({ ...header, cmd: z.literal('flush'), target: target.optional() }).strict(),
   /** The live views' `HiveSnapshot` (metrics/snapshot.ts): every app, or the target's. */
   // `requests`: the caller shows sampled requests (the dashboard): primaries sample while such snapshots come.
   z
@@ -154,6 +156,18 @@ export interface ReloadProgress {
   done: number;
   total: number;
   slot: ReloadSlot;
+}
+
+/** An app's log files a `flush` emptied (regular files only: a pipe or a device is left alone). */
+export interface FlushedApp {
+  name: string;
+  files: string[];
+}
+
+/** A `flush` request's result: the apps' files, and daemon.log when it was emptied too (else null). */
+export interface FlushResult {
+  apps: FlushedApp[];
+  daemonLog: string | null;
 }
 
 /** One row of the app table. */

@@ -23,7 +23,7 @@ test('usage errors exit 2 and say what is wrong', async () => {
 });
 
 test('commands on an unknown app exit 1 naming it; --help exits 0', async () => {
-  for (const command of ['stop', 'restart', 'reload', 'delete', 'describe']) {
+  for (const command of ['stop', 'restart', 'reload', 'delete', 'describe', 'flush']) {
     const result = await hive.run([command, 'ghost']);
     assert.equal(result.code, 1, command);
     assert.match(result.stderr, new RegExp(`hive ${command}: ERR_HIVE_APP_NOT_FOUND: .*"ghost"`));
@@ -31,7 +31,7 @@ test('commands on an unknown app exit 1 naming it; --help exits 0', async () => 
   const scale = await hive.run(['scale', 'ghost', '2']);
   assert.equal(scale.code, 1);
   assert.match(scale.stderr, /"ghost"/);
-  for (const command of ['start', 'ls', 'logs', 'kill', 'version', 'startup', 'save', 'resurrect']) {
+  for (const command of ['start', 'ls', 'logs', 'flush', 'kill', 'version', 'startup', 'save', 'resurrect']) {
     const help = await hive.run([command, '--help']);
     assert.equal(help.code, 0, command);
     assert.match(help.stdout, new RegExp(`Usage: hive ${command}`));
