@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
+import { DaemonLogRotation } from './daemon-log.js';
 import { AppNotFoundError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
 import type { FlushResult, Request } from './protocol.js';
@@ -15,7 +16,11 @@ import { hiveVersion } from './version.js';
  */
 export async function runDaemon(paths: HivePaths): Promise<void> {
   ensureHome(paths);
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  let rotation: DaemonLogRotation | undefined;
+  const log = (line: string) => {
+    rotation?.check();
+    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  };
   // Taken before the socket is looked at: two daemons started at once over a stale socket (two CLI commands after a
   // SIGKILL) would otherwise both find it stale, and the second would delete the first's fresh socket and orphan it.
   const claim = acquirePidLock(paths.lock);
@@ -24,6 +29,11 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
     return;
   }
   const lock = claim.lock;
+  // The daemon that runs rotates: one that exits for want of the lock leaves the file to it.
+  rotation = new DaemonLogRotation(paths.daemonLog);
+  rotation.check();
+  // Lines written to stderr (log write failures, uncaught errors) do not pass through log(): checked now and then too.
+  setInterval(() => rotation?.check(), 60_000).unref();
   // Held until the process is gone, however it goes; a SIGKILLed holder releases it by being dead.
   process.on('exit', () => lock.release());
   if (existsSync(paths.socket)) {
