@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { daemonFixture, HiveHome } from './helpers.js';
@@ -23,4 +23,23 @@ test('hive save with no app running keeps a dump that holds apps, unless --force
   assert.deepEqual((JSON.parse(readFileSync(dump, 'utf8')) as { apps: unknown[] }).apps, []);
   // An empty dump may be saved over again without --force.
   assert.deepEqual((await hive.json<{ apps: string[] }>(['save'])).apps, []);
+});
+
+test('hive save --json says why it kept the dump, and which apps the kept dump holds', async () => {
+  const other = new HiveHome();
+  try {
+    const dump = join(other.home, 'dump.json');
+    await other.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+    const saved = await other.json(['save']);
+    assert.deepEqual(saved, { saved: true, file: dump, apps: ['tick'] });
+    await other.json(['kill']);
+    const kept = await other.json(['save']);
+    assert.deepEqual(kept, { saved: false, reason: 'no-app-running', file: dump, apps: [], kept: ['tick'] });
+    // A dump that cannot be read is kept too (it may be repaired), its apps unknown.
+    writeFileSync(dump, '{ not json');
+    const unreadable = await other.json(['save']);
+    assert.deepEqual(unreadable, { saved: false, reason: 'no-app-running', file: dump, apps: [], kept: null });
+  } finally {
+    await other.cleanup();
+  }
 });

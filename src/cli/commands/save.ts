@@ -7,20 +7,33 @@ const usage = `Usage: hive save [--force] [--json]
 Writes the app list to $HIVE_HOME/dump.json, for \`hive resurrect\`.
   --force   write it even when no app runs and the dump holds apps (it is left as it is otherwise)`;
 
-// How many apps the dump at `file` holds: none when there is no dump; a dump that cannot be read counts as some.
-function savedApps(file: string): number {
+/**
+ * The apps of the dump at `file`, by name: undefined when there is no dump, null when it cannot be read (it counts
+ * as holding some: it may be repaired, and the guard keeps it).
+ */
+function dumpedApps(file: string): string[] | null | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return 0;
+    return undefined;
   }
   try {
     const apps = (JSON.parse(text) as { apps?: unknown } | null)?.apps;
-    return Array.isArray(apps) ? apps.length : 1;
+    if (!Array.isArray(apps)) return null;
+    return apps.map((app) => String((app as { name?: unknown } | null)?.name ?? '?'));
   } catch {
-    return 1;
+    return null;
   }
+}
+
+/** `hive save --json` when the dump was kept: why, and what it holds (null: a dump that cannot be read). */
+interface Kept {
+  saved: false;
+  reason: 'no-app-running';
+  file: string;
+  apps: [];
+  kept: string[] | null;
 }
 
 /** `hive save`. */
@@ -32,18 +45,21 @@ export default function save(argv: string[]): Promise<number> {
       return 0;
     }
     const file = hivePaths().dump;
-    const saved = (await withDaemon(async (client) => {
+    const result = (await withDaemon(async (client): Promise<Kept | { saved: true; file: string; apps: string[] }> => {
       // PM2's guard: after a boot whose resurrect did not run, a `save` out of habit would replace the saved apps
       // with none, and the next boot would bring nothing back.
-      if (!values.force && (await client.request<unknown[]>('ls')).length === 0 && savedApps(file) > 0) {
-        return undefined;
+      if (!values.force && (await client.request<unknown[]>('ls')).length === 0) {
+        const kept = dumpedApps(file);
+        if (kept !== undefined && kept?.length !== 0) {
+          return { saved: false, reason: 'no-app-running', file, apps: [], kept };
+        }
       }
-      return client.request<{ file: string; apps: string[] }>('save');
-    })) ?? { file, apps: [], saved: false };
-    if (values.json) printJson(saved);
-    else if ('saved' in saved) {
+      return { saved: true, ...(await client.request<{ file: string; apps: string[] }>('save')) };
+    }))!;
+    if (values.json) printJson(result);
+    else if (!result.saved) {
       process.stderr.write(`hive save: no app runs; ${file} keeps the apps it holds (--force writes an empty list)\n`);
-    } else process.stdout.write(`saved ${saved.apps.length} app(s) to ${saved.file}\n`);
+    } else process.stdout.write(`saved ${result.apps.length} app(s) to ${result.file}\n`);
     return 0;
   });
 }
