@@ -3,10 +3,11 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
-import { DaemonTimeoutError, DaemonUnreachableError } from './errors.js';
+import { DaemonTimeoutError, DaemonUnreachableError, DaemonVersionError } from './errors.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
-import { PROTOCOL_VERSION } from './protocol-version.js';
+import { protocolRevision } from './protocol-revision.js';
+import { ANY_BUILD_COMMANDS, PROTOCOL_VERSION } from './protocol-version.js';
 import { hiveVersion } from './version.js';
 
 const daemonEntry = new URL('./main.js', import.meta.url).pathname;
@@ -135,7 +136,8 @@ export class DaemonClient {
   }
 
   /**
-   * Sends one request and resolves with the daemon's result; rejects with DaemonReplyError on an error reply, with
+   * Sends one request and resolves with the daemon's result; rejects with DaemonReplyError on an error reply
+   * ({@link DaemonVersionError} when a daemon of another protocol revision found the request malformed), with
    * {@link DaemonTimeoutError} (`ERR_HIVE_DAEMON_TIMEOUT`) when no reply comes within the timeout, and with the
    * signal's reason when `signal` aborts. Either of the last two closes the connection (a late reply has nowhere to
    * go, and an open socket per abandoned request would pile up), so other requests on it end as unreachable.
@@ -183,9 +185,22 @@ export class DaemonClient {
         timer = setTimeout(() => giveUp(new DaemonTimeoutError(cmd, this.paths.socket, timeout)), delay);
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, hive: hiveVersion, id, cmd, ...fields })}\n`);
+      // `ping` and `kill` go without `rev`: a daemon from before revisions refuses a key it does not know, and these
+      // two must reach any daemon.
+      const rev = ANY_BUILD_COMMANDS.has(cmd) ? {} : { rev: protocolRevision };
+      this.#socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, hive: hiveVersion, ...rev, id, cmd, ...fields })}\n`);
     });
-    if (!response.ok) throw new DaemonReplyError(response.error.code, response.error.message);
+    if (!response.ok) {
+      // A daemon of another revision that found the request malformed (one from before revisions does not compare
+      // them; it refuses `rev` itself as an unknown key): it is another build, and the way out is to replace it.
+      if (response.error.code === 'ERR_HIVE_DAEMON_PROTOCOL' && response.rev !== protocolRevision) {
+        throw new DaemonVersionError(
+          { hive: response.hive, rev: response.rev },
+          { hive: hiveVersion, rev: protocolRevision },
+        );
+      }
+      throw new DaemonReplyError(response.error.code, response.error.message);
+    }
     return response.result as T;
   }
 

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { HiveError } from '../errors.js';
 import { DaemonVersionError, ProtocolError } from './errors.js';
 import {
+  ANY_BUILD_COMMANDS,
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   type ProgressFrame,
@@ -10,6 +11,7 @@ import {
   type Response,
   requestSchema,
 } from './protocol.js';
+import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
 
 /**
@@ -17,9 +19,6 @@ import { hiveVersion } from './version.js';
  * {@link ProgressFrame} ahead of the reply (a reload's slots as they are done).
  */
 export type Handler = (request: Request, progress: (value: unknown) => void) => Promise<unknown>;
-
-// Commands a CLI of another version may still send: to see the daemon's version, or to replace it.
-const anyVersion = new Set(['ping', 'kill']);
 
 /**
  * The daemon's unix socket: newline-delimited JSON requests, each validated before it reaches the handler. Any bad
@@ -97,6 +96,23 @@ async function answer(
       new ProtocolError(`protocol version ${JSON.stringify(version)}; this daemon speaks ${PROTOCOL_VERSION}`),
     );
   }
+  // Before the request is validated: a newer build's request has keys or commands this daemon's schema refuses, and
+  // what the sender needs to hear is that the daemon is another build, not that its request is malformed.
+  const { hive, rev, cmd } = raw as { hive?: unknown; rev?: unknown; cmd?: unknown };
+  if (
+    typeof hive === 'string' &&
+    typeof cmd === 'string' &&
+    !ANY_BUILD_COMMANDS.has(cmd) &&
+    (hive !== hiveVersion || rev !== protocolRevision)
+  ) {
+    return failure(
+      id,
+      new DaemonVersionError(
+        { hive: hiveVersion, rev: protocolRevision },
+        { hive: hive.slice(0, 64), rev: typeof rev === 'string' ? rev.slice(0, 64) : undefined },
+      ),
+    );
+  }
   const parsed = requestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -104,13 +120,11 @@ async function answer(
     return failure(id, new ProtocolError(`invalid request: ${where}: ${issue?.message ?? 'invalid'}`));
   }
   const request = parsed.data;
-  if (request.hive !== hiveVersion && !anyVersion.has(request.cmd)) {
-    return failure(id, new DaemonVersionError(hiveVersion, request.hive));
-  }
   try {
     const progress = (value: unknown) =>
-      send({ v: PROTOCOL_VERSION, hive: hiveVersion, id: request.id, progress: value });
-    return { v: PROTOCOL_VERSION, hive: hiveVersion, id, ok: true, result: await handle(request, progress) };
+      send({ v: PROTOCOL_VERSION, hive: hiveVersion, rev: protocolRevision, id: request.id, progress: value });
+    const result = await handle(request, progress);
+    return { v: PROTOCOL_VERSION, hive: hiveVersion, rev: protocolRevision, id, ok: true, result };
   } catch (error) {
     if (!(error instanceof HiveError)) log(`${request.cmd} failed: ${(error as Error)?.stack ?? String(error)}`);
     return failure(id, error);
@@ -120,5 +134,5 @@ async function answer(
 function failure(id: number | null, error: unknown): Response {
   const code = error instanceof HiveError ? error.code : 'ERR_HIVE_DAEMON_INTERNAL';
   const message = error instanceof Error ? error.message : String(error);
-  return { v: PROTOCOL_VERSION, hive: hiveVersion, id, ok: false, error: { code, message } };
+  return { v: PROTOCOL_VERSION, hive: hiveVersion, rev: protocolRevision, id, ok: false, error: { code, message } };
 }

@@ -8,6 +8,7 @@ import { DaemonLogRotation } from './daemon-log.js';
 import { AppNotFoundError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
 import type { FlushResult, Request } from './protocol.js';
+import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
 
 /**
@@ -68,6 +69,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'ping':
         return {
           version: hiveVersion,
+          protocol: protocolRevision,
           pid: process.pid,
           home: paths.home,
           uptime: Math.round(process.uptime() * 1000),

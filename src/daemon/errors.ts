@@ -7,12 +7,23 @@ export class ProtocolError extends HiveError {
   }
 }
 
-/** The CLI and the daemon are different Hive versions. */
+/** A Hive version and protocol revision (protocol-revision.ts); no `rev`: a build from before revisions. */
+export interface HiveBuild {
+  hive: string;
+  rev?: string | undefined;
+}
+
+/** The CLI and the daemon are different Hive versions, or different builds of one whose protocols differ. */
 export class DaemonVersionError extends HiveError {
-  constructor(daemon: string, cli: string) {
+  constructor(daemon: HiveBuild, cli: HiveBuild) {
+    const rev = (build: HiveBuild) => build.rev ?? 'of a build without revisions';
+    const which =
+      daemon.hive === cli.hive
+        ? `the daemon runs another build of Hive ${daemon.hive}, whose control protocol differs (revision ${rev(daemon)}; this CLI's is ${rev(cli)})`
+        : `the daemon runs Hive ${daemon.hive} but this CLI is Hive ${cli.hive}`;
     super(
       'ERR_HIVE_DAEMON_VERSION',
-      `the daemon runs Hive ${daemon} but this CLI is Hive ${cli}; run \`hive kill\` (then \`hive resurrect\` after \`hive save\`) to switch`,
+      `${which}; run \`hive kill\` (then \`hive resurrect\` after \`hive save\`) to switch`,
     );
   }
 }

@@ -3,10 +3,11 @@ import { parseInstances } from '../cluster/instances.js';
 
 /**
  * The control protocol between the CLI and the daemon: one JSON object per line over the unix socket, each request
- * `{ v, hive, id, cmd, ... }` answered by `{ v, hive, id, ok, result | error }`. `v` is the protocol version; `hive`
- * the sender's Hive version (a CLI of another version is refused, except for `ping` and `kill`).
+ * `{ v, hive, rev, id, cmd, ... }` answered by `{ v, hive, rev, id, ok, result | error }`. `v` is the protocol version;
+ * `hive` the sender's Hive version and `rev` its protocol revision (protocol-revision.ts: a hash of this module as
+ * built). A CLI of another version or revision is refused, except for `ping` and `kill`, which it sends without `rev`.
  */
-export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
+export { ANY_BUILD_COMMANDS, MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 
 const name = z
   .string()
@@ -57,7 +58,13 @@ export const appSpecSchema = z
 /** One app as the CLI asks for it. */
 export type AppSpec = z.infer<typeof appSpecSchema>;
 
-const header = { v: z.number(), hive: z.string().max(64), id: z.number().int().nonnegative() };
+const header = {
+  v: z.number(),
+  hive: z.string().max(64),
+  // Absent from `ping` and `kill` (ANY_BUILD_COMMANDS), which a daemon from before revisions would refuse with it.
+  rev: z.string().max(64).optional(),
+  id: z.number().int().nonnegative(),
+};
 const target = z.string().min(1).max(128);
 
 function isScaleCount(value: number | string): boolean {
@@ -111,8 +118,8 @@ export type Command = Request['cmd'];
 
 /** The daemon's answer to one request. */
 export type Response =
-  | { v: number; hive: string; id: number | null; ok: true; result: unknown }
-  | { v: number; hive: string; id: number | null; ok: false; error: { code: string; message: string } };
+  | { v: number; hive: string; rev?: string; id: number | null; ok: true; result: unknown }
+  | { v: number; hive: string; rev?: string; id: number | null; ok: false; error: { code: string; message: string } };
 
 /**
  * A step of a long request (a reload's slots), sent before its {@link Response} with the same id; a client that
@@ -121,6 +128,7 @@ export type Response =
 export interface ProgressFrame {
   v: number;
   hive: string;
+  rev?: string;
   id: number;
   progress: unknown;
 }

@@ -44,3 +44,50 @@ test('a CLI talking to a daemon of another version says so and exits 1', async (
   assert.equal(ls.code, 1);
   assert.match(ls.stderr, /hive ls: ERR_HIVE_DAEMON_VERSION: the daemon runs Hive 9\.9\.9/);
 });
+
+test('a daemon of this version from before protocol revisions: told apart as another build, and ping still reaches it', async () => {
+  const other = new HiveHome();
+  const version = (await other.json<{ cli: string }>(['version'])).cli;
+  const pings: Record<string, unknown>[] = [];
+  // What such a daemon does: its strict request schema refuses the `rev` key, and its replies carry no `rev`.
+  const old = createServer((socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let i = buffer.indexOf('\n'); i !== -1; i = buffer.indexOf('\n')) {
+        const request = JSON.parse(buffer.slice(0, i)) as Record<string, unknown> & { id: number; cmd: string };
+        buffer = buffer.slice(i + 1);
+        if (request.cmd === 'ping') pings.push(request);
+        const reply =
+          'rev' in request
+            ? {
+                ok: false,
+                error: {
+                  code: 'ERR_HIVE_DAEMON_PROTOCOL',
+                  message: 'invalid request: message: Unrecognized key: "rev"',
+                },
+              }
+            : { ok: true, result: request.cmd === 'ping' ? { version, pid: process.pid } : [] };
+        socket.write(`${JSON.stringify({ v: 1, hive: version, id: request.id, ...reply })}\n`);
+      }
+    });
+  });
+  try {
+    mkdirSync(other.home, { recursive: true, mode: 0o700 });
+    await new Promise<void>((resolve) => old.listen(join(other.home, 'daemon.sock'), resolve));
+    const ls = await other.run(['ls']);
+    assert.equal(ls.code, 1);
+    assert.match(
+      ls.stderr,
+      /^hive ls: ERR_HIVE_DAEMON_VERSION: the daemon runs another build of Hive .*revision of a build without revisions; .*hive kill/,
+    );
+    const printed = await other.run(['version']);
+    assert.equal(printed.code, 1);
+    assert.match(printed.stdout, /another build than this CLI whose control protocol differs \(revision none/);
+    assert.ok(pings.length > 0 && pings.every((ping) => !('rev' in ping)), 'ping is sent without rev');
+  } finally {
+    old.close();
+    await other.cleanup();
+  }
+});

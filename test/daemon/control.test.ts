@@ -53,18 +53,18 @@ function raw(
 }
 
 test('malformed, unknown, wrong-version and oversized control messages get an error reply; the daemon stays up', async () => {
-  const version = ((await hive.json(['version'])) as { cli: string }).cli;
+  const { cli: version, protocol: rev } = (await hive.json(['version'])) as { cli: string; protocol: string };
   const cases: [string, string, RegExp][] = [
     ['not json\n', 'ERR_HIVE_DAEMON_PROTOCOL', /not JSON/],
     ['{"v":1}\n', 'ERR_HIVE_DAEMON_PROTOCOL', /invalid request/],
     [
-      `${JSON.stringify({ v: 2, hive: version, id: 1, cmd: 'ls' })}\n`,
+      `${JSON.stringify({ v: 2, hive: version, rev, id: 1, cmd: 'ls' })}\n`,
       'ERR_HIVE_DAEMON_PROTOCOL',
       /protocol version 2/,
     ],
-    [`${JSON.stringify({ v: 1, hive: version, id: 2, cmd: 'rm -rf' })}\n`, 'ERR_HIVE_DAEMON_PROTOCOL', /cmd/],
+    [`${JSON.stringify({ v: 1, hive: version, rev, id: 2, cmd: 'rm -rf' })}\n`, 'ERR_HIVE_DAEMON_PROTOCOL', /cmd/],
     [
-      `${JSON.stringify({ v: 1, hive: version, id: 3, cmd: 'start', app: { name: 'x', script: 'x' } })}\n`,
+      `${JSON.stringify({ v: 1, hive: version, rev, id: 3, cmd: 'start', app: { name: 'x', script: 'x' } })}\n`,
       'ERR_HIVE_DAEMON_PROTOCOL',
       /app/,
     ],
@@ -73,14 +73,31 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
       'ERR_HIVE_DAEMON_VERSION',
       /0\.0\.0-other/,
     ],
+    // Another build of this version (its protocol revision differs, or it has none): told so before its request is
+    // validated, whatever keys or commands it has that this daemon's schema would refuse.
     [
-      `${JSON.stringify({ v: 1, hive: version, id: 5, cmd: 'snapshot', target: 5 })}\n`,
+      `${JSON.stringify({ v: 1, hive: version, rev: 'other', id: 7, cmd: 'ls', newKey: true })}\n`,
+      'ERR_HIVE_DAEMON_VERSION',
+      /another build of Hive .*this CLI's is other\).*hive kill/,
+    ],
+    [
+      `${JSON.stringify({ v: 1, hive: version, rev: 'other', id: 8, cmd: 'a-newer-command' })}\n`,
+      'ERR_HIVE_DAEMON_VERSION',
+      /another build/,
+    ],
+    [
+      `${JSON.stringify({ v: 1, hive: version, id: 9, cmd: 'ls' })}\n`,
+      'ERR_HIVE_DAEMON_VERSION',
+      /a build without revisions/,
+    ],
+    [
+      `${JSON.stringify({ v: 1, hive: version, rev, id: 5, cmd: 'snapshot', target: 5 })}\n`,
       'ERR_HIVE_DAEMON_PROTOCOL',
       /target/,
     ],
     // Counts `hive scale` refuses are refused on the socket too (0 would mean max to a primary).
     ...[0, '0', -2, '-5', 1.5, 'many', ''].map((instances, i): [string, string, RegExp] => [
-      `${JSON.stringify({ v: 1, hive: version, id: 10 + i, cmd: 'scale', target: 'api', instances })}\n`,
+      `${JSON.stringify({ v: 1, hive: version, rev, id: 10 + i, cmd: 'scale', target: 'api', instances })}\n`,
       'ERR_HIVE_DAEMON_PROTOCOL',
       /instances: expected a positive integer, "max" or -1/,
     ]),
@@ -98,6 +115,12 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
   // A CLI of another version may still ask the daemon's version (to say so) and kill it.
   const ping = await raw(`${JSON.stringify({ v: 1, hive: '0.0.0-other', id: 5, cmd: 'ping' })}\n`, 1);
   assert.equal((ping.lines[0] as { ok: boolean }).ok, true);
+  // ping and kill need no revision, and any is accepted; the reply says the daemon's.
+  const otherPing = await raw(`${JSON.stringify({ v: 1, hive: version, rev: 'other', id: 6, cmd: 'ping' })}\n`, 1);
+  const reply = otherPing.lines[0] as { ok: boolean; rev: string; result: { protocol: string } };
+  assert.equal(reply.ok, true);
+  assert.equal(reply.rev, rev);
+  assert.equal(reply.result.protocol, rev);
 
   for (let i = 0; i < 20; i++) await raw(Buffer.concat([randomBytes(64 + i * 50), Buffer.from('\n')]), 1);
   const oversized = await raw(Buffer.alloc(2 * 1024 * 1024, 'a'), Number.POSITIVE_INFINITY);
@@ -110,7 +133,7 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
     socket.on('error', reject);
     socket.on('close', () => resolve());
     socket.resume();
-    socket.end(`${'a'.repeat(2 * 1024 * 1024)}\n${JSON.stringify({ v: 1, hive: version, id: 6, cmd: 'kill' })}\n`);
+    socket.end(`${'a'.repeat(2 * 1024 * 1024)}\n${JSON.stringify({ v: 1, hive: version, rev, id: 6, cmd: 'kill' })}\n`);
   });
   // Had the kill run, the daemon would be gone or on its way out: the next command then starts another one.
   assert.ok(isAlive(daemonPid), 'the command after an oversized message was not run');

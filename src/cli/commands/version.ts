@@ -1,3 +1,4 @@
+import { protocolRevision } from '../../daemon/protocol-revision.js';
 import { hiveVersion } from '../../daemon/version.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
@@ -11,15 +12,29 @@ export default function version(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const daemon = await withDaemon((client) => client.request<{ version: string; pid: number }>('ping'), false);
-    const mismatch = daemon !== undefined && daemon.version !== hiveVersion;
+    type Ping = { version: string; protocol?: string; pid: number };
+    const daemon = await withDaemon((client) => client.request<Ping>('ping'), false);
+    // Another build of the same version may speak another protocol (no `protocol`: a build from before revisions).
+    const otherBuild = daemon !== undefined && daemon.version === hiveVersion && daemon.protocol !== protocolRevision;
+    const mismatch = daemon !== undefined && (daemon.version !== hiveVersion || otherBuild);
     if (values.json)
-      printJson({ cli: hiveVersion, daemon: daemon?.version ?? null, daemonPid: daemon?.pid ?? null, mismatch });
+      printJson({
+        cli: hiveVersion,
+        protocol: protocolRevision,
+        daemon: daemon?.version ?? null,
+        daemonProtocol: daemon?.protocol ?? null,
+        daemonPid: daemon?.pid ?? null,
+        mismatch,
+      });
     else {
       process.stdout.write(`hive ${hiveVersion}\n`);
       if (!daemon) process.stdout.write('daemon: not running\n');
       else if (!mismatch) process.stdout.write(`daemon: ${daemon.version} (pid ${daemon.pid})\n`);
-      else {
+      else if (otherBuild) {
+        process.stdout.write(
+          `daemon: ${daemon.version} (pid ${daemon.pid}), another build than this CLI whose control protocol differs (revision ${daemon.protocol ?? 'none'}, this CLI's ${protocolRevision}): run \`hive kill\`, then \`hive resurrect\`\n`,
+        );
+      } else {
         process.stdout.write(
           `daemon: ${daemon.version} (pid ${daemon.pid}), another version than this CLI: run \`hive save && hive kill && hive resurrect\`\n`,
         );

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { outputOf } from '../cluster/helpers.js';
+import { HiveHome, isAlive, waitFor } from './helpers.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const hive = new HiveHome();
+const older = mkdtempSync(join(tmpdir(), 'hp-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(older, { recursive: true, force: true });
+});
+
+/**
+ * An older build of this very version: a copy of dist/ whose protocol has no `flush` yet (package.json, and so the
+ * version, the same). Its daemon is the real daemon entry of that copy.
+ */
+function olderBuild(): string {
+  cpSync(join(root, 'dist'), join(older, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  cpSync(join(root, 'package.json'), join(older, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(older, 'node_modules'));
+  const protocol = join(older, 'dist/daemon/protocol.js');
+  const text = readFileSync(protocol, 'utf8');
+  const flush = /^.*cmd: z\.literal\('flush'\).*\n/m;
+  assert.match(text, flush, 'the built protocol module defines flush');
+  writeFileSync(protocol, text.replace(flush, ''));
+  return join(older, 'dist/cli/hive.js');
+}
+
+function runWith(bin: string, args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: tmpdir(),
+    env: { ...process.env, HIVE_HOME: hive.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return outputOf(child, 90_000);
+}
+
+test('a daemon of an older build of the same version is told apart by its protocol revision, not as bad input', async () => {
+  const olderHive = olderBuild();
+  // The older build's CLI starts its daemon, and they agree.
+  const started = await runWith(olderHive, ['ls', '--json']);
+  assert.equal(started.code, 0, started.stderr);
+  const olderVersion = JSON.parse((await runWith(olderHive, ['version', '--json'])).stdout) as {
+    protocol: string;
+    daemonPid: number;
+    mismatch: boolean;
+  };
+  assert.equal(olderVersion.mismatch, false);
+  hive.pids.add(olderVersion.daemonPid);
+
+  // This build's CLI: a request the older daemon's schema would refuse (an unknown command), and one it knows.
+  for (const args of [['flush'], ['ls']]) {
+    const result = await hive.run(args);
+    assert.equal(result.code, 1, `hive ${args[0]}: ${result.stderr}`);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^hive ${args[0]}: ERR_HIVE_DAEMON_VERSION: the daemon runs another build of Hive \\d+\\.\\d+\\.\\d+, whose control protocol differs \\(revision ${olderVersion.protocol}; .*run \`hive kill\``,
+      ),
+    );
+  }
+  const version = await hive.run(['version', '--json']);
+  assert.equal(version.code, 1);
+  const mine = JSON.parse(version.stdout) as { protocol: string; daemonProtocol: string; mismatch: boolean };
+  assert.equal(mine.mismatch, true);
+  assert.equal(mine.daemonProtocol, olderVersion.protocol);
+  assert.notEqual(mine.protocol, olderVersion.protocol);
+  const text = await hive.run(['version']);
+  assert.match(text.stdout, /another build than this CLI whose control protocol differs/);
+
+  // `hive kill` of this build replaces it: the older daemon stops, and the next command starts this build's.
+  const killed = await hive.run(['kill']);
+  assert.equal(killed.code, 0, killed.stderr);
+  await waitFor(() => !isAlive(olderVersion.daemonPid), 'the older daemon to exit');
+  const flushed = await hive.json<{ apps: unknown[] }>(['flush']);
+  assert.deepEqual(flushed.apps, []);
+});
