@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ScriptNotFoundError } from '../cluster/errors.js';
+import { ConfigError } from '../config/errors.js';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 
@@ -60,7 +61,8 @@ export function parseCommand(
 
 /**
  * Runs a command's body against the daemon (started on first use unless `start` is false) and turns errors into
- * exit codes: a UsageError is 2 (with the usage), anything else 1; both written to stderr as `hive <command>: CODE: ...`.
+ * exit codes: a UsageError is 2 (with the usage), a bad config file 2, anything else 1; all written to stderr as
+ * `hive <command>: CODE: ...`.
  */
 export async function runCommand(command: string, usage: string, body: () => Promise<number>): Promise<number> {
   try {
@@ -69,6 +71,12 @@ export async function runCommand(command: string, usage: string, body: () => Pro
     // A script that is not there is bad input too: the code `hive run` gives it, and the exit status of a usage error.
     if (error instanceof UsageError || error instanceof ScriptNotFoundError) {
       process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n${usage}\n`);
+      return 2;
+    }
+    // A config file's bad key is bad input as a bad flag is (`hive edge nginx --config` exits 2 for it too); the
+    // message names the file and the key, and the usage of the flags would not help.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n`);
       return 2;
     }
     const text =

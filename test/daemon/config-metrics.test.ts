@@ -53,7 +53,7 @@ test('metricsPort on a fork-mode app is an ERR_HIVE_CONFIG naming the file, app 
   const app = { name: 'f', script: daemonFixture('ticker.sh'), interpreter: 'none', metricsPort: 9464 };
   writeFileSync(config, JSON.stringify({ apps: [app] }));
   const result = await hive.run(['start', config]);
-  assert.equal(result.code, 1);
+  assert.equal(result.code, 2, 'bad input, as a bad flag');
   assert.match(result.stderr, /ERR_HIVE_CONFIG: .*hive\.config\.json: apps\[0\] \(f\)\.metricsPort: a fork-mode app/);
 });
 
@@ -86,7 +86,7 @@ test('serverTiming in a config, and hive start --server-timing, put a Server-Tim
     }),
   );
   const fork = await hive.run(['start', config]);
-  assert.equal(fork.code, 1);
+  assert.equal(fork.code, 2, 'bad input, as a bad flag');
   assert.match(fork.stderr, /apps\[0\] \(g\)\.serverTiming: a fork-mode app/);
   await hive.json(['delete', 'all']);
 });
@@ -127,6 +127,6 @@ test('socket in a config (relative to the app folder), and hive start --socket, 
     }),
   );
   const fork = await hive.run(['start', config]);
-  assert.equal(fork.code, 1);
+  assert.equal(fork.code, 2, 'bad input, as a bad flag');
   assert.match(fork.stderr, /apps\[0\] \(g\)\.socket: a fork-mode app/);
 });
