@@ -96,6 +96,7 @@ class LogFile {
   // While the file is being emptied: the lines that come meanwhile, written once it is.
   #held: string[] | undefined;
   #emptying: Promise<boolean> | undefined;
+  #ended = false;
 
   constructor(file: string) {
     this.#file = file;
@@ -142,6 +143,7 @@ class LogFile {
   }
 
   end(): void {
+    this.#ended = true;
     this.#stream?.end();
     this.#stream = undefined;
   }
@@ -175,12 +177,15 @@ class LogFile {
       await truncate(this.#file, 0);
     } finally {
       this.#held = undefined;
-      // A stream that was not there (failed, or ended with its app) is opened by the next write as it would have been.
-      if (stream) {
-        this.#inode = undefined;
-        this.#stream = this.#open();
+      // Ended meanwhile (its app deleted or given a new spec): nothing is opened again, and the lines go nowhere, as
+      // they would have. A stream that was not there (failed) is opened by the next write as it would have been.
+      if (!this.#ended) {
+        if (stream) {
+          this.#inode = undefined;
+          this.#stream = this.#open();
+        }
+        for (const text of held) this.write(text);
       }
-      for (const text of held) this.write(text);
     }
     return true;
   }
