@@ -20,7 +20,7 @@ Upstream:
       --address <addr>         address of the local cluster (default 127.0.0.1)
       --socket <path>          the local cluster's Unix socket (\`hive run --socket\`), used instead of --port
       --hosts <a:p,b:p>        other hosts running the app
-      --balance <mode>         round_robin | least_conn | ip_hash | hash:cookie:<name> | hash:header:<name>
+      --balance <mode>         round_robin | least_conn | hash:ip | ip_hash | hash:cookie:<name> | hash:header:<name>
       --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
 
 Server:

@@ -16,7 +16,7 @@ const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
 // nginx -t, and `w*.example.com` or `a.*.com` pass it as exact names that no request ever carries.
 const kLabels = '[a-z0-9-]+(\\.[a-z0-9-]+)*';
 const kServerName = new RegExp(`^(_|~\\S+|\\*\\.${kLabels}|${kLabels}(\\.\\*)?)$`, 'i');
-const kBalance = /^(round_robin|least_conn|ip_hash|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
+const kBalance = /^(round_robin|least_conn|ip_hash|hash:ip|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
 // A path nginx can take unquoted: no whitespace, quotes, braces or semicolons. No "$" either: alias, root and
 // access_log expand variables, even quoted, so "/srv/$x" would fail as an unknown variable (or read a header).
 // No "\": nginx's reader takes it as an escape, so "/logs\" swallows the space or ";" after it and "\n" becomes
@@ -126,11 +126,14 @@ export const upstreamSchema = z.strictObject({
   socket: socketPath.optional(),
   /** Other hosts running the app: `"10.0.0.5:3000,10.0.0.6:3000"` or an array. */
   hosts: z.union([z.string(), z.array(z.union([z.string(), z.strictObject({ host: z.string(), port })]))]).optional(),
-  /** round_robin (nginx's default), least_conn, ip_hash, hash:cookie:<name>, hash:header:<name>. */
+  /**
+   * round_robin (nginx's default), least_conn, hash:ip (the whole client address, consistent), ip_hash (nginx's: the
+   * first three octets of IPv4), hash:cookie:<name>, hash:header:<name>.
+   */
   balance: z
     .string()
     .regex(kBalance, {
-      error: 'expected round_robin, least_conn, ip_hash, hash:cookie:<name> or hash:header:<name>',
+      error: 'expected round_robin, least_conn, hash:ip, ip_hash, hash:cookie:<name> or hash:header:<name>',
     })
     .optional(),
   /**

@@ -48,7 +48,7 @@ export class EdgeTlsFileError extends HiveError {
   }
 }
 
-/** The balancing mode contradicts the app's sticky setting (a sticky app needs ip_hash or hash). */
+/** The balancing mode contradicts the app's sticky setting (a sticky app needs a hash, or ip_hash). */
 export class EdgeBalanceConflictError extends HiveError {
   readonly key: string;
 
@@ -56,7 +56,7 @@ export class EdgeBalanceConflictError extends HiveError {
     super(
       'ERR_HIVE_EDGE_BALANCE_CONFLICT',
       `${key}: app ${JSON.stringify(app)} is sticky but upstream.balance is ${JSON.stringify(balance)}, which spreads one ` +
-        'client over hosts: use "ip_hash", "hash:cookie:<name>" or "hash:header:<name>", or set sticky: false',
+        'client over hosts: use "hash:ip", "hash:cookie:<name>", "hash:header:<name>" or "ip_hash", or set sticky: false',
     );
     this.key = key;
   }

@@ -95,6 +95,8 @@ function serverAddress(server: UpstreamServer): string {
 function balanceDirective(balance: EdgeSite['upstream']['balance'], mapped: string): string | false {
   if (balance === 'round_robin') return false;
   if (balance === 'least_conn' || balance === 'ip_hash') return balance;
+  // consistent (ketama): adding or removing a host moves only that host's share of clients.
+  if (balance === 'hash:ip') return 'hash $remote_addr consistent';
   const [, kind, name] = balance.split(':') as [string, 'cookie' | 'header', string];
   const variable =
     kind === 'header'
@@ -102,7 +104,6 @@ function balanceDirective(balance: EdgeSite['upstream']['balance'], mapped: stri
       : mappedCookie(balance) !== undefined
         ? mapped
         : `$cookie_${name}`;
-  // consistent (ketama): adding or removing a host moves only that host's share of clients.
   return `hash ${variable} consistent`;
 }
 

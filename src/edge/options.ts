@@ -26,7 +26,12 @@ export interface EdgeConfigInput {
   sites: SiteInput[];
 }
 
-export type Balance = 'round_robin' | 'least_conn' | 'ip_hash' | `hash:${'cookie' | 'header'}:${string}`;
+export type Balance =
+  | 'round_robin'
+  | 'least_conn'
+  | 'ip_hash'
+  | 'hash:ip'
+  | `hash:${'cookie' | 'header'}:${string}`;
 
 /** The local cluster's Unix socket (`hive run --socket`), rendered as `server unix:<path>`. */
 export interface UnixSocketServer {
@@ -238,13 +243,15 @@ function isSticky(sticky: boolean | string | undefined): boolean {
   return sticky !== undefined && sticky !== false;
 }
 
-// Each host keeps a client on one process by the same key, so nginx picks the host by that key too.
+// Each host keeps a client on one process by the same key, so nginx picks the host by that key too. The client
+// address is hashed whole and consistently (hash:ip), not by ip_hash: that one keys an IPv4 client on its first three
+// octets (a /24 behind one NAT range lands on one host) and remaps most clients when the server list changes.
 function defaultBalance(sticky: boolean | string | undefined): Balance {
   if (sticky === undefined || sticky === false) return 'round_robin';
-  if (sticky === true || sticky === 'ip') return 'ip_hash';
+  if (sticky === true || sticky === 'ip') return 'hash:ip';
   // Behind nginx the cluster keys on the client address nginx forwards; at nginx that address is $remote_addr.
   const key = sticky.toLowerCase();
-  if (key === 'header:x-real-ip' || key === 'header:x-forwarded-for') return 'ip_hash';
+  if (key === 'header:x-real-ip' || key === 'header:x-forwarded-for') return 'hash:ip';
   return `hash:${sticky}` as Balance;
 }
 

@@ -93,16 +93,20 @@ test('an app without any upstream is rejected', () => {
   rejects({ app: 'api' }, 'ERR_HIVE_EDGE_NO_UPSTREAM', 'sites[0].upstream', /upstream\.port .*upstream\.socket/);
 });
 
-test('a sticky app with a balancing mode that spreads clients is rejected; ip_hash is its default', () => {
+test('a sticky app with a balancing mode that spreads clients is rejected; hash:ip is its default', () => {
   for (const balance of ['round_robin', 'least_conn']) {
     rejects(
       { app: 'chat', sticky: true, upstream: { port: 3000, balance } },
       'ERR_HIVE_EDGE_BALANCE_CONFLICT',
       'sites[0].upstream.balance',
-      /ip_hash/,
+      /hash:ip/,
     );
   }
-  assert.equal(resolveEdgeSite({ app: 'chat', sticky: true, upstream: { port: 3000 } }).upstream.balance, 'ip_hash');
+  assert.equal(resolveEdgeSite({ app: 'chat', sticky: true, upstream: { port: 3000 } }).upstream.balance, 'hash:ip');
+  assert.match(
+    generateNginxConfig({ sites: [{ app: 'chat', sticky: 'ip', upstream: { port: 3000 } }] }),
+    /hash \$remote_addr consistent;/,
+  );
   assert.equal(resolveEdgeSite({ app: 'api', upstream: { port: 3000 } }).upstream.balance, 'round_robin');
   const hashed = generateNginxConfig({
     sites: [{ app: 'chat', sticky: true, upstream: { port: 3000, balance: 'hash:header:X-User-Id' } }],
@@ -154,10 +158,10 @@ test('the package exports the generator as hive/edge', () => {
   assert.equal(typeof edgePackage.renderDeployRecipe, 'function');
 });
 
-test('a sticky app gets no upstream keep-alive, and X-Real-IP stickiness maps to ip_hash at nginx', () => {
+test('a sticky app gets no upstream keep-alive, and X-Real-IP stickiness maps to hash:ip at nginx', () => {
   const sticky = resolveEdgeSite({ app: 'chat', sticky: 'header:X-Real-IP', upstream: { port: 3000 } });
   assert.equal(sticky.upstream.keepalive, 0);
-  assert.equal(sticky.upstream.balance, 'ip_hash');
+  assert.equal(sticky.upstream.balance, 'hash:ip');
   const output = generateNginxConfig({ sites: [{ app: 'chat', sticky: 'cookie:sid', upstream: { port: 3000 } }] });
   assert.doesNotMatch(output, /^\s*keepalive /m);
   assert.match(output, /hash \$cookie_sid consistent;/);

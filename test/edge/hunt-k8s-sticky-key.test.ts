@@ -1,7 +1,7 @@
 // `hive deploy k8s --sticky header:x-real-ip` (the setting edge.md recommends behind a proxy) gave the Ingress
 // `upstream-hash-by: $http_x_real_ip`: at the ingress that is the client's own header, absent for nearly every
 // client, so all of them hashed to one pod (and a client could pick its pod). It now hashes on $remote_addr, the
-// address the ingress puts in X-Real-IP, as `hive edge nginx` uses ip_hash for the same setting.
+// address the ingress puts in X-Real-IP, as `hive edge nginx` hashes on it for the same setting.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { kubernetesManifests, resolveDeployOptions } from '../../dist/edge/index.js';
