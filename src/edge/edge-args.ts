@@ -25,6 +25,7 @@ Upstream:
 
 Server:
       --listen <port>          HTTP port (default 80)
+      --ipv6                   listen on IPv6 too ([::]:port beside each port; nginx fails where IPv6 is off)
       --server-name <names>    comma-separated host names (default _)
       --tls-cert <file>        certificate (full chain) for TLS termination
       --tls-key <file>         private key
@@ -85,6 +86,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
   if (values.listen !== undefined) site.listen = { port: integer('--listen', values.listen) };
+  if (values.ipv6) site.listen = { ...site.listen, ipv6: true };
   if (values['server-name'] !== undefined) {
     site.serverName = values['server-name'];
     // Every app answering the same names on one port is refused later; say what to do instead.
@@ -145,6 +147,7 @@ function parse(argv: string[]) {
       balance: { type: 'string' },
       sticky: { type: 'string' },
       listen: { type: 'string' },
+      ipv6: { type: 'boolean' },
       'server-name': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
@@ -181,6 +184,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['upstream.balance', '--balance'],
   ['sticky', '--sticky'],
   ['listen.port', '--listen'],
+  ['listen.ipv6', '--ipv6'],
   ['serverName', '--server-name'],
   ['tls.cert', '--tls-cert'],
   ['tls.key', '--tls-key'],

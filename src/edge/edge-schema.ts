@@ -192,6 +192,11 @@ export const siteSchema = z.strictObject({
       address: listenAddress.optional(),
       port: port.default(80),
       defaultServer: z.boolean().default(false),
+      /**
+       * Listen on every IPv6 address too (`listen [::]:<port>` beside each listen, same flags); only without
+       * `address`. Off by default: nginx fails to start where IPv6 is disabled.
+       */
+      ipv6: z.boolean().default(false),
     })
     .prefault({}),
   /**

@@ -21,9 +21,9 @@ const kGzipTypes =
 export function renderServers(site: EdgeSite): NginxNode[] {
   const { tls } = site;
   if (!tls) return [block('server', [...listen(site.listen.port, site), ...serverBody(site, false)])];
-  const tlsListen = `listen ${hostPort(site, tls.port)} ssl${tls.http2 ? ' http2' : ''}`;
+  const tlsListen = listen(tls.port, site, ` ssl${tls.http2 ? ' http2' : ''}`);
   if (!tls.redirect) {
-    return [block('server', [...listen(site.listen.port, site), tlsListen, ...serverBody(site, true)])];
+    return [block('server', [...listen(site.listen.port, site), ...tlsListen, ...serverBody(site, true)])];
   }
   const target = tls.port === 443 ? 'https://$host$request_uri' : `https://$host:${tls.port}$request_uri`;
   return [
@@ -36,7 +36,7 @@ export function renderServers(site: EdgeSite): NginxNode[] {
       block('location /', [`return 301 ${target}`]),
     ]),
     '',
-    block('server', [tlsListen, ...serverBody(site, true)]),
+    block('server', [...tlsListen, ...serverBody(site, true)]),
   ];
 }
 
@@ -54,8 +54,10 @@ function serverName(site: EdgeSite): string {
   return `server_name ${site.serverName.map((name) => (name.startsWith('~') ? doubleQuote(name) : name)).join(' ')}`;
 }
 
-function listen(port: number, site: EdgeSite): string[] {
-  return [`listen ${hostPort(site, port)}${site.listen.defaultServer ? ' default_server' : ''}`];
+// default_server is for plain HTTP only (options.ts checks it per socket that way); `flags` carries ssl and http2.
+function listen(port: number, site: EdgeSite, flags = site.listen.defaultServer ? ' default_server' : ''): string[] {
+  // nginx binds [::] with ipv6only=on (its default since 1.3.4), so it does not clash with the IPv4 wildcard.
+  return [`listen ${hostPort(site, port)}${flags}`, ...(site.listen.ipv6 ? [`listen [::]:${port}${flags}`] : [])];
 }
 
 function hostPort(site: EdgeSite, port: number): string {

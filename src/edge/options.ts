@@ -26,12 +26,7 @@ export interface EdgeConfigInput {
   sites: SiteInput[];
 }
 
-export type Balance =
-  | 'round_robin'
-  | 'least_conn'
-  | 'ip_hash'
-  | 'hash:ip'
-  | `hash:${'cookie' | 'header'}:${string}`;
+export type Balance = 'round_robin' | 'least_conn' | 'ip_hash' | 'hash:ip' | `hash:${'cookie' | 'header'}:${string}`;
 
 /** The local cluster's Unix socket (`hive run --socket`), rendered as `server unix:<path>`. */
 export interface UnixSocketServer {
@@ -85,13 +80,29 @@ export function resolveEdgeConfig(input: EdgeConfigInput, options: ResolveOption
   return { main: parsed.data.main, sites };
 }
 
+/** The addresses a site listens on, as the socket checks key them: `*` (every IPv4 address), `::` (listen.ipv6). */
+function listenAddresses(site: EdgeSite): string[] {
+  if (site.listen.address !== undefined) return [site.listen.address.toLowerCase()];
+  return site.listen.ipv6 ? ['*', '::'] : ['*'];
+}
+
+function describeSocket(address: string, port: number): string {
+  return address === '*' ? `port ${port}` : `${address} port ${port}`;
+}
+
 // Options nginx keeps per listening socket, not per server: one default_server per address:port (a second is an
 // error), and `ssl` switches every server on that address:port to TLS, a plain-HTTP app included.
 function checkListenSockets(sites: readonly EdgeSite[]): void {
   const sockets = new Map<string, { app: string; index: number; tls: boolean; defaultServer: boolean }>();
   for (const [index, site] of sites.entries()) {
-    const address = site.listen.address?.toLowerCase() ?? '*';
-    const where = (port: number) => (address === '*' ? `port ${port}` : `${site.listen.address} port ${port}`);
+    if (site.listen.ipv6 && site.listen.address !== undefined) {
+      const key = `sites[${index}].listen.ipv6`;
+      throw new EdgeOptionError(
+        key,
+        `${key}: listen.address ${site.listen.address} names the one address to listen on, and listen.ipv6 adds ` +
+          '[::] beside every IPv4 address: drop one of them',
+      );
+    }
     if (site.tls && site.tls.port === site.listen.port) {
       const key = `sites[${index}].tls.port`;
       throw new EdgeOptionError(
@@ -103,7 +114,9 @@ function checkListenSockets(sites: readonly EdgeSite[]): void {
       { port: site.listen.port, tls: false, key: 'listen.port' },
       ...(site.tls ? [{ port: site.tls.port, tls: true, key: 'tls.port' }] : []),
     ];
-    for (const { port, tls, key } of listens) {
+    const perAddress = listenAddresses(site).flatMap((address) => listens.map((listen) => ({ address, ...listen })));
+    for (const { address, port, tls, key } of perAddress) {
+      const where = describeSocket(address, port);
       const id = `${address} ${port}`;
       const defaultServer = !tls && site.listen.defaultServer;
       const owner = sockets.get(id);
@@ -116,7 +129,7 @@ function checkListenSockets(sites: readonly EdgeSite[]): void {
         const itemKey = `sites[${index}].${key}`;
         throw new EdgeOptionError(
           itemKey,
-          `${itemKey}: ${apps} both listen on ${where(port)}, one with TLS and one without, and nginx would use ` +
+          `${itemKey}: ${apps} both listen on ${where}, one with TLS and one without, and nginx would use ` +
             'TLS for both: give them different ports',
         );
       }
@@ -124,7 +137,7 @@ function checkListenSockets(sites: readonly EdgeSite[]): void {
         const itemKey = `sites[${index}].listen.defaultServer`;
         throw new EdgeOptionError(
           itemKey,
-          `${itemKey}: ${apps} are both the default server on ${where(port)}, which nginx refuses: keep ` +
+          `${itemKey}: ${apps} are both the default server on ${where}, which nginx refuses: keep ` +
             'listen.defaultServer on one of them',
         );
       }
@@ -138,9 +151,8 @@ function checkListenSockets(sites: readonly EdgeSite[]): void {
 function checkServerNames(sites: readonly EdgeSite[]): void {
   const owners = new Map<string, { app: string; index: number }>();
   for (const [index, site] of sites.entries()) {
-    const address = site.listen.address?.toLowerCase() ?? '*';
     const ports = new Set([site.listen.port, ...(site.tls ? [site.tls.port] : [])]);
-    for (const port of ports) {
+    for (const [address, port] of listenAddresses(site).flatMap((a) => [...ports].map((p) => [a, p] as const))) {
       for (const name of site.serverName) {
         // nginx compares plain names case-insensitively; a regex is kept as written.
         const serverName = name.startsWith('~') ? name : name.toLowerCase();
@@ -148,7 +160,7 @@ function checkServerNames(sites: readonly EdgeSite[]): void {
         const owner = owners.get(id);
         if (owner !== undefined && owner.index !== index) {
           const key = `sites[${index}].serverName`;
-          const where = address === '*' ? `port ${port}` : `${site.listen.address} port ${port}`;
+          const where = describeSocket(address, port);
           throw new EdgeOptionError(
             key,
             `${key}: app ${JSON.stringify(site.app)} and app ${JSON.stringify(owner.app)} (sites[${owner.index}]) ` +

@@ -237,3 +237,19 @@ test('--check without nginx names the missing binary', () => {
   assert.match(result.stderr, /ERR_HIVE_EDGE_NGINX_NOT_FOUND/);
   assert.equal(result.stdout, '');
 });
+
+test('--ipv6 adds listen [::]:port beside each listen; with a listen.address from the file it is refused', () => {
+  const result = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--listen', '8080', '--ipv6');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /listen 8080;\n\s+listen \[::\]:8080;/);
+  const file = join(dir, 'ipv6.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apps: [{ name: 'api', script: 'server.js', port: 3000, edge: { listen: { address: '10.0.0.1' } } }],
+    }),
+  );
+  const refused = hiveEdge('nginx', '--config', file, '--ipv6');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /app "api": listen\.ipv6: listen\.address 10\.0\.0\.1/);
+});
