@@ -91,9 +91,14 @@ function describeSocket(address: string, port: number): string {
 }
 
 // Options nginx keeps per listening socket, not per server: one default_server per address:port (a second is an
-// error), and `ssl` switches every server on that address:port to TLS, a plain-HTTP app included.
+// error), `ssl` switches every server on that address:port to TLS, a plain-HTTP app included, and `http2` on one
+// server's listen turns HTTP/2 on for every server there. Refused rather than made consistent with a warning: an
+// app that turned HTTP/2 off did so for a reason (a client or a proxy that mishandles it).
 function checkListenSockets(sites: readonly EdgeSite[]): void {
-  const sockets = new Map<string, { app: string; index: number; tls: boolean; defaultServer: boolean }>();
+  const sockets = new Map<
+    string,
+    { app: string; index: number; tls: boolean; http2: boolean | undefined; defaultServer: boolean }
+  >();
   for (const [index, site] of sites.entries()) {
     if (site.listen.ipv6 && site.listen.address !== undefined) {
       const key = `sites[${index}].listen.ipv6`;
@@ -119,9 +124,10 @@ function checkListenSockets(sites: readonly EdgeSite[]): void {
       const where = describeSocket(address, port);
       const id = `${address} ${port}`;
       const defaultServer = !tls && site.listen.defaultServer;
+      const http2 = tls ? site.tls?.http2 : undefined;
       const owner = sockets.get(id);
       if (owner === undefined) {
-        sockets.set(id, { app: site.app, index, tls, defaultServer });
+        sockets.set(id, { app: site.app, index, tls, http2, defaultServer });
         continue;
       }
       const apps = `app ${JSON.stringify(site.app)} and app ${JSON.stringify(owner.app)} (sites[${owner.index}])`;
@@ -131,6 +137,16 @@ function checkListenSockets(sites: readonly EdgeSite[]): void {
           itemKey,
           `${itemKey}: ${apps} both listen on ${where}, one with TLS and one without, and nginx would use ` +
             'TLS for both: give them different ports',
+        );
+      }
+      if (owner.http2 !== http2) {
+        const itemKey = `sites[${index}].tls.http2`;
+        const on = (value: boolean | undefined) => (value ? 'on' : 'off');
+        throw new EdgeOptionError(
+          itemKey,
+          `${itemKey}: ${apps} both serve TLS on ${where}, with HTTP/2 ${on(http2)} and ${on(owner.http2)}, and ` +
+            'nginx keeps http2 per port: it would speak HTTP/2 for both. Set the same tls.http2 on both, or give ' +
+            'them different TLS ports',
         );
       }
       if (owner.defaultServer && defaultServer) {
