@@ -50,7 +50,7 @@ export function renderCompose(options: DeployOptions): string {
         ...(options.redis && { REDIS_URL: 'redis://redis:6379' }),
       },
       expose: [String(options.port)],
-      deploy: { replicas: options.replicas },
+      deploy: { replicas: options.replicas, ...composeLimits(options) },
       stop_grace_period: `${options.killTimeout + 5}s`,
       healthcheck: {
         test: ['CMD', 'node', '-e', probe],
@@ -90,4 +90,47 @@ export function renderCompose(options: DeployOptions): string {
     '# Scale: docker compose up -d --scale app=4 && docker compose restart nginx (nginx resolves `app` at start).',
   ];
   return `${header.join('\n')}\n${toYaml({ name: options.app, services })}`;
+}
+
+// Only the limits the caller gave: a compose file has always run without any, and a default memory limit would kill a
+// heavier app that ran before. `hive run -i max` reads the CPU limit through cgroups, as on Kubernetes.
+function composeLimits(options: DeployOptions): { resources?: { limits: Record<string, string> } } {
+  const { cpu, memory } = options.givenLimits;
+  if (!cpu && !memory) return {};
+  const limits: Record<string, string> = {};
+  if (cpu) limits.cpus = composeCpus(options.resources.cpuLimit);
+  if (memory) limits.memory = composeMemory(options.resources.memoryLimit);
+  return { resources: { limits } };
+}
+
+/** A Kubernetes CPU quantity (`2`, `1.5`, `500m`) as compose's `cpus`: a decimal number of CPUs (`0.5`). */
+function composeCpus(quantity: string): string {
+  if (!quantity.endsWith('m')) return quantity;
+  const millis = quantity
+    .slice(0, -1)
+    .replace(/^0+(?=\d)/, '')
+    .padStart(4, '0');
+  const whole = millis.slice(0, -3);
+  const fraction = millis.slice(-3).replace(/0+$/, '');
+  return fraction === '' ? whole : `${whole}.${fraction}`;
+}
+
+const kBinaryUnits = { Ki: 1n, Mi: 2n, Gi: 3n, Ti: 4n, Pi: 5n, Ei: 6n } as const;
+const kDecimalUnits = { k: 1n, M: 2n, G: 3n, T: 4n, P: 5n, E: 6n } as const;
+const kComposeUnits = ['p', 't', 'g', 'm', 'k'] as const;
+
+/**
+ * A Kubernetes memory quantity as a compose byte value, exactly: compose's k, m, g, t, p are binary (1024), so the
+ * largest of them that divides the amount, else whole bytes (`600M` is `600000000b`). BigInt: `1E` is past 2^53.
+ */
+function composeMemory(quantity: string): string {
+  const [, digits = '0', unit = ''] = /^(\d+)(\D*)$/.exec(quantity) ?? [];
+  let bytes = BigInt(digits);
+  if (unit in kBinaryUnits) bytes *= 1024n ** kBinaryUnits[unit as keyof typeof kBinaryUnits];
+  else if (unit in kDecimalUnits) bytes *= 1000n ** kDecimalUnits[unit as keyof typeof kDecimalUnits];
+  for (const [index, suffix] of kComposeUnits.entries()) {
+    const size = 1024n ** BigInt(kComposeUnits.length - index);
+    if (bytes > 0n && bytes % size === 0n) return `${bytes / size}${suffix}`;
+  }
+  return `${bytes}b`;
 }

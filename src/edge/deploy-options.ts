@@ -101,7 +101,14 @@ const recipeSchemas = {
 /** Deploy options as given: only `app` is required (`hive deploy`'s flags, or an object from code). */
 export type DeployInput = z.input<typeof deploySchema>;
 /** Deploy options after {@link resolveDeployOptions}: validated, every default filled in, `image` decided. */
-export type DeployOptions = z.output<typeof deploySchema> & { image: string };
+export type DeployOptions = z.output<typeof deploySchema> & {
+  image: string;
+  /**
+   * Which of `resources.cpuLimit` and `resources.memoryLimit` the caller gave: the compose recipe sets only those,
+   * where Kubernetes gets the defaults too.
+   */
+  givenLimits: { cpu: boolean; memory: boolean };
+};
 
 /**
  * Validates deploy options for `recipe`; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` naming the key. Without a recipe,
@@ -137,6 +144,7 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
     ...options,
     resources: fitRequests(options.resources, input.resources),
     image: options.image ?? `${options.app}:latest`,
+    givenLimits: { cpu: input.resources?.cpuLimit !== undefined, memory: input.resources?.memoryLimit !== undefined },
   };
 }
 

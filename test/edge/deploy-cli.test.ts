@@ -85,3 +85,15 @@ test('--help tells the quantities --cpu-limit and --memory-limit take, and each 
   }
   assert.equal(hiveDeploy(dir, 'k8s', '--app', 'api', '--cpu-limit', '500m', '--out', out, '--force').code, 0);
 });
+
+test('compose: --cpu-limit and --memory-limit reach the app service, in compose syntax', () => {
+  const out = join(dir, 'compose-limits');
+  const args = ['compose', '--app', 'api', '--cpu-limit', '1500m', '--memory-limit', '1Gi', '--out', out];
+  const result = hiveDeploy(dir, ...args);
+  assert.equal(result.code, 0, result.stderr);
+  const compose = readFileSync(join(out, 'compose.yaml'), 'utf8');
+  assert.match(
+    compose,
+    /^ {4}deploy:\n {6}replicas: 2\n {6}resources:\n {8}limits:\n {10}cpus: "1\.5"\n {10}memory: 1g$/m,
+  );
+});

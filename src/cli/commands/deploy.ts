@@ -31,10 +31,11 @@ Options:
       --tls-secret <name>      Ingress TLS secret (needs --host)
       --publish <port>         host port of nginx in compose (default 8080)
       --namespace <ns>         Kubernetes namespace
-      --cpu-limit <q>          k8s container CPU limit, in CPUs or millicores: 2, 1.5, 500m (default 2)
-      --memory-limit <q>       k8s container memory limit, in bytes or with a suffix: k, M, G, T, P, E, Ki, Mi, Gi,
-                               Ti, Pi, Ei (kilo is a lowercase k; default 512Mi). A limit below the default request
-                               (500m CPU, 256Mi) lowers the request to it
+      --cpu-limit <q>          container CPU limit, in CPUs or millicores: 2, 1.5, 500m (k8s default 2; compose:
+                               none unless given)
+      --memory-limit <q>       container memory limit, in bytes or with a suffix: k, M, G, T, P, E, Ki, Mi, Gi,
+                               Ti, Pi, Ei (kilo is a lowercase k; k8s default 512Mi; compose: none unless given).
+                               A limit below the default k8s request (500m CPU, 256Mi) lowers the request to it
       --min <n> --max <n>      autoscaler bounds (default 2 and 10)
       --out <dir>              where to write (default .)
       --force                  overwrite existing files
