@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { autoThreadCount } from './sizing.js';
+import { RETRY_FIRST_MS, RETRY_MAX_MS, type StartRetryOptions } from './start-retry.js';
 import type { TaskTiming } from './task.js';
 
 /** Options of `new Pool()`. */
@@ -28,6 +29,13 @@ export interface PoolOptions {
   env?: NodeJS.ProcessEnv;
   /** Node flags of each worker. Default: the parent's. */
   execArgv?: string[];
+  /**
+   * The timed retry after a worker failed to start (its module failed to load, it died while loading, or it could not
+   * be started): the first wait in ms (`delay`, default 1000), doubled after each further failure up to `maxDelay`
+   * (default 30 000, or `delay` when larger). `false`: no timed retry; a worker then starts only when tasks wait with
+   * no worker left to serve them.
+   */
+  startRetry?: { delay?: number; maxDelay?: number } | false;
 }
 
 /** Options of `pool.run()`. */
@@ -57,6 +65,7 @@ export interface FilledOptions {
   resourceLimits: ResourceLimits | undefined;
   env: NodeJS.ProcessEnv | undefined;
   execArgv: string[] | undefined;
+  startRetry: StartRetryOptions;
 }
 
 const known = new Set([
@@ -70,6 +79,7 @@ const known = new Set([
   'resourceLimits',
   'env',
   'execArgv',
+  'startRetry',
 ]);
 
 /** Validates `new Pool()` options, naming the offending key and value, and fills in the defaults. */
@@ -110,6 +120,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     resourceLimits,
     env: envOption(options.env),
     execArgv: options.execArgv === undefined ? inheritableExecArgv() : execArgvOption(options.execArgv),
+    startRetry: startRetryOption(options.startRetry),
   };
 }
 
@@ -165,6 +176,43 @@ function limitsOption(value: unknown): ResourceLimits | undefined {
     }
   }
   return value as ResourceLimits;
+}
+
+const startRetryKeys = new Set(['delay', 'maxDelay']);
+
+// A wait of 0 would turn the retry into the spawn loop it exists to prevent, and one past setTimeout's limit would
+// fire after 1 ms: both refused.
+function startRetryOption(value: unknown): StartRetryOptions {
+  if (value === false) return false;
+  if (value === undefined) return { delay: RETRY_FIRST_MS, maxDelay: RETRY_MAX_MS };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(
+      `Expected the \`startRetry\` option to be false or an object, got ${describeValue(value)}`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!startRetryKeys.has(key)) {
+      throw new InvalidArgumentError(
+        `Unknown \`startRetry\` key \`${key}\` (known: ${[...startRetryKeys].join(', ')})`,
+      );
+    }
+  }
+  const { delay, maxDelay } = value as { delay?: unknown; maxDelay?: unknown };
+  const first = delay === undefined ? RETRY_FIRST_MS : retryWait('delay', delay);
+  const max = maxDelay === undefined ? Math.max(RETRY_MAX_MS, first) : retryWait('maxDelay', maxDelay);
+  if (max < first) {
+    throw new InvalidArgumentError(
+      `Expected \`startRetry.maxDelay\` (${max}) to be at least \`startRetry.delay\` (${first})`,
+    );
+  }
+  return { delay: first, maxDelay: max };
+}
+
+function retryWait(key: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT) return value;
+  throw new InvalidArgumentError(
+    `Expected \`startRetry.${key}\` to be an integer number of ms from 1 to ${MAX_TIMEOUT}, got ${describeValue(value)}`,
+  );
 }
 
 // Checked here: Node checks them only when a worker starts, so a wrong type would fail every task as a dead worker.

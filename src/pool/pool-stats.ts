@@ -11,6 +11,19 @@ export interface DurationSummary {
   max: number;
 }
 
+/** Failed worker starts and the timed retry that follows them (the `startRetry` option). */
+export interface StartRetryStats {
+  /**
+   * Worker starts that failed in a row (the module failed to load, the worker died while loading it or could not be
+   * started) since a worker last loaded the module; 0 while starts work.
+   */
+  failedStarts: number;
+  /** A timed retry waits: when it fires, the pool starts one worker. */
+  pending: boolean;
+  /** Ms until the pending retry fires; 0 when none is pending. */
+  dueIn: number;
+}
+
 /** A snapshot of a pool's state and history. */
 export interface PoolStats {
   /** Workers alive (starting ones included). */
@@ -27,6 +40,8 @@ export interface PoolStats {
   runTime: DurationSummary;
   /** How long tasks waited between `run()` and their start. */
   waitTime: DurationSummary;
+  /** Failed starts in a row and the retry waiting after them. */
+  startRetry: StartRetryStats;
 }
 
 /**

@@ -96,6 +96,7 @@ export class Pool extends EventEmitter<PoolEvents> {
       utilization: this.#scheduler.stats.utilization(this.#options.maxThreads),
       runTime: this.#scheduler.stats.runTime(),
       waitTime: this.#scheduler.stats.waitTime(),
+      startRetry: this.#scheduler.startRetryStats(),
     };
   }
 

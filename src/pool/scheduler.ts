@@ -13,7 +13,7 @@ import {
   ThreadExitedError,
 } from './errors.js';
 import type { FilledOptions } from './options.js';
-import { PoolStatsRecorder } from './pool-stats.js';
+import { PoolStatsRecorder, type StartRetryStats } from './pool-stats.js';
 import { PoolWorker } from './pool-worker.js';
 import { ProcessTransport } from './process-transport.js';
 import { FAILURE, LOAD_FAILED, PROGRESS, READY, RESULT, type WorkerMessage } from './protocol.js';
@@ -65,9 +65,11 @@ export class Scheduler {
    * brings the pool back on its own.
    */
   #holding = false;
-  readonly #retry = new StartRetry(() => this.#replenish());
+  readonly #retry: StartRetry;
   /** Workers that died before READY since the last READY (see MAX_EARLY_DEATHS). */
   #earlyDeaths = 0;
+  /** Starts that failed in any way (load failure, early death, refused start) since the last READY: for stats. */
+  #failedStarts = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   #recheckTimer: NodeJS.Timeout | undefined;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
@@ -76,6 +78,7 @@ export class Scheduler {
   constructor(options: FilledOptions, hooks: SchedulerHooks) {
     this.#options = options;
     this.#hooks = hooks;
+    this.#retry = new StartRetry(() => this.#replenish(), options.startRetry);
     for (let i = 0; i < options.minThreads; i++) {
       const refused = this.#spawn();
       // The options are the cause (worker_threads refuses some Node flags, resource limits, env): say so at the door.
@@ -119,6 +122,11 @@ export class Scheduler {
     let busy = 0;
     for (const worker of this.#workers) if (worker.inFlight.length > 0) busy++;
     return { threads: this.#workers.length, busy, queued: this.#unstarted() };
+  }
+
+  startRetryStats(): StartRetryStats {
+    const dueIn = this.#retry.dueIn;
+    return { failedStarts: this.#failedStarts, pending: dueIn !== undefined, dueIn: dueIn ?? 0 };
   }
 
   close(): Promise<void> {
@@ -318,6 +326,7 @@ export class Scheduler {
           : new ThreadTransport(options, events);
     } catch (cause) {
       const error = new ThreadExitedError(`it could not be started: ${(cause as Error).message}`, cause);
+      this.#failedStarts++;
       this.#startFailed();
       // Live workers keep serving the queue while the retry waits; with none, nothing could serve the waiting tasks.
       if (this.#workers.length === 0) for (const task of this.#queue.clear()) this.#settle(task, false, error);
@@ -405,6 +414,7 @@ export class Scheduler {
         const recovered = this.#holding;
         this.#holding = false;
         this.#earlyDeaths = 0;
+        this.#failedStarts = 0;
         this.#retry.reset();
         this.#starting--;
         if (worker.inFlight.length === 0) worker.transport.unref();
@@ -418,6 +428,7 @@ export class Scheduler {
       case LOAD_FAILED: {
         const error = new TaskModuleError(this.#options.filename, deserializeError(message[1]));
         void this.#retire(worker);
+        this.#failedStarts++;
         this.#startFailed();
         this.#hooks.error(error);
         // Fail what waits only when no other worker can serve it: not one loaded, none still loading. (Before
@@ -449,6 +460,7 @@ export class Scheduler {
     const error = new ThreadExitedError(detail, cause);
     if (!wasReady) {
       this.#earlyDeaths++;
+      this.#failedStarts++;
       // Another worker loaded the module, or may yet: this death says nothing about the module (killed from outside,
       // out of memory at start), so the queue waits for the others and a new worker replaces this one, at once up to
       // MAX_EARLY_DEATHS in a row, then on the retry timer. With none, a new one would likely die too: fail the

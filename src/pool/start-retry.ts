@@ -1,27 +1,37 @@
-/** Wait before the first retry after worker starts failed (ms). */
+import { performance } from 'node:perf_hooks';
+
+/** Default wait before the first retry after worker starts failed (ms): the `startRetry.delay` option. */
 export const RETRY_FIRST_MS = 1000;
-/** Longest wait between retries (ms): a module that stays broken costs one worker start this often. */
+/** Default longest wait between retries (ms), `startRetry.maxDelay`: a module that stays broken costs one start this often. */
 export const RETRY_MAX_MS = 30_000;
 
+/** The waits of the `startRetry` option, or `false` for no timed retry. */
+export type StartRetryOptions = { delay: number; maxDelay: number } | false;
+
 /** The wait before the next retry, after `failed` retries failed in a row: doubling from the first, capped. */
-export function retryDelay(failed: number): number {
+export function retryDelay(failed: number, first = RETRY_FIRST_MS, max = RETRY_MAX_MS): number {
   // The exponent is bounded so that the product stays a finite number however long the module stays broken.
-  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(failed, 20));
+  return Math.min(max, first * 2 ** Math.min(failed, 31));
 }
 
 /**
  * The timer of a pool whose workers failed to start: it says when the pool may try one more start. Unref'd, so an idle
  * pool waiting to retry never holds the process open (a pool with tasks waiting always has a worker that does).
+ * With `startRetry: false` it is never armed, so it never says so.
  */
 export class StartRetry {
   readonly #fire: () => void;
+  readonly #waits: StartRetryOptions;
   #timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (performance.now() time). */
+  #dueAt = 0;
   #failed = 0;
   #due = false;
 
   /** `fire` runs when a retry becomes due, to start the worker. */
-  constructor(fire: () => void) {
+  constructor(fire: () => void, waits: StartRetryOptions = { delay: RETRY_FIRST_MS, maxDelay: RETRY_MAX_MS }) {
     this.#fire = fire;
+    this.#waits = waits;
   }
 
   /** The wait is over: one worker may start. */
@@ -29,14 +39,21 @@ export class StartRetry {
     return this.#due;
   }
 
-  /** Starts the wait for the next retry, unless one is already waited for or due. */
+  /** Ms until the armed timer fires, or undefined when none is armed. */
+  get dueIn(): number | undefined {
+    return this.#timer === undefined ? undefined : Math.max(0, this.#dueAt - performance.now());
+  }
+
+  /** Starts the wait for the next retry, unless one is already waited for or due (or timed retries are off). */
   arm(): void {
-    if (this.#timer !== undefined || this.#due) return;
+    if (this.#timer !== undefined || this.#due || this.#waits === false) return;
+    const wait = retryDelay(this.#failed, this.#waits.delay, this.#waits.maxDelay);
+    this.#dueAt = performance.now() + wait;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#due = true;
       this.#fire();
-    }, retryDelay(this.#failed));
+    }, wait);
     this.#timer.unref();
   }
 
