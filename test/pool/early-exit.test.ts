@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Pool } from 'hive/pool';
-import { fixture, runCounts, waitFor } from './helpers.js';
+import { runCounts, waitFor } from './helpers.js';
+
+// Its loads fail by number (HIVE_TEST_FAIL_LOAD) or while HIVE_TEST_DIR/broken exists; HIVE_TEST_FAIL: 'exit' makes
+// the worker die while loading.
+const fixture = new URL('./fixtures/fails-at-load.mjs', import.meta.url);
 
 /** Starts of workers that reached the fixture's load (each makes a `load-<n>` directory). */
 const loads = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('load-')).length;
@@ -12,9 +16,11 @@ const loads = (dir: string) => readdirSync(dir).filter((name) => name.startsWith
 for (const isolation of ['thread', 'process'] as const) {
   describe(`a worker that dies before it is ready (isolation: '${isolation}')`, () => {
     const dirs: string[] = [];
-    const tempDir = () => {
+    /** A directory for the fixture; `broken`: every load past the first HIVE_TEST_SPARE dies. */
+    const tempDir = (broken = false) => {
       const dir = mkdtempSync(join(tmpdir(), 'hive-pool-early-'));
       dirs.push(dir);
+      if (broken) writeFileSync(join(dir, 'broken'), '');
       return dir;
     };
     after(() => {
@@ -25,11 +31,11 @@ for (const isolation of ['thread', 'process'] as const) {
       const dir = tempDir();
       const n = 200;
       const pool = new Pool({
-        filename: fixture('dies-at-load.mjs'),
+        filename: fixture,
         isolation,
         minThreads: 1,
         maxThreads: 2,
-        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_KILL: '2' },
+        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_FAIL: 'exit', HIVE_TEST_FAIL_LOAD: '2' },
       });
       try {
         const errors: Error[] = [];
@@ -47,7 +53,7 @@ for (const isolation of ['thread', 'process'] as const) {
         const rejected = settled.filter((outcome) => outcome.status === 'rejected');
         assert.equal(rejected.length, 0, `no task rejected, got ${rejected.length} of ${n}`);
         settled.forEach((outcome, index) => {
-          assert.equal((outcome as PromiseFulfilledResult<unknown>).value, index);
+          assert.equal((outcome as PromiseFulfilledResult<{ index: number }>).value.index, index);
         });
         assert.deepEqual(runCounts(dir, n), new Array(n).fill(1), 'each task ran exactly once');
         assert.equal(errors.length, 1);
@@ -59,14 +65,14 @@ for (const isolation of ['thread', 'process'] as const) {
     });
 
     test('a module that kills every new worker: replacements wait after 3 in a row, the live one serves all', async () => {
-      const dir = tempDir();
+      const dir = tempDir(true);
       const n = 50;
       const pool = new Pool({
-        filename: fixture('dies-at-load.mjs'),
+        filename: fixture,
         isolation,
         minThreads: 1,
         maxThreads: 2,
-        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_KILL: 'rest' },
+        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_FAIL: 'exit' },
       });
       try {
         let errors = 0;
@@ -103,15 +109,15 @@ for (const isolation of ['thread', 'process'] as const) {
     });
 
     test('a module that kills every worker at load fails the queued tasks, without a respawn loop', async () => {
-      const dir = tempDir();
+      const dir = tempDir(true);
       const n = 20;
       const maxThreads = 2;
       const pool = new Pool({
-        filename: fixture('dies-at-load.mjs'),
+        filename: fixture,
         isolation,
         minThreads: 1,
         maxThreads,
-        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_KILL: 'all' },
+        env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_FAIL: 'exit', HIVE_TEST_SPARE: '0' },
       });
       pool.on('error', () => {});
       const settled = await Promise.allSettled(Array.from({ length: n }, (_, index) => pool.run(index)));

@@ -9,7 +9,7 @@ import { Pool, type PoolOptions } from 'hive/pool';
 import { RETRY_MAX_MS } from '../../dist/pool/start-retry.js';
 import { fixture as sharedFixture, waitFor, within } from './helpers.js';
 
-const fixture = new URL('./fixtures/fails-while-broken.mjs', import.meta.url);
+const fixture = new URL('./fixtures/fails-at-load.mjs', import.meta.url);
 const invalid = (pattern: RegExp) => ({ code: 'ERR_HIVE_INVALID_ARGUMENT', message: pattern });
 
 /** Workers that reached the fixture's load (each makes a `load-<n>` directory). */

@@ -13,7 +13,7 @@ import { Pool } from 'hive/pool';
 import { RETRY_FIRST_MS, RETRY_MAX_MS, retryDelay } from '../../dist/pool/start-retry.js';
 import { runCounts, waitFor, within } from './helpers.js';
 
-const fixture = new URL('./fixtures/fails-while-broken.mjs', import.meta.url);
+const fixture = new URL('./fixtures/fails-at-load.mjs', import.meta.url);
 
 /** Files of the fixture's directory whose name starts with `prefix`. */
 const count = (dir: string, prefix: string) => readdirSync(dir).filter((name) => name.startsWith(prefix)).length;
@@ -88,8 +88,8 @@ for (const isolation of ['thread', 'process'] as const) {
             'two tasks running at once',
           );
           writeFileSync(join(dir, 'open'), '');
-          const workers = await Promise.all(both);
-          assert.notEqual(workers[0], workers[1]);
+          const [a, b] = (await Promise.all(both)) as { worker: string }[];
+          assert.notEqual(a?.worker, b?.worker);
           assert.deepEqual(runCounts(dir, 3), [1, 1, 1], 'each task ran exactly once');
         } finally {
           await pool.destroy();
