@@ -59,6 +59,11 @@ export class Scheduler {
   #closing: { resolve: () => void; promise: Promise<void> } | undefined;
   #destroyed = false;
   /**
+   * The workers' end, once the pool stopped them (destroy(), or close() with nothing left to run): what a later
+   * close() or destroy() waits for, since it has no workers of its own left to stop.
+   */
+  #stopped: Promise<void> | undefined;
+  /**
    * A worker failed to load the module (or could not start, or MAX_EARLY_DEATHS died while loading it) and none has
    * loaded it since: workers start only one at a time, when #retry says so (or at once for tasks that nothing alive
    * could serve), so that a module that stays broken costs one start per retry wait, not a spawn loop, and a fixed one
@@ -136,12 +141,14 @@ export class Scheduler {
         resolve = r;
       });
       this.#closing = { resolve, promise };
-      this.#checkClosed();
+      if (this.#stopped !== undefined) void this.#stopped.then(resolve);
+      else this.#checkClosed();
     }
     return this.#closing.promise;
   }
 
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
+    if (this.#stopped !== undefined) return this.#stopped;
     this.#destroyed = true;
     const error = () => new PoolClosedError('the pool was destroyed');
     for (const task of this.#queue.clear()) this.#settle(task, false, error());
@@ -152,8 +159,8 @@ export class Scheduler {
     }
     clearInterval(this.#idleTimer);
     this.#retry.stop();
-    await Promise.all(exits);
-    this.#closing?.resolve();
+    this.#stopped = Promise.all(exits).then(() => this.#closing?.resolve());
+    return this.#stopped;
   }
 
   #unstarted(): number {
@@ -566,7 +573,7 @@ export class Scheduler {
     clearInterval(this.#idleTimer);
     this.#retry.stop();
     const closing = this.#closing;
-    void Promise.all([...this.#workers].map((worker) => this.#retire(worker))).then(() => closing.resolve());
+    this.#stopped = Promise.all([...this.#workers].map((worker) => this.#retire(worker))).then(() => closing.resolve());
   }
 
   #forget(worker: PoolWorker): void {
