@@ -102,7 +102,8 @@ export class Scheduler {
   /** Accepts a task, or returns the error that refuses it. */
   submit(task: Task): Error | undefined {
     if (this.closed) return new PoolClosedError('run() after close() or destroy()');
-    if (this.#unstarted() >= this.#options.maxQueue && (this.#queue.size > 0 || this.#idleWorker() === undefined)) {
+    const unstarted = this.#unstarted();
+    if (unstarted >= this.#options.maxQueue && unstarted >= this.#options.maxQueue + this.#free()) {
       return new QueueFullError(this.#options.maxQueue);
     }
     this.#pending++;
@@ -167,6 +168,19 @@ export class Scheduler {
     let sent = 0;
     for (const worker of this.#workers) if (worker.inFlight.length > 1) sent += worker.inFlight.length - 1;
     return this.#queue.size + sent;
+  }
+
+  /**
+   * Threads that will take a task without it waiting behind another: idle, still starting, or not started yet (below
+   * maxThreads). The unstarted tasks they will take are not waiting for a thread, so they do not count against
+   * maxQueue: with `maxQueue: 0` a pool still runs a task per thread it can start.
+   */
+  #free(): number {
+    let free = this.#options.maxThreads - this.#workers.length;
+    for (const worker of this.#workers) {
+      if (worker.inFlight.length === 0 && (!worker.ready || worker.room(1) > 0)) free++;
+    }
+    return free;
   }
 
   #idleWorker(): PoolWorker | undefined {

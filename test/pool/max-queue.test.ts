@@ -1,0 +1,37 @@
+// maxQueue bounds the tasks that wait for a thread. A task that a thread starting now, or one the pool may still
+// start (below maxThreads), will take is not waiting for one: `maxQueue: 0` (piscina's "no queue") used to refuse
+// every task of a pool with no idle thread, so with minThreads 0 nothing ever ran, and no pool grew past its idle
+// threads.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Pool } from 'hive/pool';
+import { counters, fixture, within } from './helpers.js';
+
+const outcomes = (settled: PromiseSettledResult<unknown>[]) =>
+  settled.map((outcome) =>
+    outcome.status === 'fulfilled' ? 'ran' : ((outcome.reason as { code?: string }).code ?? String(outcome.reason)),
+  );
+
+test('maxQueue 0, minThreads 0: a task per thread the pool may start is run, the next one is refused', async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 2, maxQueue: 0 });
+  const counter = counters(3);
+  const runs = [0, 1, 2].map((index) => pool.run({ counter, index, ms: 50 }, { name: 'busy' }));
+  const settled = await within(Promise.allSettled(runs), 20_000, 'the tasks');
+  assert.deepEqual(outcomes(settled), ['ran', 'ran', 'ERR_HIVE_QUEUE_FULL']);
+  assert.deepEqual([...counter], [1, 1, 0]);
+  // Once the threads are idle, they take new tasks.
+  assert.deepEqual(outcomes(await Promise.allSettled([pool.run(3), pool.run(4)])), ['ran', 'ran']);
+});
+
+test('maxQueue 0 right after construction: the threads still starting take a task each', async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1, maxQueue: 0 });
+  const settled = await within(Promise.allSettled([pool.run(1), pool.run(2)]), 20_000, 'the tasks');
+  assert.deepEqual(outcomes(settled), ['ran', 'ERR_HIVE_QUEUE_FULL']);
+});
+
+test('maxQueue 1 below maxThreads: one task waits beyond those the threads to start will take', async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 2, maxQueue: 1 });
+  const runs = [0, 1, 2, 3].map((index) => pool.run({ index, ms: 50 }, { name: 'busy' }));
+  const settled = await within(Promise.allSettled(runs), 20_000, 'the tasks');
+  assert.deepEqual(outcomes(settled), ['ran', 'ran', 'ran', 'ERR_HIVE_QUEUE_FULL']);
+});
