@@ -22,6 +22,7 @@ import { StartRetry } from './start-retry.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
 import { TaskQueue } from './task-queue.js';
 import { ThreadTransport } from './thread-transport.js';
+import { holdsDetachedBuffer } from './transfer.js';
 import type { TransportEvents } from './worker-transport.js';
 
 const debug = debuglog('hive:pool');
@@ -365,6 +366,13 @@ export class Scheduler {
 
   /** Sends tasks to a worker as one message; an input that cannot be cloned fails alone. */
   #send(worker: PoolWorker, tasks: Task[]): void {
+    if (tasks.some((task) => task.transfer !== undefined && holdsDetachedBuffer(task.transfer))) {
+      tasks = tasks.filter((task) => {
+        if (task.transfer === undefined || !holdsDetachedBuffer(task.transfer)) return true;
+        this.#settle(task, false, new DataCloneError('input', new TypeError('an ArrayBuffer to transfer is detached')));
+        return false;
+      });
+    }
     if (tasks.length === 0) return;
     let names: (string | undefined)[] | undefined;
     let transfer: TransferListItem[] | undefined;

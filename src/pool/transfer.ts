@@ -21,3 +21,21 @@ export function move<T>(value: T, transferList: readonly TransferListItem[]): Mo
 export function isMoved(value: unknown): value is Moved<unknown> {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kMoved] === true;
 }
+
+/**
+ * Whether a transfer list holds an ArrayBuffer that is already detached (given to an earlier task, or transferred
+ * elsewhere). postMessage accepts one when it is also in the transfer list and delivers an empty buffer, so the task
+ * would run on no data; a child process's serializer refuses it. Checked before sending, to refuse it in both.
+ */
+export function holdsDetachedBuffer(list: readonly TransferListItem[]): boolean {
+  for (const item of list) {
+    // Only an empty buffer can be detached; Node 20 has no ArrayBuffer#detached, but a view on a detached one throws.
+    if (!(item instanceof ArrayBuffer) || item.byteLength > 0) continue;
+    try {
+      new Uint8Array(item);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
