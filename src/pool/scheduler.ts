@@ -484,7 +484,8 @@ export class Scheduler {
     this.#forget(worker);
     // Tasks it never started go back to the front of the queue; the one it was running fails with it.
     const requeue = worker.takeBack(worker.inFlight.length, undefined);
-    for (const task of worker.inFlight.splice(0)) this.#settle(task, false, new ThreadExitedError(detail, cause));
+    const lost = worker.inFlight.splice(0);
+    for (const task of lost) this.#settle(task, false, new ThreadExitedError(detail, cause));
     this.#queue.unshiftAll(requeue);
     const error = new ThreadExitedError(detail, cause);
     if (!wasReady) {
@@ -498,7 +499,9 @@ export class Scheduler {
       if (alone || this.#earlyDeaths >= MAX_EARLY_DEATHS) this.#startFailed();
       if (alone) for (const task of this.#queue.clear()) this.#settle(task, false, error);
       this.#hooks.error(error);
-    } else if (requeue.length === 0 && this.#pending === 0) {
+    } else if (lost.length === 0) {
+      // It died between tasks (idle, or before starting those put back in the queue): no task carries the failure,
+      // whatever other workers are running.
       this.#hooks.error(error);
     }
     this.#replenish();
