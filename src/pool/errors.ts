@@ -67,9 +67,12 @@ export class TaskNotFoundError extends HiveError {
   }
 }
 
-/** A task's input or result cannot be passed between threads (functions, symbols, class instances with handles). */
+/**
+ * A task's input, result or thrown error cannot be passed between threads (functions, symbols, class instances with
+ * handles).
+ */
 export class DataCloneError extends HiveError {
-  constructor(what: 'input' | 'result', cause?: unknown) {
+  constructor(what: 'input' | 'result' | 'error', cause?: unknown) {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
     super('ERR_HIVE_DATA_CLONE', `The task's ${what} cannot be cloned to another thread${detail}`, { cause });
   }

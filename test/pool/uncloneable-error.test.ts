@@ -1,0 +1,37 @@
+// A task that throws what cannot be cloned back (an error whose cause holds a function, a thrown object with a
+// method) used to take its worker down: the caller got ERR_HIVE_THREAD_EXITED instead of the task's error, and the
+// worker was replaced. Now the caller gets what can be cloned of it, and the worker goes on.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Pool } from 'hive/pool';
+
+const fixture = new URL('./fixtures/throws-uncloneable.mjs', import.meta.url);
+
+for (const isolation of ['thread', 'process'] as const) {
+  describe(`a task error that cannot be cloned (isolation: '${isolation}')`, () => {
+    test("rejects with the task's error, its cause an ERR_HIVE_DATA_CLONE; the worker survives", async () => {
+      await using pool = new Pool({ filename: fixture, minThreads: 1, maxThreads: 1, isolation });
+      const errors: Error[] = [];
+      pool.on('error', (error) => errors.push(error));
+      const worker = await pool.run(null);
+      await assert.rejects(pool.run(null, { name: 'causeWithFunction' }), (error: Error & { code?: string }) => {
+        assert.equal(error.message, 'boom');
+        assert.equal(error.code, 'E_BOOM');
+        assert.equal((error.cause as { code?: string }).code, 'ERR_HIVE_DATA_CLONE');
+        return true;
+      });
+      await assert.rejects(pool.run(null, { name: 'rejectWithFunctionCause' }), (error: Error) => {
+        assert.equal(error.message, 'async boom');
+        assert.equal((error.cause as { code?: string }).code, 'ERR_HIVE_DATA_CLONE');
+        return true;
+      });
+      await assert.rejects(pool.run(null, { name: 'throwObjectWithMethod' }), {
+        code: 'ERR_HIVE_DATA_CLONE',
+        message: /task's error cannot be cloned/,
+      });
+      assert.equal(await pool.run(null), worker, 'the same worker serves on');
+      assert.deepEqual(errors, []);
+      assert.equal(pool.stats.failed, 3);
+    });
+  });
+}
