@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
+import { AbortWatch } from './abort-watch.js';
 import { batchLimit, worthMoving } from './batch-policy.js';
 import {
   DataCloneError,
@@ -52,6 +53,7 @@ export class Scheduler {
   readonly #options: FilledOptions;
   readonly #hooks: SchedulerHooks;
   readonly #queue = new TaskQueue();
+  readonly #aborts = new AbortWatch((task) => this.#abort(task));
   readonly #workers: PoolWorker[] = [];
   #pending = 0;
   #starting = 0;
@@ -108,10 +110,7 @@ export class Scheduler {
       return new QueueFullError(this.#options.maxQueue);
     }
     this.#pending++;
-    if (task.signal !== undefined) {
-      task.abortListener = () => this.#abort(task);
-      task.signal.addEventListener('abort', task.abortListener, { once: true });
-    }
+    if (task.signal !== undefined) this.#aborts.add(task, task.signal);
     // Serial latency: with nothing queued and a worker idle, send at once rather than on the next microtask.
     if (this.#queue.size === 0) {
       const idle = this.#idleWorker();
@@ -581,7 +580,7 @@ export class Scheduler {
     if (task.state === SETTLED) return;
     task.state = SETTLED;
     if (task.timer !== undefined) clearTimeout(task.timer);
-    if (task.abortListener !== undefined) task.signal?.removeEventListener('abort', task.abortListener);
+    if (task.signal !== undefined) this.#aborts.delete(task, task.signal);
     if (!measured && !ok) this.stats.recordFailure();
     this.#pending--;
     if (ok) task.resolve(value);

@@ -20,7 +20,6 @@ export class Task {
   /** Position in its worker's stream of tasks, once sent. */
   seq = -1;
   timer: NodeJS.Timeout | undefined = undefined;
-  abortListener: (() => void) | undefined = undefined;
   /** `run()`'s onTiming, set after construction: rarely used, so it stays out of the constructor's hot signature. */
   onTiming: ((timing: TaskTiming) => void) | undefined = undefined;
 
