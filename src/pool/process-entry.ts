@@ -1,7 +1,7 @@
 // Runs inside each child process of a pool with `isolation: 'process'`: the same protocol as a thread, over IPC.
 import { loadTaskModule } from './load-task-module.js';
 import { type Batch, LOAD_FAILED, READY, type WorkerInit, type WorkerMessage } from './protocol.js';
-import { serializeError } from './serialized-error.js';
+import { sendError } from './serialized-error.js';
 import { TaskRunner } from './task-runner.js';
 
 const send = (message: WorkerMessage) => {
@@ -15,7 +15,7 @@ process.once('message', async (init: WorkerInit) => {
   try {
     fns = await loadTaskModule(init.filename);
   } catch (error) {
-    send([LOAD_FAILED, serializeError(error)]);
+    sendError((serialized) => send([LOAD_FAILED, serialized]), error);
     return;
   }
   // No shared memory across processes: the pool sends one task at a time, so every task received is claimed.

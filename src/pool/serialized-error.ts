@@ -1,3 +1,5 @@
+import { DataCloneError } from './errors.js';
+
 /**
  * Errors cross threads as plain objects: structured clone keeps only an Error's message and stack, and would drop the
  * `code`, `cause` and custom fields that callers match on.
@@ -26,6 +28,22 @@ export function serializeError(error: unknown): unknown {
     props,
   };
   return error.cause === undefined ? out : { ...out, cause: serializeError(error.cause) };
+}
+
+/**
+ * Sends a task's (or a module load's) error with `send`, which throws when the message cannot be cloned: a thrown
+ * object with a method, an error whose `cause` holds a function (client libraries' errors often carry their request
+ * config). Uncaught, that throw took the worker down and the caller got ERR_HIVE_THREAD_EXITED instead. Then what can
+ * be cloned goes: the error (name, message, stack and plain fields always clone) with an ERR_HIVE_DATA_CLONE as its
+ * cause, or that ERR_HIVE_DATA_CLONE for a thrown non-Error.
+ */
+export function sendError(send: (serialized: unknown) => void, error: unknown): void {
+  try {
+    send(serializeError(error));
+  } catch (cloneError) {
+    const unclonable = serializeError(new DataCloneError('error', cloneError));
+    send(error instanceof Error ? { ...(serializeError(error) as SerializedError), cause: unclonable } : unclonable);
+  }
 }
 
 export function deserializeError(value: unknown): unknown {

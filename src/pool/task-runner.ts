@@ -3,7 +3,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import { DataCloneError, TaskNotFoundError } from './errors.js';
 import type { TaskContext, TaskFunction } from './load-task-module.js';
 import { type Batch, FAILURE, PROGRESS, RESULT, type WorkerMessage } from './protocol.js';
-import { type SerializedError, serializeError } from './serialized-error.js';
+import { sendError, serializeError } from './serialized-error.js';
 import { isMoved } from './transfer.js';
 
 export type Send = (message: WorkerMessage, transfer?: readonly TransferListItem[]) => void;
@@ -102,21 +102,8 @@ export class TaskRunner {
     this.#loop();
   }
 
-  /**
-   * Sends a task's error. One that cannot be cloned (a thrown object with a method, an error whose `cause` holds a
-   * function, as client libraries' errors often do) would throw here and take the worker down, the caller getting
-   * ERR_HIVE_THREAD_EXITED instead: send what can be cloned of it, with an ERR_HIVE_DATA_CLONE saying what could not.
-   */
   #failure(error: unknown, ms: number): void {
-    try {
-      this.#send([FAILURE, serializeError(error), ms]);
-    } catch (cloneError) {
-      const unclonable = serializeError(new DataCloneError('error', cloneError));
-      // Name, message, stack and plain fields always clone: only the cause (or a thrown non-Error) may not.
-      const kept =
-        error instanceof Error ? { ...(serializeError(error) as SerializedError), cause: unclonable } : unclonable;
-      this.#send([FAILURE, kept, ms]);
-    }
+    sendError((serialized) => this.#send([FAILURE, serialized, ms]), error);
   }
 
   #reply(result: unknown, start: number): void {

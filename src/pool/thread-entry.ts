@@ -13,7 +13,7 @@ import {
   STARTED,
   type WorkerMessage,
 } from './protocol.js';
-import { serializeError } from './serialized-error.js';
+import { sendError } from './serialized-error.js';
 import { TaskRunner } from './task-runner.js';
 
 const { port, ring, filename } = workerData as { port: MessagePort; ring: Int32Array; filename: string };
@@ -82,5 +82,5 @@ try {
   runner.kick();
 } catch (error) {
   // The parent terminates this thread on LOAD_FAILED.
-  port.postMessage([LOAD_FAILED, serializeError(error)] satisfies WorkerMessage);
+  sendError((serialized) => port.postMessage([LOAD_FAILED, serialized] satisfies WorkerMessage), error);
 }

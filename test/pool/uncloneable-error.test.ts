@@ -1,6 +1,7 @@
 // A task that throws what cannot be cloned back (an error whose cause holds a function, a thrown object with a
 // method) used to take its worker down: the caller got ERR_HIVE_THREAD_EXITED instead of the task's error, and the
-// worker was replaced. Now the caller gets what can be cloned of it, and the worker goes on.
+// worker was replaced. Now the caller gets what can be cloned of it, and the worker goes on. Likewise a module that
+// failed to load with such an error was reported as a worker's death, not as ERR_HIVE_TASK_MODULE.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Pool } from 'hive/pool';
@@ -32,6 +33,23 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.equal(await pool.run(null), worker, 'the same worker serves on');
       assert.deepEqual(errors, []);
       assert.equal(pool.stats.failed, 3);
+    });
+
+    test('a module that fails to load with such an error is reported as ERR_HIVE_TASK_MODULE', async () => {
+      const filename = new URL('./fixtures/load-throws-uncloneable.mjs', import.meta.url);
+      await using pool = new Pool({ filename, minThreads: 0, maxThreads: 1, isolation });
+      const errors: (Error & { code?: string })[] = [];
+      pool.on('error', (error) => errors.push(error));
+      await assert.rejects(pool.run(1), (error: Error & { code?: string; cause?: Error & { code?: string } }) => {
+        assert.equal(error.code, 'ERR_HIVE_TASK_MODULE');
+        assert.equal(error.cause?.message, 'cannot connect');
+        assert.equal((error.cause?.cause as { code?: string }).code, 'ERR_HIVE_DATA_CLONE');
+        return true;
+      });
+      assert.deepEqual(
+        errors.map((error) => error.code),
+        ['ERR_HIVE_TASK_MODULE'],
+      );
     });
   });
 }
