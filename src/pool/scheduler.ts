@@ -365,6 +365,7 @@ export class Scheduler {
 
   /** Sends tasks to a worker as one message; an input that cannot be cloned fails alone. */
   #send(worker: PoolWorker, tasks: Task[]): void {
+    // postMessage would not refuse a detached buffer in the transfer list: it would deliver it empty.
     if (tasks.some((task) => task.transfer !== undefined && holdsDetachedBuffer(task.transfer))) {
       tasks = tasks.filter((task) => {
         if (task.transfer === undefined || !holdsDetachedBuffer(task.transfer)) return true;
