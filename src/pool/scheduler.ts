@@ -515,11 +515,13 @@ export class Scheduler {
     // Its result may have arrived meanwhile: then it finished, and the worker goes on with the next task.
     worker.transport.drain();
     if (task.state !== SETTLED) {
+      // Out of the pool before its tasks settle, as in #onExit: a `drain` listener reading stats sees neither.
+      const held = worker.inFlight.splice(0);
+      void this.#retire(worker);
       this.#settle(task, false, error);
-      for (const other of worker.inFlight.splice(0)) {
+      for (const other of held) {
         if (other !== task) this.#settle(other, false, new ThreadExitedError('terminated while stopping another task'));
       }
-      void this.#retire(worker);
       this.#replenish();
     }
     this.#queue.unshiftAll(requeue);
