@@ -43,7 +43,7 @@ for (const isolation of ['thread', 'process'] as const) {
       await assert.rejects(pool.run(1), (error: Error & { code?: string; cause?: Error & { code?: string } }) => {
         assert.equal(error.code, 'ERR_HIVE_TASK_MODULE');
         assert.equal(error.cause?.message, 'cannot connect');
-        assert.equal((error.cause?.cause as { code?: string }).code, 'ERR_HIVE_DATA_CLONE');
+        assert.equal((error.cause?.cause as { code?: string } | undefined)?.code, 'ERR_HIVE_DATA_CLONE');
         return true;
       });
       assert.deepEqual(
