@@ -52,9 +52,21 @@ export class HttpCounter {
     };
   }
 
-  /** Counts the requests of an HTTP(S) server. */
+  /**
+   * Counts the requests of an HTTP(S) server. It wraps this server's `emit` rather than adding a 'request' listener:
+   * with two listeners, node's emit copies the listener array and calls each through a generic apply, on every request.
+   */
   watch(server: HttpServer): void {
-    server.prependListener('request', this.#onRequest);
+    const onRequest = this.#onRequest;
+    const emit = server.emit as (this: HttpServer, event: string | symbol, ...args: unknown[]) => boolean;
+    server.emit = function countingEmit(this: HttpServer, event: string | symbol, req?: unknown, res?: unknown) {
+      if (event !== 'request') {
+        // biome-ignore lint/complexity/noArguments: passes any other event's arguments through without a copy
+        return Reflect.apply(emit, this, arguments);
+      }
+      onRequest(req as IncomingMessage, res as ServerResponse);
+      return emit.call(this, event, req, res);
+    } as HttpServer['emit'];
   }
 
   /** Counts the requests of an HTTP/2 server (node:http2, plain or secure): its streams, and HTTP/1 ones it allows. */
