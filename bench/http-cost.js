@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// HTTP cost bench: CPU instructions per hello-world request, counted by valgrind's callgrind, for one app process under
+// each manager: plain node (single), the raw cluster script, `hive run -i 1` and PM2 (`pm2-runtime -i 1`). A count is
+// the same on a busy machine as on an idle one, where req/s on 2 shared cores swings by 10-20% between identical runs:
+// this bench tells apart what each manager adds per request, a few percent, which bench/http.js cannot.
+// Counted: user-space instructions of every process of the subject (app process, and the manager as its own row), timer
+// work taken out (measured over an idle window first). Not counted: the kernel's share (system calls, the same for
+// every subject serving the same bytes). Needs valgrind (apt-get install -y valgrind); about 2 minutes per subject and round.
+// `--json` prints the bench contract of shared/DESIGN.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { freePort, subjectCommand } from './http/subjects.js';
+import { benchCommand } from './lib/args.js';
+import { callgrindMissing, instructionsPerRequest } from './lib/callgrind.js';
+import { buildContract } from './lib/contract.js';
+import { createProgress } from './lib/progress.js';
+import { runRounds } from './lib/rounds.js';
+import { median } from './lib/stats.js';
+import { formatMarkdown, formatResults } from './lib/table.js';
+
+const SUBJECTS = ['hive', 'raw-cluster', 'pm2', 'single'];
+const USAGE = `usage: node bench/http-cost.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,pm2,...]
+  --json     print only the contract JSON object (one line)
+  --markdown print the results table as Markdown (for docs/benchmarks.md)
+  --from F   run nothing: print the table of a saved --json output (file F, last line)
+  --quick    smoke run: fewer requests (figures then include more of the JIT's warm-up), 1 round
+  --rounds   rounds (default 2); figures are medians over rounds
+  --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
+// Under valgrind node serves about 1,000 requests a second: the warm-up lets V8 optimize the request path first.
+const COUNTS = { default: { warm: 30_000, requests: 10_000 }, quick: { warm: 2_000, requests: 2_000 } };
+const CONNECTIONS = 10;
+// The manager row gets no ratio: under valgrind a manager's timers run against a 50 times slower clock, and what is
+// left after the idle window is taken out is not always per-request work (PM2's daemon shows thousands of instructions
+// per request here and none on /proc in a native run); the app process is the figure to compare.
+const BETTER = { 'hello.instr': 'lower', 'hello.instr.manager': 'none' };
+const LABELS = {
+  'hello.instr': 'instructions per request, app process',
+  'hello.instr.manager': '  manager process (no ratio, see docs)',
+};
+
+function printTable(contract, format) {
+  console.log(format(contract, { subjects: SUBJECTS, labels: LABELS }));
+}
+
+async function serves(port) {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function send(port, amount) {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, amount });
+  if (result.errors > 0 || result.non2xx > 0) {
+    throw new Error(`${result.errors} errors and ${result.non2xx} non-2xx responses in ${amount} requests`);
+  }
+}
+
+/** One subject under callgrind: its argv is bench/http's, with one app process. */
+async function measure(subject, counts) {
+  const port = await freePort();
+  const command = subjectCommand(subject, port, 1);
+  // Valgrind slows start-up about 50 times: Hive's default 10 s listen timeout would fail a healthy app.
+  const args = subject === 'hive' ? [...command.argv, '--listen-timeout', '5m', '--kill-timeout', '30s'] : command.argv;
+  const pm2Home = mkdtempSync(join(tmpdir(), 'hive-bench-pm2-'));
+  try {
+    return await instructionsPerRequest({
+      command: process.execPath,
+      args,
+      cwd: new URL('..', import.meta.url).pathname,
+      env: { ...process.env, PORT: String(port), WORKERS: '1', PM2_HOME: pm2Home },
+      stopSignal: command.stop,
+      ready: () => serves(port),
+      warm: () => send(port, counts.warm),
+      load: () => send(port, counts.requests),
+      requests: counts.requests,
+    });
+  } finally {
+    rmSync(pm2Home, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const args = benchCommand(process.argv.slice(2), {
+    usage: USAGE,
+    subjects: SUBJECTS,
+    printSaved: (saved, { markdown }) => printTable(saved, markdown ? formatMarkdown : formatResults),
+    defaultRounds: 2,
+  });
+  if (typeof args === 'number') return args;
+  const missing = await callgrindMissing();
+  if (missing !== undefined) {
+    console.error(missing);
+    return 0;
+  }
+  const counts = args.quick ? COUNTS.quick : COUNTS.default;
+  const subjects = SUBJECTS.filter((s) => args.only === undefined || args.only.includes(s));
+  const progress = createProgress({ quiet: args.json });
+  const bySubject = await runRounds({
+    subjects,
+    rounds: args.rounds,
+    measure: (subject, round) => {
+      progress.update(
+        `round ${round + 1}/${args.rounds}, ${subject}: under callgrind (${counts.warm} + ${counts.requests} requests)`,
+      );
+      return measure(subject, counts);
+    },
+  });
+  progress.done();
+  const results = [];
+  for (const [subject, runs] of bySubject) {
+    // single: the root is the app; the others: the root is the manager, its one child the app.
+    const app = runs.map((r) => (subject === 'single' ? r.root : r.children.reduce((sum, x) => sum + x, 0)));
+    results.push({ subject, metric: 'hello.instr', value: median(app), unit: 'instr' });
+    if (subject !== 'single') {
+      results.push({ subject, metric: 'hello.instr.manager', value: median(runs.map((r) => r.root)), unit: 'instr' });
+    }
+  }
+  const contract = buildContract({ bench: 'http-cost', results, better: BETTER });
+  if (args.json) console.log(JSON.stringify(contract));
+  else printTable(contract, args.markdown ? formatMarkdown : formatResults);
+  return 0;
+}
+
+process.exitCode = await main();
