@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
-import { DaemonTimeoutError, DaemonUnreachableError, DaemonVersionError } from './errors.js';
+import { DaemonTimeoutError, DaemonUnreachableError, DaemonVersionError, type HiveBuild } from './errors.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
@@ -40,6 +40,12 @@ export interface RequestOptions {
   timeout?: number;
   /** Aborting it gives up the request: the connection is closed and the call rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Send the request as this build (the daemon's own, from its ping: `version` and `protocol`) instead of this CLI's:
+   * for `hive update`'s `save` and `ls`, which a daemon of another build refuses otherwise. Only for requests that
+   * take no arguments, whose shape every build shares; the reply is that build's, and may differ from this one's.
+   */
+  as?: HiveBuild;
 }
 
 /** An error the daemon replied with; `code` is the daemon's code. */
@@ -152,6 +158,7 @@ export class DaemonClient {
       onProgress,
       timeout = requestTimeout(cmd),
       signal,
+      as,
     } = typeof options === 'function' ? { onProgress: options } : options;
     if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
       throw new InvalidArgumentError(
@@ -187,13 +194,23 @@ export class DaemonClient {
       signal?.addEventListener('abort', onAbort, { once: true });
       // `ping` and `kill` go without `rev`: a daemon from before revisions refuses a key it does not know, and these
       // two must reach any daemon.
-      const rev = ANY_BUILD_COMMANDS.has(cmd) ? {} : { rev: protocolRevision };
-      this.#socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, hive: hiveVersion, ...rev, id, cmd, ...fields })}\n`);
+      // A build from before revisions (no `rev` of its own) refuses the key, as it does for ping and kill.
+      const header = as
+        ? { hive: as.hive, ...(as.rev === undefined ? {} : { rev: as.rev }) }
+        : { hive: hiveVersion, ...(ANY_BUILD_COMMANDS.has(cmd) ? {} : { rev: protocolRevision }) };
+      this.#socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, ...header, id, cmd, ...fields })}\n`);
     });
     if (!response.ok) {
       // A daemon of another revision that found the request malformed (one from before revisions does not compare
       // them; it refuses `rev` itself as an unknown key): it is another build, and the way out is to replace it.
       if (response.error.code === 'ERR_HIVE_DAEMON_PROTOCOL' && response.rev !== protocolRevision) {
+        throw new DaemonVersionError(
+          { hive: response.hive, rev: response.rev },
+          { hive: hiveVersion, rev: protocolRevision },
+        );
+      }
+      // The daemon's own words advise what its build's CLI could do; this CLI says what it can (`hive update`).
+      if (response.error.code === 'ERR_HIVE_DAEMON_VERSION') {
         throw new DaemonVersionError(
           { hive: response.hive, rev: response.rev },
           { hive: hiveVersion, rev: protocolRevision },

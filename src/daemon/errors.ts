@@ -23,7 +23,7 @@ export class DaemonVersionError extends HiveError {
         : `the daemon runs Hive ${daemon.hive} but this CLI is Hive ${cli.hive}`;
     super(
       'ERR_HIVE_DAEMON_VERSION',
-      `${which}; run \`hive kill\` (then \`hive resurrect\` after \`hive save\`) to switch`,
+      `${which}; run \`hive update\` to switch (it saves the apps, replaces the daemon with the CLI's build and resurrects them)`,
     );
   }
 }

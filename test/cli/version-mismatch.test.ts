@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -80,12 +81,67 @@ test('a daemon of this version from before protocol revisions: told apart as ano
     assert.equal(ls.code, 1);
     assert.match(
       ls.stderr,
-      /^hive ls: ERR_HIVE_DAEMON_VERSION: the daemon runs another build of Hive .*revision of a build without revisions; .*hive kill/,
+      /^hive ls: ERR_HIVE_DAEMON_VERSION: the daemon runs another build of Hive .*revision of a build without revisions; .*hive update/,
     );
     const printed = await other.run(['version']);
     assert.equal(printed.code, 1);
     assert.match(printed.stdout, /another build than this CLI whose control protocol differs \(revision none/);
     assert.ok(pings.length > 0 && pings.every((ping) => !('rev' in ping)), 'ping is sent without rev');
+  } finally {
+    old.close();
+    await other.cleanup();
+  }
+});
+
+test('hive update reaches a daemon from before protocol revisions: save as its own build, then kill', async () => {
+  const other = new HiveHome();
+  const version = (await other.json<{ cli: string }>(['version'])).cli;
+  const exited = spawnSync(process.execPath, ['-e', '']).pid;
+  const requests: Record<string, unknown>[] = [];
+  // Such a daemon refuses `rev` (its strict schema) and knows no `protocol`; it exits once it answers kill.
+  const old = createServer((socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let i = buffer.indexOf('\n'); i !== -1; i = buffer.indexOf('\n')) {
+        const request = JSON.parse(buffer.slice(0, i)) as Record<string, unknown> & { id: number; cmd: string };
+        buffer = buffer.slice(i + 1);
+        requests.push(request);
+        const results: Record<string, unknown> = {
+          ping: { version, pid: exited },
+          ls: [{ name: 'api' }],
+          save: { file: join(other.home, 'dump.json'), apps: ['api'] },
+          kill: { pid: exited },
+        };
+        const reply =
+          'rev' in request || request.hive !== version
+            ? { ok: false, error: { code: 'ERR_HIVE_DAEMON_PROTOCOL', message: 'invalid request' } }
+            : { ok: true, result: results[request.cmd] };
+        socket.write(`${JSON.stringify({ v: 1, hive: version, id: request.id, ...reply })}\n`);
+        if (request.cmd === 'kill') {
+          socket.end();
+          old.close();
+        }
+      }
+    });
+  });
+  try {
+    mkdirSync(other.home, { recursive: true, mode: 0o700 });
+    await new Promise<void>((resolve) => old.listen(join(other.home, 'daemon.sock'), resolve));
+    const update = await other.run(['update', '--json']);
+    assert.equal(update.code, 0, update.stderr);
+    const result = JSON.parse(update.stdout) as { saved: string[]; killed: number; pid: number };
+    assert.deepEqual(result.saved, ['api']);
+    assert.equal(result.killed, exited);
+    assert.deepEqual(
+      requests.map((request) => request.cmd),
+      ['ping', 'ls', 'save', 'kill'],
+    );
+    assert.ok(requests.every((request) => !('rev' in request)));
+    // This build's daemon took over (the dump the stand-in did not write leaves it nothing to resurrect).
+    assert.ok(result.pid > 0 && result.pid !== exited);
+    other.pids.add(result.pid);
   } finally {
     old.close();
     await other.cleanup();

@@ -78,7 +78,7 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
     [
       `${JSON.stringify({ v: 1, hive: version, rev: 'other', id: 7, cmd: 'ls', newKey: true })}\n`,
       'ERR_HIVE_DAEMON_VERSION',
-      /another build of Hive .*this CLI's is other\).*hive kill/,
+      /another build of Hive .*this CLI's is other\).*hive update/,
     ],
     [
       `${JSON.stringify({ v: 1, hive: version, rev: 'other', id: 8, cmd: 'a-newer-command' })}\n`,

@@ -60,7 +60,7 @@ test('a daemon of an older build of the same version is told apart by its protoc
     assert.match(
       result.stderr,
       new RegExp(
-        `^hive ${args[0]}: ERR_HIVE_DAEMON_VERSION: the daemon runs another build of Hive \\d+\\.\\d+\\.\\d+, whose control protocol differs \\(revision ${olderVersion.protocol}; .*run \`hive kill\``,
+        `^hive ${args[0]}: ERR_HIVE_DAEMON_VERSION: the daemon runs another build of Hive \\d+\\.\\d+\\.\\d+, whose control protocol differs \\(revision ${olderVersion.protocol}; .*run \`hive update\``,
       ),
     );
   }

@@ -1,9 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../../cluster/pid-lock.js';
-import { isAlive } from '../../cluster/proc-stat.js';
 import { childPids } from '../../daemon/child-pids.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { waitGone } from '../wait-gone.js';
 
 const usage = `Usage: hive kill [--force] [--json]
 
@@ -54,15 +53,4 @@ async function forceKill(json: boolean): Promise<number> {
       process.stdout.write(`still running after ${PRIMARY_WAIT_MS / 1000} s: pid ${left.join(', ')}\n`);
   }
   return left.length > 0 ? 1 : 0;
-}
-
-/** Waits until none of `pids` is alive or `ms` passed; returns those still alive. */
-async function waitGone(pids: number[], ms: number): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let alive = pids.filter(isAlive);
-  while (alive.length > 0 && Date.now() < deadline) {
-    await delay(25);
-    alive = alive.filter(isAlive);
-  }
-  return alive;
 }

@@ -32,11 +32,11 @@ export default function version(argv: string[]): Promise<number> {
       else if (!mismatch) process.stdout.write(`daemon: ${daemon.version} (pid ${daemon.pid})\n`);
       else if (otherBuild) {
         process.stdout.write(
-          `daemon: ${daemon.version} (pid ${daemon.pid}), another build than this CLI whose control protocol differs (revision ${daemon.protocol ?? 'none'}, this CLI's ${protocolRevision}): run \`hive kill\`, then \`hive resurrect\`\n`,
+          `daemon: ${daemon.version} (pid ${daemon.pid}), another build than this CLI whose control protocol differs (revision ${daemon.protocol ?? 'none'}, this CLI's ${protocolRevision}): run \`hive update\`\n`,
         );
       } else {
         process.stdout.write(
-          `daemon: ${daemon.version} (pid ${daemon.pid}), another version than this CLI: run \`hive save && hive kill && hive resurrect\`\n`,
+          `daemon: ${daemon.version} (pid ${daemon.pid}), another version than this CLI: run \`hive update\`\n`,
         );
       }
     }

@@ -1,0 +1,74 @@
+import { DaemonClient } from '../../daemon/client.js';
+import { hivePaths } from '../../daemon/paths.js';
+import type { AppInfo } from '../../daemon/protocol.js';
+import { appTable } from '../app-output.js';
+import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { waitGone } from '../wait-gone.js';
+
+const usage = `Usage: hive update [--json]
+
+After upgrading Hive (as pm2 update): saves the running daemon's apps to $HIVE_HOME/dump.json, stops that daemon and
+its apps, starts this build's daemon and resurrects the dump. The running daemon may be of another version or build.`;
+
+type Ping = { version: string; protocol?: string; pid: number };
+
+/** `hive update --json`; `saved` and `apps` are empty when no app ran (the dump is then left as it is). */
+interface Updated {
+  updated: boolean;
+  file: string;
+  saved: string[];
+  /** The daemon replaced, null when none ran. */
+  killed: number | null;
+  /** This build's daemon, null when none ran before (none is started then). */
+  pid: number | null;
+  apps: AppInfo[];
+}
+
+/** `hive update`. */
+export default function update(argv: string[]): Promise<number> {
+  return runCommand('update', usage, async () => {
+    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const file = hivePaths().dump;
+    const result: Updated = { updated: false, file, saved: [], killed: null, pid: null, apps: [] };
+    const old = await DaemonClient.connect({ start: false });
+    if (old) {
+      try {
+        // A daemon of another build refuses this CLI's requests but ping and kill. `ls` and `save` take no arguments,
+        // so they are sent as its own build's, which it accepts whatever build it is (from before revisions too).
+        const ping = await old.request<Ping>('ping');
+        const as = { hive: ping.version, rev: ping.protocol };
+        // save's guard (see save.ts): with no app running, the dump keeps what it holds and nothing is resurrected.
+        if ((await old.request<unknown[]>('ls', {}, { as })).length > 0) {
+          result.saved = (await old.request<{ apps: string[] }>('save', {}, { as })).apps;
+        }
+        result.killed = (await old.request<{ pid: number }>('kill')).pid;
+      } finally {
+        old.close();
+      }
+      // It answers kill once its apps are stopped, and then exits; its successor can start meanwhile (it releases
+      // the lock and the socket first), but waiting keeps the two from overlapping in `ps`.
+      await waitGone([result.killed], 5_000);
+      await withDaemon(async (client) => {
+        result.pid = (await client.request<Ping>('ping')).pid;
+        if (result.saved.length > 0) result.apps = await client.request<AppInfo[]>('resurrect');
+      });
+      result.updated = true;
+    }
+    if (values.json) printJson(result);
+    else if (!result.updated) process.stdout.write('no daemon running; nothing to update\n');
+    else {
+      process.stdout.write(
+        result.saved.length > 0
+          ? `saved ${result.saved.length} app(s) to ${file}\n`
+          : `no app runs; ${file} left as it is, nothing to resurrect\n`,
+      );
+      process.stdout.write(`daemon (pid ${result.killed}) stopped; this build's daemon runs (pid ${result.pid})\n`);
+      if (result.saved.length > 0) process.stdout.write(`${appTable(result.apps)}\n`);
+    }
+    return 0;
+  });
+}
