@@ -20,7 +20,7 @@ Options:
   -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
       --name <name>              app name (default: the script's base name); scripts only
       --env <KEY=VALUE|name>     for a script: extra environment, repeatable; for a config: pick env_<name>
-      --only <name>              config: start only this app (repeatable)
+      --only <names>             config: start only these apps (comma-separated, or repeat the flag)
       --threads <n>              threads of each process's shared pool (HIVE_POOL_THREADS)
       --max-memory-restart <size>  replace a process over this RSS, e.g. 300M
       --cron-restart <cron>      rolling reload on a schedule, e.g. "0 3 * * *"
@@ -260,7 +260,8 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
   const config = await loadConfig(file);
   for (const warning of config.warnings) process.stderr.write(`hive start: ${warning}\n`);
-  const only = values.only as string[] | undefined;
+  // PM2 splits `--only api,worker` (and `"api worker"`) into names; an app name holds neither a comma nor a space.
+  const only = (values.only as string[] | undefined)?.flatMap((list) => list.split(/[\s,]+/).filter(Boolean));
   const apps = only ? config.apps.filter((app) => only.includes(app.name)) : config.apps;
   const unknown = only?.find((name) => !config.apps.some((app) => app.name === name));
   if (unknown) throw new UsageError(`--only ${unknown}: ${config.file} has no app of that name`);
