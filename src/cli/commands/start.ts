@@ -4,6 +4,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
+import { AppExistsError } from '../../daemon/errors.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -111,6 +112,13 @@ export default function start(argv: string[]): Promise<number> {
       return 0;
     }
     const target = positionals[0]!;
+    const existing = Object.keys(values).every((key) => key === 'json') && scriptArgs.length === 0;
+    const restarted = existing ? await startExisting(target) : undefined;
+    if (restarted) {
+      if (values.json) printJson(restarted);
+      else process.stdout.write(`${appTable(restarted)}\n`);
+      return 0;
+    }
     const logFormat = values['log-format'];
     if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
       throw new UsageError(`expected --log-format to be text or json, got ${JSON.stringify(logFormat)}`);
@@ -143,6 +151,31 @@ export default function start(argv: string[]): Promise<number> {
     if (values.json) printJson(started);
     else if (started.length > 0) process.stdout.write(`${appTable(started)}\n`);
     return failed ? 1 : 0;
+  });
+}
+
+/**
+ * `hive start <name|id>` with no options, of an app the daemon has (PM2's `pm2 start api`): a stopped or errored app
+ * starts again with its own options; a running one is refused as a start of its name is. Undefined when the target is
+ * not such an app: a script path, a file here, a name with an extension (PM2 tells them apart the same way), or a
+ * name no app has (a program on PATH, `hive start pnpm`). Without this the name became a fork-mode app running a
+ * program called `api`, which replaced the stopped app's script and options.
+ */
+async function startExisting(target: string): Promise<AppInfo[] | undefined> {
+  if (isConfigFile(target) || target.includes('/') || extname(target) !== '' || existsSync(resolve(target))) {
+    return undefined;
+  }
+  return withDaemon(async (client) => {
+    let app: AppInfo;
+    try {
+      app = await client.request<AppInfo>('describe', { target });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ERR_HIVE_APP_NOT_FOUND') return undefined;
+      throw error;
+    }
+    if (app.status !== 'stopped' && app.status !== 'errored') throw new AppExistsError(app.name);
+    // By id: the app found, even if another of the name were added meanwhile.
+    return client.request<AppInfo[]>('restart', { target: String(app.id) });
   });
 }
 
