@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseInstances } from '../cluster/instances.js';
+import { APP_NAME_PATTERN, APP_NAME_RULE } from './app-name.js';
 
 /**
  * The control protocol between the CLI and the daemon: one JSON object per line over the unix socket, each request
@@ -9,12 +10,7 @@ import { parseInstances } from '../cluster/instances.js';
  */
 export { ANY_BUILD_COMMANDS, MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 
-const name = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-    'letters, digits, ".", "_" or "-", at most 64, not starting with a symbol',
-  );
+const name = z.string().regex(APP_NAME_PATTERN, APP_NAME_RULE);
 
 /** What the daemon needs to run an app: the `hive run` arguments and the process context the CLI resolved. */
 export const appSpecSchema = z

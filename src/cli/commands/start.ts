@@ -4,6 +4,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
+import { appNameProblem } from '../../daemon/app-name.js';
 import { AppExistsError } from '../../daemon/errors.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
@@ -216,8 +217,17 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values['wait-ready']) runArgs.push('--wait-ready');
   if (values['server-timing']) runArgs.push('--server-timing');
   runArgs.push('--', ...args);
+  const name = (values.name as string | undefined) ?? basename(path, extname(path));
+  const problem = appNameProblem(name);
+  if (problem !== undefined) {
+    throw new UsageError(
+      values.name === undefined
+        ? `the app name ${JSON.stringify(name)} (the script's base name): ${problem}; give one with --name`
+        : `--name ${JSON.stringify(name)}: ${problem}`,
+    );
+  }
   const spec: AppSpec = {
-    name: (values.name as string | undefined) ?? basename(path, extname(path)),
+    name,
     script,
     cwd: process.cwd(),
     runArgs,
@@ -299,6 +309,13 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   const unknown = only?.find((name) => !config.apps.some((app) => app.name === name));
   if (unknown) throw new UsageError(`--only ${unknown}: ${config.file} has no app of that name`);
   const envName = (values.env as string[] | undefined)?.[0];
+  // Checked for every app before any starts, as the other keys are at load.
+  for (const app of apps) {
+    const problem = appNameProblem(app.name);
+    if (problem !== undefined) {
+      throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).name`, problem);
+    }
+  }
   return apps.map((app) => {
     const where = `${config.file}: app ${JSON.stringify(app.name)}`;
     const options = supervisorOptions(app, config.file, envName, config.apps);
