@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { ScriptNotFoundError } from '../cluster/errors.js';
 
 const nodeEntry = /\.(c|m)?(j|t)sx?$/;
 
@@ -30,4 +31,28 @@ export function forkCommand(app: {
     return { command: process.execPath, args: [...tsx, ...(app.nodeArgs ?? []), path, ...args] };
   }
   return { command: interpreter, args: [path, ...args] };
+}
+
+/** Whether `name` is an executable file in a folder of `path` (PATH), as the app's spawn will look it up. */
+export function isOnPath(name: string, path: string = process.env.PATH ?? ''): boolean {
+  return path
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .some((dir) => {
+      const file = join(dir, name);
+      try {
+        accessSync(file, constants.X_OK);
+        return statSync(file).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** A bare name (`hive start pnpm`) that is neither a file here nor a program on PATH. */
+export class ProgramNotFoundError extends ScriptNotFoundError {
+  constructor(name: string) {
+    super(name);
+    this.message = `no file ${name} here and no program of that name on PATH`;
+  }
 }

@@ -9,7 +9,7 @@ import { AppExistsError } from '../../daemon/errors.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
-import { forkCommand } from '../fork-command.js';
+import { forkCommand, isOnPath, ProgramNotFoundError } from '../fork-command.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
@@ -191,6 +191,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   // The Supervisor's own check (a `hive run` primary makes it again), made here for fork-mode programs too, and before
   // the daemon adds the app: the same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2).
   if (!onPath) assertScriptFile(path);
+  // Else its spawn would fail with ENOENT on every restart, while the app showed online (its fork primary runs).
+  else if (fork.command === script && !isOnPath(script)) throw new ProgramNotFoundError(script);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   for (const flag of ['metrics-port', 'server-timing', 'socket'] as const) {
     if (fork && values[flag] !== undefined) {
