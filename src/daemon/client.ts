@@ -116,7 +116,8 @@ export class DaemonClient {
         const child = spawn(process.execPath, [daemonEntry], {
           detached: true,
           stdio: ['ignore', log, log],
-          env: process.env,
+          // Absolute: the daemon runs in its home, where a relative HIVE_HOME would name a home inside this one.
+          env: { ...process.env, HIVE_HOME: paths.home },
           cwd: paths.home,
         });
         child.once('exit', () => {
