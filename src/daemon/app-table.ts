@@ -1,13 +1,11 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
-import { AppNotFoundError, DumpInvalidError } from './errors.js';
+import { DUMP_VERSION, readDump } from './dump.js';
+import { AppNotFoundError } from './errors.js';
 import { ManagedApp } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
-import { type AppInfo, type AppSpec, appSpecSchema, type FlushedApp, type ReloadProgress } from './protocol.js';
-
-// The dump's format: `resurrect` reads this one only.
-const DUMP_VERSION = 1;
+import type { AppInfo, AppSpec, FlushedApp, ReloadProgress } from './protocol.js';
 
 /** The daemon's apps, by id and name, and the commands on them. */
 export class AppTable {
@@ -167,31 +165,4 @@ export class AppTable {
   async stopAll(): Promise<void> {
     await Promise.allSettled([...this.#apps.values()].map((app) => app.shutdown()));
   }
-}
-
-/** The app specs of a dump's text; DumpInvalidError names the file and what is wrong (the JSON error, the key). */
-function readDump(file: string, text: string): AppSpec[] {
-  let dump: unknown;
-  try {
-    dump = JSON.parse(text);
-  } catch (error) {
-    throw new DumpInvalidError(file, `not JSON (${(error as Error).message})`, { cause: error });
-  }
-  const apps = (dump as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(apps)) throw new DumpInvalidError(file, 'expected an object with an `apps` array');
-  // Written by another format (a newer Hive, after a downgrade): its keys may mean something else, so none is guessed.
-  const { version } = dump as { version?: unknown };
-  if (version !== DUMP_VERSION) {
-    throw new DumpInvalidError(file, `version: expected ${DUMP_VERSION}, got ${JSON.stringify(version) ?? 'none'}`);
-  }
-  return apps.map((spec, i) => {
-    const parsed = appSpecSchema.safeParse(spec);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    const key = [
-      `apps[${i}]`,
-      ...issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)),
-    ];
-    throw new DumpInvalidError(file, `${key.join('')}: ${issue.message}`, { cause: parsed.error });
-  });
 }

@@ -85,12 +85,12 @@ export class DaemonNotRunningError extends HiveError {
 export class DumpInvalidError extends HiveError {
   readonly file: string;
 
-  constructor(file: string, reason: string, options?: { cause?: unknown }) {
-    super(
-      'ERR_HIVE_DUMP_INVALID',
-      `${file} is not a dump \`hive resurrect\` can read: ${reason}; run \`hive save\` to write it again, or fix it`,
-      options,
-    );
+  /** `advice`: the way out the message ends with, when it is not to save again or fix the file. */
+  constructor(file: string, reason: string, options?: { cause?: unknown; advice?: string }) {
+    const advice = options?.advice ?? 'run `hive save` to write it again, or fix it';
+    super('ERR_HIVE_DUMP_INVALID', `${file} is not a dump \`hive resurrect\` can read: ${reason}; ${advice}`, {
+      cause: options?.cause,
+    });
     this.file = file;
   }
 }

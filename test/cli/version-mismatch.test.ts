@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HiveHome } from '../daemon/helpers.js';
+import { daemonFixture, HiveHome } from '../daemon/helpers.js';
 
 const hive = new HiveHome();
 // A stand-in for a daemon of another Hive version (the real daemon's refusal is covered in test/daemon/control).
@@ -97,6 +98,9 @@ test('hive update reaches a daemon from before protocol revisions: save as its o
   const other = new HiveHome();
   const version = (await other.json<{ cli: string }>(['version'])).cli;
   const exited = spawnSync(process.execPath, ['-e', '']).pid;
+  const ticker = daemonFixture('ticker.sh');
+  const app = { name: 'api', script: ticker, cwd: tmpdir(), runArgs: [ticker, '--instances=1', '--'], env: {} };
+  const dump = JSON.stringify({ version: 1, apps: [{ ...app, instances: '1', fork: { command: ticker, args: [] } }] });
   const requests: Record<string, unknown>[] = [];
   // Such a daemon refuses `rev` (its strict schema) and knows no `protocol`; it exits once it answers kill.
   const old = createServer((socket) => {
@@ -108,6 +112,8 @@ test('hive update reaches a daemon from before protocol revisions: save as its o
         const request = JSON.parse(buffer.slice(0, i)) as Record<string, unknown> & { id: number; cmd: string };
         buffer = buffer.slice(i + 1);
         requests.push(request);
+        // A save writes the dump, which this build's daemon then resurrects.
+        if (request.cmd === 'save' && !('rev' in request)) writeFileSync(join(other.home, 'dump.json'), dump);
         const results: Record<string, unknown> = {
           ping: { version, pid: exited },
           ls: [{ name: 'api' }],
@@ -131,17 +137,21 @@ test('hive update reaches a daemon from before protocol revisions: save as its o
     await new Promise<void>((resolve) => old.listen(join(other.home, 'daemon.sock'), resolve));
     const update = await other.run(['update', '--json']);
     assert.equal(update.code, 0, update.stderr);
-    const result = JSON.parse(update.stdout) as { saved: string[]; killed: number; pid: number };
+    const result = JSON.parse(update.stdout) as { saved: string[]; killed: number; pid: number; apps: unknown[] };
     assert.deepEqual(result.saved, ['api']);
+    other.pids.add(result.pid);
+    const apps = await other.json<{ name: string; mode: string; status: string }[]>(['ls']);
+    assert.deepEqual(
+      apps.map((a) => [a.name, a.mode, a.status]),
+      [['api', 'fork', 'online']],
+    );
     assert.equal(result.killed, exited);
     assert.deepEqual(
       requests.map((request) => request.cmd),
       ['ping', 'ls', 'save', 'kill'],
     );
     assert.ok(requests.every((request) => !('rev' in request)));
-    // This build's daemon took over (the dump the stand-in did not write leaves it nothing to resurrect).
     assert.ok(result.pid > 0 && result.pid !== exited);
-    other.pids.add(result.pid);
   } finally {
     old.close();
     await other.cleanup();

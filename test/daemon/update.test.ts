@@ -17,8 +17,11 @@ after(async () => {
 
 type App = { name: string; mode: string; status: string; ready: number; total: number; processes: { pid: number }[] };
 
-/** An older build of this version, as in protocol-revision.test.ts: its protocol has no `flush`. */
-function olderBuild(): string {
+/**
+ * An older build of this version, as in protocol-revision.test.ts: its protocol has no `flush`. With `dumpVersion`,
+ * one whose dump format is another (a newer Hive's, after a downgrade).
+ */
+function olderBuild(older: string, dumpVersion?: number): string {
   cpSync(join(root, 'dist'), join(older, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
   cpSync(join(root, 'package.json'), join(older, 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(older, 'node_modules'));
@@ -32,13 +35,19 @@ function olderBuild(): string {
   const advice = readFileSync(errors, 'utf8');
   assert.ok(advice.includes('run \\`hive update\\`'), 'the built errors module advises hive update');
   writeFileSync(errors, advice.replace('run \\`hive update\\`', 'run \\`hive kill\\`'));
+  if (dumpVersion !== undefined) {
+    const table = join(older, 'dist/daemon/dump.js');
+    const source = readFileSync(table, 'utf8');
+    assert.ok(source.includes('const DUMP_VERSION = 1;'), 'the built dump module has version 1');
+    writeFileSync(table, source.replace('const DUMP_VERSION = 1;', `const DUMP_VERSION = ${dumpVersion};`));
+  }
   return join(older, 'dist/cli/hive.js');
 }
 
-async function runWith(bin: string, args: string[]) {
+async function runWith(bin: string, args: string[], home = hive) {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: tmpdir(),
-    env: { ...process.env, HIVE_HOME: hive.home },
+    env: { ...process.env, HIVE_HOME: home.home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const result = await outputOf(child, 90_000);
@@ -47,7 +56,7 @@ async function runWith(bin: string, args: string[]) {
 }
 
 test("hive update moves the apps of an older build's daemon to a daemon of this build", async () => {
-  const olderHive = olderBuild();
+  const olderHive = olderBuild(older);
   const pids: number[] = [];
   for (const args of [
     ['start', appFixture, '-i', '2', '--name', 'api'],
@@ -100,5 +109,38 @@ test('hive update with no daemon running starts nothing and says so', async () =
     assert.equal(await other.daemonPid(), undefined);
   } finally {
     await other.cleanup();
+  }
+});
+
+test('hive update leaves a daemon running whose dump this build cannot read (a newer one, after a downgrade)', async () => {
+  const other = new HiveHome();
+  const newer = mkdtempSync(join(tmpdir(), 'hu-'));
+  try {
+    const newerHive = olderBuild(newer, 2);
+    const [app] = (await runWith(
+      newerHive,
+      ['start', daemonFixture('ticker.sh'), '--name', 'tick', '--json'],
+      other,
+    )) as App[];
+    const daemon = (await runWith(newerHive, ['version', '--json'], other)) as { daemonPid: number };
+    other.pids.add(daemon.daemonPid);
+    for (const p of app!.processes) other.pids.add(p.pid);
+
+    const update = await other.run(['update']);
+    assert.equal(update.code, 1, update.stderr);
+    assert.match(
+      update.stderr,
+      /^hive update: ERR_HIVE_DUMP_INVALID: .*version: expected 1, got 2; the daemon \(pid \d+\) and its apps are left running/,
+    );
+    assert.ok(isAlive(daemon.daemonPid), 'the daemon still runs');
+    const apps = (await runWith(newerHive, ['ls', '--json'], other)) as App[];
+    assert.deepEqual(
+      apps.map((a) => [a.name, a.status]),
+      [['tick', 'online']],
+    );
+  } finally {
+    await runWith(join(newer, 'dist/cli/hive.js'), ['kill'], other).catch(() => {});
+    await other.cleanup();
+    rmSync(newer, { recursive: true, force: true });
   }
 });

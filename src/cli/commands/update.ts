@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { DaemonClient } from '../../daemon/client.js';
+import { readDump } from '../../daemon/dump.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
@@ -44,6 +46,13 @@ export default function update(argv: string[]): Promise<number> {
         // save's guard (see save.ts): with no app running, the dump keeps what it holds and nothing is resurrected.
         if ((await old.request<unknown[]>('ls', {}, { as })).length > 0) {
           result.saved = (await old.request<{ apps: string[] }>('save', {}, { as })).apps;
+          // Read as this build's daemon will read it, before anything is stopped: a dump this build cannot resurrect
+          // (a newer Hive's format, after a downgrade) would leave the apps down.
+          readDump(
+            file,
+            readFileSync(file, 'utf8'),
+            `the daemon (pid ${ping.pid}) and its apps are left running: use the Hive of the daemon's version, or \`hive kill\` and start the apps with this one`,
+          );
         }
         result.killed = (await old.request<{ pid: number }>('kill')).pid;
       } finally {
