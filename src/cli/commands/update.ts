@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
 import { readDump } from '../../daemon/dump.js';
 import { hivePaths } from '../../daemon/paths.js';
@@ -34,7 +35,7 @@ export default function update(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const file = hivePaths().dump;
+    const { dump: file, socket } = hivePaths();
     const result: Updated = { updated: false, file, saved: [], killed: null, pid: null, apps: [] };
     const old = await DaemonClient.connect({ start: false });
     if (old) {
@@ -61,6 +62,8 @@ export default function update(argv: string[]): Promise<number> {
       // It answers kill once its apps are stopped, and then exits; its successor can start meanwhile (it releases
       // the lock and the socket first), but waiting keeps the two from overlapping in `ps`.
       await waitGone([result.killed], 5_000);
+      // And its socket gone (it unlinks it before it exits): a connection to a socket still closing would be dropped.
+      for (const deadline = Date.now() + 5_000; existsSync(socket) && Date.now() < deadline; ) await delay(25);
       await withDaemon(async (client) => {
         result.pid = (await client.request<Ping>('ping')).pid;
         if (result.saved.length > 0) result.apps = await client.request<AppInfo[]>('resurrect');
