@@ -166,6 +166,8 @@ async function startExisting(target: string): Promise<AppInfo[] | undefined> {
   if (isConfigFile(target) || target.includes('/') || extname(target) !== '' || existsSync(resolve(target))) {
     return undefined;
   }
+  // Not started for this: with no daemon running there is no such app, and a name refused next (no program on PATH)
+  // must leave no daemon behind, as a missing script does.
   return withDaemon(async (client) => {
     let app: AppInfo;
     try {
@@ -177,7 +179,7 @@ async function startExisting(target: string): Promise<AppInfo[] | undefined> {
     if (app.status !== 'stopped' && app.status !== 'errored') throw new AppExistsError(app.name);
     // By id: the app found, even if another of the name were added meanwhile.
     return client.request<AppInfo[]>('restart', { target: String(app.id) });
-  });
+  }, false);
 }
 
 type Values = ReturnType<typeof parseCommand>['values'];
