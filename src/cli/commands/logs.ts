@@ -3,13 +3,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 
-const usage = `Usage: hive logs [name|id|all] [--lines N] [-f] [--out|--err] [--json]
+const usage = `Usage: hive logs [name|id|all] [--lines N] [-f|--nostream] [--out|--err] [--json]
 
 Prints the last lines of the app's (or every app's) out and error logs, each line prefixed [app:instance].
   --lines <n>   lines per file (default 20)
   -f, --follow  keep printing new lines (Ctrl-C to stop)
   --out         the out logs only (PM2's flag)
   --err         the error logs only (PM2's flag)
+  --nostream    print and exit, what hive logs does without -f (PM2's flag, for its scripts)
   --json        one JSON object per line: {"app","stream","line"}`;
 
 interface LogFile {
@@ -88,6 +89,7 @@ export default function logs(argv: string[]): Promise<number> {
         follow: { type: 'boolean', short: 'f' },
         out: { type: 'boolean' },
         err: { type: 'boolean' },
+        nostream: { type: 'boolean' },
       },
       { min: 0, max: 1 },
     );
@@ -95,6 +97,8 @@ export default function logs(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
+    // PM2's `logs` follows unless --nostream; Hive's does not unless -f: the flag is taken, and means the default.
+    if (values.nostream && values.follow) throw new UsageError('--nostream and --follow contradict each other');
     // Digits only: Number() would read '' as 0 and take 1e3, 0x10 or ' 5'.
     const lines = values.lines === undefined ? 20 : /^\d+$/.test(values.lines as string) ? Number(values.lines) : -1;
     if (lines < 0) {
