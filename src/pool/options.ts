@@ -11,9 +11,12 @@ import type { TaskTiming } from './task.js';
 export interface PoolOptions {
   /** The task module: a path (absolute, or relative to the current directory), a `file:` URL string or a URL. */
   filename: string | URL;
-  /** Threads kept alive when idle. Default: half of `maxThreads`, rounded up. */
+  /** Threads kept alive when idle. Default: half of `maxThreads`, rounded up. Raises an automatic `maxThreads` below it. */
   minThreads?: number;
-  /** Most threads at once. Default `'auto'`: the cgroup-aware core count divided by `HIVE_CLUSTER_SIZE`. */
+  /**
+   * Most threads at once. Default `'auto'`: the cgroup-aware core count divided by `HIVE_CLUSTER_SIZE`, raised to
+   * `minThreads` when that is larger.
+   */
   maxThreads?: number | 'auto';
   /** A thread above `minThreads` that has been idle this long (ms) retires. Default 10 000. */
   idleTimeout?: number;
@@ -91,12 +94,14 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     if (!known.has(key)) throw new InvalidArgumentError(`Unknown pool option \`${key}\``);
   }
   const filename = taskFile(options.filename);
-  const maxThreads =
-    options.maxThreads === undefined || options.maxThreads === 'auto'
-      ? autoThreadCount()
-      : integer('maxThreads', options.maxThreads, 1);
-  const minThreads =
-    options.minThreads === undefined ? Math.ceil(maxThreads / 2) : integer('minThreads', options.minThreads, 0);
+  const auto = options.maxThreads === undefined || options.maxThreads === 'auto';
+  const explicitMin = options.minThreads === undefined ? undefined : integer('minThreads', options.minThreads, 0);
+  // The automatic count depends on the machine: minThreads above it (a 2-CPU container) raises it, as piscina does,
+  // so options that work on a laptop do not throw there. Only an explicit maxThreads below minThreads is an error.
+  const maxThreads = auto
+    ? Math.max(autoThreadCount(), explicitMin ?? 0)
+    : integer('maxThreads', options.maxThreads, 1);
+  const minThreads = explicitMin ?? Math.ceil(maxThreads / 2);
   if (minThreads > maxThreads) {
     throw new InvalidArgumentError(
       `Expected the \`minThreads\` option (${minThreads}) to be at most \`maxThreads\` (${maxThreads})`,
