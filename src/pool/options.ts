@@ -33,9 +33,9 @@ export interface PoolOptions {
   /** Node flags of each worker. Default: the parent's. */
   execArgv?: string[];
   /**
-   * The timed retry after a worker failed to start (its module failed to load, it died while loading, or it could not
-   * be started): the first wait in ms (`delay`, default 1000), doubled after each further failure up to `maxDelay`
-   * (default 30 000, or `delay` when larger). `false`: no timed retry; a worker then starts only when tasks wait with
+   * The timed retry after a worker failed to start (its module failed to load, it died while loading or soon after,
+   * or it could not be started): the first wait in ms (`delay`, default 1000), doubled after each further failure up
+   * to `maxDelay` (default 30 000, or `delay` when larger). `false`: no timed retry; a worker then starts only when tasks wait with
    * no worker left to serve them.
    */
   startRetry?: { delay?: number; maxDelay?: number } | false;

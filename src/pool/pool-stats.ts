@@ -14,8 +14,9 @@ export interface DurationSummary {
 /** Failed worker starts and the timed retry that follows them (the `startRetry` option). */
 export interface StartRetryStats {
   /**
-   * Worker starts that failed in a row (the module failed to load, the worker died while loading it or could not be
-   * started) since a worker last loaded the module; 0 while starts work.
+   * Worker starts that failed in a row (the module failed to load, the worker died while loading it or soon after, or
+   * could not be started) since a worker last proved the module (completed a task or stayed up 1 s); 0 while starts
+   * work.
    */
   failedStarts: number;
   /** A timed retry waits: when it fires, the pool starts one worker. */

@@ -16,6 +16,15 @@ import type { WorkerTransport } from './worker-transport.js';
 export class PoolWorker {
   ready = false;
   gone = false;
+  /**
+   * It completed a task, or stayed up MIN_UPTIME_MS after loading: its module works. Until then its death counts as
+   * a failed start (see Scheduler's #prove).
+   */
+  proven = false;
+  /** When it loaded the module (performance.now() time). */
+  readyAt = 0;
+  /** The scheduler's count of failed starts when it loaded: its proof ends the streak only if none failed since. */
+  failuresAtReady = 0;
   /** Sent and not answered, in the order the worker runs them. */
   readonly inFlight: Task[] = [];
   /** The seq the next sent task takes; mirrors the worker's own counter. */

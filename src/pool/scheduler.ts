@@ -35,6 +35,13 @@ const debug = debuglog('hive:pool');
  */
 const MAX_EARLY_DEATHS = 3;
 
+/**
+ * A worker that loaded the module and dies before completing a task or before this uptime (ms) counts as a failed
+ * start too (PM2's min_uptime idea): a module whose threads die just after loading (a top-level timer that throws)
+ * would otherwise be restarted at once, forever. Completing a task proves the module sooner, by count, not time.
+ */
+export const MIN_UPTIME_MS = 1000;
+
 export interface SchedulerHooks {
   /** A failure no task can carry (a worker died while idle, the module failed to load). */
   error(error: Error): void;
@@ -74,10 +81,12 @@ export class Scheduler {
    */
   #holding = false;
   readonly #retry: StartRetry;
-  /** Workers that died before READY since the last READY (see MAX_EARLY_DEATHS). */
+  /** Workers that died unproven (see PoolWorker.proven) since a worker last proved the module (see MAX_EARLY_DEATHS). */
   #earlyDeaths = 0;
-  /** Starts that failed in any way (load failure, early death, refused start) since the last READY: for stats. */
+  /** Starts that failed in any way (load failure, early death, refused start) since the last proof: for stats. */
   #failedStarts = 0;
+  /** Every failed start ever: a worker's proof ends the streak only if no start failed since it loaded. */
+  #failures = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   #recheckTimer: NodeJS.Timeout | undefined;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
@@ -320,6 +329,11 @@ export class Scheduler {
     return false;
   }
 
+  #countFailure(): void {
+    this.#failedStarts++;
+    this.#failures++;
+  }
+
   /** A worker failed to start or load: from now on (or still) the pool holds, and its next retry waits longer. */
   #startFailed(): void {
     if (this.#holding) this.#retry.failed();
@@ -347,7 +361,7 @@ export class Scheduler {
           : new ThreadTransport(options, events);
     } catch (cause) {
       const error = new ThreadExitedError(`it could not be started: ${(cause as Error).message}`, cause);
-      this.#failedStarts++;
+      this.#countFailure();
       this.#startFailed();
       // Live workers keep serving the queue while the retry waits; with none, nothing could serve the waiting tasks.
       if (this.#workers.length === 0) for (const task of this.#queue.clear()) this.#settle(task, false, error);
@@ -416,6 +430,7 @@ export class Scheduler {
       case FAILURE: {
         const task = worker.inFlight.shift();
         if (task === undefined) return;
+        if (!worker.proven) this.#prove(worker);
         worker.answered(task);
         worker.transport.release(task.seq);
         const runMs = message[2];
@@ -440,24 +455,26 @@ export class Scheduler {
       }
       case READY: {
         worker.ready = true;
-        const recovered = this.#holding;
-        this.#holding = false;
-        this.#earlyDeaths = 0;
-        this.#failedStarts = 0;
-        this.#retry.reset();
+        worker.readyAt = performance.now();
+        worker.failuresAtReady = this.#failures;
         this.#starting--;
         if (worker.inFlight.length === 0) worker.transport.unref();
         this.exports ??= new Set(message[1]);
+        // Loading is not enough to end a streak of failed starts (the module may kill its threads just after): a
+        // completed task or MIN_UPTIME_MS of life is. Timed only while there is a streak to end.
+        if (this.#failedStarts > 0) {
+          setTimeout(() => {
+            if (!worker.gone && !worker.proven) this.#prove(worker);
+          }, MIN_UPTIME_MS).unref();
+        }
         this.#scheduleFlush();
-        // The module loads again: back to minThreads, and to what the queue needs, with no run() to ask for it.
-        if (recovered) this.#replenish();
         this.#checkIdle();
         return;
       }
       case LOAD_FAILED: {
         const error = new TaskModuleError(this.#options.filename, deserializeError(message[1]));
         void this.#retire(worker);
-        this.#failedStarts++;
+        this.#countFailure();
         this.#startFailed();
         this.#hooks.error(error);
         // Fail what waits only when no other worker can serve it: not one loaded, none still loading. (Before
@@ -488,23 +505,54 @@ export class Scheduler {
     for (const task of lost) this.#settle(task, false, new ThreadExitedError(detail, cause));
     this.#queue.unshiftAll(requeue);
     const error = new ThreadExitedError(detail, cause);
+    const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
     if (!wasReady) {
       this.#earlyDeaths++;
-      this.#failedStarts++;
+      this.#countFailure();
       // Another worker loaded the module, or may yet: this death says nothing about the module (killed from outside,
       // out of memory at start), so the queue waits for the others and a new worker replaces this one, at once up to
       // MAX_EARLY_DEATHS in a row, then on the retry timer. With none, a new one would likely die too: fail the
       // waiting tasks (before #replenish, which would start one for them at once), not loop.
-      const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
       if (alone || this.#earlyDeaths >= MAX_EARLY_DEATHS) this.#startFailed();
       if (alone) for (const task of this.#queue.clear()) this.#settle(task, false, error);
       this.#hooks.error(error);
-    } else if (lost.length === 0) {
+      this.#replenish();
+      return;
+    }
+    if (!worker.proven && performance.now() - worker.readyAt < MIN_UPTIME_MS) {
+      // Loaded, then died before proving the module: paced like a death while loading, so a module whose threads die
+      // just after loading costs one start per retry wait, not a restart loop. Its tasks are handled as any crash's
+      // (the running one fails, the others wait for another worker), except that once the pool holds, tasks waiting
+      // with no worker left fail rather than start one worker after another (Recovery: "if it fails to start too").
+      this.#earlyDeaths++;
+      this.#countFailure();
+      if (this.#earlyDeaths >= MAX_EARLY_DEATHS) this.#startFailed();
+      if (this.#holding && alone && lost.length === 0) {
+        for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      }
+    }
+    if (lost.length === 0) {
       // It died between tasks (idle, or before starting those put back in the queue): no task carries the failure,
       // whatever other workers are running.
       this.#hooks.error(error);
     }
     this.#replenish();
+  }
+
+  /**
+   * A worker completed a task or stayed up MIN_UPTIME_MS: the module works. If no start failed since it loaded, the
+   * streak of failed starts ends: the retry waits start over, and the pool starts at once the workers it lacks (back to
+   * minThreads, and up to maxThreads for the queue) with no run() to ask for it.
+   */
+  #prove(worker: PoolWorker): void {
+    worker.proven = true;
+    if (worker.failuresAtReady !== this.#failures || this.#failedStarts === 0 || this.#destroyed) return;
+    const recovered = this.#holding;
+    this.#holding = false;
+    this.#earlyDeaths = 0;
+    this.#failedStarts = 0;
+    this.#retry.reset();
+    if (recovered) this.#replenish();
   }
 
   /** Terminates a worker whose task must stop now (abort, timeout), keeping every other task it held. */
