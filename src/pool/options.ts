@@ -20,8 +20,11 @@ export interface PoolOptions {
   maxThreads?: number | 'auto';
   /** A thread above `minThreads` that has been idle this long (ms) retires. Default 10 000. */
   idleTimeout?: number;
-  /** Most tasks waiting to start; past it `run()` rejects with ERR_HIVE_QUEUE_FULL. Default 256 x maxThreads. */
-  maxQueue?: number;
+  /**
+   * Most tasks waiting to start; past it `run()` rejects with ERR_HIVE_QUEUE_FULL. `'auto'`: maxThreads squared (as in
+   * piscina); `Infinity`: no bound. Default 256 x maxThreads.
+   */
+  maxQueue?: number | 'auto';
   /** Default per-task timeout in ms, counted from the task's start; 0 = none. Default 0. */
   timeout?: number;
   /** `'thread'` (worker_threads, default) or `'process'` (child processes: isolates native crashes and memory). */
@@ -119,7 +122,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     minThreads,
     maxThreads,
     idleTimeout: options.idleTimeout === undefined ? 10_000 : integer('idleTimeout', options.idleTimeout, 0),
-    maxQueue: options.maxQueue === undefined ? 256 * maxThreads : integer('maxQueue', options.maxQueue, 0),
+    maxQueue: maxQueueOption(options.maxQueue, maxThreads),
     timeout: timeoutOption('timeout', options.timeout),
     isolation,
     resourceLimits,
@@ -232,6 +235,18 @@ function execArgvOption(value: unknown): string[] {
   if (Array.isArray(value) && value.every((flag) => typeof flag === 'string')) return value;
   throw new InvalidArgumentError(
     `Expected the \`execArgv\` option to be an array of strings, got ${Array.isArray(value) ? describeValue(value.find((flag) => typeof flag !== 'string')) + ' in the array' : describeValue(value)}`,
+  );
+}
+
+// piscina's two spellings, so that its users' options carry over: 'auto' (maxThreads squared) and Infinity (no bound).
+function maxQueueOption(value: unknown, maxThreads: number): number {
+  if (value === undefined) return 256 * maxThreads;
+  if (value === 'auto') return maxThreads * maxThreads;
+  if (value === Number.POSITIVE_INFINITY || (typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
+    return value;
+  }
+  throw new InvalidArgumentError(
+    `Expected the \`maxQueue\` option to be a non-negative integer, Infinity or 'auto', got ${describeValue(value)}`,
   );
 }
 

@@ -35,3 +35,33 @@ test('maxQueue 1 below maxThreads: one task waits beyond those the threads to st
   const settled = await within(Promise.allSettled(runs), 20_000, 'the tasks');
   assert.deepEqual(outcomes(settled), ['ran', 'ran', 'ran', 'ERR_HIVE_QUEUE_FULL']);
 });
+
+test("maxQueue 'auto' is maxThreads squared, as in piscina", async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 2, maxQueue: 'auto' });
+  assert.equal(pool.options.maxQueue, 4);
+  const runs = [0, 1, 2, 3, 4, 5, 6].map((index) => pool.run({ index, ms: 50 }, { name: 'busy' }));
+  const settled = await within(Promise.allSettled(runs), 20_000, 'the tasks');
+  assert.deepEqual(outcomes(settled), ['ran', 'ran', 'ran', 'ran', 'ran', 'ran', 'ERR_HIVE_QUEUE_FULL']);
+});
+
+test('maxQueue Infinity bounds nothing: far more tasks than the default 256 x maxThreads all run', async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1, maxQueue: Infinity });
+  assert.equal(pool.options.maxQueue, Number.POSITIVE_INFINITY);
+  const counter = counters(1);
+  const runs = Array.from({ length: 2000 }, () => pool.run({ counter }));
+  const settled = await within(Promise.allSettled(runs), 60_000, 'the tasks');
+  assert.ok(
+    settled.every((outcome) => outcome.status === 'fulfilled'),
+    'none refused',
+  );
+  assert.equal(counter[0], 2000);
+});
+
+test('other maxQueue values are still refused, naming the accepted ones', () => {
+  for (const maxQueue of ['lots', -1, 1.5, Number.NaN, Number.NEGATIVE_INFINITY, 'AUTO']) {
+    assert.throws(() => new Pool({ filename: fixture('tasks.mjs'), maxQueue: maxQueue as never }), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: /`maxQueue` option to be a non-negative integer, Infinity or 'auto', got/,
+    });
+  }
+});
