@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { TransferListItem } from 'node:worker_threads';
 import { withoutInputType } from './options.js';
 import type { WorkerInit, WorkerMessage } from './protocol.js';
+import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
 const entry = new URL('./process-entry.js', import.meta.url);
@@ -50,8 +52,13 @@ export class ProcessTransport implements WorkerTransport {
     return this.#child.pid ?? -1;
   }
 
-  post(names: (string | undefined)[] | undefined, inputs: unknown[]): void {
+  post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: TransferListItem[] | undefined): void {
+    const buffers = transfer === undefined ? undefined : processTransferBuffers(transfer);
+    // send() serializes the message now (no handle is ever sent, so nothing queues it): the child has its copy.
     this.#child.send([names, inputs]);
+    // No memory crosses processes, so the buffers were copied; detaching the caller's keeps what `transfer` means
+    // with threads (the caller no longer has them), and costs no copy.
+    if (buffers !== undefined && buffers.length > 0) structuredClone(undefined, { transfer: buffers });
   }
 
   tryCancel(): boolean {

@@ -1,4 +1,4 @@
-import type { TransferListItem } from 'node:worker_threads';
+import { MessagePort, type TransferListItem } from 'node:worker_threads';
 
 const kMoved = Symbol.for('hive.pool.moved');
 
@@ -38,4 +38,26 @@ export function holdsDetachedBuffer(list: readonly TransferListItem[]): boolean 
     }
   }
   return false;
+}
+
+/**
+ * The ArrayBuffers of a transfer list bound for a child process, or the error a thread's postMessage would raise for
+ * the list (same messages). A MessagePort is refused too: it cannot reach another process.
+ */
+export function processTransferBuffers(list: readonly TransferListItem[]): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const item of list) {
+    // A SharedArrayBuffer is not an instanceof ArrayBuffer, and is refused as a thread refuses it.
+    if (item instanceof ArrayBuffer) {
+      if (buffers.includes(item)) {
+        throw new DOMException('Transfer list contains duplicate ArrayBuffer', 'DataCloneError');
+      }
+      buffers.push(item);
+    } else if (item instanceof MessagePort) {
+      throw new TypeError("A MessagePort cannot be sent to a child process (isolation: 'process')");
+    } else {
+      throw new TypeError('Found invalid object in transferList');
+    }
+  }
+  return buffers;
 }
