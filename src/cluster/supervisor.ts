@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { debuglog } from 'node:util';
+import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
@@ -91,6 +92,8 @@ export class Supervisor extends EventEmitter {
   #socketLock: PidLock | undefined;
   // Request sampling a live view asked for (sampleRequests), 0 when none did.
   #sampling = 0;
+  // The app processes' environment under options.env since a reload took a new one; until then the primary's own.
+  #baseEnv: Record<string, string> | undefined;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -155,10 +158,16 @@ export class Supervisor extends EventEmitter {
    * that fails to become ready aborts the reload (ReloadAbortedError) and the old workers keep serving.
    * @param options.onStart - called when this reload begins: topology changes run one at a time, so a reload asked
    *   for during another (or during the start) begins only after it.
+   * @param options.env - the app's new environment (PM2's `--update-env`), in place of the primary's own: the
+   *   replacements and every later fork (crash restart, scale up) get it, with `env` of the options still over it,
+   *   and a variable it lacks is unset in them. Taken when the reload begins, and kept if the reload aborts (the
+   *   next reload moves the remaining slots to it).
    */
-  reload(options: { onStart?: () => void } = {}): Promise<void> {
+  reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<void> {
+    const env = options.env === undefined ? undefined : envCopy(options.env);
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
+      if (env !== undefined) this.#baseEnv = env;
       options.onStart?.();
       this.#reloading = true;
       this.#refreshState();
@@ -252,7 +261,8 @@ export class Supervisor extends EventEmitter {
   }
 
   #samplingSize(): number {
-    const fromEnv = Number(this.options.env?.[ENV.requestSamples] ?? process.env[ENV.requestSamples]) || 0;
+    const base = this.#baseEnv ?? process.env;
+    const fromEnv = Number(this.options.env?.[ENV.requestSamples] ?? base[ENV.requestSamples]) || 0;
     return Math.max(this.#sampling, fromEnv);
   }
 
@@ -283,7 +293,9 @@ export class Supervisor extends EventEmitter {
   #fork(slot: Slot): WorkerProcess {
     if (this.#stopping) throw new SupervisorStoppedError('start a worker');
     const { options } = this;
-    const env: Record<string, string> = {
+    const env: Record<string, string | undefined> = {
+      ...this.#unsetStaleEnv(),
+      ...this.#baseEnv,
       ...options.env,
       [ENV.managed]: '1',
       [ENV.instance]: String(slot.instance),
@@ -334,6 +346,16 @@ export class Supervisor extends EventEmitter {
       this.#onExit(slot, worker, exit);
     });
     return worker;
+  }
+
+  // cluster.fork(env) lays env over the primary's process.env, which still holds the environment the primary started
+  // with: a variable missing from a reload's new environment would live on in the workers. child_process leaves out
+  // variables whose value is undefined (node's test-child-process-env checks it), so each such one is set so.
+  #unsetStaleEnv(): Record<string, undefined> {
+    const stale: Record<string, undefined> = {};
+    if (this.#baseEnv === undefined) return stale;
+    for (const key of Object.keys(process.env)) if (!Object.hasOwn(this.#baseEnv, key)) stale[key] = undefined;
+    return stale;
   }
 
   #onExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
@@ -453,4 +475,19 @@ export class Supervisor extends EventEmitter {
     this.emit('event', event);
     if (eventChannel.hasSubscribers) eventChannel.publish(event);
   }
+}
+
+// A reload's new environment, checked before the reload is queued (a bad value would otherwise fail a fork midway).
+function envCopy(env: unknown): Record<string, string> {
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    throw new InvalidArgumentError(`Expected reload \`env\` to be an object of strings, got ${describeValue(env)}`);
+  }
+  const copy: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (typeof value !== 'string') {
+      throw new InvalidArgumentError(`Expected reload \`env.${key}\` to be a string, got ${describeValue(value)}`);
+    }
+    copy[key] = value;
+  }
+  return copy;
 }

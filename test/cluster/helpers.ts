@@ -160,6 +160,8 @@ export interface AppReply {
   version: string;
   args: string[];
   extra: string | undefined;
+  greeting: string | null;
+  farewell: string | null;
 }
 
 /** GETs a path of the app (on a connection of its own, closed after, unless a dispatcher is given). */

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { poll } from '../poll.js';
+import { fixture, freePort, get, type Hive, type HiveRecord, killAll, startDriver, startLoad } from './helpers.js';
+
+after(killAll);
+
+const isResult = (command: string) => (r: HiveRecord) => r.kind === 'result' && r.command === command;
+// The n-th (1-based) result of a driver command; records only grow, so its place among them is fixed.
+const result =
+  (hive: Hive, command: string, n = 1) =>
+  (r: HiveRecord) =>
+    isResult(command)(r) && hive.records.filter(isResult(command)).indexOf(r) === n - 1;
+
+// PM2's `reload --update-env` without restarting the primary: cluster.fork(env) lays env over the primary's own
+// process.env, so the Supervisor must both set the new values and unset those the new environment lacks.
+test('a reload with a new environment serves it without a failed request, and later forks keep it', async () => {
+  const port = await freePort();
+  const hive = startDriver({ script: fixture('app.js'), instances: 2, port }, { GREETING: 'a', FAREWELL: 'bye' });
+  assert.equal((await hive.waitFor(result(hive, 'start'), 'start')).ok, true);
+  assert.equal((await get(port)).greeting, 'a');
+
+  // Without an environment, a reload keeps the primary's.
+  hive.command('reload');
+  assert.equal((await hive.waitFor(result(hive, 'reload'), 'the plain reload')).ok, true);
+  const plain = await get(port);
+  assert.deepEqual([plain.greeting, plain.farewell], ['a', 'bye']);
+
+  const load = startLoad(port, 4);
+  await poll(() => load.stats.ok > 20, 'traffic before the reload');
+  hive.command('reload-env {"GREETING":"b"}');
+  const reloaded = await hive.waitFor(result(hive, 'reload-env'), 'the reload with a new environment');
+  assert.equal(reloaded.ok, true, String(reloaded.message));
+  const served = load.stats.ok;
+  await poll(() => load.stats.ok > served + 20, 'traffic after the reload');
+  const stats = await load.stop();
+  assert.equal(stats.failed, 0, `failed requests: ${stats.errors.join('; ')}`);
+  for (let i = 0; i < 4; i++) {
+    const reply = await get(port);
+    assert.deepEqual([reply.greeting, reply.farewell], ['b', null], 'FAREWELL, left out, is unset');
+  }
+
+  // Every later fork: a new slot, and the replacements of a plain reload.
+  hive.command('scale 3');
+  assert.equal((await hive.waitFor(result(hive, 'scale'), 'scale up')).ok, true);
+  const third = await poll(async () => {
+    const reply = await get(port);
+    return reply.instance === '2' ? reply : undefined;
+  }, 'a reply of the new slot');
+  assert.deepEqual([third.greeting, third.farewell], ['b', null]);
+  hive.command('reload');
+  assert.equal((await hive.waitFor(result(hive, 'reload', 2), 'a later plain reload')).ok, true);
+  for (let i = 0; i < 6; i++) assert.equal((await get(port)).greeting, 'b');
+
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a reload environment that is not an object of strings is refused before anything is forked', async () => {
+  const port = await freePort();
+  const hive = startDriver({ script: fixture('app.js'), instances: 1, port }, { GREETING: 'a' });
+  assert.equal((await hive.waitFor(result(hive, 'start'), 'start')).ok, true);
+  const before = (await get(port)).pid;
+  hive.command('reload-env {"GREETING":1}');
+  const refused = await hive.waitFor(result(hive, 'reload-env'), 'the refused reload');
+  assert.equal(refused.ok, false);
+  assert.equal(refused.code, 'ERR_HIVE_INVALID_ARGUMENT');
+  assert.match(String(refused.message), /env\.GREETING.*1 \(number\)/);
+  assert.equal((await get(port)).pid, before);
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
