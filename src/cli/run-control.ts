@@ -52,7 +52,8 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
 }
 
 /**
- * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'snapshot', id, instances?, requests? }`.
+ * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'snapshot', id, instances?, requests?,
+ * env? }`; a reload's `env` is the app's new environment (`hive reload --update-env`).
  * A snapshot with `requests: true` (the dashboard's) calls `wantRequests`, which keeps request sampling on.
  */
 export async function answerControl(
@@ -61,7 +62,14 @@ export async function answerControl(
   collector?: AppSnapshotCollector,
   wantRequests?: () => void,
 ): Promise<void> {
-  const request = message as { hive?: unknown; type?: unknown; id?: unknown; instances?: unknown; requests?: unknown };
+  const request = message as {
+    hive?: unknown;
+    type?: unknown;
+    id?: unknown;
+    instances?: unknown;
+    requests?: unknown;
+    env?: unknown;
+  };
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
   if (request.type === 'snapshot') {
@@ -72,7 +80,7 @@ export async function answerControl(
   }
   try {
     let slots: ReloadSlot[] | undefined;
-    if (request.type === 'reload') slots = await reloadBySlot(supervisor, id);
+    if (request.type === 'reload') slots = await reloadBySlot(supervisor, id, request.env);
     else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
     send({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
@@ -86,7 +94,7 @@ export async function answerControl(
  * A rolling reload, watched from the supervisor's worker events: per slot, the process it had, its replacement and
  * how long that took to be ready. Each slot done is also sent as `reload-progress` (a terminal shows `1/2`).
  */
-async function reloadBySlot(supervisor: Supervisor, id: unknown): Promise<ReloadSlot[]> {
+async function reloadBySlot(supervisor: Supervisor, id: unknown, env: unknown): Promise<ReloadSlot[]> {
   // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise name
   // the processes that reload replaced, and count its replacements as its own.
   const slots = new Map<number, ReloadSlot>();
@@ -113,7 +121,8 @@ async function reloadBySlot(supervisor: Supervisor, id: unknown): Promise<Reload
   };
   supervisor.on('event', onEvent);
   try {
-    await supervisor.reload({ onStart });
+    // The Supervisor checks `env` (an object of strings) and refuses the reload otherwise.
+    await supervisor.reload({ onStart, env: env as Record<string, string> | undefined });
   } finally {
     supervisor.off('event', onEvent);
   }

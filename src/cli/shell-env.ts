@@ -6,9 +6,9 @@ import { ENV } from '../runtime/protocol.js';
 const RUNTIME_VARIABLES = new Set<string>(Object.values(ENV));
 
 /**
- * This process's environment, as `hive start` hands it to the daemon (and `hive restart --update-env` again): an app
- * runs in the environment of the shell that started it, as under PM2, not in the daemon's. Hive's own per-process
- * variables are left out.
+ * This process's environment, as `hive start` hands it to the daemon (and `hive restart|reload --update-env` again):
+ * an app runs in the environment of the shell that started it, as under PM2, not in the daemon's. Hive's own
+ * per-process variables are left out.
  */
 export function shellEnv(): Record<string, string> {
   const env: Record<string, string> = {};

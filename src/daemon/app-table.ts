@@ -74,12 +74,19 @@ export class AppTable {
     return kept.map((r) => (r as PromiseFulfilledResult<AppInfo>).value);
   }
 
-  /** Rolling reload of the target's apps; each app's info carries its slots (`reload`). */
-  async reload(target: string, onProgress: (progress: ReloadProgress) => void): Promise<AppInfo[]> {
+  /**
+   * Rolling reload of the target's apps; each app's info carries its slots (`reload`). `shellEnv`
+   * (`--update-env`): each app's new shell environment, as for a restart.
+   */
+  async reload(
+    target: string,
+    onProgress: (progress: ReloadProgress) => void,
+    shellEnv?: Record<string, string>,
+  ): Promise<AppInfo[]> {
     // By id, from the apps each() found: a second find() afterwards would see apps started or deleted meanwhile.
     const slots = new Map<number, AppInfo['reload']>();
     const infos = await this.each(target, async (app) => {
-      slots.set(app.id, await app.reload(onProgress));
+      slots.set(app.id, await app.reload(onProgress, shellEnv));
     });
     return infos.map((info) => ({ ...info, reload: slots.get(info.id) ?? [] }));
   }

@@ -40,6 +40,8 @@ interface Slot {
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
 const slots: Slot[] = [];
 let stopping = false;
+// The processes' environment: this primary's own, until a reload brings a new one (`hive reload --update-env`).
+let appEnv: NodeJS.ProcessEnv = process.env;
 
 function emit(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`);
@@ -70,7 +72,7 @@ function launch(slot: Slot): void {
   if (stopping || slot.removed) return;
   const { instance } = slot;
   const child = spawn(options.command, options.args, {
-    env: { ...process.env, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
+    env: { ...appEnv, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   slot.child = child;
@@ -166,7 +168,13 @@ function checkMemory(stats: ProcStats, limit: number): void {
   }
 }
 
-type ControlMessage = { hive?: number; type?: string; id?: number; instances?: number | string };
+type ControlMessage = {
+  hive?: number;
+  type?: string;
+  id?: number;
+  instances?: number | string;
+  env?: Record<string, string>;
+};
 
 // Reload and scale both walk and change `slots`: two at once (a second reload, a scale mid-reload) would launch
 // processes into slots the other has replaced or removed. One runs at a time, in arrival order.
@@ -182,6 +190,8 @@ async function control(message: ControlMessage): Promise<void> {
   try {
     let reloaded: ReloadSlot[] = [];
     if (message.type === 'reload') {
+      // The replacements and every later start take it; spawn gets it whole, so what it lacks is unset.
+      if (message.env !== undefined) appEnv = { ...message.env };
       // Plain processes share no port: one at a time, so that the others keep running. A plain process counts as
       // ready once spawned: a slot's readyMs is its old process's stop plus the spawn.
       // A copy: the array may change while a slot is retired (a crash restart is not serialized with this).

@@ -167,10 +167,11 @@ export class ManagedApp {
   /**
    * Rolling reload through the primary; a stopped app is started instead. Resolves with each slot's old and new
    * process (empty when the app was started, or for a primary that does not report slots); `onProgress` hears each
-   * slot as it is done.
+   * slot as it is done. With `shellEnv` (`--update-env`), the replacements run in that environment and the app keeps
+   * it, as after `restart(shellEnv)`; the primary stays.
    */
-  reload(onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
-    return this.#serially(() => this.#reload(onProgress));
+  reload(onProgress?: (progress: ReloadProgress) => void, shellEnv?: Record<string, string>): Promise<ReloadSlot[]> {
+    return this.#serially(() => this.#reload(onProgress, shellEnv));
   }
 
   /**
@@ -268,12 +269,21 @@ export class ManagedApp {
     clearTimeout(force);
   }
 
-  async #reload(onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
+  async #reload(
+    onProgress?: (progress: ReloadProgress) => void,
+    shellEnv?: Record<string, string>,
+  ): Promise<ReloadSlot[]> {
+    // Kept before the primary hears of it: the primary takes the new environment even if the reload then aborts (its
+    // later forks use it), and a primary respawned meanwhile must start in it too.
+    if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
     if (!this.#primary) {
       await this.#start();
       return [];
     }
-    const reply = await this.#request({ type: 'reload' }, onProgress);
+    // The whole environment the primary was forked with (#spawn), not just the shell's: the primary forks its
+    // processes in it instead of its own, so a variable gone from the shell is gone from them.
+    const env = shellEnv === undefined ? undefined : this.#primaryEnv();
+    const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress);
     if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     return reply.slots ?? [];
   }
@@ -361,7 +371,7 @@ export class ManagedApp {
     const { spec } = this;
     const primary = fork(...this.#primaryCommand(), {
       cwd: spec.cwd,
-      env: { ...(spec.shellEnv ?? process.env), ...spec.env },
+      env: this.#primaryEnv(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // The daemon's own flags (e.g. a loader) are not the app's business.
       execArgv: [],
@@ -402,6 +412,12 @@ export class ManagedApp {
       });
     });
     return started;
+  }
+
+  // The environment of the app's processes: the shell's of `hive start` (or of the last --update-env), the spec's
+  // `env` over it.
+  #primaryEnv(): NodeJS.ProcessEnv {
+    return { ...(this.spec.shellEnv ?? process.env), ...this.spec.env };
   }
 
   // Cluster mode: `hive run`; fork mode: the fork primary. Both report in the same JSON lines.
@@ -541,7 +557,7 @@ export class ManagedApp {
   }
 
   #request(
-    message: { type: string; instances?: number | string; requests?: boolean },
+    message: { type: string; instances?: number | string; requests?: boolean; env?: NodeJS.ProcessEnv },
     onProgress?: (progress: ReloadProgress) => void,
     timeout?: number,
   ): Promise<ControlReply> {

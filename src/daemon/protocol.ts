@@ -88,10 +88,15 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z
     .object({ ...header, cmd: z.literal('snapshot'), target: target.optional(), requests: z.boolean().optional() })
     .strict(),
-  z.object({ ...header, cmd: z.enum(['stop', 'reload', 'delete']), target }).strict(),
-  /** `shellEnv`: `hive restart --update-env`, the app's new shell environment (see the app spec's). */
+  z.object({ ...header, cmd: z.enum(['stop', 'delete']), target }).strict(),
+  /** `shellEnv`: `hive restart|reload --update-env`, the app's new shell environment (see the app spec's). */
   z
-    .object({ ...header, cmd: z.literal('restart'), target, shellEnv: z.record(z.string(), z.string()).optional() })
+    .object({
+      ...header,
+      cmd: z.enum(['restart', 'reload']),
+      target,
+      shellEnv: z.record(z.string(), z.string()).optional(),
+    })
     .strict(),
   z
     .object({

@@ -1,17 +1,19 @@
 import type { AppInfo, ReloadProgress, ReloadSlot } from '../../daemon/protocol.js';
 import { appTable, renderTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { shellEnv } from '../shell-env.js';
 
-const usage = `Usage: hive reload <name|id|all> [--json]
+const usage = `Usage: hive reload <name|id|all> [--update-env] [--json]
 
 Reloads the app(s), rolling: per slot the replacement is ready before the old process drains. Waits for every slot,
-then prints one line per slot (old pid, new pid, ms to ready) and the app table. --json: the apps, each with
-\`reload\`: [{ instance, oldPid, newPid, readyMs }].`;
+then prints one line per slot (old pid, new pid, ms to ready) and the app table. The replacements keep the
+environment of the hive start that added the app; --update-env gives them this shell's instead (as PM2's does), kept
+from then on. --json: the apps, each with \`reload\`: [{ instance, oldPid, newPid, readyMs }].`;
 
 /** `hive reload <name|id|all>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
   return runCommand('reload', usage, async () => {
-    const { values, positionals } = parseCommand(argv, {}, { min: 1, max: 1 });
+    const { values, positionals } = parseCommand(argv, { 'update-env': { type: 'boolean' } }, { min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
@@ -28,7 +30,9 @@ export default function reload(argv: string[]): Promise<number> {
     if (tty) process.stderr.write(`reloading ${target}...`);
     let apps: AppInfo[];
     try {
-      apps = (await withDaemon((client) => client.request<AppInfo[]>('reload', { target }, onProgress)))!;
+      // As restart --update-env sends it: Hive's own per-process variables left out.
+      const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
+      apps = (await withDaemon((client) => client.request<AppInfo[]>('reload', body, onProgress)))!;
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
     }
