@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { poll } from '../poll.js';
-import { fixture, freePort, get, type Hive, type HiveRecord, killAll, startDriver, startLoad } from './helpers.js';
+import {
+  fixture,
+  freePort,
+  get,
+  type Hive,
+  type HiveRecord,
+  isEvent,
+  killAll,
+  startDriver,
+  startLoad,
+} from './helpers.js';
 
 after(killAll);
 
@@ -40,7 +50,15 @@ test('a reload with a new environment serves it without a failed request, and la
     assert.deepEqual([reply.greeting, reply.farewell], ['b', null], 'FAREWELL, left out, is unset');
   }
 
-  // Every later fork: a new slot, and the replacements of a plain reload.
+  // Every later fork: a crash restart, a new slot, and the replacements of a plain reload.
+  const crashed = await get(port);
+  process.kill(crashed.pid, 'SIGKILL');
+  await hive.waitFor(isEvent('restart', { instance: Number(crashed.instance) }), 'the crash restart');
+  const restarted = await poll(async () => {
+    const reply = await get(port).catch(() => undefined);
+    return reply?.instance === crashed.instance && reply.pid !== crashed.pid ? reply : undefined;
+  }, 'a reply of the restarted slot');
+  assert.deepEqual([restarted.greeting, restarted.farewell], ['b', null]);
   hive.command('scale 3');
   assert.equal((await hive.waitFor(result(hive, 'scale'), 'scale up')).ok, true);
   const third = await poll(async () => {
