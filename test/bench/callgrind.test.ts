@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { request } from 'undici';
-import { freePort } from '../../dist/cli/bench/free-port.js';
 import { callgrindMissing, instructionsPerRequest } from '../../bench/lib/callgrind.js';
+import { freePort } from '../../dist/cli/bench/free-port.js';
 
 // Per request, the working server runs this many loop iterations more than the plain one: at least one instruction
 // each, whatever the JIT makes of the loop.
