@@ -26,8 +26,25 @@ export function findConfigFile(dir: string = process.cwd()): string | undefined 
   return configFileNames.map((name) => join(dir, name)).find((path) => existsSync(path));
 }
 
-/** Whether a path looks like a config file (so `hive start <path>` loads it rather than running it as a script). */
+/**
+ * Whether `hive start <path>` loads the path as a config file rather than running it as a script, by PM2's rule
+ * (its Common.isConfigFile): `hive.config.*` and `ecosystem.*`, any `*.config.js|cjs|mjs` (`prod.config.js`), and any
+ * `.json`, `.yaml` or `.yml` file (`apps.json`, `process.yml`); one of those without an `apps` list is a config error,
+ * never a script. Any other `.js` is a script.
+ */
 export function isConfigFile(path: string): boolean {
   const name = basename(path);
-  return /^(hive\.config|ecosystem(\.config)?)\.(ts|mts|js|cjs|mjs|json|ya?ml)$/.test(name);
+  return (
+    /^(hive\.config|ecosystem(\.config)?)\.(ts|mts|js|cjs|mjs|json|ya?ml)$/.test(name) ||
+    /.\.config\.(js|cjs|mjs)$/.test(name) ||
+    /.\.(json|ya?ml)$/.test(name)
+  );
+}
+
+/**
+ * Which keys a config file is written with: camelCase in `hive.config.*`, PM2's snake_case (translated) in any other
+ * (`ecosystem.config.js`, `prod.config.js`, `apps.json`), as PM2 reads those files.
+ */
+export function configFormat(path: string): 'hive' | 'pm2' {
+  return basename(path).startsWith('hive.config.') ? 'hive' : 'pm2';
 }

@@ -4,7 +4,7 @@
  */
 export { appEnv } from './app-env.js';
 export { type AppConfig, appKeys, appSchema, type HiveConfig } from './app-schema.js';
-export { configFileNames, findConfigFile, isConfigFile } from './config-file-name.js';
+export { configFileNames, configFormat, findConfigFile, isConfigFile } from './config-file-name.js';
 export { defineConfig } from './define-config.js';
 export { ConfigError } from './errors.js';
 export { type LoadedConfig, loadConfig } from './load-config.js';

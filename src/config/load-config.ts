@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from '../errors.js';
 import { type AppConfig, configSchema } from './app-schema.js';
+import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
 import { camelHint, fromPm2App, pm2Conflict, pm2Unsupported } from './pm2-compat.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
@@ -15,7 +16,7 @@ import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js'
 export interface LoadedConfig {
   /** Absolute path of the file. */
   file: string;
-  /** `pm2` for ecosystem files (translated), `hive` otherwise. */
+  /** `hive` for `hive.config.*`, `pm2` (translated) for ecosystem and other config files (see configFormat). */
   format: 'hive' | 'pm2';
   /** Apps with `cwd` made absolute (relative to the file's folder). */
   apps: AppConfig[];
@@ -27,7 +28,7 @@ export interface LoadedConfig {
 export async function loadConfig(path: string): Promise<LoadedConfig> {
   const file = resolve(path);
   const raw = await readConfigFile(file);
-  const format = basename(file).startsWith('ecosystem') ? 'pm2' : 'hive';
+  const format = configFormat(file);
   const warnings: string[] = [];
   let content = raw;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
@@ -60,6 +61,10 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
           )
         : apps,
     };
+  }
+  // `hive start data.json` reads any .json as a config file (as PM2 does): one that is not says so by its file.
+  if (!isObject(content) || content.apps === undefined) {
+    throw new ConfigError(file, undefined, 'no `apps` list, so not a config file (expected { apps: [...] })');
   }
   const parsed = configSchema.safeParse(content);
   if (!parsed.success) throw issueError(file, content, parsed.error.issues[0]!, format, written);

@@ -374,5 +374,36 @@ describe('Hive config files', () => {
     assert.ok(isConfigFile('/srv/app/ecosystem.config.cjs'));
     assert.ok(isConfigFile('hive.config.yaml'));
     assert.ok(!isConfigFile('server.js'));
+    // PM2's rule: *.config.js|cjs|mjs, and any .json, .yaml or .yml file.
+    for (const name of ['prod.config.js', 'apps.config.cjs', 'a.config.mjs', 'apps.json', 'process.yml', 'p.yaml']) {
+      assert.ok(isConfigFile(`/srv/app/${name}`), name);
+    }
+    for (const name of ['server.cjs', 'config.js', '.config.js', 'vite.config.ts', 'json', 'app.json.js']) {
+      assert.ok(!isConfigFile(`/srv/app/${name}`), name);
+    }
+  });
+
+  test('a config file not named hive.config.* is a PM2 file; one with no `apps` list says so', async () => {
+    const prod = write(
+      'prod.config.cjs',
+      "module.exports = { apps: [{ script: './dist/server.js', exec_mode: 'fork' }] };",
+    );
+    const config = await loadConfig(prod);
+    assert.equal(config.format, 'pm2');
+    assert.deepEqual(
+      [config.apps[0]!.name, config.apps[0]!.execMode, config.apps[0]!.instances],
+      ['server', 'fork', 1],
+    );
+    assert.equal((await loadConfig(write('apps.json', '[{"name": "a", "script": "a.js"}]'))).apps[0]!.name, 'a');
+    for (const [name, text] of [
+      ['data.json', '{"port": 3000}'],
+      ['compose.yml', 'services:\n  web: {}\n'],
+      ['hive.config.json', '{}'],
+    ] as const) {
+      await assert.rejects(
+        loadConfig(write(name, text)),
+        configError(undefined, /no `apps` list, so not a config file/),
+      );
+    }
   });
 });
