@@ -35,19 +35,20 @@ export class AppTable {
 
   /**
    * Starts a new app, or gives an existing stopped or errored app of that name the new spec (in its operation queue,
-   * so after whatever was asked of it before). One deleted meanwhile is replaced by a new app of that name.
+   * so after whatever was asked of it before); with `replace`, a running one too (see ManagedApp#startWith). One
+   * deleted meanwhile is replaced by a new app of that name.
    */
-  async start(spec: AppSpec): Promise<AppInfo> {
+  async start(spec: AppSpec, replace = false): Promise<AppInfo> {
     const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
     if (existing) {
       try {
-        await existing.startWith(spec);
+        await existing.startWith(spec, replace);
         return this.info(existing);
       } catch (error) {
         // Deleted while this start waited behind the delete: it is out of the table now, so this adds a new one. One
         // removed but still in the table is the daemon shutting down: retrying would find it again, forever.
         if (!existing.removed || this.#apps.get(existing.id) === existing) throw error;
-        return this.start(spec);
+        return this.start(spec, replace);
       }
     }
     const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);

@@ -131,11 +131,12 @@ export class ManagedApp {
   /**
    * A new `hive start` of this app's name: the app takes `spec` and starts. Refused (AppExistsError) unless the app
    * is stopped or errored; an errored app's primary may still be alive (every worker crash-looped), and is stopped
-   * first so that the new spec runs.
+   * first so that the new spec runs. With `replace` (a config file started again: PM2 restarts its running apps) a
+   * running app is stopped too, and starts again with `spec` (its id stays).
    */
-  startWith(spec: AppSpec): Promise<void> {
+  startWith(spec: AppSpec, replace = false): Promise<void> {
     return this.#serially(async () => {
-      if (this.#status !== 'stopped' && this.#status !== 'errored') throw new AppExistsError(this.name);
+      if (!replace && this.#status !== 'stopped' && this.#status !== 'errored') throw new AppExistsError(this.name);
       await this.#stop();
       this.#respec(spec);
       await this.#start();

@@ -172,8 +172,8 @@ test('a PM2 ecosystem file: every app started, env_production picked by --env', 
   // `time: true`: lines start with an ISO timestamp.
   await waitFor(() => /^\d{4}-\d\d-\d\dT.*\[jobs:0\] listening/m.test(hive.readLog('jobs-out.log')), 'timed jobs log');
 
-  // Another start of a running app names it.
-  const again = await hive.run(['start', daemonFixture('ecosystem.config.cjs'), '--only', 'web']);
+  // Another start of a running app's name names it (the config file again restarts it: start-config-again.test.ts).
+  const again = await hive.run(['start', appFixture, '--name', 'web']);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /ERR_HIVE_APP_EXISTS.*"web"/);
   await hive.json(['delete', 'all']);

@@ -1,6 +1,20 @@
+import { isConfigFile } from '../../config/config-file-name.js';
 import { targetCommand } from '../target-command.js';
 
-/** `hive restart <name|id|all>`. */
-export default function restart(argv: string[]): Promise<number> {
+/**
+ * `hive restart <name|id|all>`. `hive restart <config file>` is a start of the file again, as PM2 runs both through
+ * one path: the file's running apps restart with its current options (its env, `--env <name>`, `--only`), the others
+ * start. `--update-env` is implied there (a start takes this shell's environment), so it is dropped.
+ */
+export default async function restart(argv: string[]): Promise<number> {
+  const separator = argv.indexOf('--');
+  const own = separator === -1 ? argv : argv.slice(0, separator);
+  if (own.some((arg) => !arg.startsWith('-') && isConfigFile(arg))) {
+    // By URL: a literal import would bundle start (and what it loads) into every `hive restart` (bundle-entries.js).
+    const { default: start } = (await import(
+      new URL('./start.js', import.meta.url).href
+    )) as typeof import('./start.js');
+    return start(argv.filter((arg) => arg !== '--update-env'));
+  }
   return targetCommand('restart', argv);
 }

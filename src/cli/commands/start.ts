@@ -17,6 +17,7 @@ import { shellEnv } from '../shell-env.js';
 const usage = `Usage: hive start <script|config> [options] [-- <script args>]
 
 Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
+A config file given again restarts its running apps with the file's current options (as PM2), and starts the others.
 
 Options:
   -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
@@ -130,7 +131,8 @@ export default function start(argv: string[]): Promise<number> {
     if (isConfigFile(target) && scriptArgs.length > 0) {
       throw new UsageError("arguments after -- go to a script; with a config file set `args` in the app's entry");
     }
-    const specs = isConfigFile(target) ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
+    const config = isConfigFile(target);
+    const specs = config ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
     await checkRunArgs(specs);
     // The app runs in this shell's environment, not in the one of whichever command started the daemon, as with PM2.
     const env = shellEnv();
@@ -141,7 +143,9 @@ export default function start(argv: string[]): Promise<number> {
       for (const spec of specs) {
         if (!values.json && process.stderr.isTTY) process.stderr.write(`starting ${spec.name}...\n`);
         try {
-          started.push(await client.request<AppInfo>('start', { app: spec }));
+          // A config file started again restarts its running apps with the file's options, as PM2's does; a script's
+          // name that runs is refused, as PM2 refuses it without -f.
+          started.push(await client.request<AppInfo>('start', config ? { app: spec, replace: true } : { app: spec }));
         } catch (error) {
           failed = true;
           const { code, message } = error as { code?: string; message: string };
