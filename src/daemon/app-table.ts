@@ -1,7 +1,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
-import { DUMP_VERSION, readDump } from './dump.js';
+import { readDump, writeDump } from './dump.js';
 import { AppNotFoundError } from './errors.js';
 import { ManagedApp } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
@@ -133,13 +133,13 @@ export class AppTable {
    * then renamed over `file`: a crash mid-write leaves the previous dump, never a truncated one.
    */
   async save(file: string): Promise<{ file: string; apps: string[] }> {
-    const apps = [...this.#apps.values()].map((app) => app.spec);
+    const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
     // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
     const temporary = `${file}.${process.pid}.${++this.#saves}.tmp`;
     try {
       const handle = await open(temporary, 'w', 0o600);
       try {
-        await handle.writeFile(`${JSON.stringify({ version: DUMP_VERSION, apps }, null, 2)}\n`);
+        await handle.writeFile(writeDump(apps));
         await handle.sync();
       } finally {
         await handle.close();
@@ -149,16 +149,26 @@ export class AppTable {
       await rm(temporary, { force: true });
       throw error;
     }
-    return { file, apps: apps.map((spec) => spec.name) };
+    return { file, apps: apps.map((app) => app.spec.name) };
   }
 
-  /** Starts the apps saved in `file` that are not running already. */
+  /**
+   * Starts the apps saved in `file` that are not running already; one saved stopped is added stopped (as PM2's
+   * resurrect keeps it), and left as it is when the daemon has an app of its name.
+   */
   async resurrect(file: string): Promise<AppInfo[]> {
-    const specs = readDump(file, await readFile(file, 'utf8'));
+    const saved = readDump(file, await readFile(file, 'utf8'));
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];
-    for (const spec of specs) {
+    for (const { spec, status } of saved) {
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
+      if (status === 'stopped') {
+        if (existing) continue;
+        const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
+        this.#apps.set(app.id, app);
+        infos.push(this.info(app));
+        continue;
+      }
       if (existing && existing.status !== 'stopped' && existing.status !== 'errored') continue;
       try {
         infos.push(await this.start(spec));

@@ -5,10 +5,31 @@ import { type AppSpec, appSpecSchema } from './protocol.js';
 export const DUMP_VERSION = 1;
 
 /**
- * The app specs of a dump's text; DumpInvalidError names the file and what is wrong (the JSON error, the key).
+ * What a saved app was asked to be: `stopped` after a `hive stop`, else `online` (running, errored, or a one-shot
+ * job between runs: its cron still runs). Kept in the dump's `status` (app name -> status), as PM2's dump keeps each
+ * process's status, so that resurrect brings a stopped app back stopped. A top-level key of format 1 rather than a new
+ * format: a Hive from before it ignores the key (and starts every app, as it did), and its dumps, which have none,
+ * read as every app online.
+ */
+export type SavedStatus = 'online' | 'stopped';
+
+/** One app of a dump. */
+export interface SavedApp {
+  spec: AppSpec;
+  status: SavedStatus;
+}
+
+/** The text of a dump of `apps`. */
+export function writeDump(apps: readonly SavedApp[]): string {
+  const status = Object.fromEntries(apps.map((app) => [app.spec.name, app.status]));
+  return `${JSON.stringify({ version: DUMP_VERSION, apps: apps.map((app) => app.spec), status }, null, 2)}\n`;
+}
+
+/**
+ * The apps of a dump's text; DumpInvalidError names the file and what is wrong (the JSON error, the key).
  * `advice` replaces the error's way out (see DumpInvalidError).
  */
-export function readDump(file: string, text: string, advice?: string): AppSpec[] {
+export function readDump(file: string, text: string, advice?: string): SavedApp[] {
   const invalid = (reason: string, cause?: unknown) =>
     new DumpInvalidError(file, reason, { cause, ...(advice === undefined ? {} : { advice }) });
   let dump: unknown;
@@ -24,9 +45,23 @@ export function readDump(file: string, text: string, advice?: string): AppSpec[]
   if (version !== DUMP_VERSION) {
     throw invalid(`version: expected ${DUMP_VERSION}, got ${JSON.stringify(version) ?? 'none'}`);
   }
+  const status = (dump as { status?: unknown }).status ?? {};
+  if (typeof status !== 'object' || status === null || Array.isArray(status)) {
+    throw invalid('status: expected an object of app name -> "online" or "stopped"');
+  }
+  for (const [name, value] of Object.entries(status)) {
+    if (value !== 'online' && value !== 'stopped') {
+      throw invalid(`status.${name}: expected "online" or "stopped", got ${JSON.stringify(value)}`);
+    }
+  }
+  const statusOf = status as Record<string, SavedStatus>;
   return apps.map((spec, i) => {
     const parsed = appSpecSchema.safeParse(spec);
-    if (parsed.success) return parsed.data;
+    if (parsed.success)
+      return {
+        spec: parsed.data,
+        status: Object.hasOwn(statusOf, parsed.data.name) ? statusOf[parsed.data.name]! : 'online',
+      };
     const issue = parsed.error.issues[0]!;
     const key = [
       `apps[${i}]`,

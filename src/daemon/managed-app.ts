@@ -79,6 +79,8 @@ export class ManagedApp {
   #wasOnline = false;
   #status: Status = 'stopped';
   #wanted: 'online' | 'stopped' = 'stopped';
+  // Stopped by a stop request, not by a crash loop, a job's end or the daemon's shutdown (see savedStatus).
+  #stoppedByUser = false;
   #workers = new Map<number, Worker>();
   #size = 0;
   #restarts = 0;
@@ -123,6 +125,14 @@ export class ManagedApp {
     return this.#status;
   }
 
+  /**
+   * `stopped` when a `hive stop` was the last thing asked of the app, else `online` (an errored app and a one-shot job
+   * between runs too: PM2's resurrect starts those). A save keeps it, see dump.ts.
+   */
+  get savedStatus(): 'online' | 'stopped' {
+    return this.#stoppedByUser ? 'stopped' : 'online';
+  }
+
   /** Whether the app was deleted (or the daemon is shutting down): it takes no more operations. */
   get removed(): boolean {
     return this.#removed;
@@ -150,7 +160,10 @@ export class ManagedApp {
 
   /** Stops the primary gracefully (it drains its workers) and resolves when it has exited. */
   stop(): Promise<void> {
-    return this.#serially(() => this.#stop());
+    return this.#serially(async () => {
+      await this.#stop();
+      this.#stoppedByUser = true;
+    });
   }
 
   /**
@@ -236,6 +249,7 @@ export class ManagedApp {
   async #start(): Promise<void> {
     // A restart or a reload of a stopped app in flight when the daemon shuts down must not spawn a primary.
     if (this.#removed) throw new AppNotFoundError(this.name);
+    this.#stoppedByUser = false;
     if (this.#primary) return;
     this.#wanted = 'online';
     this.#crashes = 0;

@@ -3,7 +3,8 @@ import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
 const usage =
-  'Usage: hive resurrect [--json]\n\nStarts the apps of $HIVE_HOME/dump.json (written by `hive save`) that are not running.';
+  'Usage: hive resurrect [--json]\n\nStarts the apps of $HIVE_HOME/dump.json (written by `hive save`) that are not running; an app saved\n' +
+  'stopped comes back stopped (listed, not running), as in PM2.';
 
 /** `hive resurrect`. */
 export default function resurrect(argv: string[]): Promise<number> {

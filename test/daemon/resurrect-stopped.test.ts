@@ -1,0 +1,54 @@
+// PM2's dump keeps each app's status: `pm2 resurrect` (and `pm2 update`) bring a stopped app back stopped. Hive's
+// started every saved app.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome } from './helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+type App = { name: string; status: string; processes: { pid: number }[] };
+const dump = join(hive.home, 'dump.json');
+const statuses = (apps: App[]) => apps.map((app) => [app.name, app.status, app.processes.length > 0]);
+
+test('a stopped app is saved as stopped, and hive update and resurrect bring it back registered, not running', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'up']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'down']);
+  await hive.json(['stop', 'down']);
+  const updated = await hive.json<{ apps: App[] }>(['update']);
+  assert.deepEqual(statuses(updated.apps), [
+    ['up', 'online', true],
+    ['down', 'stopped', false],
+  ]);
+  assert.deepEqual((JSON.parse(readFileSync(dump, 'utf8')) as { status: unknown }).status, {
+    up: 'online',
+    down: 'stopped',
+  });
+  await hive.json(['kill']);
+  assert.deepEqual(statuses(await hive.json<App[]>(['resurrect'])), [
+    ['up', 'online', true],
+    ['down', 'stopped', false],
+  ]);
+  assert.deepEqual(statuses(await hive.json<App[]>(['ls'])), [
+    ['up', 'online', true],
+    ['down', 'stopped', false],
+  ]);
+  // Registered: a start by name runs it with its saved options.
+  const [down] = await hive.json<App[]>(['start', 'down']);
+  assert.deepEqual(statuses([down!]), [['down', 'online', true]]);
+});
+
+test('a dump from before statuses were saved brings every app back online', async () => {
+  await hive.json(['stop', 'down']);
+  await hive.json(['save']);
+  const saved = JSON.parse(readFileSync(dump, 'utf8')) as { status?: unknown };
+  delete saved.status;
+  writeFileSync(dump, JSON.stringify(saved));
+  await hive.json(['kill']);
+  assert.deepEqual(statuses(await hive.json<App[]>(['resurrect'])), [
+    ['up', 'online', true],
+    ['down', 'online', true],
+  ]);
+});
