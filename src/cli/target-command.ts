@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { isConfigFile } from '../config/config-file-name.js';
 import type { DaemonClient } from '../daemon/client.js';
@@ -31,9 +32,11 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     // A restart waits for every slot: say what is happening on a terminal, nothing in scripts.
     if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${target}...\n`);
     const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-    const apps = isConfigFile(target)
-      ? await onConfigApps(command, target)
-      : (await withDaemon((client) => client.request<AppInfo[]>(command, body)))!;
+    // A file that is there: an app may be named like one (`--name api.json`).
+    const apps =
+      isConfigFile(target) && existsSync(target)
+        ? await onConfigApps(command, target)
+        : (await withDaemon((client) => client.request<AppInfo[]>(command, body)))!;
     if (values.json) printJson(apps);
     else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
     else process.stdout.write(`${appTable(apps)}\n`);

@@ -74,3 +74,16 @@ test('hive stop, restart and delete <config> act on the file apps only', async (
   assert.equal(none.code, 1, none.stdout);
   assert.match(none.stderr, /ERR_HIVE_APP_NOT_FOUND/);
 });
+
+test('an app named like a config file that is not there is still a name to stop, restart and delete', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'jobs.json']);
+  for (const [command, status] of [
+    ['stop', 'stopped'],
+    ['restart', 'online'],
+  ] as const) {
+    const [app] = await hive.json<App[]>([command, 'jobs.json']);
+    assert.deepEqual([app!.name, app!.status], ['jobs.json', status]);
+  }
+  await hive.json(['delete', 'jobs.json']);
+  assert.deepEqual(await statuses(), { other: 'online' });
+});
