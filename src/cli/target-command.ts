@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import { isConfigFile } from '../config/config-file-name.js';
-import type { DaemonClient } from '../daemon/client.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
+import { isConfigTarget, onConfigApps } from './config-target.js';
 import { parseCommand, printJson, runCommand, withDaemon } from './daemon-command.js';
 import { shellEnv } from './shell-env.js';
 
@@ -32,9 +30,8 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     // A restart waits for every slot: say what is happening on a terminal, nothing in scripts.
     if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${target}...\n`);
     const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-    // A file that is there: an app may be named like one (`--name api.json`).
     const apps =
-      isConfigFile(target) && existsSync(target)
+      command !== 'restart' && isConfigTarget(target)
         ? await onConfigApps(command, target)
         : (await withDaemon((client) => client.request<AppInfo[]>(command, body)))!;
     if (values.json) printJson(apps);
@@ -42,33 +39,4 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     else process.stdout.write(`${appTable(apps)}\n`);
     return 0;
   });
-}
-
-/**
- * `hive stop|delete <config file>` (as `pm2 stop ecosystem.config.js`): the command on each app the file names, by
- * name; one the daemon does not have is skipped, as PM2 skips it, unless none is there (ERR_HIVE_APP_NOT_FOUND).
- * (`hive restart <config file>` is a start of the file again: see restart.ts.)
- */
-async function onConfigApps(command: keyof typeof verbs, file: string): Promise<AppInfo[]> {
-  // By URL, not `import('../config/load-config.js')`: this module is bundled into stop, restart and delete
-  // (scripts/bundle-entries.js), which would inline the loader (yaml, zod: about 150 ms) into every `hive stop`.
-  const { loadConfig } = (await import(
-    new URL('../config/load-config.js', import.meta.url).href
-  )) as typeof import('../config/load-config.js');
-  const names = (await loadConfig(file)).apps.map((app) => app.name);
-  const run = async (client: DaemonClient) => {
-    const apps: AppInfo[] = [];
-    let missing: unknown;
-    for (const name of names) {
-      try {
-        apps.push(...(await client.request<AppInfo[]>(command, { target: name })));
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
-        missing ??= error;
-      }
-    }
-    if (apps.length === 0 && missing !== undefined) throw missing;
-    return apps;
-  };
-  return (await withDaemon(run))!;
 }

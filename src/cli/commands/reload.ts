@@ -1,16 +1,18 @@
 import type { AppInfo, ReloadProgress, ReloadSlot } from '../../daemon/protocol.js';
 import { appTable, renderTable } from '../app-output.js';
+import { isConfigTarget, onConfigApps } from '../config-target.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 import { shellEnv } from '../shell-env.js';
 
-const usage = `Usage: hive reload <name|id|all> [--update-env] [--json]
+const usage = `Usage: hive reload <name|id|all|config> [--update-env] [--json]
 
 Reloads the app(s), rolling: per slot the replacement is ready before the old process drains. Waits for every slot,
 then prints one line per slot (old pid, new pid, ms to ready) and the app table. The replacements keep the
 environment of the hive start that added the app; --update-env gives them this shell's instead (as PM2's does), kept
-from then on. --json: the apps, each with \`reload\`: [{ instance, oldPid, newPid, readyMs }].`;
+from then on. Of a config file: its apps that the daemon has (as PM2's). --json: the apps, each with \`reload\`:
+[{ instance, oldPid, newPid, readyMs }].`;
 
-/** `hive reload <name|id|all>`: a rolling reload, reported per slot; progress on a terminal. */
+/** `hive reload <name|id|all|config>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
   return runCommand('reload', usage, async () => {
     const { values, positionals } = parseCommand(argv, { 'update-env': { type: 'boolean' } }, { min: 1, max: 1 });
@@ -31,8 +33,10 @@ export default function reload(argv: string[]): Promise<number> {
     let apps: AppInfo[];
     try {
       // As restart --update-env sends it: Hive's own per-process variables left out.
-      const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-      apps = (await withDaemon((client) => client.request<AppInfo[]>('reload', body, onProgress)))!;
+      const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
+      apps = isConfigTarget(target)
+        ? await onConfigApps('reload', target, { body: env, onProgress })
+        : (await withDaemon((client) => client.request<AppInfo[]>('reload', { target, ...env }, onProgress)))!;
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
     }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { isConfigFile } from '../../config/config-file-name.js';
+import { isConfigTarget } from '../config-target.js';
 import { targetCommand } from '../target-command.js';
 
 /**
@@ -10,8 +9,7 @@ import { targetCommand } from '../target-command.js';
 export default async function restart(argv: string[]): Promise<number> {
   const separator = argv.indexOf('--');
   const own = separator === -1 ? argv : argv.slice(0, separator);
-  // A file that is there: an app may be named like one (`--name api.json`).
-  if (own.some((arg) => !arg.startsWith('-') && isConfigFile(arg) && existsSync(arg))) {
+  if (own.some((arg) => !arg.startsWith('-') && isConfigTarget(arg))) {
     // By URL: a literal import would bundle start (and what it loads) into every `hive restart` (bundle-entries.js).
     const { default: start } = (await import(
       new URL('./start.js', import.meta.url).href

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { isConfigFile } from '../config/config-file-name.js';
+import type { DaemonClient } from '../daemon/client.js';
+import type { AppInfo } from '../daemon/protocol.js';
+import { withDaemon } from './daemon-command.js';
+
+/** A target names a config file when it has a config file's name and the file is there: an app may be named like one. */
+export function isConfigTarget(target: string): boolean {
+  return isConfigFile(target) && existsSync(target);
+}
+
+export interface ConfigTargetOptions {
+  /** The request's fields besides the target (`shellEnv` of `--update-env`). */
+  body?: Record<string, unknown>;
+  onProgress?: ((progress: unknown) => void) | undefined;
+}
+
+/**
+ * `hive stop|delete|reload <config file>` (as `pm2 stop ecosystem.config.js`): the command on each app the file names,
+ * by name; one the daemon does not have is skipped, as PM2 skips it, unless none is there (ERR_HIVE_APP_NOT_FOUND).
+ * (`hive restart <config file>` is a start of the file again: see restart.ts.)
+ */
+export async function onConfigApps(
+  command: 'stop' | 'delete' | 'reload',
+  file: string,
+  options: ConfigTargetOptions = {},
+): Promise<AppInfo[]> {
+  // By URL, not `import('../config/load-config.js')`: this module is bundled into stop, reload and delete
+  // (scripts/bundle-entries.js), which would inline the loader (yaml, zod: about 150 ms) into every `hive stop`.
+  const { loadConfig } = (await import(
+    new URL('../config/load-config.js', import.meta.url).href
+  )) as typeof import('../config/load-config.js');
+  const names = (await loadConfig(file)).apps.map((app) => app.name);
+  const run = async (client: DaemonClient) => {
+    const apps: AppInfo[] = [];
+    let missing: unknown;
+    for (const name of names) {
+      try {
+        const body = { ...options.body, target: name };
+        apps.push(...(await client.request<AppInfo[]>(command, body, options.onProgress)));
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
+        missing ??= error;
+      }
+    }
+    if (apps.length === 0 && missing !== undefined) throw missing;
+    return apps;
+  };
+  return (await withDaemon(run))!;
+}

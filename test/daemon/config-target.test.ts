@@ -1,0 +1,61 @@
+// PM2 parity for commands given a config file: `pm2 reload ecosystem.config.js` reloads the file's apps (by name,
+// skipping those the daemon does not have), and `--only` narrows stop, delete and reload to some of them.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hct-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type App = { id: number; name: string; status: string; processes: { role: string; pid: number }[] };
+const probe = daemonFixture('env-probe.sh');
+const file = join(dir, 'ecosystem.config.js');
+
+function writeConfig(names: string[]): void {
+  const apps = names.map((name) => ({ name, script: probe, interpreter: 'none' }));
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+}
+
+// The app processes' pids by app name (the fork primary stays through a reload; its processes are replaced).
+const pids = async () =>
+  Object.fromEntries(
+    (await hive.json<App[]>(['ls'])).map(
+      (app) => [app.name, app.processes.filter((p) => p.role !== 'primary').map((p) => p.pid)] as const,
+    ),
+  );
+const probes = (name: string) => hive.readLog(`${name}-out.log`).match(/probe=\S*/g) ?? [];
+
+test('hive reload <config> reloads the file apps the daemon has, with --update-env as for a name', async () => {
+  writeConfig(['one', 'two']);
+  await hive.json(['start', file], { env: { HIVE_SHELL_PROBE: 'a' } });
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'other']);
+  await waitFor(() => probes('one').length === 1 && probes('two').length === 1, 'the first start');
+  const before = await pids();
+  // `absent` is skipped, as PM2 skips it.
+  writeConfig(['one', 'two', 'absent']);
+  const reloaded = await hive.json<App[]>(['reload', file, '--update-env'], { env: { HIVE_SHELL_PROBE: 'b' } });
+  assert.deepEqual(
+    reloaded.map((app) => [app.name, app.status]),
+    [
+      ['one', 'online'],
+      ['two', 'online'],
+    ],
+  );
+  const after = await pids();
+  assert.notDeepEqual(after.one, before.one);
+  assert.notDeepEqual(after.two, before.two);
+  assert.deepEqual(after.other, before.other, 'an app not in the file is left alone');
+  await waitFor(() => probes('one').length === 2 && probes('two').length === 2, 'the reload');
+  assert.deepEqual(probes('one'), ['probe=a', 'probe=b']);
+  writeConfig(['absent']);
+  const none = await hive.run(['reload', file]);
+  assert.equal(none.code, 1, none.stdout);
+  assert.match(none.stderr, /ERR_HIVE_APP_NOT_FOUND/);
+});
