@@ -3,6 +3,7 @@ import { isConfigFile } from '../config/config-file-name.js';
 import type { DaemonClient } from '../daemon/client.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { withDaemon } from './daemon-command.js';
+import { onlyNames, pickApps } from './only-apps.js';
 
 /** A target names a config file when it has a config file's name and the file is there: an app may be named like one. */
 export function isConfigTarget(target: string): boolean {
@@ -12,6 +13,8 @@ export function isConfigTarget(target: string): boolean {
 export interface ConfigTargetOptions {
   /** The request's fields besides the target (`shellEnv` of `--update-env`). */
   body?: Record<string, unknown>;
+  /** `--only` as parsed: only these apps of the file. */
+  only?: string[] | undefined;
   onProgress?: ((progress: unknown) => void) | undefined;
 }
 
@@ -30,7 +33,8 @@ export async function onConfigApps(
   const { loadConfig } = (await import(
     new URL('../config/load-config.js', import.meta.url).href
   )) as typeof import('../config/load-config.js');
-  const names = (await loadConfig(file)).apps.map((app) => app.name);
+  const config = await loadConfig(file);
+  const names = pickApps(config, onlyNames(options.only)).map((app) => app.name);
   const run = async (client: DaemonClient) => {
     const apps: AppInfo[] = [];
     let missing: unknown;

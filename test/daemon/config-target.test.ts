@@ -59,3 +59,32 @@ test('hive reload <config> reloads the file apps the daemon has, with --update-e
   assert.equal(none.code, 1, none.stdout);
   assert.match(none.stderr, /ERR_HIVE_APP_NOT_FOUND/);
 });
+
+test('--only narrows hive stop, reload and delete <config> to the apps named, as it does start', async () => {
+  writeConfig(['one', 'two']);
+  const statuses = async () =>
+    Object.fromEntries((await hive.json<App[]>(['ls'])).map((app) => [app.name, app.status] as const));
+  const stopped = await hive.json<App[]>(['stop', file, '--only', 'two']);
+  assert.deepEqual(
+    stopped.map((app) => [app.name, app.status]),
+    [['two', 'stopped']],
+  );
+  assert.deepEqual(await statuses(), { one: 'online', two: 'stopped', other: 'online' });
+  const before = await pids();
+  const reloaded = await hive.json<App[]>(['reload', file, '--only', 'one']);
+  assert.deepEqual(
+    reloaded.map((app) => app.name),
+    ['one'],
+  );
+  assert.notDeepEqual((await pids()).one, before.one);
+  assert.deepEqual(await statuses(), { one: 'online', two: 'stopped', other: 'online' });
+  // A name the file does not have, and --only with an app name, are usage errors (exit 2), as for start.
+  const unknown = await hive.run(['delete', file, '--only', 'one,nope']);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /--only nope: .* has no app of that name/);
+  const byName = await hive.run(['stop', 'other', '--only', 'one']);
+  assert.equal(byName.code, 2, byName.stderr);
+  assert.deepEqual(await statuses(), { one: 'online', two: 'stopped', other: 'online' });
+  await hive.json(['delete', file, '--only', 'one two']);
+  assert.deepEqual(await statuses(), { other: 'online' });
+});

@@ -10,6 +10,7 @@ import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { forkCommand, isOnPath, ProgramNotFoundError } from '../fork-command.js';
+import { onlyNames, pickApps } from '../only-apps.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
@@ -311,11 +312,7 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
   const config = await loadConfig(file);
   for (const warning of config.warnings) process.stderr.write(`hive start: ${warning}\n`);
-  // PM2 splits `--only api,worker` (and `"api worker"`) into names; an app name holds neither a comma nor a space.
-  const only = (values.only as string[] | undefined)?.flatMap((list) => list.split(/[\s,]+/).filter(Boolean));
-  const apps = only ? config.apps.filter((app) => only.includes(app.name)) : config.apps;
-  const unknown = only?.find((name) => !config.apps.some((app) => app.name === name));
-  if (unknown) throw new UsageError(`--only ${unknown}: ${config.file} has no app of that name`);
+  const apps = pickApps(config, onlyNames(values.only as string[] | undefined));
   const envName = (values.env as string[] | undefined)?.[0];
   // Checked for every app before any starts, as the other keys are at load.
   for (const app of apps) {
