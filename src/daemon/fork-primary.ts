@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
+import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
 
@@ -40,6 +41,8 @@ interface Slot {
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
 const slots: Slot[] = [];
 let stopping = false;
+// What the primary exits with once its processes are gone: FORK_SPAWN_FAILED after a spawn error.
+let exitStatus = 0;
 // The processes' environment: this primary's own, until a reload brings a new one (`hive reload --update-env`).
 let appEnv: NodeJS.ProcessEnv = process.env;
 
@@ -78,12 +81,16 @@ function launch(slot: Slot): void {
   slot.child = child;
   slot.startedAt = Date.now();
   const pid = child.pid ?? 0;
-  child.on('error', (error) => emit({ kind: 'log', instance, pid, stream: 'stderr', line: `spawn: ${error.message}` }));
+  child.on('error', (error) => {
+    // No process ever ran: the program is not there or not executable, and a restart would fail the same way.
+    if (!pid) spawnFailed(error);
+    else emit({ kind: 'log', instance, pid, stream: 'stderr', line: `spawn: ${error.message}` });
+  });
   if (pid) emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
   splitLines(child.stdout!, (line) => emit({ kind: 'log', instance, pid, stream: 'stdout', line }));
   splitLines(child.stderr!, (line) => emit({ kind: 'log', instance, pid, stream: 'stderr', line }));
   child.on('close', (code, signal) => {
-    const expected = stopping || slot.removed || slot.child !== child;
+    const expected = stopping || slot.removed || slot.child !== child || !pid;
     emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected });
     if (slot.child === child) slot.child = undefined;
     if (expected) return maybeExit();
@@ -106,7 +113,18 @@ function maybeExit(): void {
   // A slot being replaced is not done: without it, a one-shot job's memory restart or reload would end the job when
   // the old process closes, before its replacement is started.
   if (slots.some((slot) => slot.child || slot.replacing)) return;
-  if (stopping || !options.autorestart) process.exit(0);
+  if (stopping || !options.autorestart) process.exit(exitStatus);
+}
+
+/**
+ * The program could not be spawned: said on stderr (the daemon shows it as the app's last error, and `hive start`
+ * reports it), then the other processes are stopped and the primary exits with FORK_SPAWN_FAILED.
+ */
+function spawnFailed(error: Error): void {
+  if (stopping) return;
+  process.stderr.write(`cannot spawn ${options.command}: ${error.message}\n`);
+  exitStatus = FORK_SPAWN_FAILED;
+  void stop();
 }
 
 function retire(slot: Slot): Promise<void> {
@@ -140,7 +158,7 @@ async function stop(): Promise<void> {
   stopping = true;
   emit({ kind: 'event', type: 'state', state: 'stopping' });
   await Promise.all(slots.map(retire));
-  process.exit(0);
+  process.exit(exitStatus);
 }
 
 // How often the memory guard reads the processes' RSS: plain processes send no reports, so it comes from /proc.
@@ -255,7 +273,13 @@ setInterval(() => {}, 1 << 30);
 const count = resolveInstances(options.instances);
 for (let i = 0; i < count; i++) slots.push(newSlot(i));
 for (const slot of slots) launch(slot);
-emit({ kind: 'event', type: 'state', state: 'online' });
+// Online once every process is spawned, or not at all: a program that cannot be spawned fails the start (spawnFailed).
+await Promise.all(
+  slots.map(
+    (slot) => new Promise((settled) => slot.child?.once('spawn', settled).once('error', settled) ?? settled(0)),
+  ),
+);
+if (!stopping) emit({ kind: 'event', type: 'state', state: 'online' });
 if (options.maxMemoryRestart !== undefined) {
   const stats = new ProcStats();
   const limit = options.maxMemoryRestart;

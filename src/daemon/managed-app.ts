@@ -11,6 +11,7 @@ import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapsho
 import { AppLogs } from './app-logs.js';
 import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
+import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
@@ -542,7 +543,9 @@ export class ManagedApp {
       this.#status = 'stopped';
       return;
     }
-    if (this.spec.autorestart === false && this.#wasOnline) {
+    // A fork-mode program that cannot be spawned (ENOENT, EACCES) would fail the same way on every restart.
+    const spawnFailed = this.spec.fork !== undefined && code === FORK_SPAWN_FAILED;
+    if (this.spec.autorestart === false && this.#wasOnline && !spawnFailed) {
       // A one-shot job finished: stopped until the next `start`, `reload` or cron tick.
       this.#status = code === 0 ? 'stopped' : 'errored';
       this.#wanted = 'stopped';
@@ -551,8 +554,10 @@ export class ManagedApp {
     const starting = !this.#wasOnline;
     const uptime = Date.now() - this.#startedAt;
     this.#crashes = uptime < MIN_UPTIME ? this.#crashes + 1 : 1;
-    this.#lastError = `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#stderrTail.at(-1)}` : ''}`;
-    if (starting || this.#crashes > MAX_CRASHES) {
+    this.#lastError = spawnFailed
+      ? (this.#stderrTail.at(-1) ?? `cannot spawn ${this.spec.fork!.command}`)
+      : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#stderrTail.at(-1)}` : ''}`;
+    if (starting || spawnFailed || this.#crashes > MAX_CRASHES) {
       this.#status = 'errored';
       this.#wanted = 'stopped';
       // Dropped, not just stopped: #scheduleCron keeps a schedule it finds, and a later reload or start of the

@@ -1,0 +1,61 @@
+// A fork-mode program that cannot be spawned at all (ENOENT, EACCES) cannot come up by retrying: the app is errored at
+// once with the spawn error, and `hive start` says so, rather than showing online 0/0 through ten restarts.
+import assert from 'node:assert/strict';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hfs-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type App = {
+  name: string;
+  status: string;
+  restarts: number;
+  lastError: string | null;
+  processes: { role: string; pid: number }[];
+};
+const describe = (name: string) => hive.json<App>(['describe', name]);
+
+test('a config app whose program is not there: hive start exits 1 naming it, and the app is errored', async () => {
+  const file = join(dir, 'ecosystem.config.js');
+  const apps = [{ name: 'ghost', script: 'nosuchprog-hive-test', interpreter: 'none' }];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const started = await hive.run(['start', file]);
+  assert.equal(started.code, 1, started.stdout);
+  assert.match(started.stderr, /ghost.*nosuchprog-hive-test.*ENOENT/s);
+  const app = await describe('ghost');
+  assert.equal(app.status, 'errored');
+  assert.equal(app.restarts, 0);
+  assert.match(app.lastError ?? '', /cannot spawn nosuchprog-hive-test: .*ENOENT/);
+});
+
+test('a script that is not executable, with --interpreter none: errored at once (EACCES)', async () => {
+  const script = join(dir, 'plain.sh');
+  copyFileSync(daemonFixture('ticker.sh'), script);
+  chmodSync(script, 0o644);
+  const started = await hive.run(['start', script, '--interpreter', 'none', '--name', 'plain']);
+  assert.equal(started.code, 1, started.stdout);
+  assert.match(started.stderr, /plain\.sh.*EACCES/s);
+  assert.match((await describe('plain')).lastError ?? '', /EACCES/);
+});
+
+test('a program that can no longer be spawned when its process is restarted: errored at once, not after ten tries', async () => {
+  const script = join(dir, 'later.sh');
+  copyFileSync(daemonFixture('ticker.sh'), script);
+  chmodSync(script, 0o755);
+  await hive.json(['start', script, '--interpreter', 'none', '--name', 'later']);
+  const [child] = (await describe('later')).processes.filter((p) => p.role !== 'primary');
+  chmodSync(script, 0o644);
+  process.kill(child!.pid, 'SIGKILL');
+  await waitFor(async () => (await describe('later')).status === 'errored', 'the app errored');
+  const app = await describe('later');
+  assert.match(app.lastError ?? '', /cannot spawn .*later\.sh: .*EACCES/);
+  assert.ok(app.restarts <= 1, `restarts: ${app.restarts}`);
+});
