@@ -57,9 +57,14 @@ export class HttpCounter {
    * with two listeners, node's emit copies the listener array and calls each through a generic apply, on every request.
    */
   watch(server: HttpServer): void {
+    type Emit = (this: HttpServer, event: string | symbol, ...args: unknown[]) => boolean;
     const onRequest = this.#onRequest;
-    const emit = server.emit as (this: HttpServer, event: string | symbol, ...args: unknown[]) => boolean;
+    // An emit of the server's own is kept; else the prototype's is looked up at each call, so that a tool patching
+    // http.Server.prototype.emit after listen() (an APM started late) still sees this server's events.
+    const own = Object.hasOwn(server, 'emit') ? (server.emit as Emit) : undefined;
+    const proto = Object.getPrototypeOf(server) as { emit: Emit };
     server.emit = function countingEmit(this: HttpServer, event: string | symbol, req?: unknown, res?: unknown) {
+      const emit = own ?? proto.emit;
       if (event !== 'request') {
         // biome-ignore lint/complexity/noArguments: passes any other event's arguments through without a copy
         return Reflect.apply(emit, this, arguments);

@@ -40,3 +40,29 @@ test('HttpCounter on an HTTP/1 server: counts by status class with the app as th
     server.closeAllConnections();
   }
 });
+
+// An APM started after the app listened patches http.Server.prototype.emit: the counted server must still go through
+// it (a copy of emit taken at listen() would skip it). A subclass stands in for the prototype, so no global is touched.
+test('HttpCounter: a patch of the server prototype emit made after watch() still sees every event', async () => {
+  class AppServer extends http.Server {}
+  const server = new AppServer((_req, res) => res.end('ok'));
+  const counter = new HttpCounter();
+  counter.watch(server);
+  const seen: (string | symbol)[] = [];
+  const original = AppServer.prototype.emit;
+  AppServer.prototype.emit = function patched(this: AppServer, event: string | symbol, ...args: unknown[]) {
+    seen.push(event);
+    return Reflect.apply(original, this, [event, ...args]);
+  } as typeof original;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).text();
+    await poll(() => counter.inFlight === 0 && counter.classes[1] === 1, 'one counted response');
+    assert.ok(seen.includes('request'), `the patch saw ${seen.map(String).join(', ')}`);
+    assert.ok(seen.includes('connection'));
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
