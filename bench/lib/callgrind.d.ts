@@ -1,6 +1,6 @@
 // Types for callgrind.js.
 export declare function callgrindMissing(): Promise<string | undefined>;
-export declare function readDumps(dir: string, part: number): Map<number, number>;
+export declare function readDump(dir: string, pid: number, part: number): number;
 export declare function instructionsPerRequest(options: {
   command: string;
   args: readonly string[];

@@ -25,20 +25,19 @@ export async function callgrindMissing() {
 }
 
 /**
- * Total instructions ("summary:" line) of each dump part a process wrote: `<pid>.out.<part>` in `dir`.
+ * Total instructions ("summary:" line) of one dump a process wrote: `<pid>.out.<part>` in `dir`, 0 when absent.
  * @param {string} dir
- * @param {number} part 1-based dump number
- * @returns {Map<number, number>} pid -> instructions
+ * @param {number} pid
+ * @param {number} part 1-based number of that process's dump
+ * @returns {number}
  */
-export function readDumps(dir, part) {
-  const counts = new Map();
-  for (const name of readdirSync(dir)) {
-    const match = /^(\d+)\.out\.(\d+)$/.exec(name);
-    if (match === null || Number(match[2]) !== part) continue;
-    const summary = /^summary:\s+(\d+)/m.exec(readFileSync(join(dir, name), 'utf8'));
-    if (summary !== null) counts.set(Number(match[1]), Number(summary[1]));
+export function readDump(dir, pid, part) {
+  try {
+    const summary = /^summary:\s+(\d+)/m.exec(readFileSync(join(dir, `${pid}.out.${part}`), 'utf8'));
+    return summary === null ? 0 : Number(summary[1]);
+  } catch {
+    return 0;
   }
-  return counts;
 }
 
 // Processes of the run still alive: callgrind creates `<pid>.out` when a process starts (filled at its exit).
@@ -103,22 +102,24 @@ export async function instructionsPerRequest(options) {
     await options.warm();
     // Let the warm-up's last optimizations and collections finish before counting.
     await delay(2000);
+    // Both windows run from the moment the zeroing returned to the moment the dump returned, so their lengths compare.
     await control(dir, '-z');
     const idleStart = performance.now();
     await delay(idleMs);
-    await control(dir, '-d');
+    const idlePids = await control(dir, '-d');
     const idleSeconds = (performance.now() - idleStart) / 1000;
     await control(dir, '-z');
     const loadStart = performance.now();
     await options.load();
+    const loadPids = await control(dir, '-d');
     const loadSeconds = (performance.now() - loadStart) / 1000;
-    await control(dir, '-d');
-    const idle = readDumps(dir, 1);
-    const loaded = readDumps(dir, 2);
     let root = 0;
     const children = [];
-    for (const [pid, count] of loaded) {
-      const idleRate = (idle.get(pid) ?? 0) / idleSeconds;
+    for (const pid of loadPids) {
+      // A process that started after the idle window has the load window as its first dump, and no idle rate.
+      const hadIdle = idlePids.includes(pid);
+      const idleRate = hadIdle ? readDump(dir, pid, 1) / idleSeconds : 0;
+      const count = readDump(dir, pid, hadIdle ? 2 : 1);
       const perRequest = Math.max(0, count - idleRate * loadSeconds) / requests;
       if (pid === child.pid) root = perRequest;
       else children.push(perRequest);
