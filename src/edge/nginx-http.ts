@@ -37,9 +37,15 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // "upgrade" on WebSocket handshakes; the common `Connection 'upgrade'` on every request disables keep-alive.
     block(`map $http_upgrade ${names.connection}`, ['default upgrade', "'' ''"]),
     // The Host the client sent, port included: $host never has the port, so on a port other than 80 or 443 the app
-    // would build URLs (redirects, links, Origin checks) for the wrong one. A request without Host (HTTP/1.0) gets
-    // $host (the server name), since nginx speaks HTTP/1.1 upstream, where Node answers 400 to a missing Host.
-    block(`map $http_host ${names.host}`, ['default $http_host', "'' $host"]),
+    // would build URLs (redirects, links, Origin checks) for the wrong one. But only when it is exactly $host plus a
+    // numeric port: nginx checks nothing after the ':' (`app.example.com:@evil.com` matches server_name
+    // app.example.com, and a URL parser then reads host evil.com), and a request line with an absolute URI routes by
+    // the URI's host whatever Host says. Anything else, and a request without Host (HTTP/1.0: Node answers 400 to an
+    // HTTP/1.1 request without one), gets $host. Case-insensitive: $host is lower-cased, the backreference follows.
+    block(`map "$host|$http_host" ${names.host}`, [
+      'default $host',
+      `"~*^(?<hive_host_name>[^|]+)\\|\\k<hive_host_name>(?::[0-9]{1,5})?$" $http_host`,
+    ]),
     // HSTS for a server block that serves plain HTTP beside HTTPS: the header's value on HTTPS only.
     site.tls !== undefined &&
       !site.tls.redirect &&

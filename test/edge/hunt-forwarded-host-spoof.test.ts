@@ -1,0 +1,100 @@
+// Host and X-Forwarded-Host carry the client's Host with its port only when it is the server's host plus a numeric
+// port. nginx matches server_name on the part before ':' and checks nothing after it, so `app.example.com:@evil.com`
+// reached the app as is, and `new URL(req.url, 'http://' + req.headers.host)` then has hostname evil.com (poisoned
+// reset links, open redirects, poisoned caches). A request line with an absolute URI routes by the URI's host while
+// $http_host still is the Host header's. Both now fall back to $host.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, test } from 'node:test';
+import { generateNginxConfig } from '../../dist/edge/index.js';
+import {
+  freePort,
+  nginxSkip,
+  type RunningNginx,
+  startNginx,
+  startUpstream,
+  testMain,
+  type UpstreamHost,
+} from './nginx-harness.js';
+
+const skip = nginxSkip();
+let host: UpstreamHost | undefined;
+let nginx: RunningNginx | undefined;
+let port = 0;
+
+before(async () => {
+  if (skip) return;
+  host = await startUpstream('h1', '127.0.0.2');
+  port = await freePort();
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: [
+        {
+          app: 'api',
+          serverName: ['app.example.com'],
+          listen: { address: '127.0.0.1', port },
+          upstream: { hosts: `${host.host}:${host.port}` },
+          accessLog: false,
+        },
+      ],
+    },
+    { shape: 'full' },
+  );
+  nginx = await startNginx(config, [port]);
+});
+
+after(async () => {
+  await nginx?.stop();
+  await host?.stop();
+});
+
+// One raw request; resolves with the status line and the headers the app saw (when it answered).
+function raw(head: string): Promise<{ status: string; headers: Record<string, string> | undefined }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let response = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      response += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [top = '', body = ''] = response.split('\r\n\r\n');
+      const json = body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1);
+      const seen = json ? (JSON.parse(json) as { headers: Record<string, string> }) : undefined;
+      resolve({ status: top.split('\r\n')[0] ?? '', headers: seen?.headers });
+    });
+    socket.write(head);
+  });
+}
+
+async function seenHost(head: string): Promise<{ host: string | undefined; forwarded: string | undefined }> {
+  const response = await raw(head);
+  assert.match(response.status, / 200 /, response.status);
+  return { host: response.headers?.host, forwarded: response.headers?.['x-forwarded-host'] };
+}
+
+test('a Host with junk after the colon reaches the app as the server name', { skip }, async () => {
+  for (const spoof of ['app.example.com:@evil.com', 'app.example.com:80@evil.com', 'app.example.com:x']) {
+    const seen = await seenHost(`GET / HTTP/1.1\r\nHost: ${spoof}\r\nConnection: close\r\n\r\n`);
+    assert.deepEqual(seen, { host: 'app.example.com', forwarded: 'app.example.com' }, spoof);
+  }
+});
+
+test('an absolute URI in the request line wins over a different Host header', { skip }, async () => {
+  const seen = await seenHost('GET http://app.example.com/ HTTP/1.1\r\nHost: evil.com\r\nConnection: close\r\n\r\n');
+  assert.deepEqual(seen, { host: 'app.example.com', forwarded: 'app.example.com' });
+});
+
+test('a Host that is the server name plus a port keeps its port, in any case', { skip }, async () => {
+  const seen = await seenHost(`GET / HTTP/1.1\r\nHost: app.example.com:${port}\r\nConnection: close\r\n\r\n`);
+  assert.deepEqual(seen, { host: `app.example.com:${port}`, forwarded: `app.example.com:${port}` });
+  const upper = await seenHost(`GET / HTTP/1.1\r\nHost: App.Example.COM:${port}\r\nConnection: close\r\n\r\n`);
+  assert.deepEqual(upper, { host: `App.Example.COM:${port}`, forwarded: `App.Example.COM:${port}` });
+});
+
+test('a request without Host (HTTP/1.0) gets the server name', { skip }, async () => {
+  const seen = await seenHost('GET / HTTP/1.0\r\n\r\n');
+  assert.deepEqual(seen, { host: 'app.example.com', forwarded: 'app.example.com' });
+});
