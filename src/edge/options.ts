@@ -4,6 +4,7 @@
  * entry point; the renderers only ever see its output.
  */
 import { accessSync, constants } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { describeValue } from '../errors.js';
@@ -82,8 +83,16 @@ export function resolveEdgeConfig(input: EdgeConfigInput, options: ResolveOption
 
 /** The addresses a site listens on, as the socket checks key them: `*` (every IPv4 address), `::` (listen.ipv6). */
 function listenAddresses(site: EdgeSite): string[] {
-  if (site.listen.address !== undefined) return [site.listen.address.toLowerCase()];
+  if (site.listen.address !== undefined) return [socketAddress(site.listen.address)];
   return site.listen.ipv6 ? ['*', '::'] : ['*'];
+}
+
+// One spelling per socket nginx binds: `0.0.0.0` is the wildcard `*`, and an IPv6 address (`0::0`, `0:0::1`) in its
+// canonical form (`::`, `::1`), else two spellings of one socket would pass the checks below as two sockets.
+function socketAddress(address: string): string {
+  if (address === '0.0.0.0') return '*';
+  if (isIPv6(address)) return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  return address.toLowerCase();
 }
 
 function describeSocket(address: string, port: number): string {
