@@ -140,6 +140,7 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
   if (options.tlsSecret !== undefined && options.host === undefined) {
     throw new DeployOptionError('tlsSecret', 'tlsSecret: needs host (the certificate is for a host name)');
   }
+  if (recipe === 'compose') checkComposeLimits(options.resources, input.resources);
   return {
     ...options,
     resources: fitRequests(options.resources, input.resources),
@@ -177,6 +178,29 @@ function fitRequests(resources: Resources, given: DeployInput['resources']): Res
     );
   }
   return fitted;
+}
+
+// Docker refuses cpus below 0.01 and a memory limit below 6 MiB, and reads 0 as no limit at all: a limit the caller
+// gave that compose cannot hold is refused here rather than written (`1m` as cpus 0.001, `0` as an unlimited app).
+// Kubernetes takes them (its limits are checked by the API server), so the check is compose's only.
+const kComposeMinCpus = 0.01;
+const kComposeMinMemory = 6 * 2 ** 20;
+
+function checkComposeLimits(resources: Resources, given: DeployInput['resources']): void {
+  if (given?.cpuLimit !== undefined && cpuCores(resources.cpuLimit) < kComposeMinCpus) {
+    throw new DeployOptionError(
+      'resources.cpuLimit',
+      `resources.cpuLimit: ${resources.cpuLimit} is below 10m (0.01 CPUs), the least Docker takes for compose's ` +
+        'cpus (0 would mean no limit): give 10m or more, or no CPU limit',
+    );
+  }
+  if (given?.memoryLimit !== undefined && memoryBytes(resources.memoryLimit) < kComposeMinMemory) {
+    throw new DeployOptionError(
+      'resources.memoryLimit',
+      `resources.memoryLimit: ${resources.memoryLimit} is below 6Mi, the least Docker takes for a container's ` +
+        'memory limit (0 would mean no limit): give 6Mi or more, or no memory limit',
+    );
+  }
 }
 
 function cpuCores(quantity: string): number {

@@ -40,15 +40,15 @@ test('Kubernetes quantities are converted exactly to compose values', () => {
     ['1Gi', '1g'],
     ['1536Mi', '1536m'],
     ['2048Mi', '2g'],
-    ['64Ki', '64k'],
+    ['6145Ki', '6145k'],
     ['2Ti', '2t'],
     ['1Pi', '1p'],
     ['1Ei', '1024p'],
-    // Decimal units are not compose's (its k, m, g are binary): 512k is 500 KiB, 600M only holds whole bytes.
-    ['512k', '500k'],
+    // Decimal units are not compose's (its k, m, g are binary): 8192k is 8000 KiB, 600M only holds whole bytes.
+    ['8192k', '8000k'],
     ['600M', '600000000b'],
     ['1E', '976562500000000k'],
-    ['1000', '1000b'],
+    ['7000000', '7000000b'],
   ];
   for (const [memoryLimit, expected] of memory) {
     assert.equal(appService({ resources: { memoryLimit } }).deploy.resources?.limits.memory, expected, memoryLimit);

@@ -1,0 +1,60 @@
+// `hive deploy compose --cpu-limit 1m` wrote cpus 0.001, below the 0.01 Docker takes, and `--cpu-limit 0` or
+// `--memory-limit 0` wrote cpus 0 / memory 0b, which Docker reads as no limit: the app ran unlimited though a limit
+// was asked for. Such limits are now refused for compose with ERR_HIVE_DEPLOY_INVALID_OPTION naming the option (the
+// CLI names the flag); Kubernetes keeps taking them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DeployOptionError, renderDeployRecipe } from '../../dist/edge/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-compose-min-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function refused(resources: { cpuLimit?: string; memoryLimit?: string }, key: string): void {
+  assert.throws(
+    () => renderDeployRecipe('compose', { app: 'api', resources }),
+    (error: unknown) => {
+      assert.ok(error instanceof DeployOptionError, String(error));
+      assert.equal(error.code, 'ERR_HIVE_DEPLOY_INVALID_OPTION');
+      assert.equal(error.key, key);
+      assert.ok(error.message.startsWith(`${key}: `), error.message);
+      return true;
+    },
+    JSON.stringify(resources),
+  );
+}
+
+test('compose refuses a CPU limit below 0.01 CPUs and a memory limit below 6Mi, zero included', () => {
+  for (const cpuLimit of ['0', '0m', '1m', '9m', '0.005', '0.0']) refused({ cpuLimit }, 'resources.cpuLimit');
+  for (const memoryLimit of ['0', '0Mi', '1000', '5Mi', '6M']) refused({ memoryLimit }, 'resources.memoryLimit');
+});
+
+test('the least limits Docker takes still pass, and Kubernetes is not affected', () => {
+  const compose = renderDeployRecipe('compose', { app: 'api', resources: { cpuLimit: '10m', memoryLimit: '6Mi' } });
+  const yaml = compose.find((file) => file.path === 'compose.yaml')!.content;
+  assert.match(yaml, /cpus: ["']?0\.01["']?$/m);
+  assert.match(yaml, /memory: 6m$/m);
+  assert.doesNotThrow(() => renderDeployRecipe('k8s', { app: 'api', resources: { cpuLimit: '1m' } }));
+});
+
+test('hive deploy compose names the flag and writes nothing', () => {
+  const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  for (const [flag, value] of [
+    ['--cpu-limit', '1m'],
+    ['--memory-limit', '0'],
+  ] as const) {
+    const out = join(dir, `out-${flag.slice(2)}`);
+    const argv = ['compose', '--app', 'api', flag, value, '--out', out];
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`ERR_HIVE_DEPLOY_INVALID_OPTION: ${flag} \\(resources\\.`));
+    assert.deepEqual(readdirSync(dir).includes(`out-${flag.slice(2)}`), false);
+  }
+});
