@@ -164,7 +164,7 @@ export class AppTable {
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
         if (existing) continue;
-        const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
+        const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, true);
         this.#apps.set(app.id, app);
         infos.push(this.info(app));
         continue;

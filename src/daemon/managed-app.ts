@@ -110,9 +110,11 @@ export class ManagedApp {
   // Primaries already sent SIGTERM.
   readonly #terminated = new WeakSet<ChildProcess>();
 
-  constructor(id: number, spec: AppSpec, logsDir: string, log: (line: string) => void) {
+  /** `savedStopped`: the app comes from a dump that saved it stopped, and a save keeps it so until it is started. */
+  constructor(id: number, spec: AppSpec, logsDir: string, log: (line: string) => void, savedStopped = false) {
     this.id = id;
     this.spec = spec;
+    this.#stoppedByUser = savedStopped;
     this.#logsDir = logsDir;
     this.#log = log;
     this.#logs = new AppLogs(logsDir, spec.name, spec);

@@ -35,6 +35,12 @@ test('a stopped app is saved as stopped, and hive update and resurrect bring it 
     ['up', 'online', true],
     ['down', 'stopped', false],
   ]);
+  // Brought back stopped, it stays stopped in the next save (it was saved as online).
+  await hive.json(['save']);
+  assert.deepEqual((JSON.parse(readFileSync(dump, 'utf8')) as { status: unknown }).status, {
+    up: 'online',
+    down: 'stopped',
+  });
   // Registered: a start by name runs it with its saved options.
   const [down] = await hive.json<App[]>(['start', 'down']);
   assert.deepEqual(statuses([down!]), [['down', 'online', true]]);
