@@ -1,6 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ScriptNotFoundError } from '../cluster/errors.js';
-import { ConfigError } from '../config/errors.js';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 
@@ -74,8 +73,9 @@ export async function runCommand(command: string, usage: string, body: () => Pro
       return 2;
     }
     // A config file's bad key is bad input as a bad flag is (`hive edge nginx --config` exits 2 for it too); the
-    // message names the file and the key, and the usage of the flags would not help.
-    if (error instanceof ConfigError) {
+    // message names the file and the key, and the usage of the flags would not help. By code, not instanceof: a bundled
+    // command (stop, delete) has its own copy of ConfigError, and the file's is thrown by the unbundled load-config.js.
+    if (error instanceof HiveError && error.code === 'ERR_HIVE_CONFIG') {
       process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n`);
       return 2;
     }

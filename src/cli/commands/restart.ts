@@ -14,7 +14,10 @@ export default async function restart(argv: string[]): Promise<number> {
     const { default: start } = (await import(
       new URL('./start.js', import.meta.url).href
     )) as typeof import('./start.js');
-    return start(argv.filter((arg) => arg !== '--update-env'));
+    return start(
+      argv.filter((arg) => arg !== '--update-env'),
+      'restart',
+    );
   }
   return targetCommand('restart', argv);
 }

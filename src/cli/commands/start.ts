@@ -97,9 +97,12 @@ function refuseRepeats(args: string[]): void {
   }
 }
 
-/** `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. */
-export default function start(argv: string[]): Promise<number> {
-  return runCommand('start', usage, async () => {
+/**
+ * `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. `command`:
+ * the name errors are reported under (`hive restart <config file>` runs this).
+ */
+export default function start(argv: string[], command = 'start'): Promise<number> {
+  return runCommand(command, usage, async () => {
     const separator = argv.indexOf('--');
     // `-i -1` and `--node-args --max-old-space-size=512` read as `hive run` reads them.
     const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
@@ -150,7 +153,7 @@ export default function start(argv: string[]): Promise<number> {
         } catch (error) {
           failed = true;
           const { code, message } = error as { code?: string; message: string };
-          process.stderr.write(`hive start: ${code ? `${code}: ` : ''}${message}\n`);
+          process.stderr.write(`hive ${command}: ${code ? `${code}: ` : ''}${message}\n`);
         }
       }
     });

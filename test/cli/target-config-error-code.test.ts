@@ -1,0 +1,26 @@
+// A bad config file exits 2 whichever command reads it. stop and delete are bundled with their own copy of
+// ConfigError, so instanceof missed the error the unbundled load-config.js throws and they exited 1; and restart
+// reported its error as `hive start:`.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hc-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('hive stop, delete and restart of a bad config file exit 2 with ERR_HIVE_CONFIG under their own name', async () => {
+  const file = join(dir, 'hive.config.json');
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'x', script: 'app.js', bogus: 1 }] }));
+  for (const command of ['stop', 'delete', 'restart']) {
+    const result = await hive.run([command, file]);
+    assert.equal(result.code, 2, `${command}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`^hive ${command}: ERR_HIVE_CONFIG: .*bogus: unknown key`));
+  }
+});
