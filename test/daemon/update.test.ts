@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -117,6 +117,12 @@ test('hive update leaves a daemon running whose dump this build cannot read (a n
   const newer = mkdtempSync(join(tmpdir(), 'hu-'));
   try {
     const newerHive = olderBuild(newer, 2);
+    // A dump this build reads, saved before: the update must not replace it with one it cannot read.
+    await other.json(['start', daemonFixture('ticker.sh'), '--name', 'mine']);
+    await other.json(['save']);
+    await other.json(['kill']);
+    const dump = join(other.home, 'dump.json');
+    const readable = readFileSync(dump, 'utf8');
     const [app] = (await runWith(
       newerHive,
       ['start', daemonFixture('ticker.sh'), '--name', 'tick', '--json'],
@@ -130,8 +136,10 @@ test('hive update leaves a daemon running whose dump this build cannot read (a n
     assert.equal(update.code, 1, update.stderr);
     assert.match(
       update.stderr,
-      /^hive update: ERR_HIVE_DUMP_INVALID: .*version: expected 1, got 2; the daemon \(pid \d+\) and its apps are left running/,
+      /^hive update: ERR_HIVE_DUMP_INVALID: .*version: expected 1, got 2; the daemon \(pid \d+\) and its apps are left running, and .*dump\.json is back as it was/,
     );
+    assert.equal(readFileSync(dump, 'utf8'), readable, 'the dump this build reads is kept');
+    assert.deepEqual(readdirSync(other.home).filter((name) => name.startsWith('dump.json')), ['dump.json']);
     assert.ok(isAlive(daemon.daemonPid), 'the daemon still runs');
     const apps = (await runWith(newerHive, ['ls', '--json'], other)) as App[];
     assert.deepEqual(

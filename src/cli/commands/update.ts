@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
 import { readDump } from '../../daemon/dump.js';
@@ -46,14 +46,27 @@ export default function update(argv: string[]): Promise<number> {
         const as = { hive: ping.version, rev: ping.protocol };
         // save's guard (see save.ts): with no app running, the dump keeps what it holds and nothing is resurrected.
         if ((await old.request<unknown[]>('ls', {}, { as })).length > 0) {
-          result.saved = (await old.request<{ apps: string[] }>('save', {}, { as })).apps;
-          // Read as this build's daemon will read it, before anything is stopped: a dump this build cannot resurrect
-          // (a newer Hive's format, after a downgrade) would leave the apps down.
-          readDump(
-            file,
-            readFileSync(file, 'utf8'),
-            `the daemon (pid ${ping.pid}) and its apps are left running: use the Hive of the daemon's version, or \`hive kill\` and start the apps with this one`,
-          );
+          // The save replaces the dump; one this build cannot read must not take the place of the last one it can.
+          const backup = `${file}.before-update`;
+          const hadDump = existsSync(file);
+          if (hadDump) copyFileSync(file, backup);
+          try {
+            result.saved = (await old.request<{ apps: string[] }>('save', {}, { as })).apps;
+            // Read as this build's daemon will read it, before anything is stopped: a dump this build cannot resurrect
+            // (a newer Hive's format, after a downgrade) would leave the apps down.
+            try {
+              readDump(
+                file,
+                readFileSync(file, 'utf8'),
+                `the daemon (pid ${ping.pid}) and its apps are left running${hadDump ? `, and ${file} is back as it was` : ''}: use the Hive of the daemon's version, or \`hive kill\` and start the apps with this one`,
+              );
+            } catch (error) {
+              if (hadDump) renameSync(backup, file);
+              throw error;
+            }
+          } finally {
+            rmSync(backup, { force: true });
+          }
         }
         result.killed = (await old.request<{ pid: number }>('kill')).pid;
       } finally {
