@@ -1,9 +1,12 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
+import { DaemonUnreachableError } from '../../daemon/errors.js';
 import { readDump } from '../../daemon/dump.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
+import { protocolRevision } from '../../daemon/protocol-revision.js';
+import { hiveVersion } from '../../daemon/version.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 import { waitGone } from '../wait-gone.js';
@@ -78,7 +81,21 @@ export default function update(argv: string[]): Promise<number> {
       // And its socket gone (it unlinks it before it exits): a connection to a socket still closing would be dropped.
       for (const deadline = Date.now() + 5_000; existsSync(socket) && Date.now() < deadline; ) await delay(25);
       await withDaemon(async (client) => {
-        result.pid = (await client.request<Ping>('ping')).pid;
+        const ping = await client.request<Ping>('ping');
+        // The daemon answering may still be the old one (it did not exit within the waits) or one another build's CLI
+        // started meanwhile: the apps must not be resurrected into it.
+        if (ping.pid === result.killed || ping.version !== hiveVersion || ping.protocol !== protocolRevision) {
+          const which =
+            ping.pid === result.killed
+              ? `the old daemon (pid ${ping.pid}) has not exited yet`
+              : `the daemon that answers (pid ${ping.pid}, Hive ${ping.version}) is not of this build`;
+          throw new DaemonUnreachableError(
+            result.saved.length > 0
+              ? `${which}, so the apps were not resurrected; they are saved in ${file}: once that daemon is gone (\`hive kill\` ends it), run \`hive resurrect\``
+              : `${which}; once it is gone (\`hive kill\` ends it), the next command starts this build's daemon`,
+          );
+        }
+        result.pid = ping.pid;
         if (result.saved.length > 0) result.apps = await client.request<AppInfo[]>('resurrect');
       });
       result.updated = true;
