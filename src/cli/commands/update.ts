@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
-import { DaemonUnreachableError } from '../../daemon/errors.js';
 import { readDump } from '../../daemon/dump.js';
+import { DaemonUnreachableError } from '../../daemon/errors.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { protocolRevision } from '../../daemon/protocol-revision.js';
