@@ -3,7 +3,13 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
-import { DaemonTimeoutError, DaemonUnreachableError, DaemonVersionError, type HiveBuild } from './errors.js';
+import {
+  DaemonTimeoutError,
+  DaemonUnreachableError,
+  DaemonVersionError,
+  type HiveBuild,
+  UPDATE_ADVICE,
+} from './errors.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
@@ -208,6 +214,7 @@ export class DaemonClient {
         throw new DaemonVersionError(
           { hive: response.hive, rev: response.rev },
           { hive: hiveVersion, rev: protocolRevision },
+          UPDATE_ADVICE,
         );
       }
       // The daemon's own words advise what its build's CLI could do; this CLI says what it can (`hive update`).
@@ -215,6 +222,7 @@ export class DaemonClient {
         throw new DaemonVersionError(
           { hive: response.hive, rev: response.rev },
           { hive: hiveVersion, rev: protocolRevision },
+          UPDATE_ADVICE,
         );
       }
       throw new DaemonReplyError(response.error.code, response.error.message);

@@ -13,18 +13,26 @@ export interface HiveBuild {
   rev?: string | undefined;
 }
 
+/**
+ * Advice any CLI can follow, for the daemon's reply: the CLI that reads it may be of a Hive without `hive update`.
+ * A CLI words its own advice (see UPDATE_ADVICE and client.ts).
+ */
+export const RESTART_ADVICE =
+  "stop the daemon (its apps can be saved first and resurrected after) and start it with this CLI's version of Hive";
+
+/** This build's CLI's advice: it has `hive update`. */
+export const UPDATE_ADVICE =
+  "run `hive update` to switch (it saves the apps, replaces the daemon with the CLI's build and resurrects them)";
+
 /** The CLI and the daemon are different Hive versions, or different builds of one whose protocols differ. */
 export class DaemonVersionError extends HiveError {
-  constructor(daemon: HiveBuild, cli: HiveBuild) {
+  constructor(daemon: HiveBuild, cli: HiveBuild, advice: string = RESTART_ADVICE) {
     const rev = (build: HiveBuild) => build.rev ?? 'of a build without revisions';
     const which =
       daemon.hive === cli.hive
         ? `the daemon runs another build of Hive ${daemon.hive}, whose control protocol differs (revision ${rev(daemon)}; this CLI's is ${rev(cli)})`
         : `the daemon runs Hive ${daemon.hive} but this CLI is Hive ${cli.hive}`;
-    super(
-      'ERR_HIVE_DAEMON_VERSION',
-      `${which}; run \`hive update\` to switch (it saves the apps, replaces the daemon with the CLI's build and resurrects them)`,
-    );
+    super('ERR_HIVE_DAEMON_VERSION', `${which}; ${advice}`);
   }
 }
 

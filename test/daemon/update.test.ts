@@ -33,8 +33,8 @@ function olderBuild(older: string, dumpVersion?: number): string {
   // Its daemon advises what its own CLI had before `hive update` existed: this CLI must give its own advice.
   const errors = join(older, 'dist/daemon/errors.js');
   const advice = readFileSync(errors, 'utf8');
-  assert.ok(advice.includes('run \\`hive update\\`'), 'the built errors module advises hive update');
-  writeFileSync(errors, advice.replace('run \\`hive update\\`', 'run \\`hive kill\\`'));
+  assert.ok(advice.includes('stop the daemon (its apps'), "the built errors module has the daemon's advice");
+  writeFileSync(errors, advice.replace('stop the daemon (its apps', 'run `hive kill` (its apps'));
   if (dumpVersion !== undefined) {
     const table = join(older, 'dist/daemon/dump.js');
     const source = readFileSync(table, 'utf8');
@@ -139,7 +139,10 @@ test('hive update leaves a daemon running whose dump this build cannot read (a n
       /^hive update: ERR_HIVE_DUMP_INVALID: .*version: expected 1, got 2; the daemon \(pid \d+\) and its apps are left running, and .*dump\.json is back as it was/,
     );
     assert.equal(readFileSync(dump, 'utf8'), readable, 'the dump this build reads is kept');
-    assert.deepEqual(readdirSync(other.home).filter((name) => name.startsWith('dump.json')), ['dump.json']);
+    assert.deepEqual(
+      readdirSync(other.home).filter((name) => name.startsWith('dump.json')),
+      ['dump.json'],
+    );
     assert.ok(isAlive(daemon.daemonPid), 'the daemon still runs');
     const apps = (await runWith(newerHive, ['ls', '--json'], other)) as App[];
     assert.deepEqual(
