@@ -26,9 +26,3 @@ test('hive start <name> or <id> of a stopped app starts it as it was', async () 
     [['api', 'cluster', 'online']],
   );
 });
-
-test('hive start <name> of a running app is refused as a start of its name is (ERR_HIVE_APP_EXISTS)', async () => {
-  const result = await hive.run(['start', 'api']);
-  assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /ERR_HIVE_APP_EXISTS: app "api" is already running/);
-});

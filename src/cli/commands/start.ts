@@ -5,7 +5,6 @@ import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { appNameProblem } from '../../daemon/app-name.js';
-import { AppExistsError } from '../../daemon/errors.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -164,8 +163,8 @@ export default function start(argv: string[], command = 'start'): Promise<number
 }
 
 /**
- * `hive start <name|id>` with no options, of an app the daemon has (PM2's `pm2 start api`): a stopped or errored app
- * starts again with its own options; a running one is refused as a start of its name is. Undefined when the target is
+ * `hive start <name|id>` with no options, of an app the daemon has (PM2's `pm2 start api`, restartExistingProcessName):
+ * a stopped or errored app starts again with its own options, a running one restarts. Undefined when the target is
  * not such an app: a script path, a file here, a name with an extension (PM2 tells them apart the same way), or a
  * name no app has (a program on PATH, `hive start pnpm`). Without this the name became a fork-mode app running a
  * program called `api`, which replaced the stopped app's script and options.
@@ -184,8 +183,7 @@ async function startExisting(target: string): Promise<AppInfo[] | undefined> {
       if ((error as { code?: unknown }).code === 'ERR_HIVE_APP_NOT_FOUND') return undefined;
       throw error;
     }
-    if (app.status !== 'stopped' && app.status !== 'errored') throw new AppExistsError(app.name);
-    // By id: the app found, even if another of the name were added meanwhile.
+    // By id: the app found, even if another of the name were added meanwhile. A restart starts a stopped app.
     return client.request<AppInfo[]>('restart', { target: String(app.id) });
   }, false);
 }
