@@ -18,6 +18,8 @@ const usage = `Usage: hive start <script|config> [options] [-- <script args>]
 
 Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
 A config file given again restarts its running apps with the file's current options (as PM2), and starts the others.
+The name or id of an app the daemon has starts it, or restarts it if it runs (as PM2); with it, no option but
+--update-env and --json.
 
 Options:
   -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
@@ -42,6 +44,7 @@ Options:
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           fork mode: do not restart a process that exits (one-shot jobs; with --cron-restart)
+      --update-env               an app started by name or id: restart it in this shell's environment (as hive restart)
       --json                     print the started apps as JSON`;
 
 const passThrough = {
@@ -78,6 +81,7 @@ const startOptions = {
   watch: { type: 'boolean' },
   'watch-paths': { type: 'string' },
   'ignore-watch': { type: 'string', multiple: true },
+  'update-env': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 // The flags `hive start` takes more than once.
@@ -117,8 +121,7 @@ export default function start(argv: string[], command = 'start'): Promise<number
       return 0;
     }
     const target = positionals[0]!;
-    const existing = Object.keys(values).every((key) => key === 'json') && scriptArgs.length === 0;
-    const restarted = existing ? await startExisting(target) : undefined;
+    const restarted = await startExisting(target, values, scriptArgs);
     if (restarted) {
       if (values.json) printJson(restarted);
       else process.stdout.write(`${appTable(restarted)}\n`);
@@ -169,7 +172,7 @@ export default function start(argv: string[], command = 'start'): Promise<number
  * name no app has (a program on PATH, `hive start pnpm`). Without this the name became a fork-mode app running a
  * program called `api`, which replaced the stopped app's script and options.
  */
-async function startExisting(target: string): Promise<AppInfo[] | undefined> {
+async function startExisting(target: string, values: Values, scriptArgs: string[]): Promise<AppInfo[] | undefined> {
   if (isConfigFile(target) || target.includes('/') || extname(target) !== '' || existsSync(resolve(target))) {
     return undefined;
   }
@@ -183,9 +186,27 @@ async function startExisting(target: string): Promise<AppInfo[] | undefined> {
       if ((error as { code?: unknown }).code === 'ERR_HIVE_APP_NOT_FOUND') return undefined;
       throw error;
     }
+    refuseSpecOptions(app.name, values, scriptArgs);
     // By id: the app found, even if another of the name were added meanwhile. A restart starts a stopped app.
-    return client.request<AppInfo[]>('restart', { target: String(app.id) });
+    const body = values['update-env'] ? { target: String(app.id), shellEnv: shellEnv() } : { target: String(app.id) };
+    return client.request<AppInfo[]>('restart', body);
   }, false);
+}
+
+/**
+ * The existing-app path takes only --update-env and --json, as `hive restart` does. Any other option (or script
+ * arguments) would change the app's spec: refused by name rather than dropped (PM2 drops them) or read as a start of a
+ * program called like the app.
+ */
+function refuseSpecOptions(name: string, values: Values, scriptArgs: string[]): void {
+  const key = Object.keys(values).find((k) => k !== 'json' && k !== 'update-env');
+  if (key === undefined && scriptArgs.length === 0) return;
+  const what = key === undefined ? 'arguments after --' : `--${key === 'watch-paths' ? 'watch' : key}`;
+  throw new UsageError(
+    `${what} would change an app's options, and ${JSON.stringify(name)} is an app: \`hive start <name|id>\` starts or ` +
+      'restarts it as it is (with --update-env and --json only); to change its options, stop it and start its script ' +
+      `with them (\`hive start <script> --name ${name} ...\`)`,
+  );
 }
 
 type Values = ReturnType<typeof parseCommand>['values'];
