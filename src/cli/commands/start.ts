@@ -14,12 +14,12 @@ import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 
-const usage = `Usage: hive start <script|config> [options] [-- <script args>]
+const usage = `Usage: hive start <script|config|name|id|all> [options] [-- <script args>]
 
 Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
 A config file given again restarts its running apps with the file's current options (as PM2), and starts the others.
-The name or id of an app the daemon has starts it, or restarts it if it runs (as PM2); with it, no option but
---update-env and --json.
+The name or id of an app the daemon has (or all: every app) starts it, or restarts it if it runs (as PM2); with it,
+no option but --update-env and --json.
 
 Options:
   -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
@@ -166,8 +166,8 @@ export default function start(argv: string[], command = 'start'): Promise<number
 }
 
 /**
- * `hive start <name|id>` with no options, of an app the daemon has (PM2's `pm2 start api`, restartExistingProcessName):
- * a stopped or errored app starts again with its own options, a running one restarts. Undefined when the target is
+ * `hive start <name|id|all>`, of an app the daemon has (PM2's `pm2 start api`, restartExistingProcessName) or of
+ * every app: a stopped or errored app starts again with its own options, a running one restarts. Undefined when the target is
  * not such an app: a script path, a file here, a name with an extension (PM2 tells them apart the same way), or a
  * name no app has (a program on PATH, `hive start pnpm`). Without this the name became a fork-mode app running a
  * program called `api`, which replaced the stopped app's script and options.
@@ -175,6 +175,12 @@ export default function start(argv: string[], command = 'start'): Promise<number
 async function startExisting(target: string, values: Values, scriptArgs: string[]): Promise<AppInfo[] | undefined> {
   if (isConfigFile(target) || target.includes('/') || extname(target) !== '' || existsSync(resolve(target))) {
     return undefined;
+  }
+  if (target === 'all') {
+    // `all` is never an app's name (appNameProblem): every app, as for restart. No daemon: no app to start.
+    refuseSpecOptions('`all` is every app', values, scriptArgs);
+    const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
+    return (await withDaemon((client) => client.request<AppInfo[]>('restart', body), false)) ?? [];
   }
   // Not started for this: with no daemon running there is no such app, and a name refused next (no program on PATH)
   // must leave no daemon behind, as a missing script does.
@@ -186,7 +192,7 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
       if ((error as { code?: unknown }).code === 'ERR_HIVE_APP_NOT_FOUND') return undefined;
       throw error;
     }
-    refuseSpecOptions(app.name, values, scriptArgs);
+    refuseSpecOptions(`${JSON.stringify(app.name)} is an app`, values, scriptArgs);
     // By id: the app found, even if another of the name were added meanwhile. A restart starts a stopped app.
     const body = values['update-env'] ? { target: String(app.id), shellEnv: shellEnv() } : { target: String(app.id) };
     return client.request<AppInfo[]>('restart', body);
@@ -198,14 +204,14 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
  * arguments) would change the app's spec: refused by name rather than dropped (PM2 drops them) or read as a start of a
  * program called like the app.
  */
-function refuseSpecOptions(name: string, values: Values, scriptArgs: string[]): void {
+function refuseSpecOptions(target: string, values: Values, scriptArgs: string[]): void {
   const key = Object.keys(values).find((k) => k !== 'json' && k !== 'update-env');
   if (key === undefined && scriptArgs.length === 0) return;
   const what = key === undefined ? 'arguments after --' : `--${key === 'watch-paths' ? 'watch' : key}`;
   throw new UsageError(
-    `${what} would change an app's options, and ${JSON.stringify(name)} is an app: \`hive start <name|id>\` starts or ` +
-      'restarts it as it is (with --update-env and --json only); to change its options, stop it and start its script ' +
-      `with them (\`hive start <script> --name ${name} ...\`)`,
+    `${what} would change an app's options, and ${target}: \`hive start <name|id|all>\` starts or ` +
+      "restarts apps as they are (with --update-env and --json only); to change an app's options, stop it and start " +
+      'its script with them (`hive start <script> --name <name> ...`)',
   );
 }
 
