@@ -57,8 +57,16 @@ export class ProcessTransport implements WorkerTransport {
     // send() serializes the message now (no handle is ever sent, so nothing queues it): the child has its copy.
     this.#child.send([names, inputs]);
     // No memory crosses processes, so the buffers were copied; detaching the caller's keeps what `transfer` means
-    // with threads (the caller no longer has them), and costs no copy.
-    if (buffers !== undefined && buffers.length > 0) structuredClone(undefined, { transfer: buffers });
+    // with threads (the caller no longer has them), and costs no copy. It must not throw: the child has the task, and
+    // a throw here would fail a task that runs anyway (and whose answer would go to the worker's next task).
+    if (buffers !== undefined && buffers.length > 0) {
+      try {
+        structuredClone(undefined, { transfer: buffers });
+      } catch {
+        // Only a buffer that cannot be detached gets here (processTransferBuffers refused the ones Node knows of):
+        // it stays usable on the caller's side, as Node 20's postMessage leaves one.
+      }
+    }
   }
 
   tryCancel(): boolean {

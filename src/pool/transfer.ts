@@ -1,3 +1,4 @@
+import * as workerThreads from 'node:worker_threads';
 import { MessagePort, type TransferListItem } from 'node:worker_threads';
 
 const kMoved = Symbol.for('hive.pool.moved');
@@ -40,9 +41,15 @@ export function holdsDetachedBuffer(list: readonly TransferListItem[]): boolean 
   return false;
 }
 
+// Node >= 21 only (nodejs/node#47604); undeclared in @types/node 20, and a named import of it would not link on 20.
+const isMarkedAsUntransferable = (workerThreads as { isMarkedAsUntransferable?: (object: unknown) => boolean })
+  .isMarkedAsUntransferable;
+
 /**
  * The ArrayBuffers of a transfer list bound for a child process, or the error a thread's postMessage would raise for
- * the list (same messages). A MessagePort is refused too: it cannot reach another process.
+ * the list (same messages). A MessagePort is refused too: it cannot reach another process. So is an ArrayBuffer
+ * marked untransferable (the shared pool behind small Buffers) on Node >= 21, where postMessage refuses it; Node 20's
+ * postMessage copies one and leaves it attached, and so does the process path there.
  */
 export function processTransferBuffers(list: readonly TransferListItem[]): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
@@ -51,6 +58,9 @@ export function processTransferBuffers(list: readonly TransferListItem[]): Array
     if (item instanceof ArrayBuffer) {
       if (buffers.includes(item)) {
         throw new DOMException('Transfer list contains duplicate ArrayBuffer', 'DataCloneError');
+      }
+      if (isMarkedAsUntransferable?.(item)) {
+        throw new DOMException('Cannot transfer object of unsupported type.', 'DataCloneError');
       }
       buffers.push(item);
     } else if (item instanceof MessagePort) {

@@ -4,6 +4,7 @@
 // detached on the caller's side once the child has its copy, so code behaves alike under both.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import * as workerThreads from 'node:worker_threads';
 import { Pool } from 'hive/pool';
 import { fixture } from './helpers.js';
 
@@ -38,6 +39,25 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.equal(buffer.byteLength, 0, 'detached');
       // Given again, it is refused like any detached buffer.
       await assert.rejects(pool.run({ value: buffer }, { transfer: [buffer] }), { code: 'ERR_HIVE_DATA_CLONE' });
+    });
+
+    // The shared pool behind small Buffers is marked untransferable. Node >= 21's postMessage refuses it
+    // (nodejs/node#47604); Node 20's copies it and leaves it attached. The process path used to send the task and then
+    // fail detaching it: the task was rejected yet ran, and its answer went to the worker's next task.
+    test('an untransferable ArrayBuffer (a small Buffer’s pool) is handled as a thread’s postMessage handles it', async () => {
+      await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1, isolation });
+      const bytes = Buffer.from('hi');
+      assert.ok(bytes.buffer.byteLength > bytes.length, 'precondition: the Buffer sits in the shared pool');
+      const first = pool.run({ value: 'first', bytes }, { transfer: [bytes.buffer] });
+      if ('isMarkedAsUntransferable' in workerThreads) {
+        await assert.rejects(first, { code: 'ERR_HIVE_DATA_CLONE' });
+        assert.equal(pool.stats.completed, 0, 'the refused task did not run');
+      } else {
+        assert.equal(await first, 'first');
+      }
+      assert.equal(bytes.toString(), 'hi', 'the pool stays attached');
+      assert.equal(await pool.run('second'), 'second', 'the next task gets its own answer');
+      assert.equal(await pool.run('third'), 'third');
     });
   });
 }
