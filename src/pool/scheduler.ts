@@ -519,17 +519,16 @@ export class Scheduler {
       this.#replenish();
       return;
     }
-    if (!worker.proven && performance.now() - worker.readyAt < MIN_UPTIME_MS) {
-      // Loaded, then died before proving the module: paced like a death while loading, so a module whose threads die
-      // just after loading costs one start per retry wait, not a restart loop. Its tasks are handled as any crash's
-      // (the running one fails, the others wait for another worker), except that once the pool holds, tasks waiting
-      // with no worker left fail rather than start one worker after another (Recovery: "if it fails to start too").
+    if (!worker.proven && lost.length === 0 && performance.now() - worker.readyAt < MIN_UPTIME_MS) {
+      // Loaded, then died before proving the module, with no task running: paced like a death while loading, so a
+      // module whose threads die just after loading costs one start per retry wait, not a restart loop. Tasks it had
+      // not started wait for another worker, except that once the pool holds, tasks waiting with no worker left fail
+      // rather than start one worker after another (Recovery: "if it fails to start too"). A death while running a
+      // task is that task's crash (a native crash, resourceLimits), however soon: the task fails, not the module.
       this.#earlyDeaths++;
       this.#countFailure();
       if (this.#earlyDeaths >= MAX_EARLY_DEATHS) this.#startFailed();
-      if (this.#holding && alone && lost.length === 0) {
-        for (const task of this.#queue.clear()) this.#settle(task, false, error);
-      }
+      if (this.#holding && alone) for (const task of this.#queue.clear()) this.#settle(task, false, error);
     }
     if (lost.length === 0) {
       // It died between tasks (idle, or before starting those put back in the queue): no task carries the failure,

@@ -56,7 +56,10 @@ for (const isolation of ['thread', 'process'] as const) {
         await waitFor(() => pool.stats.startRetry.pending, 20_000, 'the retry again');
         await delay(300);
         assert.equal(loads(dir), 4);
-        assert.equal(pool.stats.startRetry.failedStarts, 4);
+        // A failed start if it died before it started the task; if it had started it, the death is the task's crash
+        // (a native crash looks the same) and not counted. Which comes first is a race with the module's timer.
+        const { failedStarts } = pool.stats.startRetry;
+        assert.ok(failedStarts === 3 || failedStarts === 4, `failedStarts ${failedStarts}`);
       } finally {
         await pool.destroy();
       }
