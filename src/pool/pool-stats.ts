@@ -19,9 +19,12 @@ export interface StartRetryStats {
    * work.
    */
   failedStarts: number;
-  /** A timed retry waits: when it fires, the pool starts one worker. */
+  /**
+   * A timed retry is owed: it waits for its timer, or its timer fired and the start waits for another worker to finish
+   * starting (the pool starts one at a time while retrying).
+   */
   pending: boolean;
-  /** Ms until the pending retry fires; 0 when none is pending. */
+  /** Ms until the pending retry fires; 0 when none is pending or it is due. */
   dueIn: number;
 }
 

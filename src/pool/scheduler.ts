@@ -140,8 +140,7 @@ export class Scheduler {
   }
 
   startRetryStats(): StartRetryStats {
-    const dueIn = this.#retry.dueIn;
-    return { failedStarts: this.#failedStarts, pending: dueIn !== undefined, dueIn: dueIn ?? 0 };
+    return { failedStarts: this.#failedStarts, pending: this.#retry.pending, dueIn: this.#retry.dueIn ?? 0 };
   }
 
   close(): Promise<void> {

@@ -39,6 +39,14 @@ export class StartRetry {
     return this.#due;
   }
 
+  /**
+   * A retry is owed: the timer is armed, or it fired and the start has not happened yet (another worker was starting;
+   * the pool starts one at a time while retrying).
+   */
+  get pending(): boolean {
+    return this.#timer !== undefined || this.#due;
+  }
+
   /** Ms until the armed timer fires, or undefined when none is armed. */
   get dueIn(): number | undefined {
     return this.#timer === undefined ? undefined : Math.max(0, this.#dueAt - performance.now());
