@@ -4,13 +4,13 @@
 // reset links, open redirects, poisoned caches). A request line with an absolute URI routes by the URI's host while
 // $http_host still is the Host header's. Both now fall back to $host.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import {
   freePort,
   nginxSkip,
   type RunningNginx,
+  rawRequest,
   startNginx,
   startUpstream,
   testMain,
@@ -49,30 +49,12 @@ after(async () => {
   await host?.stop();
 });
 
-// One raw request; resolves with the status line and the headers the app saw (when it answered).
-function raw(head: string): Promise<{ status: string; headers: Record<string, string> | undefined }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      response += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('end', () => {
-      const [top = '', body = ''] = response.split('\r\n\r\n');
-      const json = body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1);
-      const seen = json ? (JSON.parse(json) as { headers: Record<string, string> }) : undefined;
-      resolve({ status: top.split('\r\n')[0] ?? '', headers: seen?.headers });
-    });
-    socket.write(head);
-  });
-}
+const raw = (head: string) => rawRequest(port, head);
 
 async function seenHost(head: string): Promise<{ host: string | undefined; forwarded: string | undefined }> {
   const response = await raw(head);
   assert.match(response.status, / 200 /, response.status);
-  return { host: response.headers?.host, forwarded: response.headers?.['x-forwarded-host'] };
+  return { host: response.seen?.headers.host, forwarded: response.seen?.headers['x-forwarded-host'] };
 }
 
 test('a Host with junk after the colon reaches the app as the server name', { skip }, async () => {

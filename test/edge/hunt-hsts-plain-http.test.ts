@@ -2,76 +2,28 @@
 // Strict-Transport-Security header on both. RFC 6797 (7.2): a host MUST NOT send it over plain HTTP, where anyone on
 // the path could add, alter or strip it. It is now sent on HTTPS only.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
-import { generateNginxConfig } from '../../dist/edge/index.js';
-import {
-  freePorts,
-  makeCertificate,
-  makePrefix,
-  nginxSkip,
-  type RunningNginx,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { getOnce, nginxSkip, startTlsSite, type TlsSite } from './nginx-harness.js';
 
 const skip = nginxSkip();
-let host: UpstreamHost | undefined;
-let nginx: RunningNginx | undefined;
-let certDir = '';
-let cert = '';
+let site: TlsSite | undefined;
 let http = 0;
-let https = 0;
 
 before(async () => {
   if (skip) return;
-  host = await startUpstream('h1', '127.0.0.2');
-  [http, https] = (await freePorts(2)) as [number, number];
-  certDir = await makePrefix();
-  const tls = makeCertificate(certDir);
-  cert = readFileSync(tls.cert, 'utf8');
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'api',
-          listen: { address: '127.0.0.1', port: http },
-          upstream: { hosts: `${host.host}:${host.port}` },
-          tls: { ...tls, port: https, redirect: false, hsts: { maxAge: 600, includeSubDomains: true } },
-          accessLog: false,
-        },
-      ],
-    },
-    { shape: 'full' },
-  );
-  nginx = await startNginx(config, [http, https]);
+  site = await startTlsSite({ tls: { hsts: { maxAge: 600, includeSubDomains: true } } });
+  http = site.http;
 });
 
 after(async () => {
-  await nginx?.stop();
-  await host?.stop();
-  if (certDir) await rm(certDir, { recursive: true, force: true });
+  await site?.stop();
 });
 
-function httpsHeaders(): Promise<{ status: number; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port: https, path: '/', ca: cert, servername: 'localhost' },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const httpsHeaders = async () => {
+  const { status, headers } = await getOnce('127.0.0.1', site?.https ?? 0, site?.cert);
+  return { status: Number(status), headers };
+};
 
 test('HSTS goes out over HTTPS only, not on the plain HTTP port of a TLS app without redirect', { skip }, async () => {
   const secure = await httpsHeaders();

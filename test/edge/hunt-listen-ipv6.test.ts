@@ -2,25 +2,12 @@
 // `listen.ipv6: true` (`--ipv6`) adds `listen [::]:<port>` beside each listen, with the same ssl/http2/default_server
 // flags. Off by default: nginx fails to start where IPv6 is disabled.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { generateNginxConfig } from '../../dist/edge/index.js';
 import { nginxChecker, rejects, site } from './config-checks.js';
-import {
-  freePorts,
-  makeCertificate,
-  makePrefix,
-  nginxSkip,
-  type RunningNginx,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { getOnce, makeCertificate, makePrefix, nginxSkip, startTlsSite, type TlsSite } from './nginx-harness.js';
 
 // A real request over [::1], when this machine has IPv6 on loopback.
 async function ipv6Loopback(): Promise<boolean> {
@@ -96,60 +83,25 @@ test('the [::] socket is checked like the others: one default server, TLS or not
   );
 });
 
-let host: UpstreamHost | undefined;
-let nginx: RunningNginx | undefined;
-let certDir = '';
-let cert = '';
-let http = 0;
-let https = 0;
+let running: TlsSite | undefined;
 
 before(async () => {
   if (skip) return;
-  host = await startUpstream('h1', '127.0.0.2');
-  [http, https] = (await freePorts(2)) as [number, number];
-  certDir = await makePrefix();
-  const files = makeCertificate(certDir);
-  cert = readFileSync(files.cert, 'utf8');
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'api',
-          listen: { port: http, ipv6: true },
-          upstream: { hosts: `${host.host}:${host.port}` },
-          tls: { ...files, port: https, redirect: false },
-          accessLog: false,
-        },
-      ],
-    },
-    { shape: 'full' },
-  );
-  nginx = await startNginx(config, [http, https]);
+  // No address: the site listens on every IPv4 address and, with ipv6, on [::].
+  running = await startTlsSite({ listen: { address: undefined, ipv6: true } });
 });
 
 after(async () => {
-  await nginx?.stop();
-  await host?.stop();
-  if (certDir) await rm(certDir, { recursive: true, force: true });
+  await running?.stop();
   await rm(tlsDir, { recursive: true, force: true });
 });
 
 function get(secure: boolean, address: string): Promise<{ status: number; body: string }> {
-  const request = secure ? httpsRequest : httpRequest;
-  const options = { host: address, port: secure ? https : http, path: '/', agent: false as const };
-  return new Promise((resolve, reject) => {
-    const req = request(secure ? { ...options, ca: cert, servername: 'localhost' } : options, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.once('error', reject);
-    req.end();
-  });
+  const site = running!;
+  return getOnce(address, secure ? site.https : site.http, secure ? site.cert : undefined).then((response) => ({
+    status: Number(response.status),
+    body: JSON.stringify(response.seen ?? {}),
+  }));
 }
 
 test('one site answers HTTP and HTTPS over both 127.0.0.1 and [::1]', { skip }, async () => {

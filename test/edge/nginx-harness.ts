@@ -3,14 +3,19 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { generateNginxConfig } from '../../dist/edge/index.js';
 
 // Kept importable from here: the nginx tests take all their helpers from this file.
 export { makeCertificate } from '../tls-certificate.js';
+
+import { makeCertificate as makeCertificateHere } from '../tls-certificate.js';
 
 export const nginxBin = '/usr/sbin/nginx';
 const upstreamScript = fileURLToPath(new URL('../fixtures/edge/upstream-server.js', import.meta.url));
@@ -228,4 +233,107 @@ export function wsEcho(url: string, message: string, localAddress?: string): Pro
     clearTimeout(timer);
     socket.close();
   });
+}
+
+/** The app's view of a request, as the stand-in upstream echoes it, and the response around it. */
+export interface EchoResponse {
+  /** The status line of a raw request, or the status code of an HTTP(S) one, as text. */
+  status: string;
+  headers: Record<string, unknown>;
+  /** The JSON the upstream answered (its name and the request headers it saw), when it answered. */
+  seen: { name: string; headers: Record<string, string> } | undefined;
+}
+
+// The upstream's JSON in a body that may come chunked: between its first "{" and last "}".
+function echoed(body: string): EchoResponse['seen'] {
+  const json = body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1);
+  return json ? (JSON.parse(json) as EchoResponse['seen']) : undefined;
+}
+
+/** Sends `head` as is on a new connection to 127.0.0.1:`port` (it should say `Connection: close`). */
+export function rawRequest(port: number, head: string): Promise<EchoResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let response = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      response += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [top = '', body = ''] = response.split('\r\n\r\n');
+      resolve({ status: top.split('\r\n')[0] ?? '', headers: {}, seen: echoed(body) });
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write(head));
+  });
+}
+
+/** One GET / over HTTP or HTTPS (trusting `ca`, SNI localhost) to `address`:`port`, on a connection of its own. */
+export function getOnce(address: string, port: number, ca?: string): Promise<EchoResponse> {
+  const options = { host: address, port, path: '/', agent: false as const };
+  return new Promise((resolve, reject) => {
+    const onResponse = (res: IncomingMessage) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: String(res.statusCode ?? 0), headers: res.headers, seen: echoed(body) }));
+    };
+    const req = ca
+      ? httpsRequest({ ...options, ca, servername: 'localhost' }, onResponse)
+      : httpRequest(options, onResponse);
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** One app behind a real nginx on a plain and a TLS port (see {@link startTlsSite}). */
+export interface TlsSite {
+  http: number;
+  https: number;
+  /** The self-signed certificate nginx serves, to trust in a client. */
+  cert: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a stand-in upstream on 127.0.0.2 and nginx in front of it, with one site `api` serving plain HTTP and HTTPS
+ * (`redirect: false`) on two free ports: `listen` and `tls` fields given here go over those defaults.
+ */
+export async function startTlsSite(
+  overrides: { listen?: Record<string, unknown>; tls?: Record<string, unknown> } = {},
+): Promise<TlsSite> {
+  const host = await startUpstream('h1', '127.0.0.2');
+  const [http, https] = (await freePorts(2)) as [number, number];
+  const certDir = await makePrefix();
+  const files = makeCertificateHere(certDir);
+  let nginx: RunningNginx | undefined;
+  const stop = async () => {
+    await nginx?.stop();
+    await host.stop();
+    await rm(certDir, { recursive: true, force: true });
+  };
+  try {
+    const config = generateNginxConfig(
+      {
+        main: testMain,
+        sites: [
+          {
+            app: 'api',
+            listen: { address: '127.0.0.1', port: http, ...overrides.listen },
+            upstream: { hosts: `${host.host}:${host.port}` },
+            tls: { ...files, port: https, redirect: false, ...overrides.tls },
+            accessLog: false,
+          },
+        ],
+      },
+      { shape: 'full' },
+    );
+    nginx = await startNginx(config, [http, https]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { http, https, cert: await readFile(files.cert, 'utf8'), stop };
 }
