@@ -1,19 +1,32 @@
-import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { subscribe } from 'node:diagnostics_channel';
+import type { Server as HttpServer, ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Server, ServerHttp2Stream } from 'node:http2';
+import type { Socket } from 'node:net';
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import type { HttpReport } from './protocol.js';
 
 const kStart = Symbol('hive.requestStart');
+const kCounter = Symbol('hive.httpCounter');
+// On a connection: its requests started and not finished yet; -1 once the connection closed.
+const kOpen = Symbol('hive.openRequests');
 type Timed = { [kStart]: number };
+type Counted = { [kCounter]?: HttpCounter };
+type Connection = Socket & { [kOpen]?: number; [kCounter]?: HttpCounter };
+// What node publishes on 'http.server.request.start' and 'http.server.response.finish'.
+type HttpMessage = { response: ServerResponse & Timed; socket: Connection; server: Counted };
 
 // Response times in µs up to a minute at 2 significant figures: a few KiB, and a record is a native call.
 const HISTOGRAM = { lowest: 1, highest: 60_000_000, figures: 2 } as const;
 
 /**
  * Counts an app process's HTTP requests for the metrics report: in flight now, and finished per status class and
- * response-time percentiles since the last `take()`. Per request it costs a timestamp, one counter bump, one
- * histogram record and one listener slot on the response (or HTTP/2 stream): the listeners are created once per
- * process, never per request.
+ * response-time percentiles since the last `take()`.
+ *
+ * HTTP/1 requests are counted from node's own diagnostics channels (`http.server.request.start` and
+ * `http.server.response.finish`), which node publishes at a request's start and a response's end whatever the app
+ * does: the counter adds no listener to the server, its responses or its emit. Per request it costs two timestamps,
+ * one histogram record and a symbol property on the response; per connection, one 'close' listener, which counts the
+ * requests a connection took with it as aborted.
  */
 export class HttpCounter {
   inFlight = 0;
@@ -21,30 +34,15 @@ export class HttpCounter {
   readonly classes: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   aborted = 0;
   readonly #latency: RecordableHistogram = createHistogram(HISTOGRAM);
-  readonly #onRequest: (req: IncomingMessage, res: ServerResponse) => void;
-  readonly #onHttp1Request: (req: IncomingMessage, res: ServerResponse) => void;
   readonly #onStream: (stream: ServerHttp2Stream) => void;
 
   constructor() {
     const counter = this;
-    // 'close' fires once per response whether it finished or its connection died first; `this` is the response.
-    function onClose(this: ServerResponse & Timed): void {
-      counter.#finished(this.writableFinished ? this.statusCode : undefined, this[kStart]);
-    }
     // An HTTP/2 stream closes once, with RST_STREAM code 0 (NGHTTP2_NO_ERROR) when its response went out whole.
     function onStreamClose(this: ServerHttp2Stream & Timed): void {
       const status = this.sentHeaders?.[':status'];
-      counter.#finished(this.rstCode === 0 && status !== undefined ? Number(status) : undefined, this[kStart]);
+      counter.finished(this.rstCode === 0 && status !== undefined ? Number(status) : undefined, this[kStart]);
     }
-    this.#onRequest = (_req, res) => {
-      counter.inFlight++;
-      (res as ServerResponse & Timed)[kStart] = performance.now();
-      res.on('close', onClose);
-    };
-    // An HTTP/2 server with allowHTTP1 emits 'request' for both protocols: its HTTP/2 requests count as streams.
-    this.#onHttp1Request = (req, res) => {
-      if (req.httpVersionMajor < 2) this.#onRequest(req, res);
-    };
     this.#onStream = (stream) => {
       counter.inFlight++;
       (stream as ServerHttp2Stream & Timed)[kStart] = performance.now();
@@ -52,48 +50,24 @@ export class HttpCounter {
     };
   }
 
-  /**
-   * Counts the requests of an HTTP(S) server. It wraps this server's `emit` rather than adding a 'request' listener:
-   * with two listeners, node's emit copies the listener array and calls each through a generic apply, on every request.
-   */
+  /** Counts the requests of an HTTP(S) server (every request node parses, 'checkContinue' ones too). */
   watch(server: HttpServer): void {
-    type Emit = (this: HttpServer, event: string | symbol, ...args: unknown[]) => boolean;
-    const onRequest = this.#onRequest;
-    // An emit of the server's own is kept; else the prototype's is looked up at each call, so that a tool patching
-    // http.Server.prototype.emit after listen() (an APM started late) still sees this server's events.
-    const own = Object.hasOwn(server, 'emit') ? (server.emit as Emit) : undefined;
-    const proto = Object.getPrototypeOf(server) as { emit: Emit };
-    server.emit = function countingEmit(this: HttpServer, event: string | symbol, req?: unknown, res?: unknown) {
-      const emit = own ?? proto.emit;
-      if (event !== 'request') {
-        // biome-ignore lint/complexity/noArguments: passes any other event's arguments through without a copy
-        return Reflect.apply(emit, this, arguments);
-      }
-      onRequest(req as IncomingMessage, res as ServerResponse);
-      return emit.call(this, event, req, res);
-    } as HttpServer['emit'];
+    subscribeOnce();
+    (server as Counted)[kCounter] = this;
   }
 
   /** Counts the requests of an HTTP/2 server (node:http2, plain or secure): its streams, and HTTP/1 ones it allows. */
   watchHttp2(server: Http2Server | Http2SecureServer): void {
+    // An HTTP/1 connection to an `allowHTTP1` server is served by node:http's code, which publishes on the channels
+    // with this server: no 'request' listener is needed (one would turn on node's compatibility layer for a
+    // stream-API app: objects per stream, automatic answers to CONNECT and Expect).
+    subscribeOnce();
+    (server as Counted)[kCounter] = this;
     server.prependListener('stream', this.#onStream);
-    // A 'request' listener turns node's compatibility layer on (request and response objects per stream, automatic
-    // answers to CONNECT and Expect): ours joins only once the app has one, as only then can HTTP/1 be served.
-    const watchRequests = () => server.prependListener('request', this.#onHttp1Request);
-    if (server.listenerCount('request') > 0) {
-      watchRequests();
-      return;
-    }
-    const onNewListener = (event: string | symbol) => {
-      if (event !== 'request') return;
-      server.off('newListener', onNewListener);
-      watchRequests();
-    };
-    server.on('newListener', onNewListener);
   }
 
-  // A response ended: with its status when it went out whole, undefined when its connection or stream died first.
-  #finished(status: number | undefined, start: number): void {
+  /** @internal A request ended: with its status when its response went out whole, undefined when it died first. */
+  finished(status: number | undefined, start: number): void {
     this.inFlight--;
     if (status === undefined) {
       this.aborted++;
@@ -103,6 +77,12 @@ export class HttpCounter {
     this.classes[(index < 0 ? 0 : index > 4 ? 4 : index) as 0]++;
     const micros = Math.round((performance.now() - start) * 1000);
     this.#latency.record(micros < 1 ? 1 : micros > HISTOGRAM.highest ? HISTOGRAM.highest : micros);
+  }
+
+  /** @internal A connection closed with `open` of its requests unanswered. */
+  lost(open: number): void {
+    this.inFlight -= open;
+    this.aborted += open;
   }
 
   /** The counts since the last take(), which start again from zero. */
@@ -120,4 +100,47 @@ export class HttpCounter {
     latency.reset();
     return taken;
   }
+}
+
+let subscribed = false;
+
+// The channels are process-wide: subscribed once, they hand every server's requests to the counter of the server, if
+// it has one. Subscribers are held strongly by node, so nothing is collected under the counter.
+function subscribeOnce(): void {
+  if (subscribed) return;
+  subscribed = true;
+  subscribe('http.server.request.start', onRequestStart as (message: unknown) => void);
+  subscribe('http.server.response.finish', onResponseFinish as (message: unknown) => void);
+}
+
+function onRequestStart({ response, socket, server }: HttpMessage): void {
+  const counter = server[kCounter];
+  if (counter === undefined) return;
+  const open = socket[kOpen];
+  if (open === -1) return;
+  // A connection's first request: its close settles what it still has open. Per connection, not per request.
+  if (open === undefined) {
+    socket[kCounter] = counter;
+    socket.once('close', onConnectionClose);
+  }
+  socket[kOpen] = (open ?? 0) + 1;
+  counter.inFlight++;
+  response[kStart] = performance.now();
+}
+
+function onResponseFinish({ response, socket, server }: HttpMessage): void {
+  const counter = server[kCounter];
+  const open = socket[kOpen];
+  // Not counted at its start (watched later, or its connection already closed and counted it as aborted).
+  if (counter === undefined || open === undefined || open <= 0 || response[kStart] === undefined) return;
+  socket[kOpen] = open - 1;
+  counter.finished(response.statusCode, response[kStart]);
+}
+
+// Node answers a connection's requests in order and publishes 'response.finish' before the connection closes after
+// its last response: what is still open at 'close' never went out whole.
+function onConnectionClose(this: Connection): void {
+  const open = this[kOpen] ?? 0;
+  this[kOpen] = -1;
+  if (open > 0) this[kCounter]?.lost(open);
 }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { HttpCounter } from '../../dist/runtime/http-counter.js';
 import { poll } from '../poll.js';
 
 // The counter sits on every request of every app process: it adds no 'request' listener (a second one makes node's
-// emit copy the listener list per request), it counts through the server's emit, and every other event passes through.
+// emit copy the listener list per request) and does not touch emit: it counts from node's diagnostics channels.
 test('HttpCounter on an HTTP/1 server: counts by status class with the app as the only request listener', async () => {
   const server = http.createServer((req, res) => {
     res.statusCode = req.url === '/missing' ? 404 : 200;
@@ -64,5 +64,81 @@ test('HttpCounter: a patch of the server prototype emit made after watch() still
   } finally {
     server.close();
     server.closeAllConnections();
+  }
+});
+
+async function listening(server: http.Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+// Per connection, the requests started and not answered when it closes are the aborted ones: a request whose client
+// left, and the pipelined request queued behind it, count once each, and in flight returns to 0.
+test('HttpCounter: requests a closed connection took with it count as aborted, answered ones as finished', async () => {
+  let held = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/hold') held++;
+    else res.end('ok');
+  });
+  const counter = new HttpCounter();
+  counter.watch(server);
+  const port = await listening(server);
+  try {
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    // Pipelined: answered, held (the app never answers), then one queued behind the held one.
+    socket.write(
+      'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /hold HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    await poll(() => held === 1 && counter.inFlight === 2, 'one answered, two in flight');
+    socket.destroy();
+    await poll(() => counter.inFlight === 0, 'in flight back to 0');
+    const report = counter.take();
+    assert.deepEqual([report.classes[1], report.aborted, report.inFlight], [1, 2, 0]);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
+// Node answers 'Expect: 100-continue' through 'checkContinue', not 'request': such requests count too, and each server
+// counts into its own counter.
+test('HttpCounter: checkContinue requests count, and two servers keep separate counts', async () => {
+  const one = http.createServer((_req, res) => res.end('one'));
+  const two = http.createServer((_req, res) => res.end('two'));
+  one.on('checkContinue', (_req, res) => {
+    res.statusCode = 417;
+    res.end();
+  });
+  const counters = [new HttpCounter(), new HttpCounter()] as const;
+  counters[0].watch(one);
+  counters[1].watch(two);
+  const ports = [await listening(one), await listening(two)];
+  try {
+    const expectation = await new Promise<number>((resolve, reject) => {
+      const req = http.request({
+        port: ports[0],
+        host: '127.0.0.1',
+        method: 'POST',
+        headers: { expect: '100-continue' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(expectation, 417);
+    for (let i = 0; i < 3; i++) await (await fetch(`http://127.0.0.1:${ports[1]}/`)).text();
+    await poll(() => counters[0].classes[3] === 1 && counters[1].classes[1] === 3, 'both servers counted');
+    assert.deepEqual(counters[0].take().classes, [0, 0, 0, 1, 0]);
+    assert.deepEqual(counters[1].take().classes, [0, 3, 0, 0, 0]);
+  } finally {
+    for (const server of [one, two]) {
+      server.close();
+      server.closeAllConnections();
+    }
   }
 });
