@@ -6,6 +6,7 @@ import { type FilledOptions, fillOptions, type PoolOptions, type RunOptions, tim
 import type { PoolStats } from './pool-stats.js';
 import { Scheduler } from './scheduler.js';
 import { Task } from './task.js';
+import { isMoved, unwrapMovedInput } from './transfer.js';
 
 const runOptionKeys = new Set(['name', 'signal', 'timeout', 'transfer', 'onProgress', 'onTiming']);
 
@@ -64,7 +65,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     let task: Task;
     try {
       task =
-        options === undefined
+        options === undefined && !isMoved(input)
           ? new Task(
               input,
               undefined,
@@ -76,7 +77,7 @@ export class Pool extends EventEmitter<PoolEvents> {
               resolve,
               reject,
             )
-          : this.#task(input, options, resolve, reject);
+          : this.#task(input, options ?? {}, resolve, reject);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -147,7 +148,9 @@ export class Pool extends EventEmitter<PoolEvents> {
         `Expected the \`onTiming\` option to be a function, got ${describeValue(onTiming)}`,
       );
     }
-    const task = new Task(input, name, transfer, signal, timeout, onProgress, performance.now(), resolve, reject);
+    // pool.run(move(buffer)), piscina's way to transfer an input: the task gets the value, not the wrapper.
+    const [value, list] = isMoved(input) ? unwrapMovedInput(input, transfer) : [input, transfer];
+    const task = new Task(value, name, list, signal, timeout, onProgress, performance.now(), resolve, reject);
     task.onTiming = onTiming;
     return task;
   }

@@ -1,5 +1,6 @@
 import * as workerThreads from 'node:worker_threads';
 import { MessagePort, type TransferListItem } from 'node:worker_threads';
+import { describeValue, InvalidArgumentError } from '../errors.js';
 
 const kMoved = Symbol.for('hive.pool.moved');
 
@@ -11,11 +12,41 @@ export interface Moved<T> {
 }
 
 /**
- * Marks a task's return value for transfer: `return move(result, [result.buffer])` hands the ArrayBuffer to the caller
- * without a copy (the task's side loses it). For inputs, pass `transfer` in `pool.run()` options instead.
+ * Marks a value for transfer rather than copy, both ways: `return move(result)` in a task hands the result to the
+ * caller, and `pool.run(move(buffer))` hands an input to the task (as `transfer` does); the giving side loses it.
+ * Without `transferList` (piscina's one-argument form) the value must be an ArrayBuffer, a typed array or DataView
+ * (its buffer moves, the caller gets the view) or a MessagePort; anything else throws ERR_HIVE_INVALID_ARGUMENT.
  */
-export function move<T>(value: T, transferList: readonly TransferListItem[]): Moved<T> {
+export function move<T>(value: T, transferList?: readonly TransferListItem[]): Moved<T> {
+  if (transferList === undefined) return { [kMoved]: true, value, transferList: [transferableOf(value)] };
+  if (!Array.isArray(transferList)) {
+    throw new InvalidArgumentError(
+      `Expected move()'s transfer list to be an array, got ${describeValue(transferList)}`,
+    );
+  }
   return { [kMoved]: true, value, transferList };
+}
+
+function transferableOf(value: unknown): TransferListItem {
+  if (value instanceof ArrayBuffer || value instanceof MessagePort) return value;
+  // A view on a SharedArrayBuffer has nothing to move (it is shared already) and postMessage refuses one in the list.
+  if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) return value.buffer;
+  throw new InvalidArgumentError(
+    `move(value) without a transfer list takes an ArrayBuffer, a typed array, a DataView or a MessagePort, got ${describeValue(value)}; pass the list for other values: move(value, [buffer])`,
+  );
+}
+
+/**
+ * A `run()` input given as move(value): the value, and the transfer list merged with the caller's `transfer` (an item
+ * in both listed once, as postMessage refuses duplicates).
+ */
+export function unwrapMovedInput(
+  input: Moved<unknown>,
+  transfer: TransferListItem[] | undefined,
+): [unknown, TransferListItem[]] {
+  const list = transfer === undefined ? [] : [...transfer];
+  for (const item of input.transferList) if (!list.includes(item)) list.push(item);
+  return [input.value, list];
 }
 
 /** Whether a task returned a {@link move} wrapper (branded with a global symbol, so any copy of Hive's works). */
