@@ -10,6 +10,28 @@ import { isMoved, unwrapMovedInput } from './transfer.js';
 
 const runOptionKeys = new Set(['name', 'signal', 'timeout', 'transfer', 'onProgress', 'onTiming']);
 
+/** Options of `pool.close()`. */
+export interface CloseOptions {
+  /** Reject the tasks that have not started (ERR_HIVE_POOL_CLOSED) rather than run them; running tasks finish. */
+  force?: boolean;
+}
+
+// A misspelt key (\`forse\`) would otherwise run every queued task the caller meant to cancel.
+function closeForce(options: unknown): boolean {
+  if (options === undefined) return false;
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`Expected close options to be an object, got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'force') throw new InvalidArgumentError(`Unknown close option \`${key}\` (known: force)`);
+  }
+  const { force } = options as { force?: unknown };
+  if (force !== undefined && typeof force !== 'boolean') {
+    throw new InvalidArgumentError(`Expected the \`force\` option to be a boolean, got ${describeValue(force)}`);
+  }
+  return force === true;
+}
+
 /** Events of a {@link Pool}. */
 export interface PoolEvents {
   /** Nothing is queued or running any more. */
@@ -101,9 +123,18 @@ export class Pool extends EventEmitter<PoolEvents> {
     };
   }
 
-  /** Finishes running and queued tasks, then stops the workers. `run()` afterwards rejects with ERR_HIVE_POOL_CLOSED. */
-  close(): Promise<void> {
-    return this.#scheduler.close();
+  /**
+   * Finishes running and queued tasks, then stops the workers. `run()` afterwards rejects with ERR_HIVE_POOL_CLOSED.
+   * With `{ force: true }` (as in piscina) the tasks that have not started reject with ERR_HIVE_POOL_CLOSED instead.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    let force: boolean;
+    try {
+      force = closeForce(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#scheduler.close(force);
   }
 
   /** Stops the workers now; queued and running tasks reject with ERR_HIVE_POOL_CLOSED. */

@@ -143,7 +143,8 @@ export class Scheduler {
     return { failedStarts: this.#failedStarts, pending: this.#retry.pending, dueIn: this.#retry.dueIn ?? 0 };
   }
 
-  close(): Promise<void> {
+  /** `force`: the tasks that have not started reject rather than run (running ones finish), also after a plain close(). */
+  close(force: boolean): Promise<void> {
     if (this.#closing === undefined) {
       let resolve!: () => void;
       const promise = new Promise<void>((r) => {
@@ -153,6 +154,8 @@ export class Scheduler {
       if (this.#stopped !== undefined) void this.#stopped.then(resolve);
       else this.#checkClosed();
     }
+    // After the closing mark, so that settling the last task stops the workers rather than waiting for more.
+    if (force && !this.#destroyed) this.#cancelUnstarted();
     return this.#closing.promise;
   }
 
@@ -170,6 +173,21 @@ export class Scheduler {
     this.#retry.stop();
     this.#stopped = Promise.all(exits).then(() => this.#closing?.resolve());
     return this.#stopped;
+  }
+
+  #cancelUnstarted(): void {
+    const error = () => new PoolClosedError('close({ force: true }) cancelled the task before it started');
+    for (const task of this.#queue.clear()) this.#settle(task, false, error());
+    for (const worker of [...this.#workers]) {
+      // Sent but not started: taken back as an abort would (the worker skips it); the head is usually running.
+      for (const task of [...worker.inFlight]) {
+        if (task.state !== SENT || !worker.transport.tryCancel(task.seq)) continue;
+        const index = worker.inFlight.indexOf(task);
+        worker.inFlight.splice(index, 1);
+        if (index === 0) this.#headLeft(worker, performance.now());
+        this.#settle(task, false, error());
+      }
+    }
   }
 
   #unstarted(): number {
