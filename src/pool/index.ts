@@ -21,3 +21,4 @@ export type { DurationSummary, PoolStats, StartRetryStats } from './pool-stats.j
 export { autoThreadCount, CLUSTER_SIZE_ENV, POOL_THREADS_ENV } from './sizing.js';
 export type { TaskTiming } from './task.js';
 export { isMoved, type Moved, move } from './transfer.js';
+export { isWorkerThread, workerData } from './worker-data.js';

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { autoThreadCount } from './sizing.js';
@@ -42,6 +43,11 @@ export interface PoolOptions {
    * no worker left to serve them.
    */
   startRetry?: { delay?: number; maxDelay?: number } | false;
+  /**
+   * A value every worker gets a clone of before it loads the task module, as `workerData` from hive/pool (and from
+   * node:worker_threads in threads). SharedArrayBuffers are shared between threads; a child process gets a copy.
+   */
+  workerData?: unknown;
 }
 
 /** Options of `pool.run()`. */
@@ -72,6 +78,7 @@ export interface FilledOptions {
   env: NodeJS.ProcessEnv | undefined;
   execArgv: string[] | undefined;
   startRetry: StartRetryOptions;
+  workerData: unknown;
 }
 
 const known = new Set([
@@ -86,6 +93,7 @@ const known = new Set([
   'env',
   'execArgv',
   'startRetry',
+  'workerData',
 ]);
 
 /** Validates `new Pool()` options, naming the offending key and value, and fills in the defaults. */
@@ -129,6 +137,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     env: envOption(options.env),
     execArgv: options.execArgv === undefined ? inheritableExecArgv() : execArgvOption(options.execArgv),
     startRetry: startRetryOption(options.startRetry),
+    workerData: workerDataOption(options.workerData, isolation),
   };
 }
 
@@ -221,6 +230,22 @@ function retryWait(key: string, value: unknown): number {
   throw new InvalidArgumentError(
     `Expected \`startRetry.${key}\` to be an integer number of ms from 1 to ${MAX_TIMEOUT}, got ${describeValue(value)}`,
   );
+}
+
+// Checked here, by the clone each worker will get: otherwise every worker start would fail (with minThreads 0, only
+// at the first run()), and a child process's serializer refuses more than a thread's (a SharedArrayBuffer).
+function workerDataOption(value: unknown, isolation: 'thread' | 'process'): unknown {
+  if (value === undefined) return undefined;
+  try {
+    if (isolation === 'process') serialize(value);
+    else structuredClone(value);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `The \`workerData\` option cannot be cloned to a ${isolation === 'process' ? 'child process' : 'thread'}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return value;
 }
 
 // Checked here: Node checks them only when a worker starts, so a wrong type would fail every task as a dead worker.

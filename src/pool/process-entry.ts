@@ -3,6 +3,7 @@ import { loadTaskModule } from './load-task-module.js';
 import { type Batch, LOAD_FAILED, READY, type WorkerInit, type WorkerMessage } from './protocol.js';
 import { sendError } from './serialized-error.js';
 import { TaskRunner } from './task-runner.js';
+import { enterPoolWorker } from './worker-data.js';
 
 const send = (message: WorkerMessage) => {
   process.send?.(message);
@@ -12,6 +13,7 @@ process.on('disconnect', () => process.exit(0));
 
 process.once('message', async (init: WorkerInit) => {
   let fns: Awaited<ReturnType<typeof loadTaskModule>>;
+  enterPoolWorker(init.workerData);
   try {
     fns = await loadTaskModule(init.filename);
   } catch (error) {

@@ -45,7 +45,7 @@ export class ProcessTransport implements WorkerTransport {
     this.#child.on('error', () => {
       // 'close' follows and reports it; a send to a dead child lands here.
     });
-    this.#child.send({ filename: options.filename } satisfies WorkerInit);
+    this.#child.send({ filename: options.filename, workerData: options.workerData } satisfies WorkerInit);
   }
 
   get id(): number {

@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /**
  * Messages between the pool (parent side) and a worker (thread or child process). Arrays rather than objects: the
  * hot path structured-clones one per task, and short arrays are the cheapest shape to clone.
@@ -47,6 +49,15 @@ export const DOORBELL = RING_SIZE;
 export const MAX_IN_FLIGHT = RING_SIZE / 2;
 
 /** What the parent passes to a worker at start. */
+/** The first message on a pool thread's parentPort: its task port, the shared ring of task states, the module. */
+export interface ThreadInit {
+  port: MessagePort;
+  ring: Int32Array;
+  filename: string;
+}
+
+/** The first message to a pool's child process. */
 export interface WorkerInit {
   filename: string;
+  workerData: unknown;
 }

@@ -370,6 +370,7 @@ export class Scheduler {
       resourceLimits: this.#options.resourceLimits,
       env: this.#options.env,
       execArgv: this.#options.execArgv,
+      workerData: this.#options.workerData,
     };
     try {
       worker.transport =

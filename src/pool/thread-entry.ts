@@ -1,6 +1,8 @@
 // Runs inside each pool thread: loads the task module, then runs the batches the pool sends.
+
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadTaskModule } from './load-task-module.js';
 import {
   type Batch,
@@ -11,12 +13,17 @@ import {
   READY,
   RING_MASK,
   STARTED,
+  type ThreadInit,
   type WorkerMessage,
 } from './protocol.js';
 import { sendError } from './serialized-error.js';
 import { TaskRunner } from './task-runner.js';
+import { enterPoolWorker } from './worker-data.js';
 
-const { port, ring, filename } = workerData as { port: MessagePort; ring: Int32Array; filename: string };
+// Node's workerData is the pool's `workerData` option (as in piscina); the pool's own start data comes first on
+// parentPort, posted right after the thread was created.
+const [{ port, ring, filename }] = (await once(parentPort as MessagePort, 'message')) as [ThreadInit];
+enterPoolWorker(workerData);
 
 // Listen before loading: the listener keeps the thread alive while an async loader (tsx) works, and batches that
 // arrive early wait here.

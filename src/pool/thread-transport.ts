@@ -1,5 +1,14 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { CANCELLED, DOORBELL, MAX_IN_FLIGHT, PENDING, RING_MASK, RING_SIZE, type WorkerMessage } from './protocol.js';
+import {
+  CANCELLED,
+  DOORBELL,
+  MAX_IN_FLIGHT,
+  PENDING,
+  RING_MASK,
+  RING_SIZE,
+  type ThreadInit,
+  type WorkerMessage,
+} from './protocol.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
 const entry = new URL('./thread-entry.js', import.meta.url);
@@ -20,12 +29,15 @@ export class ThreadTransport implements WorkerTransport {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     this.#worker = new Worker(entry, {
-      workerData: { port: port2, ring: this.#ring, filename: options.filename },
-      transferList: [port2],
+      // Node's workerData is the user's, as in piscina; the pool's own start data follows as the first message.
+      workerData: options.workerData,
       resourceLimits: options.resourceLimits,
       env: options.env,
       execArgv: options.execArgv,
     });
+    this.#worker.postMessage({ port: port2, ring: this.#ring, filename: options.filename } satisfies ThreadInit, [
+      port2,
+    ]);
     port1.on('message', (message: WorkerMessage) => {
       events.message(message);
       this.drain();

@@ -39,4 +39,5 @@ export interface TransportOptions {
   resourceLimits: ResourceLimits | undefined;
   env: NodeJS.ProcessEnv | undefined;
   execArgv: string[] | undefined;
+  workerData: unknown;
 }
