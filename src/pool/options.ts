@@ -28,6 +28,11 @@ export interface PoolOptions {
   maxQueue?: number | 'auto';
   /** Default per-task timeout in ms, counted from the task's start; 0 = none. Default 0. */
   timeout?: number;
+  /**
+   * Most ms `close()` waits for tasks; past it the pool is destroyed and the tasks left reject with
+   * ERR_HIVE_POOL_CLOSED. 0 (default): close() waits for every task.
+   */
+  closeTimeout?: number;
   /** `'thread'` (worker_threads, default) or `'process'` (child processes: isolates native crashes and memory). */
   isolation?: 'thread' | 'process';
   /** V8 heap and stack limits of each worker (for processes, mapped to the equivalent V8 flags). */
@@ -73,6 +78,7 @@ export interface FilledOptions {
   idleTimeout: number;
   maxQueue: number;
   timeout: number;
+  closeTimeout: number;
   isolation: 'thread' | 'process';
   resourceLimits: ResourceLimits | undefined;
   env: NodeJS.ProcessEnv | undefined;
@@ -88,6 +94,7 @@ const known = new Set([
   'idleTimeout',
   'maxQueue',
   'timeout',
+  'closeTimeout',
   'isolation',
   'resourceLimits',
   'env',
@@ -132,6 +139,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     idleTimeout: options.idleTimeout === undefined ? 10_000 : integer('idleTimeout', options.idleTimeout, 0),
     maxQueue: maxQueueOption(options.maxQueue, maxThreads),
     timeout: timeoutOption('timeout', options.timeout),
+    closeTimeout: timeoutOption('closeTimeout', options.closeTimeout),
     isolation,
     resourceLimits,
     env: envOption(options.env),

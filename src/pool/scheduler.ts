@@ -88,6 +88,7 @@ export class Scheduler {
   /** Every failed start ever: a worker's proof ends the streak only if no start failed since it loaded. */
   #failures = 0;
   #idleTimer: NodeJS.Timeout | undefined;
+  #closeTimer: NodeJS.Timeout | undefined;
   #recheckTimer: NodeJS.Timeout | undefined;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
   exports: Set<string> | undefined;
@@ -153,16 +154,23 @@ export class Scheduler {
       this.#closing = { resolve, promise };
       if (this.#stopped !== undefined) void this.#stopped.then(resolve);
       else this.#checkClosed();
+      const bound = this.#options.closeTimeout;
+      if (bound > 0 && !this.#destroyed) {
+        // Unref'd: a running task holds the process open anyway, and an idle pool must not.
+        this.#closeTimer = setTimeout(() => void this.destroy(`closeTimeout (${bound} ms) expired`), bound);
+        this.#closeTimer.unref();
+      }
     }
     // After the closing mark, so that settling the last task stops the workers rather than waiting for more.
     if (force && !this.#destroyed) this.#cancelUnstarted();
     return this.#closing.promise;
   }
 
-  destroy(): Promise<void> {
+  destroy(why = 'the pool was destroyed'): Promise<void> {
     if (this.#stopped !== undefined) return this.#stopped;
     this.#destroyed = true;
-    const error = () => new PoolClosedError('the pool was destroyed');
+    clearTimeout(this.#closeTimer);
+    const error = () => new PoolClosedError(why);
     for (const task of this.#queue.clear()) this.#settle(task, false, error());
     const exits: Promise<void>[] = [];
     for (const worker of [...this.#workers]) {
@@ -663,6 +671,7 @@ export class Scheduler {
     if (this.#closing === undefined || this.#pending > 0 || this.#destroyed) return;
     this.#destroyed = true;
     clearInterval(this.#idleTimer);
+    clearTimeout(this.#closeTimer);
     this.#retry.stop();
     const closing = this.#closing;
     this.#stopped = Promise.all([...this.#workers].map((worker) => this.#retire(worker))).then(() => closing.resolve());
