@@ -152,7 +152,10 @@ export class Pool extends EventEmitter<PoolEvents> {
     }
     // A misspelt key (\`timout\`) would otherwise run the task without what the caller asked for.
     for (const key in options) {
-      if (!runOptionKeys.has(key)) throw new InvalidArgumentError(`Unknown run option \`${key}\``);
+      if (!runOptionKeys.has(key)) {
+        const hint = key === 'transferList' ? " (piscina's name for Hive's `transfer`)" : '';
+        throw new InvalidArgumentError(`Unknown run option \`${key}\`${hint}`);
+      }
     }
     const { name, signal, transfer, onProgress, onTiming } = options;
     if (name !== undefined && (typeof name !== 'string' || name === '')) {

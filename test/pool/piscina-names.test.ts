@@ -1,0 +1,15 @@
+// A piscina user's `transferList` was refused as a bare unknown run option: the error now names Hive's `transfer`.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Pool } from 'hive/pool';
+import { fixture } from './helpers.js';
+
+test("run option `transferList` (piscina's name) is refused with a pointer to `transfer`, and the buffer is kept", async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  const buffer = new ArrayBuffer(8);
+  await assert.rejects(pool.run(buffer, { transferList: [buffer] } as never), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /`transferList`.*`transfer`/,
+  });
+  assert.equal(buffer.byteLength, 8);
+});
