@@ -140,7 +140,7 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
   if (options.tlsSecret !== undefined && options.host === undefined) {
     throw new DeployOptionError('tlsSecret', 'tlsSecret: needs host (the certificate is for a host name)');
   }
-  if (recipe === 'compose') checkComposeLimits(options.resources, input.resources);
+  checkLimits(options.resources, input.resources, recipe);
   return {
     ...options,
     resources: fitRequests(options.resources, input.resources),
@@ -180,25 +180,43 @@ function fitRequests(resources: Resources, given: DeployInput['resources']): Res
   return fitted;
 }
 
-// Docker refuses cpus below 0.01 and a memory limit below 6 MiB, and reads 0 as no limit at all: a limit the caller
-// gave that compose cannot hold is refused here rather than written (`1m` as cpus 0.001, `0` as an unlimited app).
-// Kubernetes takes them (its limits are checked by the API server), so the check is compose's only.
-const kComposeMinCpus = 0.01;
-const kComposeMinMemory = 6 * 2 ** 20;
+// The least limits either recipe can hold as given, shared so that compose and Kubernetes refuse the same values: both
+// read 0 as no limit at all (the app would run unlimited though a limit was asked for, and `-i max` would size the
+// cluster from every core of the machine), Docker refuses cpus below 0.01 and a memory limit below 6 MiB, and the
+// kubelet raises a CPU quota below 10m to 10m without a word. Only limits the caller gave: the defaults are far above.
+const kLeastCpus = 0.01;
+const kLeastMemory = 6 * 2 ** 20;
 
-function checkComposeLimits(resources: Resources, given: DeployInput['resources']): void {
-  if (given?.cpuLimit !== undefined && cpuCores(resources.cpuLimit) < kComposeMinCpus) {
+const kLimitReasons: Record<DeployRecipe, { cpu: string; memory: string }> = {
+  compose: {
+    cpu: "the least Docker takes for compose's cpus (0 would mean no limit): give 10m or more, or no CPU limit",
+    memory:
+      "the least Docker takes for a container's memory limit (0 would mean no limit): give 6Mi or more, or no " +
+      'memory limit',
+  },
+  k8s: {
+    cpu:
+      'the least CPU quota the kubelet sets (it raises a smaller one to 10m, and reads 0 as no limit): give 10m or ' +
+      'more, or leave the default (2)',
+    memory:
+      'the least a container runtime takes, and far below what Node.js needs to start (the kubelet reads 0 as no ' +
+      'limit): give 6Mi or more, or leave the default (512Mi)',
+  },
+};
+
+/** Throws `ERR_HIVE_DEPLOY_INVALID_OPTION` for a given CPU or memory limit that `recipe` cannot hold as given. */
+function checkLimits(resources: Resources, given: DeployInput['resources'], recipe: DeployRecipe): void {
+  const reasons = kLimitReasons[recipe];
+  if (given?.cpuLimit !== undefined && cpuCores(resources.cpuLimit) < kLeastCpus) {
     throw new DeployOptionError(
       'resources.cpuLimit',
-      `resources.cpuLimit: ${resources.cpuLimit} is below 10m (0.01 CPUs), the least Docker takes for compose's ` +
-        'cpus (0 would mean no limit): give 10m or more, or no CPU limit',
+      `resources.cpuLimit: ${resources.cpuLimit} is below 10m (0.01 CPUs), ${reasons.cpu}`,
     );
   }
-  if (given?.memoryLimit !== undefined && memoryBytes(resources.memoryLimit) < kComposeMinMemory) {
+  if (given?.memoryLimit !== undefined && memoryBytes(resources.memoryLimit) < kLeastMemory) {
     throw new DeployOptionError(
       'resources.memoryLimit',
-      `resources.memoryLimit: ${resources.memoryLimit} is below 6Mi, the least Docker takes for a container's ` +
-        'memory limit (0 would mean no limit): give 6Mi or more, or no memory limit',
+      `resources.memoryLimit: ${resources.memoryLimit} is below 6Mi, ${reasons.memory}`,
     );
   }
 }

@@ -78,10 +78,11 @@ test('--help tells the quantities --cpu-limit and --memory-limit take, and each 
   assert.match(memory, /lowercase k/);
   assert.match(help, /--cpu-limit <q>[^\n]*500m/);
   const out = join(dir, 'quantities');
+  // 8000 of each: at least 6Mi, the least limit either recipe takes, whatever the suffix.
   for (const suffix of suffixes) {
-    const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--memory-limit', `2${suffix}`, '--out', out, '--force');
+    const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--memory-limit', `8000${suffix}`, '--out', out, '--force');
     assert.equal(result.code, 0, `${suffix}: ${result.stderr}`);
-    assert.match(readFileSync(join(out, 'k8s.yaml'), 'utf8'), new RegExp(`memory: 2${suffix}$`, 'm'));
+    assert.match(readFileSync(join(out, 'k8s.yaml'), 'utf8'), new RegExp(`memory: 8000${suffix}$`, 'm'));
   }
   assert.equal(hiveDeploy(dir, 'k8s', '--app', 'api', '--cpu-limit', '500m', '--out', out, '--force').code, 0);
 });

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { DeployOptionError, resolveDeployOptions } from '../../dist/edge/index.js';
 
 test('memory quantities take the Kubernetes suffixes, lowercase k included', () => {
-  for (const memoryLimit of ['512k', '600M', '1G', '1T', '1P', '1E', '512Ki', '1Mi', '1Gi', '1Ti', '1Pi', '1Ei']) {
+  // Each at least 6Mi, the least limit either recipe takes (hunt-k8s-limit-minimum.test.ts).
+  for (const memoryLimit of ['51200k', '600M', '1G', '1T', '1P', '1E', '51200Ki', '8Mi', '1Gi', '1Ti', '1Pi', '1Ei']) {
     assert.equal(resolveDeployOptions({ app: 'api', resources: { memoryLimit } }).resources.memoryLimit, memoryLimit);
   }
   // 300000k is 300 MB, above the 256Mi default request (268 MB), which stays; 200000k (200 MB) brings it down.
