@@ -15,6 +15,7 @@ export function siteNames(site: EdgeSite) {
     requestId: `$hive_${id}_request_id`,
     hsts: `$hive_${id}_hsts`,
     host: `$hive_${id}_host`,
+    headerHost: `$hive_${id}_header_host`,
     logFormat: `hive_${id}`,
     limitZone: `hive_${id}`,
     sslCache: `hive_${id}_ssl`,
@@ -42,9 +43,19 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // app.example.com, and a URL parser then reads host evil.com), and a request line with an absolute URI routes by
     // the URI's host whatever Host says. Anything else, and a request without Host (HTTP/1.0: Node answers 400 to an
     // HTTP/1.1 request without one), gets $host. Case-insensitive: $host is lower-cased, the backreference follows.
-    block(`map "$host|$http_host" ${names.host}`, [
+    block(`map "$host|$http_host" ${names.headerHost}`, [
       'default $host',
       `"~*^(?<hive_host_name>[^|]+)\\|\\k<hive_host_name>(?::[0-9]{1,5})?$" $http_host`,
+    ]),
+    // A request line with an absolute URI (`GET http://app.example.com:8080/ HTTP/1.1`, as forward-proxy-minded clients
+    // send) carries the authority, and RFC 9112 (3.2.2) says it replaces Host; $host is its name without the port,
+    // and no nginx variable holds the port but the raw request line, $request. Taken from there only when it is
+    // exactly $host plus a numeric port, as above: nginx has already refused a request line whose authority has
+    // anything else (userinfo, a non-numeric port), and $request is first in the key, so a `|` later in it cannot
+    // shift where $host starts ($host, from that authority, has none). No absolute URI: the Host header's rule.
+    block(`map "$request|$host" ${names.host}`, [
+      `default ${names.headerHost}`,
+      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_host>(?<hive_uri_name>\\[[0-9a-f:.]+\\]|[^:/?|\\[\\] ]+)(?::[0-9]{1,5})?)[/? ].*\\|\\k<hive_uri_name>$" $hive_uri_host`,
     ]),
     // HSTS for a server block that serves plain HTTP beside HTTPS: the header's value on HTTPS only.
     site.tls !== undefined &&
