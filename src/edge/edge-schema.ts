@@ -55,6 +55,20 @@ const size = z
     },
   )
   .transform((value) => String(value));
+// proxy_buffer_size, in KiB: the buffer nginx reads a response's status line and headers into. nginx's default is one
+// memory page (4k), and a response whose headers do not fit (a few cookies, a CSP, a JWT) becomes a 502 "upstream
+// sent too big header"; Node.js sends up to its own 16 KiB header limit and more. 1m at most: per connection.
+const kHeaderBufferError = 'expected a size from 4k to 1m, such as "16k"';
+const kSizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
+const headerBufferSize = z
+  .union([z.number().int(), z.string().regex(/^\d{1,7}[kKmM]?$/, { error: kHeaderBufferError })], {
+    error: kHeaderBufferError,
+  })
+  .transform((value) => {
+    const [, digits = '0', unit = ''] = /^(\d+)([kKmM]?)$/.exec(String(value)) ?? [];
+    return Math.ceil((Number(digits) * (kSizeUnits[unit.toLowerCase()] ?? 1)) / 1024);
+  })
+  .refine((kib) => kib >= 4 && kib <= 1024, { error: kHeaderBufferError });
 // A shared-memory zone takes a size in bytes, k or m (no g), and nginx refuses one under 8 memory pages: 32k with
 // 4 KiB pages. The ceiling keeps a typo from asking nginx -t to map terabytes; 4096m holds about 64M client states.
 const kZoneMin = 32 * 1024;
@@ -230,6 +244,8 @@ export const siteSchema = z.strictObject({
     })
     .prefault({}),
   clientMaxBodySize: size.default('1m'),
+  /** Room for a response's status line and headers (proxy_buffer_size), in KiB once resolved: 16k by default. */
+  headerBufferSize: headerBufferSize.default(16),
   gzip: z.boolean().default(true),
   rateLimit: z
     .union([

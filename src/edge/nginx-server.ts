@@ -125,12 +125,24 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     `proxy_connect_timeout ${timeouts.connect}`,
     `proxy_send_timeout ${timeouts.send}`,
     `proxy_read_timeout ${timeouts.read}`,
+    ...headerBuffers(site.headerBufferSize),
     // nginx never retries POST, LOCK or PATCH on another server (no `non_idempotent` flag): only idempotent
     // requests are replayed, and only while no byte of the response has reached the client.
     retries === false ? 'proxy_next_upstream off' : 'proxy_next_upstream error timeout http_502 http_503 http_504',
     retries !== false && `proxy_next_upstream_tries ${retries.tries}`,
     retries !== false && `proxy_next_upstream_timeout ${retries.timeout}`,
   );
+}
+
+// The response's headers must fit proxy_buffer_size. nginx -t then wants proxy_busy_buffers_size at least that, and
+// below all proxy_buffers but one: 4k pages (x86 Linux's, nginx's default size) grown past 8 only for a header
+// buffer above 28k, so the memory a buffered response may take stays nginx's default unless asked for.
+function headerBuffers(kib: number): string[] {
+  return [
+    `proxy_buffer_size ${kib}k`,
+    `proxy_buffers ${Math.max(8, Math.ceil(kib / 4) + 1)} 4k`,
+    `proxy_busy_buffers_size ${kib}k`,
+  ];
 }
 
 function acmeLocation(site: EdgeSite): NginxNode | false {
