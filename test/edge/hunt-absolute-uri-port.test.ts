@@ -68,7 +68,10 @@ test('the port of an absolute URI reaches the app in Host and X-Forwarded-Host',
   assert.deepEqual(await seenHost('GET http://127.0.0.1:8080/ HTTP/1.1', '127.0.0.1'), both('127.0.0.1:8080'));
   // An IPv6 literal: nginx's $host keeps its brackets.
   assert.deepEqual(await seenHost('GET http://[::1]:8080/ HTTP/1.1', 'x'), both('[::1]:8080'));
-  assert.deepEqual(await seenHost(`POST https://app.example.com:${port}/ HTTP/1.1`, 'x'), both(`app.example.com:${port}`));
+  assert.deepEqual(
+    await seenHost(`POST https://app.example.com:${port}/ HTTP/1.1`, 'x'),
+    both(`app.example.com:${port}`),
+  );
 });
 
 test("the absolute URI's authority wins over the Host header's port, as RFC 9112 says", { skip }, async () => {
