@@ -33,7 +33,14 @@ export function renderServers(site: EdgeSite): NginxNode[] {
       'server_tokens off',
       accessLog(site),
       acmeLocation(site),
-      block('location /', [`return 301 ${target}`]),
+      // A 301 (or 302) lets a client resend a POST as a GET without its body, as browsers, fetch and curl -L do: an
+      // API client posting to http:// would reach a GET handler or lose its data. 308 (RFC 9110, 15.4.9) keeps the
+      // method and the body; GET and HEAD keep the 301 every client and crawler knows. `if` holding only a
+      // `return` is the use of `if` in a location that nginx documents as safe.
+      block('location /', [
+        block('if ($request_method !~ ^(GET|HEAD)$)', [`return 308 ${target}`]),
+        `return 301 ${target}`,
+      ]),
     ]),
     '',
     block('server', [...tlsListen, ...serverBody(site, true)]),
