@@ -137,6 +137,8 @@ function ingressAnnotations(options: DeployOptions): Record<string, string> {
     [`${prefix}/proxy-read-timeout`]: '3600',
     [`${prefix}/proxy-send-timeout`]: '3600',
     [`${prefix}/proxy-body-size`]: '1m',
+    // ingress-nginx's default is 4k: more response headers than that (cookies, a CSP) would be a 502 there too.
+    [`${prefix}/proxy-buffer-size`]: '16k',
     [`${prefix}/proxy-next-upstream`]: 'error timeout http_502 http_503 http_504',
     [`${prefix}/proxy-next-upstream-tries`]: '3',
   };

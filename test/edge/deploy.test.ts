@@ -90,6 +90,8 @@ test('the Deployment drains before it is killed and probes readiness and livenes
   const annotations = ingress.metadata.annotations;
   assert.equal(annotations['nginx.ingress.kubernetes.io/upstream-hash-by'], '$cookie_sid');
   assert.equal(annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'], '3600');
+  // The response-header room `hive edge nginx` gives (hunt-upstream-big-headers.test.ts), past ingress-nginx's 4k.
+  assert.equal(annotations['nginx.ingress.kubernetes.io/proxy-buffer-size'], '16k');
 });
 
 test('compose: nginx + replicas + Redis with health checks, started in order of health', () => {
