@@ -1,0 +1,69 @@
+// Server-Sent Events and other streamed responses through the generated config: each write reaches the client while
+// the response is still open, without the app sending `X-Accel-Buffering: no` and without `proxy_buffering off` (with
+// buffering on, nginx still passes on what it has read when the upstream pauses), and no event stream is gzipped
+// (gzip would hold events until its buffer fills: text/event-stream is not in gzip_types). A guard, not a fix.
+import assert from 'node:assert/strict';
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
+import { after, before, test } from 'node:test';
+import { generateNginxConfig } from '../../dist/edge/index.js';
+import { poll } from '../poll.js';
+import { freePort, nginxSkip, type RunningNginx, startNginx, testMain } from './nginx-harness.js';
+
+const skip = nginxSkip();
+let app: Server | undefined;
+let nginx: RunningNginx | undefined;
+let port = 0;
+const streams: ServerResponse[] = [];
+
+before(async () => {
+  if (skip) return;
+  app = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write('data: one\n\n');
+    streams.push(res);
+  });
+  await new Promise<void>((resolve) => app!.listen(0, '127.0.0.2', () => resolve()));
+  port = await freePort();
+  const upstream = `127.0.0.2:${(app.address() as { port: number }).port}`;
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: [{ app: 'api', listen: { address: '127.0.0.1', port }, upstream: { hosts: upstream }, accessLog: false }],
+    },
+    { shape: 'full' },
+  );
+  nginx = await startNginx(config, [port]);
+});
+
+after(async () => {
+  await nginx?.stop();
+  app?.closeAllConnections();
+  await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
+});
+
+test('each event reaches the client while the stream stays open, uncompressed', { skip }, async () => {
+  let received = '';
+  let ended = false;
+  let encoding: string | undefined;
+  const req = request(
+    { host: '127.0.0.1', port, path: '/events', agent: false, headers: { 'accept-encoding': 'gzip' } },
+    (res) => {
+      encoding = res.headers['content-encoding'];
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        received += chunk;
+      });
+      res.on('end', () => {
+        ended = true;
+      });
+    },
+  );
+  req.end();
+  await poll(() => received.includes('data: one\n\n'), 'the first event through nginx');
+  assert.equal(encoding, undefined);
+  streams[0]!.write('data: two\n\n');
+  await poll(() => received.includes('data: two\n\n'), 'the second event through nginx');
+  assert.equal(ended, false);
+  streams[0]!.end();
+  await poll(() => ended, 'the end of the stream');
+});
