@@ -35,6 +35,7 @@ Server:
       --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
       --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20)
       --max-body <size>        client_max_body_size (default 1m)
+      --header-buffer <size>   room for a response's headers, 4k to 1m (default 16k; nginx's own 4k answers 502)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
       --read-timeout <time>    proxy_read_timeout (default 60s; WebSocket idle limit too)
 
@@ -113,6 +114,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     throw new EdgeOptionError('rateLimit', '--burst needs --rate-limit');
   }
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
+  if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
   if (values.static !== undefined) {
     const eq = values.static.indexOf('=');
@@ -158,6 +160,7 @@ function parse(argv: string[]) {
       'rate-limit': { type: 'string' },
       burst: { type: 'string' },
       'max-body': { type: 'string' },
+      'header-buffer': { type: 'string' },
       'read-timeout': { type: 'string' },
       static: { type: 'string' },
       full: { type: 'boolean' },
@@ -193,6 +196,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['rateLimit.rate', '--rate-limit'],
   ['rateLimit.burst', '--burst'],
   ['clientMaxBodySize', '--max-body'],
+  ['headerBufferSize', '--header-buffer'],
   ['timeouts.read', '--read-timeout'],
   ['static', '--static'],
   ['app', '--app'],

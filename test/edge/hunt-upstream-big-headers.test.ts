@@ -3,6 +3,7 @@
 // generated config now reads up to 16k of headers, `headerBufferSize` sets it (4k to 1m), and every value renders a
 // proxy_buffers / proxy_busy_buffers_size pair that `nginx -t` accepts.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { generateNginxConfig } from '../../dist/edge/index.js';
@@ -74,4 +75,21 @@ test('every header buffer size from 4k to 1m passes nginx -t, and others are ref
   for (const headerBufferSize of ['3k', '2m', '0', 'lots', 1024, '16K ']) {
     rejects({ sites: [site({ headerBufferSize })] }, 'sites[0].headerBufferSize', /from 4k to 1m/);
   }
+});
+
+test('hive edge nginx --header-buffer sets it, and a bad size is refused naming the flag', () => {
+  const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  const run = (value: string) =>
+    spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, 'nginx', '--app', 'api', '--port', '3000', '--header-buffer', value],
+      { encoding: 'utf8' },
+    );
+  const good = run('32k');
+  assert.equal(good.status, 0, good.stderr);
+  assert.match(good.stdout, /proxy_buffer_size 32k;\n\s+proxy_buffers 9 4k;\n\s+proxy_busy_buffers_size 32k;/);
+  const bad = run('2m');
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /--header-buffer \(headerBufferSize\): expected a size from 4k to 1m/);
 });
