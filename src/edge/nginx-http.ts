@@ -78,7 +78,9 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
       [
         `log_format ${names.logFormat} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '`,
         `    '"$http_referer" "$http_user_agent" rid=${names.requestId} upstream=$upstream_addr '`,
-        `    'upstream_status=$upstream_status rt=$request_time urt=$upstream_response_time'`,
+        // uct and uht split urt: a slow connect (a host down or overloaded) from a slow app (time to its headers).
+        `    'upstream_status=$upstream_status rt=$request_time uct=$upstream_connect_time '`,
+        `    'uht=$upstream_header_time urt=$upstream_response_time'`,
       ].join('\n'),
     site.rateLimit !== false &&
       `limit_req_zone $binary_remote_addr zone=${names.limitZone}:${site.rateLimit.zoneSize} rate=${site.rateLimit.rate}`,
