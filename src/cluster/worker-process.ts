@@ -26,6 +26,8 @@ export interface WorkerProcessOptions {
 }
 
 const STDERR_TAIL = 20;
+/** What an app written for PM2 sends when it is ready (`wait_ready`). */
+const PM2_READY = 'ready';
 
 /**
  * The primary's handle on one app process (a node:cluster worker): its state machine, the ready wait, retirement
@@ -176,7 +178,7 @@ export class WorkerProcess extends EventEmitter {
   #waitReady(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        const how = this.#options.waitReady ? 'did not call ready()' : 'did not listen';
+        const how = this.#options.waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen';
         fail(new WorkerNotReadyError(this.instance, `${how} within ${this.#options.listenTimeout} ms`));
       }, this.#options.listenTimeout);
       const done = () => {
@@ -209,7 +211,11 @@ export class WorkerProcess extends EventEmitter {
           return;
         }
         if (message?.type === 'listen-error') fail(listenError(message));
-        const isReady = message?.type === 'ready' || (message?.type === 'listening' && !this.#options.waitReady);
+        // `process.send('ready')` is PM2's wait_ready signal: an app written for PM2 is ready the same way here.
+        const isReady =
+          message?.type === 'ready' ||
+          value === PM2_READY ||
+          (message?.type === 'listening' && !this.#options.waitReady);
         if (!isReady || this.#state !== 'starting') return;
         done();
         this.readyAt = Date.now();
