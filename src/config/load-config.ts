@@ -44,7 +44,8 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
         throw new ConfigError(file, `${appLabel(app, i)}.${second}`, `sets the same option as \`${first}\`; keep one`);
       }
     }
-    if (deploy !== undefined) warnings.push('deploy: PM2 deploy is not supported (use `hive deploy` recipes)');
+    if (deploy !== undefined)
+      warnings.push(`${file}: deploy: PM2 deploy is not supported (use \`hive deploy\` recipes)`);
     content = {
       ...rest,
       apps: Array.isArray(apps)
@@ -52,7 +53,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
             isObject(app)
               ? fromPm2App(
                   app,
-                  (key, why) => warnings.push(`${appLabel(app, i)}.${key}: ignored: ${why}`),
+                  (key, why) => warnings.push(`${file}: ${appLabel(app, i)}.${key}: ignored: ${why}`),
                   (hiveKey, pm2Key) => {
                     written[i] = { ...written[i], [hiveKey]: pm2Key };
                   },

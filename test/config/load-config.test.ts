@@ -58,9 +58,10 @@ describe('PM2 ecosystem files', () => {
     assert.equal(web!.interpreter, 'none');
     assert.equal(nightly!.cronRestart, '0 3 * * *');
     assert.equal(nightly!.autorestart, false);
+    // Each names the file: `hive start` prints them with nothing else to say where they come from.
     assert.deepEqual(config.warnings, [
-      'deploy: PM2 deploy is not supported (use `hive deploy` recipes)',
-      'apps[0] (api).log_date_format: ignored: timestamps use ISO 8601 (set `time: true`)',
+      `${config.file}: deploy: PM2 deploy is not supported (use \`hive deploy\` recipes)`,
+      `${config.file}: apps[0] (api).log_date_format: ignored: timestamps use ISO 8601 (set \`time: true\`)`,
     ]);
   });
 
@@ -126,8 +127,8 @@ describe('PM2 ecosystem files', () => {
     const config = await loadConfig(file);
     assert.deepEqual(supervisorOptions(config.apps[0]!, config.file, 'production', config.apps).env, { A: '1' });
     assert.deepEqual(config.warnings, [
-      'apps[0] (a).env.SECRET: ignored: undefined (unset where the file was loaded?), so not set, as in PM2',
-      'apps[0] (a).env_production.B: ignored: undefined (unset where the file was loaded?), so not set, as in PM2',
+      `${config.file}: apps[0] (a).env.SECRET: ignored: undefined (unset where the file was loaded?), so not set, as in PM2`,
+      `${config.file}: apps[0] (a).env_production.B: ignored: undefined (unset where the file was loaded?), so not set, as in PM2`,
     ]);
   });
 
