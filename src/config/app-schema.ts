@@ -61,6 +61,11 @@ const appShape = {
   waitReady: z.boolean().optional(),
   listenTimeout: duration.optional(),
   killTimeout: duration.optional(),
+  /**
+   * PM2's `shutdown_with_message`: a retiring process, once drained and its onShutdown hooks run, is sent the message
+   * `'shutdown'` (its `process.on('message')` handler), and exits itself, within killTimeout.
+   */
+  shutdownWithMessage: z.boolean().optional(),
   maxMemoryRestart: size.optional(),
   autorestart: z.boolean().optional(),
   maxRestarts: z.number().int().min(0).optional(),

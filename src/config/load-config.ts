@@ -73,6 +73,11 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   for (const [i, app] of parsed.data.apps.entries()) {
     if (names.has(app.name)) throw new ConfigError(file, `apps[${i}].name`, `the name "${app.name}" is used twice`);
     names.add(app.name);
+    // Acted on by hive/runtime, which only a cluster app's processes load: a fork-mode app is stopped by signal.
+    if (app.shutdownWithMessage && isForkMode(app)) {
+      const key = written[i]?.shutdownWithMessage ?? 'shutdownWithMessage';
+      warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: a fork-mode app is stopped with SIGTERM`);
+    }
   }
   const base = dirname(file);
   const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
@@ -194,4 +199,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function appLabel(app: Record<string, unknown>, index: number): string {
   return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
+}
+
+// The daemon runs such an app as a plain child process, without the Hive primary and runtime (src/cli/fork-command.ts
+// has the full rule, which also counts scripts that are not JavaScript).
+function isForkMode(app: { execMode?: string | undefined; interpreter?: string | undefined }): boolean {
+  return app.execMode === 'fork' || (app.interpreter !== undefined && app.interpreter !== 'node');
 }

@@ -1,4 +1,5 @@
 import type { SupervisorOptions } from '../cluster/options.js';
+import { ENV } from '../runtime/protocol.js';
 import { appEnv } from './app-env.js';
 import type { AppConfig } from './app-schema.js';
 import { splitArgs } from './split-args.js';
@@ -23,6 +24,8 @@ export function supervisorOptions(
   const env = appEnv(app, envName, file, allApps);
   // Read by hive/pool's 'auto' sizing in every app process.
   if (app.threads !== undefined) env.HIVE_POOL_THREADS = String(app.threads);
+  // Read by hive/runtime when it retires the process; an env var, so that `hive start` carries it to its primary too.
+  if (app.shutdownWithMessage) env[ENV.shutdownMessage] = '1';
   const options: SupervisorOptions = {
     script: app.script,
     args: argList(app.args),

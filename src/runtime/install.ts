@@ -25,7 +25,7 @@ export function install(): RuntimeState {
   patchListen(state);
   if (!isManaged()) return state;
 
-  process.on('message', (value: unknown, handle: unknown) => {
+  const onMessage = (value: unknown, handle: unknown) => {
     let message: ReturnType<typeof decodePrimaryMessage>;
     try {
       message = decodePrimaryMessage(value);
@@ -39,7 +39,9 @@ export function install(): RuntimeState {
     else if (message?.type === 'sticky-connection' && handle) {
       receiveStickyConnection(state, handle as Socket, message.head);
     } else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
-  });
+  };
+  state.messageListener = onMessage;
+  process.on('message', onMessage);
   // No unref() of the channel: a cluster worker is kept alive by it anyway, and Node's cluster code makes the process
   // exit when the channel closes (the primary died), so no orphan is left.
 

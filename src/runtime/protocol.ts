@@ -35,6 +35,11 @@ export const ENV = {
   socket: 'HIVE_SOCKET',
   socketMode: 'HIVE_SOCKET_MODE',
   socketGid: 'HIVE_SOCKET_GID',
+  /**
+   * `1`: a retiring process, once drained and its hooks run, gets PM2's `'shutdown'` message and exits itself (PM2's
+   * `shutdown_with_message`), rather than being exited by the runtime.
+   */
+  shutdownMessage: 'HIVE_SHUTDOWN_MESSAGE',
 } as const;
 
 /** Messages from an app process to its primary. */

@@ -1,3 +1,4 @@
+import { ENV } from './protocol.js';
 import { runtimeState } from './state.js';
 
 const DEFAULT_IDLE_GRACE = 1000;
@@ -24,7 +25,25 @@ export function shutdown(idleGrace: number): Promise<void> {
       }
     }
     for (const close of state.closers) await close().catch(() => {});
+    if (tellApp(state.messageListener)) return;
     process.exit(0);
   })();
   return state.shuttingDown;
+}
+
+/**
+ * PM2's `shutdown_with_message`: the app's own `process.on('message')` handler hears `'shutdown'` and exits the
+ * process itself, as under PM2 (the primary's killTimeout bounds it). True when the app was told, so the runtime must
+ * not exit under its cleanup; false when it has no handler to tell, or the option is off.
+ */
+function tellApp(own: unknown): boolean {
+  if (process.env[ENV.shutdownMessage] !== '1') return false;
+  if (!process.listeners('message').some((listener) => listener !== own)) return false;
+  try {
+    process.emit('message', 'shutdown', undefined);
+  } catch (error) {
+    console.error("hive: the app's 'shutdown' message handler failed:", error);
+    return false;
+  }
+  return true;
 }

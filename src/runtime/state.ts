@@ -16,6 +16,8 @@ export interface RuntimeState {
   socketServer: Server | undefined;
   /** Closers of what the runtime itself opened (the shared pools), run after the app's hooks. */
   closers: (() => Promise<unknown>)[];
+  /** The runtime's own `process.on('message')` listener, told apart from the app's. */
+  messageListener: ((value: unknown, handle: unknown) => void) | undefined;
 }
 
 // One state per process even when two copies of the runtime load (the primary's --import and an app's own
@@ -36,6 +38,7 @@ export function runtimeState(): RuntimeState {
     stickyServers: [],
     socketServer: undefined,
     closers: [],
+    messageListener: undefined,
   };
   return holder[kState];
 }

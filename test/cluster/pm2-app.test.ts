@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fixture, freePort, get, isEvent, killAll, startHive } from './helpers.js';
+import { loadConfig, supervisorOptions } from 'hive/config';
+import { poll } from '../poll.js';
+import { fixture, freePort, get, type HiveRecord, isEvent, killAll, startDriver, startHive } from './helpers.js';
 
 after(killAll);
+
+const result = (command: string) => (r: HiveRecord) => r.kind === 'result' && r.command === command;
 
 // PM2's wait_ready contract: the app calls `process.send('ready')`; it has never heard of hive/runtime's ready().
 test("--wait-ready takes PM2's process.send('ready') as the ready signal", async () => {
@@ -19,4 +26,33 @@ test("--wait-ready takes PM2's process.send('ready') as the ready signal", async
   await hive.waitFor(isEvent('reload', { phase: 'done' }), 'reload done', 60_000);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+});
+
+// PM2's shutdown_with_message: the app is told `process.send('shutdown')` instead of SIGINT, and its handler cleans up
+// and exits. Under Hive the processes are still drained first; the handler then runs, and the app exits itself.
+test("shutdown_with_message: an ecosystem app's 'shutdown' handler runs on reload and stop, and exits it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-pm2-app-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ecosystem.config.js');
+  const app = { name: 'legacy', script: fixture('pm2-app.cjs'), instances: 2, shutdown_with_message: true };
+  writeFileSync(file, `module.exports = { apps: [${JSON.stringify(app)}] };\n`);
+  const config = await loadConfig(file);
+  assert.deepEqual(config.warnings, []);
+  const port = await freePort();
+  const hive = startDriver({ ...supervisorOptions(config.apps[0]!, config.file), port });
+  assert.equal((await hive.waitFor(result('start'), 'start')).ok, true);
+  const lines = (text: string) => hive.records.filter((r) => r.kind === 'log' && r.line === text).length;
+
+  hive.command('reload');
+  assert.equal((await hive.waitFor(result('reload'), 'reload')).ok, true);
+  await poll(() => lines('cleaned up') === 2, "both old processes' cleanup");
+  assert.equal(lines('shutdown message received'), 2);
+  assert.equal((await get(port)).instance !== undefined, true, 'the replacements serve');
+
+  hive.command('stop');
+  await hive.waitFor(result('stop'), 'stop');
+  assert.equal(lines('cleaned up'), 4);
+  const exits = hive.records.filter(isEvent('exit'));
+  assert.equal(exits.length, 4);
+  for (const exit of exits) assert.deepEqual([exit.code, exit.expected, exit.killed], [0, true, false]);
 });

@@ -177,6 +177,24 @@ describe('PM2 ecosystem files', () => {
     await assert.rejects(loadConfig(file), configError('apps[0] (a).uid', /a PM2 option Hive does not support/));
   });
 
+  test('shutdown_with_message reaches the app processes; a fork-mode app, which no runtime retires, warns', async () => {
+    const file = write(
+      'ecosystem.config.json',
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: 'a.js', shutdown_with_message: true },
+          { name: 'b', script: 'b.js', exec_mode: 'fork', shutdown_with_message: true },
+        ],
+      }),
+    );
+    const config = await loadConfig(file);
+    assert.equal(config.apps[0]!.shutdownWithMessage, true);
+    assert.equal(supervisorOptions(config.apps[0]!, config.file).env?.HIVE_SHUTDOWN_MESSAGE, '1');
+    assert.deepEqual(config.warnings, [
+      `${file}: apps[1] (b).shutdown_with_message: ignored: a fork-mode app is stopped with SIGTERM`,
+    ]);
+  });
+
   test('a CommonJS ecosystem.config.js inside an ESM package gets a hint to rename it', async () => {
     const esm = mkdtempSync(join(dir, 'esm-'));
     writeFileSync(join(esm, 'package.json'), '{"type": "module"}');
