@@ -98,6 +98,10 @@ export const pm2Unsupported: ReadonlySet<string> = new Set([
   'deep_monitoring',
   'io',
   'write',
+  // Whether an app runs at all: `stop_exit_codes` leaves a process stopped after those exit codes, where Hive restarts
+  // it; `autostart: false` registers an app without starting it.
+  'stop_exit_codes',
+  'autostart',
 ]);
 
 const numberKeys = new Set(['instances', 'port', 'maxRestarts']);

@@ -175,6 +175,14 @@ describe('PM2 ecosystem files', () => {
     );
     write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "uid": "www-data"}]}');
     await assert.rejects(loadConfig(file), configError('apps[0] (a).uid', /a PM2 option Hive does not support/));
+    // Both in PM2's schema: each changes whether the app runs, so neither may be dropped, nor called a non-PM2 key.
+    for (const [key, value] of [
+      ['stop_exit_codes', '[0]'],
+      ['autostart', 'false'],
+    ]) {
+      write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", "${key}": ${value}}]}`);
+      await assert.rejects(loadConfig(file), configError(`apps[0] (a).${key}`, /a PM2 option Hive does not support/));
+    }
   });
 
   test('shutdown_with_message reaches the app processes; a fork-mode app, which no runtime retires, warns', async () => {
