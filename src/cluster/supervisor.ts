@@ -314,6 +314,7 @@ export class Supervisor extends EventEmitter {
       if (options.socketGroup !== undefined) env[ENV.socketGid] = String(options.socketGroup);
     }
     if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
+    setInstanceVars(env, slot.instance);
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, options);
     const { pid, instance } = worker;
     this.#live.add(worker);
@@ -490,4 +491,18 @@ function envCopy(env: unknown): Record<string, string> {
     copy[key] = value;
   }
   return copy;
+}
+
+/**
+ * PM2's `instance_var` and `increment_var`, as a config file (or `-e`) hands them down in the app's environment:
+ * `instance_var` names one more variable holding the instance number; `increment_var` adds the instance number to a
+ * variable (PM2 reads a missing or non-numeric base as 0). By slot, so a restart or reload of a slot keeps its values.
+ */
+function setInstanceVars(env: Record<string, string | undefined>, instance: number): void {
+  // cluster.fork() lays `env` over the primary's own environment: a key absent here (not unset) is read from there.
+  const read = (name: string) => (name in env ? env[name] : process.env[name]);
+  const instanceVar = read(ENV.instanceVar);
+  if (instanceVar) env[instanceVar] = String(instance);
+  const incrementVar = read(ENV.incrementVar);
+  if (incrementVar) env[incrementVar] = String((Number(read(incrementVar)) || 0) + instance);
 }

@@ -12,6 +12,7 @@ const size = z.union([z.number(), z.string()]).superRefine(refineWith(parseSize,
 const stringList = z.union([z.string(), z.array(z.string())]);
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
 const envMap = z.record(z.string(), envValue);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 const appShape = {
   /** Name shown by `hive ls` and in log prefixes; unique within a file. */
@@ -56,6 +57,10 @@ const appShape = {
   socketGroup: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
   /** Load balancing between processes: `rr` (default), `os`, `reuseport`. */
   balance: z.enum(['rr', 'os', 'reuseport']).optional(),
+  /** PM2's `instance_var`: a variable set to the instance number, besides HIVE_INSTANCE and NODE_APP_INSTANCE. */
+  instanceVar: envName.optional(),
+  /** PM2's `increment_var`: a variable the instance number is added to (`PORT` 3000: 3000, 3001, ...). */
+  incrementVar: envName.optional(),
   /** Threads of each process's shared pool (`pool()` of hive/runtime); default: cores / instances. */
   threads: z.number().int().min(1).optional(),
   waitReady: z.boolean().optional(),
@@ -127,6 +132,13 @@ export const appSchema = z
         code: 'custom',
         path: ['socket'],
         message: "cannot be combined with sticky: only the primary's router on port keeps clients on their process",
+      });
+    }
+    if (app.sticky !== undefined && app.incrementVar === 'PORT') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incrementVar'],
+        message: "cannot be PORT with sticky: the primary's router owns the one port the instances share",
       });
     }
     if (app.metricsHost !== undefined && app.metricsPort === undefined) {

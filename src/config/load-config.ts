@@ -73,10 +73,11 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   for (const [i, app] of parsed.data.apps.entries()) {
     if (names.has(app.name)) throw new ConfigError(file, `apps[${i}].name`, `the name "${app.name}" is used twice`);
     names.add(app.name);
-    // Acted on by hive/runtime, which only a cluster app's processes load: a fork-mode app is stopped by signal.
-    if (app.shutdownWithMessage && isForkMode(app)) {
-      const key = written[i]?.shutdownWithMessage ?? 'shutdownWithMessage';
-      warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: a fork-mode app is stopped with SIGTERM`);
+    // Acted on by the Hive primary and runtime, which a fork-mode app runs without.
+    for (const [hiveKey, why] of Object.entries(clusterOnly)) {
+      if (!app[hiveKey as keyof typeof clusterOnly] || !isForkMode(app)) continue;
+      const key = written[i]?.[hiveKey] ?? hiveKey;
+      warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
     }
   }
   const base = dirname(file);
@@ -200,6 +201,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function appLabel(app: Record<string, unknown>, index: number): string {
   return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
 }
+
+const clusterOnly = {
+  shutdownWithMessage: 'a fork-mode app is stopped with SIGTERM',
+  instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
+  incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
+} as const;
 
 // The daemon runs such an app as a plain child process, without the Hive primary and runtime (src/cli/fork-command.ts
 // has the full rule, which also counts scripts that are not JavaScript).

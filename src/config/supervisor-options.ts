@@ -26,6 +26,8 @@ export function supervisorOptions(
   if (app.threads !== undefined) env.HIVE_POOL_THREADS = String(app.threads);
   // Read by hive/runtime when it retires the process; an env var, so that `hive start` carries it to its primary too.
   if (app.shutdownWithMessage) env[ENV.shutdownMessage] = '1';
+  if (app.instanceVar !== undefined) env[ENV.instanceVar] = app.instanceVar;
+  if (app.incrementVar !== undefined) env[ENV.incrementVar] = app.incrementVar;
   const options: SupervisorOptions = {
     script: app.script,
     args: argList(app.args),

@@ -40,6 +40,12 @@ export const ENV = {
    * `shutdown_with_message`), rather than being exited by the runtime.
    */
   shutdownMessage: 'HIVE_SHUTDOWN_MESSAGE',
+  /**
+   * Read by the primary, not the app: PM2's `instance_var` (a variable the primary sets to the instance number too)
+   * and `increment_var` (a variable the primary adds the instance number to: `PORT` 3000 is 3000, 3001, ...).
+   */
+  instanceVar: 'HIVE_INSTANCE_VAR',
+  incrementVar: 'HIVE_INCREMENT_VAR',
 } as const;
 
 /** Messages from an app process to its primary. */

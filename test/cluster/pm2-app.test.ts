@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadConfig, supervisorOptions } from 'hive/config';
 import { poll } from '../poll.js';
-import { fixture, freePort, get, type HiveRecord, isEvent, killAll, startDriver, startHive } from './helpers.js';
+import {
+  type AppReply,
+  fixture,
+  freePort,
+  get,
+  type HiveRecord,
+  isEvent,
+  killAll,
+  startDriver,
+  startHive,
+} from './helpers.js';
 
 after(killAll);
 
@@ -56,3 +67,55 @@ test("shutdown_with_message: an ecosystem app's 'shutdown' handler runs on reloa
   assert.equal(exits.length, 4);
   for (const exit of exits) assert.deepEqual([exit.code, exit.expected, exit.killed], [0, true, false]);
 });
+
+// Two free ports in a row, for an app whose instances listen on PORT, PORT + 1 (PM2's increment_var).
+async function freePortPair(): Promise<number> {
+  return poll(async () => {
+    const port = await freePort();
+    const next = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      next.once('error', () => resolve(false));
+      next.listen(port + 1, '127.0.0.1', () => next.close(() => resolve(true)));
+    });
+    return free ? port : undefined;
+  }, 'two free ports in a row');
+}
+
+// PM2's instance_var names the variable that holds the instance number (its default, NODE_APP_INSTANCE, Hive sets
+// anyway); increment_var adds the instance number to a variable, so that `PORT: 3000` puts the instances on 3000,
+// 3001, ... (each behind its own upstream line in nginx).
+test('instance_var and increment_var set their variables per instance, across a reload', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-pm2-vars-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await freePortPair();
+  const file = join(dir, 'ecosystem.config.js');
+  const app = {
+    name: 'numbered',
+    script: fixture('pm2-app.cjs'),
+    instances: 2,
+    instance_var: 'INSTANCE_ID',
+    increment_var: 'PORT',
+    env: { PORT: port },
+  };
+  writeFileSync(file, `module.exports = { apps: [${JSON.stringify(app)}] };\n`);
+  const config = await loadConfig(file);
+  assert.deepEqual(config.warnings, []);
+  const hive = startDriver(supervisorOptions(config.apps[0]!, config.file));
+  assert.equal((await hive.waitFor(result('start'), 'start')).ok, true);
+  const replies = async () => {
+    const [first, second] = [(await get(port)) as Numbered, (await get(port + 1)) as Numbered];
+    return [first, second].map(({ instance, instanceId, port }) => [instance, instanceId, port]);
+  };
+  const expected = [
+    ['0', '0', String(port)],
+    ['1', '1', String(port + 1)],
+  ];
+  assert.deepEqual(await replies(), expected);
+  hive.command('reload');
+  assert.equal((await hive.waitFor(result('reload'), 'reload')).ok, true);
+  assert.deepEqual(await replies(), expected);
+  hive.command('stop');
+  await hive.waitFor(result('stop'), 'stop');
+});
+
+type Numbered = AppReply & { instanceId?: string; port?: string };

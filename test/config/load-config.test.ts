@@ -185,22 +185,35 @@ describe('PM2 ecosystem files', () => {
     }
   });
 
-  test('shutdown_with_message reaches the app processes; a fork-mode app, which no runtime retires, warns', async () => {
+  test('shutdown_with_message, instance_var and increment_var reach the primary; a fork-mode app warns', async () => {
+    const pm2 = { shutdown_with_message: true, instance_var: 'INSTANCE_ID', increment_var: 'PORT' };
     const file = write(
       'ecosystem.config.json',
       JSON.stringify({
         apps: [
-          { name: 'a', script: 'a.js', shutdown_with_message: true },
-          { name: 'b', script: 'b.js', exec_mode: 'fork', shutdown_with_message: true },
+          { name: 'a', script: 'a.js', ...pm2 },
+          { name: 'b', script: 'b.js', exec_mode: 'fork', ...pm2 },
         ],
       }),
     );
     const config = await loadConfig(file);
-    assert.equal(config.apps[0]!.shutdownWithMessage, true);
-    assert.equal(supervisorOptions(config.apps[0]!, config.file).env?.HIVE_SHUTDOWN_MESSAGE, '1');
+    const { env } = supervisorOptions(config.apps[0]!, config.file);
+    assert.deepEqual(
+      [env?.HIVE_SHUTDOWN_MESSAGE, env?.HIVE_INSTANCE_VAR, env?.HIVE_INCREMENT_VAR],
+      ['1', 'INSTANCE_ID', 'PORT'],
+    );
     assert.deepEqual(config.warnings, [
       `${file}: apps[1] (b).shutdown_with_message: ignored: a fork-mode app is stopped with SIGTERM`,
+      `${file}: apps[1] (b).instance_var: ignored: a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only`,
+      `${file}: apps[1] (b).increment_var: ignored: a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only`,
     ]);
+    write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "instance_var": "NO SUCH"}]}');
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).instance_var', /an environment variable name/));
+    write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "port": 3000, "sticky": "ip", "increment_var": "PORT"}]}',
+    );
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).increment_var', /cannot be PORT with sticky/));
   });
 
   test('a CommonJS ecosystem.config.js inside an ESM package gets a hint to rename it', async () => {
