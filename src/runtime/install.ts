@@ -47,7 +47,8 @@ export function install(): RuntimeState {
 
   // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
   // must not die on its own.
-  process.on('SIGINT', () => {});
+  state.sigintListener = () => {};
+  process.on('SIGINT', state.sigintListener);
   process.on('SIGHUP', () => {});
   process.on('SIGTERM', () => {
     // Sent to this process directly, not through the primary: the primary still counts it ready, and in sticky mode

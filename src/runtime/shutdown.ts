@@ -11,7 +11,7 @@ export function idleGraceFromEnv(value: string | undefined): number {
 
 /**
  * Retires this process: drain the servers, run the app's onShutdown hooks (in registration order), close what the
- * runtime opened, exit 0. Idempotent: a second request joins the first. The primary's killTimeout bounds it all.
+ * runtime opened, exit 0; or, for an app written for PM2, hand the exit to its own SIGINT or 'shutdown' handler. Idempotent: a second request joins the first. The primary's killTimeout bounds it all.
  */
 export function shutdown(idleGrace: number): Promise<void> {
   const state = runtimeState();
@@ -25,7 +25,12 @@ export function shutdown(idleGrace: number): Promise<void> {
       }
     }
     for (const close of state.closers) await close().catch(() => {});
-    if (tellApp(state.messageListener)) return;
+    if (tellApp(state.messageListener) || signalApp(state.sigintListener)) {
+      // The app ends the process now: by its own exit, or once its handler has released what kept it alive (the
+      // channel to the primary no longer does). Past killTimeout the primary SIGKILLs it, as PM2 would.
+      process.channel?.unref();
+      return;
+    }
     process.exit(0);
   })();
   return state.shuttingDown;
@@ -43,6 +48,22 @@ function tellApp(own: unknown): boolean {
     process.emit('message', 'shutdown', undefined);
   } catch (error) {
     console.error("hive: the app's 'shutdown' message handler failed:", error);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * PM2 stops and reloads a process with SIGINT (its default kill signal), so an app written for it cleans up in its
+ * own `process.on('SIGINT')` handler. That handler now runs, once the process has drained, as under PM2 it would
+ * have run instead. True when the app has such a handler (the runtime's own, which ignores a terminal's Ctrl-C, aside).
+ */
+function signalApp(own: unknown): boolean {
+  if (!process.listeners('SIGINT').some((listener) => listener !== own)) return false;
+  try {
+    process.emit('SIGINT', 'SIGINT');
+  } catch (error) {
+    console.error("hive: the app's SIGINT handler failed:", error);
     return false;
   }
   return true;

@@ -18,6 +18,8 @@ export interface RuntimeState {
   closers: (() => Promise<unknown>)[];
   /** The runtime's own `process.on('message')` listener, told apart from the app's. */
   messageListener: ((value: unknown, handle: unknown) => void) | undefined;
+  /** The runtime's own SIGINT listener (it ignores the signal), told apart from the app's. */
+  sigintListener: (() => void) | undefined;
 }
 
 // One state per process even when two copies of the runtime load (the primary's --import and an app's own
@@ -39,6 +41,7 @@ export function runtimeState(): RuntimeState {
     socketServer: undefined,
     closers: [],
     messageListener: undefined,
+    sigintListener: undefined,
   };
   return holder[kState];
 }

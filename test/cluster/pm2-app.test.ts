@@ -119,3 +119,32 @@ test('instance_var and increment_var set their variables per instance, across a 
 });
 
 type Numbered = AppReply & { instanceId?: string; port?: string };
+
+// PM2 stops and reloads a process with SIGINT, so a PM2 app's cleanup sits in `process.on('SIGINT')`. Hive retires
+// processes over IPC instead: after the drain the app's SIGINT handler runs, and the process ends by the handler's
+// exit, or on its own once the handler has released what kept it alive.
+for (const cleanup of ['exit', 'release']) {
+  test(`a PM2 app's SIGINT handler runs on reload and stop (the handler ${cleanup}s)`, async () => {
+    const port = await freePort();
+    const hive = startHive(
+      [fixture('pm2-sigint-app.cjs'), '-i', '2', '--port', String(port), '--kill-timeout', '60s'],
+      { CLEANUP: cleanup },
+    );
+    await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+    const lines = (text: string) => hive.records.filter((r) => r.kind === 'log' && r.line === text).length;
+    hive.kill('SIGHUP');
+    await hive.waitFor(isEvent('reload', { phase: 'done' }), 'reload done', 60_000);
+    await poll(() => hive.records.filter(isEvent('exit')).length === 2, 'the old processes exit', {
+      timeoutMs: 90_000,
+    });
+    assert.equal(lines('cleaned up'), 2);
+    await get(port);
+    hive.kill('SIGTERM');
+    assert.equal((await hive.exited).code, 0);
+    assert.equal(lines('SIGINT received'), 4);
+    assert.equal(lines('cleaned up'), 4);
+    const exits = hive.records.filter(isEvent('exit'));
+    assert.equal(exits.length, 4);
+    for (const exit of exits) assert.deepEqual([exit.code, exit.expected, exit.killed], [0, true, false]);
+  });
+}
