@@ -1,3 +1,4 @@
+import { isManaged } from './ipc.js';
 import { ENV } from './protocol.js';
 import { runtimeState } from './state.js';
 
@@ -25,7 +26,9 @@ export function shutdown(idleGrace: number): Promise<void> {
       }
     }
     for (const close of state.closers) await close().catch(() => {});
-    if (tellApp(state.messageListener) || signalApp(state.sigintListener)) {
+    // Only under a primary, which bounds it with killTimeout: without one the app's SIGINT handler has run already, or
+    // the signal was SIGTERM, and nothing would end a process left to the app.
+    if (isManaged() && (tellApp(state.messageListener) || signalApp(state.sigintListener))) {
       // The app ends the process now: by its own exit, or once its handler has released what kept it alive (the
       // channel to the primary no longer does). Past killTimeout the primary SIGKILLs it, as PM2 would.
       process.channel?.unref();

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { poll } from '../poll.js';
 
 after(killAll);
 
@@ -14,4 +16,24 @@ test('onShutdown: a hook that unregisters itself while it runs does not make the
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
   const ran = hive.records.filter((r) => r.kind === 'log' && String(r.line).startsWith('hook ')).map((r) => r.line);
   assert.deepEqual(ran, ['hook first ran', 'hook second ran', 'hook third ran', 'hook late ran']);
+});
+
+test('without a primary, SIGTERM runs the hooks and exits 0, even with a timer left running', async () => {
+  const child = spawn(process.execPath, [fixture('standalone-hooks.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    child.once('exit', (code, signal) => resolve([code, signal])),
+  );
+  try {
+    await poll(() => out.includes('listening'), 'the app listening');
+    child.kill('SIGTERM');
+    const outcome = await Promise.race([exited, poll(() => false, 'the exit').catch(() => 'no exit')]);
+    assert.deepEqual(outcome, [0, null]);
+    assert.match(out, /hook ran/);
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
