@@ -139,7 +139,12 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     maxMemoryRestart,
     memoryReportInterval,
     restartDelay: parseDuration(options.restartDelay ?? 0, 'restartDelay'),
-    expBackoffRestartDelay: parseDuration(options.expBackoffRestartDelay ?? 100, 'expBackoffRestartDelay'),
+    // A fixed restartDelay given alone means that delay, as in PM2 (whose backoff is on only when asked for); the
+    // default backoff would otherwise override it without a word.
+    expBackoffRestartDelay: parseDuration(
+      options.expBackoffRestartDelay ?? (options.restartDelay === undefined ? 100 : 0),
+      'expBackoffRestartDelay',
+    ),
     maxRestartDelay: parseDuration(options.maxRestartDelay ?? 15_000, 'maxRestartDelay'),
     maxRestarts: nonNegativeInteger(options.maxRestarts ?? 10, 'maxRestarts'),
     minUptime: parseDuration(options.minUptime ?? 1_000, 'minUptime'),

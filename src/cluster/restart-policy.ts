@@ -1,6 +1,6 @@
 /** How a slot's crashed worker is restarted (PM2's option names, so PM2 configs carry over). */
 export interface RestartPolicyOptions {
-  /** Fixed delay before a restart, ms; used when `expBackoffRestartDelay` is 0. */
+  /** Fixed delay before a restart, ms; used when `expBackoffRestartDelay` is 0 (its default when this is given). */
   restartDelay: number;
   /** First delay of an exponential backoff (x1.5 per consecutive crash), ms; 0 turns backoff off. */
   expBackoffRestartDelay: number;

@@ -55,3 +55,34 @@ test('a crash loop backs off exponentially, then marks the app errored; the prim
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
+
+// PM2's restart_delay alone is a fixed delay (its backoff applies only when exp_backoff_restart_delay is set): given
+// without a backoff, it used to be overridden by Hive's default backoff (100 ms, x1.5), silently.
+test('--restart-delay alone is the fixed delay of every restart; with a backoff given too, the backoff wins', async () => {
+  const port = await freePort();
+  const base = [fixture('app.js'), '-i', '1', '--port', String(port), '--min-uptime', '30s'];
+  const fixed = startHive([...base, '--restart-delay', '200ms'], { CRASH_AFTER_MS: '50' });
+  await until(() => fixed.records.filter(isEvent('restart')).length >= 2, 'two restarts');
+  assert.deepEqual(
+    fixed.records
+      .filter(isEvent('restart'))
+      .slice(0, 2)
+      .map((r) => r.delay),
+    [200, 200],
+  );
+  fixed.kill('SIGTERM');
+  await fixed.exited;
+  const both = startHive([...base, '--restart-delay', '200ms', '--exp-backoff-restart-delay', '20ms'], {
+    CRASH_AFTER_MS: '50',
+  });
+  await until(() => both.records.filter(isEvent('restart')).length >= 2, 'two restarts');
+  assert.deepEqual(
+    both.records
+      .filter(isEvent('restart'))
+      .slice(0, 2)
+      .map((r) => r.delay),
+    [20, 30],
+  );
+  both.kill('SIGTERM');
+  await both.exited;
+});
