@@ -100,7 +100,7 @@ test('instance_var and increment_var set their variables per instance, across a 
   writeFileSync(file, `module.exports = { apps: [${JSON.stringify(app)}] };\n`);
   const config = await loadConfig(file);
   assert.deepEqual(config.warnings, []);
-  const hive = startDriver(supervisorOptions(config.apps[0]!, config.file));
+  const hive = startDriver({ ...supervisorOptions(config.apps[0]!, config.file) });
   assert.equal((await hive.waitFor(result('start'), 'start')).ok, true);
   const replies = async () => {
     const [first, second] = [(await get(port)) as Numbered, (await get(port + 1)) as Numbered];
