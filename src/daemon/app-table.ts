@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { readDump, writeDump } from './dump.js';
 import { AppNotFoundError } from './errors.js';
-import { ManagedApp } from './managed-app.js';
+import { ManagedApp, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress } from './protocol.js';
 
@@ -38,17 +38,17 @@ export class AppTable {
    * so after whatever was asked of it before); with `replace`, a running one too (see ManagedApp#startWith). One
    * deleted meanwhile is replaced by a new app of that name.
    */
-  async start(spec: AppSpec, replace = false): Promise<AppInfo> {
+  async start(spec: AppSpec, how: StartHow = {}): Promise<AppInfo> {
     const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
     if (existing) {
       try {
-        await existing.startWith(spec, replace);
+        await existing.startWith(spec, how);
         return this.info(existing);
       } catch (error) {
         // Deleted while this start waited behind the delete: it is out of the table now, so this adds a new one. One
         // removed but still in the table is the daemon shutting down: retrying would find it again, forever.
         if (!existing.removed || this.#apps.get(existing.id) === existing) throw error;
-        return this.start(spec, replace);
+        return this.start(spec, how);
       }
     }
     const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);

@@ -81,7 +81,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         if (request.target === 'all') throw new AppNotFoundError('all (describe takes one app; `hive ls` lists them)');
         return apps.info(apps.find(request.target)[0]!);
       case 'start':
-        return apps.start(request.app, request.replace === true);
+        return apps.start(request.app, { replace: request.replace === true, updateEnv: request.updateEnv === true });
       case 'flush': {
         // As pm2 flush: every app's logs and the daemon's own. Its stdout and stderr are daemon.log opened O_APPEND
         // (client.ts), so its next line lands at the start of the emptied file, not at its old offset.

@@ -64,6 +64,12 @@ interface ControlReply {
 
 type Status = AppInfo['status'];
 
+/** How a start meets an app of that name (see ManagedApp#startWith). */
+export interface StartHow {
+  replace?: boolean;
+  updateEnv?: boolean;
+}
+
 /**
  * One app under the daemon: its `hive run` primary (forked with IPC for reload and scale), its log files, its
  * workers as the primary reports them (JSON events on stdout), and the respawn of a primary that dies.
@@ -145,13 +151,16 @@ export class ManagedApp {
    * A new `hive start` of this app's name: the app takes `spec` and starts. Refused (AppExistsError) unless the app
    * is stopped or errored; an errored app's primary may still be alive (every worker crash-looped), and is stopped
    * first so that the new spec runs. With `replace` (a config file started again: PM2 restarts its running apps) a
-   * running app is stopped too, and starts again with `spec` (its id stays).
+   * running app is stopped too, and starts again with `spec` (its id stays), in the environment it had unless
+   * `updateEnv`: PM2 re-reads the file's `env` but not the shell's there.
    */
-  startWith(spec: AppSpec, replace = false): Promise<void> {
+  startWith(spec: AppSpec, { replace = false, updateEnv = false }: StartHow = {}): Promise<void> {
     return this.#serially(async () => {
       if (!replace && this.#status !== 'stopped' && this.#status !== 'errored') throw new AppExistsError(this.name);
       await this.#stop();
-      this.#respec(spec);
+      // Read here, in the queue: a restart --update-env asked before this one has set it.
+      const { shellEnv } = this.spec;
+      this.#respec(replace && !updateEnv ? { ...spec, shellEnv } : spec);
       await this.#start();
     });
   }

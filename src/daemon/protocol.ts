@@ -79,8 +79,19 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('save') }).strict(),
   z.object({ ...header, cmd: z.literal('resurrect') }).strict(),
   z.object({ ...header, cmd: z.literal('kill') }).strict(),
-  /** `replace`: an app of that name that runs is stopped and takes `app` (a config file started again, as PM2). */
-  z.object({ ...header, cmd: z.literal('start'), app: appSpecSchema, replace: z.boolean().optional() }).strict(),
+  /**
+   * `replace`: an app of that name that runs is stopped and takes `app` (a config file started again, as PM2), keeping
+   * the environment it was started with unless `updateEnv` (`--update-env`): then it takes `app.shellEnv`.
+   */
+  z
+    .object({
+      ...header,
+      cmd: z.literal('start'),
+      app: appSpecSchema,
+      replace: z.boolean().optional(),
+      updateEnv: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ ...header, cmd: z.literal('describe'), target }).strict(),
   /** Empties log files: the target's apps', or (no target, or `all`) every app's and daemon.log. */
   z.object({ ...header, cmd: z.literal('flush'), target: target.optional() }).strict(),

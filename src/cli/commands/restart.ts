@@ -3,8 +3,8 @@ import { targetCommand } from '../target-command.js';
 
 /**
  * `hive restart <name|id|all>`. `hive restart <config file>` is a start of the file again, as PM2 runs both through
- * one path: the file's running apps restart with its current options (its env, `--env <name>`, `--only`), the others
- * start. `--update-env` is implied there (a start takes this shell's environment), so it is dropped.
+ * one path: the file's apps the daemon has restart with its current options (its env, `--env <name>`, `--only`) in the
+ * environment they were started with (`--update-env`: this shell's), the others start.
  */
 export default async function restart(argv: string[]): Promise<number> {
   const separator = argv.indexOf('--');
@@ -14,10 +14,7 @@ export default async function restart(argv: string[]): Promise<number> {
     const { default: start } = (await import(
       new URL('./start.js', import.meta.url).href
     )) as typeof import('./start.js');
-    return start(
-      argv.filter((arg) => arg !== '--update-env'),
-      'restart',
-    );
+    return start(argv, 'restart');
   }
   return targetCommand('restart', argv);
 }

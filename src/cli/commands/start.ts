@@ -17,9 +17,9 @@ import { shellEnv } from '../shell-env.js';
 const usage = `Usage: hive start <script|config|name|id|all> [options] [-- <script args>]
 
 Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
-A config file given again restarts its running apps with the file's current options (as PM2), and starts the others.
-The name or id of an app the daemon has (or all: every app) starts it, or restarts it if it runs (as PM2); with it,
-no option but --update-env and --json.
+A config file given again restarts its apps the daemon has with the file's current options, in the environment they
+were started with unless --update-env (as PM2), and starts the others. The name or id of an app the daemon has (or
+all: every app) starts it, or restarts it if it runs (as PM2); with it, no option but --update-env and --json.
 
 Options:
   -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
@@ -44,7 +44,8 @@ Options:
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           fork mode: do not restart a process that exits (one-shot jobs; with --cron-restart)
-      --update-env               an app started by name or id: restart it in this shell's environment (as hive restart)
+      --update-env               a config file's apps, or an app by name or id, that the daemon has: restart them in
+                                 this shell's environment (as hive restart --update-env)
       --json                     print the started apps as JSON`;
 
 const passThrough = {
@@ -138,7 +139,7 @@ export default function start(argv: string[], command = 'start'): Promise<number
       throw new UsageError("arguments after -- go to a script; with a config file set `args` in the app's entry");
     }
     const config = isConfigFile(target);
-    const specs = config ? await configSpecs(target, values) : [scriptSpec(target, values, scriptArgs)];
+    const specs = config ? await configSpecs(target, values, command) : [scriptSpec(target, values, scriptArgs)];
     await checkRunArgs(specs);
     // The app runs in this shell's environment, not in the one of whichever command started the daemon, as with PM2.
     const env = shellEnv();
@@ -149,9 +150,10 @@ export default function start(argv: string[], command = 'start'): Promise<number
       for (const spec of specs) {
         if (!values.json && process.stderr.isTTY) process.stderr.write(`starting ${spec.name}...\n`);
         try {
-          // A config file started again restarts its running apps with the file's options, as PM2's does; a script's
-          // name that runs is refused, as PM2 refuses it without -f.
-          started.push(await client.request<AppInfo>('start', config ? { app: spec, replace: true } : { app: spec }));
+          // A config file started again restarts its apps with the file's options, as PM2's does; a script's name that
+          // runs is refused, as PM2 refuses it without -f.
+          const body = config ? { app: spec, replace: true, updateEnv: values['update-env'] === true } : { app: spec };
+          started.push(await client.request<AppInfo>('start', body));
         } catch (error) {
           failed = true;
           const { code, message } = error as { code?: string; message: string };
@@ -322,7 +324,7 @@ const scriptOnlyFlags = [
   'ignore-watch',
 ] as const;
 
-async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
+async function configSpecs(file: string, values: Values, command: string): Promise<AppSpec[]> {
   if (values.name !== undefined) throw new UsageError('--name names a script; a config file names its apps');
   // Refused rather than dropped: `hive start hive.config.ts --port 4000` used to start the apps on their own ports.
   const scriptOnly = scriptOnlyFlags.find((flag) => values[flag] !== undefined);
@@ -339,7 +341,7 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
   const { ConfigError } = await import('../../config/errors.js');
   const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
   const config = await loadConfig(file);
-  for (const warning of config.warnings) process.stderr.write(`hive start: ${warning}\n`);
+  for (const warning of config.warnings) process.stderr.write(`hive ${command}: ${warning}\n`);
   const apps = pickApps(config, onlyNames(values.only as string[] | undefined));
   const envName = (values.env as string[] | undefined)?.[0];
   // Checked for every app before any starts, as the other keys are at load.
@@ -356,7 +358,7 @@ async function configSpecs(file: string, values: Values): Promise<AppSpec[]> {
     const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
     // Said by name, never ignored: not acted on yet.
     if (!fork && app.autorestart !== undefined) {
-      process.stderr.write(`hive start: ${where}: \`autorestart\` is not acted on yet\n`);
+      process.stderr.write(`hive ${command}: ${where}: \`autorestart\` is not acted on yet\n`);
     }
     for (const key of ['metricsPort', 'serverTiming', 'socket'] as const) {
       if (fork && app[key] !== undefined) {

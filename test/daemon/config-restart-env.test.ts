@@ -1,0 +1,62 @@
+// PM2 parity: `pm2 restart ecosystem.config.js` (and `pm2 start` of it again) re-reads the file's `env` but keeps the
+// environment the app was started with; Hive's `--update-env` gives it the restarting shell's. Checked against
+// pm2 7.0.4: `FOO=second pm2 restart ecosystem.config.js` leaves FOO as the first start's.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hs-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const file = join(dir, 'ecosystem.config.js');
+const lines = (app: string) => hive.readLog(`${app}-out.log`).match(/probe=\S* explicit=\S*/g) ?? [];
+
+function writeConfig(explicit: string, names: string[]): void {
+  const apps = names.map((name) => ({
+    name,
+    script: daemonFixture('env-probe.sh'),
+    interpreter: 'none',
+    env: { EXPLICIT: explicit },
+  }));
+  // `deploy` makes the loader warn: the warning must name the command run.
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps, deploy: {} })};\n`);
+}
+
+async function step(args: string[], shell: string, count: number): Promise<string> {
+  const result = await hive.run(args, { env: { HIVE_SHELL_PROBE: shell } });
+  assert.equal(result.code, 0, result.stderr);
+  await waitFor(() => lines('probe').length === count, `hive ${args.join(' ')}`);
+  return result.stderr;
+}
+
+test('a config file restarted or started again keeps the environment of the first start, unless --update-env', async () => {
+  writeConfig('one', ['probe']);
+  await step(['start', file], 'first', 1);
+  writeConfig('two', ['probe', 'probe2']);
+  const stderr = await step(['restart', file], 'second', 2);
+  assert.match(stderr, /^hive restart: deploy: PM2 deploy is not supported/m);
+  assert.doesNotMatch(stderr, /hive start:/);
+  assert.equal(lines('probe')[1], 'probe=first explicit=two', "the file's env re-read, the shell's not taken");
+  // An app the file adds meanwhile is a start: this shell's environment.
+  await waitFor(() => lines('probe2').length === 1, 'the new app');
+  assert.deepEqual(lines('probe2'), ['probe=second explicit=two']);
+
+  await step(['start', file], 'third', 3);
+  assert.equal(lines('probe')[2], 'probe=first explicit=two', 'a start of the file again is a restart of it');
+  await step(['restart', file, '--update-env'], 'fourth', 4);
+  assert.equal(lines('probe')[3], 'probe=fourth explicit=two');
+  await step(['start', file, '--update-env', '--only', 'probe'], 'fifth', 5);
+  assert.equal(lines('probe')[4], 'probe=fifth explicit=two');
+
+  // A stopped app of the file keeps its environment too (PM2 restarts it by id the same way).
+  assert.equal((await hive.run(['stop', file])).code, 0);
+  await step(['restart', file], 'sixth', 6);
+  assert.equal(lines('probe')[5], 'probe=fifth explicit=two', 'kept from the last --update-env');
+});
