@@ -20,7 +20,8 @@ export interface ConfigTargetOptions {
 
 /**
  * `hive stop|delete|reload <config file>` (as `pm2 stop ecosystem.config.js`): the command on each app the file names,
- * by name; one the daemon does not have is skipped, as PM2 skips it, unless none is there (ERR_HIVE_APP_NOT_FOUND).
+ * by name (see configAppNames); one the daemon does not have is skipped, as PM2 skips it, unless none is there
+ * (ERR_HIVE_APP_NOT_FOUND).
  * (`hive restart <config file>` is a start of the file again: see restart.ts.)
  */
 export async function onConfigApps(
@@ -28,12 +29,13 @@ export async function onConfigApps(
   file: string,
   options: ConfigTargetOptions = {},
 ): Promise<AppInfo[]> {
-  // By URL, not `import('../config/load-config.js')`: this module is bundled into stop, reload and delete
+  // By URL, not `import('./config-app-names.js')`: this module is bundled into stop, reload and delete
   // (scripts/bundle-entries.js), which would inline the loader (yaml, zod: about 150 ms) into every `hive stop`.
-  const { loadConfig } = (await import(
-    new URL('../config/load-config.js', import.meta.url).href
-  )) as typeof import('../config/load-config.js');
-  const config = await loadConfig(file);
+  const { configAppNames } = (await import(
+    new URL('./config-app-names.js', import.meta.url).href
+  )) as typeof import('./config-app-names.js');
+  // A reload checks the file as a start does; stop and delete need only its names, as PM2's.
+  const config = await configAppNames(file, { strict: command === 'reload' });
   const names = pickApps(config, onlyNames(options.only)).map((app) => app.name);
   const run = async (client: DaemonClient) => {
     const apps: AppInfo[] = [];

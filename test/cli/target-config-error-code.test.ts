@@ -15,12 +15,20 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('hive stop, delete and restart of a bad config file exit 2 with ERR_HIVE_CONFIG under their own name', async () => {
+test('hive stop, delete, reload and restart of a bad config file exit 2 with ERR_HIVE_CONFIG under their own name', async () => {
+  // stop and delete need only the names (config-target-names.test.ts): a file they cannot read at all.
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{ "apps": [ }');
   const file = join(dir, 'hive.config.json');
   writeFileSync(file, JSON.stringify({ apps: [{ name: 'x', script: 'app.js', bogus: 1 }] }));
-  for (const command of ['stop', 'delete', 'restart']) {
-    const result = await hive.run([command, file]);
+  for (const [command, target, problem] of [
+    ['stop', broken, 'not valid JSON'],
+    ['delete', broken, 'not valid JSON'],
+    ['reload', file, 'bogus: unknown key'],
+    ['restart', file, 'bogus: unknown key'],
+  ] as const) {
+    const result = await hive.run([command, target]);
     assert.equal(result.code, 2, `${command}: ${result.stderr}`);
-    assert.match(result.stderr, new RegExp(`^hive ${command}: ERR_HIVE_CONFIG: .*bogus: unknown key`));
+    assert.match(result.stderr, new RegExp(`^hive ${command}: ERR_HIVE_CONFIG: .*${problem}`));
   }
 });

@@ -1,0 +1,72 @@
+// PM2 parity: `pm2 stop|delete ecosystem.config.js` act on the app names of the file; an option Hive would refuse at
+// start (an unknown key, a bad value) must not keep the apps from being stopped or deleted.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome } from './helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hcn-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type App = { name: string; status: string };
+const probe = daemonFixture('env-probe.sh');
+const file = join(dir, 'ecosystem.config.js');
+const statuses = async () =>
+  Object.fromEntries((await hive.json<App[]>(['ls'])).map((app) => [app.name, app.status] as const));
+
+test('hive stop and delete <config> need only the app names of the file', async () => {
+  const apps = [
+    { name: 'one', script: probe, interpreter: 'none' },
+    { name: 'two', script: probe, interpreter: 'none' },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  await hive.json(['start', file]);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'other']);
+  // Edited since: a key Hive does not know, a value it refuses, an app named after its script (as PM2 names it), and
+  // one named `all`, which no app can be: not every app's target.
+  const edited = [
+    { ...apps[0], bogus: 1 },
+    { ...apps[1], instances: 'lots' },
+    { script: join(dir, 'env-probe.sh'), interpreter: 'none' },
+    { name: 'all', script: probe },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: edited })};\n`);
+  const refused = await hive.run(['start', file]);
+  assert.equal(refused.code, 2, 'a start still checks every key');
+
+  const stopped = await hive.run(['stop', file, '--only', 'two', '--json']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.deepEqual(await statuses(), { one: 'online', two: 'stopped', other: 'online' });
+  const all = await hive.run(['stop', file]);
+  assert.equal(all.code, 0, all.stderr);
+  assert.deepEqual(await statuses(), { one: 'stopped', two: 'stopped', other: 'online' });
+  const deleted = await hive.run(['delete', file]);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  assert.match(deleted.stdout, /^deleted one, two$/m);
+  assert.deepEqual(await statuses(), { other: 'online' });
+});
+
+test('a config file with no app names, or that cannot be read, is still ERR_HIVE_CONFIG naming it (exit 2)', async () => {
+  const cases = {
+    'nameless.config.js': 'module.exports = { apps: [{ interpreter: "none" }, { name: 7 }] };\n',
+    'noapps.config.js': 'module.exports = { name: "one" };\n',
+    'broken.config.js': 'module.exports = { apps: [ };\n',
+    'broken.json': '{ "apps": [ }',
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    for (const command of ['stop', 'delete']) {
+      const result = await hive.run([command, path]);
+      assert.equal(result.code, 2, `${command} ${name}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`^hive ${command}: ERR_HIVE_CONFIG: ${path.replace(/\./g, '\\.')}: `));
+    }
+  }
+  assert.deepEqual(await statuses(), { other: 'online' });
+});
