@@ -67,23 +67,28 @@ export async function runCommand(command: string, usage: string, body: () => Pro
   try {
     return await body();
   } catch (error) {
-    // A script that is not there is bad input too: the code `hive run` gives it, and the exit status of a usage error.
-    if (error instanceof UsageError || error instanceof ScriptNotFoundError) {
-      process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n${usage}\n`);
-      return 2;
-    }
-    // A config file's bad key is bad input as a bad flag is (`hive edge nginx --config` exits 2 for it too); the
-    // message names the file and the key, and the usage of the flags would not help. By code, not instanceof: a bundled
-    // command (stop, delete) has its own copy of ConfigError, and the file's is thrown by the unbundled load-config.js.
-    if (error instanceof HiveError && error.code === 'ERR_HIVE_CONFIG') {
-      process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n`);
-      return 2;
-    }
-    const text =
-      error instanceof HiveError ? `${error.code}: ${error.message}` : ((error as Error)?.message ?? String(error));
-    process.stderr.write(`hive ${command}: ${text}\n`);
-    return 1;
+    return reportError(command, usage, error);
   }
+}
+
+/** Writes a command's error to stderr as runCommand does, and returns its exit code (2 for bad input, else 1). */
+export function reportError(command: string, usage: string, error: unknown): number {
+  // A script that is not there is bad input too: the code `hive run` gives it, and the exit status of a usage error.
+  if (error instanceof UsageError || error instanceof ScriptNotFoundError) {
+    process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n${usage}\n`);
+    return 2;
+  }
+  // A config file's bad key is bad input as a bad flag is (`hive edge nginx --config` exits 2 for it too); the
+  // message names the file and the key, and the usage of the flags would not help. By code, not instanceof: a bundled
+  // command (stop, delete) has its own copy of ConfigError, and the file's is thrown by the unbundled load-config.js.
+  if (error instanceof HiveError && error.code === 'ERR_HIVE_CONFIG') {
+    process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n`);
+    return 2;
+  }
+  const text =
+    error instanceof HiveError ? `${error.code}: ${error.message}` : ((error as Error)?.message ?? String(error));
+  process.stderr.write(`hive ${command}: ${text}\n`);
+  return 1;
 }
 
 /** Connects (starting the daemon when asked), runs `fn`, and closes the connection. */

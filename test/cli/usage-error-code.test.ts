@@ -20,7 +20,7 @@ test('the CLI prints the code of a usage error and exits 2, with --json too', as
   // Each is refused before the daemon is asked: no daemon starts for this HIVE_HOME.
   const cases: [string[], RegExp][] = [
     [['stop'], /missing argument/],
-    [['restart', 'a', 'b'], /unexpected argument "b"/],
+    [['reload', 'a', 'b'], /unexpected argument "b"/],
     [['ls', '--bogus'], /bogus/],
     [['scale', 'api', 'many'], /"many"/],
     [['logs', '--lines', 'x'], /--lines/],

@@ -1,0 +1,58 @@
+// PM2 parity: `pm2 stop|restart|delete` take several targets (`pm2 restart api worker`, `pm2 delete 0 1`), each in
+// turn. Hive takes the others too when one fails (PM2 stops at it), and exits 1.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hst-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type App = { id: number; name: string; status: string; restarts: number; processes: { pid: number }[] };
+const statuses = async () =>
+  Object.fromEntries((await hive.json<App[]>(['ls'])).map((app) => [app.name, app.status] as const));
+
+test('hive stop, restart and delete take several names, ids and config files, in turn', async () => {
+  const ticker = daemonFixture('ticker.sh');
+  for (const name of ['a', 'b', 'c']) await hive.json(['start', ticker, '--name', name]);
+  const file = join(dir, 'ecosystem.config.js');
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [{ name: 'd', script: ticker }] })};\n`);
+  await hive.json(['start', file]);
+
+  const stopped = await hive.json<App[]>(['stop', 'a', '1', file]);
+  assert.deepEqual(
+    stopped.map((app) => [app.name, app.status]),
+    [
+      ['a', 'stopped'],
+      ['b', 'stopped'],
+      ['d', 'stopped'],
+    ],
+  );
+  assert.deepEqual(await statuses(), { a: 'stopped', b: 'stopped', c: 'online', d: 'stopped' });
+  const restarted = await hive.json<App[]>(['restart', 'b', 'c']);
+  assert.deepEqual(
+    restarted.map((app) => [app.name, app.status]),
+    [
+      ['b', 'online'],
+      ['c', 'online'],
+    ],
+  );
+
+  // One that fails is said, by its own error, and the others are still taken.
+  const deleted = await hive.run(['delete', 'a', 'nope', file]);
+  assert.equal(deleted.code, 1, deleted.stderr);
+  assert.match(deleted.stderr, /^hive delete: ERR_HIVE_APP_NOT_FOUND: .*"nope"/m);
+  assert.equal(deleted.stdout, 'deleted a, d\n');
+  assert.deepEqual(await statuses(), { b: 'online', c: 'online' });
+
+  const only = await hive.run(['stop', file, 'b', '--only', 'd']);
+  assert.equal(only.code, 2, 'one config file for --only');
+  assert.match(only.stderr, /ERR_HIVE_INVALID_ARGUMENT: --only picks apps of one config file/);
+  assert.deepEqual(await statuses(), { b: 'online', c: 'online' }, 'refused before anything was done');
+});
