@@ -21,7 +21,7 @@ const many =
 export function targetCommand(command: keyof typeof verbs, argv: string[]): Promise<number> {
   const usage =
     command === 'restart'
-      ? `Usage: hive restart <name|id|all>... [--update-env] [--json]\n\n${verbs[command]} the app(s). They keep the ` +
+      ? `Usage: hive restart <name|id|all>... [-a|--update-env] [--json]\n\n${verbs[command]} the app(s). They keep the ` +
         "environment of the hive start that added them;\n--update-env gives them this shell's instead (as PM2's does).\n" +
         many
       : `Usage: hive ${command} <name|id|all|config>... [--only <names>] [--json]\n\n${verbs[command]} the app(s); of a ` +
@@ -29,7 +29,7 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
         many;
   return runCommand(command, usage, async () => {
     const flags: NonNullable<ParseArgsConfig['options']> =
-      command === 'restart' ? { 'update-env': { type: 'boolean' } } : { only: { type: 'string', multiple: true } };
+      command === 'restart' ? { 'update-env': { type: 'boolean', short: 'a' } } : { only: { type: 'string', multiple: true } };
     const { values, positionals } = parseCommand(argv, flags, { min: 1, max: Number.POSITIVE_INFINITY });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -52,7 +52,7 @@ test('a config file restarted or started again keeps the environment of the firs
   assert.equal(lines('probe')[2], 'probe=first explicit=two', 'a start of the file again is a restart of it');
   await step(['restart', file, '--update-env'], 'fourth', 4);
   assert.equal(lines('probe')[3], 'probe=fourth explicit=two');
-  await step(['start', file, '--update-env', '--only', 'probe'], 'fifth', 5);
+  await step(['start', file, '-a', '--only', 'probe'], 'fifth', 5);
   assert.equal(lines('probe')[4], 'probe=fifth explicit=two');
 
   // A stopped app of the file keeps its environment too (PM2 restarts it by id the same way).

@@ -36,6 +36,13 @@ test('an app gets the environment of the hive start that added it, also after a 
   await hive.json(['restart', 'env-probe'], { env: { HIVE_SHELL_PROBE: 'later' } });
   await waitFor(() => lines().length === 5, 'a later restart');
   assert.equal(lines()[4], 'probe=updated explicit=yes');
+  // PM2's short flag: `pm2 restart app -a`, and reload's too.
+  await hive.json(['restart', 'env-probe', '-a'], { env: { HIVE_SHELL_PROBE: 'short' } });
+  await waitFor(() => lines().length === 6, 'a restart with -a');
+  assert.equal(lines()[5], 'probe=short explicit=yes');
+  await hive.json(['reload', 'env-probe', '-a'], { env: { HIVE_SHELL_PROBE: 'reloaded' } });
+  await waitFor(() => lines().length === 7, 'a reload with -a');
+  assert.equal(lines()[6], 'probe=reloaded explicit=yes');
   const refused = await hive.run(['stop', 'env-probe', '--update-env']);
   assert.equal(refused.code, 2, 'only restart takes --update-env');
 });

@@ -4,7 +4,7 @@ import { isConfigTarget, onConfigApps } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { shellEnv } from '../shell-env.js';
 
-const usage = `Usage: hive reload <name|id|all|config> [--update-env] [--only <names>] [--json]
+const usage = `Usage: hive reload <name|id|all|config> [-a|--update-env] [--only <names>] [--json]
 
 Reloads the app(s), rolling: per slot the replacement is ready before the old process drains. Waits for every slot,
 then prints one line per slot (old pid, new pid, ms to ready) and the app table. The replacements keep the
@@ -15,7 +15,7 @@ from then on. Of a config file: its apps that the daemon has (as PM2's); --only:
 /** `hive reload <name|id|all|config>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
   return runCommand('reload', usage, async () => {
-    const flags = { 'update-env': { type: 'boolean' }, only: { type: 'string', multiple: true } } as const;
+    const flags = { 'update-env': { type: 'boolean', short: 'a' }, only: { type: 'string', multiple: true } } as const;
     const { values, positionals } = parseCommand(argv, flags, { min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -44,7 +44,7 @@ Options:
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           fork mode: do not restart a process that exits (one-shot jobs; with --cron-restart)
-      --update-env               a config file's apps, or an app by name or id, that the daemon has: restart them in
+  -a, --update-env               a config file's apps, or an app by name or id, that the daemon has: restart them in
                                  this shell's environment (as hive restart --update-env)
       --json                     print the started apps as JSON`;
 
@@ -82,7 +82,7 @@ const startOptions = {
   watch: { type: 'boolean' },
   'watch-paths': { type: 'string' },
   'ignore-watch': { type: 'string', multiple: true },
-  'update-env': { type: 'boolean' },
+  'update-env': { type: 'boolean', short: 'a' },
 } as const satisfies ParseArgsConfig['options'];
 
 // The flags `hive start` takes more than once.
