@@ -36,6 +36,8 @@ Options:
       --node-args <args>         Node.js flags of the app processes (quotes keep a flag with spaces whole)
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
+  -o, --output <path>            the app's stdout log file (default ~/.hive/logs/<name>-out.log); scripts only
+  -e, --error <path>             the app's stderr log file (default ~/.hive/logs/<name>-error.log); scripts only
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
       --metrics-port <port>      serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>      address of the metrics port (default 127.0.0.1)
@@ -73,6 +75,8 @@ const startOptions = {
   'node-args': { type: 'string' },
   'wait-ready': { type: 'boolean' },
   time: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  error: { type: 'string', short: 'e' },
   'log-format': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
@@ -276,6 +280,9 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values['cron-restart']) spec.cronRestart = values['cron-restart'] as string;
   if (values.time) spec.time = true;
   if (logFormat !== undefined) spec.logFormat = logFormat;
+  // PM2's -o/-e: resolved here, as `outFile`/`errorFile` of a config are against its app's cwd.
+  if (typeof values.output === 'string') spec.outFile = logPath(values.output, '--output');
+  if (typeof values.error === 'string') spec.errorFile = logPath(values.error, '--error');
   if (fork) spec.fork = fork;
   if (values['no-autorestart']) spec.autorestart = false;
   const paths = values['watch-paths'] as string | undefined;
@@ -319,6 +326,8 @@ const scriptOnlyFlags = [
   'max-memory-restart',
   'interpreter',
   'no-autorestart',
+  'output',
+  'error',
   'watch',
   'watch-paths',
   'ignore-watch',
@@ -420,6 +429,11 @@ async function checkCronRestart(value: string): Promise<void> {
     const expected = parsed.error.issues[0]?.message ?? 'expected a cron expression';
     throw new UsageError(`--cron-restart: ${expected}, got ${JSON.stringify(value)}`);
   }
+}
+
+function logPath(value: string, flag: string): string {
+  if (value === '') throw new UsageError(`expected ${flag} to be a file path, got ""`);
+  return resolve(value);
 }
 
 function threads(value: string): string {

@@ -1,0 +1,43 @@
+// PM2 parity: `pm2 start app.js -o out.log -e err.log` puts the app's stdout and stderr in those files (relative to
+// the shell's folder), as a config file's out_file/error_file do.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome, readOrEmpty, waitFor } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hlf-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('hive start <script> -o <file> -e <file> writes the app logs there', async () => {
+  const script = join(dir, 'both.sh');
+  writeFileSync(script, '#!/bin/sh\necho "to out"\necho "to err" >&2\nwhile true; do sleep 0.2; done\n', { mode: 0o755 });
+  const [app] = await hive.json<{ name: string }[]>(['start', script, '-o', 'mine-out.log', '--error', 'mine-err.log'], {
+    cwd: dir,
+  });
+  assert.equal(app!.name, 'both');
+  await waitFor(() => readOrEmpty(join(dir, 'mine-out.log')).includes('[both:0] to out\n'), 'the out line');
+  await waitFor(() => readOrEmpty(join(dir, 'mine-err.log')).includes('[both:0] to err\n'), 'the err line');
+  const described = await hive.json<{ outFile: string; errorFile: string }>(['describe', 'both']);
+  assert.deepEqual([described.outFile, described.errorFile], [join(dir, 'mine-out.log'), join(dir, 'mine-err.log')]);
+  assert.equal(readOrEmpty(join(hive.home, 'logs', 'both-out.log')), '', 'not the default file');
+  const logs = await hive.run(['logs', 'both', '--nostream']);
+  assert.match(logs.stdout, /to out/);
+  assert.match(logs.stderr, /to err/, 'error lines on stderr, as hive logs prints them');
+
+  const config = join(dir, 'ecosystem.config.js');
+  writeFileSync(config, `module.exports = { apps: [{ name: 'c', script: ${JSON.stringify(script)} }] };\n`);
+  for (const args of [
+    ['start', config, '-o', 'x.log'],
+    ['start', script, '--name', 'd', '-e', ''],
+  ]) {
+    const refused = await hive.run(args, { cwd: dir });
+    assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.stderr}`);
+    assert.match(refused.stderr, /ERR_HIVE_INVALID_ARGUMENT: .*--(output|error)/);
+  }
+});
