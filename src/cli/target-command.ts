@@ -29,7 +29,9 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
         many;
   return runCommand(command, usage, async () => {
     const flags: NonNullable<ParseArgsConfig['options']> =
-      command === 'restart' ? { 'update-env': { type: 'boolean', short: 'a' } } : { only: { type: 'string', multiple: true } };
+      command === 'restart'
+        ? { 'update-env': { type: 'boolean', short: 'a' } }
+        : { only: { type: 'string', multiple: true } };
     const { values, positionals } = parseCommand(argv, flags, { min: 1, max: Number.POSITIVE_INFINITY });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -16,10 +16,15 @@ after(async () => {
 
 test('hive start <script> -o <file> -e <file> writes the app logs there', async () => {
   const script = join(dir, 'both.sh');
-  writeFileSync(script, '#!/bin/sh\necho "to out"\necho "to err" >&2\nwhile true; do sleep 0.2; done\n', { mode: 0o755 });
-  const [app] = await hive.json<{ name: string }[]>(['start', script, '-o', 'mine-out.log', '--error', 'mine-err.log'], {
-    cwd: dir,
+  writeFileSync(script, '#!/bin/sh\necho "to out"\necho "to err" >&2\nwhile true; do sleep 0.2; done\n', {
+    mode: 0o755,
   });
+  const [app] = await hive.json<{ name: string }[]>(
+    ['start', script, '-o', 'mine-out.log', '--error', 'mine-err.log'],
+    {
+      cwd: dir,
+    },
+  );
   assert.equal(app!.name, 'both');
   await waitFor(() => readOrEmpty(join(dir, 'mine-out.log')).includes('[both:0] to out\n'), 'the out line');
   await waitFor(() => readOrEmpty(join(dir, 'mine-err.log')).includes('[both:0] to err\n'), 'the err line');
