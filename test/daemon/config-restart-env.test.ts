@@ -41,7 +41,7 @@ test('a config file restarted or started again keeps the environment of the firs
   await step(['start', file], 'first', 1);
   writeConfig('two', ['probe', 'probe2']);
   const stderr = await step(['restart', file], 'second', 2);
-  assert.match(stderr, /^hive restart: deploy: PM2 deploy is not supported/m);
+  assert.match(stderr, /^hive restart: \S*ecosystem\.config\.js: deploy: PM2 deploy is not supported/m);
   assert.doesNotMatch(stderr, /hive start:/);
   assert.equal(lines('probe')[1], 'probe=first explicit=two', "the file's env re-read, the shell's not taken");
   // An app the file adds meanwhile is a start: this shell's environment.
