@@ -6,6 +6,13 @@ import { formatHostPort } from './host-list.js';
 import { block, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, nginxId, type UpstreamServer } from './options.js';
 
+// A host name as forwarded to the app: letters, digits, `_`, `.`, `-`, or an IPv6 literal. nginx itself lets through
+// `@ " < > | # ?` and more in Host (with one server on a socket, every Host reaches it), which a URL parser reads as
+// userinfo, fragment or query: `new URL('/p', 'http://app.example.com@evil.com').host` is evil.com.
+const kHostName = String.raw`[a-z0-9_.-]+|\[[0-9a-f:.]+\]`;
+/** The regex a server block holds $host to, answering 400 (RFC 9112, 3.2: an invalid Host) to anything else. */
+export const kValidHost = `^(?:${kHostName})$`;
+
 /** Names of the nginx objects generated for one app. */
 export function siteNames(site: EdgeSite) {
   const id = nginxId(site.app);
@@ -42,10 +49,11 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // numeric port: nginx checks nothing after the ':' (`app.example.com:@evil.com` matches server_name
     // app.example.com, and a URL parser then reads host evil.com), and a request line with an absolute URI routes by
     // the URI's host whatever Host says. Anything else, and a request without Host (HTTP/1.0: Node answers 400 to an
-    // HTTP/1.1 request without one), gets $host. Case-insensitive: $host is lower-cased, the backreference follows.
+    // HTTP/1.1 request without one), gets $host, which the server block has already checked is a host name
+    // (kValidHost). Case-insensitive: $host is lower-cased, the backreference follows.
     block(`map "$host|$http_host" ${names.headerHost}`, [
       'default $host',
-      `"~*^(?<hive_host_name>[^|]+)\\|\\k<hive_host_name>(?::[0-9]{1,5})?$" $http_host`,
+      `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>(?::[0-9]{1,5})?$" $http_host`,
     ]),
     // A request line with an absolute URI (`GET http://app.example.com:8080/ HTTP/1.1`, as forward-proxy-minded clients
     // send) carries the authority, and RFC 9112 (3.2.2) says it replaces Host; $host is its name without the port,
@@ -55,7 +63,7 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // shift where $host starts ($host, from that authority, has none). No absolute URI: the Host header's rule.
     block(`map "$request|$host" ${names.host}`, [
       `default ${names.headerHost}`,
-      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_host>(?<hive_uri_name>\\[[0-9a-f:.]+\\]|[^:/?|\\[\\] ]+)(?::[0-9]{1,5})?)[/? ].*\\|\\k<hive_uri_name>$" $hive_uri_host`,
+      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_host>(?<hive_uri_name>${kHostName})(?::[0-9]{1,5})?)[/? ].*\\|\\k<hive_uri_name>$" $hive_uri_host`,
     ]),
     // HSTS for a server block that serves plain HTTP beside HTTPS: the header's value on HTTPS only.
     site.tls !== undefined &&

@@ -3,7 +3,7 @@
  */
 
 import { isIPv6 } from 'node:net';
-import { hstsValue, siteNames } from './nginx-http.js';
+import { hstsValue, kValidHost, siteNames } from './nginx-http.js';
 import { block, doubleQuote, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, kAcmeLocation } from './options.js';
 
@@ -32,6 +32,7 @@ export function renderServers(site: EdgeSite): NginxNode[] {
       serverName(site),
       'server_tokens off',
       accessLog(site),
+      hostCheck(),
       acmeLocation(site),
       // A 301 (or 302) lets a client resend a POST as a GET without its body, as browsers, fetch and curl -L do: an
       // API client posting to http:// would reach a GET handler or lose its data. 308 (RFC 9110, 15.4.9) keeps the
@@ -54,6 +55,13 @@ function accessLog(site: EdgeSite): string {
   if (site.accessLog === false) return 'access_log off';
   const path = site.accessLog ?? `/var/log/nginx/${site.app}.access.log`;
   return `access_log ${path} ${siteNames(site).logFormat} buffer=64k flush=1s`;
+}
+
+// nginx takes `@ " < > | # ?` in Host, and with one server on a socket every Host reaches it: a request whose $host
+// is not a host name gets 400, as RFC 9112 (3.2) asks for an invalid Host, before a redirect's Location or the app's
+// Host can carry it. An `if` holding only a `return` is the use nginx documents as safe.
+function hostCheck(): NginxNode {
+  return block(`if ($host !~* "${kValidHost}")`, ['return 400']);
 }
 
 // A regex name is quoted whole: unquoted, a `{` or `;` in it ends the directive (nginx takes "~..." as a regex too).
@@ -90,6 +98,7 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     // Tickets are encrypted with a key nginx never rotates on its own, which breaks forward secrecy.
     secure && 'ssl_session_tickets off',
     accessLog(site),
+    hostCheck(),
     `client_max_body_size ${site.clientMaxBodySize}`,
     // add_header here, never in a location: a location with its own add_header drops every inherited one.
     `add_header X-Request-Id ${names.requestId} always`,

@@ -3,9 +3,12 @@
 // reached the app as is, and `new URL(req.url, 'http://' + req.headers.host)` then has hostname evil.com (poisoned
 // reset links, open redirects, poisoned caches). A request line with an absolute URI routes by the URI's host while
 // $http_host still is the Host header's. Both now fall back to $host.
+// With the only (thus default) server on its socket, nginx takes any Host its validate_host lets through, `@ " < > |`
+// among them: `app.example.com@evil.com` reached the app as Host and X-Forwarded-Host. A $host that is not a host name
+// now gets 400 (RFC 9112, 3.2), in the compose recipe's config (server_name _) too.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { generateNginxConfig } from '../../dist/edge/index.js';
+import { generateNginxConfig, renderComposeNginx, resolveDeployOptions } from '../../dist/edge/index.js';
 import {
   freePort,
   nginxSkip,
@@ -20,7 +23,9 @@ import {
 const skip = nginxSkip();
 let host: UpstreamHost | undefined;
 let nginx: RunningNginx | undefined;
+let compose: RunningNginx | undefined;
 let port = 0;
+let composePort = 0;
 
 before(async () => {
   if (skip) return;
@@ -42,10 +47,20 @@ before(async () => {
     { shape: 'full' },
   );
   nginx = await startNginx(config, [port]);
+  // The compose recipe's own nginx.conf, on a loopback port and with this test's upstream for `app:3000`.
+  composePort = await freePort();
+  const composeConfig = renderComposeNginx(resolveDeployOptions({ app: 'api' }, 'compose'))
+    .replace('listen 80 default_server', `listen 127.0.0.1:${composePort} default_server`)
+    .replace('server app:3000 ', `server ${host.host}:${host.port} `)
+    .replace('pid /var/run/nginx.pid', 'pid nginx.pid')
+    .replace('worker_processes auto', 'worker_processes 1')
+    .replaceAll('/var/log/nginx/access.log', 'access.log');
+  compose = await startNginx(composeConfig, [composePort]);
 });
 
 after(async () => {
   await nginx?.stop();
+  await compose?.stop();
   await host?.stop();
 });
 
@@ -74,6 +89,18 @@ test('a Host that is the server name plus a port keeps its port, in any case', {
   assert.deepEqual(seen, { host: `app.example.com:${port}`, forwarded: `app.example.com:${port}` });
   const upper = await seenHost(`GET / HTTP/1.1\r\nHost: App.Example.COM:${port}\r\nConnection: close\r\n\r\n`);
   assert.deepEqual(upper, { host: `App.Example.COM:${port}`, forwarded: `App.Example.COM:${port}` });
+});
+
+// Hosts nginx's validate_host takes (no `/`, `\0`, control or space) that a URL parser reads as another host.
+const kSpoofs = ['app.example.com@evil.com', 'app.example.com@evil.com:8080', 'evil.com"<x>', 'app.example.com|x'];
+
+test('a Host that is not a host name gets 400, never reaching the app', { skip }, async () => {
+  for (const target of [port, composePort]) {
+    for (const spoof of kSpoofs) {
+      const response = await rawRequest(target, `GET / HTTP/1.1\r\nHost: ${spoof}\r\nConnection: close\r\n\r\n`);
+      assert.match(response.status, / 400 /, `${target} ${spoof}: ${response.status} ${JSON.stringify(response.seen)}`);
+    }
+  }
 });
 
 test('a request without Host (HTTP/1.0) gets the server name', { skip }, async () => {
