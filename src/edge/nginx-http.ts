@@ -12,6 +12,9 @@ import { type EdgeSite, nginxId, type UpstreamServer } from './options.js';
 const kHostName = String.raw`[a-z0-9_.-]+|\[[0-9a-f:.]+\]`;
 /** The regex a server block holds $host to, answering 400 (RFC 9112, 3.2: an invalid Host) to anything else. */
 export const kValidHost = `^(?:${kHostName})$`;
+// 1-65535 without leading zeros: what Node's URL parser takes (it throws on 65536, and an uncaught throw in a plain
+// http handler ends the worker), and one spelling per port.
+const kPort = '[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]';
 
 /** Names of the nginx objects generated for one app. */
 export function siteNames(site: EdgeSite) {
@@ -46,14 +49,14 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     block(`map $http_upgrade ${names.connection}`, ['default upgrade', "'' ''"]),
     // The Host the client sent, port included: $host never has the port, so on a port other than 80 or 443 the app
     // would build URLs (redirects, links, Origin checks) for the wrong one. But only when it is exactly $host plus a
-    // numeric port: nginx checks nothing after the ':' (`app.example.com:@evil.com` matches server_name
+    // port of 1-65535 (kPort): nginx checks nothing after the ':' (`app.example.com:@evil.com` matches server_name
     // app.example.com, and a URL parser then reads host evil.com), and a request line with an absolute URI routes by
     // the URI's host whatever Host says. Anything else, and a request without Host (HTTP/1.0: Node answers 400 to an
     // HTTP/1.1 request without one), gets $host, which the server block has already checked is a host name
     // (kValidHost). Case-insensitive: $host is lower-cased, the backreference follows.
     block(`map "$host|$http_host" ${names.headerHost}`, [
       'default $host',
-      `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>(?::[0-9]{1,5})?$" $http_host`,
+      `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>(?::(?:${kPort}))?$" $http_host`,
     ]),
     // A request line with an absolute URI (`GET http://app.example.com:8080/ HTTP/1.1`, as forward-proxy-minded clients
     // send) carries the authority, and RFC 9112 (3.2.2) says it replaces Host; $host is its name without the port,
@@ -63,7 +66,7 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // shift where $host starts ($host, from that authority, has none). No absolute URI: the Host header's rule.
     block(`map "$request|$host" ${names.host}`, [
       `default ${names.headerHost}`,
-      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_host>(?<hive_uri_name>${kHostName})(?::[0-9]{1,5})?)[/? ].*\\|\\k<hive_uri_name>$" $hive_uri_host`,
+      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_host>(?<hive_uri_name>${kHostName})(?::(?:${kPort}))?)[/? ].*\\|\\k<hive_uri_name>$" $hive_uri_host`,
     ]),
     // HSTS for a server block that serves plain HTTP beside HTTPS: the header's value on HTTPS only.
     site.tls !== undefined &&

@@ -85,6 +85,17 @@ test("the absolute URI's authority wins over the Host header's port, as RFC 9112
   );
 });
 
+test('an absolute URI whose port is out of 1-65535, or has a leading zero, does not forward it', { skip }, async () => {
+  for (const line of [
+    'GET http://app.example.com:65536/ HTTP/1.1',
+    'GET http://app.example.com:99999/ HTTP/1.1',
+    'GET http://app.example.com:0080/ HTTP/1.1',
+    'GET http://app.example.com:0/ HTTP/1.1',
+  ]) {
+    assert.deepEqual(await seenHost(line, 'app.example.com'), both('app.example.com'), line);
+  }
+});
+
 test('a request line nginx does not parse as an authority plus a port never reaches the app', { skip }, async () => {
   for (const line of [
     'GET http://app.example.com:8080@evil.com/ HTTP/1.1',

@@ -103,6 +103,17 @@ test('a Host that is not a host name gets 400, never reaching the app', { skip }
   }
 });
 
+test('a port out of 1-65535, or with a leading zero, is not forwarded', { skip }, async () => {
+  for (const target of [port, composePort]) {
+    for (const spoof of ['app.example.com:65536', 'app.example.com:99999', 'app.example.com:0080', 'app.example.com:0']) {
+      const response = await rawRequest(target, `GET / HTTP/1.1\r\nHost: ${spoof}\r\nConnection: close\r\n\r\n`);
+      assert.match(response.status, / 200 /, `${spoof}: ${response.status}`);
+      const seen = { host: response.seen?.headers.host, forwarded: response.seen?.headers['x-forwarded-host'] };
+      assert.deepEqual(seen, { host: 'app.example.com', forwarded: 'app.example.com' }, `${target} ${spoof}`);
+    }
+  }
+});
+
 test('a request without Host (HTTP/1.0) gets the server name', { skip }, async () => {
   const seen = await seenHost('GET / HTTP/1.0\r\n\r\n');
   assert.deepEqual(seen, { host: 'app.example.com', forwarded: 'app.example.com' });
