@@ -47,26 +47,27 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // With upstream keep-alive the Connection header must be empty on ordinary requests (keep the connection) and
     // "upgrade" on WebSocket handshakes; the common `Connection 'upgrade'` on every request disables keep-alive.
     block(`map $http_upgrade ${names.connection}`, ['default upgrade', "'' ''"]),
-    // The Host the client sent, port included: $host never has the port, so on a port other than 80 or 443 the app
-    // would build URLs (redirects, links, Origin checks) for the wrong one. But only when it is exactly $host plus a
-    // port of 1-65535 (kPort): nginx checks nothing after the ':' (`app.example.com:@evil.com` matches server_name
-    // app.example.com, and a URL parser then reads host evil.com), and a request line with an absolute URI routes by
-    // the URI's host whatever Host says. Anything else, and a request without Host (HTTP/1.0: Node answers 400 to an
-    // HTTP/1.1 request without one), gets $host, which the server block has already checked is a host name
-    // (kValidHost). Case-insensitive: $host is lower-cased, the backreference follows.
+    // The Host the client sent, port included, as $host (nginx's lower-cased name) plus the port: $host never has
+    // the port, so on a port other than 80 or 443 the app would build URLs (redirects, links, Origin checks) for the
+    // wrong one. Only when the header is exactly $host plus a port of 1-65535 (kPort): nginx checks nothing after the
+    // ':' (`app.example.com:@evil.com` matches server_name app.example.com, and a URL parser then reads host
+    // evil.com). Anything else, and a request without Host (HTTP/1.0: Node answers 400 to an HTTP/1.1 request
+    // without one), gets $host, which the server block has already checked is a host name (kValidHost).
+    // Case-insensitive: the backreference matches the client's spelling, and the app gets $host's lower case.
     block(`map "$host|$http_host" ${names.headerHost}`, [
       'default $host',
-      `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>(?::(?:${kPort}))?$" $http_host`,
+      `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>:(?<hive_host_port>${kPort})$" $host:$hive_host_port`,
     ]),
     // A request line with an absolute URI (`GET http://app.example.com:8080/ HTTP/1.1`, as forward-proxy-minded clients
     // send) carries the authority, and RFC 9112 (3.2.2) says it replaces Host; $host is its name without the port,
     // and no nginx variable holds the port but the raw request line, $request. Taken from there only when it is
-    // exactly $host plus a numeric port, as above: nginx has already refused a request line whose authority has
-    // anything else (userinfo, a non-numeric port), and $request is first in the key, so a `|` later in it cannot
-    // shift where $host starts ($host, from that authority, has none). No absolute URI: the Host header's rule.
+    // exactly $host plus a port, as above: nginx has already refused a request line whose authority has anything
+    // else (userinfo, a non-numeric port), and $request is first in the key, so a `|` later in it cannot shift where
+    // $host starts ($host, from that authority, has none). No absolute URI: the Host header's rule.
     block(`map "$request|$host" ${names.host}`, [
       `default ${names.headerHost}`,
-      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_host>(?<hive_uri_name>${kHostName})(?::(?:${kPort}))?)[/? ].*\\|\\k<hive_uri_name>$" $hive_uri_host`,
+      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_name>${kHostName}):(?<hive_uri_port>${kPort})[/? ].*\\|\\k<hive_uri_name>$" $host:$hive_uri_port`,
+      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_name>${kHostName})[/? ].*\\|\\k<hive_uri_name>$" $host`,
     ]),
     // HSTS for a server block that serves plain HTTP beside HTTPS: the header's value on HTTPS only.
     site.tls !== undefined &&

@@ -64,7 +64,8 @@ test('the port of an absolute URI reaches the app in Host and X-Forwarded-Host',
     both('app.example.com:8080'),
   );
   assert.deepEqual(await seenHost('GET http://app.example.com:8080/a?b=1 HTTP/1.1', 'x'), both('app.example.com:8080'));
-  assert.deepEqual(await seenHost('GET http://App.Example.com:8080/ HTTP/1.1', 'x'), both('App.Example.com:8080'));
+  assert.deepEqual(await seenHost('GET http://App.Example.com:8080/ HTTP/1.1', 'x'), both('app.example.com:8080'));
+  assert.deepEqual(await seenHost('GET http://App.Example.com/ HTTP/1.1', 'x'), both('app.example.com'));
   assert.deepEqual(await seenHost('GET http://127.0.0.1:8080/ HTTP/1.1', '127.0.0.1'), both('127.0.0.1:8080'));
   // An IPv6 literal: nginx's $host keeps its brackets.
   assert.deepEqual(await seenHost('GET http://[::1]:8080/ HTTP/1.1', 'x'), both('[::1]:8080'));
