@@ -15,6 +15,9 @@ export const kValidHost = `^(?:${kHostName})$`;
 // 1-65535 without leading zeros: what Node's URL parser takes (it throws on 65536, and an uncaught throw in a plain
 // http handler ends the worker), and one spelling per port.
 const kPort = '[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]';
+// The start of an absolute-form request line as nginx takes it: a method of letters, `-` or `_` (M-SEARCH), one or
+// more spaces, a scheme.
+const kAbsoluteUri = '[a-z_-]+ +[a-z][a-z0-9+.-]*://';
 
 /** Names of the nginx objects generated for one app. */
 export function siteNames(site: EdgeSite) {
@@ -59,15 +62,18 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
       `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>:(?<hive_host_port>${kPort})$" $host:$hive_host_port`,
     ]),
     // A request line with an absolute URI (`GET http://app.example.com:8080/ HTTP/1.1`, as forward-proxy-minded clients
-    // send) carries the authority, and RFC 9112 (3.2.2) says it replaces Host; $host is its name without the port,
-    // and no nginx variable holds the port but the raw request line, $request. Taken from there only when it is
-    // exactly $host plus a port, as above: nginx has already refused a request line whose authority has anything
-    // else (userinfo, a non-numeric port), and $request is first in the key, so a `|` later in it cannot shift where
-    // $host starts ($host, from that authority, has none). No absolute URI: the Host header's rule.
+    // send) carries the authority, and RFC 9112 (3.2.2) says it replaces Host; $host is its name without the port (and
+    // without a trailing dot), and no nginx variable holds the port but the raw request line, $request. Taken from
+    // there only when it is exactly $host plus a port, as above: nginx has already refused a request line whose
+    // authority has anything else (userinfo, a non-numeric port). An absolute URI this rule does not read (a port out
+    // of range, a spelling nginx takes that the regex does not know) gets $host, never the Host header's port, which
+    // does not name this request's authority. $request is first in the key, so a `|` later in it cannot shift where
+    // $host starts ($host, from that authority, has none). No absolute URI: the Host header's rule. nginx tries a
+    // map's regexes in order.
     block(`map "$request|$host" ${names.host}`, [
       `default ${names.headerHost}`,
-      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_name>${kHostName}):(?<hive_uri_port>${kPort})[/? ].*\\|\\k<hive_uri_name>$" $host:$hive_uri_port`,
-      `"~*^[a-z]+ [a-z][a-z0-9+.-]*://(?<hive_uri_name>${kHostName})[/? ].*\\|\\k<hive_uri_name>$" $host`,
+      `"~*^${kAbsoluteUri}(?<hive_uri_name>${kHostName})\\.?:(?<hive_uri_port>${kPort})[/? ].*\\|\\k<hive_uri_name>$" $host:$hive_uri_port`,
+      `"~*^${kAbsoluteUri}" $host`,
     ]),
     // HSTS for a server block that serves plain HTTP beside HTTPS: the header's value on HTTPS only.
     site.tls !== undefined &&
