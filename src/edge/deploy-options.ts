@@ -199,8 +199,7 @@ const kLimitReasons: Record<DeployRecipe, { cpu: string; memory: string }> = {
       'the least CPU quota the kubelet sets (it raises a smaller one to 10m, and reads 0 as no limit): give 10m or ' +
       'more, or leave the default (2)',
     memory:
-      'the least a container runtime takes, and far below what Node.js needs to start (the kubelet reads 0 as no ' +
-      'limit): give 6Mi or more, or leave the default (512Mi)',
+      'far below what Node.js needs; 0 would mean no limit: give 6Mi or more, or leave the default (512Mi)',
   },
 };
 

@@ -72,3 +72,15 @@ test('hive deploy k8s names the flag and writes nothing', () => {
     assert.equal(existsSync(out), false);
   }
 });
+
+test("the k8s memory reason says what Node.js needs, naming no container runtime (Kubernetes may run any)", () => {
+  assert.throws(
+    () => renderDeployRecipe('k8s', { app: 'api', resources: { memoryLimit: '1Mi' } }),
+    (error: unknown) => {
+      assert.ok(error instanceof DeployOptionError, String(error));
+      assert.match(error.message, /far below what Node\.js needs; 0 would mean no limit/);
+      assert.doesNotMatch(error.message, /runtime|Docker|containerd/i);
+      return true;
+    },
+  );
+});
