@@ -35,7 +35,9 @@ Server:
       --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
       --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20)
       --max-body <size>        client_max_body_size (default 1m)
-      --header-buffer <size>   room for a response's headers, 4k to 1m (default 16k; nginx's own 4k answers 502)
+      --header-buffer <size>   room for a response's headers, 4k to 1m (default 16k; nginx's default of one
+                               page (4k) answers 502 to larger response headers); also the size of both relay
+                               buffers of every open WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
       --read-timeout <time>    proxy_read_timeout (default 60s; WebSocket idle limit too)
 
