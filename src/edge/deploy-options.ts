@@ -198,8 +198,7 @@ const kLimitReasons: Record<DeployRecipe, { cpu: string; memory: string }> = {
     cpu:
       'the least CPU quota the kubelet sets (it raises a smaller one to 10m, and reads 0 as no limit): give 10m or ' +
       'more, or leave the default (2)',
-    memory:
-      'far below what Node.js needs; 0 would mean no limit: give 6Mi or more, or leave the default (512Mi)',
+    memory: 'far below what Node.js needs; 0 would mean no limit: give 6Mi or more, or leave the default (512Mi)',
   },
 };
 

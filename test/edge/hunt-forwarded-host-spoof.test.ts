@@ -106,7 +106,12 @@ test('a Host that is not a host name gets 400, never reaching the app', { skip }
 
 test('a port out of 1-65535, or with a leading zero, is not forwarded', { skip }, async () => {
   for (const target of [port, composePort]) {
-    for (const spoof of ['app.example.com:65536', 'app.example.com:99999', 'app.example.com:0080', 'app.example.com:0']) {
+    for (const spoof of [
+      'app.example.com:65536',
+      'app.example.com:99999',
+      'app.example.com:0080',
+      'app.example.com:0',
+    ]) {
       const response = await rawRequest(target, `GET / HTTP/1.1\r\nHost: ${spoof}\r\nConnection: close\r\n\r\n`);
       assert.match(response.status, / 200 /, `${spoof}: ${response.status}`);
       const seen = { host: response.seen?.headers.host, forwarded: response.seen?.headers['x-forwarded-host'] };

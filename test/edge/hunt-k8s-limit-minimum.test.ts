@@ -73,7 +73,7 @@ test('hive deploy k8s names the flag and writes nothing', () => {
   }
 });
 
-test("the k8s memory reason says what Node.js needs, naming no container runtime (Kubernetes may run any)", () => {
+test('the k8s memory reason says what Node.js needs, naming no container runtime (Kubernetes may run any)', () => {
   assert.throws(
     () => renderDeployRecipe('k8s', { app: 'api', resources: { memoryLimit: '1Mi' } }),
     (error: unknown) => {
