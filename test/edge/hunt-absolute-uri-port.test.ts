@@ -8,48 +8,20 @@
 // this request's authority: they now get the URI's port when the rule can read it, else $host.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { generateNginxConfig } from '../../dist/edge/index.js';
-import {
-  freePort,
-  nginxSkip,
-  type RunningNginx,
-  rawRequest,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { nginxSkip, type PlainSite, rawRequest, startPlainSite } from './nginx-harness.js';
 
 const skip = nginxSkip();
-let host: UpstreamHost | undefined;
-let nginx: RunningNginx | undefined;
+let site: PlainSite | undefined;
 let port = 0;
 
 before(async () => {
   if (skip) return;
-  host = await startUpstream('h1', '127.0.0.2');
-  port = await freePort();
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'api',
-          serverName: ['app.example.com', '127.0.0.1'],
-          listen: { address: '127.0.0.1', port },
-          upstream: { hosts: `${host.host}:${host.port}` },
-          accessLog: false,
-        },
-      ],
-    },
-    { shape: 'full' },
-  );
-  nginx = await startNginx(config, [port]);
+  site = await startPlainSite({ serverName: ['app.example.com', '127.0.0.1'] });
+  port = site.port;
 });
 
 after(async () => {
-  await nginx?.stop();
-  await host?.stop();
+  await site?.stop();
 });
 
 async function seenHost(requestLine: string, hostHeader?: string): Promise<{ host?: string; forwarded?: string }> {

@@ -5,49 +5,24 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { generateNginxConfig } from '../../dist/edge/index.js';
 import { poll } from '../poll.js';
-import {
-  freePort,
-  nginxSkip,
-  type RunningNginx,
-  rawRequest,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { nginxSkip, type PlainSite, rawRequest, startPlainSite } from './nginx-harness.js';
 
 const skip = nginxSkip();
-let host: UpstreamHost | undefined;
-let nginx: RunningNginx | undefined;
+let site: PlainSite | undefined;
 let port = 0;
 
 before(async () => {
   if (skip) return;
-  host = await startUpstream('h1', '127.0.0.2');
-  port = await freePort();
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'api',
-          listen: { address: '127.0.0.1', port },
-          upstream: { hosts: `${host.host}:${host.port}` },
-          // Relative: nginx opens it in its prefix.
-          accessLog: 'api.access.log',
-        },
-      ],
-    },
-    { shape: 'full' },
-  );
-  nginx = await startNginx(config, [port]);
+  site = await startPlainSite({
+    // Relative: nginx opens it in its prefix.
+    accessLog: 'api.access.log',
+  });
+  port = site.port;
 });
 
 after(async () => {
-  await nginx?.stop();
-  await host?.stop();
+  await site?.stop();
 });
 
 test('a proxied request logs its id, upstream, status and connect, header and response times', { skip }, async () => {
@@ -57,7 +32,7 @@ test('a proxied request logs its id, upstream, status and connect, header and re
     `GET / HTTP/1.1\r\nHost: a\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n`,
   );
   assert.match(response.status, / 200 /);
-  const file = join(nginx!.prefix, 'api.access.log');
+  const file = join(site!.nginx.prefix, 'api.access.log');
   // buffer=64k flush=1s: the line shows within a second or so.
   const line = await poll(
     async () => (await readFile(file, 'utf8').catch(() => '')).split('\n').find((l) => l.includes(`rid=${id}`)),
@@ -67,7 +42,7 @@ test('a proxied request logs its id, upstream, status and connect, header and re
   assert.match(
     line,
     new RegExp(
-      `rid=${id} upstream=127\\.0\\.0\\.2:${host!.port} upstream_status=200 rt=${time} uct=${time} ` +
+      `rid=${id} upstream=127\\.0\\.0\\.2:${site!.host.port} upstream_status=200 rt=${time} uct=${time} ` +
         `uht=${time} urt=${time}$`,
     ),
   );

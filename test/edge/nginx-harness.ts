@@ -337,3 +337,50 @@ export async function startTlsSite(
   }
   return { http, https, cert: await readFile(files.cert, 'utf8'), stop };
 }
+
+/** One app behind a real nginx on one plain HTTP port (see {@link startPlainSite}). */
+export interface PlainSite {
+  port: number;
+  nginx: RunningNginx;
+  host: UpstreamHost;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a stand-in upstream on 127.0.0.2 and nginx in front of it, with one site `api` on a free loopback port, no
+ * access log unless `overrides` (site fields over those defaults) asks for one.
+ */
+export async function startPlainSite(overrides: Record<string, unknown> = {}): Promise<PlainSite> {
+  const host = await startUpstream('h1', '127.0.0.2');
+  const port = await freePort();
+  try {
+    const config = generateNginxConfig(
+      {
+        main: testMain,
+        sites: [
+          {
+            app: 'api',
+            listen: { address: '127.0.0.1', port },
+            upstream: { hosts: `${host.host}:${host.port}` },
+            accessLog: false,
+            ...overrides,
+          },
+        ],
+      },
+      { shape: 'full' },
+    );
+    const nginx = await startNginx(config, [port]);
+    return {
+      port,
+      nginx,
+      host,
+      stop: async () => {
+        await nginx.stop();
+        await host.stop();
+      },
+    };
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+}
