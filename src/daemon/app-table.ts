@@ -5,7 +5,7 @@ import { readDump, writeDump } from './dump.js';
 import { AppNotFoundError } from './errors.js';
 import { ManagedApp, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
-import type { AppInfo, AppSpec, FlushedApp, ReloadProgress } from './protocol.js';
+import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
 
 /** The daemon's apps, by id and name, and the commands on them. */
 export class AppTable {
@@ -24,13 +24,26 @@ export class AppTable {
     setInterval(() => this.list(), 2000).unref();
   }
 
-  /** `all`, an id or a name; throws AppNotFoundError naming the target. */
-  find(target: string): ManagedApp[] {
-    if (target === 'all') return [...this.#apps.values()];
+  /**
+   * `all`, an id or a name (an all-digit target is an id first); `by`: only an id, or only a name (see the protocol's
+   * `by`). Throws AppNotFoundError naming the target.
+   */
+  find(target: string, by?: TargetKind): ManagedApp[] {
+    if (by === 'name') return [this.findByName(target)];
+    if (by === undefined && target === 'all') return [...this.#apps.values()];
     const byId = /^\d+$/.test(target) ? this.#apps.get(Number(target)) : undefined;
-    const app = byId ?? [...this.#apps.values()].find((a) => a.name === target);
-    if (!app) throw new AppNotFoundError(target);
-    return [app];
+    if (by === 'id' || byId) {
+      if (!byId) throw new AppNotFoundError(target);
+      return [byId];
+    }
+    return [this.findByName(target)];
+  }
+
+  /** The app of that name, never an id: a config file's apps are matched by name, as PM2 matches them. */
+  findByName(name: string): ManagedApp {
+    const app = [...this.#apps.values()].find((a) => a.name === name);
+    if (!app) throw new AppNotFoundError(name);
+    return app;
   }
 
   /**
@@ -57,8 +70,9 @@ export class AppTable {
     return this.info(app);
   }
 
-  async each(target: string, action: (app: ManagedApp) => Promise<void>): Promise<AppInfo[]> {
-    const apps = this.find(target);
+  async each(target: string, action: (app: ManagedApp) => Promise<void>, by?: TargetKind): Promise<AppInfo[]> {
+    const apps = this.find(target, by);
+    const every = by === undefined && target === 'all';
     // One app's failure must not stop the others; the first error is reported after all ran.
     // Each app's info is taken as its action ends, before the app's next queued operation begins: the reply of a
     // restart says online even when a stop is already waiting behind it.
@@ -69,7 +83,7 @@ export class AppTable {
       }),
     );
     // `all` means the apps that are still there: one deleted by a command that came first is left out.
-    const kept = results.filter((r, i) => !(target === 'all' && apps[i]!.removed && r.status === 'rejected'));
+    const kept = results.filter((r, i) => !(every && apps[i]!.removed && r.status === 'rejected'));
     const failed = kept.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return kept.map((r) => (r as PromiseFulfilledResult<AppInfo>).value);
@@ -83,12 +97,13 @@ export class AppTable {
     target: string,
     onProgress: (progress: ReloadProgress) => void,
     shellEnv?: Record<string, string>,
+    by?: TargetKind,
   ): Promise<AppInfo[]> {
     // By id, from the apps each() found: a second find() afterwards would see apps started or deleted meanwhile.
     const slots = new Map<number, AppInfo['reload']>();
     const infos = await this.each(target, async (app) => {
       slots.set(app.id, await app.reload(onProgress, shellEnv));
-    });
+    }, by);
     return infos.map((info) => ({ ...info, reload: slots.get(info.id) ?? [] }));
   }
 
@@ -105,11 +120,14 @@ export class AppTable {
    * Stops and forgets the target's apps: those found now, each once it is stopped (an app started meanwhile under
    * `all` is not one of them, and one restarting is deleted after its restart, never left running unknown).
    */
-  async delete(target: string): Promise<AppInfo[]> {
-    return this.each(target, (app) =>
-      app.delete(() => {
-        if (this.#apps.get(app.id) === app) this.#apps.delete(app.id);
-      }),
+  async delete(target: string, by?: TargetKind): Promise<AppInfo[]> {
+    return this.each(
+      target,
+      (app) =>
+        app.delete(() => {
+          if (this.#apps.get(app.id) === app) this.#apps.delete(app.id);
+        }),
+      by,
     );
   }
 

@@ -96,15 +96,15 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         return result;
       }
       case 'stop':
-        return apps.each(request.target, (app) => app.stop());
+        return apps.each(request.target, (app) => app.stop(), request.by);
       case 'restart':
-        return apps.each(request.target, (app) => app.restart(request.shellEnv));
+        return apps.each(request.target, (app) => app.restart(request.shellEnv), request.by);
       case 'reload':
-        return apps.reload(request.target, progress, request.shellEnv);
+        return apps.reload(request.target, progress, request.shellEnv, request.by);
       case 'snapshot':
         return apps.snapshot(request.target, request.requests === true);
       case 'delete':
-        return apps.delete(request.target);
+        return apps.delete(request.target, request.by);
       case 'scale': {
         const [app] = apps.find(request.target);
         if (request.target === 'all') throw new AppNotFoundError('all (scale takes one app)');

@@ -62,6 +62,11 @@ const header = {
   id: z.number().int().nonnegative(),
 };
 const target = z.string().min(1).max(128);
+/**
+ * How a target is read: by default `all`, an id, else a name; `name` (the apps of a config file, as PM2 matches them)
+ * and `id` (targets the CLI resolved up front) only that, so that an app named `0` is never app 0 and back.
+ */
+const by = z.enum(['id', 'name']).optional();
 
 function isScaleCount(value: number | string): boolean {
   if (value === 0 || (typeof value === 'string' && /^0+$/.test(value.trim()))) return false;
@@ -100,13 +105,14 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z
     .object({ ...header, cmd: z.literal('snapshot'), target: target.optional(), requests: z.boolean().optional() })
     .strict(),
-  z.object({ ...header, cmd: z.enum(['stop', 'delete']), target }).strict(),
+  z.object({ ...header, cmd: z.enum(['stop', 'delete']), target, by }).strict(),
   /** `shellEnv`: `hive restart|reload --update-env`, the app's new shell environment (see the app spec's). */
   z
     .object({
       ...header,
       cmd: z.enum(['restart', 'reload']),
       target,
+      by,
       shellEnv: z.record(z.string(), z.string()).optional(),
     })
     .strict(),
@@ -128,6 +134,8 @@ export const requestSchema = z.discriminatedUnion('cmd', [
 export type Request = z.infer<typeof requestSchema>;
 /** Request commands. */
 export type Command = Request['cmd'];
+/** How a stop, restart, reload or delete reads its target (`by`): see the schema. */
+export type TargetKind = z.infer<typeof by>;
 
 /** The daemon's answer to one request. */
 export type Response =

@@ -70,3 +70,28 @@ test('a config file with no app names, or that cannot be read, is still ERR_HIVE
   }
   assert.deepEqual(await statuses(), { other: 'online' });
 });
+
+test('hive stop and delete <config> match the apps of the file by name only: an app named "0" is not app 0', async () => {
+  // A home of its own: the ids must start at 0.
+  const own = new HiveHome();
+  try {
+    const [keep] = await own.json<{ id: number }[]>(['start', daemonFixture('ticker.sh'), '--name', 'keepme']);
+    assert.equal(keep!.id, 0);
+    const config = join(dir, 'digits.json');
+    writeFileSync(config, JSON.stringify({ apps: [{ name: '0', script: probe, interpreter: 'none' }] }));
+    const [zero] = await own.json<{ id: number }[]>(['start', config]);
+    assert.equal(zero!.id, 1);
+    const byName = async () =>
+      Object.fromEntries((await own.json<App[]>(['ls'])).map((app) => [app.name, app.status] as const));
+
+    const stopped = await own.run(['stop', config]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.deepEqual(await byName(), { keepme: 'online', 0: 'stopped' });
+    const deleted = await own.run(['delete', config]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(deleted.stdout, 'deleted 0\n');
+    assert.deepEqual(await byName(), { keepme: 'online' });
+  } finally {
+    await own.cleanup();
+  }
+});
