@@ -1,8 +1,10 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
-import { isConfigTarget, onConfigApps } from './config-target.js';
+import type { DaemonClient } from '../daemon/client.js';
+import { configTargetNames, isConfigTarget, onConfigApps } from './config-target.js';
 import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from './daemon-command.js';
+import { resolveTarget, type Target } from './resolve-targets.js';
 import { shellEnv } from './shell-env.js';
 
 const verbs = {
@@ -12,11 +14,13 @@ const verbs = {
 };
 
 const many =
-  'Several targets (as PM2 takes them: `hive stop api worker`) are taken in turn; one that fails is said and the\n' +
-  'others are still taken (PM2 stops at it), and the command exits non-zero.';
+  'Several targets (as PM2 takes them: `hive stop api worker`) are first resolved to apps, together, and each app is\n' +
+  'taken once, in turn; a target that names no app is said (ERR_HIVE_APP_NOT_FOUND) and the others are still taken\n' +
+  '(PM2 stops at it), and the command exits non-zero.';
 
 /**
- * `hive stop|restart|delete <target>... [--json]`: one request per target, in turn, then the affected apps' table.
+ * `hive stop|restart|delete <target>... [--json]`: one request for one target; several are resolved to app ids first
+ * (see onSeveral), then the affected apps' table.
  */
 export function targetCommand(command: keyof typeof verbs, argv: string[]): Promise<number> {
   const usage =
@@ -46,24 +50,74 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     // A restart waits for every slot: say what is happening on a terminal, nothing in scripts.
     if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${positionals.join(' ')}...\n`);
     const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
-    const apps: AppInfo[] = [];
+    let apps: AppInfo[];
     let code = 0;
-    for (const [i, target] of positionals.entries()) {
-      try {
-        apps.push(
-          ...(configs[i] && command !== 'restart'
-            ? await onConfigApps(command, target, { only })
-            : (await withDaemon((client) => client.request<AppInfo[]>(command, { target, ...env })))!),
-        );
-      } catch (error) {
-        // With one target, as ever: the error alone. With several, each said and the rest still taken.
-        if (positionals.length === 1) throw error;
+    if (positionals.length === 1) {
+      const target = positionals[0]!;
+      apps =
+        configs[0] && command !== 'restart'
+          ? await onConfigApps(command, target, { only })
+          : (await withDaemon((client) => client.request<AppInfo[]>(command, { target, ...env })))!;
+    } else {
+      const report = (error: unknown) => {
         code = Math.max(code, reportError(command, usage, error));
-      }
+      };
+      apps = await onSeveral(command, positionals, configs, env, report);
     }
     if (values.json) printJson(apps);
     else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
     else if (apps.length > 0 || code === 0) process.stdout.write(`${appTable(apps)}\n`);
     return code;
   });
+}
+
+/**
+ * Several targets: all resolved to app ids against one listing before anything is done, each app then taken once, by
+ * id. Taken in turn, each target against a table the ones before changed, `hive delete 0 0` deleted app 0 and then an
+ * app named `0`, and `hive stop a a` stopped a twice. A target that fails (names no app, an unreadable config file) is
+ * reported and the others are still taken.
+ */
+async function onSeveral(
+  command: keyof typeof verbs,
+  targets: string[],
+  configs: boolean[],
+  env: { shellEnv?: Record<string, string> },
+  report: (error: unknown) => void,
+): Promise<AppInfo[]> {
+  const resolved: (Target | undefined)[] = [];
+  for (const [i, target] of targets.entries()) {
+    try {
+      resolved.push(
+        configs[i] && command !== 'restart'
+          ? { file: target, names: await configTargetNames(command, target, undefined) }
+          : { target },
+      );
+    } catch (error) {
+      report(error);
+      resolved.push(undefined);
+    }
+  }
+  const run = async (client: DaemonClient) => {
+    const listing = await client.request<AppInfo[]>('ls');
+    const ids = new Set<number>();
+    for (const target of resolved) {
+      if (target === undefined) continue;
+      try {
+        for (const id of resolveTarget(listing, target)) ids.add(id);
+      } catch (error) {
+        report(error);
+      }
+    }
+    const apps: AppInfo[] = [];
+    for (const id of ids) {
+      try {
+        apps.push(...(await client.request<AppInfo[]>(command, { target: String(id), by: 'id', ...env })));
+      } catch (error) {
+        // Deleted by someone else since the listing, or the command failed on it: said, and the others still taken.
+        report(error);
+      }
+    }
+    return apps;
+  };
+  return (await withDaemon(run))!;
 }

@@ -56,3 +56,44 @@ test('hive stop, restart and delete take several names, ids and config files, in
   assert.match(only.stderr, /ERR_HIVE_INVALID_ARGUMENT: --only picks apps of one config file/);
   assert.deepEqual(await statuses(), { b: 'online', c: 'online' }, 'refused before anything was done');
 });
+
+test('several targets are resolved to apps first: each app taken once, an id never read again as a name', async () => {
+  // A home of its own: the ids must start at 0.
+  const own = new HiveHome();
+  try {
+    const ticker = daemonFixture('ticker.sh');
+    for (const name of ['x', '0', 'y']) await own.json(['start', ticker, '--name', name]);
+    const names = async () => (await own.json<App[]>(['ls'])).map((app) => [app.id, app.name, app.status]);
+    assert.deepEqual(await names(), [
+      [0, 'x', 'online'],
+      [1, '0', 'online'],
+      [2, 'y', 'online'],
+    ]);
+
+    const stopped = await own.json<App[]>(['stop', 'y', 'y', '2']);
+    assert.deepEqual(
+      stopped.map((app) => [app.name, app.status]),
+      [['y', 'stopped']],
+      'one app, listed once',
+    );
+    // Id 0 is app x, twice: app "0" (id 1) is no target here, even after x is gone.
+    const deleted = await own.run(['delete', '0', '0']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(deleted.stdout, 'deleted x\n');
+    assert.deepEqual(await names(), [
+      [1, '0', 'online'],
+      [2, 'y', 'stopped'],
+    ]);
+
+    // A target that names no app: ERR_HIVE_APP_NOT_FOUND and exit 1, the others still taken.
+    const some = await own.run(['stop', 'nope', '0', '--json']);
+    assert.equal(some.code, 1, some.stderr);
+    assert.match(some.stderr, /^hive stop: ERR_HIVE_APP_NOT_FOUND: .*"nope"/m);
+    assert.deepEqual(
+      (JSON.parse(some.stdout) as App[]).map((app) => [app.name, app.status]),
+      [['0', 'stopped']],
+    );
+  } finally {
+    await own.cleanup();
+  }
+});

@@ -1,0 +1,24 @@
+import { AppNotFoundError } from '../daemon/errors.js';
+import type { AppInfo } from '../daemon/protocol.js';
+
+/** One target of a command, as typed, or the app names of a config file (matched by name only, as PM2's). */
+export type Target = { target: string } | { file: string; names: string[] };
+
+/**
+ * The app ids that `target` names in one listing of the daemon's apps: `all` every app, an all-digit target an id
+ * first (as the daemon reads it), else a name; a config file's names by name only, those the daemon does not have
+ * skipped unless none is there. Throws AppNotFoundError when nothing matches.
+ */
+export function resolveTarget(apps: AppInfo[], target: Target): number[] {
+  if ('file' in target) {
+    const ids = target.names.flatMap((name) => apps.filter((app) => app.name === name).map((app) => app.id));
+    if (ids.length === 0) throw new AppNotFoundError(target.names[0] ?? target.file);
+    return ids;
+  }
+  const { target: text } = target;
+  if (text === 'all') return apps.map((app) => app.id);
+  const byId = /^\d+$/.test(text) ? apps.find((app) => app.id === Number(text)) : undefined;
+  const app = byId ?? apps.find((a) => a.name === text);
+  if (!app) throw new AppNotFoundError(text);
+  return [app.id];
+}
