@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { DaemonClient } from '../daemon/client.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
-import type { DaemonClient } from '../daemon/client.js';
 import { configTargetNames, isConfigTarget, onConfigApps } from './config-target.js';
 import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from './daemon-command.js';
 import { resolveTarget, type Target } from './resolve-targets.js';

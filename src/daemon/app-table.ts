@@ -101,9 +101,13 @@ export class AppTable {
   ): Promise<AppInfo[]> {
     // By id, from the apps each() found: a second find() afterwards would see apps started or deleted meanwhile.
     const slots = new Map<number, AppInfo['reload']>();
-    const infos = await this.each(target, async (app) => {
-      slots.set(app.id, await app.reload(onProgress, shellEnv));
-    }, by);
+    const infos = await this.each(
+      target,
+      async (app) => {
+        slots.set(app.id, await app.reload(onProgress, shellEnv));
+      },
+      by,
+    );
     return infos.map((info) => ({ ...info, reload: slots.get(info.id) ?? [] }));
   }
 
