@@ -152,7 +152,9 @@ export class ManagedApp {
    * is stopped or errored; an errored app's primary may still be alive (every worker crash-looped), and is stopped
    * first so that the new spec runs. With `replace` (a config file started again: PM2 restarts its running apps) a
    * running app is stopped too, and starts again with `spec` (its id stays), in the environment it had unless
-   * `updateEnv`: PM2 re-reads the file's `env` but not the shell's there.
+   * `updateEnv` or `spec.env` is empty: PM2 re-reads the file's `env` but not the shell's there, yet an app whose file
+   * gives it no env (or `{}`) takes the restarting shell's (PM2 7's Utility.extendExtraConfig deletes an empty `env`
+   * before it would replace the process's, and the CLI's environment it sent stays).
    */
   startWith(spec: AppSpec, { replace = false, updateEnv = false }: StartHow = {}): Promise<void> {
     return this.#serially(async () => {
@@ -160,7 +162,9 @@ export class ManagedApp {
       await this.#stop();
       // Read here, in the queue: a restart --update-env asked before this one has set it.
       const { shellEnv } = this.spec;
-      this.#respec(replace && !updateEnv ? { ...spec, shellEnv } : spec);
+      const keep = replace && !updateEnv && Object.keys(spec.env).length > 0;
+      // An app of an older dump has no shellEnv of its own: it takes the new one, as it did before apps kept theirs.
+      this.#respec(keep ? { ...spec, shellEnv: shellEnv ?? spec.shellEnv } : spec);
       await this.#start();
     });
   }

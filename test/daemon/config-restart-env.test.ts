@@ -1,8 +1,8 @@
-// PM2 parity: `pm2 restart ecosystem.config.js` (and `pm2 start` of it again) re-reads the file's `env` but keeps the
-// environment the app was started with; Hive's `--update-env` gives it the restarting shell's. Checked against
-// pm2 7.0.4: `FOO=second pm2 restart ecosystem.config.js` leaves FOO as the first start's.
+// PM2 parity: `pm2 restart ecosystem.config.js` (and `pm2 start` of it again) re-reads the file's `env` but, for an app
+// the file gives an env, keeps the environment it was started with; Hive's `--update-env` gives it the restarting shell's.
+// Checked against pm2 7.0.4: `FOO=second pm2 restart ecosystem.config.js` leaves FOO as the first start's.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -59,4 +59,58 @@ test('a config file restarted or started again keeps the environment of the firs
   assert.equal((await hive.run(['stop', file])).code, 0);
   await step(['restart', file], 'sixth', 6);
   assert.equal(lines('probe')[5], 'probe=fifth explicit=two', 'kept from the last --update-env');
+});
+
+// Checked against pm2 7.0.4 too: of an app with no `env` in the file (PM2 deletes an empty one before it would replace
+// the process's), `FOO=second pm2 restart ecosystem.config.js` and `pm2 start` of it again give FOO=second.
+test("an app the file gives no env (or an empty one) takes the restarting shell's environment, as PM2's", async () => {
+  const bare = join(dir, 'bare.config.js');
+  const apps = [
+    { name: 'bare', script: daemonFixture('env-probe.sh'), interpreter: 'none' },
+    { name: 'empty', script: daemonFixture('env-probe.sh'), interpreter: 'none', env: {} },
+  ];
+  writeFileSync(bare, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const run = async (args: string[], shell: string, count: number) => {
+    const result = await hive.run(args, { env: { HIVE_SHELL_PROBE: shell } });
+    assert.equal(result.code, 0, result.stderr);
+    for (const app of ['bare', 'empty']) await waitFor(() => lines(app).length === count, `hive ${args.join(' ')}`);
+  };
+  await run(['start', bare], 'first', 1);
+  await run(['restart', bare], 'second', 2);
+  await run(['start', bare], 'third', 3);
+  for (const app of ['bare', 'empty']) {
+    assert.deepEqual(lines(app), ['probe=first explicit=', 'probe=second explicit=', 'probe=third explicit='], app);
+  }
+  assert.equal((await hive.run(['delete', bare])).code, 0);
+});
+
+test('an app of an older dump (no shellEnv of its own) restarted by its config file takes the shell environment', async () => {
+  const own = new HiveHome();
+  try {
+    const config = join(dir, 'old.config.js');
+    const apps = [{ name: 'old', script: daemonFixture('env-probe.sh'), interpreter: 'none', env: { EXPLICIT: 'x' } }];
+    writeFileSync(config, `module.exports = ${JSON.stringify({ apps })};\n`);
+    const ownLines = () => own.readLog('old-out.log').match(/probe=\S* explicit=\S*/g) ?? [];
+    const run = async (args: string[], shell: string, count: number) => {
+      const result = await own.run(args, { env: { HIVE_SHELL_PROBE: shell } });
+      assert.equal(result.code, 0, result.stderr);
+      await waitFor(() => ownLines().length === count, `hive ${args.join(' ')}`);
+    };
+    await run(['start', config], 'first', 1);
+    assert.equal((await own.run(['save'])).code, 0);
+    assert.equal((await own.run(['kill'])).code, 0);
+    // As a dump written before apps kept their starting shell's environment.
+    const dump = join(own.home, 'dump.json');
+    writeFileSync(
+      dump,
+      JSON.stringify(JSON.parse(readFileSync(dump, 'utf8')), (key, value) => (key === 'shellEnv' ? undefined : value)),
+    );
+    // The daemon this resurrect starts runs in this environment, and so does the app without a shellEnv.
+    await run(['resurrect'], 'daemon', 2);
+    await own.daemonPid();
+    await run(['restart', config], 'restarting', 3);
+    assert.deepEqual(ownLines(), ['probe=first explicit=x', 'probe=daemon explicit=x', 'probe=restarting explicit=x']);
+  } finally {
+    await own.cleanup();
+  }
 });

@@ -4,7 +4,8 @@ import { targetCommand } from '../target-command.js';
 /**
  * `hive restart <name|id|all>`. `hive restart <config file>` is a start of the file again, as PM2 runs both through
  * one path: the file's apps the daemon has restart with its current options (its env, `--env <name>`, `--only`) in the
- * environment they were started with (`--update-env`: this shell's), the others start.
+ * environment they were started with (`--update-env`, or an app the file gives no env: this shell's, as PM2's), the
+ * others start.
  */
 export default async function restart(argv: string[]): Promise<number> {
   const separator = argv.indexOf('--');
