@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { configFormat } from '../config/config-file-name.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load-config.js';
@@ -28,10 +25,11 @@ export async function configAppNames(path: string, { strict = false } = {}): Pro
     file = config.file;
     names = config.apps.map((app) => app.name);
   } catch (error) {
-    // Refused at a key of a file that was read: its names are still there. Any other error stands.
-    if (strict || !(error instanceof ConfigError) || error.key === undefined) throw error;
+    // Refused at a key of a file that was read: its names are still there, in what the loader read (a JavaScript or
+    // TypeScript file is not run a second time). Any other error stands.
+    if (strict || !(error instanceof ConfigError) || error.key === undefined || error.content === undefined) throw error;
     file = resolve(path);
-    names = namesIn(await readAgain(file), configFormat(file));
+    names = namesIn(error.content, configFormat(file));
     if (names.length === 0) throw error;
   }
   const usable = [...new Set(names)].filter((name) => appNameProblem(name) === undefined);
@@ -51,26 +49,6 @@ function namesIn(content: unknown, format: 'hive' | 'pm2'): string[] {
     }
     return [];
   });
-}
-
-let loads = 0;
-
-// The loader read this file a moment ago (so the errors a read can meet were met there); read again, unvalidated.
-async function readAgain(file: string): Promise<unknown> {
-  const ext = extname(file);
-  if (ext === '.json') return JSON.parse(await readFile(file, 'utf8'));
-  if (ext === '.yaml' || ext === '.yml') return parseYaml(await readFile(file, 'utf8'));
-  if (['.ts', '.mts', '.cts'].includes(ext)) {
-    const { tsImport } = await import('tsx/esm/api');
-    return unwrapDefault(await tsImport(pathToFileURL(file).href, import.meta.url));
-  }
-  // ES modules are cached by URL: a fresh one, as the loader's, reads the file as it is now.
-  return unwrapDefault(await import(`${pathToFileURL(file).href}?hive-names=${++loads}`));
-}
-
-function unwrapDefault(mod: unknown): unknown {
-  const value = (mod as { default?: unknown }).default ?? mod;
-  return isObject(value) && !('apps' in value) && isObject(value.default) ? value.default : value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

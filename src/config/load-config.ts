@@ -28,6 +28,16 @@ export interface LoadedConfig {
 export async function loadConfig(path: string): Promise<LoadedConfig> {
   const file = resolve(path);
   const raw = await readConfigFile(file);
+  try {
+    return fromContent(file, raw);
+  } catch (error) {
+    if (error instanceof ConfigError) error.content = raw;
+    throw error;
+  }
+}
+
+/** Translates (PM2) and validates what a config file held. */
+function fromContent(file: string, raw: unknown): LoadedConfig {
   const format = configFormat(file);
   const warnings: string[] = [];
   let content = raw;

@@ -1,7 +1,7 @@
 // PM2 parity: `pm2 stop|delete ecosystem.config.js` act on the app names of the file; an option Hive would refuse at
 // start (an unknown key, a bad value) must not keep the apps from being stopped or deleted.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -93,5 +93,28 @@ test('hive stop and delete <config> match the apps of the file by name only: an 
     assert.deepEqual(await byName(), { keepme: 'online' });
   } finally {
     await own.cleanup();
+  }
+});
+
+test('hive stop <config> refused at a key runs a JavaScript or TypeScript config file once', async () => {
+  for (const ext of ['mjs', 'ts']) {
+    const counter = join(dir, `evaluations-${ext}`);
+    // TypeScript config files are hive.config.ts only.
+    const config =
+      ext === 'ts' ? join(mkdtempSync(join(dir, 'ts-')), 'hive.config.ts') : join(dir, 'counted.config.mjs');
+    const write = (extra: string) =>
+      writeFileSync(
+        config,
+        `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(counter)}, 'x');\n` +
+          `export default { apps: [{ name: 'counted-${ext}', script: ${JSON.stringify(probe)}, interpreter: 'none'${extra} }] };\n`,
+      );
+    write('');
+    await hive.json(['start', config]);
+    write(', bogus: 1');
+    const before = readFileSync(counter, 'utf8').length;
+    const stopped = await hive.run(['stop', config]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(readFileSync(counter, 'utf8').length - before, 1, `.${ext}: evaluated once`);
+    assert.equal((await hive.run(['delete', `counted-${ext}`])).code, 0);
   }
 });
