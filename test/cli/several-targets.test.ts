@@ -97,3 +97,22 @@ test('several targets are resolved to apps first: each app taken once, an id nev
     await own.cleanup();
   }
 });
+
+test("hive restart with a config file and another target says a config file must be restart's only target", async () => {
+  const file = join(dir, 'alone.config.js');
+  writeFileSync(
+    file,
+    `module.exports = ${JSON.stringify({ apps: [{ name: 'e', script: daemonFixture('ticker.sh') }] })};\n`,
+  );
+  for (const args of [
+    ['restart', 'api', file],
+    ['restart', file, 'api', '--update-env'],
+  ]) {
+    const result = await hive.run(args);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /^hive restart: ERR_HIVE_INVALID_ARGUMENT: a config file must be restart's only target \(it starts the file again\), got "/,
+    );
+  }
+});

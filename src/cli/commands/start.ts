@@ -119,7 +119,14 @@ export default function start(argv: string[], command = 'start'): Promise<number
       arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg,
     );
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
-    const { values, positionals } = parseCommand(joined, startOptions, { min: 1, max: 1 });
+    // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
+    const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
+    const { values, positionals } = parseCommand(joined, startOptions, { min: 1, max });
+    if (positionals.length > 1) {
+      throw new UsageError(
+        `a config file must be restart's only target (it starts the file again), got ${positionals.map((p) => JSON.stringify(p)).join(', ')}: restart the other apps in a command of their own`,
+      );
+    }
     refuseRepeats(joined);
     if (values.help) {
       process.stdout.write(`${usage}\n`);
