@@ -27,7 +27,8 @@ export async function configAppNames(path: string, { strict = false } = {}): Pro
   } catch (error) {
     // Refused at a key of a file that was read: its names are still there, in what the loader read (a JavaScript or
     // TypeScript file is not run a second time). Any other error stands.
-    if (strict || !(error instanceof ConfigError) || error.key === undefined || error.content === undefined) throw error;
+    if (strict || !(error instanceof ConfigError) || error.key === undefined || error.content === undefined)
+      throw error;
     file = resolve(path);
     names = namesIn(error.content, configFormat(file));
     if (names.length === 0) throw error;

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
-import { RestartPolicy } from '../cluster/restart-policy.js';
+import { RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -23,6 +23,8 @@ export interface ForkOptions {
   killTimeout: number;
   /** Bytes of RSS over which a process is restarted (`maxMemoryRestart`); none when undefined. */
   maxMemoryRestart?: number;
+  /** How a process that exits is restarted: the app's `restart_delay` and the like (see forkRestartPolicy). */
+  restart: RestartPolicyOptions;
 }
 
 interface Slot {
@@ -51,13 +53,7 @@ function emit(record: Record<string, unknown>): void {
 }
 
 function newSlot(instance: number): Slot {
-  const policy = new RestartPolicy({
-    restartDelay: 0,
-    expBackoffRestartDelay: 100,
-    maxRestartDelay: 15_000,
-    maxRestarts: 10,
-    minUptime: 1_000,
-  });
+  const policy = new RestartPolicy(options.restart);
   return {
     instance,
     child: undefined,

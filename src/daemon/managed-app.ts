@@ -13,6 +13,7 @@ import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
+import { forkRestartPolicy } from './fork-restart-policy.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 
@@ -463,6 +464,7 @@ export class ManagedApp {
       autorestart: spec.autorestart ?? true,
       killTimeout: spec.killTimeout ?? 5_000,
       maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
+      restart: forkRestartPolicy(spec.runArgs),
     };
     return [forkEntry, [JSON.stringify(options)]];
   }

@@ -452,20 +452,27 @@ function threads(value: string): string {
 /**
  * Reads each app's arguments here as its primary will, so that a bad `-i`, `--port`, size or duration exits 2 before
  * the daemon is asked, rather than a primary that dies at once leaving an errored (or stopped) app behind. A cluster
- * app's are its `hive run` arguments; a fork-mode app's are what the fork primary reads: its instance count and
- * `--max-memory-restart`. Only argument errors count: a missing script and the like stay the daemon's to report,
+ * app's are its `hive run` arguments; a fork-mode app's are what the fork primary reads: its instance count, its
+ * restart policy and `--max-memory-restart`. Only argument errors count: a missing script and the like stay the daemon's to report,
  * app by app.
  */
 async function checkRunArgs(specs: AppSpec[]): Promise<void> {
   if (specs.length === 0) return;
-  const [{ parseRunArgs }, { fillOptions }, { resolveInstances }, { parseSize }, { InvalidArgumentError }] =
-    await Promise.all([
-      import('../run-args.js'),
-      import('../../cluster/options.js'),
-      import('../../cluster/instances.js'),
-      import('../../cluster/units.js'),
-      import('../../errors.js'),
-    ]);
+  const [
+    { parseRunArgs },
+    { fillOptions },
+    { resolveInstances },
+    { parseSize },
+    { InvalidArgumentError },
+    { forkRestartPolicy },
+  ] = await Promise.all([
+    import('../run-args.js'),
+    import('../../cluster/options.js'),
+    import('../../cluster/instances.js'),
+    import('../../cluster/units.js'),
+    import('../../errors.js'),
+    import('../../daemon/fork-restart-policy.js'),
+  ]);
   for (const spec of specs) {
     try {
       if (!spec.fork) fillOptions({ ...parseRunArgs(spec.runArgs, {}).supervisor, cwd: spec.cwd });
@@ -477,6 +484,7 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
         const own = separator === -1 ? spec.runArgs : spec.runArgs.slice(0, separator);
         const size = own.filter((arg) => arg.startsWith('--max-memory-restart=')).at(-1);
         if (size !== undefined) parseSize(size.slice('--max-memory-restart='.length), 'maxMemoryRestart');
+        forkRestartPolicy(spec.runArgs);
       }
     } catch (error) {
       if (error instanceof InvalidArgumentError)

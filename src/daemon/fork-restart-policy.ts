@@ -1,0 +1,33 @@
+import type { RestartPolicyOptions } from '../cluster/restart-policy.js';
+import { parseDuration } from '../cluster/units.js';
+import { describeValue, InvalidArgumentError } from '../errors.js';
+
+/**
+ * The restart policy of a fork-mode app, from its `hive run` arguments (where `hive start` writes a config's
+ * `restart_delay`, `exp_backoff_restart_delay`, `max_restarts`, `min_uptime`, and the flags of a script), with the
+ * cluster's defaults and its rule (cluster/options.ts): a fixed `restartDelay` given alone turns the backoff off, as
+ * PM2's `restart_delay`. Throws InvalidArgumentError naming a bad value (`hive start` checks before the daemon does).
+ */
+export function forkRestartPolicy(runArgs: string[]): RestartPolicyOptions {
+  const separator = runArgs.indexOf('--');
+  const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
+  const flag = (name: string) => {
+    const arg = own.filter((a) => a.startsWith(`--${name}=`)).at(-1);
+    return arg?.slice(name.length + 3);
+  };
+  const restartDelay = flag('restart-delay');
+  const backoff = flag('exp-backoff-restart-delay');
+  const maxRestarts = flag('max-restarts') ?? '10';
+  if (!/^\d+$/.test(maxRestarts)) {
+    throw new InvalidArgumentError(
+      `Expected \`maxRestarts\` to be a non-negative integer, got ${describeValue(maxRestarts)}`,
+    );
+  }
+  return {
+    restartDelay: parseDuration(restartDelay ?? 0, 'restartDelay'),
+    expBackoffRestartDelay: parseDuration(backoff ?? (restartDelay === undefined ? 100 : 0), 'expBackoffRestartDelay'),
+    maxRestartDelay: parseDuration(flag('max-restart-delay') ?? 15_000, 'maxRestartDelay'),
+    maxRestarts: Number(maxRestarts),
+    minUptime: parseDuration(flag('min-uptime') ?? 1_000, 'minUptime'),
+  };
+}
