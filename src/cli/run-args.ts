@@ -40,8 +40,10 @@ Options:
       --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
       --kill-timeout <duration>    how long a retiring process may drain before SIGKILL (default 5s)
       --drain-idle-grace <duration>  idle time after which a draining process closes a keep-alive connection (1s)
-      --restart-delay <duration>   fixed delay before restarting a crashed process (when backoff is 0)
-      --exp-backoff-restart-delay <duration>  first backoff delay, x1.5 per crash in a row (default 100ms; 0 = off)
+      --restart-delay <duration>   fixed delay before restarting a crashed process; given alone it turns the backoff
+                                   off (as PM2's restart_delay), with --exp-backoff-restart-delay the backoff wins
+      --exp-backoff-restart-delay <duration>  first backoff delay, x1.5 per crash in a row (default 100ms, 0 with
+                                   --restart-delay; 0 = off)
       --max-restart-delay <duration>  backoff cap (default 15s)
       --max-restarts <n>           crashes in a row, each before --min-uptime, before the slot is errored (default 10)
       --min-uptime <duration>      uptime after which a process counts as stable (default 1s)

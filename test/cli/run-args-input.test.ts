@@ -62,3 +62,11 @@ test('an empty --name is refused, not used as an empty log prefix', async () => 
   await refused(['--name', ''], /ERR_HIVE_INVALID_ARGUMENT: Expected --name to be a name, got "" \(string\)/);
   await refused(['--name= '], /Expected --name to be a name, got " "/);
 });
+
+test('the help says --restart-delay given alone turns the backoff off, as it does', async () => {
+  const help = await hive.run(['run', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.doesNotMatch(help.stdout, /when backoff is 0/);
+  assert.match(help.stdout, /--restart-delay <duration> +fixed delay .*; given alone it turns the backoff\n +off/);
+  assert.match(help.stdout, /default 100ms, 0 with\n +--restart-delay; 0 = off/);
+});
