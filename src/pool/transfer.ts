@@ -31,6 +31,13 @@ function transferableOf(value: unknown): TransferListItem {
   if (value instanceof ArrayBuffer || value instanceof MessagePort) return value;
   // A view on a SharedArrayBuffer has nothing to move (it is shared already) and postMessage refuses one in the list.
   if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) return value.buffer;
+  // Said as such: the generic message below would call a Uint8Array "an object".
+  if (ArrayBuffer.isView(value) || value instanceof SharedArrayBuffer) {
+    const what = value instanceof SharedArrayBuffer ? 'a SharedArrayBuffer' : 'a view on a SharedArrayBuffer';
+    throw new InvalidArgumentError(
+      `move(value) got ${what}: it is shared already, nothing to move; pass it as it is (both sides see the same memory)`,
+    );
+  }
   throw new InvalidArgumentError(
     `move(value) without a transfer list takes an ArrayBuffer, a typed array, a DataView or a MessagePort, got ${describeValue(value)}; pass the list for other values: move(value, [buffer])`,
   );

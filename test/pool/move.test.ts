@@ -49,3 +49,17 @@ test('move() without a list refuses a value it cannot find the transferable of, 
   await using pool = new Pool({ filename: fixture('move.mjs'), minThreads: 1, maxThreads: 1 });
   await assert.rejects(pool.run(null, { name: 'movePlainObject' }), { code: 'ERR_HIVE_INVALID_ARGUMENT' });
 });
+
+test('move() of shared memory says it is shared already, nothing to move, rather than "got an object"', () => {
+  const cases = [
+    [new Uint8Array(new SharedArrayBuffer(8)), 'a view on a SharedArrayBuffer'],
+    [new DataView(new SharedArrayBuffer(8)), 'a view on a SharedArrayBuffer'],
+    [new SharedArrayBuffer(8), 'a SharedArrayBuffer'],
+  ] as const;
+  for (const [value, what] of cases) {
+    assert.throws(() => move(value), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: `move(value) got ${what}: it is shared already, nothing to move; pass it as it is (both sides see the same memory)`,
+    });
+  }
+});
