@@ -1,5 +1,5 @@
-// The lines an app writes while `hive flush` empties its log are held and written once the file is empty: none lost,
-// none twice, in order. Sequence numbers tell.
+// The lines an app writes while `hive flush` empties its log are held and written once the file is empty: none lost
+// (the second test), none twice, in order. Sequence numbers tell.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,9 @@ function assertConsecutive(seqs: number[]): void {
   }
 }
 
-test('an app writing all the time: its emptied log goes on from one line, with no line missing or twice', async () => {
+// What this cannot tell: a line lost at the emptying itself (the file then starts further on, which looks the same).
+// The next test, which writes its lines before and after empty() itself, is the one for that.
+test('an app writing all the time: its emptied log goes on with whole lines, in order, none twice', async () => {
   // Several lines a millisecond, so that some come while the daemon ends the stream and empties the file.
   const app = join(dir, 'seq.js');
   writeFileSync(
