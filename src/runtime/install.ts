@@ -47,8 +47,11 @@ export function install(): RuntimeState {
 
   // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
   // must not die on its own.
-  state.sigintListener = () => {};
-  process.on('SIGINT', state.sigintListener);
+  const onSigint = () => {
+    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) state.appGotSigint = true;
+  };
+  state.sigintListener = onSigint;
+  process.on('SIGINT', onSigint);
   process.on('SIGHUP', () => {});
   process.on('SIGTERM', () => {
     // Sent to this process directly, not through the primary: the primary still counts it ready, and in sticky mode

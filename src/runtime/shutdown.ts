@@ -1,6 +1,6 @@
 import { isManaged } from './ipc.js';
 import { ENV } from './protocol.js';
-import { runtimeState } from './state.js';
+import { type RuntimeState, runtimeState } from './state.js';
 
 const DEFAULT_IDLE_GRACE = 1000;
 
@@ -28,7 +28,7 @@ export function shutdown(idleGrace: number): Promise<void> {
     for (const close of state.closers) await close().catch(() => {});
     // Only under a primary, which bounds it with killTimeout: without one the app's SIGINT handler has run already, or
     // the signal was SIGTERM, and nothing would end a process left to the app.
-    if (isManaged() && (tellApp(state.messageListener) || signalApp(state.sigintListener))) {
+    if (isManaged() && (tellApp(state.messageListener) || signalApp(state))) {
       // The app ends the process now: by its own exit, or once its handler has released what kept it alive (the
       // channel to the primary no longer does). Past killTimeout the primary SIGKILLs it, as PM2 would.
       process.channel?.unref();
@@ -61,8 +61,15 @@ function tellApp(own: unknown): boolean {
  * own `process.on('SIGINT')` handler. That handler now runs, once the process has drained, as under PM2 it would
  * have run instead. True when the app has such a handler (the runtime's own, which ignores a terminal's Ctrl-C, aside).
  */
-function signalApp(own: unknown): boolean {
+function signalApp(state: RuntimeState): boolean {
+  const own = state.sigintListener;
   if (!process.listeners('SIGINT').some((listener) => listener !== own)) return false;
+  // The runtime's listener goes first, so that the app's handlers see the process as PM2 would have left it: signal-exit
+  // (loaded by execa, write-file-atomic, proper-lockfile...) acts only when its listeners are the only ones, and a
+  // handler that cleans up and re-raises SIGINT must then die of it.
+  if (own) process.off('SIGINT', own);
+  // Ctrl-C (a signal to the whole group) has already run them, at once: a second run would close a database twice.
+  if (state.appGotSigint) return true;
   try {
     process.emit('SIGINT', 'SIGINT');
   } catch (error) {

@@ -20,6 +20,11 @@ export interface RuntimeState {
   messageListener: ((value: unknown, handle: unknown) => void) | undefined;
   /** The runtime's own SIGINT listener (it ignores the signal), told apart from the app's. */
   sigintListener: (() => void) | undefined;
+  /**
+   * A real SIGINT (Ctrl-C reaches the whole process group) reached the app's own SIGINT handlers: a retirement must
+   * not run them a second time.
+   */
+  appGotSigint: boolean;
 }
 
 // One state per process even when two copies of the runtime load (the primary's --import and an app's own
@@ -42,6 +47,7 @@ export function runtimeState(): RuntimeState {
     closers: [],
     messageListener: undefined,
     sigintListener: undefined,
+    appGotSigint: false,
   };
   return holder[kState];
 }

@@ -37,8 +37,12 @@ export interface Hive {
 const running = new Set<ChildProcess>();
 
 /** Starts `hive run <args> --log-format json`; the process is SIGKILLed by `killAll()` if a test leaves it. */
-export function startHive(args: string[], env: Record<string, string> = {}): Hive {
-  return record([hiveBin, 'run', '--log-format', 'json', ...args], env);
+export function startHive(
+  args: string[],
+  env: Record<string, string> = {},
+  { detached = false }: { detached?: boolean } = {},
+): Hive {
+  return record([hiveBin, 'run', '--log-format', 'json', ...args], env, detached);
 }
 
 /** Starts the driver fixture: a Supervisor with these options, commanded through `hive.command()`. */
@@ -46,10 +50,13 @@ export function startDriver(options: Record<string, unknown>, env: Record<string
   return record([fixture('driver.js'), JSON.stringify(options)], env);
 }
 
-function record(argv: string[], env: Record<string, string>): Hive {
+// `detached`: the primary leads a process group of its own (with its workers), as a shell's job does, so that a test
+// can signal the whole group as Ctrl-C does.
+function record(argv: string[], env: Record<string, string>, detached = false): Hive {
   const child = spawn(process.execPath, argv, {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached,
   });
   running.add(child);
   const records: HiveRecord[] = [];

@@ -148,3 +148,43 @@ for (const cleanup of ['exit', 'release']) {
     for (const exit of exits) assert.deepEqual([exit.code, exit.expected, exit.killed], [0, true, false]);
   });
 }
+
+// signal-exit's SIGINT listener acts only when its listeners are the only ones: the runtime's own listener, still
+// there when the app was signalled, made it do nothing, and each retiring process sat out killTimeout to be SIGKILLed.
+// Its re-raised SIGINT ends the process, as under PM2, and that is a retirement, not a crash.
+test("an app whose SIGINT listener is signal-exit's retires on reload and stop, within no killTimeout", async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('signal-exit-app.cjs'), '-i', '2', '--port', String(port), '--kill-timeout', '60s']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'reload done', 60_000);
+  const exits = () => hive.records.filter(isEvent('exit'));
+  await poll(() => exits().length === 2, 'the old processes exit', { timeoutMs: 90_000 });
+  await get(port);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  assert.equal(hive.records.filter((r) => r.kind === 'log' && r.line === 'exit handlers ran').length, 4);
+  assert.equal(exits().length, 4);
+  for (const exit of exits()) assert.deepEqual([exit.signal, exit.expected, exit.killed], ['SIGINT', true, false]);
+  assert.equal(hive.records.filter(isEvent('killed')).length, 0);
+});
+
+// Ctrl-C signals the whole process group: the app's own SIGINT handler runs at once, in every process, and the
+// primary's stop that follows must not run it again after the drain (the old code did: a database closed twice).
+test("Ctrl-C (SIGINT to the process group) runs a PM2 app's SIGINT handler once per process", async () => {
+  const port = await freePort();
+  const hive = startHive(
+    [fixture('pm2-sigint-app.cjs'), '-i', '2', '--port', String(port), '--kill-timeout', '60s'],
+    { CLEANUP: 'release' },
+    { detached: true },
+  );
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  process.kill(-hive.child.pid!, 'SIGINT');
+  assert.equal((await hive.exited).code, 0);
+  const exits = hive.records.filter(isEvent('exit'));
+  assert.equal(exits.length, 2);
+  for (const { pid } of exits) {
+    const lines = hive.records.filter((r) => r.kind === 'log' && r.pid === pid && r.line === 'SIGINT received');
+    assert.equal(lines.length, 1, `pid ${pid}`);
+  }
+});
