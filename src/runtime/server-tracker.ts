@@ -202,8 +202,32 @@ export class ServerTracker {
 // net's close, not http's: see the class comment. A server still on its way to listening (a process retired while it
 // starts, e.g. a sibling failed to) is closed once it gets there, or it would hold the process until SIGKILL.
 function closeWhenListening(server: NetServer): void {
-  if (server.listening) NetServer.prototype.close.call(server);
-  else server.once('listening', () => NetServer.prototype.close.call(server));
+  const close = () => {
+    answerLaterCloses(server);
+    NetServer.prototype.close.call(server);
+  };
+  if (server.listening) close();
+  else server.once('listening', close);
+}
+
+// The app's own `server.close(callback)` after the drain (PM2's pattern: `process.on('SIGINT', () => server.close(err
+// => process.exit(err ? 1 : 0)))`) must not hear ERR_SERVER_NOT_RUNNING for a close it did not make: the callback is
+// called as Node calls it for a server the app closes itself, once the server has closed, with no error. Only on the
+// servers the drain closed, and only while they are not listening again.
+function answerLaterCloses(server: NetServer): void {
+  let closed = false;
+  server.once('close', () => {
+    closed = true;
+  });
+  const own = server.close;
+  server.close = function close(this: NetServer, callback?: (error?: Error) => void) {
+    if (this.listening) return Reflect.apply(own, this, [callback]) as NetServer;
+    if (typeof callback === 'function') {
+      if (closed) process.nextTick(callback);
+      else this.once('close', () => callback());
+    }
+    return this;
+  };
 }
 
 /** True for an HTTP(S) server, the kind whose connections the runtime drains and whose requests it counts. */

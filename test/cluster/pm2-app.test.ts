@@ -188,3 +188,23 @@ test("Ctrl-C (SIGINT to the process group) runs a PM2 app's SIGINT handler once 
     assert.equal(lines.length, 1, `pid ${pid}`);
   }
 });
+
+// The runtime has closed the app's server in the drain before the app's SIGINT handler closes it again: Node would
+// answer that close with ERR_SERVER_NOT_RUNNING, and the app exit 1 at every reload and stop (0 under PM2).
+test("a PM2 app's SIGINT handler that closes its server and exits with the outcome exits 0", async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('pm2-close-app.cjs'), '-i', '2', '--port', String(port)]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'reload done', 60_000);
+  await get(port);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  const exits = hive.records.filter(isEvent('exit'));
+  assert.equal(exits.length, 4);
+  for (const exit of exits) assert.deepEqual([exit.code, exit.expected, exit.killed], [0, true, false]);
+  assert.deepEqual(
+    hive.records.filter((r) => r.kind === 'log' && r.stream === 'stderr').map((r) => r.line),
+    [],
+  );
+});
