@@ -99,10 +99,20 @@ export const pm2Unsupported: ReadonlySet<string> = new Set([
   'io',
   'write',
   // Whether an app runs at all: `stop_exit_codes` leaves a process stopped after those exit codes, where Hive restarts
-  // it; `autostart: false` registers an app without starting it.
+  // it; `autostart: false` registers an app without starting it. Their PM2 defaults are accepted: see pm2Defaults.
   'stop_exit_codes',
   'autostart',
 ]);
+
+/**
+ * PM2's own defaults of options Hive refuses otherwise (configs copied from `pm2 prettylist` carry them): Hive does
+ * the same (starts the app, restarts it after any exit), so they are dropped without a word.
+ */
+function isPm2Default(key: string, value: unknown): boolean {
+  if (key === 'autostart') return value === true;
+  if (key === 'stop_exit_codes') return Array.isArray(value) && value.length === 0;
+  return false;
+}
 
 const numberKeys = new Set(['instances', 'port', 'maxRestarts']);
 
@@ -120,6 +130,7 @@ export function fromPm2App(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(app)) {
     const hiveKey = pm2Keys[key];
+    if (isPm2Default(key, value)) continue;
     if ((key === 'env' || key.startsWith('env_')) && isEnvObject(value)) {
       out[key] = definedEnv(key, value, warn);
     } else if (hiveKey !== undefined) {

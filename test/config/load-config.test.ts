@@ -185,6 +185,23 @@ describe('PM2 ecosystem files', () => {
     }
   });
 
+  test("PM2's defaults autostart: true and stop_exit_codes: [] (as `pm2 prettylist` prints them) load without a word", async () => {
+    const file = write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "autostart": true, "stop_exit_codes": []}]}',
+    );
+    const config = await loadConfig(file);
+    assert.deepEqual(config.warnings, []);
+    assert.equal(config.apps[0]!.name, 'a');
+    for (const [key, value] of [
+      ['stop_exit_codes', '[1]'],
+      ['autostart', '"true"'],
+    ]) {
+      write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", "${key}": ${value}}]}`);
+      await assert.rejects(loadConfig(file), configError(`apps[0] (a).${key}`, /a PM2 option Hive does not support/));
+    }
+  });
+
   test('shutdown_with_message, instance_var and increment_var reach the primary; a fork-mode app warns', async () => {
     const pm2 = { shutdown_with_message: true, instance_var: 'INSTANCE_ID', increment_var: 'PORT' };
     const file = write(
