@@ -495,14 +495,20 @@ function envCopy(env: unknown): Record<string, string> {
 
 /**
  * PM2's `instance_var` and `increment_var`, as a config file (or `-e`) hands them down in the app's environment:
- * `instance_var` names one more variable holding the instance number; `increment_var` adds the instance number to a
- * variable (PM2 reads a missing or non-numeric base as 0). By slot, so a restart or reload of a slot keeps its values.
+ * `instance_var` names the variable holding the instance number in place of NODE_APP_INSTANCE, as in PM2 (where it
+ * is that variable's name: node-config, say, then no longer loads a `default-<n>.json` per instance); HIVE_INSTANCE
+ * stays. `increment_var` adds the instance number to a variable (PM2 reads a missing or non-numeric base as 0). By
+ * slot, so a restart or reload of a slot keeps its values.
  */
 function setInstanceVars(env: Record<string, string | undefined>, instance: number): void {
   // cluster.fork() lays `env` over the primary's own environment: a key absent here (not unset) is read from there.
   const read = (name: string) => (name in env ? env[name] : process.env[name]);
   const instanceVar = read(ENV.instanceVar);
-  if (instanceVar) env[instanceVar] = String(instance);
+  if (instanceVar) {
+    // Undefined, not deleted: the primary's own NODE_APP_INSTANCE (if any) would come through cluster.fork().
+    env[ENV.pm2Instance] = undefined;
+    env[instanceVar] = String(instance);
+  }
   const incrementVar = read(ENV.incrementVar);
   if (incrementVar) env[incrementVar] = String((Number(read(incrementVar)) || 0) + instance);
 }

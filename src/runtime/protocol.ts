@@ -41,7 +41,7 @@ export const ENV = {
    */
   shutdownMessage: 'HIVE_SHUTDOWN_MESSAGE',
   /**
-   * Read by the primary, not the app: PM2's `instance_var` (a variable the primary sets to the instance number too)
+   * Read by the primary, not the app: PM2's `instance_var` (a variable the primary sets to the instance number in place of NODE_APP_INSTANCE)
    * and `increment_var` (a variable the primary adds the instance number to: `PORT` 3000 is 3000, 3001, ...).
    */
   instanceVar: 'HIVE_INSTANCE_VAR',

@@ -81,9 +81,10 @@ async function freePortPair(): Promise<number> {
   }, 'two free ports in a row');
 }
 
-// PM2's instance_var names the variable that holds the instance number (its default, NODE_APP_INSTANCE, Hive sets
-// anyway); increment_var adds the instance number to a variable, so that `PORT: 3000` puts the instances on 3000,
-// 3001, ... (each behind its own upstream line in nginx).
+// PM2's instance_var names the variable that holds the instance number in place of NODE_APP_INSTANCE, which is then
+// not set (node-config would load a default-<n>.json per instance by it; HIVE_INSTANCE stays); increment_var adds the
+// instance number to a variable, so that `PORT: 3000` puts the instances on 3000, 3001, ... (each behind its own
+// upstream line in nginx).
 test('instance_var and increment_var set their variables per instance, across a reload', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hive-pm2-vars-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,15 +101,21 @@ test('instance_var and increment_var set their variables per instance, across a 
   writeFileSync(file, `module.exports = { apps: [${JSON.stringify(app)}] };\n`);
   const config = await loadConfig(file);
   assert.deepEqual(config.warnings, []);
-  const hive = startDriver({ ...supervisorOptions(config.apps[0]!, config.file) });
+  // The primary's own NODE_APP_INSTANCE (run under PM2, say) does not come through either.
+  const hive = startDriver({ ...supervisorOptions(config.apps[0]!, config.file) }, { NODE_APP_INSTANCE: '7' });
   assert.equal((await hive.waitFor(result('start'), 'start')).ok, true);
   const replies = async () => {
     const [first, second] = [(await get(port)) as Numbered, (await get(port + 1)) as Numbered];
-    return [first, second].map(({ instance, instanceId, port }) => [instance, instanceId, port]);
+    return [first, second].map(({ instance, hiveInstance, instanceId, port }) => [
+      instance,
+      hiveInstance,
+      instanceId,
+      port,
+    ]);
   };
   const expected = [
-    ['0', '0', String(port)],
-    ['1', '1', String(port + 1)],
+    [undefined, '0', '0', String(port)],
+    [undefined, '1', '1', String(port + 1)],
   ];
   assert.deepEqual(await replies(), expected);
   hive.command('reload');
@@ -118,7 +125,7 @@ test('instance_var and increment_var set their variables per instance, across a 
   await hive.waitFor(result('stop'), 'stop');
 });
 
-type Numbered = AppReply & { instanceId?: string; port?: string };
+type Numbered = AppReply & { hiveInstance?: string; instanceId?: string; port?: string };
 
 // PM2 stops and reloads a process with SIGINT, so a PM2 app's cleanup sits in `process.on('SIGINT')`. Hive retires
 // processes over IPC instead: after the drain the app's SIGINT handler runs, and the process ends by the handler's
