@@ -211,11 +211,11 @@ export class WorkerProcess extends EventEmitter {
           return;
         }
         if (message?.type === 'listen-error') fail(listenError(message));
-        // `process.send('ready')` is PM2's wait_ready signal: an app written for PM2 is ready the same way here.
-        const isReady =
-          message?.type === 'ready' ||
-          value === PM2_READY ||
-          (message?.type === 'listening' && !this.#options.waitReady);
+        // `process.send('ready')` is PM2's wait_ready signal: an app written for PM2 is ready the same way here. Like
+        // PM2, only with waitReady: without it an app that says so before it listens is not ready yet.
+        const isReady = this.#options.waitReady
+          ? message?.type === 'ready' || value === PM2_READY
+          : message?.type === 'listening';
         if (!isReady || this.#state !== 'starting') return;
         done();
         this.readyAt = Date.now();

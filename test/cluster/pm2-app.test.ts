@@ -215,3 +215,14 @@ test("a PM2 app's SIGINT handler that closes its server and exits with the outco
     [],
   );
 });
+
+// PM2 reads process.send('ready') only with wait_ready: without it the process is ready when it listens, and the
+// primary must not count it (nor send it requests, nor retire the old one on reload) before.
+test("without --wait-ready, PM2's 'ready' message does not make a process ready before it listens", async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('early-ready-app.cjs'), '-i', '1', '--port', String(port)]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  assert.equal(typeof (await get(port)).pid, 'number');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
