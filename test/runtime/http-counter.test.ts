@@ -142,3 +142,29 @@ test('HttpCounter: checkContinue requests count, and two servers keep separate c
     }
   }
 });
+
+// An 'Expect' other than 100-continue, with no 'checkExpectation' listener: node answers 417 itself, and the app never
+// sees the request. It is still a request answered, so it counts, and does not stay in flight.
+test('HttpCounter: the 417 node sends itself for an unknown Expect counts, and leaves nothing in flight', async () => {
+  const server = http.createServer((_req, res) => res.end('ok'));
+  const counter = new HttpCounter();
+  counter.watch(server);
+  const port = await listening(server);
+  try {
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let reply = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n');
+    await poll(() => reply.startsWith('HTTP/1.1 417'), 'the 417');
+    await poll(() => counter.inFlight === 0 && counter.classes[3] === 1, 'the 417 counted');
+    const report = counter.take();
+    assert.deepEqual([report.classes[3], report.inFlight, report.aborted], [1, 0, 0]);
+    socket.destroy();
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
