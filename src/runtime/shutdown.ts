@@ -26,6 +26,10 @@ export function shutdown(idleGrace: number): Promise<void> {
       }
     }
     for (const close of state.closers) await close().catch(() => {});
+    // Ctrl-C signals the primary and this process at once, and the primary's shutdown message can be read in the very
+    // event-loop turn that also holds the signal (delivered before the message could be read): a drain with nothing
+    // to wait for ends within that turn, before the signal's listeners run. One turn lets them run, and record it.
+    await new Promise((resolve) => setImmediate(resolve));
     // Only under a primary, which bounds it with killTimeout: without one the app's SIGINT handler has run already, or
     // the signal was SIGTERM, and nothing would end a process left to the app.
     if (isManaged() && (tellApp(state.messageListener) || signalApp(state))) {
