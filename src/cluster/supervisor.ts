@@ -219,13 +219,17 @@ export class Supervisor extends EventEmitter {
     });
   }
 
-  /** Retires every worker (drain, hooks, exit; SIGKILL after killTimeout) and resolves when all have exited. */
-  stop(): Promise<void> {
+  /**
+   * Retires every worker (drain, hooks, exit; SIGKILL after killTimeout) and resolves when all have exited.
+   * `signal: 'SIGINT'` says the stop comes from a Ctrl-C, which the app processes of the terminal's process group got
+   * too: their own SIGINT handlers have run from it, and the runtime does not signal them again after the drain.
+   */
+  stop(options: { signal?: 'SIGINT' } = {}): Promise<void> {
     this.#stopping ??= (async () => {
       this.#setState('stopping');
       for (const slot of this.#slots) clearTimeout(slot.restartTimer);
       void this.#router?.close();
-      await Promise.all([...this.#live].map((worker) => worker.retire()));
+      await Promise.all([...this.#live].map((worker) => worker.retire(options.signal)));
       // Only now: until the last worker has closed the socket, another primary must not take the path over.
       this.#releaseSocket();
       this.#setState('stopped');

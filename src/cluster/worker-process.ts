@@ -138,8 +138,11 @@ export class WorkerProcess extends EventEmitter {
     return true;
   }
 
-  /** Retires the worker gracefully: drain, hooks, exit; SIGKILL after killTimeout. Resolves on exit. */
-  retire(): Promise<WorkerExit> {
+  /**
+   * Retires the worker gracefully: drain, hooks, exit; SIGKILL after killTimeout. Resolves on exit. `groupSignal`:
+   * the process got that signal itself (a Ctrl-C to the process group), so the app's own handlers have had it.
+   */
+  retire(groupSignal?: 'SIGINT'): Promise<WorkerExit> {
     if (this.#state === 'stopped') return this.exited;
     if (!this.#retiring) {
       this.#retiring = true;
@@ -149,7 +152,15 @@ export class WorkerProcess extends EventEmitter {
       // delivers, and a message nobody listens for is dropped): SIGTERM reaches it either way, and the runtime, once
       // loaded, handles it as a shutdown.
       if (starting) this.worker.process.kill('SIGTERM');
-      else if (!this.send({ hive: 1, type: 'shutdown', idleGrace: this.#options.drainIdleGrace })) this.kill();
+      else if (
+        !this.send({
+          hive: 1,
+          type: 'shutdown',
+          idleGrace: this.#options.drainIdleGrace,
+          ...(groupSignal ? { groupSignal } : {}),
+        })
+      )
+        this.kill();
       this.#killTimer = setTimeout(() => {
         this.emit('killed');
         this.kill();
@@ -211,11 +222,12 @@ export class WorkerProcess extends EventEmitter {
           return;
         }
         if (message?.type === 'listen-error') fail(listenError(message));
-        // `process.send('ready')` is PM2's wait_ready signal: an app written for PM2 is ready the same way here. Like
-        // PM2, only with waitReady: without it an app that says so before it listens is not ready yet.
+        // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
+        // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send
+        // it before it listens. Without waitReady the listen counts too.
         const isReady = this.#options.waitReady
           ? message?.type === 'ready' || value === PM2_READY
-          : message?.type === 'listening';
+          : message?.type === 'ready' || message?.type === 'listening';
         if (!isReady || this.#state !== 'starting') return;
         done();
         this.readyAt = Date.now();

@@ -33,7 +33,7 @@ export function install(): RuntimeState {
       console.error(`hive: ${(error as Error).message}`);
       return;
     }
-    if (message?.type === 'shutdown') void shutdown(message.idleGrace);
+    if (message?.type === 'shutdown') void shutdown(message.idleGrace, message.groupSignal);
     else if (message?.type === 'cluster-size') process.env[ENV.clusterSize] = String(message.size);
     else if (message?.type === 'sampling') setSampling(state, message.size);
     else if (message?.type === 'sticky-connection' && handle) {
@@ -49,6 +49,7 @@ export function install(): RuntimeState {
   // must not die on its own.
   const onSigint = () => {
     if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) state.appGotSigint = true;
+    state.onSigint?.();
   };
   state.sigintListener = onSigint;
   process.on('SIGINT', onSigint);

@@ -131,7 +131,8 @@ export interface PoolReport
 
 /** Messages from the primary to an app process. */
 export type PrimaryMessage =
-  | { hive: 1; type: 'shutdown'; idleGrace: number }
+  /** `groupSignal`: the primary stops on a Ctrl-C, which this process (in the same process group) got too. */
+  | { hive: 1; type: 'shutdown'; idleGrace: number; groupSignal?: 'SIGINT' }
   | { hive: 1; type: 'cluster-size'; size: number }
   | { hive: 1; type: 'sticky-connection'; head: string | null }
   | { hive: 1; type: 'app-metrics-request'; id: number }

@@ -3,6 +3,9 @@ import { ENV } from './protocol.js';
 import { type RuntimeState, runtimeState } from './state.js';
 
 const DEFAULT_IDLE_GRACE = 1000;
+// How long a retirement on Ctrl-C waits for the signal to reach this process as well, before calling the app's SIGINT
+// handlers itself: the kernel signals the whole group at once, so it is there within a few ms unless it never comes.
+const GROUP_SIGNAL_WAIT_MS = 500;
 
 /** The idle grace for keep-alive connections in a drain: the primary's setting, else 1 s. */
 export function idleGraceFromEnv(value: string | undefined): number {
@@ -12,9 +15,11 @@ export function idleGraceFromEnv(value: string | undefined): number {
 
 /**
  * Retires this process: drain the servers, run the app's onShutdown hooks (in registration order), close what the
- * runtime opened, exit 0; or, for an app written for PM2, hand the exit to its own SIGINT or 'shutdown' handler. Idempotent: a second request joins the first. The primary's killTimeout bounds it all.
+ * runtime opened, exit 0; or, for an app written for PM2, hand the exit to its own SIGINT or 'shutdown' handler.
+ * Idempotent: a second request joins the first. The primary's killTimeout bounds it all. `groupSignal`: the primary
+ * stops on a Ctrl-C, which reached this process too.
  */
-export function shutdown(idleGrace: number): Promise<void> {
+export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<void> {
   const state = runtimeState();
   state.shuttingDown ??= (async () => {
     await state.tracker.drain(idleGrace);
@@ -26,12 +31,13 @@ export function shutdown(idleGrace: number): Promise<void> {
       }
     }
     for (const close of state.closers) await close().catch(() => {});
-    // Ctrl-C signals the primary and this process at once, and the primary's shutdown message can be read in the very
-    // event-loop turn that also holds the signal (delivered before the message could be read): a drain with nothing
-    // to wait for ends within that turn, before the signal's listeners run. One turn lets them run, and record it.
-    await new Promise((resolve) => setImmediate(resolve));
     // Only under a primary, which bounds it with killTimeout: without one the app's SIGINT handler has run already, or
     // the signal was SIGTERM, and nothing would end a process left to the app.
+    // A Ctrl-C reaches this process too, but its shutdown message from the primary may be read first. A SIGINT sent to
+    // the primary alone (`docker stop` with STOPSIGNAL SIGINT) never comes: then the app's handlers are called here.
+    if (isManaged() && groupSignal === 'SIGINT' && !state.appGotSigint && hasAppSigint(state)) {
+      await sigintWithin(state, GROUP_SIGNAL_WAIT_MS);
+    }
     if (isManaged() && (tellApp(state.messageListener) || signalApp(state))) {
       // The app ends the process now: by its own exit, or once its handler has released what kept it alive (the
       // channel to the primary no longer does). Past killTimeout the primary SIGKILLs it, as PM2 would.
@@ -72,7 +78,7 @@ function signalApp(state: RuntimeState): boolean {
   // (loaded by execa, write-file-atomic, proper-lockfile...) acts only when its listeners are the only ones, and a
   // handler that cleans up and re-raises SIGINT must then die of it.
   if (own) process.off('SIGINT', own);
-  // Ctrl-C (a signal to the whole group) has already run them, at once: a second run would close a database twice.
+  // Ctrl-C (a signal to the whole group) has run them itself, at once: a second run would close a database twice.
   if (state.appGotSigint) return true;
   try {
     process.emit('SIGINT', 'SIGINT');
@@ -81,4 +87,21 @@ function signalApp(state: RuntimeState): boolean {
     return false;
   }
   return true;
+}
+
+function hasAppSigint(state: RuntimeState): boolean {
+  return process.listeners('SIGINT').some((listener) => listener !== state.sigintListener);
+}
+
+/** Resolves at this process's next SIGINT (seen by the runtime's listener), or after `ms`. */
+function sigintWithin(state: RuntimeState, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      state.onSigint = undefined;
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    state.onSigint = done;
+  });
 }

@@ -25,6 +25,8 @@ export interface RuntimeState {
    * not run them a second time.
    */
   appGotSigint: boolean;
+  /** Called by the runtime's SIGINT listener: a retirement waiting for a Ctrl-C's signal to arrive here. */
+  onSigint: (() => void) | undefined;
 }
 
 // One state per process even when two copies of the runtime load (the primary's --import and an app's own
@@ -48,6 +50,7 @@ export function runtimeState(): RuntimeState {
     messageListener: undefined,
     sigintListener: undefined,
     appGotSigint: false,
+    onSigint: undefined,
   };
   return holder[kState];
 }

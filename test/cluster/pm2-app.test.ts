@@ -196,6 +196,28 @@ test("Ctrl-C (SIGINT to the process group) runs a PM2 app's SIGINT handler once 
   }
 });
 
+// A SIGINT to the primary alone (`docker stop` with STOPSIGNAL SIGINT, a supervisor's kill) never reaches the app
+// processes: the primary's stop still runs each app's SIGINT handler once, after the drain, and nothing waits for
+// killTimeout.
+test("SIGINT to the primary alone still runs a PM2 app's SIGINT handler once per process", async () => {
+  const port = await freePort();
+  const hive = startHive(
+    [fixture('pm2-sigint-app.cjs'), '-i', '2', '--port', String(port), '--kill-timeout', '60s'],
+    { CLEANUP: 'release' },
+    { detached: true },
+  );
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  hive.kill('SIGINT');
+  assert.equal((await hive.exited).code, 0);
+  const exits = hive.records.filter(isEvent('exit'));
+  assert.equal(exits.length, 2);
+  for (const { pid, killed } of exits) {
+    assert.equal(killed, false, `pid ${pid} waited out killTimeout`);
+    const lines = hive.records.filter((r) => r.kind === 'log' && r.pid === pid && r.line === 'SIGINT received');
+    assert.equal(lines.length, 1, `pid ${pid}`);
+  }
+});
+
 // The runtime has closed the app's server in the drain before the app's SIGINT handler closes it again: Node would
 // answer that close with ERR_SERVER_NOT_RUNNING, and the app exit 1 at every reload and stop (0 under PM2).
 test("a PM2 app's SIGINT handler that closes its server and exits with the outcome exits 0", async () => {
@@ -223,6 +245,19 @@ test("without --wait-ready, PM2's 'ready' message does not make a process ready 
   const hive = startHive([fixture('early-ready-app.cjs'), '-i', '1', '--port', String(port)]);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
   assert.equal(typeof (await get(port)).pid, 'number');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+// hive/runtime's ready() is the app's own word and counts without --wait-ready too: a worker with no server calls it
+// (only PM2's process.send('ready') is ignored without wait_ready).
+test('without --wait-ready, ready() of hive/runtime still makes a worker with no server ready', async () => {
+  const hive = startHive([fixture('no-server-ready-app.mjs'), '-i', '1', '--listen-timeout', '60s']);
+  const outcome = await Promise.race([
+    hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000).then(() => 'online'),
+    hive.exited.then(({ code }) => `exited ${code}: ${hive.stderr.join('')}`),
+  ]);
+  assert.equal(outcome, 'online');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });

@@ -44,9 +44,10 @@ export default async function run(argv: string[]): Promise<number> {
 
   let signalled = 0;
   let exitCode = 0;
-  const onStopSignal = () => {
+  const onStopSignal = (signal?: NodeJS.Signals) => {
     signalled += 1;
-    if (signalled === 1) void supervisor.stop();
+    // SIGINT is a Ctrl-C: the terminal sent it to the whole process group, the app processes included.
+    if (signalled === 1) void supervisor.stop(signal === 'SIGINT' ? { signal } : {});
     else {
       exitCode = 1;
       void supervisor.forceStop();
