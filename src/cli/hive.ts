@@ -16,12 +16,16 @@ type Command = (argv: string[]) => Promise<number>;
 const commandsDir = new URL('./commands/', import.meta.url);
 
 // PM2's other names of the same commands: a PM2 user's `pm2 list` or `pm2 show api` habit, and scripts, keep working.
-const pm2Names: Readonly<Record<string, string>> = {
-  list: 'ls',
-  status: 'ls',
-  show: 'describe',
-  info: 'describe',
-  del: 'delete',
+// Command names are kebab-case files; PM2's camelCase ones are names here. Flags after the name go before the user's.
+const pm2Names: Readonly<Record<string, readonly [string, ...string[]]>> = {
+  list: ['ls'],
+  status: ['ls'],
+  show: ['describe'],
+  info: ['describe'],
+  del: ['delete'],
+  startOrReload: ['start-or-reload'],
+  startOrGracefulReload: ['start-or-reload'],
+  startOrRestart: ['start-or-restart'],
 };
 
 function availableCommands(): string[] {
@@ -36,12 +40,13 @@ function availableCommands(): string[] {
 }
 
 function usage(): string {
-  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, status (ls), show, info (describe), del (delete)\nRun \`hive <command> --help\` for a command's options.`;
+  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, status (ls), show, info (describe), del (delete),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [given, ...rest] = argv;
-  const name = given !== undefined && Object.hasOwn(pm2Names, given) ? pm2Names[given] : given;
+  const [given, ...args] = argv;
+  const [name, ...flags] = given !== undefined && Object.hasOwn(pm2Names, given) ? pm2Names[given]! : [given];
+  const rest = [...flags, ...args];
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;

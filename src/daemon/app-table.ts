@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { readDump, writeDump } from './dump.js';
 import { AppNotFoundError } from './errors.js';
-import { ManagedApp, type StartHow } from './managed-app.js';
+import { ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
 
@@ -90,13 +90,12 @@ export class AppTable {
   }
 
   /**
-   * Rolling reload of the target's apps; each app's info carries its slots (`reload`). `shellEnv`
-   * (`--update-env`): each app's new shell environment, as for a restart.
+   * Rolling reload of the target's apps; each app's info carries its slots (`reload`). `envs`: see ManagedApp#reload.
    */
   async reload(
     target: string,
     onProgress: (progress: ReloadProgress) => void,
-    shellEnv?: Record<string, string>,
+    envs: ReloadEnvs = {},
     by?: TargetKind,
   ): Promise<AppInfo[]> {
     // By id, from the apps each() found: a second find() afterwards would see apps started or deleted meanwhile.
@@ -104,7 +103,7 @@ export class AppTable {
     const infos = await this.each(
       target,
       async (app) => {
-        slots.set(app.id, await app.reload(onProgress, shellEnv));
+        slots.set(app.id, await app.reload(onProgress, envs));
       },
       by,
     );

@@ -100,7 +100,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'restart':
         return apps.each(request.target, (app) => app.restart(request.shellEnv), request.by);
       case 'reload':
-        return apps.reload(request.target, progress, request.shellEnv, request.by);
+        return apps.reload(request.target, progress, { shellEnv: request.shellEnv, env: request.env }, request.by);
       case 'snapshot':
         return apps.snapshot(request.target, request.requests === true);
       case 'delete':

@@ -65,6 +65,12 @@ interface ControlReply {
 
 type Status = AppInfo['status'];
 
+/** The environments a reload gives an app's processes (see ManagedApp#reload); absent: the ones it has. */
+export interface ReloadEnvs {
+  shellEnv?: Record<string, string> | undefined;
+  env?: Record<string, string> | undefined;
+}
+
 /** How a start meets an app of that name (see ManagedApp#startWith). */
 export interface StartHow {
   replace?: boolean;
@@ -198,11 +204,12 @@ export class ManagedApp {
   /**
    * Rolling reload through the primary; a stopped app is started instead. Resolves with each slot's old and new
    * process (empty when the app was started, or for a primary that does not report slots); `onProgress` hears each
-   * slot as it is done. With `shellEnv` (`--update-env`), the replacements run in that environment and the app keeps
-   * it, as after `restart(shellEnv)`; the primary stays.
+   * slot as it is done. With `envs.shellEnv` (`--update-env`), the replacements run in that environment and the app
+   * keeps it, as after `restart(shellEnv)`; with `envs.env` (`hive startOrReload`: the config file's `env` now), that
+   * replaces the spec's, kept too. The primary stays.
    */
-  reload(onProgress?: (progress: ReloadProgress) => void, shellEnv?: Record<string, string>): Promise<ReloadSlot[]> {
-    return this.#serially(() => this.#reload(onProgress, shellEnv));
+  reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
+    return this.#serially(() => this.#reload(onProgress, envs));
   }
 
   /**
@@ -301,20 +308,19 @@ export class ManagedApp {
     clearTimeout(force);
   }
 
-  async #reload(
-    onProgress?: (progress: ReloadProgress) => void,
-    shellEnv?: Record<string, string>,
-  ): Promise<ReloadSlot[]> {
+  async #reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
+    const { shellEnv, env: appEnv } = envs;
     // Kept before the primary hears of it: the primary takes the new environment even if the reload then aborts (its
     // later forks use it), and a primary respawned meanwhile must start in it too.
     if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
+    if (appEnv !== undefined) this.spec = { ...this.spec, env: appEnv };
     if (!this.#primary) {
       await this.#start();
       return [];
     }
     // The whole environment the primary was forked with (#spawn), not just the shell's: the primary forks its
     // processes in it instead of its own, so a variable gone from the shell is gone from them.
-    const env = shellEnv === undefined ? undefined : this.#primaryEnv();
+    const env = shellEnv === undefined && appEnv === undefined ? undefined : this.#primaryEnv();
     const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress);
     if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     return reply.slots ?? [];

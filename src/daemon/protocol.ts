@@ -106,14 +106,27 @@ export const requestSchema = z.discriminatedUnion('cmd', [
     .object({ ...header, cmd: z.literal('snapshot'), target: target.optional(), requests: z.boolean().optional() })
     .strict(),
   z.object({ ...header, cmd: z.enum(['stop', 'delete']), target, by }).strict(),
-  /** `shellEnv`: `hive restart|reload --update-env`, the app's new shell environment (see the app spec's). */
+  /**
+   * `shellEnv`: `hive restart|reload --update-env`, the app's new shell environment (see the app spec's). `env`
+   * (reload only: `hive startOrReload`): the app's `env` as its config file gives it now, replacing the spec's.
+   */
   z
     .object({
       ...header,
-      cmd: z.enum(['restart', 'reload']),
+      cmd: z.literal('restart'),
       target,
       by,
       shellEnv: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...header,
+      cmd: z.literal('reload'),
+      target,
+      by,
+      shellEnv: z.record(z.string(), z.string()).optional(),
+      env: z.record(z.string(), z.string()).optional(),
     })
     .strict(),
   z

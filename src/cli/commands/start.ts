@@ -106,11 +106,21 @@ function refuseRepeats(args: string[]): void {
 }
 
 /**
- * `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. `command`:
- * the name errors are reported under (`hive restart <config file>` runs this).
+ * `hive startOrReload|startOrRestart <config>` (start-or.ts): a config file only, and its apps that run are reloaded
+ * (`existing: 'reload'`) or restarted with the file's options, as `hive start <config>` restarts them.
  */
-export default function start(argv: string[], command = 'start'): Promise<number> {
-  return runCommand(command, usage, async () => {
+export interface StartOr {
+  existing: 'reload' | 'restart';
+  usage: string;
+}
+
+/**
+ * `hive start <script|config>`. Exit 1 when an app did not start (others still start), 2 on bad arguments. `command`:
+ * the name errors are reported under (`hive restart <config file>` and the startOr commands run this).
+ */
+export default function start(argv: string[], command = 'start', startOr?: StartOr): Promise<number> {
+  const usageText = startOr?.usage ?? usage;
+  return runCommand(command, usageText, async () => {
     const separator = argv.indexOf('--');
     // `-i -1` and `--node-args --max-old-space-size=512` read as `hive run` reads them.
     const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
@@ -129,10 +139,15 @@ export default function start(argv: string[], command = 'start'): Promise<number
     }
     refuseRepeats(joined);
     if (values.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(`${usageText}\n`);
       return 0;
     }
     const target = positionals[0]!;
+    if (startOr && !isConfigFile(target)) {
+      throw new UsageError(
+        `${command} takes a config file (hive.config.*, ecosystem.*, *.config.js, .json, .yaml), got ${JSON.stringify(target)}; for an app by name or id: hive ${startOr.existing} ${target}`,
+      );
+    }
     const restarted = await startExisting(target, values, scriptArgs);
     if (restarted) {
       if (values.json) printJson(restarted);
@@ -158,9 +173,22 @@ export default function start(argv: string[], command = 'start'): Promise<number
     const started: AppInfo[] = [];
     let failed = false;
     await withDaemon(async (client) => {
+      // startOrReload: the file's apps that run now are reloaded, the others (stopped and errored ones too) started.
+      const running = startOr?.existing === 'reload' ? runningNames(await client.request<AppInfo[]>('ls')) : undefined;
       for (const spec of specs) {
-        if (!values.json && process.stderr.isTTY) process.stderr.write(`starting ${spec.name}...\n`);
+        const reload = running?.has(spec.name) === true;
+        if (!values.json && process.stderr.isTTY) {
+          process.stderr.write(`${reload ? 'reloading' : 'starting'} ${spec.name}...\n`);
+        }
         try {
+          if (reload) {
+            // By name, as a config file's apps are matched; the file's env replaces the app's (PM2's startOrReload
+            // updates it too), the shell's only with --update-env.
+            const shell = values['update-env'] ? { shellEnv: env } : {};
+            const body = { target: spec.name, by: 'name', env: spec.env, ...shell };
+            started.push(...(await client.request<AppInfo[]>('reload', body)));
+            continue;
+          }
           // A config file started again restarts its apps with the file's options, as PM2's does; a script's name that
           // runs is refused, as PM2 refuses it without -f.
           const body = config ? { app: spec, replace: true, updateEnv: values['update-env'] === true } : { app: spec };
@@ -176,6 +204,12 @@ export default function start(argv: string[], command = 'start'): Promise<number
     else if (started.length > 0) process.stdout.write(`${appTable(started)}\n`);
     return failed ? 1 : 0;
   });
+}
+
+/** The apps with a primary up that a reload can roll: a stopped, stopping or errored one is started instead. */
+function runningNames(apps: AppInfo[]): Set<string> {
+  const up = new Set<AppInfo['status']>(['starting', 'online', 'reloading']);
+  return new Set(apps.filter((app) => up.has(app.status)).map((app) => app.name));
 }
 
 /**

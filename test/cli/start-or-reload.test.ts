@@ -1,0 +1,97 @@
+// PM2's deploy scripts run `pm2 startOrReload ecosystem.config.js --env production`: the file's apps that run are
+// reloaded (zero downtime, with the file's env), the others started; startOrRestart restarts them instead.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { freePort, get } from '../cluster/helpers.js';
+import { appFixture, daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+const dir = mkdtempSync(join(tmpdir(), 'hso-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface App {
+  id: number;
+  name: string;
+  status: string;
+  processes: { role: string; pid: number }[];
+  reload?: unknown[];
+}
+const file = join(dir, 'ecosystem.config.js');
+const primary = (app: App | undefined) => app?.processes.find((p) => p.role === 'primary')?.pid;
+
+test('startOrReload reloads the running apps with the file env and starts the others; startOrRestart restarts', async () => {
+  const port = await freePort();
+  const apps = [
+    {
+      name: 'web',
+      script: appFixture,
+      instances: 2,
+      env: { PORT: String(port), GREETING: 'dev' },
+      env_production: { GREETING: 'prod' },
+    },
+    { name: 'tick', script: daemonFixture('ticker.sh'), interpreter: 'none' },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const [web] = await hive.json<App[]>(['start', file, '--only', 'web']);
+  assert.equal((await get(port)).greeting, 'dev');
+
+  const reloaded = await hive.json<App[]>(['startOrReload', file, '--env', 'production']);
+  assert.deepEqual(
+    reloaded.map((app) => [app.name, app.status]),
+    [
+      ['web', 'online'],
+      ['tick', 'online'],
+    ],
+  );
+  const webAfter = reloaded[0]!;
+  assert.equal(webAfter.id, web!.id);
+  assert.equal(webAfter.reload?.length, 2, 'both slots rolled');
+  assert.equal(primary(webAfter), primary(web), 'a reload, not a restart: the primary stayed');
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).greeting, 'prod', "the file's env_production");
+
+  // The alias, and --only: tick alone, reloaded (a fork-mode app has no slots to report but rolls all the same).
+  const tickBefore = reloaded[1]!;
+  const [tick] = await hive.json<App[]>(['startOrGracefulReload', file, '--only', 'tick']);
+  assert.equal(tick!.name, 'tick');
+  assert.equal(primary(tick), primary(tickBefore));
+
+  // A stopped app is started, not reloaded.
+  await hive.json(['stop', 'tick']);
+  const [started] = await hive.json<App[]>(['start-or-reload', file, '--only', 'tick']);
+  assert.equal(started!.status, 'online');
+  assert.notEqual(primary(started), primary(tickBefore));
+
+  const restarted = await hive.json<App[]>(['startOrRestart', file]);
+  assert.deepEqual(
+    restarted.map((app) => app.name),
+    ['web', 'tick'],
+  );
+  assert.notEqual(primary(restarted[0]), primary(webAfter), 'a restart: a new primary');
+  await waitFor(async () => (await get(port).catch(() => undefined))?.greeting === 'dev', 'the file env again');
+});
+
+test('startOrReload and startOrRestart take a config file only, and refuse a script by name', async () => {
+  const script = join(dir, 'server.js');
+  writeFileSync(script, '');
+  for (const command of ['startOrReload', 'startOrRestart', 'startOrGracefulReload']) {
+    const result = await hive.run([command, script]);
+    assert.equal(result.code, 2, command);
+    const name = command === 'startOrGracefulReload' ? 'startOrReload' : command;
+    assert.match(
+      result.stderr,
+      new RegExp(`^hive ${name}: ERR_HIVE_INVALID_ARGUMENT: ${name} takes a config file .*got ".*server\\.js"`, 'm'),
+    );
+  }
+  const missing = await hive.run(['startOrReload']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /ERR_HIVE_INVALID_ARGUMENT: missing argument\nUsage: hive startOrReload <config>/);
+  const help = await hive.run(['startOrRestart', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: hive startOrRestart <config>/);
+});
