@@ -23,7 +23,7 @@ export interface ConfigTargetOptions {
  * see configAppNames.
  */
 export async function configTargetNames(
-  command: 'stop' | 'delete' | 'reload',
+  command: 'stop' | 'delete' | 'reload' | 'reset',
   file: string,
   only: string[] | undefined,
 ): Promise<string[]> {
@@ -44,7 +44,7 @@ export async function configTargetNames(
  * (`hive restart <config file>` is a start of the file again: see restart.ts.)
  */
 export async function onConfigApps(
-  command: 'stop' | 'delete' | 'reload',
+  command: 'stop' | 'delete' | 'reload' | 'reset',
   file: string,
   options: ConfigTargetOptions = {},
 ): Promise<AppInfo[]> {

@@ -11,6 +11,7 @@ const verbs = {
   stop: 'Stops',
   restart: 'Restarts (stop, then start)',
   delete: 'Stops and forgets',
+  reset: 'Zeroes the restart counters (the restarts column of hive ls) of',
 };
 
 const many =
@@ -19,7 +20,7 @@ const many =
   '(PM2 stops at it), and the command exits non-zero.';
 
 /**
- * `hive stop|restart|delete <target>... [--json]`: one request for one target; several are resolved to app ids first
+ * `hive stop|restart|delete|reset <target>... [--json]`: one request for one target; several are resolved to app ids first
  * (see onSeveral), then the affected apps' table.
  */
 export function targetCommand(command: keyof typeof verbs, argv: string[]): Promise<number> {

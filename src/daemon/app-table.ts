@@ -134,6 +134,14 @@ export class AppTable {
     );
   }
 
+  /** Zeroes the restart counters of the target's apps (`hive reset`), at once: nothing to wait for in their queues. */
+  reset(target: string, by?: TargetKind): AppInfo[] {
+    return this.find(target, by).map((app) => {
+      app.resetRestarts();
+      return this.info(app);
+    });
+  }
+
   /** Empties the log files of the target's apps (`hive flush`): the files emptied, by app. */
   async flush(target: string): Promise<FlushedApp[]> {
     return Promise.all(this.find(target).map(async (app) => ({ name: app.name, files: await app.emptyLogs() })));

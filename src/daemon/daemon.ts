@@ -101,6 +101,8 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         return apps.each(request.target, (app) => app.restart(request.shellEnv), request.by);
       case 'reload':
         return apps.reload(request.target, progress, { shellEnv: request.shellEnv, env: request.env }, request.by);
+      case 'reset':
+        return apps.reset(request.target, request.by);
       case 'snapshot':
         return apps.snapshot(request.target, request.requests === true);
       case 'delete':

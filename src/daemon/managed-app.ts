@@ -220,6 +220,15 @@ export class ManagedApp {
     return this.#logs.empty();
   }
 
+  /**
+   * Zeroes the restarts `ls` shows, and a fork-mode app's per-process ones (`hive reset`). The crash count in a row
+   * that makes an app errored is not one of them: a reset must not let a crash-looping app loop on.
+   */
+  resetRestarts(): void {
+    this.#restarts = 0;
+    this.#slotRestarts.clear();
+  }
+
   /** Changes the number of workers through the primary. */
   scale(instances: number | string): Promise<void> {
     return this.#serially(() => this.#scale(instances));

@@ -105,7 +105,8 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z
     .object({ ...header, cmd: z.literal('snapshot'), target: target.optional(), requests: z.boolean().optional() })
     .strict(),
-  z.object({ ...header, cmd: z.enum(['stop', 'delete']), target, by }).strict(),
+  /** `reset`: zeroes the apps' restart counters (`restarts` of `ls`), as `pm2 reset`. */
+  z.object({ ...header, cmd: z.enum(['stop', 'delete', 'reset']), target, by }).strict(),
   /**
    * `shellEnv`: `hive restart|reload --update-env`, the app's new shell environment (see the app spec's). `env`
    * (reload only: `hive startOrReload`): the app's `env` as its config file gives it now, replacing the spec's.

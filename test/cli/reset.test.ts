@@ -1,0 +1,67 @@
+// PM2's `pm2 reset <name|id|all>`: the restart counters of `ls` back to 0, the apps left running.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+interface App {
+  id: number;
+  name: string;
+  status: string;
+  restarts: number;
+  processes: { role: string; pid: number }[];
+}
+
+const describe = (name: string) => hive.json<App>(['describe', name]);
+
+// A worker killed from outside is restarted by its primary: one restart counted per kill.
+async function crash(name: string, restarts: number): Promise<void> {
+  const app = await waitFor(async () => {
+    const found = await describe(name);
+    return found.processes.some((p) => p.role === 'worker') ? found : undefined;
+  }, `${name}'s process`);
+  process.kill(app.processes.find((p) => p.role === 'worker')!.pid, 'SIGKILL');
+  await waitFor(async () => (await describe(name)).restarts === restarts, `${name}: ${restarts} restart(s)`);
+}
+
+test('hive reset zeroes the restarts of an app, by name, by id or all, and leaves it running', async () => {
+  const [a] = await hive.json<App[]>(['start', daemonFixture('ticker.sh'), '--name', 'a']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'b']);
+  await crash('a', 1);
+  await crash('a', 2);
+  await crash('b', 1);
+
+  const [reset] = await hive.json<App[]>(['reset', 'a']);
+  assert.deepEqual([reset!.name, reset!.restarts, reset!.status], ['a', 0, 'online']);
+  assert.equal((await describe('b')).restarts, 1, 'another app keeps its count');
+  const table = await hive.run(['ls']);
+  assert.match(table.stdout, /^0\s+a\s+fork\s+1\/1\s+online\s+0\s/m);
+
+  // Counted again from 0.
+  await crash('a', 1);
+  const byId = await hive.json<App[]>(['reset', String(a!.id)]);
+  assert.deepEqual(
+    byId.map((app) => [app.name, app.restarts]),
+    [['a', 0]],
+  );
+  await crash('a', 1);
+  const all = await hive.json<App[]>(['reset', 'all']);
+  assert.deepEqual(
+    all.map((app) => [app.name, app.restarts, app.status]),
+    [
+      ['a', 0, 'online'],
+      ['b', 0, 'online'],
+    ],
+  );
+});
+
+test('hive reset of no app, or with no target, is a typed error', async () => {
+  const unknown = await hive.run(['reset', 'nope']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /^hive reset: ERR_HIVE_APP_NOT_FOUND: no app named or numbered "nope"/m);
+  const missing = await hive.run(['reset']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^hive reset: ERR_HIVE_INVALID_ARGUMENT: missing argument\nUsage: hive reset /m);
+});
