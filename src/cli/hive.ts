@@ -26,6 +26,7 @@ const pm2Names: Readonly<Record<string, readonly [string, ...string[]]>> = {
   startOrReload: ['start-or-reload'],
   startOrGracefulReload: ['start-or-reload'],
   startOrRestart: ['start-or-restart'],
+  sendSignal: ['send-signal'],
 };
 
 function availableCommands(): string[] {
@@ -40,7 +41,7 @@ function availableCommands(): string[] {
 }
 
 function usage(): string {
-  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, status (ls), show, info (describe), del (delete),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
+  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, status (ls), show, info (describe), del (delete),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart), sendSignal (send-signal)\nRun \`hive <command> --help\` for a command's options.`;
 }
 
 async function main(argv: string[]): Promise<number> {

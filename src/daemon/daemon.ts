@@ -7,7 +7,7 @@ import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import { AppNotFoundError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
-import type { FlushResult, Request } from './protocol.js';
+import type { FlushResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
 
@@ -107,6 +107,12 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         return apps.snapshot(request.target, request.requests === true);
       case 'delete':
         return apps.delete(request.target, request.by);
+      case 'signal': {
+        if (request.target === 'all') throw new AppNotFoundError('all (sendSignal takes one app)');
+        const [app] = apps.find(request.target);
+        const pids = app!.signal(request.signal as NodeJS.Signals);
+        return { id: app!.id, name: app!.name, signal: request.signal, pids } satisfies SignalResult;
+      }
       case 'scale': {
         const [app] = apps.find(request.target);
         if (request.target === 'all') throw new AppNotFoundError('all (scale takes one app)');

@@ -229,6 +229,25 @@ export class ManagedApp {
     this.#slotRestarts.clear();
   }
 
+  /**
+   * Sends `signal` to each of the app's processes (`hive sendSignal`): its workers, or a fork-mode app's programs, not
+   * the primary, which is Hive's and takes SIGTERM as a stop (PM2 has no such process). Returns the pids it reached.
+   */
+  signal(signal: NodeJS.Signals): number[] {
+    const sent: number[] = [];
+    for (const pid of this.#workers.keys()) {
+      try {
+        process.kill(pid, signal);
+        sent.push(pid);
+      } catch (error) {
+        // Gone since its last event: the primary reports its exit next.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+    if (sent.length === 0) throw new AppOperationError(this.name, `has no running process to send ${signal} to`);
+    return sent;
+  }
+
   /** Changes the number of workers through the primary. */
   scale(instances: number | string): Promise<void> {
     return this.#serially(() => this.#scale(instances));

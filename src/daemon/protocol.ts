@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { z } from 'zod';
 import { parseInstances } from '../cluster/instances.js';
 import { APP_NAME_PATTERN, APP_NAME_RULE } from './app-name.js';
@@ -130,6 +131,17 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       env: z.record(z.string(), z.string()).optional(),
     })
     .strict(),
+  /** `hive sendSignal`: a signal, by name (`SIGUSR2`), to each process of one app. */
+  z
+    .object({
+      ...header,
+      cmd: z.literal('signal'),
+      target,
+      signal: z.string().refine((name) => Object.hasOwn(constants.signals, name), {
+        message: 'expected a signal name such as SIGUSR2',
+      }),
+    })
+    .strict(),
   z
     .object({
       ...header,
@@ -199,6 +211,14 @@ export interface ReloadProgress {
   done: number;
   total: number;
   slot: ReloadSlot;
+}
+
+/** A `signal` request's result: the app, and the processes the signal was sent to. */
+export interface SignalResult {
+  id: number;
+  name: string;
+  signal: string;
+  pids: number[];
 }
 
 /** An app's log files a `flush` emptied (regular files only: a pipe or a device is left alone). */
