@@ -20,6 +20,8 @@ const commandsDir = new URL('./commands/', import.meta.url);
 const pm2Names: Readonly<Record<string, readonly [string, ...string[]]>> = {
   list: ['ls'],
   status: ['ls'],
+  jlist: ['ls', '--json'],
+  prettylist: ['ls', '--pretty'],
   show: ['describe'],
   info: ['describe'],
   del: ['delete'],
@@ -41,7 +43,7 @@ function availableCommands(): string[] {
 }
 
 function usage(): string {
-  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, status (ls), show, info (describe), del (delete),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart), sendSignal (send-signal)\nRun \`hive <command> --help\` for a command's options.`;
+  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, status (ls), show, info (describe), del (delete),\njlist (ls --json), prettylist (ls --pretty), sendSignal (send-signal),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
 }
 
 async function main(argv: string[]): Promise<number> {

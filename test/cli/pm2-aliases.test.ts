@@ -31,9 +31,35 @@ test('list and status are ls, show and info are describe, del is delete', async 
   assert.deepEqual(await hive.json(['ls']), []);
 });
 
+// PM2's jlist (one JSON line) and prettylist (the same, indented): what `hive ls --json` and `--pretty` print.
+test('jlist is ls --json, prettylist is ls --pretty: the same apps, one line or indented', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  try {
+    const jlist = await hive.run(['jlist']);
+    assert.equal(jlist.code, 0, jlist.stderr);
+    assert.equal(jlist.stdout.trimEnd().split('\n').length, 1, 'one line');
+    const pretty = await hive.run(['prettylist']);
+    assert.equal(pretty.code, 0, pretty.stderr);
+    assert.match(pretty.stdout, /^\[\n {2}\{\n {4}"id": \d+,\n {4}"name": "tick",/);
+    const fromLs = await hive.run(['ls', '--pretty']);
+    const names = (text: string) => (JSON.parse(text) as { name: string }[]).map((app) => app.name);
+    assert.deepEqual(names(jlist.stdout), ['tick']);
+    assert.deepEqual(names(pretty.stdout), ['tick']);
+    assert.deepEqual(names(fromLs.stdout), ['tick']);
+    // An argument is refused as ls refuses it, under ls's name.
+    const extra = await hive.run(['jlist', 'tick']);
+    assert.equal(extra.code, 2);
+    assert.match(extra.stderr, /^hive ls: ERR_HIVE_INVALID_ARGUMENT: unexpected argument "tick"/m);
+  } finally {
+    await hive.json(['delete', 'tick']);
+  }
+});
+
 test('an unknown command is still refused, and the usage names the aliases', async () => {
   const result = await hive.run(['lst']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /unknown command "lst"/);
   assert.match(result.stderr, /PM2's names work too: list, status \(ls\), show, info \(describe\), del \(delete\)/);
+  assert.match(result.stderr, /jlist \(ls --json\), prettylist \(ls --pretty\), sendSignal \(send-signal\)/);
+  assert.match(result.stderr, /startOrReload, startOrGracefulReload \(start-or-reload\)/);
 });

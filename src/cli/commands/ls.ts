@@ -2,19 +2,23 @@ import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
-const usage =
-  'Usage: hive ls [--json]\n\nLists the apps: id, name, mode, ready/total instances, status, restarts, uptime, cpu, memory.';
+const usage = `Usage: hive ls [--json|--pretty]
+
+Lists the apps: id, name, mode, ready/total instances, status, restarts, uptime, cpu, memory.
+  --json    the apps as one JSON line (PM2's jlist: \`hive jlist\`)
+  --pretty  the same JSON, indented (PM2's prettylist: \`hive prettylist\`)`;
 
 /** `hive ls`: the app table. */
 export default function ls(argv: string[]): Promise<number> {
   return runCommand('ls', usage, async () => {
-    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    const { values } = parseCommand(argv, { pretty: { type: 'boolean' } }, { min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
     const apps = (await withDaemon((client) => client.request<AppInfo[]>('ls')))!;
-    if (values.json) printJson(apps);
+    if (values.pretty) process.stdout.write(`${JSON.stringify(apps, null, 2)}\n`);
+    else if (values.json) printJson(apps);
     else process.stdout.write(`${appTable(apps)}\n`);
     return 0;
   });
