@@ -1,0 +1,54 @@
+/**
+ * The starter config files `hive init` writes. Kept short and commented: a first file to edit, not a reference
+ * (docs/config.md is). The script is `server.js`, the port commented out: the file starts as soon as the script is
+ * there, and never on a port the user did not choose.
+ */
+
+// A type-only import: erased when the file loads, so it loads wherever Hive runs (a global install included), and it
+// types the file for editors where Hive is a dependency of the project.
+export const hiveTemplate = `// The apps \`hive start hive.config.ts\` runs; every key is in Hive's docs/config.md.
+import type { HiveConfig } from 'hive/config';
+
+export default {
+  apps: [
+    {
+      name: 'api',
+      // The entry script, relative to this file's folder: JavaScript, or TypeScript as it is.
+      script: 'server.js',
+      // Processes sharing the port: a number, 'max' (one per core) or -1 (one per core but one).
+      instances: 'max',
+      // The app's port, given to it as PORT.
+      // port: 3000,
+      // A process whose memory grows over this is replaced, without downtime.
+      maxMemoryRestart: '300M',
+      env: { NODE_ENV: 'development' },
+      // Picked with \`hive start hive.config.ts --env production\`.
+      env_production: { NODE_ENV: 'production' },
+      // Rolling reload when a file of this folder changes (node_modules is ignored).
+      // watch: true,
+    },
+  ],
+} satisfies HiveConfig;
+`;
+
+// PM2's shape (CommonJS, snake_case keys), so that the same file also runs under PM2.
+export const pm2Template = `// The apps \`hive start ecosystem.config.js\` (or \`pm2 start ecosystem.config.js\`) runs: PM2's keys, which Hive
+// translates (Hive's docs/config.md lists them). CommonJS: in a package of "type": "module", name it .cjs.
+module.exports = {
+  apps: [
+    {
+      name: 'api',
+      // The entry script, relative to this file's folder.
+      script: 'server.js',
+      // Processes sharing the port: a number, 'max' (one per core) or -1 (one per core but one).
+      instances: 'max',
+      exec_mode: 'cluster',
+      // A process whose memory grows over this is replaced.
+      max_memory_restart: '300M',
+      env: { NODE_ENV: 'development' },
+      // Picked with \`hive start ecosystem.config.js --env production\`.
+      env_production: { NODE_ENV: 'production' },
+    },
+  ],
+};
+`;
