@@ -48,6 +48,26 @@ export function appTable(apps: AppInfo[]): string {
   );
 }
 
+/**
+ * The slots of the apps' reloads (`hive reload`, `hive startOrReload`): app, slot, old and new pid, ms to ready;
+ * undefined when no app carries any.
+ */
+export function slotTable(apps: AppInfo[]): string | undefined {
+  const slots = apps.flatMap((app) => (app.reload ?? []).map((slot) => [app.name, slot] as const));
+  if (slots.length === 0) return undefined;
+  const pid = (value: number | null) => (value === null ? '-' : String(value));
+  return renderTable(
+    ['app', 'slot', 'old pid', 'new pid', 'ready in'],
+    slots.map(([app, slot]) => [
+      app,
+      String(slot.instance),
+      pid(slot.oldPid),
+      pid(slot.newPid),
+      slot.readyMs === null ? '-' : `${slot.readyMs} ms`,
+    ]),
+  );
+}
+
 /** The `hive describe` text. */
 export function describeApp(app: AppInfo): string {
   const fields: [string, string][] = [

@@ -74,6 +74,12 @@ test('startOrReload reloads the running apps with the file env and starts the ot
   );
   assert.notEqual(primary(restarted[0]), primary(webAfter), 'a restart: a new primary');
   await waitFor(async () => (await get(port).catch(() => undefined))?.greeting === 'dev', 'the file env again');
+
+  // For people: the reload's slots, as `hive reload` prints them, then the table.
+  const text = await hive.run(['startOrReload', file, '--only', 'web']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^app\s+slot\s+old pid\s+new pid\s+ready in\nweb\s+0\s+\d+\s+\d+\s+\d+ ms\nweb\s+1\s/);
+  assert.match(text.stdout, /\n\nid\s+name\s+mode.*\n\d+\s+web\s+cluster\s+2\/2\s+online/);
 });
 
 test('startOrReload and startOrRestart take a config file only, and refuse a script by name', async () => {

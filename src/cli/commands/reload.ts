@@ -1,5 +1,5 @@
-import type { AppInfo, ReloadProgress, ReloadSlot } from '../../daemon/protocol.js';
-import { appTable, renderTable } from '../app-output.js';
+import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
+import { appTable, slotTable } from '../app-output.js';
 import { isConfigTarget, onConfigApps } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { shellEnv } from '../shell-env.js';
@@ -48,23 +48,9 @@ export default function reload(argv: string[]): Promise<number> {
       printJson(apps);
       return 0;
     }
-    const slots = apps.flatMap((app) => (app.reload ?? []).map((slot) => [app.name, slot] as const));
-    if (slots.length > 0) process.stdout.write(`${slotTable(slots)}\n\n`);
+    const slots = slotTable(apps);
+    if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
     process.stdout.write(`${appTable(apps)}\n`);
     return 0;
   });
-}
-
-function slotTable(slots: (readonly [string, ReloadSlot])[]): string {
-  const pid = (value: number | null) => (value === null ? '-' : String(value));
-  return renderTable(
-    ['app', 'slot', 'old pid', 'new pid', 'ready in'],
-    slots.map(([app, slot]) => [
-      app,
-      String(slot.instance),
-      pid(slot.oldPid),
-      pid(slot.newPid),
-      slot.readyMs === null ? '-' : `${slot.readyMs} ms`,
-    ]),
-  );
 }

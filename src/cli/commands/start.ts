@@ -6,7 +6,7 @@ import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { appNameProblem } from '../../daemon/app-name.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
-import { appTable } from '../app-output.js';
+import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { forkCommand, isOnPath, ProgramNotFoundError } from '../fork-command.js';
 import { onlyNames, pickApps } from '../only-apps.js';
@@ -200,6 +200,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         }
       }
     });
+    const slots = values.json ? undefined : slotTable(started);
+    if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
     if (values.json) printJson(started);
     else if (started.length > 0) process.stdout.write(`${appTable(started)}\n`);
     return failed ? 1 : 0;
