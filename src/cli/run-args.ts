@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
-import type { SupervisorOptions } from '../cluster/options.js';
+import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
 import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { isLoopbackHost } from '../dashboard/loopback.js';
@@ -47,6 +47,8 @@ Options:
       --max-restart-delay <duration>  backoff cap (default 15s)
       --max-restarts <n>           crashes in a row, each before --min-uptime, before the slot is errored (default 10)
       --min-uptime <duration>      uptime after which a process counts as stable (default 1s)
+      --no-autorestart             a process that exits is not restarted; once all have, the app stops (PM2's)
+      --stop-exit-codes <codes>    exit codes after which a process is not restarted, e.g. 0,3 (PM2's stop_exit_codes)
       --max-memory-restart <size>  replace a process whose RSS exceeds this, e.g. 300M (replacement ready first)
       --log-format <text|json>     worker lines prefixed [app:instance] (default), or one JSON object per line
       --metrics-port <port>        serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
@@ -82,6 +84,8 @@ const runOptions = {
   'socket-group': { type: 'string' },
   'wait-ready': { type: 'boolean' },
   'max-restarts': { type: 'string' },
+  'no-autorestart': { type: 'boolean' },
+  'stop-exit-codes': { type: 'string' },
   'max-memory-restart': { type: 'string' },
   'log-format': { type: 'string' },
   'metrics-port': { type: 'string' },
@@ -151,6 +155,10 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values['server-timing']) supervisor.env = { ...supervisor.env, [ENV.serverTiming]: '1' };
   if (values['max-restarts'] !== undefined) supervisor.maxRestarts = values['max-restarts'] as unknown as number;
   if (values['max-memory-restart'] !== undefined) supervisor.maxMemoryRestart = values['max-memory-restart'];
+  if (values['no-autorestart']) supervisor.autorestart = false;
+  if (values['stop-exit-codes'] !== undefined) {
+    supervisor.stopExitCodes = parseStopExitCodes(values['stop-exit-codes'], '--stop-exit-codes');
+  }
   for (const [flag, key] of Object.entries(durationOptions)) {
     const value = (values as Record<string, unknown>)[flag];
     if (typeof value === 'string') (supervisor as unknown as Record<string, unknown>)[key] = value;

@@ -11,10 +11,16 @@ export {
 export { resolveInstances } from './instances.js';
 export { formatEvent, formatLine, type LogFormat } from './log-format.js';
 export type { FilledOptions, SupervisorOptions } from './options.js';
-export { type RestartDecision, RestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
+export {
+  type NoRestartReason,
+  type RestartDecision,
+  RestartPolicy,
+  type RestartPolicyOptions,
+} from './restart-policy.js';
 export { parseStickyMode, type StickyMode } from './sticky-mode.js';
 export {
   type AppState,
+  type LastExit,
   Supervisor,
   type SupervisorEvent,
   type WorkerInfo,

@@ -19,13 +19,25 @@ export function formatEvent(format: LogFormat, app: string, event: SupervisorEve
 
 function describe(event: SupervisorEvent): string {
   switch (event.type) {
-    case 'state':
-      return `app ${event.state}`;
+    case 'state': {
+      const last = event.lastExit;
+      if (last === undefined) return `app ${event.state}`;
+      const how = last.signal ? `signal ${last.signal}` : `code ${last.code}`;
+      return `app ${event.state}: every worker has exited and none is restarted (last: worker ${last.instance}, ${how})`;
+    }
     case 'worker':
       return `worker ${event.instance} (pid ${event.pid}) ${event.state}`;
     case 'exit': {
       const how = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
-      return `worker ${event.instance} (pid ${event.pid}) exited with ${how}${event.expected ? '' : ' (crash)'}`;
+      const why =
+        event.noRestart === 'autorestart'
+          ? ', not restarted (autorestart: false)'
+          : event.noRestart === 'stopExitCodes'
+            ? ', not restarted (a stop exit code)'
+            : event.expected
+              ? ''
+              : ' (crash)';
+      return `worker ${event.instance} (pid ${event.pid}) exited with ${how}${why}`;
     }
     case 'restart':
       return `restarting worker ${event.instance} in ${event.delay} ms (attempt ${event.attempt})`;

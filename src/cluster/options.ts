@@ -80,6 +80,8 @@ export interface FilledOptions extends RestartPolicyOptions {
   maxMemoryRestart: number | undefined;
   memoryReportInterval: number;
   typescript: boolean;
+  autorestart: boolean;
+  stopExitCodes: readonly number[];
 }
 
 const balanceModes = new Set<BalanceMode>(['rr', 'os', 'reuseport']);
@@ -150,6 +152,8 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     maxRestartDelay: parseDuration(options.maxRestartDelay ?? 15_000, 'maxRestartDelay'),
     maxRestarts: nonNegativeInteger(options.maxRestarts ?? 10, 'maxRestarts'),
     minUptime: parseDuration(options.minUptime ?? 1_000, 'minUptime'),
+    autorestart: autorestartOption(options.autorestart),
+    stopExitCodes: parseStopExitCodes(options.stopExitCodes ?? []),
     typescript: /\.[cm]?tsx?$/.test(script),
   };
 }
@@ -194,6 +198,33 @@ function assertInstanceVars(env: Record<string, string> | undefined, sticky: Sti
       `${ENV.incrementVar}=PORT cannot be combined with \`sticky\`: the primary's router owns the one port the instances share`,
     );
   }
+}
+
+function autorestartOption(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value === 'boolean') return value;
+  throw new InvalidArgumentError(`Expected \`autorestart\` to be a boolean, got ${describeValue(value)}`);
+}
+
+/**
+ * PM2's `stop_exit_codes`: exit statuses (integers 0-255), as an array or, from a flag, a comma-separated string
+ * (`0,3`). Numeric strings in an array are numbers, as PM2 reads them.
+ */
+export function parseStopExitCodes(value: unknown, key = 'stopExitCodes'): number[] {
+  const list =
+    typeof value === 'string'
+      ? value.trim() === ''
+        ? []
+        : value.split(',')
+      : Array.isArray(value)
+        ? value
+        : undefined;
+  const codes = list?.map((item) => (typeof item === 'string' && /^\s*\d+\s*$/.test(item) ? Number(item) : item));
+  if (codes?.every((code) => Number.isInteger(code) && code >= 0 && code <= 255))
+    return [...new Set(codes as number[])];
+  throw new InvalidArgumentError(
+    `Expected \`${key}\` to be a list of exit codes (integers 0-255), got ${describeValue(value)}`,
+  );
 }
 
 function nonNegativeInteger(value: unknown, key: string): number {

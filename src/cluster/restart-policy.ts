@@ -10,6 +10,24 @@ export interface RestartPolicyOptions {
   maxRestarts: number;
   /** A worker up at least this long (ms) counts as stable: its crash resets the backoff and the crash-loop count. */
   minUptime: number;
+  /** PM2's `autorestart`: false leaves a slot whose process exits empty, whatever the exit code. Default true. */
+  autorestart?: boolean;
+  /** PM2's `stop_exit_codes`: a process that exits with one of these codes is not restarted. Default none. */
+  stopExitCodes?: readonly number[];
+}
+
+/** Why a process that exited on its own is not restarted, or undefined when it is (see {@link RestartPolicyOptions}). */
+export type NoRestartReason = 'autorestart' | 'stopExitCodes';
+
+/** Whether a process that exited on its own (not retired by the primary) stays down, and why. */
+export function noRestartReason(
+  options: Pick<RestartPolicyOptions, 'autorestart' | 'stopExitCodes'>,
+  code: number | null,
+): NoRestartReason | undefined {
+  if (options.autorestart === false) return 'autorestart';
+  // A signal death has no exit code, so it never matches (PM2 compares the code only).
+  if (code !== null && options.stopExitCodes?.includes(code)) return 'stopExitCodes';
+  return undefined;
 }
 
 export type RestartDecision =

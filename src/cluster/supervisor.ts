@@ -8,20 +8,33 @@ import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
-import { RestartPolicy } from './restart-policy.js';
+import { type NoRestartReason, noRestartReason, RestartPolicy } from './restart-policy.js';
 import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
 import { stickySlot } from './sticky-slot.js';
 import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
-/** The app as a whole. `errored`: a slot crash-looped and stopped restarting (a reload revives it). */
+/**
+ * The app as a whole. `errored`: a slot crash-looped and stopped restarting (a reload revives it). `stopped`: after
+ * stop(), or once every slot's process has exited and none is restarted (`autorestart: false`, `stopExitCodes`).
+ */
 export type AppState = 'starting' | 'online' | 'reloading' | 'errored' | 'stopping' | 'stopped';
+
+/** The exit of a process left down by `autorestart: false` or `stopExitCodes`. */
+export interface LastExit {
+  instance: number;
+  pid: number;
+  code: number | null;
+  signal: string | null;
+}
 
 /** What a supervisor reports, as `event` events (and on the `hive:cluster:event` diagnostics channel). */
 export type SupervisorEvent =
-  | { type: 'state'; state: AppState }
+  // lastExit: on `stopped` when the app stopped by itself, every process down by autorestart or stopExitCodes.
+  | { type: 'state'; state: AppState; lastExit?: LastExit }
   | { type: 'worker'; instance: number; pid: number; state: WorkerState }
-  | ({ type: 'exit'; instance: number; pid: number } & WorkerExit)
+  // noRestart: the process exited on its own and is not restarted, and why.
+  | ({ type: 'exit'; instance: number; pid: number; noRestart?: NoRestartReason } & WorkerExit)
   | { type: 'restart'; instance: number; attempt: number; delay: number }
   | { type: 'errored'; instance: number; code: number | null; signal: string | null; stderrTail: string[] }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
@@ -94,6 +107,10 @@ export class Supervisor extends EventEmitter {
   #sampling = 0;
   // The app processes' environment under options.env since a reload took a new one; until then the primary's own.
   #baseEnv: Record<string, string> | undefined;
+  // Topology changes running (start, reload, scale, memory replacement): the app does not end by itself meanwhile.
+  #busy = 0;
+  #lastExit: LastExit | undefined;
+  #ended: LastExit | undefined;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -109,6 +126,14 @@ export class Supervisor extends EventEmitter {
     return [...this.#live]
       .map((w) => ({ instance: w.instance, pid: w.pid, state: w.state, startedAt: w.startedAt, rss: w.rss }))
       .sort((a, b) => a.instance - b.instance || a.startedAt - b.startedAt);
+  }
+
+  /**
+   * The last exit of a process that was left down (`autorestart: false`, or a code in `stopExitCodes`); undefined
+   * when there was none. Once every slot is down so, the app stops by itself (`state` `stopped`).
+   */
+  get lastExit(): LastExit | undefined {
+    return this.#lastExit;
   }
 
   /** The number of slots (the cluster size). */
@@ -151,6 +176,8 @@ export class Supervisor extends EventEmitter {
       throw error;
     }
     this.#refreshState();
+    // A process that was ready and exited for good during the start (autorestart off) may have been the last one.
+    this.#maybeEnd();
   }
 
   /**
@@ -232,7 +259,7 @@ export class Supervisor extends EventEmitter {
       await Promise.all([...this.#live].map((worker) => worker.retire(options.signal)));
       // Only now: until the last worker has closed the socket, another primary must not take the path over.
       this.#releaseSocket();
-      this.#setState('stopped');
+      this.#setState('stopped', this.#ended);
       clearInterval(this.#keepAlive);
       if (Supervisor.#active === this) Supervisor.#active = undefined;
     })();
@@ -347,8 +374,9 @@ export class Supervisor extends EventEmitter {
     worker.on('exit', (exit: WorkerExit) => {
       this.#live.delete(worker);
       this.#router?.forget(worker);
-      this.#emit({ type: 'exit', instance, pid, ...exit });
-      this.#onExit(slot, worker, exit);
+      const noRestart = this.#isCrash(slot, worker, exit) ? noRestartReason(this.options, exit.code) : undefined;
+      this.#emit({ type: 'exit', instance, pid, ...exit, ...(noRestart ? { noRestart } : {}) });
+      this.#onExit(slot, worker, exit, noRestart);
     });
     return worker;
   }
@@ -363,13 +391,24 @@ export class Supervisor extends EventEmitter {
     return stale;
   }
 
-  #onExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
-    if (slot.worker !== worker) return;
-    slot.worker = undefined;
+  // Whether the exit is the slot's process ending on its own, which the restart rules answer.
+  #isCrash(slot: Slot, worker: WorkerProcess, exit: WorkerExit): boolean {
+    if (slot.worker !== worker || exit.expected || this.#stopping || slot.removed) return false;
     // During start() a crash of a worker that never became ready fails the start instead: the run cannot go on. One
     // that was ready has already counted for start(), so its slot restarts as at any other time.
-    const failsStart = this.#state === 'starting' && worker.readyAt === undefined;
-    if (exit.expected || this.#stopping || slot.removed || failsStart) return;
+    return !(this.#state === 'starting' && worker.readyAt === undefined);
+  }
+
+  #onExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit, noRestart: NoRestartReason | undefined): void {
+    const crash = this.#isCrash(slot, worker, exit);
+    if (slot.worker === worker) slot.worker = undefined;
+    if (!crash) return;
+    if (noRestart) {
+      // PM2's autorestart: false and stop_exit_codes: the slot stays empty until a reload (or scale) fills it.
+      this.#lastExit = { instance: slot.instance, pid: worker.pid, code: exit.code, signal: exit.signal };
+      this.#maybeEnd();
+      return;
+    }
     const uptime = worker.readyAt === undefined ? 0 : Date.now() - worker.readyAt;
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {
@@ -458,9 +497,30 @@ export class Supervisor extends EventEmitter {
 
   // Topology changes (reload, scale, memory replacement) run one at a time.
   #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task);
-    this.#queue = run.catch(() => {});
+    const run = this.#queue.then(async () => {
+      this.#busy += 1;
+      try {
+        return await task();
+      } finally {
+        this.#busy -= 1;
+      }
+    });
+    // A slot left down during a change counts once the change is over: a reload may have filled it again.
+    this.#queue = run.catch(() => {}).then(() => this.#maybeEnd());
     return run;
+  }
+
+  /**
+   * Stops the app once every slot is empty for good (each process exited and was left down by autorestart or
+   * stopExitCodes): nothing would ever run again. A slot waiting for a restart, being replaced or errored keeps it up
+   * (a reload revives an errored one).
+   */
+  #maybeEnd(): void {
+    if (this.#stopping || this.#state === 'starting' || this.#busy > 0 || this.#lastExit === undefined) return;
+    const idle = (slot: Slot) => !slot.worker && !slot.restartTimer && !slot.replacing && !slot.errored;
+    if (this.#slots.length === 0 || !this.#slots.every(idle)) return;
+    this.#ended = this.#lastExit;
+    void this.stop();
   }
 
   #refreshState(): void {
@@ -469,10 +529,10 @@ export class Supervisor extends EventEmitter {
     else this.#setState(this.#reloading ? 'reloading' : 'online');
   }
 
-  #setState(state: AppState): void {
+  #setState(state: AppState, lastExit?: LastExit): void {
     if (this.#state === state) return;
     this.#state = state;
-    this.#emit({ type: 'state', state });
+    this.#emit({ type: 'state', state, ...(lastExit ? { lastExit } : {}) });
   }
 
   #emit(event: SupervisorEvent): void {
