@@ -12,6 +12,12 @@ const size = z.union([z.number(), z.string()]).superRefine(refineWith(parseSize,
 const stringList = z.union([z.string(), z.array(z.string())]);
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
 const envMap = z.record(z.string(), envValue);
+const exitCodeMessage = 'expected an exit code (an integer 0-255)';
+const exitCode = z
+  .number({ error: exitCodeMessage })
+  .int(exitCodeMessage)
+  .min(0, exitCodeMessage)
+  .max(255, exitCodeMessage);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 const appShape = {
@@ -72,7 +78,12 @@ const appShape = {
    */
   shutdownWithMessage: z.boolean().optional(),
   maxMemoryRestart: size.optional(),
+  /** PM2's `autorestart`: false leaves a process that exits down (once all are, the app is stopped). */
   autorestart: z.boolean().optional(),
+  /** PM2's `stop_exit_codes`: exit codes after which a process is not restarted; one code or a list. */
+  stopExitCodes: z
+    .union([exitCode, z.array(exitCode)], { error: 'expected an exit code (an integer 0-255) or a list of them' })
+    .optional(),
   maxRestarts: z.number().int().min(0).optional(),
   minUptime: duration.optional(),
   restartDelay: duration.optional(),

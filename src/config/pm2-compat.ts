@@ -22,6 +22,7 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   port: 'port',
   max_memory_restart: 'maxMemoryRestart',
   autorestart: 'autorestart',
+  stop_exit_codes: 'stopExitCodes',
   max_restarts: 'maxRestarts',
   min_uptime: 'minUptime',
   restart_delay: 'restartDelay',
@@ -98,23 +99,22 @@ export const pm2Unsupported: ReadonlySet<string> = new Set([
   'deep_monitoring',
   'io',
   'write',
-  // Whether an app runs at all: `stop_exit_codes` leaves a process stopped after those exit codes, where Hive restarts
-  // it; `autostart: false` registers an app without starting it. Their PM2 defaults are accepted: see pm2Defaults.
-  'stop_exit_codes',
+  // Whether an app runs at all: `autostart: false` registers an app without starting it. PM2's default is accepted:
+  // see isPm2Default.
   'autostart',
 ]);
 
 /**
- * PM2's own defaults of options Hive refuses otherwise (configs copied from `pm2 prettylist` carry them): Hive does
- * the same (starts the app, restarts it after any exit), so they are dropped without a word.
+ * PM2's own default of an option Hive refuses otherwise (configs copied from `pm2 prettylist` carry it): Hive does
+ * the same (starts the app), so it is dropped without a word.
  */
 function isPm2Default(key: string, value: unknown): boolean {
   if (key === 'autostart') return value === true;
-  if (key === 'stop_exit_codes') return Array.isArray(value) && value.length === 0;
   return false;
 }
 
 const numberKeys = new Set(['instances', 'port', 'maxRestarts']);
+const numeric = (value: unknown) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
 const pm2ModeNames: Readonly<Record<string, string>> = { cluster_mode: 'cluster', fork_mode: 'fork' };
 
@@ -156,7 +156,9 @@ function translateValue(key: string, value: unknown): unknown {
   // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
   if (key === 'logFormat') return value === 'json' ? 'json' : 'text';
   // PM2 casts numeric strings for its number keys (`port: process.env.PORT`); instances is also "max" or "-1".
-  if (numberKeys.has(key) && typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  if (numberKeys.has(key)) return numeric(value);
+  // PM2 reads stop_exit_codes' numeric strings as numbers (God.handleExit's parseInt), one code or a list.
+  if (key === 'stopExitCodes') return Array.isArray(value) ? value.map(numeric) : numeric(value);
   return value;
 }
 

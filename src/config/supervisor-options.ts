@@ -55,8 +55,12 @@ export function supervisorOptions(
     'minUptime',
     'restartDelay',
     'expBackoffRestartDelay',
+    'autorestart',
   ] as const) {
     copy(key);
+  }
+  if (app.stopExitCodes !== undefined) {
+    options.stopExitCodes = Array.isArray(app.stopExitCodes) ? app.stopExitCodes : [app.stopExitCodes];
   }
   return options;
 }

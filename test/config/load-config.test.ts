@@ -175,14 +175,9 @@ describe('PM2 ecosystem files', () => {
     );
     write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "uid": "www-data"}]}');
     await assert.rejects(loadConfig(file), configError('apps[0] (a).uid', /a PM2 option Hive does not support/));
-    // Both in PM2's schema: each changes whether the app runs, so neither may be dropped, nor called a non-PM2 key.
-    for (const [key, value] of [
-      ['stop_exit_codes', '[0]'],
-      ['autostart', 'false'],
-    ]) {
-      write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", "${key}": ${value}}]}`);
-      await assert.rejects(loadConfig(file), configError(`apps[0] (a).${key}`, /a PM2 option Hive does not support/));
-    }
+    // In PM2's schema: it changes whether the app runs, so it may not be dropped, nor called a non-PM2 key.
+    write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "autostart": false}]}');
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).autostart', /a PM2 option Hive does not support/));
   });
 
   test("PM2's defaults autostart: true and stop_exit_codes: [] (as `pm2 prettylist` prints them) load without a word", async () => {
@@ -193,13 +188,41 @@ describe('PM2 ecosystem files', () => {
     const config = await loadConfig(file);
     assert.deepEqual(config.warnings, []);
     assert.equal(config.apps[0]!.name, 'a');
-    for (const [key, value] of [
-      ['stop_exit_codes', '[1]'],
-      ['autostart', '"true"'],
-    ]) {
-      write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", "${key}": ${value}}]}`);
-      await assert.rejects(loadConfig(file), configError(`apps[0] (a).${key}`, /a PM2 option Hive does not support/));
+    assert.deepEqual(supervisorOptions(config.apps[0]!, config.file).stopExitCodes, []);
+    write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "autostart": "true"}]}');
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).autostart', /a PM2 option Hive does not support/));
+  });
+
+  test('stop_exit_codes and autorestart reach the primary; a bad exit code is an error naming the key and file', async () => {
+    const file = write(
+      'ecosystem.config.json',
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: 'a.js', stop_exit_codes: [0, '3'], autorestart: false },
+          { name: 'b', script: 'b.js', stop_exit_codes: 2 },
+        ],
+      }),
+    );
+    const config = await loadConfig(file);
+    assert.deepEqual(config.warnings, []);
+    const [a, b] = config.apps.map((app) => supervisorOptions(app, config.file));
+    assert.deepEqual([a!.stopExitCodes, a!.autorestart], [[0, 3], false]);
+    assert.deepEqual([b!.stopExitCodes, b!.autorestart], [[2], undefined]);
+    for (const bad of ['[256]', '[-1]', '[1.5]', '"x"', '[[0]]', '{"0": 1}']) {
+      write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", "stop_exit_codes": ${bad}}]}`);
+      await assert.rejects(loadConfig(file), (error: Error & Record<string, unknown>) => {
+        assert.equal(error.code, 'ERR_HIVE_CONFIG');
+        assert.equal(error.file, file);
+        // The list, or the element at fault: `stop_exit_codes[0]`.
+        assert.match(String(error.key), /^apps\[0\] \(a\)\.stop_exit_codes(\[0\])?$/);
+        assert.match(error.message, /: expected an exit code \(an integer 0-255\)/);
+        assert.ok(error.message.startsWith(`${file}: `), error.message);
+        return true;
+      });
     }
+    // A Hive config names it stopExitCodes.
+    const hive = write('hive.config.json', '{"apps": [{"name": "h", "script": "h.js", "stopExitCodes": [300]}]}');
+    await assert.rejects(loadConfig(hive), configError('apps[0] (h).stopExitCodes[0]', /an integer 0-255/));
   });
 
   test('shutdown_with_message, instance_var and increment_var reach the primary; a fork-mode app warns', async () => {

@@ -45,7 +45,7 @@ Options:
       --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
-      --no-autorestart           fork mode: do not restart a process that exits (one-shot jobs; with --cron-restart)
+      --no-autorestart           do not restart a process that exits (one-shot jobs; with --cron-restart)
   -a, --update-env               a config file's apps, or an app by name or id, that the daemon has: restart them in
                                  this shell's environment (as hive restart --update-env)
       --json                     print the started apps as JSON`;
@@ -302,6 +302,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (typeof values.socket === 'string') runArgs.push(`--socket=${resolve(values.socket)}`);
   if (values['wait-ready']) runArgs.push('--wait-ready');
   if (values['server-timing']) runArgs.push('--server-timing');
+  if (values['no-autorestart']) runArgs.push('--no-autorestart');
   runArgs.push('--', ...args);
   const name = (values.name as string | undefined) ?? basename(path, extname(path));
   const problem = appNameProblem(name);
@@ -353,6 +354,7 @@ const runFlags = {
   minUptime: '--min-uptime',
   restartDelay: '--restart-delay',
   expBackoffRestartDelay: '--exp-backoff-restart-delay',
+  stopExitCodes: '--stop-exit-codes',
 } as const;
 
 // Flags that describe one script's app; a config file sets them per app, and taking one for every app is not meant.
@@ -404,14 +406,9 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     }
   }
   return apps.map((app) => {
-    const where = `${config.file}: app ${JSON.stringify(app.name)}`;
     const options = supervisorOptions(app, config.file, envName, config.apps);
     const cwd = options.cwd ?? dirname(config.file);
     const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
-    // Said by name, never ignored: not acted on yet.
-    if (!fork && app.autorestart !== undefined) {
-      process.stderr.write(`hive ${command}: ${where}: \`autorestart\` is not acted on yet\n`);
-    }
     for (const key of ['metricsPort', 'serverTiming', 'socket'] as const) {
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
@@ -425,13 +422,15 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     const runArgs = [options.script, `--instances=${instances}`];
     for (const [key, flag] of Object.entries(runFlags)) {
       const value = (options as unknown as Record<string, unknown>)[key];
-      if (value !== undefined)
+      if (Array.isArray(value)) runArgs.push(`${flag}=${value.join(',')}`);
+      else if (value !== undefined)
         runArgs.push(`${flag}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
     }
     // A mode written as a number in a JS config (0o666) is the number itself; the flag takes octal digits.
     const mode = options.socketMode;
     if (mode !== undefined) runArgs.push(`--socket-mode=${typeof mode === 'number' ? mode.toString(8) : mode}`);
     if (options.waitReady) runArgs.push('--wait-ready');
+    if (options.autorestart === false) runArgs.push('--no-autorestart');
     // Quoted where needed: a flag with a space in it (`--title=my app`) must reach the app processes whole.
     if (options.nodeArgs?.length) runArgs.push(`--node-args=${formatNodeArgs(options.nodeArgs)}`);
     if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
@@ -441,9 +440,10 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
     const spec: AppSpec = { name: app.name, script: app.script, cwd, runArgs, env, instances };
+    // The daemon then leaves the app stopped once its primary is done, rather than start it again.
+    if (app.autorestart === false) spec.autorestart = false;
     if (fork) {
       spec.fork = fork;
-      if (app.autorestart === false) spec.autorestart = false;
       if (app.killTimeout !== undefined) spec.killTimeout = parseDuration(app.killTimeout, 'killTimeout');
     }
     if (app.watch !== undefined && app.watch !== false) {
