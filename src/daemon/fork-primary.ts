@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
-import { RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
+import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -18,7 +18,10 @@ export interface ForkOptions {
   command: string;
   args: string[];
   instances: string;
-  /** false: a process that exits is not restarted; when all have exited the primary exits (a one-shot job). */
+  /**
+   * false: a process that exits is not restarted; when all have exited the primary exits (a one-shot job). So does
+   * `restart.autorestart`, and a process that exits with one of `restart.stopExitCodes` is not restarted either.
+   */
   autorestart: boolean;
   killTimeout: number;
   /** Bytes of RSS over which a process is restarted (`maxMemoryRestart`); none when undefined. */
@@ -38,6 +41,8 @@ interface Slot {
   overLimit: ChildProcess | undefined;
   // Its process is being stopped to be started again (a memory restart, a reload): the slot still counts as running.
   replacing: boolean;
+  // It crash-looped and is not restarted until a reload.
+  errored: boolean;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
@@ -47,6 +52,14 @@ let stopping = false;
 let exitStatus = 0;
 // The processes' environment: this primary's own, until a reload brings a new one (`hive reload --update-env`).
 let appEnv: NodeJS.ProcessEnv = process.env;
+// Which exits leave a process down: PM2's autorestart and stop_exit_codes (`restart` may be left out by a caller that
+// never has a process crash).
+const keepDown = {
+  autorestart: options.autorestart && options.restart?.autorestart !== false,
+  stopExitCodes: options.restart?.stopExitCodes,
+};
+// The last exit of a process left down by them: once every slot is down so, the primary exits (the app is stopped).
+let lastExit: { instance: number; pid: number; code: number | null; signal: string | null } | undefined;
 
 function emit(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`);
@@ -63,6 +76,7 @@ function newSlot(instance: number): Slot {
     removed: false,
     overLimit: undefined,
     replacing: false,
+    errored: false,
   };
 }
 
@@ -87,29 +101,40 @@ function launch(slot: Slot): void {
   splitLines(child.stderr!, (line) => emit({ kind: 'log', instance, pid, stream: 'stderr', line }));
   child.on('close', (code, signal) => {
     const expected = stopping || slot.removed || slot.child !== child || !pid;
-    emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected });
+    const noRestart = expected ? undefined : noRestartReason(keepDown, code);
+    emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected, ...(noRestart ? { noRestart } : {}) });
     if (slot.child === child) slot.child = undefined;
     if (expected) return maybeExit();
-    if (!options.autorestart) return maybeExit();
+    if (noRestart) {
+      lastExit = { instance, pid, code, signal };
+      return maybeExit();
+    }
     const decision = slot.policy.onCrash(Date.now() - slot.startedAt);
     if (decision.action === 'errored') {
+      slot.errored = true;
       emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [] });
       emit({ kind: 'event', type: 'state', state: 'errored' });
       return;
     }
     emit({ kind: 'event', type: 'restart', instance, attempt: decision.attempt, delay: decision.delay });
     slot.timer = setTimeout(() => {
+      slot.timer = undefined;
       if (!stopping && !slot.removed) launch(slot);
     }, decision.delay);
   });
 }
 
-// A one-shot job is done when every process has exited; the daemon then shows the app stopped.
+// A one-shot job is done when every process has exited and is left down (autorestart, stop exit codes): said as the
+// `hive run` primary says it (state stopped, with the last exit), so that the daemon shows the app stopped.
 function maybeExit(): void {
   // A slot being replaced is not done: without it, a one-shot job's memory restart or reload would end the job when
-  // the old process closes, before its replacement is started.
-  if (slots.some((slot) => slot.child || slot.replacing)) return;
-  if (stopping || !options.autorestart) process.exit(exitStatus);
+  // the old process closes, before its replacement is started. One waiting for a restart or errored is not done
+  // either (a reload revives an errored one).
+  if (slots.some((slot) => slot.child || slot.replacing || (!stopping && (slot.timer || slot.errored)))) return;
+  if (stopping) process.exit(exitStatus);
+  if (lastExit === undefined) return;
+  emit({ kind: 'event', type: 'state', state: 'stopped', lastExit });
+  process.exit(exitStatus);
 }
 
 /**
@@ -125,6 +150,7 @@ function spawnFailed(error: Error): void {
 
 function retire(slot: Slot): Promise<void> {
   clearTimeout(slot.timer);
+  slot.timer = undefined;
   const child = slot.child;
   // Detached from the slot first: its exit is then expected, not a crash to restart.
   slot.child = undefined;
@@ -220,6 +246,7 @@ async function control(message: ControlMessage): Promise<void> {
         const begun = Date.now();
         await retireToReplace(slot);
         slot.policy.reset();
+        slot.errored = false;
         if (stopping) break;
         if (slot.removed) continue;
         launch(slot);

@@ -1,3 +1,4 @@
+import { parseStopExitCodes } from '../cluster/options.js';
 import type { RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { parseDuration } from '../cluster/units.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
@@ -6,7 +7,9 @@ import { describeValue, InvalidArgumentError } from '../errors.js';
  * The restart policy of a fork-mode app, from its `hive run` arguments (where `hive start` writes a config's
  * `restart_delay`, `exp_backoff_restart_delay`, `max_restarts`, `min_uptime`, and the flags of a script), with the
  * cluster's defaults and its rule (cluster/options.ts): a fixed `restartDelay` given alone turns the backoff off, as
- * PM2's `restart_delay`. Throws InvalidArgumentError naming a bad value (`hive start` checks before the daemon does).
+ * PM2's `restart_delay`. `--no-autorestart` and `--stop-exit-codes` (a config's `autorestart`, `stop_exit_codes`) say
+ * which exits are not restarted at all. Throws InvalidArgumentError naming a bad value (`hive start` checks before the
+ * daemon does).
  */
 export function forkRestartPolicy(runArgs: string[]): RestartPolicyOptions {
   const separator = runArgs.indexOf('--');
@@ -29,5 +32,7 @@ export function forkRestartPolicy(runArgs: string[]): RestartPolicyOptions {
     maxRestartDelay: parseDuration(flag('max-restart-delay') ?? 15_000, 'maxRestartDelay'),
     maxRestarts: Number(maxRestarts),
     minUptime: parseDuration(flag('min-uptime') ?? 1_000, 'minUptime'),
+    autorestart: !own.includes('--no-autorestart'),
+    stopExitCodes: parseStopExitCodes(flag('stop-exit-codes') ?? [], 'stopExitCodes'),
   };
 }

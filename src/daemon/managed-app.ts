@@ -91,6 +91,9 @@ export class ManagedApp {
   #startedAt = 0;
   // Whether the current primary got all its workers ready once (a stop during a failed start is not 'online').
   #wasOnline = false;
+  // The current primary said its app stopped by itself: every process exited and none is restarted (PM2's
+  // autorestart: false, stop_exit_codes).
+  #ended = false;
   #status: Status = 'stopped';
   #wanted: 'online' | 'stopped' = 'stopped';
   // Stopped by a stop request, not by a crash loop, a job's end or the daemon's shutdown (see savedStatus).
@@ -445,6 +448,7 @@ export class ManagedApp {
     this.#primary = primary;
     this.#startedAt = Date.now();
     this.#wasOnline = false;
+    this.#ended = false;
     this.#status = 'starting';
     this.#workers.clear();
     this.#size = 0;
@@ -555,6 +559,7 @@ export class ManagedApp {
         break;
       case 'state':
         if (event.state === 'stopping' || event.state === 'stopped') {
+          if (event.state === 'stopped' && event.lastExit !== undefined) this.#ended = true;
           this.#status = 'stopping';
           break;
         }
@@ -596,7 +601,7 @@ export class ManagedApp {
     }
     // A fork-mode program that cannot be spawned (ENOENT, EACCES) would fail the same way on every restart.
     const spawnFailed = this.spec.fork !== undefined && code === FORK_SPAWN_FAILED;
-    if (this.spec.autorestart === false && this.#wasOnline && !spawnFailed) {
+    if ((this.spec.autorestart === false || this.#ended) && this.#wasOnline && !spawnFailed) {
       // A one-shot job finished: stopped until the next `start`, `reload` or cron tick.
       this.#status = code === 0 ? 'stopped' : 'errored';
       this.#wanted = 'stopped';
