@@ -1,5 +1,5 @@
 // PM2's deploy scripts run `pm2 startOrReload ecosystem.config.js --env production`: the file's apps that run are
-// reloaded (zero downtime, with the file's env), the others started; startOrRestart restarts them instead.
+// reloaded (rolling: a cluster app keeps serving; with the file's env), the others started; startOrRestart restarts them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,23 @@ test('startOrReload reloads the running apps with the file env and starts the ot
   const [web] = await hive.json<App[]>(['start', file, '--only', 'web']);
   assert.equal((await get(port)).greeting, 'dev');
 
+  // Requests all through the reload: none fails, as a cluster app's slots roll one at a time.
+  let reloading = true;
+  let served = 0;
+  const failures: string[] = [];
+  const load = Array.from({ length: 2 }, async () => {
+    while (reloading) {
+      await get(port).then(
+        () => (served += 1),
+        (error: Error) => failures.push(error.message),
+      );
+    }
+  });
+  await waitFor(() => served > 10, 'traffic before the reload');
   const reloaded = await hive.json<App[]>(['startOrReload', file, '--env', 'production']);
+  reloading = false;
+  await Promise.all(load);
+  assert.deepEqual(failures, [], 'no request failed during the reload');
   assert.deepEqual(
     reloaded.map((app) => [app.name, app.status]),
     [
@@ -55,11 +71,12 @@ test('startOrReload reloads the running apps with the file env and starts the ot
   assert.equal(primary(webAfter), primary(web), 'a reload, not a restart: the primary stayed');
   for (let i = 0; i < 4; i++) assert.equal((await get(port)).greeting, 'prod', "the file's env_production");
 
-  // The alias, and --only: tick alone, reloaded (a fork-mode app has no slots to report but rolls all the same).
+  // The alias, and --only: tick alone, reloaded. A fork-mode app has slots too, its process stopped then replaced.
   const tickBefore = reloaded[1]!;
   const [tick] = await hive.json<App[]>(['startOrGracefulReload', file, '--only', 'tick']);
   assert.equal(tick!.name, 'tick');
   assert.equal(primary(tick), primary(tickBefore));
+  assert.equal(tick!.reload?.length, 1, 'its one slot rolled');
 
   // A stopped app is started, not reloaded.
   await hive.json(['stop', 'tick']);
@@ -100,4 +117,47 @@ test('startOrReload and startOrRestart take a config file only, and refuse a scr
   const help = await hive.run(['startOrRestart', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: hive startOrRestart <config>/);
+});
+
+test("startOrReload refuses start's options it would not apply to an app it reloads", async () => {
+  writeFileSync(
+    file,
+    `module.exports = ${JSON.stringify({ apps: [{ name: 'web', script: appFixture, instances: 1 }] })};\n`,
+  );
+  const flags: [string[], string][] = [
+    [['-i', '2'], '--instances \\(-i\\)'],
+    [['--cron-restart', '0 3 * * *'], '--cron-restart'],
+    [['--time'], '--time'],
+    [['--log-format', 'json'], '--log-format'],
+  ];
+  for (const [args, name] of flags) {
+    const result = await hive.run(['startOrReload', file, ...args]);
+    assert.equal(result.code, 2, args.join(' '));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^hive startOrReload: ERR_HIVE_INVALID_ARGUMENT: ${name}: startOrReload takes only --only, --env, --threads, --update-env and --json, as it keeps a running app's options.*hive startOrRestart <config>`,
+        'm',
+      ),
+    );
+  }
+});
+
+test("startOrReload and startOrRestart take the calling shell's environment, as PM2's, without --update-env", async () => {
+  const port = await freePort();
+  // No env in the file: the port comes from the shell too.
+  writeFileSync(
+    file,
+    `module.exports = ${JSON.stringify({ apps: [{ name: 'plain', script: appFixture, instances: 2 }] })};\n`,
+  );
+  await hive.json(['start', file], { env: { PORT: String(port) } });
+  assert.equal((await get(port)).extra, undefined);
+  const [reloaded] = await hive.json<App[]>(['startOrReload', file], { env: { PORT: String(port), EXTRA: 'x' } });
+  assert.equal(reloaded!.reload?.length, 2, 'a reload');
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).extra, 'x', "the reloading shell's EXTRA");
+  await hive.json(['startOrRestart', file], { env: { PORT: String(port), EXTRA: 'y' } });
+  await waitFor(async () => (await get(port).catch(() => undefined))?.extra === 'y', "the restarting shell's EXTRA");
+  await hive.json(['startOrReload', file], { env: { PORT: String(port), EXTRA: 'z' } });
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).extra, 'z');
+  await hive.json(['delete', 'plain']);
 });

@@ -148,6 +148,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         `${command} takes a config file (hive.config.*, ecosystem.*, *.config.js, .json, .yaml), got ${JSON.stringify(target)}; for an app by name or id: hive ${startOr.existing} ${target}`,
       );
     }
+    if (startOr?.existing === 'reload') refuseReloadOptions(command, values);
     const restarted = await startExisting(target, values, scriptArgs);
     if (restarted) {
       if (values.json) printJson(restarted);
@@ -170,6 +171,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // The app runs in this shell's environment, not in the one of whichever command started the daemon, as with PM2.
     const env = shellEnv();
     for (const spec of specs) spec.shellEnv = env;
+    // The startOr commands always take this shell's environment, as PM2's (its _startJson sets updateEnv): deploy
+    // scripts export variables and then run them.
+    const updateEnv = startOr !== undefined || values['update-env'] === true;
     const started: AppInfo[] = [];
     let failed = false;
     await withDaemon(async (client) => {
@@ -182,16 +186,15 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         }
         try {
           if (reload) {
-            // By name, as a config file's apps are matched; the file's env replaces the app's (PM2's startOrReload
-            // updates it too), the shell's only with --update-env.
-            const shell = values['update-env'] ? { shellEnv: env } : {};
-            const body = { target: spec.name, by: 'name', env: spec.env, ...shell };
+            // By name, as a config file's apps are matched; the file's env replaces the app's and this shell's is laid
+            // under it, as PM2's startOrReload does (see updateEnv).
+            const body = { target: spec.name, by: 'name', env: spec.env, shellEnv: env };
             started.push(...(await client.request<AppInfo[]>('reload', body)));
             continue;
           }
           // A config file started again restarts its apps with the file's options, as PM2's does; a script's name that
           // runs is refused, as PM2 refuses it without -f.
-          const body = config ? { app: spec, replace: true, updateEnv: values['update-env'] === true } : { app: spec };
+          const body = config ? { app: spec, replace: true, updateEnv } : { app: spec };
           started.push(await client.request<AppInfo>('start', body));
         } catch (error) {
           failed = true;
@@ -265,6 +268,25 @@ function refuseSpecOptions(target: string, values: Values, scriptArgs: string[])
 }
 
 type Values = ReturnType<typeof parseCommand>['values'];
+
+// What reaches an app startOrReload reloads: the apps picked, the file's env (HIVE_POOL_THREADS is env too), --json.
+const RELOAD_OPTIONS = new Set(['only', 'env', 'threads', 'update-env', 'json', 'help']);
+
+/**
+ * startOrReload reloads a running app with the file's env only, keeping its other options: start's other flags would
+ * reach the apps it starts but not those it reloads. Refused by name rather than half applied.
+ */
+function refuseReloadOptions(command: string, values: Values): void {
+  const key = Object.keys(values).find((k) => !RELOAD_OPTIONS.has(k));
+  if (key === undefined) return;
+  const name = key === 'watch-paths' ? 'watch' : key;
+  const short = (startOptions as Record<string, { short?: string }>)[key]?.short;
+  throw new UsageError(
+    `--${name}${short ? ` (-${short})` : ''}: ${command} takes only --only, --env, --threads, --update-env and --json, ` +
+      "as it keeps a running app's options (it reloads it with the file's env): set the option in the config " +
+      'file and run `hive startOrRestart <config>`, which restarts the apps with the file as it is',
+  );
+}
 
 function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const path = resolve(script);
