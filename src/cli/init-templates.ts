@@ -5,8 +5,11 @@
  */
 
 // A type-only import: erased when the file loads, so it loads wherever Hive runs (a global install included), and it
-// types the file for editors where Hive is a dependency of the project.
+// types the file for editors where Hive is a dependency of the project. A project's own `tsc --noEmit` cannot resolve
+// it against a global install: the template says so where the user reads it.
 export const hiveTemplate = `// The apps \`hive start hive.config.ts\` runs; every key is in Hive's docs/config.md.
+// Types the file where Hive is a dependency of the project; with only a global Hive, \`tsc\` cannot find 'hive/config'
+// (the file still runs): \`npm i -D hive\`, or drop this line and \`satisfies HiveConfig\`.
 import type { HiveConfig } from 'hive/config';
 
 export default {
@@ -32,8 +35,10 @@ export default {
 `;
 
 // PM2's shape (CommonJS, snake_case keys), so that the same file also runs under PM2.
-export const pm2Template = `// The apps \`hive start ecosystem.config.js\` (or \`pm2 start ecosystem.config.js\`) runs: PM2's keys, which Hive
-// translates (Hive's docs/config.md lists them). CommonJS: in a package of "type": "module", name it .cjs.
+export const pm2Template = (
+  file: string,
+): string => `// The apps \`hive start ${file}\` (or \`pm2 start ${file}\`) runs: PM2's keys, which Hive
+// translates (Hive's docs/config.md lists them). CommonJS, hence .cjs in a package of "type": "module".
 module.exports = {
   apps: [
     {
@@ -46,7 +51,7 @@ module.exports = {
       // A process whose memory grows over this is replaced.
       max_memory_restart: '300M',
       env: { NODE_ENV: 'development' },
-      // Picked with \`hive start ecosystem.config.js --env production\`.
+      // Picked with \`hive start ${file} --env production\`.
       env_production: { NODE_ENV: 'production' },
     },
   ],

@@ -1,12 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 import { hiveTemplate, pm2Template } from '../init-templates.js';
+import { jsModuleType } from '../package-type.js';
 
 const usage = `Usage: hive init [--pm2] [--force] [--json]
 
 Writes a commented starter config file in the current folder (PM2's init): hive.config.ts, or with --pm2 a PM2
-ecosystem.config.js. An existing file is left alone unless --force. Then: hive start <file>.`;
+ecosystem.config.js (ecosystem.config.cjs in a package of "type": "module", where a .js file is not CommonJS). An
+existing file (with --pm2: either name) is left alone unless --force. Then: hive start <file>.`;
 
 /** `hive init`: a starter config file; never asks the daemon. */
 export default function init(argv: string[]): Promise<number> {
@@ -17,11 +19,18 @@ export default function init(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const name = values.pm2 ? 'ecosystem.config.js' : 'hive.config.ts';
+    // PM2's file is CommonJS (module.exports), which a .js file is not where the package says "type": "module".
+    const ecosystem = jsModuleType(process.cwd()) === 'module' ? 'ecosystem.config.cjs' : 'ecosystem.config.js';
+    const name = values.pm2 ? ecosystem : 'hive.config.ts';
     const file = resolve(name);
+    // The other name is the same file to `hive start` and PM2 (one ecosystem file a folder): a second is not written.
+    const other = resolve(ecosystem === 'ecosystem.config.js' ? 'ecosystem.config.cjs' : 'ecosystem.config.js');
+    if (values.pm2 && !values.force && existsSync(other)) {
+      throw new UsageError(`${other} is there already; --force writes ${name} all the same`);
+    }
     try {
       // `wx` unless --force: the check and the write are one step, so a file made meanwhile is not overwritten either.
-      writeFileSync(file, values.pm2 ? pm2Template : hiveTemplate, { flag: values.force ? 'w' : 'wx' });
+      writeFileSync(file, values.pm2 ? pm2Template(name) : hiveTemplate, { flag: values.force ? 'w' : 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       throw new UsageError(`${file} is there already; --force overwrites it`);

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * How Node reads a `.js` file in `dir`: the `type` of the nearest package.json up the tree, as Node looks it up (the
+ * first one found decides, with or without `type`). One that cannot be read as JSON counts as CommonJS here: Node
+ * refuses it anyway, and saying so is not `hive init`'s business.
+ */
+export function jsModuleType(dir: string): 'module' | 'commonjs' {
+  for (let current = dir; ; current = dirname(current)) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(current, 'package.json'), 'utf8');
+    } catch {}
+    if (text !== undefined) {
+      try {
+        return (JSON.parse(text) as { type?: unknown } | null)?.type === 'module' ? 'module' : 'commonjs';
+      } catch {
+        return 'commonjs';
+      }
+    }
+    if (dirname(current) === current) return 'commonjs';
+  }
+}
