@@ -9,6 +9,7 @@ import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseSize } from '../cluster/units.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
+import { isAppProcessPid } from './app-process-pid.js';
 import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
@@ -239,6 +240,8 @@ export class ManagedApp {
   signal(signal: NodeJS.Signals): number[] {
     const sent: number[] = [];
     for (const pid of this.#workers.keys()) {
+      // Checked again when sending: the primary's pid is known for sure only now.
+      if (!isAppProcessPid(pid, this.#primary?.pid)) continue;
       try {
         process.kill(pid, signal);
         sent.push(pid);
@@ -539,7 +542,7 @@ export class ManagedApp {
     switch (event.type) {
       case 'worker':
         if (event.state === 'stopped') this.#workers.delete(event.pid);
-        else {
+        else if (isAppProcessPid(event.pid, this.#primary?.pid)) {
           const since = this.#workers.get(event.pid)?.since ?? Date.now();
           this.#workers.set(event.pid, { instance: event.instance, state: event.state, since });
         }
@@ -585,6 +588,7 @@ export class ManagedApp {
     // Cluster workers exit when their primary's IPC closes; plain fork-mode processes would be orphaned.
     if (this.spec.fork) {
       for (const pid of this.#workers.keys()) {
+        if (!isAppProcessPid(pid, primary.pid)) continue;
         try {
           process.kill(pid, 'SIGTERM');
         } catch {}
