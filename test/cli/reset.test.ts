@@ -1,16 +1,25 @@
 // PM2's `pm2 reset <name|id|all>`: the restart counters of `ls` back to 0, the apps left running.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { appFixture, daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
 
 const hive = new HiveHome();
-after(() => hive.cleanup());
+const dir = mkdtempSync(join(tmpdir(), 'hrs-'));
+after(async () => {
+  await hive.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 interface App {
   id: number;
   name: string;
   status: string;
+  mode: string;
   restarts: number;
+  lastError: string | null;
   processes: { role: string; pid: number }[];
 }
 
@@ -55,6 +64,39 @@ test('hive reset zeroes the restarts of an app, by name, by id or all, and leave
       ['b', 0, 'online'],
     ],
   );
+});
+
+test("hive reset zeroes a cluster app's restarts but not its crash-loop count: the next crash over it errors it", async () => {
+  // Every crash counts in a row (minUptime an hour); the third is over maxRestarts.
+  const file = join(dir, 'ecosystem.config.cjs');
+  const app = {
+    name: 'c',
+    script: appFixture,
+    exec_mode: 'cluster',
+    instances: 1,
+    max_restarts: 2,
+    min_uptime: 3_600_000,
+  };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const [started] = await hive.json<App[]>(['start', file]);
+  assert.equal(started!.mode, 'cluster');
+  await crash('c', 1);
+  await crash('c', 2);
+  const [reset] = await hive.json<App[]>(['reset', 'c']);
+  assert.deepEqual([reset!.restarts, reset!.status], [0, 'online']);
+
+  // Had the reset cleared the primary's count too, this crash would be restarted (restarts 1, online).
+  const worker = await waitFor(
+    async () => (await describe('c')).processes.find((p) => p.role === 'worker')?.pid,
+    "c's new worker",
+  );
+  process.kill(worker, 'SIGKILL');
+  const errored = await waitFor(async () => {
+    const found = await describe('c');
+    return found.status === 'errored' ? found : undefined;
+  }, 'c errored');
+  assert.match(errored.lastError ?? '', /worker 0 crash-looped/);
+  assert.equal(errored.restarts, 0, 'not restarted after the reset');
 });
 
 test('hive reset of no app, or with no target, is a typed error', async () => {
