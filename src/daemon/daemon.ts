@@ -108,9 +108,9 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'delete':
         return apps.delete(request.target, request.by);
       case 'signal': {
-        if (request.target === 'all') throw new AppNotFoundError('all (sendSignal takes one app)');
+        // `all` and signals that stop a process are refused by the request schema.
         const [app] = apps.find(request.target);
-        const pids = app!.signal(request.signal as NodeJS.Signals);
+        const pids = app!.signal(request.signal as NodeJS.Signals | number);
         return { id: app!.id, name: app!.name, signal: request.signal, pids } satisfies SignalResult;
       }
       case 'scale': {

@@ -237,7 +237,7 @@ export class ManagedApp {
    * Sends `signal` to each of the app's processes (`hive sendSignal`): its workers, or a fork-mode app's programs, not
    * the primary, which is Hive's and takes SIGTERM as a stop (PM2 has no such process). Returns the pids it reached.
    */
-  signal(signal: NodeJS.Signals): number[] {
+  signal(signal: NodeJS.Signals | number): number[] {
     const sent: number[] = [];
     for (const pid of this.#workers.keys()) {
       // Checked again when sending: the primary's pid is known for sure only now.

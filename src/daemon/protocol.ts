@@ -1,7 +1,7 @@
-import { constants } from 'node:os';
 import { z } from 'zod';
 import { parseInstances } from '../cluster/instances.js';
 import { APP_NAME_PATTERN, APP_NAME_RULE } from './app-name.js';
+import { appSignalProblem } from './app-signal.js';
 
 /**
  * The control protocol between the CLI and the daemon: one JSON object per line over the unix socket, each request
@@ -131,14 +131,20 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       env: z.record(z.string(), z.string()).optional(),
     })
     .strict(),
-  /** `hive sendSignal`: a signal, by name (`SIGUSR2`), to each process of one app. */
+  /**
+   * `hive sendSignal`: a signal, by name (`SIGUSR2`) or number (a realtime one Node has no name for), to each process
+   * of one app (never `all`); see app-signal.ts for what is refused.
+   */
   z
     .object({
       ...header,
       cmd: z.literal('signal'),
-      target,
-      signal: z.string().refine((name) => Object.hasOwn(constants.signals, name), {
-        message: 'expected a signal name such as SIGUSR2',
+      target: target.refine((value) => value !== 'all', {
+        message: 'sendSignal takes one app, by name or id, not all',
+      }),
+      signal: z.union([z.string().max(32), z.number()]).superRefine((value, context) => {
+        const problem = appSignalProblem(value);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
       }),
     })
     .strict(),
@@ -217,7 +223,8 @@ export interface ReloadProgress {
 export interface SignalResult {
   id: number;
   name: string;
-  signal: string;
+  /** As asked: a name, or a number Node has no name for. */
+  signal: string | number;
   pids: number[];
 }
 
