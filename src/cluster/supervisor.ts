@@ -467,15 +467,17 @@ export class Supervisor extends EventEmitter {
     slot.replacing = true;
     this.#emit({ type: 'memory-limit', instance: slot.instance, pid: worker.pid, rss, limit });
     this.#serial(async () => {
-      if (slot.worker !== worker || worker.state !== 'ready' || this.#stopping) return;
-      await (await this.#replace(slot)).retired;
-    })
-      .catch((error: Error) => {
-        this.#emit({ type: 'warning', message: `memory replacement of worker ${slot.instance}: ${error.message}` });
-      })
-      .finally(() => {
+      // Cleared inside the task: the check for an app whose every slot is left down runs right after it, and must
+      // not find this slot still being replaced (the old process may have exited for good meanwhile).
+      try {
+        if (slot.worker !== worker || worker.state !== 'ready' || this.#stopping) return;
+        await (await this.#replace(slot)).retired;
+      } finally {
         slot.replacing = false;
-      });
+      }
+    }).catch((error: Error) => {
+      this.#emit({ type: 'warning', message: `memory replacement of worker ${slot.instance}: ${error.message}` });
+    });
   }
 
   // Sticky routing: the hashed slot's worker if ready, else the next ready one.

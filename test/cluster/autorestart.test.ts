@@ -97,3 +97,20 @@ test('stopExitCodes: every slot down by a stop code stops the app; a bad list is
   assert.notEqual((await driver.exited).code, 0);
   assert.match(driver.stderr.join(''), /Expected `stopExitCodes` to be a list of exit codes \(integers 0-255\), got/);
 });
+
+test('--no-autorestart: the process left down during a failed memory replacement still ends the app', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-mem-once-'));
+  try {
+    // The first process goes over the limit, and exits 0 while its replacement (which never listens) is awaited.
+    const hive = startHive(
+      [fixture('mem-once.cjs'), '-i', '1', '--no-autorestart', '--max-memory-restart', '100M', '--listen-timeout', '4s'],
+      { MEM_ONCE_DIR: dir },
+    );
+    await hive.waitFor(isEvent('memory-limit', { instance: 0 }), 'the memory limit hit');
+    const stopped = await hive.waitFor(isEvent('state', { state: 'stopped' }), 'the app stopped by itself', 20_000);
+    assert.deepEqual([(stopped.lastExit as { code: number }).code], [0]);
+    assert.equal((await hive.exited).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
