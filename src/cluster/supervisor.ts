@@ -6,6 +6,7 @@ import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
+import { freeInstances, scaleDownOrder } from './scale-slots.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
 import { type NoRestartReason, noRestartReason, RestartPolicy } from './restart-policy.js';
@@ -206,6 +207,7 @@ export class Supervisor extends EventEmitter {
           if (!slot.removed) retirements.push((await this.#replace(slot)).retired);
         }
         await Promise.all(retirements);
+        this.#forgetLastExit();
         this.#emit({ type: 'reload', phase: 'done' });
       } catch (error) {
         this.#emit({ type: 'reload', phase: 'aborted', reason: (error as Error).message });
@@ -224,23 +226,27 @@ export class Supervisor extends EventEmitter {
       if (this.#stopping) throw new SupervisorStoppedError('scale');
       const from = this.#slots.length;
       if (target > from) {
-        const added = Array.from({ length: target - from }, (_, i) => this.#newSlot(from + i));
-        this.#slots.push(...added);
+        const added = freeInstances(this.#slots, target - from).map((instance) => this.#newSlot(instance));
+        this.#slots = [...this.#slots, ...added].sort((a, b) => a.instance - b.instance);
         this.#broadcastSize();
         for (const slot of added) slot.worker = this.#fork(slot);
         try {
           await Promise.all(added.map((slot) => slot.worker!.whenReady()));
         } catch (error) {
-          this.#slots.splice(from);
+          this.#slots = this.#slots.filter((slot) => !added.includes(slot));
           this.#broadcastSize();
           for (const slot of added) this.#removeSlot(slot);
           throw error;
         }
       } else if (target < from) {
-        const removed = this.#slots.splice(target);
+        // The slots left down for good go first (PM2 deletes a stopped process first): retiring a live one instead
+        // would keep an empty slot, and could leave no process at all.
+        const removed = scaleDownOrder(this.#slots, (slot) => this.#isDown(slot)).slice(0, from - target);
+        this.#slots = this.#slots.filter((slot) => !removed.includes(slot));
         this.#broadcastSize();
         await Promise.all(removed.map((slot) => this.#removeSlot(slot)));
       }
+      this.#forgetLastExit();
       this.#emit({ type: 'scale', from, to: target });
       this.#refreshState();
     });
@@ -519,10 +525,19 @@ export class Supervisor extends EventEmitter {
    */
   #maybeEnd(): void {
     if (this.#stopping || this.#state === 'starting' || this.#busy > 0 || this.#lastExit === undefined) return;
-    const idle = (slot: Slot) => !slot.worker && !slot.restartTimer && !slot.replacing && !slot.errored;
-    if (this.#slots.length === 0 || !this.#slots.every(idle)) return;
+    if (this.#slots.length === 0 || !this.#slots.every((slot) => this.#isDown(slot))) return;
     this.#ended = this.#lastExit;
     void this.stop();
+  }
+
+  // A slot whose process exited and was left down (autorestart, stopExitCodes): nothing runs in it until a reload.
+  #isDown(slot: Slot): boolean {
+    return !slot.worker && !slot.restartTimer && !slot.replacing && !slot.errored;
+  }
+
+  // lastExit tells of a slot left down: once a reload or scale has filled or removed every such slot, it is stale.
+  #forgetLastExit(): void {
+    if (!this.#slots.some((slot) => this.#isDown(slot))) this.#lastExit = undefined;
   }
 
   #refreshState(): void {

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
+import { freeInstances, scaleDownOrder } from '../cluster/scale-slots.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -60,6 +61,9 @@ const keepDown = {
 };
 // The last exit of a process left down by them: once every slot is down so, the primary exits (the app is stopped).
 let lastExit: { instance: number; pid: number; code: number | null; signal: string | null } | undefined;
+// A reload or scale is running: the primary does not end meanwhile (a scale that retires the last live process must
+// still answer, and leave the app running if it kept one).
+let busy = 0;
 
 function emit(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`);
@@ -126,13 +130,18 @@ function launch(slot: Slot): void {
 
 // A one-shot job is done when every process has exited and is left down (autorestart, stop exit codes): said as the
 // `hive run` primary says it (state stopped, with the last exit), so that the daemon shows the app stopped.
+// Left down for good (autorestart, stop exit codes): no process, none coming, not errored.
+function isDown(slot: Slot): boolean {
+  return !slot.child && !slot.timer && !slot.replacing && !slot.errored;
+}
+
 function maybeExit(): void {
   // A slot being replaced is not done: without it, a one-shot job's memory restart or reload would end the job when
   // the old process closes, before its replacement is started. One waiting for a restart or errored is not done
   // either (a reload revives an errored one).
   if (slots.some((slot) => slot.child || slot.replacing || (!stopping && (slot.timer || slot.errored)))) return;
   if (stopping) process.exit(exitStatus);
-  if (lastExit === undefined) return;
+  if (lastExit === undefined || busy > 0) return;
   emit({ kind: 'event', type: 'state', state: 'stopped', lastExit });
   process.exit(exitStatus);
 }
@@ -227,6 +236,25 @@ function enqueueControl(message: ControlMessage): void {
 
 async function control(message: ControlMessage): Promise<void> {
   if (message?.hive !== 1) return;
+  busy += 1;
+  try {
+    await reply(await runControl(message));
+  } finally {
+    busy -= 1;
+    // Only now, the answer sent: a change that left every slot down ends the app after it, never midway.
+    maybeExit();
+  }
+}
+
+// Resolves once the message is handed to the IPC channel (or it failed): an exit right after must not drop it.
+function reply(message: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+async function runControl(message: ControlMessage): Promise<Record<string, unknown>> {
   try {
     let reloaded: ReloadSlot[] = [];
     if (message.type === 'reload') {
@@ -266,22 +294,28 @@ async function control(message: ControlMessage): Promise<void> {
       const target = resolveInstances(message.instances);
       const from = slots.length;
       if (target > from) {
-        for (let i = from; i < target; i++) {
-          const slot = newSlot(i);
-          slots.push(slot);
-          launch(slot);
-        }
+        const added = freeInstances(slots, target - from).map(newSlot);
+        slots.push(...added);
+        slots.sort((a, b) => a.instance - b.instance);
+        for (const slot of added) launch(slot);
       } else {
-        const removed = slots.splice(target);
-        for (const slot of removed) slot.removed = true;
+        // The processes left down for good go first (PM2 deletes a stopped process first): retiring a running one
+        // instead would keep an empty slot, and could leave none running.
+        const removed = scaleDownOrder(slots, isDown).slice(0, from - target);
+        for (const slot of removed) {
+          slot.removed = true;
+          slots.splice(slots.indexOf(slot), 1);
+        }
         await Promise.all(removed.map(retire));
       }
       emit({ kind: 'event', type: 'scale', from, to: target });
     } else throw new Error(`unknown control request ${JSON.stringify(message.type)}`);
+    // lastExit tells of a slot left down: stale once the reload or scale filled or removed every such slot.
+    if (!slots.some(isDown)) lastExit = undefined;
     const result = { hive: 1, type: 'control-result', id: message.id, ok: true, size: slots.length };
-    process.send?.(message.type === 'reload' ? { ...result, slots: reloaded } : result);
+    return message.type === 'reload' ? { ...result, slots: reloaded } : result;
   } catch (error) {
-    process.send?.({ hive: 1, type: 'control-result', id: message.id, ok: false, message: (error as Error).message });
+    return { hive: 1, type: 'control-result', id: message.id, ok: false, message: (error as Error).message };
   }
 }
 

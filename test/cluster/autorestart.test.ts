@@ -73,6 +73,13 @@ test('Supervisor stopExitCodes: a stop code leaves the slot empty, other codes r
       .filter((w) => w.state === 'ready')
       .map((w) => w.instance);
     assert.deepEqual(instances, [0, 1, 2, 3]);
+    // No slot is down any more: lastExit is gone with it.
+    driver.command('last-exit');
+    const cleared = await driver.waitFor(
+      (r) => r.kind === 'result' && r.command === 'last-exit' && r !== last,
+      'last-exit after the reload',
+    );
+    assert.equal((cleared.value as { lastExit?: unknown }).lastExit, undefined);
     driver.command('stop');
     await driver.exited;
   } finally {

@@ -1,0 +1,66 @@
+// An app with a process left down (stop_exit_codes, autorestart: false) under `hive start`: a scale down removes the
+// down slot first and keeps the app running; a reload revives a crash-looped fork app (online again) and starts an
+// app whose primary has just said it ended.
+import assert from 'node:assert/strict';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+type App = { name: string; mode: string; status: string; ready: number; total: number };
+const exitApp = new URL('../fixtures/cluster/exit-app.cjs', import.meta.url).pathname;
+const describeApp = (name: string) => hive.json<App>(['describe', name]);
+const dir = join(hive.home, '..');
+const runs = (log: string, line: string) => log.split('\n').filter((l) => l.includes(line)).length;
+
+function script(name: string, body: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+test('scale down of an app whose instance 0 is down for good keeps the live one: fork and cluster', async () => {
+  // Instance 0 exits with the stop code 5; instance 1 keeps running.
+  const forkJob = script('half.sh', 'if [ "$HIVE_INSTANCE" = 0 ]; then exit 5; fi\nexec sleep 60');
+  const file = join(dir, 'scale.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apps: [
+        { name: 'forked', script: forkJob, instances: 2, stop_exit_codes: [5] },
+        {
+          name: 'clustered',
+          script: exitApp,
+          exec_mode: 'cluster',
+          instances: 2,
+          stop_exit_codes: [5],
+          env: { EXIT_CODE_0: '5' },
+        },
+      ],
+    }),
+  );
+  const start = await hive.run(['start', file]);
+  assert.equal(start.code, 0, start.stderr);
+  for (const name of ['clustered', 'forked']) {
+    await waitFor(async () => {
+      const app = await describeApp(name);
+      return app.status === 'online' && app.ready === 1;
+    }, `${name}: instance 0 down, instance 1 up`);
+    const scale = await hive.run(['scale', name, '1']);
+    assert.equal(scale.code, 0, `${name}: ${scale.stderr}`);
+    const app = await describeApp(name);
+    assert.deepEqual([app.status, app.ready, app.total], ['online', 1, 1], `${name}: ${JSON.stringify(app)}`);
+    // And back up: the freed instance number is taken again, the app runs two.
+    const up = await hive.run(['scale', name, '2']);
+    assert.equal(up.code, 0, `${name}: ${up.stderr}`);
+    assert.equal((await describeApp(name)).status, 'online');
+  }
+  // The cluster app's new instance 0 exits 5 again (left down), so count the fork app only.
+  await waitFor(async () => (await describeApp('forked')).ready === 1, 'forked: the new instance 0 left down again');
+  assert.equal((await describeApp('forked')).status, 'online');
+  await hive.run(['delete', 'all']);
+});
