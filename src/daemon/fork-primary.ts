@@ -61,6 +61,8 @@ const keepDown = {
 };
 // The last exit of a process left down by them: once every slot is down so, the primary exits (the app is stopped).
 let lastExit: { instance: number; pid: number; code: number | null; signal: string | null } | undefined;
+// The app's state as last said: `errored` while a slot crash-looped, `online` again once a reload revived it.
+let appState: 'starting' | 'online' | 'errored' = 'starting';
 // A reload or scale is running: the primary does not end meanwhile (a scale that retires the last live process must
 // still answer, and leave the app running if it kept one).
 let busy = 0;
@@ -117,7 +119,7 @@ function launch(slot: Slot): void {
     if (decision.action === 'errored') {
       slot.errored = true;
       emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [] });
-      emit({ kind: 'event', type: 'state', state: 'errored' });
+      refreshState();
       return;
     }
     emit({ kind: 'event', type: 'restart', instance, attempt: decision.attempt, delay: decision.delay });
@@ -130,6 +132,15 @@ function launch(slot: Slot): void {
 
 // A one-shot job is done when every process has exited and is left down (autorestart, stop exit codes): said as the
 // `hive run` primary says it (state stopped, with the last exit), so that the daemon shows the app stopped.
+// Says the app's state when it changed, as the cluster Supervisor does: errored while a slot is, else online.
+function refreshState(): void {
+  if (stopping) return;
+  const state = slots.some((slot) => slot.errored) ? 'errored' : 'online';
+  if (state === appState) return;
+  appState = state;
+  emit({ kind: 'event', type: 'state', state });
+}
+
 // Left down for good (autorestart, stop exit codes): no process, none coming, not errored.
 function isDown(slot: Slot): boolean {
   return !slot.child && !slot.timer && !slot.replacing && !slot.errored;
@@ -312,6 +323,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
     } else throw new Error(`unknown control request ${JSON.stringify(message.type)}`);
     // lastExit tells of a slot left down: stale once the reload or scale filled or removed every such slot.
     if (!slots.some(isDown)) lastExit = undefined;
+    refreshState();
     const result = { hive: 1, type: 'control-result', id: message.id, ok: true, size: slots.length };
     return message.type === 'reload' ? { ...result, slots: reloaded } : result;
   } catch (error) {
@@ -336,7 +348,7 @@ await Promise.all(
     (slot) => new Promise((settled) => slot.child?.once('spawn', settled).once('error', settled) ?? settled(0)),
   ),
 );
-if (!stopping) emit({ kind: 'event', type: 'state', state: 'online' });
+refreshState();
 if (options.maxMemoryRestart !== undefined) {
   const stats = new ProcStats();
   const limit = options.maxMemoryRestart;

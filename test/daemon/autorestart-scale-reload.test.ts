@@ -64,3 +64,17 @@ test('scale down of an app whose instance 0 is down for good keeps the live one:
   assert.equal((await describeApp('forked')).status, 'online');
   await hive.run(['delete', 'all']);
 });
+
+test('a reload revives a crash-looped fork app: errored, then online', async () => {
+  const job = script('loop.sh', 'exit 4');
+  const file = join(dir, 'loop.config.json');
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'loop', script: job, max_restarts: 1, restart_delay: 10 }] }));
+  const start = await hive.run(['start', file]);
+  assert.equal(start.code, 0, start.stderr);
+  await waitFor(async () => (await describeApp('loop')).status === 'errored', 'loop errored');
+  script('loop.sh', 'exec sleep 60');
+  const reload = await hive.run(['reload', 'loop']);
+  assert.equal(reload.code, 0, reload.stderr);
+  await waitFor(async () => (await describeApp('loop')).status === 'online', 'loop online after the reload');
+  await hive.run(['delete', 'loop']);
+});
