@@ -348,14 +348,26 @@ export class ManagedApp {
     // later forks use it), and a primary respawned meanwhile must start in it too.
     if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
     if (appEnv !== undefined) this.spec = { ...this.spec, env: appEnv };
+    // A primary that said its app ended is about to exit: the reload of a stopped app starts it, once that one is gone.
+    if (this.#primary && this.#ended) await this.#exited;
     if (!this.#primary) {
       await this.#start();
       return [];
     }
+    const primary = this.#primary;
+    const exited = this.#exited;
     // The whole environment the primary was forked with (#spawn), not just the shell's: the primary forks its
     // processes in it instead of its own, so a variable gone from the shell is gone from them.
     const env = shellEnv === undefined && appEnv === undefined ? undefined : this.#primaryEnv();
     const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress);
+    const gone = this.#ended || this.#status === 'stopping' || !primary.connected || this.#primary !== primary;
+    if (!reply.ok && gone) {
+      // The app ended (or its primary died) while the request was on its way: it is started, as a stopped one is. The
+      // `stopped` record may come after the refusal (stdout and IPC are not ordered): `stopping` says it is on its way.
+      await exited;
+      await this.#start();
+      return [];
+    }
     if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     return reply.slots ?? [];
   }

@@ -78,3 +78,19 @@ test('a reload revives a crash-looped fork app: errored, then online', async () 
   await waitFor(async () => (await describeApp('loop')).status === 'online', 'loop online after the reload');
   await hive.run(['delete', 'loop']);
 });
+
+test('a reload landing as the primary of a finished job exits starts the job again', async () => {
+  const job = script('once.sh', 'echo "once ran"');
+  // Its primary exits late (its channel closed at once): the reload lands after the `stopped` record, before the exit.
+  const hook = new URL('../fixtures/daemon/slow-exit-hook.mjs', import.meta.url).pathname;
+  const start = await hive.run(['start', job, '--name', 'once', '--no-autorestart'], {
+    env: { NODE_OPTIONS: `--import=${hook}` },
+  });
+  assert.equal(start.code, 0, start.stderr);
+  await waitFor(() => runs(hive.readLog('once-out.log'), 'once ran') === 1, 'the job ran');
+  await waitFor(async () => (await describeApp('once')).status === 'stopping', 'the job ending');
+  const reload = await hive.run(['reload', 'once']);
+  assert.equal(reload.code, 0, reload.stderr);
+  await waitFor(() => runs(hive.readLog('once-out.log'), 'once ran') === 2, 'the job ran again');
+  await waitFor(async () => (await describeApp('once')).status === 'stopped', 'the job stopped again');
+});
