@@ -25,7 +25,9 @@ export function noRestartReason(
   code: number | null,
 ): NoRestartReason | undefined {
   if (options.autorestart === false) return 'autorestart';
-  // A signal death has no exit code, so it never matches (PM2 compares the code only).
+  // A signal death has no exit code, so it never matches, and the process is restarted: an OOM kill or a stray
+  // SIGTERM is not a clean stop. PM2 differs here: it passes `code || 0` on (God.js handleExit), so there a process
+  // killed by a signal counts as exit code 0, a stop code when 0 is one.
   if (code !== null && options.stopExitCodes?.includes(code)) return 'stopExitCodes';
   return undefined;
 }

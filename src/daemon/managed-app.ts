@@ -618,8 +618,9 @@ export class ManagedApp {
     // A fork-mode program that cannot be spawned (ENOENT, EACCES) would fail the same way on every restart.
     const spawnFailed = this.spec.fork !== undefined && code === FORK_SPAWN_FAILED;
     if ((this.spec.autorestart === false || this.#ended) && this.#wasOnline && !spawnFailed) {
-      // A one-shot job finished: stopped until the next `start`, `reload` or cron tick.
-      this.#status = code === 0 ? 'stopped' : 'errored';
+      // A one-shot job finished: stopped until the next `start`, `reload` or cron tick. A primary that said its app
+      // ended exits with the last process's code (`hive run`): that is the job's result, not a primary failure.
+      this.#status = code === 0 || this.#ended ? 'stopped' : 'errored';
       this.#wanted = 'stopped';
       return;
     }

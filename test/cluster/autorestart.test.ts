@@ -12,11 +12,12 @@ after(killAll);
 const exitApp = fixture('exit-app.cjs');
 const events = (records: HiveRecord[], type: string) => records.filter(isEvent(type));
 
-test('hive run --no-autorestart: exited processes stay down, whatever the code; then the app stops, exit 0', async () => {
+test('hive run --no-autorestart: exited processes stay down, whatever the code; then the app stops, exit code the last', async () => {
   const hive = startHive([exitApp, '-i', '2', '--no-autorestart'], { EXIT_CODE_0: '0', EXIT_CODE_1: '7' });
   const stopped = await hive.waitFor(isEvent('state', { state: 'stopped' }), 'the app stopped by itself');
-  assert.equal((await hive.exited).code, 0);
   const exits = events(hive.records, 'exit');
+  // The run's exit code is the last process's (a job's result): 0 or 7, whichever exited last.
+  assert.equal((await hive.exited).code, exits.at(-1)!.code);
   assert.deepEqual(exits.map((e) => [e.instance, e.code, e.expected, e.noRestart]).sort(), [
     [0, 0, false, 'autorestart'],
     [1, 7, false, 'autorestart'],
@@ -29,7 +30,7 @@ test('hive run --no-autorestart: exited processes stay down, whatever the code; 
 
 test('hive run --no-autorestart in text format says why a process is not restarted', async () => {
   const { code, stdout } = await runHive(['run', exitApp, '-i', '1', '--no-autorestart'], { EXIT_CODE_0: '5' });
-  assert.equal(code, 0);
+  assert.equal(code, 5);
   assert.match(stdout, /worker 0 \(pid \d+\) exited with code 5, not restarted \(autorestart: false\)/);
   assert.match(stdout, /app stopped: every worker has exited and none is restarted \(last: worker 0, code 5\)/);
 });
@@ -91,7 +92,7 @@ test('stopExitCodes: every slot down by a stop code stops the app; a bad list is
   const hive = startHive([exitApp, '-i', '2', '--stop-exit-codes', '0,2'], { EXIT_CODE_0: '2', EXIT_CODE_1: '0' });
   const stopped = await hive.waitFor(isEvent('state', { state: 'stopped' }), 'the app stopped by itself');
   assert.ok(stopped.lastExit);
-  assert.equal((await hive.exited).code, 0);
+  assert.equal((await hive.exited).code, (stopped.lastExit as { code: number }).code);
   assert.deepEqual(events(hive.records, 'restart'), []);
 
   for (const bad of ['256', 'x', '1,-1', '1.5']) {
@@ -103,6 +104,26 @@ test('stopExitCodes: every slot down by a stop code stops the app; a bad list is
   const driver = startDriver({ script: exitApp, instances: 1, stopExitCodes: [300] });
   assert.notEqual((await driver.exited).code, 0);
   assert.match(driver.stderr.join(''), /Expected `stopExitCodes` to be a list of exit codes \(integers 0-255\), got/);
+});
+
+test('a worker killed by a signal is restarted even with stopExitCodes [0]; with --no-autorestart hive run exits 1', async () => {
+  const hive = startHive([exitApp, '-i', '1', '--stop-exit-codes', '0']);
+  const ready = await hive.waitFor(isEvent('worker', { instance: 0, state: 'ready' }), 'instance 0 ready');
+  process.kill(ready.pid as number, 'SIGKILL');
+  const exit = await hive.waitFor(isEvent('exit', { pid: ready.pid }), 'the killed worker exits');
+  assert.deepEqual([exit.code, exit.signal, exit.noRestart], [null, 'SIGKILL', undefined]);
+  await hive.waitFor(isEvent('restart', { instance: 0 }), 'instance 0 restarted');
+  await hive.waitFor((r) => isEvent('worker', { instance: 0, state: 'ready' })(r) && r.pid !== ready.pid, 'back');
+  hive.kill();
+  assert.equal((await hive.exited).code, 0);
+
+  // Left down by --no-autorestart, a signal death ends the run with 1.
+  const once = startHive([exitApp, '-i', '1', '--no-autorestart']);
+  const worker = await once.waitFor(isEvent('worker', { instance: 0, state: 'ready' }), 'the worker ready');
+  process.kill(worker.pid as number, 'SIGKILL');
+  const stopped = await once.waitFor(isEvent('state', { state: 'stopped' }), 'the app stopped by itself');
+  assert.equal((stopped.lastExit as { signal: string }).signal, 'SIGKILL');
+  assert.equal((await once.exited).code, 1);
 });
 
 test('--no-autorestart: the process left down during a failed memory replacement still ends the app', async () => {

@@ -1,5 +1,5 @@
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
-import { Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
+import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { HiveError } from '../../errors.js';
 import type { MetricsServer } from '../../metrics/index.js';
@@ -9,7 +9,9 @@ import { daemonControl } from '../run-control.js';
 
 /**
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
- * development). Exit codes: 0 after a graceful stop, 1 when the app cannot run or the stop was forced, 2 on bad input.
+ * development). Exit codes: 0 after a graceful stop, 1 when the app cannot run or the stop was forced, 2 on bad input;
+ * when the app ended by itself (every process left down by autorestart or stopExitCodes), the last process's exit
+ * code (1 if a signal ended it).
  */
 export default async function run(argv: string[]): Promise<number> {
   let args: RunArgs;
@@ -92,13 +94,15 @@ export default async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${formatDashboardListening(logFormat, name, dashboard, args.dashboard.token)}\n`);
     }
     await supervisor.start();
-    await new Promise<void>((resolve) => {
+    const ended = await new Promise<LastExit | undefined>((resolve) => {
       const check = (event: SupervisorEvent) => {
-        if (event.type === 'state' && event.state === 'stopped') resolve();
+        if (event.type === 'state' && event.state === 'stopped') resolve(event.lastExit);
       };
       supervisor.on('event', check);
-      if (supervisor.state === 'stopped') resolve();
+      if (supervisor.state === 'stopped') resolve(undefined);
     });
+    // The app ended by itself (every process left down): its last process's code is the run's, as a job's result.
+    if (ended && signalled === 0) return ended.code ?? 1;
     return exitCode;
   } catch (error) {
     if (signalled > 0) return exitCode;
