@@ -131,7 +131,16 @@ test('--no-autorestart: the process left down during a failed memory replacement
   try {
     // The first process goes over the limit, and exits 0 while its replacement (which never listens) is awaited.
     const hive = startHive(
-      [fixture('mem-once.cjs'), '-i', '1', '--no-autorestart', '--max-memory-restart', '100M', '--listen-timeout', '4s'],
+      [
+        fixture('mem-once.cjs'),
+        '-i',
+        '1',
+        '--no-autorestart',
+        '--max-memory-restart',
+        '100M',
+        '--listen-timeout',
+        '4s',
+      ],
       { MEM_ONCE_DIR: dir },
     );
     await hive.waitFor(isEvent('memory-limit', { instance: 0 }), 'the memory limit hit');
