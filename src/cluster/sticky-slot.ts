@@ -1,26 +1,28 @@
 /**
- * Rendezvous (highest-random-weight) hashing of a client's key hash over slot indices: each slot gets a weight from
- * (hash, slot) and the client goes to the usable slot with the highest one. A slot's weights do not depend on how many
+ * Rendezvous (highest-random-weight) hashing of a client's key hash over slots: each slot gets a weight from
+ * (hash, the slot's key: its instance number) and the client goes to the usable slot with the highest one. A slot's weights do not depend on how many
  * slots there are, so a scale from n to n+1 moves only the clients the new slot wins (about 1 in n+1), a scale down
  * only the removed slots' clients, and a dead slot's clients spread over the others (each to its own runner-up) while
- * every other client stays. Hashing modulo the count instead moved most clients on any scale.
+ * every other client stays. Hashing modulo the count instead moved most clients on any scale. The weights come from the
+ * slots' keys, not their positions: a scale down may remove a low instance and a scale up refill it, which shifts
+ * positions, and weighing positions would then move most clients of the live workers.
  * @param hash - the client key's hash (hashKey)
- * @param count - the number of slots; they are 0 … count-1
- * @param usable - whether a slot may take the client now (its worker ready); all are, when left out
- * @returns the slot, or undefined when no slot is usable
+ * @param keys - the slots' keys (their instance numbers), one per slot
+ * @param usable - whether the slot at a position may take the client now (its worker ready); all are, when left out
+ * @returns the winning slot's position in `keys`, or undefined when no slot is usable
  */
 export function stickySlot(
   hash: number,
-  count: number,
-  usable: (slot: number) => boolean = () => true,
+  keys: readonly number[],
+  usable: (position: number) => boolean = () => true,
 ): number | undefined {
   let best: number | undefined;
   let bestWeight = -1;
-  for (let slot = 0; slot < count; slot++) {
-    const weight = mix(hash ^ mix(slot + 0x9e3779b9));
-    // Ties go to the lower slot: strictly greater only.
-    if (weight > bestWeight && usable(slot)) {
-      best = slot;
+  for (let position = 0; position < keys.length; position++) {
+    const weight = mix(hash ^ mix(keys[position]! + 0x9e3779b9));
+    // Ties go to the earlier slot: strictly greater only.
+    if (weight > bestWeight && usable(position)) {
+      best = position;
       bestWeight = weight;
     }
   }

@@ -489,13 +489,19 @@ export class Supervisor extends EventEmitter {
   // Sticky routing: the hashed slot's worker if ready, else the next ready one.
   #pickReady(hash: number): WorkerProcess | undefined {
     const slots = this.#slots;
-    const ready = (slot: number) => {
-      const worker = slots[slot]?.worker;
+    const ready = (position: number) => {
+      const worker = slots[position]?.worker;
       // A crashed worker stays 'ready' until its exit is seen, but its channel is closed already: it is skipped.
       return worker?.state === 'ready' && worker.connected;
     };
-    const slot = stickySlot(hash, slots.length, ready);
-    return slot === undefined ? undefined : slots[slot]!.worker;
+    // Weighed by instance number, not array index: the index of a live slot shifts when a scale removes or refills
+    // a lower instance, and its clients would move with it.
+    const position = stickySlot(
+      hash,
+      slots.map((slot) => slot.instance),
+      ready,
+    );
+    return position === undefined ? undefined : slots[position]!.worker;
   }
 
   #broadcastSize(): void {

@@ -46,7 +46,7 @@ function ask(port: number, client: string, path = '/'): Promise<string> {
 function clientsOf(slot: number, count: number): string[] {
   const keys: string[] = [];
   for (let i = 0; keys.length < count; i++)
-    if (stickySlot(hashKey(`client-${i}`), 2) === slot) keys.push(`client-${i}`);
+    if (stickySlot(hashKey(`client-${i}`), [0, 1]) === slot) keys.push(`client-${i}`);
   return keys;
 }
 
