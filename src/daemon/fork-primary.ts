@@ -130,8 +130,6 @@ function launch(slot: Slot): void {
   });
 }
 
-// A one-shot job is done when every process has exited and is left down (autorestart, stop exit codes): said as the
-// `hive run` primary says it (state stopped, with the last exit), so that the daemon shows the app stopped.
 // Says the app's state when it changed, as the cluster Supervisor does: errored while a slot is, else online.
 function refreshState(): void {
   if (stopping) return;
@@ -146,6 +144,8 @@ function isDown(slot: Slot): boolean {
   return !slot.child && !slot.timer && !slot.replacing && !slot.errored;
 }
 
+// A one-shot job is done when every process has exited and is left down (autorestart, stop exit codes): said as the
+// `hive run` primary says it (state stopped, with the last exit), so that the daemon shows the app stopped.
 function maybeExit(): void {
   // A slot being replaced is not done: without it, a one-shot job's memory restart or reload would end the job when
   // the old process closes, before its replacement is started. One waiting for a restart or errored is not done
