@@ -13,11 +13,20 @@ const exitApp = fixture('exit-app.cjs');
 const events = (records: HiveRecord[], type: string) => records.filter(isEvent(type));
 
 test('hive run --no-autorestart: exited processes stay down, whatever the code; then the app stops, exit code the last', async () => {
-  const hive = startHive([exitApp, '-i', '2', '--no-autorestart'], { EXIT_CODE_0: '0', EXIT_CODE_1: '7' });
+  // Instance 1 exits well after instance 0, so its 7 is the last code (and not the 0 a graceful stop gives).
+  const hive = startHive([exitApp, '-i', '2', '--no-autorestart'], {
+    EXIT_CODE_0: '0',
+    EXIT_CODE_1: '7',
+    EXIT_DELAY_1: '1500',
+  });
   const stopped = await hive.waitFor(isEvent('state', { state: 'stopped' }), 'the app stopped by itself');
   const exits = events(hive.records, 'exit');
-  // The run's exit code is the last process's (a job's result): 0 or 7, whichever exited last.
-  assert.equal((await hive.exited).code, exits.at(-1)!.code);
+  assert.deepEqual(
+    exits.map((e) => e.instance),
+    [0, 1],
+  );
+  // The run's exit code is the last process's (a job's result).
+  assert.equal((await hive.exited).code, 7);
   assert.deepEqual(exits.map((e) => [e.instance, e.code, e.expected, e.noRestart]).sort(), [
     [0, 0, false, 'autorestart'],
     [1, 7, false, 'autorestart'],
@@ -89,10 +98,16 @@ test('Supervisor stopExitCodes: a stop code leaves the slot empty, other codes r
 });
 
 test('stopExitCodes: every slot down by a stop code stops the app; a bad list is refused by name', async () => {
-  const hive = startHive([exitApp, '-i', '2', '--stop-exit-codes', '0,2'], { EXIT_CODE_0: '2', EXIT_CODE_1: '0' });
+  // Instance 0 exits last, with 2.
+  const hive = startHive([exitApp, '-i', '2', '--stop-exit-codes', '0,2'], {
+    EXIT_CODE_0: '2',
+    EXIT_CODE_1: '0',
+    EXIT_DELAY_0: '1500',
+  });
   const stopped = await hive.waitFor(isEvent('state', { state: 'stopped' }), 'the app stopped by itself');
-  assert.ok(stopped.lastExit);
-  assert.equal((await hive.exited).code, (stopped.lastExit as { code: number }).code);
+  const last = stopped.lastExit as { instance: number; code: number };
+  assert.deepEqual([last.instance, last.code], [0, 2]);
+  assert.equal((await hive.exited).code, 2);
   assert.deepEqual(events(hive.records, 'restart'), []);
 
   for (const bad of ['256', 'x', '1,-1', '1.5']) {
