@@ -11,7 +11,14 @@ export function freeInstances(slots: readonly { instance: number }[], count: num
   return free;
 }
 
-/** The order in which a scale down removes slots: those down for good first, then the highest instances. */
-export function scaleDownOrder<T extends { instance: number }>(slots: readonly T[], isDown: (slot: T) => boolean): T[] {
-  return [...slots].sort((a, b) => Number(isDown(b)) - Number(isDown(a)) || b.instance - a.instance);
+/**
+ * The order in which a scale down removes slots: those down for good first, then errored ones (crash-looped, no
+ * process until a reload), then the highest instances, so that `scale 1` of an errored and a live slot keeps the live one.
+ */
+export function scaleDownOrder<T extends { instance: number; errored: boolean }>(
+  slots: readonly T[],
+  isDown: (slot: T) => boolean,
+): T[] {
+  const rank = (slot: T) => (isDown(slot) ? 0 : slot.errored ? 1 : 2);
+  return [...slots].sort((a, b) => rank(a) - rank(b) || b.instance - a.instance);
 }

@@ -239,8 +239,8 @@ export class Supervisor extends EventEmitter {
           throw error;
         }
       } else if (target < from) {
-        // The slots left down for good go first (PM2 deletes a stopped process first): retiring a live one instead
-        // would keep an empty slot, and could leave no process at all.
+        // The slots left down for good go first (PM2 deletes a stopped process first), then errored ones: retiring a
+        // live one instead would keep an empty slot, and could leave no process at all.
         const removed = scaleDownOrder(this.#slots, (slot) => this.#isDown(slot)).slice(0, from - target);
         this.#slots = this.#slots.filter((slot) => !removed.includes(slot));
         this.#broadcastSize();

@@ -310,8 +310,8 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         slots.sort((a, b) => a.instance - b.instance);
         for (const slot of added) launch(slot);
       } else {
-        // The processes left down for good go first (PM2 deletes a stopped process first): retiring a running one
-        // instead would keep an empty slot, and could leave none running.
+        // The processes left down for good go first (PM2 deletes a stopped process first), then errored ones:
+        // retiring a running one instead would keep an empty slot, and could leave none running.
         const removed = scaleDownOrder(slots, isDown).slice(0, from - target);
         for (const slot of removed) {
           slot.removed = true;

@@ -65,6 +65,26 @@ test('scale down of an app whose instance 0 is down for good keeps the live one:
   await hive.run(['delete', 'all']);
 });
 
+test('scale down of a fork app with an errored instance 0 removes the errored one, keeping the live one', async () => {
+  const job = script('errored0.sh', 'if [ "$HIVE_INSTANCE" = 0 ]; then exit 4; fi\nexec sleep 60');
+  const file = join(dir, 'errored0.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ apps: [{ name: 'errored0', script: job, instances: 2, max_restarts: 1, restart_delay: 10 }] }),
+  );
+  const start = await hive.run(['start', file]);
+  assert.equal(start.code, 0, start.stderr);
+  await waitFor(async () => {
+    const app = await describeApp('errored0');
+    return app.status === 'errored' && app.ready === 1;
+  }, 'instance 0 errored, instance 1 up');
+  const scale = await hive.run(['scale', 'errored0', '1']);
+  assert.equal(scale.code, 0, scale.stderr);
+  const app = await describeApp('errored0');
+  assert.deepEqual([app.status, app.ready, app.total], ['online', 1, 1], JSON.stringify(app));
+  await hive.run(['delete', 'errored0']);
+});
+
 test('a reload revives a crash-looped fork app: errored, then online', async () => {
   const job = script('loop.sh', 'exit 4');
   const file = join(dir, 'loop.config.json');
