@@ -10,7 +10,14 @@ import { HiveHome, waitFor } from './helpers.js';
 const hive = new HiveHome();
 after(() => hive.cleanup());
 
-type App = { name: string; mode: string; status: string; ready: number; total: number };
+type App = {
+  name: string;
+  mode: string;
+  status: string;
+  ready: number;
+  total: number;
+  processes: { role: string; instance: number | null }[];
+};
 const exitApp = new URL('../fixtures/cluster/exit-app.cjs', import.meta.url).pathname;
 const describeApp = (name: string) => hive.json<App>(['describe', name]);
 const dir = join(hive.home, '..');
@@ -57,7 +64,11 @@ test('scale down of an app whose instance 0 is down for good keeps the live one:
     // And back up: the freed instance number is taken again, the app runs two.
     const up = await hive.run(['scale', name, '2']);
     assert.equal(up.code, 0, `${name}: ${up.stderr}`);
-    assert.equal((await describeApp(name)).status, 'online');
+    const scaled = await describeApp(name);
+    assert.equal(scaled.status, 'online');
+    // No two processes share an instance number (the new one may have exited 5 already).
+    const instances = scaled.processes.filter((p) => p.role !== 'primary').map((p) => p.instance);
+    assert.equal(new Set(instances).size, instances.length, `${name}: instances ${instances}`);
   }
   // The cluster app's new instance 0 exits 5 again (left down), so count the fork app only.
   await waitFor(async () => (await describeApp('forked')).ready === 1, 'forked: the new instance 0 left down again');
