@@ -20,6 +20,13 @@ const exitCode = z
   .max(255, exitCodeMessage);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
+// zod types a string checked by a regex or a parser as any string, so `instances: 'lots'` would type-check in
+// `defineConfig` and only fail at load. This names, for the exported types, the strings the check lets through; the
+// check itself is unchanged. Keep the two together: test/config/config-types.ts compiles what each must accept.
+function accepting<T>(schema: z.ZodType): z.ZodType<T, T> {
+  return schema as unknown as z.ZodType<T, T>;
+}
+
 const appShape = {
   /** Name shown by `hive ls` and in log prefixes; unique within a file. */
   name: z.string().min(1),
@@ -34,7 +41,7 @@ const appShape = {
   instances: z
     .union([
       z.number().int().min(-1, 'a number, "max" or -1'),
-      z.string().regex(/^(max|-1|\d+)$/, 'a number, "max" or -1'),
+      accepting<'max' | `${number}`>(z.string().regex(/^(max|-1|\d+)$/, 'a number, "max" or -1')),
     ])
     .optional(),
   /** `cluster` (default for Node.js scripts: processes share the port) or `fork` (plain child processes). */
@@ -48,10 +55,9 @@ const appShape = {
   /** The app's port (set as PORT); needed for `sticky`. */
   port: z.number().int().min(0).max(65535).optional(),
   /** Sticky sessions: `ip`, `header:<name>` or `cookie:<name>`. */
-  sticky: z
-    .string()
-    .superRefine(refineWith((v) => parseStickyMode(String(v)), 'ip, header:<name> or cookie:<name>'))
-    .optional(),
+  sticky: accepting<'ip' | `header:${string}` | `cookie:${string}`>(
+    z.string().superRefine(refineWith((v) => parseStickyMode(String(v)), 'ip, header:<name> or cookie:<name>')),
+  ).optional(),
   /** A Unix socket the app's HTTP server also accepts on, for nginx on the same machine (`hive run --socket`). */
   socket: z.string().min(1).optional(),
   /** The socket file's mode: an octal string such as `"660"` (default) or `"666"`. */
@@ -119,9 +125,10 @@ const appShape = {
   edge: z.record(z.string(), z.unknown()).optional(),
 };
 
+const appFields = z.object(appShape);
+
 /** One app of a Hive config file (camelCase keys). PM2 ecosystem files are translated into this shape. */
-export const appSchema = z
-  .object(appShape)
+export const appSchema = appFields
   // env_<name> overrides (`env_production`), picked with --env; any other extra key is an error, never ignored.
   .catchall(z.unknown())
   .superRefine((app, ctx) => {
@@ -165,10 +172,14 @@ export const configSchema = z.object({ apps: z.array(appSchema).min(1, 'expected
 /** The keys an app may have, for docs and PM2 translation checks. */
 export const appKeys: readonly string[] = Object.keys(appShape);
 
-/** One app as written in a config file. */
-export type AppConfig = z.input<typeof appSchema>;
+/**
+ * One app as written in a config file. Derived from the schema's keys; the catch-all's `unknown` would let any key
+ * through, so extra keys are typed as the superRefine checks them: `env_<name>` objects of env vars only.
+ */
+export type AppConfig = z.input<typeof appFields> & { [key: `env_${string}`]: z.input<typeof envMap> };
 /** A Hive config file's content. */
 export interface HiveConfig {
+  /** The apps, at least one, each with a unique `name`. */
   apps: AppConfig[];
 }
 
