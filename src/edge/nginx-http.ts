@@ -56,10 +56,12 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     // ':' (`app.example.com:@evil.com` matches server_name app.example.com, and a URL parser then reads host
     // evil.com). Anything else, and a request without Host (HTTP/1.0: Node answers 400 to an HTTP/1.1 request
     // without one), gets $host, which the server block has already checked is a host name (kValidHost).
-    // Case-insensitive: the backreference matches the client's spelling, and the app gets $host's lower case.
+    // Case-insensitive: the backreference matches the client's spelling, and the app gets $host's lower case. A
+    // trailing dot after the name (`Host: app.example.com.:8080`) is allowed, as in the absolute-URI rule: nginx drops
+    // it from $host, and the name is the same one.
     block(`map "$host|$http_host" ${names.headerHost}`, [
       'default $host',
-      `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>:(?<hive_host_port>${kPort})$" $host:$hive_host_port`,
+      `"~*^(?<hive_host_name>${kHostName})\\|\\k<hive_host_name>\\.?:(?<hive_host_port>${kPort})$" $host:$hive_host_port`,
     ]),
     // A request line with an absolute URI (`GET http://app.example.com:8080/ HTTP/1.1`, as forward-proxy-minded clients
     // send) carries the authority, and RFC 9112 (3.2.2) says it replaces Host; $host is its name without the port (and
