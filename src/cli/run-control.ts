@@ -5,8 +5,8 @@ import { AppSnapshotCollector } from '../metrics/snapshot.js';
 /**
  * The daemon side of a `hive run` primary forked by `hive start`: answers its control requests over IPC.
  *
- * Requests are `{ hive: 1, type, id, ... }`: `reload` and `scale` are answered by `control-result` (a reload's with
- * one entry per slot), `snapshot` by `snapshot-result` (an {@link AppSnapshot} of the app now).
+ * Requests are `{ hive: 1, type, id, ... }`: `reload`, `scale` and `reset` are answered by `control-result` (a
+ * reload's with one entry per slot), `snapshot` by `snapshot-result` (an {@link AppSnapshot} of the app now).
  */
 
 type Send = (message: Record<string, unknown>) => void;
@@ -52,8 +52,9 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
 }
 
 /**
- * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'snapshot', id, instances?, requests?,
- * env? }`; a reload's `env` is the app's new environment (`hive reload --update-env`).
+ * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot', id, instances?,
+ * requests?, env? }`; a reload's `env` is the app's new environment (`hive reload --update-env`), and `reset` zeroes
+ * the per-slot restarts of the snapshots (`hive reset`).
  * A snapshot with `requests: true` (the dashboard's) calls `wantRequests`, which keeps request sampling on.
  */
 export async function answerControl(
@@ -82,6 +83,7 @@ export async function answerControl(
     let slots: ReloadSlot[] | undefined;
     if (request.type === 'reload') slots = await reloadBySlot(supervisor, id, request.env);
     else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
+    else if (request.type === 'reset') collector?.resetRestarts();
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
     send({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
   } catch (error) {

@@ -135,11 +135,13 @@ export class AppTable {
   }
 
   /** Zeroes the restart counters of the target's apps (`hive reset`), at once: nothing to wait for in their queues. */
-  reset(target: string, by?: TargetKind): AppInfo[] {
-    return this.find(target, by).map((app) => {
-      app.resetRestarts();
-      return this.info(app);
-    });
+  reset(target: string, by?: TargetKind): Promise<AppInfo[]> {
+    return Promise.all(
+      this.find(target, by).map(async (app) => {
+        await app.resetRestarts();
+        return this.info(app);
+      }),
+    );
   }
 
   /** Empties the log files of the target's apps (`hive flush`): the files emptied, by app. */

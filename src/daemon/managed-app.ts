@@ -225,12 +225,17 @@ export class ManagedApp {
   }
 
   /**
-   * Zeroes the restarts `ls` shows, and a fork-mode app's per-process ones (`hive reset`). The crash count in a row
-   * that makes an app errored is not one of them: a reset must not let a crash-looping app loop on.
+   * Zeroes the restarts `ls` shows, a fork-mode app's per-process ones, and those a cluster app's primary counts per
+   * slot for the live views (`hive reset`). The crash count in a row that makes an app errored is not one of them: a
+   * reset must not let a crash-looping app loop on. Not queued behind the app's operations, as a snapshot is not.
    */
-  resetRestarts(): void {
+  async resetRestarts(): Promise<void> {
     this.#restarts = 0;
     this.#slotRestarts.clear();
+    if (!this.#primary || this.spec.fork) return;
+    const reply = await this.#request({ type: 'reset' }, undefined, SNAPSHOT_TIMEOUT);
+    // A primary that is starting or stopping has nothing to keep: its next one counts from zero.
+    if (!reply.ok) this.#log(`${this.name}: the primary did not reset its restarts: ${reply.message}`);
   }
 
   /**

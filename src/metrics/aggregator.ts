@@ -116,6 +116,11 @@ export class MetricsAggregator {
     return new Map([...this.#slots].map(([instance, slot]) => [instance, slot.restarts]));
   }
 
+  /** Zeroes every slot's restart count (`hive reset`); the other counters keep growing. */
+  resetRestarts(): void {
+    for (const slot of this.#slots.values()) slot.restarts = 0;
+  }
+
   /** True unless the app is stopping or stopped. */
   get running(): boolean {
     return this.#source.state !== 'stopping' && this.#source.state !== 'stopped';

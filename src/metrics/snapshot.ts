@@ -128,6 +128,14 @@ export class AppSnapshotCollector {
     this.#source.off('metrics', this.#onMetrics);
   }
 
+  /**
+   * Zeroes the per-slot restarts the live views show (`hive reset`). Only this collector's: the Prometheus
+   * `hive_restarts_total` comes from another aggregator, as a counter must never go down.
+   */
+  resetRestarts(): void {
+    this.#aggregator.resetRestarts();
+  }
+
   /** The app now. */
   snapshot(): AppSnapshot {
     const now = Date.now();

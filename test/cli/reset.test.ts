@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { hivePaths } from '../../dist/daemon/paths.js';
+import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import { appFixture, daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
 
 const hive = new HiveHome();
@@ -97,6 +99,32 @@ test("hive reset zeroes a cluster app's restarts but not its crash-loop count: t
   }, 'c errored');
   assert.match(errored.lastError ?? '', /worker 0 crash-looped/);
   assert.equal(errored.restarts, 0, 'not restarted after the reset');
+});
+
+test("hive reset zeroes a cluster app's per-slot restarts that hive monit and the dashboard show", async () => {
+  // The snapshot `hive monit` and the dashboard read: a cluster app's per-slot counts come from its primary.
+  const source = daemonSnapshotSource({ paths: hivePaths({ HIVE_HOME: hive.home }) });
+  const slotRestarts = async () => {
+    const app = (await source.snapshot()).apps.find((a) => a.name === 'm');
+    return app?.instances.map((i) => i.restarts) ?? [];
+  };
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'm']);
+  await crash('m', 1);
+  await crash('m', 2);
+  await waitFor(
+    async () => (await slotRestarts()).reduce((a, b) => a + b, 0) === 2,
+    "the primary's count of m's 2 restarts",
+  );
+
+  const [reset] = await hive.json<App[]>(['reset', 'm']);
+  assert.deepEqual([reset!.restarts, reset!.status], [0, 'online']);
+  // Answered once the primary has reset: no wait.
+  assert.deepEqual(await slotRestarts(), [0, 0]);
+
+  // Counted again from 0.
+  await crash('m', 1);
+  await waitFor(async () => (await slotRestarts()).reduce((a, b) => a + b, 0) === 1, "m's next restart in a snapshot");
+  await hive.json(['delete', 'm']);
 });
 
 test('hive reset of no app, or with no target, is a typed error', async () => {
