@@ -2,8 +2,11 @@ import { type FileHandle, open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { rawLogLine } from '../raw-log-line.js';
+import { DEFAULT_TIME_FORMAT, formatTime } from '../time-format.js';
 
-const usage = `Usage: hive logs [name|id|all] [--lines N] [-f|--nostream] [--out|--err] [--json]
+const usage = `Usage: hive logs [name|id|all] [--lines N] [-f|--nostream] [--out|--err] [--raw]
+                 [--timestamp[=format]] [--json]
 
 Prints the last lines of the app's (or every app's) out and error logs, each line prefixed [app:instance].
   --lines <n>   lines per file (default 20)
@@ -11,6 +14,10 @@ Prints the last lines of the app's (or every app's) out and error logs, each lin
   --out         the out logs only (PM2's flag)
   --err         the error logs only (PM2's flag)
   --nostream    print and exit, what hive logs does without -f (PM2's flag, for its scripts)
+  --raw         the lines as the app wrote them, without the [app:instance] prefix (PM2's flag)
+  --timestamp[=format]
+                prefix each new line (-f) with the time it is read, in a dayjs format
+                (default ${DEFAULT_TIME_FORMAT}; PM2's flag)
   --json        one JSON object per line: {"app","stream","line"}`;
 
 interface LogFile {
@@ -82,14 +89,16 @@ async function follow(file: LogFile, print: Print): Promise<void> {
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
 export default function logs(argv: string[]): Promise<number> {
   return runCommand('logs', usage, async () => {
+    const { timeFormat, rest } = takeTimestamp(argv);
     const { values, positionals } = parseCommand(
-      argv,
+      rest,
       {
         lines: { type: 'string' },
         follow: { type: 'boolean', short: 'f' },
         out: { type: 'boolean' },
         err: { type: 'boolean' },
         nostream: { type: 'boolean' },
+        raw: { type: 'boolean' },
       },
       { min: 0, max: 1 },
     );
@@ -122,9 +131,17 @@ export default function logs(argv: string[]): Promise<number> {
       // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
       .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
       .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
-    const print: Print = (file, line) => {
-      if (values.json) printJson({ app: file.app, stream: file.stream, line });
-      else (file.stream === 'err' ? process.stderr : process.stdout).write(`${line}\n`);
+    // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
+    // not known (an app with `time` has it in its lines).
+    let following = false;
+    const print: Print = (file, fileLine) => {
+      const line = values.raw ? rawLogLine(fileLine) : fileLine;
+      const time = following && timeFormat !== undefined ? formatTime(new Date(), timeFormat) : undefined;
+      if (values.json) printJson({ app: file.app, stream: file.stream, ...(time === undefined ? {} : { time }), line });
+      else {
+        const text = time === undefined ? line : `${time} ${line}`;
+        (file.stream === 'err' ? process.stderr : process.stdout).write(`${text}\n`);
+      }
     };
     for (const file of files) {
       await reopen(file);
@@ -145,9 +162,27 @@ export default function logs(argv: string[]): Promise<number> {
     }
     if (!values.follow) return 0;
     process.stdout.on('error', () => process.exit(0));
+    following = true;
     for (;;) {
       for (const file of files) await follow(file, print);
       await delay(200);
     }
   });
+}
+
+/**
+ * `--timestamp` alone (PM2's default format) or `--timestamp=<format>`, taken out of the arguments: parseArgs has no
+ * optional values. PM2 also takes the format as the next argument, which here would be read as the target.
+ */
+function takeTimestamp(argv: string[]): { timeFormat: string | undefined; rest: string[] } {
+  let timeFormat: string | undefined;
+  const rest: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--timestamp') timeFormat = DEFAULT_TIME_FORMAT;
+    else if (arg.startsWith('--timestamp=')) {
+      timeFormat = arg.slice('--timestamp='.length);
+      if (timeFormat === '') throw new UsageError('expected --timestamp= to be followed by a format, got ""');
+    } else rest.push(arg);
+  }
+  return { timeFormat, rest };
 }

@@ -1,0 +1,22 @@
+// What the daemon puts before an app's line in a `text` log (src/daemon/app-logs.ts): the ISO time of `time: true`,
+// then `[name]` (the primary's own lines) or `[name:instance]`. Any app's name: one file may be several apps' outFile.
+const textPrefix = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z )?\[[A-Za-z0-9][A-Za-z0-9._-]*(?::\d+)?\] /;
+
+/**
+ * A log file's line as the app wrote it (`hive logs --raw`, PM2's `pm2 logs --raw`): without the `[name:instance]`
+ * prefix; an ISO time the app's `time` option put there is kept, as PM2 keeps the one its `--time` writes into the
+ * file. A `logFormat: 'json'` line gives its `line`. Anything else (a file something else wrote too) is left whole.
+ */
+export function rawLogLine(line: string): string {
+  if (line.startsWith('{"time":')) {
+    try {
+      const parsed = JSON.parse(line) as { line?: unknown };
+      if (typeof parsed.line === 'string') return parsed.line;
+    } catch {
+      // Not one of the daemon's: an app's own JSON with a "time" key first.
+    }
+    return line;
+  }
+  const match = textPrefix.exec(line);
+  return match === null ? line : `${match[1] ?? ''}${line.slice(match[0].length)}`;
+}
