@@ -1,22 +1,31 @@
 import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
+import { appOrder } from '../app-sort.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
-const usage = `Usage: hive ls [--json|--pretty]
+const usage = `Usage: hive ls [--sort <field>[:asc|desc]] [--json|--pretty]
 
 Lists the apps: id, name, mode, ready/total instances, status, restarts, uptime, cpu, memory.
+  --sort    order by name, id, cpu, memory, restarts or uptime, ascending unless :desc (PM2's flag)
   --json    the apps as one JSON line (PM2's jlist: \`hive jlist\`)
   --pretty  the same JSON, indented (PM2's prettylist: \`hive prettylist\`)`;
 
 /** `hive ls`: the app table. */
 export default function ls(argv: string[]): Promise<number> {
   return runCommand('ls', usage, async () => {
-    const { values } = parseCommand(argv, { pretty: { type: 'boolean' } }, { min: 0, max: 0 });
+    const { values } = parseCommand(
+      argv,
+      { pretty: { type: 'boolean' }, sort: { type: 'string' } },
+      { min: 0, max: 0 },
+    );
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
+    // Read before the daemon is asked: a bad field exits 2 without starting one.
+    const order = values.sort === undefined ? undefined : appOrder(values.sort as string);
     const apps = (await withDaemon((client) => client.request<AppInfo[]>('ls')))!;
+    if (order) apps.sort(order);
     if (values.pretty) process.stdout.write(`${JSON.stringify(apps, null, 2)}\n`);
     else if (values.json) printJson(apps);
     else process.stdout.write(`${appTable(apps)}\n`);
