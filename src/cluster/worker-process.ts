@@ -90,6 +90,10 @@ export class WorkerProcess extends EventEmitter {
       try {
         const message = decodeWorkerMessage(value);
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
+        // Answered at once: node's cluster hands a round-robin connection to a process until it has read that
+        // process's close of the server, and one still on its way is lost if the process exits first (the primary
+        // keeps its copy open, unanswered). IPC keeps order: when the answer arrives, nothing sent before is pending.
+        if (message?.type === 'flush') this.send({ hive: 1, type: 'flushed' });
         // Not a retirement the primary asked for: the exit that follows is still restarted as an unexpected one.
         if (message?.type === 'draining' && this.#state !== 'stopped') this.#setState('draining');
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;

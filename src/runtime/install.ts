@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { appPromMetrics } from './app-metrics.js';
-import { isManaged, sendToPrimary } from './ipc.js';
+import { flushed, isManaged, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { decodePrimaryMessage, ENV } from './protocol.js';
@@ -35,6 +35,7 @@ export function install(): RuntimeState {
     }
     if (message?.type === 'shutdown') void shutdown(message.idleGrace, message.groupSignal);
     else if (message?.type === 'cluster-size') process.env[ENV.clusterSize] = String(message.size);
+    else if (message?.type === 'flushed') flushed();
     else if (message?.type === 'sampling') setSampling(state, message.size);
     else if (message?.type === 'sticky-connection' && handle) {
       receiveStickyConnection(state, handle as Socket, message.head);

@@ -19,3 +19,28 @@ export function sendToPrimary(message: WorkerMessage, onSent?: () => void): void
     onSent?.();
   });
 }
+
+let answerFlush: (() => void) | undefined;
+
+/**
+ * Resolves once the primary has answered a `flush`, so that every message it sent before (a connection node's
+ * cluster handed over) has arrived and been handled; or after `timeoutMs` (a primary that does not answer).
+ */
+export function flushFromPrimary(timeoutMs: number): Promise<void> {
+  if (!isManaged() || !process.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      answerFlush = undefined;
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    answerFlush = done;
+    sendToPrimary({ hive: 1, type: 'flush' });
+  });
+}
+
+/** The primary's `flushed` arrived. */
+export function flushed(): void {
+  answerFlush?.();
+}

@@ -62,7 +62,12 @@ export type WorkerMessage =
   | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
   | ({ hive: 1; type: 'metrics' } & MetricsReport)
   /** The answer to `app-metrics-request`: prom-client's `getMetricsAsJSON()`, null without prom-client in the app. */
-  | { hive: 1; type: 'app-metrics'; id: number; metrics: unknown[] | null; error?: string };
+  | { hive: 1; type: 'app-metrics'; id: number; metrics: unknown[] | null; error?: string }
+  /**
+   * A retiring process, its servers closed, asks the primary to answer before it exits: the answer comes after every
+   * connection the primary handed it before it learnt of the close (see `flush` below).
+   */
+  | { hive: 1; type: 'flush' };
 
 /**
  * What an app process reports every report interval (`metrics`): gauges are read at report time, `*Delta` fields
@@ -137,7 +142,9 @@ export type PrimaryMessage =
   | { hive: 1; type: 'sticky-connection'; head: string | null }
   | { hive: 1; type: 'app-metrics-request'; id: number }
   /** Request sampling on (`size` slowest requests per report) or off (0), while a live view wants the waterfall. */
-  | { hive: 1; type: 'sampling'; size: number };
+  | { hive: 1; type: 'sampling'; size: number }
+  /** The answer to a worker's `flush`: nothing the primary sent before it is still on its way. */
+  | { hive: 1; type: 'flushed' };
 
 type Message = { hive: number; type: string };
 
@@ -151,8 +158,24 @@ export class ProtocolVersionError extends HiveError {
   }
 }
 
-const workerTypes = new Set(['listening', 'ready', 'draining', 'listen-error', 'memory', 'metrics', 'app-metrics']);
-const primaryTypes = new Set(['shutdown', 'cluster-size', 'sticky-connection', 'app-metrics-request', 'sampling']);
+const workerTypes = new Set([
+  'listening',
+  'ready',
+  'draining',
+  'listen-error',
+  'memory',
+  'metrics',
+  'app-metrics',
+  'flush',
+]);
+const primaryTypes = new Set([
+  'shutdown',
+  'cluster-size',
+  'sticky-connection',
+  'app-metrics-request',
+  'sampling',
+  'flushed',
+]);
 
 function decode(value: unknown, types: Set<string>): Message | undefined {
   if (typeof value !== 'object' || value === null || !('hive' in value)) return undefined;

@@ -1,4 +1,4 @@
-import { isManaged } from './ipc.js';
+import { flushFromPrimary, isManaged } from './ipc.js';
 import { ENV } from './protocol.js';
 import { type RuntimeState, runtimeState } from './state.js';
 
@@ -6,6 +6,8 @@ const DEFAULT_IDLE_GRACE = 1000;
 // How long a retirement on Ctrl-C waits for the signal to reach this process as well, before calling the app's SIGINT
 // handlers itself: the kernel signals the whole group at once, so it is there within a few ms unless it never comes.
 const GROUP_SIGNAL_WAIT_MS = 500;
+// A primary answers a flush at once; one that does not (an older build) must not hold the exit for long.
+const FLUSH_TIMEOUT_MS = 1000;
 
 /** The idle grace for keep-alive connections in a drain: the primary's setting, else 1 s. */
 export function idleGraceFromEnv(value: string | undefined): number {
@@ -31,6 +33,9 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
       }
     }
     for (const close of state.closers) await close().catch(() => {});
+    // Node's cluster may have handed this process a connection just before it learnt the servers closed: the process
+    // refuses it (node sends it on to another) only if it is still alive when the handover arrives.
+    await flushFromPrimary(FLUSH_TIMEOUT_MS);
     // Only under a primary, which bounds it with killTimeout: without one the app's SIGINT handler has run already, or
     // the signal was SIGTERM, and nothing would end a process left to the app.
     // A Ctrl-C reaches this process too, but its shutdown message from the primary may be read first. A SIGINT sent to
