@@ -53,10 +53,15 @@ test('startOrReload reloads the running apps with the file env and starts the ot
       );
     }
   });
-  await waitFor(() => served > 10, 'traffic before the reload');
-  const reloaded = await hive.json<App[]>(['startOrReload', file, '--env', 'production']);
-  reloading = false;
-  await Promise.all(load);
+  let reloaded: App[];
+  try {
+    await waitFor(() => served > 10, 'traffic before the reload');
+    reloaded = await hive.json<App[]>(['startOrReload', file, '--env', 'production']);
+  } finally {
+    // Also when the reload fails: the loops must end, or they outlive the test and hide its error.
+    reloading = false;
+    await Promise.all(load);
+  }
   assert.deepEqual(failures, [], 'no request failed during the reload');
   assert.deepEqual(
     reloaded.map((app) => [app.name, app.status]),
