@@ -1,5 +1,5 @@
 /** The cluster primary: run one app as a cluster of processes. */
-export { type BalanceMode, supportsReusePort } from './balance.js';
+export { type BalanceMode, reuseportReloadWarning, supportsReusePort, TCP_MIGRATE_REQ } from './balance.js';
 export {
   BalanceUnsupportedError,
   PortInUseError,

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { debuglog } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
+import { reuseportReloadWarning } from './balance.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -157,6 +158,10 @@ export class Supervisor extends EventEmitter {
     cluster.schedulingPolicy = options.balance === 'rr' && !options.sticky ? cluster.SCHED_RR : cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: options.script, args: options.args, execArgv, silent: true });
     try {
+      if (options.balance === 'reuseport') {
+        const warning = reuseportReloadWarning();
+        if (warning !== undefined) this.#emit({ type: 'warning', message: warning });
+      }
       if (options.socket !== undefined) this.#socketLock = await claimSocket(options.socket);
       if (options.sticky) {
         this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash), {

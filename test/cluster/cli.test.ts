@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { supportsReusePort } from '../../dist/cluster/index.js';
+import { reuseportReloadWarning, supportsReusePort } from '../../dist/cluster/index.js';
 import { alive, fixture, freePort, get, isEvent, killAll, runHive, startHive } from './helpers.js';
 
 after(killAll);
@@ -53,8 +56,28 @@ test('--balance reuseport: refused on a Node.js without reusePort, else each wor
   const hive = startHive(args.slice(1));
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
   assert.equal((await get(port)).version, 'v1');
+  // Reloads reset connections queued on a retiring process's socket unless this machine migrates them: said at start.
+  const warned = hive.records.some((r) => isEvent('warning')(r) && /tcp_migrate_req/.test(String(r.message)));
+  assert.equal(warned, reuseportReloadWarning() !== undefined);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+});
+
+test('reuseportReloadWarning: none when net.ipv4.tcp_migrate_req is 1, else a warning naming the setting', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-migrate-'));
+  try {
+    const file = join(dir, 'tcp_migrate_req');
+    writeFileSync(file, '1\n');
+    assert.equal(reuseportReloadWarning(file), undefined);
+    writeFileSync(file, '0\n');
+    assert.match(reuseportReloadWarning(file) ?? '', /tcp_migrate_req is 0\. Set it to 1 \(`sysctl -w net\.ipv4/);
+    assert.match(
+      reuseportReloadWarning(join(dir, 'absent')) ?? '',
+      /tcp_migrate_req is missing \(Linux older than 5\.14\)/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('--balance os: the processes accept on one shared socket', async () => {
