@@ -46,8 +46,13 @@ test('hive sendSignal sends a realtime signal by number, which Node has no name 
   // Not trapped: the program ends on it, and its primary starts it again, as after a crash.
   const sent = await hive.json<{ signal: unknown; pids: number[] }>(['sendSignal', '40', 'rt']);
   assert.deepEqual([sent.signal, sent.pids], [40, [worker]]);
-  await waitFor(async () => (await hive.json<{ restarts: number }>(['describe', 'rt'])).restarts === 1, 'rt restarted');
+  // The restart is counted when the old program ends; its replacement has a pid only once it is up.
+  await waitFor(async () => {
+    const now = await hive.json<App & { restarts: number }>(['describe', 'rt']);
+    return now.restarts === 1 && now.processes.some((p) => p.role === 'worker' && p.pid !== worker);
+  }, 'rt restarted');
   const text = await hive.run(['sendSignal', '40', 'rt']);
+  assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^sent signal 40 to rt: pid \d+$/m);
   await hive.json(['delete', 'rt']);
 });
