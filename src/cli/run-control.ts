@@ -5,14 +5,24 @@ import { AppSnapshotCollector } from '../metrics/snapshot.js';
 /**
  * The daemon side of a `hive run` primary forked by `hive start`: answers its control requests over IPC.
  *
- * Requests are `{ hive: 1, type, id, ... }`: `reload`, `scale` and `reset` are answered by `control-result` (a
- * reload's with one entry per slot), `snapshot` by `snapshot-result` (an {@link AppSnapshot} of the app now).
+ * Requests are `{ hive: 1, type, id, ... }` over IPC: `reload`, `scale` and `reset` are answered by `control-result`
+ * (a reload's with one entry per slot) on stdout, `snapshot` by `snapshot-result` (an {@link AppSnapshot} of the app
+ * now) over IPC.
  */
 
 type Send = (message: Record<string, unknown>) => void;
 
 const send: Send = (message) => {
   process.send?.({ hive: 1, ...message });
+};
+
+/**
+ * Answers and reload progress go on stdout as `{ kind: 'control', ... }` lines, behind the events they follow: the
+ * daemon learns the workers' states from those events, and an answer sent over IPC could overtake them (a `hive
+ * reload` table showing a process it just replaced as still online).
+ */
+const answer: Send = (message) => {
+  process.stdout.write(`${JSON.stringify({ kind: 'control', hive: 1, ...message })}\n`);
 };
 
 /**
@@ -85,10 +95,10 @@ export async function answerControl(
     else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else if (request.type === 'reset') collector?.resetRestarts();
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
-    send({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
+    answer({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
   } catch (error) {
     const { code, message: text } = error as { code?: string; message?: string };
-    send({ type: 'control-result', id, ok: false, code, message: text ?? String(error) });
+    answer({ type: 'control-result', id, ok: false, code, message: text ?? String(error) });
   }
 }
 
@@ -119,7 +129,7 @@ async function reloadBySlot(supervisor: Supervisor, id: unknown, env: unknown): 
     slot.newPid = event.pid;
     slot.readyMs = startedAt === undefined ? null : Date.now() - startedAt;
     done += 1;
-    send({ type: 'reload-progress', id, done, total: slots.size, slot });
+    answer({ type: 'reload-progress', id, done, total: slots.size, slot });
   };
   supervisor.on('event', onEvent);
   try {

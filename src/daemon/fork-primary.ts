@@ -241,7 +241,7 @@ type ControlMessage = {
 let controlQueue: Promise<void> = Promise.resolve();
 
 function enqueueControl(message: ControlMessage): void {
-  // control() answers its own failures; the catch only keeps one broken IPC send from stalling every later request.
+  // control() answers its own failures; the catch only keeps one broken request from stalling every later one.
   controlQueue = controlQueue.then(() => control(message)).catch(() => {});
 }
 
@@ -249,7 +249,7 @@ async function control(message: ControlMessage): Promise<void> {
   if (message?.hive !== 1) return;
   busy += 1;
   try {
-    await reply(await runControl(message));
+    reply(await runControl(message));
   } finally {
     busy -= 1;
     // Only now, the answer sent: a change that left every slot down ends the app after it, never midway.
@@ -257,12 +257,10 @@ async function control(message: ControlMessage): Promise<void> {
   }
 }
 
-// Resolves once the message is handed to the IPC channel (or it failed): an exit right after must not drop it.
-function reply(message: Record<string, unknown>): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send) return resolve();
-    process.send(message, undefined, {}, () => resolve());
-  });
+// On stdout, behind the events it follows (as `hive run` answers, see src/cli/run-control.ts): the daemon learns the
+// processes' states from those events, and an answer over IPC could overtake them.
+function reply(message: Record<string, unknown>): void {
+  emit({ kind: 'control', ...message });
 }
 
 async function runControl(message: ControlMessage): Promise<Record<string, unknown>> {
@@ -292,7 +290,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         const entry = reloaded[i]!;
         entry.newPid = slot.child?.pid ?? null;
         entry.readyMs = Date.now() - begun;
-        process.send?.({
+        reply({
           hive: 1,
           type: 'reload-progress',
           id: message.id,

@@ -367,8 +367,8 @@ export class ManagedApp {
     const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress);
     const gone = this.#ended || this.#status === 'stopping' || !primary.connected || this.#primary !== primary;
     if (!reply.ok && gone) {
-      // The app ended (or its primary died) while the request was on its way: it is started, as a stopped one is. The
-      // `stopped` record may come after the refusal (stdout and IPC are not ordered): `stopping` says it is on its way.
+      // The app ended (or its primary died) while the request was on its way: it is started, as a stopped one is.
+      // `stopping` says the `stopped` record is on its way.
       await exited;
       await this.#start();
       return [];
@@ -542,6 +542,11 @@ export class ManagedApp {
       this.#logs.write(stream, String(record.line), { instance, pid });
       return;
     }
+    // Answers to #request come on stdout too, behind the events they follow: by then the table is up to date.
+    if (record.kind === 'control') {
+      this.#onPrimaryMessage(record);
+      return;
+    }
     if (record.kind !== 'event') return;
     // Where `hive run --metrics-port` serves (the address is known only once bound: port 0 picks one).
     if (record.type === 'metrics' && typeof record.url === 'string') {
@@ -680,7 +685,8 @@ export class ManagedApp {
     });
   }
 
-  // Answers to #request, and progress of a reload in flight; anything else (a newer primary's messages) is ignored.
+  // Answers to #request (snapshots over IPC, the rest on stdout), and progress of a reload in flight; anything else
+  // (a newer primary's messages) is ignored.
   #onPrimaryMessage(message: Record<string, unknown> | null): void {
     if (typeof message?.id !== 'number') return;
     const { id } = message;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { after, test } from 'node:test';
+import { splitLines } from '../../dist/cluster/line-splitter.js';
 import { fixture, freePort, hiveBin } from '../cluster/helpers.js';
 
 type Reply = {
@@ -25,13 +26,20 @@ test('two reloads asked for at once run one after the other, and each reports th
   children.push(child);
   const replies = new Map<unknown, Reply>();
   let online = false;
-  let lines = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    lines += chunk;
-    if (/"state":"online"/.test(lines)) online = true;
-  });
-  child.on('message', (message: Reply) => {
-    if (message.type === 'control-result') replies.set(message.id, message);
+  // Per reply: the workers the stdout events had said were ready, and had said were stopped, before it.
+  const ready = new Set<number>();
+  const stopped = new Set<number>();
+  const seenBefore = new Map<unknown, { ready: Set<number>; stopped: Set<number> }>();
+  splitLines(child.stdout!, (line: string) => {
+    const record = JSON.parse(line) as Reply & { kind: string; state?: string; pid?: number };
+    if (record.kind === 'control' && record.type === 'control-result') {
+      replies.set(record.id, record);
+      seenBefore.set(record.id, { ready: new Set(ready), stopped: new Set(stopped) });
+    }
+    if (record.kind !== 'event') return;
+    if (record.type === 'state' && record.state === 'online') online = true;
+    if (record.type === 'worker' && record.state === 'ready') ready.add(record.pid!);
+    if (record.type === 'worker' && record.state === 'stopped') stopped.add(record.pid!);
   });
   const deadline = Date.now() + 60_000;
   while (!online && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -52,6 +60,17 @@ test('two reloads asked for at once run one after the other, and each reports th
   );
   for (const slot of [...first!.slots!, ...second!.slots!]) assert.notEqual(slot.newPid, null);
   assert.equal(new Set([...first!.slots!, ...second!.slots!].map((slot) => slot.newPid)).size, 4);
+  // Each answer came after the events of what it reports: its replacements ready, the processes they replaced gone.
+  for (const [id, reply] of [
+    [1, first!],
+    [2, second!],
+  ] as const) {
+    const before = seenBefore.get(id)!;
+    for (const slot of reply.slots!) {
+      assert.ok(before.ready.has(slot.newPid!), `reply ${id}: ${slot.newPid} ready before it`);
+      assert.ok(before.stopped.has(slot.oldPid!), `reply ${id}: ${slot.oldPid} stopped before it`);
+    }
+  }
 
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));

@@ -36,14 +36,13 @@ async function startPrimary(instances: number) {
   const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   primaries.push(primary);
   let online = false;
+  const replies = new Map<number, (reply: Reply) => void>();
+  // Answers come on stdout, behind the events they follow.
   splitLines(primary.stdout!, (line: string) => {
-    const record = JSON.parse(line) as { type?: string; pid?: number; state?: string };
+    const record = JSON.parse(line) as Reply & { kind?: string; type?: string; pid?: number; state?: string };
+    if (record.kind === 'control' && record.type === 'control-result') replies.get(record.id)?.(record);
     if (record.type === 'worker' && record.pid) seen.add(record.pid);
     if (record.type === 'state' && record.state === 'online') online = true;
-  });
-  const replies = new Map<number, (reply: Reply) => void>();
-  primary.on('message', (message: Reply & { type: string }) => {
-    if (message.type === 'control-result') replies.get(message.id)?.(message);
   });
   let nextId = 1;
   const request = (fields: { type: string; instances?: number }) => {
