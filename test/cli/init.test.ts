@@ -1,17 +1,12 @@
 // PM2's `pm2 init`: a starter config file in the current folder, which `hive start` then runs as it is.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const root = mkdtempSync(join(tmpdir(), 'hi-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
+const hive = tempHome();
+const root = hive.dir;
 
 interface App {
   name: string;

@@ -1,19 +1,14 @@
 // PM2's `pm2 reset <name|id|all>`: the restart counters of `ls` back to 0, the apps left running.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
-import { appFixture, daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hrs-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const { dir } = hive;
 
 interface App {
   id: number;

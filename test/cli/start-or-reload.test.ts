@@ -1,19 +1,14 @@
 // PM2's deploy scripts run `pm2 startOrReload ecosystem.config.js --env production`: the file's apps that run are
 // reloaded (rolling: a cluster app keeps serving; with the file's env), the others started; startOrRestart restarts them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort, get } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hso-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const { dir } = hive;
 
 interface App {
   id: number;

@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = {
   name: string;
@@ -20,7 +19,7 @@ type App = {
 };
 const exitApp = new URL('../fixtures/cluster/exit-app.cjs', import.meta.url).pathname;
 const describeApp = (name: string) => hive.json<App>(['describe', name]);
-const dir = join(hive.home, '..');
+const { dir } = hive;
 const runs = (log: string, line: string) => log.split('\n').filter((l) => l.includes(line)).length;
 
 function script(name: string, body: string): string {

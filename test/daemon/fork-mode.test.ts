@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, isAlive, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, isAlive, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = {
   name: string;
@@ -40,7 +39,7 @@ test('fork mode: a non-Node program as plain processes, with logs, reload, scale
   await hive.json(['delete', 'once']);
 
   // A PM2 file with `interpreter: 'none'`.
-  const file = join(hive.home, '..', 'ecosystem.config.json');
+  const file = join(hive.dir, 'ecosystem.config.json');
   writeFileSync(
     file,
     JSON.stringify({ apps: [{ name: 'bin', script: daemonFixture('ticker.sh'), interpreter: 'none', args: 'pm2' }] }),
@@ -50,7 +49,7 @@ test('fork mode: a non-Node program as plain processes, with logs, reload, scale
   await waitFor(() => /\[bin:0\] ticker 0 started pm2/.test(hive.readLog('bin-out.log')), 'bin output');
 
   // A program in the current folder named without a slash is that file, not a command on PATH.
-  const folder = join(hive.home, '..');
+  const folder = hive.dir;
   copyFileSync(daemonFixture('ticker.sh'), join(folder, 'local.sh'));
   const [local] = await hive.json<App[]>(['start', 'local.sh', '--', 'here'], { cwd: folder });
   assert.deepEqual([local!.mode, local!.status, local!.total], ['fork', 'online', 1]);

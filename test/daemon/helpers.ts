@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
@@ -20,12 +21,15 @@ export interface Result {
 
 /** A temporary HIVE_HOME and the `hive` CLI bound to it; `cleanup()` kills every process it saw, by pid. */
 export class HiveHome {
+  /** The temporary folder that holds the home, free for a test's own files; `cleanup()` removes it. */
+  readonly dir: string;
   readonly home: string;
   readonly pids = new Set<number>();
 
   constructor() {
     // Short: a unix socket path must stay under ~100 bytes.
-    this.home = join(mkdtempSync(join(tmpdir(), 'hd-')), 'h');
+    this.dir = mkdtempSync(join(tmpdir(), 'hd-'));
+    this.home = join(this.dir, 'h');
   }
 
   run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
@@ -64,7 +68,7 @@ export class HiveHome {
         process.kill(pid, 'SIGKILL');
       } catch {}
     }
-    rmSync(join(this.home, '..'), { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   readLog(name: string): string {
@@ -77,6 +81,13 @@ export class HiveHome {
       for (const p of (app as { processes?: { pid: number }[] })?.processes ?? []) this.pids.add(p.pid);
     }
   }
+}
+
+/** A HiveHome cleaned up (processes killed, folder removed) after the test file's tests: its `dir` holds their files. */
+export function tempHome(): HiveHome {
+  const hive = new HiveHome();
+  after(() => hive.cleanup());
+  return hive;
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` naming `what`. */
