@@ -11,6 +11,7 @@ import {
   fixture,
   freePort,
   get,
+  type Hive,
   type HiveRecord,
   isEvent,
   killAll,
@@ -176,9 +177,11 @@ test("an app whose SIGINT listener is signal-exit's retires on reload and stop, 
   assert.equal(hive.records.filter(isEvent('killed')).length, 0);
 });
 
-// Ctrl-C signals the whole process group: the app's own SIGINT handler runs at once, in every process, and the
-// primary's stop that follows must not run it again after the drain (the old code did: a database closed twice).
-test("Ctrl-C (SIGINT to the process group) runs a PM2 app's SIGINT handler once per process", async () => {
+/**
+ * A PM2 app whose SIGINT handler logs, run with 2 processes and a long killTimeout; `send` delivers the SIGINT. The
+ * run ends with code 0 and each process ran its handler once; the processes' exit records are returned.
+ */
+async function sigintOncePerProcess(send: (hive: Hive) => void): Promise<HiveRecord[]> {
   const port = await freePort();
   const hive = startHive(
     [fixture('pm2-sigint-app.cjs'), '-i', '2', '--port', String(port), '--kill-timeout', '60s'],
@@ -186,7 +189,7 @@ test("Ctrl-C (SIGINT to the process group) runs a PM2 app's SIGINT handler once 
     { detached: true },
   );
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
-  process.kill(-hive.child.pid!, 'SIGINT');
+  send(hive);
   assert.equal((await hive.exited).code, 0);
   const exits = hive.records.filter(isEvent('exit'));
   assert.equal(exits.length, 2);
@@ -194,28 +197,21 @@ test("Ctrl-C (SIGINT to the process group) runs a PM2 app's SIGINT handler once 
     const lines = hive.records.filter((r) => r.kind === 'log' && r.pid === pid && r.line === 'SIGINT received');
     assert.equal(lines.length, 1, `pid ${pid}`);
   }
+  return exits;
+}
+
+// Ctrl-C signals the whole process group: the app's own SIGINT handler runs at once, in every process, and the
+// primary's stop that follows must not run it again after the drain (the old code did: a database closed twice).
+test("Ctrl-C (SIGINT to the process group) runs a PM2 app's SIGINT handler once per process", async () => {
+  await sigintOncePerProcess((hive) => process.kill(-hive.child.pid!, 'SIGINT'));
 });
 
 // A SIGINT to the primary alone (`docker stop` with STOPSIGNAL SIGINT, a supervisor's kill) never reaches the app
 // processes: the primary's stop still runs each app's SIGINT handler once, after the drain, and nothing waits for
 // killTimeout.
 test("SIGINT to the primary alone still runs a PM2 app's SIGINT handler once per process", async () => {
-  const port = await freePort();
-  const hive = startHive(
-    [fixture('pm2-sigint-app.cjs'), '-i', '2', '--port', String(port), '--kill-timeout', '60s'],
-    { CLEANUP: 'release' },
-    { detached: true },
-  );
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
-  hive.kill('SIGINT');
-  assert.equal((await hive.exited).code, 0);
-  const exits = hive.records.filter(isEvent('exit'));
-  assert.equal(exits.length, 2);
-  for (const { pid, killed } of exits) {
-    assert.equal(killed, false, `pid ${pid} waited out killTimeout`);
-    const lines = hive.records.filter((r) => r.kind === 'log' && r.pid === pid && r.line === 'SIGINT received');
-    assert.equal(lines.length, 1, `pid ${pid}`);
-  }
+  const exits = await sigintOncePerProcess((hive) => hive.kill('SIGINT'));
+  for (const { pid, killed } of exits) assert.equal(killed, false, `pid ${pid} waited out killTimeout`);
 });
 
 // The runtime has closed the app's server in the drain before the app's SIGINT handler closes it again: Node would
