@@ -73,6 +73,24 @@ async function listening(server: http.Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** Runs `body` with a new HttpCounter watching `server` and a raw socket connected to it, then closes the server. */
+async function withRawSocket(
+  server: http.Server,
+  body: (socket: net.Socket, counter: HttpCounter) => Promise<void>,
+): Promise<void> {
+  const counter = new HttpCounter();
+  counter.watch(server);
+  const port = await listening(server);
+  try {
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    await body(socket, counter);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+}
+
 // Per connection, the requests started and not answered when it closes are the aborted ones: a request whose client
 // left, and the pipelined request queued behind it, count once each, and in flight returns to 0.
 test('HttpCounter: requests a closed connection took with it count as aborted, answered ones as finished', async () => {
@@ -81,12 +99,7 @@ test('HttpCounter: requests a closed connection took with it count as aborted, a
     if (req.url === '/hold') held++;
     else res.end('ok');
   });
-  const counter = new HttpCounter();
-  counter.watch(server);
-  const port = await listening(server);
-  try {
-    const socket = net.connect(port, '127.0.0.1');
-    await once(socket, 'connect');
+  await withRawSocket(server, async (socket, counter) => {
     // Pipelined: answered, held (the app never answers), then one queued behind the held one.
     socket.write(
       'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /hold HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n',
@@ -96,10 +109,7 @@ test('HttpCounter: requests a closed connection took with it count as aborted, a
     await poll(() => counter.inFlight === 0, 'in flight back to 0');
     const report = counter.take();
     assert.deepEqual([report.classes[1], report.aborted, report.inFlight], [1, 2, 0]);
-  } finally {
-    server.close();
-    server.closeAllConnections();
-  }
+  });
 });
 
 // Node answers 'Expect: 100-continue' through 'checkContinue', not 'request': such requests count too, and each server
@@ -147,12 +157,7 @@ test('HttpCounter: checkContinue requests count, and two servers keep separate c
 // sees the request. It is still a request answered, so it counts, and does not stay in flight.
 test('HttpCounter: the 417 node sends itself for an unknown Expect counts, and leaves nothing in flight', async () => {
   const server = http.createServer((_req, res) => res.end('ok'));
-  const counter = new HttpCounter();
-  counter.watch(server);
-  const port = await listening(server);
-  try {
-    const socket = net.connect(port, '127.0.0.1');
-    await once(socket, 'connect');
+  await withRawSocket(server, async (socket, counter) => {
     let reply = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => {
       reply += chunk;
@@ -163,8 +168,5 @@ test('HttpCounter: the 417 node sends itself for an unknown Expect counts, and l
     const report = counter.take();
     assert.deepEqual([report.classes[3], report.inFlight, report.aborted], [1, 0, 0]);
     socket.destroy();
-  } finally {
-    server.close();
-    server.closeAllConnections();
-  }
+  });
 });
