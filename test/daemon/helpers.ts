@@ -32,8 +32,9 @@ export class HiveHome {
     this.home = join(this.dir, 'h');
   }
 
-  run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-    const child = spawn(process.execPath, [hiveBin, ...args], {
+  /** Runs `hive`: this build's CLI, or another build's given as `bin`. */
+  run(args: string[], options: { cwd?: string; env?: Record<string, string>; bin?: string } = {}): Promise<Result> {
+    const child = spawn(process.execPath, [options.bin ?? hiveBin, ...args], {
       cwd: options.cwd ?? tmpdir(),
       env: { ...process.env, HIVE_HOME: this.home, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,47 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { outputOf } from '../cluster/helpers.js';
-import { HiveHome, isAlive, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { isAlive, tempHome, waitFor } from './helpers.js';
+import { olderBuild } from './older-build.js';
 
-const root = new URL('../../', import.meta.url).pathname;
-const hive = new HiveHome();
-const older = mkdtempSync(join(tmpdir(), 'hp-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(older, { recursive: true, force: true });
-});
-
-/**
- * An older build of this very version: a copy of dist/ whose protocol has no `flush` yet (package.json, and so the
- * version, the same). Its daemon is the real daemon entry of that copy.
- */
-function olderBuild(): string {
-  cpSync(join(root, 'dist'), join(older, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
-  cpSync(join(root, 'package.json'), join(older, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(older, 'node_modules'));
-  const protocol = join(older, 'dist/daemon/protocol.js');
-  const text = readFileSync(protocol, 'utf8');
-  const flush = /^.*cmd: z\.literal\('flush'\).*\n/m;
-  assert.match(text, flush, 'the built protocol module defines flush');
-  writeFileSync(protocol, text.replace(flush, ''));
-  return join(older, 'dist/cli/hive.js');
-}
-
-function runWith(bin: string, args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: tmpdir(),
-    env: { ...process.env, HIVE_HOME: hive.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return outputOf(child, 90_000);
-}
+const hive = tempHome();
+const runWith = (bin: string, args: string[]) => hive.run(args, { bin });
 
 test('a daemon of an older build of the same version is told apart by its protocol revision, not as bad input', async () => {
-  const olderHive = olderBuild();
+  const olderHive = olderBuild(join(hive.dir, 'older'));
   // The older build's CLI starts its daemon, and they agree.
   const started = await runWith(olderHive, ['ls', '--json']);
   assert.equal(started.code, 0, started.stderr);

@@ -1,56 +1,38 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { outputOf } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, isAlive, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, daemonFixture, HiveHome, isAlive, tempHome, waitFor } from './helpers.js';
+import { olderBuild as olderCopy } from './older-build.js';
 
-const root = new URL('../../', import.meta.url).pathname;
-const hive = new HiveHome();
-const older = mkdtempSync(join(tmpdir(), 'hu-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(older, { recursive: true, force: true });
-});
+const hive = tempHome();
+const older = join(hive.dir, 'older');
 
 type App = { name: string; mode: string; status: string; ready: number; total: number; processes: { pid: number }[] };
 
 /**
- * An older build of this version, as in protocol-revision.test.ts: its protocol has no `flush`. With `dumpVersion`,
- * one whose dump format is another (a newer Hive's, after a downgrade).
+ * An older build of this version (older-build.ts: its protocol has no `flush`) whose daemon gives the advice of
+ * before `hive update`. With `dumpVersion`, one whose dump format is another (a newer Hive's, after a downgrade).
  */
 function olderBuild(older: string, dumpVersion?: number): string {
-  cpSync(join(root, 'dist'), join(older, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
-  cpSync(join(root, 'package.json'), join(older, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(older, 'node_modules'));
-  const protocol = join(older, 'dist/daemon/protocol.js');
-  const text = readFileSync(protocol, 'utf8');
-  const flush = /^.*cmd: z\.literal\('flush'\).*\n/m;
-  assert.match(text, flush, 'the built protocol module defines flush');
-  writeFileSync(protocol, text.replace(flush, ''));
-  // Its daemon advises what its own CLI had before `hive update` existed: this CLI must give its own advice.
-  const errors = join(older, 'dist/daemon/errors.js');
-  const advice = readFileSync(errors, 'utf8');
-  assert.ok(advice.includes('stop the daemon (its apps'), "the built errors module has the daemon's advice");
-  writeFileSync(errors, advice.replace('stop the daemon (its apps', 'run `hive kill` (its apps'));
-  if (dumpVersion !== undefined) {
-    const table = join(older, 'dist/daemon/dump.js');
-    const source = readFileSync(table, 'utf8');
-    assert.ok(source.includes('const DUMP_VERSION = 1;'), 'the built dump module has version 1');
-    writeFileSync(table, source.replace('const DUMP_VERSION = 1;', `const DUMP_VERSION = ${dumpVersion};`));
-  }
-  return join(older, 'dist/cli/hive.js');
+  return olderCopy(older, (dist) => {
+    // Its daemon advises what its own CLI had before `hive update` existed: this CLI must give its own advice.
+    const errors = join(dist, 'daemon/errors.js');
+    const advice = readFileSync(errors, 'utf8');
+    assert.ok(advice.includes('stop the daemon (its apps'), "the built errors module has the daemon's advice");
+    writeFileSync(errors, advice.replace('stop the daemon (its apps', 'run `hive kill` (its apps'));
+    if (dumpVersion !== undefined) {
+      const table = join(dist, 'daemon/dump.js');
+      const source = readFileSync(table, 'utf8');
+      assert.ok(source.includes('const DUMP_VERSION = 1;'), 'the built dump module has version 1');
+      writeFileSync(table, source.replace('const DUMP_VERSION = 1;', `const DUMP_VERSION = ${dumpVersion};`));
+    }
+  });
 }
 
 async function runWith(bin: string, args: string[], home = hive) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: tmpdir(),
-    env: { ...process.env, HIVE_HOME: home.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const result = await outputOf(child, 90_000);
+  const result = await home.run(args, { bin });
   assert.equal(result.code, 0, `older hive ${args.join(' ')}: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as unknown;
 }
