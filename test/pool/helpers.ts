@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { poll } from '../poll.js';
@@ -34,4 +35,12 @@ export function runCounts(dir: string, n: number): number[] {
   } catch {}
   for (const line of log.split('\n')) if (line !== '') counts[Number(line)]!++;
   return counts;
+}
+
+/** Every task of `settled` was fulfilled, and each ran exactly once (runCounts of `dir`, task i run as index i). */
+export function assertEachRanOnce(settled: PromiseSettledResult<unknown>[], dir: string): void {
+  const n = settled.length;
+  const rejected = settled.filter((outcome) => outcome.status === 'rejected');
+  assert.equal(rejected.length, 0, `no task rejected, got ${rejected.length} of ${n}`);
+  assert.deepEqual(runCounts(dir, n), new Array(n).fill(1), 'each task ran exactly once');
 }

@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Pool } from 'hive/pool';
 import { RETRY_FIRST_MS, RETRY_MAX_MS, retryDelay } from '../../dist/pool/start-retry.js';
-import { runCounts, waitFor, within } from './helpers.js';
+import { assertEachRanOnce, runCounts, waitFor, within } from './helpers.js';
 
 const fixture = new URL('./fixtures/fails-at-load.mjs', import.meta.url);
 
@@ -154,10 +154,7 @@ for (const isolation of ['thread', 'process'] as const) {
           } finally {
             writeFileSync(join(dir, 'open'), '');
           }
-          const settled = await settling;
-          const rejected = settled.filter((outcome) => outcome.status === 'rejected');
-          assert.equal(rejected.length, 0, `no task rejected, got ${rejected.length} of ${n}`);
-          assert.deepEqual(runCounts(dir, n), new Array(n).fill(1), 'each task ran exactly once');
+          assertEachRanOnce(await settling, dir);
         } finally {
           await pool.destroy();
         }
