@@ -3,18 +3,11 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { appFixture, tempHome } from '../daemon/helpers.js';
 
 const hive = tempHome();
 const root = hive.dir;
-
-interface App {
-  name: string;
-  mode: string;
-  status: string;
-  total: number;
-  script: string;
-}
 
 /**
  * A project folder: its package.json (`type`), and the starter's `server.js` (the fixture, an ES module, so in a

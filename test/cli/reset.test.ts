@@ -4,21 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { hivePaths } from '../../dist/daemon/paths.js';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import { appFixture, daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
 const hive = tempHome();
 const { dir } = hive;
-
-interface App {
-  id: number;
-  name: string;
-  status: string;
-  mode: string;
-  restarts: number;
-  lastError: string | null;
-  processes: { role: string; pid: number }[];
-}
 
 const describe = (name: string) => hive.json<App>(['describe', name]);
 

@@ -4,19 +4,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { freePort, get } from '../cluster/helpers.js';
 import { appFixture, daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
 const hive = tempHome();
 const { dir } = hive;
 
-interface App {
-  id: number;
-  name: string;
-  status: string;
-  processes: { role: string; pid: number }[];
-  reload?: unknown[];
-}
 const file = join(dir, 'ecosystem.config.js');
 const primary = (app: App | undefined) => app?.processes.find((p) => p.role === 'primary')?.pid;
 

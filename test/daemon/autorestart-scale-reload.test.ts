@@ -5,18 +5,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
-type App = {
-  name: string;
-  mode: string;
-  status: string;
-  ready: number;
-  total: number;
-  processes: { role: string; instance: number | null }[];
-};
 const exitApp = new URL('../fixtures/cluster/exit-app.cjs', import.meta.url).pathname;
 const describeApp = (name: string) => hive.json<App>(['describe', name]);
 const { dir } = hive;

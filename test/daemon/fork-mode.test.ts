@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { daemonFixture, isAlive, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
-type App = {
-  name: string;
-  mode: string;
-  status: string;
-  ready: number;
-  total: number;
-  processes: { role: string; pid: number; instance: number | null }[];
-};
 const workers = (app: App) => app.processes.filter((p) => p.role === 'worker').map((p) => p.pid);
 
 test('fork mode: a non-Node program as plain processes, with logs, reload, scale, one-shot cron jobs and kill', async () => {
