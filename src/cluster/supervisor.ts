@@ -77,6 +77,9 @@ interface Slot {
   errored: boolean;
   replacing: boolean;
   removed: boolean;
+  // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
+  // reload that aborted before reaching the slot leaves it on the environment it runs.
+  env: Record<string, string> | undefined;
 }
 
 const eventChannel = channel('hive:cluster:event');
@@ -107,7 +110,8 @@ export class Supervisor extends EventEmitter {
   #socketLock: PidLock | undefined;
   // Request sampling a live view asked for (sampleRequests), 0 when none did.
   #sampling = 0;
-  // The app processes' environment under options.env since a reload took a new one; until then the primary's own.
+  // The app processes' environment under options.env since a reload with a new one succeeded; until then the
+  // primary's own. New slots are forked in it, and a reload moves every slot to it (or to its own new one).
   #baseEnv: Record<string, string> | undefined;
   // Topology changes running (start, reload, scale, memory replacement): the app does not end by itself meanwhile.
   #busy = 0;
@@ -172,7 +176,7 @@ export class Supervisor extends EventEmitter {
       // Through the topology queue: a reload or scale asked for meanwhile (SIGHUP, the daemon) waits for the start.
       await this.#serial(async () => {
         this.#slots = Array.from({ length: options.instances }, (_, i) => this.#newSlot(i));
-        for (const slot of this.#slots) slot.worker = this.#fork(slot);
+        for (const slot of this.#slots) slot.worker = this.#fork(slot, slot.env);
         await Promise.all(this.#slots.map((slot) => slot.worker!.whenReady()));
       });
     } catch (error) {
@@ -193,14 +197,15 @@ export class Supervisor extends EventEmitter {
    *   for during another (or during the start) begins only after it.
    * @param options.env - the app's new environment (PM2's `--update-env`), in place of the primary's own: the
    *   replacements and every later fork (crash restart, scale up) get it, with `env` of the options still over it,
-   *   and a variable it lacks is unset in them. Taken when the reload begins, and kept if the reload aborts (the
-   *   next reload moves the remaining slots to it).
+   *   and a variable it lacks is unset in them. Kept only if the reload succeeds: after an abort the app's
+   *   environment is the one before, which the slots not reached run and restart in (a slot replaced before the
+   *   abort runs, and restarts in, the new one until the next reload moves it back).
    */
   reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<void> {
     const env = options.env === undefined ? undefined : envCopy(options.env);
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
-      if (env !== undefined) this.#baseEnv = env;
+      const base = env ?? this.#baseEnv;
       options.onStart?.();
       this.#reloading = true;
       this.#refreshState();
@@ -209,9 +214,10 @@ export class Supervisor extends EventEmitter {
       try {
         for (const slot of [...this.#slots]) {
           if (this.#stopping) throw new SupervisorStoppedError('reload');
-          if (!slot.removed) retirements.push((await this.#replace(slot)).retired);
+          if (!slot.removed) retirements.push((await this.#replace(slot, base)).retired);
         }
         await Promise.all(retirements);
+        this.#baseEnv = base;
         this.#forgetLastExit();
         this.#emit({ type: 'reload', phase: 'done' });
       } catch (error) {
@@ -234,7 +240,7 @@ export class Supervisor extends EventEmitter {
         const added = freeInstances(this.#slots, target - from).map((instance) => this.#newSlot(instance));
         this.#slots = [...this.#slots, ...added].sort((a, b) => a.instance - b.instance);
         this.#broadcastSize();
-        for (const slot of added) slot.worker = this.#fork(slot);
+        for (const slot of added) slot.worker = this.#fork(slot, slot.env);
         try {
           await Promise.all(added.map((slot) => slot.worker!.whenReady()));
         } catch (error) {
@@ -329,15 +335,18 @@ export class Supervisor extends EventEmitter {
       errored: false,
       replacing: false,
       removed: false,
+      env: this.#baseEnv,
     };
   }
 
-  #fork(slot: Slot): WorkerProcess {
+  // `base`: the environment under options.env (undefined: the primary's own), the slot's own unless a reload
+  // replaces the slot's process.
+  #fork(slot: Slot, base: Record<string, string> | undefined): WorkerProcess {
     if (this.#stopping) throw new SupervisorStoppedError('start a worker');
     const { options } = this;
     const env: Record<string, string | undefined> = {
-      ...this.#unsetStaleEnv(),
-      ...this.#baseEnv,
+      ...unsetStaleEnv(base),
+      ...base,
       ...options.env,
       [ENV.managed]: '1',
       [ENV.instance]: String(slot.instance),
@@ -392,16 +401,6 @@ export class Supervisor extends EventEmitter {
     return worker;
   }
 
-  // cluster.fork(env) lays env over the primary's process.env, which still holds the environment the primary started
-  // with: a variable missing from a reload's new environment would live on in the workers. child_process leaves out
-  // variables whose value is undefined (node's test-child-process-env checks it), so each such one is set so.
-  #unsetStaleEnv(): Record<string, undefined> {
-    const stale: Record<string, undefined> = {};
-    if (this.#baseEnv === undefined) return stale;
-    for (const key of Object.keys(process.env)) if (!Object.hasOwn(this.#baseEnv, key)) stale[key] = undefined;
-    return stale;
-  }
-
   // Whether the exit is the slot's process ending on its own, which the restart rules answer.
   #isCrash(slot: Slot, worker: WorkerProcess, exit: WorkerExit): boolean {
     if (slot.worker !== worker || exit.expected || this.#stopping || slot.removed) return false;
@@ -433,7 +432,7 @@ export class Supervisor extends EventEmitter {
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (this.#stopping || slot.removed || slot.worker) return;
-      const replacement = this.#fork(slot);
+      const replacement = this.#fork(slot, slot.env);
       slot.worker = replacement;
       // Not ready in time counts as one more crash of the slot.
       replacement.whenReady().catch((error: Error) => {
@@ -443,9 +442,12 @@ export class Supervisor extends EventEmitter {
     }, decision.delay);
   }
 
-  /** Forks the slot's replacement and swaps it in once ready; `retired` settles when the old worker has exited. */
-  async #replace(slot: Slot): Promise<{ retired: Promise<unknown> }> {
-    const replacement = this.#fork(slot);
+  /**
+   * Forks the slot's replacement (in `base`) and swaps it in once ready; `retired` settles when the old worker has
+   * exited.
+   */
+  async #replace(slot: Slot, base: Record<string, string> | undefined): Promise<{ retired: Promise<unknown> }> {
+    const replacement = this.#fork(slot, base);
     try {
       await replacement.whenReady();
     } catch (error) {
@@ -460,6 +462,7 @@ export class Supervisor extends EventEmitter {
     clearTimeout(slot.restartTimer);
     slot.restartTimer = undefined;
     slot.worker = replacement;
+    slot.env = base;
     slot.errored = false;
     slot.policy.reset();
     return { retired: old ? old.retire() : Promise.resolve() };
@@ -482,7 +485,7 @@ export class Supervisor extends EventEmitter {
       // not find this slot still being replaced (the old process may have exited for good meanwhile).
       try {
         if (slot.worker !== worker || worker.state !== 'ready' || this.#stopping) return;
-        await (await this.#replace(slot)).retired;
+        await (await this.#replace(slot, slot.env)).retired;
       } finally {
         slot.replacing = false;
       }
@@ -583,6 +586,16 @@ function envCopy(env: unknown): Record<string, string> {
     copy[key] = value;
   }
   return copy;
+}
+
+// cluster.fork(env) lays env over the primary's process.env, which still holds the environment the primary started
+// with: a variable missing from a reload's new environment would live on in the workers. child_process leaves out
+// variables whose value is undefined (node's test-child-process-env checks it), so each such one is set so.
+function unsetStaleEnv(base: Record<string, string> | undefined): Record<string, undefined> {
+  const stale: Record<string, undefined> = {};
+  if (base === undefined) return stale;
+  for (const key of Object.keys(process.env)) if (!Object.hasOwn(base, key)) stale[key] = undefined;
+  return stale;
 }
 
 /**

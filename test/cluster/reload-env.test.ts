@@ -88,3 +88,48 @@ test('a reload environment that is not an object of strings is refused before an
   hive.command('stop');
   assert.equal((await hive.exited).code, 0);
 });
+
+// An aborted reload leaves the app's environment as it was: the slots it did not reach crash-restart in the old one (as
+// their processes run), not in the environment of the reload that failed. A slot it did replace runs the new one, and
+// restarts in it, until a reload moves it back.
+test('an aborted reload with a new environment keeps the old one for the slots it did not reach', async () => {
+  const port = await freePort();
+  const hive = startDriver({ script: fixture('app.js'), instances: 2, port }, { GREETING: 'a' });
+  assert.equal((await hive.waitFor(result(hive, 'start'), 'start')).ok, true);
+
+  // Slot 0's replacement starts in GREETING=b; slot 1's throws at start, which aborts the reload there.
+  hive.command('reload-env {"GREETING":"b","BROKEN_INSTANCE":"1"}');
+  const aborted = await hive.waitFor(result(hive, 'reload-env'), 'the aborted reload');
+  assert.equal(aborted.ok, false);
+  assert.equal(aborted.code, 'ERR_HIVE_RELOAD_ABORTED');
+  const replyOf = (instance: string, notPid?: number) =>
+    poll(async () => {
+      const reply = await get(port).catch(() => undefined);
+      return reply?.instance === instance && reply.pid !== notPid ? reply : undefined;
+    }, `a reply of slot ${instance}`);
+
+  const old = await replyOf('1');
+  assert.equal(old.greeting, 'a');
+  const restarts = hive.records.filter(isEvent('restart', { instance: 1 })).length;
+  process.kill(old.pid, 'SIGKILL');
+  await hive.waitFor(
+    () => hive.records.filter(isEvent('restart', { instance: 1 })).length > restarts,
+    'the crash restart of slot 1',
+  );
+  const restarted = await replyOf('1', old.pid);
+  assert.equal(restarted.greeting, 'a', 'the crash restart of a slot the reload did not reach forks in the old env');
+
+  const replaced = await replyOf('0');
+  assert.equal(replaced.greeting, 'b');
+  process.kill(replaced.pid, 'SIGKILL');
+  assert.equal((await replyOf('0', replaced.pid)).greeting, 'b', 'a replaced slot restarts in what it ran');
+
+  // A plain reload moves every slot to the app's environment, which the aborted reload left as it was.
+  hive.command('reload');
+  const plain = await hive.waitFor(result(hive, 'reload'), 'the plain reload');
+  assert.equal(plain.ok, true, String(plain.message));
+  for (let i = 0; i < 6; i++) assert.equal((await get(port)).greeting, 'a');
+
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
