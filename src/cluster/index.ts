@@ -10,7 +10,7 @@ export {
 } from './errors.js';
 export { resolveInstances } from './instances.js';
 export { formatEvent, formatLine, type LogFormat } from './log-format.js';
-export type { FilledOptions, SupervisorOptions } from './options.js';
+export type { FilledOptions, SocketModeText, SupervisorOptions } from './options.js';
 export {
   type NoRestartReason,
   type RestartDecision,
@@ -27,5 +27,5 @@ export {
   type WorkerLine,
   type WorkerMetrics,
 } from './supervisor.js';
-export { parseDuration, parseSize } from './units.js';
+export { type DurationText, parseDuration, parseSize, type SizeText } from './units.js';
 export type { WorkerExit, WorkerState } from './worker-process.js';

@@ -249,6 +249,10 @@ function socketPath(value: unknown, cwd: string | undefined): string {
   return path;
 }
 
+type OctalDigit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
+/** A socket mode string {@link parseSocketMode} accepts: three octal digits, bare or after `0` or `0o` (`"660"`). */
+export type SocketModeText = `${'' | '0' | '0o'}${OctalDigit}${OctalDigit}${OctalDigit}`;
+
 /** `'660'`, `'0660'`, `'0o660'` or a number such as 0o660 (a permission mode, so at most 0o777). */
 export function parseSocketMode(value: unknown): number {
   const mode =

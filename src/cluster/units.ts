@@ -6,6 +6,16 @@ const durationUnits: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000
 // timeout of a month would SIGKILL at once. About 24.8 days.
 const MAX_DURATION = 2 ** 31 - 1;
 
+// The strings each parser below accepts, as types, for config files (`defineConfig`, `satisfies HiveConfig`): a
+// typo such as '300 lots' or '5 sec' fails the compile, not only the load. `${number}` is what TypeScript has for the
+// digits: it also lets through what the parser refuses (a sign, an exponent, 0x, a size of 0), and it takes in the
+// spaces before the number and before the unit; spaces after the unit, which the parser trims, it cannot express.
+
+/** A memory size string {@link parseSize} accepts: `300M`, `1.5g`, `512KB`, `4096`, `300 MB`. */
+export type SizeText = `${number}${'' | 'K' | 'k' | 'M' | 'm' | 'G' | 'g'}${'' | 'B' | 'b'}`;
+/** A duration string {@link parseDuration} accepts: `500ms`, `5s`, `1.5m`, `1h`, `250` (ms); units are lowercase. */
+export type DurationText = `${number}${'' | 'ms' | 's' | 'm' | 'h'}`;
+
 /** Parses a memory size: bytes as a number, or `512K`, `300M`, `1G` (binary units, optional trailing B). */
 export function parseSize(value: unknown, key: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;

@@ -1,14 +1,16 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { parseSocketMode } from '../cluster/options.js';
+import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { parseStickyMode } from '../cluster/sticky-mode.js';
-import { parseDuration, parseSize } from '../cluster/units.js';
+import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
 
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
-const duration = z
-  .union([z.number(), z.string()])
-  .superRefine(refineWith(parseDuration, 'a duration like 5s, 500ms, 1h or ms'));
-const size = z.union([z.number(), z.string()]).superRefine(refineWith(parseSize, 'a size like 300M, 1G or bytes'));
+const duration = accepting<number | DurationText>(
+  z.union([z.number(), z.string()]).superRefine(refineWith(parseDuration, 'a duration like 5s, 500ms, 1h or ms')),
+);
+const size = accepting<number | SizeText>(
+  z.union([z.number(), z.string()]).superRefine(refineWith(parseSize, 'a size like 300M, 1G or bytes')),
+);
 const stringList = z.union([z.string(), z.array(z.string())]);
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
 const envMap = z.record(z.string(), envValue);
@@ -61,10 +63,9 @@ const appShape = {
   /** A Unix socket the app's HTTP server also accepts on, for nginx on the same machine (`hive run --socket`). */
   socket: z.string().min(1).optional(),
   /** The socket file's mode: an octal string such as `"660"` (default) or `"666"`. */
-  socketMode: z
-    .union([z.string(), z.number()])
-    .superRefine(refineWith(parseSocketMode, 'an octal mode such as "660" or "666"'))
-    .optional(),
+  socketMode: accepting<number | SocketModeText>(
+    z.union([z.string(), z.number()]).superRefine(refineWith(parseSocketMode, 'an octal mode such as "660" or "666"')),
+  ).optional(),
   /** The socket file's group: a name in /etc/group (e.g. `www-data`, nginx's) or a gid. */
   socketGroup: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
   /** Load balancing between processes: `rr` (default), `os`, `reuseport`. */
@@ -99,6 +100,8 @@ const appShape = {
   /** Paths (globs) the watcher ignores; node_modules always is. */
   ignoreWatch: stringList.optional(),
   /** Cron expression that triggers a rolling reload. */
+  // A plain string in the types: croner's syntax (5 to 7 fields, names, ranges, steps, L, W, #, nicknames) is too
+  // open for a template literal type, so a malformed one fails at load only.
   cronRestart: z
     .string()
     .superRefine(refineWith((v) => new Cron(String(v), { paused: true }).stop(), 'a cron expression like "0 3 * * *"'))
