@@ -210,7 +210,7 @@ export class ManagedApp {
    * process (empty when the app was started, or for a primary that does not report slots); `onProgress` hears each
    * slot as it is done. With `envs.shellEnv` (`--update-env`), the replacements run in that environment and the app
    * keeps it, as after `restart(shellEnv)`; with `envs.env` (`hive startOrReload`: the config file's `env` now), that
-   * replaces the spec's, kept too. The primary stays.
+   * replaces the spec's, kept too. Both only if the reload (or the start of a stopped app) succeeds. The primary stays.
    */
   reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
     return this.#serially(() => this.#reload(onProgress, envs));
@@ -349,14 +349,25 @@ export class ManagedApp {
 
   async #reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
     const { shellEnv, env: appEnv } = envs;
-    // Kept before the primary hears of it: the primary takes the new environment even if the reload then aborts (its
-    // later forks use it), and a primary respawned meanwhile must start in it too.
+    const before = { shellEnv: this.spec.shellEnv, env: this.spec.env };
+    // Kept before the primary hears of it: a primary respawned meanwhile starts in it, as the reload asked. A reload
+    // that fails gives the old one back (a later restart, respawn or resurrect must not start the app in the
+    // environment of a reload that did not take), unless a primary runs in the new one by then.
     if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
     if (appEnv !== undefined) this.spec = { ...this.spec, env: appEnv };
+    const restore = () => {
+      this.spec = { ...this.spec, ...before };
+    };
+    // A start that fails leaves no primary: none runs in the new environment.
+    const start = () =>
+      this.#start().catch((error: unknown) => {
+        if (!this.#primary) restore();
+        throw error;
+      });
     // A primary that said its app ended is about to exit: the reload of a stopped app starts it, once that one is gone.
     if (this.#primary && this.#ended) await this.#exited;
     if (!this.#primary) {
-      await this.#start();
+      await start();
       return [];
     }
     const primary = this.#primary;
@@ -370,10 +381,15 @@ export class ManagedApp {
       // The app ended (or its primary died) while the request was on its way: it is started, as a stopped one is.
       // `stopping` says the `stopped` record is on its way.
       await exited;
-      await this.#start();
+      await start();
       return [];
     }
-    if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
+    // The same primary answered: it aborted the reload (its old processes keep serving) and kept its environment
+    // (Supervisor#reload), which the spec keeps too.
+    if (!reply.ok) {
+      restore();
+      throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
+    }
     return reply.slots ?? [];
   }
 
