@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { freePort } from '../cluster/helpers.js';
 import { appFixture, HiveHome, waitFor } from './helpers.js';
-import { connectTo, homeProcesses } from './home-processes.js';
+import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
@@ -38,36 +40,45 @@ test('kill during a start that waits for a slow app stops it at once, not after 
 
 test('a start of an app that the daemon is shutting down is refused, and the daemon still exits', async () => {
   const port = await freePort();
-  await hive.json(['start', appFixture, '--name', 'busy', '-i', '1', '--port', String(port)]);
+  // The kill timeout outlasts any wait below: the drain ends when the test opens the gate, not at a bound.
+  const config = join(hive.dir, 'busy.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ apps: [{ name: 'busy', script: appFixture, instances: 1, port, kill_timeout: 60_000 }] }),
+  );
+  await hive.json(['start', config]);
   for (const pid of homeProcesses(hive.home)) hive.pids.add(pid);
-  // In flight for 3 s: the shutdown waits for its drain, and the start below arrives meanwhile.
-  const slow = request(`http://127.0.0.1:${port}/slow?ms=3000`).then(
+  const gate = join(hive.dir, 'gate');
+  // In flight until the gate file exists: the shutdown waits for its drain, and the start below arrives meanwhile.
+  const slow = request(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`).then(
     (response) => response.body.text(),
     () => '',
   );
   await waitFor(() => /slow request received/.test(hive.readLog('busy-out.log')), 'the slow request to arrive');
   const client = await connectTo(hive.home);
-  const killed = hive.run(['kill']);
-  await waitFor(
-    async () => (await hive.json<{ status: string }[]>(['ls']).catch(() => []))[0]?.status === 'stopping',
-    'the app to be stopping',
-  );
-  const spec = {
-    name: 'busy',
-    script: appFixture,
-    cwd: hive.home,
-    runArgs: [appFixture, '--instances=1', `--port=${port}`, '--'],
-    env: {},
-    instances: '1',
-  };
-  const started = await client.request('start', { app: spec }).then(
-    () => 'started',
-    (error: Error & { code?: string }) => error.code ?? error.message,
-  );
-  assert.notEqual(started, 'started');
-  // Before the fix the start retried on the removed app forever, starving the daemon's exit.
-  assert.equal((await killed).code, 0);
-  await slow;
-  await waitFor(() => homeProcesses(hive.home).length === 0, 'every process of the home to exit', 15_000);
-  client.close();
+  try {
+    const killed = hive.run(['kill']);
+    await waitForApp(client, 'busy', (app) => app.status === 'stopping', 'the app to be stopping');
+    const spec = {
+      name: 'busy',
+      script: appFixture,
+      cwd: hive.home,
+      runArgs: [appFixture, '--instances=1', `--port=${port}`, '--'],
+      env: {},
+      instances: '1',
+    };
+    const started = await client.request('start', { app: spec }).then(
+      () => 'started',
+      (error: Error & { code?: string }) => error.code ?? error.message,
+    );
+    assert.notEqual(started, 'started');
+    writeFileSync(gate, '');
+    // Before the fix the start retried on the removed app forever, starving the daemon's exit.
+    assert.equal((await killed).code, 0);
+    await slow;
+    await waitFor(() => homeProcesses(hive.home).length === 0, 'every process of the home to exit', 15_000);
+  } finally {
+    writeFileSync(gate, '');
+    client.close();
+  }
 });
