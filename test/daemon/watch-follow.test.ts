@@ -33,7 +33,11 @@ test('--watch reloads on a file change (not in node_modules); logs -f shows the 
   assert.equal(line.app, 'w');
   assert.equal(line.stream, 'out');
 
-  const app = await hive.json<{ watch: string[]; status: string }>(['describe', 'w']);
+  // The new worker's line comes before the old one has retired: the app is `reloading` until then.
+  const app = await waitFor(async () => {
+    const described = await hive.json<{ watch: string[]; status: string }>(['describe', 'w']);
+    return described.status === 'reloading' ? undefined : described;
+  }, 'the reload to end');
   assert.deepEqual(app.watch, [dir]);
   assert.equal(app.status, 'online');
 });
