@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { availableCores } from '../../dist/pool/index.js';
 import { decodePrimaryMessage, decodeWorkerMessage, PROTOCOL_VERSION } from '../../dist/runtime/protocol.js';
+import { poll } from '../poll.js';
 
 const children = new Set<ChildProcess>();
 after(() => {
@@ -117,10 +121,12 @@ test('graceful drain: in-flight requests finish, kept-alive connections get Conn
   const busy = rawConnection(info.port);
   assert.equal((await reused.get('/')).body, 'served /');
   assert.doesNotMatch((await idle.get('/')).headers, /connection: close/);
-  const inflight = busy.get('/slow?ms=800');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // In flight until the gate file exists (after the checks below), so it is surely in flight when the drain begins.
+  const gate = join(mkdtempSync(join(tmpdir(), 'rt-')), 'gate');
+  const inflight = busy.get(`/slow?gate=${encodeURIComponent(gate)}`);
+  await poll(() => output.includes('slow request received'), 'the slow request to arrive');
   child.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await poll(() => output.includes('stopped accepting'), 'the drain to begin');
 
   // The idle keep-alive connection is not closed at once: its next request is answered, with Connection: close.
   const next = await reused.get('/after');
@@ -128,6 +134,7 @@ test('graceful drain: in-flight requests finish, kept-alive connections get Conn
   assert.match(next.headers, /connection: close/);
   await reused.whenEnded();
 
+  writeFileSync(gate, '');
   const slow = await inflight;
   assert.equal(slow.body, 'served /slow');
   assert.match(slow.headers, /connection: close/);
@@ -137,4 +144,5 @@ test('graceful drain: in-flight requests finish, kept-alive connections get Conn
   const [code] = await once(child, 'exit');
   assert.equal(code, 0);
   assert.ok(output.includes('hook ran with closed server'), output.join('\n'));
+  rmSync(dirname(gate), { recursive: true, force: true });
 });
