@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { Agent, request } from 'undici';
 import { freePort, type Hive, isEvent, killAll, runHive, startHive, until } from '../cluster/helpers.js';
@@ -109,14 +112,21 @@ test('two shared pools whose task files share a name are told apart by path, not
 });
 
 test('/readyz answers 503 while the app drains on SIGTERM; /healthz stays 200', async () => {
-  const { hive, base, appPort } = await startWithMetrics(1);
-  // A slow request in flight holds the drain open.
-  const slow = fetchText(`http://127.0.0.1:${appPort}/slow?ms=3000`);
-  await hive.waitFor((r) => r.kind === 'log' && r.line === 'slow request received', 'the slow request');
-  hive.kill('SIGTERM');
-  await until(async () => (await fetchText(`${base}/readyz`)).status === 503, '/readyz 503', 10_000);
-  assert.equal((await fetchText(`${base}/healthz`)).status, 200);
+  // The kill timeout outlasts the checks: the drain ends when the gate opens, not at a bound.
+  const { hive, base, appPort } = await startWithMetrics(1, ['--kill-timeout', '60s']);
+  const gate = join(mkdtempSync(join(tmpdir(), 'mt-')), 'gate');
+  // A slow request in flight, until the gate file exists, holds the drain open.
+  const slow = fetchText(`http://127.0.0.1:${appPort}/slow?gate=${encodeURIComponent(gate)}`);
+  try {
+    await hive.waitFor((r) => r.kind === 'log' && r.line === 'slow request received', 'the slow request');
+    hive.kill('SIGTERM');
+    await until(async () => (await fetchText(`${base}/readyz`)).status === 503, '/readyz 503');
+    assert.equal((await fetchText(`${base}/healthz`)).status, 200);
+  } finally {
+    writeFileSync(gate, '');
+  }
   assert.equal((await slow).status, 200);
+  rmSync(dirname(gate), { recursive: true, force: true });
   assert.equal((await hive.exited).code, 0);
 });
 
