@@ -29,8 +29,10 @@ test('stats.startRetry.pending stays true while a due retry waits for a starting
   const result = pool.run('x');
   await waitFor(() => pool.stats.threads === 1, 20_000, 'the starting worker');
   try {
-    // Not a timing check: it only lets the 50 ms timer fire while that worker is held starting.
-    await delay(300);
+    // The 50 ms timer fires while that worker is held starting. Once it is overdue, a timer set now runs after it (Node
+    // runs due timers in the order they expire), so the check below comes after the retry timer's callback.
+    await waitFor(() => pool.stats.startRetry.dueIn === 0, 20_000, 'the retry to fall due');
+    await delay(1);
     assert.deepEqual(pool.stats.startRetry, { failedStarts: 1, pending: true, dueIn: 0 });
   } finally {
     // Else closing the pool would wait for the task forever.
