@@ -44,14 +44,18 @@ test('ecosystem autorestart: false and stop_exit_codes: fork and cluster apps en
     // The primary's end was the app's, not a crash the daemon answers by starting it again.
     assert.equal(app.restarts, 0, `${name}: ${JSON.stringify(app)}`);
   }
+  // The daemon writes log files asynchronously: a line may land after the status that follows it.
+  await waitFor(() => runs(hive.readLog('job-out.log'), 'exit-with 5 ran') >= 1, "the job's line");
   assert.equal(runs(hive.readLog('job-out.log'), 'exit-with 5 ran'), 1);
   await waitFor(async () => (await describeApp('loop')).status === 'errored', 'loop errored');
+  await waitFor(() => runs(hive.readLog('loop-out.log'), 'exit-with 4 ran') >= 3, "the loop's lines");
   assert.ok(runs(hive.readLog('loop-out.log'), 'exit-with 4 ran') >= 3);
 
   // `hive restart` starts a stopped app again, which ends the same way.
   await hive.json(['restart', 'job']);
   await waitFor(() => runs(hive.readLog('job-out.log'), 'exit-with 5 ran') === 2, 'the job ran again');
   assert.equal((await stopped('job')).status, 'stopped');
+  await waitFor(() => runs(hive.readLog('once-out.log'), 'exit-app 0 up') >= 1, "the first run's line");
   assert.equal(runs(hive.readLog('once-out.log'), 'exit-app 0 up'), 1);
   await hive.json(['restart', 'once']);
   await waitFor(() => runs(hive.readLog('once-out.log'), 'exit-app 0 up') === 2, 'once ran again');
