@@ -33,6 +33,8 @@ test('hive reset zeroes the restarts of an app, by name, by id or all, and leave
   const [reset] = await hive.json<App[]>(['reset', 'a']);
   assert.deepEqual([reset!.name, reset!.restarts, reset!.status], ['a', 0, 'online']);
   assert.equal((await describe('b')).restarts, 1, 'another app keeps its count');
+  // a's second replacement starts after a restart delay: the table is read once it is up.
+  await waitFor(async () => (await describe('a')).processes.some((p) => p.role === 'worker'), "a's process");
   const table = await hive.run(['ls']);
   assert.match(table.stdout, /^0\s+a\s+fork\s+1\/1\s+online\s+0\s/m);
 
