@@ -34,8 +34,13 @@ function closeForce(options: unknown): boolean {
 
 /** Events of a {@link Pool}. */
 export interface PoolEvents {
-  /** Nothing is queued or running any more. */
+  /** Nothing is queued or running any more. (piscina's `drain` means something else: see {@link PoolEvents.available}.) */
   drain: [];
+  /**
+   * The pool can take a task again after it was found at capacity: {@link Pool.needsDrain} read true, or run() was
+   * refused with ERR_HIVE_QUEUE_FULL. Emitted once per such episode, on a microtask; piscina 5 emits `drain` for this.
+   */
+  available: [];
   /** A failure no task can carry: a worker died while idle, or the task module failed to load. Emitted only when listened to. */
   error: [Error];
 }
@@ -62,6 +67,9 @@ export class Pool extends EventEmitter<PoolEvents> {
       },
       drain: () => {
         if (this.listenerCount('drain') > 0) this.emit('drain');
+      },
+      available: () => {
+        if (this.listenerCount('available') > 0) this.emit('available');
       },
     });
   }
@@ -105,6 +113,24 @@ export class Pool extends EventEmitter<PoolEvents> {
     }
     const refused = this.#refuse(task) ?? this.#scheduler.submit(task);
     return refused === undefined ? promise : Promise.reject(refused);
+  }
+
+  /**
+   * Whether the pool is at capacity: as many tasks wait for a thread as `maxQueue` allows, so the next `run()` would
+   * reject with ERR_HIVE_QUEUE_FULL (piscina 4's meaning: queued tasks at or past `maxQueue` plus the threads still
+   * starting). A producer stops submitting, then waits for the `available` event:
+   *
+   * ```js
+   * for await (const item of source) {
+   *   results.push(pool.run(item));
+   *   if (pool.needsDrain) await once(pool, 'available');
+   * }
+   * ```
+   *
+   * Never true with `maxQueue: Infinity`. Computed when read, at no cost to `run()`.
+   */
+  get needsDrain(): boolean {
+    return this.#scheduler.needsDrain();
   }
 
   /** A snapshot of threads, queue, counters and run/wait time percentiles. */

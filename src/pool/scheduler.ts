@@ -47,6 +47,8 @@ export interface SchedulerHooks {
   error(error: Error): void;
   /** Nothing is queued or running any more. */
   drain(): void;
+  /** The pool was found at capacity (see {@link Scheduler.needsDrain}) and can take a task again. */
+  available(): void;
 }
 
 /**
@@ -90,6 +92,13 @@ export class Scheduler {
   #idleTimer: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
   #recheckTimer: NodeJS.Timeout | undefined;
+  /**
+   * Someone saw the pool at capacity (needsDrain read true, or run() refused with ERR_HIVE_QUEUE_FULL): the events that
+   * free room (a task settles, a worker becomes ready or exits) then look again, and report `available` once there is
+   * room. Only set by a caller who asked, so a pool nobody throttles pays one boolean test per settled task.
+   */
+  #awaitingRoom = false;
+  #roomCheckScheduled = false;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
   exports: Set<string> | undefined;
 
@@ -115,8 +124,8 @@ export class Scheduler {
   /** Accepts a task, or returns the error that refuses it. */
   submit(task: Task): Error | undefined {
     if (this.closed) return new PoolClosedError('run() after close() or destroy()');
-    const unstarted = this.#unstarted();
-    if (unstarted >= this.#options.maxQueue && unstarted >= this.#options.maxQueue + this.#free()) {
+    if (this.#atCapacity()) {
+      this.#awaitingRoom = true;
       return new QueueFullError(this.#options.maxQueue);
     }
     this.#pending++;
@@ -132,6 +141,36 @@ export class Scheduler {
     this.#queue.push(task);
     this.#scheduleFlush();
     return undefined;
+  }
+
+  /**
+   * Whether the next run() would be refused with ERR_HIVE_QUEUE_FULL: as many tasks wait for a thread as `maxQueue`
+   * allows. Computed on demand; a true answer makes the pool report `available` once it has room again.
+   */
+  needsDrain(): boolean {
+    if (!this.#atCapacity()) return false;
+    this.#awaitingRoom = true;
+    return true;
+  }
+
+  #atCapacity(): boolean {
+    const unstarted = this.#unstarted();
+    return unstarted >= this.#options.maxQueue && unstarted >= this.#options.maxQueue + this.#free();
+  }
+
+  /**
+   * Looks for room on a microtask, once the move that may have freed it is complete (a crashed worker's unstarted tasks
+   * are back in the queue, for one), and so that an `available` listener that calls run() does not run inside it.
+   */
+  #checkRoomSoon(): void {
+    if (this.#roomCheckScheduled) return;
+    this.#roomCheckScheduled = true;
+    queueMicrotask(() => {
+      this.#roomCheckScheduled = false;
+      if (!this.#awaitingRoom || this.#atCapacity()) return;
+      this.#awaitingRoom = false;
+      this.#hooks.available();
+    });
   }
 
   counts(): { threads: number; busy: number; queued: number } {
@@ -495,6 +534,7 @@ export class Scheduler {
         }
         this.#scheduleFlush();
         this.#checkIdle();
+        if (this.#awaitingRoom) this.#checkRoomSoon();
         return;
       }
       case LOAD_FAILED: {
@@ -522,6 +562,8 @@ export class Scheduler {
 
   #onExit(worker: PoolWorker, detail: string, cause: unknown): void {
     if (worker.gone) return;
+    // A busy worker's death frees a thread the pool may start, even when no task settles with it.
+    if (this.#awaitingRoom) this.#checkRoomSoon();
     const wasReady = worker.ready;
     if (!wasReady) this.#starting--;
     this.#forget(worker);
@@ -661,6 +703,7 @@ export class Scheduler {
     this.#pending--;
     if (ok) task.resolve(value);
     else task.reject(value);
+    if (this.#awaitingRoom) this.#checkRoomSoon();
     if (this.#pending === 0) {
       this.#hooks.drain();
       this.#checkClosed();
