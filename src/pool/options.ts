@@ -42,6 +42,11 @@ export interface PoolOptions {
   /** Node flags of each worker. Default: the parent's. */
   execArgv?: string[];
   /**
+   * Arguments appended to each worker's `process.argv` (node's Worker `argv`; a child process's arguments with
+   * `isolation: 'process'`): a task module reads them as `process.argv.slice(2)`. Default: none.
+   */
+  argv?: string[];
+  /**
    * The timed retry after a worker failed to start (its module failed to load, it died while loading or soon after,
    * or it could not be started): the first wait in ms (`delay`, default 1000), doubled after each further failure up
    * to `maxDelay` (default 30 000, or `delay` when larger). `false`: no timed retry; a worker then starts only when tasks wait with
@@ -83,6 +88,7 @@ export interface FilledOptions {
   resourceLimits: ResourceLimits | undefined;
   env: NodeJS.ProcessEnv | undefined;
   execArgv: string[] | undefined;
+  argv: string[] | undefined;
   startRetry: StartRetryOptions;
   workerData: unknown;
 }
@@ -99,6 +105,7 @@ const known = new Set([
   'resourceLimits',
   'env',
   'execArgv',
+  'argv',
   'startRetry',
   'workerData',
 ]);
@@ -143,7 +150,8 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     isolation,
     resourceLimits,
     env: envOption(options.env),
-    execArgv: options.execArgv === undefined ? inheritableExecArgv() : execArgvOption(options.execArgv),
+    execArgv: options.execArgv === undefined ? inheritableExecArgv() : stringsOption('execArgv', options.execArgv),
+    argv: options.argv === undefined ? undefined : stringsOption('argv', options.argv),
     startRetry: startRetryOption(options.startRetry),
     workerData: workerDataOption(options.workerData, isolation),
   };
@@ -264,10 +272,15 @@ function envOption(value: unknown): NodeJS.ProcessEnv | undefined {
   throw new InvalidArgumentError(`Expected the \`env\` option to be an object, got ${describeValue(value)}`);
 }
 
-function execArgvOption(value: unknown): string[] {
-  if (Array.isArray(value) && value.every((flag) => typeof flag === 'string')) return value;
+// Node's Worker stringifies any `argv` entry (an object becomes "[object Object]") and fork() refuses some: a
+// non-string is a mistake, named here rather than found in a worker.
+// A copy, holes read as undefined (every() would skip them), so that the workers get what was checked.
+function stringsOption(key: 'execArgv' | 'argv', value: unknown): string[] {
+  const entries: unknown[] | undefined = Array.isArray(value) ? [...value] : undefined;
+  const wrong = entries?.find((entry) => typeof entry !== 'string');
+  if (entries !== undefined && !entries.some((entry) => typeof entry !== 'string')) return entries as string[];
   throw new InvalidArgumentError(
-    `Expected the \`execArgv\` option to be an array of strings, got ${Array.isArray(value) ? describeValue(value.find((flag) => typeof flag !== 'string')) + ' in the array' : describeValue(value)}`,
+    `Expected the \`${key}\` option to be an array of strings, got ${entries === undefined ? describeValue(value) : `${describeValue(wrong)} in the array`}`,
   );
 }
 

@@ -20,7 +20,7 @@ export class ProcessTransport implements WorkerTransport {
   #stderrTail = '';
 
   constructor(options: TransportOptions, events: TransportEvents) {
-    this.#child = loadFork()(entry, [], {
+    this.#child = loadFork()(entry, options.argv ?? [], {
       serialization: 'advanced',
       env: options.env ?? process.env,
       execArgv: [...(options.execArgv ?? withoutInputType(process.execArgv)), ...limitFlags(options)],

@@ -417,6 +417,7 @@ export class Scheduler {
       resourceLimits: this.#options.resourceLimits,
       env: this.#options.env,
       execArgv: this.#options.execArgv,
+      argv: this.#options.argv,
       workerData: this.#options.workerData,
     };
     try {

@@ -34,6 +34,7 @@ export class ThreadTransport implements WorkerTransport {
       resourceLimits: options.resourceLimits,
       env: options.env,
       execArgv: options.execArgv,
+      argv: options.argv,
     });
     this.#worker.postMessage({ port: port2, ring: this.#ring, filename: options.filename } satisfies ThreadInit, [
       port2,

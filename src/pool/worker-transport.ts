@@ -39,5 +39,6 @@ export interface TransportOptions {
   resourceLimits: ResourceLimits | undefined;
   env: NodeJS.ProcessEnv | undefined;
   execArgv: string[] | undefined;
+  argv: string[] | undefined;
   workerData: unknown;
 }
