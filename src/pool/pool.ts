@@ -32,6 +32,12 @@ function closeForce(options: unknown): boolean {
   return force === true;
 }
 
+/**
+ * The worker a `workerCreate` or `workerDestroy` event is about: its thread id (as `threadId` from
+ * node:worker_threads in the task, and `onTiming`'s `worker`), or its process id with `isolation: 'process'`.
+ */
+export type PoolWorkerInfo = { threadId: number } | { pid: number };
+
 /** Events of a {@link Pool}. */
 export interface PoolEvents {
   /** Nothing is queued or running any more. (piscina's `drain` means something else: see {@link PoolEvents.available}.) */
@@ -41,6 +47,18 @@ export interface PoolEvents {
    * refused with ERR_HIVE_QUEUE_FULL. Emitted once per such episode, on a microtask; piscina 5 emits `drain` for this.
    */
   available: [];
+  /**
+   * A worker was started: at construction (emitted on a microtask, so that listeners added after `new Pool()` see
+   * it), to serve waiting tasks, or to replace one that ended. It counts in `stats.threads` from then on, before it
+   * loaded the task module (piscina emits once it loaded).
+   */
+  workerCreate: [PoolWorkerInfo];
+  /**
+   * A worker left the pool: it crashed or exited, was stopped (abort, timeout), retired after `idleTimeout`, failed to
+   * load the module, or the pool closed. Emitted once it no longer counts in `stats.threads`; a stopped thread may still
+   * be terminating.
+   */
+  workerDestroy: [PoolWorkerInfo];
   /** A failure no task can carry: a worker died while idle, or the task module failed to load. Emitted only when listened to. */
   error: [Error];
 }
@@ -71,6 +89,10 @@ export class Pool extends EventEmitter<PoolEvents> {
       available: () => {
         if (this.listenerCount('available') > 0) this.emit('available');
       },
+      // On a microtask: the constructor's workers start before anyone can listen, and a listener must not run inside
+      // the scheduler's bookkeeping (it may call run() or close()). A listener's throw surfaces as uncaught there.
+      workerCreate: (id) => queueMicrotask(() => this.emit('workerCreate', this.#workerInfo(id))),
+      workerDestroy: (id) => queueMicrotask(() => this.emit('workerDestroy', this.#workerInfo(id))),
     });
   }
 
@@ -166,6 +188,10 @@ export class Pool extends EventEmitter<PoolEvents> {
   /** Stops the workers now; queued and running tasks reject with ERR_HIVE_POOL_CLOSED. */
   destroy(): Promise<void> {
     return this.#scheduler.destroy();
+  }
+
+  #workerInfo(id: number): PoolWorkerInfo {
+    return this.#options.isolation === 'process' ? { pid: id } : { threadId: id };
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -49,6 +49,10 @@ export interface SchedulerHooks {
   drain(): void;
   /** The pool was found at capacity (see {@link Scheduler.needsDrain}) and can take a task again. */
   available(): void;
+  /** A worker was started (it counts in `threads` from now on); `id` is its thread id or process id. */
+  workerCreate(id: number): void;
+  /** A worker left the pool (exited, crashed, was stopped or retired); it no longer counts in `threads`. */
+  workerDestroy(id: number): void;
 }
 
 /**
@@ -440,6 +444,7 @@ export class Scheduler {
     this.#workers.push(worker);
     this.#starting++;
     if (this.#holding) this.#retry.taken();
+    this.#hooks.workerCreate(worker.transport.id);
     return undefined;
   }
 
@@ -724,7 +729,9 @@ export class Scheduler {
   #forget(worker: PoolWorker): void {
     worker.gone = true;
     const index = this.#workers.indexOf(worker);
-    if (index !== -1) this.#workers.splice(index, 1);
+    if (index === -1) return;
+    this.#workers.splice(index, 1);
+    this.#hooks.workerDestroy(worker.transport.id);
   }
 
   #retire(worker: PoolWorker): Promise<void> {

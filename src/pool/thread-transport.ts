@@ -16,6 +16,8 @@ const entry = new URL('./thread-entry.js', import.meta.url);
 /** A pool worker on a `worker_threads` thread, with a dedicated port and a shared ring of task states. */
 export class ThreadTransport implements WorkerTransport {
   readonly maxInFlight = MAX_IN_FLIGHT;
+  /** Kept: Worker.threadId reads -1 once the thread exited, and the pool reports a worker's end by its id. */
+  readonly id: number;
   readonly #worker: Worker;
   readonly #port: MessagePort;
   readonly #ring = new Int32Array(new SharedArrayBuffer((RING_SIZE + 1) * 4));
@@ -36,6 +38,7 @@ export class ThreadTransport implements WorkerTransport {
       execArgv: options.execArgv,
       argv: options.argv,
     });
+    this.id = this.#worker.threadId;
     this.#worker.postMessage({ port: port2, ring: this.#ring, filename: options.filename } satisfies ThreadInit, [
       port2,
     ]);
@@ -60,10 +63,6 @@ export class ThreadTransport implements WorkerTransport {
           : `exit code ${code}`;
       events.exit(detail, cause);
     });
-  }
-
-  get id(): number {
-    return this.#worker.threadId;
   }
 
   post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: never[] | undefined): void {
