@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import module from 'node:module';
+import { exitFlushed } from '../exit-flushed.js';
 
 // Node >= 22.1 keeps compiled code between runs of a command started over and over (a few ms of every `hive ls`);
 // NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE still rule. Absent on Node 20: nothing happens.
@@ -68,9 +69,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitFlushed(code),
   (error: unknown) => {
     process.stderr.write(`hive: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    exitFlushed(1);
   },
 );

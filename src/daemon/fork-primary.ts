@@ -1,14 +1,16 @@
 /**
  * The primary of a fork-mode app (a binary such as `pnpm`, a Python script, `interpreter: 'none'`): plain child
  * processes, one per instance, restarted with the cluster's restart policy. It speaks to the daemon exactly as
- * `hive run --log-format json` does (JSON lines on stdout, reload/scale over IPC), so the daemon treats both alike and
- * still never forks app processes itself. Its one argument is the JSON {@link ForkOptions}.
+ * `hive run --log-format json` does (JSON lines on stdout, reload/scale asked over IPC and answered on stdout), so
+ * the daemon treats both alike and still never forks app processes itself. Its one argument is the JSON
+ * {@link ForkOptions}.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, scaleDownOrder } from '../cluster/scale-slots.js';
+import { exitFlushed } from '../exit-flushed.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -44,6 +46,9 @@ interface Slot {
   replacing: boolean;
   // It crash-looped and is not restarted until a reload.
   errored: boolean;
+  // The environment its process was spawned in, which a restart uses again: a reload that failed before reaching the
+  // slot leaves it on the one it runs.
+  env: NodeJS.ProcessEnv;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
@@ -51,7 +56,8 @@ const slots: Slot[] = [];
 let stopping = false;
 // What the primary exits with once its processes are gone: FORK_SPAWN_FAILED after a spawn error.
 let exitStatus = 0;
-// The processes' environment: this primary's own, until a reload brings a new one (`hive reload --update-env`).
+// The environment of new slots: this primary's own, until a reload brings a new one (`hive reload --update-env`) and
+// succeeds.
 let appEnv: NodeJS.ProcessEnv = process.env;
 // Which exits leave a process down: PM2's autorestart and stop_exit_codes (`restart` may be left out by a caller that
 // never has a process crash).
@@ -83,17 +89,20 @@ function newSlot(instance: number): Slot {
     overLimit: undefined,
     replacing: false,
     errored: false,
+    env: appEnv,
   };
 }
 
-function launch(slot: Slot): void {
+// Throws when spawn does (E2BIG: an environment too large for exec), having started nothing.
+function launch(slot: Slot, env = slot.env): void {
   // A slot scaled away, or a primary stopping, gets no new process: it would be one nothing tracks or stops.
   if (stopping || slot.removed) return;
   const { instance } = slot;
   const child = spawn(options.command, options.args, {
-    env: { ...appEnv, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
+    env: { ...env, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  slot.env = env;
   slot.child = child;
   slot.startedAt = Date.now();
   const pid = child.pid ?? 0;
@@ -151,10 +160,13 @@ function maybeExit(): void {
   // the old process closes, before its replacement is started. One waiting for a restart or errored is not done
   // either (a reload revives an errored one).
   if (slots.some((slot) => slot.child || slot.replacing || (!stopping && (slot.timer || slot.errored)))) return;
-  if (stopping) process.exit(exitStatus);
+  if (stopping) {
+    exitOnce();
+    return;
+  }
   if (lastExit === undefined || busy > 0) return;
   emit({ kind: 'event', type: 'state', state: 'stopped', lastExit });
-  process.exit(exitStatus);
+  exitOnce();
 }
 
 /**
@@ -200,7 +212,16 @@ async function stop(): Promise<void> {
   stopping = true;
   emit({ kind: 'event', type: 'state', state: 'stopping' });
   await Promise.all(slots.map(retire));
-  process.exit(exitStatus);
+  exitOnce();
+}
+
+// The process lives on until its stdout has drained (the daemon reads the last events and answers from it), and
+// maybeExit may be called meanwhile.
+let exiting = false;
+function exitOnce(): void {
+  if (exiting) return;
+  exiting = true;
+  exitFlushed(exitStatus);
 }
 
 // How often the memory guard reads the processes' RSS: plain processes send no reports, so it comes from /proc.
@@ -267,8 +288,9 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
   try {
     let reloaded: ReloadSlot[] = [];
     if (message.type === 'reload') {
-      // The replacements and every later start take it; spawn gets it whole, so what it lacks is unset.
-      if (message.env !== undefined) appEnv = { ...message.env };
+      // The replacements take it, and new slots once the reload succeeded; spawn gets it whole, so what it lacks is
+      // unset.
+      const env = message.env === undefined ? appEnv : { ...message.env };
       // Plain processes share no port: one at a time, so that the others keep running. A plain process counts as
       // ready once spawned: a slot's readyMs is its old process's stop plus the spawn.
       // A copy: the array may change while a slot is retired (a crash restart is not serialized with this).
@@ -286,7 +308,13 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         slot.errored = false;
         if (stopping) break;
         if (slot.removed) continue;
-        launch(slot);
+        try {
+          launch(slot, env);
+        } catch (error) {
+          // The slot's old process is gone already: it gets one in the environment it had, and the reload fails.
+          launch(slot);
+          throw error;
+        }
         const entry = reloaded[i]!;
         entry.newPid = slot.child?.pid ?? null;
         entry.readyMs = Date.now() - begun;
@@ -299,6 +327,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
           slot: entry,
         });
       }
+      appEnv = env;
     } else if (message.type === 'scale') {
       const target = resolveInstances(message.instances);
       const from = slots.length;

@@ -1,3 +1,4 @@
+import { exitFlushed } from '../exit-flushed.js';
 import { flushFromPrimary, isManaged } from './ipc.js';
 import { ENV } from './protocol.js';
 import { type RuntimeState, runtimeState } from './state.js';
@@ -49,7 +50,8 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
       process.channel?.unref();
       return;
     }
-    process.exit(0);
+    // The app's last lines (its onShutdown hooks' logs) may still wait for the primary to read the pipe.
+    exitFlushed(0);
   })();
   return state.shuttingDown;
 }

@@ -3,6 +3,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
+import { forkRestartPolicy } from '../../dist/daemon/fork-restart-policy.js';
 import { daemonFixture, isAlive, waitFor } from './helpers.js';
 
 // The fork-mode primary on its own, driven over IPC as the daemon drives it, with requests sent at once: the daemon
@@ -32,6 +33,8 @@ async function startPrimary(instances: number) {
     instances: String(instances),
     autorestart: true,
     killTimeout: 5_000,
+    // The daemon's defaults (a crash restart needs a policy).
+    restart: forkRestartPolicy([]),
   };
   const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   primaries.push(primary);
@@ -45,7 +48,7 @@ async function startPrimary(instances: number) {
     if (record.type === 'state' && record.state === 'online') online = true;
   });
   let nextId = 1;
-  const request = (fields: { type: string; instances?: number }) => {
+  const request = (fields: { type: string; instances?: number; env?: NodeJS.ProcessEnv }) => {
     const id = nextId++;
     return new Promise<Reply>((resolve) => {
       replies.set(id, resolve);
@@ -106,4 +109,32 @@ test('a scale during a reload waits for it: the primary ends with exactly the as
     assert.equal(childrenOf(primary.pid!).length, to, `${from} -> ${to} during a reload`);
     await stopAndCheck(primary);
   }
+});
+
+/** A process's environment variable, from /proc (undefined when it has none of that name). */
+function envOf(pid: number, name: string): string | undefined {
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  const entry = entries.find((e) => e.startsWith(`${name}=`));
+  return entry?.slice(name.length + 1);
+}
+
+test('a reload whose environment cannot be spawned (E2BIG) fails, and leaves every slot running in the old one', async () => {
+  const { primary, request } = await startPrimary(2);
+  const before = childrenOf(primary.pid!);
+  // One value over Linux's 128 KiB limit for a single string: exec refuses it, and node's spawn throws.
+  const failed = await request({ type: 'reload', env: { ...process.env, TOO_BIG: 'x'.repeat(200_000) } });
+  assert.equal(failed.ok, false);
+  assert.match(failed.message ?? '', /E2BIG/);
+  // The slot the reload had retired runs again, in the environment it had.
+  await waitFor(() => childrenOf(primary.pid!).length === 2, 'both slots running');
+  const after = childrenOf(primary.pid!);
+  assert.notDeepEqual(after, before, 'the first slot was retired and started again');
+  for (const pid of after) assert.equal(envOf(pid, 'TOO_BIG'), undefined);
+  // Later starts (a crash restart, a new slot) use the old environment too.
+  process.kill(after[0]!, 'SIGKILL');
+  const scaled = await request({ type: 'scale', instances: 3 });
+  assert.equal(scaled.ok, true);
+  await waitFor(() => childrenOf(primary.pid!).length === 3 && !childrenOf(primary.pid!).includes(after[0]!), '3 up');
+  for (const pid of childrenOf(primary.pid!)) assert.equal(envOf(pid, 'TOO_BIG'), undefined);
+  await stopAndCheck(primary);
 });

@@ -1,0 +1,56 @@
+// A primary that ends by itself must not exit before the daemon has read its last words: Node writes to a pipe
+// asynchronously, so what waits in memory when the reader lags is lost to a bare process.exit().
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { splitLines } from '../../dist/cluster/line-splitter.js';
+import { daemonFixture, hiveBin } from './helpers.js';
+
+const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
+const started: ReturnType<typeof spawn>[] = [];
+after(() => {
+  for (const child of started) child.kill('SIGKILL');
+});
+
+/** Runs `args`, reads nothing of its stdout for a second, then all of it: its records, and the app lines counted. */
+async function readLate(args: string[]): Promise<{ records: Record<string, unknown>[]; appLines: number }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  started.push(child);
+  child.stdout!.pause();
+  await delay(1000);
+  const records: Record<string, unknown>[] = [];
+  let appLines = 0;
+  splitLines(child.stdout!, (line: string) => {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    if (record.kind === 'log') appLines += 1;
+    else records.push(record);
+  });
+  child.stdout!.resume();
+  await new Promise((resolve) => child.once('close', resolve));
+  return { records, appLines };
+}
+
+const stoppedRecord = (records: Record<string, unknown>[]) =>
+  records.find((record) => record.type === 'state' && record.state === 'stopped');
+
+test('a fork primary whose one-shot job ended says so, and passes on every line, to a reader that lags', async () => {
+  const options = {
+    name: 'lots',
+    command: process.execPath,
+    args: [daemonFixture('print-lots.mjs')],
+    instances: '1',
+    autorestart: false,
+    killTimeout: 5_000,
+  };
+  const { records, appLines } = await readLate([forkPrimary, JSON.stringify(options)]);
+  assert.equal(appLines, 30_000);
+  assert.ok(stoppedRecord(records), JSON.stringify(records.slice(-3)));
+});
+
+test('hive run, its app ended by itself, says so and passes on every line to a reader that lags', async () => {
+  const args = [hiveBin, 'run', daemonFixture('print-lots.mjs'), '-i', '1', '--no-autorestart', '--log-format', 'json'];
+  const { records, appLines } = await readLate(args);
+  assert.equal(appLines, 30_000);
+  assert.ok(stoppedRecord(records), JSON.stringify(records.slice(-3)));
+});
