@@ -5,9 +5,9 @@ import { AppSnapshotCollector } from '../metrics/snapshot.js';
 /**
  * The daemon side of a `hive run` primary forked by `hive start`: answers its control requests over IPC.
  *
- * Requests are `{ hive: 1, type, id, ... }` over IPC: `reload`, `scale` and `reset` are answered by `control-result`
- * (a reload's with one entry per slot) on stdout, `snapshot` by `snapshot-result` (an {@link AppSnapshot} of the app
- * now) over IPC.
+ * Requests are `{ hive: 1, type, id, ... }` over IPC: `reload` and `scale` are answered by `control-result` (a
+ * reload's with one entry per slot) on stdout, `reset` by `control-result` and `snapshot` by `snapshot-result` (an
+ * {@link AppSnapshot} of the app now) over IPC.
  */
 
 type Send = (message: Record<string, unknown>) => void;
@@ -89,16 +89,19 @@ export async function answerControl(
     send({ type: 'snapshot-result', id, snapshot: collector?.snapshot() ?? null });
     return;
   }
+  // A reset changes no process: answered over IPC, as snapshots, not behind the app's output on stdout (the daemon
+  // waits a second for it).
+  const reply = request.type === 'reset' ? send : answer;
   try {
     let slots: ReloadSlot[] | undefined;
     if (request.type === 'reload') slots = await reloadBySlot(supervisor, id, request.env);
     else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else if (request.type === 'reset') collector?.resetRestarts();
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
-    answer({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
+    reply({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
   } catch (error) {
     const { code, message: text } = error as { code?: string; message?: string };
-    answer({ type: 'control-result', id, ok: false, code, message: text ?? String(error) });
+    reply({ type: 'control-result', id, ok: false, code, message: text ?? String(error) });
   }
 }
 

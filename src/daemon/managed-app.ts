@@ -116,6 +116,11 @@ export class ManagedApp {
   #progress = new Map<number, (progress: ReloadProgress) => void>();
   #cron: Cron | undefined;
   #watcher: FileWatcher | undefined;
+  // A reload's new environment until the reload has taken: a primary (re)spawned meanwhile starts in it, but the spec
+  // (what `hive save` writes) keeps the old one until then.
+  #pendingEnv: ReloadEnvs | undefined;
+  // A primary was spawned in #pendingEnv: if it runs when the reload fails, the new environment is the app's anyway.
+  #primaryInPending = false;
   // The tail of the operation queue (see #serially): commands on one app run one after another, in arrival order.
   #queue: Promise<unknown> = Promise.resolve();
   // Deleted, or the daemon is shutting down: operations still queued are refused.
@@ -349,47 +354,50 @@ export class ManagedApp {
 
   async #reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
     const { shellEnv, env: appEnv } = envs;
-    const before = { shellEnv: this.spec.shellEnv, env: this.spec.env };
-    // Kept before the primary hears of it: a primary respawned meanwhile starts in it, as the reload asked. A reload
-    // that fails gives the old one back (a later restart, respawn or resurrect must not start the app in the
-    // environment of a reload that did not take), unless a primary runs in the new one by then.
-    if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
-    if (appEnv !== undefined) this.spec = { ...this.spec, env: appEnv };
-    const restore = () => {
-      this.spec = { ...this.spec, ...before };
+    // Pending before the primary hears of it: a primary respawned meanwhile starts in it, as the reload asked. The
+    // spec takes it only once the reload (or the start it makes) has succeeded: a later restart, respawn or resurrect
+    // must not start the app in the environment of a reload that did not take.
+    this.#pendingEnv = {
+      ...(shellEnv !== undefined ? { shellEnv } : {}),
+      ...(appEnv !== undefined ? { env: appEnv } : {}),
     };
-    // A start that fails leaves no primary: none runs in the new environment.
-    const start = () =>
-      this.#start().catch((error: unknown) => {
-        if (!this.#primary) restore();
-        throw error;
-      });
+    try {
+      return await this.#reloadIn(shellEnv !== undefined || appEnv !== undefined, onProgress);
+    } catch (error) {
+      // Unless a primary runs in the new environment by now (it died meanwhile and was respawned in it).
+      if (!(this.#primaryInPending && this.#primary)) this.#pendingEnv = undefined;
+      throw error;
+    } finally {
+      if (this.#pendingEnv) this.spec = { ...this.spec, ...this.#pendingEnv };
+      this.#pendingEnv = undefined;
+      this.#primaryInPending = false;
+    }
+  }
+
+  async #reloadIn(newEnv: boolean, onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
     // A primary that said its app ended is about to exit: the reload of a stopped app starts it, once that one is gone.
     if (this.#primary && this.#ended) await this.#exited;
     if (!this.#primary) {
-      await start();
+      await this.#start();
       return [];
     }
     const primary = this.#primary;
     const exited = this.#exited;
     // The whole environment the primary was forked with (#spawn), not just the shell's: the primary forks its
     // processes in it instead of its own, so a variable gone from the shell is gone from them.
-    const env = shellEnv === undefined && appEnv === undefined ? undefined : this.#primaryEnv();
+    const env = newEnv ? this.#primaryEnv() : undefined;
     const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress);
     const gone = this.#ended || this.#status === 'stopping' || !primary.connected || this.#primary !== primary;
     if (!reply.ok && gone) {
       // The app ended (or its primary died) while the request was on its way: it is started, as a stopped one is.
       // `stopping` says the `stopped` record is on its way.
       await exited;
-      await start();
+      await this.#start();
       return [];
     }
     // The same primary answered: it aborted the reload (its old processes keep serving) and kept its environment
     // (Supervisor#reload), which the spec keeps too.
-    if (!reply.ok) {
-      restore();
-      throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
-    }
+    if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     return reply.slots ?? [];
   }
 
@@ -474,6 +482,7 @@ export class ManagedApp {
 
   #spawn(): Promise<void> {
     const { spec } = this;
+    if (this.#pendingEnv) this.#primaryInPending = true;
     const primary = fork(...this.#primaryCommand(), {
       cwd: spec.cwd,
       env: this.#primaryEnv(),
@@ -523,7 +532,8 @@ export class ManagedApp {
   // The environment of the app's processes: the shell's of `hive start` (or of the last --update-env), the spec's
   // `env` over it.
   #primaryEnv(): NodeJS.ProcessEnv {
-    return { ...(this.spec.shellEnv ?? process.env), ...this.spec.env };
+    const { shellEnv, env } = { ...this.spec, ...this.#pendingEnv };
+    return { ...(shellEnv ?? process.env), ...env };
   }
 
   // Cluster mode: `hive run`; fork mode: the fork primary. Both report in the same JSON lines.

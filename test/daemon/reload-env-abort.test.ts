@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort, get } from '../cluster/helpers.js';
@@ -82,4 +82,26 @@ test('a reload --update-env that starts a stopped app and fails keeps the old en
   const restarted = await hive.run(['restart', 'cold']);
   assert.equal(restarted.code, 0, restarted.stderr);
   assert.deepEqual(await greetings(port), ['a']);
+});
+
+// `hive save` reads the spec outside the app's operations: during a reload it must not see the new environment yet.
+test('a hive save while a reload --update-env is under way writes the environment the app has until it took', async () => {
+  const port = await freePort();
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'saved', '--port', String(port)], {
+    env: { GREETING: 'a' },
+  });
+  const gate = join(hive.dir, 'saved-gate');
+  const reload = hive.run(['reload', 'saved', '--update-env'], {
+    env: { GREETING: 'b', BROKEN_INSTANCE: '1', BROKEN_GATE: gate },
+  });
+  await waitFor(
+    async () => (await hive.json<App>(['describe', 'saved'])).status === 'reloading',
+    'the reload under way',
+  );
+  assert.equal((await savedShellEnv('saved'))?.GREETING, 'a');
+  writeFileSync(gate, '');
+  const aborted = await reload;
+  assert.notEqual(aborted.code, 0);
+  assert.match(aborted.stderr, /Reload aborted at worker 1/);
+  assert.equal((await savedShellEnv('saved'))?.GREETING, 'a');
 });
