@@ -1,18 +1,13 @@
 // `hive start --cron-restart` is read before the daemon is asked, with the validator a config file's cronRestart
 // goes through at load: a malformed expression exits 2 and leaves no errored app (and no daemon) behind.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hive-start-cron-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 const config = join(dir, 'hive.config.json');
 writeFileSync(config, JSON.stringify({ apps: [{ name: 'cfg', script: appFixture, instances: 1 }] }));

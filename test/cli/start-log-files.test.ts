@@ -1,18 +1,13 @@
 // PM2 parity: `pm2 start app.js -o out.log -e err.log` puts the app's stdout and stderr in those files (relative to
 // the shell's folder), as a config file's out_file/error_file do.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome, readOrEmpty, waitFor } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { readOrEmpty, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hlf-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 test('hive start <script> -o <file> -e <file> writes the app logs there', async () => {
   const script = join(dir, 'both.sh');

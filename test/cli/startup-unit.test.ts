@@ -1,16 +1,13 @@
 // `hive startup` prints a unit systemd reads as meant: HIVE_HOME absolute (the unit runs in /), values quoted.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a relative HIVE_HOME with a space is written absolute and quoted', async () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'hive-startup-'));
+  const cwd = hive.dir;
   const { unit } = await hive.json<{ unit: string }>(['startup'], { cwd, env: { HIVE_HOME: 'my hive' } });
   assert.ok(unit.includes(`Environment="HIVE_HOME=${join(cwd, 'my hive')}"\n`), unit);
   assert.match(unit, /^ExecStart=".+" ".+hive\.js" resurrect$/m);

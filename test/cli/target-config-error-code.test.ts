@@ -2,18 +2,13 @@
 // ConfigError, so instanceof missed the error the unbundled load-config.js throws and they exited 1; and restart
 // reported its error as `hive start:`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hc-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 test('hive stop, delete, reload and restart of a bad config file exit 2 with ERR_HIVE_CONFIG under their own name', async () => {
   // stop and delete need only the names (config-target-names.test.ts): a file they cannot read at all.
