@@ -1,18 +1,13 @@
 // PM2 parity: `pm2 stop|restart|delete` take several targets (`pm2 restart api worker`, `pm2 delete 0 1`), each in
 // turn. Hive takes the others too when one fails (PM2 stops at it), and exits 1.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, HiveHome, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hst-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 type App = { id: number; name: string; status: string; restarts: number; processes: { pid: number }[] };
 const statuses = async () =>

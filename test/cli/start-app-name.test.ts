@@ -1,18 +1,13 @@
 // `hive start` checks the app's name where it reads it, as every other argument: exit 2 naming the flag (or the
 // config file's key), not the daemon's ERR_HIVE_DAEMON_PROTOCOL with exit 1, and never an app named `all`.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hive-name-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 const ticker = daemonFixture('ticker.sh');
 
 test('a --name the daemon cannot take exits 2 naming it', async () => {

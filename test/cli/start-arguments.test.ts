@@ -1,15 +1,13 @@
 // `hive start <config>` with a flag that only a script's app takes: exit 2 naming it, before any app starts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
+const dir = hive.dir;
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-start-args-'));
 const config = join(dir, 'hive.config.json');
 writeFileSync(config, JSON.stringify({ apps: [{ name: 'cfg', script: appFixture, instances: 1 }] }));
 

@@ -1,18 +1,13 @@
 // PM2 loads `*.config.js|cjs|mjs` and `.json`/`.yml`/`.yaml` files as config files whatever their name
 // (`pm2 start prod.config.js`, `pm2 start apps.json`); Hive ran them as scripts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hn-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 type App = { name: string; mode: string; status: string; script: string };
 const ticker = daemonFixture('ticker.sh');

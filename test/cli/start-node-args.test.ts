@@ -1,20 +1,15 @@
 // Node.js flags reach the app processes whole through `hive start` (and its `hive run` primary): a flag with a space
 // in it, from a config's nodeArgs array or a quoted --node-args, is one element of the workers' process.execArgv.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { formatNodeArgs, parseNodeArgs } from '../../dist/cli/run-args.js';
 import { argList } from '../../dist/config/supervisor-options.js';
-import { HiveHome, waitFor } from '../daemon/helpers.js';
+import { tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hive-start-node-args-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 // A preload in a folder whose name has a space: `--require <path>` works only if the path arrives whole.
 const spaced = join(dir, 'with space');

@@ -1,18 +1,13 @@
 // `hive start <config> --only a,b`: PM2's way to pick several apps of an ecosystem file (it splits on commas and
 // spaces), besides the repeated flag.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hive-only-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 const config = join(dir, 'ecosystem.config.json');
 const app = (name: string) => ({ name, script: daemonFixture('ticker.sh'), interpreter: 'none' });
