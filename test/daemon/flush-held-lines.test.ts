@@ -1,19 +1,14 @@
 // The lines an app writes while `hive flush` empties its log are held and written once the file is empty: none lost
 // (the second test), none twice, in order. Sequence numbers tell.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { AppLogs } from '../../dist/daemon/app-logs.js';
-import { HiveHome, readOrEmpty, waitFor } from './helpers.js';
+import { readOrEmpty, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hfh-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 // The sequence numbers of a log's lines, each of which must be whole: `[name:0] seq N`.
 function sequence(text: string, prefix: string): number[] {

@@ -1,18 +1,13 @@
 // PM2 parity: a fork-mode app's `restart_delay`, `exp_backoff_restart_delay` and `max_restarts` from an ecosystem file
 // are its restart policy, as for a cluster-mode app (they were ignored: a fixed 100 ms backoff and 10 restarts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, readOrEmpty, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hfr-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 const daemonLog = () => readOrEmpty(join(hive.home, 'daemon.log'));
 
