@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Agent, request } from 'undici';
 import { freePort } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hive-cfg-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 type App = { name: string; metrics: string | null; outFile: string };
 

@@ -2,18 +2,13 @@
 // the file gives an env, keeps the environment it was started with; Hive's `--update-env` gives it the restarting shell's.
 // Checked against pm2 7.0.4: `FOO=second pm2 restart ecosystem.config.js` leaves FOO as the first start's.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, HiveHome, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hs-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 const file = join(dir, 'ecosystem.config.js');
 const lines = (app: string) => hive.readLog(`${app}-out.log`).match(/probe=\S* explicit=\S*/g) ?? [];

@@ -1,18 +1,13 @@
 // PM2 parity: `pm2 stop|delete ecosystem.config.js` act on the app names of the file; an option Hive would refuse at
 // start (an unknown key, a bad value) must not keep the apps from being stopped or deleted.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, HiveHome, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hcn-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 type App = { name: string; status: string };
 const probe = daemonFixture('env-probe.sh');

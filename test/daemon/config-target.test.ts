@@ -1,18 +1,13 @@
 // PM2 parity for commands given a config file: `pm2 reload ecosystem.config.js` reloads the file's apps (by name,
 // skipping those the daemon does not have), and `--only` narrows stop, delete and reload to some of them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hct-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 type App = { id: number; name: string; status: string; processes: { role: string; pid: number }[] };
 const probe = daemonFixture('env-probe.sh');

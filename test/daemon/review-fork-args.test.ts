@@ -1,14 +1,12 @@
 // `hive start` reads a fork-mode app's arguments as its primary will: a bad size or count exits 2 before the daemon is
 // asked, rather than a primary that throws and leaves the app in the table.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 const ticker = daemonFixture('ticker.sh');
 
@@ -27,7 +25,7 @@ test('a fork-mode script with a bad --max-memory-restart or -i exits 2 up front,
 });
 
 test("a config file's fork-mode app with a size the fork primary cannot read exits 2 up front", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hive-fork-args-'));
+  const dir = hive.dir;
   const config = join(dir, 'hive.config.json');
   // A number the schema takes, but that reaches the primary's arguments as "1e+21".
   writeFileSync(config, JSON.stringify({ apps: [{ name: 'job', script: ticker, maxMemoryRestart: 1e21 }] }));

@@ -1,18 +1,13 @@
 // PM2 parity for config files given again: `pm2 start ecosystem.config.js` while its apps run restarts them with the
 // file's current options and starts the others; `pm2 restart|stop|delete ecosystem.config.js` act on the file's apps.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-const dir = mkdtempSync(join(tmpdir(), 'hs-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const hive = tempHome();
+const dir = hive.dir;
 
 type App = { id: number; name: string; status: string; processes: { pid: number }[] };
 const probe = daemonFixture('env-probe.sh');
