@@ -2,20 +2,16 @@
 // got the apps back, still running the old build.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { outputOf } from '../cluster/helpers.js';
-import { daemonFixture, HiveHome, isAlive } from './helpers.js';
+import { daemonFixture, isAlive, tempHome } from './helpers.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const hive = new HiveHome();
-const stuck = mkdtempSync(join(tmpdir(), 'hs-'));
-after(async () => {
-  await hive.cleanup();
-  rmSync(stuck, { recursive: true, force: true });
-});
+const hive = tempHome();
+const stuck = join(hive.dir, 'stuck');
 
 type App = { name: string; status: string; processes: { pid: number }[] };
 

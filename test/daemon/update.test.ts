@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appFixture, daemonFixture, HiveHome, isAlive, tempHome, waitFor } from './helpers.js';
@@ -96,7 +95,7 @@ test('hive update with no daemon running starts nothing and says so', async () =
 
 test('hive update leaves a daemon running whose dump this build cannot read (a newer one, after a downgrade)', async () => {
   const other = new HiveHome();
-  const newer = mkdtempSync(join(tmpdir(), 'hu-'));
+  const newer = join(other.dir, 'newer');
   try {
     const newerHive = olderBuild(newer, 2);
     // A dump this build reads, saved before: the update must not replace it with one it cannot read.
@@ -134,6 +133,5 @@ test('hive update leaves a daemon running whose dump this build cannot read (a n
   } finally {
     await runWith(join(newer, 'dist/cli/hive.js'), ['kill'], other).catch(() => {});
     await other.cleanup();
-    rmSync(newer, { recursive: true, force: true });
   }
 });
