@@ -9,6 +9,8 @@ export function exitFlushed(code: number): void {
   let pending = streams.length;
   if (pending === 0) process.exit(code);
   for (const stream of streams) {
+    // A reader gone meanwhile (EPIPE) fails the write, which ends the wait: not an uncaught error at the exit.
+    stream.on('error', () => {});
     stream.write('', () => {
       pending -= 1;
       if (pending === 0) process.exit(code);
