@@ -277,10 +277,12 @@ function envOption(value: unknown): NodeJS.ProcessEnv | undefined {
 // A copy, holes read as undefined (every() would skip them), so that the workers get what was checked.
 function stringsOption(key: 'execArgv' | 'argv', value: unknown): string[] {
   const entries: unknown[] | undefined = Array.isArray(value) ? [...value] : undefined;
-  const wrong = entries?.find((entry) => typeof entry !== 'string');
-  if (entries !== undefined && !entries.some((entry) => typeof entry !== 'string')) return entries as string[];
+  // A NUL byte cannot reach a process's arguments (exec ends the string there): refused alike in both isolations.
+  const isWrong = (entry: unknown) => typeof entry !== 'string' || entry.includes('\0');
+  const wrong = entries?.find(isWrong);
+  if (entries !== undefined && !entries.some(isWrong)) return entries as string[];
   throw new InvalidArgumentError(
-    `Expected the \`${key}\` option to be an array of strings, got ${entries === undefined ? describeValue(value) : `${describeValue(wrong)} in the array`}`,
+    `Expected the \`${key}\` option to be an array of strings without NUL bytes, got ${entries === undefined ? describeValue(value) : `${describeValue(wrong)} in the array`}`,
   );
 }
 

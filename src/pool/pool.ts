@@ -72,6 +72,16 @@ export interface PoolEvents {
  * await pool.close();
  * ```
  */
+function emitApart(emit: () => void): void {
+  try {
+    emit();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
 export class Pool extends EventEmitter<PoolEvents> {
   readonly #options: FilledOptions;
   readonly #scheduler: Scheduler;
@@ -80,14 +90,16 @@ export class Pool extends EventEmitter<PoolEvents> {
     super();
     this.#options = fillOptions(options);
     this.#scheduler = new Scheduler(this.#options, {
+      // Synchronously, inside the scheduler: a listener that throws must not cut its bookkeeping short (close() would
+      // never resolve, a failed load's tasks never settle), so the throw surfaces as uncaught just after.
       error: (error) => {
-        if (this.listenerCount('error') > 0) this.emit('error', error);
+        if (this.listenerCount('error') > 0) emitApart(() => this.emit('error', error));
       },
       drain: () => {
-        if (this.listenerCount('drain') > 0) this.emit('drain');
+        if (this.listenerCount('drain') > 0) emitApart(() => this.emit('drain'));
       },
       available: () => {
-        if (this.listenerCount('available') > 0) this.emit('available');
+        if (this.listenerCount('available') > 0) emitApart(() => this.emit('available'));
       },
       // On a microtask: the constructor's workers start before anyone can listen, and a listener must not run inside
       // the scheduler's bookkeeping (it may call run() or close()). A listener's throw surfaces as uncaught there.

@@ -37,13 +37,15 @@ test('argv other than an array of strings is refused, naming the key', () => {
     [[{}], /in the array/],
     [sparse, /got undefined \(undefined\) in the array/],
     [null, /got null/],
+    // exec would cut the string there: refused in both isolations, not only where a thread would take it.
+    [['a\0b'], /in the array/],
   ];
   for (const [value, detail] of cases) {
     assert.throws(
       () => new Pool({ filename: fixture('argv.mjs'), argv: value as never }),
       (error: Error) => {
         assert.equal((error as { code?: string }).code, 'ERR_HIVE_INVALID_ARGUMENT');
-        assert.match(error.message, /Expected the `argv` option to be an array of strings/);
+        assert.match(error.message, /Expected the `argv` option to be an array of strings without NUL bytes/);
         assert.match(error.message, detail);
         return true;
       },

@@ -61,10 +61,13 @@ describe('env and execArgv', () => {
     for (const [options, pattern] of [
       [{ env: 'NODE_ENV=production' }, /`env` option to be an object, got "NODE_ENV=production" \(string\)/],
       [{ env: null }, /`env` option to be an object, got null/],
-      [{ execArgv: '--no-warnings' }, /`execArgv` option to be an array of strings, got "--no-warnings" \(string\)/],
+      [
+        { execArgv: '--no-warnings' },
+        /`execArgv` option to be an array of strings without NUL bytes, got "--no-warnings" \(string\)/,
+      ],
       [
         { execArgv: ['--no-warnings', 1] },
-        /`execArgv` option to be an array of strings, got 1 \(number\) in the array/,
+        /`execArgv` option to be an array of strings without NUL bytes, got 1 \(number\) in the array/,
       ],
     ] as const) {
       assert.throws(() => new Pool({ filename: fixture('tasks.mjs'), ...(options as object) }), invalid(pattern));
