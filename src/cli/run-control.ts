@@ -12,8 +12,9 @@ import { AppSnapshotCollector } from '../metrics/snapshot.js';
 
 type Send = (message: Record<string, unknown>) => void;
 
+// With a callback: a channel closed meanwhile (the daemon gone) fails the send there, not as an uncaught error.
 const send: Send = (message) => {
-  process.send?.({ hive: 1, ...message });
+  process.send?.({ hive: 1, ...message }, undefined, {}, () => {});
 };
 
 /**

@@ -216,11 +216,13 @@ async function stop(): Promise<void> {
 }
 
 // The process lives on until its stdout has drained (the daemon reads the last events and answers from it), and
-// maybeExit may be called meanwhile.
+// maybeExit may be called meanwhile. Nothing starts in that time (launch checks `stopping`), and requests that arrive
+// are refused: a process started now would outlive its primary.
 let exiting = false;
 function exitOnce(): void {
   if (exiting) return;
   exiting = true;
+  stopping = true;
   exitFlushed(exitStatus);
 }
 
@@ -268,6 +270,10 @@ function enqueueControl(message: ControlMessage): void {
 
 async function control(message: ControlMessage): Promise<void> {
   if (message?.hive !== 1) return;
+  if (exiting) {
+    reply({ hive: 1, type: 'control-result', id: message.id, ok: false, message: 'the app has ended' });
+    return;
+  }
   busy += 1;
   try {
     reply(await runControl(message));

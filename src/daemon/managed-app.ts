@@ -357,12 +357,15 @@ export class ManagedApp {
     // Pending before the primary hears of it: a primary respawned meanwhile starts in it, as the reload asked. The
     // spec takes it only once the reload (or the start it makes) has succeeded: a later restart, respawn or resurrect
     // must not start the app in the environment of a reload that did not take.
-    this.#pendingEnv = {
-      ...(shellEnv !== undefined ? { shellEnv } : {}),
-      ...(appEnv !== undefined ? { env: appEnv } : {}),
-    };
+    const newEnv = shellEnv !== undefined || appEnv !== undefined;
+    if (newEnv) {
+      this.#pendingEnv = {
+        ...(shellEnv !== undefined ? { shellEnv } : {}),
+        ...(appEnv !== undefined ? { env: appEnv } : {}),
+      };
+    }
     try {
-      return await this.#reloadIn(shellEnv !== undefined || appEnv !== undefined, onProgress);
+      return await this.#reloadIn(newEnv, onProgress);
     } catch (error) {
       // Unless a primary runs in the new environment by now (it died meanwhile and was respawned in it).
       if (!(this.#primaryInPending && this.#primary)) this.#pendingEnv = undefined;
@@ -396,7 +399,8 @@ export class ManagedApp {
       return [];
     }
     // The same primary answered: it aborted the reload (its old processes keep serving) and kept its environment
-    // (Supervisor#reload), which the spec keeps too.
+    // for new slots (Supervisor#reload; the slots replaced before the abort run the new one until the next reload):
+    // the spec keeps the old one too.
     if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     return reply.slots ?? [];
   }

@@ -1,11 +1,14 @@
 // A primary that ends by itself must not exit before the daemon has read its last words: Node writes to a pipe
 // asynchronously, so what waits in memory when the reader lags is lost to a bare process.exit().
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
-import { daemonFixture, hiveBin } from './helpers.js';
+import { daemonFixture, hiveBin, waitFor } from './helpers.js';
 
 const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
 const started: ReturnType<typeof spawn>[] = [];
@@ -53,4 +56,50 @@ test('hive run, its app ended by itself, says so and passes on every line to a r
   const { records, appLines } = await readLate(args);
   assert.equal(appLines, 30_000);
   assert.ok(stoppedRecord(records), JSON.stringify(records.slice(-3)));
+});
+
+/** Whether `pid` has any child process, a zombie not yet reaped included. */
+function hasChildren(pid: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return true;
+    } catch {}
+  }
+  return false;
+}
+
+test('a fork primary waiting for its last words to be read refuses a scale: nothing starts that would outlive it', async () => {
+  const options = {
+    name: 'lots',
+    command: process.execPath,
+    args: [daemonFixture('print-lots.mjs')],
+    instances: '1',
+    autorestart: false,
+    killTimeout: 5_000,
+  };
+  const marker = join(mkdtempSync(join(tmpdir(), 'hive-exit-flush-')), 'started');
+  const primary = fork(forkPrimary, [JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, PRINT_LOTS_STARTED: marker },
+  });
+  started.push(primary);
+  primary.stdout!.pause();
+  // Its job has run, ended and been reaped: the primary has nothing left but the output it waits to hand over.
+  await waitFor(() => existsSync(marker) && !hasChildren(primary.pid!), 'the job to end');
+  rmSync(dirname(marker), { recursive: true, force: true });
+  primary.send({ hive: 1, id: 1, type: 'scale', instances: 2 });
+  await delay(200);
+  const records: Record<string, unknown>[] = [];
+  splitLines(primary.stdout!, (line: string) => {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    if (record.kind !== 'log') records.push(record);
+  });
+  primary.stdout!.resume();
+  await new Promise((resolve) => primary.once('close', resolve));
+  const answer = records.find((record) => record.kind === 'control');
+  assert.deepEqual([answer?.ok, answer?.message], [false, 'the app has ended'], JSON.stringify(records.slice(-4)));
+  assert.ok(stoppedRecord(records));
+  assert.equal(records.filter((record) => record.type === 'worker' && record.state === 'ready').length, 1);
 });
