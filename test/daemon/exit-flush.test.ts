@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
-import { daemonFixture, hiveBin, waitFor } from './helpers.js';
+import { childrenOf, daemonFixture, hiveBin, waitFor } from './helpers.js';
 
 const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
 const started: ReturnType<typeof spawn>[] = [];
@@ -34,19 +34,21 @@ async function readLate(args: string[]): Promise<{ records: Record<string, unkno
   return { records, appLines };
 }
 
+// A fork-mode one-shot job: print-lots once, not restarted.
+const oneShot = {
+  name: 'lots',
+  command: process.execPath,
+  args: [daemonFixture('print-lots.mjs')],
+  instances: '1',
+  autorestart: false,
+  killTimeout: 5_000,
+};
+
 const stoppedRecord = (records: Record<string, unknown>[]) =>
   records.find((record) => record.type === 'state' && record.state === 'stopped');
 
 test('a fork primary whose one-shot job ended says so, and passes on every line, to a reader that lags', async () => {
-  const options = {
-    name: 'lots',
-    command: process.execPath,
-    args: [daemonFixture('print-lots.mjs')],
-    instances: '1',
-    autorestart: false,
-    killTimeout: 5_000,
-  };
-  const { records, appLines } = await readLate([forkPrimary, JSON.stringify(options)]);
+  const { records, appLines } = await readLate([forkPrimary, JSON.stringify(oneShot)]);
   assert.equal(appLines, 30_000);
   assert.ok(stoppedRecord(records), JSON.stringify(records.slice(-3)));
 });
@@ -58,36 +60,16 @@ test('hive run, its app ended by itself, says so and passes on every line to a r
   assert.ok(stoppedRecord(records), JSON.stringify(records.slice(-3)));
 });
 
-/** Whether `pid` has any child process, a zombie not yet reaped included. */
-function hasChildren(pid: number): boolean {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return true;
-    } catch {}
-  }
-  return false;
-}
-
 test('a fork primary waiting for its last words to be read refuses a scale: nothing starts that would outlive it', async () => {
-  const options = {
-    name: 'lots',
-    command: process.execPath,
-    args: [daemonFixture('print-lots.mjs')],
-    instances: '1',
-    autorestart: false,
-    killTimeout: 5_000,
-  };
   const marker = join(mkdtempSync(join(tmpdir(), 'hive-exit-flush-')), 'started');
-  const primary = fork(forkPrimary, [JSON.stringify(options)], {
+  const primary = fork(forkPrimary, [JSON.stringify(oneShot)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, PRINT_LOTS_STARTED: marker },
   });
   started.push(primary);
   primary.stdout!.pause();
   // Its job has run, ended and been reaped: the primary has nothing left but the output it waits to hand over.
-  await waitFor(() => existsSync(marker) && !hasChildren(primary.pid!), 'the job to end');
+  await waitFor(() => existsSync(marker) && childrenOf(primary.pid!, { zombies: true }).length === 0, 'the job to end');
   rmSync(dirname(marker), { recursive: true, force: true });
   primary.send({ hive: 1, id: 1, type: 'scale', instances: 2 });
   await delay(200);

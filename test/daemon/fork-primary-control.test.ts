@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
 import { forkRestartPolicy } from '../../dist/daemon/fork-restart-policy.js';
-import { daemonFixture, isAlive, waitFor } from './helpers.js';
+import { childrenOf, daemonFixture, isAlive, waitFor } from './helpers.js';
 
 // The fork-mode primary on its own, driven over IPC as the daemon drives it, with requests sent at once: the daemon
 // queues an app's commands, but the primary must not count on it (a newer or another daemon, a cron tick).
@@ -57,20 +57,6 @@ async function startPrimary(instances: number) {
   };
   await waitFor(() => online, 'the fork primary to be online', 15_000);
   return { primary, request };
-}
-
-/** The live (non-zombie) child processes of `pid`, from /proc. */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(ppid) === pid && state !== 'Z') children.push(Number(entry));
-    } catch {}
-  }
-  return children.sort((a, b) => a - b);
 }
 
 /** Stops the primary; every process it ever reported must then be gone (none left behind, untracked). */

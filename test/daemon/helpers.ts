@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -107,4 +107,18 @@ export function readOrEmpty(file: string): string {
   } catch {
     return '';
   }
+}
+
+/** The child processes of `pid`, from /proc, sorted: live ones only, or with `zombies` also those not yet reaped. */
+export function childrenOf(pid: number, options: { zombies?: boolean } = {}): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === pid && (options.zombies || state !== 'Z')) children.push(Number(entry));
+    } catch {}
+  }
+  return children.sort((a, b) => a - b);
 }
