@@ -7,7 +7,7 @@ import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import { AppNotFoundError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
-import type { FlushResult, Request, SignalResult } from './protocol.js';
+import type { EnvResult, FlushResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
 
@@ -80,6 +80,11 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         // One app; `hive logs` without a target (or `all`) lists every app with `ls`.
         if (request.target === 'all') throw new AppNotFoundError('all (describe takes one app; `hive ls` lists them)');
         return apps.info(apps.find(request.target)[0]!);
+      case 'env': {
+        if (request.target === 'all') throw new AppNotFoundError('all (env takes one app)');
+        const [app] = apps.find(request.target);
+        return { id: app!.id, name: app!.name, env: app!.environment() } satisfies EnvResult;
+      }
       case 'start':
         return apps.start(request.app, { replace: request.replace === true, updateEnv: request.updateEnv === true });
       case 'flush': {

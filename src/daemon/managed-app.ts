@@ -534,10 +534,25 @@ export class ManagedApp {
   }
 
   // The environment of the app's processes: the shell's of `hive start` (or of the last --update-env), the spec's
-  // `env` over it.
+  // `env` over it; during a reload that brings a new one, that one (#pendingEnv).
   #primaryEnv(): NodeJS.ProcessEnv {
-    const { shellEnv, env } = { ...this.spec, ...this.#pendingEnv };
-    return { ...(shellEnv ?? process.env), ...env };
+    return environmentOf({ ...this.spec, ...this.#pendingEnv });
+  }
+
+  /**
+   * `hive env`: the environment the app's processes are started in, keys sorted. The spec's, not a reload's pending
+   * one: what a restart or a resurrect would start them in, which a reload that fails leaves as it was.
+   */
+  environment(): Record<string, string> {
+    const env = environmentOf(this.spec);
+    // Code-unit order, as `env | LC_ALL=C sort`: the same on every machine, whatever its locale.
+    const keys = Object.keys(env).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted: Record<string, string> = {};
+    for (const key of keys) {
+      const value = env[key];
+      if (value !== undefined) sorted[key] = value;
+    }
+    return sorted;
   }
 
   // Cluster mode: `hive run`; fork mode: the fork primary. Both report in the same JSON lines.
@@ -826,6 +841,11 @@ export class ManagedApp {
       );
     });
   }
+}
+
+// The shell's environment of the spec (the daemon's for an app of an older dump, which has none), its `env` over it.
+function environmentOf({ shellEnv, env }: Pick<AppSpec, 'shellEnv' | 'env'>): NodeJS.ProcessEnv {
+  return { ...(shellEnv ?? process.env), ...env };
 }
 
 function closed(stream: Readable): Promise<unknown> {

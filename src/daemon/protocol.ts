@@ -99,6 +99,8 @@ export const requestSchema = z.discriminatedUnion('cmd', [
     })
     .strict(),
   z.object({ ...header, cmd: z.literal('describe'), target }).strict(),
+  /** `hive env`: the environment one app's processes are started in (see {@link EnvResult}); `all` is refused. */
+  z.object({ ...header, cmd: z.literal('env'), target }).strict(),
   /** Empties log files: the target's apps', or (no target, or `all`) every app's and daemon.log. */
   z.object({ ...header, cmd: z.literal('flush'), target: target.optional() }).strict(),
   /** The live views' `HiveSnapshot` (metrics/snapshot.ts): every app, or the target's. */
@@ -226,6 +228,17 @@ export interface SignalResult {
   /** As asked: a name, or a number Node has no name for. */
   signal: string | number;
   pids: number[];
+}
+
+/**
+ * An `env` request's result: the environment the app's processes are started in, as its spec gives it (the shell's of
+ * `hive start` or of the last `--update-env`, its config's `env` over it), keys sorted. The variables each process
+ * gets from its primary (HIVE_INSTANCE, NODE_APP_INSTANCE...) are not in it.
+ */
+export interface EnvResult {
+  id: number;
+  name: string;
+  env: Record<string, string>;
 }
 
 /** An app's log files a `flush` emptied (regular files only: a pipe or a device is left alone). */

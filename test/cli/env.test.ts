@@ -1,0 +1,127 @@
+// PM2's `pm2 env <id>`: the environment an app's processes run in, as the daemon keeps it.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { hivePaths } from '../../dist/daemon/paths.js';
+import { freePort, get } from '../cluster/helpers.js';
+import { appFixture, tempHome, waitFor } from '../daemon/helpers.js';
+
+const hive = tempHome();
+
+interface App {
+  id: number;
+  status: string;
+}
+
+/** `hive env` parsed back from its KEY=value lines, checking that they come sorted by key. */
+async function envLines(target: string, shell: Record<string, string> = {}): Promise<Record<string, string>> {
+  const result = await hive.run(['env', target], { env: shell });
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.trimEnd().split('\n');
+  const keys = lines.map((line) => line.slice(0, line.indexOf('=')));
+  assert.deepEqual(keys, [...keys].sort(), 'sorted by key');
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+test('hive env prints the shell environment of the start with the config env over it, by name, id and --json', async () => {
+  const none = await hive.run(['env', 'envy']);
+  assert.equal(none.code, 1, 'no daemon: no app');
+  assert.match(none.stderr, /^hive env: ERR_HIVE_APP_NOT_FOUND: no app named or numbered "envy"/m);
+  assert.equal(await hive.daemonPid(), undefined, 'and no daemon started for a question');
+
+  const config = join(hive.dir, 'hive.config.json');
+  const env = { CONFIG_VAR: 'from config', SHARED: 'config wins', MULTI: 'a=b' };
+  writeFileSync(config, JSON.stringify({ apps: [{ name: 'envy', script: appFixture, instances: 2, env }] }));
+  const [app] = await hive.json<App[]>(['start', config], { env: { GREETING: 'a', SHARED: 'shell' } });
+
+  const byName = await envLines('envy', { GREETING: 'not this shell' });
+  assert.equal(byName.GREETING, 'a', "the start's shell variable");
+  assert.equal(byName.CONFIG_VAR, 'from config');
+  assert.equal(byName.SHARED, 'config wins', "the config's env over the shell's");
+  assert.equal(byName.MULTI, 'a=b', 'a value with = in it whole');
+  assert.equal(byName.HIVE_HOME, hive.home, 'the rest of the shell too');
+  for (const own of ['HIVE_INSTANCE', 'NODE_APP_INSTANCE', 'HIVE_CLUSTER_SIZE']) {
+    assert.equal(byName[own], undefined, `${own} is each process's own, not listed`);
+  }
+  assert.deepEqual(await envLines(String(app!.id)), byName, 'by id');
+
+  const json = await hive.json<Record<string, string>>(['env', 'envy']);
+  assert.deepEqual(json, byName);
+  assert.deepEqual(Object.keys(json), Object.keys(byName), '--json sorted by key too');
+
+  const reload = await hive.run(['reload', 'envy', '--update-env'], { env: { GREETING: 'b', SHARED: 'shell 2' } });
+  assert.equal(reload.code, 0, reload.stderr);
+  const updated = await envLines('envy');
+  assert.equal(updated.GREETING, 'b', 'the new shell variable after reload --update-env');
+  assert.equal(updated.SHARED, 'config wins');
+  assert.equal(updated.CONFIG_VAR, 'from config');
+
+  const all = await hive.run(['env', 'all']);
+  assert.equal(all.code, 1, 'one app, not all');
+  assert.match(all.stderr, /ERR_HIVE_APP_NOT_FOUND/);
+});
+
+test('hive env during a reload --update-env shows the environment the app has until the reload takes', async () => {
+  const port = await freePort();
+  const gate = join(hive.dir, 'gate');
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'held', '--port', String(port)], {
+    env: { GREETING: 'old' },
+  });
+  // Instance 0's replacement waits for the gate file, then fails: the reload is under way meanwhile, then aborts.
+  const reload = hive.run(['reload', 'held', '--update-env'], {
+    env: { GREETING: 'new', BROKEN_INSTANCE: '0', BROKEN_GATE: gate },
+  });
+  await waitFor(
+    async () => (await hive.json<App>(['describe', 'held'])).status === 'reloading',
+    'the reload under way',
+  );
+  const during = await envLines('held');
+  assert.equal(during.GREETING, 'old');
+  assert.equal(during.BROKEN_INSTANCE, undefined);
+  writeFileSync(gate, '');
+  assert.notEqual((await reload).code, 0, 'the reload aborted');
+  assert.equal((await envLines('held')).GREETING, 'old', 'an aborted reload leaves the environment as it was');
+  assert.equal((await get(port)).greeting, 'old');
+});
+
+test('hive env of no app is ERR_HIVE_APP_NOT_FOUND, as hive pid', async () => {
+  const env = await hive.run(['env', 'nope']);
+  const pid = await hive.run(['pid', 'nope']);
+  assert.deepEqual([env.code, pid.code], [1, 1]);
+  assert.match(env.stderr, /^hive env: ERR_HIVE_APP_NOT_FOUND: no app named or numbered "nope"/m);
+  assert.equal(env.stderr.replace('hive env:', ''), pid.stderr.replace('hive pid:', ''));
+  const json = await hive.run(['env', 'nope', '--json']);
+  assert.deepEqual([json.code, json.stdout], [1, '']);
+
+  const missing = await hive.run(['env']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /ERR_HIVE_INVALID_ARGUMENT: missing argument/);
+  const help = await hive.run(['env', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: hive env <name\|id> \[--json\]/);
+});
+
+test('hive env gives up on a daemon that never answers, as the other reading commands do', async () => {
+  const hung = tempHome();
+  mkdirSync(hung.home, { recursive: true, mode: 0o700 });
+  const sockets: Socket[] = [];
+  // Accepts and reads, never answers: a hung or SIGSTOPped daemon.
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    socket.resume();
+  });
+  server.listen(hivePaths({ HIVE_HOME: hung.home }).socket);
+  await once(server, 'listening');
+  try {
+    const result = await hung.run(['env', 'api']);
+    assert.equal(result.code, 1, `exit code (null: killed after hanging); stderr: ${result.stderr}`);
+    assert.match(result.stderr, /^hive env: ERR_HIVE_DAEMON_TIMEOUT: .*within 5000 ms/m);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  }
+});
