@@ -2,7 +2,7 @@
 // asynchronously, so what waits in memory when the reader lags is lost to a bare process.exit().
 import assert from 'node:assert/strict';
 import { fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
 import { forkRestartPolicy } from '../../dist/daemon/fork-restart-policy.js';
