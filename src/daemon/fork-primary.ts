@@ -270,7 +270,8 @@ function enqueueControl(message: ControlMessage): void {
 
 async function control(message: ControlMessage): Promise<void> {
   if (message?.hive !== 1) return;
-  if (exiting) {
+  // Stopping (a stop, a spawn failure, the job ended): nothing would start, so nothing is claimed to have.
+  if (stopping) {
     reply({ hive: 1, type: 'control-result', id: message.id, ok: false, message: 'the app has ended' });
     return;
   }
@@ -364,6 +365,10 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
   }
 }
 
+// The daemon gone, its end of the pipes closes: a write then fails with EPIPE, which must not crash the primary
+// before it has stopped its processes (as `hive run` does, src/cli/commands/run.ts).
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 process.on('message', (message) => enqueueControl(message as ControlMessage));

@@ -63,15 +63,7 @@ export interface PoolEvents {
   error: [Error];
 }
 
-/**
- * A pool of reused worker threads (or child processes) running the functions of one task module.
- *
- * ```js
- * const pool = new Pool({ filename: new URL('./task.js', import.meta.url) });
- * const result = await pool.run(input, { timeout: 1000 });
- * await pool.close();
- * ```
- */
+// A listener's throw, rethrown after the caller's bookkeeping (see the constructor).
 function emitApart(emit: () => void): void {
   try {
     emit();
@@ -82,6 +74,15 @@ function emitApart(emit: () => void): void {
   }
 }
 
+/**
+ * A pool of reused worker threads (or child processes) running the functions of one task module.
+ *
+ * ```js
+ * const pool = new Pool({ filename: new URL('./task.js', import.meta.url) });
+ * const result = await pool.run(input, { timeout: 1000 });
+ * await pool.close();
+ * ```
+ */
 export class Pool extends EventEmitter<PoolEvents> {
   readonly #options: FilledOptions;
   readonly #scheduler: Scheduler;

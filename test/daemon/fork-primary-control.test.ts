@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
@@ -123,4 +123,32 @@ test('a reload whose environment cannot be spawned (E2BIG) fails, and leaves eve
   await waitFor(() => childrenOf(primary.pid!).length === 3 && !childrenOf(primary.pid!).includes(after[0]!), '3 up');
   for (const pid of childrenOf(primary.pid!)) assert.equal(envOf(pid, 'TOO_BIG'), undefined);
   await stopAndCheck(primary);
+});
+
+// The daemon dies: the primary's pipes to it close, so its next write fails (EPIPE). It must still stop its processes,
+// SIGKILL past killTimeout included, rather than crash on the write and leave a stuck one running for ever.
+test('a fork primary whose daemon died stops its processes, even one that ignores SIGTERM', async () => {
+  const options = {
+    name: 'stuck',
+    command: daemonFixture('ignores-term.sh'),
+    args: [],
+    instances: '1',
+    autorestart: true,
+    killTimeout: 1_000,
+    restart: forkRestartPolicy([]),
+  };
+  const standIn = spawn(
+    process.execPath,
+    [daemonFixture('stand-in-daemon.mjs'), forkPrimary, JSON.stringify(options)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const pids: { primary?: number; worker?: number } = {};
+  splitLines(standIn.stdout!, (line: string) => Object.assign(pids, JSON.parse(line)));
+  await waitFor(() => pids.primary !== undefined && pids.worker !== undefined, 'the stuck program up');
+  seen.add(pids.worker!);
+  standIn.kill('SIGKILL');
+  await waitFor(() => !isAlive(pids.worker!), 'the stuck program killed after killTimeout', 20_000);
+  await waitFor(() => !isAlive(pids.primary!), 'the primary gone');
 });
