@@ -1,6 +1,5 @@
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,6 +7,7 @@ import { after, afterEach } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { poll } from '../poll.js';
+import { freePort as freePortOn } from '../ports.js';
 
 export const hiveBin = new URL('../../dist/cli/hive.js', import.meta.url).pathname;
 export const fixture = (name: string): string => new URL(`../fixtures/cluster/${name}`, import.meta.url).pathname;
@@ -150,14 +150,8 @@ export const isEvent =
   (r: HiveRecord): boolean =>
     r.kind === 'event' && r.type === type && Object.entries(fields).every(([k, v]) => r[k] === v);
 
-/** A port free right now on 127.0.0.1 (for the few tests that need a fixed one). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** A port free right now on 127.0.0.1 (for the few tests that need a fixed one; see test/ports.ts). */
+export const freePort = (): Promise<number> => freePortOn('127.0.0.1');
 
 /** A reply of the fixture app. */
 export interface AppReply {

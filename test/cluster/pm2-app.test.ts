@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadConfig, supervisorOptions } from 'hive/config';
 import { poll } from '../poll.js';
+import { freePort as freePortOn } from '../ports.js';
 import {
   type AppReply,
   fixture,
@@ -70,17 +70,7 @@ test("shutdown_with_message: an ecosystem app's 'shutdown' handler runs on reloa
 });
 
 // Two free ports in a row, for an app whose instances listen on PORT, PORT + 1 (PM2's increment_var).
-async function freePortPair(): Promise<number> {
-  return poll(async () => {
-    const port = await freePort();
-    const next = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      next.once('error', () => resolve(false));
-      next.listen(port + 1, '127.0.0.1', () => next.close(() => resolve(true)));
-    });
-    return free ? port : undefined;
-  }, 'two free ports in a row');
-}
+const freePortPair = (): Promise<number> => freePortOn('127.0.0.1', 2);
 
 // PM2's instance_var names the variable that holds the instance number in place of NODE_APP_INSTANCE, which is then
 // not set (node-config would load a default-<n>.json per instance by it; HIVE_INSTANCE stays); increment_var adds the

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { generateNginxConfig } from '../../dist/edge/index.js';
 // Kept importable from here: the nginx tests take all their helpers from this file.
 export { makeCertificate } from '../tls-certificate.js';
 
+import { freePort, freePorts } from '../ports.js';
 import { makeCertificate as makeCertificateHere } from '../tls-certificate.js';
 
 export const nginxBin = '/usr/sbin/nginx';
@@ -37,40 +38,7 @@ export const testMain = {
   tempDir: 'tmp',
 } as const;
 
-/** A free TCP port on a loopback address (the port is released before use; the window is small). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/**
- * `count` distinct free TCP ports: all are held until every one is known, so that two of them cannot be the same port
- * (a port released by one freePort() call may come back from the next, and nginx then serves both ports' sites on it).
- */
-export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  try {
-    for (const server of servers) {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, host, resolve);
-      });
-    }
-    return servers.map((server) => (server.address() as { port: number }).port);
-  } finally {
-    await Promise.all(
-      servers.map(
-        (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
-      ),
-    );
-  }
-}
+export { freePort, freePorts };
 
 /** A temp directory that nginx's unprivileged workers can traverse (nginx drops to `nobody` when run as root). */
 export async function makePrefix(): Promise<string> {
