@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { rawLogLine } from '../../dist/cli/raw-log-line.js';
-import { formatTime } from '../../dist/cli/time-format.js';
+import { formatTime } from '../../dist/time-format.js';
 import { daemonFixture, HiveHome, hiveBin, waitFor } from '../daemon/helpers.js';
 
 const hive = new HiveHome();

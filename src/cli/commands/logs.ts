@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { rawLogLine } from '../raw-log-line.js';
-import { DEFAULT_TIME_FORMAT, formatTime } from '../time-format.js';
+import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 
 const usage = `Usage: hive logs [name|id|all] [--lines N] [-f|--nostream] [--out|--err] [--raw]
                  [--timestamp[=format]] [--json]
