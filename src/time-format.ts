@@ -10,15 +10,43 @@ function offset(date: Date, separator: string): string {
   return `${sign}${pad(Math.floor(abs / 60))}${separator}${pad(abs % 60)}`;
 }
 
+// dayjs's default locale, `en`: PM2 loads no other.
+const months = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const hour12 = (d: Date) => d.getHours() % 12 || 12;
+
 const tokens: Record<string, (date: Date) => string> = {
   YYYY: (d) => pad(d.getFullYear(), 4),
-  YY: (d) => pad(d.getFullYear() % 100),
+  YY: (d) => String(d.getFullYear()).slice(-2),
+  MMMM: (d) => months[d.getMonth()]!,
+  MMM: (d) => months[d.getMonth()]!.slice(0, 3),
   MM: (d) => pad(d.getMonth() + 1),
   M: (d) => String(d.getMonth() + 1),
   DD: (d) => pad(d.getDate()),
   D: (d) => String(d.getDate()),
+  dddd: (d) => weekdays[d.getDay()]!,
+  ddd: (d) => weekdays[d.getDay()]!.slice(0, 3),
+  dd: (d) => weekdays[d.getDay()]!.slice(0, 2),
+  d: (d) => String(d.getDay()),
   HH: (d) => pad(d.getHours()),
   H: (d) => String(d.getHours()),
+  hh: (d) => pad(hour12(d)),
+  h: (d) => String(hour12(d)),
+  A: (d) => (d.getHours() < 12 ? 'AM' : 'PM'),
+  a: (d) => (d.getHours() < 12 ? 'am' : 'pm'),
   mm: (d) => pad(d.getMinutes()),
   m: (d) => String(d.getMinutes()),
   ss: (d) => pad(d.getSeconds()),
@@ -27,15 +55,17 @@ const tokens: Record<string, (date: Date) => string> = {
   ZZ: (d) => offset(d, ''),
   Z: (d) => offset(d, ':'),
 };
-// Longest first, so that `YYYY` is not read as two `YY`, nor `MM` as two `M`.
-const pattern = /\[([^\]]*)\]|YYYY|YY|MM|M|DD|D|HH|H|mm|m|ss|s|SSS|ZZ|Z/g;
+// dayjs's own pattern (REGEX_FORMAT of dayjs 1.11), so that a format splits into the same tokens: `YYYY` is never two
+// `YY`, `MMM` never `MM` and `M`.
+const pattern = /\[([^\]]+)]|Y{1,4}|M{1,4}|D{1,2}|d{1,4}|H{1,2}|h{1,2}|a|A|m{1,2}|s{1,2}|Z{1,2}|SSS/g;
 
 /**
- * `date` in local time after a dayjs format, the one PM2's `--timestamp <format>` takes: the tokens above (the ones a
- * log time uses; no names of months or days), `[text]` kept as is, any other character too (as dayjs does).
+ * `date` in local time after a dayjs format, as PM2 formats `log_date_format` and `pm2 logs --timestamp <format>`:
+ * dayjs's core tokens (English names, as PM2 loads no locale), `[text]` kept as is, any other character too. `Y` and
+ * `YYY`, which dayjs's pattern takes but no token is, give what dayjs gives them: the offset without a colon.
  */
 export function formatTime(date: Date, format: string): string {
   return format.replace(pattern, (match, literal: string | undefined) =>
-    literal !== undefined ? literal : tokens[match]!(date),
+    literal !== undefined ? literal : (tokens[match] ?? tokens.ZZ!)(date),
   );
 }

@@ -1,9 +1,9 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo } from '../../daemon/protocol.js';
+import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { rawLogLine } from '../raw-log-line.js';
-import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 
 const usage = `Usage: hive logs [name|id|all] [--lines N] [-f|--nostream] [--out|--err] [--raw]
                  [--timestamp[=format]] [--json]
