@@ -109,10 +109,20 @@ const appShape = {
   // An empty path would silently mean the default log file (or the config's folder): refused instead.
   outFile: z.string().min(1).optional(),
   errorFile: z.string().min(1).optional(),
+  /**
+   * PM2's `log_file`: a third log file that gets both the out and the error lines (relative to `cwd`); `true`:
+   * `<name>.log` in Hive's logs folder; `false` (the default): none.
+   */
+  logFile: z.union([z.string().min(1), z.boolean()]).optional(),
   /** One log file for all instances rather than one per instance. */
   mergeLogs: z.boolean().optional(),
-  /** Prefix log lines with a timestamp. */
+  /** Prefix log lines with a timestamp: ISO 8601 in UTC, or in `logDateFormat` when it is set. */
   time: z.boolean().optional(),
+  /**
+   * PM2's `log_date_format`: each line of the log files starts with the local time in this dayjs format and `: `
+   * (`'YYYY-MM-DD HH:mm Z'`: `2026-11-30 14:05 +01:00: [api:0] listening`). Set, it is the time `time` means too.
+   */
+  logDateFormat: z.string().min(1, 'expected a dayjs format such as "YYYY-MM-DD HH:mm Z"').optional(),
   /** Log line format of the app's log files: `text` (lines prefixed `[app:instance]`) or `json` (one object a line). */
   logFormat: z.enum(['text', 'json']).optional(),
   /** Port of this app's Prometheus /metrics, /healthz and /readyz (`hive run --metrics-port`); 0 picks a free one. */

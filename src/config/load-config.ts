@@ -184,6 +184,9 @@ function issueError(
     content,
   );
   if (issue.code === 'invalid_type' && value === undefined) message = `required (expected ${issue.expected})`;
+  // zod's "Invalid input: expected string, received number" said as the unions' errors are: the value itself.
+  else if (issue.code === 'invalid_type' && message.startsWith('Invalid input'))
+    message = `expected ${issue.expected}, got ${describeValue(value)}`;
   const expected = issue.code === 'invalid_union' && message === 'Invalid input' ? expectedTypes(issue) : [];
   if (expected.length > 0) message = `expected ${[...new Set(expected)].join(' or ')}, got ${describeValue(value)}`;
   if (message === 'unknown key' && typeof last === 'string') {

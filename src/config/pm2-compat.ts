@@ -42,6 +42,8 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   merge_logs: 'mergeLogs',
   combine_logs: 'mergeLogs',
   time: 'time',
+  log_date_format: 'logDateFormat',
+  log_file: 'logFile',
   log_type: 'logFormat',
   // PM2's own aliases (lib/API/schema.json), which its files use too.
   interpreterArgs: 'nodeArgs',
@@ -53,12 +55,11 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   err: 'errorFile',
   err_log: 'errorFile',
   cron: 'cronRestart',
+  log: 'logFile',
 };
 
 /** PM2 keys Hive accepts but does not act on, each with the reason given to the user. */
 export const pm2Ignored: Readonly<Record<string, string>> = {
-  log_date_format: 'timestamps use ISO 8601 (set `time: true`)',
-  log_file: 'Hive writes out and error files; there is no third combined file',
   pid_file: 'the daemon tracks processes itself (`hive describe` shows pids)',
   vizion: 'no version-control metadata is collected',
   pmx: 'metrics come from hive/runtime and Prometheus, not pmx',
@@ -70,7 +71,6 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   watch_delay: 'file changes are debounced by Hive itself',
   filter_env: 'not supported: the app gets the daemon environment plus env',
   force: 'not needed: names are unique per file',
-  log: 'Hive writes out and error files; there is no third combined file',
   pid: 'the daemon tracks processes itself (`hive describe` shows pids)',
 };
 

@@ -44,6 +44,7 @@ describe('PM2 ecosystem files', () => {
         waitReady: true,
         expBackoffRestartDelay: 100,
         nodeArgs: '--enable-source-maps --max-old-space-size=512',
+        logDateFormat: 'YYYY-MM-DD HH:mm Z',
         mergeLogs: true,
         env: { NODE_ENV: 'development', PORT: 3000 },
         env_production: { NODE_ENV: 'production', API_URL: 'https://api.example.com' },
@@ -61,7 +62,6 @@ describe('PM2 ecosystem files', () => {
     // Each names the file: `hive start` prints them with nothing else to say where they come from.
     assert.deepEqual(config.warnings, [
       `${config.file}: deploy: PM2 deploy is not supported (use \`hive deploy\` recipes)`,
-      `${config.file}: apps[0] (api).log_date_format: ignored: timestamps use ISO 8601 (set \`time: true\`)`,
     ]);
   });
 
@@ -385,6 +385,22 @@ describe('Hive config files', () => {
       ],
       ['{"apps": [{"name": "a", "script": "a.js", "logFormat": "xml"}]}', 'apps[0] (a).logFormat', /text|json/],
       ['{"apps": [{"name": "a", "script": "a.js", "socketMode": 666}]}', 'apps[0] (a).socketMode', /octal mode/],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "logDateFormat": 5}]}',
+        'apps[0] (a).logDateFormat',
+        /expected string, got 5/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "logDateFormat": ""}]}',
+        'apps[0] (a).logDateFormat',
+        /expected a dayjs format such as "YYYY-MM-DD HH:mm Z"/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "logFile": 5}]}',
+        'apps[0] (a).logFile',
+        /expected string or boolean, got 5/,
+      ],
+      ['{"apps": [{"name": "a", "script": "a.js", "logFile": ""}]}', 'apps[0] (a).logFile', /too small|>=1/i],
     ];
     for (const [text, key, message] of cases) {
       const file = write('hive.config.json', text);
@@ -432,6 +448,40 @@ describe('Hive config files', () => {
       (await loadConfig(pm2)).apps.map((a) => a.logFormat),
       ['json', 'text'],
     );
+  });
+
+  test('PM2 log_date_format, log_file and log load as logDateFormat and logFile; bad values name the key written', async () => {
+    const pm2 = write(
+      'ecosystem.config.json',
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: 'a.js', log_date_format: 'YYYY-MM-DD HH:mm Z', log_file: 'logs/a.log' },
+          { name: 'b', script: 'b.js', log: true },
+        ],
+      }),
+    );
+    const config = await loadConfig(pm2);
+    assert.deepEqual(
+      config.apps.map((a) => [a.logDateFormat, a.logFile]),
+      [
+        ['YYYY-MM-DD HH:mm Z', 'logs/a.log'],
+        [undefined, true],
+      ],
+    );
+    assert.deepEqual(config.warnings, []);
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ log_date_format: 5 }, 'apps[0] (a).log_date_format', /expected string, got 5/],
+      [{ log_date_format: '' }, 'apps[0] (a).log_date_format', /expected a dayjs format/],
+      [{ log_file: 5 }, 'apps[0] (a).log_file', /expected string or boolean, got 5/],
+      [{ log: ['x'] }, 'apps[0] (a).log', /expected string or boolean/],
+    ];
+    for (const [keys, key, message] of cases) {
+      const file = write('ecosystem.config.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', ...keys }] }));
+      await assert.rejects(loadConfig(file), (error: Error & Record<string, unknown>) => {
+        assert.equal(error.file, file);
+        return configError(key, message)(error);
+      });
+    }
   });
 
   test('a JS config changed since it was last loaded is read again, not taken from the module cache', async () => {
