@@ -83,6 +83,7 @@ export function describeApp(app: AppInfo): string {
     ['out log', app.outFile],
     ['error log', app.errorFile],
   ];
+  if (app.logFile) fields.push(['combined log', app.logFile]);
   if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
   if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', app.lastError]);

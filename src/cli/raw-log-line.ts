@@ -1,10 +1,13 @@
-// What the daemon puts before an app's line in a `text` log (src/daemon/app-logs.ts): the ISO time of `time: true`,
-// then `[name]` (the primary's own lines) or `[name:instance]`. Any app's name: one file may be several apps' outFile.
-const textPrefix = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z )?\[[A-Za-z0-9][A-Za-z0-9._-]*(?::\d+)?\] /;
+// What the daemon puts before an app's line in a `text` log (src/daemon/app-logs.ts): the ISO time of `time: true` or
+// the `logDateFormat` time and `: `, then `[name]` (the primary's own lines) or `[name:instance]`. Any app's name: one
+// file may be several apps' outFile. A format's time is any text up to the first `: [name...] `; the lazy `??` tries
+// a line without a time first, so that an app's own `: [x] ` later in the line is never taken for the prefix.
+const textPrefix =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z |[^[]{1,200}?: )??\[[A-Za-z0-9][A-Za-z0-9._-]*(?::\d+)?\] /;
 
 /**
  * A log file's line as the app wrote it (`hive logs --raw`, PM2's `pm2 logs --raw`): without the `[name:instance]`
- * prefix; an ISO time the app's `time` option put there is kept, as PM2 keeps the one its `--time` writes into the
+ * prefix; the time the app's `time` or `logDateFormat` option put there is kept, as PM2 keeps the one its `--time` writes into the
  * file. A `logFormat: 'json'` line gives its `line`. Anything else (a file something else wrote too) is left whole.
  */
 export function rawLogLine(line: string): string {

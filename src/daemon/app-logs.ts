@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
+import { formatTime } from '../time-format.js';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
 export interface LineSource {
@@ -13,56 +14,84 @@ export interface LineSource {
 }
 
 /**
- * Log files of one app: out and err, rotated at 10 MB, 5 kept. Writes are buffered, never blocking the daemon.
- * Lines are `[name:instance] line` (`text`, with `time` prefixed by an ISO time) or, with `logFormat: 'json'`, one
- * object a line: `{"time","app","instance","pid","stream","line"}` (instance and pid absent for the primary's own).
+ * Log files of one app: out and err, and with `logFile` a third that gets both (PM2's `log_file`), each rotated at
+ * 10 MB, 5 kept. Writes are buffered, never blocking the daemon. Lines are `[name:instance] line` (`text`, with `time`
+ * prefixed by an ISO time, or with `logDateFormat` by the local time in that format and `: `, as PM2 writes it) or,
+ * with `logFormat: 'json'`, one object a line: `{"time","app","instance","pid","stream","line"}` (instance and pid
+ * absent for the primary's own; `time` in `logDateFormat` when set, as PM2's `timestamp`).
  */
 export class AppLogs {
   readonly outFile: string;
   readonly errorFile: string;
+  readonly logFile: string | undefined;
   #name: string;
   #out: LogFile;
   #err: LogFile;
+  #combined: LogFile | undefined;
   #time: boolean;
+  #dateFormat: string | undefined;
   #json: boolean;
   #closed = false;
 
   constructor(
     logsDir: string,
     name: string,
-    options: { outFile?: string; errorFile?: string; time?: boolean; logFormat?: 'text' | 'json' },
+    options: {
+      outFile?: string;
+      errorFile?: string;
+      logFile?: string | true;
+      time?: boolean;
+      logDateFormat?: string;
+      logFormat?: 'text' | 'json';
+    },
   ) {
     this.outFile = options.outFile ?? join(logsDir, `${name}-out.log`);
     this.errorFile = options.errorFile ?? join(logsDir, `${name}-error.log`);
+    this.logFile = options.logFile === true ? join(logsDir, `${name}.log`) : options.logFile;
     this.#name = name;
     this.#time = options.time ?? false;
+    this.#dateFormat = options.logDateFormat;
     this.#json = options.logFormat === 'json';
+    // One LogFile per path (PM2 configs often give two of them the same one): two rotating streams on one path would
+    // each rotate it, and the other would go on writing into the file rotated away; and a line written to "both" of
+    // one file would be there twice.
     this.#out = new LogFile(this.outFile);
-    // One file for both (PM2 configs merge them so): two rotating streams on one path would each rotate it, and the
-    // other would go on writing into the file rotated away.
     this.#err = this.errorFile === this.outFile ? this.#out : new LogFile(this.errorFile);
+    if (this.logFile !== undefined) {
+      this.#combined = [this.#out, this.#err].find((file) => file.path === this.logFile) ?? new LogFile(this.logFile);
+    }
   }
 
-  /** Writes one line of the app's output to its out or error file. */
+  /** Writes one line of the app's output to its out or error file, and to the combined file if there is one. */
   write(stream: 'stdout' | 'stderr', line: string, source: LineSource = {}): void {
     if (this.#closed) return;
+    const now = new Date();
     let text: string;
     if (this.#json) {
       const { instance, pid } = source;
-      text = JSON.stringify({ time: new Date().toISOString(), app: this.#name, instance, pid, stream, line });
+      const time = this.#dateFormat === undefined ? now.toISOString() : formatTime(now, this.#dateFormat);
+      text = JSON.stringify({ time, app: this.#name, instance, pid, stream, line });
     } else {
       const prefix = source.instance === undefined ? `[${this.#name}]` : `[${this.#name}:${source.instance}]`;
-      text = `${this.#time ? `${new Date().toISOString()} ` : ''}${prefix} ${line}`;
+      const time =
+        this.#dateFormat !== undefined
+          ? `${formatTime(now, this.#dateFormat)}: `
+          : this.#time
+            ? `${now.toISOString()} `
+            : '';
+      text = `${time}${prefix} ${line}`;
     }
-    (stream === 'stderr' ? this.#err : this.#out).write(`${text}\n`);
+    const file = stream === 'stderr' ? this.#err : this.#out;
+    file.write(`${text}\n`);
+    if (this.#combined !== undefined && this.#combined !== file) this.#combined.write(`${text}\n`);
   }
 
   /**
-   * Empties the out and err files in place (`hive flush`) and resolves with the files emptied: regular files only (a
-   * pipe or a device holds nothing to empty). The app's lines go on into the emptied files.
+   * Empties the out, err and combined files in place (`hive flush`) and resolves with the files emptied: regular
+   * files only (a pipe or a device holds nothing to empty). The app's lines go on into the emptied files.
    */
   async empty(): Promise<string[]> {
-    const files = this.#err === this.#out ? [this.#out] : [this.#out, this.#err];
+    const files = this.#files();
     const emptied = await Promise.all(files.map((file) => file.empty()));
     return files.filter((_, i) => emptied[i]).map((file) => file.path);
   }
@@ -70,8 +99,12 @@ export class AppLogs {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#out.end();
-    this.#err.end();
+    for (const file of this.#files()) file.end();
+  }
+
+  // Each file once, however many of out, err and combined it is.
+  #files(): LogFile[] {
+    return [...new Set([this.#out, this.#err, this.#combined])].filter((file) => file !== undefined);
   }
 }
 

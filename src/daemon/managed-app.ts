@@ -477,6 +477,7 @@ export class ManagedApp {
       processes,
       outFile: this.#logs.outFile,
       errorFile: this.#logs.errorFile,
+      logFile: this.#logs.logFile ?? null,
       cronRestart: this.spec.cronRestart ?? null,
       watch: this.spec.watch ?? null,
       lastError: this.#lastError,

@@ -33,8 +33,12 @@ export const appSpecSchema = z
     cronRestart: z.string().max(256).optional(),
     outFile: z.string().max(4096).optional(),
     errorFile: z.string().max(4096).optional(),
+    /** A third file that gets both streams' lines (PM2's `log_file`); true: `<logs>/<name>.log`. */
+    logFile: z.union([z.string().min(1).max(4096), z.literal(true)]).optional(),
     /** Prefix log lines with an ISO timestamp. */
     time: z.boolean().optional(),
+    /** The dayjs format of each log line's time (PM2's `log_date_format`); set, lines carry it, whatever `time`. */
+    logDateFormat: z.string().min(1).max(256).optional(),
     /** Format of the log files: `text` (default, `[name:instance] line`) or `json` (one object a line). */
     logFormat: z.enum(['text', 'json']).optional(),
     /** Fork mode: plain processes running this command instead of a `hive run` cluster. */
@@ -271,6 +275,8 @@ export interface AppInfo {
   processes: ProcessInfo[];
   outFile: string;
   errorFile: string;
+  /** The file that gets both streams' lines (`logFile`), or null. */
+  logFile: string | null;
   cronRestart: string | null;
   watch: string[] | null;
   lastError: string | null;

@@ -36,8 +36,10 @@ Options:
       --node-args <args>         Node.js flags of the app processes (quotes keep a flag with spaces whole)
       --wait-ready               ready on ready() from hive/runtime rather than on listen
       --time                     timestamp each log line
+      --log-date-format <format> timestamp each log line in this dayjs format, e.g. "YYYY-MM-DD HH:mm Z"
   -o, --output <path>            the app's stdout log file (default ~/.hive/logs/<name>-out.log); scripts only
   -e, --error <path>             the app's stderr log file (default ~/.hive/logs/<name>-error.log); scripts only
+  -l, --log <path>               a third log file with both the stdout and the stderr lines; scripts only
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
       --metrics-port <port>      serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>      address of the metrics port (default 127.0.0.1)
@@ -75,8 +77,10 @@ const startOptions = {
   'node-args': { type: 'string' },
   'wait-ready': { type: 'boolean' },
   time: { type: 'boolean' },
+  'log-date-format': { type: 'string' },
   output: { type: 'string', short: 'o' },
   error: { type: 'string', short: 'e' },
+  log: { type: 'string', short: 'l' },
   'log-format': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
@@ -158,6 +162,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     const logFormat = values['log-format'];
     if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
       throw new UsageError(`expected --log-format to be text or json, got ${JSON.stringify(logFormat)}`);
+    }
+    if (values['log-date-format'] === '') {
+      throw new UsageError('expected --log-date-format to be a dayjs format such as "YYYY-MM-DD HH:mm Z", got ""');
     }
     const cron = values['cron-restart'] as string | undefined;
     // An empty value is left as it was: no schedule (over a config's cronRestart too).
@@ -345,10 +352,12 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   };
   if (values['cron-restart']) spec.cronRestart = values['cron-restart'] as string;
   if (values.time) spec.time = true;
+  if (typeof values['log-date-format'] === 'string') spec.logDateFormat = values['log-date-format'];
   if (logFormat !== undefined) spec.logFormat = logFormat;
-  // PM2's -o/-e: resolved here, as `outFile`/`errorFile` of a config are against its app's cwd.
+  // PM2's -o/-e/-l: resolved here, as `outFile`/`errorFile`/`logFile` of a config are against its app's cwd.
   if (typeof values.output === 'string') spec.outFile = logPath(values.output, '--output');
   if (typeof values.error === 'string') spec.errorFile = logPath(values.error, '--error');
+  if (typeof values.log === 'string') spec.logFile = logPath(values.log, '--log');
   if (fork) spec.fork = fork;
   if (values['no-autorestart']) spec.autorestart = false;
   const paths = values['watch-paths'] as string | undefined;
@@ -395,6 +404,7 @@ const scriptOnlyFlags = [
   'no-autorestart',
   'output',
   'error',
+  'log',
   'watch',
   'watch-paths',
   'ignore-watch',
@@ -476,7 +486,11 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (cron) spec.cronRestart = cron;
     if (app.outFile) spec.outFile = resolve(spec.cwd, app.outFile);
     if (app.errorFile) spec.errorFile = resolve(spec.cwd, app.errorFile);
+    if (typeof app.logFile === 'string') spec.logFile = resolve(spec.cwd, app.logFile);
+    else if (app.logFile === true) spec.logFile = true;
     if (app.time || values.time) spec.time = true;
+    const dateFormat = (values['log-date-format'] as string | undefined) ?? app.logDateFormat;
+    if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
     const logFormat = (values['log-format'] as 'text' | 'json' | undefined) ?? app.logFormat;
     if (logFormat !== undefined) spec.logFormat = logFormat;
     return spec;
