@@ -1,9 +1,8 @@
 // What the daemon puts before an app's line in a `text` log (src/daemon/app-logs.ts): the ISO time of `time: true` or
 // the `logDateFormat` time and `: `, then `[name]` (the primary's own lines) or `[name:instance]`. Any app's name: one
-// file may be several apps' outFile. A format's time is any text up to the first `: [name...] `; the lazy `??` tries
-// a line without a time first, so that an app's own `: [x] ` later in the line is never taken for the prefix.
-const textPrefix =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z |[^[]{1,200}?: )??\[[A-Za-z0-9][A-Za-z0-9._-]*(?::\d+)?\] /;
+// file may be several apps' outFile. A format's time is any text without a `[` up to `: [name...] `: a line whose
+// prefix is `[name:instance]` alone never has an app's own `: [x] ` later in it taken for the time.
+const textPrefix = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z |[^[]{1,200}?: )?\[[A-Za-z0-9][A-Za-z0-9._-]*(?::\d+)?\] /;
 
 /**
  * A log file's line as the app wrote it (`hive logs --raw`, PM2's `pm2 logs --raw`): without the `[name:instance]`

@@ -33,6 +33,10 @@ test('rawLogLine takes off the prefix the daemon wrote, and only that', () => {
   assert.equal(rawLogLine(json), 'hi');
   assert.equal(rawLogLine('[not a prefix]x'), '[not a prefix]x');
   assert.equal(rawLogLine('plain'), 'plain');
+  // A logDateFormat time and `: `, kept as the ISO one is; an app's own `: [x] ` later is never taken for it.
+  assert.equal(rawLogLine('2026-11-30 14:05 +01:00: [api:0] hi'), '2026-11-30 14:05 +01:00: hi');
+  assert.equal(rawLogLine('at 14: 05: [api] [hive] ready'), 'at 14: 05: [hive] ready');
+  assert.equal(rawLogLine('[api:0] error: [db] down'), 'error: [db] down');
 });
 
 test('hive logs --raw prints the lines without [app:instance]; --timestamp stamps the lines that come after', async (t) => {
