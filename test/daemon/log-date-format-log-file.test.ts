@@ -119,6 +119,25 @@ test('hive start --log-date-format and -l: the format over --time, a combined fi
   for (const line of lines(combined)) assert.match(line, /^at \d\d:\d\d:\d\d\.\d{3}: \[k:0\] sh-(out|err)$/);
   assert.match(lines(app!.outFile).join('\n'), /^at \d\d:\d\d:\d\d\.\d{3}: \[k:0\] sh-out$/);
 
+  const described = await hive.run(['describe', 'k']);
+  assert.match(described.stdout, new RegExp(`^combined log +${combined.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+
+  // JSON lines carry the format in their `time`, as PM2's `timestamp`.
+  const [json] = await hive.json<Info[]>([
+    'start',
+    shScript,
+    '--name',
+    'j',
+    '--log-format',
+    'json',
+    '--log-date-format',
+    'YYYY/MM',
+  ]);
+  await waitFor(() => lines(json!.outFile).length === 1, 'the JSON line');
+  const record = JSON.parse(lines(json!.outFile)[0]!) as { time: string; line: string };
+  assert.match(record.time, /^\d{4}\/\d\d$/);
+  assert.equal(record.line, 'sh-out');
+
   const empty = await hive.run(['start', shScript, '--name', 'e', '--log-date-format', '']);
   assert.equal(empty.code, 2);
   assert.match(empty.stderr, /--log-date-format/);
