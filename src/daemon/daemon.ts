@@ -78,10 +78,10 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         return apps.list();
       case 'describe':
         // One app; `hive logs` without a target (or `all`) lists every app with `ls`.
-        if (request.target === 'all') throw new AppNotFoundError('all (describe takes one app; `hive ls` lists them)');
+        if (request.target === 'all') throw new AppNotFoundError('all', 'describe takes one app; `hive ls` lists them');
         return apps.info(apps.find(request.target)[0]!);
       case 'env': {
-        if (request.target === 'all') throw new AppNotFoundError('all (env takes one app)');
+        if (request.target === 'all') throw new AppNotFoundError('all', 'env takes one app');
         const [app] = apps.find(request.target);
         return { id: app!.id, name: app!.name, env: app!.environment() } satisfies EnvResult;
       }
@@ -119,8 +119,8 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         return { id: app!.id, name: app!.name, signal: request.signal, pids } satisfies SignalResult;
       }
       case 'scale': {
+        if (request.target === 'all') throw new AppNotFoundError('all', 'scale takes one app');
         const [app] = apps.find(request.target);
-        if (request.target === 'all') throw new AppNotFoundError('all (scale takes one app)');
         await app!.scale(request.instances);
         return apps.info(app!);
       }

@@ -60,8 +60,9 @@ export class DaemonTimeoutError extends HiveError {
 
 /** No app has this name or id. */
 export class AppNotFoundError extends HiveError {
-  constructor(target: string) {
-    super('ERR_HIVE_APP_NOT_FOUND', `no app named or numbered ${JSON.stringify(target)}; see \`hive ls\``);
+  /** `reason` replaces the pointer to `hive ls` (`all` given to a command that takes one app). */
+  constructor(target: string, reason = 'see `hive ls`') {
+    super('ERR_HIVE_APP_NOT_FOUND', `no app named or numbered ${JSON.stringify(target)}; ${reason}`);
   }
 }
 

@@ -10,7 +10,16 @@ test('describe takes one app: `all` is refused naming the reason, with or withou
     if (apps === 1) await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
     const result = await hive.run(['describe', 'all']);
     assert.equal(result.code, 1, `${apps} app(s)`);
-    assert.match(result.stderr, /ERR_HIVE_APP_NOT_FOUND: .*describe takes one app/, `${apps} app(s)`);
+    assert.match(result.stderr, /ERR_HIVE_APP_NOT_FOUND: no app named or numbered "all"; describe takes one app/, `${apps} app(s)`);
+  }
+  // The reason follows the quoted target, not inside it.
+  for (const [command, reason] of [
+    [['scale', 'all', '2'], 'scale takes one app'],
+    [['env', 'all'], 'env takes one app'],
+  ] as const) {
+    const result = await hive.run([...command]);
+    assert.equal(result.code, 1, command.join(' '));
+    assert.match(result.stderr, new RegExp(`no app named or numbered "all"; ${reason}`), command.join(' '));
   }
   assert.doesNotMatch(hive.readLog('../daemon.log'), /describe failed/);
   await hive.json(['delete', 'all']);
