@@ -10,7 +10,11 @@ test('describe takes one app: `all` is refused naming the reason, with or withou
     if (apps === 1) await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
     const result = await hive.run(['describe', 'all']);
     assert.equal(result.code, 1, `${apps} app(s)`);
-    assert.match(result.stderr, /ERR_HIVE_APP_NOT_FOUND: no app named or numbered "all"; describe takes one app/, `${apps} app(s)`);
+    assert.match(
+      result.stderr,
+      /ERR_HIVE_APP_NOT_FOUND: no app named or numbered "all"; describe takes one app/,
+      `${apps} app(s)`,
+    );
   }
   // The reason follows the quoted target, not inside it.
   for (const [command, reason] of [
