@@ -7,6 +7,7 @@ import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseSize } from '../cluster/units.js';
+import { countsAsRestart } from '../metrics/aggregator.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
 import { isAppProcessPid } from './app-process-pid.js';
@@ -109,7 +110,7 @@ export class ManagedApp {
   #lastError: string | null = null;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
-  // Crash restarts per slot, as the primary's events report them.
+  // Restarts per slot ({@link countsAsRestart}), as the primary's events report them.
   #slotRestarts = new Map<number, number>();
   #nextControlId = 1;
   #control = new Map<number, (reply: ControlReply) => void>();
@@ -607,6 +608,10 @@ export class ManagedApp {
       this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text });
       if (this.#events.length > MAX_EVENTS) this.#events.shift();
     }
+    if (countsAsRestart(event.type) && 'instance' in event) {
+      this.#restarts += 1;
+      this.#slotRestarts.set(event.instance, (this.#slotRestarts.get(event.instance) ?? 0) + 1);
+    }
     switch (event.type) {
       case 'worker':
         if (event.state === 'stopped') this.#workers.delete(event.pid);
@@ -617,10 +622,6 @@ export class ManagedApp {
         break;
       case 'exit':
         this.#workers.delete(event.pid);
-        break;
-      case 'restart':
-        this.#restarts += 1;
-        this.#slotRestarts.set(event.instance, (this.#slotRestarts.get(event.instance) ?? 0) + 1);
         break;
       case 'scale':
         this.#size = event.to;

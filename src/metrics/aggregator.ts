@@ -1,6 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import type { MetricsReport } from '../runtime/protocol.js';
 
+/**
+ * Whether an app event is a restart of its slot in `restarts` (`hive ls`, describe, monit, the dashboard) and
+ * `hive_restarts_total`: a crash restart, or a replacement over `maxMemoryRestart` (PM2 counts both). Reloads,
+ * scaling and `hive restart` are asked for, and not counted.
+ */
+export function countsAsRestart(type: string): boolean {
+  return type === 'restart' || type === 'memory-limit';
+}
+
 /** What the aggregator listens to: a Supervisor, seen only through the events and getters it needs. */
 export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   readonly options: { name: string };
@@ -22,7 +31,7 @@ export interface InstanceMetrics {
   classes: [number, number, number, number, number];
   aborted: number;
   cpuSeconds: number;
-  /** Crash restarts of the slot. */
+  /** Restarts of the slot no one asked for ({@link countsAsRestart}). */
   restarts: number;
 }
 
@@ -128,7 +137,7 @@ export class MetricsAggregator {
 
   #event(event: SourceEvent): void {
     if (event.instance === undefined) return;
-    if (event.type === 'restart') this.#slot(event.instance).restarts++;
+    if (countsAsRestart(event.type)) this.#slot(event.instance).restarts++;
     else if (event.type === 'exit' && event.pid !== undefined) {
       const slot = this.#slot(event.instance);
       slot.processes.delete(event.pid);

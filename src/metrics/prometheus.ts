@@ -132,7 +132,7 @@ const families: Family[] = [
   },
   {
     name: 'hive_restarts_total',
-    help: 'Crash restarts, per instance.',
+    help: 'Restarts after a crash or over the memory limit, per instance.',
     type: 'counter',
     perApp: (a) => [...a.restarts()].map(([instance, count]) => [{ instance }, count]),
   },

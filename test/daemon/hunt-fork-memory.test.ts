@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
 
 interface App {
   mode: string;
-  processes: { role: string; pid: number }[];
+  restarts: number;
+  processes: { role: string; pid: number; restarts?: number }[];
 }
 
 test('fork mode: a process over --max-memory-restart is restarted, not left running as if no limit were set', async () => {
@@ -24,4 +25,13 @@ test('fork mode: a process over --max-memory-restart is restarted, not left runn
     () => /ticker: worker 0 \(pid \d+\) uses .* over the limit/.test(hive.readLog('../daemon.log')),
     'the memory restart in the daemon log',
   );
+  // A restart no one asked for, as a crash's: counted (PM2's restart count includes them).
+  await waitFor(async () => (await hive.json<App>(['describe', 'ticker'])).restarts >= 1, 'the restart counted');
+  await hive.json(['delete', 'ticker']);
+});
+
+test('cluster mode: a replacement over --max-memory-restart counts in restarts', async () => {
+  await hive.json(['start', appFixture, '--name', 'mem', '-i', '1', '--max-memory-restart', '1K']);
+  await waitFor(async () => (await hive.json<App>(['describe', 'mem'])).restarts >= 1, 'the replacement counted');
+  await hive.json(['delete', 'mem']);
 });
