@@ -20,12 +20,19 @@ const commandsDir = new URL('./commands/', import.meta.url);
 // Command names are kebab-case files; PM2's camelCase ones are names here. Flags after the name go before the user's.
 const pm2Names: Readonly<Record<string, readonly [string, ...string[]]>> = {
   list: ['ls'],
+  l: ['ls'],
+  ps: ['ls'],
   status: ['ls'],
   jlist: ['ls', '--json'],
   prettylist: ['ls', '--pretty'],
   show: ['describe'],
   info: ['describe'],
+  desc: ['describe'],
   del: ['delete'],
+  dump: ['save'],
+  ecosystem: ['init', '--pm2'],
+  dash: ['dashboard'],
+  updatePM2: ['update'],
   startOrReload: ['start-or-reload'],
   startOrGracefulReload: ['start-or-reload'],
   startOrRestart: ['start-or-restart'],
@@ -44,7 +51,7 @@ function availableCommands(): string[] {
 }
 
 function usage(): string {
-  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, status (ls), show, info (describe), del (delete),\njlist (ls --json), prettylist (ls --pretty), sendSignal (send-signal),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
+  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, l, ps, status (ls), show, info, desc (describe), del (delete),\ndump (save), ecosystem (init --pm2), dash (dashboard), updatePM2 (update), jlist (ls --json), prettylist (ls --pretty), sendSignal (send-signal),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
 }
 
 async function main(argv: string[]): Promise<number> {

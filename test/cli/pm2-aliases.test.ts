@@ -1,15 +1,18 @@
 // PM2's other names of the daemon commands (`pm2 list`, `status`, `show`, `info`, `del`) reach Hive's commands, so a
 // PM2 user's habits and scripts work; an unknown command is still refused with exit 2.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { daemonFixture, HiveHome } from '../daemon/helpers.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
 
-test('list and status are ls, show and info are describe, del is delete', async () => {
+test('list, l, ps and status are ls, show, info and desc are describe, del is delete', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
-  for (const alias of ['list', 'status']) {
+  for (const alias of ['list', 'l', 'ps', 'status']) {
     const apps = await hive.json<{ name: string }[]>([alias]);
     assert.deepEqual(
       apps.map((app) => app.name),
@@ -17,7 +20,7 @@ test('list and status are ls, show and info are describe, del is delete', async 
       alias,
     );
   }
-  for (const alias of ['show', 'info']) {
+  for (const alias of ['show', 'info', 'desc']) {
     const app = await hive.json<{ name: string; processes: unknown[] }>([alias, 'tick']);
     assert.equal(app.name, 'tick', alias);
   }
@@ -55,11 +58,37 @@ test('jlist is ls --json, prettylist is ls --pretty: the same apps, one line or 
   }
 });
 
+test('dump is save, ecosystem is init --pm2 (the ecosystem file PM2 writes)', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  try {
+    const dumped = await hive.run(['dump']);
+    assert.equal(dumped.code, 0, dumped.stderr);
+    assert.match(readFileSync(join(hive.home, 'dump.json'), 'utf8'), /"name": ?"tick"/);
+  } finally {
+    await hive.json(['delete', 'tick']);
+  }
+  const cwd = mkdtempSync(join(tmpdir(), 'hive-ecosystem-'));
+  try {
+    const result = await hive.run(['ecosystem'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(readdirSync(cwd), ['ecosystem.config.js']);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
 test('an unknown command is still refused, and the usage names the aliases', async () => {
   const result = await hive.run(['lst']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /unknown command "lst"/);
-  assert.match(result.stderr, /PM2's names work too: list, status \(ls\), show, info \(describe\), del \(delete\)/);
-  assert.match(result.stderr, /jlist \(ls --json\), prettylist \(ls --pretty\), sendSignal \(send-signal\)/);
+  assert.match(
+    result.stderr,
+    /PM2's names work too: list, l, ps, status \(ls\), show, info, desc \(describe\), del \(delete\)/,
+  );
+  assert.match(
+    result.stderr,
+    /dump \(save\), ecosystem \(init --pm2\), dash \(dashboard\), updatePM2 \(update\), jlist \(ls --json\)/,
+  );
+  assert.match(result.stderr, /prettylist \(ls --pretty\), sendSignal \(send-signal\)/);
   assert.match(result.stderr, /startOrReload, startOrGracefulReload \(start-or-reload\)/);
 });

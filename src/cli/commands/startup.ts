@@ -1,19 +1,24 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { parseCommand, printJson, runCommand } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 
-const usage = `Usage: hive startup [--json]
+const usage = `Usage: hive startup [systemd] [--json]
 
 Prints a systemd unit that runs \`hive resurrect\` at boot for this user, and the lines that install it. Writes
-nothing itself.`;
+nothing itself. \`systemd\`, PM2's platform argument, is the one platform Hive writes for.`;
 
 /** `hive startup`: a systemd unit for `hive resurrect` (run `hive save` first). */
 export default function startup(argv: string[]): Promise<number> {
   return runCommand('startup', usage, async () => {
-    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    const { values, positionals } = parseCommand(argv, {}, { min: 0, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
+    }
+    // PM2's `pm2 startup systemd` habit works; its other init systems (upstart, launchd, rcd, ...) are not written.
+    const platform = positionals[0];
+    if (platform !== undefined && platform !== 'systemd') {
+      throw new UsageError(`${JSON.stringify(platform)}: Hive writes systemd units only (\`hive startup systemd\`)`);
     }
     const user = userInfo().username;
     const hive = new URL('../hive.js', import.meta.url).pathname;
