@@ -193,8 +193,17 @@ function retire(slot: Slot): Promise<void> {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
+    askToStop(child);
   });
+}
+
+// PM2's kill signal: an app written for PM2 cleans up in its own `process.on('SIGINT')` handler. A process that has
+// none dies of it, an exit retire() made expected (not a crash, whatever stopExitCodes says).
+const STOP_SIGNAL = 'SIGINT';
+
+/** How a retiring process is asked to end, as PM2 asks it; retire() SIGKILLs it past killTimeout. */
+function askToStop(child: ChildProcess): void {
+  child.kill(STOP_SIGNAL);
 }
 
 /** Stops a slot's process to start it again: {@link retire}, with the slot counted as running meanwhile. */

@@ -1,0 +1,65 @@
+// PM2 parity: a fork-mode process is stopped with SIGINT, as PM2 stops it, so that an app's own
+// `process.on('SIGINT')` cleanup runs at every retirement (it was SIGTERM: the handler never ran).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
+import { daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+const daemonLog = () => readOrEmpty(join(hive.home, 'daemon.log'));
+const pidOf = (app: App) => app.processes.find((p) => p.role === 'worker')?.pid;
+
+test("a fork-mode app's SIGINT handler runs at a restart, a reload, a scale down and a stop", async () => {
+  const file = join(hive.dir, 'ecosystem.config.js');
+  const app = { name: 'clean', script: daemonFixture('sigint-cleanup.mjs'), exec_mode: 'fork', instances: 2 };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const started = await hive.run(['start', file]);
+  assert.equal(started.code, 0, started.stderr);
+  const out = () => hive.readLog('clean-out.log');
+  const cleaned = (pid: number) => waitFor(() => out().includes(`cleanup ${pid}`), `the cleanup of ${pid}`);
+
+  for (const command of [['restart', 'clean'], ['reload', 'clean'], ['scale', 'clean', '1'], ['stop', 'clean']]) {
+    const workers = async () => (await hive.json<App>(['describe', 'clean'])).processes.filter((p) => p.role === 'worker');
+    const before = await workers();
+    assert.ok(before.length > 0);
+    // Its handler is set before it says so: a SIGINT earlier would end it by the signal.
+    for (const { pid } of before) await waitFor(() => out().includes(`up ${pid}`), `${pid} up`);
+    const done = await hive.run(command);
+    assert.equal(done.code, 0, done.stderr);
+    const left = (await workers()).map((p) => p.pid);
+    const retired = before.filter((p) => !left.includes(p.pid));
+    assert.equal(retired.length, command[0] === 'scale' ? 1 : before.length, command.join(' '));
+    for (const { pid } of retired) await cleaned(pid);
+  }
+  // Each handler exited 0 itself: an expected exit, not a crash.
+  assert.doesNotMatch(daemonLog(), /clean: worker \d+ \(pid \d+\) exited with signal/);
+  assert.doesNotMatch(daemonLog(), /clean: .*\(crash\)|clean: restarting worker/);
+});
+
+test('a fork-mode process with no SIGINT handler dies of the stop signal, an expected exit, not a crash', async () => {
+  const file = join(hive.dir, 'bare.config.js');
+  // stop_exit_codes and autorestart concern exits of the app's own: a stopped process is left to the stop.
+  const apps = [
+    { name: 'bare', script: daemonFixture('no-handler.mjs'), exec_mode: 'fork', stop_exit_codes: [0] },
+    { name: 'job', script: daemonFixture('no-handler.mjs'), exec_mode: 'fork', autorestart: false },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const started = await hive.run(['start', file]);
+  assert.equal(started.code, 0, started.stderr);
+  for (const name of ['bare', 'job']) {
+    const first = pidOf(await hive.json<App>(['describe', name]));
+    await waitFor(() => hive.readLog(`${name}-out.log`).includes(`up ${first}`), `${name} up`);
+    await hive.json(['restart', name]);
+    const info = await hive.json<App>(['describe', name]);
+    assert.equal(info.status, 'online', name);
+    const second = pidOf(info);
+    assert.ok(second !== undefined && second !== first, `${name} runs a new process`);
+    await waitFor(() => daemonLog().includes(`${name}: worker 0 (pid ${first}) exited with signal SIGINT\n`), 'exit');
+    await hive.json(['stop', name]);
+    await waitFor(() => daemonLog().includes(`${name}: worker 0 (pid ${second}) exited with signal SIGINT\n`), 'stop');
+    assert.equal((await hive.json<App>(['describe', name])).status, 'stopped', name);
+  }
+  assert.doesNotMatch(daemonLog(), /(bare|job): .*(\(crash\)|not restarted|restarting worker)/);
+});
