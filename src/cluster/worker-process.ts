@@ -2,8 +2,9 @@ import type { Worker } from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { decodeWorkerMessage, type PrimaryMessage, type WorkerMessage } from '../runtime/protocol.js';
-import { PortInUseError, SocketInUseError, SocketPathError, WorkerNotReadyError } from './errors.js';
+import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { splitLines } from './line-splitter.js';
+import { PM2_READY, waitUntilReady } from './ready-wait.js';
 
 /** The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped). */
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopped';
@@ -26,8 +27,6 @@ export interface WorkerProcessOptions {
 }
 
 const STDERR_TAIL = 20;
-/** What an app written for PM2 sends when it is ready (`wait_ready`). */
-const PM2_READY = 'ready';
 
 /**
  * The primary's handle on one app process (a node:cluster worker): its state machine, the ready wait, retirement
@@ -191,55 +190,34 @@ export class WorkerProcess extends EventEmitter {
   }
 
   #waitReady(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const how = this.#options.waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen';
-        fail(new WorkerNotReadyError(this.instance, `${how} within ${this.#options.listenTimeout} ms`));
-      }, this.#options.listenTimeout);
-      const done = () => {
-        clearTimeout(timer);
-        this.worker.off('message', onMessage);
-        this.worker.process.off('exit', onExit);
-      };
-      const fail = (error: Error) => {
-        done();
-        reject(error);
-      };
-      const onExit = (code: number | null, signal: string | null) => {
-        // Wait for the stderr tail: it usually holds the reason (a throw at startup).
-        setImmediate(() =>
-          fail(
-            new WorkerNotReadyError(
-              this.instance,
-              `it exited (${signal ? `signal ${signal}` : `code ${code}`}) before it was ready`,
-              [...this.stderrTail],
-            ),
-          ),
-        );
-      };
-      const onMessage = (value: unknown) => {
+    const { waitReady, listenTimeout } = this.#options;
+    return waitUntilReady({
+      instance: this.instance,
+      listenTimeout,
+      awaited: waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen',
+      messages: this.worker,
+      process: this.worker.process,
+      stderrTail: this.stderrTail,
+      check: (value) => {
         let message: WorkerMessage | undefined;
         try {
           message = decodeWorkerMessage(value);
         } catch (error) {
-          fail(error as Error);
-          return;
+          return error as Error;
         }
-        if (message?.type === 'listen-error') fail(listenError(message));
+        if (message?.type === 'listen-error') return listenError(message);
         // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
         // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send
         // it before it listens. Without waitReady the listen counts too.
-        const isReady = this.#options.waitReady
+        const isReady = waitReady
           ? message?.type === 'ready' || value === PM2_READY
           : message?.type === 'ready' || message?.type === 'listening';
-        if (!isReady || this.#state !== 'starting') return;
-        done();
+        return isReady && this.#state === 'starting';
+      },
+      onReady: () => {
         this.readyAt = Date.now();
         this.#setState('ready');
-        resolve();
-      };
-      this.worker.on('message', onMessage);
-      this.worker.process.once('exit', onExit);
+      },
     });
   }
 }

@@ -1,0 +1,66 @@
+import type { EventEmitter } from 'node:events';
+import { WorkerNotReadyError } from './errors.js';
+
+/** What an app written for PM2 sends when it is ready (`wait_ready`). */
+export const PM2_READY = 'ready';
+
+export interface ReadyWaitOptions {
+  instance: number;
+  listenTimeout: number;
+  /** What the process failed to do in time, for the error: `did not listen`. */
+  awaited: string;
+  /** Emits the process's IPC `message`s (a cluster Worker, a ChildProcess). */
+  messages: EventEmitter;
+  /** Emits its `exit` (code, signal). */
+  process: EventEmitter;
+  /** Its last stderr lines, read when it exits before it is ready: they usually hold the reason. */
+  stderrTail: readonly string[];
+  /** A message's meaning: true, ready; an Error, the wait fails with it; anything else, the wait goes on. */
+  check(message: unknown): boolean | Error;
+  /** Called as the process becomes ready, before the promise settles (its state must change in that same tick). */
+  onReady(): void;
+}
+
+/**
+ * Waits for an app process to say it is ready, for at most `listenTimeout`. Shared by the cluster's workers and fork
+ * mode's plain processes, so that both fail alike: WorkerNotReadyError on a timeout or an exit before ready.
+ */
+export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
+  const { instance, messages, process } = options;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      fail(new WorkerNotReadyError(instance, `${options.awaited} within ${options.listenTimeout} ms`));
+    }, options.listenTimeout);
+    const done = () => {
+      clearTimeout(timer);
+      messages.off('message', onMessage);
+      process.off('exit', onExit);
+    };
+    const fail = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      // Wait for the stderr tail: it usually holds the reason (a throw at startup).
+      setImmediate(() =>
+        fail(
+          new WorkerNotReadyError(
+            instance,
+            `it exited (${signal ? `signal ${signal}` : `code ${code}`}) before it was ready`,
+            [...options.stderrTail],
+          ),
+        ),
+      );
+    };
+    const onMessage = (value: unknown) => {
+      const meaning = options.check(value);
+      if (meaning instanceof Error) return fail(meaning);
+      if (meaning !== true) return;
+      done();
+      options.onReady();
+      resolve();
+    };
+    messages.on('message', onMessage);
+    process.once('exit', onExit);
+  });
+}
