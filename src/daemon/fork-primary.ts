@@ -6,8 +6,10 @@
  * {@link ForkOptions}.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
+import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
@@ -31,12 +33,19 @@ export interface ForkOptions {
   maxMemoryRestart?: number;
   /** How a process that exits is restarted: the app's `restart_delay` and the like (see forkRestartPolicy). */
   restart: RestartPolicyOptions;
+  /**
+   * PM2's wait_ready: a process is ready once it sends `process.send('ready')` (or calls `ready()` of hive/runtime),
+   * not once spawned; past `listenTimeout` it fails as a cluster worker does (see waitUntilReady).
+   */
+  waitReady?: boolean;
+  listenTimeout?: number;
 }
 
 interface Slot {
   instance: number;
   child: ChildProcess | undefined;
-  startedAt: number;
+  // Settles when its process is ready: at once without waitReady. Rejects (WorkerNotReadyError) when it is not in time.
+  ready: Promise<void>;
   policy: RestartPolicy;
   timer: NodeJS.Timeout | undefined;
   removed: boolean;
@@ -52,6 +61,9 @@ interface Slot {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
+// The cluster's defaults (cluster/options.ts, cluster/worker-process.ts).
+const DEFAULT_LISTEN_TIMEOUT = 10_000;
+const STDERR_TAIL = 20;
 const slots: Slot[] = [];
 let stopping = false;
 // What the primary exits with once its processes are gone: FORK_SPAWN_FAILED after a spawn error.
@@ -73,6 +85,12 @@ let appState: 'starting' | 'online' | 'errored' = 'starting';
 // still answer, and leave the app running if it kept one).
 let busy = 0;
 
+// `ready()` of hive/runtime, which an app may import in fork mode too: it sends this over the IPC channel.
+function isRuntimeReady(message: unknown): boolean {
+  const m = message as { hive?: unknown; type?: unknown } | null;
+  return typeof m === 'object' && m !== null && m.hive === 1 && m.type === 'ready';
+}
+
 function emit(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`);
 }
@@ -82,7 +100,7 @@ function newSlot(instance: number): Slot {
   return {
     instance,
     child: undefined,
-    startedAt: 0,
+    ready: Promise.resolve(),
     policy,
     timer: undefined,
     removed: false,
@@ -100,22 +118,60 @@ function launch(slot: Slot, env = slot.env): void {
   const { instance } = slot;
   const child = spawn(options.command, options.args, {
     env: { ...env, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // An IPC channel, as PM2 gives every fork-mode process whatever its interpreter (lib/God/ForkMode.js): a node app
+    // has `process.send` for PM2's `process.send('ready')`, and hears `shutdown_with_message`'s 'shutdown'. Other
+    // programs ignore the descriptor.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   slot.env = env;
   slot.child = child;
-  slot.startedAt = Date.now();
   const pid = child.pid ?? 0;
+  // When it became ready: a crash's uptime counts from then, as a cluster worker's does (never ready, 0).
+  let readyAt: number | undefined;
+  const stderrTail: string[] = [];
   child.on('error', (error) => {
     // No process ever ran: the program is not there or not executable, and a restart would fail the same way.
     if (!pid) spawnFailed(error);
     else emit({ kind: 'log', instance, pid, stream: 'stderr', line: `spawn: ${error.message}` });
   });
-  if (pid) emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
   splitLines(child.stdout!, (line) => emit({ kind: 'log', instance, pid, stream: 'stdout', line }));
-  splitLines(child.stderr!, (line) => emit({ kind: 'log', instance, pid, stream: 'stderr', line }));
+  splitLines(child.stderr!, (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+    emit({ kind: 'log', instance, pid, stream: 'stderr', line });
+  });
+  const becameReady = () => {
+    readyAt = Date.now();
+    if (slot.child === child) emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
+  };
+  if (!pid || !options.waitReady) {
+    slot.ready = Promise.resolve();
+    if (pid) becameReady();
+  } else {
+    emit({ kind: 'event', type: 'worker', instance, pid, state: 'starting' });
+    slot.ready = waitUntilReady({
+      instance,
+      listenTimeout: options.listenTimeout ?? DEFAULT_LISTEN_TIMEOUT,
+      awaited: "did not send process.send('ready') (or call ready())",
+      messages: child,
+      process: child,
+      stderrTail,
+      check: (message) => message === PM2_READY || isRuntimeReady(message),
+      onReady: becameReady,
+    });
+    slot.ready.catch((error: Error) => {
+      // Retired meanwhile (a stop, a scale down): its end is the retirement's.
+      if (slot.child !== child) return;
+      emit({ kind: 'event', type: 'warning', message: error.message });
+      // Not ready in time is a crash of the slot, as in cluster mode (the restart policy answers it); the start, a
+      // reload or a scale that waits for it fails with the error.
+      child.kill('SIGKILL');
+    });
+  }
   child.on('close', (code, signal) => {
-    const expected = stopping || slot.removed || slot.child !== child || !pid;
+    // During the start, a process that never became ready fails the start (startFailed) rather than restart.
+    const failsStart = appState === 'starting' && readyAt === undefined;
+    const expected = stopping || slot.removed || slot.child !== child || !pid || failsStart;
     const noRestart = expected ? undefined : noRestartReason(keepDown, code);
     emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected, ...(noRestart ? { noRestart } : {}) });
     if (slot.child === child) slot.child = undefined;
@@ -124,10 +180,10 @@ function launch(slot: Slot, env = slot.env): void {
       lastExit = { instance, pid, code, signal };
       return maybeExit();
     }
-    const decision = slot.policy.onCrash(Date.now() - slot.startedAt);
+    const decision = slot.policy.onCrash(readyAt === undefined ? 0 : Date.now() - readyAt);
     if (decision.action === 'errored') {
       slot.errored = true;
-      emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [] });
+      emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [...stderrTail] });
       refreshState();
       return;
     }
@@ -177,6 +233,14 @@ function spawnFailed(error: Error): void {
   if (stopping) return;
   process.stderr.write(`cannot spawn ${options.command}: ${error.message}\n`);
   exitStatus = FORK_SPAWN_FAILED;
+  void stop();
+}
+
+/** A process was not ready in time during the start: said on stderr (the daemon's reason), and the app stops. */
+function startFailed(error: Error): void {
+  if (stopping) return;
+  process.stderr.write(`${error.message}\n`);
+  exitStatus = 1;
   void stop();
 }
 
@@ -308,7 +372,8 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       // unset.
       const env = message.env === undefined ? appEnv : { ...message.env };
       // Plain processes share no port: one at a time, so that the others keep running. A plain process counts as
-      // ready once spawned: a slot's readyMs is its old process's stop plus the spawn.
+      // ready once spawned (with waitReady, once it says so): a slot's readyMs is its old process's stop plus that.
+      // One not ready in time aborts the reload; its slot restarts as after a crash (its old process is gone).
       // A copy: the array may change while a slot is retired (a crash restart is not serialized with this).
       const reloading = [...slots];
       reloaded = reloading.map((slot) => ({
@@ -333,6 +398,11 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         }
         const entry = reloaded[i]!;
         entry.newPid = slot.child?.pid ?? null;
+        try {
+          await slot.ready;
+        } catch (error) {
+          throw new ReloadAbortedError(slot.instance, error);
+        }
         entry.readyMs = Date.now() - begun;
         reply({
           hive: 1,
@@ -352,6 +422,17 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         slots.push(...added);
         slots.sort((a, b) => a.instance - b.instance);
         for (const slot of added) launch(slot);
+        try {
+          await Promise.all(added.map((slot) => slot.ready));
+        } catch (error) {
+          // As the cluster's scale: the new slots go again, and the app keeps the size it had.
+          for (const slot of added) {
+            slot.removed = true;
+            slots.splice(slots.indexOf(slot), 1);
+          }
+          await Promise.all(added.map(retire));
+          throw error;
+        }
       } else {
         // The processes left down for good go first (PM2 deletes a stopped process first), then errored ones:
         // retiring a running one instead would keep an empty slot, and could leave none running.
@@ -389,12 +470,14 @@ setInterval(() => {}, 1 << 30);
 const count = resolveInstances(options.instances);
 for (let i = 0; i < count; i++) slots.push(newSlot(i));
 for (const slot of slots) launch(slot);
-// Online once every process is spawned, or not at all: a program that cannot be spawned fails the start (spawnFailed).
+// Online once every process is spawned (with waitReady, ready), or not at all: a program that cannot be spawned fails
+// the start (spawnFailed), and so does one not ready in time.
 await Promise.all(
   slots.map(
     (slot) => new Promise((settled) => slot.child?.once('spawn', settled).once('error', settled) ?? settled(0)),
   ),
 );
+if (!stopping) await Promise.all(slots.map((slot) => slot.ready)).catch(startFailed);
 refreshState();
 if (options.maxMemoryRestart !== undefined) {
   const stats = new ProcStats();

@@ -6,7 +6,7 @@ import { Cron } from 'croner';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
-import { parseSize } from '../cluster/units.js';
+import { parseDuration, parseSize } from '../cluster/units.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
@@ -570,6 +570,7 @@ export class ManagedApp {
       killTimeout: spec.killTimeout ?? 5_000,
       maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
       restart: forkRestartPolicy(spec.runArgs),
+      ...forkReadyOptions(spec.runArgs),
     };
     return [forkEntry, [JSON.stringify(options)]];
   }
@@ -863,6 +864,16 @@ function maxMemoryRestartOf(runArgs: string[]): number | undefined {
   const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
   const arg = own.filter((a) => a.startsWith('--max-memory-restart=')).at(-1);
   return arg === undefined ? undefined : parseSize(arg.slice('--max-memory-restart='.length), 'maxMemoryRestart');
+}
+
+// PM2's wait_ready and listen_timeout of a fork-mode app, from its `hive run` arguments as `hive run` reads them.
+function forkReadyOptions(runArgs: string[]): Pick<ForkOptions, 'waitReady' | 'listenTimeout'> {
+  const separator = runArgs.indexOf('--');
+  const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
+  const arg = own.filter((a) => a.startsWith('--listen-timeout=')).at(-1);
+  const listenTimeout =
+    arg === undefined ? undefined : parseDuration(arg.slice('--listen-timeout='.length), 'listenTimeout');
+  return { waitReady: own.includes('--wait-ready'), ...(listenTimeout === undefined ? {} : { listenTimeout }) };
 }
 
 /** `hive run` arguments with the instance count replaced (so a restart or resurrect keeps a `scale`). */

@@ -20,8 +20,14 @@ test("a fork-mode app's SIGINT handler runs at a restart, a reload, a scale down
   const out = () => hive.readLog('clean-out.log');
   const cleaned = (pid: number) => waitFor(() => out().includes(`cleanup ${pid}`), `the cleanup of ${pid}`);
 
-  for (const command of [['restart', 'clean'], ['reload', 'clean'], ['scale', 'clean', '1'], ['stop', 'clean']]) {
-    const workers = async () => (await hive.json<App>(['describe', 'clean'])).processes.filter((p) => p.role === 'worker');
+  for (const command of [
+    ['restart', 'clean'],
+    ['reload', 'clean'],
+    ['scale', 'clean', '1'],
+    ['stop', 'clean'],
+  ]) {
+    const workers = async () =>
+      (await hive.json<App>(['describe', 'clean'])).processes.filter((p) => p.role === 'worker');
     const before = await workers();
     assert.ok(before.length > 0);
     // Its handler is set before it says so: a SIGINT earlier would end it by the signal.
