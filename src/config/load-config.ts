@@ -216,7 +216,6 @@ function appLabel(app: Record<string, unknown>, index: number): string {
 }
 
 const clusterOnly = {
-  shutdownWithMessage: 'a fork-mode app is stopped with SIGTERM',
   instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
   incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
 } as const;

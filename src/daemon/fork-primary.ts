@@ -13,6 +13,7 @@ import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
+import { ENV } from '../runtime/protocol.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -84,6 +85,8 @@ let appState: 'starting' | 'online' | 'errored' = 'starting';
 // A reload or scale is running: the primary does not end meanwhile (a scale that retires the last live process must
 // still answer, and leave the app running if it kept one).
 let busy = 0;
+// The processes spawned with shutdownWithMessage (`hive reload --update-env` may change it between them).
+const wantsShutdownMessage = new WeakSet<ChildProcess>();
 
 // `ready()` of hive/runtime, which an app may import in fork mode too: it sends this over the IPC channel.
 function isRuntimeReady(message: unknown): boolean {
@@ -125,6 +128,7 @@ function launch(slot: Slot, env = slot.env): void {
   });
   slot.env = env;
   slot.child = child;
+  if (env[ENV.shutdownMessage] === '1') wantsShutdownMessage.add(child);
   const pid = child.pid ?? 0;
   // When it became ready: a crash's uptime counts from then, as a cluster worker's does (never ready, 0).
   let readyAt: number | undefined;
@@ -265,8 +269,18 @@ function retire(slot: Slot): Promise<void> {
 // none dies of it, an exit retire() made expected (not a crash, whatever stopExitCodes says).
 const STOP_SIGNAL = 'SIGINT';
 
-/** How a retiring process is asked to end, as PM2 asks it; retire() SIGKILLs it past killTimeout. */
+/**
+ * How a retiring process is asked to end, as PM2 asks it (God.killProcess); retire() SIGKILLs it past killTimeout.
+ * With `shutdownWithMessage` (its environment carries it, as a cluster app's does) PM2 sends the message 'shutdown'
+ * instead of the signal, and the signal only to a process it cannot send to.
+ */
 function askToStop(child: ChildProcess): void {
+  if (wantsShutdownMessage.has(child) && child.connected) {
+    child.send('shutdown', (error) => {
+      if (error) child.kill(STOP_SIGNAL);
+    });
+    return;
+  }
   child.kill(STOP_SIGNAL);
 }
 

@@ -1,6 +1,7 @@
 // PM2 parity: a fork-mode process has an IPC channel, as in PM2, so `process.send('ready')` works (it threw a
 // TypeError: no channel), `wait_ready` holds the start until the app sends it, and `listen_timeout` fails a process not
-// ready in time as in cluster mode: a start fails, a reload aborts, a restart counts as a crash.
+// ready in time as in cluster mode: a start fails, a reload aborts, a restart counts as a crash. `shutdown_with_message`
+// sends the app PM2's 'shutdown' message in place of the stop signal.
 import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,4 +89,18 @@ test('wait_ready: a reload whose new process is not ready aborts, a restart not 
   writeFileSync(gate, '');
   await waitFor(async () => (await describe('slot')).ready === 1, 'the slot ready again once its gate is open');
   assert.equal((await describe('slot')).status, 'online');
+});
+
+test("shutdown_with_message: a fork-mode app gets PM2's 'shutdown' message at a restart, not the signal", async () => {
+  const started = await hive.run(['start', config('msg', { shutdown_with_message: true })]);
+  assert.equal(started.code, 0, started.stderr);
+  assert.doesNotMatch(started.stderr, /shutdown_with_message/);
+  const pid = pidOf(await describe('msg'));
+  // Its handlers are set once it says sent.
+  await waitFor(() => hive.readLog('msg-out.log').includes(`sent ${pid}`), 'the app up');
+  const restarted = await hive.run(['restart', 'msg']);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  await waitFor(() => hive.readLog('msg-out.log').includes(`shutdown message ${pid}`), 'the shutdown message');
+  assert.doesNotMatch(hive.readLog('msg-out.log'), new RegExp(`sigint ${pid}`));
+  assert.match(daemonLog(), new RegExp(`msg: worker 0 \\(pid ${pid}\\) exited with code 0\\n`));
 });
