@@ -29,22 +29,39 @@ export function formatUptime(ms: number): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
-/** The `hive ls` table. */
+/**
+ * The `hive ls` table. A `namespace` column (PM2's) once an app is outside the `default` one: until then it would say
+ * `default` on every row. (An older daemon's apps have no namespace: `default` too.)
+ */
 export function appTable(apps: AppInfo[]): string {
   if (apps.length === 0) return 'No apps. Start one with `hive start <script|config>`.';
+  const namespaced = apps.some((app) => (app.namespace ?? 'default') !== 'default');
+  const rows = apps.map((app) => [
+    String(app.id),
+    app.name,
+    ...(namespaced ? [app.namespace ?? 'default'] : []),
+    app.mode,
+    `${app.ready}/${app.total}`,
+    app.status,
+    String(app.restarts),
+    formatUptime(app.uptime),
+    app.cpu === null ? '-' : `${app.cpu}%`,
+    formatBytes(app.memory),
+  ]);
   return renderTable(
-    ['id', 'name', 'mode', 'ready', 'status', 'restarts', 'uptime', 'cpu', 'memory'],
-    apps.map((app) => [
-      String(app.id),
-      app.name,
-      app.mode,
-      `${app.ready}/${app.total}`,
-      app.status,
-      String(app.restarts),
-      formatUptime(app.uptime),
-      app.cpu === null ? '-' : `${app.cpu}%`,
-      formatBytes(app.memory),
-    ]),
+    [
+      'id',
+      'name',
+      ...(namespaced ? ['namespace'] : []),
+      'mode',
+      'ready',
+      'status',
+      'restarts',
+      'uptime',
+      'cpu',
+      'memory',
+    ],
+    rows,
   );
 }
 

@@ -6,7 +6,7 @@ export type Target = { target: string } | { file: string; names: string[] };
 
 /**
  * The app ids that `target` names in one listing of the daemon's apps: `all` every app, an all-digit target an id
- * first (as the daemon reads it), else a name; a config file's names by name only, those the daemon does not have
+ * first (as the daemon reads it), else a name, else a namespace; a config file's names by name only, those the daemon does not have
  * skipped unless none is there. Throws AppNotFoundError when nothing matches.
  */
 export function resolveTarget(apps: AppInfo[], target: Target): number[] {
@@ -19,6 +19,9 @@ export function resolveTarget(apps: AppInfo[], target: Target): number[] {
   if (text === 'all') return apps.map((app) => app.id);
   const byId = /^\d+$/.test(text) ? apps.find((app) => app.id === Number(text)) : undefined;
   const app = byId ?? apps.find((a) => a.name === text);
-  if (!app) throw new AppNotFoundError(text);
-  return [app.id];
+  if (app) return [app.id];
+  // A namespace's apps, as the daemon reads a target that names no app (PM2's getProcessIdsByNamespace).
+  const ids = apps.filter((a) => a.namespace === text).map((a) => a.id);
+  if (ids.length === 0) throw new AppNotFoundError(text);
+  return ids;
 }

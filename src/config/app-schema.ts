@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { parseStickyMode } from '../cluster/sticky-mode.js';
 import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
+import { namespaceProblem } from '../daemon/app-name.js';
 
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
 const duration = accepting<number | DurationText>(
@@ -32,6 +33,17 @@ function accepting<T>(schema: z.ZodType): z.ZodType<T, T> {
 const appShape = {
   /** Name shown by `hive ls` and in log prefixes; unique within a file. */
   name: z.string().min(1),
+  /**
+   * PM2's `namespace` (default `default`): `hive stop|restart|reload|delete <namespace>` act on all its apps, and
+   * `hive ls` shows it. App names stay unique across namespaces.
+   */
+  namespace: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = namespaceProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /** Entry script (JS, ESM or CJS, TypeScript) or, with `interpreter`, any program. */
   script: z.string().min(1),
   /** Arguments for the script: an array, or one string split on spaces. */

@@ -9,6 +9,7 @@ import { appKeys } from './app-schema.js';
 /** PM2 key -> Hive key, for keys Hive implements. */
 export const pm2Keys: Readonly<Record<string, string>> = {
   name: 'name',
+  namespace: 'namespace',
   script: 'script',
   args: 'args',
   cwd: 'cwd',
@@ -65,7 +66,6 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   pmx: 'metrics come from hive/runtime and Prometheus, not pmx',
   automation: 'metrics come from hive/runtime and Prometheus, not pmx',
   source_map_support: 'pass --enable-source-maps in nodeArgs',
-  namespace: 'not supported: select apps by name',
   treekill: 'a retired process is always signalled, then SIGKILLed after killTimeout',
   append_env_to_name: 'not supported',
   watch_delay: 'file changes are debounced by Hive itself',

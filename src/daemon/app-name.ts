@@ -16,3 +16,16 @@ export function appNameProblem(name: string): string | undefined {
   if (name === 'all') return 'taken: `all` means every app to stop, restart, reload, delete, logs and flush';
   return undefined;
 }
+
+/**
+ * Why `namespace` cannot be an app's namespace (PM2's `namespace`), or undefined. The app name's rule: it is typed as
+ * a target too, where `all` would mean every app rather than the namespace's.
+ */
+export function namespaceProblem(namespace: string): string | undefined {
+  if (!APP_NAME_PATTERN.test(namespace)) return `expected ${APP_NAME_RULE}`;
+  if (namespace === 'all') return 'taken: `all` means every app to stop, restart, reload and delete';
+  return undefined;
+}
+
+/** The namespace of an app that sets none (PM2's). */
+export const DEFAULT_NAMESPACE = 'default';

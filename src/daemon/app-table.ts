@@ -25,18 +25,33 @@ export class AppTable {
   }
 
   /**
-   * `all`, an id or a name (an all-digit target is an id first); `by`: only an id, or only a name (see the protocol's
-   * `by`). Throws AppNotFoundError naming the target.
+   * `all`, an id, a name (an all-digit target is an id first) or else a namespace: its apps, as PM2 reads a target that
+   * names no app; `by`: only an id, or only a name (see the protocol's `by`). Throws AppNotFoundError naming the target.
    */
   find(target: string, by?: TargetKind): ManagedApp[] {
-    if (by === 'name') return [this.findByName(target)];
-    if (by === undefined && target === 'all') return [...this.#apps.values()];
+    if (by !== undefined) return [this.one(target, by)];
+    if (target === 'all') return [...this.#apps.values()];
+    try {
+      return [this.one(target)];
+    } catch (error) {
+      const apps = [...this.#apps.values()].filter((app) => app.namespace === target);
+      if (apps.length === 0) throw error;
+      return apps;
+    }
+  }
+
+  /**
+   * The one app of an id or a name (an all-digit target is an id first), never a namespace's: for the commands that
+   * take one app (describe, env, scale, sendSignal). `by` as for find.
+   */
+  one(target: string, by?: TargetKind): ManagedApp {
+    if (by === 'name') return this.findByName(target);
     const byId = /^\d+$/.test(target) ? this.#apps.get(Number(target)) : undefined;
     if (by === 'id' || byId) {
       if (!byId) throw new AppNotFoundError(target);
-      return [byId];
+      return byId;
     }
-    return [this.findByName(target)];
+    return this.findByName(target);
   }
 
   /** The app of that name, never an id: a config file's apps are matched by name, as PM2 matches them. */

@@ -79,11 +79,11 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
       case 'describe':
         // One app; `hive logs` without a target (or `all`) lists every app with `ls`.
         if (request.target === 'all') throw new AppNotFoundError('all', 'describe takes one app; `hive ls` lists them');
-        return apps.info(apps.find(request.target)[0]!);
+        return apps.info(apps.one(request.target));
       case 'env': {
         if (request.target === 'all') throw new AppNotFoundError('all', 'env takes one app');
-        const [app] = apps.find(request.target);
-        return { id: app!.id, name: app!.name, env: app!.environment() } satisfies EnvResult;
+        const app = apps.one(request.target);
+        return { id: app.id, name: app.name, env: app.environment() } satisfies EnvResult;
       }
       case 'start':
         return apps.start(request.app, { replace: request.replace === true, updateEnv: request.updateEnv === true });
@@ -114,15 +114,15 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
         return apps.delete(request.target, request.by);
       case 'signal': {
         // `all` and signals that stop a process are refused by the request schema.
-        const [app] = apps.find(request.target);
-        const pids = app!.signal(request.signal as NodeJS.Signals | number);
-        return { id: app!.id, name: app!.name, signal: request.signal, pids } satisfies SignalResult;
+        const app = apps.one(request.target);
+        const pids = app.signal(request.signal as NodeJS.Signals | number);
+        return { id: app.id, name: app.name, signal: request.signal, pids } satisfies SignalResult;
       }
       case 'scale': {
         if (request.target === 'all') throw new AppNotFoundError('all', 'scale takes one app');
-        const [app] = apps.find(request.target);
-        await app!.scale(request.instances);
-        return apps.info(app!);
+        const app = apps.one(request.target);
+        await app.scale(request.instances);
+        return apps.info(app);
       }
       case 'save':
         return apps.save(paths.dump);

@@ -10,6 +10,7 @@ import { parseDuration, parseSize } from '../cluster/units.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
+import { DEFAULT_NAMESPACE } from './app-name.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
@@ -145,6 +146,10 @@ export class ManagedApp {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  get namespace(): string {
+    return this.spec.namespace ?? DEFAULT_NAMESPACE;
   }
 
   get status(): Status {
@@ -465,6 +470,7 @@ export class ManagedApp {
     return {
       id: this.id,
       name: this.name,
+      namespace: this.namespace,
       script: this.spec.script,
       cwd: this.spec.cwd,
       mode: this.spec.fork ? 'fork' : 'cluster',

@@ -17,6 +17,8 @@ const name = z.string().regex(APP_NAME_PATTERN, APP_NAME_RULE);
 export const appSpecSchema = z
   .object({
     name,
+    /** PM2's namespace; absent is `default` (left out of a dump then, so that a Hive from before namespaces reads it). */
+    namespace: name.optional(),
     /** The entry script or config file as the user named it (for `ls`/`describe`). */
     script: z.string().min(1).max(4096),
     cwd: z.string().min(1).max(4096),
@@ -68,7 +70,7 @@ const header = {
 };
 const target = z.string().min(1).max(128);
 /**
- * How a target is read: by default `all`, an id, else a name; `name` (the apps of a config file, as PM2 matches them)
+ * How a target is read: by default `all`, an id, else a name, else a namespace (its apps, as PM2's); `name` (the apps of a config file, as PM2 matches them)
  * and `id` (targets the CLI resolved up front) only that, so that an app named `0` is never app 0 and back.
  */
 const by = z.enum(['id', 'name']).optional();
@@ -261,6 +263,8 @@ export interface FlushResult {
 export interface AppInfo {
   id: number;
   name: string;
+  /** PM2's namespace: `default` unless the app set one. */
+  namespace: string;
   script: string;
   cwd: string;
   mode: 'cluster' | 'fork';

@@ -4,7 +4,8 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import { isConfigFile } from '../../config/config-file-name.js';
-import { appNameProblem } from '../../daemon/app-name.js';
+import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
+import type { DaemonClient } from '../../daemon/client.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -14,16 +15,18 @@ import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 
-const usage = `Usage: hive start <script|config|name|id|all> [options] [-- <script args>]
+const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
 
 Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
 A config file given again restarts its apps the daemon has with the file's current options, in the environment they
 were started with unless --update-env (as PM2), and starts the others. The name or id of an app the daemon has (or
-all: every app) starts it, or restarts it if it runs (as PM2); with it, no option but --update-env and --json.
+all: every app; a namespace: its apps) starts it, or restarts it if it runs (as PM2); with it, no option but
+--update-env and --json.
 
 Options:
   -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
       --name <name>              app name (default: the script's base name); scripts only
+      --namespace <ns>           the app's namespace (default: default); a config's apps that set none
       --env <KEY=VALUE|name>     for a script: extra environment, repeatable; for a config: pick env_<name>
       --only <names>             config: start only these apps (comma-separated, or repeat the flag)
       --threads <n>              threads of each process's shared pool (HIVE_POOL_THREADS)
@@ -65,6 +68,7 @@ const passThrough = {
 const startOptions = {
   instances: { type: 'string', short: 'i' },
   name: { type: 'string' },
+  namespace: { type: 'string' },
   env: { type: 'string', multiple: true },
   only: { type: 'string', multiple: true },
   threads: { type: 'string' },
@@ -248,7 +252,8 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     try {
       app = await client.request<AppInfo>('describe', { target });
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'ERR_HIVE_APP_NOT_FOUND') return undefined;
+      if ((error as { code?: unknown }).code === 'ERR_HIVE_APP_NOT_FOUND')
+        return startNamespace(client, target, values);
       throw error;
     }
     refuseSpecOptions(`${JSON.stringify(app.name)} is an app`, values, scriptArgs);
@@ -256,6 +261,18 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     const body = values['update-env'] ? { target: String(app.id), shellEnv: shellEnv() } : { target: String(app.id) };
     return client.request<AppInfo[]>('restart', body);
   }, false);
+}
+
+/**
+ * `hive start <namespace>`: its apps started or restarted, as PM2's restartExistingNameSpace; undefined when no app has
+ * that namespace either. A restart target that names no app is read as a namespace by the daemon.
+ */
+async function startNamespace(client: DaemonClient, target: string, values: Values): Promise<AppInfo[] | undefined> {
+  const apps = await client.request<AppInfo[]>('ls');
+  if (!apps.some((app) => app.namespace === target)) return undefined;
+  refuseSpecOptions(`${JSON.stringify(target)} is a namespace`, values, []);
+  const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
+  return client.request<AppInfo[]>('restart', body);
 }
 
 /**
@@ -350,6 +367,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     env,
     instances,
   };
+  const namespace = namespaceOption(values);
+  if (namespace !== DEFAULT_NAMESPACE) spec.namespace = namespace;
   if (values['cron-restart']) spec.cronRestart = values['cron-restart'] as string;
   if (values.time) spec.time = true;
   if (typeof values['log-date-format'] === 'string') spec.logDateFormat = values['log-date-format'];
@@ -472,6 +491,9 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
     const spec: AppSpec = { name: app.name, script: app.script, cwd, runArgs, env, instances };
+    // The app's own wins over --namespace, as in PM2 (_startJson).
+    const namespace = app.namespace ?? namespaceOption(values);
+    if (namespace !== DEFAULT_NAMESPACE) spec.namespace = namespace;
     // The daemon then leaves the app stopped once its primary is done, rather than start it again.
     if (app.autorestart === false) spec.autorestart = false;
     if (fork) {
@@ -508,6 +530,15 @@ async function checkCronRestart(value: string): Promise<void> {
     const expected = parsed.error.issues[0]?.message ?? 'expected a cron expression';
     throw new UsageError(`--cron-restart: ${expected}, got ${JSON.stringify(value)}`);
   }
+}
+
+/** `--namespace`, checked as a config's `namespace` is (exit 2 naming it), or `default`. */
+function namespaceOption(values: Values): string {
+  const namespace = values.namespace as string | undefined;
+  if (namespace === undefined) return DEFAULT_NAMESPACE;
+  const problem = namespaceProblem(namespace);
+  if (problem !== undefined) throw new UsageError(`--namespace ${JSON.stringify(namespace)}: ${problem}`);
+  return namespace;
 }
 
 function logPath(value: string, flag: string): string {

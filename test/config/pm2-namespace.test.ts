@@ -1,0 +1,41 @@
+// PM2 >= 5's `namespace`: loaded as the app's namespace (it was ignored with a warning), checked as an app name is.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { loadConfig } from 'hive/config';
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+test('namespace of a PM2 file and of a Hive config is the app’s namespace, without a warning', async () => {
+  const pm2 = write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "namespace": "jobs"}]}');
+  const config = await loadConfig(pm2);
+  assert.deepEqual(config.warnings, []);
+  assert.equal(config.apps[0]!.namespace, 'jobs');
+  const hive = write('hive.config.json', '{"apps": [{"name": "a", "script": "a.js", "namespace": "web"}]}');
+  assert.equal((await loadConfig(hive)).apps[0]!.namespace, 'web');
+});
+
+test('a namespace that could not be typed as a target is an error naming the key', async () => {
+  for (const [namespace, message] of [
+    ['all', /taken: `all` means every app/],
+    ['two words', /letters, digits/],
+    ['', /letters, digits/],
+  ] as const) {
+    const file = write('ecosystem.config.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', namespace }] }));
+    await assert.rejects(loadConfig(file), (error: Error & Record<string, unknown>) => {
+      assert.equal(error.code, 'ERR_HIVE_CONFIG');
+      assert.equal(error.key, 'apps[0] (a).namespace');
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+});
