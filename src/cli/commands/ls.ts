@@ -3,10 +3,10 @@ import { appTable } from '../app-output.js';
 import { appOrder } from '../app-sort.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
-const usage = `Usage: hive ls [namespace] [--sort <field>[:asc|desc]] [--json|--pretty]
+const usage = `Usage: hive ls [--sort <field>[:asc|desc]] [--json|--pretty]
 
-Lists the apps (of a namespace: its apps only): id, name, namespace (once an app is outside \`default\`), mode,
-ready/total instances, status, restarts, uptime, cpu, memory.
+Lists the apps: id, name, namespace (once an app is outside \`default\`), mode, ready/total instances, status,
+restarts, uptime, cpu, memory.
   --sort    order by name, id, cpu, memory, restarts or uptime, ascending unless :desc (PM2's flag)
   --json    the apps as one JSON line (PM2's jlist: \`hive jlist\`)
   --pretty  the same JSON, indented (PM2's prettylist: \`hive prettylist\`)`;
@@ -14,10 +14,10 @@ ready/total instances, status, restarts, uptime, cpu, memory.
 /** `hive ls`: the app table. */
 export default function ls(argv: string[]): Promise<number> {
   return runCommand('ls', usage, async () => {
-    const { values, positionals } = parseCommand(
+    const { values } = parseCommand(
       argv,
       { pretty: { type: 'boolean' }, sort: { type: 'string' } },
-      { min: 0, max: 1 },
+      { min: 0, max: 0 },
     );
     if (values.help) {
       process.stdout.write(`${usage}\n`);
@@ -25,10 +25,7 @@ export default function ls(argv: string[]): Promise<number> {
     }
     // Read before the daemon is asked: a bad field exits 2 without starting one.
     const order = values.sort === undefined ? undefined : appOrder(values.sort as string);
-    const listed = (await withDaemon((client) => client.request<AppInfo[]>('ls')))!;
-    // Not PM2's (its ls takes no argument), but its namespace column asks for it; an empty namespace lists nothing.
-    const namespace = positionals[0];
-    const apps = namespace === undefined ? listed : listed.filter((app) => app.namespace === namespace);
+    const apps = (await withDaemon((client) => client.request<AppInfo[]>('ls')))!;
     if (order) apps.sort(order);
     if (values.pretty) process.stdout.write(`${JSON.stringify(apps, null, 2)}\n`);
     else if (values.json) printJson(apps);
