@@ -97,6 +97,11 @@ const appShape = {
    */
   shutdownWithMessage: z.boolean().optional(),
   maxMemoryRestart: size.optional(),
+  /**
+   * PM2's `autostart`: false adds the app stopped rather than starting it (a config started again leaves it so);
+   * `hive start <name>` or a `cronRestart` tick starts it.
+   */
+  autostart: z.boolean().optional(),
   /** PM2's `autorestart`: false leaves a process that exits down (once all are, the app is stopped). */
   autorestart: z.boolean().optional(),
   /** PM2's `stop_exit_codes`: exit codes after which a process is not restarted; one code or a list. */

@@ -23,6 +23,7 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   port: 'port',
   max_memory_restart: 'maxMemoryRestart',
   autorestart: 'autorestart',
+  autostart: 'autostart',
   stop_exit_codes: 'stopExitCodes',
   max_restarts: 'maxRestarts',
   min_uptime: 'minUptime',
@@ -99,19 +100,7 @@ export const pm2Unsupported: ReadonlySet<string> = new Set([
   'deep_monitoring',
   'io',
   'write',
-  // Whether an app runs at all: `autostart: false` registers an app without starting it. PM2's default is accepted:
-  // see isPm2Default.
-  'autostart',
 ]);
-
-/**
- * PM2's own default of an option Hive refuses otherwise (configs copied from `pm2 prettylist` carry it): Hive does
- * the same (starts the app), so it is dropped without a word.
- */
-function isPm2Default(key: string, value: unknown): boolean {
-  if (key === 'autostart') return value === true;
-  return false;
-}
 
 const numberKeys = new Set(['instances', 'port', 'maxRestarts']);
 const numeric = (value: unknown) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
@@ -130,7 +119,6 @@ export function fromPm2App(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(app)) {
     const hiveKey = pm2Keys[key];
-    if (isPm2Default(key, value)) continue;
     if ((key === 'env' || key.startsWith('env_')) && isEnvObject(value)) {
       out[key] = definedEnv(key, value, warn);
     } else if (hiveKey !== undefined) {

@@ -81,7 +81,7 @@ export class AppTable {
     }
     const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
     this.#apps.set(app.id, app);
-    await app.start();
+    await (spec.autostart === false ? app.register() : app.start());
     return this.info(app);
   }
 

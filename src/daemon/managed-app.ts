@@ -180,20 +180,32 @@ export class ManagedApp {
    */
   startWith(spec: AppSpec, { replace = false, updateEnv = false }: StartHow = {}): Promise<void> {
     return this.#serially(async () => {
-      if (!replace && this.#status !== 'stopped' && this.#status !== 'errored') throw new AppExistsError(this.name);
+      const running = this.#status !== 'stopped' && this.#status !== 'errored';
+      if (!replace && running) throw new AppExistsError(this.name);
       await this.#stop();
       // Read here, in the queue: a restart --update-env asked before this one has set it.
       const { shellEnv } = this.spec;
       const keep = replace && !updateEnv && Object.keys(spec.env).length > 0;
       // An app of an older dump has no shellEnv of its own: it takes the new one, as it did before apps kept theirs.
       this.#respec(keep ? { ...spec, shellEnv: shellEnv ?? spec.shellEnv } : spec);
-      await this.#start();
+      // `autostart: false`: the file says not to start it, so starting the file again does not (a running app still
+      // restarts, with the file's options, as the others); `hive start <name>` does.
+      if (spec.autostart === false && !running) this.#register();
+      else await this.#start();
     });
   }
 
   /** Forks the primary; resolves once every worker is ready, rejects (app errored) if the primary exits first. */
   start(): Promise<void> {
     return this.#serially(() => this.#start());
+  }
+
+  /**
+   * PM2's `autostart: false`: the app is listed stopped, not started; its cron is scheduled (a tick starts it, as it
+   * starts a finished one-shot job), and `hive start <name>`, `restart` or `reload` start it.
+   */
+  register(): Promise<void> {
+    return this.#serially(async () => this.#register());
   }
 
   /** Stops the primary gracefully (it drains its workers) and resolves when it has exited. */
@@ -318,6 +330,12 @@ export class ManagedApp {
     this.#logs.close();
     this.spec = spec;
     this.#logs = new AppLogs(this.#logsDir, spec.name, spec);
+  }
+
+  #register(): void {
+    if (this.#removed) throw new AppNotFoundError(this.name);
+    this.#stoppedByUser = false;
+    this.#scheduleCron();
   }
 
   async #start(): Promise<void> {

@@ -50,6 +50,11 @@ export const appSpecSchema = z
       .optional(),
     /** false: a process that exits is not restarted (fork mode; one-shot and cron jobs). */
     autorestart: z.boolean().optional(),
+    /**
+     * PM2's `autostart`: false adds the app stopped (its cron scheduled: a tick starts it), at a start and at a
+     * resurrect; `hive start <name>` starts it. An app the daemon has already is not started by a new spec either.
+     */
+    autostart: z.boolean().optional(),
     /** Folders whose changes trigger a rolling reload (absolute), and what to ignore in them. */
     watch: z.array(z.string().min(1).max(4096)).max(100).optional(),
     ignoreWatch: z.array(z.string().max(4096)).max(100).optional(),

@@ -51,6 +51,7 @@ Options:
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           do not restart a process that exits (one-shot jobs; with --cron-restart)
+      --no-autostart             add the app(s) stopped: \`hive start <name>\` or a --cron-restart tick starts them
   -a, --update-env               a config file's apps, or an app by name or id, that the daemon has: restart them in
                                  this shell's environment (as hive restart --update-env)
       --json                     print the started apps as JSON`;
@@ -91,6 +92,7 @@ const startOptions = {
   'server-timing': { type: 'boolean' },
   interpreter: { type: 'string' },
   'no-autorestart': { type: 'boolean' },
+  'no-autostart': { type: 'boolean' },
   watch: { type: 'boolean' },
   'watch-paths': { type: 'string' },
   'ignore-watch': { type: 'string', multiple: true },
@@ -379,6 +381,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (typeof values.log === 'string') spec.logFile = logPath(values.log, '--log');
   if (fork) spec.fork = fork;
   if (values['no-autorestart']) spec.autorestart = false;
+  if (values['no-autostart']) spec.autostart = false;
   const paths = values['watch-paths'] as string | undefined;
   if (values['ignore-watch'] && !values.watch && !paths) {
     throw new UsageError('--ignore-watch needs --watch: without it nothing is watched, so nothing is ignored');
@@ -496,6 +499,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (namespace !== DEFAULT_NAMESPACE) spec.namespace = namespace;
     // The daemon then leaves the app stopped once its primary is done, rather than start it again.
     if (app.autorestart === false) spec.autorestart = false;
+    if (app.autostart === false || values['no-autostart']) spec.autostart = false;
     if (fork) {
       spec.fork = fork;
       if (app.killTimeout !== undefined) spec.killTimeout = parseDuration(app.killTimeout, 'killTimeout');

@@ -1,4 +1,4 @@
-// PM2 >= 5's `namespace`: loaded as the app's namespace (it was ignored with a warning), checked as an app name is.
+// PM2 keys Hive once ignored or refused: `namespace` (PM2 >= 5, checked as an app name is), `autostart`.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,5 +37,14 @@ test('a namespace that could not be typed as a target is an error naming the key
       assert.match(error.message, message);
       return true;
     });
+  }
+});
+
+test('autostart (PM2’s) loads as the app’s autostart, false as true', async () => {
+  for (const autostart of [false, true]) {
+    const file = write('ecosystem.config.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', autostart }] }));
+    const config = await loadConfig(file);
+    assert.deepEqual(config.warnings, []);
+    assert.equal(config.apps[0]!.autostart, autostart);
   }
 });
