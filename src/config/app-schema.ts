@@ -114,6 +114,11 @@ const appShape = {
   expBackoffRestartDelay: duration.optional(),
   /** Reload on file changes: `true` (the script's folder) or paths. */
   watch: z.union([z.boolean(), stringList]).optional(),
+  /**
+   * PM2's `watch_delay`: how long the watched files must stay quiet after a change before the reload (a duration;
+   * default 500 ms). A burst of changes (a build, a `git pull`) is one reload.
+   */
+  watchDelay: duration.optional(),
   /** Paths (globs) the watcher ignores; node_modules always is. */
   ignoreWatch: stringList.optional(),
   /** Cron expression that triggers a rolling reload. */

@@ -1,8 +1,8 @@
 import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 
-// Editors and `git checkout` touch many files at once: one reload for a burst.
-const DEBOUNCE_MS = 500;
+// Editors and `git checkout` touch many files at once: one reload for a burst. An app's `watchDelay` replaces it.
+export const DEBOUNCE_MS = 500;
 // How often a watched folder that is gone (a build's `rm -rf dist`, not there yet at start) is looked for again.
 const REAPPEAR_POLL_MS = 1000;
 const alwaysIgnored = ['node_modules', '.git'];
@@ -22,11 +22,14 @@ export class FileWatcher {
   readonly #onChange: (file: string) => void;
   readonly #skip: (file: string) => boolean;
   readonly #folders = new Map<string, WatchedFolder>();
+  readonly #debounceMs: number;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(paths: string[], ignore: string[], onChange: (file: string) => void) {
+  /** `debounceMs`: how long the files must stay quiet after a change before `onChange` (PM2's `watch_delay`). */
+  constructor(paths: string[], ignore: string[], onChange: (file: string) => void, debounceMs = DEBOUNCE_MS) {
     this.#onChange = onChange;
+    this.#debounceMs = debounceMs;
     this.#skip = ignoreMatcher([...alwaysIgnored, ...ignore]);
     try {
       for (const path of paths) this.#watch(path, true);
@@ -112,7 +115,7 @@ export class FileWatcher {
 
   #changed(file: string): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#onChange(file), DEBOUNCE_MS);
+    this.#timer = setTimeout(() => this.#onChange(file), this.#debounceMs);
   }
 }
 

@@ -831,30 +831,36 @@ export class ManagedApp {
 
   #startWatching(): void {
     if (this.#watcher || !this.spec.watch?.length) return;
-    this.#watcher = new FileWatcher(this.spec.watch, this.spec.ignoreWatch ?? [], (file) => {
-      // An errored app (its start failed, or its primary kept dying) is started again: the change may be the fix, as
-      // under PM2's watch. One stopped (a finished one-shot job) or being respawned is left alone.
-      if (!this.#primary && this.#status !== 'errored') return;
-      // A build or a `git pull` that pauses longer than the debounce while a reload runs would otherwise queue a
-      // full rolling reload per pause.
-      if (this.#watchReloadWaiting) {
-        this.#log(`${this.name}: ${file} changed; the reload already waiting will load it`);
-        return;
-      }
-      this.#log(`${this.name}: ${file} changed; reloading`);
-      this.#watchReloadWaiting = true;
-      let began = false;
-      const begin = () => {
-        began = true;
-        this.#watchReloadWaiting = false;
-      };
-      this.#reloadUnlessStopped(begin)
-        .catch((error: Error) => this.#log(`${this.name}: watch reload failed: ${error.message}`))
-        .finally(() => {
-          // Refused before it began (the app deleted): it waits no more.
-          if (!began) this.#watchReloadWaiting = false;
-        });
-    });
+    const { watchDelay } = this.spec;
+    this.#watcher = new FileWatcher(
+      this.spec.watch,
+      this.spec.ignoreWatch ?? [],
+      (file) => {
+        // An errored app (its start failed, or its primary kept dying) is started again: the change may be the fix, as
+        // under PM2's watch. One stopped (a finished one-shot job) or being respawned is left alone.
+        if (!this.#primary && this.#status !== 'errored') return;
+        // A build or a `git pull` that pauses longer than the debounce while a reload runs would otherwise queue a
+        // full rolling reload per pause.
+        if (this.#watchReloadWaiting) {
+          this.#log(`${this.name}: ${file} changed; the reload already waiting will load it`);
+          return;
+        }
+        this.#log(`${this.name}: ${file} changed; reloading`);
+        this.#watchReloadWaiting = true;
+        let began = false;
+        const begin = () => {
+          began = true;
+          this.#watchReloadWaiting = false;
+        };
+        this.#reloadUnlessStopped(begin)
+          .catch((error: Error) => this.#log(`${this.name}: watch reload failed: ${error.message}`))
+          .finally(() => {
+            // Refused before it began (the app deleted): it waits no more.
+            if (!began) this.#watchReloadWaiting = false;
+          });
+      },
+      watchDelay,
+    );
   }
 
   #scheduleCron(): void {

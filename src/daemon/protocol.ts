@@ -58,6 +58,8 @@ export const appSpecSchema = z
     /** Folders whose changes trigger a rolling reload (absolute), and what to ignore in them. */
     watch: z.array(z.string().min(1).max(4096)).max(100).optional(),
     ignoreWatch: z.array(z.string().max(4096)).max(100).optional(),
+    /** PM2's `watch_delay`: ms the watched files must stay quiet after a change before the reload (default 500). */
+    watchDelay: z.number().int().min(0).max(2_147_483_647).optional(),
     /** Fork mode: how long a process may take to exit after SIGTERM, ms. */
     killTimeout: z.number().int().min(0).max(3_600_000).optional(),
   })

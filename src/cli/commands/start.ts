@@ -507,6 +507,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (app.watch !== undefined && app.watch !== false) {
       spec.watch = app.watch === true ? [cwd] : argList(app.watch).map((p) => resolve(cwd, p));
       if (app.ignoreWatch !== undefined) spec.ignoreWatch = argList(app.ignoreWatch);
+      if (app.watchDelay !== undefined) spec.watchDelay = parseDuration(app.watchDelay, 'watchDelay');
     }
     const cron = (values['cron-restart'] as string | undefined) ?? app.cronRestart;
     if (cron) spec.cronRestart = cron;

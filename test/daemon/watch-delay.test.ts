@@ -1,0 +1,41 @@
+// PM2's `watch_delay`: how long the watched files must stay quiet after a change before the reload. Two apps watch
+// one folder, one with an hour's delay: the other's reload (after a second) comes, the first's does not.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { daemonFixture, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+
+test('watch_delay sets the quiet time before a watch reload, per app', async () => {
+  const watched = join(hive.dir, 'src');
+  mkdirSync(watched);
+  const config = join(hive.dir, 'ecosystem.config.js');
+  const ticker = daemonFixture('ticker.sh');
+  const apps = [
+    { name: 'slow', script: ticker, watch: [watched], watch_delay: 3_600_000 },
+    { name: 'quick', script: ticker, watch: [watched], watch_delay: 1000 },
+  ];
+  writeFileSync(config, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const started = await hive.json<{ name: string }[]>(['start', config]);
+  assert.deepEqual(
+    started.map((app) => app.name),
+    ['slow', 'quick'],
+  );
+  const daemonLog = () => hive.readLog('../daemon.log');
+  writeFileSync(join(watched, 'a.js'), '1');
+  await waitFor(() => daemonLog().includes('quick: a.js changed'), "quick's reload, a second after the change");
+  assert.doesNotMatch(daemonLog(), /slow: .* changed/, 'slow waits an hour of quiet');
+});
+
+test('a watchDelay that is not a duration is a config error naming the key', async () => {
+  const config = join(hive.dir, 'hive.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ apps: [{ name: 'x', script: daemonFixture('ticker.sh'), watch: true, watchDelay: 'soon' }] }),
+  );
+  const result = await hive.run(['start', config]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /apps\[0\] \(x\)\.watchDelay: expected a duration/);
+});
