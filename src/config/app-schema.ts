@@ -66,6 +66,13 @@ const appShape = {
   nodeArgs: stringList.optional(),
   /** Environment of the app processes. `env_<name>` keys hold overrides picked with `--env <name>`. */
   env: envMap.optional(),
+  /**
+   * PM2's `filter_env`: what the app does not take from the environment of `hive start` (its own `env` is kept):
+   * `true` all of it, a string the variable of that name, a list the variables whose names contain one of its strings.
+   */
+  filterEnv: z.union([z.boolean(), z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /** PM2's `append_env_to_name`: with `--env <name>`, the app is named `<name>-<env name>` (`api-production`). */
+  appendEnvToName: z.boolean().optional(),
   /** The app's port (set as PORT); needed for `sticky`. */
   port: z.number().int().min(0).max(65535).optional(),
   /** Sticky sessions: `ip`, `header:<name>` or `cookie:<name>`. */

@@ -20,6 +20,8 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   node_args: 'nodeArgs',
   interpreter_args: 'nodeArgs',
   env: 'env',
+  filter_env: 'filterEnv',
+  append_env_to_name: 'appendEnvToName',
   port: 'port',
   max_memory_restart: 'maxMemoryRestart',
   autorestart: 'autorestart',
@@ -69,8 +71,6 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   automation: 'metrics come from hive/runtime and Prometheus, not pmx',
   source_map_support: 'pass --enable-source-maps in nodeArgs',
   treekill: 'a retired process is always signalled, then SIGKILLed after killTimeout',
-  append_env_to_name: 'not supported',
-  filter_env: 'not supported: the app gets the daemon environment plus env',
   force: 'not needed: names are unique per file',
   pid: 'the daemon tracks processes itself (`hive describe` shows pids)',
 };

@@ -14,6 +14,7 @@ import { DEFAULT_NAMESPACE } from './app-name.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
+import { filterShellEnv } from './filter-env.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
@@ -876,9 +877,14 @@ export class ManagedApp {
   }
 }
 
-// The shell's environment of the spec (the daemon's for an app of an older dump, which has none), its `env` over it.
-function environmentOf({ shellEnv, env }: Pick<AppSpec, 'shellEnv' | 'env'>): NodeJS.ProcessEnv {
-  return { ...(shellEnv ?? process.env), ...env };
+// The shell's environment of the spec (the daemon's for an app of an older dump, which has none), less what its
+// `filterEnv` drops, its `env` over it.
+function environmentOf({
+  shellEnv,
+  env,
+  filterEnv,
+}: Pick<AppSpec, 'shellEnv' | 'env' | 'filterEnv'>): NodeJS.ProcessEnv {
+  return { ...filterShellEnv(shellEnv ?? process.env, filterEnv), ...env };
 }
 
 function closed(stream: Readable): Promise<unknown> {

@@ -30,6 +30,14 @@ export const appSpecSchema = z
      * get it, with `env` over it, on every restart and after a resurrect. Absent (an older dump): the daemon's own.
      */
     shellEnv: z.record(z.string(), z.string()).optional(),
+    /**
+     * PM2's `filter_env`: what of `shellEnv` the app does not get (filter-env.ts): all of it (`true`), the variable of
+     * that name, or those whose names contain one of the strings. Applied where the environment is made, so that an
+     * `--update-env` and a resurrect are filtered too.
+     */
+    filterEnv: z
+      .union([z.boolean(), z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(1000)])
+      .optional(),
     /** Instances as asked (`max`, `-1`, a number); the primary resolves it. */
     instances: z.string().max(16),
     cronRestart: z.string().max(256).optional(),

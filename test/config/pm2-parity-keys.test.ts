@@ -1,4 +1,5 @@
-// PM2 keys Hive once ignored or refused: `namespace` (PM2 >= 5, checked as an app name is), `autostart`.
+// PM2 keys Hive once ignored or refused: `namespace` (checked as an app name is), `autostart`, `filter_env`,
+// `append_env_to_name`.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,5 +47,27 @@ test('autostart (PM2’s) loads as the app’s autostart, false as true', async 
     const config = await loadConfig(file);
     assert.deepEqual(config.warnings, []);
     assert.equal(config.apps[0]!.autostart, autostart);
+  }
+});
+
+test('filter_env and append_env_to_name load as filterEnv and appendEnvToName; a wrong type names the key', async () => {
+  const file = write(
+    'ecosystem.config.json',
+    '{"apps": [{"name": "a", "script": "a.js", "filter_env": ["AWS_"], "append_env_to_name": true}]}',
+  );
+  const config = await loadConfig(file);
+  assert.deepEqual(config.warnings, []);
+  assert.deepEqual([config.apps[0]!.filterEnv, config.apps[0]!.appendEnvToName], [['AWS_'], true]);
+  for (const [key, value] of [
+    ['filter_env', 5],
+    ['filter_env', ''],
+    ['append_env_to_name', 'yes'],
+  ] as const) {
+    write('ecosystem.config.json', JSON.stringify({ apps: [{ name: 'a', script: 'a.js', [key]: value }] }));
+    await assert.rejects(loadConfig(file), (error: Error & Record<string, unknown>) => {
+      assert.equal(error.code, 'ERR_HIVE_CONFIG');
+      assert.equal(error.key, `apps[0] (a).${key}`);
+      return true;
+    });
   }
 });

@@ -3,6 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
+import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
@@ -452,11 +453,17 @@ async function configSpecs(file: string, values: Values, command: string): Promi
   for (const warning of config.warnings) process.stderr.write(`hive ${command}: ${warning}\n`);
   const apps = pickApps(config, onlyNames(values.only as string[] | undefined));
   const envName = (values.env as string[] | undefined)?.[0];
+  // PM2's append_env_to_name: `api` started with `--env production` is `api-production` (its --only reads the
+  // file's names, as here).
+  const nameOf = (app: AppConfig) => (app.appendEnvToName && envName ? `${app.name}-${envName}` : app.name);
   // Checked for every app before any starts, as the other keys are at load.
   for (const app of apps) {
-    const problem = appNameProblem(app.name);
+    const name = nameOf(app);
+    const problem = appNameProblem(name);
     if (problem !== undefined) {
-      throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).name`, problem);
+      const key = name === app.name ? 'name' : 'appendEnvToName';
+      const why = name === app.name ? problem : `the name ${JSON.stringify(name)} it makes with --env: ${problem}`;
+      throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`, why);
     }
   }
   return apps.map((app) => {
@@ -493,7 +500,8 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     runArgs.push('--', ...(options.args ?? []));
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
-    const spec: AppSpec = { name: app.name, script: app.script, cwd, runArgs, env, instances };
+    const spec: AppSpec = { name: nameOf(app), script: app.script, cwd, runArgs, env, instances };
+    if (app.filterEnv !== undefined && app.filterEnv !== false) spec.filterEnv = app.filterEnv;
     // The app's own wins over --namespace, as in PM2 (_startJson).
     const namespace = app.namespace ?? namespaceOption(values);
     if (namespace !== DEFAULT_NAMESPACE) spec.namespace = namespace;

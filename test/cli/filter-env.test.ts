@@ -1,0 +1,75 @@
+// PM2's `filter_env` (what an app does not take from the shell of `hive start`) and `append_env_to_name` (`--env
+// production` names the app `<name>-production`), as PM2's Common.prepareAppConf and _startJson apply them.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
+
+const hive = tempHome();
+
+const shell = { HIVE_SHELL_PROBE: 'shell', SECRET_TOKEN: 's', AWS_KEY: 'a', MY_SECRET_2: 'm', KEEP_ME: 'k' };
+const probed = ['HIVE_SHELL_PROBE', 'SECRET_TOKEN', 'AWS_KEY', 'MY_SECRET_2', 'KEEP_ME', 'OWN'];
+
+async function envOf(name: string): Promise<Record<string, string>> {
+  const env = await hive.json<Record<string, string>>(['env', name]);
+  return Object.fromEntries(probed.filter((key) => key in env).map((key) => [key, env[key]!]));
+}
+
+test('filter_env drops all of the shell environment, one variable, or those whose names contain a string', async () => {
+  const probe = daemonFixture('env-probe.sh');
+  const file = join(hive.dir, 'ecosystem.config.js');
+  const apps = [
+    { name: 'none', script: probe, filter_env: true, env: { OWN: 'o', EXPLICIT: 'e' } },
+    { name: 'one', script: probe, filter_env: 'SECRET_TOKEN' },
+    { name: 'some', script: probe, filter_env: ['SECRET', 'AWS_'] },
+    { name: 'off', script: probe, filter_env: false },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  await hive.json(['start', file], { env: shell });
+
+  assert.deepEqual(await envOf('none'), { OWN: 'o' });
+  assert.deepEqual(await envOf('one'), { HIVE_SHELL_PROBE: 'shell', AWS_KEY: 'a', MY_SECRET_2: 'm', KEEP_ME: 'k' });
+  assert.deepEqual(await envOf('some'), { HIVE_SHELL_PROBE: 'shell', KEEP_ME: 'k' });
+  assert.deepEqual(await envOf('off'), {
+    HIVE_SHELL_PROBE: 'shell',
+    SECRET_TOKEN: 's',
+    AWS_KEY: 'a',
+    MY_SECRET_2: 'm',
+    KEEP_ME: 'k',
+  });
+  // The process itself runs so: without the shell's variable, with its own env.
+  await waitFor(() => /probe= explicit=e /.test(hive.readLog('none-out.log')), "the filtered app's line");
+
+  // A restart in a new shell (--update-env) is filtered as the start was.
+  await hive.json(['restart', 'some', '--update-env'], { env: { ...shell, AWS_OTHER: 'x', KEEP_ME: 'new' } });
+  assert.deepEqual(await envOf('some'), { HIVE_SHELL_PROBE: 'shell', KEEP_ME: 'new' });
+});
+
+test('append_env_to_name names the app <name>-<env> under --env, and only then', async () => {
+  const ticker = daemonFixture('ticker.sh');
+  const file = join(hive.dir, 'named.config.js');
+  const apps = [
+    { name: 'api', script: ticker, append_env_to_name: true, env_production: { A: '1' } },
+    { name: 'jobs', script: ticker },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const production = await hive.json<{ name: string }[]>(['start', file, '--env', 'production']);
+  assert.deepEqual(
+    production.map((app) => app.name),
+    ['api-production', 'jobs'],
+  );
+  const plain = await hive.json<{ name: string }[]>(['start', file, '--only', 'api']);
+  assert.deepEqual(
+    plain.map((app) => app.name),
+    ['api'],
+  );
+
+  // A name the suffix makes too long is a config error naming the key, before anything starts.
+  const long = join(hive.dir, 'long.config.js');
+  const entry = { name: 'a'.repeat(60), script: ticker, append_env_to_name: true, env_production: {} };
+  writeFileSync(long, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const refused = await hive.run(['start', long, '--env', 'production']);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /ERR_HIVE_CONFIG: .*\.appendEnvToName: the name "a+-production" it makes with --env/);
+});
