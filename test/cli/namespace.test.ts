@@ -51,6 +51,11 @@ test('a namespace is a target of its apps; an app of that name wins, as in PM2',
   assert.deepEqual(names(await hive.json<App[]>(['restart', 'web'])), ['web']);
   assert.equal((await state()).d, 'web stopped');
 
+  // hive logs <namespace>, as pm2 logs <namespace>: its apps' lines only.
+  const logs = await hive.run(['logs', 'jobs', '--lines', '1', '--out']);
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.deepEqual([...logs.stdout.matchAll(/^\[(\w+):\d+\]/gm)].map((match) => match[1]).sort(), ['a', 'b']);
+
   const unknown = await hive.run(['stop', 'nope']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /ERR_HIVE_APP_NOT_FOUND/);

@@ -1,14 +1,16 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { DaemonClient } from '../../daemon/client.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { rawLogLine } from '../raw-log-line.js';
 
-const usage = `Usage: hive logs [name|id|all] [--lines N] [-f|--nostream] [--out|--err] [--raw]
+const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--raw]
                  [--timestamp[=format]] [--json]
 
-Prints the last lines of the app's (or every app's) out and error logs, each line prefixed [app:instance].
+Prints the last lines of the app's (a namespace's apps', or every app's) out and error logs, each line prefixed
+[app:instance].
   --lines <n>   lines per file (default 20)
   -f, --follow  keep printing new lines (Ctrl-C to stop)
   --out         the out logs only (PM2's flag)
@@ -118,7 +120,10 @@ export default function logs(argv: string[]): Promise<number> {
     const apps = (await withDaemon((client) =>
       target === undefined
         ? client.request<AppInfo[]>('ls')
-        : client.request<AppInfo>('describe', { target }).then((a) => [a]),
+        : client.request<AppInfo>('describe', { target }).then(
+            (a) => [a],
+            (error: unknown) => namespaceApps(client, target, error),
+          ),
     ))!;
     // A file read once, however many apps and streams write it (an errorFile that is the outFile): its lines are
     // printed once, as out.
@@ -185,4 +190,15 @@ function takeTimestamp(argv: string[]): { timeFormat: string | undefined; rest: 
     } else rest.push(arg);
   }
   return { timeFormat, rest };
+}
+
+/**
+ * `hive logs <namespace>` (as `pm2 logs <namespace>`): the apps of the namespace a target that names no app names;
+ * `error` (ERR_HIVE_APP_NOT_FOUND, or another) is thrown again when it names none.
+ */
+async function namespaceApps(client: DaemonClient, target: string, error: unknown): Promise<AppInfo[]> {
+  if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
+  const apps = (await client.request<AppInfo[]>('ls')).filter((app) => app.namespace === target);
+  if (apps.length === 0) throw error;
+  return apps;
 }
