@@ -101,6 +101,7 @@ export function describeApp(app: AppInfo): string {
     ['error log', app.errorFile],
   ];
   if (app.logFile) fields.push(['combined log', app.logFile]);
+  if (app.namespace !== undefined && app.namespace !== 'default') fields.splice(1, 0, ['namespace', app.namespace]);
   if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
   if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', app.lastError]);

@@ -6,8 +6,8 @@ export type Target = { target: string } | { file: string; names: string[] };
 
 /**
  * The app ids that `target` names in one listing of the daemon's apps: `all` every app, an all-digit target an id
- * first (as the daemon reads it), else a name, else a namespace; a config file's names by name only, those the daemon does not have
- * skipped unless none is there. Throws AppNotFoundError when nothing matches.
+ * first (as the daemon reads it), else a name, else a namespace; a config file's names by name only, those the daemon
+ * does not have skipped unless none is there. Throws AppNotFoundError when nothing matches.
  */
 export function resolveTarget(apps: AppInfo[], target: Target): number[] {
   if ('file' in target) {

@@ -35,6 +35,7 @@ test('a namespace is a target of its apps; an app of that name wins, as in PM2',
   const table = await hive.run(['ls']);
   assert.match(table.stdout, /^id +name +namespace +mode/);
   assert.match(table.stdout, /^\d+ +c +default +fork/m);
+  assert.match((await hive.run(['describe', 'a'])).stdout, /^namespace +jobs$/m);
 
   assert.deepEqual(names(await hive.json<App[]>(['stop', 'jobs'])), ['a', 'b']);
   assert.deepEqual(await state(), { a: 'jobs stopped', b: 'jobs stopped', c: 'default online', d: 'web online' });
