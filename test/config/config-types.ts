@@ -128,3 +128,27 @@ export const badSocketModes: AppConfig[] = [
   // @ts-expect-error: not symbolic
   { name: 'a', script: 'a.js', socket: '/tmp/a.sock', socketMode: 'rw-rw----' },
 ];
+
+// PM2's namespace, autostart, filter_env, append_env_to_name and watch_delay, under their camelCase names.
+export const pm2Parity = defineConfig({
+  apps: [
+    {
+      name: 'jobs',
+      script: 'jobs.js',
+      namespace: 'batch',
+      autostart: false,
+      filterEnv: ['AWS_', 'SECRET'],
+      appendEnvToName: true,
+      watch: ['src'],
+      watchDelay: '2s',
+    },
+    { name: 'web', script: 'web.js', filterEnv: true, watchDelay: 1000 },
+  ],
+});
+
+export const badWatchDelay: AppConfig = {
+  name: 'api',
+  script: 'server.js',
+  // @ts-expect-error: watchDelay is a duration
+  watchDelay: 'soon',
+};
