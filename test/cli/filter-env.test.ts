@@ -46,6 +46,17 @@ test('filter_env drops all of the shell environment, one variable, or those whos
   assert.deepEqual(await envOf('some'), { HIVE_SHELL_PROBE: 'shell', KEEP_ME: 'new' });
 });
 
+test('--filter-env (PM2s flag, repeatable) leaves out of a script the variables whose names contain one', async () => {
+  const probe = daemonFixture('env-probe.sh');
+  await hive.json(['start', probe, '--name', 'flagged', '--filter-env', 'SECRET', '--filter-env', 'AWS'], {
+    env: shell,
+  });
+  assert.deepEqual(await envOf('flagged'), { HIVE_SHELL_PROBE: 'shell', KEEP_ME: 'k' });
+  const empty = await hive.run(['start', probe, '--name', 'empty', '--filter-env', '']);
+  assert.equal(empty.code, 2, empty.stderr);
+  assert.match(empty.stderr, /expected --filter-env to be part of a variable name/);
+});
+
 test('append_env_to_name names the app <name>-<env> under --env, and only then', async () => {
   const ticker = daemonFixture('ticker.sh');
   const file = join(hive.dir, 'named.config.js');

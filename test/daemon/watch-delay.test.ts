@@ -39,3 +39,25 @@ test('a watchDelay that is not a duration is a config error naming the key', asy
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /apps\[0\] \(x\)\.watchDelay: expected a duration/);
 });
+
+test('--watch-delay reads seconds, as PM2s flag does, or a duration; it needs --watch, and a script', async () => {
+  const watched = join(hive.dir, 'flagged');
+  mkdirSync(watched);
+  const ticker = daemonFixture('ticker.sh');
+  await hive.json(['start', ticker, '--name', 'slow2', `--watch=${watched}`, '--watch-delay', '3600']);
+  await hive.json(['start', ticker, '--name', 'quick2', `--watch=${watched}`, '--watch-delay', '1000ms']);
+  const daemonLog = () => hive.readLog('../daemon.log');
+  writeFileSync(join(watched, 'b.js'), '1');
+  await waitFor(() => daemonLog().includes('quick2: b.js changed'), "quick2's reload, a second after the change");
+  assert.doesNotMatch(daemonLog(), /slow2: .* changed/, 'slow2 waits an hour of quiet');
+
+  for (const [args, message] of [
+    [[ticker, '--name', 'x', '--watch-delay', '2'], /--watch-delay needs --watch/],
+    [[ticker, '--name', 'x', '--watch', '--watch-delay', 'soon'], /expected --watch-delay to be seconds or a duration/],
+    [[join(hive.dir, 'ecosystem.config.js'), '--watch-delay', '2'], /--watch-delay applies to a script/],
+  ] as const) {
+    const result = await hive.run(['start', ...args]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, message);
+  }
+});

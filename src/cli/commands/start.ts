@@ -50,6 +50,8 @@ Options:
       --server-timing            a Server-Timing header (total, pool time, request id) on the app's responses
       --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
+      --watch-delay <delay>      quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
+      --filter-env <string>      leave out of the app the shell variables whose names contain it (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           do not restart a process that exits (one-shot jobs; with --cron-restart)
       --no-autostart             add the app(s) stopped: \`hive start <name>\` or a --cron-restart tick starts them
@@ -97,6 +99,8 @@ const startOptions = {
   watch: { type: 'boolean' },
   'watch-paths': { type: 'string' },
   'ignore-watch': { type: 'string', multiple: true },
+  'watch-delay': { type: 'string' },
+  'filter-env': { type: 'string', multiple: true },
   'update-env': { type: 'boolean', short: 'a' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -387,9 +391,18 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values['ignore-watch'] && !values.watch && !paths) {
     throw new UsageError('--ignore-watch needs --watch: without it nothing is watched, so nothing is ignored');
   }
+  if (values['watch-delay'] !== undefined && !values.watch && !paths) {
+    throw new UsageError('--watch-delay needs --watch: without it nothing is watched');
+  }
   if (values.watch || paths) {
     spec.watch = paths ? paths.split(',').map((p) => resolve(p)) : [dirname(path)];
     if (values['ignore-watch']) spec.ignoreWatch = values['ignore-watch'] as string[];
+    if (values['watch-delay'] !== undefined) spec.watchDelay = watchDelay(values['watch-delay'] as string);
+  }
+  const filterEnv = values['filter-env'] as string[] | undefined;
+  if (filterEnv !== undefined) {
+    if (filterEnv.includes('')) throw new UsageError('expected --filter-env to be part of a variable name, got ""');
+    spec.filterEnv = filterEnv;
   }
   return spec;
 }
@@ -431,6 +444,8 @@ const scriptOnlyFlags = [
   'watch',
   'watch-paths',
   'ignore-watch',
+  'watch-delay',
+  'filter-env',
 ] as const;
 
 async function configSpecs(file: string, values: Values, command: string): Promise<AppSpec[]> {
@@ -552,6 +567,21 @@ function namespaceOption(values: Values): string {
   const problem = namespaceProblem(namespace);
   if (problem !== undefined) throw new UsageError(`--namespace ${JSON.stringify(namespace)}: ${problem}`);
   return namespace;
+}
+
+/**
+ * `--watch-delay`, as PM2's flag reads it: a plain number is seconds (`4`), else a duration (`4000ms`, `2s`). In a
+ * config, `watchDelay` is PM2's `watch_delay`: milliseconds.
+ */
+function watchDelay(value: string): number {
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return watchDelay(`${value.trim()}s`);
+  try {
+    return parseDuration(value, 'watch-delay');
+  } catch {
+    throw new UsageError(
+      `expected --watch-delay to be seconds or a duration like 500ms or 2s, got ${JSON.stringify(value)}`,
+    );
+  }
 }
 
 function logPath(value: string, flag: string): string {
