@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The fields of `/proc/<pid>/stat` after the command name (Linux), or undefined when the process is gone or there is
@@ -26,4 +26,35 @@ export function isAlive(pid: number): boolean {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   return procStatFields(pid)?.[0] !== 'Z';
+}
+
+/** A process as /proc lists it: its pid, its parent's, and its start time (clock ticks after boot, proc(5) field 22). */
+export interface ProcEntry {
+  pid: number;
+  ppid: number;
+  startTime: string;
+}
+
+/** Every process /proc lists (Linux; elsewhere none), read once: what the parent links of a process tree come from. */
+export function procTable(): ProcEntry[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const table: ProcEntry[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = procStatFields(Number(entry));
+    if (fields?.[1] === undefined || fields[19] === undefined) continue;
+    table.push({ pid: Number(entry), ppid: Number(fields[1]), startTime: fields[19] });
+  }
+  return table;
+}
+
+/** The start time of `pid` (see {@link ProcEntry}), or undefined when it is gone (or a zombie) or there is no /proc. */
+export function startTimeOf(pid: number): string | undefined {
+  const fields = procStatFields(pid);
+  return fields === undefined || fields[0] === 'Z' ? undefined : fields[19];
 }
