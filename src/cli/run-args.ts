@@ -48,6 +48,7 @@ Options:
       --max-restarts <n>           crashes in a row, each before --min-uptime, before the slot is errored (default 10)
       --min-uptime <duration>      uptime after which a process counts as stable (default 1s)
       --no-autorestart             a process that exits is not restarted; once all have, the app stops (PM2's)
+      --no-treekill                a retired process's own child processes are left running (PM2's; default: stopped)
       --stop-exit-codes <codes>    exit codes after which a process is not restarted, e.g. 0,3 (PM2's stop_exit_codes)
       --max-memory-restart <size>  replace a process whose RSS exceeds this, e.g. 300M (replacement ready first)
       --log-format <text|json>     worker lines prefixed [app:instance] (default), or one JSON object per line
@@ -85,6 +86,7 @@ const runOptions = {
   'wait-ready': { type: 'boolean' },
   'max-restarts': { type: 'string' },
   'no-autorestart': { type: 'boolean' },
+  'no-treekill': { type: 'boolean' },
   'stop-exit-codes': { type: 'string' },
   'max-memory-restart': { type: 'string' },
   'log-format': { type: 'string' },
@@ -156,6 +158,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values['max-restarts'] !== undefined) supervisor.maxRestarts = values['max-restarts'] as unknown as number;
   if (values['max-memory-restart'] !== undefined) supervisor.maxMemoryRestart = values['max-memory-restart'];
   if (values['no-autorestart']) supervisor.autorestart = false;
+  if (values['no-treekill']) supervisor.treekill = false;
   if (values['stop-exit-codes'] !== undefined) {
     supervisor.stopExitCodes = parseStopExitCodes(values['stop-exit-codes'], '--stop-exit-codes');
   }

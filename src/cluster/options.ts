@@ -52,6 +52,11 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   killTimeout?: number | string;
   /** How long a keep-alive connection must sit idle before a draining worker closes it. Default 1 s. */
   drainIdleGrace?: number | string;
+  /**
+   * PM2's `treekill`: the processes a retired worker started (and theirs) are stopped once it has exited, SIGTERM
+   * then SIGKILL after killTimeout, so that none outlives a stop, reload or scale down. Linux only. Default true.
+   */
+  treekill?: boolean;
   /** Replace a worker whose RSS exceeds this (bytes, or `300M`), through the reload path. */
   maxMemoryRestart?: number | string;
   /** How often workers report their memory. Default 1 s. */
@@ -77,6 +82,7 @@ export interface FilledOptions extends RestartPolicyOptions {
   listenTimeout: number;
   killTimeout: number;
   drainIdleGrace: number;
+  treekill: boolean;
   maxMemoryRestart: number | undefined;
   memoryReportInterval: number;
   typescript: boolean;
@@ -140,6 +146,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     listenTimeout: parseDuration(options.listenTimeout ?? 10_000, 'listenTimeout'),
     killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
     drainIdleGrace: parseDuration(options.drainIdleGrace ?? 1_000, 'drainIdleGrace'),
+    treekill: booleanOption(options.treekill, 'treekill'),
     maxMemoryRestart,
     memoryReportInterval,
     restartDelay: parseDuration(options.restartDelay ?? 0, 'restartDelay'),
@@ -198,6 +205,12 @@ function assertInstanceVars(env: Record<string, string> | undefined, sticky: Sti
       `${ENV.incrementVar}=PORT cannot be combined with \`sticky\`: the primary's router owns the one port the instances share`,
     );
   }
+}
+
+function booleanOption(value: unknown, key: string): boolean {
+  if (value === undefined) return true;
+  if (typeof value === 'boolean') return value;
+  throw new InvalidArgumentError(`Expected \`${key}\` to be a boolean, got ${describeValue(value)}`);
 }
 
 function autorestartOption(value: unknown): boolean {

@@ -100,6 +100,8 @@ export class Supervisor extends EventEmitter {
   readonly options: FilledOptions;
   #slots: Slot[] = [];
   #live = new Set<WorkerProcess>();
+  // Workers that have exited and whose descendants are still being stopped (treekill): a stop waits for them too.
+  #leaving = new Set<Promise<unknown>>();
   #state: AppState = 'starting';
   #queue: Promise<unknown> = Promise.resolve();
   #router: StickyRouter | undefined;
@@ -274,6 +276,7 @@ export class Supervisor extends EventEmitter {
       for (const slot of this.#slots) clearTimeout(slot.restartTimer);
       void this.#router?.close();
       await Promise.all([...this.#live].map((worker) => worker.retire(options.signal)));
+      await Promise.all(this.#leaving);
       // Only now: until the last worker has closed the socket, another primary must not take the path over.
       this.#releaseSocket();
       this.#setState('stopped', this.#ended);
@@ -393,6 +396,8 @@ export class Supervisor extends EventEmitter {
     );
     worker.on('exit', (exit: WorkerExit) => {
       this.#live.delete(worker);
+      this.#leaving.add(worker.gone);
+      void worker.gone.then(() => this.#leaving.delete(worker.gone));
       this.#router?.forget(worker);
       const noRestart = this.#isCrash(slot, worker, exit) ? noRestartReason(this.options, exit.code) : undefined;
       this.#emit({ type: 'exit', instance, pid, ...exit, ...(noRestart ? { noRestart } : {}) });

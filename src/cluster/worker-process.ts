@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { decodeWorkerMessage, type PrimaryMessage, type WorkerMessage } from '../runtime/protocol.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { splitLines } from './line-splitter.js';
+import { ProcessTree } from './process-tree.js';
 import { PM2_READY, waitUntilReady } from './ready-wait.js';
 
 /** The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped). */
@@ -24,6 +25,8 @@ export interface WorkerProcessOptions {
   listenTimeout: number;
   killTimeout: number;
   drainIdleGrace: number;
+  /** Whether the process's descendants are stopped with it when the primary retires or kills it (PM2's treekill). */
+  treekill: boolean;
 }
 
 const STDERR_TAIL = 20;
@@ -43,6 +46,11 @@ export class WorkerProcess extends EventEmitter {
   readonly startedAt = Date.now();
   readonly stderrTail: string[] = [];
   readonly exited: Promise<WorkerExit>;
+  /**
+   * Settles after `exited` once the descendants of a process the primary retired or killed are gone too (treekill):
+   * what a stop awaits, so that the primary does not exit, nor a port get reused, while they still run.
+   */
+  readonly gone: Promise<WorkerExit>;
   readyAt: number | undefined;
   rss: number | undefined;
   #state: WorkerState = 'starting';
@@ -51,6 +59,7 @@ export class WorkerProcess extends EventEmitter {
   #retiring = false;
   #killed = false;
   #killTimer: NodeJS.Timeout | undefined;
+  #tree: ProcessTree | undefined;
 
   constructor(worker: Worker, instance: number, options: WorkerProcessOptions) {
     super();
@@ -76,6 +85,7 @@ export class WorkerProcess extends EventEmitter {
     this.exited = new Promise((resolve) => {
       worker.process.once('exit', (code, signal) => {
         clearTimeout(this.#killTimer);
+        this.#tree?.stopTracking();
         this.#setState('stopped');
         const exit: WorkerExit = { code, signal, expected: this.#retiring, killed: this.#killed };
         // Let the last output lines through before the exit is reported (the stderr tail names the crash).
@@ -84,6 +94,12 @@ export class WorkerProcess extends EventEmitter {
           resolve(exit);
         });
       });
+    });
+    // Only once the process has exited: its drain may still need what it started (a process-isolation pool, a child a
+    // request waits on). A crash is left alone, as PM2 does: only a retirement the primary asked for signals the tree.
+    this.gone = this.exited.then(async (exit) => {
+      await this.#tree?.finish('SIGTERM', this.#options.killTimeout);
+      return exit;
     });
     worker.on('message', (value: unknown) => {
       try {
@@ -142,13 +158,16 @@ export class WorkerProcess extends EventEmitter {
   }
 
   /**
-   * Retires the worker gracefully: drain, hooks, exit; SIGKILL after killTimeout. Resolves on exit. `groupSignal`:
-   * the process got that signal itself (a Ctrl-C to the process group), so the app's own handlers have had it.
+   * Retires the worker gracefully: drain, hooks, exit; SIGKILL after killTimeout. Resolves once it is {@link gone}:
+   * with treekill, the descendants it leaves get SIGTERM when it has exited, and SIGKILL after killTimeout.
+   * `groupSignal`: the process got that signal itself (a Ctrl-C to the process group), so the app's own handlers have
+   * had it.
    */
   retire(groupSignal?: 'SIGINT'): Promise<WorkerExit> {
-    if (this.#state === 'stopped') return this.exited;
+    if (this.#state === 'stopped') return this.gone;
     if (!this.#retiring) {
       this.#retiring = true;
+      this.#trackTree();
       const starting = this.#state === 'starting';
       this.#setState('draining');
       // A process still starting may not listen for messages yet (its runtime loads while the IPC channel already
@@ -169,7 +188,7 @@ export class WorkerProcess extends EventEmitter {
         this.kill();
       }, this.#options.killTimeout);
     }
-    return this.exited;
+    return this.gone;
   }
 
   /**
@@ -180,7 +199,15 @@ export class WorkerProcess extends EventEmitter {
     if (this.#state === 'stopped') return;
     this.#retiring = expected;
     this.#killed = true;
+    this.#trackTree();
+    // Read last before the SIGKILL, after which the process starts nothing more: the tree is then complete.
+    this.#tree?.refresh();
     this.worker.process.kill('SIGKILL');
+  }
+
+  // From the start of a retirement (or a kill) until the exit: see ProcessTree for why it is read all along.
+  #trackTree(): void {
+    if (this.#options.treekill && !this.#tree && this.pid) this.#tree = new ProcessTree(this.pid);
   }
 
   #setState(state: WorkerState): void {
