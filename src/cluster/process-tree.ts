@@ -133,8 +133,9 @@ export function isSameProcess(pid: number, startTime: string): boolean {
 
 /**
  * Stops a plain child process (fork mode) as PM2 does: `signal` to it and, with `treekill`, to its whole tree at once
- * (no drain runs in it that its children would still serve); SIGKILL to what is left after `killTimeout`, including
- * descendants found by then. Resolves once the process has closed (its output read to the end) and its descendants
+ * (no drain runs in it that its children would still serve), or `ask()` in place of both (PM2's shutdown message: the
+ * process ends its children itself; those left once it exited get `signal`); SIGKILL to what is left after
+ * `killTimeout`, including descendants found by then. Resolves once the process has closed (its output read to the end) and its descendants
  * are gone.
  */
 export async function stopProcessTree(
@@ -142,6 +143,7 @@ export async function stopProcessTree(
   signal: NodeJS.Signals,
   killTimeout: number,
   treekill: boolean,
+  ask?: () => void,
 ): Promise<void> {
   const tree = treekill && child.pid ? new ProcessTree(child.pid) : undefined;
   const begun = Date.now();
@@ -152,8 +154,11 @@ export async function stopProcessTree(
     child.kill('SIGKILL');
     tree?.signal('SIGKILL');
   }, killTimeout);
-  child.kill(signal);
-  tree?.signal(signal);
+  if (ask) ask();
+  else {
+    child.kill(signal);
+    tree?.signal(signal);
+  }
   await exited;
   clearTimeout(force);
   await tree?.finish(signal, Math.max(0, killTimeout - (Date.now() - begun)));

@@ -11,6 +11,7 @@ import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
+import { stopProcessTree } from '../cluster/process-tree.js';
 import { freeInstances, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
 import { ENV } from '../runtime/protocol.js';
@@ -30,6 +31,8 @@ export interface ForkOptions {
    */
   autorestart: boolean;
   killTimeout: number;
+  /** PM2's treekill: a process is stopped with its descendants (default true). */
+  treekill?: boolean;
   /** Bytes of RSS over which a process is restarted (`maxMemoryRestart`); none when undefined. */
   maxMemoryRestart?: number;
   /** How a process that exits is restarted: the app's `restart_delay` and the like (see forkRestartPolicy). */
@@ -255,14 +258,13 @@ function retire(slot: Slot): Promise<void> {
   // Detached from the slot first: its exit is then expected, not a crash to restart.
   slot.child = undefined;
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), options.killTimeout);
-    child.once('close', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    askToStop(child);
-  });
+  return stopProcessTree(
+    child,
+    STOP_SIGNAL,
+    options.killTimeout,
+    options.treekill !== false,
+    wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
+  );
 }
 
 // PM2's kill signal: an app written for PM2 cleans up in its own `process.on('SIGINT')` handler. A process that has
@@ -270,18 +272,14 @@ function retire(slot: Slot): Promise<void> {
 const STOP_SIGNAL = 'SIGINT';
 
 /**
- * How a retiring process is asked to end, as PM2 asks it (God.killProcess); retire() SIGKILLs it past killTimeout.
- * With `shutdownWithMessage` (its environment carries it, as a cluster app's does) PM2 sends the message 'shutdown'
- * instead of the signal, and the signal only to a process it cannot send to.
+ * PM2's `shutdown_with_message` (its environment carries it, as a cluster app's does): the message 'shutdown' in
+ * place of the signal (God.killProcess), the signal only to a process it cannot send to; retire() SIGKILLs what is
+ * left past killTimeout, and its descendants with it.
  */
-function askToStop(child: ChildProcess): void {
-  if (wantsShutdownMessage.has(child) && child.connected) {
-    child.send('shutdown', (error) => {
-      if (error) child.kill(STOP_SIGNAL);
-    });
-    return;
-  }
-  child.kill(STOP_SIGNAL);
+function sendShutdown(child: ChildProcess): void {
+  child.send('shutdown', (error) => {
+    if (error) child.kill(STOP_SIGNAL);
+  });
 }
 
 /** Stops a slot's process to start it again: {@link retire}, with the slot counted as running meanwhile. */

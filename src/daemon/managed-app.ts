@@ -593,6 +593,7 @@ export class ManagedApp {
       instances: spec.instances,
       autorestart: spec.autorestart ?? true,
       killTimeout: spec.killTimeout ?? 5_000,
+      treekill: !ownArgs(spec.runArgs).includes('--no-treekill'),
       maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
       restart: forkRestartPolicy(spec.runArgs),
       ...forkReadyOptions(spec.runArgs),
@@ -895,9 +896,14 @@ function closed(stream: Readable): Promise<unknown> {
  * The `--max-memory-restart` of an app's `hive run` arguments, in bytes: `hive start` puts it there for every app (the
  * flag, or a config's `maxMemoryRestart`), and a fork-mode primary enforces it too.
  */
-function maxMemoryRestartOf(runArgs: string[]): number | undefined {
+// The `hive run` flags of runArgs (before `--`; the script's own arguments follow it).
+function ownArgs(runArgs: string[]): string[] {
   const separator = runArgs.indexOf('--');
-  const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
+  return separator === -1 ? runArgs : runArgs.slice(0, separator);
+}
+
+function maxMemoryRestartOf(runArgs: string[]): number | undefined {
+  const own = ownArgs(runArgs);
   const arg = own.filter((a) => a.startsWith('--max-memory-restart=')).at(-1);
   return arg === undefined ? undefined : parseSize(arg.slice('--max-memory-restart='.length), 'maxMemoryRestart');
 }
