@@ -103,6 +103,14 @@ const appShape = {
    * `'shutdown'` (its `process.on('message')` handler), and exits itself, within killTimeout.
    */
   shutdownWithMessage: z.boolean().optional(),
+  /**
+   * PM2's `treekill`: when a process is stopped (stop, delete, restart, reload, scale down, memory restart, `hive
+   * kill`), the processes it started (and theirs) are stopped too, so that none outlives it holding a port. A cluster
+   * process's descendants get SIGTERM once it has exited (its drain may need them); a fork-mode process's get the
+   * process's own signal with it, as PM2 sends. SIGKILL follows after killTimeout. Not on a crash. Linux only (read
+   * from /proc). Default true; false leaves them running.
+   */
+  treekill: z.boolean().optional(),
   maxMemoryRestart: size.optional(),
   /**
    * PM2's `autostart`: false adds the app stopped rather than starting it (a config started again leaves it so);

@@ -26,6 +26,7 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   max_memory_restart: 'maxMemoryRestart',
   autorestart: 'autorestart',
   autostart: 'autostart',
+  treekill: 'treekill',
   stop_exit_codes: 'stopExitCodes',
   max_restarts: 'maxRestarts',
   min_uptime: 'minUptime',
@@ -70,7 +71,6 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   pmx: 'metrics come from hive/runtime and Prometheus, not pmx',
   automation: 'metrics come from hive/runtime and Prometheus, not pmx',
   source_map_support: 'pass --enable-source-maps in nodeArgs',
-  treekill: 'a retired process is always signalled, then SIGKILLed after killTimeout',
   force: 'not needed: names are unique per file',
   pid: 'the daemon tracks processes itself (`hive describe` shows pids)',
 };

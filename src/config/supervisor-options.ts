@@ -56,6 +56,7 @@ export function supervisorOptions(
     'restartDelay',
     'expBackoffRestartDelay',
     'autorestart',
+    'treekill',
   ] as const) {
     copy(key);
   }

@@ -55,6 +55,7 @@ Options:
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
       --no-autorestart           do not restart a process that exits (one-shot jobs; with --cron-restart)
       --no-autostart             add the app(s) stopped: \`hive start <name>\` or a --cron-restart tick starts them
+      --no-treekill              leave the processes an app process started running when it is stopped (PM2's)
   -a, --update-env               a config file's apps, or an app by name or id, that the daemon has: restart them in
                                  this shell's environment (as hive restart --update-env)
       --json                     print the started apps as JSON`;
@@ -96,6 +97,7 @@ const startOptions = {
   interpreter: { type: 'string' },
   'no-autorestart': { type: 'boolean' },
   'no-autostart': { type: 'boolean' },
+  'no-treekill': { type: 'boolean' },
   watch: { type: 'boolean' },
   'watch-paths': { type: 'string' },
   'ignore-watch': { type: 'string', multiple: true },
@@ -356,6 +358,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values['wait-ready']) runArgs.push('--wait-ready');
   if (values['server-timing']) runArgs.push('--server-timing');
   if (values['no-autorestart']) runArgs.push('--no-autorestart');
+  if (values['no-treekill']) runArgs.push('--no-treekill');
   runArgs.push('--', ...args);
   const name = (values.name as string | undefined) ?? basename(path, extname(path));
   const problem = appNameProblem(name);
@@ -438,6 +441,7 @@ const scriptOnlyFlags = [
   'max-memory-restart',
   'interpreter',
   'no-autorestart',
+  'no-treekill',
   'output',
   'error',
   'log',
@@ -507,6 +511,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (mode !== undefined) runArgs.push(`--socket-mode=${typeof mode === 'number' ? mode.toString(8) : mode}`);
     if (options.waitReady) runArgs.push('--wait-ready');
     if (options.autorestart === false) runArgs.push('--no-autorestart');
+    if (options.treekill === false) runArgs.push('--no-treekill');
     // Quoted where needed: a flag with a space in it (`--title=my app`) must reach the app processes whole.
     if (options.nodeArgs?.length) runArgs.push(`--node-args=${formatNodeArgs(options.nodeArgs)}`);
     if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
