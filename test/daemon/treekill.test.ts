@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { isAlive } from '../../dist/cluster/proc-stat.js';
+import { freePort } from '../ports.js';
+import { daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
+
+// PM2's treekill: what an app process started must not outlive its stop, reload, scale down, delete or `hive kill`.
+const hive = tempHome();
+// Not in hive.dir, which the home's cleanup removes (before the hook below would read them).
+const pidDir = mkdtempSync(join(tmpdir(), 'tk-'));
+const pidFiles: string[] = [];
+
+const pidsIn = (file: string) => readOrEmpty(file).split('\n').filter(Boolean).map(Number);
+// isAlive: a zombie (an orphan SIGKILLed, not yet reaped by whatever adopted it) is gone.
+const running = (file: string) => pidsIn(file).filter((pid) => isAlive(pid));
+
+// Whatever happens, no child of a fixture outlives the tests (the `treekill: false` one is meant to survive a stop).
+after(() => {
+  for (const pid of pidFiles.flatMap(pidsIn)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  rmSync(pidDir, { recursive: true, force: true });
+});
+
+async function settles(file: string, count: number, what: string): Promise<number[]> {
+  return waitFor(() => {
+    const pids = running(file);
+    return pids.length === count && pids;
+  }, what);
+}
+
+function bindable(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+// A cluster app whose processes each start a `sleep`, the pids of which land in a file of its own.
+async function sleeper(name: string, instances: number): Promise<string> {
+  const file = join(pidDir, name);
+  pidFiles.push(file);
+  await hive.json([
+    'start',
+    daemonFixture('spawns-sleep.js'),
+    '-i',
+    String(instances),
+    '--name',
+    name,
+    '--env',
+    `CHILD_PIDS=${file}`,
+  ]);
+  await settles(file, instances, `the children of ${name}`);
+  return file;
+}
+
+test('cluster mode: the children of reloaded processes are gone after the reload', async () => {
+  const file = await sleeper('reloaded', 2);
+  const before = running(file);
+  await hive.json(['reload', 'reloaded']);
+  await waitFor(() => pidsIn(file).length === 4, 'the new processes to start their children');
+  for (const pid of before) assert.ok(!isAlive(pid), `the child ${pid} of a reloaded process is gone`);
+  await hive.json(['delete', 'reloaded']);
+});
+
+test('cluster mode: the child of a process scaled away is gone after the scale', async () => {
+  const file = await sleeper('scaled', 2);
+  await hive.json(['scale', 'scaled', '1']);
+  assert.equal(running(file).length, 1);
+  await hive.json(['delete', 'scaled']);
+});
+
+test('cluster mode: no child is left after stop', async () => {
+  const file = await sleeper('stopped', 1);
+  await hive.json(['stop', 'stopped']);
+  assert.deepEqual(running(file), []);
+  await hive.json(['delete', 'stopped']);
+});
+
+test('cluster mode: no child is left after delete', async () => {
+  const file = await sleeper('deleted', 1);
+  await hive.json(['delete', 'deleted']);
+  assert.deepEqual(running(file), []);
+});
+
+test('cluster mode: no child is left after hive kill', async () => {
+  const file = await sleeper('killed', 2);
+  await hive.json(['kill']);
+  assert.deepEqual(running(file), []);
+});
+
+// A fork-mode app of a config file: wrapper.sh runs port-holder.mjs on `port`, whose pid lands in `file`.
+async function wrapped(name: string, port: number, extra: Record<string, unknown> = {}): Promise<[string, number]> {
+  const file = join(pidDir, name);
+  pidFiles.push(file);
+  const config = join(pidDir, `${name}.config.json`);
+  const { env, ...rest } = extra as { env?: Record<string, string> };
+  const app = { name, script: daemonFixture('wrapper.sh'), env: { PORT: String(port), HOLDER_PIDS: file, ...env } };
+  writeFileSync(config, JSON.stringify({ apps: [{ ...app, ...rest }] }));
+  const started = await hive.run(['start', config]);
+  assert.equal(started.code, 0, started.stderr);
+  assert.doesNotMatch(started.stderr, /treekill/, 'treekill is a key Hive acts on, not one it ignores');
+  const [holder] = await settles(file, 1, `the server behind the wrapper of ${name}`);
+  return [file, holder!];
+}
+
+test('fork mode: a wrapper that forwards no signal has its server stopped with it, and the port freed', async () => {
+  const port = await freePort();
+  const [, holder] = await wrapped('web', port);
+  await hive.json(['stop', 'web']);
+  assert.ok(!isAlive(holder), 'the server behind the wrapper is gone after stop');
+  assert.ok(await bindable(port), 'its port is free');
+  await hive.json(['delete', 'web']);
+});
+
+test('fork mode: a server that ignores SIGTERM is SIGKILLed after killTimeout', async () => {
+  const port = await freePort();
+  const [, holder] = await wrapped('deaf', port, { kill_timeout: 500, env: { IGNORE_TERM: '1' } });
+  await hive.json(['stop', 'deaf']);
+  assert.ok(!isAlive(holder), 'the server that ignores SIGTERM is gone after stop');
+  assert.ok(await bindable(port), 'its port is free');
+  await hive.json(['delete', 'deaf']);
+});
+
+test("fork mode: PM2's treekill: false leaves the server running", async () => {
+  const [, holder] = await wrapped('kept', await freePort(), { treekill: false });
+  await hive.json(['stop', 'kept']);
+  // The after() hook kills it.
+  assert.ok(isAlive(holder), 'with treekill: false the server outlives the stop');
+  await hive.json(['delete', 'kept']);
+});
