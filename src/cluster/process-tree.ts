@@ -11,6 +11,26 @@ const POLL_MS = 50;
 // wakes, and a stop must not hang on it.
 const SIGKILL_WAIT_MS = 2_000;
 
+// The trees being tracked share one read of /proc per interval: a stop retires every worker at once, and each reading
+// the whole process table on its own would multiply the cost by their number.
+const tracked = new Set<ProcessTree>();
+let trackTimer: NodeJS.Timeout | undefined;
+
+function track(tree: ProcessTree, on: boolean): void {
+  if (on) tracked.add(tree);
+  else tracked.delete(tree);
+  if (tracked.size === 0) {
+    clearInterval(trackTimer);
+    trackTimer = undefined;
+  } else if (trackTimer === undefined) {
+    // Unref'd: tracking alone must not keep a primary alive that has nothing else to do.
+    trackTimer = setInterval(() => {
+      const table = procTable();
+      for (const each of tracked) each.refresh(table);
+    }, TRACK_INTERVAL_MS).unref();
+  }
+}
+
 /**
  * The descendants of one process (its children, theirs, and so on), PM2's `treekill`: what an app started (`npm start`
  * running `node srv.js`, a `sleep`, a server holding a port) must not outlive the app's stop. Each is known by pid and
@@ -29,23 +49,24 @@ export class ProcessTree {
   #known = new Map<number, string>();
   // The pids that had the soft signal: a second SIGTERM is, to many apps, "force it now".
   #signalled = new Set<number>();
-  #timer: NodeJS.Timeout | undefined;
 
-  constructor(root: number, trackInterval = TRACK_INTERVAL_MS) {
+  constructor(root: number) {
     this.root = root;
     this.#rootStart = startTimeOf(root);
     if (this.#rootStart === undefined) return;
     this.refresh();
-    // Unref'd: tracking alone must not keep a primary alive that has nothing else to do.
-    this.#timer = setInterval(() => this.refresh(), trackInterval).unref();
+    track(this, true);
   }
 
-  /** Reads the root's descendants again; stops tracking once the root is gone (its pid may be reused). */
-  refresh(): void {
+  /**
+   * Reads the root's descendants again, from `table` (read now if not given); stops tracking once the root is gone
+   * (its pid may be reused).
+   */
+  refresh(table?: ProcEntry[]): void {
     if (this.#rootStart === undefined) return;
-    const table = procTable();
-    // Read after the table: a root that exited while it was read has orphans already re-parented out of it, but a
-    // reused pid's children would be counted as its own.
+    table ??= procTable();
+    // Checked after the table was read: a root that exited meanwhile has its orphans re-parented out of it already,
+    // but a reused pid's children would be counted as its own.
     if (startTimeOf(this.root) !== this.#rootStart) {
       this.stopTracking();
       return;
@@ -68,7 +89,7 @@ export class ProcessTree {
 
   /** Stops reading the tree: the root has exited, and what is known now is all there is to know. */
   stopTracking(): void {
-    clearInterval(this.#timer);
+    track(this, false);
     this.#rootStart = undefined;
   }
 
