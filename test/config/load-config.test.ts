@@ -190,6 +190,25 @@ describe('PM2 ecosystem files', () => {
     await assert.rejects(loadConfig(file), configError('apps[0] (a).autostart', /expected boolean/));
   });
 
+  test("PM2's treekill reaches the primary without a warning; a non-boolean is an error naming the key", async () => {
+    const file = write(
+      'ecosystem.config.json',
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: 'a.js', treekill: false },
+          { name: 'b', script: 'b.js', treekill: true },
+          { name: 'c', script: 'c.js' },
+        ],
+      }),
+    );
+    const config = await loadConfig(file);
+    assert.deepEqual(config.warnings, []);
+    const options = config.apps.map((app) => supervisorOptions(app, config.file).treekill);
+    assert.deepEqual(options, [false, true, undefined]);
+    write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "treekill": "no"}]}');
+    await assert.rejects(loadConfig(file), configError('apps[0] (a).treekill', /expected boolean/i));
+  });
+
   test('stop_exit_codes and autorestart reach the primary; a bad exit code is an error naming the key and file', async () => {
     const file = write(
       'ecosystem.config.json',

@@ -44,7 +44,7 @@ function bindable(port: number): Promise<boolean> {
 }
 
 // A cluster app whose processes each start a `sleep`, the pids of which land in a file of its own.
-async function sleeper(name: string, instances: number): Promise<string> {
+async function sleeper(name: string, instances: number, flags: string[] = []): Promise<string> {
   const file = join(pidDir, name);
   pidFiles.push(file);
   await hive.json([
@@ -56,6 +56,7 @@ async function sleeper(name: string, instances: number): Promise<string> {
     name,
     '--env',
     `CHILD_PIDS=${file}`,
+    ...flags,
   ]);
   await settles(file, instances, `the children of ${name}`);
   return file;
@@ -88,6 +89,15 @@ test('cluster mode: no child is left after delete', async () => {
   const file = await sleeper('deleted', 1);
   await hive.json(['delete', 'deleted']);
   assert.deepEqual(running(file), []);
+});
+
+test('cluster mode: --no-treekill leaves the child running after stop', async () => {
+  const file = await sleeper('kept-child', 1, ['--no-treekill']);
+  const [child] = running(file);
+  await hive.json(['stop', 'kept-child']);
+  // The after() hook kills it.
+  assert.ok(isAlive(child!), 'with --no-treekill the child outlives the stop');
+  await hive.json(['delete', 'kept-child']);
 });
 
 test('cluster mode: no child is left after hive kill', async () => {
