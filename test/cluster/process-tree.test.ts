@@ -25,7 +25,7 @@ function shellWith(script: string): { root: ChildProcess; pids: Promise<number[]
   const pids = poll(() => {
     const lines = out.split('\n').filter(Boolean).map(Number);
     for (const pid of lines) seen.add(pid);
-    return lines.length === 2 && lines;
+    return lines.length === 2 ? lines : undefined;
   }, 'the background pids');
   return { root, pids };
 }

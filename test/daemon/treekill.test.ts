@@ -31,7 +31,7 @@ after(() => {
 async function settles(file: string, count: number, what: string): Promise<number[]> {
   return waitFor(() => {
     const pids = running(file);
-    return pids.length === count && pids;
+    return pids.length === count ? pids : undefined;
   }, what);
 }
 
