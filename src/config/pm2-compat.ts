@@ -73,6 +73,16 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   source_map_support: 'pass --enable-source-maps in nodeArgs',
   force: 'not needed: names are unique per file',
   pid: 'the daemon tracks processes itself (`hive describe` shows pids)',
+  // PM2's own monitoring (pm2.io / Keymetrics) and platform switches: nothing to run differently without them.
+  trace: 'pm2.io tracing is not part of Hive (metrics come from hive/runtime and Prometheus)',
+  disable_trace: 'pm2.io tracing is not part of Hive',
+  deep_monitoring: 'pm2.io monitoring is not part of Hive (metrics come from hive/runtime and Prometheus)',
+  v8: 'pm2.io monitoring is not part of Hive',
+  event_loop_inspector: 'pm2.io monitoring is not part of Hive (hive/runtime reports event-loop delay)',
+  io: 'pm2.io monitoring is not part of Hive',
+  disable_source_map_support: 'Hive adds no source-map support of its own (nodeArgs: --enable-source-maps does)',
+  windowsHide: 'Windows only; Hive runs on Linux',
+  kill_retry_time: 'a retired process is SIGKILLed once, at killTimeout',
 };
 
 /**
@@ -84,21 +94,11 @@ export const pm2Unsupported: ReadonlySet<string> = new Set([
   'gid',
   'user',
   'username',
-  'disable_logs',
   'watch_options',
-  'kill_retry_time',
   'name_prefix',
   'install_url',
   'post_update',
   'execute_command',
-  'disable_source_map_support',
-  'windowsHide',
-  'trace',
-  'disable_trace',
-  'v8',
-  'event_loop_inspector',
-  'deep_monitoring',
-  'io',
   'write',
 ]);
 
@@ -117,10 +117,15 @@ export function fromPm2App(
   renamed: (hiveKey: string, pm2Key: string) => void = () => {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  let logsOff = false;
   for (const [key, value] of Object.entries(app)) {
     const hiveKey = pm2Keys[key];
     if ((key === 'env' || key.startsWith('env_')) && isEnvObject(value)) {
       out[key] = definedEnv(key, value, warn);
+    } else if (key === 'disable_logs') {
+      // PM2 then writes the app's output nowhere: its /dev/null, which Hive writes as it is, never rotated.
+      if (value === true) logsOff = true;
+      else if (value !== false) out[key] = value;
     } else if (hiveKey !== undefined) {
       out[hiveKey] = translateValue(hiveKey, value);
       if (hiveKey !== key) renamed(hiveKey, key);
@@ -134,6 +139,13 @@ export function fromPm2App(
   }
   // PM2 names an unnamed app after its script: `./dist/server.js` is `server`.
   if (out.name === undefined && typeof out.script === 'string') out.name = basename(out.script, extname(out.script));
+  if (logsOff) {
+    out.outFile ??= '/dev/null';
+    out.errorFile ??= '/dev/null';
+  }
+  // PM2's mode when `exec_mode` is absent (Common.determineExecMode): cluster once `instances` is given, else fork, a
+  // plain process that need not serve a port (a queue worker, a cron job); cluster mode would wait for it to listen.
+  if (out.execMode === undefined && out.instances === undefined) out.execMode = 'fork';
   // PM2 starts one process when `instances` is absent; Hive's own default ('max') would multiply a PM2 user's app.
   if (out.instances === undefined) out.instances = 1;
   return out;
@@ -181,7 +193,8 @@ function definedEnv(
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined)
       warn(`${key}.${name}`, 'undefined (unset where the file was loaded?), so not set, as in PM2');
-    else out[name] = value;
+    // PM2 sets an object, an array or null as its JSON (Common.mergeEnvironmentVariables): `{"a":1}`, `null`.
+    else out[name] = typeof value === 'object' ? JSON.stringify(value) : value;
   }
   return out;
 }

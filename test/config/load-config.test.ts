@@ -247,7 +247,7 @@ describe('PM2 ecosystem files', () => {
       'ecosystem.config.json',
       JSON.stringify({
         apps: [
-          { name: 'a', script: 'a.js', ...pm2 },
+          { name: 'a', script: 'a.js', exec_mode: 'cluster', ...pm2 },
           { name: 'b', script: 'b.js', exec_mode: 'fork', ...pm2 },
         ],
       }),
@@ -264,11 +264,14 @@ describe('PM2 ecosystem files', () => {
       `${file}: apps[1] (b).instance_var: ignored: a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only`,
       `${file}: apps[1] (b).increment_var: ignored: a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only`,
     ]);
-    write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "instance_var": "NO SUCH"}]}');
+    write(
+      'ecosystem.config.json',
+      '{"apps": [{"name": "a", "script": "a.js", "instances": 2, "instance_var": "NO SUCH"}]}',
+    );
     await assert.rejects(loadConfig(file), configError('apps[0] (a).instance_var', /an environment variable name/));
     write(
       'ecosystem.config.json',
-      '{"apps": [{"name": "a", "script": "a.js", "port": 3000, "sticky": "ip", "increment_var": "PORT"}]}',
+      '{"apps": [{"name": "a", "script": "a.js", "instances": 2, "port": 3000, "sticky": "ip", "increment_var": "PORT"}]}',
     );
     await assert.rejects(loadConfig(file), configError('apps[0] (a).increment_var', /cannot be PORT with sticky/));
   });

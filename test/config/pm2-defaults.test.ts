@@ -1,0 +1,89 @@
+// What a PM2 ecosystem file means where it says nothing, as PM2 reads it: the exec mode, env values that are not
+// strings, PM2's monitoring switches, `disable_logs`.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { loadConfig } from 'hive/config';
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, value: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(value));
+  return file;
+}
+
+test('no exec_mode: fork without instances, cluster with them (PM2 determineExecMode); a given mode stays', async () => {
+  const file = write('ecosystem.config.json', {
+    apps: [
+      { name: 'worker', script: 'worker.js' },
+      { name: 'web', script: 'web.js', instances: 2 },
+      { name: 'max', script: 'web.js', instances: 'max' },
+      { name: 'one', script: 'web.js', exec_mode: 'cluster' },
+      { name: 'plain', script: 'web.js', instances: 2, exec_mode: 'fork_mode' },
+    ],
+  });
+  const { apps } = await loadConfig(file);
+  assert.deepEqual(
+    apps.map((app) => [app.name, app.execMode ?? 'cluster', app.instances]),
+    [
+      ['worker', 'fork', 1],
+      ['web', 'cluster', 2],
+      ['max', 'cluster', 'max'],
+      ['one', 'cluster', 1],
+      ['plain', 'fork', 2],
+    ],
+  );
+  // A Hive config keeps Hive's defaults: cluster mode.
+  const hive = write('hive.config.json', { apps: [{ name: 'api', script: 'api.js' }] });
+  assert.equal((await loadConfig(hive)).apps[0]!.execMode, undefined);
+});
+
+test('env objects, arrays and null are set as their JSON, as PM2 sets them', async () => {
+  const file = write('ecosystem.config.json', {
+    apps: [{ name: 'a', script: 'a.js', env: { OBJ: { a: 1 }, LIST: [1, 'x'], NUL: null, S: 's', N: 3 } }],
+  });
+  const config = await loadConfig(file);
+  assert.deepEqual(config.apps[0]!.env, { OBJ: '{"a":1}', LIST: '[1,"x"]', NUL: 'null', S: 's', N: 3 });
+  assert.deepEqual(config.warnings, []);
+});
+
+test("PM2's monitoring and platform switches are warnings naming the key, not errors", async () => {
+  const keys = {
+    trace: false,
+    disable_trace: true,
+    deep_monitoring: false,
+    windowsHide: true,
+    kill_retry_time: 100,
+    disable_source_map_support: true,
+  };
+  const file = write('ecosystem.config.json', { apps: [{ name: 'a', script: 'a.js', ...keys }] });
+  const config = await loadConfig(file);
+  assert.deepEqual(
+    config.warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
+    Object.keys(keys).map((key) => `${file}: apps[0] (a).${key}`),
+  );
+});
+
+test('disable_logs: true writes the output nowhere (/dev/null), unless the file names log files itself', async () => {
+  const file = write('ecosystem.config.json', {
+    apps: [
+      { name: 'quiet', script: 'a.js', disable_logs: true },
+      { name: 'own', script: 'a.js', disable_logs: true, out_file: 'out.log' },
+      { name: 'loud', script: 'a.js', disable_logs: false },
+    ],
+  });
+  const { apps, warnings } = await loadConfig(file);
+  assert.deepEqual(
+    apps.map((app) => [app.name, app.outFile, app.errorFile]),
+    [
+      ['quiet', '/dev/null', '/dev/null'],
+      ['own', 'out.log', '/dev/null'],
+      ['loud', undefined, undefined],
+    ],
+  );
+  assert.deepEqual(warnings, []);
+});
