@@ -9,6 +9,8 @@ export interface ReadyWaitOptions {
   listenTimeout: number;
   /** What the process failed to do in time, for the error: `did not listen`. */
   awaited: string;
+  /** What to do about it, after the timing. */
+  hint?: string | undefined;
   /** Emits the process's IPC `message`s (a cluster Worker, a ChildProcess). */
   messages: EventEmitter;
   /** Emits its `exit` (code, signal). */
@@ -29,7 +31,12 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
   const { instance, messages, process } = options;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      fail(new WorkerNotReadyError(instance, `${options.awaited} within ${options.listenTimeout} ms`));
+      fail(
+        new WorkerNotReadyError(
+          instance,
+          `${options.awaited} within ${options.listenTimeout} ms${options.hint ? `; ${options.hint}` : ''}`,
+        ),
+      );
     }, options.listenTimeout);
     const done = () => {
       clearTimeout(timer);

@@ -222,6 +222,10 @@ export class WorkerProcess extends EventEmitter {
       instance: this.instance,
       listenTimeout,
       awaited: waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen',
+      // The usual cause: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed).
+      hint: waitReady
+        ? undefined
+        : "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)",
       messages: this.worker,
       process: this.worker.process,
       stderrTail: this.stderrTail,

@@ -115,6 +115,11 @@ test('a worker that never becomes ready: exit 1 with ERR_HIVE_WORKER_NOT_READY',
   const { code, stderr } = await runHive(args, { NEVER_LISTEN: '1' });
   assert.equal(code, 1, stderr);
   assert.match(stderr, /ERR_HIVE_WORKER_NOT_READY: Worker 0 did not become ready: did not listen within 1000 ms/);
+  // The likely mistake, and its fix: a program with no server belongs in fork mode.
+  assert.match(
+    stderr,
+    /within 1000 ms; cluster mode waits for a server; .* fork mode \(execMode: 'fork', `hive start -x`\)/,
+  );
 });
 
 test('a worker that throws at startup: exit 1, the error names its stderr', async () => {

@@ -53,6 +53,7 @@ Options:
       --watch-delay <delay>      quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
       --filter-env <string>      leave out of the app the shell variables whose names contain it (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
+  -x, --execute-command          fork mode for a .js/.ts script (PM2's): plain processes, no port to wait for
       --no-autorestart           do not restart a process that exits (one-shot jobs; with --cron-restart)
       --no-autostart             add the app(s) stopped: \`hive start <name>\` or a --cron-restart tick starts them
       --no-treekill              leave the processes an app process started running when it is stopped (PM2's)
@@ -95,6 +96,7 @@ const startOptions = {
   'metrics-host': { type: 'string' },
   'server-timing': { type: 'boolean' },
   interpreter: { type: 'string' },
+  'execute-command': { type: 'boolean', short: 'x' },
   'no-autorestart': { type: 'boolean' },
   'no-autostart': { type: 'boolean' },
   'no-treekill': { type: 'boolean' },
@@ -324,7 +326,8 @@ function refuseReloadOptions(command: string, values: Values): void {
 function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const path = resolve(script);
   const interpreter = values.interpreter as string | undefined;
-  const fork = forkCommand({ script, cwd: process.cwd(), args, interpreter });
+  const execMode = values['execute-command'] ? 'fork' : undefined;
+  const fork = forkCommand({ script, cwd: process.cwd(), args, interpreter, execMode });
   // A bare name in fork mode (`hive start pnpm -- start`) is a command on PATH, not a file here.
   const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
   // The Supervisor's own check (a `hive run` primary makes it again), made here for fork-mode programs too, and before
@@ -440,6 +443,7 @@ const scriptOnlyFlags = [
   'server-timing',
   'max-memory-restart',
   'interpreter',
+  'execute-command',
   'no-autorestart',
   'no-treekill',
   'output',
