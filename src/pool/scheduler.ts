@@ -545,7 +545,9 @@ export class Scheduler {
       }
       case LOAD_FAILED: {
         const error = new TaskModuleError(this.#options.filename, deserializeError(message[1]));
-        void this.#retire(worker);
+        // A worker reports LOAD_FAILED before READY, so it holds no task; should one ever come later, what it held
+        // rejects with it rather than wait forever (#retire).
+        void this.#retire(worker, error);
         this.#countFailure();
         this.#startFailed();
         this.#hooks.error(error);
@@ -734,10 +736,18 @@ export class Scheduler {
     this.#hooks.workerDestroy(worker.transport.id);
   }
 
-  #retire(worker: PoolWorker): Promise<void> {
+  /**
+   * Stops a worker and forgets it. Its callers settle the tasks it held first; any still held reject with `error`
+   * (a ThreadExitedError by default): a retired worker never answers, and a task left in its list would never settle.
+   * None is put back in the queue: it may have started, and must not run twice.
+   */
+  #retire(worker: PoolWorker, error?: Error): Promise<void> {
     if (!worker.ready && !worker.gone) this.#starting--;
     this.#forget(worker);
-    return worker.transport.terminate();
+    const held = worker.inFlight.splice(0);
+    const stopped = worker.transport.terminate();
+    for (const task of held) this.#settle(task, false, error ?? new ThreadExitedError('it was stopped by the pool'));
+    return stopped;
   }
 
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */

@@ -3,6 +3,10 @@ import { DataCloneError } from './errors.js';
 /**
  * Errors cross threads as plain objects: structured clone keeps only an Error's message and stack, and would drop the
  * `code`, `cause` and custom fields that callers match on.
+ *
+ * A `cause` chain that loops (a.cause = b, b.cause = a) is kept as the same loop: the serialized objects refer to each
+ * other, which structured clone (and the v8 serializer of `isolation: 'process'`) preserves, and deserializeError
+ * rebuilds the loop between the Errors.
  */
 export interface SerializedError {
   readonly __hiveError: true;
@@ -10,24 +14,62 @@ export interface SerializedError {
   readonly message: string;
   readonly stack: string | undefined;
   readonly props: Record<string, unknown>;
-  readonly cause?: unknown;
+  cause?: unknown;
 }
 
+/** Deeper `cause` chains are cut here (a placeholder string takes the next cause's place): clone depth is bounded. */
+const MAX_CAUSE_DEPTH = 32;
+
+/**
+ * Never throws, whatever was thrown: an error's fields are read one by one, and one that cannot be read (a getter
+ * that throws, a Proxy trap) is left out, named in `props.unreadable`. A throw escaping here used to end the worker's
+ * task loop without an answer, and the task was lost.
+ */
 export function serializeError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const props: Record<string, unknown> = {};
-  for (const key of Object.keys(error)) {
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (isPlain(value)) props[key] = value;
+  try {
+    return serialize(error, new Map(), 0);
+  } catch (failure) {
+    // Only something as hostile as a Proxy whose every trap throws gets here.
+    return placeholder(`the task threw a value that could not be read (${describe(failure)})`);
   }
+}
+
+function serialize(error: unknown, seen: Map<object, SerializedError>, depth: number): unknown {
+  if (!isError(error)) return error;
+  const known = seen.get(error);
+  if (known !== undefined) return known;
+  const props: Record<string, unknown> = {};
+  const unreadable: string[] = [];
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(error);
+  } catch {
+    unreadable.push('(keys)');
+  }
+  for (const key of keys) {
+    if (key === 'cause') continue;
+    const read = tryRead(error, key);
+    if (!read.ok) unreadable.push(key);
+    else if (isPlain(read.value)) props[key] = read.value;
+  }
+  if (unreadable.length > 0) props.unreadable = unreadable.join(', ');
+  const name = tryRead(error, 'name');
+  const message = tryRead(error, 'message');
+  const stack = tryRead(error, 'stack');
   const out: SerializedError = {
     __hiveError: true,
-    name: error.name,
-    message: error.message,
-    stack: error.stack,
+    name: name.ok ? safeString(name.value, 'Error') : 'Error',
+    message: message.ok ? safeString(message.value, '') : '',
+    stack: stack.ok && typeof stack.value === 'string' ? stack.value : undefined,
     props,
   };
-  return error.cause === undefined ? out : { ...out, cause: serializeError(error.cause) };
+  seen.set(error, out);
+  const cause = tryRead(error, 'cause');
+  if (!cause.ok) props.unreadable = [props.unreadable, 'cause'].filter(Boolean).join(', ');
+  else if (cause.value !== undefined) {
+    out.cause = depth >= MAX_CAUSE_DEPTH ? '[cause chain cut]' : serialize(cause.value, seen, depth + 1);
+  }
+  return out;
 }
 
 /**
@@ -42,18 +84,71 @@ export function sendError(send: (serialized: unknown) => void, error: unknown): 
     send(serializeError(error));
   } catch (cloneError) {
     const unclonable = serializeError(new DataCloneError('error', cloneError));
-    send(error instanceof Error ? { ...(serializeError(error) as SerializedError), cause: unclonable } : unclonable);
+    const serialized = serializeError(error);
+    send(isSerialized(serialized) ? { ...serialized, cause: unclonable } : unclonable);
   }
 }
 
 export function deserializeError(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || (value as SerializedError).__hiveError !== true) return value;
-  const data = value as SerializedError;
-  const error = new Error(data.message, data.cause === undefined ? undefined : { cause: deserializeError(data.cause) });
-  Object.defineProperty(error, 'name', { value: data.name, configurable: true, writable: true });
-  if (data.stack !== undefined) error.stack = data.stack;
-  Object.assign(error, data.props);
+  return deserialize(value, new Map());
+}
+
+function deserialize(value: unknown, seen: Map<SerializedError, Error>): unknown {
+  if (!isSerialized(value)) return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  const error = new Error(value.message);
+  seen.set(value, error);
+  Object.defineProperty(error, 'name', { value: value.name, configurable: true, writable: true });
+  if (value.stack !== undefined) error.stack = value.stack;
+  Object.assign(error, value.props);
+  if (value.cause !== undefined) {
+    // As `new Error(message, { cause })` defines it, after the entry in `seen`, so a loop closes on this error.
+    Object.defineProperty(error, 'cause', {
+      value: deserialize(value.cause, seen),
+      configurable: true,
+      writable: true,
+    });
+  }
   return error;
+}
+
+function isSerialized(value: unknown): value is SerializedError {
+  return typeof value === 'object' && value !== null && (value as SerializedError).__hiveError === true;
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+function tryRead(target: object, key: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: (target as Record<string, unknown>)[key] };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function safeString(value: unknown, fallback: string): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return fallback;
+  }
+}
+
+function describe(value: unknown): string {
+  const message = isError(value) ? tryRead(value, 'message') : { ok: true as const, value };
+  return message.ok ? safeString(message.value, 'unknown') : 'unknown';
+}
+
+function placeholder(message: string): SerializedError {
+  return { __hiveError: true, name: 'Error', message, stack: undefined, props: {} };
 }
 
 function isPlain(value: unknown): boolean {

@@ -103,7 +103,12 @@ export class TaskRunner {
   }
 
   #failure(error: unknown, ms: number): void {
-    sendError((serialized) => this.#send([FAILURE, serialized, ms]), error);
+    try {
+      sendError((serialized) => this.#send([FAILURE, serialized, ms]), error);
+    } catch (cloneError) {
+      // A throw here would leave the loop stopped with the task unanswered: the caller gets a DataCloneError instead.
+      this.#send([FAILURE, serializeError(new DataCloneError('error', cloneError)), ms]);
+    }
   }
 
   #reply(result: unknown, start: number): void {

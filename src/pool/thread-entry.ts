@@ -69,8 +69,15 @@ port.on('message', (batch: Batch) => {
   runner.kick();
 });
 
+let fns: Awaited<ReturnType<typeof loadTaskModule>> | undefined;
 try {
-  const fns = await loadTaskModule(filename);
+  fns = await loadTaskModule(filename);
+} catch (error) {
+  // The parent terminates this thread on LOAD_FAILED.
+  sendError((serialized) => port.postMessage([LOAD_FAILED, serialized] satisfies WorkerMessage), error);
+}
+// Outside the try: the first tasks run from here, and what they throw is theirs, never a failure to load the module.
+if (fns !== undefined) {
   runner = new TaskRunner(
     filename,
     fns,
@@ -87,7 +94,4 @@ try {
   port.postMessage([READY, [...fns.keys()]] satisfies WorkerMessage);
   for (const batch of early.splice(0)) runner.push(batch);
   runner.kick();
-} catch (error) {
-  // The parent terminates this thread on LOAD_FAILED.
-  sendError((serialized) => port.postMessage([LOAD_FAILED, serialized] satisfies WorkerMessage), error);
 }
