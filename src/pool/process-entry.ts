@@ -5,14 +5,16 @@ import { sendError } from './serialized-error.js';
 import { TaskRunner } from './task-runner.js';
 import { enterPoolWorker } from './worker-data.js';
 
+let token = '';
 const send = (message: WorkerMessage) => {
-  process.send?.(message);
+  process.send?.([token, message]);
 };
 // The pool's death closes the channel: never outlive it.
 process.on('disconnect', () => process.exit(0));
 
 process.once('message', async (init: WorkerInit) => {
   let fns: Awaited<ReturnType<typeof loadTaskModule>>;
+  token = init.token;
   enterPoolWorker(init.workerData);
   try {
     fns = await loadTaskModule(init.filename);

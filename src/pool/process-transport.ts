@@ -2,11 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { TransferListItem } from 'node:worker_threads';
 import { withoutInputType } from './options.js';
-import type { WorkerInit, WorkerMessage } from './protocol.js';
+import { debuglog } from 'node:util';
+import { isWorkerMessage, type WorkerInit } from './protocol.js';
 import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
 const entry = new URL('./process-entry.js', import.meta.url);
+const debug = debuglog('hive:pool');
 
 /**
  * A pool worker in a child process (`isolation: 'process'`): for native code that may crash the whole process, or
@@ -30,8 +32,14 @@ export class ProcessTransport implements WorkerTransport {
       process.stderr.write(chunk);
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-2000);
     });
-    this.#child.on('message', (message: WorkerMessage) => {
-      events.message(message);
+    const token = globalThis.crypto.randomUUID();
+    this.#child.on('message', (message: unknown) => {
+      if (!Array.isArray(message) || message.length !== 2 || message[0] !== token || !isWorkerMessage(message[1])) {
+        // The task's own process.send() (or a library's): not an answer, whatever it holds.
+        debug('ignored a message from pool child %d that Hive did not send: %o', this.#child.pid, message);
+        return;
+      }
+      events.message(message[1]);
       events.drained();
     });
     // 'close' rather than 'exit': it comes after every message the child sent has been delivered.
@@ -45,7 +53,7 @@ export class ProcessTransport implements WorkerTransport {
     this.#child.on('error', () => {
       // 'close' follows and reports it; a send to a dead child lands here.
     });
-    this.#child.send({ filename: options.filename, workerData: options.workerData } satisfies WorkerInit);
+    this.#child.send({ filename: options.filename, workerData: options.workerData, token } satisfies WorkerInit);
   }
 
   get id(): number {

@@ -25,6 +25,23 @@ export type WorkerMessage =
   | [typeof READY, string[]]
   | [typeof LOAD_FAILED, unknown];
 
+/** The shape of a WorkerMessage, for a channel others may write to (a child process's IPC channel). */
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  if (!Array.isArray(value)) return false;
+  switch (value[0]) {
+    case RESULT:
+    case FAILURE:
+      return value.length === 3 && typeof value[2] === 'number';
+    case PROGRESS:
+    case LOAD_FAILED:
+      return value.length === 2;
+    case READY:
+      return value.length === 2 && Array.isArray(value[1]);
+    default:
+      return false;
+  }
+}
+
 /**
  * Thread workers share a ring of task states with the parent, one Int32 per in-flight task (slot = seq % RING_SIZE).
  * The worker claims a task (PENDING -> STARTED) before running it; the parent cancels or steals a task that has not
@@ -60,4 +77,10 @@ export interface ThreadInit {
 export interface WorkerInit {
   filename: string;
   workerData: unknown;
+  /**
+   * Sent back with every message of the child, as `[token, message]`: the IPC channel is also the task's own
+   * (`process.send()` in a task, or a library it uses), and the pool must neither take such a message for an answer
+   * nor choke on it.
+   */
+  token: string;
 }
