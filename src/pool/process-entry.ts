@@ -1,4 +1,5 @@
 // Runs inside each child process of a pool with `isolation: 'process'`: the same protocol as a thread, over IPC.
+import { startHostWatchdog } from './host-watchdog.js';
 import { loadTaskModule } from './load-task-module.js';
 import { type Batch, LOAD_FAILED, READY, type WorkerInit, type WorkerMessage } from './protocol.js';
 import { sendError } from './serialized-error.js';
@@ -9,8 +10,9 @@ let token = '';
 const send = (message: WorkerMessage) => {
   process.send?.([token, message]);
 };
-// The pool's death closes the channel: never outlive it.
+// The pool's death closes the channel: never outlive it. The watchdog covers a child busy in a synchronous task.
 process.on('disconnect', () => process.exit(0));
+startHostWatchdog();
 
 process.once('message', async (init: WorkerInit) => {
   let fns: Awaited<ReturnType<typeof loadTaskModule>>;

@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { TransferListItem } from 'node:worker_threads';
+import { killOnExit } from './kill-on-exit.js';
 import { withoutInputType } from './options.js';
 import { debuglog } from 'node:util';
-import { isWorkerMessage, type WorkerInit } from './protocol.js';
+import { HOST_PIPE_FD, isWorkerMessage, type WorkerInit } from './protocol.js';
 import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
@@ -26,8 +27,16 @@ export class ProcessTransport implements WorkerTransport {
       serialization: 'advanced',
       env: options.env ?? process.env,
       execArgv: [...(options.execArgv ?? withoutInputType(process.execArgv)), ...limitFlags(options)],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // stdio[HOST_PIPE_FD]: the child's watchdog reads it to learn when this process is gone (see host-watchdog).
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe'],
     });
+    killOnExit(this.#child);
+    for (const stream of [this.#child.stderr, this.#child.stdio[HOST_PIPE_FD]]) {
+      // A pipe holds the process open like a ref'd handle: an idle pool must not (the child's own ref counts).
+      (stream as { unref?: () => void } | null)?.unref?.();
+      // Nothing is ever written to the watchdog's pipe; an error on it (the child gone) is not the pool's to report.
+      stream?.on('error', () => {});
+    }
     this.#child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-2000);

@@ -73,6 +73,12 @@ export interface ThreadInit {
   filename: string;
 }
 
+/**
+ * The fd, in each pool child process, of a pipe whose other end only the pool's process holds: the kernel closes it
+ * when that process ends, however it ends (SIGKILL included), which the child's watchdog thread waits for.
+ */
+export const HOST_PIPE_FD = 4;
+
 /** The first message to a pool's child process. */
 export interface WorkerInit {
   filename: string;
