@@ -1,4 +1,4 @@
-import { HiveError } from '../errors.js';
+import { HiveError, InvalidArgumentError } from '../errors.js';
 
 /**
  * `run()` was called while the queue already held `maxQueue` tasks: shed load or retry later. Built without a stack
@@ -72,8 +72,25 @@ export class TaskNotFoundError extends HiveError {
  * handles).
  */
 export class DataCloneError extends HiveError {
-  constructor(what: 'input' | 'result' | 'error', cause?: unknown) {
+  constructor(what: 'input' | 'result' | 'error' | 'progress value', cause?: unknown) {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
     super('ERR_HIVE_DATA_CLONE', `The task's ${what} cannot be cloned to another thread${detail}`, { cause });
   }
 }
+
+/**
+ * The class of each code a HiveError raised in a worker may carry (the pool's own, a task's move() misuse): errors
+ * cross threads as plain data, and the pool rebuilds them as these classes so that `instanceof` holds on the caller's
+ * side as for an error raised there. A HiveError of another code comes back as a HiveError.
+ */
+export const hiveErrorClasses: Readonly<Record<string, typeof HiveError>> = {
+  ERR_HIVE_INVALID_ARGUMENT: InvalidArgumentError,
+  ERR_HIVE_QUEUE_FULL: QueueFullError,
+  ERR_HIVE_TASK_TIMEOUT: TaskTimeoutError,
+  ERR_HIVE_TASK_ABORTED: TaskAbortedError,
+  ERR_HIVE_THREAD_EXITED: ThreadExitedError,
+  ERR_HIVE_POOL_CLOSED: PoolClosedError,
+  ERR_HIVE_TASK_MODULE: TaskModuleError,
+  ERR_HIVE_TASK_NOT_FOUND: TaskNotFoundError,
+  ERR_HIVE_DATA_CLONE: DataCloneError,
+} as unknown as Record<string, typeof HiveError>;

@@ -1,4 +1,5 @@
-import { DataCloneError } from './errors.js';
+import { HiveError } from '../errors.js';
+import { DataCloneError, hiveErrorClasses } from './errors.js';
 
 /**
  * Errors cross threads as plain objects: structured clone keeps only an Error's message and stack, and would drop the
@@ -14,8 +15,23 @@ export interface SerializedError {
   readonly message: string;
   readonly stack: string | undefined;
   readonly props: Record<string, unknown>;
+  /** It was a HiveError in the worker: rebuilt as its class (hiveErrorClasses) on the pool's side. */
+  readonly hive?: true;
   cause?: unknown;
 }
+
+/**
+ * Native error classes a task's error is rebuilt as, by name, so that `instanceof TypeError` holds on the caller's
+ * side as it does with piscina (structured clone does the same for these).
+ */
+const nativeErrorClasses: Readonly<Record<string, ErrorConstructor>> = {
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
+};
 
 /** Deeper `cause` chains are cut here (a placeholder string takes the next cause's place): clone depth is bounded. */
 const MAX_CAUSE_DEPTH = 32;
@@ -62,6 +78,7 @@ function serialize(error: unknown, seen: Map<object, SerializedError>, depth: nu
     message: message.ok ? safeString(message.value, '') : '',
     stack: stack.ok && typeof stack.value === 'string' ? stack.value : undefined,
     props,
+    ...(isHiveError(error) ? { hive: true as const } : {}),
   };
   seen.set(error, out);
   const cause = tryRead(error, 'cause');
@@ -97,7 +114,7 @@ function deserialize(value: unknown, seen: Map<SerializedError, Error>): unknown
   if (!isSerialized(value)) return value;
   const known = seen.get(value);
   if (known !== undefined) return known;
-  const error = new Error(value.message);
+  const error = Reflect.construct(Error, [value.message], errorClass(value)) as Error;
   seen.set(value, error);
   Object.defineProperty(error, 'name', { value: value.name, configurable: true, writable: true });
   if (value.stack !== undefined) error.stack = value.stack;
@@ -111,6 +128,21 @@ function deserialize(value: unknown, seen: Map<SerializedError, Error>): unknown
     });
   }
   return error;
+}
+
+/** The class to rebuild an error as: its constructor is not called (its arguments are gone), only its prototype used. */
+function errorClass(value: SerializedError): new (...args: never[]) => Error {
+  const code = value.props.code;
+  if (value.hive === true) return (typeof code === 'string' ? hiveErrorClasses[code] : undefined) ?? HiveError;
+  return nativeErrorClasses[value.name] ?? Error;
+}
+
+function isHiveError(value: unknown): boolean {
+  try {
+    return value instanceof HiveError;
+  } catch {
+    return false;
+  }
 }
 
 function isSerialized(value: unknown): value is SerializedError {

@@ -125,7 +125,13 @@ export class TaskRunner {
     return {
       progress: (value: unknown) => {
         // A progress call after its task settled would be attributed to the next task: drop it.
-        if (this.#current === seq) this.#send([PROGRESS, value]);
+        if (this.#current !== seq) return;
+        try {
+          this.#send([PROGRESS, value]);
+        } catch (error) {
+          // Thrown into the task, which may catch it; uncaught, it rejects the task like any error of its own.
+          throw new DataCloneError('progress value', error);
+        }
       },
     };
   }
