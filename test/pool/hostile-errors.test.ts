@@ -18,7 +18,11 @@ for (const isolation of ['thread', 'process'] as const) {
       pool.on('error', (error) => errors.push(error));
       // Sent before the worker loaded the module: it runs in the worker's first run of tasks.
       for (const name of ['cyclicCause', 'rejectsCyclic']) {
-        const error = (await within(pool.run(null, { name }).catch((e: unknown) => e), 20_000, name)) as Error & {
+        const error = (await within(
+          pool.run(null, { name }).catch((e: unknown) => e),
+          20_000,
+          name,
+        )) as Error & {
           code?: string;
           cause?: Error & { cause?: unknown };
         };
