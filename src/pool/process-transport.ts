@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
+import { type CrashSummary, summarizeCrash } from '../crash-summary.js';
 import { killOnExit } from './kill-on-exit.js';
 import { withoutInputType } from './options.js';
-import { debuglog } from 'node:util';
 import { HOST_PIPE_FD, isWorkerMessage, type WorkerInit } from './protocol.js';
 import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
@@ -39,7 +40,7 @@ export class ProcessTransport implements WorkerTransport {
     }
     this.#child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
-      this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-2000);
+      this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-STDERR_TAIL);
     });
     const token = globalThis.crypto.randomUUID();
     this.#child.on('message', (message: unknown) => {
@@ -56,6 +57,12 @@ export class ProcessTransport implements WorkerTransport {
       if (this.#ended) return;
       this.#ended = true;
       const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
+      const crash = summarizeCrash(this.#stderrTail);
+      if (crash !== undefined) {
+        events.exit(`${how} (${crash.line})`, crashCause(crash));
+        return;
+      }
+      // No crash report (an exit code of its own, a signal): its last words are the best clue.
       const tail = this.#stderrTail.trim().split('\n').slice(-3).join(' | ');
       events.exit(tail === '' ? how : `${how} (${tail})`, undefined);
     });
@@ -119,6 +126,22 @@ export class ProcessTransport implements WorkerTransport {
     this.#child.unref();
     this.#child.channel?.unref();
   }
+}
+
+/**
+ * What a child's stderr is kept of, for its exit message: enough for a crash report's first line to survive a long
+ * stack (or V8's out-of-memory report, whose native stack follows it).
+ */
+const STDERR_TAIL = 16_384;
+
+/** The child's uncaught error as an Error, as thread isolation gives the thread's own as `cause`. */
+function crashCause(crash: CrashSummary): Error {
+  const error = new Error(crash.message);
+  Object.defineProperty(error, 'name', { value: crash.name ?? 'Error', configurable: true, writable: true });
+  if (crash.code !== undefined) Object.assign(error, { code: crash.code });
+  // Its own stack would point here; the report is where it was thrown.
+  error.stack = crash.report;
+  return error;
 }
 
 function limitFlags({ resourceLimits }: TransportOptions): string[] {

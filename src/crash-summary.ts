@@ -1,0 +1,78 @@
+/**
+ * Picks what matters out of the stderr of a Node.js process that crashed: the last lines of an uncaught error's
+ * report are its stack's tail and the `Node.js v20.x` footer, which say nothing of what went wrong. Shared by the pool
+ * (a child process's exit under `isolation: 'process'`) and any other owner of a Node child's stderr.
+ */
+
+export interface CrashSummary {
+  /** The error's first line as Node printed it: `TypeError: bad thing`, `FATAL ERROR: Reached heap limit ...`. */
+  readonly line: string;
+  /** The class name, when the line reads `Name: message` or `Name [CODE]: message`. */
+  readonly name?: string;
+  /** The code, when the line reads `Name [CODE]: message`, or the report's `code: '...'` field says it. */
+  readonly code?: string;
+  /** The message, when the line reads `Name: message`; else the whole line (a thrown non-Error, a fatal error). */
+  readonly message: string;
+  /** The crash report itself, from the error's first line to the footer (excluded). */
+  readonly report: string;
+}
+
+const footer = /^Node\.js v\d+\.\d+\.\d+\s*$/;
+const caret = /^\s*\^+\s*$/;
+const errorLine = /^(?:\w*Error\b|\w+Exception\b|Uncaught\b|FATAL ERROR:)/;
+const stackFrame = /^\s+at /;
+const namedLine = /^(\w+)(?: \[([A-Z][A-Z0-9_]*)\])?: (.*)$/;
+const codeField = /^\s+code: '([^']+)'/m;
+
+/**
+ * The summary of the last crash report in `stderr`, or undefined when it holds none (a process that exited with a
+ * code of its own, or was killed, leaves no report): its caller then quotes the last lines instead.
+ */
+export function summarizeCrash(stderr: string): CrashSummary | undefined {
+  const lines = stderr.replace(/\r\n/g, '\n').split('\n');
+  // The last report: between the last footer and the one before it (what precedes is the app's own output).
+  let end = lines.length;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (footer.test(lines[i]!)) {
+      end = i;
+      break;
+    }
+  }
+  let begin = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    if (footer.test(lines[i]!)) {
+      begin = i + 1;
+      break;
+    }
+  }
+  const start = reportStart(lines, begin, end);
+  if (start === undefined) return undefined;
+  const line = lines[start]!.trim();
+  const report = lines.slice(start, end).join('\n').trimEnd();
+  const named = line.startsWith('FATAL ERROR:') ? null : namedLine.exec(line);
+  const code = named?.[2] ?? codeField.exec(report)?.[1];
+  return {
+    line,
+    message: named === null ? line : named[3]!,
+    report,
+    ...(named === null ? {} : { name: named[1]! }),
+    ...(code === undefined ? {} : { code }),
+  };
+}
+
+/**
+ * The index of the error's first line: the first line after the source excerpt's `^` caret, else the last line that
+ * reads like an error's first (not a stack frame; nested errors of a report are indented, so they do not match).
+ */
+function reportStart(lines: string[], begin: number, end: number): number | undefined {
+  for (let i = end - 1; i >= begin; i--) {
+    if (!caret.test(lines[i]!)) continue;
+    for (let j = i + 1; j < end; j++) if (lines[j]!.trim() !== '') return j;
+    break;
+  }
+  for (let i = end - 1; i >= begin; i--) {
+    const line = lines[i]!;
+    if (!stackFrame.test(line) && errorLine.test(line)) return i;
+  }
+  return undefined;
+}
