@@ -158,9 +158,12 @@ export class Pool extends EventEmitter<PoolEvents> {
    * ```js
    * for await (const item of source) {
    *   results.push(pool.run(item));
-   *   if (pool.needsDrain) await once(pool, 'available');
+   *   if (pool.needsDrain) await new Promise((resolve) => pool.once('available', resolve));
    * }
    * ```
+   *
+   * (Not `events.once(pool, 'available')`: it also listens for `error`, which turns the pool's `error` event on, and
+   * rejects on a failure the pool recovers from, such as an idle thread that died and was replaced.)
    *
    * Never true with `maxQueue: Infinity`. Computed when read, at no cost to `run()`.
    */
