@@ -62,10 +62,13 @@ export interface PoolOptions {
 
 /** Options of `pool.run()`. */
 export interface RunOptions {
-  /** The named export to run instead of the default export. */
-  name?: string;
-  /** Aborts the task: a queued task leaves the queue, a running one's worker is terminated and replaced. */
-  signal?: AbortSignal;
+  /** The named export to run instead of the default export. `null` is the default export, as in piscina. */
+  name?: string | null;
+  /**
+   * Aborts the task: a queued task leaves the queue, a running one's worker is terminated and replaced. `null` is
+   * none, as in piscina.
+   */
+  signal?: AbortSignal | null;
   /** Per-task timeout in ms counted from the task's start (queue wait is bounded by `signal`); 0 = none. */
   timeout?: number;
   /** Objects in `input` to transfer rather than copy (ArrayBuffers, MessagePorts). */

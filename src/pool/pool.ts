@@ -225,7 +225,10 @@ export class Pool extends EventEmitter<PoolEvents> {
         throw new InvalidArgumentError(`Unknown run option \`${key}\`${hint}`);
       }
     }
-    const { name, signal, transfer, onProgress, onTiming } = options;
+    const { transfer, onProgress, onTiming } = options;
+    // null as absent: piscina's RunOptions type them `string | null` and `AbortSignal | null`.
+    const name = options.name ?? undefined;
+    const signal = options.signal ?? undefined;
     if (name !== undefined && (typeof name !== 'string' || name === '')) {
       throw new InvalidArgumentError(
         `Expected the \`name\` option to be a non-empty string, got ${describeValue(name)}`,

@@ -13,3 +13,11 @@ test("run option `transferList` (piscina's name) is refused with a pointer to `t
   });
   assert.equal(buffer.byteLength, 8);
 });
+
+// piscina types `name` and `signal` as `string | null` and `AbortSignal | null`: code written for it passes null.
+test('run options `name: null` and `signal: null` mean none, as in piscina', async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  assert.equal(await pool.run(7, { name: null, signal: null }), 7);
+  assert.equal(await pool.run(8, { name: null }), 8);
+  assert.equal(await pool.run({ ms: 1 }, { name: 'sleep', signal: null }), 1);
+});
