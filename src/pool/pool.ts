@@ -6,7 +6,7 @@ import { type FilledOptions, fillOptions, type PoolOptions, type RunOptions, tim
 import type { PoolStats } from './pool-stats.js';
 import { Scheduler } from './scheduler.js';
 import { Task } from './task.js';
-import { isMoved, unwrapMovedInput } from './transfer.js';
+import { movedOf, unwrapMovedInput } from './transfer.js';
 
 const runOptionKeys = new Set(['name', 'signal', 'timeout', 'transfer', 'onProgress', 'onTiming']);
 
@@ -130,7 +130,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     let task: Task;
     try {
       task =
-        options === undefined && !isMoved(input)
+        options === undefined && movedOf(input) === undefined
           ? new Task(
               input,
               undefined,
@@ -254,7 +254,8 @@ export class Pool extends EventEmitter<PoolEvents> {
       );
     }
     // pool.run(move(buffer)), piscina's way to transfer an input: the task gets the value, not the wrapper.
-    const [value, list] = isMoved(input) ? unwrapMovedInput(input, transfer) : [input, transfer];
+    const moved = movedOf(input);
+    const [value, list] = moved !== undefined ? unwrapMovedInput(moved, transfer) : [input, transfer];
     const task = new Task(value, name, list, signal, timeout, onProgress, performance.now(), resolve, reject);
     task.onTiming = onTiming;
     return task;

@@ -23,7 +23,7 @@ import { StartRetry } from './start-retry.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
 import { TaskQueue } from './task-queue.js';
 import { ThreadTransport } from './thread-transport.js';
-import { holdsDetachedBuffer } from './transfer.js';
+import { holdsDetachedBuffer, nestedMoveError } from './transfer.js';
 import type { TransportEvents } from './worker-transport.js';
 
 const debug = debuglog('hive:pool');
@@ -476,7 +476,8 @@ export class Scheduler {
       worker.transport.post(names, inputs, transfer);
     } catch (error) {
       if (tasks.length === 1) {
-        this.#settle(tasks[0]!, false, new DataCloneError('input', error));
+        const task = tasks[0]!;
+        this.#settle(task, false, nestedMoveError('input', task.input) ?? new DataCloneError('input', error));
         return;
       }
       for (const task of tasks) this.#send(worker, [task]);

@@ -4,7 +4,7 @@ import { DataCloneError, TaskNotFoundError } from './errors.js';
 import type { TaskContext, TaskFunction } from './load-task-module.js';
 import { type Batch, FAILURE, PROGRESS, RESULT, type WorkerMessage } from './protocol.js';
 import { sendError, serializeError } from './serialized-error.js';
-import { isMoved } from './transfer.js';
+import { movedOf, nestedMoveError } from './transfer.js';
 
 export type Send = (message: WorkerMessage, transfer?: readonly TransferListItem[]) => void;
 /** Claims the task with this sequence number; false when the parent cancelled or moved it first. */
@@ -114,10 +114,12 @@ export class TaskRunner {
   #reply(result: unknown, start: number): void {
     const ms = performance.now() - start;
     try {
-      if (isMoved(result)) this.#send([RESULT, result.value, ms], result.transferList);
+      const moved = movedOf(result);
+      if (moved !== undefined) this.#send([RESULT, moved.value, ms], moved.transferList);
       else this.#send([RESULT, result, ms]);
     } catch (error) {
-      this.#send([FAILURE, serializeError(new DataCloneError('result', error)), ms]);
+      const failure = nestedMoveError('result', result) ?? new DataCloneError('result', error);
+      this.#send([FAILURE, serializeError(failure), ms]);
     }
   }
 

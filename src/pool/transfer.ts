@@ -18,13 +18,66 @@ export interface Moved<T> {
  * (its buffer moves, the caller gets the view) or a MessagePort; anything else throws ERR_HIVE_INVALID_ARGUMENT.
  */
 export function move<T>(value: T, transferList?: readonly TransferListItem[]): Moved<T> {
-  if (transferList === undefined) return { [kMoved]: true, value, transferList: [transferableOf(value)] };
+  if (transferList === undefined) return wrap(value, [transferableOf(value)]);
   if (!Array.isArray(transferList)) {
     throw new InvalidArgumentError(
       `Expected move()'s transfer list to be an array, got ${describeValue(transferList)}`,
     );
   }
-  return { [kMoved]: true, value, transferList };
+  return wrap(value, transferList);
+}
+
+function wrap<T>(value: T, transferList: readonly TransferListItem[]): Moved<T> {
+  // `moveWrapper` holds a symbol, which structured clone refuses: a wrapper nested in an input or a result (only a
+  // whole one is unwrapped) fails the task, and nestedMoveError names where it sat, rather than the wrapper being
+  // copied as a plain `{ value, transferList }` and its buffers copied, not moved.
+  return { [kMoved]: true, value, transferList, moveWrapper: kMoved } as Moved<T>;
+}
+
+const kPiscinaTransferable = Symbol.for('Piscina.transferable');
+const kPiscinaValue = Symbol.for('Piscina.valueOf');
+
+/**
+ * A whole input or result given as move(): Hive's wrapper, or piscina's (`Piscina.move()`, or an object implementing
+ * its Transferable interface), so that a task module not yet migrated from piscina still moves its result.
+ */
+export function movedOf(value: unknown): Moved<unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<symbol, unknown>;
+  if (record[kMoved] === true) return value as Moved<unknown>;
+  const transferable = record[kPiscinaTransferable];
+  if (transferable === undefined) return undefined;
+  return wrap(record[kPiscinaValue], [transferable as TransferListItem]);
+}
+
+/**
+ * Only after a clone failed (never on the hot path): an ERR_HIVE_INVALID_ARGUMENT naming where a move() wrapper sat
+ * nested in `value`, or undefined when there is none (within a bounded walk of arrays, plain objects, Maps, Sets).
+ */
+export function nestedMoveError(what: 'input' | 'result', value: unknown): InvalidArgumentError | undefined {
+  const path = findMove(value, what, new Set(), { left: 10_000 });
+  if (path === undefined || path === what) return undefined;
+  return new InvalidArgumentError(
+    `move() wraps a whole ${what}, not a value nested in it (found at ${path}): ${what === 'input' ? 'pass `transfer: [buffer]` with the input, or pool.run(move(input, [buffer]))' : 'return move(result, [buffer])'}`,
+  );
+}
+
+function findMove(value: unknown, path: string, seen: Set<object>, budget: { left: number }): string | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value) || --budget.left < 0) return undefined;
+  seen.add(value);
+  if ((value as Record<symbol, unknown>)[kMoved] === true) return path;
+  let entries: Iterable<[string, unknown]>;
+  if (Array.isArray(value)) entries = value.map((item, index) => [`[${index}]`, item] as [string, unknown]);
+  else if (value instanceof Map) entries = [...value].map(([key, item]) => [`.get(${String(key)})`, item]);
+  else if (value instanceof Set) entries = [...value].map((item) => ['.<Set item>', item]);
+  else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
+    entries = Object.entries(value).map(([key, item]) => [`.${key}`, item]);
+  } else return undefined;
+  for (const [step, item] of entries) {
+    const found = findMove(item, path + step, seen, budget);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function transferableOf(value: unknown): TransferListItem {

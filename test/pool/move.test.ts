@@ -3,7 +3,7 @@
 // wrapper object `{ value, transferList }` instead of the buffer.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { move, Pool } from 'hive/pool';
+import { InvalidArgumentError, move, Pool } from 'hive/pool';
 import { fixture } from './helpers.js';
 
 test('move(buffer) alone, returned by a task, hands the buffer over without a copy', async () => {
@@ -63,3 +63,42 @@ test('move() of shared memory says it is shared already, nothing to move, rather
     });
   }
 });
+
+// A move() wrapper nested in an input or a result was cloned as a plain `{ value, transferList }`: the task (or the
+// caller) got the wrapper, and nothing moved. piscina's own wrapper (Piscina.move, returned by a task module not yet
+// migrated) was cloned as `{}`.
+for (const isolation of ['thread', 'process'] as const) {
+  describe(`move() nested, or piscina's (isolation: '${isolation}')`, () => {
+    test('a move() nested in an input or a result rejects with ERR_HIVE_INVALID_ARGUMENT naming where', async () => {
+      await using pool = new Pool({ filename: fixture('move.mjs'), minThreads: 1, maxThreads: 1, isolation });
+      const buffer = new ArrayBuffer(8);
+      await assert.rejects(pool.run({ frame: { buf: move(buffer) } }, { name: 'describeInput' }), (error: Error) => {
+        assert.ok(error instanceof InvalidArgumentError);
+        assert.match(
+          error.message,
+          /move\(\) wraps a whole input, not a value nested in it \(found at input\.frame\.buf\)/,
+        );
+        return true;
+      });
+      assert.equal(buffer.byteLength, 8, 'nothing was sent: the caller keeps the buffer');
+      await assert.rejects(pool.run(new ArrayBuffer(4), { name: 'moveNested' }), (error: Error) => {
+        assert.ok(error instanceof InvalidArgumentError, String(error));
+        assert.match(error.message, /found at result\.pixels/);
+        return true;
+      });
+      assert.deepEqual(await pool.run(new ArrayBuffer(2), { name: 'describeInput' }), {
+        arrayBuffer: true,
+        byteLength: 2,
+        keys: [],
+      });
+    });
+
+    test("a task's Piscina.move(view) result arrives as the view", async () => {
+      await using pool = new Pool({ filename: fixture('move.mjs'), minThreads: 1, maxThreads: 1, isolation });
+      const result = await pool.run(4, { name: 'piscinaMove' });
+      assert.ok(result instanceof Uint8Array, String(result));
+      assert.deepEqual([...result], [7, 7, 7, 7]);
+      if (isolation === 'thread') assert.equal(await pool.run(null, { name: 'keptLength' }), 0, 'moved, not copied');
+    });
+  });
+}
