@@ -1,3 +1,4 @@
+import { summarizeCrash } from '../crash-summary.js';
 import { HiveError } from '../errors.js';
 
 /** The script to run does not exist, or is a directory rather than a file. */
@@ -34,7 +35,13 @@ export class WorkerNotReadyError extends HiveError {
   readonly stderrTail: string[];
   constructor(instance: number, reason: string, stderrTail: string[] = []) {
     const tail = stderrTail.length > 0 ? `; its last stderr lines:\n  ${stderrTail.join('\n  ')}` : '';
-    super('ERR_HIVE_WORKER_NOT_READY', `Worker ${instance} did not become ready: ${reason}${tail}`);
+    // The error itself on the first line, which one-line readers show (`hive ls`'s last error): the tail's last lines
+    // are a crash report's stack and footer.
+    const crash = summarizeCrash(stderrTail.join('\n'));
+    super(
+      'ERR_HIVE_WORKER_NOT_READY',
+      `Worker ${instance} did not become ready: ${reason}${crash ? `: ${crash.line}` : ''}${tail}`,
+    );
     this.instance = instance;
     this.stderrTail = stderrTail;
   }

@@ -38,6 +38,8 @@ const STOP_TIMEOUT = 30_000;
 const SNAPSHOT_TIMEOUT = 1_000;
 // Events kept for the snapshot of an app the daemon shows itself (fork mode, or a primary that does not answer).
 const MAX_EVENTS = 100;
+// Lines of a primary's last error kept for `hive start`'s message: its own line and the report it quotes.
+const MAX_ERROR_LINES = 40;
 
 // Events worth a daemon.log line (worker state changes are many, and a newer primary may send types unknown here).
 const loggedEvents = new Set([
@@ -109,6 +111,9 @@ export class ManagedApp {
   #respawnTimer: NodeJS.Timeout | undefined;
   #exited: Promise<void> = Promise.resolve();
   #stderrTail: string[] = [];
+  // The primary's last error as it printed it: its first line (unindented: `hive run: ERR_...: ...`) and what it
+  // quotes below, indented (a process's crash report). The tail alone can start mid-report, or be only its footer.
+  #primaryError: string[] = [];
   #lastError: string | null = null;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
@@ -529,6 +534,7 @@ export class ManagedApp {
     this.#workers.clear();
     this.#size = 0;
     this.#stderrTail = [];
+    this.#primaryError = [];
     this.#metricsUrl = null;
     this.#log(`${spec.name}: primary pid ${primary.pid} started`);
     let resolveExit!: () => void;
@@ -552,7 +558,9 @@ export class ManagedApp {
         this.#onExit(primary, code, signal);
         resolveExit();
         if (!wasOnline) {
-          const detail = this.#stderrTail.join('\n') || `exited with ${signal ?? `code ${code}`}`;
+          const detail =
+            (this.#primaryError.length ? this.#primaryError : this.#stderrTail).join('\n') ||
+            `exited with ${signal ?? `code ${code}`}`;
           reject(new AppOperationError(spec.name, `did not start: ${detail}`));
         }
       });
@@ -675,6 +683,11 @@ export class ManagedApp {
   #onPrimaryStderr(line: string): void {
     this.#stderrTail.push(line);
     if (this.#stderrTail.length > 20) this.#stderrTail.shift();
+    // `hive run: ` is the command speaking; the intro of the lines it quotes is no part of a one-line error.
+    if (/^\S/.test(line))
+      this.#primaryError = [line.replace(/^hive run: /, '').replace(/; its last stderr lines:$/, '')];
+    else if (this.#primaryError.length > 0 && this.#primaryError.length < MAX_ERROR_LINES)
+      this.#primaryError.push(line);
     this.#logs.write('stderr', line);
   }
 
@@ -713,7 +726,7 @@ export class ManagedApp {
     this.#crashes = uptime < MIN_UPTIME ? this.#crashes + 1 : 1;
     this.#lastError = spawnFailed
       ? (this.#stderrTail.at(-1) ?? `cannot spawn ${this.spec.fork!.command}`)
-      : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#stderrTail.at(-1)}` : ''}`;
+      : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#primaryError[0] ?? this.#stderrTail.at(-1)}` : ''}`;
     if (starting || spawnFailed || this.#crashes > MAX_CRASHES) {
       this.#status = 'errored';
       this.#wanted = 'stopped';

@@ -1,0 +1,30 @@
+// An app that crashes at import: `hive start` and `hive ls`'s last error name the error itself, not the last lines of
+// Node's crash report (its stack's tail and the `Node.js v20.x` footer).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
+import { tempHome } from './helpers.js';
+
+const hive = tempHome();
+
+test('a crash at import is named by its error in hive start, hive ls and hive describe', async () => {
+  const script = join(hive.dir, 'boom.cjs');
+  // A long stack, so that the report's first lines fall out of a 20-line tail.
+  writeFileSync(script, "require('./no-such-module');\n");
+  const started = await hive.run(['start', script, '-i', '1', '--name', 'boom']);
+  assert.equal(started.code, 1);
+  const first = started.stderr.split('\n')[0]!;
+  assert.match(
+    first,
+    /ERR_HIVE_WORKER_NOT_READY: .*before it was ready: Error: Cannot find module '\.\/no-such-module'/,
+  );
+  const [app] = await hive.json<(App & { lastError: string | null })[]>(['ls']);
+  assert.equal(app!.status, 'errored');
+  assert.match(app!.lastError ?? '', /Error: Cannot find module '\.\/no-such-module'$/);
+  assert.doesNotMatch(app!.lastError ?? '', /Node\.js v\d/);
+  const described = await hive.run(['describe', 'boom']);
+  assert.match(described.stdout, /last error\s+.*Cannot find module/);
+  await hive.json(['delete', 'boom']);
+});
