@@ -105,7 +105,9 @@ async function readConfigFile(file: string): Promise<unknown> {
     try {
       text = await readFile(file, 'utf8');
     } catch (cause) {
-      throw new ConfigError(file, undefined, 'cannot read the file', { cause });
+      const code = (cause as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (cause as Error).message})`;
+      throw new ConfigError(file, undefined, why, { cause });
     }
   }
   try {

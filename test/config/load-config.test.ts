@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -427,6 +427,13 @@ describe('Hive config files', () => {
       await assert.rejects(loadConfig(file), configError(key, message), text);
     }
     await assert.rejects(loadConfig(join(dir, 'missing.config.js')), configError(undefined, /no such file/));
+    // A data file too says why it could not be read: missing, or (a folder of that name) the error's code.
+    await assert.rejects(loadConfig(join(dir, 'missing.json')), configError(undefined, /: no such file$/));
+    mkdirSync(join(dir, 'folder.json'), { recursive: true });
+    await assert.rejects(
+      loadConfig(join(dir, 'folder.json')),
+      configError(undefined, /cannot read the file \(EISDIR\)/),
+    );
   });
 
   test('a syntax error names the file and the line and column, in JSON, CommonJS, ESM and TypeScript', async () => {
