@@ -59,7 +59,11 @@ const appShape = {
     ])
     .optional(),
   /** `cluster` (default for Node.js scripts: processes share the port) or `fork` (plain child processes). */
-  execMode: z.enum(['cluster', 'fork']).optional(),
+  execMode: z
+    .enum(['cluster', 'fork'], {
+      message: "expected 'cluster' or 'fork' (a PM2 file's 'cluster_mode' and 'fork_mode' too)",
+    })
+    .optional(),
   /** Program that runs the script: `node` (default), `none` (the script is an executable), or a path/command. */
   interpreter: z.string().min(1).optional(),
   /** Node.js flags of the app processes. */
