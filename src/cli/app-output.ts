@@ -1,3 +1,4 @@
+import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo } from '../daemon/protocol.js';
 
 /** A plain text table: a header row, aligned columns, two spaces apart. */
@@ -85,6 +86,12 @@ export function slotTable(apps: AppInfo[]): string | undefined {
   );
 }
 
+// A log file as `describe` shows it: with `mergeLogs: false`, the pattern of the instances' files.
+function logPath(app: AppInfo, path: string): string {
+  const pattern = instanceLogPath(path, '<instance>');
+  return app.mergeLogs || pattern === path ? path : `${pattern} (a file per instance)`;
+}
+
 /** The `hive describe` text. */
 export function describeApp(app: AppInfo): string {
   const fields: [string, string][] = [
@@ -97,10 +104,10 @@ export function describeApp(app: AppInfo): string {
     ['instances', `${app.ready}/${app.total} ready`],
     ['restarts', String(app.restarts)],
     ['uptime', formatUptime(app.uptime)],
-    ['out log', app.outFile],
-    ['error log', app.errorFile],
+    ['out log', logPath(app, app.outFile)],
+    ['error log', logPath(app, app.errorFile)],
   ];
-  if (app.logFile) fields.push(['combined log', app.logFile]);
+  if (app.logFile) fields.push(['combined log', logPath(app, app.logFile)]);
   if (app.namespace !== undefined && app.namespace !== 'default') fields.splice(1, 0, ['namespace', app.namespace]);
   if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
   if (app.metrics) fields.push(['metrics', app.metrics]);

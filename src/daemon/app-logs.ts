@@ -1,4 +1,4 @@
-import { constants, createWriteStream, lstatSync, openSync, type Stats, statSync } from 'node:fs';
+import { constants, createWriteStream, lstatSync, openSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { stat, truncate } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
@@ -6,6 +6,8 @@ import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
 import { formatTime } from '../time-format.js';
+import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
+import type { AppLogFile } from './protocol.js';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
 export interface LineSource {
@@ -19,15 +21,27 @@ export interface LineSource {
  * prefixed by an ISO time, or with `logDateFormat` by the local time in that format and `: `, as PM2 writes it) or,
  * with `logFormat: 'json'`, one object a line: `{"time","app","instance","pid","stream","line"}` (instance and pid
  * absent for the primary's own; `time` in `logDateFormat` when set, as PM2's `timestamp`).
+ *
+ * With `mergeLogs: false` (PM2's `merge_logs` unset in cluster mode) each instance has its own files, named as PM2
+ * names them (instanceLogPath), holding its lines without the `[name:instance] ` prefix; the primary's own lines (no
+ * instance) go on into the unsuffixed files, opened at the first.
  */
 export class AppLogs {
   readonly outFile: string;
   readonly errorFile: string;
   readonly logFile: string | undefined;
   #name: string;
-  #out: LogFile;
-  #err: LogFile;
-  #combined: LogFile | undefined;
+  #perInstance: boolean;
+  // Every file opened, by path (PM2 configs often give two of them the same one): two rotating streams on one path
+  // would each rotate it, and the other would go on writing into the file rotated away; and a line written to "both"
+  // of one file would be there twice.
+  #open = new Map<string, LogFile>();
+  // Per-instance files of earlier runs found on disk (a daemon restarted, an instance scaled away): listed (out and
+  // err) and flushed (all) as the open ones.
+  #found: AppLogFile[] = [];
+  #foundPaths = new Set<string>();
+  // The out and err files opened, by path.
+  #listed = new Map<string, AppLogFile>();
   #time: boolean;
   #dateFormat: string | undefined;
   #json: boolean;
@@ -43,69 +57,161 @@ export class AppLogs {
       time?: boolean;
       logDateFormat?: string;
       logFormat?: 'text' | 'json';
+      mergeLogs?: boolean;
     },
   ) {
     this.outFile = options.outFile ?? join(logsDir, `${name}-out.log`);
     this.errorFile = options.errorFile ?? join(logsDir, `${name}-error.log`);
     this.logFile = options.logFile === true ? join(logsDir, `${name}.log`) : options.logFile;
     this.#name = name;
+    this.#perInstance = options.mergeLogs === false;
     this.#time = options.time ?? false;
     this.#dateFormat = options.logDateFormat;
     this.#json = options.logFormat === 'json';
-    // One LogFile per path (PM2 configs often give two of them the same one): two rotating streams on one path would
-    // each rotate it, and the other would go on writing into the file rotated away; and a line written to "both" of
-    // one file would be there twice.
-    this.#out = new LogFile(this.outFile);
-    this.#err = this.errorFile === this.outFile ? this.#out : new LogFile(this.errorFile);
-    if (this.logFile !== undefined) {
-      this.#combined = [this.#out, this.#err].find((file) => file.path === this.logFile) ?? new LogFile(this.logFile);
+    if (!this.#perInstance) {
+      // Opened up front, as they always were: the files are there once the app is.
+      this.#file('out', null);
+      this.#file('err', null);
+      if (this.logFile !== undefined) this.#file('log', null);
+      return;
     }
+    for (const [stream, base] of [
+      ['out', this.outFile],
+      ['err', this.errorFile],
+      ['log', this.logFile],
+    ] as const) {
+      for (const found of base === undefined ? [] : findInstanceLogs(base)) {
+        if (this.#foundPaths.has(found.path)) continue;
+        this.#foundPaths.add(found.path);
+        if (stream !== 'log') {
+          this.#found.push({ stream, path: found.path, instance: found.instance, raw: !this.#json });
+        }
+      }
+    }
+  }
+
+  /** Opens an instance's files (`mergeLogs: false`) as it starts, so that they are there before its first line. */
+  openInstance(instance: number): void {
+    if (this.#closed || !this.#perInstance) return;
+    this.#file('out', instance);
+    this.#file('err', instance);
+    if (this.logFile !== undefined) this.#file('log', instance);
+  }
+
+  /**
+   * The files the app's out and error lines are in: outFile and errorFile, or with `mergeLogs: false` each instance's
+   * (and the unsuffixed ones once the primary wrote to them), in instance order. A file both streams write is listed
+   * once, as out.
+   */
+  files(): AppLogFile[] {
+    if (!this.#perInstance) {
+      const out: AppLogFile = { stream: 'out', path: this.outFile, instance: null, raw: false };
+      const err: AppLogFile = { stream: 'err', path: this.errorFile, instance: null, raw: false };
+      return this.errorFile === this.outFile ? [out] : [out, err];
+    }
+    const all = new Map<string, AppLogFile>();
+    for (const file of [...this.#found, ...this.#listed.values()]) {
+      if (!all.has(file.path)) all.set(file.path, file);
+    }
+    return [...all.values()].sort(
+      (a, b) => (a.instance ?? -1) - (b.instance ?? -1) || (a.stream === b.stream ? 0 : a.stream === 'out' ? -1 : 1),
+    );
   }
 
   /** Writes one line of the app's output to its out or error file, and to the combined file if there is one. */
   write(stream: 'stdout' | 'stderr', line: string, source: LineSource = {}): void {
     if (this.#closed) return;
     const now = new Date();
+    const own = this.#perInstance && source.instance !== undefined;
     let text: string;
     if (this.#json) {
       const { instance, pid } = source;
       const time = this.#dateFormat === undefined ? now.toISOString() : formatTime(now, this.#dateFormat);
       text = JSON.stringify({ time, app: this.#name, instance, pid, stream, line });
     } else {
-      const prefix = source.instance === undefined ? `[${this.#name}]` : `[${this.#name}:${source.instance}]`;
+      // An instance's own file says whose its lines are: they are written as the app wrote them (PM2's), so that an
+      // app's JSON lines stay JSON for a log shipper.
+      const prefix = own
+        ? ''
+        : source.instance === undefined
+          ? `[${this.#name}] `
+          : `[${this.#name}:${source.instance}] `;
       const time =
         this.#dateFormat !== undefined
           ? `${formatTime(now, this.#dateFormat)}: `
           : this.#time
             ? `${now.toISOString()} `
             : '';
-      text = `${time}${prefix} ${line}`;
+      text = `${time}${prefix}${line}`;
     }
-    const file = stream === 'stderr' ? this.#err : this.#out;
+    const instance = own ? (source.instance as number) : null;
+    const file = this.#file(stream === 'stderr' ? 'err' : 'out', instance);
     file.write(`${text}\n`);
-    if (this.#combined !== undefined && this.#combined !== file) this.#combined.write(`${text}\n`);
+    if (this.logFile === undefined) return;
+    const combined = this.#file('log', instance);
+    if (combined !== file) combined.write(`${text}\n`);
   }
 
   /**
-   * Empties the out, err and combined files in place (`hive flush`) and resolves with the files emptied: regular
-   * files only (a pipe or a device holds nothing to empty). The app's lines go on into the emptied files.
+   * Empties the app's files in place (`hive flush`), and the per-instance ones of earlier runs, and resolves with the
+   * files emptied: regular files only (a pipe or a device holds nothing to empty). The app's lines go on into the
+   * emptied files.
    */
   async empty(): Promise<string[]> {
-    const files = this.#files();
-    const emptied = await Promise.all(files.map((file) => file.empty()));
-    return files.filter((_, i) => emptied[i]).map((file) => file.path);
+    const files = [...this.#open.values()];
+    const others = [...this.#foundPaths].filter((path) => !this.#open.has(path));
+    const emptied = await Promise.all([
+      ...files.map((file) => file.empty()),
+      ...others.map((path) =>
+        isRegularFile(path)
+          ? truncate(path, 0).then(
+              () => true,
+              () => false,
+            )
+          : false,
+      ),
+    ]);
+    return [...files.map((file) => file.path), ...others].filter((_, i) => emptied[i]);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const file of this.#files()) file.end();
+    for (const file of this.#open.values()) file.end();
   }
 
-  // Each file once, however many of out, err and combined it is.
-  #files(): LogFile[] {
-    return [...new Set([this.#out, this.#err, this.#combined])].filter((file) => file !== undefined);
+  // The file of a stream for an instance (null: the unsuffixed one), opened at the first ask.
+  #file(kind: 'out' | 'err' | 'log', instance: number | null): LogFile {
+    const base = kind === 'out' ? this.outFile : kind === 'err' ? this.errorFile : (this.logFile as string);
+    const path = instance === null ? base : instanceLogPath(base, instance);
+    let file = this.#open.get(path);
+    if (file === undefined) {
+      file = new LogFile(path);
+      this.#open.set(path, file);
+    }
+    if (kind !== 'log' && !this.#listed.has(path)) {
+      this.#listed.set(path, { stream: kind, path, instance, raw: instance !== null && !this.#json });
+    }
+    return file;
   }
+}
+
+// The per-instance files of a base path already on disk (of earlier runs): `<stem>-<digits>.log` in its folder.
+function findInstanceLogs(base: string): { path: string; instance: number }[] {
+  const stem = instanceLogStem(basename(base));
+  if (stem === undefined) return [];
+  const pattern = new RegExp(`^${escapeRegExp(stem)}-([0-9]+)\\.log$`);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(base));
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const match = pattern.exec(name);
+    const path = join(dirname(base), name);
+    return match && path !== base ? [{ path, instance: Number(match[1]) }] : [];
+  });
 }
 
 // After a failed write (a full disk, a folder removed) a file's stream is dead for good; a new one is tried this long
@@ -337,6 +443,10 @@ function isRegularFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^$|()[\]{}\\]/g, '\\$&');
 }
 
 function report(line: string): void {

@@ -509,6 +509,8 @@ export class ManagedApp {
       outFile: this.#logs.outFile,
       errorFile: this.#logs.errorFile,
       logFile: this.#logs.logFile ?? null,
+      mergeLogs: this.spec.mergeLogs !== false,
+      logs: this.#logs.files(),
       cronRestart: this.spec.cronRestart ?? null,
       watch: this.spec.watch ?? null,
       lastError: this.#lastError,
@@ -649,6 +651,7 @@ export class ManagedApp {
     }
     switch (event.type) {
       case 'worker':
+        if (event.state !== 'stopped') this.#logs.openInstance(event.instance);
         if (event.state === 'stopped') this.#workers.delete(event.pid);
         else if (isAppProcessPid(event.pid, this.#primary?.pid)) {
           const since = this.#workers.get(event.pid)?.since ?? Date.now();

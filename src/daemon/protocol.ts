@@ -49,6 +49,8 @@ export const appSpecSchema = z
     time: z.boolean().optional(),
     /** The dayjs format of each log line's time (PM2's `log_date_format`); set, lines carry it, whatever `time`. */
     logDateFormat: z.string().min(1).max(256).optional(),
+    /** false: a file per instance for its lines, unprefixed (PM2's `merge_logs` unset); default one for all. */
+    mergeLogs: z.boolean().optional(),
     /** Format of the log files: `text` (default, `[name:instance] line`) or `json` (one object a line). */
     logFormat: z.enum(['text', 'json']).optional(),
     /** Fork mode: plain processes running this command instead of a `hive run` cluster. */
@@ -274,6 +276,16 @@ export interface FlushResult {
   daemonLog: string | null;
 }
 
+/** One file the app's out or error lines are in, as `ls --json` and `hive logs` list it. */
+export interface AppLogFile {
+  stream: 'out' | 'err';
+  path: string;
+  /** The instance whose lines the file holds (`mergeLogs: false`); null: every instance's, or the primary's own. */
+  instance: number | null;
+  /** Its lines are the app's as written (no `[name:instance] ` prefix; a `time` one kept): the file says which. */
+  raw: boolean;
+}
+
 /** One row of the app table. */
 export interface AppInfo {
   id: number;
@@ -296,6 +308,10 @@ export interface AppInfo {
   errorFile: string;
   /** The file that gets both streams' lines (`logFile`), or null. */
   logFile: string | null;
+  /** false: each instance's lines are in a file of its own (`mergeLogs: false`), `logs` lists them. */
+  mergeLogs: boolean;
+  /** Every file of the app's out and error lines: outFile and errorFile, or the per-instance ones. */
+  logs: AppLogFile[];
   cronRestart: string | null;
   watch: string[] | null;
   lastError: string | null;

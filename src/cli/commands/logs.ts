@@ -1,7 +1,7 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DaemonClient } from '../../daemon/client.js';
-import type { AppInfo } from '../../daemon/protocol.js';
+import type { AppInfo, AppLogFile } from '../../daemon/protocol.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { rawLogLine } from '../raw-log-line.js';
@@ -22,10 +22,8 @@ Prints the last lines of the app's (a namespace's apps', or every app's) out and
                 (default ${DEFAULT_TIME_FORMAT}; PM2's flag)
   --json        one JSON object per line: {"app","stream","line"}`;
 
-interface LogFile {
+interface LogFile extends AppLogFile {
   app: string;
-  stream: 'out' | 'err';
-  path: string;
   // Follow mode keeps the file open between polls: after a rotation renames it away, what the daemon wrote to it
   // before switching is still read from here (by its inode), then the new file at `path` from its start.
   handle: FileHandle | undefined;
@@ -117,30 +115,37 @@ export default function logs(argv: string[]): Promise<number> {
     }
     // `all` is every app, as with no target (docs/cli.md: a target may be `all`).
     const target = positionals[0] === 'all' ? undefined : positionals[0];
-    const apps = (await withDaemon((client) =>
-      target === undefined
-        ? client.request<AppInfo[]>('ls')
-        : client.request<AppInfo>('describe', { target }).then(
-            (a) => [a],
-            (error: unknown) => namespaceApps(client, target, error),
-          ),
-    ))!;
+    const listApps = () =>
+      withDaemon((client) =>
+        target === undefined
+          ? client.request<AppInfo[]>('ls')
+          : client.request<AppInfo>('describe', { target }).then(
+              (a) => [a],
+              (error: unknown) => namespaceApps(client, target, error),
+            ),
+      );
     // A file read once, however many apps and streams write it (an errorFile that is the outFile): its lines are
-    // printed once, as out.
-    const files: LogFile[] = apps
-      .flatMap((app) => [
-        { app: app.name, stream: 'out' as const, path: app.outFile },
-        { app: app.name, stream: 'err' as const, path: app.errorFile },
-      ])
-      .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
-      // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
-      .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
-      .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
+    // printed once, as out. With `mergeLogs: false`, each instance's files (the daemon lists them).
+    const logFiles = (apps: AppInfo[]): LogFile[] =>
+      apps
+        .flatMap((app) => app.logs.map((file) => ({ ...file, app: app.name })))
+        .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
+        // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
+        .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
+        .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
+    const files = logFiles((await listApps())!);
     // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
     // not known (an app with `time` has it in its lines).
     let following = false;
     const print: Print = (file, fileLine) => {
-      const line = values.raw ? rawLogLine(fileLine) : fileLine;
+      // An instance's own file has its lines as the app wrote them: the prefix its merged file would have is added.
+      const line = file.raw
+        ? values.raw
+          ? fileLine
+          : `[${file.app}:${file.instance}] ${fileLine}`
+        : values.raw
+          ? rawLogLine(fileLine)
+          : fileLine;
       const time = following && timeFormat !== undefined ? formatTime(new Date(), timeFormat) : undefined;
       if (values.json) printJson({ app: file.app, stream: file.stream, ...(time === undefined ? {} : { time }), line });
       else {
@@ -148,31 +153,63 @@ export default function logs(argv: string[]): Promise<number> {
         (file.stream === 'err' ? process.stderr : process.stdout).write(`${text}\n`);
       }
     };
+    // The instances' files of one app and stream are one group: their lines printed in the order of their times when
+    // each has one (`time`), else file after file.
+    const groups = new Map<string, LogFile[]>();
     for (const file of files) {
-      await reopen(file);
-      const data = file.handle ? await file.handle.readFile() : Buffer.alloc(0);
-      // Counted in bytes as read, not re-encoded from text (a file may end inside a character). Following, an
-      // unterminated last line waits for its end, as readNew keeps one.
-      file.offset = data.length;
-      const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
-      if (values.follow) file.partial = Buffer.from(data.subarray(end));
-      const text = data.subarray(0, end).toString('utf8');
-      if (!values.follow) await file.handle?.close();
-      if (!values.json && !values.follow && files.length > 0 && lines > 0) {
-        process.stdout.write(`==> ${file.path} <==\n`);
+      const key = file.instance === null ? file.path : `${file.app}\0${file.stream}`;
+      groups.set(key, [...(groups.get(key) ?? []), file]);
+    }
+    for (const group of groups.values()) {
+      const read: { file: LogFile; tail: string[] }[] = [];
+      for (const file of group) {
+        await reopen(file);
+        const data = file.handle ? await file.handle.readFile() : Buffer.alloc(0);
+        // Counted in bytes as read, not re-encoded from text (a file may end inside a character). Following, an
+        // unterminated last line waits for its end, as readNew keeps one.
+        file.offset = data.length;
+        const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
+        if (values.follow) file.partial = Buffer.from(data.subarray(end));
+        const text = data.subarray(0, end).toString('utf8');
+        if (!values.follow) await file.handle?.close();
+        const all = text.split('\n');
+        if (all.at(-1) === '') all.pop();
+        read.push({ file, tail: lines === 0 ? [] : all.slice(-lines) });
       }
-      const all = text.split('\n');
-      if (all.at(-1) === '') all.pop();
-      for (const line of lines === 0 ? [] : all.slice(-lines)) print(file, line);
+      const header = !values.json && !values.follow && lines > 0;
+      const timed = read.flatMap(({ file, tail }) => tail.map((line) => ({ file, line, time: lineTime(line) })));
+      if (read.length > 1 && timed.every((entry) => entry.time !== undefined)) {
+        if (header) process.stdout.write(`==> ${group.map((file) => file.path).join(' ')} <==\n`);
+        // Stable: lines of one time keep their file's order.
+        timed.sort((a, b) => (a.time as string).localeCompare(b.time as string));
+        for (const entry of timed.slice(-lines)) print(entry.file, entry.line);
+        continue;
+      }
+      for (const { file, tail } of read) {
+        if (header) process.stdout.write(`==> ${file.path} <==\n`);
+        for (const line of tail) print(file, line);
+      }
     }
     if (!values.follow) return 0;
     process.stdout.on('error', () => process.exit(0));
     following = true;
-    for (;;) {
+    for (let poll = 1; ; poll++) {
       for (const file of files) await follow(file, print);
       await delay(200);
+      // An instance scaled up (`mergeLogs: false`) has files of its own: followed from their start once listed.
+      if (poll % 10 === 0) {
+        const apps = await listApps().catch(() => undefined);
+        for (const file of apps === undefined ? [] : logFiles(apps)) {
+          if (!files.some((other) => other.path === file.path)) files.push(file);
+        }
+      }
     }
   });
+}
+
+// The ISO time a line starts with (`time: true`), or a `logFormat: 'json'` line's: lines of several files put in order.
+function lineTime(line: string): string | undefined {
+  return /^(?:\{"time":")?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)[ "]/.exec(line)?.[1];
 }
 
 /**

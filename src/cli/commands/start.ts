@@ -45,6 +45,8 @@ Options:
   -e, --error <path>             the app's stderr log file (default ~/.hive/logs/<name>-error.log); scripts only
   -l, --log <path>               a third log file with both the stdout and the stderr lines; scripts only
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
+      --no-merge-logs            a log file per instance (<name>-out-<n>.log), its lines as the app wrote them
+      --merge-logs               one out and one error file for all instances (the default; PM2's flag)
       --metrics-port <port>      serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>      address of the metrics port (default 127.0.0.1)
       --server-timing            a Server-Timing header (total, pool time, request id) on the app's responses
@@ -92,6 +94,8 @@ const startOptions = {
   error: { type: 'string', short: 'e' },
   log: { type: 'string', short: 'l' },
   'log-format': { type: 'string' },
+  'merge-logs': { type: 'boolean' },
+  'no-merge-logs': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'server-timing': { type: 'boolean' },
@@ -177,6 +181,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     const logFormat = values['log-format'];
     if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
       throw new UsageError(`expected --log-format to be text or json, got ${JSON.stringify(logFormat)}`);
+    }
+    if (values['merge-logs'] && values['no-merge-logs']) {
+      throw new UsageError('--merge-logs and --no-merge-logs contradict each other');
     }
     if (values['log-date-format'] === '') {
       throw new UsageError('expected --log-date-format to be a dayjs format such as "YYYY-MM-DD HH:mm Z", got ""');
@@ -386,6 +393,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values.time) spec.time = true;
   if (typeof values['log-date-format'] === 'string') spec.logDateFormat = values['log-date-format'];
   if (logFormat !== undefined) spec.logFormat = logFormat;
+  if (values['no-merge-logs']) spec.mergeLogs = false;
   // PM2's -o/-e/-l: resolved here, as `outFile`/`errorFile`/`logFile` of a config are against its app's cwd.
   if (typeof values.output === 'string') spec.outFile = logPath(values.output, '--output');
   if (typeof values.error === 'string') spec.errorFile = logPath(values.error, '--error');
@@ -552,6 +560,9 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
     const logFormat = (values['log-format'] as 'text' | 'json' | undefined) ?? app.logFormat;
     if (logFormat !== undefined) spec.logFormat = logFormat;
+    // Unset, merged (Hive's default, for an ecosystem file too: PM2 splits a cluster app's by instance then).
+    const mergeLogs = values['no-merge-logs'] ? false : values['merge-logs'] ? true : app.mergeLogs;
+    if (mergeLogs === false) spec.mergeLogs = false;
     return spec;
   });
 }

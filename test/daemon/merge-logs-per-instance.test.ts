@@ -1,0 +1,130 @@
+// PM2's `merge_logs` unset in cluster mode (`mergeLogs: false`): a file per instance, `<name>-out-<n>.log`, holding the
+// app's lines as it wrote them, so that a JSON-logging app's files parse for a log shipper.
+import assert from 'node:assert/strict';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { freePort } from '../cluster/helpers.js';
+import { readOrEmpty, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+const dir = hive.dir;
+const logs = join(hive.home, 'logs');
+
+// A pino-like app: a JSON line on stdout and a plain one on stderr every 100 ms, from each instance.
+const app = join(dir, 'api.js');
+writeFileSync(
+  app,
+  `const http = require('node:http');
+http.createServer((q, s) => s.end('ok')).listen(process.env.PORT);
+let n = 0;
+setInterval(() => {
+  console.log(JSON.stringify({ level: 30, instance: Number(process.env.HIVE_INSTANCE), n: n++ }));
+  console.error('oops ' + process.env.HIVE_INSTANCE);
+}, 100);
+`,
+);
+
+interface AppInfo {
+  outFile: string;
+  errorFile: string;
+  mergeLogs: boolean;
+  logs: { stream: string; path: string; instance: number | null; raw: boolean }[];
+}
+
+const jsonLines = (file: string): { instance: number; n: number }[] =>
+  readOrEmpty(file)
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { instance: number; n: number });
+
+test('mergeLogs: false (ecosystem merge_logs: false): a file per instance, raw lines, hive logs, flush, a move', async () => {
+  const config = join(dir, 'ecosystem.config.cjs');
+  const port = await freePort();
+  writeFileSync(
+    config,
+    `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(app)}, instances: 2, exec_mode: 'cluster', merge_logs: false, env: { PORT: '${port}' } }] };\n`,
+  );
+  await hive.json(['start', config]);
+  const out0 = join(logs, 'api-out-0.log');
+  const out1 = join(logs, 'api-out-1.log');
+  const err1 = join(logs, 'api-error-1.log');
+  await waitFor(() => jsonLines(out0).length >= 2 && jsonLines(out1).length >= 2, "both instances' out files");
+  // Every line of each is the app's JSON, as it wrote it, and of that instance only.
+  assert.ok(jsonLines(out0).every((line) => line.instance === 0));
+  assert.ok(jsonLines(out1).every((line) => line.instance === 1));
+  await waitFor(() => readOrEmpty(err1).startsWith('oops 1\n'), "instance 1's error file");
+  assert.equal(existsSync(join(logs, 'api-out.log')), false, 'no merged file');
+
+  const [info] = await hive.json<AppInfo[]>(['ls']);
+  assert.equal(info!.mergeLogs, false);
+  assert.equal(info!.outFile, join(logs, 'api-out.log'), 'outFile stays the path the instances are named after');
+  assert.deepEqual(
+    info!.logs.map(({ stream, path, instance, raw }) => [stream, path, instance, raw]),
+    [
+      ['out', out0, 0, true],
+      ['err', join(logs, 'api-error-0.log'), 0, true],
+      ['out', out1, 1, true],
+      ['err', err1, 1, true],
+    ],
+  );
+  const described = await hive.run(['describe', 'api']);
+  assert.match(described.stdout, /out log +\S+api-out-<instance>\.log \(a file per instance\)/);
+
+  // `hive logs`: both instances, each line with the prefix a merged file has; --raw as the app wrote them.
+  const printed = await hive.run(['logs', 'api', '--out', '--lines', '3']);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.match(printed.stdout, /^\[api:0\] \{"level":30,"instance":0,"n":\d+\}$/m);
+  assert.match(printed.stdout, /^\[api:1\] \{"level":30,"instance":1,"n":\d+\}$/m);
+  const raw = await hive.run(['logs', 'api', '--err', '--lines', '1', '--raw', '--json']);
+  assert.deepEqual(
+    raw.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { line: string }).line),
+    ['oops 0', 'oops 1'],
+  );
+
+  // `hive flush` empties every instance's files; the lines go on into them.
+  const flushed = await hive.run(['flush', 'api']);
+  assert.equal(flushed.code, 0, flushed.stderr);
+  for (const file of [out0, out1, err1]) assert.match(flushed.stdout, new RegExp(file.replace(/[.]/g, '\\.')));
+  await waitFor(() => {
+    const first = jsonLines(out1)[0];
+    return first !== undefined && first.n > 2;
+  }, "instance 1's file emptied, then written on");
+
+  // One instance's file moved away (logrotate): a new one at its path, the other instance's untouched.
+  renameSync(out1, `${out1}.1`);
+  await waitFor(() => jsonLines(out1).length > 0, "a new file at instance 1's path");
+  assert.ok(statSync(out0).size > 0);
+});
+
+test('--no-merge-logs: a fork-mode program has a file per instance; scaled up, the new instance has its own', async () => {
+  const script = join(dir, 'tick.sh');
+  writeFileSync(script, '#!/bin/sh\nn=0\nwhile true; do echo "{\\"n\\":$n}"; n=$((n+1)); sleep 0.1; done\n', {
+    mode: 0o755,
+  });
+  await hive.json(['start', script, '--name', 'tick', '-i', '2', '--no-merge-logs']);
+  const file = (n: number) => join(logs, `tick-out-${n}.log`);
+  await waitFor(() => jsonLines(file(0)).length > 0 && jsonLines(file(1)).length > 0, "both instances' files");
+  assert.equal(existsSync(join(logs, 'tick-out.log')), false, 'no merged file');
+  await hive.json(['scale', 'tick', '3']);
+  await waitFor(() => jsonLines(file(2)).length > 0, "the new instance's file");
+  const printed = await hive.run(['logs', 'tick', '--lines', '1']);
+  for (const n of [0, 1, 2]) assert.match(printed.stdout, new RegExp(`^\\[tick:${n}\\] \\{"n":\\d+\\}$`, 'm'));
+});
+
+test('unset, an ecosystem app keeps the one merged file with prefixed lines (Hive default)', async () => {
+  const script = join(dir, 'one.sh');
+  writeFileSync(script, '#!/bin/sh\necho hello\nexec sleep 1000\n', { mode: 0o755 });
+  const config = join(dir, 'merged.config.cjs');
+  writeFileSync(config, `module.exports = { apps: [{ name: 'merged', script: ${JSON.stringify(script)}, instances: 2 }] };\n`);
+  await hive.json(['start', config]);
+  const merged = join(logs, 'merged-out.log');
+  await waitFor(
+    () => readOrEmpty(merged).includes('[merged:0] hello\n') && readOrEmpty(merged).includes('[merged:1] hello\n'),
+    'both lines in the merged file',
+  );
+  assert.equal(existsSync(join(logs, 'merged-out-0.log')), false);
+});
