@@ -1,11 +1,12 @@
 // PM2's `merge_logs` unset in cluster mode (`mergeLogs: false`): a file per instance, `<name>-out-<n>.log`, holding the
 // app's lines as it wrote them, so that a JSON-logging app's files parse for a log shipper.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../cluster/helpers.js';
-import { readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { hiveBin, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 const dir = hive.dir;
@@ -100,7 +101,7 @@ test('mergeLogs: false (ecosystem merge_logs: false): a file per instance, raw l
   assert.ok(statSync(out0).size > 0);
 });
 
-test('--no-merge-logs: a fork-mode program has a file per instance; scaled up, the new instance has its own', async () => {
+test('--no-merge-logs: a fork-mode program has a file per instance; scaled up, the new instance has its own', async (t) => {
   const script = join(dir, 'tick.sh');
   writeFileSync(script, '#!/bin/sh\nn=0\nwhile true; do echo "{\\"n\\":$n}"; n=$((n+1)); sleep 0.1; done\n', {
     mode: 0o755,
@@ -109,10 +110,61 @@ test('--no-merge-logs: a fork-mode program has a file per instance; scaled up, t
   const file = (n: number) => join(logs, `tick-out-${n}.log`);
   await waitFor(() => jsonLines(file(0)).length > 0 && jsonLines(file(1)).length > 0, "both instances' files");
   assert.equal(existsSync(join(logs, 'tick-out.log')), false, 'no merged file');
+  // Followed (-f), the files of an instance scaled up are read too, once they are there.
+  const follower = spawn(process.execPath, [hiveBin, 'logs', 'tick', '-f', '--lines', '0'], {
+    env: { ...process.env, HIVE_HOME: hive.home },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  t.after(() => follower.kill('SIGKILL'));
+  let followed = '';
+  follower.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    followed += chunk;
+  });
+  await waitFor(() => followed.includes('[tick:0] {"n":') && followed.includes('[tick:1] {"n":'), 'both followed');
   await hive.json(['scale', 'tick', '3']);
   await waitFor(() => jsonLines(file(2)).length > 0, "the new instance's file");
+  await waitFor(() => followed.includes('[tick:2] {"n":'), "the new instance's lines followed");
   const printed = await hive.run(['logs', 'tick', '--lines', '1']);
   for (const n of [0, 1, 2]) assert.match(printed.stdout, new RegExp(`^\\[tick:${n}\\] \\{"n":\\d+\\}$`, 'm'));
+});
+
+test('--time: hive logs prints the instances\' lines in the order of their times', async () => {
+  const script = join(dir, 'tick.sh');
+  await hive.json(['start', script, '--name', 'timed', '-i', '2', '--no-merge-logs', '--time']);
+  const file = (n: number) => join(logs, `timed-out-${n}.log`);
+  await waitFor(
+    () => readOrEmpty(file(0)).split('\n').length > 4 && readOrEmpty(file(1)).split('\n').length > 4,
+    'lines in both files',
+  );
+  // Raw, but for the time the daemon puts first.
+  assert.match(readOrEmpty(file(0)), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \{"n":0\}\n/);
+  const printed = await hive.run(['logs', 'timed', '--out', '--lines', '6']);
+  const [header, ...lines] = printed.stdout.trim().split('\n');
+  assert.equal(header, `==> ${file(0)} ${file(1)} <==`);
+  assert.equal(lines.length, 6);
+  const times = lines.map((line) => /^\[timed:[01]\] (\S+) \{"n":\d+\}$/.exec(line)![1]!);
+  assert.deepEqual(times, [...times].sort(), 'in the order of their times');
+  assert.ok(lines.some((line) => line.startsWith('[timed:0]')) && lines.some((line) => line.startsWith('[timed:1]')));
+});
+
+test('explicit paths are suffixed as PM2 does; log_file per instance; logFormat json keeps its records', async () => {
+  const script = join(dir, 'tick.sh');
+  const config = join(dir, 'paths.config.cjs');
+  writeFileSync(
+    config,
+    `module.exports = { apps: [{ name: 'paths', script: ${JSON.stringify(script)}, instances: 2, merge_logs: false, out_file: 'own/app-out-5.log', error_file: 'own/app-err.log', log_file: 'own/all.log', logFormat: 'json' }] };\n`,
+  );
+  await hive.json(['start', config]);
+  const own = join(dir, 'own');
+  for (const name of ['app-out-0.log', 'app-out-1.log', 'all-0.log', 'all-1.log']) {
+    await waitFor(() => readOrEmpty(join(own, name)).includes('"line":"{\\"n\\":1}"'), name);
+  }
+  const record = JSON.parse(readOrEmpty(join(own, 'app-out-1.log')).split('\n')[0]!) as Record<string, unknown>;
+  assert.equal(record.app, 'paths');
+  assert.equal(record.instance, 1);
+  const raw = await hive.run(['logs', 'paths', '--out', '--lines', '1', '--raw']);
+  assert.match(raw.stdout, /^\{"n":\d+\}$/m);
+  assert.doesNotMatch(raw.stdout, /"app":/);
 });
 
 test('unset, an ecosystem app keeps the one merged file with prefixed lines (Hive default)', async () => {
