@@ -190,7 +190,9 @@ export class AppLogs {
       this.#open.set(path, file);
     }
     if (kind !== 'log' && !this.#listed.has(path)) {
-      this.#listed.set(path, { stream: kind, path, instance, raw: instance !== null && !this.#json });
+      // A path PM2 gives no suffix (`/dev/null`, `app.txt`) is every instance's: whose a line is, it does not say.
+      const own = path === base ? null : instance;
+      this.#listed.set(path, { stream: kind, path, instance: own, raw: instance !== null && !this.#json });
     }
     return file;
   }

@@ -128,7 +128,7 @@ test('--no-merge-logs: a fork-mode program has a file per instance; scaled up, t
   for (const n of [0, 1, 2]) assert.match(printed.stdout, new RegExp(`^\\[tick:${n}\\] \\{"n":\\d+\\}$`, 'm'));
 });
 
-test('--time: hive logs prints the instances\' lines in the order of their times', async () => {
+test("--time: hive logs prints the instances' lines in the order of their times", async () => {
   const script = join(dir, 'tick.sh');
   await hive.json(['start', script, '--name', 'timed', '-i', '2', '--no-merge-logs', '--time']);
   const file = (n: number) => join(logs, `timed-out-${n}.log`);
@@ -167,11 +167,39 @@ test('explicit paths are suffixed as PM2 does; log_file per instance; logFormat 
   assert.doesNotMatch(raw.stdout, /"app":/);
 });
 
+test("a path PM2 gives no suffix is every instance's: /dev/null keeps nothing, a .txt file gets all raw lines", async () => {
+  const script = join(dir, 'tick.sh');
+  const shared = join(dir, 'shared.txt');
+  await hive.json(['start', script, '--name', 'shared', '-i', '2', '--no-merge-logs', '-o', shared, '-e', '/dev/null']);
+  await waitFor(
+    () =>
+      readOrEmpty(shared)
+        .split('\n')
+        .filter((line) => line === '{"n":2}').length === 2,
+    'both lines',
+  );
+  assert.doesNotMatch(readOrEmpty(shared), /\[shared/, 'no prefix');
+  const [info] = (await hive.json<(AppInfo & { name: string })[]>(['ls'])).filter((a) => a.name === 'shared');
+  assert.deepEqual(
+    info!.logs.map(({ path, instance }) => [path, instance]),
+    [
+      [shared, null],
+      ['/dev/null', null],
+    ],
+  );
+  const printed = await hive.run(['logs', 'shared', '--lines', '2']);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.match(printed.stdout, /^\{"n":\d+\}$/m);
+});
+
 test('unset, an ecosystem app keeps the one merged file with prefixed lines (Hive default)', async () => {
   const script = join(dir, 'one.sh');
   writeFileSync(script, '#!/bin/sh\necho hello\nexec sleep 1000\n', { mode: 0o755 });
   const config = join(dir, 'merged.config.cjs');
-  writeFileSync(config, `module.exports = { apps: [{ name: 'merged', script: ${JSON.stringify(script)}, instances: 2 }] };\n`);
+  writeFileSync(
+    config,
+    `module.exports = { apps: [{ name: 'merged', script: ${JSON.stringify(script)}, instances: 2 }] };\n`,
+  );
   await hive.json(['start', config]);
   const merged = join(logs, 'merged-out.log');
   await waitFor(

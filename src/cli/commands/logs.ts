@@ -139,8 +139,9 @@ export default function logs(argv: string[]): Promise<number> {
     let following = false;
     const print: Print = (file, fileLine) => {
       // An instance's own file has its lines as the app wrote them: the prefix its merged file would have is added.
+      // (A file all instances share, as PM2 shares a path it gives no suffix, cannot say whose a line is.)
       const line = file.raw
-        ? values.raw
+        ? values.raw || file.instance === null
           ? fileLine
           : `[${file.app}:${file.instance}] ${fileLine}`
         : values.raw
