@@ -192,6 +192,34 @@ test("a path PM2 gives no suffix is every instance's: /dev/null keeps nothing, a
   assert.match(printed.stdout, /^\{"n":\d+\}$/m);
 });
 
+test('files of an earlier run are listed and flushed; --merge-logs wins over a config; both flags exit 2', async () => {
+  const script = join(dir, 'tick.sh');
+  await hive.json(['start', script, '--name', 'again', '-i', '2', '--no-merge-logs']);
+  const old = join(logs, 'again-out-1.log');
+  await waitFor(() => readOrEmpty(old).includes('{"n":1}'), "instance 1's lines");
+  await hive.json(['delete', 'again']);
+  await hive.json(['start', script, '--name', 'again', '-i', '1', '--no-merge-logs']);
+  const [info] = (await hive.json<(AppInfo & { name: string })[]>(['ls'])).filter((a) => a.name === 'again');
+  assert.ok(
+    info!.logs.some((file) => file.path === old && file.instance === 1),
+    "the earlier run's file is listed",
+  );
+  const flushed = await hive.run(['flush', 'again']);
+  assert.equal(flushed.code, 0, flushed.stderr);
+  assert.equal(statSync(old).size, 0, 'and emptied');
+
+  const config = join(dir, 'split.config.cjs');
+  writeFileSync(
+    config,
+    `module.exports = { apps: [{ name: 'split', script: ${JSON.stringify(script)}, instances: 2, merge_logs: false }] };\n`,
+  );
+  await hive.json(['start', config, '--merge-logs']);
+  await waitFor(() => readOrEmpty(join(logs, 'split-out.log')).includes('[split:1] {"n":1}'), 'the merged file');
+  const both = await hive.run(['start', script, '--name', 'both', '--merge-logs', '--no-merge-logs']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--merge-logs and --no-merge-logs contradict each other/);
+});
+
 test('unset, an ecosystem app keeps the one merged file with prefixed lines (Hive default)', async () => {
   const script = join(dir, 'one.sh');
   writeFileSync(script, '#!/bin/sh\necho hello\nexec sleep 1000\n', { mode: 0o755 });
