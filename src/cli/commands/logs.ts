@@ -115,14 +115,17 @@ export default function logs(argv: string[]): Promise<number> {
     }
     // `all` is every app, as with no target (docs/cli.md: a target may be `all`).
     const target = positionals[0] === 'all' ? undefined : positionals[0];
-    const listApps = () =>
-      withDaemon((client) =>
-        target === undefined
-          ? client.request<AppInfo[]>('ls')
-          : client.request<AppInfo>('describe', { target }).then(
-              (a) => [a],
-              (error: unknown) => namespaceApps(client, target, error),
-            ),
+    // Asked again while following: a daemon gone meanwhile is not started again by it.
+    const listApps = (start = true) =>
+      withDaemon(
+        (client) =>
+          target === undefined
+            ? client.request<AppInfo[]>('ls')
+            : client.request<AppInfo>('describe', { target }).then(
+                (a) => [a],
+                (error: unknown) => namespaceApps(client, target, error),
+              ),
+        start,
       );
     // A file read once, however many apps and streams write it (an errorFile that is the outFile): its lines are
     // printed once, as out. With `mergeLogs: false`, each instance's files (the daemon lists them).
@@ -133,7 +136,9 @@ export default function logs(argv: string[]): Promise<number> {
         // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
         .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
         .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
-    const files = logFiles((await listApps())!);
+    const apps = (await listApps())!;
+    const files = logFiles(apps);
+    const perInstance = apps.some((app) => !app.mergeLogs);
     // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
     // not known (an app with `time` has it in its lines).
     let following = false;
@@ -198,9 +203,9 @@ export default function logs(argv: string[]): Promise<number> {
       for (const file of files) await follow(file, print);
       await delay(200);
       // An instance scaled up (`mergeLogs: false`) has files of its own: followed from their start once listed.
-      if (poll % 10 === 0) {
-        const apps = await listApps().catch(() => undefined);
-        for (const file of apps === undefined ? [] : logFiles(apps)) {
+      if (perInstance && poll % 10 === 0) {
+        const now = await listApps(false).catch(() => undefined);
+        for (const file of now === undefined ? [] : logFiles(now)) {
           if (!files.some((other) => other.path === file.path)) files.push(file);
         }
       }
