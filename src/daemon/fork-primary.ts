@@ -117,17 +117,29 @@ function newSlot(instance: number): Slot {
   };
 }
 
+// A Node.js executable (or Bun, which speaks its IPC), by its file name.
+const NODE_PROGRAM = /(?:^|\/)(?:node|nodejs|bun)(?:\d+(?:\.\d+)*)?$/;
+
 // Throws when spawn does (E2BIG: an environment too large for exec), having started nothing.
 function launch(slot: Slot, env = slot.env): void {
   // A slot scaled away, or a primary stopping, gets no new process: it would be one nothing tracks or stops.
   if (stopping || slot.removed) return;
   const { instance } = slot;
+  const node = NODE_PROGRAM.test(options.command) || options.command === process.execPath;
   const child = spawn(options.command, options.args, {
-    env: { ...env, HIVE_INSTANCE: String(instance), NODE_APP_INSTANCE: String(instance) },
-    // An IPC channel, as PM2 gives every fork-mode process whatever its interpreter (lib/God/ForkMode.js): a node app
-    // has `process.send` for PM2's `process.send('ready')`, and hears `shutdown_with_message`'s 'shutdown'. Other
-    // programs ignore the descriptor.
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: {
+      ...env,
+      HIVE_INSTANCE: String(instance),
+      NODE_APP_INSTANCE: String(instance),
+      ...(node ? { [ENV.forkReady]: '1' } : {}),
+    },
+    // An IPC channel for a Node program, as PM2 gives one (lib/God/ForkMode.js): `process.send` for PM2's
+    // `process.send('ready')`, and `shutdown_with_message`'s 'shutdown'. Not to other programs, unlike PM2: they
+    // close the descriptor but pass NODE_CHANNEL_FD on, and a Node program they start then aborts at its exit.
+    stdio:
+      NODE_PROGRAM.test(options.command) || options.command === process.execPath
+        ? ['ignore', 'pipe', 'pipe', 'ipc']
+        : ['ignore', 'pipe', 'pipe'],
   });
   slot.env = env;
   slot.child = child;

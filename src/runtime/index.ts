@@ -33,6 +33,11 @@ export function clusterSize(): number {
 export function ready(): void {
   if (state.readySent) return;
   state.readySent = true;
+  // A fork-mode process has no runtime of Hive's loaded, only a channel that waits for this (with waitReady).
+  if (process.env[ENV.forkReady] === '1' && typeof process.send === 'function' && process.connected) {
+    process.send({ hive: 1, type: 'ready' });
+    return;
+  }
   sendToPrimary({ hive: 1, type: 'ready' });
 }
 

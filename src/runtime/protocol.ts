@@ -18,6 +18,8 @@ export const PROTOCOL_VERSION = 1;
 /** Environment the primary sets in every app process. */
 export const ENV = {
   managed: 'HIVE_MANAGED',
+  /** `1` in a fork-mode Node process, whose fork primary reads a `ready` on its IPC channel (and nothing else). */
+  forkReady: 'HIVE_FORK_READY',
   instance: 'HIVE_INSTANCE',
   clusterSize: 'HIVE_CLUSTER_SIZE',
   pm2Instance: 'NODE_APP_INSTANCE',

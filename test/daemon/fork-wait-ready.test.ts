@@ -104,3 +104,14 @@ test("shutdown_with_message: a fork-mode app gets PM2's 'shutdown' message at a 
   assert.doesNotMatch(hive.readLog('msg-out.log'), new RegExp(`sigint ${pid}`));
   assert.match(daemonLog(), new RegExp(`msg: worker 0 \\(pid ${pid}\\) exited with code 0\\n`));
 });
+
+test('wait_ready: ready() of hive/runtime readies a fork-mode process too', async () => {
+  const file = join(hive.dir, 'rt.config.js');
+  const entry = { name: 'rt', script: daemonFixture('runtime-ready.mjs'), exec_mode: 'fork', wait_ready: true };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [{ ...entry, listen_timeout: 5000 }] })};\n`);
+  const started = await hive.run(['start', file]);
+  assert.equal(started.code, 0, started.stderr);
+  const app = await describe('rt');
+  assert.deepEqual([app.status, app.ready], ['online', 1]);
+  await hive.json(['delete', 'rt']);
+});
