@@ -11,51 +11,64 @@ export function isConfigTarget(target: string): boolean {
 }
 
 export interface ConfigTargetOptions {
-  /** The request's fields besides the target (`shellEnv` of `--update-env`). */
+  /** The request's fields besides the target. */
   body?: Record<string, unknown>;
   /** `--only` as parsed: only these apps of the file. */
   only?: string[] | undefined;
-  onProgress?: ((progress: unknown) => void) | undefined;
+  /** `--env <name>`: the names start gave the apps under it (`appendEnvToName`), checked as start checks it. */
+  env?: string | undefined;
 }
 
 /**
- * The app names of a config file that `command` acts on (`--only`: those of these names), as PM2 reads them there:
- * see configAppNames.
+ * The app names of a config file that `command` acts on (`--only`: those of these names; `--env`: as start names
+ * them), as PM2 reads them there: see configAppNames.
  */
 export async function configTargetNames(
-  command: 'stop' | 'delete' | 'reload' | 'reset',
   file: string,
-  only: string[] | undefined,
+  { only, env }: Pick<ConfigTargetOptions, 'only' | 'env'> = {},
 ): Promise<string[]> {
   // By URL, not `import('./config-app-names.js')`: this module is bundled into stop, reload and delete
   // (scripts/bundle-entries.js), which would inline the loader (yaml, zod: about 150 ms) into every `hive stop`.
-  const { configAppNames } = (await import(
+  const { configAppNames, envNames } = (await import(
     new URL('./config-app-names.js', import.meta.url).href
   )) as typeof import('./config-app-names.js');
-  // A reload checks the file as a start does; stop and delete need only its names, as PM2's.
-  const config = await configAppNames(file, { strict: command === 'reload' });
-  return pickApps(config, onlyNames(only)).map((app) => app.name);
+  const config = await configAppNames(file);
+  return envNames(config, pickApps(config, onlyNames(only)), env);
 }
 
 /**
- * `hive stop|delete|reload <config file>` (as `pm2 stop ecosystem.config.js`): the command on each app the file names,
- * by name only (`by: 'name'`: an app named `0` in the file is not app 0, as PM2 matches a file's apps by name); one the
- * daemon does not have is skipped, as PM2 skips it, unless none is there (ERR_HIVE_APP_NOT_FOUND).
- * (`hive restart <config file>` is a start of the file again: see restart.ts.)
+ * `hive stop|delete|reset <config file>` (as `pm2 stop ecosystem.config.js`): the command on each app the file names;
+ * see onAppsByName. (`hive restart <config file>` is a start of the file again: see restart.ts; `hive reload <config
+ * file>` reloads with the file's env: see reload.ts.)
  */
 export async function onConfigApps(
-  command: 'stop' | 'delete' | 'reload' | 'reset',
+  command: 'stop' | 'delete' | 'reset',
   file: string,
   options: ConfigTargetOptions = {},
 ): Promise<AppInfo[]> {
-  const names = await configTargetNames(command, file, options.only);
+  const names = await configTargetNames(file, options);
+  return onAppsByName(
+    command,
+    names.map((name) => ({ name, body: options.body ?? {} })),
+  );
+}
+
+/**
+ * The command on each of a config file's apps, by name only (`by: 'name'`: an app named `0` in the file is not app 0,
+ * as PM2 matches a file's apps by name), each with its own request fields; one the daemon does not have is skipped,
+ * as PM2's stop skips it, unless none is there (ERR_HIVE_APP_NOT_FOUND).
+ */
+export async function onAppsByName(
+  command: 'stop' | 'delete' | 'reload' | 'reset',
+  requests: { name: string; body: Record<string, unknown> }[],
+  onProgress?: (progress: unknown) => void,
+): Promise<AppInfo[]> {
   const run = async (client: DaemonClient) => {
     const apps: AppInfo[] = [];
     let missing: unknown;
-    for (const name of names) {
+    for (const { name, body } of requests) {
       try {
-        const body = { ...options.body, target: name, by: 'name' };
-        apps.push(...(await client.request<AppInfo[]>(command, body, options.onProgress)));
+        apps.push(...(await client.request<AppInfo[]>(command, { ...body, target: name, by: 'name' }, onProgress)));
       } catch (error) {
         if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
         missing ??= error;

@@ -29,14 +29,16 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       ? `Usage: hive restart <name|id|all>... [-a|--update-env] [--json]\n\n${verbs[command]} the app(s). They keep the ` +
         "environment of the hive start that added them;\n--update-env gives them this shell's instead (as PM2's does).\n" +
         many
-      : `Usage: hive ${command} <name|id|all|config>... [--only <names>] [--json]\n\n${verbs[command]} the app(s); of a ` +
-        'config file, its apps (--only: those of these names, comma-separated or the flag repeated).\n' +
+      : `Usage: hive ${command} <name|id|all|config>... [--only <names>] [--env <name>] [--json]\n\n${verbs[command]} ` +
+        'the app(s); of a config file, its apps (--only: those of these names, comma-separated or the flag repeated;\n' +
+        '--env <name>: under the names `hive start <config> --env <name>` gave them, with appendEnvToName).\n' +
         many;
   return runCommand(command, usage, async () => {
+    // --env with restart: only for the message below (a config file's restart is start's, see restart.ts).
     const flags: NonNullable<ParseArgsConfig['options']> =
       command === 'restart'
-        ? { 'update-env': { type: 'boolean', short: 'a' } }
-        : { only: { type: 'string', multiple: true } };
+        ? { 'update-env': { type: 'boolean', short: 'a' }, env: { type: 'string', multiple: true } }
+        : { only: { type: 'string', multiple: true }, env: { type: 'string', multiple: true } };
     const { values, positionals } = parseCommand(argv, flags, { min: 1, max: Number.POSITIVE_INFINITY });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
@@ -48,22 +50,23 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     if (only && positionals.length > 1)
       throw new UsageError('--only picks apps of one config file, not of several targets');
     if (only && !configs[0]) throw new UsageError('--only picks apps of a config file, not of an app name, id or all');
+    const env = envOption(values.env as string[] | undefined, configs);
     // A restart waits for every slot: say what is happening on a terminal, nothing in scripts.
     if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${positionals.join(' ')}...\n`);
-    const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
+    const updateEnv = values['update-env'] ? { shellEnv: shellEnv() } : {};
     let apps: AppInfo[];
     let code = 0;
     if (positionals.length === 1) {
       const target = positionals[0]!;
       apps =
         configs[0] && command !== 'restart'
-          ? await onConfigApps(command, target, { only })
-          : (await withDaemon((client) => client.request<AppInfo[]>(command, { target, ...env })))!;
+          ? await onConfigApps(command, target, { only, env })
+          : (await withDaemon((client) => client.request<AppInfo[]>(command, { target, ...updateEnv })))!;
     } else {
       const report = (error: unknown) => {
         code = Math.max(code, reportError(command, usage, error));
       };
-      apps = await onSeveral(command, positionals, configs, env, report);
+      apps = await onSeveral(command, positionals, configs, { env, updateEnv }, report);
     }
     if (values.json) printJson(apps);
     else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
@@ -82,7 +85,7 @@ async function onSeveral(
   command: keyof typeof verbs,
   targets: string[],
   configs: boolean[],
-  env: { shellEnv?: Record<string, string> },
+  { env, updateEnv }: { env: string | undefined; updateEnv: { shellEnv?: Record<string, string> } },
   report: (error: unknown) => void,
 ): Promise<AppInfo[]> {
   const resolved: (Target | undefined)[] = [];
@@ -90,7 +93,7 @@ async function onSeveral(
     try {
       resolved.push(
         configs[i] && command !== 'restart'
-          ? { file: target, names: await configTargetNames(command, target, undefined) }
+          ? { file: target, names: await configTargetNames(target, { env }) }
           : { target },
       );
     } catch (error) {
@@ -112,7 +115,7 @@ async function onSeveral(
     const apps: AppInfo[] = [];
     for (const id of ids) {
       try {
-        apps.push(...(await client.request<AppInfo[]>(command, { target: String(id), by: 'id', ...env })));
+        apps.push(...(await client.request<AppInfo[]>(command, { target: String(id), by: 'id', ...updateEnv })));
       } catch (error) {
         // Deleted by someone else since the listing, or the command failed on it: said, and the others still taken.
         report(error);
@@ -121,4 +124,17 @@ async function onSeveral(
     return apps;
   };
   return (await withDaemon(run))!;
+}
+
+/**
+ * `--env <name>` of stop, delete and reset: it picks the names of a config file's apps, as PM2 takes it there; one,
+ * as start takes one. Of an app name, id or `all` it means nothing: refused, as PM2's restart and reload refuse it.
+ */
+function envOption(values: string[] | undefined, configs: boolean[]): string | undefined {
+  if (values === undefined) return undefined;
+  if (values.length > 1) throw new UsageError(`--env picks one env_<name> of a config file, got ${values.join(', ')}`);
+  if (!configs.some(Boolean)) {
+    throw new UsageError('--env picks the env_<name> of a config file, not of an app name, id or all');
+  }
+  return values[0];
 }

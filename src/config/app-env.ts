@@ -20,9 +20,24 @@ export function appEnv(
 ): Record<string, string> {
   const base = stringify(app.env as Record<string, unknown> | undefined);
   if (envName === undefined) return base;
+  checkEnvName(envName, file, allApps);
   const key = `env_${envName}`;
-  if (!allApps.some((a) => key in a)) {
-    throw new ConfigError(file, undefined, `--env ${envName}: no app defines \`${key}\``);
-  }
   return { ...base, ...stringify((app as Record<string, unknown>)[key] as Record<string, unknown> | undefined) };
+}
+
+/**
+ * `--env <name>` must name an `env_<name>` that some app of the file defines, for every command that takes it (start,
+ * reload, stop, delete...): the same error whichever, and one that selects apps by name must not act on a typo either.
+ */
+export function checkEnvName(envName: string, file: string, apps: readonly object[]): void {
+  const key = `env_${envName}`;
+  if (!apps.some((a) => key in a)) throw new ConfigError(file, undefined, `--env ${envName}: no app defines \`${key}\``);
+}
+
+/**
+ * The name of a config file's app under `--env <name>`: PM2's `append_env_to_name` makes `api` `api-production`, the
+ * name start gives it and so the one reload, stop and delete look for (PM2's stop and delete look for `api`, and miss).
+ */
+export function envAppName(app: { name: string; appendEnvToName?: boolean | undefined }, envName?: string): string {
+  return app.appendEnvToName && envName ? `${app.name}-${envName}` : app.name;
 }

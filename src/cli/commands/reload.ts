@@ -1,21 +1,26 @@
 import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
-import { isConfigTarget, onConfigApps } from '../config-target.js';
+import { isConfigTarget, onAppsByName } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { shellEnv } from '../shell-env.js';
 
-const usage = `Usage: hive reload <name|id|all|config> [-a|--update-env] [--only <names>] [--json]
+const usage = `Usage: hive reload <name|id|all|config> [-a|--update-env] [--only <names>] [--env <name>] [--json]
 
 Reloads the app(s), rolling: per slot the replacement is ready before the old process drains. Waits for every slot,
 then prints one line per slot (old pid, new pid, ms to ready) and the app table. The replacements keep the
 environment of the hive start that added the app; --update-env gives them this shell's instead (as PM2's does), kept
-from then on. Of a config file: its apps that the daemon has (as PM2's); --only: those of these names. --json: the apps, each with \`reload\`:
-[{ instance, oldPid, newPid, readyMs }].`;
+from then on. Of a config file (PM2's \`pm2 reload ecosystem.config.js --env production\`): its apps that the daemon
+has, each with the file's env as it is now (and env_<name> of --env) over its environment, kept from then on;
+--only: those of these names. --json: the apps, each with \`reload\`: [{ instance, oldPid, newPid, readyMs }].`;
 
 /** `hive reload <name|id|all|config>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
   return runCommand('reload', usage, async () => {
-    const flags = { 'update-env': { type: 'boolean', short: 'a' }, only: { type: 'string', multiple: true } } as const;
+    const flags = {
+      'update-env': { type: 'boolean', short: 'a' },
+      only: { type: 'string', multiple: true },
+      env: { type: 'string', multiple: true },
+    } as const;
     const { values, positionals } = parseCommand(argv, flags, { min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
@@ -25,6 +30,10 @@ export default function reload(argv: string[]): Promise<number> {
     const only = values.only as string[] | undefined;
     const config = isConfigTarget(target);
     if (only && !config) throw new UsageError('--only picks apps of a config file, not of an app name, id or all');
+    // PM2: "Using --env [env] without passing the ecosystem.config.js does not work".
+    if (values.env && !config) {
+      throw new UsageError('--env picks the env_<name> of a config file, not of an app name, id or all');
+    }
     // Progress for people (one line rewritten in place), nothing for scripts.
     const tty = !values.json && process.stderr.isTTY === true;
     const onProgress = tty
@@ -39,7 +48,7 @@ export default function reload(argv: string[]): Promise<number> {
       // As restart --update-env sends it: Hive's own per-process variables left out.
       const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
       apps = config
-        ? await onConfigApps('reload', target, { body: env, only, onProgress })
+        ? await onAppsByName('reload', await configReloads(target, values), onProgress)
         : (await withDaemon((client) => client.request<AppInfo[]>('reload', { target, ...env }, onProgress)))!;
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
@@ -53,4 +62,13 @@ export default function reload(argv: string[]): Promise<number> {
     process.stdout.write(`${appTable(apps)}\n`);
     return 0;
   });
+}
+
+/** A config file's apps and the reload requests that give them its env: start's reading of the file (start.ts). */
+async function configReloads(file: string, values: Parameters<typeof import('./start.js').configReloads>[1]) {
+  // By URL: a literal import would bundle start (and what it loads) into every `hive reload` (bundle-entries.js).
+  const { configReloads } = (await import(
+    new URL('./start.js', import.meta.url).href
+  )) as typeof import('./start.js');
+  return configReloads(file, values, 'reload');
 }

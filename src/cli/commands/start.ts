@@ -215,10 +215,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         }
         try {
           if (reload) {
-            // By name, as a config file's apps are matched; the file's env replaces the app's and this shell's is laid
-            // under it, as PM2's startOrReload does (see updateEnv).
-            const body = { target: spec.name, by: 'name', env: spec.env, shellEnv: env };
-            started.push(...(await client.request<AppInfo[]>('reload', body)));
+            // This shell's environment laid under the file's env, as PM2's startOrReload does (see updateEnv).
+            started.push(...(await client.request<AppInfo[]>('reload', reloadBody(spec, env))));
             continue;
           }
           // A config file started again restarts its apps with the file's options, as PM2's does; a script's name that
@@ -238,6 +236,35 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     else if (started.length > 0) process.stdout.write(`${appTable(started)}\n`);
     return failed ? 1 : 0;
   });
+}
+
+/**
+ * The reload that gives a config file's app the file's `env` (and `env_<name>` of `--env`): by name, as a config
+ * file's apps are matched; `env` replaces the app's (the daemon keeps it once the reload has taken, see
+ * ManagedApp.reload), and `shellEnv`, when given, the environment it was started in. One body for startOrReload and
+ * `hive reload <config>`.
+ */
+function reloadBody(spec: AppSpec, shellEnv: Record<string, string> | undefined): Record<string, unknown> {
+  return { target: spec.name, by: 'name', env: spec.env, ...(shellEnv !== undefined ? { shellEnv } : {}) };
+}
+
+/**
+ * `hive reload <config> [--env <name>] [--only <names>] [-a]` (reload.ts): each app of the file as start reads it
+ * (`--env`, `appendEnvToName`, `--only`, every key checked), and the reload request that gives it the file's env now,
+ * as startOrReload reloads it. The shell's environment as a restart of the file takes it (ManagedApp.startWith), since
+ * PM2 runs `pm2 reload <file>` and `pm2 restart <file>` through one path (its _startJson): the one the app was started
+ * in, unless `--update-env`, or the file gives the app no env (PM2 then keeps the CLI's).
+ */
+export async function configReloads(
+  file: string,
+  values: Values,
+  command: string,
+): Promise<{ name: string; body: Record<string, unknown> }[]> {
+  const specs = await configSpecs(file, values, command);
+  const env = shellEnv();
+  const shellOf = (spec: AppSpec) =>
+    values['update-env'] === true || Object.keys(spec.env).length === 0 ? env : undefined;
+  return specs.map((spec) => ({ name: spec.name, body: reloadBody(spec, shellOf(spec)) }));
 }
 
 /** The apps with a primary up that a reload can roll: a stopped, stopping or errored one is started instead. */
@@ -480,13 +507,14 @@ async function configSpecs(file: string, values: Values, command: string): Promi
   const { loadConfig } = await import('../../config/load-config.js');
   const { ConfigError } = await import('../../config/errors.js');
   const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
+  const { envAppName } = await import('../../config/app-env.js');
   const config = await loadConfig(file);
   for (const warning of config.warnings) process.stderr.write(`hive ${command}: ${warning}\n`);
   const apps = pickApps(config, onlyNames(values.only as string[] | undefined));
   const envName = (values.env as string[] | undefined)?.[0];
   // PM2's append_env_to_name: `api` started with `--env production` is `api-production` (its --only reads the
   // file's names, as here).
-  const nameOf = (app: AppConfig) => (app.appendEnvToName && envName ? `${app.name}-${envName}` : app.name);
+  const nameOf = (app: AppConfig) => envAppName(app, envName);
   // Checked for every app before any starts, as the other keys are at load.
   for (const app of apps) {
     const name = nameOf(app);
