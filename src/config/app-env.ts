@@ -31,7 +31,8 @@ export function appEnv(
  */
 export function checkEnvName(envName: string, file: string, apps: readonly object[]): void {
   const key = `env_${envName}`;
-  if (!apps.some((a) => key in a)) throw new ConfigError(file, undefined, `--env ${envName}: no app defines \`${key}\``);
+  if (!apps.some((a) => key in a))
+    throw new ConfigError(file, undefined, `--env ${envName}: no app defines \`${key}\``);
 }
 
 /**

@@ -67,8 +67,6 @@ export default function reload(argv: string[]): Promise<number> {
 /** A config file's apps and the reload requests that give them its env: start's reading of the file (start.ts). */
 async function configReloads(file: string, values: Parameters<typeof import('./start.js').configReloads>[1]) {
   // By URL: a literal import would bundle start (and what it loads) into every `hive reload` (bundle-entries.js).
-  const { configReloads } = (await import(
-    new URL('./start.js', import.meta.url).href
-  )) as typeof import('./start.js');
+  const { configReloads } = (await import(new URL('./start.js', import.meta.url).href)) as typeof import('./start.js');
   return configReloads(file, values, 'reload');
 }
