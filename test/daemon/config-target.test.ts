@@ -1,5 +1,6 @@
-// PM2 parity for commands given a config file: `pm2 reload ecosystem.config.js` reloads the file's apps (by name,
-// skipping those the daemon does not have), and `--only` narrows stop, delete and reload to some of them.
+// PM2 parity for commands given a config file: `pm2 reload ecosystem.config.js` reloads the file's apps (by name;
+// Hive skips those the daemon does not have, where PM2 starts them as startOrReload does), and `--only` narrows stop,
+// delete and reload to some of them.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ test('hive reload <config> reloads the file apps the daemon has, with --update-e
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'other']);
   await waitFor(() => probes('one').length === 1 && probes('two').length === 1, 'the first start');
   const before = await pids();
-  // `absent` is skipped, as PM2 skips it.
+  // `absent` is skipped (PM2 starts it: `hive startOrReload` does).
   writeConfig(['one', 'two', 'absent']);
   const reloaded = await hive.json<App[]>(['reload', file, '--update-env'], { env: { HIVE_SHELL_PROBE: 'b' } });
   assert.deepEqual(
