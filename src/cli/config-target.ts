@@ -11,8 +11,6 @@ export function isConfigTarget(target: string): boolean {
 }
 
 export interface ConfigTargetOptions {
-  /** The request's fields besides the target. */
-  body?: Record<string, unknown>;
   /** `--only` as parsed: only these apps of the file. */
   only?: string[] | undefined;
   /** `--env <name>`: the names start gave the apps under it (`appendEnvToName`), checked as start checks it. */
@@ -20,13 +18,10 @@ export interface ConfigTargetOptions {
 }
 
 /**
- * The app names of a config file that `command` acts on (`--only`: those of these names; `--env`: as start names
- * them), as PM2 reads them there: see configAppNames.
+ * The app names of a config file that stop, delete or reset act on (`--only`: those of these names; `--env`: as
+ * start names them), as PM2 reads them there: see configAppNames.
  */
-export async function configTargetNames(
-  file: string,
-  { only, env }: Pick<ConfigTargetOptions, 'only' | 'env'> = {},
-): Promise<string[]> {
+export async function configTargetNames(file: string, { only, env }: ConfigTargetOptions = {}): Promise<string[]> {
   // By URL, not `import('./config-app-names.js')`: this module is bundled into stop, reload and delete
   // (scripts/bundle-entries.js), which would inline the loader (yaml, zod: about 150 ms) into every `hive stop`.
   const { configAppNames, envNames } = (await import(
@@ -49,7 +44,7 @@ export async function onConfigApps(
   const names = await configTargetNames(file, options);
   return onAppsByName(
     command,
-    names.map((name) => ({ name, body: options.body ?? {} })),
+    names.map((name) => ({ name, body: {} })),
   );
 }
 
