@@ -251,7 +251,8 @@ export function formatNodeArgs(args: readonly string[]): string {
   return args.map((arg) => (/^[^\s"'\\]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`)).join(' ');
 }
 
-function parsePort(value: string, flag = '--port'): number {
+/** A port number 0-65535 from a flag's text; InvalidArgumentError naming the flag otherwise. */
+export function parsePort(value: string, flag = '--port'): number {
   const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!(port >= 0 && port < 65536)) {
     throw new InvalidArgumentError(`Expected ${flag} to be an integer 0-65535, got ${describeValue(value)}`);

@@ -32,3 +32,16 @@ test('hive start -x runs a .js script in fork mode; a config file refuses the fl
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /--execute-command/);
 });
+
+test('port reaches a fork-mode process as PORT, from a PM2 file and from hive start -x -p', async () => {
+  const script = join(hive.dir, 'port.js');
+  writeFileSync(script, 'console.log(`port ${process.env.PORT}`);\nsetInterval(() => {}, 1 << 30);\n');
+  const file = join(hive.dir, 'ecosystem.config.js');
+  writeFileSync(file, "module.exports = { apps: [{ name: 'pf', script: './port.js', port: 4123 }] };\n");
+  const [fromFile] = await hive.json<App[]>(['start', file], { cwd: hive.dir });
+  assert.equal(fromFile!.mode, 'fork');
+  await waitFor(() => /\[pf:0\] port 4123\n/.test(hive.readLog('pf-out.log')), 'PORT from the file');
+  await hive.json(['start', script, '-x', '-p', '4124', '--name', 'pc']);
+  await waitFor(() => /\[pc:0\] port 4124\n/.test(hive.readLog('pc-out.log')), 'PORT from -p');
+  await hive.json(['delete', 'pf', 'pc']);
+});

@@ -13,7 +13,7 @@ import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../
 import { forkCommand, isOnPath, ProgramNotFoundError } from '../fork-command.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
-import { formatNodeArgs, joinDashedValues } from '../run-args.js';
+import { formatNodeArgs, joinDashedValues, parsePort } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
@@ -383,6 +383,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     env[match[1]!] = match[2]!;
   }
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
+  // A cluster app's PORT is set by its `hive run` primary from --port; a fork-mode program's by its env.
+  if (fork && typeof values.port === 'string') env.PORT = String(parsePort(values.port));
   // PM2's defaults: a cluster on every core, a fork-mode program once.
   const instances = (values.instances as string | undefined) ?? (fork ? '1' : 'max');
   const runArgs = [path, `--instances=${instances}`];
@@ -560,6 +562,8 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     runArgs.push('--', ...(options.args ?? []));
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
+    // As for a script's --port: in fork mode, no primary of Hive's sets PORT.
+    if (fork && options.port !== undefined) env.PORT = String(options.port);
     const spec: AppSpec = { name: nameOf(app), script: app.script, cwd, runArgs, env, instances };
     if (app.filterEnv !== undefined && app.filterEnv !== false) spec.filterEnv = app.filterEnv;
     // The app's own wins over --namespace, as in PM2 (_startJson).
