@@ -75,17 +75,16 @@ export class AppLogs {
       if (this.logFile !== undefined) this.#file('log', null);
       return;
     }
+    // Not the combined logFile's: `<name>.log`'s instance files, `<name>-2.log`, are also another app's (`<name>-2`)
+    // combined log, which a flush of this app would empty.
     for (const [stream, base] of [
       ['out', this.outFile],
       ['err', this.errorFile],
-      ['log', this.logFile],
     ] as const) {
-      for (const found of base === undefined ? [] : findInstanceLogs(base)) {
+      for (const found of findInstanceLogs(base)) {
         if (this.#foundPaths.has(found.path)) continue;
         this.#foundPaths.add(found.path);
-        if (stream !== 'log') {
-          this.#found.push({ stream, path: found.path, instance: found.instance, raw: !this.#json });
-        }
+        this.#found.push({ stream, path: found.path, instance: found.instance, raw: !this.#json });
       }
     }
   }

@@ -236,3 +236,24 @@ test('unset, an ecosystem app keeps the one merged file with prefixed lines (Hiv
   );
   assert.equal(existsSync(join(logs, 'merged-out-0.log')), false);
 });
+
+test("flushing an app never empties another app's combined log that its own instance files' names match", async () => {
+  const ticker = join(dir, 'tick.js');
+  writeFileSync(ticker, "setInterval(() => console.log('tick', process.env.HIVE_INSTANCE), 100);\n");
+  // `web-2.log` is app web-2's combined log, and reads as instance 2 of web's `web.log`.
+  const file = join(dir, 'two.config.js');
+  const apps = [
+    { name: 'web-2', script: ticker, exec_mode: 'fork', log_file: true },
+    { name: 'web', script: ticker, exec_mode: 'fork', log_file: true, merge_logs: false },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  await hive.json(['start', file, '--only', 'web-2'], { cwd: dir });
+  await waitFor(() => readOrEmpty(join(logs, 'web-2.log')).includes('tick'), "web-2's combined log");
+  // Stopped first: nothing writes web-2.log again after the flush.
+  await hive.json(['stop', 'web-2']);
+  await hive.json(['start', file, '--only', 'web'], { cwd: dir });
+  const flushed = await hive.run(['flush', 'web']);
+  assert.equal(flushed.code, 0, flushed.stderr);
+  assert.match(readOrEmpty(join(logs, 'web-2.log')), /tick/);
+  await hive.json(['delete', 'web', 'web-2']);
+});
