@@ -32,9 +32,11 @@ export function summarizeCrash(stderr: string): CrashSummary | undefined {
   const lines = stderr.replace(/\r\n/g, '\n').split('\n');
   // The last report: between the last footer and the one before it (what precedes is the app's own output).
   let end = lines.length;
+  let reported = false;
   for (let i = lines.length - 1; i >= 0; i--) {
     if (footer.test(lines[i]!)) {
       end = i;
+      reported = true;
       break;
     }
   }
@@ -45,7 +47,7 @@ export function summarizeCrash(stderr: string): CrashSummary | undefined {
       break;
     }
   }
-  const start = reportStart(lines, begin, end);
+  const start = reportStart(lines, begin, end, reported);
   if (start === undefined) return undefined;
   const line = lines[start]!.trim();
   const report = lines.slice(start, end).join('\n').trimEnd();
@@ -62,9 +64,11 @@ export function summarizeCrash(stderr: string): CrashSummary | undefined {
 
 /**
  * The index of the error's first line: the first line after the source excerpt's `^` caret, else the last line that
- * reads like an error's first (not a stack frame; nested errors of a report are indented, so they do not match).
+ * reads like an error's first (not a stack frame; nested errors of a report are indented, so they do not match). Without
+ * Node's footer that last line is only taken when it is V8's fatal error: an `Error: retrying` the app logged before
+ * it was killed is no crash report.
  */
-function reportStart(lines: string[], begin: number, end: number): number | undefined {
+function reportStart(lines: string[], begin: number, end: number, reported: boolean): number | undefined {
   for (let i = end - 1; i >= begin; i--) {
     if (!caret.test(lines[i]!)) continue;
     for (let j = i + 1; j < end; j++) if (lines[j]!.trim() !== '') return j;
@@ -72,7 +76,7 @@ function reportStart(lines: string[], begin: number, end: number): number | unde
   }
   for (let i = end - 1; i >= begin; i--) {
     const line = lines[i]!;
-    if (!stackFrame.test(line) && errorLine.test(line)) return i;
+    if (!stackFrame.test(line) && errorLine.test(line) && (reported || line.startsWith('FATAL ERROR:'))) return i;
   }
   return undefined;
 }

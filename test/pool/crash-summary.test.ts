@@ -75,4 +75,6 @@ test('V8 out of memory: the FATAL ERROR line', () => {
 test('no crash report: undefined', () => {
   assert.equal(summarizeCrash(crash("process.stderr.write('just a log line\\n'); process.exit(3)")), undefined);
   assert.equal(summarizeCrash(''), undefined);
+  // An error the app logged, then killed (no report, no footer): not taken for the crash.
+  assert.equal(summarizeCrash('Error: retrying in 1 s\n    at connect (/srv/db.js:1:1)\n'), undefined);
 });
