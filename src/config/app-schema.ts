@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
@@ -107,6 +108,17 @@ const appShape = {
    * `'shutdown'` (its `process.on('message')` handler), and exits itself, within killTimeout.
    */
   shutdownWithMessage: z.boolean().optional(),
+  /**
+   * PM2's `kill_signal`: the signal a fork-mode process is stopped with (default `SIGINT`, PM2's), for programs whose
+   * graceful stop is another one (gunicorn and postgres take SIGINT as a quick stop, SIGTERM as a graceful one). A
+   * cluster process is retired by Hive's drain, then its app's SIGINT handlers: there it is a warning.
+   */
+  killSignal: z
+    .string()
+    .refine((name) => /^SIG[A-Z0-9]+$/.test(name) && Object.hasOwn(constants.signals, name), {
+      message: 'expected a signal name such as SIGTERM (os.constants.signals)',
+    })
+    .optional(),
   /**
    * PM2's `treekill`: when a process is stopped (stop, delete, restart, reload, scale down, memory restart, `hive
    * kill`), the processes it started (and theirs) are stopped too, so that none outlives it holding a port. A cluster

@@ -89,6 +89,11 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       const key = written[i]?.[hiveKey] ?? hiveKey;
       warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
     }
+    for (const [hiveKey, why] of Object.entries(forkOnly)) {
+      if (!app[hiveKey as keyof typeof forkOnly] || isForkMode(app)) continue;
+      const key = written[i]?.[hiveKey] ?? hiveKey;
+      warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
+    }
   }
   const base = dirname(file);
   const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
@@ -220,6 +225,11 @@ function appLabel(app: Record<string, unknown>, index: number): string {
 const clusterOnly = {
   instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
   incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
+} as const;
+
+// Acted on by the fork primary only: a cluster process is retired by Hive's drain.
+const forkOnly = {
+  killSignal: "a cluster process is retired by Hive's drain, then its app's SIGINT handlers (fork mode only)",
 } as const;
 
 // The daemon runs such an app as a plain child process, without the Hive primary and runtime (src/cli/fork-command.ts

@@ -27,6 +27,7 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   autorestart: 'autorestart',
   autostart: 'autostart',
   treekill: 'treekill',
+  kill_signal: 'killSignal',
   stop_exit_codes: 'stopExitCodes',
   max_restarts: 'maxRestarts',
   min_uptime: 'minUptime',

@@ -33,6 +33,8 @@ export interface ForkOptions {
   killTimeout: number;
   /** PM2's treekill: a process is stopped with its descendants (default true). */
   treekill?: boolean;
+  /** PM2's kill_signal: what a process is stopped with (default SIGINT, PM2's). */
+  killSignal?: NodeJS.Signals;
   /** Bytes of RSS over which a process is restarted (`maxMemoryRestart`); none when undefined. */
   maxMemoryRestart?: number;
   /** How a process that exits is restarted: the app's `restart_delay` and the like (see forkRestartPolicy). */
@@ -279,9 +281,9 @@ function retire(slot: Slot): Promise<void> {
   );
 }
 
-// PM2's kill signal: an app written for PM2 cleans up in its own `process.on('SIGINT')` handler. A process that has
-// none dies of it, an exit retire() made expected (not a crash, whatever stopExitCodes says).
-const STOP_SIGNAL = 'SIGINT';
+// PM2's kill signal (or the app's kill_signal): an app written for PM2 cleans up in its own `process.on('SIGINT')`
+// handler. A process that has none dies of it, an exit retire() made expected (not a crash, whatever stopExitCodes says).
+const STOP_SIGNAL: NodeJS.Signals = options.killSignal ?? 'SIGINT';
 
 /**
  * PM2's `shutdown_with_message` (its environment carries it, as a cluster app's does): the message 'shutdown' in

@@ -603,6 +603,7 @@ export class ManagedApp {
       instances: spec.instances,
       autorestart: spec.autorestart ?? true,
       killTimeout: spec.killTimeout ?? 5_000,
+      ...(spec.killSignal !== undefined ? { killSignal: spec.killSignal as NodeJS.Signals } : {}),
       treekill: !ownArgs(spec.runArgs).includes('--no-treekill'),
       maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
       restart: forkRestartPolicy(spec.runArgs),

@@ -70,8 +70,14 @@ export const appSpecSchema = z
     ignoreWatch: z.array(z.string().max(4096)).max(100).optional(),
     /** PM2's `watch_delay`: ms the watched files must stay quiet after a change before the reload (default 500). */
     watchDelay: z.number().int().min(0).max(2_147_483_647).optional(),
-    /** Fork mode: how long a process may take to exit after SIGTERM, ms. */
+    /** Fork mode: how long a process may take to exit after its stop signal, ms. */
     killTimeout: z.number().int().min(0).max(3_600_000).optional(),
+    /** Fork mode: the stop signal (PM2's kill_signal; default SIGINT). */
+    killSignal: z
+      .string()
+      .regex(/^SIG[A-Z0-9]+$/)
+      .max(16)
+      .optional(),
   })
   .strict();
 

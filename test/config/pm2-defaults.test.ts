@@ -87,3 +87,27 @@ test('disable_logs: true writes the output nowhere (/dev/null), unless the file 
   );
   assert.deepEqual(warnings, []);
 });
+
+test('kill_signal is killSignal, a signal name; in cluster mode a warning (Hive drains the process)', async () => {
+  const file = write('ecosystem.config.json', {
+    apps: [
+      { name: 'f', script: 'f.js', kill_signal: 'SIGTERM' },
+      { name: 'c', script: 'c.js', instances: 2, kill_signal: 'SIGTERM' },
+    ],
+  });
+  const config = await loadConfig(file);
+  assert.deepEqual(
+    config.apps.map((app) => app.killSignal),
+    ['SIGTERM', 'SIGTERM'],
+  );
+  assert.deepEqual(
+    config.warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
+    [`${file}: apps[1] (c).kill_signal`],
+  );
+  write('ecosystem.config.json', { apps: [{ name: 'f', script: 'f.js', kill_signal: 'TERM' }] });
+  await assert.rejects(loadConfig(file), (error: Error & { key?: string }) => {
+    assert.equal(error.key, 'apps[0] (f).kill_signal');
+    assert.match(error.message, /expected a signal name such as SIGTERM/);
+    return true;
+  });
+});

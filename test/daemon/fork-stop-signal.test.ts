@@ -69,3 +69,22 @@ test('a fork-mode process with no SIGINT handler dies of the stop signal, an exp
   }
   assert.doesNotMatch(daemonLog(), /(bare|job): .*(\(crash\)|not restarted|restarting worker)/);
 });
+
+test("kill_signal (PM2's) picks the stop signal of a fork-mode app: SIGTERM's handler runs, SIGINT's does not", async () => {
+  const file = join(hive.dir, 'term.config.js');
+  const entry = {
+    name: 'term',
+    script: daemonFixture('sigterm-cleanup.mjs'),
+    exec_mode: 'fork',
+    kill_signal: 'SIGTERM',
+  };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const [app] = await hive.json<App[]>(['start', file]);
+  const pid = pidOf(app!);
+  await waitFor(() => hive.readLog('term-out.log').includes(`up ${pid}`), 'the app up');
+  await hive.json(['stop', 'term']);
+  const log = hive.readLog('term-out.log');
+  assert.match(log, new RegExp(`graceful ${pid}`));
+  assert.doesNotMatch(log, /quick/);
+  await hive.json(['delete', 'term']);
+});

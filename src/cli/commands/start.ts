@@ -575,6 +575,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (fork) {
       spec.fork = fork;
       if (app.killTimeout !== undefined) spec.killTimeout = parseDuration(app.killTimeout, 'killTimeout');
+      if (app.killSignal !== undefined) spec.killSignal = app.killSignal;
     }
     if (app.watch !== undefined && app.watch !== false) {
       spec.watch = app.watch === true ? [cwd] : argList(app.watch).map((p) => resolve(cwd, p));
