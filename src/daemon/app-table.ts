@@ -81,7 +81,7 @@ export class AppTable {
     }
     const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
     this.#apps.set(app.id, app);
-    await (spec.autostart === false ? app.register() : app.start());
+    await (spec.autostart === false ? app.register() : app.start(how.retry));
     return this.info(app);
   }
 
@@ -200,7 +200,8 @@ export class AppTable {
 
   /**
    * Starts the apps saved in `file` that are not running already; one saved stopped is added stopped (as PM2's
-   * resurrect keeps it), and left as it is when the daemon has an app of its name.
+   * resurrect keeps it), and left as it is when the daemon has an app of its name. An app whose start fails is tried
+   * again in the background (see ManagedApp#start): it is in the reply `starting`, with its `lastError`.
    */
   async resurrect(file: string): Promise<AppInfo[]> {
     const saved = readDump(file, await readFile(file, 'utf8'));
@@ -217,7 +218,7 @@ export class AppTable {
       }
       if (existing && existing.status !== 'stopped' && existing.status !== 'errored') continue;
       try {
-        infos.push(await this.start(spec));
+        infos.push(await this.start(spec, { retry: true }));
       } catch (error) {
         errors.push(error);
       }

@@ -9,9 +9,13 @@ import { describeValue, InvalidArgumentError } from '../errors.js';
  * cluster's defaults and its rule (cluster/options.ts): a fixed `restartDelay` given alone turns the backoff off, as
  * PM2's `restart_delay`. `--no-autorestart` and `--stop-exit-codes` (a config's `autorestart`, `stop_exit_codes`) say
  * which exits are not restarted at all. Throws InvalidArgumentError naming a bad value (`hive start` checks before the
- * daemon does).
+ * daemon does). `expBackoffRestartDelay`: the backoff's first delay when the app sets neither it nor `restartDelay`
+ * (the retries of a resurrect's failed start begin slower than a crash restart, see ManagedApp).
  */
-export function forkRestartPolicy(runArgs: string[]): RestartPolicyOptions {
+export function forkRestartPolicy(
+  runArgs: string[],
+  { expBackoffRestartDelay = 100 }: { expBackoffRestartDelay?: number } = {},
+): RestartPolicyOptions {
   const separator = runArgs.indexOf('--');
   const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
   const flag = (name: string) => {
@@ -28,7 +32,10 @@ export function forkRestartPolicy(runArgs: string[]): RestartPolicyOptions {
   }
   return {
     restartDelay: parseDuration(restartDelay ?? 0, 'restartDelay'),
-    expBackoffRestartDelay: parseDuration(backoff ?? (restartDelay === undefined ? 100 : 0), 'expBackoffRestartDelay'),
+    expBackoffRestartDelay: parseDuration(
+      backoff ?? (restartDelay === undefined ? expBackoffRestartDelay : 0),
+      'expBackoffRestartDelay',
+    ),
     maxRestartDelay: parseDuration(flag('max-restart-delay') ?? 15_000, 'maxRestartDelay'),
     maxRestarts: Number(maxRestarts),
     minUptime: parseDuration(flag('min-uptime') ?? 1_000, 'minUptime'),

@@ -5,8 +5,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Cron } from 'croner';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
+import { RestartPolicy } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
+import { summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
@@ -32,6 +34,10 @@ const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
 // A primary that dies before this uptime counts as a crash in a row; after 10 such, the app is errored.
 const MIN_UPTIME = 5_000;
 const MAX_CRASHES = 10;
+// The first delay before a resurrect tries a failed start again, unless the app sets its own restart delays: at boot,
+// what the app waits for (a database, a network mount) takes seconds to come up, and its 10 tries then span about 75 s
+// (x1.5 per try, up to 15 s apart) rather than the 11 s of a crash restart's 100 ms.
+const START_RETRY_DELAY = 1_000;
 // The primary's own escalation (workers' killTimeout) comes first; this bounds a primary that hangs.
 const STOP_TIMEOUT = 30_000;
 // A primary busy beyond this (a blocked event loop, a stop in progress) gets its app shown from what the daemon knows.
@@ -81,6 +87,8 @@ export interface ReloadEnvs {
 export interface StartHow {
   replace?: boolean;
   updateEnv?: boolean;
+  /** A start that fails is tried again in the background (a resurrect's, see ManagedApp#start). */
+  retry?: boolean;
 }
 
 /**
@@ -108,6 +116,8 @@ export class ManagedApp {
   #size = 0;
   #restarts = 0;
   #crashes = 0;
+  // Set by a start that retries (a resurrect's) until the app is online once: how its failed starts are tried again.
+  #startRetry: RestartPolicy | undefined;
   #respawnTimer: NodeJS.Timeout | undefined;
   #exited: Promise<void> = Promise.resolve();
   #stderrTail: string[] = [];
@@ -184,7 +194,7 @@ export class ManagedApp {
    * gives it no env (or `{}`) takes the restarting shell's (PM2 7's Utility.extendExtraConfig deletes an empty `env`
    * before it would replace the process's, and the CLI's environment it sent stays).
    */
-  startWith(spec: AppSpec, { replace = false, updateEnv = false }: StartHow = {}): Promise<void> {
+  startWith(spec: AppSpec, { replace = false, updateEnv = false, retry = false }: StartHow = {}): Promise<void> {
     return this.#serially(async () => {
       const running = this.#status !== 'stopped' && this.#status !== 'errored';
       if (!replace && running) throw new AppExistsError(this.name);
@@ -197,13 +207,20 @@ export class ManagedApp {
       // `autostart: false`: the file says not to start it, so starting the file again does not (a running app still
       // restarts, with the file's options, as the others); `hive start <name>` does.
       if (spec.autostart === false && !running) this.#register();
-      else await this.#start();
+      else await this.#start(retry);
     });
   }
 
-  /** Forks the primary; resolves once every worker is ready, rejects (app errored) if the primary exits first. */
-  start(): Promise<void> {
-    return this.#serially(() => this.#start());
+  /**
+   * Forks the primary; resolves once every worker is ready, rejects (app errored) if the primary exits first. With
+   * `retry` (a resurrect: no one waits at a terminal, and at boot the app may need what is not up yet), a failed
+   * start is tried again in the background with the app's restart policy (its restartDelay, expBackoffRestartDelay,
+   * maxRestartDelay, maxRestarts; the backoff begins at START_RETRY_DELAY unless the app sets a delay): this resolves
+   * then, the app `starting` with its last error, and it is errored once maxRestarts tries in a row failed. A stop or a
+   * delete ends the retries.
+   */
+  start(retry = false): Promise<void> {
+    return this.#serially(() => this.#start(retry));
   }
 
   /**
@@ -344,7 +361,7 @@ export class ManagedApp {
     this.#scheduleCron();
   }
 
-  async #start(): Promise<void> {
+  async #start(retry = false): Promise<void> {
     // A restart or a reload of a stopped app in flight when the daemon shuts down must not spawn a primary.
     if (this.#removed) throw new AppNotFoundError(this.name);
     this.#stoppedByUser = false;
@@ -352,14 +369,26 @@ export class ManagedApp {
     this.#wanted = 'online';
     this.#crashes = 0;
     this.#lastError = null;
+    // A one-shot job is not restarted when it fails, so neither is its start.
+    const retries = retry && this.spec.autorestart !== false;
+    this.#startRetry = retries
+      ? new RestartPolicy(forkRestartPolicy(this.spec.runArgs, { expBackoffRestartDelay: START_RETRY_DELAY }))
+      : undefined;
     this.#scheduleCron();
     this.#startWatching();
-    await this.#spawn();
+    try {
+      await this.#spawn();
+    } catch (error) {
+      // #onExit scheduled the next try: the start is under way, not failed.
+      if (this.#startRetry && this.#status === 'starting') return;
+      throw error;
+    }
   }
 
   async #stop(): Promise<void> {
     this.#stops += 1;
     this.#wanted = 'stopped';
+    this.#startRetry = undefined;
     this.#cron?.stop();
     this.#cron = undefined;
     this.#watcher?.close();
@@ -676,6 +705,8 @@ export class ManagedApp {
         }
         if (!this.#wasOnline && event.state !== 'starting') {
           this.#wasOnline = true;
+          // Started: a later crash is a crash, restarted as any.
+          this.#startRetry = undefined;
           this.#size = new Set([...this.#workers.values()].map((w) => w.instance)).size;
           onOnline();
         }
@@ -726,12 +757,22 @@ export class ManagedApp {
       return;
     }
     const starting = !this.#wasOnline;
-    const uptime = Date.now() - this.#startedAt;
-    this.#crashes = uptime < MIN_UPTIME ? this.#crashes + 1 : 1;
     this.#lastError = spawnFailed
       ? (this.#stderrTail.at(-1) ?? `cannot spawn ${this.spec.fork!.command}`)
-      : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#primaryError[0] ?? this.#stderrTail.at(-1)}` : ''}`;
+      : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#primaryErrorLine()}` : ''}`;
+    // A spawn that failed is retried too: at boot, the program may be on a network mount not mounted yet.
+    const retry = starting ? this.#startRetry?.onCrash(0) : undefined;
+    if (retry?.action === 'restart') {
+      this.#log(`${this.name}: did not start; trying again in ${retry.delay} ms (try ${retry.attempt + 1})`);
+      this.#respawnAfter(retry.delay);
+      return;
+    }
+    // Counted after the retries of a start: those have their own limit, and do not count as crashes once it is online.
+    const uptime = Date.now() - this.#startedAt;
+    this.#crashes = uptime < MIN_UPTIME ? this.#crashes + 1 : 1;
     if (starting || spawnFailed || this.#crashes > MAX_CRASHES) {
+      if (retry) this.#log(`${this.name}: did not start in ${retry.attempt} tries; errored`);
+      this.#startRetry = undefined;
       this.#status = 'errored';
       this.#wanted = 'stopped';
       // Dropped, not just stopped: #scheduleCron keeps a schedule it finds, and a later reload or start of the
@@ -741,13 +782,27 @@ export class ManagedApp {
       return;
     }
     // A primary that dies while online (killed, OOM) comes back, with backoff when it keeps dying.
+    this.#respawnAfter(Math.min(100 * 1.5 ** (this.#crashes - 1), 15_000));
+  }
+
+  // The app is `starting` until a new primary, forked after `delay`, is online; a stop meanwhile cancels it.
+  #respawnAfter(delay: number): void {
     this.#status = 'starting';
     this.#restarts += 1;
-    const delay = Math.min(100 * 1.5 ** (this.#crashes - 1), 15_000);
     this.#respawnTimer = setTimeout(() => {
       if (this.#wanted !== 'online' || this.#primary) return;
       this.#spawn().catch((error: Error) => this.#log(`${this.name}: respawn failed: ${error.message}`));
     }, delay);
+  }
+
+  // The primary's error in one line: its own, and, when what it quotes is not a crash report (whose error that line
+  // names already), the last line quoted: an app that exits at start says why there ("DB not reachable yet").
+  #primaryErrorLine(): string | undefined {
+    const [line, ...quoted] = this.#primaryError;
+    if (line === undefined) return this.#stderrTail.at(-1);
+    const last = quoted.findLast((text) => text.trim() !== '')?.trim();
+    if (last === undefined || summarizeCrash(quoted.join('\n'))) return line;
+    return `${line}: ${last}`;
   }
 
   #request(

@@ -4,7 +4,9 @@ import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-comma
 
 const usage =
   'Usage: hive resurrect [--json]\n\nStarts the apps of $HIVE_HOME/dump.json (written by `hive save`) that are not running; an app saved\n' +
-  'stopped comes back stopped (listed, not running), as in PM2.';
+  'stopped comes back stopped (listed, not running), as in PM2. An app whose start fails is tried again in the\n' +
+  'background with its restart backoff (from 1s, x1.5, maxRestarts times: about 75s by default); it is listed\n' +
+  '`starting`, and stderr says why it did not start yet. The exit status is 0 then, as for apps that started.';
 
 /** `hive resurrect`. */
 export default function resurrect(argv: string[]): Promise<number> {
@@ -17,6 +19,15 @@ export default function resurrect(argv: string[]): Promise<number> {
     const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect')))!;
     if (values.json) printJson(apps);
     else process.stdout.write(`${appTable(apps)}\n`);
+    // Exit 0 all the same: the daemon is on it, and the systemd unit of `hive startup` runs this command, where a
+    // failure would stop the unit, and with it the daemon and every app that did start.
+    for (const app of apps) {
+      if (app.status === 'starting' && app.lastError !== null) {
+        process.stderr.write(
+          `hive resurrect: app "${app.name}" did not start yet; trying again in the background: ${app.lastError}\n`,
+        );
+      }
+    }
     return 0;
   });
 }

@@ -1,0 +1,141 @@
+// At boot, `hive resurrect` (the unit of `hive startup`) may start an app before what it needs is up (a database, a
+// network mount). Hive left such an app errored, an outage until someone logged in; PM2 restarts it. Resurrect now
+// tries a failed start again in the background with the app's restart backoff, and exits 0 saying so.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
+import { daemonFixture, type HiveHome, tempHome, waitFor } from './helpers.js';
+
+const needsDb = daemonFixture('needs-db.cjs');
+
+/** A folder for the fixture's state files: `fails` (starts still to fail), `hang` (the try that hangs), `tries`. */
+function stateDir(hive: HiveHome, name: string): string {
+  const dir = join(hive.dir, name);
+  mkdirSync(dir);
+  return dir;
+}
+
+const tries = (dir: string) => readFileSync(join(dir, 'tries'), 'utf8').trim().split('\n').length;
+
+/**
+ * Starts the app (it serves: nothing fails yet) from a config file with `keys` (its restart keys: `hive start` has no
+ * flags for those), saves it and kills the daemon: the machine is about to reboot.
+ */
+async function savedThenKilled(hive: HiveHome, dir: string, keys: Record<string, number> = {}): Promise<void> {
+  const file = join(hive.dir, 'ecosystem.config.cjs');
+  const app = { name: 'db', script: needsDb, args: [dir], exec_mode: 'cluster', instances: 1, ...keys };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const [started] = await hive.json<App[]>(['start', file]);
+  assert.equal(started!.status, 'online');
+  await hive.json(['save']);
+  await hive.json(['kill']);
+}
+
+/** `hive resurrect --json`, which must exit 0: its stderr, and the one app it reports. */
+async function resurrect(hive: HiveHome): Promise<{ stderr: string; app: App }> {
+  const result = await hive.run(['resurrect', '--json']);
+  // Before retries, the failed start was the command's failure (exit 1, no table).
+  assert.equal(result.code, 0, result.stderr);
+  const apps = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? 'null') as App[];
+  for (const p of apps[0]?.processes ?? []) hive.pids.add(p.pid);
+  return { stderr: result.stderr, app: apps[0]! };
+}
+
+async function appOf(hive: HiveHome): Promise<App> {
+  const [app] = await hive.json<App[]>(['ls']);
+  return app!;
+}
+
+test('resurrect tries a failed start again until the app serves, its restarts counted', async () => {
+  const hive = tempHome();
+  const dir = stateDir(hive, 'db');
+  await savedThenKilled(hive, dir);
+  writeFileSync(join(dir, 'fails'), '2');
+
+  const { stderr, app } = await resurrect(hive);
+  assert.equal(app.status, 'starting');
+  assert.match(app.lastError ?? '', /DB not reachable yet$/);
+  assert.match(stderr, /app "db" did not start yet; trying again in the background: .*DB not reachable yet/);
+
+  const online = await waitFor(async () => {
+    const now = await appOf(hive);
+    return now.status === 'online' ? now : undefined;
+  }, 'the app to be online');
+  assert.equal(online.restarts, 2);
+  // The start before the save, then two failed tries and the one that serves.
+  assert.equal(tries(dir), 4);
+  assert.equal(readFileSync(join(dir, 'fails'), 'utf8'), '0');
+});
+
+test('an app that never starts is errored after its maxRestarts tries, its last error the reason', async () => {
+  const hive = tempHome();
+  const dir = stateDir(hive, 'db');
+  await savedThenKilled(hive, dir, { max_restarts: 2, restart_delay: 100 });
+  writeFileSync(join(dir, 'fails'), '100');
+
+  const { app } = await resurrect(hive);
+  assert.equal(app.status, 'starting');
+  const errored = await waitFor(async () => {
+    const now = await appOf(hive);
+    return now.status === 'errored' ? now : undefined;
+  }, 'the app to be errored');
+  assert.equal(errored.restarts, 2);
+  assert.match(errored.lastError ?? '', /DB not reachable yet$/);
+  assert.deepEqual(errored.processes, []);
+  // The first try and maxRestarts more.
+  assert.equal(tries(dir), 1 + 3);
+  const described = await hive.run(['describe', 'db']);
+  assert.match(described.stdout, /status\s+errored/);
+  assert.match(described.stdout, /last error\s+.*DB not reachable yet/);
+});
+
+test('a stop during a try, or a delete between tries, ends the tries', async () => {
+  const hive = tempHome();
+  const dir = stateDir(hive, 'db');
+  await savedThenKilled(hive, dir, { restart_delay: 100 });
+  writeFileSync(join(dir, 'fails'), '100');
+  // Try 1 was the start before the save, try 2 the resurrect's (it fails): try 3 is under way when the stop comes.
+  writeFileSync(join(dir, 'hang'), '3');
+
+  const { app } = await resurrect(hive);
+  assert.equal(app.status, 'starting');
+  await waitFor(() => tries(dir) === 3, 'the third try to be under way');
+  const [stopped] = await hive.json<App[]>(['stop', 'db']);
+  assert.equal(stopped!.status, 'stopped');
+  // Ten times the delay between tries: a try scheduled or under way would have begun.
+  await delay(1_000);
+  const after = await appOf(hive);
+  assert.deepEqual([after.status, after.processes], ['stopped', []]);
+  assert.equal(tries(dir), 3);
+
+  // Resurrected again, the app is retried from a fresh count; deleted while it waits for its next try.
+  await hive.json(['save']);
+  await hive.json(['kill']);
+  writeFileSync(join(dir, 'hang'), '0');
+  // Saved stopped, it would come back stopped: the dump says it runs.
+  const dump = join(hive.home, 'dump.json');
+  writeFileSync(dump, readFileSync(dump, 'utf8').replace('"db": "stopped"', '"db": "online"'));
+  const again = await resurrect(hive);
+  assert.equal(again.app.status, 'starting');
+  await hive.json(['delete', 'db']);
+  const before = tries(dir);
+  await delay(1_000);
+  assert.deepEqual(await hive.json<App[]>(['ls']), []);
+  assert.equal(tries(dir), before);
+});
+
+test('hive start of an app that fails at start still fails at once, not retried, its last error the reason', async () => {
+  const hive = tempHome();
+  const dir = stateDir(hive, 'db');
+  writeFileSync(join(dir, 'fails'), '1');
+  const started = await hive.run(['start', needsDb, '--name', 'db', '-i', '1', '--', dir]);
+  assert.equal(started.code, 1);
+  assert.match(started.stderr, /did not start: .*before it was ready\n\s+DB not reachable yet/);
+  const app = await appOf(hive);
+  assert.equal(app.status, 'errored');
+  assert.match(app.lastError ?? '', /before it was ready: DB not reachable yet$/);
+  assert.equal(tries(dir), 1);
+});
