@@ -35,7 +35,7 @@ const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
 const MIN_UPTIME = 5_000;
 const MAX_CRASHES = 10;
 // The first delay before a resurrect tries a failed start again, unless the app sets its own restart delays: at boot,
-// what the app waits for (a database, a network mount) takes seconds to come up, and its 10 tries then span about 75 s
+// what the app waits for (a database, a network mount) takes seconds to come up, and its 10 tries then span about 80 s
 // (x1.5 per try, up to 15 s apart) rather than the 11 s of a crash restart's 100 ms.
 const START_RETRY_DELAY = 1_000;
 // The primary's own escalation (workers' killTimeout) comes first; this bounds a primary that hangs.

@@ -5,7 +5,7 @@ import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-comma
 const usage =
   'Usage: hive resurrect [--json]\n\nStarts the apps of $HIVE_HOME/dump.json (written by `hive save`) that are not running; an app saved\n' +
   'stopped comes back stopped (listed, not running), as in PM2. An app whose start fails is tried again in the\n' +
-  'background with its restart backoff (from 1s, x1.5, maxRestarts times: about 75s by default); it is listed\n' +
+  'background with its restart backoff (from 1s, x1.5, maxRestarts times: about 80s by default); it is listed\n' +
   '`starting`, and stderr says why it did not start yet. The exit status is 0 then, as for apps that started.';
 
 /** `hive resurrect`. */
