@@ -2,7 +2,7 @@
 // network mount). Hive left such an app errored, an outage until someone logged in; PM2 restarts it. Resurrect now
 // tries a failed start again in the background with the app's restart backoff, and exits 0 saying so.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -125,6 +125,30 @@ test('a stop during a try, or a delete between tries, ends the tries', async () 
   await delay(1_000);
   assert.deepEqual(await hive.json<App[]>(['ls']), []);
   assert.equal(tries(dir), before);
+});
+
+test('a fork-mode program that cannot be spawned yet (its mount not up) is tried again until it can be', async () => {
+  const hive = tempHome();
+  const script = join(stateDir(hive, 'mnt'), 'run.sh');
+  writeFileSync(script, '#!/bin/sh\necho up\nexec sleep 1000\n');
+  chmodSync(script, 0o755);
+  const file = join(hive.dir, 'mnt.config.cjs');
+  const app = { name: 'mnt', script, interpreter: 'none', restart_delay: 100 };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  await hive.json(['start', file]);
+  await hive.json(['save']);
+  await hive.json(['kill']);
+  // EACCES, as ENOENT would be: a spawn that fails, which `hive start` does not retry.
+  chmodSync(script, 0o644);
+
+  const { app: resurrected } = await resurrect(hive);
+  assert.equal(resurrected.status, 'starting');
+  assert.match(resurrected.lastError ?? '', /cannot spawn .*EACCES/);
+  await waitFor(async () => (await appOf(hive)).restarts >= 2, 'a second try to fail');
+  chmodSync(script, 0o755);
+  await waitFor(async () => (await appOf(hive)).status === 'online', 'the app to be online');
+  // Once before the save, once now.
+  await waitFor(() => hive.readLog('mnt-out.log').match(/\[mnt:0\] up/g)?.length === 2, 'the program to run');
 });
 
 test('hive start of an app that fails at start still fails at once, not retried, its last error the reason', async () => {
