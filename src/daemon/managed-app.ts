@@ -119,6 +119,8 @@ export class ManagedApp {
   // Set by a start that retries (a resurrect's) until the app is online once: how its failed starts are tried again.
   #startRetry: RestartPolicy | undefined;
   #respawnTimer: NodeJS.Timeout | undefined;
+  // The current primary was forked by the respawn timer, not for a command that waits for its start to answer.
+  #respawning = false;
   #exited: Promise<void> = Promise.resolve();
   #stderrTail: string[] = [];
   // The primary's last error as it printed it: its first line (unindented: `hive run: ERR_...: ...`) and what it
@@ -369,6 +371,7 @@ export class ManagedApp {
     this.#wanted = 'online';
     this.#crashes = 0;
     this.#lastError = null;
+    this.#respawning = false;
     // A one-shot job is not restarted when it fails, so neither is its start.
     const retries = retry && this.spec.autorestart !== false;
     this.#startRetry = retries
@@ -768,9 +771,13 @@ export class ManagedApp {
       return;
     }
     // Counted after the retries of a start: those have their own limit, and do not count as crashes once it is online.
+    // A start that fails is a crash in a row however long it took (a listen timeout can outlast MIN_UPTIME).
     const uptime = Date.now() - this.#startedAt;
-    this.#crashes = uptime < MIN_UPTIME ? this.#crashes + 1 : 1;
-    if (starting || spawnFailed || this.#crashes > MAX_CRASHES) {
+    this.#crashes = uptime < MIN_UPTIME || starting ? this.#crashes + 1 : 1;
+    // A command's start fails at once, with its answer; a respawned primary that fails its start is one more crash in
+    // a row (what it needs may be coming back too), and a resurrect's tries are over when `retry` is left.
+    const failed = retry !== undefined || (starting && !this.#respawning);
+    if (failed || spawnFailed || this.#crashes > MAX_CRASHES) {
       if (retry) this.#log(`${this.name}: did not start in ${retry.attempt} tries; errored`);
       this.#startRetry = undefined;
       this.#status = 'errored';
@@ -791,6 +798,7 @@ export class ManagedApp {
     this.#restarts += 1;
     this.#respawnTimer = setTimeout(() => {
       if (this.#wanted !== 'online' || this.#primary) return;
+      this.#respawning = true;
       this.#spawn().catch((error: Error) => this.#log(`${this.name}: respawn failed: ${error.message}`));
     }, delay);
   }
