@@ -31,6 +31,20 @@ export function formatUptime(ms: number): string {
 }
 
 /**
+ * The stderr lines of `command` (resurrect, update) for the apps it resurrected that did not start yet: the daemon
+ * tries them again in the background (ManagedApp#start), listed `starting` with the reason of their last try.
+ */
+export function notStartedYet(command: string, apps: AppInfo[]): string {
+  return apps
+    .filter((app) => app.status === 'starting' && app.lastError !== null)
+    .map(
+      (app) =>
+        `hive ${command}: app "${app.name}" did not start yet; trying again in the background: ${app.lastError}\n`,
+    )
+    .join('');
+}
+
+/**
  * The `hive ls` table. A `namespace` column (PM2's) once an app is outside the `default` one: until then it would say
  * `default` on every row. (An older daemon's apps have no namespace: `default` too.)
  */

@@ -151,6 +151,20 @@ test('a fork-mode program that cannot be spawned yet (its mount not up) is tried
   await waitFor(() => hive.readLog('mnt-out.log').match(/\[mnt:0\] up/g)?.length === 2, 'the program to run');
 });
 
+test('hive update resurrects the same way: an app that fails its start under the new daemon is tried again', async () => {
+  const hive = tempHome();
+  const dir = stateDir(hive, 'db');
+  await hive.json(['start', needsDb, '--name', 'db', '-i', '1', '--', dir]);
+  writeFileSync(join(dir, 'fails'), '1');
+  const result = await hive.run(['update']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /hive update: app "db" did not start yet; trying again in the background: .*DB not reachable/,
+  );
+  await waitFor(async () => (await appOf(hive)).status === 'online', 'the app to be online');
+});
+
 test('hive start of an app that fails at start still fails at once, not retried, its last error the reason', async () => {
   const hive = tempHome();
   const dir = stateDir(hive, 'db');

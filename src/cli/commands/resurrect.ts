@@ -1,5 +1,5 @@
 import type { AppInfo } from '../../daemon/protocol.js';
-import { appTable } from '../app-output.js';
+import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
 const usage =
@@ -21,13 +21,7 @@ export default function resurrect(argv: string[]): Promise<number> {
     else process.stdout.write(`${appTable(apps)}\n`);
     // Exit 0 all the same: the daemon is on it, and the systemd unit of `hive startup` runs this command, where a
     // failure would stop the unit, and with it the daemon and every app that did start.
-    for (const app of apps) {
-      if (app.status === 'starting' && app.lastError !== null) {
-        process.stderr.write(
-          `hive resurrect: app "${app.name}" did not start yet; trying again in the background: ${app.lastError}\n`,
-        );
-      }
-    }
+    process.stderr.write(notStartedYet('resurrect', apps));
     return 0;
   });
 }

@@ -7,7 +7,7 @@ import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { protocolRevision } from '../../daemon/protocol-revision.js';
 import { hiveVersion } from '../../daemon/version.js';
-import { appTable } from '../app-output.js';
+import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 import { waitGone } from '../wait-gone.js';
 
@@ -100,6 +100,7 @@ export default function update(argv: string[]): Promise<number> {
       });
       result.updated = true;
     }
+    process.stderr.write(notStartedYet('update', result.apps));
     if (values.json) printJson(result);
     else if (!result.updated) process.stdout.write('no daemon running; nothing to update\n');
     else {
