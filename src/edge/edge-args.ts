@@ -22,6 +22,9 @@ Upstream:
       --hosts <a:p,b:p>        other hosts running the app
       --balance <mode>         round_robin | least_conn | hash:ip | ip_hash | hash:cookie:<name> | hash:header:<name>
       --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
+      --max-fails <n>          failed tries (connection errors, timeouts) within --fail-timeout that take a host
+                               out for --fail-timeout (default 3; 0: never take a host out)
+      --fail-timeout <time>    whole seconds, such as 10s or 1m (default 10s)
 
 Server:
       --listen <port>          HTTP port (default 80)
@@ -85,6 +88,8 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values.hosts !== undefined) upstream.hosts = values.hosts;
   if (values.balance !== undefined) upstream.balance = values.balance;
   if (values.sticky !== undefined) site.sticky = values.sticky;
+  if (values['max-fails'] !== undefined) upstream.maxFails = integer('--max-fails', values['max-fails']);
+  if (values['fail-timeout'] !== undefined) upstream.failTimeout = values['fail-timeout'];
   for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky'] as const) {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
@@ -136,42 +141,62 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   };
 }
 
+// parseArgs refuses `--burst -1` as "ambiguous" (the value looks like a flag): a negative number after an option
+// that takes a value is that value, so the schema can say what range the option takes.
+function joinNegativeValues(argv: string[], takesValue: (flag: string) => boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (next !== undefined && /^-\d/.test(next) && arg.startsWith('--') && takesValue(arg.slice(2))) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 function parse(argv: string[]) {
+  const options = kOptions;
   return parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv, (flag) => options[flag as keyof typeof options]?.type === 'string'),
     allowPositionals: true,
     strict: true,
-    options: {
-      config: { type: 'string' },
-      app: { type: 'string' },
-      port: { type: 'string' },
-      address: { type: 'string' },
-      socket: { type: 'string' },
-      hosts: { type: 'string' },
-      balance: { type: 'string' },
-      sticky: { type: 'string' },
-      listen: { type: 'string' },
-      ipv6: { type: 'boolean' },
-      'server-name': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'tls-port': { type: 'string' },
-      hsts: { type: 'boolean' },
-      'no-redirect': { type: 'boolean' },
-      'acme-root': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      burst: { type: 'string' },
-      'max-body': { type: 'string' },
-      'header-buffer': { type: 'string' },
-      'read-timeout': { type: 'string' },
-      static: { type: 'string' },
-      full: { type: 'boolean' },
-      check: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options,
   });
 }
+
+const kOptions = {
+  config: { type: 'string' },
+  app: { type: 'string' },
+  port: { type: 'string' },
+  address: { type: 'string' },
+  socket: { type: 'string' },
+  hosts: { type: 'string' },
+  balance: { type: 'string' },
+  sticky: { type: 'string' },
+  'max-fails': { type: 'string' },
+  'fail-timeout': { type: 'string' },
+  listen: { type: 'string' },
+  ipv6: { type: 'boolean' },
+  'server-name': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-port': { type: 'string' },
+  hsts: { type: 'boolean' },
+  'no-redirect': { type: 'boolean' },
+  'acme-root': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  burst: { type: 'string' },
+  'max-body': { type: 'string' },
+  'header-buffer': { type: 'string' },
+  'read-timeout': { type: 'string' },
+  static: { type: 'string' },
+  full: { type: 'boolean' },
+  check: { type: 'boolean' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 function integer(flag: string, text: string): number {
   // Out-of-range numbers pass through: the schema reports them with the option's name and range.
@@ -188,6 +213,8 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['upstream.hosts', '--hosts'],
   ['upstream.balance', '--balance'],
   ['sticky', '--sticky'],
+  ['upstream.maxFails', '--max-fails'],
+  ['upstream.failTimeout', '--fail-timeout'],
   ['listen.port', '--listen'],
   ['listen.ipv6', '--ipv6'],
   ['serverName', '--server-name'],

@@ -139,8 +139,12 @@ function ingressAnnotations(options: DeployOptions): Record<string, string> {
     [`${prefix}/proxy-body-size`]: '1m',
     // ingress-nginx's default is 4k: more response headers than that (cookies, a CSP) would be a 502 there too.
     [`${prefix}/proxy-buffer-size`]: '16k',
-    [`${prefix}/proxy-next-upstream`]: 'error timeout http_502 http_503 http_504',
+    // As `hive edge nginx` (nginx-server.ts): the app's own 5xx pass through, never tried on every pod; a timeout
+    // is retried only within 10 s of the first try, far below the 1 h read timeout, so a connect timeout is
+    // retried and a request the app is slow on is not (ingress-nginx's default budget is unlimited).
+    [`${prefix}/proxy-next-upstream`]: 'error timeout',
     [`${prefix}/proxy-next-upstream-tries`]: '3',
+    [`${prefix}/proxy-next-upstream-timeout`]: '10',
   };
   if (options.sticky !== undefined) annotations[`${prefix}/upstream-hash-by`] = ingressHashKey(options.sticky);
   if (options.tlsSecret !== undefined) annotations[`${prefix}/ssl-redirect`] = 'true';

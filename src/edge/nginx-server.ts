@@ -143,11 +143,33 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     `proxy_read_timeout ${timeouts.read}`,
     ...headerBuffers(site.headerBufferSize),
     // nginx never retries POST, LOCK or PATCH on another server (no `non_idempotent` flag): only idempotent
-    // requests are replayed, and only while no byte of the response has reached the client.
-    retries === false ? 'proxy_next_upstream off' : 'proxy_next_upstream error timeout http_502 http_503 http_504',
+    // requests are replayed, and only while no byte of the response has reached the client. No http_5xx: the app's
+    // own 502, 503 or 504 (a route that is down, "busy, retry later") is its answer, passed through as is; listed,
+    // nginx would try it on every host, answer 502 in its place, and count each one as a host failure (max_fails),
+    // so a few requests to one bad route would take every host out for fail_timeout.
+    retries === false ? 'proxy_next_upstream off' : 'proxy_next_upstream error timeout',
     retries !== false && `proxy_next_upstream_tries ${retries.tries}`,
-    retries !== false && `proxy_next_upstream_timeout ${retries.timeout}`,
+    retries !== false && `proxy_next_upstream_timeout ${retryBudget(retries.timeout, timeouts)}`,
   );
+}
+
+// `timeout` covers a connect timeout (the host never got the request: a retry is safe and wanted, a machine that is
+// off answers nothing) and a read or send timeout (the app has the request and is slow: a retry would send it to
+// every host, multiplying the load of a slow route). nginx cannot tell them apart there, but it stops retrying once
+// proxy_next_upstream_timeout has passed since the first try: kept at most the read and send timeouts, a request
+// that timed out reading or sending has used up the budget and is answered 504 from the one host that had it.
+// 0 (nginx: no limit) becomes that cap.
+function retryBudget(timeout: string, timeouts: EdgeSite['timeouts']): string {
+  const candidates = [timeouts.read, timeouts.send, ...(durationMs(timeout) > 0 ? [timeout] : [])];
+  return candidates.reduce((least, value) => (durationMs(value) < durationMs(least) ? value : least));
+}
+
+const kDurationUnits: Record<string, number> = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** An nginx duration (`10s`, `500ms`, `1h`, a bare number of seconds) in milliseconds. */
+function durationMs(value: string): number {
+  const [, digits = '0', unit = ''] = /^(\d+)([a-z]*)$/.exec(value) ?? [];
+  return Number(digits) * (kDurationUnits[unit] ?? 1000);
 }
 
 // The response's headers must fit proxy_buffer_size. nginx -t then wants proxy_busy_buffers_size at least that, and

@@ -92,6 +92,11 @@ test('the Deployment drains before it is killed and probes readiness and livenes
   assert.equal(annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'], '3600');
   // The response-header room `hive edge nginx` gives (hunt-upstream-big-headers.test.ts), past ingress-nginx's 4k.
   assert.equal(annotations['nginx.ingress.kubernetes.io/proxy-buffer-size'], '16k');
+  // The retry rule of `hive edge nginx` (nginx-retries.test.ts): the app's own 5xx are not tried on every pod, and
+  // a timeout is retried only within a budget far below the read timeout (a connect timeout, not a slow request).
+  assert.equal(annotations['nginx.ingress.kubernetes.io/proxy-next-upstream'], 'error timeout');
+  const budget = Number(annotations['nginx.ingress.kubernetes.io/proxy-next-upstream-timeout']);
+  assert.ok(budget > 0 && budget < Number(annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']), `${budget}`);
 });
 
 test('compose: nginx + replicas + Redis with health checks, started in order of health', () => {

@@ -42,6 +42,23 @@ test('--socket proxies to the local cluster over its Unix socket, in place of --
   assert.match(hiveEdge('nginx', '--help').stdout, /--socket <path>/);
 });
 
+test('--max-fails and --fail-timeout set passive health; bad values name the flag', () => {
+  const result = hiveEdge('nginx', '--port', '3000', '--max-fails', '5', '--fail-timeout', '30s');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /server 127\.0\.0\.1:3000 max_fails=5 fail_timeout=30s;/);
+  assert.match(hiveEdge('nginx', '--port', '3000', '--max-fails', '0').stdout, / max_fails=0 fail_timeout=10s;/);
+  for (const [flag, value] of [
+    ['--max-fails', 'x'],
+    ['--max-fails', '-1'],
+    ['--fail-timeout', '500ms'],
+    ['--fail-timeout', 'soon'],
+  ] as const) {
+    const bad = hiveEdge('nginx', '--port', '3000', flag, value);
+    assert.equal(bad.code, 2, `${flag} ${value}`);
+    assert.match(bad.stderr, new RegExp(`ERR_HIVE_EDGE_INVALID_OPTION: ${flag}`), bad.stderr);
+  }
+});
+
 test('--help prints the usage; no target is a usage error', () => {
   const help = hiveEdge('nginx', '--help');
   assert.equal(help.code, 0);

@@ -1,0 +1,104 @@
+// Real nginx in front of three stand-in hosts with the default retry and passive-health settings: the app's own 5xx
+// pass through without taking hosts out, and a request the app is slow on goes to one host only.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Agent, request } from 'undici';
+import { generateNginxConfig } from '../../dist/edge/index.js';
+import {
+  freePort,
+  nginxSkip,
+  type RunningNginx,
+  startNginx,
+  startUpstream,
+  testMain,
+  type UpstreamHost,
+} from './nginx-harness.js';
+
+const skip = nginxSkip();
+const hosts: UpstreamHost[] = [];
+let nginx: RunningNginx | undefined;
+let port = 0;
+const agent = new Agent({ connections: 4 });
+
+before(async () => {
+  if (skip) return;
+  for (const [index, address] of ['127.0.0.2', '127.0.0.3', '127.0.0.4'].entries()) {
+    hosts.push(await startUpstream(`h${index + 1}`, address));
+  }
+  port = await freePort();
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: [
+        {
+          app: 'api',
+          listen: { address: '127.0.0.1', port },
+          // Defaults for max_fails, fail_timeout and retries: what a user gets. A short read timeout, as an app
+          // with a tight --read-timeout has: below the retry budget's default of 10 s.
+          upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`) },
+          timeouts: { read: '1s' },
+          accessLog: false,
+        },
+      ],
+    },
+    { shape: 'full' },
+  );
+  nginx = await startNginx(config, [port]);
+});
+
+after(async () => {
+  await agent.close();
+  await nginx?.stop();
+  await Promise.all(hosts.map((h) => h.stop()));
+});
+
+async function get(path: string, to = `http://127.0.0.1:${port}`) {
+  const response = await request(`${to}${path}`, { dispatcher: agent });
+  return { status: response.statusCode, text: await response.body.text() };
+}
+
+/** How many requests for `path` reached each host, as the hosts count them. */
+async function hitsOn(path: string): Promise<number[]> {
+  const counts: number[] = [];
+  for (const host of hosts) {
+    const { text } = await get('/__hits', `http://${host.host}:${host.port}`);
+    counts.push((JSON.parse(text) as Record<string, number>)[path] ?? 0);
+  }
+  return counts;
+}
+
+test("the app's 503 on one route reaches the client as is, once, and takes no host out", { skip }, async () => {
+  for (let i = 0; i < 9; i++) {
+    const response = await get('/status/503');
+    assert.equal(response.status, 503, response.text);
+    assert.match(response.text, /^h\d 503\n$/);
+  }
+  const hits = await hitsOn('/status/503');
+  assert.equal(
+    hits.reduce((a, b) => a + b),
+    9,
+    `hits per host ${hits}: a 503 was tried on other hosts`,
+  );
+  // Every host still takes traffic: none was counted as failed for the app's answers.
+  const names = new Set<string>();
+  for (let i = 0; i < 9; i++) {
+    const response = await get('/');
+    assert.equal(response.status, 200, response.text);
+    names.add((JSON.parse(response.text) as { name: string }).name);
+  }
+  assert.deepEqual([...names].sort(), ['h1', 'h2', 'h3']);
+});
+
+test('a GET slower than the read timeout gets 504 from the one host that had it, not every host', {
+  skip,
+}, async () => {
+  const response = await get('/slow/5000');
+  assert.equal(response.status, 504);
+  const hits = await hitsOn('/slow/5000');
+  assert.deepEqual(
+    hits.filter((n) => n > 0),
+    [1],
+    `hits per host ${hits}`,
+  );
+  assert.equal((await get('/')).status, 200);
+});
