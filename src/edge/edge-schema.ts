@@ -33,6 +33,10 @@ const duration = z
     },
   )
   .transform((value) => (typeof value === 'number' ? `${value}s` : value));
+// proxy_connect/send/read_timeout 0 is not "no limit" to nginx: every request times out at once (504).
+const positiveDuration = duration.refine((value) => !/^0+(ms|s|m|h|d)?$/.test(value), {
+  error: 'expected a duration of more than 0 (nginx times every request out at once on 0), such as "60s"',
+});
 // fail_timeout and expires parse their value in whole seconds: nginx rejects "500ms" there.
 const kSecondsDuration = /^\d{1,9}(s|m|h|d)?$/;
 const secondsDuration = z
@@ -232,15 +236,16 @@ export const siteSchema = z.strictObject({
       z.literal(false),
       z.strictObject({
         tries: z.number().int().min(1).max(20).default(3),
+        /** Retry budget since the first try; 0 is nginx's "no limit" (still capped at the read and send timeouts). */
         timeout: duration.default('10s'),
       }),
     ])
     .prefault({}),
   timeouts: z
     .strictObject({
-      connect: duration.default('5s'),
-      send: duration.default('60s'),
-      read: duration.default('60s'),
+      connect: positiveDuration.default('5s'),
+      send: positiveDuration.default('60s'),
+      read: positiveDuration.default('60s'),
     })
     .prefault({}),
   clientMaxBodySize: size.default('1m'),
@@ -252,6 +257,7 @@ export const siteSchema = z.strictObject({
       z.literal(false),
       z.strictObject({
         rate,
+        /** Requests over the rate let through at once; 0 (nginx's own default) leaves `burst=` and nodelay out. */
         burst: count.default(20),
         nodelay: z.boolean().default(true),
         status: z.number().int().min(400).max(599).default(429),

@@ -124,8 +124,9 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
   const names = siteNames(site);
   const { retries, timeouts, rateLimit } = site;
   return nodes(
+    // nginx refuses `burst=0` (its default) and has nothing for nodelay to do without a burst.
     rateLimit !== false &&
-      `limit_req zone=${names.limitZone} burst=${rateLimit.burst}${rateLimit.nodelay ? ' nodelay' : ''}`,
+      `limit_req zone=${names.limitZone}${rateLimit.burst > 0 ? ` burst=${rateLimit.burst}${rateLimit.nodelay ? ' nodelay' : ''}` : ''}`,
     rateLimit !== false && `limit_req_status ${rateLimit.status}`,
     `proxy_pass http://${names.upstream}`,
     // HTTP/1.1 to the upstream is what makes keepalive in the upstream block work at all.
