@@ -36,7 +36,9 @@ export function renderComposeNginx(options: DeployOptions): string {
 
 /** Renders compose.yaml. */
 export function renderCompose(options: DeployOptions): string {
-  const healthUrl = `http://127.0.0.1:${options.port}${options.health.liveness}`;
+  // Inside the container, so loopback: the metrics port (or the app's, see usesMetricsPort) is not published.
+  // Readiness: nginx waits on this check, and should start once a process can take requests.
+  const healthUrl = `http://127.0.0.1:${options.health.port}${options.health.readiness}`;
   const probe = `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
   const services: Record<string, Parameters<typeof toYaml>[0]> = {
     app: {
@@ -69,7 +71,8 @@ export function renderCompose(options: DeployOptions): string {
       // nginx resolves `app` when it starts, so it waits for healthy replicas.
       depends_on: { app: { condition: 'service_healthy' } },
       healthcheck: {
-        test: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1${options.health.liveness} || exit 1`],
+        // nginx answers HTTP at all (any status: the app's `/` may be a 404); the app's probes are not proxied.
+        test: ['CMD-SHELL', "wget -S -O /dev/null http://127.0.0.1/ 2>&1 | grep -q 'HTTP/'"],
         interval: '10s',
         timeout: '3s',
         retries: 3,

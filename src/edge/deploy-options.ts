@@ -46,8 +46,14 @@ const deploySchema = z.strictObject({
     .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' })
     .optional(),
   redis: z.boolean().default(true),
+  /**
+   * What the orchestrator probes. By default `hive run --metrics-port 9464`, whose server answers `/readyz` and
+   * `/healthz`: the app's own port serves only the app. A `port` equal to the app's `port` means the app answers
+   * `readiness` and `liveness` itself, and no metrics port is opened.
+   */
   health: z
     .strictObject({
+      port: z.number().int().min(1).max(65535).default(9464),
       readiness: z.string().regex(kPath).default('/readyz'),
       liveness: z.string().regex(kPath).default('/healthz'),
     })
@@ -140,6 +146,7 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
   if (options.tlsSecret !== undefined && options.host === undefined) {
     throw new DeployOptionError('tlsSecret', 'tlsSecret: needs host (the certificate is for a host name)');
   }
+  checkHealth(options);
   checkLimits(options.resources, input.resources, recipe);
   return {
     ...options,
@@ -147,6 +154,23 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
     image: options.image ?? `${options.app}:latest`,
     givenLimits: { cpu: input.resources?.cpuLimit !== undefined, memory: input.resources?.memoryLimit !== undefined },
   };
+}
+
+// Hive's metrics server answers these two paths only: another path there would fail every probe, and the kubelet
+// would restart a healthy pod.
+const kMetricsPaths = { readiness: '/readyz', liveness: '/healthz' } as const;
+
+function checkHealth(options: z.output<typeof deploySchema>): void {
+  if (options.health.port === options.port) return;
+  for (const probe of ['readiness', 'liveness'] as const) {
+    if (options.health[probe] === kMetricsPaths[probe]) continue;
+    throw new DeployOptionError(
+      `health.${probe}`,
+      `health.${probe}: ${options.health[probe]} is probed on hive run's metrics port (health.port ` +
+        `${options.health.port}), which answers ${kMetricsPaths[probe]} there: for a path the app answers itself, ` +
+        `set health.port to the app's port (${options.port})`,
+    );
+  }
 }
 
 type Resources = z.output<typeof deploySchema>['resources'];

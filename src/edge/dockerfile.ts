@@ -8,12 +8,22 @@ import type { DeployOptions } from './deploy-options.js';
 export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = options.instances ?? 'max'): string[] {
   const args = [options.script, '--instances', String(instances), '--port', String(options.port)];
   args.push('--kill-timeout', `${options.killTimeout}s`);
+  // The probes' port: Hive's metrics server answers /healthz and /readyz there, never on the app's port. On every
+  // address: the kubelet probes the pod's IP (compose's health check, inside the container, would do with loopback).
+  if (usesMetricsPort(options)) {
+    args.push('--metrics-port', String(options.health.port), '--metrics-host', '0.0.0.0');
+  }
   // Both recipes put a proxy in front (nginx, ingress-nginx), so the cluster would only ever see the proxy's
   // address: the client's is in X-Real-IP, which both proxies set.
   if (options.sticky !== undefined) {
     args.push('--sticky', options.sticky === 'ip' ? 'header:x-real-ip' : options.sticky);
   }
   return args;
+}
+
+/** Whether the probes go to `hive run --metrics-port` (the default) rather than to the app's own port. */
+export function usesMetricsPort(options: DeployOptions): boolean {
+  return options.health.port !== options.port;
 }
 
 /** Renders the Dockerfile. */

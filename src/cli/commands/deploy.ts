@@ -27,6 +27,10 @@ Options:
       --kill-timeout <s>       seconds a process may drain before SIGKILL (default 5)
       --sticky <mode>          ip | header:<name> | cookie:<name>
       --no-redis               no Redis service / REDIS_URL
+      --health-port <port>     port the probes fetch (default 9464: \`hive run --metrics-port\`, whose server
+                               answers /readyz and /healthz); the app's --port: the app answers them itself
+      --readiness-path <path>  readiness probe path (default /readyz; another only with --health-port = --port)
+      --liveness-path <path>   liveness probe path (default /healthz; likewise)
       --host <name>            public host name (Ingress rule, nginx server_name)
       --tls-secret <name>      Ingress TLS secret (needs --host)
       --publish <port>         host port of nginx in compose (default 8080)
@@ -114,6 +118,9 @@ function parse(argv: string[]): DeployArgs {
         'kill-timeout': { type: 'string' },
         sticky: { type: 'string' },
         'no-redis': { type: 'boolean' },
+        'health-port': { type: 'string' },
+        'readiness-path': { type: 'string' },
+        'liveness-path': { type: 'string' },
         host: { type: 'string' },
         'tls-secret': { type: 'string' },
         publish: { type: 'string' },
@@ -165,6 +172,13 @@ function parse(argv: string[]): DeployArgs {
   if (str('cpu-limit') !== undefined || str('memory-limit') !== undefined) {
     input.resources = { ...defined('cpuLimit', str('cpu-limit')), ...defined('memoryLimit', str('memory-limit')) };
   }
+  if (str('health-port') !== undefined || str('readiness-path') !== undefined || str('liveness-path') !== undefined) {
+    input.health = {
+      ...defined('port', int('health-port')),
+      ...defined('readiness', str('readiness-path')),
+      ...defined('liveness', str('liveness-path')),
+    };
+  }
   if (str('min') !== undefined || str('max') !== undefined) {
     input.autoscale = { ...defined('min', int('min')), ...defined('max', int('max')) };
   }
@@ -212,6 +226,9 @@ const kFlags: Record<string, string> = {
   namespace: '--namespace',
   'resources.cpuLimit': '--cpu-limit',
   'resources.memoryLimit': '--memory-limit',
+  'health.port': '--health-port',
+  'health.readiness': '--readiness-path',
+  'health.liveness': '--liveness-path',
   'autoscale.min': '--min',
   'autoscale.max': '--max',
 };
