@@ -65,7 +65,8 @@ export function renderCompose(options: DeployOptions): string {
       restart: 'unless-stopped',
     },
     nginx: {
-      image: 'nginx:1.27-alpine',
+      // The stable branch, not a mainline that a newer one supersedes; pin a version or digest for production.
+      image: 'nginx:stable-alpine',
       ports: [`${options.publish}:80`],
       volumes: ['./nginx.conf:/etc/nginx/nginx.conf:ro'],
       // nginx resolves `app` when it starts, so it waits for healthy replicas.

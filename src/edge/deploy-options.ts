@@ -35,8 +35,8 @@ const deploySchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, { error: 'expected an image reference such as registry.example.com/api:1.2.0' })
     .optional(),
-  /** Node.js major version of the base image. */
-  node: z.number().int().min(20).default(20),
+  /** Node.js major version of the base image: the newest LTS by default (20 is end-of-life since 2026-04-30). */
+  node: z.number().int().min(20).default(24),
   /** The app's own build step (`npm run build`), run in the build stage when present. */
   build: z.boolean().default(true),
   /** `hive run --kill-timeout` in seconds: how long a process may drain before SIGKILL. */

@@ -133,6 +133,15 @@ test("compose's nginx.conf passes nginx -t (with `app` resolvable)", { skip: ngi
   assert.equal(result.status, 0, result.output);
 });
 
+test('default images are current: Node.js 24 (20 is end-of-life since 2026-04-30) and nginx stable', () => {
+  for (const target of ['compose', 'k8s'] as const) {
+    const dockerfile = renderDeployRecipe(target, { app: 'api' })[0]!.content;
+    assert.equal(dockerfile.match(/^FROM node:24-bookworm-slim/gm)?.length, 3, target);
+  }
+  const compose = parse(renderDeployRecipe('compose', { app: 'api' })[2]!.content);
+  assert.equal(compose.services.nginx.image, 'nginx:stable-alpine');
+});
+
 test('Dockerfile: multi-stage, production dependencies, non-root, hive run in exec form', () => {
   const withBuild = renderDeployRecipe('k8s', { app: 'api', node: 22 })[0]!.content;
   assert.equal(withBuild.match(/^FROM node:22-bookworm-slim/gm)?.length, 3);

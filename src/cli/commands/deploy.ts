@@ -22,7 +22,7 @@ Options:
       --instances <n|max>      processes per container (default max: from the CPU limit)
       --replicas <n>           compose replicas (default 2)
       --image <ref>            image reference (default <app>:latest)
-      --node <major>           Node.js version of the base image (default 20)
+      --node <major>           Node.js version of the base image (default 24, the active LTS)
       --no-build               the app has no build step
       --kill-timeout <s>       seconds a process may drain before SIGKILL (default 5)
       --sticky <mode>          ip | header:<name> | cookie:<name>
