@@ -43,6 +43,8 @@ Server:
                                buffers of every open WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
       --read-timeout <time>    proxy_read_timeout (default 60s; WebSocket idle limit too)
+      --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
+                               its X-Forwarded-For, and its X-Forwarded-Proto is passed on
 
 Output:
       --full                   a whole nginx.conf instead of a file for /etc/nginx/conf.d/
@@ -123,6 +125,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
+  if (values['real-ip-from'] !== undefined) site.realIpFrom = values['real-ip-from'];
   if (values.static !== undefined) {
     const eq = values.static.indexOf('=');
     if (eq <= 0) throw new EdgeOptionError('static', `--static: expected <prefix>=<dir>, got ${values.static}`);
@@ -191,6 +194,7 @@ const kOptions = {
   'max-body': { type: 'string' },
   'header-buffer': { type: 'string' },
   'read-timeout': { type: 'string' },
+  'real-ip-from': { type: 'string', multiple: true },
   static: { type: 'string' },
   full: { type: 'boolean' },
   check: { type: 'boolean' },
@@ -227,6 +231,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['clientMaxBodySize', '--max-body'],
   ['headerBufferSize', '--header-buffer'],
   ['timeouts.read', '--read-timeout'],
+  ['realIpFrom', '--real-ip-from'],
   ['static', '--static'],
   ['app', '--app'],
 ];

@@ -132,6 +132,18 @@ const socketPath = z
     error: `expected a Unix socket path of at most ${kSocketPathBytes} bytes (the Linux sun_path limit)`,
   });
 
+// A trusted proxy for set_real_ip_from: an address or a CIDR range (no zone id: nginx takes none).
+const cidr = z.string().refine(
+  (value) => {
+    const [address = '', prefix, extra] = value.split('/');
+    const family = address.includes('%') ? 0 : isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  },
+  { error: 'expected an IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8' },
+);
+
 export const upstreamSchema = z.strictObject({
   /** Port of the local cluster (`hive run`); proxied at `address`. */
   port: port.optional(),
@@ -277,6 +289,15 @@ export const siteSchema = z.strictObject({
       root: path,
       maxAge: secondsDuration.default('7d'),
     })
+    .optional(),
+  /**
+   * Load balancers or proxies in front of nginx (addresses or CIDR ranges): from them, the client's address is taken
+   * from X-Forwarded-For (set_real_ip_from, real_ip_recursive) and their X-Forwarded-Proto is passed on.
+   */
+  realIpFrom: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/).filter(Boolean)))
+    .pipe(z.array(cidr).min(1))
     .optional(),
   /** Access log path, or false for none. Defaults to /var/log/nginx/<app>.access.log. */
   accessLog: z.union([z.literal(false), path]).optional(),

@@ -33,6 +33,8 @@ export function siteNames(site: EdgeSite) {
     limitZone: `hive_${id}`,
     sslCache: `hive_${id}_ssl`,
     stickyCookie: `$hive_${id}_sticky_cookie`,
+    trustedPeer: `$hive_${id}_trusted_peer`,
+    proto: `$hive_${id}_proto`,
   };
 }
 
@@ -82,6 +84,16 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
       !site.tls.redirect &&
       site.tls.hsts !== false &&
       block(`map $https ${names.hsts}`, [`on ${quote(hstsValue(site.tls.hsts))}`, "default ''"]),
+    // Behind a trusted load balancer, its X-Forwarded-Proto says how the client came (TLS ended at the balancer);
+    // from anyone else the header is the client's own claim, and $scheme stands. $realip_remote_addr is the peer
+    // nginx saw, before set_real_ip_from replaced $remote_addr with the client's address.
+    site.realIpFrom !== undefined &&
+      block(`geo $realip_remote_addr ${names.trustedPeer}`, ['default 0', ...site.realIpFrom.map((c) => `${c} 1`)]),
+    site.realIpFrom !== undefined &&
+      block(`map "${names.trustedPeer}|$http_x_forwarded_proto" ${names.proto}`, [
+        'default $scheme',
+        `"~^1\\|(?<hive_forwarded_proto>https?)$" $hive_forwarded_proto`,
+      ]),
     // Pass a well-formed incoming X-Request-Id through (tracing across hops), otherwise mint one per request.
     block(`map $http_x_request_id ${names.requestId}`, [
       'default $request_id',

@@ -31,6 +31,7 @@ export function renderServers(site: EdgeSite): NginxNode[] {
       ...listen(site.listen.port, site),
       serverName(site),
       'server_tokens off',
+      ...realIp(site),
       accessLog(site),
       hostCheck(),
       acmeLocation(site),
@@ -55,6 +56,18 @@ function accessLog(site: EdgeSite): string {
   if (site.accessLog === false) return 'access_log off';
   const path = site.accessLog ?? `/var/log/nginx/${site.app}.access.log`;
   return `access_log ${path} ${siteNames(site).logFormat} buffer=64k flush=1s`;
+}
+
+// Behind a load balancer every connection comes from it: from the trusted addresses only, the client's address is
+// the last X-Forwarded-For entry that is not itself trusted (recursive), so X-Real-IP, the logs, the rate-limit key
+// and hash:ip see the client. An untrusted peer's X-Forwarded-For changes nothing.
+function realIp(site: EdgeSite): string[] {
+  if (site.realIpFrom === undefined) return [];
+  return [
+    ...site.realIpFrom.map((range) => `set_real_ip_from ${range}`),
+    'real_ip_header X-Forwarded-For',
+    'real_ip_recursive on',
+  ];
 }
 
 // nginx takes `@ " < > | # ?` in Host, and with one server on a socket every Host reaches it: a request whose $host
@@ -97,6 +110,7 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     secure && 'ssl_session_timeout 1d',
     // Tickets are encrypted with a key nginx never rotates on its own, which breaks forward secrecy.
     secure && 'ssl_session_tickets off',
+    ...realIp(site),
     accessLog(site),
     hostCheck(),
     `client_max_body_size ${site.clientMaxBodySize}`,
@@ -136,7 +150,7 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     `proxy_set_header Connection ${names.connection}`,
     'proxy_set_header X-Real-IP $remote_addr',
     'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for',
-    'proxy_set_header X-Forwarded-Proto $scheme',
+    `proxy_set_header X-Forwarded-Proto ${site.realIpFrom === undefined ? '$scheme' : names.proto}`,
     `proxy_set_header X-Forwarded-Host ${names.host}`,
     `proxy_set_header X-Request-Id ${names.requestId}`,
     `proxy_connect_timeout ${timeouts.connect}`,

@@ -59,6 +59,16 @@ test('--max-fails and --fail-timeout set passive health; bad values name the fla
   }
 });
 
+test('--real-ip-from is repeatable; a bad range names the flag', () => {
+  const result = hiveEdge('nginx', '--port', '3000', '--real-ip-from', '10.0.0.0/8', '--real-ip-from', '192.0.2.1');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /set_real_ip_from 10\.0\.0\.0\/8;\n\s+set_real_ip_from 192\.0\.2\.1;/);
+  assert.match(result.stdout, /proxy_set_header X-Forwarded-Proto \$hive_app_proto;/);
+  const bad = hiveEdge('nginx', '--port', '3000', '--real-ip-from', '10.0.0.0/40');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --real-ip-from \(realIpFrom\[0\]\)/);
+});
+
 test('--help prints the usage; no target is a usage error', () => {
   const help = hiveEdge('nginx', '--help');
   assert.equal(help.code, 0);

@@ -44,3 +44,14 @@ test('hive edge nginx: --burst 0 passes, --read-timeout 0 and --burst -1 are typ
   assert.equal(negative.status, 2);
   assert.match(negative.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --burst \(rateLimit\.burst\)/);
 });
+
+test('realIpFrom takes addresses and CIDR ranges only', () => {
+  for (const value of ['10.0.0.0/33', 'fd00::/129', 'example.com', '10.0.0.1/8/1', 'fe80::1%eth0', '10.0.0.0/8;']) {
+    rejects({ sites: [site({ realIpFrom: [value] })] }, 'sites[0].realIpFrom[0]', /CIDR range/);
+  }
+  const output = passesNginx({ sites: [site({ realIpFrom: '10.0.0.0/8, 192.0.2.1 fd00::/8' })] });
+  assert.match(
+    output,
+    /set_real_ip_from 10\.0\.0\.0\/8;\n\s+set_real_ip_from 192\.0\.2\.1;\n\s+set_real_ip_from fd00::\/8;/,
+  );
+});

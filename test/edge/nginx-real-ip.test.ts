@@ -1,0 +1,56 @@
+// Behind a load balancer (realIpFrom, --real-ip-from): real nginx takes the client's address from the balancer's
+// X-Forwarded-For, and its X-Forwarded-Proto, only when the connection comes from a trusted address. The balancer
+// is played by a client bound to 127.0.0.2, an untrusted client by 127.0.0.1.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, test } from 'node:test';
+import { nginxSkip, type PlainSite, startPlainSite } from './nginx-harness.js';
+
+const skip = nginxSkip();
+let site: PlainSite | undefined;
+
+before(async () => {
+  if (skip) return;
+  site = await startPlainSite({ realIpFrom: ['127.0.0.2/32', 'fd00::/8'] });
+});
+after(() => site?.stop());
+
+/** GET / from `localAddress` with `headers`; resolves with the headers the app saw. */
+function getFrom(localAddress: string, headers: Record<string, string>): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: site!.port, path: '/', localAddress, headers, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}: ${body}`));
+          else resolve((JSON.parse(body) as { headers: Record<string, string> }).headers);
+        });
+      },
+    );
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+test('from a trusted balancer, the client address and scheme it forwards reach the app', { skip }, async () => {
+  const seen = await getFrom('127.0.0.2', { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' });
+  assert.equal(seen['x-real-ip'], '203.0.113.7');
+  assert.equal(seen['x-forwarded-proto'], 'https');
+  assert.match(seen['x-forwarded-for'] ?? '', /203\.0\.113\.7$/);
+  // A client's own forged entry before the balancer's is skipped: the last untrusted address is the client.
+  const chained = await getFrom('127.0.0.2', { 'x-forwarded-for': '6.6.6.6, 203.0.113.7' });
+  assert.equal(chained['x-real-ip'], '203.0.113.7');
+  assert.equal(chained['x-forwarded-proto'], 'http');
+});
+
+test('from an untrusted address, a forged X-Forwarded-For and X-Forwarded-Proto change nothing', { skip }, async () => {
+  const seen = await getFrom('127.0.0.1', { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' });
+  assert.equal(seen['x-real-ip'], '127.0.0.1');
+  assert.equal(seen['x-forwarded-proto'], 'http');
+  assert.equal(seen['x-forwarded-for'], '203.0.113.7, 127.0.0.1');
+});
