@@ -67,7 +67,7 @@ function toSite(app: AppEntry, key: string, file: string): SiteInput {
   return site as unknown as SiteInput;
 }
 
-// nginx reads a relative ssl_certificate, alias or root from its own prefix (/etc/nginx, /usr/share/nginx), not from
+// nginx reads a relative ssl_certificate, alias, root or access_log from its own prefix (/etc/nginx, /usr/share/nginx), not from
 // where the Hive config is, and Hive checked the TLS files against the current directory: a third place. Relative
 // paths in the file mean the file's directory, and are written absolute, as the flags are made absolute from the
 // current directory.
@@ -86,5 +86,8 @@ function absolutePaths(edge: Record<string, unknown>, file: string): Record<stri
   if (edge.tls !== undefined) out.tls = fix(edge.tls, ['cert', 'key']);
   if (edge.static !== undefined) out.static = fix(edge.static, ['root']);
   if (edge.acme !== undefined) out.acme = fix(edge.acme, ['root']);
+  // nginx opens a relative access_log under its own prefix as well.
+  const log = edge.accessLog;
+  if (typeof log === 'string' && log !== '' && !isAbsolute(log)) out.accessLog = resolve(base, log);
   return out;
 }

@@ -69,6 +69,14 @@ test('--real-ip-from is repeatable; a bad range names the flag', () => {
   assert.match(bad.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --real-ip-from \(realIpFrom\[0\]\)/);
 });
 
+test('--out into a directory that does not exist is a typed error naming --out, and writes nothing', () => {
+  const out = join(dir, 'missing', 'api.conf');
+  const result = hiveEdge('nginx', '--port', '3000', '--out', out);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --out: .*missing.* does not exist/);
+  assert.equal(existsSync(join(dir, 'missing')), false);
+});
+
 test('--help prints the usage; no target is a usage error', () => {
   const help = hiveEdge('nginx', '--help');
   assert.equal(help.code, 0);

@@ -25,6 +25,7 @@ test('relative paths in a config file are read from the file directory, whatever
     tls: { cert: 'cert.pem', key: './key.pem' },
     static: { location: '/s/', root: 'public' },
     acme: { root: '/var/www/certbot' },
+    accessLog: 'logs/api.access.log',
   };
   writeFileSync(
     join(app, 'hive.json'),
@@ -41,4 +42,6 @@ test('relative paths in a config file are read from the file directory, whatever
   assert.ok(result.stdout.includes(`ssl_certificate_key ${join(app, 'key.pem')};`), result.stdout);
   assert.ok(result.stdout.includes(`alias ${join(app, 'public')}/;`), result.stdout);
   assert.ok(result.stdout.includes('root /var/www/certbot;'), result.stdout);
+  // nginx would open a relative access_log under its own prefix too.
+  assert.ok(result.stdout.includes(`access_log ${join(app, 'logs/api.access.log')} hive_api `), result.stdout);
 });

@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadEdgeSites } from '../../edge/app-config.js';
 import { type EdgeArgs, edgeUsage, messageForFlags, parseEdgeArgs } from '../../edge/edge-args.js';
 import { EdgeOptionError } from '../../edge/errors.js';
@@ -28,6 +29,7 @@ export default async function edge(argv: string[]): Promise<number> {
     if (args.target !== 'nginx') {
       throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
     }
+    if (args.out !== undefined) checkOutDir(resolve(args.out));
     const sites = await selectSites(args);
     apps = sites.map((site) => site.app);
     config = generateNginxConfig({ sites }, { shape: args.full ? 'full' : 'site' });
@@ -61,6 +63,15 @@ export default async function edge(argv: string[]): Promise<number> {
   }
   process.stderr.write(`hive edge: wrote ${out}\n`);
   return 0;
+}
+
+// Bad input like any other flag's (exit 2, before anything is rendered): without it the write failed on the temp
+// file's name, which the user never typed.
+function checkOutDir(out: string): void {
+  const dir = dirname(out);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new EdgeOptionError('out', `--out: the directory ${dir} does not exist (create it first)`);
+  }
 }
 
 async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
