@@ -80,3 +80,15 @@ function reportStart(lines: string[], begin: number, end: number, reported: bool
   }
   return undefined;
 }
+
+const closingLine = /^[\s\]})]*$/;
+
+/**
+ * What an app's last lines say of why it stopped, where they hold no crash report (`main().catch(e => {
+ * console.error(e); process.exit(1) })`): the last line that reads like an error's first, else the last that is no
+ * stack frame and no lone closing bracket (an error object printed by console.error ends with `}`).
+ */
+export function lastErrorLine(lines: readonly string[]): string | undefined {
+  const candidates = lines.map((line) => line.trim()).filter((line) => !closingLine.test(line) && !/^at /.test(line));
+  return candidates.findLast((line) => errorLine.test(line)) ?? candidates.at(-1);
+}

@@ -8,7 +8,7 @@ import { formatEvent } from '../cluster/log-format.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
-import { summarizeCrash } from '../crash-summary.js';
+import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
 import { AppLogs } from './app-logs.js';
@@ -764,7 +764,8 @@ export class ManagedApp {
       ? (this.#stderrTail.at(-1) ?? `cannot spawn ${this.spec.fork!.command}`)
       : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#primaryErrorLine()}` : ''}`;
     // A spawn that failed is retried too: at boot, the program may be on a network mount not mounted yet.
-    const retry = starting ? this.#startRetry?.onCrash(0) : undefined;
+    // A start that failed was never up: below any minUptime, 0 included (else each try would reset the count).
+    const retry = starting ? this.#startRetry?.onCrash(-1) : undefined;
     if (retry?.action === 'restart') {
       this.#log(`${this.name}: did not start; trying again in ${retry.delay} ms (try ${retry.attempt + 1})`);
       this.#respawnAfter(retry.delay);
@@ -808,9 +809,9 @@ export class ManagedApp {
   #primaryErrorLine(): string | undefined {
     const [line, ...quoted] = this.#primaryError;
     if (line === undefined) return this.#stderrTail.at(-1);
-    const last = quoted.findLast((text) => text.trim() !== '')?.trim();
-    if (last === undefined || summarizeCrash(quoted.join('\n'))) return line;
-    return `${line}: ${last}`;
+    if (summarizeCrash(quoted.join('\n'))) return line;
+    const last = lastErrorLine(quoted);
+    return last === undefined ? line : `${line}: ${last}`;
   }
 
   #request(

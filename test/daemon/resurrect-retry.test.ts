@@ -70,27 +70,33 @@ test('resurrect tries a failed start again until the app serves, its restarts co
   assert.equal(readFileSync(join(dir, 'fails'), 'utf8'), '0');
 });
 
-test('an app that never starts is errored after its maxRestarts tries, its last error the reason', async () => {
-  const hive = tempHome();
-  const dir = stateDir(hive, 'db');
-  await savedThenKilled(hive, dir, { max_restarts: 2, restart_delay: 100 });
-  writeFileSync(join(dir, 'fails'), '100');
+for (const [title, keys] of [
+  ['', { max_restarts: 2, restart_delay: 100 }],
+  // min_uptime 0: a try that failed was never up, so it still counts (each one reset the count, for ever).
+  [' (min_uptime 0 too)', { max_restarts: 2, restart_delay: 100, min_uptime: 0 }],
+] as const) {
+  test(`an app that never starts is errored after its maxRestarts tries, its last error the reason${title}`, async () => {
+    const hive = tempHome();
+    const dir = stateDir(hive, 'db');
+    await savedThenKilled(hive, dir, keys);
+    writeFileSync(join(dir, 'fails'), '100');
 
-  const { app } = await resurrect(hive);
-  assert.equal(app.status, 'starting');
-  const errored = await waitFor(async () => {
-    const now = await appOf(hive);
-    return now.status === 'errored' ? now : undefined;
-  }, 'the app to be errored');
-  assert.equal(errored.restarts, 2);
-  assert.match(errored.lastError ?? '', /DB not reachable yet$/);
-  assert.deepEqual(errored.processes, []);
-  // The first try and maxRestarts more.
-  assert.equal(tries(dir), 1 + 3);
-  const described = await hive.run(['describe', 'db']);
-  assert.match(described.stdout, /status\s+errored/);
-  assert.match(described.stdout, /last error\s+.*DB not reachable yet/);
-});
+    const { app } = await resurrect(hive);
+    assert.equal(app.status, 'starting');
+    const errored = await waitFor(async () => {
+      const now = await appOf(hive);
+      return now.status === 'errored' ? now : undefined;
+    }, 'the app to be errored');
+    assert.equal(errored.restarts, 2);
+    assert.match(errored.lastError ?? '', /DB not reachable yet$/);
+    assert.deepEqual(errored.processes, []);
+    // The first try and maxRestarts more.
+    assert.equal(tries(dir), 1 + 3);
+    const described = await hive.run(['describe', 'db']);
+    assert.match(described.stdout, /status\s+errored/);
+    assert.match(described.stdout, /last error\s+.*DB not reachable yet/);
+  });
+}
 
 test('a stop during a try, or a delete between tries, ends the tries', async () => {
   const hive = tempHome();
@@ -171,9 +177,10 @@ test('hive start of an app that fails at start still fails at once, not retried,
   writeFileSync(join(dir, 'fails'), '1');
   const started = await hive.run(['start', needsDb, '--name', 'db', '-i', '1', '--', dir]);
   assert.equal(started.code, 1);
-  assert.match(started.stderr, /did not start: .*before it was ready\n\s+DB not reachable yet/);
+  assert.match(started.stderr, /did not start: .*before it was ready\n\s+Error: DB not reachable yet/);
   const app = await appOf(hive);
   assert.equal(app.status, 'errored');
-  assert.match(app.lastError ?? '', /before it was ready: DB not reachable yet$/);
+  // The error line the app printed, not the `}` that ends the error object console.error printed.
+  assert.match(app.lastError ?? '', /before it was ready: Error: DB not reachable yet$/);
   assert.equal(tries(dir), 1);
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { summarizeCrash } from '../../dist/crash-summary.js';
+import { lastErrorLine, summarizeCrash } from '../../dist/crash-summary.js';
 
 /** The stderr of `node <flags> -e <code>`, a real crash report. */
 function crash(code: string, flags: string[] = []): string {
@@ -77,4 +77,16 @@ test('no crash report: undefined', () => {
   assert.equal(summarizeCrash(''), undefined);
   // An error the app logged, then killed (no report, no footer): not taken for the crash.
   assert.equal(summarizeCrash('Error: retrying in 1 s\n    at connect (/srv/db.js:1:1)\n'), undefined);
+});
+
+test('lastErrorLine: the error line of what an app printed itself, not its stack or closing bracket', () => {
+  const printed = [
+    'Error: connect ECONNREFUSED 127.0.0.1:5432',
+    '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {',
+    "  code: 'ECONNREFUSED',",
+    '}',
+  ];
+  assert.equal(lastErrorLine(printed), 'Error: connect ECONNREFUSED 127.0.0.1:5432');
+  assert.equal(lastErrorLine(['starting', 'DB not reachable yet']), 'DB not reachable yet');
+  assert.equal(lastErrorLine(['    at main (/srv/app.js:1:1)', '}']), undefined);
 });
