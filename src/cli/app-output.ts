@@ -31,15 +31,17 @@ export function formatUptime(ms: number): string {
 }
 
 /**
- * The stderr lines of `command` (resurrect, update) for the apps it resurrected that did not start yet: the daemon
- * tries them again in the background (ManagedApp#start), listed `starting` with the reason of their last try.
+ * The stderr lines of `command` (resurrect, update) for the apps it resurrected that did not start: those the daemon
+ * tries again in the background (ManagedApp#start), listed `starting` with the reason of their last try, and those it
+ * does not (autorestart false, maxRestarts 0), listed `errored`.
  */
 export function notStartedYet(command: string, apps: AppInfo[]): string {
   return apps
-    .filter((app) => app.status === 'starting' && app.lastError !== null)
-    .map(
-      (app) =>
-        `hive ${command}: app "${app.name}" did not start yet; trying again in the background: ${app.lastError}\n`,
+    .filter((app) => (app.status === 'starting' || app.status === 'errored') && app.lastError !== null)
+    .map((app) =>
+      app.status === 'starting'
+        ? `hive ${command}: app "${app.name}" did not start yet; trying again in the background: ${app.lastError}\n`
+        : `hive ${command}: app "${app.name}" did not start (not tried again): ${app.lastError}\n`,
     )
     .join('');
 }

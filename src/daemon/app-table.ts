@@ -220,10 +220,17 @@ export class AppTable {
       try {
         infos.push(await this.start(spec, { retry: true }));
       } catch (error) {
-        errors.push(error);
+        // One app that is not retried (autorestart false, maxRestarts 0) and failed: listed errored, with its reason,
+        // the others still resurrected. Failing the command would fail `hive startup`'s unit, and systemd would then
+        // stop the daemon and every app that did start.
+        const app = [...this.#apps.values()].find((a) => a.name === spec.name);
+        if (app) infos.push(this.info(app));
+        else errors.push(error);
+        this.#log(`resurrect: ${spec.name}: ${(error as Error).message}`);
       }
     }
-    if (errors.length > 0) throw errors[0];
+    // Nothing of the dump could even be added: that is the command's failure.
+    if (errors.length > 0 && infos.length === 0) throw errors[0];
     return infos;
   }
 

@@ -184,3 +184,31 @@ test('hive start of an app that fails at start still fails at once, not retried,
   assert.match(app.lastError ?? '', /before it was ready: Error: DB not reachable yet$/);
   assert.equal(tries(dir), 1);
 });
+
+test('an app not tried again (autorestart false) that fails is listed errored; resurrect still exits 0 for the others', async () => {
+  const hive = tempHome();
+  const once = stateDir(hive, 'once');
+  const ok = stateDir(hive, 'ok');
+  const file = join(hive.dir, 'ecosystem.config.cjs');
+  const apps = [
+    { name: 'once', script: needsDb, args: [once], exec_mode: 'cluster', instances: 1, autorestart: false },
+    { name: 'ok', script: needsDb, args: [ok], exec_mode: 'cluster', instances: 1 },
+  ];
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  await hive.json(['start', file]);
+  await hive.json(['save']);
+  await hive.json(['kill']);
+  writeFileSync(join(once, 'fails'), '1');
+  const result = await hive.run(['resurrect', '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  const listed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as App[];
+  for (const p of listed.flatMap((app) => app.processes)) hive.pids.add(p.pid);
+  assert.deepEqual(
+    listed.map((app) => [app.name, app.status]),
+    [
+      ['once', 'errored'],
+      ['ok', 'online'],
+    ],
+  );
+  assert.match(result.stderr, /app "once" did not start \(not tried again\): .*DB not reachable yet/);
+});
