@@ -372,6 +372,8 @@ export class ManagedApp {
     this.#crashes = 0;
     this.#lastError = null;
     this.#respawning = false;
+    // A try the last start or crash scheduled is this start's business now (a reload during a resurrect's tries).
+    clearTimeout(this.#respawnTimer);
     // A one-shot job is not restarted when it fails, so neither is its start.
     const retries = retry && this.spec.autorestart !== false;
     this.#startRetry = retries
