@@ -122,8 +122,9 @@ function newSlot(instance: number): Slot {
 // A Node.js executable (or Bun, which speaks its IPC), by its file name.
 const NODE_PROGRAM = /(?:^|\/)(?:node|nodejs|bun)(?:\d+(?:\.\d+)*)?$/;
 
-// Throws when spawn does (E2BIG: an environment too large for exec), having started nothing.
-function launch(slot: Slot, env = slot.env): void {
+// Throws when spawn does (E2BIG: an environment too large for exec), having started nothing. `initial`: spawned by
+// the app's start, which fails when this process exits before it is ready (any later one is restarted instead).
+function launch(slot: Slot, env = slot.env, initial = false): void {
   // A slot scaled away, or a primary stopping, gets no new process: it would be one nothing tracks or stops.
   if (stopping || slot.removed) return;
   const { instance } = slot;
@@ -190,8 +191,9 @@ function launch(slot: Slot, env = slot.env): void {
     });
   }
   child.on('close', (code, signal) => {
-    // During the start, a process that never became ready fails the start (startFailed) rather than restart.
-    const failsStart = appState === 'starting' && readyAt === undefined;
+    // A process the start spawned that never became ready fails the start (startFailed) rather than restart. Not one
+    // restarted meanwhile (another instance not ready yet keeps the app starting): the restart policy answers it.
+    const failsStart = initial && appState === 'starting' && readyAt === undefined;
     const expected = stopping || slot.removed || slot.child !== child || !pid || failsStart;
     const noRestart = expected ? undefined : noRestartReason(keepDown, code);
     emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected, ...(noRestart ? { noRestart } : {}) });
@@ -495,7 +497,7 @@ process.channel?.unref();
 setInterval(() => {}, 1 << 30);
 const count = resolveInstances(options.instances);
 for (let i = 0; i < count; i++) slots.push(newSlot(i));
-for (const slot of slots) launch(slot);
+for (const slot of slots) launch(slot, slot.env, true);
 // Online once every process is spawned (with waitReady, ready), or not at all: a program that cannot be spawned fails
 // the start (spawnFailed), and so does one not ready in time.
 await Promise.all(
