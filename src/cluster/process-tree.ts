@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeAfterExit, closeOf } from './child-close.js';
 import { type ProcEntry, procTable, startTimeOf } from './proc-stat.js';
 
 // How often the tree of a retiring process is read again while it runs: a child started after the last read and still
@@ -156,8 +157,8 @@ export function isSameProcess(pid: number, startTime: string): boolean {
  * Stops a plain child process (fork mode) as PM2 does: `signal` to it and, with `treekill`, to its whole tree at once
  * (no drain runs in it that its children would still serve), or `ask()` in place of both (PM2's shutdown message: the
  * process ends its children itself; those left once it exited get `signal`); SIGKILL to what is left after
- * `killTimeout`, including descendants found by then. Resolves once the process has closed (its output read to the end) and its descendants
- * are gone.
+ * `killTimeout`, including descendants found by then. Resolves once the process has exited, its descendants are gone,
+ * and its output has been read (or its pipes closed CLOSE_GRACE_MS after, when a process out of its tree holds them).
  */
 export async function stopProcessTree(
   child: ChildProcess,
@@ -168,7 +169,7 @@ export async function stopProcessTree(
 ): Promise<void> {
   const tree = treekill && child.pid ? new ProcessTree(child.pid) : undefined;
   const begun = Date.now();
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const closed = closeOf(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const force = setTimeout(() => {
     tree?.refresh();
@@ -183,7 +184,8 @@ export async function stopProcessTree(
   await exited;
   clearTimeout(force);
   await tree?.finish(signal, Math.max(0, killTimeout - (Date.now() - begun)));
-  // Its output pipes close once every process holding them has exited: with treekill off, a descendant left running
-  // holds them for good, and the stop would hang on it.
-  await (tree ? closed : Promise.race([closed, sleep(killTimeout)]));
+  // Its output pipes close once every process holding them has exited: a descendant left running (treekill off) or
+  // one that escaped the tree (`sleep 300 &` of a shell, re-parented to init before the tree was read) holds them for
+  // good, and the stop would hang on it.
+  await closeAfterExit(child, closed);
 }

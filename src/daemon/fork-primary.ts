@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
+import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
@@ -190,7 +191,12 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       child.kill('SIGKILL');
     });
   }
-  child.on('close', (code, signal) => {
+  const closed = closeOf(child);
+  // On its exit, not its 'close': a process that escaped its tree holds the pipes for as long as it runs, and the slot
+  // would show a dead pid online meanwhile. Its last output is still read first (closeAfterExit's grace). One never
+  // spawned has no 'exit', only its 'close'.
+  child.once(pid ? 'exit' : 'close', async (code: number | null, signal: NodeJS.Signals | null) => {
+    await closeAfterExit(child, closed);
     // A process the start spawned that never became ready fails the start (startFailed) rather than restart. Not one
     // restarted meanwhile (another instance not ready yet keeps the app starting): the restart policy answers it.
     const failsStart = initial && appState === 'starting' && readyAt === undefined;
