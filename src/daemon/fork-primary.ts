@@ -10,7 +10,7 @@ import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
-import { stopProcessTree } from '../cluster/process-tree.js';
+import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, scaleDownOrder } from '../cluster/scale-slots.js';
@@ -188,7 +188,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       emit({ kind: 'event', type: 'warning', message: error.message });
       // Not ready in time is a crash of the slot, as in cluster mode (the restart policy answers it); the start, a
       // reload or a scale that waits for it fails with the error.
-      child.kill('SIGKILL');
+      killTree(child);
     });
   }
   const closed = closeOf(child);
@@ -222,6 +222,20 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       if (!stopping && !slot.removed) launch(slot);
     }, decision.delay);
   });
+}
+
+/**
+ * Ends a process not ready in time: SIGKILL, with its descendants unless treekill is off, as a cluster worker's kill()
+ * does; those behind `npm start` or a wrapper would otherwise pile up at each restart.
+ */
+function killTree(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const tree = options.treekill !== false && child.pid ? new ProcessTree(child.pid) : undefined;
+  child.kill('SIGKILL');
+  if (!tree) return;
+  tree.signal('SIGKILL');
+  // Those it started since the tree was last read.
+  child.once('exit', () => void tree.finish('SIGKILL', 0));
 }
 
 // Says the app's state when it changed, as the cluster Supervisor does: errored while a slot is, else online.

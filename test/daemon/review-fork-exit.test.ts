@@ -1,11 +1,13 @@
 // Fork mode acts on a process's exit, not on its pipes' close: a process that escaped the tree (`sleep 300 &` of a
 // shell, re-parented to init) holds the pipes and must not stall a stop, a reload or a crash restart. A process
-// restarted during a waitReady start goes through the restart policy (only those the start spawned fail it).
+// restarted during a waitReady start goes through the restart policy (only those the start spawned fail it), and one
+// not ready in time is SIGKILLed with its descendants.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { isAlive } from '../../dist/cluster/proc-stat.js';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
 
@@ -133,4 +135,40 @@ setInterval(() => {}, 1 << 30);
   assert.equal(app.status, 'online');
   assert.ok(app.processes.some((p) => p.pid === third));
   await hive.json(['delete', 'wr']);
+});
+
+test('wait_ready: a process not ready in time is SIGKILLed with its descendants (treekill)', async () => {
+  // Run 1 is ready and exits; every later run starts a `sleep 300` (its pid in SLEEPS) and never says ready.
+  const script = join(hive.dir, 'late.js');
+  writeFileSync(
+    script,
+    `const { spawn } = require('node:child_process');
+const { appendFileSync, readFileSync, writeFileSync } = require('node:fs');
+const counter = require('node:path').join(process.env.RUNS_DIR, 'late');
+let runs = 1;
+try { runs = Number(readFileSync(counter, 'utf8')) + 1; } catch {}
+writeFileSync(counter, String(runs));
+if (runs === 1) {
+  process.send('ready');
+  setTimeout(() => process.exit(1), 300);
+} else {
+  const sleep = spawn('sleep', ['300'], { stdio: 'ignore' });
+  appendFileSync(process.env.SLEEPS, sleep.pid + '\\n');
+  console.log('child ' + sleep.pid);
+}
+setInterval(() => {}, 1 << 30);
+`,
+  );
+  const file = join(hive.dir, 'late.config.js');
+  const entry = { name: 'late', script, exec_mode: 'fork', wait_ready: true, listen_timeout: 1000 };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const started = await hive.run(['start', file], { env });
+  assert.equal(started.code, 0, started.stderr);
+  const child = await waitFor(
+    () => Number(/child (\d+)\n/.exec(hive.readLog('late-out.log'))?.[1] ?? 0),
+    'a restarted process to start its child',
+  );
+  await waitFor(() => /late: warning: Worker 0 did not become ready/.test(daemonLog()), 'the not-ready kill');
+  await waitFor(() => !isAlive(child), "the child of the process not ready in time gone with it");
+  await hive.json(['delete', 'late']);
 });
