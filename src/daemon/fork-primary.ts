@@ -6,10 +6,10 @@
  * {@link ForkOptions}.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
-import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';

@@ -51,7 +51,9 @@ setInterval(() => {}, 1 << 30);
 );
 
 async function startEscaper(name: string, extra: Record<string, string> = {}): Promise<void> {
-  const started = await hive.run(['start', escaper, '-x', '--name', name], { env: { ...env, APP_TAG: name, ...extra } });
+  const started = await hive.run(['start', escaper, '-x', '--name', name], {
+    env: { ...env, APP_TAG: name, ...extra },
+  });
   assert.equal(started.code, 0, started.stderr);
 }
 const escapedPid = (name: string, run: number) =>
@@ -63,7 +65,10 @@ test('fork mode: a crashed process whose escaped descendant holds the pipes is r
   const second = await waitFor(() => escapedPid('crash', 2), 'the crash restart (run 2)');
   assert.notEqual(second, first);
   const app = await describe('crash');
-  assert.deepEqual([app.status, app.restarts, app.processes.find((p) => p.role === 'worker')?.pid], ['online', 1, second]);
+  assert.deepEqual(
+    [app.status, app.restarts, app.processes.find((p) => p.role === 'worker')?.pid],
+    ['online', 1, second],
+  );
   assert.match(daemonLog(), new RegExp(`crash: worker 0 \\(pid ${first}\\) exited with code 1`));
 });
 
@@ -169,6 +174,6 @@ setInterval(() => {}, 1 << 30);
     'a restarted process to start its child',
   );
   await waitFor(() => /late: warning: Worker 0 did not become ready/.test(daemonLog()), 'the not-ready kill');
-  await waitFor(() => !isAlive(child), "the child of the process not ready in time gone with it");
+  await waitFor(() => !isAlive(child), 'the child of the process not ready in time gone with it');
   await hive.json(['delete', 'late']);
 });
