@@ -22,6 +22,7 @@ import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
 
 // A primary cuts an app's line at 64 Ki characters (cluster/line-splitter.ts), and its JSON record of that piece is
 // longer still: an envelope, and escapes of up to 6 characters per character (`\u0000`). Reading the records with the
@@ -38,8 +39,6 @@ const MAX_CRASHES = 10;
 // what the app waits for (a database, a network mount) takes seconds to come up, and its 10 tries then span about 80 s
 // (x1.5 per try, up to 15 s apart) rather than the 11 s of a crash restart's 100 ms.
 const START_RETRY_DELAY = 1_000;
-// The primary's own escalation (workers' killTimeout) comes first; this bounds a primary that hangs.
-const STOP_TIMEOUT = 30_000;
 // A primary busy beyond this (a blocked event loop, a stop in progress) gets its app shown from what the daemon knows.
 const SNAPSHOT_TIMEOUT = 1_000;
 // Events kept for the snapshot of an app the daemon shows itself (fork mode, or a primary that does not answer).
@@ -411,7 +410,13 @@ export class ManagedApp {
       this.#terminated.add(primary);
       primary.kill('SIGTERM');
     }
-    const force = setTimeout(() => primary.kill('SIGKILL'), STOP_TIMEOUT);
+    // The primary's own escalation (its processes' killTimeout, then their trees') comes first; this bounds one that
+    // hangs.
+    const timeout = stopTimeout(killTimeoutOf(this.spec));
+    const force = setTimeout(() => {
+      this.#log(`${this.name}: primary pid ${primary.pid} did not stop within ${timeout} ms; SIGKILL`);
+      primary.kill('SIGKILL');
+    }, timeout);
     await this.#exited;
     clearTimeout(force);
   }

@@ -85,6 +85,23 @@ test('cluster mode: no child is left after stop', async () => {
   await hive.json(['delete', 'stopped']);
 });
 
+test('cluster mode: a child that ignores SIGTERM is SIGKILLed by the primary, which the daemon lets finish', async () => {
+  const file = join(pidDir, 'deaf-child');
+  pidFiles.push(file);
+  const config = join(pidDir, 'deaf-child.config.json');
+  const app = { name: 'deaf-child', script: daemonFixture('spawns-deaf-child.js'), instances: 1, killTimeout: 500 };
+  writeFileSync(config, JSON.stringify({ apps: [{ ...app, env: { CHILD_PIDS: file } }] }));
+  const started = await hive.run(['start', config]);
+  assert.equal(started.code, 0, started.stderr);
+  const [child] = await settles(file, 1, 'the child that ignores SIGTERM');
+  await hive.json(['stop', 'deaf-child']);
+  assert.ok(!isAlive(child!), 'the child that ignores SIGTERM is gone after stop');
+  const log = readOrEmpty(join(hive.home, 'daemon.log'));
+  assert.match(log, /deaf-child: primary pid \d+ exited with code 0/, 'the primary stopped by itself');
+  assert.doesNotMatch(log, /deaf-child: primary pid \d+ did not stop/, 'the daemon did not SIGKILL the primary');
+  await hive.json(['delete', 'deaf-child']);
+});
+
 test('cluster mode: no child is left after delete', async () => {
   const file = await sleeper('deleted', 1);
   await hive.json(['delete', 'deleted']);
