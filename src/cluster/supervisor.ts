@@ -484,12 +484,14 @@ export class Supervisor extends EventEmitter {
     if (limit === undefined || rss <= limit || slot.worker !== worker || worker.state !== 'ready') return;
     if (slot.replacing || this.#stopping) return;
     slot.replacing = true;
-    this.#emit({ type: 'memory-limit', instance: slot.instance, pid: worker.pid, rss, limit });
     this.#serial(async () => {
       // Cleared inside the task: the check for an app whose every slot is left down runs right after it, and must
       // not find this slot still being replaced (the old process may have exited for good meanwhile).
       try {
         if (slot.worker !== worker || worker.state !== 'ready' || this.#stopping) return;
+        // Said only now, as the replacement starts: the event counts as a restart of the slot, and a process that
+        // crashed, or was reloaded or scaled away, while the task waited its turn is not replaced by it.
+        this.#emit({ type: 'memory-limit', instance: slot.instance, pid: worker.pid, rss, limit });
         await (await this.#replace(slot, slot.env)).retired;
       } finally {
         slot.replacing = false;

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { poll } from '../poll.js';
 import { alive, fixture, freePort, get, type HiveRecord, isEvent, killAll, startDriver, startHive } from './helpers.js';
 
 after(killAll);
@@ -68,4 +72,48 @@ test('a worker over maxMemoryRestart is replaced, the replacement ready before t
   assert.notEqual((await get(port)).pid, old);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+});
+
+test('a memory replacement a reload made moot is neither done nor announced (memory-limit counts as a restart)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-mem-gate-'));
+  try {
+    const port = await freePort();
+    const limit = 120 * 1024 * 1024;
+    const hive = startDriver(
+      { script: fixture('mem-gated.cjs'), instances: 1, port, maxMemoryRestart: limit, memoryReportInterval: 100 },
+      { GATE_DIR: dir },
+    );
+    assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+    const old = hive.readyPids().get(0)!;
+    // The reload holds the topology queue until its replacement listens, which waits for the gate.
+    hive.command('reload');
+    await hive.waitFor(isEvent('reload', { phase: 'start' }), 'the reload under way');
+    await get(port, '/grow?mb=150');
+    // Seen over the limit by the primary: the memory check runs as the report arrives, so it has queued its task.
+    const workers = async () => {
+      const from = hive.records.length;
+      hive.command('workers');
+      const result = await hive.waitFor(
+        (r) => isResult('workers')(r) && hive.records.indexOf(r) >= from,
+        'the workers',
+      );
+      return result.value as { pid: number; rss?: number }[];
+    };
+    await poll(
+      async () => ((await workers()).find((w) => w.pid === old)?.rss ?? 0) > limit,
+      'the old worker over the limit',
+    );
+    writeFileSync(join(dir, 'open'), '');
+    assert.equal((await hive.waitFor(isResult('reload'), 'reload')).ok, true);
+    // Topology changes run in turn: once a scale (to the same size) is done, the queued memory task has run.
+    hive.command('scale 1');
+    assert.equal((await hive.waitFor(isResult('scale'), 'scale')).ok, true);
+    assert.equal(hive.records.filter(isEvent('memory-limit')).length, 0, 'no replacement announced, none counted');
+    const readied = hive.records.filter(isEvent('worker', { instance: 0, state: 'ready' }));
+    assert.equal(readied.length, 2, "the first process and the reload's replacement only");
+    hive.command('stop');
+    assert.equal((await hive.exited).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
