@@ -5,6 +5,7 @@ import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { parseStickyMode } from '../cluster/sticky-mode.js';
 import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
+import { splitArgs } from './split-args.js';
 
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
 const duration = accepting<number | DurationText>(
@@ -14,6 +15,37 @@ const size = accepting<number | SizeText>(
   z.union([z.number(), z.string()]).superRefine(refineWith(parseSize, 'a size like 300M, 1G or bytes')),
 );
 const stringList = z.union([z.string(), z.array(z.string())]);
+
+// The caps the daemon's protocol (daemon/protocol.ts, appSpecSchema) puts on what an app's spec holds, made here too so
+// that a value over one is a config error naming its key and file, not the daemon's refusal of the start. A path is
+// at most PATH_MAX.
+const MAX_PATH = 4096;
+const MAX_ARG = 65536;
+// `runArgs` holds at most 1000, `hive run`'s own flags (about 25) among them; a fork-mode command line (1000 too) holds
+// the node flags and the script as well.
+const MAX_ARGS = 900;
+const MAX_NODE_ARGS = 64;
+const MAX_SHORT = 256;
+const MAX_FILTERS = 1000;
+const MAX_WATCHED = 100;
+// What `-i` / `instances` may be in the spec: 16 characters (`String()` of a safe integer is at most that).
+const MAX_INSTANCES = Number.MAX_SAFE_INTEGER;
+
+/** A string or a list split as `argList` splits it (config/supervisor-options.ts), of at most `items` of `length`. */
+function boundedList(items: number, length: number, what: string) {
+  return stringList.superRefine((value, ctx) => {
+    const list = Array.isArray(value) ? value : splitArgs(value).args;
+    if (list.length > items) ctx.addIssue({ code: 'custom', message: `expected at most ${items} ${what}` });
+    const long = list.findIndex((item) => item.length > length);
+    if (long !== -1) {
+      ctx.addIssue({
+        code: 'custom',
+        ...(Array.isArray(value) ? { path: [long] } : {}),
+        message: `expected at most ${length} characters in each of the ${what}`,
+      });
+    }
+  });
+}
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
 const envMap = z.record(z.string(), envValue);
 const exitCodeMessage = 'expected an exit code (an integer 0-255)';
@@ -46,17 +78,17 @@ const appShape = {
     })
     .optional(),
   /** Entry script (JS, ESM or CJS, TypeScript) or, with `interpreter`, any program. */
-  script: z.string().min(1),
+  script: z.string().min(1).max(MAX_PATH),
   /** Arguments for the script: an array, or one string split on spaces. */
-  args: stringList.optional(),
+  args: boundedList(MAX_ARGS, MAX_ARG, 'arguments').optional(),
   /** Working directory; relative to the config file's folder. */
-  cwd: z.string().optional(),
+  cwd: z.string().max(MAX_PATH).optional(),
   /** Process count: a positive integer, `'max'` (cgroup-aware cores) or -1 (max minus one). */
   // 0 means 'max', as in PM2; below -1 is refused here, as `hive run` would refuse it, rather than at start.
   instances: z
     .union([
-      z.number().int().min(-1, 'a number, "max" or -1'),
-      accepting<'max' | `${number}`>(z.string().regex(/^(max|-1|\d+)$/, 'a number, "max" or -1')),
+      z.number().int().min(-1, 'a number, "max" or -1').max(MAX_INSTANCES),
+      accepting<'max' | `${number}`>(z.string().regex(/^(max|-1|\d{1,16})$/, 'a number, "max" or -1')),
     ])
     .optional(),
   /** `cluster` (default for Node.js scripts: processes share the port) or `fork` (plain child processes). */
@@ -66,16 +98,25 @@ const appShape = {
     })
     .optional(),
   /** Program that runs the script: `node` (default), `none` (the script is an executable), or a path/command. */
-  interpreter: z.string().min(1).optional(),
+  interpreter: z.string().min(1).max(MAX_PATH).optional(),
   /** Node.js flags of the app processes. */
-  nodeArgs: stringList.optional(),
+  nodeArgs: boundedList(MAX_NODE_ARGS, MAX_PATH, 'node flags')
+    .superRefine((value, ctx) => {
+      const list = Array.isArray(value) ? value : splitArgs(value).args;
+      if (nodeArgsLength(list) > MAX_ARG - '--node-args='.length) {
+        ctx.addIssue({ code: 'custom', message: `expected at most ${MAX_ARG} characters of node flags in all` });
+      }
+    })
+    .optional(),
   /** Environment of the app processes. `env_<name>` keys hold overrides picked with `--env <name>`. */
   env: envMap.optional(),
   /**
    * PM2's `filter_env`: what the app does not take from the environment of `hive start` (its own `env` is kept):
    * `true` all of it, a string the variable of that name, a list the variables whose names contain one of its strings.
    */
-  filterEnv: z.union([z.boolean(), z.string().min(1), z.array(z.string().min(1))]).optional(),
+  filterEnv: z
+    .union([z.boolean(), z.string().min(1).max(MAX_SHORT), z.array(z.string().min(1).max(MAX_SHORT)).max(MAX_FILTERS)])
+    .optional(),
   /** PM2's `append_env_to_name`: with `--env <name>`, the app is named `<name>-<env name>` (`api-production`). */
   appendEnvToName: z.boolean().optional(),
   /** The app's port (set as PORT); needed for `sticky`. */
@@ -144,29 +185,30 @@ const appShape = {
   restartDelay: duration.optional(),
   expBackoffRestartDelay: duration.optional(),
   /** Reload on file changes: `true` (the script's folder) or paths. */
-  watch: z.union([z.boolean(), stringList]).optional(),
+  watch: z.union([z.boolean(), boundedList(MAX_WATCHED, MAX_PATH, 'watched paths')]).optional(),
   /**
    * PM2's `watch_delay`: how long the watched files must stay quiet after a change before the reload (a duration;
    * default 500 ms). A burst of changes (a build, a `git pull`) is one reload.
    */
   watchDelay: duration.optional(),
   /** Paths (globs) the watcher ignores; node_modules always is. */
-  ignoreWatch: stringList.optional(),
+  ignoreWatch: boundedList(MAX_WATCHED, MAX_PATH, 'ignored paths').optional(),
   /** Cron expression that triggers a rolling reload. */
   // A plain string in the types: croner's syntax (5 to 7 fields, names, ranges, steps, L, W, #, nicknames) is too
   // open for a template literal type, so a malformed one fails at load only.
   cronRestart: z
     .string()
+    .max(MAX_SHORT)
     .superRefine(refineWith((v) => new Cron(String(v), { paused: true }).stop(), 'a cron expression like "0 3 * * *"'))
     .optional(),
   // An empty path would silently mean the default log file (or the config's folder): refused instead.
-  outFile: z.string().min(1).optional(),
-  errorFile: z.string().min(1).optional(),
+  outFile: z.string().min(1).max(MAX_PATH).optional(),
+  errorFile: z.string().min(1).max(MAX_PATH).optional(),
   /**
    * PM2's `log_file`: a third log file that gets both the out and the error lines (relative to `cwd`); `true`:
    * `<name>.log` in Hive's logs folder; `false` (the default): none.
    */
-  logFile: z.union([z.string().min(1), z.boolean()]).optional(),
+  logFile: z.union([z.string().min(1).max(MAX_PATH), z.boolean()]).optional(),
   /** One log file for all instances rather than one per instance. */
   mergeLogs: z.boolean().optional(),
   /** Prefix log lines with a timestamp: ISO 8601 in UTC, or in `logDateFormat` when it is set. */
@@ -175,7 +217,7 @@ const appShape = {
    * PM2's `log_date_format`: each line of the log files starts with the local time in this dayjs format and `: `
    * (`'YYYY-MM-DD HH:mm Z'`: `2026-11-30 14:05 +01:00: [api:0] listening`). Set, it is the time `time` means too.
    */
-  logDateFormat: z.string().min(1, 'expected a dayjs format such as "YYYY-MM-DD HH:mm Z"').optional(),
+  logDateFormat: z.string().min(1, 'expected a dayjs format such as "YYYY-MM-DD HH:mm Z"').max(MAX_SHORT).optional(),
   /** Log line format of the app's log files: `text` (lines prefixed `[app:instance]`) or `json` (one object a line). */
   logFormat: z.enum(['text', 'json']).optional(),
   /** Port of this app's Prometheus /metrics, /healthz and /readyz (`hive run --metrics-port`); 0 picks a free one. */
@@ -247,6 +289,18 @@ export type AppConfig = z.input<typeof appFields> & { [key: `env_${string}`]: z.
 export interface HiveConfig {
   /** The apps, at least one, each with a unique `name`. */
   apps: AppConfig[];
+}
+
+/**
+ * The length of the one `--node-args=<flags>` argument `hive start` gives `hive run` (cli/run-args.ts formatNodeArgs: a
+ * flag with a space, quote or backslash is quoted, its quotes and backslashes escaped).
+ */
+function nodeArgsLength(flags: readonly string[]): number {
+  let length = Math.max(0, flags.length - 1);
+  for (const flag of flags) {
+    length += /^[^\s"'\\]+$/.test(flag) ? flag.length : flag.length + 2 + (flag.match(/["\\]/g)?.length ?? 0);
+  }
+  return length;
 }
 
 function refineWith(parse: (value: unknown, key: string) => unknown, expected: string) {

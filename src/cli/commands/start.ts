@@ -527,7 +527,27 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`, why);
     }
   }
+  const { appSpecSchema } = await import('../../daemon/protocol.js');
   return apps.map((app) => {
+    const spec = configSpec(app);
+    // The config's own caps (config/app-schema.ts) match the daemon's; this catches what they cannot see alone (a
+    // fork-mode app's killTimeout, paths made long by cwd, hive run's flags with the args), so that the daemon's refusal
+    // of the whole start is a config error naming the key and file instead.
+    const parsed = appSpecSchema.safeParse(spec);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = String(issue.path[0]);
+      const key = field === 'runArgs' || field === 'fork' ? 'args' : field;
+      throw new ConfigError(
+        config.file,
+        `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`,
+        `more than the daemon takes (${issue.path.join('.')}: ${issue.message})`,
+      );
+    }
+    return spec;
+  });
+
+  function configSpec(app: AppConfig): AppSpec {
     const options = supervisorOptions(app, config.file, envName, config.apps);
     const cwd = options.cwd ?? dirname(config.file);
     const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
@@ -597,7 +617,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     const mergeLogs = values['no-merge-logs'] ? false : values['merge-logs'] ? true : app.mergeLogs;
     if (mergeLogs === false) spec.mergeLogs = false;
     return spec;
-  });
+  }
 }
 
 /**
