@@ -101,3 +101,22 @@ test('hive start: a fork-mode app whose killTimeout the daemon refuses is a conf
   assert.ok(result.stderr.includes(file), result.stderr);
   assert.ok(!existsSync(join(home, 'daemon.sock')), 'no daemon was started for it');
 });
+
+test("hive start's --log-date-format and --filter-env are bounded as the daemon bounds them, the flag named", () => {
+  const script = join(dir, 'app.js');
+  writeFileSync(script, '');
+  const start = (flags: string[]) =>
+    spawnSync(process.execPath, [hiveBin, 'start', script, ...flags], {
+      env: { ...process.env, HIVE_HOME: home },
+      encoding: 'utf8',
+    });
+  for (const [flags, flag] of [
+    [['--log-date-format', x(257)], '--log-date-format'],
+    [['--filter-env', x(257)], '--filter-env'],
+  ] as const) {
+    const result = start([...flags]);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`${flag}.*at most 256 characters`));
+  }
+  assert.ok(!existsSync(join(home, 'daemon.sock')), 'no daemon was started for them');
+});

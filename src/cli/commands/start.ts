@@ -63,6 +63,10 @@ Options:
                                  this shell's environment (as hive restart --update-env)
       --json                     print the started apps as JSON`;
 
+// What the daemon's protocol (daemon/protocol.ts) takes of --log-date-format and each --filter-env, and how many of those.
+const MAX_FLAG_TEXT = 256;
+const MAX_FILTER_FLAGS = 1000;
+
 const passThrough = {
   'max-memory-restart': '--max-memory-restart',
   port: '--port',
@@ -187,6 +191,10 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     }
     if (values['log-date-format'] === '') {
       throw new UsageError('expected --log-date-format to be a dayjs format such as "YYYY-MM-DD HH:mm Z", got ""');
+    }
+    // The daemon's bound (daemon/protocol.ts), said here, naming the flag, rather than as its refusal of the start.
+    if (typeof values['log-date-format'] === 'string' && values['log-date-format'].length > MAX_FLAG_TEXT) {
+      throw new UsageError(`expected --log-date-format to have at most ${MAX_FLAG_TEXT} characters`);
     }
     const cron = values['cron-restart'] as string | undefined;
     // An empty value is left as it was: no schedule (over a config's cronRestart too).
@@ -445,6 +453,12 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const filterEnv = values['filter-env'] as string[] | undefined;
   if (filterEnv !== undefined) {
     if (filterEnv.includes('')) throw new UsageError('expected --filter-env to be part of a variable name, got ""');
+    // The daemon's bounds (daemon/protocol.ts).
+    if (filterEnv.some((part) => part.length > MAX_FLAG_TEXT) || filterEnv.length > MAX_FILTER_FLAGS) {
+      throw new UsageError(
+        `expected at most ${MAX_FILTER_FLAGS} --filter-env of at most ${MAX_FLAG_TEXT} characters each`,
+      );
+    }
     spec.filterEnv = filterEnv;
   }
   return spec;
