@@ -360,10 +360,13 @@ function checkMemory(stats: ProcStats, limit: number): void {
     const rss = stats.sample(child.pid).memory;
     if (rss === null || rss <= limit) continue;
     slot.overLimit = child;
-    emit({ kind: 'event', type: 'memory-limit', instance: slot.instance, pid: child.pid, rss, limit });
+    const pid = child.pid;
     controlQueue = controlQueue
       .then(async () => {
         if (slot.child !== child || stopping || slot.removed) return;
+        // Said (and counted as a restart) once the replacement is sure, as the cluster supervisor says it: a process
+        // that crashed or was reloaded while this waited in the queue is no memory restart.
+        emit({ kind: 'event', type: 'memory-limit', instance: slot.instance, pid, rss, limit });
         // Started again whatever autorestart says: the limit replaces a process, it does not end a job.
         await retireToReplace(slot);
         if (!stopping && !slot.removed) launch(slot);
