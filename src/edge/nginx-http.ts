@@ -35,6 +35,7 @@ export function siteNames(site: EdgeSite) {
     stickyCookie: `$hive_${id}_sticky_cookie`,
     trustedPeer: `$hive_${id}_trusted_peer`,
     proto: `$hive_${id}_proto`,
+    forwardedFor: `$hive_${id}_xff`,
   };
 }
 
@@ -93,6 +94,14 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
       block(`map "${names.trustedPeer}|$http_x_forwarded_proto" ${names.proto}`, [
         'default $scheme',
         `"~^1\\|(?<hive_forwarded_proto>https?)$" $hive_forwarded_proto`,
+      ]),
+    // $proxy_add_x_forwarded_for appends $remote_addr, which realip has already replaced with the client's address:
+    // the balancer would vanish from the chain and the client be named twice. Append the peer nginx saw instead, as
+    // every proxy does; from an untrusted peer that is $remote_addr, as without realIpFrom.
+    site.realIpFrom !== undefined &&
+      block(`map $http_x_forwarded_for ${names.forwardedFor}`, [
+        '"" $realip_remote_addr',
+        'default "$http_x_forwarded_for, $realip_remote_addr"',
       ]),
     // Pass a well-formed incoming X-Request-Id through (tracing across hops), otherwise mint one per request.
     block(`map $http_x_request_id ${names.requestId}`, [

@@ -149,7 +149,7 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     'proxy_set_header Upgrade $http_upgrade',
     `proxy_set_header Connection ${names.connection}`,
     'proxy_set_header X-Real-IP $remote_addr',
-    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for',
+    `proxy_set_header X-Forwarded-For ${site.realIpFrom === undefined ? '$proxy_add_x_forwarded_for' : names.forwardedFor}`,
     `proxy_set_header X-Forwarded-Proto ${site.realIpFrom === undefined ? '$scheme' : names.proto}`,
     `proxy_set_header X-Forwarded-Host ${names.host}`,
     `proxy_set_header X-Request-Id ${names.requestId}`,
