@@ -133,16 +133,26 @@ const socketPath = z
   });
 
 // A trusted proxy for set_real_ip_from: an address or a CIDR range (no zone id: nginx takes none).
-const cidr = z.string().refine(
-  (value) => {
-    const [address = '', prefix, extra] = value.split('/');
-    const family = address.includes('%') ? 0 : isIP(address);
-    if (family === 0 || extra !== undefined) return false;
-    if (prefix === undefined) return true;
-    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-  },
-  { error: 'expected an IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8' },
-);
+const cidr = z
+  .string()
+  .refine(
+    (value) => {
+      const [address = '', prefix, extra] = value.split('/');
+      const family = address.includes('%') ? 0 : isIP(address);
+      if (family === 0 || extra !== undefined) return false;
+      if (prefix === undefined) return true;
+      return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+    },
+    // A malformed value gets this message alone, not the /0 one too.
+    { error: 'expected an IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8', abort: true },
+  )
+  // 0.0.0.0/0 or ::/0 trusts every client: anyone could name any address in X-Forwarded-For (past the rate limit and
+  // hash:ip, into the logs) and claim https in X-Forwarded-Proto. Only the balancers' own ranges belong here.
+  .refine((value) => !/\/0+$/.test(value), {
+    error:
+      "expected the load balancers' own addresses or ranges, not a /0 prefix: it trusts every client to set its " +
+      'address (X-Forwarded-For, past the rate limit and hash:ip) and its scheme (X-Forwarded-Proto)',
+  });
 
 export const upstreamSchema = z.strictObject({
   /** Port of the local cluster (`hive run`); proxied at `address`. */

@@ -67,6 +67,9 @@ test('--real-ip-from is repeatable; a bad range names the flag', () => {
   const bad = hiveEdge('nginx', '--port', '3000', '--real-ip-from', '10.0.0.0/40');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --real-ip-from \(realIpFrom\[0\]\)/);
+  const everyone = hiveEdge('nginx', '--port', '3000', '--real-ip-from', '10.0.0.0/8', '--real-ip-from', '::/0');
+  assert.equal(everyone.code, 2);
+  assert.match(everyone.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --real-ip-from \(realIpFrom\[1\]\): .*\/0 prefix/);
 });
 
 test('--out into a directory that does not exist is a typed error naming --out, and writes nothing', () => {

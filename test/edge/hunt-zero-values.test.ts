@@ -49,6 +49,14 @@ test('realIpFrom takes addresses and CIDR ranges only', () => {
   for (const value of ['10.0.0.0/33', 'fd00::/129', 'example.com', '10.0.0.1/8/1', 'fe80::1%eth0', '10.0.0.0/8;']) {
     rejects({ sites: [site({ realIpFrom: [value] })] }, 'sites[0].realIpFrom[0]', /CIDR range/);
   }
+  // A /0 trusts every client to name its own address and scheme: refused, saying so.
+  for (const value of ['0.0.0.0/0', '::/0', '10.0.0.0/0', 'fd00::/00']) {
+    rejects(
+      { sites: [site({ realIpFrom: ['10.0.0.0/8', value] })] },
+      'sites[0].realIpFrom[1]',
+      /\/0 prefix.*every client/,
+    );
+  }
   const output = passesNginx({ sites: [site({ realIpFrom: '10.0.0.0/8, 192.0.2.1 fd00::/8' })] });
   assert.match(
     output,
