@@ -43,6 +43,8 @@ Server:
                                buffers of every open WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
       --read-timeout <time>    proxy_read_timeout (default 60s; WebSocket idle limit too)
+      --connect-timeout <time> proxy_connect_timeout (default 5s); below the retry time limit (the least of 10s
+                               and the read timeout), so a host that never answers is retried on another
       --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
                                its X-Forwarded-For, and its X-Forwarded-Proto is passed on
 
@@ -125,6 +127,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
+  if (values['connect-timeout'] !== undefined) site.timeouts = { ...site.timeouts, connect: values['connect-timeout'] };
   if (values['real-ip-from'] !== undefined) site.realIpFrom = values['real-ip-from'];
   if (values.static !== undefined) {
     const eq = values.static.indexOf('=');
@@ -194,6 +197,7 @@ const kOptions = {
   'max-body': { type: 'string' },
   'header-buffer': { type: 'string' },
   'read-timeout': { type: 'string' },
+  'connect-timeout': { type: 'string' },
   'real-ip-from': { type: 'string', multiple: true },
   static: { type: 'string' },
   full: { type: 'boolean' },
@@ -231,6 +235,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['clientMaxBodySize', '--max-body'],
   ['headerBufferSize', '--header-buffer'],
   ['timeouts.read', '--read-timeout'],
+  ['timeouts.connect', '--connect-timeout'],
   ['realIpFrom', '--real-ip-from'],
   ['static', '--static'],
   ['app', '--app'],

@@ -17,6 +17,7 @@ import {
   EdgeTlsFileError,
 } from './errors.js';
 import { type HostPort, parseHostList, sameServerKey } from './host-list.js';
+import { durationMs, retryBudget } from './retry-budget.js';
 
 export type SiteInput = z.input<typeof siteSchema>;
 export type MainInput = z.input<typeof mainSchema>;
@@ -270,10 +271,31 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
         'serve the challenge files with acme.root, or set acme: false',
     );
   }
+  checkConnectTimeout(site, prefix);
   // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
   // carry many clients to the process chosen for the first one. A sticky app gets one connection per request.
   const keepalive = upstream.keepalive ?? (isSticky(site.sticky) ? 0 : 32);
   return { ...site, upstream: { ...upstream, keepalive, servers, balance }, acme };
+}
+
+// nginx stops retrying once proxy_next_upstream_timeout has passed since the first try, and a connect timeout has
+// used up at least proxy_connect_timeout: with a budget no longer than that (read: "5s", connect: "30s"), a host that
+// never answers the connect (a machine that is off) is never retried on another, the case retries are for. A longer
+// budget than the read timeout would retry a request the app is slow on, on every host (retry-budget.ts): the connect
+// timeout must be below the budget, so it is refused rather than either rule silently broken.
+function checkConnectTimeout(site: z.output<typeof siteSchema>, prefix: string): void {
+  const { retries, timeouts } = site;
+  if (retries === false || retries.tries === 1) return;
+  const budget = retryBudget(retries.timeout, timeouts);
+  if (durationMs(timeouts.connect) < durationMs(budget)) return;
+  const key = `${prefix}.timeouts.connect`;
+  throw new EdgeOptionError(
+    key,
+    `${key}: ${timeouts.connect} is not less than the retry time limit, ${budget} (the least of timeouts.read, ` +
+      'timeouts.send and retries.timeout): nginx retries nothing once that much time has passed since the first try, ' +
+      'so a host that never answers the connect (a machine that is off) would not be retried on another; give a ' +
+      'shorter connect timeout (such as "1s"), or set retries: false',
+  );
 }
 
 function isSticky(sticky: boolean | string | undefined): boolean {

@@ -34,9 +34,10 @@ before(async () => {
           app: 'api',
           listen: { address: '127.0.0.1', port },
           // Defaults for max_fails, fail_timeout and retries: what a user gets. A short read timeout, as an app
-          // with a tight --read-timeout has: below the retry budget's default of 10 s.
+          // with a tight --read-timeout has: below the retry budget's default of 10 s. The connect timeout must be
+          // below that budget (hunt-connect-timeout.test.ts).
           upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`) },
-          timeouts: { read: '1s' },
+          timeouts: { read: '1s', connect: '500ms' },
           accessLog: false,
         },
       ],

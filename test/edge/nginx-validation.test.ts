@@ -50,6 +50,8 @@ test('fail_timeout and expires take whole seconds: a duration in ms is refused f
         upstream: { port: 3000, failTimeout: '1m', keepaliveTimeout: '500ms' },
         static: { location: '/s/', root: '/srv/x', maxAge: 30 },
         retries: { timeout: '500ms' },
+        // Below the retry time limit, or no connect timeout would ever be retried (hunt-connect-timeout).
+        timeouts: { connect: '200ms' },
       }),
     ],
   });

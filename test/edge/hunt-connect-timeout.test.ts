@@ -1,0 +1,49 @@
+// nginx stops retrying once proxy_next_upstream_timeout has passed since the first try, and that budget is kept at
+// most the read and send timeouts (nginx-retries.test.ts). A connect timeout as long as the budget or longer
+// (`timeouts: { read: "5s", connect: "30s" }` rendered proxy_next_upstream_timeout 5s) used it up before any retry:
+// a host that never answers the connect was never retried on another. Refused, naming timeouts.connect.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { nginxChecker, rejects, site } from './config-checks.js';
+
+const passesNginx = nginxChecker();
+
+test('a connect timeout not below the retry time limit is refused, naming timeouts.connect', () => {
+  const cases = [
+    { timeouts: { read: '5s', connect: '30s' } },
+    // Equal is refused too: nginx stops once the time passed is at least the budget.
+    { timeouts: { read: '5s', connect: '5s' } },
+    { timeouts: { send: '2s' } },
+    { retries: { timeout: '3s' } },
+    { retries: { timeout: '5000ms' } },
+  ];
+  for (const extra of cases) {
+    rejects({ sites: [site(extra)] }, 'sites[0].timeouts.connect', /not less than the retry time limit/);
+  }
+});
+
+test('a connect timeout below the retry time limit, or no retries, passes nginx -t', () => {
+  const output = passesNginx({ sites: [site({ timeouts: { read: '5s', connect: '2s' } })] });
+  assert.match(output, /proxy_connect_timeout 2s;/);
+  assert.match(output, /proxy_next_upstream_timeout 5s;/);
+  passesNginx({ sites: [site({ timeouts: { read: '5s', connect: '30s' }, retries: false })] });
+  passesNginx({ sites: [site({ timeouts: { read: '5s', connect: '30s' }, retries: { tries: 1 } })] });
+  // retries.timeout 0 is no limit of its own: the read timeout is the budget.
+  passesNginx({ sites: [site({ timeouts: { read: '6s' }, retries: { timeout: 0 } })] });
+});
+
+test('hive edge nginx: --read-timeout at or under the connect timeout names --connect-timeout, which fixes it', () => {
+  const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  const run = (...argv: string[]) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', script, 'nginx', '--port', '3000', ...argv], {
+      encoding: 'utf8',
+    });
+  const short = run('--read-timeout', '1s');
+  assert.equal(short.status, 2);
+  assert.match(short.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --connect-timeout \(timeouts\.connect\): 5s is not less/);
+  const fixed = run('--read-timeout', '1s', '--connect-timeout', '500ms');
+  assert.equal(fixed.status, 0, fixed.stderr);
+  assert.match(fixed.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
+});
