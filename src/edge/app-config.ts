@@ -86,8 +86,10 @@ function absolutePaths(edge: Record<string, unknown>, file: string): Record<stri
   if (edge.tls !== undefined) out.tls = fix(edge.tls, ['cert', 'key']);
   if (edge.static !== undefined) out.static = fix(edge.static, ['root']);
   if (edge.acme !== undefined) out.acme = fix(edge.acme, ['root']);
-  // nginx opens a relative access_log under its own prefix as well.
+  // nginx opens a relative access_log under its own prefix as well. `off` and `syslog:server=...` are no paths.
   const log = edge.accessLog;
-  if (typeof log === 'string' && log !== '' && !isAbsolute(log)) out.accessLog = resolve(base, log);
+  if (typeof log === 'string' && log !== '' && log !== 'off' && !log.startsWith('syslog:') && !isAbsolute(log)) {
+    out.accessLog = resolve(base, log);
+  }
   return out;
 }

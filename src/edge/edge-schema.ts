@@ -306,11 +306,19 @@ export const siteSchema = z.strictObject({
    */
   realIpFrom: z
     .union([z.string(), z.array(z.string())])
-    .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/).filter(Boolean)))
+    // Each entry is split as the string form is: `--real-ip-from "10.0.0.0/8,192.168.0.0/16"` is two ranges.
+    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((entry) => entry.split(/[\s,]+/)))
+    .transform((ranges) => ranges.filter(Boolean))
     .pipe(z.array(cidr).min(1))
     .optional(),
-  /** Access log path, or false for none. Defaults to /var/log/nginx/<app>.access.log. */
-  accessLog: z.union([z.literal(false), path]).optional(),
+  /**
+   * Access log path, `syslog:server=...` (written unbuffered: nginx refuses a buffered syslog log), or false (or
+   * "off", as nginx spells it) for none. Defaults to /var/log/nginx/<app>.access.log.
+   */
+  accessLog: z
+    .union([z.literal(false), path])
+    .transform((value) => (value === 'off' ? false : value))
+    .optional(),
 });
 
 export const mainSchema = z

@@ -91,9 +91,11 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
     site.realIpFrom !== undefined &&
       block(`geo $realip_remote_addr ${names.trustedPeer}`, ['default 0', ...site.realIpFrom.map((c) => `${c} 1`)]),
     site.realIpFrom !== undefined &&
+      // Any case (a scheme is case-insensitive, RFC 3986 3.1), forwarded in the lower case apps compare with.
       block(`map "${names.trustedPeer}|$http_x_forwarded_proto" ${names.proto}`, [
         'default $scheme',
-        `"~^1\\|(?<hive_forwarded_proto>https?)$" $hive_forwarded_proto`,
+        '"~*^1\\|https$" https',
+        '"~*^1\\|http$" http',
       ]),
     // $proxy_add_x_forwarded_for appends $remote_addr, which realip has already replaced with the client's address:
     // the balancer would vanish from the chain and the client be named twice. Append the peer nginx saw instead, as

@@ -56,6 +56,8 @@ export function renderServers(site: EdgeSite): NginxNode[] {
 function accessLog(site: EdgeSite): string {
   if (site.accessLog === false) return 'access_log off';
   const path = site.accessLog ?? `/var/log/nginx/${site.app}.access.log`;
+  // nginx -t: "logs to syslog cannot be buffered"; each line is one datagram anyway.
+  if (path.startsWith('syslog:')) return `access_log ${path} ${siteNames(site).logFormat}`;
   return `access_log ${path} ${siteNames(site).logFormat} buffer=64k flush=1s`;
 }
 

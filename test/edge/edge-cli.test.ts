@@ -80,6 +80,29 @@ test('--out into a directory that does not exist is a typed error naming --out, 
   assert.equal(existsSync(join(dir, 'missing')), false);
 });
 
+test('--out naming a directory is a typed error naming --out (exit 2), not a bare EISDIR', () => {
+  const result = hiveEdge('nginx', '--port', '3000', '--out', dir);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --out: .* is a directory/);
+});
+
+test('--real-ip-from "a,b" is split as the config\'s realIpFrom string is', () => {
+  const result = hiveEdge(
+    'nginx',
+    '--port',
+    '3000',
+    '--real-ip-from',
+    '10.0.0.0/8,192.168.0.0/16',
+    '--real-ip-from',
+    '192.0.2.1 fd00::/8',
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /set_real_ip_from 10\.0\.0\.0\/8;\n\s+set_real_ip_from 192\.168\.0\.0\/16;\n\s+set_real_ip_from 192\.0\.2\.1;\n\s+set_real_ip_from fd00::\/8;/,
+  );
+});
+
 test('--help prints the usage; no target is a usage error', () => {
   const help = hiveEdge('nginx', '--help');
   assert.equal(help.code, 0);

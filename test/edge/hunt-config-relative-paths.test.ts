@@ -45,3 +45,33 @@ test('relative paths in a config file are read from the file directory, whatever
   // nginx would open a relative access_log under its own prefix too.
   assert.ok(result.stdout.includes(`access_log ${join(app, 'logs/api.access.log')} hive_api `), result.stdout);
 });
+
+test('accessLog "off" and "syslog:..." in a config file are no paths: off, and an unbuffered syslog log', () => {
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  const render = (accessLog: string) => {
+    const app = mkdtempSync(join(dir, 'log-'));
+    const edge = { accessLog };
+    writeFileSync(
+      join(app, 'hive.json'),
+      JSON.stringify({ apps: [{ name: 'api', script: 'server.js', port: 3000, edge }] }),
+    );
+    const result = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, 'nginx', '--config', 'hive.json'],
+      {
+        cwd: app,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout;
+  };
+  const off = render('off');
+  assert.match(off, /^\s+access_log off;$/m);
+  assert.doesNotMatch(off, /\/off/);
+  // nginx -t: "logs to syslog cannot be buffered" (nginx-validation checks the rendered config with nginx).
+  assert.match(
+    render('syslog:server=127.0.0.1:514,tag=api'),
+    /^\s+access_log syslog:server=127\.0\.0\.1:514,tag=api hive_api;$/m,
+  );
+});

@@ -30,3 +30,9 @@ test('a "\\" in a path, socket path or static prefix is refused: nginx reads it 
     sites: [site({ upstream: { socket: '/run/hive/api-1.sock' }, static: { location: '/s/', root: '/srv' } })],
   });
 });
+
+test('accessLog "off" renders nginx\'s access_log off; a syslog: log is unbuffered, as nginx -t requires', () => {
+  assert.match(passesNginx({ sites: [site({ accessLog: 'off' })] }), /^\s+access_log off;$/m);
+  const syslog = passesNginx({ sites: [site({ accessLog: 'syslog:server=127.0.0.1:514,tag=api' })] });
+  assert.match(syslog, /^\s+access_log syslog:server=127\.0\.0\.1:514,tag=api hive_api;$/m);
+});

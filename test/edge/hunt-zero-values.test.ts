@@ -15,7 +15,7 @@ test('rateLimit.burst 0 renders limit_req without burst or nodelay, which nginx 
   assert.match(withBurst, /limit_req zone=hive_api burst=5 nodelay;\n/);
 });
 
-test('a proxy timeout of 0 is refused, naming the option; a retry budget of 0 stays nginx\'s "no limit"', () => {
+test('a proxy timeout of 0 is refused, naming the option; a retry budget of 0 is no limit of its own, capped at the read timeout', () => {
   for (const key of ['connect', 'send', 'read'] as const) {
     for (const value of [0, '0', '0s', '0ms', '000m']) {
       rejects({ sites: [site({ timeouts: { [key]: value } })] }, `sites[0].timeouts.${key}`, /more than 0/);

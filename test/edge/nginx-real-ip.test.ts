@@ -51,6 +51,18 @@ test('from a trusted balancer, the client address and scheme it forwards reach t
   assert.equal(chained['x-forwarded-for'], '6.6.6.6, 203.0.113.7, 127.0.0.2');
 });
 
+test("a trusted balancer's X-Forwarded-Proto in any case reaches the app in lower case", { skip }, async () => {
+  for (const [sent, expected] of [
+    ['HTTPS', 'https'],
+    ['Https', 'https'],
+    ['HTTP', 'http'],
+    ['ftp', 'http'],
+  ]) {
+    const seen = await getFrom('127.0.0.2', { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': sent! });
+    assert.equal(seen['x-forwarded-proto'], expected, `X-Forwarded-Proto: ${sent}`);
+  }
+});
+
 test('from a trusted balancer that sends no X-Forwarded-For, the app sees the balancer once', { skip }, async () => {
   const seen = await getFrom('127.0.0.2', {});
   assert.equal(seen['x-real-ip'], '127.0.0.2');

@@ -72,6 +72,10 @@ function checkOutDir(out: string): void {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new EdgeOptionError('out', `--out: the directory ${dir} does not exist (create it first)`);
   }
+  // rename() onto a directory fails with a bare EISDIR only after rendering: say which file to name instead.
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new EdgeOptionError('out', `--out: ${out} is a directory: name the file to write, such as ${out}/app.conf`);
+  }
 }
 
 async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
