@@ -265,7 +265,8 @@ export const siteSchema = z.strictObject({
     .prefault({}),
   timeouts: z
     .strictObject({
-      connect: positiveDuration.default('5s'),
+      // Unset: 5s, or below the retry time limit when that is 5s or less (options.ts).
+      connect: positiveDuration.optional(),
       send: positiveDuration.default('60s'),
       read: positiveDuration.default('60s'),
     })

@@ -271,11 +271,12 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
         'serve the challenge files with acme.root, or set acme: false',
     );
   }
-  checkConnectTimeout(site, prefix);
+  const timeouts = { ...site.timeouts, connect: site.timeouts.connect ?? defaultConnectTimeout(site) };
+  checkConnectTimeout({ ...site, timeouts }, prefix);
   // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
   // carry many clients to the process chosen for the first one. A sticky app gets one connection per request.
   const keepalive = upstream.keepalive ?? (isSticky(site.sticky) ? 0 : 32);
-  return { ...site, upstream: { ...upstream, keepalive, servers, balance }, acme };
+  return { ...site, timeouts, upstream: { ...upstream, keepalive, servers, balance }, acme };
 }
 
 // nginx stops retrying once proxy_next_upstream_timeout has passed since the first try, and a connect timeout has
@@ -283,7 +284,10 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
 // never answers the connect (a machine that is off) is never retried on another, the case retries are for. A longer
 // budget than the read timeout would retry a request the app is slow on, on every host (retry-budget.ts): the connect
 // timeout must be below the budget, so it is refused rather than either rule silently broken.
-function checkConnectTimeout(site: z.output<typeof siteSchema>, prefix: string): void {
+function checkConnectTimeout(
+  site: z.output<typeof siteSchema> & { timeouts: { connect: string } },
+  prefix: string,
+): void {
   const { retries, timeouts } = site;
   if (retries === false || retries.tries === 1) return;
   const budget = retryBudget(retries.timeout, timeouts);
@@ -296,6 +300,15 @@ function checkConnectTimeout(site: z.output<typeof siteSchema>, prefix: string):
       'so a host that never answers the connect (a machine that is off) would not be retried on another; give a ' +
       'shorter connect timeout (such as "1s"), or set retries: false',
   );
+}
+
+// 5s (nginx's own default is 60s: a machine that is off would hold a request that long), or, where the retry time
+// limit is 5s or less (a short read timeout), half of it: the rule above holds without the user's having to know it.
+function defaultConnectTimeout(site: z.output<typeof siteSchema>): string {
+  const { retries, timeouts } = site;
+  if (retries === false || retries.tries === 1) return '5s';
+  const budget = durationMs(retryBudget(retries.timeout, timeouts));
+  return budget > 5_000 ? '5s' : `${Math.max(1, Math.floor(budget / 2))}ms`;
 }
 
 function isSticky(sticky: boolean | string | undefined): boolean {

@@ -14,9 +14,8 @@ test('a connect timeout not below the retry time limit is refused, naming timeou
     { timeouts: { read: '5s', connect: '30s' } },
     // Equal is refused too: nginx stops once the time passed is at least the budget.
     { timeouts: { read: '5s', connect: '5s' } },
-    { timeouts: { send: '2s' } },
-    { retries: { timeout: '3s' } },
-    { retries: { timeout: '5000ms' } },
+    { timeouts: { send: '2s', connect: '5s' } },
+    { retries: { timeout: '3s' }, timeouts: { connect: '3s' } },
   ];
   for (const extra of cases) {
     rejects({ sites: [site(extra)] }, 'sites[0].timeouts.connect', /not less than the retry time limit/);
@@ -31,18 +30,26 @@ test('a connect timeout below the retry time limit, or no retries, passes nginx 
   passesNginx({ sites: [site({ timeouts: { read: '5s', connect: '30s' }, retries: { tries: 1 } })] });
   // retries.timeout 0 is no limit of its own: the read timeout is the budget.
   passesNginx({ sites: [site({ timeouts: { read: '6s' }, retries: { timeout: 0 } })] });
+  // A connect timeout left unset is 5s, or half the budget where that is 5s or less: a short read timeout alone is
+  // not refused.
+  assert.match(passesNginx({ sites: [site({ timeouts: { read: '5s' } })] }), /proxy_connect_timeout 2500ms;/);
+  assert.match(passesNginx({ sites: [site({ retries: { timeout: '3s' } })] }), /proxy_connect_timeout 1500ms;/);
+  assert.match(passesNginx({ sites: [site({})] }), /proxy_connect_timeout 5s;/);
 });
 
-test('hive edge nginx: --read-timeout at or under the connect timeout names --connect-timeout, which fixes it', () => {
+test('hive edge nginx: --connect-timeout at or over the read timeout is refused naming it; unset, it fits', () => {
   const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
   const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
   const run = (...argv: string[]) =>
     spawnSync(process.execPath, ['--input-type=module', '-e', script, 'nginx', '--port', '3000', ...argv], {
       encoding: 'utf8',
     });
-  const short = run('--read-timeout', '1s');
+  const short = run('--read-timeout', '1s', '--connect-timeout', '5s');
   assert.equal(short.status, 2);
   assert.match(short.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --connect-timeout \(timeouts\.connect\): 5s is not less/);
+  const unset = run('--read-timeout', '1s');
+  assert.equal(unset.status, 0, unset.stderr);
+  assert.match(unset.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
   const fixed = run('--read-timeout', '1s', '--connect-timeout', '500ms');
   assert.equal(fixed.status, 0, fixed.stderr);
   assert.match(fixed.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
