@@ -1,4 +1,13 @@
 import { HiveError } from '../errors.js';
+import {
+  type CopyContext,
+  type CopyLosses,
+  cloneableCopy,
+  isError,
+  isLeftOut,
+  MAX_VALUES,
+  readField,
+} from './cloneable-copy.js';
 import { DataCloneError, hiveErrorClasses } from './errors.js';
 
 /**
@@ -37,38 +46,39 @@ const nativeErrorClasses: Readonly<Record<string, ErrorConstructor>> = {
 const MAX_CAUSE_DEPTH = 32;
 
 /**
- * Never throws, whatever was thrown: an error's fields are read one by one, and one that cannot be read (a getter
- * that throws, a Proxy trap) is left out, named in `props.unreadable`. A throw escaping here used to end the worker's
- * task loop without an answer, and the task was lost.
+ * Never throws, whatever was thrown: an error's fields are read one by one and copied as structured clone can carry
+ * them (cloneable-copy.ts). A field that cannot be read (a getter that throws, a Proxy trap) is left out and named in
+ * `props.unreadable`; one that cannot be cloned (a function, a symbol, anywhere inside a field) is left out and named
+ * in `props.uncloneable`. A throw escaping here used to end the worker's task loop without an answer, and the task
+ * was lost.
+ *
+ * @param sharedMemory - whether SharedArrayBuffers in fields may be kept (threads), or are left out (processes).
  */
-export function serializeError(error: unknown): unknown {
+export function serializeError(error: unknown, sharedMemory = true): unknown {
+  const context: CopyContext = { seen: new Map(), budget: MAX_VALUES, sharedMemory, error: serializeNested };
   try {
-    return serialize(error, new Map(), 0);
+    return serialize(error, context, 0);
   } catch (failure) {
     // Only something as hostile as a Proxy whose every trap throws gets here.
     return placeholder(`the task threw a value that could not be read (${describe(failure)})`);
   }
 }
 
-function serialize(error: unknown, seen: Map<object, SerializedError>, depth: number): unknown {
+function serializeNested(error: Error, context: CopyContext, fieldDepth: number): unknown {
+  return serialize(error, context, 0, fieldDepth);
+}
+
+/**
+ * @param depth - how far down a `cause` chain `error` is.
+ * @param fieldDepth - how deep inside other errors' fields it is: its own fields are copied from there down.
+ */
+function serialize(error: unknown, context: CopyContext, depth: number, fieldDepth = 0): unknown {
+  // A thrown non-Error goes as it is: a clone failure is sendError's to handle.
   if (!isError(error)) return error;
-  const known = seen.get(error);
+  const known = context.seen.get(error);
   if (known !== undefined) return known;
   const props: Record<string, unknown> = {};
-  const unreadable: string[] = [];
-  let keys: string[] = [];
-  try {
-    keys = Object.keys(error);
-  } catch {
-    unreadable.push('(keys)');
-  }
-  for (const key of keys) {
-    if (key === 'cause') continue;
-    const read = tryRead(error, key);
-    if (!read.ok) unreadable.push(key);
-    else if (isPlain(read.value)) props[key] = read.value;
-  }
-  if (unreadable.length > 0) props.unreadable = unreadable.join(', ');
+  const losses: CopyLosses = { unreadable: [], uncloneable: [] };
   const name = tryRead(error, 'name');
   const message = tryRead(error, 'message');
   const stack = tryRead(error, 'stack');
@@ -80,29 +90,60 @@ function serialize(error: unknown, seen: Map<object, SerializedError>, depth: nu
     props,
     ...(isHiveError(error) ? { hive: true as const } : {}),
   };
-  seen.set(error, out);
-  const cause = tryRead(error, 'cause');
-  if (!cause.ok) props.unreadable = [props.unreadable, 'cause'].filter(Boolean).join(', ');
-  else if (cause.value !== undefined) {
-    out.cause = depth >= MAX_CAUSE_DEPTH ? '[cause chain cut]' : serialize(cause.value, seen, depth + 1);
+  // Before the fields: one of them may lead back to this error.
+  context.seen.set(error, out);
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(error);
+    // AggregateError's `errors` is an own field, but not enumerable.
+    if (!keys.includes('errors') && Object.hasOwn(error, 'errors')) keys.push('errors');
+  } catch {
+    losses.unreadable.push('(keys)');
   }
+  for (const key of keys) {
+    if (key === 'cause') continue;
+    const read = readField(error, key, key, losses);
+    const copy = isLeftOut(read) ? read : cloneableCopy(read, key, context, losses, fieldDepth);
+    if (!isLeftOut(copy)) props[key] = copy;
+  }
+  const cause = readField(error, 'cause', 'cause', losses);
+  if (!isLeftOut(cause) && cause !== undefined) {
+    const copy =
+      depth >= MAX_CAUSE_DEPTH
+        ? '[cause chain cut]'
+        : isError(cause)
+          ? serialize(cause, context, depth + 1, fieldDepth)
+          : cloneableCopy(cause, 'cause', context, losses, fieldDepth);
+    if (!isLeftOut(copy)) out.cause = copy;
+  }
+  if (losses.unreadable.length > 0) props.unreadable = losses.unreadable.join(', ');
+  if (losses.uncloneable.length > 0) props.uncloneable = losses.uncloneable.join(', ');
   return out;
 }
 
 /**
- * Sends a task's (or a module load's) error with `send`, which throws when the message cannot be cloned: a thrown
- * object with a method, an error whose `cause` holds a function (client libraries' errors often carry their request
- * config). Uncaught, that throw took the worker down and the caller got ERR_HIVE_THREAD_EXITED instead. Then what can
- * be cloned goes: the error (name, message, stack and plain fields always clone) with an ERR_HIVE_DATA_CLONE as its
- * cause, or that ERR_HIVE_DATA_CLONE for a thrown non-Error.
+ * Sends a task's (or a module load's) error with `send`, which throws when the message cannot be cloned. Uncaught,
+ * that throw took the worker down and the caller got ERR_HIVE_THREAD_EXITED instead. The copy of an error's fields
+ * always clones, but for a SharedArrayBuffer under `isolation: 'process'` (sent again without it) and a thrown
+ * non-Error, which goes as it is: one that cannot be cloned (an object with a method) becomes ERR_HIVE_DATA_CLONE.
  */
 export function sendError(send: (serialized: unknown) => void, error: unknown): void {
   try {
     send(serializeError(error));
+    return;
+  } catch {
+    // A SharedArrayBuffer in a field, which a child process's channel refuses: the rest can still go.
+  }
+  try {
+    send(serializeError(error, false));
   } catch (cloneError) {
     const unclonable = serializeError(new DataCloneError('error', cloneError));
-    const serialized = serializeError(error);
-    send(isSerialized(serialized) ? { ...serialized, cause: unclonable } : unclonable);
+    const serialized = serializeError(error, false);
+    send(
+      isSerialized(serialized)
+        ? { ...serialized, props: primitiveFields(serialized.props), cause: unclonable }
+        : unclonable,
+    );
   }
 }
 
@@ -110,15 +151,20 @@ export function deserializeError(value: unknown): unknown {
   return deserialize(value, new Map());
 }
 
-function deserialize(value: unknown, seen: Map<SerializedError, Error>): unknown {
-  if (!isSerialized(value)) return value;
-  const known = seen.get(value);
-  if (known !== undefined) return known;
+function deserialize(value: unknown, seen: Map<object, unknown>): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return seen.get(value);
+  if (!isSerialized(value)) return rebuildInside(value, seen);
   const error = Reflect.construct(Error, [value.message], errorClass(value)) as Error;
   seen.set(value, error);
   Object.defineProperty(error, 'name', { value: value.name, configurable: true, writable: true });
   if (value.stack !== undefined) error.stack = value.stack;
-  Object.assign(error, value.props);
+  for (const [key, field] of Object.entries(value.props)) {
+    const rebuilt = deserialize(field, seen);
+    // As AggregateError has it: an own field, not enumerable.
+    if (key === 'errors') Object.defineProperty(error, key, { value: rebuilt, configurable: true, writable: true });
+    else (error as unknown as Record<string, unknown>)[key] = rebuilt;
+  }
   if (value.cause !== undefined) {
     // As `new Error(message, { cause })` defines it, after the entry in `seen`, so a loop closes on this error.
     Object.defineProperty(error, 'cause', {
@@ -128,6 +174,27 @@ function deserialize(value: unknown, seen: Map<SerializedError, Error>): unknown
     });
   }
   return error;
+}
+
+/**
+ * Replaces, in place, the serialized errors nested in a field's value (an array of errors, an object holding one) by
+ * Errors. In place is safe: the value is the pool's own clone of what the worker sent.
+ */
+function rebuildInside(value: object, seen: Map<object, unknown>): unknown {
+  seen.set(value, value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = deserialize(value[i], seen);
+  } else if (value instanceof Map) {
+    for (const [key, item] of value) value.set(key, deserialize(item, seen));
+  } else if (value instanceof Set) {
+    const items = [...value];
+    value.clear();
+    for (const item of items) value.add(deserialize(item, seen));
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = deserialize(record[key], seen);
+  }
+  return value;
 }
 
 /** The class to rebuild an error as: its constructor is not called (its arguments are gone), only its prototype used. */
@@ -147,14 +214,6 @@ function isHiveError(value: unknown): boolean {
 
 function isSerialized(value: unknown): value is SerializedError {
   return typeof value === 'object' && value !== null && (value as SerializedError).__hiveError === true;
-}
-
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error;
-  } catch {
-    return false;
-  }
 }
 
 function tryRead(target: object, key: string): { ok: true; value: unknown } | { ok: false } {
@@ -183,7 +242,13 @@ function placeholder(message: string): SerializedError {
   return { __hiveError: true, name: 'Error', message, stack: undefined, props: {} };
 }
 
-function isPlain(value: unknown): boolean {
-  const type = typeof value;
-  return value === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'undefined';
+/** The fields that always clone, for when a copy of the rest still failed. */
+function primitiveFields(props: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
+      out[key] = value;
+    }
+  }
+  return out;
 }

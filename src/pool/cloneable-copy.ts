@@ -1,0 +1,154 @@
+import { types } from 'node:util';
+
+/**
+ * Copies what a task's error holds in its fields into values that structured clone (and the v8 serializer of
+ * `isolation: 'process'`) always accepts, so that one bad field never costs the rest of the error: objects, arrays,
+ * Maps, Sets, Dates, RegExps, bigints, binary data and nested errors are kept; a function or symbol is left out; a
+ * field whose getter (or Proxy trap) throws is left out. Each one left out is named by its path, so that a field that
+ * is missing on the caller's side is explained. Loops and shared references are kept as such.
+ *
+ * Bounded, so that an error carrying a huge graph (a client error holding its socket) cannot stall the worker: past
+ * MAX_DEPTH levels or MAX_VALUES values the rest is replaced by a string saying so.
+ */
+export interface CopyContext {
+  /** Copies already made, by original: loops and shared references stay so. */
+  readonly seen: Map<object, unknown>;
+  /** How many values may still be copied. */
+  budget: number;
+  /** Whether a SharedArrayBuffer may be kept: not across processes, whose channel refuses one. */
+  readonly sharedMemory: boolean;
+  /** Copies an Error met inside a field (its own fields, cause and all). */
+  readonly error: (error: Error, context: CopyContext, depth: number) => unknown;
+}
+
+/** What the copy lost: paths of fields left out, as `a.b[2]`. */
+export interface CopyLosses {
+  readonly unreadable: string[];
+  readonly uncloneable: string[];
+}
+
+const MAX_DEPTH = 16;
+export const MAX_VALUES = 10_000;
+/** Marks a value left out (a function, a symbol, a field that could not be read). */
+const LEFT_OUT: unique symbol = Symbol('left out');
+
+/** A copy of `value` that structured clone accepts, or LEFT_OUT; never throws. */
+export function cloneableCopy(
+  value: unknown,
+  path: string,
+  context: CopyContext,
+  losses: CopyLosses,
+  depth = 0,
+): unknown {
+  const type = typeof value;
+  if (type === 'function' || type === 'symbol') {
+    losses.uncloneable.push(path);
+    return LEFT_OUT;
+  }
+  if (type !== 'object' || value === null) return value;
+  const object = value as object;
+  if (context.seen.has(object)) return context.seen.get(object);
+  if (context.budget <= 0) return '[left out: the error holds too many values]';
+  if (depth >= MAX_DEPTH) return '[left out: nested too deep]';
+  context.budget--;
+  try {
+    return copyObject(object, path, context, losses, depth);
+  } catch {
+    // A Proxy whose traps throw, or a Map or Set whose iteration was tampered with.
+    losses.unreadable.push(path);
+    return LEFT_OUT;
+  }
+}
+
+export function isLeftOut(value: unknown): value is typeof LEFT_OUT {
+  return value === LEFT_OUT;
+}
+
+function copyObject(object: object, path: string, context: CopyContext, losses: CopyLosses, depth: number): unknown {
+  const { seen } = context;
+  if (isError(object)) return context.error(object, context, depth + 1);
+  // Leaves structured clone copies as they are (their internal data is not reachable through their fields).
+  if (types.isDate(object)) return keep(seen, object, new Date((object as Date).getTime()));
+  if (types.isRegExp(object) || types.isArrayBuffer(object)) return keep(seen, object, object);
+  if (types.isSharedArrayBuffer(object) || types.isArrayBufferView(object)) {
+    const buffer = types.isArrayBufferView(object) ? object.buffer : object;
+    if (context.sharedMemory || !types.isSharedArrayBuffer(buffer)) return keep(seen, object, object);
+    losses.uncloneable.push(path);
+    return LEFT_OUT;
+  }
+  if (types.isBoxedPrimitive(object)) {
+    const primitive: unknown = object.valueOf();
+    if (typeof primitive === 'symbol') {
+      losses.uncloneable.push(path);
+      return LEFT_OUT;
+    }
+    return keep(seen, object, primitive);
+  }
+  const next = depth + 1;
+  if (Array.isArray(object)) {
+    const copy: unknown[] = [];
+    seen.set(object, copy);
+    const length = object.length;
+    for (let i = 0; i < length; i++) {
+      const item = readField(object, i, `${path}[${i}]`, losses);
+      const cloned = isLeftOut(item) ? item : cloneableCopy(item, `${path}[${i}]`, context, losses, next);
+      copy.push(isLeftOut(cloned) ? undefined : cloned);
+    }
+    return copy;
+  }
+  if (types.isMap(object)) {
+    const copy = new Map<unknown, unknown>();
+    seen.set(object, copy);
+    let i = 0;
+    for (const [key, item] of object as Map<unknown, unknown>) {
+      const at = `${path}.<entry ${i++}>`;
+      const k = cloneableCopy(key, at, context, losses, next);
+      const v = isLeftOut(k) ? k : cloneableCopy(item, at, context, losses, next);
+      if (!isLeftOut(v)) copy.set(k, v);
+    }
+    return copy;
+  }
+  if (types.isSet(object)) {
+    const copy = new Set<unknown>();
+    seen.set(object, copy);
+    let i = 0;
+    for (const item of object as Set<unknown>) {
+      const v = cloneableCopy(item, `${path}.<entry ${i++}>`, context, losses, next);
+      if (!isLeftOut(v)) copy.add(v);
+    }
+    return copy;
+  }
+  // A plain object, or a class instance: structured clone keeps an instance's own enumerable fields, as a plain object.
+  const copy: Record<string, unknown> = {};
+  seen.set(object, copy);
+  for (const key of Object.keys(object)) {
+    const at = `${path}.${key}`;
+    const item = readField(object, key, at, losses);
+    const cloned = isLeftOut(item) ? item : cloneableCopy(item, at, context, losses, next);
+    if (!isLeftOut(cloned)) copy[key] = cloned;
+  }
+  return copy;
+}
+
+/** `object[key]`, or LEFT_OUT (the path named unreadable) when reading it throws. */
+export function readField(object: object, key: string | number, path: string, losses: CopyLosses): unknown {
+  try {
+    return (object as Record<string | number, unknown>)[key];
+  } catch {
+    losses.unreadable.push(path);
+    return LEFT_OUT;
+  }
+}
+
+function keep<T>(seen: Map<object, unknown>, original: object, copy: T): T {
+  seen.set(original, copy);
+  return copy;
+}
+
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
