@@ -38,7 +38,7 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.equal(loop.name, 'loop');
       assert.equal(loop.self, loop, 'a loop stays a loop');
       assert.ok(error.cause instanceof RangeError);
-      assert.deepEqual(error.cause.data, { list: [1, 2] });
+      assert.deepEqual((error.cause as Error & { data?: unknown }).data, { list: [1, 2] });
       // What cannot cross is left out and named, and costs nothing else.
       assert.equal(error.retry, undefined);
       assert.equal(error.tag, undefined);
