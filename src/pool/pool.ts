@@ -119,12 +119,15 @@ export class Pool extends EventEmitter<PoolEvents> {
    * Rejects with a {@link HiveError}: ERR_HIVE_QUEUE_FULL, ERR_HIVE_TASK_TIMEOUT, ERR_HIVE_TASK_ABORTED,
    * ERR_HIVE_THREAD_EXITED, ERR_HIVE_POOL_CLOSED, ERR_HIVE_TASK_NOT_FOUND, ERR_HIVE_DATA_CLONE, ERR_HIVE_TASK_MODULE;
    * or with the error the task threw.
+   *
+   * `R` is the type of the result, as piscina's `Piscina<T, R>` types it: `await pool.run<Digest>(input)`. It is the
+   * caller's word, not checked at run time (the result is whatever the task returned, structured-cloned).
    */
-  run(input: unknown, options?: RunOptions): Promise<unknown> {
+  run<R = unknown>(input: unknown, options?: RunOptions): Promise<R> {
     let resolve!: (value: unknown) => void;
     let reject!: (reason: unknown) => void;
-    const promise = new Promise<unknown>((res, rej) => {
-      resolve = res;
+    const promise = new Promise<R>((res, rej) => {
+      resolve = res as (value: unknown) => void;
       reject = rej;
     });
     let task: Task;

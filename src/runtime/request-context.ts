@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Pool } from '../pool/index.js';
+import type { Pool, RunOptions } from '../pool/index.js';
 import type { RequestSample } from './protocol.js';
 import type { ServerTracker } from './server-tracker.js';
 
@@ -112,11 +112,11 @@ export function requestIdOf(req: IncomingMessage): string {
  */
 export function timePoolRuns(pool: Pool): void {
   const run = pool.run.bind(pool);
-  pool.run = (input, options) => {
+  pool.run = <R>(input: unknown, options?: RunOptions): Promise<R> => {
     const context = storage?.getStore();
-    if (context === undefined) return run(input, options);
+    if (context === undefined) return run<R>(input, options);
     const own = options?.onTiming;
-    return run(input, {
+    return run<R>(input, {
       ...options,
       onTiming: (task) => {
         context.waitMs += task.waitMs;
