@@ -3,7 +3,7 @@
 // result, under each `moduleResolution` a consumer may use.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -14,6 +14,8 @@ const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const consumer = fileURLToPath(new URL('./fixtures/pool-consumer/consumer.ts', import.meta.url));
 
 const resolutions = [
+  // TypeScript's default with `module: commonjs`: it reads no `exports`, only `typesVersions` (or `types`).
+  { moduleResolution: 'node10', module: 'commonjs' },
   { moduleResolution: 'node16', module: 'node16' },
   { moduleResolution: 'bundler', module: 'esnext' },
 ];
@@ -44,4 +46,16 @@ describe('hive/pool types in a consumer project', () => {
       assert.equal(result.status, 0, `tsc failed:\n${result.stdout}${result.stderr}`);
     });
   }
+});
+
+// node10 resolution reads no `exports`: an entry point added there and not to `typesVersions` has no types for it.
+test("every entry point's types are in package.json's typesVersions too", () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | { types?: string }>;
+    typesVersions: Record<string, Record<string, string[]>>;
+  };
+  const expected = Object.entries(pkg.exports).flatMap(([subpath, target]) =>
+    typeof target === 'object' && target.types !== undefined ? [[subpath.slice(2), [target.types]]] : [],
+  );
+  assert.deepEqual(Object.entries(pkg.typesVersions['*'] ?? {}), expected);
 });
