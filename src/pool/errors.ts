@@ -34,11 +34,33 @@ export class TaskAbortedError extends HiveError {
   }
 }
 
-/** The thread (or process) running the task died: it threw at top level, exited, or ran out of memory. */
+/** The thread (or process) running the task died: it threw at top level, exited, or was killed. */
 export class ThreadExitedError extends HiveError {
-  constructor(detail: string, cause?: unknown) {
-    super('ERR_HIVE_THREAD_EXITED', `The worker running the task exited: ${detail}`, { cause });
+  /** `code` and `what`: for {@link WorkerOutOfMemoryError}, which is one too. */
+  constructor(detail: string, cause?: unknown, code = 'ERR_HIVE_THREAD_EXITED', what = 'exited') {
+    super(code, `The worker running the task ${what}: ${detail}`, { cause });
   }
+}
+
+/**
+ * The thread (or process) running the task ran out of heap: piscina's `ERR_WORKER_OUT_OF_MEMORY`, under Hive's own
+ * code in both isolations. A ThreadExitedError still (`instanceof` holds), with a code of its own so that callers
+ * can tell it from a crash without parsing messages: a task that needs more memory is not a bug to retry.
+ */
+export class WorkerOutOfMemoryError extends ThreadExitedError {
+  constructor(detail: string, cause?: unknown) {
+    super(
+      detail,
+      cause,
+      'ERR_HIVE_WORKER_OUT_OF_MEMORY',
+      'ran out of memory (raise resourceLimits.maxOldGenerationSizeMb if the task needs more)',
+    );
+  }
+}
+
+/** The error for a worker's death: out of memory, or any other. */
+export function workerExitError(detail: string, cause: unknown, outOfMemory: boolean): ThreadExitedError {
+  return outOfMemory ? new WorkerOutOfMemoryError(detail, cause) : new ThreadExitedError(detail, cause);
 }
 
 /** The pool was closed or destroyed; queued tasks of a destroyed pool are rejected with it. */
@@ -89,6 +111,7 @@ export const hiveErrorClasses: Readonly<Record<string, typeof HiveError>> = {
   ERR_HIVE_TASK_TIMEOUT: TaskTimeoutError,
   ERR_HIVE_TASK_ABORTED: TaskAbortedError,
   ERR_HIVE_THREAD_EXITED: ThreadExitedError,
+  ERR_HIVE_WORKER_OUT_OF_MEMORY: WorkerOutOfMemoryError,
   ERR_HIVE_POOL_CLOSED: PoolClosedError,
   ERR_HIVE_TASK_MODULE: TaskModuleError,
   ERR_HIVE_TASK_NOT_FOUND: TaskNotFoundError,

@@ -13,6 +13,7 @@ export {
   TaskNotFoundError,
   TaskTimeoutError,
   ThreadExitedError,
+  WorkerOutOfMemoryError,
 } from './errors.js';
 export type { TaskContext, TaskFunction } from './load-task-module.js';
 export type { FilledOptions, PoolOptions, RunOptions } from './options.js';

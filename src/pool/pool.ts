@@ -117,7 +117,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   /**
    * Runs the task module's default export (or the export named `options.name`) with `input` in a worker.
    * Rejects with a {@link HiveError}: ERR_HIVE_QUEUE_FULL, ERR_HIVE_TASK_TIMEOUT, ERR_HIVE_TASK_ABORTED,
-   * ERR_HIVE_THREAD_EXITED, ERR_HIVE_POOL_CLOSED, ERR_HIVE_TASK_NOT_FOUND, ERR_HIVE_DATA_CLONE, ERR_HIVE_TASK_MODULE;
+   * ERR_HIVE_THREAD_EXITED, ERR_HIVE_WORKER_OUT_OF_MEMORY, ERR_HIVE_POOL_CLOSED, ERR_HIVE_TASK_NOT_FOUND, ERR_HIVE_DATA_CLONE, ERR_HIVE_TASK_MODULE;
    * or with the error the task threw.
    *
    * `R` is the type of the result, as piscina's `Piscina<T, R>` types it: `await pool.run<Digest>(input)`. It is the

@@ -58,13 +58,15 @@ export class ProcessTransport implements WorkerTransport {
       this.#ended = true;
       const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
       const crash = summarizeCrash(this.#stderrTail);
+      // V8 reports a heap out of memory on stderr, then aborts: both, so that a task's own output cannot pass for it.
+      const outOfMemory = signal === 'SIGABRT' && outOfMemoryReport.test(this.#stderrTail);
       if (crash !== undefined) {
-        events.exit(`${how} (${crash.line})`, crashCause(crash));
+        events.exit(`${how} (${crash.line})`, crashCause(crash), outOfMemory);
         return;
       }
       // No crash report (an exit code of its own, a signal): its last words are the best clue.
       const tail = this.#stderrTail.trim().split('\n').slice(-3).join(' | ');
-      events.exit(tail === '' ? how : `${how} (${tail})`, undefined);
+      events.exit(tail === '' ? how : `${how} (${tail})`, undefined, outOfMemory);
     });
     this.#child.on('error', () => {
       // 'close' follows and reports it; a send to a dead child lands here.
@@ -133,6 +135,12 @@ export class ProcessTransport implements WorkerTransport {
  * stack (or V8's out-of-memory report, whose native stack follows it).
  */
 const STDERR_TAIL = 16_384;
+
+/**
+ * V8's fatal out-of-memory lines: `FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory`
+ * (and its other causes: ineffective mark-compacts, invalid array length...), or `Fatal process out of memory: Zone`.
+ */
+const outOfMemoryReport = /^(?:FATAL ERROR: .*out of memory|#? ?Fatal (?:JavaScript|process) out of memory)/im;
 
 /** The child's uncaught error as an Error, as thread isolation gives the thread's own as `cause`. */
 function crashCause(crash: CrashSummary): Error {

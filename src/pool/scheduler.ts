@@ -12,6 +12,7 @@ import {
   TaskModuleError,
   TaskTimeoutError,
   ThreadExitedError,
+  workerExitError,
 } from './errors.js';
 import type { FilledOptions } from './options.js';
 import { PoolStatsRecorder, type StartRetryStats } from './pool-stats.js';
@@ -414,7 +415,7 @@ export class Scheduler {
     const events: TransportEvents = {
       message: (message) => this.#onMessage(worker, message),
       drained: () => this.#onDrained(worker),
-      exit: (detail, cause) => this.#onExit(worker, detail, cause),
+      exit: (detail, cause, outOfMemory) => this.#onExit(worker, detail, cause, outOfMemory),
     };
     const options = {
       filename: this.#options.filename,
@@ -569,7 +570,7 @@ export class Scheduler {
     if (this.#queue.size > 0 || (this.#workers.length > 1 && worker.inFlight.length !== 1)) this.#scheduleFlush();
   }
 
-  #onExit(worker: PoolWorker, detail: string, cause: unknown): void {
+  #onExit(worker: PoolWorker, detail: string, cause: unknown, outOfMemory: boolean): void {
     if (worker.gone) return;
     // A busy worker's death frees a thread the pool may start, even when no task settles with it.
     if (this.#awaitingRoom) this.#checkRoomSoon();
@@ -579,9 +580,9 @@ export class Scheduler {
     // Tasks it never started go back to the front of the queue; the one it was running fails with it.
     const requeue = worker.takeBack(worker.inFlight.length, undefined);
     const lost = worker.inFlight.splice(0);
-    for (const task of lost) this.#settle(task, false, new ThreadExitedError(detail, cause));
+    for (const task of lost) this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
     this.#queue.unshiftAll(requeue);
-    const error = new ThreadExitedError(detail, cause);
+    const error = workerExitError(detail, cause, outOfMemory);
     const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
     if (!wasReady) {
       this.#earlyDeaths++;

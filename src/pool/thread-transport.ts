@@ -61,7 +61,8 @@ export class ThreadTransport implements WorkerTransport {
         cause instanceof Error
           ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}`
           : `exit code ${code}`;
-      events.exit(detail, cause);
+      const outOfMemory = (cause as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      events.exit(detail, cause, outOfMemory);
     });
   }
 

@@ -30,8 +30,11 @@ export interface TransportEvents {
   message(message: WorkerMessage): void;
   /** Every message that had arrived has been delivered: a good moment to send more work. */
   drained(): void;
-  /** The worker ended on its own (crash, exit, out of memory). */
-  exit(detail: string, cause: unknown): void;
+  /**
+   * The worker ended on its own (crash, exit, out of memory). `outOfMemory`: it ran out of heap (a thread's
+   * ERR_WORKER_OUT_OF_MEMORY, a child process's V8 fatal out-of-memory abort).
+   */
+  exit(detail: string, cause: unknown, outOfMemory: boolean): void;
 }
 
 export interface TransportOptions {

@@ -21,15 +21,15 @@ describe('a thread that dies', () => {
   });
   after(() => pool.destroy());
 
-  for (const [name, code] of [
-    ['exit', /exit code 3/],
-    ['throwLater', /thrown outside the task/],
-    ['oom', /ERR_WORKER_OUT_OF_MEMORY|memory/i],
+  for (const [name, code, hiveCode] of [
+    ['exit', /exit code 3/, 'ERR_HIVE_THREAD_EXITED'],
+    ['throwLater', /thrown outside the task/, 'ERR_HIVE_THREAD_EXITED'],
+    ['oom', /ERR_WORKER_OUT_OF_MEMORY|memory/i, 'ERR_HIVE_WORKER_OUT_OF_MEMORY'],
   ] as const) {
-    test(`${name}: rejects only its own task with ERR_HIVE_THREAD_EXITED; the pool recovers`, async () => {
+    test(`${name}: rejects only its own task with ${hiveCode}; the pool recovers`, async () => {
       const crash = pool.run({}, { name });
       await assert.rejects(crash, (error: Error & { code?: string }) => {
-        assert.equal(error.code, 'ERR_HIVE_THREAD_EXITED');
+        assert.equal(error.code, hiveCode);
         assert.match(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`, code);
         return true;
       });
