@@ -3,13 +3,20 @@ import { HiveError, InvalidArgumentError } from '../errors.js';
 /**
  * `run()` was called while the queue already held `maxQueue` tasks: shed load or retry later. Built without a stack
  * trace: shedding must stay cheap exactly when the process is overloaded, and capturing a stack costs microseconds.
+ * The message says how to raise the bound: code moved from piscina (whose default is Infinity) meets it first as a
+ * `Promise.all` of thousands of `run()`s.
  */
 export class QueueFullError extends HiveError {
   constructor(maxQueue: number) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super('ERR_HIVE_QUEUE_FULL', `The pool's queue is full (maxQueue: ${maxQueue}); the task was not accepted`);
+      super(
+        'ERR_HIVE_QUEUE_FULL',
+        `The pool's queue is full (maxQueue: ${maxQueue}); the task was not accepted. Submit at the pace of the ` +
+          "'available' event while pool.needsDrain is true, or raise the pool's maxQueue option (default 256 x " +
+          "maxThreads): a larger integer, 'auto' (maxThreads squared) or Infinity (no bound, piscina's default)",
+      );
     } finally {
       Error.stackTraceLimit = limit;
     }

@@ -23,6 +23,25 @@ test('maxQueue 0, minThreads 0: a task per thread the pool may start is run, the
   assert.deepEqual(outcomes(await Promise.allSettled([pool.run(3), pool.run(4)])), ['ran', 'ran']);
 });
 
+// The default bound (256 x maxThreads) is Hive's by design; code from piscina (default Infinity) meets it as a
+// Promise.all of many run()s, and the refusal used to say only that the queue was full.
+test('a refusal names the maxQueue option and its values: past the default bound, Infinity takes them all', async () => {
+  const options = { filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1 } as const;
+  await using bounded = new Pool(options);
+  const settled = await within(
+    Promise.allSettled(Array.from({ length: 600 }, (_, i) => bounded.run(i))),
+    20_000,
+    'the tasks',
+  );
+  const refused = settled.filter((outcome) => outcome.status === 'rejected') as PromiseRejectedResult[];
+  assert.ok(refused.length > 0, 'the default bound refuses some');
+  assert.equal(refused[0]!.reason.code, 'ERR_HIVE_QUEUE_FULL');
+  assert.match(refused[0]!.reason.message, /maxQueue: 256\).*raise the pool's maxQueue option.*'auto'.*Infinity/);
+  await using unbounded = new Pool({ ...options, maxQueue: Infinity });
+  const all = await within(Promise.all(Array.from({ length: 600 }, (_, i) => unbounded.run(i))), 20_000, 'the tasks');
+  assert.equal(all.length, 600);
+});
+
 test('maxQueue 0 right after construction: the threads still starting take a task each', async () => {
   await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1, maxQueue: 0 });
   const settled = await within(Promise.allSettled([pool.run(1), pool.run(2)]), 20_000, 'the tasks');
