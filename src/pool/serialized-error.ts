@@ -213,7 +213,10 @@ function isHiveError(value: unknown): boolean {
 }
 
 function isSerialized(value: unknown): value is SerializedError {
-  return typeof value === 'object' && value !== null && (value as SerializedError).__hiveError === true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { __hiveError, props } = value as Partial<SerializedError>;
+  // `props` too: a task's own data nested in a field may hold a `__hiveError` of its own.
+  return __hiveError === true && typeof props === 'object' && props !== null;
 }
 
 function tryRead(target: object, key: string): { ok: true; value: unknown } | { ok: false } {

@@ -37,6 +37,7 @@ for (const isolation of ['thread', 'process'] as const) {
       const loop = error.loop as { name: string; self: unknown };
       assert.equal(loop.name, 'loop');
       assert.equal(loop.self, loop, 'a loop stays a loop');
+      assert.deepEqual(error.mimic, { __hiveError: true }, "data that looks like Hive's own stays data");
       assert.ok(error.cause instanceof RangeError);
       assert.deepEqual((error.cause as Error & { data?: unknown }).data, { list: [1, 2] });
       // What cannot cross is left out and named, and costs nothing else.
