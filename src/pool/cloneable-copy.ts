@@ -68,7 +68,7 @@ function copyObject(object: object, path: string, context: CopyContext, losses: 
   const { seen } = context;
   if (isError(object)) return context.error(object, context, depth + 1);
   // Leaves structured clone copies as they are (their internal data is not reachable through their fields).
-  if (types.isDate(object)) return keep(seen, object, new Date((object as Date).getTime()));
+  if (types.isDate(object)) return keep(seen, object, new Date(Date.prototype.getTime.call(object)));
   if (types.isRegExp(object) || types.isArrayBuffer(object)) return keep(seen, object, object);
   if (types.isSharedArrayBuffer(object) || types.isArrayBufferView(object)) {
     const buffer = types.isArrayBufferView(object) ? object.buffer : object;
