@@ -122,6 +122,40 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     if (!known.has(key)) throw new InvalidArgumentError(`Unknown pool option \`${key}\``);
   }
   const filename = taskFile(options.filename);
+  const { minThreads, maxThreads, maxQueue } = threadBounds(options);
+  const isolation = options.isolation ?? 'thread';
+  if (isolation !== 'thread' && isolation !== 'process') {
+    throw new InvalidArgumentError(
+      `Expected the \`isolation\` option to be 'thread' or 'process', got ${describeValue(isolation)}`,
+    );
+  }
+  const resourceLimits = limitsOption(options.resourceLimits);
+  return {
+    filename,
+    minThreads,
+    maxThreads,
+    idleTimeout: options.idleTimeout === undefined ? 10_000 : integer('idleTimeout', options.idleTimeout, 0),
+    maxQueue,
+    timeout: timeoutOption('timeout', options.timeout),
+    closeTimeout: timeoutOption('closeTimeout', options.closeTimeout),
+    isolation,
+    resourceLimits,
+    env: envOption(options.env),
+    execArgv: options.execArgv === undefined ? inheritableExecArgv() : stringsOption('execArgv', options.execArgv),
+    argv: options.argv === undefined ? undefined : stringsOption('argv', options.argv),
+    startRetry: startRetryOption(options.startRetry),
+    workerData: workerDataOption(options.workerData, isolation),
+  };
+}
+
+/** The options that size a pool. */
+export type SizeOptions = Pick<PoolOptions, 'minThreads' | 'maxThreads' | 'maxQueue'>;
+
+/**
+ * minThreads, maxThreads and maxQueue from the options as given (at construction, and again on `pool.resize()`,
+ * where `'auto'` reads the environment anew).
+ */
+export function threadBounds(options: SizeOptions): { minThreads: number; maxThreads: number; maxQueue: number } {
   const auto = options.maxThreads === undefined || options.maxThreads === 'auto';
   const explicitMin = options.minThreads === undefined ? undefined : integer('minThreads', options.minThreads, 0);
   // The automatic count depends on the machine: minThreads above it (a 2-CPU container) raises it, as piscina does,
@@ -135,29 +169,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
       `Expected the \`minThreads\` option (${minThreads}) to be at most \`maxThreads\` (${maxThreads})`,
     );
   }
-  const isolation = options.isolation ?? 'thread';
-  if (isolation !== 'thread' && isolation !== 'process') {
-    throw new InvalidArgumentError(
-      `Expected the \`isolation\` option to be 'thread' or 'process', got ${describeValue(isolation)}`,
-    );
-  }
-  const resourceLimits = limitsOption(options.resourceLimits);
-  return {
-    filename,
-    minThreads,
-    maxThreads,
-    idleTimeout: options.idleTimeout === undefined ? 10_000 : integer('idleTimeout', options.idleTimeout, 0),
-    maxQueue: maxQueueOption(options.maxQueue, maxThreads),
-    timeout: timeoutOption('timeout', options.timeout),
-    closeTimeout: timeoutOption('closeTimeout', options.closeTimeout),
-    isolation,
-    resourceLimits,
-    env: envOption(options.env),
-    execArgv: options.execArgv === undefined ? inheritableExecArgv() : stringsOption('execArgv', options.execArgv),
-    argv: options.argv === undefined ? undefined : stringsOption('argv', options.argv),
-    startRetry: startRetryOption(options.startRetry),
-    workerData: workerDataOption(options.workerData, isolation),
-  };
+  return { minThreads, maxThreads, maxQueue: maxQueueOption(options.maxQueue, maxThreads) };
 }
 
 /**

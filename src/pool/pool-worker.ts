@@ -17,6 +17,11 @@ export class PoolWorker {
   ready = false;
   gone = false;
   /**
+   * The pool shrank below its workers (see Scheduler.resize): it takes no new task, finishes those it holds, then
+   * retires.
+   */
+  retiring = false;
+  /**
    * It completed a task, or stayed up MIN_UPTIME_MS after loading: its module works. Until then its death counts as
    * a failed start (see Scheduler's #prove).
    */

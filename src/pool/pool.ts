@@ -2,7 +2,15 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { DataCloneError, TaskAbortedError, TaskNotFoundError } from './errors.js';
-import { type FilledOptions, fillOptions, type PoolOptions, type RunOptions, timeoutOption } from './options.js';
+import {
+  type FilledOptions,
+  fillOptions,
+  type PoolOptions,
+  type RunOptions,
+  type SizeOptions,
+  threadBounds,
+  timeoutOption,
+} from './options.js';
 import type { PoolStats } from './pool-stats.js';
 import { Scheduler } from './scheduler.js';
 import { Task } from './task.js';
@@ -86,10 +94,13 @@ function emitApart(emit: () => void): void {
 export class Pool extends EventEmitter<PoolEvents> {
   readonly #options: FilledOptions;
   readonly #scheduler: Scheduler;
+  /** The sizing options as given, for resize() to apply its defaults anew. */
+  readonly #sizing: SizeOptions;
 
   constructor(options: PoolOptions) {
     super();
     this.#options = fillOptions(options);
+    this.#sizing = { minThreads: options.minThreads, maxThreads: options.maxThreads, maxQueue: options.maxQueue };
     this.#scheduler = new Scheduler(this.#options, {
       // Synchronously, inside the scheduler: a listener that throws must not cut its bookkeeping short (close() would
       // never resolve, a failed load's tasks never settle), so the throw surfaces as uncaught just after.
@@ -202,6 +213,25 @@ export class Pool extends EventEmitter<PoolEvents> {
       return Promise.reject(error);
     }
     return this.#scheduler.close(force);
+  }
+
+  /**
+   * Changes `maxThreads` while the pool runs: a number, or `'auto'` to apply the sizing rule again (the runtime's shared
+   * pool does so when its cluster is scaled, after updating `HIVE_CLUSTER_SIZE`). A default `minThreads` (half) and
+   * `maxQueue` follow the new size; an explicit `minThreads` stays, and must not exceed it (ERR_HIVE_INVALID_ARGUMENT).
+   * Growing starts threads as tasks need them; shrinking retires idle threads at once, while a busy one finishes its
+   * running task (the tasks it had not started go to other threads) and retires then. A no-op once closed.
+   */
+  resize(maxThreads: number | 'auto'): void {
+    if (maxThreads !== 'auto' && typeof maxThreads !== 'number') {
+      throw new InvalidArgumentError(
+        `Expected resize() to get a number of threads or 'auto', got ${describeValue(maxThreads)}`,
+      );
+    }
+    const sizing = { ...this.#sizing, maxThreads };
+    const bounds = threadBounds(sizing);
+    this.#sizing.maxThreads = maxThreads;
+    this.#scheduler.resize(bounds.maxThreads, bounds.minThreads, bounds.maxQueue);
   }
 
   /** Stops the workers now; queued and running tasks reject with ERR_HIVE_POOL_CLOSED. */

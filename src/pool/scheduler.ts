@@ -71,6 +71,8 @@ export class Scheduler {
   readonly #workers: PoolWorker[] = [];
   #pending = 0;
   #starting = 0;
+  /** Workers marked `retiring` by a shrink and not gone yet: they count in `threads`, not against maxThreads. */
+  #retiring = 0;
   #runEwma = 0;
   #flushScheduled = false;
   #closing: { resolve: () => void; promise: Promise<void> } | undefined;
@@ -188,6 +190,58 @@ export class Scheduler {
     return { failedStarts: this.#failedStarts, pending: this.#retry.pending, dueIn: this.#retry.dueIn ?? 0 };
   }
 
+  /**
+   * Sets maxThreads and minThreads (validated by the caller) while the pool runs. Growing starts threads as work needs
+   * them (and up to minThreads). Shrinking retires idle threads now; a busy one above the new bound gives back the
+   * tasks it has not started (through the claim ring, so none is lost or runs twice), finishes its running one and
+   * retires then.
+   */
+  resize(maxThreads: number, minThreads: number, maxQueue: number): void {
+    this.#options.maxThreads = maxThreads;
+    this.#options.minThreads = minThreads;
+    this.#options.maxQueue = maxQueue;
+    if (this.closed) return;
+    // Grown back before those a shrink marked have finished: they stay rather than be replaced by new threads.
+    for (const worker of this.#workers) {
+      if (this.#live() >= maxThreads) break;
+      if (worker.retiring) {
+        worker.retiring = false;
+        this.#retiring--;
+      }
+    }
+    this.#shrink();
+    this.#replenish();
+    this.#scheduleFlush();
+    this.#checkIdle();
+    if (this.#awaitingRoom) this.#checkRoomSoon();
+  }
+
+  /** Retires workers past maxThreads: first those still starting or idle, then the least loaded busy ones. */
+  #shrink(): void {
+    let excess = this.#live() - this.#options.maxThreads;
+    if (excess <= 0) return;
+    const candidates = this.#workers
+      .filter((worker) => !worker.retiring)
+      .sort((a, b) => Number(a.ready) - Number(b.ready) || a.inFlight.length - b.inFlight.length);
+    for (const worker of candidates) {
+      if (excess-- <= 0) break;
+      if (worker.inFlight.length === 0) {
+        void this.#retire(worker);
+        continue;
+      }
+      worker.retiring = true;
+      this.#retiring++;
+      const head = worker.inFlight[0];
+      this.#queue.unshiftAll(worker.takeBack(worker.inFlight.length, undefined));
+      if (worker.inFlight[0] !== head) this.#headLeft(worker, performance.now());
+    }
+  }
+
+  /** Workers that count against maxThreads: all but those retiring after a shrink. */
+  #live(): number {
+    return this.#workers.length - this.#retiring;
+  }
+
   /** `force`: the tasks that have not started reject rather than run (running ones finish), also after a plain close(). */
   close(force: boolean): Promise<void> {
     if (this.#closing === undefined) {
@@ -254,8 +308,9 @@ export class Scheduler {
    * maxQueue: with `maxQueue: 0` a pool still runs a task per thread it can start.
    */
   #free(): number {
-    let free = this.#options.maxThreads - this.#workers.length;
+    let free = this.#options.maxThreads - this.#live();
     for (const worker of this.#workers) {
+      if (worker.retiring) continue;
       if (worker.inFlight.length === 0 && (!worker.ready || worker.room(1) > 0)) free++;
     }
     return free;
@@ -263,7 +318,7 @@ export class Scheduler {
 
   #idleWorker(): PoolWorker | undefined {
     for (const worker of this.#workers) {
-      if (worker.ready && worker.inFlight.length === 0 && worker.room(1) > 0) return worker;
+      if (worker.ready && !worker.retiring && worker.inFlight.length === 0 && worker.room(1) > 0) return worker;
     }
     return undefined;
   }
@@ -284,7 +339,7 @@ export class Scheduler {
       let room = 0;
       let eligible = 0;
       for (const worker of this.#workers) {
-        if (!worker.ready) continue;
+        if (!worker.ready || worker.retiring) continue;
         const free = worker.room(batch);
         if (free === 0) continue;
         eligible++;
@@ -315,7 +370,7 @@ export class Scheduler {
   /** Moves unstarted tasks from the busiest worker to idle ones, so a long task never waits while a thread idles. */
   #steal(): void {
     for (const idle of this.#workers) {
-      if (!idle.ready || idle.inFlight.length > 0) continue;
+      if (!idle.ready || idle.retiring || idle.inFlight.length > 0) continue;
       let victim: PoolWorker | undefined;
       for (const worker of this.#workers) {
         if (worker.inFlight.length > 1 && (victim === undefined || worker.inFlight.length > victim.inFlight.length)) {
@@ -378,7 +433,7 @@ export class Scheduler {
       if (!backlog) return;
       waiting = 1;
     }
-    while (this.#workers.length < this.#options.maxThreads && this.#starting < waiting) {
+    while (this.#live() < this.#options.maxThreads && this.#starting < waiting) {
       if (!this.#mayStart() || this.#spawn() !== undefined) return;
     }
   }
@@ -685,6 +740,8 @@ export class Scheduler {
     if (worker.inFlight.length > 0) {
       worker.headSince = now;
       this.#armTimeout(worker);
+    } else if (worker.retiring) {
+      void this.#retire(worker);
     } else {
       worker.idleSince = now;
       worker.transport.unref();
@@ -734,6 +791,7 @@ export class Scheduler {
     worker.gone = true;
     const index = this.#workers.indexOf(worker);
     if (index === -1) return;
+    if (worker.retiring) this.#retiring--;
     this.#workers.splice(index, 1);
     this.#hooks.workerDestroy(worker.transport.id);
   }
@@ -754,7 +812,7 @@ export class Scheduler {
 
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
   #replenish(): void {
-    while (this.#workers.length < this.#options.minThreads) {
+    while (this.#live() < this.#options.minThreads) {
       if (!this.#mayStart() || this.#spawn() !== undefined) return;
     }
     this.#grow();
@@ -762,17 +820,17 @@ export class Scheduler {
 
   /** Retires workers above minThreads that sat idle past idleTimeout; one unref'd timer, only while there are any. */
   #checkIdle(): void {
-    if (this.#idleTimer !== undefined || this.#workers.length <= this.#options.minThreads) return;
+    if (this.#idleTimer !== undefined || this.#live() <= this.#options.minThreads) return;
     const every = Math.max(50, Math.min(1000, this.#options.idleTimeout / 2));
     this.#idleTimer = setInterval(() => {
       const now = performance.now();
       for (const worker of [...this.#workers]) {
-        if (this.#workers.length <= this.#options.minThreads) break;
+        if (this.#live() <= this.#options.minThreads) break;
         if (worker.ready && worker.inFlight.length === 0 && now - worker.idleSince >= this.#options.idleTimeout) {
           void this.#retire(worker);
         }
       }
-      if (this.#workers.length <= this.#options.minThreads) {
+      if (this.#live() <= this.#options.minThreads) {
         clearInterval(this.#idleTimer);
         this.#idleTimer = undefined;
       }
