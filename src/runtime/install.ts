@@ -3,6 +3,7 @@ import { appPromMetrics } from './app-metrics.js';
 import { flushed, isManaged, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
+import { resizeSharedPools } from './pool-registry.js';
 import { decodePrimaryMessage, ENV } from './protocol.js';
 import { trackRequests, untrackRequests } from './request-context.js';
 import { RequestSampler } from './request-sampler.js';
@@ -34,8 +35,10 @@ export function install(): RuntimeState {
       return;
     }
     if (message?.type === 'shutdown') void shutdown(message.idleGrace, message.groupSignal);
-    else if (message?.type === 'cluster-size') process.env[ENV.clusterSize] = String(message.size);
-    else if (message?.type === 'flushed') flushed();
+    else if (message?.type === 'cluster-size') {
+      process.env[ENV.clusterSize] = String(message.size);
+      resizeSharedPools();
+    } else if (message?.type === 'flushed') flushed();
     else if (message?.type === 'sampling') setSampling(state, message.size);
     else if (message?.type === 'sticky-connection' && handle) {
       receiveStickyConnection(state, handle as Socket, message.head);

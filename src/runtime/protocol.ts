@@ -140,6 +140,7 @@ export interface PoolReport
 export type PrimaryMessage =
   /** `groupSignal`: the primary stops on a Ctrl-C, which this process (in the same process group) got too. */
   | { hive: 1; type: 'shutdown'; idleGrace: number; groupSignal?: 'SIGINT' }
+  /** The cluster was scaled (or the process just got ready): it updates HIVE_CLUSTER_SIZE and its 'auto' shared pools. */
   | { hive: 1; type: 'cluster-size'; size: number }
   | { hive: 1; type: 'sticky-connection'; head: string | null }
   | { hive: 1; type: 'app-metrics-request'; id: number }

@@ -1,13 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { Pool, type PoolOptions } from '../pool/index.js';
-import { poolRegistry as pools } from './pool-registry.js';
+import { followClusterSize, poolRegistry as pools } from './pool-registry.js';
 import { timePoolRuns } from './request-context.js';
 import type { RuntimeState } from './state.js';
 
 /**
  * The process's shared pool for one task module: created on first use with `maxThreads: 'auto'` (the cgroup-aware
- * core count divided by the cluster size, so processes x threads fit the cores), reused after, and closed when
- * the process is retired, after the app's onShutdown hooks.
+ * core count divided by the cluster size, so processes x threads fit the cores), resized when the cluster is scaled
+ * (unless the app gave maxThreads), reused after, and closed when the process is retired, after the app's onShutdown
+ * hooks.
  */
 export function sharedPool(
   state: RuntimeState,
@@ -22,8 +23,11 @@ export function sharedPool(
     pools.set(key, pool);
     timePoolRuns(pool);
     const created = pool;
+    const auto = options.maxThreads === undefined || options.maxThreads === 'auto';
+    const unfollow = auto ? followClusterSize(pool) : () => {};
     state.closers.push(() => {
       pools.delete(key);
+      unfollow();
       return created.close();
     });
   }

@@ -1,0 +1,66 @@
+// Scaling an app resizes the runtime's shared pool of every running process, so that processes x threads keep
+// fitting the cores (README, docs/cluster.md): before, a process kept the size it was started with.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { availableCores } from 'hive/pool';
+import { poll } from '../poll.js';
+import { fixture, freePort, get, type HiveRecord, killAll, startDriver } from './helpers.js';
+
+after(killAll);
+
+const isResult = (command: string) => (r: HiveRecord) => r.kind === 'result' && r.command === command;
+const cores = availableCores();
+const rule = (processes: number) => Math.max(1, Math.floor(cores / processes));
+
+interface PoolReply {
+  instance: string;
+  size: string;
+  maxThreads: number;
+}
+
+/** Each instance's answer, once every one of `instances` answers with cluster size `size`. */
+async function poolSizes(port: number, size: number): Promise<Map<string, PoolReply>> {
+  const seen = new Map<string, PoolReply>();
+  await poll(async () => {
+    const reply = (await get(port)) as unknown as PoolReply;
+    seen.set(reply.instance, reply);
+    return seen.size === size && [...seen.values()].every((r) => r.size === String(size));
+  }, `every instance of ${size} to answer with its new size`);
+  return seen;
+}
+
+test('scale up then down: every running instance resizes its shared pool by the rule', async () => {
+  const port = await freePort();
+  const hive = startDriver({ script: fixture('pool-size-app.mjs'), instances: 1, port }, { HIVE_POOL_THREADS: '' });
+  assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+  assert.equal((await poolSizes(port, 1)).get('0')?.maxThreads, rule(1));
+
+  hive.command('scale 2');
+  assert.equal((await hive.waitFor(isResult('scale'), 'scale up')).ok, true);
+  await poll(async () => {
+    const sizes = await poolSizes(port, 2);
+    return [...sizes.values()].every((reply) => reply.maxThreads === rule(2));
+  }, 'both instances at the two-process size (instance 0 was started alone)');
+
+  hive.records.length = 0;
+  hive.command('scale 1');
+  assert.equal((await hive.waitFor(isResult('scale'), 'scale down')).ok, true);
+  await poll(async () => (await poolSizes(port, 1)).get('0')?.maxThreads === rule(1), 'instance 0 back at the whole');
+
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a pool with an explicit maxThreads keeps it across a scale', async () => {
+  const port = await freePort();
+  const hive = startDriver(
+    { script: fixture('pool-size-app.mjs'), instances: 2, port },
+    { POOL_MAX_THREADS: '3', HIVE_POOL_THREADS: '' },
+  );
+  assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+  hive.command('scale 1');
+  assert.equal((await hive.waitFor(isResult('scale'), 'scale down')).ok, true);
+  assert.equal((await poolSizes(port, 1)).get('0')?.maxThreads, 3);
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
