@@ -91,7 +91,11 @@ describe('backpressure and sizing', () => {
     assert.equal(autoThreadCount({ HIVE_CLUSTER_SIZE: '4' }, 8), 2);
     assert.equal(autoThreadCount({ HIVE_CLUSTER_SIZE: '3' }, 8), 2);
     assert.equal(autoThreadCount({ HIVE_CLUSTER_SIZE: '16' }, 8), 1);
-    assert.equal(autoThreadCount({ HIVE_CLUSTER_SIZE: 'junk' }, 8), 8);
+    assert.equal(
+      autoThreadCount({ HIVE_CLUSTER_SIZE: '' }, 8),
+      8,
+      'empty is unset (a bad value throws: sizing-env.test.ts)',
+    );
     assert.equal(
       autoThreadCount({ HIVE_CLUSTER_SIZE: '4', HIVE_POOL_THREADS: '3' }, 8),
       3,
