@@ -1,10 +1,12 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
+import { isConfigFile } from '../config/config-file-name.js';
 import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { isLoopbackHost } from '../dashboard/loopback.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { POOL_THREADS_ENV } from '../pool/sizing.js';
 import { ENV } from '../runtime/protocol.js';
 import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
 
@@ -28,6 +30,7 @@ Options:
   -p, --port <port>                the app's port, set as PORT in every process (required with --sticky)
   -e, --env <KEY=VALUE>            extra environment, repeatable
       --name <name>                name in log prefixes (default: the script's base name)
+      --threads <n>                threads of each process's shared pool (HIVE_POOL_THREADS; default cores / processes)
       --node-args <args>           Node.js flags for the app processes, e.g. --node-args="--max-old-space-size=512"
                                    (split on spaces outside quotes: --node-args='--title="my app"')
       --balance <rr|os|reuseport>  rr: the primary deals connections out (default); os: shared socket;
@@ -77,6 +80,7 @@ const runOptions = {
   port: { type: 'string', short: 'p' },
   env: { type: 'string', short: 'e', multiple: true },
   name: { type: 'string' },
+  threads: { type: 'string' },
   'node-args': { type: 'string' },
   balance: { type: 'string' },
   sticky: { type: 'string' },
@@ -134,6 +138,12 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const [script, ...extra] = positionals;
   if (script === undefined) throw new InvalidArgumentError('Missing <script>: hive run <script> [options]');
+  // Run as a script, a config file only fails at the listen timeout, with a not-ready error that says nothing of it.
+  if (isConfigFile(script)) {
+    throw new InvalidArgumentError(
+      `hive run takes a script; to run a config file use hive start <config> (got ${JSON.stringify(script)})`,
+    );
+  }
   if (extra.length > 0) {
     throw new InvalidArgumentError(`Unexpected argument ${JSON.stringify(extra[0])}; pass script arguments after --`);
   }
@@ -147,6 +157,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new InvalidArgumentError(`Expected --name to be a name, got ${describeValue(values.name)}`);
     supervisor.name = values.name;
   }
+  if (values.threads !== undefined)
+    supervisor.env = { ...supervisor.env, [POOL_THREADS_ENV]: parseThreads(values.threads) };
   if (values['node-args'] !== undefined) supervisor.nodeArgs = parseNodeArgs(values['node-args']);
   if (values.balance !== undefined) supervisor.balance = values.balance as SupervisorOptions['balance'];
   if (values.sticky !== undefined) supervisor.sticky = values.sticky;
@@ -249,6 +261,14 @@ export function parseNodeArgs(value: string): string[] {
 /** The `--node-args` value that {@link parseNodeArgs} reads back as `args`, each one whole. */
 export function formatNodeArgs(args: readonly string[]): string {
   return args.map((arg) => (/^[^\s"'\\]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`)).join(' ');
+}
+
+/** `--threads`: a positive integer, as `hive start --threads` takes it. */
+function parseThreads(value: string): string {
+  if (!/^[1-9]\d*$/.test(value)) {
+    throw new InvalidArgumentError(`Expected --threads to be a positive integer, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 /** A port number 0-65535 from a flag's text; InvalidArgumentError naming the flag otherwise. */

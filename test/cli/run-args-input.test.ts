@@ -1,6 +1,9 @@
 // `hive run` with bad arguments: exit 2 before anything is forked, with a typed error naming the flag and the value.
 // The script does not exist, so an argument wrongly taken would fail later, with ERR_HIVE_SCRIPT_NOT_FOUND instead.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HiveHome } from '../daemon/helpers.js';
 
@@ -69,4 +72,30 @@ test('the help says --restart-delay given alone turns the backoff off, as it doe
   assert.doesNotMatch(help.stdout, /when backoff is 0/);
   assert.match(help.stdout, /--restart-delay <duration> +fixed delay .*; given alone it turns the backoff\n +off/);
   assert.match(help.stdout, /default 100ms, 0 with\n +--restart-delay; 0 = off/);
+});
+
+test('a config file is refused as the script at once, pointing to hive start (it failed 10 s later, not ready)', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'hive-run-config-'));
+  try {
+    // `hive init`'s file, and PM2's and Hive's other names: present, as a newcomer has them.
+    for (const name of ['hive.config.ts', 'ecosystem.config.js', 'ecosystem.config.cjs', 'ecosystem.config.json']) {
+      writeFileSync(join(folder, name), name.endsWith('.json') ? '{"apps":[]}' : 'export default { apps: [] };\n');
+      const result = await hive.run(['run', name], { cwd: folder });
+      assert.equal(result.code, 2, `${name}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        /hive run: ERR_HIVE_INVALID_ARGUMENT: hive run takes a script; to run a config file use hive start <config>/,
+      );
+      assert.doesNotMatch(result.stderr, /ready/, name);
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('--threads takes a positive integer, as hive start --threads does', async () => {
+  for (const value of ['0', 'two', '-1', '1.5']) {
+    await refused([`--threads=${value}`], /ERR_HIVE_INVALID_ARGUMENT: Expected --threads to be a positive integer/);
+  }
+  await refused(['--threads', '2', '--threads', '3'], /--threads is given twice/);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { availableCores } from 'hive/pool';
 import { poll } from '../poll.js';
-import { fixture, freePort, get, type HiveRecord, killAll, startDriver } from './helpers.js';
+import { fixture, freePort, get, type HiveRecord, isEvent, killAll, startDriver, startHive } from './helpers.js';
 
 after(killAll);
 
@@ -62,5 +62,18 @@ test('a pool with an explicit maxThreads keeps it across a scale', async () => {
   assert.equal((await hive.waitFor(isResult('scale'), 'scale down')).ok, true);
   assert.equal((await poolSizes(port, 1)).get('0')?.maxThreads, 3);
   hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('hive run --threads sizes the shared pool, as hive start --threads does', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('pool-size-app.mjs'), '-i', '2', '--port', String(port), '--threads', '3']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const sizes = await poolSizes(port, 2);
+  assert.deepEqual(
+    [...sizes.values()].map((reply) => reply.maxThreads),
+    [3, 3],
+  );
+  hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
