@@ -69,7 +69,8 @@ export function onShutdown(hook: () => unknown): () => void {
  * The process's shared `hive/pool` for a task module (one per module, created on first call): `maxThreads: 'auto'`
  * sizes it for the cluster, so N processes with a pool each do not oversubscribe the cores, and resizes it when the
  * cluster is scaled (unless `options.maxThreads` fixes it). Closed when the process is retired, after the onShutdown
- * hooks. `options` apply on the first call for that module only.
+ * hooks. `options` apply on the first call for that module; a later call may omit them or repeat them, and one that
+ * gives a different value for a key throws ERR_HIVE_INVALID_ARGUMENT naming it.
  */
 export function pool(filename: string | URL, options?: Omit<PoolOptions, 'filename'>): Pool {
   return sharedPool(state, filename, options);

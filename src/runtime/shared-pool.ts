@@ -1,8 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { Pool, type PoolOptions } from '../pool/index.js';
+import { checkSameOptions } from './pool-options-check.js';
 import { followClusterSize, poolRegistry as pools } from './pool-registry.js';
 import { timePoolRuns } from './request-context.js';
 import type { RuntimeState } from './state.js';
+
+const createdWith = new WeakMap<Pool, Omit<PoolOptions, 'filename'>>();
 
 /**
  * The process's shared pool for one task module: created on first use with `maxThreads: 'auto'` (the cgroup-aware
@@ -13,23 +16,27 @@ import type { RuntimeState } from './state.js';
 export function sharedPool(
   state: RuntimeState,
   filename: string | URL,
-  options: Omit<PoolOptions, 'filename'> = {},
+  given: Omit<PoolOptions, 'filename'> | undefined,
 ): Pool {
   const key =
     filename instanceof URL ? filename.href : filename.startsWith('file:') ? filename : pathToFileURL(filename).href;
   let pool = pools.get(key);
-  if (pool === undefined) {
-    pool = new Pool({ maxThreads: 'auto', ...options, filename });
-    pools.set(key, pool);
-    timePoolRuns(pool);
-    const created = pool;
-    const auto = options.maxThreads === undefined || options.maxThreads === 'auto';
-    const unfollow = auto ? followClusterSize(pool) : () => {};
-    state.closers.push(() => {
-      pools.delete(key);
-      unfollow();
-      return created.close();
-    });
+  if (pool !== undefined) {
+    checkSameOptions(key, createdWith.get(pool) ?? {}, given);
+    return pool;
   }
+  const options = { ...given, maxThreads: given?.maxThreads ?? 'auto' };
+  pool = new Pool({ ...options, filename });
+  pools.set(key, pool);
+  // A copy: the caller's object may change after, and later calls are compared with what the pool was made from.
+  createdWith.set(pool, options);
+  timePoolRuns(pool);
+  const created = pool;
+  const unfollow = options.maxThreads === 'auto' ? followClusterSize(pool) : () => {};
+  state.closers.push(() => {
+    pools.delete(key);
+    unfollow();
+    return created.close();
+  });
   return pool;
 }
