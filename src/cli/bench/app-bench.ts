@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { HiveError } from '../../errors.js';
 import { type BenchConfiguration, CONFIGURATIONS } from './configurations.js';
 import { BenchServerError } from './errors.js';
-import { freePort } from './free-port.js';
+import { freePort, portIsFree } from './free-port.js';
 import { type LoadFigures, type LoadRun, startLoad } from './load-run.js';
 import { hiveNginxConfig, nginxMissing, nginxSocketFolder, startNginx } from './nginx-front.js';
 import { type ServedProcess, startServedProcess } from './served-process.js';
@@ -21,6 +21,8 @@ export interface AppBenchOptions {
   heavyN: number;
   /** Configuration names to run (all when undefined). */
   only?: readonly string[] | undefined;
+  /** The app's port in every configuration, nginx's the next one; undefined: free ports picked at random. */
+  port?: number | undefined;
   status: StatusLine;
   /** Aborting ends the load in progress and runs nothing more (Ctrl-C). */
   signal?: AbortSignal;
@@ -111,6 +113,7 @@ async function runGroup(
       instances,
       group[0]!.name,
       group.some((c) => c.nginx),
+      options.port,
     );
     servers.push(app);
     let front: ServedProcess | undefined;
@@ -121,7 +124,10 @@ async function runGroup(
         if (configuration.nginx) {
           options.status.show(`starting nginx in front of hive run -i ${instances} ...`);
           if (front === undefined) {
-            const nginxPort = await freePort();
+            const nginxPort = await benchPort(
+              options.port === undefined ? undefined : options.port + 1,
+              configuration.name,
+            );
             const config = hiveNginxConfig(nginxPort, app.port, app.socket);
             front = await startNginx(config, nginxPort, configuration.name);
             servers.push(front);
@@ -141,16 +147,24 @@ async function runGroup(
   }
 }
 
+/** The port given (refused when taken: the readiness check would reach the server holding it), or a free one. */
+async function benchPort(port: number | undefined, label: string): Promise<number> {
+  if (port === undefined) return freePort();
+  if (!(await portIsFree(port))) throw new BenchServerError(label, `port ${port} on 127.0.0.1 is taken (--port)`);
+  return port;
+}
+
 /** `hive run` of the api example; with `socket`, also on a Unix socket in a temp folder (removed when it stops). */
 async function startApi(
   instances: '1' | 'max',
   label: string,
   socket: boolean,
+  fixedPort: number | undefined,
 ): Promise<ServedProcess & { socket: string | undefined }> {
   if (!existsSync(API_EXAMPLE)) {
     throw new BenchServerError(label, `${API_EXAMPLE} not found: hive bench runs the repository's examples/api`);
   }
-  const port = await freePort();
+  const port = await benchPort(fixedPort, label);
   const args = [hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'];
   const folder = socket ? nginxSocketFolder('api.sock') : undefined;
   if (folder) args.push(...folder.runArgs);

@@ -18,6 +18,8 @@ Without a URL:
       --heavy-n <n>        the heavy request computes fib(n), 1-42 (default 30, about 10 ms)
       --only <names>       configurations to run, comma-separated
       --report <file>      also write a Markdown report with the table, and an SVG chart beside it
+      --port <n>           examples/api listens on n in each configuration (one runs at a time), nginx on n + 1;
+                           default: free ports picked at random
 With a URL (autocannon's options):
   -m, --method <method>    default GET
   -H, --header <K: V>      request header, repeatable (K=V works too)
@@ -38,6 +40,8 @@ export interface AppModeArgs {
   heavyN: number;
   only: string[] | undefined;
   report: string | undefined;
+  /** `--port`: the app's port (nginx's is the next one); undefined: free ports picked at random. */
+  port: number | undefined;
 }
 
 /** `hive bench <url>`: autocannon against any URL. */
@@ -58,7 +62,7 @@ export interface UrlModeArgs {
 
 export type BenchArgs = AppModeArgs | UrlModeArgs | { mode: 'help' };
 
-const APP_ONLY = ['heavy-share', 'heavy-n', 'only', 'report'] as const;
+const APP_ONLY = ['heavy-share', 'heavy-n', 'only', 'report', 'port'] as const;
 const URL_ONLY = ['method', 'header', 'body', 'pipelining', 'timeout', 'rate', 'amount'] as const;
 
 /** Parses `hive bench`'s arguments; throws InvalidArgumentError (or parseArgs' TypeError) naming the culprit. */
@@ -75,6 +79,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'heavy-n': { type: 'string' },
       only: { type: 'string' },
       report: { type: 'string' },
+      port: { type: 'string' },
       method: { type: 'string', short: 'm' },
       header: { type: 'string', short: 'H', multiple: true },
       body: { type: 'string', short: 'b' },
@@ -110,6 +115,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       heavyN,
       only: parseOnly(values.only),
       report: values.report,
+      // Up to 65534: nginx takes the next port.
+      port:
+        values.port === undefined ? undefined : number(values.port, '--port', { min: 1, max: 65534, integer: true }),
     };
   }
   const appFlag = APP_ONLY.find((flag) => values[flag] !== undefined);
