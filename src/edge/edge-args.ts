@@ -36,7 +36,8 @@ Server:
       --hsts                   send Strict-Transport-Security (2 years)
       --no-redirect            serve plain HTTP too instead of redirecting to HTTPS
       --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
-      --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20)
+      --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20); answered 429 with
+                               Retry-After: --retry-after <seconds> (default: one request's interval, at least 1)
       --max-body <size>        client_max_body_size (default 1m)
       --header-buffer <size>   room for a response's headers, 4k to 1m (default 16k; nginx's default of one
                                page (4k) answers 502 to larger response headers); also the size of both relay
@@ -121,8 +122,14 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['rate-limit'] !== undefined) {
     site.rateLimit = { rate: values['rate-limit'] };
     if (values.burst !== undefined) site.rateLimit.burst = integer('--burst', values.burst);
-  } else if (values.burst !== undefined) {
-    throw new EdgeOptionError('rateLimit', '--burst needs --rate-limit');
+    if (values['retry-after'] !== undefined) {
+      site.rateLimit.retryAfter = integer('--retry-after', values['retry-after']);
+    }
+  } else if (values.burst !== undefined || values['retry-after'] !== undefined) {
+    throw new EdgeOptionError(
+      'rateLimit',
+      `${values.burst === undefined ? '--retry-after' : '--burst'} needs --rate-limit`,
+    );
   }
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
@@ -194,6 +201,7 @@ const kOptions = {
   'acme-root': { type: 'string' },
   'rate-limit': { type: 'string' },
   burst: { type: 'string' },
+  'retry-after': { type: 'string' },
   'max-body': { type: 'string' },
   'header-buffer': { type: 'string' },
   'read-timeout': { type: 'string' },
@@ -232,6 +240,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['acme.root', '--acme-root'],
   ['rateLimit.rate', '--rate-limit'],
   ['rateLimit.burst', '--burst'],
+  ['rateLimit.retryAfter', '--retry-after'],
   ['clientMaxBodySize', '--max-body'],
   ['headerBufferSize', '--header-buffer'],
   ['timeouts.read', '--read-timeout'],

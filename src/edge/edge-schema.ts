@@ -284,6 +284,16 @@ export const siteSchema = z.strictObject({
         burst: count.default(20),
         nodelay: z.boolean().default(true),
         status: z.number().int().min(400).max(599).default(429),
+        /**
+         * Retry-After on a limited request's answer (429 or 503 only), in whole seconds: by default the time the
+         * bucket takes to let one more request through (1 for any rate per second, 60/n for n requests a minute).
+         */
+        retryAfter: z
+          .number()
+          .int()
+          .min(0)
+          .max(kMaxCount, { error: `expected a whole number of seconds from 0 to ${kMaxCount}` })
+          .optional(),
         zoneSize: zoneSize.default('10m'),
       }),
     ])

@@ -6,6 +6,7 @@ import { isIPv6 } from 'node:net';
 import { hstsValue, kValidHost, siteNames } from './nginx-http.js';
 import { block, doubleQuote, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, kAcmeLocation } from './options.js';
+import { rateLimitErrorPage, rateLimitedLocation } from './rate-limit.js';
 import { retryBudget } from './retry-budget.js';
 
 // Mozilla's "intermediate" profile: TLS 1.2 and 1.3, forward-secret AEAD ciphers only.
@@ -98,9 +99,26 @@ function hostPort(site: EdgeSite, port: number): string {
   return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+// add_header at server level, never in a location: a location with its own add_header drops every inherited one (the
+// rate limit's location, which adds Retry-After, repeats these).
+function serverHeaders(site: EdgeSite, secure: boolean): string[] {
+  const names = siteNames(site);
+  const { tls } = site;
+  return nodes(
+    `add_header X-Request-Id ${names.requestId} always`,
+    // A server that answers plain HTTP too (no redirect) sends it on HTTPS only, through a map on $https: a host must
+    // not send it over plain HTTP (RFC 6797, 7.2), and add_header skips an empty value.
+    secure &&
+      tls &&
+      tls.hsts !== false &&
+      `add_header Strict-Transport-Security ${tls.redirect ? quote(hstsValue(tls.hsts)) : names.hsts} always`,
+  ) as string[];
+}
+
 function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
   const names = siteNames(site);
   const { tls } = site;
+  const headers = serverHeaders(site, secure);
   return nodes(
     serverName(site),
     'server_tokens off',
@@ -117,14 +135,7 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     accessLog(site),
     hostCheck(),
     `client_max_body_size ${site.clientMaxBodySize}`,
-    // add_header here, never in a location: a location with its own add_header drops every inherited one.
-    `add_header X-Request-Id ${names.requestId} always`,
-    // A server that answers plain HTTP too (no redirect) sends it on HTTPS only, through a map on $https: a host must
-    // not send it over plain HTTP (RFC 6797, 7.2), and add_header skips an empty value.
-    secure &&
-      tls &&
-      tls.hsts !== false &&
-      `add_header Strict-Transport-Security ${tls.redirect ? quote(hstsValue(tls.hsts)) : names.hsts} always`,
+    ...headers,
     ...gzip(site),
     '',
     acmeLocation(site),
@@ -134,6 +145,7 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
         `expires ${site.static.maxAge}`,
       ]),
     block('location /', proxyLocation(site)),
+    rateLimitedLocation(site, headers),
   );
 }
 
@@ -145,6 +157,8 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     rateLimit !== false &&
       `limit_req zone=${names.limitZone}${rateLimit.burst > 0 ? ` burst=${rateLimit.burst}${rateLimit.nodelay ? ' nodelay' : ''}` : ''}`,
     rateLimit !== false && `limit_req_status ${rateLimit.status}`,
+    // nginx's own 429 says nothing of when to come back: clients and their retry logic guess, or hammer.
+    ...rateLimitErrorPage(site),
     `proxy_pass http://${names.upstream}`,
     // HTTP/1.1 to the upstream is what makes keepalive in the upstream block work at all.
     'proxy_http_version 1.1',

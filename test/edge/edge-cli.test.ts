@@ -314,3 +314,12 @@ test('--ipv6 adds listen [::]:port beside each listen; with a listen.address fro
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /app "api": listen\.ipv6: listen\.address 10\.0\.0\.1/);
 });
+
+test('--retry-after sets the rate limit Retry-After, and needs --rate-limit', () => {
+  const result = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--rate-limit', '10r/s', '--retry-after', '30');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /add_header Retry-After 30 always;/);
+  const alone = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--retry-after', '30');
+  assert.equal(alone.code, 2);
+  assert.match(alone.stderr, /--retry-after needs --rate-limit/);
+});
