@@ -24,7 +24,7 @@ Upstream:
       --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
       --max-fails <n>          failed tries (connection errors, timeouts) within --fail-timeout that take a host
                                out for --fail-timeout (default 3; 0: never take a host out)
-      --fail-timeout <time>    whole seconds, such as 10s or 1m (default 10s)
+      --fail-timeout <time>    whole seconds, such as 10s, 1m or 1m30s (default 10s)
 
 Server:
       --listen <port>          HTTP port (default 80)
@@ -37,13 +37,14 @@ Server:
       --no-redirect            serve plain HTTP too instead of redirecting to HTTPS
       --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
       --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20); answered 429 with
-                               Retry-After: --retry-after <seconds> (default: one request's interval, at least 1)
+                               Retry-After: --retry-after <time> (default: one request's interval, at least 1)
       --max-body <size>        client_max_body_size (default 1m)
       --header-buffer <size>   room for a response's headers, 4k to 1m (default 16k; nginx's default of one
                                page (4k) answers 502 to larger response headers); also the size of both relay
                                buffers of every open WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
-      --read-timeout <time>    proxy_read_timeout (default 60s; WebSocket idle limit too)
+      --read-timeout <time>    proxy_read_timeout, in nginx's syntax: 500ms, 30s, 1h30m, 1d (default 60s;
+                               WebSocket idle limit too)
       --connect-timeout <time> proxy_connect_timeout (default 5s); below the retry time limit (the least of 10s
                                and the read timeout), so a host that never answers is retried on another
       --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
@@ -123,7 +124,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     site.rateLimit = { rate: values['rate-limit'] };
     if (values.burst !== undefined) site.rateLimit.burst = integer('--burst', values.burst);
     if (values['retry-after'] !== undefined) {
-      site.rateLimit.retryAfter = integer('--retry-after', values['retry-after']);
+      site.rateLimit.retryAfter = values['retry-after'];
     }
   } else if (values.burst !== undefined || values['retry-after'] !== undefined) {
     throw new EdgeOptionError(

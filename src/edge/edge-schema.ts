@@ -5,10 +5,11 @@
 import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { kHostname } from './host-list.js';
+import { type DurationKind, normaliseNginxDuration, parseNginxDuration } from './nginx-duration.js';
+import { durationMs } from './retry-budget.js';
 
 // At most 9 digits: nginx's parsers refuse a value that overflows once scaled to ms or bytes.
 const kMaxDigits9 = 999_999_999;
-const kDuration = /^\d{1,9}(ms|s|m|h|d)?$/;
 const kSize = /^\d{1,9}[kKmMgG]?$/;
 const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
 // A ~regex is rendered quoted (nginx-server.ts); whitespace would still split it into two names. nginx takes a
@@ -23,32 +24,33 @@ const kBalance = /^(round_robin|least_conn|ip_hash|hash:ip|hash:(cookie|header):
 // a newline. No "#" at the start: it opens a comment there, and the directive runs on into the next line.
 const kPath = /^(?!#)[^\s"'{};$\\]+$/;
 
-const duration = z
-  .union([z.number(), z.string()])
-  .refine(
-    (value) =>
-      typeof value === 'number' ? Number.isInteger(value) && value >= 0 && value <= kMaxDigits9 : kDuration.test(value),
-    {
-      error: 'expected an nginx duration such as "10s", "500ms", "1m", or a whole number of seconds',
-    },
-  )
-  .transform((value) => (typeof value === 'number' ? `${value}s` : value));
+// Durations take nginx's whole time syntax (nginx-duration.ts) and are written back in one unit; a number is seconds.
+function nginxDuration(kind: DurationKind, error: string) {
+  return z.union([z.number(), z.string()]).transform((value, context) => {
+    const text = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? `${value}s` : '') : value;
+    const ms = parseNginxDuration(text, kind);
+    if (ms === undefined) {
+      context.addIssue({ code: 'custom', message: error });
+      return z.NEVER;
+    }
+    return normaliseNginxDuration(text, ms);
+  });
+}
+const duration = nginxDuration(
+  'ms',
+  'expected an nginx duration such as "10s", "500ms", "1h30m" or "1d" (units w d h m s ms, largest first), or a ' +
+    'whole number of seconds',
+);
 // proxy_connect/send/read_timeout 0 is not "no limit" to nginx: every request times out at once (504).
-const positiveDuration = duration.refine((value) => !/^0+(ms|s|m|h|d)?$/.test(value), {
+const positiveDuration = duration.refine((value) => typeof value === 'string' && durationMs(value) > 0, {
   error: 'expected a duration of more than 0 (nginx times every request out at once on 0), such as "60s"',
 });
 // fail_timeout and expires parse their value in whole seconds: nginx rejects "500ms" there.
-const kSecondsDuration = /^\d{1,9}(s|m|h|d)?$/;
-const secondsDuration = z
-  .union([z.number(), z.string()])
-  .refine(
-    (value) =>
-      typeof value === 'number'
-        ? Number.isInteger(value) && value >= 0 && value <= kMaxDigits9
-        : kSecondsDuration.test(value),
-    { error: 'expected a duration in whole seconds such as "10s", "1m", "7d", or a whole number of seconds (no "ms")' },
-  )
-  .transform((value) => (typeof value === 'number' ? `${value}s` : value));
+const secondsDuration = nginxDuration(
+  'seconds',
+  'expected a duration in whole seconds such as "10s", "1m30s", "7d" (units y M w d h m s, largest first), or a ' +
+    'whole number of seconds (no "ms")',
+);
 const size = z
   .union([z.number(), z.string()])
   .refine(
@@ -285,14 +287,12 @@ export const siteSchema = z.strictObject({
         nodelay: z.boolean().default(true),
         status: z.number().int().min(400).max(599).default(429),
         /**
-         * Retry-After on a limited request's answer (429 or 503 only), in whole seconds: by default the time the
+         * Retry-After on a limited request's answer (429 or 503 only), a duration in whole seconds: by default the time the
          * bucket takes to let one more request through (1 for any rate per second, 60/n for n requests a minute).
          */
-        retryAfter: z
-          .number()
-          .int()
-          .min(0)
-          .max(kMaxCount, { error: `expected a whole number of seconds from 0 to ${kMaxCount}` })
+        retryAfter: secondsDuration
+          .transform((value) => durationMs(value) / 1000)
+          .refine((seconds) => seconds <= kMaxCount, { error: `expected at most ${kMaxCount} seconds` })
           .optional(),
         zoneSize: zoneSize.default('10m'),
       }),

@@ -2,6 +2,7 @@
  * The retry time limit (proxy_next_upstream_timeout) of a site, from its timeouts: what nginx-server.ts renders and
  * what options.ts holds the connect timeout below.
  */
+import { parseNginxDuration } from './nginx-duration.js';
 
 // `timeout` covers a connect timeout (the host never got the request: a retry is safe and wanted, a machine that is
 // off answers nothing) and a read or send timeout (the app has the request and is slow: a retry would send it to
@@ -14,10 +15,7 @@ export function retryBudget(timeout: string, timeouts: { read: string; send: str
   return candidates.reduce((least, value) => (durationMs(value) < durationMs(least) ? value : least));
 }
 
-const kDurationUnits: Record<string, number> = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** An nginx duration (`10s`, `500ms`, `1h`, a bare number of seconds) in milliseconds. */
+/** A duration as the schema leaves it (nginx's syntax, checked) in milliseconds. */
 export function durationMs(value: string): number {
-  const [, digits = '0', unit = ''] = /^(\d+)([a-z]*)$/.exec(value) ?? [];
-  return Number(digits) * (kDurationUnits[unit] ?? 1000);
+  return parseNginxDuration(value) ?? Number.NaN;
 }
