@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { describeValue } from '../errors.js';
 import { serverNameSchema } from './edge-schema.js';
 import { DeployOptionError } from './errors.js';
+import { issueMessage } from './issue-message.js';
 
 // Kubernetes object names (DNS-1123 labels): the strictest of the places the app name ends up.
 const kName = /^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/;
@@ -13,11 +14,18 @@ const kQuantityCpu = /^(\d+m|\d+(\.\d+)?)$/;
 // Kubernetes' decimal kilo is a lowercase "k" (a "K" fails the API server's quantity parser); the others are capitals.
 const kQuantityMemory = /^\d+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 const kPath = /^\/[A-Za-z0-9._~/-]*$/;
+const kPathError = 'expected an absolute URL path of letters, digits and . _ ~ / -, such as /readyz';
+const kNameError = 'expected a lowercase name of letters, digits and "-", starting with a letter (a Kubernetes name)';
+// What a Kubernetes quantity looks like, said in the words of the flags' help rather than as the regex.
+const kCpuError = 'expected CPUs or millicores, such as 2, 1.5 or 500m';
+const kMemoryError =
+  'expected bytes or a number with a suffix k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi or Ei, such as 512Mi or 1G ' +
+  '(kilo is a lowercase k, mega a capital M: 1m is not a memory size)';
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 const deploySchema = z.strictObject({
-  app: z.string().regex(kName, { error: 'expected a lowercase name of letters, digits and "-" (a Kubernetes name)' }),
+  app: z.string().regex(kName, { error: kNameError }),
   /** The app's entry script, as given to `hive run`. */
   script: z
     .string()
@@ -28,7 +36,9 @@ const deploySchema = z.strictObject({
    * `hive run -i`: `max` sizes the cluster from the container's CPU limit (cgroups). Default `max`, except 1 for a
    * sticky app on Kubernetes (see kubernetes-manifests.ts).
    */
-  instances: z.union([z.literal('max'), z.number().int().positive()]).optional(),
+  instances: z
+    .union([z.literal('max'), z.number().int().positive()], { error: 'expected "max" or a whole number of 1 or more' })
+    .optional(),
   /** Containers (compose replicas, Deployment replicas before autoscaling). */
   replicas: z.number().int().positive().max(100).default(2),
   image: z
@@ -54,16 +64,16 @@ const deploySchema = z.strictObject({
   health: z
     .strictObject({
       port: z.number().int().min(1).max(65535).default(9464),
-      readiness: z.string().regex(kPath).default('/readyz'),
-      liveness: z.string().regex(kPath).default('/healthz'),
+      readiness: z.string().regex(kPath, { error: kPathError }).default('/readyz'),
+      liveness: z.string().regex(kPath, { error: kPathError }).default('/healthz'),
     })
     .prefault({}),
   resources: z
     .strictObject({
-      cpuRequest: z.string().regex(kQuantityCpu).default('500m'),
-      cpuLimit: z.string().regex(kQuantityCpu).default('2'),
-      memoryRequest: z.string().regex(kQuantityMemory).default('256Mi'),
-      memoryLimit: z.string().regex(kQuantityMemory).default('512Mi'),
+      cpuRequest: z.string().regex(kQuantityCpu, { error: kCpuError }).default('500m'),
+      cpuLimit: z.string().regex(kQuantityCpu, { error: kCpuError }).default('2'),
+      memoryRequest: z.string().regex(kQuantityMemory, { error: kMemoryError }).default('256Mi'),
+      memoryLimit: z.string().regex(kQuantityMemory, { error: kMemoryError }).default('512Mi'),
     })
     .prefault({}),
   autoscale: z
@@ -76,11 +86,11 @@ const deploySchema = z.strictObject({
   /** Public host name: the Ingress rule's host in k8s, nginx's server_name in compose (see `hostSchemas`). */
   host: z.string().optional(),
   /** Secret holding the Ingress certificate (e.g. made by cert-manager). Needs `host`. */
-  tlsSecret: z.string().regex(kName).optional(),
+  tlsSecret: z.string().regex(kName, { error: kNameError }).optional(),
   /** Host port nginx publishes in compose. */
   publish: z.number().int().min(1).max(65535).default(8080),
   /** Kubernetes namespace (none: kubectl's current). */
-  namespace: z.string().regex(kName).optional(),
+  namespace: z.string().regex(kName, { error: kNameError }).optional(),
 });
 
 /**
@@ -121,7 +131,7 @@ export type DeployOptions = z.output<typeof deploySchema> & {
  * the options must suit both (the Ingress's rules for `host` are the stricter).
  */
 export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 'k8s'): DeployOptions {
-  const parsed = recipeSchemas[recipe].safeParse(input);
+  const parsed = recipeSchemas[recipe].safeParse(input, { error: issueMessage });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;

@@ -26,7 +26,7 @@ const kPath = /^(?!#)[^\s"'{};$\\]+$/;
 
 // Durations take nginx's whole time syntax (nginx-duration.ts) and are written back in one unit; a number is seconds.
 function nginxDuration(kind: DurationKind, error: string) {
-  return z.union([z.number(), z.string()]).transform((value, context) => {
+  return z.union([z.number(), z.string()], { error }).transform((value, context) => {
     const text = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? `${value}s` : '') : value;
     const ms = parseNginxDuration(text, kind);
     if (ms === undefined) {
@@ -52,7 +52,7 @@ const secondsDuration = nginxDuration(
     'whole number of seconds (no "ms")',
 );
 const size = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], { error: 'expected an nginx size such as "1m", "512k", or a whole number of bytes' })
   .refine(
     (value) =>
       typeof value === 'number' ? Number.isInteger(value) && value >= 0 && value <= kMaxDigits9 : kSize.test(value),
@@ -81,7 +81,7 @@ const kZoneMin = 32 * 1024;
 const kZoneMax = 4096 * 1024 * 1024;
 const kZoneUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
 const zoneSize = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], { error: 'expected a zone size such as "10m"' })
   .refine(
     (value) => {
       const match = /^(\d{1,10})([kKmM]?)$/.exec(String(value));
@@ -100,7 +100,8 @@ const rate = z.string().refine(
   },
   { error: 'expected a rate of at least 1 request, such as "10r/s" or "600r/m"' },
 );
-const port = z.number().int().min(1).max(65535, { error: 'expected an integer port from 1 to 65535' });
+const kPortError = 'expected an integer port from 1 to 65535';
+const port = z.number().int().min(1, { error: kPortError }).max(65535, { error: kPortError });
 const path = z.string().min(1).regex(kPath, {
   error: 'expected a path without spaces, quotes, braces, ";", "$" or "\\", not starting with "#"',
 });
@@ -167,7 +168,22 @@ export const upstreamSchema = z.strictObject({
    */
   socket: socketPath.optional(),
   /** Other hosts running the app: `"10.0.0.5:3000,10.0.0.6:3000"` or an array. */
-  hosts: z.union([z.string(), z.array(z.union([z.string(), z.strictObject({ host: z.string(), port })]))]).optional(),
+  hosts: z
+    .union(
+      [
+        z.string(),
+        z.array(
+          z.union([z.string(), z.strictObject({ host: z.string(), port })], {
+            error: 'expected "host:port" or { host, port }',
+          }),
+        ),
+      ],
+      {
+        error:
+          'expected a host list such as "10.0.0.5:3000,10.0.0.6:3000", or an array of "host:port" or { host, port }',
+      },
+    )
+    .optional(),
   /**
    * round_robin (nginx's default), least_conn, hash:ip (the whole client address, consistent), ip_hash (nginx's: the
    * first three octets of IPv4), hash:cookie:<name>, hash:header:<name>.
@@ -201,14 +217,17 @@ const tlsSchema = z.strictObject({
   /** Answer plain HTTP with a 301 to HTTPS (the ACME challenge location stays on HTTP). */
   redirect: z.boolean().default(true),
   hsts: z
-    .union([
-      z.boolean(),
-      z.strictObject({
-        maxAge: z.number().int().nonnegative().default(63072000),
-        includeSubDomains: z.boolean().default(false),
-        preload: z.boolean().default(false),
-      }),
-    ])
+    .union(
+      [
+        z.boolean(),
+        z.strictObject({
+          maxAge: z.number().int().nonnegative().default(63072000),
+          includeSubDomains: z.boolean().default(false),
+          preload: z.boolean().default(false),
+        }),
+      ],
+      { error: 'expected true, false or { maxAge, includeSubDomains, preload }' },
+    )
     .default(false),
   http2: z.boolean().default(true),
 });
@@ -221,7 +240,7 @@ export const serverNameSchema = z.string().regex(kServerName, {
 export const siteSchema = z.strictObject({
   app: z.string().regex(kAppName, { error: 'expected a name of letters, digits, "-" or "_", starting with a letter' }),
   serverName: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string(), z.array(z.string())], { error: 'expected host names, as a string or an array' })
     .default('_')
     .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/).filter(Boolean)))
     .pipe(z.array(serverNameSchema).min(1)),
@@ -246,24 +265,30 @@ export const siteSchema = z.strictObject({
    * sticky app needs ip_hash or hash balancing, and gets the matching one by default.
    */
   sticky: z
-    .union([
-      z.boolean(),
-      z
-        .string()
-        .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' }),
-    ])
+    .union(
+      [
+        z.boolean(),
+        z
+          .string()
+          .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' }),
+      ],
+      { error: 'expected true, false, ip, header:<name> or cookie:<name>' },
+    )
     .optional(),
   upstream: upstreamSchema.prefault({}),
   /** proxy_next_upstream: retries on another server, for idempotent requests only (nginx's rule). */
   retries: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        tries: z.number().int().min(1).max(20).default(3),
-        /** Retry budget since the first try; 0 is nginx's "no limit" (still capped at the read and send timeouts). */
-        timeout: duration.default('10s'),
-      }),
-    ])
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          tries: z.number().int().min(1).max(20).default(3),
+          /** Retry budget since the first try; 0 is nginx's "no limit" (still capped at the read and send timeouts). */
+          timeout: duration.default('10s'),
+        }),
+      ],
+      { error: 'expected false or { tries, timeout }' },
+    )
     .prefault({}),
   timeouts: z
     .strictObject({
@@ -278,29 +303,36 @@ export const siteSchema = z.strictObject({
   headerBufferSize: headerBufferSize.default(16),
   gzip: z.boolean().default(true),
   rateLimit: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        rate,
-        /** Requests over the rate let through at once; 0 (nginx's own default) leaves `burst=` and nodelay out. */
-        burst: count.default(20),
-        nodelay: z.boolean().default(true),
-        status: z.number().int().min(400).max(599).default(429),
-        /**
-         * Retry-After on a limited request's answer (429 or 503 only), a duration in whole seconds: by default the time the
-         * bucket takes to let one more request through (1 for any rate per second, 60/n for n requests a minute).
-         */
-        retryAfter: secondsDuration
-          .transform((value) => durationMs(value) / 1000)
-          .refine((seconds) => seconds <= kMaxCount, { error: `expected at most ${kMaxCount} seconds` })
-          .optional(),
-        zoneSize: zoneSize.default('10m'),
-      }),
-    ])
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          rate,
+          /** Requests over the rate let through at once; 0 (nginx's own default) leaves `burst=` and nodelay out. */
+          burst: count.default(20),
+          nodelay: z.boolean().default(true),
+          status: z.number().int().min(400).max(599).default(429),
+          /**
+           * Retry-After on a limited request's answer (429 or 503 only), a duration in whole seconds: by default the time the
+           * bucket takes to let one more request through (1 for any rate per second, 60/n for n requests a minute).
+           */
+          retryAfter: secondsDuration
+            .transform((value) => durationMs(value) / 1000)
+            .refine((seconds) => seconds <= kMaxCount, { error: `expected at most ${kMaxCount} seconds` })
+            .optional(),
+          zoneSize: zoneSize.default('10m'),
+        }),
+      ],
+      { error: 'expected false or { rate, burst, nodelay, status, retryAfter, zoneSize } such as { rate: "10r/s" }' },
+    )
     .default(false),
   tls: tlsSchema.optional(),
   /** Webroot for certbot's HTTP-01 challenge; on by default with TLS. */
-  acme: z.union([z.literal(false), z.strictObject({ root: path.default('/var/www/certbot') })]).optional(),
+  acme: z
+    .union([z.literal(false), z.strictObject({ root: path.default('/var/www/certbot') })], {
+      error: 'expected false or { root }',
+    })
+    .optional(),
   static: z
     .strictObject({
       // No "\": nginx would read "\n" or "\t" in the prefix as a newline or a tab.
@@ -316,7 +348,7 @@ export const siteSchema = z.strictObject({
    * from X-Forwarded-For (set_real_ip_from, real_ip_recursive) and their X-Forwarded-Proto is passed on.
    */
   realIpFrom: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string(), z.array(z.string())], { error: 'expected addresses or CIDR ranges, as a string or an array' })
     // Each entry is split as the string form is: `--real-ip-from "10.0.0.0/8,192.168.0.0/16"` is two ranges.
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((entry) => entry.split(/[\s,]+/)))
     .transform((ranges) => ranges.filter(Boolean))
@@ -327,19 +359,21 @@ export const siteSchema = z.strictObject({
    * "off", as nginx spells it) for none. Defaults to /var/log/nginx/<app>.access.log.
    */
   accessLog: z
-    .union([z.literal(false), path])
+    .union([z.literal(false), path], { error: 'expected a path, "off" or false' })
     .transform((value) => (value === 'off' ? false : value))
     .optional(),
 });
 
 export const mainSchema = z
   .strictObject({
-    workerProcesses: z.union([z.literal('auto'), positiveInt]).default('auto'),
+    workerProcesses: z
+      .union([z.literal('auto'), positiveInt], { error: 'expected "auto" or a whole number of 1 or more' })
+      .default('auto'),
     workerConnections: positiveInt.default(1024),
     /** Only meaningful when nginx starts as root. */
     user: z
       .string()
-      .regex(/^[a-z_][a-z0-9_-]*( [a-z_][a-z0-9_-]*)?$/i)
+      .regex(/^[a-z_][a-z0-9_-]*( [a-z_][a-z0-9_-]*)?$/i, { error: 'expected a user name, or a user and a group name' })
       .optional(),
     pid: path.default('/run/nginx.pid'),
     errorLog: path.default('/var/log/nginx/error.log'),

@@ -17,6 +17,7 @@ import {
   EdgeTlsFileError,
 } from './errors.js';
 import { type HostPort, parseHostList, sameServerKey } from './host-list.js';
+import { issueMessage } from './issue-message.js';
 import { durationMs, retryBudget } from './retry-budget.js';
 
 export type SiteInput = z.input<typeof siteSchema>;
@@ -66,7 +67,7 @@ export interface ResolveOptions {
  * offending key; nothing is rendered or written before this passes.
  */
 export function resolveEdgeConfig(input: EdgeConfigInput, options: ResolveOptions = {}): EdgeConfig {
-  const parsed = configSchema.safeParse(input);
+  const parsed = configSchema.safeParse(input, { error: issueMessage });
   if (!parsed.success) throw toOptionError(parsed.error, input);
   const sites = parsed.data.sites.map((site, index) => finishSite(site, `sites[${index}]`, options));
   const names = new Set<string>();
