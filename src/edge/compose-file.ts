@@ -53,7 +53,7 @@ export function renderCompose(options: DeployOptions): string {
       },
       expose: [String(options.port)],
       deploy: { replicas: options.replicas, ...composeLimits(options) },
-      stop_grace_period: `${options.killTimeout + 5}s`,
+      stop_grace_period: `${Math.ceil(options.killTimeout) + 5}s`,
       healthcheck: {
         test: ['CMD', 'node', '-e', probe],
         interval: '5s',

@@ -3,6 +3,7 @@
  */
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
+import { parseDuration } from '../cluster/units.js';
 import { describeValue } from '../errors.js';
 import { serverNameSchema } from './edge-schema.js';
 import { DeployOptionError } from './errors.js';
@@ -23,6 +24,22 @@ const kMemoryError =
   '(kilo is a lowercase k, mega a capital M: 1m is not a memory size)';
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+// Ten minutes: a drain longer than that holds every rollout (and the kubelet's grace period) for longer still.
+const kMaxKillTimeout = 600;
+const kKillTimeoutError =
+  'expected a duration as hive run takes it, such as 5s, 500ms, 1.5m or 1h (a bare number is seconds), more than 0 ' +
+  'and at most 10m';
+
+function killTimeoutSeconds(value: number | string): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  try {
+    return parseDuration(value, 'killTimeout') / 1000;
+  } catch {
+    return undefined;
+  }
+}
 
 const deploySchema = z.strictObject({
   app: z.string().regex(kName, { error: kNameError }),
@@ -49,8 +66,22 @@ const deploySchema = z.strictObject({
   node: z.number().int().min(20).default(24),
   /** The app's own build step (`npm run build`), run in the build stage when present. */
   build: z.boolean().default(true),
-  /** `hive run --kill-timeout` in seconds: how long a process may drain before SIGKILL. */
-  killTimeout: z.number().int().positive().max(600).default(5),
+  /**
+   * `hive run --kill-timeout`: how long a process may drain before SIGKILL. A number (or a string of digits, as
+   * `--kill-timeout 30` always meant here) is seconds; otherwise hive run's syntax (`5s`, `500ms`, `1.5m`, `1h`).
+   * Seconds once resolved, a fraction for a value under a whole second.
+   */
+  killTimeout: z
+    .union([z.number(), z.string()], { error: kKillTimeoutError })
+    .transform((value, context) => {
+      const seconds = killTimeoutSeconds(value);
+      if (seconds === undefined || !(seconds > 0) || seconds > kMaxKillTimeout) {
+        context.addIssue({ code: 'custom', message: kKillTimeoutError });
+        return z.NEVER;
+      }
+      return seconds;
+    })
+    .default(5),
   sticky: z
     .string()
     .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' })

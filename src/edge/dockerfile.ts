@@ -7,7 +7,11 @@ import type { DeployOptions } from './deploy-options.js';
 /** `hive run`'s arguments in the container: the script, the cluster size, the drain budget, the sticky key. */
 export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = options.instances ?? 'max'): string[] {
   const args = [options.script, '--instances', String(instances), '--port', String(options.port)];
-  args.push('--kill-timeout', `${options.killTimeout}s`);
+  // In ms when not whole seconds: hive run reads a fraction of a second too, but 1500ms reads plainer than 1.5s.
+  const killTimeout = Number.isInteger(options.killTimeout)
+    ? `${options.killTimeout}s`
+    : `${Math.round(options.killTimeout * 1000)}ms`;
+  args.push('--kill-timeout', killTimeout);
   // The probes' port: Hive's metrics server answers /healthz and /readyz there, never on the app's port. On every
   // address: the kubelet probes the pod's IP (compose's health check, inside the container, would do with loopback).
   if (usesMetricsPort(options)) {

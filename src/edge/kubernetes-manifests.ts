@@ -44,7 +44,7 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
         metadata: { labels },
         spec: {
           // preStop, then hive's drain (--kill-timeout), then a margin before the kubelet's SIGKILL.
-          terminationGracePeriodSeconds: kPreStopSeconds + options.killTimeout + 10,
+          terminationGracePeriodSeconds: kPreStopSeconds + Math.ceil(options.killTimeout) + 10,
           securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
           containers: [
             {

@@ -24,7 +24,8 @@ Options:
       --image <ref>            image reference (default <app>:latest)
       --node <major>           Node.js version of the base image (default 24, the active LTS)
       --no-build               the app has no build step
-      --kill-timeout <s>       seconds a process may drain before SIGKILL (default 5)
+      --kill-timeout <time>    how long a process may drain before SIGKILL, as hive run takes it: 5s, 500ms,
+                               1.5m; a bare number is seconds (default 5s; at most 10m)
       --sticky <mode>          ip | header:<name> | cookie:<name>
       --no-redis               no Redis service / REDIS_URL
       --health-port <port>     port the probes fetch (default 9464: \`hive run --metrics-port\`, whose server
@@ -161,7 +162,7 @@ function parse(argv: string[]): DeployArgs {
     ...defined('image', str('image')),
     ...defined('node', int('node')),
     ...defined('build', values['no-build'] === true ? false : undefined),
-    ...defined('killTimeout', int('kill-timeout')),
+    ...defined('killTimeout', str('kill-timeout')),
     ...defined('sticky', str('sticky')),
     ...defined('redis', values['no-redis'] === true ? false : undefined),
     ...defined('host', str('host')),

@@ -1,0 +1,60 @@
+// `hive deploy --kill-timeout` takes the durations `hive run --kill-timeout` takes (5s, 500ms, 1.5m, 1h; a bare number
+// stays seconds, as it always was here), and the recipe passes hive run a value it reads the same way.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { parseDuration } from '../../dist/cluster/units.js';
+import { renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-kill-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function hiveDeploy(...argv: string[]) {
+  const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+}
+
+test('hive deploy --kill-timeout 5s is taken, as hive run takes it', () => {
+  const out = join(dir, 'five');
+  const result = hiveDeploy('k8s', '--app', 'api', '--kill-timeout', '5s', '--out', out);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(readFileSync(join(out, 'Dockerfile'), 'utf8'), /"--kill-timeout", "5s"/);
+});
+
+test('durations in seconds: 1.5m, 1500ms (rounded up for the grace periods), and bare numbers as before', () => {
+  assert.equal(resolveDeployOptions({ app: 'api', killTimeout: '1.5m' }).killTimeout, 90);
+  assert.equal(resolveDeployOptions({ app: 'api', killTimeout: '30' }).killTimeout, 30);
+  assert.equal(resolveDeployOptions({ app: 'api', killTimeout: '2.5' }).killTimeout, 2.5);
+  assert.equal(resolveDeployOptions({ app: 'api', killTimeout: 30 }).killTimeout, 30);
+  const files = renderDeployRecipe('k8s', { app: 'api', killTimeout: '1500ms' });
+  const dockerfile = files.find((file) => file.path === 'Dockerfile')!.content;
+  const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+  const given = cmd[cmd.indexOf('--kill-timeout') + 1];
+  assert.equal(given, '1500ms');
+  // What hive run's own parser makes of it.
+  assert.equal(parseDuration(given, 'killTimeout'), 1500);
+  const manifests = files.find((file) => file.path === 'k8s.yaml')!.content;
+  // preStop (5 s) + 2 (1.5 s rounded up) + 10.
+  assert.match(manifests, /terminationGracePeriodSeconds: 17$/m);
+  const compose = renderDeployRecipe('compose', { app: 'api', killTimeout: '1500ms' });
+  assert.match(compose.find((file) => file.path === 'compose.yaml')!.content, /stop_grace_period: 7s$/m);
+});
+
+test('a bad or out-of-range --kill-timeout is a typed error naming the flag', () => {
+  for (const value of ['5x', '0s', '11m', '1.5x', 'soon']) {
+    const result = hiveDeploy('k8s', '--app', 'api', '--kill-timeout', value, '--out', join(dir, 'bad'));
+    assert.equal(result.status, 2, `${value}: ${result.stderr}`);
+    assert.match(
+      result.stderr,
+      /ERR_HIVE_DEPLOY_INVALID_OPTION: --kill-timeout \(killTimeout\): expected a duration as hive run takes it/,
+    );
+    assert.ok(result.stderr.includes(JSON.stringify(value)), result.stderr);
+  }
+});
