@@ -2,6 +2,7 @@
  * Options of the deploy recipes (`hive deploy compose|k8s`): one app, validated at the door like the nginx options.
  */
 import { isIPv4 } from 'node:net';
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../cluster/units.js';
 import { describeValue } from '../errors.js';
@@ -41,12 +42,25 @@ function killTimeoutSeconds(value: number | string): number | undefined {
   }
 }
 
+/** Whether a relative script path stays inside the directory it is relative to (`a/../b.js` does, `../b.js` not). */
+function insideContext(script: string): boolean {
+  const normal = posix.normalize(script);
+  return !posix.isAbsolute(normal) && normal !== '..' && !normal.startsWith('../') && normal !== '.';
+}
+
 const deploySchema = z.strictObject({
   app: z.string().regex(kName, { error: kNameError }),
   /** The app's entry script, as given to `hive run`. */
   script: z
     .string()
     .regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a relative path such as server.js or dist/server.js' })
+    // The image holds the build context (the app's directory, copied to /app) and nothing else: a script above it or
+    // at an absolute path is not in the image, and every container would exit at start with hive run's "not found".
+    .refine((value) => insideContext(value), {
+      error:
+        "expected a path inside the app's directory (the Docker build context, copied to /app in the image), such " +
+        'as server.js or dist/server.js: a script outside it is not in the image',
+    })
     .default('server.js'),
   port: z.number().int().min(1).max(65535).default(3000),
   /**
