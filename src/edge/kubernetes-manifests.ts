@@ -1,5 +1,6 @@
 /**
- * The Kubernetes recipe: Deployment, Service, Ingress (ingress-nginx) and HorizontalPodAutoscaler for one app.
+ * The Kubernetes recipe: Deployment, Service, Ingress (ingress-nginx), HorizontalPodAutoscaler and (with more than
+ * one pod) PodDisruptionBudget for one app.
  * Each manifest is a plain object (checked against the API schemas in test/edge) printed as one multi-document file.
  */
 import type { DeployOptions } from './deploy-options.js';
@@ -13,7 +14,7 @@ type Manifest = Record<string, unknown>;
 // this long before SIGTERM so that no new request is routed to a process that is already draining.
 const kPreStopSeconds = 5;
 
-/** The four manifests as objects, in apply order. */
+/** The manifests as objects, in apply order. */
 export function kubernetesManifests(options: DeployOptions): Manifest[] {
   const labels = { 'app.kubernetes.io/name': options.app, 'app.kubernetes.io/managed-by': 'hive' };
   const selector = { 'app.kubernetes.io/name': options.app };
@@ -45,7 +46,25 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
         spec: {
           // preStop, then hive's drain (--kill-timeout), then a margin before the kubelet's SIGKILL.
           terminationGracePeriodSeconds: kPreStopSeconds + Math.ceil(options.killTimeout) + 10,
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+          // The image's unprivileged `node` user (uid and gid 1000 in the official node images), and the runtime's
+          // default seccomp filter, which the kubelet does not apply unless asked (the "restricted" Pod Security
+          // Standard asks for both). The root filesystem stays writable: npm, node and apps write to /tmp and HOME.
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          // Pods spread over nodes where the scheduler can: one node going down (or drained) takes only its share.
+          // ScheduleAnyway, so a one-node cluster (or a full one) still runs every pod the autoscaler asks for.
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selector },
+            },
+          ],
           containers: [
             {
               name: options.app,
@@ -131,7 +150,15 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
       ],
     },
   };
-  return [deployment, service, ingress, autoscaler];
+  // A node drain (an upgrade, the cluster autoscaler) evicts pods only while one stays available. Not for a single
+  // pod: minAvailable 1 there would block every drain of its node until someone deletes the budget.
+  const disruptionBudget = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: metadata(options.app),
+    spec: { minAvailable: 1, selector: { matchLabels: selector } },
+  };
+  return [deployment, service, ingress, autoscaler, ...(options.autoscale.min > 1 ? [disruptionBudget] : [])];
 }
 
 // ingress-nginx passes WebSocket upgrades by itself; what it needs are timeouts long enough for idle sockets,

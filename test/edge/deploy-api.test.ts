@@ -17,5 +17,5 @@ test('hive/edge exports renderComposeNginx and DeployRecipe: the compose nginx.c
   assert.match(conf, /server app:3000/);
   assert.match(conf, /hash \$cookie_sid consistent;/);
   const kinds = kubernetesManifests(resolveDeployOptions({ app: 'api' }, 'k8s')).map((manifest) => manifest.kind);
-  assert.deepEqual(kinds, ['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler']);
+  assert.deepEqual(kinds, ['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
 });

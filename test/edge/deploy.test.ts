@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
 import {
@@ -45,11 +46,12 @@ for (const target of ['compose', 'k8s'] as const) {
   });
 }
 
-const kinds = { Deployment, Service, Ingress, HorizontalPodAutoscaler } as const;
+const kinds = { Deployment, Service, Ingress, HorizontalPodAutoscaler, PodDisruptionBudget } as const;
 const variants: DeployInput[] = [
   { app: 'api' },
   { app: 'chat', sticky: 'cookie:sid', host: 'chat.example.com', tlsSecret: 'chat-tls', namespace: 'prod' },
   { app: 'ws', sticky: 'ip', instances: 2, redis: false, killTimeout: 30, resources: { cpuLimit: '500m' } },
+  { app: 'one', autoscale: { min: 1 } },
 ];
 
 test('Kubernetes manifests pass the API schemas, and the YAML reads back as the same objects', () => {
@@ -57,7 +59,13 @@ test('Kubernetes manifests pass the API schemas, and the YAML reads back as the 
     const manifests = kubernetesManifests(resolveDeployOptions(input));
     assert.deepEqual(
       manifests.map((m) => m.kind),
-      ['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler'],
+      [
+        'Deployment',
+        'Service',
+        'Ingress',
+        'HorizontalPodAutoscaler',
+        ...(input.autoscale?.min === 1 ? [] : ['PodDisruptionBudget']),
+      ],
     );
     for (const manifest of manifests) {
       const Model = kinds[manifest.kind as keyof typeof kinds];

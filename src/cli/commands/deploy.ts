@@ -13,7 +13,8 @@ Writes a deploy recipe for one app into --out (default: the current directory). 
 existing files are never overwritten unless --force is given.
 
   compose   Dockerfile, .dockerignore, compose.yaml (nginx + app replicas + Redis), nginx.conf
-  k8s       Dockerfile, .dockerignore, k8s.yaml (Deployment, Service, Ingress, HorizontalPodAutoscaler)
+  k8s       Dockerfile, .dockerignore, k8s.yaml (Deployment, Service, Ingress, HorizontalPodAutoscaler,
+            PodDisruptionBudget when --min is above 1)
 
 Options:
       --app <name>             app name (default: package.json's name)
