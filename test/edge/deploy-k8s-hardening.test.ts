@@ -6,7 +6,6 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { parseAllDocuments } from 'yaml';
 import { type DeployInput, renderDeployRecipe } from '../../dist/edge/index.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: manifests read back from YAML
 type Manifest = any;
 
 function manifests(input: DeployInput): Manifest[] {

@@ -8,22 +8,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Agent, request } from 'undici';
-import { generateNginxConfig } from '../../dist/edge/index.js';
-import {
-  freePorts,
-  nginxSkip,
-  type RunningNginx,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { nginxSkip, type ProxiedSite, startProxy, startUpstream, type UpstreamHost } from './nginx-harness.js';
 
 const skip = nginxSkip();
 let live: UpstreamHost | undefined;
 let dead: ChildProcess | undefined;
 const fillers: Socket[] = [];
-const running: RunningNginx[] = [];
+const running: ProxiedSite[] = [];
 let ports: number[] = [];
 const agent = new Agent({ connections: 1 });
 
@@ -52,27 +43,25 @@ before(async () => {
   if (skip) return;
   live = await startUpstream('h1', '127.0.0.2');
   const deadPort = await startDeadHost();
-  ports = await freePorts(2);
-  for (const [index, connect] of ['500ms', '2s'].entries()) {
-    const port = ports[index]!;
+  for (const connect of ['500ms', '2s']) {
     const site = {
-      app: 'api',
-      listen: { address: '127.0.0.1', port },
       // max_fails 0: the dead host is never taken out, so round robin sends every other request to it first.
       upstream: { hosts: [`${live.host}:${live.port}`, `127.0.0.3:${deadPort}`], maxFails: 0 },
       timeouts: { read: '2s', connect: '500ms' },
-      accessLog: false as const,
     };
-    let config = generateNginxConfig({ main: testMain, sites: [site] }, { shape: 'full' });
     // The second nginx gets the connect timeout the generator now refuses: equal to the retry time limit.
-    config = config.replace('proxy_connect_timeout 500ms;', `proxy_connect_timeout ${connect};`);
-    running.push(await startNginx(config, [port]));
+    running.push(
+      await startProxy(site, (config) =>
+        config.replace('proxy_connect_timeout 500ms;', `proxy_connect_timeout ${connect};`),
+      ),
+    );
   }
+  ports = running.map((proxy) => proxy.port);
 });
 
 after(async () => {
   await agent.close();
-  await Promise.all(running.map((nginx) => nginx.stop()));
+  await Promise.all(running.map((proxy) => proxy.stop()));
   for (const socket of fillers) socket.destroy();
   dead?.kill('SIGKILL');
   await live?.stop();

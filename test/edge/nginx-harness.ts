@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { generateNginxConfig } from '../../dist/edge/index.js';
+import { generateNginxConfig, type SiteInput } from '../../dist/edge/index.js';
 
 // Kept importable from here: the nginx tests take all their helpers from this file.
 export { makeCertificate } from '../tls-certificate.js';
@@ -306,6 +306,34 @@ export async function startTlsSite(
   return { http, https, cert: await readFile(files.cert, 'utf8'), stop };
 }
 
+/** One app behind a real nginx on a loopback port (see {@link startProxy}). */
+export interface ProxiedSite {
+  port: number;
+  nginx: RunningNginx;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts nginx with one site `api` on a free 127.0.0.1 port, in a whole nginx.conf, no access log: `site` (its
+ * upstream at least) goes over those defaults. `edit` changes the rendered config before nginx reads it, for a test
+ * that needs what the generator refuses to write.
+ */
+export async function startProxy(
+  site: Omit<SiteInput, 'app'> & { app?: string },
+  edit: (config: string) => string = (config) => config,
+): Promise<ProxiedSite> {
+  const port = await freePort();
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: [{ app: 'api', accessLog: false, ...site, listen: { address: '127.0.0.1', port, ...site.listen } }],
+    },
+    { shape: 'full' },
+  );
+  const nginx = await startNginx(edit(config), [port]);
+  return { port, nginx, stop: () => nginx.stop() };
+}
+
 /** One app behind a real nginx on one plain HTTP port (see {@link startPlainSite}). */
 export interface PlainSite {
   port: number;
@@ -320,24 +348,8 @@ export interface PlainSite {
  */
 export async function startPlainSite(overrides: Record<string, unknown> = {}): Promise<PlainSite> {
   const host = await startUpstream('h1', '127.0.0.2');
-  const port = await freePort();
   try {
-    const config = generateNginxConfig(
-      {
-        main: testMain,
-        sites: [
-          {
-            app: 'api',
-            listen: { address: '127.0.0.1', port },
-            upstream: { hosts: `${host.host}:${host.port}` },
-            accessLog: false,
-            ...overrides,
-          },
-        ],
-      },
-      { shape: 'full' },
-    );
-    const nginx = await startNginx(config, [port]);
+    const { port, nginx } = await startProxy({ upstream: { hosts: `${host.host}:${host.port}` }, ...overrides });
     return {
       port,
       nginx,

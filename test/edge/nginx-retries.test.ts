@@ -3,20 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Agent, request } from 'undici';
-import { generateNginxConfig } from '../../dist/edge/index.js';
-import {
-  freePort,
-  nginxSkip,
-  type RunningNginx,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { nginxSkip, type ProxiedSite, startProxy, startUpstream, type UpstreamHost } from './nginx-harness.js';
 
 const skip = nginxSkip();
 const hosts: UpstreamHost[] = [];
-let nginx: RunningNginx | undefined;
+let proxy: ProxiedSite | undefined;
 let port = 0;
 const agent = new Agent({ connections: 4 });
 
@@ -25,31 +16,19 @@ before(async () => {
   for (const [index, address] of ['127.0.0.2', '127.0.0.3', '127.0.0.4'].entries()) {
     hosts.push(await startUpstream(`h${index + 1}`, address));
   }
-  port = await freePort();
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'api',
-          listen: { address: '127.0.0.1', port },
-          // Defaults for max_fails, fail_timeout and retries: what a user gets. A short read timeout, as an app
-          // with a tight --read-timeout has: below the retry budget's default of 10 s. The connect timeout must be
-          // below that budget (hunt-connect-timeout.test.ts).
-          upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`) },
-          timeouts: { read: '1s', connect: '500ms' },
-          accessLog: false,
-        },
-      ],
-    },
-    { shape: 'full' },
-  );
-  nginx = await startNginx(config, [port]);
+  proxy = await startProxy({
+    // Defaults for max_fails, fail_timeout and retries: what a user gets. A short read timeout, as an app with a
+    // tight --read-timeout has: below the retry budget's default of 10 s. The connect timeout must be below that
+    // budget (hunt-connect-timeout.test.ts).
+    upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`) },
+    timeouts: { read: '1s', connect: '500ms' },
+  });
+  port = proxy.port;
 });
 
 after(async () => {
   await agent.close();
-  await nginx?.stop();
+  await proxy?.stop();
   await Promise.all(hosts.map((h) => h.stop()));
 });
 

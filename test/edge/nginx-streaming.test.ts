@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import { after, before, test } from 'node:test';
-import { generateNginxConfig } from '../../dist/edge/index.js';
 import { poll } from '../poll.js';
-import { freePort, nginxSkip, type RunningNginx, startNginx, testMain } from './nginx-harness.js';
+import { nginxSkip, type ProxiedSite, startProxy } from './nginx-harness.js';
 
 const skip = nginxSkip();
 let app: Server | undefined;
-let nginx: RunningNginx | undefined;
+let proxy: ProxiedSite | undefined;
 let port = 0;
 const streams: ServerResponse[] = [];
 
@@ -23,20 +22,12 @@ before(async () => {
     streams.push(res);
   });
   await new Promise<void>((resolve) => app!.listen(0, '127.0.0.2', () => resolve()));
-  port = await freePort();
-  const upstream = `127.0.0.2:${(app.address() as { port: number }).port}`;
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [{ app: 'api', listen: { address: '127.0.0.1', port }, upstream: { hosts: upstream }, accessLog: false }],
-    },
-    { shape: 'full' },
-  );
-  nginx = await startNginx(config, [port]);
+  proxy = await startProxy({ upstream: { hosts: `127.0.0.2:${(app.address() as { port: number }).port}` } });
+  port = proxy.port;
 });
 
 after(async () => {
-  await nginx?.stop();
+  await proxy?.stop();
   app?.closeAllConnections();
   await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
 });
