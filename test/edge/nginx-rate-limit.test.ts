@@ -67,3 +67,23 @@ test('Retry-After only for 429 and 503: an error_page for another status would c
   );
   assert.doesNotMatch(render(502), /error_page|Retry-After/);
 });
+
+test("the limited answer keeps the server's HSTS header: a location with its own add_header inherits none", () => {
+  const config = generateNginxConfig(
+    {
+      sites: [
+        {
+          app: 'api',
+          upstream: { port: 3000 },
+          rateLimit: { rate: '10r/s' },
+          tls: { cert: '/etc/ssl/api.pem', key: '/etc/ssl/api.key', hsts: true },
+        },
+      ],
+    },
+    { checkFiles: false },
+  );
+  const named = /location @hive_rate_limited \{([^}]*)\}/.exec(config)?.[1] ?? '';
+  assert.match(named, /add_header X-Request-Id \$hive_api_request_id always;/);
+  assert.match(named, /add_header Strict-Transport-Security max-age=63072000 always;/);
+  assert.match(named, /add_header Retry-After 1 always;/);
+});
