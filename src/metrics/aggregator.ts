@@ -12,8 +12,10 @@ export function countsAsRestart(type: string): boolean {
 
 /** What the aggregator listens to: a Supervisor, seen only through the events and getters it needs. */
 export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
-  readonly options: { name: string };
+  readonly options: { name: string; instances?: number };
   readonly state: string;
+  /** Slots of the cluster now (after a scale too); 0 before the start, when `options.instances` says it. */
+  readonly size?: number;
   readonly workers: readonly { instance: number; pid: number; state: string }[];
   /** Asks the workers for the app's own prom-client metrics (answered as `app-metrics` events); optional. */
   requestAppMetrics?(id: number): number;
@@ -118,6 +120,16 @@ export class MetricsAggregator {
   /** Workers ready to serve now. */
   get readyWorkers(): number {
     return this.#source.workers.filter((w) => w.state === 'ready').length;
+  }
+
+  /** App processes the app should have (its slots), ready or not: `hive_workers_ready` below it is an alert. */
+  get desiredWorkers(): number {
+    return this.#source.size || this.#source.options.instances || 0;
+  }
+
+  /** The app's state (the Supervisor's `AppState`: starting, online, reloading, errored, stopping, stopped). */
+  get state(): string {
+    return this.#source.state;
   }
 
   /** Slots the restarts were counted for, with their counts (slots with no live process included). */

@@ -17,6 +17,9 @@ interface Family {
 }
 
 const CODE_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+// The Supervisor's AppState values: an enum is one 0/1 sample per value, so `== 1` selects the current one and an
+// alert on a state stays one series whatever the state was before.
+const APP_STATES = ['starting', 'online', 'reloading', 'errored', 'stopping', 'stopped'] as const;
 const seconds = (ms: number) => ms / 1000;
 // Gauges read the slot's newest live process's last report; a slot without one has none (its counters stay).
 const fromLatest =
@@ -123,6 +126,19 @@ const families: Family[] = [
     help: 'App processes ready to serve.',
     type: 'gauge',
     perApp: (a) => [[{}, a.readyWorkers]],
+  },
+  {
+    name: 'hive_workers_desired',
+    help: 'App processes the app should have (its instances): alert when hive_workers_ready stays below it.',
+    type: 'gauge',
+    perApp: (a) => [[{}, a.desiredWorkers]],
+  },
+  {
+    name: 'hive_app_state',
+    help: "The app's state: 1 for the current one, 0 for the others.",
+    type: 'gauge',
+    labels: ['state'],
+    perApp: (a) => APP_STATES.map((state) => [{ state }, a.state === state ? 1 : 0]),
   },
   {
     name: 'hive_up',

@@ -1,0 +1,57 @@
+// What an SRE moving from pm2-prometheus-exporter needs from /metrics: the app's state and desired size beside the
+// ready count, the primary's start time, base units, labels that do not clash with Prometheus's own, counters and
+// histograms that rate() and histogram_quantile() can use.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { fixture, freePort, isEvent, killAll, startHive, until } from '../cluster/helpers.js';
+import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+
+after(killAll);
+
+async function scrapeText(base: string): Promise<string> {
+  const { statusCode, body } = await request(`${base}/metrics`, { reset: true });
+  const text = await body.text();
+  assert.equal(statusCode, 200);
+  return text;
+}
+
+async function scrape(base: string): Promise<Sample[]> {
+  return parsePrometheusText(await scrapeText(base)).samples;
+}
+
+const value = (samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined =>
+  samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+
+test('an errored app with 0 of 2 processes shows its state and desired size, so ready < desired can alert', async () => {
+  const port = await freePort();
+  const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--metrics-port', '0', '--max-restarts', '1'];
+  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s');
+  const hive = startHive(args, { CRASH_AFTER_MS: '300' });
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  let samples = await scrape(base);
+  assert.equal(value(samples, 'hive_workers_desired', { app: 'app' }), 2);
+  assert.equal(value(samples, 'hive_app_state', { app: 'app', state: 'online' }), 1);
+
+  await hive.waitFor(isEvent('state', { state: 'errored' }), 'the app errored', 60_000);
+  await until(async () => {
+    samples = await scrape(base);
+    return value(samples, 'hive_workers_ready') === 0;
+  }, 'no process ready');
+  assert.equal(value(samples, 'hive_workers_desired', { app: 'app' }), 2);
+  assert.equal(value(samples, 'hive_app_state', { app: 'app', state: 'errored' }), 1);
+  // One sample per state, the others 0: `hive_app_state{state="errored"} == 1` is the alert.
+  const states = samples.filter((s) => s.name === 'hive_app_state');
+  assert.deepEqual(states.map((s) => s.labels.state).sort(), [
+    'errored',
+    'online',
+    'reloading',
+    'starting',
+    'stopped',
+    'stopping',
+  ]);
+  assert.equal(sum(samples, 'hive_app_state'), 1);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
