@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { MetricsReport, PoolReport } from '../runtime/protocol.js';
 import type { InstanceMetrics, MetricsAggregator } from './aggregator.js';
@@ -145,6 +146,14 @@ const families: Family[] = [
     help: '1 while the app runs, 0 once it is stopping.',
     type: 'gauge',
     perApp: (a) => [[{}, a.running ? 1 : 0]],
+  },
+  {
+    // The primary's: its restart (a new `hive run`, `hive restart` under the daemon) starts every counter here from
+    // 0 again, which rate() takes for a reset; this says when it happened, as prom-client's default collector does.
+    name: 'process_start_time_seconds',
+    help: "Start time of the app's primary process since the Unix epoch, in seconds.",
+    type: 'gauge',
+    perApp: () => [[{}, Math.round(performance.timeOrigin) / 1000]],
   },
   {
     name: 'hive_restarts_total',

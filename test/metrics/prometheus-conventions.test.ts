@@ -55,3 +55,31 @@ test('an errored app with 0 of 2 processes shows its state and desired size, so 
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
+
+test("the primary's start time is exposed, so a restarted primary (its counters from 0) is told apart", async () => {
+  const metricsPort = await freePort();
+  const startOnce = async (): Promise<{ start: number; requests: number }> => {
+    const before = Date.now() / 1000;
+    const port = await freePort();
+    const hive = startHive([fixture('app.js'), '-i', '1', '--port', String(port), '--metrics-port', String(metricsPort)]);
+    const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+    await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+    for (let i = 0; i < 3; i++) await (await request(`http://127.0.0.1:${port}/`, { reset: true })).body.text();
+    let samples: Sample[] = [];
+    await until(async () => {
+      samples = await scrape(base);
+      return sum(samples, 'http_requests_total') === 3;
+    }, '3 requests counted');
+    const start = value(samples, 'process_start_time_seconds', { app: 'app' });
+    assert.equal(samples.filter((s) => s.name === 'process_start_time_seconds').length, 1);
+    assert.ok(start !== undefined && start >= Math.floor(before) && start <= Date.now() / 1000, `start ${start}`);
+    hive.kill('SIGTERM');
+    assert.equal((await hive.exited).code, 0);
+    return { start, requests: sum(samples, 'http_requests_total') };
+  };
+  const first = await startOnce();
+  const second = await startOnce();
+  // The same endpoint, counters at 3 again: only the start time says the second is a new primary.
+  assert.equal(second.requests, first.requests);
+  assert.ok(second.start > first.start, `${second.start} > ${first.start}`);
+});
