@@ -44,7 +44,8 @@ const poolFamily = (name: string, help: string, type: Family['type'], read: (poo
 
 /** Every metric family Hive exposes; docs/observability.md lists the same. */
 const families: Family[] = [
-  latestGauge('process_cpu_percent', 'CPU used in the last report interval, % of one core.', (r) => r.cpuPercent),
+  // No percent gauge (it was process_cpu_percent): Prometheus wants base units, and rate() of this counter is the
+  // share of one core over any window the query picks. The dashboard reads its percent from the reports, not here.
   {
     name: 'process_cpu_seconds_total',
     help: 'CPU time (user + system) used, in seconds.',

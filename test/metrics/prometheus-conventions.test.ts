@@ -83,3 +83,24 @@ test("the primary's start time is exposed, so a restarted primary (its counters 
   assert.equal(second.requests, first.requests);
   assert.ok(second.start > first.start, `${second.start} > ${first.start}`);
 });
+
+test('CPU is exposed in base units only: a process_cpu_seconds_total counter per slot, no percent gauge', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port), '--metrics-port', '0']);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  let text = '';
+  await until(async () => {
+    text = await scrapeText(base);
+    return parsePrometheusText(text).samples.filter((s) => s.name === 'process_cpu_seconds_total').length === 2;
+  }, 'both slots reported');
+  const { samples, types } = parsePrometheusText(text);
+  assert.equal(types.get('process_cpu_seconds_total'), 'counter');
+  for (const s of samples.filter((s) => s.name === 'process_cpu_seconds_total')) assert.ok(s.value > 0);
+  assert.deepEqual(
+    [...types.keys()].filter((name) => name.includes('percent')),
+    [],
+  );
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
