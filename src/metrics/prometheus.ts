@@ -11,7 +11,7 @@ interface Family {
   help: string;
   type: 'gauge' | 'counter';
   labels?: string[];
-  /** Samples per instance (labels app and instance are added). */
+  /** Samples per process slot (labels app and slot are added). */
   perInstance?: (m: InstanceMetrics) => Sample[] | number;
   /** Samples for the whole app (label app is added). */
   perApp?: (aggregator: MetricsAggregator) => Sample[];
@@ -158,15 +158,17 @@ const families: Family[] = [
   },
   {
     name: 'hive_restarts_total',
-    help: 'Restarts after a crash or over the memory limit, per instance.',
+    help: 'Restarts after a crash or over the memory limit, per process slot.',
     type: 'counter',
-    perApp: (a) => [...a.restarts()].map(([instance, count]) => [{ instance }, count]),
+    perApp: (a) => [...a.restarts()].map(([slot, count]) => [{ slot }, count]),
   },
 ];
 
 /**
  * A prom-client Registry of its own (never the global one, which belongs to the app) whose metrics are read from the
- * aggregator at scrape time. Labels: `app`, and `instance` (the slot number) for per-process metrics.
+ * aggregator at scrape time. Labels: `app`, and `slot` (the process slot, HIVE_INSTANCE) for per-process metrics.
+ * Not `instance`: Prometheus sets that target label to the scraped host:port, and would rename Hive's to
+ * `exported_instance`, or (honor_labels) let two hosts' `{app="web",instance="0"}` series collide.
  */
 export function createMetricsRegistry(aggregator: MetricsAggregator): Registry {
   const registry = new Registry();
@@ -174,7 +176,7 @@ export function createMetricsRegistry(aggregator: MetricsAggregator): Registry {
   for (const family of families) {
     const labelNames = [
       'app',
-      ...(family.perInstance || family.name === 'hive_restarts_total' ? ['instance'] : []),
+      ...(family.perInstance || family.name === 'hive_restarts_total' ? ['slot'] : []),
       ...(family.labels ?? []),
     ];
     const samples = (): Sample[] => {
@@ -182,8 +184,8 @@ export function createMetricsRegistry(aggregator: MetricsAggregator): Registry {
       const out: Sample[] = [];
       for (const m of aggregator.instances()) {
         const values = family.perInstance!(m);
-        if (typeof values === 'number') out.push([{ app, instance: m.instance }, values]);
-        else for (const [labels, value] of values) out.push([{ app, instance: m.instance, ...labels }, value]);
+        if (typeof values === 'number') out.push([{ app, slot: m.instance }, values]);
+        else for (const [labels, value] of values) out.push([{ app, slot: m.instance, ...labels }, value]);
       }
       return out;
     };

@@ -50,7 +50,7 @@ test('/metrics is valid Prometheus text, per instance, and its counters grow und
   const before = await scrape(base);
   assert.equal(sum(before, 'hive_workers_ready', { app: 'app' }), 2);
   for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes']) {
-    for (const instance of ['0', '1']) assert.ok(sum(before, name, { instance }) > 0, `${name} of ${instance}`);
+    for (const instance of ['0', '1']) assert.ok(sum(before, name, { slot: instance }) > 0, `${name} of ${instance}`);
   }
 
   // Bounded load: 200 requests, each on a new connection so that round-robin spreads them over both workers,
@@ -77,7 +77,7 @@ test('/metrics is valid Prometheus text, per instance, and its counters grow und
   assert.equal(sum(after, 'http_requests_total', { code_class: '4xx' }), 20);
   assert.equal(sum(after, 'http_requests_total', { code_class: '2xx' }), 180);
   for (const instance of ['0', '1']) {
-    assert.ok(sum(after, 'http_requests_total', { app: 'app', instance }) > 0, `requests of instance ${instance}`);
+    assert.ok(sum(after, 'http_requests_total', { app: 'app', slot: instance }) > 0, `requests of instance ${instance}`);
   }
   await until(
     async () => sum(await scrape(base), 'hive_pool_tasks_completed_total', { pool: 'task.js' }) === 20,
@@ -163,11 +163,11 @@ test("the app's own prom-client metrics are merged across its workers, without c
     const { body } = await request(`http://127.0.0.1:${appPort}/hello`, { reset: true });
     await body.text();
   }
-  // Once both workers have reported, Hive's own families are there per instance.
+  // Once both workers have reported, Hive's own families are there per slot.
   let text = '';
   await until(async () => {
     text = (await fetchText(`${base}/metrics`)).text;
-    return /process_resident_memory_bytes\{app="prom-app",instance="1"\}/.test(text);
+    return /process_resident_memory_bytes\{app="prom-app",slot="1"\}/.test(text);
   }, "both workers' reports");
   const { samples, types } = parsePrometheusText(text);
   // Summed over both workers, as prom-client's cluster aggregation does.
@@ -188,7 +188,7 @@ test('a retiring process reports its last counts: a reload loses none', async ()
   assert.equal(sum(await scrape(base), 'http_requests_total'), 0);
   hive.kill('SIGHUP');
   await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
-  await until(async () => sum(await scrape(base), 'http_requests_total', { instance: '0' }) === 30, '30 counted');
+  await until(async () => sum(await scrape(base), 'http_requests_total', { slot: '0' }) === 30, '30 counted');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
@@ -196,17 +196,17 @@ test('a retiring process reports its last counts: a reload loses none', async ()
 test('counters per instance survive a crash restart, which is counted', async () => {
   const { hive, base, appPort } = await startWithMetrics(1);
   for (let i = 0; i < 30; i++) await fetchText(`http://127.0.0.1:${appPort}/`);
-  await until(async () => sum(await scrape(base), 'http_requests_total', { instance: '0' }) === 30, '30 counted');
+  await until(async () => sum(await scrape(base), 'http_requests_total', { slot: '0' }) === 30, '30 counted');
 
   const pid = hive.readyPids().get(0)!;
   process.kill(pid, 'SIGKILL');
   await hive.waitFor(isEvent('restart', { instance: 0 }), 'the restart');
   await until(async () => {
     const samples = await scrape(base);
-    return sum(samples, 'hive_restarts_total', { instance: '0' }) === 1 && sum(samples, 'hive_workers_ready') === 1;
+    return sum(samples, 'hive_restarts_total', { slot: '0' }) === 1 && sum(samples, 'hive_workers_ready') === 1;
   }, 'the restart counted and the slot ready again');
   await fetchText(`http://127.0.0.1:${appPort}/`);
-  await until(async () => sum(await scrape(base), 'http_requests_total', { instance: '0' }) === 31, '31 counted');
+  await until(async () => sum(await scrape(base), 'http_requests_total', { slot: '0' }) === 31, '31 counted');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });

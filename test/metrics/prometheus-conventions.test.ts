@@ -104,3 +104,23 @@ test('CPU is exposed in base units only: a process_cpu_seconds_total counter per
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
+
+test("the process slot is the label slot: Hive's series never carry Prometheus's target label instance", async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port), '--metrics-port', '0']);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  let samples: Sample[] = [];
+  await until(async () => {
+    samples = await scrape(base);
+    return samples.filter((s) => s.name === 'process_resident_memory_bytes').length === 2;
+  }, 'both slots reported');
+  assert.deepEqual(
+    samples.filter((s) => 'instance' in s.labels || 'exported_instance' in s.labels).map((s) => s.name),
+    [],
+  );
+  const slots = samples.filter((s) => s.name === 'process_resident_memory_bytes').map((s) => s.labels.slot);
+  assert.deepEqual(slots.sort(), ['0', '1']);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
