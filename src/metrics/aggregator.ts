@@ -1,5 +1,7 @@
 import type { EventEmitter } from 'node:events';
-import type { MetricsReport } from '../runtime/protocol.js';
+import { DURATION_BUCKETS_MS } from '../pool/pool-stats.js';
+import type { MetricsReport, PoolReport } from '../runtime/protocol.js';
+import { addHistogram, emptyHistogram, type HistogramTotals, histogramDelta } from './histogram-totals.js';
 
 /**
  * Whether an app event is a restart of its slot in `restarts` (`hive ls`, describe, monit, the dashboard) and
@@ -35,6 +37,17 @@ export interface InstanceMetrics {
   cpuSeconds: number;
   /** Restarts of the slot no one asked for ({@link countsAsRestart}). */
   restarts: number;
+  /** Per shared pool (by name), its counts over every process that held the slot. */
+  pools: ReadonlyMap<string, PoolTotals>;
+}
+
+/** A shared pool's tasks over every process of a slot: they keep growing across restarts and reloads. */
+export interface PoolTotals {
+  completed: number;
+  failed: number;
+  /** Histograms at DURATION_BUCKETS_MS; `run.sum` is the pool's busy time, in ms. */
+  wait: HistogramTotals;
+  run: HistogramTotals;
 }
 
 interface ProcessEntry {
@@ -52,6 +65,9 @@ interface Slot {
   aborted: number;
   cpuSeconds: number;
   restarts: number;
+  pools: Map<string, PoolTotals>;
+  /** Per process (exited ones until they leave `exited`), its pools' last report: they count since the pool started. */
+  poolBaselines: Map<number, Map<string, PoolReport>>;
 }
 
 const MAX_EXITED = 16;
@@ -97,6 +113,32 @@ export class MetricsAggregator {
     for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
     slot.aborted += report.http.aborted;
     slot.cpuSeconds += report.cpuMs / 1000;
+    this.#recordPools(slot, pid, report.pools);
+  }
+
+  // Pools report counts since they started; the differences from the process's previous report add up per slot.
+  #recordPools(slot: Slot, pid: number, pools: PoolReport[]): void {
+    let baselines = slot.poolBaselines.get(pid);
+    if (baselines === undefined) {
+      baselines = new Map();
+      slot.poolBaselines.set(pid, baselines);
+    }
+    for (const pool of pools) {
+      let totals = slot.pools.get(pool.name);
+      if (totals === undefined) {
+        const size = DURATION_BUCKETS_MS.length;
+        totals = { completed: 0, failed: 0, wait: emptyHistogram(size), run: emptyHistogram(size) };
+        slot.pools.set(pool.name, totals);
+      }
+      let before = baselines.get(pool.name);
+      // Fewer than before: the process closed the pool and made a new one of the same task file.
+      if (before && (pool.completed < before.completed || pool.failed < before.failed)) before = undefined;
+      totals.completed += pool.completed - (before?.completed ?? 0);
+      totals.failed += pool.failed - (before?.failed ?? 0);
+      addHistogram(totals.wait, histogramDelta(pool.wait, before?.wait));
+      addHistogram(totals.run, histogramDelta(pool.run, before?.run));
+      baselines.set(pool.name, pool);
+    }
   }
 
   /** Per-instance metrics, for every instance that ever reported, by instance number. */
@@ -110,9 +152,9 @@ export class MetricsAggregator {
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
       if (!slot.reported) continue;
-      const { classes, aborted, cpuSeconds, restarts } = slot;
+      const { classes, aborted, cpuSeconds, restarts, pools } = slot;
       const { pid, latest } = newest ?? {};
-      out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts });
+      out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts, pools });
     }
     return out;
   }
@@ -154,7 +196,11 @@ export class MetricsAggregator {
       const slot = this.#slot(event.instance);
       slot.processes.delete(event.pid);
       slot.exited.add(event.pid);
-      if (slot.exited.size > MAX_EXITED) slot.exited.delete(slot.exited.values().next().value!);
+      if (slot.exited.size > MAX_EXITED) {
+        const forgotten = slot.exited.values().next().value!;
+        slot.exited.delete(forgotten);
+        slot.poolBaselines.delete(forgotten);
+      }
     }
   }
 
@@ -169,6 +215,8 @@ export class MetricsAggregator {
         aborted: 0,
         cpuSeconds: 0,
         restarts: 0,
+        pools: new Map(),
+        poolBaselines: new Map(),
       };
       this.#slots.set(instance, slot);
     }

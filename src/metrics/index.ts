@@ -12,6 +12,7 @@ export {
   type HiveSnapshot,
   type InstanceSnapshot,
   localSnapshotSource,
+  type PoolSnapshot,
   type SampledRequest,
   type SnapshotSource,
   type SnapshotSupervisor,

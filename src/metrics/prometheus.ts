@@ -1,10 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, type Metric, Registry } from 'prom-client';
+import { DURATION_BUCKETS_MS } from '../pool/pool-stats.js';
 import type { MetricsReport, PoolReport } from '../runtime/protocol.js';
-import type { InstanceMetrics, MetricsAggregator } from './aggregator.js';
+import type { InstanceMetrics, MetricsAggregator, PoolTotals } from './aggregator.js';
+import type { HistogramTotals } from './histogram-totals.js';
 
 type Labels = Record<string, string | number>;
 type Sample = [labels: Labels, value: number];
+type HistogramSample = [labels: Labels, histogram: HistogramTotals];
 
 interface Family {
   name: string;
@@ -15,6 +18,16 @@ interface Family {
   perInstance?: (m: InstanceMetrics) => Sample[] | number;
   /** Samples for the whole app (label app is added). */
   perApp?: (aggregator: MetricsAggregator) => Sample[];
+}
+
+/** A histogram per process slot (labels app and slot are added), its durations in ms, exposed in seconds. */
+interface HistogramFamily {
+  name: string;
+  help: string;
+  labels: string[];
+  /** Upper bounds of the buckets, ms. */
+  boundsMs: readonly number[];
+  perInstance: (m: InstanceMetrics) => HistogramSample[];
 }
 
 const CODE_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
@@ -41,6 +54,32 @@ const poolFamily = (name: string, help: string, type: Family['type'], read: (poo
   labels: ['pool'],
   perInstance: (m) => (m.latest ? m.latest.pools.map((pool) => [{ pool: pool.name }, read(pool)]) : []),
 });
+
+// Counts of a pool over every process of the slot: they survive restarts and reloads, as the HTTP counters do.
+const poolTotalsFamily = (name: string, help: string, read: (pool: PoolTotals) => number): Family => ({
+  name,
+  help,
+  type: 'counter',
+  labels: ['pool'],
+  perInstance: (m) => [...m.pools].map(([pool, totals]) => [{ pool }, read(totals)]),
+});
+
+const histogramFamilies: HistogramFamily[] = [
+  {
+    name: 'hive_pool_task_wait_seconds',
+    help: 'Time tasks of a shared pool waited between run() and their start.',
+    labels: ['pool'],
+    boundsMs: DURATION_BUCKETS_MS,
+    perInstance: (m) => [...m.pools].map(([pool, totals]) => [{ pool }, totals.wait]),
+  },
+  {
+    name: 'hive_pool_task_run_seconds',
+    help: 'Time tasks of a shared pool ran in a thread.',
+    labels: ['pool'],
+    boundsMs: DURATION_BUCKETS_MS,
+    perInstance: (m) => [...m.pools].map(([pool, totals]) => [{ pool }, totals.run]),
+  },
+];
 
 /** Every metric family Hive exposes; docs/observability.md lists the same. */
 const families: Family[] = [
@@ -93,35 +132,19 @@ const families: Family[] = [
   poolFamily('hive_pool_threads', 'Threads of a shared pool (runtime pool()).', 'gauge', (p) => p.threads),
   poolFamily('hive_pool_busy', 'Threads of a shared pool running a task now.', 'gauge', (p) => p.busy),
   poolFamily('hive_pool_queued', 'Tasks waiting to start in a shared pool.', 'gauge', (p) => p.queued),
+  poolFamily('hive_pool_max_threads', 'Threads a shared pool may run (its capacity).', 'gauge', (p) => p.maxThreads),
   poolFamily(
     'hive_pool_utilization',
-    "Share of a shared pool's capacity spent running tasks since it started, 0..1.",
+    "Share of a shared pool's capacity spent running tasks in the last report interval, 0..1.",
     'gauge',
     (p) => p.utilization,
   ),
-  poolFamily(
-    'hive_pool_tasks_completed_total',
-    'Tasks a shared pool completed (restarts with the process).',
-    'counter',
-    (p) => p.completed,
-  ),
-  poolFamily(
-    'hive_pool_tasks_failed_total',
-    'Tasks of a shared pool that failed (restarts with the process).',
-    'counter',
-    (p) => p.failed,
-  ),
-  poolFamily(
-    'hive_pool_wait_p99_seconds',
-    '99th percentile queue wait of a shared pool since it started.',
-    'gauge',
-    (p) => seconds(p.waitP99),
-  ),
-  poolFamily(
-    'hive_pool_run_p99_seconds',
-    '99th percentile task run time of a shared pool since it started.',
-    'gauge',
-    (p) => seconds(p.runP99),
+  poolTotalsFamily('hive_pool_tasks_completed_total', 'Tasks a shared pool completed.', (t) => t.completed),
+  poolTotalsFamily('hive_pool_tasks_failed_total', 'Tasks of a shared pool that failed.', (t) => t.failed),
+  poolTotalsFamily(
+    'hive_pool_busy_seconds_total',
+    "Thread time a shared pool's finished tasks ran, in seconds: rate() / hive_pool_max_threads is its utilization.",
+    (t) => seconds(t.run.sum),
   ),
   {
     name: 'hive_workers_ready',
@@ -209,5 +232,40 @@ export function createMetricsRegistry(aggregator: MetricsAggregator): Registry {
       });
     }
   }
+  for (const family of histogramFamilies) registerHistogram(registry, app, aggregator, family);
   return registry;
+}
+
+// prom-client's Histogram only observes single values; these arrive as bucket counts already, so the family is a
+// metric object of Hive's, which the Registry formats like its own (values carrying `_bucket`, `_sum`, `_count`).
+function registerHistogram(
+  registry: Registry,
+  app: string,
+  aggregator: MetricsAggregator,
+  family: HistogramFamily,
+): void {
+  const { name, help, boundsMs } = family;
+  const bucket = `${name}_bucket`;
+  const get = () => ({
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    values: aggregator.instances().flatMap((m) =>
+      family.perInstance(m).flatMap(([own, h]) => {
+        const labels = { app, slot: m.instance, ...own };
+        return [
+          ...boundsMs.map((bound, i) => ({
+            metricName: bucket,
+            labels: { ...labels, le: bound / 1000 },
+            value: h.buckets[i],
+          })),
+          { metricName: bucket, labels: { ...labels, le: '+Inf' }, value: h.count },
+          { metricName: `${name}_sum`, labels, value: h.sum / 1000 },
+          { metricName: `${name}_count`, labels, value: h.count },
+        ];
+      }),
+    ),
+  });
+  registry.registerMetric({ name, help, type: 'histogram', aggregator: 'sum', get } as unknown as Metric);
 }

@@ -2,6 +2,15 @@ import { hostname } from 'node:os';
 import type { PoolReport, RequestSample } from '../runtime/protocol.js';
 import { MetricsAggregator, type MetricsSource } from './aggregator.js';
 
+/**
+ * A shared pool as the live views show it: the newest report's figures, `utilization` over its interval (the
+ * histograms stay with /metrics, which keeps the snapshots small).
+ */
+export type PoolSnapshot = Pick<
+  PoolReport,
+  'name' | 'threads' | 'busy' | 'queued' | 'completed' | 'failed' | 'utilization' | 'waitP99' | 'runP99'
+>;
+
 /** One slot of an app's cluster, as the live views show it. Rates per second, durations in ms, sizes in bytes. */
 export interface InstanceSnapshot {
   instance: number;
@@ -29,7 +38,7 @@ export interface InstanceSnapshot {
   /** Responses by status class [1xx..5xx] since the primary started (summed over the slot's processes). */
   classes: [number, number, number, number, number];
   restarts: number;
-  pools: PoolReport[];
+  pools: PoolSnapshot[];
 }
 
 /** Something that happened to an app, for the time axis of the live views. */
@@ -169,7 +178,19 @@ export class AppSnapshotCollector {
         inFlight: m?.inFlight ?? 0,
         classes: m ? [...m.classes] : [0, 0, 0, 0, 0],
         restarts: m?.restarts ?? 0,
-        pools: latest?.pools ?? [],
+        pools: (latest?.pools ?? []).map(
+          ({ name, threads, busy, queued, completed, failed, utilization, waitP99, runP99 }) => ({
+            name,
+            threads,
+            busy,
+            queued,
+            completed,
+            failed,
+            utilization,
+            waitP99,
+            runP99,
+          }),
+        ),
       });
     }
     return {

@@ -18,7 +18,7 @@ export {
 export type { TaskContext, TaskFunction } from './load-task-module.js';
 export type { FilledOptions, PoolOptions, RunOptions } from './options.js';
 export { type CloseOptions, Pool, type PoolEvents, type PoolWorkerInfo } from './pool.js';
-export type { DurationSummary, PoolStats, StartRetryStats } from './pool-stats.js';
+export { DURATION_BUCKETS_MS, type DurationSummary, type PoolStats, type StartRetryStats } from './pool-stats.js';
 export { autoThreadCount, CLUSTER_SIZE_ENV, POOL_THREADS_ENV } from './sizing.js';
 export type { TaskTiming } from './task.js';
 export { isMoved, type Moved, move } from './transfer.js';

@@ -9,7 +9,19 @@ export interface DurationSummary {
   p90: number;
   p99: number;
   max: number;
+  /** The durations added up: with `count`, a mean over any window (two snapshots' difference), as Prometheus's `_sum`. */
+  sum: number;
+  /**
+   * Cumulative counts: `buckets[i]` durations were at most {@link DURATION_BUCKETS_MS}`[i]` (`count` is the rest, +Inf),
+   * for a Prometheus histogram, whose quantiles can be taken over any window, unlike the percentiles above.
+   */
+  buckets: number[];
 }
+
+/** Upper bounds, in ms, of {@link DurationSummary}'s `buckets`: Prometheus's defaults, from 0.1 ms to a minute. */
+export const DURATION_BUCKETS_MS: readonly number[] = [
+  0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000,
+];
 
 /** Failed worker starts and the timed retry that follows them (the `startRetry` option). */
 export interface StartRetryStats {
@@ -60,6 +72,11 @@ const histogram = (): RecordableHistogram => createHistogram({ lowest: 1, highes
 export class PoolStatsRecorder {
   readonly #run: RecordableHistogram = histogram();
   readonly #wait: RecordableHistogram = histogram();
+  // Per bucket (not cumulative) counts at DURATION_BUCKETS_MS: the HDR histograms cannot say how many values lie
+  // below a bound, only which value a percentile has.
+  readonly #runBuckets: number[] = DURATION_BUCKETS_MS.map(() => 0);
+  readonly #waitBuckets: number[] = DURATION_BUCKETS_MS.map(() => 0);
+  #waitTotalMs = 0;
   readonly #createdAt = performance.now();
   completed = 0;
   failed = 0;
@@ -69,6 +86,9 @@ export class PoolStatsRecorder {
     if (ok) this.completed++;
     else this.failed++;
     this.#runTotalMs += runMs;
+    this.#waitTotalMs += waitMs;
+    countInBucket(this.#runBuckets, runMs);
+    countInBucket(this.#waitBuckets, waitMs);
     this.#run.record(Math.min(HIGHEST_US, Math.max(1, Math.round(runMs * 1000))));
     this.#wait.record(Math.min(HIGHEST_US, Math.max(1, Math.round(waitMs * 1000))));
   }
@@ -84,16 +104,23 @@ export class PoolStatsRecorder {
   }
 
   runTime(): DurationSummary {
-    return summarize(this.#run);
+    return summarize(this.#run, this.#runTotalMs, this.#runBuckets);
   }
 
   waitTime(): DurationSummary {
-    return summarize(this.#wait);
+    return summarize(this.#wait, this.#waitTotalMs, this.#waitBuckets);
   }
 }
 
-function summarize(h: RecordableHistogram): DurationSummary {
-  if (h.count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+function countInBucket(counts: number[], ms: number): void {
+  const i = DURATION_BUCKETS_MS.findIndex((bound) => ms <= bound);
+  if (i >= 0) counts[i]!++;
+}
+
+function summarize(h: RecordableHistogram, sum: number, counts: number[]): DurationSummary {
+  let cumulative = 0;
+  const buckets = counts.map((n) => (cumulative += n));
+  if (h.count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, sum, buckets };
   const ms = (us: number) => us / 1000;
   return {
     count: h.count,
@@ -103,5 +130,7 @@ function summarize(h: RecordableHistogram): DurationSummary {
     p90: ms(h.percentile(90)),
     p99: ms(h.percentile(99)),
     max: ms(h.max),
+    sum,
+    buckets,
   };
 }

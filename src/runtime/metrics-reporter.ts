@@ -76,6 +76,10 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
   );
 }
 
+// Per pool, its run time total and when it was read: utilization is over the report interval, not the pool's life
+// (a pool busy for the last minute of an idle hour would show 2%).
+const lastBusy = new WeakMap<object, { at: number; busyMs: number }>();
+
 function poolReports(): PoolReport[] {
   const pools = [...sharedPools()].map(([url, pool]) => ({
     path: url.startsWith('file:') ? fileURLToPath(url) : url,
@@ -88,6 +92,17 @@ function poolReports(): PoolReport[] {
   const reports: PoolReport[] = [];
   for (const { path, pool } of pools) {
     const stats = pool.stats;
+    const { maxThreads } = pool.options;
+    const now = performance.now();
+    const busyMs = stats.runTime.sum;
+    const last = lastBusy.get(pool);
+    lastBusy.set(pool, { at: now, busyMs });
+    // The first report has no interval of its own: the pool's life so far is one.
+    const utilization =
+      last === undefined
+        ? stats.utilization
+        : Math.min(1, (busyMs - last.busyMs) / ((now - last.at) * maxThreads) || 0);
+    const histogram = ({ count, sum, buckets }: (typeof stats)['runTime']) => ({ count, sum, buckets });
     reports.push({
       name: (seen.get(basename(path)) ?? 0) > 1 ? relative(process.cwd(), path) || path : basename(path),
       threads: stats.threads,
@@ -95,9 +110,12 @@ function poolReports(): PoolReport[] {
       queued: stats.queued,
       completed: stats.completed,
       failed: stats.failed,
-      utilization: stats.utilization,
+      maxThreads,
+      utilization,
       waitP99: stats.waitTime.p99,
       runP99: stats.runTime.p99,
+      wait: histogram(stats.waitTime),
+      run: histogram(stats.runTime),
     });
   }
   return reports;

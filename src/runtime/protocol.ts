@@ -127,13 +127,29 @@ export interface HttpReport {
   latencyP99: number;
 }
 
-/** One shared pool (created through the runtime's `pool()`), as its `pool.stats` says now. */
-export interface PoolReport
-  extends Pick<PoolStats, 'threads' | 'busy' | 'queued' | 'completed' | 'failed' | 'utilization'> {
+/** Durations as a histogram: `buckets[i]` of `count` were at most bound i (bounds known to both sides), `sum` ms. */
+export interface HistogramReport {
+  count: number;
+  sum: number;
+  buckets: number[];
+}
+
+/**
+ * One shared pool (created through the runtime's `pool()`), as its `pool.stats` says now: `completed`, `failed`,
+ * `wait` and `run` (histograms at the pool's DURATION_BUCKETS_MS) since the pool started, which the primary turns into
+ * per-slot counters by taking differences; `utilization` over the report interval (run time of the tasks that ended
+ * in it / (interval x maxThreads), at most 1).
+ */
+export interface PoolReport extends Pick<PoolStats, 'threads' | 'busy' | 'queued' | 'completed' | 'failed'> {
   /** The task module's file name. */
   name: string;
+  maxThreads: number;
+  utilization: number;
+  /** Since the pool started. */
   waitP99: number;
   runP99: number;
+  wait: HistogramReport;
+  run: HistogramReport;
 }
 
 /** Messages from the primary to an app process. */

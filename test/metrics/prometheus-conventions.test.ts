@@ -61,7 +61,15 @@ test("the primary's start time is exposed, so a restarted primary (its counters 
   const startOnce = async (): Promise<{ start: number; requests: number }> => {
     const before = Date.now() / 1000;
     const port = await freePort();
-    const hive = startHive([fixture('app.js'), '-i', '1', '--port', String(port), '--metrics-port', String(metricsPort)]);
+    const hive = startHive([
+      fixture('app.js'),
+      '-i',
+      '1',
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+    ]);
     const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
     await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
     for (let i = 0; i < 3; i++) await (await request(`http://127.0.0.1:${port}/`, { reset: true })).body.text();
@@ -121,6 +129,68 @@ test("the process slot is the label slot: Hive's series never carry Prometheus's
   );
   const slots = samples.filter((s) => s.name === 'process_resident_memory_bytes').map((s) => s.labels.slot);
   assert.deepEqual(slots.sort(), ['0', '1']);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+const metricsApp = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
+
+test('pool tasks are counters and histograms per slot that survive a restart; utilization is recent', async () => {
+  const port = await freePort();
+  const hive = startHive([metricsApp, '-i', '1', '--port', String(port), '--metrics-port', '0']);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const compute = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const { statusCode, body } = await request(`http://127.0.0.1:${port}/compute`, { reset: true });
+      await body.text();
+      assert.equal(statusCode, 200);
+    }
+  };
+  const pool = { app: 'app', slot: '0', pool: 'task.js' };
+  await compute(3);
+  let text = '';
+  await until(async () => {
+    text = await scrapeText(base);
+    return sum(parsePrometheusText(text).samples, 'hive_pool_task_run_seconds_count', pool) === 3;
+  }, '3 tasks in the histogram');
+  const { samples, types } = parsePrometheusText(text);
+  assert.equal(types.get('hive_pool_task_run_seconds'), 'histogram');
+  assert.equal(types.get('hive_pool_task_wait_seconds'), 'histogram');
+  assert.equal(types.get('hive_pool_busy_seconds_total'), 'counter');
+  assert.equal(value(samples, 'hive_pool_task_wait_seconds_count', pool), 3);
+  assert.equal(value(samples, 'hive_pool_tasks_completed_total', pool), 3);
+  assert.equal(value(samples, 'hive_pool_max_threads', pool), 1);
+  for (const name of ['hive_pool_task_run_seconds', 'hive_pool_task_wait_seconds']) {
+    const buckets = samples.filter((s) => s.name === `${name}_bucket`);
+    assert.equal(buckets.at(-1)!.labels.le, '+Inf');
+    assert.equal(buckets.at(-1)!.value, 3);
+    for (let i = 1; i < buckets.length; i++)
+      assert.ok(buckets[i]!.value >= buckets[i - 1]!.value, `${name} cumulative`);
+  }
+  const busy = value(samples, 'hive_pool_busy_seconds_total', pool)!;
+  assert.ok(busy > 0);
+  assert.equal(busy, value(samples, 'hive_pool_task_run_seconds_sum', pool));
+  // Utilization is the last report interval's: with no task since, it reads 0 (it was the pool's lifetime share,
+  // which never goes back to 0).
+  await until(async () => value(await scrape(base), 'hive_pool_utilization', pool) === 0, 'an idle pool at 0');
+
+  // A crash restart of the slot: its pool counts and histograms go on from 3, not from 0.
+  const victim = hive.readyPids().get(0)!;
+  process.kill(victim, 'SIGKILL');
+  await hive.waitFor(
+    (r) => isEvent('worker', { instance: 0, state: 'ready' })(r) && r.pid !== victim,
+    'the replacement ready',
+  );
+  await compute(2);
+  await until(async () => {
+    const after = await scrape(base);
+    return (
+      value(after, 'hive_pool_tasks_completed_total', pool) === 5 &&
+      value(after, 'hive_pool_task_run_seconds_count', pool) === 5 &&
+      value(after, 'hive_pool_task_wait_seconds_count', pool) === 5
+    );
+  }, '5 tasks over both processes');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
