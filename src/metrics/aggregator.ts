@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { DURATION_BUCKETS_MS } from '../pool/pool-stats.js';
-import type { MetricsReport, PoolReport } from '../runtime/protocol.js';
+import { HTTP_DURATION_BUCKETS_MS, type MetricsReport, type PoolReport } from '../runtime/protocol.js';
 import { addHistogram, emptyHistogram, type HistogramTotals, histogramDelta } from './histogram-totals.js';
 
 /**
@@ -39,6 +39,15 @@ export interface InstanceMetrics {
   restarts: number;
   /** Per shared pool (by name), its counts over every process that held the slot. */
   pools: ReadonlyMap<string, PoolTotals>;
+  /** Response times per method and status class, over every process that held the slot. */
+  httpDurations: ReadonlyMap<string, HttpDurationTotals>;
+}
+
+/** The response times of one method and status class, at HTTP_DURATION_BUCKETS_MS. */
+export interface HttpDurationTotals {
+  method: string;
+  codeClass: string;
+  histogram: HistogramTotals;
 }
 
 /** A shared pool's tasks over every process of a slot: they keep growing across restarts and reloads. */
@@ -66,6 +75,7 @@ interface Slot {
   cpuSeconds: number;
   restarts: number;
   pools: Map<string, PoolTotals>;
+  httpDurations: Map<string, HttpDurationTotals>;
   /** Per process (exited ones until they leave `exited`), its pools' last report: they count since the pool started. */
   poolBaselines: Map<number, Map<string, PoolReport>>;
 }
@@ -113,6 +123,20 @@ export class MetricsAggregator {
     for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
     slot.aborted += report.http.aborted;
     slot.cpuSeconds += report.cpuMs / 1000;
+    // The interval's response times, summed as the status classes are.
+    for (const d of report.http.durations ?? []) {
+      const key = `${d.method} ${d.codeClass}`;
+      let totals = slot.httpDurations.get(key);
+      if (totals === undefined) {
+        totals = {
+          method: d.method,
+          codeClass: d.codeClass,
+          histogram: emptyHistogram(HTTP_DURATION_BUCKETS_MS.length),
+        };
+        slot.httpDurations.set(key, totals);
+      }
+      addHistogram(totals.histogram, d);
+    }
     this.#recordPools(slot, pid, report.pools);
   }
 
@@ -152,9 +176,9 @@ export class MetricsAggregator {
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
       if (!slot.reported) continue;
-      const { classes, aborted, cpuSeconds, restarts, pools } = slot;
+      const { classes, aborted, cpuSeconds, restarts, pools, httpDurations } = slot;
       const { pid, latest } = newest ?? {};
-      out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts, pools });
+      out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts, pools, httpDurations });
     }
     return out;
   }
@@ -216,6 +240,7 @@ export class MetricsAggregator {
         cpuSeconds: 0,
         restarts: 0,
         pools: new Map(),
+        httpDurations: new Map(),
         poolBaselines: new Map(),
       };
       this.#slots.set(instance, slot);

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import { DURATION_BUCKETS_MS } from '../pool/pool-stats.js';
-import type { MetricsReport, PoolReport } from '../runtime/protocol.js';
+import { HTTP_DURATION_BUCKETS_MS, type MetricsReport, type PoolReport } from '../runtime/protocol.js';
 import type { InstanceMetrics, MetricsAggregator, PoolTotals } from './aggregator.js';
 import type { HistogramTotals } from './histogram-totals.js';
 
@@ -65,6 +65,15 @@ const poolTotalsFamily = (name: string, help: string, read: (pool: PoolTotals) =
 });
 
 const histogramFamilies: HistogramFamily[] = [
+  {
+    // Not by path: a label per URL would make a series per id in it. method is one of ten values (`other` for the rest).
+    name: 'http_request_duration_seconds',
+    help: 'HTTP response times (arrival to the response end), by method and status class.',
+    labels: ['method', 'code_class'],
+    boundsMs: HTTP_DURATION_BUCKETS_MS,
+    perInstance: (m) =>
+      [...m.httpDurations.values()].map((d) => [{ method: d.method, code_class: d.codeClass }, d.histogram]),
+  },
   {
     name: 'hive_pool_task_wait_seconds',
     help: 'Time tasks of a shared pool waited between run() and their start.',

@@ -3,9 +3,10 @@ import type { Server as HttpServer, ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Server, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
-import type { HttpReport } from './protocol.js';
+import { HTTP_DURATION_BUCKETS_MS, type HttpDurations, type HttpReport } from './protocol.js';
 
 const kStart = Symbol('hive.requestStart');
+const kMethod = Symbol('hive.requestMethod');
 const kCounter = Symbol('hive.httpCounter');
 // On a connection: its requests started and not finished yet; -1 once the connection closed.
 const kOpen = Symbol('hive.openRequests');
@@ -17,6 +18,17 @@ type HttpMessage = { response: ServerResponse & Timed; socket: Connection; serve
 
 // Response times in µs up to a minute at 2 significant figures: a few KiB, and a record is a native call.
 const HISTOGRAM = { lowest: 1, highest: 60_000_000, figures: 2 } as const;
+// The `method` label's values: a method outside these is `other`, so that a client cannot make a series per method
+// name it sends.
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE', 'other'] as const;
+const CODE_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+
+/** One method and status class's response times in the interval: per bucket (not cumulative) counts. */
+interface DurationCounts {
+  count: number;
+  sum: number;
+  counts: number[];
+}
 
 /**
  * Counts an app process's HTTP requests for the metrics report: in flight now, and finished per status class and
@@ -34,18 +46,22 @@ export class HttpCounter {
   readonly classes: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   aborted = 0;
   readonly #latency: RecordableHistogram = createHistogram(HISTOGRAM);
-  readonly #onStream: (stream: ServerHttp2Stream) => void;
+  /** Index: method x 5 + status class; made on a pair's first response. */
+  readonly #durations: (DurationCounts | undefined)[] = [];
+  readonly #onStream: (stream: ServerHttp2Stream, headers: Record<string, unknown>) => void;
 
   constructor() {
     const counter = this;
     // An HTTP/2 stream closes once, with RST_STREAM code 0 (NGHTTP2_NO_ERROR) when its response went out whole.
-    function onStreamClose(this: ServerHttp2Stream & Timed): void {
+    function onStreamClose(this: ServerHttp2Stream & Timed & { [kMethod]?: unknown }): void {
       const status = this.sentHeaders?.[':status'];
-      counter.finished(this.rstCode === 0 && status !== undefined ? Number(status) : undefined, this[kStart]);
+      const ok = this.rstCode === 0 && status !== undefined;
+      counter.finished(ok ? Number(status) : undefined, this[kStart], this[kMethod]);
     }
-    this.#onStream = (stream) => {
+    this.#onStream = (stream, headers) => {
       counter.inFlight++;
       (stream as ServerHttp2Stream & Timed)[kStart] = performance.now();
+      (stream as { [kMethod]?: unknown })[kMethod] = headers[':method'];
       stream.on('close', onStreamClose);
     };
   }
@@ -67,16 +83,29 @@ export class HttpCounter {
   }
 
   /** @internal A request ended: with its status when its response went out whole, undefined when it died first. */
-  finished(status: number | undefined, start: number): void {
+  finished(status: number | undefined, start: number, method: unknown): void {
     this.inFlight--;
     if (status === undefined) {
       this.aborted++;
       return;
     }
     const index = Math.trunc(status / 100) - 1;
-    this.classes[(index < 0 ? 0 : index > 4 ? 4 : index) as 0]++;
-    const micros = Math.round((performance.now() - start) * 1000);
+    const codeClass = index < 0 ? 0 : index > 4 ? 4 : index;
+    this.classes[codeClass as 0]++;
+    const ms = performance.now() - start;
+    const micros = Math.round(ms * 1000);
     this.#latency.record(micros < 1 ? 1 : micros > HISTOGRAM.highest ? HISTOGRAM.highest : micros);
+    const methodIndex = METHODS.indexOf(method as (typeof METHODS)[number]);
+    const key = (methodIndex < 0 ? METHODS.length - 1 : methodIndex) * 5 + codeClass;
+    let durations = this.#durations[key];
+    if (durations === undefined) {
+      durations = { count: 0, sum: 0, counts: HTTP_DURATION_BUCKETS_MS.map(() => 0) };
+      this.#durations[key] = durations;
+    }
+    durations.count++;
+    durations.sum += ms;
+    const bucket = HTTP_DURATION_BUCKETS_MS.findIndex((bound) => ms <= bound);
+    if (bucket >= 0) durations.counts[bucket]!++;
   }
 
   /** @internal A connection closed with `open` of its requests unanswered. */
@@ -94,10 +123,31 @@ export class HttpCounter {
       aborted: this.aborted,
       latencyP50: latency.count > 0 ? latency.percentile(50) / 1000 : 0,
       latencyP99: latency.count > 0 ? latency.percentile(99) / 1000 : 0,
+      durations: this.#takeDurations(),
     };
     this.classes.fill(0);
     this.aborted = 0;
     latency.reset();
+    return taken;
+  }
+
+  #takeDurations(): HttpDurations[] {
+    const taken: HttpDurations[] = [];
+    this.#durations.forEach((d, key) => {
+      if (d === undefined || d.count === 0) return;
+      let cumulative = 0;
+      const buckets = d.counts.map((n) => (cumulative += n));
+      taken.push({
+        method: METHODS[Math.trunc(key / 5)]!,
+        codeClass: CODE_CLASSES[key % 5]!,
+        count: d.count,
+        sum: d.sum,
+        buckets,
+      });
+      d.count = 0;
+      d.sum = 0;
+      d.counts.fill(0);
+    });
     return taken;
   }
 }
@@ -134,7 +184,7 @@ function onResponseFinish({ response, socket, server }: HttpMessage): void {
   // Not counted at its start (watched later, or its connection already closed and counted it as aborted).
   if (counter === undefined || open === undefined || open <= 0 || response[kStart] === undefined) return;
   socket[kOpen] = open - 1;
-  counter.finished(response.statusCode, response[kStart]);
+  counter.finished(response.statusCode, response[kStart], response.req?.method);
 }
 
 // Node answers a connection's requests in order and publishes 'response.finish' before the connection closes after

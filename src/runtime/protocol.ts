@@ -125,7 +125,23 @@ export interface HttpReport {
   /** Response time percentiles (arrival to end) of the interval's finished responses, ms; 0 when there were none. */
   latencyP50: number;
   latencyP99: number;
+  /**
+   * The interval's finished responses' times as histograms at {@link HTTP_DURATION_BUCKETS_MS}, one per method and
+   * status class seen; absent from a runtime older than the primary.
+   */
+  durations?: HttpDurations[];
 }
+
+/** Response times of one method (GET ... TRACE, else `other`) and status class (`2xx`) in a report interval. */
+export interface HttpDurations extends HistogramReport {
+  method: string;
+  codeClass: string;
+}
+
+/** Upper bounds, in ms, of the HTTP response time histograms: Prometheus's defaults, from 1 ms to a minute. */
+export const HTTP_DURATION_BUCKETS_MS: readonly number[] = [
+  1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000,
+];
 
 /** Durations as a histogram: `buckets[i]` of `count` were at most bound i (bounds known to both sides), `sum` ms. */
 export interface HistogramReport {

@@ -194,3 +194,47 @@ test('pool tasks are counters and histograms per slot that survive a restart; ut
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
+
+test('http_request_duration_seconds: a histogram per slot by method and status class, summed over the slots', async () => {
+  const port = await freePort();
+  const hive = startHive([metricsApp, '-i', '2', '--port', String(port), '--metrics-port', '0']);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const send = async (method: string, path: string) => {
+    const { body } = await request(`http://127.0.0.1:${port}${path}`, { method, reset: true });
+    await body.text();
+  };
+  for (let i = 0; i < 10; i++) await send('GET', '/');
+  for (let i = 0; i < 4; i++) await send('GET', '/missing');
+  for (let i = 0; i < 3; i++) await send('POST', `/?id=${i}`);
+  await send('GET', '/slow?ms=300');
+  let text = '';
+  await until(async () => {
+    text = await scrapeText(base);
+    return sum(parsePrometheusText(text).samples, 'http_request_duration_seconds_count') === 18;
+  }, '18 responses in the histogram');
+  const { samples, types } = parsePrometheusText(text);
+  assert.equal(types.get('http_request_duration_seconds'), 'histogram');
+  const count = (labels: Record<string, string>) => sum(samples, 'http_request_duration_seconds_count', labels);
+  assert.equal(count({ method: 'GET', code_class: '2xx' }), 11);
+  assert.equal(count({ method: 'GET', code_class: '4xx' }), 4);
+  assert.equal(count({ method: 'POST', code_class: '2xx' }), 3);
+  // The same responses as the counter, and no label per path.
+  assert.equal(sum(samples, 'http_requests_total'), 18);
+  const series = samples.filter((s) => s.name.startsWith('http_request_duration_seconds'));
+  for (const s of series)
+    assert.deepEqual(
+      Object.keys(s.labels)
+        .sort()
+        .filter((l) => l !== 'le'),
+      ['app', 'code_class', 'method', 'slot'],
+    );
+  // The 300 ms response is above the 0.25 s bucket; every response is within +Inf.
+  const le = (bound: string) =>
+    sum(samples, 'http_request_duration_seconds_bucket', { method: 'GET', code_class: '2xx', le: bound });
+  assert.ok(le('0.25') <= 10, `${le('0.25')} in le 0.25`);
+  assert.equal(le('+Inf'), 11);
+  assert.ok(sum(samples, 'http_request_duration_seconds_sum', { method: 'GET', code_class: '2xx' }) >= 0.3);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
