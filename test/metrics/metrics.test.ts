@@ -77,7 +77,10 @@ test('/metrics is valid Prometheus text, per instance, and its counters grow und
   assert.equal(sum(after, 'http_requests_total', { code_class: '4xx' }), 20);
   assert.equal(sum(after, 'http_requests_total', { code_class: '2xx' }), 180);
   for (const instance of ['0', '1']) {
-    assert.ok(sum(after, 'http_requests_total', { app: 'app', slot: instance }) > 0, `requests of instance ${instance}`);
+    assert.ok(
+      sum(after, 'http_requests_total', { app: 'app', slot: instance }) > 0,
+      `requests of instance ${instance}`,
+    );
   }
   await until(
     async () => sum(await scrape(base), 'hive_pool_tasks_completed_total', { pool: 'task.js' }) === 20,
