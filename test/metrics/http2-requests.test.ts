@@ -77,6 +77,12 @@ test('HTTP/2 requests are counted: status classes, a cancelled stream as aborted
       sum(samples, 'http_requests_in_flight') === 0
     );
   }, '6 2xx, 2 4xx (one of them HTTP/1.1), 1 aborted, none in flight');
+  // The response times of HTTP/2 streams are in the histogram by their :method, as HTTP/1's are; the aborted one not.
+  const samples = await scrape();
+  const durations = (labels: Record<string, string>) => sum(samples, 'http_request_duration_seconds_count', labels);
+  assert.equal(durations({ method: 'GET', code_class: '2xx' }), 6);
+  assert.equal(durations({ method: 'GET', code_class: '4xx' }), 2);
+  assert.equal(durations({}), 8);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
