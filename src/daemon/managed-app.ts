@@ -583,7 +583,7 @@ export class ManagedApp {
       resolveExit = resolve;
     });
     const started = new Promise<void>((resolve, reject) => {
-      splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), MAX_RECORD);
+      splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), { maxLine: MAX_RECORD });
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
       primary.on('message', (message: Record<string, unknown> | null) => this.#onPrimaryMessage(message));
       // Without this, the IPC channel's EPIPE after a primary dies would be an uncaught error in the daemon.
