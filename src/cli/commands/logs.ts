@@ -1,6 +1,8 @@
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DaemonClient } from '../../daemon/client.js';
+import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo, AppLogFile } from '../../daemon/protocol.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -86,6 +88,45 @@ async function follow(file: LogFile, print: Print): Promise<void> {
   await readNew(file, print);
 }
 
+/** The log files in $HIVE_HOME/logs as `hive logs -f` began: by path, the file (inode) and its size then. */
+interface LogsSnapshot {
+  time: number;
+  files: Map<string, { inode: number; size: number }>;
+}
+
+async function logsSnapshot(): Promise<LogsSnapshot> {
+  const dir = hivePaths().logs;
+  const files = new Map<string, { inode: number; size: number }>();
+  const time = Date.now();
+  for (const name of await readdir(dir).catch(() => [])) {
+    const found = await stat(join(dir, name)).catch(() => undefined);
+    if (found?.isFile()) files.set(join(dir, name), { inode: found.ino, size: found.size });
+  }
+  return { time, files };
+}
+
+/**
+ * Opens a file listed while following (an app started since, an instance scaled up) where the lines written since the
+ * follow began start: its size then, when it was in the logs folder; else its start, unless it was last written before
+ * (an app's own outFile, older lines of an earlier run). A file not there yet is read from its start when it comes.
+ */
+async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
+  await reopen(file);
+  if (!file.handle) return;
+  const now = await file.handle.stat();
+  const then = since.files.get(file.path);
+  const offset =
+    then !== undefined
+      ? then.inode === now.ino && then.size <= now.size
+        ? then.size
+        : 0
+      : now.mtimeMs < since.time
+        ? now.size
+        : 0;
+  if (offset === 0) return;
+  file.offset = offset;
+}
+
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
 export default function logs(argv: string[]): Promise<number> {
   return runCommand('logs', usage, async () => {
@@ -138,7 +179,6 @@ export default function logs(argv: string[]): Promise<number> {
         .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
     const apps = (await listApps())!;
     const files = logFiles(apps);
-    const perInstance = apps.some((app) => !app.mergeLogs);
     // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
     // not known (an app with `time` has it in its lines).
     let following = false;
@@ -199,14 +239,19 @@ export default function logs(argv: string[]): Promise<number> {
     if (!values.follow) return 0;
     process.stdout.on('error', () => process.exit(0));
     following = true;
+    const since = await logsSnapshot();
     for (let poll = 1; ; poll++) {
       for (const file of files) await follow(file, print);
       await delay(200);
-      // An instance scaled up (`mergeLogs: false`) has files of its own: followed from their start once listed.
-      if (perInstance && poll % 10 === 0) {
+      // As `pm2 logs`: an app started since (no target, `all`, a namespace), and an instance scaled up
+      // (`mergeLogs: false`), have files of their own, followed once listed. An app deleted meanwhile is not listed:
+      // its files are read on, harmlessly (they are still there), and come back to life if it is started again.
+      if (poll % 10 === 0) {
         const now = await listApps(false).catch(() => undefined);
         for (const file of now === undefined ? [] : logFiles(now)) {
-          if (!files.some((other) => other.path === file.path)) files.push(file);
+          if (files.some((other) => other.path === file.path)) continue;
+          await startFrom(file, since);
+          files.push(file);
         }
       }
     }
