@@ -7,18 +7,30 @@ import type { Readable } from 'node:stream';
  */
 export const MAX_LINE = 64 * 1024;
 
+/**
+ * How long an unfinished line waits for its newline, ms: then it is passed on as a line of its own, as PM2 writes an
+ * app's output as it comes (`process.stdout.write('partial')` shows up, not only once the next newline comes).
+ */
+export const PARTIAL_LINE_DELAY = 150;
+
 export interface SplitOptions {
   /** The longest line passed on; {@link MAX_LINE} by default. */
   maxLine?: number;
+  /** Passes an unfinished line on after this many ms without output; unset: it waits for its newline or the end. */
+  partialDelay?: number;
 }
 
 /**
  * Calls `onLine` for each line of a text stream (without its `\n` or `\r\n`), cut into pieces of at most `maxLine`
- * characters; a last line without a newline is passed on at the end.
+ * characters; a last line without a newline is passed on at the end, or, with `partialDelay`, once the stream has
+ * been quiet that long. A newline that only ends a line already passed on that way makes no empty line.
  */
 export function splitLines(stream: Readable, onLine: (line: string) => void, options: SplitOptions = {}): void {
   const maxLine = options.maxLine ?? MAX_LINE;
   let rest = '';
+  // The last output ended a line passed on unfinished (by the delay): a `\n` (or `\r\n`) that comes next is its end.
+  let endsFlushed = false;
+  let timer: NodeJS.Timeout | undefined;
   const pass = (line: string) => {
     let start = 0;
     while (line.length - start > maxLine) {
@@ -28,9 +40,23 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
     }
     onLine(start === 0 ? line : line.slice(start));
   };
+  const flushPartial = () => {
+    timer = undefined;
+    if (rest === '') return;
+    // A `\r` alone (a progress line redrawn in place) ends it as a line, as `\r\n` would.
+    pass(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+    rest = '';
+    endsFlushed = true;
+  };
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
-    const text = rest + chunk;
+    clearTimeout(timer);
+    let text = rest + chunk;
+    if (endsFlushed && rest === '') {
+      if (text.startsWith('\n')) text = text.slice(1);
+      else if (text.startsWith('\r\n')) text = text.slice(2);
+    }
+    endsFlushed = false;
     let start = 0;
     for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
       const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
@@ -48,8 +74,14 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
       }
       rest = rest.slice(cut);
     }
+    if (rest !== '' && options.partialDelay !== undefined) {
+      timer = setTimeout(flushPartial, options.partialDelay);
+      // The stream's end flushes it anyway: the timer alone keeps no process alive.
+      timer.unref();
+    }
   });
   stream.on('end', () => {
+    clearTimeout(timer);
     if (rest !== '') pass(rest);
     rest = '';
   });

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { decodeWorkerMessage, type PrimaryMessage, type WorkerMessage } from '../runtime/protocol.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
-import { splitLines } from './line-splitter.js';
+import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import { ProcessTree } from './process-tree.js';
 import { PM2_READY, waitUntilReady } from './ready-wait.js';
 
@@ -74,13 +74,18 @@ export class WorkerProcess extends EventEmitter {
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = worker.process[stream];
       if (!readable) continue;
-      splitLines(readable, (line) => {
-        if (stream === 'stderr') {
-          this.stderrTail.push(line);
-          if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
-        }
-        this.emit('line', stream, line);
-      });
+      // As PM2 writes an app's output as it comes: a line without its newline yet shows once the app is quiet.
+      splitLines(
+        readable,
+        (line) => {
+          if (stream === 'stderr') {
+            this.stderrTail.push(line);
+            if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+          }
+          this.emit('line', stream, line);
+        },
+        { partialDelay: PARTIAL_LINE_DELAY },
+      );
     }
     this.exited = new Promise((resolve) => {
       worker.process.once('exit', (code, signal) => {

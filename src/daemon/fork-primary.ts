@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
-import { splitLines } from '../cluster/line-splitter.js';
+import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
 import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
@@ -157,12 +157,18 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
     if (!pid) spawnFailed(error);
     else emit({ kind: 'log', instance, pid, stream: 'stderr', line: `spawn: ${error.message}` });
   });
-  splitLines(child.stdout!, (line) => emit({ kind: 'log', instance, pid, stream: 'stdout', line }));
-  splitLines(child.stderr!, (line) => {
-    stderrTail.push(line);
-    if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
-    emit({ kind: 'log', instance, pid, stream: 'stderr', line });
-  });
+  // As PM2 writes an app's output as it comes: a line without its newline yet shows once the app is quiet.
+  const partialDelay = { partialDelay: PARTIAL_LINE_DELAY };
+  splitLines(child.stdout!, (line) => emit({ kind: 'log', instance, pid, stream: 'stdout', line }), partialDelay);
+  splitLines(
+    child.stderr!,
+    (line) => {
+      stderrTail.push(line);
+      if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+      emit({ kind: 'log', instance, pid, stream: 'stderr', line });
+    },
+    partialDelay,
+  );
   const becameReady = () => {
     readyAt = Date.now();
     if (slot.child === child) emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
