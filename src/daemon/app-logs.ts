@@ -1,5 +1,5 @@
 import { constants, createWriteStream, lstatSync, openSync, readdirSync, type Stats, statSync } from 'node:fs';
-import { stat, truncate } from 'node:fs/promises';
+import { chmod, stat, truncate } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
 import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
+import { daemonLogRotation, type LogRotation } from './log-rotation.js';
 import type { AppLogFile } from './protocol.js';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
@@ -16,8 +17,8 @@ export interface LineSource {
 }
 
 /**
- * Log files of one app: out and err, and with `logFile` a third that gets both (PM2's `log_file`), each rotated at
- * 10 MB, 5 kept. Writes are buffered, never blocking the daemon. Lines are `[name:instance] line` (`text`, with `time`
+ * Log files of one app: out and err, and with `logFile` a third that gets both (PM2's `log_file`), each rotated as
+ * `rotation` says (the daemon's `HIVE_LOG_*` settings; 10 MB, 5 kept by default). Writes are buffered, never blocking the daemon. Lines are `[name:instance] line` (`text`, with `time`
  * prefixed by an ISO time, or with `logDateFormat` by the local time in that format and `: `, as PM2 writes it) or,
  * with `logFormat: 'json'`, one object a line: `{"time","app","instance","pid","stream","line"}` (instance and pid
  * absent for the primary's own; `time` in `logDateFormat` when set, as PM2's `timestamp`).
@@ -45,6 +46,7 @@ export class AppLogs {
   #time: boolean;
   #dateFormat: string | undefined;
   #json: boolean;
+  #rotation: LogRotation;
   #closed = false;
 
   constructor(
@@ -58,6 +60,7 @@ export class AppLogs {
       logDateFormat?: string;
       logFormat?: 'text' | 'json';
       mergeLogs?: boolean;
+      rotation?: LogRotation;
     },
   ) {
     this.outFile = options.outFile ?? join(logsDir, `${name}-out.log`);
@@ -68,6 +71,7 @@ export class AppLogs {
     this.#time = options.time ?? false;
     this.#dateFormat = options.logDateFormat;
     this.#json = options.logFormat === 'json';
+    this.#rotation = options.rotation ?? daemonLogRotation();
     if (!this.#perInstance) {
       // Opened up front, as they always were: the files are there once the app is.
       this.#file('out', null);
@@ -185,7 +189,7 @@ export class AppLogs {
     const path = instance === null ? base : instanceLogPath(base, instance);
     let file = this.#open.get(path);
     if (file === undefined) {
-      file = new LogFile(path);
+      file = new LogFile(path, this.#rotation);
       this.#open.set(path, file);
     }
     if (kind !== 'log' && !this.#listed.has(path)) {
@@ -224,6 +228,7 @@ const MOVED_CHECK_EVERY = 1_000;
 /** One log file: a rotating stream, opened again after a write to it failed (the lines meanwhile are dropped). */
 class LogFile {
   #file: string;
+  #rotation: LogRotation;
   #stream: Writable | undefined;
   #failedAt = 0;
   // Lines dropped since the stream failed, and the error that made it fail (said once, not once per attempt).
@@ -238,8 +243,9 @@ class LogFile {
   #emptying: Promise<boolean> | undefined;
   #ended = false;
 
-  constructor(file: string) {
+  constructor(file: string, rotation: LogRotation) {
     this.#file = file;
+    this.#rotation = rotation;
     this.#stream = this.#open();
   }
 
@@ -369,13 +375,31 @@ class LogFile {
     return new Socket({ fd, readable: false, writable: true });
   }
 
+  #openRotating(): RotatingFileStream {
+    const { size, maxFiles, compress, interval } = this.#rotation;
+    const stream = createStream(basename(this.#file), {
+      path: dirname(this.#file),
+      size,
+      maxFiles,
+      mode: 0o600,
+      ...(compress ? { compress: 'gzip' } : {}),
+      ...(interval === undefined ? {} : { interval }),
+    });
+    // rotating-file-stream's list of the rotated files it keeps, `<file>.txt` next to the file: left where it is
+    // (moved, the copies it lists would never be removed), but made as private as the logs (it writes it 0644).
+    stream.on('history', () => {
+      void chmod(`${this.#file}.txt`, 0o600).catch(() => {});
+    });
+    return stream;
+  }
+
   #open(): Writable {
     const kind = fileKind(this.#file);
     const stream: Writable =
       kind === 'pipe'
         ? this.#openPipe()
         : kind === 'plain'
-          ? createStream(basename(this.#file), { path: dirname(this.#file), size: '10M', maxFiles: 5, mode: 0o600 })
+          ? this.#openRotating()
           : // `/dev/null` (PM2's way to keep no log), a link such as `/dev/stdout`: written as they are. Rotation
             // refuses them, and would rename a link itself away (`/dev/stdout`, as root). Not blocking: a link to a
             // pipe that is no named pipe (`/dev/stdout`) does not hold up a thread of the daemon's file I/O. A link

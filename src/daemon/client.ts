@@ -10,6 +10,7 @@ import {
   type HiveBuild,
   UPDATE_ADVICE,
 } from './errors.js';
+import { logRotationFromEnv } from './log-rotation.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
@@ -109,6 +110,8 @@ export class DaemonClient {
     const first = await tryConnect(paths.socket);
     if (first) return new DaemonClient(paths, first);
     if (!options.start) return undefined;
+    // The daemon would refuse them and exit: said here, naming the variable, not as a daemon that did not start.
+    logRotationFromEnv();
     ensureHome(paths);
     // Loaded only here: node:child_process is a good part of a warm `hive ls`'s start-up, and only a cold one needs it.
     const { spawn } = await import('node:child_process');

@@ -1,0 +1,72 @@
+// pm2-logrotate's settings, Hive's way: HIVE_LOG_MAX_SIZE, HIVE_LOG_RETAIN, HIVE_LOG_COMPRESS and
+// HIVE_LOG_ROTATE_INTERVAL in the environment the daemon starts in (docs/cli.md, "Replacing pm2-logrotate").
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { readOrEmpty, tempHome, waitFor } from './helpers.js';
+
+// A fork-mode app writing a numbered line of about 100 bytes every 5 ms.
+function chatty(dir: string): string {
+  const script = join(dir, 'chatty.sh');
+  writeFileSync(
+    script,
+    `#!/bin/sh\ni=0\nwhile true; do i=$((i+1)); echo "line $i ${'x'.repeat(80)}"; sleep 0.005; done\n`,
+    { mode: 0o755 },
+  );
+  return script;
+}
+
+// The rotated copies of chatty-out.log in the logs folder (rotating-file-stream's `<time>-<n>-chatty-out.log[.gz]`).
+const rotated = (logs: string) => readdirSync(logs).filter((name) => /^\d{8}-\d{4}-\d\d-chatty-out\.log/.test(name));
+
+test('a bad HIVE_LOG_* value is refused, naming the variable, and no daemon starts', async () => {
+  const hive = tempHome();
+  for (const [key, value] of [
+    ['HIVE_LOG_MAX_SIZE', '10X'],
+    ['HIVE_LOG_RETAIN', '0'],
+    ['HIVE_LOG_COMPRESS', 'yes'],
+    ['HIVE_LOG_ROTATE_INTERVAL', '5h'],
+  ] as const) {
+    const result = await hive.run(['ls'], { env: { [key]: value } });
+    assert.equal(result.code, 1, `${key}=${value}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`ERR_HIVE_LOG_ROTATION: Expected ${key} to be .*, got "${value}"`));
+  }
+  const version = await hive.json<{ daemonPid: number | null }>(['version']);
+  assert.equal(version.daemonPid, null);
+});
+
+test('HIVE_LOG_MAX_SIZE, HIVE_LOG_RETAIN and HIVE_LOG_COMPRESS set the size, the copies kept and gzip', async () => {
+  const hive = tempHome();
+  const env = { HIVE_LOG_MAX_SIZE: '4K', HIVE_LOG_RETAIN: '2', HIVE_LOG_COMPRESS: 'true' };
+  await hive.json(['start', chatty(hive.dir), '--name', 'chatty'], { env });
+  const logs = join(hive.home, 'logs');
+  // About 40 lines a file: a file that starts past line 200 comes after four rotations at least.
+  await waitFor(() => {
+    const first = /^\[chatty:0\] line (\d+) /.exec(readOrEmpty(join(logs, 'chatty-out.log')));
+    return first !== null && Number(first[1]) > 200;
+  }, 'four rotations');
+  await hive.json(['delete', 'chatty'], { env });
+  const kept = rotated(logs);
+  assert.ok(kept.length >= 1 && kept.length <= 2, `kept: ${kept.join(' ')}`);
+  for (const name of kept) {
+    assert.match(name, /\.gz$/);
+    const text = gunzipSync(readFileSync(join(logs, name))).toString('utf8');
+    assert.match(text, /^\[chatty:0\] line \d+ x+\n/);
+    assert.ok(text.length <= 4096 + 200, `a rotated copy of ${text.length} bytes`);
+    assert.doesNotMatch(text, /^\[chatty:0\] line 1 /, 'the first copy was removed');
+  }
+  // rotating-file-stream's list of the copies it keeps: as private as the logs.
+  assert.equal(statSync(join(logs, 'chatty-out.log.txt')).mode & 0o777, 0o600);
+});
+
+test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size', async () => {
+  const hive = tempHome();
+  const env = { HIVE_LOG_ROTATE_INTERVAL: '1s' };
+  await hive.json(['start', chatty(hive.dir), '--name', 'chatty'], { env });
+  const logs = join(hive.home, 'logs');
+  await waitFor(() => rotated(logs).length >= 2, 'two rotations by time');
+  await hive.json(['delete', 'chatty'], { env });
+  for (const name of rotated(logs)) assert.doesNotMatch(name, /\.gz$/, 'not compressed unless asked');
+});
