@@ -12,7 +12,7 @@ const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostre
                  [--timestamp[=format]] [--json]
 
 Prints the last lines of the app's (a namespace's apps', or every app's) out and error logs, each line prefixed
-[app:instance].
+[app:instance]. Error log lines go to stderr, as PM2's do: \`hive logs api 2>&1 | grep ...\` searches both.
   --lines <n>   lines per file (default 20)
   -f, --follow  keep printing new lines (Ctrl-C to stop)
   --out         the out logs only (PM2's flag)
