@@ -5,6 +5,7 @@ import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { parseStickyMode } from '../cluster/sticky-mode.js';
 import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
+import { parseRotationSetting } from '../daemon/log-rotation.js';
 import { splitArgs } from './split-args.js';
 
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
@@ -220,6 +221,29 @@ const appShape = {
   logDateFormat: z.string().min(1, 'expected a dayjs format such as "YYYY-MM-DD HH:mm Z"').max(MAX_SHORT).optional(),
   /** Log line format of the app's log files: `text` (lines prefixed `[app:instance]`) or `json` (one object a line). */
   logFormat: z.enum(['text', 'json']).optional(),
+  /** This app's log rotation, over the daemon's `HIVE_LOG_*` settings (pm2-logrotate's, per app). */
+  logRotation: z
+    .object({
+      maxSize: z
+        .union([z.string(), z.number()])
+        .superRefine(
+          refineWith((v) => parseRotationSetting('size', String(v), 'maxSize'), 'a size like 10M, 500K, 1G or bytes'),
+        )
+        .optional(),
+      retain: z.number().int().min(1).max(999_999).optional(),
+      compress: z.boolean().optional(),
+      interval: z
+        .string()
+        .superRefine(
+          refineWith(
+            (v) => parseRotationSetting('interval', String(v), 'interval'),
+            'daily, hourly, weekly, monthly, or <n> and a unit (s, m, h, d, M) as docs/cli.md lists',
+          ),
+        )
+        .optional(),
+    })
+    .strict()
+    .optional(),
   /** Port of this app's Prometheus /metrics, /healthz and /readyz (`hive run --metrics-port`); 0 picks a free one. */
   metricsPort: z.number().int().min(0).max(65535).optional(),
   /** Address of the metrics port (`--metrics-host`); default 127.0.0.1. */

@@ -60,7 +60,8 @@ export class AppLogs {
       logDateFormat?: string;
       logFormat?: 'text' | 'json';
       mergeLogs?: boolean;
-      rotation?: LogRotation;
+      /** This app's own settings (`logRotation`), over the daemon's. */
+      logRotation?: Partial<LogRotation>;
     },
   ) {
     this.outFile = options.outFile ?? join(logsDir, `${name}-out.log`);
@@ -71,7 +72,7 @@ export class AppLogs {
     this.#time = options.time ?? false;
     this.#dateFormat = options.logDateFormat;
     this.#json = options.logFormat === 'json';
-    this.#rotation = options.rotation ?? daemonLogRotation();
+    this.#rotation = { ...daemonLogRotation(), ...options.logRotation };
     if (!this.#perInstance) {
       // Opened up front, as they always were: the files are there once the app is.
       this.#file('out', null);

@@ -46,53 +46,70 @@ const NAMED_INTERVALS: Record<string, string> = {
 
 /** Reads and checks the `HIVE_LOG_*` settings; unset or empty ones keep their defaults. */
 export function logRotationFromEnv(env: NodeJS.ProcessEnv = process.env): LogRotation {
-  const value = (key: keyof typeof LOG_ROTATION_ENV) => {
-    const raw = env[LOG_ROTATION_ENV[key]]?.trim();
-    return raw === undefined || raw === '' ? undefined : raw;
-  };
-  const bad = (key: keyof typeof LOG_ROTATION_ENV, expected: string): never => {
-    throw new LogRotationError(
-      `Expected ${LOG_ROTATION_ENV[key]} to be ${expected}, got ${JSON.stringify(env[LOG_ROTATION_ENV[key]])}`,
-    );
-  };
-  const rotation = { ...DEFAULT_LOG_ROTATION };
-
-  const size = value('size');
-  if (size !== undefined) {
-    // pm2-logrotate's max_size: `10M`, `10K`, `10G`, or bytes.
-    const match = /^([1-9][0-9]{0,11})([BKMG]?)$/i.exec(size);
-    if (!match) bad('size', 'a size such as 10M, 500K, 1G or a number of bytes');
-    rotation.size = `${match![1]}${(match![2] || 'B').toUpperCase()}`;
+  const rotation: LogRotation = { ...DEFAULT_LOG_ROTATION };
+  for (const key of Object.keys(LOG_ROTATION_ENV) as (keyof LogRotation)[]) {
+    const name = LOG_ROTATION_ENV[key];
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') continue;
+    Object.assign(rotation, { [key]: parseRotationSetting(key, raw, name) });
   }
-
-  const retain = value('maxFiles');
-  if (retain !== undefined) {
-    if (!/^[1-9][0-9]{0,5}$/.test(retain)) bad('maxFiles', 'a whole number of files from 1 to 999999');
-    rotation.maxFiles = Number(retain);
-  }
-
-  const compress = value('compress');
-  if (compress !== undefined) {
-    if (compress !== 'true' && compress !== 'false') bad('compress', 'true or false');
-    rotation.compress = compress === 'true';
-  }
-
-  const interval = value('interval');
-  if (interval !== undefined) rotation.interval = NAMED_INTERVALS[interval] ?? checkInterval(interval, bad);
   return rotation;
+}
+
+/** An app's own settings (its config's `logRotation`), over the daemon's: checked as the variables are. */
+export interface AppLogRotationConfig {
+  maxSize?: string | number;
+  retain?: number;
+  compress?: boolean;
+  interval?: string;
+}
+
+/** An app config's `logRotation` as rotating-file-stream's options; a bad value throws, naming `logRotation.<key>`. */
+export function appLogRotation(config: AppLogRotationConfig): Partial<LogRotation> {
+  const rotation: Partial<LogRotation> = {};
+  const keys = { maxSize: 'size', retain: 'maxFiles', compress: 'compress', interval: 'interval' } as const;
+  for (const [own, key] of Object.entries(keys) as [keyof AppLogRotationConfig, keyof LogRotation][]) {
+    const value = config[own];
+    if (value === undefined) continue;
+    Object.assign(rotation, { [key]: parseRotationSetting(key, String(value), `logRotation.${own}`) });
+  }
+  return rotation;
+}
+
+/** One setting from its text (`10M`, `5`, `true`, `daily`); a bad one throws LogRotationError naming `name`. */
+export function parseRotationSetting<K extends keyof LogRotation>(key: K, raw: string, name: string): LogRotation[K] {
+  const bad = (expected: string): never => {
+    throw new LogRotationError(`Expected ${name} to be ${expected}, got ${JSON.stringify(raw)}`);
+  };
+  switch (key) {
+    case 'size': {
+      // pm2-logrotate's max_size: `10M`, `10K`, `10G`, or bytes.
+      const match = /^([1-9][0-9]{0,11})([BKMG]?)$/i.exec(raw);
+      if (!match) return bad('a size such as 10M, 500K, 1G or a number of bytes');
+      return `${match[1]}${(match[2] || 'B').toUpperCase()}` as LogRotation[K];
+    }
+    case 'maxFiles':
+      if (!/^[1-9][0-9]{0,5}$/.test(raw)) return bad('a whole number of files from 1 to 999999');
+      return Number(raw) as LogRotation[K];
+    case 'compress':
+      if (raw !== 'true' && raw !== 'false') return bad('true or false');
+      return (raw === 'true') as LogRotation[K];
+    default:
+      return (NAMED_INTERVALS[raw] ?? checkInterval(raw, bad)) as LogRotation[K];
+  }
 }
 
 // rotating-file-stream's own rules, checked here so that a bad value is refused up front and named, not when a file
 // is opened: seconds and minutes a divider of 60, hours of 24.
-function checkInterval(interval: string, bad: (key: 'interval', expected: string) => never): string {
+function checkInterval(interval: string, bad: (expected: string) => never): string {
   const expected =
     'daily, hourly, weekly, monthly, a cron line among "0 0 * * *", "0 * * * *", "0 0 1 * *", or <n> and a unit: s or m (n divides 60), h (n divides 24), d or M';
   const match = /^([1-9][0-9]{0,3})([smhdM])$/.exec(interval);
-  if (!match) return bad('interval', expected);
+  if (!match) return bad(expected);
   const n = Number(match[1]);
   const unit = match[2];
-  if ((unit === 's' || unit === 'm') && 60 % n !== 0) return bad('interval', expected);
-  if (unit === 'h' && 24 % n !== 0) return bad('interval', expected);
+  if ((unit === 's' || unit === 'm') && 60 % n !== 0) return bad(expected);
+  if (unit === 'h' && 24 % n !== 0) return bad(expected);
   return interval;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseInstances } from '../cluster/instances.js';
 import { APP_NAME_PATTERN, APP_NAME_RULE } from './app-name.js';
 import { appSignalProblem } from './app-signal.js';
+import { parseRotationSetting } from './log-rotation.js';
 
 /**
  * The control protocol between the CLI and the daemon: one JSON object per line over the unix socket, each request
@@ -53,6 +54,16 @@ export const appSpecSchema = z
     mergeLogs: z.boolean().optional(),
     /** Format of the log files: `text` (default, `[name:instance] line`) or `json` (one object a line). */
     logFormat: z.enum(['text', 'json']).optional(),
+    /** The app's own log rotation (rotating-file-stream's options), over the daemon's `HIVE_LOG_*`. */
+    logRotation: z
+      .object({
+        size: z.string().max(16).refine(validRotation('size'), 'a size such as 10M').optional(),
+        maxFiles: z.number().int().min(1).max(999_999).optional(),
+        compress: z.boolean().optional(),
+        interval: z.string().max(16).refine(validRotation('interval'), 'an interval such as 1d').optional(),
+      })
+      .strict()
+      .optional(),
     /** Fork mode: plain processes running this command instead of a `hive run` cluster. */
     fork: z
       .object({ command: z.string().min(1).max(4096), args: z.array(z.string().max(65536)).max(1000) })
@@ -325,4 +336,15 @@ export interface AppInfo {
   metrics: string | null;
   /** In `reload` results only: each slot's old and new process. */
   reload?: ReloadSlot[];
+}
+
+// A rotation option rotating-file-stream takes (it throws on others when the file is opened).
+function validRotation(key: 'size' | 'interval'): (value: string) => boolean {
+  return (value) => {
+    try {
+      return parseRotationSetting(key, value, key) === value;
+    } catch {
+      return false;
+    }
+  };
 }

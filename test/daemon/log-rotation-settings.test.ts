@@ -70,3 +70,38 @@ test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size', async () => 
   await hive.json(['delete', 'chatty'], { env });
   for (const name of rotated(logs)) assert.doesNotMatch(name, /\.gz$/, 'not compressed unless asked');
 });
+
+test("an app config's logRotation overrides the daemon's settings for that app's files only", async () => {
+  const hive = tempHome();
+  const env = { HIVE_LOG_RETAIN: '3' };
+  const script = chatty(hive.dir);
+  const config = join(hive.dir, 'ecosystem.config.js');
+  const apps = [
+    { name: 'chatty', script, logRotation: { maxSize: '4K', retain: 1, compress: true, interval: 'daily' } },
+    { name: 'other', script },
+  ];
+  writeFileSync(config, `module.exports = { apps: ${JSON.stringify(apps)} };\n`);
+  await hive.json(['start', config], { env, cwd: hive.dir });
+  const logs = join(hive.home, 'logs');
+  await waitFor(() => {
+    const first = /^\[chatty:0\] line (\d+) /.exec(readOrEmpty(join(logs, 'chatty-out.log')));
+    return first !== null && Number(first[1]) > 200;
+  }, 'four rotations');
+  await hive.json(['delete', 'all'], { env });
+  const kept = rotated(logs);
+  assert.equal(kept.length, 1, `kept: ${kept.join(' ')}`);
+  assert.match(kept[0]!, /\.gz$/);
+  assert.deepEqual(
+    readdirSync(logs).filter((name) => name.includes('other-out.log') && name !== 'other-out.log'),
+    [],
+    "the other app's log is not rotated: the daemon's 10M",
+  );
+
+  writeFileSync(
+    config,
+    `module.exports = { apps: [{ name: 'bad', script: ${JSON.stringify(script)}, logRotation: { retain: 1, interval: '5h' } }] };\n`,
+  );
+  const refused = await hive.run(['start', config], { env, cwd: hive.dir });
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /ERR_HIVE_CONFIG: .*logRotation\.interval: expected daily, hourly/);
+});

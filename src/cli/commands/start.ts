@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
+import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -627,6 +628,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (dateFormat !== undefined) spec.logDateFormat = dateFormat;
     const logFormat = (values['log-format'] as 'text' | 'json' | undefined) ?? app.logFormat;
     if (logFormat !== undefined) spec.logFormat = logFormat;
+    if (app.logRotation !== undefined) spec.logRotation = appLogRotation(app.logRotation);
     // Unset, merged (Hive's default, for an ecosystem file too: PM2 splits a cluster app's by instance then).
     const mergeLogs = values['no-merge-logs'] ? false : values['merge-logs'] ? true : app.mergeLogs;
     if (mergeLogs === false) spec.mergeLogs = false;
