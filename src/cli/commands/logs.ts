@@ -115,7 +115,7 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
   if (!file.handle) return;
   const now = await file.handle.stat();
   const then = since.files.get(file.path);
-  const offset =
+  file.offset =
     then !== undefined
       ? then.inode === now.ino && then.size <= now.size
         ? then.size
@@ -123,8 +123,6 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
       : now.mtimeMs < since.time
         ? now.size
         : 0;
-  if (offset === 0) return;
-  file.offset = offset;
 }
 
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
@@ -177,6 +175,8 @@ export default function logs(argv: string[]): Promise<number> {
         // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
         .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
         .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
+    // Before the apps are listed: an app started in between is either listed or in the snapshot, never missed.
+    const since = values.follow ? await logsSnapshot() : undefined;
     const apps = (await listApps())!;
     const files = logFiles(apps);
     // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
@@ -239,7 +239,6 @@ export default function logs(argv: string[]): Promise<number> {
     if (!values.follow) return 0;
     process.stdout.on('error', () => process.exit(0));
     following = true;
-    const since = await logsSnapshot();
     for (let poll = 1; ; poll++) {
       for (const file of files) await follow(file, print);
       await delay(200);
@@ -250,7 +249,7 @@ export default function logs(argv: string[]): Promise<number> {
         const now = await listApps(false).catch(() => undefined);
         for (const file of now === undefined ? [] : logFiles(now)) {
           if (files.some((other) => other.path === file.path)) continue;
-          await startFrom(file, since);
+          await startFrom(file, since!);
           files.push(file);
         }
       }
