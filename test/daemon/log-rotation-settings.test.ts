@@ -105,3 +105,19 @@ test("an app config's logRotation overrides the daemon's settings for that app's
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /ERR_HIVE_CONFIG: .*logRotation\.interval: expected daily, hourly/);
 });
+
+test('hive update applies new settings to a running daemon, and with a bad one stops nothing', async () => {
+  const hive = tempHome();
+  await hive.json(['start', chatty(hive.dir), '--name', 'chatty']);
+  const before = await hive.daemonPid();
+  const refused = await hive.run(['update'], { env: { HIVE_LOG_RETAIN: 'x' } });
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /ERR_HIVE_LOG_ROTATION: Expected HIVE_LOG_RETAIN/);
+  assert.equal(await hive.daemonPid(), before, 'the daemon still runs');
+
+  const env = { HIVE_LOG_MAX_SIZE: '4K' };
+  await hive.json(['update'], { env });
+  const logs = join(hive.home, 'logs');
+  await waitFor(() => rotated(logs).length > 0, 'a rotation at 4K');
+  await hive.json(['delete', 'chatty'], { env });
+});

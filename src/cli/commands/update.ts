@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
 import { readDump } from '../../daemon/dump.js';
 import { DaemonUnreachableError } from '../../daemon/errors.js';
+import { logRotationFromEnv } from '../../daemon/log-rotation.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { protocolRevision } from '../../daemon/protocol-revision.js';
@@ -38,6 +39,8 @@ export default function update(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
+    // Before the daemon is stopped: its successor would refuse to start, leaving the apps down.
+    logRotationFromEnv();
     const { dump: file, socket } = hivePaths();
     const result: Updated = { updated: false, file, saved: [], killed: null, pid: null, apps: [] };
     const old = await DaemonClient.connect({ start: false });
