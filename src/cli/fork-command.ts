@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { ScriptNotFoundError } from '../cluster/errors.js';
+import { assertScriptFile } from '../cluster/options.js';
 
 const nodeEntry = /\.(c|m)?(j|t)sx?$/;
 
@@ -55,4 +56,17 @@ export class ProgramNotFoundError extends ScriptNotFoundError {
     super(name);
     this.message = `no file ${name} here and no program of that name on PATH`;
   }
+}
+
+/**
+ * Throws a ScriptNotFoundError when an app's script is not there to run: a file against `cwd`, or for a fork-mode app
+ * (`fork`, from forkCommand) a bare name of a program on PATH, as PM2 falls back to one (`which`, resolveAppAttributes).
+ * Made before the daemon adds the app: the `hive run` primary would make it again, but only once the app is added.
+ */
+export function assertAppScript(script: string, cwd: string, fork: { command: string } | undefined): void {
+  const path = resolve(cwd, script);
+  const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
+  if (!onPath) assertScriptFile(path);
+  // Else its spawn would fail with ENOENT on every restart, while the app showed online (its fork primary runs).
+  else if (fork.command === script && !isOnPath(script)) throw new ProgramNotFoundError(script);
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { assertScriptFile } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
@@ -11,7 +10,7 @@ import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
-import { forkCommand, isOnPath, ProgramNotFoundError } from '../fork-command.js';
+import { assertAppScript, forkCommand } from '../fork-command.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues, parsePort } from '../run-args.js';
@@ -371,13 +370,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const interpreter = values.interpreter as string | undefined;
   const execMode = values['execute-command'] ? 'fork' : undefined;
   const fork = forkCommand({ script, cwd: process.cwd(), args, interpreter, execMode });
-  // A bare name in fork mode (`hive start pnpm -- start`) is a command on PATH, not a file here.
-  const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
-  // The Supervisor's own check (a `hive run` primary makes it again), made here for fork-mode programs too, and before
-  // the daemon adds the app: the same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2).
-  if (!onPath) assertScriptFile(path);
-  // Else its spawn would fail with ENOENT on every restart, while the app showed online (its fork primary runs).
-  else if (fork.command === script && !isOnPath(script)) throw new ProgramNotFoundError(script);
+  // The same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2), for fork-mode programs too (`hive start pnpm`).
+  assertAppScript(script, process.cwd(), fork);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   for (const flag of ['metrics-port', 'server-timing', 'socket'] as const) {
     if (fork && values[flag] !== undefined) {
@@ -566,6 +560,15 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     const options = supervisorOptions(app, config.file, envName, config.apps);
     const cwd = options.cwd ?? dirname(config.file);
     const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
+    // Refused for the whole file, before the daemon is asked, as every other bad key of it is; PM2 starts the
+    // file's other apps and leaves this one out ("Script not found"), which splits a deploy in two.
+    try {
+      assertAppScript(app.script, cwd, fork);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_HIVE_SCRIPT_NOT_FOUND') throw error;
+      const key = `apps[${config.apps.indexOf(app)}] (${app.name}).script`;
+      throw new ConfigError(config.file, key, (error as Error).message, { cause: error });
+    }
     for (const key of ['metricsPort', 'serverTiming', 'socket'] as const) {
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
@@ -688,8 +691,8 @@ function threads(value: string): string {
  * Reads each app's arguments here as its primary will, so that a bad `-i`, `--port`, size or duration exits 2 before
  * the daemon is asked, rather than a primary that dies at once leaving an errored (or stopped) app behind. A cluster
  * app's are its `hive run` arguments; a fork-mode app's are what the fork primary reads: its instance count, its
- * restart policy and `--max-memory-restart`. Only argument errors count: a missing script and the like stay the daemon's to report,
- * app by app.
+ * restart policy and `--max-memory-restart`. Only argument errors count: a missing script was refused before (see
+ * assertAppScript), and what only a running app can tell stays the daemon's to report, app by app.
  */
 async function checkRunArgs(specs: AppSpec[]): Promise<void> {
   if (specs.length === 0) return;
