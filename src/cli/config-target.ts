@@ -34,7 +34,7 @@ export async function configTargetNames(file: string, { only, env }: ConfigTarge
 /**
  * `hive stop|delete|reset <config file>` (as `pm2 stop ecosystem.config.js`): the command on each app the file names;
  * see onAppsByName. (`hive restart <config file>` is a start of the file again: see restart.ts; `hive reload <config
- * file>` reloads with the file's env: see reload.ts.)
+ * file>` reloads with the file's env, and starts the apps not there: see reload.ts.)
  */
 export async function onConfigApps(
   command: 'stop' | 'delete' | 'reset',
@@ -54,16 +54,15 @@ export async function onConfigApps(
  * as PM2's stop skips it, unless none is there (ERR_HIVE_APP_NOT_FOUND).
  */
 export async function onAppsByName(
-  command: 'stop' | 'delete' | 'reload' | 'reset',
+  command: 'stop' | 'delete' | 'reset',
   requests: { name: string; body: Record<string, unknown> }[],
-  onProgress?: (progress: unknown) => void,
 ): Promise<AppInfo[]> {
   const run = async (client: DaemonClient) => {
     const apps: AppInfo[] = [];
     let missing: unknown;
     for (const { name, body } of requests) {
       try {
-        apps.push(...(await client.request<AppInfo[]>(command, { ...body, target: name, by: 'name' }, onProgress)));
+        apps.push(...(await client.request<AppInfo[]>(command, { ...body, target: name, by: 'name' })));
       } catch (error) {
         if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
         missing ??= error;

@@ -1,8 +1,10 @@
 import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
-import { isConfigTarget, onAppsByName } from '../config-target.js';
+import type { DaemonClient } from '../../daemon/client.js';
+import { isConfigTarget } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { shellEnv } from '../shell-env.js';
+import type { ConfigReload } from './start.js';
 
 const usage = `Usage: hive reload <name|id|all|config> [-a|--update-env] [--only <names>] [--env <name>] [--json]
 
@@ -10,8 +12,9 @@ Reloads the app(s), rolling: per slot the replacement is ready before the old pr
 then prints one line per slot (old pid, new pid, ms to ready) and the app table. The replacements keep the
 environment of the hive start that added the app; --update-env gives them this shell's instead (as PM2's does), kept
 from then on. Of a config file (PM2's \`pm2 reload ecosystem.config.js --env production\`): its apps that the daemon
-has, each with the file's env as it is now (and env_<name> of --env) over its environment, kept from then on;
---only: those of these names. --json: the apps, each with \`reload\`: [{ instance, oldPid, newPid, readyMs }].`;
+has, each with the file's env as it is now (and env_<name> of --env) over its environment, kept from then on; then
+those it does not have are started, as PM2 starts them (hive start <config>); --only: those of these names.
+--json: the apps, each with \`reload\`: [{ instance, oldPid, newPid, readyMs }].`;
 
 /** `hive reload <name|id|all|config>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
@@ -48,7 +51,7 @@ export default function reload(argv: string[]): Promise<number> {
       // As restart --update-env sends it: Hive's own per-process variables left out.
       const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
       apps = config
-        ? await onAppsByName('reload', await configReloads(target, values), onProgress)
+        ? await reloadConfig(await configReloads(target, values), values.json === true, onProgress)
         : (await withDaemon((client) => client.request<AppInfo[]>('reload', { target, ...env }, onProgress)))!;
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
@@ -64,7 +67,37 @@ export default function reload(argv: string[]): Promise<number> {
   });
 }
 
-/** A config file's apps and the reload requests that give them its env: start's reading of the file (start.ts). */
+/**
+ * Reloads the file's apps the daemon has, by name only (an app named `0` in the file is not app 0), then starts the
+ * others, as PM2's reload of a file does (_startJson: "Applications ... not running, starting...").
+ */
+async function reloadConfig(
+  requests: ConfigReload[],
+  json: boolean,
+  onProgress: ((progress: unknown) => void) | undefined,
+): Promise<AppInfo[]> {
+  const run = async (client: DaemonClient) => {
+    const apps: AppInfo[] = [];
+    const missing: ConfigReload[] = [];
+    for (const request of requests) {
+      try {
+        const body = { ...request.reload, target: request.name, by: 'name' };
+        apps.push(...(await client.request<AppInfo[]>('reload', body, onProgress)));
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
+        missing.push(request);
+      }
+    }
+    if (missing.length > 0 && !json) {
+      process.stderr.write(`hive reload: ${missing.map((m) => m.name).join(', ')} not in the daemon, starting\n`);
+    }
+    for (const request of missing) apps.push(await client.request<AppInfo>('start', request.start));
+    return apps;
+  };
+  return (await withDaemon(run))!;
+}
+
+/** A config file's apps and the requests that reload or start them: start's reading of the file (start.ts). */
 async function configReloads(file: string, values: Parameters<typeof import('./start.js').configReloads>[1]) {
   // By URL: a literal import would bundle start (and what it loads) into every `hive reload` (bundle-entries.js).
   const { configReloads } = (await import(new URL('./start.js', import.meta.url).href)) as typeof import('./start.js');

@@ -256,23 +256,32 @@ function reloadBody(spec: AppSpec, shellEnv: Record<string, string> | undefined)
   return { target: spec.name, by: 'name', env: spec.env, ...(shellEnv !== undefined ? { shellEnv } : {}) };
 }
 
+/** What `hive reload <config>` sends for one app of the file: `reload` when the daemon has it, else `start`. */
+export interface ConfigReload {
+  name: string;
+  reload: Record<string, unknown>;
+  start: Record<string, unknown>;
+}
+
 /**
  * `hive reload <config> [--env <name>] [--only <names>] [-a]` (reload.ts): each app of the file as start reads it
  * (`--env`, `appendEnvToName`, `--only`, every key checked), and the reload request that gives it the file's env now,
  * as startOrReload reloads it. The shell's environment as a restart of the file takes it (ManagedApp.startWith), since
  * PM2 runs `pm2 reload <file>` and `pm2 restart <file>` through one path (its _startJson): the one the app was started
- * in, unless `--update-env`, or the file gives the app no env (PM2 then keeps the CLI's).
+ * in, unless `--update-env`, or the file gives the app no env (PM2 then keeps the CLI's). An app the daemon does not
+ * have is started, as that path starts it (its startApps): the start request `hive start <config>` would send.
  */
-export async function configReloads(
-  file: string,
-  values: Values,
-  command: string,
-): Promise<{ name: string; body: Record<string, unknown> }[]> {
+export async function configReloads(file: string, values: Values, command: string): Promise<ConfigReload[]> {
   const specs = await configSpecs(file, values, command);
+  await checkRunArgs(specs);
   const env = shellEnv();
   const shellOf = (spec: AppSpec) =>
     values['update-env'] === true || Object.keys(spec.env).length === 0 ? env : undefined;
-  return specs.map((spec) => ({ name: spec.name, body: reloadBody(spec, shellOf(spec)) }));
+  return specs.map((spec) => ({
+    name: spec.name,
+    reload: reloadBody(spec, shellOf(spec)),
+    start: { app: { ...spec, shellEnv: env }, replace: true, updateEnv: values['update-env'] === true },
+  }));
 }
 
 /** The apps with a primary up that a reload can roll: a stopped, stopping or errored one is started instead. */
