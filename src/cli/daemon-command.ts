@@ -1,5 +1,4 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ScriptNotFoundError } from '../cluster/errors.js';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 
@@ -71,16 +70,21 @@ export async function runCommand(command: string, usage: string, body: () => Pro
   }
 }
 
+// UsageError's (InvalidArgumentError's) code, and ScriptNotFoundError's.
+const USAGE_CODES = new Set(['ERR_HIVE_INVALID_ARGUMENT', 'ERR_HIVE_SCRIPT_NOT_FOUND']);
+
 /** Writes a command's error to stderr as runCommand does, and returns its exit code (2 for bad input, else 1). */
 export function reportError(command: string, usage: string, error: unknown): number {
   // A script that is not there is bad input too: the code `hive run` gives it, and the exit status of a usage error.
-  if (error instanceof UsageError || error instanceof ScriptNotFoundError) {
+  // By code, not by class: a bundled command (reload, stop...) has its own copy of UsageError, and an error thrown
+  // by an unbundled module it loads (start.js, for `hive reload <config>`) is of the other copy.
+  if (error instanceof HiveError && USAGE_CODES.has(error.code)) {
     process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n${usage}\n`);
     return 2;
   }
   // A config file's bad key is bad input as a bad flag is (`hive edge nginx --config` exits 2 for it too); the
-  // message names the file and the key, and the usage of the flags would not help. By code, not instanceof: a bundled
-  // command (stop, delete) has its own copy of ConfigError, and the file's is thrown by the unbundled load-config.js.
+  // message names the file and the key, and the usage of the flags would not help. By code too: a bundled command
+  // (stop, delete) has its own copy of ConfigError, and the file's is thrown by the unbundled load-config.js.
   if (error instanceof HiveError && error.code === 'ERR_HIVE_CONFIG') {
     process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n`);
     return 2;

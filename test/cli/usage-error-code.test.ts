@@ -1,5 +1,7 @@
 // Bad arguments to the daemon commands carry a stable code, as `hive run`'s do: scripts match the code, not the text.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { UsageError } from '../../src/cli/daemon-command.js';
 import { HiveError, InvalidArgumentError } from '../../src/errors.js';
@@ -37,5 +39,16 @@ test('the CLI prints the code of a usage error and exits 2, with --json too', as
       assert.equal(result.stdout, '', '--json output is for results: an error leaves stdout empty');
     }
   }
+  assert.equal(await hive.daemonPid(), undefined, 'no daemon was started for bad arguments');
+});
+
+test('a usage error thrown by a module a bundled command loads exits 2 too (by code, not by class)', async () => {
+  // `hive reload <config>` is bundled, and reads the file with start.js, which is not: its UsageError is another class.
+  const file = join(hive.dir, 'ecosystem.config.json');
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'a.js', env_x: {}, env_y: {} }] }));
+  const result = await hive.run(['reload', file, '--env', 'x', '--env', 'y']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /^hive reload: ERR_HIVE_INVALID_ARGUMENT: --env picks one env_<name> of a config file/);
+  assert.match(result.stderr, /Usage: hive reload/, 'the usage follows, as for any usage error');
   assert.equal(await hive.daemonPid(), undefined, 'no daemon was started for bad arguments');
 });
