@@ -89,6 +89,15 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       const key = written[i]?.[hiveKey] ?? hiveKey;
       warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
     }
+    for (const [hiveKey, what] of Object.entries(booleanOrText)) {
+      const value = app[hiveKey as keyof typeof booleanOrText];
+      if (value !== 'true' && value !== 'false') continue;
+      const key = written[i]?.[hiveKey] ?? hiveKey;
+      warnings.push(
+        `${file}: apps[${i}] (${app.name}).${key}: "${value}" is a string, so it is taken as ${what} (as PM2 ` +
+          `takes it); write ${value} without quotes for the boolean`,
+      );
+    }
     for (const [hiveKey, why] of Object.entries(forkOnly)) {
       if (!app[hiveKey as keyof typeof forkOnly] || isForkMode(app)) continue;
       const key = written[i]?.[hiveKey] ?? hiveKey;
@@ -228,6 +237,14 @@ const clusterOnly = {
 } as const;
 
 // Acted on by the fork primary only: a cluster process is retired by Hive's drain.
+// Keys that take a boolean or text, and what the text "true" or "false" means to them: most likely a boolean written
+// in quotes (an env var pasted in, a YAML `"true"`), which PM2 takes as text too (its schema keeps the string).
+const booleanOrText = {
+  watch: 'the path of a file or folder to watch',
+  logFile: "the log file's path",
+  filterEnv: 'part of the names of the variables to leave out',
+} as const;
+
 const forkOnly = {
   killSignal: "a cluster process is retired by Hive's drain, then its app's SIGINT handlers (fork mode only)",
 } as const;

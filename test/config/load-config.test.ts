@@ -132,6 +132,30 @@ describe('PM2 ecosystem files', () => {
     ]);
   });
 
+  test('a boolean key written as the text "true" or "false" is warned about, under the key written', async () => {
+    // PM2 keeps such a string (its schema takes text there too): `watch: 'true'` watches a path named `true`.
+    const file = write(
+      'ecosystem.config.json',
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: 'a.js', watch: 'true', log_file: 'false' },
+          { name: 'b', script: 'b.js', watch: true, filter_env: 'true', log_file: 'true.log' },
+        ],
+      }),
+    );
+    const config = await loadConfig(file);
+    assert.equal(config.apps[0]!.watch, 'true', 'kept as PM2 keeps it');
+    const said = (i: number, name: string, key: string, value: string, what: string) =>
+      `${config.file}: apps[${i}] (${name}).${key}: "${value}" is a string, so it is taken as ${what} (as PM2 takes it); write ${value} without quotes for the boolean`;
+    assert.deepEqual(config.warnings, [
+      said(0, 'a', 'watch', 'true', 'the path of a file or folder to watch'),
+      said(0, 'a', 'log_file', 'false', "the log file's path"),
+      said(1, 'b', 'filter_env', 'true', 'part of the names of the variables to leave out'),
+    ]);
+    const hive = write('hive.config.json', JSON.stringify({ apps: [{ name: 'c', script: 'c.js', watch: 'false' }] }));
+    assert.match((await loadConfig(hive)).warnings.join('\n'), /apps\[0\] \(c\)\.watch: "false" is a string/);
+  });
+
   test('a bad value is reported under the PM2 key written in the file, not the Hive key it became', async () => {
     const cases: [string, string, RegExp][] = [
       ['"max_memory_restart": "300X"', 'apps[0] (a).max_memory_restart', /size/],
