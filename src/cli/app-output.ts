@@ -109,6 +109,41 @@ function logPath(app: AppInfo, path: string): string {
 }
 
 /** The `hive describe` text. */
+/** `250ms`, `5s`, `1.5s`; `-` for a value the primary refuses. */
+function formatMs(ms: number | null): string {
+  if (ms === null) return '-';
+  return ms < 1000 ? `${ms}ms` : `${ms / 1000}s`;
+}
+
+const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+
+/** describe's lines of what the app runs with (PM2's describe shows its settings the same way). */
+function settingLines(app: AppInfo): [string, string][] {
+  const s = app.settings;
+  const lines: [string, string][] = [['instances asked', s.instances]];
+  if (s.command !== null) lines.push(['command', s.command]);
+  if (s.args.length > 0)
+    lines.push(['args', s.args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')]);
+  lines.push(
+    ['autorestart', yesNo(s.autorestart)],
+    ['max restarts', s.maxRestarts === null ? '-' : String(s.maxRestarts)],
+    ['min uptime', formatMs(s.minUptime)],
+    ['restart delay', formatMs(s.restartDelay)],
+    ['exp backoff', s.expBackoffRestartDelay === 0 ? 'off' : `from ${formatMs(s.expBackoffRestartDelay)}`],
+    ['max memory', s.maxMemoryRestart === null ? 'no limit' : formatBytes(s.maxMemoryRestart)],
+    ['kill timeout', formatMs(s.killTimeout)],
+  );
+  if (s.killSignal !== null) lines.push(['kill signal', s.killSignal]);
+  lines.push(['treekill', yesNo(s.treekill)], ['wait ready', yesNo(s.waitReady)]);
+  const watch = app.watch?.length ? app.watch.join(', ') : 'no';
+  lines.push(['watch', watch]);
+  if (app.watch?.length) {
+    lines.push(['watch delay', formatMs(s.watchDelay)]);
+    if (s.ignoreWatch.length > 0) lines.push(['ignore watch', s.ignoreWatch.join(', ')]);
+  }
+  return lines;
+}
+
 export function describeApp(app: AppInfo): string {
   const fields: [string, string][] = [
     ['name', app.name],
@@ -125,6 +160,8 @@ export function describeApp(app: AppInfo): string {
   ];
   if (app.logFile) fields.push(['combined log', logPath(app, app.logFile)]);
   if (app.namespace !== undefined && app.namespace !== 'default') fields.splice(1, 0, ['namespace', app.namespace]);
+  // An older daemon's reply has none (its CLI is refused anyway, see protocol-revision.ts; ls --json of a dump too).
+  if (app.settings) fields.push(...settingLines(app));
   if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
   if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', app.lastError]);

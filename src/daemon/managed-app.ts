@@ -14,6 +14,7 @@ import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapsho
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
 import { isAppProcessPid } from './app-process-pid.js';
+import { appSettings } from './app-settings.js';
 import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { filterShellEnv } from './filter-env.js';
@@ -552,6 +553,7 @@ export class ManagedApp {
       logs: this.#logs.files(),
       cronRestart: this.spec.cronRestart ?? null,
       watch: this.spec.watch ?? null,
+      settings: appSettings(this.spec),
       lastError: this.#lastError,
       metrics: this.#primary ? this.#metricsUrl : null,
     };

@@ -304,6 +304,33 @@ export interface AppLogFile {
 }
 
 /** One row of the app table. */
+/** An app's settings as its primary runs them, defaults filled in; durations in ms, sizes in bytes. */
+export interface AppSettings {
+  /** The instance count asked for (`max`, `4`, `-1`). */
+  instances: string;
+  /** The script's arguments. */
+  args: string[];
+  /** A fork-mode app's program (node, python3, the executable itself); null in cluster mode. */
+  command: string | null;
+  autorestart: boolean;
+  /** Null: a value the primary refuses (it then exits at once). */
+  maxRestarts: number | null;
+  minUptime: number | null;
+  restartDelay: number | null;
+  expBackoffRestartDelay: number | null;
+  /** Null: no limit. */
+  maxMemoryRestart: number | null;
+  killTimeout: number;
+  /** A fork-mode app's stop signal; null in cluster mode (Hive drains the process). */
+  killSignal: string | null;
+  treekill: boolean;
+  waitReady: boolean;
+  /** With `watch` only. */
+  ignoreWatch: string[];
+  /** With `watch` only; else null. */
+  watchDelay: number | null;
+}
+
 export interface AppInfo {
   id: number;
   name: string;
@@ -331,6 +358,8 @@ export interface AppInfo {
   logs: AppLogFile[];
   cronRestart: string | null;
   watch: string[] | null;
+  /** What the app runs with (`hive describe`): see AppSettings. */
+  settings: AppSettings;
   lastError: string | null;
   /** URL of the app's Prometheus endpoint (`metricsPort`) while its primary serves one, else null. */
   metrics: string | null;

@@ -1,0 +1,113 @@
+// `hive describe` shows what an app runs with, as PM2's describe shows its settings (exec mode, watch & reload,
+// restart delay, autorestart...): watch, maxMemoryRestart and killTimeout were nowhere to be seen.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { AppInfo } from '../../dist/daemon/protocol.js';
+import { appFixture, daemonFixture, HiveHome } from '../daemon/helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+test('hive describe shows the settings, defaults filled in, in text and --json, for both modes', async () => {
+  const file = join(hive.dir, 'ecosystem.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apps: [
+        {
+          name: 'web',
+          script: appFixture,
+          instances: 2,
+          max_memory_restart: '300M',
+          kill_timeout: 3000,
+          watch: ['.'],
+          ignore_watch: ['logs'],
+          watch_delay: 2000,
+          args: '--greeting "hi there"',
+          autostart: false,
+        },
+        {
+          name: 'job',
+          script: daemonFixture('ticker.sh'),
+          restart_delay: 2500,
+          autorestart: false,
+          kill_signal: 'SIGTERM',
+          autostart: false,
+        },
+      ],
+    }),
+  );
+  await hive.json(['start', file]);
+
+  const web = await hive.json<AppInfo>(['describe', 'web']);
+  assert.deepEqual(web.settings, {
+    instances: '2',
+    args: ['--greeting', 'hi there'],
+    command: null,
+    autorestart: true,
+    maxRestarts: 10,
+    minUptime: 1000,
+    restartDelay: 0,
+    expBackoffRestartDelay: 100,
+    maxMemoryRestart: 300 * 1024 * 1024,
+    killTimeout: 3000,
+    killSignal: null,
+    treekill: true,
+    waitReady: false,
+    ignoreWatch: ['logs'],
+    watchDelay: 2000,
+  });
+  assert.deepEqual(web.watch, [hive.dir]);
+  const job = await hive.json<AppInfo>(['describe', 'job']);
+  assert.deepEqual(
+    {
+      command: job.settings.command,
+      autorestart: job.settings.autorestart,
+      restartDelay: job.settings.restartDelay,
+      expBackoffRestartDelay: job.settings.expBackoffRestartDelay,
+      maxMemoryRestart: job.settings.maxMemoryRestart,
+      killTimeout: job.settings.killTimeout,
+      killSignal: job.settings.killSignal,
+      watchDelay: job.settings.watchDelay,
+    },
+    {
+      command: daemonFixture('ticker.sh'),
+      autorestart: false,
+      restartDelay: 2500,
+      expBackoffRestartDelay: 0,
+      maxMemoryRestart: null,
+      killTimeout: 5000,
+      killSignal: 'SIGTERM',
+      watchDelay: null,
+    },
+  );
+
+  const text = (await hive.run(['describe', 'web'])).stdout;
+  for (const line of [
+    /^instances asked {2,}2$/m,
+    /^args {2,}--greeting "hi there"$/m,
+    /^autorestart {2,}yes$/m,
+    /^max memory {2,}300\.0 MB$/m,
+    /^kill timeout {2,}3s$/m,
+    new RegExp(`^watch {2,}${hive.dir}$`, 'm'),
+    /^watch delay {2,}2s$/m,
+    /^ignore watch {2,}logs$/m,
+  ]) {
+    assert.match(text, line);
+  }
+  const jobText = (await hive.run(['describe', 'job'])).stdout;
+  for (const line of [
+    /^mode {2,}fork$/m,
+    /^autorestart {2,}no$/m,
+    /^restart delay {2,}2\.5s$/m,
+    /^exp backoff {2,}off$/m,
+    /^max memory {2,}no limit$/m,
+    /^kill timeout {2,}5s$/m,
+    /^kill signal {2,}SIGTERM$/m,
+    /^watch {2,}no$/m,
+  ]) {
+    assert.match(jobText, line);
+  }
+});
