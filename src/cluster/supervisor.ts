@@ -9,6 +9,7 @@ import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
+import { pmId } from './pm-id.js';
 import { type NoRestartReason, noRestartReason, RestartPolicy } from './restart-policy.js';
 import { freeInstances, scaleDownOrder } from './scale-slots.js';
 import { claimSocket } from './stale-socket.js';
@@ -354,6 +355,7 @@ export class Supervisor extends EventEmitter {
       [ENV.managed]: '1',
       [ENV.instance]: String(slot.instance),
       [ENV.pm2Instance]: String(slot.instance),
+      [ENV.pm2Id]: pmId(slot.instance),
       [ENV.clusterSize]: String(this.#slots.length),
       [ENV.appName]: options.name,
       [ENV.balance]: options.balance,

@@ -10,6 +10,7 @@ import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
+import { pmId } from '../cluster/pm-id.js';
 import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
@@ -135,6 +136,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       ...env,
       HIVE_INSTANCE: String(instance),
       NODE_APP_INSTANCE: String(instance),
+      [ENV.pm2Id]: pmId(instance),
       ...(node ? { [ENV.forkReady]: '1' } : {}),
     },
     // An IPC channel for a Node program, as PM2 gives one (lib/God/ForkMode.js): `process.send` for PM2's

@@ -11,6 +11,7 @@ import { parseDuration, parseSize } from '../cluster/units.js';
 import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
+import { ENV } from '../runtime/protocol.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
 import { isAppProcessPid } from './app-process-pid.js';
@@ -614,7 +615,8 @@ export class ManagedApp {
   // The environment of the app's processes: the shell's of `hive start` (or of the last --update-env), the spec's
   // `env` over it; during a reload that brings a new one, that one (#pendingEnv).
   #primaryEnv(): NodeJS.ProcessEnv {
-    return environmentOf({ ...this.spec, ...this.#pendingEnv });
+    // The app's id, for the pm_id of its processes (cluster/pm-id.ts).
+    return { ...environmentOf({ ...this.spec, ...this.#pendingEnv }), [ENV.appId]: String(this.id) };
   }
 
   /**

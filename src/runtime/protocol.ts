@@ -23,6 +23,10 @@ export const ENV = {
   instance: 'HIVE_INSTANCE',
   clusterSize: 'HIVE_CLUSTER_SIZE',
   pm2Instance: 'NODE_APP_INSTANCE',
+  /** PM2's `pm_id`: unique among a daemon's app processes, 0 for instance 0 of app 0 (cluster/pm-id.ts). */
+  pm2Id: 'pm_id',
+  /** Read by the primary, not the app: the app's id in the daemon (`hive ls`), which pm_id is made of. */
+  appId: 'HIVE_APP_ID',
   appName: 'HIVE_APP_NAME',
   balance: 'HIVE_BALANCE',
   stickyPort: 'HIVE_STICKY_PORT',

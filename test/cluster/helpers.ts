@@ -157,6 +157,8 @@ export const freePort = (): Promise<number> => freePortOn('127.0.0.1');
 export interface AppReply {
   pid: number;
   instance: string;
+  /** PM2's pm_id, null when unset. */
+  pmId: string | null;
   size: string;
   version: string;
   args: string[];
