@@ -155,3 +155,23 @@ test("startOrReload and startOrRestart take the calling shell's environment, as 
   for (let i = 0; i < 4; i++) assert.equal((await get(port)).extra, 'z');
   await hive.json(['delete', 'plain']);
 });
+
+test('an app the file gives an env keeps the shell environment of its start, as in PM2 7, unless --update-env', async () => {
+  // Checked against pm2 7.0.4: startOrReload and startOrRestart of such an app keep the first start's variables.
+  const port = await freePort();
+  writeFileSync(
+    file,
+    `module.exports = ${JSON.stringify({ apps: [{ name: 'kept', script: appFixture, instances: 2, env: { PORT: String(port) } }] })};\n`,
+  );
+  await hive.json(['start', file], { env: { EXTRA: 'first' } });
+  assert.equal((await get(port)).extra, 'first');
+  const [reloaded] = await hive.json<App[]>(['startOrReload', file], { env: { EXTRA: 'second' } });
+  assert.equal(reloaded!.reload?.length, 2, 'a reload');
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).extra, 'first', "the start's EXTRA, not this shell's");
+  const [restarted] = await hive.json<App[]>(['startOrRestart', file], { env: { EXTRA: 'third' } });
+  assert.equal(restarted!.status, 'online');
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).extra, 'first', "the start's EXTRA, not this shell's");
+  await hive.json(['startOrReload', file, '--update-env'], { env: { EXTRA: 'fourth' } });
+  for (let i = 0; i < 4; i++) assert.equal((await get(port)).extra, 'fourth', "--update-env: this shell's");
+  await hive.json(['delete', 'kept']);
+});

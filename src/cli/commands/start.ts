@@ -208,9 +208,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // The app runs in this shell's environment, not in the one of whichever command started the daemon, as with PM2.
     const env = shellEnv();
     for (const spec of specs) spec.shellEnv = env;
-    // The startOr commands always take this shell's environment, as PM2's (its _startJson sets updateEnv): deploy
-    // scripts export variables and then run them.
-    const updateEnv = startOr !== undefined || values['update-env'] === true;
+    // An app the daemon has keeps the environment it was started in unless --update-env, or the file gives it no env
+    // (ManagedApp.startWith), the startOr commands' too: PM2 7 runs them all through _startJson (checked against 7.0.4).
+    const updateEnv = values['update-env'] === true;
     const started: AppInfo[] = [];
     let failed = false;
     await withDaemon(async (client) => {
@@ -223,8 +223,10 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         }
         try {
           if (reload) {
-            // This shell's environment laid under the file's env, as PM2's startOrReload does (see updateEnv).
-            started.push(...(await client.request<AppInfo[]>('reload', reloadBody(spec, env))));
+            // This shell's environment, as `hive reload <config>` takes it (see configReloads).
+            started.push(
+              ...(await client.request<AppInfo[]>('reload', reloadBody(spec, reloadShellEnv(spec, values)))),
+            );
             continue;
           }
           // A config file started again restarts its apps with the file's options, as PM2's does; a script's name that
@@ -256,6 +258,20 @@ function reloadBody(spec: AppSpec, shellEnv: Record<string, string> | undefined)
   return { target: spec.name, by: 'name', env: spec.env, ...(shellEnv !== undefined ? { shellEnv } : {}) };
 }
 
+/**
+ * The shell environment a reload of a config file's app takes, as a restart of the file takes it (ManagedApp.startWith):
+ * this shell's with `--update-env`, or when the file gives the app no env (PM2 then keeps the CLI's); else none, and the
+ * app keeps the one it was started in. PM2 7 reloads a file's apps so for `reload`, `startOrReload` and
+ * `startOrRestart` alike (its _startJson; checked against 7.0.4).
+ */
+function reloadShellEnv(
+  spec: AppSpec,
+  values: Values,
+  env: Record<string, string> = shellEnv(),
+): Record<string, string> | undefined {
+  return values['update-env'] === true || Object.keys(spec.env).length === 0 ? env : undefined;
+}
+
 /** What `hive reload <config>` sends for one app of the file: `reload` when the daemon has it, else `start`. */
 export interface ConfigReload {
   name: string;
@@ -275,11 +291,9 @@ export async function configReloads(file: string, values: Values, command: strin
   const specs = await configSpecs(file, values, command);
   await checkRunArgs(specs);
   const env = shellEnv();
-  const shellOf = (spec: AppSpec) =>
-    values['update-env'] === true || Object.keys(spec.env).length === 0 ? env : undefined;
   return specs.map((spec) => ({
     name: spec.name,
-    reload: reloadBody(spec, shellOf(spec)),
+    reload: reloadBody(spec, reloadShellEnv(spec, values, env)),
     start: { app: { ...spec, shellEnv: env }, replace: true, updateEnv: values['update-env'] === true },
   }));
 }
