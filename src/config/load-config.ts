@@ -242,7 +242,7 @@ const clusterOnly = {
 const booleanOrText = {
   watch: 'the path of a file or folder to watch',
   logFile: "the log file's path",
-  filterEnv: 'part of the names of the variables to leave out',
+  filterEnv: 'the name of a variable to leave out',
 } as const;
 
 const forkOnly = {

@@ -150,7 +150,7 @@ describe('PM2 ecosystem files', () => {
     assert.deepEqual(config.warnings, [
       said(0, 'a', 'watch', 'true', 'the path of a file or folder to watch'),
       said(0, 'a', 'log_file', 'false', "the log file's path"),
-      said(1, 'b', 'filter_env', 'true', 'part of the names of the variables to leave out'),
+      said(1, 'b', 'filter_env', 'true', 'the name of a variable to leave out'),
     ]);
     const hive = write('hive.config.json', JSON.stringify({ apps: [{ name: 'c', script: 'c.js', watch: 'false' }] }));
     assert.match((await loadConfig(hive)).warnings.join('\n'), /apps\[0\] \(c\)\.watch: "false" is a string/);
