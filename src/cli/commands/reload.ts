@@ -1,6 +1,6 @@
+import type { DaemonClient } from '../../daemon/client.js';
 import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
-import type { DaemonClient } from '../../daemon/client.js';
 import { isConfigTarget } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { shellEnv } from '../shell-env.js';
