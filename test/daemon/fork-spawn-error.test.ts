@@ -18,17 +18,19 @@ type App = {
 };
 const describe = (name: string) => hive.json<App>(['describe', name]);
 
-test('a config app whose program is not there: hive start exits 1 naming it, and the app is errored', async () => {
+test('a config app whose program is not there: hive start refuses the file up front, naming the key', async () => {
+  // Found before the daemon is asked, as for a script on the command line (start-config-missing-script.test.ts),
+  // rather than an app added and errored at its spawn.
   const file = join(dir, 'ecosystem.config.js');
   const apps = [{ name: 'ghost', script: 'nosuchprog-hive-test', interpreter: 'none' }];
   writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
   const started = await hive.run(['start', file]);
-  assert.equal(started.code, 1, started.stdout);
-  assert.match(started.stderr, /ghost.*nosuchprog-hive-test.*ENOENT/s);
-  const app = await describe('ghost');
-  assert.equal(app.status, 'errored');
-  assert.equal(app.restarts, 0);
-  assert.match(app.lastError ?? '', /cannot spawn nosuchprog-hive-test: .*ENOENT/);
+  assert.equal(started.code, 2, started.stdout);
+  assert.match(
+    started.stderr,
+    /^hive start: ERR_HIVE_CONFIG: .*apps\[0\] \(ghost\)\.script: no file nosuchprog-hive-test here and no program of that name on PATH/,
+  );
+  assert.equal(await hive.run(['describe', 'ghost']).then((r) => r.code), 1, 'no app was added');
 });
 
 test('a script that is not executable, with --interpreter none: errored at once (EACCES)', async () => {
