@@ -35,3 +35,22 @@ test('hive reload <config> reloads the apps the daemon has and starts the others
   );
   assert.equal((await hive.json<AppInfo[]>(['ls'])).length, 2);
 });
+
+test('a start that fails is said, and the other apps are still started (exit 1), as hive start <config> does', async () => {
+  const broken = join(hive.dir, 'broken.js');
+  writeFileSync(broken, "throw new Error('boom at import');\n");
+  const file = join(hive.dir, 'two.config.json');
+  const ticker = (name: string) => ({ name, script: daemonFixture('ticker.sh') });
+  writeFileSync(
+    file,
+    JSON.stringify({ apps: [{ name: 'broken', script: broken, instances: 1, exec_mode: 'cluster' }, ticker('c')] }),
+  );
+  const result = await hive.run(['reload', file, '--json']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^hive reload: ERR_HIVE_APP_OPERATION: app "broken": did not start/m);
+  const started = JSON.parse(result.stdout) as AppInfo[];
+  assert.deepEqual(
+    started.map((x) => [x.name, x.status]),
+    [['c', 'online']],
+  );
+});

@@ -47,35 +47,39 @@ export default function reload(argv: string[]): Promise<number> {
       : undefined;
     if (tty) process.stderr.write(`reloading ${target}...`);
     let apps: AppInfo[];
+    let failed = false;
     try {
       // As restart --update-env sends it: Hive's own per-process variables left out.
       const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
-      apps = config
-        ? await reloadConfig(await configReloads(target, values), values.json === true, onProgress)
-        : (await withDaemon((client) => client.request<AppInfo[]>('reload', { target, ...env }, onProgress)))!;
+      if (config) {
+        ({ apps, failed } = await reloadConfig(await configReloads(target, values), values.json === true, onProgress));
+      } else {
+        apps = (await withDaemon((client) => client.request<AppInfo[]>('reload', { target, ...env }, onProgress)))!;
+      }
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
     }
     if (values.json) {
       printJson(apps);
-      return 0;
+      return failed ? 1 : 0;
     }
     const slots = slotTable(apps);
     if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
-    process.stdout.write(`${appTable(apps)}\n`);
-    return 0;
+    if (apps.length > 0 || !failed) process.stdout.write(`${appTable(apps)}\n`);
+    return failed ? 1 : 0;
   });
 }
 
 /**
  * Reloads the file's apps the daemon has, by name only (an app named `0` in the file is not app 0), then starts the
- * others, as PM2's reload of a file does (_startJson: "Applications ... not running, starting...").
+ * others, as PM2's reload of a file does (_startJson: "Applications ... not running, starting..."). A start that
+ * fails is said on stderr and the others are still started, as `hive start <config>` does (`failed`: exit 1).
  */
 async function reloadConfig(
   requests: ConfigReload[],
   json: boolean,
   onProgress: ((progress: unknown) => void) | undefined,
-): Promise<AppInfo[]> {
+): Promise<{ apps: AppInfo[]; failed: boolean }> {
   const run = async (client: DaemonClient) => {
     const apps: AppInfo[] = [];
     const missing: ConfigReload[] = [];
@@ -91,8 +95,17 @@ async function reloadConfig(
     if (missing.length > 0 && !json) {
       process.stderr.write(`hive reload: ${missing.map((m) => m.name).join(', ')} not in the daemon, starting\n`);
     }
-    for (const request of missing) apps.push(await client.request<AppInfo>('start', request.start));
-    return apps;
+    let failed = false;
+    for (const request of missing) {
+      try {
+        apps.push(await client.request<AppInfo>('start', request.start));
+      } catch (error) {
+        failed = true;
+        const { code, message } = error as { code?: string; message: string };
+        process.stderr.write(`hive reload: ${code ? `${code}: ` : ''}${message}\n`);
+      }
+    }
+    return { apps, failed };
   };
   return (await withDaemon(run))!;
 }
