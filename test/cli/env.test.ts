@@ -1,7 +1,8 @@
 // PM2's `pm2 env <id>`: the environment an app's processes run in, as the daemon keeps it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,14 +17,40 @@ interface App {
   status: string;
 }
 
-/** `hive env` parsed back from its KEY=value lines, checking that they come sorted by key. */
+/**
+ * `hive env` read back as a shell reads it (`. file` in sh), checking that its assignments come sorted by key: each
+ * variable a line assigns, with the value sh gives it.
+ */
 async function envLines(target: string, shell: Record<string, string> = {}): Promise<Record<string, string>> {
   const result = await hive.run(['env', target], { env: shell });
   assert.equal(result.code, 0, result.stderr);
-  const lines = result.stdout.trimEnd().split('\n');
-  const keys = lines.map((line) => line.slice(0, line.indexOf('=')));
+  return readAsShell(result.stdout);
+}
+
+function readAsShell(text: string): Record<string, string> {
+  // Keys at a line's start outside any quotes: a quoted value's later lines start with text of the value.
+  const keys: string[] = [];
+  let quoted = false;
+  for (const line of text.split('\n')) {
+    const key = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1];
+    if (!quoted && key !== undefined) keys.push(key);
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] === "'") quoted = !quoted;
+      else if (line[i] === '\\' && !quoted) i++;
+    }
+  }
   assert.deepEqual(keys, [...keys].sort(), 'sorted by key');
-  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const file = join(hive.dir, 'env.sh');
+  writeFileSync(file, text);
+  const read = spawnSync('/bin/sh', ['-c', `. "$0" && printf '%s\\0' ${keys.map((k) => `"$${k}"`).join(' ')}`, file], {
+    env: {},
+    cwd: hive.dir,
+    encoding: 'utf8',
+  });
+  assert.equal(read.status, 0, read.stderr);
+  const values = read.stdout.split('\0').slice(0, -1);
+  assert.equal(values.length, keys.length);
+  return Object.fromEntries(keys.map((key, i) => [key, values[i]!]));
 }
 
 test('hive env prints the shell environment of the start with the config env over it, by name, id and --json', async () => {
@@ -62,6 +89,38 @@ test('hive env prints the shell environment of the start with the config env ove
   const all = await hive.run(['env', 'all']);
   assert.equal(all.code, 1, 'one app, not all');
   assert.match(all.stderr, /ERR_HIVE_APP_NOT_FOUND/);
+});
+
+// The lines were printed raw: a newline in a value started a line of its own (a command, pasted into a shell), and
+// `$(...)`, a backquote or a quote were run or broke the line. sh must read back every value as it is.
+test('hive env prints values a POSIX shell reads back as they are; a key no shell can assign is only named', async () => {
+  const port = await freePort();
+  const config = join(hive.dir, 'quoting.config.json');
+  const env = {
+    NEWLINE: 'line one\nPWNED=1',
+    SINGLE: "it's",
+    DOUBLE: 'say "hi"',
+    DOLLAR: '$HOME and $(touch pwned) and `touch pwned` and \\n',
+    EMPTY: '',
+    SPACES: '  two  ',
+    UNICODE: 'héllo wörld',
+    PLAIN: 'a/b-c:d,e@f%g+h=i.j',
+    'NOT-A-NAME': 'x\ny',
+  };
+  writeFileSync(config, JSON.stringify({ apps: [{ name: 'quoted', script: appFixture, port, env }] }));
+  await hive.json(['start', config]);
+  const text = await hive.run(['env', 'quoted']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^PLAIN=a\/b-c:d,e@f%g\+h=i\.j$/m, 'a value with nothing special stays bare');
+  assert.match(text.stdout, /^# "NOT-A-NAME" is not a shell variable name: see hive env --json$/m);
+  const read = readAsShell(text.stdout);
+  const { 'NOT-A-NAME': _, ...named } = env;
+  for (const [key, value] of Object.entries(named)) assert.equal(read[key], value, key);
+  assert.equal(read.PWNED, undefined, 'no line of its own');
+  assert.equal(read['NOT-A-NAME'], undefined);
+  assert.equal(existsSync(join(hive.dir, 'pwned')), false, 'nothing in a value was run');
+  assert.deepEqual(await hive.json<Record<string, string>>(['env', 'quoted']), { ...read, 'NOT-A-NAME': 'x\ny' });
+  await hive.run(['delete', 'quoted']);
 });
 
 test('hive env during a reload --update-env shows the environment the app has until the reload takes', async () => {
