@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
 import { forkRestartPolicy } from '../../dist/daemon/fork-restart-policy.js';
 import { childrenOf, daemonFixture, isAlive, waitFor } from './helpers.js';
@@ -151,4 +154,76 @@ test('a fork primary whose daemon died stops its processes, even one that ignore
   standIn.kill('SIGKILL');
   await waitFor(() => !isAlive(pids.worker!), 'the stuck program killed after killTimeout', 20_000);
   await waitFor(() => !isAlive(pids.primary!), 'the primary gone');
+});
+
+/** VmRSS of a process in bytes, from /proc (0 once it is gone). */
+function rssOf(pid: number): number {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+// The fork twin of scale-memory.test.ts's race: memory-limit counts as a restart of the slot (the daemon's restarts),
+// so it must be said only once the replacement is sure. Said as the guard queued it, behind a reload that then
+// replaced the process anyway, it counted a restart that never ran.
+test('a memory restart a reload made moot is neither done nor said (memory-limit counts as a restart)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-fork-mem-gate-'));
+  const limit = 120 * 1024 * 1024;
+  const options = {
+    name: 'mem',
+    command: process.execPath,
+    args: [daemonFixture('mem-gated-fork.cjs')],
+    instances: '2',
+    autorestart: true,
+    killTimeout: 5_000,
+    restart: forkRestartPolicy([]),
+    waitReady: true,
+    listenTimeout: 120_000,
+    maxMemoryRestart: limit,
+  };
+  const primary = fork(forkPrimary, [JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, GATE_DIR: dir, GROW_INSTANCE: '1' },
+  });
+  primaries.push(primary);
+  const records: Record<string, unknown>[] = [];
+  splitLines(primary.stdout!, (line: string) => {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    records.push(record);
+    if (record.type === 'worker' && typeof record.pid === 'number') seen.add(record.pid);
+  });
+  const events = (type: string) => records.filter((r) => r.kind === 'event' && r.type === type);
+  try {
+    await waitFor(() => events('state').some((r) => r.state === 'online'), 'online', 15_000);
+    const old = events('worker').find((r) => r.instance === 1 && r.state === 'ready')!.pid as number;
+    // The reload replaces instance 0 first; its replacement waits for the gate, and the control queue with it.
+    primary.send({ hive: 1, id: 1, type: 'reload' });
+    await waitFor(
+      () => events('worker').some((r) => r.instance === 0 && r.state === 'starting'),
+      "instance 0's replacement started",
+    );
+    writeFileSync(join(dir, 'grow'), '');
+    await waitFor(() => rssOf(old) > limit, "instance 1's process over the limit");
+    // The guard reads every second and queues its restart behind the reload: a few of its rounds, so that it has seen
+    // the process over the limit (this only makes the test sensitive; nothing here is asserted on time).
+    await delay(3_000);
+    writeFileSync(join(dir, 'open'), '');
+    const result = (id: number) => records.find((r) => r.type === 'control-result' && r.id === id);
+    assert.equal((await waitFor(() => result(1), 'the reload done')).ok, true);
+    // The control queue runs in turn: once a scale to the same size is answered, the queued memory restart has run.
+    primary.send({ hive: 1, id: 2, type: 'scale', instances: 2 });
+    assert.equal((await waitFor(() => result(2), 'the scale done')).ok, true);
+    assert.equal(events('memory-limit').length, 0, 'no memory restart said, none counted');
+    const exitsOfOld = events('exit').filter((r) => r.pid === old);
+    assert.equal(exitsOfOld.length, 1);
+    assert.equal(exitsOfOld[0]!.expected, true, "the reload's retirement");
+    const started = events('worker').filter((r) => r.instance === 1 && r.state === 'starting');
+    assert.equal(started.length, 2, "the first process and the reload's replacement only");
+    await stopAndCheck(primary);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
