@@ -353,6 +353,7 @@ export class Supervisor extends EventEmitter {
       ...base,
       ...options.env,
       [ENV.managed]: '1',
+      [ENV.primaryPid]: String(process.pid),
       [ENV.instance]: String(slot.instance),
       [ENV.pm2Instance]: String(slot.instance),
       [ENV.pm2Id]: pmId(slot.instance),

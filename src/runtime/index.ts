@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Pool, PoolOptions } from '../pool/index.js';
 import { install } from './install.js';
-import { isManaged, sendToPrimary } from './ipc.js';
+import { isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
 import { currentRequest, requestIdOf, trackRequests as trackRequestsOf } from './request-context.js';
 import { sharedPool } from './shared-pool.js';
@@ -34,7 +34,12 @@ export function ready(): void {
   if (state.readySent) return;
   state.readySent = true;
   // A fork-mode process has no runtime of Hive's loaded, only a channel that waits for this (with waitReady).
-  if (process.env[ENV.forkReady] === '1' && typeof process.send === 'function' && process.connected) {
+  if (
+    process.env[ENV.forkReady] === '1' &&
+    isPrimaryChild() &&
+    typeof process.send === 'function' &&
+    process.connected
+  ) {
     process.send({ hive: 1, type: 'ready' });
     return;
   }

@@ -2,7 +2,19 @@ import { ENV, type WorkerMessage } from './protocol.js';
 
 /** True when a Hive primary started this process (and the IPC channel to it exists). */
 export function isManaged(): boolean {
-  return process.env[ENV.managed] === '1' && typeof process.send === 'function';
+  return process.env[ENV.managed] === '1' && typeof process.send === 'function' && isPrimaryChild();
+}
+
+let primaryChild: boolean | undefined;
+
+/**
+ * Whether this process is the one its primary spawned, not one the app started in the environment it inherited.
+ * Read once: a process whose primary died is re-parented, and is the primary's own all the same (its channel is gone).
+ */
+export function isPrimaryChild(): boolean {
+  const pid = process.env[ENV.primaryPid];
+  primaryChild ??= pid === undefined || pid === '' || Number(pid) === process.ppid;
+  return primaryChild;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Server as NetServer } from 'node:net';
-import { sendToPrimary } from './ipc.js';
+import { isManaged, sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
 import { attachSocket, isRuntimeOwned } from './socket-listener.js';
 import type { RuntimeState } from './state.js';
@@ -37,11 +37,11 @@ function rewrite(server: NetServer, args: unknown[], state: RuntimeState): unkno
   const listen = parsePortListen(args);
   if (listen === undefined) return args;
   const stickyPort = Number(process.env[ENV.stickyPort]);
-  if (process.env[ENV.managed] === '1' && stickyPort > 0 && listen.port === stickyPort) {
+  if (isManaged() && stickyPort > 0 && listen.port === stickyPort) {
     state.stickyServers.push(server);
     return [{ port: 0, host: '127.0.0.1', exclusive: true }, ...(listen.callback ? [listen.callback] : [])];
   }
-  if (process.env[ENV.managed] === '1' && process.env[ENV.balance] === 'reuseport' && listen.port > 0) {
+  if (isManaged() && process.env[ENV.balance] === 'reuseport' && listen.port > 0) {
     const options = { ...listen.options, exclusive: true, reusePort: true };
     return [options, ...(listen.callback ? [listen.callback] : [])];
   }
@@ -102,7 +102,8 @@ function reportListening(server: NetServer, state: RuntimeState): void {
     };
     // With `--socket`, the process is ready once the socket of its app server listens (attachSocket reports a
     // failure itself); other servers listening do not make it ready.
-    if (attachSocket(server, state, (error) => error === undefined && report())) return;
+    // Only in the managed process: a program the app started inherits HIVE_SOCKET with the rest of its environment.
+    if (isManaged() && attachSocket(server, state, (error) => error === undefined && report())) return;
     if (!process.env[ENV.socket]) report();
   };
   server.prependOnceListener('error', onError);

@@ -1,0 +1,66 @@
+// The variables a primary sets in its app processes are inherited by whatever those start: a Node program the app
+// forks (an IPC channel to the app, the runtime preloaded by the inherited --import in cluster mode) took itself for
+// the managed process, and sent the app Hive's messages (ready, metrics every report interval) on the app's own
+// channel.
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { after, test } from 'node:test';
+import { splitLines } from '../../dist/cluster/line-splitter.js';
+import { forkRestartPolicy } from '../../dist/daemon/fork-restart-policy.js';
+import { freePort, type HiveRecord, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { poll } from '../poll.js';
+
+after(killAll);
+
+const app = new URL('../fixtures/runtime-review/forks-node-child.cjs', import.meta.url).pathname;
+const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
+
+/** The app's lines about its child's messages, up to the child's own last one, which they must end with. */
+function childMessages(lines: string[]): { hive: unknown[]; done: { managed: boolean } } {
+  const messages = lines.filter((l) => l.startsWith('from child ')).map((l) => JSON.parse(l.slice(11)));
+  const done = messages.at(-1) as { done?: boolean; managed: boolean };
+  assert.equal(done.done, true);
+  return { hive: messages.filter((m) => m.hive !== undefined), done };
+}
+
+test("cluster mode: a Node program an app process forks is not taken for Hive's managed process", async () => {
+  const port = await freePort();
+  // A short report interval: the old code's child sent the app a metrics report every interval.
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--memory-report-interval', '50']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  await hive.waitFor((r) => typeof r.line === 'string' && r.line.includes('"done":true'), "the child's message");
+  const lines = hive.records.filter((r: HiveRecord) => r.kind === 'log').map((r) => r.line as string);
+  const { hive: sent, done } = childMessages(lines);
+  assert.deepEqual(sent, [], "no message of Hive's protocol from the child to the app");
+  assert.equal(done.managed, false, 'isPrimaryManaged is false in the child');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test("fork mode: a Node program a fork-mode app forks is not taken for Hive's managed process", async () => {
+  const options = {
+    name: 'parent',
+    command: process.execPath,
+    args: [app],
+    instances: '1',
+    autorestart: true,
+    killTimeout: 5_000,
+    restart: forkRestartPolicy([]),
+  };
+  const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const lines: string[] = [];
+  splitLines(primary.stdout!, (line: string) => {
+    const record = JSON.parse(line) as { kind: string; line?: string };
+    if (record.kind === 'log') lines.push(record.line!);
+  });
+  try {
+    await poll(() => lines.some((l) => l.includes('"done":true')), "the child's message");
+    const { hive: sent, done } = childMessages(lines);
+    assert.deepEqual(sent, [], "no ready() of the child's to the app");
+    assert.equal(done.managed, false);
+  } finally {
+    const exited = new Promise((resolve) => primary.once('exit', resolve));
+    primary.kill('SIGTERM');
+    await exited;
+  }
+});
