@@ -14,6 +14,18 @@ import { exitFlushed } from '../exit-flushed.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
+/**
+ * A command module: its default export runs it; `exitFlushTimeoutMs` bounds the wait for its output to be read at
+ * its exit (none by default: a command's reader may be a pager waiting on the user, as `cat | less`).
+ */
+interface CommandModule {
+  default: Command;
+  exitFlushTimeoutMs?: number;
+}
+
+// Set once the command's module is loaded.
+let flushTimeoutMs = Number.POSITIVE_INFINITY;
+
 const commandsDir = new URL('./commands/', import.meta.url);
 
 // PM2's other names of the same commands: a PM2 user's `pm2 list` or `pm2 show api` habit, and scripts, keep working.
@@ -71,14 +83,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`hive: unknown command ${JSON.stringify(name)}\n${usage()}\n`);
     return 2;
   }
-  const module = (await import(new URL(`${name}.js`, commandsDir).href)) as { default: Command };
+  const module = (await import(new URL(`${name}.js`, commandsDir).href)) as CommandModule;
+  flushTimeoutMs = module.exitFlushTimeoutMs ?? flushTimeoutMs;
   return module.default(rest);
 }
 
 main(process.argv.slice(2)).then(
-  (code) => exitFlushed(code),
+  (code) => exitFlushed(code, flushTimeoutMs),
   (error: unknown) => {
     process.stderr.write(`hive: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    exitFlushed(1);
+    exitFlushed(1, flushTimeoutMs);
   },
 );

@@ -1,8 +1,8 @@
 // A primary that ends by itself must not exit before the daemon has read its last words: Node writes to a pipe
 // asynchronously, so what waits in memory when the reader lags is lost to a bare process.exit().
 import assert from 'node:assert/strict';
-import { fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -84,4 +84,36 @@ test('a fork primary waiting for its last words to be read refuses a scale: noth
   assert.deepEqual([answer?.ok, answer?.message], [false, 'the app has ended'], JSON.stringify(records.slice(-4)));
   assert.ok(stoppedRecord(records));
   assert.equal(records.filter((record) => record.type === 'worker' && record.state === 'ready').length, 1);
+});
+
+/** `args` run with stdout into a FIFO this process holds open and never reads; resolves with its exit. */
+async function runUnread(args: string[]): Promise<{ code: number | null; signal: string | null }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-unread-'));
+  const fifo = join(dir, 'out');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  // Read and write at once: no open blocks, and the pipe has a reader for as long as the test holds it.
+  const fd = openSync(fifo, 'r+');
+  try {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', fd, 'inherit'] });
+    started.push(child);
+    let exit: { code: number | null; signal: string | null } | undefined;
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+    });
+    return await waitFor(() => exit, 'the exit, its stdout never read', 60_000);
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// exitFlushed had no bound: with a stdout nobody reads (a hung log reader that keeps the pipe open), a primary whose
+// work was done never exited, and one being stopped lived on until SIGKILLed.
+test("hive run whose stdout is never read still exits once its app has ended, with the run's code", async () => {
+  const args = [hiveBin, 'run', daemonFixture('print-lots.mjs'), '-i', '1', '--no-autorestart', '--log-format', 'json'];
+  assert.deepEqual(await runUnread(args), { code: 0, signal: null });
+});
+
+test('a fork primary whose stdout is never read still exits once its one-shot job has ended', async () => {
+  assert.deepEqual(await runUnread([forkPrimary, JSON.stringify(oneShot)]), { code: 0, signal: null });
 });

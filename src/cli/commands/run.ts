@@ -2,10 +2,17 @@ import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { HiveError } from '../../errors.js';
+import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
+
+/**
+ * A primary's last output waits this long at most for its reader (src/cli/hive.ts): one stopped by systemd, Docker
+ * or the daemon must exit, whether or not anything still reads its stdout.
+ */
+export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
 
 /**
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
