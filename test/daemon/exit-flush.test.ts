@@ -1,10 +1,11 @@
 // A primary that ends by itself must not exit before the daemon has read its last words: Node writes to a pipe
 // asynchronously, so what waits in memory when the reader lags is lost to a bare process.exit().
 import assert from 'node:assert/strict';
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, type StdioOptions, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
@@ -86,21 +87,34 @@ test('a fork primary waiting for its last words to be read refuses a scale: noth
   assert.equal(records.filter((record) => record.type === 'worker' && record.state === 'ready').length, 1);
 });
 
-/** `args` run with stdout into a FIFO this process holds open and never reads; resolves with its exit. */
-async function runUnread(args: string[]): Promise<{ code: number | null; signal: string | null }> {
+/**
+ * `args` run with stdout (or stderr, `unread: 2`) into a FIFO this process holds open and never reads; `whileRunning`
+ * is given the process and its other output stream. Resolves with its exit.
+ */
+async function runUnread(
+  args: string[],
+  {
+    unread = 1,
+    whileRunning,
+  }: { unread?: 1 | 2; whileRunning?: (child: ChildProcess, read: Readable) => Promise<void> } = {},
+): Promise<{ code: number | null; signal: string | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'hive-unread-'));
   const fifo = join(dir, 'out');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
   // Read and write at once: no open blocks, and the pipe has a reader for as long as the test holds it.
   const fd = openSync(fifo, 'r+');
   try {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', fd, 'inherit'] });
+    const stdio: StdioOptions = unread === 1 ? ['ignore', fd, 'pipe'] : ['ignore', 'pipe', fd];
+    const child = spawn(process.execPath, args, { stdio });
     started.push(child);
     let exit: { code: number | null; signal: string | null } | undefined;
     child.once('exit', (code, signal) => {
       exit = { code, signal };
     });
-    return await waitFor(() => exit, 'the exit, its stdout never read', 60_000);
+    const read = (unread === 1 ? child.stderr : child.stdout)!;
+    read.resume();
+    await whileRunning?.(child, read);
+    return await waitFor(() => exit, 'the exit, its output never read', 60_000);
   } finally {
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
@@ -116,4 +130,23 @@ test("hive run whose stdout is never read still exits once its app has ended, wi
 
 test('a fork primary whose stdout is never read still exits once its one-shot job has ended', async () => {
   assert.deepEqual(await runUnread([forkPrimary, JSON.stringify(oneShot)]), { code: 0, signal: null });
+});
+
+// hive run took its signal handlers off before that wait: a SIGTERM or Ctrl-C while it waited for its reader killed it
+// by the signal's default action (143, 130 in a shell) instead of its exit with the run's own code.
+test("hive run signalled while its last output waits for its reader exits with the run's code, not by the signal", async () => {
+  const args = [hiveBin, 'run', daemonFixture('stderr-lots.cjs'), '-i', '1', '--no-autorestart'];
+  const exit = await runUnread(args, {
+    unread: 2,
+    whileRunning: async (child, stdout) => {
+      let text = '';
+      stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      // Said as the run ends: the primary is then waiting for stderr's reader (nothing else runs before that).
+      await waitFor(() => /app stopped/.test(text), 'the run over', 60_000);
+      child.kill('SIGTERM');
+    },
+  });
+  assert.deepEqual(exit, { code: 0, signal: null });
 });

@@ -53,7 +53,12 @@ export default async function run(argv: string[]): Promise<number> {
 
   let signalled = 0;
   let exitCode = 0;
+  // The run's exit code, once it is over: its last output may still wait for its reader then (exitFlushed).
+  let result: number | undefined;
   const onStopSignal = (signal?: NodeJS.Signals) => {
+    // Over: a stop now ends the wait for the reader with the run's own code, not by the signal's default action
+    // (130/143), which it would be with no handler left.
+    if (result !== undefined) process.exit(result);
     signalled += 1;
     // SIGINT is a Ctrl-C: the terminal sent it to the whole process group, the app processes included.
     if (signalled === 1) void supervisor.stop(signal === 'SIGINT' ? { signal } : {});
@@ -63,6 +68,8 @@ export default async function run(argv: string[]): Promise<number> {
     }
   };
   const onHangup = () => {
+    // Over: nothing to reload, and a hangup must not end the wait for the reader by its default action either.
+    if (result !== undefined) return;
     // An aborted reload is reported as an event; the old workers keep serving.
     supervisor.reload().catch(() => {});
   };
@@ -109,22 +116,19 @@ export default async function run(argv: string[]): Promise<number> {
       if (supervisor.state === 'stopped') resolve(undefined);
     });
     // The app ended by itself (every process left down): its last process's code is the run's, as a job's result.
-    if (ended && signalled === 0) return ended.code ?? 1;
-    return exitCode;
+    result = ended && signalled === 0 ? (ended.code ?? 1) : exitCode;
   } catch (error) {
-    if (signalled > 0) return exitCode;
-    printError(error);
-    return 1;
+    if (signalled === 0) printError(error);
+    result = signalled > 0 ? exitCode : 1;
   } finally {
     await metrics?.close();
     await dashboard?.close();
     collector?.close();
-    process.off('SIGTERM', onStopSignal);
-    process.off('SIGINT', onStopSignal);
-    process.off('SIGHUP', onHangup);
+    // The signal handlers stay until the process exits (see onStopSignal).
     process.off('message', onControl);
     process.off('disconnect', onDaemonGone);
   }
+  return result;
 }
 
 function printError(error: unknown): void {
