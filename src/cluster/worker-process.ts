@@ -16,7 +16,7 @@ export interface WorkerExit {
   signal: string | null;
   /** True when the primary retired it (reload, scale down, stop, memory limit); false for a crash. */
   expected: boolean;
-  /** True when it was SIGKILLed for overrunning killTimeout. */
+  /** True when the primary's SIGKILL ended it (killTimeout overrun, a forced stop, a kill). */
   killed: boolean;
 }
 
@@ -92,7 +92,9 @@ export class WorkerProcess extends EventEmitter {
         clearTimeout(this.#killTimer);
         this.#tree?.stopTracking();
         this.#setState('stopped');
-        const exit: WorkerExit = { code, signal, expected: this.#retiring, killed: this.#killed };
+        // A SIGKILL sent to a process already ending by itself (its channel was gone: a Ctrl-C ended it) did not end it.
+        const killed = this.#killed && signal === 'SIGKILL';
+        const exit: WorkerExit = { code, signal, expected: this.#retiring, killed };
         // Let the last output lines through before the exit is reported (the stderr tail names the crash).
         setImmediate(() => {
           this.emit('exit', exit);

@@ -52,7 +52,14 @@ export function install(): RuntimeState {
   // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
   // must not die on its own.
   const onSigint = () => {
-    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) state.appGotSigint = true;
+    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) {
+      state.appGotSigint = true;
+      // Off before the app's listeners run (this one, preloaded, runs first): they see the process as PM2 leaves it,
+      // theirs the only listeners. signal-exit's (execa, write-file-atomic...) acts only then: it runs its exit
+      // handlers and re-raises the signal, which ends the process at once, as under PM2, rather than at killTimeout
+      // (the retirement does not call the app's handlers a second time).
+      process.off('SIGINT', onSigint);
+    }
     state.onSigint?.();
   };
   state.sigintListener = onSigint;

@@ -167,6 +167,38 @@ test("an app whose SIGINT listener is signal-exit's retires on reload and stop, 
   assert.equal(hive.records.filter(isEvent('killed')).length, 0);
 });
 
+// On Ctrl-C the runtime's own listener was still there when signal-exit's heard the signal, so it did nothing, and was
+// not called again at the retirement (the app's handlers had had the signal): each process sat out killTimeout. Under
+// PM2 signal-exit's listener is the only one and the process ends at once; so it does now, its exit an expected one.
+test("Ctrl-C: an app whose SIGINT listener is signal-exit's ends at once, within no killTimeout", async () => {
+  const port = await freePort();
+  const hive = startHive(
+    [fixture('signal-exit-app.cjs'), '-i', '2', '--port', String(port), '--kill-timeout', '60s'],
+    {},
+    { detached: true },
+  );
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  process.kill(-hive.child.pid!, 'SIGINT');
+  assert.equal((await hive.exited).code, 0);
+  const exits = hive.records.filter(isEvent('exit'));
+  assert.equal(
+    exits.length,
+    2,
+    JSON.stringify(hive.records.filter((r) => r.kind !== 'log' || r.line === 'exit handlers ran')),
+  );
+  assert.equal(
+    hive.records.filter((r) => r.kind === 'log' && r.line === 'exit handlers ran').length,
+    2,
+    JSON.stringify(exits),
+  );
+  // By the signal signal-exit re-raised, not SIGKILL. Usually an expected exit, the primary stopping; but one the primary
+  // sees before it has handled its own SIGINT (a busy machine) counts as the process ending by itself, and only its
+  // restart, scheduled, is cancelled by the stop that follows.
+  for (const exit of exits) assert.deepEqual([exit.signal, exit.killed], ['SIGINT', false]);
+  assert.equal(hive.records.filter(isEvent('killed')).length, 0);
+  assert.equal(hive.records.filter(isEvent('worker', { state: 'ready' })).length, 2, 'no process restarted');
+});
+
 /**
  * A PM2 app whose SIGINT handler logs, run with 2 processes and a long killTimeout; `send` delivers the SIGINT. The
  * run ends with code 0 and each process ran its handler once; the processes' exit records are returned.
