@@ -353,7 +353,8 @@ export class Supervisor extends EventEmitter {
       ...base,
       ...options.env,
       [ENV.managed]: '1',
-      [ENV.primaryPid]: String(process.pid),
+      // The runtime's claim of a process this primary runs in (a `hive run` started from inside a managed app).
+      [ENV.managedPid]: undefined,
       [ENV.instance]: String(slot.instance),
       [ENV.pm2Instance]: String(slot.instance),
       [ENV.pm2Id]: pmId(slot.instance),

@@ -137,7 +137,9 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       HIVE_INSTANCE: String(instance),
       NODE_APP_INSTANCE: String(instance),
       [ENV.pm2Id]: pmId(instance),
-      ...(node ? { [ENV.forkReady]: '1', [ENV.primaryPid]: String(process.pid) } : {}),
+      // Unset: the runtime's claim of a process this primary was started from (see ENV.managedPid).
+      [ENV.managedPid]: undefined,
+      ...(node ? { [ENV.forkReady]: '1' } : {}),
     },
     // An IPC channel for a Node program, as PM2 gives one (lib/God/ForkMode.js): `process.send` for PM2's
     // `process.send('ready')`, and `shutdown_with_message`'s 'shutdown'. Not to other programs, unlike PM2: they

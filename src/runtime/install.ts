@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { appPromMetrics } from './app-metrics.js';
-import { flushed, isManaged, sendToPrimary } from './ipc.js';
+import { flushed, isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { resizeSharedPools } from './pool-registry.js';
@@ -23,6 +23,8 @@ export function install(): RuntimeState {
   const state = runtimeState();
   if (state.installed) return state;
   state.installed = true;
+  // Claims the primary's variables for this process before the app can start another that inherits them.
+  isPrimaryChild();
   patchListen(state);
   if (!isManaged()) return state;
 

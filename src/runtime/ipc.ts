@@ -8,12 +8,18 @@ export function isManaged(): boolean {
 let primaryChild: boolean | undefined;
 
 /**
- * Whether this process is the one its primary spawned, not one the app started in the environment it inherited.
- * Read once: a process whose primary died is re-parented, and is the primary's own all the same (its channel is gone).
+ * Whether this process is the one its primary spawned, not one the app started in the environment it inherited: the
+ * first process to ask claims the primary's variables (HIVE_MANAGED_PID), and a program it starts then finds them
+ * claimed by another pid. Not the parent's pid, which a version manager's shim (a `node` that runs the real one as its
+ * child) would make another process's than the primary's. The runtime asks as it loads, before the app's code runs.
  */
 export function isPrimaryChild(): boolean {
-  const pid = process.env[ENV.primaryPid];
-  primaryChild ??= pid === undefined || pid === '' || Number(pid) === process.ppid;
+  if (primaryChild !== undefined) return primaryChild;
+  const owner = process.env[ENV.managedPid];
+  const pid = String(process.pid);
+  primaryChild = owner === undefined || owner === '' || owner === pid;
+  const managed = process.env[ENV.managed] === '1' || process.env[ENV.forkReady] === '1';
+  if (primaryChild && managed) process.env[ENV.managedPid] = pid;
   return primaryChild;
 }
 

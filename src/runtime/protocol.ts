@@ -21,11 +21,11 @@ export const ENV = {
   /** `1` in a fork-mode Node process, whose fork primary reads a `ready` on its IPC channel (and nothing else). */
   forkReady: 'HIVE_FORK_READY',
   /**
-   * The pid of the primary that spawned the process. The environment is inherited by whatever the app starts: a Node
-   * program it forks has an IPC channel too (to the app), and must not take itself for the managed process. Unset (a
-   * primary of an older build): the process is taken for its primary's child, as before.
+   * Set by the runtime, not the primary: the pid of the process that took the variables above for its own (the first
+   * to load the runtime). Whatever the app starts inherits the environment, and a Node program it forks has an IPC
+   * channel too (to the app): with another pid here, it is not the managed process. The primary unsets it.
    */
-  primaryPid: 'HIVE_PRIMARY_PID',
+  managedPid: 'HIVE_MANAGED_PID',
   instance: 'HIVE_INSTANCE',
   clusterSize: 'HIVE_CLUSTER_SIZE',
   pm2Instance: 'NODE_APP_INSTANCE',

@@ -4,6 +4,9 @@
 // channel.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
 import { forkRestartPolicy } from '../../dist/daemon/fork-restart-policy.js';
@@ -12,7 +15,7 @@ import { poll } from '../poll.js';
 
 after(killAll);
 
-const app = new URL('../fixtures/runtime-review/forks-node-child.cjs', import.meta.url).pathname;
+const app = new URL('../fixtures/runtime-review/forks-node-child.mjs', import.meta.url).pathname;
 const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
 
 /** The app's lines about its child's messages, up to the child's own last one, which they must end with. */
@@ -62,5 +65,47 @@ test("fork mode: a Node program a fork-mode app forks is not taken for Hive's ma
     const exited = new Promise((resolve) => primary.once('exit', resolve));
     primary.kill('SIGTERM');
     await exited;
+  }
+});
+
+// A version manager's `node` may be a shim that runs the real one as its child (not exec'd): the process that loads
+// the runtime is then not the primary's child, yet it is the managed one, its channel passed through the shim. Telling
+// the app's own children apart by their parent pid would have lost its ready().
+test('fork mode: ready() of an app run through a `node` shim that spawns the real node still counts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-node-shim-'));
+  const shim = join(dir, 'node');
+  // No exec: sh waits for node as its child, and passes on the IPC descriptor (NODE_CHANNEL_FD) it inherited.
+  writeFileSync(shim, `#!/bin/sh\n'${process.execPath}' "$@"\nexit $?\n`);
+  chmodSync(shim, 0o755);
+  const options = {
+    name: 'shimmed',
+    command: shim,
+    args: [new URL('../fixtures/daemon/runtime-ready.mjs', import.meta.url).pathname],
+    instances: '1',
+    autorestart: true,
+    killTimeout: 5_000,
+    restart: forkRestartPolicy([]),
+    waitReady: true,
+    listenTimeout: 120_000,
+  };
+  const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const records: { type?: string; state?: string }[] = [];
+  splitLines(primary.stdout!, (line: string) => records.push(JSON.parse(line)));
+  try {
+    const outcome = await poll(
+      () => records.find((r) => (r.type === 'state' && r.state === 'online') || r.type === 'warning'),
+      'the app ready, or not in time',
+      { timeoutMs: 150_000 },
+    );
+    assert.deepEqual(
+      outcome,
+      records.find((r) => r.type === 'state'),
+      'online, with no warning',
+    );
+  } finally {
+    const exited = new Promise((resolve) => primary.once('exit', resolve));
+    primary.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
