@@ -108,6 +108,11 @@ function logPath(app: AppInfo, path: string): string {
   return app.mergeLogs || pattern === path ? path : `${pattern} (a file per instance)`;
 }
 
+// How a slot's last process ended, as describe shows it beside an errored or restarting slot's state.
+function exitText({ code, signal }: { code: number | null; signal: string | null }): string {
+  return signal ? `last exit ${signal}` : `last exit code ${code}`;
+}
+
 /** The `hive describe` text. */
 /** `250ms`, `5s`, `1.5s`; `-` for a value the primary refuses. */
 function formatMs(ms: number | null): string {
@@ -171,8 +176,8 @@ export function describeApp(app: AppInfo): string {
     ['process', 'pid', 'state', 'uptime', 'cpu', 'memory'],
     app.processes.map((p) => [
       p.role === 'primary' ? 'primary' : `worker ${p.instance}`,
-      String(p.pid),
-      p.state,
+      p.pid === null ? '-' : String(p.pid),
+      p.lastExit ? `${p.state} (${exitText(p.lastExit)})` : p.state,
       formatUptime(p.uptime),
       p.cpu === null ? '-' : `${p.cpu}%`,
       formatBytes(p.memory),

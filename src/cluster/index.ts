@@ -21,6 +21,7 @@ export { parseStickyMode, type StickyMode } from './sticky-mode.js';
 export {
   type AppState,
   type LastExit,
+  type SlotInfo,
   Supervisor,
   type SupervisorEvent,
   type WorkerInfo,

@@ -41,7 +41,8 @@ export type SupervisorEvent =
   | { type: 'restart'; instance: number; attempt: number; delay: number }
   | { type: 'errored'; instance: number; code: number | null; signal: string | null; stderrTail: string[] }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
-  | { type: 'scale'; from: number; to: number }
+  // slots: the instance numbers of the slots after it (a scale-down does not always remove the highest).
+  | { type: 'scale'; from: number; to: number; slots: number[] }
   | { type: 'memory-limit'; instance: number; pid: number; rss: number; limit: number }
   | { type: 'killed'; instance: number; pid: number; reason: 'killTimeout' }
   | { type: 'warning'; message: string };
@@ -59,6 +60,16 @@ export interface WorkerMetrics {
   instance: number;
   pid: number;
   report: MetricsReport;
+}
+
+/**
+ * One slot of the cluster, as `slots` lists them: `live` while it has a process (its state then is the process's),
+ * `restarting` while a crash restart waits for its delay, `errored` once it crash-looped, `down` when its process
+ * was left down (`autorestart: false`, `stopExitCodes`).
+ */
+export interface SlotInfo {
+  instance: number;
+  state: 'live' | 'restarting' | 'errored' | 'down';
 }
 
 /** A live app process, as `workers` lists them. */
@@ -81,6 +92,12 @@ interface Slot {
   // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
   // reload that aborted before reaching the slot leaves it on the environment it runs.
   env: Record<string, string> | undefined;
+}
+
+function slotState(slot: Slot): SlotInfo['state'] {
+  if (slot.worker) return 'live';
+  if (slot.errored) return 'errored';
+  return slot.restartTimer ? 'restarting' : 'down';
 }
 
 const eventChannel = channel('hive:cluster:event');
@@ -135,6 +152,13 @@ export class Supervisor extends EventEmitter {
     return [...this.#live]
       .map((w) => ({ instance: w.instance, pid: w.pid, state: w.state, startedAt: w.startedAt, rss: w.rss }))
       .sort((a, b) => a.instance - b.instance || a.startedAt - b.startedAt);
+  }
+
+  /** The cluster's slots now, by instance number (a slot a scale-down removed is not one, even while it drains). */
+  get slots(): SlotInfo[] {
+    return this.#slots
+      .map((slot) => ({ instance: slot.instance, state: slotState(slot) }))
+      .sort((a, b) => a.instance - b.instance);
   }
 
   /**
@@ -261,7 +285,7 @@ export class Supervisor extends EventEmitter {
         await Promise.all(removed.map((slot) => this.#removeSlot(slot)));
       }
       this.#forgetLastExit();
-      this.#emit({ type: 'scale', from, to: target });
+      this.#emit({ type: 'scale', from, to: target, slots: this.#slots.map((slot) => slot.instance) });
       this.#refreshState();
     });
   }

@@ -504,7 +504,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         }
         await Promise.all(removed.map(retire));
       }
-      emit({ kind: 'event', type: 'scale', from, to: target });
+      emit({ kind: 'event', type: 'scale', from, to: target, slots: slots.map((slot) => slot.instance) });
     } else throw new Error(`unknown control request ${JSON.stringify(message.type)}`);
     // lastExit tells of a slot left down: stale once the reload or scale filled or removed every such slot.
     if (!slots.some(isDown)) lastExit = undefined;

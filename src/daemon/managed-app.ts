@@ -10,7 +10,7 @@ import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
-import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../metrics/snapshot.js';
+import type { AppEvent, AppSnapshot, InstanceSnapshot, SlotExit } from '../metrics/snapshot.js';
 import { ENV } from '../runtime/protocol.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
@@ -114,6 +114,13 @@ export class ManagedApp {
   // Stopped by a stop request, not by a crash loop, a job's end or the daemon's shutdown (see savedStatus).
   #stoppedByUser = false;
   #workers = new Map<number, Worker>();
+  // Slots with no live process, by instance: waiting for a crash restart, or crash-looped (listed by describe and the
+  // live views as PM2 lists an errored process); forgotten once a process runs in the slot or a scale removes it.
+  #downSlots = new Map<number, 'restarting' | 'errored'>();
+  // How each slot's last process ended.
+  #slotExits = new Map<number, SlotExit>();
+  // The slots that crash-looped since the primary started, named by the last error.
+  #erroredSlots = new Set<number>();
   #size = 0;
   #restarts = 0;
   #crashes = 0;
@@ -512,20 +519,20 @@ export class ManagedApp {
         cpu,
         memory,
         uptime: now - this.#startedAt,
+        lastExit: null,
       });
     }
-    for (const [pid, worker] of [...this.#workers].sort((a, b) => a[1].instance - b[1].instance)) {
+    const workers: ProcessInfo[] = [];
+    for (const [pid, worker] of this.#workers) {
       const { cpu, memory } = stats.sample(pid);
-      processes.push({
-        role: 'worker',
-        instance: worker.instance,
-        pid,
-        state: worker.state,
-        cpu,
-        memory,
-        uptime: now - worker.since,
-      });
+      const { instance, state } = worker;
+      workers.push({ role: 'worker', instance, pid, state, cpu, memory, uptime: now - worker.since, lastExit: null });
     }
+    for (const [instance, state] of this.#downSlots) {
+      const lastExit = this.#slotExits.get(instance) ?? null;
+      workers.push({ role: 'worker', instance, pid: null, state, cpu: null, memory: null, uptime: 0, lastExit });
+    }
+    processes.push(...workers.sort((a, b) => (a.instance ?? 0) - (b.instance ?? 0)));
     const readyInstances = new Set(
       [...this.#workers.values()].filter((w) => w.state === 'ready').map((w) => w.instance),
     );
@@ -576,6 +583,8 @@ export class ManagedApp {
     this.#ended = false;
     this.#status = 'starting';
     this.#workers.clear();
+    this.#downSlots.clear();
+    this.#erroredSlots.clear();
     this.#size = 0;
     this.#stderrTail = [];
     this.#primaryError = [];
@@ -695,7 +704,11 @@ export class ManagedApp {
     }
     switch (event.type) {
       case 'worker':
-        if (event.state !== 'stopped') this.#logs.openInstance(event.instance);
+        if (event.state !== 'stopped') {
+          this.#logs.openInstance(event.instance);
+          this.#downSlots.delete(event.instance);
+          this.#erroredSlots.delete(event.instance);
+        }
         if (event.state === 'stopped') this.#workers.delete(event.pid);
         else if (isAppProcessPid(event.pid, this.#primary?.pid)) {
           const since = this.#workers.get(event.pid)?.since ?? Date.now();
@@ -704,13 +717,29 @@ export class ManagedApp {
         break;
       case 'exit':
         this.#workers.delete(event.pid);
+        this.#slotExits.set(event.instance, { time: Date.now(), code: event.code, signal: event.signal });
+        break;
+      case 'restart':
+        this.#downSlots.set(event.instance, 'restarting');
         break;
       case 'scale':
         this.#size = event.to;
+        // A primary older than `slots` does not say which slots remain: the highest went, as they mostly do.
+        for (const instance of this.#downSlots.keys()) {
+          if (!(event.slots?.includes(instance) ?? instance < event.to)) {
+            this.#downSlots.delete(instance);
+            this.#erroredSlots.delete(instance);
+          }
+        }
         break;
-      case 'errored':
-        this.#lastError = `worker ${event.instance} crash-looped: ${event.stderrTail.slice(-3).join(' | ')}`;
+      case 'errored': {
+        this.#downSlots.set(event.instance, 'errored');
+        this.#erroredSlots.add(event.instance);
+        const slots = [...this.#erroredSlots].sort((a, b) => a - b);
+        const who = slots.length === 1 ? `worker ${slots[0]}` : `workers ${slots.join(', ')}`;
+        this.#lastError = `${who} crash-looped: ${event.stderrTail.slice(-3).join(' | ')}`;
         break;
+      }
       case 'state':
         if (event.state === 'stopping' || event.state === 'stopped') {
           if (event.state === 'stopped' && event.lastExit !== undefined) this.#ended = true;
@@ -753,6 +782,7 @@ export class ManagedApp {
       }
     }
     this.#workers.clear();
+    this.#downSlots.clear();
     for (const answer of this.#control.values()) answer({ ok: false, message: 'the primary exited' });
     this.#control.clear();
     const how = signal ?? `code ${code}`;
@@ -897,9 +927,18 @@ export class ManagedApp {
           inFlight: 0,
           classes: [0, 0, 0, 0, 0],
           restarts: this.#slotRestarts.get(worker.instance) ?? 0,
+          lastExit: null,
           pools: [],
         };
       });
+    for (const [instance, state] of this.#downSlots) {
+      instances.push({
+        ...emptyInstance(instance, state),
+        restarts: this.#slotRestarts.get(instance) ?? 0,
+        lastExit: this.#slotExits.get(instance) ?? null,
+      });
+    }
+    instances.sort((a, b) => a.instance - b.instance);
     const ready = new Set(instances.filter((i) => i.state === 'ready').map((i) => i.instance)).size;
     return {
       name: this.name,
@@ -968,6 +1007,32 @@ export class ManagedApp {
       );
     });
   }
+}
+
+// A slot with no live process, as the live views show it.
+function emptyInstance(instance: number, state: string): InstanceSnapshot {
+  return {
+    instance,
+    pid: null,
+    state,
+    uptime: 0,
+    cpu: null,
+    rss: null,
+    heapUsed: null,
+    heapTotal: null,
+    elu: null,
+    loopDelayP50: null,
+    loopDelayP99: null,
+    reqRate: 0,
+    errorRate: 0,
+    latencyP50: null,
+    latencyP99: null,
+    inFlight: 0,
+    classes: [0, 0, 0, 0, 0],
+    restarts: 0,
+    lastExit: null,
+    pools: [],
+  };
 }
 
 // The shell's environment of the spec (the daemon's for an app of an older dump, which has none), less what its

@@ -233,8 +233,11 @@ export interface ProcessInfo {
   /** `primary` for the `hive run` process, else the worker's instance number. */
   role: 'primary' | 'worker';
   instance: number | null;
-  pid: number;
+  /** null for a slot with no live process (state `restarting` or `errored`). */
+  pid: number | null;
   state: string;
+  /** A slot with no live process: how its last one ended; null otherwise. */
+  lastExit: { time: number; code: number | null; signal: string | null } | null;
   /** Percent of one core since the previous sample. */
   cpu: number | null;
   /** Resident memory, bytes. */

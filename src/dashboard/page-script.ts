@@ -190,6 +190,12 @@ export const pageScript = String.raw`
     });
   }
 
+  // A slot with no process (errored, restarting) says how its last one ended.
+  function stateText(i) {
+    if (i.pid !== null || !i.lastExit) return i.state;
+    return i.state + ' (exit ' + (i.lastExit.signal || 'code ' + i.lastExit.code) + ')';
+  }
+
   function drawInstances(snap) {
     var body = document.querySelector('#instances tbody');
     body.textContent = '';
@@ -198,7 +204,7 @@ export const pageScript = String.raw`
         var pools = i.pools.map(function (p) {
           return p.name + ' ' + p.busy + '/' + p.threads + ' busy, ' + p.queued + ' queued';
         }).join('; ');
-        var cells = [app.name, String(i.instance), i.pid === null ? '–' : String(i.pid), i.state, duration(i.uptime),
+        var cells = [app.name, String(i.instance), i.pid === null ? '–' : String(i.pid), stateText(i), duration(i.uptime),
           fmt(i.cpu) + '%', mib(i.rss), mib(i.heapUsed), fmt(i.elu === null ? null : i.elu * 100, 0) + '%',
           fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), String(i.inFlight),
           String(i.restarts), pools || '–'];

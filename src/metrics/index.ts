@@ -11,6 +11,7 @@ export {
   AppSnapshotCollector,
   type HiveSnapshot,
   type InstanceSnapshot,
+  type SlotExit,
   localSnapshotSource,
   type PoolSnapshot,
   type SampledRequest,

@@ -16,7 +16,11 @@ export interface InstanceSnapshot {
   instance: number;
   /** The slot's live process, null while it has none (restarting, errored). */
   pid: number | null;
-  /** The worker's state (`starting`, `ready`, `draining`, ...), `down` without a live process. */
+  /**
+   * The worker's state (`starting`, `ready`, `draining`, ...); without a live process `restarting` (a crash restart
+   * waits for its delay), `errored` (the slot crash-looped and is not restarted) or `down` (left down by
+   * `autorestart: false` or `stopExitCodes`).
+   */
   state: string;
   /** Milliseconds since the live process started; 0 without one. */
   uptime: number;
@@ -38,7 +42,16 @@ export interface InstanceSnapshot {
   /** Responses by status class [1xx..5xx] since the primary started (summed over the slot's processes). */
   classes: [number, number, number, number, number];
   restarts: number;
+  /** How the slot's last process ended (epoch ms, exit code or signal); null while none has. */
+  lastExit: SlotExit | null;
   pools: PoolSnapshot[];
+}
+
+/** The end of a slot's process. */
+export interface SlotExit {
+  time: number;
+  code: number | null;
+  signal: string | null;
 }
 
 /** Something that happened to an app, for the time axis of the live views. */
@@ -92,6 +105,11 @@ export interface SnapshotSource {
 export interface SnapshotSupervisor extends MetricsSource {
   readonly size: number;
   readonly workers: readonly { instance: number; pid: number; state: string; startedAt: number }[];
+  /**
+   * The cluster's slots, a row each in the snapshot (one with no live process too: errored, waiting to restart);
+   * a slot a scale-down removed is not one. Without it, the slots are those of the live workers.
+   */
+  readonly slots?: readonly { instance: number; state: string }[];
 }
 
 type SourceEvent = { type: string; [key: string]: unknown };
@@ -108,6 +126,7 @@ export class AppSnapshotCollector {
   readonly #aggregator: MetricsAggregator;
   readonly #events: AppEvent[] = [];
   readonly #requests: SampledRequest[] = [];
+  readonly #lastExits = new Map<number, SlotExit>();
   readonly #onEvent = (event: SourceEvent) => this.#event(event);
   readonly #onMetrics = ({
     instance,
@@ -150,9 +169,17 @@ export class AppSnapshotCollector {
     const now = Date.now();
     const workers = new Map(this.#source.workers.map((w) => [w.instance, w]));
     const metrics = new Map(this.#aggregator.instances().map((m) => [m.instance, m]));
-    const slots = new Set([...workers.keys(), ...metrics.keys()]);
+    const restarts = this.#aggregator.restarts();
+    // The slots, not every instance that ever reported: one a scale-down retired is gone from the views, and one that
+    // crash-looped before its first report is shown all the same.
+    const slots = new Map<number, string>(
+      (this.#source.slots ?? [...workers.keys()].map((instance) => ({ instance, state: 'live' }))).map((slot) => [
+        slot.instance,
+        slot.state,
+      ]),
+    );
     const instances: InstanceSnapshot[] = [];
-    for (const instance of [...slots].sort((a, b) => a - b)) {
+    for (const [instance, slotState] of [...slots].sort((a, b) => a[0] - b[0])) {
       const worker = workers.get(instance);
       const m = metrics.get(instance);
       const latest = worker !== undefined && m?.pid === worker.pid ? m.latest : undefined;
@@ -162,7 +189,7 @@ export class AppSnapshotCollector {
       instances.push({
         instance,
         pid: worker?.pid ?? null,
-        state: worker?.state ?? 'down',
+        state: worker?.state ?? (slotState === 'live' ? 'down' : slotState),
         uptime: worker ? now - worker.startedAt : 0,
         cpu: latest?.cpuPercent ?? null,
         rss: latest?.rss ?? null,
@@ -177,7 +204,8 @@ export class AppSnapshotCollector {
         latencyP99: latest?.http.latencyP99 ?? null,
         inFlight: m?.inFlight ?? 0,
         classes: m ? [...m.classes] : [0, 0, 0, 0, 0],
-        restarts: m?.restarts ?? 0,
+        restarts: restarts.get(instance) ?? 0,
+        lastExit: this.#lastExits.get(instance) ?? null,
         pools: (latest?.pools ?? []).map(
           ({ name, threads, busy, queued, completed, failed, utilization, waitP99, runP99 }) => ({
             name,
@@ -207,6 +235,10 @@ export class AppSnapshotCollector {
   }
 
   #event(event: SourceEvent): void {
+    if (event.type === 'exit' && typeof event.instance === 'number') {
+      const { code, signal } = event as { code?: number | null; signal?: string | null };
+      this.#lastExits.set(event.instance, { time: Date.now(), code: code ?? null, signal: signal ?? null });
+    }
     const text = describeEvent(event);
     if (text === undefined) return;
     const instance = typeof event.instance === 'number' ? event.instance : null;
