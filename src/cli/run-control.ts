@@ -84,6 +84,15 @@ export async function answerControl(
   };
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
+  if (request.type === 'restarts') {
+    // Sent unasked by the daemon right after the fork: the app's restarts so far, for the metrics and views.
+    const { slots, primary } = request as { slots?: unknown; primary?: unknown };
+    const counts = Object.entries(typeof slots === 'object' && slots !== null ? slots : {})
+      .map(([instance, count]) => [Number(instance), Number(count)] as const)
+      .filter(([instance, count]) => Number.isInteger(instance) && Number.isFinite(count));
+    supervisor.carryRestarts(new Map(counts), Number.isFinite(primary) ? Number(primary) : 0);
+    return;
+  }
   if (request.type === 'snapshot') {
     if (request.requests === true) wantRequests?.();
     // Built synchronously from what the collector holds: a snapshot never waits on the workers.

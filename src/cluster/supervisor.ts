@@ -137,6 +137,7 @@ export class Supervisor extends EventEmitter {
   #busy = 0;
   #lastExit: LastExit | undefined;
   #ended: LastExit | undefined;
+  #restartsBefore: { slots: ReadonlyMap<number, number>; primary: number } | undefined;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -167,6 +168,19 @@ export class Supervisor extends EventEmitter {
    */
   get lastExit(): LastExit | undefined {
     return this.#lastExit;
+  }
+
+  /**
+   * Restarts counted before this primary started, which the metrics and live views add to their own: the daemon's
+   * counts of the app (`hive ls`), given to a primary it respawned, so that every view shows one count.
+   */
+  get restartsBefore(): { slots: ReadonlyMap<number, number>; primary: number } | undefined {
+    return this.#restartsBefore;
+  }
+
+  /** Sets {@link restartsBefore}: `slots` per instance number, `primary` the primary's own respawns. */
+  carryRestarts(slots: ReadonlyMap<number, number>, primary: number): void {
+    this.#restartsBefore = { slots: new Map(slots), primary };
   }
 
   /** The number of slots (the cluster size). */

@@ -123,6 +123,10 @@ export class ManagedApp {
   #erroredSlots = new Set<number>();
   #size = 0;
   #restarts = 0;
+  // The part of #restarts that are respawns of the primary.
+  #primaryRestarts = 0;
+  // The current primary was sent the counts (#sendCounts).
+  #countsSent = false;
   #crashes = 0;
   // Set by a start that retries (a resurrect's) until the app is online once: how its failed starts are tried again.
   #startRetry: RestartPolicy | undefined;
@@ -287,6 +291,7 @@ export class ManagedApp {
    */
   async resetRestarts(): Promise<void> {
     this.#restarts = 0;
+    this.#primaryRestarts = 0;
     this.#slotRestarts.clear();
     if (!this.#primary || this.spec.fork) return;
     const reply = await this.#request({ type: 'reset' }, undefined, SNAPSHOT_TIMEOUT);
@@ -492,9 +497,20 @@ export class ManagedApp {
     if (this.#primary && !this.spec.fork) {
       // With `requests`, the primary samples requests while such snapshots keep coming (a dashboard is open).
       const reply = await this.#request({ type: 'snapshot', requests }, undefined, SNAPSHOT_TIMEOUT);
-      if (reply.ok && reply.snapshot) return reply.snapshot;
+      if (reply.ok && reply.snapshot) return this.#withHistory(reply.snapshot);
     }
     return this.#knownSnapshot(stats);
+  }
+
+  // The daemon's restart counts (`hive ls`'s) and events over a primary's snapshot: the primary knows only what
+  // happened since it started, and nothing of its predecessor's death.
+  #withHistory(snapshot: AppSnapshot): AppSnapshot {
+    return {
+      ...snapshot,
+      restarts: this.#restarts,
+      instances: snapshot.instances.map((i) => ({ ...i, restarts: this.#slotRestarts.get(i.instance) ?? 0 })),
+      events: [...this.#events],
+    };
   }
 
   async #scale(instances: number | string): Promise<void> {
@@ -590,6 +606,7 @@ export class ManagedApp {
     this.#primaryError = [];
     this.#metricsUrl = null;
     this.#log(`${spec.name}: primary pid ${primary.pid} started`);
+    this.#countsSent = false;
     let resolveExit!: () => void;
     this.#exited = new Promise((resolve) => {
       resolveExit = resolve;
@@ -685,6 +702,7 @@ export class ManagedApp {
       return;
     }
     if (record.kind !== 'event') return;
+    this.#sendCounts();
     // Where `hive run --metrics-port` serves (the address is known only once bound: port 0 picks one).
     if (record.type === 'metrics' && typeof record.url === 'string') {
       this.#metricsUrl = `${record.url}/metrics`;
@@ -694,9 +712,7 @@ export class ManagedApp {
     if (loggedEvents.has(event.type)) {
       const text = formatEvent('text', this.name, event).replace(/^\[hive\] [^:]*: /, '');
       this.#log(`${this.name}: ${text}`);
-      const instance = 'instance' in event ? event.instance : null;
-      this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text });
-      if (this.#events.length > MAX_EVENTS) this.#events.shift();
+      this.#event(event.type as AppEvent['type'], text, 'instance' in event ? event.instance : null);
     }
     if (countsAsRestart(event.type) && 'instance' in event) {
       this.#restarts += 1;
@@ -758,6 +774,22 @@ export class ManagedApp {
     }
   }
 
+  // The restart counts so far, for the primary's metrics (`hive_restarts_total`) to go on from them. Sent with its
+  // first event: by then it listens to IPC (a message that arrives before would be lost).
+  #sendCounts(): void {
+    if (this.#countsSent || this.spec.fork || !this.#primary) return;
+    this.#countsSent = true;
+    if (this.#restarts === 0 && this.#slotRestarts.size === 0) return;
+    const slots = Object.fromEntries(this.#slotRestarts);
+    this.#primary.send({ hive: 1, type: 'restarts', slots, primary: this.#primaryRestarts }, () => {});
+  }
+
+  // One more event for the live views, kept across the app's primaries.
+  #event(type: AppEvent['type'], text: string, instance: number | null = null): void {
+    this.#events.push({ time: Date.now(), type, instance, text });
+    if (this.#events.length > MAX_EVENTS) this.#events.shift();
+  }
+
   #onPrimaryStderr(line: string): void {
     this.#stderrTail.push(line);
     if (this.#stderrTail.length > 20) this.#stderrTail.shift();
@@ -787,6 +819,7 @@ export class ManagedApp {
     this.#control.clear();
     const how = signal ?? `code ${code}`;
     this.#log(`${this.name}: primary pid ${primary.pid} exited with ${how}`);
+    const died = `primary (pid ${primary.pid}) ${signal ? `killed by ${signal}` : `exited with code ${code}`}`;
     if (this.#wanted === 'stopped') {
       this.#status = 'stopped';
       return;
@@ -821,6 +854,7 @@ export class ManagedApp {
     const failed = retry !== undefined || (starting && !this.#respawning);
     if (failed || spawnFailed || this.#crashes > MAX_CRASHES) {
       if (retry) this.#log(`${this.name}: did not start in ${retry.attempt} tries; errored`);
+      this.#event('primary', `${died}; not restarted, the app is errored`);
       this.#startRetry = undefined;
       this.#status = 'errored';
       this.#wanted = 'stopped';
@@ -831,13 +865,16 @@ export class ManagedApp {
       return;
     }
     // A primary that dies while online (killed, OOM) comes back, with backoff when it keeps dying.
-    this.#respawnAfter(Math.min(100 * 1.5 ** (this.#crashes - 1), 15_000));
+    const delay = Math.min(100 * 1.5 ** (this.#crashes - 1), 15_000);
+    this.#event('primary', `${died}; restarting it in ${Math.round(delay)} ms`);
+    this.#respawnAfter(delay);
   }
 
   // The app is `starting` until a new primary, forked after `delay`, is online; a stop meanwhile cancels it.
   #respawnAfter(delay: number): void {
     this.#status = 'starting';
     this.#restarts += 1;
+    this.#primaryRestarts += 1;
     this.#respawnTimer = setTimeout(() => {
       if (this.#wanted !== 'online' || this.#primary) return;
       this.#respawning = true;
@@ -947,6 +984,7 @@ export class ManagedApp {
       ready,
       reqRate: 0,
       errorRate: 0,
+      restarts: this.#restarts,
       instances,
       events: [...this.#events],
       requests: [],

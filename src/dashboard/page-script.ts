@@ -185,7 +185,8 @@ export const pageScript = String.raw`
         el('div', { class: 'app-name', text: app.name }),
         el('div', { class: 'app-state state-' + app.state, text: app.state + ' · ' + app.ready + '/' + app.size + ' ready' }),
         el('div', { class: 'app-rate', text: fmt(app.reqRate) + ' req/s' }),
-        el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(peaks[app.name] || 0) + ' req/s' })
+        el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(peaks[app.name] || 0) + ' req/s · ' +
+          (app.restarts === undefined ? '' : app.restarts + ' restarts') })
       ]));
     });
   }

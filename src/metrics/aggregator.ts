@@ -19,6 +19,11 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   /** Slots of the cluster now (after a scale too); 0 before the start, when `options.instances` says it. */
   readonly size?: number;
   readonly workers: readonly { instance: number; pid: number; state: string }[];
+  /**
+   * Restarts counted before this source's primary started (a daemon's app whose primary was respawned): per slot, and
+   * of the primary itself. They are added to this aggregator's counts; optional.
+   */
+  readonly restartsBefore?: { readonly slots: ReadonlyMap<number, number>; readonly primary: number };
   /** Asks the workers for the app's own prom-client metrics (answered as `app-metrics` events); optional. */
   requestAppMetrics?(id: number): number;
 }
@@ -82,6 +87,9 @@ interface Slot {
 
 const MAX_EXITED = 16;
 
+// The primary's entry after the slots.
+const order = (key: number | 'primary'): number => (key === 'primary' ? Number.MAX_SAFE_INTEGER : key);
+
 type SourceEvent = { type: string; instance?: number; pid?: number };
 
 /**
@@ -93,6 +101,7 @@ export class MetricsAggregator {
   readonly #source: MetricsSource;
   readonly #slots = new Map<number, Slot>();
   #seq = 0;
+  #resetDone = false;
   readonly #onMetrics = (value: { instance: number; pid: number; report: MetricsReport }) => this.record(value);
   readonly #onEvent = (event: SourceEvent) => this.#event(event);
 
@@ -198,13 +207,21 @@ export class MetricsAggregator {
     return this.#source.state;
   }
 
-  /** Slots the restarts were counted for, with their counts (slots with no live process included). */
-  restarts(): Map<number, number> {
-    return new Map([...this.#slots].map(([instance, slot]) => [instance, slot.restarts]));
+  /**
+   * Restarts per slot (slots with no live process included), and under `primary` the respawns of the app's primary
+   * (a daemon's app, see {@link MetricsSource.restartsBefore}): their sum is the app's count of `hive ls`.
+   */
+  restarts(): Map<number | 'primary', number> {
+    const before = this.#resetDone ? undefined : this.#source.restartsBefore;
+    const counts = new Map<number | 'primary', number>(before?.slots ?? []);
+    for (const [instance, slot] of this.#slots) counts.set(instance, (counts.get(instance) ?? 0) + slot.restarts);
+    if (before?.primary) counts.set('primary', before.primary);
+    return new Map([...counts].sort((a, b) => order(a[0]) - order(b[0])));
   }
 
-  /** Zeroes every slot's restart count (`hive reset`); the other counters keep growing. */
+  /** Zeroes every slot's restart count (`hive reset`), those from before the primary too; the others keep growing. */
   resetRestarts(): void {
+    this.#resetDone = true;
     for (const slot of this.#slots.values()) slot.restarts = 0;
   }
 

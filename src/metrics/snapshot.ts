@@ -58,7 +58,18 @@ export interface SlotExit {
 export interface AppEvent {
   /** Epoch ms. */
   time: number;
-  type: 'restart' | 'exit' | 'errored' | 'reload' | 'scale' | 'memory-limit' | 'killed' | 'state' | 'warning';
+  // `primary`: the app's primary died and the daemon restarts it (or gave up: the app is errored).
+  type:
+    | 'restart'
+    | 'exit'
+    | 'errored'
+    | 'reload'
+    | 'scale'
+    | 'memory-limit'
+    | 'killed'
+    | 'state'
+    | 'warning'
+    | 'primary';
   instance: number | null;
   /** One line for people. */
   text: string;
@@ -81,6 +92,11 @@ export interface AppSnapshot {
   /** Sums over the instances. */
   reqRate: number;
   errorRate: number;
+  /**
+   * Restarts no one asked for: the instances' and, under the daemon, the respawns of the app's primary; the count
+   * `hive ls` shows (since the app was added, or the last `hive reset`).
+   */
+  restarts: number;
   instances: InstanceSnapshot[];
   /** The most recent events, oldest first. */
   events: AppEvent[];
@@ -228,6 +244,7 @@ export class AppSnapshotCollector {
       ready: this.#aggregator.readyWorkers,
       reqRate: instances.reduce((sum, i) => sum + i.reqRate, 0),
       errorRate: instances.reduce((sum, i) => sum + i.errorRate, 0),
+      restarts: [...restarts.values()].reduce((sum, count) => sum + count, 0),
       instances,
       events: [...this.#events],
       requests: [...this.#requests],

@@ -63,6 +63,8 @@ const sparkRows: { metric: HistoryMetric; label: string; format: (v: number | nu
   { metric: 'rss', label: 'rss MiB', format: formatMiB },
 ];
 
+const redEvents = new Set(['errored', 'memory-limit', 'primary']);
+
 const SPARK_LABEL = 12;
 const SPARK_VALUE = 22;
 const MAX_EVENTS = 10;
@@ -120,7 +122,7 @@ export function renderFrame(input: FrameInput): string[] {
   lines.push(sectionTitle(`EVENTS of ${app?.name ?? ''}`, line));
   for (const event of events.slice(events.length - eventRows)) {
     const slot = event.instance === null ? '   ' : `#${String(event.instance).padEnd(2)}`;
-    const style: Style | undefined = event.type === 'errored' || event.type === 'memory-limit' ? 'red' : undefined;
+    const style: Style | undefined = redEvents.has(event.type) ? 'red' : undefined;
     lines.push(
       line([
         { text: `  ${formatClock(event.time)} ${slot} `, style: 'dim' },
@@ -176,7 +178,8 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
       { text: `${app.ready}/${app.size}` },
       { text: formatNumber(app.reqRate) },
       { text: formatNumber(app.errorRate), style: app.errorRate > 0 ? 'red' : undefined },
-      { text: String(app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
+      // The app's count (`hive ls`'s): its primary's respawns under the daemon too. An older daemon has none.
+      { text: String(app.restarts ?? app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
     ],
   }));
   return renderTable(appColumns(nameWidth), body, width, color);

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AppSnapshot, HiveSnapshot } from '../../dist/metrics/snapshot.js';
+import { appFixture, tempHome, waitFor } from './helpers.js';
+
+// One restart count in every view: `hive ls`'s (PM2's), which counts a respawn of the app's primary, in monit, the
+// dashboard's snapshot and hive_restarts_total too; and the events of the app outlive its primary.
+
+const hive = tempHome();
+
+interface Described {
+  status: string;
+  restarts: number;
+  metrics: string | null;
+  processes: { role: string; pid: number | null }[];
+}
+
+const primaryPid = (app: Described) => app.processes.find((p) => p.role === 'primary')?.pid;
+
+async function snapshotOf(name: string): Promise<AppSnapshot> {
+  return (await hive.json<HiveSnapshot>(['monit', name, '--once'])).apps[0]!;
+}
+
+async function restartsTotal(url: string): Promise<number> {
+  const text = await (await fetch(url)).text();
+  const counts = [...text.matchAll(/^hive_restarts_total\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
+test("a primary killed: ls, monit, the snapshot and hive_restarts_total say 1, the events say why", async () => {
+  await hive.json(['start', appFixture, '--name', 'x', '-i', '1', '--metrics-port', '0']);
+  const before = await hive.json<Described>(['describe', 'x']);
+  const killed = primaryPid(before)!;
+  process.kill(killed, 'SIGKILL');
+  const after = await waitFor(async () => {
+    const app = await hive.json<Described>(['describe', 'x']);
+    const pid = primaryPid(app);
+    return app.status === 'online' && pid !== undefined && pid !== killed && app.metrics !== null && app;
+  }, 'the primary respawned');
+  assert.equal(after.restarts, 1);
+
+  const app = await snapshotOf('x');
+  assert.equal(app.restarts, 1);
+  const texts = app.events.map((e) => e.text);
+  assert.ok(
+    texts.some((t) => new RegExp(`^primary \\(pid ${killed}\\) killed by SIGKILL; restarting it in \\d+ ms$`).test(t)),
+    texts.join('\n'),
+  );
+  // The first primary's events are still there: the app went online twice.
+  assert.equal(texts.filter((t) => t === 'app online').length, 2, texts.join('\n'));
+  const frame = (await hive.run(['monit', 'x', '--once'])).stdout;
+  assert.match(frame, /^> x +online +1\/1 +\S+ +\S+ +1$/m);
+  assert.match(frame, /primary \(pid \d+\) killed by SIGKILL/);
+  // Polled: the daemon gives a new primary the counts over IPC once it speaks, which a scrape may come before.
+  await waitFor(async () => (await restartsTotal(after.metrics!)) === 1, 'hive_restarts_total 1');
+
+  // A stop and a start keep the count (as `hive ls`, and PM2) and the history.
+  await hive.json(['stop', 'x']);
+  await hive.json(['start', 'x']);
+  const again = await snapshotOf('x');
+  assert.equal(again.restarts, 1);
+  assert.ok(again.events.some((e) => e.type === 'primary'));
+  const restarted = await hive.json<Described>(['describe', 'x']);
+  assert.equal(restarted.restarts, 1);
+  await waitFor(async () => (await restartsTotal(restarted.metrics!)) === 1, 'hive_restarts_total 1 again');
+});
