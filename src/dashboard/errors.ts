@@ -1,12 +1,16 @@
 import { HiveError } from '../errors.js';
 
-/** The dashboard was asked to listen on an address other hosts can reach, without a token to keep them out. */
+/**
+ * The dashboard was asked to listen on an address other hosts can reach, without a token to keep them out. `how` says
+ * how to give one where it was asked: each command has its own flag (`hive run --dashboard-token`, `hive dashboard
+ * --token`), and code calling startDashboard the `token` option.
+ */
 export class DashboardTokenRequiredError extends HiveError {
   readonly host: string;
-  constructor(host: string) {
+  constructor(host: string, how = 'pass the `token` option') {
     super(
       'ERR_HIVE_DASHBOARD_TOKEN_REQUIRED',
-      `The dashboard would listen on ${host}, which other hosts can reach, without a token; set --dashboard-token (or HIVE_DASHBOARD_TOKEN), or bind a loopback address such as 127.0.0.1`,
+      `The dashboard would listen on ${host}, which other hosts can reach, without a token; ${how}, or bind a loopback address such as 127.0.0.1`,
     );
     this.host = host;
   }

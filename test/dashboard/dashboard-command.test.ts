@@ -68,6 +68,9 @@ test('hive dashboard on a public address without a token fails with ERR_HIVE_DAS
   const result = await runHive(['dashboard', '--host', '0.0.0.0', '--port', '0'], { HIVE_DASHBOARD_TOKEN: '' });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /hive dashboard: ERR_HIVE_DASHBOARD_TOKEN_REQUIRED: .*0\.0\.0\.0/);
+  // Its own flag, not `hive run`'s --dashboard-token, which it would refuse.
+  assert.match(result.stderr, /; set --token \(or HIVE_DASHBOARD_TOKEN\), or bind/);
+  assert.doesNotMatch(result.stderr, /dashboard-token/);
   const bad = await runHive(['dashboard', '--port', 'x']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Expected --port/);
