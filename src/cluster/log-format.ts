@@ -1,3 +1,4 @@
+import { memoryLimitText } from './memory-limit-text.js';
 import type { SupervisorEvent, WorkerLine } from './supervisor.js';
 
 /** `text`: worker lines prefixed `[app:instance]`, events as `[hive] ...`; `json`: one JSON object a line. */
@@ -50,14 +51,10 @@ function describe(event: SupervisorEvent): string {
     case 'scale':
       return `scaled from ${event.from} to ${event.to} workers`;
     case 'memory-limit':
-      return `worker ${event.instance} (pid ${event.pid}) uses ${mb(event.rss)} over the limit of ${mb(event.limit)}; replacing it`;
+      return `${memoryLimitText(event)}; replacing it`;
     case 'killed':
       return `worker ${event.instance} (pid ${event.pid}) overran killTimeout; SIGKILL sent`;
     case 'warning':
       return `warning: ${event.message}`;
   }
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { memoryLimitText } from '../cluster/memory-limit-text.js';
 import type { PoolReport, RequestSample } from '../runtime/protocol.js';
 import { MetricsAggregator, type MetricsSource } from './aggregator.js';
 
@@ -279,7 +280,7 @@ function describeEvent(event: SourceEvent): string | undefined {
     case 'scale':
       return `scaled from ${e.from} to ${e.to}`;
     case 'memory-limit':
-      return `worker ${e.instance} over the memory limit (${Math.round(Number(e.rss) / 2 ** 20)} MiB), replaced`;
+      return `${memoryLimitText({ instance: Number(e.instance), rss: Number(e.rss), limit: Number(e.limit) })}; replaced`;
     case 'killed':
       return `worker ${e.instance} (pid ${e.pid}) killed after killTimeout`;
     case 'state':

@@ -22,7 +22,7 @@ test('fork mode: a process over --max-memory-restart is restarted, not left runn
     return worker !== undefined && worker.pid !== first;
   }, 'the process restarted for its memory');
   await waitFor(
-    () => /ticker: worker 0 \(pid \d+\) uses .* over the limit/.test(hive.readLog('../daemon.log')),
+    () => /ticker: worker 0 \(pid \d+\) used [\d.]+ MiB, over its [\d.]+ MiB limit/.test(hive.readLog('../daemon.log')),
     'the memory restart in the daemon log',
   );
   // A restart no one asked for, as a crash's: counted (PM2's restart count includes them).

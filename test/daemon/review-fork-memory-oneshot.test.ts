@@ -41,7 +41,7 @@ test('--no-autorestart: a process over --max-memory-restart is started again, no
     return pid !== undefined && pid !== first;
   }, 'the process started again after its memory restart');
   await waitFor(
-    () => /mem: worker 0 \(pid \d+\) uses .* over the limit/.test(hive.readLog('../daemon.log')),
+    () => /mem: worker 0 \(pid \d+\) used [\d.]+ MiB, over its [\d.]+ MiB limit/.test(hive.readLog('../daemon.log')),
     'the memory restart in the daemon log',
   );
 });
