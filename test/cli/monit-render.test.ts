@@ -32,6 +32,7 @@ function instance(slot: number, fields: Partial<InstanceSnapshot> = {}): Instanc
     inFlight: slot,
     classes: [0, 100, 0, 0, 0],
     restarts: 0,
+    lastExit: null,
     pools: [
       {
         name: 'fib.ts',
@@ -57,6 +58,7 @@ function app(name: string, instances: InstanceSnapshot[], fields: Partial<AppSna
     ready: instances.length,
     reqRate: instances.reduce((sum, i) => sum + i.reqRate, 0),
     errorRate: 0,
+    restarts: instances.reduce((sum, i) => sum + i.restarts, 0),
     instances,
     events: [],
     requests: [],
@@ -187,7 +189,8 @@ for (const [width, height] of sizes) {
     assert.match(lines[0]!, /^hive monit {2}box {2}\d\d:\d\d:\d\d$/);
     // The app list, api selected (first), with state, ready/size, req/s and errors/s.
     assert.match(text, /^> api +online +2\/2 +81 +0 +2$/m);
-    assert.match(text, /^ {2}jobs-with-a-rather-long… errored +1\/1 +0 +1\.5 +0$/m, 'a long name is cut');
+    // The name takes the columns the others leave: whole here.
+    assert.match(text, /^ {2}jobs-with-a-rather-long-name-indeed errored +1\/1 +0 +1\.5 +0$/m, 'a long name whole');
     assert.match(text, /^ {2}old +stopped +0\/2 +0 +0 +0$/m);
     // The instance rows: selected first, pid, state, cpu, rss MiB, req/s (rounded), p99, loop p99, ELU, restarts, pool.
     assert.match(text, /^INSTANCES of api \(2\/2 ready\)$/m);
@@ -353,4 +356,36 @@ test('frameBytes: home, clear-to-end after short lines only, clear below only wh
   const bytes = frameBytes(['ab', 'abcd'], 4, 3);
   assert.equal(bytes, '\x1b[?2026h\x1b[Hab\x1b[K\r\nabcd\r\n\x1b[J\x1b[?2026l');
   assert.equal(frameBytes(['ab', 'cd'], 4, 2), '\x1b[?2026h\x1b[Hab\x1b[K\r\ncd\x1b[K\x1b[?2026l');
+});
+
+test('render: a long app name takes the width there is, cut to 24 columns only on a narrow terminal', () => {
+  const long = `api-${'x'.repeat(56)}-end`;
+  assert.equal(long.length, 64);
+  const names = snapshot([app(long, [instance(0)]), app('web', [instance(0)])]);
+  const wide = renderFrame({ snapshot: names, selection: {}, history: new MetricHistory(), width: 200, height: 40 });
+  assert.ok(maxWidth(wide) <= 200);
+  assert.ok(wide.some((l) => l.startsWith(`> ${long} online`)), wide.join('\n'));
+  assert.ok(wide.some((l) => /^ {2}web {62}online/.test(l)), 'the next column lines up');
+  const narrow = renderFrame({ snapshot: names, selection: {}, history: new MetricHistory(), width: 60, height: 40 });
+  assert.ok(maxWidth(narrow) <= 60);
+  assert.ok(narrow.some((l) => l.startsWith(`> ${long.slice(0, 23)}… online`)), narrow.join('\n'));
+});
+
+test('render 80x24 with 16 apps: the lines the instances and events leave go to the app list, none stays empty', () => {
+  const apps = Array.from({ length: 16 }, (_, i) => app(`app${String(i).padStart(2, '0')}`, [instance(0)]));
+  apps[0] = { ...apps[0]!, events: [{ time: Date.UTC(2026, 0, 1), type: 'state', instance: null, text: 'app online' }] };
+  const fleet16 = snapshot(apps);
+  const lines = renderFrame({
+    snapshot: fleet16,
+    selection: {},
+    history: historyOf(fleet16, 10),
+    width: 80,
+    height: 24,
+    live: true,
+  });
+  assert.equal(lines.length, 24, lines.join('\n'));
+  assert.ok(!lines.some((l) => l.trim() === ''), lines.join('\n'));
+  const shown = lines.filter((l) => /^[ >] app\d\d /.test(l)).length;
+  // 24 lines less the title, two headers per table, the instance row, 5 of sparklines, events (title and one) and keys.
+  assert.equal(shown, 24 - 1 - 2 - 2 - 1 - 5 - 2 - 1, lines.join('\n'));
 });

@@ -96,19 +96,23 @@ export function renderFrame(input: FrameInput): string[] {
   const sparks = instance && app ? sparkSection(app, instance, input.history, width) : [];
   const events = app?.events ?? [];
   // Rows each list may take: the apps up to a third, the instances what is left but one (the newest event), the
-  // events the rest. Each list shows at least its selected row.
-  const fixed = top.length + 2 + 2 + (sparks.length > 0 ? sparks.length + 1 : 0) + footer.length + 1;
+  // events the rest; what the instances and events leave goes back to the apps, so that no line stays empty while
+  // apps are left out. Each list shows at least its selected row. `no processes` takes two lines, `none yet` one.
+  const noInstances = !app || app.instances.length === 0;
+  const fixed =
+    top.length + 2 + 2 + (sparks.length > 0 ? sparks.length + 1 : 0) + footer.length + 1 + (events.length ? 0 : 1);
   const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
-  const appRows = Math.min(snapshot.apps.length, Math.max(1, Math.ceil(room / 3)));
-  const instanceCount = Math.max(1, app?.instances.length ?? 0);
-  const instanceRows = Math.min(instanceCount, Math.max(1, room - appRows - Math.min(1, events.length)));
-  const eventRows = Math.min(events.length, MAX_EVENTS, Math.max(0, room - appRows - instanceRows));
+  const firstAppRows = Math.min(snapshot.apps.length, Math.max(1, Math.ceil(room / 3)));
+  const instanceCount = noInstances ? 2 : app.instances.length;
+  const instanceRows = Math.min(instanceCount, Math.max(1, room - firstAppRows - Math.min(1, events.length)));
+  const eventRows = Math.min(events.length, MAX_EVENTS, Math.max(0, room - firstAppRows - instanceRows));
+  const appRows = Math.min(snapshot.apps.length, Math.max(firstAppRows, room - instanceRows - eventRows));
 
   const lines = [...top];
   lines.push(sectionTitle(`APPS (${snapshot.apps.length})`, line));
   lines.push(...appTable(snapshot.apps, app, appRows, width, color));
   lines.push(sectionTitle(app ? `INSTANCES of ${app.name} (${app.ready}/${app.size} ready)` : 'INSTANCES', line));
-  if (app && app.instances.length > 0) lines.push(...instanceTable(app, instance, instanceRows, width, color));
+  if (!noInstances) lines.push(...instanceTable(app, instance, instanceRows, width, color));
   else lines.push(text('  no processes'), text(''));
   if (sparks.length > 0) {
     lines.push(
@@ -169,7 +173,13 @@ function stateStyle(state: string): Style | undefined {
 }
 
 function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: number, width: number, color: boolean) {
-  const nameWidth = Math.min(24, Math.max(4, ...apps.map((a) => visibleWidth(a.name))));
+  // The names take the columns the others leave (a wide terminal shows long names whole); on a narrow one up to 24,
+  // and the last columns are left out instead.
+  const longest = Math.max(4, ...apps.map((a) => visibleWidth(a.name)));
+  const others = appColumns(0)
+    .slice(1)
+    .reduce((sum, column) => sum + 1 + column.width, 0);
+  const nameWidth = Math.min(longest, Math.max(24, width - 2 - others));
   const body: Row[] = windowAround(apps, selected, rows).map((app) => ({
     selected: app === selected,
     cells: [
