@@ -18,16 +18,23 @@ export const pageHtml = `<!doctype html>
   .status-wait { background: #263241; }
   main { padding: 14px 20px; }
   #apps { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 14px; }
-  .app-card { background: #16212d; border: 1px solid #263241; border-radius: 6px; padding: 10px 14px; min-width: 200px; }
+  .app-card { background: #16212d; border: 1px solid #263241; border-radius: 6px; padding: 10px 14px; min-width: 200px; max-width: 320px; }
+  /* Long names are cut with an ellipsis, whole in their title (hover): the page never grows wider than the window. */
+  .app-name, td.name, td.pools { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .app-name { font-weight: 600; font-size: 15px; }
+  td.name { max-width: 220px; }
+  td.pools { max-width: 260px; }
   .app-rate { font-size: 22px; font-weight: 600; color: #4fc3f7; }
   .app-state, .app-sub { color: #9aa5b1; }
   #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; }
-  .panel { background: #16212d; border: 1px solid #263241; border-radius: 6px; padding: 8px 12px; margin-bottom: 12px; }
+  .panel { background: #16212d; border: 1px solid #263241; border-radius: 6px; padding: 8px 12px; margin-bottom: 12px; min-width: 0; }
+  .table-wrap { overflow-x: auto; }
   .panel h2 { margin: 2px 0 6px; font-size: 13px; font-weight: 600; color: #b8c4d0; }
   .plot { min-height: 190px; }
   .uplot { font-family: inherit; }
-  .u-legend { font-size: 11px; color: #b8c4d0; }
+  /* Many series (17 apps of 2 slots): the legend scrolls within 3 rows, each label cut, rather than pushing the page. */
+  .u-legend { font-size: 11px; color: #b8c4d0; display: block; max-height: 4.2em; overflow-y: auto; }
+  .u-legend .u-label { display: inline-block; max-width: 160px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   .empty { color: #6b7785; font-style: italic; }
   table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
   th, td { text-align: right; padding: 3px 8px; border-bottom: 1px solid #223040; white-space: nowrap; }
@@ -35,7 +42,8 @@ export const pageHtml = `<!doctype html>
   th { color: #9aa5b1; font-weight: 500; }
   .lower { display: grid; grid-template-columns: 2fr 1fr; gap: 12px; }
   #events { list-style: none; margin: 0; padding: 0; }
-  #events li { padding: 2px 0; }
+  #events li { padding: 2px 0; overflow-wrap: anywhere; }
+  .lower > * { min-width: 0; }
   .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
   .when { color: #9aa5b1; margin-right: 8px; }
   .wf-row { display: grid; grid-template-columns: 320px 1fr; gap: 10px; padding: 4px 0; border-bottom: 1px solid #223040; }
@@ -63,12 +71,12 @@ export const pageHtml = `<!doctype html>
   <div id="charts"></div>
   <section class="panel">
     <h2>Instances</h2>
-    <table id="instances">
+    <div class="table-wrap"><table id="instances">
       <thead><tr><th>app</th><th>#</th><th>pid</th><th>state</th><th>uptime</th><th>cpu</th><th>rss</th><th>heap</th>
       <th>elu</th><th>loop p99 ms</th><th>req/s</th><th>p50 ms</th><th>p99 ms</th><th>in flight</th><th>restarts</th>
       <th>pools</th></tr></thead>
       <tbody></tbody>
-    </table>
+    </table></div>
   </section>
   <div class="lower">
     <section class="panel">

@@ -172,6 +172,10 @@ export const pageScript = String.raw`
         })),
         plugins: [eventLines]
       }, rows, box);
+      // Legend labels are cut (CSS): the whole series name shows on hover.
+      box.querySelectorAll('.u-legend .u-series').forEach(function (row, n) {
+        if (n > 0) row.setAttribute('title', keys[n - 1]);
+      });
       charts[chart.id] = { plot: plot, keys: keys };
     });
   }
@@ -182,7 +186,7 @@ export const pageScript = String.raw`
     if (snap.apps.length === 0) box.appendChild(el('p', { class: 'empty', text: 'no apps' }));
     snap.apps.forEach(function (app) {
       box.appendChild(el('div', { class: 'app-card', 'data-app': app.name, 'data-req-rate': String(app.reqRate), 'data-peak-req-rate': String(peaks[app.name] || 0) }, [
-        el('div', { class: 'app-name', text: app.name }),
+        el('div', { class: 'app-name', text: app.name, title: app.name }),
         el('div', { class: 'app-state state-' + app.state, text: app.state + ' · ' + app.ready + '/' + app.size + ' ready' }),
         el('div', { class: 'app-rate', text: fmt(app.reqRate) + ' req/s' }),
         el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(peaks[app.name] || 0) + ' req/s · ' +
@@ -210,7 +214,12 @@ export const pageScript = String.raw`
           fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), String(i.inFlight),
           String(i.restarts), pools || '–'];
         body.appendChild(el('tr', { 'data-app': app.name, 'data-instance': String(i.instance), 'data-state': i.state },
-          cells.map(function (text) { return el('td', { text: text }); })));
+          cells.map(function (text, n) {
+            // The name and the pools may be long: cut, and whole in the title.
+            if (n === 0) return el('td', { text: text, title: text, class: 'name' });
+            if (n === cells.length - 1) return el('td', { text: text, title: text, class: 'pools' });
+            return el('td', { text: text });
+          })));
       });
     });
   }

@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type Browser, chromium } from 'playwright-core';
 import { Agent, request } from 'undici';
 import { type HiveSnapshot, startDashboard } from '../../dist/dashboard/index.js';
+import type { InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
 
 const chromiumBin = '/usr/bin/chromium';
@@ -148,6 +149,7 @@ test('the waterfall draws sampled requests: the process, then each pool task que
         ready: 1,
         reqRate: 1,
         errorRate: 0,
+        restarts: 0,
         instances: [],
         events: [],
         requests: [
@@ -203,6 +205,93 @@ test('the waterfall draws sampled requests: the process, then each pool task que
   mkdirSync(artifacts, { recursive: true });
   await (await page.$('#waterfall'))!.screenshot({ path: `${artifacts}dashboard-waterfall.png` });
   await page.close();
+});
+
+test('17 apps, one with a 64-character name: the page fits a 1400 px window, names cut with their title, legends capped', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const long = `payments-${'reconciliation-'.repeat(3)}worker-eu-west-1-xyz`.slice(0, 64);
+  assert.equal(long.length, 64);
+  const names = [long, ...Array.from({ length: 16 }, (_, n) => `service-${n}`)];
+  const instance = (slot: number): InstanceSnapshot => ({
+    instance: slot,
+    pid: 1000 + slot,
+    state: 'ready',
+    uptime: 60_000,
+    cpu: 5,
+    rss: 80 * 2 ** 20,
+    heapUsed: 20 * 2 ** 20,
+    heapTotal: 40 * 2 ** 20,
+    elu: 0.1,
+    loopDelayP50: 1,
+    loopDelayP99: 2,
+    reqRate: 10,
+    errorRate: 0,
+    latencyP50: 1,
+    latencyP99: 3,
+    inFlight: 1,
+    classes: [0, 10, 0, 0, 0],
+    restarts: 0,
+    lastExit: null,
+    pools: [
+      {
+        name: 'a-pool-with-a-long-task-module-name.ts',
+        threads: 4,
+        busy: 1,
+        queued: 2,
+        completed: 5,
+        failed: 0,
+        utilization: 0.3,
+        waitP99: 1,
+        runP99: 2,
+      },
+    ],
+  });
+  const snapshot = (): HiveSnapshot => ({
+    time: Date.now(),
+    host: 'test',
+    apps: names.map((name) => ({
+      name,
+      state: 'online',
+      size: 2,
+      ready: 2,
+      reqRate: 20,
+      errorRate: 0,
+      restarts: 0,
+      instances: [instance(0), instance(1)],
+      events: [{ time: Date.now() - 1000, type: 'state', instance: null, text: `app ${name} online` }],
+      requests: [],
+    })),
+  });
+  const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0 });
+  t.after(() => dashboard.close());
+  browser ??= await launch();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  t.after(() => page.close());
+  await page.goto(dashboard.url);
+  await page.waitForFunction('window.hiveDashboard.snapshots >= 2', undefined, { timeout: 30_000 });
+  await page.waitForFunction(`document.querySelectorAll('#instances tbody tr').length === 34`);
+  await page.waitForSelector('#chart-cpu .u-legend');
+
+  const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
+  assert.ok((scrollWidth as number) <= 1400, `the page is ${scrollWidth} px wide`);
+  // The long name is cut in its card and its table cell, and whole in their title.
+  const cut = await page.evaluate(`(() => {
+    const card = document.querySelector('.app-card .app-name[title="${long}"]');
+    const cell = document.querySelector('#instances td.name[title="${long}"]');
+    return [card, cell].map((e) => e !== null && e.scrollWidth > e.clientWidth);
+  })()`);
+  assert.deepEqual(cut, [true, true]);
+  // Each legend (34 series in the per-slot charts) keeps within a few rows.
+  const legends = (await page.evaluate(
+    `[...document.querySelectorAll('.u-legend')].map((l) => l.getBoundingClientRect().height)`,
+  )) as number[];
+  assert.ok(legends.length >= 8, `${legends.length} legends`);
+  for (const height of legends) assert.ok(height <= 60, `a legend ${height} px high`);
+  const titled = await page.evaluate(`document.querySelector('#chart-cpu .u-legend .u-series[title="${long}#0"]') !== null`);
+  assert.equal(titled, true);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: `${artifacts}dashboard-many-apps.png`, fullPage: true });
 });
 
 test('behind a token, the page goes live with ?token= and says what is missing without it', {
