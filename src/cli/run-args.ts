@@ -213,7 +213,8 @@ function parseDashboard(value: string | undefined, token: string | undefined): R
   const host = match[1] === undefined ? '127.0.0.1' : match[1].replace(/^\[(.*)\]$/, '$1');
   const port = parsePort(match[2]!, '--dashboard');
   const secret = token === '' ? undefined : token;
-  if (secret === undefined && !isLoopbackHost(host)) throw new DashboardTokenRequiredError(host, 'set --dashboard-token (or HIVE_DASHBOARD_TOKEN)');
+  if (secret === undefined && !isLoopbackHost(host))
+    throw new DashboardTokenRequiredError(host, 'set --dashboard-token (or HIVE_DASHBOARD_TOKEN)');
   return { port, host, token: secret };
 }
 

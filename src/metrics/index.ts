@@ -11,10 +11,10 @@ export {
   AppSnapshotCollector,
   type HiveSnapshot,
   type InstanceSnapshot,
-  type SlotExit,
   localSnapshotSource,
   type PoolSnapshot,
   type SampledRequest,
+  type SlotExit,
   type SnapshotSource,
   type SnapshotSupervisor,
 } from './snapshot.js';

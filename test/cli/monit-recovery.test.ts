@@ -37,6 +37,7 @@ const snapshot: HiveSnapshot = {
       state: 'online',
       size: 0,
       ready: 0,
+      restarts: 0,
       reqRate: 0,
       errorRate: 0,
       instances: [],

@@ -364,16 +364,28 @@ test('render: a long app name takes the width there is, cut to 24 columns only o
   const names = snapshot([app(long, [instance(0)]), app('web', [instance(0)])]);
   const wide = renderFrame({ snapshot: names, selection: {}, history: new MetricHistory(), width: 200, height: 40 });
   assert.ok(maxWidth(wide) <= 200);
-  assert.ok(wide.some((l) => l.startsWith(`> ${long} online`)), wide.join('\n'));
-  assert.ok(wide.some((l) => /^ {2}web {62}online/.test(l)), 'the next column lines up');
+  assert.ok(
+    wide.some((l) => l.startsWith(`> ${long} online`)),
+    wide.join('\n'),
+  );
+  assert.ok(
+    wide.some((l) => /^ {2}web {62}online/.test(l)),
+    'the next column lines up',
+  );
   const narrow = renderFrame({ snapshot: names, selection: {}, history: new MetricHistory(), width: 60, height: 40 });
   assert.ok(maxWidth(narrow) <= 60);
-  assert.ok(narrow.some((l) => l.startsWith(`> ${long.slice(0, 23)}… online`)), narrow.join('\n'));
+  assert.ok(
+    narrow.some((l) => l.startsWith(`> ${long.slice(0, 23)}… online`)),
+    narrow.join('\n'),
+  );
 });
 
 test('render 80x24 with 16 apps: the lines the instances and events leave go to the app list, none stays empty', () => {
   const apps = Array.from({ length: 16 }, (_, i) => app(`app${String(i).padStart(2, '0')}`, [instance(0)]));
-  apps[0] = { ...apps[0]!, events: [{ time: Date.UTC(2026, 0, 1), type: 'state', instance: null, text: 'app online' }] };
+  apps[0] = {
+    ...apps[0]!,
+    events: [{ time: Date.UTC(2026, 0, 1), type: 'state', instance: null, text: 'app online' }],
+  };
   const fleet16 = snapshot(apps);
   const lines = renderFrame({
     snapshot: fleet16,

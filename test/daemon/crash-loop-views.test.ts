@@ -41,7 +41,7 @@ test('slots that crash-looped are errored rows of monit, the snapshot and descri
   await hive.json(['start', crashConfig('fc', { CRASH_AFTER_MS: '200' })]);
   const described = await waitFor(async () => {
     const app = await hive.json<Described>(['describe', 'fc']);
-    return app.processes.filter((p) => p.role === 'worker' && p.state === 'errored').length === 2 && app;
+    return app.processes.filter((p) => p.role === 'worker' && p.state === 'errored').length === 2 ? app : undefined;
   }, 'both slots errored');
   assert.equal(described.status, 'errored');
   const workers = described.processes.filter((p) => p.role === 'worker');
@@ -74,7 +74,7 @@ test('one slot crash-looping beside a healthy one: both rows, the errored one wi
   await hive.json(['start', crashConfig('half', { CRASH_AFTER_MS: '200', CRASH_INSTANCES: '1' })]);
   const app = await waitFor(async () => {
     const snapshot = await snapshotOf('half');
-    return snapshot.instances.some((i) => i.state === 'errored') && snapshot;
+    return snapshot.instances.some((i) => i.state === 'errored') ? snapshot : undefined;
   }, 'slot 1 errored in the snapshot');
   assert.deepEqual(
     app.instances.map((i) => [i.instance, i.state, i.restarts]),
@@ -94,7 +94,7 @@ test('a slot a scale-down removed leaves monit, the snapshot and describe', asyn
   await hive.json(['scale', 'g', '1']);
   const app = await waitFor(async () => {
     const snapshot = await snapshotOf('g');
-    return snapshot.instances.length === 1 && snapshot;
+    return snapshot.instances.length === 1 ? snapshot : undefined;
   }, 'one slot in the snapshot');
   assert.deepEqual(
     app.instances.map((i) => [i.instance, i.state]),

@@ -11,11 +11,25 @@ const hive = tempHome();
 
 test('the memory-limit event says what the process used and its limit, both in MiB, in daemon.log and the views', async () => {
   const port = await freePort();
-  await hive.json(['start', appFixture, '--name', 'mem', '-i', '1', '--port', String(port), '--max-memory-restart', '120M']);
+  await hive.json([
+    'start',
+    appFixture,
+    '--name',
+    'mem',
+    '-i',
+    '1',
+    '--port',
+    String(port),
+    '--max-memory-restart',
+    '120M',
+  ]);
   const grown = await fetch(`http://127.0.0.1:${port}/grow?mb=150`);
   await grown.text();
   const line = await waitFor(
-    () => /mem: worker 0 \(pid \d+\) used (\d+) MiB, over its 120 MiB limit; replacing it$/m.exec(hive.readLog('../daemon.log')),
+    () =>
+      /mem: worker 0 \(pid \d+\) used (\d+) MiB, over its 120 MiB limit; replacing it$/m.exec(
+        hive.readLog('../daemon.log'),
+      ),
     'the memory-limit line in daemon.log',
   );
   assert.ok(Number(line[1]) > 120, line[0]);
@@ -28,7 +42,10 @@ test('the memory-limit event says what the process used and its limit, both in M
 test('an RSS just over the limit reads as more than it: decimals until the two differ', async () => {
   const { memoryLimitText } = await import('../../dist/cluster/memory-limit-text.js');
   const limit = 120 * 2 ** 20;
-  assert.equal(memoryLimitText({ instance: 0, rss: 127.3 * 2 ** 20, limit }), 'worker 0 used 127 MiB, over its 120 MiB limit');
+  assert.equal(
+    memoryLimitText({ instance: 0, rss: 127.3 * 2 ** 20, limit }),
+    'worker 0 used 127 MiB, over its 120 MiB limit',
+  );
   assert.equal(
     memoryLimitText({ instance: 1, pid: 7, rss: limit + 300 * 1024, limit }),
     'worker 1 (pid 7) used 120.3 MiB, over its 120.0 MiB limit',

@@ -27,7 +27,7 @@ async function restartsTotal(url: string): Promise<number> {
   return counts.reduce((sum, n) => sum + n, 0);
 }
 
-test("a primary killed: ls, monit, the snapshot and hive_restarts_total say 1, the events say why", async () => {
+test('a primary killed: ls, monit, the snapshot and hive_restarts_total say 1, the events say why', async () => {
   await hive.json(['start', appFixture, '--name', 'x', '-i', '1', '--metrics-port', '0']);
   const before = await hive.json<Described>(['describe', 'x']);
   const killed = primaryPid(before)!;
@@ -35,7 +35,7 @@ test("a primary killed: ls, monit, the snapshot and hive_restarts_total say 1, t
   const after = await waitFor(async () => {
     const app = await hive.json<Described>(['describe', 'x']);
     const pid = primaryPid(app);
-    return app.status === 'online' && pid !== undefined && pid !== killed && app.metrics !== null && app;
+    return app.status === 'online' && pid !== undefined && pid !== killed && app.metrics !== null ? app : undefined;
   }, 'the primary respawned');
   assert.equal(after.restarts, 1);
 

@@ -288,7 +288,9 @@ test('17 apps, one with a 64-character name: the page fits a 1400 px window, nam
   )) as number[];
   assert.ok(legends.length >= 8, `${legends.length} legends`);
   for (const height of legends) assert.ok(height <= 60, `a legend ${height} px high`);
-  const titled = await page.evaluate(`document.querySelector('#chart-cpu .u-legend .u-series[title="${long}#0"]') !== null`);
+  const titled = await page.evaluate(
+    `document.querySelector('#chart-cpu .u-legend .u-series[title="${long}#0"]') !== null`,
+  );
   assert.equal(titled, true);
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: `${artifacts}dashboard-many-apps.png`, fullPage: true });

@@ -35,7 +35,8 @@ export default function dashboard(argv: string[]): Promise<number> {
     }
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const token = ((values.token as string | undefined) ?? process.env.HIVE_DASHBOARD_TOKEN) || undefined;
-    if (token === undefined && !isLoopbackHost(host)) throw new DashboardTokenRequiredError(host, 'set --token (or HIVE_DASHBOARD_TOKEN)');
+    if (token === undefined && !isLoopbackHost(host))
+      throw new DashboardTokenRequiredError(host, 'set --token (or HIVE_DASHBOARD_TOKEN)');
     const app = values.app as string | undefined;
     // The page draws sampled requests: its snapshots ask the primaries to sample while it is open.
     const source = daemonSnapshotSource({ target: app, requests: true });
