@@ -172,16 +172,35 @@ export function describeApp(app: AppInfo): string {
   if (app.lastError) fields.push(['last error', app.lastError]);
   const width = Math.max(...fields.map(([key]) => key.length));
   const head = fields.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
+  // A row per process, and one per slot with none (errored, restarting), among the workers by instance.
+  const rows = [
+    ...app.processes.map((p) => ({
+      order: p.role === 'primary' ? -1 : (p.instance ?? 0),
+      cells: [
+        p.role === 'primary' ? 'primary' : `worker ${p.instance}`,
+        String(p.pid),
+        p.state,
+        formatUptime(p.uptime),
+        p.cpu === null ? '-' : `${p.cpu}%`,
+        formatBytes(p.memory),
+      ],
+    })),
+    // An older daemon's listing has no idleSlots.
+    ...(app.idleSlots ?? []).map((slot) => ({
+      order: slot.instance,
+      cells: [
+        `worker ${slot.instance}`,
+        '-',
+        slot.lastExit ? `${slot.state} (${exitText(slot.lastExit)})` : slot.state,
+        '0',
+        '-',
+        '-',
+      ],
+    })),
+  ].sort((a, b) => a.order - b.order);
   const processes = renderTable(
     ['process', 'pid', 'state', 'uptime', 'cpu', 'memory'],
-    app.processes.map((p) => [
-      p.role === 'primary' ? 'primary' : `worker ${p.instance}`,
-      p.pid === null ? '-' : String(p.pid),
-      p.lastExit ? `${p.state} (${exitText(p.lastExit)})` : p.state,
-      formatUptime(p.uptime),
-      p.cpu === null ? '-' : `${p.cpu}%`,
-      formatBytes(p.memory),
-    ]),
+    rows.map((row) => row.cells),
   );
-  return app.processes.length > 0 ? `${head}\n\n${processes}` : head;
+  return rows.length > 0 ? `${head}\n\n${processes}` : head;
 }

@@ -166,9 +166,7 @@ export class AppTable {
 
   list(): AppInfo[] {
     const infos = [...this.#apps.values()].map((app) => this.info(app));
-    this.#stats.retain(
-      new Set(infos.flatMap((info) => info.processes.flatMap((p) => (p.pid === null ? [] : [p.pid])))),
-    );
+    this.#stats.retain(new Set(infos.flatMap((info) => info.processes.map((p) => p.pid))));
     return infos;
   }
 

@@ -23,7 +23,7 @@ import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import type { ProcStats } from './proc-stats.js';
-import type { AppInfo, AppSpec, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
 
 // A primary cuts an app's line at 64 Ki characters (cluster/line-splitter.ts), and its JSON record of that piece is
@@ -535,20 +535,23 @@ export class ManagedApp {
         cpu,
         memory,
         uptime: now - this.#startedAt,
-        lastExit: null,
       });
     }
-    const workers: ProcessInfo[] = [];
-    for (const [pid, worker] of this.#workers) {
+    for (const [pid, worker] of [...this.#workers].sort((a, b) => a[1].instance - b[1].instance)) {
       const { cpu, memory } = stats.sample(pid);
-      const { instance, state } = worker;
-      workers.push({ role: 'worker', instance, pid, state, cpu, memory, uptime: now - worker.since, lastExit: null });
+      processes.push({
+        role: 'worker',
+        instance: worker.instance,
+        pid,
+        state: worker.state,
+        cpu,
+        memory,
+        uptime: now - worker.since,
+      });
     }
-    for (const [instance, state] of this.#downSlots) {
-      const lastExit = this.#slotExits.get(instance) ?? null;
-      workers.push({ role: 'worker', instance, pid: null, state, cpu: null, memory: null, uptime: 0, lastExit });
-    }
-    processes.push(...workers.sort((a, b) => (a.instance ?? 0) - (b.instance ?? 0)));
+    const idleSlots: IdleSlot[] = [...this.#downSlots]
+      .sort((a, b) => a[0] - b[0])
+      .map(([instance, state]) => ({ instance, state, lastExit: this.#slotExits.get(instance) ?? null }));
     const readyInstances = new Set(
       [...this.#workers.values()].filter((w) => w.state === 'ready').map((w) => w.instance),
     );
@@ -570,6 +573,7 @@ export class ManagedApp {
       cpu: cpu === null ? null : Math.round(cpu * 10) / 10,
       memory: sum('memory'),
       processes,
+      idleSlots,
       outFile: this.#logs.outFile,
       errorFile: this.#logs.errorFile,
       logFile: this.#logs.logFile ?? null,

@@ -233,16 +233,21 @@ export interface ProcessInfo {
   /** `primary` for the `hive run` process, else the worker's instance number. */
   role: 'primary' | 'worker';
   instance: number | null;
-  /** null for a slot with no live process (state `restarting` or `errored`). */
-  pid: number | null;
+  pid: number;
   state: string;
-  /** A slot with no live process: how its last one ended; null otherwise. */
-  lastExit: { time: number; code: number | null; signal: string | null } | null;
   /** Percent of one core since the previous sample. */
   cpu: number | null;
   /** Resident memory, bytes. */
   memory: number | null;
   uptime: number;
+}
+
+/** A slot of a cluster with no process, as `ls --json` and `describe` list it. */
+export interface IdleSlot {
+  instance: number;
+  state: 'restarting' | 'errored';
+  /** How its last process ended (epoch ms, exit code or signal); null if the daemon did not see it. */
+  lastExit: { time: number; code: number | null; signal: string | null } | null;
 }
 
 /** One slot of a rolling reload, as `hive reload` reports it. */
@@ -351,6 +356,11 @@ export interface AppInfo {
   cpu: number | null;
   memory: number | null;
   processes: ProcessInfo[];
+  /**
+   * The cluster's slots that have no process now (PM2 lists an errored process as a row): `restarting` while a crash
+   * restart waits for its delay, `errored` once it crash-looped. A slot a scale removed is not one.
+   */
+  idleSlots: IdleSlot[];
   outFile: string;
   errorFile: string;
   /** The file that gets both streams' lines (`logFile`), or null. */

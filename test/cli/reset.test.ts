@@ -19,7 +19,7 @@ async function crash(name: string, restarts: number): Promise<void> {
     const found = await describe(name);
     return found.processes.some((p) => p.role === 'worker') ? found : undefined;
   }, `${name}'s process`);
-  process.kill(app.processes.find((p) => p.role === 'worker')!.pid!, 'SIGKILL');
+  process.kill(app.processes.find((p) => p.role === 'worker')!.pid, 'SIGKILL');
   await waitFor(async () => (await describe(name)).restarts === restarts, `${name}: ${restarts} restart(s)`);
 }
 

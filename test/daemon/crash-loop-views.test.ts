@@ -15,13 +15,8 @@ interface Described {
   status: string;
   restarts: number;
   lastError: string | null;
-  processes: {
-    role: string;
-    instance: number | null;
-    pid: number | null;
-    state: string;
-    lastExit: { code: number | null; signal: string | null } | null;
-  }[];
+  processes: { role: string; instance: number | null; pid: number; state: string }[];
+  idleSlots: { instance: number; state: string; lastExit: { code: number | null; signal: string | null } | null }[];
 }
 
 // An ecosystem file: `hive start` has no flag for max_restarts, and 2 tries keep the test short.
@@ -41,15 +36,19 @@ test('slots that crash-looped are errored rows of monit, the snapshot and descri
   await hive.json(['start', crashConfig('fc', { CRASH_AFTER_MS: '200' })]);
   const described = await waitFor(async () => {
     const app = await hive.json<Described>(['describe', 'fc']);
-    return app.processes.filter((p) => p.role === 'worker' && p.state === 'errored').length === 2 ? app : undefined;
+    return app.idleSlots.filter((slot) => slot.state === 'errored').length === 2 ? app : undefined;
   }, 'both slots errored');
   assert.equal(described.status, 'errored');
-  const workers = described.processes.filter((p) => p.role === 'worker');
+  // No process in either: `processes` lists processes (scripts read their pids), the slots are rows of their own.
   assert.deepEqual(
-    workers.map((p) => [p.instance, p.pid, p.state, p.lastExit?.code]),
+    described.processes.map((p) => p.role),
+    ['primary'],
+  );
+  assert.deepEqual(
+    described.idleSlots.map((slot) => [slot.instance, slot.state, slot.lastExit?.code]),
     [
-      [0, null, 'errored', 3],
-      [1, null, 'errored', 3],
+      [0, 'errored', 3],
+      [1, 'errored', 3],
     ],
   );
   assert.match(described.lastError ?? '', /^workers 0, 1 crash-looped/);

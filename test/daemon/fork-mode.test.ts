@@ -7,7 +7,7 @@ import { daemonFixture, isAlive, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
-const workers = (app: App) => app.processes.filter((p) => p.role === 'worker').map((p) => p.pid!);
+const workers = (app: App) => app.processes.filter((p) => p.role === 'worker').map((p) => p.pid);
 
 test('fork mode: a non-Node program as plain processes, with logs, reload, scale, one-shot cron jobs and kill', async () => {
   const [ticker] = await hive.json<App[]>(['start', daemonFixture('ticker.sh'), '-i', '2', '--', 'hello']);
@@ -49,7 +49,7 @@ test('fork mode: a non-Node program as plain processes, with logs, reload, scale
   await waitFor(() => /\[local:0\] ticker 0 started here/.test(hive.readLog('local-out.log')), 'local.sh output');
   assert.equal((await hive.json<{ restarts: number }>(['describe', 'local'])).restarts ?? 0, 0);
 
-  const pids = (await hive.json<App[]>(['ls'])).flatMap((app) => app.processes.map((p) => p.pid!));
+  const pids = (await hive.json<App[]>(['ls'])).flatMap((app) => app.processes.map((p) => p.pid));
   const daemon = await hive.daemonPid();
   await hive.json(['kill']);
   for (const pid of [...pids, daemon!]) await waitFor(() => !isAlive(pid), `pid ${pid} to exit after kill`, 15_000);

@@ -37,7 +37,7 @@ test("a fork-mode app's SIGINT handler runs at a restart, a reload, a scale down
     const left = (await workers()).map((p) => p.pid);
     const retired = before.filter((p) => !left.includes(p.pid));
     assert.equal(retired.length, command[0] === 'scale' ? 1 : before.length, command.join(' '));
-    for (const { pid } of retired) await cleaned(pid!);
+    for (const { pid } of retired) await cleaned(pid);
   }
   // Each handler exited 0 itself: an expected exit, not a crash.
   assert.doesNotMatch(daemonLog(), /clean: worker \d+ \(pid \d+\) exited with signal/);

@@ -79,8 +79,7 @@ export class HiveHome {
   #remember(value: unknown): void {
     const apps = Array.isArray(value) ? value : [value];
     for (const app of apps) {
-      for (const p of (app as { processes?: { pid: number | null }[] })?.processes ?? [])
-        if (p.pid !== null) this.pids.add(p.pid);
+      for (const p of (app as { processes?: { pid: number }[] })?.processes ?? []) this.pids.add(p.pid);
     }
   }
 }

@@ -14,7 +14,7 @@ test('a respawned primary that fails its start is one more crash in a row, respa
   mkdirSync(dir);
   const [app] = await hive.json<App[]>(['start', daemonFixture('needs-db.cjs'), '--name', 'db', '-i', '1', '--', dir]);
   assert.equal(app!.status, 'online');
-  const primary = app!.processes.find((p) => p.role === 'primary')!.pid!;
+  const primary = app!.processes.find((p) => p.role === 'primary')!.pid;
   // The next two starts fail.
   writeFileSync(join(dir, 'fails'), '2');
   process.kill(primary, 'SIGKILL');

@@ -40,7 +40,7 @@ async function resurrect(hive: HiveHome): Promise<{ stderr: string; app: App }> 
   // Before retries, the failed start was the command's failure (exit 1, no table).
   assert.equal(result.code, 0, result.stderr);
   const apps = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? 'null') as App[];
-  for (const p of apps[0]?.processes ?? []) if (p.pid !== null) hive.pids.add(p.pid);
+  for (const p of apps[0]?.processes ?? []) hive.pids.add(p.pid);
   return { stderr: result.stderr, app: apps[0]! };
 }
 
@@ -202,7 +202,7 @@ test('an app not tried again (autorestart false) that fails is listed errored; r
   const result = await hive.run(['resurrect', '--json']);
   assert.equal(result.code, 0, result.stderr);
   const listed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as App[];
-  for (const p of listed.flatMap((app) => app.processes)) if (p.pid !== null) hive.pids.add(p.pid);
+  for (const p of listed.flatMap((app) => app.processes)) hive.pids.add(p.pid);
   assert.deepEqual(
     listed.map((app) => [app.name, app.status]),
     [

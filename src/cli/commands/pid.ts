@@ -21,7 +21,7 @@ export default function pid(argv: string[]): Promise<number> {
     const ids = new Set(resolveTarget(apps, { target }));
     const pids = apps
       .filter((app) => ids.has(app.id))
-      .flatMap((app) => app.processes.flatMap((p) => (p.role === 'worker' && p.pid !== null ? [p.pid] : [])));
+      .flatMap((app) => app.processes.filter((p) => p.role === 'worker').map((p) => p.pid));
     if (values.json) printJson(pids);
     else if (pids.length > 0) process.stdout.write(`${pids.join('\n')}\n`);
     return 0;
