@@ -716,7 +716,9 @@ export class ManagedApp {
     if (loggedEvents.has(event.type)) {
       const text = formatEvent('text', this.name, event).replace(/^\[hive\] [^:]*: /, '');
       this.#log(`${this.name}: ${text}`);
-      this.#event(event.type as AppEvent['type'], text, 'instance' in event ? event.instance : null);
+      // One line in the views: an errored event's quoted stderr lines are daemon.log's (and `hive logs`').
+      const line = text.split('\n')[0]!.replace(/ Last stderr lines:$/, '');
+      this.#event(event.type as AppEvent['type'], line, 'instance' in event ? event.instance : null);
     }
     if (countsAsRestart(event.type) && 'instance' in event) {
       this.#restarts += 1;
@@ -770,7 +772,9 @@ export class ManagedApp {
           this.#wasOnline = true;
           // Started: a later crash is a crash, restarted as any.
           this.#startRetry = undefined;
-          this.#size = new Set([...this.#workers.values()].map((w) => w.instance)).size;
+          // A slot that crashed before the app was online is one all the same.
+          const slots = [...this.#workers.values()].map((w) => w.instance);
+          this.#size = new Set([...slots, ...this.#downSlots.keys()]).size;
           onOnline();
         }
         this.#status = event.state;
