@@ -10,7 +10,7 @@ export const pageScript = String.raw`
   // sampled requests. Plain DOM, no framework: it ships inside the package and loads with no network but the dashboard.
   var WINDOW_S = 300;
   var COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ba68c8', '#4db6ac', '#e57373', '#fff176', '#90a4ae', '#7986cb'];
-  var EVENT_COLORS = { restart: '#e57373', exit: '#b0bec5', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
+  var EVENT_COLORS = { restart: '#e57373', exit: '#b0bec5', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', primary: '#ff1744', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
   var token = new URLSearchParams(location.search).get('token');
   var query = token ? '?token=' + encodeURIComponent(token) : '';
 
