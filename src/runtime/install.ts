@@ -54,14 +54,10 @@ export function install(): RuntimeState {
   // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
   // must not die on its own.
   const onSigint = () => {
-    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) {
-      state.appGotSigint = true;
-      // Off before the app's listeners run (this one, preloaded, runs first): they see the process as PM2 leaves it,
-      // theirs the only listeners. signal-exit's (execa, write-file-atomic...) acts only then: it runs its exit
-      // handlers and re-raises the signal, which ends the process at once, as under PM2, rather than at killTimeout
-      // (the retirement does not call the app's handlers a second time).
-      process.off('SIGINT', onSigint);
-    }
+    // The app's own listeners get the signal now, and not again at the retirement. The runtime's stays: a listener that
+    // acts only when it is the only one (signal-exit's, loaded by execa, write-file-atomic...) then does nothing, so
+    // the process is drained and its onShutdown hooks run, rather than ended at once without them.
+    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) state.appGotSigint = true;
     state.onSigint?.();
   };
   state.sigintListener = onSigint;
