@@ -193,7 +193,7 @@ test('Ctrl-C: an app that loaded signal-exit is still drained and its onShutdown
     writeFileSync(gate, '');
     assert.deepEqual(await slow, { status: 200, body: 'slow done' });
     assert.equal((await hive.exited).code, 0);
-    const lines = hive.records.filter((r) => r.kind === 'log').map((r) => r.line);
+    const lines = hive.records.filter((r) => r.kind === 'log').map((r) => String(r.line));
     assert.equal(lines.filter((line) => /^hook ran in [01]$/.test(line)).length, 2, JSON.stringify(lines));
   } finally {
     rmSync(dir, { recursive: true, force: true });
