@@ -85,12 +85,13 @@ export async function answerControl(
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
   if (request.type === 'restarts') {
-    // Sent unasked by the daemon right after the fork: the app's restarts so far, for the metrics and views.
-    const { slots, primary } = request as { slots?: unknown; primary?: unknown };
-    const counts = Object.entries(typeof slots === 'object' && slots !== null ? slots : {})
-      .map(([instance, count]) => [Number(instance), Number(count)] as const)
-      .filter(([instance, count]) => Number.isInteger(instance) && Number.isFinite(count));
-    supervisor.carryRestarts(new Map(counts), Number.isFinite(primary) ? Number(primary) : 0);
+    // Sent unasked by the daemon right after the fork: the app's restarts so far, since `hive reset` for the views and
+    // all of them (`total`) for the metrics.
+    const { slots, primary, total } = request as { slots?: unknown; primary?: unknown; total?: unknown };
+    const views = restartCounts(slots, primary);
+    const all = typeof total === 'object' && total !== null ? total : {};
+    const metrics = restartCounts((all as { slots?: unknown }).slots, (all as { primary?: unknown }).primary);
+    supervisor.carryRestarts(views, metrics);
     return;
   }
   if (request.type === 'snapshot') {
@@ -113,6 +114,14 @@ export async function answerControl(
     const { code, message: text } = error as { code?: string; message?: string };
     reply({ type: 'control-result', id, ok: false, code, message: text ?? String(error) });
   }
+}
+
+// A `restarts` message's counts: per instance number, and the primary's respawns.
+function restartCounts(slots: unknown, primary: unknown): { slots: Map<number, number>; primary: number } {
+  const counts = Object.entries(typeof slots === 'object' && slots !== null ? slots : {})
+    .map(([instance, count]) => [Number(instance), Number(count)] as const)
+    .filter(([instance, count]) => Number.isInteger(instance) && Number.isFinite(count));
+  return { slots: new Map(counts), primary: Number.isFinite(primary) ? Number(primary) : 0 };
 }
 
 /**

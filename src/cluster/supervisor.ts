@@ -81,6 +81,12 @@ export interface WorkerInfo {
   rss: number | undefined;
 }
 
+/** Restarts counted before a primary started (a daemon's app): per slot, and of the primary itself. */
+export interface RestartCounts {
+  readonly slots: ReadonlyMap<number, number>;
+  readonly primary: number;
+}
+
 interface Slot {
   instance: number;
   worker: WorkerProcess | undefined;
@@ -137,7 +143,7 @@ export class Supervisor extends EventEmitter {
   #busy = 0;
   #lastExit: LastExit | undefined;
   #ended: LastExit | undefined;
-  #restartsBefore: { slots: ReadonlyMap<number, number>; primary: number } | undefined;
+  #restartsBefore: { views: RestartCounts; metrics: RestartCounts } | undefined;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -171,16 +177,21 @@ export class Supervisor extends EventEmitter {
   }
 
   /**
-   * Restarts counted before this primary started, which the metrics and live views add to their own: the daemon's
-   * counts of the app (`hive ls`), given to a primary it respawned, so that every view shows one count.
+   * Restarts counted before this primary started, which the live views add to their own: the daemon's counts of the
+   * app since `hive reset` (`hive ls`), given to a primary it respawned, so that every view shows one count.
    */
-  get restartsBefore(): { slots: ReadonlyMap<number, number>; primary: number } | undefined {
-    return this.#restartsBefore;
+  get restartsBefore(): RestartCounts | undefined {
+    return this.#restartsBefore?.views;
   }
 
-  /** Sets {@link restartsBefore}: `slots` per instance number, `primary` the primary's own respawns. */
-  carryRestarts(slots: ReadonlyMap<number, number>, primary: number): void {
-    this.#restartsBefore = { slots: new Map(slots), primary };
+  /** As {@link restartsBefore}, but all of them, `hive reset` or not: the metrics' (a counter never goes down). */
+  get restartsTotalBefore(): RestartCounts | undefined {
+    return this.#restartsBefore?.metrics;
+  }
+
+  /** Sets {@link restartsBefore} and {@link restartsTotalBefore} (`metrics`, the same counts when not given). */
+  carryRestarts(views: RestartCounts, metrics: RestartCounts = views): void {
+    this.#restartsBefore = { views: copyCounts(views), metrics: copyCounts(metrics) };
   }
 
   /** The number of slots (the cluster size). */
@@ -623,6 +634,10 @@ export class Supervisor extends EventEmitter {
 }
 
 // A reload's new environment, checked before the reload is queued (a bad value would otherwise fail a fork midway).
+function copyCounts(counts: RestartCounts): RestartCounts {
+  return { slots: new Map(counts.slots), primary: counts.primary };
+}
+
 function envCopy(env: unknown): Record<string, string> {
   if (typeof env !== 'object' || env === null || Array.isArray(env)) {
     throw new InvalidArgumentError(`Expected reload \`env\` to be an object of strings, got ${describeValue(env)}`);

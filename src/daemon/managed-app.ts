@@ -143,6 +143,10 @@ export class ManagedApp {
   #events: AppEvent[] = [];
   // Restarts per slot ({@link countsAsRestart}), as the primary's events report them.
   #slotRestarts = new Map<number, number>();
+  // The same counts, and the primary's respawns, that `hive reset` leaves: Prometheus's hive_restarts_total must go on
+  // from them in the next primary, as a counter that drops to a non-zero value is read as a reset plus new restarts.
+  #slotRestartsTotal = new Map<number, number>();
+  #primaryRestartsTotal = 0;
   #nextControlId = 1;
   #control = new Map<number, (reply: ControlReply) => void>();
   #progress = new Map<number, (progress: ReloadProgress) => void>();
@@ -723,6 +727,7 @@ export class ManagedApp {
     if (countsAsRestart(event.type) && 'instance' in event) {
       this.#restarts += 1;
       this.#slotRestarts.set(event.instance, (this.#slotRestarts.get(event.instance) ?? 0) + 1);
+      this.#slotRestartsTotal.set(event.instance, (this.#slotRestartsTotal.get(event.instance) ?? 0) + 1);
     }
     switch (event.type) {
       case 'worker':
@@ -782,14 +787,16 @@ export class ManagedApp {
     }
   }
 
-  // The restart counts so far, for the primary's metrics (`hive_restarts_total`) to go on from them. Sent with its
-  // first event: by then it listens to IPC (a message that arrives before would be lost).
+  // The restart counts so far: those since `hive reset` for the primary's live views, and all of them for its metrics
+  // (`hive_restarts_total`) to go on from. Sent with its first event: by then it listens to IPC (a message that
+  // arrives before would be lost).
   #sendCounts(): void {
     if (this.#countsSent || this.spec.fork || !this.#primary) return;
     this.#countsSent = true;
-    if (this.#restarts === 0 && this.#slotRestarts.size === 0) return;
+    if (this.#primaryRestartsTotal === 0 && this.#slotRestartsTotal.size === 0) return;
     const slots = Object.fromEntries(this.#slotRestarts);
-    this.#primary.send({ hive: 1, type: 'restarts', slots, primary: this.#primaryRestarts }, () => {});
+    const total = { slots: Object.fromEntries(this.#slotRestartsTotal), primary: this.#primaryRestartsTotal };
+    this.#primary.send({ hive: 1, type: 'restarts', slots, primary: this.#primaryRestarts, total }, () => {});
   }
 
   // One more event for the live views, kept across the app's primaries.
@@ -883,6 +890,7 @@ export class ManagedApp {
     this.#status = 'starting';
     this.#restarts += 1;
     this.#primaryRestarts += 1;
+    this.#primaryRestartsTotal += 1;
     this.#respawnTimer = setTimeout(() => {
       if (this.#wanted !== 'online' || this.#primary) return;
       this.#respawning = true;

@@ -21,11 +21,19 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   readonly workers: readonly { instance: number; pid: number; state: string }[];
   /**
    * Restarts counted before this source's primary started (a daemon's app whose primary was respawned): per slot, and
-   * of the primary itself. They are added to this aggregator's counts; optional.
+   * of the primary itself, since `hive reset`. The live views' aggregator adds them to its counts; optional.
    */
-  readonly restartsBefore?: { readonly slots: ReadonlyMap<number, number>; readonly primary: number };
+  readonly restartsBefore?: RestartsBefore;
+  /** As `restartsBefore`, `hive reset` or not: the Prometheus aggregator's (`sinceStart`), a counter never going down. */
+  readonly restartsTotalBefore?: RestartsBefore;
   /** Asks the workers for the app's own prom-client metrics (answered as `app-metrics` events); optional. */
   requestAppMetrics?(id: number): number;
+}
+
+/** Restarts per slot, and of the primary itself. */
+export interface RestartsBefore {
+  readonly slots: ReadonlyMap<number, number>;
+  readonly primary: number;
 }
 
 /** One slot of the cluster: counters summed over every process that held it, gauges from its newest process. */
@@ -102,11 +110,17 @@ export class MetricsAggregator {
   readonly #slots = new Map<number, Slot>();
   #seq = 0;
   #resetDone = false;
+  readonly #sinceStart: boolean;
   readonly #onMetrics = (value: { instance: number; pid: number; report: MetricsReport }) => this.record(value);
   readonly #onEvent = (event: SourceEvent) => this.#event(event);
 
-  constructor(source: MetricsSource) {
+  /**
+   * With `sinceStart` (Prometheus's), the restarts go on from the source's `restartsTotalBefore`, which `hive reset`
+   * leaves; else (the live views') from its `restartsBefore`.
+   */
+  constructor(source: MetricsSource, { sinceStart = false }: { sinceStart?: boolean } = {}) {
     this.#source = source;
+    this.#sinceStart = sinceStart;
     this.app = source.options.name;
     source.on('metrics', this.#onMetrics);
     source.on('event', this.#onEvent);
@@ -209,10 +223,12 @@ export class MetricsAggregator {
 
   /**
    * Restarts per slot (slots with no live process included), and under `primary` the respawns of the app's primary
-   * (a daemon's app, see {@link MetricsSource.restartsBefore}): their sum is the app's count of `hive ls`.
+   * (a daemon's app, see {@link MetricsSource.restartsBefore}): their sum is the app's count of `hive ls`, plus, with
+   * `sinceStart`, the restarts a `hive reset` took from it.
    */
   restarts(): Map<number | 'primary', number> {
-    const before = this.#resetDone ? undefined : this.#source.restartsBefore;
+    const source = this.#source;
+    const before = this.#sinceStart ? source.restartsTotalBefore : this.#resetDone ? undefined : source.restartsBefore;
     const counts = new Map<number | 'primary', number>(before?.slots ?? []);
     for (const [instance, slot] of this.#slots) counts.set(instance, (counts.get(instance) ?? 0) + slot.restarts);
     if (before?.primary) counts.set('primary', before.primary);

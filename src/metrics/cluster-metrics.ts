@@ -23,7 +23,7 @@ export async function startClusterMetrics(
   source: MetricsSource,
   options: ClusterMetricsOptions,
 ): Promise<MetricsServer> {
-  const aggregator = new MetricsAggregator(source);
+  const aggregator = new MetricsAggregator(source, { sinceStart: true });
   const registry = createMetricsRegistry(aggregator);
   const own = new Set(registry.getMetricsAsArray().map((m) => m.name));
   const appMetrics = source.requestAppMetrics

@@ -64,3 +64,34 @@ test('a primary killed: ls, monit, the snapshot and hive_restarts_total say 1, t
   assert.equal(restarted.restarts, 1);
   await waitFor(async () => (await restartsTotal(restarted.metrics!)) === 1, 'hive_restarts_total 1 again');
 });
+
+// A worker killed from outside is restarted by its primary: one restart counted per kill.
+async function workerKilled(name: string, restarts: number): Promise<void> {
+  const pid = await waitFor(async () => {
+    const found = await hive.json<Described>(['describe', name]);
+    return found.status === 'online' ? found.processes.find((p) => p.role === 'worker')?.pid : undefined;
+  }, `${name}'s worker`);
+  process.kill(pid!, 'SIGKILL');
+  await waitFor(async () => (await hive.json<Described>(['describe', name])).restarts === restarts, `${restarts}`);
+}
+
+test("hive reset zeroes ls's count, not hive_restarts_total, which a new primary goes on from", async () => {
+  await hive.json(['start', appFixture, '--name', 'r', '-i', '1', '--metrics-port', '0']);
+  for (const n of [1, 2, 3]) await workerKilled('r', n);
+  const { metrics } = await hive.json<Described>(['describe', 'r']);
+  await waitFor(async () => (await restartsTotal(metrics!)) === 3, 'hive_restarts_total 3');
+  await hive.json(['reset', 'r']);
+  await workerKilled('r', 1);
+  await waitFor(async () => (await restartsTotal(metrics!)) === 4, 'hive_restarts_total 4');
+
+  // A new primary: the counter goes on from 4 (had it dropped to 1, Prometheus would count the 1 again), ls from 1.
+  await hive.json(['restart', 'r']);
+  const restarted = await waitFor(async () => {
+    const app = await hive.json<Described>(['describe', 'r']);
+    return app.status === 'online' && app.metrics !== null ? app : undefined;
+  }, 'r restarted');
+  assert.equal(restarted.restarts, 1);
+  await waitFor(async () => (await restartsTotal(restarted.metrics!)) === 4, 'hive_restarts_total 4 again');
+  assert.equal((await snapshotOf('r')).restarts, 1);
+  await hive.json(['delete', 'r']);
+});
