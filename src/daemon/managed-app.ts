@@ -857,6 +857,8 @@ export class ManagedApp {
     const retry = starting ? this.#startRetry?.onCrash(-1) : undefined;
     if (retry?.action === 'restart') {
       this.#log(`${this.name}: did not start; trying again in ${retry.delay} ms (try ${retry.attempt + 1})`);
+      // Counted as a restart by #respawnAfter: the views say why, as for a crash.
+      this.#event('primary', `${died}; did not start; trying again in ${retry.delay} ms`);
       this.#respawnAfter(retry.delay);
       return;
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
+import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
 import { daemonFixture, type HiveHome, tempHome, waitFor } from './helpers.js';
 
 const needsDb = daemonFixture('needs-db.cjs');
@@ -68,6 +69,13 @@ test('resurrect tries a failed start again until the app serves, its restarts co
   // The start before the save, then two failed tries and the one that serves.
   assert.equal(tries(dir), 4);
   assert.equal(readFileSync(join(dir, 'fails'), 'utf8'), '0');
+  // The live views say why each restart was, as for a crash.
+  const { apps } = await hive.json<HiveSnapshot>(['monit', 'db', '--once']);
+  const texts = apps[0]!.events.filter((e) => e.type === 'primary').map((e) => e.text);
+  const retried = texts.filter((t) =>
+    /^primary \(pid \d+\) exited with code \d+; did not start; trying again in \d+ ms$/.test(t),
+  );
+  assert.equal(retried.length, 2, texts.join('\n'));
 });
 
 for (const [title, keys] of [
