@@ -401,3 +401,20 @@ test('render 80x24 with 16 apps: the lines the instances and events leave go to 
   // 24 lines less the title, two headers per table, the instance row, 5 of sparklines, events (title and one) and keys.
   assert.equal(shown, 24 - 1 - 2 - 2 - 1 - 5 - 2 - 1, lines.join('\n'));
 });
+
+test('render 80x40, the selected app with no processes: the lines it leaves go to the app list too', () => {
+  const apps = Array.from({ length: 40 }, (_, i) => app(`app${String(i).padStart(2, '0')}`, [], { state: 'stopped' }));
+  const lines = renderFrame({
+    snapshot: snapshot(apps),
+    selection: {},
+    history: new MetricHistory(),
+    width: 80,
+    height: 40,
+    live: true,
+  });
+  assert.equal(lines.length, 40, lines.join('\n'));
+  const shown = lines.filter((l) => /^[ >] app\d\d /.test(l)).length;
+  // 40 lines less the title, the app table's two headers, the instances (title and `no processes`, two lines), the
+  // events (title and `none yet`) and keys: no instance table header.
+  assert.equal(shown, 40 - 1 - 2 - 3 - 2 - 1, lines.join('\n'));
+});

@@ -97,10 +97,11 @@ export function renderFrame(input: FrameInput): string[] {
   const events = app?.events ?? [];
   // Rows each list may take: the apps up to a third, the instances what is left but one (the newest event), the
   // events the rest; what the instances and events leave goes back to the apps, so that no line stays empty while
-  // apps are left out. Each list shows at least its selected row. `no processes` takes two lines, `none yet` one.
+  // apps are left out. Each list shows at least its selected row. `no processes` takes two lines (and has no table
+  // header), `none yet` one.
   const noInstances = !app || app.instances.length === 0;
-  const fixed =
-    top.length + 2 + 2 + (sparks.length > 0 ? sparks.length + 1 : 0) + footer.length + 1 + (events.length ? 0 : 1);
+  const sparkRows = sparks.length > 0 ? sparks.length + 1 : 0;
+  const fixed = top.length + 2 + (noInstances ? 1 : 2) + sparkRows + footer.length + 1 + (events.length ? 0 : 1);
   const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
   const firstAppRows = Math.min(snapshot.apps.length, Math.max(1, Math.ceil(room / 3)));
   const instanceCount = noInstances ? 2 : app.instances.length;
