@@ -23,7 +23,8 @@ export interface SplitOptions {
 /**
  * Calls `onLine` for each line of a text stream (without its `\n` or `\r\n`), cut into pieces of at most `maxLine`
  * characters; a last line without a newline is passed on at the end, or, with `partialDelay`, once the stream has
- * been quiet that long. A newline that only ends a line already passed on that way makes no empty line.
+ * been quiet that long. A newline (`\n`, `\r\n`, or a `\r` alone, however late) that only ends a line already passed on
+ * that way makes no empty line.
  */
 export function splitLines(stream: Readable, onLine: (line: string) => void, options: SplitOptions = {}): void {
   const maxLine = options.maxLine ?? MAX_LINE;
@@ -52,9 +53,15 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   stream.on('data', (chunk: string) => {
     clearTimeout(timer);
     let text = rest + chunk;
-    if (endsFlushed && rest === '') {
+    // After a line passed on unfinished, `rest` is a `\r` that came alone (below): maybe the first half of its `\r\n`.
+    if (endsFlushed && (rest === '' || rest === '\r')) {
       if (text.startsWith('\n')) text = text.slice(1);
       else if (text.startsWith('\r\n')) text = text.slice(2);
+      else if (text === '\r') {
+        // Waits for what follows however long, with no timer: flushed, it would be an empty line, and its `\n` lost.
+        rest = text;
+        return;
+      } else if (rest === '\r') text = text.slice(1);
     }
     endsFlushed = false;
     let start = 0;
@@ -82,7 +89,8 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   });
   stream.on('end', () => {
     clearTimeout(timer);
-    if (rest !== '') pass(rest);
+    // A `\r` alone after a line passed on unfinished only ended that line.
+    if (rest !== '' && !(endsFlushed && rest === '\r')) pass(rest);
     rest = '';
   });
 }
