@@ -87,9 +87,16 @@ interface Slot {
   aborted: number;
   cpuSeconds: number;
   restarts: number;
-  pools: Map<string, PoolTotals>;
+  /**
+   * Per pool, by its task module's path (a label can change, see PoolReport's `name`), its totals and last label:
+   * the exposition labels them.
+   */
+  pools: Map<string, { name: string; totals: PoolTotals }>;
   httpDurations: Map<string, HttpDurationTotals>;
-  /** Per process (exited ones until they leave `exited`), its pools' last report: they count since the pool started. */
+  /**
+   * Per process (exited ones until they leave `exited`), its pools' last report by path: they count since the pool
+   * started.
+   */
   poolBaselines: Map<number, Map<string, PoolReport>>;
 }
 
@@ -171,20 +178,27 @@ export class MetricsAggregator {
       slot.poolBaselines.set(pid, baselines);
     }
     for (const pool of pools) {
-      let totals = slot.pools.get(pool.name);
-      if (totals === undefined) {
+      // Keyed by path: a pool whose label changed (another of its file name was created) is the same pool.
+      const key = pool.path ?? pool.name;
+      let entry = slot.pools.get(key);
+      if (entry === undefined) {
         const size = DURATION_BUCKETS_MS.length;
-        totals = { completed: 0, failed: 0, wait: emptyHistogram(size), run: emptyHistogram(size) };
-        slot.pools.set(pool.name, totals);
+        entry = {
+          name: pool.name,
+          totals: { completed: 0, failed: 0, wait: emptyHistogram(size), run: emptyHistogram(size) },
+        };
+        slot.pools.set(key, entry);
       }
-      let before = baselines.get(pool.name);
+      entry.name = pool.name;
+      const { totals } = entry;
+      let before = baselines.get(key);
       // Fewer than before: the process closed the pool and made a new one of the same task file.
       if (before && (pool.completed < before.completed || pool.failed < before.failed)) before = undefined;
       totals.completed += pool.completed - (before?.completed ?? 0);
       totals.failed += pool.failed - (before?.failed ?? 0);
       addHistogram(totals.wait, histogramDelta(pool.wait, before?.wait));
       addHistogram(totals.run, histogramDelta(pool.run, before?.run));
-      baselines.set(pool.name, pool);
+      baselines.set(key, pool);
     }
   }
 
@@ -199,8 +213,9 @@ export class MetricsAggregator {
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
       if (!slot.reported) continue;
-      const { classes, aborted, cpuSeconds, restarts, pools, httpDurations } = slot;
+      const { classes, aborted, cpuSeconds, restarts, httpDurations } = slot;
       const { pid, latest } = newest ?? {};
+      const pools = poolsByLabel(slot.pools.values());
       out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts, pools, httpDurations });
     }
     return out;
@@ -280,4 +295,27 @@ export class MetricsAggregator {
     }
     return slot;
   }
+}
+
+// The slot's pools by their last label. Two pools of one label (processes of the slot that each had one of two task
+// files of the same name) are summed, as one label must be one series.
+function poolsByLabel(pools: Iterable<{ name: string; totals: PoolTotals }>): Map<string, PoolTotals> {
+  const out = new Map<string, PoolTotals>();
+  for (const { name, totals } of pools) {
+    const other = out.get(name);
+    if (other === undefined) {
+      out.set(name, totals);
+      continue;
+    }
+    const size = DURATION_BUCKETS_MS.length;
+    const sum = { completed: 0, failed: 0, wait: emptyHistogram(size), run: emptyHistogram(size) };
+    for (const part of [other, totals]) {
+      sum.completed += part.completed;
+      sum.failed += part.failed;
+      addHistogram(sum.wait, part.wait);
+      addHistogram(sum.run, part.run);
+    }
+    out.set(name, sum);
+  }
+  return out;
 }

@@ -105,6 +105,7 @@ function poolReports(): PoolReport[] {
     const histogram = ({ count, sum, buckets }: (typeof stats)['runTime']) => ({ count, sum, buckets });
     reports.push({
       name: (seen.get(basename(path)) ?? 0) > 1 ? relative(process.cwd(), path) || path : basename(path),
+      path,
       threads: stats.threads,
       busy: stats.busy,
       queued: stats.queued,

@@ -167,8 +167,13 @@ export interface HistogramReport {
  * in it / (interval x maxThreads), at most 1).
  */
 export interface PoolReport extends Pick<PoolStats, 'threads' | 'busy' | 'queued' | 'completed' | 'failed'> {
-  /** The task module's file name. */
+  /**
+   * The pool's label: its task module's file name, or its path from the app's folder while another pool of the
+   * process has a task file of that name. It can change (when such a pool is created), so it is not the pool's key.
+   */
   name: string;
+  /** The task module's URL, or its path: what tells the pool's reports apart from others', whatever its label. */
+  path?: string;
   maxThreads: number;
   utilization: number;
   /** Since the pool started. */

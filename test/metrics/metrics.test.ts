@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { Agent, request } from 'undici';
 import { freePort, type Hive, isEvent, killAll, runHive, startHive, until } from '../cluster/helpers.js';
+import { poll } from '../poll.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
 
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
@@ -110,6 +111,29 @@ test('two shared pools whose task files share a name are told apart by path, not
     const counts = labelled(await scrape(base));
     return counts['test/fixtures/metrics/task.js'] === 3 && counts['test/fixtures/metrics/twin/task.js'] === 5;
   }, 'each pool its own count');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test("a second pool whose task file has the first one's name relabels it, without counting its tasks again", async () => {
+  const appPort = await freePort();
+  const hive = startHive([app, '-i', '1', '--port', String(appPort), '--metrics-port', '0'], { TWIN_POOL: 'late' });
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const labelled = (samples: Sample[]) =>
+    Object.fromEntries(
+      samples.filter((s) => s.name === 'hive_pool_tasks_completed_total').map((s) => [s.labels.pool, s.value]),
+    );
+  for (let i = 0; i < 3; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute`)).status, 200);
+  await until(async () => labelled(await scrape(base))['task.js'] === 3, 'the first pool under its file name');
+  for (let i = 0; i < 5; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute-twin`)).status, 200);
+  // Before, the first pool's 3 tasks were counted again under its new label, and its old series stayed (3 + 3 + 5).
+  const expected = { 'test/fixtures/metrics/task.js': 3, 'test/fixtures/metrics/twin/task.js': 5 };
+  const counts = await poll(async () => {
+    const now = labelled(await scrape(base));
+    return now['test/fixtures/metrics/twin/task.js'] === 5 ? now : undefined;
+  }, 'the second pool counted');
+  assert.deepEqual(counts, expected);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
