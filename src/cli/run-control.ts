@@ -65,7 +65,9 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
 /**
  * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot', id, instances?,
  * requests?, env? }`; a reload's `env` is the app's new environment (`hive reload --update-env`), and `reset` zeroes
- * the per-slot restarts of the snapshots (`hive reset`).
+ * the per-slot restarts of the snapshots (`hive reset`). Or the daemon's unasked, unanswered `{ hive: 1, type:
+ * 'restarts', slots, primary, total: { slots, primary } }`: the restarts before this primary, since `hive reset` for
+ * the snapshots and all of them (`total`) for `hive_restarts_total`.
  * A snapshot with `requests: true` (the dashboard's) calls `wantRequests`, which keeps request sampling on.
  */
 export async function answerControl(

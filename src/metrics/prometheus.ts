@@ -181,8 +181,9 @@ const families: Family[] = [
     perApp: (a) => [[{}, a.running ? 1 : 0]],
   },
   {
-    // The primary's: its restart (a new `hive run`, `hive restart` under the daemon) starts every counter here from
-    // 0 again, which rate() takes for a reset; this says when it happened, as prom-client's default collector does.
+    // The primary's: its restart (a new `hive run`, `hive restart` under the daemon) starts every counter here but
+    // hive_restarts_total from 0 again, which rate() takes for a reset; this says when it happened, as prom-client's
+    // default collector does.
     name: 'process_start_time_seconds',
     help: "Start time of the app's primary process since the Unix epoch, in seconds.",
     type: 'gauge',
