@@ -1,32 +1,61 @@
 import type { Pool } from '../pool/index.js';
+import { ENV } from './protocol.js';
 
 // Apart from shared-pool.ts so that the preloaded runtime (the metrics reporter reads this) never loads the pool's
 // modules into an app that does not use a pool: they are a good part of an app process's start-up.
-const pools = new Map<string, Pool>();
+
+interface PoolRegistry {
+  /** The shared pools by their task module's URL. */
+  pools: Map<string, Pool>;
+  /** Shared pools still sized by the rule ('auto'), which follow the cluster's size. */
+  autoSized: Set<Pool>;
+  /** The HIVE_CLUSTER_SIZE the pools were last sized for. */
+  clusterSize: string | undefined;
+}
+
+const state: PoolRegistry = { pools: new Map(), autoSized: new Set(), clusterSize: process.env[ENV.clusterSize] };
+
+function registry(): PoolRegistry {
+  return state;
+}
 
 /** The process's shared pools, keyed by their task module's URL (for the metrics report). */
 export function sharedPools(): IterableIterator<[string, Pool]> {
-  return pools.entries();
+  return registry().pools.entries();
 }
 
 /** The shared pools by key, for shared-pool.ts to create, find and forget them. */
-export const poolRegistry: Map<string, Pool> = pools;
+export function poolRegistry(): Map<string, Pool> {
+  return registry().pools;
+}
 
-// Shared pools sized by the rule ('auto'), which follow the cluster's size; one with an explicit maxThreads keeps it.
-const autoSized = new Set<Pool>();
-
-/** Records a shared pool whose maxThreads is 'auto' (until it closes). */
+/**
+ * Records a shared pool whose maxThreads is 'auto': it follows the cluster's size until it closes or is given a
+ * number by `resize(n)` (the app's choice then wins over a scale), and again after a `resize('auto')`.
+ */
 export function followClusterSize(pool: Pool): () => void {
+  const { autoSized } = registry();
   autoSized.add(pool);
+  const resize = pool.resize;
+  pool.resize = function (this: Pool, maxThreads: number | 'auto'): void {
+    resize.call(this, maxThreads);
+    if (maxThreads === 'auto') autoSized.add(pool);
+    else autoSized.delete(pool);
+  };
   return () => autoSized.delete(pool);
 }
 
 /**
- * The cluster was scaled (HIVE_CLUSTER_SIZE is updated): the 'auto' shared pools apply the sizing rule again, so that
- * processes x threads still fit the cores. `HIVE_POOL_THREADS` (an app's `threads`) still wins in the rule.
+ * HIVE_CLUSTER_SIZE may have changed (the primary resends it when a process gets ready, and on a scale): if it did, the
+ * 'auto' shared pools apply the sizing rule again, so that processes x threads still fit the cores. `HIVE_POOL_THREADS`
+ * (an app's `threads`) still wins in the rule.
  */
 export function resizeSharedPools(): void {
-  for (const pool of autoSized) {
+  const state = registry();
+  const size = process.env[ENV.clusterSize];
+  if (size === state.clusterSize) return;
+  state.clusterSize = size;
+  for (const pool of state.autoSized) {
     try {
       pool.resize('auto');
     } catch (error) {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Pool, type PoolOptions } from '../pool/index.js';
 import { checkSameOptions } from './pool-options-check.js';
-import { followClusterSize, poolRegistry as pools } from './pool-registry.js';
+import { followClusterSize, poolRegistry } from './pool-registry.js';
 import { timePoolRuns } from './request-context.js';
 import type { RuntimeState } from './state.js';
 
@@ -10,7 +10,7 @@ const createdWith = new WeakMap<Pool, Omit<PoolOptions, 'filename'>>();
 /**
  * The process's shared pool for one task module: created on first use with `maxThreads: 'auto'` (the cgroup-aware
  * core count divided by the cluster size, so processes x threads fit the cores), resized when the cluster is scaled
- * (unless the app gave maxThreads), reused after, and closed when the process is retired, after the app's onShutdown
+ * (unless the app gave maxThreads, or a number to `resize()` since), reused after, and closed when the process is retired, after the app's onShutdown
  * hooks.
  */
 export function sharedPool(
@@ -20,6 +20,7 @@ export function sharedPool(
 ): Pool {
   const key =
     filename instanceof URL ? filename.href : filename.startsWith('file:') ? filename : pathToFileURL(filename).href;
+  const pools = poolRegistry();
   let pool = pools.get(key);
   if (pool !== undefined) {
     checkSameOptions(key, createdWith.get(pool) ?? {}, given);

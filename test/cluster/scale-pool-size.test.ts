@@ -16,6 +16,7 @@ interface PoolReply {
   instance: string;
   size: string;
   maxThreads: number;
+  messages: number;
 }
 
 /** Each instance's answer, once every one of `instances` answers with cluster size `size`. */
@@ -61,6 +62,39 @@ test('a pool with an explicit maxThreads keeps it across a scale', async () => {
   hive.command('scale 1');
   assert.equal((await hive.waitFor(isResult('scale'), 'scale down')).ok, true);
   assert.equal((await poolSizes(port, 1)).get('0')?.maxThreads, 3);
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
+
+// The primary resends the cluster size to each process once it is ready: the runtime re-applied the rule to every
+// pool created as 'auto', undoing the app's own resize(n) with no scale at all (and again at every scale).
+test("an app's resize(n) of its shared pool stays, once ready and across a scale", async () => {
+  const port = await freePort();
+  const own = cores + 5;
+  const hive = startDriver(
+    { script: fixture('pool-size-app.mjs'), instances: 1, port },
+    { POOL_RESIZE: String(own), HIVE_POOL_THREADS: '' },
+  );
+  assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+  let reply: PoolReply | undefined;
+  await poll(async () => {
+    reply = (await get(port)) as unknown as PoolReply;
+    return reply.messages > 0;
+  }, 'the ready process to get the cluster size again');
+  assert.equal(reply?.maxThreads, own);
+
+  hive.command('scale 2');
+  assert.equal((await hive.waitFor(isResult('scale'), 'scale up')).ok, true);
+  const seen = new Map<string, PoolReply>();
+  await poll(async () => {
+    const answer = (await get(port)) as unknown as PoolReply;
+    if (answer.messages > 0 && answer.size === '2') seen.set(answer.instance, answer);
+    return seen.size === 2;
+  }, 'both instances to have the new size and a cluster-size message');
+  assert.deepEqual(
+    [...seen.values()].map((answer) => answer.maxThreads),
+    [own, own],
+  );
   hive.command('stop');
   assert.equal((await hive.exited).code, 0);
 });
