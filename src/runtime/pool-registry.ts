@@ -13,10 +13,14 @@ interface PoolRegistry {
   clusterSize: string | undefined;
 }
 
-const state: PoolRegistry = { pools: new Map(), autoSized: new Set(), clusterSize: process.env[ENV.clusterSize] };
+// Process-wide, as runtimeState() is: the preloaded runtime (which gets the primary's cluster-size messages and
+// reports the metrics) and an app's own node_modules copy of hive (which creates the pools) must see the same pools.
+const kRegistry = Symbol.for('hive.runtime.pools');
 
 function registry(): PoolRegistry {
-  return state;
+  const holder = globalThis as { [kRegistry]?: PoolRegistry };
+  holder[kRegistry] ??= { pools: new Map(), autoSized: new Set(), clusterSize: process.env[ENV.clusterSize] };
+  return holder[kRegistry];
 }
 
 /** The process's shared pools, keyed by their task module's URL (for the metrics report). */

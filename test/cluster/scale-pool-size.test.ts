@@ -1,6 +1,9 @@
 // Scaling an app resizes the runtime's shared pool of every running process, so that processes x threads keep
 // fitting the cores (README, docs/cluster.md): before, a process kept the size it was started with.
 import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { availableCores } from 'hive/pool';
 import { poll } from '../poll.js';
@@ -94,6 +97,45 @@ test("an app's resize(n) of its shared pool stays, once ready and across a scale
   assert.deepEqual(
     [...seen.values()].map((answer) => answer.maxThreads),
     [own, own],
+  );
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
+
+// An app with its own copy of hive (node_modules/hive) besides the runtime the primary preloads: the preloaded copy
+// gets the cluster-size message, the app's copy created the pool. The registry was per copy, so a scale resized an
+// empty set and the pool kept its first size.
+test('a scale resizes the shared pool of an app that has its own copy of hive', async (t) => {
+  const root = new URL('../../', import.meta.url).pathname;
+  // Inside the repository, so that the copy's own imports (prom-client...) resolve to its node_modules.
+  mkdirSync(join(root, 'tmp'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'tmp', 'hive-own-copy-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, 'node_modules', 'hive');
+  mkdirSync(copy, { recursive: true });
+  copyFileSync(join(root, 'package.json'), join(copy, 'package.json'));
+  // A copy, not a symlink: Node would resolve a link to the preloaded files and load them once.
+  cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
+  // A package of its own: inside Hive's package scope, `hive/runtime` would name Hive itself (a self-reference).
+  writeFileSync(join(dir, 'package.json'), '{ "name": "own-copy-app", "type": "module" }');
+  copyFileSync(fixture('pool-size-app.mjs'), join(dir, 'app.mjs'));
+  copyFileSync(fixture('task.js'), join(dir, 'task.js'));
+
+  assert.equal(
+    createRequire(join(dir, 'app.mjs')).resolve('hive/runtime'),
+    join(copy, 'dist', 'runtime', 'index.js'),
+    "the app's hive is its own copy",
+  );
+  const port = await freePort();
+  const hive = startDriver({ script: join(dir, 'app.mjs'), instances: 1, port }, { HIVE_POOL_THREADS: '' });
+  assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+  assert.equal((await poolSizes(port, 1)).get('0')?.maxThreads, rule(1));
+  hive.command('scale 2');
+  assert.equal((await hive.waitFor(isResult('scale'), 'scale up')).ok, true);
+  const sizes = await poolSizes(port, 2);
+  assert.deepEqual(
+    [...sizes.values()].map((reply) => reply.maxThreads),
+    [rule(2), rule(2)],
   );
   hive.command('stop');
   assert.equal((await hive.exited).code, 0);
