@@ -230,6 +230,8 @@ export class Pool extends EventEmitter<PoolEvents> {
     }
     const sizing = { ...this.#sizing, maxThreads };
     const bounds = threadBounds(sizing);
+    // Validated first, so that a bad value throws as before; once closed, options keep telling the size applied.
+    if (this.#scheduler.closed) return;
     this.#sizing.maxThreads = maxThreads;
     this.#scheduler.resize(bounds.maxThreads, bounds.minThreads, bounds.maxQueue);
   }

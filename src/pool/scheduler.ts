@@ -197,10 +197,11 @@ export class Scheduler {
    * retires then.
    */
   resize(maxThreads: number, minThreads: number, maxQueue: number): void {
+    // Closing waits for the queued tasks with the size it had: a new one would start threads while it drains.
+    if (this.closed) return;
     this.#options.maxThreads = maxThreads;
     this.#options.minThreads = minThreads;
     this.#options.maxQueue = maxQueue;
-    if (this.closed) return;
     // Grown back before those a shrink marked have finished: they stay rather than be replaced by new threads.
     for (const worker of this.#workers) {
       if (this.#live() >= maxThreads) break;

@@ -67,3 +67,21 @@ test('a bad size is refused, naming it', async () => {
   assert.throws(() => pool.resize('4' as unknown as number), { code: 'ERR_HIVE_INVALID_ARGUMENT', message: /"4"|'4'/ });
   assert.equal(pool.options.maxThreads, 2, 'a refused resize changes nothing');
 });
+
+// resize() set the new size before its closed check: options told a size never applied, and while close() waited for
+// the queued tasks, the pool grew to it.
+test('resize() once closed changes nothing, and still refuses a bad size', async () => {
+  const pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1 });
+  const runs = Array.from({ length: 4 }, () => pool.run({ spin: 50 }, { name: 'whoami' }));
+  const closed = pool.close();
+  pool.resize(4);
+  pool.resize('auto');
+  assert.equal(pool.options.maxThreads, 1);
+  assert.equal(pool.options.minThreads, 1);
+  assert.throws(() => pool.resize(0), { code: 'ERR_HIVE_INVALID_ARGUMENT', message: /maxThreads/ });
+  const ids = new Set(((await Promise.all(runs)) as { threadId: number }[]).map((reply) => reply.threadId));
+  assert.equal(ids.size, 1, 'the queued tasks ran on the one thread');
+  await closed;
+  pool.resize(3);
+  assert.equal(pool.options.maxThreads, 1);
+});
