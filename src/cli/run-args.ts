@@ -6,7 +6,7 @@ import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { isLoopbackHost } from '../dashboard/loopback.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
-import { POOL_THREADS_ENV } from '../pool/sizing.js';
+import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { ENV } from '../runtime/protocol.js';
 import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
 
@@ -159,6 +159,9 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   if (values.threads !== undefined)
     supervisor.env = { ...supervisor.env, [POOL_THREADS_ENV]: parseThreads(values.threads) };
+  else if (supervisor.env !== undefined && Object.hasOwn(supervisor.env, POOL_THREADS_ENV))
+    checkPoolThreadsEnv(supervisor.env[POOL_THREADS_ENV], 'from -e');
+  else checkPoolThreadsEnv(env[POOL_THREADS_ENV], 'from the environment');
   if (values['node-args'] !== undefined) supervisor.nodeArgs = parseNodeArgs(values['node-args']);
   if (values.balance !== undefined) supervisor.balance = values.balance as SupervisorOptions['balance'];
   if (values.sticky !== undefined) supervisor.sticky = values.sticky;

@@ -30,3 +30,17 @@ function positiveEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
   }
   return Number(value);
 }
+
+/**
+ * Refuses a bad `HIVE_POOL_THREADS` before the app runs (`hive run`, `hive start`): the app's first pool() would throw,
+ * a crash loop rather than a refused command. `source` says where the value came from (`-e`, the shell...).
+ */
+export function checkPoolThreadsEnv(value: string | undefined, source: string): void {
+  try {
+    positiveEnv({ [POOL_THREADS_ENV]: value }, POOL_THREADS_ENV);
+  } catch {
+    throw new InvalidArgumentError(
+      `Expected ${POOL_THREADS_ENV} (${source}) to be a positive integer, as --threads, got ${describeValue(value)}`,
+    );
+  }
+}

@@ -6,8 +6,10 @@ import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
+import { filterShellEnv } from '../../daemon/filter-env.js';
 import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
+import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../../pool/sizing.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { assertAppScript, forkCommand } from '../fork-command.js';
@@ -208,6 +210,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // The app runs in this shell's environment, not in the one of whichever command started the daemon, as with PM2.
     const env = shellEnv();
     for (const spec of specs) spec.shellEnv = env;
+    for (const spec of specs) checkPoolThreads(spec, config ? target : undefined);
     // An app the daemon has keeps the environment it was started in unless --update-env, or the file gives it no env
     // (ManagedApp.startWith), the startOr commands' too: PM2 7 runs them all through _startJson (checked against 7.0.4).
     const updateEnv = values['update-env'] === true;
@@ -702,6 +705,28 @@ function watchDelay(value: string): number {
 function logPath(value: string, flag: string): string {
   if (value === '') throw new UsageError(`expected ${flag} to be a file path, got ""`);
   return resolve(value);
+}
+
+/**
+ * A bad HIVE_POOL_THREADS given as a variable (`--env`, a config file's `env`, or this shell's) is refused here, as a
+ * bad --threads is: the app's first pool() would throw, a crash loop rather than a refused command. Fork-mode programs
+ * are left alone: the variable sizes the pools of a cluster app's runtime.
+ */
+function checkPoolThreads(spec: AppSpec, file: string | undefined): void {
+  if (spec.fork) return;
+  const given = Object.hasOwn(spec.env, POOL_THREADS_ENV);
+  const shell = filterShellEnv(spec.shellEnv ?? {}, spec.filterEnv);
+  const value = given ? spec.env[POOL_THREADS_ENV] : shell[POOL_THREADS_ENV];
+  const source = given
+    ? file === undefined
+      ? 'from --env'
+      : `from the env of ${JSON.stringify(spec.name)} in ${file}`
+    : "from this shell's environment";
+  try {
+    checkPoolThreadsEnv(value, source);
+  } catch (error) {
+    throw new UsageError(`app ${JSON.stringify(spec.name)}: ${(error as Error).message}`);
+  }
 }
 
 function threads(value: string): string {
