@@ -77,7 +77,9 @@ export class PoolStatsRecorder {
   readonly #runBuckets: number[] = DURATION_BUCKETS_MS.map(() => 0);
   readonly #waitBuckets: number[] = DURATION_BUCKETS_MS.map(() => 0);
   #waitTotalMs = 0;
-  readonly #createdAt = performance.now();
+  // Capacity (thread-ms) up to #sizedAt, at the maxThreads each period had: utilization stays right across resizes.
+  #capacityMs = 0;
+  #sizedAt = performance.now();
   completed = 0;
   failed = 0;
   #runTotalMs = 0;
@@ -98,9 +100,16 @@ export class PoolStatsRecorder {
     this.failed++;
   }
 
+  /** maxThreads changes now: the time so far counts at the size it had (`previous`). */
+  resized(previous: number): void {
+    const now = performance.now();
+    this.#capacityMs += (now - this.#sizedAt) * previous;
+    this.#sizedAt = now;
+  }
+
   utilization(maxThreads: number): number {
-    const elapsed = performance.now() - this.#createdAt;
-    return elapsed <= 0 ? 0 : Math.min(1, this.#runTotalMs / (elapsed * maxThreads));
+    const capacity = this.#capacityMs + (performance.now() - this.#sizedAt) * maxThreads;
+    return capacity <= 0 ? 0 : Math.min(1, this.#runTotalMs / capacity);
   }
 
   runTime(): DurationSummary {

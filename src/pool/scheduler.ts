@@ -199,6 +199,7 @@ export class Scheduler {
   resize(maxThreads: number, minThreads: number, maxQueue: number): void {
     // Closing waits for the queued tasks with the size it had: a new one would start threads while it drains.
     if (this.closed) return;
+    this.stats.resized(this.#options.maxThreads);
     this.#options.maxThreads = maxThreads;
     this.#options.minThreads = minThreads;
     this.#options.maxQueue = maxQueue;

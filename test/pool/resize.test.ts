@@ -85,3 +85,16 @@ test('resize() once closed changes nothing, and still refuses a bad size', async
   pool.resize(3);
   assert.equal(pool.options.maxThreads, 1);
 });
+
+// utilization divided the lifetime run time by the current maxThreads: right after growing 1 -> 16, a pool that had
+// been busy all along showed a sixteenth of it. The time before a resize counts at the size it had.
+test('stats.utilization counts the time before a resize at the size the pool had then', async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1 });
+  await pool.run({ ms: 300 }, { name: 'sleep' });
+  const before = pool.stats.utilization;
+  pool.resize(16);
+  const after = pool.stats.utilization;
+  assert.ok(before > 0);
+  // Not equal: the microseconds between the two reads count at the new size.
+  assert.ok(after > before / 2, `utilization ${before} before the resize, ${after} after`);
+});
