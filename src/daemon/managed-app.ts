@@ -963,35 +963,20 @@ export class ManagedApp {
       .sort((a, b) => a[1].instance - b[1].instance)
       .map(([pid, worker]) => {
         const { cpu, memory } = stats.sample(pid);
-        return {
-          instance: worker.instance,
-          pid,
-          state: worker.state,
+        return emptyInstance(worker.instance, pid, worker.state, {
           uptime: now - worker.since,
           cpu,
           rss: memory,
-          heapUsed: null,
-          heapTotal: null,
-          elu: null,
-          loopDelayP50: null,
-          loopDelayP99: null,
-          reqRate: 0,
-          errorRate: 0,
-          latencyP50: null,
-          latencyP99: null,
-          inFlight: 0,
-          classes: [0, 0, 0, 0, 0],
           restarts: this.#slotRestarts.get(worker.instance) ?? 0,
-          lastExit: null,
-          pools: [],
-        };
+        });
       });
     for (const [instance, state] of this.#downSlots) {
-      instances.push({
-        ...emptyInstance(instance, state),
-        restarts: this.#slotRestarts.get(instance) ?? 0,
-        lastExit: this.#slotExits.get(instance) ?? null,
-      });
+      instances.push(
+        emptyInstance(instance, null, state, {
+          restarts: this.#slotRestarts.get(instance) ?? 0,
+          lastExit: this.#slotExits.get(instance) ?? null,
+        }),
+      );
     }
     instances.sort((a, b) => a.instance - b.instance);
     const ready = new Set(instances.filter((i) => i.state === 'ready').map((i) => i.instance)).size;
@@ -1065,11 +1050,17 @@ export class ManagedApp {
   }
 }
 
-// A slot with no live process, as the live views show it.
-function emptyInstance(instance: number, state: string): InstanceSnapshot {
+// A slot as the live views show it when no per-request metrics come from it: a fork-mode process, a cluster worker as
+// the primary's events left it, or a slot with no live process. `overrides` sets what the daemon does know.
+function emptyInstance(
+  instance: number,
+  pid: number | null,
+  state: string,
+  overrides: Partial<Omit<InstanceSnapshot, 'instance' | 'pid' | 'state'>> = {},
+): InstanceSnapshot {
   return {
     instance,
-    pid: null,
+    pid,
     state,
     uptime: 0,
     cpu: null,
@@ -1088,6 +1079,7 @@ function emptyInstance(instance: number, state: string): InstanceSnapshot {
     restarts: 0,
     lastExit: null,
     pools: [],
+    ...overrides,
   };
 }
 
