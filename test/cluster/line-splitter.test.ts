@@ -8,43 +8,41 @@ import { poll } from '../poll.js';
 
 const PARTIAL = 20;
 
-test('a lone \\r after a line passed on unfinished waits for its \\n, however late: no empty line', async () => {
+// A stream split with the partial-line delay, once its unfinished first line `abc` was passed on; the lines so far.
+async function afterPartialLine(): Promise<{ stream: PassThrough; lines: string[] }> {
   const stream = new PassThrough();
   const lines: string[] = [];
   splitLines(stream, (line) => lines.push(line), { partialDelay: PARTIAL });
   stream.write('abc');
   await poll(() => lines.length === 1, 'the partial line');
-  stream.write('\r');
-  // Quiet for longer than the delay: the `\r` alone was passed on as an empty line, and its `\n` dropped.
-  await delay(PARTIAL * 10);
-  stream.write('\n');
-  stream.write('def\n');
-  await poll(() => lines.includes('def'), 'the next line');
+  return { stream, lines };
+}
+
+// The lines of a stream whose `abc` was passed on unfinished, then `chunks` were written, each after the one before it
+// and a quiet longer than the delay; the last one ends with the line `def`.
+async function linesAfterPartial(...chunks: string[]): Promise<string[]> {
+  const { stream, lines } = await afterPartialLine();
+  for (const [i, chunk] of chunks.entries()) {
+    if (i > 0) await delay(PARTIAL * 10);
+    stream.write(chunk);
+  }
+  await poll(() => lines.includes('def'), 'the line def');
   stream.end();
-  assert.deepEqual(lines, ['abc', 'def']);
+  return lines;
+}
+
+test('a lone \\r after a line passed on unfinished waits for its \\n, however late: no empty line', async () => {
+  // Quiet for longer than the delay: the `\r` alone was passed on as an empty line, and its `\n` dropped.
+  assert.deepEqual(await linesAfterPartial('\r', '\n', 'def\n'), ['abc', 'def']);
 });
 
 test('a lone \\r after a line passed on unfinished, then the stream ends: no empty line', async () => {
-  const stream = new PassThrough();
-  const lines: string[] = [];
-  splitLines(stream, (line) => lines.push(line), { partialDelay: PARTIAL });
-  stream.write('abc');
-  await poll(() => lines.length === 1, 'the partial line');
+  const { stream, lines } = await afterPartialLine();
   stream.end('\r');
   await new Promise((resolve) => stream.on('end', resolve));
   assert.deepEqual(lines, ['abc']);
 });
 
 test('a lone \\r after a line passed on unfinished, then more text: the \\r ended that line', async () => {
-  const stream = new PassThrough();
-  const lines: string[] = [];
-  splitLines(stream, (line) => lines.push(line), { partialDelay: PARTIAL });
-  stream.write('abc');
-  await poll(() => lines.length === 1, 'the partial line');
-  stream.write('\r');
-  await delay(PARTIAL * 10);
-  stream.write('def\n');
-  await poll(() => lines.length === 2, 'the next line');
-  stream.end();
-  assert.deepEqual(lines, ['abc', 'def']);
+  assert.deepEqual(await linesAfterPartial('\r', 'def\n'), ['abc', 'def']);
 });
