@@ -23,8 +23,8 @@ export interface SplitOptions {
 /**
  * Calls `onLine` for each line of a text stream (without its `\n` or `\r\n`), cut into pieces of at most `maxLine`
  * characters; a last line without a newline is passed on at the end, or, with `partialDelay`, once the stream has
- * been quiet that long. A newline (`\n`, `\r\n`, or a `\r` alone, however late) that only ends a line already passed on
- * that way makes no empty line.
+ * been quiet that long. A newline (`\n`, `\r\n`, or `\r`s alone, one or more, however late) that only ends a line already
+ * passed on that way makes no empty line, in whatever chunks it comes.
  */
 export function splitLines(stream: Readable, onLine: (line: string) => void, options: SplitOptions = {}): void {
   const maxLine = options.maxLine ?? MAX_LINE;
@@ -54,14 +54,17 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
     clearTimeout(timer);
     let text = rest + chunk;
     // After a line passed on unfinished, `rest` is a `\r` that came alone (below): maybe the first half of its `\r\n`.
+    // The `\r`s in a row that follow that line (redrawn in place, maybe more than once), and a `\n` after them, only end
+    // it, in whatever chunks they come.
     if (endsFlushed && (rest === '' || rest === '\r')) {
-      if (text.startsWith('\n')) text = text.slice(1);
-      else if (text.startsWith('\r\n')) text = text.slice(2);
-      else if (text === '\r') {
+      let returns = 0;
+      while (text.charCodeAt(returns) === 13) returns++;
+      if (returns > 0 && returns === text.length) {
         // Waits for what follows however long, with no timer: flushed, it would be an empty line, and its `\n` lost.
-        rest = text;
+        rest = '\r';
         return;
-      } else if (rest === '\r') text = text.slice(1);
+      }
+      text = text.slice(text.charCodeAt(returns) === 10 ? returns + 1 : returns);
     }
     endsFlushed = false;
     let start = 0;

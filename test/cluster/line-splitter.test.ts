@@ -26,7 +26,8 @@ async function linesAfterPartial(...chunks: string[]): Promise<string[]> {
     if (i > 0) await delay(PARTIAL * 10);
     stream.write(chunk);
   }
-  await poll(() => lines.includes('def'), 'the line def');
+  // Not `=== 'def'`: a wrong line (`\rdef`) fails the test's assertion, with the lines it got, rather than the poll.
+  await poll(() => lines.some((line) => line.endsWith('def')), 'the line def');
   stream.end();
   return lines;
 }
@@ -45,4 +46,27 @@ test('a lone \\r after a line passed on unfinished, then the stream ends: no emp
 
 test('a lone \\r after a line passed on unfinished, then more text: the \\r ended that line', async () => {
   assert.deepEqual(await linesAfterPartial('\r', 'def\n'), ['abc', 'def']);
+});
+
+// A progress line redrawn in place twice: the second `\r` was left pending alone, then passed on as an empty line.
+test('\\r\\r after a line passed on unfinished, in one chunk or two: no empty line', async () => {
+  assert.deepEqual(await linesAfterPartial('\r', '\r', 'def\n'), ['abc', 'def']);
+  assert.deepEqual(await linesAfterPartial('\r\r', 'def\n'), ['abc', 'def']);
+});
+
+// The first `\r` ended the line, so `\r\n` after it does no more: `abc\r\r\n` is one line `abc`, however it comes.
+test('\\r then \\r\\n after a line passed on unfinished: no empty line', async () => {
+  assert.deepEqual(await linesAfterPartial('\r', '\r\n', 'def\n'), ['abc', 'def']);
+});
+
+// A `\r` that redraws the line passed on unfinished is dropped whether or not the text after it comes in its chunk.
+test('\\r and text in one chunk after a line passed on unfinished: the \\r ended that line', async () => {
+  assert.deepEqual(await linesAfterPartial('\rdef\n'), ['abc', 'def']);
+});
+
+test('\\r\\n\\r\\n after a line passed on unfinished, split anywhere: one empty line', async () => {
+  for (let cut = 1; cut < 4; cut++) {
+    const lines = await linesAfterPartial('\r\n\r\n'.slice(0, cut), `${'\r\n\r\n'.slice(cut)}def\n`);
+    assert.deepEqual(lines, ['abc', '', 'def'], `cut at ${cut}`);
+  }
 });
