@@ -12,12 +12,15 @@ export function renderTable(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-/** `1.5 MB`, `-` for unknown. */
+/**
+ * `1.5 MiB`, `-` for unknown: the one size format of `ls` and `describe`. Binary units, named so, as the other views
+ * (monit, the dashboard, the memory-limit event) and the `M` of `maxMemoryRestart` are.
+ */
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '-';
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes < 2 ** 20) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }
 
 /** `45s`, `12m`, `3h`, `2d`; `0` when stopped. */
