@@ -418,3 +418,28 @@ test('render 80x40, the selected app with no processes: the lines it leaves go t
   // events (title and `none yet`) and keys: no instance table header.
   assert.equal(shown, 40 - 1 - 2 - 3 - 2 - 1, lines.join('\n'));
 });
+
+// The instance STATE column was 8 wide: a slot waiting for its crash restart read `restart…`.
+test('render 80x24: every state is whole in the STATE columns, and the pool column still fits', () => {
+  const idle = { pid: null, cpu: null, rss: null, heapUsed: null, reqRate: 0, pools: [] };
+  const slots = [
+    instance(0),
+    instance(1, { ...idle, state: 'restarting' }),
+    instance(2, { ...idle, state: 'errored' }),
+    instance(3, { state: 'draining' }),
+  ];
+  const apps = [app('api', slots, { state: 'reloading' }), app('jobs', [], { state: 'stopping' })];
+  const text = renderFrame({
+    snapshot: snapshot(apps),
+    selection: {},
+    history: new MetricHistory(),
+    width: 80,
+    height: 24,
+  }).join('\n');
+  assert.match(text, /^> api +reloading +4\/4 /m);
+  assert.match(text, /^ {2}jobs +stopping +0\/0 /m);
+  assert.match(text, /^ {2} +1 +- restarting +- +- +0 /m);
+  assert.match(text, /^ {2} +2 +- errored +- +- +0 /m);
+  assert.match(text, /^ {2} +3 +4103 draining .* 1\/2\/3/m);
+  assert.match(text, /^ {4}# +PID STATE +CPU% RSS MiB +REQ\/S .* POOL b\/t\/q$/m, 'up to the pool column');
+});

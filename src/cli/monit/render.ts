@@ -3,6 +3,7 @@ import { formatClock, formatFraction, formatMiB, formatNumber, formatUptime } fr
 import type { HistoryMetric, MetricHistory } from './history.js';
 import { resolveSelection, type Selection } from './selection.js';
 import { sparkline } from './sparkline.js';
+import { APP_STATE_WIDTH, INSTANCE_STATE_WIDTH } from './state-widths.js';
 import { type Column, type Row, renderTable } from './table.js';
 import { renderLine, type Segment, type Style, visibleWidth } from './text.js';
 
@@ -31,21 +32,22 @@ export interface FrameInput {
 
 const appColumns = (nameWidth: number): Column[] => [
   { title: 'APP', width: nameWidth },
-  { title: 'STATE', width: 9 },
+  { title: 'STATE', width: APP_STATE_WIDTH },
   { title: 'READY', width: 5, align: 'right' },
   { title: 'REQ/S', width: 7, align: 'right' },
   { title: 'ERR/S', width: 6, align: 'right' },
   { title: 'RST', width: 3, align: 'right' },
 ];
 
-// Ordered by what matters most on a narrow terminal: an 80-column one shows up to the pool column.
+// Ordered by what matters most on a narrow terminal: an 80-column one shows up to the pool column. REQ/S takes 6, as
+// formatNumber's longest below 1e9/s (`999.9k`) does, leaving the room STATE needs for `restarting`.
 const instanceColumns: Column[] = [
   { title: '#', width: 3, align: 'right' },
   { title: 'PID', width: 7, align: 'right' },
-  { title: 'STATE', width: 8 },
+  { title: 'STATE', width: INSTANCE_STATE_WIDTH },
   { title: 'CPU%', width: 5, align: 'right' },
   { title: 'RSS MiB', width: 7, align: 'right' },
-  { title: 'REQ/S', width: 7, align: 'right' },
+  { title: 'REQ/S', width: 6, align: 'right' },
   { title: 'P99 ms', width: 6, align: 'right' },
   { title: 'LOOP ms', width: 7, align: 'right' },
   { title: 'ELU', width: 4, align: 'right' },
