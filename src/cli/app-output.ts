@@ -64,7 +64,7 @@ export function appTable(apps: AppInfo[]): string {
     `${app.ready}/${app.total}`,
     app.status,
     String(app.restarts),
-    formatUptime(app.uptime),
+    formatUptime(app.processUptime),
     app.cpu === null ? '-' : `${app.cpu}%`,
     formatBytes(app.memory),
   ]);
@@ -162,7 +162,7 @@ export function describeApp(app: AppInfo): string {
     ['cwd', app.cwd],
     ['instances', `${app.ready}/${app.total} ready`],
     ['restarts', String(app.restarts)],
-    ['uptime', formatUptime(app.uptime)],
+    ['uptime', formatUptime(app.processUptime)],
     ['out log', logPath(app, app.outFile)],
     ['error log', logPath(app, app.errorFile)],
   ];

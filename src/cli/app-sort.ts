@@ -10,7 +10,8 @@ const SORT_KEYS: Record<string, Key> = {
   cpu: (app) => app.cpu ?? -1,
   memory: (app) => app.memory ?? -1,
   restarts: (app) => app.restarts,
-  uptime: (app) => app.uptime,
+  // The uptime the table shows: the youngest process's.
+  uptime: (app) => app.processUptime,
 };
 
 /**

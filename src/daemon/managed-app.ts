@@ -562,6 +562,10 @@ export class ManagedApp {
     const sum = (key: 'cpu' | 'memory') =>
       processes.some((p) => p[key] !== null) ? processes.reduce((total, p) => total + (p[key] ?? 0), 0) : null;
     const cpu = sum('cpu');
+    // A slot with no process is a process that is down now: PM2 shows such a one at 0 too.
+    const workerUptimes = processes.filter((p) => p.role === 'worker').map((p) => p.uptime);
+    const processUptime =
+      !this.#primary || idleSlots.length > 0 || workerUptimes.length === 0 ? 0 : Math.min(...workerUptimes);
     return {
       id: this.id,
       name: this.name,
@@ -574,6 +578,7 @@ export class ManagedApp {
       total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
       restarts: this.#restarts,
       uptime: this.#primary ? now - this.#startedAt : 0,
+      processUptime,
       cpu: cpu === null ? null : Math.round(cpu * 10) / 10,
       memory: sum('memory'),
       processes,

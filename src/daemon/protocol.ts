@@ -353,6 +353,12 @@ export interface AppInfo {
   restarts: number;
   /** Milliseconds since the primary started; 0 when stopped. */
   uptime: number;
+  /**
+   * Milliseconds since the app's youngest process (a worker, or a fork-mode app's process) started, what `hive ls`
+   * shows as uptime: a process that restarted 10 s ago makes it 10 s, as PM2's per-process uptime does. 0 while a slot
+   * has no process (restarting, errored) or the app has none (starting, stopped). Each process's is in `processes`.
+   */
+  processUptime: number;
   cpu: number | null;
   memory: number | null;
   processes: ProcessInfo[];

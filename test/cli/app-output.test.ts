@@ -30,6 +30,7 @@ function app(fields: Partial<AppInfo> = {}): AppInfo {
     total: 1,
     restarts: 0,
     uptime: 60_000,
+    processUptime: 60_000,
     cpu: 0,
     memory: 100 * MiB,
     processes: [proc({ role: 'primary', instance: null, pid: 4000, state: 'online' }), proc({ memory: 50 * MiB })],
@@ -75,4 +76,23 @@ test('ls and describe label memory in the binary units they compute it in', () =
   assert.match(text, /^max memory +300\.0 MiB$/m);
   assert.match(text, /^worker 0 +4100 +ready +1m +0% +50\.0 MiB$/m);
   assert.doesNotMatch(text, /\bMB\b/);
+});
+
+// The uptime column showed the primary's: a worker restarted 10 s ago under a primary up for hours read `3h`.
+test("ls and describe show the youngest process's uptime; describe's rows each process's", () => {
+  const restarted = app({
+    uptime: 3 * 3600_000,
+    processUptime: 10_000,
+    processes: [
+      proc({ role: 'primary', instance: null, pid: 4000, state: 'online', uptime: 3 * 3600_000 }),
+      proc({ instance: 0, pid: 4100, uptime: 3 * 3600_000 - 500 }),
+      proc({ instance: 1, pid: 4200, uptime: 10_000 }),
+    ],
+  });
+  assert.match(appTable([restarted]), /^0 +api +cluster +1\/1 +online +0 +10s /m);
+  const text = describeApp(restarted);
+  assert.match(text, /^uptime +10s$/m);
+  assert.match(text, /^primary +4000 +online +3h /m);
+  assert.match(text, /^worker 0 +4100 +ready +2h /m);
+  assert.match(text, /^worker 1 +4200 +ready +10s /m);
 });

@@ -9,12 +9,12 @@ const hive = new HiveHome();
 after(() => hive.cleanup());
 
 const app = (id: number, name: string, fields: Partial<AppInfo> = {}) =>
-  ({ id, name, cpu: null, memory: null, restarts: 0, uptime: 0, ...fields }) as AppInfo;
+  ({ id, name, cpu: null, memory: null, restarts: 0, processUptime: 0, ...fields }) as AppInfo;
 
 test('appOrder sorts by each field, ascending unless :desc, ties by id, an app with no cpu or memory first', () => {
   const apps = [
-    app(0, 'b', { cpu: 2, memory: 300, restarts: 1, uptime: 10 }),
-    app(1, 'c', { cpu: 0.5, memory: 100, restarts: 1, uptime: 30 }),
+    app(0, 'b', { cpu: 2, memory: 300, restarts: 1, processUptime: 10 }),
+    app(1, 'c', { cpu: 0.5, memory: 100, restarts: 1, processUptime: 30 }),
     app(2, 'a'),
   ];
   const names = (sort: string) => [...apps].sort(appOrder(sort)).map((a) => a.name);

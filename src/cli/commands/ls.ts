@@ -6,7 +6,7 @@ import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-comma
 const usage = `Usage: hive ls [--sort <field>[:asc|desc]] [--json|--pretty]
 
 Lists the apps: id, name, namespace (once an app is outside \`default\`), mode, ready/total instances, status,
-restarts, uptime, cpu, memory.
+restarts, uptime (of the youngest process: a worker restarted 10 s ago shows 10s), cpu, memory (MiB).
   --sort    order by name, id, cpu, memory, restarts or uptime, ascending unless :desc (PM2's flag)
   --json    the apps as one JSON line (PM2's jlist: \`hive jlist\`)
   --pretty  the same JSON, indented (PM2's prettylist: \`hive prettylist\`)`;
