@@ -50,7 +50,7 @@ export interface InstanceMetrics {
   cpuSeconds: number;
   /** Restarts of the slot no one asked for ({@link countsAsRestart}). */
   restarts: number;
-  /** Per shared pool (by name), its counts over every process that held the slot. */
+  /** Per shared pool label, the tasks reported under it by every process that held the slot. */
   pools: ReadonlyMap<string, PoolTotals>;
   /** Response times per method and status class, over every process that held the slot. */
   httpDurations: ReadonlyMap<string, HttpDurationTotals>;
@@ -88,10 +88,10 @@ interface Slot {
   cpuSeconds: number;
   restarts: number;
   /**
-   * Per pool, by its task module's path (a label can change, see PoolReport's `name`), its totals and last label:
-   * the exposition labels them.
+   * Per pool label (PoolReport's `name`), the tasks reported under it: a series counts only its own, so that one
+   * never starts high or jumps when a pool's label changes (see #recordPools).
    */
-  pools: Map<string, { name: string; totals: PoolTotals }>;
+  pools: Map<string, PoolTotals>;
   httpDurations: Map<string, HttpDurationTotals>;
   /**
    * Per process (exited ones until they leave `exited`), its pools' last report by path: they count since the pool
@@ -171,6 +171,11 @@ export class MetricsAggregator {
   }
 
   // Pools report counts since they started; the differences from the process's previous report add up per slot.
+  // The difference is taken by pool (its path) and added to the series of its label in this report: a pool relabelled
+  // by a second one of its file name (or back, in a process without it) goes on in the new series from 0, and the
+  // old series stays where it was. Moving its totals with it instead made the new series start with tasks the old one
+  // had counted, and one label come back higher by what another had counted meanwhile: both counted twice by
+  // increase(), while here every series only grows by its own tasks and the series still sum to the pool's.
   #recordPools(slot: Slot, pid: number, pools: PoolReport[]): void {
     let baselines = slot.poolBaselines.get(pid);
     if (baselines === undefined) {
@@ -178,19 +183,14 @@ export class MetricsAggregator {
       slot.poolBaselines.set(pid, baselines);
     }
     for (const pool of pools) {
-      // Keyed by path: a pool whose label changed (another of its file name was created) is the same pool.
+      // A pool whose label changed (another of its file name was created) is the same pool: its baseline holds.
       const key = pool.path ?? pool.name;
-      let entry = slot.pools.get(key);
-      if (entry === undefined) {
+      let totals = slot.pools.get(pool.name);
+      if (totals === undefined) {
         const size = DURATION_BUCKETS_MS.length;
-        entry = {
-          name: pool.name,
-          totals: { completed: 0, failed: 0, wait: emptyHistogram(size), run: emptyHistogram(size) },
-        };
-        slot.pools.set(key, entry);
+        totals = { completed: 0, failed: 0, wait: emptyHistogram(size), run: emptyHistogram(size) };
+        slot.pools.set(pool.name, totals);
       }
-      entry.name = pool.name;
-      const { totals } = entry;
       let before = baselines.get(key);
       // Fewer than before: the process closed the pool and made a new one of the same task file.
       if (before && (pool.completed < before.completed || pool.failed < before.failed)) before = undefined;
@@ -213,9 +213,8 @@ export class MetricsAggregator {
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
       if (!slot.reported) continue;
-      const { classes, aborted, cpuSeconds, restarts, httpDurations } = slot;
+      const { classes, aborted, cpuSeconds, restarts, pools, httpDurations } = slot;
       const { pid, latest } = newest ?? {};
-      const pools = poolsByLabel(slot.pools.values());
       out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts, pools, httpDurations });
     }
     return out;
@@ -295,27 +294,4 @@ export class MetricsAggregator {
     }
     return slot;
   }
-}
-
-// The slot's pools by their last label. Two pools of one label (processes of the slot that each had one of two task
-// files of the same name) are summed, as one label must be one series.
-function poolsByLabel(pools: Iterable<{ name: string; totals: PoolTotals }>): Map<string, PoolTotals> {
-  const out = new Map<string, PoolTotals>();
-  for (const { name, totals } of pools) {
-    const other = out.get(name);
-    if (other === undefined) {
-      out.set(name, totals);
-      continue;
-    }
-    const size = DURATION_BUCKETS_MS.length;
-    const sum = { completed: 0, failed: 0, wait: emptyHistogram(size), run: emptyHistogram(size) };
-    for (const part of [other, totals]) {
-      sum.completed += part.completed;
-      sum.failed += part.failed;
-      addHistogram(sum.wait, part.wait);
-      addHistogram(sum.run, part.run);
-    }
-    out.set(name, sum);
-  }
-  return out;
 }

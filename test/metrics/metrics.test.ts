@@ -115,7 +115,12 @@ test('two shared pools whose task files share a name are told apart by path, not
   assert.equal((await hive.exited).code, 0);
 });
 
-test("a second pool whose task file has the first one's name relabels it, without counting its tasks again", async () => {
+// A series is one label set: each counts the tasks reported under its label, so that none starts high or jumps.
+// Keyed by path alone, the first pool's count moved with its label: the path series started at the 3 tasks the
+// file-name series had already counted, and after a reload (a process with one pool again, labelled by file name)
+// the file-name series came back higher by what the path series had counted meanwhile: increase() over either
+// counted those tasks twice.
+test('a pool relabelled by a second pool of its file name, and back after a reload: each series counts its own tasks', async () => {
   const appPort = await freePort();
   const hive = startHive([app, '-i', '1', '--port', String(appPort), '--metrics-port', '0'], { TWIN_POOL: 'late' });
   const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
@@ -124,16 +129,40 @@ test("a second pool whose task file has the first one's name relabels it, withou
     Object.fromEntries(
       samples.filter((s) => s.name === 'hive_pool_tasks_completed_total').map((s) => [s.labels.pool, s.value]),
     );
-  for (let i = 0; i < 3; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute`)).status, 200);
-  await until(async () => labelled(await scrape(base))['task.js'] === 3, 'the first pool under its file name');
-  for (let i = 0; i < 5; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute-twin`)).status, 200);
-  // Before, the first pool's 3 tasks were counted again under its new label, and its old series stayed (3 + 3 + 5).
-  const expected = { 'test/fixtures/metrics/task.js': 3, 'test/fixtures/metrics/twin/task.js': 5 };
-  const counts = await poll(async () => {
-    const now = labelled(await scrape(base));
-    return now['test/fixtures/metrics/twin/task.js'] === 5 ? now : undefined;
-  }, 'the second pool counted');
-  assert.deepEqual(counts, expected);
+  const run = async (path: string, times: number) => {
+    for (let i = 0; i < times; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}${path}`)).status, 200);
+  };
+  const countsWhen = (ready: (counts: Record<string, number>) => boolean, what: string) =>
+    poll(async () => {
+      const now = labelled(await scrape(base));
+      return ready(now) ? now : undefined;
+    }, what);
+  const first = 'test/fixtures/metrics/task.js';
+  const twin = 'test/fixtures/metrics/twin/task.js';
+  // The first pool's tasks, whatever series they are in: what to wait for before comparing the series.
+  const firstPool = (c: Record<string, number>) => (c['task.js'] ?? 0) + (c[first] ?? 0);
+
+  await run('/compute', 3);
+  assert.deepEqual(await countsWhen((c) => c['task.js'] === 3, 'the first pool under its file name'), {
+    'task.js': 3,
+  });
+  // The twin relabels the first pool by its path: that series starts with the tasks run since, not the 3 before.
+  await run('/compute-twin', 5);
+  await run('/compute', 2);
+  assert.deepEqual(await countsWhen((c) => c[twin] === 5 && firstPool(c) === 5, 'the tasks of both pools counted'), {
+    'task.js': 3,
+    [first]: 2,
+    [twin]: 5,
+  });
+  // The reloaded process has the first pool alone again: its file-name series goes on from 3.
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
+  await run('/compute', 1);
+  assert.deepEqual(await countsWhen((c) => firstPool(c) === 6, "the reloaded process's task counted"), {
+    'task.js': 4,
+    [first]: 2,
+    [twin]: 5,
+  });
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
