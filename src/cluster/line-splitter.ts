@@ -23,7 +23,7 @@ export interface SplitOptions {
 /**
  * Calls `onLine` for each line of a text stream (without its `\n` or `\r\n`), cut into pieces of at most `maxLine`
  * characters; a last line without a newline is passed on at the end, or, with `partialDelay`, once the stream has
- * been quiet that long. A newline (`\n`, `\r\n`, or `\r`s alone, one or more, however late) that only ends a line already
+ * been quiet that long, either way without a `\r` that ends it. A newline (`\n`, `\r\n`, or `\r`s alone, one or more, however late) that only ends a line already
  * passed on that way makes no empty line, in whatever chunks it comes.
  */
 export function splitLines(stream: Readable, onLine: (line: string) => void, options: SplitOptions = {}): void {
@@ -44,8 +44,7 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   const flushPartial = () => {
     timer = undefined;
     if (rest === '') return;
-    // A `\r` alone (a progress line redrawn in place) ends it as a line, as `\r\n` would.
-    pass(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+    pass(withoutReturn(rest));
     rest = '';
     endsFlushed = true;
   };
@@ -93,9 +92,15 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   stream.on('end', () => {
     clearTimeout(timer);
     // A `\r` alone after a line passed on unfinished only ended that line.
-    if (rest !== '' && !(endsFlushed && rest === '\r')) pass(rest);
+    if (rest !== '' && !(endsFlushed && rest === '\r')) pass(withoutReturn(rest));
     rest = '';
   });
+}
+
+// A line passed on without its newline (by the delay or at the end): a `\r` alone (a progress line redrawn in place)
+// ends it as `\r\n` would.
+function withoutReturn(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 // Where to cut a line at `end` or just before: never between the two halves of a surrogate pair (a character

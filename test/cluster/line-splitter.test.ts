@@ -70,3 +70,22 @@ test('\\r\\n\\r\\n after a line passed on unfinished, split anywhere: one empty 
     assert.deepEqual(lines, ['abc', '', 'def'], `cut at ${cut}`);
   }
 });
+
+// The lines of `chunks` written at once and ended, before any delay could pass a line on.
+async function linesAtEnd(options: { partialDelay?: number }, ...chunks: string[]): Promise<string[]> {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  splitLines(stream, (line) => lines.push(line), options);
+  for (const chunk of chunks) stream.write(chunk);
+  stream.end();
+  await new Promise((resolve) => stream.on('end', resolve));
+  return lines;
+}
+
+// A `\r` ends a line passed on by the delay, so it ends the last line the same way: `abc\r` was passed on as `abc\r`.
+test('a \\r that ends the stream ends its last line, as the delay would have', async () => {
+  for (const options of [{}, { partialDelay: 60_000 }]) {
+    assert.deepEqual(await linesAtEnd(options, 'abc\r'), ['abc']);
+    assert.deepEqual(await linesAtEnd(options, 'x\nabc', '\r'), ['x', 'abc']);
+  }
+});
