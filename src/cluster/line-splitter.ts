@@ -23,8 +23,10 @@ export interface SplitOptions {
 /**
  * Calls `onLine` for each line of a text stream (without its `\n` or `\r\n`), cut into pieces of at most `maxLine`
  * characters; a last line without a newline is passed on at the end, or, with `partialDelay`, once the stream has
- * been quiet that long, either way without a `\r` that ends it. A newline (`\n`, `\r\n`, or `\r`s alone, one or more, however late) that only ends a line already
- * passed on that way makes no empty line, in whatever chunks it comes.
+ * been quiet that long, either way without a `\r` that ends it. A newline (`\n`, `\r\n`, or `\r`s alone, one or more,
+ * however late) that only ends a line already passed on that way makes no empty line, in whatever chunks it comes.
+ * The `\r`s that start a line (a progress bar redrawn as `\r10%`, `\r20%`) are not in it, and wait for what follows
+ * however long: alone, they are no line.
  */
 export function splitLines(stream: Readable, onLine: (line: string) => void, options: SplitOptions = {}): void {
   const maxLine = options.maxLine ?? MAX_LINE;
@@ -51,26 +53,20 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
     clearTimeout(timer);
-    let text = rest + chunk;
-    // After a line passed on unfinished, `rest` is a `\r` that came alone (below): maybe the first half of its `\r\n`.
-    // The `\r`s in a row that follow that line (redrawn in place, maybe more than once), and a `\n` after them, only end
-    // it, in whatever chunks they come.
-    if (endsFlushed && (rest === '' || rest === '\r')) {
-      let returns = 0;
-      while (text.charCodeAt(returns) === 13) returns++;
-      if (returns > 0 && returns === text.length) {
-        // Waits for what follows however long, with no timer: flushed, it would be an empty line, and its `\n` lost.
-        rest = '\r';
-        return;
-      }
-      text = text.slice(text.charCodeAt(returns) === 10 ? returns + 1 : returns);
+    const text = rest + chunk;
+    // With nothing pending, the chunk starts a line, or follows one passed on unfinished (by the delay).
+    let start = rest === '' ? afterReturns(text, 0) : 0;
+    if (endsFlushed) {
+      // The `\r`s in a row that follow that line (redrawn in place, maybe more than once), and a `\n` after them, only
+      // end it, in whatever chunks they come: with only `\r`s so far, its `\n` may still come, however late.
+      if (start === text.length) return;
+      if (text.charCodeAt(start) === 10) start = afterReturns(text, start + 1);
+      endsFlushed = false;
     }
-    endsFlushed = false;
-    let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+    for (let newline = text.indexOf('\n', start); newline !== -1; newline = text.indexOf('\n', start)) {
       const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
       pass(text.slice(start, end));
-      start = newline + 1;
+      start = afterReturns(text, newline + 1);
     }
     rest = text.slice(start);
     // The unfinished line's full pieces go on now; only the last, shorter one waits.
@@ -91,10 +87,17 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   });
   stream.on('end', () => {
     clearTimeout(timer);
-    // A `\r` alone after a line passed on unfinished only ended that line.
-    if (rest !== '' && !(endsFlushed && rest === '\r')) pass(withoutReturn(rest));
+    if (rest !== '') pass(withoutReturn(rest));
     rest = '';
   });
+}
+
+// Where the line starting at `start` starts once its `\r`s are dropped: a `\r` there moves the cursor nowhere, and
+// alone, held as `rest`, it would be passed on by the delay as an empty line (a progress bar redrawn as `\r10%`).
+// Dropped at once, it sets no timer; a `\n` after it still makes the empty line that `\r\n` is.
+function afterReturns(text: string, start: number): number {
+  while (text.charCodeAt(start) === 13) start++;
+  return start;
 }
 
 // A line passed on without its newline (by the delay or at the end): a `\r` alone (a progress line redrawn in place)

@@ -89,3 +89,56 @@ test('a \\r that ends the stream ends its last line, as the delay would have', a
     assert.deepEqual(await linesAtEnd(options, 'x\nabc', '\r'), ['x', 'abc']);
   }
 });
+
+// The lines of a stream split with the partial-line delay, `chunks` written each after a quiet longer than the delay,
+// then ended.
+async function linesQuietBetween(...chunks: string[]): Promise<string[]> {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  splitLines(stream, (line) => lines.push(line), { partialDelay: PARTIAL });
+  for (const chunk of chunks) {
+    stream.write(chunk);
+    await delay(PARTIAL * 10);
+  }
+  stream.end();
+  await new Promise((resolve) => stream.on('end', resolve));
+  return lines;
+}
+
+// A `\r` that starts a line moves the cursor nowhere: alone, it was passed on by the delay as an empty line.
+test('a lone \\r after a complete line waits for what follows, however late: no empty line', async () => {
+  assert.deepEqual(await linesQuietBetween('abc\n', '\r', 'def\n'), ['abc', 'def']);
+  assert.deepEqual(await linesQuietBetween('abc\n\r', 'def\n'), ['abc', 'def']);
+  assert.deepEqual(await linesQuietBetween('abc\n', '\r'), ['abc']);
+});
+
+// A progress bar that redraws with a leading `\r`: its first line kept the `\r`, the next ones (after a line passed on
+// unfinished) did not.
+test('a progress bar redrawn with a leading \\r: one line per step, none empty, no \\r', async () => {
+  for (const before of ['', 'start\n']) {
+    const stream = new PassThrough();
+    const lines: string[] = [];
+    splitLines(stream, (line) => lines.push(line), { partialDelay: PARTIAL });
+    const steps = ['10%', '20%', '30%'];
+    for (const [i, step] of steps.entries()) {
+      stream.write(`${i === 0 ? before : ''}\r${step}`);
+      await poll(() => lines.length === i + 1 + (before ? 1 : 0), `the step ${step}`);
+    }
+    stream.end('\n');
+    await new Promise((resolve) => stream.on('end', resolve));
+    assert.deepEqual(lines, [...(before ? ['start'] : []), ...steps]);
+  }
+});
+
+// Whether the `\r` and its text come in one chunk or two, and the line ends or not, the `\r` is not in the line.
+test('a \\r that starts a line is not in it, in whatever chunks they come', async () => {
+  assert.deepEqual(await linesAtEnd({}, '\rabc\n\r\rdef\n'), ['abc', 'def']);
+  assert.deepEqual(await linesAtEnd({}, '\r', 'abc\n\r', '\rdef'), ['abc', 'def']);
+});
+
+// `\r\n` is a newline wherever it is: at the start of a line it ends an empty one, whether the delay passed between.
+test('\\r\\n after a complete line is an empty line, in one chunk or two', async () => {
+  assert.deepEqual(await linesQuietBetween('abc\n', '\r\n', 'def\n'), ['abc', '', 'def']);
+  assert.deepEqual(await linesQuietBetween('abc\n', '\r', '\n', 'def\n'), ['abc', '', 'def']);
+  assert.deepEqual(await linesAtEnd({}, 'abc\n\r', '\ndef\n'), ['abc', '', 'def']);
+});
