@@ -54,10 +54,11 @@ export function install(): RuntimeState {
   // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
   // must not die on its own.
   const onSigint = () => {
-    // The app's own listeners get the signal now, and not again at the retirement. The runtime's stays: a listener that
-    // acts only when it is the only one (signal-exit's, loaded by execa, write-file-atomic...) then does nothing, so
-    // the process is drained and its onShutdown hooks run, rather than ended at once without them.
-    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) state.appGotSigint = true;
+    // The app's own listeners get the signal now, and not again at the retirement it belongs to (shutdown.ts). The
+    // runtime's stays: a listener that acts only when it is the only one (signal-exit's, loaded by execa,
+    // write-file-atomic...) then does nothing, so the process is drained and its onShutdown hooks run, rather than
+    // ended at once without them.
+    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) state.appSigintAt = performance.now();
     state.onSigint?.();
   };
   state.sigintListener = onSigint;

@@ -4,8 +4,10 @@ import { ENV } from './protocol.js';
 import { type RuntimeState, runtimeState } from './state.js';
 
 const DEFAULT_IDLE_GRACE = 1000;
-// How long a retirement on Ctrl-C waits for the signal to reach this process as well, before calling the app's SIGINT
-// handlers itself: the kernel signals the whole group at once, so it is there within a few ms unless it never comes.
+// How far apart a Ctrl-C's SIGINT to this process and the primary's shutdown message for it can be read, either way
+// round: the kernel signals the whole group at once, so the two come within a few ms. A retirement on Ctrl-C waits
+// that long for the signal before calling the app's SIGINT handlers itself; a SIGINT read earlier than that before the
+// message was another one (a stray `kill -INT`), which does not stand for this retirement's.
 const GROUP_SIGNAL_WAIT_MS = 500;
 // A primary answers a flush at once; one that does not (an older build) must not hold the exit for long.
 const FLUSH_TIMEOUT_MS = 1000;
@@ -25,6 +27,9 @@ export function idleGraceFromEnv(value: string | undefined): number {
 export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<void> {
   const state = runtimeState();
   state.shuttingDown ??= (async () => {
+    // The SIGINTs that belong to this retirement: those read during it (a Ctrl-C in a reload's drain, say), and a
+    // Ctrl-C's read just before its message. Each other one was handled when it came, and is over.
+    const since = performance.now() - (groupSignal === 'SIGINT' ? GROUP_SIGNAL_WAIT_MS : 0);
     await state.tracker.drain(idleGrace);
     for (const hook of state.hooks) {
       try {
@@ -41,10 +46,10 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
     // the signal was SIGTERM, and nothing would end a process left to the app.
     // A Ctrl-C reaches this process too, but its shutdown message from the primary may be read first. A SIGINT sent to
     // the primary alone (`docker stop` with STOPSIGNAL SIGINT) never comes: then the app's handlers are called here.
-    if (isManaged() && groupSignal === 'SIGINT' && !state.appGotSigint && hasAppSigint(state)) {
+    if (isManaged() && groupSignal === 'SIGINT' && !appHadSigint(state, since) && hasAppSigint(state)) {
       await sigintWithin(state, GROUP_SIGNAL_WAIT_MS);
     }
-    if (isManaged() && (tellApp(state.messageListener) || signalApp(state))) {
+    if (isManaged() && (tellApp(state.messageListener) || signalApp(state, since))) {
       // The app ends the process now: by its own exit, or once its handler has released what kept it alive (the
       // channel to the primary no longer does). Past killTimeout the primary SIGKILLs it, as PM2 would.
       process.channel?.unref();
@@ -78,7 +83,7 @@ function tellApp(own: unknown): boolean {
  * own `process.on('SIGINT')` handler. That handler now runs, once the process has drained, as under PM2 it would
  * have run instead. True when the app has such a handler (the runtime's own, which ignores a terminal's Ctrl-C, aside).
  */
-function signalApp(state: RuntimeState): boolean {
+function signalApp(state: RuntimeState, since: number): boolean {
   const own = state.sigintListener;
   if (!process.listeners('SIGINT').some((listener) => listener !== own)) return false;
   // The runtime's listener goes first, so that the app's handlers see the process as PM2 would have left it: signal-exit
@@ -86,7 +91,7 @@ function signalApp(state: RuntimeState): boolean {
   // handler that cleans up and re-raises SIGINT must then die of it.
   if (own) process.off('SIGINT', own);
   // Ctrl-C (a signal to the whole group) has run them itself, at once: a second run would close a database twice.
-  if (state.appGotSigint) return true;
+  if (appHadSigint(state, since)) return true;
   try {
     process.emit('SIGINT', 'SIGINT');
   } catch (error) {
@@ -94,6 +99,11 @@ function signalApp(state: RuntimeState): boolean {
     return false;
   }
   return true;
+}
+
+/** Whether a real SIGINT reached the app's own handlers at or after `since` (performance.now()). */
+function appHadSigint(state: RuntimeState, since: number): boolean {
+  return state.appSigintAt !== undefined && state.appSigintAt >= since;
 }
 
 function hasAppSigint(state: RuntimeState): boolean {

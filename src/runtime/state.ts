@@ -21,10 +21,11 @@ export interface RuntimeState {
   /** The runtime's own SIGINT listener (it ignores the signal), told apart from the app's. */
   sigintListener: (() => void) | undefined;
   /**
-   * A real SIGINT (Ctrl-C reaches the whole process group) reached the app's own SIGINT handlers: a retirement must
-   * not run them a second time.
+   * When (performance.now()) a real SIGINT last reached the app's own SIGINT handlers. A retirement that the signal
+   * belongs to (a Ctrl-C reaches the whole process group) must not run them a second time; one it does not (a stray
+   * `kill -INT` long before a reload) must.
    */
-  appGotSigint: boolean;
+  appSigintAt: number | undefined;
   /** Called by the runtime's SIGINT listener: a retirement waiting for a Ctrl-C's signal to arrive here. */
   onSigint: (() => void) | undefined;
 }
@@ -49,7 +50,7 @@ export function runtimeState(): RuntimeState {
     closers: [],
     messageListener: undefined,
     sigintListener: undefined,
-    appGotSigint: false,
+    appSigintAt: undefined,
     onSigint: undefined,
   };
   return holder[kState];
