@@ -22,6 +22,7 @@ import { filterShellEnv } from './filter-env.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
+import { markedPrimaryEnv } from './primary-app-id.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
@@ -601,7 +602,8 @@ export class ManagedApp {
     if (this.#pendingEnv) this.#primaryInPending = true;
     const primary = fork(...this.#primaryCommand(), {
       cwd: spec.cwd,
-      env: this.#primaryEnv(),
+      // Only a cluster-mode primary (`hive run`) takes the mark off: a fork-mode one would hand it down to its processes.
+      env: spec.fork ? this.#primaryEnv() : markedPrimaryEnv(this.#primaryEnv()),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // The daemon's own flags (e.g. a loader) are not the app's business.
       execArgv: [],

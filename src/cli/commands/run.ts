@@ -1,11 +1,11 @@
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
+import { claimAppId } from '../../daemon/primary-app-id.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { HiveError } from '../../errors.js';
 import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
-import { ENV } from '../../runtime/protocol.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 
@@ -22,9 +22,9 @@ export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
  * code (1 if a signal ended it).
  */
 export default async function run(argv: string[]): Promise<number> {
-  // The app's id is the daemon's to give (it forks its primaries with an IPC channel, as below): one inherited by a
-  // `hive run` started from inside a managed app would number its pm_ids from the outer app's (cluster/pm-id.ts).
-  if (!process.send) delete process.env[ENV.appId];
+  // The app's id is the daemon's to give: one inherited by a `hive run` started from inside a managed app would number
+  // its pm_ids from the outer app's (cluster/pm-id.ts).
+  claimAppId();
   let args: RunArgs;
   let supervisor: Supervisor;
   try {
