@@ -1,6 +1,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
+import { checkAppPoolThreads } from './app-environment.js';
 import { readDump, writeDump } from './dump.js';
 import { AppNotFoundError } from './errors.js';
 import { ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
@@ -79,6 +80,8 @@ export class AppTable {
         return this.start(spec, how);
       }
     }
+    // Refused before it is in the table (see ManagedApp#startWith for a resurrect's).
+    if (!how.retry) checkAppPoolThreads(spec);
     const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
     this.#apps.set(app.id, app);
     await (spec.autostart === false ? app.register() : app.start(how.retry));

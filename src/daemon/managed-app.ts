@@ -12,13 +12,13 @@ import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot, SlotExit } from '../metrics/snapshot.js';
 import { ENV } from '../runtime/protocol.js';
+import { appEnvironment, checkAppPoolThreads } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
 import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
-import { filterShellEnv } from './filter-env.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
@@ -217,12 +217,16 @@ export class ManagedApp {
     return this.#serially(async () => {
       const running = this.#status !== 'stopped' && this.#status !== 'errored';
       if (!replace && running) throw new AppExistsError(this.name);
-      await this.#stop();
       // Read here, in the queue: a restart --update-env asked before this one has set it.
       const { shellEnv } = this.spec;
       const keep = replace && !updateEnv && Object.keys(spec.env).length > 0;
       // An app of an older dump has no shellEnv of its own: it takes the new one, as it did before apps kept theirs.
-      this.#respec(keep ? { ...spec, shellEnv: shellEnv ?? spec.shellEnv } : spec);
+      const next = keep ? { ...spec, shellEnv: shellEnv ?? spec.shellEnv } : spec;
+      // Before the stop: a refused start leaves a running app running. A resurrect's environment is the dump's, which
+      // was checked when the app got it.
+      if (!retry) checkAppPoolThreads(next);
+      await this.#stop();
+      this.#respec(next);
       // `autostart: false`: the file says not to start it, so starting the file again does not (a running app still
       // restarts, with the file's options, as the others); `hive start <name>` does.
       if (spec.autostart === false && !running) this.#register();
@@ -264,6 +268,7 @@ export class ManagedApp {
    */
   restart(shellEnv?: Record<string, string>): Promise<void> {
     return this.#serially(async () => {
+      if (shellEnv !== undefined) checkAppPoolThreads({ ...this.spec, shellEnv });
       await this.#stop();
       if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
       await this.#start();
@@ -447,10 +452,12 @@ export class ManagedApp {
     // must not start the app in the environment of a reload that did not take.
     const newEnv = shellEnv !== undefined || appEnv !== undefined;
     if (newEnv) {
-      this.#pendingEnv = {
+      const pending = {
         ...(shellEnv !== undefined ? { shellEnv } : {}),
         ...(appEnv !== undefined ? { env: appEnv } : {}),
       };
+      checkAppPoolThreads({ ...this.spec, ...pending });
+      this.#pendingEnv = pending;
     }
     try {
       return await this.#reloadIn(newEnv, onProgress);
@@ -657,7 +664,7 @@ export class ManagedApp {
   // `env` over it; during a reload that brings a new one, that one (#pendingEnv).
   #primaryEnv(): NodeJS.ProcessEnv {
     // The app's id, for the pm_id of its processes (cluster/pm-id.ts).
-    return { ...environmentOf({ ...this.spec, ...this.#pendingEnv }), [ENV.appId]: String(this.id) };
+    return { ...appEnvironment({ ...this.spec, ...this.#pendingEnv }), [ENV.appId]: String(this.id) };
   }
 
   /**
@@ -665,7 +672,7 @@ export class ManagedApp {
    * one: what a restart or a resurrect would start them in, which a reload that fails leaves as it was.
    */
   environment(): Record<string, string> {
-    const env = environmentOf(this.spec);
+    const env = appEnvironment(this.spec);
     // Code-unit order, as `env | LC_ALL=C sort`: the same on every machine, whatever its locale.
     const keys = Object.keys(env).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const sorted: Record<string, string> = {};
@@ -1092,14 +1099,6 @@ function emptyInstance(
 
 // The shell's environment of the spec (the daemon's for an app of an older dump, which has none), less what its
 // `filterEnv` drops, its `env` over it.
-function environmentOf({
-  shellEnv,
-  env,
-  filterEnv,
-}: Pick<AppSpec, 'shellEnv' | 'env' | 'filterEnv'>): NodeJS.ProcessEnv {
-  return { ...filterShellEnv(shellEnv ?? process.env, filterEnv), ...env };
-}
-
 function closed(stream: Readable): Promise<unknown> {
   return stream.closed ? Promise.resolve() : once(stream, 'close');
 }

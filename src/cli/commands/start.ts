@@ -4,12 +4,11 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
+import { checkAppPoolThreads } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
-import { filterShellEnv } from '../../daemon/filter-env.js';
 import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
-import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../../pool/sizing.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { assertAppScript, forkCommand } from '../fork-command.js';
@@ -210,7 +209,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // The app runs in this shell's environment, not in the one of whichever command started the daemon, as with PM2.
     const env = shellEnv();
     for (const spec of specs) spec.shellEnv = env;
-    for (const spec of specs) checkPoolThreads(spec, config ? target : undefined);
+    checkPoolThreads(specs, values, config ? target : undefined);
     // An app the daemon has keeps the environment it was started in unless --update-env, or the file gives it no env
     // (ManagedApp.startWith), the startOr commands' too: PM2 7 runs them all through _startJson (checked against 7.0.4).
     const updateEnv = values['update-env'] === true;
@@ -294,6 +293,8 @@ export async function configReloads(file: string, values: Values, command: strin
   const specs = await configSpecs(file, values, command);
   await checkRunArgs(specs);
   const env = shellEnv();
+  for (const spec of specs) spec.shellEnv = env;
+  checkPoolThreads(specs, values, file);
   return specs.map((spec) => ({
     name: spec.name,
     reload: reloadBody(spec, reloadShellEnv(spec, values, env)),
@@ -708,24 +709,24 @@ function logPath(value: string, flag: string): string {
 }
 
 /**
- * A bad HIVE_POOL_THREADS given as a variable (`--env`, a config file's `env`, or this shell's) is refused here, as a
- * bad --threads is: the app's first pool() would throw, a crash loop rather than a refused command. Fork-mode programs
- * are left alone: the variable sizes the pools of a cluster app's runtime.
+ * A bad HIVE_POOL_THREADS that the apps will get (`--env`, a config file's `env`, or this shell's) is refused here,
+ * before the daemon is asked, as a bad --threads is (exit 2). This shell's counts only where the app surely takes it:
+ * a script's app, and a config file's with `--update-env` or no `env` of its own. Otherwise a running app keeps the
+ * environment it was started in, and only the daemon knows whether the app is new: it checks that (checkAppPoolThreads
+ * again, on the environment it will start the app in).
  */
-function checkPoolThreads(spec: AppSpec, file: string | undefined): void {
-  if (spec.fork) return;
-  const given = Object.hasOwn(spec.env, POOL_THREADS_ENV);
-  const shell = filterShellEnv(spec.shellEnv ?? {}, spec.filterEnv);
-  const value = given ? spec.env[POOL_THREADS_ENV] : shell[POOL_THREADS_ENV];
-  const source = given
-    ? file === undefined
-      ? 'from --env'
-      : `from the env of ${JSON.stringify(spec.name)} in ${file}`
-    : "from this shell's environment";
-  try {
-    checkPoolThreadsEnv(value, source);
-  } catch (error) {
-    throw new UsageError(`app ${JSON.stringify(spec.name)}: ${(error as Error).message}`);
+function checkPoolThreads(specs: AppSpec[], values: Values, file: string | undefined): void {
+  for (const spec of specs) {
+    const takesShell = file === undefined || values['update-env'] === true || Object.keys(spec.env).length === 0;
+    const env = file === undefined ? 'from --env' : `from the env of ${JSON.stringify(spec.name)} in ${file}`;
+    try {
+      checkAppPoolThreads(takesShell ? spec : { ...spec, shellEnv: {} }, {
+        env,
+        shellEnv: "from this shell's environment",
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   }
 }
 
