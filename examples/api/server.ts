@@ -1,6 +1,6 @@
 /**
  * The demo API: a node:http server that keeps its event loop free by running CPU-heavy work on the process's shared
- * pool. `npm start` runs it clustered (`hive run examples/api/server.ts -i max --port 3000`).
+ * pool. `npm start` runs it clustered (`hive run examples/api/server.ts -i max`), on PORT, 3000 when unset.
  *
  *   GET /                  light: a small JSON reply
  *   GET /compute?n=35      fib(n) on the pool (worker threads): other requests keep flowing meanwhile
@@ -11,7 +11,9 @@ import http from 'node:http';
 import { clusterSize, instance, onShutdown, pool } from 'hive/runtime';
 import { fib } from './fib.js';
 
-const port = Number(process.env.PORT ?? 3000);
+// PORT from the environment, which every process inherits from `hive run` (no --port needed, so `npm start`'s script
+// has no shell syntax for cmd.exe to miss); empty counts as unset, as in the `${PORT:-3000}` it replaces.
+const port = Number(process.env.PORT || 3000);
 const maxN = 42;
 let retiring = false;
 
