@@ -23,12 +23,19 @@ export class QueueFullError extends HiveError {
   }
 }
 
-/** A task ran longer than its `timeout`; its thread was terminated and replaced. */
+/**
+ * A task ran longer than its `timeout`; its thread was terminated and replaced. Or, `beforeInit`, it waited that long
+ * for the task module's async initialisation (a Promise export) to finish in some worker: then no worker is stopped,
+ * since the init is not the task's and would only start over in a new one.
+ */
 export class TaskTimeoutError extends HiveError {
-  constructor(timeout: number) {
+  constructor(timeout: number, beforeInit = false) {
     super(
       'ERR_HIVE_TASK_TIMEOUT',
-      `The task did not finish within its timeout of ${timeout} ms; its thread was replaced`,
+      beforeInit
+        ? `The task did not start within its timeout of ${timeout} ms: the task module's initialisation (an export ` +
+            'that is a Promise) had not finished in any worker'
+        : `The task did not finish within its timeout of ${timeout} ms; its thread was replaced`,
     );
   }
 }
@@ -77,11 +84,15 @@ export class PoolClosedError extends HiveError {
   }
 }
 
-/** The task module could not be loaded (missing file, syntax error, a throw at import). */
+/**
+ * The task module could not be loaded (missing file, syntax error, a throw at import), or an export of it that is a
+ * Promise (an async init) rejected: `exportName` names that export, and `cause` is the rejection's reason.
+ */
 export class TaskModuleError extends HiveError {
-  constructor(filename: string, cause?: unknown) {
+  constructor(filename: string, cause?: unknown, exportName?: string) {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
-    super('ERR_HIVE_TASK_MODULE', `The task module ${filename} could not be loaded${detail}`, { cause });
+    const what = exportName === undefined ? '' : `: its export "${exportName}" is a Promise that rejected`;
+    super('ERR_HIVE_TASK_MODULE', `The task module ${filename} could not be loaded${what}${detail}`, { cause });
   }
 }
 

@@ -1,4 +1,6 @@
 import { pathToFileURL } from 'node:url';
+import { isPromise } from 'node:util/types';
+import { TaskModuleError } from './errors.js';
 
 export type TaskFunction = (input: unknown, context: TaskContext) => unknown;
 
@@ -13,8 +15,17 @@ const typescript = /\.(c|m)?tsx?$/;
 /**
  * Imports a task module inside a worker and returns its function exports by name (`default` included). TypeScript
  * modules load through tsx's scoped loader, so no build step and no process-wide loader hook is needed.
+ *
+ * An export that is a Promise (piscina's idiom for an async init: `export default (async () => { await init();
+ * return handler; })()`) is awaited here, once per worker, before the worker takes a task; `initialising` is called
+ * first when there is one, so the pool knows that the wait is the module's own. Its value counts if it is a function.
+ * A rejection fails the load with a TaskModuleError naming the export. Only native Promises: awaiting any thenable
+ * would run a lazy one (a query builder) that a module merely exports.
  */
-export async function loadTaskModule(filename: string): Promise<Map<string, TaskFunction>> {
+export async function loadTaskModule(
+  filename: string,
+  initialising: () => void = () => {},
+): Promise<Map<string, TaskFunction>> {
   const url = filename.startsWith('file:') ? filename : pathToFileURL(filename).href;
   let mod: Record<string, unknown>;
   if (typescript.test(new URL(url).pathname)) {
@@ -23,25 +34,45 @@ export async function loadTaskModule(filename: string): Promise<Map<string, Task
   } else {
     mod = (await import(url)) as Record<string, unknown>;
   }
-  return functionExports(mod);
+  const candidates = exportCandidates(mod);
+  const promised = [...candidates].filter((entry): entry is [string, Promise<unknown>] => isPromise(entry[1]));
+  if (promised.length > 0) {
+    initialising();
+    // All at once, each awaited: a second rejection must not go unhandled (it would end the worker).
+    await Promise.all(
+      promised.map(async ([name, promise]) => {
+        try {
+          candidates.set(name, await promise);
+        } catch (reason) {
+          throw new TaskModuleError(filename, reason, name);
+        }
+      }),
+    );
+  }
+  const fns = new Map<string, TaskFunction>();
+  for (const [name, value] of candidates) if (typeof value === 'function') fns.set(name, value as TaskFunction);
+  return fns;
 }
 
-function functionExports(mod: Record<string, unknown>): Map<string, TaskFunction> {
-  const fns = new Map<string, TaskFunction>();
+/** The exports that may be tasks, by name: functions, and Promises that may resolve to one. */
+function exportCandidates(mod: Record<string, unknown>): Map<string, unknown> {
+  const candidates = new Map<string, unknown>();
+  const usable = (value: unknown) => typeof value === 'function' || isPromise(value);
   const addAll = (source: unknown) => {
     if (typeof source !== 'object' && typeof source !== 'function') return;
     if (source === null) return;
     for (const [key, value] of Object.entries(source)) {
-      if (typeof value === 'function' && !fns.has(key)) fns.set(key, value as TaskFunction);
+      if (usable(value) && !candidates.has(key)) candidates.set(key, value);
     }
   };
   addAll(mod);
   const fallback = mod.default;
-  // CommonJS `module.exports = { a, b }` and transpiled `exports.default = fn` both land under `default`.
-  if (typeof fallback === 'object' && fallback !== null) {
+  // CommonJS `module.exports = { a, b }` and transpiled `exports.default = fn` both land under `default`; a CommonJS
+  // `module.exports = promise` lands there too, and is the default export itself.
+  if (typeof fallback === 'object' && fallback !== null && !isPromise(fallback)) {
     addAll(fallback);
     const inner = (fallback as Record<string, unknown>).default;
-    if (typeof inner === 'function') fns.set('default', inner as TaskFunction);
+    if (usable(inner)) candidates.set('default', inner);
   }
-  return fns;
+  return candidates;
 }

@@ -26,7 +26,10 @@ export interface PoolOptions {
    * piscina); `Infinity`: no bound. Default 256 x maxThreads.
    */
   maxQueue?: number | 'auto';
-  /** Default per-task timeout in ms, counted from the task's start; 0 = none. Default 0. */
+  /**
+   * Default per-task timeout in ms, counted from the task's start (and while it waits for the module's async init with
+   * no worker loaded, see docs/pool.md); 0 = none. Default 0.
+   */
   timeout?: number;
   /**
    * Most ms `close()` waits for tasks; past it the pool is destroyed and the tasks left reject with
@@ -69,7 +72,10 @@ export interface RunOptions {
    * none, as in piscina.
    */
   signal?: AbortSignal | null;
-  /** Per-task timeout in ms counted from the task's start (queue wait is bounded by `signal`); 0 = none. */
+  /**
+   * Per-task timeout in ms counted from the task's start (queue wait is bounded by `signal`), and while it waits for
+   * the module's async init with no worker loaded (see docs/pool.md); 0 = none.
+   */
   timeout?: number;
   /** Objects in `input` to transfer rather than copy (ArrayBuffers, MessagePorts). */
   transfer?: TransferListItem[];

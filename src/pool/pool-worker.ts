@@ -26,6 +26,8 @@ export class PoolWorker {
    * a failed start (see Scheduler's #prove).
    */
   proven = false;
+  /** It imported the module and awaits the module's Promise exports (an async init); false again once ready. */
+  initialising = false;
   /** When it loaded the module (performance.now() time). */
   readyAt = 0;
   /** The scheduler's count of failed starts when it loaded: its proof ends the streak only if none failed since. */

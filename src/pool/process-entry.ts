@@ -1,7 +1,7 @@
 // Runs inside each child process of a pool with `isolation: 'process'`: the same protocol as a thread, over IPC.
 import { startHostWatchdog } from './host-watchdog.js';
 import { loadTaskModule } from './load-task-module.js';
-import { type Batch, LOAD_FAILED, READY, type WorkerInit, type WorkerMessage } from './protocol.js';
+import { type Batch, INIT, LOAD_FAILED, READY, type WorkerInit, type WorkerMessage } from './protocol.js';
 import { sendError } from './serialized-error.js';
 import { TaskRunner } from './task-runner.js';
 import { enterPoolWorker } from './worker-data.js';
@@ -19,7 +19,7 @@ process.once('message', async (init: WorkerInit) => {
   token = init.token;
   enterPoolWorker(init.workerData);
   try {
-    fns = await loadTaskModule(init.filename);
+    fns = await loadTaskModule(init.filename, () => send([INIT]));
   } catch (error) {
     sendError((serialized) => send([LOAD_FAILED, serialized]), error);
     return;

@@ -9,13 +9,15 @@ import type { MessagePort } from 'node:worker_threads';
  * order: no ids cross the channel.
  *
  * Worker -> parent: `[RESULT, value, runMs]`, `[FAILURE, serializedError, runMs]`, `[PROGRESS, value]`,
- * `[READY, functionExportNames]` once the task module loaded, `[LOAD_FAILED, serializedError]` when it did not.
+ * `[READY, functionExportNames]` once the task module loaded, `[LOAD_FAILED, serializedError]` when it did not, and
+ * `[INIT]` before READY when the module was imported and the worker awaits its Promise exports (an async init).
  */
 export const RESULT = 0;
 export const FAILURE = 1;
 export const PROGRESS = 2;
 export const READY = 3;
 export const LOAD_FAILED = 4;
+export const INIT = 5;
 
 export type Batch = [names: (string | undefined)[] | undefined, inputs: unknown[]];
 export type WorkerMessage =
@@ -23,7 +25,8 @@ export type WorkerMessage =
   | [typeof FAILURE, unknown, number]
   | [typeof PROGRESS, unknown]
   | [typeof READY, string[]]
-  | [typeof LOAD_FAILED, unknown];
+  | [typeof LOAD_FAILED, unknown]
+  | [typeof INIT];
 
 /** The shape of a WorkerMessage, for a channel others may write to (a child process's IPC channel). */
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
@@ -37,6 +40,8 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
       return value.length === 2;
     case READY:
       return value.length === 2 && Array.isArray(value[1]);
+    case INIT:
+      return value.length === 1;
     default:
       return false;
   }

@@ -18,7 +18,7 @@ import type { FilledOptions } from './options.js';
 import { PoolStatsRecorder, type StartRetryStats } from './pool-stats.js';
 import { PoolWorker } from './pool-worker.js';
 import { ProcessTransport } from './process-transport.js';
-import { FAILURE, LOAD_FAILED, PROGRESS, READY, RESULT, type WorkerMessage } from './protocol.js';
+import { FAILURE, INIT, LOAD_FAILED, PROGRESS, READY, RESULT, type WorkerMessage } from './protocol.js';
 import { deserializeError } from './serialized-error.js';
 import { StartRetry } from './start-retry.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
@@ -96,6 +96,10 @@ export class Scheduler {
   #failedStarts = 0;
   /** Every failed start ever: a worker's proof ends the streak only if no start failed since it loaded. */
   #failures = 0;
+  /** Workers running the module's async init (see PoolWorker.initialising). */
+  #initialising = 0;
+  /** Some queued task may have an init-wait timer (see #armInitWaits). */
+  #initWaits = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
   #recheckTimer: NodeJS.Timeout | undefined;
@@ -146,6 +150,7 @@ export class Scheduler {
       }
     }
     this.#queue.push(task);
+    if (task.timeout > 0 && this.#initialising > 0) this.#armInitWaits([task]);
     this.#scheduleFlush();
     return undefined;
   }
@@ -543,6 +548,9 @@ export class Scheduler {
     }
     const wasIdle = worker.inFlight.length === 0;
     for (const task of tasks) {
+      // An init-wait timer (see #armInitWaits) is over: the task's own timeout counts from its start.
+      if (task.timer !== undefined) clearTimeout(task.timer);
+      task.timer = undefined;
       task.state = SENT;
       task.seq = worker.nextSeq++;
       worker.inFlight.push(task);
@@ -583,7 +591,18 @@ export class Scheduler {
         if (task?.onProgress !== undefined) callback(task.onProgress, message[1]);
         return;
       }
+      case INIT: {
+        worker.initialising = true;
+        this.#initialising++;
+        this.#armInitWaits(this.#queue);
+        return;
+      }
       case READY: {
+        if (worker.initialising) {
+          worker.initialising = false;
+          this.#initialising--;
+        }
+        this.#clearInitWaits();
         worker.ready = true;
         worker.readyAt = performance.now();
         worker.failuresAtReady = this.#failures;
@@ -603,7 +622,9 @@ export class Scheduler {
         return;
       }
       case LOAD_FAILED: {
-        const error = new TaskModuleError(this.#options.filename, deserializeError(message[1]));
+        const reason = deserializeError(message[1]);
+        // An async init that rejected is reported by the worker as a TaskModuleError already, naming the export.
+        const error = reason instanceof TaskModuleError ? reason : new TaskModuleError(this.#options.filename, reason);
         // A worker reports LOAD_FAILED before READY, so it holds no task; should one ever come later, what it held
         // rejects with it rather than wait forever (#retire).
         void this.#retire(worker, error);
@@ -639,6 +660,7 @@ export class Scheduler {
     const lost = worker.inFlight.splice(0);
     for (const task of lost) this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
     this.#queue.unshiftAll(requeue);
+    this.#armInitWaits(this.#queue);
     const error = workerExitError(detail, cause, outOfMemory);
     const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
     if (!wasReady) {
@@ -707,6 +729,7 @@ export class Scheduler {
       this.#replenish();
     }
     this.#queue.unshiftAll(requeue);
+    this.#armInitWaits(this.#queue);
     this.#scheduleFlush();
   }
 
@@ -747,6 +770,39 @@ export class Scheduler {
     } else {
       worker.idleSince = now;
       worker.transport.unref();
+    }
+  }
+
+  /**
+   * Counts the wait of queued tasks against their timeout while their only prospect is an async init (a Promise export
+   * of the module, see loadTaskModule): no worker has loaded the module, and one is running the init. Their timeout
+   * otherwise counts from their start, so an init that never finishes would hold them forever. The worker is left
+   * alone: the init is not the task's, and in a new worker it would only start over.
+   */
+  #armInitWaits(tasks: Iterable<Task>): void {
+    if (this.#initialising === 0 || this.#workers.some((worker) => worker.ready && !worker.retiring)) return;
+    for (const task of tasks) {
+      if (task.state !== QUEUED || task.timeout <= 0 || task.timer !== undefined) continue;
+      const timeout = task.timeout;
+      this.#initWaits = true;
+      task.timer = setTimeout(() => {
+        task.timer = undefined;
+        if (task.state !== QUEUED) return;
+        this.#queue.removed();
+        this.#settle(task, false, new TaskTimeoutError(timeout, true));
+      }, timeout);
+      // The starting worker holds the process open meanwhile.
+      task.timer.unref();
+    }
+  }
+
+  /** A worker loaded the module: the queued tasks now wait for a thread, which their timeout does not count. */
+  #clearInitWaits(): void {
+    if (!this.#initWaits) return;
+    this.#initWaits = false;
+    for (const task of this.#queue) {
+      if (task.timer !== undefined) clearTimeout(task.timer);
+      task.timer = undefined;
     }
   }
 
@@ -791,6 +847,10 @@ export class Scheduler {
 
   #forget(worker: PoolWorker): void {
     worker.gone = true;
+    if (worker.initialising) {
+      worker.initialising = false;
+      this.#initialising--;
+    }
     const index = this.#workers.indexOf(worker);
     if (index === -1) return;
     if (worker.retiring) this.#retiring--;

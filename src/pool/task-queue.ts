@@ -45,6 +45,14 @@ export class TaskQueue {
     this.#size--;
   }
 
+  /** The tasks waiting, in order. */
+  *[Symbol.iterator](): IterableIterator<Task> {
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const task = this.#items[i];
+      if (task !== undefined && task.state === QUEUED) yield task;
+    }
+  }
+
   /** Empties the queue, returning what was waiting. */
   clear(): Task[] {
     const waiting = this.#items.slice(this.#head).filter((t): t is Task => t !== undefined && t.state === QUEUED);

@@ -19,6 +19,7 @@ export class Task {
   state: typeof QUEUED | typeof SENT | typeof SETTLED = QUEUED;
   /** Position in its worker's stream of tasks, once sent. */
   seq = -1;
+  /** Its timeout: once running, or while queued with only a worker's async init to wait for (Scheduler). */
   timer: NodeJS.Timeout | undefined = undefined;
   /** `run()`'s onTiming, set after construction: rarely used, so it stays out of the constructor's hot signature. */
   onTiming: ((timing: TaskTiming) => void) | undefined = undefined;

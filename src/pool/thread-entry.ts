@@ -8,6 +8,7 @@ import {
   type Batch,
   CANCELLED,
   DOORBELL,
+  INIT,
   LOAD_FAILED,
   PENDING,
   READY,
@@ -71,7 +72,7 @@ port.on('message', (batch: Batch) => {
 
 let fns: Awaited<ReturnType<typeof loadTaskModule>> | undefined;
 try {
-  fns = await loadTaskModule(filename);
+  fns = await loadTaskModule(filename, () => port.postMessage([INIT] satisfies WorkerMessage));
 } catch (error) {
   // The parent terminates this thread on LOAD_FAILED.
   sendError((serialized) => port.postMessage([LOAD_FAILED, serialized] satisfies WorkerMessage), error);
