@@ -2,14 +2,14 @@ import type { EventEmitter } from 'node:events';
 import { type Aggregator, AggregatorRegistry } from 'prom-client';
 
 /** One value of a metric family of prom-client's `getMetricsAsJSON()` (`metricName` for histograms and summaries). */
-interface AppValue {
+export interface AppValue {
   value: number;
   labels: Record<string, string | number>;
   metricName?: string;
 }
 
 /** One metric family of prom-client's `getMetricsAsJSON()`. */
-interface AppMetric {
+export interface AppMetric {
   name: string;
   help: string;
   type: string;
@@ -22,8 +22,10 @@ export interface AppMetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   requestAppMetrics(id: number): number;
 }
 
-/** A family as the runtime sends it: NaN and ±Infinity as strings ('NaN', 'Infinity', '-Infinity'). */
-type SentMetric = Omit<AppMetric, 'values'> & { values: (Omit<AppValue, 'value'> & { value: number | string })[] };
+/** A family as the runtime (or a primary) sends it: NaN and ±Infinity as strings ('NaN', 'Infinity', '-Infinity'). */
+export type SentMetric = Omit<AppMetric, 'values'> & {
+  values: (Omit<AppValue, 'value'> & { value: number | string })[];
+};
 
 interface AppMetricsAnswer {
   pid: number;
@@ -80,17 +82,25 @@ export class AppMetricsCollector {
 
   /** Asks the ready workers and resolves with the merged text ('' when the app has no metrics of its own). */
   async collect(): Promise<string> {
+    const lists = await this.#lists();
+    return lists.every((list) => list.length === 0) ? '' : aggregatedText(lists);
+  }
+
+  /** As {@link collect}, the merged families as prom-client's JSON (for the daemon's endpoint, which merges apps). */
+  async collectJson(): Promise<AppMetric[]> {
+    const lists = await this.#lists();
+    if (lists.every((list) => list.length === 0)) return [];
+    // prom-client types `type` as an enum; its values are the strings AppMetric holds.
+    return (await aggregate(lists).getMetricsAsJSON()) as unknown as AppMetric[];
+  }
+
+  async #lists(): Promise<AppMetric[][]> {
     const answered = await this.#ask();
     for (const [pid, metrics] of answered) if (!this.#exited.has(pid)) this.#last.set(pid, metrics);
     const lists: AppMetric[][] = [];
     for (const [pid, metrics] of this.#last) lists.push(answered.has(pid) ? metrics : monotonic(metrics));
     if (this.#retired.size > 0) lists.push(this.#retiredList());
-    if (lists.every((list) => list.length === 0)) return '';
-    const text = await AggregatorRegistry.aggregate(
-      lists as Parameters<typeof AggregatorRegistry.aggregate>[0],
-    ).metrics();
-    // prom-client writes NaN as `Nan`; the text format's spelling is `NaN` (strict parsers take no other).
-    return text.replace(NAN_SAMPLE, '$1NaN');
+    return lists;
   }
 
   #ask(): Promise<Map<number, AppMetric[]>> {
@@ -147,6 +157,17 @@ export class AppMetricsCollector {
   }
 }
 
+function aggregate(lists: AppMetric[][]) {
+  return AggregatorRegistry.aggregate(lists as Parameters<typeof AggregatorRegistry.aggregate>[0]);
+}
+
+/** Families merged by prom-client's AggregatorRegistry (see AppMetricsCollector), in Prometheus text. */
+export async function aggregatedText(lists: AppMetric[][]): Promise<string> {
+  const text = await aggregate(lists).metrics();
+  // prom-client writes NaN as `Nan`; the text format's spelling is `NaN` (strict parsers take no other).
+  return text.replace(NAN_SAMPLE, '$1NaN');
+}
+
 // The families whose values only grow while a process lives, and add up across processes: counters, histograms, and
 // a summary's _sum and _count (its quantiles do not add up). Only those summed by the aggregator, the default.
 function monotonic(metrics: AppMetric[]): AppMetric[] {
@@ -170,7 +191,7 @@ function mergeable(family: SentMetric): boolean {
 
 // The runtime sends NaN and ±Infinity as strings (JSON has none: they would arrive as null, then show as 0 or +Inf).
 // A family of a prom-client older than the `aggregator` field (v11) is summed, as prom-client documents.
-function withNonFinite(family: SentMetric): AppMetric {
+export function withNonFinite(family: SentMetric): AppMetric {
   const aggregator = family.aggregator ?? 'sum';
   if (family.values.every((v) => typeof v.value === 'number')) return { ...family, aggregator } as AppMetric;
   const values = family.values.map((v) => ({ ...v, value: Number(v.value) }));

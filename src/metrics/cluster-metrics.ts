@@ -1,10 +1,6 @@
-import { MetricsAggregator, type MetricsSource } from './aggregator.js';
-import { AppMetricsCollector, type AppMetricsSource } from './app-metrics.js';
+import type { MetricsSource } from './aggregator.js';
+import { ClusterExposition } from './cluster-exposition.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
-import { createMetricsRegistry } from './prometheus.js';
-
-// A scrape waits this long at most for the workers' own prom-client metrics (a busy loop answers late).
-const APP_METRICS_TIMEOUT = 1_000;
 
 /** Where {@link startClusterMetrics} listens. */
 export interface ClusterMetricsOptions {
@@ -23,37 +19,26 @@ export async function startClusterMetrics(
   source: MetricsSource,
   options: ClusterMetricsOptions,
 ): Promise<MetricsServer> {
-  const aggregator = new MetricsAggregator(source, { sinceStart: true });
-  const registry = createMetricsRegistry(aggregator);
-  const own = new Set(registry.getMetricsAsArray().map((m) => m.name));
-  const appMetrics = source.requestAppMetrics
-    ? new AppMetricsCollector(source as AppMetricsSource, own, APP_METRICS_TIMEOUT)
-    : undefined;
+  const exposition = new ClusterExposition(source);
+  const { aggregator, registry } = exposition;
   let server: MetricsServer;
   try {
     server = await startMetricsServer({
       port: options.port,
       host: options.host,
       contentType: registry.contentType,
-      metrics: async () => {
-        const hive = await registry.metrics();
-        if (appMetrics === undefined) return hive;
-        const app = await appMetrics.collect();
-        return app === '' ? hive : `${hive}\n${app}`;
-      },
+      metrics: () => exposition.text(),
       ready: () => aggregator.running && aggregator.readyWorkers > 0,
     });
   } catch (error) {
-    aggregator.close();
-    appMetrics?.close();
+    exposition.close();
     throw error;
   }
   return {
     host: server.host,
     port: server.port,
     async close() {
-      aggregator.close();
-      appMetrics?.close();
+      exposition.close();
       await server.close();
     },
   };

@@ -33,7 +33,7 @@ interface HistogramFamily {
 const CODE_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 // The Supervisor's AppState values: an enum is one 0/1 sample per value, so `== 1` selects the current one and an
 // alert on a state stays one series whatever the state was before.
-const APP_STATES = ['starting', 'online', 'reloading', 'errored', 'stopping', 'stopped'] as const;
+export const APP_STATES = ['starting', 'online', 'reloading', 'errored', 'stopping', 'stopped'] as const;
 const seconds = (ms: number) => ms / 1000;
 // Gauges read the slot's newest live process's last report; a slot without one has none (its counters stay).
 const fromLatest =
@@ -196,6 +196,16 @@ const families: Family[] = [
     perApp: (a) => [...a.restarts()].map(([slot, count]) => [{ slot }, count]),
   },
 ];
+
+/**
+ * The HELP text and TYPE of one of Hive's gauge or counter families: exposition built from what the daemon knows (a
+ * fork-mode app's) names and explains its families exactly as a primary's registry does, or the merge would differ.
+ */
+export function familyHeader(name: string): { help: string; type: 'gauge' | 'counter' } {
+  const family = families.find((f) => f.name === name);
+  if (family === undefined) throw new Error(`no Hive metric family ${name}`);
+  return { help: family.help, type: family.type };
+}
 
 /**
  * A prom-client Registry of its own (never the global one, which belongs to the app) whose metrics are read from the

@@ -29,8 +29,11 @@ export async function appPromMetrics(): Promise<unknown[] | null> {
   return null;
 }
 
-// prom-client hands out its own value objects (a gauge's live entries): copied where changed, never written to.
-function withNonFiniteAsStrings(metric: unknown): unknown {
+/**
+ * A family of `getMetricsAsJSON()` with NaN and ±Infinity values as strings, for an IPC channel. prom-client hands out
+ * its own value objects (a gauge's live entries): copied where changed, never written to.
+ */
+export function withNonFiniteAsStrings(metric: unknown): unknown {
   const values = (metric as MetricJson).values;
   if (!Array.isArray(values) || values.every((v) => typeof v.value !== 'number' || Number.isFinite(v.value))) {
     return metric;
