@@ -1,13 +1,17 @@
 import type { Supervisor, SupervisorEvent } from '../cluster/supervisor.js';
 import type { ReloadSlot } from '../daemon/protocol.js';
+import { MetricsAggregator } from '../metrics/aggregator.js';
+import type { ClusterExposition } from '../metrics/cluster-exposition.js';
 import { AppSnapshotCollector } from '../metrics/snapshot.js';
+import { withNonFiniteAsStrings } from '../runtime/app-metrics.js';
 
 /**
  * The daemon side of a `hive run` primary forked by `hive start`: answers its control requests over IPC.
  *
  * Requests are `{ hive: 1, type, id, ... }` over IPC: `reload` and `scale` are answered by `control-result` (a
  * reload's with one entry per slot) on stdout, `reset` by `control-result` and `snapshot` by `snapshot-result` (an
- * {@link AppSnapshot} of the app now) over IPC.
+ * {@link AppSnapshot} of the app now) over IPC, `prometheus` by `prometheus-result` (what the app's `/metrics` would
+ * serve, as prom-client's JSON, for the daemon's metrics endpoint) over IPC.
  */
 
 type Send = (message: Record<string, unknown>) => void;
@@ -34,12 +38,55 @@ const answer: Send = (message) => {
 export function daemonControl(supervisor: Supervisor): (message: unknown) => void {
   const collector = new AppSnapshotCollector(supervisor);
   const wantRequests = samplingWindow(supervisor);
+  const prometheus = prometheusExposition(supervisor);
   supervisor.on('event', (event: SupervisorEvent) => {
     if (event.type !== 'state' || event.state !== 'stopped') return;
     collector.close();
     wantRequests.close();
+    prometheus.close();
   });
-  return (message) => void answerControl(supervisor, message, collector, wantRequests);
+  return (message) => {
+    if ((message as { hive?: unknown; type?: unknown } | null)?.type === 'prometheus') {
+      void answerPrometheus(message as { hive?: unknown; id?: unknown }, prometheus);
+      return;
+    }
+    void answerControl(supervisor, message, collector, wantRequests);
+  };
+}
+
+/**
+ * The app's Prometheus exposition, for the daemon's endpoint: its counters must count from the primary's start, so the
+ * aggregator listens from now on (it only folds reports), while prom-client (a good part of a primary's start-up) and
+ * the registry are loaded at the first request, which only a daemon with a metrics port sends.
+ */
+function prometheusExposition(supervisor: Supervisor): { get(): Promise<ClusterExposition>; close(): void } {
+  const aggregator = new MetricsAggregator(supervisor, { sinceStart: true });
+  let exposition: Promise<ClusterExposition> | undefined;
+  return {
+    get() {
+      exposition ??= import('../metrics/cluster-exposition.js').then(
+        ({ ClusterExposition }) => new ClusterExposition(supervisor, aggregator),
+      );
+      return exposition;
+    },
+    close() {
+      aggregator.close();
+      void exposition?.then((e) => e.close());
+    },
+  };
+}
+
+async function answerPrometheus(
+  request: { hive?: unknown; id?: unknown },
+  prometheus: { get(): Promise<ClusterExposition> },
+): Promise<void> {
+  if (request.hive !== 1) return;
+  try {
+    const metrics = (await (await prometheus.get()).json()).map(withNonFiniteAsStrings);
+    send({ type: 'prometheus-result', id: request.id, ok: true, metrics });
+  } catch (error) {
+    send({ type: 'prometheus-result', id: request.id, ok: false, message: (error as Error).message });
+  }
 }
 
 // What a snapshot asking for requests (the dashboard's) turns on, and for how long after the last such snapshot: a

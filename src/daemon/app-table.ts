@@ -4,7 +4,7 @@ import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { readDump, writeDump } from './dump.js';
 import { AppNotFoundError } from './errors.js';
-import { ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
+import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
 
@@ -135,6 +135,11 @@ export class AppTable {
   async snapshot(target = 'all', requests = false): Promise<HiveSnapshot> {
     const apps = await Promise.all(this.find(target).map((app) => app.snapshot(this.#stats, requests)));
     return { time: Date.now(), host: hostname(), apps };
+  }
+
+  /** Every app for the daemon's metrics endpoint, asked of their primaries at once (see ManagedApp#exposition). */
+  expositions(): Promise<(AppExposition | undefined)[]> {
+    return Promise.all([...this.#apps.values()].map((app) => app.exposition(this.#stats)));
   }
 
   /**

@@ -3,6 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
+import { daemonMetricsFromEnv } from './daemon-metrics-settings.js';
+import { DAEMON_REFUSED_EXIT, lastRefusal } from './daemon-refusal.js';
 import {
   DaemonTimeoutError,
   DaemonUnreachableError,
@@ -112,11 +114,13 @@ export class DaemonClient {
     if (!options.start) return undefined;
     // The daemon would refuse them and exit: said here, naming the variable, not as a daemon that did not start.
     logRotationFromEnv();
+    daemonMetricsFromEnv();
     ensureHome(paths);
     // Loaded only here: node:child_process is a good part of a warm `hive ls`'s start-up, and only a cold one needs it.
     const { spawn } = await import('node:child_process');
     let spawned = 0;
     let exited = false;
+    let refused = false;
     const startDaemon = () => {
       spawned++;
       exited = false;
@@ -129,8 +133,9 @@ export class DaemonClient {
           env: { ...process.env, HIVE_HOME: paths.home },
           cwd: paths.home,
         });
-        child.once('exit', () => {
+        child.once('exit', (code) => {
           exited = true;
+          refused = code === DAEMON_REFUSED_EXIT;
         });
         child.unref();
       } finally {
@@ -145,6 +150,12 @@ export class DaemonClient {
       await delay(25);
       const socket = await tryConnect(paths.socket);
       if (socket) return new DaemonClient(paths, socket);
+      // Ours refused to start (its metrics port is taken): its error, as it wrote it, is the command's.
+      if (refused) {
+        const refusal = lastRefusal(paths.daemonLog);
+        if (refusal) throw new DaemonReplyError(refusal.code, refusal.message);
+        throw new DaemonUnreachableError(`the daemon refused to start; see ${paths.daemonLog}`);
+      }
       // Ours exited (it lost the lock to a daemon that was on its way out, or it failed) and none holds the lock now.
       if (exited && spawned < MAX_SPAWNS && pidLockHolder(paths.lock) === undefined) startDaemon();
     }

@@ -5,17 +5,25 @@ import { acquirePidLock } from '../cluster/pid-lock.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
+import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
 import { AppNotFoundError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
 import type { EnvResult, FlushResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
 
+/** Options of {@link runDaemon}. */
+export interface DaemonOptions {
+  /** Serve every app's metrics there (HIVE_DAEMON_METRICS_PORT); none when undefined. */
+  metrics?: DaemonMetricsSettings | undefined;
+}
+
 /**
  * The daemon: one per user and HIVE_HOME. Serves the control socket until `kill` (or SIGTERM), which stops every app
- * gracefully before the process exits.
+ * gracefully before the process exits. Rejects with MetricsPortInUseError, before it listens on the control socket,
+ * when `metrics` asks for a port it cannot bind: a daemon without the endpoint it was asked for must not run.
  */
-export async function runDaemon(paths: HivePaths): Promise<void> {
+export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): Promise<void> {
   ensureHome(paths);
   let rotation: DaemonLogRotation | undefined;
   const log = (line: string) => {
@@ -47,6 +55,15 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
     unlinkSync(paths.socket);
   }
   const apps = new AppTable(paths.logs, log);
+  let metricsUrl: string | null = null;
+  if (options.metrics) {
+    // Loaded only when asked for: prom-client is a good part of the daemon's start-up.
+    const { startDaemonMetrics } = await import('./daemon-metrics.js');
+    const server = await startDaemonMetrics(apps, options.metrics, log);
+    const host = server.host.includes(':') ? `[${server.host}]` : server.host;
+    metricsUrl = `http://${host}:${server.port}/metrics`;
+    log(`metrics of every app on ${metricsUrl}, health on /healthz and /readyz`);
+  }
   let killing: Promise<void> | undefined;
   const kill = () => {
     killing ??= (async () => {
@@ -73,6 +90,7 @@ export async function runDaemon(paths: HivePaths): Promise<void> {
           pid: process.pid,
           home: paths.home,
           uptime: Math.round(process.uptime() * 1000),
+          metrics: metricsUrl,
         };
       case 'ls':
         return apps.list();

@@ -103,3 +103,10 @@ export class DumpInvalidError extends HiveError {
     this.file = file;
   }
 }
+
+/** A `HIVE_DAEMON_METRICS_*` variable has a value the daemon cannot use; the message names the variable. */
+export class DaemonMetricsSettingError extends HiveError {
+  constructor(message: string) {
+    super('ERR_HIVE_DAEMON_METRICS', message);
+  }
+}

@@ -10,6 +10,8 @@ import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
+import type { SentMetric } from '../metrics/app-metrics.js';
+import type { KnownApp } from '../metrics/known-app-metrics.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot, SlotExit } from '../metrics/snapshot.js';
 import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppPoolThreads } from './app-environment.js';
@@ -25,6 +27,7 @@ import { forkRestartPolicy } from './fork-restart-policy.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import { SlotCpuTotals } from './slot-cpu-totals.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
 
 // A primary cuts an app's line at 64 Ki characters (cluster/line-splitter.ts), and its JSON record of that piece is
@@ -44,6 +47,9 @@ const MAX_CRASHES = 10;
 const START_RETRY_DELAY = 1_000;
 // A primary busy beyond this (a blocked event loop, a stop in progress) gets its app shown from what the daemon knows.
 const SNAPSHOT_TIMEOUT = 1_000;
+// A scrape of the daemon's metrics endpoint waits this long at most for a primary's exposition (which itself waits up to
+// a second for the workers' own prom-client metrics).
+const PROMETHEUS_TIMEOUT = 2_000;
 // Events kept for the snapshot of an app the daemon shows itself (fork mode, or a primary that does not answer).
 const MAX_EVENTS = 100;
 // Lines of a primary's last error kept for `hive start`'s message: its own line and the report it quotes.
@@ -75,7 +81,18 @@ interface ControlReply {
   size?: number;
   slots?: ReloadSlot[];
   snapshot?: AppSnapshot | null;
+  /** A `prometheus-result`'s families, NaN and ±Infinity as strings. */
+  metrics?: SentMetric[];
 }
+
+/**
+ * What an app gives the daemon's metrics endpoint: its primary's families (`asked`), the daemon's own view of it
+ * (`known`: fork mode, or no primary up), or why it is left out of this scrape (`error`: its primary did not answer).
+ */
+export type AppExposition =
+  | { app: string; asked: SentMetric[] }
+  | { app: string; known: KnownApp }
+  | { app: string; error: string };
 
 type Status = AppInfo['status'];
 
@@ -166,6 +183,8 @@ export class ManagedApp {
   #stops = 0;
   // A watch reload is queued and has not begun: a change meanwhile needs no reload of its own, that one will load it.
   #watchReloadWaiting = false;
+  // CPU time of fork-mode slots, for the metrics endpoint.
+  readonly #slotCpu = new SlotCpuTotals();
   // Primaries already sent SIGTERM.
   readonly #terminated = new WeakSet<ChildProcess>();
 
@@ -522,6 +541,46 @@ export class ManagedApp {
       restarts: this.#restarts,
       instances: snapshot.instances.map((i) => ({ ...i, restarts: this.#slotRestarts.get(i.instance) ?? 0 })),
       events: [...this.#events],
+    };
+  }
+
+  /**
+   * The app for the daemon's metrics endpoint; undefined when it is stopped (it leaves the exposition). A cluster
+   * app's primary is asked for what its own `/metrics` serves, within {@link PROMETHEUS_TIMEOUT}.
+   */
+  async exposition(stats: ProcStats): Promise<AppExposition | undefined> {
+    if (this.#status === 'stopped') return undefined;
+    const app = this.name;
+    if (this.#primary && !this.spec.fork) {
+      const reply = await this.#request({ type: 'prometheus' }, undefined, PROMETHEUS_TIMEOUT);
+      if (reply.ok && reply.metrics) return { app, asked: reply.metrics };
+      return { app, error: reply.message ?? 'no metrics in the answer' };
+    }
+    return { app, known: this.#known(stats) };
+  }
+
+  #known(stats: ProcStats): KnownApp {
+    const processes: KnownApp['processes'][number][] = [];
+    const restarts = new Map<number | 'primary', number>();
+    const ready = new Set<number>();
+    for (const [pid, worker] of [...this.#workers].sort((a, b) => a[1].instance - b[1].instance)) {
+      if (worker.state === 'ready') ready.add(worker.instance);
+      restarts.set(worker.instance, 0);
+      const usage = stats.usage(pid);
+      if (usage === undefined) continue;
+      const cpuSeconds = this.#slotCpu.total(worker.instance, pid, usage.cpuSeconds);
+      processes.push({ slot: worker.instance, cpuSeconds, memory: usage.memory });
+    }
+    for (const [slot, count] of this.#slotRestartsTotal) restarts.set(slot, count);
+    if (this.#primaryRestartsTotal > 0) restarts.set('primary', this.#primaryRestartsTotal);
+    return {
+      app: this.name,
+      state: this.#status,
+      desiredWorkers: this.#primary ? Math.max(this.#size, ready.size) : 0,
+      readyWorkers: ready.size,
+      primaryStartedAt: this.#primary ? this.#startedAt : undefined,
+      restarts: new Map([...restarts].sort((a, b) => slotOrder(a[0]) - slotOrder(b[0]))),
+      processes,
     };
   }
 
@@ -962,6 +1021,10 @@ export class ManagedApp {
         size: message.size as number | undefined,
         slots: Array.isArray(message.slots) ? (message.slots as ReloadSlot[]) : undefined,
       });
+    } else if (message.type === 'prometheus-result') {
+      const metrics =
+        message.ok === true && Array.isArray(message.metrics) ? (message.metrics as SentMetric[]) : undefined;
+      this.#control.get(id)?.({ ok: metrics !== undefined, message: message.message as string | undefined, metrics });
     } else if (message.type === 'snapshot-result') {
       this.#control.get(id)?.({ ok: true, snapshot: (message.snapshot as AppSnapshot | null) ?? null });
     } else if (message.type === 'reload-progress') {
@@ -1139,4 +1202,9 @@ function withInstances(runArgs: string[], instances: number | string): string[] 
   const eq = own.findIndex((arg) => arg.startsWith('--instances='));
   if (eq !== -1) own.splice(eq, 1);
   return [...own, `--instances=${instances}`, ...rest];
+}
+
+// The primary's respawns after the slots.
+function slotOrder(slot: number | 'primary'): number {
+  return slot === 'primary' ? Number.MAX_SAFE_INTEGER : slot;
 }

@@ -18,17 +18,12 @@ export class ProcStats {
   #last = new Map<number, Sample>();
 
   sample(pid: number): { cpu: number | null; memory: number | null } {
-    const fields = procStatFields(pid);
-    let statm: string | undefined;
-    try {
-      statm = readFileSync(`/proc/${pid}/statm`, 'utf8');
-    } catch {}
-    if (fields === undefined || statm === undefined) {
+    const read = readProcess(pid);
+    if (read === undefined) {
       this.#last.delete(pid);
       return { cpu: null, memory: null };
     }
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const memory = Number(statm.split(' ')[1]) * PAGE_SIZE;
+    const { fields, ticks, memory } = read;
     const now = Date.now();
     const previous = this.#last.get(pid);
     this.#last.set(pid, { ticks, at: now });
@@ -41,11 +36,31 @@ export class ProcStats {
       const life = uptime - startTicks / TICKS_PER_SECOND;
       cpu = life > 0 ? (ticks / TICKS_PER_SECOND / life) * 100 : 0;
     }
-    return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory: Number.isFinite(memory) ? memory : null };
+    return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory };
+  }
+
+  /**
+   * The CPU time (user + system, seconds) and resident memory (bytes, null when unreadable) of a process since it
+   * started, or undefined when it is gone: what a Prometheus counter wants, with no effect on {@link sample}'s windows.
+   */
+  usage(pid: number): { cpuSeconds: number; memory: number | null } | undefined {
+    const read = readProcess(pid);
+    return read && { cpuSeconds: read.ticks / TICKS_PER_SECOND, memory: read.memory };
   }
 
   /** Forgets pids that are gone. */
   retain(pids: Set<number>): void {
     for (const pid of this.#last.keys()) if (!pids.has(pid)) this.#last.delete(pid);
   }
+}
+
+function readProcess(pid: number): { fields: string[]; ticks: number; memory: number | null } | undefined {
+  const fields = procStatFields(pid);
+  let statm: string | undefined;
+  try {
+    statm = readFileSync(`/proc/${pid}/statm`, 'utf8');
+  } catch {}
+  if (fields === undefined || statm === undefined) return undefined;
+  const memory = Number(statm.split(' ')[1]) * PAGE_SIZE;
+  return { fields, ticks: Number(fields[11]) + Number(fields[12]), memory: Number.isFinite(memory) ? memory : null };
 }

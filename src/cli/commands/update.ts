@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
 import { readDump } from '../../daemon/dump.js';
 import { DaemonUnreachableError } from '../../daemon/errors.js';
+import { daemonMetricsFromEnv } from '../../daemon/daemon-metrics-settings.js';
 import { logRotationFromEnv } from '../../daemon/log-rotation.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
@@ -41,6 +42,7 @@ export default function update(argv: string[]): Promise<number> {
     }
     // Before the daemon is stopped: its successor would refuse to start, leaving the apps down.
     logRotationFromEnv();
+    daemonMetricsFromEnv();
     const { dump: file, socket } = hivePaths();
     const result: Updated = { updated: false, file, saved: [], killed: null, pid: null, apps: [] };
     const old = await DaemonClient.connect({ start: false });

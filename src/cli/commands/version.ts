@@ -12,7 +12,8 @@ export default function version(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    type Ping = { version: string; protocol?: string; pid: number };
+    // `metrics`: the daemon's endpoint of every app (HIVE_DAEMON_METRICS_PORT); absent from a build before it.
+    type Ping = { version: string; protocol?: string; pid: number; metrics?: string | null };
     const daemon = await withDaemon((client) => client.request<Ping>('ping'), false);
     // Another build of the same version may speak another protocol (no `protocol`: a build from before revisions).
     const otherBuild = daemon !== undefined && daemon.version === hiveVersion && daemon.protocol !== protocolRevision;
@@ -24,6 +25,7 @@ export default function version(argv: string[]): Promise<number> {
         daemon: daemon?.version ?? null,
         daemonProtocol: daemon?.protocol ?? null,
         daemonPid: daemon?.pid ?? null,
+        daemonMetrics: daemon?.metrics ?? null,
         mismatch,
       });
     else {
@@ -39,6 +41,7 @@ export default function version(argv: string[]): Promise<number> {
           `daemon: ${daemon.version} (pid ${daemon.pid}), another version than this CLI: run \`hive update\`\n`,
         );
       }
+      if (daemon?.metrics) process.stdout.write(`daemon metrics: ${daemon.metrics} (every app)\n`);
     }
     return mismatch ? 1 : 0;
   });

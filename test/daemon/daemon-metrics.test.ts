@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { request } from 'undici';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
+import { parsePrometheusText, type Sample } from '../metrics/prometheus-text.js';
+import { freePort } from '../ports.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+
+async function scrape(url: string): Promise<{ text: string; samples: Sample[] }> {
+  const { statusCode, body } = await request(url);
+  const text = await body.text();
+  assert.equal(statusCode, 200, text);
+  return { text, samples: parsePrometheusText(text).samples };
+}
+
+const value = (samples: Sample[], name: string, labels: Record<string, string>) =>
+  samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+
+test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode app, each family once', async () => {
+  const env = { HIVE_DAEMON_METRICS_PORT: '0' };
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'web'], { env });
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick'], { env });
+  const { daemonMetrics } = await hive.json<{ daemonMetrics: string | null }>(['version']);
+  assert.match(String(daemonMetrics), /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+  const url = daemonMetrics!;
+
+  const { text, samples } = await waitFor(async () => {
+    const got = await scrape(url);
+    const reported = value(got.samples, 'process_cpu_seconds_total', { app: 'web', slot: '1' }) !== undefined;
+    return reported && value(got.samples, 'hive_workers_ready', { app: 'web' }) === 2 ? got : undefined;
+  }, 'both web workers ready and reporting in a scrape');
+  // One HELP and one TYPE line per family, whichever apps have samples of it.
+  for (const kind of ['HELP', 'TYPE']) {
+    const names = [...text.matchAll(new RegExp(`^# ${kind} (\\S+) `, 'gm'))].map((m) => m[1]);
+    assert.deepEqual(
+      names.filter((n, i) => names.indexOf(n) !== i),
+      [],
+      `# ${kind} repeated`,
+    );
+  }
+  for (const app of ['web', 'tick']) {
+    assert.equal(value(samples, 'hive_app_state', { app, state: 'online' }), 1, app);
+    assert.equal(value(samples, 'hive_up', { app }), 1, app);
+    assert.ok(value(samples, 'process_cpu_seconds_total', { app, slot: '0' }) !== undefined, app);
+  }
+  assert.equal(value(samples, 'hive_workers_desired', { app: 'web' }), 2);
+  assert.equal(value(samples, 'hive_workers_desired', { app: 'tick' }), 1);
+  assert.equal(value(samples, 'hive_workers_ready', { app: 'tick' }), 1);
+  assert.ok((value(samples, 'process_resident_memory_bytes', { app: 'tick', slot: '0' }) ?? 0) > 0);
+  assert.equal(value(samples, 'hive_restarts_total', { app: 'tick', slot: '0' }), 0);
+  // The cluster app's families only its primary knows come through as its own /metrics serves them.
+  assert.ok(samples.some((s) => s.name === 'nodejs_heap_size_used_bytes' && s.labels.app === 'web'));
+  assert.ok(!samples.some((s) => s.name === 'nodejs_heap_size_used_bytes' && s.labels.app === 'tick'));
+
+  const health = await request(url.replace(/\/metrics$/, '/healthz'));
+  assert.equal(health.statusCode, 200);
+  await health.body.text();
+  const ready = await request(url.replace(/\/metrics$/, '/readyz'));
+  assert.equal(ready.statusCode, 200);
+  await ready.body.text();
+
+  // A stopped app leaves the next scrape.
+  await hive.json(['stop', 'tick']);
+  const after = await scrape(url);
+  assert.ok(!after.samples.some((s) => s.labels.app === 'tick'), 'no sample of a stopped app');
+  assert.equal(value(after.samples, 'hive_up', { app: 'web' }), 1);
+
+  // A primary that does not answer (stopped by SIGSTOP) is left out of the scrape, and counted.
+  const [web] = await hive.json<App[]>(['ls']).then((apps) => apps.filter((a) => a.name === 'web'));
+  const primary = web!.processes.find((p) => p.role === 'primary')!.pid;
+  process.kill(primary, 'SIGSTOP');
+  try {
+    const stalled = await scrape(url);
+    assert.ok(!stalled.samples.some((s) => s.name === 'hive_up' && s.labels.app === 'web'));
+    assert.equal(value(stalled.samples, 'hive_scrape_errors_total', { app: 'web' }), 1);
+  } finally {
+    process.kill(primary, 'SIGCONT');
+  }
+  const back = await scrape(url);
+  assert.equal(value(back.samples, 'hive_up', { app: 'web' }), 1);
+  assert.equal(value(back.samples, 'hive_scrape_errors_total', { app: 'web' }), 1);
+});
+
+test('a taken daemon metrics port fails the command with ERR_HIVE_METRICS_PORT_IN_USE, and no daemon runs', async () => {
+  const other = tempHome();
+  const port = await freePort();
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+  try {
+    const result = await other.run(['ls'], { env: { HIVE_DAEMON_METRICS_PORT: String(port) } });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`ERR_HIVE_METRICS_PORT_IN_USE: .*127\\.0\\.0\\.1:${port}`));
+    assert.equal(await other.daemonPid(), undefined);
+  } finally {
+    holder.close();
+  }
+});
+
+test('a bad HIVE_DAEMON_METRICS_PORT is refused before any daemon starts', async () => {
+  const other = tempHome();
+  const result = await other.run(['ls'], { env: { HIVE_DAEMON_METRICS_PORT: 'http' } });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /ERR_HIVE_DAEMON_METRICS: Expected HIVE_DAEMON_METRICS_PORT to be a port number/);
+  assert.equal(await other.daemonPid(), undefined);
+});
