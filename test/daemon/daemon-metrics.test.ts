@@ -106,3 +106,34 @@ test('a bad HIVE_DAEMON_METRICS_PORT is refused before any daemon starts', async
   assert.match(result.stderr, /ERR_HIVE_DAEMON_METRICS: Expected HIVE_DAEMON_METRICS_PORT to be a port number/);
   assert.equal(await other.daemonPid(), undefined);
 });
+
+test("apps' own prom-client metrics: one family across apps, each sample labelled with its app", async () => {
+  const other = tempHome();
+  const promApp = new URL('../fixtures/metrics/prom-app.js', import.meta.url).pathname;
+  const env = { HIVE_DAEMON_METRICS_PORT: '0' };
+  const ports = { p1: await freePort(), p2: await freePort() };
+  const hits = { p1: 3, p2: 5 };
+  for (const [name, port] of Object.entries(ports)) {
+    await other.json(['start', promApp, '-i', '1', '--name', name, '--port', String(port)], { env });
+  }
+  for (const [name, port] of Object.entries(ports)) {
+    for (let i = 0; i < hits[name as 'p1']; i++) {
+      const { body } = await request(`http://127.0.0.1:${port}/hello`);
+      await body.text();
+    }
+  }
+  const url = (await other.json<{ daemonMetrics: string }>(['version'])).daemonMetrics;
+  const { text, samples } = await waitFor(async () => {
+    const got = await scrape(url);
+    const served = (app: string) => value(got.samples, 'app_served_total', { app, route: '/hello' });
+    return served('p1') === hits.p1 && served('p2') === hits.p2 ? got : undefined;
+  }, "both apps' own counters in a scrape");
+  assert.equal(text.match(/^# TYPE app_served_total counter$/gm)?.length, 1);
+  assert.equal(text.match(/^# TYPE nodejs_active_handles_total /gm)?.length, 1);
+  for (const app of ['p1', 'p2']) {
+    assert.ok(
+      samples.some((s) => s.name === 'nodejs_active_handles_total' && s.labels.app === app),
+      app,
+    );
+  }
+});
