@@ -27,6 +27,8 @@ export async function startDaemonMetrics(
 ): Promise<MetricsServer> {
   // Per app, the scrapes that left it out: a gap in its series is then told from an app that went away.
   const scrapeErrors = new Map<string, number>();
+  // Apps left out of the last scrape: a hung primary is logged once, not at every scrape (Prometheus's 15 s).
+  const failing = new Set<string>();
   return startMetricsServer({
     port: settings.port,
     host: settings.host,
@@ -36,12 +38,16 @@ export async function startDaemonMetrics(
       for (const exposition of await apps.expositions()) {
         if (exposition === undefined) continue;
         const { app } = exposition;
-        if ('asked' in exposition) parts.push({ app, families: exposition.asked.map(withNonFinite) });
-        else if ('known' in exposition) parts.push({ app, families: knownAppMetrics(exposition.known) });
-        else {
+        if ('error' in exposition) {
           scrapeErrors.set(app, (scrapeErrors.get(app) ?? 0) + 1);
-          log(`${app}: left out of a metrics scrape: ${exposition.error}`);
+          if (!failing.has(app))
+            log(`${app}: left out of metrics scrapes until its primary answers: ${exposition.error}`);
+          failing.add(app);
+          continue;
         }
+        if (failing.delete(app)) log(`${app}: back in metrics scrapes`);
+        if ('asked' in exposition) parts.push({ app, families: exposition.asked.map(withNonFinite) });
+        else parts.push({ app, families: knownAppMetrics(exposition.known) });
       }
       return mergeAppFamilies(parts, [scrapeErrorFamily(scrapeErrors)]);
     },

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { parsePrometheusText, type Sample } from '../metrics/prometheus-text.js';
 import { freePort } from '../ports.js';
-import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
@@ -76,6 +77,10 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
     const stalled = await scrape(url);
     assert.ok(!stalled.samples.some((s) => s.name === 'hive_up' && s.labels.app === 'web'));
     assert.equal(value(stalled.samples, 'hive_scrape_errors_total', { app: 'web' }), 1);
+    assert.match(
+      readOrEmpty(join(hive.home, 'daemon.log')),
+      /web: left out of metrics scrapes until its primary answers/,
+    );
   } finally {
     process.kill(primary, 'SIGCONT');
   }
