@@ -63,6 +63,17 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
   assert.equal(ready.statusCode, 200);
   await ready.body.text();
 
+  // A fork-mode process that dies is restarted and counted; its slot's CPU counter does not go back.
+  const cpuBefore = value(samples, 'process_cpu_seconds_total', { app: 'tick', slot: '0' })!;
+  const [tick] = await hive.json<App[]>(['ls']).then((apps) => apps.filter((a) => a.name === 'tick'));
+  process.kill(tick!.processes.find((p) => p.role === 'worker')!.pid, 'SIGKILL');
+  const restarted = await waitFor(async () => {
+    const got = await scrape(url);
+    const restarts = value(got.samples, 'hive_restarts_total', { app: 'tick', slot: '0' });
+    return restarts === 1 && value(got.samples, 'hive_workers_ready', { app: 'tick' }) === 1 ? got : undefined;
+  }, 'the restart of tick counted');
+  assert.ok(value(restarted.samples, 'process_cpu_seconds_total', { app: 'tick', slot: '0' })! >= cpuBefore);
+
   // A stopped app leaves the next scrape.
   await hive.json(['stop', 'tick']);
   const after = await scrape(url);
