@@ -1,9 +1,9 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
+import { daemonMetricsFromEnv } from '../../daemon/daemon-metrics-settings.js';
 import { readDump } from '../../daemon/dump.js';
 import { DaemonUnreachableError } from '../../daemon/errors.js';
-import { daemonMetricsFromEnv } from '../../daemon/daemon-metrics-settings.js';
 import { logRotationFromEnv } from '../../daemon/log-rotation.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
