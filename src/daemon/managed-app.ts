@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Cron } from 'croner';
+import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
@@ -576,12 +577,22 @@ export class ManagedApp {
     return {
       app: this.name,
       state: this.#status,
-      desiredWorkers: this.#primary ? Math.max(this.#size, ready.size) : 0,
+      desiredWorkers: Math.max(this.#size || this.#configuredSize(), ready.size),
       readyWorkers: ready.size,
       primaryStartedAt: this.#primary ? this.#startedAt : undefined,
       restarts: new Map([...restarts].sort((a, b) => slotOrder(a[0]) - slotOrder(b[0]))),
       processes,
     };
+  }
+
+  // The processes the app asks for before its primary said how many it runs (an app errored before it was online):
+  // `hive_workers_ready` below it is the alert, as a primary's errored app shows it.
+  #configuredSize(): number {
+    try {
+      return resolveInstances(this.spec.instances);
+    } catch {
+      return 0;
+    }
   }
 
   async #scale(instances: number | string): Promise<void> {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -152,4 +153,39 @@ test("apps' own prom-client metrics: one family across apps, each sample labelle
       app,
     );
   }
+});
+
+test('errored apps (a crash-looped fork-mode app, a cluster app whose primary failed): desired processes, none ready, 503', async () => {
+  const other = tempHome();
+  const file = join(other.dir, 'bad.config.cjs');
+  const app = { name: 'bad', script: daemonFixture('exit-with.sh'), args: '3', instances: 2, max_restarts: 2 };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [{ ...app, restart_delay: 50 }] })};\n`);
+  await other.run(['start', file], { env: { HIVE_DAEMON_METRICS_PORT: '0' } });
+  const url = (await other.json<{ daemonMetrics: string }>(['version'])).daemonMetrics;
+  const { samples } = await waitFor(async () => {
+    const got = await scrape(url);
+    return value(got.samples, 'hive_app_state', { app: 'bad', state: 'errored' }) === 1 ? got : undefined;
+  }, 'the app errored');
+  assert.equal(value(samples, 'hive_workers_desired', { app: 'bad' }), 2);
+  assert.equal(value(samples, 'hive_workers_ready', { app: 'bad' }), 0);
+  assert.ok((value(samples, 'hive_restarts_total', { app: 'bad', slot: '0' }) ?? 0) >= 1);
+  const ready = await request(url.replace(/\/metrics$/, '/readyz'));
+  assert.equal(ready.statusCode, 503);
+  await ready.body.text();
+
+  // A cluster app whose primary failed before it was online (its own metrics port taken) has no primary to ask: the
+  // daemon describes it, with the processes it asks for, so ready < desired holds.
+  const port = await freePort();
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+  try {
+    const failed = await other.run(['start', appFixture, '-i', '2', '--name', 'web', '--metrics-port', String(port)]);
+    assert.match(failed.stderr, /ERR_HIVE_METRICS_PORT_IN_USE/);
+  } finally {
+    holder.close();
+  }
+  const web = (await scrape(url)).samples;
+  assert.equal(value(web, 'hive_app_state', { app: 'web', state: 'errored' }), 1);
+  assert.equal(value(web, 'hive_workers_desired', { app: 'web' }), 2);
+  assert.equal(value(web, 'hive_workers_ready', { app: 'web' }), 0);
 });
