@@ -1,4 +1,4 @@
-import { type AppMetric, withNonFinite } from '../metrics/app-metrics.js';
+import { type AppMetric, type SentMetric, withNonFinite } from '../metrics/app-metrics.js';
 import { knownAppMetrics } from '../metrics/known-app-metrics.js';
 import { type AppFamilies, mergeAppFamilies } from '../metrics/merge-apps.js';
 import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.js';
@@ -46,7 +46,7 @@ export async function startDaemonMetrics(
           continue;
         }
         if (failing.delete(app)) log(`${app}: back in metrics scrapes`);
-        if ('asked' in exposition) parts.push({ app, families: exposition.asked.map(withNonFinite) });
+        if ('asked' in exposition) parts.push({ app, families: exposition.asked.filter(isFamily).map(withNonFinite) });
         else parts.push({ app, families: knownAppMetrics(exposition.known) });
       }
       return mergeAppFamilies(parts, [scrapeErrorFamily(scrapeErrors)]);
@@ -66,6 +66,18 @@ export function appsReady(apps: readonly Pick<AppInfo, 'status' | 'ready'>[]): b
     if (app.status === 'errored' || app.status === 'starting') return false;
     return app.ready > 0;
   });
+}
+
+// A primary's answer is checked as any message received: one malformed family must not fail every app's scrape.
+function isFamily(family: SentMetric): boolean {
+  const { name, help, type, values } = (family ?? {}) as Partial<SentMetric>;
+  return (
+    typeof name === 'string' &&
+    typeof help === 'string' &&
+    typeof type === 'string' &&
+    Array.isArray(values) &&
+    values.every((v) => typeof v === 'object' && v !== null && typeof v.labels === 'object' && v.labels !== null)
+  );
 }
 
 function scrapeErrorFamily(counts: ReadonlyMap<string, number>): AppMetric {

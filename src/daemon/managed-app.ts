@@ -184,7 +184,7 @@ export class ManagedApp {
   #stops = 0;
   // A watch reload is queued and has not begun: a change meanwhile needs no reload of its own, that one will load it.
   #watchReloadWaiting = false;
-  // CPU time of fork-mode slots, for the metrics endpoint.
+  // CPU time per slot, for the metrics endpoint when the daemon describes the app itself (fork mode).
   readonly #slotCpu = new SlotCpuTotals();
   // Primaries already sent SIGTERM.
   readonly #terminated = new WeakSet<ChildProcess>();
