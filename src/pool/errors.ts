@@ -50,9 +50,14 @@ export class TaskAbortedError extends HiveError {
 
 /** The thread (or process) running the task died: it threw at top level, exited, or was killed. */
 export class ThreadExitedError extends HiveError {
-  /** `code` and `what`: for {@link WorkerOutOfMemoryError}, which is one too. */
-  constructor(detail: string, cause?: unknown, code = 'ERR_HIVE_THREAD_EXITED', what = 'exited') {
-    super(code, `The worker running the task ${what}: ${detail}`, { cause });
+  /** `code` and `message`: for {@link WorkerOutOfMemoryError}, which is one too, and {@link unstartedTransferError}. */
+  constructor(
+    detail: string,
+    cause?: unknown,
+    code = 'ERR_HIVE_THREAD_EXITED',
+    message = `The worker running the task exited: ${detail}`,
+  ) {
+    super(code, message, { cause });
   }
 }
 
@@ -67,7 +72,7 @@ export class WorkerOutOfMemoryError extends ThreadExitedError {
       detail,
       cause,
       'ERR_HIVE_WORKER_OUT_OF_MEMORY',
-      'ran out of memory (raise resourceLimits.maxOldGenerationSizeMb if the task needs more)',
+      `The worker running the task ran out of memory (raise resourceLimits.maxOldGenerationSizeMb if the task needs more): ${detail}`,
     );
   }
 }
@@ -75,6 +80,19 @@ export class WorkerOutOfMemoryError extends ThreadExitedError {
 /** The error for a worker's death: out of memory, or any other. */
 export function workerExitError(detail: string, cause: unknown, outOfMemory: boolean): ThreadExitedError {
   return outOfMemory ? new WorkerOutOfMemoryError(detail, cause) : new ThreadExitedError(detail, cause);
+}
+
+/**
+ * A task sent with `transfer` whose worker ended (a crash, or stopped for another task) before it started: its
+ * transferred input had moved into that worker with the message, so it cannot run on another one.
+ */
+export function unstartedTransferError(detail: string, cause?: unknown): ThreadExitedError {
+  return new ThreadExitedError(
+    detail,
+    cause,
+    undefined,
+    `The task had not started; its transferred input was in the stopped thread, so it cannot run elsewhere (${detail})`,
+  );
 }
 
 /** The pool was closed or destroyed; queued tasks of a destroyed pool are rejected with it. */

@@ -66,7 +66,8 @@ export class PoolWorker {
   /**
    * Takes back up to `max` tasks from the tail of `inFlight` that the worker has not started, in order. Stops at the
    * first started one (the worker starts tasks in order, so everything before it has started too) and at `keep`.
-   * Tasks with a transfer list stay: what they transferred went with the message, it is detached here.
+   * Tasks with a transfer list stay: what they transferred went with the message, it is detached here (which is why
+   * the scheduler sends such a task only to a worker holding nothing: it is the head, next to run).
    */
   takeBack(max: number, keep: Task | undefined): Task[] {
     const taken: Task[] = [];

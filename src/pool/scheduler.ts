@@ -12,6 +12,7 @@ import {
   TaskModuleError,
   TaskTimeoutError,
   ThreadExitedError,
+  unstartedTransferError,
   workerExitError,
 } from './errors.js';
 import type { FilledOptions } from './options.js';
@@ -342,11 +343,13 @@ export class Scheduler {
     if (this.#destroyed) return;
     const batch = batchLimit(this.#runEwma);
     while (this.#queue.size > 0) {
+      // A task with a transfer list goes only to a worker holding nothing (see #batchFrom): it waits for one here.
+      const needsIdle = this.#queue.peek()?.transfer !== undefined;
       let target: PoolWorker | undefined;
       let room = 0;
       let eligible = 0;
       for (const worker of this.#workers) {
-        if (!worker.ready || worker.retiring) continue;
+        if (!worker.ready || worker.retiring || (needsIdle && worker.inFlight.length > 0)) continue;
         const free = worker.room(batch);
         if (free === 0) continue;
         eligible++;
@@ -361,17 +364,30 @@ export class Scheduler {
         if (this.#workers.some((worker) => worker.ready && worker.inFlight.length === 0)) this.#recheck(true);
         break;
       }
-      const count = Math.min(room, Math.ceil(this.#queue.size / eligible));
-      const tasks: Task[] = [];
-      for (let i = 0; i < count; i++) {
-        const task = this.#queue.shift();
-        if (task === undefined) break;
-        tasks.push(task);
-      }
+      const tasks = this.#batchFrom(target, Math.min(room, Math.ceil(this.#queue.size / eligible)));
+      if (tasks.length === 0) break;
       this.#send(target, tasks);
     }
     if (this.#queue.size === 0) this.#steal();
     this.#grow();
+  }
+
+  /**
+   * Takes up to `count` tasks from the queue for `worker`. A task with a transfer list is taken only first, for a
+   * worker holding nothing, so that it starts next there: its buffers go with the message and cannot be taken back,
+   * and a worker stopped for another task (abort, timeout) would take them down with it. Plain tasks may follow it:
+   * they can be taken back. The batch ends before a transfer task that cannot join it; it waits for an idle worker.
+   */
+  #batchFrom(worker: PoolWorker, count: number): Task[] {
+    const tasks: Task[] = [];
+    while (tasks.length < count) {
+      const next = this.#queue.peek();
+      if (next === undefined) break;
+      if (next.transfer !== undefined && (tasks.length > 0 || worker.inFlight.length > 0)) break;
+      this.#queue.shift();
+      tasks.push(next);
+    }
+    return tasks;
   }
 
   /** Moves unstarted tasks from the busiest worker to idle ones, so a long task never waits while a thread idles. */
@@ -400,7 +416,7 @@ export class Scheduler {
       }
       const head = victim.inFlight[0];
       const taken = victim.takeBack(Math.min(Math.ceil(unstarted / 2), room), undefined);
-      // Past a tail of transfer tasks (which stay), the steal can reach an unstarted head.
+      // The steal can reach the head, when the victim has not started it yet (its event loop is busy).
       if (victim.inFlight[0] !== head) this.#headLeft(victim, performance.now());
       debug(
         'steal %d of %d unstarted tasks (running %dms), victim now %d, idle had %d',
@@ -658,7 +674,12 @@ export class Scheduler {
     // Tasks it never started go back to the front of the queue; the one it was running fails with it.
     const requeue = worker.takeBack(worker.inFlight.length, undefined);
     const lost = worker.inFlight.splice(0);
-    for (const task of lost) this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
+    for (const task of lost) {
+      const error = this.#unstartedTransfer(worker, task)
+        ? unstartedTransferError(detail, cause)
+        : workerExitError(detail, cause, outOfMemory);
+      this.#settle(task, false, error);
+    }
     this.#queue.unshiftAll(requeue);
     this.#armInitWaits(this.#queue);
     const error = workerExitError(detail, cause, outOfMemory);
@@ -724,13 +745,27 @@ export class Scheduler {
       void this.#retire(worker);
       this.#settle(task, false, error);
       for (const other of held) {
-        if (other !== task) this.#settle(other, false, new ThreadExitedError('terminated while stopping another task'));
+        if (other === task) continue;
+        const detail = 'terminated while stopping another task';
+        const lost = this.#unstartedTransfer(worker, other)
+          ? unstartedTransferError(detail)
+          : new ThreadExitedError(detail);
+        this.#settle(other, false, lost);
       }
       this.#replenish();
     }
     this.#queue.unshiftAll(requeue);
     this.#armInitWaits(this.#queue);
     this.#scheduleFlush();
+  }
+
+  /**
+   * Whether `task`, held by a worker that is gone, was sent with a transfer list and never started: takeBack leaves
+   * such a task (its input moved with the message), and #flush sends it only to a worker holding nothing, but the
+   * worker may die before reaching it (a crash in a timer of the task before). It must reject, not run elsewhere.
+   */
+  #unstartedTransfer(worker: PoolWorker, task: Task): boolean {
+    return task.transfer !== undefined && task.state === SENT && worker.transport.tryCancel(task.seq);
   }
 
   #workerOf(task: Task): PoolWorker | undefined {

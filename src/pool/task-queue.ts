@@ -27,6 +27,17 @@ export class TaskQueue {
     this.#size += tasks.length;
   }
 
+  /** The task shift() would return, left in place. */
+  peek(): Task | undefined {
+    while (this.#head < this.#items.length) {
+      const task = this.#items[this.#head];
+      if (task !== undefined && task.state === QUEUED) return task;
+      this.#items[this.#head++] = undefined;
+    }
+    this.#compact();
+    return undefined;
+  }
+
   shift(): Task | undefined {
     while (this.#head < this.#items.length) {
       const task = this.#items[this.#head];
