@@ -169,10 +169,10 @@ export class Pool extends EventEmitter<PoolEvents> {
    * reject with ERR_HIVE_QUEUE_FULL (piscina 4's meaning: queued tasks at or past `maxQueue` plus the threads still
    * starting). A producer stops submitting, then waits for the `available` event:
    *
-   * ```js
+   * ```ts
    * for await (const item of source) {
    *   results.push(pool.run(item));
-   *   if (pool.needsDrain) await new Promise((resolve) => pool.once('available', resolve));
+   *   if (pool.needsDrain) await new Promise<void>((resolve) => pool.once('available', resolve));
    * }
    * ```
    *
