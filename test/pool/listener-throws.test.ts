@@ -1,4 +1,4 @@
-// A `drain` or `error` listener that throws: the pool still finishes what it was doing (close() resolves, a failed
+// A `drain` or `error` listener, or a run() callback (`onProgress`, `onTiming`), that throws: the pool still finishes what it was doing (close() resolves, a failed
 // load's task settles), and the throw surfaces as an uncaught exception, as a listener's throw does elsewhere in node.
 // Each case runs in its own process, which catches its uncaught exceptions and reports them.
 import assert from 'node:assert/strict';
@@ -30,5 +30,25 @@ test('an error listener that throws on a failed load: the task still rejects, th
     run: 'ERR_HIVE_TASK_MODULE',
     destroyed: 'destroyed',
     uncaught: ['the error listener threw'],
+  });
+});
+
+test('an onProgress callback that throws: the task resolves, the pool goes on, the throw is uncaught once per call', async () => {
+  assert.deepEqual(await report('onProgress'), {
+    mode: 'onProgress',
+    result: 'done',
+    next: 2,
+    closed: 'closed',
+    uncaught: ['the onProgress callback threw', 'the onProgress callback threw'],
+  });
+});
+
+test('an onTiming callback that throws: the task resolves, the pool goes on, the throw is uncaught once', async () => {
+  assert.deepEqual(await report('onTiming'), {
+    mode: 'onTiming',
+    result: 'done',
+    next: 2,
+    closed: 'closed',
+    uncaught: ['the onTiming callback threw'],
   });
 });
