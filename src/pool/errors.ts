@@ -24,18 +24,18 @@ export class QueueFullError extends HiveError {
 }
 
 /**
- * A task ran longer than its `timeout`; its thread was terminated and replaced. Or, `beforeInit`, it waited that long
- * for the task module's async initialisation (a Promise export) to finish in some worker: then no worker is stopped,
- * since the init is not the task's and would only start over in a new one.
+ * A task ran longer than its `timeout`; its thread (or child process) was terminated and replaced. Or, `beforeInit`,
+ * it waited that long for the task module's async initialisation (a Promise export) to finish in some worker: then no
+ * worker is stopped, since the init is not the task's and would only start over in a new one.
  */
 export class TaskTimeoutError extends HiveError {
-  constructor(timeout: number, beforeInit = false) {
+  constructor(timeout: number, worker: 'thread' | 'process' = 'thread', beforeInit = false) {
     super(
       'ERR_HIVE_TASK_TIMEOUT',
       beforeInit
         ? `The task did not start within its timeout of ${timeout} ms: the task module's initialisation (an export ` +
             'that is a Promise) had not finished in any worker'
-        : `The task did not finish within its timeout of ${timeout} ms; its thread was replaced`,
+        : `The task did not finish within its timeout of ${timeout} ms; its ${worker} was replaced`,
     );
   }
 }

@@ -26,8 +26,9 @@ export interface CloseOptions {
 
 // A misspelt key (\`forse\`) would otherwise run every queued task the caller meant to cancel.
 function closeForce(options: unknown): boolean {
-  if (options === undefined) return false;
-  if (typeof options !== 'object' || options === null) {
+  // null as absent, as run() takes it (and node's APIs mostly do).
+  if (options === undefined || options === null) return false;
+  if (typeof options !== 'object') {
     throw new InvalidArgumentError(`Expected close options to be an object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
@@ -134,7 +135,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * `R` is the type of the result, as piscina's `Piscina<T, R>` types it: `await pool.run<Digest>(input)`. It is the
    * caller's word, not checked at run time (the result is whatever the task returned, structured-cloned).
    */
-  run<R = unknown>(input: unknown, options?: RunOptions): Promise<R> {
+  run<R = unknown>(input: unknown, options?: RunOptions | null): Promise<R> {
     let resolve!: (value: unknown) => void;
     let reject!: (reason: unknown) => void;
     const promise = new Promise<R>((res, rej) => {
@@ -205,7 +206,7 @@ export class Pool extends EventEmitter<PoolEvents> {
    * Finishes running and queued tasks, then stops the workers. `run()` afterwards rejects with ERR_HIVE_POOL_CLOSED.
    * With `{ force: true }` (as in piscina) the tasks that have not started reject with ERR_HIVE_POOL_CLOSED instead.
    */
-  close(options?: CloseOptions): Promise<void> {
+  close(options?: CloseOptions | null): Promise<void> {
     let force: boolean;
     try {
       force = closeForce(options);
@@ -245,6 +246,11 @@ export class Pool extends EventEmitter<PoolEvents> {
     return this.#options.isolation === 'process' ? { pid: id } : { threadId: id };
   }
 
+  /**
+   * `await using pool = new Pool(...)` calls this at the end of the block: the same as `close()` (running and queued
+   * tasks finish, then the workers stop), so leaving the block waits for the pool's work. Resolves at once after an
+   * explicit close() or destroy() once their workers are gone.
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -824,7 +824,7 @@ export class Scheduler {
         task.timer = undefined;
         if (task.state !== QUEUED) return;
         this.#queue.removed();
-        this.#settle(task, false, new TaskTimeoutError(timeout, true));
+        this.#settle(task, false, new TaskTimeoutError(timeout, 'thread', true));
       }, timeout);
       // The starting worker holds the process open meanwhile.
       task.timer.unref();
@@ -849,7 +849,8 @@ export class Scheduler {
     if (timeout <= 0) return;
     task.timer = setTimeout(() => {
       task.timer = undefined;
-      if (task.state === SENT) this.#stopRunning(task, new TaskTimeoutError(timeout));
+      const worker = this.#options.isolation === 'process' ? 'process' : 'thread';
+      if (task.state === SENT) this.#stopRunning(task, new TaskTimeoutError(timeout, worker));
     }, timeout);
     task.timer.unref();
   }

@@ -60,10 +60,19 @@ test('close({ force: true }) after a plain close() still cancels what has not st
 
 test('close() with a bad argument rejects with ERR_HIVE_INVALID_ARGUMENT and leaves the pool open', async () => {
   await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1 });
-  for (const bad of ['force', null, { forse: true }, { force: 'yes' }, { force: 1 }]) {
+  for (const bad of ['force', 0, { forse: true }, { force: 'yes' }, { force: 1 }]) {
     await assert.rejects(pool.close(bad as never), { code: 'ERR_HIVE_INVALID_ARGUMENT' }, String(bad));
   }
   assert.equal(await pool.run(7), 7, 'still open');
   await pool.close({ force: false });
+  await assert.rejects(pool.run(1), { code: 'ERR_HIVE_POOL_CLOSED' });
+});
+
+test('null is "no options" for close() as for run(): a plain close', async () => {
+  const pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 1 });
+  assert.equal(await pool.run(7, null), 7);
+  const queued = pool.run(8, null);
+  await pool.close(null);
+  assert.equal(await queued, 8, 'the queued task ran, as after close()');
   await assert.rejects(pool.run(1), { code: 'ERR_HIVE_POOL_CLOSED' });
 });

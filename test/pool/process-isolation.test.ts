@@ -36,7 +36,10 @@ describe("isolation: 'process'", () => {
     const running = pool.run({ ms: 60_000 }, { name: 'busy', signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await assert.rejects(running, { code: 'ERR_HIVE_TASK_ABORTED' });
-    await assert.rejects(pool.run({ ms: 60_000 }, { name: 'busy', timeout: 200 }), { code: 'ERR_HIVE_TASK_TIMEOUT' });
+    await assert.rejects(pool.run({ ms: 60_000 }, { name: 'busy', timeout: 200 }), {
+      code: 'ERR_HIVE_TASK_TIMEOUT',
+      message: 'The task did not finish within its timeout of 200 ms; its process was replaced',
+    });
     assert.equal(await pool.run('alive'), 'alive');
   });
 });
