@@ -21,7 +21,10 @@ test("needsDrain's TSDoc example is docs/pool.md's", () => {
   const lines = doc.split('\n').map((line) => line.replace(/^\s*\* ?/, ''));
   const example = /```ts\n([\s\S]*?)```/.exec(lines.join('\n'))?.[1];
   assert.ok(example !== undefined, 'a ts example in it');
-  assert.ok(backpressure().includes(`\`\`\`ts\n${example}\`\`\``), `docs/pool.md's Backpressure section shows:\n${example}`);
+  assert.ok(
+    backpressure().includes(`\`\`\`ts\n${example}\`\`\``),
+    `docs/pool.md's Backpressure section shows:\n${example}`,
+  );
   assert.doesNotMatch(doc, /await once\(pool/);
 });
 
@@ -33,7 +36,10 @@ test("docs/pool.md's backpressure example compiles under strict TypeScript again
     mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
     symlinkSync(root, join(project, 'node_modules/hive'), 'dir');
     symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'), 'dir');
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'docs-example', private: true, type: 'module' }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'docs-example', private: true, type: 'module' }),
+    );
     const program = [
       "import { Pool } from 'hive/pool';",
       'export async function produce(pool: Pool, source: AsyncIterable<unknown>): Promise<unknown[]> {',

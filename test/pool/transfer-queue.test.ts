@@ -66,7 +66,12 @@ test('aborting a running task does not fail the transfer tasks submitted behind 
 
 test('aborting a running task under isolation: process does not fail the transfer tasks behind it', async () => {
   // A child process holds one task at a time, so the others wait in the pool's queue (no SharedArrayBuffer here).
-  const pool = new Pool({ filename: fixture('transfer-queue.mjs'), minThreads: 1, maxThreads: 1, isolation: 'process' });
+  const pool = new Pool({
+    filename: fixture('transfer-queue.mjs'),
+    minThreads: 1,
+    maxThreads: 1,
+    isolation: 'process',
+  });
   try {
     assert.equal(await pool.run('warm'), 'warm');
     const controller = new AbortController();
