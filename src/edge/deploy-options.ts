@@ -15,6 +15,8 @@ const kName = /^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/;
 const kQuantityCpu = /^(\d+m|\d+(\.\d+)?)$/;
 // Kubernetes' decimal kilo is a lowercase "k" (a "K" fails the API server's quantity parser); the others are capitals.
 const kQuantityMemory = /^\d+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/** The metrics port `hive deploy` opens for the probes unless told otherwise. */
+const kMetricsPort = 9464;
 const kPath = /^\/[A-Za-z0-9._~/-]*$/;
 const kPathError = 'expected an absolute URL path of letters, digits and . _ ~ / -, such as /readyz';
 const kNameError = 'expected a lowercase name of letters, digits and "-", starting with a letter (a Kubernetes name)';
@@ -102,13 +104,13 @@ const deploySchema = z.strictObject({
     .optional(),
   redis: z.boolean().default(true),
   /**
-   * What the orchestrator probes. By default `hive run --metrics-port 9464`, whose server answers `/readyz` and
-   * `/healthz`: the app's own port serves only the app. A `port` equal to the app's `port` means the app answers
-   * `readiness` and `liveness` itself, and no metrics port is opened.
+   * What the orchestrator probes. By default `hive run --metrics-port 9464` (9465 for an app on 9464), whose server
+   * answers `/readyz` and `/healthz`: the app's own port serves only the app. A `port` given equal to the app's
+   * `port` means the app answers `readiness` and `liveness` itself, and no metrics port is opened.
    */
   health: z
     .strictObject({
-      port: z.number().int().min(1).max(65535).default(9464),
+      port: z.number().int().min(1).max(65535).default(kMetricsPort),
       readiness: z.string().regex(kPath, { error: kPathError }).default('/readyz'),
       liveness: z.string().regex(kPath, { error: kPathError }).default('/healthz'),
     })
@@ -200,6 +202,12 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
   }
   if (options.tlsSecret !== undefined && options.host === undefined) {
     throw new DeployOptionError('tlsSecret', 'tlsSecret: needs host (the certificate is for a host name)');
+  }
+  // A defaulted metrics port equal to the app's would read as "the app answers its own probes" (see usesMetricsPort),
+  // which an app on 9464 never asked for: its probes would fetch /readyz from the app and get a 404. Only a port
+  // given says that; the default moves to the next number.
+  if (input.health?.port === undefined && options.health.port === options.port) {
+    options.health.port = kMetricsPort + 1;
   }
   checkHealth(options);
   checkLimits(options.resources, input.resources, recipe);

@@ -25,7 +25,10 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
   return args;
 }
 
-/** Whether the probes go to `hive run --metrics-port` (the default) rather than to the app's own port. */
+/**
+ * Whether the probes go to `hive run --metrics-port` (the default) rather than to the app's own port. Only a
+ * `health.port` given equal to `port` is the app's own: resolveDeployOptions moves a defaulted one that collides.
+ */
 export function usesMetricsPort(options: DeployOptions): boolean {
   return options.health.port !== options.port;
 }

@@ -29,8 +29,9 @@ Options:
                                1.5m; a bare number is seconds (default 5s; at most 10m)
       --sticky <mode>          ip | header:<name> | cookie:<name>
       --no-redis               no Redis service / REDIS_URL
-      --health-port <port>     port the probes fetch (default 9464: \`hive run --metrics-port\`, whose server
-                               answers /readyz and /healthz); the app's --port: the app answers them itself
+      --health-port <port>     port the probes fetch (default 9464, or 9465 when --port is 9464: \`hive run
+                               --metrics-port\`, whose server answers /readyz and /healthz); given equal to
+                               --port: the app answers them itself
       --readiness-path <path>  readiness probe path (default /readyz; another only with --health-port = --port)
       --liveness-path <path>   liveness probe path (default /healthz; likewise)
       --host <name>            public host name (Ingress rule, nginx server_name)
