@@ -44,8 +44,7 @@ export function renderCompose(options: DeployOptions): string {
     app: {
       build: '.',
       image: options.image,
-      // tini as PID 1 reaps any orphaned grandchild; hive run still gets the signals.
-      init: true,
+      // No `init: true`: the image's ENTRYPOINT is tini already, and Docker's init in front of it would be a second.
       environment: {
         NODE_ENV: 'production',
         PORT: String(options.port),

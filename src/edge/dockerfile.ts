@@ -1,6 +1,7 @@
 /**
  * The Dockerfile and .dockerignore of the deploy recipes: multi-stage, production dependencies from the lockfile,
- * an unprivileged user, and `hive run` as PID 1 in exec form so it receives SIGTERM and drains the app.
+ * an unprivileged user, and tini as PID 1 (it reaps orphans) running `hive run` in exec form, so that SIGTERM
+ * reaches hive run and it drains the app.
  */
 import type { DeployOptions } from './deploy-options.js';
 
@@ -63,6 +64,9 @@ export function renderDockerfile(options: DeployOptions): string {
   }
   lines.push(
     `FROM ${base}`,
+    '# tini as PID 1: node waits only for the processes it started, so a grandchild the app orphans would stay a',
+    '# zombie for the life of the container. tini reaps those and passes every signal on to hive run.',
+    'RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*',
     `ENV NODE_ENV=production PORT=${options.port}`,
     'WORKDIR /app',
     // Files stay owned by root: the app can read its code but not rewrite it.
@@ -71,10 +75,10 @@ export function renderDockerfile(options: DeployOptions): string {
     "# The base image's unprivileged user (uid 1000).",
     'USER node',
     `EXPOSE ${options.port}`,
-    '# Exec form, no shell in between: `hive run` is PID 1, gets SIGTERM and drains its processes within',
+    '# Exec form, no shell in between: tini hands SIGTERM to `hive run`, which drains its processes within',
     '# --kill-timeout. With `-i max` it sizes the cluster from the container CPU limit (cgroups).',
     'STOPSIGNAL SIGTERM',
-    `ENTRYPOINT ${json(['node', 'node_modules/hive/dist/cli/hive.js', 'run'])}`,
+    `ENTRYPOINT ${json(['/usr/bin/tini', '--', 'node', 'node_modules/hive/dist/cli/hive.js', 'run'])}`,
     `CMD ${json(hiveRunArgs(options))}`,
     '',
   );

@@ -117,7 +117,8 @@ test('compose: nginx + replicas + Redis with health checks, started in order of 
   const compose = parse(files.find((f) => f.path === 'compose.yaml')!.content);
   const { app, nginx, redis } = compose.services;
   assert.equal(app.deploy.replicas, 4);
-  assert.equal(app.init, true);
+  // tini is the image's ENTRYPOINT (hunt-deploy-init.test.ts): no Docker init on top of it.
+  assert.equal(app.init, undefined);
   assert.equal(app.environment.REDIS_URL, 'redis://redis:6379');
   for (const service of [app, nginx, redis]) assert.ok(service.healthcheck.test.length > 0);
   assert.deepEqual(app.depends_on, { redis: { condition: 'service_healthy' } });
@@ -156,7 +157,13 @@ test('Dockerfile: multi-stage, production dependencies, non-root, hive run in ex
   assert.match(withBuild, /^RUN npm ci --omit=dev$/m);
   assert.match(withBuild, /^USER node$/m);
   const entrypoint = /^ENTRYPOINT (.*)$/m.exec(withBuild)![1]!;
-  assert.deepEqual(JSON.parse(entrypoint), ['node', 'node_modules/hive/dist/cli/hive.js', 'run']);
+  assert.deepEqual(JSON.parse(entrypoint), [
+    '/usr/bin/tini',
+    '--',
+    'node',
+    'node_modules/hive/dist/cli/hive.js',
+    'run',
+  ]);
   assert.deepEqual(JSON.parse(/^CMD (.*)$/m.exec(withBuild)![1]!).slice(0, 3), ['server.js', '--instances', 'max']);
   // Behind a proxy the cluster keys a sticky client on X-Real-IP: its own peer address is the proxy's.
   const sticky = renderDeployRecipe('compose', { app: 'api', sticky: 'ip' })[0]!.content;

@@ -16,7 +16,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function hiveDeploy(...argv: string[]) {
   const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], { cwd: dir, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
 }
 
 function argAfter(args: string[], flag: string): string | undefined {
@@ -31,7 +34,9 @@ test('k8s --port 9464: the defaulted metrics port moves to 9465, and the probes 
   const container = docs.find((d) => d.kind === 'Deployment').spec.template.spec.containers[0];
   assert.equal(argAfter(container.args, '--port'), '9464');
   assert.equal(argAfter(container.args, '--metrics-port'), '9465');
-  const named = new Map<string, number>(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
+  const named = new Map<string, number>(
+    container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]),
+  );
   for (const probe of ['readinessProbe', 'livenessProbe'] as const) {
     assert.equal(named.get(container[probe].httpGet.port), 9465, probe);
   }
