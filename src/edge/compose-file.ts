@@ -42,7 +42,11 @@ export function renderCompose(options: DeployOptions): string {
   const probe = `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
   const services: Record<string, Parameters<typeof toYaml>[0]> = {
     app: {
-      build: '.',
+      // Compose resolves the context from the compose file's directory, and the dockerfile from the context.
+      build:
+        options.layout.recipe === '.'
+          ? '.'
+          : { context: options.layout.context, dockerfile: `${options.layout.recipe}/Dockerfile` },
       image: options.image,
       // No `init: true`: the image's ENTRYPOINT is tini already, and Docker's init in front of it would be a second.
       environment: {

@@ -44,6 +44,15 @@ function killTimeoutSeconds(value: number | string): number | undefined {
   }
 }
 
+// A relative directory, written with "/" and normalized ("" and "./" are "."): it ends up in compose.yaml and in the
+// comments' commands (a control character would break either).
+const relativeDir = z
+  .string()
+  .refine((value) => !posix.isAbsolute(value) && ![...value].some((char) => char.charCodeAt(0) < 0x20), {
+    error: 'expected a relative directory such as deploy/k8s or ../..',
+  })
+  .transform((value) => posix.normalize(value || '.').replace(/(.)\/$/, '$1'));
+
 /** Whether a relative script path stays inside the directory it is relative to (`a/../b.js` does, `../b.js` not). */
 function insideContext(script: string): boolean {
   const normal = posix.normalize(script);
@@ -138,6 +147,21 @@ const deploySchema = z.strictObject({
   publish: z.number().int().min(1).max(65535).default(8080),
   /** Kubernetes namespace (none: kubectl's current). */
   namespace: z.string().regex(kName, { error: kNameError }).optional(),
+  /**
+   * Where the recipe's files go relative to the app's directory (the Docker build context), both ways: `hive deploy
+   * --out deploy/k8s` is `{ recipe: 'deploy/k8s', context: '../..' }`. Default: the app's directory itself.
+   */
+  layout: z
+    .strictObject({
+      /** The recipe's directory, relative to the app's directory. */
+      recipe: relativeDir.default('.'),
+      /** The app's directory (the build context), relative to the recipe's directory. */
+      context: relativeDir.default('.'),
+    })
+    .refine((layout) => (layout.recipe === '.') === (layout.context === '.'), {
+      error: 'expected recipe and context both "." (the recipe in the app\'s directory) or neither',
+    })
+    .prefault({}),
 });
 
 /**

@@ -4,7 +4,7 @@
  */
 import { renderCompose, renderComposeNginx } from './compose-file.js';
 import { type DeployInput, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
-import { renderDockerfile, renderDockerignore } from './dockerfile.js';
+import { dockerignorePath, renderDockerfile, renderDockerignore } from './dockerfile.js';
 import { renderKubernetes } from './kubernetes-manifests.js';
 
 /** Which recipe `hive deploy` writes: the same names as {@link DeployRecipe}. */
@@ -22,7 +22,7 @@ export function renderDeployRecipe(target: DeployTarget, input: DeployInput): Re
   const options = resolveDeployOptions(input, target);
   const image = [
     { path: 'Dockerfile', content: renderDockerfile(options) },
-    { path: '.dockerignore', content: renderDockerignore() },
+    { path: dockerignorePath(options), content: renderDockerignore() },
   ];
   if (target === 'compose') {
     return [

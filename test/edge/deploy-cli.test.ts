@@ -28,7 +28,8 @@ test('k8s: names the app from package.json, writes the files, refuses to overwri
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: '@acme/orders', main: './dist/main.js' }));
   const first = hiveDeploy(app, 'k8s', '--out', 'deploy');
   assert.equal(first.code, 0, first.stderr);
-  assert.deepEqual(readdirSync(join(app, 'deploy')).sort(), ['.dockerignore', 'Dockerfile', 'k8s.yaml']);
+  // Docker reads the ignore file of a Dockerfile outside the context's root next to it (hunt-deploy-out-layout).
+  assert.deepEqual(readdirSync(join(app, 'deploy')).sort(), ['Dockerfile', 'Dockerfile.dockerignore', 'k8s.yaml']);
   const manifests = readFileSync(join(app, 'deploy', 'k8s.yaml'), 'utf8');
   assert.match(manifests, /^ {2}name: orders$/m);
   assert.match(manifests, /- dist\/main\.js$/m);
@@ -48,7 +49,8 @@ test('compose writes the four files; bad input exits 2 and writes nothing', () =
   const out = join(dir, 'compose');
   const ok = hiveDeploy(dir, 'compose', '--app', 'api', '--replicas', '3', '--out', out);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.deepEqual(readdirSync(out).sort(), ['.dockerignore', 'Dockerfile', 'compose.yaml', 'nginx.conf']);
+  // --out is not the app's directory (dir): the ignore file goes next to the Dockerfile.
+  assert.deepEqual(readdirSync(out).sort(), ['Dockerfile', 'Dockerfile.dockerignore', 'compose.yaml', 'nginx.conf']);
 
   const cases: [string[], RegExp][] = [
     [['compose', '--app', 'API'], /ERR_HIVE_DEPLOY_INVALID_OPTION: --app \(app\):/],

@@ -28,9 +28,21 @@ const tempDirs: string[] = [];
 after(() => Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 /** The example app behind the committed recipes in deploy/. */
+// Written with `--out deploy/<target>` from the app's directory, where they sit in this repository.
 const examples: Record<'compose' | 'k8s', DeployInput> = {
-  compose: { app: 'api', script: 'dist/server.js', replicas: 3 },
-  k8s: { app: 'api', script: 'dist/server.js', host: 'api.example.com', tlsSecret: 'api-tls' },
+  compose: {
+    app: 'api',
+    script: 'dist/server.js',
+    replicas: 3,
+    layout: { recipe: 'deploy/compose', context: '../..' },
+  },
+  k8s: {
+    app: 'api',
+    script: 'dist/server.js',
+    host: 'api.example.com',
+    tlsSecret: 'api-tls',
+    layout: { recipe: 'deploy/k8s', context: '../..' },
+  },
 };
 
 for (const target of ['compose', 'k8s'] as const) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeployInput } from '../../edge/deploy-options.js';
 import { type DeployTarget, type RecipeFile, renderDeployRecipe } from '../../edge/deploy-recipes.js';
@@ -9,8 +9,9 @@ import { HiveError } from '../../errors.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
 
-Writes a deploy recipe for one app into --out (default: the current directory). The files are yours to edit:
-existing files are never overwritten unless --force is given.
+Writes a deploy recipe for one app into --out; run it from the app's directory, the Docker build context. The
+files are yours to edit: existing files are never overwritten unless --force is given. With --out elsewhere, the
+ignore file is Dockerfile.dockerignore (next to the Dockerfile, where Docker reads it) instead of .dockerignore.
 
   compose   Dockerfile, .dockerignore, compose.yaml (nginx + app replicas + Redis), nginx.conf
   k8s       Dockerfile, .dockerignore, k8s.yaml (Deployment, Service, Ingress, HorizontalPodAutoscaler,
@@ -45,7 +46,7 @@ Options:
                                at least 6Mi (Docker's minimum; node cannot start in less).
                                A limit below the default k8s request (500m CPU, 256Mi) lowers the request to it
       --min <n> --max <n>      autoscaler bounds (default 2 and 10)
-      --out <dir>              where to write (default .)
+      --out <dir>              where to write (default .: the app's directory)
       --force                  overwrite existing files
   -h, --help                   this help`;
 
@@ -63,8 +64,11 @@ export default async function deploy(argv: string[]): Promise<number> {
       (parsed.help ? process.stdout : process.stderr).write(`${usage}\n`);
       return parsed.help ? 0 : 2;
     }
-    files = renderDeployRecipe(parsed.target, parsed.input);
     out = resolve(parsed.out);
+    // The app's directory is the current one (its package.json named the app): the recipe's paths to and from it.
+    const posixRelative = (from: string, to: string) => relative(from, to).split(sep).join('/') || '.';
+    const layout = { recipe: posixRelative(process.cwd(), out), context: posixRelative(out, process.cwd()) };
+    files = renderDeployRecipe(parsed.target, { ...parsed.input, layout });
     force = parsed.force;
   } catch (error) {
     printError(error);
