@@ -84,6 +84,29 @@ export class DeployFileExistsError extends HiveError {
   }
 }
 
+/** `hive deploy --out` is not a directory and cannot be made one (a file is in the way, or mkdir fails there). */
+export class DeployOutDirError extends HiveError {
+  readonly key = 'out';
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('ERR_HIVE_DEPLOY_OUT_DIR', `--out: ${reason}`, options);
+  }
+}
+
+/** The app's package.json (which names the app and which the image's `npm ci` reads) is not a JSON object. */
+export class DeployPackageJsonError extends HiveError {
+  readonly path: string;
+
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'ERR_HIVE_DEPLOY_PACKAGE_JSON',
+      `${path} ${reason}: hive deploy reads the app's name and main there, and the image's npm ci would fail on it`,
+      options,
+    );
+    this.path = path;
+  }
+}
+
 /** `nginx -t` rejected a generated config (`hive edge nginx --check`); the message carries nginx's own words. */
 export class EdgeNginxCheckError extends HiveError {
   readonly output: string;

@@ -9,6 +9,8 @@ export { type DeployTarget, type RecipeFile, renderDeployRecipe } from './deploy
 export {
   DeployFileExistsError,
   DeployOptionError,
+  DeployOutDirError,
+  DeployPackageJsonError,
   EdgeBalanceConflictError,
   EdgeHostError,
   EdgeNoUpstreamError,

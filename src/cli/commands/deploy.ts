@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeployInput } from '../../edge/deploy-options.js';
 import { type DeployTarget, type RecipeFile, renderDeployRecipe } from '../../edge/deploy-recipes.js';
-import { DeployFileExistsError, DeployOptionError } from '../../edge/errors.js';
+import {
+  DeployFileExistsError,
+  DeployOptionError,
+  DeployOutDirError,
+  DeployPackageJsonError,
+} from '../../edge/errors.js';
 import { HiveError } from '../../errors.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
@@ -76,9 +81,9 @@ export default async function deploy(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    await makeOutDir(out);
     const existing = files.map((file) => join(out, file.path)).filter((path) => existsSync(path));
     if (existing.length > 0 && !force) throw new DeployFileExistsError(existing);
-    await mkdir(out, { recursive: true });
     for (const file of files) {
       const path = join(out, file.path);
       const temp = `${path}.${process.pid}.tmp`;
@@ -94,6 +99,32 @@ export default async function deploy(argv: string[]): Promise<number> {
   } catch (error) {
     printError(error);
     return 1;
+  }
+}
+
+/**
+ * Makes `out` and any missing parent, one level at a time from the nearest that exists: `mkdir -p` in node loops
+ * forever where the kernel answers ENOENT for a parent that is there (under /proc), and a file in the way would
+ * surface as a bare EEXIST or ENOTDIR.
+ */
+async function makeOutDir(out: string): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = out; ; dir = dirname(dir)) {
+    const stats = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+      throw new DeployOutDirError(`cannot use ${dir} (${error.message})`, { cause: error });
+    });
+    if (stats?.isDirectory()) break;
+    if (stats !== undefined) throw new DeployOutDirError(`${dir} is a file, not a directory`);
+    // The root always exists: reaching it without a directory cannot happen, but must not loop.
+    if (dirname(dir) === dir) throw new DeployOutDirError(`cannot create ${out}: ${dir} does not exist`);
+    missing.unshift(dir);
+  }
+  for (const dir of missing) {
+    await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return;
+      throw new DeployOutDirError(`cannot create ${dir} (${error.message})`, { cause: error });
+    });
   }
 }
 
@@ -203,17 +234,43 @@ function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-// The app's own package.json names the app and its entry point; npm scopes are not valid Kubernetes names.
+// The app's own package.json names the app and its entry point; npm scopes are not valid Kubernetes names. None at all
+// is fine (--app names the app); one that is not a JSON object is refused even then, since the image's npm ci reads it.
 function readPackageJson(): { name?: string; main?: string } {
+  const path = resolve('package.json');
+  let text: string;
   try {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name?: unknown; main?: unknown };
-    return {
-      ...(typeof pkg.name === 'string' && { name: pkg.name.replace(/^@[^/]+\//, '').toLowerCase() }),
-      ...(typeof pkg.main === 'string' && { main: pkg.main.replace(/^\.\//, '') }),
-    };
-  } catch {
-    return {};
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new DeployPackageJsonError(path, `cannot be read (${(error as Error).message})`, { cause: error });
   }
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch (error) {
+    throw new DeployPackageJsonError(path, `is not valid JSON (${jsonErrorPlace(error as Error, text)})`, {
+      cause: error,
+    });
+  }
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) {
+    throw new DeployPackageJsonError(path, 'is not a JSON object');
+  }
+  const { name, main } = pkg as { name?: unknown; main?: unknown };
+  return {
+    ...(typeof name === 'string' && { name: name.replace(/^@[^/]+\//, '').toLowerCase() }),
+    ...(typeof main === 'string' && { main: main.replace(/^\.\//, '') }),
+  };
+}
+
+// Node 20's JSON.parse says only "at position N": the line and column are what an editor goes to.
+function jsonErrorPlace(error: Error, text: string): string {
+  const position = /at position (\d+)/.exec(error.message);
+  if (position === null || /\bline \d+/.test(error.message)) return error.message;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${error.message}, line ${line} column ${column}`;
 }
 
 // Option keys whose flag is spelled differently, so errors name what the user typed.
