@@ -112,7 +112,8 @@ function composeLimits(options: DeployOptions): { resources?: { limits: Record<s
 
 /** A Kubernetes CPU quantity (`2`, `1.5`, `500m`) as compose's `cpus`: a decimal number of CPUs (`0.5`). */
 function composeCpus(quantity: string): string {
-  if (!quantity.endsWith('m')) return quantity;
+  // `.5` or `2.500` as Docker's own CLI prints a number (deploy-options allows 3 decimals at most: no float noise).
+  if (!quantity.endsWith('m')) return String(Number(quantity));
   const millis = quantity
     .slice(0, -1)
     .replace(/^0+(?=\d)/, '')
@@ -129,12 +130,15 @@ const kComposeUnits = ['p', 't', 'g', 'm', 'k'] as const;
 /**
  * A Kubernetes memory quantity as a compose byte value, exactly: compose's k, m, g, t, p are binary (1024), so the
  * largest of them that divides the amount, else whole bytes (`600M` is `600000000b`). BigInt: `1E` is past 2^53.
+ * A decimal amount that is not a whole number of bytes (`10.0001Mi`) rounds up, as the kubelet rounds it.
  */
 function composeMemory(quantity: string): string {
-  const [, digits = '0', unit = ''] = /^(\d+)(\D*)$/.exec(quantity) ?? [];
-  let bytes = BigInt(digits);
-  if (unit in kBinaryUnits) bytes *= 1024n ** kBinaryUnits[unit as keyof typeof kBinaryUnits];
-  else if (unit in kDecimalUnits) bytes *= 1000n ** kDecimalUnits[unit as keyof typeof kDecimalUnits];
+  const [, whole = '0', fraction = '', unit = ''] = /^(\d*)(?:\.(\d+))?(\D*)$/.exec(quantity) ?? [];
+  const scale = 10n ** BigInt(fraction.length);
+  let scaled = BigInt(`${whole || '0'}${fraction}`);
+  if (unit in kBinaryUnits) scaled *= 1024n ** kBinaryUnits[unit as keyof typeof kBinaryUnits];
+  else if (unit in kDecimalUnits) scaled *= 1000n ** kDecimalUnits[unit as keyof typeof kDecimalUnits];
+  const bytes = (scaled + scale - 1n) / scale;
   for (const [index, suffix] of kComposeUnits.entries()) {
     const size = 1024n ** BigInt(kComposeUnits.length - index);
     if (bytes > 0n && bytes % size === 0n) return `${bytes / size}${suffix}`;

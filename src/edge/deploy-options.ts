@@ -12,9 +12,10 @@ import { issueMessage } from './issue-message.js';
 
 // Kubernetes object names (DNS-1123 labels): the strictest of the places the app name ends up.
 const kName = /^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/;
-const kQuantityCpu = /^(\d+m|\d+(\.\d+)?)$/;
+// A Kubernetes quantity's number may be decimal (`1.5Gi`, `.5`); no sign, no exponent form here.
+const kQuantityCpu = /^(\d+(\.\d+)?|\.\d+)m?$/;
 // Kubernetes' decimal kilo is a lowercase "k" (a "K" fails the API server's quantity parser); the others are capitals.
-const kQuantityMemory = /^\d+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const kQuantityMemory = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 /** The metrics port `hive deploy` opens for the probes unless told otherwise. */
 const kMetricsPort = 9464;
 const kPath = /^\/[A-Za-z0-9._~/-]*$/;
@@ -22,8 +23,11 @@ const kPathError = 'expected an absolute URL path of letters, digits and . _ ~ /
 const kNameError = 'expected a lowercase name of letters, digits and "-", starting with a letter (a Kubernetes name)';
 // What a Kubernetes quantity looks like, said in the words of the flags' help rather than as the regex.
 const kCpuError = 'expected CPUs or millicores, such as 2, 1.5 or 500m';
+const kCpuPrecisionError =
+  'expected at most 3 decimals of a CPU, or whole millicores: Kubernetes takes no CPU quantity finer than 1m ' +
+  '(0.001 CPU), such as 2.556 or 2556m';
 const kMemoryError =
-  'expected bytes or a number with a suffix k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi or Ei, such as 512Mi or 1G ' +
+  'expected bytes or a number with a suffix k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi or Ei, such as 512Mi, 1.5Gi or 1G ' +
   '(kilo is a lowercase k, mega a capital M: 1m is not a memory size)';
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -52,6 +56,17 @@ const relativeDir = z
     error: 'expected a relative directory such as deploy/k8s or ../..',
   })
   .transform((value) => posix.normalize(value || '.').replace(/(.)\/$/, '$1'));
+
+/** Milli-precision at most: `1.5m` or `2.5555` is finer than Kubernetes allows. */
+function milliPrecise(quantity: string): boolean {
+  const [, fraction = ''] = /\.(\d+)/.exec(quantity) ?? [];
+  return quantity.endsWith('m') ? fraction === '' : fraction.length <= 3;
+}
+
+const cpuQuantity = z
+  .string()
+  .regex(kQuantityCpu, { error: kCpuError })
+  .refine((value) => !kQuantityCpu.test(value) || milliPrecise(value), { error: kCpuPrecisionError });
 
 /** Whether a relative script path stays inside the directory it is relative to (`a/../b.js` does, `../b.js` not). */
 function insideContext(script: string): boolean {
@@ -126,8 +141,8 @@ const deploySchema = z.strictObject({
     .prefault({}),
   resources: z
     .strictObject({
-      cpuRequest: z.string().regex(kQuantityCpu, { error: kCpuError }).default('500m'),
-      cpuLimit: z.string().regex(kQuantityCpu, { error: kCpuError }).default('2'),
+      cpuRequest: cpuQuantity.default('500m'),
+      cpuLimit: cpuQuantity.default('2'),
       memoryRequest: z.string().regex(kQuantityMemory, { error: kMemoryError }).default('256Mi'),
       memoryLimit: z.string().regex(kQuantityMemory, { error: kMemoryError }).default('512Mi'),
     })
@@ -351,6 +366,6 @@ const kMemoryUnits: Record<string, number> = {
 };
 
 function memoryBytes(quantity: string): number {
-  const [, digits = '', unit = ''] = /^(\d+)(\D*)$/.exec(quantity) ?? [];
-  return Number(digits) * (kMemoryUnits[unit] ?? Number.NaN);
+  const [, number = '', unit = ''] = /^([\d.]+)(\D*)$/.exec(quantity) ?? [];
+  return Number(number) * (kMemoryUnits[unit] ?? Number.NaN);
 }

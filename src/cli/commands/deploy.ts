@@ -45,9 +45,11 @@ Options:
       --publish <port>         host port of nginx in compose (default 8080)
       --namespace <ns>         Kubernetes namespace
       --cpu-limit <q>          container CPU limit, in CPUs or millicores: 2, 1.5, 500m (k8s default 2; compose:
-                               none unless given); at least 10m (Docker's minimum, k8s raises less to it)
+                               none unless given); at least 10m (Docker's minimum, k8s raises less to it), and
+                               no finer than 1m (2.555, not 2.5555)
       --memory-limit <q>       container memory limit, in bytes or with a suffix: k, M, G, T, P, E, Ki, Mi, Gi,
-                               Ti, Pi, Ei (kilo is a lowercase k; k8s default 512Mi; compose: none unless given);
+                               Ti, Pi, Ei, the number decimal or not (1.5Gi); kilo is a lowercase k (k8s default
+                               512Mi; compose: none unless given);
                                at least 6Mi (Docker's minimum; node cannot start in less).
                                A limit below the default k8s request (500m CPU, 256Mi) lowers the request to it
       --min <n> --max <n>      autoscaler bounds (default 2 and 10)
