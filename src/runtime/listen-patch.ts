@@ -75,13 +75,23 @@ function parsePortListen(args: unknown[]): PortListen | undefined {
   return { port, host, backlog, callback, options };
 }
 
+/**
+ * The error's message, with the address said: in cluster mode node's error for a server with no host carries address
+ * null (`bind EADDRINUSE null:3000`), where the primary tried every address.
+ */
+function listenErrorMessage(error: NodeJS.ErrnoException): string {
+  const { address, port } = error as { address?: string | null; port?: number };
+  if (address !== null || port === undefined) return error.message;
+  return `${error.syscall ?? 'listen'} ${error.code} *:${port} (every address)`;
+}
+
 /** Tells the primary when a server listens (the default ready signal), or why it could not. */
 function reportListening(server: NetServer, state: RuntimeState): void {
   const onError = (error: NodeJS.ErrnoException) => {
     server.off('listening', onListening);
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
       const port = (error as { port?: number }).port ?? null;
-      sendToPrimary({ hive: 1, type: 'listen-error', code: error.code, message: error.message, port });
+      sendToPrimary({ hive: 1, type: 'listen-error', code: error.code, message: listenErrorMessage(error), port });
     }
     // Without a handler of the app's own, the error must still crash the process as it would without Hive.
     if (server.listenerCount('error') === 0) throw error;
