@@ -345,7 +345,8 @@ function checkLimits(resources: Resources, given: DeployInput['resources'], reci
   }
 }
 
-function cpuCores(quantity: string): number {
+/** A valid CPU quantity (`2`, `1.5`, `500m`) in CPUs. */
+export function cpuCores(quantity: string): number {
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
 }
 

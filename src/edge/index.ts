@@ -6,6 +6,7 @@
 export { renderComposeNginx } from './compose-file.js';
 export { type DeployInput, type DeployOptions, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
 export { type DeployTarget, type RecipeFile, renderDeployRecipe } from './deploy-recipes.js';
+export { type AppDirectory, deployWarnings } from './deploy-warnings.js';
 export {
   DeployFileExistsError,
   DeployOptionError,

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeployInput } from '../../edge/deploy-options.js';
 import { type DeployTarget, type RecipeFile, renderDeployRecipe } from '../../edge/deploy-recipes.js';
+import { deployWarnings, kLockfiles } from '../../edge/deploy-warnings.js';
 import {
   DeployFileExistsError,
   DeployOptionError,
@@ -75,7 +76,13 @@ export default async function deploy(argv: string[]): Promise<number> {
     // The app's directory is the current one (its package.json named the app): the recipe's paths to and from it.
     const posixRelative = (from: string, to: string) => relative(from, to).split(sep).join('/') || '.';
     const layout = { recipe: posixRelative(process.cwd(), out), context: posixRelative(out, process.cwd()) };
-    files = renderDeployRecipe(parsed.target, { ...parsed.input, layout });
+    const input = { ...parsed.input, layout };
+    files = renderDeployRecipe(parsed.target, input);
+    const lockfiles = kLockfiles.filter((name) => existsSync(name));
+    const app = { dir: process.cwd(), packageJson: parsed.packageJson, lockfiles };
+    for (const warning of deployWarnings(parsed.target, input, app)) {
+      process.stderr.write(`hive deploy: warning: ${warning}\n`);
+    }
     force = parsed.force;
   } catch (error) {
     printError(error);
@@ -134,6 +141,8 @@ interface DeployArgs {
   help: boolean;
   target: DeployTarget | undefined;
   input: DeployInput;
+  /** The app's package.json, undefined when there is none. */
+  packageJson: Record<string, unknown> | undefined;
   out: string;
   force: boolean;
 }
@@ -178,7 +187,9 @@ function parse(argv: string[]): DeployArgs {
     throw new DeployOptionError('argv', (cause as Error).message);
   }
   const [target, extra] = positionals;
-  if (values.help === true) return { help: true, target: undefined, input: { app: '' }, out: '.', force: false };
+  if (values.help === true) {
+    return { help: true, target: undefined, input: { app: '' }, packageJson: undefined, out: '.', force: false };
+  }
   if (target !== undefined && target !== 'compose' && target !== 'k8s') {
     throw new DeployOptionError('argv', `unknown target ${JSON.stringify(target)} (expected compose or k8s)`);
   }
@@ -191,7 +202,8 @@ function parse(argv: string[]): DeployArgs {
       throw new DeployOptionError(name, `--${name}: expected an integer, got ${JSON.stringify(text)}`);
     return Number(text);
   };
-  const pkg = readPackageJson();
+  const packageJson = readPackageJson();
+  const pkg = appDefaults(packageJson);
   const input: DeployInput = {
     app: str('app') ?? pkg.name ?? '',
     ...defined('script', str('script') ?? pkg.main),
@@ -227,6 +239,7 @@ function parse(argv: string[]): DeployArgs {
     help: false,
     target: target as DeployTarget | undefined,
     input,
+    packageJson,
     out: str('out') ?? '.',
     force: values.force === true,
   };
@@ -236,15 +249,15 @@ function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-// The app's own package.json names the app and its entry point; npm scopes are not valid Kubernetes names. None at all
-// is fine (--app names the app); one that is not a JSON object is refused even then, since the image's npm ci reads it.
-function readPackageJson(): { name?: string; main?: string } {
+// The app's own package.json names the app and its entry point. None at all is fine (--app names the app); one that is
+// not a JSON object is refused even then, since the image's npm ci reads it.
+function readPackageJson(): Record<string, unknown> | undefined {
   const path = resolve('package.json');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new DeployPackageJsonError(path, `cannot be read (${(error as Error).message})`, { cause: error });
   }
   let pkg: unknown;
@@ -258,7 +271,12 @@ function readPackageJson(): { name?: string; main?: string } {
   if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) {
     throw new DeployPackageJsonError(path, 'is not a JSON object');
   }
-  const { name, main } = pkg as { name?: unknown; main?: unknown };
+  return pkg as Record<string, unknown>;
+}
+
+/** The app's name and entry point from its package.json; npm scopes are not valid Kubernetes names. */
+function appDefaults(pkg: Record<string, unknown> | undefined): { name?: string; main?: string } {
+  const { name, main } = pkg ?? {};
   return {
     ...(typeof name === 'string' && { name: name.replace(/^@[^/]+\//, '').toLowerCase() }),
     ...(typeof main === 'string' && { main: main.replace(/^\.\//, '') }),

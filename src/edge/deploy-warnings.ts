@@ -1,0 +1,82 @@
+/**
+ * What a deploy recipe cannot check by itself and would fail on later, at build or at start: said as warnings when it
+ * is written, since the files are still worth having (the user may fix the app before building).
+ */
+import { cpuCores, type DeployInput, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
+
+/** What `hive deploy` found in the app's directory (the build context). */
+export interface AppDirectory {
+  /** The directory, as the warnings name it. */
+  dir: string;
+  /** package.json as parsed, or undefined when there is none. */
+  packageJson: Record<string, unknown> | undefined;
+  /** Which lockfiles exist there: any of {@link kLockfiles}. */
+  lockfiles: readonly string[];
+}
+
+/** The lockfiles looked for: npm's, which the Dockerfile needs, and the others, to name one found instead. */
+export const kLockfiles = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+];
+
+/** The warnings for a recipe of `input`, and of the app in `app` when given; none when all is as the recipe expects. */
+export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: AppDirectory): string[] {
+  const options = resolveDeployOptions(input, recipe);
+  const warnings: string[] = [];
+  if (app !== undefined) warnings.push(...appWarnings(app));
+  // hive run -i max starts one process per CPU of the limit, rounded up (available-cores.ts): more share its quota,
+  // and the kernel throttles them all, so each request gets slower while no more are served.
+  const limited = recipe === 'k8s' || options.givenLimits.cpu;
+  if (limited && typeof options.instances === 'number') {
+    const cpus = cpuCores(options.resources.cpuLimit);
+    const most = Math.max(1, Math.ceil(cpus));
+    if (options.instances > most) {
+      const limit = options.givenLimits.cpu
+        ? `--cpu-limit ${options.resources.cpuLimit} (${cpus} CPUs)`
+        : `the default CPU limit of ${cpus} CPUs (--cpu-limit)`;
+      warnings.push(
+        `--instances ${options.instances} (instances) is more processes than the CPU limit gives: with ${limit}, ` +
+          `-i max would start ${most}; the others share that quota and the kernel throttles them all, so requests ` +
+          'get slower rather than more served. Give --instances max, or raise --cpu-limit',
+      );
+    }
+  }
+  return warnings;
+}
+
+function appWarnings({ dir, packageJson, lockfiles }: AppDirectory): string[] {
+  if (packageJson === undefined) {
+    return [
+      `no package.json in ${dir}: the Dockerfile copies package.json and package-lock.json from the app's directory ` +
+        '(the build context); run hive deploy there',
+    ];
+  }
+  const warnings: string[] = [];
+  const has = (field: string) => {
+    const deps = packageJson[field];
+    return typeof deps === 'object' && deps !== null && Object.hasOwn(deps, 'hive');
+  };
+  // The image's ENTRYPOINT is node_modules/hive/dist/cli/hive.js, from the production install (npm ci --omit=dev).
+  if (!has('dependencies') && !has('optionalDependencies')) {
+    warnings.push(
+      has('devDependencies')
+        ? 'hive is in devDependencies only: the image installs with npm ci --omit=dev, which leaves it out, and ' +
+            'its ENTRYPOINT (node_modules/hive/dist/cli/hive.js) would not be found at start; move hive to dependencies'
+        : "hive is not in package.json's dependencies: the image's ENTRYPOINT runs node_modules/hive/dist/cli/" +
+            'hive.js from its production install; add hive to dependencies',
+    );
+  }
+  if (!lockfiles.includes('package-lock.json')) {
+    const other = lockfiles.filter((name) => name !== 'package-lock.json');
+    warnings.push(
+      `no package-lock.json in ${dir}: the Dockerfile copies it and runs npm ci, which needs it; run npm install ` +
+        `to write one${other.length > 0 ? ` (found ${other.join(', ')}: adapt the Dockerfile to that package manager)` : ''}`,
+    );
+  }
+  return warnings;
+}

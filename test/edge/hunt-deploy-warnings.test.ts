@@ -1,0 +1,76 @@
+// Recipes that generate fine and then fail at build or start went by without a word: `hive` only in devDependencies
+// (the image's `npm ci --omit=dev` drops it, and the ENTRYPOINT cannot find node_modules/hive), no package-lock.json
+// (the Dockerfile copies it and runs `npm ci`, which needs it), and `--instances` above what the CPU limit gives
+// (`-i max` would start fewer: the extra processes share the quota and are throttled). Each is now a warning; the
+// files are still written.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-warnings-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function hiveDeploy(cwd: string, ...argv: string[]) {
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], { cwd, encoding: 'utf8' });
+}
+
+function makeApp(name: string, pkg: Record<string, unknown>, lockfile = true): string {
+  const app = join(dir, name);
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'api', ...pkg }));
+  if (lockfile) writeFileSync(join(app, 'package-lock.json'), '{}');
+  return app;
+}
+
+const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('hive deploy: warning:'));
+
+test('an app as the recipe expects it: no warning', () => {
+  const app = makeApp('clean', { dependencies: { hive: '^0.1.0' } });
+  const result = hiveDeploy(app, 'k8s', '--instances', '2');
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(warnings(result.stderr), []);
+});
+
+test('hive only in devDependencies: a warning naming npm ci --omit=dev; the files are written', () => {
+  const app = makeApp('dev-only', { devDependencies: { hive: '^0.1.0' } });
+  const result = hiveDeploy(app, 'compose');
+  assert.equal(result.status, 0, result.stderr);
+  const [warning, ...rest] = warnings(result.stderr);
+  assert.match(warning ?? '', /hive is in devDependencies.*npm ci --omit=dev/);
+  assert.deepEqual(rest, []);
+  assert.ok(existsSync(join(app, 'compose.yaml')));
+});
+
+test('hive in no dependencies at all: a warning', () => {
+  const app = makeApp('no-hive', { dependencies: { express: '^5.0.0' } });
+  assert.match(warnings(hiveDeploy(app, 'k8s').stderr).join('\n'), /hive is not in package\.json's dependencies/);
+});
+
+test('no package-lock.json: a warning saying npm ci needs it (and naming another lockfile found)', () => {
+  const app = makeApp('no-lock', { dependencies: { hive: '*' } }, false);
+  writeFileSync(join(app, 'yarn.lock'), '');
+  const result = hiveDeploy(app, 'k8s');
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(warnings(result.stderr).join('\n'), /no package-lock\.json.*npm ci.*yarn\.lock/);
+});
+
+test('--instances above what the CPU limit gives: a warning; under it, or compose with no limit, none', () => {
+  const app = makeApp('instances', { dependencies: { hive: '*' } });
+  const over = hiveDeploy(app, 'k8s', '--instances', '4', '--cpu-limit', '1500m', '--force');
+  assert.equal(over.status, 0, over.stderr);
+  assert.match(warnings(over.stderr).join('\n'), /--instances 4 .*--cpu-limit 1500m.*-i max would start 2/);
+  // The default k8s limit is 2 CPUs.
+  assert.match(warnings(hiveDeploy(app, 'k8s', '--instances', '3', '--force').stderr).join('\n'), /--instances 3/);
+  assert.deepEqual(warnings(hiveDeploy(app, 'k8s', '--instances', '2', '--cpu-limit', '1500m', '--force').stderr), []);
+  // Compose sets no CPU limit unless given: the replica has every core of the machine.
+  assert.deepEqual(warnings(hiveDeploy(app, 'compose', '--instances', '64', '--force').stderr), []);
+  assert.match(
+    warnings(hiveDeploy(app, 'compose', '--instances', '3', '--cpu-limit', '2', '--force').stderr).join('\n'),
+    /--instances 3/,
+  );
+});
