@@ -7,8 +7,8 @@ export const PM2_READY = 'ready';
 export interface ReadyWaitOptions {
   instance: number;
   listenTimeout: number;
-  /** What the process failed to do in time, for the error: `did not listen`. */
-  awaited: string;
+  /** What the process failed to do in time, for the error: `did not listen` (read when the time is up). */
+  awaited: string | (() => string);
   /** What to do about it, after the timing. */
   hint?: string | undefined;
   /** Emits the process's IPC `message`s (a cluster Worker, a ChildProcess). */
@@ -34,7 +34,7 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
       fail(
         new WorkerNotReadyError(
           instance,
-          `${options.awaited} within ${options.listenTimeout} ms${options.hint ? `; ${options.hint}` : ''}`,
+          `${typeof options.awaited === 'function' ? options.awaited() : options.awaited} within ${options.listenTimeout} ms${options.hint ? `; ${options.hint}` : ''}`,
         ),
       );
     }, options.listenTimeout);

@@ -1,6 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { PrimaryMessage } from '../runtime/protocol.js';
-import { PortInUseError } from './errors.js';
 import { hashKey, type StickyMode, stickyKey } from './sticky-mode.js';
 
 /** A worker the router may hand a connection to. */
@@ -18,6 +17,10 @@ const MAX_HEAD = 16 * 1024;
 const MAX_HANDOVERS = 3;
 // The whole head, not the time between two reads: node's own server allows as long (headersTimeout).
 const HEAD_TIMEOUT = 60_000;
+// How long a connection that finds no process ready waits for one (a crashed one's restart, a reload's replacement)
+// before it is closed, and how many may wait at once: each holds a descriptor in the primary.
+const READY_WAIT = 10_000;
+const MAX_WAITING = 1024;
 // The first byte of a TLS record carrying a handshake (a ClientHello): not an HTTP request line.
 const TLS_HANDSHAKE = 0x16;
 
@@ -27,6 +30,8 @@ export interface StickyRouterOptions {
   headTimeout?: number;
   /** Hears a misuse the router meets (once each), such as TLS where it must read HTTP heads. */
   onWarning?: (message: string) => void;
+  /** How long a connection that finds no process ready waits for one, in ms (default 10 s); then it is closed. */
+  readyWait?: number;
 }
 
 /**
@@ -44,6 +49,11 @@ export class StickyRouter {
   readonly #pending = new Map<StickyTarget, Map<Socket, Buffer | null>>();
   readonly #onWarning: (message: string) => void;
   readonly #headTimeout: number;
+  readonly #readyWait: number;
+  // Connections that found no process ready, with their heads, until one is (wake) or their wait ends.
+  readonly #waiting = new Map<Socket, { head: Buffer | null; timer: NodeJS.Timeout }>();
+  #listening: { host: string | undefined; address: Promise<AddressInfo> } | undefined;
+  #closed = false;
   #warnedTls = false;
 
   constructor(mode: StickyMode, pick: (hash: number) => StickyTarget | undefined, options: StickyRouterOptions = {}) {
@@ -51,32 +61,81 @@ export class StickyRouter {
     this.#pick = pick;
     this.#onWarning = options.onWarning ?? (() => {});
     this.#headTimeout = options.headTimeout ?? HEAD_TIMEOUT;
+    this.#readyWait = options.readyWait ?? READY_WAIT;
     // By address the socket needs no reading: it moves to the worker untouched.
     this.#server = createServer({ pauseOnConnect: mode.by === 'ip' }, (socket) => this.#connection(socket));
   }
 
-  /** Listens on the app's port; rejects with PortInUseError when it is taken. */
-  listen(port: number, host?: string): Promise<void> {
-    return new Promise((resolve, reject) => {
+  /**
+   * Listens on the app's port and host (node's default when undefined) at the first call, which an app server's own
+   * listen makes: until then clients are refused rather than accepted with no process to serve them. Later calls get
+   * the same address; one with another host fails (EADDRINUSE), as the port is taken. A failed bind (node's errno
+   * error: EADDRINUSE, EACCES) is tried again by the next call.
+   */
+  listen(port: number, host?: string): Promise<AddressInfo> {
+    if (this.#closed)
+      return Promise.reject(Object.assign(new Error('the sticky router is closed'), { code: 'ECLOSED' }));
+    if (this.#listening !== undefined) {
+      if (this.#listening.host === host) return this.#listening.address;
+      const message = `the sticky router listens on ${this.#listening.host ?? "node's default host"}, not ${host ?? "node's default host"}, for port ${port}`;
+      return Promise.reject(Object.assign(new Error(message), { code: 'EADDRINUSE' }));
+    }
+    const address = new Promise<AddressInfo>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
-        reject(
-          error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortInUseError(port, error.message) : error,
-        );
+        this.#listening = undefined;
+        reject(error);
       };
       this.#server.once('error', onError);
       this.#server.listen({ port, host }, () => {
         this.#server.off('error', onError);
-        resolve();
+        resolve(this.#server.address() as AddressInfo);
       });
     });
+    this.#listening = { host, address };
+    return address;
   }
 
   get address(): ReturnType<Server['address']> {
     return this.#server.address();
   }
 
+  /** Stops listening; the connections waiting for a ready process are closed. */
   close(): Promise<void> {
+    this.#closed = true;
+    for (const [socket, { timer }] of this.#waiting) {
+      clearTimeout(timer);
+      socket.destroy();
+    }
+    this.#waiting.clear();
     return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** A process became ready: the connections waiting for one are handed over now. */
+  wake(): void {
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const [socket, { head, timer }] of waiting) {
+      clearTimeout(timer);
+      if (!socket.destroyed) this.#handOver(socket, head);
+    }
+  }
+
+  // No process is ready (all crashed or restarting, the only one being replaced): the client waits a while for one,
+  // rather than be accepted and reset at once.
+  #wait(socket: Socket, head: Buffer | null): void {
+    if (this.#closed || socket.destroyed || this.#waiting.size >= MAX_WAITING) {
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#waiting.delete(socket);
+      socket.destroy();
+    }, this.#readyWait);
+    this.#waiting.set(socket, { head, timer });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.#waiting.delete(socket);
+    });
   }
 
   #connection(socket: Socket): void {
@@ -113,7 +172,7 @@ export class StickyRouter {
     const key = stickyKey(this.#mode, head?.toString('latin1') ?? null, socket.remoteAddress);
     const target = this.#pick(hashKey(key));
     if (!target) {
-      socket.destroy();
+      this.#wait(socket, head);
       return;
     }
     const message: PrimaryMessage = { hive: 1, type: 'sticky-connection', head: head?.toString('base64') ?? null };
@@ -157,7 +216,7 @@ export class StickyRouter {
 
   /**
    * A worker exited: the connections still queued for it go to the worker `pick` gives now (the next ready one; the
-   * exited one no longer counts), or are closed when there is none. Node drops a dead channel's queue without writing
+   * exited one no longer counts), or wait for one when there is none. Node drops a dead channel's queue without writing
    * it, so none of them reached the worker, and the primary still holds each one whole: its head, and the rest unread.
    */
   forget(target: StickyTarget): void {

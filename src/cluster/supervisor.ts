@@ -219,11 +219,11 @@ export class Supervisor extends EventEmitter {
         if (warning !== undefined) this.#emit({ type: 'warning', message: warning });
       }
       if (options.socket !== undefined) this.#socketLock = await claimSocket(options.socket);
+      // It listens once the first app server asks for the port (see #stickyListen), on the host that one gave.
       if (options.sticky) {
         this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash), {
           onWarning: (message) => this.#emit({ type: 'warning', message }),
         });
-        await this.#router.listen(options.port!);
       }
       // Through the topology queue: a reload or scale asked for meanwhile (SIGHUP, the daemon) waits for the start.
       await this.#serial(async () => {
@@ -422,7 +422,8 @@ export class Supervisor extends EventEmitter {
     }
     if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
     setInstanceVars(env, slot.instance);
-    const worker = new WorkerProcess(cluster.fork(env), slot.instance, options);
+    const stickyPort = options.sticky ? options.port : undefined;
+    const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort });
     const { pid, instance } = worker;
     this.#live.add(worker);
     worker.on('state', (state: WorkerState) => this.#emit({ type: 'worker', instance, pid, state }));
@@ -440,10 +441,12 @@ export class Supervisor extends EventEmitter {
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
     // A cluster-size or sampling message sent while it started may have been dropped (IPC delivers before its runtime
     // listens): once ready it listens, so it gets the current values again.
+    worker.on('sticky-listen', (id: number, host: string | null) => this.#stickyListen(worker, id, host));
     worker.whenReady().then(
       () => {
         worker.send({ hive: 1, type: 'cluster-size', size: this.#slots.length });
         worker.send({ hive: 1, type: 'sampling', size: this.#samplingSize() });
+        this.#router?.wake();
       },
       () => {},
     );
@@ -552,6 +555,23 @@ export class Supervisor extends EventEmitter {
     }).catch((error: Error) => {
       this.#emit({ type: 'warning', message: `memory replacement of worker ${slot.instance}: ${error.message}` });
     });
+  }
+
+  // An app server listens on the sticky port: the router binds it at the first such listen, on the host that one gave
+  // (the app's 127.0.0.1 stays private), and the app's server listens once the answer arrives.
+  #stickyListen(worker: WorkerProcess, id: number, host: string | null): void {
+    if (this.#router === undefined) return;
+    this.#router.listen(this.options.port!, host ?? undefined).then(
+      ({ address, family, port }) => {
+        worker.send({ hive: 1, type: 'sticky-listening', id, address: { address, family, port } });
+      },
+      (error: NodeJS.ErrnoException) => {
+        // A stop closed the router: the worker is being retired, and the error would only crash it on its way out.
+        if (this.#stopping !== undefined) return;
+        const answer = { code: error.code ?? 'EINVAL', message: error.message };
+        worker.send({ hive: 1, type: 'sticky-listening', id, error: answer });
+      },
+    );
   }
 
   // Sticky routing: the hashed slot's worker if ready, else the next ready one.

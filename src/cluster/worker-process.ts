@@ -27,6 +27,11 @@ export interface WorkerProcessOptions {
   drainIdleGrace: number;
   /** Whether the process's descendants are stopped with it when the primary retires or kills it (PM2's treekill). */
   treekill: boolean;
+  /**
+   * With sticky routing, the port the router hands connections to the app's server on: the process is ready only once
+   * its app listens there (besides ready() with waitReady), since until then every client routed to it would be lost.
+   */
+  stickyPort?: number | undefined;
 }
 
 const STDERR_TAIL = 20;
@@ -37,7 +42,8 @@ const STDERR_TAIL = 20;
  *
  * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
  * MetricsReport message), `app-metrics` (the app's prom-client metrics, asked for), `killed` (killTimeout overrun,
- * SIGKILL sent), `warning` (message).
+ * SIGKILL sent), `warning` (message), `sticky-listen` (id, host: the app's server asks for the sticky port, to answer with
+ * a `sticky-listening` message).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -112,6 +118,7 @@ export class WorkerProcess extends EventEmitter {
       try {
         const message = decodeWorkerMessage(value);
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
+        if (message?.type === 'sticky-listen') this.emit('sticky-listen', message.id, message.host);
         // Answered at once: node's cluster hands a round-robin connection to a process until it has read that
         // process's close of the server, and one still on its way is lost if the process exits first (the primary
         // keeps its copy open, unanswered). IPC keeps order: when the answer arrives, nothing sent before is pending.
@@ -224,15 +231,25 @@ export class WorkerProcess extends EventEmitter {
   }
 
   #waitReady(): Promise<void> {
-    const { waitReady, listenTimeout } = this.#options;
+    const { waitReady, listenTimeout, stickyPort } = this.#options;
+    // Under sticky only the listen on the sticky port counts (the runtime reports no other), and ready() needs it too.
+    let signalled = false;
+    let listened = false;
+    const awaited = () => {
+      if (stickyPort !== undefined && (signalled || !waitReady)) return `did not listen on port ${stickyPort}`;
+      return waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen';
+    };
     return waitUntilReady({
       instance: this.instance,
       listenTimeout,
-      awaited: waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen',
+      awaited,
       // The usual cause: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed).
-      hint: waitReady
-        ? undefined
-        : "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)",
+      hint:
+        stickyPort !== undefined
+          ? 'with --sticky, the router hands connections only to the server listening on --port (PORT); a server on another port does not count'
+          : waitReady
+            ? undefined
+            : "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)",
       messages: this.worker,
       process: this.worker.process,
       stderrTail: this.stderrTail,
@@ -247,10 +264,11 @@ export class WorkerProcess extends EventEmitter {
         // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
         // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send
         // it before it listens. Without waitReady the listen counts too.
-        const isReady = waitReady
-          ? message?.type === 'ready' || value === PM2_READY
-          : message?.type === 'ready' || message?.type === 'listening';
-        return isReady && this.#state === 'starting';
+        if (message?.type === 'listening') listened = true;
+        if (waitReady ? message?.type === 'ready' || value === PM2_READY : message?.type === 'ready' || listened) {
+          signalled = true;
+        }
+        return signalled && (stickyPort === undefined || listened) && this.#state === 'starting';
       },
       onReady: () => {
         this.readyAt = Date.now();

@@ -10,6 +10,7 @@ import { RequestSampler } from './request-sampler.js';
 import { enableServerTiming } from './server-timing.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
 import { type RuntimeState, runtimeState } from './state.js';
+import { stickyListening } from './sticky-listen.js';
 import { receiveStickyConnection } from './sticky-receiver.js';
 
 // Samples travel in every report over IPC: a few per interval are what a waterfall shows.
@@ -44,7 +45,8 @@ export function install(): RuntimeState {
     else if (message?.type === 'sampling') setSampling(state, message.size);
     else if (message?.type === 'sticky-connection' && handle) {
       receiveStickyConnection(state, handle as Socket, message.head);
-    } else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
+    } else if (message?.type === 'sticky-listening') stickyListening(message);
+    else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
   };
   state.messageListener = onMessage;
   process.on('message', onMessage);

@@ -3,6 +3,7 @@ import { isManaged, sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
 import { attachSocket, isRuntimeOwned } from './socket-listener.js';
 import type { RuntimeState } from './state.js';
+import { listenSticky } from './sticky-listen.js';
 
 type Listen = (this: NetServer, ...args: unknown[]) => NetServer;
 
@@ -19,7 +20,8 @@ interface PortListen {
  * ready detection) without the app telling it, and the balance mode may rewrite where a server really listens:
  * - `reuseport`: each app process binds its own SO_REUSEPORT socket (`exclusive`), the kernel spreads connections;
  * - sticky: the primary owns the public port and hands sockets over, so the app's server listens on a private
- *   loopback port only to be a live server; the primary never sends it connections through that port.
+ *   loopback port only to be a live server; the primary never sends it connections through that port. The listen
+ *   first asks the primary to open the public port (on the app's host), see listenSticky.
  */
 export function patchListen(state: RuntimeState): void {
   const original = NetServer.prototype.listen as unknown as Listen;
@@ -27,20 +29,36 @@ export function patchListen(state: RuntimeState): void {
     if (isRuntimeOwned(this)) return original.apply(this, args);
     state.tracker.track(this);
     reportListening(this, state);
-    const rewritten = rewrite(this, args, state);
-    return original.apply(this, rewritten);
+    const sticky = stickyListen(args);
+    if (sticky !== undefined) {
+      if (!state.stickyServers.includes(this)) state.stickyServers.push(this);
+      const privately = [
+        { port: 0, host: '127.0.0.1', exclusive: true },
+        ...(sticky.callback ? [sticky.callback] : []),
+      ];
+      listenSticky(this, sticky.host, sticky.port, () => original.apply(this, privately));
+      return this;
+    }
+    return original.apply(this, rewrite(args));
   };
   NetServer.prototype.listen = patched as unknown as typeof NetServer.prototype.listen;
 }
 
-function rewrite(server: NetServer, args: unknown[], state: RuntimeState): unknown[] {
+// A listen on the sticky port: the primary's router takes the public port, the app's server a private one.
+function stickyListen(args: unknown[]): PortListen | undefined {
+  const listen = parsePortListen(args);
+  const stickyPort = stickyPortOf();
+  return listen !== undefined && stickyPort !== undefined && listen.port === stickyPort ? listen : undefined;
+}
+
+function stickyPortOf(): number | undefined {
+  const port = Number(process.env[ENV.stickyPort]);
+  return isManaged() && port > 0 ? port : undefined;
+}
+
+function rewrite(args: unknown[]): unknown[] {
   const listen = parsePortListen(args);
   if (listen === undefined) return args;
-  const stickyPort = Number(process.env[ENV.stickyPort]);
-  if (isManaged() && stickyPort > 0 && listen.port === stickyPort) {
-    state.stickyServers.push(server);
-    return [{ port: 0, host: '127.0.0.1', exclusive: true }, ...(listen.callback ? [listen.callback] : [])];
-  }
   if (isManaged() && process.env[ENV.balance] === 'reuseport' && listen.port > 0) {
     const options = { ...listen.options, exclusive: true, reusePort: true };
     return [options, ...(listen.callback ? [listen.callback] : [])];
@@ -114,6 +132,8 @@ function reportListening(server: NetServer, state: RuntimeState): void {
     // failure itself); other servers listening do not make it ready.
     // Only in the managed process: a program the app started inherits HIVE_SOCKET with the rest of its environment.
     if (isManaged() && attachSocket(server, state, (error) => error === undefined && report())) return;
+    // With `--sticky`, likewise only the server on the sticky port: the router hands connections to no other.
+    if (stickyPortOf() !== undefined && !state.stickyServers.includes(server)) return;
     if (!process.env[ENV.socket]) report();
   };
   server.prependOnceListener('error', onError);

@@ -63,6 +63,11 @@ export const ENV = {
 /** Messages from an app process to its primary. */
 export type WorkerMessage =
   | { hive: 1; type: 'listening'; address: string | null; port: number | null }
+  /**
+   * Sticky mode: the app's server asked to listen on the sticky port (on `host`, null for node's default); the primary
+   * answers `sticky-listening` once its router listens there (it binds it for the first such ask).
+   */
+  | { hive: 1; type: 'sticky-listen'; id: number; host: string | null }
   | { hive: 1; type: 'ready' }
   /**
    * The process started to drain on its own (a SIGTERM sent to it directly, not the primary's `shutdown`): the
@@ -190,6 +195,14 @@ export type PrimaryMessage =
   /** The cluster was scaled (or the process just got ready): it updates HIVE_CLUSTER_SIZE and its 'auto' shared pools. */
   | { hive: 1; type: 'cluster-size'; size: number }
   | { hive: 1; type: 'sticky-connection'; head: string | null }
+  /** The answer to `sticky-listen`: the router's address, or why it could not listen (`code`: EADDRINUSE...). */
+  | {
+      hive: 1;
+      type: 'sticky-listening';
+      id: number;
+      address?: { address: string; family: string; port: number };
+      error?: { code: string; message: string };
+    }
   | { hive: 1; type: 'app-metrics-request'; id: number }
   /** Request sampling on (`size` slowest requests per report) or off (0), while a live view wants the waterfall. */
   | { hive: 1; type: 'sampling'; size: number }
@@ -213,6 +226,7 @@ const workerTypes = new Set([
   'ready',
   'draining',
   'listen-error',
+  'sticky-listen',
   'memory',
   'metrics',
   'app-metrics',
@@ -222,6 +236,7 @@ const primaryTypes = new Set([
   'shutdown',
   'cluster-size',
   'sticky-connection',
+  'sticky-listening',
   'app-metrics-request',
   'sampling',
   'flushed',
