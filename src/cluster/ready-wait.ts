@@ -9,8 +9,8 @@ export interface ReadyWaitOptions {
   listenTimeout: number;
   /** What the process failed to do in time, for the error: `did not listen` (read when the time is up). */
   awaited: string | (() => string);
-  /** What to do about it, after the timing. */
-  hint?: string | undefined;
+  /** What to do about it, after the timing (read when the time is up). */
+  hint?: string | (() => string | undefined) | undefined;
   /** Emits the process's IPC `message`s (a cluster Worker, a ChildProcess). */
   messages: EventEmitter;
   /** Emits its `exit` (code, signal). */
@@ -31,10 +31,11 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
   const { instance, messages, process } = options;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
+      const hint = typeof options.hint === 'function' ? options.hint() : options.hint;
       fail(
         new WorkerNotReadyError(
           instance,
-          `${typeof options.awaited === 'function' ? options.awaited() : options.awaited} within ${options.listenTimeout} ms${options.hint ? `; ${options.hint}` : ''}`,
+          `${typeof options.awaited === 'function' ? options.awaited() : options.awaited} within ${options.listenTimeout} ms${hint ? `; ${hint}` : ''}`,
         ),
       );
     }, options.listenTimeout);

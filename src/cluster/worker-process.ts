@@ -235,21 +235,24 @@ export class WorkerProcess extends EventEmitter {
     // Under sticky only the listen on the sticky port counts (the runtime reports no other), and ready() needs it too.
     let signalled = false;
     let listened = false;
+    // What is missing when the time is up: under sticky with waitReady, ready() or the listen on the port.
+    const missesStickyListen = () => stickyPort !== undefined && (signalled || !waitReady);
     const awaited = () => {
-      if (stickyPort !== undefined && (signalled || !waitReady)) return `did not listen on port ${stickyPort}`;
+      if (missesStickyListen()) return `did not listen on port ${stickyPort}`;
       return waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen';
     };
     return waitUntilReady({
       instance: this.instance,
       listenTimeout,
       awaited,
-      // The usual cause: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed).
-      hint:
-        stickyPort !== undefined
-          ? 'with --sticky, the router hands connections only to the server listening on --port (PORT); a server on another port does not count'
-          : waitReady
-            ? undefined
-            : "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)",
+      hint: () => {
+        if (missesStickyListen()) {
+          return 'with --sticky the router hands clients only to the server listening on --port (PORT); a server on another port does not count';
+        }
+        if (waitReady || stickyPort !== undefined) return undefined;
+        // The usual cause: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed).
+        return "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)";
+      },
       messages: this.worker,
       process: this.worker.process,
       stderrTail: this.stderrTail,
