@@ -14,7 +14,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// The app writes `started-<pid>` as it starts, serves ADMIN_PORT (when set) at once, and listens on PORT (on HOST,
+// The app writes `started-<pid>` as it starts (and sends PM2's 'ready' at once with READY_FIRST), serves ADMIN_PORT (when set) at once, and listens on PORT (on HOST,
 // when set) only once the file GO exists; it answers with its pid and what server.address() says.
 const app = join(dir, 'app.cjs');
 writeFileSync(
@@ -22,6 +22,7 @@ writeFileSync(
   `const fs = require('node:fs');
 const http = require('node:http');
 fs.writeFileSync(process.env.DIR + '/started-' + process.pid, '');
+if (process.env.READY_FIRST) process.send('ready');
 if (process.env.ADMIN_PORT) http.createServer((req, res) => res.end('admin')).listen(Number(process.env.ADMIN_PORT), '127.0.0.1');
 const server = http.createServer((req, res) => {
   res.setHeader('connection', 'close');
@@ -159,4 +160,24 @@ test('sticky: a process that never listens on the port fails as not ready, namin
   assert.notEqual(exit.code, 0);
   const output = [...hive.stderr, ...hive.records.map((r) => JSON.stringify(r))].join('\n');
   assert.match(output, new RegExp(`did not listen on port ${port}`));
+});
+
+test('sticky with --wait-ready: ready() before the listen on the port does not make the process ready', async () => {
+  const port = await freePort();
+  const go = join(dir, 'go-wait-ready');
+  const before = startedCount();
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--sticky', 'ip', '--wait-ready'], {
+    DIR: dir,
+    GO: go,
+    READY_FIRST: '1',
+  });
+  await poll(started(before + 1), 'the process to start');
+  // It sent 'ready' as it started, and its server does not listen yet: clients are still refused.
+  assert.equal(await ask(port), 'refused');
+  assert.equal(hive.records.filter(isEvent('state', { state: 'online' })).length, 0);
+  writeFileSync(go, '');
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  assert.match(await ask(port), /"pid"/);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
 });
