@@ -1,5 +1,6 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { PrimaryMessage } from '../runtime/protocol.js';
+import { stopReading } from '../runtime/socket-read-stop.js';
 import { hashKey, type StickyMode, stickyKey } from './sticky-mode.js';
 
 /** A worker the router may hand a connection to. */
@@ -138,6 +139,16 @@ export class StickyRouter {
     });
   }
 
+  /**
+   * Routes again a connection a worker handed back (it was draining when the connection reached it), whole and unread
+   * past `head` (base64, as the router sent it). `pick` no longer gives that worker: it is draining.
+   */
+  reroute(socket: Socket, head: string | null): void {
+    stopReading(socket);
+    socket.on('error', () => socket.destroy());
+    this.#handOver(socket, head === null ? null : Buffer.from(head, 'base64'));
+  }
+
   #connection(socket: Socket): void {
     socket.on('error', () => socket.destroy());
     if (this.#mode.by === 'ip') {
@@ -160,7 +171,7 @@ export class StickyRouter {
       head = Buffer.concat([head, chunk]);
       if (head.indexOf('\r\n\r\n') === -1 && head.length < MAX_HEAD) return;
       socket.off('data', onData);
-      socket.pause();
+      // Node's own round-robin never reads (`pauseOnConnect`); the router must read the head to choose.
       stopReading(socket);
       clearTimeout(deadline);
       this.#handOver(socket, head);
@@ -227,15 +238,4 @@ export class StickyRouter {
       this.#handOver(socket, head);
     }
   }
-}
-
-/**
- * Stops the primary's own reads from a socket it hands over. `pause()` only stops 'data' events: node keeps reading
- * into the stream's buffer, and keeps the primary's copy of the handle open until the worker acknowledges it
- * (NODE_HANDLE_ACK), reading into a no-op. Bytes the client sends in that window (the next request on a kept-alive
- * connection, a WebSocket frame) would be read here and lost; stopped, they wait in the kernel for the worker.
- * Node's own round-robin never reads (`pauseOnConnect`); the router must read the head to choose.
- */
-function stopReading(socket: Socket): void {
-  (socket as Socket & { _handle?: { readStop?: () => number } | null })._handle?.readStop?.();
 }

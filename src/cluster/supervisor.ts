@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
@@ -439,6 +440,10 @@ export class Supervisor extends EventEmitter {
     });
     worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
+    worker.on('sticky-return', (socket: Socket, head: string | null) => {
+      if (this.#router) this.#router.reroute(socket, head);
+      else socket.destroy();
+    });
     // A cluster-size or sampling message sent while it started may have been dropped (IPC delivers before its runtime
     // listens): once ready it listens, so it gets the current values again.
     worker.on('sticky-listen', (id: number, host: string | null) => this.#stickyListen(worker, id, host));

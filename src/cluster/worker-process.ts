@@ -43,7 +43,7 @@ const STDERR_TAIL = 20;
  * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
  * MetricsReport message), `app-metrics` (the app's prom-client metrics, asked for), `killed` (killTimeout overrun,
  * SIGKILL sent), `warning` (message), `sticky-listen` (id, host: the app's server asks for the sticky port, to answer with
- * a `sticky-listening` message).
+ * a `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -114,11 +114,12 @@ export class WorkerProcess extends EventEmitter {
       await this.#tree?.finish('SIGTERM', this.#options.killTimeout);
       return exit;
     });
-    worker.on('message', (value: unknown) => {
+    worker.on('message', (value: unknown, handle: unknown) => {
       try {
         const message = decodeWorkerMessage(value);
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
         if (message?.type === 'sticky-listen') this.emit('sticky-listen', message.id, message.host);
+        if (message?.type === 'sticky-return' && handle) this.emit('sticky-return', handle as Socket, message.head);
         // Answered at once: node's cluster hands a round-robin connection to a process until it has read that
         // process's close of the server, and one still on its way is lost if the process exits first (the primary
         // keeps its copy open, unanswered). IPC keeps order: when the answer arrives, nothing sent before is pending.

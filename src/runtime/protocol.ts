@@ -74,6 +74,11 @@ export type WorkerMessage =
    * primary must stop handing it connections (sticky mode) before it exits.
    */
   | { hive: 1; type: 'draining' }
+  /**
+   * Sent with a socket: a connection the primary handed over (`sticky-connection`, its `head` as given) that reached
+   * the process once it was draining. The primary routes it to another process, as it would have had it known.
+   */
+  | { hive: 1; type: 'sticky-return'; head: string | null }
   /** A listen failed; `socket` is set when it was the `--socket` path rather than the app's port. */
   | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null; socket?: string }
   | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
@@ -225,6 +230,7 @@ const workerTypes = new Set([
   'listening',
   'ready',
   'draining',
+  'sticky-return',
   'listen-error',
   'sticky-listen',
   'memory',

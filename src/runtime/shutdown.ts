@@ -2,6 +2,7 @@ import { exitFlushed } from '../exit-flushed.js';
 import { flushFromPrimary, isManaged } from './ipc.js';
 import { ENV } from './protocol.js';
 import { type RuntimeState, runtimeState } from './state.js';
+import { stickyReturnsSent } from './sticky-receiver.js';
 
 const DEFAULT_IDLE_GRACE = 1000;
 // How far apart a Ctrl-C's SIGINT to this process and the primary's shutdown message for it can be read, either way
@@ -42,6 +43,9 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
     // Node's cluster may have handed this process a connection just before it learnt the servers closed: the process
     // refuses it (node sends it on to another) only if it is still alive when the handover arrives.
     await flushFromPrimary(FLUSH_TIMEOUT_MS);
+    // Sticky connections that reached the process while it drained (until the flush's answer) go back to the primary:
+    // it exits only once each has left it.
+    await stickyReturnsSent(FLUSH_TIMEOUT_MS);
     // Only under a primary, which bounds it with killTimeout: without one the app's SIGINT handler has run already, or
     // the signal was SIGTERM, and nothing would end a process left to the app.
     // A Ctrl-C reaches this process too, but its shutdown message from the primary may be read first. A SIGINT sent to

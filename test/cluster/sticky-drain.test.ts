@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { poll } from '../poll.js';
+import { freePort, type Hive, isEvent, killAll, startHive } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-sticky-drain-'));
+after(async () => {
+  await killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const app = join(dir, 'app.mjs');
+writeFileSync(
+  app,
+  `import http from 'node:http';
+http.createServer((req, res) => res.end(String(process.pid))).listen(Number(process.env.PORT), '127.0.0.1');
+`,
+);
+
+// One request on a new connection; resolves with the response, or the error that ended the connection.
+function ask(port: number, head: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let response = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      response += chunk;
+    });
+    socket.on('error', (error) => {
+      response = `error: ${error.message}`;
+    });
+    socket.on('close', () => resolve(response));
+    socket.write(head);
+  });
+}
+
+/**
+ * Clients that open a new connection per request with a random key, as fast as they are answered, until stopped;
+ * every answer that is not a 200 is kept.
+ */
+function steadyClients(port: number, mode: 'header' | 'ip', clients = 4) {
+  const failures: string[] = [];
+  let served = 0;
+  let running = true;
+  const loop = async () => {
+    while (running) {
+      const key = `${Math.random()}`;
+      const head =
+        mode === 'header'
+          ? `GET / HTTP/1.1\r\nHost: x\r\nx-real-ip: ${key}\r\nConnection: close\r\n\r\n`
+          : 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+      const answer = await ask(port, head);
+      if (/^HTTP\/1\.1 200 /.test(answer)) served++;
+      else failures.push(answer === '' ? 'closed without an answer' : answer.split('\r\n')[0]!);
+    }
+  };
+  const loops = Array.from({ length: clients }, loop);
+  return {
+    failures,
+    get served() {
+      return served;
+    },
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+// SIGTERMs each worker in turn, `rounds` times, each time once its slot has a ready process again and the clients
+// have been served since.
+async function killRounds(hive: Hive, load: { served: number }, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    for (const instance of [0, 1]) {
+      const pid = await poll(() => hive.readyPids().get(instance), `worker ${instance} ready`);
+      const before = load.served;
+      await poll(() => load.served > before + 20, 'requests served before the SIGTERM');
+      process.kill(pid, 'SIGTERM');
+      await poll(() => hive.readyPids().get(instance) !== pid && hive.readyPids().get(instance), 'a new worker');
+    }
+  }
+}
+
+for (const mode of ['header', 'ip'] as const) {
+  test(`sticky ${mode}: a worker SIGTERMed from outside loses no connection of a steady client loop`, async () => {
+    const port = await freePort();
+    const sticky = mode === 'header' ? 'header:x-real-ip' : 'ip';
+    const hive = startHive([app, '-i', '2', '--port', String(port), '--sticky', sticky]);
+    await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+    const load = steadyClients(port, mode);
+    try {
+      await killRounds(hive, load, 3);
+    } finally {
+      await load.stop();
+    }
+    assert.deepEqual(load.failures, [], `${load.failures.length} failed of ${load.served + load.failures.length}`);
+    hive.kill('SIGTERM');
+    assert.equal((await hive.exited).code, 0);
+  });
+}
+
+test('sticky header: reloads under a steady client loop lose no connection', async () => {
+  const port = await freePort();
+  const hive = startHive([app, '-i', '2', '--port', String(port), '--sticky', 'header:x-real-ip']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const load = steadyClients(port, 'header');
+  try {
+    for (let round = 1; round <= 3; round++) {
+      const before = load.served;
+      await poll(() => load.served > before + 20, 'requests served before the reload');
+      hive.kill('SIGHUP');
+      await poll(
+        () => hive.records.filter(isEvent('reload', { phase: 'done' })).length === round,
+        `reload ${round} done`,
+        { timeoutMs: 60_000 },
+      );
+    }
+  } finally {
+    await load.stop();
+  }
+  assert.deepEqual(load.failures, [], `${load.failures.length} failed of ${load.served + load.failures.length}`);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
