@@ -37,10 +37,14 @@ function describe(event: SupervisorEvent): string {
             ? ', not restarted (a stop exit code)'
             : event.expected
               ? ''
-              : ' (crash)';
+              : event.retiredBy !== undefined
+                ? ` (retired on a ${event.retiredBy} sent to it)`
+                : ' (crash)';
       return `worker ${event.instance} (pid ${event.pid}) exited with ${how}${why}`;
     }
     case 'restart':
+      if (event.retiredBy !== undefined)
+        return `restarting worker ${event.instance} (a retirement, not a crash: not counted in restarts)`;
       return `restarting worker ${event.instance} in ${event.delay} ms (attempt ${event.attempt})`;
     case 'errored':
       return `worker ${event.instance} crash-looped and will not be restarted (last exit: ${

@@ -39,7 +39,8 @@ export type SupervisorEvent =
   | { type: 'worker'; instance: number; pid: number; state: WorkerState }
   // noRestart: the process exited on its own and is not restarted, and why.
   | ({ type: 'exit'; instance: number; pid: number; noRestart?: NoRestartReason } & WorkerExit)
-  | { type: 'restart'; instance: number; attempt: number; delay: number }
+  // retiredBy: the process retired on a SIGTERM sent to it directly (WorkerExit.retiredBy): not a crash, attempt 0.
+  | { type: 'restart'; instance: number; attempt: number; delay: number; retiredBy?: 'SIGTERM' }
   | { type: 'errored'; instance: number; code: number | null; signal: string | null; stderrTail: string[] }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
   // slots: the instance numbers of the slots after it (a scale-down does not always remove the highest).
@@ -485,6 +486,13 @@ export class Supervisor extends EventEmitter {
       this.#maybeEnd();
       return;
     }
+    if (exit.retiredBy !== undefined) {
+      // Whoever sent the signal asked for this exit: restarted at once, as a manual restart would be, and neither
+      // charged to the slot's crash-loop count nor counted as a restart (countsAsRestart).
+      this.#emit({ type: 'restart', instance: slot.instance, attempt: 0, delay: 0, retiredBy: exit.retiredBy });
+      this.#restartLater(slot, 0);
+      return;
+    }
     const uptime = worker.readyAt === undefined ? 0 : Date.now() - worker.readyAt;
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {
@@ -495,6 +503,10 @@ export class Supervisor extends EventEmitter {
       return;
     }
     this.#emit({ type: 'restart', instance: slot.instance, attempt: decision.attempt, delay: decision.delay });
+    this.#restartLater(slot, decision.delay);
+  }
+
+  #restartLater(slot: Slot, delay: number): void {
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (this.#stopping || slot.removed || slot.worker) return;
@@ -505,7 +517,7 @@ export class Supervisor extends EventEmitter {
         this.#emit({ type: 'warning', message: error.message });
         replacement.kill(false);
       });
-    }, decision.delay);
+    }, delay);
   }
 
   /**

@@ -18,6 +18,12 @@ export interface WorkerExit {
   expected: boolean;
   /** True when the primary's SIGKILL ended it (killTimeout overrun, a forced stop, a kill). */
   killed: boolean;
+  /**
+   * `SIGTERM` when the process retired on a SIGTERM sent to it directly, not by the primary: it told the primary it
+   * was draining and exited with code 0. Asked for (by whoever sent the signal), so not a crash, though not `expected`
+   * either: the primary restarts the slot, as PM2 does, without counting it as a crash restart.
+   */
+  retiredBy?: 'SIGTERM';
 }
 
 export interface WorkerProcessOptions {
@@ -63,6 +69,8 @@ export class WorkerProcess extends EventEmitter {
   #options: WorkerProcessOptions;
   #ready: Promise<void>;
   #retiring = false;
+  // It said it drains on a SIGTERM of its own (the runtime's `draining`).
+  #drainingOnSignal = false;
   #killed = false;
   #killTimer: NodeJS.Timeout | undefined;
   #tree: ProcessTree | undefined;
@@ -101,6 +109,7 @@ export class WorkerProcess extends EventEmitter {
         // A SIGKILL sent to a process already ending by itself (its channel was gone: a Ctrl-C ended it) did not end it.
         const killed = this.#killed && signal === 'SIGKILL';
         const exit: WorkerExit = { code, signal, expected: this.#retiring, killed };
+        if (this.#drainingOnSignal && !this.#retiring && code === 0) exit.retiredBy = 'SIGTERM';
         // Let the last output lines through before the exit is reported (the stderr tail names the crash).
         setImmediate(() => {
           this.emit('exit', exit);
@@ -124,8 +133,11 @@ export class WorkerProcess extends EventEmitter {
         // process's close of the server, and one still on its way is lost if the process exits first (the primary
         // keeps its copy open, unanswered). IPC keeps order: when the answer arrives, nothing sent before is pending.
         if (message?.type === 'flush') this.send({ hive: 1, type: 'flushed' });
-        // Not a retirement the primary asked for: the exit that follows is still restarted as an unexpected one.
-        if (message?.type === 'draining' && this.#state !== 'stopped') this.#setState('draining');
+        // Not a retirement the primary asked for: the slot is restarted after the exit (see WorkerExit.retiredBy).
+        if (message?.type === 'draining' && this.#state !== 'stopped') {
+          this.#drainingOnSignal = true;
+          this.#setState('draining');
+        }
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
         this.rss = message.rss;
         this.emit('memory', message.rss);

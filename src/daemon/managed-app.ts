@@ -808,7 +808,7 @@ export class ManagedApp {
       const line = text.split('\n')[0]!.replace(/ Last stderr lines:$/, '');
       this.#event(event.type as AppEvent['type'], line, 'instance' in event ? event.instance : null);
     }
-    if (countsAsRestart(event.type) && 'instance' in event) {
+    if (countsAsRestart(event) && 'instance' in event) {
       this.#restarts += 1;
       this.#slotRestarts.set(event.instance, (this.#slotRestarts.get(event.instance) ?? 0) + 1);
       this.#slotRestartsTotal.set(event.instance, (this.#slotRestartsTotal.get(event.instance) ?? 0) + 1);

@@ -6,10 +6,13 @@ import { addHistogram, emptyHistogram, type HistogramTotals, histogramDelta } fr
 /**
  * Whether an app event is a restart of its slot in `restarts` (`hive ls`, describe, monit, the dashboard) and
  * `hive_restarts_total`: a crash restart, or a replacement over `maxMemoryRestart` (PM2 counts both). Reloads,
- * scaling and `hive restart` are asked for, and not counted.
+ * scaling and `hive restart` are asked for, and not counted; nor is the restart of a process that retired on a
+ * SIGTERM sent to it directly (`retiredBy`), asked for by whoever sent it (PM2, which counts every restart, reloads
+ * included, counts it).
  */
-export function countsAsRestart(type: string): boolean {
-  return type === 'restart' || type === 'memory-limit';
+export function countsAsRestart(event: { type: string; retiredBy?: unknown }): boolean {
+  if (event.type === 'restart') return event.retiredBy === undefined;
+  return event.type === 'memory-limit';
 }
 
 /** What the aggregator listens to: a Supervisor, seen only through the events and getters it needs. */
@@ -105,7 +108,7 @@ const MAX_EXITED = 16;
 // The primary's entry after the slots.
 const order = (key: number | 'primary'): number => (key === 'primary' ? Number.MAX_SAFE_INTEGER : key);
 
-type SourceEvent = { type: string; instance?: number; pid?: number };
+type SourceEvent = { type: string; instance?: number; pid?: number; retiredBy?: unknown };
 
 /**
  * Folds the workers' per-interval reports into per-instance metrics. Reports carry deltas, so the counters here
@@ -262,7 +265,7 @@ export class MetricsAggregator {
 
   #event(event: SourceEvent): void {
     if (event.instance === undefined) return;
-    if (countsAsRestart(event.type)) this.#slot(event.instance).restarts++;
+    if (countsAsRestart(event)) this.#slot(event.instance).restarts++;
     else if (event.type === 'exit' && event.pid !== undefined) {
       const slot = this.#slot(event.instance);
       slot.processes.delete(event.pid);

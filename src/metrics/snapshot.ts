@@ -270,9 +270,12 @@ function describeEvent(event: SourceEvent): string | undefined {
   const e = event as Record<string, unknown>;
   switch (event.type) {
     case 'restart':
+      if (e.retiredBy !== undefined) return `worker ${e.instance} restarting (it retired on ${e.retiredBy})`;
       return `worker ${e.instance} restarting (attempt ${e.attempt}, in ${e.delay} ms)`;
-    case 'exit':
-      return `worker ${e.instance} (pid ${e.pid}) exited ${e.signal ? `on ${e.signal}` : `with code ${e.code}`}`;
+    case 'exit': {
+      const how = e.signal ? `on ${e.signal}` : `with code ${e.code}`;
+      return `worker ${e.instance} (pid ${e.pid}) exited ${how}${e.retiredBy ? ` (retired on ${e.retiredBy})` : ''}`;
+    }
     case 'errored':
       return `worker ${e.instance} crash-looped and was stopped`;
     case 'reload':
