@@ -1,4 +1,5 @@
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { headerLines } from './http-head.js';
 
 /** What identifies a client in sticky mode. */
 export type StickyMode = { by: 'ip' } | { by: 'header'; name: string } | { by: 'cookie'; name: string };
@@ -23,8 +24,7 @@ export function stickyKey(mode: StickyMode, head: string | null, remoteAddress: 
   if (mode.by === 'ip' || head === null) return ip;
   const headerName = mode.by === 'header' ? mode.name.toLowerCase() : 'cookie';
   // What the router read may run past the head: a body, a pipelined request. Only the head's lines are headers.
-  const end = head.indexOf('\r\n\r\n');
-  for (const line of (end === -1 ? head : head.slice(0, end)).split('\r\n').slice(1)) {
+  for (const line of headerLines(head)) {
     const colon = line.indexOf(':');
     if (colon <= 0 || line.slice(0, colon).trim().toLowerCase() !== headerName) continue;
     const value = line.slice(colon + 1).trim();

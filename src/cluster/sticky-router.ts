@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { PrimaryMessage } from '../runtime/protocol.js';
 import { stopReading } from '../runtime/socket-read-stop.js';
+import { headReadable } from './http-head.js';
 import { hashKey, type StickyMode, stickyKey } from './sticky-mode.js';
 
 /** A worker the router may hand a connection to. */
@@ -169,7 +170,7 @@ export class StickyRouter {
         return;
       }
       head = Buffer.concat([head, chunk]);
-      if (head.indexOf('\r\n\r\n') === -1 && head.length < MAX_HEAD) return;
+      if (!headReadable(head) && head.length < MAX_HEAD) return;
       socket.off('data', onData);
       // Node's own round-robin never reads (`pauseOnConnect`); the router must read the head to choose.
       stopReading(socket);

@@ -1,0 +1,28 @@
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Whether the router has read all it may of a request head before it hands the connection over: the head's end (an
+ * empty line), or a line ending that node's HTTP parser refuses (a bare LF, or a CR followed by anything but LF).
+ * Node answers such a request 400 as soon as it reads that byte; the app's server must get the connection then, or
+ * the client would wait for the router's head deadline, for an end that may never come.
+ */
+export function headReadable(head: Buffer): boolean {
+  if (head.indexOf('\r\n\r\n') !== -1) return true;
+  for (let i = head.indexOf(LF); i !== -1; i = head.indexOf(LF, i + 1)) if (i === 0 || head[i - 1] !== CR) return true;
+  // A CR last in the buffer may be followed by its LF in the next read.
+  for (let i = head.indexOf(CR); i !== -1 && i + 1 < head.length; i = head.indexOf(CR, i + 1)) {
+    if (head[i + 1] !== LF) return true;
+  }
+  return false;
+}
+
+/**
+ * The header lines of a head as the router read it (latin1), after the request line: up to its end (an empty line),
+ * a line ending in LF or CRLF, as node's parser reads them with `insecureHTTPParser` (without it node answers a bare
+ * LF 400, and the key matters little).
+ */
+export function headerLines(head: string): string[] {
+  const end = /\r?\n\r?\n/.exec(head);
+  return (end === null ? head : head.slice(0, end.index)).split(/\r?\n/).slice(1);
+}
