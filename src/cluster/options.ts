@@ -91,6 +91,11 @@ export interface FilledOptions extends RestartPolicyOptions {
 }
 
 const balanceModes = new Set<BalanceMode>(['rr', 'os', 'reuseport']);
+// The runtime finds the app's server among the process's servers by its port (listen-patch.ts), and the processes are
+// told the port as PORT: a router on a port the system picks would have to be asked for it first.
+const STICKY_PORT_0 =
+  "the app's server is told apart from the process's other servers by listening on that port (PORT), and 0 is " +
+  'the port of every server that asks the system for one; give a fixed port';
 
 /** Validates options at the door, naming the offending key and value. */
 export function fillOptions(options: SupervisorOptions): FilledOptions {
@@ -112,7 +117,10 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new InvalidArgumentError(`Expected \`port\` to be an integer 0-65535, got ${describeValue(options.port)}`);
   }
-  if (sticky && !port) throw new InvalidArgumentError('`sticky` needs `port`: the primary listens on it itself');
+  if (sticky && port === undefined) {
+    throw new InvalidArgumentError('`sticky` needs `port`: the primary listens on it itself');
+  }
+  if (sticky && port === 0) throw new InvalidArgumentError(`\`sticky\` cannot use \`port\` 0: ${STICKY_PORT_0}`);
   const socket = options.socket === undefined ? undefined : socketPath(options.socket, options.cwd);
   if (socket !== undefined && sticky) {
     throw new InvalidArgumentError(

@@ -274,8 +274,17 @@ export const appSchema = appFields
       ctx.addIssue({ code: 'custom', path: [key], message: 'unknown key' });
     }
     // The checks `hive run` makes of its flags, made here so that a config that loads is one that starts.
-    if (app.sticky !== undefined && !app.port) {
+    if (app.sticky !== undefined && app.port === undefined) {
       ctx.addIssue({ code: 'custom', path: ['sticky'], message: 'needs port: the primary listens on it itself' });
+    }
+    if (app.sticky !== undefined && app.port === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['port'],
+        message:
+          "cannot be 0 with sticky: the app's server is told apart from the process's other servers by listening on " +
+          'this port, and 0 is the port of every server that asks the system for one; give a fixed port',
+      });
     }
     if (app.sticky !== undefined && app.socket !== undefined) {
       ctx.addIssue({

@@ -31,6 +31,10 @@ test('bad input is rejected before anything starts, naming the culprit, with exi
     [['run', fixture('app.js'), '--kill-timeout', 'soon'], /`killTimeout`.*"soon"/],
     [['run', fixture('app.js'), '--balance', 'random'], /`balance`.*"random"/],
     [['run', fixture('app.js'), '--sticky', 'ip'], /`sticky` needs `port`/],
+    [
+      ['run', fixture('app.js'), '--port', '0', '--sticky', 'ip'],
+      /ERR_HIVE_INVALID_ARGUMENT: `sticky` cannot use `port` 0: /,
+    ],
     [['run', fixture('app.js'), '--sticky', 'hash', '-p', '3000'], /`sticky`.*"hash"/],
     [['run', fixture('app.js'), '--env', 'NOVALUE'], /--env.*"NOVALUE"/],
     [['run', fixture('app.js'), '--port', '70000'], /--port.*"70000"/],

@@ -389,6 +389,11 @@ describe('Hive config files', () => {
       ],
       ['{"apps": [{"name": "a", "script": "a.js", "sticky": "session"}]}', 'apps[0] (a).sticky', /cookie:<name>/],
       ['{"apps": [{"name": "a", "script": "a.js", "sticky": "ip"}]}', 'apps[0] (a).sticky', /needs port/],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "sticky": "ip", "port": 0}]}',
+        'apps[0] (a).port',
+        /cannot be 0 with sticky/,
+      ],
       ['{"apps": [{"name": "a", "script": "a.js", "cronRestart": "0 3 * *"}]}', 'apps[0] (a).cronRestart', /cron/],
       ['{"apps": [{"name": "a", "script": "a.js", "errorFile": ""}]}', 'apps[0] (a).errorFile', /too small|>=1/i],
       [
