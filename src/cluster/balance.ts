@@ -19,6 +19,18 @@ export function assertBalanceSupported(mode: BalanceMode, version: string = proc
 }
 
 /**
+ * The warning for a `balance` given with `sticky`, under which it has no say over the app's port: the primary's router
+ * accepts every connection and hands it to its client's process. Undefined when none was given (or no sticky).
+ */
+export function stickyBalanceWarning(balance: BalanceMode | undefined, sticky: unknown): string | undefined {
+  if (balance === undefined || !sticky) return undefined;
+  return (
+    `--balance ${balance} is ignored with --sticky: the primary's router accepts every connection on the port and ` +
+    "hands it to its client's process; leave --balance out"
+  );
+}
+
+/**
  * Why reloads under `reuseport` may reset connections on this machine, or undefined when they will not: a retiring
  * process closes its own listening socket, and the kernel resets what is still queued on it unless
  * `net.ipv4.tcp_migrate_req` is 1 (Linux 5.14+), which moves those connections to another process's socket.

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
-import { reuseportReloadWarning } from './balance.js';
+import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -146,10 +146,13 @@ export class Supervisor extends EventEmitter {
   #lastExit: LastExit | undefined;
   #ended: LastExit | undefined;
   #restartsBefore: { views: RestartCounts; metrics: RestartCounts } | undefined;
+  // Said at start: settings given that have no effect (filled options no longer tell a default from a choice).
+  readonly #ignored: string | undefined;
 
   constructor(options: SupervisorOptions) {
     super();
     this.options = fillOptions(options);
+    this.#ignored = stickyBalanceWarning(options.balance, this.options.sticky);
   }
 
   get state(): AppState {
@@ -216,7 +219,8 @@ export class Supervisor extends EventEmitter {
     cluster.schedulingPolicy = options.balance === 'rr' && !options.sticky ? cluster.SCHED_RR : cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: options.script, args: options.args, execArgv, silent: true });
     try {
-      if (options.balance === 'reuseport') {
+      if (this.#ignored !== undefined) this.#emit({ type: 'warning', message: this.#ignored });
+      if (options.balance === 'reuseport' && !options.sticky) {
         const warning = reuseportReloadWarning();
         if (warning !== undefined) this.#emit({ type: 'warning', message: warning });
       }
