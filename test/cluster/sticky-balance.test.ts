@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { fixture, freePort, isEvent, killAll, startHive } from './helpers.js';
+import { fixture, freePort, type HiveRecord, isEvent, killAll, startHive } from './helpers.js';
 
 after(() => killAll());
 
-const ignored = (r: { message?: unknown }) => /--balance \w+ is ignored with --sticky/.test(String(r.message));
+const ignored = (r: HiveRecord) => /--balance \w+ is ignored with --sticky/.test(String(r.message));
 
 test('--balance with --sticky is said to be ignored at start (a warning event); --sticky alone says nothing', async () => {
   for (const balance of [['--balance', 'os'], []]) {
