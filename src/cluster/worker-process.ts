@@ -1,7 +1,13 @@
 import type { Worker } from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { decodeWorkerMessage, type PrimaryMessage, type WorkerMessage } from '../runtime/protocol.js';
+import {
+  decodeWorkerMessage,
+  isHiveInternal,
+  type PrimaryMessage,
+  toWire,
+  type WorkerMessage,
+} from '../runtime/protocol.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import { ProcessTree } from './process-tree.js';
@@ -74,6 +80,11 @@ export class WorkerProcess extends EventEmitter {
   #killed = false;
   #killTimer: NodeJS.Timeout | undefined;
   #tree: ProcessTree | undefined;
+  /**
+   * The process's messages, Hive's and the app's: the runtime's arrive as 'internalMessage' (protocol.ts,
+   * INTERNAL_CMD), the app's own (PM2's `process.send('ready')`) and an older runtime's as 'message'.
+   */
+  #messages = new EventEmitter();
 
   constructor(worker: Worker, instance: number, options: WorkerProcessOptions) {
     super();
@@ -123,7 +134,11 @@ export class WorkerProcess extends EventEmitter {
       await this.#tree?.finish('SIGTERM', this.#options.killTimeout);
       return exit;
     });
-    worker.on('message', (value: unknown, handle: unknown) => {
+    worker.on('message', (value: unknown, handle: unknown) => this.#messages.emit('message', value, handle));
+    worker.process.on('internalMessage', (value: unknown, handle: unknown) => {
+      if (isHiveInternal(value)) this.#messages.emit('message', value, handle);
+    });
+    this.#messages.on('message', (value: unknown, handle: unknown) => {
       try {
         const message = decodeWorkerMessage(value);
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
@@ -160,16 +175,17 @@ export class WorkerProcess extends EventEmitter {
     return this.#ready;
   }
 
-  /**
-   * Sends a protocol message; false when the channel is gone. Node's own `send()` also returns false for back-pressure
-   * (a message queued behind a handle the worker has not acknowledged yet) while still delivering it later, so that
-   * value does not say the worker is unreachable.
-   */
   /** Whether its IPC channel is still open (it closes as the process dies, before its exit is seen). */
   get connected(): boolean {
     return this.worker.isConnected();
   }
 
+  /**
+   * Sends a protocol message, in node's internal form (unseen by the app's 'message' listeners); false when the
+   * channel is gone. Node's own `send()` also returns false for back-pressure (a message queued behind a handle the
+   * worker has not acknowledged yet) while still delivering it later, so that value does not say the worker is
+   * unreachable.
+   */
   send(
     message: PrimaryMessage,
     socket?: Socket,
@@ -180,7 +196,7 @@ export class WorkerProcess extends EventEmitter {
       callback?.(new Error('worker disconnected'));
       return false;
     }
-    this.worker.send(message, socket as never, options as never, callback);
+    this.worker.send(toWire(message), socket as never, options as never, callback);
     return true;
   }
 
@@ -266,7 +282,7 @@ export class WorkerProcess extends EventEmitter {
         // The usual cause: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed).
         return "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)";
       },
-      messages: this.worker,
+      messages: this.#messages,
       process: this.worker.process,
       stderrTail: this.stderrTail,
       check: (value) => {

@@ -4,7 +4,7 @@ import { flushed, isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { resizeSharedPools } from './pool-registry.js';
-import { decodePrimaryMessage, ENV } from './protocol.js';
+import { decodePrimaryMessage, ENV, isHiveInternal } from './protocol.js';
 import { trackRequests, untrackRequests } from './request-context.js';
 import { RequestSampler } from './request-sampler.js';
 import { enableServerTiming } from './server-timing.js';
@@ -30,6 +30,7 @@ export function install(): RuntimeState {
   if (!isManaged()) return state;
 
   const onMessage = (value: unknown, handle: unknown) => {
+    if (!isHiveInternal(value)) return;
     let message: ReturnType<typeof decodePrimaryMessage>;
     try {
       message = decodePrimaryMessage(value);
@@ -48,10 +49,12 @@ export function install(): RuntimeState {
     } else if (message?.type === 'sticky-listening') stickyListening(message);
     else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
   };
-  state.messageListener = onMessage;
-  process.on('message', onMessage);
-  // No unref() of the channel: a cluster worker is kept alive by it anyway, and Node's cluster code makes the process
-  // exit when the channel closes (the primary died), so no orphan is left.
+  // 'internalMessage': the primary's messages are in node's internal form, unseen by the app's 'message' listeners
+  // (see INTERNAL_CMD in protocol.ts for why). Such a listener does not keep the channel referenced, unlike a
+  // 'message' one, which changes nothing: node's cluster keeps a worker's channel referenced ('disconnect'), and
+  // makes the process exit when it closes (the primary died), so no orphan is left.
+  process.on('internalMessage', onMessage);
+  state.internalIpc = true;
 
   // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
   // must not die on its own.

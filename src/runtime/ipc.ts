@@ -1,4 +1,5 @@
-import { ENV, type WorkerMessage } from './protocol.js';
+import { ENV, toWire, type WorkerMessage } from './protocol.js';
+import { runtimeState } from './state.js';
 
 /** True when a Hive primary started this process (and the IPC channel to it exists). */
 export function isManaged(): boolean {
@@ -32,7 +33,11 @@ export function sendToPrimary(message: WorkerMessage, onSent?: () => void): void
     onSent?.();
     return;
   }
-  process.send!(message, undefined, {}, () => {
+  // The copy of the runtime that installed (the primary's --import, of the primary's build) says which form its primary
+  // reads: an app's own older copy of hive/runtime sends the plain form, which a newer primary still reads, and a newer
+  // copy under an older primary (whose runtime leaves this unset) must send it too.
+  const wire = runtimeState().internalIpc === true ? toWire(message) : message;
+  process.send!(wire, undefined, {}, () => {
     // A send can fail while the primary goes away; the process then exits on 'disconnect' anyway.
     onSent?.();
   });

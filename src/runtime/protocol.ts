@@ -2,8 +2,8 @@
  * The IPC protocol between a Hive primary and the runtime inside each app process. It lives on the runtime side so
  * that the runtime never imports from the cluster; the primary imports it from here.
  *
- * Every message carries `hive: PROTOCOL_VERSION`, which also tells Hive's messages apart from an app's own
- * `process.send()` traffic on the same channel.
+ * Every message carries `hive: PROTOCOL_VERSION`, and travels in node's internal form (`cmd: 'NODE_HIVE'`, see
+ * {@link INTERNAL_CMD}), which keeps it out of the app's own `process.on('message')` listeners.
  */
 
 import { HiveError } from '../errors.js';
@@ -14,6 +14,19 @@ import type { PoolStats } from '../pool/pool-stats.js';
  * type ignores it.
  */
 export const PROTOCOL_VERSION = 1;
+
+/**
+ * The `cmd` of Hive's messages on the wire. Node emits a message whose `cmd` starts with `NODE_` as 'internalMessage'
+ * rather than 'message' on both ends of a child's IPC channel (lib/internal/child_process.js), which is how node's
+ * cluster keeps its own traffic (`NODE_CLUSTER`) from the app: Hive's messages (cluster-size, sampling, shutdown,
+ * sticky connections...) are hidden the same way, while the app's own messages share the channel as before.
+ *
+ * Undocumented, but node's cluster depends on it (every cluster worker's handshake and handle passing), and
+ * test/cluster/ipc-hidden.test.ts checks it on each Node version CI runs. The alternatives are worse: a second
+ * channel cannot carry the sockets of sticky mode (node passes handles over its one IPC channel only), and filtering
+ * the 'message' event would mean patching `process.emit` for every event of the process.
+ */
+export const INTERNAL_CMD = 'NODE_HIVE';
 
 /** Environment the primary sets in every app process. */
 export const ENV = {
@@ -248,15 +261,31 @@ const primaryTypes = new Set([
   'flushed',
 ]);
 
+/** A message in the wire form of Hive's messages ({@link INTERNAL_CMD}). */
+export function toWire<T extends WorkerMessage | PrimaryMessage>(message: T): T & { cmd: typeof INTERNAL_CMD } {
+  return { cmd: INTERNAL_CMD, ...message };
+}
+
+/** Whether an 'internalMessage' is Hive's (node's own, `NODE_CLUSTER` and `NODE_HANDLE_ACK`, share the event). */
+export function isHiveInternal(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { cmd?: unknown }).cmd === INTERNAL_CMD;
+}
+
 function decode(value: unknown, types: Set<string>): Message | undefined {
   if (typeof value !== 'object' || value === null || !('hive' in value)) return undefined;
+  // Another internal message that happens to hold a `hive` key is not Hive's.
+  const cmd = (value as { cmd?: unknown }).cmd;
+  if (cmd !== undefined && cmd !== INTERNAL_CMD) return undefined;
   const message = value as Partial<Message>;
   if (message.hive !== PROTOCOL_VERSION) throw new ProtocolVersionError(message.hive);
   if (typeof message.type !== 'string' || !types.has(message.type)) return undefined;
   return message as Message;
 }
 
-/** A message from an app process, or undefined when it is not Hive's (the app's own IPC traffic). */
+/**
+ * A message from an app process, or undefined when it is not Hive's (the app's own IPC traffic). Also in the plain
+ * form (without `cmd`, as a 'message'): what an app's own copy of an older hive/runtime sends.
+ */
 export function decodeWorkerMessage(value: unknown): WorkerMessage | undefined {
   return decode(value, workerTypes) as WorkerMessage | undefined;
 }

@@ -53,7 +53,7 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
     if (isManaged() && groupSignal === 'SIGINT' && !appHadSigint(state, since) && hasAppSigint(state)) {
       await sigintWithin(state, GROUP_SIGNAL_WAIT_MS);
     }
-    if (isManaged() && (tellApp(state.messageListener) || signalApp(state, since))) {
+    if (isManaged() && (tellApp() || signalApp(state, since))) {
       // The app ends the process now: by its own exit, or once its handler has released what kept it alive (the
       // channel to the primary no longer does). Past killTimeout the primary SIGKILLs it, as PM2 would.
       process.channel?.unref();
@@ -70,9 +70,10 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
  * process itself, as under PM2 (the primary's killTimeout bounds it). True when the app was told, so the runtime must
  * not exit under its cleanup; false when it has no handler to tell, or the option is off.
  */
-function tellApp(own: unknown): boolean {
+function tellApp(): boolean {
   if (process.env[ENV.shutdownMessage] !== '1') return false;
-  if (!process.listeners('message').some((listener) => listener !== own)) return false;
+  // The runtime's own messages arrive as 'internalMessage' (protocol.ts, INTERNAL_CMD): these listeners are not its.
+  if (process.listenerCount('message') === 0) return false;
   try {
     process.emit('message', 'shutdown', undefined);
   } catch (error) {

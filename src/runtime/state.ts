@@ -16,8 +16,11 @@ export interface RuntimeState {
   socketServer: Server | undefined;
   /** Closers of what the runtime itself opened (the shared pools), run after the app's hooks. */
   closers: (() => Promise<unknown>)[];
-  /** The runtime's own `process.on('message')` listener, told apart from the app's. */
-  messageListener: ((value: unknown, handle: unknown) => void) | undefined;
+  /**
+   * True once a runtime that reads the primary's messages as 'internalMessage' (protocol.ts, INTERNAL_CMD) installed:
+   * its primary, of the same build, reads that form too. Absent from the state of an older runtime.
+   */
+  internalIpc?: boolean;
   /** The runtime's own SIGINT listener (it ignores the signal), told apart from the app's. */
   sigintListener: (() => void) | undefined;
   /**
@@ -48,7 +51,7 @@ export function runtimeState(): RuntimeState {
     stickyServers: [],
     socketServer: undefined,
     closers: [],
-    messageListener: undefined,
+    internalIpc: false,
     sigintListener: undefined,
     appSigintAt: undefined,
     onSigint: undefined,

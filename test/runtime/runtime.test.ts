@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { availableCores } from '../../dist/pool/index.js';
-import { decodePrimaryMessage, decodeWorkerMessage, PROTOCOL_VERSION } from '../../dist/runtime/protocol.js';
+import {
+  decodePrimaryMessage,
+  decodeWorkerMessage,
+  isHiveInternal,
+  PROTOCOL_VERSION,
+  toWire,
+} from '../../dist/runtime/protocol.js';
 import { poll } from '../poll.js';
 
 const children = new Set<ChildProcess>();
@@ -99,6 +105,13 @@ test('protocol: Hive messages decode, an app’s own messages are ignored, anoth
     size: 3,
   });
   assert.throws(() => decodePrimaryMessage({ hive: 2, type: 'shutdown' }), { code: 'ERR_HIVE_PROTOCOL' });
+  // The wire form (node's internal messages); another internal message with a `hive` key is not Hive's.
+  const wire = toWire({ hive: 1, type: 'cluster-size', size: 3 });
+  assert.equal(wire.cmd, 'NODE_HIVE');
+  assert.equal(isHiveInternal(wire), true);
+  assert.deepEqual(decodePrimaryMessage(wire), wire);
+  assert.equal(decodePrimaryMessage({ cmd: 'NODE_CLUSTER', hive: 1, type: 'cluster-size', size: 3 }), undefined);
+  assert.equal(isHiveInternal({ cmd: 'NODE_CLUSTER', act: 'online' }), false);
 });
 
 test('without a primary: not managed, instance 0, ready() is a no-op, pool() is shared and sized for the cluster', async () => {
