@@ -5,9 +5,10 @@
  *   npm run build && node dist/cli/hive.js run examples/ws/server.ts -i 2 --port 3001 --sticky header:x-client
  *
  * GET / answers which process served it; a WebSocket client is greeted with its process and gets its messages echoed.
+ * A message `/all <text>` goes to every client, on every process: `broadcast()` carries it to the other processes.
  */
 import http from 'node:http';
-import { instance, onShutdown } from 'hive/runtime';
+import { broadcast, instance, onBroadcast, onShutdown } from 'hive/runtime';
 import { WebSocketServer } from 'ws';
 
 const port = Number(process.env.PORT ?? 3001);
@@ -18,12 +19,31 @@ const server = http.createServer((_req, res) => {
 });
 
 const wss = new WebSocketServer({ server });
+// A chat message, to this process's clients; `from` is the process the sender is connected to.
+interface Chat {
+  text: string;
+  from: number;
+}
+const tellClients = ({ text, from }: Chat) => {
+  for (const client of wss.clients)
+    client.send(JSON.stringify({ type: 'chat', instance, pid: process.pid, from, text }));
+};
+
 wss.on('connection', (socket) => {
   socket.send(JSON.stringify({ type: 'hello', instance, pid: process.pid }));
   socket.on('message', (data) => {
-    socket.send(JSON.stringify({ type: 'echo', instance, pid: process.pid, data: data.toString() }));
+    const text = data.toString();
+    if (text.startsWith('/all ')) {
+      const chat: Chat = { text: text.slice('/all '.length), from: instance };
+      tellClients(chat);
+      broadcast(chat);
+      return;
+    }
+    socket.send(JSON.stringify({ type: 'echo', instance, pid: process.pid, data: text }));
   });
 });
+// The other processes' clients' chat messages.
+onBroadcast((chat) => tellClients(chat as Chat));
 
 // Retired (reload, scale down, stop): HTTP has drained by now; tell WebSocket clients to reconnect elsewhere.
 onShutdown(() => {

@@ -443,6 +443,13 @@ export class Supervisor extends EventEmitter {
     worker.on('app-metrics', (message: { id: number; metrics: unknown[] | null }) => {
       this.emit('app-metrics', { instance, pid, id: message.id, metrics: message.metrics });
     });
+    // Relayed to every other process with a channel, starting and draining ones too: a draining one may still hold
+    // WebSocket clients, and a starting one's runtime listens before the app's code runs.
+    worker.on('broadcast', (data: unknown) => {
+      for (const other of this.#live) {
+        if (other !== worker) other.send({ hive: 1, type: 'broadcast', data, from: instance });
+      }
+    });
     worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
     worker.on('sticky-return', (socket: Socket, head: string | null) => {

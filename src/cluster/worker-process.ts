@@ -53,9 +53,10 @@ const STDERR_TAIL = 20;
  * with SIGKILL escalation, and its output split into lines.
  *
  * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
- * MetricsReport message), `app-metrics` (the app's prom-client metrics, asked for), `killed` (killTimeout overrun,
- * SIGKILL sent), `warning` (message), `sticky-listen` (id, host: the app's server asks for the sticky port, to answer with
- * a `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining).
+ * MetricsReport message), `app-metrics` (the app's prom-client metrics, asked for), `broadcast` (data: the app's
+ * `broadcast()`), `killed` (killTimeout overrun, SIGKILL sent), `warning` (message), `sticky-listen` (id, host: the
+ * app's server asks for the sticky port, to answer with a `sticky-listening` message), `sticky-return` (socket, head:
+ * a sticky connection it got while draining).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -153,6 +154,7 @@ export class WorkerProcess extends EventEmitter {
           this.#drainingOnSignal = true;
           this.#setState('draining');
         }
+        if (message?.type === 'broadcast') this.emit('broadcast', message.data);
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
         this.rss = message.rss;
         this.emit('memory', message.rss);

@@ -2,7 +2,7 @@
  * `hive/runtime`: what an app process gets from Hive. The primary preloads it into every app process, so an
  * unmodified app already drains gracefully and is detected ready when it listens; importing it gives more control.
  * Without a Hive primary every function still works: `ready()` is a no-op and `onShutdown` hooks run on SIGTERM or
- * SIGINT after the process's HTTP servers have drained.
+ * SIGINT after the process's HTTP servers have drained, and `broadcast()` has no other process to reach.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Pool, PoolOptions } from '../pool/index.js';
@@ -113,4 +113,6 @@ export function trackRequests(): void {
   trackRequestsOf(state.tracker, 'app');
 }
 
+export { broadcast, onBroadcast } from './broadcast.js';
 export { PROTOCOL_VERSION } from './protocol.js';
+export type { BroadcastHandler } from './state.js';

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { appPromMetrics } from './app-metrics.js';
+import { deliverBroadcast } from './broadcast.js';
 import { flushed, isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
@@ -48,6 +49,7 @@ export function install(): RuntimeState {
       receiveStickyConnection(state, handle as Socket, message.head);
     } else if (message?.type === 'sticky-listening') stickyListening(message);
     else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
+    else if (message?.type === 'broadcast') deliverBroadcast(state, message.data, message.from);
   };
   // 'internalMessage': the primary's messages are in node's internal form, unseen by the app's 'message' listeners
   // (see INTERNAL_CMD in protocol.ts for why). Such a listener does not keep the channel referenced, unlike a

@@ -102,7 +102,9 @@ export type WorkerMessage =
    * A retiring process, its servers closed, asks the primary to answer before it exits: the answer comes after every
    * connection the primary handed it before it learnt of the close (see `flush` below).
    */
-  | { hive: 1; type: 'flush' };
+  | { hive: 1; type: 'flush' }
+  /** `broadcast()` of hive/runtime: the primary relays `data` to every other process of the app. */
+  | { hive: 1; type: 'broadcast'; data: unknown };
 
 /**
  * What an app process reports every report interval (`metrics`): gauges are read at report time, `*Delta` fields
@@ -225,7 +227,9 @@ export type PrimaryMessage =
   /** Request sampling on (`size` slowest requests per report) or off (0), while a live view wants the waterfall. */
   | { hive: 1; type: 'sampling'; size: number }
   /** The answer to a worker's `flush`: nothing the primary sent before it is still on its way. */
-  | { hive: 1; type: 'flushed' };
+  | { hive: 1; type: 'flushed' }
+  /** Another process's `broadcast(data)`, relayed; `from` is that process's instance. */
+  | { hive: 1; type: 'broadcast'; data: unknown; from: number };
 
 type Message = { hive: number; type: string };
 
@@ -250,6 +254,7 @@ const workerTypes = new Set([
   'metrics',
   'app-metrics',
   'flush',
+  'broadcast',
 ]);
 const primaryTypes = new Set([
   'shutdown',
@@ -259,6 +264,7 @@ const primaryTypes = new Set([
   'app-metrics-request',
   'sampling',
   'flushed',
+  'broadcast',
 ]);
 
 /** A message in the wire form of Hive's messages ({@link INTERNAL_CMD}). */

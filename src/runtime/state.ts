@@ -1,6 +1,9 @@
 import type { Server } from 'node:net';
 import { ServerTracker } from './server-tracker.js';
 
+/** A handler of other processes' broadcasts: the data, and the sender's instance. */
+export type BroadcastHandler = (data: unknown, from: number) => void;
+
 /** What the runtime keeps per process. */
 export interface RuntimeState {
   installed: boolean;
@@ -21,6 +24,11 @@ export interface RuntimeState {
    * its primary, of the same build, reads that form too. Absent from the state of an older runtime.
    */
   internalIpc?: boolean;
+  /**
+   * The app's `onBroadcast` handlers. In the shared state, as the installed copy of the runtime delivers to the handlers
+   * that any copy registered. Absent from the state of an older runtime.
+   */
+  broadcastHandlers?: BroadcastHandler[];
   /** The runtime's own SIGINT listener (it ignores the signal), told apart from the app's. */
   sigintListener: (() => void) | undefined;
   /**
@@ -52,6 +60,7 @@ export function runtimeState(): RuntimeState {
     socketServer: undefined,
     closers: [],
     internalIpc: false,
+    broadcastHandlers: [],
     sigintListener: undefined,
     appSigintAt: undefined,
     onSigint: undefined,

@@ -1,0 +1,60 @@
+import { describeValue, InvalidArgumentError } from '../errors.js';
+import { sendToPrimary } from './ipc.js';
+import { type BroadcastHandler, type RuntimeState, runtimeState } from './state.js';
+
+/**
+ * Sends `data` to every other process of the app (not this one), relayed by the primary over IPC. The channel
+ * serializes as JSON (node's default for cluster workers), so `data` arrives as `JSON.parse(JSON.stringify(data))`;
+ * what JSON cannot hold (a BigInt, a cycle, a top-level undefined or function) throws ERR_HIVE_INVALID_ARGUMENT
+ * here rather than being lost on the way. Without a Hive primary there is no other process: it checks `data` and
+ * sends nothing.
+ */
+export function broadcast(data: unknown): void {
+  checkSendable(data);
+  sendToPrimary({ hive: 1, type: 'broadcast', data });
+}
+
+/** Registers a handler of the other processes' broadcasts; returns a function that unregisters it. */
+export function onBroadcast(handler: BroadcastHandler): () => void {
+  if (typeof handler !== 'function') {
+    throw new InvalidArgumentError(`Expected onBroadcast's handler to be a function, got ${describeValue(handler)}`);
+  }
+  const handlers = handlersOf(runtimeState());
+  handlers.push(handler);
+  return () => {
+    const index = handlers.indexOf(handler);
+    if (index !== -1) handlers.splice(index, 1);
+  };
+}
+
+/** A broadcast of process `from` arrived: every handler gets it, whatever another one throws. */
+export function deliverBroadcast(state: RuntimeState, data: unknown, from: number): void {
+  // A copy: a handler that unregisters itself (or another) must not make the next one skipped.
+  for (const handler of [...handlersOf(state)]) {
+    try {
+      handler(data, from);
+    } catch (error) {
+      console.error('hive: an onBroadcast handler failed:', error);
+    }
+  }
+}
+
+function handlersOf(state: RuntimeState): BroadcastHandler[] {
+  // Absent from the shared state an older copy of the runtime created.
+  state.broadcastHandlers ??= [];
+  return state.broadcastHandlers;
+}
+
+function checkSendable(data: unknown): void {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(data);
+  } catch (error) {
+    throw new InvalidArgumentError(`broadcast() data must be JSON-serializable: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (json === undefined) {
+    throw new InvalidArgumentError(`broadcast() data must be JSON-serializable, got ${describeValue(data)}`);
+  }
+}
