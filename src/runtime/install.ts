@@ -57,6 +57,7 @@ export function install(): RuntimeState {
   // makes the process exit when it closes (the primary died), so no orphan is left.
   process.on('internalMessage', onMessage);
   state.internalIpc = true;
+  state.nodeMessageListeners = process.listeners('message');
 
   // Ctrl-C and a terminal hangup reach the whole process group: the primary coordinates stop and reload, so the app
   // must not die on its own.

@@ -53,7 +53,7 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
     if (isManaged() && groupSignal === 'SIGINT' && !appHadSigint(state, since) && hasAppSigint(state)) {
       await sigintWithin(state, GROUP_SIGNAL_WAIT_MS);
     }
-    if (isManaged() && (tellApp() || signalApp(state, since))) {
+    if (isManaged() && (tellApp(state) || signalApp(state, since))) {
       // The app ends the process now: by its own exit, or once its handler has released what kept it alive (the
       // channel to the primary no longer does). Past killTimeout the primary SIGKILLs it, as PM2 would.
       process.channel?.unref();
@@ -70,10 +70,12 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
  * process itself, as under PM2 (the primary's killTimeout bounds it). True when the app was told, so the runtime must
  * not exit under its cleanup; false when it has no handler to tell, or the option is off.
  */
-function tellApp(): boolean {
+function tellApp(state: RuntimeState): boolean {
   if (process.env[ENV.shutdownMessage] !== '1') return false;
-  // The runtime's own messages arrive as 'internalMessage' (protocol.ts, INTERNAL_CMD): these listeners are not its.
-  if (process.listenerCount('message') === 0) return false;
+  // The runtime's own messages arrive as 'internalMessage' (protocol.ts, INTERNAL_CMD), but node's cluster has a
+  // 'message' listener in every worker: an app without a handler of its own would wait for killTimeout's SIGKILL.
+  const node = state.nodeMessageListeners ?? [];
+  if (!process.listeners('message').some((listener) => !node.includes(listener))) return false;
   try {
     process.emit('message', 'shutdown', undefined);
   } catch (error) {

@@ -29,6 +29,11 @@ export interface RuntimeState {
    * that any copy registered. Absent from the state of an older runtime.
    */
   broadcastHandlers?: BroadcastHandler[];
+  /**
+   * The 'message' listeners the process had before the app's code ran: node's cluster's own (its `cluster.worker`
+   * re-emits every message), which are not the app's handlers of PM2's `'shutdown'`.
+   */
+  nodeMessageListeners?: unknown[];
   /** The runtime's own SIGINT listener (it ignores the signal), told apart from the app's. */
   sigintListener: (() => void) | undefined;
   /**

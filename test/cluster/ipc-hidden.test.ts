@@ -60,3 +60,22 @@ test("an app's 'message' listeners see none of Hive's messages, and Hive's featu
   );
   assert.deepEqual(appSaw(hive.records), []);
 });
+
+// With PM2's shutdown_with_message the runtime hands the exit to the app's 'message' handlers, and took node's
+// cluster's own listener (in every worker) for one: an app without a handler was left running until killTimeout's
+// SIGKILL.
+test("shutdown_with_message: an app with no 'message' handler of its own is exited by the runtime", async () => {
+  const port = await freePort();
+  const hive = startDriver(
+    { script: fixture('no-message-handler-app.cjs'), instances: 1, port, killTimeout: 30_000 },
+    { HIVE_SHUTDOWN_MESSAGE: '1' },
+  );
+  assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+  const exits = hive.records.filter((r) => r.kind === 'event' && r.type === 'exit');
+  assert.deepEqual(
+    exits.map((r) => [r.code, r.expected, r.killed]),
+    [[0, true, false]],
+  );
+});
