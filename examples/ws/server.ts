@@ -43,7 +43,7 @@ wss.on('connection', (socket) => {
   });
 });
 // The other processes' clients' chat messages.
-onBroadcast((chat) => tellClients(chat as Chat));
+onBroadcast<Chat>(tellClients);
 
 // Retired (reload, scale down, stop): HTTP has drained by now; tell WebSocket clients to reconnect elsewhere.
 onShutdown(() => {

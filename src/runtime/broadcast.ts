@@ -14,15 +14,19 @@ export function broadcast(data: unknown): void {
   sendToPrimary({ hive: 1, type: 'broadcast', data });
 }
 
-/** Registers a handler of the other processes' broadcasts; returns a function that unregisters it. */
-export function onBroadcast(handler: BroadcastHandler): () => void {
+/**
+ * Registers a handler of the other processes' broadcasts: `handler(data, from)`, `from` being the sender's instance.
+ * Returns a function that unregisters it. `T` is the app's word for what its processes send: nothing checks it.
+ */
+export function onBroadcast<T = unknown>(handler: (data: T, from: number) => void): () => void {
   if (typeof handler !== 'function') {
     throw new InvalidArgumentError(`Expected onBroadcast's handler to be a function, got ${describeValue(handler)}`);
   }
   const handlers = handlersOf(runtimeState());
-  handlers.push(handler);
+  const stored = handler as BroadcastHandler;
+  handlers.push(stored);
   return () => {
-    const index = handlers.indexOf(handler);
+    const index = handlers.indexOf(stored);
     if (index !== -1) handlers.splice(index, 1);
   };
 }
