@@ -6,6 +6,7 @@ import { assertBalanceSupported, type BalanceMode } from './balance.js';
 import { ScriptNotFoundError } from './errors.js';
 import { groupId } from './group-id.js';
 import { resolveInstances } from './instances.js';
+import { assertKnownKeys, booleanOption, stringList, stringRecord, textOption } from './option-checks.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
 import { parseDuration, parseSize } from './units.js';
@@ -97,37 +98,69 @@ const STICKY_PORT_0 =
   "the app's server is told apart from the process's other servers by listening on that port (PORT), and 0 is " +
   'the port of every server that asks the system for one; give a fixed port';
 
+// Every key of SupervisorOptions: the compiler refuses this object when one is added there and not here.
+const optionKeys: Record<keyof SupervisorOptions, true> = {
+  script: true,
+  args: true,
+  name: true,
+  instances: true,
+  env: true,
+  nodeArgs: true,
+  cwd: true,
+  balance: true,
+  sticky: true,
+  port: true,
+  socket: true,
+  socketMode: true,
+  socketGroup: true,
+  waitReady: true,
+  listenTimeout: true,
+  killTimeout: true,
+  drainIdleGrace: true,
+  treekill: true,
+  maxMemoryRestart: true,
+  memoryReportInterval: true,
+  restartDelay: true,
+  expBackoffRestartDelay: true,
+  maxRestartDelay: true,
+  maxRestarts: true,
+  minUptime: true,
+  autorestart: true,
+  stopExitCodes: true,
+};
+const knownKeys: ReadonlySet<string> = new Set(Object.keys(optionKeys));
+
 /** Validates options at the door, naming the offending key and value. */
 export function fillOptions(options: SupervisorOptions): FilledOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`Expected options to be an object, got ${describeValue(options)}`);
   }
+  assertKnownKeys(options, knownKeys, 'Supervisor');
   if (typeof options.script !== 'string' || options.script === '') {
     throw new InvalidArgumentError(`Expected \`script\` to be a path, got ${describeValue(options.script)}`);
   }
-  const script = resolve(options.cwd ?? process.cwd(), options.script);
+  const cwd = textOption(options.cwd, 'cwd', 'a path');
+  const script = resolve(cwd ?? process.cwd(), options.script);
   assertScriptFile(script);
   const balance = options.balance ?? 'rr';
   if (!balanceModes.has(balance)) {
     throw new InvalidArgumentError(`Expected \`balance\` to be rr, os or reuseport, got ${describeValue(balance)}`);
   }
   assertBalanceSupported(balance);
-  const sticky = typeof options.sticky === 'string' ? parseStickyMode(options.sticky) : options.sticky;
-  const port = options.port === undefined ? undefined : Number(options.port);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
-    throw new InvalidArgumentError(`Expected \`port\` to be an integer 0-65535, got ${describeValue(options.port)}`);
-  }
+  const sticky = stickyOption(options.sticky);
+  const port = portOption(options.port);
   if (sticky && port === undefined) {
     throw new InvalidArgumentError('`sticky` needs `port`: the primary listens on it itself');
   }
   if (sticky && port === 0) throw new InvalidArgumentError(`\`sticky\` cannot use \`port\` 0: ${STICKY_PORT_0}`);
-  const socket = options.socket === undefined ? undefined : socketPath(options.socket, options.cwd);
+  const socket = options.socket === undefined ? undefined : socketPath(options.socket, cwd);
   if (socket !== undefined && sticky) {
     throw new InvalidArgumentError(
       "`socket` cannot be combined with `sticky`: only the primary's router on `port` keeps clients on their process",
     );
   }
-  assertInstanceVars(options.env, sticky);
+  const env = options.env === undefined ? {} : stringRecord(options.env, 'env');
+  assertInstanceVars(env, sticky);
   const maxMemoryRestart =
     options.maxMemoryRestart === undefined ? undefined : parseSize(options.maxMemoryRestart, 'maxMemoryRestart');
   const memoryReportInterval = parseDuration(options.memoryReportInterval ?? 1_000, 'memoryReportInterval');
@@ -139,22 +172,22 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
   }
   return {
     script,
-    args: options.args ?? [],
-    name: options.name ?? basename(script, extname(script)),
+    args: stringList(options.args, 'args'),
+    name: textOption(options.name, 'name') ?? basename(script, extname(script)),
     instances: resolveInstances(options.instances ?? 'max'),
-    env: options.env ?? {},
-    nodeArgs: options.nodeArgs ?? [],
+    env,
+    nodeArgs: stringList(options.nodeArgs, 'nodeArgs'),
     balance,
     sticky,
     port,
     socket,
     socketMode: parseSocketMode(options.socketMode ?? '660'),
     socketGroup: options.socketGroup === undefined ? undefined : socketGroupId(options.socketGroup),
-    waitReady: options.waitReady ?? false,
+    waitReady: booleanOption(options.waitReady, 'waitReady', false),
     listenTimeout: parseDuration(options.listenTimeout ?? 10_000, 'listenTimeout'),
     killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
     drainIdleGrace: parseDuration(options.drainIdleGrace ?? 1_000, 'drainIdleGrace'),
-    treekill: booleanOption(options.treekill, 'treekill'),
+    treekill: booleanOption(options.treekill, 'treekill', true),
     maxMemoryRestart,
     memoryReportInterval,
     restartDelay: parseDuration(options.restartDelay ?? 0, 'restartDelay'),
@@ -167,7 +200,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     maxRestartDelay: parseDuration(options.maxRestartDelay ?? 15_000, 'maxRestartDelay'),
     maxRestarts: nonNegativeInteger(options.maxRestarts ?? 10, 'maxRestarts'),
     minUptime: parseDuration(options.minUptime ?? 1_000, 'minUptime'),
-    autorestart: autorestartOption(options.autorestart),
+    autorestart: booleanOption(options.autorestart, 'autorestart', true),
     stopExitCodes: parseStopExitCodes(options.stopExitCodes ?? []),
     typescript: /\.[cm]?tsx?$/.test(script),
   };
@@ -198,8 +231,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * config schema checks them. With `sticky` the primary's router owns the one port all instances share, so PORT
  * incremented per instance would put them beside it, where the router never sends a client.
  */
-function assertInstanceVars(env: Record<string, string> | undefined, sticky: StickyMode | undefined): void {
-  const read = (name: string) => (env !== undefined && Object.hasOwn(env, name) ? env[name] : process.env[name]);
+function assertInstanceVars(env: Record<string, string>, sticky: StickyMode | undefined): void {
+  const read = (name: string) => (Object.hasOwn(env, name) ? env[name] : process.env[name]);
   for (const name of [ENV.instanceVar, ENV.incrementVar]) {
     const value = read(name);
     if (value !== undefined && !ENV_NAME.test(value)) {
@@ -215,16 +248,27 @@ function assertInstanceVars(env: Record<string, string> | undefined, sticky: Sti
   }
 }
 
-function booleanOption(value: unknown, key: string): boolean {
-  if (value === undefined) return true;
-  if (typeof value === 'boolean') return value;
-  throw new InvalidArgumentError(`Expected \`${key}\` to be a boolean, got ${describeValue(value)}`);
+// A number, or its digits as a string (as a flag or an environment variable gives it); not `true` or '' (Number()
+// would read them as 1 and 0).
+function portOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof port === 'number' && Number.isInteger(port) && port >= 0 && port < 65536) return port;
+  throw new InvalidArgumentError(`Expected \`port\` to be an integer 0-65535, got ${describeValue(value)}`);
 }
 
-function autorestartOption(value: unknown): boolean {
-  if (value === undefined) return true;
-  if (typeof value === 'boolean') return value;
-  throw new InvalidArgumentError(`Expected \`autorestart\` to be a boolean, got ${describeValue(value)}`);
+// The text form, or the parsed one ({ by: 'cookie', name: 'sid' }), checked as the text would be.
+function stickyOption(value: unknown): StickyMode | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return parseStickyMode(value);
+  const mode = typeof value === 'object' && value !== null ? (value as { by?: unknown; name?: unknown }) : {};
+  if (mode.by === 'ip') return { by: 'ip' };
+  if ((mode.by === 'header' || mode.by === 'cookie') && typeof mode.name === 'string') {
+    return parseStickyMode(`${mode.by}:${mode.name}`);
+  }
+  throw new InvalidArgumentError(
+    `Expected \`sticky\` to be ip, header:<name> or cookie:<name> (or { by, name }), got ${describeValue(value)}`,
+  );
 }
 
 /**

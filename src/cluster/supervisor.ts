@@ -8,6 +8,7 @@ import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
+import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
@@ -260,6 +261,7 @@ export class Supervisor extends EventEmitter {
    *   abort runs, and restarts in, the new one until the next reload moves it back).
    */
   reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<void> {
+    checkReloadOptions(options);
     const env = options.env === undefined ? undefined : envCopy(options.env);
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
@@ -360,8 +362,13 @@ export class Supervisor extends EventEmitter {
    * (`HIVE_REQUEST_SAMPLES`, off by default), which a smaller size never lowers.
    */
   sampleRequests(size: number): void {
+    if (!(Number.isInteger(size) && size >= 0)) {
+      throw new InvalidArgumentError(
+        `Expected sampleRequests() size to be an integer >= 0, got ${describeValue(size)}`,
+      );
+    }
     const before = this.#samplingSize();
-    this.#sampling = Math.max(0, Math.trunc(size) || 0);
+    this.#sampling = size;
     const after = this.#samplingSize();
     if (after === before) return;
     for (const worker of this.#live) worker.send({ hive: 1, type: 'sampling', size: after });
@@ -681,11 +688,25 @@ export class Supervisor extends EventEmitter {
   }
 }
 
-// A reload's new environment, checked before the reload is queued (a bad value would otherwise fail a fork midway).
+const reloadKeys: ReadonlySet<string> = new Set(['onStart', 'env']);
+
+// Checked before the reload is queued, as its environment is: a misspelt `evn` would reload without the new one.
+function checkReloadOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`Expected reload options to be an object, got ${describeValue(options)}`);
+  }
+  assertKnownKeys(options, reloadKeys, 'reload');
+  const { onStart } = options as { onStart?: unknown };
+  if (onStart !== undefined && typeof onStart !== 'function') {
+    throw new InvalidArgumentError(`Expected reload \`onStart\` to be a function, got ${describeValue(onStart)}`);
+  }
+}
+
 function copyCounts(counts: RestartCounts): RestartCounts {
   return { slots: new Map(counts.slots), primary: counts.primary };
 }
 
+// A reload's new environment, checked before the reload is queued (a bad value would otherwise fail a fork midway).
 function envCopy(env: unknown): Record<string, string> {
   if (typeof env !== 'object' || env === null || Array.isArray(env)) {
     throw new InvalidArgumentError(`Expected reload \`env\` to be an object of strings, got ${describeValue(env)}`);
