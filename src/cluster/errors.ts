@@ -69,8 +69,18 @@ export class BalanceUnsupportedError extends HiveError {
 
 /** An operation on a supervisor that is stopping or stopped (or a second supervisor in one process). */
 export class SupervisorStoppedError extends HiveError {
-  constructor(action: string, reason = 'the supervisor is stopping or stopped') {
-    super('ERR_HIVE_SUPERVISOR_STOPPED', `Cannot ${action}: ${reason}`);
+  constructor(action: string, reason = 'the supervisor is stopping or stopped', options?: { cause?: unknown }) {
+    super('ERR_HIVE_SUPERVISOR_STOPPED', `Cannot ${action}: ${reason}`, options);
+  }
+}
+
+/** `start()` called again on a supervisor that has started (a Supervisor starts once). */
+export class SupervisorStartedError extends HiveError {
+  constructor() {
+    super(
+      'ERR_HIVE_SUPERVISOR_STARTED',
+      'Cannot start: this Supervisor is already started (a Supervisor starts once; await the first start())',
+    );
   }
 }
 

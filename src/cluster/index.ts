@@ -5,6 +5,7 @@ export {
   PortInUseError,
   ReloadAbortedError,
   ScriptNotFoundError,
+  SupervisorStartedError,
   SupervisorStoppedError,
   WorkerNotReadyError,
 } from './errors.js';

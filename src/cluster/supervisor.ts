@@ -6,7 +6,7 @@ import { debuglog } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
-import { ReloadAbortedError, SupervisorStoppedError } from './errors.js';
+import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -149,6 +149,7 @@ export class Supervisor extends EventEmitter {
   #restartsBefore: { views: RestartCounts; metrics: RestartCounts } | undefined;
   // Said at start: settings given that have no effect (filled options no longer tell a default from a choice).
   readonly #ignored: string | undefined;
+  #started = false;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -205,11 +206,23 @@ export class Supervisor extends EventEmitter {
     return this.#slots.length;
   }
 
-  /** Forks every worker and resolves once all are ready; on failure stops what started and rejects. */
+  /**
+   * Forks every worker and resolves once all are ready; on failure stops what started and rejects. A stop() before
+   * every worker is ready makes it reject with SupervisorStoppedError (the stop's own promise resolves as usual).
+   * Once per Supervisor: again, it rejects with SupervisorStartedError (SupervisorStoppedError once stopped).
+   */
   async start(): Promise<void> {
+    if (this.#stopping) {
+      throw new SupervisorStoppedError(
+        'start',
+        'this Supervisor is stopping or stopped; create a new one to run again',
+      );
+    }
+    if (this.#started) throw new SupervisorStartedError();
     if (Supervisor.#active) {
       throw new SupervisorStoppedError('start', 'another Supervisor runs in this process (node:cluster is global)');
     }
+    this.#started = true;
     Supervisor.#active = this;
     // With every slot errored nothing else holds the event loop, and the primary must stay up (to reload or stop).
     this.#keepAlive = setInterval(() => {}, 1 << 30);
@@ -239,9 +252,14 @@ export class Supervisor extends EventEmitter {
         await Promise.all(this.#slots.map((slot) => slot.worker!.whenReady()));
       });
     } catch (error) {
+      // Asked for: the workers that did not get to be ready were retired by it, which is no failure of theirs.
+      const stopped = this.#stopping !== undefined;
       await this.stop();
       // A stop that finished while the claim was pending (SIGTERM during the start) released nothing.
       this.#releaseSocket();
+      if (stopped) {
+        throw new SupervisorStoppedError('start', 'stop() was called before every worker was ready', { cause: error });
+      }
       throw error;
     }
     this.#refreshState();

@@ -13,7 +13,10 @@ import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import { ProcessTree } from './process-tree.js';
 import { PM2_READY, waitUntilReady } from './ready-wait.js';
 
-/** The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped). */
+/**
+ * The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped, and so does a
+ * process retired or signalled before it was ready: it had nothing to drain).
+ */
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopped';
 
 /** How a worker process ended. */
@@ -78,6 +81,8 @@ export class WorkerProcess extends EventEmitter {
   #retiring = false;
   // It said it drains on a SIGTERM of its own (the runtime's `draining`).
   #drainingOnSignal = false;
+  // Retired, or signalled to shut down, while starting: a ready signal it sends after that does not count.
+  #quitting = false;
   #killed = false;
   #killTimer: NodeJS.Timeout | undefined;
   #tree: ProcessTree | undefined;
@@ -152,7 +157,7 @@ export class WorkerProcess extends EventEmitter {
         // Not a retirement the primary asked for: the slot is restarted after the exit (see WorkerExit.retiredBy).
         if (message?.type === 'draining' && this.#state !== 'stopped') {
           this.#drainingOnSignal = true;
-          this.#setState('draining');
+          this.#quit();
         }
         if (message?.type === 'broadcast') this.emit('broadcast', message.data);
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
@@ -214,7 +219,7 @@ export class WorkerProcess extends EventEmitter {
       this.#retiring = true;
       this.#trackTree();
       const starting = this.#state === 'starting';
-      this.#setState('draining');
+      this.#quit();
       // A process still starting may not listen for messages yet (its runtime loads while the IPC channel already
       // delivers, and a message nobody listens for is dropped): SIGTERM reaches it either way, and the runtime, once
       // loaded, handles it as a shutdown.
@@ -248,6 +253,12 @@ export class WorkerProcess extends EventEmitter {
     // Read last before the SIGKILL, after which the process starts nothing more: the tree is then complete.
     this.#tree?.refresh();
     this.worker.process.kill('SIGKILL');
+  }
+
+  // A ready process drains; one still starting had nothing to drain, and will not be ready either.
+  #quit(): void {
+    if (this.#state === 'ready') this.#setState('draining');
+    else if (this.#state === 'starting') this.#quitting = true;
   }
 
   // From the start of a retirement (or a kill) until the exit: see ProcessTree for why it is read all along.
@@ -302,7 +313,7 @@ export class WorkerProcess extends EventEmitter {
         if (waitReady ? message?.type === 'ready' || value === PM2_READY : message?.type === 'ready' || listened) {
           signalled = true;
         }
-        return signalled && (stickyPort === undefined || listened) && this.#state === 'starting';
+        return signalled && (stickyPort === undefined || listened) && this.#state === 'starting' && !this.#quitting;
       },
       onReady: () => {
         this.readyAt = Date.now();
