@@ -25,6 +25,8 @@ export {
   type SlotInfo,
   Supervisor,
   type SupervisorEvent,
+  type SupervisorEvents,
+  type WorkerAppMetrics,
   type WorkerInfo,
   type WorkerLine,
   type WorkerMetrics,

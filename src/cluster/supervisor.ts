@@ -65,6 +65,31 @@ export interface WorkerMetrics {
   report: MetricsReport;
 }
 
+/** One worker's answer to {@link Supervisor.requestAppMetrics}, as `app-metrics` events. */
+export interface WorkerAppMetrics {
+  instance: number;
+  pid: number;
+  /** The id the request was made with. */
+  id: number;
+  /** The app's prom-client metrics (as `register.getMetricsAsJSON()` gives them), null when it does not use it. */
+  metrics: unknown[] | null;
+}
+
+/**
+ * A supervisor's events and what their listeners get: `supervisor.on('event', (event) => ...)` narrows on
+ * `event.type`, and an event name that is none of these does not compile.
+ */
+export interface SupervisorEvents {
+  /** What the supervisor reports: state changes, worker lifecycle, reloads, scales, warnings. */
+  event: [SupervisorEvent];
+  /** One line a worker wrote. */
+  line: [WorkerLine];
+  /** One worker report, about once a second per worker (memoryReportInterval). */
+  metrics: [WorkerMetrics];
+  /** An answer to {@link Supervisor.requestAppMetrics}. */
+  'app-metrics': [WorkerAppMetrics];
+}
+
 /**
  * One slot of the cluster, as `slots` lists them: `live` while it has a process (its state then is the process's),
  * `restarting` while a crash restart waits for its delay, `errored` once it crash-looped, `down` when its process
@@ -119,10 +144,9 @@ const runtimeEntry = new URL('../runtime/register.js', import.meta.url).href;
  *
  * It drives `node:cluster`, which is process-global: one supervisor per process runs at a time.
  *
- * Events: `event` ({@link SupervisorEvent}), `line` ({@link WorkerLine}), `metrics` ({@link WorkerMetrics}, about
- * once a second per worker), `app-metrics` (answers to {@link Supervisor.requestAppMetrics}).
+ * Events: see {@link SupervisorEvents}.
  */
-export class Supervisor extends EventEmitter {
+export class Supervisor extends EventEmitter<SupervisorEvents> {
   static #active: Supervisor | undefined;
   readonly options: FilledOptions;
   #slots: Slot[] = [];
@@ -466,7 +490,7 @@ export class Supervisor extends EventEmitter {
       this.emit('metrics', { instance, pid, report } satisfies WorkerMetrics);
     });
     worker.on('app-metrics', (message: { id: number; metrics: unknown[] | null }) => {
-      this.emit('app-metrics', { instance, pid, id: message.id, metrics: message.metrics });
+      this.emit('app-metrics', { instance, pid, id: message.id, metrics: message.metrics } satisfies WorkerAppMetrics);
     });
     // Relayed to every other process with a channel, starting and draining ones too: a draining one may still hold
     // WebSocket clients, and a starting one's runtime listens before the app's code runs.
