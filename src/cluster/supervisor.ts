@@ -525,6 +525,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#emit({ type: 'exit', instance, pid, ...exit, ...(noRestart ? { noRestart } : {}) });
       this.#onExit(slot, worker, exit, noRestart);
     });
+    // The process's first state is no change of one, so its own `state` events never say it: said here, for every
+    // fork, so that a tool learns the pid of a process that may never become ready.
+    this.#emit({ type: 'worker', instance, pid, state: 'starting' });
     return worker;
   }
 

@@ -817,8 +817,12 @@ export class ManagedApp {
       case 'worker':
         if (event.state !== 'stopped') {
           this.#logs.openInstance(event.instance);
-          this.#downSlots.delete(event.instance);
-          this.#erroredSlots.delete(event.instance);
+          // A new process ends a slot's wait for its restart; an errored slot is one until a process of it is ready
+          // (a reload's replacement that fails leaves it errored, and no event says so again).
+          if (event.state !== 'starting' || this.#downSlots.get(event.instance) === 'restarting') {
+            this.#downSlots.delete(event.instance);
+          }
+          if (event.state !== 'starting') this.#erroredSlots.delete(event.instance);
         }
         if (event.state === 'stopped') this.#workers.delete(event.pid);
         else if (isAppProcessPid(event.pid, this.#primary?.pid)) {

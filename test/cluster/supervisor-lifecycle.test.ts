@@ -1,12 +1,15 @@
-// The programmatic Supervisor's life as a tool author sees it: start() once, and a stop() during start(). One
-// in-process supervisor at a time (node:cluster is process-global), each stopped in `finally`; balance 'os'
-// throughout, as node:cluster freezes its scheduling policy at the first fork of a process.
+// The programmatic Supervisor's life as a tool author sees it: start() once, a stop() during start(), a `starting`
+// event with the pid of every fork. One in-process supervisor at a time (node:cluster is process-global), each
+// stopped in `finally`; balance 'os' throughout, as node:cluster freezes its scheduling policy at the first fork of a
+// process.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { Supervisor, type SupervisorEvent, type SupervisorOptions } from '../../dist/cluster/index.js';
 import { poll } from '../poll.js';
 
 const script = new URL('../fixtures/cluster/app.js', import.meta.url).pathname;
+const hiveBin = new URL('../../dist/cli/hive.js', import.meta.url).pathname;
 
 function supervise(options: Partial<SupervisorOptions>): { supervisor: Supervisor; events: SupervisorEvent[] } {
   const supervisor = new Supervisor({ script, balance: 'os', ...options });
@@ -58,4 +61,52 @@ test('stop() during start(): start() rejects with ERR_HIVE_SUPERVISOR_STOPPED; n
       .sort(),
     [...listening].sort(),
   );
+});
+
+test('every fork reports `starting` with its pid before `ready`: start, crash restart, reload, scale', async () => {
+  const { supervisor, events } = supervise({ instances: 2 });
+  try {
+    await supervisor.start();
+    const crashed = supervisor.workers.find((w) => w.instance === 0)!.pid;
+    process.kill(crashed, 'SIGKILL');
+    await poll(
+      () => workerEvents(events, 'ready').some((e) => e.instance === 0 && e.pid !== crashed),
+      'the crashed worker to be restarted',
+    );
+    await supervisor.reload();
+    await supervisor.scale(3);
+  } finally {
+    await supervisor.stop();
+  }
+  const ready = workerEvents(events, 'ready');
+  // 2 at start, 1 restart, 2 reloaded, 1 added.
+  assert.equal(ready.length, 6);
+  for (const { instance, pid } of ready) {
+    const starting = events.findIndex((e) => e.type === 'worker' && e.state === 'starting' && e.pid === pid);
+    const readyAt = events.findIndex((e) => e.type === 'worker' && e.state === 'ready' && e.pid === pid);
+    assert.ok(starting !== -1, `no starting event for worker ${instance} (pid ${pid})`);
+    assert.ok(starting < readyAt, `worker ${instance} (pid ${pid}) was ready before starting`);
+    assert.equal((events[starting] as { instance: number }).instance, instance);
+  }
+  assert.equal(workerEvents(events, 'starting').length, 6);
+});
+
+test('hive run prints no `starting` line in text output (the JSON output carries it)', async () => {
+  const child = spawn(process.execPath, [hiveBin, 'run', script, '-i', '1', '--balance', 'os'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.resume();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await poll(() => / ready$/m.test(out), 'the worker to be ready');
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  assert.match(out, /worker 0 \(pid \d+\) ready/);
+  assert.doesNotMatch(out, /starting/);
 });

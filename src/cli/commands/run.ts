@@ -50,6 +50,8 @@ export default async function run(argv: string[]): Promise<number> {
     out.write(`${formatLine(logFormat, name, line)}\n`);
   });
   supervisor.on('event', (event: SupervisorEvent) => {
+    // For programs (the JSON lines, which the daemon reads): in text, `ready` tells that a process is up.
+    if (logFormat === 'text' && event.type === 'worker' && event.state === 'starting') return;
     const toStderr = logFormat === 'text' && (event.type === 'errored' || event.type === 'warning');
     const out = toStderr ? process.stderr : process.stdout;
     out.write(`${formatEvent(logFormat, name, event)}\n`);
