@@ -22,6 +22,9 @@ export { parseStickyMode, type StickyMode } from './sticky-mode.js';
 export {
   type AppState,
   type LastExit,
+  type ReloadedSlot,
+  type ReloadResult,
+  type ScaleResult,
   type SlotInfo,
   Supervisor,
   type SupervisorEvent,

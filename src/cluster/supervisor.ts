@@ -109,6 +109,32 @@ export interface WorkerInfo {
   rss: number | undefined;
 }
 
+/** A slot a reload moved to a new process. */
+export interface ReloadedSlot {
+  instance: number;
+  /** The process it retired; null when the slot had none (left down, errored, waiting for its restart). */
+  oldPid: number | null;
+  /** The process that serves the slot now. */
+  newPid: number;
+}
+
+/** What {@link Supervisor.reload} resolves to. */
+export interface ReloadResult {
+  /** Every slot the reload replaced, by instance number. */
+  slots: ReloadedSlot[];
+}
+
+/** What {@link Supervisor.scale} resolves to. */
+export interface ScaleResult {
+  /** The number of slots before and after. */
+  from: number;
+  to: number;
+  /** The slots added, each with its (ready) process, by instance number. */
+  added: { instance: number; pid: number }[];
+  /** The slots removed, each with the process retired (null when it had none), by instance number. */
+  removed: { instance: number; pid: number | null }[];
+}
+
 /** Restarts counted before a primary started (a daemon's app): per slot, and of the primary itself. */
 export interface RestartCounts {
   readonly slots: ReadonlyMap<number, number>;
@@ -292,8 +318,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * Rolling reload: per slot, fork the replacement, wait until it is ready, then retire the old worker. A replacement
-   * that fails to become ready aborts the reload (ReloadAbortedError) and the old workers keep serving.
+   * Rolling reload: per slot, fork the replacement, wait until it is ready, then retire the old worker. Resolves, once
+   * every old worker has exited, to the slots replaced with their old and new pids. A replacement that fails to become
+   * ready aborts the reload (ReloadAbortedError) and the old workers keep serving.
    * @param options.onStart - called when this reload begins: topology changes run one at a time, so a reload asked
    *   for during another (or during the start) begins only after it.
    * @param options.env - the app's new environment (PM2's `--update-env`), in place of the primary's own: the
@@ -302,7 +329,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    *   environment is the one before, which the slots not reached run and restart in (a slot replaced before the
    *   abort runs, and restarts in, the new one until the next reload moves it back).
    */
-  reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<void> {
+  reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<ReloadResult> {
     checkReloadOptions(options);
     const env = options.env === undefined ? undefined : envCopy(options.env);
     return this.#serial(async () => {
@@ -313,15 +340,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#refreshState();
       this.#emit({ type: 'reload', phase: 'start' });
       const retirements: Promise<unknown>[] = [];
+      const replaced: ReloadedSlot[] = [];
       try {
         for (const slot of [...this.#slots]) {
           if (this.#stopping) throw new SupervisorStoppedError('reload');
-          if (!slot.removed) retirements.push((await this.#replace(slot, base)).retired);
+          if (slot.removed) continue;
+          const { retired, oldPid, newPid } = await this.#replace(slot, base);
+          retirements.push(retired);
+          replaced.push({ instance: slot.instance, oldPid, newPid });
         }
         await Promise.all(retirements);
         this.#baseEnv = base;
         this.#forgetLastExit();
         this.#emit({ type: 'reload', phase: 'done' });
+        return { slots: replaced.sort((a, b) => a.instance - b.instance) };
       } catch (error) {
         this.#emit({ type: 'reload', phase: 'aborted', reason: (error as Error).message });
         throw error;
@@ -332,17 +364,24 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
-  /** Changes the number of workers: new slots are forked (and awaited ready), removed ones retired. */
-  scale(instances: number | string): Promise<void> {
+  /**
+   * Changes the number of workers: new slots are forked (and awaited ready), removed ones retired. Resolves, once the
+   * new workers are ready and the removed ones have exited, to the slots added and removed.
+   */
+  scale(instances: number | string): Promise<ScaleResult> {
     const target = resolveInstances(instances);
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('scale');
       const from = this.#slots.length;
+      const result: ScaleResult = { from, to: target, added: [], removed: [] };
       if (target > from) {
         const added = freeInstances(this.#slots, target - from).map((instance) => this.#newSlot(instance));
         this.#slots = [...this.#slots, ...added].sort((a, b) => a.instance - b.instance);
         this.#broadcastSize();
-        for (const slot of added) slot.worker = this.#fork(slot, slot.env);
+        for (const slot of added) {
+          slot.worker = this.#fork(slot, slot.env);
+          result.added.push({ instance: slot.instance, pid: slot.worker.pid });
+        }
         try {
           await Promise.all(added.map((slot) => slot.worker!.whenReady()));
         } catch (error) {
@@ -355,6 +394,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         // The slots left down for good go first (PM2 deletes a stopped process first), then errored ones: retiring a
         // live one instead would keep an empty slot, and could leave no process at all.
         const removed = scaleDownOrder(this.#slots, (slot) => this.#isDown(slot)).slice(0, from - target);
+        for (const slot of removed) result.removed.push({ instance: slot.instance, pid: slot.worker?.pid ?? null });
         this.#slots = this.#slots.filter((slot) => !removed.includes(slot));
         this.#broadcastSize();
         await Promise.all(removed.map((slot) => this.#removeSlot(slot)));
@@ -362,6 +402,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#forgetLastExit();
       this.#emit({ type: 'scale', from, to: target, slots: this.#slots.map((slot) => slot.instance) });
       this.#refreshState();
+      result.removed.sort((a, b) => a.instance - b.instance);
+      return result;
     });
   }
 
@@ -587,7 +629,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * Forks the slot's replacement (in `base`) and swaps it in once ready; `retired` settles when the old worker has
    * exited.
    */
-  async #replace(slot: Slot, base: Record<string, string> | undefined): Promise<{ retired: Promise<unknown> }> {
+  async #replace(
+    slot: Slot,
+    base: Record<string, string> | undefined,
+  ): Promise<{ retired: Promise<unknown>; oldPid: number | null; newPid: number }> {
     const replacement = this.#fork(slot, base);
     try {
       await replacement.whenReady();
@@ -606,7 +651,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.env = base;
     slot.errored = false;
     slot.policy.reset();
-    return { retired: old ? old.retire() : Promise.resolve() };
+    return { retired: old ? old.retire() : Promise.resolve(), oldPid: old?.pid ?? null, newPid: replacement.pid };
   }
 
   #removeSlot(slot: Slot): Promise<unknown> {

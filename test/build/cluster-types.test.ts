@@ -1,7 +1,7 @@
 // A TypeScript project depending on hive compiles test/build/fixtures/cluster-consumer/consumer.ts against the built
 // declarations (dist/), as npm would install it: the Supervisor's events are typed (a listener's argument narrows on
-// `type`, a misspelt event name fails). One module resolution: the package layout under each is pool-types.test.ts's
-// business.
+// `type`, a misspelt event name fails), and reload() and scale() type their results. One module resolution: the
+// package layout under each is pool-types.test.ts's business.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const consumer = fileURLToPath(new URL('./fixtures/cluster-consumer/consumer.ts', import.meta.url));
 
-test('hive/cluster: Supervisor events are typed in a consumer project', () => {
+test('hive/cluster: Supervisor events and results are typed in a consumer project', () => {
   const project = mkdtempSync(join(tmpdir(), 'hive-cluster-types-'));
   after(() => rmSync(project, { recursive: true, force: true }));
   mkdirSync(join(project, 'node_modules/@types'), { recursive: true });

@@ -1,7 +1,7 @@
 // The programmatic Supervisor's life as a tool author sees it: start() once, a stop() during start(), a `starting`
-// event with the pid of every fork. One in-process supervisor at a time (node:cluster is process-global), each
-// stopped in `finally`; balance 'os' throughout, as node:cluster freezes its scheduling policy at the first fork of a
-// process.
+// event with the pid of every fork, and what reload() and scale() resolve to. One in-process supervisor at a time
+// (node:cluster is process-global), each stopped in `finally`; balance 'os' throughout, as node:cluster freezes its
+// scheduling policy at the first fork of a process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
@@ -109,4 +109,37 @@ test('hive run prints no `starting` line in text output (the JSON output carries
   }
   assert.match(out, /worker 0 \(pid \d+\) ready/);
   assert.doesNotMatch(out, /starting/);
+});
+
+test('reload() resolves to each slot with its old and new pid; scale() to the slots added and removed', async () => {
+  const { supervisor } = supervise({ instances: 2 });
+  try {
+    await supervisor.start();
+    const pid = (instance: number) => supervisor.workers.find((w) => w.instance === instance)?.pid;
+    const before = [pid(0), pid(1)];
+    const reloaded = await supervisor.reload();
+    assert.deepEqual(reloaded, {
+      slots: [
+        { instance: 0, oldPid: before[0], newPid: pid(0) },
+        { instance: 1, oldPid: before[1], newPid: pid(1) },
+      ],
+    });
+    assert.notEqual(pid(0), before[0]);
+    const up = await supervisor.scale(3);
+    assert.deepEqual(up, { from: 2, to: 3, added: [{ instance: 2, pid: pid(2) }], removed: [] });
+    const [one, two] = [pid(1), pid(2)];
+    const down = await supervisor.scale(1);
+    assert.deepEqual(down, {
+      from: 3,
+      to: 1,
+      added: [],
+      removed: [
+        { instance: 1, pid: one },
+        { instance: 2, pid: two },
+      ],
+    });
+    assert.deepEqual(await supervisor.scale(1), { from: 1, to: 1, added: [], removed: [] });
+  } finally {
+    await supervisor.stop();
+  }
 });
