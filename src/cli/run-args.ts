@@ -19,6 +19,11 @@ export interface RunArgs {
   metrics: { port: number; host: string } | undefined;
   /** `--dashboard [host:]port` with `--dashboard-token` (or HIVE_DASHBOARD_TOKEN): the live web dashboard. */
   dashboard: { port: number; host: string; token: string | undefined } | undefined;
+  /**
+   * `--no-exit-on-error`: the primary stays up once every slot is errored. Without it a foreground `hive run` exits
+   * then, and one the daemon forked stays up (see commands/run.ts).
+   */
+  keepErrored: boolean;
 }
 
 export const runUsage = `Usage: hive run <script> [options] [-- <script args>]
@@ -51,6 +56,7 @@ Options:
       --max-restarts <n>           crashes in a row, each before --min-uptime, before the slot is errored (default 10)
       --min-uptime <duration>      uptime after which a process counts as stable (default 1s)
       --no-autorestart             a process that exits is not restarted; once all have, the app stops (PM2's)
+      --no-exit-on-error           stay up once every process is errored (default: exit 1; kept up under the daemon)
       --no-treekill                a retired process's own child processes are left running (PM2's; default: stopped)
       --stop-exit-codes <codes>    exit codes after which a process is not restarted, e.g. 0,3 (PM2's stop_exit_codes)
       --max-memory-restart <size>  replace a process whose RSS exceeds this, e.g. 300M (replacement ready first)
@@ -91,6 +97,7 @@ const runOptions = {
   'max-restarts': { type: 'string' },
   'no-autorestart': { type: 'boolean' },
   'no-treekill': { type: 'boolean' },
+  'no-exit-on-error': { type: 'boolean' },
   'stop-exit-codes': { type: 'string' },
   'max-memory-restart': { type: 'string' },
   'log-format': { type: 'string' },
@@ -134,7 +141,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new InvalidArgumentError(`Expected --log-format to be text or json, got ${describeValue(logFormat)}`);
   }
   if (values.help) {
-    return { help: true, logFormat, supervisor: { script: '' }, metrics: undefined, dashboard: undefined };
+    const supervisor = { script: '' };
+    return { help: true, logFormat, supervisor, metrics: undefined, dashboard: undefined, keepErrored: false };
   }
   const [script, ...extra] = positionals;
   if (script === undefined) throw new InvalidArgumentError('Missing <script>: hive run <script> [options]');
@@ -201,7 +209,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values['dashboard-token'] !== undefined && !dashboard) {
     throw new InvalidArgumentError('--dashboard-token needs --dashboard');
   }
-  return { help: false, logFormat, supervisor, metrics, dashboard };
+  return { help: false, logFormat, supervisor, metrics, dashboard, keepErrored: values['no-exit-on-error'] === true };
 }
 
 // `9000`, `0.0.0.0:9000`, `[::1]:9000`: the port alone binds loopback.

@@ -100,3 +100,19 @@ export class SocketPathError extends HiveError {
     super('ERR_HIVE_SOCKET_PATH', `Cannot listen on the socket ${path}: ${detail}`);
   }
 }
+
+/**
+ * Every slot of a foreground `hive run` crash-looped into `errored`: nothing serves and nothing will be restarted, so
+ * the primary exits (code 1) for its supervisor (Docker, Kubernetes, systemd) to restart it. `--no-exit-on-error` keeps
+ * it up instead.
+ */
+export class AppErroredError extends HiveError {
+  readonly instances: number[];
+  constructor(instances: number[]) {
+    super(
+      'ERR_HIVE_APP_ERRORED',
+      `Every process of the app is errored (crash-looped: worker ${instances.join(', ')}) and none will be restarted; exiting (--no-exit-on-error keeps the primary up)`,
+    );
+    this.instances = instances;
+  }
+}

@@ -1,6 +1,7 @@
 /** The cluster primary: run one app as a cluster of processes. */
 export { type BalanceMode, reuseportReloadWarning, supportsReusePort, TCP_MIGRATE_REQ } from './balance.js';
 export {
+  AppErroredError,
   BalanceUnsupportedError,
   PortInUseError,
   ReloadAbortedError,

@@ -7,6 +7,8 @@ export interface ClusterMetricsOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** `/healthz` says 503 once this returns false (the app is errored for good); default: always alive. */
+  alive?: () => boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function startClusterMetrics(
       contentType: registry.contentType,
       metrics: () => exposition.text(),
       ready: () => aggregator.running && aggregator.readyWorkers > 0,
+      alive: options.alive,
     });
   } catch (error) {
     exposition.close();

@@ -12,6 +12,8 @@ export interface MetricsServerOptions {
   contentType: string;
   /** `/readyz` answers 200 while this returns true, else 503. */
   ready: () => boolean;
+  /** `/healthz` answers 503 once this returns false (nothing runs and nothing will); 200 while alive. Default: true. */
+  alive?: () => boolean;
 }
 
 /** A running metrics endpoint. */
@@ -22,7 +24,7 @@ export interface MetricsServer {
 }
 
 /**
- * Serves `/metrics` (Prometheus text format), `/healthz` (200 while the primary is alive) and `/readyz` (200 when
+ * Serves `/metrics` (Prometheus text format), `/healthz` (200 while the primary is alive and `alive()` holds) and `/readyz` (200 when
  * `ready()` holds, else 503). Rejects with MetricsPortInUseError when the port cannot be bound.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
@@ -46,7 +48,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
 async function handle(options: MetricsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
-  if (path === '/healthz') return reply(res, 200, 'text/plain', 'ok\n');
+  if (path === '/healthz') {
+    if (options.alive?.() === false) return reply(res, 503, 'text/plain', 'errored: no process runs or will\n');
+    return reply(res, 200, 'text/plain', 'ok\n');
+  }
   if (path === '/readyz') {
     return options.ready() ? reply(res, 200, 'text/plain', 'ready\n') : reply(res, 503, 'text/plain', 'not ready\n');
   }

@@ -29,10 +29,10 @@ test('kill -9 of a worker under load: it is replaced, and only its connections s
   assert.equal((await hive.exited).code, 0);
 });
 
-test('a crash loop backs off exponentially, then marks the app errored; the primary stays up', async () => {
+test('a crash loop backs off exponentially, then marks the app errored; --no-exit-on-error keeps it up', async () => {
   const port = await freePort();
   const args = [fixture('app.js'), '-i', '1', '--port', String(port), '--max-restarts', '3'];
-  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s');
+  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s', '--no-exit-on-error');
   const hive = startHive(args, { CRASH_AFTER_MS: '50' });
   const errored = await hive.waitFor(isEvent('errored', { instance: 0 }), 'errored');
   assert.equal(errored.code, 3);

@@ -26,7 +26,8 @@ const value = (samples: Sample[], name: string, labels: Record<string, string> =
 test('an errored app with 0 of 2 processes shows its state and desired size, so ready < desired can alert', async () => {
   const port = await freePort();
   const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--metrics-port', '0', '--max-restarts', '1'];
-  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s');
+  // Kept up once errored, as the daemon keeps its primaries: a foreground one would exit (ERR_HIVE_APP_ERRORED).
+  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s', '--no-exit-on-error');
   const hive = startHive(args, { CRASH_AFTER_MS: '300' });
   const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
   await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);

@@ -1,3 +1,5 @@
+import { appErrored } from '../../cluster/app-errored.js';
+import { AppErroredError } from '../../cluster/errors.js';
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { claimAppId } from '../../daemon/primary-app-id.js';
@@ -17,8 +19,9 @@ export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
 
 /**
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
- * development). Exit codes: 0 after a graceful stop, 1 when the app cannot run or the stop was forced, 2 on bad input;
- * when the app ended by itself (every process left down by autorestart or stopExitCodes), the last process's exit
+ * development). Exit codes: 0 after a graceful stop (a worker SIGKILLed past --kill-timeout included: that is the
+ * stop's configured escalation, reported by its `killed` event), 1 when the app cannot run (every slot errored too,
+ * unless --no-exit-on-error or forked by the daemon) or the stop was forced, 2 on bad input; when the app ended by itself (every process left down by autorestart or stopExitCodes), the last process's exit
  * code (1 if a signal ended it).
  */
 export default async function run(argv: string[]): Promise<number> {
@@ -59,6 +62,26 @@ export default async function run(argv: string[]): Promise<number> {
 
   let signalled = 0;
   let exitCode = 0;
+  // Every slot errored: nothing serves and nothing will be restarted. In the foreground (a container's entrypoint, a
+  // systemd unit) the primary exits then, as pm2-runtime does, so that what runs it restarts it; a liveness probe on
+  // /healthz would never fail otherwise. The daemon keeps its primaries up: it shows the errored app, and a reload
+  // (`hive reload`) revives it.
+  const exitOnError = !args.keepErrored && !process.send;
+  let erroredOut = false;
+  const checkErrored = () => {
+    if (erroredOut || signalled > 0 || supervisor.state === 'stopping' || supervisor.state === 'stopped') return;
+    if (!appErrored(supervisor)) return;
+    erroredOut = true;
+    const errored = supervisor.slots.filter((slot) => slot.state === 'errored').map((slot) => slot.instance);
+    printError(new AppErroredError(errored));
+    void supervisor.stop();
+  };
+  if (exitOnError) {
+    supervisor.on('event', (event: SupervisorEvent) => {
+      // After the exit's own handling, which clears the slot's process (and errors the slot or leaves it down).
+      if (event.type === 'exit' || event.type === 'errored') queueMicrotask(checkErrored);
+    });
+  }
   // The run's exit code, once it is over: its last output may still wait for its reader then (exitFlushed).
   let result: number | undefined;
   const onStopSignal = (signal?: NodeJS.Signals) => {
@@ -100,7 +123,9 @@ export default async function run(argv: string[]): Promise<number> {
       // Before the workers: a taken port fails the run before anything was forked. Loaded only when asked for:
       // prom-client would add a good part of the primary's start-up time.
       const { startClusterMetrics } = await import('../../metrics/index.js');
-      metrics = await startClusterMetrics(supervisor, args.metrics);
+      // Liveness fails once nothing runs and nothing will be restarted: under --no-exit-on-error (or the daemon) a
+      // probe on /healthz is then what gets the app restarted.
+      metrics = await startClusterMetrics(supervisor, { ...args.metrics, alive: () => !appErrored(supervisor) });
       process.stdout.write(`${formatMetricsListening(logFormat, name, metrics)}\n`);
     }
     if (args.dashboard) {
@@ -122,7 +147,8 @@ export default async function run(argv: string[]): Promise<number> {
       if (supervisor.state === 'stopped') resolve(undefined);
     });
     // The app ended by itself (every process left down): its last process's code is the run's, as a job's result.
-    result = ended && signalled === 0 ? (ended.code ?? 1) : exitCode;
+    if (erroredOut && signalled === 0) result = 1;
+    else result = ended && signalled === 0 ? (ended.code ?? 1) : exitCode;
   } catch (error) {
     if (signalled === 0) printError(error);
     result = signalled > 0 ? exitCode : 1;

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { fixture, freePort, isEvent, killAll, startHive, until } from './helpers.js';
+
+after(killAll);
+
+// Every process crashes after it listened, until each slot is errored: a container's entrypoint used to stay up with
+// no process at all, its /healthz saying 200, so that nothing (Docker's restart policy, Kubernetes' liveness probe)
+// ever restarted it.
+const crashLoop = async (extra: string[]) => {
+  const port = await freePort();
+  const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--max-restarts', '2', '--metrics-port', '0'];
+  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s', ...extra);
+  return startHive(args, { CRASH_AFTER_MS: '300' });
+};
+
+const healthz = async (url: string) => {
+  const { statusCode, body } = await request(`${url}/healthz`, { reset: true });
+  await body.text();
+  return statusCode;
+};
+
+test('a foreground hive run whose every slot is errored exits 1, after saying so', async () => {
+  const hive = await crashLoop([]);
+  await until(() => hive.child.exitCode !== null, 'the primary exits');
+  const { code } = await hive.exited;
+  assert.equal(code, 1);
+  assert.equal(hive.records.filter(isEvent('errored')).length, 2);
+  const said = [...hive.records.map((r) => JSON.stringify(r)), ...hive.stderr].join('\n');
+  assert.match(said, /ERR_HIVE_APP_ERRORED/);
+});
+
+test('--no-exit-on-error keeps the primary up, its /healthz failing; SIGTERM then stops it with 0', async () => {
+  const hive = await crashLoop(['--no-exit-on-error']);
+  const { url } = (await hive.waitFor(isEvent('metrics'), 'metrics')) as unknown as { url: string };
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  assert.equal(await healthz(url), 200);
+  await until(() => hive.records.filter(isEvent('errored')).length === 2, 'both slots errored');
+  assert.equal(await healthz(url), 503);
+  assert.equal(hive.child.exitCode, null, 'the primary stays up');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
