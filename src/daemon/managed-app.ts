@@ -794,6 +794,14 @@ export class ManagedApp {
       return;
     }
     if (record.kind !== 'event') return;
+    // What ended the primary (`hive run --log-format json` prints it as a record): read as its text form on stderr was,
+    // the reason a start failed.
+    if (record.type === 'fatal') {
+      const code = typeof record.code === 'string' ? `${record.code}: ` : '';
+      const hint = typeof record.hint === 'string' ? `\n${record.hint}` : '';
+      for (const line of `hive run: ${code}${String(record.message)}${hint}`.split('\n')) this.#onPrimaryStderr(line);
+      return;
+    }
     this.#sendCounts();
     // Where `hive run --metrics-port` serves (the address is known only once bound: port 0 picks one).
     if (record.type === 'metrics' && typeof record.url === 'string') {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { reuseportReloadWarning, supportsReusePort } from '../../dist/cluster/index.js';
-import { alive, fixture, freePort, get, isEvent, killAll, runHive, startHive } from './helpers.js';
+import { alive, fatalIn, fixture, freePort, get, isEvent, killAll, runHive, startHive } from './helpers.js';
 
 after(killAll);
 
@@ -101,7 +101,8 @@ test('a port in use: exit 1 with ERR_HIVE_PORT_IN_USE and no worker left behind'
     const args = ['run', fixture('app.js'), '-i', '2', '--port', String(port), '--log-format', 'json'];
     const { code, stdout, stderr } = await runHive(args);
     assert.equal(code, 1, stderr);
-    assert.match(stderr, new RegExp(`ERR_HIVE_PORT_IN_USE: Port ${port} is already in use`));
+    // --log-format json: the error is a record on stdout, as everything is.
+    assert.match(fatalIn(stdout), new RegExp(`ERR_HIVE_PORT_IN_USE: Port ${port} is already in use`));
     const exits = stdout
       .split('\n')
       .filter(Boolean)

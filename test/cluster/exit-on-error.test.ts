@@ -27,8 +27,12 @@ test('a foreground hive run whose every slot is errored exits 1, after saying so
   const { code } = await hive.exited;
   assert.equal(code, 1);
   assert.equal(hive.records.filter(isEvent('errored')).length, 2);
-  const said = [...hive.records.map((r) => JSON.stringify(r)), ...hive.stderr].join('\n');
-  assert.match(said, /ERR_HIVE_APP_ERRORED/);
+  const fatal = hive.records.filter(isEvent('fatal'));
+  assert.equal(fatal.length, 1);
+  assert.equal(fatal[0]!.code, 'ERR_HIVE_APP_ERRORED');
+  assert.deepEqual(fatal[0]!.instances, [0, 1]);
+  // The summary follows what it sums up: each slot's errored event, with its last stderr lines.
+  assert.ok(hive.records.indexOf(fatal[0]!) > hive.records.findLastIndex(isEvent('errored')));
 });
 
 test('--no-exit-on-error keeps the primary up, its /healthz failing; SIGTERM then stops it with 0', async () => {

@@ -145,6 +145,20 @@ export async function killAll(): Promise<void> {
   );
 }
 
+/** What ended a `--log-format json` run, as `<code>: <message>` (its `fatal` records; text mode has it on stderr). */
+export function fatalOf(records: readonly HiveRecord[]): string {
+  return records
+    .filter((r) => r.kind === 'event' && r.type === 'fatal')
+    .map((r) => `${r.code}: ${r.message}`)
+    .join('\n');
+}
+
+/** {@link fatalOf} of a whole stdout of JSON lines. */
+export function fatalIn(stdout: string): string {
+  const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
+  return fatalOf(lines.map((line) => JSON.parse(line) as HiveRecord));
+}
+
 export const isEvent =
   (type: string, fields: Record<string, unknown> = {}) =>
   (r: HiveRecord): boolean =>

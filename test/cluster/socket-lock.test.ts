@@ -4,7 +4,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../../dist/cluster/pid-lock.js';
-import { alive, fixture, get, type Hive, isEvent, startDriver, startHive, unixSocketSetup, until } from './helpers.js';
+import {
+  alive,
+  fatalOf,
+  fixture,
+  get,
+  type Hive,
+  isEvent,
+  startDriver,
+  startHive,
+  unixSocketSetup,
+  until,
+} from './helpers.js';
 
 // `hive run --socket`: the primary holds the path's lock (`<socket>.lock.<n>`) from its start to its stop, so that a
 // second primary on the path stops at once instead of deleting a socket the first one is about to accept on.
@@ -30,7 +41,7 @@ async function outcomeOf(hive: Hive): Promise<'online' | { code: number | null; 
     () => 'online' as const,
     () => undefined,
   );
-  const exited = hive.exited.then(({ code }) => ({ code, stderr: hive.stderr.join('') }));
+  const exited = hive.exited.then(({ code }) => ({ code, stderr: hive.stderr.join('') + fatalOf(hive.records) }));
   return (await Promise.race([online, exited])) ?? exited;
 }
 

@@ -8,6 +8,7 @@ import { fillOptions } from '../../dist/cluster/options.js';
 import {
   type AppReply,
   alive,
+  fatalIn,
   fixture,
   freePort,
   get,
@@ -127,7 +128,7 @@ test('a socket the app cannot bind: the worker reports it and the run fails clea
   const args = ['run', fixture('app.js'), '-i', '2', '--socket', '/proc/hive-app.sock', '--log-format', 'json'];
   const { code, stdout, stderr } = await runHive(args);
   assert.equal(code, 1, stderr);
-  assert.match(stderr, /ERR_HIVE_SOCKET_PATH: Cannot listen on the socket \/proc\/hive-app\.sock: .*EACCES/);
+  assert.match(fatalIn(stdout), /ERR_HIVE_SOCKET_PATH: Cannot listen on the socket \/proc\/hive-app\.sock: .*EACCES/);
   const records = stdout
     .split('\n')
     .filter(Boolean)

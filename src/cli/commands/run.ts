@@ -4,12 +4,12 @@ import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { claimAppId } from '../../daemon/primary-app-id.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
-import { HiveError } from '../../errors.js';
 import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
+import { printFatal, requestedLogFormat } from '../run-fatal.js';
 
 /**
  * A primary's last output waits this long at most for its reader (src/cli/hive.ts): one stopped by systemd, Docker
@@ -39,8 +39,7 @@ export default async function run(argv: string[]): Promise<number> {
     // Refuses a missing script or a directory too (ERR_HIVE_SCRIPT_NOT_FOUND): bad input, exit 2, nothing forked.
     supervisor = new Supervisor(args.supervisor);
   } catch (error) {
-    printError(error);
-    process.stderr.write('Run `hive run --help` for the options.\n');
+    printFatal(requestedLogFormat(argv), undefined, error, 'Run `hive run --help` for the options.');
     return 2;
   }
   const { logFormat } = args;
@@ -73,7 +72,7 @@ export default async function run(argv: string[]): Promise<number> {
     if (!appErrored(supervisor)) return;
     erroredOut = true;
     const errored = supervisor.slots.filter((slot) => slot.state === 'errored').map((slot) => slot.instance);
-    printError(new AppErroredError(errored));
+    printFatal(logFormat, name, new AppErroredError(errored));
     void supervisor.stop();
   };
   if (exitOnError) {
@@ -150,7 +149,7 @@ export default async function run(argv: string[]): Promise<number> {
     if (erroredOut && signalled === 0) result = 1;
     else result = ended && signalled === 0 ? (ended.code ?? 1) : exitCode;
   } catch (error) {
-    if (signalled === 0) printError(error);
+    if (signalled === 0) printFatal(logFormat, name, error);
     result = signalled > 0 ? exitCode : 1;
   } finally {
     await metrics?.close();
@@ -161,11 +160,6 @@ export default async function run(argv: string[]): Promise<number> {
     process.off('disconnect', onDaemonGone);
   }
   return result;
-}
-
-function printError(error: unknown): void {
-  if (error instanceof HiveError) process.stderr.write(`hive run: ${error.code}: ${error.message}\n`);
-  else process.stderr.write(`hive run: ${error instanceof Error ? error.message : String(error)}\n`);
 }
 
 function formatMetricsListening(format: RunArgs['logFormat'], app: string, server: MetricsServer): string {
