@@ -4,14 +4,41 @@ import { headerLines } from './http-head.js';
 /** What identifies a client in sticky mode. */
 export type StickyMode = { by: 'ip' } | { by: 'header'; name: string } | { by: 'cookie'; name: string };
 
+// An HTTP token (RFC 9110, 5.6.2): what a header name, and a cookie name (RFC 6265, 4.1.1), may hold.
+const kToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const kExpected = 'expected ip, header:<name> or cookie:<name>';
+
+/**
+ * Why `value` is no sticky mode (`ip`, `header:<name>` or `cookie:<name>`), or undefined when it is one. The one
+ * rule for every command and config that takes a sticky setting (`hive run`, `hive start`, `hive edge`, `hive
+ * deploy`); what a proxy in front cannot express is the proxy's generator's to refuse.
+ */
+export function stickyModeProblem(value: string): string | undefined {
+  if (value === 'ip') return undefined;
+  const match = /^(header|cookie):(.*)$/s.exec(value);
+  if (!match) return kExpected;
+  const name = match[2]!;
+  if (kToken.test(name)) return undefined;
+  if (name === '') return `expected a ${match[1]} name after "${match[1]}:"`;
+  const bad = [...name].find((char) => !kToken.test(char))!;
+  return (
+    `the ${match[1]} name ${JSON.stringify(name)} holds ${JSON.stringify(bad)}: an HTTP ${match[1]} name is letters, ` +
+    "digits and !#$%&'*+-.^_`|~"
+  );
+}
+
 /** Parses `ip`, `header:<name>` or `cookie:<name>`. */
 export function parseStickyMode(value: string): StickyMode {
+  const problem = stickyModeProblem(value);
+  if (problem !== undefined) {
+    const detail = problem === kExpected ? '' : `: ${problem}`;
+    throw new InvalidArgumentError(
+      `Expected \`sticky\` to be ip, header:<name> or cookie:<name>, got ${describeValue(value)}${detail}`,
+    );
+  }
   if (value === 'ip') return { by: 'ip' };
-  const match = /^(header|cookie):([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(value);
-  if (match) return { by: match[1] as 'header' | 'cookie', name: match[2]! };
-  throw new InvalidArgumentError(
-    `Expected \`sticky\` to be ip, header:<name> or cookie:<name>, got ${describeValue(value)}`,
-  );
+  const colon = value.indexOf(':');
+  return { by: value.slice(0, colon) as 'header' | 'cookie', name: value.slice(colon + 1) };
 }
 
 /**

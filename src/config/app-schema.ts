@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
-import { parseStickyMode } from '../cluster/sticky-mode.js';
+import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
 import { parseRotationSetting } from '../daemon/log-rotation.js';
@@ -124,7 +124,10 @@ const appShape = {
   port: z.number().int().min(0).max(65535).optional(),
   /** Sticky sessions: `ip`, `header:<name>` or `cookie:<name>`. */
   sticky: accepting<'ip' | `header:${string}` | `cookie:${string}`>(
-    z.string().superRefine(refineWith((v) => parseStickyMode(String(v)), 'ip, header:<name> or cookie:<name>')),
+    z.string().superRefine((value, ctx) => {
+      const problem = stickyModeProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   ).optional(),
   /** A Unix socket the app's HTTP server also accepts on, for nginx on the same machine (`hive run --socket`). */
   socket: z.string().min(1).optional(),

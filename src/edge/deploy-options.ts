@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../cluster/units.js';
 import { describeValue } from '../errors.js';
-import { serverNameSchema } from './edge-schema.js';
+import { serverNameSchema, stickyRefinement } from './edge-schema.js';
 import { DeployOptionError } from './errors.js';
 import { issueMessage } from './issue-message.js';
 
@@ -122,10 +122,7 @@ const deploySchema = z.strictObject({
       return seconds;
     })
     .default(5),
-  sticky: z
-    .string()
-    .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' })
-    .optional(),
+  sticky: z.string().superRefine(stickyRefinement).optional(),
   redis: z.boolean().default(true),
   /**
    * What the orchestrator probes. By default `hive run --metrics-port 9464` (9465 for an app on 9464), whose server

@@ -4,6 +4,7 @@
  */
 import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { kHostname } from './host-list.js';
 import { type DurationKind, normaliseNginxDuration, parseNginxDuration } from './nginx-duration.js';
 import { durationMs } from './retry-budget.js';
@@ -17,12 +18,17 @@ const kAppName = /^[a-z][a-z0-9_-]{0,62}$/i;
 // nginx -t, and `w*.example.com` or `a.*.com` pass it as exact names that no request ever carries.
 const kLabels = '[a-z0-9-]+(\\.[a-z0-9-]+)*';
 const kServerName = new RegExp(`^(_|~\\S+|\\*\\.${kLabels}|${kLabels}(\\.\\*)?)$`, 'i');
-const kBalance = /^(round_robin|least_conn|ip_hash|hash:ip|hash:(cookie|header):[A-Za-z0-9_-]+)$/;
 // A path nginx can take unquoted: no whitespace, quotes, braces or semicolons. No "$" either: alias, root and
 // access_log expand variables, even quoted, so "/srv/$x" would fail as an unknown variable (or read a header).
 // No "\": nginx's reader takes it as an escape, so "/logs\" swallows the space or ";" after it and "\n" becomes
 // a newline. No "#" at the start: it opens a comment there, and the directive runs on into the next line.
 const kPath = /^(?!#)[^\s"'{};$\\]+$/;
+
+/** `hive run`'s own rule for a sticky setting (cluster/sticky-mode.ts), as a zod refinement. */
+export function stickyRefinement(value: string, context: z.RefinementCtx): void {
+  const problem = stickyModeProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+}
 
 // Durations take nginx's whole time syntax (nginx-duration.ts) and are written back in one unit; a number is seconds.
 function nginxDuration(kind: DurationKind, error: string) {
@@ -190,9 +196,12 @@ export const upstreamSchema = z.strictObject({
    */
   balance: z
     .string()
-    .regex(kBalance, {
-      error: 'expected round_robin, least_conn, hash:ip, ip_hash, hash:cookie:<name> or hash:header:<name>',
-    })
+    .refine(
+      (value) =>
+        ['round_robin', 'least_conn', 'ip_hash'].includes(value) ||
+        (value.startsWith('hash:') && stickyModeProblem(value.slice('hash:'.length)) === undefined),
+      { error: 'expected round_robin, least_conn, hash:ip, ip_hash, hash:cookie:<name> or hash:header:<name>' },
+    )
     .optional(),
   /**
    * Idle keep-alive connections each nginx worker keeps per upstream block; 0 turns upstream keep-alive off.
@@ -265,15 +274,9 @@ export const siteSchema = z.strictObject({
    * sticky app needs ip_hash or hash balancing, and gets the matching one by default.
    */
   sticky: z
-    .union(
-      [
-        z.boolean(),
-        z
-          .string()
-          .regex(/^(ip|(header|cookie):[A-Za-z0-9_-]+)$/, { error: 'expected ip, header:<name> or cookie:<name>' }),
-      ],
-      { error: 'expected true, false, ip, header:<name> or cookie:<name>' },
-    )
+    .union([z.boolean(), z.string().superRefine(stickyRefinement)], {
+      error: 'expected true, false, ip, header:<name> or cookie:<name>',
+    })
     .optional(),
   upstream: upstreamSchema.prefault({}),
   /** proxy_next_upstream: retries on another server, for idempotent requests only (nginx's rule). */

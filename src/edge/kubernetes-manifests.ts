@@ -192,14 +192,26 @@ function ingressHashKey(sticky: string): string {
   if (kind === 'ip' || (kind === 'header' && (header === 'x-real-ip' || header === 'x-forwarded-for'))) {
     return '$remote_addr';
   }
-  if (kind === 'cookie' && name.includes('-')) {
-    // nginx variable names stop at "-": `$cookie_my-sid` hashes the cookie "my" plus the text "-sid". hive edge nginx
-    // reads such a cookie through a map, which ingress-nginx's annotations cannot add.
+  const bad = [...name].find((char) => !(kind === 'cookie' ? /\w/ : /[A-Za-z0-9-]/).test(char));
+  if (kind === 'cookie' && bad !== undefined) {
+    // nginx variable names stop at anything but letters, digits and "_": `$cookie_my-sid` hashes the cookie "my" plus
+    // the text "-sid". hive edge nginx reads such a cookie through a map, which ingress-nginx's annotations cannot add.
+    const stem = name.slice(0, name.indexOf(bad));
     throw new DeployOptionError(
       'sticky',
-      `sticky: the cookie name ${JSON.stringify(name)} holds a "-", and ingress-nginx's upstream-hash-by can only ` +
-        `name it as $cookie_${name}, which nginx reads as the cookie ${JSON.stringify(name.split('-')[0])}: ` +
-        `rename the cookie (such as ${name.replaceAll('-', '_')}), or use a header:<name> key`,
+      `sticky: the cookie name ${JSON.stringify(name)} holds a ${JSON.stringify(bad)}, and ingress-nginx's ` +
+        `upstream-hash-by can only name it as $cookie_${name}, which nginx reads as the cookie ${JSON.stringify(stem)}: ` +
+        `rename the cookie (such as ${name.replace(/\W/g, '_')}), or use a header:<name> key`,
+    );
+  }
+  if (kind === 'header' && bad !== undefined) {
+    // ingress-nginx leaves nginx's underscores_in_headers off (its enable-underscores-in-headers), and nginx drops
+    // a header named with anything but letters, digits and "-" before the pod sees it.
+    throw new DeployOptionError(
+      'sticky',
+      `sticky: the header name ${JSON.stringify(name)} holds a ${JSON.stringify(bad)}, and nginx (ingress-nginx) ` +
+        'drops such headers by default, so every client would hash alike and the pods would never see it: name ' +
+        `the header with letters, digits and "-" only (such as ${name.replace(/[^A-Za-z0-9-]/g, '-')})`,
     );
   }
   return kind === 'cookie' ? `$cookie_${name}` : `$http_${header.replaceAll('-', '_')}`;

@@ -32,18 +32,36 @@ export function siteNames(site: EdgeSite) {
     logFormat: `hive_${id}`,
     limitZone: `hive_${id}`,
     sslCache: `hive_${id}_ssl`,
-    stickyCookie: `$hive_${id}_sticky_cookie`,
+    stickyKey: `$hive_${id}_sticky_key`,
     trustedPeer: `$hive_${id}_trusted_peer`,
     proto: `$hive_${id}_proto`,
     forwardedFor: `$hive_${id}_xff`,
   };
 }
 
-/** The cookie a `hash:cookie:<name>` balance hashes on, when nginx has no `$cookie_<name>` for it (a `-` in it). */
-function mappedCookie(balance: EdgeSite['upstream']['balance']): string | undefined {
-  if (!balance.startsWith('hash:cookie:')) return undefined;
-  const name = balance.slice('hash:cookie:'.length);
-  return name.includes('-') ? name : undefined;
+/**
+ * The key a `hash:cookie:<name>` or `hash:header:<name>` balance hashes on, as a map, or false for other balances.
+ * Empty (no cookie yet, no header), it is the client address, as in Hive's own router (sticky-mode.ts): nginx's
+ * `hash` spreads requests with an empty key round-robin, so a browser's first request and its WebSocket upgrade,
+ * made before the cookie is set, would land on different hosts. A cookie is read from the Cookie header by a regex:
+ * nginx variable names stop at anything but letters, digits and `_`, so `$cookie_connect.sid` would hash the cookie
+ * `connect` and the text `.sid`.
+ */
+function stickyKeyMap(site: EdgeSite, variable: string): NginxNode | false {
+  const { balance } = site.upstream;
+  if (!balance.startsWith('hash:cookie:') && !balance.startsWith('hash:header:')) return false;
+  const name = balance.slice(balance.indexOf(':', 'hash:'.length) + 1);
+  if (balance.startsWith('hash:header:')) {
+    // options.ts has refused a name nginx drops: what remains is letters, digits and `-`.
+    const header = `$http_${name.toLowerCase().replaceAll('-', '_')}`;
+    return block(`map ${header} ${variable}`, ['"" $remote_addr', `default ${header}`]);
+  }
+  // A token's every other character is escaped for PCRE; none is a quote or a backslash, which nginx's reader takes.
+  const pattern = name.replace(/[^A-Za-z0-9_]/g, '\\$&');
+  return block(`map $http_cookie ${variable}`, [
+    'default $remote_addr',
+    `"~(?:^|;\\s*)${pattern}=\\s*(?<hive_cookie>[^;\\s][^;]*)" $hive_cookie`,
+  ]);
 }
 
 /** Renders the http-context directives of one app. */
@@ -110,13 +128,7 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
       'default $request_id',
       `"~^[A-Za-z0-9._:-]{1,128}$" $http_x_request_id`,
     ]),
-    // nginx variable names stop at a `-`, so `$cookie_my-sid` would hash the cookie `my` and the text `-sid`: such a
-    // cookie is read from the Cookie header instead (the schema allows only [A-Za-z0-9_-] in the name).
-    mappedCookie(site.upstream.balance) !== undefined &&
-      block(`map $http_cookie ${names.stickyCookie}`, [
-        "default ''",
-        `"~(?:^|;\\s*)${mappedCookie(site.upstream.balance)}=(?<hive_cookie>[^;]*)" $hive_cookie`,
-      ]),
+    stickyKeyMap(site, names.stickyKey),
     site.accessLog !== false &&
       [
         `log_format ${names.logFormat} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '`,
@@ -135,7 +147,7 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
 function renderUpstream(site: EdgeSite): NginxNode {
   const { upstream } = site;
   return block(`upstream ${siteNames(site).upstream}`, [
-    balanceDirective(upstream.balance, siteNames(site).stickyCookie),
+    balanceDirective(upstream.balance, siteNames(site).stickyKey),
     ...upstream.servers.map(
       (server) => `server ${serverAddress(server)} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}`,
     ),
@@ -159,14 +171,7 @@ function balanceDirective(balance: EdgeSite['upstream']['balance'], mapped: stri
   if (balance === 'least_conn' || balance === 'ip_hash') return balance;
   // consistent (ketama): adding or removing a host moves only that host's share of clients.
   if (balance === 'hash:ip') return 'hash $remote_addr consistent';
-  const [, kind, name] = balance.split(':') as [string, 'cookie' | 'header', string];
-  const variable =
-    kind === 'header'
-      ? `$http_${name.toLowerCase().replaceAll('-', '_')}`
-      : mappedCookie(balance) !== undefined
-        ? mapped
-        : `$cookie_${name}`;
-  return `hash ${variable} consistent`;
+  return `hash ${mapped} consistent`;
 }
 
 /** The Strict-Transport-Security value: two years by default. */

@@ -252,6 +252,8 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   if (isSticky(site.sticky) && (balance === 'round_robin' || balance === 'least_conn')) {
     throw new EdgeBalanceConflictError(`${prefix}.upstream.balance`, site.app, balance);
   }
+  if (typeof site.sticky === 'string') checkHeaderName(site.sticky, `${prefix}.sticky`);
+  checkHeaderName(balance.replace(/^hash:/, ''), `${prefix}.upstream.balance`);
 
   if (site.tls && options.checkFiles !== false) {
     for (const key of ['cert', 'key'] as const) {
@@ -310,6 +312,23 @@ function defaultConnectTimeout(site: z.output<typeof siteSchema>): string {
   if (retries === false || retries.tries === 1) return '5s';
   const budget = durationMs(retryBudget(retries.timeout, timeouts));
   return budget > 5_000 ? '5s' : `${Math.max(1, Math.floor(budget / 2))}ms`;
+}
+
+// nginx drops a request header whose name holds anything but letters, digits and "-" (ignore_invalid_headers), "_"
+// included (underscores_in_headers is off by default): `hash $http_x_client` would hash an empty key for everyone, and
+// the cluster behind would never see the header. Refused rather than switched on with `underscores_in_headers on`:
+// nginx reads that from the default server of the address and port only, so in this site's block it may do nothing.
+function checkHeaderName(key: string, option: string): void {
+  if (!key.startsWith('header:')) return;
+  const name = key.slice('header:'.length);
+  const bad = [...name].find((char) => !/[A-Za-z0-9-]/.test(char));
+  if (bad === undefined) return;
+  throw new EdgeOptionError(
+    option,
+    `${option}: the header name ${JSON.stringify(name)} holds ${JSON.stringify(bad)}, and nginx drops such headers ` +
+      '(ignore_invalid_headers; underscores_in_headers is off by default), so every client would hash alike and ' +
+      `the app would never see it: name the header with letters, digits and "-" only (such as ${JSON.stringify(name.replace(/[^A-Za-z0-9-]/g, '-'))})`,
+  );
 }
 
 function isSticky(sticky: boolean | string | undefined): boolean {

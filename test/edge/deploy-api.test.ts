@@ -15,7 +15,7 @@ test('hive/edge exports renderComposeNginx and DeployRecipe: the compose nginx.c
   const conf = renderComposeNginx(resolveDeployOptions(input, recipe));
   assert.equal(conf, renderDeployRecipe(recipe, input).find((file) => file.path === 'nginx.conf')?.content);
   assert.match(conf, /server app:3000/);
-  assert.match(conf, /hash \$cookie_sid consistent;/);
+  assert.match(conf, /hash \$hive_api_sticky_key consistent;/);
   const kinds = kubernetesManifests(resolveDeployOptions({ app: 'api' }, 'k8s')).map((manifest) => manifest.kind);
   assert.deepEqual(kinds, ['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
 });

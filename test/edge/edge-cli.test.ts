@@ -161,7 +161,7 @@ test('--config reads every app with a port; --app picks one; per-app flags need 
   const all = hiveEdge('nginx', '--config', config);
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stdout, /upstream hive_api \{/);
-  assert.match(all.stdout, /upstream hive_chat \{\n\s+hash \$cookie_sid consistent;/);
+  assert.match(all.stdout, /upstream hive_chat \{\n\s+hash \$hive_chat_sticky_key consistent;/);
   assert.match(all.stdout, /server_name chat\.example\.com;/);
   assert.doesNotMatch(all.stdout, /hive_jobs/);
 

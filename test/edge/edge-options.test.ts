@@ -111,7 +111,10 @@ test('a sticky app with a balancing mode that spreads clients is rejected; hash:
   const hashed = generateNginxConfig({
     sites: [{ app: 'chat', sticky: true, upstream: { port: 3000, balance: 'hash:header:X-User-Id' } }],
   });
-  assert.match(hashed, /hash \$http_x_user_id consistent;/);
+  assert.match(
+    hashed,
+    /map \$http_x_user_id \$hive_chat_sticky_key[^}]*default \$http_x_user_id;[\s\S]*hash \$hive_chat_sticky_key consistent;/,
+  );
 });
 
 test('missing TLS files are reported before anything is rendered, resolved like nginx does', () => {
@@ -164,7 +167,7 @@ test('a sticky app gets no upstream keep-alive, and X-Real-IP stickiness maps to
   assert.equal(sticky.upstream.balance, 'hash:ip');
   const output = generateNginxConfig({ sites: [{ app: 'chat', sticky: 'cookie:sid', upstream: { port: 3000 } }] });
   assert.doesNotMatch(output, /^\s*keepalive /m);
-  assert.match(output, /hash \$cookie_sid consistent;/);
+  assert.match(output, /hash \$hive_chat_sticky_key consistent;/);
   // The map still sends "upgrade" on WebSocket handshakes.
   assert.match(output, /proxy_set_header Connection \$hive_chat_connection;/);
   assert.equal(resolveEdgeSite({ app: 'api', upstream: { port: 3000 } }).upstream.keepalive, 32);
