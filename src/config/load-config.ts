@@ -234,6 +234,8 @@ function appLabel(app: Record<string, unknown>, index: number): string {
 const clusterOnly = {
   instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
   incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
+  sticky: "the `hive run` primary's router keeps clients on their process; a fork-mode app listens on its port itself",
+  balance: 'the `hive run` primary shares the port among its processes; a fork-mode app listens on its port itself',
 } as const;
 
 // Acted on by the fork primary only: a cluster process is retired by Hive's drain.
