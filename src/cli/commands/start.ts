@@ -40,6 +40,15 @@ Options:
       --socket-group <group>     the socket file's group (e.g. www-data), so that 660 lets nginx in
       --node-args <args>         Node.js flags of the app processes (quotes keep a flag with spaces whole)
       --wait-ready               ready on ready() from hive/runtime rather than on listen
+      --sticky <ip|header:<name>|cookie:<name>>  route each client to a stable process (WebSocket apps; needs --port)
+      --balance <rr|os|reuseport>  how the processes share the port (default rr), as hive run
+      --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
+      --kill-timeout <duration>  how long a retiring process may drain before SIGKILL (default 5s)
+      --max-restarts <n>         crashes in a row, each before --min-uptime, before the app is errored (default 10)
+      --min-uptime <duration>    uptime after which a process counts as stable (default 1s)
+      --restart-delay <duration> fixed delay before restarting a crashed process (turns the backoff off)
+      --exp-backoff-restart-delay <duration>  first backoff delay, x1.5 per crash in a row (default 100ms)
+      --stop-exit-codes <codes>  exit codes after which a process is not restarted, e.g. 0,3
       --time                     timestamp each log line
       --log-date-format <format> timestamp each log line in this dayjs format, e.g. "YYYY-MM-DD HH:mm Z"
   -o, --output <path>            the app's stdout log file (default ~/.hive/logs/<name>-out.log); scripts only
@@ -76,6 +85,17 @@ const passThrough = {
   'metrics-host': '--metrics-host',
   'socket-mode': '--socket-mode',
   'socket-group': '--socket-group',
+  // The cluster options a config file sets per app (runFlags below), passed on as written: checkRunArgs reads them
+  // with `hive run`'s own parser, the one the config's keys reach the primary through.
+  sticky: '--sticky',
+  balance: '--balance',
+  'listen-timeout': '--listen-timeout',
+  'kill-timeout': '--kill-timeout',
+  'max-restarts': '--max-restarts',
+  'min-uptime': '--min-uptime',
+  'restart-delay': '--restart-delay',
+  'exp-backoff-restart-delay': '--exp-backoff-restart-delay',
+  'stop-exit-codes': '--stop-exit-codes',
 } as const;
 
 const startOptions = {
@@ -106,6 +126,15 @@ const startOptions = {
   'server-timing': { type: 'boolean' },
   interpreter: { type: 'string' },
   'execute-command': { type: 'boolean', short: 'x' },
+  sticky: { type: 'string' },
+  balance: { type: 'string' },
+  'listen-timeout': { type: 'string' },
+  'kill-timeout': { type: 'string' },
+  'max-restarts': { type: 'string' },
+  'min-uptime': { type: 'string' },
+  'restart-delay': { type: 'string' },
+  'exp-backoff-restart-delay': { type: 'string' },
+  'stop-exit-codes': { type: 'string' },
   'no-autorestart': { type: 'boolean' },
   'no-autostart': { type: 'boolean' },
   'no-treekill': { type: 'boolean' },
@@ -400,7 +429,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   // The same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2), for fork-mode programs too (`hive start pnpm`).
   assertAppScript(script, process.cwd(), fork);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
-  for (const flag of ['metrics-port', 'server-timing', 'socket'] as const) {
+  for (const flag of ['metrics-port', 'server-timing', 'socket', 'sticky', 'balance'] as const) {
     if (fork && values[flag] !== undefined) {
       throw new UsageError(`--${flag} needs a cluster app (\`hive run\` serves it); a fork-mode program has none`);
     }
@@ -458,6 +487,10 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (typeof values.error === 'string') spec.errorFile = logPath(values.error, '--error');
   if (typeof values.log === 'string') spec.logFile = logPath(values.log, '--log');
   if (fork) spec.fork = fork;
+  // A fork-mode program is stopped by the daemon, not by a primary: the spec carries its drain budget, as a config's.
+  if (fork && typeof values['kill-timeout'] === 'string') {
+    spec.killTimeout = parseDuration(values['kill-timeout'], 'kill-timeout');
+  }
   if (values['no-autorestart']) spec.autorestart = false;
   if (values['no-autostart']) spec.autostart = false;
   const paths = values['watch-paths'] as string | undefined;
@@ -506,6 +539,15 @@ const runFlags = {
 // Flags that describe one script's app; a config file sets them per app, and taking one for every app is not meant.
 const scriptOnlyFlags = [
   'port',
+  'sticky',
+  'balance',
+  'listen-timeout',
+  'kill-timeout',
+  'max-restarts',
+  'min-uptime',
+  'restart-delay',
+  'exp-backoff-restart-delay',
+  'stop-exit-codes',
   'socket',
   'socket-mode',
   'socket-group',
