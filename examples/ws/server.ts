@@ -2,7 +2,12 @@
  * A WebSocket app (ws) made for a cluster with sticky sessions: each client stays on one process, so per-process
  * state (here: the connection and its greeting) holds for its whole session.
  *
- *   npm run build && node dist/cli/hive.js run examples/ws/server.ts -i 2 --port 3001 --sticky header:x-client
+ *   npm run build && node dist/cli/hive.js run examples/ws/server.ts -i 2 --port 3001 --sticky ip
+ *
+ * A browser's WebSocket API cannot set request headers, so for browser clients the key is the address (`ip`), a
+ * cookie the app sets on an earlier HTTP response (`cookie:connect.sid` with express-session; the upgrade request
+ * carries it), or a header a proxy in front sets (`header:x-real-ip` behind nginx, see docs/edge.md).
+ * `header:x-client` suits clients that set headers themselves (Node's ws, native apps), as the tests do.
  *
  * GET / answers which process served it; a WebSocket client is greeted with its process and gets its messages echoed.
  * A message `/all <text>` goes to every client, on every process: `broadcast()` carries it to the other processes.
