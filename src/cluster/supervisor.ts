@@ -563,6 +563,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#leaving.add(worker.gone);
       void worker.gone.then(() => this.#leaving.delete(worker.gone));
       this.#router?.forget(worker);
+      // A retirement on a SIGTERM only once the process was up for minUptime: an app that SIGTERMs itself at boot (a
+      // common "fail, then exit gracefully") would otherwise restart at once, forever, with no backoff and no count.
+      if (
+        exit.retiredBy !== undefined &&
+        !(worker.readyAt !== undefined && Date.now() - worker.readyAt >= this.options.minUptime)
+      ) {
+        delete exit.retiredBy;
+      }
       const noRestart = this.#isCrash(slot, worker, exit) ? noRestartReason(this.options, exit.code) : undefined;
       this.#emit({ type: 'exit', instance, pid, ...exit, ...(noRestart ? { noRestart } : {}) });
       this.#onExit(slot, worker, exit, noRestart);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
 import { poll } from '../poll.js';
 import { fixture, freePort, hiveBin } from './helpers.js';
 
@@ -40,6 +41,8 @@ for (const balance of [[], ['--sticky', 'ip']]) {
     const port = await freePort();
     const hive = runText([fixture('app.js'), '-i', '2', '--port', String(port), ...balance]);
     const pid = await poll(() => readyPid(hive.lines, 0), 'worker 0 ready', { timeoutMs: 60_000 });
+    // Past --min-uptime (1 s by default): an earlier exit is a crash for the restart rules (self-sigterm-loop.test.ts).
+    await setTimeout(1_200);
     process.kill(pid, 'SIGTERM');
     await poll(() => readyPid(hive.lines, 0, pid), 'worker 0 restarted');
     const text = hive.lines.join('\n');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
 import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
 import { appFixture, tempHome, waitFor } from './helpers.js';
 
@@ -34,6 +35,8 @@ function workerPid(name: string, not?: number): Promise<number> {
 test('a worker SIGTERMed from outside is restarted, not counted as a restart, and not called a crash', async () => {
   await hive.json(['start', appFixture, '--name', 't', '-i', '1', '--metrics-port', '0']);
   const first = await workerPid('t');
+  // Past --min-uptime (1 s by default): an earlier exit is a crash for the restart rules (self-sigterm-loop.test.ts).
+  await setTimeout(1_200);
   process.kill(first, 'SIGTERM');
   const second = await workerPid('t', first);
 
