@@ -229,6 +229,24 @@ export function outputOf(
   });
 }
 
+/** A temp directory for a test file, removed when the file ends once its Hives are killed. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(async () => {
+    await killAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** An app written for one test file: `source` saved as `name` in a {@link tempDir}. */
+export function tempApp(prefix: string, source: string, name = 'app.mjs'): { dir: string; app: string } {
+  const dir = tempDir(prefix);
+  const app = join(dir, name);
+  writeFileSync(app, source);
+  return { dir, app };
+}
+
 /**
  * For a test file whose apps accept on Unix sockets: `dir`, a temp directory for the sockets, removed when the file
  * ends once its Hives are killed; and `viaSocket`, an undici dispatcher that reaches the app on a socket (the URL's host
@@ -238,11 +256,7 @@ export function unixSocketSetup(prefix: string): {
   dir: string;
   viaSocket(socketPath: string, options?: Agent.Options): Agent;
 } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(async () => {
-    await killAll();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir(prefix);
   const agents: Agent[] = [];
   afterEach(async () => {
     await Promise.all(agents.splice(0).map((agent) => agent.close()));

@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { hashKey } from '../../dist/cluster/sticky-mode.js';
 import { stickySlot } from '../../dist/cluster/sticky-slot.js';
-import { freePort, isEvent, killAll, startHive } from './helpers.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'hive-sticky-'));
-after(async () => {
-  await killAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+import { freePort, isEvent, startHive, tempApp } from './helpers.js';
+import { rawExchange } from './raw-exchange.js';
 
 // /block stops the process's event loop for good: it no longer acknowledges the sockets the primary hands it, so the
 // next ones queue in the primary.
-const app = join(dir, 'app.mjs');
-writeFileSync(
-  app,
+const { app } = tempApp(
+  'hive-sticky-',
   `import http from 'node:http';
 http.createServer((req, res) => {
   if (req.url === '/block') for (;;) {}
@@ -28,18 +18,9 @@ http.createServer((req, res) => {
 );
 
 // One request on its own connection; resolves with the response ('' when the connection ends without one).
-function ask(port: number, client: string, path = '/'): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      response += chunk;
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(response));
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nx-client: ${client}\r\nConnection: close\r\n\r\n`);
-  });
+async function ask(port: number, client: string, path = '/'): Promise<string> {
+  const head = `GET ${path} HTTP/1.1\r\nHost: x\r\nx-client: ${client}\r\nConnection: close\r\n\r\n`;
+  return (await rawExchange(port, head)).response;
 }
 
 // Client keys whose hash picks slot `slot` of 2.

@@ -1,41 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { poll } from '../poll.js';
-import { freePort, type Hive, isEvent, killAll, startHive } from './helpers.js';
+import { freePort, type Hive, isEvent, startHive, tempApp } from './helpers.js';
+import { rawExchange } from './raw-exchange.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-sticky-drain-'));
-after(async () => {
-  await killAll();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const app = join(dir, 'app.mjs');
-writeFileSync(
-  app,
+const { app } = tempApp(
+  'hive-sticky-drain-',
   `import http from 'node:http';
 http.createServer((req, res) => res.end(String(process.pid))).listen(Number(process.env.PORT), '127.0.0.1');
 `,
 );
 
 // One request on a new connection; resolves with the response, or the error that ended the connection.
-function ask(port: number, head: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      response += chunk;
-    });
-    socket.on('error', (error) => {
-      response = `error: ${error.message}`;
-    });
-    socket.on('close', () => resolve(response));
-    socket.write(head);
-  });
+async function ask(port: number, head: string): Promise<string> {
+  const { response, error } = await rawExchange(port, head);
+  return error ? `error: ${error.message}` : response;
 }
 
 /**

@@ -1,40 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { headerLines } from '../../dist/cluster/http-head.js';
-import { freePort, isEvent, killAll, startHive } from './helpers.js';
+import { freePort, isEvent, startHive, tempApp } from './helpers.js';
+import { rawExchange } from './raw-exchange.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-sticky-head-'));
-after(async () => {
-  await killAll();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const app = join(dir, 'app.mjs');
-writeFileSync(
-  app,
+const { app } = tempApp(
+  'hive-sticky-head-',
   `import http from 'node:http';
 http.createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
 `,
 );
 
 // Writes `raw` on a new connection and resolves with what came back once the server closed it.
-function exchange(port: number, raw: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      response += chunk;
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(response));
-    socket.write(raw);
-  });
-}
+const exchange = async (port: number, raw: string): Promise<string> => (await rawExchange(port, raw)).response;
 
 // What node's own server answers (no sticky router in front): 400 as soon as it reads the line ending it refuses.
 const refused = [

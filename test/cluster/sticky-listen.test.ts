@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { poll } from '../poll.js';
-import { freePort, isEvent, killAll, startHive } from './helpers.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'hive-sticky-listen-'));
-after(async () => {
-  await killAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+import { freePort, isEvent, startHive, tempApp } from './helpers.js';
+import { rawExchange } from './raw-exchange.js';
 
 // The app writes `started-<pid>` as it starts (and sends PM2's 'ready' at once with READY_FIRST), serves ADMIN_PORT (when set) at once, and listens on PORT (on HOST,
 // when set) only once the file GO exists; it answers with its pid and what server.address() says.
-const app = join(dir, 'app.cjs');
-writeFileSync(
-  app,
+const { dir, app } = tempApp(
+  'hive-sticky-listen-',
   `const fs = require('node:fs');
 const http = require('node:http');
 fs.writeFileSync(process.env.DIR + '/started-' + process.pid, '');
@@ -35,6 +27,7 @@ const go = () => {
 };
 go();
 `,
+  'app.cjs',
 );
 
 /** The addresses listening on `port` (any process), from /proc/net/tcp and tcp6, e.g. `127.0.0.1`, `::`. */
@@ -60,22 +53,12 @@ function hexAddress(hex: string): string {
 }
 
 // What a connection to the port meets: 'refused', 'reset'/'closed' (accepted, then dropped), or the response body.
-function ask(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      response += chunk;
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      response = error.code === 'ECONNREFUSED' ? 'refused' : error.code === 'ECONNRESET' ? 'reset' : String(error.code);
-    });
-    socket.on('close', () =>
-      resolve(response.includes('\r\n\r\n') ? response.split('\r\n\r\n')[1]! : response || 'closed'),
-    );
-    socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-  });
+async function ask(port: number): Promise<string> {
+  const { response, error } = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  if (error?.code === 'ECONNREFUSED') return 'refused';
+  if (error?.code === 'ECONNRESET') return 'reset';
+  if (error) return String(error.code);
+  return response.includes('\r\n\r\n') ? response.split('\r\n\r\n')[1]! : response || 'closed';
 }
 
 const startedCount = () => readdirSync(dir).filter((f) => f.startsWith('started-')).length;
