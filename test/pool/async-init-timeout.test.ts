@@ -17,10 +17,10 @@ for (const isolation of ['thread', 'process'] as const) {
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     });
 
-    test('a task with a timeout rejects with ERR_HIVE_TASK_TIMEOUT; the worker goes on with its init', async () => {
+    // A one-worker pool on init-waits.mjs, whose init waits for `go` in `dir` (a temp directory of its own).
+    const initWaitsPool = (): { pool: Pool; dir: string } => {
       const dir = mkdtempSync(join(tmpdir(), 'hive-pool-init-'));
       dirs.push(dir);
-      let destroys = 0;
       const pool = new Pool({
         filename: fixture('init-waits.mjs'),
         isolation,
@@ -28,6 +28,12 @@ for (const isolation of ['thread', 'process'] as const) {
         maxThreads: 1,
         env: { ...process.env, HIVE_TEST_DIR: dir },
       });
+      return { pool, dir };
+    };
+
+    test('a task with a timeout rejects with ERR_HIVE_TASK_TIMEOUT; the worker goes on with its init', async () => {
+      const { pool, dir } = initWaitsPool();
+      let destroys = 0;
       try {
         pool.on('workerDestroy', () => destroys++);
         const untimed = pool.run('untimed');
@@ -48,15 +54,7 @@ for (const isolation of ['thread', 'process'] as const) {
     });
 
     test('once a worker has loaded the module, time in the queue no longer counts against a timeout', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'hive-pool-init-'));
-      dirs.push(dir);
-      const pool = new Pool({
-        filename: fixture('init-waits.mjs'),
-        isolation,
-        minThreads: 1,
-        maxThreads: 1,
-        env: { ...process.env, HIVE_TEST_DIR: dir },
-      });
+      const { pool, dir } = initWaitsPool();
       try {
         const timeout = 1000;
         const held = pool.run(null, { name: 'hold' });
@@ -81,15 +79,7 @@ for (const isolation of ['thread', 'process'] as const) {
     });
 
     test('destroy() rejects the tasks that wait for it and stops the worker', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'hive-pool-init-'));
-      dirs.push(dir);
-      const pool = new Pool({
-        filename: fixture('init-waits.mjs'),
-        isolation,
-        minThreads: 1,
-        maxThreads: 1,
-        env: { ...process.env, HIVE_TEST_DIR: dir },
-      });
+      const { pool } = initWaitsPool();
       const waiting = assert.rejects(pool.run('never'), { code: 'ERR_HIVE_POOL_CLOSED' });
       // Once this times out waiting for it, the worker is surely in its init.
       await assert.rejects(within(pool.run('timed', { timeout: 200 }), 60_000, 'the timed task'), {

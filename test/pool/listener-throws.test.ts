@@ -9,46 +9,35 @@ import { fixture } from './helpers.js';
 
 const script = fixture('listener-throws.mjs').pathname;
 
-async function report(mode: string): Promise<Record<string, unknown>> {
+// Runs the `mode` case and checks its report: `expected` besides the mode itself.
+async function assertReport(mode: string, expected: Record<string, unknown>): Promise<void> {
   const { stdout } = await promisify(execFile)(process.execPath, [script, mode], { timeout: 60_000 });
   assert.notEqual(stdout.trim(), '', `the ${mode} case left the pool hanging: the process ran out of work`);
-  return JSON.parse(stdout) as Record<string, unknown>;
+  assert.deepEqual(JSON.parse(stdout), { mode, ...expected });
 }
 
 test('a drain listener that throws during close(): close() still resolves, the throw is uncaught once', async () => {
-  assert.deepEqual(await report('drain'), {
-    mode: 'drain',
-    result: 1,
-    closed: 'closed',
-    uncaught: ['the drain listener threw'],
-  });
+  await assertReport('drain', { result: 1, closed: 'closed', uncaught: ['the drain listener threw'] });
 });
 
 test('an error listener that throws on a failed load: the task still rejects, the throw is uncaught once', async () => {
-  assert.deepEqual(await report('error'), {
-    mode: 'error',
+  await assertReport('error', {
     run: 'ERR_HIVE_TASK_MODULE',
     destroyed: 'destroyed',
     uncaught: ['the error listener threw'],
   });
 });
 
+// The task resolved, the next one too, and close() resolved.
+const goesOn = { result: 'done', next: 2, closed: 'closed' };
+
 test('an onProgress callback that throws: the task resolves, the pool goes on, the throw is uncaught once per call', async () => {
-  assert.deepEqual(await report('onProgress'), {
-    mode: 'onProgress',
-    result: 'done',
-    next: 2,
-    closed: 'closed',
+  await assertReport('onProgress', {
+    ...goesOn,
     uncaught: ['the onProgress callback threw', 'the onProgress callback threw'],
   });
 });
 
 test('an onTiming callback that throws: the task resolves, the pool goes on, the throw is uncaught once', async () => {
-  assert.deepEqual(await report('onTiming'), {
-    mode: 'onTiming',
-    result: 'done',
-    next: 2,
-    closed: 'closed',
-    uncaught: ['the onTiming callback threw'],
-  });
+  await assertReport('onTiming', { ...goesOn, uncaught: ['the onTiming callback threw'] });
 });
