@@ -5,51 +5,29 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
-import { generateNginxConfig } from '../../dist/edge/index.js';
-import {
-  freePorts,
-  nginxSkip,
-  type RunningNginx,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { nginxSkip, startUpstreamSites, type UpstreamSites } from './nginx-harness.js';
 
 const skip = nginxSkip();
-const hosts: UpstreamHost[] = [];
-let nginx: RunningNginx | undefined;
+let sites: UpstreamSites | undefined;
 let stickyPort = 0;
 let ipHashPort = 0;
 const clients = Array.from({ length: 20 }, (_, index) => `127.0.0.${index + 2}`);
 
 before(async () => {
   if (skip) return;
-  for (const name of ['h1', 'h2', 'h3']) hosts.push(await startUpstream(name, '127.0.0.1'));
-  [stickyPort, ipHashPort] = (await freePorts(2)) as [number, number];
-  const upstream = { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 };
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        { app: 'chat', listen: { address: '127.0.0.1', port: stickyPort }, sticky: 'ip', upstream, accessLog: false },
-        // nginx's ip_hash itself, asked for by name: the contrast that shows the clients share a /24.
-        {
-          app: 'legacy',
-          listen: { address: '127.0.0.1', port: ipHashPort },
-          upstream: { ...upstream, balance: 'ip_hash' },
-          accessLog: false,
-        },
-      ],
-    },
-    { shape: 'full' },
+  sites = await startUpstreamSites(
+    ['127.0.0.1', '127.0.0.1', '127.0.0.1'],
+    [
+      { app: 'chat', sticky: 'ip' },
+      // nginx's ip_hash itself, asked for by name: the contrast that shows the clients share a /24.
+      { app: 'legacy', upstream: { balance: 'ip_hash' } },
+    ],
   );
-  nginx = await startNginx(config, [stickyPort, ipHashPort]);
+  [stickyPort, ipHashPort] = sites.ports as [number, number];
 });
 
 after(async () => {
-  await nginx?.stop();
-  await Promise.all(hosts.map((h) => h.stop()));
+  await sites?.stop();
 });
 
 /** The upstream host that answers a request to nginx on `port`, sent from `localAddress` on a fresh connection. */

@@ -8,26 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Agent, request } from 'undici';
 import { parseStickyMode } from '../../dist/cluster/index.js';
-import {
-  DeployOptionError,
-  EdgeOptionError,
-  generateNginxConfig,
-  renderDeployRecipe,
-  resolveEdgeConfig,
-} from '../../dist/edge/index.js';
-import {
-  freePorts,
-  nginxSkip,
-  type RunningNginx,
-  startNginx,
-  startUpstream,
-  testMain,
-  type UpstreamHost,
-} from './nginx-harness.js';
+import { DeployOptionError, EdgeOptionError, renderDeployRecipe, resolveEdgeConfig } from '../../dist/edge/index.js';
+import { nginxSkip, startUpstreamSites, type UpstreamSites } from './nginx-harness.js';
 
 const skip = nginxSkip();
-const hosts: UpstreamHost[] = [];
-let nginx: RunningNginx | undefined;
+let sites: UpstreamSites | undefined;
 let cookiePort = 0;
 let headerPort = 0;
 let oddPort = 0;
@@ -37,47 +22,20 @@ const agent = new Agent({ connections: 4 });
 
 before(async () => {
   if (skip) return;
-  for (const [index, address] of ['127.0.0.2', '127.0.0.3'].entries()) {
-    hosts.push(await startUpstream(`h${index + 1}`, address));
-  }
-  [cookiePort, headerPort, oddPort] = (await freePorts(3)) as [number, number, number];
-  const upstream = { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 };
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'chat',
-          listen: { address: '127.0.0.1', port: cookiePort },
-          upstream,
-          sticky: 'cookie:connect.sid',
-          accessLog: false,
-        },
-        {
-          app: 'feed',
-          listen: { address: '127.0.0.1', port: headerPort },
-          upstream,
-          sticky: 'header:x-client',
-          accessLog: false,
-        },
-        {
-          app: 'odd',
-          listen: { address: '127.0.0.1', port: oddPort },
-          upstream,
-          sticky: `cookie:${oddCookie}`,
-          accessLog: false,
-        },
-      ],
-    },
-    { shape: 'full' },
+  sites = await startUpstreamSites(
+    ['127.0.0.2', '127.0.0.3'],
+    [
+      { app: 'chat', sticky: 'cookie:connect.sid' },
+      { app: 'feed', sticky: 'header:x-client' },
+      { app: 'odd', sticky: `cookie:${oddCookie}` },
+    ],
   );
-  nginx = await startNginx(config, [cookiePort, headerPort, oddPort]);
+  [cookiePort, headerPort, oddPort] = sites.ports as [number, number, number];
 });
 
 after(async () => {
   await agent.close();
-  await nginx?.stop();
-  await Promise.all(hosts.map((h) => h.stop()));
+  await sites?.stop();
 });
 
 async function hostOf(port: number, headers: Record<string, string> = {}): Promise<string> {

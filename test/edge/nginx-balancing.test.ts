@@ -3,15 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Agent, request } from 'undici';
-import { generateNginxConfig } from '../../dist/edge/index.js';
 import {
-  freePorts,
   nginxSkip,
-  type RunningNginx,
-  startNginx,
   startUpstream,
-  testMain,
+  startUpstreamSites,
   type UpstreamHost,
+  type UpstreamSites,
 } from './nginx-harness.js';
 
 interface Seen {
@@ -22,8 +19,9 @@ interface Seen {
 }
 
 const skip = nginxSkip();
-const hosts: UpstreamHost[] = [];
-let nginx: RunningNginx | undefined;
+let sites: UpstreamSites | undefined;
+// The sites' own array: a host put back in it is stopped with them.
+let hosts: UpstreamHost[] = [];
 let port = 0;
 let strictPort = 0;
 let stickyPort = 0;
@@ -31,52 +29,29 @@ const agent = new Agent({ connections: 16 });
 
 before(async () => {
   if (skip) return;
-  for (const [index, address] of ['127.0.0.2', '127.0.0.3', '127.0.0.4'].entries()) {
-    hosts.push(await startUpstream(`h${index + 1}`, address));
-  }
-  [port, strictPort, stickyPort] = (await freePorts(3)) as [number, number, number];
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [
-        {
-          app: 'api',
-          listen: { address: '127.0.0.1', port },
-          upstream: {
-            hosts: hosts.map((h) => `${h.host}:${h.port}`),
-            // One failure takes a host out for 1 s, so the test sees it come back without waiting long.
-            maxFails: 1,
-            failTimeout: '1s',
-          },
-          retries: { tries: 3, timeout: '10s' },
-          accessLog: 'access.log',
-        },
-        {
-          // The same hosts with passive health off, so round robin visits every host in turn.
-          app: 'strict',
-          listen: { address: '127.0.0.1', port: strictPort },
-          upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 },
-          accessLog: false,
-        },
-        {
-          // Sticky by a cookie whose name has a `-`, which nginx cannot name as $cookie_my-sid.
-          app: 'chat',
-          listen: { address: '127.0.0.1', port: stickyPort },
-          upstream: { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 },
-          sticky: 'cookie:my-sid',
-          accessLog: false,
-        },
-      ],
-    },
-    { shape: 'full' },
+  sites = await startUpstreamSites(
+    ['127.0.0.2', '127.0.0.3', '127.0.0.4'],
+    [
+      {
+        app: 'api',
+        // One failure takes a host out for 1 s, so the test sees it come back without waiting long.
+        upstream: { maxFails: 1, failTimeout: '1s' },
+        retries: { tries: 3, timeout: '10s' },
+        accessLog: 'access.log',
+      },
+      // The same hosts with passive health off, so round robin visits every host in turn.
+      { app: 'strict' },
+      // Sticky by a cookie whose name has a `-`, which nginx cannot name as $cookie_my-sid.
+      { app: 'chat', sticky: 'cookie:my-sid' },
+    ],
   );
-  nginx = await startNginx(config, [port, strictPort, stickyPort]);
+  hosts = sites.hosts;
+  [port, strictPort, stickyPort] = sites.ports as [number, number, number];
 });
 
 after(async () => {
   await agent.close();
-  await nginx?.stop();
-  await Promise.all(hosts.map((h) => h.stop()));
+  await sites?.stop();
 });
 
 async function get(path = '/', headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET', to = port) {

@@ -313,25 +313,84 @@ export interface ProxiedSite {
   stop(): Promise<void>;
 }
 
+/** A site of {@link startProxy} or {@link startUpstreamSites}: any {@link SiteInput} field, over the defaults. */
+type SiteOverrides = Omit<SiteInput, 'app'> & { app?: string };
+
+// nginx with a site per entry, each on a free 127.0.0.1 port of its own (in the order of the sites), named `api` and
+// with no access log unless the entry says otherwise.
+async function startSitesOnFreePorts(
+  sites: readonly SiteOverrides[],
+  edit: (config: string) => string = (config) => config,
+): Promise<{ ports: number[]; nginx: RunningNginx }> {
+  const ports = await freePorts(sites.length);
+  const config = generateNginxConfig(
+    {
+      main: testMain,
+      sites: sites.map((site, index) => ({
+        app: 'api',
+        accessLog: false,
+        ...site,
+        listen: { address: '127.0.0.1', port: ports[index], ...site.listen },
+      })),
+    },
+    { shape: 'full' },
+  );
+  return { ports, nginx: await startNginx(edit(config), ports) };
+}
+
 /**
  * Starts nginx with one site `api` on a free 127.0.0.1 port, in a whole nginx.conf, no access log: `site` (its
  * upstream at least) goes over those defaults. `edit` changes the rendered config before nginx reads it, for a test
  * that needs what the generator refuses to write.
  */
 export async function startProxy(
-  site: Omit<SiteInput, 'app'> & { app?: string },
+  site: SiteOverrides,
   edit: (config: string) => string = (config) => config,
 ): Promise<ProxiedSite> {
-  const port = await freePort();
-  const config = generateNginxConfig(
-    {
-      main: testMain,
-      sites: [{ app: 'api', accessLog: false, ...site, listen: { address: '127.0.0.1', port, ...site.listen } }],
-    },
-    { shape: 'full' },
-  );
-  const nginx = await startNginx(edit(config), [port]);
-  return { port, nginx, stop: () => nginx.stop() };
+  const { ports, nginx } = await startSitesOnFreePorts([site], edit);
+  return { port: ports[0]!, nginx, stop: () => nginx.stop() };
+}
+
+/** Stand-in hosts and nginx in front of them (see {@link startUpstreamSites}). */
+export interface UpstreamSites {
+  /** h1, h2, ... in the order of their addresses. A test that restarts one puts it back here, for stop() to stop. */
+  hosts: UpstreamHost[];
+  /** Each site's nginx port, in the order of the sites. */
+  ports: number[];
+  nginx: RunningNginx;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts stand-in upstream hosts h1, h2, ... on `addresses`, and nginx in front of them with a site per entry of
+ * `sites` as {@link startProxy} has it: each on a free 127.0.0.1 port, its upstream every host (`maxFails: 0` so that a
+ * slow machine takes none out; an entry's `upstream` fields go over that).
+ */
+export async function startUpstreamSites(
+  addresses: readonly string[],
+  sites: readonly (Omit<SiteOverrides, 'upstream'> & { upstream?: SiteInput['upstream'] })[],
+): Promise<UpstreamSites> {
+  const hosts: UpstreamHost[] = [];
+  const stopHosts = () => Promise.all(hosts.map((host) => host.stop()));
+  try {
+    for (const [index, address] of addresses.entries()) hosts.push(await startUpstream(`h${index + 1}`, address));
+    const upstream = { hosts: hosts.map((h) => `${h.host}:${h.port}`), maxFails: 0 };
+    const { ports, nginx } = await startSitesOnFreePorts(
+      sites.map((site) => ({ ...site, upstream: { ...upstream, ...site.upstream } })),
+    );
+    return {
+      hosts,
+      ports,
+      nginx,
+      stop: async () => {
+        await nginx.stop();
+        await stopHosts();
+      },
+    };
+  } catch (error) {
+    await stopHosts();
+    throw error;
+  }
 }
 
 /** One app behind a real nginx on one plain HTTP port (see {@link startPlainSite}). */
