@@ -2,15 +2,13 @@
 // declarations (dist/), found through node_modules/hive as npm would install it: `pool.run<R>()` must type its
 // result, under each `moduleResolution` a consumer may use.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { consumerProject } from '../consumer-project.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const consumer = fileURLToPath(new URL('./fixtures/pool-consumer/consumer.ts', import.meta.url));
 
 const resolutions = [
@@ -21,29 +19,13 @@ const resolutions = [
 ];
 
 describe('hive/pool types in a consumer project', () => {
-  const project = mkdtempSync(join(tmpdir(), 'hive-pool-types-'));
-  after(() => rmSync(project, { recursive: true, force: true }));
-  mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
-  symlinkSync(root, join(project, 'node_modules/hive'), 'dir');
-  symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'), 'dir');
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  copyFileSync(consumer, join(project, 'consumer.ts'));
+  const project = consumerProject('hive-pool-types-');
+  copyFileSync(consumer, join(project.dir, 'consumer.ts'));
 
-  for (const { moduleResolution, module } of resolutions) {
-    test(`compiles with moduleResolution ${moduleResolution}`, () => {
-      const config = `tsconfig.${moduleResolution}.json`;
-      const compilerOptions = {
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        target: 'es2022',
-        module,
-        moduleResolution,
-        types: ['node'],
-      };
-      writeFileSync(join(project, config), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
-      const result = spawnSync(process.execPath, [tsc, '-p', config], { cwd: project, encoding: 'utf8' });
-      assert.equal(result.status, 0, `tsc failed:\n${result.stdout}${result.stderr}`);
+  for (const resolution of resolutions) {
+    test(`compiles with moduleResolution ${resolution.moduleResolution}`, () => {
+      const { status, output } = project.typecheck('consumer.ts', resolution);
+      assert.equal(status, 0, `tsc failed:\n${output}`);
     });
   }
 });

@@ -3,12 +3,11 @@
 // must compile in a TypeScript project using hive/pool (it once did not: `resolve` of a `Promise<unknown>` needs an
 // argument, and the `available` event passes none, TS2345).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { consumerProject } from '../consumer-project.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -31,38 +30,16 @@ test("needsDrain's TSDoc example is docs/pool.md's", () => {
 test("docs/pool.md's backpressure example compiles under strict TypeScript against the built types", () => {
   const example = /```ts\n([\s\S]*?)```/.exec(backpressure())?.[1];
   assert.ok(example !== undefined, 'a ts example in the Backpressure section');
-  const project = mkdtempSync(join(tmpdir(), 'hive-docs-example-'));
-  try {
-    mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
-    symlinkSync(root, join(project, 'node_modules/hive'), 'dir');
-    symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'), 'dir');
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'docs-example', private: true, type: 'module' }),
-    );
-    const program = [
-      "import { Pool } from 'hive/pool';",
-      'export async function produce(pool: Pool, source: AsyncIterable<unknown>): Promise<unknown[]> {',
-      '  const results: Promise<unknown>[] = [];',
-      example,
-      '  return Promise.all(results);',
-      '}',
-    ].join('\n');
-    writeFileSync(join(project, 'example.ts'), program);
-    const compilerOptions = {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      target: 'es2022',
-      module: 'node16',
-      moduleResolution: 'node16',
-      types: ['node'],
-    };
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['example.ts'] }));
-    const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
-    assert.equal(result.status, 0, `tsc failed on:\n${program}\n${result.stdout}${result.stderr}`);
-  } finally {
-    rmSync(project, { recursive: true, force: true });
-  }
+  const program = [
+    "import { Pool } from 'hive/pool';",
+    'export async function produce(pool: Pool, source: AsyncIterable<unknown>): Promise<unknown[]> {',
+    '  const results: Promise<unknown>[] = [];',
+    example,
+    '  return Promise.all(results);',
+    '}',
+  ].join('\n');
+  const project = consumerProject('hive-docs-example-');
+  writeFileSync(join(project.dir, 'example.ts'), program);
+  const { status, output } = project.typecheck('example.ts');
+  assert.equal(status, 0, `tsc failed on:\n${program}\n${output}`);
 });
