@@ -5,29 +5,17 @@
 // so `COPY . .` copied node_modules, .git and .env into the image. No Docker daemon runs in the tests: the paths are
 // resolved here the way compose and `docker build` resolve them, against real files.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { parse } from 'yaml';
+import { hiveDeploy, writeApp } from './deploy-command.js';
 
-const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-out-layout-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function hiveDeploy(cwd: string, ...argv: string[]) {
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], { cwd, encoding: 'utf8' });
-}
-
-function makeApp(name: string): string {
-  const app = join(dir, name);
-  mkdirSync(app, { recursive: true });
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'api', dependencies: { hive: '*' } }));
-  writeFileSync(join(app, 'package-lock.json'), '{}');
-  return app;
-}
+const makeApp = (name: string): string => writeApp(join(dir, name), { dependencies: { hive: '*' } });
 
 /** Docker's ignore file for a build with `dockerfile`: `<Dockerfile>.dockerignore` first, else the context's root. */
 function ignoreFile(context: string, dockerfile: string): string | undefined {

@@ -4,28 +4,17 @@
 // (`-i max` would start fewer: the extra processes share the quota and are throttled). Each is now a warning; the
 // files are still written.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { hiveDeploy, writeApp } from './deploy-command.js';
 
-const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-warnings-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function hiveDeploy(cwd: string, ...argv: string[]) {
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], { cwd, encoding: 'utf8' });
-}
-
-function makeApp(name: string, pkg: Record<string, unknown>, lockfile = true): string {
-  const app = join(dir, name);
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'api', ...pkg }));
-  if (lockfile) writeFileSync(join(app, 'package-lock.json'), '{}');
-  return app;
-}
+const makeApp = (name: string, pkg: Record<string, unknown>, lockfile = true): string =>
+  writeApp(join(dir, name), pkg, lockfile);
 
 const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('hive deploy: warning:'));
 

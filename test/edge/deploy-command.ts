@@ -1,0 +1,24 @@
+// For the tests of `hive deploy` as a command: run it in an app's directory, and make such a directory.
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
+
+/** Runs `hive deploy <argv>` in `cwd` to its end: the built command module in a node of its own, as the CLI runs it. */
+export function hiveDeploy(cwd: string, ...argv: string[]): SpawnSyncReturns<string> {
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  // "--": node would take a --help among the arguments as its own.
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], { cwd, encoding: 'utf8' });
+}
+
+/**
+ * Makes `app` an app directory as the recipes expect one: a package.json (`pkg` over the name `api`) and, unless
+ * `lockfile` is false, a package-lock.json.
+ */
+export function writeApp(app: string, pkg: Record<string, unknown>, lockfile = true): string {
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'api', ...pkg }));
+  if (lockfile) writeFileSync(join(app, 'package-lock.json'), '{}');
+  return app;
+}
