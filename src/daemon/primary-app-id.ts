@@ -15,9 +15,12 @@ export function markedPrimaryEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /**
  * In `hive run`, before it starts anything: keeps HIVE_APP_ID only in a primary the daemon forked, and removes the
- * mark either way, so that nothing this primary starts (its processes, and what they start) inherits it.
+ * mark either way, so that nothing this primary starts (its processes, and what they start) inherits it. Returns
+ * whether the daemon forked this primary: the mark is gone afterwards, so this is the one place that can tell.
  */
-export function claimAppId(env: NodeJS.ProcessEnv = process.env): void {
-  if (env[MARK] !== '1') delete env[ENV.appId];
+export function claimAppId(env: NodeJS.ProcessEnv = process.env): boolean {
+  const forkedByDaemon = env[MARK] === '1';
+  if (!forkedByDaemon) delete env[ENV.appId];
   delete env[MARK];
+  return forkedByDaemon;
 }

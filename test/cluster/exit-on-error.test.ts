@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { type ChildProcessByStdio, fork } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { request } from 'undici';
-import { fixture, freePort, isEvent, killAll, startHive, until } from './helpers.js';
+import { fixture, freePort, hiveBin, isEvent, killAll, outputOf, startHive, until } from './helpers.js';
 
 after(killAll);
 
@@ -45,4 +47,28 @@ test('--no-exit-on-error keeps the primary up, its /healthz failing; SIGTERM the
   assert.equal(hive.child.exitCode, null, 'the primary stays up');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+});
+
+// An IPC channel is not the daemon: a `hive run` that a script or a dev tool forks (child_process.fork) used to be
+// taken for one the daemon forked, and stayed up with nothing running.
+test('a hive run forked with an IPC channel by anything but the daemon exits 1 too', async () => {
+  const port = await freePort();
+  const args = ['run', fixture('app.js'), '-i', '1', '--port', String(port), '--max-restarts', '2'];
+  args.push('--exp-backoff-restart-delay', '20ms', '--min-uptime', '30s', '--log-format', 'json');
+  const child = fork(hiveBin, args, {
+    env: { ...process.env, CRASH_AFTER_MS: '300' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  // The bound only ends a run that never exits (the bug); the primary is SIGKILLed then.
+  const { code, stdout } = await outputOf(child as ChildProcessByStdio<null, Readable, Readable>, 30_000);
+  const fatal = stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((record) => record.type === 'fatal');
+  assert.deepEqual(
+    fatal.map((record) => record.code),
+    ['ERR_HIVE_APP_ERRORED'],
+  );
+  assert.equal(code, 1);
 });

@@ -26,8 +26,8 @@ export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
  */
 export default async function run(argv: string[]): Promise<number> {
   // The app's id is the daemon's to give: one inherited by a `hive run` started from inside a managed app would number
-  // its pm_ids from the outer app's (cluster/pm-id.ts).
-  claimAppId();
+  // its pm_ids from the outer app's (cluster/pm-id.ts). Told once, here: the daemon's mark is gone after this.
+  const forkedByDaemon = claimAppId();
   let args: RunArgs;
   let supervisor: Supervisor;
   try {
@@ -64,8 +64,8 @@ export default async function run(argv: string[]): Promise<number> {
   // Every slot errored: nothing serves and nothing will be restarted. In the foreground (a container's entrypoint, a
   // systemd unit) the primary exits then, as pm2-runtime does, so that what runs it restarts it; a liveness probe on
   // /healthz would never fail otherwise. The daemon keeps its primaries up: it shows the errored app, and a reload
-  // (`hive reload`) revives it.
-  const exitOnError = !args.keepErrored && !process.send;
+  // (`hive reload`) revives it. Not any IPC channel: a `hive run` that a script forked has one too, and must exit.
+  const exitOnError = !args.keepErrored && !forkedByDaemon;
   let erroredOut = false;
   const checkErrored = () => {
     if (erroredOut || signalled > 0 || supervisor.state === 'stopping' || supervisor.state === 'stopped') return;
