@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fixture, freePort, killAll, runHive } from './helpers.js';
+import { poll } from '../poll.js';
+import { fixture, freePort, hiveBin, isEvent, killAll, outputOf, runHive, startHive, tempApp } from './helpers.js';
 
 after(killAll);
 
@@ -51,4 +55,59 @@ test('--log-format text: the same failures stay plain text on stderr', async () 
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(stderr, /^hive run: ERR_HIVE_INVALID_ARGUMENT: .*\nRun `hive run --help` for the options\.\n$/);
+});
+
+// Instance 0 is ready and crashes; instance 1, never ready, exits once the test has seen slot 0 errored (the GATE
+// file), so that its exit errors the last slot while the start still waits for it.
+const { dir, app: mix } = tempApp(
+  'hive-json-fatal-',
+  `import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+if (process.env.HIVE_INSTANCE === '0') {
+  createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1', () => process.exit(1));
+} else {
+  setInterval(() => existsSync(process.env.GATE) && process.exit(1), 20);
+}
+`,
+  'mix.mjs',
+);
+let gates = 0;
+const mixArgs = async () => {
+  const args = [mix, '-i', '2', '--port', String(await freePort()), '--max-restarts', '0'];
+  return { args, gate: join(dir, `gate-${gates++}`) };
+};
+
+// The run's own stop (every slot errored) made the start that was still waiting fail too: a second fatal record,
+// ERR_HIVE_SUPERVISOR_STOPPED, after the one that says why.
+test('--log-format json: every slot errored while the start waits is one fatal record, exit code 1', async () => {
+  const { args, gate } = await mixArgs();
+  const hive = startHive(args, { GATE: gate });
+  await hive.waitFor(isEvent('errored', { instance: 0 }), 'slot 0 errored');
+  writeFileSync(gate, '');
+  assert.equal((await hive.exited).code, 1);
+  const fatal = hive.records.filter(isEvent('fatal'));
+  assert.deepEqual(
+    fatal.map((record) => record.code),
+    ['ERR_HIVE_APP_ERRORED'],
+  );
+});
+
+test('--log-format text: the same is one `hive run:` line on stderr', async () => {
+  const { args, gate } = await mixArgs();
+  const child = spawn(process.execPath, [hiveBin, 'run', ...args], {
+    env: { ...process.env, GATE: gate },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = outputOf(child, 30_000);
+  let stderr = '';
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  await poll(() => stderr.includes('worker 0 crash-looped'), 'slot 0 errored');
+  writeFileSync(gate, '');
+  const { code, stderr: all } = await output;
+  assert.equal(code, 1);
+  const fatal = all.split('\n').filter((line) => line.startsWith('hive run:'));
+  assert.equal(fatal.length, 1, all);
+  assert.match(fatal[0]!, /^hive run: ERR_HIVE_APP_ERRORED: /);
 });

@@ -149,7 +149,8 @@ export default async function run(argv: string[]): Promise<number> {
     if (erroredOut && signalled === 0) result = 1;
     else result = ended && signalled === 0 ? (ended.code ?? 1) : exitCode;
   } catch (error) {
-    if (signalled === 0) printFatal(logFormat, name, error);
+    // Every slot errored during the start: that was reported, and the run's own stop is what failed the start.
+    if (signalled === 0 && !erroredOut) printFatal(logFormat, name, error);
     result = signalled > 0 ? exitCode : 1;
   } finally {
     await metrics?.close();
