@@ -104,7 +104,9 @@ export default async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onStopSignal);
   process.on('SIGINT', onStopSignal);
   process.on('SIGHUP', onHangup);
-  // Forked by the daemon (`hive start`): reload, scale and snapshot requests arrive over IPC, each answered.
+  // Forked by the daemon (`hive start`): reload, scale and snapshot requests arrive over IPC, each answered. Keyed on
+  // the channel, not on forkedByDaemon: any parent may speak this protocol (test/cli/run-control.test.ts does), and
+  // one that dies must not leave its `hive run` holding the port either.
   const onControl = process.send ? daemonControl(supervisor) : () => {};
   // The daemon gone (killed, crashed): stop gracefully rather than live on as an orphan no one can manage, holding
   // the port a resurrected copy needs.
