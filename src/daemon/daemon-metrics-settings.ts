@@ -4,6 +4,9 @@ import { DaemonMetricsSettingError } from './errors.js';
 /** The variables of the daemon's metrics endpoint, read from the environment the daemon starts in. */
 export const DAEMON_METRICS_ENV = { port: 'HIVE_DAEMON_METRICS_PORT', host: 'HIVE_DAEMON_METRICS_HOST' } as const;
 
+/** How the daemon's MetricsPortInUseError ends: it takes no `--metrics-port`, the variable sets its port. */
+export const DAEMON_METRICS_PORT_ADVICE = `stop the other process or pick another ${DAEMON_METRICS_ENV.port}`;
+
 /** Where the daemon serves every app's metrics (docs/observability.md, "One endpoint for every app"). */
 export interface DaemonMetricsSettings {
   /** 0: a free port, which the daemon's ping reports. */

@@ -2,7 +2,7 @@ import { type AppMetric, type SentMetric, withNonFinite } from '../metrics/app-m
 import { knownAppMetrics } from '../metrics/known-app-metrics.js';
 import { type AppFamilies, mergeAppFamilies } from '../metrics/merge-apps.js';
 import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.js';
-import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
+import { DAEMON_METRICS_PORT_ADVICE, type DaemonMetricsSettings } from './daemon-metrics-settings.js';
 import type { AppExposition } from './managed-app.js';
 import type { AppInfo } from './protocol.js';
 
@@ -32,6 +32,7 @@ export async function startDaemonMetrics(
   return startMetricsServer({
     port: settings.port,
     host: settings.host,
+    portInUseAdvice: DAEMON_METRICS_PORT_ADVICE,
     contentType: CONTENT_TYPE,
     metrics: async () => {
       const parts: AppFamilies[] = [];

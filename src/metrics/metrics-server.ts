@@ -12,6 +12,8 @@ export interface MetricsServerOptions {
   contentType: string;
   /** `/readyz` answers 200 while this returns true, else 503. */
   ready: () => boolean;
+  /** The end of the MetricsPortInUseError message, for a server whose port is not set by `--metrics-port`. */
+  portInUseAdvice?: string;
   /** `/healthz` answers 503 once this returns false (nothing runs and nothing will); 200 while alive. Default: true. */
   alive?: () => boolean;
 }
@@ -36,7 +38,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     server,
     options.port,
     host,
-    (detail) => new MetricsPortInUseError(host, options.port, detail),
+    (detail) => new MetricsPortInUseError(host, options.port, detail, options.portInUseAdvice),
   );
   return {
     host,

@@ -110,6 +110,9 @@ test('a taken daemon metrics port fails the command with ERR_HIVE_METRICS_PORT_I
     const result = await other.run(['ls'], { env: { HIVE_DAEMON_METRICS_PORT: String(port) } });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, new RegExp(`ERR_HIVE_METRICS_PORT_IN_USE: .*127\\.0\\.0\\.1:${port}`));
+    // The daemon takes no flag: the message names the variable that set its port.
+    assert.match(result.stderr, /pick another HIVE_DAEMON_METRICS_PORT/);
+    assert.doesNotMatch(result.stderr, /--metrics-port/);
     assert.equal(await other.daemonPid(), undefined);
   } finally {
     holder.close();
@@ -180,7 +183,7 @@ test('errored apps (a crash-looped fork-mode app, a cluster app whose primary fa
   await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
   try {
     const failed = await other.run(['start', appFixture, '-i', '2', '--name', 'web', '--metrics-port', String(port)]);
-    assert.match(failed.stderr, /ERR_HIVE_METRICS_PORT_IN_USE/);
+    assert.match(failed.stderr, /ERR_HIVE_METRICS_PORT_IN_USE: .*pick another --metrics-port/);
   } finally {
     holder.close();
   }
