@@ -1,7 +1,12 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
-import { daemonMetricsFromEnv } from '../../daemon/daemon-metrics-settings.js';
+import { metricsEndpoint, probeDaemonMetrics } from '../../daemon/daemon-metrics-probe.js';
+import {
+  DAEMON_METRICS_PORT_ADVICE,
+  type DaemonMetricsSettings,
+  daemonMetricsFromEnv,
+} from '../../daemon/daemon-metrics-settings.js';
 import { readDump } from '../../daemon/dump.js';
 import { DaemonUnreachableError } from '../../daemon/errors.js';
 import { logRotationFromEnv } from '../../daemon/log-rotation.js';
@@ -9,8 +14,9 @@ import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { protocolRevision } from '../../daemon/protocol-revision.js';
 import { hiveVersion } from '../../daemon/version.js';
+import { HiveError } from '../../errors.js';
 import { appTable, notStartedYet } from '../app-output.js';
-import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand } from '../daemon-command.js';
 import { waitGone } from '../wait-gone.js';
 
 const usage = `Usage: hive update [--json]
@@ -18,7 +24,7 @@ const usage = `Usage: hive update [--json]
 After upgrading Hive (as pm2 update): saves the running daemon's apps to $HIVE_HOME/dump.json, stops that daemon and
 its apps, starts this build's daemon and resurrects the dump. The running daemon may be of another version or build.`;
 
-type Ping = { version: string; protocol?: string; pid: number };
+type Ping = { version: string; protocol?: string; pid: number; metrics?: string | null };
 
 /** `hive update --json`; `saved` and `apps` are empty when no app ran (the dump is then left as it is). */
 interface Updated {
@@ -42,7 +48,7 @@ export default function update(argv: string[]): Promise<number> {
     }
     // Before the daemon is stopped: its successor would refuse to start, leaving the apps down.
     logRotationFromEnv();
-    daemonMetricsFromEnv();
+    const metrics = daemonMetricsFromEnv();
     const { dump: file, socket } = hivePaths();
     const result: Updated = { updated: false, file, saved: [], killed: null, pid: null, apps: [] };
     const old = await DaemonClient.connect({ start: false });
@@ -51,6 +57,7 @@ export default function update(argv: string[]): Promise<number> {
         // A daemon of another build refuses this CLI's requests but ping and kill. `ls` and `save` take no arguments,
         // so they are sent as its own build's, which it accepts whatever build it is (from before revisions too).
         const ping = await old.request<Ping>('ping');
+        if (metrics) await checkMetricsEndpoint(metrics, ping);
         const as = { hive: ping.version, rev: ping.protocol };
         // save's guard (see save.ts): with no app running, the dump keeps what it holds and nothing is resurrected.
         if ((await old.request<unknown[]>('ls', {}, { as })).length > 0) {
@@ -85,7 +92,8 @@ export default function update(argv: string[]): Promise<number> {
       await waitGone([result.killed], 5_000);
       // And its socket gone (it unlinks it before it exits): a connection to a socket still closing would be dropped.
       for (const deadline = Date.now() + 5_000; existsSync(socket) && Date.now() < deadline; ) await delay(25);
-      await withDaemon(async (client) => {
+      const client = await startSuccessor(result, file);
+      try {
         const ping = await client.request<Ping>('ping');
         // The daemon answering may still be the old one (it did not exit within the waits) or one another build's CLI
         // started meanwhile: the apps must not be resurrected into it.
@@ -102,7 +110,9 @@ export default function update(argv: string[]): Promise<number> {
         }
         result.pid = ping.pid;
         if (result.saved.length > 0) result.apps = await client.request<AppInfo[]>('resurrect');
-      });
+      } finally {
+        client.close();
+      }
       result.updated = true;
     }
     process.stderr.write(notStartedYet('update', result.apps));
@@ -119,4 +129,39 @@ export default function update(argv: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/**
+ * Before anything is stopped: this build's daemon refuses to start on an endpoint it cannot bind, and would leave the
+ * apps down. Throws MetricsPortInUseError when the endpoint asked for is not the old daemon's and cannot be bound.
+ */
+async function checkMetricsEndpoint(wanted: DaemonMetricsSettings, old: Ping): Promise<void> {
+  const held = metricsEndpoint(old.metrics);
+  // The old daemon's own endpoint, which its exit frees.
+  if (held?.port === wanted.port && held.host === wanted.host.toLowerCase()) return;
+  try {
+    await probeDaemonMetrics(
+      wanted,
+      `the daemon (pid ${old.pid}) and its apps are left running: ${DAEMON_METRICS_PORT_ADVICE}`,
+    );
+  } catch (error) {
+    // Its port on another address (0.0.0.0 against the old daemon's 127.0.0.1) may clash with the old daemon itself,
+    // which only its exit tells: go ahead, and startSuccessor reports a clash with anything else.
+    if (held?.port !== wanted.port) throw error;
+  }
+}
+
+/** Starts this build's daemon once the old one is gone; a failure says where the apps are and how to get them back. */
+async function startSuccessor(result: Updated, file: string): Promise<DaemonClient> {
+  try {
+    return (await DaemonClient.connect({ start: true }))!;
+  } catch (error) {
+    // Its metrics port taken since the check, or by a clash the check could not tell: the apps are only in the dump.
+    if (result.saved.length === 0 || !(error instanceof HiveError)) throw error;
+    throw new HiveError(
+      error.code,
+      `${error.message}; the daemon (pid ${result.killed}) and its apps are stopped, and the apps are saved in ${file}: \`hive resurrect\` brings them back`,
+      { cause: error },
+    );
+  }
 }
