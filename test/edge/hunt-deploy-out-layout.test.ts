@@ -45,6 +45,27 @@ for (const out of ['deploy/compose', '../ops/api']) {
     assert.equal(dockerfile, join(outDir, 'Dockerfile'));
     assertIgnoresSecrets(ignoreFile(context, dockerfile));
   });
+
+  test(`compose --out ${out}: the header's commands, run from the app's directory, name the compose file`, () => {
+    // In a folder of its own: `../ops/api` of the test above must not be this one's.
+    const app = makeApp(`header/compose-${out.replaceAll(/[./]/g, '')}`);
+    const result = hiveDeploy(app, 'compose', '--out', out);
+    assert.equal(result.status, 0, result.stderr);
+    const file = join(resolve(app, out), 'compose.yaml');
+    const header = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('#'));
+    const run = header.find((line) => line.startsWith('# Run'));
+    assert.match(String(run), /^# Run, from the app's directory: docker compose -f \S+ up --build -d, then /);
+    // Every `docker compose` the header gives, run where it says, finds the file (without -f it looks in the cwd).
+    const commands = header.join('\n').match(/docker compose [^&,(]*/g) ?? [];
+    assert.equal(commands.length, 3, header.join('\n'));
+    for (const command of commands) {
+      const f = /^docker compose -f (\S+) /.exec(command);
+      assert.ok(f, `no -f in ${command}`);
+      assert.equal(resolve(app, f[1]!), file, command);
+    }
+  });
 }
 
 test("k8s --out deploy/k8s (the docs' example): the header's build command names the Dockerfile", () => {
@@ -73,6 +94,10 @@ test('without --out nothing changes: build: ., a .dockerignore at the root, dock
   assert.equal(parse(readFileSync(join(app, 'compose.yaml'), 'utf8')).services.app.build, '.');
   assertIgnoresSecrets(ignoreFile(app, join(app, 'Dockerfile')));
   assert.match(readFileSync(join(app, 'Dockerfile'), 'utf8'), /^# Build: docker build -t api:latest \.$/m);
+  assert.match(
+    readFileSync(join(app, 'compose.yaml'), 'utf8'),
+    /^# Run: docker compose up --build -d, then http:\/\/localhost:8080\/\n# Scale: docker compose up -d --scale app=4 && docker compose restart nginx /m,
+  );
   assert.equal(dirname(join(app, 'Dockerfile')), app);
 });
 
