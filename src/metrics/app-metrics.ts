@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { type Aggregator, AggregatorRegistry } from 'prom-client';
+import { NewestBuckets } from './histogram-buckets.js';
 
 /** One value of a metric family of prom-client's `getMetricsAsJSON()` (`metricName` for histograms and summaries). */
 export interface AppValue {
@@ -54,6 +55,9 @@ let nextId = 0;
  * as a reset and would count everything again. A process that does not answer within `timeoutMs` (a busy loop), or
  * is draining during a reload, keeps its counters and histograms of its last answer in the sum; one that exits has
  * them folded into a sum of retired processes, which later scrapes keep adding.
+ *
+ * A histogram is exposed with the bounds of the newest process that has had it (see {@link NewestBuckets}): the series
+ * of processes with other bounds, live or retired, are left out, and the retired sums start anew from the new bounds.
  */
 export class AppMetricsCollector {
   readonly #source: AppMetricsSource;
@@ -61,6 +65,10 @@ export class AppMetricsCollector {
   readonly #timeoutMs: number;
   /** Per live process, its last answer. */
   readonly #last = new Map<number, AppMetric[]>();
+  /** Per live process, the order of its first answer. */
+  readonly #order = new Map<number, number>();
+  #answeredProcesses = 0;
+  readonly #buckets = new NewestBuckets();
   readonly #exited = new Set<number>();
   /** The monotonic families of exited processes, summed: family name -> family, value key -> value. */
   readonly #retired = new Map<string, { family: AppMetric; values: Map<string, AppValue> }>();
@@ -96,9 +104,19 @@ export class AppMetricsCollector {
 
   async #lists(): Promise<AppMetric[][]> {
     const answered = await this.#ask();
-    for (const [pid, metrics] of answered) if (!this.#exited.has(pid)) this.#last.set(pid, metrics);
+    for (const [pid, metrics] of answered) {
+      if (this.#exited.has(pid)) continue;
+      this.#last.set(pid, metrics);
+      if (!this.#order.has(pid)) this.#order.set(pid, ++this.#answeredProcesses);
+      this.#buckets.see(this.#order.get(pid)!, metrics);
+    }
+    const fits = (family: AppMetric) => this.#buckets.fits(family);
+    // Retired sums of a histogram whose bounds the newest process no longer has cannot take its counts: the family
+    // starts anew from the new bounds, a counter reset that Prometheus handles.
+    for (const family of this.#retiredList()) if (!fits(family)) this.#retired.delete(family.name);
     const lists: AppMetric[][] = [];
-    for (const [pid, metrics] of this.#last) lists.push(answered.has(pid) ? metrics : monotonic(metrics));
+    for (const [pid, metrics] of this.#last)
+      lists.push((answered.has(pid) ? metrics : monotonic(metrics)).filter(fits));
     if (this.#retired.size > 0) lists.push(this.#retiredList());
     return lists;
   }
@@ -136,10 +154,16 @@ export class AppMetricsCollector {
     const last = this.#last.get(pid);
     if (last === undefined) return;
     this.#last.delete(pid);
-    for (const family of monotonic(last)) {
+    this.#order.delete(pid);
+    // A histogram of older bounds than the newest process's is no longer exposed, and is not kept either.
+    for (const family of monotonic(last).filter((f) => this.#buckets.fits(f))) {
       let retired = this.#retired.get(family.name);
-      // A replacement that redefined the family (another type) starts it anew.
-      if (retired === undefined || retired.family.type !== family.type) {
+      // A replacement that redefined the family (another type, or new bounds of a histogram) starts it anew.
+      if (
+        retired === undefined ||
+        retired.family.type !== family.type ||
+        !this.#buckets.fits({ ...retired.family, values: [...retired.values.values()] })
+      ) {
         retired = { family: { ...family, values: [] }, values: new Map() };
         this.#retired.set(family.name, retired);
       }
