@@ -30,7 +30,8 @@ export interface WorkerExit {
   /**
    * `SIGTERM` when the process retired on a SIGTERM sent to it directly, not by the primary: it told the primary it
    * was draining and exited with code 0. Asked for (by whoever sent the signal), so not a crash, though not `expected`
-   * either: the primary restarts the slot, as PM2 does, without counting it as a crash restart.
+   * either: the primary restarts the slot, as PM2 does, without counting it as a crash restart. Also when its drain
+   * overran killTimeout and the primary's SIGKILL ended it (`killed`), as a stop that overruns is still a stop.
    */
   retiredBy?: 'SIGTERM';
 }
@@ -84,6 +85,8 @@ export class WorkerProcess extends EventEmitter {
   // Retired, or signalled to shut down, while starting: a ready signal it sends after that does not count.
   #quitting = false;
   #killed = false;
+  // The kill timer fired (the drain overran killTimeout), as opposed to any other kill.
+  #overran = false;
   #killTimer: NodeJS.Timeout | undefined;
   #tree: ProcessTree | undefined;
   /**
@@ -126,7 +129,10 @@ export class WorkerProcess extends EventEmitter {
         // A SIGKILL sent to a process already ending by itself (its channel was gone: a Ctrl-C ended it) did not end it.
         const killed = this.#killed && signal === 'SIGKILL';
         const exit: WorkerExit = { code, signal, expected: this.#retiring, killed };
-        if (this.#drainingOnSignal && !this.#retiring && code === 0) exit.retiredBy = 'SIGTERM';
+        // A drain on such a SIGTERM that overran killTimeout was asked for all the same, as a stop that overruns is.
+        if (this.#drainingOnSignal && !this.#retiring && (code === 0 || (killed && this.#overran))) {
+          exit.retiredBy = 'SIGTERM';
+        }
         // Let the last output lines through before the exit is reported (the stderr tail names the crash).
         setImmediate(() => {
           this.emit('exit', exit);
@@ -158,6 +164,7 @@ export class WorkerProcess extends EventEmitter {
         if (message?.type === 'draining' && this.#state !== 'stopped') {
           this.#drainingOnSignal = true;
           this.#quit();
+          this.#armKillTimer();
         }
         if (message?.type === 'broadcast') this.emit('broadcast', message.data);
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
@@ -233,10 +240,7 @@ export class WorkerProcess extends EventEmitter {
         })
       )
         this.kill();
-      this.#killTimer = setTimeout(() => {
-        this.emit('killed');
-        this.kill();
-      }, this.#options.killTimeout);
+      this.#armKillTimer();
     }
     return this.gone;
   }
@@ -253,6 +257,21 @@ export class WorkerProcess extends EventEmitter {
     // Read last before the SIGKILL, after which the process starts nothing more: the tree is then complete.
     this.#tree?.refresh();
     this.worker.process.kill('SIGKILL');
+  }
+
+  /**
+   * SIGKILL after killTimeout, for a retirement the primary started and for a drain the process announced itself (a
+   * SIGTERM from outside): either way a request that never ends must not keep the slot's capacity away for good. Armed
+   * once: a retirement that follows a self-announced drain keeps the earlier deadline.
+   */
+  #armKillTimer(): void {
+    if (this.#killTimer) return;
+    this.#killTimer = setTimeout(() => {
+      this.#overran = true;
+      this.emit('killed');
+      // Still unexpected for a self-announced drain: the exit is then judged as its SIGTERM's (see WorkerExit.retiredBy).
+      this.kill(this.#retiring);
+    }, this.#options.killTimeout);
   }
 
   // A ready process drains; one still starting had nothing to drain, and will not be ready either.
