@@ -23,10 +23,10 @@ export function formatBytes(bytes: number | null): string {
   return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }
 
-/** `45s`, `12m`, `3h`, `2d`; `0` when stopped. */
+/** `45s`, `12m`, `3h`, `2d`; `0s` when stopped too. */
 export function formatUptime(ms: number): string {
-  if (ms <= 0) return '0';
-  const s = Math.floor(ms / 1000);
+  // `0s` for 0 ms as for 999 ms: a process listed at once after its start read `0`, as if it had none (monit alike).
+  const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   if (s < 86400) return `${Math.floor(s / 3600)}h`;

@@ -96,3 +96,23 @@ test("ls and describe show the youngest process's uptime; describe's rows each p
   assert.match(text, /^worker 0 +4100 +ready +2h /m);
   assert.match(text, /^worker 1 +4200 +ready +10s /m);
 });
+
+// A fork app listed at once after its start (its process up 0 ms) read `0`, though `0s` a millisecond later.
+test('an uptime under a second reads 0s, 0 ms included, as it does a stopped app', () => {
+  for (const ms of [0, 1, 999]) {
+    const fresh = app({
+      mode: 'fork',
+      processUptime: ms,
+      processes: [
+        proc({ role: 'primary', instance: null, pid: 4000, state: 'online', uptime: ms }),
+        proc({ pid: 4100, uptime: ms }),
+      ],
+    });
+    assert.match(appTable([fresh]), /^0 +api +fork +1\/1 +online +0 +0s /m);
+    const text = describeApp(fresh);
+    assert.match(text, /^uptime +0s$/m);
+    assert.match(text, /^worker 0 +4100 +ready +0s /m);
+  }
+  const stopped = app({ status: 'stopped', ready: 0, total: 0, processUptime: 0, cpu: null, memory: null });
+  assert.match(appTable([{ ...stopped, processes: [] }]), /^0 +api +cluster +0\/0 +stopped +0 +0s +- /m);
+});
