@@ -565,12 +565,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#router?.forget(worker);
       // A retirement on a SIGTERM only once the process was up for minUptime: an app that SIGTERMs itself at boot (a
       // common "fail, then exit gracefully") would otherwise restart at once, forever, with no backoff and no count.
-      if (
-        exit.retiredBy !== undefined &&
-        !(worker.readyAt !== undefined && Date.now() - worker.readyAt >= this.options.minUptime)
-      ) {
-        delete exit.retiredBy;
-      }
+      if (exit.retiredBy !== undefined && upFor(worker) < this.options.minUptime) delete exit.retiredBy;
       const noRestart = this.#isCrash(slot, worker, exit) ? noRestartReason(this.options, exit.code) : undefined;
       this.#emit({ type: 'exit', instance, pid, ...exit, ...(noRestart ? { noRestart } : {}) });
       this.#onExit(slot, worker, exit, noRestart);
@@ -606,7 +601,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#restartLater(slot, 0);
       return;
     }
-    const uptime = worker.readyAt === undefined ? 0 : Date.now() - worker.readyAt;
+    const uptime = upFor(worker);
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {
       slot.errored = true;
@@ -847,4 +842,12 @@ function setInstanceVars(env: Record<string, string | undefined>, instance: numb
   }
   const incrementVar = read(ENV.incrementVar);
   if (incrementVar) env[incrementVar] = String((Number(read(incrementVar)) || 0) + instance);
+}
+
+// How long a process served: from ready until it exited, or until it said it drains on a SIGTERM of its own (a drain,
+// bounded by killTimeout, is not uptime: with it, a process that SIGTERMs itself at boot and hangs in its drain would
+// look stable to minUptime). 0 for one never ready.
+function upFor(worker: WorkerProcess): number {
+  if (worker.readyAt === undefined) return 0;
+  return (worker.drainingAt ?? Date.now()) - worker.readyAt;
 }

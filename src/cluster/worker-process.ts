@@ -75,6 +75,8 @@ export class WorkerProcess extends EventEmitter {
    */
   readonly gone: Promise<WorkerExit>;
   readyAt: number | undefined;
+  /** When it said it drains on a SIGTERM of its own (not one the primary asked for), ms since the epoch. */
+  drainingAt: number | undefined;
   rss: number | undefined;
   #state: WorkerState = 'starting';
   #options: WorkerProcessOptions;
@@ -162,6 +164,7 @@ export class WorkerProcess extends EventEmitter {
         if (message?.type === 'flush') this.send({ hive: 1, type: 'flushed' });
         // Not a retirement the primary asked for: the slot is restarted after the exit (see WorkerExit.retiredBy).
         if (message?.type === 'draining' && this.#state !== 'stopped') {
+          this.drainingAt ??= Date.now();
           this.#drainingOnSignal = true;
           this.#quit();
           this.#armKillTimer();

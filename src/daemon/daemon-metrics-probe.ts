@@ -27,3 +27,16 @@ export function metricsEndpoint(url: unknown): { host: string; port: number } | 
     return undefined;
   }
 }
+
+/**
+ * Whether a failed test bind of the endpoint asked for may be the old daemon's own doing, which only its exit tells:
+ * its port on another address (0.0.0.0 against its 127.0.0.1) is "in use" by it. Any other failure (an address this
+ * host lacks, a name that does not resolve, a port not allowed) would stop the successor too, and must stop the update.
+ */
+export function oldDaemonMayHoldIt(
+  error: unknown,
+  held: { port: number } | undefined,
+  wanted: { port: number },
+): boolean {
+  return held?.port === wanted.port && error instanceof MetricsPortInUseError && error.detail === 'EADDRINUSE';
+}

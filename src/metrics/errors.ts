@@ -7,6 +7,8 @@ import { HiveError } from '../errors.js';
  */
 export class MetricsPortInUseError extends HiveError {
   readonly port: number;
+  /** Why the bind failed: the system's code (`EADDRINUSE`, `EADDRNOTAVAIL`...) or a message. */
+  readonly detail: string;
   constructor(
     host: string,
     port: number,
@@ -18,5 +20,6 @@ export class MetricsPortInUseError extends HiveError {
       `The metrics port ${host}:${port} is already in use or not allowed (${detail}); ${advice}`,
     );
     this.port = port;
+    this.detail = detail;
   }
 }

@@ -26,3 +26,21 @@ test('a process that SIGTERMs itself before --min-uptime is a crash for the rest
   assert.ok(restarts.length > 0);
   assert.ok(restarts.every((restart) => restart.retiredBy === undefined && Number(restart.attempt) > 0));
 });
+
+// The same, with a drain that overruns --kill-timeout: the drain is not uptime, or the SIGKILL after it (past
+// --min-uptime since ready) made every round a retirement, restarted at once, forever.
+test('a process that SIGTERMs itself before --min-uptime and hangs in its drain still goes errored', async () => {
+  const port = await freePort();
+  const args = [fixture('self-sigterm-hang-app.mjs'), '-i', '1', '--port', String(port), '--max-restarts', '1'];
+  args.push('--kill-timeout', '1s', '--min-uptime', '500ms', '--exp-backoff-restart-delay', '20ms');
+  const hive = await startHive(args);
+  await until(() => hive.child.exitCode !== null, 'the primary exits once the slot is errored', 60_000);
+  assert.equal((await hive.exited).code, 1);
+  assert.equal(hive.records.filter(isEvent('errored')).length, 1);
+  const exits = hive.records.filter(isEvent('exit'));
+  assert.ok(exits.length >= 2, `exits: ${exits.length}`);
+  for (const exit of exits) {
+    assert.equal(exit.signal, 'SIGKILL');
+    assert.equal(exit.retiredBy, undefined);
+  }
+});

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DaemonClient } from '../../daemon/client.js';
-import { metricsEndpoint, probeDaemonMetrics } from '../../daemon/daemon-metrics-probe.js';
+import { metricsEndpoint, oldDaemonMayHoldIt, probeDaemonMetrics } from '../../daemon/daemon-metrics-probe.js';
 import {
   DAEMON_METRICS_PORT_ADVICE,
   type DaemonMetricsSettings,
@@ -145,9 +145,7 @@ async function checkMetricsEndpoint(wanted: DaemonMetricsSettings, old: Ping): P
       `the daemon (pid ${old.pid}) and its apps are left running: ${DAEMON_METRICS_PORT_ADVICE}`,
     );
   } catch (error) {
-    // Its port on another address (0.0.0.0 against the old daemon's 127.0.0.1) may clash with the old daemon itself,
-    // which only its exit tells: go ahead, and startSuccessor reports a clash with anything else.
-    if (held?.port !== wanted.port) throw error;
+    if (!oldDaemonMayHoldIt(error, held, wanted)) throw error;
   }
 }
 
