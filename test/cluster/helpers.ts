@@ -45,6 +45,40 @@ export function startHive(
   return record([hiveBin, 'run', '--log-format', 'json', ...args], env, detached);
 }
 
+/** A `hive run` primary in its text log format: the lines a user reads. */
+export interface TextHive {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Whole stdout lines so far. */
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts `hive run <args>` in the text log format; the process is SIGKILLed by `killAll()` if a test leaves it. */
+export function startHiveText(args: string[]): TextHive {
+  const child = spawn(process.execPath, [hiveBin, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const lines: string[] = [];
+  let buffer = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    lines.push(...parts);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => running.delete(child));
+  return { child, lines, exited };
+}
+
+/** The pid of the last "worker <instance> (pid N) ready" line of a {@link TextHive}, unless it is `not`. */
+export function textReadyPid(lines: readonly string[], instance: number, not?: number): number | undefined {
+  for (const line of lines.toReversed()) {
+    const match = new RegExp(`worker ${instance} \\(pid (\\d+)\\) ready$`).exec(line);
+    if (match) return Number(match[1]) === not ? undefined : Number(match[1]);
+  }
+  return undefined;
+}
+
 /** Starts the driver fixture: a Supervisor with these options, commanded through `hive.command()`. */
 export function startDriver(options: Record<string, unknown>, env: Record<string, string> = {}): Hive {
   return record([fixture('driver.js'), JSON.stringify(options)], env);

@@ -1,44 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { after, test } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
 import { poll } from '../poll.js';
-import { fixture, freePort, hiveBin } from './helpers.js';
+import { fixture, freePort, killAll, startHiveText, textReadyPid } from './helpers.js';
 
-const children = new Set<ReturnType<typeof spawn>>();
-after(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-function runText(args: string[]) {
-  const child = spawn(process.execPath, [hiveBin, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const lines: string[] = [];
-  let buffer = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  void exited.then(() => children.delete(child));
-  return { child, lines, exited };
-}
-
-function readyPid(lines: string[], instance: number, not?: number): number | undefined {
-  for (const line of lines.toReversed()) {
-    const match = new RegExp(`worker ${instance} \\(pid (\\d+)\\) ready$`).exec(line);
-    if (match) return Number(match[1]) === not ? undefined : Number(match[1]);
-  }
-  return undefined;
-}
+after(killAll);
 
 test('a worker SIGTERMed from outside whose drain never ends is SIGKILLed after --kill-timeout and replaced', async () => {
   const port = await freePort();
-  const hive = runText([fixture('app.js'), '-i', '1', '--port', String(port), '--kill-timeout', '1s']);
-  const pid = await poll(() => readyPid(hive.lines, 0), 'worker 0 ready', { timeoutMs: 60_000 });
+  const hive = startHiveText([fixture('app.js'), '-i', '1', '--port', String(port), '--kill-timeout', '1s']);
+  const pid = await poll(() => textReadyPid(hive.lines, 0), 'worker 0 ready', { timeoutMs: 60_000 });
   // Past --min-uptime (1 s by default): an earlier exit is a crash for the restart rules (self-sigterm-loop.test.ts).
   await setTimeout(1_200);
   // Its gate file never appears: the request never ends, so neither does the drain.
@@ -47,7 +19,7 @@ test('a worker SIGTERMed from outside whose drain never ends is SIGKILLed after 
   await poll(() => hive.lines.some((line) => line.includes('slow request received')), 'the slow request in flight');
   process.kill(pid, 'SIGTERM');
   // On the old code the process drains for ever and its slot is never refilled: bounded here, not by the test runner.
-  await poll(() => readyPid(hive.lines, 0, pid), 'worker 0 replaced', { timeoutMs: 30_000 });
+  await poll(() => textReadyPid(hive.lines, 0, pid), 'worker 0 replaced', { timeoutMs: 30_000 });
   const text = hive.lines.join('\n');
   assert.match(text, new RegExp(`worker 0 \\(pid ${pid}\\) overran killTimeout; SIGKILL sent$`, 'm'));
   assert.match(

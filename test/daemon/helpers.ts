@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import type { AppInfo } from '../../dist/daemon/protocol.js';
 import { outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
@@ -89,6 +90,16 @@ export function tempHome(): HiveHome {
   const hive = new HiveHome();
   after(() => hive.cleanup());
   return hive;
+}
+
+/** What `hive describe <app> --json` prints: the daemon's own type, so a test cannot drift from it. */
+export type Described = AppInfo;
+
+/** The sum of the `hive_restarts_total` samples at a Prometheus endpoint (every app and instance it has). */
+export async function restartsTotal(url: string): Promise<number> {
+  const text = await (await fetch(url)).text();
+  const counts = [...text.matchAll(/^hive_restarts_total\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` naming `what`. */

@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AppSnapshot, HiveSnapshot } from '../../dist/metrics/snapshot.js';
-import { appFixture, tempHome, waitFor } from './helpers.js';
+import { appFixture, type Described, restartsTotal, tempHome, waitFor } from './helpers.js';
 
 // One restart count in every view: `hive ls`'s (PM2's), which counts a respawn of the app's primary, in monit, the
 // dashboard's snapshot and hive_restarts_total too; and the events of the app outlive its primary.
 
 const hive = tempHome();
 
-interface Described {
-  status: string;
-  restarts: number;
-  metrics: string | null;
-  processes: { role: string; pid: number | null }[];
-}
-
 const primaryPid = (app: Described) => app.processes.find((p) => p.role === 'primary')?.pid;
 
 async function snapshotOf(name: string): Promise<AppSnapshot> {
   return (await hive.json<HiveSnapshot>(['monit', name, '--once'])).apps[0]!;
-}
-
-async function restartsTotal(url: string): Promise<number> {
-  const text = await (await fetch(url)).text();
-  const counts = [...text.matchAll(/^hive_restarts_total\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
-  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 test('a primary killed: ls, monit, the snapshot and hive_restarts_total say 1, the events say why', async () => {

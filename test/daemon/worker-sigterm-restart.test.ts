@@ -2,26 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
 import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
-import { appFixture, tempHome, waitFor } from './helpers.js';
+import { appFixture, type Described, restartsTotal, tempHome, waitFor } from './helpers.js';
 
 // A worker SIGTERMed from outside drains and exits 0: a retirement whoever sent the signal asked for. Its slot is
 // restarted (as PM2 does), but it is no crash: no view counts it among the restarts (hive ls, monit,
 // hive_restarts_total), as they do not count reloads; a SIGKILL still counts.
 
 const hive = tempHome();
-
-interface Described {
-  status: string;
-  restarts: number;
-  metrics: string | null;
-  processes: { role: string; pid: number | null }[];
-}
-
-async function restartsTotal(url: string): Promise<number> {
-  const text = await (await fetch(url)).text();
-  const counts = [...text.matchAll(/^hive_restarts_total\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
-  return counts.reduce((sum, n) => sum + n, 0);
-}
 
 // The worker's pid once the app is online with a worker other than `not`.
 function workerPid(name: string, not?: number): Promise<number> {
