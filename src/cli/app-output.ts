@@ -1,5 +1,5 @@
 import { instanceLogPath } from '../daemon/instance-log-path.js';
-import type { AppInfo } from '../daemon/protocol.js';
+import type { AppInfo, AppSettings } from '../daemon/protocol.js';
 
 /** A plain text table: a header row, aligned columns, two spaces apart. */
 export function renderTable(headers: string[], rows: string[][]): string {
@@ -125,6 +125,23 @@ function formatMs(ms: number | null): string {
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
+// The port the app is told and how its connections reach its processes. An older daemon's settings have no port fields
+// (its CLI is refused anyway, see protocol-revision.ts): no lines then.
+function portLines(s: AppSettings): [string, string][] {
+  if (s.port === undefined) return [];
+  const port = s.portPerInstance ? `${s.port ?? 0} + instance number (increment_var)` : (s.port?.toString() ?? '-');
+  const lines: [string, string][] = [['port', port]];
+  // Fork mode (a command): the program listens as it likes, no primary of Hive's balances it.
+  if (s.command === null) {
+    const balance = s.balance ?? '-';
+    lines.push(
+      ['balance', s.sticky === null ? balance : `${balance} (unused: the sticky router deals connections)`],
+      ['sticky', s.sticky ?? 'no'],
+    );
+  }
+  return lines;
+}
+
 /** describe's lines of what the app runs with (PM2's describe shows its settings the same way). */
 function settingLines(app: AppInfo): [string, string][] {
   const s = app.settings;
@@ -132,6 +149,7 @@ function settingLines(app: AppInfo): [string, string][] {
   if (s.command !== null) lines.push(['command', s.command]);
   if (s.args.length > 0)
     lines.push(['args', s.args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')]);
+  lines.push(...portLines(s));
   lines.push(
     ['autorestart', yesNo(s.autorestart)],
     ['max restarts', s.maxRestarts === null ? '-' : String(s.maxRestarts)],

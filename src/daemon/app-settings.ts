@@ -1,13 +1,26 @@
+import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { parseSize } from '../cluster/units.js';
+import { ENV } from '../runtime/protocol.js';
+import { appEnvironment } from './app-environment.js';
 import { DEBOUNCE_MS } from './file-watcher.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import type { AppSettings, AppSpec } from './protocol.js';
 import { killTimeoutOf } from './stop-timeout.js';
 
+const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
+
+// A port as `hive run` reads one (digits, below 65536); a PORT the app alone makes sense of is no port Hive knows.
+function portOf(value: string | undefined): number | null {
+  if (value === undefined || !/^\d{1,5}$/.test(value)) return null;
+  const port = Number(value);
+  return port < 65536 ? port : null;
+}
+
 /**
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
- * restart policy, memory limit and kill timeout from its `hive run` arguments, where `hive start` writes them for
- * both modes, with the defaults filled in. A value the primary would refuse (it then exits at once) reads as null.
+ * restart policy, memory limit, kill timeout, port and balancing from its `hive run` arguments, where `hive start`
+ * writes them for both modes (and the port from its environment without `--port`), with the defaults filled in. A
+ * value the primary would refuse (it then exits at once) reads as null.
  */
 export function appSettings(spec: AppSpec): AppSettings {
   const separator = spec.runArgs.indexOf('--');
@@ -26,9 +39,20 @@ export function appSettings(spec: AppSpec): AppSettings {
   try {
     if (size !== undefined) maxMemoryRestart = parseSize(size, 'maxMemoryRestart');
   } catch {}
+  // The environment a restart would start the app in, as `hive env` shows it (a reload's pending one is not yet its).
+  const env = appEnvironment(spec);
+  // A fork-mode program is told PORT by its env alone: `hive start` puts its --port there.
+  const portFlag = spec.fork ? undefined : flag('port');
+  const sticky = spec.fork ? undefined : flag('sticky');
+  const balance = spec.fork ? undefined : (flag('balance') ?? 'rr');
   return {
     instances: spec.instances,
     args: separator === -1 ? [] : spec.runArgs.slice(separator + 1),
+    port: portOf(portFlag ?? env.PORT),
+    // Only a cluster's primary adds the instance number (supervisor.ts, setInstanceVars).
+    portPerInstance: !spec.fork && env[ENV.incrementVar] === 'PORT',
+    balance: balance !== undefined && BALANCE_MODES.includes(balance) ? (balance as AppSettings['balance']) : null,
+    sticky: sticky !== undefined && stickyModeProblem(sticky) === undefined ? sticky : null,
     command: spec.fork ? spec.fork.command : null,
     autorestart: spec.autorestart !== false && (policy?.autorestart ?? !own.includes('--no-autorestart')),
     maxRestarts: policy?.maxRestarts ?? null,

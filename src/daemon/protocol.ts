@@ -318,6 +318,20 @@ export interface AppSettings {
   instances: string;
   /** The script's arguments. */
   args: string[];
+  /**
+   * The port the app's processes are told (PORT): a cluster app's `--port`, else the PORT of its environment (`--env`,
+   * a config's `env`, the shell's); null when neither gives one.
+   */
+  port: number | null;
+  /** PM2's `increment_var` PORT (cluster mode): each instance is told `port` plus its instance number. */
+  portPerInstance: boolean;
+  /**
+   * How connections on the port reach a cluster's processes (`--balance`, default `rr`): unused with `sticky`, where the
+   * primary's router deals them. Null in fork mode.
+   */
+  balance: 'rr' | 'os' | 'reuseport' | null;
+  /** A cluster app's sticky mode (`ip`, `header:<name>`, `cookie:<name>`); null: none, or fork mode. */
+  sticky: string | null;
   /** A fork-mode app's program (node, python3, the executable itself); null in cluster mode. */
   command: string | null;
   autorestart: boolean;

@@ -45,6 +45,10 @@ function app(fields: Partial<AppInfo> = {}): AppInfo {
     settings: {
       instances: '1',
       args: [],
+      port: null,
+      portPerInstance: false,
+      balance: 'rr',
+      sticky: null,
       command: null,
       autorestart: true,
       maxRestarts: 10,

@@ -39,12 +39,18 @@ test('hive describe shows the settings, defaults filled in, in text and --json, 
       ],
     }),
   );
-  await hive.json(['start', file]);
+  // No PORT of the test runner's shell: the apps have no port then.
+  await hive.json(['start', file], { env: { PORT: '' } });
 
   const web = await hive.json<AppInfo>(['describe', 'web']);
   assert.deepEqual(web.settings, {
     instances: '2',
     args: ['--greeting', 'hi there'],
+    // describe-port-balance.test.ts has apps with a port.
+    port: null,
+    portPerInstance: false,
+    balance: 'rr',
+    sticky: null,
     command: null,
     autorestart: true,
     maxRestarts: 10,
