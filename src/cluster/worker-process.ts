@@ -254,7 +254,9 @@ export class WorkerProcess extends EventEmitter {
    */
   kill(expected = true): void {
     if (this.#state === 'stopped') return;
-    this.#retiring = expected;
+    // Never unsaid: a worker the primary retired (a stop of one still starting, its listen timeout then up) ends as
+    // asked, not as a crash.
+    this.#retiring ||= expected;
     this.#killed = true;
     this.#trackTree();
     // Read last before the SIGKILL, after which the process starts nothing more: the tree is then complete.
