@@ -47,6 +47,9 @@ export interface InstanceMetrics {
   latest: MetricsReport | undefined;
   /** In flight now, over the slot's processes (a retiring one may still finish requests during a reload). */
   inFlight: number;
+  /** Open HTTP connections and upgraded (WebSocket) ones now, over the slot's live processes (as `inFlight`). */
+  openConnections: number;
+  upgradedConnections: number;
   /** Finished responses by status class [1xx..5xx], since the primary started. */
   classes: [number, number, number, number, number];
   aborted: number;
@@ -211,14 +214,31 @@ export class MetricsAggregator {
     for (const [instance, slot] of [...this.#slots].sort((a, b) => a[0] - b[0])) {
       let newest: ProcessEntry | undefined;
       let inFlight = 0;
+      let openConnections = 0;
+      let upgradedConnections = 0;
       for (const entry of slot.processes.values()) {
         inFlight += entry.latest.http.inFlight;
+        openConnections += entry.latest.http.openConnections ?? 0;
+        upgradedConnections += entry.latest.http.upgradedConnections ?? 0;
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
       if (!slot.reported) continue;
       const { classes, aborted, cpuSeconds, restarts, pools, httpDurations } = slot;
       const { pid, latest } = newest ?? {};
-      out.push({ instance, pid, latest, inFlight, classes, aborted, cpuSeconds, restarts, pools, httpDurations });
+      out.push({
+        instance,
+        pid,
+        latest,
+        inFlight,
+        openConnections,
+        upgradedConnections,
+        classes,
+        aborted,
+        cpuSeconds,
+        restarts,
+        pools,
+        httpDurations,
+      });
     }
     return out;
   }

@@ -138,6 +138,19 @@ const families: Family[] = [
     type: 'gauge',
     perInstance: (m) => m.inFlight,
   },
+  {
+    // During a reload the retiring process's connections count too: its WebSockets stay open until the app closes them.
+    name: 'http_open_connections',
+    help: 'HTTP connections open now (HTTP/2 sessions included, upgraded ones not).',
+    type: 'gauge',
+    perInstance: (m) => m.openConnections,
+  },
+  {
+    name: 'http_upgraded_connections',
+    help: "Upgraded (WebSocket) connections open now, counted from the server's 'upgrade' event until they close.",
+    type: 'gauge',
+    perInstance: (m) => m.upgradedConnections,
+  },
   poolFamily('hive_pool_threads', 'Threads of a shared pool (runtime pool()).', 'gauge', (p) => p.threads),
   poolFamily('hive_pool_busy', 'Threads of a shared pool running a task now.', 'gauge', (p) => p.busy),
   poolFamily('hive_pool_queued', 'Tasks waiting to start in a shared pool.', 'gauge', (p) => p.queued),

@@ -21,7 +21,7 @@ function loopDelay(ns: number): number {
 
 /**
  * Sends the primary a {@link MetricsReport} every `intervalMs`: process CPU and memory, event-loop utilization and
- * delay, HTTP request counts, shared pools' stats. Everything is read once per report from counters node keeps anyway
+ * delay, HTTP request counts, open and upgraded connections, shared pools' stats. Everything is read once per report from counters node keeps anyway
  * (cpuUsage, eventLoopUtilization, a native delay histogram), so the cost does not grow with traffic except for the
  * HTTP counter's one bump per request. The timer is unref'd: reporting never keeps a process alive.
  * With a `sampler`, each report also carries the interval's sampled requests.
@@ -57,7 +57,11 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
       loopDelayP50: loopDelay(delay.count > 0 ? delay.percentile(50) : 0),
       loopDelayP99: loopDelay(delay.count > 0 ? delay.percentile(99) : 0),
       loopDelayMax: loopDelay(delay.count > 0 ? delay.max : 0),
-      http: http.take(),
+      http: {
+        ...http.take(),
+        openConnections: state.tracker.openConnections,
+        upgradedConnections: state.tracker.upgradedConnections,
+      },
       pools: poolReports(),
     };
     const samples = sampler?.take();

@@ -161,6 +161,12 @@ export interface HttpReport {
   latencyP50: number;
   latencyP99: number;
   /**
+   * Open connections now: HTTP/1 ones (upgraded ones not) plus HTTP/2 sessions, and upgraded (WebSocket) ones. Absent
+   * from a runtime older than the primary.
+   */
+  openConnections?: number;
+  upgradedConnections?: number;
+  /**
    * The interval's finished responses' times as histograms at {@link HTTP_DURATION_BUCKETS_MS}, one per method and
    * status class seen; absent from a runtime older than the primary.
    */

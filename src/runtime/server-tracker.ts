@@ -26,6 +26,8 @@ export class ServerTracker {
   #watched = new WeakSet<ServerResponse>();
   #closer = new WeakMap<Socket, ServerResponse>();
   #sessions = new Set<Http2Session>();
+  // Upgraded (WebSocket) sockets still open: a Set, so that a socket handed to 'upgrade' twice counts once.
+  #upgraded = new Set<Socket>();
 
   /** Starts tracking a server (idempotent). Only HTTP(S) servers get per-connection tracking. */
   track(server: NetServer): void {
@@ -86,9 +88,14 @@ export class ServerTracker {
     return this.#draining;
   }
 
-  /** Open HTTP connections (upgraded ones excluded). */
-  get connectionCount(): number {
-    return this.#connections.size;
+  /** Open HTTP/1 connections (upgraded ones excluded) and HTTP/2 sessions: http_open_connections. */
+  get openConnections(): number {
+    return this.#connections.size + this.#sessions.size;
+  }
+
+  /** Upgraded (WebSocket) connections still open: http_upgraded_connections. */
+  get upgradedConnections(): number {
+    return this.#upgraded.size;
   }
 
   // HTTP/2 drains itself: `close()` sends GOAWAY (the client learns which of its streams were not taken and may
@@ -184,10 +191,21 @@ export class ServerTracker {
     const watch = () => {
       if (watching) return;
       watching = true;
-      server.prependListener('upgrade', (req: IncomingMessage) => this.#forget(req.socket));
+      server.prependListener('upgrade', (_req: IncomingMessage, socket: Socket) => this.#upgrade(socket));
     };
     if (server.listenerCount('upgrade') > 0) watch();
     else server.on('newListener', (event) => event === 'upgrade' && watch());
+  }
+
+  // Counted from the 'upgrade' event whoever answers it (ws's WebSocketServer, or the app's own listener calling
+  // handleUpgrade) until the socket closes: a handshake the app refuses counts until its socket is destroyed. Once
+  // per socket, as an app or a proxy may emit 'upgrade' again with it (on another server, say); a socket already
+  // destroyed is not counted, since its 'close' may have been emitted already.
+  #upgrade(socket: Socket): void {
+    this.#forget(socket);
+    if (socket.destroyed || this.#upgraded.has(socket)) return;
+    this.#upgraded.add(socket);
+    socket.once('close', () => this.#upgraded.delete(socket));
   }
 
   #checkDrained(): void {
