@@ -1175,6 +1175,7 @@ function emptyInstance(
     latencyP50: null,
     latencyP99: null,
     inFlight: 0,
+    upgradedConnections: 0,
     classes: [0, 0, 0, 0, 0],
     restarts: 0,
     lastExit: null,

@@ -73,7 +73,7 @@ export const pageHtml = `<!doctype html>
     <h2>Instances</h2>
     <div class="table-wrap"><table id="instances">
       <thead><tr><th>app</th><th>#</th><th>pid</th><th>state</th><th>uptime</th><th>cpu</th><th>rss</th><th>heap</th>
-      <th>elu</th><th>loop p99 ms</th><th>req/s</th><th>p50 ms</th><th>p99 ms</th><th>in flight</th><th>restarts</th>
+      <th>elu</th><th>loop p99 ms</th><th>req/s</th><th>p50 ms</th><th>p99 ms</th><th>in flight</th><th>ws</th><th>restarts</th>
       <th>pools</th></tr></thead>
       <tbody></tbody>
     </table></div>

@@ -212,7 +212,7 @@ export const pageScript = String.raw`
         var cells = [app.name, String(i.instance), i.pid === null ? '–' : String(i.pid), stateText(i), duration(i.uptime),
           fmt(i.cpu) + '%', mib(i.rss), mib(i.heapUsed), fmt(i.elu === null ? null : i.elu * 100, 0) + '%',
           fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), String(i.inFlight),
-          String(i.restarts), pools || '–'];
+          i.upgradedConnections === undefined ? '–' : String(i.upgradedConnections), String(i.restarts), pools || '–'];
         body.appendChild(el('tr', { 'data-app': app.name, 'data-instance': String(i.instance), 'data-state': i.state },
           cells.map(function (text, n) {
             // The name and the pools may be long: cut, and whole in the title.

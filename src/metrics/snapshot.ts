@@ -40,6 +40,11 @@ export interface InstanceSnapshot {
   latencyP50: number | null;
   latencyP99: number | null;
   inFlight: number;
+  /**
+   * Upgraded (WebSocket) connections open now, over the slot's processes (http_upgraded_connections); absent from an
+   * older daemon's snapshot.
+   */
+  upgradedConnections?: number;
   /** Responses by status class [1xx..5xx] since the primary started (summed over the slot's processes). */
   classes: [number, number, number, number, number];
   restarts: number;
@@ -220,6 +225,7 @@ export class AppSnapshotCollector {
         latencyP50: latest?.http.latencyP50 ?? null,
         latencyP99: latest?.http.latencyP99 ?? null,
         inFlight: m?.inFlight ?? 0,
+        upgradedConnections: m?.upgradedConnections ?? 0,
         classes: m ? [...m.classes] : [0, 0, 0, 0, 0],
         restarts: restarts.get(instance) ?? 0,
         lastExit: this.#lastExits.get(instance) ?? null,

@@ -209,6 +209,22 @@ for (const [width, height] of sizes) {
   });
 }
 
+test('render: the WS column shows the open upgraded connections per slot, `-` from an older daemon', () => {
+  const ws = app('chat', [instance(0, { upgradedConnections: 12 }), instance(1)]);
+  const lines = renderFrame({
+    snapshot: snapshot([ws]),
+    selection: {},
+    history: new MetricHistory(60),
+    width: 120,
+    height: 20,
+    live: false,
+  });
+  const text = plain(lines).join('\n');
+  assert.match(text, /^ +# +PID STATE .* INFL +WS HEAP MiB/m);
+  assert.match(text, /^> +0 +4100 ready .* 1\/2\/3 +0 +12 +18\.0 /m);
+  assert.match(text, /^ {2} +1 +4101 ready .* 1\/2\/3 +1 +- +18\.0 /m);
+});
+
 test('render: the selection moves the highlight and the sparklines; colour draws it in reverse video', () => {
   const history = historyOf(fleet, 10);
   const lines = renderFrame({

@@ -230,6 +230,8 @@ test('17 apps, one with a 64-character name: the page fits a 1400 px window, nam
     latencyP50: 1,
     latencyP99: 3,
     inFlight: 1,
+    // Slot 1 as an older daemon's snapshot has it: no count.
+    ...(slot === 0 ? { upgradedConnections: 3 } : {}),
     classes: [0, 10, 0, 0, 0],
     restarts: 0,
     lastExit: null,
@@ -272,6 +274,13 @@ test('17 apps, one with a 64-character name: the page fits a 1400 px window, nam
   await page.waitForFunction('window.hiveDashboard.snapshots >= 2', undefined, { timeout: 30_000 });
   await page.waitForFunction(`document.querySelectorAll('#instances tbody tr').length === 34`);
   await page.waitForSelector('#chart-cpu .u-legend');
+
+  // The open WebSockets of each slot, in the column after the requests in flight.
+  const ws = await page.evaluate(`(() => {
+    const column = [...document.querySelectorAll('#instances thead th')].findIndex((th) => th.textContent === 'ws');
+    return [column, [...document.querySelectorAll('#instances tbody tr[data-app="service-0"]')].map((tr) => tr.children[column].textContent)];
+  })()`);
+  assert.deepEqual(ws, [14, ['3', '–']]);
 
   const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
   assert.ok((scrollWidth as number) <= 1400, `the page is ${scrollWidth} px wide`);

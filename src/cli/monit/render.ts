@@ -54,6 +54,7 @@ const instanceColumns: Column[] = [
   { title: 'RST', width: 3, align: 'right' },
   { title: 'POOL b/t/q', width: 10 },
   { title: 'INFL', width: 4, align: 'right' },
+  { title: 'WS', width: 5, align: 'right' },
   { title: 'HEAP MiB', width: 8, align: 'right' },
   { title: 'ERR/S', width: 6, align: 'right' },
 ];
@@ -220,6 +221,8 @@ function instanceTable(
       { text: String(i.restarts), style: i.restarts > 0 ? 'yellow' : undefined },
       { text: poolText(i) },
       { text: String(i.inFlight) },
+      // An older daemon's snapshot has no count: `-`, not 0.
+      { text: i.upgradedConnections === undefined ? '-' : String(i.upgradedConnections) },
       { text: formatMiB(i.heapUsed) },
       { text: formatNumber(round1(i.errorRate)), style: i.errorRate > 0 ? 'red' : undefined },
     ],
