@@ -9,16 +9,17 @@ import { killTimeoutOf } from './stop-timeout.js';
 
 const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
 
-// A port as `hive run` reads one (digits, below 65536); a PORT the app alone makes sense of is no port Hive knows.
+// A port as `hive run` reads one (digits, 1-65535); a PORT the app alone makes sense of is no port Hive knows, and 0
+// (any free one) says nothing of where the app listens.
 function portOf(value: string | undefined): number | null {
   if (value === undefined || !/^\d{1,5}$/.test(value)) return null;
   const port = Number(value);
-  return port < 65536 ? port : null;
+  return port >= 1 && port <= 65535 ? port : null;
 }
 
 /**
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
- * restart policy, memory limit, kill timeout, port and balancing from its `hive run` arguments, where `hive start`
+ * restart policy, memory limit, kill timeout, port, socket, sticky mode and balancing from its `hive run` arguments, where `hive start`
  * writes them for both modes (and the port from its environment without `--port`), with the defaults filled in. A
  * value the primary would refuse (it then exits at once) reads as null.
  */
@@ -67,5 +68,7 @@ export function appSettings(spec: AppSpec): AppSettings {
     waitReady: own.includes('--wait-ready'),
     ignoreWatch: spec.watch ? (spec.ignoreWatch ?? []) : [],
     watchDelay: spec.watch ? (spec.watchDelay ?? DEBOUNCE_MS) : null,
+    // `hive edge nginx --app` builds the app's upstream from port, socket and sticky.
+    socket: spec.fork ? null : (flag('socket') ?? null),
   };
 }

@@ -351,6 +351,8 @@ export interface AppSettings {
   ignoreWatch: string[];
   /** With `watch` only; else null. */
   watchDelay: number | null;
+  /** A cluster app's `--socket` (absolute); null without one, or in fork mode. */
+  socket: string | null;
 }
 
 export interface AppInfo {

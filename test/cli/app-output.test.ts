@@ -62,6 +62,7 @@ function app(fields: Partial<AppInfo> = {}): AppInfo {
       waitReady: false,
       ignoreWatch: [],
       watchDelay: null,
+      socket: null,
     },
     lastError: null,
     metrics: null,

@@ -64,6 +64,7 @@ test('hive describe shows the settings, defaults filled in, in text and --json, 
     waitReady: false,
     ignoreWatch: ['logs'],
     watchDelay: 2000,
+    socket: null,
   });
   assert.deepEqual(web.watch, [hive.dir]);
   const job = await hive.json<AppInfo>(['describe', 'job']);
