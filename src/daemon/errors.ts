@@ -85,8 +85,9 @@ export class AppOperationError extends HiveError {
 
 /** No daemon runs for this HIVE_HOME (a reader such as the live views does not start one). */
 export class DaemonNotRunningError extends HiveError {
-  constructor(home: string) {
-    super('ERR_HIVE_DAEMON_NOT_RUNNING', `no daemon runs for HIVE_HOME ${home}; start an app with \`hive start\``);
+  /** `advice`: the way out the message ends with, when it is not to start an app. */
+  constructor(home: string, advice = 'start an app with `hive start`') {
+    super('ERR_HIVE_DAEMON_NOT_RUNNING', `no daemon runs for HIVE_HOME ${home}; ${advice}`);
   }
 }
 

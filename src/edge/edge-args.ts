@@ -13,7 +13,9 @@ Prints (or writes with --out) an nginx config for one app or every app of a conf
 
 Source of the apps:
       --config <file>          Hive config (JSON or JS module) with apps: [{ name, port, sticky, edge }]
-      --app <name>             the app's name (with --config: pick one app)
+      --app <name>             the app's name (with --config: pick one app); alone, the app the daemon runs
+                               (HIVE_HOME): its port (where its processes listen, else its --port or PORT),
+                               socket and sticky mode, each overridden by its flag
 
 Upstream:
       --port <port>            the local cluster port (\`hive run --port\`)

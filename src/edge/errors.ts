@@ -14,6 +14,23 @@ export class EdgeOptionError extends HiveError {
   }
 }
 
+/**
+ * `hive edge nginx --app <name>` cannot tell which port the daemon's app listens on: started without a port or PORT
+ * and listening on none now, or on several. The message says which flag to pass.
+ */
+export class EdgeAppPortError extends HiveError {
+  readonly key = 'upstream.port';
+  readonly app: string;
+
+  constructor(app: string, reason: string) {
+    super(
+      'ERR_HIVE_EDGE_APP_PORT',
+      `app ${JSON.stringify(app)}: ${reason}; pass --port <port> (or --socket <path>) to name its upstream`,
+    );
+    this.app = app;
+  }
+}
+
 /** An upstream host entry (from `--hosts` or `upstream.hosts`) is not a valid `host:port`. */
 export class EdgeHostError extends HiveError {
   readonly key: string;

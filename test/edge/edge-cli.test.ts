@@ -21,7 +21,8 @@ function hiveEdgeWith(env: Record<string, string>, ...argv: string[]) {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...argv], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    // A home with no daemon: `--app` alone would read the app from the user's own daemon.
+    env: { ...process.env, HIVE_HOME: join(dir, 'home'), ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -129,7 +130,6 @@ test('bad input exits 2 with the error code and writes nothing', () => {
     [['--port', '3000', '--sticky', 'ip', '--balance', 'round_robin'], /ERR_HIVE_EDGE_BALANCE_CONFLICT/],
     [['--port', '3000', '--tls-cert', 'missing.pem', '--tls-key', 'missing.key'], /ERR_HIVE_EDGE_TLS_FILE: --tls-cert/],
     [['--port', '3000', '--tls-cert', 'missing.pem'], /--tls-cert and --tls-key go together/],
-    [[], /ERR_HIVE_EDGE_NO_UPSTREAM/],
     [['--bogus'], /ERR_HIVE_EDGE_INVALID_OPTION/],
     [
       ['--socket', 'api.sock'],
@@ -144,6 +144,12 @@ test('bad input exits 2 with the error code and writes nothing', () => {
     assert.match(result.stderr, message);
     assert.equal(existsSync(out), false, `${flags.join(' ')} wrote ${out}`);
   }
+  // No --app (which alone asks the daemon, edge-daemon-app.test.ts) and no upstream flag.
+  const out = join(dir, 'bad.conf');
+  const none = hiveEdge('nginx', '--out', out);
+  assert.equal(none.code, 2, none.stderr);
+  assert.match(none.stderr, /ERR_HIVE_EDGE_NO_UPSTREAM/);
+  assert.equal(existsSync(out), false);
 });
 
 test('--config reads every app with a port; --app picks one; per-app flags need --app', () => {

@@ -2,17 +2,19 @@ import { statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadEdgeSites } from '../../edge/app-config.js';
+import { daemonAppSite } from '../../edge/daemon-app-site.js';
 import { type EdgeArgs, edgeUsage, messageForFlags, parseEdgeArgs } from '../../edge/edge-args.js';
 import { EdgeOptionError } from '../../edge/errors.js';
 import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
 import type { SiteInput } from '../../edge/options.js';
 import { HiveError } from '../../errors.js';
+import { readDaemonApp } from '../daemon-app.js';
 
 /**
  * `hive edge nginx [options]`: prints or writes an nginx config for one app or every app of a config file. Every
  * option is validated (and with --check, the result passes `nginx -t`) before anything is written. Exit codes: 0
- * written, 1 nginx -t failed or the file could not be written, 2 bad input.
+ * written, 1 nginx -t failed, the file could not be written or the daemon could not be asked, 2 bad input.
  */
 export default async function edge(argv: string[]): Promise<number> {
   let args: EdgeArgs;
@@ -35,6 +37,8 @@ export default async function edge(argv: string[]): Promise<number> {
     config = generateNginxConfig({ sites }, { shape: args.full ? 'full' : 'site' });
   } catch (error) {
     printError(error, fromFlags, apps);
+    // No daemon to ask (none runs, it does not answer, another build): not bad input, and the flags would not help.
+    if (error instanceof HiveError && error.code.startsWith('ERR_HIVE_DAEMON_')) return 1;
     process.stderr.write('Run `hive edge nginx --help` for the options.\n');
     return 2;
   }
@@ -79,8 +83,9 @@ function checkOutDir(out: string): void {
 }
 
 async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
+  if (args.config === undefined && args.app !== undefined) return [await daemonSite(args.app, args.site)];
   if (args.config === undefined) {
-    return [{ ...args.site, app: args.app ?? 'app' }];
+    return [{ ...args.site, app: 'app' }];
   }
   const sites = await loadEdgeSites(args.config, args.app);
   if (sites.length > 1 && args.perAppFlags.length > 0) {
@@ -96,6 +101,32 @@ async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
     if (upstream.port !== undefined && upstream.socket === undefined) delete merged.socket;
     return { ...mergeFlags(site, flags), upstream: merged };
   });
+}
+
+/**
+ * `--app <name>` alone: the app as the daemon runs it, the flags over it. Flags that name the upstream (`--port`,
+ * `--socket`, `--hosts`) make a site without a daemon, as before there was one to ask: no daemon, or one without the
+ * app, is an error only when the daemon's word is needed.
+ */
+async function daemonSite(name: string, site: EdgeArgs['site']): Promise<SiteInput> {
+  const { upstream } = site;
+  const flagsSuffice = upstream.port !== undefined || upstream.socket !== undefined || upstream.hosts !== undefined;
+  let app: Awaited<ReturnType<typeof readDaemonApp>>;
+  try {
+    app = await readDaemonApp(name);
+  } catch (error) {
+    const code = error instanceof HiveError ? error.code : undefined;
+    if (flagsSuffice && code === 'ERR_HIVE_DAEMON_NOT_RUNNING') return { ...site, app: name };
+    if (flagsSuffice && code === 'ERR_HIVE_APP_NOT_FOUND') {
+      // Said, not silent: a misspelt name would otherwise lose the app's sticky mode without a word.
+      process.stderr.write(
+        `hive edge: the daemon runs no app ${JSON.stringify(name)}; the site is made of the flags alone\n`,
+      );
+      return { ...site, app: name };
+    }
+    throw error;
+  }
+  return daemonAppSite(app, site);
 }
 
 /**

@@ -1,0 +1,120 @@
+// `hive edge nginx --app <name>` reads the app from the running daemon (HIVE_HOME): the port its processes listen on,
+// else its --port or PORT, its socket and its sticky mode, each flag over the daemon's value; typed errors when no
+// daemon runs, the app is not there, or its port cannot be told. Real daemon, real apps, configs checked by nginx -t.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { AppInfo } from '../../dist/daemon/protocol.js';
+import { appFixture, daemonFixture, HiveHome, tempHome, waitFor } from '../daemon/helpers.js';
+import { freePort, makePrefix, nginxBin, nginxSkip, nginxTest, withLocalLogs } from './nginx-harness.js';
+
+const skip = nginxSkip();
+const hive = tempHome();
+const nginxEnv = { HIVE_NGINX: nginxBin };
+let prefix = '';
+before(async () => {
+  prefix = await makePrefix();
+});
+after(() => rm(prefix, { recursive: true, force: true }));
+
+function edge(args: string[], home: HiveHome = hive) {
+  return home.run(['edge', 'nginx', ...args], { env: nginxEnv });
+}
+
+test('a sticky app started with --port gets its port and cookie hash without repeating a flag', { skip }, async () => {
+  const port = await freePort();
+  await hive.json(['start', appFixture, '--name', 'api', '--port', String(port), '--sticky', 'cookie:sid', '-i', '2']);
+  const site = await edge(['--app', 'api', '--check']);
+  assert.equal(site.code, 0, site.stderr);
+  assert.match(site.stdout, /upstream hive_api \{\n\s+hash \$hive_api_sticky_key consistent;/);
+  assert.match(site.stdout, new RegExp(`server 127\\.0\\.0\\.1:${port} `));
+  assert.match(site.stdout, /map \$http_cookie \$hive_api_sticky_key \{[^}]*sid=/);
+
+  // A whole nginx.conf too, checked here with nginx -t (a warning fails it).
+  const full = await edge(['--app', 'api', '--full', '--listen', '18080']);
+  assert.equal(full.code, 0, full.stderr);
+  const conf = join(prefix, 'api.conf');
+  writeFileSync(conf, withLocalLogs(full.stdout, prefix));
+  const checked = nginxTest(prefix, conf);
+  assert.equal(checked.status, 0, checked.output);
+  assert.doesNotMatch(checked.output, /\[warn\]/);
+
+  // Each flag wins over the daemon's value.
+  const other = await freePort();
+  const flags = await edge(['--app', 'api', '--port', String(other), '--sticky', 'ip', '--check']);
+  assert.equal(flags.code, 0, flags.stderr);
+  assert.match(flags.stdout, /hash \$remote_addr consistent;/);
+  assert.match(flags.stdout, new RegExp(`server 127\\.0\\.0\\.1:${other} `));
+  assert.doesNotMatch(flags.stdout, new RegExp(`:${port} `));
+});
+
+test('an app given no port is proxied to the port its processes really listen on', { skip }, async () => {
+  // The fixture listens on PORT, else on any free port (one for the whole cluster): only /proc knows which.
+  await hive.json(['start', appFixture, '--name', 'free', '-i', '2']);
+  const listened = await waitFor(
+    () => /listening (\d+)/.exec(hive.readLog('free-out.log'))?.[1],
+    'the app says which port it took',
+  );
+  const result = await edge(['--app', 'free', '--check']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
+  // Not sticky: round robin with keep-alive.
+  assert.doesNotMatch(result.stdout, /hash /);
+});
+
+test('a stopped app is proxied to its PORT; a socket app to its socket', { skip }, async () => {
+  const port = await freePort();
+  await hive.json(['start', appFixture, '--name', 'env-port', '--env', `PORT=${port}`, '-i', '1']);
+  await hive.json(['stop', 'env-port']);
+  const stopped = await edge(['--app', 'env-port', '--check']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stdout, new RegExp(`server 127\\.0\\.0\\.1:${port} `));
+
+  const socket = join(hive.dir, 'api.sock');
+  await hive.json(['start', appFixture, '--name', 'sock', '--port', String(await freePort()), '--socket', socket]);
+  const result = await edge(['--app', 'sock', '--check']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`server unix:${socket} `));
+});
+
+test('an app whose port cannot be told is a typed error naming --port', { skip }, async () => {
+  // A fork-mode program with no port and no server.
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  const result = await edge(['--app', 'tick']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /ERR_HIVE_EDGE_APP_PORT: app "tick": it was started without --port or PORT/);
+  assert.match(result.stderr, /pass --port <port>/);
+  assert.equal(result.stdout, '');
+  // --port names it.
+  const named = await edge(['--app', 'tick', '--port', String(await freePort()), '--check']);
+  assert.equal(named.code, 0, named.stderr);
+});
+
+test('an app the daemon does not have is ERR_HIVE_APP_NOT_FOUND, unless the flags name the upstream', async () => {
+  // `ls` starts the daemon when none runs yet.
+  await hive.json<AppInfo[]>(['ls']);
+  const missing = await edge(['--app', 'nope']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /ERR_HIVE_APP_NOT_FOUND: no app named or numbered "nope"/);
+  assert.equal(missing.stdout, '');
+  const flags = await edge(['--app', 'nope', '--port', '3000']);
+  assert.equal(flags.code, 0, flags.stderr);
+  assert.match(flags.stdout, /server 127\.0\.0\.1:3000 /);
+  assert.match(flags.stderr, /the daemon runs no app "nope"; the site is made of the flags alone/);
+});
+
+test('no daemon: ERR_HIVE_DAEMON_NOT_RUNNING (none is started), unless the flags name the upstream', async () => {
+  const empty = new HiveHome();
+  after(() => empty.cleanup());
+  const result = await edge(['--app', 'api'], empty);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /ERR_HIVE_DAEMON_NOT_RUNNING: no daemon runs for HIVE_HOME .*pass --port/);
+  assert.equal(result.stdout, '');
+  assert.equal(await empty.daemonPid(), undefined);
+  const flags = await edge(['--app', 'api', '--port', '3000', '--sticky', 'ip'], empty);
+  assert.equal(flags.code, 0, flags.stderr);
+  assert.match(flags.stdout, /hash \$remote_addr consistent;\n\s+server 127\.0\.0\.1:3000 /);
+  assert.equal(flags.stderr, '');
+});
