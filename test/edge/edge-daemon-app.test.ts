@@ -2,8 +2,9 @@
 // else its --port or PORT, its socket and its sticky mode, each flag over the daemon's value; typed errors when no
 // daemon runs, the app is not there, or its port cannot be told. Real daemon, real apps, configs checked by nginx -t.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
@@ -117,4 +118,35 @@ test('no daemon: ERR_HIVE_DAEMON_NOT_RUNNING (none is started), unless the flags
   assert.equal(flags.code, 0, flags.stderr);
   assert.match(flags.stdout, /hash \$remote_addr consistent;\n\s+server 127\.0\.0\.1:3000 /);
   assert.equal(flags.stderr, '');
+});
+
+test('a daemon of another build: its ERR_HIVE_DAEMON_VERSION, unless the flags name the upstream', async () => {
+  const other = new HiveHome();
+  mkdirSync(other.home, { recursive: true, mode: 0o700 });
+  // Stands in for a daemon of another Hive build: refuses every request as such a daemon does.
+  const daemon = createServer((socket) => {
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n').filter(Boolean)) {
+        const { id } = JSON.parse(line) as { id: number };
+        const error = { code: 'ERR_HIVE_DAEMON_VERSION', message: 'the daemon runs Hive 0.0.1' };
+        socket.write(`${JSON.stringify({ v: 1, hive: '0.0.1', id, ok: false, error })}\n`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => daemon.listen(join(other.home, 'daemon.sock'), resolve));
+  after(() => {
+    daemon.close();
+    return other.cleanup();
+  });
+  const result = await edge(['--app', 'api'], other);
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    /ERR_HIVE_DAEMON_VERSION: the daemon runs Hive 0\.0\.1 but this CLI is Hive .*hive update/,
+  );
+  assert.equal(result.stdout, '');
+  const flags = await edge(['--app', 'api', '--port', '3000'], other);
+  assert.equal(flags.code, 0, flags.stderr);
+  assert.match(flags.stdout, /server 127\.0\.0\.1:3000 /);
+  assert.match(flags.stderr, /ERR_HIVE_DAEMON_VERSION: .*; the site is made of the flags alone/);
 });

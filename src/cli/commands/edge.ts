@@ -105,8 +105,8 @@ async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
 
 /**
  * `--app <name>` alone: the app as the daemon runs it, the flags over it. Flags that name the upstream (`--port`,
- * `--socket`, `--hosts`) make a site without a daemon, as before there was one to ask: no daemon, or one without the
- * app, is an error only when the daemon's word is needed.
+ * `--socket`, `--hosts`) make a site without a daemon, as before there was one to ask: no daemon, one without the
+ * app, or one that cannot be asked (another build, no answer) is an error only when the daemon's word is needed.
  */
 async function daemonSite(name: string, site: EdgeArgs['site']): Promise<SiteInput> {
   const { upstream } = site;
@@ -115,16 +115,18 @@ async function daemonSite(name: string, site: EdgeArgs['site']): Promise<SiteInp
   try {
     app = await readDaemonApp(name);
   } catch (error) {
-    const code = error instanceof HiveError ? error.code : undefined;
-    if (flagsSuffice && code === 'ERR_HIVE_DAEMON_NOT_RUNNING') return { ...site, app: name };
-    if (flagsSuffice && code === 'ERR_HIVE_APP_NOT_FOUND') {
-      // Said, not silent: a misspelt name would otherwise lose the app's sticky mode without a word.
+    const code = error instanceof HiveError ? error.code : '';
+    if (!flagsSuffice || !(code === 'ERR_HIVE_APP_NOT_FOUND' || code.startsWith('ERR_HIVE_DAEMON_'))) throw error;
+    // Said, not silent: a misspelt name, or a daemon of another build (before `hive update`), would otherwise lose
+    // the app's sticky mode without a word.
+    if (code === 'ERR_HIVE_APP_NOT_FOUND') {
       process.stderr.write(
         `hive edge: the daemon runs no app ${JSON.stringify(name)}; the site is made of the flags alone\n`,
       );
-      return { ...site, app: name };
+    } else if (code !== 'ERR_HIVE_DAEMON_NOT_RUNNING') {
+      process.stderr.write(`hive edge: ${code}: ${(error as Error).message}; the site is made of the flags alone\n`);
     }
-    throw error;
+    return { ...site, app: name };
   }
   return daemonAppSite(app, site);
 }
