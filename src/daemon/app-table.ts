@@ -8,6 +8,9 @@ import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from '
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
 
+/** How often the daemon samples its processes' CPU: `hive ls` and the live views show the share over this window. */
+const CPU_SAMPLE_INTERVAL = 2000;
+
 /** The daemon's apps, by id and name, and the commands on them. */
 export class AppTable {
   #apps = new Map<number, ManagedApp>();
@@ -20,9 +23,15 @@ export class AppTable {
   constructor(logsDir: string, log: (line: string) => void) {
     this.#logsDir = logsDir;
     this.#log = log;
-    // CPU is a delta between samples: sampling in the background makes `ls` show the last seconds, not the
-    // average since a process started (which a fresh process's start-up inflates).
-    setInterval(() => this.list(), 2000).unref();
+    // CPU is a delta between samples: one sampler at a fixed interval makes every reader (`ls`, the live views, the
+    // metrics endpoint's probes) see the last seconds; readers never sample, or each would cut the next one's window.
+    setInterval(() => this.#sample(), CPU_SAMPLE_INTERVAL).unref();
+  }
+
+  #sample(): void {
+    const pids = new Set([...this.#apps.values()].flatMap((app) => app.pids()));
+    for (const pid of pids) this.#stats.sample(pid);
+    this.#stats.retain(pids);
   }
 
   /**
@@ -173,9 +182,7 @@ export class AppTable {
   }
 
   list(): AppInfo[] {
-    const infos = [...this.#apps.values()].map((app) => this.info(app));
-    this.#stats.retain(new Set(infos.flatMap((info) => info.processes.map((p) => p.pid))));
-    return infos;
+    return [...this.#apps.values()].map((app) => this.info(app));
   }
 
   info(app: ManagedApp): AppInfo {

@@ -603,11 +603,17 @@ export class ManagedApp {
     this.spec = { ...this.spec, instances: String(instances), runArgs: withInstances(this.spec.runArgs, instances) };
   }
 
+  /** The pids of the app's processes now, its primary's first: what the daemon samples CPU of. */
+  pids(): number[] {
+    const primary = this.#primary?.pid;
+    return [...(primary === undefined ? [] : [primary]), ...this.#workers.keys()];
+  }
+
   info(stats: ProcStats): AppInfo {
     const now = Date.now();
     const processes: ProcessInfo[] = [];
     if (this.#primary?.pid) {
-      const { cpu, memory } = stats.sample(this.#primary.pid);
+      const { cpu, memory } = stats.read(this.#primary.pid);
       const state = this.#status;
       processes.push({
         role: 'primary',
@@ -620,7 +626,7 @@ export class ManagedApp {
       });
     }
     for (const [pid, worker] of [...this.#workers].sort((a, b) => a[1].instance - b[1].instance)) {
-      const { cpu, memory } = stats.sample(pid);
+      const { cpu, memory } = stats.read(pid);
       processes.push({
         role: 'worker',
         instance: worker.instance,
@@ -1062,7 +1068,7 @@ export class ManagedApp {
     const instances: InstanceSnapshot[] = [...this.#workers]
       .sort((a, b) => a[1].instance - b[1].instance)
       .map(([pid, worker]) => {
-        const { cpu, memory } = stats.sample(pid);
+        const { cpu, memory } = stats.read(pid);
         return emptyInstance(worker.instance, pid, worker.state, {
           uptime: now - worker.since,
           cpu,

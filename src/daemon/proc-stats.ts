@@ -8,6 +8,13 @@ const PAGE_SIZE = 4096;
 interface Sample {
   ticks: number;
   at: number;
+  cpu: number;
+}
+
+/** A process's CPU (% of one core) and resident memory (bytes); nulls when it is gone or elsewhere than Linux. */
+export interface ProcessUsage {
+  cpu: number | null;
+  memory: number | null;
 }
 
 /**
@@ -17,7 +24,8 @@ interface Sample {
 export class ProcStats {
   #last = new Map<number, Sample>();
 
-  sample(pid: number): { cpu: number | null; memory: number | null } {
+  /** Measures the pid's CPU since its previous sample and starts its next window: for one sampler only. */
+  sample(pid: number): ProcessUsage {
     const read = readProcess(pid);
     if (read === undefined) {
       this.#last.delete(pid);
@@ -26,17 +34,28 @@ export class ProcStats {
     const { fields, ticks, memory } = read;
     const now = Date.now();
     const previous = this.#last.get(pid);
-    this.#last.set(pid, { ticks, at: now });
     let cpu: number;
     if (previous && now > previous.at) {
-      cpu = ((ticks - previous.ticks) / TICKS_PER_SECOND / ((now - previous.at) / 1000)) * 100;
+      cpu = round(((ticks - previous.ticks) / TICKS_PER_SECOND / ((now - previous.at) / 1000)) * 100);
+    } else if (previous) {
+      // Sampled twice within a millisecond: no window to measure, the previous figure stands.
+      return { cpu: previous.cpu, memory };
     } else {
-      const startTicks = Number(fields[19]);
-      const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-      const life = uptime - startTicks / TICKS_PER_SECOND;
-      cpu = life > 0 ? (ticks / TICKS_PER_SECOND / life) * 100 : 0;
+      cpu = lifeAverage(fields, ticks);
     }
-    return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory };
+    this.#last.set(pid, { ticks, at: now, cpu });
+    return { cpu, memory };
+  }
+
+  /**
+   * The pid's CPU as its last {@link sample} measured it (the average over its life when it was never sampled yet) and
+   * its memory now. Never moves a window: any number of readers (`hive ls`, the live views, each probe of the metrics
+   * endpoint) get the same figure, where each sampling would cut the window of the next to a few ms (0%, or a spike).
+   */
+  read(pid: number): ProcessUsage {
+    const read = readProcess(pid);
+    if (read === undefined) return { cpu: null, memory: null };
+    return { cpu: this.#last.get(pid)?.cpu ?? lifeAverage(read.fields, read.ticks), memory: read.memory };
   }
 
   /**
@@ -52,6 +71,17 @@ export class ProcStats {
   retain(pids: Set<number>): void {
     for (const pid of this.#last.keys()) if (!pids.has(pid)) this.#last.delete(pid);
   }
+}
+
+function lifeAverage(fields: string[], ticks: number): number {
+  const startTicks = Number(fields[19]);
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  const life = uptime - startTicks / TICKS_PER_SECOND;
+  return life > 0 ? round((ticks / TICKS_PER_SECOND / life) * 100) : 0;
+}
+
+function round(cpu: number): number {
+  return Math.max(0, Math.round(cpu * 10) / 10);
 }
 
 function readProcess(pid: number): { fields: string[]; ticks: number; memory: number | null } | undefined {
