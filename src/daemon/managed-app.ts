@@ -643,8 +643,11 @@ export class ManagedApp {
     const readyInstances = new Set(
       [...this.#workers.values()].filter((w) => w.state === 'ready').map((w) => w.instance),
     );
+    // The app's own processes, as monit, the dashboard and PM2 count them: the primary (a cluster's, or the fork-mode
+    // wrapper) is Hive's overhead, its own row in `processes` (describe).
+    const own = processes.filter((p) => p.role === 'worker');
     const sum = (key: 'cpu' | 'memory') =>
-      processes.some((p) => p[key] !== null) ? processes.reduce((total, p) => total + (p[key] ?? 0), 0) : null;
+      own.some((p) => p[key] !== null) ? own.reduce((total, p) => total + (p[key] ?? 0), 0) : null;
     const cpu = sum('cpu');
     // A slot with no process is a process that is down now: PM2 shows such a one at 0 too.
     const workerUptimes = processes.filter((p) => p.role === 'worker').map((p) => p.uptime);

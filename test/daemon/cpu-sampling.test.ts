@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { request } from 'undici';
-import { daemonFixture, type Described, tempHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, type Described, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
@@ -35,4 +35,23 @@ test("CPU: readers never cut each other's window (a busy process reads busy, how
     `a process busy all the time read ${readings.join('% ')}% (each in (0, ${ceiling}])`,
   );
   await hive.json(['delete', 'busy']);
+});
+
+test("ls: an app's cpu and memory are its own processes', not Hive's primary (PM2's and monit's figures)", async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['start', appFixture, '-i', '2', '--name', 'web']);
+  const apps = await waitFor(async () => {
+    const listed = (await hive.json<Described[]>(['ls'])).filter((app) => app.name !== 'busy');
+    return listed.every((app) => app.ready === app.total && app.total > 0) ? listed : undefined;
+  }, 'both apps ready');
+  for (const app of apps) {
+    const workers = app.processes.filter((p) => p.role === 'worker');
+    const primary = app.processes.find((p) => p.role === 'primary');
+    assert.ok(primary?.memory, `${app.name}: the primary listed with its memory`);
+    const sum = (key: 'cpu' | 'memory') => workers.reduce((total, p) => total + (p[key] ?? 0), 0);
+    assert.equal(app.memory, sum('memory'), `${app.name}: memory`);
+    assert.equal(app.cpu, Math.round(sum('cpu') * 10) / 10, `${app.name}: cpu`);
+  }
+  await hive.json(['delete', 'tick']);
+  await hive.json(['delete', 'web']);
 });
