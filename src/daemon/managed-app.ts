@@ -542,6 +542,7 @@ export class ManagedApp {
       restarts: this.#restarts,
       instances: snapshot.instances.map((i) => ({ ...i, restarts: this.#slotRestarts.get(i.instance) ?? 0 })),
       events: [...this.#events],
+      lastError: this.#lastError,
     };
   }
 
@@ -1100,6 +1101,7 @@ export class ManagedApp {
       instances,
       events: [...this.#events],
       requests: [],
+      lastError: this.#lastError,
     };
   }
 

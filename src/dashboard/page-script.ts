@@ -180,6 +180,12 @@ export const pageScript = String.raw`
     });
   }
 
+  // Why an app is errored (or starting again after a failed start): the daemon's last error, null elsewhere. An app
+  // whose start failed has no process to show it on.
+  function failure(app) {
+    return app.lastError && (app.state === 'errored' || app.state === 'starting') ? app.lastError : null;
+  }
+
   function drawApps(snap) {
     var box = document.getElementById('apps');
     box.textContent = '';
@@ -190,7 +196,8 @@ export const pageScript = String.raw`
         el('div', { class: 'app-state state-' + app.state, text: app.state + ' · ' + app.ready + '/' + app.size + ' ready' }),
         el('div', { class: 'app-rate', text: fmt(app.reqRate) + ' req/s' }),
         el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(peaks[app.name] || 0) + ' req/s · ' +
-          (app.restarts === undefined ? '' : app.restarts + ' restarts') })
+          (app.restarts === undefined ? '' : app.restarts + ' restarts') }),
+        failure(app) ? el('div', { class: 'app-error', text: 'last error: ' + failure(app) }) : null
       ]));
     });
   }
@@ -204,7 +211,17 @@ export const pageScript = String.raw`
   function drawInstances(snap) {
     var body = document.querySelector('#instances tbody');
     body.textContent = '';
+    var columns = document.querySelectorAll('#instances thead th').length;
     snap.apps.forEach(function (app) {
+      // An app with no process (stopped, or errored at its start) keeps a row: its state, and why it failed.
+      if (app.instances.length === 0) {
+        var why = failure(app);
+        body.appendChild(el('tr', { 'data-app': app.name, 'data-state': app.state }, [
+          el('td', { text: app.name, title: app.name, class: 'name' }),
+          el('td', { colspan: String(columns - 1), class: why ? 'app-error' : '',
+            text: app.state + ' · no processes' + (why ? ' · last error: ' + why : '') })
+        ]));
+      }
       app.instances.forEach(function (i) {
         var pools = i.pools.map(function (p) {
           return p.name + ' ' + p.busy + '/' + p.threads + ' busy, ' + p.queued + ' queued';

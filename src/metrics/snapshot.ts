@@ -108,6 +108,11 @@ export interface AppSnapshot {
   events: AppEvent[];
   /** The most recent sampled requests, oldest first (empty unless request sampling is on). */
   requests: SampledRequest[];
+  /**
+   * Under the daemon: why the app last failed (`hive describe`'s `last error`), null when nothing did since its start;
+   * the live views show it while the app is `errored` or `starting` again. Absent from `hive run`'s own views.
+   */
+  lastError?: string | null;
 }
 
 /** Everything the live views show at one instant. */

@@ -459,3 +459,36 @@ test('render 80x24: every state is whole in the STATE columns, and the pool colu
   assert.match(text, /^ {2} +3 +4103 draining .* 1\/2\/3/m);
   assert.match(text, /^ {4}# +PID STATE +CPU% RSS MiB +REQ\/S .* POOL b\/t\/q$/m, 'up to the pool column');
 });
+
+test('render: an errored app says its last error under its instances (a line of the budget), none once it is online', () => {
+  const crashed = app('crashy', [instance(0, { state: 'errored', pid: null }), instance(1)], {
+    state: 'errored',
+    lastError: 'worker 0 crash-looped: Error: DB not reachable',
+    events: Array.from({ length: 10 }, (_, n) => ({
+      time: Date.UTC(2026, 0, 1),
+      type: 'exit',
+      instance: 0,
+      text: `exit ${n}`,
+    })),
+  });
+  const frame = (apps: AppSnapshot[]) =>
+    renderFrame({
+      snapshot: snapshot(apps),
+      selection: {},
+      history: historyOf(snapshot(apps), 5),
+      width: 80,
+      height: 24,
+      live: true,
+    });
+  const lines = frame([crashed]);
+  assert.equal(lines.length, 24, lines.join('\n'));
+  assert.match(
+    lines.join('\n'),
+    /^ {2} +1 +4101 ready .*\n {2}last error: worker 0 crash-looped: Error: DB not reachable\n/m,
+  );
+  // Counted in the budget: the newest event is not cut for it.
+  assert.match(lines.at(-2)!, /exit 9$/);
+  assert.equal(lines.at(-1), 'q quit  ↑↓ j/k app  ←→ h/l Tab instance');
+  // A reload revived it: the last error stays the daemon's (describe), not the view's.
+  assert.ok(!frame([{ ...crashed, state: 'online' }]).some((l) => l.includes('last error')));
+});

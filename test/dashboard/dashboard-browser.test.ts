@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Browser, chromium } from 'playwright-core';
 import { Agent, request } from 'undici';
+import { hivePaths } from '../../dist/daemon/paths.js';
+import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import { type HiveSnapshot, startDashboard } from '../../dist/dashboard/index.js';
 import type { InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { tempHome } from '../daemon/helpers.js';
 
 const chromiumBin = '/usr/bin/chromium';
 const root = new URL('../../', import.meta.url);
@@ -320,4 +324,31 @@ test('behind a token, the page goes live with ?token= and says what is missing w
   await page.waitForSelector('#status[data-kind="live"]');
   assert.equal(await page.textContent('#apps .empty'), 'no apps');
   await page.close();
+});
+
+test('an app the daemon could not start has its row, errored, with its last error (it has no process to show)', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const hive = tempHome();
+  const script = join(hive.dir, 'deaf.cjs');
+  writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+  const started = await hive.run(['start', script, '-i', '1', '--name', 'deaf', '--listen-timeout', '1s']);
+  assert.equal(started.code, 1, started.stderr);
+  // What `hive dashboard` serves: the daemon's snapshots.
+  const source = daemonSnapshotSource({ paths: hivePaths({ HIVE_HOME: hive.home }), requests: true });
+  const dashboard = await startDashboard(source, { port: 0 });
+  t.after(() => dashboard.close());
+  browser ??= await launch();
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  await page.goto(dashboard.url);
+  await page.waitForSelector('#instances tbody tr[data-app="deaf"]');
+  const row = await page.$eval('#instances tbody tr[data-app="deaf"]', (tr) => [
+    tr.getAttribute('data-state'),
+    tr.textContent,
+  ]);
+  assert.equal(row[0], 'errored');
+  assert.match(row[1] ?? '', /^deaferrored · no processes · last error: .*did not listen within 1000 ms/);
+  const card = await page.textContent('.app-card[data-app="deaf"] .app-error');
+  assert.match(card ?? '', /^last error: .*did not listen within 1000 ms/);
 });

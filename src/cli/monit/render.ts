@@ -103,8 +103,12 @@ export function renderFrame(input: FrameInput): string[] {
   // apps are left out. Each list shows at least its selected row. `no processes` takes two lines (and has no table
   // header), `none yet` one.
   const noInstances = !app || app.instances.length === 0;
+  const failure = app && failureLine(app);
   const sparkRows = sparks.length > 0 ? sparks.length + 1 : 0;
-  const fixed = top.length + 2 + (noInstances ? 1 : 2) + sparkRows + footer.length + 1 + (events.length ? 0 : 1);
+  // The last error of an app with processes is a line under their table; one with none says it in place of the blank.
+  const errorRows = failure && !noInstances ? 1 : 0;
+  const fixed =
+    top.length + 2 + (noInstances ? 1 : 2) + errorRows + sparkRows + footer.length + 1 + (events.length ? 0 : 1);
   const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
   const firstAppRows = Math.min(snapshot.apps.length, Math.max(1, Math.ceil(room / 3)));
   const instanceCount = noInstances ? 2 : app.instances.length;
@@ -117,7 +121,9 @@ export function renderFrame(input: FrameInput): string[] {
   lines.push(...appTable(snapshot.apps, app, appRows, width, color));
   lines.push(sectionTitle(app ? `INSTANCES of ${app.name} (${app.ready}/${app.size} ready)` : 'INSTANCES', line));
   if (!noInstances) lines.push(...instanceTable(app, instance, instanceRows, width, color));
-  else lines.push(text('  no processes'), text(''));
+  else lines.push(text('  no processes'));
+  if (failure) lines.push(text(`  ${failure}`, 'red'));
+  else if (noInstances) lines.push(text(''));
   if (sparks.length > 0) {
     lines.push(
       sectionTitle(
@@ -140,6 +146,15 @@ export function renderFrame(input: FrameInput): string[] {
   }
   if (events.length === 0) lines.push(text('  none yet', 'dim'));
   return fit([...lines, ...footer], input.height);
+}
+
+/**
+ * Why an app that is `errored` (or `starting` again after a start that failed) is so: the daemon's last error, which
+ * an app whose start failed has no process row to show. Undefined for others, and for `hive run`'s own snapshots.
+ */
+function failureLine(app: AppSnapshot): string | undefined {
+  if (!app.lastError || (app.state !== 'errored' && app.state !== 'starting')) return undefined;
+  return `last error: ${app.lastError}`;
 }
 
 function describeProblem(problem: NonNullable<FrameInput['problem']>, interval = 1000): string {

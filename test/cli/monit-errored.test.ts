@@ -1,0 +1,29 @@
+// An app whose start failed has no process: monit's detail pane says why (the daemon's last error) instead of only
+// `no processes`, as `hive describe` does.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
+import { tempHome } from '../daemon/helpers.js';
+
+const hive = tempHome();
+
+test('hive monit: an app errored at its start shows its last error in the instances pane, and in --json', async () => {
+  const script = join(hive.dir, 'deaf.cjs');
+  writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+  const started = await hive.run(['start', script, '-i', '1', '--name', 'deaf', '--listen-timeout', '1s']);
+  assert.equal(started.code, 1, started.stderr);
+
+  const snapshot = await hive.json<HiveSnapshot>(['monit']);
+  const [app] = snapshot.apps;
+  assert.deepEqual([app?.state, app?.instances.length], ['errored', 0]);
+  assert.match(app?.lastError ?? '', /did not listen within 1000 ms/);
+
+  const frame = await hive.run(['monit', '--once'], { env: { COLUMNS: '200' } });
+  assert.equal(frame.code, 0, frame.stderr);
+  assert.match(frame.stdout, /^> deaf +errored /m);
+  const pane = frame.stdout.slice(frame.stdout.indexOf('INSTANCES of deaf'));
+  assert.match(pane, /^ {2}no processes\n {2}last error: .*did not listen within 1000 ms/m);
+  await hive.json(['delete', 'deaf']);
+});
