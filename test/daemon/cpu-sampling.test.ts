@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { request } from 'undici';
-import { appFixture, daemonFixture, type Described, tempHome, waitFor } from './helpers.js';
+import { appFixture, type Described, daemonFixture, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
