@@ -492,3 +492,31 @@ test('render: an errored app says its last error under its instances (a line of 
   // A reload revived it: the last error stays the daemon's (describe), not the view's.
   assert.ok(!frame([{ ...crashed, state: 'online' }]).some((l) => l.includes('last error')));
 });
+
+test('render 80x24 with 9 apps and many events: the apps get a third of the rows (8), as the docs say', () => {
+  const events = Array.from({ length: 10 }, (_, n) => ({
+    time: Date.UTC(2026, 0, 1),
+    type: 'exit' as const,
+    instance: 0,
+    text: `exit ${n}`,
+  }));
+  const apps = Array.from({ length: 9 }, (_, i) =>
+    app(`app${i}`, [instance(0), instance(1)], i === 0 ? { events } : {}),
+  );
+  const nine = snapshot(apps);
+  const lines = renderFrame({
+    snapshot: nine,
+    selection: {},
+    history: historyOf(nine, 5),
+    width: 80,
+    height: 24,
+    live: true,
+  });
+  assert.equal(lines.length, 24, lines.join('\n'));
+  const shown = lines.filter((l) => /^[ >] app\d /.test(l)).length;
+  assert.equal(shown, Math.ceil(24 / 3), lines.join('\n'));
+  // The instances and the newest events keep their rows: 24 less the title, the apps' header lines and 8 rows, the
+  // instances' title, header and 2 rows, 5 of sparklines, the events' title and the keys leave 2 events.
+  assert.equal(lines.filter((l) => /^[ >] +[01] +410[01] /.test(l)).length, 2, lines.join('\n'));
+  assert.match(lines.at(-2)!, /exit 9$/);
+});

@@ -98,10 +98,11 @@ export function renderFrame(input: FrameInput): string[] {
 
   const sparks = instance && app ? sparkSection(app, instance, input.history, width) : [];
   const events = app?.events ?? [];
-  // Rows each list may take: the apps up to a third, the instances what is left but one (the newest event), the
-  // events the rest; what the instances and events leave goes back to the apps, so that no line stays empty while
-  // apps are left out. Each list shows at least its selected row. `no processes` takes two lines (and has no table
-  // header), `none yet` one.
+  // Rows each list may take: the apps a third of the terminal's rows (not of what the fixed lines leave: that gave 4
+  // app rows of 24 lines), as long as the selected instance keeps its row; the instances what is left but one (the
+  // newest event), the events the rest; what the instances and events leave goes back to the apps, so that no line
+  // stays empty while apps are left out. Each list shows at least its selected row. `no processes` takes two lines (and
+  // has no table header), `none yet` one.
   const noInstances = !app || app.instances.length === 0;
   const failure = app && failureLine(app);
   const sparkRows = sparks.length > 0 ? sparks.length + 1 : 0;
@@ -110,7 +111,8 @@ export function renderFrame(input: FrameInput): string[] {
   const fixed =
     top.length + 2 + (noInstances ? 1 : 2) + errorRows + sparkRows + footer.length + 1 + (events.length ? 0 : 1);
   const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
-  const firstAppRows = Math.min(snapshot.apps.length, Math.max(1, Math.ceil(room / 3)));
+  const third = input.height === undefined ? Number.POSITIVE_INFINITY : Math.ceil(input.height / 3);
+  const firstAppRows = Math.min(snapshot.apps.length, Math.max(1, Math.min(third, room - 1)));
   const instanceCount = noInstances ? 2 : app.instances.length;
   const instanceRows = Math.min(instanceCount, Math.max(1, room - firstAppRows - Math.min(1, events.length)));
   const eventRows = Math.min(events.length, MAX_EVENTS, Math.max(0, room - firstAppRows - instanceRows));
