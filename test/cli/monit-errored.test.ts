@@ -20,10 +20,14 @@ test('hive monit: an app errored at its start shows its last error in the instan
   assert.deepEqual([app?.state, app?.instances.length], ['errored', 0]);
   assert.match(app?.lastError ?? '', /did not listen within 1000 ms/);
 
-  const frame = await hive.run(['monit', '--once'], { env: { COLUMNS: '200' } });
+  // 80 columns: the error's reason comes after its code, past the first line's width; it goes on over the next lines.
+  const frame = await hive.run(['monit', '--once'], { env: { COLUMNS: '80' } });
   assert.equal(frame.code, 0, frame.stderr);
   assert.match(frame.stdout, /^> deaf +errored /m);
-  const pane = frame.stdout.slice(frame.stdout.indexOf('INSTANCES of deaf'));
-  assert.match(pane, /^ {2}no processes\n {2}last error: .*did not listen within 1000 ms/m);
+  const pane = frame.stdout.slice(frame.stdout.indexOf('INSTANCES of deaf'), frame.stdout.indexOf('EVENTS of deaf'));
+  const [, none, ...error] = pane.trimEnd().split('\n');
+  assert.equal(none, '  no processes');
+  assert.ok(error.length > 1 && error.every((l) => l.startsWith('  ') && l.length <= 80), pane);
+  assert.match(error.map((l) => l.trim()).join(' '), /^last error: .*did not listen within 1000 ms/);
   await hive.json(['delete', 'deaf']);
 });

@@ -7,7 +7,7 @@ import { renderFrame } from '../../dist/cli/monit/render.js';
 import { moveSelection, type Selection } from '../../dist/cli/monit/selection.js';
 import { BLOCKS, sparkline } from '../../dist/cli/monit/sparkline.js';
 import { frameBytes } from '../../dist/cli/monit/terminal.js';
-import { cell, stripAnsi, truncate, visibleWidth } from '../../dist/cli/monit/text.js';
+import { cell, stripAnsi, truncate, visibleWidth, wrap } from '../../dist/cli/monit/text.js';
 import type { AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 
 const MiB = 2 ** 20;
@@ -519,4 +519,39 @@ test('render 80x24 with 9 apps and many events: the apps get a third of the rows
   // instances' title, header and 2 rows, 5 of sparklines, the events' title and the keys leave 2 events.
   assert.equal(lines.filter((l) => /^[ >] +[01] +410[01] /.test(l)).length, 2, lines.join('\n'));
   assert.match(lines.at(-2)!, /exit 9$/);
+});
+
+test('wrap: lines of the width broken after spaces, a word longer than a line cut hard, the last line with …', () => {
+  assert.deepEqual(wrap('primary exited with code 1', 12, 3), ['primary', 'exited with', 'code 1']);
+  assert.deepEqual(wrap('abcdefghij klm', 4, 5), ['abcd', 'efgh', 'ij', 'klm']);
+  assert.deepEqual(wrap('one two three four', 9, 2), ['one two', 'three fo…']);
+  assert.deepEqual(wrap('short', 80, 3), ['short']);
+  assert.deepEqual(wrap('数据库连接失败', 6, 2), ['数据库', '连接…']);
+});
+
+test("render: the last error of an app with no process takes the instances' rows, up to 3 lines, never wider", () => {
+  const failed = app('deaf', [], {
+    state: 'errored',
+    size: 0,
+    ready: 0,
+    lastError: `primary exited with code 1: ERR_HIVE_WORKER_NOT_READY: Worker 0 did not become ready: did not listen within 10000 ms; cluster mode waits for a server; ${'and more '.repeat(20)}`,
+  });
+  const lines = renderFrame({
+    snapshot: snapshot([failed, api]),
+    selection: {},
+    history: new MetricHistory(),
+    width: 80,
+    height: 24,
+  });
+  const text = lines.join('\n');
+  assert.ok(maxWidth(lines) <= 80);
+  const pane = text.slice(text.indexOf('INSTANCES of deaf'), text.indexOf('EVENTS of deaf')).trimEnd().split('\n');
+  assert.equal(pane.length, 1 + 1 + 3, text);
+  assert.match(
+    pane
+      .slice(2)
+      .map((l) => l.trim())
+      .join(' '),
+    /^last error: primary .* did not listen within 10000 ms; .*…$/,
+  );
 });

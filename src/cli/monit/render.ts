@@ -5,7 +5,7 @@ import { resolveSelection, type Selection } from './selection.js';
 import { sparkline } from './sparkline.js';
 import { APP_STATE_WIDTH, INSTANCE_STATE_WIDTH } from './state-widths.js';
 import { type Column, type Row, renderTable } from './table.js';
-import { renderLine, type Segment, type Style, visibleWidth } from './text.js';
+import { renderLine, type Segment, type Style, visibleWidth, wrap } from './text.js';
 
 /** Everything one frame of `hive monit` is drawn from. */
 export interface FrameInput {
@@ -71,6 +71,7 @@ const redEvents = new Set(['errored', 'memory-limit', 'primary']);
 const SPARK_LABEL = 12;
 const SPARK_VALUE = 22;
 const MAX_EVENTS = 10;
+const MAX_FAILURE_LINES = 3;
 
 /**
  * One frame of `hive monit` as lines, top to bottom: the app list, the selected app's instances, sparklines of the
@@ -104,16 +105,18 @@ export function renderFrame(input: FrameInput): string[] {
   // stays empty while apps are left out. Each list shows at least its selected row. `no processes` takes two lines (and
   // has no table header), `none yet` one.
   const noInstances = !app || app.instances.length === 0;
-  const failure = app && failureLine(app);
+  const failure = app && failureText(app);
+  // Up to 3 lines, not cut at the terminal's width: the reason is the point (`did not listen` comes after the code).
+  const failureLines = failure ? wrap(failure, width - 2, MAX_FAILURE_LINES) : [];
   const sparkRows = sparks.length > 0 ? sparks.length + 1 : 0;
   // The last error of an app with processes is a line under their table; one with none says it in place of the blank.
-  const errorRows = failure && !noInstances ? 1 : 0;
+  const errorRows = noInstances ? 0 : failureLines.length;
   const fixed =
     top.length + 2 + (noInstances ? 1 : 2) + errorRows + sparkRows + footer.length + 1 + (events.length ? 0 : 1);
   const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
   const third = input.height === undefined ? Number.POSITIVE_INFINITY : Math.ceil(input.height / 3);
   const firstAppRows = Math.min(snapshot.apps.length, Math.max(1, Math.min(third, room - 1)));
-  const instanceCount = noInstances ? 2 : app.instances.length;
+  const instanceCount = noInstances ? 1 + Math.max(1, failureLines.length) : app.instances.length;
   const instanceRows = Math.min(instanceCount, Math.max(1, room - firstAppRows - Math.min(1, events.length)));
   const eventRows = Math.min(events.length, MAX_EVENTS, Math.max(0, room - firstAppRows - instanceRows));
   const appRows = Math.min(snapshot.apps.length, Math.max(firstAppRows, room - instanceRows - eventRows));
@@ -124,8 +127,13 @@ export function renderFrame(input: FrameInput): string[] {
   lines.push(sectionTitle(app ? `INSTANCES of ${app.name} (${app.ready}/${app.size} ready)` : 'INSTANCES', line));
   if (!noInstances) lines.push(...instanceTable(app, instance, instanceRows, width, color));
   else lines.push(text('  no processes'));
-  if (failure) lines.push(text(`  ${failure}`, 'red'));
-  else if (noInstances) lines.push(text(''));
+  // With no processes, the error takes the rows the instances were given (one at least).
+  const shownFailure =
+    failure && noInstances
+      ? wrap(failure, width - 2, Math.min(MAX_FAILURE_LINES, Math.max(1, instanceRows - 1)))
+      : failureLines;
+  for (const failed of shownFailure) lines.push(text(`  ${failed}`, 'red'));
+  if (!failure && noInstances) lines.push(text(''));
   if (sparks.length > 0) {
     lines.push(
       sectionTitle(
@@ -154,7 +162,7 @@ export function renderFrame(input: FrameInput): string[] {
  * Why an app that is `errored` (or `starting` again after a start that failed) is so: the daemon's last error, which
  * an app whose start failed has no process row to show. Undefined for others, and for `hive run`'s own snapshots.
  */
-function failureLine(app: AppSnapshot): string | undefined {
+function failureText(app: AppSnapshot): string | undefined {
   if (!app.lastError || (app.state !== 'errored' && app.state !== 'starting')) return undefined;
   return `last error: ${app.lastError}`;
 }

@@ -52,6 +52,34 @@ export function truncate(text: string, width: number): string {
   return `${out}…`;
 }
 
+/**
+ * `text` in at most `max` lines of at most `width` columns, broken after a space where a line has one, the last line
+ * cut with an ellipsis when text is left: a message too long for one line (an app's last error) shown whole if it fits.
+ */
+export function wrap(text: string, width: number, max: number): string[] {
+  const lines: string[] = [];
+  let rest = text.trim();
+  while (rest !== '' && lines.length < max - 1 && visibleWidth(rest) > width) {
+    let line = '';
+    let used = 0;
+    let space = -1;
+    for (const { segment } of graphemes.segment(rest)) {
+      const next = visibleWidth(segment);
+      if (used + next > width) break;
+      if (segment === ' ') space = line.length;
+      line += segment;
+      used += next;
+    }
+    // A character wider than the line: nothing fits, the cut below says so.
+    if (line === '') break;
+    const end = space > 0 ? space : line.length;
+    lines.push(rest.slice(0, end).trimEnd());
+    rest = rest.slice(end).trimStart();
+  }
+  if (rest !== '' && lines.length < max) lines.push(truncate(rest, width));
+  return lines;
+}
+
 /** `text` cut or padded with spaces to exactly `width` columns; numbers align right. */
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const cut = truncate(text, width);
