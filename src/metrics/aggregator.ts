@@ -86,8 +86,11 @@ interface ProcessEntry {
 
 interface Slot {
   processes: Map<number, ProcessEntry>;
-  /** Recently exited pids: a report that arrives after its process's exit is counted, but not shown as live. */
-  exited: Set<number>;
+  /**
+   * Recently exited pids, each with the requests its last report had in flight when it exited (counted as aborted): a
+   * report that arrives after its process's exit is counted, but not shown as live.
+   */
+  exited: Map<number, number>;
   reported: boolean;
   classes: [number, number, number, number, number];
   aborted: number;
@@ -155,6 +158,7 @@ export class MetricsAggregator {
       slot.processes.set(pid, entry);
     }
     if (entry) entry.latest = report;
+    else this.#lateCutOff(slot, pid, report.http.inFlight);
     const { classes } = report.http;
     for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
     slot.aborted += report.http.aborted;
@@ -288,14 +292,29 @@ export class MetricsAggregator {
     if (countsAsRestart(event)) this.#slot(event.instance).restarts++;
     else if (event.type === 'exit' && event.pid !== undefined) {
       const slot = this.#slot(event.instance);
+      // What its last report had in flight was cut off by the exit (a crash, a SIGKILL past killTimeout): aborted. A
+      // process that retired by itself sent a last report after its drain, read before its exit (the flush of
+      // runtime/shutdown.ts waits for the primary's answer), with what is left in flight then: none after a drain.
+      const cutOff = slot.processes.get(event.pid)?.latest.http.inFlight ?? 0;
+      slot.aborted += cutOff;
       slot.processes.delete(event.pid);
-      slot.exited.add(event.pid);
+      slot.exited.set(event.pid, cutOff);
       if (slot.exited.size > MAX_EXITED) {
-        const forgotten = slot.exited.values().next().value!;
+        const forgotten = slot.exited.keys().next().value!;
         slot.exited.delete(forgotten);
         slot.poolBaselines.delete(forgotten);
       }
     }
+  }
+
+  // A report of a process that died is read after its exit at times (it was on its way): it is newer than the one
+  // whose in-flight requests the exit counted, so more of them in it were cut off too. Fewer cannot be taken back (a
+  // counter never goes down); those finished in between are then counted twice, in their class and as aborted.
+  #lateCutOff(slot: Slot, pid: number, inFlight: number): void {
+    const counted = slot.exited.get(pid);
+    if (counted === undefined || inFlight <= counted) return;
+    slot.aborted += inFlight - counted;
+    slot.exited.set(pid, inFlight);
   }
 
   #slot(instance: number): Slot {
@@ -303,7 +322,7 @@ export class MetricsAggregator {
     if (slot === undefined) {
       slot = {
         processes: new Map(),
-        exited: new Set(),
+        exited: new Map(),
         reported: false,
         classes: [0, 0, 0, 0, 0],
         aborted: 0,

@@ -1,0 +1,112 @@
+// Requests a process's death cuts off (a crash, a SIGKILL past killTimeout) count as aborted: the in-flight requests
+// of its last report go to http_requests_aborted_total of its slot, rather than vanishing with the in-flight gauge.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { poll } from '../poll.js';
+import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+
+const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'cut-'));
+
+after(async () => {
+  await killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function scrape(base: string): Promise<Sample[]> {
+  const { statusCode, body } = await request(`${base}/metrics`, { reset: true });
+  assert.equal(statusCode, 200);
+  return parsePrometheusText(await body.text()).samples;
+}
+
+function scrapeUntil(base: string, check: (samples: Sample[]) => boolean, what: string): Promise<Sample[]> {
+  return poll(async () => {
+    const samples = await scrape(base);
+    return check(samples) ? samples : undefined;
+  }, what);
+}
+
+async function startWithMetrics(extra: string[]): Promise<{ hive: Hive; base: string; port: number }> {
+  const port = await freePort();
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--metrics-port', '0', ...extra]);
+  const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  return { hive, base: listening.url as string, port };
+}
+
+/**
+ * `count` requests (each on its own connection) that the app answers once `gate` exists; resolves once the slot's
+ * report has them in flight. Each promise settles with the status, or 0 when the connection was cut.
+ */
+async function hung(base: string, port: number, gate: string, count: number): Promise<Promise<number>[]> {
+  const replies = Array.from({ length: count }, () =>
+    request(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`, { reset: true }).then(
+      async ({ statusCode, body }) => {
+        await body.text();
+        return statusCode;
+      },
+      () => 0,
+    ),
+  );
+  await scrapeUntil(base, (s) => sum(s, 'http_requests_in_flight', { slot: '0' }) === count, `${count} in flight`);
+  return replies;
+}
+
+test('requests in flight when a process crashes count as aborted for its slot', async () => {
+  const { hive, base, port } = await startWithMetrics([]);
+  const replies = await hung(base, port, join(dir, 'never'), 3);
+  process.kill(hive.readyPids().get(0)!, 'SIGKILL');
+  await hive.waitFor(isEvent('restart', { instance: 0 }), 'the restart');
+  assert.deepEqual(await Promise.all(replies), [0, 0, 0]);
+  const samples = await scrapeUntil(
+    base,
+    (s) => sum(s, 'hive_workers_ready') === 1 && sum(s, 'http_requests_in_flight', { slot: '0' }) === 0,
+    "the new process's report",
+  );
+  assert.equal(sum(samples, 'http_requests_aborted_total', { slot: '0' }), 3);
+  assert.equal(sum(samples, 'http_requests_total', { slot: '0' }), 0);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a retiring process SIGKILLed past killTimeout: its requests in flight count as aborted', async () => {
+  const { hive, base, port } = await startWithMetrics(['--kill-timeout', '1s']);
+  const pid = hive.readyPids().get(0)!;
+  const stuck = await hung(base, port, join(dir, 'never-either'), 2);
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('killed', { pid }), 'the retiring process killed', 60_000);
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
+  assert.deepEqual(await Promise.all(stuck), [0, 0]);
+  const samples = await scrapeUntil(
+    base,
+    (s) => sum(s, 'http_requests_aborted_total', { slot: '0' }) === 2,
+    '2 aborted',
+  );
+  assert.equal(sum(samples, 'http_requests_total', { slot: '0' }), 0);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a drain that answers its requests counts them once, as answered, not as aborted', async () => {
+  // The kill timeout outlasts the test: the drain ends when the gate opens, not at a bound.
+  const { hive, base, port } = await startWithMetrics(['--kill-timeout', '60s']);
+  const pid = hive.readyPids().get(0)!;
+  const gate = join(dir, 'gate');
+  // In flight in a report, then answered in the drain: the last report, with none in flight, is read before the exit.
+  const answered = await hung(base, port, gate, 2);
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('worker', { pid, state: 'draining' }), 'the drain', 60_000);
+  writeFileSync(gate, '');
+  assert.deepEqual(await Promise.all(answered), [200, 200]);
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
+  await hive.waitFor(isEvent('exit', { pid }), 'the exit');
+  const samples = await scrapeUntil(base, (s) => sum(s, 'http_requests_total', { slot: '0' }) === 2, '2 answered');
+  assert.equal(sum(samples, 'http_requests_aborted_total', { slot: '0' }), 0);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
