@@ -40,6 +40,13 @@ const fromLatest =
   (read: (report: MetricsReport) => number) =>
   (m: InstanceMetrics): Sample[] | number =>
     m.latest ? read(m.latest) : [];
+// Gauges summed over the slot's live processes (a retiring one's included during a reload): none for a slot without.
+const liveGauge = (name: string, help: string, read: (m: InstanceMetrics) => number): Family => ({
+  name,
+  help,
+  type: 'gauge',
+  perInstance: (m) => (m.latest ? read(m) : []),
+});
 const latestGauge = (name: string, help: string, read: (report: MetricsReport) => number): Family => ({
   name,
   help,
@@ -132,25 +139,18 @@ const families: Family[] = [
     type: 'counter',
     perInstance: (m) => m.aborted,
   },
-  {
-    name: 'http_requests_in_flight',
-    help: 'HTTP requests being served now.',
-    type: 'gauge',
-    perInstance: (m) => m.inFlight,
-  },
-  {
-    // During a reload the retiring process's connections count too: its WebSockets stay open until the app closes them.
-    name: 'http_open_connections',
-    help: 'HTTP connections open now (HTTP/2 sessions included, upgraded ones not).',
-    type: 'gauge',
-    perInstance: (m) => m.openConnections,
-  },
-  {
-    name: 'http_upgraded_connections',
-    help: "Upgraded (WebSocket) connections open now, counted from the server's 'upgrade' event until they close.",
-    type: 'gauge',
-    perInstance: (m) => m.upgradedConnections,
-  },
+  liveGauge('http_requests_in_flight', 'HTTP requests being served now.', (m) => m.inFlight),
+  // During a reload the retiring process's connections count too: its WebSockets stay open until the app closes them.
+  liveGauge(
+    'http_open_connections',
+    'HTTP connections open now (HTTP/2 sessions included, upgraded ones not).',
+    (m) => m.openConnections,
+  ),
+  liveGauge(
+    'http_upgraded_connections',
+    "Upgraded (WebSocket) connections open now, counted from the server's 'upgrade' event until they close.",
+    (m) => m.upgradedConnections,
+  ),
   poolFamily('hive_pool_threads', 'Threads of a shared pool (runtime pool()).', 'gauge', (p) => p.threads),
   poolFamily('hive_pool_busy', 'Threads of a shared pool running a task now.', 'gauge', (p) => p.busy),
   poolFamily('hive_pool_queued', 'Tasks waiting to start in a shared pool.', 'gauge', (p) => p.queued),
