@@ -1,5 +1,5 @@
 import { type AppMetric, type SentMetric, withNonFinite } from '../metrics/app-metrics.js';
-import { knownAppMetrics } from '../metrics/known-app-metrics.js';
+import { knownAppMetrics, unansweredAppMetrics } from '../metrics/known-app-metrics.js';
 import { type AppFamilies, mergeAppFamilies } from '../metrics/merge-apps.js';
 import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.js';
 import { DAEMON_METRICS_PORT_ADVICE, type DaemonMetricsSettings } from './daemon-metrics-settings.js';
@@ -44,6 +44,8 @@ export async function startDaemonMetrics(
           if (!failing.has(app))
             log(`${app}: left out of metrics scrapes until its primary answers: ${exposition.error}`);
           failing.add(app);
+          // An alert on hive_up or hive_workers_ready must still see the app: what the daemon knows of it stands in.
+          parts.push({ app, families: unansweredAppMetrics(exposition.known) });
           continue;
         }
         if (failing.delete(app)) log(`${app}: back in metrics scrapes`);

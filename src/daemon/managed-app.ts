@@ -88,12 +88,13 @@ interface ControlReply {
 
 /**
  * What an app gives the daemon's metrics endpoint: its primary's families (`asked`), the daemon's own view of it
- * (`known`: fork mode, or no primary up), or why it is left out of this scrape (`error`: its primary did not answer).
+ * (`known`: fork mode, or no primary up), or why its primary's are not in this scrape (`error`: it did not answer), with
+ * the daemon's view, of which the endpoint shows the app's gauges.
  */
 export type AppExposition =
   | { app: string; asked: SentMetric[] }
   | { app: string; known: KnownApp }
-  | { app: string; error: string };
+  | { app: string; error: string; known: KnownApp };
 
 type Status = AppInfo['status'];
 
@@ -548,7 +549,8 @@ export class ManagedApp {
 
   /**
    * The app for the daemon's metrics endpoint; undefined when it is stopped (it leaves the exposition). A cluster
-   * app's primary is asked for what its own `/metrics` serves, within {@link PROMETHEUS_TIMEOUT}.
+   * app's primary is asked for what its own `/metrics` serves, within {@link PROMETHEUS_TIMEOUT}; when it does not
+   * answer, the daemon's own view comes with the error.
    */
   async exposition(stats: ProcStats): Promise<AppExposition | undefined> {
     if (this.#status === 'stopped') return undefined;
@@ -556,7 +558,7 @@ export class ManagedApp {
     if (this.#primary && !this.spec.fork) {
       const reply = await this.#request({ type: 'prometheus' }, undefined, PROMETHEUS_TIMEOUT);
       if (reply.ok && reply.metrics) return { app, asked: reply.metrics };
-      return { app, error: reply.message ?? 'no metrics in the answer' };
+      return { app, error: reply.message ?? 'no metrics in the answer', known: this.#known(stats) };
     }
     return { app, known: this.#known(stats) };
   }

@@ -81,13 +81,25 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
   assert.ok(!after.samples.some((s) => s.labels.app === 'tick'), 'no sample of a stopped app');
   assert.equal(value(after.samples, 'hive_up', { app: 'web' }), 1);
 
-  // A primary that does not answer (stopped by SIGSTOP) is left out of the scrape, and counted.
+  // A primary that does not answer (stopped by SIGSTOP) is counted, and shown from what the daemon knows: hive_up 0,
+  // its state and processes as last seen; not its counters, which the daemon does not count as the primary does.
   const [web] = await hive.json<App[]>(['ls']).then((apps) => apps.filter((a) => a.name === 'web'));
   const primary = web!.processes.find((p) => p.role === 'primary')!.pid;
   process.kill(primary, 'SIGSTOP');
   try {
     const stalled = await scrape(url);
-    assert.ok(!stalled.samples.some((s) => s.name === 'hive_up' && s.labels.app === 'web'));
+    assert.equal(value(stalled.samples, 'hive_up', { app: 'web' }), 0);
+    assert.equal(value(stalled.samples, 'hive_app_state', { app: 'web', state: 'online' }), 1);
+    assert.equal(value(stalled.samples, 'hive_workers_ready', { app: 'web' }), 2);
+    assert.equal(value(stalled.samples, 'hive_workers_desired', { app: 'web' }), 2);
+    const web = stalled.samples.filter((s) => s.labels.app === 'web').map((s) => s.name);
+    assert.deepEqual([...new Set(web)].sort(), [
+      'hive_app_state',
+      'hive_scrape_errors_total',
+      'hive_up',
+      'hive_workers_desired',
+      'hive_workers_ready',
+    ]);
     assert.equal(value(stalled.samples, 'hive_scrape_errors_total', { app: 'web' }), 1);
     assert.match(
       readOrEmpty(join(hive.home, 'daemon.log')),
