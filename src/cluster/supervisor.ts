@@ -73,6 +73,8 @@ export interface WorkerAppMetrics {
   id: number;
   /** The app's prom-client metrics (as `register.getMetricsAsJSON()` gives them), null when it does not use it. */
   metrics: unknown[] | null;
+  /** Sent unasked by a retiring process before its exit (id 0): its last counts. */
+  final?: true;
 }
 
 /**
@@ -531,8 +533,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     worker.on('metrics', (report: MetricsReport) => {
       this.emit('metrics', { instance, pid, report } satisfies WorkerMetrics);
     });
-    worker.on('app-metrics', (message: { id: number; metrics: unknown[] | null }) => {
-      this.emit('app-metrics', { instance, pid, id: message.id, metrics: message.metrics } satisfies WorkerAppMetrics);
+    worker.on('app-metrics', (message: { id: number; metrics: unknown[] | null; final?: true }) => {
+      const { id, metrics, final } = message;
+      this.emit('app-metrics', { instance, pid, id, metrics, ...(final ? { final } : {}) } satisfies WorkerAppMetrics);
     });
     // Relayed to every other process with a channel, starting and draining ones too: a draining one may still hold
     // WebSocket clients, and a starting one's runtime listens before the app's code runs.

@@ -32,6 +32,8 @@ interface AppMetricsAnswer {
   pid: number;
   id: number;
   metrics: SentMetric[] | null;
+  /** A retiring process's last metrics, sent unasked before its exit. */
+  final?: true;
 }
 
 // Recently exited pids: an answer that arrives after its process's exit must not bring the process back.
@@ -54,7 +56,8 @@ let nextId = 0;
  * Unlike AggregatorRegistry, a sum does not go down when a process leaves it: Prometheus reads a counter that drops
  * as a reset and would count everything again. A process that does not answer within `timeoutMs` (a busy loop), or
  * is draining during a reload, keeps its counters and histograms of its last answer in the sum; one that exits has
- * them folded into a sum of retired processes, which later scrapes keep adding.
+ * them folded into a sum of retired processes, which later scrapes keep adding. A retiring process's last answer is
+ * one it sends unasked before its exit (runtime/final-app-metrics.ts), so that its counts since the last scrape stay.
  *
  * A histogram is exposed with the bounds of the newest process that has had it (see {@link NewestBuckets}): the series
  * of processes with other bounds, live or retired, are left out, and the retired sums start anew from the new bounds.
@@ -75,17 +78,24 @@ export class AppMetricsCollector {
   readonly #onEvent = (event: { type: string; pid?: number }) => {
     if (event.type === 'exit' && event.pid !== undefined) this.#retire(event.pid);
   };
+  // Read before the process's exit (its runtime waits for the primary's flush after sending it): the exit then keeps
+  // these counts, not those of the last scrape.
+  readonly #onFinal = (answer: AppMetricsAnswer) => {
+    if (answer.final && answer.metrics) this.#answered(answer.pid, this.#own(answer.metrics));
+  };
 
   constructor(source: AppMetricsSource, exclude: Set<string>, timeoutMs: number) {
     this.#source = source;
     this.#exclude = exclude;
     this.#timeoutMs = timeoutMs;
     source.on('event', this.#onEvent);
+    source.on('app-metrics', this.#onFinal);
   }
 
   /** Stops listening to the source. */
   close(): void {
     this.#source.off('event', this.#onEvent);
+    this.#source.off('app-metrics', this.#onFinal);
   }
 
   /** Asks the ready workers and resolves with the merged text ('' when the app has no metrics of its own). */
@@ -104,12 +114,7 @@ export class AppMetricsCollector {
 
   async #lists(): Promise<AppMetric[][]> {
     const answered = await this.#ask();
-    for (const [pid, metrics] of answered) {
-      if (this.#exited.has(pid)) continue;
-      this.#last.set(pid, metrics);
-      if (!this.#order.has(pid)) this.#order.set(pid, ++this.#answeredProcesses);
-      this.#buckets.see(this.#order.get(pid)!, metrics);
-    }
+    for (const [pid, metrics] of answered) this.#answered(pid, metrics);
     const fits = (family: AppMetric) => this.#buckets.fits(family);
     // Retired sums of a histogram whose bounds the newest process no longer has cannot take its counts: the family
     // starts anew from the new bounds, a counter reset that Prometheus handles.
@@ -133,11 +138,7 @@ export class AppMetricsCollector {
       };
       const onAnswer = (answer: AppMetricsAnswer) => {
         if (answer.id !== id) return;
-        if (answer.metrics)
-          answers.set(
-            answer.pid,
-            answer.metrics.filter((m) => !this.#exclude.has(m.name) && mergeable(m)).map(withNonFinite),
-          );
+        if (answer.metrics) answers.set(answer.pid, this.#own(answer.metrics));
         if (--pending === 0) finish();
       };
       const timer = setTimeout(finish, this.#timeoutMs);
@@ -147,7 +148,19 @@ export class AppMetricsCollector {
     });
   }
 
-  // Counts between the process's last answer and its exit are lost; what it had counted stays in the sums.
+  // The app's families of an answer: not Hive's own, nor one prom-client's merge cannot take.
+  #own(metrics: SentMetric[]): AppMetric[] {
+    return metrics.filter((m) => !this.#exclude.has(m.name) && mergeable(m)).map(withNonFinite);
+  }
+
+  #answered(pid: number, metrics: AppMetric[]): void {
+    if (this.#exited.has(pid)) return;
+    this.#last.set(pid, metrics);
+    if (!this.#order.has(pid)) this.#order.set(pid, ++this.#answeredProcesses);
+    this.#buckets.see(this.#order.get(pid)!, metrics);
+  }
+
+  // Counts between the process's last answer (its final one, when it retired) and its exit are lost; what it had counted stays in the sums.
   #retire(pid: number): void {
     this.#exited.add(pid);
     if (this.#exited.size > MAX_EXITED) this.#exited.delete(this.#exited.values().next().value!);

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { appPromMetrics } from './app-metrics.js';
 import { deliverBroadcast } from './broadcast.js';
+import { sendFinalAppMetrics } from './final-app-metrics.js';
 import { flushed, isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
@@ -79,6 +80,7 @@ export function install(): RuntimeState {
     void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace]));
   });
   state.signalsHandled = true;
+  state.closers.unshift(sendFinalAppMetrics);
 
   const interval = Number(process.env[ENV.reportInterval]);
   if (process.env[ENV.serverTiming] === '1') enableServerTiming(state.tracker, process.env[ENV.instance] ?? '0');

@@ -96,8 +96,12 @@ export type WorkerMessage =
   | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null; socket?: string }
   | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
   | ({ hive: 1; type: 'metrics' } & MetricsReport)
-  /** The answer to `app-metrics-request`: prom-client's `getMetricsAsJSON()`, null without prom-client in the app. */
-  | { hive: 1; type: 'app-metrics'; id: number; metrics: unknown[] | null; error?: string }
+  /**
+   * The answer to `app-metrics-request`: prom-client's `getMetricsAsJSON()`, null without prom-client in the app. With
+   * `final` (and id 0), sent unasked by a retiring process after its drain and onShutdown hooks, before its exit: what
+   * it counted since the last scrape, which its exit would lose.
+   */
+  | { hive: 1; type: 'app-metrics'; id: number; metrics: unknown[] | null; error?: string; final?: true }
   /**
    * A retiring process, its servers closed, asks the primary to answer before it exits: the answer comes after every
    * connection the primary handed it before it learnt of the close (see `flush` below).

@@ -50,6 +50,24 @@ test("the app's own counters, summed over its processes, do not drop when a proc
   assert.equal((await hive.exited).code, 0);
 });
 
+test("a retiring process sends the app's counts since the last scrape before it exits: a reload loses none", async () => {
+  const appPort = await freePort();
+  const hive = startHive([promApp, '-i', '1', '--port', String(appPort), '--metrics-port', '0']);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  await hello(appPort);
+  await until(async () => (await served(base)) === 1, 'the first count answered');
+  // Counted after the last scrape, by a process a reload then retires.
+  for (let i = 0; i < 9; i++) await hello(appPort);
+  const pid = hive.readyPids().get(0)!;
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
+  await hive.waitFor(isEvent('exit', { pid }), 'the exit');
+  assert.equal(await served(base), 10);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
 test("a process that answers late (a blocked loop) keeps its counters in the app's sums", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hive-busy-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
