@@ -123,7 +123,12 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
       case 'restart':
         return apps.each(request.target, (app) => app.restart(request.shellEnv), request.by);
       case 'reload':
-        return apps.reload(request.target, progress, { shellEnv: request.shellEnv, env: request.env }, request.by);
+        return apps.reload(
+          request.target,
+          progress,
+          { shellEnv: request.shellEnv, env: request.env, origin: request.origin },
+          request.by,
+        );
       case 'reset':
         return apps.reset(request.target, request.by);
       case 'snapshot':

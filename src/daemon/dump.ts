@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { DumpInvalidError } from './errors.js';
 import { type AppSpec, appSpecSchema } from './protocol.js';
 
@@ -22,7 +23,14 @@ export interface SavedApp {
 /** The text of a dump of `apps`. */
 export function writeDump(apps: readonly SavedApp[]): string {
   const status = Object.fromEntries(apps.map((app) => [app.spec.name, app.status]));
-  return `${JSON.stringify({ version: DUMP_VERSION, apps: apps.map((app) => app.spec), status }, null, 2)}\n`;
+  // Each app's config file in a top-level key too, as `status`: in a spec, it would be a key a Hive from before it
+  // refuses (its schema is strict), failing a resurrect after a downgrade.
+  const configFiles: Record<string, string> = {};
+  const specs = apps.map(({ spec: { configFile, ...spec } }) => {
+    if (configFile !== undefined) configFiles[spec.name] = configFile;
+    return spec;
+  });
+  return `${JSON.stringify({ version: DUMP_VERSION, apps: specs, status, configFiles }, null, 2)}\n`;
 }
 
 /**
@@ -55,13 +63,24 @@ export function readDump(file: string, text: string, advice?: string): SavedApp[
     }
   }
   const statusOf = status as Record<string, SavedStatus>;
+  const configFiles = (dump as { configFiles?: unknown }).configFiles ?? {};
+  if (typeof configFiles !== 'object' || configFiles === null || Array.isArray(configFiles)) {
+    throw invalid('configFiles: expected an object of app name -> config file path');
+  }
+  const configFileOf = configFiles as Record<string, unknown>;
   return apps.map((spec, i) => {
     const parsed = appSpecSchema.safeParse(spec);
-    if (parsed.success)
-      return {
-        spec: parsed.data,
-        status: Object.hasOwn(statusOf, parsed.data.name) ? statusOf[parsed.data.name]! : 'online',
-      };
+    if (parsed.success) {
+      const { name } = parsed.data;
+      const configFile = Object.hasOwn(configFileOf, name) ? configFileOf[name] : undefined;
+      if (configFile !== undefined) {
+        if (typeof configFile !== 'string' || !isAbsolute(configFile)) {
+          throw invalid(`configFiles.${name}: expected an absolute path, got ${JSON.stringify(configFile)}`);
+        }
+        parsed.data.configFile = configFile;
+      }
+      return { spec: parsed.data, status: Object.hasOwn(statusOf, name) ? statusOf[name]! : 'online' };
+    }
     const issue = parsed.error.issues[0]!;
     const key = [
       `apps[${i}]`,

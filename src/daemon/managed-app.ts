@@ -18,9 +18,10 @@ import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppPoolThreads } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
+import { type AppOrigin, originConflict } from './app-origin.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
-import { AppExistsError, AppNotFoundError, AppOperationError } from './errors.js';
+import { AppExistsError, AppNameTakenError, AppNotFoundError, AppOperationError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
@@ -102,6 +103,8 @@ type Status = AppInfo['status'];
 export interface ReloadEnvs {
   shellEnv?: Record<string, string> | undefined;
   env?: Record<string, string> | undefined;
+  /** The config file's app this reload is for: refused when the app came from elsewhere (see originConflict). */
+  origin?: AppOrigin | undefined;
 }
 
 /** How a start meets an app of that name (see ManagedApp#startWith). */
@@ -238,6 +241,8 @@ export class ManagedApp {
     return this.#serially(async () => {
       const running = this.#status !== 'stopped' && this.#status !== 'errored';
       if (!replace && running) throw new AppExistsError(this.name);
+      // In the queue: a start of the file asked before this one may have given the app its origin.
+      if (replace) this.#checkOrigin(spec);
       // Read here, in the queue: a restart --update-env asked before this one has set it.
       const { shellEnv } = this.spec;
       const keep = replace && !updateEnv && Object.keys(spec.env).length > 0;
@@ -253,6 +258,12 @@ export class ManagedApp {
       if (spec.autostart === false && !running) this.#register();
       else await this.#start(retry);
     });
+  }
+
+  /** Throws AppNameTakenError when a config file's app is not this app (see originConflict). */
+  #checkOrigin(origin: AppOrigin): void {
+    const why = originConflict(this.spec, origin);
+    if (why !== undefined) throw new AppNameTakenError(this.name, why, origin.configFile!);
   }
 
   /**
@@ -304,7 +315,10 @@ export class ManagedApp {
    * replaces the spec's, kept too. Both only if the reload (or the start of a stopped app) succeeds. The primary stays.
    */
   reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
-    return this.#serially(() => this.#reload(onProgress, envs));
+    return this.#serially(() => {
+      if (envs.origin !== undefined) this.#checkOrigin(envs.origin);
+      return this.#reload(onProgress, envs);
+    });
   }
 
   /**

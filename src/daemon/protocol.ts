@@ -23,6 +23,11 @@ export const appSpecSchema = z
     /** The entry script or config file as the user named it (for `ls`/`describe`). */
     script: z.string().min(1).max(4096),
     cwd: z.string().min(1).max(4096),
+    /**
+     * The config file the app was started from (absolute, as the CLI named it); absent for a script's app. A config
+     * file of another path may not take the app over (app-origin.ts).
+     */
+    configFile: z.string().min(1).max(4096).optional(),
     /** Arguments of `hive run` (script first). */
     runArgs: z.array(z.string().max(65536)).max(1000),
     env: z.record(z.string(), z.string()),
@@ -171,6 +176,15 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       by,
       shellEnv: z.record(z.string(), z.string()).optional(),
       env: z.record(z.string(), z.string()).optional(),
+      // A config file's reload (`hive reload <config>`, startOrReload): an app of another origin is refused.
+      origin: z
+        .object({
+          configFile: z.string().min(1).max(4096),
+          script: z.string().min(1).max(4096),
+          cwd: z.string().min(1).max(4096),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   /**

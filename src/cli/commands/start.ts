@@ -12,6 +12,7 @@ import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { assertAppScript, forkCommand } from '../fork-command.js';
+import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues, parsePort } from '../run-args.js';
@@ -286,7 +287,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
  * `hive reload <config>`.
  */
 function reloadBody(spec: AppSpec, shellEnv: Record<string, string> | undefined): Record<string, unknown> {
-  return { target: spec.name, by: 'name', env: spec.env, ...(shellEnv !== undefined ? { shellEnv } : {}) };
+  const origin = { configFile: spec.configFile, script: spec.script, cwd: spec.cwd };
+  return { target: spec.name, by: 'name', env: spec.env, origin, ...(shellEnv !== undefined ? { shellEnv } : {}) };
 }
 
 /**
@@ -606,6 +608,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     }
   }
   const { appSpecSchema } = await import('../../daemon/protocol.js');
+  const configFile = logicalPath(file);
   return apps.map((app) => {
     const spec = configSpec(app);
     // The config's own caps (config/app-schema.ts) match the daemon's; this catches what they cannot see alone (a
@@ -671,7 +674,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
     // As for a script's --port: in fork mode, no primary of Hive's sets PORT.
     if (fork && options.port !== undefined) env.PORT = String(options.port);
-    const spec: AppSpec = { name: nameOf(app), script: app.script, cwd, runArgs, env, instances };
+    const spec: AppSpec = { name: nameOf(app), script: app.script, cwd, configFile, runArgs, env, instances };
     if (app.filterEnv !== undefined && app.filterEnv !== false) spec.filterEnv = app.filterEnv;
     // The app's own wins over --namespace, as in PM2 (_startJson).
     const namespace = app.namespace ?? namespaceOption(values);
