@@ -161,6 +161,9 @@ export class AppTable {
       (app) =>
         app.delete(() => {
           if (this.#apps.get(app.id) === app) this.#apps.delete(app.id);
+          // As PM2 (God.next_id = 0 once its last process is deleted): after `delete all`, the next apps are 0, 1...
+          // again, so that pm_id 0 (made of app id 0, cluster/pm-id.ts) elects a leader after a resurrect.
+          if (this.#apps.size === 0) this.#nextId = 0;
         }),
       by,
     );
