@@ -1,4 +1,4 @@
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { truncate } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
@@ -54,6 +54,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
     }
     unlinkSync(paths.socket);
   }
+  writePidFile(paths.pidFile);
   const apps = new AppTable(paths.logs, log);
   let metricsUrl: string | null = null;
   if (options.metrics) {
@@ -168,6 +169,21 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
   // One bad app event must not take every app's manager down; the error is logged for the bug report.
   process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
+}
+
+/**
+ * Writes this process's pid to `file` (whole, by rename: systemd may read it at any time) and removes it at exit if it
+ * is still this process's. One left by a SIGKILLed daemon names a dead pid, which systemd and the next daemon ignore.
+ */
+function writePidFile(file: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${process.pid}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+  process.on('exit', () => {
+    try {
+      if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+    } catch {}
+  });
 }
 
 function isAlive(socket: string): Promise<boolean> {

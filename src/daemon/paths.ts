@@ -8,6 +8,11 @@ export interface HivePaths {
   socket: string;
   /** The lock only the running daemon holds (files `daemon.lock.<n>` holding its pid); see cluster/pid-lock.ts. */
   lock: string;
+  /**
+   * The running daemon's pid, as a plain number (PM2's pm2.pid): for systemd's PIDFile= (`hive startup`), which
+   * the lock's generation files cannot be. Written before the socket listens, removed as the daemon exits.
+   */
+  pidFile: string;
   daemonLog: string;
   logs: string;
   dump: string;
@@ -20,6 +25,7 @@ export function hivePaths(env: NodeJS.ProcessEnv = process.env): HivePaths {
     home,
     socket: join(home, 'daemon.sock'),
     lock: join(home, 'daemon.lock'),
+    pidFile: join(home, 'daemon.pid'),
     daemonLog: join(home, 'daemon.log'),
     logs: join(home, 'logs'),
     dump: join(home, 'dump.json'),

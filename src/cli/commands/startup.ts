@@ -1,13 +1,16 @@
-import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 
 const usage = `Usage: hive startup [systemd] [--json]
 
-Prints a systemd unit that runs \`hive resurrect\` at boot for this user, and the lines that install it. Writes
-nothing itself. \`systemd\`, PM2's platform argument, is the one platform Hive writes for.`;
+Prints a systemd unit that supervises this user's daemon (\`hive resurrect\` at boot, and again after the daemon dies
+of a crash, a kill -9 or the OOM killer), and the lines that install it. Writes nothing itself. \`systemd\`, PM2's
+platform argument, is the one platform Hive writes for.`;
 
-/** `hive startup`: a systemd unit for `hive resurrect` (run `hive save` first). */
+/** `hive startup`: a systemd unit that runs the daemon, resurrected (run `hive save` first), as PM2's unit does. */
 export default function startup(argv: string[]): Promise<number> {
   return runCommand('startup', usage, async () => {
     const { values, positionals } = parseCommand(argv, {}, { min: 0, max: 1 });
@@ -21,33 +24,52 @@ export default function startup(argv: string[]): Promise<number> {
       throw new UsageError(`${JSON.stringify(platform)}: Hive writes systemd units only (\`hive startup systemd\`)`);
     }
     const user = userInfo().username;
-    const hive = new URL('../hive.js', import.meta.url).pathname;
-    // Absolute: systemd starts the unit in /, where a relative HIVE_HOME would name another home than this one's.
-    const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${resolve(process.env.HIVE_HOME)}`)}\n` : '';
+    const hive = `${quote(process.execPath)} ${quote(new URL('../hive.js', import.meta.url).pathname)}`;
+    // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another home.
+    const paths = hivePaths();
+    const otherHome = process.env.HIVE_HOME ? paths.home !== join(homedir(), '.hive') : false;
+    const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`)}\n` : '';
+    // Type=forking: `hive resurrect` starts the daemon (detached) and exits once the apps are up; the daemon, named by
+    // its pid file, is the service's main process. When it dies other than by `hive kill` (a crash, a kill -9, the
+    // OOM killer), systemd stops what is left of the unit (its apps' primaries) and runs ExecStart again: PM2's unit.
+    // A oneshot unit with RemainAfterExit left every app down while systemd reported the unit active.
     const unit = `[Unit]
-Description=Hive apps of ${user}
+Description=Hive apps of ${user}${otherHome ? ` (HIVE_HOME ${paths.home})` : ''}
 After=network.target
 
 [Service]
-Type=oneshot
-RemainAfterExit=yes
+Type=forking
 User=${user}
+LimitNOFILE=infinity
 Environment=${quote(`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`)}
-${home}ExecStart=${quote(process.execPath)} ${quote(hive)} resurrect
-ExecStop=${quote(process.execPath)} ${quote(hive)} kill
+${home}PIDFile=${paths.pidFile.replace(/%/g, '%%')}
+Restart=on-failure
+ExecStart=${hive} resurrect
+ExecReload=${hive} reload all
+ExecStop=${hive} kill
 
 [Install]
 WantedBy=multi-user.target
 `;
-    const file = `/etc/systemd/system/hive-${user}.service`;
-    const install = `hive startup > hive-${user}.service && sudo mv hive-${user}.service ${file} && sudo systemctl enable --now hive-${user}`;
+    const name = `hive-${user}${otherHome ? `-${homeTag(paths.home)}` : ''}`;
+    const file = `/etc/systemd/system/${name}.service`;
+    const install = `hive startup > ${name}.service && sudo mv ${name}.service ${file} && sudo systemctl enable --now ${name}`;
     if (values.json) printJson({ unit, file, install });
     else process.stdout.write(`${unit}\n# Install (after \`hive save\`):\n#   ${install}\n`);
     return 0;
   });
 }
 
-// systemd splits Environment= and ExecStart= at spaces unless quoted, and expands % specifiers.
+/**
+ * A short stable tag of a HIVE_HOME other than ~/.hive, for the unit's name: one user's two homes (two daemons) get
+ * two units rather than one file written over the other. A hash: a path has characters a unit name cannot.
+ */
+function homeTag(home: string): string {
+  return createHash('sha256').update(home).digest('hex').slice(0, 8);
+}
+
+// systemd splits Environment= and ExecStart= at spaces unless quoted, and expands % specifiers (in PIDFile= too, a path
+// taken whole, where quotes would be part of it).
 function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&').replace(/%/g, '%%')}"`;
 }
