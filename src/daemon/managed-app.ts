@@ -29,6 +29,7 @@ import { forkRestartPolicy } from './fork-restart-policy.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
 
@@ -367,7 +368,13 @@ export class ManagedApp {
 
   /** Changes the number of workers through the primary. */
   scale(instances: number | string): Promise<void> {
-    return this.#serially(() => this.#scale(instances));
+    return this.#serially(() => {
+      const count = parseScaleCount(instances);
+      if ('instances' in count) return this.#scale(count.instances);
+      // In the queue: the count a scale asked before this one left is the one this changes.
+      if (!this.#primary) throw new AppOperationError(this.name, 'is not running; start it first');
+      return this.#scale(changedCount(this.name, this.#size || this.#configuredSize(), count.change));
+    });
   }
 
   /**

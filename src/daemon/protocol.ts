@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { parseInstances } from '../cluster/instances.js';
 import { APP_NAME_PATTERN, APP_NAME_RULE } from './app-name.js';
 import { appSignalProblem } from './app-signal.js';
 import { parseRotationSetting } from './log-rotation.js';
+import { parseScaleCount } from './scale-count.js';
 
 /**
  * The control protocol between the CLI and the daemon: one JSON object per line over the unix socket, each request
@@ -115,9 +115,8 @@ const target = z.string().min(1).max(128);
 const by = z.enum(['id', 'name']).optional();
 
 function isScaleCount(value: number | string): boolean {
-  if (value === 0 || (typeof value === 'string' && /^0+$/.test(value.trim()))) return false;
   try {
-    parseInstances(value);
+    parseScaleCount(value);
     return true;
   } catch {
     return false;
@@ -209,10 +208,11 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       ...header,
       cmd: z.literal('scale'),
       target,
-      // What `hive scale` takes (parseInstances, without 0: `-i 0` means max, PM2's `scale app 0` deletes the app),
-      // checked on arrival, so that another client cannot ask for what the CLI refuses.
+      // What `hive scale` takes (scale-count.ts: a count, or +N / -N of the current one; never 0: `-i 0` means max,
+      // PM2's `scale app 0` deletes the app), checked on arrival, so that another client cannot ask for what the CLI
+      // refuses.
       instances: z.union([z.number(), z.string().max(16)]).refine(isScaleCount, {
-        message: 'expected a positive integer, "max" or -1',
+        message: 'expected a positive integer, "max", or +N / -N',
       }),
     })
     .strict(),

@@ -1,4 +1,5 @@
-// `hive scale` reads <n> with the reader `-i` uses (src/cluster/instances.ts), and refuses 0 saying what to run instead.
+// `hive scale` reads a count <n> with the reader `-i` uses (src/cluster/instances.ts), and refuses 0 saying what to run
+// instead; +n / -n are changes of the current count (test/cli/scale-relative.test.ts).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { parseInstances, resolveInstances } from '../../src/cluster/instances.js';
@@ -35,20 +36,14 @@ test('parseInstances reads a count without resolving it; resolveInstances resolv
   assert.equal(resolveInstances('7', 4), 7);
 });
 
-test('hive scale on a running app: -1 is max minus one, 0 is refused naming hive stop, the app unchanged', async () => {
+test('hive scale on a running app: max is the cores, 0 is refused naming hive stop, the app unchanged', async () => {
   const cores = availableCores();
   const [started] = await hive.json<App[]>(['start', appFixture, '-i', '2', '--name', 'api']);
   assert.equal(started!.ready, 2);
 
-  // `-1` anywhere after the name: no longer set aside by hand, parseCommand keeps it a positional.
-  for (const args of [
-    ['scale', 'api', '-1'],
-    ['scale', '--json', 'api', '-1'],
-  ]) {
-    const scaled = await hive.json<App>(args);
-    assert.equal(scaled.total, Math.max(1, cores - 1), args.join(' '));
-    assert.equal(scaled.ready, scaled.total);
-  }
+  const scaled = await hive.json<App>(['scale', 'api', 'max']);
+  assert.equal(scaled.total, cores);
+  assert.equal(scaled.ready, scaled.total);
 
   const zero = await hive.run(['scale', 'api', '0', '--json']);
   assert.equal(zero.code, 2, zero.stderr);
@@ -57,10 +52,10 @@ test('hive scale on a running app: -1 is max minus one, 0 is refused naming hive
   assert.match(zero.stderr, /`hive stop api`/, 'the message says what to run instead');
   assert.match(zero.stderr, /`hive scale api max`/);
   const after0 = await hive.json<App>(['describe', 'api']);
-  assert.equal(after0.total, Math.max(1, cores - 1), 'a refused scale leaves the app as it was');
+  assert.equal(after0.total, cores, 'a refused scale leaves the app as it was');
   assert.equal(after0.ready, after0.total);
 
-  for (const bad of ['-2', '+1', 'many']) {
+  for (const bad of ['+0', '-0', 'many', '1.5']) {
     const refused = await hive.run(['scale', 'api', bad]);
     assert.equal(refused.code, 2, `scale api ${bad}: ${refused.stderr}`);
     assert.match(refused.stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected <n> /);

@@ -97,10 +97,10 @@ test('malformed, unknown, wrong-version and oversized control messages get an er
       /target/,
     ],
     // Counts `hive scale` refuses are refused on the socket too (0 would mean max to a primary).
-    ...[0, '0', -2, '-5', 1.5, 'many', ''].map((instances, i): [string, string, RegExp] => [
+    ...[0, '0', -2, -1, '+0', '-0', 1.5, 'many', ''].map((instances, i): [string, string, RegExp] => [
       `${JSON.stringify({ v: 1, hive: version, rev, id: 10 + i, cmd: 'scale', target: 'api', instances })}\n`,
       'ERR_HIVE_DAEMON_PROTOCOL',
-      /instances: expected a positive integer, "max" or -1/,
+      /instances: expected a positive integer, "max", or \+N \/ -N/,
     ]),
     ['[1,2,3]\n', 'ERR_HIVE_DAEMON_PROTOCOL', /./],
     ['null\n', 'ERR_HIVE_DAEMON_PROTOCOL', /./],

@@ -1,12 +1,13 @@
-import { parseInstances } from '../../cluster/instances.js';
 import type { AppInfo } from '../../daemon/protocol.js';
+import { parseScaleCount } from '../../daemon/scale-count.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 
-const usage = `Usage: hive scale <name|id> <n|max|-1> [--json]
+const usage = `Usage: hive scale <name|id> <n|max|+n|-n> [--json]
 
 Changes the number of processes; new ones are ready before the command returns.
-<n> is read as -i reads it: a positive integer, max (the available cores) or -1 (max minus one).
+<n>: a positive integer, or max (the available cores). +n / -n: that many more or fewer than the app runs now, as
+PM2's scale (-1 is one fewer, not -i's max minus one); an app keeps at least 1.
 0 is refused: to run no process, hive stop <name> (the app stays listed) or hive delete <name>.`;
 
 /** `hive scale <name> <n>`. */
@@ -26,12 +27,14 @@ export default function scale(argv: string[]): Promise<number> {
           `process and keeps the app, \`hive delete ${target}\` forgets it, \`hive scale ${target} max\` runs one per core`,
       );
     }
-    let instances: number | string;
+    let parsed: ReturnType<typeof parseScaleCount>;
     try {
-      instances = parseInstances(count, '<n>');
+      parsed = parseScaleCount(count, '<n>');
     } catch (error) {
       throw new UsageError((error as Error).message, { cause: error });
     }
+    // A change goes as written (`+2`): the daemon adds it to the count the app has when the scale's turn comes.
+    const instances = 'change' in parsed ? `${parsed.change > 0 ? '+' : ''}${parsed.change}` : parsed.instances;
     const app = (await withDaemon((client) => client.request<AppInfo>('scale', { target, instances })))!;
     if (values.json) printJson(app);
     else process.stdout.write(`${appTable([app])}\n`);
