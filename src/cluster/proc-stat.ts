@@ -58,3 +58,18 @@ export function startTimeOf(pid: number): string | undefined {
   const fields = procStatFields(pid);
   return fields === undefined || fields[0] === 'Z' ? undefined : fields[19];
 }
+
+/**
+ * The resident memory of `pid` in bytes (VmRSS of /proc/<pid>/status: what the process's own `memoryUsage().rss`
+ * reads), or undefined when it is gone or there is no /proc.
+ */
+export function residentBytes(pid: number): number | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  return kib === undefined ? undefined : Number(kib) * 1024;
+}

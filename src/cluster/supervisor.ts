@@ -12,6 +12,7 @@ import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
+import { residentBytes } from './proc-stat.js';
 import { type NoRestartReason, noRestartReason, RestartPolicy } from './restart-policy.js';
 import { freeInstances, scaleDownOrder } from './scale-slots.js';
 import { claimSocket } from './stale-socket.js';
@@ -187,6 +188,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #stopping: Promise<void> | undefined;
   #reloading = false;
   #keepAlive: NodeJS.Timeout | undefined;
+  // Reads each worker's memory from /proc (see #watchMemory).
+  #memoryWatch: NodeJS.Timeout | undefined;
   // The `--socket` path's lock, held from start to stop (reloads, scaling and restarts keep it): see claimSocket.
   #socketLock: PidLock | undefined;
   // Request sampling a live view asked for (sampleRequests), 0 when none did.
@@ -278,6 +281,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     Supervisor.#active = this;
     // With every slot errored nothing else holds the event loop, and the primary must stay up (to reload or stop).
     this.#keepAlive = setInterval(() => {}, 1 << 30);
+    this.#watchMemory();
     const { options } = this;
     const execArgv = ['--import', runtimeEntry];
     if (options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
@@ -425,6 +429,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#releaseSocket();
       this.#setState('stopped', this.#ended);
       clearInterval(this.#keepAlive);
+      clearInterval(this.#memoryWatch);
       if (Supervisor.#active === this) Supervisor.#active = undefined;
     })();
     return this.#stopping;
@@ -664,6 +669,22 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.removed = true;
     clearTimeout(slot.restartTimer);
     return slot.worker ? slot.worker.retire() : Promise.resolve();
+  }
+
+  // A worker reports its memory from its own event loop: one blocked after allocating (a runaway loop) never reports
+  // again, and PM2, which reads its processes' memory from outside, would still replace it. So the primary reads each
+  // ready worker's RSS from /proc as often as the workers report, and applies the same limit.
+  #watchMemory(): void {
+    const { maxMemoryRestart, memoryReportInterval } = this.options;
+    if (maxMemoryRestart === undefined || memoryReportInterval === 0) return;
+    this.#memoryWatch = setInterval(() => {
+      for (const slot of this.#slots) {
+        const { worker } = slot;
+        if (worker?.state !== 'ready') continue;
+        const rss = residentBytes(worker.pid);
+        if (rss !== undefined) this.#checkMemory(slot, worker, rss);
+      }
+    }, memoryReportInterval).unref();
   }
 
   #checkMemory(slot: Slot, worker: WorkerProcess, rss: number): void {
