@@ -126,3 +126,23 @@ export class DaemonMetricsSettingError extends HiveError {
     super('ERR_HIVE_DAEMON_METRICS', message);
   }
 }
+
+/**
+ * An app's primary did not answer a reload or scale within the bound the app's timeouts give it (frozen by SIGSTOP, its
+ * event loop blocked): the command fails rather than wait for ever, and the app's commands queued behind it run.
+ */
+export class PrimaryUnresponsiveError extends HiveError {
+  readonly app: string;
+  readonly pid: number | undefined;
+  readonly timeout: number;
+
+  constructor(app: string, pid: number | undefined, command: string, timeout: number) {
+    super(
+      'ERR_HIVE_PRIMARY_UNRESPONSIVE',
+      `app ${JSON.stringify(app)}: its primary (pid ${pid}) does not answer: no answer to \`${command}\` within ${timeout} ms (its listen and kill timeouts per slot, plus a margin); \`hive restart ${app}\` or \`hive stop ${app}\` kills it after its kill timeout`,
+    );
+    this.app = app;
+    this.pid = pid;
+    this.timeout = timeout;
+  }
+}

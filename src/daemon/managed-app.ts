@@ -21,11 +21,19 @@ import { DEFAULT_NAMESPACE } from './app-name.js';
 import { type AppOrigin, originConflict } from './app-origin.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
-import { AppExistsError, AppNameTakenError, AppNotFoundError, AppOperationError } from './errors.js';
+import { controlTimeout } from './control-timeout.js';
+import {
+  AppExistsError,
+  AppNameTakenError,
+  AppNotFoundError,
+  AppOperationError,
+  PrimaryUnresponsiveError,
+} from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
+import { killTree } from './kill-tree.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
@@ -86,6 +94,8 @@ interface ControlReply {
   snapshot?: AppSnapshot | null;
   /** A `prometheus-result`'s families, NaN and ±Infinity as strings. */
   metrics?: SentMetric[];
+  /** No answer came within the request's timeout: the primary is alive but does not answer. */
+  timedOut?: boolean;
 }
 
 /**
@@ -478,13 +488,29 @@ export class ManagedApp {
     }
     // The primary's own escalation (its processes' killTimeout, then their trees') comes first; this bounds one that
     // hangs.
-    const timeout = stopTimeout(killTimeoutOf(this.spec));
+    const killTimeout = killTimeoutOf(this.spec);
+    const timeout = stopTimeout(killTimeout);
+    // A fork-mode primary answers no snapshots: only its stop bound applies.
+    if (!this.spec.fork) void this.#killIfUnanswered(primary, killTimeout);
     const force = setTimeout(() => {
       this.#log(`${this.name}: primary pid ${primary.pid} did not stop within ${timeout} ms; SIGKILL`);
       primary.kill('SIGKILL');
     }, timeout);
     await this.#exited;
     clearTimeout(force);
+  }
+
+  // A primary frozen (SIGSTOP) or with its event loop blocked never begins the drain a stop's SIGTERM asks for, and a
+  // stop must not wait the whole stop bound for it: asked for a snapshot (answered at once, even while it drains), one
+  // that says nothing within killTimeout is SIGKILLed with its processes (a blocked worker would outlive it).
+  async #killIfUnanswered(primary: ChildProcess, killTimeout: number): Promise<void> {
+    const reply = await this.#request({ type: 'snapshot' }, undefined, killTimeout);
+    if (!reply.timedOut || this.#primary !== primary || primary.exitCode !== null || primary.signalCode !== null)
+      return;
+    this.#log(
+      `${this.name}: primary pid ${primary.pid} did not answer within ${killTimeout} ms; SIGKILL to it and its processes`,
+    );
+    killTree(primary);
   }
 
   async #reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
@@ -526,7 +552,10 @@ export class ManagedApp {
     // The whole environment the primary was forked with (#spawn), not just the shell's: the primary forks its
     // processes in it instead of its own, so a variable gone from the shell is gone from them.
     const env = newEnv ? this.#primaryEnv() : undefined;
-    const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress);
+    // One slot after another: each may take its listen and kill timeouts.
+    const slots = Math.max(this.#size, new Set([...this.#workers.values()].map((w) => w.instance)).size);
+    const timeout = controlTimeout(this.spec, slots);
+    const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress, timeout);
     const gone = this.#ended || this.#status === 'stopping' || !primary.connected || this.#primary !== primary;
     if (!reply.ok && gone) {
       // The app ended (or its primary died) while the request was on its way: it is started, as a stopped one is.
@@ -538,6 +567,7 @@ export class ManagedApp {
     // The same primary answered: it aborted the reload (its old processes keep serving) and kept its environment
     // for new slots (Supervisor#reload; the slots replaced before the abort run the new one until the next reload):
     // the spec keeps the old one too.
+    if (reply.timedOut) throw new PrimaryUnresponsiveError(this.name, primary.pid, 'reload', timeout);
     if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     return reply.slots ?? [];
   }
@@ -621,7 +651,11 @@ export class ManagedApp {
 
   async #scale(instances: number | string): Promise<void> {
     if (!this.#primary) throw new AppOperationError(this.name, 'is not running; start it first');
-    const reply = await this.#request({ type: 'scale', instances });
+    const primary = this.#primary;
+    // The slots a scale adds or removes come up or drain side by side.
+    const timeout = controlTimeout(this.spec, 1);
+    const reply = await this.#request({ type: 'scale', instances }, undefined, timeout);
+    if (reply.timedOut) throw new PrimaryUnresponsiveError(this.name, primary.pid, 'scale', timeout);
     if (!reply.ok) throw new AppOperationError(this.name, `scale failed: ${reply.message}`);
     if (reply.size !== undefined) this.#size = reply.size;
     this.spec = { ...this.spec, instances: String(instances), runArgs: withInstances(this.spec.runArgs, instances) };
@@ -1057,7 +1091,10 @@ export class ManagedApp {
       this.#control.set(id, settle);
       if (onProgress) this.#progress.set(id, onProgress);
       if (timeout !== undefined) {
-        timer = setTimeout(() => settle({ ok: false, message: `no answer within ${timeout} ms` }), timeout);
+        timer = setTimeout(
+          () => settle({ ok: false, message: `no answer within ${timeout} ms`, timedOut: true }),
+          timeout,
+        );
       }
       primary.send({ hive: 1, id, ...message }, (error) => {
         if (error) settle({ ok: false, message: error.message });

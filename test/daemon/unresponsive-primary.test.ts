@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixture, freePort, get } from '../cluster/helpers.js';
+import { type Described, isAlive, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+
+function primaryOf(app: Described): number {
+  return app.processes.find((p) => p.role === 'primary')!.pid;
+}
+
+test('reload and scale of an app whose primary is frozen fail with ERR_HIVE_PRIMARY_UNRESPONSIVE; stop kills its tree', async () => {
+  const port = await freePort();
+  const start = await hive.run([
+    'start',
+    fixture('blocked-loop.mjs'),
+    '--name',
+    'api',
+    '-i',
+    '1',
+    '--port',
+    String(port),
+    '--listen-timeout',
+    '1s',
+    '--kill-timeout',
+    '1s',
+  ]);
+  assert.equal(start.code, 0, start.stderr);
+  const app = await hive.json<Described>(['describe', 'api']);
+  const primary = primaryOf(app);
+  const worker = app.processes.find((p) => p.role === 'worker')!.pid;
+  // A worker whose loop is blocked leaves only on SIGKILL: the stop must reach it through the primary's tree.
+  assert.equal((await get(port, '/block')).pid, worker);
+  process.kill(primary, 'SIGSTOP');
+  try {
+    const reload = await hive.run(['reload', 'api']);
+    assert.equal(reload.code, 1, `exit code (null: hung); stderr: ${reload.stderr}`);
+    assert.match(reload.stderr, /ERR_HIVE_PRIMARY_UNRESPONSIVE: app "api": its primary \(pid \d+\) does not answer/);
+    assert.ok(reload.stderr.includes(`pid ${primary}`), reload.stderr);
+
+    const scale = await hive.run(['scale', 'api', '3']);
+    assert.equal(scale.code, 1, `exit code (null: hung); stderr: ${scale.stderr}`);
+    assert.match(scale.stderr, /ERR_HIVE_PRIMARY_UNRESPONSIVE: app "api"/);
+
+    const stop = await hive.run(['stop', 'api']);
+    assert.equal(stop.code, 0, `exit code (null: hung); stderr: ${stop.stderr}`);
+    assert.equal(isAlive(primary), false, 'the frozen primary is gone');
+    await waitFor(() => !isAlive(worker), 'the blocked worker to be killed with its primary');
+    assert.match(
+      hive.readLog('../daemon.log'),
+      new RegExp(`primary pid ${primary} did not answer within 1000 ms; SIGKILL`),
+    );
+  } finally {
+    if (isAlive(primary)) process.kill(primary, 'SIGCONT');
+    if (isAlive(worker)) process.kill(worker, 'SIGKILL');
+  }
+
+  // The app's later commands run.
+  const again = await hive.run(['start', 'api']);
+  assert.equal(again.code, 0, again.stderr);
+  const restarted = await hive.json<Described>(['describe', 'api']);
+  assert.equal(restarted.status, 'online');
+  assert.notEqual(primaryOf(restarted), primary);
+  const removed = await hive.run(['delete', 'api']);
+  assert.equal(removed.code, 0, removed.stderr);
+});
