@@ -6,6 +6,7 @@ import { Cron } from 'croner';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
+import { startTimeOf } from '../cluster/proc-stat.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
@@ -34,6 +35,7 @@ import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { killTree } from './kill-tree.js';
+import { endLeftoverWorkers, type RecordedProcess } from './leftover-workers.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
@@ -83,6 +85,8 @@ interface Worker {
   instance: number;
   state: string;
   since: number;
+  /** Its start time in /proc, when it was first reported: which process the pid is (see #onExit). */
+  startTime: string | undefined;
 }
 
 /** A primary's answer to a control request (`control-result`, `snapshot-result`). */
@@ -168,6 +172,8 @@ export class ManagedApp {
   // The current primary was forked by the respawn timer, not for a command that waits for its start to answer.
   #respawning = false;
   #exited: Promise<void> = Promise.resolve();
+  // The end of the workers the last primary left behind (#onExit): the next primary is forked after it.
+  #leftovers: Promise<void> = Promise.resolve();
   #stderrTail: string[] = [];
   // The primary's last error as it printed it: its first line (unindented: `hive run: ERR_...: ...`) and what it
   // quotes below, indented (a process's crash report). The tail alone can start mid-report, or be only its footer.
@@ -456,6 +462,7 @@ export class ManagedApp {
       : undefined;
     this.#scheduleCron();
     this.#startWatching();
+    await this.#leftovers;
     try {
       await this.#spawn();
     } catch (error) {
@@ -498,6 +505,7 @@ export class ManagedApp {
     }, timeout);
     await this.#exited;
     clearTimeout(force);
+    await this.#leftovers;
   }
 
   // A primary frozen (SIGSTOP) or with its event loop blocked never begins the drain a stop's SIGTERM asks for, and a
@@ -901,8 +909,10 @@ export class ManagedApp {
         }
         if (event.state === 'stopped') this.#workers.delete(event.pid);
         else if (isAppProcessPid(event.pid, this.#primary?.pid)) {
-          const since = this.#workers.get(event.pid)?.since ?? Date.now();
-          this.#workers.set(event.pid, { instance: event.instance, state: event.state, since });
+          const known = this.#workers.get(event.pid);
+          const since = known?.since ?? Date.now();
+          const startTime = known ? known.startTime : startTimeOf(event.pid);
+          this.#workers.set(event.pid, { instance: event.instance, state: event.state, since, startTime });
         }
         break;
       case 'exit':
@@ -982,7 +992,8 @@ export class ManagedApp {
   #onExit(primary: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
-    // Cluster workers exit when their primary's IPC closes; plain fork-mode processes would be orphaned.
+    // Cluster workers exit when their primary's IPC closes (those whose loop is blocked do not: #endLeftovers); plain
+    // fork-mode processes would be orphaned.
     if (this.spec.fork) {
       for (const pid of this.#workers.keys()) {
         if (!isAppProcessPid(pid, primary.pid)) continue;
@@ -990,7 +1001,7 @@ export class ManagedApp {
           process.kill(pid, 'SIGTERM');
         } catch {}
       }
-    }
+    } else this.#endLeftovers();
     this.#workers.clear();
     this.#downSlots.clear();
     for (const answer of this.#control.values()) answer({ ok: false, message: 'the primary exited' });
@@ -1050,13 +1061,26 @@ export class ManagedApp {
     this.#respawnAfter(delay);
   }
 
+  // A cluster primary's workers leave when its IPC channel closes, but one whose loop is blocked stays, maybe on the
+  // app's port (`--balance os`): the next primary must not start beside it.
+  #endLeftovers(): void {
+    const recorded: RecordedProcess[] = [];
+    for (const [pid, worker] of this.#workers) {
+      if (worker.startTime !== undefined) recorded.push({ pid, startTime: worker.startTime });
+    }
+    if (recorded.length === 0) return;
+    const ended = endLeftoverWorkers(recorded, killTimeoutOf(this.spec));
+    this.#leftovers = Promise.all([this.#leftovers, ended]).then(() => {});
+  }
+
   // The app is `starting` until a new primary, forked after `delay`, is online; a stop meanwhile cancels it.
   #respawnAfter(delay: number): void {
     this.#status = 'starting';
     this.#restarts += 1;
     this.#primaryRestarts += 1;
     this.#primaryRestartsTotal += 1;
-    this.#respawnTimer = setTimeout(() => {
+    this.#respawnTimer = setTimeout(async () => {
+      await this.#leftovers;
       if (this.#wanted !== 'online' || this.#primary) return;
       this.#respawning = true;
       this.#spawn().catch((error: Error) => this.#log(`${this.name}: respawn failed: ${error.message}`));

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+// isAlive (not the helpers'): not a zombie either (a SIGKILLed orphan may stay one under an init that does not reap).
+import { isAlive } from '../../dist/cluster/proc-stat.js';
 import { fixture, freePort, get } from '../cluster/helpers.js';
-import { type Described, isAlive, tempHome, waitFor } from './helpers.js';
+import { type Described, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+// isAlive (not the helpers'): not a zombie either (a SIGKILLed orphan may stay one under an init that does not reap).
+import { isAlive } from '../../dist/cluster/proc-stat.js';
+import { fixture, freePort, get } from '../cluster/helpers.js';
+import { type Described, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+
+test('a worker with a blocked loop that its SIGKILLed primary left behind is killed before the respawn takes the port', async () => {
+  const port = await freePort();
+  // --balance os: the worker holds the listening socket itself, so a leftover keeps the port from the next primary.
+  const start = await hive.run([
+    'start',
+    fixture('blocked-loop.mjs'),
+    '--name',
+    'api',
+    '-i',
+    '1',
+    '--port',
+    String(port),
+    '--balance',
+    'os',
+    '--kill-timeout',
+    '1s',
+  ]);
+  assert.equal(start.code, 0, start.stderr);
+  const before = await hive.json<Described>(['describe', 'api']);
+  const primary = before.processes.find((p) => p.role === 'primary')!.pid;
+  const worker = before.processes.find((p) => p.role === 'worker')!.pid;
+  try {
+    // Blocked, it never reads its IPC channel's close, so it outlives the primary.
+    assert.equal((await get(port, '/block')).pid, worker);
+    process.kill(primary, 'SIGKILL');
+    const after = await waitFor(async () => {
+      const app = await hive.json<Described>(['describe', 'api']);
+      const next = app.processes.find((p) => p.role === 'primary')?.pid;
+      return app.status === 'online' && next !== undefined && next !== primary ? app : undefined;
+    }, 'a new primary online');
+    assert.equal(isAlive(worker), false, 'the blocked worker was killed');
+    assert.equal(after.restarts, 1, 'one respawn, no crash loop on a taken port');
+    const serving = after.processes.find((p) => p.role === 'worker')!.pid;
+    assert.equal((await get(port)).pid, serving);
+  } finally {
+    if (isAlive(worker)) process.kill(worker, 'SIGKILL');
+  }
+});
