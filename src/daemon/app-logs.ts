@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
+import { readerBehind } from '../output-backlog.js';
 import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
@@ -268,7 +269,7 @@ class LogFile {
     }
     this.#checkMoved();
     // A pipe's reader that is behind holds up its lines in the daemon; beyond a bound they are dropped, not kept.
-    if (this.#stream instanceof Socket && this.#stream.writableLength > PIPE_BACKLOG) {
+    if (this.#stream instanceof Socket && readerBehind(this.#stream)) {
       this.#dropped += 1;
       if (this.#failure === undefined) {
         this.#failure = 'its reader is behind';
@@ -440,9 +441,6 @@ class LogFile {
     return stream;
   }
 }
-
-// How much of a pipe's lines its reader may be behind by before more are dropped.
-const PIPE_BACKLOG = 1024 * 1024;
 
 const appendNonBlocking = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK;
 

@@ -7,6 +7,7 @@ import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
+import { BoundedOutput } from '../bounded-output.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
@@ -47,15 +48,24 @@ export default async function run(argv: string[]): Promise<number> {
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
   const name = supervisor.options.name;
+  // A reader that stalls (a full `| less`, a stopped log shipper) must not grow the primary's memory with the app's
+  // output: past a backlog its lines are dropped, and the gap is marked by a warning event.
+  const bounded = (stream: NodeJS.WriteStream, label: string) =>
+    new BoundedOutput(stream, (dropped) => {
+      const message = `${dropped} line(s) of the app's output dropped: the reader of ${label} was more than 1 MiB behind`;
+      return formatEvent(logFormat, name, { type: 'warning', message });
+    });
+  const stdout = bounded(process.stdout, 'stdout');
+  const stderr = bounded(process.stderr, 'stderr');
   supervisor.on('line', (line: WorkerLine) => {
-    const out = logFormat === 'text' && line.stream === 'stderr' ? process.stderr : process.stdout;
-    out.write(`${formatLine(logFormat, name, line)}\n`);
+    const out = logFormat === 'text' && line.stream === 'stderr' ? stderr : stdout;
+    out.appLine(`${formatLine(logFormat, name, line)}\n`);
   });
   supervisor.on('event', (event: SupervisorEvent) => {
     // For programs (the JSON lines, which the daemon reads): in text, `ready` tells that a process is up.
     if (logFormat === 'text' && event.type === 'worker' && event.state === 'starting') return;
     const toStderr = logFormat === 'text' && (event.type === 'errored' || event.type === 'warning');
-    const out = toStderr ? process.stderr : process.stdout;
+    const out = toStderr ? stderr : stdout;
     out.write(`${formatEvent(logFormat, name, event)}\n`);
   });
 

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { poll } from '../poll.js';
+import { fixture, hiveBin, killAll, tempDir } from './helpers.js';
+
+after(killAll);
+
+const LINES = 20_000;
+
+test("hive run drops the app's lines past 1 MiB its stdout reader is behind by, and marks each gap with the count", async () => {
+  const done = join(tempDir('hive-flood-'), 'done');
+  const child = spawn(
+    process.execPath,
+    [hiveBin, 'run', fixture('output-flood.mjs'), '-i', '1', '--log-format', 'json'],
+    { env: { ...process.env, FLOOD_LINES: String(LINES), FLOOD_DONE: done }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  try {
+    // Not read until the app has written every line: the reader has stalled for all of its ~20 MB.
+    child.stdout.pause();
+    await poll(() => existsSync(done), 'the app to write all its lines', { timeoutMs: 120_000 });
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+    });
+    child.stdout.resume();
+    child.kill('SIGTERM');
+    const [code] = await new Promise<[number | null]>((resolve) => child.once('close', (c) => resolve([c])));
+    assert.equal(code, 0);
+    const records = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { kind: string; type?: string; line?: string; message?: string });
+    // Each line received follows the one before it, or a mark saying how many are missing in between.
+    let next = 0;
+    let received = 0;
+    let dropped = 0;
+    for (const record of records) {
+      const gap =
+        record.type === 'warning' ? /^(\d+) line\(s\) of the app's output dropped/.exec(record.message!) : null;
+      if (gap) {
+        next += Number(gap[1]);
+        dropped += Number(gap[1]);
+      }
+      const flood = record.kind === 'log' ? /^flood (\d+) /.exec(record.line!) : null;
+      if (flood) {
+        assert.equal(Number(flood[1]), next, 'lines in order, each gap marked with its size');
+        next += 1;
+        received += 1;
+      }
+    }
+    assert.ok(dropped > 0, 'a stalled reader has lines dropped');
+    assert.equal(received + dropped, LINES, 'every line is received or counted as dropped');
+    assert.ok(records.some((r) => r.type === 'state' && (r as { state?: string }).state === 'stopped'));
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
