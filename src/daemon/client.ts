@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../cluster/pid-lock.js';
@@ -158,6 +158,14 @@ export class DaemonClient {
       }
       // Ours exited (it lost the lock to a daemon that was on its way out, or it failed) and none holds the lock now.
       if (exited && spawned < MAX_SPAWNS && pidLockHolder(paths.lock) === undefined) startDaemon();
+    }
+    // A daemon that holds the lock all along but never answers on the socket: its socket file was removed (a cleanup
+    // of the folder), and no other daemon may start while it runs.
+    const holder = pidLockHolder(paths.lock);
+    if (holder !== undefined && !existsSync(paths.socket)) {
+      throw new DaemonUnreachableError(
+        `daemon pid ${holder} holds the lock ${paths.lock} but its socket ${paths.socket} is gone (deleted?), so no command can reach it and no other daemon can start; \`hive kill --force\` ends it (its apps' primaries then stop), and the next command starts a new one`,
+      );
     }
     throw new DaemonUnreachableError(`the daemon did not start within ${START_TIMEOUT} ms; see ${paths.daemonLog}`);
   }
