@@ -462,7 +462,7 @@ export class ManagedApp {
       : undefined;
     this.#scheduleCron();
     this.#startWatching();
-    await this.#leftovers;
+    if (!(await this.#leftoversEnded())) return;
     try {
       await this.#spawn();
     } catch (error) {
@@ -1071,6 +1071,14 @@ export class ManagedApp {
     if (recorded.length === 0) return;
     const ended = endLeftoverWorkers(recorded, killTimeoutOf(this.spec));
     this.#leftovers = Promise.all([this.#leftovers, ended]).then(() => {});
+  }
+
+  // Waits for #endLeftovers; false when a primary was spawned meanwhile (a respawn that waited too).
+  async #leftoversEnded(): Promise<boolean> {
+    await this.#leftovers;
+    // The daemon shut down meanwhile: nothing more starts.
+    if (this.#removed) throw new AppNotFoundError(this.name);
+    return this.#primary === undefined;
   }
 
   // The app is `starting` until a new primary, forked after `delay`, is online; a stop meanwhile cancels it.
