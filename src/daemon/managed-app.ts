@@ -63,6 +63,8 @@ const SNAPSHOT_TIMEOUT = 1_000;
 // A scrape of the daemon's metrics endpoint waits this long at most for a primary's exposition (which itself waits up to
 // a second for the workers' own prom-client metrics).
 const PROMETHEUS_TIMEOUT = 2_000;
+// How long a stopping cluster primary may take to answer before it counts as frozen (at least its killTimeout).
+const UNANSWERED_GRACE = 10_000;
 // Events kept for the snapshot of an app the daemon shows itself (fork mode, or a primary that does not answer).
 const MAX_EVENTS = 100;
 // Lines of a primary's last error kept for `hive start`'s message: its own line and the report it quotes.
@@ -512,11 +514,14 @@ export class ManagedApp {
   // stop must not wait the whole stop bound for it: asked for a snapshot (answered at once, even while it drains), one
   // that says nothing within killTimeout is SIGKILLed with its processes (a blocked worker would outlive it).
   async #killIfUnanswered(primary: ChildProcess, killTimeout: number): Promise<void> {
-    const reply = await this.#request({ type: 'snapshot' }, undefined, killTimeout);
+    // Never less than UNANSWERED_GRACE: a primary busy draining on a loaded machine may answer late, and a SIGKILL
+    // would cut its drain short.
+    const wait = Math.max(killTimeout, UNANSWERED_GRACE);
+    const reply = await this.#request({ type: 'snapshot' }, undefined, wait);
     if (!reply.timedOut || this.#primary !== primary || primary.exitCode !== null || primary.signalCode !== null)
       return;
     this.#log(
-      `${this.name}: primary pid ${primary.pid} did not answer within ${killTimeout} ms; SIGKILL to it and its processes`,
+      `${this.name}: primary pid ${primary.pid} did not answer within ${wait} ms; SIGKILL to it and its processes`,
     );
     killTree(primary);
   }

@@ -50,7 +50,7 @@ test('reload and scale of an app whose primary is frozen fail with ERR_HIVE_PRIM
     await waitFor(() => !isAlive(worker), 'the blocked worker to be killed with its primary');
     assert.match(
       hive.readLog('../daemon.log'),
-      new RegExp(`primary pid ${primary} did not answer within 1000 ms; SIGKILL`),
+      new RegExp(`primary pid ${primary} did not answer within 10000 ms; SIGKILL`),
     );
   } finally {
     if (isAlive(primary)) process.kill(primary, 'SIGCONT');
