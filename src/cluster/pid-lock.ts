@@ -1,4 +1,5 @@
-import { linkSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isAlive, procStatFields } from './proc-stat.js';
 
@@ -61,12 +62,12 @@ export function acquirePidLock(path: string): PidLockResult {
         if (released) return;
         released = true;
         // Atomic replace: a reader sees this process's pid or `released`, never a half-written file.
-        const temp = `${file}.${process.pid}.tmp`;
+        let temp: string | undefined;
         try {
-          writeFileSync(temp, `${RELEASED}\n`, { mode: 0o600 });
+          temp = writeTemp(file, `${RELEASED}\n`);
           renameSync(temp, file);
         } catch {
-          unlinkQuietly(temp);
+          if (temp !== undefined) unlinkQuietly(temp);
         }
       },
     };
@@ -137,8 +138,7 @@ function identity(pid: number): string {
 
 /** Creates `file` holding `content`, complete from its first instant; false when it exists. */
 function createExclusive(file: string, content: string): boolean {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${content}\n`, { mode: 0o600 });
+  const temp = writeTemp(file, `${content}\n`);
   try {
     linkSync(temp, file);
     return true;
@@ -148,6 +148,25 @@ function createExclusive(file: string, content: string): boolean {
   } finally {
     unlinkQuietly(temp);
   }
+}
+
+/**
+ * Writes `content` to a new file next to `file` and returns its path. The name is random and the open exclusive and
+ * O_NOFOLLOW: with a guessable name and a plain open, anyone who can write the folder (a shared `--socket` folder)
+ * could plant a symlink there and have this process overwrite the file it points to.
+ */
+function writeTemp(file: string, content: string): string {
+  const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, content);
+  } catch (error) {
+    closeSync(fd);
+    unlinkQuietly(temp);
+    throw error;
+  }
+  closeSync(fd);
+  return temp;
 }
 
 function unlinkQuietly(file: string): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -114,4 +114,23 @@ test('a live holder keeps the lock: another process is told its pid', async () =
   other!.who.child.stdin!.write('release\n');
   await exited(other!.who.child);
   claim.lock.release();
+});
+
+test('symlinks planted at the temp names of a claim and a release do not make the lock write through them', () => {
+  // Whoever can write the lock's folder (a shared `--socket` folder) could guess `<lock>.<n>.<pid>.tmp` and point it
+  // at a file of the lock holder's: the holder's claim and release then overwrote that file.
+  const victim = join(folder, 'victim');
+  writeFileSync(victim, 'precious\n', { mode: 0o600 });
+  const path = join(folder, 'planted.lock');
+  for (const n of [1, 2]) symlinkSync(victim, `${path}.${n}.${process.pid}.tmp`);
+  const claim = acquirePidLock(path);
+  assert.ok(claim.acquired);
+  assert.ok(lstatSync(claim.lock.file).isFile());
+  assert.equal(pidLockHolder(path), process.pid);
+  claim.lock.release();
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  assert.equal(pidLockHolder(path), undefined);
+  // Only the planted links and the released file remain: no temp file of the lock's is left behind.
+  const left = readdirSync(folder).filter((name) => name.startsWith('planted.lock') && name.endsWith('.tmp'));
+  assert.deepEqual(left.sort(), [`planted.lock.1.${process.pid}.tmp`, `planted.lock.2.${process.pid}.tmp`]);
 });
