@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
@@ -201,7 +202,12 @@ export class AppTable {
     // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
     const temporary = `${file}.${process.pid}.${++this.#saves}.tmp`;
     try {
-      const handle = await open(temporary, 'w', 0o600);
+      // Exclusive and not through a symlink: the name is guessable, and the folder may not be only ours (a custom file).
+      const handle = await open(
+        temporary,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
       try {
         await handle.writeFile(writeDump(apps));
         await handle.sync();

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pidLockHolder } from '../cluster/pid-lock.js';
@@ -10,9 +10,11 @@ import {
   DaemonUnreachableError,
   DaemonVersionError,
   type HiveBuild,
+  HiveHomeUnsafeError,
   UPDATE_ADVICE,
 } from './errors.js';
 import { logRotationFromEnv } from './log-rotation.js';
+import { checkHome, checkSocketOwner } from './home-safety.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
@@ -109,6 +111,8 @@ export class DaemonClient {
    */
   static async connect(options: { start: boolean; paths?: HivePaths }): Promise<DaemonClient | undefined> {
     const paths = options.paths ?? hivePaths();
+    // Before the first byte goes out: requests carry the shell's env, and a socket another user put there is theirs.
+    checkHome(paths);
     const first = await tryConnect(paths.socket);
     if (first) return new DaemonClient(paths, first);
     if (!options.start) return undefined;
@@ -124,7 +128,7 @@ export class DaemonClient {
     const startDaemon = () => {
       spawned++;
       exited = false;
-      const log = openSync(paths.daemonLog, 'a', 0o600);
+      const log = openDaemonLog(paths.daemonLog);
       try {
         const child = spawn(process.execPath, [daemonEntry], {
           detached: true,
@@ -148,6 +152,7 @@ export class DaemonClient {
     const deadline = Date.now() + START_TIMEOUT;
     while (Date.now() < deadline) {
       await delay(25);
+      checkSocketOwner(paths.socket);
       const socket = await tryConnect(paths.socket);
       if (socket) return new DaemonClient(paths, socket);
       // Ours refused to start (its metrics port is taken): its error, as it wrote it, is the command's.
@@ -259,6 +264,16 @@ export class DaemonClient {
 
   close(): void {
     this.#socket.end();
+  }
+}
+
+/** daemon.log for appending, never through a symlink planted in its place (the daemon would write wherever it points). */
+function openDaemonLog(file: string): number {
+  try {
+    return openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+    throw new HiveHomeUnsafeError(file, 'is a symbolic link', 'remove it; Hive writes daemon.log itself');
   }
 }
 

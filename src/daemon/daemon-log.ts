@@ -1,4 +1,4 @@
-import { copyFileSync, fstatSync, statSync, truncateSync } from 'node:fs';
+import { constants, copyFileSync, fstatSync, rmSync, statSync, truncateSync } from 'node:fs';
 
 /** daemon.log's bound, bytes: past it, the file is copied to daemon.log.1 (the one old copy kept) and emptied. */
 export const DAEMON_LOG_LIMIT = 10 * 1024 * 1024;
@@ -37,7 +37,9 @@ export class DaemonLogRotation {
       // of its own to rotate.
       const atPath = statSync(this.#file);
       if (atPath.ino !== open.ino || atPath.dev !== open.dev) return;
-      copyFileSync(this.#file, `${this.#file}.1`);
+      // Removed, then created exclusively: a symlink at daemon.log.1 is replaced, not written through.
+      rmSync(`${this.#file}.1`, { force: true });
+      copyFileSync(this.#file, `${this.#file}.1`, constants.COPYFILE_EXCL);
       truncateSync(this.#file, 0);
     } catch {
       this.#failedAt = Date.now();

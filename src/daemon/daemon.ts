@@ -1,12 +1,12 @@
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { truncate } from 'node:fs/promises';
+import { existsSync, constants as fsConstants, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open, truncate } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
-import { AppNotFoundError } from './errors.js';
+import { AppNotFoundError, HiveHomeUnsafeError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
 import type { EnvResult, FlushResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
@@ -112,9 +112,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         const every = request.target === undefined || request.target === 'all';
         const result: FlushResult = { apps: await apps.flush(request.target ?? 'all'), daemonLog: null };
         if (every) {
-          await truncate(paths.daemonLog, 0).catch((error: NodeJS.ErrnoException) => {
-            if (error.code !== 'ENOENT') throw error;
-          });
+          await truncateDaemonLog(paths.daemonLog);
           result.daemonLog = paths.daemonLog;
         }
         return result;
@@ -195,4 +193,22 @@ function isAlive(socket: string): Promise<boolean> {
     });
     probe.once('error', () => resolve(false));
   });
+}
+
+/** Empties daemon.log; a symlink in its place is refused, not followed (truncating whatever file it points to). */
+async function truncateDaemonLog(file: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, fsConstants.O_WRONLY | fsConstants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ELOOP') throw new HiveHomeUnsafeError(file, 'is a symbolic link', 'remove it; Hive writes daemon.log itself');
+    throw error;
+  }
+  try {
+    await handle.truncate(0);
+  } finally {
+    await handle.close();
+  }
 }

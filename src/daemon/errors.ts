@@ -146,3 +146,17 @@ export class PrimaryUnresponsiveError extends HiveError {
     this.timeout = timeout;
   }
 }
+
+/**
+ * HIVE_HOME, a folder in it or its `daemon.sock` is another user's, writable by others, or a file Hive writes there
+ * is a symlink: whoever controls it could pose as the daemon (and read the env each command sends) or have Hive write
+ * through a planted link. Refused, as tmux and ssh-agent refuse such a socket folder.
+ */
+export class HiveHomeUnsafeError extends HiveError {
+  readonly path: string;
+
+  constructor(path: string, problem: string, advice: string) {
+    super('ERR_HIVE_HOME_UNSAFE', `${path} ${problem}; ${advice}`);
+    this.path = path;
+  }
+}

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkHomeFolders } from './home-safety.js';
 
 /** Where the daemon of this user keeps its socket, log, app logs and saved app list. */
 export interface HivePaths {
@@ -32,9 +33,14 @@ export function hivePaths(env: NodeJS.ProcessEnv = process.env): HivePaths {
   };
 }
 
-/** Creates the home (mode 0700: the socket inside accepts commands that run code) and its logs folder. */
+/**
+ * Creates the home (mode 0700: the socket inside accepts commands that run code) and its logs folder; throws
+ * HiveHomeUnsafeError when either is another user's or writable by others (see home-safety.ts).
+ */
 export function ensureHome(paths: HivePaths): void {
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+  // After the mkdir: a home someone else created between a check and the mkdir is caught too.
+  checkHomeFolders(paths);
   // mkdir's mode is masked by umask and leaves an existing folder alone.
   chmodSync(paths.home, 0o700);
   chmodSync(paths.logs, 0o700);

@@ -1,5 +1,6 @@
 import { pidLockHolder } from '../../cluster/pid-lock.js';
 import { childPids } from '../../daemon/child-pids.js';
+import { checkHome } from '../../daemon/home-safety.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 import { waitGone } from '../wait-gone.js';
@@ -34,7 +35,10 @@ export default function kill(argv: string[]): Promise<number> {
 }
 
 async function forceKill(json: boolean): Promise<number> {
-  const pid = pidLockHolder(hivePaths().lock);
+  const paths = hivePaths();
+  // The lock file names the pid this SIGKILLs: in a home another user can write, it could name any of ours.
+  checkHome(paths);
+  const pid = pidLockHolder(paths.lock);
   if (pid === undefined) {
     if (json) printJson({ killed: false, pid: null, forced: true, primaries: [], left: [] });
     else process.stdout.write('no daemon running\n');
