@@ -5,7 +5,7 @@ import { describeValue, InvalidArgumentError } from '../errors.js';
 import { closeHttp, listenHttp } from '../metrics/http-listen.js';
 import type { SnapshotSource } from '../metrics/snapshot.js';
 import { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.js';
-import { isLoopbackHost } from './loopback.js';
+import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
 import { pageHtml } from './page-html.js';
 import { pageScript } from './page-script.js';
 import { readSnapshot, snapshotTimeout } from './snapshot-read.js';
@@ -116,7 +116,7 @@ async function handle(
   }
   // Without a token the data is only for this machine, which a web page elsewhere can still reach through the
   // browser by pointing its own name at 127.0.0.1 (DNS rebinding): such requests carry that name as Host.
-  if (token === undefined && !isLoopbackHost(hostName(req.headers.host))) {
+  if (token === undefined && !isLoopbackHostHeader(req.headers.host)) {
     return replyJson(res, 403, {
       code: null,
       message: 'without a token the dashboard answers only requests for localhost or a loopback address',
@@ -135,14 +135,6 @@ async function handle(
   } catch (error) {
     replyJson(res, 503, describeFailure(error));
   }
-}
-
-/** The host of a Host header, without its port (`[::1]:8080` -> `[::1]`); empty when there is none. */
-function hostName(header: string | undefined): string {
-  if (header === undefined) return '';
-  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
-  const colon = header.indexOf(':');
-  return colon === -1 ? header : header.slice(0, colon);
 }
 
 function readAsset(file: string): Buffer {

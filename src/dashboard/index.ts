@@ -12,4 +12,4 @@ export {
 } from '../metrics/snapshot.js';
 export { type DashboardOptions, type DashboardServer, startDashboard } from './dashboard-server.js';
 export { DashboardPortInUseError, DashboardSnapshotTimeoutError, DashboardTokenRequiredError } from './errors.js';
-export { isLoopbackHost } from './loopback.js';
+export { isLoopbackHost } from '../loopback-host.js';

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
 import { MetricsPortInUseError } from './errors.js';
 import { closeHttp, listenHttp } from './http-listen.js';
 
@@ -31,7 +32,11 @@ export interface MetricsServer {
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer((req, res) => void handle(options, req, res));
+  // Bound to this machine only, the endpoint answers only requests for it, as the dashboard does without a token: a
+  // web page could otherwise read it through a visitor's browser by DNS rebinding. On other addresses Prometheus
+  // scrapes by pod IP or host name, which must stay open.
+  const localOnly = isLoopbackHost(host);
+  const server = createServer((req, res) => void handle(options, localOnly, req, res));
   // A scraper's keep-alive connection must not hold the primary's exit.
   server.keepAliveTimeout = 5_000;
   const port = await listenHttp(
@@ -47,9 +52,22 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   };
 }
 
-async function handle(options: MetricsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  options: MetricsServerOptions,
+  localOnly: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
+  if (localOnly && !isLoopbackHostHeader(req.headers.host)) {
+    return reply(
+      res,
+      403,
+      'text/plain',
+      'bound to a loopback address, the metrics endpoint answers only requests for localhost or a loopback address\n',
+    );
+  }
   if (path === '/healthz') {
     if (options.alive?.() === false) return reply(res, 503, 'text/plain', 'errored: no process runs or will\n');
     return reply(res, 200, 'text/plain', 'ok\n');

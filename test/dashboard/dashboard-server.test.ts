@@ -10,7 +10,7 @@ import {
   type SnapshotSource,
   startDashboard,
 } from '../../dist/dashboard/index.js';
-import { isLoopbackHost } from '../../dist/dashboard/loopback.js';
+import { isLoopbackHost } from '../../dist/loopback-host.js';
 import { isEvent, killAll, runHive, startHive } from '../cluster/helpers.js';
 
 after(killAll);

@@ -1,7 +1,7 @@
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
 import { DashboardTokenRequiredError } from '../../dashboard/errors.js';
 import { startDashboard } from '../../dashboard/index.js';
-import { isLoopbackHost } from '../../dashboard/loopback.js';
+import { isLoopbackHost } from '../../loopback-host.js';
 import { describeValue } from '../../errors.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 

@@ -1,0 +1,32 @@
+import { isIP } from 'node:net';
+
+// Shared by the dashboard and the metrics endpoints (and the CLI's flag checks), so that both apply one rule.
+
+/**
+ * True when only this machine can reach `host`: `localhost`, 127.0.0.0/8, `::1` (and its IPv4-mapped form). Any other
+ * address, `0.0.0.0` and `::` included, may be reachable from elsewhere, so the dashboard wants a token there.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./i.test(bare);
+  return false;
+}
+
+/**
+ * Whether a request's Host header names this machine (`localhost` or a loopback address, any port). An endpoint that
+ * serves only this machine must refuse other names: a web page elsewhere can reach it through the browser by
+ * pointing its own name at 127.0.0.1 (DNS rebinding), and such requests carry that name as Host. No header: false.
+ */
+export function isLoopbackHostHeader(header: string | undefined): boolean {
+  return isLoopbackHost(hostOfHeader(header));
+}
+
+/** The host of a Host header, without its port (`[::1]:8080` -> `[::1]`); empty when there is none. */
+function hostOfHeader(header: string | undefined): string {
+  if (header === undefined) return '';
+  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
+  const colon = header.indexOf(':');
+  return colon === -1 ? header : header.slice(0, colon);
+}
