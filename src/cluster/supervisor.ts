@@ -6,6 +6,7 @@ import { debuglog } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
+import { BroadcastRelay } from './broadcast-relay.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys } from './option-checks.js';
@@ -180,6 +181,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly options: FilledOptions;
   #slots: Slot[] = [];
   #live = new Set<WorkerProcess>();
+  #broadcasts = new BroadcastRelay((message) => this.#emit({ type: 'warning', message }));
   // Workers that have exited and whose descendants are still being stopped (treekill): a stop waits for them too.
   #leaving = new Set<Promise<unknown>>();
   #state: AppState = 'starting';
@@ -545,9 +547,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Relayed to every other process with a channel, starting and draining ones too: a draining one may still hold
     // WebSocket clients, and a starting one's runtime listens before the app's code runs.
     worker.on('broadcast', (data: unknown) => {
-      for (const other of this.#live) {
-        if (other !== worker) other.send({ hive: 1, type: 'broadcast', data, from: instance });
-      }
+      this.#broadcasts.relay(
+        data,
+        instance,
+        [...this.#live].filter((other) => other !== worker),
+      );
     });
     worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));

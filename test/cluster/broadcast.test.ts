@@ -144,3 +144,37 @@ test('examples/ws: a chat message reaches the clients of every process', async (
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
+
+test('broadcasts to a process that stopped reading are bounded: past 1024 pending, dropped with a warning', async () => {
+  const port = await freePort();
+  const hive = startDriver({ script: fixture('broadcast-app.mjs'), instances: 2, port });
+  assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
+  const stalled = hive.readyPids().get(1)!;
+  // Armed while every process answers (a request balanced to a stopped one would hang), fired by SIGUSR2.
+  const sender = (await sendFrom(port, 0, 'bulk&count=3000&size=1000')).pid;
+  // Stopped, it reads nothing: the primary's sends to it queue in the primary's memory.
+  process.kill(stalled, 'SIGSTOP');
+  try {
+    process.kill(sender, 'SIGUSR2');
+    const dropping = await hive.waitFor(
+      (r) => isEvent('warning')(r) && /not reading its broadcasts/.test(String(r.message)),
+      'the warning that broadcasts are dropped',
+    );
+    assert.match(String(dropping.message), new RegExp(`worker 1 \\(pid ${stalled}\\).*1024 messages`));
+  } finally {
+    process.kill(stalled, 'SIGCONT');
+  }
+  const caughtUp = await hive.waitFor(
+    (r) => isEvent('warning')(r) && /caught up/.test(String(r.message)),
+    'the warning that it caught up',
+  );
+  const dropped = Number(/(\d+) were dropped/.exec(String(caughtUp.message))?.[1]);
+  const bulk = () => received(hive.records).filter((r) => r.instance === 1 && r.text.startsWith('bulk-'));
+  await poll(() => bulk().length + dropped === 3000, 'every bulk message delivered or counted as dropped');
+  assert.ok(dropped > 0 && dropped < 3000);
+  // It gets broadcasts again once it has caught up.
+  await sendFrom(port, 0, 'after');
+  await poll(() => received(hive.records).some((r) => r.instance === 1 && r.text === 'after'), 'the later broadcast');
+  hive.command('stop');
+  assert.equal((await hive.exited).code, 0);
+});
