@@ -100,3 +100,19 @@ test('compose: --cpu-limit and --memory-limit reach the app service, in compose 
     /^ {4}deploy:\n {6}replicas: 2\n {6}resources:\n {8}limits:\n {10}cpus: "1\.5"\n {10}memory: 1g$/m,
   );
 });
+
+test('the generated .dockerignore keeps credentials out of the image, in every folder of the context', () => {
+  const app = join(dir, 'secrets-app');
+  rmSync(app, { recursive: true, force: true });
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'api', main: 'server.js' }));
+  const result = hiveDeploy(app, 'compose', '--out', '.');
+  assert.equal(result.code, 0, result.stderr);
+  const patterns = readFileSync(join(app, '.dockerignore'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  // `COPY . .` copies the context into the final image: each of these would ship to whoever can pull it.
+  const secrets = ['.env', '.env.*', '.npmrc', '.netrc', '*.pem', '*.key', 'id_rsa*', 'id_ed25519*', '.ssh', '.aws'];
+  for (const secret of secrets) assert.ok(patterns.includes(`**/${secret}`), `**/${secret} in ${patterns.join(' ')}`);
+  for (const kept of ['node_modules', '.git']) assert.ok(patterns.includes(kept), kept);
+});
