@@ -4,8 +4,8 @@ import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.j
 import { isConfigFile } from '../config/config-file-name.js';
 import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
-import { isLoopbackHost } from '../loopback-host.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { isLoopbackHost } from '../loopback-host.js';
 import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { ENV } from '../runtime/protocol.js';
 import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';

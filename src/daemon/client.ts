@@ -13,8 +13,8 @@ import {
   HiveHomeUnsafeError,
   UPDATE_ADVICE,
 } from './errors.js';
-import { logRotationFromEnv } from './log-rotation.js';
 import { checkHome, checkSocketOwner } from './home-safety.js';
+import { logRotationFromEnv } from './log-rotation.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';

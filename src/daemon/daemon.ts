@@ -203,7 +203,8 @@ async function truncateDaemonLog(file: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (code === 'ELOOP') throw new HiveHomeUnsafeError(file, 'is a symbolic link', 'remove it; Hive writes daemon.log itself');
+    if (code === 'ELOOP')
+      throw new HiveHomeUnsafeError(file, 'is a symbolic link', 'remove it; Hive writes daemon.log itself');
     throw error;
   }
   try {

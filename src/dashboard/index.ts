@@ -1,5 +1,6 @@
 /** The live web dashboard: an HTTP server with server-sent events and a static page with uPlot charts. */
 
+export { isLoopbackHost } from '../loopback-host.js';
 export {
   type AppEvent,
   type AppSnapshot,
@@ -12,4 +13,3 @@ export {
 } from '../metrics/snapshot.js';
 export { type DashboardOptions, type DashboardServer, startDashboard } from './dashboard-server.js';
 export { DashboardPortInUseError, DashboardSnapshotTimeoutError, DashboardTokenRequiredError } from './errors.js';
-export { isLoopbackHost } from '../loopback-host.js';

@@ -58,7 +58,9 @@ test('a HIVE_HOME writable by other users is refused before anything is sent to 
   assert.equal(server.received(), '');
 });
 
-test('a HIVE_HOME of another user is refused, naming its owner, and its socket gets nothing', { skip: rootOnly }, async () => {
+test('a HIVE_HOME of another user is refused, naming its owner, and its socket gets nothing', {
+  skip: rootOnly,
+}, async () => {
   const home = newHome(0o755);
   const server = await impostor(home);
   chownSync(join(home.home, 'daemon.sock'), NOBODY, NOBODY);

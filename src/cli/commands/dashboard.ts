@@ -1,8 +1,8 @@
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
 import { DashboardTokenRequiredError } from '../../dashboard/errors.js';
 import { startDashboard } from '../../dashboard/index.js';
-import { isLoopbackHost } from '../../loopback-host.js';
 import { describeValue } from '../../errors.js';
+import { isLoopbackHost } from '../../loopback-host.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 
 const usage = `Usage: hive dashboard [--port <port>] [--host <host>] [--token <token>] [--app <name|id>] [--json]
