@@ -16,13 +16,13 @@ export function checkHome(paths: HivePaths): void {
   checkSocketOwner(paths.socket);
 }
 
-/** {@link checkHome} for the home and its logs folder. */
+/** The check of the home and of its logs folder, without the socket: for ensureHome, which creates them. */
 export function checkHomeFolders(paths: HivePaths): void {
   checkFolder(paths.home, 'HIVE_HOME');
   checkFolder(paths.logs, 'the logs folder');
 }
 
-/** Refuses a `daemon.sock` of another user (the home's check does not cover a socket root left there). */
+/** Refuses a `daemon.sock` of another user: in a home of one's own, one that root or a `sudo` daemon left there. */
 export function checkSocketOwner(socket: string): void {
   const uid = process.getuid?.();
   if (uid === undefined) return;
