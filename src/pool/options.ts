@@ -81,7 +81,10 @@ export interface RunOptions {
   transfer?: TransferListItem[];
   /** Receives the values the task sends with `context.progress(value)`. */
   onProgress?: (value: unknown) => void;
-  /** Called once the task finished (resolved or threw) with its queue wait, run time and worker id. */
+  /**
+   * Called once the task finished (resolved or threw) with its queue wait, run time and worker id; also for a task
+   * stopped while running (timeout, abort, its worker's death), with the time it ran until then.
+   */
   onTiming?: (timing: TaskTiming) => void;
 }
 

@@ -95,7 +95,10 @@ export class PoolStatsRecorder {
     this.#wait.record(Math.min(HIGHEST_US, Math.max(1, Math.round(waitMs * 1000))));
   }
 
-  /** A task that ended without a measured run (aborted, timed out, lost with its worker). */
+  /**
+   * A task that failed before it ran: aborted or timed out while waiting, or lost behind the running task of a worker
+   * that died. (One stopped while running is recorded with its run time so far.)
+   */
   recordFailure(): void {
     this.failed++;
   }

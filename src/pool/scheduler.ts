@@ -280,7 +280,10 @@ export class Scheduler {
     for (const task of this.#queue.clear()) this.#settle(task, false, error());
     const exits: Promise<void>[] = [];
     for (const worker of [...this.#workers]) {
-      for (const task of worker.inFlight.splice(0)) this.#settle(task, false, error());
+      for (const [index, task] of worker.inFlight.splice(0).entries()) {
+        if (index === 0) this.#settleRunning(worker, task, error());
+        else this.#settle(task, false, error());
+      }
       exits.push(this.#retire(worker));
     }
     clearInterval(this.#idleTimer);
@@ -674,11 +677,10 @@ export class Scheduler {
     // Tasks it never started go back to the front of the queue; the one it was running fails with it.
     const requeue = worker.takeBack(worker.inFlight.length, undefined);
     const lost = worker.inFlight.splice(0);
-    for (const task of lost) {
-      const error = this.#unstartedTransfer(worker, task)
-        ? unstartedTransferError(detail, cause)
-        : workerExitError(detail, cause, outOfMemory);
-      this.#settle(task, false, error);
+    for (const [index, task] of lost.entries()) {
+      if (this.#unstartedTransfer(worker, task)) this.#settle(task, false, unstartedTransferError(detail, cause));
+      else if (index === 0) this.#settleRunning(worker, task, workerExitError(detail, cause, outOfMemory));
+      else this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
     }
     this.#queue.unshiftAll(requeue);
     this.#armInitWaits(this.#queue);
@@ -743,7 +745,7 @@ export class Scheduler {
       // Out of the pool before its tasks settle, as in #onExit: a `drain` listener reading stats sees neither.
       const held = worker.inFlight.splice(0);
       void this.#retire(worker);
-      this.#settle(task, false, error);
+      this.#settleRunning(worker, task, error);
       for (const other of held) {
         if (other === task) continue;
         const detail = 'terminated while stopping another task';
@@ -853,6 +855,23 @@ export class Scheduler {
       if (task.state === SENT) this.#stopRunning(task, new TaskTimeoutError(timeout, worker));
     }, timeout);
     task.timer.unref();
+  }
+
+  /**
+   * Fails the task that was at the head of `worker`'s list (running, or about to, since `headSince`) with no answer
+   * from the worker (timeout, abort, its worker's death, destroy()): its run time counts up to now, in the stats and
+   * onTiming alike, as a task that threw would; otherwise a pool busy with tasks that time out reads as idle.
+   */
+  #settleRunning(worker: PoolWorker, task: Task, error: Error): void {
+    if (task.state === SETTLED) return;
+    const now = performance.now();
+    const runMs = now - worker.headSince;
+    const waitMs = worker.headSince - task.enqueuedAt;
+    this.stats.record(runMs, waitMs, false);
+    if (task.onTiming !== undefined) {
+      callback(task.onTiming, { waitMs: Math.max(0, waitMs), runMs, worker: worker.transport.id });
+    }
+    this.#settle(task, false, error, true);
   }
 
   #settle(task: Task, ok: boolean, value: unknown, measured = false): void {
