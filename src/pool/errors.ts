@@ -86,12 +86,16 @@ export function workerExitError(detail: string, cause: unknown, outOfMemory: boo
  * A task sent with `transfer` whose worker ended (a crash, or stopped for another task) before it started: its
  * transferred input had moved into that worker with the message, so it cannot run on another one.
  */
-export function unstartedTransferError(detail: string, cause?: unknown): ThreadExitedError {
+export function unstartedTransferError(
+  detail: string,
+  cause?: unknown,
+  worker: 'thread' | 'process' = 'thread',
+): ThreadExitedError {
   return new ThreadExitedError(
     detail,
     cause,
     undefined,
-    `The task had not started; its transferred input was in the stopped thread, so it cannot run elsewhere (${detail})`,
+    `The task had not started; its transferred input was in the stopped ${worker}, so it cannot run elsewhere (${detail})`,
   );
 }
 

@@ -1,9 +1,8 @@
 // Runs inside each child process of a pool with `isolation: 'process'`: the same protocol as a thread, over IPC.
+import { writeSync } from 'node:fs';
 import { startHostWatchdog } from './host-watchdog.js';
-import { loadTaskModule } from './load-task-module.js';
-import { type Batch, INIT, LOAD_FAILED, READY, type WorkerInit, type WorkerMessage } from './protocol.js';
-import { sendError } from './serialized-error.js';
-import { TaskRunner } from './task-runner.js';
+import { type Batch, CLAIM_PIPE_FD, type WorkerInit, type WorkerMessage } from './protocol.js';
+import { serveTasks } from './serve-tasks.js';
 import { enterPoolWorker } from './worker-data.js';
 
 let token = '';
@@ -14,21 +13,34 @@ const send = (message: WorkerMessage) => {
 process.on('disconnect', () => process.exit(0));
 startHostWatchdog();
 
+const claimed = Buffer.from([1]);
+
+/**
+ * Tells the pool that the next task starts, before it does: one byte on a pipe of its own, written synchronously (the
+ * child's end is blocking), so it reaches the pool even when the task then kills the process at once, which a message
+ * on the IPC channel (queued behind others) would not. The pool counts the bytes: a task it sent beyond that count had
+ * not started when the child died, and runs elsewhere (ProcessTransport.tryCancel). A write that fails leaves the task
+ * unstarted: the throw ends the child, and the pool, which got no byte, runs the task elsewhere.
+ */
+function claim(): boolean {
+  for (;;) {
+    try {
+      writeSync(CLAIM_PIPE_FD, claimed);
+      return true;
+    } catch (error) {
+      // Only a full pipe (the pool's event loop blocked for thousands of tasks) would do this: wait for room.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
 process.once('message', async (init: WorkerInit) => {
-  let fns: Awaited<ReturnType<typeof loadTaskModule>>;
   token = init.token;
   enterPoolWorker(init.workerData);
-  try {
-    fns = await loadTaskModule(init.filename, () => send([INIT]));
-  } catch (error) {
-    sendError((serialized) => send([LOAD_FAILED, serialized]), error);
-    return;
-  }
-  // No shared memory across processes: the pool sends one task at a time, so every task received is claimed.
-  const runner = new TaskRunner(init.filename, fns, send, () => true);
+  const runner = await serveTasks(init.filename, send, claim);
+  if (runner === undefined) return;
   process.on('message', (batch: Batch) => {
     runner.push(batch);
     runner.kick();
   });
-  send([READY, [...fns.keys()]]);
 });

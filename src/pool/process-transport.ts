@@ -1,11 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { type CrashSummary, summarizeCrash } from '../crash-summary.js';
 import { killOnExit } from './kill-on-exit.js';
 import { withoutInputType } from './options.js';
-import { HOST_PIPE_FD, isWorkerMessage, type WorkerInit } from './protocol.js';
+import { CLAIM_PIPE_FD, HOST_PIPE_FD, isWorkerMessage, type WorkerInit } from './protocol.js';
 import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
@@ -14,13 +15,18 @@ const debug = debuglog('hive:pool');
 
 /**
  * A pool worker in a child process (`isolation: 'process'`): for native code that may crash the whole process, or
- * memory that must be isolated. No shared memory crosses processes, so tasks go one at a time: a task that was sent
- * has started, as far as the pool can tell, and is never handed to another worker.
+ * memory that must be isolated. No shared memory crosses processes, so tasks go one at a time, and one sent to a live
+ * child cannot be taken back. The child claims each task on a pipe before starting it (see process-entry): once it is
+ * gone, a task it had not claimed is known not to have started, and runs elsewhere, as with a thread's claim ring.
  */
 export class ProcessTransport implements WorkerTransport {
   readonly maxInFlight = 1;
   readonly #child: ChildProcess;
   #ended = false;
+  /** The child is gone and every byte of its claim pipe was read ('close'): #claimed is final. */
+  #closed = false;
+  /** Tasks the child claimed, so started: seqs below this one (it claims every task, in order). */
+  #claimed = 0;
   #stderrTail = '';
 
   constructor(options: TransportOptions, events: TransportEvents) {
@@ -29,10 +35,15 @@ export class ProcessTransport implements WorkerTransport {
       env: options.env ?? process.env,
       execArgv: [...(options.execArgv ?? withoutInputType(process.execArgv)), ...limitFlags(options)],
       // stdio[HOST_PIPE_FD]: the child's watchdog reads it to learn when this process is gone (see host-watchdog).
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe', 'pipe'],
     });
     killOnExit(this.#child);
-    for (const stream of [this.#child.stderr, this.#child.stdio[HOST_PIPE_FD]]) {
+    // fork()'s stdio type stops at fd 4; the sixth entry above is a pipe too.
+    const claims = (this.#child.stdio as readonly (Readable | null | undefined)[])[CLAIM_PIPE_FD];
+    claims?.on('data', (chunk: Buffer) => {
+      this.#claimed += chunk.length;
+    });
+    for (const stream of [this.#child.stderr, this.#child.stdio[HOST_PIPE_FD], claims]) {
       // A pipe holds the process open like a ref'd handle: an idle pool must not (the child's own ref counts).
       (stream as { unref?: () => void } | null)?.unref?.();
       // Nothing is ever written to the watchdog's pipe; an error on it (the child gone) is not the pool's to report.
@@ -54,6 +65,8 @@ export class ProcessTransport implements WorkerTransport {
     });
     // 'close' rather than 'exit': it comes after every message the child sent has been delivered.
     this.#child.on('close', (code, signal) => {
+      // After the claim pipe's last byte too ('close' waits for every stdio stream).
+      this.#closed = true;
       if (this.#ended) return;
       this.#ended = true;
       const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
@@ -95,14 +108,15 @@ export class ProcessTransport implements WorkerTransport {
     }
   }
 
-  tryCancel(): boolean {
-    return false;
+  tryCancel(seq: number): boolean {
+    // A live child may start the task at any moment, and nothing can stop it short of killing it.
+    return this.#closed && seq >= this.#claimed;
   }
 
   release(): void {}
 
   skipped(): boolean {
-    // Nothing is ever cancelled here (tryCancel is always false), so there is nothing to skip.
+    // A task is cancelled only once the child is gone (see tryCancel): no slot is ever left to free.
     return true;
   }
 

@@ -84,6 +84,12 @@ export interface ThreadInit {
  */
 export const HOST_PIPE_FD = 4;
 
+/**
+ * The fd, in each pool child process, of the pipe on which it claims each task before starting it (one byte per task,
+ * written synchronously: see process-entry): what tells the pool, once the child died, which tasks it had not started.
+ */
+export const CLAIM_PIPE_FD = 5;
+
 /** The first message to a pool's child process. */
 export interface WorkerInit {
   filename: string;

@@ -678,7 +678,8 @@ export class Scheduler {
     const requeue = worker.takeBack(worker.inFlight.length, undefined);
     const lost = worker.inFlight.splice(0);
     for (const [index, task] of lost.entries()) {
-      if (this.#unstartedTransfer(worker, task)) this.#settle(task, false, unstartedTransferError(detail, cause));
+      if (this.#unstartedTransfer(worker, task))
+        this.#settle(task, false, unstartedTransferError(detail, cause, this.#workerKind()));
       else if (index === 0) this.#settleRunning(worker, task, workerExitError(detail, cause, outOfMemory));
       else this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
     }
@@ -750,7 +751,7 @@ export class Scheduler {
         if (other === task) continue;
         const detail = 'terminated while stopping another task';
         const lost = this.#unstartedTransfer(worker, other)
-          ? unstartedTransferError(detail)
+          ? unstartedTransferError(detail, undefined, this.#workerKind())
           : new ThreadExitedError(detail);
         this.#settle(other, false, lost);
       }
@@ -768,6 +769,10 @@ export class Scheduler {
    */
   #unstartedTransfer(worker: PoolWorker, task: Task): boolean {
     return task.transfer !== undefined && task.state === SENT && worker.transport.tryCancel(task.seq);
+  }
+
+  #workerKind(): 'thread' | 'process' {
+    return this.#options.isolation === 'process' ? 'process' : 'thread';
   }
 
   #workerOf(task: Task): PoolWorker | undefined {
@@ -851,8 +856,7 @@ export class Scheduler {
     if (timeout <= 0) return;
     task.timer = setTimeout(() => {
       task.timer = undefined;
-      const worker = this.#options.isolation === 'process' ? 'process' : 'thread';
-      if (task.state === SENT) this.#stopRunning(task, new TaskTimeoutError(timeout, worker));
+      if (task.state === SENT) this.#stopRunning(task, new TaskTimeoutError(timeout, this.#workerKind()));
     }, timeout);
     task.timer.unref();
   }

@@ -3,22 +3,18 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { loadTaskModule } from './load-task-module.js';
 import {
   type Batch,
   CANCELLED,
   DOORBELL,
-  INIT,
-  LOAD_FAILED,
   PENDING,
-  READY,
   RING_MASK,
   STARTED,
   type ThreadInit,
   type WorkerMessage,
 } from './protocol.js';
-import { sendError } from './serialized-error.js';
-import { TaskRunner } from './task-runner.js';
+import { serveTasks } from './serve-tasks.js';
+import type { TaskRunner } from './task-runner.js';
 import { enterPoolWorker } from './worker-data.js';
 
 // Node's workerData is the pool's `workerData` option (as in piscina); the pool's own start data comes first on
@@ -70,29 +66,20 @@ port.on('message', (batch: Batch) => {
   runner.kick();
 });
 
-let fns: Awaited<ReturnType<typeof loadTaskModule>> | undefined;
-try {
-  fns = await loadTaskModule(filename, () => port.postMessage([INIT] satisfies WorkerMessage));
-} catch (error) {
-  // The parent terminates this thread on LOAD_FAILED.
-  sendError((serialized) => port.postMessage([LOAD_FAILED, serialized] satisfies WorkerMessage), error);
-}
-// Outside the try: the first tasks run from here, and what they throw is theirs, never a failure to load the module.
-if (fns !== undefined) {
-  runner = new TaskRunner(
-    filename,
-    fns,
-    (message, transfer) => port.postMessage(message, transfer),
-    (seq) => {
-      const slot = seq & RING_MASK;
-      if (Atomics.compareExchange(ring, slot, PENDING, STARTED) === PENDING) return true;
-      // Cancelled or moved by the parent: free the slot for reuse and skip the task.
-      Atomics.compareExchange(ring, slot, CANCELLED, PENDING);
-      return false;
-    },
-    waitForMore,
-  );
-  port.postMessage([READY, [...fns.keys()]] satisfies WorkerMessage);
+// The parent terminates this thread on LOAD_FAILED (runner undefined).
+runner = await serveTasks(
+  filename,
+  (message: WorkerMessage, transfer) => port.postMessage(message, transfer),
+  (seq) => {
+    const slot = seq & RING_MASK;
+    if (Atomics.compareExchange(ring, slot, PENDING, STARTED) === PENDING) return true;
+    // Cancelled or moved by the parent: free the slot for reuse and skip the task.
+    Atomics.compareExchange(ring, slot, CANCELLED, PENDING);
+    return false;
+  },
+  waitForMore,
+);
+if (runner !== undefined) {
   for (const batch of early.splice(0)) runner.push(batch);
   runner.kick();
 }
