@@ -224,14 +224,19 @@ export class Scheduler {
     if (this.#awaitingRoom) this.#checkRoomSoon();
   }
 
-  /** Retires workers past maxThreads: first those still starting or idle, then the least loaded busy ones. */
+  /**
+   * Retires workers past maxThreads: first those still starting, the youngest first (the oldest is the closest to
+   * ready), then the idle ones, then the least loaded busy ones.
+   */
   #shrink(): void {
     let excess = this.#live() - this.#options.maxThreads;
     if (excess <= 0) return;
-    const candidates = this.#workers
-      .filter((worker) => !worker.retiring)
-      .sort((a, b) => Number(a.ready) - Number(b.ready) || a.inFlight.length - b.inFlight.length);
-    for (const worker of candidates) {
+    // #workers is in creation order.
+    const starting = this.#workers.filter((worker) => !worker.retiring && !worker.ready).reverse();
+    const ready = this.#workers
+      .filter((worker) => !worker.retiring && worker.ready)
+      .sort((a, b) => a.inFlight.length - b.inFlight.length);
+    for (const worker of [...starting, ...ready]) {
       if (excess-- <= 0) break;
       if (worker.inFlight.length === 0) {
         void this.#retire(worker);

@@ -1,6 +1,9 @@
 // pool.resize(): the runtime's shared pool follows its cluster's size when the app is scaled, so a pool must be able
 // to change its maxThreads while tasks run, without losing a task or running one twice.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Pool } from 'hive/pool';
 import { counters, fixture, waitFor } from './helpers.js';
@@ -97,4 +100,36 @@ test('stats.utilization counts the time before a resize at the size the pool had
   assert.ok(before > 0);
   // Not equal: the microseconds between the two reads count at the new size.
   assert.ok(after > before / 2, `utilization ${before} before the resize, ${after} after`);
+});
+
+// #shrink sorted the starting threads only before the ready ones, ties in creation order: it retired the oldest thread
+// still starting (the closest to ready) and kept the newest. The youngest go first.
+test('shrinking retires the youngest of the threads still starting', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-pool-shrink-'));
+  const pool = new Pool({
+    filename: new URL('./fixtures/slow-load.mjs', import.meta.url),
+    minThreads: 0,
+    maxThreads: 3,
+    env: { ...process.env, HIVE_TEST_DIR: dir },
+  });
+  try {
+    const created: number[] = [];
+    const destroyed: number[] = [];
+    pool.on('workerCreate', (info) => created.push((info as { threadId: number }).threadId));
+    pool.on('workerDestroy', (info) => destroyed.push((info as { threadId: number }).threadId));
+    // Each waits for a thread; the module holds every thread in its start until `go` exists.
+    const runs = Array.from({ length: 3 }, (_, i) => pool.run(i));
+    await waitFor(() => created.length === 3, 20_000, 'three starting threads');
+    pool.resize(1);
+    await waitFor(() => destroyed.length === 2, 20_000, 'two threads retired');
+    assert.deepEqual(destroyed, [created[2], created[1]], 'the youngest two, youngest first');
+    writeFileSync(join(dir, 'go'), '');
+    assert.deepEqual(await Promise.all(runs), [0, 1, 2]);
+    assert.equal(destroyed.length, 2, 'the oldest serves');
+  } finally {
+    // Before the pool is destroyed: a thread held in its start would otherwise hold the test.
+    writeFileSync(join(dir, 'go'), '');
+    await pool.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
