@@ -122,13 +122,25 @@ const known = new Set([
   'workerData',
 ]);
 
+const atomicsHint =
+  "piscina's; Hive's threads wait on Atomics between batches, bounded to 1 ms: HIVE_POOL_ATOMICS=0 in the pool's `env` turns that off";
+
+/** piscina's pool options that Hive refuses, with what a piscina user should do instead (see docs/pool.md). */
+const piscinaHints = new Map([
+  ['atomics', atomicsHint],
+  ['useAtomics', atomicsHint],
+  ['name', "piscina's default export to run; Hive has no pool-wide equivalent: pass `name` to each run()"],
+]);
+
 /** Validates `new Pool()` options, naming the offending key and value, and fills in the defaults. */
 export function fillOptions(options: PoolOptions): FilledOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`Expected pool options to be an object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new InvalidArgumentError(`Unknown pool option \`${key}\``);
+    if (known.has(key)) continue;
+    const hint = piscinaHints.get(key);
+    throw new InvalidArgumentError(`Unknown pool option \`${key}\`${hint === undefined ? '' : ` (${hint})`}`);
   }
   const filename = taskFile(options.filename);
   const { minThreads, maxThreads, maxQueue } = threadBounds(options);

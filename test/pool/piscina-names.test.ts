@@ -21,3 +21,20 @@ test('run options `name: null` and `signal: null` mean none, as in piscina', asy
   assert.equal(await pool.run(8, { name: null }), 8);
   assert.equal(await pool.run({ ms: 1 }, { name: 'sleep', signal: null }), 1);
 });
+
+// piscina's pool options `atomics` and `name` were refused as bare unknown options: the error now says what to do.
+test("pool options `atomics` and `name` (piscina's) are refused with Hive's way of doing it", () => {
+  const filename = fixture('tasks.mjs');
+  for (const atomics of ['sync', 'async', 'disabled']) {
+    assert.throws(() => new Pool({ filename, atomics } as never), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: /Unknown pool option `atomics` \(.*HIVE_POOL_ATOMICS=0/,
+    });
+  }
+  assert.throws(() => new Pool({ filename, useAtomics: false } as never), { message: /HIVE_POOL_ATOMICS=0/ });
+  assert.throws(() => new Pool({ filename, name: 'hash' } as never), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /Unknown pool option `name` \(.*no pool-wide equivalent: pass `name` to each run\(\)\)/,
+  });
+  assert.throws(() => new Pool({ filename, colour: 1 } as never), { message: /^Unknown pool option `colour`$/ });
+});
