@@ -3,9 +3,15 @@
  * pool. `npm start` runs it clustered (`hive run examples/api/server.ts -i max`), on PORT, 3000 when unset.
  *
  *   GET /                  light: a small JSON reply
- *   GET /compute?n=35      fib(n) on the pool (worker threads): other requests keep flowing meanwhile
+ *   GET /compute?n=35      fib(n) on the pool (worker threads): other requests keep flowing meanwhile;
+ *                          &timeout=<ms> bounds its run (default 30 s). Pool errors map as docs/errors.md says:
+ *                          503 + Retry-After when the pool's queue is full, 504 past the timeout, 500 otherwise;
+ *                          a client that hangs up cancels its task
  *   GET /compute-inline?n=35  the same on the event loop: every other request of this process waits
  *   GET /health            200 while serving, 503 once the process is retiring
+ *
+ * API_MAX_QUEUE: tasks each process's pool lets wait for a thread before it sheds requests (default: the pool's
+ * own, 256 x threads).
  */
 import http from 'node:http';
 import { clusterSize, instance, onShutdown, pool } from 'hive/runtime';
@@ -15,6 +21,9 @@ import { fib } from './fib.js';
 // has no shell syntax for cmd.exe to miss); empty counts as unset, as in the `${PORT:-3000}` it replaces.
 const port = Number(process.env.PORT || 3000);
 const maxN = 42;
+const maxTimeout = 30_000;
+// Empty counts as unset, as for PORT.
+const maxQueue = process.env.API_MAX_QUEUE ? Number(process.env.API_MAX_QUEUE) : undefined;
 let retiring = false;
 
 function parseN(url: URL): number | undefined {
@@ -22,9 +31,46 @@ function parseN(url: URL): number | undefined {
   return Number.isInteger(n) && n >= 0 && n <= maxN ? n : undefined;
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function parseTimeout(url: URL): number | undefined {
+  const timeout = Number(url.searchParams.get('timeout') ?? maxTimeout);
+  return Number.isInteger(timeout) && timeout >= 1 && timeout <= maxTimeout ? timeout : undefined;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** A pool error as an HTTP answer, as docs/errors.md recommends. */
+function sendPoolError(res: http.ServerResponse, error: Error & { code?: string }): void {
+  switch (error.code) {
+    case 'ERR_HIVE_QUEUE_FULL':
+      // Backpressure: every thread is busy and the queue is at its bound. Shed, and say when to try again.
+      return send(res, 503, { error: 'busy, try again shortly', code: error.code }, { 'retry-after': '1' });
+    case 'ERR_HIVE_TASK_TIMEOUT':
+      return send(res, 504, { error: error.message, code: error.code });
+    default:
+      return send(res, 500, { error: error.message, code: error.code });
+  }
+}
+
+/** The pool's task for one request: cancelled (its thread stopped, or its place in the queue freed) on hang-up. */
+async function compute(req: http.IncomingMessage, res: http.ServerResponse, n: number, timeout: number) {
+  const hangUp = new AbortController();
+  // The response's 'close' comes when the connection ends, and after the response was sent: only the first counts.
+  const onClose = () => {
+    if (!res.writableFinished) hangUp.abort(new Error(`client hung up: ${req.method} ${req.url}`));
+  };
+  res.once('close', onClose);
+  try {
+    const options = maxQueue === undefined ? {} : { maxQueue };
+    return await pool(new URL('./fib.ts', import.meta.url), options).run<number>(
+      { n },
+      { timeout, signal: hangUp.signal },
+    );
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 const server = http.createServer(async (req, res) => {
@@ -39,11 +85,20 @@ const server = http.createServer(async (req, res) => {
       case '/compute-inline': {
         const n = parseN(url);
         if (n === undefined) return send(res, 400, { error: `n must be an integer 0-${maxN}` });
+        const timeout = parseTimeout(url);
+        if (timeout === undefined) return send(res, 400, { error: `timeout must be an integer 1-${maxTimeout} (ms)` });
         const started = performance.now();
-        const result =
-          url.pathname === '/compute'
-            ? await pool(new URL('./fib.ts', import.meta.url)).run({ n }, { timeout: 30_000 })
-            : fib(n);
+        let result: number;
+        if (url.pathname === '/compute-inline') result = fib(n);
+        else {
+          try {
+            result = await compute(req, res, n, timeout);
+          } catch (error) {
+            // Aborted on hang-up: nobody is left to answer.
+            if (res.destroyed) return;
+            return sendPoolError(res, error as Error);
+          }
+        }
         const ms = Math.round(performance.now() - started);
         return send(res, 200, { n, result, ms, on: url.pathname === '/compute' ? 'pool' : 'event loop', instance });
       }

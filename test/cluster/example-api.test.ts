@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { request } from 'undici';
+import { poll } from '../poll.js';
 import { freePort, isEvent, killAll, startHive } from './helpers.js';
 
 after(killAll);
@@ -38,4 +39,50 @@ test('examples/api under hive run: light route, compute on the pool and inline, 
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
   for (const exit of hive.records.filter(isEvent('exit'))) assert.equal(exit.code, 0);
+});
+
+/** hive_pool_tasks_failed_total of every instance, from the metrics endpoint. */
+async function failedTasks(metrics: string): Promise<number> {
+  const { body } = await request(`${metrics}/metrics`, { reset: true });
+  let total = 0;
+  for (const [, value] of (await body.text()).matchAll(/^hive_pool_tasks_failed_total\{[^}]*\} (\S+)$/gm)) {
+    total += Number(value);
+  }
+  return total;
+}
+
+// The example answered every pool error 500 (a full queue included, with nothing to say when to come back) and let a
+// task run on after its client hung up.
+test('examples/api: a full queue is 503 with Retry-After, a timeout 504; a client that hangs up cancels its task', async () => {
+  const port = await freePort();
+  const hive = startHive(
+    [api, '-i', '1', '--threads', '1', '--port', String(port), '--metrics-port', '0', '--listen-timeout', '60s'],
+    { API_MAX_QUEUE: '0' },
+  );
+  const metrics = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 90_000);
+
+  // fib(42) holds the pool's one thread for seconds; its client hangs up below.
+  const hangUp = new AbortController();
+  const long = request(`http://127.0.0.1:${port}/compute?n=42`, { signal: hangUp.signal, reset: true });
+  long.catch(() => {});
+  // Meanwhile a task finds no thread free and no room to wait (maxQueue 0).
+  const shed = await poll(async () => {
+    const reply = await request(`http://127.0.0.1:${port}/compute?n=1`, { reset: true });
+    const body = (await reply.body.json()) as Record<string, unknown>;
+    return reply.statusCode === 200 ? undefined : { status: reply.statusCode, headers: reply.headers, body };
+  }, 'a request shed while fib(42) runs');
+  assert.deepEqual([shed.status, shed.headers['retry-after'], shed.body.code], [503, '1', 'ERR_HIVE_QUEUE_FULL']);
+  assert.equal(await failedTasks(metrics), 0, 'a refused task is not a failed one');
+
+  // The hang-up aborts the running task (its thread is replaced): it fails rather than run on to its end.
+  hangUp.abort();
+  await poll(async () => (await failedTasks(metrics)) === 1, 'the abandoned task cancelled');
+
+  const timedOut = await getJson(port, '/compute?n=42&timeout=1');
+  assert.deepEqual([timedOut.status, timedOut.body.code], [504, 'ERR_HIVE_TASK_TIMEOUT']);
+  assert.equal((await getJson(port, '/compute?n=20')).body.result, 6765);
+  assert.equal((await getJson(port, '/compute?n=20&timeout=0')).status, 400);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
 });
