@@ -32,6 +32,7 @@ export function sharedPool(
   // A copy: the caller's object may change after, and later calls are compared with what the pool was made from.
   createdWith.set(pool, options);
   timePoolRuns(pool);
+  logErrors(pool);
   const created = pool;
   const unfollow = options.maxThreads === 'auto' ? followClusterSize(pool) : () => {};
   state.closers.push(() => {
@@ -40,4 +41,17 @@ export function sharedPool(
     return created.close();
   });
   return pool;
+}
+
+/**
+ * A shared pool's `error` events (a thread that died while idle, a task module that failed to load: failures no task
+ * carries) as one line each on stderr, which the primary prefixes with the instance: without a listener the pool
+ * drops them, and the instance's log would say nothing. A listener of the app's own gets them too.
+ */
+function logErrors(pool: Pool): void {
+  pool.on('error', (error: Error & { code?: unknown }) => {
+    const what = typeof error.code === 'string' ? error.code : error.name;
+    const message = String(error.message).split('\n', 1)[0];
+    console.error(`hive: the shared pool of ${pool.options.filename}: ${what}: ${message}`);
+  });
 }
