@@ -43,14 +43,11 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 /** A pool error as an HTTP answer, as docs/errors.md recommends. */
 function sendPoolError(res: http.ServerResponse, error: Error & { code?: string }): void {
-  switch (error.code) {
-    case 'ERR_HIVE_QUEUE_FULL':
-      // Backpressure: every thread is busy and the queue is at its bound. Shed, and say when to try again.
-      return send(res, 503, { error: 'busy, try again shortly', code: error.code }, { 'retry-after': '1' });
-    case 'ERR_HIVE_TASK_TIMEOUT':
-      return send(res, 504, { error: error.message, code: error.code });
-    default:
-      return send(res, 500, { error: error.message, code: error.code });
+  if (error.code === 'ERR_HIVE_QUEUE_FULL') {
+    // Backpressure: every thread is busy and the queue is at its bound. Shed, and say when to try again.
+    send(res, 503, { error: 'busy, try again shortly', code: error.code }, { 'retry-after': '1' });
+  } else {
+    send(res, error.code === 'ERR_HIVE_TASK_TIMEOUT' ? 504 : 500, { error: error.message, code: error.code });
   }
 }
 

@@ -3,8 +3,8 @@
 // stderr, prefixed with the instance like the app's own output, and the app's own listener still gets it.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { poll } from '../poll.js';
 import { fixture, freePort, killAll, startHiveText } from '../cluster/helpers.js';
+import { poll } from '../poll.js';
 
 after(killAll);
 
