@@ -41,22 +41,27 @@ test('examples/api under hive run: light route, compute on the pool and inline, 
   for (const exit of hive.records.filter(isEvent('exit'))) assert.equal(exit.code, 0);
 });
 
-/** hive_pool_tasks_failed_total of every instance, from the metrics endpoint. */
-async function failedTasks(metrics: string): Promise<number> {
+/** A metric summed over every instance, from the metrics endpoint. */
+async function metric(metrics: string, name: string): Promise<number> {
   const { body } = await request(`${metrics}/metrics`, { reset: true });
   let total = 0;
-  for (const [, value] of (await body.text()).matchAll(/^hive_pool_tasks_failed_total\{[^}]*\} (\S+)$/gm)) {
+  for (const [, value] of (await body.text()).matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))) {
     total += Number(value);
   }
   return total;
 }
+const failedTasks = (metrics: string) => metric(metrics, 'hive_pool_tasks_failed_total');
 
 // The example answered every pool error 500 (a full queue included, with nothing to say when to come back) and let a
 // task run on after its client hung up.
 test('examples/api: a full queue is 503 with Retry-After, a timeout 504; a client that hangs up cancels its task', async () => {
   const port = await freePort();
   const hive = startHive(
-    [api, '-i', '1', '--threads', '1', '--port', String(port), '--metrics-port', '0', '--listen-timeout', '60s'],
+    [
+      api,
+      ...['-i', '1', '--threads', '1', '--port', String(port), '--metrics-port', '0', '--listen-timeout', '60s'],
+      '--server-timing',
+    ],
     { API_MAX_QUEUE: '0' },
   );
   const metrics = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
@@ -79,8 +84,14 @@ test('examples/api: a full queue is 503 with Retry-After, a timeout 504; a clien
   hangUp.abort();
   await poll(async () => (await failedTasks(metrics)) === 1, 'the abandoned task cancelled');
 
-  const timedOut = await getJson(port, '/compute?n=42&timeout=1');
-  assert.deepEqual([timedOut.status, timedOut.body.code], [504, 'ERR_HIVE_TASK_TIMEOUT']);
+  const timedOut = await request(`http://127.0.0.1:${port}/compute?n=42&timeout=1`, { reset: true });
+  const timedOutBody = (await timedOut.body.json()) as Record<string, unknown>;
+  assert.deepEqual([timedOut.statusCode, timedOutBody.code], [504, 'ERR_HIVE_TASK_TIMEOUT']);
+  // The time the stopped tasks ran counts (it used to be left out): in Server-Timing and the pool's busy time.
+  assert.match(String(timedOut.headers['server-timing']), /pool-run;dur=[\d.]+;desc="thread \d+"/);
+  await poll(async () => (await failedTasks(metrics)) === 2, 'the timed-out task counted');
+  assert.equal(await metric(metrics, 'hive_pool_tasks_completed_total'), 0);
+  assert.ok((await metric(metrics, 'hive_pool_busy_seconds_total')) > 0, 'busy time of the stopped tasks');
   assert.equal((await getJson(port, '/compute?n=20')).body.result, 6765);
   assert.equal((await getJson(port, '/compute?n=20&timeout=0')).status, 400);
   hive.kill('SIGTERM');
