@@ -60,8 +60,9 @@ test('hive init --pm2 writes an ecosystem.config.js that hive start runs too', a
   const again = await hive.run(['init', '--pm2'], { cwd: dir });
   assert.equal(again.code, 2);
   assert.match(again.stderr, /ecosystem\.config\.js is there already/);
-  // Its app is named as the other file's: started again from this file, as `hive start <config>` restarts an app.
+  // Its app is named as the other file's, which started it: a file of another project takes over no app, so it goes.
   trim(written.file, 'server.mjs');
+  await hive.run(['delete', 'api']);
   const [app] = await hive.json<App[]>(['start', 'ecosystem.config.js', '--env', 'production'], { cwd: dir });
   assert.deepEqual([app!.name, app!.mode, app!.status, app!.total], ['api', 'cluster', 'online', 2]);
   const extra = await hive.run(['init', 'simple'], { cwd: dir });
@@ -77,6 +78,7 @@ test('hive init --pm2 in a package of "type": "module" writes ecosystem.config.c
   assert.match(text, /^module\.exports = \{$/m);
   assert.match(text, /`hive start ecosystem\.config\.cjs`/);
   trim(written.file);
+  await hive.run(['delete', 'api']);
   const [app] = await hive.json<App[]>(['start', 'ecosystem.config.cjs'], { cwd: dir });
   assert.deepEqual([app!.name, app!.status, app!.total], ['api', 'online', 2]);
 
