@@ -37,6 +37,7 @@ import { forkRestartPolicy } from './fork-restart-policy.js';
 import { killTree } from './kill-tree.js';
 import { endLeftoverWorkers, type RecordedProcess } from './leftover-workers.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
+import { primarySpawnError } from './primary-spawn-error.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
@@ -757,15 +758,6 @@ export class ManagedApp {
   #spawn(): Promise<void> {
     const { spec } = this;
     if (this.#pendingEnv) this.#primaryInPending = true;
-    const primary = fork(...this.#primaryCommand(), {
-      cwd: spec.cwd,
-      // Only a cluster-mode primary (`hive run`) takes the mark off: a fork-mode one would hand it down to its processes.
-      env: spec.fork ? this.#primaryEnv() : markedPrimaryEnv(this.#primaryEnv()),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // The daemon's own flags (e.g. a loader) are not the app's business.
-      execArgv: [],
-    });
-    this.#primary = primary;
     this.#startedAt = Date.now();
     this.#wasOnline = false;
     this.#ended = false;
@@ -777,18 +769,43 @@ export class ManagedApp {
     this.#stderrTail = [];
     this.#primaryError = [];
     this.#metricsUrl = null;
-    this.#log(`${spec.name}: primary pid ${primary.pid} started`);
     this.#countsSent = false;
+    let primary: ChildProcess;
+    try {
+      primary = fork(...this.#primaryCommand(), {
+        cwd: spec.cwd,
+        // Only a cluster-mode primary (`hive run`) takes the mark off: a fork-mode one would hand it down to its
+        // processes.
+        env: spec.fork ? this.#primaryEnv() : markedPrimaryEnv(this.#primaryEnv()),
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        // The daemon's own flags (e.g. a loader) are not the app's business.
+        execArgv: [],
+      });
+    } catch (error) {
+      // Some causes are thrown rather than emitted (ENOTDIR: a cwd that is a file).
+      return Promise.reject(this.#onSpawnError(undefined, error as Error));
+    }
+    this.#primary = primary;
     let resolveExit!: () => void;
     this.#exited = new Promise((resolve) => {
       resolveExit = resolve;
     });
+    if (primary.pid !== undefined) this.#log(`${spec.name}: primary pid ${primary.pid} started`);
     const started = new Promise<void>((resolve, reject) => {
       splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), { maxLine: MAX_RECORD });
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
       primary.on('message', (message: Record<string, unknown> | null) => this.#onPrimaryMessage(message));
-      // Without this, the IPC channel's EPIPE after a primary dies would be an uncaught error in the daemon.
-      primary.on('error', (error) => this.#log(`${spec.name}: primary error: ${error.message}`));
+      primary.on('error', (error) => {
+        // A primary that was never spawned (its cwd gone: ENOENT) gets no 'exit': without this, the start and any stop
+        // after it would wait for one forever.
+        if (primary.pid === undefined) {
+          reject(this.#onSpawnError(primary, error));
+          resolveExit();
+          return;
+        }
+        // Else the IPC channel's EPIPE after a primary dies, which would be an uncaught error in the daemon.
+        this.#log(`${spec.name}: primary error: ${error.message}`);
+      });
       primary.on('exit', async (code, signal) => {
         // The last lines (the reason a start failed) may still be in the pipes; an orphan holding them open must
         // not hold up the exit, hence the bound.
@@ -808,6 +825,14 @@ export class ManagedApp {
       });
     });
     return started;
+  }
+
+  // A primary that could not be spawned ended as one that exits at once: the error of the start it was for.
+  #onSpawnError(primary: ChildProcess | undefined, error: Error): AppOperationError {
+    const cause = primarySpawnError(error, this.spec.cwd);
+    this.#log(`${this.name}: ${cause}`);
+    this.#onExit(primary, null, null, cause);
+    return new AppOperationError(this.name, `did not start: ${cause}`);
   }
 
   // The environment of the app's processes: the shell's of `hive start` (or of the last --update-env), the spec's
@@ -994,14 +1019,20 @@ export class ManagedApp {
     this.#logs.write('stderr', line);
   }
 
-  #onExit(primary: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  // `spawnError`: the primary was never spawned (undefined when fork() threw), for this reason.
+  #onExit(
+    primary: ChildProcess | undefined,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    spawnError?: string,
+  ): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
     // Cluster workers exit when their primary's IPC closes (those whose loop is blocked do not: #endLeftovers); plain
     // fork-mode processes would be orphaned.
     if (this.spec.fork) {
-      for (const pid of this.#workers.keys()) {
-        if (!isAppProcessPid(pid, primary.pid)) continue;
+      for (const pid of primary ? this.#workers.keys() : []) {
+        if (!isAppProcessPid(pid, primary!.pid)) continue;
         try {
           process.kill(pid, 'SIGTERM');
         } catch {}
@@ -1012,14 +1043,16 @@ export class ManagedApp {
     for (const answer of this.#control.values()) answer({ ok: false, message: 'the primary exited' });
     this.#control.clear();
     const how = signal ?? `code ${code}`;
-    this.#log(`${this.name}: primary pid ${primary.pid} exited with ${how}`);
-    const died = `primary (pid ${primary.pid}) ${signal ? `killed by ${signal}` : `exited with code ${code}`}`;
+    if (spawnError === undefined) this.#log(`${this.name}: primary pid ${primary?.pid} exited with ${how}`);
+    const died =
+      spawnError ?? `primary (pid ${primary?.pid}) ${signal ? `killed by ${signal}` : `exited with code ${code}`}`;
     if (this.#wanted === 'stopped') {
       this.#status = 'stopped';
       return;
     }
-    // A fork-mode program that cannot be spawned (ENOENT, EACCES) would fail the same way on every restart.
-    const spawnFailed = this.spec.fork !== undefined && code === FORK_SPAWN_FAILED;
+    // A primary, or a fork-mode program, that cannot be spawned (ENOENT, EACCES) would fail the same way on every
+    // restart.
+    const spawnFailed = spawnError !== undefined || (this.spec.fork !== undefined && code === FORK_SPAWN_FAILED);
     if ((this.spec.autorestart === false || this.#ended) && this.#wasOnline && !spawnFailed) {
       // A one-shot job finished: stopped until the next `start`, `reload` or cron tick. A primary that said its app
       // ended exits with the last process's code (`hive run`): that is the job's result, not a primary failure.
@@ -1029,7 +1062,7 @@ export class ManagedApp {
     }
     const starting = !this.#wasOnline;
     this.#lastError = spawnFailed
-      ? (this.#stderrTail.at(-1) ?? `cannot spawn ${this.spec.fork!.command}`)
+      ? (spawnError ?? this.#stderrTail.at(-1) ?? `cannot spawn ${this.spec.fork!.command}`)
       : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#primaryErrorLine()}` : ''}`;
     // A spawn that failed is retried too: at boot, the program may be on a network mount not mounted yet.
     // A start that failed was never up: below any minUptime, 0 included (else each try would reset the count).
