@@ -4,6 +4,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
+import { cwdProblem } from '../../config/cwd-problem.js';
 import { checkAppPoolThreads } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
@@ -631,6 +632,11 @@ async function configSpecs(file: string, values: Values, command: string): Promi
   function configSpec(app: AppConfig): AppSpec {
     const options = supervisorOptions(app, config.file, envName, config.apps);
     const cwd = options.cwd ?? dirname(config.file);
+    // Before the script, which is looked for in it: the folder is what is wrong then.
+    const problem = cwdProblem(cwd);
+    if (problem !== undefined) {
+      throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).cwd`, `${cwd} ${problem}`);
+    }
     const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
     // Refused for the whole file, before the daemon is asked, as every other bad key of it is; PM2 starts the
     // file's other apps and leaves this one out ("Script not found"), which splits a deploy in two.
