@@ -60,13 +60,15 @@ export class ProgramNotFoundError extends ScriptNotFoundError {
 
 /**
  * Throws a ScriptNotFoundError when an app's script is not there to run: a file against `cwd`, or for a fork-mode app
- * (`fork`, from forkCommand) a bare name of a program on PATH, as PM2 falls back to one (`which`, resolveAppAttributes).
- * Made before the daemon adds the app: the `hive run` primary would make it again, but only once the app is added.
+ * (`fork`, from forkCommand) run as a program itself, a bare name of a program on PATH, as PM2 falls back to one
+ * (`which`, resolveAppAttributes). A script that node or an interpreter runs is a file, whatever its name: node does not
+ * look `wrker.js` up on PATH, and the app would crash-loop with MODULE_NOT_FOUND. Made before the daemon adds the app:
+ * the `hive run` primary would make it again, but only once the app is added.
  */
 export function assertAppScript(script: string, cwd: string, fork: { command: string } | undefined): void {
-  const path = resolve(cwd, script);
-  const onPath = fork !== undefined && !script.includes('/') && !existsSync(path);
-  if (!onPath) assertScriptFile(path);
+  // forkCommand leaves a bare name as it is only when no file of that name is in `cwd`, for PATH to find.
+  const onPath = fork !== undefined && fork.command === script && !script.includes('/');
+  if (!onPath) assertScriptFile(resolve(cwd, script));
   // Else its spawn would fail with ENOENT on every restart, while the app showed online (its fork primary runs).
-  else if (fork.command === script && !isOnPath(script)) throw new ProgramNotFoundError(script);
+  else if (!isOnPath(script)) throw new ProgramNotFoundError(script);
 }
