@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
@@ -342,13 +342,13 @@ function runningNames(apps: AppInfo[]): Set<string> {
 
 /**
  * `hive start <name|id|all>`, of an app the daemon has (PM2's `pm2 start api`, restartExistingProcessName) or of
- * every app: a stopped or errored app starts again with its own options, a running one restarts. Undefined when the target is
- * not such an app: a script path, a file here, a name with an extension (PM2 tells them apart the same way), or a
- * name no app has (a program on PATH, `hive start pnpm`). Without this the name became a fork-mode app running a
- * program called `api`, which replaced the stopped app's script and options.
+ * every app: a stopped or errored app starts again with its own options, a running one restarts. Undefined when the
+ * target is not such an app: a script path, a file here (a folder is not one), a name with an extension (PM2 tells them
+ * apart the same way), or a name no app has (a program on PATH, `hive start pnpm`). Without this the name became a
+ * fork-mode app running a program called `api`, which replaced the stopped app's script and options.
  */
 async function startExisting(target: string, values: Values, scriptArgs: string[]): Promise<AppInfo[] | undefined> {
-  if (isConfigFile(target) || target.includes('/') || extname(target) !== '' || existsSync(resolve(target))) {
+  if (isConfigFile(target) || target.includes('/') || extname(target) !== '' || isFile(resolve(target))) {
     return undefined;
   }
   if (target === 'all') {
@@ -373,6 +373,15 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     const body = values['update-env'] ? { target: String(app.id), shellEnv: shellEnv() } : { target: String(app.id) };
     return client.request<AppInfo[]>('restart', body);
   }, false);
+}
+
+// A folder of the app's name here (`worker/`, its code) is no script: the app is meant, as PM2 takes it.
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
