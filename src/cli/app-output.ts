@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo, AppSettings } from '../daemon/protocol.js';
 
@@ -170,13 +171,22 @@ function settingLines(app: AppInfo): [string, string][] {
   return lines;
 }
 
+/**
+ * The script as a path from `/`, as PM2's describe shows its `script path`: a config's `./server.js` is read against
+ * the app's cwd. A program found on PATH (a fork-mode app whose command is the bare name) stays its name.
+ */
+function scriptPath(app: AppInfo): string {
+  if (app.settings?.command === app.script && !app.script.includes('/')) return app.script;
+  return resolve(app.cwd, app.script);
+}
+
 export function describeApp(app: AppInfo): string {
   const fields: [string, string][] = [
     ['name', app.name],
     ['id', String(app.id)],
     ['status', app.status],
     ['mode', app.mode],
-    ['script', app.script],
+    ['script', scriptPath(app)],
     ['cwd', app.cwd],
     ['instances', `${app.ready}/${app.total} ready`],
     ['restarts', String(app.restarts)],
