@@ -7,7 +7,13 @@ import type { Writable } from 'node:stream';
  */
 export const MAX_OUTPUT_BACKLOG = 1024 * 1024;
 
-/** Whether `stream` holds more than {@link MAX_OUTPUT_BACKLOG} bytes its reader has not taken yet. */
-export function readerBehind(stream: Writable): boolean {
-  return stream.writableLength > MAX_OUTPUT_BACKLOG;
+/**
+ * `hive run`'s bound: its reader is often the daemon, busy for a moment with a burst of every app's lines; 1 MiB would
+ * drop lines it reads a moment later, while a reader that stalls for good still cannot grow the primary past this.
+ */
+export const RUN_OUTPUT_BACKLOG = 16 * 1024 * 1024;
+
+/** Whether `stream` holds more than `limit` bytes its reader has not taken yet. */
+export function readerBehind(stream: Writable, limit = MAX_OUTPUT_BACKLOG): boolean {
+  return stream.writableLength > limit;
 }

@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
-import { readerBehind } from '../output-backlog.js';
+import { RUN_OUTPUT_BACKLOG, readerBehind } from '../output-backlog.js';
 
 /**
  * One of `hive run`'s output streams, bounded as the daemon bounds a slow log pipe (output-backlog.ts): while its
- * reader is over 1 MiB behind, the app's lines are dropped, not piled up in the primary's memory; Hive's own lines (its
+ * reader is over 16 MiB behind, the app's lines are dropped, not piled up in the primary's memory; Hive's own lines (its
  * events, which the daemon keeps its table from) are always written. The first line written after a gap is preceded by
  * `mark(n)`: the number of lines dropped there.
  */
@@ -19,7 +19,7 @@ export class BoundedOutput {
 
   /** An app's line (with its newline): dropped while the reader is behind. */
   appLine(text: string): void {
-    if (readerBehind(this.#stream)) {
+    if (readerBehind(this.#stream, RUN_OUTPUT_BACKLOG)) {
       this.#dropped += 1;
       return;
     }

@@ -8,9 +8,9 @@ import { fixture, hiveBin, killAll, tempDir } from './helpers.js';
 
 after(killAll);
 
-const LINES = 20_000;
+const LINES = 30_000;
 
-test("hive run drops the app's lines past 1 MiB its stdout reader is behind by, and marks each gap with the count", async () => {
+test("hive run drops the app's lines past 16 MiB its stdout reader is behind by, and marks each gap with the count", async () => {
   const done = join(tempDir('hive-flood-'), 'done');
   const child = spawn(
     process.execPath,

@@ -52,7 +52,7 @@ export default async function run(argv: string[]): Promise<number> {
   // output: past a backlog its lines are dropped, and the gap is marked by a warning event.
   const bounded = (stream: NodeJS.WriteStream, label: string) =>
     new BoundedOutput(stream, (dropped) => {
-      const message = `${dropped} line(s) of the app's output dropped: the reader of ${label} was more than 1 MiB behind`;
+      const message = `${dropped} line(s) of the app's output dropped: the reader of ${label} was more than 16 MiB behind`;
       return formatEvent(logFormat, name, { type: 'warning', message });
     });
   const stdout = bounded(process.stdout, 'stdout');
