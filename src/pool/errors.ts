@@ -29,13 +29,24 @@ export class QueueFullError extends HiveError {
  * worker is stopped, since the init is not the task's and would only start over in a new one.
  */
 export class TaskTimeoutError extends HiveError {
-  constructor(timeout: number, worker: 'thread' | 'process' = 'thread', beforeInit = false) {
+  /**
+   * `when`: 'running' (its worker was replaced), 'init' (it waited for a module's async init), 'resent' (its worker
+   * died before starting it, and it had not started again since: no worker was stopped for it).
+   */
+  constructor(
+    timeout: number,
+    worker: 'thread' | 'process' = 'thread',
+    when: 'running' | 'init' | 'resent' = 'running',
+  ) {
     super(
       'ERR_HIVE_TASK_TIMEOUT',
-      beforeInit
+      when === 'init'
         ? `The task did not start within its timeout of ${timeout} ms: the task module's initialisation (an export ` +
             'that is a Promise) had not finished in any worker'
-        : `The task did not finish within its timeout of ${timeout} ms; its ${worker} was replaced`,
+        : when === 'resent'
+          ? `The task did not finish within its timeout of ${timeout} ms: its ${worker} died before starting it, ` +
+            'and it had not started again since'
+          : `The task did not finish within its timeout of ${timeout} ms; its ${worker} was replaced`,
     );
   }
 }

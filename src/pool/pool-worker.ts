@@ -79,8 +79,7 @@ export class PoolWorker {
       this.inFlight.splice(i, 1);
       task.state = QUEUED;
       task.seq = -1;
-      if (task.timer !== undefined) clearTimeout(task.timer);
-      task.timer = undefined;
+      // Its timer (if it had reached the head) keeps running: its deadline holds wherever it runs next.
       taken.push(task);
     }
     return taken.reverse();

@@ -352,7 +352,7 @@ export class Scheduler {
     const batch = batchLimit(this.#runEwma);
     while (this.#queue.size > 0) {
       // A task with a transfer list goes only to a worker holding nothing (see #batchFrom): it waits for one here.
-      const needsIdle = this.#queue.peek()?.transfer !== undefined;
+      const needsIdle = alone(this.#queue.peek());
       let target: PoolWorker | undefined;
       let room = 0;
       let eligible = 0;
@@ -385,13 +385,14 @@ export class Scheduler {
    * worker holding nothing, so that it starts next there: its buffers go with the message and cannot be taken back,
    * and a worker stopped for another task (abort, timeout) would take them down with it. Plain tasks may follow it:
    * they can be taken back. The batch ends before a transfer task that cannot join it; it waits for an idle worker.
+   * The same for a task suspected of a worker's death (see #onExit).
    */
   #batchFrom(worker: PoolWorker, count: number): Task[] {
     const tasks: Task[] = [];
     while (tasks.length < count) {
       const next = this.#queue.peek();
       if (next === undefined) break;
-      if (next.transfer !== undefined && (tasks.length > 0 || worker.inFlight.length > 0)) break;
+      if (alone(next) && (tasks.length > 0 || worker.inFlight.length > 0)) break;
       this.#queue.shift();
       tasks.push(next);
     }
@@ -573,8 +574,8 @@ export class Scheduler {
     const wasIdle = worker.inFlight.length === 0;
     for (const task of tasks) {
       // An init-wait timer (see #armInitWaits) is over: the task's own timeout counts from its start.
-      if (task.timer !== undefined) clearTimeout(task.timer);
-      task.timer = undefined;
+      if (task.initWait !== undefined) clearTimeout(task.initWait);
+      task.initWait = undefined;
       task.state = SENT;
       task.seq = worker.nextSeq++;
       worker.inFlight.push(task);
@@ -688,6 +689,18 @@ export class Scheduler {
       else if (index === 0) this.#settleRunning(worker, task, workerExitError(detail, cause, outOfMemory));
       else this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
     }
+    // Nothing running took the blame for this death: the first task it had not started may have caused it, its input
+    // killing the worker as it was decoded, before the claim (out of memory: resourceLimits). Put back, it would kill
+    // one worker after another, forever. So it runs elsewhere once; dying so a second time, it fails with the death.
+    let carried = lost.length > 0;
+    const suspect = carried ? undefined : requeue[0];
+    if (suspect?.suspect) {
+      requeue.shift();
+      this.#settle(suspect, false, workerExitError(detail, cause, outOfMemory));
+      carried = true;
+    } else if (suspect !== undefined) {
+      suspect.suspect = true;
+    }
     this.#queue.unshiftAll(requeue);
     this.#armInitWaits(this.#queue);
     const error = workerExitError(detail, cause, outOfMemory);
@@ -705,7 +718,7 @@ export class Scheduler {
       this.#replenish();
       return;
     }
-    if (!worker.proven && lost.length === 0 && performance.now() - worker.readyAt < MIN_UPTIME_MS) {
+    if (!worker.proven && !carried && performance.now() - worker.readyAt < MIN_UPTIME_MS) {
       // Loaded, then died before proving the module, with no task running: paced like a death while loading, so a
       // module whose threads die just after loading costs one start per retry wait, not a restart loop. Tasks it had
       // not started wait for another worker, except that once the pool holds, tasks waiting with no worker left fail
@@ -716,7 +729,7 @@ export class Scheduler {
       if (this.#earlyDeaths >= MAX_EARLY_DEATHS) this.#startFailed();
       if (this.#holding && alone) for (const task of this.#queue.clear()) this.#settle(task, false, error);
     }
-    if (lost.length === 0) {
+    if (!carried) {
       // It died between tasks (idle, or before starting those put back in the queue): no task carries the failure,
       // whatever other workers are running.
       this.#hooks.error(error);
@@ -829,17 +842,20 @@ export class Scheduler {
   #armInitWaits(tasks: Iterable<Task>): void {
     if (this.#initialising === 0 || this.#workers.some((worker) => worker.ready && !worker.retiring)) return;
     for (const task of tasks) {
-      if (task.state !== QUEUED || task.timeout <= 0 || task.timer !== undefined) continue;
+      // A task put back after its worker died keeps its own deadline (task.timer), which comes first.
+      if (task.state !== QUEUED || task.timeout <= 0 || task.timer !== undefined || task.initWait !== undefined) {
+        continue;
+      }
       const timeout = task.timeout;
       this.#initWaits = true;
-      task.timer = setTimeout(() => {
-        task.timer = undefined;
+      task.initWait = setTimeout(() => {
+        task.initWait = undefined;
         if (task.state !== QUEUED) return;
         this.#queue.removed();
-        this.#settle(task, false, new TaskTimeoutError(timeout, 'thread', true));
+        this.#settle(task, false, new TaskTimeoutError(timeout, 'thread', 'init'));
       }, timeout);
       // The starting worker holds the process open meanwhile.
-      task.timer.unref();
+      task.initWait.unref();
     }
   }
 
@@ -848,8 +864,8 @@ export class Scheduler {
     if (!this.#initWaits) return;
     this.#initWaits = false;
     for (const task of this.#queue) {
-      if (task.timer !== undefined) clearTimeout(task.timer);
-      task.timer = undefined;
+      if (task.initWait !== undefined) clearTimeout(task.initWait);
+      task.initWait = undefined;
     }
   }
 
@@ -861,7 +877,20 @@ export class Scheduler {
     if (timeout <= 0) return;
     task.timer = setTimeout(() => {
       task.timer = undefined;
-      if (task.state === SENT) this.#stopRunning(task, new TaskTimeoutError(timeout, this.#workerKind()));
+      if (task.state === QUEUED) {
+        // Put back after its worker died before starting it (see #onExit), and waiting for another.
+        this.#queue.removed();
+        this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), 'resent'));
+      } else if (task.state === SENT) {
+        const worker = this.#workerOf(task);
+        if (worker !== undefined && worker.inFlight[0] !== task && worker.transport.tryCancel(task.seq)) {
+          // Resent behind another task and not started: cancel it there, as an abort would; its worker goes on.
+          worker.inFlight.splice(worker.inFlight.indexOf(task), 1);
+          this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), 'resent'));
+        } else {
+          this.#stopRunning(task, new TaskTimeoutError(timeout, this.#workerKind()));
+        }
+      }
     }, timeout);
     task.timer.unref();
   }
@@ -887,6 +916,7 @@ export class Scheduler {
     if (task.state === SETTLED) return;
     task.state = SETTLED;
     if (task.timer !== undefined) clearTimeout(task.timer);
+    if (task.initWait !== undefined) clearTimeout(task.initWait);
     if (task.signal !== undefined) this.#aborts.delete(task, task.signal);
     if (!measured && !ok) this.stats.recordFailure();
     this.#pending--;
@@ -963,6 +993,14 @@ export class Scheduler {
     }, every);
     this.#idleTimer.unref();
   }
+}
+
+/**
+ * A task that must be first on a worker holding nothing: one with a transfer list (see #batchFrom), and a suspect of a
+ * worker's death (see #onExit), so that if its next worker dies before starting anything, the blame is its alone.
+ */
+function alone(task: Task | undefined): boolean {
+  return task !== undefined && (task.transfer !== undefined || task.suspect);
 }
 
 /** Calls a caller's callback; one that throws is the caller's bug and surfaces as such, without corrupting the pool. */

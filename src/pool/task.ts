@@ -19,8 +19,18 @@ export class Task {
   state: typeof QUEUED | typeof SENT | typeof SETTLED = QUEUED;
   /** Position in its worker's stream of tasks, once sent. */
   seq = -1;
-  /** Its timeout: once running, or while queued with only a worker's async init to wait for (Scheduler). */
+  /**
+   * Its timeout, from when it first reached the head of a worker's list (running, or next to). It keeps running when
+   * the task is put back in the queue after its worker died, so `timeout` bounds the task however often it is resent.
+   */
   timer: NodeJS.Timeout | undefined = undefined;
+  /** While queued with only a worker's async init to wait for, that wait counts against its timeout (Scheduler). */
+  initWait: NodeJS.Timeout | undefined = undefined;
+  /**
+   * A worker died with this task as the first one it had not started, and nothing running: its input (decoded before
+   * the claim, e.g. out of memory) may be what killed it. It runs elsewhere once; a second such death rejects it.
+   */
+  suspect = false;
   /** `run()`'s onTiming, set after construction: rarely used, so it stays out of the constructor's hot signature. */
   onTiming: ((timing: TaskTiming) => void) | undefined = undefined;
 
