@@ -139,7 +139,7 @@ export class PrimaryUnresponsiveError extends HiveError {
   constructor(app: string, pid: number | undefined, command: string, timeout: number) {
     super(
       'ERR_HIVE_PRIMARY_UNRESPONSIVE',
-      `app ${JSON.stringify(app)}: its primary (pid ${pid}) does not answer: no answer to \`${command}\` within ${timeout} ms (its listen and kill timeouts per slot, plus a margin); \`hive restart ${app}\` or \`hive stop ${app}\` kills it after its kill timeout`,
+      `app ${JSON.stringify(app)}: its primary (pid ${pid}) does not answer: no answer to \`${command}\` within ${timeout} ms ((slots + 1) × (its listen timeout + kill timeout), plus 10 s); \`hive restart ${app}\` or \`hive stop ${app}\` kills it when it still does not answer after its kill timeout (at least 10 s)`,
     );
     this.app = app;
     this.pid = pid;
