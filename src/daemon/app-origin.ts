@@ -1,21 +1,27 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { AppSpec } from './protocol.js';
 
 /** Where an app a config file starts or reloads comes from: the file (absolute), and its script and cwd. */
 export type AppOrigin = Pick<AppSpec, 'configFile' | 'script' | 'cwd'>;
 
 /**
- * Why a config file's app may not take over the app of that name the daemon has, or undefined when it may: that app
- * came from another config file (or, not recorded as from a file: started from a script, or by a Hive from before
- * the record, with another script or cwd). PM2 restarts the app it has under its own script then; replacing it with
- * the other file's app silently swapped a production API for a worker of another project.
+ * The warning a config file's start or reload of the app of that name the daemon has deserves, or undefined: that app
+ * came from another config file (or, none recorded, as for a script's app or one of an older dump, ran another
+ * script). The file's definition applies all the same, as PM2 applies it: a refusal broke release-folder deploys
+ * (`cd releases/2 && hive startOrReload ecosystem.config.js` of an app from releases/1) and every app of an older dump.
+ * The same project moved (a file of the same name defining an app of the same script name: a new release folder, a
+ * `cd` that left $PWD behind) is no news and gets none; another project's file taking an app over is said, once.
  */
-export function originConflict(existing: AppSpec, incoming: AppOrigin): string | undefined {
+export function originWarning(name: string, existing: AppSpec, incoming: AppOrigin): string | undefined {
   if (incoming.configFile === undefined) return undefined;
+  const now = `${incoming.configFile} now defines it`;
+  const sameScript =
+    basename(resolve(existing.cwd, existing.script)) === basename(resolve(incoming.cwd, incoming.script));
   if (existing.configFile !== undefined) {
-    return existing.configFile === incoming.configFile ? undefined : `came from ${existing.configFile}`;
+    if (existing.configFile === incoming.configFile) return undefined;
+    if (sameScript && basename(existing.configFile) === basename(incoming.configFile)) return undefined;
+    return `app ${JSON.stringify(name)} came from ${existing.configFile}; ${now}`;
   }
-  const script = resolve(existing.cwd, existing.script);
-  if (script === resolve(incoming.cwd, incoming.script) && existing.cwd === incoming.cwd) return undefined;
-  return `runs ${script} in ${existing.cwd}, not ${resolve(incoming.cwd, incoming.script)} in ${incoming.cwd}`;
+  if (sameScript) return undefined;
+  return `app ${JSON.stringify(name)} ran ${resolve(existing.cwd, existing.script)} in ${existing.cwd}; ${now}`;
 }

@@ -105,7 +105,11 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return { id: app.id, name: app.name, env: app.environment() } satisfies EnvResult;
       }
       case 'start':
-        return apps.start(request.app, { replace: request.replace === true, updateEnv: request.updateEnv === true });
+        return apps.start(request.app, {
+          replace: request.replace === true,
+          updateEnv: request.updateEnv === true,
+          warn: (warning) => progress({ warning }),
+        });
       case 'flush': {
         // As pm2 flush: every app's logs and the daemon's own. Its stdout and stderr are daemon.log opened O_APPEND
         // (client.ts), so its next line lands at the start of the emptied file, not at its old offset.
@@ -125,7 +129,12 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return apps.reload(
           request.target,
           progress,
-          { shellEnv: request.shellEnv, env: request.env, origin: request.origin },
+          {
+            shellEnv: request.shellEnv,
+            env: request.env,
+            origin: request.origin,
+            warn: (warning) => progress({ warning }),
+          },
           request.by,
         );
       case 'reset':

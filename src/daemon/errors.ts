@@ -76,21 +76,6 @@ export class AppExistsError extends HiveError {
   }
 }
 
-/**
- * A config file's app has the name of an app the daemon has from another config file (or another script): see
- * originConflict. The message names the app, where it came from and the file given.
- */
-export class AppNameTakenError extends HiveError {
-  constructor(name: string, why: string, file: string) {
-    super(
-      'ERR_HIVE_APP_NAME_TAKEN',
-      `app ${JSON.stringify(name)} ${why}; ${file} names an app ${JSON.stringify(name)} too, and a config file ` +
-        `starts, restarts or reloads only the apps it started: to replace it, \`hive delete ${name}\` first, or ` +
-        'give the app another name in the file',
-    );
-  }
-}
-
 /** An app's primary failed to start, or a reload/scale it was asked for failed. */
 export class AppOperationError extends HiveError {
   constructor(name: string, message: string) {

@@ -19,17 +19,11 @@ import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppPoolThreads } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
-import { type AppOrigin, originConflict } from './app-origin.js';
+import { type AppOrigin, originWarning } from './app-origin.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
 import { controlTimeout } from './control-timeout.js';
-import {
-  AppExistsError,
-  AppNameTakenError,
-  AppNotFoundError,
-  AppOperationError,
-  PrimaryUnresponsiveError,
-} from './errors.js';
+import { AppExistsError, AppNotFoundError, AppOperationError, PrimaryUnresponsiveError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import type { ForkOptions } from './fork-primary.js';
@@ -121,8 +115,10 @@ type Status = AppInfo['status'];
 export interface ReloadEnvs {
   shellEnv?: Record<string, string> | undefined;
   env?: Record<string, string> | undefined;
-  /** The config file's app this reload is for: refused when the app came from elsewhere (see originConflict). */
+  /** The config file's app this reload is for: the app's origin from now on (see originWarning). */
   origin?: AppOrigin | undefined;
+  /** Told when the file takes the app over from another (see originWarning). */
+  warn?: ((message: string) => void) | undefined;
 }
 
 /** How a start meets an app of that name (see ManagedApp#startWith). */
@@ -131,6 +127,8 @@ export interface StartHow {
   updateEnv?: boolean;
   /** A start that fails is tried again in the background (a resurrect's, see ManagedApp#start). */
   retry?: boolean;
+  /** Told when a config file's start takes the app over from another file (see originWarning). */
+  warn?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -257,12 +255,12 @@ export class ManagedApp {
    * gives it no env (or `{}`) takes the restarting shell's (PM2 7's Utility.extendExtraConfig deletes an empty `env`
    * before it would replace the process's, and the CLI's environment it sent stays).
    */
-  startWith(spec: AppSpec, { replace = false, updateEnv = false, retry = false }: StartHow = {}): Promise<void> {
+  startWith(spec: AppSpec, { replace = false, updateEnv = false, retry = false, warn }: StartHow = {}): Promise<void> {
     return this.#serially(async () => {
       const running = this.#status !== 'stopped' && this.#status !== 'errored';
       if (!replace && running) throw new AppExistsError(this.name);
       // In the queue: a start of the file asked before this one may have given the app its origin.
-      if (replace) this.#checkOrigin(spec);
+      if (replace) this.#warnOrigin(spec, warn);
       // Read here, in the queue: a restart --update-env asked before this one has set it.
       const { shellEnv } = this.spec;
       const keep = replace && !updateEnv && Object.keys(spec.env).length > 0;
@@ -280,10 +278,12 @@ export class ManagedApp {
     });
   }
 
-  /** Throws AppNameTakenError when a config file's app is not this app (see originConflict). */
-  #checkOrigin(origin: AppOrigin): void {
-    const why = originConflict(this.spec, origin);
-    if (why !== undefined) throw new AppNameTakenError(this.name, why, origin.configFile!);
+  /** Says (daemon.log, and `warn`: the CLI's stderr) when a config file takes this app over from another. */
+  #warnOrigin(origin: AppOrigin, warn: ((message: string) => void) | undefined): void {
+    const message = originWarning(this.name, this.spec, origin);
+    if (message === undefined) return;
+    this.#log(`warning: ${message}`);
+    warn?.(message);
   }
 
   /**
@@ -336,7 +336,13 @@ export class ManagedApp {
    */
   reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
     return this.#serially(() => {
-      if (envs.origin !== undefined) this.#checkOrigin(envs.origin);
+      const { origin } = envs;
+      if (origin?.configFile !== undefined) {
+        this.#warnOrigin(origin, envs.warn);
+        // The file that reloads the app is where it comes from now, whatever the reload's outcome: the next start or
+        // reload of that file is no takeover. Its script and cwd stay: the primary runs those until a restart.
+        this.spec = { ...this.spec, configFile: origin.configFile };
+      }
       return this.#reload(onProgress, envs);
     });
   }

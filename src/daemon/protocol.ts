@@ -24,8 +24,8 @@ export const appSpecSchema = z
     script: z.string().min(1).max(4096),
     cwd: z.string().min(1).max(4096),
     /**
-     * The config file the app was started from (absolute, as the CLI named it); absent for a script's app. A config
-     * file of another path may not take the app over (app-origin.ts).
+     * The config file the app was started from (absolute, as the CLI named it); absent for a script's app. Another
+     * project's file that takes the app over is warned about (app-origin.ts).
      */
     configFile: z.string().min(1).max(4096).optional(),
     /** Arguments of `hive run` (script first). */
@@ -175,7 +175,7 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       by,
       shellEnv: z.record(z.string(), z.string()).optional(),
       env: z.record(z.string(), z.string()).optional(),
-      // A config file's reload (`hive reload <config>`, startOrReload): an app of another origin is refused.
+      // A config file's reload (`hive reload <config>`, startOrReload): the app's origin from now on (app-origin.ts).
       origin: z
         .object({
           configFile: z.string().min(1).max(4096),

@@ -3,6 +3,7 @@ import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { isConfigTarget } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { warningsTo } from '../daemon-warning.js';
 import { shellEnv } from '../shell-env.js';
 import type { ConfigReload } from './start.js';
 
@@ -86,7 +87,7 @@ async function reloadConfig(
     for (const request of requests) {
       try {
         const body = { ...request.reload, target: request.name, by: 'name' };
-        apps.push(...(await client.request<AppInfo[]>('reload', body, onProgress)));
+        apps.push(...(await client.request<AppInfo[]>('reload', body, warningsTo('reload', onProgress))));
       } catch (error) {
         if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
         missing.push(request);
@@ -98,7 +99,7 @@ async function reloadConfig(
     let failed = false;
     for (const request of missing) {
       try {
-        apps.push(await client.request<AppInfo>('start', request.start));
+        apps.push(await client.request<AppInfo>('start', request.start, warningsTo('reload')));
       } catch (error) {
         failed = true;
         const { code, message } = error as { code?: string; message: string };

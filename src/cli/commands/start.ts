@@ -12,6 +12,7 @@ import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { warningsTo } from '../daemon-warning.js';
 import { assertAppScript, forkCommand } from '../fork-command.js';
 import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
@@ -258,14 +259,18 @@ export default function start(argv: string[], command = 'start', startOr?: Start
           if (reload) {
             // This shell's environment, as `hive reload <config>` takes it (see configReloads).
             started.push(
-              ...(await client.request<AppInfo[]>('reload', reloadBody(spec, reloadShellEnv(spec, values)))),
+              ...(await client.request<AppInfo[]>(
+                'reload',
+                reloadBody(spec, reloadShellEnv(spec, values)),
+                warningsTo(command),
+              )),
             );
             continue;
           }
           // A config file started again restarts its apps with the file's options, as PM2's does; a script's name that
           // runs is refused, as PM2 refuses it without -f.
           const body = config ? { app: spec, replace: true, updateEnv } : { app: spec };
-          started.push(await client.request<AppInfo>('start', body));
+          started.push(await client.request<AppInfo>('start', body, warningsTo(command)));
         } catch (error) {
           failed = true;
           const { code, message } = error as { code?: string; message: string };
