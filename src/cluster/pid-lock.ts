@@ -1,17 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  linkSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { linkSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isAlive, procStatFields } from './proc-stat.js';
+import { writeTemp } from './temp-file.js';
 
 /**
  * An exclusive lock held by a live process, for what only one process may own at a time (the daemon of a HIVE_HOME,
@@ -158,25 +148,6 @@ function createExclusive(file: string, content: string): boolean {
   } finally {
     unlinkQuietly(temp);
   }
-}
-
-/**
- * Writes `content` to a new file next to `file` and returns its path. The name is random and the open exclusive and
- * O_NOFOLLOW: with a guessable name and a plain open, anyone who can write the folder (a shared `--socket` folder)
- * could plant a symlink there and have this process overwrite the file it points to.
- */
-function writeTemp(file: string, content: string): string {
-  const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    writeSync(fd, content);
-  } catch (error) {
-    closeSync(fd);
-    unlinkQuietly(temp);
-    throw error;
-  }
-  closeSync(fd);
-  return temp;
 }
 
 function unlinkQuietly(file: string): void {

@@ -1,7 +1,8 @@
-import { existsSync, constants as fsConstants, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, constants as fsConstants, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
+import { writeTemp } from '../cluster/temp-file.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
@@ -183,9 +184,14 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
  * is still this process's. One left by a SIGKILLed daemon names a dead pid, which systemd and the next daemon ignore.
  */
 function writePidFile(file: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${process.pid}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  // Random, exclusive and O_NOFOLLOW: `daemon.pid.<pid>.tmp` could be planted as a symlink beforehand.
+  const temporary = writeTemp(file, `${process.pid}\n`);
+  try {
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
   process.on('exit', () => {
     try {
       if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
