@@ -1,12 +1,15 @@
 // `hive startup`'s unit was Type=oneshot with RemainAfterExit=yes and no Restart=: a daemon killed by kill -9 or the
 // OOM killer left every app down while systemd said the unit was active. Now, as PM2's unit: Type=forking on the
-// daemon's pid file (daemon.pid, a plain pid the daemon writes), Restart=on-failure, ExecReload.
+// daemon's pid file (daemon.pid, a plain pid the daemon writes), Restart=on-failure, ExecReload. Without
+// ExecStop=`hive kill`, which after `hive update` (the old daemon exits 0) killed the NEW daemon and its apps: a stop
+// is systemd's SIGTERM to the daemon alone (KillMode=mixed), which stops the apps gracefully, as `hive kill` does.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
+import type { AppInfo } from '../../dist/daemon/protocol.js';
+import { daemonFixture, isAlive, tempHome, waitFor } from '../daemon/helpers.js';
 
 const hive = tempHome();
 type Startup = { unit: string; file: string; install: string };
@@ -21,7 +24,24 @@ test('the unit supervises the daemon: forking on its pid file, restarted on fail
   assert.deepEqual(keys('RemainAfterExit'), []);
   assert.match(unit, /^ExecStart=".+" ".+hive\.js" resurrect$/m);
   assert.match(unit, /^ExecReload=".+" ".+hive\.js" reload all$/m);
-  assert.match(unit, /^ExecStop=".+" ".+hive\.js" kill$/m);
+  assert.deepEqual(keys('ExecStop'), [], 'no `hive kill`: after `hive update` it would kill the new daemon');
+  assert.deepEqual(keys('KillMode'), ['KillMode=mixed']);
+  // No dump yet: the stop bound of an app of the default kill timeout (30 s), plus the daemon's 10 s.
+  assert.deepEqual(keys('TimeoutStopSec'), ['TimeoutStopSec=40']);
+});
+
+test("TimeoutStopSec covers the saved apps' kill timeouts, and the install stops the daemon running now", async () => {
+  const file = join(hive.dir, 'slow.config.js');
+  const app = { name: 'slow', script: daemonFixture('ticker.sh'), interpreter: 'none', kill_timeout: 60_000 };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  await hive.json(['start', file]);
+  await hive.json(['save']);
+  const { unit, install } = await hive.json<Startup>(['startup']);
+  // The daemon waits 2 x 60 s + 10 s for the app's drain and its tree's (stop-timeout.ts), then 10 s for itself.
+  assert.match(unit, /^TimeoutStopSec=140$/m);
+  // A daemon started outside the unit makes its start fail (systemd refuses its pid file): stopped first.
+  assert.match(install, /&& hive kill && sudo systemctl enable --now hive-/);
+  await hive.run(['kill']);
 });
 
 test('the daemon writes its pid to that file while it runs, and removes it as it exits', async () => {
@@ -59,4 +79,41 @@ test('systemd-analyze verify finds nothing wrong with the unit', {
   const own = result.stderr.split('\n').filter((line) => line.includes(path.slice(path.lastIndexOf('/') + 1)));
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(own, [], result.stderr);
+});
+
+const daemonEntry = new URL('../../dist/daemon/main.js', import.meta.url).pathname;
+
+test("SIGTERM to the daemon (systemd's stop) stops every app gracefully, removes daemon.pid and exits 0", async () => {
+  mkdirSync(hive.home, { recursive: true, mode: 0o700 });
+  // daemon.pid's temporary file was daemon.pid.<pid>.tmp, opened plainly: a symlink planted there was written through.
+  const victim = join(hive.dir, 'victim');
+  writeFileSync(victim, 'untouched\n');
+  // exec: the daemon keeps the shell's pid, the one the planted name has.
+  const script = 'ln -s "$1" "$2.$$.tmp" && exec "$3" "$4"';
+  const daemon = spawn('/bin/sh', ['-c', script, 'sh', victim, pidFile, process.execPath, daemonEntry], {
+    cwd: hive.home,
+    env: { ...process.env, HIVE_HOME: hive.home },
+    stdio: 'ignore',
+  });
+  hive.pids.add(daemon.pid!);
+  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+  await waitFor(() => existsSync(join(hive.home, 'daemon.sock')), 'the daemon listening');
+  assert.equal(readFileSync(pidFile, 'utf8'), `${daemon.pid}\n`);
+  assert.equal(readFileSync(victim, 'utf8'), 'untouched\n', 'the pid file was not written through a symlink');
+
+  const file = join(hive.dir, 'clean.config.js');
+  const app = { name: 'clean', script: daemonFixture('sigint-cleanup.mjs'), exec_mode: 'fork' };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const [started] = await hive.json<AppInfo[]>(['start', file]);
+  const worker = started!.processes.find((p) => p.role === 'worker')!.pid;
+  const out = () => hive.readLog('clean-out.log');
+  await waitFor(() => out().includes(`up ${worker}`), 'the app up');
+  assert.equal(hive.pids.has(daemon.pid!), true);
+
+  daemon.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.equal(isAlive(worker), false, "the app's process stopped with the daemon");
+  assert.ok(out().includes(`cleanup ${worker}`), `the app's own stop ran: ${out()}`);
+  assert.equal(existsSync(pidFile), false);
+  assert.equal(existsSync(join(hive.home, 'daemon.sock')), false);
 });

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { readDump } from '../../daemon/dump.js';
 import { hivePaths } from '../../daemon/paths.js';
+import { killTimeoutOf, stopTimeout } from '../../daemon/stop-timeout.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 
 const usage = `Usage: hive startup [systemd] [--json]
@@ -30,9 +33,11 @@ export default function startup(argv: string[]): Promise<number> {
     const otherHome = process.env.HIVE_HOME ? paths.home !== join(homedir(), '.hive') : false;
     const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`)}\n` : '';
     // Type=forking: `hive resurrect` starts the daemon (detached) and exits once the apps are up; the daemon, named by
-    // its pid file, is the service's main process. When it dies other than by `hive kill` (a crash, a kill -9, the
-    // OOM killer), systemd stops what is left of the unit (its apps' primaries) and runs ExecStart again: PM2's unit.
-    // A oneshot unit with RemainAfterExit left every app down while systemd reported the unit active.
+    // its pid file, is the service's main process. When it dies (a crash, a kill -9, the OOM killer), systemd stops
+    // what is left of the unit (its apps' primaries) and runs ExecStart again: PM2's unit. No ExecStop=`hive kill`:
+    // after `hive update` (the old daemon exits 0), systemd would run it and kill the NEW daemon, outside the unit,
+    // and its apps. A stop is SIGTERM to the daemon alone (KillMode=mixed), which stops every app as `hive kill` does
+    // and exits; only what outlives TimeoutStopSec is SIGKILLed, the whole cgroup then.
     const unit = `[Unit]
 Description=Hive apps of ${user}${otherHome ? ` (HIVE_HOME ${paths.home})` : ''}
 After=network.target
@@ -46,18 +51,45 @@ ${home}PIDFile=${paths.pidFile.replace(/%/g, '%%')}
 Restart=on-failure
 ExecStart=${hive} resurrect
 ExecReload=${hive} reload all
-ExecStop=${hive} kill
+KillMode=mixed
+TimeoutStopSec=${stopSeconds(paths.dump)}
 
 [Install]
 WantedBy=multi-user.target
 `;
     const name = `hive-${user}${otherHome ? `-${homeTag(paths.home)}` : ''}`;
     const file = `/etc/systemd/system/${name}.service`;
-    const install = `hive startup > ${name}.service && sudo mv ${name}.service ${file} && sudo systemctl enable --now ${name}`;
+    // `hive kill` first: a daemon running now (the usual case, right after `hive save`) is outside the unit, which
+    // would refuse its pid file and fail; the unit's resurrect brings the apps back under it.
+    const install = `hive startup > ${name}.service && sudo mv ${name}.service ${file} && hive kill && sudo systemctl enable --now ${name}`;
     if (values.json) printJson({ unit, file, install });
-    else process.stdout.write(`${unit}\n# Install (after \`hive save\`):\n#   ${install}\n`);
+    else {
+      process.stdout.write(
+        `${unit}\n# Install (after \`hive save\`; the daemon running now stops and the unit resurrects its apps):\n#   ${install}\n`,
+      );
+    }
     return 0;
   });
+}
+
+// Beyond the apps' own stop bounds: the daemon's socket and lock, its exit.
+const DAEMON_STOP_MARGIN = 10_000;
+
+/**
+ * TimeoutStopSec: how long the daemon may take to stop every app (side by side, each within its stop bound, see
+ * stop-timeout.ts) before systemd SIGKILLs the unit, for the apps of the dump the unit resurrects. An app's
+ * graceful drain must not be cut short by systemd where `hive kill` would have waited for it.
+ */
+function stopSeconds(dump: string): number {
+  let longest = stopTimeout(killTimeoutOf({ runArgs: [] }));
+  try {
+    for (const { spec } of readDump(dump, readFileSync(dump, 'utf8'))) {
+      longest = Math.max(longest, stopTimeout(killTimeoutOf(spec)));
+    }
+  } catch {
+    // No dump (or one resurrect will refuse): the default apps' bound.
+  }
+  return Math.ceil((longest + DAEMON_STOP_MARGIN) / 1000);
 }
 
 /**
