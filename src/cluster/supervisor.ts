@@ -189,6 +189,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #router: StickyRouter | undefined;
   #stopping: Promise<void> | undefined;
   #reloading = false;
+  // The reload running, settled either way (see stop()).
+  #reloadRun: Promise<void> | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   // Reads each worker's memory from /proc (see #watchMemory).
   #memoryWatch: NodeJS.Timeout | undefined;
@@ -342,34 +344,49 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const env = options.env === undefined ? undefined : envCopy(options.env);
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
-      const base = env ?? this.#baseEnv;
-      options.onStart?.();
-      this.#reloading = true;
-      this.#refreshState();
-      this.#emit({ type: 'reload', phase: 'start' });
-      const retirements: Promise<unknown>[] = [];
-      const replaced: ReloadedSlot[] = [];
-      try {
-        for (const slot of [...this.#slots]) {
-          if (this.#stopping) throw new SupervisorStoppedError('reload');
-          if (slot.removed) continue;
-          const { retired, oldPid, newPid } = await this.#replace(slot, base);
-          retirements.push(retired);
-          replaced.push({ instance: slot.instance, oldPid, newPid });
-        }
-        await Promise.all(retirements);
-        this.#baseEnv = base;
-        this.#forgetLastExit();
-        this.#emit({ type: 'reload', phase: 'done' });
-        return { slots: replaced.sort((a, b) => a.instance - b.instance) };
-      } catch (error) {
-        this.#emit({ type: 'reload', phase: 'aborted', reason: (error as Error).message });
-        throw error;
-      } finally {
-        this.#reloading = false;
-        this.#refreshState();
-      }
+      const run = this.#rollingReload(env ?? this.#baseEnv, options.onStart);
+      // A stop waits for it: its done or aborted must come before the app's `stopped`, after which a `hive run`
+      // primary exits (the replacement it retires fails its wait only a tick after its exit).
+      this.#reloadRun = run.then(
+        () => {},
+        () => {},
+      );
+      return run;
     });
+  }
+
+  async #rollingReload(base: Record<string, string> | undefined, onStart?: () => void): Promise<ReloadResult> {
+    onStart?.();
+    this.#reloading = true;
+    this.#refreshState();
+    this.#emit({ type: 'reload', phase: 'start' });
+    const retirements: Promise<unknown>[] = [];
+    const replaced: ReloadedSlot[] = [];
+    try {
+      for (const slot of [...this.#slots]) {
+        if (this.#stopping) throw new SupervisorStoppedError('reload');
+        if (slot.removed) continue;
+        const { retired, oldPid, newPid } = await this.#replace(slot, base);
+        retirements.push(retired);
+        replaced.push({ instance: slot.instance, oldPid, newPid });
+      }
+      await Promise.all(retirements);
+      this.#baseEnv = base;
+      this.#forgetLastExit();
+      this.#emit({ type: 'reload', phase: 'done' });
+      return { slots: replaced.sort((a, b) => a.instance - b.instance) };
+    } catch (error) {
+      // A stop retired the replacement: its "exited before it was ready" is no fault of the new code.
+      const stopped = this.#stopping !== undefined;
+      this.#emit({ type: 'reload', phase: 'aborted', reason: stopped ? 'stopped' : (error as Error).message });
+      if (stopped && !(error instanceof SupervisorStoppedError)) {
+        throw new SupervisorStoppedError('reload', 'the app was stopped during it', { cause: error });
+      }
+      throw error;
+    } finally {
+      this.#reloading = false;
+      this.#refreshState();
+    }
   }
 
   /**
@@ -427,6 +444,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       void this.#router?.close();
       await Promise.all([...this.#live].map((worker) => worker.retire(options.signal)));
       await Promise.all(this.#leaving);
+      await this.#reloadRun;
       // Only now: until the last worker has closed the socket, another primary must not take the path over.
       this.#releaseSocket();
       this.#setState('stopped', this.#ended);
