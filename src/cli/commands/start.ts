@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
@@ -501,7 +501,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values['no-merge-logs']) spec.mergeLogs = false;
   // PM2's -o/-e/-l: resolved here, as `outFile`/`errorFile`/`logFile` of a config are against its app's cwd.
   if (typeof values.output === 'string') spec.outFile = logPath(values.output, '--output');
-  if (typeof values.error === 'string') spec.errorFile = logPath(values.error, '--error');
+  if (typeof values.error === 'string') spec.errorFile = errorLogPath(values.error);
   if (typeof values.log === 'string') spec.logFile = logPath(values.log, '--log');
   if (fork) spec.fork = fork;
   // A fork-mode program is stopped by the daemon, not by a primary: the spec carries its drain budget, as a config's.
@@ -771,6 +771,18 @@ function watchDelay(value: string): number {
 function logPath(value: string, flag: string): string {
   if (value === '') throw new UsageError(`expected ${flag} to be a file path, got ""`);
   return resolve(value);
+}
+
+// `-e` is `--env` in `hive run` but PM2's error log file here: `-e PORT=1` would silently start the app without PORT
+// and log its stderr to a file named `PORT=1`. Such a file that exists already is taken as meant.
+function errorLogPath(value: string): string {
+  const path = logPath(value, '--error');
+  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(value) && !existsSync(path)) {
+    throw new UsageError(
+      `-e is the error log file in hive start (PM2's meaning); pass --env ${value} for an environment variable, or --error ./${value} for a file of that name`,
+    );
+  }
+  return path;
 }
 
 /**
