@@ -316,8 +316,13 @@ export class WorkerProcess extends EventEmitter {
           return 'with --sticky the router hands clients only to the server listening on --port (PORT); a server on another port does not count';
         }
         if (waitReady || stickyPort !== undefined) return undefined;
-        // The usual cause: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed).
-        return "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)";
+        // The usual causes: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed),
+        // and an app that clusters itself: in Hive's workers it takes its worker branch, whose connections only its
+        // own primary (the one that listens) would have handed it.
+        return (
+          "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)" +
+          "; so does an app that runs its own `cluster.isPrimary` branch (@socket.io/sticky's setupPrimary, throng): in a Hive worker it takes its worker branch, which leaves the listen to its own primary (or drop that branch: --sticky does what setupPrimary does)"
+        );
       },
       messages: this.#messages,
       process: this.worker.process,

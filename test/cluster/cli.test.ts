@@ -125,6 +125,11 @@ test('a worker that never becomes ready: exit 1 with ERR_HIVE_WORKER_NOT_READY',
     stderr,
     /within 1000 ms; cluster mode waits for a server; .* fork mode \(execMode: 'fork', `hive start -x`\)/,
   );
+  // The other usual cause: an app with its own cluster code, whose worker branch a Hive worker takes.
+  assert.match(
+    stderr,
+    /; so does an app that runs its own `cluster\.isPrimary` branch \(@socket\.io\/sticky's setupPrimary, throng\)/,
+  );
 });
 
 test('a worker that throws at startup: exit 1, the error names its stderr', async () => {
