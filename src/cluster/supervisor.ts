@@ -331,6 +331,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * Rolling reload: per slot, fork the replacement, wait until it is ready, then retire the old worker. Resolves, once
    * every old worker has exited, to the slots replaced with their old and new pids. A replacement that fails to become
    * ready aborts the reload (ReloadAbortedError) and the old workers keep serving.
+   * A stop during it aborts it too (SupervisorStoppedError; the event's reason is `stopped`), before the app stops.
    * @param options.onStart - called when this reload begins: topology changes run one at a time, so a reload asked
    *   for during another (or during the start) begins only after it.
    * @param options.env - the app's new environment (PM2's `--update-env`), in place of the primary's own: the
