@@ -1,5 +1,6 @@
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { parseSize } from '../cluster/units.js';
+import { splitArgs } from '../config/split-args.js';
 import { ENV } from '../runtime/protocol.js';
 import { appEnvironment } from './app-environment.js';
 import { DEBOUNCE_MS } from './file-watcher.js';
@@ -52,6 +53,7 @@ export function appSettings(spec: AppSpec): AppSettings {
     port: portOf(portFlag ?? env.PORT),
     // Only a cluster's primary adds the instance number (supervisor.ts, setInstanceVars).
     portPerInstance: !spec.fork && env[ENV.incrementVar] === 'PORT',
+    nodeArgs: spec.fork ? leadingFlags(spec.fork.args) : splitArgs(flag('node-args') ?? '').args,
     balance: balance !== undefined && BALANCE_MODES.includes(balance) ? (balance as AppSettings['balance']) : null,
     sticky: sticky !== undefined && stickyModeProblem(sticky) === undefined ? sticky : null,
     command: spec.fork ? spec.fork.command : null,
@@ -71,4 +73,10 @@ export function appSettings(spec: AppSpec): AppSettings {
     // `hive edge nginx --app` builds the app's upstream from port, socket and sticky.
     socket: spec.fork ? null : (flag('socket') ?? null),
   };
+}
+
+// A fork-mode program's own flags come before its script (`node --inspect app.js`); what follows is the script's.
+function leadingFlags(args: readonly string[]): string[] {
+  const script = args.findIndex((arg) => !arg.startsWith('-'));
+  return args.slice(0, script === -1 ? args.length : script);
 }

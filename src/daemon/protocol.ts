@@ -340,6 +340,11 @@ export interface AppSettings {
   /** PM2's `increment_var` PORT (cluster mode): each instance is told `port` plus its instance number. */
   portPerInstance: boolean;
   /**
+   * The Node.js flags the app's processes run with: a cluster's `--node-args`, a fork-mode program's flags before its
+   * script. `hive edge nginx --app` reads the inspector's ports from them.
+   */
+  nodeArgs: string[];
+  /**
    * How connections on the port reach a cluster's processes (`--balance`, default `rr`): unused with `sticky`, where the
    * primary's router deals them. Null in fork mode.
    */

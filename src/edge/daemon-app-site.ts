@@ -4,6 +4,7 @@
  * module only decides.
  */
 import { EdgeAppPortError } from './errors.js';
+import { formatHostPort } from './host-list.js';
 import type { SiteInput } from './options.js';
 
 /** One app as the daemon describes it. */
@@ -12,11 +13,19 @@ export interface DaemonApp {
   status: string;
   /** Its configured port: the cluster's `--port`, else the PORT of its environment; null without one. */
   port: number | null;
+  /**
+   * How many ports from `port` on the app serves: its instance count with PM2's `increment_var` PORT (instance i
+   * listens on port + i), else 1.
+   */
+  instances: number;
   /** The cluster's `--socket`; null without one. */
   socket: string | null;
   /** The cluster's `--sticky` mode; null when not sticky. */
   sticky: string | null;
-  /** The TCP ports its processes listen on now (Hive's own metrics port left out); undefined where none can tell. */
+  /**
+   * The TCP ports its processes listen on now, Hive's metrics port and any port that may be a Node.js inspector's
+   * left out; undefined where none can tell.
+   */
   listening: number[] | undefined;
 }
 
@@ -24,8 +33,9 @@ export interface DaemonApp {
 export type FlagSite = Partial<SiteInput> & { upstream: NonNullable<SiteInput['upstream']> };
 
 /**
- * The app's site: each flag wins over the daemon's value (`--sticky`, `--port`, `--socket`); the port is where the
- * app's processes listen, else the configured one. Throws {@link EdgeAppPortError} when no upstream is left.
+ * The app's site: each flag wins over the daemon's value (`--sticky`, `--port`, `--socket`); the port is the
+ * configured one (one per instance with `increment_var` PORT), else the one port the app's processes listen on.
+ * Throws {@link EdgeAppPortError} when no upstream is left, or when the port cannot be told.
  */
 export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
   const sticky = flags.sticky !== undefined ? flags.sticky : (app.sticky ?? undefined);
@@ -36,7 +46,11 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
     if (app.socket !== null && (sticky === undefined || sticky === false)) upstream.socket = app.socket;
     else {
       const port = appPort(app);
-      if (port !== undefined) upstream.port = port;
+      if (port !== undefined) {
+        upstream.port = port;
+        if (app.port !== null && app.instances > 1)
+          upstream.hosts = [...instanceHosts(app, upstream), ...hostList(upstream.hosts)];
+      }
       // `--hosts` alone is a site too: the app's other hosts, no local upstream.
       else if (upstream.hosts === undefined) throw new EdgeAppPortError(app.name, noPortReason(app));
     }
@@ -44,24 +58,35 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
   return { ...flags, app: app.name, upstream, ...(sticky === undefined ? {} : { sticky }) };
 }
 
-// One port listened on is the app's, whatever it was given (an app may ignore PORT). Among several, the configured one.
+// The configured port always wins, listened on yet or not: another port a process listens on may be anything, even
+// its inspector. Without one, the single port left after leaving out the inspector's and the metrics port.
 function appPort(app: DaemonApp): number | undefined {
+  if (app.port !== null) return app.port;
   const listening = app.listening ?? [];
-  if (listening.length === 1) return listening[0];
   if (listening.length > 1) {
-    if (app.port !== null && listening.includes(app.port)) return app.port;
     throw new EdgeAppPortError(
       app.name,
-      `its processes listen on ports ${listening.join(', ')}${app.port === null ? '' : ` (none of them its port ${app.port})`} and Hive cannot tell which one serves it`,
+      `it was started without --port or PORT, its processes listen on ports ${listening.join(', ')} and Hive cannot tell which one serves it`,
     );
   }
-  return app.port ?? undefined;
+  return listening[0];
+}
+
+// PM2's increment_var PORT: instance i listens on port + i, so the instances after the first are servers of their own.
+function instanceHosts(app: DaemonApp, upstream: FlagSite['upstream']): string[] {
+  const host = upstream.address ?? '127.0.0.1';
+  return Array.from({ length: app.instances - 1 }, (_, i) => formatHostPort({ host, port: app.port! + i + 1 }));
+}
+
+function hostList(hosts: FlagSite['upstream']['hosts']): (string | { host: string; port: number })[] {
+  if (hosts === undefined) return [];
+  return typeof hosts === 'string' ? hosts.split(',').filter((host) => host.trim() !== '') : hosts;
 }
 
 function noPortReason(app: DaemonApp): string {
   const listening =
     app.listening === undefined
       ? 'this system cannot tell what its processes listen on'
-      : `its processes listen on no TCP port (status ${app.status})`;
+      : `its processes listen on no TCP port of its own (an inspector's and Hive's metrics port left out; status ${app.status})`;
   return `it was started without --port or PORT, and ${listening}`;
 }

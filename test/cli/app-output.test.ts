@@ -47,6 +47,7 @@ function app(fields: Partial<AppInfo> = {}): AppInfo {
       args: [],
       port: null,
       portPerInstance: false,
+      nodeArgs: [],
       balance: 'rr',
       sticky: null,
       command: null,

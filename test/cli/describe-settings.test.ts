@@ -49,6 +49,7 @@ test('hive describe shows the settings, defaults filled in, in text and --json, 
     // describe-port-balance.test.ts has apps with a port.
     port: null,
     portPerInstance: false,
+    nodeArgs: [],
     balance: 'rr',
     sticky: null,
     command: null,

@@ -1,6 +1,7 @@
-// `hive edge nginx --app <name>` reads the app from the running daemon (HIVE_HOME): the port its processes listen on,
-// else its --port or PORT, its socket and its sticky mode, each flag over the daemon's value; typed errors when no
-// daemon runs, the app is not there, or its port cannot be told. Real daemon, real apps, configs checked by nginx -t.
+// `hive edge nginx --app <name>` reads the app from the running daemon (HIVE_HOME): its --port or PORT (one server per
+// instance with increment_var), else the one port its processes listen on (never an inspector's or the metrics port),
+// its socket and its sticky mode, each flag over the daemon's value; typed errors when no daemon runs, the app is not
+// there, or its port cannot be told. Real daemon, real apps, configs checked by nginx -t.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { appFixture, daemonFixture, HiveHome, tempHome, waitFor } from '../daemo
 import { freePort, makePrefix, nginxBin, nginxSkip, nginxTest, withLocalLogs } from './nginx-harness.js';
 
 const skip = nginxSkip();
+const lateServer = daemonFixture('late-server.mjs');
 const hive = tempHome();
 const nginxEnv = { HIVE_NGINX: nginxBin };
 let prefix = '';
@@ -149,4 +151,118 @@ test('a daemon of another build: its ERR_HIVE_DAEMON_VERSION, unless the flags n
   assert.equal(flags.code, 0, flags.stderr);
   assert.match(flags.stdout, /server 127\.0\.0\.1:3000 /);
   assert.match(flags.stderr, /ERR_HIVE_DAEMON_VERSION: .*; the site is made of the flags alone/);
+});
+
+// The inspector's "Debugger listening on ws://127.0.0.1:<port>/..." line: where node:cluster put it (the primary's
+// inspector port plus the fork count, whatever --inspect named).
+function inspectorPort(home: HiveHome, app: string): Promise<string> {
+  return waitFor(
+    () => /Debugger listening on ws:\/\/[^\s]*:(\d+)\//.exec(home.readLog(`${app}-error.log`))?.[1],
+    'the worker says where its inspector listens',
+  );
+}
+
+test('a configured port wins over any port listened on, even while the app starts (never its inspector)', {
+  skip,
+}, async () => {
+  // Its server listens once the gate exists: until then the inspector is the one port its process listens on.
+  const gate = join(hive.dir, 'inspected.gate');
+  const port = await freePort();
+  const inspect = await freePort();
+  const started = hive.run([
+    'start',
+    lateServer,
+    '--name',
+    'inspected',
+    '--port',
+    String(port),
+    '-i',
+    '1',
+    `--node-args=--inspect=127.0.0.1:${inspect}`,
+    '--env',
+    `GATE=${gate}`,
+    // The primary's inspector port, which node:cluster counts its workers' from: a free one, not 9229.
+    '--env',
+    `NODE_OPTIONS=--inspect-port=${await freePort()}`,
+  ]);
+  const debug = await inspectorPort(hive, 'inspected');
+  const result = await edge(['--app', 'inspected', '--check']);
+  writeFileSync(gate, '');
+  assert.equal((await started).code, 0);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`server 127\\.0\\.0\\.1:${port} `));
+  assert.doesNotMatch(result.stdout, new RegExp(`:${debug} `));
+  await hive.json(['delete', 'inspected']);
+});
+
+test('without a configured port, an inspector port is never the upstream: a typed error instead', {
+  skip,
+}, async () => {
+  const gate = join(hive.dir, 'debugged.gate');
+  const started = hive.run(
+    [
+      'start',
+      lateServer,
+      '--name',
+      'debugged',
+      '-i',
+      '1',
+      '--node-args=--inspect=127.0.0.1:0',
+      '--env',
+      `GATE=${gate}`,
+      // Its workers' inspectors count from this one (whatever --inspect says): read from NODE_OPTIONS too.
+      '--env',
+      `NODE_OPTIONS=--inspect-port=${await freePort()}`,
+    ],
+    { env: { PORT: '' } },
+  );
+  const debug = await inspectorPort(hive, 'debugged');
+  const result = await edge(['--app', 'debugged']);
+  writeFileSync(gate, '');
+  assert.equal((await started).code, 0);
+  assert.equal(result.code, 2, result.stdout);
+  assert.match(result.stderr, /ERR_HIVE_EDGE_APP_PORT: app "debugged": it was started without --port or PORT/);
+  assert.equal(result.stdout, '');
+  assert.doesNotMatch(result.stderr, new RegExp(`${debug}`));
+  // Once its server listens, that port (the one left) is the upstream.
+  const listened = await waitFor(
+    () => /listening (\d+)/.exec(hive.readLog('debugged-out.log'))?.[1],
+    'the app says which port it took',
+  );
+  const served = await edge(['--app', 'debugged', '--check']);
+  assert.equal(served.code, 0, served.stderr);
+  assert.match(served.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
+  await hive.json(['delete', 'debugged']);
+});
+
+test('increment_var PORT: one upstream server per instance', { skip }, async () => {
+  const port = await freePort();
+  const file = join(hive.dir, 'inc.config.json');
+  const app = { name: 'inc', script: appFixture, instances: 3, exec_mode: 'cluster', port, increment_var: 'PORT' };
+  writeFileSync(file, JSON.stringify({ apps: [app] }));
+  await hive.json(['start', file]);
+  const result = await edge(['--app', 'inc', '--check']);
+  assert.equal(result.code, 0, result.stderr);
+  const servers = [...result.stdout.matchAll(/server 127\.0\.0\.1:(\d+) /g)].map((m) => Number(m[1]));
+  assert.deepEqual(servers, [port, port + 1, port + 2]);
+  await hive.json(['delete', 'inc']);
+});
+
+test("a metrics port that is the scheme's default (80) is still Hive's, not the app's", {
+  skip: skip || (process.getuid?.() !== 0 && 'binding port 80 needs root'),
+}, async (t) => {
+  const probe = createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    probe.once('error', () => resolve(false)).listen(80, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  if (!free) return t.skip('port 80 is taken');
+  await hive.json(['start', appFixture, '--name', 'metered', '-i', '1', '--metrics-port', '80'], { env: { PORT: '' } });
+  const listened = await waitFor(
+    () => /listening (\d+)/.exec(hive.readLog('metered-out.log'))?.[1],
+    'the app says which port it took',
+  );
+  const result = await edge(['--app', 'metered', '--check']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
+  await hive.json(['delete', 'metered']);
 });
