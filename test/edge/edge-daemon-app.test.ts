@@ -3,7 +3,7 @@
 // its socket and its sticky mode, each flag over the daemon's value; typed errors when no daemon runs, the app is not
 // there, or its port cannot be told. Real daemon, real apps, configs checked by nginx -t.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -265,4 +265,16 @@ test("a metrics port that is the scheme's default (80) is still Hive's, not the 
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
   await hive.json(['delete', 'metered']);
+});
+
+test('an unsafe HIVE_HOME is exit 1 without the usage hint', async () => {
+  const open = new HiveHome();
+  after(() => open.cleanup());
+  mkdirSync(open.home, { recursive: true });
+  chmodSync(open.home, 0o777);
+  const result = await edge(['--app', 'api'], open);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /ERR_HIVE_HOME_UNSAFE/);
+  assert.doesNotMatch(result.stderr, /--help/);
+  assert.equal(result.stdout, '');
 });

@@ -37,8 +37,14 @@ export default async function edge(argv: string[]): Promise<number> {
     config = generateNginxConfig({ sites }, { shape: args.full ? 'full' : 'site' });
   } catch (error) {
     printError(error, fromFlags, apps);
-    // No daemon to ask (none runs, it does not answer, another build): not bad input, and the flags would not help.
-    if (error instanceof HiveError && error.code.startsWith('ERR_HIVE_DAEMON_')) return 1;
+    // No daemon to ask (none runs, it does not answer, another build), or a HIVE_HOME not safe to ask one in: not bad
+    // input, and the flags would not help.
+    if (
+      error instanceof HiveError &&
+      (error.code.startsWith('ERR_HIVE_DAEMON_') || error.code === 'ERR_HIVE_HOME_UNSAFE')
+    ) {
+      return 1;
+    }
     process.stderr.write('Run `hive edge nginx --help` for the options.\n');
     return 2;
   }
