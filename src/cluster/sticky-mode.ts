@@ -1,4 +1,6 @@
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { cookieValue } from '../runtime/cookie-value.js';
+import { STICKY_COOKIE } from '../runtime/protocol.js';
 import { headerLines } from './http-head.js';
 
 /** What identifies a client in sticky mode. */
@@ -59,13 +61,24 @@ export function stickyKey(mode: StickyMode, head: string | null, remoteAddress: 
       if (value !== '') return value;
       continue;
     }
-    for (const pair of value.split(';')) {
-      const eq = pair.indexOf('=');
-      const cookie = pair.slice(eq + 1).trim();
-      if (eq > 0 && pair.slice(0, eq).trim() === mode.name && cookie !== '') return cookie;
-    }
+    const cookie = cookieValue(value, mode.name);
+    if (cookie !== undefined) return cookie;
   }
   return ip;
+}
+
+/**
+ * The slot a connection's `hive_sticky` cookie names (the instance number the runtime set it to, see
+ * runtime/sticky-cookie.ts), or undefined when the head has none or a malformed one.
+ */
+export function pinnedSlot(head: string): number | undefined {
+  for (const line of headerLines(head)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0 || line.slice(0, colon).trim().toLowerCase() !== 'cookie') continue;
+    const value = cookieValue(line.slice(colon + 1), STICKY_COOKIE);
+    if (value !== undefined) return /^\d{1,6}$/.test(value) ? Number(value) : undefined;
+  }
+  return undefined;
 }
 
 /** FNV-1a: a cheap, stable string hash for picking a worker. */

@@ -2,7 +2,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import type { PrimaryMessage } from '../runtime/protocol.js';
 import { stopReading } from '../runtime/socket-read-stop.js';
 import { headReadable } from './http-head.js';
-import { hashKey, type StickyMode, stickyKey } from './sticky-mode.js';
+import { hashKey, pinnedSlot, type StickyMode, stickyKey } from './sticky-mode.js';
 
 /** A worker the router may hand a connection to. */
 export interface StickyTarget {
@@ -34,6 +34,11 @@ export interface StickyRouterOptions {
   onWarning?: (message: string) => void;
   /** How long a connection that finds no process ready waits for one, in ms (default 10 s); then it is closed. */
   readyWait?: number;
+  /**
+   * Cookie mode: the ready worker of the slot a `hive_sticky` cookie names (its instance number), or undefined when
+   * that slot is gone or not ready (the connection is then keyed as usual).
+   */
+  pickSlot?: (instance: number) => StickyTarget | undefined;
 }
 
 /**
@@ -52,6 +57,7 @@ export class StickyRouter {
   readonly #onWarning: (message: string) => void;
   readonly #headTimeout: number;
   readonly #readyWait: number;
+  readonly #pickSlot: (instance: number) => StickyTarget | undefined;
   // Connections that found no process ready, with their heads, until one is (wake) or their wait ends.
   readonly #waiting = new Map<Socket, { head: Buffer | null; timer: NodeJS.Timeout }>();
   #listening: { host: string | undefined; address: Promise<AddressInfo> } | undefined;
@@ -64,6 +70,7 @@ export class StickyRouter {
     this.#onWarning = options.onWarning ?? (() => {});
     this.#headTimeout = options.headTimeout ?? HEAD_TIMEOUT;
     this.#readyWait = options.readyWait ?? READY_WAIT;
+    this.#pickSlot = options.pickSlot ?? (() => undefined);
     // By address the socket needs no reading: it moves to the worker untouched.
     this.#server = createServer({ pauseOnConnect: mode.by === 'ip' }, (socket) => this.#connection(socket));
   }
@@ -181,8 +188,8 @@ export class StickyRouter {
   }
 
   #handOver(socket: Socket, head: Buffer | null, attempt = 1): void {
-    const key = stickyKey(this.#mode, head?.toString('latin1') ?? null, socket.remoteAddress);
-    const target = this.#pick(hashKey(key));
+    const text = head?.toString('latin1') ?? null;
+    const target = this.#pinned(text) ?? this.#pick(hashKey(stickyKey(this.#mode, text, socket.remoteAddress)));
     if (!target) {
       this.#wait(socket, head);
       return;
@@ -214,6 +221,14 @@ export class StickyRouter {
       },
       { keepOpen: true },
     );
+  }
+
+  // Cookie mode: the slot the runtime pinned the client to (hive_sticky), which served its first request and holds
+  // the session the app created there. The app's own cookie hashes to an unrelated slot, so it comes second.
+  #pinned(head: string | null): StickyTarget | undefined {
+    if (this.#mode.by !== 'cookie' || head === null) return undefined;
+    const slot = pinnedSlot(head);
+    return slot === undefined ? undefined : this.#pickSlot(slot);
   }
 
   #warnTls(): void {

@@ -303,6 +303,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (options.sticky) {
         this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash), {
           onWarning: (message) => this.#emit({ type: 'warning', message }),
+          pickSlot: (instance) => this.#readyOf(instance),
         });
       }
       // Through the topology queue: a reload or scale asked for meanwhile (SIGHUP, the daemon) waits for the start.
@@ -540,6 +541,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     };
     if (options.port !== undefined) env.PORT = String(options.port);
     if (options.sticky) env[ENV.stickyPort] = String(options.port);
+    if (options.sticky?.by === 'cookie') env[ENV.stickyCookie] = '1';
     if (options.socket !== undefined) {
       env[ENV.socket] = options.socket;
       env[ENV.socketMode] = options.socketMode.toString(8);
@@ -749,13 +751,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     );
   }
 
+  // Sticky cookie mode: the worker of the slot a client's hive_sticky cookie names, if that slot exists and is ready.
+  #readyOf(instance: number): WorkerProcess | undefined {
+    const worker = this.#slots.find((slot) => slot.instance === instance)?.worker;
+    return worker !== undefined && usable(worker) ? worker : undefined;
+  }
+
   // Sticky routing: the hashed slot's worker if ready, else the next ready one.
   #pickReady(hash: number): WorkerProcess | undefined {
     const slots = this.#slots;
     const ready = (position: number) => {
       const worker = slots[position]?.worker;
-      // A crashed worker stays 'ready' until its exit is seen, but its channel is closed already: it is skipped.
-      return worker?.state === 'ready' && worker.connected;
+      return worker !== undefined && usable(worker);
     };
     // Weighed by instance number, not array index: the index of a live slot shifts when a scale removes or refills
     // a lower instance, and its clients would move with it.
@@ -897,4 +904,10 @@ function setInstanceVars(env: Record<string, string | undefined>, instance: numb
 function upFor(worker: WorkerProcess): number {
   if (worker.readyAt === undefined) return 0;
   return (worker.drainingAt ?? Date.now()) - worker.readyAt;
+}
+
+// A worker the sticky router may hand a connection to. A crashed worker stays 'ready' until its exit is seen, but its
+// channel is closed already: it is skipped.
+function usable(worker: WorkerProcess): boolean {
+  return worker.state === 'ready' && worker.connected;
 }

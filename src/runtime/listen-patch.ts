@@ -3,6 +3,7 @@ import { isManaged, sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
 import { attachSocket, isRuntimeOwned } from './socket-listener.js';
 import type { RuntimeState } from './state.js';
+import { pinStickyClients } from './sticky-cookie.js';
 import { listenSticky } from './sticky-listen.js';
 
 type Listen = (this: NetServer, ...args: unknown[]) => NetServer;
@@ -32,6 +33,7 @@ export function patchListen(state: RuntimeState): void {
     const sticky = stickyListen(args);
     if (sticky !== undefined) {
       if (!state.stickyServers.includes(this)) state.stickyServers.push(this);
+      pinStickyClients(this);
       const privately = [
         { port: 0, host: '127.0.0.1', exclusive: true },
         ...(sticky.callback ? [sticky.callback] : []),

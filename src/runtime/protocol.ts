@@ -28,6 +28,13 @@ export const PROTOCOL_VERSION = 1;
  */
 export const INTERNAL_CMD = 'NODE_HIVE';
 
+/**
+ * `--sticky cookie:<name>` mode: the cookie in which the runtime tells the client its slot (the instance number), and
+ * which the router reads first, so a client stays on the process that served its first request (and set the app's own
+ * session cookie there), rather than moving to the slot the app's cookie hashes to.
+ */
+export const STICKY_COOKIE = 'hive_sticky';
+
 /** Environment the primary sets in every app process. */
 export const ENV = {
   managed: 'HIVE_MANAGED',
@@ -49,6 +56,8 @@ export const ENV = {
   appName: 'HIVE_APP_NAME',
   balance: 'HIVE_BALANCE',
   stickyPort: 'HIVE_STICKY_PORT',
+  /** `1` in `--sticky cookie:<name>` mode: the app's responses set {@link STICKY_COOKIE} to this process's slot. */
+  stickyCookie: 'HIVE_STICKY_COOKIE',
   drainIdleGrace: 'HIVE_DRAIN_IDLE_GRACE',
   reportInterval: 'HIVE_REPORT_INTERVAL',
   serverTiming: 'HIVE_SERVER_TIMING',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { stickyKey } from '../../dist/cluster/sticky-mode.js';
+import { pinnedSlot, stickyKey } from '../../dist/cluster/sticky-mode.js';
 
 const byHeader = { by: 'header', name: 'x-client' } as const;
 const byCookie = { by: 'cookie', name: 'sid' } as const;
@@ -21,4 +21,15 @@ test('sticky key: an empty header or cookie value counts as none, so such client
   assert.equal(stickyKey(byHeader, 'GET / HTTP/1.1\r\nX-Client:\r\nX-Client: b\r\n\r\n', ip), 'b');
   assert.equal(stickyKey(byCookie, 'GET / HTTP/1.1\r\nCookie: sid=; a=1\r\n\r\n', ip), ip);
   assert.equal(stickyKey(byCookie, 'GET / HTTP/1.1\r\nCookie: sid=; sid=s2\r\n\r\n', ip), 's2');
+});
+
+test('sticky pin: the hive_sticky cookie names a slot; a malformed or missing one names none', () => {
+  const head = (cookie: string) => `GET / HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\n\r\n`;
+  assert.equal(pinnedSlot(head('sid=abc; hive_sticky=3')), 3);
+  assert.equal(pinnedSlot(`GET / HTTP/1.1\r\ncookie: a=1\r\nCookie: hive_sticky=0\r\n\r\n`), 0);
+  assert.equal(pinnedSlot(head('hive_sticky=')), undefined);
+  assert.equal(pinnedSlot(head('hive_sticky=x1')), undefined);
+  assert.equal(pinnedSlot(head('hive_sticky=-1')), undefined);
+  assert.equal(pinnedSlot(head('xhive_sticky=2')), undefined);
+  assert.equal(pinnedSlot('GET / HTTP/1.1\r\nHost: x\r\n\r\nCookie: hive_sticky=1\r\n'), undefined);
 });
