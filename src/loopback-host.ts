@@ -8,24 +8,28 @@ import { isIP } from 'node:net';
  */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (bare === 'localhost') return true;
+  // Names are case-insensitive, and `localhost.` is the same name written fully qualified.
+  const name = bare.toLowerCase();
+  if (name === 'localhost' || name === 'localhost.') return true;
   if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./i.test(bare);
+  if (isIP(bare) === 6) return name === '::1' || /^::ffff:127\./.test(name);
   return false;
 }
 
 /**
- * Whether a request's Host header names this machine (`localhost` or a loopback address, any port). An endpoint that
- * serves only this machine must refuse other names: a web page elsewhere can reach it through the browser by
- * pointing its own name at 127.0.0.1 (DNS rebinding), and such requests carry that name as Host. No header: false.
+ * Whether a request's Host header names this machine (`localhost` in any case, with or without its trailing dot, or a
+ * loopback address, any port). An endpoint that serves only this machine must refuse other names: a web page
+ * elsewhere can reach it through the browser by pointing its own name at 127.0.0.1 (DNS rebinding), and such requests
+ * carry that name as Host. No header (or an empty one) is allowed: a browser always sends one, so only a client of
+ * this machine omits it (an HTTP/1.0 health check, HAProxy's default httpchk).
  */
 export function isLoopbackHostHeader(header: string | undefined): boolean {
+  if (header === undefined || header === '') return true;
   return isLoopbackHost(hostOfHeader(header));
 }
 
-/** The host of a Host header, without its port (`[::1]:8080` -> `[::1]`); empty when there is none. */
-function hostOfHeader(header: string | undefined): string {
-  if (header === undefined) return '';
+/** The host of a Host header, without its port (`[::1]:8080` -> `[::1]`). */
+function hostOfHeader(header: string): string {
   if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
   const colon = header.indexOf(':');
   return colon === -1 ? header : header.slice(0, colon);

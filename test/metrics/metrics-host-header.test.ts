@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
 
@@ -19,6 +20,20 @@ function statusFor(port: number, path: string, host: string): Promise<number> {
   });
 }
 
+/** The status line of an HTTP/1.0 GET of `path` without a Host header (a health checker's, HAProxy's httpchk). */
+function statusWithoutHost(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.split('\r\n', 1)[0]!));
+    socket.end(`GET ${path} HTTP/1.0\r\n\r\n`);
+  });
+}
+
 async function metricsPort(extra: string[]): Promise<number> {
   const hive = startHive([app, '-i', '1', '--port', String(await freePort()), '--metrics-port', '0', ...extra]);
   const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
@@ -32,6 +47,12 @@ test('bound to loopback, the metrics endpoint refuses a foreign Host (DNS rebind
     assert.equal(await statusFor(port, path, `localhost:${port}`), 200, path);
     assert.equal(await statusFor(port, path, `127.0.0.1:${port}`), 200, path);
     assert.equal(await statusFor(port, path, `[::1]:${port}`), 200, path);
+    // Host names are case-insensitive, and a fully qualified one may end with a dot.
+    assert.equal(await statusFor(port, path, `LOCALHOST:${port}`), 200, path);
+    assert.equal(await statusFor(port, path, `localhost.:${port}`), 200, path);
+    assert.equal(await statusFor(port, path, 'rebind.example.'), 403, path);
+    // No Host at all: not a browser (which always sends one), so not a DNS-rebinding page.
+    assert.match(await statusWithoutHost(port, path), /^HTTP\/1\.[01] 200 /, path);
   }
 });
 
