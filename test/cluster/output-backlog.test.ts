@@ -58,3 +58,32 @@ test("hive run drops the app's lines past 16 MiB its stdout reader is behind by,
     child.kill('SIGKILL');
   }
 });
+
+test("in text mode, hive run's mark of the stdout lines it dropped goes to stderr, as its other warnings", async () => {
+  const done = join(tempDir('hive-flood-text-'), 'done');
+  const child = spawn(process.execPath, [hiveBin, 'run', fixture('output-flood.mjs'), '-i', '1'], {
+    env: { ...process.env, FLOOD_LINES: String(LINES), FLOOD_DONE: done },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+    });
+    child.stdout.pause();
+    await poll(() => existsSync(done), 'the app to write all its lines', { timeoutMs: 120_000 });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.stdout.resume();
+    child.kill('SIGTERM');
+    const [code] = await new Promise<[number | null]>((resolve) => child.once('close', (c) => resolve([c])));
+    assert.equal(code, 0);
+    assert.match(out, /flood \d+ /, 'the app lines that were kept are on stdout');
+    assert.doesNotMatch(out, /output dropped/);
+    assert.match(err, /warning: \d+ line\(s\) of the app's output dropped: the reader of stdout was more than 16 MiB/);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

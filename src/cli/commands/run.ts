@@ -50,11 +50,16 @@ export default async function run(argv: string[]): Promise<number> {
   const name = supervisor.options.name;
   // A reader that stalls (a full `| less`, a stopped log shipper) must not grow the primary's memory with the app's
   // output: past a backlog its lines are dropped, and the gap is marked by a warning event.
+  // In text mode the mark, a warning, goes to stderr as the other warnings do; JSON events all go to stdout.
   const bounded = (stream: NodeJS.WriteStream, label: string) =>
-    new BoundedOutput(stream, (dropped) => {
-      const message = `${dropped} line(s) of the app's output dropped: the reader of ${label} was more than 16 MiB behind`;
-      return formatEvent(logFormat, name, { type: 'warning', message });
-    });
+    new BoundedOutput(
+      stream,
+      (dropped) => {
+        const message = `${dropped} line(s) of the app's output dropped: the reader of ${label} was more than 16 MiB behind`;
+        return formatEvent(logFormat, name, { type: 'warning', message });
+      },
+      logFormat === 'text' ? process.stderr : stream,
+    );
   const stdout = bounded(process.stdout, 'stdout');
   const stderr = bounded(process.stderr, 'stderr');
   supervisor.on('line', (line: WorkerLine) => {
