@@ -16,6 +16,15 @@ export function procStatFields(pid: number): string[] | undefined {
 }
 
 /**
+ * Whether `pid` is stopped (SIGSTOP, SIGTSTP, or traced: /proc state `T` or `t`): it cannot answer anything until it is
+ * continued, however long one waits. False when it is gone.
+ */
+export function isStopped(pid: number): boolean {
+  const state = procStatFields(pid)?.[0];
+  return state === 'T' || state === 't';
+}
+
+/**
  * Whether `pid` runs: it exists (another user's counts, EPERM) and is not a zombie, which has exited and waits only
  * for its parent's wait() (a detached daemon's parent is whatever adopted it).
  */

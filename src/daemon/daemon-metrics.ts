@@ -15,9 +15,17 @@ export interface DaemonMetricsApps {
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
+ * Scrapes in a row a primary must miss (each waits PROMETHEUS_TIMEOUT, see managed-app.ts) before its app shows as down
+ * (`hive_up 0`): with Prometheus's 15 s interval, about 30 s of no answer. A stopped primary is down at once.
+ */
+export const DOWN_AFTER_MISSES = 3;
+
+/**
  * The daemon's one Prometheus endpoint for every app it runs (pm2-prometheus-exporter's job): `/metrics` merges each
  * cluster app's exposition, asked of its primary at scrape time, with what the daemon knows of the fork-mode apps;
- * `/healthz` answers while the daemon runs, and `/readyz` (see {@link appsReady}). A stopped app is left out. Rejects
+ * `/healthz` answers while the daemon runs, and `/readyz` (see {@link appsReady}). A stopped app is left out, and so is
+ * an app whose primary missed a scrape, until it is stopped (/proc) or has missed {@link DOWN_AFTER_MISSES} in a row:
+ * then the daemon's own gauges of it stand in, with `hive_up 0`. Rejects
  * with MetricsPortInUseError when the port cannot be bound.
  */
 export async function startDaemonMetrics(
@@ -27,8 +35,10 @@ export async function startDaemonMetrics(
 ): Promise<MetricsServer> {
   // Per app, the scrapes that left it out: a gap in its series is then told from an app that went away.
   const scrapeErrors = new Map<string, number>();
-  // Apps left out of the last scrape: a hung primary is logged once, not at every scrape (Prometheus's 15 s).
-  const failing = new Set<string>();
+  // Per app, the scrapes in a row its primary did not answer: one slow answer on a loaded machine is not "down".
+  const misses = new Map<string, number>();
+  // Apps shown as down (hive_up 0) in the last scrape: logged once, not at every scrape (Prometheus's 15 s).
+  const down = new Set<string>();
   return startMetricsServer({
     port: settings.port,
     host: settings.host,
@@ -36,22 +46,42 @@ export async function startDaemonMetrics(
     contentType: CONTENT_TYPE,
     metrics: async () => {
       const parts: AppFamilies[] = [];
+      const seen = new Set<string>();
       for (const exposition of await apps.expositions()) {
         if (exposition === undefined) continue;
         const { app } = exposition;
+        seen.add(app);
         if ('error' in exposition) {
           scrapeErrors.set(app, (scrapeErrors.get(app) ?? 0) + 1);
-          if (!failing.has(app))
-            log(`${app}: left out of metrics scrapes until its primary answers: ${exposition.error}`);
-          failing.add(app);
+          const missed = (misses.get(app) ?? 0) + 1;
+          misses.set(app, missed);
+          if (!exposition.stopped && missed < DOWN_AFTER_MISSES) {
+            // Left out of this scrape (a gap, which Prometheus tells from hive_up 0): a primary busy past the timeout
+            // once has most likely not hung.
+            log(
+              `${app}: left out of a metrics scrape, its primary did not answer (${missed} in a row): ${exposition.error}`,
+            );
+            continue;
+          }
+          if (!down.has(app)) {
+            const why = exposition.stopped ? 'its primary is stopped (SIGSTOP)' : `${missed} scrapes in a row missed`;
+            log(
+              `${app}: shown as down (hive_up 0) in metrics scrapes until its primary answers, ${why}: ${exposition.error}`,
+            );
+          }
+          down.add(app);
           // An alert on hive_up or hive_workers_ready must still see the app: what the daemon knows of it stands in.
           parts.push({ app, families: unansweredAppMetrics(exposition.known) });
           continue;
         }
-        if (failing.delete(app)) log(`${app}: back in metrics scrapes`);
+        misses.delete(app);
+        if (down.delete(app)) log(`${app}: back in metrics scrapes`);
         if ('asked' in exposition) parts.push({ app, families: exposition.asked.filter(isFamily).map(withNonFinite) });
         else parts.push({ app, families: knownAppMetrics(exposition.known) });
       }
+      // A stopped or deleted app starts its count anew.
+      for (const app of misses.keys()) if (!seen.has(app)) misses.delete(app);
+      for (const app of down) if (!seen.has(app)) down.delete(app);
       return mergeAppFamilies(parts, [scrapeErrorFamily(scrapeErrors)]);
     },
     ready: () => appsReady(apps.list()),
@@ -86,7 +116,7 @@ function isFamily(family: SentMetric): boolean {
 function scrapeErrorFamily(counts: ReadonlyMap<string, number>): AppMetric {
   return {
     name: 'hive_scrape_errors_total',
-    help: "Scrapes of the daemon's /metrics that left the app out: its primary did not answer in time.",
+    help: "Scrapes of the daemon's /metrics its primary did not answer in time (the app left out, or shown as down).",
     type: 'counter',
     aggregator: 'first',
     values: [...counts].map(([app, value]) => ({ labels: { app }, value })),

@@ -6,7 +6,7 @@ import { Cron } from 'croner';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
-import { startTimeOf } from '../cluster/proc-stat.js';
+import { isStopped, startTimeOf } from '../cluster/proc-stat.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
@@ -102,12 +102,13 @@ interface ControlReply {
 /**
  * What an app gives the daemon's metrics endpoint: its primary's families (`asked`), the daemon's own view of it
  * (`known`: fork mode, or no primary up), or why its primary's are not in this scrape (`error`: it did not answer), with
- * the daemon's view, of which the endpoint shows the app's gauges.
+ * the daemon's view, of which the endpoint shows the app's gauges once the primary is really not answering (`stopped`:
+ * its /proc state is stopped, SIGSTOP or a tracer, or several scrapes in a row failed).
  */
 export type AppExposition =
   | { app: string; asked: SentMetric[] }
   | { app: string; known: KnownApp }
-  | { app: string; error: string; known: KnownApp };
+  | { app: string; error: string; stopped: boolean; known: KnownApp };
 
 type Status = AppInfo['status'];
 
@@ -629,7 +630,13 @@ export class ManagedApp {
     if (this.#primary && !this.spec.fork) {
       const reply = await this.#request({ type: 'prometheus' }, undefined, PROMETHEUS_TIMEOUT);
       if (reply.ok && reply.metrics) return { app, asked: reply.metrics };
-      return { app, error: reply.message ?? 'no metrics in the answer', known: this.#known(stats) };
+      const pid = this.#primary?.pid;
+      return {
+        app,
+        error: reply.message ?? 'no metrics in the answer',
+        stopped: pid !== undefined && isStopped(pid),
+        known: this.#known(stats),
+      };
     }
     return { app, known: this.#known(stats) };
   }

@@ -81,7 +81,7 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
   assert.ok(!after.samples.some((s) => s.labels.app === 'tick'), 'no sample of a stopped app');
   assert.equal(value(after.samples, 'hive_up', { app: 'web' }), 1);
 
-  // A primary that does not answer (stopped by SIGSTOP) is counted, and shown from what the daemon knows: hive_up 0,
+  // A stopped primary (SIGSTOP), which cannot answer, is counted, and shown from what the daemon knows at once: hive_up 0,
   // its state and processes as last seen; not its counters, which the daemon does not count as the primary does.
   const [web] = await hive.json<App[]>(['ls']).then((apps) => apps.filter((a) => a.name === 'web'));
   const primary = web!.processes.find((p) => p.role === 'primary')!.pid;
@@ -103,7 +103,7 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
     assert.equal(value(stalled.samples, 'hive_scrape_errors_total', { app: 'web' }), 1);
     assert.match(
       readOrEmpty(join(hive.home, 'daemon.log')),
-      /web: left out of metrics scrapes until its primary answers/,
+      /web: shown as down \(hive_up 0\) in metrics scrapes until its primary answers, its primary is stopped/,
     );
   } finally {
     process.kill(primary, 'SIGCONT');
