@@ -202,6 +202,9 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (dashboard && metrics && dashboard.port !== 0 && dashboard.port === metrics.port) {
     throw new InvalidArgumentError(`--dashboard port ${dashboard.port} is the --metrics-port; give it another`);
   }
+  // Only then does a retiring process send its own prom-client metrics (runtime/final-app-metrics.ts): a daemon with a
+  // metrics port says so in its primaries' environment. In options.env, so that a reload's new environment keeps it.
+  if (metrics || env[ENV.appMetrics] === '1') supervisor.env = { ...supervisor.env, [ENV.appMetrics]: '1' };
   // The dashboard's waterfall needs request timelines; a few per report are cheap, and the user's own value wins.
   if (dashboard && supervisor.env?.[ENV.requestSamples] === undefined && env[ENV.requestSamples] === undefined) {
     supervisor.env = { ...supervisor.env, [ENV.requestSamples]: '5' };

@@ -20,10 +20,13 @@ export class AppTable {
   #stats = new ProcStats();
   #logsDir: string;
   #log: (line: string) => void;
+  #appMetrics: boolean;
 
-  constructor(logsDir: string, log: (line: string) => void) {
+  /** `appMetrics`: the daemon serves a metrics endpoint, which asks the primaries for their apps' own metrics. */
+  constructor(logsDir: string, log: (line: string) => void, appMetrics = false) {
     this.#logsDir = logsDir;
     this.#log = log;
+    this.#appMetrics = appMetrics;
     // CPU is a delta between samples: one sampler at a fixed interval makes every reader (`ls`, the live views, the
     // metrics endpoint's probes) see the last seconds; readers never sample, or each would cut the next one's window.
     setInterval(() => this.#sample(), CPU_SAMPLE_INTERVAL).unref();
@@ -92,7 +95,7 @@ export class AppTable {
     }
     // Refused before it is in the table (see ManagedApp#startWith for a resurrect's).
     if (!how.retry) checkAppPoolThreads(spec);
-    const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log);
+    const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, false, this.#appMetrics);
     this.#apps.set(app.id, app);
     await (spec.autostart === false ? app.register() : app.start(how.retry));
     return this.info(app);
@@ -235,7 +238,7 @@ export class AppTable {
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
         if (existing) continue;
-        const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, true);
+        const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, true, this.#appMetrics);
         this.#apps.set(app.id, app);
         infos.push(this.info(app));
         continue;

@@ -56,7 +56,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
     unlinkSync(paths.socket);
   }
   writePidFile(paths.pidFile);
-  const apps = new AppTable(paths.logs, log);
+  const apps = new AppTable(paths.logs, log, options.metrics !== undefined);
   let metricsUrl: string | null = null;
   if (options.metrics) {
     // Loaded only when asked for: prom-client is a good part of the daemon's start-up.

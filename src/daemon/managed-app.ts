@@ -143,6 +143,7 @@ export class ManagedApp {
   #logs: AppLogs;
   #log: (line: string) => void;
   #primary: ChildProcess | undefined;
+  readonly #appMetrics: boolean;
   #startedAt = 0;
   // Whether the current primary got all its workers ready once (a stop during a failed start is not 'online').
   #wasOnline = false;
@@ -213,8 +214,16 @@ export class ManagedApp {
   readonly #terminated = new WeakSet<ChildProcess>();
 
   /** `savedStopped`: the app comes from a dump that saved it stopped, and a save keeps it so until it is started. */
-  constructor(id: number, spec: AppSpec, logsDir: string, log: (line: string) => void, savedStopped = false) {
+  constructor(
+    id: number,
+    spec: AppSpec,
+    logsDir: string,
+    log: (line: string) => void,
+    savedStopped = false,
+    appMetrics = false,
+  ) {
     this.id = id;
+    this.#appMetrics = appMetrics;
     this.spec = spec;
     this.#stoppedByUser = savedStopped;
     this.#logsDir = logsDir;
@@ -852,7 +861,9 @@ export class ManagedApp {
   // `env` over it; during a reload that brings a new one, that one (#pendingEnv).
   #primaryEnv(): NodeJS.ProcessEnv {
     // The app's id, for the pm_id of its processes (cluster/pm-id.ts).
-    return { ...appEnvironment({ ...this.spec, ...this.#pendingEnv }), [ENV.appId]: String(this.id) };
+    const env = { ...appEnvironment({ ...this.spec, ...this.#pendingEnv }), [ENV.appId]: String(this.id) };
+    // The daemon's metrics endpoint collects the app's own metrics: its retiring processes send their last ones.
+    return this.#appMetrics && !this.spec.fork ? { ...env, [ENV.appMetrics]: '1' } : env;
   }
 
   /**

@@ -73,6 +73,8 @@ export class AppMetricsCollector {
   #answeredProcesses = 0;
   readonly #buckets = new NewestBuckets();
   readonly #exited = new Set<number>();
+  /** Live processes whose final answer came: an older one, of a scrape still waiting for slower processes, is late. */
+  readonly #finished = new Set<number>();
   /** The monotonic families of exited processes, summed: family name -> family, value key -> value. */
   readonly #retired = new Map<string, { family: AppMetric; values: Map<string, AppValue> }>();
   readonly #onEvent = (event: { type: string; pid?: number }) => {
@@ -81,7 +83,7 @@ export class AppMetricsCollector {
   // Read before the process's exit (its runtime waits for the primary's flush after sending it): the exit then keeps
   // these counts, not those of the last scrape.
   readonly #onFinal = (answer: AppMetricsAnswer) => {
-    if (answer.final && answer.metrics) this.#answered(answer.pid, this.#own(answer.metrics));
+    if (answer.final && answer.metrics) this.#answered(answer.pid, this.#own(answer.metrics), true);
   };
 
   constructor(source: AppMetricsSource, exclude: Set<string>, timeoutMs: number) {
@@ -153,8 +155,12 @@ export class AppMetricsCollector {
     return metrics.filter((m) => !this.#exclude.has(m.name) && mergeable(m)).map(withNonFinite);
   }
 
-  #answered(pid: number, metrics: AppMetric[]): void {
+  #answered(pid: number, metrics: AppMetric[], final = false): void {
     if (this.#exited.has(pid)) return;
+    // A scrape's answer read after the process's final one was sent before it: its counts are older (fewer), and a
+    // counter must not go down.
+    if (this.#finished.has(pid) && !final) return;
+    if (final) this.#finished.add(pid);
     this.#last.set(pid, metrics);
     if (!this.#order.has(pid)) this.#order.set(pid, ++this.#answeredProcesses);
     this.#buckets.see(this.#order.get(pid)!, metrics);
@@ -163,6 +169,7 @@ export class AppMetricsCollector {
   // Counts between the process's last answer (its final one, when it retired) and its exit are lost; what it had counted stays in the sums.
   #retire(pid: number): void {
     this.#exited.add(pid);
+    this.#finished.delete(pid);
     if (this.#exited.size > MAX_EXITED) this.#exited.delete(this.#exited.values().next().value!);
     const last = this.#last.get(pid);
     if (last === undefined) return;

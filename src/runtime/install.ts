@@ -80,7 +80,7 @@ export function install(): RuntimeState {
     void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace]));
   });
   state.signalsHandled = true;
-  state.closers.unshift(sendFinalAppMetrics);
+  if (process.env[ENV.appMetrics] === '1') state.closers.unshift(sendFinalAppMetrics);
 
   const interval = Number(process.env[ENV.reportInterval]);
   if (process.env[ENV.serverTiming] === '1') enableServerTiming(state.tracker, process.env[ENV.instance] ?? '0');

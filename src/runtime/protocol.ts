@@ -63,6 +63,12 @@ export const ENV = {
   serverTiming: 'HIVE_SERVER_TIMING',
   /** How many requests per report interval the runtime samples for the request timeline (0 or unset: none). */
   requestSamples: 'HIVE_REQUEST_SAMPLES',
+  /**
+   * `1`: the primary collects the app's own prom-client metrics (`--metrics-port`, or a daemon with a metrics port), so
+   * a retiring process sends its last ones (final-app-metrics.ts). Unset: no one reads them, and a retirement does not
+   * serialize the app's registry for nothing.
+   */
+  appMetrics: 'HIVE_APP_METRICS',
   /** `1`: track every request's async context, so that `requestId()` works without the request object. */
   trackRequests: 'HIVE_TRACK_REQUESTS',
   /** A Unix socket path the app's HTTP server also listens on (`hive run --socket`), its mode in octal, its gid. */

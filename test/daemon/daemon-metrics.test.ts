@@ -204,3 +204,18 @@ test('errored apps (a crash-looped fork-mode app, a cluster app whose primary fa
   assert.equal(value(web, 'hive_workers_desired', { app: 'web' }), 2);
   assert.equal(value(web, 'hive_workers_ready', { app: 'web' }), 0);
 });
+
+test("with the daemon's metrics port, a retiring process still sends the app's own metrics (HIVE_APP_METRICS)", async () => {
+  const home = tempHome();
+  const app = new URL('../fixtures/metrics/collect-marker-app.js', import.meta.url).pathname;
+  const file = join(home.home, 'collected');
+  const env = { HIVE_DAEMON_METRICS_PORT: '0', COLLECT_FILE: file };
+  await home.json(['start', app, '-i', '1', '--name', 'marker', '--port', String(await freePort())], { env });
+  await waitFor(async () => {
+    const [marker] = await home.json<App[]>(['ls']);
+    return marker?.status === 'online' && marker.ready === 1 ? true : undefined;
+  }, 'the app online');
+  // Never scraped: the only read of its registry is the one of its final metrics, at its retirement.
+  await home.json(['stop', 'marker']);
+  assert.equal(readOrEmpty(file).split('\n').filter(Boolean).length, 1);
+});
