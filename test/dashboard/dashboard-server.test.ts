@@ -61,7 +61,16 @@ async function readEvents(url: string, count: number): Promise<[string, string][
 }
 
 test('loopback addresses are told from the others', () => {
-  for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'localhost.', '::1', '[::1]', '::ffff:127.0.0.1']) {
+  for (const host of [
+    '127.0.0.1',
+    '127.1.2.3',
+    'localhost',
+    'LOCALHOST',
+    'localhost.',
+    '::1',
+    '[::1]',
+    '::ffff:127.0.0.1',
+  ]) {
     assert.equal(isLoopbackHost(host), true, host);
   }
   for (const host of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', 'example.com', '::ffff:10.0.0.1']) {
@@ -147,10 +156,7 @@ test('/events pushes a snapshot at once and then every interval; /api/snapshot a
   assert.equal((await get(`${dashboard.url}api/snapshot`, { host: `LocalHost:${port}` })).status, 200);
   assert.equal((await get(`${dashboard.url}api/snapshot`, { host: `localhost.:${port}` })).status, 200);
   // No Host: a browser always sends one, so this is a client of this machine (an HTTP/1.0 health check).
-  assert.match(
-    await rawRequest(Number(port), 'GET /api/snapshot HTTP/1.0\r\n\r\n'),
-    /^HTTP\/1\.[01] 200 /,
-  );
+  assert.match(await rawRequest(Number(port), 'GET /api/snapshot HTTP/1.0\r\n\r\n'), /^HTTP\/1\.[01] 200 /);
 });
 
 test("a failing source is reported with its code, on /api/snapshot (503) and as a 'failure' event", async (t) => {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { AppMetricsCollector } from '../../dist/metrics/app-metrics.js';
-import { freePort, isEvent, killAll, startHive, tempDir } from '../cluster/helpers.js';
+import { freePort, killAll, startHive, tempDir } from '../cluster/helpers.js';
 
 after(killAll);
 
