@@ -31,7 +31,10 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
 
   const { text, samples } = await waitFor(async () => {
     const got = await scrape(url);
-    const reported = value(got.samples, 'process_cpu_seconds_total', { app: 'web', slot: '1' }) !== undefined;
+    // Each web slot reports on its own clock: wait for both, not one.
+    const reported = ['0', '1'].every(
+      (slot) => value(got.samples, 'process_cpu_seconds_total', { app: 'web', slot }) !== undefined,
+    );
     return reported && value(got.samples, 'hive_workers_ready', { app: 'web' }) === 2 ? got : undefined;
   }, 'both web workers ready and reporting in a scrape');
   // One HELP and one TYPE line per family, whichever apps have samples of it.
