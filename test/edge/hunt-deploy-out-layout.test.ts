@@ -27,7 +27,9 @@ function ignoreFile(context: string, dockerfile: string): string | undefined {
 function assertIgnoresSecrets(file: string | undefined): void {
   assert.ok(file, 'no ignore file Docker reads');
   const lines = readFileSync(file, 'utf8').split('\n');
-  for (const entry of ['node_modules', '.git', '.env']) assert.ok(lines.includes(entry), `${file} lacks ${entry}`);
+  // At the root, or in every folder (`**/`): either keeps it out of the image.
+  for (const entry of ['node_modules', '.git', '.env'])
+    assert.ok(lines.includes(entry) || lines.includes(`**/${entry}`), `${file} lacks ${entry}`);
 }
 
 for (const out of ['deploy/compose', '../ops/api']) {
