@@ -1,10 +1,11 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { outputOf } from '../cluster/helpers.js';
+import { fixture, outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
 /** True while a pid is a live process: the cluster tests' check, under the name the daemon tests use. */
@@ -132,4 +133,25 @@ export function childrenOf(pid: number, options: { zombies?: boolean } = {}): nu
     } catch {}
   }
   return children.sort((a, b) => a - b);
+}
+
+/** The pid of `app`'s process of `role` (its primary, or its first worker). */
+export function pidOf(app: Described, role: 'primary' | 'worker'): number {
+  return app.processes.find((p) => p.role === role)!.pid;
+}
+
+/**
+ * Starts `api`: one worker of cluster/blocked-loop.mjs (its loop blocked once asked) on `port`, with `flags`; the pids
+ * of its primary and its worker.
+ */
+export async function startBlockedLoopApp(
+  hive: HiveHome,
+  port: number,
+  flags: string[],
+): Promise<{ primary: number; worker: number }> {
+  const args = ['start', fixture('blocked-loop.mjs'), '--name', 'api', '-i', '1', '--port', String(port), ...flags];
+  const start = await hive.run(args);
+  assert.equal(start.code, 0, start.stderr);
+  const app = await hive.json<Described>(['describe', 'api']);
+  return { primary: pidOf(app, 'primary'), worker: pidOf(app, 'worker') };
 }

@@ -2,32 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 // isAlive (not the helpers'): not a zombie either (a SIGKILLed orphan may stay one under an init that does not reap).
 import { isAlive } from '../../dist/cluster/proc-stat.js';
-import { fixture, freePort, get } from '../cluster/helpers.js';
-import { type Described, tempHome, waitFor } from './helpers.js';
+import { freePort, get } from '../cluster/helpers.js';
+import { type Described, startBlockedLoopApp, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
 test('a worker with a blocked loop that its SIGKILLed primary left behind is killed before the respawn takes the port', async () => {
   const port = await freePort();
   // --balance os: the worker holds the listening socket itself, so a leftover keeps the port from the next primary.
-  const start = await hive.run([
-    'start',
-    fixture('blocked-loop.mjs'),
-    '--name',
-    'api',
-    '-i',
-    '1',
-    '--port',
-    String(port),
-    '--balance',
-    'os',
-    '--kill-timeout',
-    '1s',
-  ]);
-  assert.equal(start.code, 0, start.stderr);
-  const before = await hive.json<Described>(['describe', 'api']);
-  const primary = before.processes.find((p) => p.role === 'primary')!.pid;
-  const worker = before.processes.find((p) => p.role === 'worker')!.pid;
+  const { primary, worker } = await startBlockedLoopApp(hive, port, ['--balance', 'os', '--kill-timeout', '1s']);
   try {
     // Blocked, it never reads its IPC channel's close, so it outlives the primary.
     assert.equal((await get(port, '/block')).pid, worker);

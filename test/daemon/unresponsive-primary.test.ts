@@ -2,35 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 // isAlive (not the helpers'): not a zombie either (a SIGKILLed orphan may stay one under an init that does not reap).
 import { isAlive } from '../../dist/cluster/proc-stat.js';
-import { fixture, freePort, get } from '../cluster/helpers.js';
-import { type Described, tempHome, waitFor } from './helpers.js';
+import { freePort, get } from '../cluster/helpers.js';
+import { type Described, pidOf, startBlockedLoopApp, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
-function primaryOf(app: Described): number {
-  return app.processes.find((p) => p.role === 'primary')!.pid;
-}
-
 test('reload and scale of an app whose primary is frozen fail with ERR_HIVE_PRIMARY_UNRESPONSIVE; stop kills its tree', async () => {
   const port = await freePort();
-  const start = await hive.run([
-    'start',
-    fixture('blocked-loop.mjs'),
-    '--name',
-    'api',
-    '-i',
-    '1',
-    '--port',
-    String(port),
-    '--listen-timeout',
-    '1s',
-    '--kill-timeout',
-    '1s',
-  ]);
-  assert.equal(start.code, 0, start.stderr);
-  const app = await hive.json<Described>(['describe', 'api']);
-  const primary = primaryOf(app);
-  const worker = app.processes.find((p) => p.role === 'worker')!.pid;
+  const { primary, worker } = await startBlockedLoopApp(hive, port, ['--listen-timeout', '1s', '--kill-timeout', '1s']);
   // A worker whose loop is blocked leaves only on SIGKILL: the stop must reach it through the primary's tree.
   assert.equal((await get(port, '/block')).pid, worker);
   process.kill(primary, 'SIGSTOP');
@@ -62,7 +41,7 @@ test('reload and scale of an app whose primary is frozen fail with ERR_HIVE_PRIM
   assert.equal(again.code, 0, again.stderr);
   const restarted = await hive.json<Described>(['describe', 'api']);
   assert.equal(restarted.status, 'online');
-  assert.notEqual(primaryOf(restarted), primary);
+  assert.notEqual(pidOf(restarted, 'primary'), primary);
   const removed = await hive.run(['delete', 'api']);
   assert.equal(removed.code, 0, removed.stderr);
 });
