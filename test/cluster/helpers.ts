@@ -1,5 +1,6 @@
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -365,4 +366,18 @@ export async function reloadThrough(hive: Hive, versionFile: string, versions: s
     await hive.waitFor(() => hive.records.filter(isEvent('reload', { phase: 'done' })).length > done, 'reload done');
     await delay(300);
   }
+}
+
+/** Sends `text` as is on a new connection to 127.0.0.1:`port`; resolves with everything the server answered. */
+export function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.end(text);
+  });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { parseRunArgs } from '../../dist/cli/run-args.js';
@@ -11,7 +11,7 @@ import {
   startDashboard,
 } from '../../dist/dashboard/index.js';
 import { isLoopbackHost } from '../../dist/loopback-host.js';
-import { isEvent, killAll, runHive, startHive } from '../cluster/helpers.js';
+import { isEvent, killAll, rawRequest, runHive, startHive } from '../cluster/helpers.js';
 
 after(killAll);
 
@@ -228,17 +228,3 @@ test('--dashboard turns request sampling on (HIVE_REQUEST_SAMPLES=5) unless the 
   assert.deepEqual(parseRunArgs(['app.js', '--dashboard', '9000'], {}).dashboard?.host, '127.0.0.1');
   assert.throws(() => parseRunArgs(['app.js', '--port', '9000', '--dashboard', '9000'], {}), /is the app's --port/);
 });
-
-/** Sends `text` as is on a new connection to 127.0.0.1:`port` and resolves with everything the server answered. */
-function rawRequest(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => {
-      answer += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
-    socket.end(text);
-  });
-}

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { after, test } from 'node:test';
-import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { freePort, isEvent, killAll, rawRequest, startHive } from '../cluster/helpers.js';
 
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
@@ -21,17 +20,8 @@ function statusFor(port: number, path: string, host: string): Promise<number> {
 }
 
 /** The status line of an HTTP/1.0 GET of `path` without a Host header (a health checker's, HAProxy's httpchk). */
-function statusWithoutHost(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => {
-      answer += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer.split('\r\n', 1)[0]!));
-    socket.end(`GET ${path} HTTP/1.0\r\n\r\n`);
-  });
+async function statusWithoutHost(port: number, path: string): Promise<string> {
+  return (await rawRequest(port, `GET ${path} HTTP/1.0\r\n\r\n`)).split('\r\n', 1)[0]!;
 }
 
 async function metricsPort(extra: string[]): Promise<number> {
