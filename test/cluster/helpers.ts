@@ -1,5 +1,6 @@
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -379,5 +380,29 @@ export function rawRequest(port: number, text: string): Promise<string> {
     socket.on('error', reject);
     socket.on('close', () => resolve(answer));
     socket.end(text);
+  });
+}
+
+/**
+ * A GET of `path` on 127.0.0.1:`port` from `localAddress` (a loopback address of its own: a client of its own to an
+ * address-keyed balancer), on a connection of its own, with `headers`; resolves with the status, headers and body.
+ */
+export function getFrom(
+  port: number,
+  localAddress: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, localAddress, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.once('error', reject);
+    req.end();
   });
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { after, test } from 'node:test';
-import { fixture, freePort, isEvent, killAll, startHive } from './helpers.js';
+import { fixture, freePort, getFrom, isEvent, killAll, startHive } from './helpers.js';
 
 after(killAll);
 
@@ -14,32 +13,17 @@ interface Reply {
 
 // One request on a connection of its own (no agent), from the given loopback address: fresh clients on distinct
 // addresses, so their first requests spread over the slots as browsers' would.
-function call(port: number, from: string, path: string, cookies: Map<string, string>): Promise<Reply> {
+async function call(port: number, from: string, path: string, cookies: Map<string, string>): Promise<Reply> {
   const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path, localAddress: from, agent: false, headers: cookie ? { cookie } : {} },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => {
-          const setCookies = res.headers['set-cookie'] ?? [];
-          for (const line of setCookies) {
-            const [pair = ''] = line.split(';');
-            const eq = pair.indexOf('=');
-            cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-          }
-          const { instance, known } = JSON.parse(body) as { instance: number; known: boolean };
-          resolve({ status: res.statusCode!, instance, known, setCookies });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  const res = await getFrom(port, from, path, cookie ? { cookie } : {});
+  const setCookies = res.headers['set-cookie'] ?? [];
+  for (const line of setCookies) {
+    const [pair = ''] = line.split(';');
+    const eq = pair.indexOf('=');
+    cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  const { instance, known } = JSON.parse(res.body) as { instance: number; known: boolean };
+  return { status: res.status, instance, known, setCookies };
 }
 
 const pins = (reply: Reply) => reply.setCookies.filter((line) => line.startsWith('hive_sticky='));
