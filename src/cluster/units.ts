@@ -2,9 +2,12 @@ import { describeValue, InvalidArgumentError } from '../errors.js';
 
 const sizeUnits: Record<string, number> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 const durationUnits: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-// Every duration ends up in a timer, and node fires a timer above 2^31-1 ms after 1 ms (with a warning): a kill
-// timeout of a month would SIGKILL at once. About 24.8 days.
-const MAX_DURATION = 2 ** 31 - 1;
+/**
+ * The longest delay a node timer keeps: node fires a longer one after 1 ms (with a warning), so a kill timeout of a
+ * month would SIGKILL at once. About 24.8 days. Every duration ends up in a timer.
+ */
+export const MAX_TIMER = 2 ** 31 - 1;
+const MAX_DURATION = MAX_TIMER;
 
 // The strings each parser below accepts, as types, for config files (`defineConfig`, `satisfies HiveConfig`): a
 // typo such as '300 lots' or '5 sec' fails the compile, not only the load. `${number}` is what TypeScript has for the

@@ -6,6 +6,7 @@ import { appEnvironment } from './app-environment.js';
 import { DEBOUNCE_MS } from './file-watcher.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import type { AppSettings, AppSpec } from './protocol.js';
+import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 import { killTimeoutOf } from './stop-timeout.js';
 
 const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
@@ -25,13 +26,8 @@ function portOf(value: string | undefined): number | null {
  * value the primary would refuse (it then exits at once) reads as null.
  */
 export function appSettings(spec: AppSpec): AppSettings {
-  const separator = spec.runArgs.indexOf('--');
-  const own = separator === -1 ? spec.runArgs : spec.runArgs.slice(0, separator);
-  const flag = (name: string) =>
-    own
-      .filter((arg) => arg.startsWith(`--${name}=`))
-      .at(-1)
-      ?.slice(name.length + 3);
+  const own = ownRunArgs(spec.runArgs);
+  const flag = (name: string) => runArgFlag(spec.runArgs, name);
   let policy: ReturnType<typeof forkRestartPolicy> | undefined;
   try {
     policy = forkRestartPolicy(spec.runArgs);
@@ -49,7 +45,8 @@ export function appSettings(spec: AppSpec): AppSettings {
   const balance = spec.fork ? undefined : (flag('balance') ?? 'rr');
   return {
     instances: spec.instances,
-    args: separator === -1 ? [] : spec.runArgs.slice(separator + 1),
+    // Past the `--` that ends Hive's flags (none: nothing left).
+    args: spec.runArgs.slice(own.length + 1),
     port: portOf(portFlag ?? env.PORT),
     // Only a cluster's primary adds the instance number (supervisor.ts, setInstanceVars).
     portPerInstance: !spec.fork && env[ENV.incrementVar] === 'PORT',

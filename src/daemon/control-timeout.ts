@@ -1,22 +1,19 @@
-import { parseDuration } from '../cluster/units.js';
+import { MAX_TIMER, parseDuration } from '../cluster/units.js';
 import type { AppSpec } from './protocol.js';
+import { runArgFlag } from './run-arg-flag.js';
 import { killTimeoutOf } from './stop-timeout.js';
 
 /** `hive run`'s and the fork primary's listenTimeout when the app sets none. */
 const DEFAULT_LISTEN_TIMEOUT = 10_000;
 // Beyond the slots' own timeouts: forks, the answer's way back.
 const CONTROL_MARGIN = 10_000;
-// node fires a longer timer after 1 ms.
-const MAX_TIMER = 2_147_483_647;
 
 /** The listenTimeout an app's primary uses: from its `hive run` arguments (`--listen-timeout=<duration>`, the last). */
 export function listenTimeoutOf(spec: Pick<AppSpec, 'runArgs'>): number {
-  const separator = spec.runArgs.indexOf('--');
-  const own = separator === -1 ? spec.runArgs : spec.runArgs.slice(0, separator);
-  const arg = own.filter((a) => a.startsWith('--listen-timeout=')).at(-1);
-  if (arg === undefined) return DEFAULT_LISTEN_TIMEOUT;
+  const value = runArgFlag(spec.runArgs, 'listen-timeout');
+  if (value === undefined) return DEFAULT_LISTEN_TIMEOUT;
   try {
-    return parseDuration(arg.slice('--listen-timeout='.length), 'listenTimeout');
+    return parseDuration(value, 'listenTimeout');
   } catch {
     return DEFAULT_LISTEN_TIMEOUT;
   }

@@ -2,6 +2,7 @@ import { parseStopExitCodes } from '../cluster/options.js';
 import type { RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { parseDuration } from '../cluster/units.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 
 /**
  * The restart policy of a fork-mode app, from its `hive run` arguments (where `hive start` writes a config's
@@ -16,12 +17,7 @@ export function forkRestartPolicy(
   runArgs: string[],
   { expBackoffRestartDelay = 100 }: { expBackoffRestartDelay?: number } = {},
 ): RestartPolicyOptions {
-  const separator = runArgs.indexOf('--');
-  const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
-  const flag = (name: string) => {
-    const arg = own.filter((a) => a.startsWith(`--${name}=`)).at(-1);
-    return arg?.slice(name.length + 3);
-  };
+  const flag = (name: string) => runArgFlag(runArgs, name);
   const restartDelay = flag('restart-delay');
   const backoff = flag('exp-backoff-restart-delay');
   const maxRestarts = flag('max-restarts') ?? '10';
@@ -39,7 +35,7 @@ export function forkRestartPolicy(
     maxRestartDelay: parseDuration(flag('max-restart-delay') ?? 15_000, 'maxRestartDelay'),
     maxRestarts: Number(maxRestarts),
     minUptime: parseDuration(flag('min-uptime') ?? 1_000, 'minUptime'),
-    autorestart: !own.includes('--no-autorestart'),
+    autorestart: !ownRunArgs(runArgs).includes('--no-autorestart'),
     stopExitCodes: parseStopExitCodes(flag('stop-exit-codes') ?? [], 'stopExitCodes'),
   };
 }

@@ -34,6 +34,7 @@ import { markedPrimaryEnv } from './primary-app-id.js';
 import { primarySpawnError } from './primary-spawn-error.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
@@ -894,7 +895,7 @@ export class ManagedApp {
       autorestart: spec.autorestart ?? true,
       killTimeout: spec.killTimeout ?? 5_000,
       ...(spec.killSignal !== undefined ? { killSignal: spec.killSignal as NodeJS.Signals } : {}),
-      treekill: !ownArgs(spec.runArgs).includes('--no-treekill'),
+      treekill: !ownRunArgs(spec.runArgs).includes('--no-treekill'),
       maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
       restart: forkRestartPolicy(spec.runArgs),
       ...forkReadyOptions(spec.runArgs),
@@ -1359,33 +1360,25 @@ function closed(stream: Readable): Promise<unknown> {
  * The `--max-memory-restart` of an app's `hive run` arguments, in bytes: `hive start` puts it there for every app (the
  * flag, or a config's `maxMemoryRestart`), and a fork-mode primary enforces it too.
  */
-// The `hive run` flags of runArgs (before `--`; the script's own arguments follow it).
-function ownArgs(runArgs: string[]): string[] {
-  const separator = runArgs.indexOf('--');
-  return separator === -1 ? runArgs : runArgs.slice(0, separator);
-}
-
 function maxMemoryRestartOf(runArgs: string[]): number | undefined {
-  const own = ownArgs(runArgs);
-  const arg = own.filter((a) => a.startsWith('--max-memory-restart=')).at(-1);
-  return arg === undefined ? undefined : parseSize(arg.slice('--max-memory-restart='.length), 'maxMemoryRestart');
+  const size = runArgFlag(runArgs, 'max-memory-restart');
+  return size === undefined ? undefined : parseSize(size, 'maxMemoryRestart');
 }
 
 // PM2's wait_ready and listen_timeout of a fork-mode app, from its `hive run` arguments as `hive run` reads them.
 function forkReadyOptions(runArgs: string[]): Pick<ForkOptions, 'waitReady' | 'listenTimeout'> {
-  const separator = runArgs.indexOf('--');
-  const own = separator === -1 ? runArgs : runArgs.slice(0, separator);
-  const arg = own.filter((a) => a.startsWith('--listen-timeout=')).at(-1);
-  const listenTimeout =
-    arg === undefined ? undefined : parseDuration(arg.slice('--listen-timeout='.length), 'listenTimeout');
-  return { waitReady: own.includes('--wait-ready'), ...(listenTimeout === undefined ? {} : { listenTimeout }) };
+  const value = runArgFlag(runArgs, 'listen-timeout');
+  const listenTimeout = value === undefined ? undefined : parseDuration(value, 'listenTimeout');
+  return {
+    waitReady: ownRunArgs(runArgs).includes('--wait-ready'),
+    ...(listenTimeout === undefined ? {} : { listenTimeout }),
+  };
 }
 
 /** `hive run` arguments with the instance count replaced (so a restart or resurrect keeps a `scale`). */
 function withInstances(runArgs: string[], instances: number | string): string[] {
-  const separator = runArgs.indexOf('--');
-  const own = separator === -1 ? [...runArgs] : runArgs.slice(0, separator);
-  const rest = separator === -1 ? [] : runArgs.slice(separator);
+  const own = ownRunArgs(runArgs);
+  const rest = runArgs.slice(own.length);
   const index = own.findIndex((arg) => arg === '-i' || arg === '--instances');
   if (index !== -1) own.splice(index, 2);
   const eq = own.findIndex((arg) => arg.startsWith('--instances='));

@@ -1,5 +1,6 @@
-import { parseDuration } from '../cluster/units.js';
+import { MAX_TIMER, parseDuration } from '../cluster/units.js';
 import type { AppSpec } from './protocol.js';
+import { runArgFlag } from './run-arg-flag.js';
 
 /** `hive run`'s and the fork primary's killTimeout when the app sets none. */
 const DEFAULT_KILL_TIMEOUT = 5_000;
@@ -7,8 +8,6 @@ const DEFAULT_KILL_TIMEOUT = 5_000;
 const MIN_STOP_TIMEOUT = 30_000;
 // Beyond the primary's own escalation: its workers' exits, the last /proc reads and SIGKILL waits, its output flushed.
 const STOP_MARGIN = 10_000;
-// node fires a longer timer after 1 ms.
-const MAX_TIMER = 2_147_483_647;
 
 /**
  * How long the daemon waits for a primary it asked to stop before it SIGKILLs it: beyond the primary's own escalation,
@@ -26,12 +25,10 @@ export function stopTimeout(killTimeout: number): number {
  */
 export function killTimeoutOf(spec: Pick<AppSpec, 'fork' | 'killTimeout' | 'runArgs'>): number {
   if (spec.fork) return spec.killTimeout ?? DEFAULT_KILL_TIMEOUT;
-  const separator = spec.runArgs.indexOf('--');
-  const own = separator === -1 ? spec.runArgs : spec.runArgs.slice(0, separator);
-  const arg = own.filter((a) => a.startsWith('--kill-timeout=')).at(-1);
-  if (arg === undefined) return DEFAULT_KILL_TIMEOUT;
+  const value = runArgFlag(spec.runArgs, 'kill-timeout');
+  if (value === undefined) return DEFAULT_KILL_TIMEOUT;
   try {
-    return parseDuration(arg.slice('--kill-timeout='.length), 'killTimeout');
+    return parseDuration(value, 'killTimeout');
   } catch {
     // `hive run` refuses it and exits at once: there is no stop to wait for.
     return DEFAULT_KILL_TIMEOUT;

@@ -829,6 +829,7 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
     { parseSize },
     { InvalidArgumentError },
     { forkRestartPolicy },
+    { runArgFlag },
   ] = await Promise.all([
     import('../run-args.js'),
     import('../../cluster/options.js'),
@@ -836,6 +837,7 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
     import('../../cluster/units.js'),
     import('../../errors.js'),
     import('../../daemon/fork-restart-policy.js'),
+    import('../../daemon/run-arg-flag.js'),
   ]);
   for (const spec of specs) {
     try {
@@ -844,10 +846,8 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
         resolveInstances(spec.instances);
         // Read from the run arguments as the daemon reads them for the fork primary (maxMemoryRestartOf), so that a
         // config's number that does not survive as text (1e21 becomes "1e+21") is caught here too.
-        const separator = spec.runArgs.indexOf('--');
-        const own = separator === -1 ? spec.runArgs : spec.runArgs.slice(0, separator);
-        const size = own.filter((arg) => arg.startsWith('--max-memory-restart=')).at(-1);
-        if (size !== undefined) parseSize(size.slice('--max-memory-restart='.length), 'maxMemoryRestart');
+        const size = runArgFlag(spec.runArgs, 'max-memory-restart');
+        if (size !== undefined) parseSize(size, 'maxMemoryRestart');
         forkRestartPolicy(spec.runArgs);
       }
     } catch (error) {

@@ -1,0 +1,20 @@
+/**
+ * The `hive run` flags of an app's runArgs: those before `--` (the script's own arguments follow it, and a
+ * `--kill-timeout=1` among them is the script's, not Hive's).
+ */
+export function ownRunArgs(runArgs: readonly string[]): string[] {
+  const separator = runArgs.indexOf('--');
+  return separator === -1 ? [...runArgs] : runArgs.slice(0, separator);
+}
+
+/**
+ * The value of `--<name>=<value>` in an app's runArgs, as `hive start` writes them (always joined with `=`): the last
+ * one before `--` wins, as when `hive run` parses them. Undefined when the flag is not there.
+ */
+export function runArgFlag(runArgs: readonly string[], name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return ownRunArgs(runArgs)
+    .filter((arg) => arg.startsWith(prefix))
+    .at(-1)
+    ?.slice(prefix.length);
+}
