@@ -228,6 +228,24 @@ export async function get(port: number, path = '/', dispatcher?: Agent): Promise
   return JSON.parse(text) as AppReply;
 }
 
+/**
+ * A reply from each of `count` instances of the app on `port`, by instance: GETs until that many have answered (the
+ * cluster deals each request to one of them). A request that fails (a process not listening yet) is tried again.
+ */
+export async function repliesByInstance(port: number, count: number): Promise<Map<string, AppReply>> {
+  const replies = new Map<string, AppReply>();
+  await until(
+    async () => {
+      const reply = await get(port).catch(() => undefined);
+      if (reply) replies.set(reply.instance, reply);
+      return replies.size === count;
+    },
+    `${count} instances answering`,
+    30_000,
+  );
+  return replies;
+}
+
 /** Runs `hive <args>` to its end (bounded by `timeoutMs`). */
 export function runHive(
   args: string[],

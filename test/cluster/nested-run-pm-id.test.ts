@@ -3,8 +3,7 @@
 // `hive run` promises (docs/config.md#pm-id).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { poll } from '../poll.js';
-import { type AppReply, fixture, freePort, get, isEvent, killAll, startHive } from './helpers.js';
+import { fixture, freePort, isEvent, killAll, repliesByInstance, startHive } from './helpers.js';
 
 after(killAll);
 
@@ -12,12 +11,7 @@ test('hive run numbers pm_id from 0 whatever HIVE_APP_ID it inherits', async () 
   const port = await freePort();
   const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port)], { HIVE_APP_ID: '3' });
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
-  const seen = new Map<string, AppReply>();
-  await poll(async () => {
-    const reply = await get(port);
-    seen.set(reply.instance, reply);
-    return seen.size === 2;
-  }, 'both instances to answer');
+  const seen = await repliesByInstance(port, 2);
   assert.equal(seen.get('0')?.pmId, '0');
   assert.equal(seen.get('1')?.pmId, '2');
   hive.kill('SIGTERM');

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, get } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, hiveBin, waitFor } from './helpers.js';
+import { freePort, repliesByInstance } from '../cluster/helpers.js';
+import { appFixture, daemonFixture, HiveHome, hiveBin } from './helpers.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
@@ -33,11 +33,9 @@ test('a hive run forked with an IPC channel by a managed app numbers its pm_ids 
       ['outer', 1],
     ],
   );
-  const inner = new Map<string, string | null>();
-  await waitFor(async () => {
-    const reply = await get(port).catch(() => undefined);
-    if (reply) inner.set(reply.instance, reply.pmId);
-    return inner.size === 2;
-  }, 'both processes of the inner hive run answering');
-  assert.deepEqual(Object.fromEntries(inner), { 0: '0', 1: '2' });
+  const inner = await repliesByInstance(port, 2);
+  assert.deepEqual(Object.fromEntries([...inner].map(([instance, reply]) => [instance, reply.pmId])), {
+    0: '0',
+    1: '2',
+  });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, get } from '../cluster/helpers.js';
+import { freePort, repliesByInstance } from '../cluster/helpers.js';
 import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
@@ -42,13 +42,8 @@ test('every app process has a pm_id unique in the daemon, 0 for the first instan
   );
   await waitFor(() => forkIds('jobs').size === 2, 'both fork-mode processes');
   assert.deepEqual(Object.fromEntries(forkIds('jobs')), { 0: '0', 1: '2' });
-  const web = new Map<string, string | null>();
-  await waitFor(async () => {
-    const reply = await get(port);
-    web.set(reply.instance, reply.pmId);
-    return web.size === 2;
-  }, 'both cluster processes answering');
-  assert.deepEqual(Object.fromEntries(web), { 0: '1', 1: '4' });
+  const web = await repliesByInstance(port, 2);
+  assert.deepEqual(Object.fromEntries([...web].map(([instance, reply]) => [instance, reply.pmId])), { 0: '1', 1: '4' });
 
   // A slot keeps its pm_id through a restart, as in PM2.
   await hive.json(['restart', 'jobs']);
