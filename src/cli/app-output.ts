@@ -175,7 +175,7 @@ function settingLines(app: AppInfo): [string, string][] {
  * The script as a path from `/`, as PM2's describe shows its `script path`: a config's `./server.js` is read against
  * the app's cwd. A program found on PATH (a fork-mode app whose command is the bare name) stays its name.
  */
-function scriptPath(app: AppInfo): string {
+export function scriptPath(app: AppInfo): string {
   if (app.settings?.command === app.script && !app.script.includes('/')) return app.script;
   return resolve(app.cwd, app.script);
 }

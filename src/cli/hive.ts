@@ -35,8 +35,6 @@ const pm2Names: Readonly<Record<string, readonly [string, ...string[]]>> = {
   l: ['ls'],
   ps: ['ls'],
   status: ['ls'],
-  jlist: ['ls', '--json'],
-  prettylist: ['ls', '--pretty'],
   show: ['describe'],
   info: ['describe'],
   desc: ['describe'],
@@ -63,7 +61,7 @@ function availableCommands(): string[] {
 }
 
 function usage(): string {
-  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, l, ps, status (ls), show, info, desc (describe), del (delete),\ndump (save), ecosystem (init --pm2), dash (dashboard), updatePM2 (update), jlist (ls --json), prettylist (ls --pretty), sendSignal (send-signal),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
+  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, l, ps, status (ls), show, info, desc (describe), del (delete),\ndump (save), ecosystem (init --pm2), dash (dashboard), updatePM2 (update), sendSignal (send-signal),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
 }
 
 async function main(argv: string[]): Promise<number> {

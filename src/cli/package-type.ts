@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { nearestPackageJson } from './nearest-package-json.js';
 
 /**
  * How Node reads a `.js` file in `dir`: the `type` of the nearest package.json up the tree, as Node looks it up (the
@@ -7,18 +6,11 @@ import { dirname, join } from 'node:path';
  * refuses it anyway, and saying so is not `hive init`'s business.
  */
 export function jsModuleType(dir: string): 'module' | 'commonjs' {
-  for (let current = dir; ; current = dirname(current)) {
-    let text: string | undefined;
-    try {
-      text = readFileSync(join(current, 'package.json'), 'utf8');
-    } catch {}
-    if (text !== undefined) {
-      try {
-        return (JSON.parse(text) as { type?: unknown } | null)?.type === 'module' ? 'module' : 'commonjs';
-      } catch {
-        return 'commonjs';
-      }
-    }
-    if (dirname(current) === current) return 'commonjs';
+  const text = nearestPackageJson(dir);
+  if (text === undefined) return 'commonjs';
+  try {
+    return (JSON.parse(text) as { type?: unknown } | null)?.type === 'module' ? 'module' : 'commonjs';
+  } catch {
+    return 'commonjs';
   }
 }

@@ -718,6 +718,7 @@ export class ManagedApp {
         cpu,
         memory,
         uptime: now - this.#startedAt,
+        restarts: this.#primaryRestarts,
       });
     }
     for (const [pid, worker] of [...this.#workers].sort((a, b) => a[1].instance - b[1].instance)) {
@@ -730,11 +731,17 @@ export class ManagedApp {
         cpu,
         memory,
         uptime: now - worker.since,
+        restarts: this.#slotRestarts.get(worker.instance) ?? 0,
       });
     }
     const idleSlots: IdleSlot[] = [...this.#downSlots]
       .sort((a, b) => a[0] - b[0])
-      .map(([instance, state]) => ({ instance, state, lastExit: this.#slotExits.get(instance) ?? null }));
+      .map(([instance, state]) => ({
+        instance,
+        state,
+        lastExit: this.#slotExits.get(instance) ?? null,
+        restarts: this.#slotRestarts.get(instance) ?? 0,
+      }));
     const readyInstances = new Set(
       [...this.#workers.values()].filter((w) => w.state === 'ready').map((w) => w.instance),
     );

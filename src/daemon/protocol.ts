@@ -254,6 +254,12 @@ export interface ProcessInfo {
   /** Resident memory, bytes. */
   memory: number | null;
   uptime: number;
+  /**
+   * Restarts of this process's slot since the app's last `hive reset` (PM2's per-process `restart_time`): a worker's
+   * are its instance's crashes and kills, the primary's its own respawns (each of which restarted every worker too).
+   * The app's `restarts` counts both (and those of slots a scale removed since).
+   */
+  restarts: number;
 }
 
 /** A slot of a cluster with no process, as `ls --json` and `describe` list it. */
@@ -262,6 +268,8 @@ export interface IdleSlot {
   state: 'restarting' | 'errored';
   /** How its last process ended (epoch ms, exit code or signal); null if the daemon did not see it. */
   lastExit: { time: number; code: number | null; signal: string | null } | null;
+  /** Restarts of the slot since the app's last `hive reset`, as a process's (see {@link ProcessInfo.restarts}). */
+  restarts: number;
 }
 
 /** One slot of a rolling reload, as `hive reload` reports it. */

@@ -14,6 +14,7 @@ const proc = (fields: Partial<ProcessInfo>): ProcessInfo => ({
   cpu: 0,
   memory: 50 * MiB,
   uptime: 60_000,
+  restarts: 0,
   ...fields,
 });
 

@@ -8,8 +8,8 @@ const usage = `Usage: hive ls [--sort <field>[:asc|desc]] [--json|--pretty]
 Lists the apps: id, name, namespace (once an app is outside \`default\`), mode, ready/total instances, status,
 restarts, uptime (of the youngest process: a worker restarted 10 s ago shows 10s), cpu, memory (MiB).
   --sort    order by name, id, cpu, memory, restarts or uptime, ascending unless :desc (PM2's flag)
-  --json    the apps as one JSON line (PM2's jlist: \`hive jlist\`)
-  --pretty  the same JSON, indented (PM2's prettylist: \`hive prettylist\`)`;
+  --json    the apps as one JSON line, in Hive's shape (PM2's process list, as \`pm2 jlist\`: \`hive jlist\`)
+  --pretty  the same JSON, indented (PM2's indented, as \`pm2 prettylist\`: \`hive prettylist\`)`;
 
 /** `hive ls`: the app table. */
 export default function ls(argv: string[]): Promise<number> {
