@@ -2,75 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appTable, describeApp, formatBytes } from '../../dist/cli/app-output.js';
-import type { AppInfo, ProcessInfo } from '../../dist/daemon/protocol.js';
+import { appInfo as app, processInfo as proc } from './app-info.js';
 
 const MiB = 2 ** 20;
-
-const proc = (fields: Partial<ProcessInfo>): ProcessInfo => ({
-  role: 'worker',
-  instance: 0,
-  pid: 4100,
-  state: 'ready',
-  cpu: 0,
-  memory: 50 * MiB,
-  uptime: 60_000,
-  restarts: 0,
-  ...fields,
-});
-
-function app(fields: Partial<AppInfo> = {}): AppInfo {
-  return {
-    id: 0,
-    name: 'api',
-    namespace: 'default',
-    script: '/srv/api.js',
-    cwd: '/srv',
-    mode: 'cluster',
-    status: 'online',
-    ready: 1,
-    total: 1,
-    restarts: 0,
-    uptime: 60_000,
-    processUptime: 60_000,
-    cpu: 0,
-    memory: 100 * MiB,
-    processes: [proc({ role: 'primary', instance: null, pid: 4000, state: 'online' }), proc({ memory: 50 * MiB })],
-    idleSlots: [],
-    outFile: '/srv/out.log',
-    errorFile: '/srv/err.log',
-    logFile: null,
-    mergeLogs: true,
-    logs: [],
-    cronRestart: null,
-    watch: null,
-    settings: {
-      instances: '1',
-      args: [],
-      port: null,
-      portPerInstance: false,
-      nodeArgs: [],
-      balance: 'rr',
-      sticky: null,
-      command: null,
-      autorestart: true,
-      maxRestarts: 10,
-      minUptime: 1000,
-      restartDelay: 0,
-      expBackoffRestartDelay: 0,
-      maxMemoryRestart: 300 * MiB,
-      killTimeout: 5000,
-      killSignal: null,
-      treekill: true,
-      waitReady: false,
-      ignoreWatch: [],
-      watchDelay: null,
-      socket: null,
-    },
-    lastError: null,
-    metrics: null,
-    ...fields,
-  };
-}
 
 // Memory was computed in binary units and labelled MB (a 300M limit, 300 MiB, showed as `300.0 MB`).
 test('ls and describe label memory in the binary units they compute it in', () => {
