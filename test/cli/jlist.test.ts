@@ -136,7 +136,17 @@ test("a cluster app's workers and a fork-mode app's program, in PM2's shape, wit
   assert.ok(isAlive(restarted[1]!.pid));
   process.kill(restarted[1]!.pid, 'SIGKILL');
   await listWhen((l) => allOnline(3)(l) && l[1]!.pm2_env.restart_time === 2, 'restart_time 2');
-  await hive.json(['reset', 'web']);
+  // A fork-mode program's too.
+  process.kill(ticker.pid, 'SIGKILL');
+  const forkRestarted = await listWhen(
+    (l) => allOnline(3)(l) && l[2]!.pid !== ticker.pid && l[2]!.pm2_env.restart_time === 1,
+    'the killed program replaced',
+  );
+  assert.deepEqual(
+    forkRestarted.map((p) => p.pm2_env.restart_time),
+    [0, 2, 1],
+  );
+  await hive.json(['reset', 'all']);
   assert.deepEqual(
     (await jlist()).map((p) => p.pm2_env.restart_time),
     [0, 0, 0],
