@@ -335,6 +335,20 @@ describe('PM2 ecosystem files', () => {
     assert.match(stdout, /^ERR_HIVE_CONFIG .*rename it to \.mjs\): Unexpected token 'export' \(line 1, column 1\)/);
   });
 
+  // Node.js's module syntax detection (on by default from 20.19 and 22.7): config.md says such a file then starts.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const detects = major > 22 || (major === 22 && minor >= 7) || (major === 20 && minor >= 19);
+  test('an ESM ecosystem.config.js in a package without "type" loads, as config.md says', { skip: !detects }, () => {
+    const untyped = mkdtempSync(join(dir, 'untyped-'));
+    writeFileSync(join(untyped, 'package.json'), '{}');
+    writeFileSync(join(untyped, 'ecosystem.config.js'), "export default { apps: [{ name: 'a', script: 'a.js' }] };");
+    const script = `import(${JSON.stringify(import.meta.resolve('hive/config'))}).then((m) => m.loadConfig(process.argv[1])).then((c) => console.log('loaded', c.apps[0].name), (e) => console.log(e.code, e.message))`;
+    const { stdout } = spawnSync(process.execPath, ['-e', script, join(untyped, 'ecosystem.config.js')], {
+      encoding: 'utf8',
+    });
+    assert.equal(stdout, 'loaded a\n');
+  });
+
   test('JSON arrays of apps and YAML ecosystem files load too', async () => {
     const json = write(
       'ecosystem.config.json',
