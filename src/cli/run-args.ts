@@ -60,6 +60,7 @@ Options:
       --no-treekill                a retired process's own child processes are left running (PM2's; default: stopped)
       --stop-exit-codes <codes>    exit codes after which a process is not restarted, e.g. 0,3 (PM2's stop_exit_codes)
       --max-memory-restart <size>  replace a process whose RSS exceeds this, e.g. 300M (replacement ready first)
+      --memory-report-interval <duration>  how often processes report memory and metrics (default 1s; 0 = off)
       --log-format <text|json>     worker lines prefixed [app:instance] (default), or one JSON object per line
       --metrics-port <port>        serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>        address of the metrics port (default 127.0.0.1; others can reach it only if set)

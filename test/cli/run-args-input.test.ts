@@ -1,7 +1,7 @@
 // `hive run` with bad arguments: exit 2 before anything is forked, with a typed error naming the flag and the value.
 // The script does not exist, so an argument wrongly taken would fail later, with ERR_HIVE_SCRIPT_NOT_FOUND instead.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -72,6 +72,20 @@ test('the help says --restart-delay given alone turns the backoff off, as it doe
   assert.doesNotMatch(help.stdout, /when backoff is 0/);
   assert.match(help.stdout, /--restart-delay <duration> +fixed delay .*; given alone it turns the backoff\n +off/);
   assert.match(help.stdout, /default 100ms, 0 with\n +--restart-delay; 0 = off/);
+});
+
+test('the help lists every option of the hive run table in docs/cluster.md (--memory-report-interval was missing)', async () => {
+  const help = await hive.run(['run', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  const doc = readFileSync(new URL('../../docs/cluster.md', import.meta.url), 'utf8');
+  const table = doc.slice(doc.indexOf('## Options'), doc.indexOf('\n## ', doc.indexOf('## Options') + 1));
+  const flags = [...table.matchAll(/^\| `(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
+  assert.ok(flags.length > 30, `the table's flags: ${flags.join(' ')}`);
+  assert.deepEqual(
+    flags.filter((flag) => !new RegExp(`^ +(-\\w, )?${flag}\\b`, 'm').test(help.stdout)),
+    [],
+  );
+  assert.match(help.stdout, /--memory-report-interval <duration> +how often processes report/);
 });
 
 test('a config file is refused as the script at once, pointing to hive start (it failed 10 s later, not ready)', async () => {
