@@ -141,13 +141,17 @@ export class TaskNotFoundError extends HiveError {
 }
 
 /**
- * A task's input, result or thrown error cannot be passed between threads (functions, symbols, class instances with
- * handles).
+ * A task's input, result or thrown error cannot be passed between the caller and its worker (functions, symbols, class
+ * instances with handles): `worker` is what runs the tasks, a thread or (`isolation: 'process'`) a child process.
  */
 export class DataCloneError extends HiveError {
-  constructor(what: 'input' | 'result' | 'error' | 'progress value', cause?: unknown) {
+  constructor(
+    what: 'input' | 'result' | 'error' | 'progress value',
+    cause?: unknown,
+    worker: 'thread' | 'process' = 'thread',
+  ) {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
-    super('ERR_HIVE_DATA_CLONE', `The task's ${what} cannot be cloned to another thread${detail}`, { cause });
+    super('ERR_HIVE_DATA_CLONE', `The task's ${what} cannot be cloned to another ${worker}${detail}`, { cause });
   }
 }
 

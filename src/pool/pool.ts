@@ -306,7 +306,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   #refuse(task: Task): Error | undefined {
     const type = typeof task.input;
     if (type === 'function' || type === 'symbol') {
-      return new DataCloneError('input', new TypeError(`a ${type} cannot be cloned`));
+      return new DataCloneError('input', new TypeError(`a ${type} cannot be cloned`), this.#options.isolation);
     }
     if (task.signal?.aborted) return new TaskAbortedError(task.signal.reason);
     const exports = this.#scheduler.exports;

@@ -542,7 +542,11 @@ export class Scheduler {
     if (tasks.some((task) => task.transfer !== undefined && holdsDetachedBuffer(task.transfer))) {
       tasks = tasks.filter((task) => {
         if (task.transfer === undefined || !holdsDetachedBuffer(task.transfer)) return true;
-        this.#settle(task, false, new DataCloneError('input', new TypeError('an ArrayBuffer to transfer is detached')));
+        this.#settle(
+          task,
+          false,
+          new DataCloneError('input', new TypeError('an ArrayBuffer to transfer is detached'), this.#workerKind()),
+        );
         return false;
       });
     }
@@ -565,7 +569,11 @@ export class Scheduler {
     } catch (error) {
       if (tasks.length === 1) {
         const task = tasks[0]!;
-        this.#settle(task, false, nestedMoveError('input', task.input) ?? new DataCloneError('input', error));
+        this.#settle(
+          task,
+          false,
+          nestedMoveError('input', task.input) ?? new DataCloneError('input', error, this.#workerKind()),
+        );
         return;
       }
       for (const task of tasks) this.#send(worker, [task]);

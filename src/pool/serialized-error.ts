@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { HiveError } from '../errors.js';
 import {
   type CopyContext,
@@ -9,6 +10,12 @@ import {
   readField,
 } from './cloneable-copy.js';
 import { DataCloneError, hiveErrorClasses } from './errors.js';
+
+/**
+ * What the worker this code runs in is, for the clone errors it raises (sendError's, TaskRunner's): they run only in a
+ * pool's worker, which is a worker thread, or under `isolation: 'process'` the main thread of a child process.
+ */
+export const workerKind: 'thread' | 'process' = isMainThread ? 'process' : 'thread';
 
 /**
  * Errors cross threads as plain objects: structured clone keeps only an Error's message and stack, and would drop the
@@ -137,7 +144,7 @@ export function sendError(send: (serialized: unknown) => void, error: unknown): 
   try {
     send(serializeError(error, false));
   } catch (cloneError) {
-    const unclonable = serializeError(new DataCloneError('error', cloneError));
+    const unclonable = serializeError(new DataCloneError('error', cloneError, workerKind));
     const serialized = serializeError(error, false);
     send(
       isSerialized(serialized)

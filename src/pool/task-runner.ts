@@ -3,7 +3,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import { DataCloneError, TaskNotFoundError } from './errors.js';
 import type { TaskContext, TaskFunction } from './load-task-module.js';
 import { type Batch, FAILURE, PROGRESS, RESULT, type WorkerMessage } from './protocol.js';
-import { sendError, serializeError } from './serialized-error.js';
+import { sendError, serializeError, workerKind } from './serialized-error.js';
 import { movedOf, nestedMoveError } from './transfer.js';
 
 export type Send = (message: WorkerMessage, transfer?: readonly TransferListItem[]) => void;
@@ -107,7 +107,7 @@ export class TaskRunner {
       sendError((serialized) => this.#send([FAILURE, serialized, ms]), error);
     } catch (cloneError) {
       // A throw here would leave the loop stopped with the task unanswered: the caller gets a DataCloneError instead.
-      this.#send([FAILURE, serializeError(new DataCloneError('error', cloneError)), ms]);
+      this.#send([FAILURE, serializeError(new DataCloneError('error', cloneError, workerKind)), ms]);
     }
   }
 
@@ -118,7 +118,7 @@ export class TaskRunner {
       if (moved !== undefined) this.#send([RESULT, moved.value, ms], moved.transferList);
       else this.#send([RESULT, result, ms]);
     } catch (error) {
-      const failure = nestedMoveError('result', result) ?? new DataCloneError('result', error);
+      const failure = nestedMoveError('result', result) ?? new DataCloneError('result', error, workerKind);
       this.#send([FAILURE, serializeError(failure), ms]);
     }
   }
@@ -132,7 +132,7 @@ export class TaskRunner {
           this.#send([PROGRESS, value]);
         } catch (error) {
           // Thrown into the task, which may catch it; uncaught, it rejects the task like any error of its own.
-          throw new DataCloneError('progress value', error);
+          throw new DataCloneError('progress value', error, workerKind);
         }
       },
     };
