@@ -1,14 +1,30 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import { ScriptNotFoundError } from '../cluster/errors.js';
 import { assertScriptFile } from '../cluster/options.js';
 
 const nodeEntry = /\.(c|m)?(j|t)sx?$/;
 
 /**
+ * The program that runs a script of these extensions when no interpreter is given, as PM2 picks it
+ * (lib/API/interpreter.json): PM2's `python` is `python3` here, which PM2 itself falls back to and which is the one
+ * most systems have. A script that is executable runs as itself instead: its `#!` line may name a virtualenv's python
+ * or another shell, which the extension cannot tell.
+ */
+const extensionInterpreters: Readonly<Record<string, string>> = {
+  '.sh': 'bash',
+  '.py': 'python3',
+  '.rb': 'ruby',
+  '.php': 'php',
+  '.pl': 'perl',
+};
+
+/**
  * The command of a fork-mode app, or undefined for a cluster-mode one. Fork mode is chosen (as PM2 does) by
  * `execMode: 'fork'`, an `interpreter` other than node, or a script that is not a JavaScript/TypeScript file (a binary
- * such as `pnpm`, a `.py` or `.sh` script).
+ * such as `pnpm`, a `.py` or `.sh` script). A script file of an {@link extensionInterpreters} extension that is not
+ * executable runs with that interpreter. `nodeArgs` (PM2's `interpreter_args` too) go before the script, for node or
+ * another interpreter.
  */
 export function forkCommand(app: {
   script: string;
@@ -26,12 +42,37 @@ export function forkCommand(app: {
   // app's folder; any other bare name (`pnpm`) is looked up on PATH.
   const local = resolve(cwd, script);
   const path = script.includes('/') || isAbsolute(script) || existsSync(local) ? local : script;
-  if (interpreter === 'none' || (interpreter === undefined && !isNodeEntry)) return { command: path, args };
+  const nodeArgs = app.nodeArgs ?? [];
+  if (interpreter === undefined && !isNodeEntry) {
+    const byExtension = path === local ? extensionInterpreters[extname(path)] : undefined;
+    if (byExtension === undefined || isExecutable(path)) return { command: path, args };
+    return { command: byExtension, args: [...nodeArgs, path, ...args] };
+  }
+  if (interpreter === 'none') return { command: path, args };
   if (interpreter === undefined || interpreter === 'node') {
     const tsx = /\.(c|m)?tsx?$/.test(script) ? ['--import', import.meta.resolve('tsx')] : [];
-    return { command: process.execPath, args: [...tsx, ...(app.nodeArgs ?? []), path, ...args] };
+    return { command: process.execPath, args: [...tsx, ...nodeArgs, path, ...args] };
   }
-  return { command: interpreter, args: [path, ...args] };
+  return { command: interpreter, args: [...nodeArgs, path, ...args] };
+}
+
+/**
+ * Sets PYTHONUNBUFFERED=1 in the `env` of a fork-mode app run by python, as PM2 does, unless the app sets it: piped to
+ * the daemon, python's output is otherwise written in 8 KiB blocks, and a few log lines may never show.
+ */
+export function addForkEnv(fork: { command: string } | undefined, env: Record<string, string>): void {
+  if (fork !== undefined && basename(fork.command).startsWith('python') && env.PYTHONUNBUFFERED === undefined) {
+    env.PYTHONUNBUFFERED = '1';
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `name` is an executable file in a folder of `path` (PATH), as the app's spawn will look it up. */
@@ -39,15 +80,7 @@ export function isOnPath(name: string, path: string = process.env.PATH ?? ''): b
   return path
     .split(delimiter)
     .filter((dir) => dir !== '')
-    .some((dir) => {
-      const file = join(dir, name);
-      try {
-        accessSync(file, constants.X_OK);
-        return statSync(file).isFile();
-      } catch {
-        return false;
-      }
-    });
+    .some((dir) => isExecutable(join(dir, name)));
 }
 
 /** A bare name (`hive start pnpm`) that is neither a file here nor a program on PATH. */

@@ -284,9 +284,22 @@ function maybeExit(): void {
  */
 function spawnFailed(error: Error): void {
   if (stopping) return;
-  process.stderr.write(`cannot spawn ${options.command}: ${error.message}\n`);
+  process.stderr.write(`cannot spawn ${options.command}: ${error.message}${spawnHint(error)}\n`);
   exitStatus = FORK_SPAWN_FAILED;
   void stop();
+}
+
+/** What to do about a program that cannot be spawned, said with the error (a `hive start` of a script reads it). */
+function spawnHint(error: NodeJS.ErrnoException): string {
+  const { command } = options;
+  if (error.code === 'EACCES') {
+    return ` (${command} is not executable: chmod +x it, or name the program that runs it with --interpreter <prog>)`;
+  }
+  if (error.code !== 'ENOENT') return '';
+  // execve says ENOENT too when the file is there but the interpreter its `#!` line names is not.
+  return command.includes('/')
+    ? ` (no file ${command}, or no interpreter its #! line names)`
+    : ` (no program ${command} on PATH: install it, or name another with --interpreter <prog>)`;
 }
 
 /** A process was not ready in time during the start: said on stderr (the daemon's reason), and the app stops. */

@@ -13,11 +13,11 @@ import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
-import { assertAppScript, forkCommand } from '../fork-command.js';
+import { addForkEnv, assertAppScript, forkCommand } from '../fork-command.js';
 import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
-import { formatNodeArgs, joinDashedValues, parsePort } from '../run-args.js';
+import { formatNodeArgs, joinDashedValues, parseNodeArgs, parsePort } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
@@ -67,7 +67,8 @@ Options:
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --watch-delay <delay>      quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
       --filter-env <string>      leave out of the app the shell variables whose names contain it (repeatable)
-      --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none)
+      --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none);
+                                 default: a non-executable .sh bash, .py python3, .rb ruby, .php php, .pl perl
   -x, --execute-command          fork mode for a .js/.ts script (PM2's): plain processes, no port to wait for
       --no-autorestart           do not restart a process that exits (one-shot jobs; with --cron-restart)
       --no-autostart             add the app(s) stopped: \`hive start <name>\` or a --cron-restart tick starts them
@@ -442,7 +443,9 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const path = resolve(script);
   const interpreter = values.interpreter as string | undefined;
   const execMode = values['execute-command'] ? 'fork' : undefined;
-  const fork = forkCommand({ script, cwd: process.cwd(), args, interpreter, execMode });
+  // A fork-mode program's node (-x) or interpreter takes them, as a config's nodeArgs (PM2's interpreter_args).
+  const nodeArgs = typeof values['node-args'] === 'string' ? parseNodeArgs(values['node-args']) : [];
+  const fork = forkCommand({ script, cwd: process.cwd(), args, nodeArgs, interpreter, execMode });
   // The same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2), for fork-mode programs too (`hive start pnpm`).
   assertAppScript(script, process.cwd(), fork);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
@@ -461,6 +464,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
   // A cluster app's PORT is set by its `hive run` primary from --port; a fork-mode program's by its env.
   if (fork && typeof values.port === 'string') env.PORT = String(parsePort(values.port));
+  addForkEnv(fork, env);
   // PM2's defaults: a cluster on every core, a fork-mode program once.
   const instances = (values.instances as string | undefined) ?? (fork ? '1' : 'max');
   const runArgs = [path, `--instances=${instances}`];
@@ -694,6 +698,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
     // As for a script's --port: in fork mode, no primary of Hive's sets PORT.
     if (fork && options.port !== undefined) env.PORT = String(options.port);
+    addForkEnv(fork, env);
     const spec: AppSpec = { name: nameOf(app), script: app.script, cwd, configFile, runArgs, env, instances };
     if (app.filterEnv !== undefined && app.filterEnv !== false) spec.filterEnv = app.filterEnv;
     // The app's own wins over --namespace, as in PM2 (_startJson).
