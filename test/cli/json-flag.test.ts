@@ -10,15 +10,27 @@ const commands = readdirSync(new URL('../../dist/cli/commands/', import.meta.url
   .filter((file) => file.endsWith('.js'))
   .map((file) => file.slice(0, -3));
 const withoutJson = ['deploy', 'edge', 'run'];
+// PM2's list commands print JSON whatever the flags: --json is accepted and changes nothing.
+const alwaysJson = ['jlist', 'prettylist'];
 
 test('every command but run, edge and deploy offers --json in its --help', async () => {
   const lacking: string[] = [];
-  for (const command of commands) {
+  for (const command of commands.filter((name) => !alwaysJson.includes(name))) {
     const help = await hive.run([command, '--help']);
     assert.equal(help.code, 0, `hive ${command} --help: ${help.stderr}`);
     if (!help.stdout.includes('--json')) lacking.push(command);
   }
   assert.deepEqual(lacking.sort(), withoutJson);
+});
+
+test('jlist and prettylist print JSON with or without --json', async () => {
+  for (const command of alwaysJson) {
+    for (const args of [[command], [command, '--json']]) {
+      const listed = await hive.run(args);
+      assert.equal(listed.code, 0, `hive ${args.join(' ')}: ${listed.stderr}`);
+      assert.deepEqual(JSON.parse(listed.stdout), [], args.join(' '));
+    }
+  }
 });
 
 test('run, edge and deploy refuse --json with exit 2, and the docs name them', async () => {
