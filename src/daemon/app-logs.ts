@@ -10,6 +10,7 @@ import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
 import type { AppLogFile } from './protocol.js';
+import { rotatedLogNamer } from './rotated-log-name.js';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
 export interface LineSource {
@@ -379,7 +380,8 @@ class LogFile {
 
   #openRotating(): RotatingFileStream {
     const { size, maxFiles, compress, interval } = this.#rotation;
-    const stream = createStream(basename(this.#file), {
+    // Named so that name order is time order (rotating-file-stream's own names reuse a count freed by retention).
+    const stream = createStream(rotatedLogNamer(this.#file, compress), {
       path: dirname(this.#file),
       size,
       maxFiles,
