@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type HiveHome, hiveBin, waitFor } from './helpers.js';
@@ -16,6 +16,12 @@ export interface LogFollower {
   child: ChildProcess;
   /** Every line printed since it started, in order, but the probe lines that showed it was reading. */
   lines(): FollowedLine[];
+  /**
+   * Stops it (SIGSTOP) between two of its reads, resolving once it is stopped, so that what the test does to the
+   * files meanwhile all happens between two of its polls; then `resume()` lets it go on.
+   */
+  pause(): Promise<void>;
+  resume(): void;
 }
 
 // Marks the lines followLogs() writes itself; an app's own lines do not start with it.
@@ -55,5 +61,17 @@ export async function followLogs(t: TestContext, hive: HiveHome, app: string): P
   const last = `${probePrefix}${probes - 1}`;
   await waitFor(() => printed().some((l) => l.line === last), `hive logs ${app} -f to print the last probe line`);
 
-  return { child, lines: () => printed().filter((l) => !l.line.startsWith(probePrefix)) };
+  // The state field of /proc/<pid>/stat, after the command in parentheses: T once stopped.
+  const state = () => /\) (\S)/.exec(readFileSync(`/proc/${child.pid}/stat`, 'utf8'))?.[1];
+  return {
+    child,
+    lines: () => printed().filter((l) => !l.line.startsWith(probePrefix)),
+    pause: async () => {
+      child.kill('SIGSTOP');
+      await waitFor(() => state() === 'T', `hive logs ${app} -f to stop`);
+    },
+    resume: () => {
+      child.kill('SIGCONT');
+    },
+  };
 }

@@ -27,3 +27,45 @@ test('logs -f at a rotation prints the rest of the old file, then the new file f
   await waitFor(() => printed().includes('new 1'), 'the follower to print the new file');
   assert.deepEqual(printed(), [...old, 'old unterminated', ...fresh]);
 });
+
+test('logs -f behind by more than one rotation prints the rotated files it missed, in order, then the new one', async (t) => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'rot2']);
+  const out = join(hive.home, 'logs', 'rot2-out.log');
+  await waitFor(() => hive.readLog('rot2-out.log').includes('ticker 0 started'), 'the first line');
+  const follower = await followLogs(t, hive, 'rot2');
+  const printed = () => follower.lines().map((l) => l.line);
+
+  // Two rotations between two of its polls, named as the daemon names its copies: the second file it never saw open.
+  const lines = (word: string) => Array.from({ length: 20 }, (_, i) => `${word} ${i}`);
+  await follower.pause();
+  appendFileSync(out, `${lines('first').join('\n')}\n`);
+  renameSync(out, join(hive.home, 'logs', 'rot2-out__2026-12-01_00-00-00-001.log'));
+  writeFileSync(out, `${lines('second').join('\n')}\n`);
+  renameSync(out, join(hive.home, 'logs', 'rot2-out__2026-12-01_00-00-00-002.log'));
+  writeFileSync(out, `${lines('third').join('\n')}\n`);
+  follower.resume();
+
+  await waitFor(() => printed().includes('third 19'), 'the follower to print the new file');
+  assert.deepEqual(printed(), [...lines('first'), ...lines('second'), ...lines('third')]);
+});
+
+test('logs -f across a flush that the log regrows past before its next poll prints the new lines whole, all of them', async (t) => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'fl']);
+  const out = join(hive.home, 'logs', 'fl-out.log');
+  await waitFor(() => hive.readLog('fl-out.log').includes('ticker 0 started'), 'the first line');
+  const follower = await followLogs(t, hive, 'fl');
+  const printed = () => follower.lines().map((l) => l.line);
+
+  const before = Array.from({ length: 5 }, (_, i) => `before ${i}`);
+  appendFileSync(out, `${before.join('\n')}\n`);
+  await waitFor(() => printed().includes('before 4'), 'the lines before the flush');
+  await follower.pause();
+  await hive.json(['flush', 'fl']);
+  // Longer than all the file held before the flush: the follower's offset is inside these lines.
+  const after = Array.from({ length: 100 }, (_, i) => `after ${i} ${'x'.repeat(i % 7)}`);
+  appendFileSync(out, `${after.join('\n')}\n`);
+  follower.resume();
+
+  await waitFor(() => printed().includes(after.at(-1)!), 'the follower to print the last line');
+  assert.deepEqual(printed(), [...before, ...after]);
+});

@@ -1,9 +1,12 @@
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { DaemonClient } from '../../daemon/client.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo, AppLogFile } from '../../daemon/protocol.js';
+import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { rawLogLine } from '../raw-log-line.js';
@@ -33,7 +36,15 @@ interface LogFile extends AppLogFile {
   offset: number;
   // The bytes after the last newline read: a line still being written (kept as bytes: a UTF-8 character may be cut).
   partial: Buffer;
+  // The first and the last bytes read (up to FINGERPRINT each): a file that no longer holds them where they were
+  // was truncated (`hive flush`, copytruncate), however far it has grown again since.
+  head: Buffer;
+  tail: Buffer;
+  // The rotated copies of the file there when it was opened: those made since are its rotations.
+  copies: Set<string>;
 }
+
+const FINGERPRINT = 4096;
 
 type Print = (file: LogFile, line: string) => void;
 
@@ -45,10 +56,43 @@ async function reopen(file: LogFile): Promise<void> {
     (found) => found.isFile(),
     () => false,
   );
+  // Listed before the file is opened: a copy made after is of this file or a later one, never of the one before.
+  file.copies = new Set(regular ? rotatedLogCopies(file.path).map((copy) => copy.path) : []);
   file.handle = regular ? await open(file.path, 'r').catch(() => undefined) : undefined;
   file.inode = file.handle ? (await file.handle.stat()).ino : 0;
+  restart(file);
+}
+
+// To read the open file from its start.
+function restart(file: LogFile): void {
   file.offset = 0;
   file.partial = Buffer.alloc(0);
+  file.head = Buffer.alloc(0);
+  file.tail = Buffer.alloc(0);
+}
+
+// Keeps the bytes just read (those before file.offset) in the file's fingerprint.
+function remember(file: LogFile, bytes: Buffer): void {
+  if (file.head.length < FINGERPRINT && file.offset - bytes.length === file.head.length) {
+    file.head = Buffer.concat([file.head, bytes.subarray(0, FINGERPRINT - file.head.length)]);
+  }
+  file.tail = Buffer.from(Buffer.concat([file.tail, bytes]).subarray(-FINGERPRINT));
+}
+
+// Whether the open file still holds what was read of it, where it was: false once truncated, even if it has grown
+// past the offset again since (reading on from there would print the middle of a line, and miss the lines before).
+async function unchanged(file: LogFile, handle: FileHandle): Promise<boolean> {
+  if ((await handle.stat()).size < file.offset) return false;
+  for (const [at, bytes] of [
+    [0, file.head],
+    [file.offset - file.tail.length, file.tail],
+  ] as const) {
+    if (bytes.length === 0) continue;
+    const now = Buffer.alloc(bytes.length);
+    const { bytesRead } = await handle.read(now, 0, bytes.length, at);
+    if (bytesRead < bytes.length || !now.equals(bytes)) return false;
+  }
+  return true;
 }
 
 // Prints the complete lines written since the last read, up to the end of the open file.
@@ -59,6 +103,7 @@ async function readNew(file: LogFile, print: Print): Promise<void> {
     const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
     if (bytesRead === 0) return;
     file.offset += bytesRead;
+    remember(file, buffer.subarray(0, bytesRead));
     const chunk = Buffer.concat([file.partial, buffer.subarray(0, bytesRead)]);
     const end = chunk.lastIndexOf(0x0a);
     file.partial = Buffer.from(chunk.subarray(end + 1));
@@ -72,20 +117,52 @@ async function follow(file: LogFile, print: Print): Promise<void> {
     await reopen(file);
     return readNew(file, print);
   }
-  // Truncated in place (copytruncate): the same inode, shorter than what was read; start over.
-  if ((await file.handle.stat()).size < file.offset) {
-    file.offset = 0;
-    file.partial = Buffer.alloc(0);
-  }
+  // Truncated in place (`hive flush`, copytruncate): the same inode; its new lines are read from its start. A line
+  // cut short by the truncation is dropped rather than printed in part.
+  if (!(await unchanged(file, file.handle))) restart(file);
   await readNew(file, print);
   const current = await stat(file.path).catch(() => undefined);
   // Missing: mid-rotation (renamed, not yet recreated); the next poll finds the new file.
   if (!current || current.ino === file.inode) return;
-  // Rotated: lines written to the old file after the read above come first, and a last unterminated line is done.
+  // Rotated: lines written to the old file after the read above come first, and a last unterminated line is done;
+  // then the files rotated after it, if the follower fell that far behind; then the new file from its start.
   await readNew(file, print);
   if (file.partial.length > 0) print(file, file.partial.toString('utf8'));
+  for (const copy of await rotatedSince(file)) {
+    const data = await readFile(copy.path).then(
+      (bytes) => (copy.compressed ? gunzipped(bytes) : bytes),
+      () => undefined,
+    );
+    // Gone meanwhile (retention), or still being compressed: its lines cannot be read.
+    if (data === undefined) continue;
+    const lines = data.toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    for (const line of lines) print(file, line);
+  }
   await reopen(file);
   await readNew(file, print);
+}
+
+const gunzipped = (bytes: Buffer): Promise<Buffer | undefined> => promisify(gunzip)(bytes).catch(() => undefined);
+
+/**
+ * The rotated copies of files that were at `file.path` after the one open (which was rotated first), oldest first.
+ * The open file's own copy is the first made since it was opened, found by its inode when it was renamed (a
+ * compressed copy is a new file); when retention has removed it, every copy made since is of a later file.
+ */
+async function rotatedSince(file: LogFile): Promise<ReturnType<typeof rotatedLogCopies>> {
+  const made = rotatedLogCopies(file.path).filter((copy) => !file.copies.has(copy.path));
+  const inodes = await Promise.all(
+    made.map((copy) =>
+      stat(copy.path).then(
+        (found) => found.ino,
+        () => 0,
+      ),
+    ),
+  );
+  let own = inodes.indexOf(file.inode);
+  if (own === -1 && made[0]?.compressed) own = 0;
+  return made.slice(own + 1);
 }
 
 /** The log files in $HIVE_HOME/logs as `hive logs -f` began: by path, the file (inode) and its size then. */
@@ -115,7 +192,7 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
   if (!file.handle) return;
   const now = await file.handle.stat();
   const then = since.files.get(file.path);
-  file.offset =
+  const offset =
     then !== undefined
       ? then.inode === now.ino && then.size <= now.size
         ? then.size
@@ -123,6 +200,13 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
       : now.mtimeMs < since.time
         ? now.size
         : 0;
+  // The fingerprint of what is before the offset, as if it had been read.
+  for (const at of new Set([0, Math.max(0, offset - FINGERPRINT)])) {
+    const bytes = Buffer.alloc(Math.min(FINGERPRINT, offset - at));
+    const { bytesRead } = await file.handle.read(bytes, 0, bytes.length, at);
+    file.offset = at + bytesRead;
+    remember(file, bytes.subarray(0, bytesRead));
+  }
 }
 
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
@@ -174,7 +258,16 @@ export default function logs(argv: string[]): Promise<number> {
         .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
         // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
         .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
-        .map((file) => ({ ...file, handle: undefined, inode: 0, offset: 0, partial: Buffer.alloc(0) }));
+        .map((file) => ({
+          ...file,
+          handle: undefined,
+          inode: 0,
+          offset: 0,
+          partial: Buffer.alloc(0),
+          head: Buffer.alloc(0),
+          tail: Buffer.alloc(0),
+          copies: new Set<string>(),
+        }));
     // Before the apps are listed: an app started in between is either listed or in the snapshot, never missed.
     const since = values.follow ? await logsSnapshot() : undefined;
     const apps = (await listApps())!;
@@ -214,6 +307,7 @@ export default function logs(argv: string[]): Promise<number> {
         // Counted in bytes as read, not re-encoded from text (a file may end inside a character). Following, an
         // unterminated last line waits for its end, as readNew keeps one.
         file.offset = data.length;
+        remember(file, data);
         const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
         if (values.follow) file.partial = Buffer.from(data.subarray(end));
         const text = data.subarray(0, end).toString('utf8');
