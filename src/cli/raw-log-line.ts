@@ -2,7 +2,8 @@
 // the `logDateFormat` time and `: `, then `[name]` (the primary's own lines) or `[name:instance]`. Any app's name: one
 // file may be several apps' outFile. A format's time is any text without a `[` up to `: [name...] `: a line whose
 // prefix is `[name:instance]` alone never has an app's own `: [x] ` later in it taken for the time.
-const textPrefix = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z |[^[]{1,200}?: )?\[[A-Za-z0-9][A-Za-z0-9._-]*(?::\d+)?\] /;
+const textPrefix =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z |[^[]{1,200}?: )?\[[A-Za-z0-9][A-Za-z0-9._-]*(?::(\d+))?\] /;
 
 /**
  * A log file's line as the app wrote it (`hive logs --raw`, PM2's `pm2 logs --raw`): without the `[name:instance]`
@@ -21,4 +22,21 @@ export function rawLogLine(line: string): string {
   }
   const match = textPrefix.exec(line);
   return match === null ? line : `${match[1] ?? ''}${line.slice(match[0].length)}`;
+}
+
+/**
+ * The instance a merged log file's line says it came from (its `[name:instance]` prefix, or a `logFormat: 'json'`
+ * record's `instance`): null for the primary's own lines (`[name]`) and for a line not the daemon's.
+ */
+export function logLineInstance(line: string): number | null {
+  if (line.startsWith('{"time":')) {
+    try {
+      const { instance } = JSON.parse(line) as { instance?: unknown };
+      return typeof instance === 'number' ? instance : null;
+    } catch {
+      return null;
+    }
+  }
+  const digits = textPrefix.exec(line)?.[2];
+  return digits === undefined ? null : Number(digits);
 }

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { rawLogLine } from '../../dist/cli/raw-log-line.js';
+import { logLineInstance, rawLogLine } from '../../dist/cli/raw-log-line.js';
 import { formatTime } from '../../dist/time-format.js';
 import { daemonFixture, HiveHome, hiveBin, waitFor } from '../daemon/helpers.js';
 
@@ -39,6 +39,16 @@ test('rawLogLine takes off the prefix the daemon wrote, and only that', () => {
   assert.equal(rawLogLine('[api:0] error: [db] down'), 'error: [db] down');
 });
 
+test("logLineInstance reads a merged log line's instance from its prefix or record, null for the primary's", () => {
+  assert.equal(logLineInstance('[api:3] listening'), 3);
+  assert.equal(logLineInstance('2026-11-30T00:20:00.000Z [api:12] hi'), 12);
+  assert.equal(logLineInstance('2026-11-30 14:05 +01:00: [api:0] hi'), 0);
+  assert.equal(logLineInstance('[api] [hive] worker 0 ready'), null);
+  assert.equal(logLineInstance(JSON.stringify({ time: 't', app: 'api', instance: 2, stream: 'stdout', line: 'x' })), 2);
+  assert.equal(logLineInstance(JSON.stringify({ time: 't', app: 'api', stream: 'stdout', line: 'x' })), null);
+  assert.equal(logLineInstance('plain [api:1] later'), null);
+});
+
 test('hive logs --raw prints the lines without [app:instance]; --timestamp stamps the lines that come after', async (t) => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick', '--', 'hello']);
   await waitFor(() => /ticker 0 started hello/.test(hive.readLog('tick-out.log')), 'the out log');
@@ -46,6 +56,19 @@ test('hive logs --raw prints the lines without [app:instance]; --timestamp stamp
   assert.equal(raw.code, 0, raw.stderr);
   assert.match(raw.stdout, /^ticker 0 started hello$/m);
   assert.doesNotMatch(raw.stdout, /\[tick/);
+  // --json says whose each line of the merged file is.
+  const json = await hive.run(['logs', 'tick', '--json', '--lines', '5']);
+  assert.ok(
+    json.stdout
+      .trim()
+      .split('\n')
+      .some(
+        (line) =>
+          JSON.stringify(JSON.parse(line)) ===
+          '{"app":"tick","instance":0,"stream":"out","line":"[tick:0] ticker 0 started hello"}',
+      ),
+    json.stdout,
+  );
 
   const child = spawn(process.execPath, [hiveBin, 'logs', 'tick', '-f', '--raw', '--timestamp', '--lines', '1'], {
     env: { ...process.env, HIVE_HOME: hive.home },

@@ -7,6 +7,7 @@ import { type HiveHome, hiveBin, waitFor } from './helpers.js';
 /** One line as `hive logs --json` prints it. */
 export interface FollowedLine {
   app: string;
+  instance: number | null;
   stream: 'out' | 'err';
   line: string;
 }

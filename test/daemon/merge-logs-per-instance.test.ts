@@ -82,8 +82,12 @@ test('mergeLogs: false (ecosystem merge_logs: false): a file per instance, raw l
     raw.stdout
       .trim()
       .split('\n')
-      .map((line) => (JSON.parse(line) as { line: string }).line),
-    ['oops 0', 'oops 1'],
+      .map((line) => JSON.parse(line) as { instance: number; line: string })
+      .map(({ instance, line }) => [instance, line]),
+    [
+      [0, 'oops 0'],
+      [1, 'oops 1'],
+    ],
   );
 
   // `hive flush` empties every instance's files; the lines go on into them.

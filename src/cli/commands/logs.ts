@@ -9,7 +9,7 @@ import type { AppInfo, AppLogFile } from '../../daemon/protocol.js';
 import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
-import { rawLogLine } from '../raw-log-line.js';
+import { logLineInstance, rawLogLine } from '../raw-log-line.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--raw]
                  [--timestamp[=format]] [--json]
@@ -25,7 +25,7 @@ Prints the last lines of the app's (a namespace's apps', or every app's) out and
   --timestamp[=format]
                 prefix each new line (-f) with the time it is read, in a dayjs format
                 (default ${DEFAULT_TIME_FORMAT}; PM2's flag)
-  --json        one JSON object per line: {"app","stream","line"}`;
+  --json        one JSON object per line: {"app","instance","stream","line"}`;
 
 interface LogFile extends AppLogFile {
   app: string;
@@ -286,8 +286,11 @@ export default function logs(argv: string[]): Promise<number> {
           ? rawLogLine(fileLine)
           : fileLine;
       const time = following && timeFormat !== undefined ? formatTime(new Date(), timeFormat) : undefined;
-      if (values.json) printJson({ app: file.app, stream: file.stream, ...(time === undefined ? {} : { time }), line });
-      else {
+      if (values.json) {
+        // An instance's own file says whose its lines are; a merged file's lines say it themselves.
+        const instance = file.instance ?? logLineInstance(fileLine);
+        printJson({ app: file.app, instance, stream: file.stream, ...(time === undefined ? {} : { time }), line });
+      } else {
         const text = time === undefined ? line : `${time} ${line}`;
         (file.stream === 'err' ? process.stderr : process.stdout).write(`${text}\n`);
       }
