@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { followLogs } from './follow-logs.js';
 import { daemonFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
 
-test('logs -f at a rotation prints the rest of the old file, then the new file from its start', async (t) => {
-  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'rot']);
-  const out = join(hive.home, 'logs', 'rot-out.log');
-  await waitFor(() => hive.readLog('rot-out.log').includes('ticker 0 started'), 'the first line');
+// A ticker app started as `name`, and a `hive logs <name> -f` reading its out log: that log's path, the follower, and
+// the lines it printed.
+async function followTicker(t: TestContext, name: string) {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', name]);
+  const out = join(hive.home, 'logs', `${name}-out.log`);
+  await waitFor(() => hive.readLog(`${name}-out.log`).includes('ticker 0 started'), 'the first line');
+  const follower = await followLogs(t, hive, name);
+  return { out, follower, printed: () => follower.lines().map((l) => l.line) };
+}
 
-  const follower = await followLogs(t, hive, 'rot');
-  const printed = () => follower.lines().map((l) => l.line);
+test('logs -f at a rotation prints the rest of the old file, then the new file from its start', async (t) => {
+  const { out, printed } = await followTicker(t, 'rot');
 
   // What a rotation does (rotating-file-stream renames the file, then creates a new one at the path): the last lines
   // go to the old file, which the follower has not read yet when it finds the new one.
@@ -29,11 +34,7 @@ test('logs -f at a rotation prints the rest of the old file, then the new file f
 });
 
 test('logs -f behind by more than one rotation prints the rotated files it missed, in order, then the new one', async (t) => {
-  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'rot2']);
-  const out = join(hive.home, 'logs', 'rot2-out.log');
-  await waitFor(() => hive.readLog('rot2-out.log').includes('ticker 0 started'), 'the first line');
-  const follower = await followLogs(t, hive, 'rot2');
-  const printed = () => follower.lines().map((l) => l.line);
+  const { out, follower, printed } = await followTicker(t, 'rot2');
 
   // Two rotations between two of its polls, named as the daemon names its copies: the second file it never saw open.
   const lines = (word: string) => Array.from({ length: 20 }, (_, i) => `${word} ${i}`);
@@ -50,11 +51,7 @@ test('logs -f behind by more than one rotation prints the rotated files it misse
 });
 
 test('logs -f across a flush that the log regrows past before its next poll prints the new lines whole, all of them', async (t) => {
-  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'fl']);
-  const out = join(hive.home, 'logs', 'fl-out.log');
-  await waitFor(() => hive.readLog('fl-out.log').includes('ticker 0 started'), 'the first line');
-  const follower = await followLogs(t, hive, 'fl');
-  const printed = () => follower.lines().map((l) => l.line);
+  const { out, follower, printed } = await followTicker(t, 'fl');
 
   const before = Array.from({ length: 5 }, (_, i) => `before ${i}`);
   appendFileSync(out, `${before.join('\n')}\n`);
