@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, type TestContext, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { followLogs } from './follow-logs.js';
 import { daemonFixture, HiveHome, waitFor } from './helpers.js';
 
@@ -33,22 +34,32 @@ test('logs -f at a rotation prints the rest of the old file, then the new file f
   assert.deepEqual(printed(), [...old, 'old unterminated', ...fresh]);
 });
 
-test('logs -f behind by more than one rotation prints the rotated files it missed, in order, then the new one', async (t) => {
-  const { out, follower, printed } = await followTicker(t, 'rot2');
+for (const compress of [false, true]) {
+  test(`logs -f behind by more than one rotation prints the ${compress ? 'gzipped ' : ''}rotated files it missed, in order, then the new one`, async (t) => {
+    const name = compress ? 'rotgz' : 'rot2';
+    const { out, follower, printed } = await followTicker(t, name);
 
-  // Two rotations between two of its polls, named as the daemon names its copies: the second file it never saw open.
-  const lines = (word: string) => Array.from({ length: 20 }, (_, i) => `${word} ${i}`);
-  await follower.pause();
-  appendFileSync(out, `${lines('first').join('\n')}\n`);
-  renameSync(out, join(hive.home, 'logs', 'rot2-out__2026-12-01_00-00-00-001.log'));
-  writeFileSync(out, `${lines('second').join('\n')}\n`);
-  renameSync(out, join(hive.home, 'logs', 'rot2-out__2026-12-01_00-00-00-002.log'));
-  writeFileSync(out, `${lines('third').join('\n')}\n`);
-  follower.resume();
+    // Two rotations between two of its polls, as the daemon makes them (renamed, or gzipped and removed, to the names
+    // it gives its copies): the second file the follower never saw open.
+    const lines = (word: string) => Array.from({ length: 20 }, (_, i) => `${word} ${i}`);
+    const rotate = (count: number) => {
+      const copy = join(hive.home, 'logs', `${name}-out__2026-12-01_00-00-00-00${count}.log`);
+      if (!compress) return renameSync(out, copy);
+      writeFileSync(`${copy}.gz`, gzipSync(readFileSync(out)));
+      unlinkSync(out);
+    };
+    await follower.pause();
+    appendFileSync(out, `${lines('first').join('\n')}\n`);
+    rotate(1);
+    writeFileSync(out, `${lines('second').join('\n')}\n`);
+    rotate(2);
+    writeFileSync(out, `${lines('third').join('\n')}\n`);
+    follower.resume();
 
-  await waitFor(() => printed().includes('third 19'), 'the follower to print the new file');
-  assert.deepEqual(printed(), [...lines('first'), ...lines('second'), ...lines('third')]);
-});
+    await waitFor(() => printed().includes('third 19'), 'the follower to print the new file');
+    assert.deepEqual(printed(), [...lines('first'), ...lines('second'), ...lines('third')]);
+  });
+}
 
 test('logs -f across a flush that the log regrows past before its next poll prints the new lines whole, all of them', async (t) => {
   const { out, follower, printed } = await followTicker(t, 'fl');
