@@ -1,5 +1,6 @@
 import { memoryLimitText } from './memory-limit-text.js';
 import type { SupervisorEvent, WorkerLine } from './supervisor.js';
+import { unresponsiveText } from './unresponsive-text.js';
 
 /** `text`: worker lines prefixed `[app:instance]`, events as `[hive] ...`; `json`: one JSON object a line. */
 export type LogFormat = 'text' | 'json';
@@ -58,6 +59,8 @@ function describe(event: SupervisorEvent): string {
       return `${memoryLimitText(event)}; replacing it`;
     case 'killed':
       return `worker ${event.instance} (pid ${event.pid}) overran killTimeout; SIGKILL sent`;
+    case 'unresponsive':
+      return unresponsiveText(event);
     case 'warning':
       return `warning: ${event.message}`;
   }

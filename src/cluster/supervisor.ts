@@ -19,6 +19,7 @@ import { freeInstances, scaleDownOrder } from './scale-slots.js';
 import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
 import { stickySlot } from './sticky-slot.js';
+import { UnresponsiveWatch } from './unresponsive-watch.js';
 import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
 /**
@@ -50,6 +51,8 @@ export type SupervisorEvent =
   | { type: 'scale'; from: number; to: number; slots: number[] }
   | { type: 'memory-limit'; instance: number; pid: number; rss: number; limit: number }
   | { type: 'killed'; instance: number; pid: number; reason: 'killTimeout' }
+  // A ready worker sent no report for `silentMs` (its event loop looks blocked), or reported again: a mark only.
+  | { type: 'unresponsive'; instance: number; pid: number; unresponsive: boolean; silentMs: number }
   | { type: 'warning'; message: string };
 
 /** One line a worker wrote, as `line` events. */
@@ -111,6 +114,11 @@ export interface WorkerInfo {
   state: WorkerState;
   startedAt: number;
   rss: number | undefined;
+  /**
+   * Its runtime sent no report for 3 report intervals (at least 3 s): its event loop looks blocked. Not restarted
+   * for it; the next report clears it. Always false with `memoryReportInterval` 0.
+   */
+  unresponsive: boolean;
 }
 
 /** A slot a reload moved to a new process. */
@@ -194,6 +202,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #keepAlive: NodeJS.Timeout | undefined;
   // Reads each worker's memory from /proc (see #watchMemory).
   #memoryWatch: NodeJS.Timeout | undefined;
+  // Marks the ready workers whose reports stopped (a blocked event loop).
+  #hangs: UnresponsiveWatch<WorkerProcess> | undefined;
   // The `--socket` path's lock, held from start to stop (reloads, scaling and restarts keep it): see claimSocket.
   #socketLock: PidLock | undefined;
   // Request sampling a live view asked for (sampleRequests), 0 when none did.
@@ -223,7 +233,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** The live app processes (replacements and retiring ones included). */
   get workers(): WorkerInfo[] {
     return [...this.#live]
-      .map((w) => ({ instance: w.instance, pid: w.pid, state: w.state, startedAt: w.startedAt, rss: w.rss }))
+      .map((w) => ({
+        instance: w.instance,
+        pid: w.pid,
+        state: w.state,
+        startedAt: w.startedAt,
+        rss: w.rss,
+        unresponsive: this.#hangs?.has(w) ?? false,
+      }))
       .sort((a, b) => a.instance - b.instance || a.startedAt - b.startedAt);
   }
 
@@ -286,6 +303,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // With every slot errored nothing else holds the event loop, and the primary must stay up (to reload or stop).
     this.#keepAlive = setInterval(() => {}, 1 << 30);
     this.#watchMemory();
+    this.#hangs = new UnresponsiveWatch(
+      this.options.memoryReportInterval,
+      () => this.#live,
+      (worker, unresponsive, silentMs) => {
+        const { instance, pid } = worker;
+        this.#emit({ type: 'unresponsive', instance, pid, unresponsive, silentMs });
+      },
+    );
     const { options } = this;
     const execArgv = ['--import', runtimeEntry];
     if (options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
@@ -452,6 +477,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#setState('stopped', this.#ended);
       clearInterval(this.#keepAlive);
       clearInterval(this.#memoryWatch);
+      this.#hangs?.stop();
       if (Supervisor.#active === this) Supervisor.#active = undefined;
     })();
     return this.#stopping;
@@ -557,7 +583,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     worker.on('line', (stream: 'stdout' | 'stderr', line: string) => {
       this.emit('line', { instance, pid, stream, line } satisfies WorkerLine);
     });
-    worker.on('memory', (rss: number) => this.#checkMemory(slot, worker, rss));
+    worker.on('memory', (rss: number) => {
+      this.#hangs?.reported(worker);
+      this.#checkMemory(slot, worker, rss);
+    });
     worker.on('metrics', (report: MetricsReport) => {
       this.emit('metrics', { instance, pid, report } satisfies WorkerMetrics);
     });

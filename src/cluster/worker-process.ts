@@ -78,6 +78,8 @@ export class WorkerProcess extends EventEmitter {
   /** When it said it drains on a SIGTERM of its own (not one the primary asked for), ms since the epoch. */
   drainingAt: number | undefined;
   rss: number | undefined;
+  /** When its runtime's last report (memory or metrics) arrived, ms since the epoch: see UnresponsiveWatch. */
+  lastReportAt: number | undefined;
   #state: WorkerState = 'starting';
   #options: WorkerProcessOptions;
   #ready: Promise<void>;
@@ -172,6 +174,7 @@ export class WorkerProcess extends EventEmitter {
         if (message?.type === 'broadcast') this.emit('broadcast', message.data);
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
         this.rss = message.rss;
+        this.lastReportAt = Date.now();
         this.emit('memory', message.rss);
         if (message.type === 'metrics') this.emit('metrics', message);
       } catch (error) {

@@ -21,7 +21,8 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   readonly state: string;
   /** Slots of the cluster now (after a scale too); 0 before the start, when `options.instances` says it. */
   readonly size?: number;
-  readonly workers: readonly { instance: number; pid: number; state: string }[];
+  /** `unresponsive`: its reports stopped (see Supervisor's WorkerInfo); absent means responsive. */
+  readonly workers: readonly { instance: number; pid: number; state: string; unresponsive?: boolean }[];
   /**
    * Restarts counted before this source's primary started (a daemon's app whose primary was respawned): per slot, and
    * of the primary itself, since `hive reset`. The live views' aggregator adds them to its counts; optional.
@@ -250,6 +251,20 @@ export class MetricsAggregator {
   /** Workers ready to serve now. */
   get readyWorkers(): number {
     return this.#source.workers.filter((w) => w.state === 'ready').length;
+  }
+
+  /** Ready workers marked unresponsive now (their event loop looks blocked). */
+  get unresponsiveWorkers(): number {
+    return this.#source.workers.filter((w) => w.state === 'ready' && w.unresponsive === true).length;
+  }
+
+  /** Per slot with a ready worker, by instance number: whether one of its ready workers is unresponsive. */
+  unresponsiveSlots(): Map<number, boolean> {
+    const slots = new Map<number, boolean>();
+    for (const w of this.#source.workers) {
+      if (w.state === 'ready') slots.set(w.instance, slots.get(w.instance) === true || w.unresponsive === true);
+    }
+    return new Map([...slots].sort((a, b) => a[0] - b[0]));
   }
 
   /** App processes the app should have (its slots), ready or not: `hive_workers_ready` below it is an alert. */

@@ -14,7 +14,8 @@ export interface ClusterMetricsOptions {
 /**
  * Aggregates a supervisor's worker reports and serves them with its health: `/metrics` (with the app's own prom-client
  * metrics merged across workers when the source can ask for them), `/healthz`, and `/readyz` (ready while at least one
- * worker is ready and the app is not stopping). Start it before the supervisor, so a taken port fails the run before
+ * worker is ready and the app is not stopping); both say `degraded` while some ready workers are unresponsive, 503
+ * once all are. Start it before the supervisor, so a taken port fails the run before
  * any worker is forked, and so `/readyz` says 503 during the start.
  */
 export async function startClusterMetrics(
@@ -32,6 +33,7 @@ export async function startClusterMetrics(
       metrics: () => exposition.text(),
       ready: () => aggregator.running && aggregator.readyWorkers > 0,
       alive: options.alive,
+      hung: () => ({ ready: aggregator.readyWorkers, unresponsive: aggregator.unresponsiveWorkers }),
     });
   } catch (error) {
     exposition.close();

@@ -17,6 +17,11 @@ export interface MetricsServerOptions {
   portInUseAdvice?: string;
   /** `/healthz` answers 503 once this returns false (nothing runs and nothing will); 200 while alive. Default: true. */
   alive?: () => boolean;
+  /**
+   * Ready workers, and those of them marked unresponsive (a blocked event loop): while some are, `/healthz` and
+   * `/readyz` answer 200 `degraded`; once all are, 503. Default: none.
+   */
+  hung?: () => { ready: number; unresponsive: number };
 }
 
 /** A running metrics endpoint. */
@@ -28,7 +33,8 @@ export interface MetricsServer {
 
 /**
  * Serves `/metrics` (Prometheus text format), `/healthz` (200 while the primary is alive and `alive()` holds) and `/readyz` (200 when
- * `ready()` holds, else 503). Rejects with MetricsPortInUseError when the port cannot be bound.
+ * `ready()` holds, else 503); both 200 `degraded` while some ready workers are unresponsive, 503 once all are
+ * (`hung`). Rejects with MetricsPortInUseError when the port cannot be bound.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';
@@ -70,10 +76,10 @@ async function handle(
   }
   if (path === '/healthz') {
     if (options.alive?.() === false) return reply(res, 503, 'text/plain', 'errored: no process runs or will\n');
-    return reply(res, 200, 'text/plain', 'ok\n');
+    return replyHealth(res, options, 'ok');
   }
   if (path === '/readyz') {
-    return options.ready() ? reply(res, 200, 'text/plain', 'ready\n') : reply(res, 503, 'text/plain', 'not ready\n');
+    return options.ready() ? replyHealth(res, options, 'ready') : reply(res, 503, 'text/plain', 'not ready\n');
   }
   if (path === '/metrics') {
     try {
@@ -84,6 +90,16 @@ async function handle(
     }
   }
   reply(res, 404, 'text/plain', 'not found: try /metrics, /healthz or /readyz\n');
+}
+
+// A worker whose loop is blocked still counts as ready to node (and to the process table), yet serves no one: with
+// every ready worker so, a probe must fail; with some, it passes but says so.
+function replyHealth(res: ServerResponse, options: MetricsServerOptions, fine: string): void {
+  const { ready, unresponsive } = options.hung?.() ?? { ready: 0, unresponsive: 0 };
+  const count = `${unresponsive} of ${ready} ready workers unresponsive (event loop blocked)`;
+  if (unresponsive === 0) reply(res, 200, 'text/plain', `${fine}\n`);
+  else if (unresponsive >= ready) reply(res, 503, 'text/plain', `unresponsive: ${count}\n`);
+  else reply(res, 200, 'text/plain', `degraded: ${count}\n`);
 }
 
 function reply(res: ServerResponse, status: number, type: string, body: string): void {

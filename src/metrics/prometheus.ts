@@ -14,6 +14,8 @@ interface Family {
   help: string;
   type: 'gauge' | 'counter';
   labels?: string[];
+  /** A per-app family whose samples carry the label `slot` (the per-slot ones always do). */
+  slotLabel?: true;
   /** Samples per process slot (labels app and slot are added). */
   perInstance?: (m: InstanceMetrics) => Sample[] | number;
   /** Samples for the whole app (label app is added). */
@@ -181,6 +183,14 @@ const families: Family[] = [
     perApp: (a) => [[{}, a.desiredWorkers]],
   },
   {
+    // From the primary's own watch, not from the reports: a blocked worker sends none, so its gauges above go stale.
+    name: 'hive_worker_unresponsive',
+    help: "1 while the slot's ready worker has sent no report for 3 report intervals (its event loop looks blocked), else 0.",
+    type: 'gauge',
+    slotLabel: true,
+    perApp: (a) => [...a.unresponsiveSlots()].map(([slot, hung]) => [{ slot }, hung ? 1 : 0]),
+  },
+  {
     name: 'hive_app_state',
     help: "The app's state: 1 for the current one, 0 for the others.",
     type: 'gauge',
@@ -206,6 +216,7 @@ const families: Family[] = [
     name: 'hive_restarts_total',
     help: 'Restarts after a crash or over the memory limit, per process slot.',
     type: 'counter',
+    slotLabel: true,
     perApp: (a) => [...a.restarts()].map(([slot, count]) => [{ slot }, count]),
   },
 ];
@@ -230,11 +241,7 @@ export function createMetricsRegistry(aggregator: MetricsAggregator): Registry {
   const registry = new Registry();
   const app = aggregator.app;
   for (const family of families) {
-    const labelNames = [
-      'app',
-      ...(family.perInstance || family.name === 'hive_restarts_total' ? ['slot'] : []),
-      ...(family.labels ?? []),
-    ];
+    const labelNames = ['app', ...(family.perInstance || family.slotLabel ? ['slot'] : []), ...(family.labels ?? [])];
     const samples = (): Sample[] => {
       if (family.perApp) return family.perApp(aggregator).map(([labels, value]) => [{ app, ...labels }, value]);
       const out: Sample[] = [];

@@ -37,6 +37,8 @@ export interface Hive {
 }
 
 const running = new Set<ChildProcess>();
+// Workers blockLoop() left blocked: they outlive their primary.
+const blocked = new Set<number>();
 
 /** Starts `hive run <args> --log-format json`; the process is SIGKILLed by `killAll()` if a test leaves it. */
 export function startHive(
@@ -171,8 +173,13 @@ function record(argv: string[], env: Record<string, string>, detached = false): 
   return hive;
 }
 
-/** SIGKILLs every primary a test left running (their workers exit when the IPC channel closes). */
+/**
+ * SIGKILLs every primary a test left running (their workers exit when the IPC channel closes), and every worker a
+ * test left blocked ({@link blockLoop}).
+ */
 export async function killAll(): Promise<void> {
+  for (const pid of blocked) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  blocked.clear();
   await Promise.all(
     [...running].map(async (child) => {
       child.kill('SIGKILL');
@@ -333,6 +340,21 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Blocks the event loop of a blocked-loop.mjs worker (SIGUSR2) until {@link unblockLoop}; the process is SIGKILLed by
+ * `killAll()` if a test leaves it blocked (its loop would never see its primary go).
+ */
+export function blockLoop(pid: number): void {
+  blocked.add(pid);
+  process.kill(pid, 'SIGUSR2');
+}
+
+/** Ends a {@link blockLoop} block: the worker polls for this file, and removes it. */
+export function unblockLoop(pid: number): void {
+  blocked.delete(pid);
+  writeFileSync(join(tmpdir(), `hive-unblock-${pid}`), '');
 }
 
 /** Polls until `check` holds; fails after `timeoutMs`. */

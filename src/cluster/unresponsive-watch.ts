@@ -1,0 +1,79 @@
+/** The least silence that marks a worker unresponsive, ms: a GC pause or a busy second is no hang. */
+export const MIN_UNRESPONSIVE_AFTER = 3_000;
+
+/**
+ * How long a ready worker may go without a report before it is unresponsive: three report intervals, at least
+ * {@link MIN_UNRESPONSIVE_AFTER}; undefined when reports are off (`memoryReportInterval` 0), as nothing then tells a
+ * blocked loop from a quiet one.
+ */
+export function unresponsiveAfter(reportInterval: number): number | undefined {
+  return reportInterval > 0 ? Math.max(3 * reportInterval, MIN_UNRESPONSIVE_AFTER) : undefined;
+}
+
+/** What the watch reads of a worker (a WorkerProcess). */
+export interface WatchedWorker {
+  readonly state: string;
+  /** When it became ready, ms since the epoch. */
+  readonly readyAt: number | undefined;
+  /** When its runtime's last report arrived, ms since the epoch. */
+  readonly lastReportAt: number | undefined;
+}
+
+/**
+ * Marks a ready worker unresponsive once its runtime has sent no report for {@link unresponsiveAfter}: the reports
+ * come from a timer on the app's own event loop, so their silence is the loop's. A mark, not a state change: the
+ * worker is not restarted (PM2 does not either; `maxMemoryRestart` or a health check does), and the next report
+ * clears it.
+ */
+export class UnresponsiveWatch<W extends WatchedWorker> {
+  readonly after: number | undefined;
+  readonly #marked = new WeakSet<W>();
+  readonly #workers: () => Iterable<W>;
+  readonly #onChange: (worker: W, unresponsive: boolean, silentMs: number) => void;
+  #timer: NodeJS.Timeout | undefined;
+
+  /** `onChange`: a worker was marked or cleared, with how long it has been (or was) silent. */
+  constructor(
+    reportInterval: number,
+    workers: () => Iterable<W>,
+    onChange: (worker: W, unresponsive: boolean, silentMs: number) => void,
+  ) {
+    this.after = unresponsiveAfter(reportInterval);
+    this.#workers = workers;
+    this.#onChange = onChange;
+    if (this.after === undefined) return;
+    // Often enough that a hang shows within a second of its threshold, never more often than reports come.
+    this.#timer = setInterval(() => this.#check(), Math.min(reportInterval, 1_000)).unref();
+  }
+
+  /** Whether the worker is marked unresponsive now. */
+  has(worker: W): boolean {
+    return this.#marked.has(worker);
+  }
+
+  /** A report of the worker arrived: its loop runs, so a mark is cleared. */
+  reported(worker: W): void {
+    if (!this.#marked.delete(worker)) return;
+    this.#onChange(worker, false, silence(worker, Date.now()));
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #check(): void {
+    const now = Date.now();
+    for (const worker of this.#workers()) {
+      if (worker.state !== 'ready' || this.#marked.has(worker)) continue;
+      const silent = silence(worker, now);
+      if (silent < this.after!) continue;
+      this.#marked.add(worker);
+      this.#onChange(worker, true, silent);
+    }
+  }
+}
+
+// Since its last report, or since it became ready (its first report comes an interval later).
+function silence(worker: WatchedWorker, now: number): number {
+  return now - Math.max(worker.readyAt ?? now, worker.lastReportAt ?? 0);
+}

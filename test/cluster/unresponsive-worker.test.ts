@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { parsePrometheusText } from '../metrics/prometheus-text.js';
+import { blockLoop, fixture, freePort, type Hive, isEvent, killAll, startHive, unblockLoop, until } from './helpers.js';
+
+after(killAll);
+
+async function fetchText(url: string): Promise<{ status: number; text: string }> {
+  const { statusCode, body } = await request(url, { reset: true });
+  return { status: statusCode, text: await body.text() };
+}
+
+// hive_worker_unresponsive per slot, as the primary's /metrics says it.
+async function unresponsiveGauge(base: string): Promise<Record<string, number>> {
+  const { text } = await fetchText(`${base}/metrics`);
+  const samples = parsePrometheusText(text).samples.filter((s) => s.name === 'hive_worker_unresponsive');
+  return Object.fromEntries(samples.map((s) => [s.labels.slot!, s.value]));
+}
+
+// The unresponsive events of `pid` so far, as [marked, cleared] counts.
+function marks(hive: Hive, pid: number): { marked: number; cleared: number } {
+  const events = hive.records.filter((r) => r.kind === 'event' && r.type === 'unresponsive' && r.pid === pid);
+  return {
+    marked: events.filter((r) => r.unresponsive === true).length,
+    cleared: events.filter((r) => r.unresponsive === false).length,
+  };
+}
+
+test('a worker whose event loop blocks is marked unresponsive, in /metrics and the health endpoints, until it reports again', async () => {
+  const port = await freePort();
+  const hive = startHive([
+    fixture('blocked-loop.mjs'),
+    '--name',
+    'hung',
+    '-i',
+    '2',
+    '--port',
+    String(port),
+    '--metrics-port',
+    '0',
+    '--memory-report-interval',
+    '100ms',
+    '--kill-timeout',
+    '1s',
+  ]);
+  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const pids = hive.readyPids();
+  const first = pids.get(0)!;
+  const second = pids.get(1)!;
+  await until(async () => {
+    const gauge = await unresponsiveGauge(base);
+    return gauge['0'] === 0 && gauge['1'] === 0;
+  }, 'hive_worker_unresponsive 0 for both slots');
+  assert.deepEqual(await fetchText(`${base}/healthz`), { status: 200, text: 'ok\n' });
+
+  blockLoop(first);
+  const marked = await hive.waitFor(
+    isEvent('unresponsive', { pid: first, unresponsive: true }),
+    'worker 0 marked unresponsive',
+  );
+  assert.equal(marked.instance, 0);
+  assert.ok((marked.silentMs as number) >= 3_000, 'marked after 3 s at least (3 intervals of 100 ms are less)');
+  await until(async () => {
+    const gauge = await unresponsiveGauge(base);
+    return gauge['0'] === 1 && gauge['1'] === 0;
+  }, 'hive_worker_unresponsive 1 for slot 0 only');
+  const health = await fetchText(`${base}/healthz`);
+  assert.equal(health.status, 200);
+  assert.match(health.text, /^degraded: 1 of 2 ready workers unresponsive/);
+  const ready = await fetchText(`${base}/readyz`);
+  assert.equal(ready.status, 200);
+  assert.match(ready.text, /^degraded: /);
+  // A mark, not a state: the worker stays ready, and is not restarted.
+  assert.equal(hive.records.filter(isEvent('exit')).length, 0);
+
+  unblockLoop(first);
+  await hive.waitFor(isEvent('unresponsive', { pid: first, unresponsive: false }), 'worker 0 cleared');
+  await until(async () => (await unresponsiveGauge(base))['0'] === 0, 'hive_worker_unresponsive back to 0');
+  assert.deepEqual(await fetchText(`${base}/healthz`), { status: 200, text: 'ok\n' });
+  assert.deepEqual(marks(hive, first), { marked: 1, cleared: 1 });
+
+  blockLoop(first);
+  blockLoop(second);
+  await hive.waitFor(isEvent('unresponsive', { pid: second, unresponsive: true }), 'worker 1 marked');
+  await until(() => marks(hive, first).marked === 2, 'worker 0 marked again');
+  const down = await fetchText(`${base}/healthz`);
+  assert.equal(down.status, 503);
+  assert.match(down.text, /^unresponsive: 2 of 2 ready workers/);
+  assert.equal((await fetchText(`${base}/readyz`)).status, 503);
+
+  unblockLoop(first);
+  unblockLoop(second);
+  await until(() => marks(hive, first).cleared === 2 && marks(hive, second).cleared === 1, 'both cleared');
+  assert.deepEqual(await fetchText(`${base}/readyz`), { status: 200, text: 'ready\n' });
+  assert.equal(hive.records.filter(isEvent('exit')).length, 0, 'no worker was restarted');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
