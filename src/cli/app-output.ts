@@ -63,7 +63,7 @@ export function appTable(apps: AppInfo[]): string {
     ...(namespaced ? [app.namespace ?? 'default'] : []),
     app.mode,
     `${app.ready}/${app.total}`,
-    app.status,
+    appStatus(app),
     String(app.restarts),
     formatUptime(app.processUptime),
     app.cpu === null ? '-' : `${app.cpu}%`,
@@ -84,6 +84,14 @@ export function appTable(apps: AppInfo[]): string {
     ],
     rows,
   );
+}
+
+/**
+ * The app's status as `ls` shows it: `online (1 unresponsive)` while ready workers are marked unresponsive (a blocked
+ * event loop), which is no state of its own (`--json` keeps `status`, with the count in `unresponsive`).
+ */
+function appStatus(app: AppInfo): string {
+  return app.unresponsive ? `${app.status} (${app.unresponsive} unresponsive)` : app.status;
 }
 
 /**
@@ -210,7 +218,7 @@ export function describeApp(app: AppInfo): string {
       cells: [
         p.role === 'primary' ? 'primary' : `worker ${p.instance}`,
         String(p.pid),
-        p.state,
+        p.unresponsive ? `${p.state} (unresponsive)` : p.state,
         formatUptime(p.uptime),
         p.cpu === null ? '-' : `${p.cpu}%`,
         formatBytes(p.memory),

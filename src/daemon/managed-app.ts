@@ -76,6 +76,7 @@ const loggedEvents = new Set([
   'scale',
   'memory-limit',
   'killed',
+  'unresponsive',
   'warning',
 ]);
 
@@ -85,6 +86,8 @@ interface Worker {
   since: number;
   /** Its start time in /proc, when it was first reported: which process the pid is (see #onExit). */
   startTime: string | undefined;
+  /** The primary marked it unresponsive (its reports stopped: a blocked event loop), and has not cleared it. */
+  unresponsive: boolean;
 }
 
 /** A primary's answer to a control request (`control-result`, `snapshot-result`). */
@@ -715,6 +718,7 @@ export class ManagedApp {
         instance: null,
         pid: this.#primary.pid,
         state,
+        unresponsive: false,
         cpu,
         memory,
         uptime: now - this.#startedAt,
@@ -728,6 +732,7 @@ export class ManagedApp {
         instance: worker.instance,
         pid,
         state: worker.state,
+        unresponsive: worker.unresponsive,
         cpu,
         memory,
         uptime: now - worker.since,
@@ -764,6 +769,7 @@ export class ManagedApp {
       mode: this.spec.fork ? 'fork' : 'cluster',
       status: this.#status,
       ready: readyInstances.size,
+      unresponsive: [...this.#workers.values()].filter((w) => w.state === 'ready' && w.unresponsive).length,
       total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
       restarts: this.#restarts,
       uptime: this.#primary ? now - this.#startedAt : 0,
@@ -974,9 +980,21 @@ export class ManagedApp {
           const known = this.#workers.get(event.pid);
           const since = known?.since ?? Date.now();
           const startTime = known ? known.startTime : startTimeOf(event.pid);
-          this.#workers.set(event.pid, { instance: event.instance, state: event.state, since, startTime });
+          const unresponsive = known?.unresponsive ?? false;
+          this.#workers.set(event.pid, {
+            instance: event.instance,
+            state: event.state,
+            since,
+            startTime,
+            unresponsive,
+          });
         }
         break;
+      case 'unresponsive': {
+        const worker = this.#workers.get(event.pid);
+        if (worker) worker.unresponsive = event.unresponsive;
+        break;
+      }
       case 'exit':
         this.#workers.delete(event.pid);
         this.#slotExits.set(event.instance, { time: Date.now(), code: event.code, signal: event.signal });
@@ -1237,6 +1255,7 @@ export class ManagedApp {
         const { cpu, memory } = stats.read(pid);
         return emptyInstance(worker.instance, pid, worker.state, {
           uptime: now - worker.since,
+          unresponsive: worker.unresponsive,
           cpu,
           rss: memory,
           restarts: this.#slotRestarts.get(worker.instance) ?? 0,

@@ -249,6 +249,11 @@ export interface ProcessInfo {
   instance: number | null;
   pid: number;
   state: string;
+  /**
+   * A worker its primary marked unresponsive: no report for 3 report intervals, its event loop looks blocked (the
+   * state stays `ready`); false for the primary. Absent from an older daemon's listing.
+   */
+  unresponsive?: boolean;
   /** Percent of one core since the previous sample. */
   cpu: number | null;
   /** Resident memory, bytes. */
@@ -392,6 +397,8 @@ export interface AppInfo {
   mode: 'cluster' | 'fork';
   status: 'starting' | 'online' | 'reloading' | 'stopping' | 'stopped' | 'errored';
   ready: number;
+  /** Ready workers marked unresponsive (see ProcessInfo); absent from an older daemon's listing. */
+  unresponsive?: number;
   total: number;
   restarts: number;
   /** Milliseconds since the primary started; 0 when stopped. */

@@ -10,7 +10,7 @@ export const pageScript = String.raw`
   // sampled requests. Plain DOM, no framework: it ships inside the package and loads with no network but the dashboard.
   var WINDOW_S = 300;
   var COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ba68c8', '#4db6ac', '#e57373', '#fff176', '#90a4ae', '#7986cb'];
-  var EVENT_COLORS = { restart: '#e57373', exit: '#b0bec5', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', primary: '#ff1744', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
+  var EVENT_COLORS = { restart: '#e57373', exit: '#b0bec5', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', unresponsive: '#ff1744', primary: '#ff1744', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
   var token = new URLSearchParams(location.search).get('token');
   var query = token ? '?token=' + encodeURIComponent(token) : '';
 
@@ -202,8 +202,10 @@ export const pageScript = String.raw`
     });
   }
 
-  // A slot with no process (errored, restarting) says how its last one ended.
+  // A slot with no process (errored, restarting) says how its last one ended. A process marked unresponsive (a
+  // blocked event loop) is 'hung', though still 'ready': its figures are stale.
   function stateText(i) {
+    if (i.unresponsive) return 'hung';
     if (i.pid !== null || !i.lastExit) return i.state;
     return i.state + ' (exit ' + (i.lastExit.signal || 'code ' + i.lastExit.code) + ')';
   }
@@ -230,7 +232,9 @@ export const pageScript = String.raw`
           fmt(i.cpu) + '%', mib(i.rss), mib(i.heapUsed), fmt(i.elu === null ? null : i.elu * 100, 0) + '%',
           fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), String(i.inFlight),
           i.upgradedConnections === undefined ? '–' : String(i.upgradedConnections), String(i.restarts), pools || '–'];
-        body.appendChild(el('tr', { 'data-app': app.name, 'data-instance': String(i.instance), 'data-state': i.state },
+        var attrs = { 'data-app': app.name, 'data-instance': String(i.instance), 'data-state': i.state };
+        if (i.unresponsive) attrs['data-unresponsive'] = '';
+        body.appendChild(el('tr', attrs,
           cells.map(function (text, n) {
             // The name and the pools may be long: cut, and whole in the title.
             if (n === 0) return el('td', { text: text, title: text, class: 'name' });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { memoryLimitText } from '../cluster/memory-limit-text.js';
+import { unresponsiveText } from '../cluster/unresponsive-text.js';
 import type { PoolReport, RequestSample } from '../runtime/protocol.js';
 import { MetricsAggregator, type MetricsSource } from './aggregator.js';
 
@@ -25,6 +26,11 @@ export interface InstanceSnapshot {
   state: string;
   /** Milliseconds since the live process started; 0 without one. */
   uptime: number;
+  /**
+   * The live process is marked unresponsive (no report for 3 report intervals: its event loop looks blocked; its
+   * state stays `ready`, and the figures below are its last report's). Absent from an older daemon's snapshot.
+   */
+  unresponsive?: boolean;
   /** Values of the newest report; null before the first one. */
   cpu: number | null;
   rss: number | null;
@@ -73,6 +79,7 @@ export interface AppEvent {
     | 'scale'
     | 'memory-limit'
     | 'killed'
+    | 'unresponsive'
     | 'state'
     | 'warning'
     | 'primary';
@@ -131,7 +138,13 @@ export interface SnapshotSource {
 /** What {@link AppSnapshotCollector} needs of a supervisor, beyond what the aggregator reads. */
 export interface SnapshotSupervisor extends MetricsSource {
   readonly size: number;
-  readonly workers: readonly { instance: number; pid: number; state: string; startedAt: number }[];
+  readonly workers: readonly {
+    instance: number;
+    pid: number;
+    state: string;
+    startedAt: number;
+    unresponsive?: boolean;
+  }[];
   /**
    * The cluster's slots, a row each in the snapshot (one with no live process too: errored, waiting to restart);
    * a slot a scale-down removed is not one. Without it, the slots are those of the live workers.
@@ -218,6 +231,7 @@ export class AppSnapshotCollector {
         pid: worker?.pid ?? null,
         state: worker?.state ?? (slotState === 'live' ? 'down' : slotState),
         uptime: worker ? now - worker.startedAt : 0,
+        unresponsive: worker?.unresponsive === true,
         cpu: latest?.cpuPercent ?? null,
         rss: latest?.rss ?? null,
         heapUsed: latest?.heapUsed ?? null,
@@ -297,6 +311,13 @@ function describeEvent(event: SourceEvent): string | undefined {
       return `${memoryLimitText({ instance: Number(e.instance), rss: Number(e.rss), limit: Number(e.limit) })}; replaced`;
     case 'killed':
       return `worker ${e.instance} (pid ${e.pid}) killed after killTimeout`;
+    case 'unresponsive':
+      return unresponsiveText({
+        instance: Number(e.instance),
+        pid: Number(e.pid),
+        unresponsive: e.unresponsive === true,
+        silentMs: Number(e.silentMs),
+      });
     case 'state':
       return `app ${e.state}`;
     case 'warning':

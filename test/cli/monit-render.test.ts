@@ -225,6 +225,16 @@ test('render: the WS column shows the open upgraded connections per slot, `-` fr
   assert.match(text, /^ {2} +1 +4101 ready .* 1\/2\/3 +1 +- +18\.0 /m);
 });
 
+test('render: a process marked unresponsive (a blocked event loop) shows as hung, in red', () => {
+  const hung = app('api', [instance(0, { unresponsive: true }), instance(1, { unresponsive: false })]);
+  const frame = { snapshot: snapshot([hung]), selection: {}, history: new MetricHistory(60), width: 120, height: 20 };
+  const text = plain(renderFrame({ ...frame, live: false })).join('\n');
+  assert.match(text, /^> +0 +4100 hung /m);
+  assert.match(text, /^ {2} +1 +4101 ready /m);
+  const coloured = renderFrame({ ...frame, live: false, color: true }).join('\n');
+  assert.ok(coloured.includes('\x1b[31m hung '), 'hung in red');
+});
+
 test('render: the selection moves the highlight and the sparklines; colour draws it in reverse video', () => {
   const history = historyOf(fleet, 10);
   const lines = renderFrame({

@@ -141,15 +141,17 @@ export function pidOf(app: Described, role: 'primary' | 'worker'): number {
 }
 
 /**
- * Starts `api`: one worker of cluster/blocked-loop.mjs (its loop blocked once asked) on `port`, with `flags`; the pids
- * of its primary and its worker.
+ * Starts `api`: `instances` workers (one by default) of cluster/blocked-loop.mjs (its loop blocked once asked) on
+ * `port`, with `flags`; the pids of its primary and its first worker.
  */
 export async function startBlockedLoopApp(
   hive: HiveHome,
   port: number,
   flags: string[],
+  instances = 1,
 ): Promise<{ primary: number; worker: number }> {
-  const args = ['start', fixture('blocked-loop.mjs'), '--name', 'api', '-i', '1', '--port', String(port), ...flags];
+  const args = ['start', fixture('blocked-loop.mjs'), '--name', 'api', '-i', String(instances), '--port', String(port)];
+  args.push(...flags);
   const start = await hive.run(args);
   assert.equal(start.code, 0, start.stderr);
   const app = await hive.json<Described>(['describe', 'api']);

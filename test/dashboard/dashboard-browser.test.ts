@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import { type HiveSnapshot, startDashboard } from '../../dist/dashboard/index.js';
-import type { InstanceSnapshot } from '../../dist/metrics/snapshot.js';
+import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
 import { tempHome } from '../daemon/helpers.js';
 
@@ -46,6 +46,64 @@ after(async () => {
   await browser?.close();
   await killAll();
 });
+
+/** A ready slot's figures, as a static snapshot source serves them; `fields` over them. */
+function instance(slot: number, fields: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
+  return {
+    instance: slot,
+    pid: 1000 + slot,
+    state: 'ready',
+    uptime: 60_000,
+    cpu: 5,
+    rss: 80 * 2 ** 20,
+    heapUsed: 20 * 2 ** 20,
+    heapTotal: 40 * 2 ** 20,
+    elu: 0.1,
+    loopDelayP50: 1,
+    loopDelayP99: 2,
+    reqRate: 10,
+    errorRate: 0,
+    latencyP50: 1,
+    latencyP99: 3,
+    inFlight: 1,
+    // Slot 1 as an older daemon's snapshot has it: no count.
+    ...(slot === 0 ? { upgradedConnections: 3 } : {}),
+    classes: [0, 10, 0, 0, 0],
+    restarts: 0,
+    lastExit: null,
+    pools: [
+      {
+        name: 'a-pool-with-a-long-task-module-name.ts',
+        threads: 4,
+        busy: 1,
+        queued: 2,
+        completed: 5,
+        failed: 0,
+        utilization: 0.3,
+        waitP99: 1,
+        runP99: 2,
+      },
+    ],
+    ...fields,
+  };
+}
+
+/** An online app of `instances`, all ready, as a static snapshot source serves it. */
+function onlineApp(name: string, instances: InstanceSnapshot[], events: AppEvent[] = []): AppSnapshot {
+  const size = instances.length;
+  return {
+    name,
+    state: 'online',
+    size,
+    ready: size,
+    reqRate: 20,
+    errorRate: 0,
+    restarts: 0,
+    instances,
+    events,
+    requests: [],
+  };
+}
 
 test('the dashboard page renders live data of a running cluster in Chromium', { skip: chromiumSkip() }, async () => {
   const appPort = await freePort();
@@ -217,57 +275,16 @@ test('17 apps, one with a 64-character name: the page fits a 1400 px window, nam
   const long = `payments-${'reconciliation-'.repeat(3)}worker-eu-west-1-xyz`.slice(0, 64);
   assert.equal(long.length, 64);
   const names = [long, ...Array.from({ length: 16 }, (_, n) => `service-${n}`)];
-  const instance = (slot: number): InstanceSnapshot => ({
-    instance: slot,
-    pid: 1000 + slot,
-    state: 'ready',
-    uptime: 60_000,
-    cpu: 5,
-    rss: 80 * 2 ** 20,
-    heapUsed: 20 * 2 ** 20,
-    heapTotal: 40 * 2 ** 20,
-    elu: 0.1,
-    loopDelayP50: 1,
-    loopDelayP99: 2,
-    reqRate: 10,
-    errorRate: 0,
-    latencyP50: 1,
-    latencyP99: 3,
-    inFlight: 1,
-    // Slot 1 as an older daemon's snapshot has it: no count.
-    ...(slot === 0 ? { upgradedConnections: 3 } : {}),
-    classes: [0, 10, 0, 0, 0],
-    restarts: 0,
-    lastExit: null,
-    pools: [
-      {
-        name: 'a-pool-with-a-long-task-module-name.ts',
-        threads: 4,
-        busy: 1,
-        queued: 2,
-        completed: 5,
-        failed: 0,
-        utilization: 0.3,
-        waitP99: 1,
-        runP99: 2,
-      },
-    ],
-  });
   const snapshot = (): HiveSnapshot => ({
     time: Date.now(),
     host: 'test',
-    apps: names.map((name) => ({
-      name,
-      state: 'online',
-      size: 2,
-      ready: 2,
-      reqRate: 20,
-      errorRate: 0,
-      restarts: 0,
-      instances: [instance(0), instance(1)],
-      events: [{ time: Date.now() - 1000, type: 'state', instance: null, text: `app ${name} online` }],
-      requests: [],
-    })),
+    apps: names.map((name) =>
+      onlineApp(
+        name,
+        [instance(0), instance(1)],
+        [{ time: Date.now() - 1000, type: 'state', instance: null, text: `app ${name} online` }],
+      ),
+    ),
   });
   const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0 });
   t.after(() => dashboard.close());
@@ -351,4 +368,32 @@ test('an app the daemon could not start has its row, errored, with its last erro
   assert.match(row[1] ?? '', /^deaferrored · no processes · last error: .*did not listen within 1000 ms/);
   const card = await page.textContent('.app-card[data-app="deaf"] .app-error');
   assert.match(card ?? '', /^last error: .*did not listen within 1000 ms/);
+});
+
+test('a process marked unresponsive (a blocked event loop) is hung in the instances table, its row red', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const snapshot = (): HiveSnapshot => ({
+    time: Date.now(),
+    host: 'test',
+    apps: [onlineApp('api', [instance(0, { unresponsive: true }), instance(1, { unresponsive: false })])],
+  });
+  const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0 });
+  t.after(() => dashboard.close());
+  browser ??= await launch();
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  await page.goto(dashboard.url);
+  await page.waitForFunction(`document.querySelectorAll('#instances tbody tr[data-app="api"]').length === 2`);
+  const rows = await page.$$eval('#instances tbody tr[data-app="api"]', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-state'), tr.hasAttribute('data-unresponsive'), tr.children[3]!.textContent]),
+  );
+  assert.deepEqual(rows, [
+    ['ready', true, 'hung'],
+    ['ready', false, 'ready'],
+  ]);
+  const colour = await page.evaluate(
+    `getComputedStyle(document.querySelector('#instances tbody tr[data-unresponsive] td')).color`,
+  );
+  assert.equal(colour, 'rgb(255, 138, 128)');
 });

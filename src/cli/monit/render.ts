@@ -66,7 +66,7 @@ const sparkRows: { metric: HistoryMetric; label: string; format: (v: number | nu
   { metric: 'rss', label: 'rss MiB', format: formatMiB },
 ];
 
-const redEvents = new Set(['errored', 'memory-limit', 'primary']);
+const redEvents = new Set(['errored', 'memory-limit', 'primary', 'unresponsive']);
 
 const SPARK_LABEL = 12;
 const SPARK_VALUE = 22;
@@ -236,7 +236,8 @@ function instanceTable(
     cells: [
       { text: String(i.instance) },
       { text: i.pid === null ? '-' : String(i.pid) },
-      { text: i.state, style: stateStyle(i.state) },
+      // Marked unresponsive (a blocked event loop), the process is still `ready`, and its figures are stale.
+      i.unresponsive ? { text: 'hung', style: 'red' } : { text: i.state, style: stateStyle(i.state) },
       { text: formatNumber(i.cpu === null ? null : Math.round(i.cpu * 10) / 10) },
       { text: formatMiB(i.rss) },
       { text: formatNumber(round1(i.reqRate)) },
