@@ -321,6 +321,8 @@ export const siteSchema = z.strictObject({
            */
           retryAfter: secondsDuration
             .transform((value) => durationMs(value) / 1000)
+            // 0 tells a client to retry at once, into the same limit: the opposite of what a 429 asks.
+            .refine((seconds) => seconds >= 1, { error: 'expected at least 1 second (0 says "retry at once")' })
             .refine((seconds) => seconds <= kMaxCount, { error: `expected at most ${kMaxCount} seconds` })
             .optional(),
           zoneSize: zoneSize.default('10m'),

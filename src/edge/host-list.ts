@@ -17,6 +17,16 @@ export const kHostname =
 /** Parses one `host:port` entry; `key` names where it came from in error messages. */
 export function parseHostPort(entry: string, key: string): HostPort {
   const text = entry.trim();
+  // A URL pasted in (`http://app-2:3000`): the colon after the scheme would otherwise read as an IPv6 address's.
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+  if (scheme) {
+    const rest = text.slice(scheme[0].length).replace(/[/?#].*$/s, '');
+    const example = /:\d+$/.test(rest) ? rest : `${rest || 'app-2.internal'}:3000`;
+    throw new EdgeHostError(
+      key,
+      `${key}: ${JSON.stringify(entry)}: drop the scheme (${scheme[0]}): an upstream host is host:port, such as ${example}`,
+    );
+  }
   let host: string;
   let portText: string;
   const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(text);

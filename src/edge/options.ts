@@ -348,7 +348,7 @@ function defaultBalance(sticky: boolean | string | undefined): Balance {
 }
 
 function toOptionError(error: z.ZodError, input: unknown): EdgeOptionError {
-  const issue = error.issues[0]!;
+  const issue = branchIssue(error.issues[0]!);
   const segments = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   const key = formatPath(segments);
   if (issue.code === 'unrecognized_keys') {
@@ -358,6 +358,20 @@ function toOptionError(error: z.ZodError, input: unknown): EdgeOptionError {
   const got = value === undefined ? 'nothing' : describeValue(value);
   const message = issue.message.replace(/^Invalid input: /, '');
   return new EdgeOptionError(key, `${key}: ${message}, got ${got}`, { cause: error });
+}
+
+/**
+ * The issue inside the one branch of a union that took the value's type: `{ rate, retryAfter: 'abc' }` for rateLimit
+ * (false or an object) fails in the object's `retryAfter`, which is the key to name, not `rateLimit` as a whole.
+ */
+function branchIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const typed = issue.errors.filter(
+    (branch) =>
+      !branch.some((inner) => inner.path.length === 0 && ['invalid_type', 'invalid_value'].includes(inner.code)),
+  );
+  const inner = typed.length === 1 ? typed[0]![0] : undefined;
+  return inner === undefined ? issue : branchIssue({ ...inner, path: [...issue.path, ...inner.path] });
 }
 
 function formatPath(segments: readonly PropertyKey[]): string {

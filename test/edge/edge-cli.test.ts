@@ -181,7 +181,10 @@ test('--config reads every app with a port; --app picks one; per-app flags need 
   assert.match(ambiguous.stderr, /add --app <name>/);
   const names = hiveEdge('nginx', '--config', config, '--server-name', 'api.example.com');
   assert.equal(names.code, 2);
-  assert.match(names.stderr, /--server-name apply to one app: add --app <name>/);
+  assert.match(names.stderr, /--server-name applies to one app: add --app <name>/);
+  const two = hiveEdge('nginx', '--config', config, '--sticky', 'ip', '--server-name', 'api.example.com');
+  assert.equal(two.code, 2);
+  assert.match(two.stderr, /--sticky, --server-name apply to one app: add --app <name>/);
   const unknown = hiveEdge('nginx', '--config', config, '--app', 'web');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /apps: api, chat, jobs/);

@@ -79,6 +79,19 @@ test('host lists: bad addresses, bad ports, duplicates, empty', () => {
   rejects({ app: 'api', upstream: { hosts: 'app_1.internal:3000' } }, hostError, 'sites[0].upstream.hosts[0]');
   rejects({ app: 'api', upstream: { hosts: '10.0.0.5:99999' } }, hostError, 'sites[0].upstream.hosts[0]', /99999/);
   rejects({ app: 'api', upstream: { hosts: 'fd00::1:3000' } }, hostError, 'sites[0].upstream.hosts[0]', /brackets/);
+  // A URL pasted in: its scheme's colon read as an IPv6 address's, and the message told to add brackets.
+  rejects(
+    { app: 'api', upstream: { hosts: 'http://example' } },
+    hostError,
+    'sites[0].upstream.hosts[0]',
+    /"http:\/\/example": drop the scheme \(http:\/\/\): an upstream host is host:port, such as example:3000$/,
+  );
+  rejects(
+    { app: 'api', upstream: { hosts: 'https://app-2.internal:8443/api' } },
+    hostError,
+    'sites[0].upstream.hosts[0]',
+    /drop the scheme \(https:\/\/\).* such as app-2\.internal:8443$/,
+  );
   rejects({ app: 'api', upstream: { hosts: 'a:1,A:1' } }, hostError, 'sites[0].upstream.hosts[1]', /twice/);
   rejects({ app: 'api', upstream: { hosts: ' , ' } }, hostError, 'sites[0].upstream.hosts', /empty/);
   rejects({ app: 'api', upstream: { port: 3000, hosts: '127.0.0.1:3000' } }, hostError, 'sites[0].upstream.hosts');

@@ -38,6 +38,13 @@ test('edge options: ranges, types, unions and formats are said in words', () => 
     [{ upstream: { port: 3000, address: '' } }, 'upstream.address'],
     [{ rateLimit: true as unknown as false }, 'rateLimit'],
     [{ rateLimit: { rate: '1r/s', status: 200 } }, 'rateLimit.status'],
+    // A bad value inside a union's object is named by its own key, not the union's (`rateLimit`).
+    [{ rateLimit: { rate: '1r/s', retryAfter: 'abc' } }, 'rateLimit.retryAfter'],
+    [{ rateLimit: { rate: '1r/s', retryAfter: '5ms' } }, 'rateLimit.retryAfter'],
+    // Retry-After: 0 tells a limited client to come back at once.
+    [{ rateLimit: { rate: '1r/s', retryAfter: 0 } }, 'rateLimit.retryAfter'],
+    [{ rateLimit: { rate: '1r/s', retryAfter: '0s' } }, 'rateLimit.retryAfter'],
+    [{ retries: { tries: 2, timeout: 'soon' } }, 'retries.timeout'],
     [{ retries: { tries: 21 } }, 'retries.tries'],
     [{ retries: true as unknown as false }, 'retries'],
     [{ acme: true as unknown as false }, 'acme'],
@@ -52,6 +59,33 @@ test('edge options: ranges, types, unions and formats are said in words', () => 
       resolveEdgeSite({ app: 'api', upstream: { port: 3000 }, ...input }, { checkFiles: false }),
     );
     assertWords(message, `sites[0].${key}`);
+  }
+});
+
+test('hive edge nginx --retry-after names the flag, for a bad value and for 0', () => {
+  const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
+  for (const value of ['abc', '0']) {
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        script,
+        '--',
+        'nginx',
+        '--port',
+        '3000',
+        '--rate-limit',
+        '10r/s',
+        '--retry-after',
+        value,
+      ],
+      { encoding: 'utf8', env: { ...process.env, HIVE_HOME: join(tmpdir(), 'hive-no-home') } },
+    );
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --retry-after \(rateLimit\.retryAfter\): expected /);
+    assert.match(result.stderr, new RegExp(`, got "${value}"`));
   }
 });
 

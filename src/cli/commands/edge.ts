@@ -97,7 +97,7 @@ async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
   if (sites.length > 1 && args.perAppFlags.length > 0) {
     throw new EdgeOptionError(
       'app',
-      `${args.perAppFlags.join(', ')} apply to one app: add --app <name> (${sites.map((s) => s.app).join(', ')})`,
+      `${args.perAppFlags.join(', ')} ${args.perAppFlags.length === 1 ? 'applies' : 'apply'} to one app: add --app <name> (${sites.map((s) => s.app).join(', ')})`,
     );
   }
   const { upstream, ...flags } = args.site;
