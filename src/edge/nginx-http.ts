@@ -18,6 +18,8 @@ const kPort = '[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[
 // The start of an absolute-form request line as nginx takes it: a method of letters, `-` or `_` (M-SEARCH), one or
 // more spaces, a scheme.
 const kAbsoluteUri = '[a-z_-]+ +[a-z][a-z0-9+.-]*://';
+// The one Upgrade value forwarded to the app, as a map key.
+const kWebSocket = '"~*^websocket$"';
 
 /** Names of the nginx objects generated for one app. */
 export function siteNames(site: EdgeSite) {
@@ -25,6 +27,7 @@ export function siteNames(site: EdgeSite) {
   return {
     upstream: `hive_${id}`,
     connection: `$hive_${id}_connection`,
+    upgrade: `$hive_${id}_upgrade`,
     requestId: `$hive_${id}_request_id`,
     hsts: `$hive_${id}_hsts`,
     host: `$hive_${id}_host`,
@@ -70,7 +73,10 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
   return nodes(
     // With upstream keep-alive the Connection header must be empty on ordinary requests (keep the connection) and
     // "upgrade" on WebSocket handshakes; the common `Connection 'upgrade'` on every request disables keep-alive.
-    block(`map $http_upgrade ${names.connection}`, ['default upgrade', "'' ''"]),
+    // Only a WebSocket's Upgrade (any case, RFC 6455 4.2.1) is forwarded: `Upgrade: h2c` passed on would let a client
+    // switch its connection to the app to HTTP/2 cleartext, a tunnel past every rule of this config (h2c smuggling).
+    block(`map $http_upgrade ${names.connection}`, ["default ''", `${kWebSocket} upgrade`]),
+    block(`map $http_upgrade ${names.upgrade}`, ["default ''", `${kWebSocket} $http_upgrade`]),
     // The Host the client sent, port included, as $host (nginx's lower-cased name) plus the port: $host never has
     // the port, so on a port other than 80 or 443 the app would build URLs (redirects, links, Origin checks) for the
     // wrong one. Only when the header is exactly $host plus a port of 1-65535 (kPort): nginx checks nothing after the

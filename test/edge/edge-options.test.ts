@@ -162,11 +162,30 @@ test('two sites with the same app name are rejected', () => {
 
 test('keep-alive and WebSocket upgrade coexist: Connection comes from the $http_upgrade map', () => {
   const output = generateNginxConfig({ sites: [{ app: 'api', upstream: { port: 3000 } }] });
-  assert.match(output, /map \$http_upgrade \$hive_api_connection \{\n\s+default upgrade;\n\s+'' '';/);
+  // Only a WebSocket's Upgrade, in any case, is forwarded (hunt-upgrade-h2c runs it through real nginx).
+  assert.match(output, /map \$http_upgrade \$hive_api_connection \{\n\s+default '';\n\s+"~\*\^websocket\$" upgrade;/);
+  assert.match(
+    output,
+    /map \$http_upgrade \$hive_api_upgrade \{\n\s+default '';\n\s+"~\*\^websocket\$" \$http_upgrade;/,
+  );
+  assert.match(output, /proxy_set_header Upgrade \$hive_api_upgrade;/);
   assert.match(output, /proxy_set_header Connection \$hive_api_connection;/);
   assert.doesNotMatch(output, /proxy_set_header Connection ['"]?upgrade/);
   assert.match(output, /proxy_http_version 1\.1;/);
   assert.match(output, /keepalive 32;/);
+});
+
+test('the TLS ciphers name no DHE suite, which nginx never offers without ssl_dhparam', () => {
+  const output = generateNginxConfig(
+    { sites: [{ app: 'api', upstream: { port: 3000 }, tls: { cert: '/c.pem', key: '/k.pem' } }] },
+    { checkFiles: false },
+  );
+  const ciphers = /ssl_ciphers ([^;]+);/.exec(output)?.[1] ?? '';
+  assert.match(ciphers, /^ECDHE-/);
+  assert.deepEqual(
+    ciphers.split(':').filter((suite) => !suite.startsWith('ECDHE-')),
+    [],
+  );
 });
 
 test('the package exports the generator as hive/edge', () => {
