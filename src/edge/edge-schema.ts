@@ -374,7 +374,11 @@ export const mainSchema = z
     workerProcesses: z
       .union([z.literal('auto'), positiveInt], { error: 'expected "auto" or a whole number of 1 or more' })
       .default('auto'),
-    workerConnections: positiveInt.default(1024),
+    /**
+     * Connections each worker holds at once, clients' and upstreams' together: a proxied request or WebSocket takes
+     * two. 4096 (nginx's own default is 512, Debian's 768): at 1024, 512 open WebSockets filled a worker.
+     */
+    workerConnections: positiveInt.default(4096),
     /** Only meaningful when nginx starts as root. */
     user: z
       .string()

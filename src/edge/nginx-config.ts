@@ -13,6 +13,9 @@ const kHeader = [
   '# Open-source nginx only (no NGINX Plus directives).',
 ];
 
+// nginx reads worker_rlimit_nofile as an int.
+const kMaxRlimit = 2 ** 31 - 1;
+
 /** The two shapes of output: a file for `/etc/nginx/conf.d/` (http context), or a complete nginx.conf. */
 export type NginxConfigShape = 'site' | 'full';
 
@@ -30,6 +33,9 @@ export function renderNginxConfig(config: EdgeConfig): string {
       '',
       main.user !== undefined && `user ${main.user}`,
       `worker_processes ${main.workerProcesses}`,
+      // Each connection is a file descriptor, and a buffered body or response a temp file besides: twice the
+      // connections, so that a worker is not stopped at the shell's 1024 (nginx warns, then fails accept with EMFILE).
+      `worker_rlimit_nofile ${Math.min(main.workerConnections * 2, kMaxRlimit)}`,
       `pid ${main.pid}`,
       `error_log ${main.errorLog}`,
       '',
