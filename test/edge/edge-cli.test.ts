@@ -35,6 +35,21 @@ test('prints a config for the local cluster port plus a host list', () => {
   assert.match(result.stdout, /server 10\.0\.0\.6:3000 /);
 });
 
+test('--sticky ip warns that the cluster behind nginx sees one client, and names the modes that work', () => {
+  const ip = hiveEdge('nginx', '--app', 'chat', '--port', '3000', '--sticky', 'ip');
+  assert.equal(ip.code, 0, ip.stderr);
+  assert.match(ip.stdout, /hash \$remote_addr consistent;/);
+  assert.match(
+    ip.stderr,
+    /^hive edge: warning: app "chat" is sticky by ip: behind nginx every connection comes from nginx's address, .*one process\..*--sticky header:x-real-ip.*--sticky cookie:<name>/m,
+  );
+  for (const mode of ['header:x-real-ip', 'cookie:sid']) {
+    const other = hiveEdge('nginx', '--app', 'chat', '--port', '3000', '--sticky', mode);
+    assert.equal(other.code, 0, other.stderr);
+    assert.equal(other.stderr, '');
+  }
+});
+
 test('--socket proxies to the local cluster over its Unix socket, in place of --port', () => {
   const result = hiveEdge('nginx', '--app', 'api', '--port', '3000', '--socket', '/run/hive/api.sock');
   assert.equal(result.code, 0, result.stderr);

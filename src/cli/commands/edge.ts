@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { loadEdgeSites } from '../../edge/app-config.js';
 import { daemonAppSite } from '../../edge/daemon-app-site.js';
 import { type EdgeArgs, edgeUsage, messageForFlags, parseEdgeArgs } from '../../edge/edge-args.js';
+import { edgeWarnings } from '../../edge/edge-warnings.js';
 import { EdgeOptionError } from '../../edge/errors.js';
 import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
@@ -35,6 +36,7 @@ export default async function edge(argv: string[]): Promise<number> {
     const sites = await selectSites(args);
     apps = sites.map((site) => site.app);
     config = generateNginxConfig({ sites }, { shape: args.full ? 'full' : 'site' });
+    for (const warning of edgeWarnings(sites)) process.stderr.write(`hive edge: warning: ${warning}\n`);
   } catch (error) {
     printError(error, fromFlags, apps);
     // No daemon to ask (none runs, it does not answer, another build), or a HIVE_HOME not safe to ask one in: not bad

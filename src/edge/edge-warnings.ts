@@ -1,0 +1,23 @@
+/**
+ * What `hive edge nginx` renders as asked but the user should hear about: settings that work in nginx and defeat
+ * their purpose behind it. Said on stderr; the config is still written.
+ */
+import type { SiteInput } from './options.js';
+
+/** The warnings for the sites about to be rendered; none when all is as it should be. */
+export function edgeWarnings(sites: readonly SiteInput[]): string[] {
+  return sites.flatMap((site) => (site.sticky === 'ip' || site.sticky === true ? [stickyIpWarning(site.app)] : []));
+}
+
+// nginx connects to the app from its own address, so the cluster's router (`hive run --sticky ip`), which pins by the
+// peer address, sees one client and puts every connection on one process. nginx itself keeps a client on one host
+// (`hash $remote_addr consistent`, rendered for `ip`); within the host, the cluster needs a key nginx forwards.
+function stickyIpWarning(app: string): string {
+  return (
+    `app ${JSON.stringify(app)} is sticky by ip: behind nginx every connection comes from nginx's address, so a ` +
+    '`hive run --sticky ip` cluster pins every client to one process. nginx keeps each client on one host (this ' +
+    'config hashes $remote_addr consistent, as ip_hash would, for the whole address); run the cluster with ' +
+    '`--sticky header:x-real-ip` (nginx sends the client address in X-Real-IP) or `--sticky cookie:<name>`, and give ' +
+    'hive edge the same value'
+  );
+}
