@@ -34,6 +34,8 @@ export async function readDaemonApp(target: string): Promise<DaemonApp> {
       socket: info.settings.socket,
       sticky: info.settings.sticky,
       listening,
+      // A daemon of an older build does not say (ProcessInfo.listen).
+      listens: info.processes.flatMap((p) => (p.listen ? [p.listen] : [])),
     };
   } finally {
     client.close();

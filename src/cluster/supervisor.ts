@@ -40,7 +40,8 @@ export interface LastExit {
 export type SupervisorEvent =
   // lastExit: on `stopped` when the app stopped by itself, every process down by autorestart or stopExitCodes.
   | { type: 'state'; state: AppState; lastExit?: LastExit }
-  | { type: 'worker'; instance: number; pid: number; state: WorkerState }
+  // listen: on `ready`, where the process's app server listens (WorkerProcess.listen), when it reported one.
+  | { type: 'worker'; instance: number; pid: number; state: WorkerState; listen?: { address: string; port: number } }
   // noRestart: the process exited on its own and is not restarted, and why.
   | ({ type: 'exit'; instance: number; pid: number; noRestart?: NoRestartReason } & WorkerExit)
   // retiredBy: the process retired on a SIGTERM sent to it directly (WorkerExit.retiredBy): not a crash, attempt 0.
@@ -579,7 +580,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort });
     const { pid, instance } = worker;
     this.#live.add(worker);
-    worker.on('state', (state: WorkerState) => this.#emit({ type: 'worker', instance, pid, state }));
+    worker.on('state', (state: WorkerState) => {
+      const { listen } = worker;
+      this.#emit({ type: 'worker', instance, pid, state, ...(state === 'ready' && listen ? { listen } : {}) });
+    });
     worker.on('line', (stream: 'stdout' | 'stderr', line: string) => {
       this.emit('line', { instance, pid, stream, line } satisfies WorkerLine);
     });

@@ -75,6 +75,11 @@ export class WorkerProcess extends EventEmitter {
    */
   readonly gone: Promise<WorkerExit>;
   readyAt: number | undefined;
+  /**
+   * Where its app server listens, as the runtime reported it (the server that made it ready): what `hive edge nginx
+   * --app` proxies to. Undefined until then, and for a server on a Unix socket.
+   */
+  listen: { address: string; port: number } | undefined;
   /** When it said it drains on a SIGTERM of its own (not one the primary asked for), ms since the epoch. */
   drainingAt: number | undefined;
   rss: number | undefined;
@@ -157,6 +162,9 @@ export class WorkerProcess extends EventEmitter {
     this.#messages.on('message', (value: unknown, handle: unknown) => {
       try {
         const message = decodeWorkerMessage(value);
+        if (message?.type === 'listening' && typeof message.address === 'string' && typeof message.port === 'number') {
+          this.listen = { address: message.address, port: message.port };
+        }
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
         if (message?.type === 'sticky-listen') this.emit('sticky-listen', message.id, message.host);
         if (message?.type === 'sticky-return' && handle) this.emit('sticky-return', handle as Socket, message.head);

@@ -33,7 +33,7 @@ import { endLeftoverWorkers, type RecordedProcess } from './leftover-workers.js'
 import { markedPrimaryEnv } from './primary-app-id.js';
 import { primarySpawnError } from './primary-spawn-error.js';
 import type { ProcStats } from './proc-stats.js';
-import type { AppInfo, AppSpec, IdleSlot, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
@@ -88,6 +88,8 @@ interface Worker {
   startTime: string | undefined;
   /** The primary marked it unresponsive (its reports stopped: a blocked event loop), and has not cleared it. */
   unresponsive: boolean;
+  /** Where its app server listens, as its primary reported on `ready`. */
+  listen: ListenAddress | null;
 }
 
 /** A primary's answer to a control request (`control-result`, `snapshot-result`). */
@@ -723,6 +725,7 @@ export class ManagedApp {
         memory,
         uptime: now - this.#startedAt,
         restarts: this.#primaryRestarts,
+        listen: null,
       });
     }
     for (const [pid, worker] of [...this.#workers].sort((a, b) => a[1].instance - b[1].instance)) {
@@ -737,6 +740,7 @@ export class ManagedApp {
         memory,
         uptime: now - worker.since,
         restarts: this.#slotRestarts.get(worker.instance) ?? 0,
+        listen: worker.listen,
       });
     }
     const idleSlots: IdleSlot[] = [...this.#downSlots]
@@ -981,12 +985,14 @@ export class ManagedApp {
           const since = known?.since ?? Date.now();
           const startTime = known ? known.startTime : startTimeOf(event.pid);
           const unresponsive = known?.unresponsive ?? false;
+          const listen = event.listen ?? known?.listen ?? null;
           this.#workers.set(event.pid, {
             instance: event.instance,
             state: event.state,
             since,
             startTime,
             unresponsive,
+            listen,
           });
         }
         break;

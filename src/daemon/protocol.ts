@@ -265,6 +265,18 @@ export interface ProcessInfo {
    * The app's `restarts` counts both (and those of slots a scale removed since).
    */
   restarts: number;
+  /**
+   * Where a cluster worker's app server listens, as the runtime in it reported when it became ready (the address as
+   * the app gave it: `0.0.0.0`, `::`, `127.0.0.2`); null for the primary, a fork-mode process, a server on a Unix
+   * socket, or a process that reported none.
+   */
+  listen: ListenAddress | null;
+}
+
+/** An address and port a process listens on. */
+export interface ListenAddress {
+  address: string;
+  port: number;
 }
 
 /** A slot of a cluster with no process, as `ls --json` and `describe` list it. */

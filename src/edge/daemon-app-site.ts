@@ -27,6 +27,11 @@ export interface DaemonApp {
    * left out; undefined where none can tell.
    */
   listening: number[] | undefined;
+  /**
+   * Where its processes' app servers listen, as Hive's runtime in each reported it (address as the app gave it); empty
+   * for a fork-mode app, one on a Unix socket, or one not ready yet.
+   */
+  listens: { address: string; port: number }[];
 }
 
 /** The flags' site (edge-args.ts), sticky and upstream optional. */
@@ -48,6 +53,8 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
       const port = appPort(app);
       if (port !== undefined) {
         upstream.port = port;
+        // `--address` wins; else where the app's server listens (HOST=127.0.0.2 in its env), else nginx's default.
+        upstream.address ??= listenHost(app, port);
         if (app.port !== null && app.instances > 1)
           upstream.hosts = [...instanceHosts(app, upstream), ...hostList(upstream.hosts)];
       }
@@ -74,8 +81,22 @@ function appPort(app: DaemonApp): number | undefined {
 
 // PM2's increment_var PORT: instance i listens on port + i, so the instances after the first are servers of their own.
 function instanceHosts(app: DaemonApp, upstream: FlagSite['upstream']): string[] {
-  const host = upstream.address ?? '127.0.0.1';
-  return Array.from({ length: app.instances - 1 }, (_, i) => formatHostPort({ host, port: app.port! + i + 1 }));
+  return Array.from({ length: app.instances - 1 }, (_, i) => {
+    const port = app.port! + i + 1;
+    return formatHostPort({ host: upstream.address ?? listenHost(app, port) ?? '127.0.0.1', port });
+  });
+}
+
+/**
+ * The address nginx on this machine reaches the app's server on `port` at: the one it listens on, the wildcards as
+ * loopback. `::` too is 127.0.0.1: Node binds it dual-stack (unless `ipv6Only`), and where nginx's machine has IPv6
+ * off on loopback `[::1]` would not connect. Undefined when no process reported a listen on that port.
+ */
+export function listenHost(app: Pick<DaemonApp, 'listens'>, port: number): string | undefined {
+  const listen = app.listens.find((l) => l.port === port);
+  if (listen === undefined) return undefined;
+  const address = listen.address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  return address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
 }
 
 function hostList(hosts: FlagSite['upstream']['hosts']): (string | { host: string; port: number })[] {

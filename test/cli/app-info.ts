@@ -13,6 +13,7 @@ export const processInfo = (fields: Partial<ProcessInfo>): ProcessInfo => ({
   memory: 50 * MiB,
   uptime: 60_000,
   restarts: 0,
+  listen: null,
   ...fields,
 });
 

@@ -1,0 +1,94 @@
+// `hive edge nginx --app` proxied to 127.0.0.1 whatever address the app listened on: an app started under the daemon
+// with HOST=127.0.0.2 (its server listening there only) got `server 127.0.0.1:<port>`, and nginx answered 502. The
+// runtime reports each listen (address and port) to its primary, the primary puts it on the worker's `ready` event,
+// and the daemon keeps it per process (`describe`: processes[].listen): the upstream is that address, the wildcards
+// as loopback. Real daemon, real app, real nginx.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { daemonAppSite } from '../../dist/edge/daemon-app-site.js';
+import { type Described, tempHome, waitFor } from '../daemon/helpers.js';
+import { freePorts, getOnce, nginxBin, nginxSkip, startNginx, testMain } from './nginx-harness.js';
+
+const skip = nginxSkip();
+const hive = tempHome();
+const hiveApp = fileURLToPath(new URL('../fixtures/edge/hive-app.js', import.meta.url));
+
+// A whole nginx.conf around the site file `hive edge nginx` printed, with every path inside nginx's prefix.
+function mainAround(site: string): string {
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path tmp/${kind};`);
+  return [
+    `worker_processes ${testMain.workerProcesses};`,
+    `pid ${testMain.pid};`,
+    `error_log ${testMain.errorLog};`,
+    'events {}',
+    'http {',
+    ...temp,
+    site.replaceAll(/access_log [^;]+;/g, 'access_log off;'),
+    '}',
+    '',
+  ].join('\n');
+}
+
+test('an app listening on 127.0.0.2 under the daemon is proxied there, and nginx reaches it', { skip }, async () => {
+  const [port, listen] = (await freePorts(2)) as [number, number];
+  await hive.json(['start', hiveApp, '--name', 'bound', '--port', String(port), '--env', 'HOST=127.0.0.2', '-i', '2']);
+  // The daemon keeps where each worker's server listens, as the worker's runtime reported it.
+  const workers = await waitFor(async () => {
+    const info = await hive.json<Described>(['describe', 'bound']);
+    const listens = info.processes.filter((p) => p.role === 'worker').map((p) => p.listen);
+    return listens.length === 2 && listens.every((l) => l !== null && l !== undefined) ? listens : undefined;
+  }, 'both workers of bound listening');
+  assert.deepEqual(workers, [
+    { address: '127.0.0.2', port },
+    { address: '127.0.0.2', port },
+  ]);
+  const site = await hive.run(['edge', 'nginx', '--app', 'bound', '--listen', String(listen)], {
+    env: { HIVE_NGINX: nginxBin },
+  });
+  assert.equal(site.code, 0, site.stderr);
+  assert.match(site.stdout, new RegExp(`server 127\\.0\\.0\\.2:${port} `));
+  assert.doesNotMatch(site.stdout, /server 127\.0\.0\.1:/);
+
+  const nginx = await startNginx(mainAround(site.stdout), [listen]);
+  try {
+    const response = await getOnce('127.0.0.1', listen);
+    assert.equal(response.status, '200', nginx.output());
+    assert.equal((response.seen as unknown as { host: string }).host, '127.0.0.2');
+  } finally {
+    await nginx.stop();
+  }
+
+  // --address still wins over what the daemon says.
+  const flag = await hive.run(['edge', 'nginx', '--app', 'bound', '--address', '127.0.0.3']);
+  assert.equal(flag.code, 0, flag.stderr);
+  assert.match(flag.stdout, new RegExp(`server 127\\.0\\.0\\.3:${port} `));
+});
+
+test('a wildcard listen is proxied at loopback; an IPv6 one in brackets; none reported, at 127.0.0.1', () => {
+  const app = {
+    name: 'api',
+    status: 'online',
+    port: 3000,
+    instances: 1,
+    socket: null,
+    sticky: null,
+    listening: [3000],
+  };
+  const server = (address: string | undefined) => {
+    const listens = address === undefined ? [] : [{ address, port: 3000 }];
+    return daemonAppSite({ ...app, listens }, { upstream: {} }).upstream!.address;
+  };
+  assert.equal(server('0.0.0.0'), '127.0.0.1');
+  // Node binds `::` dual-stack: 127.0.0.1 reaches it, also where nginx's machine has no IPv6 loopback.
+  assert.equal(server('::'), '127.0.0.1');
+  assert.equal(server('::1'), '::1');
+  assert.equal(server('::ffff:127.0.0.2'), '127.0.0.2');
+  assert.equal(server('10.0.0.5'), '10.0.0.5');
+  assert.equal(server(undefined), undefined);
+  // Another port's listen says nothing of this one.
+  assert.equal(
+    daemonAppSite({ ...app, listens: [{ address: '127.0.0.2', port: 4000 }] }, { upstream: {} }).upstream!.address,
+    undefined,
+  );
+});
