@@ -34,7 +34,7 @@ export function renderNginxConfig(config: EdgeConfig): string {
       main.user !== undefined && `user ${main.user}`,
       `worker_processes ${main.workerProcesses}`,
       // Each connection is a file descriptor, and a buffered body or response a temp file besides: twice the
-      // connections, so that a worker is not stopped at the shell's 1024 (nginx warns, then fails accept with EMFILE).
+      // connections, so that a worker is not held to the shell's 1024 files (accept then fails with EMFILE).
       `worker_rlimit_nofile ${Math.min(main.workerConnections * 2, kMaxRlimit)}`,
       `pid ${main.pid}`,
       `error_log ${main.errorLog}`,
