@@ -13,6 +13,13 @@ export const MAX_OUTPUT_BACKLOG = 1024 * 1024;
  */
 export const RUN_OUTPUT_BACKLOG = 16 * 1024 * 1024;
 
+/**
+ * The bound of a log file's writer in the daemon (a regular file, a link): a disk is rarely slow for long, so a burst
+ * (an app printing a large report at once) is kept whole, while an app that logs faster than its file is written for
+ * good cannot grow the daemon past this per file. A pipe's reader, which may stall for good, gets MAX_OUTPUT_BACKLOG.
+ */
+export const LOG_FILE_BACKLOG = 16 * 1024 * 1024;
+
 /** Whether `stream` holds more than `limit` bytes its reader has not taken yet. */
 export function readerBehind(stream: Writable, limit = MAX_OUTPUT_BACKLOG): boolean {
   return stream.writableLength > limit;

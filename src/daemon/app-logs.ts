@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
-import { readerBehind } from '../output-backlog.js';
+import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind } from '../output-backlog.js';
 import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
@@ -124,9 +124,25 @@ export class AppLogs {
     );
   }
 
-  /** Writes one line of the app's output to its out or error file, and to the combined file if there is one. */
-  write(stream: 'stdout' | 'stderr', line: string, source: LineSource = {}): void {
+  /**
+   * Writes one line of the app's output to its out or error file, and to the combined file if there is one. `hive`:
+   * the line is Hive's own (its primary's), which is written even while the file's writer is behind, when the app's
+   * lines are dropped (see LogFile).
+   */
+  write(stream: 'stdout' | 'stderr', line: string, source: LineSource = {}, hive = false): void {
     if (this.#closed) return;
+    const own = this.#perInstance && source.instance !== undefined;
+    const text = this.#format(stream, line, source);
+    const instance = own ? (source.instance as number) : null;
+    const file = this.#file(stream === 'stderr' ? 'err' : 'out', instance);
+    file.write(`${text}\n`, hive);
+    if (this.logFile === undefined) return;
+    const combined = this.#file('log', instance);
+    if (combined !== file) combined.write(`${text}\n`, hive);
+  }
+
+  // A line as the app's files hold it: text with its prefix (and time), or a JSON object.
+  #format(stream: 'stdout' | 'stderr', line: string, source: LineSource): string {
     const now = new Date();
     const own = this.#perInstance && source.instance !== undefined;
     let text: string;
@@ -150,12 +166,7 @@ export class AppLogs {
             : '';
       text = `${time}${prefix}${line}`;
     }
-    const instance = own ? (source.instance as number) : null;
-    const file = this.#file(stream === 'stderr' ? 'err' : 'out', instance);
-    file.write(`${text}\n`);
-    if (this.logFile === undefined) return;
-    const combined = this.#file('log', instance);
-    if (combined !== file) combined.write(`${text}\n`);
+    return text;
   }
 
   /**
@@ -192,7 +203,14 @@ export class AppLogs {
     const path = instance === null ? base : instanceLogPath(base, instance);
     let file = this.#open.get(path);
     if (file === undefined) {
-      file = new LogFile(path, this.#rotation);
+      // The gap in a file whose writer fell behind, said in it as a line of the primary's (PM2 users look for one).
+      const mark = (dropped: number) =>
+        this.#format(
+          'stderr',
+          `hive: ${dropped} line(s) of the app's output dropped here: the app logged faster than this log was written`,
+          {},
+        );
+      file = new LogFile(path, this.#rotation, mark);
       this.#open.set(path, file);
     }
     if (kind !== 'log' && !this.#listed.has(path)) {
@@ -228,10 +246,17 @@ const REOPEN_DELAY = 1_000;
 // How often, at most, a file being written is checked to still be the one at its path.
 const MOVED_CHECK_EVERY = 1_000;
 
-/** One log file: a rotating stream, opened again after a write to it failed (the lines meanwhile are dropped). */
+/**
+ * One log file: a rotating stream, opened again after a write to it failed (the lines meanwhile are dropped). Its
+ * writer is bounded: an app that logs faster than the file (or a pipe's reader) takes its lines must not grow the
+ * daemon's memory, so while more than a bound waits to be written (16 MiB for a file, 1 MiB for a pipe, whose reader
+ * may stall for good: output-backlog.ts) the app's lines are dropped (never Hive's own), and the gap is written into
+ * the file as one line, `mark(n)`, before the next line written (or as the file is closed).
+ */
 class LogFile {
   #file: string;
   #rotation: LogRotation;
+  #mark: (dropped: number) => string;
   #stream: Writable | undefined;
   #failedAt = 0;
   // Lines dropped since the stream failed, and the error that made it fail (said once, not once per attempt).
@@ -241,14 +266,24 @@ class LogFile {
   #inode: number | undefined;
   #checkedAt = 0;
   #checking = false;
-  // While the file is being emptied: the lines that come meanwhile, written once it is.
-  #held: string[] | undefined;
+  // The app's lines dropped while the writer was behind, not yet marked in the file.
+  #gap = 0;
+  // While the file is being emptied: the lines that come meanwhile, written once it is (the app's up to the bound),
+  // their size, and the app's lines dropped beyond it.
+  #held: { text: string; hive: boolean }[] | undefined;
+  #heldBytes = 0;
+  #heldGap = 0;
+  // How far behind its writer may fall before the app's lines are dropped (output-backlog.ts).
+  #bound = LOG_FILE_BACKLOG;
+  // The lines of this turn of the event loop, not yet written (#batch).
+  #batched = '';
   #emptying: Promise<boolean> | undefined;
   #ended = false;
 
-  constructor(file: string, rotation: LogRotation) {
+  constructor(file: string, rotation: LogRotation, mark: (dropped: number) => string) {
     this.#file = file;
     this.#rotation = rotation;
+    this.#mark = mark;
     this.#stream = this.#open();
   }
 
@@ -256,9 +291,15 @@ class LogFile {
     return this.#file;
   }
 
-  write(text: string): void {
+  /** Writes `text`; `hive`: Hive's own line, written even while the writer is behind. */
+  write(text: string, hive = false): void {
     if (this.#held) {
-      this.#held.push(text);
+      if (!hive && this.#heldBytes > this.#bound) {
+        this.#heldGap += 1;
+        return;
+      }
+      this.#held.push({ text, hive });
+      this.#heldBytes += text.length;
       return;
     }
     if (!this.#stream) {
@@ -269,19 +310,23 @@ class LogFile {
       this.#stream = this.#open();
     }
     this.#checkMoved();
-    // A pipe's reader that is behind holds up its lines in the daemon; beyond a bound they are dropped, not kept.
-    if (this.#stream instanceof Socket && readerBehind(this.#stream)) {
-      this.#dropped += 1;
-      if (this.#failure === undefined) {
-        this.#failure = 'its reader is behind';
-        report(`log ${this.#file}: its reader is behind; dropping lines`);
-      }
+    // A writer that is behind (a pipe's slow reader, a disk slower than the app logs) holds up its lines in the
+    // daemon; beyond a bound the app's are dropped, not kept. A pipe's reader is told of in daemon.log as well.
+    const pipe = this.#stream instanceof Socket;
+    if (!hive && readerBehind(this.#stream, this.#bound - this.#batched.length)) {
+      if (this.#gap === 0 && pipe) report(`log ${this.#file}: its reader is behind; dropping lines`);
+      this.#gap += 1;
       return;
+    }
+    if (this.#gap > 0) {
+      if (pipe) report(`log ${this.#file}: writing again (${this.#gap} line(s) dropped after: its reader is behind)`);
+      text = `${this.#takeMark()}${text}`;
     }
     if (this.#failure === undefined) {
-      this.#stream.write(text);
+      this.#batch(text);
       return;
     }
+    this.#writeBatch();
     // Said once a line is written again, not when a file opens: a full disk lets a file open and then fails its write.
     this.#stream.write(text, (error) => {
       if (error || this.#failure === undefined) return;
@@ -293,6 +338,9 @@ class LogFile {
 
   end(): void {
     this.#ended = true;
+    // The app stopped within a gap: it is said all the same.
+    if (this.#gap > 0) this.#batched += this.#takeMark();
+    this.#writeBatch();
     this.#stream?.end();
     this.#stream = undefined;
   }
@@ -311,11 +359,35 @@ class LogFile {
     return this.#emptying;
   }
 
+  // Lines written in one turn of the event loop (a chunk of a primary's output holds many) go to the stream as one
+  // write: rotating-file-stream writes each chunk with a write of its own, too slow for an app that logs fast.
+  #batch(text: string): void {
+    if (this.#batched === '') queueMicrotask(() => this.#writeBatch());
+    this.#batched += text;
+  }
+
+  // The batch to the stream as it is now; lost with a stream that failed meanwhile, as the lines after it are.
+  #writeBatch(): void {
+    const text = this.#batched;
+    this.#batched = '';
+    if (text !== '') this.#stream?.write(text);
+  }
+
+  // The line that marks the gap so far (with its newline), which is then no longer pending.
+  #takeMark(): string {
+    const gap = this.#gap;
+    this.#gap = 0;
+    return `${this.#mark(gap)}\n`;
+  }
+
   async #empty(): Promise<boolean> {
     if (!isRegularFile(this.#file)) return false;
+    this.#writeBatch();
     const stream = this.#stream;
-    const held: string[] = [];
+    const held: { text: string; hive: boolean }[] = [];
     this.#held = held;
+    this.#heldBytes = 0;
+    this.#heldGap = 0;
     this.#stream = undefined;
     try {
       if (stream) {
@@ -333,7 +405,9 @@ class LogFile {
           this.#inode = undefined;
           this.#stream = this.#open();
         }
-        for (const text of held) this.write(text);
+        for (const { text, hive } of held) this.write(text, hive);
+        // Dropped after the lines held: marked before the next line.
+        this.#gap += this.#heldGap;
       }
     }
     return true;
@@ -358,6 +432,7 @@ class LogFile {
         if (stream !== this.#stream || inode !== this.#inode || now === inode) return;
         report(`log ${this.#file}: moved or removed; writing a new file there`);
         this.#inode = undefined;
+        this.#writeBatch();
         stream?.end();
         this.#stream = this.#open();
       });
@@ -413,6 +488,7 @@ class LogFile {
               flags: (kind === 'link' ? appendNonBlocking | constants.O_CREAT : appendNonBlocking) as unknown as string,
               mode: 0o600,
             });
+    this.#bound = stream instanceof Socket ? MAX_OUTPUT_BACKLOG : LOG_FILE_BACKLOG;
     if (stream instanceof RotatingFileStream) {
       this.#inode = undefined;
       stream.on('rotation', () => {

@@ -6,6 +6,7 @@
  * {@link ForkOptions}.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { primaryOutput } from '../cluster/bounded-output.js';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
@@ -101,8 +102,21 @@ function isRuntimeReady(message: unknown): boolean {
   return typeof m === 'object' && m !== null && m.hive === 1 && m.type === 'ready';
 }
 
+// As `hive run --log-format json` writes (cluster/bounded-output.ts): a daemon that reads slower than the app logs must
+// not grow this process's memory with the app's lines, while its events, which the daemon keeps its table from, all go.
+const output = primaryOutput(process.stdout, 'json', options.name, 'stdout');
+
+const recordLine = (record: Record<string, unknown>) =>
+  `${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`;
+
+/** Hive's own record (an event, an answer, a line it says for a process): never dropped. */
 function emit(record: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`);
+  output.write(recordLine(record));
+}
+
+/** A line of a process's output: dropped while the daemon is far behind, the gap marked (BoundedOutput). */
+function emitAppLine(instance: number, pid: number, stream: 'stdout' | 'stderr', line: string): void {
+  output.appLine(recordLine({ kind: 'log', instance, pid, stream, line }));
 }
 
 function newSlot(instance: number): Slot {
@@ -163,13 +177,13 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   });
   // As PM2 writes an app's output as it comes: a line without its newline yet shows once the app is quiet.
   const partialDelay = { partialDelay: PARTIAL_LINE_DELAY };
-  splitLines(child.stdout!, (line) => emit({ kind: 'log', instance, pid, stream: 'stdout', line }), partialDelay);
+  splitLines(child.stdout!, (line) => emitAppLine(instance, pid, 'stdout', line), partialDelay);
   splitLines(
     child.stderr!,
     (line) => {
       stderrTail.push(line);
       if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
-      emit({ kind: 'log', instance, pid, stream: 'stderr', line });
+      emitAppLine(instance, pid, 'stderr', line);
     },
     partialDelay,
   );

@@ -925,7 +925,8 @@ export class ManagedApp {
     try {
       record = JSON.parse(line) as typeof record;
     } catch {
-      this.#logs.write('stdout', line);
+      // Not a record: the primary's own words (a Node warning), never dropped as the app's lines may be.
+      this.#logs.write('stdout', line, {}, true);
       return;
     }
     if (record.kind === 'log') {
@@ -1072,7 +1073,7 @@ export class ManagedApp {
       this.#primaryError = [line.replace(/^hive run: /, '').replace(/; its last stderr lines:$/, '')];
     else if (this.#primaryError.length > 0 && this.#primaryError.length < MAX_ERROR_LINES)
       this.#primaryError.push(line);
-    this.#logs.write('stderr', line);
+    this.#logs.write('stderr', line, {}, true);
   }
 
   // `spawnError`: the primary was never spawned (undefined when fork() threw), for this reason.

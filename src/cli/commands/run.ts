@@ -1,4 +1,5 @@
 import { appErrored } from '../../cluster/app-errored.js';
+import { primaryOutput } from '../../cluster/bounded-output.js';
 import { AppErroredError } from '../../cluster/errors.js';
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
@@ -7,7 +8,6 @@ import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
-import { BoundedOutput } from '../bounded-output.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
@@ -52,14 +52,7 @@ export default async function run(argv: string[]): Promise<number> {
   // output: past a backlog its lines are dropped, and the gap is marked by a warning event.
   // In text mode the mark, a warning, goes to stderr as the other warnings do; JSON events all go to stdout.
   const bounded = (stream: NodeJS.WriteStream, label: string) =>
-    new BoundedOutput(
-      stream,
-      (dropped) => {
-        const message = `${dropped} line(s) of the app's output dropped: the reader of ${label} was more than 16 MiB behind`;
-        return formatEvent(logFormat, name, { type: 'warning', message });
-      },
-      logFormat === 'text' ? process.stderr : stream,
-    );
+    primaryOutput(stream, logFormat, name, label, logFormat === 'text' ? process.stderr : stream);
   const stdout = bounded(process.stdout, 'stdout');
   const stderr = bounded(process.stderr, 'stderr');
   supervisor.on('line', (line: WorkerLine) => {

@@ -1,0 +1,77 @@
+import type { Writable } from 'node:stream';
+import { RUN_OUTPUT_BACKLOG, readerBehind } from '../output-backlog.js';
+import { formatEvent, type LogFormat } from './log-format.js';
+
+/**
+ * One of a primary's output streams (`hive run`'s, the fork-mode primary's), bounded as the daemon bounds a slow log
+ * pipe (output-backlog.ts): while its reader is over 16 MiB behind, the app's lines are dropped, not piled up in the
+ * primary's memory; Hive's own lines (its events, which the daemon keeps its table from) are always written. The first
+ * line written after a gap is preceded by `mark(n)`, the number of lines dropped there, written to `markStream` (by
+ * default this stream): in text mode a warning belongs on stderr with the others, while JSON events all go to stdout.
+ * Hive's own line is written at once, with the app's before it; the app's alone wait for the end of the turn.
+ */
+export class BoundedOutput {
+  readonly #stream: Writable;
+  readonly #mark: (dropped: number) => string;
+  readonly #markStream: Writable;
+  #dropped = 0;
+  // The app's lines of this turn of the event loop, written as one chunk: a chunk per short line would cost the
+  // primary several times the bytes it holds back.
+  #batched = '';
+
+  constructor(stream: Writable, mark: (dropped: number) => string, markStream: Writable = stream) {
+    this.#stream = stream;
+    this.#mark = mark;
+    this.#markStream = markStream;
+  }
+
+  /** An app's line (with its newline): dropped while the reader is behind. */
+  appLine(text: string): void {
+    if (readerBehind(this.#stream, RUN_OUTPUT_BACKLOG - this.#batched.length)) {
+      this.#dropped += 1;
+      return;
+    }
+    this.#markGap();
+    if (this.#batched === '') queueMicrotask(() => this.#writeBatch());
+    this.#batched += text;
+  }
+
+  /** Hive's own line (with its newline): written whatever the backlog, after the mark of a gap before it. */
+  write(text: string): void {
+    this.#markGap();
+    this.#batched += text;
+    this.#writeBatch();
+  }
+
+  #markGap(): void {
+    if (this.#dropped === 0) return;
+    const mark = `${this.#mark(this.#dropped)}\n`;
+    this.#dropped = 0;
+    if (this.#markStream === this.#stream) this.#batched += mark;
+    else this.#markStream.write(mark);
+  }
+
+  #writeBatch(): void {
+    const text = this.#batched;
+    this.#batched = '';
+    if (text !== '') this.#stream.write(text);
+  }
+}
+
+/**
+ * A primary's bounded output (`label`: the stream's name in the warning), whose gaps are marked by a warning event in
+ * `format`, written to `markStream`: what `hive run` and the fork-mode primary both write through.
+ */
+export function primaryOutput(
+  stream: Writable,
+  format: LogFormat,
+  app: string,
+  label: string,
+  markStream: Writable = stream,
+): BoundedOutput {
+  const mark = (dropped: number) => {
+    const message = `${dropped} line(s) of the app's output dropped: the reader of ${label} was more than 16 MiB behind`;
+    return formatEvent(format, app, { type: 'warning', message });
+  };
+  return new BoundedOutput(stream, mark, markStream);
+}
