@@ -187,6 +187,8 @@ export class ManagedApp {
   // The primary's last error as it printed it: its first line (unindented: `hive run: ERR_...: ...`) and what it
   // quotes below, indented (a process's crash report). The tail alone can start mid-report, or be only its footer.
   #primaryError: string[] = [];
+  // The primary's stderr is within the lines such an error quotes of a process's stderr.
+  #quoting = false;
   #lastError: string | null = null;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
@@ -808,6 +810,7 @@ export class ManagedApp {
     this.#size = 0;
     this.#stderrTail = [];
     this.#primaryError = [];
+    this.#quoting = false;
     this.#metricsUrl = null;
     this.#countsSent = false;
     let primary: ChildProcess;
@@ -1069,10 +1072,14 @@ export class ManagedApp {
     this.#stderrTail.push(line);
     if (this.#stderrTail.length > 20) this.#stderrTail.shift();
     // `hive run: ` is the command speaking; the intro of the lines it quotes is no part of a one-line error.
-    if (/^\S/.test(line))
+    if (/^\S/.test(line)) {
       this.#primaryError = [line.replace(/^hive run: /, '').replace(/; its last stderr lines:$/, '')];
-    else if (this.#primaryError.length > 0 && this.#primaryError.length < MAX_ERROR_LINES)
+      this.#quoting = / its last stderr lines:$/.test(line);
+    } else if (this.#primaryError.length > 0 && this.#primaryError.length < MAX_ERROR_LINES)
       this.#primaryError.push(line);
+    // A start that failed quotes the worker's last stderr lines (a stack trace): they are in the error log already, as
+    // the worker's own, and the reason keeps them; written again, the trace would be there twice.
+    if (this.#quoting && /^\s/.test(line)) return;
     this.#logs.write('stderr', line, {}, true);
   }
 

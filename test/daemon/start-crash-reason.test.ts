@@ -28,3 +28,18 @@ test('a crash at import is named by its error in hive start, hive ls and hive de
   assert.match(described.stdout, /last error\s+.*Cannot find module/);
   await hive.json(['delete', 'boom']);
 });
+
+// The worker's crash report reached the error log as its own lines, then again quoted in the primary's reason for the
+// failed start: the stack trace was there twice.
+test("a failed start's error log holds the worker's stack trace once, and the reason once", async () => {
+  const script = join(hive.dir, 'throws.cjs');
+  writeFileSync(script, "throw new Error('boom at start');\n");
+  const started = await hive.run(['start', script, '-i', '1', '--name', 'throws']);
+  assert.equal(started.code, 1);
+  // The reason still quotes the trace where it is shown.
+  assert.match(started.stderr, /at Object\.<anonymous> \(.*throws\.cjs:1/);
+  const log = hive.readLog('throws-error.log');
+  assert.equal(log.match(/at Object\.<anonymous> \(/g)?.length, 1, log);
+  assert.equal(log.match(/ERR_HIVE_WORKER_NOT_READY/g)?.length, 1, log);
+  await hive.json(['delete', 'throws']);
+});
