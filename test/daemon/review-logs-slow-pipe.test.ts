@@ -80,4 +80,19 @@ test('an outFile pipe whose reader is far behind drops the lines beyond 1 MiB, a
   await waitFor(() => /tail \d+\n/.test(piped), 'a line written after the burst');
   const burst = [...piped.matchAll(/\[b:0\] burst (\d+) /g)].map((match) => Number(match[1]));
   assert.ok(burst.length > 0 && burst.length < 40000, `${burst.length} burst lines`);
+  // The gap is said in the pipe too, where it is, by one line that counts it: every line is there or counted.
+  let last = -1;
+  let marked = 0;
+  for (const line of piped.split('\n').slice(0, -1)) {
+    const gap = /^\[b\] hive: (\d+) line\(s\) of the app's output dropped here: /.exec(line);
+    if (gap) {
+      last += Number(gap[1]);
+      marked += 1;
+      continue;
+    }
+    const n = Number(/^\[b:0\] (?:burst|tail) (\d+)/.exec(line)?.[1]);
+    assert.equal(n, last + 1, `line ${n} after ${last}, with the gaps counted`);
+    last = n;
+  }
+  assert.ok(marked > 0, 'the gap marked');
 });
