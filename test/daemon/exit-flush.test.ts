@@ -150,3 +150,35 @@ test("hive run signalled while its last output waits for its reader exits with t
   });
   assert.deepEqual(exit, { code: 0, signal: null });
 });
+
+// exitFlushed gave its reader 5 s in all: a daemon reading a primary's last output more slowly than that (busy with
+// other apps' lines) lost the rest, and the events at its end.
+test('a fork primary whose reader takes its output slowly, over more than 5 s, passes on every line', async () => {
+  // About 13 MB of records: under the primary's 16 MiB bound, and read over 10 s or more below.
+  const lines = 60_000;
+  const child = spawn(process.execPath, [forkPrimary, JSON.stringify(oneShot)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LINES: String(lines) },
+  });
+  started.push(child);
+  const stdout = child.stdout!;
+  let text = '';
+  let sincePause = 0;
+  // 64 KiB, then a pause of 50 ms: 1.3 MB/s at most, more than exitFlushed allows for (512 KiB/s). Flowing, not read():
+  // once the primary exits, Node resumes its stdout, and what no 'data' listener takes is lost.
+  stdout.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    sincePause += chunk.length;
+    if (sincePause < 64 * 1024) return;
+    sincePause = 0;
+    stdout.pause();
+    setTimeout(() => stdout.resume(), 50);
+  });
+  await new Promise((resolve) => stdout.once('end', resolve));
+  const records = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.equal(records.filter((record) => record.kind === 'log').length, lines);
+  assert.ok(stoppedRecord(records), JSON.stringify(records.slice(-3)));
+});
