@@ -31,8 +31,8 @@ export class BoundedOutput {
       this.#dropped += 1;
       return;
     }
-    this.#markGap();
     if (this.#batched === '') queueMicrotask(() => this.#writeBatch());
+    this.#markGap();
     this.#batched += text;
   }
 
