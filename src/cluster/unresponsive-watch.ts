@@ -27,7 +27,9 @@ export interface WatchedWorker {
  */
 export class UnresponsiveWatch<W extends WatchedWorker> {
   readonly after: number | undefined;
-  readonly #marked = new WeakSet<W>();
+  // A marked worker, with when its silence began: its report arrives before `reported` runs (it sets
+  // `lastReportAt`), so the silence a clear reports cannot be read back from the worker.
+  readonly #marked = new WeakMap<W, number>();
   readonly #workers: () => Iterable<W>;
   readonly #onChange: (worker: W, unresponsive: boolean, silentMs: number) => void;
   #timer: NodeJS.Timeout | undefined;
@@ -53,8 +55,10 @@ export class UnresponsiveWatch<W extends WatchedWorker> {
 
   /** A report of the worker arrived: its loop runs, so a mark is cleared. */
   reported(worker: W): void {
-    if (!this.#marked.delete(worker)) return;
-    this.#onChange(worker, false, silence(worker, Date.now()));
+    const since = this.#marked.get(worker);
+    if (since === undefined) return;
+    this.#marked.delete(worker);
+    this.#onChange(worker, false, Date.now() - since);
   }
 
   stop(): void {
@@ -67,7 +71,7 @@ export class UnresponsiveWatch<W extends WatchedWorker> {
       if (worker.state !== 'ready' || this.#marked.has(worker)) continue;
       const silent = silence(worker, now);
       if (silent < this.after!) continue;
-      this.#marked.add(worker);
+      this.#marked.set(worker, now - silent);
       this.#onChange(worker, true, silent);
     }
   }

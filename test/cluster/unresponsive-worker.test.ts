@@ -76,7 +76,9 @@ test('a worker whose event loop blocks is marked unresponsive, in /metrics and t
   assert.equal(hive.records.filter(isEvent('exit')).length, 0);
 
   unblockLoop(first);
-  await hive.waitFor(isEvent('unresponsive', { pid: first, unresponsive: false }), 'worker 0 cleared');
+  const cleared = await hive.waitFor(isEvent('unresponsive', { pid: first, unresponsive: false }), 'worker 0 cleared');
+  // The whole silence, from its start to the report that ended it: at least what it was when marked.
+  assert.ok((cleared.silentMs as number) >= (marked.silentMs as number), `cleared after ${cleared.silentMs} ms silent`);
   await until(async () => (await unresponsiveGauge(base))['0'] === 0, 'hive_worker_unresponsive back to 0');
   assert.deepEqual(await fetchText(`${base}/healthz`), { status: 200, text: 'ok\n' });
   assert.deepEqual(marks(hive, first), { marked: 1, cleared: 1 });
