@@ -117,7 +117,7 @@ export interface WorkerInfo {
   rss: number | undefined;
   /**
    * Its runtime sent no report for 3 report intervals (at least 3 s): its event loop looks blocked. Not restarted
-   * for it; the next report clears it. Always false with `memoryReportInterval` 0.
+   * for it; the next report clears it. Always false with `memoryReportInterval` 0, and once it leaves `ready`.
    */
   unresponsive: boolean;
 }
@@ -240,7 +240,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         state: w.state,
         startedAt: w.startedAt,
         rss: w.rss,
-        unresponsive: this.#hangs?.has(w) ?? false,
+        // Only while ready: a draining process's reports may stop for its drain, and no clear follows.
+        unresponsive: w.state === 'ready' && this.#hangs?.has(w) === true,
       }))
       .sort((a, b) => a.instance - b.instance || a.startedAt - b.startedAt);
   }

@@ -92,6 +92,10 @@ interface Worker {
   listen: ListenAddress | null;
 }
 
+// Marked only while ready: a draining process's reports may stop for its drain, and the mark would outlive the slot's
+// replacement (no clear comes once it leaves `ready`). The same rule as Supervisor's `workers`.
+const hung = (worker: Worker): boolean => worker.state === 'ready' && worker.unresponsive;
+
 /** A primary's answer to a control request (`control-result`, `snapshot-result`). */
 interface ControlReply {
   ok: boolean;
@@ -737,7 +741,7 @@ export class ManagedApp {
         instance: worker.instance,
         pid,
         state: worker.state,
-        unresponsive: worker.unresponsive,
+        unresponsive: hung(worker),
         cpu,
         memory,
         uptime: now - worker.since,
@@ -775,7 +779,7 @@ export class ManagedApp {
       mode: this.spec.fork ? 'fork' : 'cluster',
       status: this.#status,
       ready: readyInstances.size,
-      unresponsive: [...this.#workers.values()].filter((w) => w.state === 'ready' && w.unresponsive).length,
+      unresponsive: [...this.#workers.values()].filter(hung).length,
       total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
       restarts: this.#restarts,
       uptime: this.#primary ? now - this.#startedAt : 0,
@@ -1269,7 +1273,7 @@ export class ManagedApp {
         const { cpu, memory } = stats.read(pid);
         return emptyInstance(worker.instance, pid, worker.state, {
           uptime: now - worker.since,
-          unresponsive: worker.unresponsive,
+          unresponsive: hung(worker),
           cpu,
           rss: memory,
           restarts: this.#slotRestarts.get(worker.instance) ?? 0,

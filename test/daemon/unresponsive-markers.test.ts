@@ -61,3 +61,32 @@ test('hive ls and describe mark a cluster app worker whose event loop is blocked
     await killAll();
   }
 });
+
+test('a worker marked unresponsive is no longer marked once it drains in a reload (no clear follows its last report)', async () => {
+  const own = tempHome();
+  const port = await freePort();
+  // The blocked worker drains until it is unblocked: far within its kill timeout.
+  await startBlockedLoopApp(own, port, ['--kill-timeout', '120s'], 1);
+  try {
+    const hung = workerOf(await own.json<Described>(['describe', 'api']), 0).pid;
+    blockLoop(hung);
+    await waitFor(async () => {
+      const app = await own.json<Described>(['describe', 'api']);
+      return workerOf(app, 0).unresponsive || undefined;
+    }, 'worker 0 marked unresponsive');
+
+    const reload = own.run(['reload', 'api']);
+    const draining = await waitFor(async () => {
+      const app = await own.json<Described>(['describe', 'api']);
+      const old = app.processes.find((p) => p.pid === hung);
+      return old && old.state !== 'ready' ? { app, old } : undefined;
+    }, 'the hung worker draining');
+    assert.equal(draining.old.unresponsive, false, `${draining.old.state}, not ready: not marked`);
+    assert.equal(draining.app.unresponsive, 0);
+
+    unblockLoop(hung);
+    assert.equal((await reload).code, 0);
+  } finally {
+    await killAll();
+  }
+});
