@@ -14,7 +14,13 @@ import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { SentMetric } from '../metrics/app-metrics.js';
 import type { KnownApp } from '../metrics/known-app-metrics.js';
-import type { AppEvent, AppSnapshot, InstanceSnapshot, SlotExit } from '../metrics/snapshot.js';
+import {
+  type AppEvent,
+  type AppSnapshot,
+  eventMark,
+  type InstanceSnapshot,
+  type SlotExit,
+} from '../metrics/snapshot.js';
 import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppPoolThreads } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
@@ -969,7 +975,7 @@ export class ManagedApp {
       this.#log(`${this.name}: ${text}`);
       // One line in the views: an errored event's quoted stderr lines are daemon.log's (and `hive logs`').
       const line = text.split('\n')[0]!.replace(/ Last stderr lines:$/, '');
-      this.#event(event.type as AppEvent['type'], line, 'instance' in event ? event.instance : null);
+      this.#event(event.type as AppEvent['type'], line, 'instance' in event ? event.instance : null, eventMark(event));
     }
     if (countsAsRestart(event) && 'instance' in event) {
       this.#restarts += 1;
@@ -1067,8 +1073,13 @@ export class ManagedApp {
   }
 
   // One more event for the live views, kept across the app's primaries.
-  #event(type: AppEvent['type'], text: string, instance: number | null = null): void {
-    this.#events.push({ time: Date.now(), type, instance, text });
+  #event(
+    type: AppEvent['type'],
+    text: string,
+    instance: number | null = null,
+    mark: Pick<AppEvent, 'unresponsive'> = {},
+  ): void {
+    this.#events.push({ time: Date.now(), type, instance, text, ...mark });
     if (this.#events.length > MAX_EVENTS) this.#events.shift();
   }
 

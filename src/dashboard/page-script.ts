@@ -11,6 +11,11 @@ export const pageScript = String.raw`
   var WINDOW_S = 300;
   var COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ba68c8', '#4db6ac', '#e57373', '#fff176', '#90a4ae', '#7986cb'];
   var EVENT_COLORS = { restart: '#e57373', exit: '#b0bec5', errored: '#ff1744', killed: '#ff1744', 'memory-limit': '#ffb74d', unresponsive: '#ff1744', primary: '#ff1744', reload: '#4fc3f7', scale: '#aed581', state: '#90a4ae', warning: '#fff176' };
+  // An unresponsive event is an alarm when it marks a process; its clear (a report again) is not.
+  function eventColor(e) {
+    if (e.type === 'unresponsive' && e.unresponsive !== true) return '#aed581';
+    return EVENT_COLORS[e.type] || '#fff176';
+  }
   var token = new URLSearchParams(location.search).get('token');
   var query = token ? '?token=' + encodeURIComponent(token) : '';
 
@@ -132,7 +137,7 @@ export const pageScript = String.raw`
           if (e.type === 'state') return;
           var x = u.valToPos(e.time / 1000, 'x', true);
           if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
-          ctx.strokeStyle = EVENT_COLORS[e.type] || '#fff176';
+          ctx.strokeStyle = eventColor(e);
           ctx.beginPath();
           ctx.moveTo(x, u.bbox.top);
           ctx.lineTo(x, u.bbox.top + u.bbox.height);
@@ -252,7 +257,7 @@ export const pageScript = String.raw`
     if (recent.length === 0) list.appendChild(el('li', { class: 'empty', text: 'no events in the last 5 minutes' }));
     recent.forEach(function (e) {
       list.appendChild(el('li', {}, [
-        el('span', { class: 'swatch', style: 'background:' + (EVENT_COLORS[e.type] || '#fff176') }),
+        el('span', { class: 'swatch', style: 'background:' + eventColor(e) }),
         el('span', { class: 'when', text: clock(e.time) }),
         el('span', { text: e.app + ': ' + e.text })
       ]));

@@ -86,6 +86,13 @@ export interface AppEvent {
   instance: number | null;
   /** One line for people. */
   text: string;
+  /** On an `unresponsive` event: true when a process was marked, false when it reported again (no alarm then). */
+  unresponsive?: boolean;
+}
+
+/** The fields of a supervisor event's {@link AppEvent} beyond its type and text: an `unresponsive` one's mark. */
+export function eventMark(event: { type: string; unresponsive?: unknown }): Pick<AppEvent, 'unresponsive'> {
+  return event.type === 'unresponsive' ? { unresponsive: event.unresponsive === true } : {};
 }
 
 /** A sampled request, with the slot and process that served it. */
@@ -285,7 +292,7 @@ export class AppSnapshotCollector {
     const text = describeEvent(event);
     if (text === undefined) return;
     const instance = typeof event.instance === 'number' ? event.instance : null;
-    this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text });
+    this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text, ...eventMark(event) });
     if (this.#events.length > MAX_EVENTS) this.#events.shift();
   }
 }

@@ -225,14 +225,24 @@ test('render: the WS column shows the open upgraded connections per slot, `-` fr
   assert.match(text, /^ {2} +1 +4101 ready .* 1\/2\/3 +1 +- +18\.0 /m);
 });
 
-test('render: a process marked unresponsive (a blocked event loop) shows as hung, in red', () => {
-  const hung = app('api', [instance(0, { unresponsive: true }), instance(1, { unresponsive: false })]);
+test('render: a process marked unresponsive (a blocked event loop) shows as hung, in red, and so does its mark event, not its clear', () => {
+  const marked = 'worker 0 (pid 4100) unresponsive: no report for 3.1 s';
+  const cleared = 'worker 0 (pid 4100) responsive again after 7.4 s';
+  const hung = app('api', [instance(0, { unresponsive: true }), instance(1, { unresponsive: false })], {
+    events: [
+      { time: Date.UTC(2026, 10, 29, 1, 0, 0), type: 'unresponsive', instance: 0, text: marked, unresponsive: true },
+      { time: Date.UTC(2026, 10, 29, 1, 1, 0), type: 'unresponsive', instance: 0, text: cleared, unresponsive: false },
+    ],
+  });
   const frame = { snapshot: snapshot([hung]), selection: {}, history: new MetricHistory(60), width: 120, height: 20 };
   const text = plain(renderFrame({ ...frame, live: false })).join('\n');
   assert.match(text, /^> +0 +4100 hung /m);
   assert.match(text, /^ {2} +1 +4101 ready /m);
   const coloured = renderFrame({ ...frame, live: false, color: true }).join('\n');
   assert.ok(coloured.includes('\x1b[31m hung '), 'hung in red');
+  assert.ok(coloured.includes(`\x1b[31m${marked}`), 'the mark in red');
+  assert.ok(coloured.includes(cleared), 'the clear shown');
+  assert.ok(!coloured.includes(`\x1b[31m${cleared}`), 'the clear not in red');
 });
 
 test('render: the selection moves the highlight and the sparklines; colour draws it in reverse video', () => {

@@ -1,4 +1,4 @@
-import type { AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../metrics/snapshot.js';
+import type { AppEvent, AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../metrics/snapshot.js';
 import { formatClock, formatFraction, formatMiB, formatNumber, formatUptime } from './format.js';
 import type { HistoryMetric, MetricHistory } from './history.js';
 import { resolveSelection, type Selection } from './selection.js';
@@ -66,7 +66,11 @@ const sparkRows: { metric: HistoryMetric; label: string; format: (v: number | nu
   { metric: 'rss', label: 'rss MiB', format: formatMiB },
 ];
 
-const redEvents = new Set(['errored', 'memory-limit', 'primary', 'unresponsive']);
+const redEvents = new Set(['errored', 'memory-limit', 'primary']);
+
+// An `unresponsive` event is an alarm when it marks a process, not when it clears the mark.
+const alarming = (event: AppEvent): boolean =>
+  redEvents.has(event.type) || (event.type === 'unresponsive' && event.unresponsive === true);
 
 const SPARK_LABEL = 12;
 const SPARK_VALUE = 22;
@@ -146,7 +150,7 @@ export function renderFrame(input: FrameInput): string[] {
   lines.push(sectionTitle(`EVENTS of ${app?.name ?? ''}`, line));
   for (const event of events.slice(events.length - eventRows)) {
     const slot = event.instance === null ? '   ' : `#${String(event.instance).padEnd(2)}`;
-    const style: Style | undefined = redEvents.has(event.type) ? 'red' : undefined;
+    const style: Style | undefined = alarming(event) ? 'red' : undefined;
     lines.push(
       line([
         { text: `  ${formatClock(event.time)} ${slot} `, style: 'dim' },
