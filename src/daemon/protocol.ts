@@ -262,9 +262,9 @@ export interface ProcessInfo {
   /**
    * Restarts of this process's slot since the app's last `hive reset` (PM2's per-process `restart_time`): a worker's
    * are its instance's crashes and kills, the primary's its own respawns (each of which restarted every worker too).
-   * The app's `restarts` counts both (and those of slots a scale removed since).
+   * The app's `restarts` counts both (and those of slots a scale removed since). Absent from an older daemon's listing.
    */
-  restarts: number;
+  restarts?: number;
   /**
    * Where a cluster worker's app server listens, as the runtime in it reported when it became ready (the address as
    * the app gave it: `0.0.0.0`, `::`, `127.0.0.2`); null for the primary, a fork-mode process, a server on a Unix
@@ -285,8 +285,11 @@ export interface IdleSlot {
   state: 'restarting' | 'errored';
   /** How its last process ended (epoch ms, exit code or signal); null if the daemon did not see it. */
   lastExit: { time: number; code: number | null; signal: string | null } | null;
-  /** Restarts of the slot since the app's last `hive reset`, as a process's (see {@link ProcessInfo.restarts}). */
-  restarts: number;
+  /**
+   * Restarts of the slot since the app's last `hive reset`, as a process's (see {@link ProcessInfo.restarts}). Absent
+   * from an older daemon's listing.
+   */
+  restarts?: number;
 }
 
 /** One slot of a rolling reload, as `hive reload` reports it. */

@@ -91,3 +91,17 @@ test("a fork-mode program's interpreter, and each instance's own log files with 
   // No package.json from /srv/jobs up (none on this machine's /srv): PM2's N/A.
   assert.equal(list[0]!.pm2_env.version, 'N/A');
 });
+
+test("an older daemon's listing, with no restarts per process or slot, counts none", () => {
+  const { restarts: _worker, ...oldWorker } = processInfo({ instance: 1, pid: 4101 });
+  const { restarts: _primary, ...oldPrimary } = primary;
+  const app = appInfo({
+    total: 2,
+    processes: [oldPrimary, oldWorker],
+    idleSlots: [{ instance: 0, state: 'restarting', lastExit: null }],
+  });
+  assert.deepEqual(
+    pm2ProcessList([app]).map((p) => p.pm2_env.restart_time),
+    [0, 0],
+  );
+});
