@@ -1,5 +1,5 @@
 // An app as the daemon's `ls` answers it, for the tests of what the CLI makes of that answer (tables, PM2's list).
-import type { AppInfo, ProcessInfo } from '../../dist/daemon/protocol.js';
+import type { AppInfo, AppSettings, ProcessInfo } from '../../dist/daemon/protocol.js';
 
 const MiB = 2 ** 20;
 
@@ -14,6 +14,32 @@ export const processInfo = (fields: Partial<ProcessInfo>): ProcessInfo => ({
   uptime: 60_000,
   restarts: 0,
   listen: null,
+  ...fields,
+});
+
+/** What an app runs with (`hive describe`'s settings): one instance, killed after 5 s, unless `fields` say otherwise. */
+export const appSettings = (fields: Partial<AppSettings> = {}): AppSettings => ({
+  instances: '1',
+  args: [],
+  port: null,
+  portPerInstance: false,
+  nodeArgs: [],
+  balance: 'rr',
+  sticky: null,
+  command: null,
+  autorestart: true,
+  maxRestarts: 10,
+  minUptime: 1000,
+  restartDelay: 0,
+  expBackoffRestartDelay: 0,
+  maxMemoryRestart: 300 * MiB,
+  killTimeout: 5000,
+  killSignal: null,
+  treekill: true,
+  waitReady: false,
+  ignoreWatch: [],
+  watchDelay: null,
+  socket: null,
   ...fields,
 });
 
@@ -46,29 +72,7 @@ export function appInfo(fields: Partial<AppInfo> = {}): AppInfo {
     logs: [],
     cronRestart: null,
     watch: null,
-    settings: {
-      instances: '1',
-      args: [],
-      port: null,
-      portPerInstance: false,
-      nodeArgs: [],
-      balance: 'rr',
-      sticky: null,
-      command: null,
-      autorestart: true,
-      maxRestarts: 10,
-      minUptime: 1000,
-      restartDelay: 0,
-      expBackoffRestartDelay: 0,
-      maxMemoryRestart: 300 * MiB,
-      killTimeout: 5000,
-      killSignal: null,
-      treekill: true,
-      waitReady: false,
-      ignoreWatch: [],
-      watchDelay: null,
-      socket: null,
-    },
+    settings: appSettings(),
     lastError: null,
     metrics: null,
     ...fields,
