@@ -45,6 +45,8 @@ export type FlagSite = Partial<SiteInput> & { upstream: NonNullable<SiteInput['u
 export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
   const sticky = flags.sticky !== undefined ? flags.sticky : (app.sticky ?? undefined);
   const upstream = { ...flags.upstream };
+  // Kept apart from upstream.address, which becomes the first instance's host: each other instance has its own.
+  const flagAddress = flags.upstream.address;
   if (upstream.port === undefined && upstream.socket === undefined) {
     // `hive run` keeps a client on one process only on its port (its sticky router sits there), so a sticky app is
     // proxied to its port even when it has a socket too; otherwise the socket, as `--config` reads an app's.
@@ -54,9 +56,9 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
       if (port !== undefined) {
         upstream.port = port;
         // `--address` wins; else where the app's server listens (HOST=127.0.0.2 in its env), else nginx's default.
-        upstream.address ??= listenHost(app, port);
+        upstream.address = flagAddress ?? listenHost(app, port);
         if (app.port !== null && app.instances > 1)
-          upstream.hosts = [...instanceHosts(app, upstream), ...hostList(upstream.hosts)];
+          upstream.hosts = [...instanceHosts(app, flagAddress), ...hostList(upstream.hosts)];
       }
       // `--hosts` alone is a site too: the app's other hosts, no local upstream.
       else if (upstream.hosts === undefined) throw new EdgeAppPortError(app.name, noPortReason(app));
@@ -80,10 +82,11 @@ function appPort(app: DaemonApp): number | undefined {
 }
 
 // PM2's increment_var PORT: instance i listens on port + i, so the instances after the first are servers of their own.
-function instanceHosts(app: DaemonApp, upstream: FlagSite['upstream']): string[] {
+// `--address` (flagAddress) wins for all of them; else each port's own listen address.
+function instanceHosts(app: DaemonApp, flagAddress: string | undefined): string[] {
   return Array.from({ length: app.instances - 1 }, (_, i) => {
     const port = app.port! + i + 1;
-    return formatHostPort({ host: upstream.address ?? listenHost(app, port) ?? '127.0.0.1', port });
+    return formatHostPort({ host: flagAddress ?? listenHost(app, port) ?? '127.0.0.1', port });
   });
 }
 

@@ -92,3 +92,23 @@ test('a wildcard listen is proxied at loopback; an IPv6 one in brackets; none re
     undefined,
   );
 });
+
+test('increment_var instances listening on different addresses are each proxied at their own; --address at it', () => {
+  const app = {
+    name: 'api',
+    status: 'online',
+    port: 3000,
+    instances: 2,
+    socket: null,
+    sticky: null,
+    listening: [3000, 3001],
+    listens: [
+      { address: '127.0.0.2', port: 3000 },
+      { address: '127.0.0.3', port: 3001 },
+    ],
+  };
+  const own = daemonAppSite(app, { upstream: {} }).upstream!;
+  assert.deepEqual([own.address, own.port, own.hosts], ['127.0.0.2', 3000, ['127.0.0.3:3001']]);
+  const flag = daemonAppSite(app, { upstream: { address: '127.0.0.4' } }).upstream!;
+  assert.deepEqual([flag.address, flag.port, flag.hosts], ['127.0.0.4', 3000, ['127.0.0.4:3001']]);
+});
