@@ -65,19 +65,21 @@ test('an app listening on 127.0.0.2 under the daemon is proxied there, and nginx
   assert.match(flag.stdout, new RegExp(`server 127\\.0\\.0\\.3:${port} `));
 });
 
+// An app on port 3000 as the daemon describes it, for daemonAppSite alone.
+const api = {
+  name: 'api',
+  status: 'online',
+  port: 3000,
+  instances: 1,
+  socket: null,
+  sticky: null,
+  listening: [3000],
+};
+
 test('a wildcard listen is proxied at loopback; an IPv6 one in brackets; none reported, at 127.0.0.1', () => {
-  const app = {
-    name: 'api',
-    status: 'online',
-    port: 3000,
-    instances: 1,
-    socket: null,
-    sticky: null,
-    listening: [3000],
-  };
   const server = (address: string | undefined) => {
     const listens = address === undefined ? [] : [{ address, port: 3000 }];
-    return daemonAppSite({ ...app, listens }, { upstream: {} }).upstream!.address;
+    return daemonAppSite({ ...api, listens }, { upstream: {} }).upstream!.address;
   };
   assert.equal(server('0.0.0.0'), '127.0.0.1');
   // Node binds `::` dual-stack: 127.0.0.1 reaches it, also where nginx's machine has no IPv6 loopback.
@@ -88,19 +90,15 @@ test('a wildcard listen is proxied at loopback; an IPv6 one in brackets; none re
   assert.equal(server(undefined), undefined);
   // Another port's listen says nothing of this one.
   assert.equal(
-    daemonAppSite({ ...app, listens: [{ address: '127.0.0.2', port: 4000 }] }, { upstream: {} }).upstream!.address,
+    daemonAppSite({ ...api, listens: [{ address: '127.0.0.2', port: 4000 }] }, { upstream: {} }).upstream!.address,
     undefined,
   );
 });
 
 test('increment_var instances listening on different addresses are each proxied at their own; --address at it', () => {
   const app = {
-    name: 'api',
-    status: 'online',
-    port: 3000,
+    ...api,
     instances: 2,
-    socket: null,
-    sticky: null,
     listening: [3000, 3001],
     listens: [
       { address: '127.0.0.2', port: 3000 },
