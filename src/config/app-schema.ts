@@ -174,6 +174,11 @@ const appShape = {
   treekill: z.boolean().optional(),
   maxMemoryRestart: size.optional(),
   /**
+   * How often each process's runtime reports memory and metrics (`hive run --memory-report-interval`, default 1s; 0
+   * turns reports off). A ready worker silent for three intervals (at least 3 s) is marked unresponsive.
+   */
+  memoryReportInterval: duration.optional(),
+  /**
    * PM2's `autostart`: false adds the app stopped rather than starting it (a config started again leaves it so);
    * `hive start <name>` or a `cronRestart` tick starts it.
    */

@@ -51,6 +51,7 @@ export function supervisorOptions(
     'listenTimeout',
     'killTimeout',
     'maxMemoryRestart',
+    'memoryReportInterval',
     'maxRestarts',
     'minUptime',
     'restartDelay',

@@ -11,7 +11,7 @@ const workerOf = (app: Described, slot: number) =>
 
 test('hive ls and describe mark a cluster app worker whose event loop is blocked, in text and JSON, until it reports again', async () => {
   const port = await freePort();
-  await startBlockedLoopApp(hive, port, ['--kill-timeout', '1s'], 2);
+  await startBlockedLoopApp(hive, port, ['--kill-timeout', '1s', '--memory-report-interval', '200ms'], 2);
   try {
     const before = await hive.json<Described>(['describe', 'api']);
     const hung = workerOf(before, 0).pid;
@@ -19,7 +19,7 @@ test('hive ls and describe mark a cluster app worker whose event loop is blocked
     assert.equal(workerOf(before, 1).unresponsive, false);
     assert.equal(before.unresponsive, 0);
 
-    // The default report interval (1 s, `hive start` has no flag for it): marked after 3 s without a report.
+    // Three 200 ms intervals are under the 3 s floor: marked after 3 s without a report, cleared 200 ms after the block.
     blockLoop(hung);
     const marked = await waitFor(async () => {
       const app = await hive.json<Described>(['describe', 'api']);

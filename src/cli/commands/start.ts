@@ -36,6 +36,8 @@ Options:
       --only <names>             config: start only these apps (comma-separated, or repeat the flag)
       --threads <n>              threads of each process's shared pool (HIVE_POOL_THREADS)
       --max-memory-restart <size>  replace a process over this RSS, e.g. 300M
+      --memory-report-interval <duration>  how often processes report memory and metrics (default 1s; 0 = off); a
+                                 worker silent for 3 intervals (at least 3s) is marked unresponsive
       --cron-restart <cron>      rolling reload on a schedule, e.g. "0 3 * * *"
   -p, --port <port>              the app's port (PORT)
       --socket <path>            the app's HTTP server also accepts on this Unix socket (for nginx on this machine)
@@ -83,6 +85,7 @@ const MAX_FILTER_FLAGS = 1000;
 
 const passThrough = {
   'max-memory-restart': '--max-memory-restart',
+  'memory-report-interval': '--memory-report-interval',
   port: '--port',
   'node-args': '--node-args',
   'metrics-port': '--metrics-port',
@@ -110,6 +113,7 @@ const startOptions = {
   only: { type: 'string', multiple: true },
   threads: { type: 'string' },
   'max-memory-restart': { type: 'string' },
+  'memory-report-interval': { type: 'string' },
   'cron-restart': { type: 'string' },
   port: { type: 'string', short: 'p' },
   socket: { type: 'string' },
@@ -550,6 +554,7 @@ const runFlags = {
   listenTimeout: '--listen-timeout',
   killTimeout: '--kill-timeout',
   maxMemoryRestart: '--max-memory-restart',
+  memoryReportInterval: '--memory-report-interval',
   maxRestarts: '--max-restarts',
   minUptime: '--min-uptime',
   restartDelay: '--restart-delay',
@@ -578,6 +583,7 @@ const scriptOnlyFlags = [
   'metrics-host',
   'server-timing',
   'max-memory-restart',
+  'memory-report-interval',
   'interpreter',
   'execute-command',
   'no-autorestart',
