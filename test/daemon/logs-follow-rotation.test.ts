@@ -61,6 +61,40 @@ for (const compress of [false, true]) {
   });
 }
 
+test('logs -f reads a gzipped rotated copy still being written once it is whole, in its place', async (t) => {
+  const name = 'rotpart';
+  const { out, follower } = await followTicker(t, name);
+  const printed = (stream: 'out' | 'err') =>
+    follower
+      .lines()
+      .filter((l) => l.stream === stream)
+      .map((l) => l.line);
+  const lines = (word: string) => Array.from({ length: 20 }, (_, i) => `${word} ${i}`);
+  const copy = (count: number) => join(hive.home, 'logs', `${name}-out__2026-12-01_00-00-00-00${count}.log.gz`);
+
+  // Two rotations between two polls, the second copy's gzip half written when the follower first reads it.
+  await follower.pause();
+  appendFileSync(out, `${lines('first').join('\n')}\n`);
+  writeFileSync(copy(1), gzipSync(readFileSync(out)));
+  unlinkSync(out);
+  writeFileSync(out, `${lines('second').join('\n')}\n`);
+  const second = gzipSync(readFileSync(out));
+  writeFileSync(copy(2), second.subarray(0, second.length >> 1));
+  unlinkSync(out);
+  writeFileSync(out, `${lines('third').join('\n')}\n`);
+  follower.resume();
+
+  // The poll that printed the first file's lines tried the half copy; the error log's line, written after them, is
+  // printed in that poll (after the out log) or a later one: once it is, that try is over.
+  await waitFor(() => printed('out').includes('first 19'), 'the follower to print the first file');
+  appendFileSync(join(hive.home, 'logs', `${name}-error.log`), 'err marker\n');
+  await waitFor(() => printed('err').includes('err marker'), 'the follower to print the error log line');
+  writeFileSync(copy(2), second);
+
+  await waitFor(() => printed('out').includes('third 19'), 'the follower to print the new file');
+  assert.deepEqual(printed('out'), [...lines('first'), ...lines('second'), ...lines('third')]);
+});
+
 test('logs -f across a flush that the log regrows past before its next poll prints the new lines whole, all of them', async (t) => {
   const { out, follower, printed } = await followTicker(t, 'fl');
 

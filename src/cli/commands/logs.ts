@@ -40,11 +40,18 @@ interface LogFile extends AppLogFile {
   // was truncated (`hive flush`, copytruncate), however far it has grown again since.
   head: Buffer;
   tail: Buffer;
-  // The rotated copies of the file there when it was opened: those made since are its rotations.
+  // The rotated copies of the file there when it was opened, and those printed since: the others are its rotations.
   copies: Set<string>;
+  // Whether the open file's own copy was found among them (rotatedSince): the copies made after it are to be read.
+  ownCopyFound: boolean;
+  // The polls each rotated copy could not be read in (a compressed copy still being written): it is retried.
+  failedReads: Map<string, number>;
 }
 
 const FINGERPRINT = 4096;
+
+// How many polls (200 ms apart) a rotated copy that cannot be read is retried in before its lines are given up on.
+const COPY_READ_POLLS = 50;
 
 type Print = (file: LogFile, line: string) => void;
 
@@ -58,6 +65,8 @@ async function reopen(file: LogFile): Promise<void> {
   );
   // Listed before the file is opened: a copy made after is of this file or a later one, never of the one before.
   file.copies = new Set(regular ? rotatedLogCopies(file.path).map((copy) => copy.path) : []);
+  file.ownCopyFound = false;
+  file.failedReads = new Map();
   file.handle = regular ? await open(file.path, 'r').catch(() => undefined) : undefined;
   file.inode = file.handle ? (await file.handle.stat()).ino : 0;
   restart(file);
@@ -128,13 +137,21 @@ async function follow(file: LogFile, print: Print): Promise<void> {
   // then the files rotated after it, if the follower fell that far behind; then the new file from its start.
   await readNew(file, print);
   if (file.partial.length > 0) print(file, file.partial.toString('utf8'));
+  file.partial = Buffer.alloc(0);
   for (const copy of await rotatedSince(file)) {
-    const data = await readFile(copy.path).then(
-      (bytes) => (copy.compressed ? gunzipped(bytes) : bytes),
-      () => undefined,
-    );
-    // Gone meanwhile (retention), or still being compressed: its lines cannot be read.
-    if (data === undefined) continue;
+    // Gone meanwhile (retention): its lines cannot be read.
+    const bytes = await readFile(copy.path).catch(() => undefined);
+    const data = bytes && copy.compressed ? await gunzipped(bytes) : bytes;
+    if (bytes && !data) {
+      // Still being compressed: read on the next poll, before the new file (whose lines are later), and the copies
+      // printed so far are not printed again; one that stays unreadable is given up on, said once.
+      const failed = (file.failedReads.get(copy.path) ?? 0) + 1;
+      file.failedReads.set(copy.path, failed);
+      if (failed < COPY_READ_POLLS) return;
+      process.stderr.write(`hive logs: cannot read ${copy.path} (not gzip data); its lines are skipped\n`);
+    }
+    file.copies.add(copy.path);
+    if (!data) continue;
     const lines = data.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     for (const line of lines) print(file, line);
@@ -152,6 +169,8 @@ const gunzipped = (bytes: Buffer): Promise<Buffer | undefined> => promisify(gunz
  */
 async function rotatedSince(file: LogFile): Promise<ReturnType<typeof rotatedLogCopies>> {
   const made = rotatedLogCopies(file.path).filter((copy) => !file.copies.has(copy.path));
+  // A poll that read some of them already has the own copy (and those before it) among file.copies.
+  if (file.ownCopyFound) return made;
   const inodes = await Promise.all(
     made.map((copy) =>
       stat(copy.path).then(
@@ -162,6 +181,8 @@ async function rotatedSince(file: LogFile): Promise<ReturnType<typeof rotatedLog
   );
   let own = inodes.indexOf(file.inode);
   if (own === -1 && made[0]?.compressed) own = 0;
+  for (const copy of made.slice(0, own + 1)) file.copies.add(copy.path);
+  file.ownCopyFound = true;
   return made.slice(own + 1);
 }
 
@@ -267,6 +288,8 @@ export default function logs(argv: string[]): Promise<number> {
           head: Buffer.alloc(0),
           tail: Buffer.alloc(0),
           copies: new Set<string>(),
+          ownCopyFound: false,
+          failedReads: new Map<string, number>(),
         }));
     // Before the apps are listed: an app started in between is either listed or in the snapshot, never missed.
     const since = values.follow ? await logsSnapshot() : undefined;
