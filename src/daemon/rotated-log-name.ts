@@ -4,10 +4,11 @@ import { escapeRegExp } from '../escape-reg-exp.js';
 
 /**
  * The names of a log's rotated copies: `<stem>__<YYYY-MM-DD_HH-mm-ss>-<nnn><ext>[.gz]` in the log's folder
- * (`api-out__2026-12-01_02-30-00-001.log`): pm2-logrotate's `<stem>__<time><ext>`, with a count of the copies of one
- * second. The count goes on from the highest one of that second still on disk, never reusing one freed by the removal
- * of an older copy (rotating-file-stream's own names take the lowest free one): name order is the order the copies
- * were made in, which `hive logs -f` reads missed copies by.
+ * (`api-out__2026-12-01_02-30-00-001.log`): pm2-logrotate's `<stem>__<time><ext>`, with a count. The count goes on
+ * from the highest one of any copy still on disk, whatever its time, never reusing one freed by the removal of an
+ * older copy (rotating-file-stream's own names take the lowest free one): count order is the order the copies were
+ * made in, which `hive logs -f` reads missed copies by. Not the time's: a local time repeats when the clock goes back
+ * (a daylight-saving change, an NTP step), and a copy made then would sort before older ones.
  */
 export function rotatedLogNamer(
   file: string,
@@ -18,9 +19,7 @@ export function rotatedLogNamer(
     // rotating-file-stream asks for the log's own name with no time (null, though its types say a number).
     if (!(time instanceof Date)) return name;
     const stamp = localStamp(time);
-    const taken = rotatedLogCopies(file)
-      .filter((copy) => copy.stamp === stamp)
-      .map((copy) => copy.count);
+    const taken = rotatedLogCopies(file).map((copy) => copy.count);
     const count = Math.max(index, ...taken.map((n) => n + 1));
     const { stem, ext } = split(name);
     return `${stem}__${stamp}-${String(count).padStart(3, '0')}${ext}${compress ? '.gz' : ''}`;
@@ -35,7 +34,10 @@ export interface RotatedLogCopy {
   compressed: boolean;
 }
 
-/** The rotated copies of `file` in its folder, oldest first (none when the folder cannot be read). */
+/**
+ * The rotated copies of `file` in its folder, oldest first: by count, then time (copies an earlier Hive counted per
+ * second); none when the folder cannot be read.
+ */
 export function rotatedLogCopies(file: string): RotatedLogCopy[] {
   const { stem, ext } = split(basename(file));
   const pattern = new RegExp(
@@ -54,7 +56,7 @@ export function rotatedLogCopies(file: string): RotatedLogCopy[] {
         ? [{ path: join(dirname(file), name), stamp: match[1]!, count: Number(match[2]), compressed: !!match[3] }]
         : [];
     })
-    .sort((a, b) => a.stamp.localeCompare(b.stamp) || a.count - b.count);
+    .sort((a, b) => a.count - b.count || a.stamp.localeCompare(b.stamp));
 }
 
 // `api-out.log` -> `api-out`, `.log`; a name without an extension has none.

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { rotatedLogCopies, rotatedLogNamer } from '../../dist/daemon/rotated-log-name.js';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 // A fork-mode app writing a numbered line of about 100 bytes every 5 ms.
@@ -87,6 +88,22 @@ test('rotated copies sort by name in the order they were made, once retention ha
   assert.deepEqual(misordered, [], 'name order is the order the copies were made in');
   assert.equal(copies().length, 2, `kept: ${copies().join(' ')}`);
   assert.deepEqual(copies(), rotated(logs).sort(), `named chatty-out__<time>-<n>.log: ${copies().join(' ')}`);
+});
+
+test('a copy rotated after the clock went back (DST, an NTP step) is counted and listed after the older copies', () => {
+  const hive = tempHome();
+  const log = join(hive.dir, 'api-out.log');
+  const name = rotatedLogNamer(log, false);
+  // Made at 02:30 local time, before the clock went back an hour: the next copy's time is earlier.
+  writeFileSync(join(hive.dir, name(new Date(2026, 9, 25, 2, 30, 0))), 'first\n');
+  writeFileSync(join(hive.dir, name(new Date(2026, 9, 25, 2, 30, 0))), 'second\n');
+  const later = name(new Date(2026, 9, 25, 2, 0, 0));
+  assert.equal(later, 'api-out__2026-10-25_02-00-00-003.log', 'the count goes on from the highest, whatever the time');
+  writeFileSync(join(hive.dir, later), 'third\n');
+  assert.deepEqual(
+    rotatedLogCopies(log).map((copy) => readFileSync(copy.path, 'utf8')),
+    ['first\n', 'second\n', 'third\n'],
+  );
 });
 
 test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size', async () => {
