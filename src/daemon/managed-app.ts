@@ -53,6 +53,10 @@ const MAX_RECORD = 1024 * 1024;
 
 const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
 const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
+// The fork-mode primary relays its app's lines, and all it allocates for them is garbage within a turn: a small young
+// generation keeps its memory small under a flood (Node 24's default young generation alone took it near 300 MiB).
+// Only that primary: a cluster-mode one would hand its flags down to the app's workers.
+const FORK_PRIMARY_FLAGS = ['--max-semi-space-size=4'];
 // A primary that dies before this uptime counts as a crash in a row; after 10 such, the app is errored.
 const MIN_UPTIME = 5_000;
 const MAX_CRASHES = 10;
@@ -832,7 +836,7 @@ export class ManagedApp {
         env: spec.fork ? this.#primaryEnv() : markedPrimaryEnv(this.#primaryEnv()),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         // The daemon's own flags (e.g. a loader) are not the app's business.
-        execArgv: [],
+        execArgv: spec.fork ? FORK_PRIMARY_FLAGS : [],
       });
     } catch (error) {
       // Some causes are thrown rather than emitted (ENOTDIR: a cwd that is a file).
