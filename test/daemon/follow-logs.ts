@@ -8,7 +8,8 @@ import { type HiveHome, hiveBin, waitFor } from './helpers.js';
 export interface FollowedLine {
   app: string;
   instance: number | null;
-  stream: 'out' | 'err';
+  // 'hive': a daemon line about the app.
+  stream: 'out' | 'err' | 'hive';
   line: string;
 }
 

@@ -9,23 +9,26 @@ import type { AppInfo, AppLogFile } from '../../daemon/protocol.js';
 import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
 import { logLineInstance, rawLogLine } from '../raw-log-line.js';
 
-const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--raw]
+const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--no-daemon] [--raw]
                  [--timestamp[=format]] [--json]
 
 Prints the last lines of the app's (a namespace's apps', or every app's) out and error logs, each line prefixed
-[app:instance]. Error log lines go to stderr, as PM2's do: \`hive logs api 2>&1 | grep ...\` searches both.
+[app:instance], and the daemon's lines about the app (started, exited, restarting...) from daemon.log, prefixed
+"hive | ". Error log lines go to stderr, as PM2's do: \`hive logs api 2>&1 | grep ...\` searches both.
   --lines <n>   lines per file (default 20)
   -f, --follow  keep printing new lines (Ctrl-C to stop)
   --out         the out logs only (PM2's flag)
   --err         the error logs only (PM2's flag)
+  --no-daemon   leave out the daemon's lines (as --out and --err do)
   --nostream    print and exit, what hive logs does without -f (PM2's flag, for its scripts)
   --raw         the lines as the app wrote them, without the [app:instance] prefix (PM2's flag)
   --timestamp[=format]
                 prefix each new line (-f) with the time it is read, in a dayjs format
                 (default ${DEFAULT_TIME_FORMAT}; PM2's flag)
-  --json        one JSON object per line: {"app","instance","stream","line"}`;
+  --json        one JSON object per line: {"app","instance","stream","line"} (stream "hive": a daemon line)`;
 
 interface LogFile extends AppLogFile {
   app: string;
@@ -243,6 +246,7 @@ export default function logs(argv: string[]): Promise<number> {
         err: { type: 'boolean' },
         nostream: { type: 'boolean' },
         raw: { type: 'boolean' },
+        'no-daemon': { type: 'boolean' },
       },
       { min: 0, max: 1 },
     );
@@ -279,22 +283,19 @@ export default function logs(argv: string[]): Promise<number> {
         .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
         // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
         .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
-        .map((file) => ({
-          ...file,
-          handle: undefined,
-          inode: 0,
-          offset: 0,
-          partial: Buffer.alloc(0),
-          head: Buffer.alloc(0),
-          tail: Buffer.alloc(0),
-          copies: new Set<string>(),
-          ownCopyFound: false,
-          failedReads: new Map<string, number>(),
-        }));
+        .map(logFile);
     // Before the apps are listed: an app started in between is either listed or in the snapshot, never missed.
     const since = values.follow ? await logsSnapshot() : undefined;
     const apps = (await listApps())!;
     const files = logFiles(apps);
+    // The daemon's lines about the apps (as `pm2 logs` shows PM2's): not with one log asked for (--out, --err).
+    const daemon =
+      values['no-daemon'] || values.out || values.err
+        ? undefined
+        : {
+            file: logFile({ app: '', stream: 'out', path: hivePaths().daemonLog, instance: null, raw: true }),
+            filter: new DaemonLogFilter(apps.map((app) => app.name)),
+          };
     // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
     // not known (an app with `time` has it in its lines).
     let following = false;
@@ -318,6 +319,39 @@ export default function logs(argv: string[]): Promise<number> {
         (file.stream === 'err' ? process.stderr : process.stdout).write(`${text}\n`);
       }
     };
+    // A daemon line: on stdout, as PM2's own, marked as Hive's; under --json its stream is `hive`.
+    const printDaemon = ({ app, line }: DaemonLogLine): void => {
+      const time = following && timeFormat !== undefined ? formatTime(new Date(), timeFormat) : undefined;
+      if (values.json) {
+        printJson({ app, instance: null, stream: 'hive', ...(time === undefined ? {} : { time }), line });
+        return;
+      }
+      const marked = values.raw ? line : `hive | ${line}`;
+      process.stdout.write(`${time === undefined ? marked : `${time} ${marked}`}\n`);
+    };
+    // Every complete line of the file (following: its unterminated last line is kept to wait for its end), the file
+    // left open at its end when following.
+    const readAll = async (file: LogFile): Promise<string[]> => {
+      await reopen(file);
+      const data = file.handle ? await file.handle.readFile() : Buffer.alloc(0);
+      // Counted in bytes as read, not re-encoded from text (a file may end inside a character).
+      file.offset = data.length;
+      remember(file, data);
+      const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
+      if (values.follow) file.partial = Buffer.from(data.subarray(end));
+      const text = data.subarray(0, end).toString('utf8');
+      if (!values.follow) await file.handle?.close();
+      const all = text.split('\n');
+      if (all.at(-1) === '') all.pop();
+      return all;
+    };
+    // The last lines about the apps, as many as of each app file.
+    const daemonLines = daemon
+      ? (await readAll(daemon.file))
+          .map((line) => daemon.filter.pick(line))
+          .filter((line) => line !== undefined)
+          .slice(lines === 0 ? Number.POSITIVE_INFINITY : -lines)
+      : [];
     // The instances' files of one app and stream are one group: their lines printed in the order of their times when
     // each has one (`time`), else file after file.
     const groups = new Map<string, LogFile[]>();
@@ -325,30 +359,35 @@ export default function logs(argv: string[]): Promise<number> {
       const key = file.instance === null ? file.path : `${file.app}\0${file.stream}`;
       groups.set(key, [...(groups.get(key) ?? []), file]);
     }
+    const header = !values.json && !values.follow && lines > 0;
+    // The daemon lines about an app whose out lines all carry their time are printed among them, in time order.
+    const merged = new Set<DaemonLogLine>();
     for (const group of groups.values()) {
       const read: { file: LogFile; tail: string[] }[] = [];
       for (const file of group) {
-        await reopen(file);
-        const data = file.handle ? await file.handle.readFile() : Buffer.alloc(0);
-        // Counted in bytes as read, not re-encoded from text (a file may end inside a character). Following, an
-        // unterminated last line waits for its end, as readNew keeps one.
-        file.offset = data.length;
-        remember(file, data);
-        const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
-        if (values.follow) file.partial = Buffer.from(data.subarray(end));
-        const text = data.subarray(0, end).toString('utf8');
-        if (!values.follow) await file.handle?.close();
-        const all = text.split('\n');
-        if (all.at(-1) === '') all.pop();
+        const all = await readAll(file);
         read.push({ file, tail: lines === 0 ? [] : all.slice(-lines) });
       }
-      const header = !values.json && !values.follow && lines > 0;
-      const timed = read.flatMap(({ file, tail }) => tail.map((line) => ({ file, line, time: lineTime(line) })));
-      if (read.length > 1 && timed.every((entry) => entry.time !== undefined)) {
-        if (header) process.stdout.write(`==> ${group.map((file) => file.path).join(' ')} <==\n`);
-        // Stable: lines of one time keep their file's order.
+      const timed = read.flatMap(({ file, tail }) =>
+        tail.map((line) => ({ time: lineTime(line), show: () => print(file, line) })),
+      );
+      const app = group[0]!.app;
+      const about =
+        group[0]!.stream === 'out' && timed.length > 0
+          ? daemonLines.filter((line) => line.app === app && !merged.has(line))
+          : [];
+      if ((read.length > 1 || about.length > 0) && timed.every((entry) => entry.time !== undefined)) {
+        const paths = [...group.map((file) => file.path), ...(about.length > 0 ? [daemon!.file.path] : [])];
+        if (header) process.stdout.write(`==> ${paths.join(' ')} <==\n`);
+        // Stable: lines of one time keep their file's order (a daemon line after the app's of its time).
         timed.sort((a, b) => (a.time as string).localeCompare(b.time as string));
-        for (const entry of timed.slice(-lines)) print(entry.file, entry.line);
+        const shown = [
+          ...timed.slice(-lines),
+          ...about.map((line) => ({ time: line.time, show: () => printDaemon(line) })),
+        ];
+        shown.sort((a, b) => (a.time as string).localeCompare(b.time as string));
+        for (const entry of shown) entry.show();
+        for (const line of about) merged.add(line);
         continue;
       }
       for (const { file, tail } of read) {
@@ -356,17 +395,28 @@ export default function logs(argv: string[]): Promise<number> {
         for (const line of tail) print(file, line);
       }
     }
+    // The others after the apps' lines, as daemon.log's own tail (when the apps' lines were written is not known).
+    const unmerged = daemonLines.filter((line) => !merged.has(line));
+    if (header && unmerged.length > 0) process.stdout.write(`==> ${daemon!.file.path} <==\n`);
+    for (const line of unmerged) printDaemon(line);
     if (!values.follow) return 0;
     process.stdout.on('error', () => process.exit(0));
     following = true;
     for (let poll = 1; ; poll++) {
       for (const file of files) await follow(file, print);
+      if (daemon) {
+        await follow(daemon.file, (_file, line) => {
+          const picked = daemon.filter.pick(line);
+          if (picked) printDaemon(picked);
+        });
+      }
       await delay(200);
       // As `pm2 logs`: an app started since (no target, `all`, a namespace), and an instance scaled up
       // (`mergeLogs: false`), have files of their own, followed once listed. An app deleted meanwhile is not listed:
       // its files are read on, harmlessly (they are still there), and come back to life if it is started again.
       if (poll % 10 === 0) {
         const now = await listApps(false).catch(() => undefined);
+        for (const app of now ?? []) daemon?.filter.add(app.name);
         for (const file of now === undefined ? [] : logFiles(now)) {
           if (files.some((other) => other.path === file.path)) continue;
           await startFrom(file, since!);
@@ -375,6 +425,22 @@ export default function logs(argv: string[]): Promise<number> {
       }
     }
   });
+}
+
+// A file to read, from its start.
+function logFile(file: AppLogFile & { app: string }): LogFile {
+  return {
+    ...file,
+    handle: undefined,
+    inode: 0,
+    offset: 0,
+    partial: Buffer.alloc(0),
+    head: Buffer.alloc(0),
+    tail: Buffer.alloc(0),
+    copies: new Set<string>(),
+    ownCopyFound: false,
+    failedReads: new Map<string, number>(),
+  };
 }
 
 // The ISO time a line starts with (`time: true`), or a `logFormat: 'json'` line's: lines of several files put in order.
