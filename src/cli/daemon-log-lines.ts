@@ -22,16 +22,25 @@ export interface DaemonLogLine {
  * errored event quotes the app's last stderr lines on lines of their own): it goes with that entry's app.
  */
 export class DaemonLogFilter {
-  readonly #apps: Set<string>;
+  // Undefined: every app's.
+  #apps: Set<string> | undefined;
   #entry: { app: string; time: string } | undefined;
 
   constructor(apps: Iterable<string>) {
     this.#apps = new Set(apps);
   }
 
-  /** Shows the lines about `app` too (an app started while following). */
+  /**
+   * Shows every app's lines from now on (`hive logs -f` with no target): those of an app started while following,
+   * from its first, as it may start and fail before the app list is read again.
+   */
+  everyApp(): void {
+    this.#apps = undefined;
+  }
+
+  /** Shows the lines about `app` too (an app started in a followed namespace). */
   add(app: string): void {
-    this.#apps.add(app);
+    this.#apps?.add(app);
   }
 
   /** The line, with its app and time, when it is about a selected app; else undefined. */
@@ -41,6 +50,6 @@ export class DaemonLogFilter {
     // A daemon line about no app (the daemon's own) ends the entry: what follows it untimed is not an app's.
     else if (timed.test(line)) this.#entry = undefined;
     const entry = this.#entry;
-    return entry !== undefined && this.#apps.has(entry.app) ? { ...entry, line } : undefined;
+    return entry !== undefined && (this.#apps?.has(entry.app) ?? true) ? { ...entry, line } : undefined;
   }
 }

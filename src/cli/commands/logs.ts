@@ -402,6 +402,7 @@ export default function logs(argv: string[]): Promise<number> {
     if (!values.follow) return 0;
     process.stdout.on('error', () => process.exit(0));
     following = true;
+    if (target === undefined) daemon?.filter.everyApp();
     for (let poll = 1; ; poll++) {
       for (const file of files) await follow(file, print);
       if (daemon) {

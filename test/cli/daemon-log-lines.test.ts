@@ -1,0 +1,62 @@
+// Which daemon.log lines `hive logs <app>` shows: the entries about its apps, with the lines an entry continues on
+// (an errored event quotes the app's last stderr lines), and never another app's or the daemon's own.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DaemonLogFilter } from '../../dist/cli/daemon-log-lines.js';
+
+const daemonLog = [
+  '2026-12-01T05:46:56.348Z daemon 0.1.0 pid 14743 listening on /home/me/.hive/daemon.sock',
+  '2026-12-01T05:46:56.374Z api: primary pid 14773 started',
+  '2026-12-01T05:46:57.000Z api: slot 0 errored: 16 crash restarts within 1000 ms; reload to try again. Last stderr lines:',
+  '  Error: no database',
+  '  at main (/srv/api/server.js:3:9)',
+  '2026-12-01T05:46:57.100Z worker: worker 0 (pid 14815) exited with code 1 (crash)',
+  '2026-12-01T05:46:57.200Z api-v2: app online',
+  '2026-12-01T05:46:57.300Z resurrect: api: did not start',
+  '2026-12-01T05:46:58.000Z stopping every app',
+  '  not an app line',
+  '2026-12-01T05:46:58.100Z api: app stopping',
+];
+
+test('DaemonLogFilter picks the lines about the selected apps, an entry with the lines it continues on', () => {
+  const filter = new DaemonLogFilter(['api']);
+  const picked = daemonLog.map((line) => filter.pick(line)).filter((line) => line !== undefined);
+  assert.deepEqual(
+    picked.map(({ app, time, line }) => [app, time, line]),
+    [
+      ['api', '2026-12-01T05:46:56.374Z', daemonLog[1]],
+      ['api', '2026-12-01T05:46:57.000Z', daemonLog[2]],
+      ['api', '2026-12-01T05:46:57.000Z', '  Error: no database'],
+      ['api', '2026-12-01T05:46:57.000Z', '  at main (/srv/api/server.js:3:9)'],
+      ['api', '2026-12-01T05:46:57.300Z', daemonLog[7]],
+      ['api', '2026-12-01T05:46:58.100Z', daemonLog[10]],
+    ],
+  );
+});
+
+test('DaemonLogFilter.add shows an app started since, from its next line', () => {
+  const filter = new DaemonLogFilter([]);
+  assert.equal(filter.pick(daemonLog[5]!), undefined);
+  filter.add('worker');
+  assert.equal(filter.pick(daemonLog[5]!)?.app, 'worker');
+  assert.equal(filter.pick(daemonLog[6]!), undefined);
+});
+
+test("DaemonLogFilter.everyApp picks every app's lines from then on, not the daemon's own", () => {
+  const filter = new DaemonLogFilter([]);
+  filter.everyApp();
+  const picked = daemonLog.map((line) => filter.pick(line)?.app);
+  assert.deepEqual(picked, [
+    undefined,
+    'api',
+    'api',
+    'api',
+    'api',
+    'worker',
+    'api-v2',
+    'api',
+    undefined,
+    undefined,
+    'api',
+  ]);
+});
