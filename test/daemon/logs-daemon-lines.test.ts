@@ -120,4 +120,14 @@ test("hive logs <app> -f prints the daemon lines about the app as they come, and
     daemon.filter((line) => line.app !== 'crashy' || line.line.includes('bystander')),
     [],
   );
+
+  // daemon.log emptied in place (`hive flush`, as its own copy-and-truncate rotation does): its new lines are read
+  // from its start, whole.
+  await hive.json(['flush']);
+  await hive.json(['restart', 'crashy']);
+  await waitFor(
+    () =>
+      follower.lines().filter((line) => line.stream === 'hive' && /Z crashy: app online$/.test(line.line)).length === 2,
+    'the daemon line of the restart after the flush',
+  );
 });
