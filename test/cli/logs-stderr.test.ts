@@ -21,7 +21,7 @@ test('hive logs: error lines on stderr, out lines on stdout, with and without -f
   assert.doesNotMatch(printed.stderr, /to out/);
 
   // The daemon's lines about the app (stream `hive`) left out: logs-daemon-lines.test.ts has them.
-  const json = await hive.run(['logs', 'both', '--nostream', '--json', '--no-daemon']);
+  const json = await hive.run(['logs', 'both', '--nostream', '--json', '--app-only']);
   assert.equal(json.stderr, '');
   const lines = json.stdout
     .trim()

@@ -24,7 +24,7 @@ test('an errorFile that is the outFile: one file, rotated once for both, and `hi
   await waitFor(() => readOrEmpty(file).includes('[m:0] last-out\n'), 'the last line in the log file');
   // Both lines written after the rotation are in the file at the path, not in the one rotated away.
   assert.ok(readOrEmpty(file).includes('[m:0] last-err\n'), 'last-err is in the file at the path');
-  const printed = await hive.run(['logs', 'm', '--lines', '2', '--json', '--no-daemon']);
+  const printed = await hive.run(['logs', 'm', '--lines', '2', '--json', '--app-only']);
   assert.equal(printed.code, 0, printed.stderr);
   assert.deepEqual(
     printed.stdout

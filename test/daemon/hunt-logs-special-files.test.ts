@@ -37,7 +37,7 @@ test('an outFile that is a pipe gets the lines, and an errorFile /dev/null takes
 });
 
 test('hive logs of an app whose log files are a pipe and /dev/null prints nothing and returns', async () => {
-  const printed = await hive.run(['logs', 'p', '--lines', '5', '--json', '--no-daemon']);
+  const printed = await hive.run(['logs', 'p', '--lines', '5', '--json', '--app-only']);
   assert.equal(printed.code, 0, printed.stderr);
   assert.equal(printed.stdout, '');
 });

@@ -1,5 +1,5 @@
 // `pm2 logs` shows PM2's own lines about the app among the app's ("PM2 | App [api:0] exited with code [1]"): so does
-// `hive logs`, with the daemon's lines about the selected apps only, marked as Hive's, and left out by --no-daemon.
+// `hive logs`, with the daemon's lines about the selected apps only, marked as Hive's, and left out by --app-only.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ const logsJson = async (args: string[]): Promise<FollowedLine[]> => {
     .map((line) => JSON.parse(line) as FollowedLine);
 };
 
-test('hive logs <app> shows the daemon lines about the app, not about another; --no-daemon leaves them out', async () => {
+test('hive logs <app> shows the daemon lines about the app, not about another; --app-only leaves them out', async () => {
   await startCrashOnce('crashy');
   await startCrashOnce('bystander');
 
@@ -61,7 +61,7 @@ test('hive logs <app> shows the daemon lines about the app, not about another; -
   );
   assert.ok(!result.stdout.includes('bystander'), result.stdout);
 
-  const without = await hive.run(['logs', 'crashy', '--lines', '50', '--no-daemon']);
+  const without = await hive.run(['logs', 'crashy', '--lines', '50', '--app-only']);
   assert.equal(without.code, 0, without.stderr);
   assert.ok(without.stdout.includes('[crashy:0] second run'), without.stdout);
   assert.ok(!without.stdout.includes('hive | '), without.stdout);
@@ -83,7 +83,7 @@ test('hive logs --json gives the daemon lines the stream "hive"', async () => {
   );
   assert.ok(records.some((record) => record.stream === 'out' && record.line === '[crashy:0] second run'));
   assert.deepEqual(
-    (await logsJson(['crashy', '--lines', '50', '--no-daemon'])).filter((record) => record.stream === 'hive'),
+    (await logsJson(['crashy', '--lines', '50', '--app-only'])).filter((record) => record.stream === 'hive'),
     [],
   );
 });

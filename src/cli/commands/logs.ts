@@ -12,7 +12,7 @@ import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../
 import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
 import { logLineInstance, rawLogLine } from '../raw-log-line.js';
 
-const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--no-daemon] [--raw]
+const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
                  [--timestamp[=format]] [--json]
 
 Prints the last lines of the app's (a namespace's apps', or every app's) out and error logs, each line prefixed
@@ -22,7 +22,7 @@ Prints the last lines of the app's (a namespace's apps', or every app's) out and
   -f, --follow  keep printing new lines (Ctrl-C to stop)
   --out         the out logs only (PM2's flag)
   --err         the error logs only (PM2's flag)
-  --no-daemon   leave out the daemon's lines (as --out and --err do)
+  --app-only   leave out the daemon's lines (as --out and --err do)
   --nostream    print and exit, what hive logs does without -f (PM2's flag, for its scripts)
   --raw         the lines as the app wrote them, without the [app:instance] prefix (PM2's flag)
   --timestamp[=format]
@@ -246,7 +246,7 @@ export default function logs(argv: string[]): Promise<number> {
         err: { type: 'boolean' },
         nostream: { type: 'boolean' },
         raw: { type: 'boolean' },
-        'no-daemon': { type: 'boolean' },
+        'app-only': { type: 'boolean' },
       },
       { min: 0, max: 1 },
     );
@@ -290,7 +290,7 @@ export default function logs(argv: string[]): Promise<number> {
     const files = logFiles(apps);
     // The daemon's lines about the apps (as `pm2 logs` shows PM2's): not with one log asked for (--out, --err).
     const daemon =
-      values['no-daemon'] || values.out || values.err
+      values['app-only'] || values.out || values.err
         ? undefined
         : {
             file: logFile({ app: '', stream: 'out', path: hivePaths().daemonLog, instance: null, raw: true }),
