@@ -1041,7 +1041,10 @@ export class ManagedApp {
         this.#erroredSlots.add(event.instance);
         const slots = [...this.#erroredSlots].sort((a, b) => a - b);
         const who = slots.length === 1 ? `worker ${slots[0]}` : `workers ${slots.join(', ')}`;
-        this.#lastError = `${who} crash-looped: ${event.stderrTail.slice(-3).join(' | ')}`;
+        // Named by the error the tail reports (the primary keeps it before it drops any of the app's lines): a Node
+        // crash report's last lines are its stack's end and the `Node.js v20.x` footer, which say nothing of it.
+        const why = summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail);
+        this.#lastError = `${who} crash-looped${why ? `: ${why}` : ''}`;
         break;
       }
       case 'state':
