@@ -173,7 +173,9 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   child.on('error', (error) => {
     // No process ever ran: the program is not there or not executable, and a restart would fail the same way.
     if (!pid) spawnFailed(error);
-    else emit({ kind: 'log', instance, pid, stream: 'stderr', line: `spawn: ${error.message}` });
+    // Else a signal or a message it could not be sent: Hive's word, not the app's, so a warning event (daemon.log,
+    // the app's events) worded as a cluster worker's (cluster/worker-process.ts), never one of the app's lines.
+    else emit({ kind: 'event', type: 'warning', message: `worker ${instance} (pid ${pid}): ${error.message}` });
   });
   // As PM2 writes an app's output as it comes: a line without its newline yet shows once the app is quiet.
   const partialDelay = { partialDelay: PARTIAL_LINE_DELAY };

@@ -203,6 +203,9 @@ export class ManagedApp {
   #primaryError: string[] = [];
   // The primary's stderr is within the lines such an error quotes of a process's stderr.
   #quoting = false;
+  // The app's last stderr lines as the primary sent them: a line such an error quotes is in the error log already when
+  // it is among them, and missing from it when the primary's bound dropped it.
+  #appStderr: string[] = [];
   #lastError: string | null = null;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
@@ -825,6 +828,7 @@ export class ManagedApp {
     this.#stderrTail = [];
     this.#primaryError = [];
     this.#quoting = false;
+    this.#appStderr = [];
     this.#metricsUrl = null;
     this.#countsSent = false;
     let primary: ChildProcess;
@@ -950,7 +954,12 @@ export class ManagedApp {
       const stream = record.stream === 'stderr' ? 'stderr' : 'stdout';
       const instance = typeof record.instance === 'number' ? record.instance : undefined;
       const pid = typeof record.pid === 'number' ? record.pid : undefined;
-      this.#logs.write(stream, String(record.line), { instance, pid });
+      const text = String(record.line);
+      if (stream === 'stderr') {
+        this.#appStderr.push(text);
+        if (this.#appStderr.length > MAX_ERROR_LINES) this.#appStderr.shift();
+      }
+      this.#logs.write(stream, text, { instance, pid });
       return;
     }
     // Answers to #request come on stdout too, behind the events they follow: by then the table is up to date.
@@ -1041,7 +1050,10 @@ export class ManagedApp {
         this.#erroredSlots.add(event.instance);
         const slots = [...this.#erroredSlots].sort((a, b) => a - b);
         const who = slots.length === 1 ? `worker ${slots[0]}` : `workers ${slots.join(', ')}`;
-        this.#lastError = `${who} crash-looped: ${event.stderrTail.slice(-3).join(' | ')}`;
+        // Named by the error the tail reports (the primary keeps it before it drops any of the app's lines): a Node
+        // crash report's last lines are its stack's end and the `Node.js v20.x` footer, which say nothing of it.
+        const why = summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail);
+        this.#lastError = `${who} crash-looped${why ? `: ${why}` : ''}`;
         break;
       }
       case 'state':
@@ -1097,9 +1109,17 @@ export class ManagedApp {
     } else if (this.#primaryError.length > 0 && this.#primaryError.length < MAX_ERROR_LINES)
       this.#primaryError.push(line);
     // A start that failed quotes the worker's last stderr lines (a stack trace): they are in the error log already, as
-    // the worker's own, and the reason keeps them; written again, the trace would be there twice.
-    if (this.#quoting && /^\s/.test(line)) return;
+    // the worker's own, and the reason keeps them; written again, the trace would be there twice. Not those the
+    // primary dropped under a log backlog: the quote, from the tail it keeps before its bound, is then the only copy.
+    if (this.#quoting && /^\s/.test(line) && this.#alreadyLogged(line.slice(2))) return;
     this.#logs.write('stderr', line, {}, true);
+  }
+
+  // Whether the app's stderr had `line` (taken: the next quote of the same line needs one more).
+  #alreadyLogged(line: string): boolean {
+    const at = this.#appStderr.indexOf(line);
+    if (at !== -1) this.#appStderr.splice(at, 1);
+    return at !== -1;
   }
 
   // `spawnError`: the primary was never spawned (undefined when fork() threw), for this reason.
