@@ -21,9 +21,9 @@ function portOf(value: string | undefined): number | null {
 
 /**
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
- * restart policy, memory limit, kill timeout, memory report interval, port, socket, sticky mode and balancing from its `hive run` arguments, where `hive start`
- * writes them for both modes (and the port from its environment without `--port`), with the defaults filled in. A
- * value the primary would refuse (it then exits at once) reads as null.
+ * restart policy, memory limit, kill timeout, memory report interval, port, socket, sticky mode and balancing from its
+ * `hive run` arguments, where `hive start` writes them for both modes (and the port from its environment without
+ * `--port`), with the defaults filled in. A value the primary would refuse (it then exits at once) reads as null.
  */
 export function appSettings(spec: AppSpec): AppSettings {
   const own = ownRunArgs(spec.runArgs);

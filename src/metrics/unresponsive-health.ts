@@ -25,8 +25,10 @@ export interface UnresponsiveHealth {
 export function unresponsiveHealth(counts: readonly HungCount[]): UnresponsiveHealth {
   const some = counts.filter((c) => c.unresponsive > 0);
   const detail = some
-    .map((c) => `${c.app === undefined ? '' : `${c.app}: `}${c.unresponsive} of ${c.ready} ready workers unresponsive`)
-    .map((line) => `${line} (event loop blocked)`)
+    .map((c) => {
+      const count = `${c.unresponsive} of ${c.ready} ready workers unresponsive (event loop blocked)`;
+      return c.app === undefined ? count : `${c.app}: ${count}`;
+    })
     .join('; ');
   if (some.length === 0) return { verdict: 'ok', detail };
   return { verdict: some.some((c) => c.unresponsive >= c.ready) ? 'unresponsive' : 'degraded', detail };
