@@ -168,6 +168,11 @@ function settingLines(app: AppInfo): [string, string][] {
     ['max memory', s.maxMemoryRestart === null ? 'no limit' : formatBytes(s.maxMemoryRestart)],
     ['kill timeout', formatMs(s.killTimeout)],
   );
+  // Fork mode has no reports (null); an older daemon's settings have no such field (undefined).
+  if (s.memoryReportInterval != null) {
+    const interval = s.memoryReportInterval === 0 ? 'off' : `every ${formatMs(s.memoryReportInterval)}`;
+    lines.push(['memory reports', interval]);
+  }
   if (s.killSignal !== null) lines.push(['kill signal', s.killSignal]);
   lines.push(['treekill', yesNo(s.treekill)], ['wait ready', yesNo(s.waitReady)]);
   const watch = app.watch?.length ? app.watch.join(', ') : 'no';

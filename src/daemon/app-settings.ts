@@ -1,5 +1,5 @@
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
-import { parseSize } from '../cluster/units.js';
+import { parseDuration, parseSize } from '../cluster/units.js';
 import { splitArgs } from '../config/split-args.js';
 import { ENV } from '../runtime/protocol.js';
 import { appEnvironment } from './app-environment.js';
@@ -21,9 +21,9 @@ function portOf(value: string | undefined): number | null {
 
 /**
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
- * restart policy, memory limit, kill timeout, port, socket, sticky mode and balancing from its `hive run` arguments, where `hive start`
- * writes them for both modes (and the port from its environment without `--port`), with the defaults filled in. A
- * value the primary would refuse (it then exits at once) reads as null.
+ * restart policy, memory limit, kill timeout, memory report interval, port, socket, sticky mode and balancing from its
+ * `hive run` arguments, where `hive start` writes them for both modes (and the port from its environment without
+ * `--port`), with the defaults filled in. A value the primary would refuse (it then exits at once) reads as null.
  */
 export function appSettings(spec: AppSpec): AppSettings {
   const own = ownRunArgs(spec.runArgs);
@@ -36,6 +36,12 @@ export function appSettings(spec: AppSpec): AppSettings {
   const size = flag('max-memory-restart');
   try {
     if (size !== undefined) maxMemoryRestart = parseSize(size, 'maxMemoryRestart');
+  } catch {}
+  let memoryReportInterval: number | null = null;
+  try {
+    // The primary's default (cluster/options.ts); a fork-mode app has no reports.
+    if (!spec.fork)
+      memoryReportInterval = parseDuration(flag('memory-report-interval') ?? 1_000, 'memoryReportInterval');
   } catch {}
   // The environment a restart would start the app in, as `hive env` shows it (a reload's pending one is not yet its).
   const env = appEnvironment(spec);
@@ -61,6 +67,7 @@ export function appSettings(spec: AppSpec): AppSettings {
     expBackoffRestartDelay: policy?.expBackoffRestartDelay ?? null,
     maxMemoryRestart,
     killTimeout: killTimeoutOf(spec),
+    memoryReportInterval,
     // A cluster process is retired by Hive's drain (then its SIGINT handlers), not by a signal of the app's choosing.
     killSignal: spec.fork ? (spec.killSignal ?? 'SIGINT') : null,
     treekill: !own.includes('--no-treekill'),

@@ -23,7 +23,9 @@ export const DOWN_AFTER_MISSES = 3;
 /**
  * The daemon's one Prometheus endpoint for every app it runs (pm2-prometheus-exporter's job): `/metrics` merges each
  * cluster app's exposition, asked of its primary at scrape time, with what the daemon knows of the fork-mode apps;
- * `/healthz` answers while the daemon runs, and `/readyz` (see {@link appsReady}). A stopped app is left out, and so is
+ * `/healthz` answers while the daemon runs, and `/readyz` (see {@link appsReady}); both say `degraded` while some
+ * app's ready workers are unresponsive, and `/readyz` is 503 once every ready worker of an app is (the primary's rule,
+ * see unresponsiveHealth). A stopped app is left out, and so is
  * an app whose primary missed a scrape, until it is stopped (/proc) or has missed {@link DOWN_AFTER_MISSES} in a row:
  * then the daemon's own gauges of it stand in, with `hive_up 0`. Rejects
  * with MetricsPortInUseError when the port cannot be bound.
@@ -85,13 +87,17 @@ export async function startDaemonMetrics(
       return mergeAppFamilies(parts, [scrapeErrorFamily(scrapeErrors)]);
     },
     ready: () => appsReady(apps.list()),
+    // Fork-mode apps are never marked (they send no reports), so they count as none unresponsive.
+    hung: () => apps.list().map((app) => ({ app: app.name, ready: app.ready, unresponsive: app.unresponsive ?? 0 })),
+    livenessIgnoresHung: true,
   });
 }
 
 /**
  * Ready when every app that is meant to run serves: none errored or still starting, and each online (or reloading)
- * app with at least one process ready, as each app's own `/readyz` asks. Stopped and stopping apps are not counted:
- * someone asked for that. No apps: ready.
+ * app with at least one process ready, as each app's own `/readyz` asks (whose unresponsive workers the endpoint
+ * weighs apart, as the primary's does). Stopped and stopping apps are not counted: someone asked for that. No apps:
+ * ready.
  */
 export function appsReady(apps: readonly Pick<AppInfo, 'status' | 'ready'>[]): boolean {
   return apps.every((app) => {

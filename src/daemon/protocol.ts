@@ -390,6 +390,11 @@ export interface AppSettings {
   /** Null: no limit. */
   maxMemoryRestart: number | null;
   killTimeout: number;
+  /**
+   * How often a cluster app's processes report memory and metrics (`--memory-report-interval`, default 1 s; 0: no
+   * reports, so no worker is marked unresponsive). Null in fork mode (no reports), or a value the primary refuses.
+   */
+  memoryReportInterval: number | null;
   /** A fork-mode app's stop signal; null in cluster mode (Hive drains the process). */
   killSignal: string | null;
   treekill: boolean;

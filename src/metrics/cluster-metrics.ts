@@ -33,7 +33,7 @@ export async function startClusterMetrics(
       metrics: () => exposition.text(),
       ready: () => aggregator.running && aggregator.readyWorkers > 0,
       alive: options.alive,
-      hung: () => ({ ready: aggregator.readyWorkers, unresponsive: aggregator.unresponsiveWorkers }),
+      hung: () => [{ ready: aggregator.readyWorkers, unresponsive: aggregator.unresponsiveWorkers }],
     });
   } catch (error) {
     exposition.close();

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
 import { MetricsPortInUseError } from './errors.js';
 import { closeHttp, listenHttp } from './http-listen.js';
+import { type HungCount, unresponsiveHealth } from './unresponsive-health.js';
 
 /** Options of {@link startMetricsServer}. */
 export interface MetricsServerOptions {
@@ -18,10 +19,15 @@ export interface MetricsServerOptions {
   /** `/healthz` answers 503 once this returns false (nothing runs and nothing will); 200 while alive. Default: true. */
   alive?: () => boolean;
   /**
-   * Ready workers, and those of them marked unresponsive (a blocked event loop): while some are, `/healthz` and
-   * `/readyz` answer 200 `degraded`; once all are, 503. Default: none.
+   * Per app, its ready workers and those of them marked unresponsive (a blocked event loop): while some are, `/healthz`
+   * and `/readyz` answer 200 `degraded`; once all of an app's are, 503 (see unresponsiveHealth). Default: none.
    */
-  hung?: () => { ready: number; unresponsive: number };
+  hung?: () => readonly HungCount[];
+  /**
+   * `/healthz` answers 200 `degraded` even once all of an app's ready workers are unresponsive: the daemon's, as
+   * restarting the daemon on its liveness probe would not unblock one app's workers, and would restart every app.
+   */
+  livenessIgnoresHung?: boolean;
 }
 
 /** A running metrics endpoint. */
@@ -76,10 +82,10 @@ async function handle(
   }
   if (path === '/healthz') {
     if (options.alive?.() === false) return reply(res, 503, 'text/plain', 'errored: no process runs or will\n');
-    return replyHealth(res, options, 'ok');
+    return replyHealth(res, options, 'ok', options.livenessIgnoresHung === true);
   }
   if (path === '/readyz') {
-    return options.ready() ? replyHealth(res, options, 'ready') : reply(res, 503, 'text/plain', 'not ready\n');
+    return options.ready() ? replyHealth(res, options, 'ready', false) : reply(res, 503, 'text/plain', 'not ready\n');
   }
   if (path === '/metrics') {
     try {
@@ -92,14 +98,11 @@ async function handle(
   reply(res, 404, 'text/plain', 'not found: try /metrics, /healthz or /readyz\n');
 }
 
-// A worker whose loop is blocked still counts as ready to node (and to the process table), yet serves no one: with
-// every ready worker so, a probe must fail; with some, it passes but says so.
-function replyHealth(res: ServerResponse, options: MetricsServerOptions, fine: string): void {
-  const { ready, unresponsive } = options.hung?.() ?? { ready: 0, unresponsive: 0 };
-  const count = `${unresponsive} of ${ready} ready workers unresponsive (event loop blocked)`;
-  if (unresponsive === 0) reply(res, 200, 'text/plain', `${fine}\n`);
-  else if (unresponsive >= ready) reply(res, 503, 'text/plain', `unresponsive: ${count}\n`);
-  else reply(res, 200, 'text/plain', `degraded: ${count}\n`);
+function replyHealth(res: ServerResponse, options: MetricsServerOptions, fine: string, passHung: boolean): void {
+  const { verdict, detail } = unresponsiveHealth(options.hung?.() ?? []);
+  if (verdict === 'ok') reply(res, 200, 'text/plain', `${fine}\n`);
+  else if (verdict === 'unresponsive' && !passHung) reply(res, 503, 'text/plain', `unresponsive: ${detail}\n`);
+  else reply(res, 200, 'text/plain', `degraded: ${detail}\n`);
 }
 
 function reply(res: ServerResponse, status: number, type: string, body: string): void {

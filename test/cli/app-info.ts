@@ -34,6 +34,7 @@ export const appSettings = (fields: Partial<AppSettings> = {}): AppSettings => (
   expBackoffRestartDelay: 0,
   maxMemoryRestart: 300 * MiB,
   killTimeout: 5000,
+  memoryReportInterval: 1000,
   killSignal: null,
   treekill: true,
   waitReady: false,

@@ -68,6 +68,7 @@ test('hive describe shows the settings, defaults filled in, in text and --json, 
       maxMemoryRestart: job.settings.maxMemoryRestart,
       killTimeout: job.settings.killTimeout,
       killSignal: job.settings.killSignal,
+      memoryReportInterval: job.settings.memoryReportInterval,
       watchDelay: job.settings.watchDelay,
     },
     {
@@ -78,6 +79,8 @@ test('hive describe shows the settings, defaults filled in, in text and --json, 
       maxMemoryRestart: null,
       killTimeout: 5000,
       killSignal: 'SIGTERM',
+      // Fork mode: no reports.
+      memoryReportInterval: null,
       watchDelay: null,
     },
   );
@@ -89,6 +92,7 @@ test('hive describe shows the settings, defaults filled in, in text and --json, 
     /^autorestart {2,}yes$/m,
     /^max memory {2,}300\.0 MiB$/m,
     /^kill timeout {2,}3s$/m,
+    /^memory reports {2,}every 1s$/m,
     new RegExp(`^watch {2,}${hive.dir}$`, 'm'),
     /^watch delay {2,}2s$/m,
     /^ignore watch {2,}logs$/m,
@@ -108,4 +112,20 @@ test('hive describe shows the settings, defaults filled in, in text and --json, 
   ]) {
     assert.match(jobText, line);
   }
+  assert.doesNotMatch(jobText, /^memory reports/m);
+});
+
+test("hive describe shows a cluster app's memory report interval, from the flag and from a config, 0 as off", async () => {
+  await hive.json(['start', appFixture, '--name', 'flagged', '--memory-report-interval', '250ms'], {
+    env: { PORT: '' },
+  });
+  const file = join(hive.dir, 'interval.config.json');
+  const app = { name: 'quiet', script: appFixture, instances: 1, memoryReportInterval: 0, autostart: false };
+  writeFileSync(file, JSON.stringify({ apps: [app] }));
+  await hive.json(['start', file], { env: { PORT: '' } });
+
+  assert.equal((await hive.json<AppInfo>(['describe', 'flagged'])).settings.memoryReportInterval, 250);
+  assert.match((await hive.run(['describe', 'flagged'])).stdout, /^memory reports {2,}every 250ms$/m);
+  assert.equal((await hive.json<AppInfo>(['describe', 'quiet'])).settings.memoryReportInterval, 0);
+  assert.match((await hive.run(['describe', 'quiet'])).stdout, /^memory reports {2,}off$/m);
 });

@@ -114,6 +114,10 @@ test('fork mode and config files refuse them, as they do --socket', async () => 
   const fork = await hive.run(['start', appFixture, '-x', '--port', '4000', '--sticky', 'ip']);
   assert.equal(fork.code, 2, fork.stderr);
   assert.match(fork.stderr, /--sticky needs a cluster app/);
+  // A fork-mode program sends no memory reports: the interval would be taken and never used.
+  const interval = await hive.run(['start', appFixture, '-x', '--memory-report-interval', '2s']);
+  assert.equal(interval.code, 2, interval.stderr);
+  assert.match(interval.stderr, /--memory-report-interval needs a cluster app/);
   const config = join(hive.dir, 'hive.config.json');
   const { writeFileSync } = await import('node:fs');
   writeFileSync(config, JSON.stringify({ apps: [{ name: 'cfg', script: appFixture }] }));

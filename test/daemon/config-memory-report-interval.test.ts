@@ -16,6 +16,29 @@ test('a config memoryReportInterval that is no duration is an ERR_HIVE_CONFIG na
   assert.match(result.stderr, /ERR_HIVE_CONFIG: .*bad-interval\.config\.json: apps\[0\] \(r\)\.memoryReportInterval: /);
 });
 
+test('a config memoryReportInterval on a fork-mode app is an ERR_HIVE_CONFIG naming the file, app and key', async () => {
+  // A fork-mode app sends no memory reports: the interval would be taken and never used. PM2's file too, whose
+  // default mode (no instances) is fork.
+  for (const [name, app] of [
+    [
+      'hive.config.json',
+      { name: 'f', script: fixture('blocked-loop.mjs'), execMode: 'fork', memoryReportInterval: '2s' },
+    ],
+    ['ecosystem.config.js', { name: 'f', script: fixture('blocked-loop.mjs'), memoryReportInterval: 500 }],
+  ] as const) {
+    const config = join(hive.dir, name);
+    const body = JSON.stringify({ apps: [app] });
+    writeFileSync(config, name.endsWith('.js') ? `module.exports = ${body};\n` : body);
+    const result = await hive.run(['start', config]);
+    assert.equal(result.code, 2, result.stderr);
+    const key = new RegExp(
+      `ERR_HIVE_CONFIG: .*${name.replaceAll('.', '\\.')}: apps\\[0\\] \\(f\\)\\.memoryReportInterval: a fork-mode app`,
+    );
+    assert.match(result.stderr, key);
+  }
+  assert.deepEqual(await hive.json(['ls']), []);
+});
+
 test("a config memoryReportInterval reaches the app's primary: a worker is marked after three of its intervals", async () => {
   const port = await freePort();
   const config = join(hive.dir, 'interval.config.json');

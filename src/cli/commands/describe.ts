@@ -3,7 +3,7 @@ import { describeApp } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
 const usage =
-  'Usage: hive describe <name|id> [--json]\n\nOne app in detail: its processes (pid, state, cpu, memory), log files, last error, and what it runs\nwith (port, balance and sticky modes, restart policy, max memory, kill timeout, watch...; --json: `settings`).';
+  'Usage: hive describe <name|id> [--json]\n\nOne app in detail: its processes (pid, state, cpu, memory), log files, last error, and what it runs\nwith (port, balance and sticky modes, restart policy, max memory, kill timeout, memory reports, watch...; --json: `settings`).';
 
 /** `hive describe <name|id>`. */
 export default function describe(argv: string[]): Promise<number> {

@@ -453,9 +453,20 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   // The same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2), for fork-mode programs too (`hive start pnpm`).
   assertAppScript(script, process.cwd(), fork);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
-  for (const flag of ['metrics-port', 'server-timing', 'socket', 'sticky', 'balance'] as const) {
+  // Acted on by the `hive run` primary and runtime; --memory-report-interval too: a fork-mode program sends no reports,
+  // so it would be taken and never used (no worker of it is ever marked unresponsive).
+  for (const flag of [
+    'metrics-port',
+    'server-timing',
+    'socket',
+    'sticky',
+    'balance',
+    'memory-report-interval',
+  ] as const) {
     if (fork && values[flag] !== undefined) {
-      throw new UsageError(`--${flag} needs a cluster app (\`hive run\` serves it); a fork-mode program has none`);
+      throw new UsageError(
+        `--${flag} needs a cluster app (the \`hive run\` primary and runtime act on it); a fork-mode program runs without them`,
+      );
     }
   }
   const logFormat = values['log-format'] as 'text' | 'json' | undefined;
@@ -671,12 +682,13 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       const key = `apps[${config.apps.indexOf(app)}] (${app.name}).script`;
       throw new ConfigError(config.file, key, (error as Error).message, { cause: error });
     }
-    for (const key of ['metricsPort', 'serverTiming', 'socket'] as const) {
+    // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends.
+    for (const key of ['metricsPort', 'serverTiming', 'socket', 'memoryReportInterval'] as const) {
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
           config.file,
           `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`,
-          'a fork-mode app has no `hive run` primary and runtime to serve it; drop the key or run it in cluster mode',
+          'a fork-mode app has no `hive run` primary and runtime to act on it; drop the key or run it in cluster mode',
         );
       }
     }
