@@ -50,7 +50,7 @@ export interface WorkerProcessOptions {
   stickyPort?: number | undefined;
   /**
    * The port the process is told to serve on (PORT): without waitReady, it is ready once a server listens there, not
-   * when another (an admin or metrics server) listens first. Undefined when the primary sets no PORT (or PORT 0): the
+   * when another (an admin or metrics server) listens first. Undefined when the process has no PORT (or PORT 0): the
    * first server to listen counts then.
    */
   appPort?: number | undefined;
