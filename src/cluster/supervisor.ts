@@ -9,6 +9,7 @@ import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
+import { knownPort } from './known-port.js';
 import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
@@ -578,7 +579,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
     setInstanceVars(env, slot.instance);
     const stickyPort = options.sticky ? options.port : undefined;
-    const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort });
+    // The PORT the process sees (cluster.fork() lays `env` over the primary's own environment), as the runtime's
+    // `--socket` and `hive edge --app` read it: the port the app is told to serve on.
+    const appPort = knownPort('PORT' in env ? env.PORT : process.env.PORT);
+    const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort, appPort });
     const { pid, instance } = worker;
     this.#live.add(worker);
     worker.on('state', (state: WorkerState) => {

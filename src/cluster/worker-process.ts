@@ -48,6 +48,14 @@ export interface WorkerProcessOptions {
    * its app listens there (besides ready() with waitReady), since until then every client routed to it would be lost.
    */
   stickyPort?: number | undefined;
+  /**
+   * The port the process is told to serve on (PORT): without waitReady, it is ready once a server listens there, not
+   * when another (an admin or metrics server) listens first. Undefined when the process has no PORT (or PORT 0): the
+   * first server to listen counts then.
+   */
+  appPort?: number | undefined;
+  /** `--socket`: the process is ready once the socket of its app server listens. */
+  socket?: string | undefined;
 }
 
 const STDERR_TAIL = 20;
@@ -76,8 +84,8 @@ export class WorkerProcess extends EventEmitter {
   readonly gone: Promise<WorkerExit>;
   readyAt: number | undefined;
   /**
-   * Where its app server listens, as the runtime reported it (the server that made it ready): what `hive edge nginx
-   * --app` proxies to. Undefined until then, and for a server on a Unix socket.
+   * Where its app server listens, as the runtime reported it (the server on the app's port, else the first to listen):
+   * what `hive edge nginx --app` proxies to. Undefined until then, and for a server on a Unix socket.
    */
   listen: { address: string; port: number } | undefined;
   /** When it said it drains on a SIGTERM of its own (not one the primary asked for), ms since the epoch. */
@@ -162,8 +170,9 @@ export class WorkerProcess extends EventEmitter {
     this.#messages.on('message', (value: unknown, handle: unknown) => {
       try {
         const message = decodeWorkerMessage(value);
-        if (message?.type === 'listening' && typeof message.address === 'string' && typeof message.port === 'number') {
-          this.listen = { address: message.address, port: message.port };
+        if (message?.type === 'listening' && this.listen === undefined && this.#isAppListen(message)) {
+          const { address, port } = message;
+          if (typeof address === 'string' && typeof port === 'number') this.listen = { address, port };
         }
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
         if (message?.type === 'sticky-listen') this.emit('sticky-listen', message.id, message.host);
@@ -307,15 +316,29 @@ export class WorkerProcess extends EventEmitter {
     this.emit('state', state);
   }
 
+  /**
+   * Whether a server's listen is the app's: under sticky the one on the sticky port, with `--socket` its socket's,
+   * else the one on the app's port when the primary told it one, else any (the first counts).
+   */
+  #isAppListen(message: Extract<WorkerMessage, { type: 'listening' }>): boolean {
+    const { stickyPort, socket, appPort } = this.#options;
+    if (stickyPort !== undefined) return message.sticky === true;
+    if (socket !== undefined) return message.socket !== undefined;
+    return appPort === undefined || message.port === appPort;
+  }
+
   #waitReady(): Promise<void> {
-    const { waitReady, listenTimeout, stickyPort } = this.#options;
-    // Under sticky only the listen on the sticky port counts (the runtime reports no other), and ready() needs it too.
+    const { waitReady, listenTimeout, stickyPort, appPort, socket } = this.#options;
+    // Under sticky only the listen on the sticky port counts, and ready() needs it too.
     let signalled = false;
     let listened = false;
     // What is missing when the time is up: under sticky with waitReady, ready() or the listen on the port.
     const missesStickyListen = () => stickyPort !== undefined && (signalled || !waitReady);
+    // Without waitReady, a listen on the app's port: another server's does not count.
+    const missesPortListen = () => !waitReady && socket === undefined && appPort !== undefined;
     const awaited = () => {
       if (missesStickyListen()) return `did not listen on port ${stickyPort}`;
+      if (missesPortListen()) return `did not listen on port ${appPort}`;
       return waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen';
     };
     return waitUntilReady({
@@ -325,6 +348,9 @@ export class WorkerProcess extends EventEmitter {
       hint: () => {
         if (missesStickyListen()) {
           return 'with --sticky the router hands clients only to the server listening on --port (PORT); a server on another port does not count';
+        }
+        if (missesPortListen()) {
+          return "a process is ready once a server listens on the app's port (--port, PORT); a server on another port does not count";
         }
         if (waitReady || stickyPort !== undefined) return undefined;
         // The usual causes: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed),
@@ -349,7 +375,7 @@ export class WorkerProcess extends EventEmitter {
         // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
         // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send
         // it before it listens. Without waitReady the listen counts too.
-        if (message?.type === 'listening') listened = true;
+        if (message?.type === 'listening' && this.#isAppListen(message)) listened = true;
         if (waitReady ? message?.type === 'ready' || value === PM2_READY : message?.type === 'ready' || listened) {
           signalled = true;
         }

@@ -1,3 +1,4 @@
+import { knownPort } from '../cluster/known-port.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { splitArgs } from '../config/split-args.js';
@@ -10,14 +11,6 @@ import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 import { killTimeoutOf } from './stop-timeout.js';
 
 const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
-
-// A port as `hive run` reads one (digits, 1-65535); a PORT the app alone makes sense of is no port Hive knows, and 0
-// (any free one) says nothing of where the app listens.
-function portOf(value: string | undefined): number | null {
-  if (value === undefined || !/^\d{1,5}$/.test(value)) return null;
-  const port = Number(value);
-  return port >= 1 && port <= 65535 ? port : null;
-}
 
 /**
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
@@ -53,7 +46,7 @@ export function appSettings(spec: AppSpec): AppSettings {
     instances: spec.instances,
     // Past the `--` that ends Hive's flags (none: nothing left).
     args: spec.runArgs.slice(own.length + 1),
-    port: portOf(portFlag ?? env.PORT),
+    port: knownPort(portFlag ?? env.PORT) ?? null,
     // Only a cluster's primary adds the instance number (supervisor.ts, setInstanceVars).
     portPerInstance: !spec.fork && env[ENV.incrementVar] === 'PORT',
     nodeArgs: spec.fork ? leadingFlags(spec.fork.args) : splitArgs(flag('node-args') ?? '').args,

@@ -105,7 +105,10 @@ function listenErrorMessage(error: NodeJS.ErrnoException): string {
   return `${error.syscall ?? 'listen'} ${error.code} *:${port} (every address)`;
 }
 
-/** Tells the primary when a server listens (the default ready signal), or why it could not. */
+/**
+ * Tells the primary of every server that listens, or why one could not: the primary picks the app's server among them
+ * (the one on the app's port, see WorkerProcess), whose listen is the default ready signal.
+ */
 function reportListening(server: NetServer, state: RuntimeState): void {
   const onError = (error: NodeJS.ErrnoException) => {
     server.off('listening', onListening);
@@ -120,23 +123,24 @@ function reportListening(server: NetServer, state: RuntimeState): void {
     server.off('error', onError);
     const address = server.address();
     const info = typeof address === 'object' && address !== null ? address : null;
-    const report = () => {
-      if (state.listeningSent) return;
-      state.listeningSent = true;
-      sendToPrimary({
-        hive: 1,
-        type: 'listening',
-        address: info ? info.address : typeof address === 'string' ? address : null,
-        port: info ? info.port : null,
+    const listening = {
+      hive: 1,
+      type: 'listening',
+      address: info ? info.address : typeof address === 'string' ? address : null,
+      port: info ? info.port : null,
+    } as const;
+    // With `--sticky`, the router hands connections only to the server on the sticky port, which listens on a private
+    // port: the primary cannot tell it by its address.
+    sendToPrimary(state.stickyServers.includes(server) ? { ...listening, sticky: true } : listening);
+    // With `--socket`, the process is ready once the socket of its app server listens (attachSocket reports a failure
+    // itself). Only in the managed process: a program the app started inherits HIVE_SOCKET with the rest of its
+    // environment.
+    const socket = process.env[ENV.socket];
+    if (isManaged() && socket) {
+      attachSocket(server, state, (error) => {
+        if (error === undefined) sendToPrimary({ ...listening, socket });
       });
-    };
-    // With `--socket`, the process is ready once the socket of its app server listens (attachSocket reports a
-    // failure itself); other servers listening do not make it ready.
-    // Only in the managed process: a program the app started inherits HIVE_SOCKET with the rest of its environment.
-    if (isManaged() && attachSocket(server, state, (error) => error === undefined && report())) return;
-    // With `--sticky`, likewise only the server on the sticky port: the router hands connections to no other.
-    if (stickyPortOf() !== undefined && !state.stickyServers.includes(server)) return;
-    if (!process.env[ENV.socket]) report();
+    }
   };
   server.prependOnceListener('error', onError);
   server.once('listening', onListening);

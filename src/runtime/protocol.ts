@@ -90,7 +90,21 @@ export const ENV = {
 
 /** Messages from an app process to its primary. */
 export type WorkerMessage =
-  | { hive: 1; type: 'listening'; address: string | null; port: number | null }
+  /**
+   * A server of the process listens: sent for each one, so that the primary can tell the app's server (on the app's port)
+   * from others (an admin or metrics server). Not a protocol change: a primary reads it for each (an older one counted
+   * the first as ready, as it still does without a known port), and the runtime that sends it is the primary's own. `address` is a path for a
+   * server on a Unix socket (port null). `sticky`: the server on the sticky port, which listens on a private port.
+   * `socket`: the `--socket` listener of the app's server (whose address this is) listens on that path.
+   */
+  | {
+      hive: 1;
+      type: 'listening';
+      address: string | null;
+      port: number | null;
+      sticky?: true;
+      socket?: string;
+    }
   /**
    * Sticky mode: the app's server asked to listen on the sticky port (on `host`, null for node's default); the primary
    * answers `sticky-listening` once its router listens there (it binds it for the first such ask).

@@ -9,7 +9,6 @@ export interface RuntimeState {
   installed: boolean;
   tracker: ServerTracker;
   readySent: boolean;
-  listeningSent: boolean;
   shuttingDown: Promise<void> | undefined;
   signalsHandled: boolean;
   hooks: (() => unknown)[];
@@ -57,7 +56,6 @@ export function runtimeState(): RuntimeState {
     installed: false,
     tracker: new ServerTracker(),
     readySent: false,
-    listeningSent: false,
     shuttingDown: undefined,
     signalsHandled: false,
     hooks: [],

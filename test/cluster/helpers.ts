@@ -397,13 +397,19 @@ export function startLoad(port: number, concurrency = 8, path = '/', agentOption
 
 /**
  * Rolls the app through `versions`: for each, writes it to `versionFile` (the fixture app serves what it read at start),
- * sends SIGHUP and waits for that rolling reload to finish, then lets the load run a little on the new code.
+ * starts a rolling reload (`reload`: SIGHUP to `hive run`; the driver's `reload` command) and waits for it to finish,
+ * then lets the load run a little on the new code.
  */
-export async function reloadThrough(hive: Hive, versionFile: string, versions: string[]): Promise<void> {
+export async function reloadThrough(
+  hive: Hive,
+  versionFile: string,
+  versions: string[],
+  reload = () => hive.kill('SIGHUP'),
+): Promise<void> {
   for (const version of versions) {
     writeFileSync(versionFile, version);
     const done = hive.records.filter(isEvent('reload', { phase: 'done' })).length;
-    hive.kill('SIGHUP');
+    reload();
     await hive.waitFor(() => hive.records.filter(isEvent('reload', { phase: 'done' })).length > done, 'reload done');
     await delay(300);
   }
