@@ -4,7 +4,7 @@
  * (cli/daemon-app.ts, as for `hive edge nginx --app`); this module only decides.
  */
 import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import type { DeployInput } from './deploy-options.js';
+import { type DeployInput, isRecipeEnvName } from './deploy-options.js';
 import { DeployOptionError } from './errors.js';
 
 /** One app as the daemon runs it: what of it a deploy recipe holds. */
@@ -92,8 +92,16 @@ export function daemonDeployInput(app: DaemonDeployApp, flags: DeployInput, cont
   if (app.nodeArgs.length > 0) fromDaemon.nodeArgs = app.nodeArgs;
   if (app.maxMemoryRestart !== null) fromDaemon.maxMemoryRestart = app.maxMemoryRestart;
   fromDaemon.killTimeout = app.killTimeout / 1000;
-  // PORT is the port itself (the recipe's --port and its PORT).
-  const env = Object.fromEntries(Object.entries(app.env).filter(([name]) => name !== 'PORT'));
+  // PORT is the port itself (the recipe's --port and its PORT). A name the recipes cannot hold (a config's `my.var`)
+  // is left out and said: refusing it would leave no recipe for the app at all, and no flag could fix that.
+  const odd = Object.keys(app.env).filter((name) => !isRecipeEnvName(name));
+  if (odd.length > 0) {
+    warnings.push(
+      `the env of ${quoted} has ${odd.map((name) => JSON.stringify(name)).join(', ')}, not a variable name the ` +
+        'recipes take (letters, digits and _): left out; add it to the recipe by hand if the app needs it',
+    );
+  }
+  const env = Object.fromEntries(Object.entries(app.env).filter(([name]) => name !== 'PORT' && isRecipeEnvName(name)));
   if (Object.keys(env).length > 0) fromDaemon.env = env;
   const given = new Set(Object.keys(flags).filter((key) => flags[key as keyof DeployInput] !== undefined));
   const taken = Object.keys(fromDaemon).filter((key) => !given.has(key));

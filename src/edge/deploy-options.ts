@@ -31,6 +31,11 @@ const kMemoryError =
   '(kilo is a lowercase k, mega a capital M: 1m is not a memory size)';
 // A variable name both recipes take as it is (a shell's): Kubernetes before 1.30 refuses any other.
 const kEnvName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether a deploy recipe's `env` takes a variable of this name (letters, digits and _, no leading digit). */
+export function isRecipeEnvName(name: string): boolean {
+  return kEnvName.test(name);
+}
 const kEnvNameError = 'expected a variable name of letters, digits and _, not starting with a digit';
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;

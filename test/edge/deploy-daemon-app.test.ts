@@ -10,6 +10,8 @@ import { test } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseRunArgs } from '../../dist/cli/run-args.js';
+import { type DaemonDeployApp, daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
+import { type DeployOptionError, resolveDeployOptions } from '../../dist/edge/index.js';
 import { appFixture, HiveHome, tempHome } from '../daemon/helpers.js';
 import { writeApp } from './deploy-command.js';
 import { freePort } from './nginx-harness.js';
@@ -133,4 +135,54 @@ test('without a daemon, --app names the app and package.json gives the rest, as 
   } finally {
     await none.cleanup();
   }
+});
+
+// An app as cli/daemon-app.ts hands it over, for daemonDeployInput alone.
+const described: DaemonDeployApp = {
+  name: 'api',
+  script: '/srv/api/dist/server.js',
+  cwd: '/srv/api',
+  args: [],
+  instances: 'max',
+  port: 3000,
+  sticky: null,
+  nodeArgs: [],
+  maxMemoryRestart: null,
+  killTimeout: 5000,
+  env: { PORT: '3000', GREETING: 'hi', 'my.var': 'x' },
+  command: null,
+};
+
+test('what the recipe cannot hold as the daemon runs the app is refused or said, never written half-way', () => {
+  const taken = daemonDeployInput(described, { app: 'api' }, '/srv/api');
+  assert.equal(taken.input.script, 'dist/server.js');
+  // PORT is the port; a name the recipes cannot hold is left out, and said.
+  assert.deepEqual(taken.input.env, { GREETING: 'hi' });
+  assert.match(taken.warnings.join('\n'), /"my\.var", not a variable name the recipes take/);
+  assert.doesNotThrow(() => resolveDeployOptions(taken.input));
+
+  // -1 is no recipe's input: -i max, said.
+  const minusOne = daemonDeployInput({ ...described, instances: '-1' }, { app: 'api' }, '/srv/api');
+  assert.equal(minusOne.input.instances, undefined);
+  assert.match(minusOne.warnings.join('\n'), /--instances -1, which the recipe does not take/);
+
+  // A script outside the build context is refused unless --script names one; the flag is not "taken".
+  assert.throws(
+    () => daemonDeployInput(described, { app: 'api' }, '/srv/api/dist/sub'),
+    (error: DeployOptionError) => error.code === 'ERR_HIVE_DEPLOY_INVALID_OPTION' && /outside/.test(error.message),
+  );
+  const flagged = daemonDeployInput(described, { app: 'api', script: 'x.js' }, '/srv/api/dist/sub');
+  assert.equal(flagged.input.script, 'x.js');
+  assert.ok(!flagged.taken.includes('script'));
+  assert.match(flagged.warnings.join('\n'), /runs "api" in \/srv\/api; in the container it runs in \/app/);
+
+  // A fork-mode program hive run cannot run: refused; a node one is taken.
+  assert.throws(
+    () => daemonDeployInput({ ...described, command: '/usr/bin/python3' }, { app: 'api' }, '/srv/api'),
+    /fork-mode program \(\/usr\/bin\/python3\)/,
+  );
+  assert.equal(
+    daemonDeployInput({ ...described, command: process.execPath }, { app: 'api' }, '/srv/api').input.script,
+    'dist/server.js',
+  );
 });
