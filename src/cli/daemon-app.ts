@@ -1,45 +1,108 @@
+import { resolve } from 'node:path';
 import { DaemonClient } from '../daemon/client.js';
 import { DaemonNotRunningError } from '../daemon/errors.js';
 import { listeningPorts } from '../daemon/listening-ports.js';
 import { hivePaths } from '../daemon/paths.js';
 import type { AppInfo, EnvResult } from '../daemon/protocol.js';
+import type { DaemonDeployApp } from '../edge/daemon-app-deploy.js';
 import type { DaemonApp } from '../edge/daemon-app-site.js';
 import { inspectorPorts } from '../edge/inspector-ports.js';
+import { HiveError } from '../errors.js';
 
 /**
- * One app as the running daemon of `$HIVE_HOME` describes it, for `hive edge nginx --app`: its settings, the PORT of
- * its environment, and the ports its processes listen on now. Never starts a daemon: throws
- * `DaemonNotRunningError` when none runs, and the daemon's `ERR_HIVE_APP_NOT_FOUND` for an app it does not have.
+ * One app as the running daemon of `$HIVE_HOME` has it: `describe`'s answer, the environment its processes are
+ * started in, and its own env alone (no shell's). Never starts a daemon: throws `DaemonNotRunningError` (with `hint`)
+ * when none runs, and the daemon's `ERR_HIVE_APP_NOT_FOUND` for an app it does not have. One reading for every
+ * command that takes an app as the daemon runs it (`hive edge nginx --app`, `hive deploy --app`).
  */
-export async function readDaemonApp(target: string): Promise<DaemonApp> {
+export async function askDaemonApp(
+  target: string,
+  hint: string,
+): Promise<{ info: AppInfo; env: Record<string, string>; own: Record<string, string> }> {
   const paths = hivePaths();
   const client = await DaemonClient.connect({ start: false, paths });
-  if (!client) {
-    throw new DaemonNotRunningError(paths.home, 'start the app with `hive start`, or pass --port (or --socket)');
-  }
+  if (!client) throw new DaemonNotRunningError(paths.home, hint);
   try {
     const info = await client.request<AppInfo>('describe', { target });
-    const { env } = await client.request<EnvResult>('env', { target: String(info.id) });
-    // Hive's own server in the primary is not the app's, and an inspector's port must never get public traffic.
-    const metricsPort = info.metrics === null ? undefined : urlPort(info.metrics);
-    const inspector = inspectorPorts(info.settings.nodeArgs, env.NODE_OPTIONS);
-    const listening = listeningPorts(info.processes.map((p) => p.pid))?.filter(
-      (port) => port !== metricsPort && !inspector(port),
-    );
-    return {
-      name: info.name,
-      status: info.status,
-      port: info.settings.port ?? envPort(env.PORT),
-      instances: info.settings.portPerInstance ? instanceCount(info) : 1,
-      socket: info.settings.socket,
-      sticky: info.settings.sticky,
-      listening,
-      // A daemon of an older build does not say (ProcessInfo.listen).
-      listens: info.processes.flatMap((p) => (p.listen ? [p.listen] : [])),
-    };
+    const { env, own } = await client.request<EnvResult>('env', { target: String(info.id) });
+    return { info, env, own };
   } finally {
     client.close();
   }
+}
+
+/**
+ * `read` (an {@link askDaemonApp} reading), or undefined when the daemon's word is not to be had: no daemon runs, it
+ * runs no such app, or it cannot be asked (another build, no answer). Said on stderr as `hive <command>: ...;
+ * <without>`, except no daemon at all: a misspelt name, or a daemon of another build (before `hive update`), would
+ * otherwise lose the app's settings without a word. Any other error (an unsafe HIVE_HOME) is thrown.
+ */
+export async function daemonAppIfAny<T>(
+  read: Promise<T>,
+  name: string,
+  command: string,
+  without: string,
+): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    const code = error instanceof HiveError ? error.code : '';
+    if (!(code === 'ERR_HIVE_APP_NOT_FOUND' || code.startsWith('ERR_HIVE_DAEMON_'))) throw error;
+    if (code === 'ERR_HIVE_APP_NOT_FOUND') {
+      process.stderr.write(`hive ${command}: the daemon runs no app ${JSON.stringify(name)}; ${without}\n`);
+    } else if (code !== 'ERR_HIVE_DAEMON_NOT_RUNNING') {
+      process.stderr.write(`hive ${command}: ${code}: ${(error as Error).message}; ${without}\n`);
+    }
+    return undefined;
+  }
+}
+
+/**
+ * One app as the running daemon describes it, for `hive edge nginx --app`: its settings, the PORT of its environment,
+ * and the ports its processes listen on now. Throws as {@link askDaemonApp}.
+ */
+export async function readDaemonApp(target: string): Promise<DaemonApp> {
+  const { info, env } = await askDaemonApp(target, 'start the app with `hive start`, or pass --port (or --socket)');
+  // Hive's own server in the primary is not the app's, and an inspector's port must never get public traffic.
+  const metricsPort = info.metrics === null ? undefined : urlPort(info.metrics);
+  const inspector = inspectorPorts(info.settings.nodeArgs, env.NODE_OPTIONS);
+  const listening = listeningPorts(info.processes.map((p) => p.pid))?.filter(
+    (port) => port !== metricsPort && !inspector(port),
+  );
+  return {
+    name: info.name,
+    status: info.status,
+    port: info.settings.port ?? envPort(env.PORT),
+    instances: info.settings.portPerInstance ? instanceCount(info) : 1,
+    socket: info.settings.socket,
+    sticky: info.settings.sticky,
+    listening,
+    // A daemon of an older build does not say (ProcessInfo.listen).
+    listens: info.processes.flatMap((p) => (p.listen ? [p.listen] : [])),
+  };
+}
+
+/**
+ * One app as the running daemon runs it, for `hive deploy --app`: its script (absolute), arguments, settings and its
+ * own env, never the shell's it was started from. Throws as {@link askDaemonApp}.
+ */
+export async function readDaemonDeployApp(target: string): Promise<DaemonDeployApp> {
+  const { info, own } = await askDaemonApp(target, 'start the app with `hive start`');
+  const { settings } = info;
+  return {
+    name: info.name,
+    script: resolve(info.cwd, info.script),
+    cwd: info.cwd,
+    args: settings.args,
+    instances: settings.instances,
+    port: settings.port,
+    sticky: settings.sticky,
+    nodeArgs: settings.nodeArgs,
+    maxMemoryRestart: settings.maxMemoryRestart,
+    killTimeout: settings.killTimeout,
+    env: own,
+    command: settings.command,
+  };
 }
 
 // URL's port is '' for the scheme's default (http://host/ is port 80), which Number() would make 0.

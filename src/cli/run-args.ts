@@ -275,9 +275,7 @@ export function parseNodeArgs(value: string): string[] {
 }
 
 /** The `--node-args` value that {@link parseNodeArgs} reads back as `args`, each one whole. */
-export function formatNodeArgs(args: readonly string[]): string {
-  return args.map((arg) => (/^[^\s"'\\]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`)).join(' ');
-}
+export { joinArgs as formatNodeArgs } from '../config/split-args.js';
 
 /** `--threads`: a positive integer, as `hive start --threads` takes it. */
 function parseThreads(value: string): string {

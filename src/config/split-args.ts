@@ -47,3 +47,8 @@ function readQuoted(value: string, start: number): { text: string; end: number }
   }
   return undefined;
 }
+
+/** The string {@link splitArgs} reads back as `args`, each one whole (`--node-args` as `hive start` writes it). */
+export function joinArgs(args: readonly string[]): string {
+  return args.map((arg) => (/^[^\s"'\\]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`)).join(' ');
+}

@@ -103,7 +103,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
       case 'env': {
         if (request.target === 'all') throw new AppNotFoundError('all', 'env takes one app');
         const app = apps.one(request.target);
-        return { id: app.id, name: app.name, env: app.environment() } satisfies EnvResult;
+        return { id: app.id, name: app.name, env: app.environment(), own: app.ownEnvironment() } satisfies EnvResult;
       }
       case 'start':
         return apps.start(request.app, {

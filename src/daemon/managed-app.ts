@@ -910,15 +910,12 @@ export class ManagedApp {
    * one: what a restart or a resurrect would start them in, which a reload that fails leaves as it was.
    */
   environment(): Record<string, string> {
-    const env = appEnvironment(this.spec);
-    // Code-unit order, as `env | LC_ALL=C sort`: the same on every machine, whatever its locale.
-    const keys = Object.keys(env).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const sorted: Record<string, string> = {};
-    for (const key of keys) {
-      const value = env[key];
-      if (value !== undefined) sorted[key] = value;
-    }
-    return sorted;
+    return sortedEnv(appEnvironment(this.spec));
+  }
+
+  /** The app's own `env` (the spec's, the same one as environment()'s), without the shell's: keys sorted. */
+  ownEnvironment(): Record<string, string> {
+    return sortedEnv(this.spec.env);
   }
 
   // Cluster mode: `hive run`; fork mode: the fork primary. Both report in the same JSON lines.
@@ -1468,4 +1465,15 @@ function withInstances(runArgs: string[], instances: number | string): string[] 
 // The primary's respawns after the slots.
 function slotOrder(slot: number | 'primary'): number {
   return slot === 'primary' ? Number.MAX_SAFE_INTEGER : slot;
+}
+
+// Code-unit order, as `env | LC_ALL=C sort`: the same on every machine, whatever its locale.
+function sortedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keys = Object.keys(env).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted: Record<string, string> = {};
+  for (const key of keys) {
+    const value = env[key];
+    if (value !== undefined) sorted[key] = value;
+  }
+  return sorted;
 }

@@ -329,6 +329,12 @@ export interface EnvResult {
   id: number;
   name: string;
   env: Record<string, string>;
+  /**
+   * The app's own env alone (`--env`, a config file's `env`, and what Hive derives from its options such as
+   * HIVE_POOL_THREADS), keys sorted: none of the shell's, whose variables may be any secret of the user's.
+   * `hive deploy --app` writes these into a recipe.
+   */
+  own: Record<string, string>;
 }
 
 /** An app's log files a `flush` emptied (regular files only: a pipe or a device is left alone). */

@@ -3,7 +3,7 @@
  * and start order following health.
  */
 import type { DeployOptions } from './deploy-options.js';
-import { runWhere, shellWord } from './dockerfile.js';
+import { containerEnv, runWhere, shellWord } from './dockerfile.js';
 import { generateNginxConfig } from './nginx-config.js';
 import { toYaml } from './yaml-writer.js';
 
@@ -50,11 +50,7 @@ export function renderCompose(options: DeployOptions): string {
           : { context: options.layout.context, dockerfile: `${options.layout.recipe}/Dockerfile` },
       image: options.image,
       // No `init: true`: the image's ENTRYPOINT is tini already, and Docker's init in front of it would be a second.
-      environment: {
-        NODE_ENV: 'production',
-        PORT: String(options.port),
-        ...(options.redis && { REDIS_URL: 'redis://redis:6379' }),
-      },
+      environment: containerEnv(options),
       expose: [String(options.port)],
       deploy: { replicas: options.replicas, ...composeLimits(options) },
       stop_grace_period: `${Math.ceil(options.killTimeout) + 5}s`,

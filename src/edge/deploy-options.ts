@@ -29,6 +29,14 @@ const kCpuPrecisionError =
 const kMemoryError =
   'expected bytes or a number with a suffix k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi or Ei, such as 512Mi, 1.5Gi or 1G ' +
   '(kilo is a lowercase k, mega a capital M: 1m is not a memory size)';
+// A variable name both recipes take as it is (a shell's): Kubernetes before 1.30 refuses any other.
+const kEnvName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether a deploy recipe's `env` takes a variable of this name (letters, digits and _, no leading digit). */
+export function isRecipeEnvName(name: string): boolean {
+  return kEnvName.test(name);
+}
+const kEnvNameError = 'expected a variable name of letters, digits and _, not starting with a digit';
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -122,6 +130,17 @@ const deploySchema = z.strictObject({
       return seconds;
     })
     .default(5),
+  /** The script's own arguments: `hive run <script> -- <args>`. */
+  args: z.array(z.string()).default([]),
+  /** `hive run --node-args`: the Node.js flags of the app's processes, one flag or value each (`--inspect`). */
+  nodeArgs: z.array(z.string().min(1)).default([]),
+  /** `hive run --max-memory-restart`, in bytes: a process whose RSS exceeds it is replaced. */
+  maxMemoryRestart: z.number().int().positive().optional(),
+  /**
+   * The app's own environment, set in its container (compose's `environment`, the Deployment's `env`): what the app
+   * was given (`--env`, a config's `env`), never a shell's. The recipe's own NODE_ENV, PORT and REDIS_URL win.
+   */
+  env: z.record(z.string().regex(kEnvName, { error: kEnvNameError }), z.string()).default({}),
   sticky: z.string().superRefine(stickyRefinement).optional(),
   redis: z.boolean().default(true),
   /**

@@ -3,6 +3,7 @@
  * is written, since the files are still worth having (the user may fix the app before building).
  */
 import { cpuCores, type DeployInput, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
+import { containerEnv } from './dockerfile.js';
 
 /** What `hive deploy` found in the app's directory (the build context). */
 export interface AppDirectory {
@@ -43,6 +44,18 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
         `--instances ${options.instances} (instances) is more processes than the CPU limit gives: with ${limit}, ` +
           `-i max would start ${most}; the others share that quota and the kernel throttles them all, so requests ` +
           'get slower rather than more served. Give --instances max, or raise --cpu-limit',
+      );
+    }
+  }
+  // The app's own value of a variable the recipe sets would be lost without a word (NODE_ENV=development, a REDIS_URL
+  // of the machine it ran on).
+  const recipeEnv = containerEnv(options);
+  for (const [name, value] of Object.entries(options.env)) {
+    if (recipeEnv[name] !== value) {
+      // The app's value is not repeated: a REDIS_URL may hold a password.
+      warnings.push(
+        `env ${name}: the recipe sets ${name}=${recipeEnv[name]} itself, which the container gets instead of the ` +
+          "app's value; edit the recipe to keep the app's",
       );
     }
   }

@@ -3,6 +3,7 @@
  * an unprivileged user, and tini as PID 1 (it reaps orphans) running `hive run` in exec form, so that SIGTERM
  * reaches hive run and it drains the app.
  */
+import { joinArgs } from '../config/split-args.js';
 import type { DeployOptions } from './deploy-options.js';
 
 /** `hive run`'s arguments in the container: the script, the cluster size, the drain budget, the sticky key. */
@@ -13,6 +14,8 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
     ? `${options.killTimeout}s`
     : `${Math.round(options.killTimeout * 1000)}ms`;
   args.push('--kill-timeout', killTimeout);
+  if (options.maxMemoryRestart !== undefined) args.push('--max-memory-restart', String(options.maxMemoryRestart));
+  if (options.nodeArgs.length > 0) args.push('--node-args', joinArgs(options.nodeArgs));
   // The probes' port: Hive's metrics server answers /healthz and /readyz there, never on the app's port. On every
   // address: the kubelet probes the pod's IP (compose's health check, inside the container, would do with loopback).
   if (usesMetricsPort(options)) {
@@ -23,7 +26,21 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
   if (options.sticky !== undefined) {
     args.push('--sticky', options.sticky === 'ip' ? 'header:x-real-ip' : options.sticky);
   }
+  if (options.args.length > 0) args.push('--', ...options.args);
   return args;
+}
+
+/**
+ * The container's environment: the app's own, under the recipe's NODE_ENV and PORT (and REDIS_URL with Redis), which
+ * the image and the recipe's services are made for.
+ */
+export function containerEnv(options: DeployOptions): Record<string, string> {
+  return {
+    ...options.env,
+    NODE_ENV: 'production',
+    PORT: String(options.port),
+    ...(options.redis && { REDIS_URL: 'redis://redis:6379' }),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * Each manifest is a plain object (checked against the API schemas in test/edge) printed as one multi-document file.
  */
 import type { DeployOptions } from './deploy-options.js';
-import { buildCommand, hiveRunArgs, runWhere, shellWord, usesMetricsPort } from './dockerfile.js';
+import { buildCommand, containerEnv, hiveRunArgs, runWhere, shellWord, usesMetricsPort } from './dockerfile.js';
 import { DeployOptionError } from './errors.js';
 import { toYamlDocuments } from './yaml-writer.js';
 
@@ -23,10 +23,10 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
     ...(options.namespace !== undefined && { namespace: options.namespace }),
     labels,
   });
-  const env = [
-    { name: 'NODE_ENV', value: 'production' },
-    ...(options.redis ? [{ name: 'REDIS_URL', value: 'redis://redis:6379' }] : []),
-  ];
+  // PORT is the image's (the Dockerfile's ENV) and hive run's --port: the manifest has always left it out.
+  const env = Object.entries(containerEnv(options))
+    .filter(([name]) => name !== 'PORT')
+    .map(([name, value]) => ({ name, value }));
   // ingress-nginx keeps upstream connections alive and shares them between clients, while Hive's sticky router
   // picks a process per connection: within a pod, clients would land on each other's processes. So a sticky app
   // runs one process per pod and scales by pods, with the ingress hashing each client to a pod.

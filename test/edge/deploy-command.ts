@@ -1,15 +1,23 @@
 // For the tests of `hive deploy` as a command: run it in an app's directory, and make such a directory.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
+// Never created: no daemon can run there.
+const noDaemonHome = join(tmpdir(), `hive-deploy-no-daemon-${process.pid}`);
 
 /** Runs `hive deploy <argv>` in `cwd` to its end: the built command module in a node of its own, as the CLI runs it. */
 export function hiveDeploy(cwd: string, ...argv: string[]): SpawnSyncReturns<string> {
   const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
   // "--": node would take a --help among the arguments as its own.
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], { cwd, encoding: 'utf8' });
+  // A HIVE_HOME of no daemon: `--app` of an app the user's own daemon runs would take that app (deploy-daemon-app).
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, HIVE_HOME: noDaemonHome },
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { daemonDeployInput } from '../../edge/daemon-app-deploy.js';
 import type { DeployInput } from '../../edge/deploy-options.js';
 import { type DeployTarget, type RecipeFile, renderDeployRecipe } from '../../edge/deploy-recipes.js';
 import { deployWarnings, kLockfiles } from '../../edge/deploy-warnings.js';
@@ -12,6 +13,7 @@ import {
   DeployPackageJsonError,
 } from '../../edge/errors.js';
 import { HiveError } from '../../errors.js';
+import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
 
@@ -24,7 +26,11 @@ ignore file is Dockerfile.dockerignore (next to the Dockerfile, where Docker rea
             PodDisruptionBudget when --min is above 1)
 
 Options:
-      --app <name>             app name (default: package.json's name)
+      --app <name>             app name (default: package.json's name). When the running daemon (of
+                               $HIVE_HOME) has an app of that name, the recipe takes it as the daemon runs it:
+                               its script, arguments, instances, port, sticky mode, node args, max memory restart,
+                               kill timeout and its own env (--env, a config's env; never the shell's), each flag
+                               given over it
       --script <file>          entry script for \`hive run\` (default: package.json's main, else server.js)
       --port <port>            the app's port (default 3000)
       --instances <n|max>      processes per container (default max: from the CPU limit)
@@ -73,10 +79,7 @@ export default async function deploy(argv: string[]): Promise<number> {
       return parsed.help ? 0 : 2;
     }
     out = resolve(parsed.out);
-    // The app's directory is the current one (its package.json named the app): the recipe's paths to and from it.
-    const posixRelative = (from: string, to: string) => relative(from, to).split(sep).join('/') || '.';
-    const layout = { recipe: posixRelative(process.cwd(), out), context: posixRelative(out, process.cwd()) };
-    const input = { ...parsed.input, layout };
+    const input = { ...(await daemonInput(parsed)), layout: layoutOf(out) };
     files = renderDeployRecipe(parsed.target, input);
     const lockfiles = kLockfiles.filter((name) => existsSync(name));
     const app = { dir: process.cwd(), packageJson: parsed.packageJson, lockfiles };
@@ -86,6 +89,8 @@ export default async function deploy(argv: string[]): Promise<number> {
     force = parsed.force;
   } catch (error) {
     printError(error);
+    // A HIVE_HOME not safe to ask a daemon in: not bad input, and no flag would help (as for hive edge).
+    if (error instanceof HiveError && error.code === 'ERR_HIVE_HOME_UNSAFE') return 1;
     process.stderr.write('Run `hive deploy --help` for the options.\n');
     return 2;
   }
@@ -109,6 +114,38 @@ export default async function deploy(argv: string[]): Promise<number> {
     printError(error);
     return 1;
   }
+}
+
+// The app's directory is the current one (its package.json named the app): the recipe's paths to and from it.
+function layoutOf(out: string): { recipe: string; context: string } {
+  const posixRelative = (from: string, to: string) => relative(from, to).split(sep).join('/') || '.';
+  return { recipe: posixRelative(process.cwd(), out), context: posixRelative(out, process.cwd()) };
+}
+
+/**
+ * The recipe's input: with `--app <name>` of an app the running daemon has, that app as the daemon runs it, the flags
+ * over it; else (no daemon, no such app, or no --app) the flags over package.json, as without a daemon. The script
+ * is package.json's main only when neither the flags nor the daemon give one.
+ */
+async function daemonInput(parsed: DeployArgs): Promise<DeployInput> {
+  let input = parsed.input;
+  if (parsed.appFlag !== undefined) {
+    const name = parsed.appFlag;
+    const without = 'the recipe is made of package.json and the flags';
+    const app = await daemonAppIfAny(readDaemonDeployApp(name), name, 'deploy', without);
+    if (app !== undefined) {
+      const fromDaemon = daemonDeployInput(app, input, process.cwd());
+      input = fromDaemon.input;
+      // The env's names only: its values may be secrets, which the terminal (or a CI log) need not show.
+      const taken = fromDaemon.taken
+        .map((key) => (key === 'env' ? `env (${Object.keys(input.env ?? {}).join(', ')})` : key))
+        .join(', ');
+      process.stderr.write(`hive deploy: app ${JSON.stringify(name)} as the daemon runs it: ${taken}\n`);
+      for (const warning of fromDaemon.warnings) process.stderr.write(`hive deploy: warning: ${warning}\n`);
+    }
+  }
+  if (input.script === undefined && parsed.main !== undefined) input = { ...input, script: parsed.main };
+  return input;
 }
 
 /**
@@ -140,7 +177,12 @@ async function makeOutDir(out: string): Promise<void> {
 interface DeployArgs {
   help: boolean;
   target: DeployTarget | undefined;
+  /** The flags' input, package.json's name in `app` unless --app: its main is in `main`, not in `script`. */
   input: DeployInput;
+  /** `--app`'s value, undefined without the flag. */
+  appFlag: string | undefined;
+  /** package.json's main, the script unless `--script` or the daemon's app gives one. */
+  main: string | undefined;
   /** The app's package.json, undefined when there is none. */
   packageJson: Record<string, unknown> | undefined;
   out: string;
@@ -188,7 +230,16 @@ function parse(argv: string[]): DeployArgs {
   }
   const [target, extra] = positionals;
   if (values.help === true) {
-    return { help: true, target: undefined, input: { app: '' }, packageJson: undefined, out: '.', force: false };
+    return {
+      help: true,
+      target: undefined,
+      input: { app: '' },
+      appFlag: undefined,
+      main: undefined,
+      packageJson: undefined,
+      out: '.',
+      force: false,
+    };
   }
   if (target !== undefined && target !== 'compose' && target !== 'k8s') {
     throw new DeployOptionError('argv', `unknown target ${JSON.stringify(target)} (expected compose or k8s)`);
@@ -206,7 +257,7 @@ function parse(argv: string[]): DeployArgs {
   const pkg = appDefaults(packageJson);
   const input: DeployInput = {
     app: str('app') ?? pkg.name ?? '',
-    ...defined('script', str('script') ?? pkg.main),
+    ...defined('script', str('script')),
     ...defined('port', int('port')),
     ...defined('instances', str('instances') === 'max' ? ('max' as const) : int('instances')),
     ...defined('replicas', int('replicas')),
@@ -239,6 +290,8 @@ function parse(argv: string[]): DeployArgs {
     help: false,
     target: target as DeployTarget | undefined,
     input,
+    appFlag: str('app'),
+    main: pkg.main,
     packageJson,
     out: str('out') ?? '.',
     force: values.force === true,

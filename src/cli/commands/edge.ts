@@ -10,7 +10,7 @@ import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
 import type { SiteInput } from '../../edge/options.js';
 import { HiveError } from '../../errors.js';
-import { readDaemonApp } from '../daemon-app.js';
+import { daemonAppIfAny, readDaemonApp } from '../daemon-app.js';
 
 /**
  * `hive edge nginx [options]`: prints or writes an nginx config for one app or every app of a config file. Every
@@ -119,24 +119,9 @@ async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
 async function daemonSite(name: string, site: EdgeArgs['site']): Promise<SiteInput> {
   const { upstream } = site;
   const flagsSuffice = upstream.port !== undefined || upstream.socket !== undefined || upstream.hosts !== undefined;
-  let app: Awaited<ReturnType<typeof readDaemonApp>>;
-  try {
-    app = await readDaemonApp(name);
-  } catch (error) {
-    const code = error instanceof HiveError ? error.code : '';
-    if (!flagsSuffice || !(code === 'ERR_HIVE_APP_NOT_FOUND' || code.startsWith('ERR_HIVE_DAEMON_'))) throw error;
-    // Said, not silent: a misspelt name, or a daemon of another build (before `hive update`), would otherwise lose
-    // the app's sticky mode without a word.
-    if (code === 'ERR_HIVE_APP_NOT_FOUND') {
-      process.stderr.write(
-        `hive edge: the daemon runs no app ${JSON.stringify(name)}; the site is made of the flags alone\n`,
-      );
-    } else if (code !== 'ERR_HIVE_DAEMON_NOT_RUNNING') {
-      process.stderr.write(`hive edge: ${code}: ${(error as Error).message}; the site is made of the flags alone\n`);
-    }
-    return { ...site, app: name };
-  }
-  return daemonAppSite(app, site);
+  if (!flagsSuffice) return daemonAppSite(await readDaemonApp(name), site);
+  const app = await daemonAppIfAny(readDaemonApp(name), name, 'edge', 'the site is made of the flags alone');
+  return app === undefined ? { ...site, app: name } : daemonAppSite(app, site);
 }
 
 /**

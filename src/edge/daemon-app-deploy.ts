@@ -1,0 +1,115 @@
+/**
+ * `hive deploy <compose|k8s> --app <name>` with a daemon that runs the app: the recipe's input from what the daemon
+ * says of it (script, arguments, instances, port, env...), with the flags over it. Reading the daemon is the CLI's
+ * (cli/daemon-app.ts, as for `hive edge nginx --app`); this module only decides.
+ */
+import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { type DeployInput, isRecipeEnvName } from './deploy-options.js';
+import { DeployOptionError } from './errors.js';
+
+/** One app as the daemon runs it: what of it a deploy recipe holds. */
+export interface DaemonDeployApp {
+  name: string;
+  /** Its entry script, absolute. */
+  script: string;
+  /** The directory its processes run in. */
+  cwd: string;
+  /** The script's own arguments. */
+  args: string[];
+  /** The instance count it was started with (`max`, `0`, `-1`, `4`). */
+  instances: string;
+  /** Its port (`--port`, else the PORT of its env); null without one. */
+  port: number | null;
+  sticky: string | null;
+  nodeArgs: string[];
+  /** Bytes; null: no limit. */
+  maxMemoryRestart: number | null;
+  /** Milliseconds. */
+  killTimeout: number;
+  /**
+   * Its own env only (`--env`, a config file's `env`): never the shell's it was started from, nor the daemon's, whose
+   * variables may be any secret of the user's and have no place in a recipe.
+   */
+  env: Record<string, string>;
+  /** A fork-mode app's program (node, python3...); null in cluster mode. */
+  command: string | null;
+}
+
+/** The recipe's input and what was taken from the daemon, for the CLI to say. */
+export interface DaemonDeployInput {
+  input: DeployInput;
+  /** The input keys that came from the daemon, in the order the recipe's flags list them. */
+  taken: string[];
+  /** What the recipe cannot hold as the daemon runs the app, said as warnings. */
+  warnings: string[];
+}
+
+/**
+ * `flags` (the command line's input: only what was given) over `app` as the daemon runs it. The recipe runs the app
+ * with `hive run` in the image's /app, which holds `contextDir` (the Docker build context): the script is taken
+ * relative to it. Throws `ERR_HIVE_DEPLOY_INVALID_OPTION` (key `app`) for an app the recipe cannot run: a program
+ * other than node, or a script outside the context, unless `--script` names one.
+ */
+export function daemonDeployInput(app: DaemonDeployApp, flags: DeployInput, contextDir: string): DaemonDeployInput {
+  const warnings: string[] = [];
+  const quoted = JSON.stringify(app.name);
+  if (app.command !== null && !/^node(\.exe)?$/.test(basename(app.command))) {
+    throw new DeployOptionError(
+      'app',
+      `app: the daemon runs ${quoted} as a fork-mode program (${app.command}), which \`hive run\` in a recipe's ` +
+        'container cannot run: give --app another name to write a recipe from package.json and the flags',
+    );
+  }
+  const fromDaemon: Partial<DeployInput> = {};
+  if (flags.script === undefined) {
+    const script = relative(contextDir, app.script).split(sep).join('/');
+    if (isAbsolute(script) || script === '..' || script.startsWith('../')) {
+      throw new DeployOptionError(
+        'app',
+        `app: the daemon runs ${quoted} from ${app.script}, outside ${contextDir} (the Docker build context, the ` +
+          "image's /app): run hive deploy in the app's directory, or give --script",
+      );
+    }
+    fromDaemon.script = posix.normalize(script);
+  }
+  if (resolve(app.cwd) !== resolve(contextDir)) {
+    warnings.push(
+      `the daemon runs ${quoted} in ${app.cwd}; in the container it runs in /app, the build context (${contextDir}): ` +
+        'paths the app reads relative to its working directory may differ',
+    );
+  }
+  if (app.args.length > 0) fromDaemon.args = app.args;
+  const instances = instanceCount(app.instances);
+  if (instances !== undefined) fromDaemon.instances = instances;
+  else {
+    warnings.push(
+      `the daemon runs ${quoted} with --instances ${app.instances}, which the recipe does not take: it runs -i max ` +
+        '(one process per CPU of the container limit) unless --instances says otherwise',
+    );
+  }
+  if (app.port !== null) fromDaemon.port = app.port;
+  if (app.sticky !== null) fromDaemon.sticky = app.sticky;
+  if (app.nodeArgs.length > 0) fromDaemon.nodeArgs = app.nodeArgs;
+  if (app.maxMemoryRestart !== null) fromDaemon.maxMemoryRestart = app.maxMemoryRestart;
+  fromDaemon.killTimeout = app.killTimeout / 1000;
+  // PORT is the port itself (the recipe's --port and its PORT). A name the recipes cannot hold (a config's `my.var`)
+  // is left out and said: refusing it would leave no recipe for the app at all, and no flag could fix that.
+  const odd = Object.keys(app.env).filter((name) => !isRecipeEnvName(name));
+  if (odd.length > 0) {
+    warnings.push(
+      `the env of ${quoted} has ${odd.map((name) => JSON.stringify(name)).join(', ')}, not a variable name the ` +
+        'recipes take (letters, digits and _): left out; add it to the recipe by hand if the app needs it',
+    );
+  }
+  const env = Object.fromEntries(Object.entries(app.env).filter(([name]) => name !== 'PORT' && isRecipeEnvName(name)));
+  if (Object.keys(env).length > 0) fromDaemon.env = env;
+  const given = new Set(Object.keys(flags).filter((key) => flags[key as keyof DeployInput] !== undefined));
+  const taken = Object.keys(fromDaemon).filter((key) => !given.has(key));
+  return { input: { ...fromDaemon, ...flags }, taken, warnings };
+}
+
+// `hive run -i`: `max` and 0 are both every CPU; -1 (every CPU but one) is not a recipe's input.
+function instanceCount(instances: string): 'max' | number | undefined {
+  if (instances === 'max' || instances === '0') return 'max';
+  return /^[1-9]\d*$/.test(instances) ? Number(instances) : undefined;
+}

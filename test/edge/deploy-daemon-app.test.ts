@@ -1,0 +1,189 @@
+// `hive deploy <compose|k8s> --app <name>` takes the app as the running daemon (HIVE_HOME) runs it: its script and
+// arguments, instances, port, node args, max memory restart, kill timeout and its own env (never the shell's it was
+// started from), each flag over the daemon's value; without a daemon, or without such an app, the recipe is made of
+// package.json and the flags as before. Real daemon, real app; the manifests checked against the API schemas and the
+// container's `hive run` arguments read back by hive run's own parser.
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { parse, parseAllDocuments } from 'yaml';
+import { parseRunArgs } from '../../dist/cli/run-args.js';
+import { type DaemonDeployApp, daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
+import { type DeployOptionError, resolveDeployOptions } from '../../dist/edge/index.js';
+import { appFixture, HiveHome, tempHome } from '../daemon/helpers.js';
+import { writeApp } from './deploy-command.js';
+import { freePort } from './nginx-harness.js';
+
+const hive = tempHome();
+// The app's directory, the build context: package.json names another entry point, which the daemon's app wins over.
+const appDir = writeApp(join(hive.dir, 'app'), { name: 'api', main: 'main.js', dependencies: { hive: '*' } });
+copyFileSync(appFixture, join(appDir, 'server.js'));
+// In the shell that starts the app (which the app's processes get): never for a recipe.
+const shellSecret = { DEPLOY_TEST_SHELL_SECRET: 'do-not-copy' };
+
+function deploy(args: string[], home: HiveHome = hive) {
+  return home.run(['deploy', ...args], { cwd: appDir, env: shellSecret });
+}
+
+// The container's `hive run` arguments, as hive run itself reads them.
+function runArgs(args: string[]) {
+  return parseRunArgs(args, {}).supervisor;
+}
+
+test('the recipe takes the daemon app as it runs it, and a flag wins over the daemon value', async () => {
+  const port = await freePort();
+  await hive.json(
+    [
+      'start',
+      'server.js',
+      '--name',
+      'api',
+      '-i',
+      '2',
+      '--port',
+      String(port),
+      '--env',
+      'GREETING=hello there',
+      '--kill-timeout',
+      '7s',
+      '--max-memory-restart',
+      '300M',
+      '--node-args=--max-old-space-size=256 --title="my api"',
+      '--',
+      '--mode',
+      'fast',
+    ],
+    { cwd: appDir, env: shellSecret },
+  );
+  // The daemon's app does have the shell's variable: what it runs in, not what it was given.
+  const env = await hive.json<Record<string, string>>(['env', 'api']);
+  assert.equal(env.DEPLOY_TEST_SHELL_SECRET, 'do-not-copy');
+
+  const compose = await deploy(['compose', '--app', 'api', '--out', 'compose']);
+  assert.equal(compose.code, 0, compose.stderr);
+  const file = parse(readFileSync(join(appDir, 'compose', 'compose.yaml'), 'utf8'));
+  const service = file.services.app;
+  assert.deepEqual(service.environment, {
+    GREETING: 'hello there',
+    NODE_ENV: 'production',
+    PORT: String(port),
+    REDIS_URL: 'redis://redis:6379',
+  });
+  assert.deepEqual(service.expose, [String(port)]);
+  // 7 s of drain and a margin.
+  assert.equal(service.stop_grace_period, '12s');
+  const dockerfile = readFileSync(join(appDir, 'compose', 'Dockerfile'), 'utf8');
+  const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+  const run = runArgs(cmd);
+  assert.equal(run.script, 'server.js', "the daemon's script, not package.json's main");
+  assert.deepEqual(run.args, ['--mode', 'fast']);
+  assert.equal(run.instances, '2');
+  assert.equal(run.port, port);
+  assert.equal(run.killTimeout, '7s');
+  assert.equal(run.maxMemoryRestart, String(300 * 2 ** 20));
+  assert.deepEqual(run.nodeArgs, ['--max-old-space-size=256', '--title=my api']);
+  assert.doesNotMatch(readFileSync(join(appDir, 'compose', 'compose.yaml'), 'utf8'), /DEPLOY_TEST_SHELL_SECRET/);
+  // Said, the env by its names only.
+  assert.match(compose.stderr, /app "api" as the daemon runs it: script, args, instances, port, .*env \(GREETING\)/);
+
+  // Flags win: --instances and --port over the daemon's, the rest still the daemon's.
+  const k8s = await deploy(['k8s', '--app', 'api', '--out', 'k8s', '--instances', '1', '--port', '4000']);
+  assert.equal(k8s.code, 0, k8s.stderr);
+  const manifests = parseAllDocuments(readFileSync(join(appDir, 'k8s', 'k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+  const deployment = manifests.find((m) => m.kind === 'Deployment');
+  assert.doesNotThrow(() => new Deployment(deployment).validate());
+  const container = deployment.spec.template.spec.containers[0];
+  const k8sRun = runArgs(container.args);
+  assert.equal(k8sRun.instances, '1');
+  assert.equal(k8sRun.port, 4000);
+  assert.deepEqual(k8sRun.args, ['--mode', 'fast']);
+  assert.equal(k8sRun.killTimeout, '7s');
+  assert.deepEqual(container.ports[0], { name: 'http', containerPort: 4000 });
+  assert.deepEqual(container.env, [
+    { name: 'GREETING', value: 'hello there' },
+    { name: 'NODE_ENV', value: 'production' },
+    { name: 'REDIS_URL', value: 'redis://redis:6379' },
+  ]);
+  assert.doesNotMatch(readFileSync(join(appDir, 'k8s', 'k8s.yaml'), 'utf8'), /DEPLOY_TEST_SHELL_SECRET/);
+
+  // Another name: the daemon runs no such app, so package.json and the flags make the recipe, as before.
+  const other = await deploy(['compose', '--app', 'web', '--out', 'other']);
+  assert.equal(other.code, 0, other.stderr);
+  assert.match(other.stderr, /the daemon runs no app "web"; the recipe is made of package\.json and the flags/);
+  const otherCmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(appDir, 'other', 'Dockerfile'), 'utf8'))![1]!);
+  assert.deepEqual(otherCmd, ['main.js', '--instances', 'max', '--port', '3000', '--kill-timeout', '5s', ...metrics]);
+});
+
+const metrics = ['--metrics-port', '9464', '--metrics-host', '0.0.0.0'];
+
+test('without a daemon, --app names the app and package.json gives the rest, as before', async () => {
+  const none = new HiveHome();
+  try {
+    const result = await deploy(['compose', '--app', 'api', '--out', 'none'], none);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /daemon/);
+    const compose = parse(readFileSync(join(appDir, 'none', 'compose.yaml'), 'utf8'));
+    assert.deepEqual(compose.services.app.environment, {
+      NODE_ENV: 'production',
+      PORT: '3000',
+      REDIS_URL: 'redis://redis:6379',
+    });
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(appDir, 'none', 'Dockerfile'), 'utf8'))![1]!);
+    assert.deepEqual(cmd, ['main.js', '--instances', 'max', '--port', '3000', '--kill-timeout', '5s', ...metrics]);
+    assert.equal(await none.daemonPid(), undefined, 'hive deploy starts no daemon');
+  } finally {
+    await none.cleanup();
+  }
+});
+
+// An app as cli/daemon-app.ts hands it over, for daemonDeployInput alone.
+const described: DaemonDeployApp = {
+  name: 'api',
+  script: '/srv/api/dist/server.js',
+  cwd: '/srv/api',
+  args: [],
+  instances: 'max',
+  port: 3000,
+  sticky: null,
+  nodeArgs: [],
+  maxMemoryRestart: null,
+  killTimeout: 5000,
+  env: { PORT: '3000', GREETING: 'hi', 'my.var': 'x' },
+  command: null,
+};
+
+test('what the recipe cannot hold as the daemon runs the app is refused or said, never written half-way', () => {
+  const taken = daemonDeployInput(described, { app: 'api' }, '/srv/api');
+  assert.equal(taken.input.script, 'dist/server.js');
+  // PORT is the port; a name the recipes cannot hold is left out, and said.
+  assert.deepEqual(taken.input.env, { GREETING: 'hi' });
+  assert.match(taken.warnings.join('\n'), /"my\.var", not a variable name the recipes take/);
+  assert.doesNotThrow(() => resolveDeployOptions(taken.input));
+
+  // -1 is no recipe's input: -i max, said.
+  const minusOne = daemonDeployInput({ ...described, instances: '-1' }, { app: 'api' }, '/srv/api');
+  assert.equal(minusOne.input.instances, undefined);
+  assert.match(minusOne.warnings.join('\n'), /--instances -1, which the recipe does not take/);
+
+  // A script outside the build context is refused unless --script names one; the flag is not "taken".
+  assert.throws(
+    () => daemonDeployInput(described, { app: 'api' }, '/srv/api/dist/sub'),
+    (error: DeployOptionError) => error.code === 'ERR_HIVE_DEPLOY_INVALID_OPTION' && /outside/.test(error.message),
+  );
+  const flagged = daemonDeployInput(described, { app: 'api', script: 'x.js' }, '/srv/api/dist/sub');
+  assert.equal(flagged.input.script, 'x.js');
+  assert.ok(!flagged.taken.includes('script'));
+  assert.match(flagged.warnings.join('\n'), /runs "api" in \/srv\/api; in the container it runs in \/app/);
+
+  // A fork-mode program hive run cannot run: refused; a node one is taken.
+  assert.throws(
+    () => daemonDeployInput({ ...described, command: '/usr/bin/python3' }, { app: 'api' }, '/srv/api'),
+    /fork-mode program \(\/usr\/bin\/python3\)/,
+  );
+  assert.equal(
+    daemonDeployInput({ ...described, command: process.execPath }, { app: 'api' }, '/srv/api').input.script,
+    'dist/server.js',
+  );
+});
