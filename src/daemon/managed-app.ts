@@ -10,6 +10,7 @@ import { isStopped, startTimeOf } from '../cluster/proc-stat.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
+import { markText } from '../cluster/unresponsive-text.js';
 import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { SentMetric } from '../metrics/app-metrics.js';
@@ -38,6 +39,7 @@ import { killTree } from './kill-tree.js';
 import { endLeftoverWorkers, type RecordedProcess } from './leftover-workers.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import { primarySpawnError } from './primary-spawn-error.js';
+import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
@@ -163,6 +165,8 @@ export class ManagedApp {
   #logs: AppLogs;
   #log: (line: string) => void;
   #primary: ChildProcess | undefined;
+  // Pings the current primary once it has spoken (see #watchPrimary); its mark is `ls`'s `primary unresponsive`.
+  #watch: PrimaryWatch | undefined;
   readonly #appMetrics: boolean;
   #startedAt = 0;
   // Whether the current primary got all its workers ready once (a stop during a failed start is not 'online').
@@ -736,7 +740,7 @@ export class ManagedApp {
         instance: null,
         pid: this.#primary.pid,
         state,
-        unresponsive: false,
+        unresponsive: this.#watch?.unresponsive === true,
         cpu,
         memory,
         uptime: now - this.#startedAt,
@@ -790,6 +794,7 @@ export class ManagedApp {
       status: this.#status,
       ready: readyInstances.size,
       unresponsive: [...this.#workers.values()].filter(hung).length,
+      primaryUnresponsive: this.#watch?.unresponsive === true,
       total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
       restarts: this.#restarts,
       uptime: this.#primary ? now - this.#startedAt : 0,
@@ -851,7 +856,12 @@ export class ManagedApp {
     const started = new Promise<void>((resolve, reject) => {
       splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), { maxLine: MAX_RECORD });
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
-      primary.on('message', (message: Record<string, unknown> | null) => this.#onPrimaryMessage(message));
+      primary.on('message', (message: Record<string, unknown> | null) => {
+        // A late answer of a primary gone since says nothing of the current one.
+        if (message?.type === 'pong') {
+          if (this.#primary === primary) this.#watch?.answered();
+        } else this.#onPrimaryMessage(message);
+      });
       primary.on('error', (error) => {
         // A primary that was never spawned (its cwd gone: ENOENT) gets no 'exit': without this, the start and any stop
         // after it would wait for one forever.
@@ -968,6 +978,7 @@ export class ManagedApp {
       return;
     }
     this.#sendCounts();
+    this.#watchPrimary();
     // Where `hive run --metrics-port` serves (the address is known only once bound: port 0 picks one).
     if (record.type === 'metrics' && typeof record.url === 'string') {
       this.#metricsUrl = `${record.url}/metrics`;
@@ -1076,6 +1087,23 @@ export class ManagedApp {
     this.#primary.send({ hive: 1, type: 'restarts', slots, primary: this.#primaryRestarts, total }, () => {});
   }
 
+  // From the primary's first event on: by then it listens to IPC, and a ping sent before would be lost unanswered.
+  #watchPrimary(): void {
+    const primary = this.#primary;
+    if (this.#watch || !primary) return;
+    const interval = runArgFlag(this.spec.runArgs, 'memory-report-interval');
+    const reportInterval = interval === undefined ? 1_000 : parseDuration(interval, 'memoryReportInterval');
+    this.#watch = new PrimaryWatch(
+      reportInterval,
+      () => primary.send({ hive: 1, type: 'ping' }, () => {}),
+      (unresponsive, silentMs) => {
+        const text = markText(`primary pid ${primary.pid}`, unresponsive, silentMs, 'no answer');
+        this.#log(`${this.name}: ${text}`);
+        this.#event('unresponsive', text, null, { unresponsive });
+      },
+    );
+  }
+
   // One more event for the live views, kept across the app's primaries.
   #event(
     type: AppEvent['type'],
@@ -1111,6 +1139,8 @@ export class ManagedApp {
   ): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
+    this.#watch?.stop();
+    this.#watch = undefined;
     // Cluster workers exit when their primary's IPC closes (those whose loop is blocked do not: #endLeftovers); plain
     // fork-mode processes would be orphaned.
     if (this.spec.fork) {
