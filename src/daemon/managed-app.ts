@@ -651,6 +651,7 @@ export class ManagedApp {
       instances: snapshot.instances.map((i) => ({ ...i, restarts: this.#slotRestarts.get(i.instance) ?? 0 })),
       events: [...this.#events],
       lastError: this.#lastError,
+      primaryUnresponsive: this.#watch?.unresponsive === true,
     };
   }
 
@@ -1346,6 +1347,7 @@ export class ManagedApp {
       events: [...this.#events],
       requests: [],
       lastError: this.#lastError,
+      primaryUnresponsive: this.#watch?.unresponsive === true,
     };
   }
 

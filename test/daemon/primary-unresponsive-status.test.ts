@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pm2Process } from '../../dist/cli/pm2-process-list.js';
+import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
 import { appFixture, type Described, daemonFixture, isAlive, pidOf, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
@@ -48,6 +49,9 @@ for (const { mode, name, start } of [
       const jlist = JSON.parse((await hive.run(['jlist'])).stdout) as Pm2Process[];
       const row = jlist.find((p) => p.name === name)!;
       assert.deepEqual([row.pm2_env.status, row.pm2_env.primary_unresponsive], ['online', true]);
+      const live = (await hive.json<HiveSnapshot>(['monit'])).apps.find((a) => a.name === name)!;
+      assert.equal(live.primaryUnresponsive, true, 'the live views say so');
+      assert.ok(live.events.some((e) => e.type === 'unresponsive' && e.unresponsive === true && e.instance === null));
     } finally {
       if (isAlive(primary)) process.kill(primary, 'SIGCONT');
     }
