@@ -125,12 +125,13 @@ interface ControlReply {
  * What an app gives the daemon's metrics endpoint: its primary's families (`asked`), the daemon's own view of it
  * (`known`: fork mode, or no primary up), or why its primary's are not in this scrape (`error`: it did not answer), with
  * the daemon's view, of which the endpoint shows the app's gauges once the primary is really not answering (`stopped`:
- * its /proc state is stopped, SIGSTOP or a tracer, or several scrapes in a row failed).
+ * its /proc state is stopped, SIGSTOP or a tracer; `unresponsive`: it leaves the daemon's ping unanswered, see
+ * primary-watch.ts; or several scrapes in a row failed).
  */
 export type AppExposition =
   | { app: string; asked: SentMetric[] }
   | { app: string; known: KnownApp }
-  | { app: string; error: string; stopped: boolean; known: KnownApp };
+  | { app: string; error: string; stopped: boolean; unresponsive?: boolean; known: KnownApp };
 
 type Status = AppInfo['status'];
 
@@ -663,6 +664,13 @@ export class ManagedApp {
   async exposition(stats: ProcStats): Promise<AppExposition | undefined> {
     if (this.#status === 'stopped') return undefined;
     const app = this.name;
+    const marked = this.#primary?.pid;
+    if (marked !== undefined && this.#watch?.unresponsive) {
+      // Known not to answer: the scrape does not wait for it, and a fork-mode app, whose figures the daemon reads from
+      // /proc, is shown down too (its primary would not restart a process that dies meanwhile).
+      const error = `its primary (pid ${marked}) does not answer the daemon's ping`;
+      return { app, error, stopped: isStopped(marked), unresponsive: true, known: this.#known(stats) };
+    }
     if (this.#primary && !this.spec.fork) {
       const reply = await this.#request({ type: 'prometheus' }, undefined, PROMETHEUS_TIMEOUT);
       if (reply.ok && reply.metrics) return { app, asked: reply.metrics };

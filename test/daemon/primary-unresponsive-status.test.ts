@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pm2Process } from '../../dist/cli/pm2-process-list.js';
 import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
+import { parsePrometheusText } from '../metrics/prometheus-text.js';
 import { appFixture, type Described, daemonFixture, isAlive, pidOf, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
@@ -9,6 +10,12 @@ const hive = tempHome();
 // The app as `ls --json` lists it now.
 async function listed(name: string): Promise<Described> {
   return (await hive.json<Described[]>(['ls'])).find((app) => app.name === name)!;
+}
+
+// The app's hive_up on the daemon's metrics endpoint.
+async function hiveUp(url: string, name: string): Promise<number | undefined> {
+  const { samples } = parsePrometheusText(await (await fetch(url)).text());
+  return samples.find((s) => s.name === 'hive_up' && s.labels.app === name)?.value;
 }
 
 // Lines of daemon.log that mark or clear `pid` as an unresponsive primary, in order.
@@ -22,7 +29,9 @@ for (const { mode, name, start } of [
   { mode: 'fork', name: 'tick', start: [daemonFixture('ticker.sh')] },
 ]) {
   test(`a ${mode}-mode app whose primary is frozen is listed online (primary unresponsive) until it answers again`, async () => {
-    await hive.json(['start', ...start, '--name', name]);
+    // The daemon (started by the first of them) serves its metrics endpoint.
+    await hive.json(['start', ...start, '--name', name], { env: { HIVE_DAEMON_METRICS_PORT: '0' } });
+    const { daemonMetrics } = await hive.json<{ daemonMetrics: string | null }>(['version']);
     const app = await listed(name);
     assert.equal(app.mode, mode);
     assert.equal(app.primaryUnresponsive, false);
@@ -52,6 +61,7 @@ for (const { mode, name, start } of [
       const live = (await hive.json<HiveSnapshot>(['monit'])).apps.find((a) => a.name === name)!;
       assert.equal(live.primaryUnresponsive, true, 'the live views say so');
       assert.ok(live.events.some((e) => e.type === 'unresponsive' && e.unresponsive === true && e.instance === null));
+      assert.equal(await hiveUp(daemonMetrics!, name), 0, "hive_up 0 on the daemon's endpoint");
     } finally {
       if (isAlive(primary)) process.kill(primary, 'SIGCONT');
     }
@@ -60,6 +70,7 @@ for (const { mode, name, start } of [
     const ls = await hive.run(['ls']);
     assert.doesNotMatch(ls.stdout, /primary unresponsive/);
     assert.deepEqual(markLines(name, primary), ['unresponsive: no answer', 'responsive again']);
+    await waitFor(async () => (await hiveUp(daemonMetrics!, name)) === 1, 'hive_up 1 again');
     assert.equal((await listed(name)).processes.find((p) => p.role === 'primary')?.pid, primary, 'not restarted');
     await hive.json(['delete', name]);
   });
