@@ -666,8 +666,8 @@ export class ManagedApp {
     const app = this.name;
     const marked = this.#primary?.pid;
     if (marked !== undefined && this.#watch?.unresponsive) {
-      // Known not to answer: the scrape does not wait for it, and a fork-mode app, whose figures the daemon reads from
-      // /proc, is shown down too (its primary would not restart a process that dies meanwhile).
+      // Known not to answer: the scrape does not wait for it; and a fork-mode app, whose figures the daemon reads from
+      // /proc and would look well, is down too: its primary would not restart a process that dies meanwhile.
       const error = `its primary (pid ${marked}) does not answer the daemon's ping`;
       return { app, error, stopped: isStopped(marked), unresponsive: true, known: this.#known(stats) };
     }
@@ -1100,10 +1100,8 @@ export class ManagedApp {
   #watchPrimary(): void {
     const primary = this.#primary;
     if (this.#watch || !primary) return;
-    const interval = runArgFlag(this.spec.runArgs, 'memory-report-interval');
-    const reportInterval = interval === undefined ? 1_000 : parseDuration(interval, 'memoryReportInterval');
     this.#watch = new PrimaryWatch(
-      reportInterval,
+      reportIntervalOf(this.spec.runArgs),
       () => primary.send({ hive: 1, type: 'ping' }, () => {}),
       (unresponsive, silentMs) => {
         const text = markText(`primary pid ${primary.pid}`, unresponsive, silentMs, 'no answer');
@@ -1462,6 +1460,18 @@ function closed(stream: Readable): Promise<unknown> {
 function maxMemoryRestartOf(runArgs: string[]): number | undefined {
   const size = runArgFlag(runArgs, 'max-memory-restart');
   return size === undefined ? undefined : parseSize(size, 'maxMemoryRestart');
+}
+
+// The `--memory-report-interval` of an app's `hive run` arguments, ms (1 s, `hive run`'s default, without one): what
+// the primary's ping bound derives from. Read in the middle of the primary's records, so it never throws: the primary
+// checked the flag at its start.
+function reportIntervalOf(runArgs: string[]): number {
+  const value = runArgFlag(runArgs, 'memory-report-interval');
+  try {
+    return value === undefined ? 1_000 : parseDuration(value, 'memoryReportInterval');
+  } catch {
+    return 1_000;
+  }
 }
 
 // PM2's wait_ready and listen_timeout of a fork-mode app, from its `hive run` arguments as `hive run` reads them.
