@@ -87,11 +87,17 @@ export function appTable(apps: AppInfo[]): string {
 }
 
 /**
- * The app's status as `ls` shows it: `online (1 unresponsive)` while ready workers are marked unresponsive (a blocked
- * event loop), which is no state of its own (`--json` keeps `status`, with the count in `unresponsive`).
+ * The app's status as `ls` and `describe` show it: `online (1 unresponsive)` while ready workers are marked
+ * unresponsive (a blocked event loop), `online (primary unresponsive)` while its primary does not answer the daemon
+ * (both: `online (primary unresponsive, 1 unresponsive)`); neither is a state of its own (`--json` keeps `status`, with
+ * the count in `unresponsive` and the primary's mark in `primaryUnresponsive`).
  */
 function appStatus(app: AppInfo): string {
-  return app.unresponsive ? `${app.status} (${app.unresponsive} unresponsive)` : app.status;
+  const marks = [
+    ...(app.primaryUnresponsive ? ['primary unresponsive'] : []),
+    ...(app.unresponsive ? [`${app.unresponsive} unresponsive`] : []),
+  ];
+  return marks.length > 0 ? `${app.status} (${marks.join(', ')})` : app.status;
 }
 
 /**
@@ -197,7 +203,7 @@ export function describeApp(app: AppInfo): string {
   const fields: [string, string][] = [
     ['name', app.name],
     ['id', String(app.id)],
-    ['status', app.status],
+    ['status', appStatus(app)],
     ['mode', app.mode],
     ['script', scriptPath(app)],
     ['cwd', app.cwd],

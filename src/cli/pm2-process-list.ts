@@ -53,6 +53,12 @@ export interface Pm2Env {
   autorestart: boolean;
   /** PM2's git metadata (vizion), which Hive does not read. */
   versioning: null;
+  /**
+   * Hive's own, after PM2's keys (a PM2 `pm2_env` carries the app's options beside them, so tools take keys they do
+   * not know): the app's primary does not answer the daemon (frozen, or its event loop blocked), and this process's
+   * figures are the last it gave; `status` stays one PM2 knows.
+   */
+  primary_unresponsive: boolean;
 }
 
 // What a row is made of: a process, a slot without one, or an app's slot while the app has no processes at all.
@@ -163,6 +169,7 @@ function pm2Process(
       watch: (app.watch?.length ?? 0) > 0,
       autorestart: app.settings.autorestart,
       versioning: null,
+      primary_unresponsive: app.primaryUnresponsive === true,
     },
     pm_id,
     monit: { memory: row.memory ?? 0, cpu: row.cpu ?? 0 },

@@ -10,8 +10,8 @@ import { withNonFiniteAsStrings } from '../runtime/app-metrics.js';
  *
  * Requests are `{ hive: 1, type, id, ... }` over IPC: `reload` and `scale` are answered by `control-result` (a
  * reload's with one entry per slot) on stdout, `reset` by `control-result` and `snapshot` by `snapshot-result` (an
- * {@link AppSnapshot} of the app now) over IPC, `prometheus` by `prometheus-result` (what the app's `/metrics` would
- * serve, as prom-client's JSON, for the daemon's metrics endpoint) over IPC.
+ * {@link AppSnapshot} of the app now) over IPC, `ping` by `pong` over IPC, `prometheus` by `prometheus-result` (what
+ * the app's `/metrics` would serve, as prom-client's JSON, for the daemon's metrics endpoint) over IPC.
  */
 
 type Send = (message: Record<string, unknown>) => void;
@@ -110,11 +110,11 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
 }
 
 /**
- * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot', id, instances?,
- * requests?, env? }`; a reload's `env` is the app's new environment (`hive reload --update-env`), and `reset` zeroes
- * the per-slot restarts of the snapshots (`hive reset`). Or the daemon's unasked, unanswered `{ hive: 1, type:
- * 'restarts', slots, primary, total: { slots, primary } }`: the restarts before this primary, since `hive reset` for
- * the snapshots and all of them (`total`) for `hive_restarts_total`.
+ * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot' | 'ping', id,
+ * instances?, requests?, env? }`; a reload's `env` is the app's new environment (`hive reload --update-env`), and
+ * `reset` zeroes the per-slot restarts of the snapshots (`hive reset`). Or the daemon's unasked, unanswered `{ hive:
+ * 1, type: 'restarts', slots, primary, total: { slots, primary } }`: the restarts before this primary, since `hive
+ * reset` for the snapshots and all of them (`total`) for `hive_restarts_total`.
  * A snapshot with `requests: true` (the dashboard's) calls `wantRequests`, which keeps request sampling on.
  */
 export async function answerControl(
@@ -141,6 +141,11 @@ export async function answerControl(
     const all = typeof total === 'object' && total !== null ? total : {};
     const metrics = restartCounts((all as { slots?: unknown }).slots, (all as { primary?: unknown }).primary);
     supervisor.carryRestarts(views, metrics);
+    return;
+  }
+  if (request.type === 'ping') {
+    // The daemon's check that this loop runs (daemon/primary-watch.ts): answered at once, over IPC.
+    send({ type: 'pong' });
     return;
   }
   if (request.type === 'snapshot') {

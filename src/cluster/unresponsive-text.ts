@@ -8,9 +8,16 @@ export function unresponsiveText(event: {
   unresponsive: boolean;
   silentMs: number;
 }): string {
-  const who = `worker ${event.instance} (pid ${event.pid})`;
-  const silent = `${(event.silentMs / 1000).toFixed(1)} s`;
-  return event.unresponsive
-    ? `${who} unresponsive: no report for ${silent}, its event loop looks blocked (not restarted)`
+  return markText(`worker ${event.instance} (pid ${event.pid})`, event.unresponsive, event.silentMs, 'no report');
+}
+
+/**
+ * The same line for any process (the daemon's for an app's primary): `who`, and what it has been silent in (`no
+ * report`, `no answer`).
+ */
+export function markText(who: string, unresponsive: boolean, silentMs: number, silence: string): string {
+  const silent = `${(silentMs / 1000).toFixed(1)} s`;
+  return unresponsive
+    ? `${who} unresponsive: ${silence} for ${silent}, its event loop looks blocked (not restarted)`
     : `${who} responsive again after ${silent}`;
 }

@@ -16,7 +16,8 @@ const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
  * Scrapes in a row a primary must miss (each waits PROMETHEUS_TIMEOUT, see managed-app.ts) before its app shows as down
- * (`hive_up 0`): with Prometheus's 15 s interval, about 30 s of no answer. A stopped primary is down at once.
+ * (`hive_up 0`): with Prometheus's 15 s interval, about 30 s of no answer. A stopped primary is down at once, and so is
+ * one the daemon's ping marked unresponsive.
  */
 export const DOWN_AFTER_MISSES = 3;
 
@@ -25,8 +26,8 @@ export const DOWN_AFTER_MISSES = 3;
  * cluster app's exposition, asked of its primary at scrape time, with what the daemon knows of the fork-mode apps;
  * `/healthz` answers while the daemon runs, and `/readyz` (see {@link appsReady}); both say `degraded` while some
  * app's ready workers are unresponsive, and `/readyz` is 503 once every ready worker of an app is (the primary's rule,
- * see unresponsiveHealth). A stopped app is left out, and so is
- * an app whose primary missed a scrape, until it is stopped (/proc) or has missed {@link DOWN_AFTER_MISSES} in a row:
+ * see unresponsiveHealth). A stopped app is left out, and so is an app whose primary missed a scrape, until it is
+ * stopped (/proc), marked unresponsive (the daemon's ping) or has missed {@link DOWN_AFTER_MISSES} in a row:
  * then the daemon's own gauges of it stand in, with `hive_up 0`. Rejects
  * with MetricsPortInUseError when the port cannot be bound.
  */
@@ -57,7 +58,7 @@ export async function startDaemonMetrics(
           scrapeErrors.set(app, (scrapeErrors.get(app) ?? 0) + 1);
           const missed = (misses.get(app) ?? 0) + 1;
           misses.set(app, missed);
-          if (!exposition.stopped && missed < DOWN_AFTER_MISSES) {
+          if (!exposition.stopped && !exposition.unresponsive && missed < DOWN_AFTER_MISSES) {
             // Left out of this scrape (a gap, which Prometheus tells from hive_up 0): a primary busy past the timeout
             // once has most likely not hung.
             log(
@@ -66,7 +67,11 @@ export async function startDaemonMetrics(
             continue;
           }
           if (!down.has(app)) {
-            const why = exposition.stopped ? 'its primary is stopped (SIGSTOP)' : `${missed} scrapes in a row missed`;
+            const why = exposition.stopped
+              ? 'its primary is stopped (SIGSTOP)'
+              : exposition.unresponsive
+                ? "its primary does not answer the daemon's ping"
+                : `${missed} scrapes in a row missed`;
             log(
               `${app}: shown as down (hive_up 0) in metrics scrapes until its primary answers, ${why}: ${exposition.error}`,
             );

@@ -551,7 +551,13 @@ process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
-process.on('message', (message) => enqueueControl(message as ControlMessage));
+process.on('message', (message) => {
+  const request = message as ControlMessage;
+  // The daemon's check that this loop runs (primary-watch.ts): answered at once, not behind a reload in the queue.
+  if (request?.hive === 1 && request.type === 'ping')
+    process.send?.({ hive: 1, type: 'pong' }, undefined, {}, () => {});
+  else enqueueControl(request);
+});
 // The daemon gone: stop rather than leave orphans no one manages (as `hive run` does).
 process.once('disconnect', () => void stop());
 process.channel?.unref();

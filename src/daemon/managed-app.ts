@@ -10,6 +10,7 @@ import { isStopped, startTimeOf } from '../cluster/proc-stat.js';
 import { RestartPolicy } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
+import { markText } from '../cluster/unresponsive-text.js';
 import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { SentMetric } from '../metrics/app-metrics.js';
@@ -38,6 +39,7 @@ import { killTree } from './kill-tree.js';
 import { endLeftoverWorkers, type RecordedProcess } from './leftover-workers.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import { primarySpawnError } from './primary-spawn-error.js';
+import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
@@ -123,12 +125,13 @@ interface ControlReply {
  * What an app gives the daemon's metrics endpoint: its primary's families (`asked`), the daemon's own view of it
  * (`known`: fork mode, or no primary up), or why its primary's are not in this scrape (`error`: it did not answer), with
  * the daemon's view, of which the endpoint shows the app's gauges once the primary is really not answering (`stopped`:
- * its /proc state is stopped, SIGSTOP or a tracer, or several scrapes in a row failed).
+ * its /proc state is stopped, SIGSTOP or a tracer; `unresponsive`: it leaves the daemon's ping unanswered, see
+ * primary-watch.ts; or several scrapes in a row failed).
  */
 export type AppExposition =
   | { app: string; asked: SentMetric[] }
   | { app: string; known: KnownApp }
-  | { app: string; error: string; stopped: boolean; known: KnownApp };
+  | { app: string; error: string; stopped: boolean; unresponsive?: boolean; known: KnownApp };
 
 type Status = AppInfo['status'];
 
@@ -163,6 +166,8 @@ export class ManagedApp {
   #logs: AppLogs;
   #log: (line: string) => void;
   #primary: ChildProcess | undefined;
+  // Pings the current primary once it has spoken (see #watchPrimary); its mark is `ls`'s `primary unresponsive`.
+  #watch: PrimaryWatch | undefined;
   readonly #appMetrics: boolean;
   #startedAt = 0;
   // Whether the current primary got all its workers ready once (a stop during a failed start is not 'online').
@@ -650,6 +655,7 @@ export class ManagedApp {
       instances: snapshot.instances.map((i) => ({ ...i, restarts: this.#slotRestarts.get(i.instance) ?? 0 })),
       events: [...this.#events],
       lastError: this.#lastError,
+      primaryUnresponsive: this.#watch?.unresponsive === true,
     };
   }
 
@@ -661,6 +667,13 @@ export class ManagedApp {
   async exposition(stats: ProcStats): Promise<AppExposition | undefined> {
     if (this.#status === 'stopped') return undefined;
     const app = this.name;
+    const marked = this.#primary?.pid;
+    if (marked !== undefined && this.#watch?.unresponsive) {
+      // Known not to answer: the scrape does not wait for it; and a fork-mode app, whose figures the daemon reads from
+      // /proc and would look well, is down too: its primary would not restart a process that dies meanwhile.
+      const error = `its primary (pid ${marked}) does not answer the daemon's ping`;
+      return { app, error, stopped: isStopped(marked), unresponsive: true, known: this.#known(stats) };
+    }
     if (this.#primary && !this.spec.fork) {
       const reply = await this.#request({ type: 'prometheus' }, undefined, PROMETHEUS_TIMEOUT);
       if (reply.ok && reply.metrics) return { app, asked: reply.metrics };
@@ -739,7 +752,7 @@ export class ManagedApp {
         instance: null,
         pid: this.#primary.pid,
         state,
-        unresponsive: false,
+        unresponsive: this.#watch?.unresponsive === true,
         cpu,
         memory,
         uptime: now - this.#startedAt,
@@ -793,6 +806,7 @@ export class ManagedApp {
       status: this.#status,
       ready: readyInstances.size,
       unresponsive: [...this.#workers.values()].filter(hung).length,
+      primaryUnresponsive: this.#watch?.unresponsive === true,
       total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
       restarts: this.#restarts,
       uptime: this.#primary ? now - this.#startedAt : 0,
@@ -855,7 +869,12 @@ export class ManagedApp {
     const started = new Promise<void>((resolve, reject) => {
       splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), { maxLine: MAX_RECORD });
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
-      primary.on('message', (message: Record<string, unknown> | null) => this.#onPrimaryMessage(message));
+      primary.on('message', (message: Record<string, unknown> | null) => {
+        // A late answer of a primary gone since says nothing of the current one.
+        if (message?.type === 'pong') {
+          if (this.#primary === primary) this.#watch?.answered();
+        } else this.#onPrimaryMessage(message);
+      });
       primary.on('error', (error) => {
         // A primary that was never spawned (its cwd gone: ENOENT) gets no 'exit': without this, the start and any stop
         // after it would wait for one forever.
@@ -974,6 +993,7 @@ export class ManagedApp {
       return;
     }
     this.#sendCounts();
+    this.#watchPrimary();
     // Where `hive run --metrics-port` serves (the address is known only once bound: port 0 picks one).
     if (record.type === 'metrics' && typeof record.url === 'string') {
       this.#metricsUrl = `${record.url}/metrics`;
@@ -1085,6 +1105,21 @@ export class ManagedApp {
     this.#primary.send({ hive: 1, type: 'restarts', slots, primary: this.#primaryRestarts, total }, () => {});
   }
 
+  // From the primary's first event on: by then it listens to IPC, and a ping sent before would be lost unanswered.
+  #watchPrimary(): void {
+    const primary = this.#primary;
+    if (this.#watch || !primary) return;
+    this.#watch = new PrimaryWatch(
+      reportIntervalOf(this.spec.runArgs),
+      () => primary.send({ hive: 1, type: 'ping' }, () => {}),
+      (unresponsive, silentMs) => {
+        const text = markText(`primary pid ${primary.pid}`, unresponsive, silentMs, 'no answer');
+        this.#log(`${this.name}: ${text}`);
+        this.#event('unresponsive', text, null, { unresponsive });
+      },
+    );
+  }
+
   // One more event for the live views, kept across the app's primaries.
   #event(
     type: AppEvent['type'],
@@ -1128,6 +1163,8 @@ export class ManagedApp {
   ): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
+    this.#watch?.stop();
+    this.#watch = undefined;
     // Cluster workers exit when their primary's IPC closes (those whose loop is blocked do not: #endLeftovers); plain
     // fork-mode processes would be orphaned.
     if (this.spec.fork) {
@@ -1333,6 +1370,7 @@ export class ManagedApp {
       events: [...this.#events],
       requests: [],
       lastError: this.#lastError,
+      primaryUnresponsive: this.#watch?.unresponsive === true,
     };
   }
 
@@ -1439,6 +1477,18 @@ function closed(stream: Readable): Promise<unknown> {
 function maxMemoryRestartOf(runArgs: string[]): number | undefined {
   const size = runArgFlag(runArgs, 'max-memory-restart');
   return size === undefined ? undefined : parseSize(size, 'maxMemoryRestart');
+}
+
+// The `--memory-report-interval` of an app's `hive run` arguments, ms (1 s, `hive run`'s default, without one): what
+// the primary's ping bound derives from. Read in the middle of the primary's records, so it never throws: the primary
+// checked the flag at its start.
+function reportIntervalOf(runArgs: string[]): number {
+  const value = runArgFlag(runArgs, 'memory-report-interval');
+  try {
+    return value === undefined ? 1_000 : parseDuration(value, 'memoryReportInterval');
+  } catch {
+    return 1_000;
+  }
 }
 
 // PM2's wait_ready and listen_timeout of a fork-mode app, from its `hive run` arguments as `hive run` reads them.

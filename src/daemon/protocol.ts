@@ -251,7 +251,8 @@ export interface ProcessInfo {
   state: string;
   /**
    * A worker its primary marked unresponsive: no report for 3 report intervals, its event loop looks blocked (the
-   * state stays `ready`); false for the primary. Absent from an older daemon's listing.
+   * state stays `ready`); for the primary, the app's {@link AppInfo.primaryUnresponsive}. Absent from an older daemon's
+   * listing.
    */
   unresponsive?: boolean;
   /** Percent of one core since the previous sample. */
@@ -425,6 +426,12 @@ export interface AppInfo {
   ready: number;
   /** Ready workers marked unresponsive (see ProcessInfo); absent from an older daemon's listing. */
   unresponsive?: number;
+  /**
+   * The app's primary left the daemon's ping unanswered past its bound (3 report intervals, at least 3 s): frozen
+   * (SIGSTOP) or its event loop blocked; `status` stays the app's state, its figures are the last it gave. Absent from
+   * an older daemon's listing.
+   */
+  primaryUnresponsive?: boolean;
   total: number;
   restarts: number;
   /** Milliseconds since the primary started; 0 when stopped. */

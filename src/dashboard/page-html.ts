@@ -26,7 +26,7 @@ export const pageHtml = `<!doctype html>
   td.pools { max-width: 260px; }
   .app-rate { font-size: 22px; font-weight: 600; color: #4fc3f7; }
   .app-state, .app-sub { color: #9aa5b1; }
-  .app-state.state-errored, .app-error, td.app-error, tr[data-unresponsive] td { color: #ff8a80; }
+  .app-state.state-errored, .app-state.primary-unresponsive, .app-error, td.app-error, tr[data-unresponsive] td { color: #ff8a80; }
   .app-error { margin-top: 4px; overflow-wrap: anywhere; }
   td.app-error { white-space: normal; }
   #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; }

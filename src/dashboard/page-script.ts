@@ -198,7 +198,8 @@ export const pageScript = String.raw`
     snap.apps.forEach(function (app) {
       box.appendChild(el('div', { class: 'app-card', 'data-app': app.name, 'data-req-rate': String(app.reqRate), 'data-peak-req-rate': String(peaks[app.name] || 0) }, [
         el('div', { class: 'app-name', text: app.name, title: app.name }),
-        el('div', { class: 'app-state state-' + app.state, text: app.state + ' · ' + app.ready + '/' + app.size + ' ready' }),
+        el('div', { class: 'app-state state-' + app.state + (app.primaryUnresponsive ? ' primary-unresponsive' : ''),
+          text: app.state + (app.primaryUnresponsive ? ' · primary unresponsive' : '') + ' · ' + app.ready + '/' + app.size + ' ready' }),
         el('div', { class: 'app-rate', text: fmt(app.reqRate) + ' req/s' }),
         el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(peaks[app.name] || 0) + ' req/s · ' +
           (app.restarts === undefined ? '' : app.restarts + ' restarts') }),

@@ -127,6 +127,12 @@ export interface AppSnapshot {
    * the live views show it while the app is `errored` or `starting` again. Absent from `hive run`'s own views.
    */
   lastError?: string | null;
+  /**
+   * Under the daemon: the app's primary does not answer it (frozen, or its event loop blocked; see
+   * daemon/primary-watch.ts), so what this shows of its processes is the last it gave. Absent from `hive run`'s own
+   * views.
+   */
+  primaryUnresponsive?: boolean;
 }
 
 /** Everything the live views show at one instant. */

@@ -75,7 +75,7 @@ test("a cluster app's workers and a fork-mode app's program, in PM2's shape, wit
   );
   for (const p of list) {
     assert.deepEqual(Object.keys(p), ['pid', 'name', 'pm2_env', 'pm_id', 'monit']);
-    assert.deepEqual(Object.keys(p.pm2_env).sort(), [...pm2EnvKeys].sort());
+    assert.deepEqual(Object.keys(p.pm2_env).sort(), [...pm2EnvKeys, ...hiveEnvKeys].sort());
     assert.equal(p.pm2_env.pm_id, p.pm_id);
     assert.equal(p.pm2_env.name, p.name);
     assert.ok(isAlive(p.pid), `${p.name} ${p.pid} alive`);
@@ -89,6 +89,7 @@ test("a cluster app's workers and a fork-mode app's program, in PM2's shape, wit
     assert.equal(p.pm2_env.watch, false);
     assert.equal(p.pm2_env.autorestart, true);
     assert.equal(p.pm2_env.versioning, null);
+    assert.equal(p.pm2_env.primary_unresponsive, false);
   }
   const [web0, web1, ticker] = list as [Pm2Process, Pm2Process, Pm2Process];
   assert.deepEqual(
@@ -200,3 +201,5 @@ const pm2EnvKeys = [
   'autorestart',
   'versioning',
 ];
+// Hive's own, after PM2's (a PM2 pm2_env carries an app's options beside its own keys).
+const hiveEnvKeys = ['primary_unresponsive'];

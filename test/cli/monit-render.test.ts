@@ -245,6 +245,27 @@ test('render: a process marked unresponsive (a blocked event loop) shows as hung
   assert.ok(!coloured.includes(`\x1b[31m${cleared}`), 'the clear not in red');
 });
 
+test('render: an app whose primary does not answer the daemon shows as hung, in red; its processes keep their states', () => {
+  const frozen = app('api', [instance(0)], { primaryUnresponsive: true });
+  const frame = {
+    snapshot: snapshot([frozen, app('web', [instance(0)])]),
+    selection: {},
+    history: new MetricHistory(60),
+    width: 120,
+    height: 20,
+  };
+  const text = plain(renderFrame({ ...frame, live: false })).join('\n');
+  assert.match(text, /^> api +hung +1\/1 /m);
+  assert.match(text, /^ {2}web +online +1\/1 /m);
+  assert.match(text, /^> +0 +4100 ready /m);
+  assert.ok(
+    renderFrame({ ...frame, live: false, color: true })
+      .join('\n')
+      .includes('\x1b[31m hung '),
+    'hung in red',
+  );
+});
+
 test('render: the selection moves the highlight and the sparklines; colour draws it in reverse video', () => {
   const history = historyOf(fleet, 10);
   const lines = renderFrame({

@@ -72,6 +72,17 @@ test('a primary that misses a scrape or two is left out of them, not shown as do
   }
 });
 
+test("a primary the daemon's ping marked unresponsive (a blocked loop, a fork-mode one) is down at once", async () => {
+  const { server, scrape, log } = await endpoint();
+  try {
+    assert.equal(up(await scrape({ ...missed(false), unresponsive: true } as AppExposition)), 0);
+    assert.match(log.join('\n'), /web: shown as down \(hive_up 0\) .*its primary does not answer the daemon's ping/);
+    assert.equal(up(await scrape(answered)), 1);
+  } finally {
+    await server.close();
+  }
+});
+
 test('a stopped primary (SIGSTOP, /proc state T) is down at its first missed scrape', async () => {
   const { server, scrape } = await endpoint();
   try {

@@ -217,7 +217,8 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
     selected: app === selected,
     cells: [
       { text: app.name },
-      { text: app.state, style: stateStyle(app.state) },
+      // Its primary does not answer the daemon: the app's figures are stale, as a hung process's are.
+      app.primaryUnresponsive ? { text: 'hung', style: 'red' } : { text: app.state, style: stateStyle(app.state) },
       { text: `${app.ready}/${app.size}` },
       { text: formatNumber(app.reqRate) },
       { text: formatNumber(app.errorRate), style: app.errorRate > 0 ? 'red' : undefined },
