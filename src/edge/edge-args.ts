@@ -4,8 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { logPath } from './app-config.js';
 import { EdgeOptionError } from './errors.js';
-import type { SiteInput } from './options.js';
+import type { MainInput, SiteInput } from './options.js';
+
+type MainOptions = NonNullable<MainInput>;
 
 export const edgeUsage = `Usage: hive edge nginx [options]
 
@@ -29,7 +32,8 @@ Upstream:
       --fail-timeout <time>    whole seconds, such as 10s, 1m or 1m30s (default 10s)
 
 Server:
-      --listen <port>          HTTP port (default 80)
+      --listen <[addr:]port>   HTTP port (default 80), on every IPv4 address or only on addr (127.0.0.1:8080,
+                               [::1]:8080)
       --ipv6                   listen on IPv6 too ([::]:port beside each port; nginx fails where IPv6 is off)
       --server-name <names>    comma-separated host names (default _)
       --tls-cert <file>        certificate (full chain) for TLS termination
@@ -51,6 +55,17 @@ Server:
                                and the read timeout), so a host that never answers is retried on another
       --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
                                its X-Forwarded-For, and its X-Forwarded-Proto is passed on
+      --access-log <file|off>  the app's access log (default /var/log/nginx/<app>.access.log); off for none, or
+                               syslog:server=<addr>
+
+nginx.conf (with --full; an nginx started by a user other than root needs paths that user may write):
+      --pid <file>             pid file (default /run/nginx.pid, systemd's PIDFile)
+      --error-log <file>       error log: a file, stderr or syslog:server=<addr> (default /var/log/nginx/error.log)
+      --temp-dir <dir>         one directory for client bodies and proxy buffers (default nginx's compiled-in ones)
+      --user <user [group]>    the user workers run as (only when nginx starts as root)
+      --worker-processes <n>   auto (default) or a count
+      --worker-connections <n> connections per worker, clients' and upstreams' together (default 4096)
+      --mime-types <file>      included in http (default /etc/nginx/mime.types)
 
 Output:
       --full                   a whole nginx.conf instead of a file for /etc/nginx/conf.d/
@@ -71,6 +86,8 @@ export interface EdgeArgs {
   site: Partial<SiteInput> & { upstream: NonNullable<SiteInput['upstream']> };
   /** Which flags touch one app's upstream (they need exactly one app). */
   perAppFlags: string[];
+  /** nginx.conf main-context options given on the command line (`--full` only). */
+  main: MainOptions;
 }
 
 /** Parses argv (after `edge`). Throws `EdgeOptionError` for unknown flags or malformed numbers. */
@@ -101,7 +118,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky'] as const) {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
-  if (values.listen !== undefined) site.listen = { port: integer('--listen', values.listen) };
+  if (values.listen !== undefined) site.listen = listenFlag(values.listen);
   if (values.ipv6) site.listen = { ...site.listen, ipv6: true };
   if (values['server-name'] !== undefined) {
     site.serverName = values['server-name'];
@@ -139,6 +156,9 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
   if (values['connect-timeout'] !== undefined) site.timeouts = { ...site.timeouts, connect: values['connect-timeout'] };
   if (values['real-ip-from'] !== undefined) site.realIpFrom = values['real-ip-from'];
+  // `off` and `syslog:...` are no paths; a file means the caller's directory, as every other path flag does.
+  if (values['access-log'] !== undefined) site.accessLog = logPath(values['access-log'], process.cwd());
+  const main = mainOptions(values);
   if (values.static !== undefined) {
     const eq = values.static.indexOf('=');
     if (eq <= 0) throw new EdgeOptionError('static', `--static: expected <prefix>=<dir>, got ${values.static}`);
@@ -154,7 +174,41 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     out: values.out,
     site,
     perAppFlags,
+    main,
   };
+}
+
+// `--listen 8080` or `--listen 127.0.0.1:8080` / `[::1]:8080`: the address (listen.address) is checked by the schema.
+function listenFlag(text: string): { port: number; address?: string } {
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) return { port: integer('--listen', text) };
+  return { address: text.slice(0, colon), port: integer('--listen', text.slice(colon + 1)) };
+}
+
+// The flags of the main context; they mean nothing in a conf.d file, whose nginx.conf sets them.
+function mainOptions(values: ReturnType<typeof parse>['values']): MainOptions {
+  const main: MainOptions = {};
+  if (values.pid !== undefined) main.pid = resolve(values.pid);
+  if (values['error-log'] !== undefined) main.errorLog = logPath(values['error-log'], process.cwd());
+  if (values['temp-dir'] !== undefined) main.tempDir = resolve(values['temp-dir']);
+  if (values['mime-types'] !== undefined) main.mimeTypes = resolve(values['mime-types']);
+  if (values.user !== undefined) main.user = values.user;
+  const processes = values['worker-processes'];
+  if (processes !== undefined) {
+    main.workerProcesses = processes === 'auto' ? processes : integer('--worker-processes', processes);
+  }
+  if (values['worker-connections'] !== undefined) {
+    main.workerConnections = integer('--worker-connections', values['worker-connections']);
+  }
+  const given = kMainFlags.filter(([key]) => key in main).map(([, flag]) => flag);
+  if (given.length > 0 && values.full !== true) {
+    throw new EdgeOptionError(
+      'full',
+      `${given.join(', ')} ${given.length === 1 ? 'sets' : 'set'} the main context of a whole nginx.conf: add --full ` +
+        '(a conf.d file leaves it to the nginx.conf that includes it)',
+    );
+  }
+  return main;
 }
 
 // parseArgs refuses `--burst -1` as "ambiguous" (the value looks like a flag): a negative number after an option
@@ -210,6 +264,14 @@ const kOptions = {
   'read-timeout': { type: 'string' },
   'connect-timeout': { type: 'string' },
   'real-ip-from': { type: 'string', multiple: true },
+  'access-log': { type: 'string' },
+  pid: { type: 'string' },
+  'error-log': { type: 'string' },
+  'temp-dir': { type: 'string' },
+  user: { type: 'string' },
+  'worker-processes': { type: 'string' },
+  'worker-connections': { type: 'string' },
+  'mime-types': { type: 'string' },
   static: { type: 'string' },
   full: { type: 'boolean' },
   check: { type: 'boolean' },
@@ -235,6 +297,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['upstream.maxFails', '--max-fails'],
   ['upstream.failTimeout', '--fail-timeout'],
   ['listen.port', '--listen'],
+  ['listen.address', '--listen'],
   ['listen.ipv6', '--ipv6'],
   ['serverName', '--server-name'],
   ['tls.cert', '--tls-cert'],
@@ -249,9 +312,30 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['timeouts.read', '--read-timeout'],
   ['timeouts.connect', '--connect-timeout'],
   ['realIpFrom', '--real-ip-from'],
+  ['accessLog', '--access-log'],
   ['static', '--static'],
   ['app', '--app'],
 ];
+
+// The main-context options (`main.<key>` in the library) and their flags.
+const kMainFlags: readonly (readonly [keyof MainOptions, string])[] = [
+  ['pid', '--pid'],
+  ['errorLog', '--error-log'],
+  ['tempDir', '--temp-dir'],
+  ['mimeTypes', '--mime-types'],
+  ['user', '--user'],
+  ['workerProcesses', '--worker-processes'],
+  ['workerConnections', '--worker-connections'],
+];
+
+/**
+ * Rewrites an error message about `main.<option>` to name its flag (`--pid (main.pid): ...`): the main context only
+ * ever comes from flags.
+ */
+export function messageForMainFlags(message: string, key: string): string {
+  const entry = kMainFlags.find(([option]) => key === `main.${option}`);
+  return entry ? message.replace(key, `${entry[1]} (${key})`) : message;
+}
 
 /** Rewrites an error message about `sites[0].<option>` to name the flag: `--hosts (upstream.hosts[1]): ...`. */
 export function messageForFlags(message: string, key: string): string {
