@@ -30,18 +30,25 @@ Upstream:
       --max-fails <n>          failed tries (connection errors, timeouts) within --fail-timeout that take a host
                                out for --fail-timeout (default 3; 0: never take a host out)
       --fail-timeout <time>    whole seconds, such as 10s, 1m or 1m30s (default 10s)
+      --keepalive <n>          idle upstream connections kept per worker (default 32, 0 for a sticky app; 0: none)
+      --keepalive-timeout <t>  idle time before nginx closes one (default 4s): below the app's own keep-alive
+                               timeout (Node's default is 5s)
+      --retries <n|off>        tries of an idempotent request over the hosts (default 3); off (or 1): never retry
 
 Server:
       --listen <[addr:]port>   HTTP port (default 80), on every IPv4 address or only on addr (127.0.0.1:8080,
                                [::1]:8080)
       --ipv6                   listen on IPv6 too ([::]:port beside each port; nginx fails where IPv6 is off)
+      --default-server         the default server of its HTTP port (it gets requests for names no server lists)
       --server-name <names>    comma-separated host names (default _)
       --tls-cert <file>        certificate (full chain) for TLS termination
       --tls-key <file>         private key
       --tls-port <port>        HTTPS port (default 443)
       --hsts                   send Strict-Transport-Security (2 years)
       --no-redirect            serve plain HTTP too instead of redirecting to HTTPS
+      --no-http2               no HTTP/2 on the TLS port
       --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
+      --no-acme                no ACME challenge location (certificates not from certbot's webroot mode)
       --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20); answered 429 with
                                Retry-After: --retry-after <time> (default: one request's interval, at least 1)
       --max-body <size>        client_max_body_size (default 1m)
@@ -49,6 +56,8 @@ Server:
                                page (4k) answers 502 to larger response headers); also the size of both relay
                                buffers of every open WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
+      --no-gzip                leave responses as the app sent them (default: gzip text types of 1k or more)
+      --send-timeout <time>    proxy_send_timeout (default 60s)
       --read-timeout <time>    proxy_read_timeout, in nginx's syntax: 500ms, 30s, 1h30m, 1d (default 60s;
                                WebSocket idle limit too)
       --connect-timeout <time> proxy_connect_timeout (default 5s); below the retry time limit (the least of 10s
@@ -115,11 +124,17 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values.sticky !== undefined) site.sticky = values.sticky;
   if (values['max-fails'] !== undefined) upstream.maxFails = integer('--max-fails', values['max-fails']);
   if (values['fail-timeout'] !== undefined) upstream.failTimeout = values['fail-timeout'];
+  if (values.keepalive !== undefined) upstream.keepalive = integer('--keepalive', values.keepalive);
+  if (values['keepalive-timeout'] !== undefined) upstream.keepaliveTimeout = values['keepalive-timeout'];
+  if (values.retries !== undefined) {
+    site.retries = values.retries === 'off' ? false : { tries: integer('--retries', values.retries) };
+  }
   for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky'] as const) {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
   if (values.listen !== undefined) site.listen = listenFlag(values.listen);
   if (values.ipv6) site.listen = { ...site.listen, ipv6: true };
+  if (values['default-server']) site.listen = { ...site.listen, defaultServer: true };
   if (values['server-name'] !== undefined) {
     site.serverName = values['server-name'];
     // Every app answering the same names on one port is refused later; say what to do instead.
@@ -134,11 +149,17 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     if (values['tls-port'] !== undefined) site.tls.port = integer('--tls-port', values['tls-port']);
     if (values.hsts) site.tls.hsts = true;
     if (values['no-redirect']) site.tls.redirect = false;
+    if (values['no-http2']) site.tls.http2 = false;
     perAppFlags.push('--tls-cert');
-  } else if (values['tls-port'] !== undefined || values.hsts || values['no-redirect']) {
-    throw new EdgeOptionError('tls', '--tls-port, --hsts and --no-redirect need --tls-cert and --tls-key');
+  } else if (values['tls-port'] !== undefined || values.hsts || values['no-redirect'] || values['no-http2']) {
+    throw new EdgeOptionError('tls', '--tls-port, --hsts, --no-redirect and --no-http2 need --tls-cert and --tls-key');
+  }
+  if (values['acme-root'] !== undefined && values['no-acme']) {
+    throw new EdgeOptionError('acme', '--acme-root and --no-acme contradict each other: keep one');
   }
   if (values['acme-root'] !== undefined) site.acme = { root: resolve(values['acme-root']) };
+  if (values['no-acme']) site.acme = false;
+  if (values['no-gzip']) site.gzip = false;
   if (values['rate-limit'] !== undefined) {
     site.rateLimit = { rate: values['rate-limit'] };
     if (values.burst !== undefined) site.rateLimit.burst = integer('--burst', values.burst);
@@ -154,6 +175,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
+  if (values['send-timeout'] !== undefined) site.timeouts = { ...site.timeouts, send: values['send-timeout'] };
   if (values['connect-timeout'] !== undefined) site.timeouts = { ...site.timeouts, connect: values['connect-timeout'] };
   if (values['real-ip-from'] !== undefined) site.realIpFrom = values['real-ip-from'];
   // `off` and `syslog:...` are no paths; a file means the caller's directory, as every other path flag does.
@@ -247,6 +269,14 @@ const kOptions = {
   sticky: { type: 'string' },
   'max-fails': { type: 'string' },
   'fail-timeout': { type: 'string' },
+  keepalive: { type: 'string' },
+  'keepalive-timeout': { type: 'string' },
+  retries: { type: 'string' },
+  'default-server': { type: 'boolean' },
+  'no-http2': { type: 'boolean' },
+  'no-acme': { type: 'boolean' },
+  'no-gzip': { type: 'boolean' },
+  'send-timeout': { type: 'string' },
   listen: { type: 'string' },
   ipv6: { type: 'boolean' },
   'server-name': { type: 'string' },
@@ -296,6 +326,11 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['sticky', '--sticky'],
   ['upstream.maxFails', '--max-fails'],
   ['upstream.failTimeout', '--fail-timeout'],
+  ['upstream.keepaliveTimeout', '--keepalive-timeout'],
+  ['upstream.keepalive', '--keepalive'],
+  ['retries', '--retries'],
+  ['listen.defaultServer', '--default-server'],
+  ['timeouts.send', '--send-timeout'],
   ['listen.port', '--listen'],
   ['listen.address', '--listen'],
   ['listen.ipv6', '--ipv6'],

@@ -8,6 +8,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { runHiveEdge } from './edge-command.js';
 import {
   freePort,
   getOnce,
@@ -19,21 +20,11 @@ import {
   withLocalLogs,
 } from './nginx-harness.js';
 
-const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-edge-main-'));
 // The unprivileged nginx reads its config from under here.
 chmodSync(dir, 0o755);
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function hiveEdge(...argv: string[]): { code: number | null; stdout: string; stderr: string } {
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, HIVE_HOME: join(dir, 'home') },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const hiveEdge = (...argv: string[]) => runHiveEdge(dir, argv);
 
 // Run as root, the tests start the "ordinary user" nginx as nobody; run as anyone else, as that user.
 const asRoot = process.getuid?.() === 0;
