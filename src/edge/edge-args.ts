@@ -134,7 +134,11 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   }
   if (values.listen !== undefined) site.listen = listenFlag(values.listen);
   if (values.ipv6) site.listen = { ...site.listen, ipv6: true };
-  if (values['default-server']) site.listen = { ...site.listen, defaultServer: true };
+  if (values['default-server']) {
+    site.listen = { ...site.listen, defaultServer: true };
+    // One default server per port: every app of a file would be one.
+    perAppFlags.push('--default-server');
+  }
   if (values['server-name'] !== undefined) {
     site.serverName = values['server-name'];
     // Every app answering the same names on one port is refused later; say what to do instead.
@@ -204,7 +208,15 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
 function listenFlag(text: string): { port: number; address?: string } {
   const colon = text.lastIndexOf(':');
   if (colon < 0) return { port: integer('--listen', text) };
-  return { address: text.slice(0, colon), port: integer('--listen', text.slice(colon + 1)) };
+  const address = text.slice(0, colon);
+  // `::1:8080` cannot say where the address ends: nginx's own listen syntax brackets it too.
+  if (address.includes(':') && !/^\[.*\]$/.test(address)) {
+    throw new EdgeOptionError(
+      '--listen',
+      `--listen: an IPv6 address goes in brackets, such as [::1]:8080, got ${text}`,
+    );
+  }
+  return { address, port: integer('--listen', text.slice(colon + 1)) };
 }
 
 // The flags of the main context; they mean nothing in a conf.d file, whose nginx.conf sets them.

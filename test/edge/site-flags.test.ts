@@ -1,7 +1,7 @@
 // Site options that were the library's only (a config file's `edge` object): their flags render what the option
 // does, pass `nginx -t` together, and a bad value names the flag.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -46,6 +46,8 @@ test('the new site flags name themselves in errors', () => {
     [['--send-timeout', '0s'], /--send-timeout \(timeouts\.send\)/],
     [['--no-http2'], /--no-http2 need --tls-cert/],
     [['--no-acme', '--acme-root', '/srv/acme'], /--acme-root and --no-acme/],
+    [['--listen', '::1'], /--listen: an IPv6 address goes in brackets/],
+    [['--listen', 'fd00::1:8080'], /--listen: an IPv6 address goes in brackets/],
   ];
   for (const [flags, message] of cases) {
     const result = hiveEdge('nginx', '--port', '3000', ...flags);
@@ -53,4 +55,19 @@ test('the new site flags name themselves in errors', () => {
     assert.match(result.stderr, /ERR_HIVE_EDGE_INVALID_OPTION/);
     assert.match(result.stderr, message, flags.join(' '));
   }
+});
+
+test('--default-server belongs to one app of a config file, as one port takes one default server', () => {
+  const file = join(dir, 'hive.config.json');
+  const apps = [
+    { name: 'api', script: 'a.js', port: 3000, edge: { serverName: 'api.example.com' } },
+    { name: 'web', script: 'w.js', port: 3001, edge: { serverName: 'web.example.com' } },
+  ];
+  writeFileSync(file, JSON.stringify({ apps }));
+  const both = hiveEdge('nginx', '--config', file, '--default-server');
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--default-server applies to one app: add --app <name> \(api, web\)/);
+  const one = hiveEdge('nginx', '--config', file, '--app', 'web', '--default-server');
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /^\s+listen 80 default_server;$/m);
 });
