@@ -46,8 +46,8 @@ test('--full defaults to the paths of a root nginx under systemd, and nginx -t p
   if (!asRoot) return;
   const prefix = mkdtempSync(join(dir, 'root-'));
   const conf = join(prefix, 'nginx.conf');
-  // The logs only move into the temp prefix (a test leaves no file outside it); the pid file stays systemd's.
-  writeFileSync(conf, withLocalLogs(result.stdout, prefix));
+  // The logs and the pid file (nginx -t creates it) move into the temp prefix: a test leaves no file outside it.
+  writeFileSync(conf, withLocalLogs(result.stdout, prefix).replace('pid /run/nginx.pid;', `pid ${prefix}/nginx.pid;`));
   const check = nginxTest(prefix, conf);
   assert.equal(check.status, 0, check.output);
 });
