@@ -316,7 +316,16 @@ export const appSchema = appFields
     }
   });
 
-export const configSchema = z.object({ apps: z.array(appSchema).min(1, 'expected at least one app') }).strict();
+export const configSchema = z
+  .object({
+    apps: z.array(appSchema).min(1, 'expected at least one app'),
+    /** Options of `hive edge nginx` for the whole file: `main`, the main context of `--full` (checked by hive/edge). */
+    edge: z
+      .object({ main: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 /** The keys an app may have, for docs and PM2 translation checks. */
 export const appKeys: readonly string[] = Object.keys(appShape);
@@ -330,6 +339,8 @@ export type AppConfig = z.input<typeof appFields> & { [key: `env_${string}`]: z.
 export interface HiveConfig {
   /** The apps, at least one, each with a unique `name`. */
   apps: AppConfig[];
+  /** `hive edge nginx --full`'s main context (`pid`, `errorLog`, `tempDir` ...), as the edge library's `main`. */
+  edge?: { main?: Record<string, unknown> };
 }
 
 /**

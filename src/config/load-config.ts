@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from '../errors.js';
-import { type AppConfig, configSchema } from './app-schema.js';
+import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
 import { camelHint, fromPm2App, pm2Conflict, pm2Unsupported } from './pm2-compat.js';
@@ -22,6 +22,8 @@ export interface LoadedConfig {
   apps: AppConfig[];
   /** Keys accepted but not acted on (PM2 keys Hive ignores), each with why. */
   warnings: string[];
+  /** The file's `edge` object (options of `hive edge nginx` for the whole file), as written. */
+  edge?: HiveConfig['edge'];
 }
 
 /** Reads, translates (PM2) and validates a config file. Every error names the file, the app and the key. */
@@ -106,7 +108,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   }
   const base = dirname(file);
   const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
-  return { file, format, apps, warnings };
+  return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }) };
 }
 
 const moduleCache = createRequire(import.meta.url).cache;

@@ -6,7 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { describeValue } from '../errors.js';
 import { EdgeOptionError } from './errors.js';
-import type { SiteInput } from './options.js';
+import type { MainInput, SiteInput } from './options.js';
 
 interface AppEntry {
   name?: unknown;
@@ -18,12 +18,17 @@ interface AppEntry {
 }
 
 /**
- * Loads a config file (any format `hive/config` reads) and turns its apps into edge
- * sites. `only` picks one app by name. Apps with no port, socket or `edge.upstream.hosts` are skipped unless picked.
+ * Loads a config file (any format `hive/config` reads) and turns its apps into edge sites, and its top-level
+ * `edge.main` into the main context of a whole nginx.conf. `only` picks one app by name. Apps with no port, socket or
+ * `edge.upstream.hosts` are skipped unless picked.
  */
-export async function loadEdgeSites(file: string, only?: string): Promise<SiteInput[]> {
+export async function loadEdgeConfig(file: string, only?: string): Promise<{ main: MainInput; sites: SiteInput[] }> {
   // The one config loader (hive.config.* or PM2 ecosystem files): validated, errors name the file, app and key.
-  const { apps } = await loadConfig(file);
+  const { apps, edge } = await loadConfig(file);
+  return { main: mainPaths(edge?.main ?? {}, file) as MainInput, sites: selectApps(apps, file, only) };
+}
+
+function selectApps(apps: readonly unknown[], file: string, only: string | undefined): SiteInput[] {
   const sites = apps.map((app, index) => toSite(app as AppEntry, `apps[${index}]`, file));
   if (only !== undefined) {
     const site = sites.find((s) => s.app === only);
@@ -86,10 +91,28 @@ function absolutePaths(edge: Record<string, unknown>, file: string): Record<stri
   if (edge.tls !== undefined) out.tls = fix(edge.tls, ['cert', 'key']);
   if (edge.static !== undefined) out.static = fix(edge.static, ['root']);
   if (edge.acme !== undefined) out.acme = fix(edge.acme, ['root']);
-  // nginx opens a relative access_log under its own prefix as well. `off` and `syslog:server=...` are no paths.
-  const log = edge.accessLog;
-  if (typeof log === 'string' && log !== '' && log !== 'off' && !log.startsWith('syslog:') && !isAbsolute(log)) {
-    out.accessLog = resolve(base, log);
-  }
+  // nginx opens a relative access_log under its own prefix as well.
+  if (typeof edge.accessLog === 'string') out.accessLog = logPath(edge.accessLog, base);
   return out;
+}
+
+// The main context's paths, made absolute from the file's directory for the same reason.
+function mainPaths(main: Record<string, unknown>, file: string): Record<string, unknown> {
+  const base = dirname(resolve(file));
+  const out: Record<string, unknown> = { ...main };
+  for (const key of ['pid', 'tempDir', 'mimeTypes']) {
+    const path = out[key];
+    if (typeof path === 'string' && path !== '') out[key] = resolve(base, path);
+  }
+  if (typeof out.errorLog === 'string') out.errorLog = logPath(out.errorLog, base);
+  return out;
+}
+
+/**
+ * A log target with a relative file made absolute from `base`; nginx's `off`, `stderr` and `syslog:server=...` are
+ * no files and stay as written (an empty value too, for the schema to refuse).
+ */
+export function logPath(log: string, base: string): string {
+  const keyword = log === '' || log === 'off' || log === 'stderr' || log.startsWith('syslog:');
+  return keyword || isAbsolute(log) ? log : resolve(base, log);
 }

@@ -4,8 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { logPath } from './app-config.js';
 import { EdgeOptionError } from './errors.js';
-import type { SiteInput } from './options.js';
+import type { MainInput, SiteInput } from './options.js';
+
+type MainOptions = NonNullable<MainInput>;
 
 export const edgeUsage = `Usage: hive edge nginx [options]
 
@@ -27,17 +30,25 @@ Upstream:
       --max-fails <n>          failed tries (connection errors, timeouts) within --fail-timeout that take a host
                                out for --fail-timeout (default 3; 0: never take a host out)
       --fail-timeout <time>    whole seconds, such as 10s, 1m or 1m30s (default 10s)
+      --keepalive <n>          idle upstream connections kept per worker (default 32, 0 for a sticky app; 0: none)
+      --keepalive-timeout <t>  idle time before nginx closes one (default 4s): below the app's own keep-alive
+                               timeout (Node's default is 5s)
+      --retries <n|off>        tries of an idempotent request over the hosts (default 3); off (or 1): never retry
 
 Server:
-      --listen <port>          HTTP port (default 80)
+      --listen <[addr:]port>   HTTP port (default 80), on every IPv4 address or only on addr (127.0.0.1:8080,
+                               [::1]:8080)
       --ipv6                   listen on IPv6 too ([::]:port beside each port; nginx fails where IPv6 is off)
+      --default-server         the default server of its HTTP port (it gets requests for names no server lists)
       --server-name <names>    comma-separated host names (default _)
       --tls-cert <file>        certificate (full chain) for TLS termination
       --tls-key <file>         private key
       --tls-port <port>        HTTPS port (default 443)
       --hsts                   send Strict-Transport-Security (2 years)
       --no-redirect            serve plain HTTP too instead of redirecting to HTTPS
+      --no-http2               no HTTP/2 on the TLS port
       --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
+      --no-acme                no ACME challenge location (certificates not from certbot's webroot mode)
       --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20); answered 429 with
                                Retry-After: --retry-after <time> (default: one request's interval, at least 1)
       --max-body <size>        client_max_body_size (default 1m)
@@ -45,12 +56,25 @@ Server:
                                page (4k) answers 502 to larger response headers); also the size of both relay
                                buffers of every open WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
+      --no-gzip                leave responses as the app sent them (default: gzip text types of 1k or more)
+      --send-timeout <time>    proxy_send_timeout (default 60s)
       --read-timeout <time>    proxy_read_timeout, in nginx's syntax: 500ms, 30s, 1h30m, 1d (default 60s;
                                WebSocket idle limit too)
       --connect-timeout <time> proxy_connect_timeout (default 5s); below the retry time limit (the least of 10s
                                and the read timeout), so a host that never answers is retried on another
       --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
                                its X-Forwarded-For, and its X-Forwarded-Proto is passed on
+      --access-log <file|off>  the app's access log (default /var/log/nginx/<app>.access.log); off for none, or
+                               syslog:server=<addr>
+
+nginx.conf (with --full; an nginx started by a user other than root needs paths that user may write):
+      --pid <file>             pid file (default /run/nginx.pid, systemd's PIDFile)
+      --error-log <file>       error log: a file, stderr or syslog:server=<addr> (default /var/log/nginx/error.log)
+      --temp-dir <dir>         one directory for client bodies and proxy buffers (default nginx's compiled-in ones)
+      --user <user [group]>    the user workers run as (only when nginx starts as root)
+      --worker-processes <n>   auto (default) or a count
+      --worker-connections <n> connections per worker, clients' and upstreams' together (default 4096)
+      --mime-types <file>      included in http (default /etc/nginx/mime.types)
 
 Output:
       --full                   a whole nginx.conf instead of a file for /etc/nginx/conf.d/
@@ -71,6 +95,8 @@ export interface EdgeArgs {
   site: Partial<SiteInput> & { upstream: NonNullable<SiteInput['upstream']> };
   /** Which flags touch one app's upstream (they need exactly one app). */
   perAppFlags: string[];
+  /** nginx.conf main-context options given on the command line (`--full` only). */
+  main: MainOptions;
 }
 
 /** Parses argv (after `edge`). Throws `EdgeOptionError` for unknown flags or malformed numbers. */
@@ -98,11 +124,21 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values.sticky !== undefined) site.sticky = values.sticky;
   if (values['max-fails'] !== undefined) upstream.maxFails = integer('--max-fails', values['max-fails']);
   if (values['fail-timeout'] !== undefined) upstream.failTimeout = values['fail-timeout'];
+  if (values.keepalive !== undefined) upstream.keepalive = integer('--keepalive', values.keepalive);
+  if (values['keepalive-timeout'] !== undefined) upstream.keepaliveTimeout = values['keepalive-timeout'];
+  if (values.retries !== undefined) {
+    site.retries = values.retries === 'off' ? false : { tries: integer('--retries', values.retries) };
+  }
   for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky'] as const) {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
-  if (values.listen !== undefined) site.listen = { port: integer('--listen', values.listen) };
+  if (values.listen !== undefined) site.listen = listenFlag(values.listen);
   if (values.ipv6) site.listen = { ...site.listen, ipv6: true };
+  if (values['default-server']) {
+    site.listen = { ...site.listen, defaultServer: true };
+    // One default server per port: every app of a file would be one.
+    perAppFlags.push('--default-server');
+  }
   if (values['server-name'] !== undefined) {
     site.serverName = values['server-name'];
     // Every app answering the same names on one port is refused later; say what to do instead.
@@ -117,11 +153,17 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     if (values['tls-port'] !== undefined) site.tls.port = integer('--tls-port', values['tls-port']);
     if (values.hsts) site.tls.hsts = true;
     if (values['no-redirect']) site.tls.redirect = false;
+    if (values['no-http2']) site.tls.http2 = false;
     perAppFlags.push('--tls-cert');
-  } else if (values['tls-port'] !== undefined || values.hsts || values['no-redirect']) {
-    throw new EdgeOptionError('tls', '--tls-port, --hsts and --no-redirect need --tls-cert and --tls-key');
+  } else if (values['tls-port'] !== undefined || values.hsts || values['no-redirect'] || values['no-http2']) {
+    throw new EdgeOptionError('tls', '--tls-port, --hsts, --no-redirect and --no-http2 need --tls-cert and --tls-key');
+  }
+  if (values['acme-root'] !== undefined && values['no-acme']) {
+    throw new EdgeOptionError('acme', '--acme-root and --no-acme contradict each other: keep one');
   }
   if (values['acme-root'] !== undefined) site.acme = { root: resolve(values['acme-root']) };
+  if (values['no-acme']) site.acme = false;
+  if (values['no-gzip']) site.gzip = false;
   if (values['rate-limit'] !== undefined) {
     site.rateLimit = { rate: values['rate-limit'] };
     if (values.burst !== undefined) site.rateLimit.burst = integer('--burst', values.burst);
@@ -137,8 +179,12 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
+  if (values['send-timeout'] !== undefined) site.timeouts = { ...site.timeouts, send: values['send-timeout'] };
   if (values['connect-timeout'] !== undefined) site.timeouts = { ...site.timeouts, connect: values['connect-timeout'] };
   if (values['real-ip-from'] !== undefined) site.realIpFrom = values['real-ip-from'];
+  // `off` and `syslog:...` are no paths; a file means the caller's directory, as every other path flag does.
+  if (values['access-log'] !== undefined) site.accessLog = logPath(values['access-log'], process.cwd());
+  const main = mainOptions(values);
   if (values.static !== undefined) {
     const eq = values.static.indexOf('=');
     if (eq <= 0) throw new EdgeOptionError('static', `--static: expected <prefix>=<dir>, got ${values.static}`);
@@ -154,7 +200,49 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     out: values.out,
     site,
     perAppFlags,
+    main,
   };
+}
+
+// `--listen 8080` or `--listen 127.0.0.1:8080` / `[::1]:8080`: the address (listen.address) is checked by the schema.
+function listenFlag(text: string): { port: number; address?: string } {
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) return { port: integer('--listen', text) };
+  const address = text.slice(0, colon);
+  // `::1:8080` cannot say where the address ends: nginx's own listen syntax brackets it too.
+  if (address.includes(':') && !/^\[.*\]$/.test(address)) {
+    throw new EdgeOptionError(
+      '--listen',
+      `--listen: an IPv6 address goes in brackets, such as [::1]:8080, got ${text}`,
+    );
+  }
+  return { address, port: integer('--listen', text.slice(colon + 1)) };
+}
+
+// The flags of the main context; they mean nothing in a conf.d file, whose nginx.conf sets them.
+function mainOptions(values: ReturnType<typeof parse>['values']): MainOptions {
+  const main: MainOptions = {};
+  if (values.pid !== undefined) main.pid = resolve(values.pid);
+  if (values['error-log'] !== undefined) main.errorLog = logPath(values['error-log'], process.cwd());
+  if (values['temp-dir'] !== undefined) main.tempDir = resolve(values['temp-dir']);
+  if (values['mime-types'] !== undefined) main.mimeTypes = resolve(values['mime-types']);
+  if (values.user !== undefined) main.user = values.user;
+  const processes = values['worker-processes'];
+  if (processes !== undefined) {
+    main.workerProcesses = processes === 'auto' ? processes : integer('--worker-processes', processes);
+  }
+  if (values['worker-connections'] !== undefined) {
+    main.workerConnections = integer('--worker-connections', values['worker-connections']);
+  }
+  const given = kMainFlags.filter(([key]) => key in main).map(([, flag]) => flag);
+  if (given.length > 0 && values.full !== true) {
+    throw new EdgeOptionError(
+      'full',
+      `${given.join(', ')} ${given.length === 1 ? 'sets' : 'set'} the main context of a whole nginx.conf: add --full ` +
+        '(a conf.d file leaves it to the nginx.conf that includes it)',
+    );
+  }
+  return main;
 }
 
 // parseArgs refuses `--burst -1` as "ambiguous" (the value looks like a flag): a negative number after an option
@@ -193,6 +281,14 @@ const kOptions = {
   sticky: { type: 'string' },
   'max-fails': { type: 'string' },
   'fail-timeout': { type: 'string' },
+  keepalive: { type: 'string' },
+  'keepalive-timeout': { type: 'string' },
+  retries: { type: 'string' },
+  'default-server': { type: 'boolean' },
+  'no-http2': { type: 'boolean' },
+  'no-acme': { type: 'boolean' },
+  'no-gzip': { type: 'boolean' },
+  'send-timeout': { type: 'string' },
   listen: { type: 'string' },
   ipv6: { type: 'boolean' },
   'server-name': { type: 'string' },
@@ -210,6 +306,14 @@ const kOptions = {
   'read-timeout': { type: 'string' },
   'connect-timeout': { type: 'string' },
   'real-ip-from': { type: 'string', multiple: true },
+  'access-log': { type: 'string' },
+  pid: { type: 'string' },
+  'error-log': { type: 'string' },
+  'temp-dir': { type: 'string' },
+  user: { type: 'string' },
+  'worker-processes': { type: 'string' },
+  'worker-connections': { type: 'string' },
+  'mime-types': { type: 'string' },
   static: { type: 'string' },
   full: { type: 'boolean' },
   check: { type: 'boolean' },
@@ -234,7 +338,13 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['sticky', '--sticky'],
   ['upstream.maxFails', '--max-fails'],
   ['upstream.failTimeout', '--fail-timeout'],
+  ['upstream.keepaliveTimeout', '--keepalive-timeout'],
+  ['upstream.keepalive', '--keepalive'],
+  ['retries', '--retries'],
+  ['listen.defaultServer', '--default-server'],
+  ['timeouts.send', '--send-timeout'],
   ['listen.port', '--listen'],
+  ['listen.address', '--listen'],
   ['listen.ipv6', '--ipv6'],
   ['serverName', '--server-name'],
   ['tls.cert', '--tls-cert'],
@@ -249,9 +359,30 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['timeouts.read', '--read-timeout'],
   ['timeouts.connect', '--connect-timeout'],
   ['realIpFrom', '--real-ip-from'],
+  ['accessLog', '--access-log'],
   ['static', '--static'],
   ['app', '--app'],
 ];
+
+// The main-context options (`main.<key>` in the library) and their flags.
+const kMainFlags: readonly (readonly [keyof MainOptions, string])[] = [
+  ['pid', '--pid'],
+  ['errorLog', '--error-log'],
+  ['tempDir', '--temp-dir'],
+  ['mimeTypes', '--mime-types'],
+  ['user', '--user'],
+  ['workerProcesses', '--worker-processes'],
+  ['workerConnections', '--worker-connections'],
+];
+
+/**
+ * Rewrites an error message about `main.<option>` to name its flag (`--pid (main.pid): ...`): the main context only
+ * ever comes from flags.
+ */
+export function messageForMainFlags(message: string, key: string): string {
+  const entry = kMainFlags.find(([option]) => key === `main.${option}`);
+  return entry ? message.replace(key, `${entry[1]} (${key})`) : message;
+}
 
 /** Rewrites an error message about `sites[0].<option>` to name the flag: `--hosts (upstream.hosts[1]): ...`. */
 export function messageForFlags(message: string, key: string): string {

@@ -17,7 +17,8 @@ export function nginxBinary(): string {
 
 /**
  * Checks `config` with `nginx -t`. A site file (conf.d shape) is checked inside a minimal http block. Log files named
- * in the config are opened by nginx, so run this as a user that may open them (as `nginx -t` itself needs).
+ * in the config, and a whole nginx.conf's pid file, are opened by nginx, so run this as a user that may open them (as
+ * `nginx -t` itself needs).
  */
 export async function checkNginxConfig(config: string, shape: NginxConfigShape, binary = nginxBinary()): Promise<void> {
   const prefix = await mkdtemp(join(tmpdir(), 'hive-nginx-check-'));

@@ -1,14 +1,13 @@
 // `hive edge nginx`: the command module run in a child process as the dispatcher runs it, with its exit code,
 // stdout and stderr; bad input must leave no file behind.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { runHiveEdge } from './edge-command.js';
 import { makeCertificate, nginxBin, nginxSkip, nginxTest, withLocalLogs } from './nginx-harness.js';
 
-const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-edge-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,14 +16,7 @@ function hiveEdge(...argv: string[]): { code: number | null; stdout: string; std
 }
 
 function hiveEdgeWith(env: Record<string, string>, ...argv: string[]) {
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-    // A home with no daemon: `--app` alone would read the app from the user's own daemon.
-    env: { ...process.env, HIVE_HOME: join(dir, 'home'), ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runHiveEdge(dir, argv, env);
 }
 
 test('prints a config for the local cluster port plus a host list', () => {

@@ -1,14 +1,14 @@
 import { statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { loadEdgeSites } from '../../edge/app-config.js';
+import { loadEdgeConfig } from '../../edge/app-config.js';
 import { daemonAppSite } from '../../edge/daemon-app-site.js';
-import { type EdgeArgs, edgeUsage, messageForFlags, parseEdgeArgs } from '../../edge/edge-args.js';
+import { type EdgeArgs, edgeUsage, messageForFlags, messageForMainFlags, parseEdgeArgs } from '../../edge/edge-args.js';
 import { edgeWarnings } from '../../edge/edge-warnings.js';
 import { EdgeOptionError } from '../../edge/errors.js';
 import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
-import type { SiteInput } from '../../edge/options.js';
+import type { MainInput, SiteInput } from '../../edge/options.js';
 import { HiveError } from '../../errors.js';
 import { daemonAppIfAny, readDaemonApp } from '../daemon-app.js';
 
@@ -22,9 +22,11 @@ export default async function edge(argv: string[]): Promise<number> {
   let config: string;
   let fromFlags = false;
   let apps: string[] = [];
+  let mainSource: MainSource | undefined;
   try {
     args = parseEdgeArgs(argv);
     fromFlags = args.config === undefined;
+    mainSource = { flags: args.main, file: args.config };
     if (args.help || args.target === undefined) {
       (args.help ? process.stdout : process.stderr).write(`${edgeUsage}\n`);
       return args.help ? 0 : 2;
@@ -33,12 +35,12 @@ export default async function edge(argv: string[]): Promise<number> {
       throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
     }
     if (args.out !== undefined) checkOutDir(resolve(args.out));
-    const sites = await selectSites(args);
+    const { main, sites } = await selectConfig(args);
     apps = sites.map((site) => site.app);
-    config = generateNginxConfig({ sites }, { shape: args.full ? 'full' : 'site' });
+    config = generateNginxConfig({ main, sites }, { shape: args.full ? 'full' : 'site' });
     for (const warning of edgeWarnings(sites)) process.stderr.write(`hive edge: warning: ${warning}\n`);
   } catch (error) {
-    printError(error, fromFlags, apps);
+    printError(error, fromFlags, apps, mainSource);
     // No daemon to ask (none runs, it does not answer, another build), or a HIVE_HOME not safe to ask one in: not bad
     // input, and the flags would not help.
     if (
@@ -90,12 +92,19 @@ function checkOutDir(out: string): void {
   }
 }
 
+// The file's main context with the flags over it, key by key.
+async function selectConfig(args: EdgeArgs): Promise<{ main: MainInput; sites: SiteInput[] }> {
+  if (args.config === undefined) return { main: args.main, sites: await selectSites(args) };
+  const { main, sites } = await loadEdgeConfig(args.config, args.app);
+  return { main: { ...main, ...args.main }, sites: mergeSites(args, sites) };
+}
+
 async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
-  if (args.config === undefined && args.app !== undefined) return [await daemonSite(args.app, args.site)];
-  if (args.config === undefined) {
-    return [{ ...args.site, app: 'app' }];
-  }
-  const sites = await loadEdgeSites(args.config, args.app);
+  if (args.app !== undefined) return [await daemonSite(args.app, args.site)];
+  return [{ ...args.site, app: 'app' }];
+}
+
+function mergeSites(args: EdgeArgs, sites: SiteInput[]): SiteInput[] {
   if (sites.length > 1 && args.perAppFlags.length > 0) {
     throw new EdgeOptionError(
       'app',
@@ -142,12 +151,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Where the main context came from: the flags, over the config file's `edge.main`. */
+interface MainSource {
+  flags: EdgeArgs['main'];
+  file: string | undefined;
+}
+
+// A main-context error names the flag that set the value, else the config file's key.
+function mainMessage(message: string, key: string, source: MainSource | undefined): string {
+  const option = key.slice('main.'.length);
+  if (source?.file === undefined || option in source.flags) return messageForMainFlags(message, key);
+  return message.replace(key, `${source.file}: edge.${key}`);
+}
+
 /** Prints an error, naming the flag (`fromFlags`) or the app of the config file (`apps`) where it can. */
-function printError(error: unknown, fromFlags = false, apps: readonly string[] = []): void {
+function printError(error: unknown, fromFlags = false, apps: readonly string[] = [], mainSource?: MainSource): void {
   if (error instanceof HiveError) {
     const key = (error as HiveError & { key?: unknown }).key;
     let message = error.message;
-    if (typeof key === 'string' && fromFlags) message = messageForFlags(message, key);
+    if (typeof key === 'string' && key.startsWith('main.')) message = mainMessage(message, key, mainSource);
+    else if (typeof key === 'string' && fromFlags) message = messageForFlags(message, key);
     // With --config, sites[i] is the i-th app served, not the i-th of the file: name the app instead.
     else if (typeof key === 'string') {
       message = message.replace(/^sites\[(\d+)\]\./, (whole, index: string) => {
