@@ -8,6 +8,7 @@ import {
   toWire,
   type WorkerMessage,
 } from '../runtime/protocol.js';
+import { closeUnansweredHandoffs } from './connection-handoff.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import { ProcessTree } from './process-tree.js';
@@ -118,6 +119,7 @@ export class WorkerProcess extends EventEmitter {
     this.instance = instance;
     this.pid = worker.process.pid ?? 0;
     this.#options = options;
+    closeUnansweredHandoffs(worker.process);
     // A send racing with the worker's exit fails with EPIPE; the exit itself is what gets reported.
     worker.on('error', (error: Error) =>
       this.emit('warning', `worker ${instance} (pid ${this.pid}): ${error.message}`),

@@ -1,0 +1,56 @@
+import type { ChildProcess } from 'node:child_process';
+
+// Node's round-robin balancer (lib/internal/cluster/round_robin_handle.js) hands each accepted connection to a worker
+// in a `{ cmd: 'NODE_CLUSTER', act: 'newconn', seq }` message and closes its own copy only when the worker answers
+// `{ ack: seq, accepted }`. A worker that dies with such a message unanswered (a SIGKILL, a crash, the OOM killer) never
+// answers, and the primary keeps the connection open, unserved, for good: its client hangs until its own timeout
+// (undici's is 5 minutes). Node has no hook for it, so the primary watches the handoffs on the worker's channel.
+
+interface Closable {
+  close(callback?: () => void): void;
+}
+
+interface ClusterMessage {
+  cmd?: unknown;
+  act?: unknown;
+  seq?: unknown;
+  ack?: unknown;
+}
+
+/**
+ * Closes the primary's copy of every connection handed to `child` that it had not answered for when its IPC channel
+ * closed. Closing the primary's copy never cuts a connection a process still holds (a descriptor passed along is
+ * another reference to the same socket): only one that nobody serves ends, and its client gets a reset at once instead
+ * of waiting for a reply that cannot come.
+ */
+export function closeUnansweredHandoffs(child: ChildProcess): void {
+  const pending = new Map<number, Closable>();
+  const send = child.send.bind(child) as (...args: unknown[]) => boolean;
+  (child as { send: (...args: unknown[]) => boolean }).send = (...args: unknown[]) => {
+    const [message, handle] = args as [ClusterMessage | undefined, Closable | undefined];
+    if (message?.cmd === 'NODE_CLUSTER' && message.act === 'newconn' && typeof message.seq === 'number' && handle) {
+      pending.set(message.seq, handle);
+    }
+    return send(...args);
+  };
+  child.on('internalMessage', (message: ClusterMessage) => {
+    if (message?.cmd === 'NODE_CLUSTER' && typeof message.ack === 'number') pending.delete(message.ack);
+  });
+  const closeAll = () => {
+    for (const handle of pending.values()) {
+      try {
+        handle.close();
+      } catch {
+        // Closed already.
+      }
+    }
+    pending.clear();
+  };
+  // 'disconnect' comes once every message read before the channel's end has been emitted, so no answer can follow; but
+  // node skips it when the channel ended part way through a message (a process killed while writing one), and then
+  // only the exit, with the channel gone, says so.
+  child.once('disconnect', closeAll);
+  child.once('exit', () => {
+    if (!child.connected) closeAll();
+  });
+}
