@@ -9,6 +9,8 @@ export interface AppPortSource {
   env: Record<string, string> | undefined;
   /** A variable of the environment the process is forked in, as cluster.fork() lays it over the primary's own. */
   read(name: string): string | undefined;
+  /** HIVE_GIVEN_PORT as the daemon set it for this primary (or in a reload's new environment): a daemon app's env PORT. */
+  daemonGiven: string | undefined;
 }
 
 /**
@@ -25,7 +27,7 @@ export function appPortOf(source: AppPortSource): { port: number; given: boolean
     source.port !== undefined ||
     (source.env !== undefined && Object.hasOwn(source.env, 'PORT')) ||
     source.read(ENV.incrementVar) === 'PORT' ||
-    knownPort(source.read(ENV.givenPort)) === port;
+    knownPort(source.daemonGiven) === port;
   return { port, given };
 }
 

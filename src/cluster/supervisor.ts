@@ -586,10 +586,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // The PORT the process sees (cluster.fork() lays `env` over the primary's own environment), as the runtime's
     // `--socket` and `hive edge --app` read it: the port the app is told to serve on, and whether Hive was given it.
     const read = (name: string) => (name in env ? env[name] : process.env[name]);
-    const given = base === undefined ? process.env[ENV.givenPort] : base[ENV.givenPort];
-    const appPort = this.#appPorts.of(
-      appPortOf({ port: options.port, env: options.env, read: (name) => (name === ENV.givenPort ? given : read(name)) }),
-    );
+    // Unset in `env` above, so read where the daemon put it: the primary's environment, or a reload's new one.
+    const daemonGiven = (base ?? process.env)[ENV.givenPort];
+    const appPort = this.#appPorts.of(appPortOf({ port: options.port, env: options.env, read, daemonGiven }));
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort, appPort });
     const { pid, instance } = worker;
     this.#live.add(worker);

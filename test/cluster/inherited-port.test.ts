@@ -12,7 +12,10 @@ const isWarningOf = (port: number) => (r: HiveRecord) =>
 // listens on its own port starts, as it did before the PORT rule, with one warning for the app.
 test('an app listening on its own port starts beside a PORT inherited from the environment, with one warning', async () => {
   const [inherited, own] = [await freePort(), await freePort()];
-  const hive = startHive([app, '-i', '2', '--listen-timeout', '2s'], { PORT: String(inherited), OWN_PORT: String(own) });
+  const hive = startHive([app, '-i', '2', '--listen-timeout', '2s'], {
+    PORT: String(inherited),
+    OWN_PORT: String(own),
+  });
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
   assert.equal(fatalOf(hive.records), '');
   const reply = (await get(own)) as unknown as { port: string | null };
