@@ -19,6 +19,11 @@ export interface ReadyWaitOptions {
   stderrTail: readonly string[];
   /** A message's meaning: true, ready; an Error, the wait fails with it; anything else, the wait goes on. */
   check(message: unknown): boolean | Error;
+  /**
+   * Asked when listenTimeout passes: true makes the process ready then rather than failing (an inherited PORT it
+   * listened beside, see AppPort). Absent: it fails.
+   */
+  readyAtTimeout?: (() => boolean) | undefined;
   /** Called as the process becomes ready, before the promise settles (its state must change in that same tick). */
   onReady(): void;
 }
@@ -31,6 +36,7 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
   const { instance, messages, process } = options;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
+      if (options.readyAtTimeout?.()) return ready();
       const hint = typeof options.hint === 'function' ? options.hint() : options.hint;
       fail(
         new WorkerNotReadyError(
@@ -60,13 +66,15 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
         ),
       );
     };
-    const onMessage = (value: unknown) => {
-      const meaning = options.check(value);
-      if (meaning instanceof Error) return fail(meaning);
-      if (meaning !== true) return;
+    const ready = () => {
       done();
       options.onReady();
       resolve();
+    };
+    const onMessage = (value: unknown) => {
+      const meaning = options.check(value);
+      if (meaning instanceof Error) return fail(meaning);
+      if (meaning === true) ready();
     };
     messages.on('message', onMessage);
     process.once('exit', onExit);

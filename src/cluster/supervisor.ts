@@ -5,11 +5,11 @@ import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
+import { AppPortRule, appPortOf } from './app-port.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
-import { knownPort } from './known-port.js';
 import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
@@ -192,6 +192,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #slots: Slot[] = [];
   #live = new Set<WorkerProcess>();
   #broadcasts = new BroadcastRelay((message) => this.#emit({ type: 'warning', message }));
+  // Which inherited PORT the app's processes listen beside: learnt once, warned once (see AppPortRule).
+  #appPorts = new AppPortRule((message) => this.#emit({ type: 'warning', message }));
   // Workers that have exited and whose descendants are still being stopped (treekill): a stop waits for them too.
   #leaving = new Set<Promise<unknown>>();
   #state: AppState = 'starting';
@@ -559,6 +561,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       [ENV.managed]: '1',
       // The runtime's claim of a process this primary runs in (a `hive run` started from inside a managed app).
       [ENV.managedPid]: undefined,
+      // The daemon's word to this primary alone (cluster/app-port.ts); read below, before it is unset here.
+      [ENV.givenPort]: undefined,
       [ENV.instance]: String(slot.instance),
       [ENV.pm2Instance]: String(slot.instance),
       [ENV.pm2Id]: pmId(slot.instance),
@@ -580,8 +584,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     setInstanceVars(env, slot.instance);
     const stickyPort = options.sticky ? options.port : undefined;
     // The PORT the process sees (cluster.fork() lays `env` over the primary's own environment), as the runtime's
-    // `--socket` and `hive edge --app` read it: the port the app is told to serve on.
-    const appPort = knownPort('PORT' in env ? env.PORT : process.env.PORT);
+    // `--socket` and `hive edge --app` read it: the port the app is told to serve on, and whether Hive was given it.
+    const read = (name: string) => (name in env ? env[name] : process.env[name]);
+    // Unset in `env` above, so read where the daemon put it: the primary's environment, or a reload's new one.
+    const daemonGiven = (base ?? process.env)[ENV.givenPort];
+    const appPort = this.#appPorts.of(appPortOf({ port: options.port, env: options.env, read, daemonGiven }));
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort, appPort });
     const { pid, instance } = worker;
     this.#live.add(worker);

@@ -9,6 +9,7 @@ import {
   type WorkerMessage,
 } from '../runtime/protocol.js';
 import { closeUnansweredHandoffs } from './connection-handoff.js';
+import type { AppPort } from './app-port.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import { ProcessTree } from './process-tree.js';
@@ -51,10 +52,10 @@ export interface WorkerProcessOptions {
   stickyPort?: number | undefined;
   /**
    * The port the process is told to serve on (PORT): without waitReady, it is ready once a server listens there, not
-   * when another (an admin or metrics server) listens first. Undefined when the process has no PORT (or PORT 0): the
-   * first server to listen counts then.
+   * when another (an admin or metrics server) listens first. A PORT Hive was given is enforced; one it inherited, only
+   * preferred (see AppPort). Undefined when the process has no PORT (or PORT 0): the first server to listen counts then.
    */
-  appPort?: number | undefined;
+  appPort?: AppPort | undefined;
   /** `--socket`: the process is ready once the socket of its app server listens. */
   socket?: string | undefined;
 }
@@ -326,7 +327,7 @@ export class WorkerProcess extends EventEmitter {
     const { stickyPort, socket, appPort } = this.#options;
     if (stickyPort !== undefined) return message.sticky === true;
     if (socket !== undefined) return message.socket !== undefined;
-    return appPort === undefined || message.port === appPort;
+    return appPort === undefined || appPort.counts(message.port);
   }
 
   #waitReady(): Promise<void> {
@@ -334,13 +335,15 @@ export class WorkerProcess extends EventEmitter {
     // Under sticky only the listen on the sticky port counts, and ready() needs it too.
     let signalled = false;
     let listened = false;
+    // The first server to listen, app's or not: what an inherited PORT falls back to (AppPort.settleElsewhere).
+    let firstListen: Extract<WorkerMessage, { type: 'listening' }> | undefined;
     // What is missing when the time is up: under sticky with waitReady, ready() or the listen on the port.
     const missesStickyListen = () => stickyPort !== undefined && (signalled || !waitReady);
     // Without waitReady, a listen on the app's port: another server's does not count.
     const missesPortListen = () => !waitReady && socket === undefined && appPort !== undefined;
     const awaited = () => {
       if (missesStickyListen()) return `did not listen on port ${stickyPort}`;
-      if (missesPortListen()) return `did not listen on port ${appPort}`;
+      if (missesPortListen() && appPort?.given) return `did not listen on port ${appPort.port}`;
       return waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen';
     };
     return waitUntilReady({
@@ -351,7 +354,7 @@ export class WorkerProcess extends EventEmitter {
         if (missesStickyListen()) {
           return 'with --sticky the router hands clients only to the server listening on --port (PORT); a server on another port does not count';
         }
-        if (missesPortListen()) {
+        if (missesPortListen() && appPort?.given) {
           return "a process is ready once a server listens on the app's port (--port, PORT); a server on another port does not count";
         }
         if (waitReady || stickyPort !== undefined) return undefined;
@@ -377,11 +380,25 @@ export class WorkerProcess extends EventEmitter {
         // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
         // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send
         // it before it listens. Without waitReady the listen counts too.
-        if (message?.type === 'listening' && this.#isAppListen(message)) listened = true;
+        if (message?.type === 'listening') {
+          firstListen ??= message;
+          if (this.#isAppListen(message)) listened = true;
+        }
         if (waitReady ? message?.type === 'ready' || value === PM2_READY : message?.type === 'ready' || listened) {
           signalled = true;
         }
         return signalled && (stickyPort === undefined || listened) && this.#state === 'starting' && !this.#quitting;
+      },
+      // An inherited PORT the process did not listen on, though it listened elsewhere: ready on that listen.
+      readyAtTimeout: () => {
+        if (!missesPortListen() || firstListen === undefined) return false;
+        if (this.#state !== 'starting' || this.#quitting) return false;
+        if (!appPort?.settleElsewhere(firstListen.port, listenTimeout)) return false;
+        const { address, port } = firstListen;
+        if (this.listen === undefined && typeof address === 'string' && typeof port === 'number') {
+          this.listen = { address, port };
+        }
+        return true;
       },
       onReady: () => {
         this.readyAt = Date.now();

@@ -919,7 +919,11 @@ export class ManagedApp {
   // `env` over it; during a reload that brings a new one, that one (#pendingEnv).
   #primaryEnv(): NodeJS.ProcessEnv {
     // The app's id, for the pm_id of its processes (cluster/pm-id.ts).
-    const env = { ...appEnvironment({ ...this.spec, ...this.#pendingEnv }), [ENV.appId]: String(this.id) };
+    const spec = { ...this.spec, ...this.#pendingEnv };
+    const env: NodeJS.ProcessEnv = { ...appEnvironment(spec), [ENV.appId]: String(this.id) };
+    // A PORT of the app's own env is given, and enforced by its primary's ready rule; one of the shell's is only
+    // inherited (cluster/app-port.ts). The primary unsets the variable in its processes.
+    if (!spec.fork && spec.env !== undefined && Object.hasOwn(spec.env, 'PORT')) env[ENV.givenPort] = spec.env.PORT;
     // The daemon's metrics endpoint collects the app's own metrics: its retiring processes send their last ones.
     return this.#appMetrics && !this.spec.fork ? { ...env, [ENV.appMetrics]: '1' } : env;
   }

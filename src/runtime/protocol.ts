@@ -53,6 +53,12 @@ export const ENV = {
   pm2Id: 'pm_id',
   /** Read by the primary, not the app: the app's id in the daemon (`hive ls`), which pm_id is made of. */
   appId: 'HIVE_APP_ID',
+  /**
+   * Read by the primary, not the app (it unsets it in its processes): set by the daemon for a cluster app's primary to
+   * the PORT of the app's own env (`--env`, a config file's `env`), which is then given, unlike a PORT the primary's
+   * environment merely inherited from a shell (cluster/app-port.ts).
+   */
+  givenPort: 'HIVE_GIVEN_PORT',
   appName: 'HIVE_APP_NAME',
   balance: 'HIVE_BALANCE',
   stickyPort: 'HIVE_STICKY_PORT',
