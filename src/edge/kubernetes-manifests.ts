@@ -20,9 +20,10 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
   const { labels } = objectMetadata(options, options.app);
   const selector = { 'app.kubernetes.io/name': options.app };
   const metadata = (name: string) => objectMetadata(options, name);
-  // PORT is the image's (the Dockerfile's ENV) and hive run's --port: the manifest has always left it out.
+  // PORT is the image's (the Dockerfile's ENV) and hive run's --port: the manifest has always left it out, unless the
+  // Secret has one, which would win over the image's.
   const env = Object.entries(containerEnv(options))
-    .filter(([name]) => name !== 'PORT')
+    .filter(([name]) => name !== 'PORT' || name in options.secretEnv)
     .map(([name, value]) => ({ name, value: kubeletLiteral(value) }));
   // ingress-nginx keeps upstream connections alive and shares them between clients, while Hive's sticky router
   // picks a process per connection: within a pod, clients would land on each other's processes. So a sticky app

@@ -24,6 +24,8 @@ ignore file is Dockerfile.dockerignore (next to the Dockerfile, where Docker rea
   compose   Dockerfile, .dockerignore, compose.yaml (nginx + app replicas + Redis), nginx.conf
   k8s       Dockerfile, .dockerignore, k8s.yaml (Deployment, Service, Ingress, HorizontalPodAutoscaler,
             PodDisruptionBudget when --min is above 1)
+  Both      with --with-env, <app>.env: the app's env values (compose's env_file; the k8s Secret <app>-env).
+            The ignore file lists the recipe's files, so that the image's COPY . . leaves them out
 
 Options:
       --app <name>             app name (default: package.json's name). When the running daemon (of
