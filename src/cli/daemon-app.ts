@@ -84,7 +84,8 @@ export async function readDaemonApp(target: string): Promise<DaemonApp> {
 
 /**
  * One app as the running daemon runs it, for `hive deploy --app`: its script (absolute), arguments, settings and its
- * own env, never the shell's it was started from. Throws as {@link askDaemonApp}.
+ * own env, never the shell's it was started from (the recipe writes its values only with `--with-env`). Throws as
+ * {@link askDaemonApp}.
  */
 export async function readDaemonDeployApp(target: string): Promise<DaemonDeployApp> {
   const { info, own } = await askDaemonApp(target, 'start the app with `hive start`');
@@ -96,6 +97,7 @@ export async function readDaemonDeployApp(target: string): Promise<DaemonDeployA
     args: settings.args,
     instances: settings.instances,
     port: settings.port,
+    portPerInstance: settings.portPerInstance,
     sticky: settings.sticky,
     nodeArgs: settings.nodeArgs,
     maxMemoryRestart: settings.maxMemoryRestart,

@@ -4,8 +4,10 @@
  * (cli/daemon-app.ts, as for `hive edge nginx --app`); this module only decides.
  */
 import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import { type DeployInput, isRecipeEnvName } from './deploy-options.js';
+import { recipeEnvOf } from './daemon-app-env.js';
+import type { DeployInput } from './deploy-options.js';
 import { DeployOptionError } from './errors.js';
+import { withoutInspector } from './inspector-ports.js';
 
 /** One app as the daemon runs it: what of it a deploy recipe holds. */
 export interface DaemonDeployApp {
@@ -20,6 +22,8 @@ export interface DaemonDeployApp {
   instances: string;
   /** Its port (`--port`, else the PORT of its env); null without one. */
   port: number | null;
+  /** PM2's `increment_var` PORT: each instance on `port` plus its instance number. */
+  portPerInstance: boolean;
   sticky: string | null;
   nodeArgs: string[];
   /** Bytes; null: no limit. */
@@ -47,10 +51,16 @@ export interface DaemonDeployInput {
 /**
  * `flags` (the command line's input: only what was given) over `app` as the daemon runs it. The recipe runs the app
  * with `hive run` in the image's /app, which holds `contextDir` (the Docker build context): the script is taken
- * relative to it. Throws `ERR_HIVE_DEPLOY_INVALID_OPTION` (key `app`) for an app the recipe cannot run: a program
- * other than node, or a script outside the context, unless `--script` names one.
+ * relative to it. The app's env values are taken only `withEnv` (`--with-env`), as `secretEnv`. Throws
+ * `ERR_HIVE_DEPLOY_INVALID_OPTION` (key `app`) for an app the recipe cannot run: a program other than node, or a
+ * script outside the context, unless `--script` names one.
  */
-export function daemonDeployInput(app: DaemonDeployApp, flags: DeployInput, contextDir: string): DaemonDeployInput {
+export function daemonDeployInput(
+  app: DaemonDeployApp,
+  flags: DeployInput,
+  contextDir: string,
+  withEnv = false,
+): DaemonDeployInput {
   const warnings: string[] = [];
   const quoted = JSON.stringify(app.name);
   if (app.command !== null && !/^node(\.exe)?$/.test(basename(app.command))) {
@@ -88,21 +98,29 @@ export function daemonDeployInput(app: DaemonDeployApp, flags: DeployInput, cont
     );
   }
   if (app.port !== null) fromDaemon.port = app.port;
-  if (app.sticky !== null) fromDaemon.sticky = app.sticky;
-  if (app.nodeArgs.length > 0) fromDaemon.nodeArgs = app.nodeArgs;
-  if (app.maxMemoryRestart !== null) fromDaemon.maxMemoryRestart = app.maxMemoryRestart;
-  fromDaemon.killTimeout = app.killTimeout / 1000;
-  // PORT is the port itself (the recipe's --port and its PORT). A name the recipes cannot hold (a config's `my.var`)
-  // is left out and said: refusing it would leave no recipe for the app at all, and no flag could fix that.
-  const odd = Object.keys(app.env).filter((name) => !isRecipeEnvName(name));
-  if (odd.length > 0) {
+  if (app.portPerInstance) {
+    const port = flags.port ?? app.port;
     warnings.push(
-      `the env of ${quoted} has ${odd.map((name) => JSON.stringify(name)).join(', ')}, not a variable name the ` +
-        'recipes take (letters, digits and _): left out; add it to the recipe by hand if the app needs it',
+      `the daemon runs ${quoted} with increment_var PORT (each instance on a port of its own); the recipe runs one ` +
+        `port per container: its instances share the one port (--port${port === null ? '' : ` ${port}`}, hive ` +
+        "run's cluster), and more containers (replicas, pods) behind the recipe's proxy take more traffic",
     );
   }
-  const env = Object.fromEntries(Object.entries(app.env).filter(([name]) => name !== 'PORT' && isRecipeEnvName(name)));
-  if (Object.keys(env).length > 0) fromDaemon.env = env;
+  if (app.sticky !== null) fromDaemon.sticky = app.sticky;
+  const { kept, dropped } = withoutInspector(app.nodeArgs);
+  if (dropped.length > 0) {
+    warnings.push(
+      `the daemon runs ${quoted} with ${dropped.join(' ')} in its node args: a debugger's port in production lets ` +
+        "whoever reaches it run code in the app: left out of the recipe's --node-args",
+    );
+  }
+  if (kept.length > 0) fromDaemon.nodeArgs = kept;
+  if (app.maxMemoryRestart !== null) fromDaemon.maxMemoryRestart = app.maxMemoryRestart;
+  fromDaemon.killTimeout = app.killTimeout / 1000;
+  const env = recipeEnvOf(quoted, app.env, withEnv, `${flags.app}.env`);
+  warnings.push(...env.warnings);
+  if (Object.keys(env.env).length > 0) fromDaemon.env = env.env;
+  if (Object.keys(env.secretEnv).length > 0) fromDaemon.secretEnv = env.secretEnv;
   const given = new Set(Object.keys(flags).filter((key) => flags[key as keyof DeployInput] !== undefined));
   const taken = Object.keys(fromDaemon).filter((key) => !given.has(key));
   return { input: { ...fromDaemon, ...flags }, taken, warnings };

@@ -137,10 +137,22 @@ const deploySchema = z.strictObject({
   /** `hive run --max-memory-restart`, in bytes: a process whose RSS exceeds it is replaced. */
   maxMemoryRestart: z.number().int().positive().optional(),
   /**
-   * The app's own environment, set in its container (compose's `environment`, the Deployment's `env`): what the app
-   * was given (`--env`, a config's `env`), never a shell's. The recipe's own NODE_ENV, PORT and REDIS_URL win.
+   * Variables written inline in compose.yaml's `environment` and the Deployment's `env`, for values that are no secret
+   * (`HIVE_POOL_THREADS`); `$` is escaped against compose's interpolation and the kubelet's `$(VAR)` expansion. The
+   * recipe's own NODE_ENV, PORT and REDIS_URL win. Secrets go in `secretEnv`.
    */
   env: z.record(z.string().regex(kEnvName, { error: kEnvNameError }), z.string()).default({}),
+  /**
+   * The app's own env values (`hive deploy --app --with-env`), never written into compose.yaml or k8s.yaml: they go
+   * into `<app>.env` (mode 0600), compose's `env_file` (read raw, without interpolation) or the Kubernetes Secret
+   * `<app>-env` the pods read (`envFrom`). One line each: compose's env file cannot hold a line break.
+   */
+  secretEnv: z
+    .record(
+      z.string().regex(kEnvName, { error: kEnvNameError }),
+      z.string().regex(/^[^\n\r\0]*$/, { error: 'expected a value without a line break or NUL (one env file line)' }),
+    )
+    .default({}),
   sticky: z.string().superRefine(stickyRefinement).optional(),
   redis: z.boolean().default(true),
   /**
@@ -241,7 +253,8 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
     if (issue.code === 'unrecognized_keys') throw new DeployOptionError(key, `${key}: unknown option`);
     let value: unknown = input;
     for (const segment of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[segment];
-    const got = value === undefined ? 'nothing' : describeValue(value);
+    // A secret's value is never repeated: an error may end up in a CI log.
+    const got = value === undefined ? 'nothing' : key.startsWith('secretEnv.') ? 'its value' : describeValue(value);
     throw new DeployOptionError(key, `${key}: ${issue.message.replace(/^Invalid input: /, '')}, got ${got}`);
   }
   const options = parsed.data;

@@ -5,7 +5,8 @@
 import { renderCompose, renderComposeNginx } from './compose-file.js';
 import { type DeployInput, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
 import { dockerignorePath, renderDockerfile, renderDockerignore } from './dockerfile.js';
-import { renderKubernetes } from './kubernetes-manifests.js';
+import { renderEnvSecret, renderKubernetes } from './kubernetes-manifests.js';
+import { envFilePath, kEnvFileMode, renderComposeEnvFile } from './recipe-env.js';
 
 /** Which recipe `hive deploy` writes: the same names as {@link DeployRecipe}. */
 export type DeployTarget = DeployRecipe;
@@ -15,21 +16,30 @@ export interface RecipeFile {
   /** Relative to the output directory: `Dockerfile`, `compose.yaml`, `k8s.yaml`... */
   path: string;
   content: string;
+  /** The mode to create it with: 0o600 for the env file (`<app>.env`), which holds the app's values. */
+  mode?: number;
 }
 
 /** Renders the files of `target` for one app; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` on bad options. */
 export function renderDeployRecipe(target: DeployTarget, input: DeployInput): RecipeFile[] {
   const options = resolveDeployOptions(input, target);
-  const image = [
-    { path: 'Dockerfile', content: renderDockerfile(options) },
-    { path: dockerignorePath(options), content: renderDockerignore() },
-  ];
-  if (target === 'compose') {
-    return [
-      ...image,
-      { path: 'compose.yaml', content: renderCompose(options) },
-      { path: 'nginx.conf', content: renderComposeNginx(options) },
-    ];
+  const envFile = envFilePath(options);
+  const files: RecipeFile[] =
+    target === 'compose'
+      ? [
+          { path: 'compose.yaml', content: renderCompose(options) },
+          { path: 'nginx.conf', content: renderComposeNginx(options) },
+        ]
+      : [{ path: 'k8s.yaml', content: renderKubernetes(options) }];
+  if (envFile !== undefined) {
+    const content = target === 'compose' ? renderComposeEnvFile(options) : renderEnvSecret(options);
+    files.push({ path: envFile, content, mode: kEnvFileMode });
   }
-  return [...image, { path: 'k8s.yaml', content: renderKubernetes(options) }];
+  const ignore = dockerignorePath(options);
+  const paths = ['Dockerfile', ignore, ...files.map((file) => file.path)];
+  return [
+    { path: 'Dockerfile', content: renderDockerfile(options) },
+    { path: ignore, content: renderDockerignore(options, paths) },
+    ...files,
+  ];
 }

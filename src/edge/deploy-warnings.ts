@@ -50,8 +50,8 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
   // The app's own value of a variable the recipe sets would be lost without a word (NODE_ENV=development, a REDIS_URL
   // of the machine it ran on).
   const recipeEnv = containerEnv(options);
-  for (const [name, value] of Object.entries(options.env)) {
-    if (recipeEnv[name] !== value) {
+  for (const [name, value] of [...Object.entries(options.env), ...Object.entries(options.secretEnv)]) {
+    if (name in recipeEnv && recipeEnv[name] !== value) {
       // The app's value is not repeated: a REDIS_URL may hold a password.
       warnings.push(
         `env ${name}: the recipe sets ${name}=${recipeEnv[name]} itself, which the container gets instead of the ` +

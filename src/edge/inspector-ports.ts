@@ -1,8 +1,11 @@
 /**
- * Which TCP ports may be a Node.js inspector's, for `hive edge nginx --app`: proxying public traffic to one is remote
- * code execution, so a port that may be one is never taken for the app's.
+ * Node.js inspector flags: which TCP ports may be an inspector's, for `hive edge nginx --app` (proxying public traffic
+ * to one is remote code execution, so a port that may be one is never taken for the app's), and the flags themselves,
+ * which `hive deploy --app` keeps out of a production recipe.
  */
 import { splitArgs } from '../config/split-args.js';
+
+const kInspectorFlag = /^--(inspect(?:-brk|-wait|-port)?|debug-port)(?:=(.*))?$/;
 
 /** Node's default inspector port (`--inspect`, and SIGUSR1 on a process started without any flag). */
 const DEFAULT_PORT = 9229;
@@ -22,9 +25,9 @@ export function inspectorPorts(nodeArgs: readonly string[], nodeOptions = ''): (
   const bases = new Set([DEFAULT_PORT]);
   let enabled = false;
   for (let i = 0; i < args.length; i++) {
-    const match = /^--(inspect(?:-brk|-wait|-port)?|debug-port)(?:=(.*))?$/.exec(args[i]!);
+    const match = kInspectorFlag.exec(args[i]!);
     if (!match) continue;
-    const takesValue = match[1] === 'inspect-port' || match[1] === 'debug-port';
+    const takesValue = isPortFlag(match);
     if (!takesValue) enabled = true;
     const value = match[2] ?? (takesValue ? args[++i] : undefined);
     const port = value === undefined ? undefined : portOf(value);
@@ -32,6 +35,30 @@ export function inspectorPorts(nodeArgs: readonly string[], nodeOptions = ''): (
   }
   return (port) =>
     bases.has(port) || (enabled && [...bases].some((base) => port > base && port <= base + WORKER_PORTS));
+}
+
+/**
+ * `nodeArgs` without the inspector's flags (`--inspect`, `--inspect-brk`, `--inspect-wait`, `--inspect-port` and
+ * `--debug-port` with their values), and the ones taken out, as given.
+ */
+export function withoutInspector(nodeArgs: readonly string[]): { kept: string[]; dropped: string[] } {
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  for (let i = 0; i < nodeArgs.length; i++) {
+    const match = kInspectorFlag.exec(nodeArgs[i]!);
+    if (!match) {
+      kept.push(nodeArgs[i]!);
+      continue;
+    }
+    dropped.push(nodeArgs[i]!);
+    // A port flag's value may be the next word (`--inspect-port 9230`); --inspect's only ever follows an "=".
+    if (isPortFlag(match) && match[2] === undefined && i + 1 < nodeArgs.length) dropped.push(nodeArgs[++i]!);
+  }
+  return { kept, dropped };
+}
+
+function isPortFlag(match: RegExpExecArray): boolean {
+  return match[1] === 'inspect-port' || match[1] === 'debug-port';
 }
 
 // `[host:]port`; an IPv6 host is bracketed, so the port is what follows the last colon.

@@ -1,6 +1,6 @@
 // `hive deploy <compose|k8s> --app <name>` takes the app as the running daemon (HIVE_HOME) runs it: its script and
-// arguments, instances, port, node args, max memory restart, kill timeout and its own env (never the shell's it was
-// started from), each flag over the daemon's value; without a daemon, or without such an app, the recipe is made of
+// arguments, instances, port, node args, max memory restart, kill timeout and, with --with-env, its own env (never the
+// shell's it was started from) in a file of its own, each flag over the daemon's value; without a daemon, or without such an app, the recipe is made of
 // package.json and the flags as before. Real daemon, real app; the manifests checked against the API schemas and the
 // container's `hive run` arguments read back by hive run's own parser.
 import assert from 'node:assert/strict';
@@ -61,12 +61,13 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   const env = await hive.json<Record<string, string>>(['env', 'api']);
   assert.equal(env.DEPLOY_TEST_SHELL_SECRET, 'do-not-copy');
 
-  const compose = await deploy(['compose', '--app', 'api', '--out', 'compose']);
+  const compose = await deploy(['compose', '--app', 'api', '--out', 'compose', '--with-env']);
   assert.equal(compose.code, 0, compose.stderr);
   const file = parse(readFileSync(join(appDir, 'compose', 'compose.yaml'), 'utf8'));
   const service = file.services.app;
+  // The app's env in its own file (deploy-app-env.test.ts), the recipe's own inline.
+  assert.match(readFileSync(join(appDir, 'compose', 'api.env'), 'utf8'), /^GREETING=hello there$/m);
   assert.deepEqual(service.environment, {
-    GREETING: 'hello there',
     NODE_ENV: 'production',
     PORT: String(port),
     REDIS_URL: 'redis://redis:6379',
@@ -84,9 +85,14 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.equal(run.killTimeout, '7s');
   assert.equal(run.maxMemoryRestart, String(300 * 2 ** 20));
   assert.deepEqual(run.nodeArgs, ['--max-old-space-size=256', '--title=my api']);
-  assert.doesNotMatch(readFileSync(join(appDir, 'compose', 'compose.yaml'), 'utf8'), /DEPLOY_TEST_SHELL_SECRET/);
+  for (const name of ['compose.yaml', 'api.env']) {
+    assert.doesNotMatch(readFileSync(join(appDir, 'compose', name), 'utf8'), /DEPLOY_TEST_SHELL_SECRET/);
+  }
   // Said, the env by its names only.
-  assert.match(compose.stderr, /app "api" as the daemon runs it: script, args, instances, port, .*env \(GREETING\)/);
+  assert.match(
+    compose.stderr,
+    /app "api" as the daemon runs it: script, args, instances, port, .*env into api\.env \(GREETING\)/,
+  );
 
   // Flags win: --instances and --port over the daemon's, the rest still the daemon's.
   const k8s = await deploy(['k8s', '--app', 'api', '--out', 'k8s', '--instances', '1', '--port', '4000']);
@@ -101,8 +107,9 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.deepEqual(k8sRun.args, ['--mode', 'fast']);
   assert.equal(k8sRun.killTimeout, '7s');
   assert.deepEqual(container.ports[0], { name: 'http', containerPort: 4000 });
+  // No --with-env: the app's env is left out, said by name.
+  assert.match(k8s.stderr, /the env of "api" has "GREETING": left out/);
   assert.deepEqual(container.env, [
-    { name: 'GREETING', value: 'hello there' },
     { name: 'NODE_ENV', value: 'production' },
     { name: 'REDIS_URL', value: 'redis://redis:6379' },
   ]);
@@ -146,19 +153,21 @@ const described: DaemonDeployApp = {
   args: [],
   instances: 'max',
   port: 3000,
+  portPerInstance: false,
   sticky: null,
   nodeArgs: [],
   maxMemoryRestart: null,
   killTimeout: 5000,
-  env: { PORT: '3000', GREETING: 'hi', 'my.var': 'x' },
+  env: { PORT: '3000', GREETING: 'hi', 'my.var': 'x', HIVE_POOL_THREADS: '2' },
   command: null,
 };
 
 test('what the recipe cannot hold as the daemon runs the app is refused or said, never written half-way', () => {
-  const taken = daemonDeployInput(described, { app: 'api' }, '/srv/api');
+  const taken = daemonDeployInput(described, { app: 'api' }, '/srv/api', true);
   assert.equal(taken.input.script, 'dist/server.js');
-  // PORT is the port; a name the recipes cannot hold is left out, and said.
-  assert.deepEqual(taken.input.env, { GREETING: 'hi' });
+  // PORT is the port; a name the recipes cannot hold is left out, and said; Hive's pool size stays inline.
+  assert.deepEqual(taken.input.secretEnv, { GREETING: 'hi' });
+  assert.deepEqual(taken.input.env, { HIVE_POOL_THREADS: '2' });
   assert.match(taken.warnings.join('\n'), /"my\.var", not a variable name the recipes take/);
   assert.doesNotThrow(() => resolveDeployOptions(taken.input));
 

@@ -24,13 +24,19 @@ ignore file is Dockerfile.dockerignore (next to the Dockerfile, where Docker rea
   compose   Dockerfile, .dockerignore, compose.yaml (nginx + app replicas + Redis), nginx.conf
   k8s       Dockerfile, .dockerignore, k8s.yaml (Deployment, Service, Ingress, HorizontalPodAutoscaler,
             PodDisruptionBudget when --min is above 1)
+  Both      with --with-env, <app>.env: the app's env values (compose's env_file; the k8s Secret <app>-env).
+            The ignore file lists the recipe's files, so that the image's COPY . . leaves them out
 
 Options:
       --app <name>             app name (default: package.json's name). When the running daemon (of
                                $HIVE_HOME) has an app of that name, the recipe takes it as the daemon runs it:
-                               its script, arguments, instances, port, sticky mode, node args, max memory restart,
-                               kill timeout and its own env (--env, a config's env; never the shell's), each flag
-                               given over it
+                               its script, arguments, instances, port, sticky mode, node args, max memory restart
+                               and kill timeout, each flag given over it. Its own env (--env, a config's env; never
+                               the shell's) only with --with-env; Hive's own HIVE_* variables and --inspect node
+                               args never
+      --with-env               with --app: write the app's env values into <app>.env (mode 0600), which
+                               compose.yaml reads (env_file, raw) or which holds the Kubernetes Secret <app>-env
+                               the pods read; never into compose.yaml or k8s.yaml. Keep that file private
       --script <file>          entry script for \`hive run\` (default: package.json's main, else server.js)
       --port <port>            the app's port (default 3000)
       --instances <n|max>      processes per container (default max: from the CPU limit)
@@ -102,7 +108,8 @@ export default async function deploy(argv: string[]): Promise<number> {
       const path = join(out, file.path);
       const temp = `${path}.${process.pid}.tmp`;
       try {
-        await writeFile(temp, file.content);
+        // Created with its mode (the env file's 0600), never readable by others for a moment.
+        await writeFile(temp, file.content, { mode: file.mode ?? 0o666 });
         await rename(temp, path);
       } finally {
         await rm(temp, { force: true });
@@ -134,15 +141,22 @@ async function daemonInput(parsed: DeployArgs): Promise<DeployInput> {
     const without = 'the recipe is made of package.json and the flags';
     const app = await daemonAppIfAny(readDaemonDeployApp(name), name, 'deploy', without);
     if (app !== undefined) {
-      const fromDaemon = daemonDeployInput(app, input, process.cwd());
+      const fromDaemon = daemonDeployInput(app, input, process.cwd(), parsed.withEnv);
       input = fromDaemon.input;
       // The env's names only: its values may be secrets, which the terminal (or a CI log) need not show.
+      const names = (env: Record<string, string> | undefined) => Object.keys(env ?? {}).join(', ');
       const taken = fromDaemon.taken
-        .map((key) => (key === 'env' ? `env (${Object.keys(input.env ?? {}).join(', ')})` : key))
+        .map((key) => {
+          if (key === 'env') return `env (${names(input.env)})`;
+          return key === 'secretEnv' ? `env into ${input.app}.env (${names(input.secretEnv)})` : key;
+        })
         .join(', ');
       process.stderr.write(`hive deploy: app ${JSON.stringify(name)} as the daemon runs it: ${taken}\n`);
       for (const warning of fromDaemon.warnings) process.stderr.write(`hive deploy: warning: ${warning}\n`);
     }
+  }
+  if (parsed.withEnv && input.secretEnv === undefined) {
+    process.stderr.write('hive deploy: warning: --with-env: no env of an app the daemon runs (--app) to write\n');
   }
   if (input.script === undefined && parsed.main !== undefined) input = { ...input, script: parsed.main };
   return input;
@@ -187,6 +201,8 @@ interface DeployArgs {
   packageJson: Record<string, unknown> | undefined;
   out: string;
   force: boolean;
+  /** `--with-env`: the daemon app's env values into the recipe's env file. */
+  withEnv: boolean;
 }
 
 function parse(argv: string[]): DeployArgs {
@@ -222,6 +238,7 @@ function parse(argv: string[]): DeployArgs {
         max: { type: 'string' },
         out: { type: 'string' },
         force: { type: 'boolean' },
+        'with-env': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -239,6 +256,7 @@ function parse(argv: string[]): DeployArgs {
       packageJson: undefined,
       out: '.',
       force: false,
+      withEnv: false,
     };
   }
   if (target !== undefined && target !== 'compose' && target !== 'k8s') {
@@ -295,6 +313,7 @@ function parse(argv: string[]): DeployArgs {
     packageJson,
     out: str('out') ?? '.',
     force: values.force === true,
+    withEnv: values['with-env'] === true,
   };
 }
 
