@@ -367,7 +367,15 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
  * and remembers the versions seen in order.
  */
 export function startLoad(port: number, concurrency = 8, path = '/', agentOptions: Agent.Options = {}) {
-  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000, pipelining: 1, ...agentOptions });
+  // Bounded well under the test's own timeout: a connection nobody serves shows as a failure that says so, not as a hang.
+  const agent = new Agent({
+    connections: concurrency,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+    headersTimeout: 60_000,
+    bodyTimeout: 60_000,
+    ...agentOptions,
+  });
   const stats = { ok: 0, failed: 0, errors: [] as string[], last: undefined as AppReply | undefined };
   let running = true;
   const loops = Array.from({ length: concurrency }, async () => {
