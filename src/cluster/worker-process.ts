@@ -8,8 +8,8 @@ import {
   toWire,
   type WorkerMessage,
 } from '../runtime/protocol.js';
-import { closeUnansweredHandoffs } from './connection-handoff.js';
 import type { AppPort } from './app-port.js';
+import { closeUnansweredHandoffs } from './connection-handoff.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import { ProcessTree } from './process-tree.js';
