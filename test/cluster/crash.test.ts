@@ -45,8 +45,14 @@ test('kill -9 of workers under connection-per-request load: every connection is 
     new Promise<void>((resolve) => {
       const req = http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
         res.resume();
-        res.on('end', () => (outcome.ok++, resolve()));
-        res.on('error', () => (outcome.failed++, resolve()));
+        res.on('end', () => {
+          outcome.ok++;
+          resolve();
+        });
+        res.on('error', () => {
+          outcome.failed++;
+          resolve();
+        });
       });
       // Far past any answer on loopback: a connection nobody serves never gets one.
       req.setTimeout(15_000, () => {
