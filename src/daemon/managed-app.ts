@@ -867,7 +867,7 @@ export class ManagedApp {
     });
     if (primary.pid !== undefined) this.#log(`${spec.name}: primary pid ${primary.pid} started`);
     const started = new Promise<void>((resolve, reject) => {
-      splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), { maxLine: MAX_RECORD });
+      splitLines(primary.stdout!, (line) => this.#onRecord(primary, line, resolve), { maxLine: MAX_RECORD });
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
       primary.on('message', (message: Record<string, unknown> | null) => {
         // A late answer of a primary gone since says nothing of the current one.
@@ -957,7 +957,9 @@ export class ManagedApp {
     return [forkEntry, [JSON.stringify(options)]];
   }
 
-  #onRecord(line: string, onOnline: () => void): void {
+  // A record of `primary`'s: its app's lines are logged whenever they come, the rest only while it is the current
+  // primary (one that exited may still have records in its pipe, held open by an orphan, after the next one started).
+  #onRecord(primary: ChildProcess, line: string, onOnline: () => void): void {
     let record: Record<string, unknown> & { kind?: string };
     try {
       record = JSON.parse(line) as typeof record;
@@ -978,6 +980,9 @@ export class ManagedApp {
       this.#logs.write(stream, text, { instance, pid });
       return;
     }
+    // The rest is the primary's own: a previous one's would start the watch of the current one before it listens
+    // (a ping it would lose), send it counts it would miss, or put its workers in the table.
+    if (this.#primary !== primary) return;
     // Answers to #request come on stdout too, behind the events they follow: by then the table is up to date.
     if (record.kind === 'control') {
       this.#onPrimaryMessage(record);
@@ -1109,9 +1114,18 @@ export class ManagedApp {
   #watchPrimary(): void {
     const primary = this.#primary;
     if (this.#watch || !primary) return;
+    let unwritten = false;
     this.#watch = new PrimaryWatch(
       reportIntervalOf(this.spec.runArgs),
-      () => primary.send({ hive: 1, type: 'ping' }, () => {}),
+      () => {
+        // A frozen primary reads none: once its socket is full, a ping per tick would queue up in the daemon's
+        // memory. One waits unwritten at most.
+        if (unwritten) return;
+        unwritten = true;
+        primary.send({ hive: 1, type: 'ping' }, () => {
+          unwritten = false;
+        });
+      },
       (unresponsive, silentMs) => {
         const text = markText(`primary pid ${primary.pid}`, unresponsive, silentMs, 'no answer');
         this.#log(`${this.name}: ${text}`);
