@@ -168,6 +168,8 @@ export class ManagedApp {
   #primary: ChildProcess | undefined;
   // Pings the current primary once it has spoken (see #watchPrimary); its mark is `ls`'s `primary unresponsive`.
   #watch: PrimaryWatch | undefined;
+  // The last snapshot a primary gave, and when: what the live views show of it once it is marked unresponsive.
+  #lastSnapshot: { primary: ChildProcess; snapshot: AppSnapshot; at: number } | undefined;
   readonly #appMetrics: boolean;
   #startedAt = 0;
   // Whether the current primary got all its workers ready once (a stop during a failed start is not 'online').
@@ -635,13 +637,25 @@ export class ManagedApp {
   /**
    * The app for the live views: a cluster app's primary builds it (its workers' metrics, events and sampled
    * requests); a fork-mode app, a stopped one, or a primary that does not answer within a second is shown from what
-   * the daemon knows (state and processes, with cpu and memory from /proc).
+   * the daemon knows (state and processes, with cpu and memory from /proc). A primary marked unresponsive is not
+   * asked: the last snapshot it gave is shown, with its time (`asOf`), or else what the daemon knows.
    */
   async snapshot(stats: ProcStats, requests = false): Promise<AppSnapshot> {
-    if (this.#primary && !this.spec.fork) {
+    const primary = this.#primary;
+    if (primary && !this.spec.fork) {
+      if (this.#watch?.unresponsive) {
+        // Known not to answer: the views are not held up a second per poll for it (a dashboard polls every second).
+        // The last it gave stands in, with when (`asOf`); flagged, as any snapshot of it now, primaryUnresponsive.
+        const last = this.#lastSnapshot;
+        if (last?.primary === primary) return { ...this.#withHistory(last.snapshot), asOf: last.at };
+        return this.#knownSnapshot(stats);
+      }
       // With `requests`, the primary samples requests while such snapshots keep coming (a dashboard is open).
       const reply = await this.#request({ type: 'snapshot', requests }, undefined, SNAPSHOT_TIMEOUT);
-      if (reply.ok && reply.snapshot) return this.#withHistory(reply.snapshot);
+      if (reply.ok && reply.snapshot) {
+        if (this.#primary === primary) this.#lastSnapshot = { primary, snapshot: reply.snapshot, at: Date.now() };
+        return this.#withHistory(reply.snapshot);
+      }
     }
     return this.#knownSnapshot(stats);
   }
@@ -1179,6 +1193,7 @@ export class ManagedApp {
     this.#primary = undefined;
     this.#watch?.stop();
     this.#watch = undefined;
+    this.#lastSnapshot = undefined;
     // Cluster workers exit when their primary's IPC closes (those whose loop is blocked do not: #endLeftovers); plain
     // fork-mode processes would be orphaned.
     if (this.spec.fork) {
