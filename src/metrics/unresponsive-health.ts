@@ -38,7 +38,9 @@ export function unresponsiveHealth(counts: readonly HungCount[]): UnresponsiveHe
     .map((c) => {
       const parts = [
         ...(c.primaryUnresponsive === true ? ["primary unresponsive (no answer to the daemon's ping)"] : []),
-        ...(c.unresponsive > 0 ? [`${c.unresponsive} of ${c.ready} ready workers unresponsive (event loop blocked)`] : []),
+        ...(c.unresponsive > 0
+          ? [`${c.unresponsive} of ${c.ready} ready workers unresponsive (event loop blocked)`]
+          : []),
       ].join(', ');
       return c.app === undefined ? parts : `${c.app}: ${parts}`;
     })
