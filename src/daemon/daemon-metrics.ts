@@ -2,6 +2,7 @@ import { type AppMetric, type SentMetric, withNonFinite } from '../metrics/app-m
 import { knownAppMetrics, unansweredAppMetrics } from '../metrics/known-app-metrics.js';
 import { type AppFamilies, mergeAppFamilies } from '../metrics/merge-apps.js';
 import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.js';
+import type { HungCount } from '../metrics/unresponsive-health.js';
 import { DAEMON_METRICS_PORT_ADVICE, type DaemonMetricsSettings } from './daemon-metrics-settings.js';
 import type { AppExposition } from './managed-app.js';
 import type { AppInfo } from './protocol.js';
@@ -25,8 +26,8 @@ export const DOWN_AFTER_MISSES = 3;
  * The daemon's one Prometheus endpoint for every app it runs (pm2-prometheus-exporter's job): `/metrics` merges each
  * cluster app's exposition, asked of its primary at scrape time, with what the daemon knows of the fork-mode apps;
  * `/healthz` answers while the daemon runs, and `/readyz` (see {@link appsReady}); both say `degraded` while some
- * app's ready workers are unresponsive, and `/readyz` is 503 once every ready worker of an app is (the primary's rule,
- * see unresponsiveHealth). A stopped app is left out, and so is an app whose primary missed a scrape, until it is
+ * app's ready workers are unresponsive, and `/readyz` is 503 once every ready worker of an app is, or its primary is
+ * (the primary's rule, see unresponsiveHealth and {@link appsHung}), `/healthz` staying 200. A stopped app is left out, and so is an app whose primary missed a scrape, until it is
  * stopped (/proc), marked unresponsive (the daemon's ping) or has missed {@link DOWN_AFTER_MISSES} in a row:
  * then the daemon's own gauges of it stand in, with `hive_up 0`. Rejects
  * with MetricsPortInUseError when the port cannot be bound.
@@ -92,10 +93,28 @@ export async function startDaemonMetrics(
       return mergeAppFamilies(parts, [scrapeErrorFamily(scrapeErrors)]);
     },
     ready: () => appsReady(apps.list()),
-    // Fork-mode apps are never marked (they send no reports), so they count as none unresponsive.
-    hung: () => apps.list().map((app) => ({ app: app.name, ready: app.ready, unresponsive: app.unresponsive ?? 0 })),
+    hung: () => appsHung(apps.list()),
     livenessIgnoresHung: true,
   });
+}
+
+/**
+ * Per app meant to run, its ready workers, those marked unresponsive and whether its primary is (see
+ * unresponsiveHealth). Stopping and stopped apps are left out, as {@link appsReady} leaves them: someone asked for
+ * that, and a frozen primary being stopped keeps the marks it had until it is killed. Fork-mode apps' workers are
+ * never marked (they send no reports), their primary may be.
+ */
+export function appsHung(
+  apps: readonly Pick<AppInfo, 'name' | 'status' | 'ready' | 'unresponsive' | 'primaryUnresponsive'>[],
+): HungCount[] {
+  return apps
+    .filter((app) => app.status !== 'stopped' && app.status !== 'stopping')
+    .map((app) => ({
+      app: app.name,
+      ready: app.ready,
+      unresponsive: app.unresponsive ?? 0,
+      primaryUnresponsive: app.primaryUnresponsive === true,
+    }));
 }
 
 /**

@@ -168,6 +168,8 @@ export class ManagedApp {
   #primary: ChildProcess | undefined;
   // Pings the current primary once it has spoken (see #watchPrimary); its mark is `ls`'s `primary unresponsive`.
   #watch: PrimaryWatch | undefined;
+  // The last snapshot a primary gave, and when: what the live views show of it once it is marked unresponsive.
+  #lastSnapshot: { primary: ChildProcess; snapshot: AppSnapshot; at: number } | undefined;
   readonly #appMetrics: boolean;
   #startedAt = 0;
   // Whether the current primary got all its workers ready once (a stop during a failed start is not 'online').
@@ -635,13 +637,25 @@ export class ManagedApp {
   /**
    * The app for the live views: a cluster app's primary builds it (its workers' metrics, events and sampled
    * requests); a fork-mode app, a stopped one, or a primary that does not answer within a second is shown from what
-   * the daemon knows (state and processes, with cpu and memory from /proc).
+   * the daemon knows (state and processes, with cpu and memory from /proc). A primary marked unresponsive is not
+   * asked: the last snapshot it gave is shown, with its time (`asOf`), or else what the daemon knows.
    */
   async snapshot(stats: ProcStats, requests = false): Promise<AppSnapshot> {
-    if (this.#primary && !this.spec.fork) {
+    const primary = this.#primary;
+    if (primary && !this.spec.fork) {
+      if (this.#watch?.unresponsive) {
+        // Known not to answer: the views are not held up a second per poll for it (a dashboard polls every second).
+        // The last it gave stands in, with when (`asOf`); flagged, as any snapshot of it now, primaryUnresponsive.
+        const last = this.#lastSnapshot;
+        if (last?.primary === primary) return { ...this.#withHistory(last.snapshot), asOf: last.at };
+        return this.#knownSnapshot(stats);
+      }
       // With `requests`, the primary samples requests while such snapshots keep coming (a dashboard is open).
       const reply = await this.#request({ type: 'snapshot', requests }, undefined, SNAPSHOT_TIMEOUT);
-      if (reply.ok && reply.snapshot) return this.#withHistory(reply.snapshot);
+      if (reply.ok && reply.snapshot) {
+        if (this.#primary === primary) this.#lastSnapshot = { primary, snapshot: reply.snapshot, at: Date.now() };
+        return this.#withHistory(reply.snapshot);
+      }
     }
     return this.#knownSnapshot(stats);
   }
@@ -867,7 +881,7 @@ export class ManagedApp {
     });
     if (primary.pid !== undefined) this.#log(`${spec.name}: primary pid ${primary.pid} started`);
     const started = new Promise<void>((resolve, reject) => {
-      splitLines(primary.stdout!, (line) => this.#onRecord(line, resolve), { maxLine: MAX_RECORD });
+      splitLines(primary.stdout!, (line) => this.#onRecord(primary, line, resolve), { maxLine: MAX_RECORD });
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
       primary.on('message', (message: Record<string, unknown> | null) => {
         // A late answer of a primary gone since says nothing of the current one.
@@ -961,7 +975,9 @@ export class ManagedApp {
     return [forkEntry, [JSON.stringify(options)]];
   }
 
-  #onRecord(line: string, onOnline: () => void): void {
+  // A record of `primary`'s: its app's lines are logged whenever they come, the rest only while it is the current
+  // primary (one that exited may still have records in its pipe, held open by an orphan, after the next one started).
+  #onRecord(primary: ChildProcess, line: string, onOnline: () => void): void {
     let record: Record<string, unknown> & { kind?: string };
     try {
       record = JSON.parse(line) as typeof record;
@@ -982,6 +998,9 @@ export class ManagedApp {
       this.#logs.write(stream, text, { instance, pid });
       return;
     }
+    // The rest is the primary's own: a previous one's would start the watch of the current one before it listens
+    // (a ping it would lose), send it counts it would miss, or put its workers in the table.
+    if (this.#primary !== primary) return;
     // Answers to #request come on stdout too, behind the events they follow: by then the table is up to date.
     if (record.kind === 'control') {
       this.#onPrimaryMessage(record);
@@ -1113,9 +1132,18 @@ export class ManagedApp {
   #watchPrimary(): void {
     const primary = this.#primary;
     if (this.#watch || !primary) return;
+    let unwritten = false;
     this.#watch = new PrimaryWatch(
       reportIntervalOf(this.spec.runArgs),
-      () => primary.send({ hive: 1, type: 'ping' }, () => {}),
+      () => {
+        // A frozen primary reads none: once its socket is full, a ping per tick would queue up in the daemon's
+        // memory. One waits unwritten at most.
+        if (unwritten) return;
+        unwritten = true;
+        primary.send({ hive: 1, type: 'ping' }, () => {
+          unwritten = false;
+        });
+      },
       (unresponsive, silentMs) => {
         const text = markText(`primary pid ${primary.pid}`, unresponsive, silentMs, 'no answer');
         this.#log(`${this.name}: ${text}`);
@@ -1169,6 +1197,7 @@ export class ManagedApp {
     this.#primary = undefined;
     this.#watch?.stop();
     this.#watch = undefined;
+    this.#lastSnapshot = undefined;
     // Cluster workers exit when their primary's IPC closes (those whose loop is blocked do not: #endLeftovers); plain
     // fork-mode processes would be orphaned.
     if (this.spec.fork) {

@@ -19,8 +19,9 @@ export interface MetricsServerOptions {
   /** `/healthz` answers 503 once this returns false (nothing runs and nothing will); 200 while alive. Default: true. */
   alive?: () => boolean;
   /**
-   * Per app, its ready workers and those of them marked unresponsive (a blocked event loop): while some are, `/healthz`
-   * and `/readyz` answer 200 `degraded`; once all of an app's are, 503 (see unresponsiveHealth). Default: none.
+   * Per app, its ready workers and those of them marked unresponsive (a blocked event loop), and for the daemon's
+   * whether its primary is: while some are, `/healthz` and `/readyz` answer 200 `degraded`; once all of an app's are,
+   * or its primary is, 503 (see unresponsiveHealth). Default: none.
    */
   hung?: () => readonly HungCount[];
   /**

@@ -133,6 +133,12 @@ export interface AppSnapshot {
    * views.
    */
   primaryUnresponsive?: boolean;
+  /**
+   * Under the daemon, while the app's primary is marked unresponsive: this is the last snapshot it gave (its workers,
+   * rates and requests as they were then; the daemon's restarts and events are current), given at this time (epoch
+   * ms). The daemon does not ask such a primary, so the views are not held up waiting for it. Absent otherwise.
+   */
+  asOf?: number;
 }
 
 /** Everything the live views show at one instant. */
