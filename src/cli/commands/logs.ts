@@ -22,7 +22,7 @@ Prints the last lines of the app's (a namespace's apps', or every app's) out and
   -f, --follow  keep printing new lines (Ctrl-C to stop)
   --out         the out logs only (PM2's flag)
   --err         the error logs only (PM2's flag)
-  --app-only   leave out the daemon's lines (as --out and --err do)
+  --app-only    leave out the daemon's lines (as --out and --err do)
   --nostream    print and exit, what hive logs does without -f (PM2's flag, for its scripts)
   --raw         the lines as the app wrote them, without the [app:instance] prefix (PM2's flag)
   --timestamp[=format]
