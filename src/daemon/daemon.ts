@@ -175,7 +175,8 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
   process.on('SIGINT', () => void kill());
   process.on('SIGHUP', () => {});
   // One bad app event must not take every app's manager down; the error is logged for the bug report.
-  process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error.message}`));
+  // Worded as no app's line is (`<app>: `): `hive logs` would take `uncaught: ` for an app named `uncaught`'s.
+  process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
 }
 

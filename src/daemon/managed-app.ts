@@ -324,7 +324,8 @@ export class ManagedApp {
   #warnOrigin(origin: AppOrigin, warn: ((message: string) => void) | undefined): void {
     const message = originWarning(this.name, this.spec, origin);
     if (message === undefined) return;
-    this.#log(`warning: ${message}`);
+    // In the app's line format (`<app>: `), as its other lines: `hive logs <app>` shows it.
+    this.#log(`${this.name}: warning: ${message}`);
     warn?.(message);
   }
 

@@ -1,5 +1,5 @@
 // Which daemon.log lines `hive logs <app>` shows: the entries about its apps, with the lines an entry continues on
-// (an errored event quotes the app's last stderr lines), and never another app's or the daemon's own.
+// (an errored event quotes the app's last stderr lines), and never another app's; the daemon's own only with no target.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DaemonLogFilter } from '../../dist/cli/daemon-log-lines.js';
@@ -59,4 +59,49 @@ test("DaemonLogFilter.everyApp picks every app's lines from then on, not the dae
     undefined,
     'api',
   ]);
+});
+
+// The daemon's own lines, among an app's: `uncaught exception: ` (once `uncaught: `, which read as an app's), its
+// stack, and a `hive daemon: ` line on its stderr (untimed, yet no continuation of the app's entry before it).
+const ownLines = [
+  '2026-12-01T05:46:56.348Z daemon 0.1.0 pid 14743 listening on /home/me/.hive/daemon.sock',
+  '2026-12-01T05:46:56.374Z uncaught: primary pid 14773 started',
+  '2026-12-01T05:46:57.000Z uncaught exception: Error: boom',
+  '    at Socket.<anonymous> (/opt/hive/dist/daemon/control-server.js:12:3)',
+  '2026-12-01T05:46:57.100Z api: app online',
+  'hive daemon: log /home/me/.hive/logs/api-out.log: moved or removed; writing a new file there',
+  '2026-12-01T05:46:57.200Z unhandled rejection: Error: lost',
+  '2026-12-01T05:46:57.300Z uncaught: app online',
+];
+
+test("DaemonLogFilter tells the daemon's own lines from an app's, whatever the app is called", () => {
+  for (const everyApp of [false, true]) {
+    const filter = new DaemonLogFilter(everyApp ? [] : ['uncaught', 'api']);
+    if (everyApp) filter.everyApp();
+    assert.deepEqual(
+      ownLines.map((line) => filter.pick(line)?.app),
+      [undefined, 'uncaught', undefined, undefined, 'api', undefined, undefined, 'uncaught'],
+      `everyApp: ${everyApp}`,
+    );
+  }
+});
+
+test("DaemonLogFilter with daemonLines picks the daemon's own lines too, as the daemon's (app null)", () => {
+  const filter = new DaemonLogFilter(['api'], { daemonLines: true });
+  assert.deepEqual(
+    ownLines.map((line) => {
+      const picked = filter.pick(line);
+      return picked && [picked.app, picked.time];
+    }),
+    [
+      [null, '2026-12-01T05:46:56.348Z'],
+      undefined,
+      [null, '2026-12-01T05:46:57.000Z'],
+      [null, '2026-12-01T05:46:57.000Z'],
+      ['api', '2026-12-01T05:46:57.100Z'],
+      [null, '2026-12-01T05:46:57.100Z'],
+      [null, '2026-12-01T05:46:57.200Z'],
+      undefined,
+    ],
+  );
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { daemonFixture, HiveHome, waitFor } from './helpers.js';
 
@@ -29,9 +30,13 @@ test('describe takes one app: `all` is refused naming the reason, with or withou
   await hive.json(['delete', 'all']);
 });
 
-test('logs all is every app, as logs with no target: nothing with no apps, each app with some', async () => {
+test("logs all is every app, as logs with no target: only the daemon's own lines with no apps, each app with some", async () => {
   const none = await hive.run(['logs', 'all']);
-  assert.deepEqual([none.code, none.stdout, none.stderr], [0, '', '']);
+  assert.deepEqual([none.code, none.stderr], [0, '']);
+  // No target (`all`) shows the daemon's own lines (its start) too, under daemon.log's header.
+  const [header, ...daemon] = none.stdout.split('\n').filter(Boolean);
+  assert.equal(header, `==> ${join(hive.home, 'daemon.log')} <==`, none.stdout);
+  assert.ok(daemon.length > 0 && daemon.every((line) => line.startsWith('hive | ')), none.stdout);
 
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'one']);
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'two']);

@@ -43,7 +43,19 @@ test("another project's file naming an app applies, with one warning naming the 
       [`hive ${command}: warning: app "api" came from ${svc}; ${other} now defines it`],
       command,
     );
-    assert.ok(daemonLog().includes(`warning: app "api" came from ${svc}; ${other} now defines it`), command);
+    // In the app's line format, so that `hive logs api` shows it among the app's daemon lines.
+    const line = `api: warning: app "api" came from ${svc}; ${other} now defines it`;
+    assert.ok(daemonLog().includes(line), command);
+    const logs = await hive.run(['logs', 'api', '--lines', '1000', '--json']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.ok(
+      logs.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((record) => JSON.parse(record) as { app: string; stream: string; line: string })
+        .some((record) => record.app === 'api' && record.stream === 'hive' && record.line.endsWith(` ${line}`)),
+      `${command}: ${logs.stdout}`,
+    );
     // A reload keeps the running script until a restart; a start or restart of the file runs the file's.
     const reloads = command === 'reload' || command === 'startOrReload';
     const now = await api();

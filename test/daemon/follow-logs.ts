@@ -6,7 +6,8 @@ import { type HiveHome, hiveBin, waitFor } from './helpers.js';
 
 /** One line as `hive logs --json` prints it. */
 export interface FollowedLine {
-  app: string;
+  // null: one of the daemon's own lines (stream 'hive', with no target).
+  app: string | null;
   instance: number | null;
   // 'hive': a daemon line about the app.
   stream: 'out' | 'err' | 'hive';
@@ -30,17 +31,22 @@ export interface LogFollower {
 const probePrefix = 'hive-test follower probe ';
 
 /**
- * Starts `hive logs <app> -f --lines 0 --json` against `hive`'s home: it prints only lines written after it starts.
+ * Starts `hive logs <app> -f --lines 0 --json` against `hive`'s home (`target`: another target, '' none, whose apps
+ * include `app`): it prints only lines written after it starts.
  * Resolves once it is reading the app's out log, so that every line written there from then on reaches it: it appends
  * probe lines to that file until one is printed (a line written before the follower opened the file is only its start
  * point), then waits for the last one. It is killed when test `t` ends, so before the file's `hive.cleanup()` stops
  * the daemon.
  */
-export async function followLogs(t: TestContext, hive: HiveHome, app: string): Promise<LogFollower> {
-  const child = spawn(process.execPath, [hiveBin, 'logs', app, '-f', '--lines', '0', '--json'], {
-    env: { ...process.env, HIVE_HOME: hive.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function followLogs(t: TestContext, hive: HiveHome, app: string, target = app): Promise<LogFollower> {
+  const child = spawn(
+    process.execPath,
+    [hiveBin, 'logs', ...(target === '' ? [] : [target]), '-f', '--lines', '0', '--json'],
+    {
+      env: { ...process.env, HIVE_HOME: hive.home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   t.after(() => {
     child.kill('SIGKILL');
   });

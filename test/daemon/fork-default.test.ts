@@ -35,7 +35,8 @@ test('hive start -x runs a .js script in fork mode; a config file refuses the fl
 
 test('port reaches a fork-mode process as PORT, from a PM2 file and from hive start -x -p', async () => {
   const script = join(hive.dir, 'port.js');
-  writeFileSync(script, 'console.log(`port ${process.env.PORT}`);\nsetInterval(() => {}, 1 << 30);\n');
+  // console.log's two arguments print `port <PORT>` as a template literal would (a placeholder in a string lints).
+  writeFileSync(script, "console.log('port', process.env.PORT);\nsetInterval(() => {}, 1 << 30);\n");
   const file = join(hive.dir, 'ecosystem.config.js');
   writeFileSync(file, "module.exports = { apps: [{ name: 'pf', script: './port.js', port: 4123 }] };\n");
   const [fromFile] = await hive.json<App[]>(['start', file], { cwd: hive.dir });

@@ -17,12 +17,13 @@ const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostre
 
 Prints the last lines of the app's (a namespace's apps', or every app's) out and error logs, each line prefixed
 [app:instance], and the daemon's lines about the app (started, exited, restarting...) from daemon.log, prefixed
-"hive | ". Error log lines go to stderr, as PM2's do: \`hive logs api 2>&1 | grep ...\` searches both.
+"hive | " (with no target, or \`all\`, the daemon's own lines too). Error log lines go to stderr, as PM2's do:
+\`hive logs api 2>&1 | grep ...\` searches both.
   --lines <n>   lines per file (default 20)
   -f, --follow  keep printing new lines (Ctrl-C to stop)
   --out         the out logs only (PM2's flag)
   --err         the error logs only (PM2's flag)
-  --app-only   leave out the daemon's lines (as --out and --err do)
+  --app-only    leave out the daemon's lines (as --out and --err do)
   --nostream    print and exit, what hive logs does without -f (PM2's flag, for its scripts)
   --raw         the lines as the app wrote them, without the [app:instance] prefix (PM2's flag)
   --timestamp[=format]
@@ -294,7 +295,12 @@ export default function logs(argv: string[]): Promise<number> {
         ? undefined
         : {
             file: logFile({ app: '', stream: 'out', path: hivePaths().daemonLog, instance: null, raw: true }),
-            filter: new DaemonLogFilter(apps.map((app) => app.name)),
+            // With no target (or `all`), the daemon's own lines too (an uncaught error of its own): with one, only
+            // the lines about the target's apps.
+            filter: new DaemonLogFilter(
+              apps.map((app) => app.name),
+              { daemonLines: target === undefined },
+            ),
           };
     // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
     // not known (an app with `time` has it in its lines).
