@@ -46,9 +46,11 @@ export function closeUnansweredHandoffs(child: ChildProcess): void {
     }
     pending.clear();
   };
-  // 'disconnect' comes once every message read before the channel's end has been emitted, so no answer can follow; but
-  // node skips it when the channel ended part way through a message (a process killed while writing one), and then
-  // only the exit, with the channel gone, says so.
+  // 'disconnect' comes once every message read before the channel's end has been emitted, so no answer can follow.
+  // But node never emits it when the channel closes while a handle it sent still awaits its low-level delivery ack,
+  // which is just the case here (a process killed before taking a connection): then the exit, with the channel
+  // gone, is what says so. The channel's end is read before the exit is seen (a dying process's files close before
+  // its parent is signalled, and libuv runs signal handlers after the loop turn's other I/O).
   child.once('disconnect', closeAll);
   child.once('exit', () => {
     if (!child.connected) closeAll();

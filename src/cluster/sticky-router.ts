@@ -210,8 +210,9 @@ export class StickyRouter {
       (error) => {
         // forget() may have routed it elsewhere already (the worker exited first): then it is no longer ours to close.
         const ours = this.#pending.get(target) === pending && pending.delete(socket);
-        if (error === null || !ours) {
-          if (error === null) socket.destroy();
+        if (!ours) return;
+        if (error === null) {
+          socket.destroy();
           return;
         }
         // Not written (the worker's channel closed: it is dying, its exit not seen yet): the primary still holds the
