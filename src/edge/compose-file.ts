@@ -41,7 +41,7 @@ export function renderCompose(options: DeployOptions): string {
   // Inside the container, so loopback: the metrics port (or the app's, see usesMetricsPort) is not published.
   // Readiness: nginx waits on this check, and should start once a process can take requests.
   const healthUrl = `http://127.0.0.1:${options.health.port}${options.health.readiness}`;
-  const envFile = envFilePath(options);
+  const envFile = envFilePath(options, 'compose');
   const probe = `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
   const services: Record<string, Parameters<typeof toYaml>[0]> = {
     app: {

@@ -5,9 +5,10 @@
  */
 import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { recipeEnvOf } from './daemon-app-env.js';
-import type { DeployInput } from './deploy-options.js';
+import type { DeployInput, DeployRecipe } from './deploy-options.js';
 import { DeployOptionError } from './errors.js';
 import { withoutInspector } from './inspector-ports.js';
+import { envFileName } from './recipe-env.js';
 
 /** One app as the daemon runs it: what of it a deploy recipe holds. */
 export interface DaemonDeployApp {
@@ -49,9 +50,9 @@ export interface DaemonDeployInput {
 }
 
 /**
- * `flags` (the command line's input: only what was given) over `app` as the daemon runs it. The recipe runs the app
- * with `hive run` in the image's /app, which holds `contextDir` (the Docker build context): the script is taken
- * relative to it. The app's env values are taken only `withEnv` (`--with-env`), as `secretEnv`. Throws
+ * `flags` (the command line's input: only what was given) over `app` as the daemon runs it, for `recipe`. The recipe
+ * runs the app with `hive run` in the image's /app, which holds `contextDir` (the Docker build context): the script is
+ * taken relative to it. The app's env values are taken only `withEnv` (`--with-env`), as `secretEnv`. Throws
  * `ERR_HIVE_DEPLOY_INVALID_OPTION` (key `app`) for an app the recipe cannot run: a program other than node, or a
  * script outside the context, unless `--script` names one.
  */
@@ -59,6 +60,7 @@ export function daemonDeployInput(
   app: DaemonDeployApp,
   flags: DeployInput,
   contextDir: string,
+  recipe: DeployRecipe,
   withEnv = false,
 ): DaemonDeployInput {
   const warnings: string[] = [];
@@ -117,7 +119,7 @@ export function daemonDeployInput(
   if (kept.length > 0) fromDaemon.nodeArgs = kept;
   if (app.maxMemoryRestart !== null) fromDaemon.maxMemoryRestart = app.maxMemoryRestart;
   fromDaemon.killTimeout = app.killTimeout / 1000;
-  const env = recipeEnvOf(quoted, app.env, withEnv, `${flags.app}.env`);
+  const env = recipeEnvOf(quoted, app.env, withEnv, envFileName(flags.app, recipe));
   warnings.push(...env.warnings);
   if (Object.keys(env.env).length > 0) fromDaemon.env = env.env;
   if (Object.keys(env.secretEnv).length > 0) fromDaemon.secretEnv = env.secretEnv;

@@ -61,8 +61,9 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
   }
   if (multiline.length > 0) {
     result.warnings.push(
-      `the env of ${app} has ${names(multiline)}, whose values hold a line break, which ${envFile} cannot hold ` +
-        "(compose reads one line per variable): left out; give the app such a value by the orchestrator's own means",
+      `the env of ${app} has ${names(multiline)}, whose values hold a line break, which ${envFile} does not take ` +
+        '(compose reads one line per variable, and both recipes take the same values): left out; give the app such ' +
+        "a value by the orchestrator's own means",
     );
   }
   return result;

@@ -144,8 +144,9 @@ const deploySchema = z.strictObject({
   env: z.record(z.string().regex(kEnvName, { error: kEnvNameError }), z.string()).default({}),
   /**
    * The app's own env values (`hive deploy --app --with-env`), never written into compose.yaml or k8s.yaml: they go
-   * into `<app>.env` (mode 0600), compose's `env_file` (read raw, without interpolation) or the Kubernetes Secret
-   * `<app>-env` the pods read (`envFrom`). One line each: compose's env file cannot hold a line break.
+   * into a file of mode 0600: `<app>.env`, compose's `env_file` (read raw, without interpolation), or
+   * `<app>-env.secret.yaml`, the Kubernetes Secret `<app>-env` the pods read (`envFrom`). One line each: compose's env
+   * file cannot hold a line break (and both recipes take the same values).
    */
   secretEnv: z
     .record(

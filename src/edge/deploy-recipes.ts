@@ -16,14 +16,17 @@ export interface RecipeFile {
   /** Relative to the output directory: `Dockerfile`, `compose.yaml`, `k8s.yaml`... */
   path: string;
   content: string;
-  /** The mode to create it with: 0o600 for the env file (`<app>.env`), which holds the app's values. */
+  /**
+   * The mode to create it with: 0o600 for the env file (`<app>.env`, or `<app>-env.secret.yaml` for k8s), which holds
+   * the app's values.
+   */
   mode?: number;
 }
 
 /** Renders the files of `target` for one app; throws `ERR_HIVE_DEPLOY_INVALID_OPTION` on bad options. */
 export function renderDeployRecipe(target: DeployTarget, input: DeployInput): RecipeFile[] {
   const options = resolveDeployOptions(input, target);
-  const envFile = envFilePath(options);
+  const envFile = envFilePath(options, target);
   const files: RecipeFile[] =
     target === 'compose'
       ? [

@@ -159,6 +159,8 @@ export function renderDockerignore(options: DeployOptions, files: readonly strin
     '# a private registry token for `npm ci` goes in as a build secret (RUN --mount=type=secret), not in .npmrc.',
     '**/.env',
     '**/.env.*',
+    // An env file by its extension (`api.env`): also the Secret an older `hive deploy k8s --with-env` wrote there.
+    '**/*.env',
     '**/.npmrc',
     '**/.yarnrc.yml',
     '**/.netrc',

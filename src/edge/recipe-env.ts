@@ -3,14 +3,23 @@
  * orchestrator's own expansion, and the file that holds the app's own values (`secretEnv`), never compose.yaml or
  * k8s.yaml, which are shared (version control, CI logs) where a secret must not be.
  */
-import type { DeployOptions } from './deploy-options.js';
+import type { DeployOptions, DeployRecipe } from './deploy-options.js';
 
 /** The env file's mode: its values may be secrets, for its owner alone to read. */
 export const kEnvFileMode = 0o600;
 
+/**
+ * The name of the file that holds `app`'s env values in `recipe`: `<app>.env` of KEY=value lines for compose, and
+ * `<app>-env.secret.yaml` for Kubernetes, whose file is a manifest (the Secret `<app>-env`): under a `.env` name,
+ * editors, dotenv loaders and secret scanners would take YAML for KEY=value lines.
+ */
+export function envFileName(app: string, recipe: DeployRecipe): string {
+  return recipe === 'compose' ? `${app}.env` : `${app}-env.secret.yaml`;
+}
+
 /** The file that holds the app's env values, next to the recipe's other files; none without `secretEnv`. */
-export function envFilePath(options: DeployOptions): string | undefined {
-  return Object.keys(options.secretEnv).length === 0 ? undefined : `${options.app}.env`;
+export function envFilePath(options: DeployOptions, recipe: DeployRecipe): string | undefined {
+  return Object.keys(options.secretEnv).length === 0 ? undefined : envFileName(options.app, recipe);
 }
 
 /** The Kubernetes Secret that holds the app's env values, which its pods read (`envFrom`). */

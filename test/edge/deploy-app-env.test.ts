@@ -1,8 +1,9 @@
 // `hive deploy <compose|k8s> --app <name>` and the app's env: its values (`--env`, a config's `env`) are written only
-// with --with-env, into `<app>.env` (mode 0600: compose's env_file read raw, or the Secret the pods read), never
-// inline in compose.yaml or k8s.yaml; the ignore file keeps the recipe's files out of the image; what stays inline is
-// escaped against compose's interpolation and the kubelet's $(VAR) expansion; Hive's own variables, increment_var PORT
-// and an inspector in the node args are left out and said. Real daemon, real app, the real `hive` CLI.
+// with --with-env, into a file of mode 0600 (compose: `<app>.env` of KEY=value lines, its env_file read raw; k8s:
+// `<app>-env.secret.yaml`, the Secret the pods read, a manifest under a YAML name), never inline in compose.yaml or
+// k8s.yaml; the ignore file keeps the recipe's files out of the image; what stays inline is escaped against compose's
+// interpolation and the kubelet's $(VAR) expansion; Hive's own variables, increment_var PORT and an inspector in the
+// node args are left out and said. Real daemon, real app, the real `hive` CLI.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,8 +56,14 @@ test('without --with-env the app env values are left out, by name, and the recip
     assert.equal(result.code, 0, result.stderr);
     const recipe = read(`plain-${target}`, target === 'compose' ? 'compose.yaml' : 'k8s.yaml');
     assert.doesNotMatch(recipe, /s3cr|TOKEN|GREETING|hello there/);
-    assert.equal(existsSync(join(appDir, `plain-${target}`, 'api.env')), false);
-    assert.match(result.stderr, /warning: the env of "api" has "GREETING", "TOKEN": left out.*pass --with-env/);
+    for (const file of ['api.env', 'api-env.secret.yaml']) {
+      assert.equal(existsSync(join(appDir, `plain-${target}`, file)), false, file);
+    }
+    const envFile = target === 'compose' ? 'api\\.env' : 'api-env\\.secret\\.yaml';
+    assert.match(
+      result.stderr,
+      new RegExp(`warning: the env of "api" has "GREETING", "TOKEN": left out.*pass --with-env .*into ${envFile} `),
+    );
     assert.doesNotMatch(result.stderr, /s3cr|hello there/);
     // The recipe's files are not copied into the image either.
     const ignore = read(`plain-${target}`, 'Dockerfile.dockerignore').split('\n');
@@ -89,9 +96,12 @@ test('--with-env: the values go into api.env (mode 0600), compose reads it raw, 
   }
 });
 
-test('--with-env on k8s: a Secret api-env in api.env the pods read by envFrom, k8s.yaml without the values', async () => {
+test('--with-env on k8s: the Secret api-env in api-env.secret.yaml (envFrom), no values in k8s.yaml', async () => {
   const result = await deploy('k8s', '--app', 'api', '--with-env');
   assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /env into api-env\.secret\.yaml \(GREETING, TOKEN\)/);
+  // A manifest under a YAML name: a `.env` name would have tools read it as KEY=value lines.
+  assert.equal(existsSync(join(appDir, 'api.env')), false);
   const text = read('k8s.yaml');
   assert.doesNotMatch(text, /s3cr|hello there/);
   const deployment = parseAllDocuments(text)
@@ -100,14 +110,46 @@ test('--with-env on k8s: a Secret api-env in api.env the pods read by envFrom, k
   assert.doesNotThrow(() => new Deployment(deployment).validate());
   const container = deployment.spec.template.spec.containers[0];
   assert.deepEqual(container.envFrom, [{ secretRef: { name: 'api-env' } }]);
-  assert.match(text, /kubectl apply -f api\.env -f k8s\.yaml/);
-  const secret = parse(read('api.env'));
+  assert.match(text, /^# .*kubectl apply -f api-env\.secret\.yaml -f k8s\.yaml$/m);
+  const secret = parse(read('api-env.secret.yaml'));
   assert.doesNotThrow(() => new Secret(secret).validate());
   assert.equal(secret.metadata.name, 'api-env');
   assert.deepEqual(secret.stringData, { GREETING: greeting, TOKEN: token });
-  assert.equal(statSync(join(appDir, 'api.env')).mode & 0o777, 0o600);
+  assert.equal(statSync(join(appDir, 'api-env.secret.yaml')).mode & 0o777, 0o600);
   const ignore = read('.dockerignore').split('\n');
-  for (const file of ['k8s.yaml', 'api.env', 'Dockerfile', '.dockerignore']) assert.ok(ignore.includes(file), file);
+  for (const file of ['k8s.yaml', 'api-env.secret.yaml', 'Dockerfile', '.dockerignore']) {
+    assert.ok(ignore.includes(file), file);
+  }
+  // The Secret an older hive deploy k8s wrote to api.env, should it still lie there, stays out of the image too.
+  assert.ok(ignore.includes('**/*.env'));
+});
+
+test('the env file by recipe: <app>.env of KEY=value lines for compose, <app>-env.secret.yaml for k8s', () => {
+  const layout = { recipe: 'deploy/out', context: '../..' };
+  const input = { app: 'api', secretEnv: { GREETING: greeting }, layout };
+  const k8s = renderDeployRecipe('k8s', input);
+  const byPath = new Map(k8s.map((file) => [file.path, file]));
+  assert.deepEqual([...byPath.keys()].sort(), [
+    'Dockerfile',
+    'Dockerfile.dockerignore',
+    'api-env.secret.yaml',
+    'k8s.yaml',
+  ]);
+  assert.equal(byPath.get('api-env.secret.yaml')!.mode, 0o600);
+  assert.equal(parse(byPath.get('api-env.secret.yaml')!.content).kind, 'Secret');
+  assert.ok(byPath.get('Dockerfile.dockerignore')!.content.split('\n').includes('deploy/out/api-env.secret.yaml'));
+  assert.match(
+    byPath.get('k8s.yaml')!.content,
+    /^# .*kubectl apply -f deploy\/out\/api-env\.secret\.yaml -f deploy\/out\/k8s\.yaml$/m,
+  );
+  const compose = renderDeployRecipe('compose', input);
+  const envFile = compose.find((file) => file.path === 'api.env');
+  assert.equal(envFile?.mode, 0o600);
+  assert.match(envFile!.content, /^GREETING=hello there$/m);
+  assert.equal(
+    compose.some((file) => file.path === 'api-env.secret.yaml'),
+    false,
+  );
 });
 
 test('values that stay inline are escaped: $$ for compose, $$( for the kubelet', async () => {

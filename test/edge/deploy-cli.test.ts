@@ -1,25 +1,14 @@
 // `hive deploy compose|k8s`: writes the recipe into --out, never overwrites the user's files without --force, and
 // writes nothing on bad input.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { hiveDeploy } from './deploy-command.js';
 
-const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function hiveDeploy(cwd: string, ...argv: string[]): { code: number | null; stdout: string; stderr: string } {
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  // "--": node would take a --help among the arguments as its own and print node's help.
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
-    cwd,
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('k8s: names the app from package.json, writes the files, refuses to overwrite without --force', () => {
   const app = join(dir, 'app');
@@ -27,7 +16,7 @@ test('k8s: names the app from package.json, writes the files, refuses to overwri
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: '@acme/orders', main: './dist/main.js' }));
   const first = hiveDeploy(app, 'k8s', '--out', 'deploy');
-  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.status, 0, first.stderr);
   // Docker reads the ignore file of a Dockerfile outside the context's root next to it (hunt-deploy-out-layout).
   assert.deepEqual(readdirSync(join(app, 'deploy')).sort(), ['Dockerfile', 'Dockerfile.dockerignore', 'k8s.yaml']);
   const manifests = readFileSync(join(app, 'deploy', 'k8s.yaml'), 'utf8');
@@ -36,19 +25,19 @@ test('k8s: names the app from package.json, writes the files, refuses to overwri
 
   writeFileSync(join(app, 'deploy', 'Dockerfile'), '# mine\n');
   const again = hiveDeploy(app, 'k8s', '--out', 'deploy');
-  assert.equal(again.code, 1);
+  assert.equal(again.status, 1);
   assert.match(again.stderr, /ERR_HIVE_DEPLOY_FILE_EXISTS/);
   assert.equal(readFileSync(join(app, 'deploy', 'Dockerfile'), 'utf8'), '# mine\n');
 
   const forced = hiveDeploy(app, 'k8s', '--out', 'deploy', '--force');
-  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(forced.status, 0, forced.stderr);
   assert.match(readFileSync(join(app, 'deploy', 'Dockerfile'), 'utf8'), /npm ci --omit=dev/);
 });
 
 test('compose writes the four files; bad input exits 2 and writes nothing', () => {
   const out = join(dir, 'compose');
   const ok = hiveDeploy(dir, 'compose', '--app', 'api', '--replicas', '3', '--out', out);
-  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.status, 0, ok.stderr);
   // --out is not the app's directory (dir): the ignore file goes next to the Dockerfile.
   assert.deepEqual(readdirSync(out).sort(), ['Dockerfile', 'Dockerfile.dockerignore', 'compose.yaml', 'nginx.conf']);
 
@@ -63,12 +52,12 @@ test('compose writes the four files; bad input exits 2 and writes nothing', () =
   for (const [argv, message] of cases) {
     const bad = join(dir, 'bad');
     const result = hiveDeploy(dir, ...argv, '--out', bad);
-    assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+    assert.equal(result.status, 2, `${argv.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, message);
     assert.equal(existsSync(bad), false);
   }
-  assert.equal(hiveDeploy(dir, '--help').code, 0);
-  assert.equal(hiveDeploy(dir).code, 2);
+  assert.equal(hiveDeploy(dir, '--help').status, 0);
+  assert.equal(hiveDeploy(dir).status, 2);
 });
 
 test('--help tells the quantities --cpu-limit and --memory-limit take, and each one it names is accepted', () => {
@@ -83,17 +72,17 @@ test('--help tells the quantities --cpu-limit and --memory-limit take, and each 
   // 8000 of each: at least 6Mi, the least limit either recipe takes, whatever the suffix.
   for (const suffix of suffixes) {
     const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--memory-limit', `8000${suffix}`, '--out', out, '--force');
-    assert.equal(result.code, 0, `${suffix}: ${result.stderr}`);
+    assert.equal(result.status, 0, `${suffix}: ${result.stderr}`);
     assert.match(readFileSync(join(out, 'k8s.yaml'), 'utf8'), new RegExp(`memory: 8000${suffix}$`, 'm'));
   }
-  assert.equal(hiveDeploy(dir, 'k8s', '--app', 'api', '--cpu-limit', '500m', '--out', out, '--force').code, 0);
+  assert.equal(hiveDeploy(dir, 'k8s', '--app', 'api', '--cpu-limit', '500m', '--out', out, '--force').status, 0);
 });
 
 test('compose: --cpu-limit and --memory-limit reach the app service, in compose syntax', () => {
   const out = join(dir, 'compose-limits');
   const args = ['compose', '--app', 'api', '--cpu-limit', '1500m', '--memory-limit', '1Gi', '--out', out];
   const result = hiveDeploy(dir, ...args);
-  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.status, 0, result.stderr);
   const compose = readFileSync(join(out, 'compose.yaml'), 'utf8');
   assert.match(
     compose,
@@ -107,7 +96,7 @@ test('the generated .dockerignore keeps credentials out of the image, in every f
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'api', main: 'server.js' }));
   const result = hiveDeploy(app, 'compose', '--out', '.');
-  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.status, 0, result.stderr);
   const patterns = readFileSync(join(app, '.dockerignore'), 'utf8')
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'));

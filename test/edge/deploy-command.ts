@@ -8,15 +8,27 @@ const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).hr
 // Never created: no daemon can run there.
 const noDaemonHome = join(tmpdir(), `hive-deploy-no-daemon-${process.pid}`);
 
-/** Runs `hive deploy <argv>` in `cwd` to its end: the built command module in a node of its own, as the CLI runs it. */
-export function hiveDeploy(cwd: string, ...argv: string[]): SpawnSyncReturns<string> {
+/** Where and how {@link hiveDeploy} runs the command, past its directory. */
+export interface HiveDeployRun {
+  cwd: string;
+  /** A bound on the run, in ms: a hang is killed (SIGKILL, `signal` set) and reported, not waited for. */
+  timeout?: number;
+}
+
+/**
+ * Runs `hive deploy <argv>` in `cwd` (a directory, or a {@link HiveDeployRun}) to its end: the built command module in a
+ * node of its own, as the CLI runs it.
+ */
+export function hiveDeploy(cwd: string | HiveDeployRun, ...argv: string[]): SpawnSyncReturns<string> {
+  const run = typeof cwd === 'string' ? { cwd } : cwd;
   const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
   // "--": node would take a --help among the arguments as its own.
   // A HIVE_HOME of no daemon: `--app` of an app the user's own daemon runs would take that app (deploy-daemon-app).
   return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
-    cwd,
+    cwd: run.cwd,
     encoding: 'utf8',
     env: { ...process.env, HIVE_HOME: noDaemonHome },
+    ...(run.timeout !== undefined && { timeout: run.timeout, killSignal: 'SIGKILL' as const }),
   });
 }
 

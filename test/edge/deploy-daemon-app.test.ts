@@ -163,7 +163,7 @@ const described: DaemonDeployApp = {
 };
 
 test('what the recipe cannot hold as the daemon runs the app is refused or said, never written half-way', () => {
-  const taken = daemonDeployInput(described, { app: 'api' }, '/srv/api', true);
+  const taken = daemonDeployInput(described, { app: 'api' }, '/srv/api', 'k8s', true);
   assert.equal(taken.input.script, 'dist/server.js');
   // PORT is the port; a name the recipes cannot hold is left out, and said; Hive's pool size stays inline.
   assert.deepEqual(taken.input.secretEnv, { GREETING: 'hi' });
@@ -172,27 +172,27 @@ test('what the recipe cannot hold as the daemon runs the app is refused or said,
   assert.doesNotThrow(() => resolveDeployOptions(taken.input));
 
   // -1 is no recipe's input: -i max, said.
-  const minusOne = daemonDeployInput({ ...described, instances: '-1' }, { app: 'api' }, '/srv/api');
+  const minusOne = daemonDeployInput({ ...described, instances: '-1' }, { app: 'api' }, '/srv/api', 'k8s');
   assert.equal(minusOne.input.instances, undefined);
   assert.match(minusOne.warnings.join('\n'), /--instances -1, which the recipe does not take/);
 
   // A script outside the build context is refused unless --script names one; the flag is not "taken".
   assert.throws(
-    () => daemonDeployInput(described, { app: 'api' }, '/srv/api/dist/sub'),
+    () => daemonDeployInput(described, { app: 'api' }, '/srv/api/dist/sub', 'k8s'),
     (error: DeployOptionError) => error.code === 'ERR_HIVE_DEPLOY_INVALID_OPTION' && /outside/.test(error.message),
   );
-  const flagged = daemonDeployInput(described, { app: 'api', script: 'x.js' }, '/srv/api/dist/sub');
+  const flagged = daemonDeployInput(described, { app: 'api', script: 'x.js' }, '/srv/api/dist/sub', 'k8s');
   assert.equal(flagged.input.script, 'x.js');
   assert.ok(!flagged.taken.includes('script'));
   assert.match(flagged.warnings.join('\n'), /runs "api" in \/srv\/api; in the container it runs in \/app/);
 
   // A fork-mode program hive run cannot run: refused; a node one is taken.
   assert.throws(
-    () => daemonDeployInput({ ...described, command: '/usr/bin/python3' }, { app: 'api' }, '/srv/api'),
+    () => daemonDeployInput({ ...described, command: '/usr/bin/python3' }, { app: 'api' }, '/srv/api', 'k8s'),
     /fork-mode program \(\/usr\/bin\/python3\)/,
   );
   assert.equal(
-    daemonDeployInput({ ...described, command: process.execPath }, { app: 'api' }, '/srv/api').input.script,
+    daemonDeployInput({ ...described, command: process.execPath }, { app: 'api' }, '/srv/api', 'k8s').input.script,
     'dist/server.js',
   );
 });

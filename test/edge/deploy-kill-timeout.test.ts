@@ -1,29 +1,20 @@
 // `hive deploy --kill-timeout` takes the durations `hive run --kill-timeout` takes (5s, 500ms, 1.5m, 1h; a bare number
 // stays seconds, as it always was here), and the recipe passes hive run a value it reads the same way.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseDuration } from '../../dist/cluster/units.js';
 import { renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
+import { hiveDeploy } from './deploy-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-kill-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function hiveDeploy(...argv: string[]) {
-  const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-}
-
 test('hive deploy --kill-timeout 5s is taken, as hive run takes it', () => {
   const out = join(dir, 'five');
-  const result = hiveDeploy('k8s', '--app', 'api', '--kill-timeout', '5s', '--out', out);
+  const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--kill-timeout', '5s', '--out', out);
   assert.equal(result.status, 0, result.stderr);
   assert.match(readFileSync(join(out, 'Dockerfile'), 'utf8'), /"--kill-timeout", "5s"/);
 });
@@ -49,7 +40,7 @@ test('durations in seconds: 1.5m, 1500ms (rounded up for the grace periods), and
 
 test('a bad or out-of-range --kill-timeout is a typed error naming the flag', () => {
   for (const value of ['5x', '0s', '11m', '1.5x', 'soon']) {
-    const result = hiveDeploy('k8s', '--app', 'api', '--kill-timeout', value, '--out', join(dir, 'bad'));
+    const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--kill-timeout', value, '--out', join(dir, 'bad'));
     assert.equal(result.status, 2, `${value}: ${result.stderr}`);
     assert.match(
       result.stderr,

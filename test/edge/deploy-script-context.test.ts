@@ -1,13 +1,13 @@
 // `hive deploy --script`: the image holds the build context only, so a script above it (or at an absolute path) is
 // refused with a typed error naming the flag, rather than written into a CMD every container would fail on.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { resolveDeployOptions } from '../../dist/edge/index.js';
 import { HiveError } from '../../dist/errors.js';
+import { hiveDeploy } from './deploy-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-script-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,14 +30,8 @@ test('a script outside the build context is refused, naming the option', () => {
 });
 
 test('hive deploy --script ../x.js exits 2 naming --script and writes nothing', () => {
-  const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
   const out = join(dir, 'out');
-  const result = spawnSync(
-    process.execPath,
-    ['--input-type=module', '-e', script, '--', 'k8s', '--app', 'api', '--script', '../x.js', '--out', out],
-    { cwd: dir, encoding: 'utf8' },
-  );
+  const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--script', '../x.js', '--out', out);
   assert.equal(result.status, 2, result.stderr);
   assert.match(result.stderr, /ERR_HIVE_DEPLOY_INVALID_OPTION: --script \(script\): expected a path inside/);
   assert.equal(existsSync(out), false);

@@ -3,12 +3,12 @@
 // was asked for. Such limits are now refused for compose with ERR_HIVE_DEPLOY_INVALID_OPTION naming the option (the
 // CLI names the flag). Kubernetes refuses them too now, through the same check (hunt-k8s-limit-minimum.test.ts).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DeployOptionError, renderDeployRecipe } from '../../dist/edge/index.js';
+import { hiveDeploy } from './deploy-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-compose-min-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,18 +40,13 @@ test('the least limits Docker takes still pass', () => {
 });
 
 test('hive deploy compose names the flag and writes nothing', () => {
-  const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
   for (const [flag, value] of [
     ['--cpu-limit', '1m'],
     ['--memory-limit', '0'],
   ] as const) {
     const out = join(dir, `out-${flag.slice(2)}`);
     const argv = ['compose', '--app', 'api', flag, value, '--out', out];
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
+    const result = hiveDeploy(dir, ...argv);
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, new RegExp(`ERR_HIVE_DEPLOY_INVALID_OPTION: ${flag} \\(resources\\.`));
     assert.deepEqual(readdirSync(dir).includes(`out-${flag.slice(2)}`), false);

@@ -2,25 +2,16 @@
 // answers its own probes": no --metrics-port, probes of /readyz and /healthz on the app's port, which an ordinary app
 // answers 404, so no pod ever became ready. Only a --health-port given equal to --port means that; the default moves.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { renderDeployRecipe } from '../../dist/edge/index.js';
+import { hiveDeploy } from './deploy-command.js';
 
-const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-port-clash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function hiveDeploy(...argv: string[]) {
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-}
 
 function argAfter(args: string[], flag: string): string | undefined {
   const index = args.indexOf(flag);
@@ -28,7 +19,7 @@ function argAfter(args: string[], flag: string): string | undefined {
 }
 
 test('k8s --port 9464: the defaulted metrics port moves to 9465, and the probes go there', () => {
-  const result = hiveDeploy('k8s', '--app', 'api', '--port', '9464', '--out', 'k8s');
+  const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--port', '9464', '--out', 'k8s');
   assert.equal(result.status, 0, result.stderr);
   const docs = parseAllDocuments(readFileSync(join(dir, 'k8s', 'k8s.yaml'), 'utf8')).map((doc) => doc.toJSON());
   const container = docs.find((d) => d.kind === 'Deployment').spec.template.spec.containers[0];

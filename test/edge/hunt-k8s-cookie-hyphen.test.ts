@@ -2,14 +2,13 @@
 // the "-", so ingress-nginx hashed the cookie "my" (absent: one pod for everyone) plus the text "-sid". The k8s
 // recipe now refuses such a name before any file is written; compose keeps it (its nginx reads it through a map).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DeployOptionError, renderDeployRecipe } from '../../dist/edge/index.js';
+import { hiveDeploy } from './deploy-command.js';
 
-const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-cookie-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,13 +34,9 @@ test('compose keeps such a cookie (hashed through a map), and k8s takes one with
 });
 
 test('hive deploy k8s exits 2 and writes nothing', () => {
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
   const out = join(dir, 'out');
   const argv = ['k8s', '--app', 'chat', '--sticky', 'cookie:my-sid', '--out', out];
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
+  const result = hiveDeploy(dir, ...argv);
   assert.equal(result.status, 2, result.stderr);
   assert.match(result.stderr, /ERR_HIVE_DEPLOY_INVALID_OPTION: --sticky \(sticky\): the cookie name "my-sid"/);
   assert.equal(existsSync(out), false);

@@ -4,12 +4,12 @@
 // refused these; both recipes now share one check, with ERR_HIVE_DEPLOY_INVALID_OPTION naming the key (the CLI: the
 // flag).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DeployOptionError, type DeployRecipe, renderDeployRecipe } from '../../dist/edge/index.js';
+import { hiveDeploy } from './deploy-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-k8s-min-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,18 +55,13 @@ test('both recipes take the least limits, and Kubernetes keeps its defaults when
 });
 
 test('hive deploy k8s names the flag and writes nothing', () => {
-  const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
   for (const [flag, value] of [
     ['--cpu-limit', '0'],
     ['--memory-limit', '0'],
   ] as const) {
     const out = join(dir, `out-${flag.slice(2)}`);
     const argv = ['k8s', '--app', 'api', flag, value, '--out', out];
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
+    const result = hiveDeploy(dir, ...argv);
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, new RegExp(`ERR_HIVE_DEPLOY_INVALID_OPTION: ${flag} \\(resources\\.`));
     assert.equal(existsSync(out), false);

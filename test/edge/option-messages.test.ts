@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type DeployInput, resolveDeployOptions, resolveEdgeSite, type SiteInput } from '../../dist/edge/index.js';
 import { HiveError } from '../../dist/errors.js';
+import { hiveDeploy } from './deploy-command.js';
 
 const kZodWords = /Too small|Too big|Invalid input|Invalid string|must match pattern|received|\/\^/;
 
@@ -113,13 +114,7 @@ test('deploy options: ranges, types and formats are said in words', () => {
 test('hive deploy --memory-limit 1m names the flag and the suffixes, not a regex', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-messages-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  const result = spawnSync(
-    process.execPath,
-    ['--input-type=module', '-e', script, '--', 'k8s', '--app', 'api', '--memory-limit', '1m'],
-    { cwd: dir, encoding: 'utf8' },
-  );
+  const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--memory-limit', '1m');
   assert.equal(result.status, 2);
   assert.match(
     result.stderr,

@@ -12,6 +12,7 @@ import {
   DeployOutDirError,
   DeployPackageJsonError,
 } from '../../edge/errors.js';
+import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
 
@@ -24,8 +25,9 @@ ignore file is Dockerfile.dockerignore (next to the Dockerfile, where Docker rea
   compose   Dockerfile, .dockerignore, compose.yaml (nginx + app replicas + Redis), nginx.conf
   k8s       Dockerfile, .dockerignore, k8s.yaml (Deployment, Service, Ingress, HorizontalPodAutoscaler,
             PodDisruptionBudget when --min is above 1)
-  Both      with --with-env, <app>.env: the app's env values (compose's env_file; the k8s Secret <app>-env).
-            The ignore file lists the recipe's files, so that the image's COPY . . leaves them out
+  Both      with --with-env, the app's env values (mode 0600): compose <app>.env (its env_file, KEY=value
+            lines), k8s <app>-env.secret.yaml (the Secret <app>-env, applied with k8s.yaml). The ignore file
+            lists the recipe's files, so that the image's COPY . . leaves them out
 
 Options:
       --app <name>             app name (default: package.json's name). When the running daemon (of
@@ -34,9 +36,10 @@ Options:
                                and kill timeout, each flag given over it. Its own env (--env, a config's env; never
                                the shell's) only with --with-env; Hive's own HIVE_* variables and --inspect node
                                args never
-      --with-env               with --app: write the app's env values into <app>.env (mode 0600), which
-                               compose.yaml reads (env_file, raw) or which holds the Kubernetes Secret <app>-env
-                               the pods read; never into compose.yaml or k8s.yaml. Keep that file private
+      --with-env               with --app: write the app's env values into a file of mode 0600: <app>.env,
+                               which compose.yaml reads (env_file, raw), or <app>-env.secret.yaml, the
+                               Kubernetes Secret <app>-env the pods read; never into compose.yaml or k8s.yaml.
+                               Keep that file private
       --script <file>          entry script for \`hive run\` (default: package.json's main, else server.js)
       --port <port>            the app's port (default 3000)
       --instances <n|max>      processes per container (default max: from the CPU limit)
@@ -85,7 +88,7 @@ export default async function deploy(argv: string[]): Promise<number> {
       return parsed.help ? 0 : 2;
     }
     out = resolve(parsed.out);
-    const input = { ...(await daemonInput(parsed)), layout: layoutOf(out) };
+    const input = { ...(await daemonInput(parsed, parsed.target)), layout: layoutOf(out) };
     files = renderDeployRecipe(parsed.target, input);
     const lockfiles = kLockfiles.filter((name) => existsSync(name));
     const app = { dir: process.cwd(), packageJson: parsed.packageJson, lockfiles };
@@ -134,21 +137,22 @@ function layoutOf(out: string): { recipe: string; context: string } {
  * over it; else (no daemon, no such app, or no --app) the flags over package.json, as without a daemon. The script
  * is package.json's main only when neither the flags nor the daemon give one.
  */
-async function daemonInput(parsed: DeployArgs): Promise<DeployInput> {
+async function daemonInput(parsed: DeployArgs, target: DeployTarget): Promise<DeployInput> {
   let input = parsed.input;
   if (parsed.appFlag !== undefined) {
     const name = parsed.appFlag;
     const without = 'the recipe is made of package.json and the flags';
     const app = await daemonAppIfAny(readDaemonDeployApp(name), name, 'deploy', without);
     if (app !== undefined) {
-      const fromDaemon = daemonDeployInput(app, input, process.cwd(), parsed.withEnv);
+      const fromDaemon = daemonDeployInput(app, input, process.cwd(), target, parsed.withEnv);
       input = fromDaemon.input;
       // The env's names only: its values may be secrets, which the terminal (or a CI log) need not show.
       const names = (env: Record<string, string> | undefined) => Object.keys(env ?? {}).join(', ');
       const taken = fromDaemon.taken
         .map((key) => {
           if (key === 'env') return `env (${names(input.env)})`;
-          return key === 'secretEnv' ? `env into ${input.app}.env (${names(input.secretEnv)})` : key;
+          if (key !== 'secretEnv') return key;
+          return `env into ${envFileName(input.app, target)} (${names(input.secretEnv)})`;
         })
         .join(', ');
       process.stderr.write(`hive deploy: app ${JSON.stringify(name)} as the daemon runs it: ${taken}\n`);
