@@ -177,8 +177,8 @@ function portText(app: AppInfo): string {
   return `${ports.join(', ')} (where its processes listen, no port given${unused})`;
 }
 
-/** The ports an app's processes listen on, as the runtime in each ready worker reported it. */
-export function listenPorts(app: Pick<AppInfo, 'processes'>): number[] {
+// The ports the app's processes listen on, as the runtime in each ready worker reported it.
+function listenPorts(app: Pick<AppInfo, 'processes'>): number[] {
   return [...new Set(app.processes.flatMap((p) => (p.listen ? [p.listen.port] : [])))];
 }
 
