@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
+import { servedPort } from '../cluster/served-port.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
-import type { AppInfo, AppSettings } from '../daemon/protocol.js';
+import type { AppInfo } from '../daemon/protocol.js';
 
 /** A plain text table: a header row, aligned columns, two spaces apart. */
 export function renderTable(headers: string[], rows: string[][]): string {
@@ -140,12 +141,12 @@ function formatMs(ms: number | null): string {
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
-// The port the app is told and how its connections reach its processes. An older daemon's settings have no port fields
-// (its CLI is refused anyway, see protocol-revision.ts): no lines then.
-function portLines(s: AppSettings): [string, string][] {
+// The port the app serves on and how its connections reach its processes. An older daemon's settings have no port
+// fields (its CLI is refused anyway, see protocol-revision.ts): no lines then.
+function portLines(app: AppInfo): [string, string][] {
+  const s = app.settings;
   if (s.port === undefined) return [];
-  const port = s.portPerInstance ? `${s.port ?? 0} + instance number (increment_var)` : (s.port?.toString() ?? '-');
-  const lines: [string, string][] = [['port', port]];
+  const lines: [string, string][] = [['port', portText(app)]];
   // Fork mode (a command): the program listens as it likes, no primary of Hive's balances it.
   if (s.command === null) {
     const balance = s.balance ?? '-';
@@ -157,6 +158,30 @@ function portLines(s: AppSettings): [string, string][] {
   return lines;
 }
 
+// The given port; else where the processes listen, never an inherited PORT they listen beside (that one only when
+// nothing listens yet, and said to be only inherited).
+function portText(app: AppInfo): string {
+  const s = app.settings;
+  if (s.portPerInstance) return `${s.port ?? 0} + instance number (increment_var)`;
+  const inherited = s.inheritedPort ?? null;
+  const listened = listenPorts(app);
+  const served = servedPort({ given: s.port, inherited, listened });
+  if (served?.source === 'given') return String(served.port);
+  if (served?.source === 'inherited') {
+    return `${served.port} (PORT inherited, not given; where its processes listen is not known)`;
+  }
+  // Several ports, none preferred: each of them.
+  const ports = served === undefined ? listened : [served.port];
+  if (ports.length === 0) return '-';
+  const unused = inherited !== null && !ports.includes(inherited) ? `; PORT ${inherited} inherited, unused` : '';
+  return `${ports.join(', ')} (where its processes listen, no port given${unused})`;
+}
+
+// The ports the app's processes listen on, as the runtime in each ready worker reported it.
+function listenPorts(app: Pick<AppInfo, 'processes'>): number[] {
+  return [...new Set(app.processes.flatMap((p) => (p.listen ? [p.listen.port] : [])))];
+}
+
 /** describe's lines of what the app runs with (PM2's describe shows its settings the same way). */
 function settingLines(app: AppInfo): [string, string][] {
   const s = app.settings;
@@ -164,7 +189,7 @@ function settingLines(app: AppInfo): [string, string][] {
   if (s.command !== null) lines.push(['command', s.command]);
   if (s.args.length > 0)
     lines.push(['args', s.args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')]);
-  lines.push(...portLines(s));
+  lines.push(...portLines(app));
   lines.push(
     ['autorestart', yesNo(s.autorestart)],
     ['max restarts', s.maxRestarts === null ? '-' : String(s.maxRestarts)],

@@ -58,28 +58,37 @@ export async function daemonAppIfAny<T>(
 }
 
 /**
- * One app as the running daemon describes it, for `hive edge nginx --app`: its settings, the PORT of its environment,
- * and the ports its processes listen on now. Throws as {@link askDaemonApp}.
+ * One app as the running daemon describes it, for `hive edge nginx --app`: its settings (its port given or only
+ * inherited), and the ports its processes listen on now. Throws as {@link askDaemonApp}.
  */
 export async function readDaemonApp(target: string): Promise<DaemonApp> {
   const { info, env } = await askDaemonApp(target, 'start the app with `hive start`, or pass --port (or --socket)');
-  // Hive's own server in the primary is not the app's, and an inspector's port must never get public traffic.
-  const metricsPort = info.metrics === null ? undefined : urlPort(info.metrics);
-  const inspector = inspectorPorts(info.settings.nodeArgs, env.NODE_OPTIONS);
-  const listening = listeningPorts(info.processes.map((p) => p.pid))?.filter(
-    (port) => port !== metricsPort && !inspector(port),
-  );
   return {
     name: info.name,
     status: info.status,
-    port: info.settings.port ?? envPort(env.PORT),
+    port: info.settings.port,
+    // A daemon of an older build does not say (its CLI is refused anyway, protocol-revision.ts).
+    inheritedPort: info.settings.inheritedPort ?? null,
     instances: info.settings.portPerInstance ? instanceCount(info) : 1,
     socket: info.settings.socket,
     sticky: info.settings.sticky,
-    listening,
-    // A daemon of an older build does not say (ProcessInfo.listen).
-    listens: info.processes.flatMap((p) => (p.listen ? [p.listen] : [])),
+    listening: listeningOf(info, env),
+    listens: listensOf(info),
   };
+}
+
+// The TCP ports the app's processes listen on now, from /proc (undefined where it cannot tell). Hive's own server in
+// the primary is not the app's, and an inspector's port must never get public traffic: both left out.
+function listeningOf(info: AppInfo, env: Record<string, string>): number[] | undefined {
+  const metricsPort = info.metrics === null ? undefined : urlPort(info.metrics);
+  const inspector = inspectorPorts(info.settings.nodeArgs, env.NODE_OPTIONS);
+  return listeningPorts(info.processes.map((p) => p.pid))?.filter((port) => port !== metricsPort && !inspector(port));
+}
+
+// Where the app's servers listen, as the runtime in each ready worker reported it. A daemon of an older build does not
+// say (ProcessInfo.listen).
+function listensOf(info: AppInfo): { address: string; port: number }[] {
+  return info.processes.flatMap((p) => (p.listen ? [p.listen] : []));
 }
 
 /**
@@ -88,8 +97,9 @@ export async function readDaemonApp(target: string): Promise<DaemonApp> {
  * {@link askDaemonApp}.
  */
 export async function readDaemonDeployApp(target: string): Promise<DaemonDeployApp> {
-  const { info, own } = await askDaemonApp(target, 'start the app with `hive start`');
+  const { info, env, own } = await askDaemonApp(target, 'start the app with `hive start`');
   const { settings } = info;
+  const listens = listensOf(info).map((l) => l.port);
   return {
     name: info.name,
     script: resolve(info.cwd, info.script),
@@ -97,6 +107,9 @@ export async function readDaemonDeployApp(target: string): Promise<DaemonDeployA
     args: settings.args,
     instances: settings.instances,
     port: settings.port,
+    inheritedPort: settings.inheritedPort ?? null,
+    // What the runtime reported, else what /proc tells, as for `hive edge nginx --app`.
+    listened: listens.length > 0 ? listens : (listeningOf(info, env) ?? []),
     portPerInstance: settings.portPerInstance,
     sticky: settings.sticky,
     nodeArgs: settings.nodeArgs,
@@ -118,11 +131,4 @@ function instanceCount(info: AppInfo): number {
   if (info.total > 0) return info.total;
   const asked = Number(info.settings.instances);
   return Number.isInteger(asked) && asked > 0 ? asked : 1;
-}
-
-// The PORT a cluster app without --port (or a fork-mode program) is given by its env, when it is a port at all.
-function envPort(text: string | undefined): number | null {
-  if (text === undefined || !/^\d{1,5}$/.test(text)) return null;
-  const port = Number(text);
-  return port >= 1 && port <= 65535 ? port : null;
 }

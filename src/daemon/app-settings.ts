@@ -16,7 +16,8 @@ const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
  * restart policy, memory limit, kill timeout, memory report interval, port, socket, sticky mode and balancing from its
  * `hive run` arguments, where `hive start` writes them for both modes (and the port from its environment without
- * `--port`), with the defaults filled in. A value the primary would refuse (it then exits at once) reads as null.
+ * `--port`: given by its own env, or only inherited), with the defaults filled in. A value the primary would refuse
+ * (it then exits at once) reads as null.
  */
 export function appSettings(spec: AppSpec): AppSettings {
   const own = ownRunArgs(spec.runArgs);
@@ -38,15 +39,14 @@ export function appSettings(spec: AppSpec): AppSettings {
   } catch {}
   // The environment a restart would start the app in, as `hive env` shows it (a reload's pending one is not yet its).
   const env = appEnvironment(spec);
-  // A fork-mode program is told PORT by its env alone: `hive start` puts its --port there.
-  const portFlag = spec.fork ? undefined : flag('port');
+  const port = appPort(spec, env, spec.fork ? undefined : flag('port'));
   const sticky = spec.fork ? undefined : flag('sticky');
   const balance = spec.fork ? undefined : (flag('balance') ?? 'rr');
   return {
     instances: spec.instances,
     // Past the `--` that ends Hive's flags (none: nothing left).
     args: spec.runArgs.slice(own.length + 1),
-    port: knownPort(portFlag ?? env.PORT) ?? null,
+    ...port,
     // Only a cluster's primary adds the instance number (supervisor.ts, setInstanceVars).
     portPerInstance: !spec.fork && env[ENV.incrementVar] === 'PORT',
     nodeArgs: spec.fork ? leadingFlags(spec.fork.args) : splitArgs(flag('node-args') ?? '').args,
@@ -70,6 +70,23 @@ export function appSettings(spec: AppSpec): AppSettings {
     // `hive edge nginx --app` builds the app's upstream from port, socket and sticky.
     socket: spec.fork ? null : (flag('socket') ?? null),
   };
+}
+
+/**
+ * The app's port as given (`--port`, its own env's PORT, increment_var PORT: what its primary counts as given,
+ * cluster/app-port.ts), else the PORT it inherits. A fork-mode program is told PORT by its env alone: `hive start`
+ * puts its --port there, and `portFlag` is undefined.
+ */
+function appPort(
+  spec: AppSpec,
+  env: NodeJS.ProcessEnv,
+  portFlag: string | undefined,
+): Pick<AppSettings, 'port' | 'inheritedPort'> {
+  // `hive run` sets PORT from --port over the inherited one.
+  if (portFlag !== undefined) return { port: knownPort(portFlag) ?? null, inheritedPort: null };
+  const port = knownPort(env.PORT) ?? null;
+  const given = Object.hasOwn(spec.env, 'PORT') || (!spec.fork && env[ENV.incrementVar] === 'PORT');
+  return given ? { port, inheritedPort: null } : { port: null, inheritedPort: port };
 }
 
 // A fork-mode program's own flags come before its script (`node --inspect app.js`); what follows is the script's.

@@ -368,10 +368,17 @@ export interface AppSettings {
   /** The script's arguments. */
   args: string[];
   /**
-   * The port the app's processes are told (PORT): a cluster app's `--port`, else the PORT of its environment (`--env`,
-   * a config's `env`, the shell's); null when neither gives one.
+   * The port Hive was given for the app (its PORT, which a cluster's primary enforces): a cluster app's `--port`, else
+   * the PORT of its own env (`--env`, a config's `env`, `port`), or any PORT with `increment_var` PORT; null when none
+   * is given. A PORT the app merely inherited is `inheritedPort`.
    */
   port: number | null;
+  /**
+   * The PORT of the environment the app inherited (the shell's of `hive start`), when no port is given: its processes
+   * are told it, but may listen elsewhere (its primary only prefers it), so where they do listen is
+   * {@link ProcessInfo.listen}. Null when a port is given, or the environment has none.
+   */
+  inheritedPort: number | null;
   /** PM2's `increment_var` PORT (cluster mode): each instance is told `port` plus its instance number. */
   portPerInstance: boolean;
   /**

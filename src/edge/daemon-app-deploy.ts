@@ -4,6 +4,7 @@
  * (cli/daemon-app.ts, as for `hive edge nginx --app`); this module only decides.
  */
 import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { servedPort } from '../cluster/served-port.js';
 import { recipeEnvOf } from './daemon-app-env.js';
 import type { DeployInput, DeployRecipe } from './deploy-options.js';
 import { DeployOptionError } from './errors.js';
@@ -21,8 +22,15 @@ export interface DaemonDeployApp {
   args: string[];
   /** The instance count it was started with (`max`, `0`, `-1`, `4`). */
   instances: string;
-  /** Its port (`--port`, else the PORT of its env); null without one. */
+  /** The port it was given (`--port`, else the PORT of its own env, or with increment_var PORT); null without one. */
   port: number | null;
+  /** The PORT of the environment it inherited (the shell's) when none is given: only preferred; null: none. */
+  inheritedPort: number | null;
+  /**
+   * The TCP ports its processes listen on now: its servers', as the runtime in each ready worker reported them, else
+   * what the system tells (Hive's metrics port and an inspector's left out); empty when none is known.
+   */
+  listened: number[];
   /** PM2's `increment_var` PORT: each instance on `port` plus its instance number. */
   portPerInstance: boolean;
   sticky: string | null;
@@ -99,7 +107,9 @@ export function daemonDeployInput(
         '(one process per CPU of the container limit) unless --instances says otherwise',
     );
   }
-  if (app.port !== null) fromDaemon.port = app.port;
+  const served = servedPort({ given: app.port, inherited: app.inheritedPort, listened: app.listened });
+  if (served !== undefined) fromDaemon.port = served.port;
+  if (flags.port === undefined) warnings.push(...portWarnings(quoted, app, served));
   if (app.portPerInstance) {
     const port = flags.port ?? app.port;
     warnings.push(
@@ -126,6 +136,26 @@ export function daemonDeployInput(
   const given = new Set(Object.keys(flags).filter((key) => flags[key as keyof DeployInput] !== undefined));
   const taken = Object.keys(fromDaemon).filter((key) => !given.has(key));
   return { input: { ...fromDaemon, ...flags }, taken, warnings };
+}
+
+// The port taken from where the app listens is right; one taken from an inherited PORT, or none taken among several
+// listened on, may not be: said, with --port to fix it.
+function portWarnings(quoted: string, app: DaemonDeployApp, served: ReturnType<typeof servedPort>): string[] {
+  if (served?.source === 'inherited') {
+    return [
+      `the daemon runs ${quoted} with PORT ${served.port} only inherited from the environment it was started in (not ` +
+        '--port or its env), and no process of it is known to listen: the recipe takes port ' +
+        `${served.port}; where the app listens on a port of its own, give --port`,
+    ];
+  }
+  const ports = [...new Set(app.listened)];
+  if (served === undefined && ports.length > 1) {
+    return [
+      `the daemon runs ${quoted} with no port given, and its processes listen on ports ${ports.join(', ')}: the ` +
+        "recipe takes none of them (its default, 3000): give --port with the app's",
+    ];
+  }
+  return [];
 }
 
 // `hive run -i`: `max` and 0 are both every CPU; -1 (every CPU but one) is not a recipe's input.

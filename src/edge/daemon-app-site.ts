@@ -3,6 +3,7 @@
  * socket and its sticky mode), with the flags over it. Reading the daemon is the CLI's (cli/daemon-app.ts); this
  * module only decides.
  */
+import { servedPort } from '../cluster/served-port.js';
 import { EdgeAppPortError } from './errors.js';
 import { formatHostPort } from './host-list.js';
 import type { SiteInput } from './options.js';
@@ -11,8 +12,16 @@ import type { SiteInput } from './options.js';
 export interface DaemonApp {
   name: string;
   status: string;
-  /** Its configured port: the cluster's `--port`, else the PORT of its environment; null without one. */
+  /**
+   * The port it was given: the cluster's `--port`, else the PORT of its own env (`--env`, a config's `env`), or with
+   * `increment_var` PORT; null without one.
+   */
   port: number | null;
+  /**
+   * The PORT of the environment it inherited (the shell's of `hive start`) when none is given: only preferred, the app
+   * may listen elsewhere. Null when a port is given, or there is none.
+   */
+  inheritedPort: number | null;
   /**
    * How many ports from `port` on the app serves: its instance count with PM2's `increment_var` PORT (instance i
    * listens on port + i), else 1.
@@ -38,11 +47,12 @@ export interface DaemonApp {
 export type FlagSite = Partial<SiteInput> & { upstream: NonNullable<SiteInput['upstream']> };
 
 /**
- * The app's site: each flag wins over the daemon's value (`--sticky`, `--port`, `--socket`); the port is the
- * configured one (one per instance with `increment_var` PORT), else the one port the app's processes listen on.
- * Throws {@link EdgeAppPortError} when no upstream is left, or when the port cannot be told.
+ * The app's site: each flag wins over the daemon's value (`--sticky`, `--port`, `--socket`); the port is the given
+ * one (one per instance with `increment_var` PORT), else the one port the app's processes listen on, else (none
+ * listened on) an inherited PORT, which `warn` says. Throws {@link EdgeAppPortError} when no upstream is left, or
+ * when the port cannot be told.
  */
-export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
+export function daemonAppSite(app: DaemonApp, flags: FlagSite, warn: (message: string) => void = () => {}): SiteInput {
   const sticky = flags.sticky !== undefined ? flags.sticky : (app.sticky ?? undefined);
   const upstream = { ...flags.upstream };
   // Kept apart from upstream.address, which becomes the first instance's host: each other instance has its own.
@@ -52,7 +62,7 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
     // proxied to its port even when it has a socket too; otherwise the socket, as `--config` reads an app's.
     if (app.socket !== null && (sticky === undefined || sticky === false)) upstream.socket = app.socket;
     else {
-      const port = appPort(app);
+      const port = appPort(app, warn);
       if (port !== undefined) {
         upstream.port = port;
         // `--address` wins; else where the app's server listens (HOST=127.0.0.2 in its env), else nginx's default.
@@ -67,18 +77,35 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite): SiteInput {
   return { ...flags, app: app.name, upstream, ...(sticky === undefined ? {} : { sticky }) };
 }
 
-// The configured port always wins, listened on yet or not: another port a process listens on may be anything, even
-// its inspector. Without one, the single port left after leaving out the inspector's and the metrics port.
-function appPort(app: DaemonApp): number | undefined {
-  if (app.port !== null) return app.port;
-  const listening = app.listening ?? [];
-  if (listening.length > 1) {
+// The given port always wins, listened on yet or not: another port a process listens on may be anything, even its
+// inspector. Without one, where the app's servers listen: as the runtime in each ready worker reported it, else the
+// single port left after leaving out the inspector's and the metrics port. An inherited PORT is only the app's when
+// it listens there, or when nothing is known to listen at all (stopped, starting), and then with a warning: the app
+// may well listen on a port of its own beside it (cluster/app-port.ts).
+function appPort(app: DaemonApp, warn: (message: string) => void): number | undefined {
+  const listened = app.listens.length > 0 ? app.listens.map((l) => l.port) : (app.listening ?? []);
+  const served = servedPort({ given: app.port, inherited: app.inheritedPort, listened });
+  if (served === undefined && listened.length > 1) {
+    const beside = app.inheritedPort === null ? '' : ` (not on the PORT ${app.inheritedPort} it inherited)`;
     throw new EdgeAppPortError(
       app.name,
-      `it was started without --port or PORT, its processes listen on ports ${listening.join(', ')} and Hive cannot tell which one serves it`,
+      `it was started without --port or PORT of its own, its processes listen on ports ${[...new Set(listened)].join(', ')}${beside} and Hive cannot tell which one serves it`,
     );
   }
-  return listening[0];
+  if (served?.source === 'inherited') {
+    warn(
+      `app ${JSON.stringify(app.name)}: PORT ${served.port} is only inherited from the environment it was started in ` +
+        `(not --port or its env), and ${notListening(app)}: the upstream takes port ${served.port}; where the app ` +
+        'listens on a port of its own, pass --port',
+    );
+  }
+  return served?.port;
+}
+
+function notListening(app: DaemonApp): string {
+  return app.listening === undefined
+    ? 'this system cannot tell what its processes listen on'
+    : `its processes listen on no TCP port of its own (status ${app.status})`;
 }
 
 // PM2's increment_var PORT: instance i listens on port + i, so the instances after the first are servers of their own.

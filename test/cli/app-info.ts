@@ -22,6 +22,7 @@ export const appSettings = (fields: Partial<AppSettings> = {}): AppSettings => (
   instances: '1',
   args: [],
   port: null,
+  inheritedPort: null,
   portPerInstance: false,
   nodeArgs: [],
   balance: 'rr',

@@ -1,5 +1,6 @@
-// `hive describe` shows the port an app is told, its balance and sticky modes (with its kill timeout): as PM2's
-// describe shows an app's settings, and where a clash on a port or a sticky app that does not stick starts its search.
+// `hive describe` shows the port an app is given (an inherited PORT apart), its balance and sticky modes (with its
+// kill timeout): as PM2's describe shows an app's settings, and where a clash on a port or a sticky app that does not
+// stick starts its search.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ const hive = tempHome();
 // The fields this test is about, from `describe --json`.
 const portFields = ({ settings: s }: AppInfo) => ({
   port: s.port,
+  inheritedPort: s.inheritedPort,
   portPerInstance: s.portPerInstance,
   balance: s.balance,
   sticky: s.sticky,
@@ -45,6 +47,7 @@ test('a running sticky app: its --port, sticky mode and kill timeout, in text an
   const app = await hive.json<AppInfo>(['describe', 'chat']);
   assert.deepEqual(portFields(app), {
     port,
+    inheritedPort: null,
     portPerInstance: false,
     balance: 'rr',
     sticky: 'ip',
@@ -78,13 +81,16 @@ test("a config's apps: the port from --env, the shell, increment_var or a fork-m
 
   assert.deepEqual(await described('os'), {
     port: 4100,
+    inheritedPort: null,
     portPerInstance: false,
     balance: 'os',
     sticky: null,
     killTimeout: 5000,
   });
+  // The shell's PORT is only inherited: not the app's port, which Hive knows once its processes listen.
   assert.deepEqual(await described('shell'), {
-    port: 4400,
+    port: null,
+    inheritedPort: 4400,
     portPerInstance: false,
     balance: 'rr',
     sticky: null,
@@ -92,6 +98,7 @@ test("a config's apps: the port from --env, the shell, increment_var or a fork-m
   });
   assert.deepEqual(await described('inc'), {
     port: 4200,
+    inheritedPort: null,
     portPerInstance: true,
     balance: 'rr',
     sticky: null,
@@ -99,6 +106,7 @@ test("a config's apps: the port from --env, the shell, increment_var or a fork-m
   });
   assert.deepEqual(await described('job'), {
     port: 4300,
+    inheritedPort: null,
     portPerInstance: false,
     balance: null,
     sticky: null,
@@ -106,6 +114,7 @@ test("a config's apps: the port from --env, the shell, increment_var or a fork-m
   });
   assert.deepEqual(await described('none'), {
     port: null,
+    inheritedPort: null,
     portPerInstance: false,
     balance: 'rr',
     sticky: null,
@@ -118,6 +127,10 @@ test("a config's apps: the port from --env, the shell, increment_var or a fork-m
   assert.match(os, /^balance {2,}os$/m);
   assert.match(os, /^sticky {2,}no$/m);
   assert.match(await text('inc'), /^port {2,}4200 \+ instance number \(increment_var\)$/m);
+  assert.match(
+    await text('shell'),
+    /^port {2,}4400 \(PORT inherited, not given; where its processes listen is not known\)$/m,
+  );
   const job = await text('job');
   assert.match(job, /^port {2,}4300$/m);
   assert.match(job, /^kill timeout {2,}1\.5s$/m);

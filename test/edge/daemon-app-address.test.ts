@@ -70,6 +70,7 @@ const api = {
   name: 'api',
   status: 'online',
   port: 3000,
+  inheritedPort: null,
   instances: 1,
   socket: null,
   sticky: null,

@@ -153,6 +153,8 @@ const described: DaemonDeployApp = {
   args: [],
   instances: 'max',
   port: 3000,
+  inheritedPort: null,
+  listened: [3000],
   portPerInstance: false,
   sticky: null,
   nodeArgs: [],

@@ -128,9 +128,10 @@ function mergeSites(args: EdgeArgs, sites: SiteInput[]): SiteInput[] {
 async function daemonSite(name: string, site: EdgeArgs['site']): Promise<SiteInput> {
   const { upstream } = site;
   const flagsSuffice = upstream.port !== undefined || upstream.socket !== undefined || upstream.hosts !== undefined;
-  if (!flagsSuffice) return daemonAppSite(await readDaemonApp(name), site);
+  const warn = (warning: string) => process.stderr.write(`hive edge: warning: ${warning}\n`);
+  if (!flagsSuffice) return daemonAppSite(await readDaemonApp(name), site, warn);
   const app = await daemonAppIfAny(readDaemonApp(name), name, 'edge', 'the site is made of the flags alone');
-  return app === undefined ? { ...site, app: name } : daemonAppSite(app, site);
+  return app === undefined ? { ...site, app: name } : daemonAppSite(app, site, warn);
 }
 
 /**
