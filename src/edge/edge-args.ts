@@ -68,7 +68,8 @@ Server:
       --access-log <file|off>  the app's access log (default /var/log/nginx/<app>.access.log); off for none, or
                                syslog:server=<addr>
 
-nginx.conf (with --full; an nginx started by a user other than root needs paths that user may write):
+nginx.conf (with --full; an nginx started by a user other than root needs paths that user may write; a config
+file's edge.main too, left out with a warning without --full):
       --pid <file>             pid file (default /run/nginx.pid, systemd's PIDFile)
       --error-log <file>       error log: a file, stderr or syslog:server=<addr> (default /var/log/nginx/error.log)
       --temp-dir <dir>         one directory for client bodies and proxy buffers (default nginx's compiled-in ones)

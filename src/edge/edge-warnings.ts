@@ -2,7 +2,7 @@
  * What `hive edge nginx` renders as asked but the user should hear about: settings that work in nginx and defeat
  * their purpose behind it. Said on stderr; the config is still written.
  */
-import type { SiteInput } from './options.js';
+import type { MainInput, SiteInput } from './options.js';
 
 /** The warnings for the sites about to be rendered; none when all is as it should be. */
 export function edgeWarnings(sites: readonly SiteInput[]): string[] {
@@ -20,4 +20,17 @@ function stickyIpWarning(app: string): string {
     '`--sticky header:x-real-ip` (nginx sends the client address in X-Real-IP) or `--sticky cookie:<name>`, and give ' +
     'hive edge the same value'
   );
+}
+
+/**
+ * A config file's `edge.main` (the main context: pid, error log, worker processes ...) is rendered only in a whole
+ * nginx.conf (`--full`): a conf.d file leaves it to the nginx.conf that includes it. Said when the file sets any.
+ */
+export function mainWithoutFullWarning(file: string, main: MainInput): string[] {
+  const keys = Object.entries(main ?? {}).flatMap(([key, value]) => (value === undefined ? [] : [key]));
+  if (keys.length === 0) return [];
+  return [
+    `${file}: edge.main (${keys.join(', ')}) applies only with --full (a whole nginx.conf) and is left out of this ` +
+      'conf.d file, whose nginx.conf sets the main context: add --full, or set these in that nginx.conf',
+  ];
 }
