@@ -66,7 +66,8 @@ Server:
       --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
                                its X-Forwarded-For, and its X-Forwarded-Proto is passed on
       --access-log <file|off>  the app's access log (default /var/log/nginx/<app>.access.log); off for none, or
-                               syslog:server=<addr>
+                               syslog:server=<addr>; with --config and several apps, every app's (over each
+                               app's edge.accessLog; one file's lines do not say which app: warned)
 
 nginx.conf (with --full; an nginx started by a user other than root needs paths that user may write; a config
 file's edge.main too, left out with a warning without --full):

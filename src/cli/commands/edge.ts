@@ -38,7 +38,7 @@ export default async function edge(argv: string[]): Promise<number> {
     const { main, sites, fileMain } = await selectConfig(args);
     apps = sites.map((site) => site.app);
     config = generateNginxConfig({ main, sites }, { shape: args.full ? 'full' : 'site' });
-    const warnings = edgeWarnings(sites);
+    const warnings = edgeWarnings(sites, { accessLogFlag: args.site.accessLog !== undefined });
     // The flags of the main context are refused without --full; the file's are the user's standing settings, so
     // they are kept out of a conf.d file, but not in silence.
     if (!args.full && args.config !== undefined) warnings.unshift(...mainWithoutFullWarning(args.config, fileMain));
