@@ -24,7 +24,8 @@ Upstream:
       --port <port>            the local cluster port (\`hive run --port\`)
       --address <addr>         address of the local cluster (default 127.0.0.1)
       --socket <path>          the local cluster's Unix socket (\`hive run --socket\`), used instead of --port
-      --hosts <a:p,b:p>        other hosts running the app
+      --hosts <a:p,b:p>        other hosts running the app (each once; not the local cluster again, by any of
+                               localhost, 127.0.0.1 or [::1])
       --balance <mode>         round_robin | least_conn | hash:ip | ip_hash | hash:cookie:<name> | hash:header:<name>
       --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
       --max-fails <n>          failed tries (connection errors, timeouts) within --fail-timeout that take a host
@@ -65,9 +66,11 @@ Server:
       --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
                                its X-Forwarded-For, and its X-Forwarded-Proto is passed on
       --access-log <file|off>  the app's access log (default /var/log/nginx/<app>.access.log); off for none, or
-                               syslog:server=<addr>
+                               syslog:server=<addr>; with --config and several apps, every app's (over each
+                               app's edge.accessLog; one file's lines do not say which app: warned)
 
-nginx.conf (with --full; an nginx started by a user other than root needs paths that user may write):
+nginx.conf (with --full; an nginx started by a user other than root needs paths that user may write; a config
+file's edge.main too, left out with a warning without --full):
       --pid <file>             pid file (default /run/nginx.pid, systemd's PIDFile)
       --error-log <file>       error log: a file, stderr or syslog:server=<addr> (default /var/log/nginx/error.log)
       --temp-dir <dir>         one directory for client bodies and proxy buffers (default nginx's compiled-in ones)

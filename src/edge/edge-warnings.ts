@@ -2,11 +2,40 @@
  * What `hive edge nginx` renders as asked but the user should hear about: settings that work in nginx and defeat
  * their purpose behind it. Said on stderr; the config is still written.
  */
-import type { SiteInput } from './options.js';
+import type { MainInput, SiteInput } from './options.js';
 
-/** The warnings for the sites about to be rendered; none when all is as it should be. */
-export function edgeWarnings(sites: readonly SiteInput[]): string[] {
-  return sites.flatMap((site) => (site.sticky === 'ip' || site.sticky === true ? [stickyIpWarning(site.app)] : []));
+/**
+ * The warnings for the sites about to be rendered; none when all is as it should be. `accessLogFlag`: the access log
+ * came from `--access-log`, which sets every app's.
+ */
+export function edgeWarnings(sites: readonly SiteInput[], { accessLogFlag = false } = {}): string[] {
+  return [
+    ...sites.flatMap((site) => (site.sticky === 'ip' || site.sticky === true ? [stickyIpWarning(site.app)] : [])),
+    ...sharedAccessLogWarnings(sites, accessLogFlag),
+  ];
+}
+
+// nginx takes one file in several servers' access_log (one buffer for them all), but the lines carry no app name:
+// which app served a line is lost. Syslog is left alone: one server for many sources is what it is for (and its
+// `tag=` tells them apart).
+function sharedAccessLogWarnings(sites: readonly SiteInput[], fromFlag: boolean): string[] {
+  const byFile = new Map<string, string[]>();
+  for (const site of sites) {
+    const log = site.accessLog;
+    if (typeof log !== 'string' || log === 'off' || log.startsWith('syslog:')) continue;
+    byFile.set(log, [...(byFile.get(log) ?? []), site.app]);
+  }
+  const flagNote = fromFlag
+    ? " (--access-log sets the log of every app of a --config, over each app's edge.accessLog)"
+    : '';
+  return [...byFile]
+    .filter(([, apps]) => apps.length > 1)
+    .map(
+      ([file, apps]) =>
+        `apps ${apps.map((app) => JSON.stringify(app)).join(', ')} write one access log, ${file}, whose lines do not ` +
+        `say which app served them${flagNote}: give each app its own file with edge.accessLog in the config, or ` +
+        'run once per app with --app <name> --access-log <file>',
+    );
 }
 
 // nginx connects to the app from its own address, so the cluster's router (`hive run --sticky ip`), which pins by the
@@ -20,4 +49,17 @@ function stickyIpWarning(app: string): string {
     '`--sticky header:x-real-ip` (nginx sends the client address in X-Real-IP) or `--sticky cookie:<name>`, and give ' +
     'hive edge the same value'
   );
+}
+
+/**
+ * A config file's `edge.main` (the main context: pid, error log, worker processes ...) is rendered only in a whole
+ * nginx.conf (`--full`): a conf.d file leaves it to the nginx.conf that includes it. Said when the file sets any.
+ */
+export function mainWithoutFullWarning(file: string, main: MainInput): string[] {
+  const keys = Object.entries(main ?? {}).flatMap(([key, value]) => (value === undefined ? [] : [key]));
+  if (keys.length === 0) return [];
+  return [
+    `${file}: edge.main (${keys.join(', ')}) applies only with --full (a whole nginx.conf) and is left out of this ` +
+      'conf.d file, whose nginx.conf sets the main context: add --full, or set these in that nginx.conf',
+  ];
 }

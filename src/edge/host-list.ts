@@ -77,25 +77,45 @@ function parsePort(text: string, entry: string, key: string): number {
 export function parseHostList(input: string | readonly (string | HostPort)[], key = 'upstream.hosts'): HostPort[] {
   const entries = typeof input === 'string' ? input.split(',').filter((part) => part.trim() !== '') : input;
   if (entries.length === 0) throw new EdgeHostError(key, `${key}: the host list is empty`);
-  const seen = new Set<string>();
+  const seen = new Map<string, { index: number; server: HostPort }>();
   return entries.map((entry, index) => {
     const itemKey = `${key}[${index}]`;
     const parsed =
       typeof entry === 'string' ? parseHostPort(entry, itemKey) : parseHostPort(formatHostPort(entry), itemKey);
     const id = sameServerKey(parsed);
-    if (seen.has(id)) throw new EdgeHostError(itemKey, `${itemKey}: ${formatHostPort(parsed)} is listed twice`);
-    seen.add(id);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      const text = formatHostPort(parsed);
+      const earlier = formatHostPort(first.server);
+      // Another spelling of the first one (`localhost:3000` after `127.0.0.1:3000`): say which entry it repeats.
+      const as =
+        earlier === text ? '' : `, as ${earlier} (entry ${first.index + 1})${isLoopback(parsed) ? kLoopbackNote : ''}`;
+      throw new EdgeHostError(itemKey, `${itemKey}: ${text} is listed twice${as}`);
+    }
+    seen.set(id, { index, server: parsed });
     return parsed;
   });
 }
 
+// The loopback spellings of this machine as nginx resolves them: `localhost` is 127.0.0.1 and ::1 (/etc/hosts), and
+// a server on `::` (Node's default) takes both. 127.0.0.2 and the like stay other servers: an app may listen there.
+const kLoopback = new Set(['localhost', '127.0.0.1', '[::1]', '[::ffff:7f00:1]']);
+
+const kLoopbackNote = ': localhost, 127.0.0.1 and [::1] all reach this machine';
+
+/** Whether `server` is this machine by one of its loopback names (`localhost`, `127.0.0.1`, `[::1]`). */
+export function isLoopback(server: HostPort): boolean {
+  return sameServerKey(server).startsWith('loopback:');
+}
+
 /**
  * What two entries share when they name one server: host names without case, IPv6 addresses in their one canonical
- * spelling (`[0:0::1]` and `[::1]` are the same address), and the port.
+ * spelling (`[0:0::1]` and `[::1]` are the same address), this machine's loopback names as one (`localhost`,
+ * `127.0.0.1`, `[::1]`), and the port.
  */
 export function sameServerKey({ host, port }: HostPort): string {
   const canonical = isIPv6(host) ? new URL(`http://[${host}]/`).hostname : host.toLowerCase();
-  return `${canonical}:${port}`;
+  return `${kLoopback.has(canonical) ? 'loopback' : canonical}:${port}`;
 }
 
 /** `host:port`, with brackets around IPv6 addresses as nginx expects. */

@@ -16,7 +16,7 @@ import {
   EdgeOptionError,
   EdgeTlsFileError,
 } from './errors.js';
-import { type HostPort, parseHostList, sameServerKey } from './host-list.js';
+import { formatHostPort, type HostPort, isLoopback, parseHostList, sameServerKey } from './host-list.js';
 import { issueMessage } from './issue-message.js';
 import { durationMs, retryBudget } from './retry-budget.js';
 
@@ -236,11 +236,16 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   if (hosts !== undefined) {
     for (const server of parseHostList(hosts, `${prefix}.upstream.hosts`)) {
       // The local cluster again (over TCP beside its socket, or twice) would get double its share of the traffic.
-      // Compared as parseHostList's own duplicate check does: names without case, IPv6 in one spelling.
+      // Compared as parseHostList's own duplicate check does: names without case, IPv6 in one spelling, and
+      // `localhost`, `127.0.0.1` and `[::1]` as one machine (`--port 3000 --hosts localhost:3000`).
       if (local !== undefined && sameServerKey(server) === sameServerKey(local)) {
+        const [text, localText] = [formatHostPort(server), formatHostPort(local)];
+        const loopback = isLoopback(local) ? ' (localhost, 127.0.0.1 and [::1] all reach this machine)' : '';
+        const spelling = text === localText ? '' : ` as ${localText}${loopback}`;
         throw new EdgeHostError(
           `${prefix}.upstream.hosts`,
-          `${prefix}.upstream.hosts: ${server.host}:${server.port} repeats the local cluster port`,
+          `${prefix}.upstream.hosts: ${text} repeats the local cluster port, already in the upstream${spelling}: ` +
+            'nginx would send that server twice its share; leave it out of the hosts',
         );
       }
       servers.push(server);

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { loadEdgeConfig } from '../../edge/app-config.js';
 import { daemonAppSite } from '../../edge/daemon-app-site.js';
 import { type EdgeArgs, edgeUsage, messageForFlags, messageForMainFlags, parseEdgeArgs } from '../../edge/edge-args.js';
-import { edgeWarnings } from '../../edge/edge-warnings.js';
+import { edgeWarnings, mainWithoutFullWarning } from '../../edge/edge-warnings.js';
 import { EdgeOptionError } from '../../edge/errors.js';
 import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
@@ -35,10 +35,14 @@ export default async function edge(argv: string[]): Promise<number> {
       throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
     }
     if (args.out !== undefined) checkOutDir(resolve(args.out));
-    const { main, sites } = await selectConfig(args);
+    const { main, sites, fileMain } = await selectConfig(args);
     apps = sites.map((site) => site.app);
     config = generateNginxConfig({ main, sites }, { shape: args.full ? 'full' : 'site' });
-    for (const warning of edgeWarnings(sites)) process.stderr.write(`hive edge: warning: ${warning}\n`);
+    const warnings = edgeWarnings(sites, { accessLogFlag: args.site.accessLog !== undefined });
+    // The flags of the main context are refused without --full; the file's are the user's standing settings, so
+    // they are kept out of a conf.d file, but not in silence.
+    if (!args.full && args.config !== undefined) warnings.unshift(...mainWithoutFullWarning(args.config, fileMain));
+    for (const warning of warnings) process.stderr.write(`hive edge: warning: ${warning}\n`);
   } catch (error) {
     printError(error, fromFlags, apps, mainSource);
     // No daemon to ask (none runs, it does not answer, another build), or a HIVE_HOME not safe to ask one in: not bad
@@ -92,11 +96,11 @@ function checkOutDir(out: string): void {
   }
 }
 
-// The file's main context with the flags over it, key by key.
-async function selectConfig(args: EdgeArgs): Promise<{ main: MainInput; sites: SiteInput[] }> {
-  if (args.config === undefined) return { main: args.main, sites: await selectSites(args) };
+// The file's main context with the flags over it, key by key; `fileMain` is the file's alone.
+async function selectConfig(args: EdgeArgs): Promise<{ main: MainInput; sites: SiteInput[]; fileMain: MainInput }> {
+  if (args.config === undefined) return { main: args.main, sites: await selectSites(args), fileMain: {} };
   const { main, sites } = await loadEdgeConfig(args.config, args.app);
-  return { main: { ...main, ...args.main }, sites: mergeSites(args, sites) };
+  return { main: { ...main, ...args.main }, sites: mergeSites(args, sites), fileMain: main };
 }
 
 async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
