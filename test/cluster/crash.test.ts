@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { alive, fixture, freePort, isEvent, killAll, startHive, startLoad, until } from './helpers.js';
+import { assertNoneHung, killWorkersUnderNewConnections } from './kill-under-load.js';
 
 after(killAll);
 
@@ -33,58 +33,7 @@ test('kill -9 of a worker under load: it is replaced, and only its connections s
 // Node's round-robin balancer keeps its copy of a connection it handed to a worker until the worker answers for it; one
 // that dies first never does, and the connection stayed open in the primary, unserved, until the client gave up.
 test('kill -9 of workers under connection-per-request load: every connection is answered or fails, none hangs', async () => {
-  const port = await freePort();
-  // Each kill is a crash: a short min uptime keeps the slots restarting instead of ending errored.
-  const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--min-uptime', '100ms'];
-  const hive = startHive([...args, '--restart-delay', '50ms', '--max-restarts', '1000']);
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
-  const outcome = { ok: 0, failed: 0, hung: 0 };
-  let running = true;
-  // A new connection for every request: each one is a handoff the balancer makes.
-  const request = () =>
-    new Promise<void>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          outcome.ok++;
-          resolve();
-        });
-        res.on('error', () => {
-          outcome.failed++;
-          resolve();
-        });
-      });
-      // Far past any answer on loopback: a connection nobody serves never gets one.
-      req.setTimeout(15_000, () => {
-        outcome.hung++;
-        req.destroy();
-      });
-      req.on('error', () => {
-        outcome.failed++;
-        resolve();
-      });
-    });
-  const loops = Array.from({ length: 16 }, async () => {
-    while (running) await request();
-  });
-  const readyCount = (instance: number) => hive.records.filter(isEvent('worker', { instance, state: 'ready' })).length;
-  for (let kill = 0; kill < 12; kill++) {
-    const instance = kill % 2;
-    const before = readyCount(instance);
-    process.kill(hive.readyPids().get(instance)!, 'SIGKILL');
-    await until(() => readyCount(instance) > before, 'the replacement');
-    await delay(100);
-  }
-  running = false;
-  await Promise.all(loops);
-  assert.equal(
-    outcome.hung,
-    0,
-    `${outcome.hung} connection(s) left unanswered (ok ${outcome.ok}, failed ${outcome.failed})`,
-  );
-  assert.ok(outcome.ok > 0);
-  hive.kill('SIGTERM');
-  assert.equal((await hive.exited).code, 0);
+  assertNoneHung(await killWorkersUnderNewConnections([]));
 });
 
 test('a crash loop backs off exponentially, then marks the app errored; --no-exit-on-error keeps it up', async () => {
