@@ -4,16 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateNginxConfig, parseHostList } from '../../dist/edge/index.js';
-import { HiveError } from '../../dist/errors.js';
-
-function hostError(pattern: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof HiveError, String(error));
-    assert.equal(error.code, 'ERR_HIVE_EDGE_INVALID_HOST');
-    assert.match(error.message, pattern);
-    return true;
-  };
-}
+import { hostError } from './host-error.js';
 
 test('two spellings of one IPv6 address are one host', () => {
   assert.throws(

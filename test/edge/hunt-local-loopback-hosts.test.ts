@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { generateNginxConfig, parseHostList } from '../../dist/edge/index.js';
-import { HiveError } from '../../dist/errors.js';
 import { runHiveEdge } from './edge-command.js';
+import { hostError } from './host-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-edge-loopback-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function hostError(pattern: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof HiveError, String(error));
-    assert.equal(error.code, 'ERR_HIVE_EDGE_INVALID_HOST');
-    assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 test('--hosts naming the local port by another loopback name is refused, naming --hosts', () => {
   for (const [local, host] of [
