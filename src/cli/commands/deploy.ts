@@ -111,8 +111,10 @@ export default async function deploy(argv: string[]): Promise<number> {
       const path = join(out, file.path);
       const temp = `${path}.${process.pid}.tmp`;
       try {
-        // Created with its mode (the env file's 0600), never readable by others for a moment.
-        await writeFile(temp, file.content, { mode: file.mode ?? 0o666 });
+        // Created with its mode (the env file's 0600), never readable by others for a moment: created here, never
+        // one left over (a killed run's of the same pid, a link) whose own mode the write would keep.
+        await rm(temp, { force: true });
+        await writeFile(temp, file.content, { mode: file.mode ?? 0o666, flag: 'wx' });
         await rename(temp, path);
       } finally {
         await rm(temp, { force: true });
