@@ -172,7 +172,7 @@ test('among several ports listened on, the inherited PORT is preferred; none of 
   assert.match(warnings.join('\n'), /PORT 5000 is only inherited .*status stopped.*pass --port/);
 
   const deployed = (app: Partial<DaemonDeployApp>, flags = {}) =>
-    daemonDeployInput({ ...recipe, ...app }, { app: 'api', ...flags }, '/srv/api');
+    daemonDeployInput({ ...recipe, ...app }, { app: 'api', ...flags }, '/srv/api', 'compose');
   const fallback = deployed({});
   assert.equal(fallback.input.port, 5000);
   assert.match(fallback.warnings.join('\n'), /PORT 5000 only inherited/);
