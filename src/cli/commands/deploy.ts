@@ -34,8 +34,8 @@ Options:
                                $HIVE_HOME) has an app of that name, the recipe takes it as the daemon runs it:
                                its script, arguments, instances, port, sticky mode, node args, max memory restart
                                and kill timeout, each flag given over it. Its own env (--env, a config's env; never
-                               the shell's) only with --with-env; Hive's own HIVE_* variables and --inspect node
-                               args never
+                               the shell's) only with --with-env; Hive's own HIVE_* variables, --inspect node
+                               args and a NODE_OPTIONS with --inspect never
       --with-env               with --app: write the app's env values into a file of mode 0600: <app>.env,
                                which compose.yaml reads (env_file, raw), or <app>-env.secret.yaml, the
                                Kubernetes Secret <app>-env the pods read; never into compose.yaml or k8s.yaml.
