@@ -3,8 +3,10 @@
  * `hive run` sets them itself), the pool's thread count inline (a setting, no secret), and the app's values only when
  * asked (`--with-env`), into the env file, never compose.yaml or k8s.yaml. What is left out is said, by name only.
  */
+import { splitArgs } from '../config/split-args.js';
 import { ENV } from '../runtime/protocol.js';
 import { isRecipeEnvName } from './deploy-options.js';
+import { withoutInspector } from './inspector-ports.js';
 
 /** The app's env split for a recipe: `env` inline, `secretEnv` for the env file, the rest left out and said. */
 export interface RecipeEnv {
@@ -29,6 +31,9 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
   const internal: string[] = [];
   const multiline: string[] = [];
   const unasked: string[] = [];
+  // NODE_OPTIONS' inspector flags (`--inspect=0.0.0.0:9229`): what the recipe's --node-args leaves out, by another way.
+  const inspector = withoutInspector(splitArgs(env.NODE_OPTIONS ?? '').args).dropped;
+  let inspecting = false;
   for (const [name, value] of Object.entries(env)) {
     if (name === 'PORT') continue;
     // A name the recipes cannot hold (a config's `my.var`) is left out and said: refusing it would leave no recipe
@@ -38,6 +43,8 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
     else if (kHiveInternal.has(name) || name.startsWith('HIVE_')) internal.push(name);
     else if (!withEnv) unasked.push(name);
     else if (/[\n\r\0]/.test(value)) multiline.push(name);
+    // Left out whole: its other flags may be quoted in ways a rewrite could get wrong.
+    else if (name === 'NODE_OPTIONS' && inspector.length > 0) inspecting = true;
     else result.secretEnv[name] = value;
   }
   const names = (list: string[]) => list.map((name) => JSON.stringify(name)).join(', ');
@@ -64,6 +71,12 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
       `the env of ${app} has ${names(multiline)}, whose values hold a line break, which ${envFile} does not take ` +
         '(compose reads one line per variable, and both recipes take the same values): left out; give the app such ' +
         "a value by the orchestrator's own means",
+    );
+  }
+  if (inspecting) {
+    result.warnings.push(
+      `the env of ${app} has NODE_OPTIONS with ${inspector.join(' ')}: a debugger's port in production lets whoever ` +
+        'reaches it run code in the app: NODE_OPTIONS left out of the recipe; give its other flags with --node-args',
     );
   }
   return result;

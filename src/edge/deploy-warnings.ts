@@ -51,7 +51,8 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
   // of the machine it ran on).
   const recipeEnv = containerEnv(options);
   for (const [name, value] of [...Object.entries(options.env), ...Object.entries(options.secretEnv)]) {
-    if (name in recipeEnv && recipeEnv[name] !== value) {
+    // Own keys only: `in` would take a variable named `constructor` or `toString` for one the recipe sets.
+    if (Object.hasOwn(recipeEnv, name) && recipeEnv[name] !== value) {
       // The app's value is not repeated: a REDIS_URL may hold a password.
       warnings.push(
         `env ${name}: the recipe sets ${name}=${recipeEnv[name]} itself, which the container gets instead of the ` +

@@ -13,6 +13,9 @@ const kPlain = /^[A-Za-z0-9_/.][A-Za-z0-9_ ./@=+-]*$/;
 const kAmbiguous =
   /^(true|false|yes|no|on|off|null|~|y|n|[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][-+]?\d+)?|[-+]?\.(inf|nan)|0x[0-9a-f_]+|0o[0-7_]+|0b[01_]+|\d{4}-\d\d?-\d\d?)$/i;
 
+// What a YAML double-quoted scalar must hold escaped beyond JSON's escapes (see scalar).
+const kUnquotable = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/g;
+
 /** Prints one YAML document (without the `---` marker). Keys keep their insertion order. */
 export function toYaml(value: Yaml): string {
   return `${print(value, 0).replace(/^\n/, '')}\n`;
@@ -51,5 +54,8 @@ function scalar(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value !== 'string') return String(value);
   if (kPlain.test(value) && !kAmbiguous.test(value) && !value.endsWith(' ') && !value.includes(' #')) return value;
-  return JSON.stringify(value);
+  // JSON's escapes are YAML's, but JSON leaves some characters as they are that YAML does not take so: DEL, the C1
+  // controls and U+FFFE/U+FFFF, which kubectl's reader refuses ("control characters are not allowed"), and NEL,
+  // U+2028 and U+2029, line breaks to YAML, folded into a space inside quotes (a secret's value changed).
+  return JSON.stringify(value).replace(kUnquotable, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -34,8 +34,8 @@ Options:
                                $HIVE_HOME) has an app of that name, the recipe takes it as the daemon runs it:
                                its script, arguments, instances, port, sticky mode, node args, max memory restart
                                and kill timeout, each flag given over it. Its own env (--env, a config's env; never
-                               the shell's) only with --with-env; Hive's own HIVE_* variables and --inspect node
-                               args never
+                               the shell's) only with --with-env; Hive's own HIVE_* variables, --inspect node
+                               args and a NODE_OPTIONS with --inspect never
       --with-env               with --app: write the app's env values into a file of mode 0600: <app>.env,
                                which compose.yaml reads (env_file, raw), or <app>-env.secret.yaml, the
                                Kubernetes Secret <app>-env the pods read; never into compose.yaml or k8s.yaml.
@@ -111,8 +111,10 @@ export default async function deploy(argv: string[]): Promise<number> {
       const path = join(out, file.path);
       const temp = `${path}.${process.pid}.tmp`;
       try {
-        // Created with its mode (the env file's 0600), never readable by others for a moment.
-        await writeFile(temp, file.content, { mode: file.mode ?? 0o666 });
+        // Created with its mode (the env file's 0600), never readable by others for a moment: created here, never
+        // one left over (a killed run's of the same pid, a link) whose own mode the write would keep.
+        await rm(temp, { force: true });
+        await writeFile(temp, file.content, { mode: file.mode ?? 0o666, flag: 'wx' });
         await rename(temp, path);
       } finally {
         await rm(temp, { force: true });
