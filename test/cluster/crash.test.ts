@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  alive,
-  fixture,
-  freePort,
-  isEvent,
-  killAll,
-  startConnectionLoad,
-  startHive,
-  startLoad,
-  until,
-} from './helpers.js';
+import { alive, fixture, freePort, isEvent, killAll, startHive, startLoad, until } from './helpers.js';
 
 after(killAll);
 
@@ -47,8 +38,35 @@ test('kill -9 of workers under connection-per-request load: every connection is 
   const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--min-uptime', '100ms'];
   const hive = startHive([...args, '--restart-delay', '50ms', '--max-restarts', '1000']);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const outcome = { ok: 0, failed: 0, hung: 0 };
+  let running = true;
   // A new connection for every request: each one is a handoff the balancer makes.
-  const load = startConnectionLoad(port);
+  const request = () =>
+    new Promise<void>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          outcome.ok++;
+          resolve();
+        });
+        res.on('error', () => {
+          outcome.failed++;
+          resolve();
+        });
+      });
+      // Far past any answer on loopback: a connection nobody serves never gets one.
+      req.setTimeout(15_000, () => {
+        outcome.hung++;
+        req.destroy();
+      });
+      req.on('error', () => {
+        outcome.failed++;
+        resolve();
+      });
+    });
+  const loops = Array.from({ length: 16 }, async () => {
+    while (running) await request();
+  });
   const readyCount = (instance: number) => hive.records.filter(isEvent('worker', { instance, state: 'ready' })).length;
   for (let kill = 0; kill < 12; kill++) {
     const instance = kill % 2;
@@ -57,7 +75,8 @@ test('kill -9 of workers under connection-per-request load: every connection is 
     await until(() => readyCount(instance) > before, 'the replacement');
     await delay(100);
   }
-  const outcome = await load.stop();
+  running = false;
+  await Promise.all(loops);
   assert.equal(
     outcome.hung,
     0,

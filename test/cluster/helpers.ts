@@ -404,48 +404,6 @@ export function startLoad(port: number, concurrency = 8, path = '/', agentOption
 }
 
 /**
- * Connection-per-request load: `concurrency` loops of GETs, each on a new connection (so each one is a handoff of the
- * balancer), until stopped; counts replies, failures, and connections left unanswered: each request is bounded far
- * past any answer on loopback (15 s), so a connection nobody serves shows as `hung`, not as a test timeout.
- */
-export function startConnectionLoad(port: number, concurrency = 16) {
-  const outcome = { ok: 0, failed: 0, hung: 0 };
-  let running = true;
-  const request = () =>
-    new Promise<void>((resolve) => {
-      let settled = false;
-      const settle = (count: 'ok' | 'failed' | 'hung') => {
-        if (settled) return;
-        settled = true;
-        outcome[count]++;
-        resolve();
-      };
-      const req = httpRequest({ host: '127.0.0.1', port, agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => settle('ok'));
-        res.on('error', () => settle('failed'));
-      });
-      req.setTimeout(15_000, () => {
-        settle('hung');
-        req.destroy();
-      });
-      req.on('error', () => settle('failed'));
-      req.end();
-    });
-  const loops = Array.from({ length: concurrency }, async () => {
-    while (running) await request();
-  });
-  return {
-    outcome,
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      return outcome;
-    },
-  };
-}
-
-/**
  * Rolls the app through `versions`: for each, writes it to `versionFile` (the fixture app serves what it read at start),
  * starts a rolling reload (`reload`: SIGHUP to `hive run`; the driver's `reload` command) and waits for it to finish,
  * then lets the load run a little on the new code.
