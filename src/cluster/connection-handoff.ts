@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { generationOf, joinServer, leaveServer, serverKey } from './round-robin-members.js';
 
 // Node's round-robin balancer (lib/internal/cluster/round_robin_handle.js) hands each accepted connection to a worker
 // in a `{ cmd: 'NODE_CLUSTER', act: 'newconn', seq }` message and closes its own copy only when the worker answers
@@ -15,35 +16,53 @@ interface ClusterMessage {
   act?: unknown;
   seq?: unknown;
   ack?: unknown;
+  accepted?: unknown;
+  key?: unknown;
+}
+
+type ServerQuery = Parameters<typeof serverKey>[0];
+
+interface Handoff {
+  handle: Closable;
+  key: string;
+  // How many balancers of its key had ended when it was made (see round-robin-members.ts).
+  generation: number;
 }
 
 /**
  * Closes the primary's copy of every connection handed to `child` that it had not answered for when its IPC channel
- * closed. Closing the primary's copy never cuts a connection a process still holds (a descriptor passed along is
- * another reference to the same socket): only one that nobody serves ends, and its client gets a reset at once instead
- * of waiting for a reply that cannot come.
+ * closed, and of every connection it refused once the balancer that handed it had ended (its last process gone: see
+ * round-robin-members.ts), which nothing would hand out again. Closing the primary's copy never cuts a connection a
+ * process still holds (a descriptor passed along is another reference to the same socket): only one that nobody
+ * serves ends, and its client gets a reset at once instead of waiting for a reply that cannot come.
  */
 export function closeUnansweredHandoffs(child: ChildProcess): void {
-  const pending = new Map<number, Closable>();
+  const pending = new Map<number, Handoff>();
   const send = child.send.bind(child) as (...args: unknown[]) => boolean;
   (child as { send: (...args: unknown[]) => boolean }).send = (...args: unknown[]) => {
     const [message, handle] = args as [ClusterMessage | undefined, Closable | undefined];
     if (message?.cmd === 'NODE_CLUSTER' && message.act === 'newconn' && typeof message.seq === 'number' && handle) {
-      pending.set(message.seq, handle);
+      const key = String(message.key);
+      pending.set(message.seq, { handle, key, generation: generationOf(key) });
     }
     return send(...args);
   };
-  child.on('internalMessage', (message: ClusterMessage) => {
-    if (message?.cmd === 'NODE_CLUSTER' && typeof message.ack === 'number') pending.delete(message.ack);
+  // Node's own listener (cluster.fork's) comes first: a close has ended its balancer, and a refused handoff has gone
+  // back to its balancer's queue, by the time this one reads the message.
+  child.on('internalMessage', (message: ClusterMessage & ServerQuery) => {
+    if (message?.cmd !== 'NODE_CLUSTER') return;
+    if (message.act === 'queryServer') joinServer(serverKey(message), child);
+    if (message.act === 'close' && typeof message.key === 'string') leaveServer(child, message.key);
+    if (typeof message.ack !== 'number') return;
+    const handoff = pending.get(message.ack);
+    pending.delete(message.ack);
+    // Refused, and queued again by a balancer that has ended since it handed the connection out.
+    if (handoff && message.accepted === false && generationOf(handoff.key) !== handoff.generation) {
+      closeQuietly(handoff.handle);
+    }
   });
   const closeAll = () => {
-    for (const handle of pending.values()) {
-      try {
-        handle.close();
-      } catch {
-        // Closed already.
-      }
-    }
+    for (const { handle } of pending.values()) closeQuietly(handle);
     pending.clear();
   };
   // 'disconnect' comes once every message read before the channel's end has been emitted, so no answer can follow.
@@ -51,8 +70,21 @@ export function closeUnansweredHandoffs(child: ChildProcess): void {
   // which is just the case here (a process killed before taking a connection): then the exit, with the channel
   // gone, is what says so. The channel's end is read before the exit is seen (a dying process's files close before
   // its parent is signalled, and libuv runs signal handlers after the loop turn's other I/O).
-  child.once('disconnect', closeAll);
-  child.once('exit', () => {
-    if (!child.connected) closeAll();
+  child.once('disconnect', () => {
+    leaveServer(child);
+    closeAll();
   });
+  child.once('exit', () => {
+    if (child.connected) return;
+    leaveServer(child);
+    closeAll();
+  });
+}
+
+function closeQuietly(handle: Closable): void {
+  try {
+    handle.close();
+  } catch {
+    // Closed already.
+  }
 }
