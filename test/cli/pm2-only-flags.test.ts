@@ -34,3 +34,14 @@ test('the same flags after -- are the script arguments', async () => {
   const described = await hive.json<{ settings: { args: string[] } }>(['describe', 'args']);
   assert.deepEqual(described.settings.args, ['--cwd', '-f']);
 });
+
+test('pm2 logs --format and --highlight exit 2 with the Hive way', async () => {
+  for (const [args, advice] of [
+    [['--format'], /--format is a flag of `pm2 logs` that Hive does not take: `--json`/],
+    [['--highlight', 'x'], /--highlight is a flag of `pm2 logs` that Hive does not take: pipe the lines to `grep/],
+  ] as const) {
+    const result = await hive.run(['logs', ...args, '--nostream']);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, advice);
+  }
+});

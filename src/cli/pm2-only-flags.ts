@@ -8,7 +8,7 @@ const AS_USER = "Hive runs apps as the daemon's user: run the daemon as that use
  * met parseArgs's "Unknown option ... place it at the end of the command after '--'", which reads as advice to pass
  * it to the app.
  */
-const pm2StartFlags: Readonly<Record<string, string>> = {
+const startFlags: Readonly<Record<string, string>> = {
   cwd: "run `hive start` from that folder, or give the app `cwd` in a config file (PM2's `cwd` key)",
   force: 'an app runs once per name: start the script again under another `--name`',
   f: 'an app runs once per name: start the script again under another `--name`',
@@ -32,19 +32,28 @@ const pm2StartFlags: Readonly<Record<string, string>> = {
   gid: AS_USER,
 };
 
+/** Flags of `pm2 logs` that `hive logs` does not take. */
+const logsFlags: Readonly<Record<string, string>> = {
+  format: '`--json` gives each line with its app, instance and stream',
+  highlight: 'pipe the lines to `grep --color=always <text>`',
+};
+
+const byCommand = { start: startFlags, logs: logsFlags } as const;
+
 /**
- * Throws a UsageError (ERR_HIVE_INVALID_ARGUMENT, exit 2) naming the first `pm2 start` flag of `args` (the command's
- * own, before `--`) that `hive start` does not take, with what to do instead.
+ * Throws a UsageError (ERR_HIVE_INVALID_ARGUMENT, exit 2) naming the first flag of `pm2 <command>` in `args` (the
+ * command's own, before any `--`) that `hive <command>` does not take, with what to do instead.
  */
-export function refusePm2OnlyFlags(args: readonly string[]): void {
+export function refusePm2OnlyFlags(command: keyof typeof byCommand, args: readonly string[]): void {
+  const pm2Flags = byCommand[command];
   for (const arg of args) {
     const match = /^--?([a-z][a-z-]*)(?:=|$)/.exec(arg);
     // A short flag is one letter (`-f`); `-uroot` style is not PM2's.
     if (match === null || (!arg.startsWith('--') && match[1]!.length !== 1)) continue;
     const name = match[1]!;
-    if (Object.hasOwn(pm2StartFlags, name)) {
+    if (Object.hasOwn(pm2Flags, name)) {
       const flag = `${arg.startsWith('--') ? '--' : '-'}${name}`;
-      throw new UsageError(`${flag} is a flag of \`pm2 start\` that Hive does not take: ${pm2StartFlags[name]}`);
+      throw new UsageError(`${flag} is a flag of \`pm2 ${command}\` that Hive does not take: ${pm2Flags[name]}`);
     }
   }
 }
