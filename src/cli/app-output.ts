@@ -182,13 +182,19 @@ function listenPorts(app: Pick<AppInfo, 'processes'>): number[] {
   return [...new Set(app.processes.flatMap((p) => (p.listen ? [p.listen.port] : [])))];
 }
 
+// An argument as describe shows it: quoted when a space or quote in it would blur where it ends.
+function quoteArg(arg: string): string {
+  return /[\s"']/.test(arg) ? JSON.stringify(arg) : arg;
+}
+
 /** describe's lines of what the app runs with (PM2's describe shows its settings the same way). */
 function settingLines(app: AppInfo): [string, string][] {
   const s = app.settings;
   const lines: [string, string][] = [['instances asked', s.instances]];
   if (s.command !== null) lines.push(['command', s.command]);
-  if (s.args.length > 0)
-    lines.push(['args', s.args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')]);
+  if (s.args.length > 0) lines.push(['args', s.args.map(quoteArg).join(' ')]);
+  // PM2's describe shows them as "interpreter args": a config's node_args otherwise showed nowhere but in ps.
+  if (s.nodeArgs.length > 0) lines.push(['node args', s.nodeArgs.map(quoteArg).join(' ')]);
   lines.push(...portLines(app));
   lines.push(
     ['autorestart', yesNo(s.autorestart)],

@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import { ScriptNotFoundError } from '../cluster/errors.js';
 import { assertScriptFile } from '../cluster/options.js';
+import { shellQuote } from './shell-quote.js';
 
 const nodeEntry = /\.(c|m)?(j|t)sx?$/;
 
@@ -92,6 +93,22 @@ export class ProgramNotFoundError extends ScriptNotFoundError {
 }
 
 /**
+ * A script that is no file but a command line (`hive start "npm run start"`, PM2's way to run one through a shell):
+ * the same ERR_HIVE_SCRIPT_NOT_FOUND, with the program and its arguments apart, which is how Hive takes them.
+ */
+export class CommandLineScriptError extends ScriptNotFoundError {
+  constructor(script: string, path: string) {
+    super(path);
+    const [program = script, ...rest] = script.trim().split(/\s+/);
+    const args = rest.map(shellQuote).join(' ');
+    this.message =
+      `no file ${JSON.stringify(script)} here: a command line is not a script. Give the program and its arguments ` +
+      `apart: \`hive start ${shellQuote(program)} -- ${args}\`, or in a config file script: ${JSON.stringify(program)}, ` +
+      `args: ${JSON.stringify(rest.join(' '))} (PM2 runs such a line in a shell; Hive runs no shell)`;
+  }
+}
+
+/**
  * Throws a ScriptNotFoundError when an app's script is not there to run: a file against `cwd`, or for a fork-mode app
  * (`fork`, from forkCommand) run as a program itself, a bare name of a program on PATH, as PM2 falls back to one
  * (`which`, resolveAppAttributes). A script that node or an interpreter runs is a file, whatever its name: node does not
@@ -101,7 +118,13 @@ export class ProgramNotFoundError extends ScriptNotFoundError {
 export function assertAppScript(script: string, cwd: string, fork: { command: string } | undefined): void {
   // forkCommand leaves a bare name as it is only when no file of that name is in `cwd`, for PATH to find.
   const onPath = fork !== undefined && fork.command === script && !script.includes('/');
-  if (!onPath) assertScriptFile(resolve(cwd, script));
-  // Else its spawn would fail with ENOENT on every restart, while the app showed online (its fork primary runs).
-  else if (!isOnPath(script)) throw new ProgramNotFoundError(script);
+  try {
+    if (!onPath) assertScriptFile(resolve(cwd, script));
+    // Else its spawn would fail with ENOENT on every restart, while the app showed online (its fork primary runs).
+    else if (!isOnPath(script)) throw new ProgramNotFoundError(script);
+  } catch (error) {
+    const missing = error instanceof ScriptNotFoundError && !error.isDirectory;
+    if (missing && /\S\s+\S/.test(script.trim())) throw new CommandLineScriptError(script, error.script);
+    throw error;
+  }
 }

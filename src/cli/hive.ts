@@ -47,6 +47,22 @@ const pm2Names: Readonly<Record<string, readonly [string, ...string[]]>> = {
   startOrGracefulReload: ['start-or-reload'],
   startOrRestart: ['start-or-restart'],
   sendSignal: ['send-signal'],
+  reloadLogs: ['reload-logs'],
+  unstartup: ['startup', '--remove'],
+};
+
+// PM2 commands with no Hive counterpart: what to do instead, rather than the bare list of commands.
+const pm2Only: Readonly<Record<string, string>> = {
+  cleardump:
+    'Hive has no cleardump: `hive save --force` with no app running writes an empty dump, or remove $HIVE_HOME/dump.json',
+  install: 'Hive has no PM2 modules; log rotation (pm2-logrotate) is built in: see docs/cli.md, Log rotation',
+  uninstall: 'Hive has no PM2 modules',
+  link: 'Hive has no PM2.io link: `hive dashboard`, or Prometheus metrics (`hive start --metrics-port`)',
+  plus: 'Hive has no PM2.io link: `hive dashboard`, or Prometheus metrics (`hive start --metrics-port`)',
+  report:
+    'Hive has no report: `hive version`, `hive ls`, `hive describe <app>` and $HIVE_HOME/daemon.log tell the same',
+  trigger: "Hive has no PM2 actions (tx2's): `hive send-signal <signal> <app>` reaches the app's processes",
+  deepUpdate: 'use `hive update`, after upgrading the hive package',
 };
 
 function availableCommands(): string[] {
@@ -61,7 +77,7 @@ function availableCommands(): string[] {
 }
 
 function usage(): string {
-  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, l, ps, status (ls), show, info, desc (describe), del (delete),\ndump (save), ecosystem (init --pm2), dash (dashboard), updatePM2 (update), sendSignal (send-signal),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart)\nRun \`hive <command> --help\` for a command's options.`;
+  return `Usage: hive <command> [options]\n\nCommands: ${availableCommands().join(', ')}\nPM2's names work too: list, l, ps, status (ls), show, info, desc (describe), del (delete),\ndump (save), ecosystem (init --pm2), dash (dashboard), updatePM2 (update), sendSignal (send-signal),\nstartOrReload, startOrGracefulReload (start-or-reload), startOrRestart (start-or-restart),\nreloadLogs (reload-logs), unstartup (startup --remove)\nRun \`hive <command> --help\` for a command's options.`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -76,6 +92,10 @@ async function main(argv: string[]): Promise<number> {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;
+  }
+  if (Object.hasOwn(pm2Only, name)) {
+    process.stderr.write(`hive: ${JSON.stringify(name)} is a PM2 command: ${pm2Only[name]}\n`);
+    return 2;
   }
   if (!/^[a-z][a-z0-9-]*$/.test(name) || !availableCommands().includes(name)) {
     process.stderr.write(`hive: unknown command ${JSON.stringify(name)}\n${usage()}\n`);

@@ -31,8 +31,16 @@ export function appEnv(
  */
 export function checkEnvName(envName: string, file: string, apps: readonly object[]): void {
   const key = `env_${envName}`;
-  if (!apps.some((a) => key in a))
-    throw new ConfigError(file, undefined, `--env ${envName}: no app defines \`${key}\``);
+  if (apps.some((a) => key in a)) return;
+  // PM2 users type `--env development` for the file's plain `env`: say what the file has, and that `env` needs no flag.
+  const defined = [...new Set(apps.flatMap((a) => Object.keys(a).filter((k) => /^env_./.test(k))))].sort();
+  const names = defined.map((k) => `--env ${k.slice('env_'.length)}`).join(', ');
+  const has = defined.length === 0 ? 'it has no env_<name>' : `it has ${names}`;
+  throw new ConfigError(
+    file,
+    undefined,
+    `--env ${envName}: no app defines \`${key}\` (${has}; an app's \`env\` applies without --env)`,
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
+import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineInstance, rawLogLine } from '../raw-log-line.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
@@ -238,6 +239,7 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
 export default function logs(argv: string[]): Promise<number> {
   return runCommand('logs', usage, async () => {
     const { timeFormat, rest } = takeTimestamp(argv);
+    refusePm2OnlyFlags('logs', rest);
     const { values, positionals } = parseCommand(
       rest,
       {

@@ -16,6 +16,7 @@ import { warningsTo } from '../daemon-warning.js';
 import { addForkEnv, assertAppScript, forkCommand } from '../fork-command.js';
 import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
+import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues, parseNodeArgs, parsePort } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
@@ -196,6 +197,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
     // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
     const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
+    refusePm2OnlyFlags('start', joined);
     const { values, positionals } = parseCommand(joined, startOptions, { min: 1, max });
     if (positionals.length > 1) {
       throw new UsageError(

@@ -7,16 +7,18 @@ import { hivePaths } from '../../daemon/paths.js';
 import { killTimeoutOf, stopTimeout } from '../../daemon/stop-timeout.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 
-const usage = `Usage: hive startup [systemd] [--json]
+const usage = `Usage: hive startup [systemd] [--remove] [--json]
 
 Prints a systemd unit that supervises this user's daemon (\`hive resurrect\` at boot, and again after the daemon dies
 of a crash, a kill -9 or the OOM killer), and the lines that install it. Writes nothing itself. \`systemd\`, PM2's
-platform argument, is the one platform Hive writes for.`;
+platform argument, is the one platform Hive writes for.
+  --remove  print the line that stops, disables and removes that unit instead (PM2's \`pm2 unstartup\`:
+            \`hive unstartup\`)`;
 
 /** `hive startup`: a systemd unit that runs the daemon, resurrected (run `hive save` first), as PM2's unit does. */
 export default function startup(argv: string[]): Promise<number> {
   return runCommand('startup', usage, async () => {
-    const { values, positionals } = parseCommand(argv, {}, { min: 0, max: 1 });
+    const { values, positionals } = parseCommand(argv, { remove: { type: 'boolean' } }, { min: 0, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
@@ -27,10 +29,19 @@ export default function startup(argv: string[]): Promise<number> {
       throw new UsageError(`${JSON.stringify(platform)}: Hive writes systemd units only (\`hive startup systemd\`)`);
     }
     const user = userInfo().username;
-    const hive = `${quote(process.execPath)} ${quote(new URL('../hive.js', import.meta.url).pathname)}`;
-    // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another home.
     const paths = hivePaths();
     const otherHome = process.env.HIVE_HOME ? paths.home !== join(homedir(), '.hive') : false;
+    const name = `hive-${user}${otherHome ? `-${homeTag(paths.home)}` : ''}`;
+    const file = `/etc/systemd/system/${name}.service`;
+    if (values.remove) {
+      // As PM2's unstartup: the service stopped (the daemon and its apps with it), then no longer started at boot.
+      const remove = `sudo systemctl disable --now ${name} && sudo rm ${file} && sudo systemctl daemon-reload`;
+      if (values.json) printJson({ file, remove });
+      else process.stdout.write(`# Remove the unit of \`hive startup\` (its daemon and apps stop):\n${remove}\n`);
+      return 0;
+    }
+    const hive = `${quote(process.execPath)} ${quote(new URL('../hive.js', import.meta.url).pathname)}`;
+    // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another home.
     const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`)}\n` : '';
     // Type=forking: `hive resurrect` starts the daemon (detached) and exits once the apps are up; the daemon, named by
     // its pid file, is the service's main process. When it dies (a crash, a kill -9, the OOM killer), systemd stops
@@ -57,8 +68,6 @@ TimeoutStopSec=${stopSeconds(paths.dump)}
 [Install]
 WantedBy=multi-user.target
 `;
-    const name = `hive-${user}${otherHome ? `-${homeTag(paths.home)}` : ''}`;
-    const file = `/etc/systemd/system/${name}.service`;
     // `hive kill` first: a daemon running now (the usual case, right after `hive save`) is outside the unit, which
     // would refuse its pid file and fail; the unit's resurrect brings the apps back under it.
     const install = `hive startup > ${name}.service && sudo mv ${name}.service ${file} && hive kill && sudo systemctl enable --now ${name}`;
