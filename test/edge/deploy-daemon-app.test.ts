@@ -10,10 +10,11 @@ import { test } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseRunArgs } from '../../dist/cli/run-args.js';
-import { type DaemonDeployApp, daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
+import { daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
 import { type DeployOptionError, resolveDeployOptions } from '../../dist/edge/index.js';
 import { appFixture, HiveHome, tempHome } from '../daemon/helpers.js';
 import { writeApp } from './deploy-command.js';
+import { describedDeployApp } from './described-deploy-app.js';
 import { freePort } from './nginx-harness.js';
 
 const hive = tempHome();
@@ -146,23 +147,10 @@ test('without a daemon, --app names the app and package.json gives the rest, as 
 });
 
 // An app as cli/daemon-app.ts hands it over, for daemonDeployInput alone.
-const described: DaemonDeployApp = {
-  name: 'api',
+const described = describedDeployApp({
   script: '/srv/api/dist/server.js',
-  cwd: '/srv/api',
-  args: [],
-  instances: 'max',
-  port: 3000,
-  inheritedPort: null,
-  listened: [3000],
-  portPerInstance: false,
-  sticky: null,
-  nodeArgs: [],
-  maxMemoryRestart: null,
-  killTimeout: 5000,
   env: { PORT: '3000', GREETING: 'hi', 'my.var': 'x', HIVE_POOL_THREADS: '2' },
-  command: null,
-};
+});
 
 test('what the recipe cannot hold as the daemon runs the app is refused or said, never written half-way', () => {
   const taken = daemonDeployInput(described, { app: 'api' }, '/srv/api', 'k8s', true);

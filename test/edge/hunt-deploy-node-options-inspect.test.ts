@@ -4,25 +4,10 @@
 // out, with a warning; one without an inspector's flag is still taken.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type DaemonDeployApp, daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
+import { daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
+import { describedDeployApp } from './described-deploy-app.js';
 
-const app: DaemonDeployApp = {
-  name: 'api',
-  script: '/srv/api/server.js',
-  cwd: '/srv/api',
-  args: [],
-  instances: 'max',
-  port: 3000,
-  inheritedPort: null,
-  listened: [3000],
-  portPerInstance: false,
-  sticky: null,
-  nodeArgs: [],
-  maxMemoryRestart: null,
-  killTimeout: 5000,
-  env: { TOKEN: 't' },
-  command: null,
-};
+const app = describedDeployApp({ env: { TOKEN: 't' } });
 
 test('--with-env leaves out a NODE_OPTIONS that opens an inspector, and says so, as for the node args', () => {
   for (const recipe of ['compose', 'k8s'] as const) {
