@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
+import { parseArgsMessage } from '../parse-args-message.js';
 
 /**
  * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the usage.
@@ -24,13 +25,14 @@ function unshield(value: unknown): unknown {
 }
 
 /**
- * parseArgs with `--json` and `--help` added; unknown flags and missing positionals become UsageErrors. With
- * `negativeNumbers`, an argument such as `-1` is a value (`hive scale api -1`) where parseArgs would take it for a flag.
+ * parseArgs with `--json` and `--help` added; unknown flags and missing positionals become UsageErrors, an unknown flag
+ * named with `hive <command> --help`. With `negativeNumbers`, an argument such as `-1` is a value (`hive scale api -1`)
+ * where parseArgs would take it for a flag.
  */
 export function parseCommand(
   argv: string[],
   options: Options,
-  positionals: { min: number; max: number; negativeNumbers?: boolean },
+  positionals: { command: string; min: number; max: number; negativeNumbers?: boolean },
 ): { values: CommandValues; positionals: string[] } {
   // Argument strings cannot hold NUL (C strings), so a NUL-prefixed `-1` is neither a flag to parseArgs nor anything a
   // user could type; the prefix comes off once parsed. This keeps the argument's place among the positionals.
@@ -44,7 +46,7 @@ export function parseCommand(
       strict: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parseArgsMessage(error, positionals.command), { cause: error });
   }
   const values = Object.fromEntries(Object.entries(parsed.values).map(([key, value]) => [key, unshield(value)]));
   const args = parsed.positionals.map((arg) => unshield(arg) as string);

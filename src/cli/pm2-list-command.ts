@@ -14,7 +14,7 @@ export function pm2ListCommand(
   format: (list: Pm2Process[]) => string,
 ): Promise<number> {
   return runCommand(command, usage, async () => {
-    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    const { values } = parseCommand(argv, {}, { command: command, min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

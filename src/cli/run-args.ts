@@ -6,6 +6,7 @@ import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { isLoopbackHost } from '../loopback-host.js';
+import { parseArgsMessage } from '../parse-args-message.js';
 import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { ENV } from '../runtime/protocol.js';
 import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
@@ -119,7 +120,7 @@ function parseOwnArgs(args: string[]) {
     try {
       return parseArgs({ args, allowPositionals: true, strict: true, tokens: true, options: runOptions });
     } catch (error) {
-      throw new InvalidArgumentError((error as Error).message, { cause: error });
+      throw new InvalidArgumentError(parseArgsMessage(error, 'run'), { cause: error });
     }
   })();
   const repeated = repeatedFlag(parsed.tokens, REPEATABLE);

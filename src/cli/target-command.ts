@@ -39,7 +39,11 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       command === 'restart'
         ? { 'update-env': { type: 'boolean', short: 'a' }, env: { type: 'string', multiple: true } }
         : { only: { type: 'string', multiple: true }, env: { type: 'string', multiple: true } };
-    const { values, positionals } = parseCommand(argv, flags, { min: 1, max: Number.POSITIVE_INFINITY });
+    const { values, positionals } = parseCommand(argv, flags, {
+      command: command,
+      min: 1,
+      max: Number.POSITIVE_INFINITY,
+    });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseArgsMessage } from '../parse-args-message.js';
 import { logPath } from './app-config.js';
 import { EdgeOptionError } from './errors.js';
 import type { MainInput, SiteInput } from './options.js';
@@ -108,7 +109,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   try {
     parsed = parse(argv);
   } catch (cause) {
-    throw new EdgeOptionError('argv', (cause as Error).message, { cause });
+    throw new EdgeOptionError('argv', parseArgsMessage(cause, 'edge'), { cause });
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) {

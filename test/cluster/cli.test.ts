@@ -38,7 +38,7 @@ test('bad input is rejected before anything starts, naming the culprit, with exi
     [['run', fixture('app.js'), '--sticky', 'hash', '-p', '3000'], /`sticky`.*"hash"/],
     [['run', fixture('app.js'), '--env', 'NOVALUE'], /--env.*"NOVALUE"/],
     [['run', fixture('app.js'), '--port', '70000'], /--port.*"70000"/],
-    [['run', fixture('app.js'), '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['run', fixture('app.js'), '--frobnicate'], /unknown option --frobnicate for hive run; see hive run --help/],
     [['run', fixture('app.js'), 'extra'], /pass script arguments after --/],
   ];
   for (const [args, message] of cases) {

@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
+import { parseArgsMessage } from '../../parse-args-message.js';
 import { CONFIGURATIONS } from './configurations.js';
 
 export const benchUsage = `Usage: hive bench [options]          examples/api in each configuration, mixed light and heavy load
@@ -65,31 +66,37 @@ export type BenchArgs = AppModeArgs | UrlModeArgs | { mode: 'help' };
 const APP_ONLY = ['heavy-share', 'heavy-n', 'only', 'report', 'port'] as const;
 const URL_ONLY = ['method', 'header', 'body', 'pipelining', 'timeout', 'rate', 'amount'] as const;
 
-/** Parses `hive bench`'s arguments; throws InvalidArgumentError (or parseArgs' TypeError) naming the culprit. */
+const benchOptions = {
+  duration: { type: 'string', short: 'd' },
+  connections: { type: 'string', short: 'c' },
+  json: { type: 'boolean' },
+  'heavy-share': { type: 'string' },
+  'heavy-n': { type: 'string' },
+  only: { type: 'string' },
+  report: { type: 'string' },
+  port: { type: 'string' },
+  method: { type: 'string', short: 'm' },
+  header: { type: 'string', short: 'H', multiple: true },
+  body: { type: 'string', short: 'b' },
+  pipelining: { type: 'string', short: 'p' },
+  timeout: { type: 'string', short: 't' },
+  rate: { type: 'string', short: 'R' },
+  amount: { type: 'string', short: 'a' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+// parseArgs' own refusals are bare TypeErrors; an unknown flag is named with `hive bench --help`.
+function parseOwnArgs(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options: benchOptions });
+  } catch (error) {
+    throw new InvalidArgumentError(parseArgsMessage(error, 'bench'), { cause: error });
+  }
+}
+
+/** Parses `hive bench`'s arguments; throws InvalidArgumentError naming the culprit. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      duration: { type: 'string', short: 'd' },
-      connections: { type: 'string', short: 'c' },
-      json: { type: 'boolean' },
-      'heavy-share': { type: 'string' },
-      'heavy-n': { type: 'string' },
-      only: { type: 'string' },
-      report: { type: 'string' },
-      port: { type: 'string' },
-      method: { type: 'string', short: 'm' },
-      header: { type: 'string', short: 'H', multiple: true },
-      body: { type: 'string', short: 'b' },
-      pipelining: { type: 'string', short: 'p' },
-      timeout: { type: 'string', short: 't' },
-      rate: { type: 'string', short: 'R' },
-      amount: { type: 'string', short: 'a' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseOwnArgs(argv);
   if (values.help) return { mode: 'help' };
   if (positionals.length > 1) {
     throw new InvalidArgumentError(

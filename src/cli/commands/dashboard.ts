@@ -22,7 +22,7 @@ export default function dashboard(argv: string[]): Promise<number> {
     const { values } = parseCommand(
       argv,
       { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, app: { type: 'string' } },
-      { min: 0, max: 0 },
+      { command: 'dashboard', min: 0, max: 0 },
     );
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -14,6 +14,7 @@ import {
 } from '../../edge/errors.js';
 import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
+import { parseArgsMessage } from '../../parse-args-message.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
@@ -249,7 +250,7 @@ function parse(argv: string[]): DeployArgs {
       },
     }));
   } catch (cause) {
-    throw new DeployOptionError('argv', (cause as Error).message);
+    throw new DeployOptionError('argv', parseArgsMessage(cause, 'deploy'));
   }
   const [target, extra] = positionals;
   if (values.help === true) {

@@ -8,7 +8,7 @@ const usage =
 /** `hive describe <name|id>`. */
 export default function describe(argv: string[]): Promise<number> {
   return runCommand('describe', usage, async () => {
-    const { values, positionals } = parseCommand(argv, {}, { min: 1, max: 1 });
+    const { values, positionals } = parseCommand(argv, {}, { command: 'describe', min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

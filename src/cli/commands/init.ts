@@ -14,7 +14,7 @@ existing file (with --pm2: either name) is left alone unless --force. Then: hive
 export default function init(argv: string[]): Promise<number> {
   return runCommand('init', usage, async () => {
     const flags = { pm2: { type: 'boolean' }, force: { type: 'boolean' } } as const;
-    const { values } = parseCommand(argv, flags, { min: 0, max: 0 });
+    const { values } = parseCommand(argv, flags, { command: 'init', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

@@ -251,7 +251,7 @@ export default function logs(argv: string[]): Promise<number> {
         raw: { type: 'boolean' },
         'app-only': { type: 'boolean' },
       },
-      { min: 0, max: 1 },
+      { command: 'logs', min: 0, max: 1 },
     );
     if (values.help) {
       process.stdout.write(`${usage}\n`);

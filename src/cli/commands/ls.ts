@@ -17,7 +17,7 @@ export default function ls(argv: string[]): Promise<number> {
     const { values } = parseCommand(
       argv,
       { pretty: { type: 'boolean' }, sort: { type: 'string' } },
-      { min: 0, max: 0 },
+      { command: 'ls', min: 0, max: 0 },
     );
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -27,7 +27,7 @@ export default function monit(argv: string[]): Promise<number> {
     const { values, positionals } = parseCommand(
       argv,
       { interval: { type: 'string' }, once: { type: 'boolean' } },
-      { min: 0, max: 1 },
+      { command: 'monit', min: 0, max: 1 },
     );
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -9,7 +9,7 @@ nothing to reopen, and exits 0. The daemon writes a new file at a log's path onc
 /** `hive reloadLogs`: succeeds, so a logrotate config written for PM2 (`postrotate pm2 reloadLogs`) keeps working. */
 export default function reloadLogs(argv: string[]): Promise<number> {
   return runCommand('reload-logs', usage, async () => {
-    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    const { values } = parseCommand(argv, {}, { command: 'reload-logs', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

@@ -25,7 +25,7 @@ export default function reload(argv: string[]): Promise<number> {
       only: { type: 'string', multiple: true },
       env: { type: 'string', multiple: true },
     } as const;
-    const { values, positionals } = parseCommand(argv, flags, { min: 1, max: 1 });
+    const { values, positionals } = parseCommand(argv, flags, { command: 'reload', min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

@@ -11,7 +11,7 @@ const usage =
 /** `hive resurrect`. */
 export default function resurrect(argv: string[]): Promise<number> {
   return runCommand('resurrect', usage, async () => {
-    const { values } = parseCommand(argv, {}, { min: 0, max: 0 });
+    const { values } = parseCommand(argv, {}, { command: 'resurrect', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

@@ -39,7 +39,7 @@ interface Kept {
 /** `hive save`. */
 export default function save(argv: string[]): Promise<number> {
   return runCommand('save', usage, async () => {
-    const { values } = parseCommand(argv, { force: { type: 'boolean' } }, { min: 0, max: 0 });
+    const { values } = parseCommand(argv, { force: { type: 'boolean' } }, { command: 'save', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

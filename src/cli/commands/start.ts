@@ -198,7 +198,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
     const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
     refusePm2OnlyFlags('start', joined);
-    const { values, positionals } = parseCommand(joined, startOptions, { min: 1, max });
+    const { values, positionals } = parseCommand(joined, startOptions, { command: command, min: 1, max });
     if (positionals.length > 1) {
       throw new UsageError(
         `a config file must be restart's only target (it starts the file again), got ${positionals.map((p) => JSON.stringify(p)).join(', ')}: restart the other apps in a command of their own`,

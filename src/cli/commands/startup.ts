@@ -18,7 +18,11 @@ platform argument, is the one platform Hive writes for.
 /** `hive startup`: a systemd unit that runs the daemon, resurrected (run `hive save` first), as PM2's unit does. */
 export default function startup(argv: string[]): Promise<number> {
   return runCommand('startup', usage, async () => {
-    const { values, positionals } = parseCommand(argv, { remove: { type: 'boolean' } }, { min: 0, max: 1 });
+    const { values, positionals } = parseCommand(
+      argv,
+      { remove: { type: 'boolean' } },
+      { command: 'startup', min: 0, max: 1 },
+    );
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
