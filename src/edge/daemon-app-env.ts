@@ -5,7 +5,7 @@
  */
 import { splitArgs } from '../config/split-args.js';
 import { ENV } from '../runtime/protocol.js';
-import { isRecipeEnvName } from './deploy-options.js';
+import { fitsEnvFileLine, isRecipeEnvName, kEnvFileLineMax } from './deploy-options.js';
 import { withoutInspector } from './inspector-ports.js';
 
 /** The app's env split for a recipe: `env` inline, `secretEnv` for the env file, the rest left out and said. */
@@ -30,6 +30,7 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
   const odd: string[] = [];
   const internal: string[] = [];
   const multiline: string[] = [];
+  const long: string[] = [];
   const unasked: string[] = [];
   // NODE_OPTIONS' inspector flags (`--inspect=0.0.0.0:9229`): what the recipe's --node-args leaves out, by another way.
   const inspector = withoutInspector(splitArgs(env.NODE_OPTIONS ?? '').args).dropped;
@@ -43,6 +44,7 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
     else if (kHiveInternal.has(name) || name.startsWith('HIVE_')) internal.push(name);
     else if (!withEnv) unasked.push(name);
     else if (/[\n\r\0]/.test(value)) multiline.push(name);
+    else if (!fitsEnvFileLine(name, value)) long.push(name);
     // Left out whole: its other flags may be quoted in ways a rewrite could get wrong.
     else if (name === 'NODE_OPTIONS' && inspector.length > 0) inspecting = true;
     else result.secretEnv[name] = value;
@@ -71,6 +73,13 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
       `the env of ${app} has ${names(multiline)}, whose values hold a line break, which ${envFile} does not take ` +
         '(compose reads one line per variable, and both recipes take the same values): left out; give the app such ' +
         "a value by the orchestrator's own means",
+    );
+  }
+  if (long.length > 0) {
+    result.warnings.push(
+      `the env of ${app} has ${names(long)}, whose values make a line over ${kEnvFileLineMax} bytes, which ${envFile} ` +
+        'does not take (compose\'s env file reader stops at 64 KiB a line: "token too long"; both recipes take the ' +
+        "same values): left out; give the app such a value by the orchestrator's own means (a mounted file)",
     );
   }
   if (inspecting) {

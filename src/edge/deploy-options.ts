@@ -37,6 +37,18 @@ export function isRecipeEnvName(name: string): boolean {
   return kEnvName.test(name);
 }
 const kEnvNameError = 'expected a variable name of letters, digits and _, not starting with a digit';
+
+/**
+ * The longest `NAME=value` line, in bytes, of compose's env file: Docker reads it line by line (Go's bufio.Scanner),
+ * whose 64 KiB buffer must hold a line and its newline; a longer one fails `compose up` with "token too long".
+ */
+export const kEnvFileLineMax = 64 * 1024 - 1;
+
+/** Whether `name=value` fits a line of compose's env file (kEnvFileLineMax); both recipes take the same values. */
+export function fitsEnvFileLine(name: string, value: string): boolean {
+  return Buffer.byteLength(name) + 1 + Buffer.byteLength(value) <= kEnvFileLineMax;
+}
+
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -146,13 +158,25 @@ const deploySchema = z.strictObject({
    * The app's own env values (`hive deploy --app --with-env`), never written into compose.yaml or k8s.yaml: they go
    * into a file of mode 0600: `<app>.env`, compose's `env_file` (read raw, without interpolation), or
    * `<app>-env.secret.yaml`, the Kubernetes Secret `<app>-env` the pods read (`envFrom`). One line each: compose's env
-   * file cannot hold a line break (and both recipes take the same values).
+   * file cannot hold a line break, nor a line over 64 KiB (kEnvFileLineMax), and both recipes take the same values.
    */
   secretEnv: z
     .record(
       z.string().regex(kEnvName, { error: kEnvNameError }),
       z.string().regex(/^[^\n\r\0]*$/, { error: 'expected a value without a line break or NUL (one env file line)' }),
     )
+    .superRefine((env, ctx) => {
+      for (const [name, value] of Object.entries(env)) {
+        if (fitsEnvFileLine(name, value)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message:
+            `expected a value whose env file line (${name}=...) is at most ${kEnvFileLineMax} bytes, ` +
+            "the longest compose's env file reader takes",
+        });
+      }
+    })
     .default({}),
   sticky: z.string().superRefine(stickyRefinement).optional(),
   redis: z.boolean().default(true),
