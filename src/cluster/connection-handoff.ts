@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { generationOf, joinServer, leaveServer, serverKey } from './round-robin-members.js';
+import { generationOf, joinServer, leaveServer } from './round-robin-members.js';
 
 // Node's round-robin balancer (lib/internal/cluster/round_robin_handle.js) hands each accepted connection to a worker
 // in a `{ cmd: 'NODE_CLUSTER', act: 'newconn', seq }` message and closes its own copy only when the worker answers
@@ -18,9 +18,8 @@ interface ClusterMessage {
   ack?: unknown;
   accepted?: unknown;
   key?: unknown;
+  errno?: unknown;
 }
-
-type ServerQuery = Parameters<typeof serverKey>[0];
 
 interface Handoff {
   handle: Closable;
@@ -45,13 +44,22 @@ export function closeUnansweredHandoffs(child: ChildProcess): void {
       const key = String(message.key);
       pending.set(message.seq, { handle, key, generation: generationOf(key) });
     }
+    // The primary's answer to a worker's listen (queryServer) names the server's key as node files it, whose format
+    // differs between Node versions (Node 24 leaves the listen's index out for a fixed port): learnt, not rebuilt.
+    if (
+      message?.cmd === 'NODE_CLUSTER' &&
+      typeof message.ack === 'number' &&
+      typeof message.key === 'string' &&
+      !message.errno
+    ) {
+      joinServer(message.key, child);
+    }
     return send(...args);
   };
   // Node's own listener (cluster.fork's) comes first: a close has ended its balancer, and a refused handoff has gone
   // back to its balancer's queue, by the time this one reads the message.
-  child.on('internalMessage', (message: ClusterMessage & ServerQuery) => {
+  child.on('internalMessage', (message: ClusterMessage) => {
     if (message?.cmd !== 'NODE_CLUSTER') return;
-    if (message.act === 'queryServer') joinServer(serverKey(message), child);
     if (message.act === 'close' && typeof message.key === 'string') leaveServer(child, message.key);
     if (typeof message.ack !== 'number') return;
     const handoff = pending.get(message.ack);

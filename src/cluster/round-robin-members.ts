@@ -8,23 +8,10 @@ import type { ChildProcess } from 'node:child_process';
 // until the client gives up. Node keeps its balancers private: the primary follows the same messages they do, to learn
 // when one has ended.
 
-interface ServerQuery {
-  address?: unknown;
-  port?: unknown;
-  addressType?: unknown;
-  fd?: unknown;
-  index?: unknown;
-}
-
 const members = new Map<string, Set<ChildProcess>>();
 const generations = new Map<string, number>();
 
-/** The key node's cluster files a server under (lib/internal/cluster/primary.js, queryServer). */
-export function serverKey(query: ServerQuery): string {
-  return `${query.address}:${query.port}:${query.addressType}:${query.fd}:${query.index}`;
-}
-
-/** `child` asked for the server `key` (a `queryServer`): it is one of the processes its balancer serves. */
+/** `child` listens on the server `key` (the primary answered its `queryServer`): one of the processes its balancer serves. */
 export function joinServer(key: string, child: ChildProcess): void {
   let set = members.get(key);
   if (set === undefined) {
