@@ -28,6 +28,10 @@ interface Handoff {
   generation: number;
 }
 
+// The process each connection was last handed to: a refused one that node handed straight on to another process is
+// that one's now, whatever its first balancer became.
+const holders = new WeakMap<Closable, ChildProcess>();
+
 /**
  * Closes the primary's copy of every connection handed to `child` that it had not answered for when its IPC channel
  * closed, and of every connection it refused once the balancer that handed it had ended (its last process gone: see
@@ -43,6 +47,7 @@ export function closeUnansweredHandoffs(child: ChildProcess): void {
     if (message?.cmd === 'NODE_CLUSTER' && message.act === 'newconn' && typeof message.seq === 'number' && handle) {
       const key = String(message.key);
       pending.set(message.seq, { handle, key, generation: generationOf(key) });
+      holders.set(handle, child);
     }
     // The primary's answer to a worker's listen (queryServer) names the server's key as node files it, whose format
     // differs between Node versions (Node 24 leaves the listen's index out for a fixed port): learnt, not rebuilt.
@@ -65,7 +70,12 @@ export function closeUnansweredHandoffs(child: ChildProcess): void {
     const handoff = pending.get(message.ack);
     pending.delete(message.ack);
     // Refused, and queued again by a balancer that has ended since it handed the connection out.
-    if (handoff && message.accepted === false && generationOf(handoff.key) !== handoff.generation) {
+    if (
+      handoff &&
+      message.accepted === false &&
+      holders.get(handoff.handle) === child &&
+      generationOf(handoff.key) !== handoff.generation
+    ) {
       closeQuietly(handoff.handle);
     }
   });
