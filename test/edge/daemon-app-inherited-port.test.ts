@@ -14,6 +14,7 @@ import { type DaemonApp, daemonAppSite } from '../../dist/edge/daemon-app-site.j
 import { freePort, get } from '../cluster/helpers.js';
 import { tempHome, waitFor } from '../daemon/helpers.js';
 import { writeApp } from './deploy-command.js';
+import { describedDeployApp } from './described-deploy-app.js';
 
 const hive = tempHome();
 // The app's directory (the deploy recipe's build context), with an app that listens on OWN_PORT whatever PORT says.
@@ -134,23 +135,7 @@ const site: DaemonApp = {
   listening: [5000, 6000],
   listens: [],
 };
-const recipe: DaemonDeployApp = {
-  name: 'api',
-  script: '/srv/api/server.js',
-  cwd: '/srv/api',
-  args: [],
-  instances: '1',
-  port: null,
-  inheritedPort: 5000,
-  listened: [],
-  portPerInstance: false,
-  sticky: null,
-  nodeArgs: [],
-  maxMemoryRestart: null,
-  killTimeout: 5000,
-  env: {},
-  command: null,
-};
+const recipe = describedDeployApp({ instances: '1', port: null, inheritedPort: 5000, listened: [] });
 
 test('among several ports listened on, the inherited PORT is preferred; none of them is a guess', () => {
   const upstream = (app: Partial<DaemonApp>) => {
