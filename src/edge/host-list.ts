@@ -118,6 +118,17 @@ export function sameServerKey({ host, port }: HostPort): string {
   return `${kLoopback.has(canonical) ? 'loopback' : canonical}:${port}`;
 }
 
+/**
+ * The address an upstream `server` line gives nginx for `server`: {@link formatHostPort}, with `localhost` (any case)
+ * as `127.0.0.1`. nginx resolves a name once, at load, and makes every address a server of its own: `localhost`, which
+ * /etc/hosts usually gives as 127.0.0.1 and ::1, would be two servers (two shares of the traffic) where one was
+ * listed, and the ::1 one refused (an error in the log, a retry) for an app on 127.0.0.1 only. 127.0.0.1 reaches what
+ * Node's default listen takes (`::`, dual-stack) and an app bound to 127.0.0.1; an app bound to ::1 only is `[::1]`.
+ */
+export function upstreamAddress(server: HostPort): string {
+  return server.host.toLowerCase() === 'localhost' ? `127.0.0.1:${server.port}` : formatHostPort(server);
+}
+
 /** `host:port`, with brackets around IPv6 addresses as nginx expects. */
 export function formatHostPort({ host, port }: HostPort): string {
   return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;

@@ -2,7 +2,7 @@
  * The http-level part of one app: the maps, log format, rate-limit zone and upstream block. Every name carries the
  * app's id so that several apps (or several generated files in conf.d) never collide.
  */
-import { formatHostPort } from './host-list.js';
+import { upstreamAddress } from './host-list.js';
 import { block, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, nginxId, type UpstreamServer } from './options.js';
 
@@ -169,7 +169,7 @@ function renderUpstream(site: EdgeSite): NginxNode {
 }
 
 function serverAddress(server: UpstreamServer): string {
-  return 'socket' in server ? `unix:${server.socket}` : formatHostPort(server);
+  return 'socket' in server ? `unix:${server.socket}` : upstreamAddress(server);
 }
 
 function balanceDirective(balance: EdgeSite['upstream']['balance'], mapped: string): string | false {

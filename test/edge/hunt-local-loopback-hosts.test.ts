@@ -40,7 +40,7 @@ test('the library refuses it too, and another port or loopback address is anothe
   const output = generateNginxConfig({
     sites: [{ app: 'api', upstream: { port: 3000, hosts: 'localhost:3001,127.0.0.2:3000' } }],
   });
-  assert.match(output, /server 127\.0\.0\.1:3000 .*\n\s+server localhost:3001 .*\n\s+server 127\.0\.0\.2:3000 /);
+  assert.match(output, /server 127\.0\.0\.1:3000 .*\n\s+server 127\.0\.0\.1:3001 .*\n\s+server 127\.0\.0\.2:3000 /);
 });
 
 test('two loopback names of one port in the host list are one host listed twice', () => {

@@ -18,9 +18,9 @@ test('the local cluster is found in the host list whatever the case of its name'
       return true;
     },
   );
-  // Another port on the same machine is another server.
+  // Another port on the same machine is another server (given to nginx as 127.0.0.1: nginx-localhost-host).
   const output = generateNginxConfig({
     sites: [{ app: 'api', upstream: { port: 3000, address: 'localhost', hosts: 'LOCALHOST:3001' } }],
   });
-  assert.match(output, /server LOCALHOST:3001 /);
+  assert.match(output, /server 127\.0\.0\.1:3001 /);
 });
