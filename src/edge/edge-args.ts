@@ -10,6 +10,7 @@ import { EdgeOptionError } from './errors.js';
 import type { MainInput, SiteInput } from './options.js';
 
 type MainOptions = NonNullable<MainInput>;
+type RateLimitInput = Exclude<NonNullable<SiteInput['rateLimit']>, false>;
 
 export const edgeUsage = `Usage: hive edge nginx [options]
 
@@ -53,7 +54,9 @@ Server:
       --acme-root <dir>        webroot for certbot's HTTP-01 challenge (default /var/www/certbot with TLS)
       --no-acme                no ACME challenge location (certificates not from certbot's webroot mode)
       --rate-limit <rate>      e.g. 10r/s, per client address; --burst <n> (default 20); answered 429 with
-                               Retry-After: --retry-after <time> (default: one request's interval, at least 1)
+                               Retry-After: --retry-after <time> (default: one request's interval, at least 1);
+                               each rejection logged at --rate-limit-log-level: info | notice | warn | error
+                               (default warn, where nginx's is error; an error log at error leaves them out)
       --max-body <size>        client_max_body_size (default 1m)
       --header-buffer <size>   room for a response's headers, 4k to 1m (default 16k; nginx's default of one
                                page (4k) answers 502 to larger response headers); also the size of both relay
@@ -75,6 +78,8 @@ nginx.conf (with --full; an nginx started by a user other than root needs paths 
 file's edge.main too, left out with a warning without --full):
       --pid <file>             pid file (default /run/nginx.pid, systemd's PIDFile)
       --error-log <file>       error log: a file, stderr or syslog:server=<addr> (default /var/log/nginx/error.log)
+      --error-log-level <l>    the least severe level it takes: debug | info | notice | warn | error | crit |
+                               alert | emerg (default nginx's, error)
       --temp-dir <dir>         one directory for client bodies and proxy buffers (default nginx's compiled-in ones)
       --user <user [group]>    the user workers run as (only when nginx starts as root)
       --worker-processes <n>   auto (default) or a count
@@ -175,11 +180,15 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     if (values['retry-after'] !== undefined) {
       site.rateLimit.retryAfter = values['retry-after'];
     }
-  } else if (values.burst !== undefined || values['retry-after'] !== undefined) {
-    throw new EdgeOptionError(
-      'rateLimit',
-      `${values.burst === undefined ? '--retry-after' : '--burst'} needs --rate-limit`,
+    // Any text: the schema checks it, naming the flag (kFlags) and the levels.
+    if (values['rate-limit-log-level'] !== undefined) {
+      site.rateLimit.logLevel = values['rate-limit-log-level'] as RateLimitInput['logLevel'];
+    }
+  } else {
+    const flag = (['--burst', '--retry-after', '--rate-limit-log-level'] as const).find(
+      (name) => values[name.slice(2) as 'burst' | 'retry-after' | 'rate-limit-log-level'] !== undefined,
     );
+    if (flag !== undefined) throw new EdgeOptionError('rateLimit', `${flag} needs --rate-limit`);
   }
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
@@ -229,6 +238,10 @@ function mainOptions(values: ReturnType<typeof parse>['values']): MainOptions {
   const main: MainOptions = {};
   if (values.pid !== undefined) main.pid = resolve(values.pid);
   if (values['error-log'] !== undefined) main.errorLog = logPath(values['error-log'], process.cwd());
+  // Any text: the schema checks it, naming the flag (kMainFlags) and the levels.
+  if (values['error-log-level'] !== undefined) {
+    main.errorLogLevel = values['error-log-level'] as MainOptions['errorLogLevel'];
+  }
   if (values['temp-dir'] !== undefined) main.tempDir = resolve(values['temp-dir']);
   if (values['mime-types'] !== undefined) main.mimeTypes = resolve(values['mime-types']);
   if (values.user !== undefined) main.user = values.user;
@@ -306,6 +319,7 @@ const kOptions = {
   'rate-limit': { type: 'string' },
   burst: { type: 'string' },
   'retry-after': { type: 'string' },
+  'rate-limit-log-level': { type: 'string' },
   'max-body': { type: 'string' },
   'header-buffer': { type: 'string' },
   'read-timeout': { type: 'string' },
@@ -314,6 +328,7 @@ const kOptions = {
   'access-log': { type: 'string' },
   pid: { type: 'string' },
   'error-log': { type: 'string' },
+  'error-log-level': { type: 'string' },
   'temp-dir': { type: 'string' },
   user: { type: 'string' },
   'worker-processes': { type: 'string' },
@@ -359,6 +374,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['rateLimit.rate', '--rate-limit'],
   ['rateLimit.burst', '--burst'],
   ['rateLimit.retryAfter', '--retry-after'],
+  ['rateLimit.logLevel', '--rate-limit-log-level'],
   ['clientMaxBodySize', '--max-body'],
   ['headerBufferSize', '--header-buffer'],
   ['timeouts.read', '--read-timeout'],
@@ -373,6 +389,7 @@ const kFlags: readonly (readonly [string, string])[] = [
 const kMainFlags: readonly (readonly [keyof MainOptions, string])[] = [
   ['pid', '--pid'],
   ['errorLog', '--error-log'],
+  ['errorLogLevel', '--error-log-level'],
   ['tempDir', '--temp-dir'],
   ['mimeTypes', '--mime-types'],
   ['user', '--user'],

@@ -113,6 +113,12 @@ const path = z.string().min(1).regex(kPath, {
 });
 // nginx reads counts into (at least) 32-bit integers; larger ones fail or wrap, and JS prints 1e21 as "1e+21".
 const kMaxCount = 2 ** 31 - 1;
+
+/** nginx's error log levels (`error_log <file> <level>`), least severe first: a level logs itself and all after it. */
+export const kErrorLogLevels = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'] as const;
+const errorLogLevel = z.enum(kErrorLogLevels, { error: `expected an nginx log level: ${kErrorLogLevels.join(', ')}` });
+// limit_req_log_level takes these four only.
+const kLimitLogLevels = ['info', 'notice', 'warn', 'error'] as const;
 const positiveInt = z.number().int().positive().max(kMaxCount);
 const count = z.number().int().nonnegative().max(kMaxCount);
 // The host part of `listen`: pasted into the config, so nothing but an address or a host name may pass. IPv6 is kept
@@ -326,9 +332,20 @@ export const siteSchema = z.strictObject({
             .refine((seconds) => seconds <= kMaxCount, { error: `expected at most ${kMaxCount} seconds` })
             .optional(),
           zoneSize: zoneSize.default('10m'),
+          /**
+           * The error log level of a rejected request (limit_req_log_level): warn, where nginx's own default is
+           * error. A client over its rate is no fault of the server, and each rejection is in the access log anyway
+           * (its status); at nginx's default error_log level (error) the rejections stay out of the error log.
+           */
+          logLevel: z
+            .enum(kLimitLogLevels, { error: `expected one of ${kLimitLogLevels.join(', ')} (limit_req_log_level)` })
+            .default('warn'),
         }),
       ],
-      { error: 'expected false or { rate, burst, nodelay, status, retryAfter, zoneSize } such as { rate: "10r/s" }' },
+      {
+        error:
+          'expected false or { rate, burst, nodelay, status, retryAfter, zoneSize, logLevel } such as { rate: "10r/s" }',
+      },
     )
     .default(false),
   tls: tlsSchema.optional(),
@@ -386,6 +403,8 @@ export const mainSchema = z
       .optional(),
     pid: path.default('/run/nginx.pid'),
     errorLog: path.default('/var/log/nginx/error.log'),
+    /** The least severe level the error log takes (`error_log <file> <level>`); nginx's own default, error, when unset. */
+    errorLogLevel: errorLogLevel.optional(),
     /** One directory for nginx's temp files (client bodies, proxy buffers); compiled-in paths when absent. */
     tempDir: path.optional(),
     mimeTypes: path.default('/etc/nginx/mime.types'),

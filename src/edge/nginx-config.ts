@@ -37,7 +37,7 @@ export function renderNginxConfig(config: EdgeConfig): string {
       // connections, so that a worker is not held to the shell's 1024 files (accept then fails with EMFILE).
       `worker_rlimit_nofile ${Math.min(main.workerConnections * 2, kMaxRlimit)}`,
       `pid ${main.pid}`,
-      `error_log ${main.errorLog}`,
+      `error_log ${main.errorLog}${main.errorLogLevel === undefined ? '' : ` ${main.errorLogLevel}`}`,
       '',
       block('events', [`worker_connections ${main.workerConnections}`]),
       '',

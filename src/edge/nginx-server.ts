@@ -158,6 +158,8 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     rateLimit !== false &&
       `limit_req zone=${names.limitZone}${rateLimit.burst > 0 ? ` burst=${rateLimit.burst}${rateLimit.nodelay ? ' nodelay' : ''}` : ''}`,
     rateLimit !== false && `limit_req_status ${rateLimit.status}`,
+    // nginx logs a rejection at error by default, beside the server's real failures; a delayed request a level lower.
+    rateLimit !== false && `limit_req_log_level ${rateLimit.logLevel}`,
     // nginx's own 429 says nothing of when to come back: clients and their retry logic guess, or hammer.
     ...rateLimitErrorPage(site),
     `proxy_pass http://${names.upstream}`,
