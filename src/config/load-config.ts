@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from '../errors.js';
+import { PROTO_ENV_NAME, protoEnvReason } from './app-env.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
@@ -41,6 +42,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 /** Translates (PM2) and validates what a config file held. */
 function fromContent(file: string, raw: unknown): LoadedConfig {
   const format = configFormat(file);
+  checkProtoKeys(file, format === 'pm2' && Array.isArray(raw) ? raw : isObject(raw) ? raw.apps : undefined);
   const warnings: string[] = [];
   let content = raw;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
@@ -109,6 +111,24 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   const base = dirname(file);
   const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
   return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }) };
+}
+
+/**
+ * An own `__proto__` key (JSON and YAML make one) in an app or its env: the translation and the schema build objects
+ * that take it as their prototype, so it would vanish (an app's `__proto__` object would even lend the app its keys).
+ * Checked on the file as read, before either.
+ */
+function checkProtoKeys(file: string, apps: unknown): void {
+  if (!Array.isArray(apps)) return;
+  for (const [i, app] of apps.entries()) {
+    if (!isObject(app)) continue;
+    if (Object.hasOwn(app, PROTO_ENV_NAME))
+      throw new ConfigError(file, `${appLabel(app, i)}.${PROTO_ENV_NAME}`, 'unknown key: not a Hive or PM2 app option');
+    for (const [key, env] of Object.entries(app)) {
+      if ((key === 'env' || key.startsWith('env_')) && isObject(env) && Object.hasOwn(env, PROTO_ENV_NAME))
+        throw new ConfigError(file, `${appLabel(app, i)}.${key}.${PROTO_ENV_NAME}`, protoEnvReason);
+    }
+  }
 }
 
 const moduleCache = createRequire(import.meta.url).cache;

@@ -34,7 +34,8 @@ const kEnvName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Whether a deploy recipe's `env` takes a variable of this name (letters, digits and _, no leading digit). */
 export function isRecipeEnvName(name: string): boolean {
-  return kEnvName.test(name);
+  // `__proto__` fits the pattern, but an object assigned it takes it as its prototype: the variable would be dropped.
+  return kEnvName.test(name) && name !== '__proto__';
 }
 const kEnvNameError = 'expected a variable name of letters, digits and _, not starting with a digit';
 

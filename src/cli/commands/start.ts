@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
+import { PROTO_ENV_NAME, protoEnvReason } from '../../config/app-env.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
@@ -476,6 +477,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   for (const pair of (values.env as string[] | undefined) ?? []) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
     if (!match) throw new UsageError(`expected --env to be KEY=VALUE for a script, got ${JSON.stringify(pair)}`);
+    if (match[1] === PROTO_ENV_NAME) throw new UsageError(`--env ${PROTO_ENV_NAME}: ${protoEnvReason}`);
     env[match[1]!] = match[2]!;
   }
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
