@@ -253,14 +253,13 @@ function appLabel(app: Record<string, unknown>, index: number): string {
   return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
 }
 
+// PM2 keys, which ecosystem files carry whatever an app's mode: warned about. Hive's own keys of the primary (sticky,
+// balance, socket, metricsPort...) on a fork-mode app are errors at start (cli/commands/start.ts), as their flags are.
 const clusterOnly = {
   instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
   incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
-  sticky: "the `hive run` primary's router keeps clients on their process; a fork-mode app listens on its port itself",
-  balance: 'the `hive run` primary shares the port among its processes; a fork-mode app listens on its port itself',
 } as const;
 
-// Acted on by the fork primary only: a cluster process is retired by Hive's drain.
 // Keys that take a boolean or text, and what the text "true" or "false" means to them: most likely a boolean written
 // in quotes (an env var pasted in, a YAML `"true"`), which PM2 takes as text too (its schema keeps the string).
 const booleanOrText = {
@@ -269,6 +268,7 @@ const booleanOrText = {
   filterEnv: 'the name of a variable to leave out',
 } as const;
 
+// Acted on by the fork primary only: a cluster process is retired by Hive's drain.
 const forkOnly = {
   killSignal: "a cluster process is retired by Hive's drain, then its app's SIGINT handlers (fork mode only)",
 } as const;
