@@ -93,6 +93,22 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       const key = written[i]?.[hiveKey] ?? hiveKey;
       warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
     }
+    // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did not
+    // say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one), so a
+    // PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of it.
+    const clusterAsked = app.execMode === 'cluster' || (format === 'pm2' && app.execMode === undefined);
+    if (clusterAsked && app.interpreter !== undefined && app.interpreter !== 'node') {
+      const key = written[i]?.interpreter ?? 'interpreter';
+      const asked =
+        app.execMode === 'cluster'
+          ? `${written[i]?.execMode ?? 'execMode'} cluster`
+          : 'instances (cluster mode in PM2)';
+      warnings.push(
+        `${file}: apps[${i}] (${app.name}).${key}: "${app.interpreter}" runs the app in fork mode, over ${asked}: ` +
+          'cluster mode is node under the Hive primary, which shares the port (PM2 ignores the interpreter there), ' +
+          'while each fork-mode process listens on the port itself; drop the interpreter for cluster mode, or say fork',
+      );
+    }
     for (const [hiveKey, what] of Object.entries(booleanOrText)) {
       const value = app[hiveKey as keyof typeof booleanOrText];
       if (value !== 'true' && value !== 'false') continue;

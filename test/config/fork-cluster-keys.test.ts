@@ -51,3 +51,48 @@ test('on a cluster app they load with no warning; instanceVar on a fork-mode app
     [`${file}: apps[1] (f).instanceVar`],
   );
 });
+
+// An interpreter makes an app a fork-mode one; a file that asked for cluster mode (PM2 runs that with its own node and
+// ignores the interpreter, an nvm node path most often) got plain processes, each listening on the port, silently.
+test('an interpreter over an asked-for cluster mode is warned about, naming the key as written', async () => {
+  const hiveFile = join(dir, 'hive.config.json');
+  writeFileSync(
+    hiveFile,
+    JSON.stringify({
+      apps: [
+        { name: 'c', script: 'c.js', execMode: 'cluster', interpreter: '/opt/node/bin/node' },
+        // Hive's own rule, said in docs/config.md: an interpreter with no execMode is fork mode, no warning.
+        { name: 'f', script: 'f.py', interpreter: 'python3' },
+        { name: 'n', script: 'n.js', execMode: 'cluster', interpreter: 'node' },
+      ],
+    }),
+  );
+  const hive = (await loadConfig(hiveFile)).warnings;
+  assert.equal(hive.length, 1, hive.join('\n'));
+  assert.ok(
+    hive[0]!.startsWith(
+      `${hiveFile}: apps[0] (c).interpreter: "/opt/node/bin/node" runs the app in fork mode, over execMode cluster:`,
+    ),
+    hive[0],
+  );
+  const pm2File = join(dir, 'ecosystem.config.json');
+  writeFileSync(
+    pm2File,
+    JSON.stringify({
+      apps: [
+        { name: 'a', script: 'a.js', exec_mode: 'cluster_mode', exec_interpreter: '/opt/node/bin/node' },
+        // No exec_mode: cluster once instances is given, as PM2 decides.
+        { name: 'b', script: 'b.js', instances: 2, interpreter: '/opt/node/bin/node' },
+        { name: 'f', script: 'f.js', exec_mode: 'fork', interpreter: '/opt/node/bin/node' },
+      ],
+    }),
+  );
+  const pm2 = (await loadConfig(pm2File)).warnings;
+  assert.deepEqual(
+    pm2.map((warning) => warning.replace(/ runs the app in fork mode, over (.*?): .*/, ' $1')),
+    [
+      `${pm2File}: apps[0] (a).exec_interpreter: "/opt/node/bin/node" exec_mode cluster`,
+      `${pm2File}: apps[1] (b).interpreter: "/opt/node/bin/node" instances (cluster mode in PM2)`,
+    ],
+  );
+});
