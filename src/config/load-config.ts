@@ -10,7 +10,7 @@ import { PROTO_ENV_NAME, protoEnvReason } from './app-env.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
-import { camelHint, fromPm2App, pm2Conflict, pm2Unsupported } from './pm2-compat.js';
+import { camelHint, fromPm2App, pm2Conflict, pm2Name, pm2Unsupported } from './pm2-compat.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
 /** A config file, read and validated. */
@@ -247,7 +247,7 @@ function issueError(
     const hint = format === 'hive' ? camelHint(last) : undefined;
     message = hint
       ? `unknown key (a PM2 key: write \`${hint}\` in a Hive config)`
-      : pm2Unsupported.has(last)
+      : pm2Unsupported.has(pm2Name(last))
         ? 'a PM2 option Hive does not support; remove it (docs/config.md lists what Hive runs)'
         : 'unknown key: not a Hive or PM2 app option';
   }
