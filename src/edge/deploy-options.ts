@@ -271,6 +271,16 @@ export type DeployOptions = z.output<typeof deploySchema> & {
  * the options must suit both (the Ingress's rules for `host` are the stricter).
  */
 export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 'k8s'): DeployOptions {
+  // zod's records strip an own `__proto__` (a JSON-parsed input has one): refused as a bad name is, not dropped.
+  for (const field of ['env', 'secretEnv'] as const) {
+    const env: unknown = input[field];
+    if (typeof env === 'object' && env !== null && Object.hasOwn(env, '__proto__')) {
+      throw new DeployOptionError(
+        `${field}.__proto__`,
+        `${field}.__proto__: not a variable name the recipes take (a JavaScript object takes it as its prototype)`,
+      );
+    }
+  }
   const parsed = recipeSchemas[recipe].safeParse(input, { error: issueMessage });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
