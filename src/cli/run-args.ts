@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
+import { PROTO_ENV_NAME, protoEnvReason } from '../config/app-env.js';
 import { isConfigFile } from '../config/config-file-name.js';
 import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
@@ -300,6 +301,7 @@ function parseEnv(pairs: string[]): Record<string, string> {
   for (const pair of pairs) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
     if (!match) throw new InvalidArgumentError(`Expected --env to be KEY=VALUE, got ${describeValue(pair)}`);
+    if (match[1] === PROTO_ENV_NAME) throw new InvalidArgumentError(`--env ${PROTO_ENV_NAME}: ${protoEnvReason}`);
     env[match[1]!] = match[2]!;
   }
   return env;

@@ -6,10 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from '../errors.js';
+import { PROTO_ENV_NAME, protoEnvReason } from './app-env.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
-import { camelHint, fromPm2App, pm2Conflict, pm2Unsupported } from './pm2-compat.js';
+import { camelHint, fromPm2App, pm2Conflict, pm2Name, pm2Unsupported } from './pm2-compat.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
 /** A config file, read and validated. */
@@ -41,6 +42,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 /** Translates (PM2) and validates what a config file held. */
 function fromContent(file: string, raw: unknown): LoadedConfig {
   const format = configFormat(file);
+  checkProtoKeys(file, format === 'pm2' && Array.isArray(raw) ? raw : isObject(raw) ? raw.apps : undefined);
   const warnings: string[] = [];
   let content = raw;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
@@ -91,6 +93,22 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       const key = written[i]?.[hiveKey] ?? hiveKey;
       warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
     }
+    // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did not
+    // say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one), so a
+    // PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of it.
+    const clusterAsked = app.execMode === 'cluster' || (format === 'pm2' && app.execMode === undefined);
+    if (clusterAsked && app.interpreter !== undefined && app.interpreter !== 'node') {
+      const key = written[i]?.interpreter ?? 'interpreter';
+      const asked =
+        app.execMode === 'cluster'
+          ? `${written[i]?.execMode ?? 'execMode'} cluster`
+          : 'instances (cluster mode in PM2)';
+      warnings.push(
+        `${file}: apps[${i}] (${app.name}).${key}: "${app.interpreter}" runs the app in fork mode, over ${asked}: ` +
+          'cluster mode is node under the Hive primary, which shares the port (PM2 ignores the interpreter there), ' +
+          'while each fork-mode process listens on the port itself; drop the interpreter for cluster mode, or say fork',
+      );
+    }
     for (const [hiveKey, what] of Object.entries(booleanOrText)) {
       const value = app[hiveKey as keyof typeof booleanOrText];
       if (value !== 'true' && value !== 'false') continue;
@@ -109,6 +127,24 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   const base = dirname(file);
   const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
   return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }) };
+}
+
+/**
+ * An own `__proto__` key (JSON and YAML make one) in an app or its env: the translation and the schema build objects
+ * that take it as their prototype, so it would vanish (an app's `__proto__` object would even lend the app its keys).
+ * Checked on the file as read, before either.
+ */
+function checkProtoKeys(file: string, apps: unknown): void {
+  if (!Array.isArray(apps)) return;
+  for (const [i, app] of apps.entries()) {
+    if (!isObject(app)) continue;
+    if (Object.hasOwn(app, PROTO_ENV_NAME))
+      throw new ConfigError(file, `${appLabel(app, i)}.${PROTO_ENV_NAME}`, 'unknown key: not a Hive or PM2 app option');
+    for (const [key, env] of Object.entries(app)) {
+      if ((key === 'env' || key.startsWith('env_')) && isObject(env) && Object.hasOwn(env, PROTO_ENV_NAME))
+        throw new ConfigError(file, `${appLabel(app, i)}.${key}.${PROTO_ENV_NAME}`, protoEnvReason);
+    }
+  }
 }
 
 const moduleCache = createRequire(import.meta.url).cache;
@@ -211,7 +247,7 @@ function issueError(
     const hint = format === 'hive' ? camelHint(last) : undefined;
     message = hint
       ? `unknown key (a PM2 key: write \`${hint}\` in a Hive config)`
-      : pm2Unsupported.has(last)
+      : pm2Unsupported.has(pm2Name(last))
         ? 'a PM2 option Hive does not support; remove it (docs/config.md lists what Hive runs)'
         : 'unknown key: not a Hive or PM2 app option';
   }
@@ -233,14 +269,13 @@ function appLabel(app: Record<string, unknown>, index: number): string {
   return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
 }
 
+// PM2 keys, which ecosystem files carry whatever an app's mode: warned about. Hive's own keys of the primary (sticky,
+// balance, socket, metricsPort...) on a fork-mode app are errors at start (cli/commands/start.ts), as their flags are.
 const clusterOnly = {
   instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
   incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
-  sticky: "the `hive run` primary's router keeps clients on their process; a fork-mode app listens on its port itself",
-  balance: 'the `hive run` primary shares the port among its processes; a fork-mode app listens on its port itself',
 } as const;
 
-// Acted on by the fork primary only: a cluster process is retired by Hive's drain.
 // Keys that take a boolean or text, and what the text "true" or "false" means to them: most likely a boolean written
 // in quotes (an env var pasted in, a YAML `"true"`), which PM2 takes as text too (its schema keeps the string).
 const booleanOrText = {
@@ -249,6 +284,7 @@ const booleanOrText = {
   filterEnv: 'the name of a variable to leave out',
 } as const;
 
+// Acted on by the fork primary only: a cluster process is retired by Hive's drain.
 const forkOnly = {
   killSignal: "a cluster process is retired by Hive's drain, then its app's SIGINT handlers (fork mode only)",
 } as const;

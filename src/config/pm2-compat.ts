@@ -52,7 +52,8 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   log_date_format: 'logDateFormat',
   log_file: 'logFile',
   log_type: 'logFormat',
-  // PM2's own aliases (lib/API/schema.json), which its files use too.
+  // PM2's own aliases (lib/API/schema.json), which its files use too; camelCase ones come from pm2Name.
+  exec: 'script',
   interpreterArgs: 'nodeArgs',
   execInterpreter: 'interpreter',
   out: 'outFile',
@@ -120,10 +121,11 @@ export function fromPm2App(
   const out: Record<string, unknown> = {};
   let logsOff = false;
   for (const [key, value] of Object.entries(app)) {
-    const hiveKey = pm2Keys[key];
+    const name = pm2Name(key);
+    const hiveKey = pm2Keys[name];
     if ((key === 'env' || key.startsWith('env_')) && isEnvObject(value)) {
       out[key] = definedEnv(key, value, warn);
-    } else if (key === 'disable_logs') {
+    } else if (name === 'disable_logs') {
       // PM2 then writes the app's output nowhere: its /dev/null, which Hive writes as it is, never rotated.
       if (value === true) logsOff = true;
       else if (value !== false) out[key] = value;
@@ -132,8 +134,8 @@ export function fromPm2App(
       if (hiveKey !== key) renamed(hiveKey, key);
     } else if (key.startsWith('env_')) {
       out[key] = value;
-    } else if (key in pm2Ignored) {
-      warn(key, pm2Ignored[key]!);
+    } else if (name in pm2Ignored) {
+      warn(key, pm2Ignored[name]!);
     } else {
       out[key] = value;
     }
@@ -170,7 +172,7 @@ function translateValue(key: string, value: unknown): unknown {
 export function pm2Conflict(app: Record<string, unknown>): [string, string] | undefined {
   const seen = new Map<string, string>();
   for (const [key, value] of Object.entries(app)) {
-    const hiveKey = pm2Keys[key] ?? (appKeys.includes(key) ? key : undefined);
+    const hiveKey = pm2Keys[pm2Name(key)] ?? (appKeys.includes(key) ? key : undefined);
     if (hiveKey === undefined || value === undefined) continue;
     const first = seen.get(hiveKey);
     if (first !== undefined && JSON.stringify(app[first]) !== JSON.stringify(value)) return [first, key];
@@ -198,6 +200,18 @@ function definedEnv(
     else out[name] = typeof value === 'object' ? JSON.stringify(value) : value;
   }
   return out;
+}
+
+/**
+ * The PM2 key a key of an ecosystem file stands for: PM2 takes each key of its schema in camelCase too (lib/tools/
+ * Config.js makes the aliases: `logType`, `combineLogs`, `errFile`), so `logType` is `log_type`. A Hive key (`logFile`,
+ * `execMode`, which PM2 reads the same) and any other key are themselves.
+ */
+export function pm2Name(key: string): string {
+  if (key in pm2Keys || key in pm2Ignored || appKeys.includes(key) || !/[A-Z]/.test(key)) return key;
+  const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const known = snake in pm2Keys || snake in pm2Ignored || pm2Unsupported.has(snake) || snake === 'disable_logs';
+  return known ? snake : key;
 }
 
 /** The camelCase key a misplaced snake_case key means (`exec_mode` in a Hive config), for error hints. */

@@ -34,7 +34,8 @@ const kEnvName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Whether a deploy recipe's `env` takes a variable of this name (letters, digits and _, no leading digit). */
 export function isRecipeEnvName(name: string): boolean {
-  return kEnvName.test(name);
+  // `__proto__` fits the pattern, but an object assigned it takes it as its prototype: the variable would be dropped.
+  return kEnvName.test(name) && name !== '__proto__';
 }
 const kEnvNameError = 'expected a variable name of letters, digits and _, not starting with a digit';
 
@@ -270,6 +271,16 @@ export type DeployOptions = z.output<typeof deploySchema> & {
  * the options must suit both (the Ingress's rules for `host` are the stricter).
  */
 export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 'k8s'): DeployOptions {
+  // zod's records strip an own `__proto__` (a JSON-parsed input has one): refused as a bad name is, not dropped.
+  for (const field of ['env', 'secretEnv'] as const) {
+    const env: unknown = input[field];
+    if (typeof env === 'object' && env !== null && Object.hasOwn(env, '__proto__')) {
+      throw new DeployOptionError(
+        `${field}.__proto__`,
+        `${field}.__proto__: not a variable name the recipes take (a JavaScript object takes it as its prototype)`,
+      );
+    }
+  }
   const parsed = recipeSchemas[recipe].safeParse(input, { error: issueMessage });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

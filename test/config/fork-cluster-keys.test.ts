@@ -1,41 +1,98 @@
-// A fork-mode app with `sticky` or `balance` started with no word: both are the `hive run` primary's (it owns the
-// port and routes the connections), which a fork-mode app runs without. config.md promises no key is ignored
-// silently, and `kill_signal` on a cluster app already warned; these warn the same way.
+// `sticky` and `balance` on a fork-mode app: both are the `hive run` primary's (it owns the port and routes the
+// connections), which a fork-mode app runs without. As flags (`hive start -x --sticky`) they were errors, exit 2; in a
+// config file only warnings, and the app started without the sticky sessions it asked for. Now the same error as the
+// file's other keys of the primary (metricsPort, socket...): ERR_HIVE_CONFIG naming the file, app and key, exit 2,
+// nothing started. PM2's own keys that a fork-mode app does not use (instance_var) stay warnings: PM2 files carry them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const hive = tempHome();
+const dir = hive.dir;
 
-test('sticky and balance on a fork-mode app are warned about as ignored; on a cluster app they are not', async () => {
+test('sticky or balance on a fork-mode app fails hive start with exit 2 naming the file, app and key', async () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['hive.config.json', { execMode: 'fork', port: 3000, sticky: 'ip' }, 'sticky'],
+    ['hive.config.json', { execMode: 'fork', port: 3000, balance: 'os' }, 'balance'],
+    // No exec_mode and no instances: fork mode, as PM2 decides.
+    ['ecosystem.config.json', { port: 3000, sticky: 'cookie:sid' }, 'sticky'],
+  ];
+  for (const [name, keys, key] of cases) {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify({ apps: [{ name: 'f', script: appFixture, ...keys }] }));
+    // Not a warning of the load any more: the error at start says it.
+    assert.deepEqual((await loadConfig(file)).warnings, []);
+    const result = await hive.run(['start', file], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    const prefix = `hive start: ERR_HIVE_CONFIG: ${file}: apps[0] (f).${key}: a fork-mode app has no \`hive run\` primary`;
+    assert.ok(result.stderr.startsWith(prefix), result.stderr);
+    if (name.startsWith('ecosystem')) assert.match(result.stderr, /no exec_mode and no instances is in fork mode/);
+  }
+  assert.equal(await hive.daemonPid(), undefined, 'the daemon was asked');
+});
+
+test('on a cluster app they load with no warning; instanceVar on a fork-mode app is still a warning', async () => {
   const file = join(dir, 'hive.config.json');
   writeFileSync(
     file,
     JSON.stringify({
       apps: [
-        { name: 'f', script: 'f.js', execMode: 'fork', port: 3000, sticky: 'ip', balance: 'os' },
         { name: 'c', script: 'c.js', port: 3001, sticky: 'ip', balance: 'rr' },
+        { name: 'f', script: 'f.js', execMode: 'fork', instanceVar: 'INSTANCE_ID' },
       ],
     }),
   );
   const { warnings } = await loadConfig(file);
   assert.deepEqual(
     warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
-    [`${file}: apps[0] (f).sticky`, `${file}: apps[0] (f).balance`],
+    [`${file}: apps[1] (f).instanceVar`],
   );
-  assert.match(warnings[0]!, /primary/);
 });
 
-test('in a PM2 ecosystem file the warning names the key as written', async () => {
-  const file = join(dir, 'ecosystem.config.json');
-  writeFileSync(file, JSON.stringify({ apps: [{ name: 'f', script: 'f.js', port: 3000, sticky: 'cookie:sid' }] }));
-  const { warnings } = await loadConfig(file);
+// An interpreter makes an app a fork-mode one; a file that asked for cluster mode (PM2 runs that with its own node and
+// ignores the interpreter, an nvm node path most often) got plain processes, each listening on the port, silently.
+test('an interpreter over an asked-for cluster mode is warned about, naming the key as written', async () => {
+  const hiveFile = join(dir, 'hive.config.json');
+  writeFileSync(
+    hiveFile,
+    JSON.stringify({
+      apps: [
+        { name: 'c', script: 'c.js', execMode: 'cluster', interpreter: '/opt/node/bin/node' },
+        // Hive's own rule, said in docs/config.md: an interpreter with no execMode is fork mode, no warning.
+        { name: 'f', script: 'f.py', interpreter: 'python3' },
+        { name: 'n', script: 'n.js', execMode: 'cluster', interpreter: 'node' },
+      ],
+    }),
+  );
+  const hive = (await loadConfig(hiveFile)).warnings;
+  assert.equal(hive.length, 1, hive.join('\n'));
+  assert.ok(
+    hive[0]!.startsWith(
+      `${hiveFile}: apps[0] (c).interpreter: "/opt/node/bin/node" runs the app in fork mode, over execMode cluster:`,
+    ),
+    hive[0],
+  );
+  const pm2File = join(dir, 'ecosystem.config.json');
+  writeFileSync(
+    pm2File,
+    JSON.stringify({
+      apps: [
+        { name: 'a', script: 'a.js', exec_mode: 'cluster_mode', exec_interpreter: '/opt/node/bin/node' },
+        // No exec_mode: cluster once instances is given, as PM2 decides.
+        { name: 'b', script: 'b.js', instances: 2, interpreter: '/opt/node/bin/node' },
+        { name: 'f', script: 'f.js', exec_mode: 'fork', interpreter: '/opt/node/bin/node' },
+      ],
+    }),
+  );
+  const pm2 = (await loadConfig(pm2File)).warnings;
   assert.deepEqual(
-    warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
-    [`${file}: apps[0] (f).sticky`],
+    pm2.map((warning) => warning.replace(/ runs the app in fork mode, over (.*?): .*/, ' $1')),
+    [
+      `${pm2File}: apps[0] (a).exec_interpreter: "/opt/node/bin/node" exec_mode cluster`,
+      `${pm2File}: apps[1] (b).interpreter: "/opt/node/bin/node" instances (cluster mode in PM2)`,
+    ],
   );
 });

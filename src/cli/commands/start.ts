@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
+import { PROTO_ENV_NAME, protoEnvReason } from '../../config/app-env.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
@@ -476,6 +477,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   for (const pair of (values.env as string[] | undefined) ?? []) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
     if (!match) throw new UsageError(`expected --env to be KEY=VALUE for a script, got ${JSON.stringify(pair)}`);
+    if (match[1] === PROTO_ENV_NAME) throw new UsageError(`--env ${PROTO_ENV_NAME}: ${protoEnvReason}`);
     env[match[1]!] = match[2]!;
   }
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
@@ -684,13 +686,18 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       const key = `apps[${config.apps.indexOf(app)}] (${app.name}).script`;
       throw new ConfigError(config.file, key, (error as Error).message, { cause: error });
     }
-    // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends.
-    for (const key of ['metricsPort', 'serverTiming', 'socket', 'memoryReportInterval'] as const) {
+    // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky and
+    // balance are the primary's routing of the port, which a fork-mode app listens on itself (a WebSocket app that
+    // asked for sticky sessions would run without them). Hive keys all, which no PM2 file carries for PM2's sake.
+    for (const key of ['metricsPort', 'serverTiming', 'socket', 'memoryReportInterval', 'sticky', 'balance'] as const) {
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
           config.file,
           `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`,
-          'a fork-mode app has no `hive run` primary and runtime to act on it; drop the key or run it in cluster mode',
+          'a fork-mode app has no `hive run` primary and runtime to act on it; drop the key or run it in cluster mode' +
+            (config.format === 'pm2'
+              ? ' (in an ecosystem file, an app with no exec_mode and no instances is in fork mode, as in PM2)'
+              : ''),
         );
       }
     }

@@ -1,0 +1,65 @@
+// PM2 takes each key of its schema in camelCase too (lib/tools/Config.js makes the aliases), and `exec` for `script`.
+// An ecosystem file written so (`logType`, `combineLogs`, `errFile`, `exec`) runs under PM2, and Hive refused it as
+// "not a Hive or PM2 app option"; its camelCase PM2-only keys were not the warning their snake_case ones are either.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { loadConfig } from 'hive/config';
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, content: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+test("PM2's camelCase aliases and `exec` translate as their PM2 keys do", async () => {
+  const file = write('ecosystem.config.json', {
+    apps: [
+      {
+        name: 'api',
+        exec: 'server.js',
+        logType: 'json',
+        combineLogs: false,
+        errFile: 'err.log',
+        outLog: 'out.log',
+        restartDelay: 100,
+        pidFile: '/tmp/api.pid',
+        sourceMapSupport: true,
+      },
+    ],
+  });
+  const { apps, warnings } = await loadConfig(file);
+  const app = apps[0]!;
+  assert.equal(app.script, 'server.js');
+  assert.equal(app.logFormat, 'json');
+  assert.equal(app.mergeLogs, false);
+  assert.equal(app.errorFile, 'err.log');
+  assert.equal(app.outFile, 'out.log');
+  assert.equal(app.restartDelay, 100);
+  // PM2 keys Hive does not act on: warned about by the name written, as their snake_case names are.
+  assert.deepEqual(
+    warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
+    [`${file}: apps[0] (api).pidFile`, `${file}: apps[0] (api).sourceMapSupport`],
+  );
+});
+
+test('a camelCase PM2 key Hive does not support says so, and one set twice is a conflict', async () => {
+  const unsupported = write('ecosystem.config.json', { apps: [{ name: 'a', script: 'a.js', namePrefix: 'x' }] });
+  await assert.rejects(loadConfig(unsupported), (error: Error & { key?: string }) => {
+    assert.equal(error.key, 'apps[0] (a).namePrefix');
+    assert.match(error.message, /a PM2 option Hive does not support/);
+    return true;
+  });
+  const twice = write('ecosystem.config.json', {
+    apps: [{ name: 'a', script: 'a.js', log_type: 'json', logType: 'text' }],
+  });
+  await assert.rejects(loadConfig(twice), /apps\[0\] \(a\)\.logType: sets the same option as `log_type`/);
+  // A key of neither is still an unknown key.
+  const unknown = write('ecosystem.config.json', { apps: [{ name: 'a', script: 'a.js', maxMemoryRestrat: '1G' }] });
+  await assert.rejects(loadConfig(unknown), /maxMemoryRestrat: unknown key: not a Hive or PM2 app option/);
+});
