@@ -715,6 +715,16 @@ export class ManagedApp {
       const cpuSeconds = this.#slotCpu.total(worker.instance, pid, usage.cpuSeconds);
       processes.push({ slot: worker.instance, cpuSeconds, memory: usage.memory });
     }
+    // A fork-mode slot keeps its counters without a live process, as a primary's slots do: its CPU seconds so far (no
+    // memory), and its restarts. Not a cluster app's, whose figures here are the daemon's, not its primary's.
+    if (this.spec.fork) {
+      const live = new Set(processes.map((p) => p.slot));
+      for (const [slot, cpuSeconds] of this.#slotCpu.totals()) {
+        if (!restarts.has(slot)) restarts.set(slot, 0);
+        if (!live.has(slot)) processes.push({ slot, cpuSeconds, memory: null });
+      }
+      processes.sort((a, b) => a.slot - b.slot);
+    }
     for (const [slot, count] of this.#slotRestartsTotal) restarts.set(slot, count);
     if (this.#primaryRestartsTotal > 0) restarts.set('primary', this.#primaryRestartsTotal);
     return {

@@ -21,4 +21,12 @@ export class SlotCpuTotals {
     entry.seen = Math.max(entry.seen, seconds);
     return entry.before + entry.seen;
   }
+
+  /**
+   * Every slot's total as last computed, by slot number, those with no live process now too (waiting to restart,
+   * errored, removed by a scale-down): a counter that vanished would drop `sum(process_cpu_seconds_total)`.
+   */
+  totals(): Map<number, number> {
+    return new Map([...this.#slots].sort((a, b) => a[0] - b[0]).map(([slot, e]) => [slot, e.before + e.seen]));
+  }
 }

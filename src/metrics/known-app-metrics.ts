@@ -12,7 +12,10 @@ export interface KnownApp {
   primaryStartedAt: number | undefined;
   /** Restarts per slot, and the primary's respawns under `primary`, never reset (hive_restarts_total). */
   restarts: ReadonlyMap<number | 'primary', number>;
-  /** Its live processes, read from /proc: cpuSeconds summed over every process the slot had (a counter). */
+  /**
+   * Per slot, its live process read from /proc: cpuSeconds summed over every process the slot had (a counter); in fork
+   * mode also each slot that had one and has none now, with its cpuSeconds and a null memory.
+   */
   processes: readonly { slot: number; cpuSeconds: number; memory: number | null }[];
 }
 

@@ -16,7 +16,10 @@ export type PoolSnapshot = Pick<
 /** One slot of an app's cluster, as the live views show it. Rates per second, durations in ms, sizes in bytes. */
 export interface InstanceSnapshot {
   instance: number;
-  /** The slot's live process, null while it has none (restarting, errored). */
+  /**
+   * The slot's live process, null while it has none (restarting, errored). During a reload or a memory replacement,
+   * the old process until its replacement has sent its first report (about a second after its start).
+   */
   pid: number | null;
   /**
    * The worker's state (`starting`, `ready`, `draining`, ...); without a live process `restarting` (a crash restart
@@ -226,8 +229,17 @@ export class AppSnapshotCollector {
   /** The app now. */
   snapshot(): AppSnapshot {
     const now = Date.now();
-    const workers = new Map(this.#source.workers.map((w) => [w.instance, w]));
     const metrics = new Map(this.#aggregator.instances().map((m) => [m.instance, m]));
+    // Per slot, the process its row shows: the newest that has reported, while it lives; else the newest. A reload's
+    // (or a memory replacement's) new process has no figures until its first report, while the old one still serves:
+    // showing the new one at once made the slot's row, and the app's req/s, drop to nothing for that while.
+    const workers = new Map<number, SnapshotSupervisor['workers'][number]>();
+    for (const w of this.#source.workers) {
+      const shown = workers.get(w.instance);
+      const reporting = metrics.get(w.instance)?.pid;
+      if (shown === undefined || (shown.pid !== reporting && (w.pid === reporting || w.startedAt >= shown.startedAt)))
+        workers.set(w.instance, w);
+    }
     const restarts = this.#aggregator.restarts();
     // The slots, not every instance that ever reported: one a scale-down retired is gone from the views, and one that
     // crash-looped before its first report is shown all the same.

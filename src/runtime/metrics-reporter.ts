@@ -37,6 +37,10 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
   delay.enable();
   let lastAt = performance.now();
   let lastCpu = process.cpuUsage();
+  // What the process used before the reporter started (node's start, the runtime's loading): in the first report's
+  // cpuMs, so that process_cpu_seconds_total counts each process's whole CPU time; not in its cpuPercent, which is the
+  // interval's.
+  let unreportedCpuMs = (lastCpu.user + lastCpu.system) / 1000;
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
 
   const collect = (): MetricsReport => {
@@ -44,12 +48,12 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
     const cpu = process.cpuUsage();
     const elu = performance.eventLoopUtilization();
     const intervalMs = now - lastAt;
-    const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    const intervalCpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
     const { rss, heapUsed, heapTotal } = process.memoryUsage();
     const report: MetricsReport = {
       intervalMs,
-      cpuMs,
-      cpuPercent: intervalMs > 0 ? (cpuMs / intervalMs) * 100 : 0,
+      cpuMs: intervalCpuMs + unreportedCpuMs,
+      cpuPercent: intervalMs > 0 ? (intervalCpuMs / intervalMs) * 100 : 0,
       rss,
       heapUsed,
       heapTotal,
@@ -69,6 +73,7 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
     delay.reset();
     lastAt = now;
     lastCpu = cpu;
+    unreportedCpuMs = 0;
     lastElu = elu;
     return report;
   };

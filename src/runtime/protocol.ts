@@ -153,7 +153,10 @@ export type WorkerMessage =
 export interface MetricsReport {
   /** Length of the interval this report covers. */
   intervalMs: number;
-  /** CPU time (user + system) used in the interval, in ms; `cpuPercent` is its share of the interval (100 = a core). */
+  /**
+   * CPU time (user + system) used in the interval, in ms; `cpuPercent` is its share of the interval (100 = a core). The
+   * first report's also holds what the process used before its reporter started (not in its `cpuPercent`).
+   */
   cpuMs: number;
   cpuPercent: number;
   rss: number;

@@ -12,3 +12,17 @@ test("a slot's CPU seconds go on across its processes and never go down", () => 
   assert.equal(totals.total(0, 101, 1), 4);
   assert.equal(totals.total(1, 200, 1), 1);
 });
+
+test('totals keeps every slot seen, with its last total, by slot number', () => {
+  const totals = new SlotCpuTotals();
+  totals.total(1, 200, 1);
+  totals.total(0, 100, 2);
+  totals.total(0, 101, 0.5);
+  assert.deepEqual(
+    [...totals.totals()],
+    [
+      [0, 2.5],
+      [1, 1],
+    ],
+  );
+});
