@@ -1,8 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
-import { PROTO_ENV_NAME, protoEnvReason } from '../config/app-env.js';
 import { isConfigFile } from '../config/config-file-name.js';
+import { envVariableProblem } from '../config/env-variable.js';
 import { splitArgs } from '../config/split-args.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
@@ -301,7 +301,9 @@ function parseEnv(pairs: string[]): Record<string, string> {
   for (const pair of pairs) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
     if (!match) throw new InvalidArgumentError(`Expected --env to be KEY=VALUE, got ${describeValue(pair)}`);
-    if (match[1] === PROTO_ENV_NAME) throw new InvalidArgumentError(`--env ${PROTO_ENV_NAME}: ${protoEnvReason}`);
+    // The pattern leaves out empty names and `=` (argv holds no NUL); `__proto__` fits it.
+    const problem = envVariableProblem(match[1]!, match[2]);
+    if (problem !== undefined) throw new InvalidArgumentError(`--env ${match[1]}: ${problem}`);
     env[match[1]!] = match[2]!;
   }
   return env;

@@ -1,19 +1,6 @@
 import type { AppConfig } from './app-schema.js';
 import { ConfigError } from './errors.js';
 
-/**
- * `__proto__` cannot name an app's variable. JSON.parse, YAML and `{ ['__proto__']: ... }` make it an own key, but on
- * its way to the app the env goes through objects that take it as their prototype instead (zod's records strip it by
- * design, an assignment sets the prototype), so it would be dropped without a word: it is refused where it is written.
- * child_process would pass it (an own enumerable key), but every layer between would have to be kept free of both.
- */
-export const PROTO_ENV_NAME = '__proto__';
-
-/** Why {@link PROTO_ENV_NAME} is refused, for the errors of the config file and the `--env` flags. */
-export const protoEnvReason =
-  'not a variable name Hive can pass on: JavaScript objects take `__proto__` as their prototype, not as a key, so ' +
-  'the variable would be dropped on its way to the app; rename it';
-
 /** Env var names must be portable: a value of any other kind is turned into a string, as a shell would. */
 function stringify(env: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};

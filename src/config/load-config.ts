@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from '../errors.js';
-import { PROTO_ENV_NAME, protoEnvReason } from './app-env.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
+import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from './env-variable.js';
 import { ConfigError } from './errors.js';
 import { camelHint, fromPm2App, pm2Conflict, pm2Name, pm2Unsupported } from './pm2-compat.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
@@ -42,7 +42,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 /** Translates (PM2) and validates what a config file held. */
 function fromContent(file: string, raw: unknown): LoadedConfig {
   const format = configFormat(file);
-  checkProtoKeys(file, format === 'pm2' && Array.isArray(raw) ? raw : isObject(raw) ? raw.apps : undefined);
+  checkEnvKeys(file, format === 'pm2' && Array.isArray(raw) ? raw : isObject(raw) ? raw.apps : undefined);
   const warnings: string[] = [];
   let content = raw;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
@@ -130,19 +130,24 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
 }
 
 /**
- * An own `__proto__` key (JSON and YAML make one) in an app or its env: the translation and the schema build objects
- * that take it as their prototype, so it would vanish (an app's `__proto__` object would even lend the app its keys).
- * Checked on the file as read, before either.
+ * An app's `env` and `env_<name>` variables that cannot reach it (env-variable.ts: `__proto__`, an empty name, one
+ * with `=` or a NUL byte, a NUL in a value), and an own `__proto__` app key (JSON and YAML make one): the translation
+ * and the schema build objects that take `__proto__` as their prototype, so it would vanish (an app's `__proto__`
+ * object would even lend the app its keys). Checked on the file as read, before either, in every format.
  */
-function checkProtoKeys(file: string, apps: unknown): void {
+function checkEnvKeys(file: string, apps: unknown): void {
   if (!Array.isArray(apps)) return;
   for (const [i, app] of apps.entries()) {
     if (!isObject(app)) continue;
     if (Object.hasOwn(app, PROTO_ENV_NAME))
       throw new ConfigError(file, `${appLabel(app, i)}.${PROTO_ENV_NAME}`, 'unknown key: not a Hive or PM2 app option');
     for (const [key, env] of Object.entries(app)) {
-      if ((key === 'env' || key.startsWith('env_')) && isObject(env) && Object.hasOwn(env, PROTO_ENV_NAME))
-        throw new ConfigError(file, `${appLabel(app, i)}.${key}.${PROTO_ENV_NAME}`, protoEnvReason);
+      if ((key !== 'env' && !key.startsWith('env_')) || !isObject(env)) continue;
+      for (const [name, value] of Object.entries(env)) {
+        const problem = envVariableProblem(name, value);
+        if (problem !== undefined)
+          throw new ConfigError(file, `${appLabel(app, i)}.${key}${envKeySuffix(name)}`, problem);
+      }
     }
   }
 }

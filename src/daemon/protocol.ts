@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envVariableProblem } from '../config/env-variable.js';
 import { APP_NAME_PATTERN, APP_NAME_RULE } from './app-name.js';
 import { appSignalProblem } from './app-signal.js';
 import { parseRotationSetting } from './log-rotation.js';
@@ -114,6 +115,23 @@ const target = z.string().min(1).max(128);
  */
 const by = z.enum(['id', 'name']).optional();
 
+/**
+ * An app's own env as a request brings it: a variable that cannot reach the app (config/env-variable.ts: an empty
+ * name, `=` or NUL in it, NUL in the value, `__proto__`) is refused on arrival, as the CLI refuses it, whoever sends it.
+ * Requests only, not the app spec itself: a dump saved before this check must still resurrect.
+ */
+const requestEnv = z
+  .unknown()
+  // On the message as decoded: the record strips an own `__proto__` (JSON.parse makes one) by design.
+  .superRefine((env, context) => {
+    if (typeof env !== 'object' || env === null) return;
+    for (const [name, value] of Object.entries(env)) {
+      const problem = envVariableProblem(name, value);
+      if (problem !== undefined) context.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  })
+  .pipe(z.record(z.string(), z.string()));
+
 function isScaleCount(value: number | string): boolean {
   try {
     parseScaleCount(value);
@@ -137,7 +155,7 @@ export const requestSchema = z.discriminatedUnion('cmd', [
     .object({
       ...header,
       cmd: z.literal('start'),
-      app: appSpecSchema,
+      app: appSpecSchema.extend({ env: requestEnv }),
       replace: z.boolean().optional(),
       updateEnv: z.boolean().optional(),
     })
@@ -174,7 +192,7 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       target,
       by,
       shellEnv: z.record(z.string(), z.string()).optional(),
-      env: z.record(z.string(), z.string()).optional(),
+      env: requestEnv.optional(),
       // A config file's reload (`hive reload <config>`, startOrReload): the app's origin from now on (app-origin.ts).
       origin: z
         .object({

@@ -70,7 +70,7 @@ export function recipeEnvOf(app: string, env: Record<string, string>, withEnv: b
   }
   if (multiline.length > 0) {
     result.warnings.push(
-      `the env of ${app} has ${names(multiline)}, whose values hold a line break, which ${envFile} does not take ` +
+      `the env of ${app} has ${names(multiline)}, whose values hold a line break or a NUL byte, which ${envFile} does not take ` +
         '(compose reads one line per variable, and both recipes take the same values): left out; give the app such ' +
         "a value by the orchestrator's own means",
     );

@@ -5,6 +5,7 @@ import { isIPv4 } from 'node:net';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../cluster/units.js';
+import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../config/env-variable.js';
 import { describeValue } from '../errors.js';
 import { serverNameSchema, stickyRefinement } from './edge-schema.js';
 import { DeployOptionError } from './errors.js';
@@ -35,7 +36,7 @@ const kEnvName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Whether a deploy recipe's `env` takes a variable of this name (letters, digits and _, no leading digit). */
 export function isRecipeEnvName(name: string): boolean {
   // `__proto__` fits the pattern, but an object assigned it takes it as its prototype: the variable would be dropped.
-  return kEnvName.test(name) && name !== '__proto__';
+  return kEnvName.test(name) && envVariableProblem(name) === undefined;
 }
 const kEnvNameError = 'expected a variable name of letters, digits and _, not starting with a digit';
 
@@ -271,14 +272,20 @@ export type DeployOptions = z.output<typeof deploySchema> & {
  * the options must suit both (the Ingress's rules for `host` are the stricter).
  */
 export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 'k8s'): DeployOptions {
-  // zod's records strip an own `__proto__` (a JSON-parsed input has one): refused as a bad name is, not dropped.
+  // What no environment can hold (env-variable.ts: a NUL in a value too, which `env`'s schema lets by), checked on the
+  // input as given: zod's records strip an own `__proto__` (a JSON-parsed input has one), refused, not dropped.
   for (const field of ['env', 'secretEnv'] as const) {
     const env: unknown = input[field];
-    if (typeof env === 'object' && env !== null && Object.hasOwn(env, '__proto__')) {
-      throw new DeployOptionError(
-        `${field}.__proto__`,
-        `${field}.__proto__: not a variable name the recipes take (a JavaScript object takes it as its prototype)`,
-      );
+    if (typeof env !== 'object' || env === null) continue;
+    for (const [name, value] of Object.entries(env)) {
+      const problem = envVariableProblem(name, value);
+      if (problem === undefined) continue;
+      const key = `${field}${envKeySuffix(name)}`;
+      const why =
+        name === PROTO_ENV_NAME
+          ? 'not a variable name the recipes take (a JavaScript object takes it as its prototype)'
+          : problem;
+      throw new DeployOptionError(key, `${key}: ${why}`);
     }
   }
   const parsed = recipeSchemas[recipe].safeParse(input, { error: issueMessage });

@@ -2,10 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
-import { PROTO_ENV_NAME, protoEnvReason } from '../../config/app-env.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
+import { envVariableProblem } from '../../config/env-variable.js';
 import { checkAppPoolThreads } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
@@ -477,7 +477,9 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   for (const pair of (values.env as string[] | undefined) ?? []) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
     if (!match) throw new UsageError(`expected --env to be KEY=VALUE for a script, got ${JSON.stringify(pair)}`);
-    if (match[1] === PROTO_ENV_NAME) throw new UsageError(`--env ${PROTO_ENV_NAME}: ${protoEnvReason}`);
+    // The pattern leaves out empty names and `=` (argv holds no NUL); `__proto__` fits it.
+    const problem = envVariableProblem(match[1]!, match[2]);
+    if (problem !== undefined) throw new UsageError(`--env ${match[1]}: ${problem}`);
     env[match[1]!] = match[2]!;
   }
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
