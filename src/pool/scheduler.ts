@@ -691,12 +691,6 @@ export class Scheduler {
     // Tasks it never started go back to the front of the queue; the one it was running fails with it.
     const requeue = worker.takeBack(worker.inFlight.length, undefined);
     const lost = worker.inFlight.splice(0);
-    for (const [index, task] of lost.entries()) {
-      if (this.#unstartedTransfer(worker, task))
-        this.#settle(task, false, unstartedTransferError(detail, cause, this.#workerKind()));
-      else if (index === 0) this.#settleRunning(worker, task, workerExitError(detail, cause, outOfMemory));
-      else this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
-    }
     // Nothing running took the blame for this death: the first task it had not started may have caused it, its input
     // killing the worker as it was decoded, before the claim (out of memory: resourceLimits). Put back, it would kill
     // one worker after another, forever. So it runs elsewhere once; dying so a second time, it fails with the death.
@@ -710,6 +704,14 @@ export class Scheduler {
       suspect.suspect = true;
     }
     this.#queue.unshiftAll(requeue);
+    // Settled once the others are back in the queue: settling may call the caller's onTiming, which may destroy() or
+    // close({ force: true }) the pool, and those must find them there (put back after, they never settled).
+    for (const [index, task] of lost.entries()) {
+      if (this.#unstartedTransfer(worker, task))
+        this.#settle(task, false, unstartedTransferError(detail, cause, this.#workerKind()));
+      else if (index === 0) this.#settleRunning(worker, task, workerExitError(detail, cause, outOfMemory));
+      else this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
+    }
     this.#armInitWaits(this.#queue);
     const error = workerExitError(detail, cause, outOfMemory);
     const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
@@ -765,7 +767,9 @@ export class Scheduler {
   #stopRunning(task: Task, error: Error): void {
     const worker = this.#workerOf(task);
     if (worker === undefined) return;
-    const requeue = worker.takeBack(worker.inFlight.length, task);
+    // Back in the queue at once: draining and settling below call the caller's onProgress and onTiming, which may
+    // destroy() or close({ force: true }) the pool, and those must find them there (put back after, they never settled).
+    this.#queue.unshiftAll(worker.takeBack(worker.inFlight.length, task));
     // Its result may have arrived meanwhile: then it finished, and the worker goes on with the next task.
     worker.transport.drain();
     if (task.state !== SETTLED) {
@@ -783,7 +787,6 @@ export class Scheduler {
       }
       this.#replenish();
     }
-    this.#queue.unshiftAll(requeue);
     this.#armInitWaits(this.#queue);
     this.#scheduleFlush();
   }

@@ -44,8 +44,14 @@ const kPiscinaValue = Symbol.for('Piscina.valueOf');
 export function movedOf(value: unknown): Moved<unknown> | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<symbol, unknown>;
-  if (record[kMoved] === true) return value as Moved<unknown>;
-  const transferable = record[kPiscinaTransferable];
+  let transferable: unknown;
+  try {
+    if (record[kMoved] === true) return value as Moved<unknown>;
+    transferable = record[kPiscinaTransferable];
+  } catch {
+    // A Proxy whose trap throws is no wrapper: the clone refuses it (ERR_HIVE_DATA_CLONE), rather than run() throwing.
+    return undefined;
+  }
   if (transferable === undefined) return undefined;
   return wrap(record[kPiscinaValue], [transferable as TransferListItem]);
 }
@@ -55,7 +61,14 @@ export function movedOf(value: unknown): Moved<unknown> | undefined {
  * nested in `value`, or undefined when there is none (within a bounded walk of arrays, plain objects, Maps, Sets).
  */
 export function nestedMoveError(what: 'input' | 'result', value: unknown): InvalidArgumentError | undefined {
-  const path = findMove(value, what, new Set(), { left: 10_000 });
+  let path: string | undefined;
+  try {
+    path = findMove(value, what, new Set(), { left: 10_000 });
+  } catch {
+    // A getter (or a Proxy trap) that throws, which is likely what failed the clone: the caller reports the clone's
+    // error. Thrown from here, it escaped run() (or a worker's answer), and the task never settled.
+    return undefined;
+  }
   if (path === undefined || path === what) return undefined;
   return new InvalidArgumentError(
     `move() wraps a whole ${what}, not a value nested in it (found at ${path}): ${what === 'input' ? 'pass `transfer: [buffer]` with the input, or pool.run(move(input, [buffer]))' : 'return move(result, [buffer])'}`,

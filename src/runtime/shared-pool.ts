@@ -6,12 +6,14 @@ import { timePoolRuns } from './request-context.js';
 import type { RuntimeState } from './state.js';
 
 const createdWith = new WeakMap<Pool, Omit<PoolOptions, 'filename'>>();
+/** Shared pools the app closed or destroyed: the next pool() call for their module makes a new one. */
+const closedByApp = new WeakSet<Pool>();
 
 /**
  * The process's shared pool for one task module: created on first use with `maxThreads: 'auto'` (the cgroup-aware
  * core count divided by the cluster size, so processes x threads fit the cores), resized when the cluster is scaled
  * (unless the app gave maxThreads, or a number to `resize()` since), reused after, and closed when the process is retired, after the app's onShutdown
- * hooks.
+ * hooks. One the app closed or destroyed itself is replaced on the next call, with the options it was created with.
  */
 export function sharedPool(
   state: RuntimeState,
@@ -22,11 +24,15 @@ export function sharedPool(
     filename instanceof URL ? filename.href : filename.startsWith('file:') ? filename : pathToFileURL(filename).href;
   const pools = poolRegistry();
   let pool = pools.get(key);
+  let before: Omit<PoolOptions, 'filename'> | undefined;
   if (pool !== undefined) {
     checkSameOptions(key, createdWith.get(pool) ?? {}, given);
-    return pool;
+    if (!closedByApp.has(pool)) return pool;
+    // Closed by the app (close(), destroy(), `await using`): it would refuse every run() for the rest of the process.
+    // A new one takes its place, with the options the first call gave.
+    before = createdWith.get(pool);
   }
-  const options = { ...given, maxThreads: given?.maxThreads ?? 'auto' };
+  const options = { ...before, ...given, maxThreads: given?.maxThreads ?? before?.maxThreads ?? 'auto' };
   pool = new Pool({ ...options, filename });
   pools.set(key, pool);
   // A copy: the caller's object may change after, and later calls are compared with what the pool was made from.
@@ -35,8 +41,17 @@ export function sharedPool(
   logErrors(pool);
   const created = pool;
   const unfollow = options.maxThreads === 'auto' ? followClusterSize(pool) : () => {};
+  for (const method of ['close', 'destroy'] as const) {
+    const stop = created[method] as (this: Pool, ...args: unknown[]) => Promise<void>;
+    created[method] = function (this: Pool, ...args: unknown[]): Promise<void> {
+      closedByApp.add(created);
+      unfollow();
+      return stop.apply(this, args);
+    };
+  }
   state.closers.push(() => {
-    pools.delete(key);
+    // Only its own entry: one the app closed may have been replaced by then.
+    if (pools.get(key) === created) pools.delete(key);
     unfollow();
     return created.close();
   });
