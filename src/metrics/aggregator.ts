@@ -1,7 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import { DURATION_BUCKETS_MS } from '../pool/pool-stats.js';
 import { HTTP_DURATION_BUCKETS_MS, type MetricsReport, type PoolReport } from '../runtime/protocol.js';
-import { addHistogram, emptyHistogram, type HistogramTotals, histogramDelta } from './histogram-totals.js';
+import {
+  addHistogram,
+  emptyHistogram,
+  type HistogramTotals,
+  histogramDelta,
+  histogramWentDown,
+} from './histogram-totals.js';
 
 /**
  * Whether an app event is a restart of its slot in `restarts` (`hive ls`, describe, monit, the dashboard) and
@@ -112,6 +118,16 @@ interface Slot {
 
 const MAX_EXITED = 16;
 
+// A pool's report with less of something than its previous one: a new pool (counts since it started).
+function startedAgain(pool: PoolReport, before: PoolReport): boolean {
+  return (
+    pool.completed < before.completed ||
+    pool.failed < before.failed ||
+    histogramWentDown(pool.wait, before.wait) ||
+    histogramWentDown(pool.run, before.run)
+  );
+}
+
 // The primary's entry after the slots.
 const order = (key: number | 'primary'): number => (key === 'primary' ? Number.MAX_SAFE_INTEGER : key);
 
@@ -194,8 +210,10 @@ export class MetricsAggregator {
       slot.poolBaselines.set(pid, baselines);
     }
     for (const pool of pools) {
-      // A pool whose label changed (another of its file name was created) is the same pool: its baseline holds.
-      const key = pool.path ?? pool.name;
+      // A pool whose label changed (another of its file name was created) is the same pool: its baseline holds. By
+      // its id, not its path: a pool made again for a closed one's task file starts from 0 (its tasks add to what the
+      // old one reported), and the closed one, still reported, keeps its own baseline.
+      const key = pool.id !== undefined ? `#${pool.id}` : (pool.path ?? pool.name);
       let totals = slot.pools.get(pool.name);
       if (totals === undefined) {
         const size = DURATION_BUCKETS_MS.length;
@@ -203,8 +221,9 @@ export class MetricsAggregator {
         slot.pools.set(pool.name, totals);
       }
       let before = baselines.get(key);
-      // Fewer than before: the process closed the pool and made a new one of the same task file.
-      if (before && (pool.completed < before.completed || pool.failed < before.failed)) before = undefined;
+      // Fewer than before (a report without ids): the process closed the pool and made a new one of the same task
+      // file. Any count that went down says so, or a difference would be negative: a counter going backwards.
+      if (before && startedAgain(pool, before)) before = undefined;
       totals.completed += pool.completed - (before?.completed ?? 0);
       totals.failed += pool.failed - (before?.failed ?? 0);
       addHistogram(totals.wait, histogramDelta(pool.wait, before?.wait));

@@ -15,9 +15,19 @@ export function addHistogram(into: HistogramTotals, delta: HistogramReport): voi
   for (let i = 0; i < delta.buckets.length; i++) into.buckets[i]! += delta.buckets[i]!;
 }
 
+/** Whether `now` has less than `before` in its count, sum or a bucket: it cannot be `before` with more added. */
+export function histogramWentDown(now: HistogramReport, before: HistogramReport): boolean {
+  return (
+    now.count < before.count ||
+    now.sum < before.sum ||
+    now.buckets.length !== before.buckets.length ||
+    now.buckets.some((n, i) => n < before.buckets[i]!)
+  );
+}
+
 /** What `now` (a histogram since some start) added to `before`, or all of it when it started again meanwhile. */
 export function histogramDelta(now: HistogramReport, before: HistogramReport | undefined): HistogramReport {
-  if (before === undefined || now.count < before.count || now.buckets.length !== before.buckets.length) return now;
+  if (before === undefined || histogramWentDown(now, before)) return now;
   return {
     count: now.count - before.count,
     sum: now.sum - before.sum,

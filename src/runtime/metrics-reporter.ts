@@ -88,6 +88,18 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
 // Per pool, its run time total and when it was read: utilization is over the report interval, not the pool's life
 // (a pool busy for the last minute of an idle hour would show 2%).
 const lastBusy = new WeakMap<object, { at: number; busyMs: number }>();
+// Per pool object, its PoolReport id: the path cannot tell a pool from the one made again for its file.
+const poolIds = new WeakMap<object, number>();
+let lastPoolId = 0;
+
+function poolId(pool: object): number {
+  let id = poolIds.get(pool);
+  if (id === undefined) {
+    id = ++lastPoolId;
+    poolIds.set(pool, id);
+  }
+  return id;
+}
 
 function poolReports(): PoolReport[] {
   const pools = [...sharedPools()].map(([url, pool]) => ({
@@ -115,6 +127,7 @@ function poolReports(): PoolReport[] {
     reports.push({
       name: (seen.get(basename(path)) ?? 0) > 1 ? relative(process.cwd(), path) || path : basename(path),
       path,
+      id: poolId(pool),
       threads: stats.threads,
       busy: stats.busy,
       queued: stats.queued,

@@ -247,6 +247,12 @@ export interface PoolReport extends Pick<PoolStats, 'threads' | 'busy' | 'queued
   name: string;
   /** The task module's URL, or its path: what tells the pool's reports apart from others', whatever its label. */
   path?: string;
+  /**
+   * The pool object's number in its process, never reused there: a pool the app closed and made again for the same
+   * task file (under another URL, `task.js?v=2`) has the same `path` but counts from 0, and the same `path` can be two
+   * pools at once (the closed one is still reported). Absent from an older runtime's reports.
+   */
+  id?: number;
   maxThreads: number;
   utilization: number;
   /** Since the pool started. */

@@ -132,8 +132,11 @@ async function follow(file: LogFile, print: Print): Promise<void> {
     return readNew(file, print);
   }
   // Truncated in place (`hive flush`, copytruncate): the same inode; its new lines are read from its start. A line
-  // cut short by the truncation is dropped rather than printed in part.
-  if (!(await unchanged(file, file.handle))) restart(file);
+  // cut short by the truncation is dropped rather than printed in part, unless a copy holds it whole.
+  if (!(await unchanged(file, file.handle))) {
+    await readCopyRest(file, print);
+    restart(file);
+  }
   await readNew(file, print);
   const current = await stat(file.path).catch(() => undefined);
   // Missing: mid-rotation (renamed, not yet recreated); the next poll finds the new file.
@@ -163,6 +166,26 @@ async function follow(file: LogFile, print: Print): Promise<void> {
   }
   await reopen(file);
   await readNew(file, print);
+}
+
+// Copied, then truncated (daemon.log's own rotation to daemon.log.1, logrotate's copytruncate): the lines written
+// after the last read and before the copy are in the copy only. They are read from it, as `tail -F` would have, when
+// `<file>.1` holds what was read of the file where it was (else it is an older copy, or the file was only emptied).
+async function readCopyRest(file: LogFile, print: Print): Promise<void> {
+  // Nothing read yet: nothing to tell the file's copy from an older one by.
+  if (file.offset === 0 || !file.handle) return;
+  const copy = await open(`${file.path}.1`, 'r').catch(() => undefined);
+  if (!copy) return;
+  const own = file.handle;
+  try {
+    if (!(await unchanged(file, copy))) return;
+    file.handle = copy;
+    await readNew(file, print);
+    if (file.partial.length > 0) print(file, file.partial.toString('utf8'));
+  } finally {
+    file.handle = own;
+    await copy.close();
+  }
 }
 
 const gunzipped = (bytes: Buffer): Promise<Buffer | undefined> => promisify(gunzip)(bytes).catch(() => undefined);
