@@ -596,6 +596,10 @@ export class Scheduler {
   }
 
   #onMessage(worker: PoolWorker, message: WorkerMessage): void {
+    // Sent before the pool stopped it (a shrink, close, idle retirement) and delivered after: a child process's IPC
+    // channel still hands over what the child wrote before it was killed. The pool is done with this worker: a late
+    // READY would count it as started twice (#starting below zero), a late LOAD_FAILED would report a second error.
+    if (worker.gone) return;
     switch (message[0]) {
       case RESULT:
       case FAILURE: {
