@@ -245,7 +245,10 @@ export class Scheduler {
       worker.retiring = true;
       this.#retiring++;
       const head = worker.inFlight[0];
-      this.#queue.unshiftAll(worker.takeBack(worker.inFlight.length, undefined));
+      const taken = worker.takeBack(worker.inFlight.length, undefined);
+      // Its timeout (if it had reached the head) keeps running: should it expire before the task starts, it says why.
+      for (const task of taken) task.putBack = 'resize';
+      this.#queue.unshiftAll(taken);
       if (worker.inFlight[0] !== head) this.#headLeft(worker, performance.now());
     }
   }
@@ -596,6 +599,10 @@ export class Scheduler {
   }
 
   #onMessage(worker: PoolWorker, message: WorkerMessage): void {
+    // Sent before the pool stopped it (a shrink, close, idle retirement) and delivered after: a child process's IPC
+    // channel still hands over what the child wrote before it was killed. The pool is done with this worker: a late
+    // READY would count it as started twice (#starting below zero), a late LOAD_FAILED would report a second error.
+    if (worker.gone) return;
     switch (message[0]) {
       case RESULT:
       case FAILURE: {
@@ -703,6 +710,7 @@ export class Scheduler {
     } else if (suspect !== undefined) {
       suspect.suspect = true;
     }
+    for (const task of requeue) task.putBack = 'death';
     this.#queue.unshiftAll(requeue);
     // Settled once the others are back in the queue: settling may call the caller's onTiming, which may destroy() or
     // close({ force: true }) the pool, and those must find them there (put back after, they never settled).
@@ -888,16 +896,19 @@ export class Scheduler {
     if (timeout <= 0) return;
     task.timer = setTimeout(() => {
       task.timer = undefined;
+      // Why it left the worker it had reached the head of without starting there: its worker died (see #onExit), or a
+      // shrink took it back (see #shrink).
+      const when = task.putBack === 'resize' ? 'resized' : 'resent';
       if (task.state === QUEUED) {
-        // Put back after its worker died before starting it (see #onExit), and waiting for another.
+        // Put back, and waiting for another worker.
         this.#queue.removed();
-        this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), 'resent'));
+        this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), when));
       } else if (task.state === SENT) {
         const worker = this.#workerOf(task);
         if (worker !== undefined && worker.inFlight[0] !== task && worker.transport.tryCancel(task.seq)) {
           // Resent behind another task and not started: cancel it there, as an abort would; its worker goes on.
           worker.inFlight.splice(worker.inFlight.indexOf(task), 1);
-          this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), 'resent'));
+          this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), when));
         } else {
           this.#stopRunning(task, new TaskTimeoutError(timeout, this.#workerKind()));
         }

@@ -31,6 +31,11 @@ export class Task {
    * the claim, e.g. out of memory) may be what killed it. It runs elsewhere once; a second such death rejects it.
    */
   suspect = false;
+  /**
+   * Why it was last put back in the queue unstarted, from a worker it had reached the head of (so its timeout runs):
+   * that worker died ('death'), or a shrink took it back ('resize'). Names the cause should its timeout expire unstarted.
+   */
+  putBack: 'death' | 'resize' | undefined = undefined;
   /** `run()`'s onTiming, set after construction: rarely used, so it stays out of the constructor's hot signature. */
   onTiming: ((timing: TaskTiming) => void) | undefined = undefined;
 
