@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { alive, fixture, freePort, get, isEvent, killAll, startHive, tempApp, until } from './helpers.js';
+import { startNewConnectionLoad } from './new-connection-load.js';
+
+after(killAll);
+
+// A SIGTERM sent to the one process of `-i 1`: it used to drain at once and its slot was restarted only after its exit,
+// so the port was closed meanwhile and every client got ECONNREFUSED. Its replacement is now forked at once, and it
+// serves on until that one is ready: none is refused.
+test('SIGTERM sent to the one process of -i 1 under connection-per-request load: no request fails', async () => {
+  const port = await freePort();
+  const hive = startHive([fixture('app.js'), '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const load = startNewConnectionLoad(port, 8);
+  const pids = [hive.readyPids().get(0)!];
+  const exitOf = (pid: number) => hive.records.find(isEvent('exit', { pid }));
+  for (let round = 0; round < 5; round++) {
+    const old = pids.at(-1)!;
+    // Past --min-uptime since it was ready: a SIGTERM before that is a crash for the restart rules, with no handover.
+    await delay(300);
+    process.kill(old, 'SIGTERM');
+    await until(() => {
+      const now = hive.readyPids().get(0);
+      return now !== undefined && now !== old;
+    }, 'the replacement ready');
+    pids.push(hive.readyPids().get(0)!);
+    await until(() => exitOf(old) !== undefined, 'the old process exited');
+  }
+  const { ok, failed, hung, errors } = await load.stop();
+  assert.equal(failed + hung, 0, `${failed} failed ${JSON.stringify(errors)}, ${hung} hung (ok ${ok})`);
+  assert.ok(ok > 0);
+  assert.equal(new Set(pids).size, pids.length, `pids: ${pids.join(' ')}`);
+  for (const [round, pid] of pids.slice(0, -1).entries()) {
+    const exit = exitOf(pid)!;
+    assert.equal(exit.code, 0);
+    assert.equal(exit.retiredBy, 'SIGTERM');
+    // The replacement was ready before the old process exited, and no second one was started.
+    const exitAt = hive.records.indexOf(exit);
+    const readyAt = hive.records.findIndex(isEvent('worker', { pid: pids[round + 1], state: 'ready' }));
+    assert.ok(readyAt < exitAt, `round ${round}: replacement ready at record ${readyAt}, old exit at ${exitAt}`);
+  }
+  const restarts = hive.records.filter(isEvent('restart'));
+  assert.equal(restarts.length, 5);
+  assert.ok(restarts.every((restart) => restart.retiredBy === 'SIGTERM' && restart.attempt === 0));
+  assert.equal(hive.records.filter(isEvent('worker', { state: 'starting' })).length, 6);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+// The old process may end otherwise once its replacement is forked: its own SIGTERM handler exits at once, with an
+// error code. Its exit is reported as what it was (a crash), but the replacement already fills the slot: nothing more
+// is started, and the slot's crash-loop count is not charged.
+test('a process that crashes on its SIGTERM after its replacement was forked: no second process starts', async () => {
+  const port = await freePort();
+  const source = `
+    import http from 'node:http';
+    process.on('SIGTERM', () => setTimeout(() => process.exit(3), 20));
+    http.createServer((req, res) => res.end(String(process.pid))).listen(Number(process.env.PORT), '127.0.0.1');
+  `;
+  const { app } = tempApp('hive-sigterm-crash-', source);
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const old = hive.readyPids().get(0)!;
+  await delay(300);
+  process.kill(old, 'SIGTERM');
+  const exit = await hive.waitFor(isEvent('exit', { pid: old }), 'the old process exited');
+  const fresh = await hive.waitFor(
+    (r) => isEvent('worker', { instance: 0, state: 'ready' })(r) && r.pid !== old,
+    'the replacement ready',
+  );
+  assert.equal(exit.code, 3);
+  assert.equal(exit.retiredBy, undefined);
+  assert.equal(exit.noRestart, undefined);
+  // The restart a crash gets comes with its exit event: none did.
+  const restarts = hive.records.filter(isEvent('restart'));
+  assert.deepEqual(
+    restarts.map((r) => [r.attempt, r.retiredBy]),
+    [[0, 'SIGTERM']],
+  );
+  assert.deepEqual(
+    hive.records.filter(isEvent('worker', { state: 'starting' })).map((r) => r.pid),
+    [old, fresh.pid],
+  );
+  assert.equal(hive.records.filter(isEvent('errored')).length, 0);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+// The replacement's start waits on a file the test creates, so that a reload or a stop lands while it starts and the
+// old process still serves.
+const gatedApp = () =>
+  tempApp(
+    'hive-sigterm-gate-',
+    `
+    import { existsSync } from 'node:fs';
+    import http from 'node:http';
+    import { join } from 'node:path';
+    const dir = import.meta.dirname;
+    if (existsSync(join(dir, 'slow'))) while (!existsSync(join(dir, 'go'))) await new Promise((r) => setTimeout(r, 20));
+    const reply = (req, res) => res.end(JSON.stringify({ pid: process.pid }));
+    http.createServer(reply).listen(Number(process.env.PORT), '127.0.0.1');
+  `,
+  );
+
+test('a reload during the handover replaces the replacement, and retires the old process too', async () => {
+  const port = await freePort();
+  const { dir, app } = gatedApp();
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const old = hive.readyPids().get(0)!;
+  writeFileSync(join(dir, 'slow'), '');
+  await delay(300);
+  process.kill(old, 'SIGTERM');
+  const first = await hive.waitFor(
+    (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
+    'the replacement forked',
+  );
+  hive.kill('SIGHUP');
+  const second = await hive.waitFor(
+    (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old && r.pid !== first.pid,
+    "the reload's process forked",
+  );
+  // The old process still serves while both start.
+  assert.equal((await get(port)).pid, old);
+  writeFileSync(join(dir, 'go'), '');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload done', 30_000);
+  assert.equal(hive.readyPids().get(0), second.pid);
+  assert.equal((await get(port)).pid, second.pid);
+  const exits = new Map(hive.records.filter(isEvent('exit')).map((r) => [r.pid, r]));
+  assert.ok(exits.has(old) && exits.has(first.pid), 'the old process and the first replacement exited');
+  assert.equal(hive.records.filter(isEvent('worker', { state: 'starting' })).length, 3);
+  assert.ok(hive.records.filter(isEvent('restart')).every((r) => r.retiredBy === 'SIGTERM'));
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test('a stop during the handover retires the old process and the replacement still starting', async () => {
+  const port = await freePort();
+  const { dir, app } = gatedApp();
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const old = hive.readyPids().get(0)!;
+  writeFileSync(join(dir, 'slow'), '');
+  await delay(300);
+  process.kill(old, 'SIGTERM');
+  const fresh = await hive.waitFor(
+    (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
+    'the replacement forked',
+  );
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  assert.ok(!alive(old) && !alive(fresh.pid as number));
+  assert.equal(hive.records.filter(isEvent('worker', { state: 'starting' })).length, 2);
+});
