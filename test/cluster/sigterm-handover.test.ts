@@ -156,3 +156,53 @@ test('a stop during the handover retires the old process and the replacement sti
   assert.ok(!alive(old) && !alive(fresh.pid as number));
   assert.equal(hive.records.filter(isEvent('worker', { state: 'starting' })).length, 2);
 });
+
+test('a replacement that fails to start is a crash of the slot; the old process drains once it has failed', async () => {
+  const port = await freePort();
+  const source = `
+    import { rmSync } from 'node:fs';
+    import http from 'node:http';
+    import { join } from 'node:path';
+    // The first start after the test wrote this file fails, once.
+    try {
+      rmSync(join(import.meta.dirname, 'fail'));
+      throw new Error('this start fails');
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+    }
+    const reply = (req, res) => res.end(JSON.stringify({ pid: process.pid }));
+    http.createServer(reply).listen(Number(process.env.PORT), '127.0.0.1');
+  `;
+  const { dir, app } = tempApp('hive-sigterm-fail-', source);
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms', '--restart-delay', '50ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const old = hive.readyPids().get(0)!;
+  writeFileSync(join(dir, 'fail'), '');
+  await delay(300);
+  process.kill(old, 'SIGTERM');
+  // The replacement's crash goes through the restart rules (attempt 1), not the old process's exit.
+  const crashRestart = await hive.waitFor(isEvent('restart', { attempt: 1 }), 'the crash restart');
+  const failed = hive.records.find(
+    (r) => isEvent('exit')(r) && r.pid !== old && hive.records.indexOf(r) < hive.records.indexOf(crashRestart),
+  );
+  assert.ok(failed, 'the replacement exited before its crash restart');
+  assert.notEqual(failed.code, 0);
+  const exit = await hive.waitFor(isEvent('exit', { pid: old }), 'the old process exited');
+  assert.equal(exit.code, 0);
+  assert.equal(exit.retiredBy, 'SIGTERM');
+  // It served on until then.
+  assert.ok(hive.records.indexOf(exit) > hive.records.indexOf(failed), 'the old process exited after the replacement');
+  await until(() => {
+    const now = hive.readyPids().get(0);
+    return now !== undefined && now !== old;
+  }, 'a replacement ready');
+  assert.deepEqual(
+    hive.records.filter(isEvent('restart')).map((r) => [r.attempt, r.retiredBy]),
+    [
+      [0, 'SIGTERM'],
+      [1, undefined],
+    ],
+  );
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
