@@ -104,6 +104,8 @@ export class WorkerProcess extends EventEmitter {
   #drainingOnSignal = false;
   // Its drain on such a SIGTERM waits for releaseDrain() (the slot's replacement is starting).
   #held = false;
+  // The signal of the process group a retirement came with (see retire()).
+  #groupSignal: 'SIGINT' | undefined;
   // Retired, or signalled to shut down, while starting: a ready signal it sends after that does not count.
   #quitting = false;
   #killed = false;
@@ -255,6 +257,7 @@ export class WorkerProcess extends EventEmitter {
     if (this.#state === 'stopped') return this.gone;
     if (!this.#retiring) {
       this.#retiring = true;
+      this.#groupSignal = groupSignal;
       this.#trackTree();
       const starting = this.#state === 'starting';
       this.#quit();
@@ -293,10 +296,18 @@ export class WorkerProcess extends EventEmitter {
   }
 
   // The drain of a SIGTERM sent to the process: still not a retirement the primary asked for (no `expected`, no tree
-  // stop), but bounded by killTimeout as one is. A retirement begun meanwhile has sent its own shutdown.
+  // stop), but bounded by killTimeout as one is. Sent to one being retired too: a process retired while starting got
+  // the primary's SIGTERM, not its message, and its runtime waits for this word (ENV.sigtermHandover); a second
+  // shutdown joins the first.
   #drainOnSignal(): void {
-    if (this.#state === 'stopped' || this.#retiring) return;
-    this.send({ hive: 1, type: 'shutdown', idleGrace: this.#options.drainIdleGrace });
+    if (this.#state === 'stopped') return;
+    const groupSignal = this.#groupSignal;
+    this.send({
+      hive: 1,
+      type: 'shutdown',
+      idleGrace: this.#options.drainIdleGrace,
+      ...(groupSignal ? { groupSignal } : {}),
+    });
     this.#armKillTimer();
   }
 

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Supervisor, type SupervisorEvent } from '../../dist/cluster/index.js';
 import { alive, fixture, freePort, get, isEvent, killAll, startHive, tempApp, until } from './helpers.js';
 import { startNewConnectionLoad } from './new-connection-load.js';
 
@@ -100,6 +101,7 @@ const gatedApp = () =>
     import http from 'node:http';
     import { join } from 'node:path';
     const dir = import.meta.dirname;
+    console.log('started');
     if (existsSync(join(dir, 'slow'))) while (!existsSync(join(dir, 'go'))) await new Promise((r) => setTimeout(r, 20));
     const reply = (req, res) => res.end(JSON.stringify({ pid: process.pid }));
     http.createServer(reply).listen(Number(process.env.PORT), '127.0.0.1');
@@ -151,10 +153,17 @@ test('a stop during the handover retires the old process and the replacement sti
     (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
     'the replacement forked',
   );
+  // Its runtime is loaded: the primary's SIGTERM reaches its handler, not the default action.
+  await hive.waitFor((r) => r.kind === 'log' && r.pid === fresh.pid && r.line === 'started', 'the app code running');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
   assert.ok(!alive(old) && !alive(fresh.pid as number));
   assert.equal(hive.records.filter(isEvent('worker', { state: 'starting' })).length, 2);
+  // Both drained and exited on the stop's word, none ended by --kill-timeout's SIGKILL.
+  const byPid = new Map(hive.records.filter(isEvent('exit')).map((r) => [r.pid, [r.code, r.signal]]));
+  assert.deepEqual(byPid.get(old), [0, null]);
+  assert.deepEqual(byPid.get(fresh.pid), [0, null]);
+  assert.equal(hive.records.filter(isEvent('killed')).length, 0);
 });
 
 test('a replacement that fails to start is a crash of the slot; the old process drains once it has failed', async () => {
@@ -205,4 +214,32 @@ test('a replacement that fails to start is a crash of the slot; the old process 
   );
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+});
+
+test('a scale down during the handover retires the replacement and the old process, and waits for both', async () => {
+  const port = await freePort();
+  const { dir, app } = gatedApp();
+  const sup = new Supervisor({ script: app, instances: 2, port, minUptime: 100 });
+  const events: SupervisorEvent[] = [];
+  sup.on('event', (event: SupervisorEvent) => events.push(event));
+  try {
+    await sup.start();
+    const old = sup.workers.find((w) => w.instance === 1)!.pid;
+    writeFileSync(join(dir, 'slow'), '');
+    await delay(300);
+    process.kill(old, 'SIGTERM');
+    await until(() => sup.workers.some((w) => w.instance === 1 && w.state === 'starting'), 'the replacement forked');
+    const fresh = sup.workers.find((w) => w.instance === 1 && w.state === 'starting')!.pid;
+    const result = await sup.scale(1);
+    assert.deepEqual(result.removed, [{ instance: 1, pid: fresh }]);
+    assert.ok(!alive(old) && !alive(fresh), 'both exited when the scale resolved');
+    assert.deepEqual(
+      sup.workers.map((w) => w.instance),
+      [0],
+    );
+    const restarts = events.filter((e) => e.type === 'restart');
+    assert.deepEqual(restarts, [{ type: 'restart', instance: 1, attempt: 0, delay: 0, retiredBy: 'SIGTERM' }]);
+  } finally {
+    await sup.stop();
+  }
 });
