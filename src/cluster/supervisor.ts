@@ -45,7 +45,8 @@ export type SupervisorEvent =
   | { type: 'worker'; instance: number; pid: number; state: WorkerState; listen?: { address: string; port: number } }
   // noRestart: the process exited on its own and is not restarted, and why.
   | ({ type: 'exit'; instance: number; pid: number; noRestart?: NoRestartReason } & WorkerExit)
-  // retiredBy: the process retired on a SIGTERM sent to it directly (WorkerExit.retiredBy): not a crash, attempt 0.
+  // retiredBy: the process retires on a SIGTERM sent to it directly (WorkerExit.retiredBy): not a crash, attempt 0;
+  // said as its replacement is forked, before its exit (see #handOver), or after it when none was forked first.
   | { type: 'restart'; instance: number; attempt: number; delay: number; retiredBy?: 'SIGTERM' }
   | { type: 'errored'; instance: number; code: number | null; signal: string | null; stderrTail: string[] }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
@@ -163,6 +164,9 @@ interface Slot {
   errored: boolean;
   replacing: boolean;
   removed: boolean;
+  // The process that drains on a SIGTERM of its own while the replacement forked for it fills the slot (#handOver),
+  // until it exits.
+  handedOver: WorkerProcess | undefined;
   // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
   // reload that aborted before reaching the slot leaves it on the environment it runs.
   env: Record<string, string> | undefined;
@@ -545,6 +549,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       errored: false,
       replacing: false,
       removed: false,
+      handedOver: undefined,
       env: this.#baseEnv,
     };
   }
@@ -573,6 +578,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       [ENV.reportInterval]: String(options.memoryReportInterval),
     };
     if (options.port !== undefined) env.PORT = String(options.port);
+    // A SIGTERM sent to a process directly: it serves on until the primary's `shutdown` (see #handOver).
+    env[ENV.sigtermHandover] = '1';
     if (options.sticky) env[ENV.stickyPort] = String(options.port);
     if (options.sticky?.by === 'cookie') env[ENV.stickyCookie] = '1';
     if (options.socket !== undefined) {
@@ -636,8 +643,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       },
       () => {},
     );
+    worker.on('draining', () => this.#handOver(slot, worker));
     worker.on('exit', (exit: WorkerExit) => {
       this.#live.delete(worker);
+      if (slot.handedOver === worker) slot.handedOver = undefined;
       this.#leaving.add(worker.gone);
       void worker.gone.then(() => this.#leaving.delete(worker.gone));
       this.#router?.forget(worker);
@@ -696,14 +705,39 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (this.#stopping || slot.removed || slot.worker) return;
-      const replacement = this.#fork(slot, slot.env);
-      slot.worker = replacement;
-      // Not ready in time counts as one more crash of the slot.
-      replacement.whenReady().catch((error: Error) => {
-        this.#emit({ type: 'warning', message: error.message });
-        replacement.kill(false);
-      });
+      this.#forkInSlot(slot);
     }, delay);
+  }
+
+  // The slot's next process, its own at once: its exit, ready or not, is the slot's, under the restart rules.
+  #forkInSlot(slot: Slot): WorkerProcess {
+    const replacement = this.#fork(slot, slot.env);
+    slot.worker = replacement;
+    // Not ready in time counts as one more crash of the slot.
+    replacement.whenReady().catch((error: Error) => {
+      this.#emit({ type: 'warning', message: error.message });
+      replacement.kill(false);
+    });
+    return replacement;
+  }
+
+  /**
+   * A process said it drains on a SIGTERM of its own. When its clean exit would restart the slot at once (a retirement,
+   * see #onExit), the slot's replacement is forked now, in its place, and the process keeps serving (its drain held)
+   * until that one is ready or has failed: the port is never left without a listening process (with `-i 1` it would
+   * refuse clients until the restarted one listened), nor a slot's capacity gone for the drain. Its exit then starts
+   * nothing: the slot has its process (see #isCrash). Otherwise it drains now, and its exit goes through #onExit.
+   */
+  #handOver(slot: Slot, worker: WorkerProcess): void {
+    const clean: WorkerExit = { code: 0, signal: null, expected: false, killed: false };
+    if (!this.#isCrash(slot, worker, clean) || upFor(worker) < this.options.minUptime) return;
+    if (noRestartReason(this.options, 0) !== undefined) return;
+    worker.holdDrain();
+    // A retirement's restart: asked for, not a crash (attempt 0, not counted in restarts), said before its exit.
+    this.#emit({ type: 'restart', instance: slot.instance, attempt: 0, delay: 0, retiredBy: 'SIGTERM' });
+    slot.handedOver = worker;
+    const release = () => worker.releaseDrain();
+    this.#forkInSlot(slot).whenReady().then(release, release);
   }
 
   /**
@@ -732,13 +766,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.env = base;
     slot.errored = false;
     slot.policy.reset();
-    return { retired: old ? old.retire() : Promise.resolve(), oldPid: old?.pid ?? null, newPid: replacement.pid };
+    return { retired: this.#retireSlot(slot, old), oldPid: old?.pid ?? null, newPid: replacement.pid };
   }
 
   #removeSlot(slot: Slot): Promise<unknown> {
     slot.removed = true;
     clearTimeout(slot.restartTimer);
-    return slot.worker ? slot.worker.retire() : Promise.resolve();
+    return this.#retireSlot(slot, slot.worker);
+  }
+
+  // Retires the slot's (former) process, and the one still draining on a SIGTERM of its own beside it (#handOver): a
+  // reload, scale or memory replacement awaits both, as their slot's leaving processes.
+  #retireSlot(slot: Slot, worker: WorkerProcess | undefined): Promise<unknown> {
+    const leaving = [worker, slot.handedOver].filter((one) => one !== undefined);
+    return Promise.all(leaving.map((one) => one.retire()));
   }
 
   // A worker reports its memory from its own event loop: one blocked after allocating (a runaway loop) never reports

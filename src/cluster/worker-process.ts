@@ -32,8 +32,9 @@ export interface WorkerExit {
   /**
    * `SIGTERM` when the process retired on a SIGTERM sent to it directly, not by the primary: it told the primary it
    * was draining and exited with code 0. Asked for (by whoever sent the signal), so not a crash, though not `expected`
-   * either: the primary restarts the slot, as PM2 does, without counting it as a crash restart. Also when its drain
-   * overran killTimeout and the primary's SIGKILL ended it (`killed`), as a stop that overruns is still a stop.
+   * either: the primary refills the slot (its replacement forked while it drains), as PM2 restarts it, without
+   * counting it as a crash restart. Also when its drain overran killTimeout and the primary's SIGKILL ended it
+   * (`killed`), as a stop that overruns is still a stop.
    */
   retiredBy?: 'SIGTERM';
 }
@@ -67,10 +68,10 @@ const STDERR_TAIL = 20;
  * with SIGKILL escalation, and its output split into lines.
  *
  * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
- * MetricsReport message), `app-metrics` (the app's prom-client metrics, asked for), `broadcast` (data: the app's
- * `broadcast()`), `killed` (killTimeout overrun, SIGKILL sent), `warning` (message), `sticky-listen` (id, host: the
- * app's server asks for the sticky port, to answer with a `sticky-listening` message), `sticky-return` (socket, head:
- * a sticky connection it got while draining).
+ * MetricsReport message), `draining` (it drains on a SIGTERM of its own: see holdDrain), `app-metrics` (the app's
+ * prom-client metrics, asked for), `broadcast` (data: the app's `broadcast()`), `killed` (killTimeout overrun, SIGKILL
+ * sent), `warning` (message), `sticky-listen` (id, host: the app's server asks for the sticky port, to answer with a
+ * `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -101,6 +102,10 @@ export class WorkerProcess extends EventEmitter {
   #retiring = false;
   // It said it drains on a SIGTERM of its own (the runtime's `draining`).
   #drainingOnSignal = false;
+  // Its drain on such a SIGTERM waits for releaseDrain() (the slot's replacement is starting).
+  #held = false;
+  // The signal of the process group a retirement came with (see retire()).
+  #groupSignal: 'SIGINT' | undefined;
   // Retired, or signalled to shut down, while starting: a ready signal it sends after that does not count.
   #quitting = false;
   #killed = false;
@@ -184,12 +189,14 @@ export class WorkerProcess extends EventEmitter {
         // process's close of the server, and one still on its way is lost if the process exits first (the primary
         // keeps its copy open, unanswered). IPC keeps order: when the answer arrives, nothing sent before is pending.
         if (message?.type === 'flush') this.send({ hive: 1, type: 'flushed' });
-        // Not a retirement the primary asked for: the slot is restarted after the exit (see WorkerExit.retiredBy).
-        if (message?.type === 'draining' && this.#state !== 'stopped') {
+        // Not a retirement the primary asked for (see WorkerExit.retiredBy). A `draining` listener may hold its drain
+        // (holdDrain) while the slot's replacement starts; else it is told to drain now.
+        if (message?.type === 'draining' && this.#state !== 'stopped' && !this.#drainingOnSignal) {
           this.drainingAt ??= Date.now();
           this.#drainingOnSignal = true;
           this.#quit();
-          this.#armKillTimer();
+          this.emit('draining');
+          if (!this.#held) this.#drainOnSignal();
         }
         if (message?.type === 'broadcast') this.emit('broadcast', message.data);
         if (message?.type !== 'memory' && message?.type !== 'metrics') return;
@@ -250,6 +257,7 @@ export class WorkerProcess extends EventEmitter {
     if (this.#state === 'stopped') return this.gone;
     if (!this.#retiring) {
       this.#retiring = true;
+      this.#groupSignal = groupSignal;
       this.#trackTree();
       const starting = this.#state === 'starting';
       this.#quit();
@@ -269,6 +277,38 @@ export class WorkerProcess extends EventEmitter {
       this.#armKillTimer();
     }
     return this.gone;
+  }
+
+  /**
+   * Keeps a process that said it drains on a SIGTERM of its own serving, its drain not started and no kill timer
+   * armed, until {@link releaseDrain}: called from a `draining` listener, while the slot's replacement starts (the
+   * runtime waits for the primary's `shutdown` under ENV.sigtermHandover).
+   */
+  holdDrain(): void {
+    this.#held = true;
+  }
+
+  /** Starts the drain {@link holdDrain} held (the primary's `shutdown`, killTimeout from now); once only. */
+  releaseDrain(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#drainOnSignal();
+  }
+
+  // The drain of a SIGTERM sent to the process: still not a retirement the primary asked for (no `expected`, no tree
+  // stop), but bounded by killTimeout as one is. Sent to one being retired too: a process retired while starting got
+  // the primary's SIGTERM, not its message, and its runtime waits for this word (ENV.sigtermHandover); a second
+  // shutdown joins the first.
+  #drainOnSignal(): void {
+    if (this.#state === 'stopped') return;
+    const groupSignal = this.#groupSignal;
+    this.send({
+      hive: 1,
+      type: 'shutdown',
+      idleGrace: this.#options.drainIdleGrace,
+      ...(groupSignal ? { groupSignal } : {}),
+    });
+    this.#armKillTimer();
   }
 
   /**

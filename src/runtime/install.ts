@@ -73,10 +73,21 @@ export function install(): RuntimeState {
   state.sigintListener = onSigint;
   process.on('SIGINT', onSigint);
   process.on('SIGHUP', () => {});
+  // Told the primary of a SIGTERM, and serving on until its `shutdown` (ENV.sigtermHandover).
+  let handingOver = false;
   process.on('SIGTERM', () => {
     // Sent to this process directly, not through the primary: the primary still counts it ready, and in sticky mode
     // would keep handing it connections that a draining process can only refuse.
-    if (runtimeState().shuttingDown === undefined) sendToPrimary({ hive: 1, type: 'draining' });
+    if (runtimeState().shuttingDown === undefined && !handingOver) {
+      sendToPrimary({ hive: 1, type: 'draining' });
+      // Closing the servers now would leave the port of `-i 1` closed (clients refused) until a process forked after
+      // the exit listens: the primary starts the replacement first, and its `shutdown` then starts the drain. A
+      // second SIGTERM does not wait.
+      if (process.env[ENV.sigtermHandover] === '1' && process.connected) {
+        handingOver = true;
+        return;
+      }
+    }
     void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace]));
   });
   state.signalsHandled = true;

@@ -87,6 +87,12 @@ export const ENV = {
    */
   shutdownMessage: 'HIVE_SHUTDOWN_MESSAGE',
   /**
+   * `1`: on a SIGTERM sent to it directly, the process says `draining` and keeps serving until the primary's
+   * `shutdown`, which a cluster primary sends once the slot's replacement is ready (or at once when it starts none):
+   * the port is never left without a listening process. Unset (an older primary): it drains at once.
+   */
+  sigtermHandover: 'HIVE_SIGTERM_HANDOVER',
+  /**
    * Read by the primary, not the app: PM2's `instance_var` (a variable the primary sets to the instance number in place of NODE_APP_INSTANCE)
    * and `increment_var` (a variable the primary adds the instance number to: `PORT` 3000 is 3000, 3001, ...).
    */
@@ -118,8 +124,9 @@ export type WorkerMessage =
   | { hive: 1; type: 'sticky-listen'; id: number; host: string | null }
   | { hive: 1; type: 'ready' }
   /**
-   * The process started to drain on its own (a SIGTERM sent to it directly, not the primary's `shutdown`): the
-   * primary must stop handing it connections (sticky mode) before it exits.
+   * The process got a SIGTERM sent to it directly, not the primary's `shutdown`: the primary must stop handing it
+   * connections (sticky mode) before it exits. With {@link ENV.sigtermHandover} it drains only at the primary's
+   * `shutdown`, else at once.
    */
   | { hive: 1; type: 'draining' }
   /**

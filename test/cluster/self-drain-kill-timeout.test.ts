@@ -20,6 +20,9 @@ test('a worker SIGTERMed from outside whose drain never ends is SIGKILLed after 
   process.kill(pid, 'SIGTERM');
   // On the old code the process drains for ever and its slot is never refilled: bounded here, not by the test runner.
   await poll(() => textReadyPid(hive.lines, 0, pid), 'worker 0 replaced', { timeoutMs: 30_000 });
+  // Its replacement is forked at once, and serves before the old one's drain ends (sigterm-handover.test.ts).
+  const exited = `worker 0 (pid ${pid}) exited`;
+  await poll(() => hive.lines.some((line) => line.includes(exited)), 'the old one killed', { timeoutMs: 30_000 });
   const text = hive.lines.join('\n');
   assert.match(text, new RegExp(`worker 0 \\(pid ${pid}\\) overran killTimeout; SIGKILL sent$`, 'm'));
   assert.match(

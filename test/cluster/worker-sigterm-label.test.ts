@@ -16,6 +16,9 @@ for (const balance of [[], ['--sticky', 'ip']]) {
     await setTimeout(1_200);
     process.kill(pid, 'SIGTERM');
     await poll(() => textReadyPid(hive.lines, 0, pid), 'worker 0 restarted');
+    // Its replacement is ready before it drains and exits (sigterm-handover.test.ts).
+    const exited = `worker 0 (pid ${pid}) exited`;
+    await poll(() => hive.lines.some((line) => line.includes(exited)), 'the old one exited');
     const text = hive.lines.join('\n');
     assert.match(
       text,

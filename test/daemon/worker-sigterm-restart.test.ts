@@ -26,14 +26,17 @@ test('a worker SIGTERMed from outside is restarted, not counted as a restart, an
   await setTimeout(1_200);
   process.kill(first, 'SIGTERM');
   const second = await workerPid('t', first);
+  // Its replacement is ready before it drains and exits (test/cluster/sigterm-handover.test.ts).
+  const exit = `worker 0 (pid ${first}) exited with code 0 (retired on a SIGTERM sent to it)`;
+  const monit = async () => (await hive.json<HiveSnapshot>(['monit', 't', '--once'])).apps[0]!;
+  await waitFor(async () => (await monit()).events.some((e) => e.text.includes(`(pid ${first}) exited`)), 'its exit');
 
   const described = await hive.json<Described>(['describe', 't']);
   assert.equal(described.restarts, 0);
   assert.equal(await restartsTotal(described.metrics!), 0);
-  const app = (await hive.json<HiveSnapshot>(['monit', 't', '--once'])).apps[0]!;
+  const app = await monit();
   assert.equal(app.restarts, 0);
   const texts = app.events.map((e) => e.text);
-  const exit = `worker 0 (pid ${first}) exited with code 0 (retired on a SIGTERM sent to it)`;
   assert.ok(texts.includes(exit), texts.join(' | '));
   assert.ok(
     texts.includes('restarting worker 0 (a retirement, not a crash: not counted in restarts)'),
