@@ -23,6 +23,13 @@ import { stickySlot } from './sticky-slot.js';
 import { UnresponsiveWatch } from './unresponsive-watch.js';
 import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
+// How long a process that drains on a SIGTERM of its own waits, still serving, before its slot's replacement is
+// forked (#handOver). A signal to the whole group (systemd's KillMode=control-group, `kill -TERM -<pgid>`) reaches the
+// primary and its processes at once, and their `draining` may be read before the primary's own signal handler runs:
+// the stop that follows within a few ms would retire a replacement forked at once (a wasted fork per slot, and its
+// "did not become ready" warning). The process keeps serving meanwhile, so the wait costs clients nothing.
+const HANDOVER_FORK_DELAY_MS = 250;
+
 /**
  * The app as a whole. `errored`: a slot crash-looped and stopped restarting (a reload revives it). `stopped`: after
  * stop(), or once every slot's process has exited and none is restarted (`autorestart: false`, `stopExitCodes`).
@@ -167,6 +174,10 @@ interface Slot {
   // The process that drains on a SIGTERM of its own while the replacement forked for it fills the slot (#handOver),
   // until it exits.
   handedOver: WorkerProcess | undefined;
+  // Until the replacement for a process draining on a SIGTERM of its own is forked (HANDOVER_FORK_DELAY_MS).
+  handOverTimer: NodeJS.Timeout | undefined;
+  // The replacement a reload or memory replacement is starting for the slot, until it is ready or has failed.
+  incoming: WorkerProcess | undefined;
   // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
   // reload that aborted before reaching the slot leaves it on the environment it runs.
   env: Record<string, string> | undefined;
@@ -476,7 +487,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   stop(options: { signal?: 'SIGINT' } = {}): Promise<void> {
     this.#stopping ??= (async () => {
       this.#setState('stopping');
-      for (const slot of this.#slots) clearTimeout(slot.restartTimer);
+      for (const slot of this.#slots) {
+        clearTimeout(slot.restartTimer);
+        clearTimeout(slot.handOverTimer);
+      }
       void this.#router?.close();
       await Promise.all([...this.#live].map((worker) => worker.retire(options.signal)));
       await Promise.all(this.#leaving);
@@ -550,6 +564,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       replacing: false,
       removed: false,
       handedOver: undefined,
+      handOverTimer: undefined,
+      incoming: undefined,
       env: this.#baseEnv,
     };
   }
@@ -647,6 +663,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     worker.on('exit', (exit: WorkerExit) => {
       this.#live.delete(worker);
       if (slot.handedOver === worker) slot.handedOver = undefined;
+      // Gone before its replacement was forked (it crashed, or a second SIGTERM drained it at once): its exit is the
+      // slot's, under the restart rules, as without a handover.
+      if (slot.worker === worker) {
+        clearTimeout(slot.handOverTimer);
+        slot.handOverTimer = undefined;
+      }
       this.#leaving.add(worker.gone);
       void worker.gone.then(() => this.#leaving.delete(worker.gone));
       this.#router?.forget(worker);
@@ -723,16 +745,35 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /**
    * A process said it drains on a SIGTERM of its own. When its clean exit would restart the slot at once (a retirement,
-   * see #onExit), the slot's replacement is forked now, in its place, and the process keeps serving (its drain held)
-   * until that one is ready or has failed: the port is never left without a listening process (with `-i 1` it would
-   * refuse clients until the restarted one listened), nor a slot's capacity gone for the drain. Its exit then starts
-   * nothing: the slot has its process (see #isCrash). Otherwise it drains now, and its exit goes through #onExit.
+   * see #onExit), the process keeps serving (its drain held), the slot's replacement is forked in its place after
+   * HANDOVER_FORK_DELAY_MS (#forkHandOver), and the process drains once that one is ready or has failed: the port is
+   * never left without a listening process (with `-i 1` it would refuse clients until the restarted one listened), nor
+   * a slot's capacity gone for the drain. Its exit then starts nothing: the slot has its process (see #isCrash).
+   * Otherwise it drains now, and its exit goes through #onExit.
    */
   #handOver(slot: Slot, worker: WorkerProcess): void {
     const clean: WorkerExit = { code: 0, signal: null, expected: false, killed: false };
     if (!this.#isCrash(slot, worker, clean) || upFor(worker) < this.options.minUptime) return;
     if (noRestartReason(this.options, 0) !== undefined) return;
     worker.holdDrain();
+    slot.handOverTimer = setTimeout(() => {
+      slot.handOverTimer = undefined;
+      this.#forkHandOver(slot, worker);
+    }, HANDOVER_FORK_DELAY_MS);
+  }
+
+  // The replacement of a process held draining by #handOver, unless what began in the wait has dealt with it: a stop,
+  // scale down or reload retires it (its shutdown sent), and its exit clears the timer. A reload's or memory
+  // replacement's process already starting for the slot is awaited: ready, it takes the slot and retires this one;
+  // failed, the handover goes on.
+  #forkHandOver(slot: Slot, worker: WorkerProcess): void {
+    if (this.#stopping || slot.removed || slot.worker !== worker || worker.state === 'stopped') return;
+    if (slot.incoming) {
+      // Settled after #replace's own wait on it (registered first), which has swapped the slot's process if it could.
+      const retry = () => this.#forkHandOver(slot, worker);
+      slot.incoming.whenReady().then(retry, retry);
+      return;
+    }
     // A retirement's restart: asked for, not a crash (attempt 0, not counted in restarts), said before its exit.
     this.#emit({ type: 'restart', instance: slot.instance, attempt: 0, delay: 0, retiredBy: 'SIGTERM' });
     slot.handedOver = worker;
@@ -749,11 +790,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     base: Record<string, string> | undefined,
   ): Promise<{ retired: Promise<unknown>; oldPid: number | null; newPid: number }> {
     const replacement = this.#fork(slot, base);
+    slot.incoming = replacement;
     try {
       await replacement.whenReady();
     } catch (error) {
       replacement.kill();
       throw new ReloadAbortedError(slot.instance, error);
+    } finally {
+      if (slot.incoming === replacement) slot.incoming = undefined;
     }
     if (this.#stopping || slot.removed) {
       await replacement.retire();
@@ -778,6 +822,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // Retires the slot's (former) process, and the one still draining on a SIGTERM of its own beside it (#handOver): a
   // reload, scale or memory replacement awaits both, as their slot's leaving processes.
   #retireSlot(slot: Slot, worker: WorkerProcess | undefined): Promise<unknown> {
+    // A process still waiting for its handover's fork is the slot's: retired here, it needs no replacement.
+    clearTimeout(slot.handOverTimer);
+    slot.handOverTimer = undefined;
     const leaving = [worker, slot.handedOver].filter((one) => one !== undefined);
     return Promise.all(leaving.map((one) => one.retire()));
   }

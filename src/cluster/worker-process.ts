@@ -281,8 +281,8 @@ export class WorkerProcess extends EventEmitter {
 
   /**
    * Keeps a process that said it drains on a SIGTERM of its own serving, its drain not started and no kill timer
-   * armed, until {@link releaseDrain}: called from a `draining` listener, while the slot's replacement starts (the
-   * runtime waits for the primary's `shutdown` under ENV.sigtermHandover).
+   * armed, until {@link releaseDrain}: called from a `draining` listener, until the slot's replacement is forked and
+   * has started (the runtime waits for the primary's `shutdown` under ENV.sigtermHandover).
    */
   holdDrain(): void {
     this.#held = true;

@@ -52,22 +52,30 @@ test('SIGTERM sent to the one process of -i 1 under connection-per-request load:
   assert.equal((await hive.exited).code, 0);
 });
 
-// The old process may end otherwise once its replacement is forked: its own SIGTERM handler exits at once, with an
-// error code. Its exit is reported as what it was (a crash), but the replacement already fills the slot: nothing more
-// is started, and the slot's crash-loop count is not charged.
+// The old process may end otherwise once its replacement is forked: its own SIGTERM handler exits, with an error
+// code (here once the test has seen the replacement forked). Its exit is reported as what it was (a crash), but the
+// replacement already fills the slot: nothing more is started, and the slot's crash-loop count is not charged.
 test('a process that crashes on its SIGTERM after its replacement was forked: no second process starts', async () => {
   const port = await freePort();
   const source = `
+    import { existsSync } from 'node:fs';
     import http from 'node:http';
-    process.on('SIGTERM', () => setTimeout(() => process.exit(3), 20));
+    import { join } from 'node:path';
+    const crash = join(import.meta.dirname, 'crash');
+    process.on('SIGTERM', () => setInterval(() => existsSync(crash) && process.exit(3), 20));
     http.createServer((req, res) => res.end(String(process.pid))).listen(Number(process.env.PORT), '127.0.0.1');
   `;
-  const { app } = tempApp('hive-sigterm-crash-', source);
+  const { dir, app } = tempApp('hive-sigterm-crash-', source);
   const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
   const old = hive.readyPids().get(0)!;
   await delay(300);
   process.kill(old, 'SIGTERM');
+  await hive.waitFor(
+    (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
+    'the replacement forked',
+  );
+  writeFileSync(join(dir, 'crash'), '');
   const exit = await hive.waitFor(isEvent('exit', { pid: old }), 'the old process exited');
   const fresh = await hive.waitFor(
     (r) => isEvent('worker', { instance: 0, state: 'ready' })(r) && r.pid !== old,
@@ -242,4 +250,96 @@ test('a scale down during the handover retires the replacement and the old proce
   } finally {
     await sup.stop();
   }
+});
+
+// A SIGTERM to the whole process group (systemd's KillMode=control-group for a unit running `hive run`, `kill -TERM
+// -<pgid>`) reaches the primary and its processes at once, and their `draining` may be read before the primary's own
+// handler runs: a replacement was then forked per slot, and retired at once by the stop ("did not become ready: it
+// exited before it was ready"). The replacement's fork now waits a moment, in which the stop begins: none is forked.
+async function groupSigterm(order: 'at once' | 'processes first'): Promise<void> {
+  const port = await freePort();
+  const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--min-uptime', '100ms'];
+  const hive = startHive(args, {}, { detached: true });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const pids = [...hive.readyPids().values()];
+  // Past --min-uptime since they were ready: a SIGTERM of their own is a retirement that refills the slot.
+  await delay(300);
+  if (order === 'at once') process.kill(-hive.child.pid!, 'SIGTERM');
+  else {
+    // The group's signal, in the order that wasted the forks: the primary reads the processes' `draining` first.
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    for (const pid of pids) await hive.waitFor(isEvent('worker', { pid, state: 'draining' }), `${pid} draining`);
+    hive.kill('SIGTERM');
+  }
+  assert.equal((await hive.exited).code, 0);
+  const starting = hive.records.filter(isEvent('worker', { state: 'starting' })).map((r) => r.pid);
+  assert.deepEqual(starting.toSorted(), pids.toSorted(), 'no process forked after the signal');
+  assert.deepEqual(hive.records.filter(isEvent('restart')), []);
+  const output = JSON.stringify(hive.records) + hive.stderr.join('');
+  assert.ok(!output.includes('did not become ready'), output);
+  for (const pid of pids) assert.deepEqual(hive.records.find(isEvent('exit', { pid }))?.code, 0);
+}
+
+test('SIGTERM to the process group of -i 2: the stop forks no replacement', () => groupSigterm('at once'));
+
+test("the group's SIGTERM read from the processes before the primary's own: no replacement either", () =>
+  groupSigterm('processes first'));
+
+// The replacement's fork waits a moment (see the group SIGTERM above): a process that crashes on its SIGTERM within
+// it is a crash of the slot, restarted under the crash rules, as without a handover; one that crashes later leaves the
+// slot to the replacement already forked. Either way one process, and one only, is started in its place.
+test('a process that crashes at once on its SIGTERM: one process, and one only, takes its place', async () => {
+  const port = await freePort();
+  const source = `
+    import http from 'node:http';
+    process.on('SIGTERM', () => process.exit(3));
+    http.createServer((req, res) => res.end(String(process.pid))).listen(Number(process.env.PORT), '127.0.0.1');
+  `;
+  const { app } = tempApp('hive-sigterm-crash-now-', source);
+  const args = [app, '-i', '1', '--port', String(port), '--min-uptime', '100ms', '--restart-delay', '50ms'];
+  const hive = startHive(args);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const old = hive.readyPids().get(0)!;
+  await delay(300);
+  process.kill(old, 'SIGTERM');
+  assert.equal((await hive.waitFor(isEvent('exit', { pid: old }), 'the old process exited')).code, 3);
+  await until(() => {
+    const now = hive.readyPids().get(0);
+    return now !== undefined && now !== old;
+  }, 'a replacement ready');
+  // Time for a second fork, were one to come.
+  await delay(600);
+  assert.equal(hive.records.filter(isEvent('worker', { state: 'starting' })).length, 2);
+  assert.equal(hive.records.filter(isEvent('restart')).length, 1);
+  assert.equal(hive.records.filter(isEvent('errored')).length, 0);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+test("a reload begun before the handover's fork: its process takes the slot, no other is forked", async () => {
+  const port = await freePort();
+  const { dir, app } = gatedApp();
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const old = hive.readyPids().get(0)!;
+  writeFileSync(join(dir, 'slow'), '');
+  await delay(300);
+  process.kill(old, 'SIGTERM');
+  await hive.waitFor(isEvent('worker', { pid: old, state: 'draining' }), 'the old process draining');
+  hive.kill('SIGHUP');
+  const fresh = await hive.waitFor(
+    (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
+    "the reload's process forked",
+  );
+  // Past the handover's wait while the reload's process starts: the old process still serves, and nothing else starts.
+  await delay(600);
+  assert.equal((await get(port)).pid, old);
+  writeFileSync(join(dir, 'go'), '');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload done', 30_000);
+  assert.equal(hive.readyPids().get(0), fresh.pid);
+  assert.equal((await hive.waitFor(isEvent('exit', { pid: old }), 'the old process exited')).code, 0);
+  assert.equal(hive.records.filter(isEvent('worker', { state: 'starting' })).length, 2);
+  assert.deepEqual(hive.records.filter(isEvent('restart')), []);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
 });
