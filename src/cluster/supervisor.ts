@@ -28,7 +28,15 @@ import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-proce
 // primary and its processes at once, and their `draining` may be read before the primary's own signal handler runs:
 // the stop that follows within a few ms would retire a replacement forked at once (a wasted fork per slot, and its
 // "did not become ready" warning). The process keeps serving meanwhile, so the wait costs clients nothing.
+// HIVE_HANDOVER_DELAY_MS in the primary's environment sets another: an init system that signals a group slowly, and
+// tests that must act inside the wait on a loaded machine.
 const HANDOVER_FORK_DELAY_MS = 250;
+
+function handoverForkDelay(): number {
+  const text = process.env.HIVE_HANDOVER_DELAY_MS;
+  const given = text ? Number(text) : Number.NaN;
+  return Number.isFinite(given) && given >= 0 ? given : HANDOVER_FORK_DELAY_MS;
+}
 
 /**
  * The app as a whole. `errored`: a slot crash-looped and stopped restarting (a reload revives it). `stopped`: after
@@ -759,7 +767,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.handOverTimer = setTimeout(() => {
       slot.handOverTimer = undefined;
       this.#forkHandOver(slot, worker);
-    }, HANDOVER_FORK_DELAY_MS);
+    }, handoverForkDelay());
   }
 
   // The replacement of a process held draining by #handOver, unless what began in the wait has dealt with it: a stop,

@@ -259,7 +259,9 @@ test('a scale down during the handover retires the replacement and the old proce
 async function groupSigterm(order: 'at once' | 'processes first'): Promise<void> {
   const port = await freePort();
   const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--min-uptime', '100ms'];
-  const hive = startHive(args, {}, { detached: true });
+  // The forced order acts inside the fork's wait: a long one, so that a loaded machine's slow test cannot miss it.
+  const env = order === 'at once' ? {} : { HIVE_HANDOVER_DELAY_MS: '10000' };
+  const hive = startHive(args, env, { detached: true });
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
   const pids = [...hive.readyPids().values()];
   // Past --min-uptime since they were ready: a SIGTERM of their own is a retirement that refills the slot.
@@ -319,7 +321,9 @@ test('a process that crashes at once on its SIGTERM: one process, and one only, 
 test("a reload begun before the handover's fork: its process takes the slot, no other is forked", async () => {
   const port = await freePort();
   const { dir, app } = gatedApp();
-  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
+  // The reload must begin inside the fork's wait: a long one, so that a loaded machine's slow test cannot miss it.
+  const env = { HIVE_HANDOVER_DELAY_MS: '10000' };
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms'], env);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
   const old = hive.readyPids().get(0)!;
   writeFileSync(join(dir, 'slow'), '');
@@ -331,7 +335,7 @@ test("a reload begun before the handover's fork: its process takes the slot, no 
     (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
     "the reload's process forked",
   );
-  // Past the handover's wait while the reload's process starts: the old process still serves, and nothing else starts.
+  // A while into the reload's start: the old process still serves, and nothing else starts.
   await delay(600);
   assert.equal((await get(port)).pid, old);
   writeFileSync(join(dir, 'go'), '');
