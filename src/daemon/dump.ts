@@ -46,13 +46,13 @@ export function readDump(file: string, text: string, advice?: string): SavedApp[
   } catch (error) {
     throw invalid(`not JSON (${(error as Error).message})`, error);
   }
-  const apps = (dump as { apps?: unknown } | null)?.apps;
-  if (!Array.isArray(apps)) throw invalid('expected an object with an `apps` array');
   // Written by another format (a newer Hive, after a downgrade): its keys may mean something else, so none is guessed.
-  const { version } = dump as { version?: unknown };
-  if (version !== DUMP_VERSION) {
-    throw invalid(`version: expected ${DUMP_VERSION}, got ${JSON.stringify(version) ?? 'none'}`);
-  }
+  // Its version is checked before its keys: a newer format may have no `apps`, and that error would hide the version.
+  const { version, apps } = (dump ?? {}) as { version?: unknown; apps?: unknown };
+  const otherVersion = () => invalid(`version: expected ${DUMP_VERSION}, got ${JSON.stringify(version) ?? 'none'}`);
+  if (version !== undefined && version !== DUMP_VERSION) throw otherVersion();
+  if (!Array.isArray(apps)) throw invalid('expected an object with an `apps` array');
+  if (version !== DUMP_VERSION) throw otherVersion();
   const status = (dump as { status?: unknown }).status ?? {};
   if (typeof status !== 'object' || status === null || Array.isArray(status)) {
     throw invalid('status: expected an object of app name -> "online" or "stopped"');

@@ -1019,11 +1019,11 @@ export class ManagedApp {
     }
     if (record.kind !== 'event') return;
     // What ended the primary (`hive run --log-format json` prints it as a record): read as its text form on stderr was,
-    // the reason a start failed.
+    // the reason a start failed. Not its hint (`Run \`hive run --help\``: advice to one who typed `hive run`): read as a
+    // line of its own, it took the place of the reason (a script deleted since: "did not start: Run `hive run --help`").
     if (record.type === 'fatal') {
       const code = typeof record.code === 'string' ? `${record.code}: ` : '';
-      const hint = typeof record.hint === 'string' ? `\n${record.hint}` : '';
-      for (const line of `hive run: ${code}${String(record.message)}${hint}`.split('\n')) this.#onPrimaryStderr(line);
+      for (const line of `hive run: ${code}${String(record.message)}`.split('\n')) this.#onPrimaryStderr(line);
       return;
     }
     this.#sendCounts();

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
@@ -18,7 +20,16 @@ export default function resurrect(argv: string[]): Promise<number> {
     }
     const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect')))!;
     if (values.json) printJson(apps);
-    else process.stdout.write(`${appTable(apps)}\n`);
+    else if (apps.length > 0) process.stdout.write(`${appTable(apps)}\n`);
+    else {
+      // Not the table's "No apps. Start one ...": the apps of the dump may all be running, or there is no dump.
+      const file = hivePaths().dump;
+      process.stdout.write(
+        existsSync(file)
+          ? `nothing to resurrect: no app saved in ${file} is missing from the daemon (see \`hive ls\`)\n`
+          : `nothing to resurrect: ${file} does not exist (\`hive save\` writes it)\n`,
+      );
+    }
     // Exit 0 all the same: the daemon is on it, and the systemd unit of `hive startup` runs this command, where a
     // failure would stop the unit, and with it the daemon and every app that did start.
     process.stderr.write(notStartedYet('resurrect', apps));
