@@ -6,12 +6,17 @@ const LF = 0x0a;
  * empty line), or a line ending that node's HTTP parser refuses (a bare LF, or a CR followed by anything but LF).
  * Node answers such a request 400 as soon as it reads that byte; the app's server must get the connection then, or
  * the client would wait for the router's head deadline, for an end that may never come.
+ * @param from - where the bytes not looked at yet begin: those before it were, and held no end (a client that sends its
+ * head in many small reads must not have its whole head scanned again at each, which made the primary's work grow
+ * with the square of the head's length). Only the line endings that end at or after it are looked for; the 3 bytes
+ * before it are read as their start.
  */
-export function headReadable(head: Buffer): boolean {
-  if (head.indexOf('\r\n\r\n') !== -1) return true;
-  for (let i = head.indexOf(LF); i !== -1; i = head.indexOf(LF, i + 1)) if (i === 0 || head[i - 1] !== CR) return true;
+export function headReadable(head: Buffer, from = 0): boolean {
+  if (head.indexOf('\r\n\r\n', Math.max(0, from - 3)) !== -1) return true;
+  for (let i = head.indexOf(LF, from); i !== -1; i = head.indexOf(LF, i + 1))
+    if (i === 0 || head[i - 1] !== CR) return true;
   // A CR last in the buffer may be followed by its LF in the next read.
-  for (let i = head.indexOf(CR); i !== -1 && i + 1 < head.length; i = head.indexOf(CR, i + 1)) {
+  for (let i = head.indexOf(CR, Math.max(0, from - 1)); i !== -1 && i + 1 < head.length; i = head.indexOf(CR, i + 1)) {
     if (head[i + 1] !== LF) return true;
   }
   return false;
