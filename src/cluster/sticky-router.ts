@@ -72,7 +72,11 @@ export class StickyRouter {
     this.#readyWait = options.readyWait ?? READY_WAIT;
     this.#pickSlot = options.pickSlot ?? (() => undefined);
     // By address the socket needs no reading: it moves to the worker untouched.
-    this.#server = createServer({ pauseOnConnect: mode.by === 'ip' }, (socket) => this.#connection(socket));
+    // allowHalfOpen: a client that half-closes before its head's end is answered by the app's server (see #connection),
+    // so the router must not close its side on the client's FIN.
+    this.#server = createServer({ pauseOnConnect: mode.by === 'ip', allowHalfOpen: true }, (socket) =>
+      this.#connection(socket),
+    );
   }
 
   /**
@@ -163,21 +167,35 @@ export class StickyRouter {
       this.#handOver(socket, null);
       return;
     }
-    let head = Buffer.alloc(0);
+    // What was read so far: `length` bytes of `buffer`, which doubles when a read does not fit, and each read is looked
+    // through once. Copying the whole head into a new buffer at each read, and looking through all of it again for its
+    // end, cost the one process that routes every connection time growing with the square of the head's length for a
+    // client that sends it a byte at a time.
+    let buffer = Buffer.alloc(0);
+    let length = 0;
+    let handedOver = false;
     // A deadline for the whole head: an idle timeout alone would let a client that sends a byte now and then hold its
     // connection in the primary for good (slowloris), where the app's own server would have closed it.
     const deadline = setTimeout(() => socket.destroy(), this.#headTimeout);
     socket.once('close', () => clearTimeout(deadline));
     const onData = (chunk: Buffer) => {
-      if (head.length === 0 && chunk[0] === TLS_HANDSHAKE) {
+      if (length === 0 && chunk[0] === TLS_HANDSHAKE) {
         // The headers are encrypted, and the handshake bytes read here could not be given back to the app's TLS
         // server (it reads the socket's handle itself): waiting for a head would hang the client until the timeout.
         this.#warnTls();
         socket.destroy();
         return;
       }
-      head = Buffer.concat([head, chunk]);
-      if (!headReadable(head) && head.length < MAX_HEAD) return;
+      const from = length;
+      if (length + chunk.length > buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * buffer.length, length + chunk.length));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+      length += chunk.copy(buffer, length);
+      const head = buffer.subarray(0, length);
+      if (!headReadable(head, from) && length < MAX_HEAD) return;
+      handedOver = true;
       socket.off('data', onData);
       // Node's own round-robin never reads (`pauseOnConnect`); the router must read the head to choose.
       stopReading(socket);
@@ -185,6 +203,16 @@ export class StickyRouter {
       this.#handOver(socket, head);
     };
     socket.on('data', onData);
+    // The client half-closed (sent its FIN) before its head's end: node's own server answers what it read 400 (or
+    // closes the connection, with nothing read), and so does the app's server once it gets the connection, which
+    // reads that end too. The router used to close it at once, unanswered.
+    socket.once('end', () => {
+      if (handedOver || socket.destroyed) return;
+      socket.off('data', onData);
+      clearTimeout(deadline);
+      if (length === 0) socket.destroy();
+      else this.#handOver(socket, buffer.subarray(0, length));
+    });
   }
 
   #handOver(socket: Socket, head: Buffer | null, attempt = 1): void {
