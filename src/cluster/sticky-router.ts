@@ -176,7 +176,7 @@ export class StickyRouter {
     let handedOver = false;
     // A deadline for the whole head: an idle timeout alone would let a client that sends a byte now and then hold its
     // connection in the primary for good (slowloris), where the app's own server would have closed it.
-    const deadline = setTimeout(() => socket.destroy(), this.#headTimeout);
+    const deadline = setTimeout(() => headTimedOut(socket, length > 0), this.#headTimeout);
     socket.once('close', () => clearTimeout(deadline));
     const onData = (chunk: Buffer) => {
       if (length === 0 && chunk[0] === TLS_HANDSHAKE) {
@@ -283,4 +283,16 @@ export class StickyRouter {
       this.#handOver(socket, head);
     }
   }
+}
+
+// As node's own server at its headersTimeout: a client that began a request hears 408 before the close (a proxy or a
+// client library then knows it may retry); one that sent nothing is closed. A client that never reads its answer
+// must not hold the socket either.
+function headTimedOut(socket: Socket, started: boolean): void {
+  if (!started) {
+    socket.destroy();
+    return;
+  }
+  socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

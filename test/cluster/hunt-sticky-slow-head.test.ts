@@ -4,12 +4,16 @@ import { test } from 'node:test';
 import { StickyRouter } from '../../dist/cluster/sticky-router.js';
 import { poll } from '../poll.js';
 
-test('sticky: a client that sends its head a byte at a time is closed at the head deadline (slowloris)', async () => {
+test('sticky: a client that sends its head a byte at a time gets 408 and is closed at the head deadline (slowloris)', async () => {
   const router = new StickyRouter({ by: 'header', name: 'x-client' }, () => undefined, { headTimeout: 1000 });
   await router.listen(0, '127.0.0.1');
   const { port } = router.address as { port: number };
   const socket = connect(port, '127.0.0.1');
   let closed = false;
+  let answer = '';
+  socket.setEncoding('latin1').on('data', (chunk: string) => {
+    answer += chunk;
+  });
   socket.on('error', () => {});
   socket.on('close', () => {
     closed = true;
@@ -25,4 +29,26 @@ test('sticky: a client that sends its head a byte at a time is closed at the hea
     await router.close();
   }
   assert.ok(closed);
+  // As node's own server answers at its headersTimeout.
+  assert.match(answer, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+});
+
+test('sticky: a client that sends nothing is closed at the head deadline, unanswered', async () => {
+  const router = new StickyRouter({ by: 'header', name: 'x-client' }, () => undefined, { headTimeout: 1000 });
+  await router.listen(0, '127.0.0.1');
+  const { port } = router.address as { port: number };
+  const socket = connect(port, '127.0.0.1');
+  let answer = '';
+  socket.setEncoding('latin1').on('data', (chunk: string) => {
+    answer += chunk;
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  try {
+    await closed;
+  } finally {
+    socket.destroy();
+    await router.close();
+  }
+  assert.equal(answer, '');
 });
