@@ -70,8 +70,18 @@ async function compute(req: http.IncomingMessage, res: http.ServerResponse, n: n
   }
 }
 
+/** The request target as a URL, or undefined when it is not one (`GET //[`): a 400, not a crash of the process. */
+function parseTarget(req: http.IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
 const server = http.createServer(async (req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = parseTarget(req);
+  if (url === undefined) return send(res, 400, { error: 'bad request target' });
   try {
     switch (url.pathname) {
       case '/':
