@@ -128,5 +128,8 @@ test('examples/api: a request target that is not a URL is a 400, and the process
   assert.equal((await getJson(port, '/')).body.pid, before);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
-  assert.deepEqual(hive.records.filter(isEvent('exit')).map((exit) => exit.code), [0]);
+  assert.deepEqual(
+    hive.records.filter(isEvent('exit')).map((exit) => exit.code),
+    [0],
+  );
 });
