@@ -5,6 +5,7 @@ import { writeReport } from '../bench/bench-report.js';
 import { formatReportText } from '../bench/result-table.js';
 import { StatusLine } from '../bench/status-line.js';
 import { formatUrlReport, runUrlBench } from '../bench/url-bench.js';
+import { shellQuote } from '../shell-quote.js';
 
 /**
  * `hive bench [url] [options]`: without a URL, examples/api in each configuration (single process or cluster, heavy
@@ -41,7 +42,8 @@ export default async function bench(argv: string[]): Promise<number> {
     status.clear();
     process.stdout.write(`${args.json ? JSON.stringify(report) : formatReportText(report)}\n`);
     if (args.report !== undefined) {
-      const command = ['hive bench', ...argv.filter((arg) => arg !== '--json')].join(' ');
+      // Shell-quoted, so that the report's rerun line works as pasted (a path with a space, say).
+      const command = ['hive bench', ...argv.filter((arg) => arg !== '--json').map(shellQuote)].join(' ');
       const [markdown, svg] = await writeReport(args.report, report, command);
       if (!args.json) process.stderr.write(`hive bench: wrote ${markdown} and ${svg}\n`);
     }
