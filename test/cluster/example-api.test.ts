@@ -30,6 +30,12 @@ test('examples/api under hive run: light route, compute on the pool and inline, 
   const inline = await getJson(port, '/compute-inline?n=20');
   assert.deepEqual([inline.status, inline.body.result, inline.body.on], [200, 6765, 'event loop']);
   assert.equal((await getJson(port, '/compute?n=99')).status, 400);
+  // Not numbers as a person writes them: Number() took `n=` as 0, and hex or exponents as numbers.
+  for (const query of ['n=', 'n=0x10', 'n=1e1', 'n=%205', 'n=-1', 'n=abc', 'n=20&timeout=', 'n=20&timeout=1e3']) {
+    const bad = await getJson(port, `/compute?${query}`);
+    assert.equal(bad.status, 400, query);
+    assert.match(String(bad.body.error), /^(n|timeout) must be an integer/, query);
+  }
   assert.equal((await getJson(port, '/nope')).status, 404);
 
   // Both processes' pools are used and closed on retirement: a reload and a stop end every process with code 0.
