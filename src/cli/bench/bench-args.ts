@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
@@ -127,7 +128,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       heavyConnections,
       heavyN,
       only: parseOnly(values.only),
-      report: values.report,
+      report: parseReport(values.report),
       // Up to 65534: nginx takes the next port.
       port:
         values.port === undefined ? undefined : number(values.port, '--port', { min: 1, max: 65534, integer: true }),
@@ -193,6 +194,17 @@ function parseOnly(raw: string | undefined): string[] | undefined {
     );
   }
   return names;
+}
+
+/**
+ * `--report`: a file. A folder (`--report docs/`, or `''`: the current one) is refused before the run, which would
+ * otherwise end in EISDIR after all its load, with the chart written beside the folder (`docs.svg`).
+ */
+function parseReport(raw: string | undefined): string | undefined {
+  if (raw !== undefined && (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true)) {
+    throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
+  }
+  return raw;
 }
 
 function parseUrl(raw: string): string {
