@@ -26,11 +26,13 @@ export default async function bench(argv: string[]): Promise<number> {
     return 0;
   }
   const status = new StatusLine({ quiet: args.json });
-  // Ctrl-C ends the load in progress; the servers the bench started are stopped before it exits.
+  // Ctrl-C ends the load in progress; the servers the bench started are stopped before it exits. A second signal
+  // changes nothing (`on`, not `once`): ending the bench then, before it has stopped its servers (it may be waiting for
+  // one to start, or for the load to end), left them running, orphaned. A server slow to stop gets SIGKILL after 10 s.
   const abort = new AbortController();
   const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (args.mode === 'url') {
       const report = await runUrlBench(args, status, abort.signal);
