@@ -26,15 +26,19 @@ const maxTimeout = 30_000;
 const maxQueue = process.env.API_MAX_QUEUE ? Number(process.env.API_MAX_QUEUE) : undefined;
 let retiring = false;
 
-function parseN(url: URL): number | undefined {
-  const n = Number(url.searchParams.get('n') ?? 35);
-  return Number.isInteger(n) && n >= 0 && n <= maxN ? n : undefined;
+/**
+ * A query parameter as a whole number min-max, `fallback` when absent, else undefined. Decimal digits only: Number()
+ * alone would take `n=` as 0, and `0x10`, `1e1` or ` 5` as numbers.
+ */
+function intParam(url: URL, name: string, fallback: number, min: number, max: number): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  return value >= min && value <= max ? value : undefined;
 }
 
-function parseTimeout(url: URL): number | undefined {
-  const timeout = Number(url.searchParams.get('timeout') ?? maxTimeout);
-  return Number.isInteger(timeout) && timeout >= 1 && timeout <= maxTimeout ? timeout : undefined;
-}
+const parseN = (url: URL) => intParam(url, 'n', 35, 0, maxN);
+const parseTimeout = (url: URL) => intParam(url, 'timeout', maxTimeout, 1, maxTimeout);
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -70,8 +74,18 @@ async function compute(req: http.IncomingMessage, res: http.ServerResponse, n: n
   }
 }
 
+/** The request target as a URL, or undefined when it is not one (`GET //[`): a 400, not a crash of the process. */
+function parseTarget(req: http.IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
 const server = http.createServer(async (req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = parseTarget(req);
+  if (url === undefined) return send(res, 400, { error: 'bad request target' });
   try {
     switch (url.pathname) {
       case '/':

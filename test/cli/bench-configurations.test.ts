@@ -111,3 +111,27 @@ test('without nginx the nginx configuration is skipped with the reason', async (
     },
   ]);
 });
+
+// The report's rerun line joined the arguments as they came: a path with a space split in two when pasted.
+test('the report rerun line is shell-quoted', async () => {
+  const reportFile = join(dir, 'my report.md');
+  const args = ['--only', 'single-pool', '-d', '0.5', '-c', '2', '--heavy-n', '5', '--report', reportFile];
+  const { code, stderr } = await bench([...args, '--json']);
+  assert.equal(code, 0, stderr);
+  const markdown = readFileSync(reportFile, 'utf8');
+  assert.ok(markdown.includes(`\nhive bench ${args.slice(0, -1).join(' ')} '${reportFile}'\n`), markdown);
+});
+
+// A folder as --report was found out after the whole run (EISDIR, exit 1), with the chart written beside the folder.
+test('--report naming a folder is refused before the run (exit 2)', async () => {
+  const folder = mkdtempSync(join(dir, 'reports-'));
+  for (const report of [folder, `${folder}/`]) {
+    const { code, stdout, stderr } = await bench(['--only', 'nginx-cluster-pool', '--report', report], {
+      HIVE_NGINX: join(dir, 'no-nginx'),
+    });
+    assert.equal(code, 2, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected --report to be a file, got the folder /);
+  }
+  assert.equal(existsSync(`${folder}.svg`), false);
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { poll } from '../poll.js';
@@ -29,6 +30,12 @@ test('examples/api under hive run: light route, compute on the pool and inline, 
   const inline = await getJson(port, '/compute-inline?n=20');
   assert.deepEqual([inline.status, inline.body.result, inline.body.on], [200, 6765, 'event loop']);
   assert.equal((await getJson(port, '/compute?n=99')).status, 400);
+  // Not numbers as a person writes them: Number() took `n=` as 0, and hex or exponents as numbers.
+  for (const query of ['n=', 'n=0x10', 'n=1e1', 'n=%205', 'n=-1', 'n=abc', 'n=20&timeout=', 'n=20&timeout=1e3']) {
+    const bad = await getJson(port, `/compute?${query}`);
+    assert.equal(bad.status, 400, query);
+    assert.match(String(bad.body.error), /^(n|timeout) must be an integer/, query);
+  }
   assert.equal((await getJson(port, '/nope')).status, 404);
 
   // Both processes' pools are used and closed on retirement: a reload and a stop end every process with code 0.
@@ -96,4 +103,39 @@ test('examples/api: a full queue is 503 with Retry-After, a timeout 504; a clien
   assert.equal((await getJson(port, '/compute?n=20&timeout=0')).status, 400);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+});
+
+/** One raw HTTP/1.1 request (a target no client library would send as is); resolves with all the server wrote. */
+function rawRequest(port: number, target: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let reply = '';
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    });
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    socket.once('close', () => resolve(reply));
+    socket.once('error', reject);
+  });
+}
+
+// `new URL('//[', base)` throws: the example parsed the target outside its try, so one such request crashed the
+// process (exit code 1, every request in flight on it lost) instead of getting an answer.
+test('examples/api: a request target that is not a URL is a 400, and the process serves on', async () => {
+  const port = await freePort();
+  const hive = startHive([api, '-i', '1', '--port', String(port), '--listen-timeout', '60s']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 90_000);
+  const before = (await getJson(port, '/')).body.pid;
+
+  const reply = await rawRequest(port, '//[');
+  assert.match(reply, /^HTTP\/1\.1 400 /);
+  assert.match(reply, /"error":"bad request target"/);
+  assert.equal((await getJson(port, '/')).body.pid, before);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  assert.deepEqual(
+    hive.records.filter(isEvent('exit')).map((exit) => exit.code),
+    [0],
+  );
 });

@@ -56,7 +56,10 @@ export interface AppBenchReport {
   skipped: { name: string; reason: string }[];
   /** Configurations that could not be measured. */
   failed: { name: string; code: string; message: string }[];
-  /** True when the run was interrupted (Ctrl-C): the figures are of the configurations measured until then. */
+  /**
+   * True when the run was interrupted (Ctrl-C): the figures are of the configurations measured in full until then; the
+   * one under load (or warming up) when it came is left out.
+   */
   interrupted: boolean;
 }
 
@@ -134,7 +137,8 @@ async function runGroup(
           }
           port = front.port;
         }
-        report.configurations.push(await measure(configuration, port, options));
+        const result = await measure(configuration, port, options);
+        if (result !== undefined) report.configurations.push(result);
       } catch (error) {
         report.failed.push(failure(configuration.name, error));
       }
@@ -181,12 +185,21 @@ async function startApi(
   return Object.assign(app, { socket: folder?.socket });
 }
 
-/** Light and heavy load at the same time, each route measured by its own autocannon. */
-async function measure(configuration: BenchConfiguration, port: number, options: AppBenchOptions) {
+/**
+ * Light and heavy load at the same time, each route measured by its own autocannon. Undefined when `options.signal`
+ * aborts first (during the warm-up or the load): a run cut short is not a run of `duration` seconds.
+ */
+async function measure(
+  configuration: BenchConfiguration,
+  port: number,
+  options: AppBenchOptions,
+): Promise<ConfigurationResult | undefined> {
   const base = `http://127.0.0.1:${port}`;
   const heavyRoute = `${configuration.heavyPath}?n=${options.heavyN}`;
   options.status.show(`${configuration.name}: warming up ...`);
   await warmUp(base, configuration.heavyPath);
+  // An abort during the warm-up has fired already: the listener below would never hear of it.
+  if (options.signal?.aborted) return undefined;
   const counts = { light: 0, heavy: 0 };
   const started = Date.now();
   const show = () => {
@@ -212,12 +225,15 @@ async function measure(configuration: BenchConfiguration, port: number, options:
       },
     ),
   ];
+  let cut = false;
   const stopAll = () => {
+    cut = true;
     for (const run of runs) run.stop();
   };
   options.signal?.addEventListener('abort', stopAll, { once: true });
   try {
     const [light, heavy] = await Promise.all(runs.map((run) => run.done));
+    if (cut) return undefined;
     const errors = [light!, heavy!].reduce((sum, r) => sum + r.errors + r.non2xx, 0);
     return {
       name: configuration.name,

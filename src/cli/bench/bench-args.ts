@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
@@ -11,7 +12,7 @@ Without a URL, examples/api runs under hive run as: ${CONFIGURATIONS.map((c) => 
 /compute) run at the same time on separate connections, and each route's req/s, p50 and p99 are reported.
 
 Options:
-  -d, --duration <s>       seconds of load (per configuration without a URL); default 10
+  -d, --duration <s>       seconds of load (per configuration without a URL), 0.1-2147483; default 10
   -c, --connections <n>    connections in all; default 20 without a URL, 10 with one
       --json               print one JSON object on stdout, no progress
 Without a URL:
@@ -26,7 +27,7 @@ With a URL (autocannon's options):
   -H, --header <K: V>      request header, repeatable (K=V works too)
   -b, --body <body>        request body
   -p, --pipelining <n>     requests in flight per connection (default 1)
-  -t, --timeout <s>        seconds before a request counts as timed out (default 10)
+  -t, --timeout <s>        seconds before a request counts as timed out, 0.001-2147483 (default 10)
   -R, --rate <n>           at most n requests per second in all
   -a, --amount <n>         stop after n requests instead of after --duration
   -h, --help               this help`;
@@ -62,6 +63,12 @@ export interface UrlModeArgs {
 }
 
 export type BenchArgs = AppModeArgs | UrlModeArgs | { mode: 'help' };
+
+/**
+ * The longest --duration and --timeout, in seconds: autocannon arms Node timers with them, and a timer longer than
+ * 2^31 - 1 ms fires after 1 ms (a run of one tick, every request timed out), with only a warning.
+ */
+const MAX_TIMER_SECONDS = 2_147_483;
 
 const APP_ONLY = ['heavy-share', 'heavy-n', 'only', 'report', 'port'] as const;
 const URL_ONLY = ['method', 'header', 'body', 'pipelining', 'timeout', 'rate', 'amount'] as const;
@@ -104,7 +111,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     );
   }
   const json = values.json === true;
-  const duration = number(values.duration, '--duration', { min: 0.1, fallback: 10 });
+  const duration = number(values.duration, '--duration', { min: 0.1, max: MAX_TIMER_SECONDS, fallback: 10 });
   const url = positionals[0];
   if (url === undefined) {
     const urlFlag = URL_ONLY.find((flag) => values[flag] !== undefined);
@@ -121,7 +128,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       heavyConnections,
       heavyN,
       only: parseOnly(values.only),
-      report: values.report,
+      report: parseReport(values.report),
       // Up to 65534: nginx takes the next port.
       port:
         values.port === undefined ? undefined : number(values.port, '--port', { min: 1, max: 65534, integer: true }),
@@ -139,7 +146,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     headers: parseHeaders(values.header ?? []),
     body: values.body,
     pipelining: number(values.pipelining, '--pipelining', { min: 1, integer: true, fallback: 1 }),
-    timeout: number(values.timeout, '--timeout', { min: 0.001, fallback: 10 }),
+    timeout: number(values.timeout, '--timeout', { min: 0.001, max: MAX_TIMER_SECONDS, fallback: 10 }),
     rate: values.rate === undefined ? undefined : number(values.rate, '--rate', { min: 1, integer: true }),
     amount: values.amount === undefined ? undefined : number(values.amount, '--amount', { min: 1, integer: true }),
   };
@@ -187,6 +194,17 @@ function parseOnly(raw: string | undefined): string[] | undefined {
     );
   }
   return names;
+}
+
+/**
+ * `--report`: a file. A folder (`--report docs/`, or `''`: the current one) is refused before the run, which would
+ * otherwise end in EISDIR after all its load, with the chart written beside the folder (`docs.svg`).
+ */
+function parseReport(raw: string | undefined): string | undefined {
+  if (raw !== undefined && (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true)) {
+    throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
+  }
+  return raw;
 }
 
 function parseUrl(raw: string): string {

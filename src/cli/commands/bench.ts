@@ -5,6 +5,7 @@ import { writeReport } from '../bench/bench-report.js';
 import { formatReportText } from '../bench/result-table.js';
 import { StatusLine } from '../bench/status-line.js';
 import { formatUrlReport, runUrlBench } from '../bench/url-bench.js';
+import { shellQuote } from '../shell-quote.js';
 
 /**
  * `hive bench [url] [options]`: without a URL, examples/api in each configuration (single process or cluster, heavy
@@ -25,11 +26,13 @@ export default async function bench(argv: string[]): Promise<number> {
     return 0;
   }
   const status = new StatusLine({ quiet: args.json });
-  // Ctrl-C ends the load in progress; the servers the bench started are stopped before it exits.
+  // Ctrl-C ends the load in progress; the servers the bench started are stopped before it exits. A second signal
+  // changes nothing (`on`, not `once`): ending the bench then, before it has stopped its servers (it may be waiting for
+  // one to start, or for the load to end), left them running, orphaned. A server slow to stop gets SIGKILL after 10 s.
   const abort = new AbortController();
   const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (args.mode === 'url') {
       const report = await runUrlBench(args, status, abort.signal);
@@ -41,7 +44,8 @@ export default async function bench(argv: string[]): Promise<number> {
     status.clear();
     process.stdout.write(`${args.json ? JSON.stringify(report) : formatReportText(report)}\n`);
     if (args.report !== undefined) {
-      const command = ['hive bench', ...argv.filter((arg) => arg !== '--json')].join(' ');
+      // Shell-quoted, so that the report's rerun line works as pasted (a path with a space, say).
+      const command = ['hive bench', ...argv.filter((arg) => arg !== '--json').map(shellQuote)].join(' ');
       const [markdown, svg] = await writeReport(args.report, report, command);
       if (!args.json) process.stderr.write(`hive bench: wrote ${markdown} and ${svg}\n`);
     }

@@ -1,0 +1,102 @@
+// `hive bench` interrupted (Ctrl-C, SIGTERM): the configuration being warmed up or loaded when the signal comes is
+// left out rather than reported as a run of --duration seconds, and every server the bench started is stopped. The
+// abort comes from the status line, at the moment the bench says what it is doing, so the test needs no timing.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { runAppBench } from '../../dist/cli/bench/app-bench.js';
+import { freePort, portIsFree } from '../../dist/cli/bench/free-port.js';
+import { StatusLine } from '../../dist/cli/bench/status-line.js';
+import { poll } from '../poll.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function answers(port: number): Promise<boolean> {
+  try {
+    await (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A status line that aborts the run the first time the bench shows a line matching `when`. */
+class AbortWhen extends StatusLine {
+  readonly lines: string[] = [];
+  constructor(
+    private readonly when: RegExp,
+    private readonly abort: AbortController,
+  ) {
+    super({ quiet: true });
+  }
+  override show(text: string): void {
+    this.lines.push(text);
+    if (this.when.test(text)) this.abort.abort();
+  }
+}
+
+async function interruptedRun(when: RegExp) {
+  const abort = new AbortController();
+  const status = new AbortWhen(when, abort);
+  const port = await freePort();
+  const report = await runAppBench({
+    // Long enough that a load run on past the abort would be seen (the test's own timeout is shorter).
+    duration: 600,
+    connections: 3,
+    heavyConnections: 1,
+    heavyN: 20,
+    only: ['single-pool', 'cluster-pool'],
+    port,
+    status,
+    signal: abort.signal,
+  });
+  return { report, status, port };
+}
+
+test('Ctrl-C during a warm-up: the load does not start, nothing is reported, the server is stopped', {
+  timeout: 120_000,
+}, async () => {
+  const { report, status, port } = await interruptedRun(/^single-pool: warming up/);
+  assert.equal(report.interrupted, true);
+  assert.deepEqual(report.configurations, []);
+  assert.deepEqual(report.failed, []);
+  // Nothing after the warm-up but the stop: no load, and the cluster group never started.
+  assert.deepEqual(status.lines.slice(-2), ['single-pool: warming up ...', 'stopping ...']);
+  assert.equal(await portIsFree(port), true);
+});
+
+test('Ctrl-C during the load: the configuration cut short is left out, the server is stopped', {
+  timeout: 120_000,
+}, async () => {
+  const { report, status, port } = await interruptedRun(/^single-pool: 1\/600 s/);
+  assert.equal(report.interrupted, true);
+  assert.deepEqual(report.configurations, []);
+  assert.deepEqual(report.failed, []);
+  assert.equal(status.lines.at(-1), 'stopping ...');
+  assert.equal(await portIsFree(port), true);
+});
+
+// The handlers were `once`: a second SIGTERM (or Ctrl-C) before the bench had stopped its servers ended it at once
+// and left examples/api running, orphaned, on its port.
+test('a second SIGTERM does not end the bench before its server is stopped', async () => {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['dist/cli/hive.js', 'bench', '--only', 'single-pool', '-d', '600', '-c', '2', '--json', '--port', String(port)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  try {
+    await poll(() => answers(port), 'examples/api serving', { timeoutMs: 90_000 });
+    child.kill('SIGTERM');
+    // Apart, so that the two are not merged into one delivery.
+    await delay(200);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 1);
+    assert.equal(await portIsFree(port), true, 'examples/api still holds its port');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
