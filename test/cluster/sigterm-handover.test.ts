@@ -260,7 +260,7 @@ async function groupSigterm(order: 'at once' | 'processes first'): Promise<void>
   const port = await freePort();
   const args = [fixture('app.js'), '-i', '2', '--port', String(port), '--min-uptime', '100ms'];
   // The forced order acts inside the fork's wait: a long one, so that a loaded machine's slow test cannot miss it.
-  const env = order === 'at once' ? {} : { HIVE_HANDOVER_DELAY_MS: '10000' };
+  const env: Record<string, string> = order === 'at once' ? {} : { HIVE_HANDOVER_DELAY_MS: '10000' };
   const hive = startHive(args, env, { detached: true });
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
   const pids = [...hive.readyPids().values()];
