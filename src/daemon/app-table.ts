@@ -5,6 +5,7 @@ import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { readDump, writeDump } from './dump.js';
 import { AppNotFoundError } from './errors.js';
+import { savedForkNode } from './fork-node.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
@@ -234,7 +235,10 @@ export class AppTable {
     const saved = readDump(file, await readFile(file, 'utf8'));
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];
-    for (const { spec, status } of saved) {
+    for (const { spec: savedSpec, status } of saved) {
+      // A dump from before fork.hiveNode whose Node is gone (see savedForkNode).
+      const { spec, warning } = savedForkNode(savedSpec);
+      if (warning !== undefined) this.#log(`resurrect: warning: ${warning}`);
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
         if (existing) continue;
