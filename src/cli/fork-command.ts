@@ -25,7 +25,7 @@ const extensionInterpreters: Readonly<Record<string, string>> = {
  * `execMode: 'fork'`, an `interpreter` other than node, or a script that is not a JavaScript/TypeScript file (a binary
  * such as `pnpm`, a `.py` or `.sh` script). A script file of an {@link extensionInterpreters} extension that is not
  * executable runs with that interpreter. `nodeArgs` (PM2's `interpreter_args` too) go before the script, for node or
- * another interpreter.
+ * another interpreter. Node chosen by Hive (no interpreter, or `node`) is marked `hiveNode`: the daemon runs its own.
  */
 export function forkCommand(app: {
   script: string;
@@ -34,7 +34,7 @@ export function forkCommand(app: {
   nodeArgs?: string[];
   interpreter?: string | undefined;
   execMode?: string | undefined;
-}): { command: string; args: string[] } | undefined {
+}): { command: string; args: string[]; hiveNode?: 'node' | 'tsx' } | undefined {
   const { script, cwd, args, interpreter } = app;
   const isNodeEntry = nodeEntry.test(script);
   const fork = app.execMode === 'fork' || (interpreter !== undefined && interpreter !== 'node') || !isNodeEntry;
@@ -52,7 +52,10 @@ export function forkCommand(app: {
   if (interpreter === 'none') return { command: path, args };
   if (interpreter === undefined || interpreter === 'node') {
     const tsx = /\.(c|m)?tsx?$/.test(script) ? ['--import', import.meta.resolve('tsx')] : [];
-    return { command: process.execPath, args: [...tsx, ...nodeArgs, path, ...args] };
+    // Hive's choice, which the daemon replaces with its own Node and tsx (daemon/fork-node.ts): this Node may be gone
+    // by the app's next start (`hive update` under another, `nvm uninstall`).
+    const hiveNode = tsx.length > 0 ? 'tsx' : 'node';
+    return { command: process.execPath, args: [...tsx, ...nodeArgs, path, ...args], hiveNode };
   }
   return { command: interpreter, args: [...nodeArgs, path, ...args] };
 }

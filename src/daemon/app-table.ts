@@ -4,7 +4,9 @@ import { hostname } from 'node:os';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { readDump, writeDump } from './dump.js';
+import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
 import { AppNotFoundError } from './errors.js';
+import { savedForkNode } from './fork-node.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
@@ -203,7 +205,7 @@ export class AppTable {
   async save(file: string): Promise<{ file: string; apps: string[] }> {
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
     // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
-    const temporary = `${file}.${process.pid}.${++this.#saves}.tmp`;
+    const temporary = dumpTemporary(file, process.pid, ++this.#saves);
     try {
       // Exclusive and not through a symlink: the name is guessable, and the folder may not be only ours (a custom file).
       const handle = await open(
@@ -222,6 +224,8 @@ export class AppTable {
       await rm(temporary, { force: true });
       throw error;
     }
+    // Those of a daemon killed mid-save (SIGKILL, the OOM killer), which no later save would ever rename.
+    await removeStaleTemporaries(file);
     return { file, apps: apps.map((app) => app.spec.name) };
   }
 
@@ -234,7 +238,10 @@ export class AppTable {
     const saved = readDump(file, await readFile(file, 'utf8'));
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];
-    for (const { spec, status } of saved) {
+    for (const { spec: savedSpec, status } of saved) {
+      // A dump from before fork.hiveNode whose Node is gone (see savedForkNode).
+      const { spec, warning } = savedForkNode(savedSpec);
+      if (warning !== undefined) this.#log(`resurrect: warning: ${warning}`);
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
         if (existing) continue;

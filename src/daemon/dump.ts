@@ -26,11 +26,16 @@ export function writeDump(apps: readonly SavedApp[]): string {
   // Each app's config file in a top-level key too, as `status`: in a spec, it would be a key a Hive from before it
   // refuses (its schema is strict), failing a resurrect after a downgrade.
   const configFiles: Record<string, string> = {};
+  // And fork.hiveNode, for the same reason: a Hive from before it runs the app with the saved Node (the last daemon's).
+  const hiveNode: Record<string, 'node' | 'tsx'> = {};
   const specs = apps.map(({ spec: { configFile, ...spec } }) => {
     if (configFile !== undefined) configFiles[spec.name] = configFile;
-    return spec;
+    if (spec.fork?.hiveNode === undefined) return spec;
+    const { hiveNode: mark, ...fork } = spec.fork;
+    hiveNode[spec.name] = mark;
+    return { ...spec, fork };
   });
-  return `${JSON.stringify({ version: DUMP_VERSION, apps: specs, status, configFiles }, null, 2)}\n`;
+  return `${JSON.stringify({ version: DUMP_VERSION, apps: specs, status, configFiles, hiveNode }, null, 2)}\n`;
 }
 
 /**
@@ -68,6 +73,11 @@ export function readDump(file: string, text: string, advice?: string): SavedApp[
     throw invalid('configFiles: expected an object of app name -> config file path');
   }
   const configFileOf = configFiles as Record<string, unknown>;
+  const hiveNode = (dump as { hiveNode?: unknown }).hiveNode ?? {};
+  if (typeof hiveNode !== 'object' || hiveNode === null || Array.isArray(hiveNode)) {
+    throw invalid('hiveNode: expected an object of app name -> "node" or "tsx"');
+  }
+  const hiveNodeOf = hiveNode as Record<string, unknown>;
   return apps.map((spec, i) => {
     const parsed = appSpecSchema.safeParse(spec);
     if (parsed.success) {
@@ -78,6 +88,13 @@ export function readDump(file: string, text: string, advice?: string): SavedApp[
           throw invalid(`configFiles.${name}: expected an absolute path, got ${JSON.stringify(configFile)}`);
         }
         parsed.data.configFile = configFile;
+      }
+      const mark = Object.hasOwn(hiveNodeOf, name) ? hiveNodeOf[name] : undefined;
+      if (mark !== undefined) {
+        if ((mark !== 'node' && mark !== 'tsx') || parsed.data.fork === undefined) {
+          throw invalid(`hiveNode.${name}: expected "node" or "tsx" for a fork-mode app, got ${JSON.stringify(mark)}`);
+        }
+        parsed.data.fork.hiveNode = mark;
       }
       return { spec: parsed.data, status: Object.hasOwn(statusOf, name) ? statusOf[name]! : 'online' };
     }

@@ -33,6 +33,7 @@ import { controlTimeout } from './control-timeout.js';
 import { AppExistsError, AppNotFoundError, AppOperationError, PrimaryUnresponsiveError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
+import { withDaemonNode } from './fork-node.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { killTree } from './kill-tree.js';
@@ -256,7 +257,7 @@ export class ManagedApp {
   ) {
     this.id = id;
     this.#appMetrics = appMetrics;
-    this.spec = spec;
+    this.spec = withDaemonNode(spec);
     this.#stoppedByUser = savedStopped;
     this.#logsDir = logsDir;
     this.#log = log;
@@ -486,7 +487,7 @@ export class ManagedApp {
     this.#watcher?.close();
     this.#watcher = undefined;
     this.#logs.close();
-    this.spec = spec;
+    this.spec = withDaemonNode(spec);
     this.#logs = new AppLogs(this.#logsDir, spec.name, spec);
   }
 

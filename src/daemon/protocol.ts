@@ -72,7 +72,17 @@ export const appSpecSchema = z
       .optional(),
     /** Fork mode: plain processes running this command instead of a `hive run` cluster. */
     fork: z
-      .object({ command: z.string().min(1).max(4096), args: z.array(z.string().max(65536)).max(1000) })
+      .object({
+        command: z.string().min(1).max(4096),
+        args: z.array(z.string().max(65536)).max(1000),
+        /**
+         * Set when Hive chose the interpreter (no `interpreter`, or `node`): `command` is the Node.js that ran `hive`,
+         * which the daemon replaces with its own at every start, as a cluster app's; `tsx`: `args` also begin with
+         * `--import <tsx loader>` that Hive added for a TypeScript script, which the daemon replaces with its own.
+         * Unset: a program the user named, run as given.
+         */
+        hiveNode: z.enum(['node', 'tsx']).optional(),
+      })
       .strict()
       .optional(),
     /** false: a process that exits is not restarted (fork mode; one-shot and cron jobs). */

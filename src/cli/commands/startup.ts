@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readDump } from '../../daemon/dump.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { killTimeoutOf, stopTimeout } from '../../daemon/stop-timeout.js';
@@ -44,7 +45,8 @@ export default function startup(argv: string[]): Promise<number> {
       else process.stdout.write(`# Remove the unit of \`hive startup\` (its daemon and apps stop):\n${remove}\n`);
       return 0;
     }
-    const hive = `${quote(process.execPath)} ${quote(new URL('../hive.js', import.meta.url).pathname)}`;
+    // fileURLToPath, not the URL's pathname: that keeps a space of the path as `%20`.
+    const hive = `${execQuote(process.execPath)} ${execQuote(fileURLToPath(new URL('../hive.js', import.meta.url)))}`;
     // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another home.
     const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`)}\n` : '';
     // Type=forking: `hive resurrect` starts the daemon (detached) and exits once the apps are up; the daemon, named by
@@ -117,4 +119,10 @@ function homeTag(home: string): string {
 // taken whole, where quotes would be part of it).
 function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&').replace(/%/g, '%%')}"`;
+}
+
+// ExecStart= and ExecReload= also expand `$VAR` and `${VAR}`, quoted or not (a path under `/opt/$app` would lose its
+// `$app`): `$$` is a literal `$` there. Not in Environment= or PIDFile=, where `$` is literal and `$$` would stay two.
+function execQuote(value: string): string {
+  return quote(value).replace(/\$/g, '$$$$');
 }

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppSpec } from './protocol.js';
+
+/** The tsx loader of this install, as the CLI's forkCommand adds it for a TypeScript script. */
+const daemonTsx = (): string => import.meta.resolve('tsx');
+
+// A Node.js executable by its file name (`node`, `nodejs`, `node20`), as fork-primary.ts tells one.
+const NODE_PROGRAM = /^(?:node|nodejs)(?:\d+(?:\.\d+)*)?$/;
+
+/**
+ * The spec with the daemon's Node.js (process.execPath) and tsx loader in place of the ones Hive chose for a fork-mode
+ * app (`fork.hiveNode`): the Node that ran `hive start` may be another, or gone (`hive update` under a new Node,
+ * `nvm uninstall`), while a cluster app already runs on the daemon's. A command the user named is left as it is.
+ */
+export function withDaemonNode(spec: AppSpec): AppSpec {
+  const { fork } = spec;
+  if (fork?.hiveNode === undefined) return spec;
+  const args =
+    fork.hiveNode === 'tsx' && fork.args[0] === '--import'
+      ? ['--import', daemonTsx(), ...fork.args.slice(2)]
+      : fork.args;
+  return { ...spec, fork: { ...fork, command: process.execPath, args } };
+}
+
+/**
+ * A spec of a dump written before `fork.hiveNode` (which cannot tell Hive's default Node from one the user named): its
+ * command is kept, unless it is the absolute path of a Node.js executable that no longer exists, which no start could
+ * run; then it gets the daemon's Node (and tsx loader, when the saved one is gone too) and is marked `hiveNode` from
+ * now on. Returns the spec, and a warning when it was changed.
+ */
+export function savedForkNode(spec: AppSpec): { spec: AppSpec; warning?: string } {
+  const { fork } = spec;
+  if (fork === undefined || fork.hiveNode !== undefined) return { spec };
+  const { command, args } = fork;
+  if (!isAbsolute(command) || !NODE_PROGRAM.test(basename(command)) || existsSync(command)) return { spec };
+  const tsx = args[0] === '--import' && args[1] !== undefined && isGoneTsx(args[1]);
+  const hiveNode = tsx ? 'tsx' : 'node';
+  const warning =
+    `${spec.name}: its saved Node.js ${command} is gone; it runs with the daemon's, ${process.execPath}` +
+    (tsx ? `, and its tsx loader ${daemonTsx()}` : '');
+  return { spec: withDaemonNode({ ...spec, fork: { ...fork, hiveNode } }), warning };
+}
+
+// A tsx loader (file: URL into a tsx package) that is not there any more.
+function isGoneTsx(specifier: string): boolean {
+  if (!specifier.startsWith('file:') || !/\/tsx\//.test(specifier)) return false;
+  try {
+    return !existsSync(fileURLToPath(specifier));
+  } catch {
+    return false;
+  }
+}
