@@ -7,7 +7,7 @@ import { renderFrame } from '../../dist/cli/monit/render.js';
 import { moveSelection, type Selection } from '../../dist/cli/monit/selection.js';
 import { BLOCKS, sparkline } from '../../dist/cli/monit/sparkline.js';
 import { frameBytes } from '../../dist/cli/monit/terminal.js';
-import { cell, stripAnsi, truncate, visibleWidth, wrap } from '../../dist/cli/monit/text.js';
+import { cell, printable, stripAnsi, truncate, visibleWidth, wrap } from '../../dist/cli/monit/text.js';
 import type { AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 
 const MiB = 2 ** 20;
@@ -595,4 +595,39 @@ test("render: the last error of an app with no process takes the instances' rows
       .join(' '),
     /^last error: primary .* did not listen within 10000 ms; .*…$/,
   );
+});
+
+test('render: control characters in an app name, last error or event are shown escaped, never sent to the terminal', () => {
+  // An app's text could otherwise clear the screen (ESC[2J), retitle the window (OSC 0) or start a C1 CSI (0x9b).
+  const hostile = app('evil\x1b[2J', [instance(0, { state: 'errored', pid: null })], {
+    state: 'errored',
+    lastError: 'boom \x1b]0;pwned\x07 \x9b2J\tend',
+    events: [{ time: Date.UTC(2026, 0, 1), type: 'exit', instance: 0, text: 'exit \x1b[31mred\r\x1b[K' }],
+  });
+  const lines = renderFrame({
+    snapshot: snapshot([hostile]),
+    selection: {},
+    history: historyOf(snapshot([hostile]), 5),
+    width: 100,
+    height: 30,
+    color: true,
+    live: true,
+  });
+  // Only the monitor's own colour sequences remain.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+  const controls = /[\x00-\x1f\x7f-\x9f]/;
+  for (const line of lines) assert.doesNotMatch(stripAnsi(line), controls, JSON.stringify(line));
+  const text = plain(lines).join('\n');
+  assert.match(text, /last error: boom \\x1b\]0;pwned\\x07 \\x9b2J end/);
+  assert.match(text, /exit \\x1b\[31mred\\x0d\\x1b\[K/);
+  assert.match(text, /evil\\x1b\[2J/);
+  assert.ok(maxWidth(lines) <= 100);
+});
+
+test('text: printable() leaves ordinary text alone and the width functions measure the escaped form', () => {
+  assert.equal(printable('api 名前 ✓'), 'api 名前 ✓');
+  assert.equal(printable('a\x1bb\x7fc\x9bd\te'), 'a\\x1bb\\x7fc\\x9bd e');
+  assert.equal(cell('a\x1b[2Jb', 12), 'a\\x1b[2Jb   ');
+  assert.equal(truncate('\x1b]0;t\x07', 6), '\\x1b]…');
+  assert.deepEqual(wrap('x\x07y', 20, 2), ['x\\x07y']);
 });

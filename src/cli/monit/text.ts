@@ -35,11 +35,25 @@ export function visibleWidth(text: string): number {
   return ASCII.test(text) ? text.length : stringWidth(text);
 }
 
+// C0 controls, DEL and C1 controls (0x9b is a CSI on its own to some terminals).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is matched
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/**
+ * `text` with its control characters made visible: a tab becomes a space, any other one its `\xNN` escape. An app's
+ * name, last error or event text reaches the terminal as text, never as a sequence that would clear the screen, retitle
+ * the window or move the cursor (`\x1b[2J`, `\x1b]0;...\x07`), nor count as zero columns and break the layout.
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => (c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** `text` cut to at most `width` columns, whole characters only, its last column an ellipsis when something was cut. */
-export function truncate(text: string, width: number): string {
+export function truncate(raw: string, width: number): string {
   if (width <= 0) return '';
+  const text = printable(raw);
   if (visibleWidth(text) <= width) return text;
   let out = '';
   let used = 0;
@@ -58,7 +72,7 @@ export function truncate(text: string, width: number): string {
  */
 export function wrap(text: string, width: number, max: number): string[] {
   const lines: string[] = [];
-  let rest = text.trim();
+  let rest = printable(text).trim();
   while (rest !== '' && lines.length < max - 1 && visibleWidth(rest) > width) {
     let line = '';
     let used = 0;
@@ -96,8 +110,9 @@ export function renderLine(segments: readonly Segment[], width: number, color: b
   let out = '';
   for (const segment of segments) {
     if (room <= 0) break;
-    const length = visibleWidth(segment.text);
-    const text = length <= room ? segment.text : truncate(segment.text, room);
+    const safe = printable(segment.text);
+    const length = visibleWidth(safe);
+    const text = length <= room ? safe : truncate(safe, room);
     room -= Math.min(length, room);
     out += color && segment.style ? `\x1b[${codes[segment.style]}m${text}\x1b[22;27;39m` : text;
   }
