@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { servedPort } from '../cluster/served-port.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo } from '../daemon/protocol.js';
+import { printable } from './monit/text.js';
 
 /** A plain text table: a header row, aligned columns, two spaces apart. */
 export function renderTable(headers: string[], rows: string[][]): string {
@@ -45,8 +46,8 @@ export function notStartedYet(command: string, apps: AppInfo[]): string {
     .filter((app) => (app.status === 'starting' || app.status === 'errored') && app.lastError !== null)
     .map((app) =>
       app.status === 'starting'
-        ? `hive ${command}: app "${app.name}" did not start yet; trying again in the background: ${app.lastError}\n`
-        : `hive ${command}: app "${app.name}" did not start (not tried again): ${app.lastError}\n`,
+        ? `hive ${command}: app "${app.name}" did not start yet; trying again in the background: ${shown(app.lastError)}\n`
+        : `hive ${command}: app "${app.name}" did not start (not tried again): ${shown(app.lastError)}\n`,
     )
     .join('');
 }
@@ -250,7 +251,7 @@ export function describeApp(app: AppInfo): string {
   if (app.settings) fields.push(...settingLines(app));
   if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
   if (app.metrics) fields.push(['metrics', app.metrics]);
-  if (app.lastError) fields.push(['last error', app.lastError]);
+  if (app.lastError) fields.push(['last error', shown(app.lastError)]);
   const width = Math.max(...fields.map(([key]) => key.length));
   const head = fields.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
   // A row per process, and one per slot with none (errored, restarting), among the workers by instance.
@@ -284,4 +285,10 @@ export function describeApp(app: AppInfo): string {
     rows.map((row) => row.cells),
   );
   return rows.length > 0 ? `${head}\n\n${processes}` : head;
+}
+
+// An app's last error is its own stderr's tail: its lines as lines, but no escape sequence of it reaches the terminal
+// (one could clear the screen or retitle the window, as in `hive monit`); `--json` has it whole.
+function shown(lastError: string | null): string {
+  return (lastError ?? '').split('\n').map(printable).join('\n');
 }

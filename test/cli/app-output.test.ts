@@ -1,7 +1,7 @@
 // The text of `hive ls` and `hive describe`, from the AppInfo the daemon replies with.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appTable, describeApp, formatBytes } from '../../dist/cli/app-output.js';
+import { appTable, describeApp, formatBytes, notStartedYet } from '../../dist/cli/app-output.js';
 import { appInfo as app, processInfo as proc } from './app-info.js';
 
 const MiB = 2 ** 20;
@@ -56,4 +56,17 @@ test('an uptime under a second reads 0s, 0 ms included, as it does a stopped app
   }
   const stopped = app({ status: 'stopped', ready: 0, total: 0, processUptime: 0, cpu: null, memory: null });
   assert.match(appTable([{ ...stopped, processes: [] }]), /^0 +api +cluster +0\/0 +stopped +0 +0s +- /m);
+});
+
+// An app's last error is its stderr's tail: an escape sequence in it (clear the screen, retitle the window) reached the
+// operator's terminal raw through describe and start's "did not start" line.
+test('describe and the not-started line show a last error escape sequence as text, its lines as lines', () => {
+  const lastError = 'Error: boom\x1b[2J\n    at \x1b]0;pwned\x07main.js:1';
+  const text = describeApp(app({ lastError }));
+  assert.match(text, /^last error +Error: boom\\x1b\[2J$/m);
+  assert.match(text, /^ {4}at \\x1b\]0;pwned\\x07main\.js:1$/m);
+  const line = notStartedYet('start', [app({ status: 'errored', lastError })]);
+  assert.ok(line.includes('did not start (not tried again): Error: boom\\x1b[2J\n'), line);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what must not be there
+  for (const out of [text, line]) assert.doesNotMatch(out, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
 });
