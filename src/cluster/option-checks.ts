@@ -1,4 +1,5 @@
 // Type checks of the Supervisor's options at the door: each names the key and what it expected, as the other checks do.
+import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 
 /**
@@ -41,6 +42,22 @@ export function stringRecord(value: unknown, key: string): Record<string, string
       throw new InvalidArgumentError(`Expected \`${key}.${name}\` to be a string, got ${describeValue(item)}`);
     }
     copy[name] = item;
+  }
+  return copy;
+}
+
+/**
+ * An app's environment (`key`: `env`, `reload env`), copied: an object of strings whose every variable can reach the
+ * app (env-variable.ts, the rule of the config file, `--env`, the daemon and deploy: no empty name, no `=` or NUL in a
+ * name, no NUL in a value, not `__proto__`). Refused here, at construction, rather than by child_process at the first
+ * fork, or dropped or renamed on the way.
+ */
+export function envRecord(value: unknown, key: string): Record<string, string> {
+  const copy = stringRecord(value, key);
+  // The given object's own keys: the copy cannot hold an own `__proto__` (assigning it sets the prototype).
+  for (const [name, item] of Object.entries(value as object)) {
+    const problem = envVariableProblem(name, item);
+    if (problem !== undefined) throw new InvalidArgumentError(`Invalid \`${key}${envKeySuffix(name)}\`: ${problem}`);
   }
   return copy;
 }

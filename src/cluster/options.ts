@@ -6,7 +6,7 @@ import { assertBalanceSupported, type BalanceMode } from './balance.js';
 import { ScriptNotFoundError } from './errors.js';
 import { groupId } from './group-id.js';
 import { resolveInstances } from './instances.js';
-import { assertKnownKeys, booleanOption, stringList, stringRecord, textOption } from './option-checks.js';
+import { assertKnownKeys, booleanOption, envRecord, stringList, textOption } from './option-checks.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
 import { parseDuration, parseSize } from './units.js';
@@ -159,7 +159,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
       "`socket` cannot be combined with `sticky`: only the primary's router on `port` keeps clients on their process",
     );
   }
-  const env = options.env === undefined ? {} : stringRecord(options.env, 'env');
+  const env = options.env === undefined ? {} : envRecord(options.env, 'env');
   assertInstanceVars(env, sticky);
   const maxMemoryRestart =
     options.maxMemoryRestart === undefined ? undefined : parseSize(options.maxMemoryRestart, 'maxMemoryRestart');

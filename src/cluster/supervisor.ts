@@ -3,6 +3,7 @@ import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
+import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { AppPortRule, appPortOf } from './app-port.js';
@@ -1004,6 +1005,9 @@ function envCopy(env: unknown): Record<string, string> {
     if (typeof value !== 'string') {
       throw new InvalidArgumentError(`Expected reload \`env.${key}\` to be a string, got ${describeValue(value)}`);
     }
+    // As the constructor's `env` (option-checks.ts envRecord): what child_process would refuse at the first fork.
+    const problem = envVariableProblem(key, value);
+    if (problem !== undefined) throw new InvalidArgumentError(`Invalid reload \`env${envKeySuffix(key)}\`: ${problem}`);
     copy[key] = value;
   }
   return copy;

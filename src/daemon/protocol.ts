@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVariableProblem } from '../config/env-variable.js';
+import { envVariableProblem } from '../env-variable.js';
 import { APP_NAME_PATTERN, APP_NAME_RULE } from './app-name.js';
 import { appSignalProblem } from './app-signal.js';
 import { parseRotationSetting } from './log-rotation.js';
@@ -126,7 +126,7 @@ const target = z.string().min(1).max(128);
 const by = z.enum(['id', 'name']).optional();
 
 /**
- * An app's own env as a request brings it: a variable that cannot reach the app (config/env-variable.ts: an empty
+ * An app's own env as a request brings it: a variable that cannot reach the app (env-variable.ts: an empty
  * name, `=` or NUL in it, NUL in the value, `__proto__`) is refused on arrival, as the CLI refuses it, whoever sends it.
  * Requests only, not the app spec itself: a dump saved before this check must still resurrect.
  */

@@ -5,7 +5,7 @@ import { isIPv4 } from 'node:net';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../cluster/units.js';
-import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../config/env-variable.js';
+import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
 import { serverNameSchema, stickyRefinement } from './edge-schema.js';
 import { DeployOptionError } from './errors.js';

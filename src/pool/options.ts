@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
+import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { autoThreadCount } from './sizing.js';
 import { RETRY_FIRST_MS, RETRY_MAX_MS, type StartRetryOptions } from './start-retry.js';
@@ -161,7 +162,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     closeTimeout: timeoutOption('closeTimeout', options.closeTimeout),
     isolation,
     resourceLimits,
-    env: envOption(options.env),
+    env: envOption(options.env, isolation),
     execArgv: options.execArgv === undefined ? inheritableExecArgv() : stringsOption('execArgv', options.execArgv),
     argv: options.argv === undefined ? undefined : stringsOption('argv', options.argv),
     startRetry: startRetryOption(options.startRetry),
@@ -301,11 +302,25 @@ function workerDataOption(value: unknown, isolation: 'thread' | 'process'): unkn
 }
 
 // Checked here: Node checks them only when a worker starts, so a wrong type would fail every task as a dead worker.
-function envOption(value: unknown): NodeJS.ProcessEnv | undefined {
-  if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) {
-    return value as NodeJS.ProcessEnv | undefined;
+// Under isolation 'process' the env is a real process environment, of C strings `NAME=value`: what cannot be one
+// (env-variable.ts, the rule of every other door) is refused too. An empty name crashed each child as it started
+// (node aborts copying such an environment into the child's watchdog thread), `A=B` reached it as `A`. A thread's env
+// is a JavaScript object, which holds any of them.
+function envOption(value: unknown, isolation: 'thread' | 'process'): NodeJS.ProcessEnv | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(`Expected the \`env\` option to be an object, got ${describeValue(value)}`);
   }
-  throw new InvalidArgumentError(`Expected the \`env\` option to be an object, got ${describeValue(value)}`);
+  if (isolation === 'process') {
+    for (const [name, item] of Object.entries(value)) {
+      const problem = envVariableProblem(name, item);
+      if (problem === undefined) continue;
+      throw new InvalidArgumentError(
+        `Invalid \`env${envKeySuffix(name)}\` option for isolation 'process' (a child process's environment): ${problem}`,
+      );
+    }
+  }
+  return value as NodeJS.ProcessEnv;
 }
 
 // Node's Worker stringifies any `argv` entry (an object becomes "[object Object]") and fork() refuses some: a

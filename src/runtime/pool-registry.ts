@@ -11,6 +11,14 @@ interface PoolRegistry {
   autoSized: Set<Pool>;
   /** The HIVE_CLUSTER_SIZE the pools were last sized for. */
   clusterSize: string | undefined;
+  /**
+   * The options each shared pool was created with, and the shared pools the app closed or destroyed (the next pool()
+   * call for their module makes a new one). Here, not in shared-pool.ts, so that every copy of hive in the process
+   * agrees: a copy that did not create a pool must still know its options and that the app closed it. Optional: a
+   * registry made by a copy from before these were added lacks them until one is asked for.
+   */
+  createdWith?: WeakMap<Pool, object>;
+  closedByApp?: WeakSet<Pool>;
 }
 
 // Process-wide, as runtimeState() is: the preloaded runtime (which gets the primary's cluster-size messages and
@@ -31,6 +39,20 @@ export function sharedPools(): IterableIterator<[string, Pool]> {
 /** The shared pools by key, for shared-pool.ts to create, find and forget them. */
 export function poolRegistry(): Map<string, Pool> {
   return registry().pools;
+}
+
+/** The options shared pools were created with, process-wide (see PoolRegistry). */
+export function poolOptionsRegistry(): WeakMap<Pool, object> {
+  const state = registry();
+  state.createdWith ??= new WeakMap();
+  return state.createdWith;
+}
+
+/** The shared pools the app closed or destroyed itself, process-wide (see PoolRegistry). */
+export function closedPoolsRegistry(): WeakSet<Pool> {
+  const state = registry();
+  state.closedByApp ??= new WeakSet();
+  return state.closedByApp;
 }
 
 /**

@@ -1,19 +1,18 @@
 import { pathToFileURL } from 'node:url';
 import { Pool, type PoolOptions } from '../pool/index.js';
 import { checkSameOptions } from './pool-options-check.js';
-import { followClusterSize, poolRegistry } from './pool-registry.js';
+import { closedPoolsRegistry, followClusterSize, poolOptionsRegistry, poolRegistry } from './pool-registry.js';
 import { timePoolRuns } from './request-context.js';
 import type { RuntimeState } from './state.js';
 
-const createdWith = new WeakMap<Pool, Omit<PoolOptions, 'filename'>>();
-/** Shared pools the app closed or destroyed: the next pool() call for their module makes a new one. */
-const closedByApp = new WeakSet<Pool>();
+type SharedOptions = Omit<PoolOptions, 'filename'>;
 
 /**
  * The process's shared pool for one task module: created on first use with `maxThreads: 'auto'` (the cgroup-aware
  * core count divided by the cluster size, so processes x threads fit the cores), resized when the cluster is scaled
  * (unless the app gave maxThreads, or a number to `resize()` since), reused after, and closed when the process is retired, after the app's onShutdown
- * hooks. One the app closed or destroyed itself is replaced on the next call, with the options it was created with.
+ * hooks. One the app closed or destroyed itself is replaced on the next call, with the options it was created with,
+ * through whichever copy of hive the call comes (what the app closed is known process-wide: pool-registry.ts).
  */
 export function sharedPool(
   state: RuntimeState,
@@ -23,8 +22,11 @@ export function sharedPool(
   const key =
     filename instanceof URL ? filename.href : filename.startsWith('file:') ? filename : pathToFileURL(filename).href;
   const pools = poolRegistry();
+  // Process-wide, as the pools are: an app's own copy of hive must know what the preloaded one made, and back.
+  const createdWith = poolOptionsRegistry() as WeakMap<Pool, SharedOptions>;
+  const closedByApp = closedPoolsRegistry();
   let pool = pools.get(key);
-  let before: Omit<PoolOptions, 'filename'> | undefined;
+  let before: SharedOptions | undefined;
   if (pool !== undefined) {
     checkSameOptions(key, createdWith.get(pool) ?? {}, given);
     if (!closedByApp.has(pool)) return pool;

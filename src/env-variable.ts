@@ -1,7 +1,8 @@
 /**
  * What an app's environment variable may be called and hold, one rule for every door it comes in by (config files,
- * `--env` flags, the daemon's protocol, the deploy recipes). POSIX takes almost any name and PM2 passes names as
- * given, so only what cannot work is refused: what the environment itself cannot hold, and `__proto__`.
+ * `--env` flags, the daemon's protocol, the deploy recipes, the Supervisor's `env`, a process-isolated pool's `env`).
+ * POSIX takes almost any name and PM2 passes names as given, so only what cannot work is refused: what the
+ * environment itself cannot hold, and `__proto__`.
  * No imports: the daemon's protocol revision hashes this module (daemon/protocol-revision.ts).
  */
 

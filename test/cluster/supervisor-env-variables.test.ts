@@ -1,0 +1,44 @@
+// The programmatic Supervisor took any `env` of strings, while a config file, `--env`, the daemon's protocol and deploy
+// refuse a variable no environment can hold (env-variable.ts): an empty name, `=` or NUL in a name, NUL in a value, and
+// `__proto__` (dropped on the way). The constructor and reload() now refuse them too, naming `env.<key>`, before
+// anything is forked: child_process would refuse a NUL only at the first fork, and `A=B` reach the app as `A`.
+// Nothing here starts a process.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Supervisor, type SupervisorOptions } from '../../dist/cluster/index.js';
+
+const script = new URL('../fixtures/cluster/app.js', import.meta.url).pathname;
+const create = (extra: Record<string, unknown>) => new Supervisor({ script, ...extra } as SupervisorOptions);
+
+// JSON.parse makes `__proto__` an own key, as a config loaded by hand would.
+const bad: [Record<string, string>, RegExp][] = [
+  [{ '': 'x' }, /`env\[""\]`.*empty variable name/],
+  [{ 'A=B': 'x' }, /`env\.A=B`.*"="/],
+  [{ 'A\0B': 'x' }, /`env\["A\\u0000B"\]`.*NUL byte in the variable name/],
+  [{ A: 'x\0y' }, /`env\.A`.*NUL byte in the value/],
+  [JSON.parse('{"__proto__": "x"}') as Record<string, string>, /`env\.__proto__`.*prototype/],
+];
+
+test('the constructor refuses an env variable no environment can hold, naming env.<key>', () => {
+  for (const [env, message] of bad) {
+    assert.throws(
+      () => create({ env: { OK: '1', ...env } }),
+      { code: 'ERR_HIVE_INVALID_ARGUMENT', message },
+      JSON.stringify(Object.keys(env)),
+    );
+  }
+  // What can be held still is: any other name, `=` in a value, an empty value.
+  const supervisor = create({ env: { OK: '1', 'a.b-c': 'x=y', EMPTY: '' } });
+  assert.deepEqual(supervisor.options.env, { OK: '1', 'a.b-c': 'x=y', EMPTY: '' });
+});
+
+test('reload() refuses them too, before anything is forked', () => {
+  const supervisor = create({ instances: 1 });
+  for (const [env, message] of bad) {
+    assert.throws(
+      () => supervisor.reload({ env: { OK: '1', ...env } }),
+      { code: 'ERR_HIVE_INVALID_ARGUMENT', message: new RegExp(`reload.*${message.source}`) },
+      JSON.stringify(Object.keys(env)),
+    );
+  }
+});
