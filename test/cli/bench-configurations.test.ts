@@ -115,7 +115,7 @@ test('without nginx the nginx configuration is skipped with the reason', async (
 // The report's rerun line joined the arguments as they came: a path with a space split in two when pasted.
 test('the report rerun line is shell-quoted', async () => {
   const reportFile = join(dir, 'my report.md');
-  const args = ['--only', 'single-pool', '-d', '0.5', '-c', '2', '--heavy-n', '5', '--report', reportFile];
+  const args = ['--only', 'single-pool', '-d', '1', '-c', '2', '--heavy-n', '5', '--report', reportFile];
   const { code, stderr } = await bench([...args, '--json']);
   assert.equal(code, 0, stderr);
   const markdown = readFileSync(reportFile, 'utf8');

@@ -39,7 +39,7 @@ test('examples/api serves on the --port given', async () => {
     '--only',
     'single-inline',
     '--duration',
-    '0.5',
+    '1',
     '--connections',
     '2',
     '--port',
@@ -74,7 +74,7 @@ test('a --port already taken fails the configuration, and the server holding it 
   });
   await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
   try {
-    const result = await bench(['--only', 'single-inline', '--duration', '0.5', '--port', String(port), '--json']);
+    const result = await bench(['--only', 'single-inline', '--duration', '1', '--port', String(port), '--json']);
     assert.equal(result.code, 1, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.failed[0]?.code, 'ERR_HIVE_BENCH_SERVER');

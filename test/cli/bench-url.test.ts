@@ -91,8 +91,12 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     [['--heavy-share', '2'], /Expected --heavy-share to be a number 0-1, got "2"/],
     // Past Node's longest timer (2^31 - 1 ms), autocannon's timers fired after 1 ms: a run of one tick, reported with
     // the duration asked for, and every request timed out.
-    [[url, '-d', '1e9'], /Expected --duration to be a number 0.1-2147483, got "1e9"/],
-    [[url, '-d', '2147484'], /Expected --duration to be a number 0.1-2147483, got "2147484"/],
+    [[url, '-d', '1e9'], /Expected --duration to be an integer 1-2147483, got "1e9"/],
+    [[url, '-d', '2147484'], /Expected --duration to be an integer 1-2147483, got "2147484"/],
+    // autocannon stops on its 1-second sample tick: -d 0.5 loaded for 1 s and -d 1.5 for 2 s, reported as 0.5 and 1.5.
+    [[url, '-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
+    [[url, '-d', '1.5'], /Expected --duration to be an integer 1-2147483, got "1.5"/],
+    [['-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
     [[url, '-t', '1e9'], /Expected --timeout to be a number 0.001-2147483, got "1e9"/],
   ];
   for (const [args, message] of cases) {

@@ -12,7 +12,7 @@ Without a URL, examples/api runs under hive run as: ${CONFIGURATIONS.map((c) => 
 /compute) run at the same time on separate connections, and each route's req/s, p50 and p99 are reported.
 
 Options:
-  -d, --duration <s>       seconds of load (per configuration without a URL), 0.1-2147483; default 10
+  -d, --duration <s>       whole seconds of load (per configuration without a URL), 1-2147483; default 10
   -c, --connections <n>    connections in all; default 20 without a URL, 10 with one
       --json               print one JSON object on stdout, no progress
 Without a URL:
@@ -111,7 +111,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     );
   }
   const json = values.json === true;
-  const duration = number(values.duration, '--duration', { min: 0.1, max: MAX_TIMER_SECONDS, fallback: 10 });
+  // Whole seconds, as autocannon's own -d: it stops on its once-a-second sample tick, so 0.5 loaded for 1 s and 1.5
+  // for 2 s while the report said 0.5 and 1.5.
+  const duration = number(values.duration, '--duration', {
+    min: 1,
+    max: MAX_TIMER_SECONDS,
+    integer: true,
+    fallback: 10,
+  });
   const url = positionals[0];
   if (url === undefined) {
     const urlFlag = URL_ONLY.find((flag) => values[flag] !== undefined);
