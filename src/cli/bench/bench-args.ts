@@ -1,7 +1,9 @@
-import { statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
+import { reportPaths } from './bench-report.js';
 import { CONFIGURATIONS } from './configurations.js';
 
 export const benchUsage = `Usage: hive bench [options]          examples/api in each configuration, mixed light and heavy load
@@ -205,11 +207,31 @@ function parseOnly(raw: string | undefined): string[] | undefined {
 
 /**
  * `--report`: a file. A folder (`--report docs/`, or `''`: the current one) is refused before the run, which would
- * otherwise end in EISDIR after all its load, with the chart written beside the folder (`docs.svg`).
+ * otherwise end in EISDIR after all its load, with the chart written beside the folder (`docs.svg`). So is a path that
+ * cannot be written (its parent a file, a folder not writable, the file or its `.svg` read-only): the parent folder is
+ * created now, as the report would create it, and checked for writing.
  */
 function parseReport(raw: string | undefined): string | undefined {
-  if (raw !== undefined && (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true)) {
-    throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
+  if (raw === undefined) return undefined;
+  const [markdown, svg] = reportPaths(raw);
+  try {
+    if (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true) {
+      throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
+    }
+    mkdirSync(dirname(markdown), { recursive: true });
+    accessSync(dirname(markdown), constants.W_OK | constants.X_OK);
+    for (const file of [markdown, svg]) {
+      const stats = statSync(file, { throwIfNoEntry: false });
+      if (stats?.isDirectory()) throw Object.assign(new Error(`${file} is a folder`), { code: 'EISDIR' });
+      if (stats !== undefined) accessSync(file, constants.W_OK);
+    }
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new InvalidArgumentError(
+      `Expected --report to be a file that can be written, got ${describeValue(raw)} (${reason})`,
+      { cause: error },
+    );
   }
   return raw;
 }
