@@ -2,7 +2,7 @@
 // where it is installed), the JSON shape, the --report Markdown and SVG, and a configuration that fails or is skipped.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -115,7 +115,7 @@ test('without nginx the nginx configuration is skipped with the reason', async (
 // The report's rerun line joined the arguments as they came: a path with a space split in two when pasted.
 test('the report rerun line is shell-quoted', async () => {
   const reportFile = join(dir, 'my report.md');
-  const args = ['--only', 'single-pool', '-d', '0.5', '-c', '2', '--heavy-n', '5', '--report', reportFile];
+  const args = ['--only', 'single-pool', '-d', '1', '-c', '2', '--heavy-n', '5', '--report', reportFile];
   const { code, stderr } = await bench([...args, '--json']);
   assert.equal(code, 0, stderr);
   const markdown = readFileSync(reportFile, 'utf8');
@@ -134,4 +134,40 @@ test('--report naming a folder is refused before the run (exit 2)', async () => 
     assert.match(stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected --report to be a file, got the folder /);
   }
   assert.equal(existsSync(`${folder}.svg`), false);
+});
+
+// A --report that cannot be written (its parent a file here; a read-only folder is the same for a user other than
+// root) was found out after the whole run (ENOTDIR, exit 1). A parent folder not there yet is created, as before.
+test('--report that cannot be written is refused before the run (exit 2); a missing parent folder is made', async () => {
+  const file = join(dir, 'not-a-folder');
+  writeFileSync(file, '');
+  const env = { HIVE_NGINX: join(dir, 'no-nginx') };
+  const refused = await bench(['--only', 'nginx-cluster-pool', '--report', join(file, 'report.md')], env);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.equal(refused.stdout, '');
+  assert.match(
+    refused.stderr,
+    /ERR_HIVE_INVALID_ARGUMENT: Expected --report to be a file that can be written, got ".*not-a-folder\/report\.md" \(string\) \(ENOTDIR\)/,
+  );
+  // The chart's path a folder: EISDIR after the run, before.
+  const charts = mkdtempSync(join(dir, 'charts-'));
+  mkdirSync(join(charts, 'report.svg'));
+  const chart = await bench(['--only', 'nginx-cluster-pool', '--report', join(charts, 'report.md')], env);
+  assert.equal(chart.code, 2, chart.stderr);
+  assert.match(
+    chart.stderr,
+    /ERR_HIVE_INVALID_ARGUMENT: Expected --report to be a file that can be written, .*\(EISDIR\)/,
+  );
+  assert.equal(existsSync(join(charts, 'report.md')), false);
+  if (process.getuid?.() !== 0) {
+    const readOnly = mkdtempSync(join(dir, 'read-only-'));
+    chmodSync(readOnly, 0o555);
+    const denied = await bench(['--only', 'nginx-cluster-pool', '--report', join(readOnly, 'report.md')], env);
+    assert.equal(denied.code, 2, denied.stderr);
+    assert.match(denied.stderr, /Expected --report to be a file that can be written, .*\(EACCES\)/);
+  }
+  const nested = join(dir, 'new', 'deeper', 'report.md');
+  const made = await bench(['--only', 'nginx-cluster-pool', '--report', nested, '--json'], env);
+  assert.equal(made.code, 0, made.stderr);
+  assert.ok(existsSync(nested) && existsSync(join(dir, 'new', 'deeper', 'report.svg')));
 });

@@ -39,7 +39,7 @@ test('examples/api serves on the --port given', async () => {
     '--only',
     'single-inline',
     '--duration',
-    '0.5',
+    '1',
     '--connections',
     '2',
     '--port',
@@ -74,12 +74,29 @@ test('a --port already taken fails the configuration, and the server holding it 
   });
   await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
   try {
-    const result = await bench(['--only', 'single-inline', '--duration', '0.5', '--port', String(port), '--json']);
+    const result = await bench(['--only', 'single-inline', '--duration', '1', '--port', String(port), '--json']);
     assert.equal(result.code, 1, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.failed[0]?.code, 'ERR_HIVE_BENCH_SERVER');
-    assert.match(report.failed[0]?.message, new RegExp(`port ${port} on 127.0.0.1 is taken \\(--port\\)`));
+    assert.match(report.failed[0]?.message, new RegExp(`port ${port} is taken on every address .*\\(--port\\)`));
     assert.equal(hits, 0);
+  } finally {
+    other.close();
+  }
+});
+
+// The check tried 127.0.0.1 only: a port held on [::1] alone passed it, and examples/api (listen(port): every
+// address, :: dual-stack) could not bind it; the configuration failed late, not naming the port.
+test('a --port held only on [::1] fails the configuration at once, naming the port', async () => {
+  const port = await freePort('::1');
+  const other = createServer((_req, res) => res.end('not examples/api'));
+  await new Promise<void>((resolve) => other.listen(port, '::1', resolve));
+  try {
+    const result = await bench(['--only', 'single-inline', '--duration', '1', '--port', String(port), '--json']);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.failed[0]?.code, 'ERR_HIVE_BENCH_SERVER');
+    assert.match(report.failed[0]?.message, new RegExp(`port ${port} is taken on every address .*\\(--port\\)`));
   } finally {
     other.close();
   }

@@ -1,7 +1,7 @@
 // `hive bench <url>`: autocannon against a local server, the options passed through, and the errors of bad input and
 // of a URL nobody listens on.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -91,8 +91,12 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     [['--heavy-share', '2'], /Expected --heavy-share to be a number 0-1, got "2"/],
     // Past Node's longest timer (2^31 - 1 ms), autocannon's timers fired after 1 ms: a run of one tick, reported with
     // the duration asked for, and every request timed out.
-    [[url, '-d', '1e9'], /Expected --duration to be a number 0.1-2147483, got "1e9"/],
-    [[url, '-d', '2147484'], /Expected --duration to be a number 0.1-2147483, got "2147484"/],
+    [[url, '-d', '1e9'], /Expected --duration to be an integer 1-2147483, got "1e9"/],
+    [[url, '-d', '2147484'], /Expected --duration to be an integer 1-2147483, got "2147484"/],
+    // autocannon stops on its 1-second sample tick: -d 0.5 loaded for 1 s and -d 1.5 for 2 s, reported as 0.5 and 1.5.
+    [[url, '-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
+    [[url, '-d', '1.5'], /Expected --duration to be an integer 1-2147483, got "1.5"/],
+    [['-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
     [[url, '-t', '1e9'], /Expected --timeout to be a number 0.001-2147483, got "1e9"/],
   ];
   for (const [args, message] of cases) {
@@ -101,4 +105,34 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     assert.match(result.stderr, /ERR_HIVE_INVALID_ARGUMENT/);
     assert.match(result.stderr, message);
   }
+});
+
+// An interrupted URL run reported the --duration asked for (600 here), not the time it ran.
+test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds actually run', { timeout: 60_000 }, async () => {
+  let hits = 0;
+  const counted = createServer((_req, res) => {
+    hits++;
+    if (hits === 50) child.kill('SIGINT');
+    res.end('ok');
+  });
+  await new Promise<void>((resolve) => counted.listen(0, '127.0.0.1', resolve));
+  const target = `http://127.0.0.1:${(counted.address() as AddressInfo).port}/`;
+  const child = spawn(process.execPath, [hiveCli, 'bench', target, '-d', '600', '-c', '2', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  await new Promise((resolve) => child.once('close', resolve));
+  counted.close();
+  const report = JSON.parse(stdout);
+  assert.equal(report.interrupted, true, stderr);
+  assert.ok(report.duration < 600, `duration ${report.duration}`);
+  assert.ok(report.duration >= 0, `duration ${report.duration}`);
+  assert.ok(report.requests >= 50, `requests ${report.requests}`);
 });

@@ -127,9 +127,11 @@ async function runGroup(
         if (configuration.nginx) {
           options.status.show(`starting nginx in front of hive run -i ${instances} ...`);
           if (front === undefined) {
+            // nginx listens on 127.0.0.1 (hiveNginxConfig).
             const nginxPort = await benchPort(
               options.port === undefined ? undefined : options.port + 1,
               configuration.name,
+              '127.0.0.1',
             );
             const config = hiveNginxConfig(nginxPort, app.port, app.socket);
             front = await startNginx(config, nginxPort, configuration.name);
@@ -151,10 +153,16 @@ async function runGroup(
   }
 }
 
-/** The port given (refused when taken: the readiness check would reach the server holding it), or a free one. */
-async function benchPort(port: number | undefined, label: string): Promise<number> {
-  if (port === undefined) return freePort();
-  if (!(await portIsFree(port))) throw new BenchServerError(label, `port ${port} on 127.0.0.1 is taken (--port)`);
+/**
+ * The port given (refused when taken: the readiness check would reach the server holding it, or the server fail to
+ * bind it), or a free one; checked on `host` as the server binds it (undefined: every address, as examples/api does).
+ */
+async function benchPort(port: number | undefined, label: string, host?: string): Promise<number> {
+  if (port === undefined) return freePort(host);
+  if (!(await portIsFree(port, host))) {
+    const where = host ?? 'every address (:: and 0.0.0.0, as examples/api listens)';
+    throw new BenchServerError(label, `port ${port} is taken on ${where} (--port)`);
+  }
   return port;
 }
 

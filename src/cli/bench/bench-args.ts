@@ -1,7 +1,9 @@
-import { statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
+import { reportPaths } from './bench-report.js';
 import { CONFIGURATIONS } from './configurations.js';
 
 export const benchUsage = `Usage: hive bench [options]          examples/api in each configuration, mixed light and heavy load
@@ -12,7 +14,7 @@ Without a URL, examples/api runs under hive run as: ${CONFIGURATIONS.map((c) => 
 /compute) run at the same time on separate connections, and each route's req/s, p50 and p99 are reported.
 
 Options:
-  -d, --duration <s>       seconds of load (per configuration without a URL), 0.1-2147483; default 10
+  -d, --duration <s>       whole seconds of load (per configuration without a URL), 1-2147483; default 10
   -c, --connections <n>    connections in all; default 20 without a URL, 10 with one
       --json               print one JSON object on stdout, no progress
 Without a URL:
@@ -111,7 +113,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     );
   }
   const json = values.json === true;
-  const duration = number(values.duration, '--duration', { min: 0.1, max: MAX_TIMER_SECONDS, fallback: 10 });
+  // Whole seconds, as autocannon's own -d: it stops on its once-a-second sample tick, so 0.5 loaded for 1 s and 1.5
+  // for 2 s while the report said 0.5 and 1.5.
+  const duration = number(values.duration, '--duration', {
+    min: 1,
+    max: MAX_TIMER_SECONDS,
+    integer: true,
+    fallback: 10,
+  });
   const url = positionals[0];
   if (url === undefined) {
     const urlFlag = URL_ONLY.find((flag) => values[flag] !== undefined);
@@ -198,11 +207,31 @@ function parseOnly(raw: string | undefined): string[] | undefined {
 
 /**
  * `--report`: a file. A folder (`--report docs/`, or `''`: the current one) is refused before the run, which would
- * otherwise end in EISDIR after all its load, with the chart written beside the folder (`docs.svg`).
+ * otherwise end in EISDIR after all its load, with the chart written beside the folder (`docs.svg`). So is a path that
+ * cannot be written (its parent a file, a folder not writable, the file or its `.svg` read-only): the parent folder is
+ * created now, as the report would create it, and checked for writing.
  */
 function parseReport(raw: string | undefined): string | undefined {
-  if (raw !== undefined && (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true)) {
-    throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
+  if (raw === undefined) return undefined;
+  const [markdown, svg] = reportPaths(raw);
+  try {
+    if (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true) {
+      throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
+    }
+    mkdirSync(dirname(markdown), { recursive: true });
+    accessSync(dirname(markdown), constants.W_OK | constants.X_OK);
+    for (const file of [markdown, svg]) {
+      const stats = statSync(file, { throwIfNoEntry: false });
+      if (stats?.isDirectory()) throw Object.assign(new Error(`${file} is a folder`), { code: 'EISDIR' });
+      if (stats !== undefined) accessSync(file, constants.W_OK);
+    }
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new InvalidArgumentError(
+      `Expected --report to be a file that can be written, got ${describeValue(raw)} (${reason})`,
+      { cause: error },
+    );
   }
   return raw;
 }

@@ -4,13 +4,18 @@ import type { AppBenchReport } from './app-bench.js';
 import { renderChart } from './bench-chart.js';
 import { describeRun, formatReportMarkdown } from './result-table.js';
 
+/** The two files `--report <file>` writes, absolute: the Markdown and the SVG chart beside it. */
+export function reportPaths(file: string): [markdown: string, svg: string] {
+  const markdown = resolve(file);
+  return [markdown, join(dirname(markdown), `${basename(markdown, extname(markdown))}.svg`)];
+}
+
 /**
  * Writes `--report <file>`: Markdown with the table and a link to the chart, and the chart as an SVG beside it
  * (`benchmarks-report.md` -> `benchmarks-report.svg`). Resolves to the two paths written.
  */
 export async function writeReport(file: string, report: AppBenchReport, command: string): Promise<[string, string]> {
-  const markdownPath = resolve(file);
-  const svgPath = join(dirname(markdownPath), `${basename(markdownPath, extname(markdownPath))}.svg`);
+  const [markdownPath, svgPath] = reportPaths(file);
   const notes = [
     ...report.skipped.map((s) => `- skipped ${s.name}: ${s.reason}`),
     ...report.failed.map((f) => `- failed ${f.name}: ${f.code}: ${f.message.split('\n')[0]}`),

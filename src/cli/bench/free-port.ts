@@ -1,14 +1,16 @@
 import { createServer } from 'node:net';
 
 /**
- * A loopback port that was free a moment ago. `hive run --port 0` would give each process its own random port, so the
- * bench picks the port and hands it to the cluster (and to nginx) instead.
+ * A port that was free a moment ago on `host`; without one, on every address (`::`, dual-stack), as examples/api's
+ * `listen(port)` binds it. `hive run --port 0` would give each process its own random port, so the bench picks the
+ * port and hands it to the cluster (and to nginx) instead.
  */
-export async function freePort(): Promise<number> {
+export async function freePort(host?: string): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    if (host === undefined) server.listen(0, resolve);
+    else server.listen(0, host, resolve);
   });
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -17,14 +19,16 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Whether `port` on loopback is free now (`hive bench --port`): a fixed port taken by another server would have the
- * bench's readiness check, and then its load, hit that server instead.
+ * Whether `port` is free now on `host` (`hive bench --port`); without a host, on every address, as `listen(port)`
+ * binds it: a port held only on `[::1]` or `0.0.0.0` is taken too. A fixed port taken by another server would have the
+ * bench's readiness check, and then its load, hit that server instead, or the app fail to bind it.
  */
-export async function portIsFree(port: number): Promise<boolean> {
+export async function portIsFree(port: number, host?: string): Promise<boolean> {
   const server = createServer();
   const free = await new Promise<boolean>((resolve) => {
     server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => resolve(true));
+    if (host === undefined) server.listen(port, () => resolve(true));
+    else server.listen(port, host, () => resolve(true));
   });
   if (free) await new Promise<void>((resolve) => server.close(() => resolve()));
   return free;

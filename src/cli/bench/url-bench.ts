@@ -12,7 +12,13 @@ export interface UrlBenchReport extends LoadFigures {
   url: string;
   method: string;
   connections: number;
+  /**
+   * Seconds of load: `--duration` for a run to its end; for one cut short (Ctrl-C) or ended by `--amount`, the time it
+   * actually ran, to a tenth of a second.
+   */
   duration: number;
+  /** True when Ctrl-C (or SIGTERM) ended the run before its `--duration` or `--amount`. */
+  interrupted: boolean;
 }
 
 /**
@@ -72,12 +78,15 @@ export async function runUrlBench(
   signal?.addEventListener('abort', stop, { once: true });
   try {
     const figures = await run.done;
+    const interrupted = signal?.aborted === true;
+    const ran = Math.round((Date.now() - started) / 100) / 10;
     return {
       bench: 'hive-bench-url',
       url: args.url,
       method: args.method,
       connections: args.connections,
-      duration: args.duration,
+      duration: interrupted || args.amount !== undefined ? ran : args.duration,
+      interrupted,
       ...figures,
     };
   } finally {
@@ -91,7 +100,7 @@ export function formatUrlReport(report: UrlBenchReport): string {
     .map(([code, count]) => `${code}: ${count}`)
     .join(', ');
   return [
-    `${report.method} ${report.url}, ${report.connections} connection(s), ${report.duration} s`,
+    `${report.method} ${report.url}, ${report.connections} connection(s), ${report.duration} s${report.interrupted ? ' (interrupted)' : ''}`,
     '',
     renderTable(
       ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'responses', 'errors', 'timeouts', 'non-2xx'],
