@@ -108,7 +108,7 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
 });
 
 // An interrupted URL run reported the --duration asked for (600 here), not the time it ran.
-test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds actually run', { timeout: 60_000 }, async () => {
+test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds actually run, exit 1', { timeout: 60_000 }, async () => {
   let hits = 0;
   const counted = createServer((_req, res) => {
     hits++;
@@ -128,10 +128,12 @@ test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds actually 
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  await new Promise((resolve) => child.once('close', resolve));
+  const code = await new Promise((resolve) => child.once('close', resolve));
   counted.close();
   const report = JSON.parse(stdout);
   assert.equal(report.interrupted, true, stderr);
+  // Part of a run: exit 1, as for an interrupted bench of the demo app (it was 0 with any response).
+  assert.equal(code, 1, stderr);
   assert.ok(report.duration < 600, `duration ${report.duration}`);
   assert.ok(report.duration >= 0, `duration ${report.duration}`);
   assert.ok(report.requests >= 50, `requests ${report.requests}`);

@@ -38,7 +38,8 @@ export default async function bench(argv: string[]): Promise<number> {
       const report = await runUrlBench(args, status, abort.signal);
       status.clear();
       process.stdout.write(`${args.json ? JSON.stringify(report) : formatUrlReport(report)}\n`);
-      return report.requests > 0 ? 0 : 1;
+      // Interrupted, the figures are of part of the run: exit 1, as an interrupted bench of the demo app does.
+      return report.requests > 0 && !report.interrupted ? 0 : 1;
     }
     const report = await runAppBench({ ...args, status, signal: abort.signal });
     status.clear();
