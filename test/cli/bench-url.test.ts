@@ -108,7 +108,7 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
 });
 
 // An interrupted URL run reported the --duration asked for (600 here), not the time it ran.
-test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds actually run, exit 1', { timeout: 60_000 }, async () => {
+test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds run, exit 1', { timeout: 60_000 }, async () => {
   let hits = 0;
   const counted = createServer((_req, res) => {
     hits++;
