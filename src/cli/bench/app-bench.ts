@@ -117,6 +117,7 @@ async function runGroup(
       group[0]!.name,
       group.some((c) => c.nginx),
       options.port,
+      options.signal,
     );
     servers.push(app);
     let front: ServedProcess | undefined;
@@ -134,7 +135,7 @@ async function runGroup(
               '127.0.0.1',
             );
             const config = hiveNginxConfig(nginxPort, app.port, app.socket);
-            front = await startNginx(config, nginxPort, configuration.name);
+            front = await startNginx(config, nginxPort, configuration.name, options.signal);
             servers.push(front);
           }
           port = front.port;
@@ -142,11 +143,14 @@ async function runGroup(
         const result = await measure(configuration, port, options);
         if (result !== undefined) report.configurations.push(result);
       } catch (error) {
-        report.failed.push(failure(configuration.name, error));
+        // Interrupted while its server started: left out as unfinished, not failed.
+        if (!options.signal?.aborted) report.failed.push(failure(configuration.name, error));
       }
     }
   } catch (error) {
-    for (const configuration of group) report.failed.push(failure(configuration.name, error));
+    if (!options.signal?.aborted) {
+      for (const configuration of group) report.failed.push(failure(configuration.name, error));
+    }
   } finally {
     options.status.show('stopping ...');
     for (const server of servers.reverse()) await server.stop();
@@ -172,6 +176,7 @@ async function startApi(
   label: string,
   socket: boolean,
   fixedPort: number | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<ServedProcess & { socket: string | undefined }> {
   if (!existsSync(API_EXAMPLE)) {
     throw new BenchServerError(label, `${API_EXAMPLE} not found: hive bench runs the repository's examples/api`);
@@ -189,6 +194,7 @@ async function startApi(
     // Every process of the cluster up and listening, not only the first to answer.
     settleMs: 1000,
     cleanup: () => folder?.remove(),
+    signal,
   });
   return Object.assign(app, { socket: folder?.socket });
 }

@@ -55,7 +55,12 @@ export function nginxSocketFolder(name = 'app.sock'): { socket: string; runArgs:
  * Writes `config` into a fresh temp prefix and runs nginx in the foreground; resolves once a GET through it on `port`
  * answers 2xx. `stop()` ends nginx and removes the prefix.
  */
-export function startNginx(config: string, port: number, label = 'nginx'): Promise<ServedProcess> {
+export function startNginx(
+  config: string,
+  port: number,
+  label = 'nginx',
+  signal?: AbortSignal,
+): Promise<ServedProcess> {
   const prefix = mkdtempSync(join(tmpdir(), 'hive-bench-nginx-'));
   // nginx started as root runs its workers as nobody, who must be able to reach the temp directory.
   chmodSync(prefix, 0o755);
@@ -70,5 +75,6 @@ export function startNginx(config: string, port: number, label = 'nginx'): Promi
     killAfterMs: 5000,
     readyTimeoutMs: 20_000,
     cleanup: () => rmSync(prefix, { recursive: true, force: true }),
+    signal,
   });
 }

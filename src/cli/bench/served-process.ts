@@ -20,6 +20,8 @@ export interface ServeOptions {
   settleMs?: number;
   /** Runs after the process has exited on stop (e.g. removes its temp directory). */
   cleanup?: () => void;
+  /** Ends the wait for it to serve (Ctrl-C): it is stopped, and the start rejects (a BenchServerError). */
+  signal?: AbortSignal;
 }
 
 /** A running server; `stop()` ends it (idempotent) and resolves once it has exited. */
@@ -72,13 +74,18 @@ export async function startServedProcess(options: ServeOptions): Promise<ServedP
   };
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
+    // Ctrl-C while a server starts (the wait may last readyTimeoutMs): stopped now, not once it answers.
+    if (options.signal?.aborted) {
+      await stop();
+      throw new BenchServerError(label, 'stopped before it served: the bench was interrupted');
+    }
     if (spawnError !== undefined) throw await fail(`could not start ${options.command}: ${spawnError.message}`);
     if (!running()) throw await fail(`exited (${child.signalCode ?? child.exitCode}) before serving`);
     if (await answers(port)) break;
     if (Date.now() > deadline) throw await fail(`did not answer GET / on port ${port} within ${readyTimeoutMs} ms`);
     await delay(100);
   }
-  if (settleMs > 0) await delay(settleMs);
+  if (settleMs > 0) await delay(settleMs, undefined, { signal: options.signal }).catch(() => {});
   return { port, pid: child.pid ?? 0, stop };
 }
 
