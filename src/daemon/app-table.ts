@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, open, readFile, readlink, realpath, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { readDump, writeDump } from './dump.js';
@@ -204,8 +205,11 @@ export class AppTable {
    */
   async save(file: string): Promise<{ file: string; apps: string[] }> {
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
+    // A dump.json the user made a symlink (to a volume, a config repository) is written through, as PM2 writes its
+    // dump: a rename over the link itself would replace it with a plain file, and the target would go stale.
+    const target = await linkTarget(file);
     // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
-    const temporary = dumpTemporary(file, process.pid, ++this.#saves);
+    const temporary = dumpTemporary(target, process.pid, ++this.#saves);
     try {
       // Exclusive and not through a symlink: the name is guessable, and the folder may not be only ours (a custom file).
       const handle = await open(
@@ -219,13 +223,13 @@ export class AppTable {
       } finally {
         await handle.close();
       }
-      await rename(temporary, file);
+      await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
     }
     // Those of a daemon killed mid-save (SIGKILL, the OOM killer), which no later save would ever rename.
-    await removeStaleTemporaries(file);
+    await removeStaleTemporaries(target);
     return { file, apps: apps.map((app) => app.spec.name) };
   }
 
@@ -270,5 +274,18 @@ export class AppTable {
 
   async stopAll(): Promise<void> {
     await Promise.allSettled([...this.#apps.values()].map((app) => app.shutdown()));
+  }
+}
+
+// The file a path names, through symlinks; the path itself when it is none (or does not exist yet). A dangling link
+// names the file its target would be, which the save then creates.
+async function linkTarget(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch {
+    try {
+      if ((await lstat(file)).isSymbolicLink()) return resolve(dirname(file), await readlink(file));
+    } catch {}
+    return file;
   }
 }
