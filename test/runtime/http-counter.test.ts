@@ -170,3 +170,44 @@ test('HttpCounter: the 417 node sends itself for an unknown Expect counts, and l
     socket.destroy();
   });
 });
+
+// Pipelined requests the app answers out of order: node still sends the responses in order, and each request counts
+// once, in its own method and status class, with nothing left in flight.
+test('HttpCounter: pipelined requests answered out of order each count in their method and status class', async () => {
+  let slow: http.ServerResponse | undefined;
+  let answered = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/slow') {
+      slow = res;
+      return;
+    }
+    res.statusCode = req.method === 'DELETE' ? 500 : 404;
+    res.end('x');
+    if (++answered === 2) {
+      slow!.statusCode = 201;
+      slow!.end('done');
+    }
+  });
+  await withRawSocket(server, async (socket, counter) => {
+    let reply = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    socket.write(
+      'POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n' +
+        'GET /missing HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'DELETE / HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    await poll(
+      () => counter.inFlight === 0 && counter.classes[1] + counter.classes[3] + counter.classes[4] === 3,
+      'three counted',
+    );
+    const statuses = [...reply.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1]);
+    assert.deepEqual(statuses, ['201', '404', '500'], 'node sends the responses in request order');
+    const report = counter.take();
+    assert.deepEqual([report.classes, report.inFlight, report.aborted], [[0, 1, 0, 1, 1], 0, 0]);
+    const pairs = report.durations?.map((d) => `${d.method} ${d.codeClass} ${d.count}`).sort();
+    assert.deepEqual(pairs, ['DELETE 5xx 1', 'GET 4xx 1', 'POST 2xx 1']);
+    socket.destroy();
+  });
+});
