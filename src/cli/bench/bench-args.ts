@@ -218,6 +218,10 @@ function parseReport(raw: string | undefined): string | undefined {
     if (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true) {
       throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
     }
+    // Its parent a file: ENOTDIR, as Node 20's mkdir says (Node 24's says EEXIST, as if the report were there).
+    if (statSync(dirname(markdown), { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw Object.assign(new Error(`${dirname(markdown)} is not a folder`), { code: 'ENOTDIR' });
+    }
     mkdirSync(dirname(markdown), { recursive: true });
     accessSync(dirname(markdown), constants.W_OK | constants.X_OK);
     for (const file of [markdown, svg]) {
