@@ -3,20 +3,11 @@
 // file. Each is refused at load, naming the file and the key, in every format; any other name is passed as written
 // (POSIX takes almost any name, PM2 passes them as given).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
+import { configFiles } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const { write } = configFiles();
 
 const refused = (file: string, key: string, why: RegExp) => (error: Error & Record<string, unknown>) => {
   assert.equal(error.code, 'ERR_HIVE_CONFIG');

@@ -4,14 +4,13 @@
 // file's other keys of the primary (metricsPort, socket...): ERR_HIVE_CONFIG naming the file, app and key, exit 2,
 // nothing started. PM2's own keys that a fork-mode app does not use (instance_var) stay warnings: PM2 files carry them.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
 import { appFixture, tempHome } from '../daemon/helpers.js';
+import { configFiles } from './helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
+const { dir, writeJson } = configFiles(hive.dir);
 
 test('sticky or balance on a fork-mode app fails hive start with exit 2 naming the file, app and key', async () => {
   const cases: [string, Record<string, unknown>, string][] = [
@@ -21,8 +20,7 @@ test('sticky or balance on a fork-mode app fails hive start with exit 2 naming t
     ['ecosystem.config.json', { port: 3000, sticky: 'cookie:sid' }, 'sticky'],
   ];
   for (const [name, keys, key] of cases) {
-    const file = join(dir, name);
-    writeFileSync(file, JSON.stringify({ apps: [{ name: 'f', script: appFixture, ...keys }] }));
+    const file = writeJson(name, { apps: [{ name: 'f', script: appFixture, ...keys }] });
     // Not a warning of the load any more: the error at start says it.
     assert.deepEqual((await loadConfig(file)).warnings, []);
     const result = await hive.run(['start', file], { cwd: dir });
@@ -35,16 +33,12 @@ test('sticky or balance on a fork-mode app fails hive start with exit 2 naming t
 });
 
 test('on a cluster app they load with no warning; instanceVar on a fork-mode app is still a warning', async () => {
-  const file = join(dir, 'hive.config.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apps: [
-        { name: 'c', script: 'c.js', port: 3001, sticky: 'ip', balance: 'rr' },
-        { name: 'f', script: 'f.js', execMode: 'fork', instanceVar: 'INSTANCE_ID' },
-      ],
-    }),
-  );
+  const file = writeJson('hive.config.json', {
+    apps: [
+      { name: 'c', script: 'c.js', port: 3001, sticky: 'ip', balance: 'rr' },
+      { name: 'f', script: 'f.js', execMode: 'fork', instanceVar: 'INSTANCE_ID' },
+    ],
+  });
   const { warnings } = await loadConfig(file);
   assert.deepEqual(
     warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
@@ -55,18 +49,14 @@ test('on a cluster app they load with no warning; instanceVar on a fork-mode app
 // An interpreter makes an app a fork-mode one; a file that asked for cluster mode (PM2 runs that with its own node and
 // ignores the interpreter, an nvm node path most often) got plain processes, each listening on the port, silently.
 test('an interpreter over an asked-for cluster mode is warned about, naming the key as written', async () => {
-  const hiveFile = join(dir, 'hive.config.json');
-  writeFileSync(
-    hiveFile,
-    JSON.stringify({
-      apps: [
-        { name: 'c', script: 'c.js', execMode: 'cluster', interpreter: '/opt/node/bin/node' },
-        // Hive's own rule, said in docs/config.md: an interpreter with no execMode is fork mode, no warning.
-        { name: 'f', script: 'f.py', interpreter: 'python3' },
-        { name: 'n', script: 'n.js', execMode: 'cluster', interpreter: 'node' },
-      ],
-    }),
-  );
+  const hiveFile = writeJson('hive.config.json', {
+    apps: [
+      { name: 'c', script: 'c.js', execMode: 'cluster', interpreter: '/opt/node/bin/node' },
+      // Hive's own rule, said in docs/config.md: an interpreter with no execMode is fork mode, no warning.
+      { name: 'f', script: 'f.py', interpreter: 'python3' },
+      { name: 'n', script: 'n.js', execMode: 'cluster', interpreter: 'node' },
+    ],
+  });
   const hive = (await loadConfig(hiveFile)).warnings;
   assert.equal(hive.length, 1, hive.join('\n'));
   assert.ok(
@@ -75,18 +65,14 @@ test('an interpreter over an asked-for cluster mode is warned about, naming the 
     ),
     hive[0],
   );
-  const pm2File = join(dir, 'ecosystem.config.json');
-  writeFileSync(
-    pm2File,
-    JSON.stringify({
-      apps: [
-        { name: 'a', script: 'a.js', exec_mode: 'cluster_mode', exec_interpreter: '/opt/node/bin/node' },
-        // No exec_mode: cluster once instances is given, as PM2 decides.
-        { name: 'b', script: 'b.js', instances: 2, interpreter: '/opt/node/bin/node' },
-        { name: 'f', script: 'f.js', exec_mode: 'fork', interpreter: '/opt/node/bin/node' },
-      ],
-    }),
-  );
+  const pm2File = writeJson('ecosystem.config.json', {
+    apps: [
+      { name: 'a', script: 'a.js', exec_mode: 'cluster_mode', exec_interpreter: '/opt/node/bin/node' },
+      // No exec_mode: cluster once instances is given, as PM2 decides.
+      { name: 'b', script: 'b.js', instances: 2, interpreter: '/opt/node/bin/node' },
+      { name: 'f', script: 'f.js', exec_mode: 'fork', interpreter: '/opt/node/bin/node' },
+    ],
+  });
   const pm2 = (await loadConfig(pm2File)).warnings;
   assert.deepEqual(
     pm2.map((warning) => warning.replace(/ runs the app in fork mode, over (.*?): .*/, ' $1')),

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseDuration } from 'hive/cluster';
 import { argList, findConfigFile, isConfigFile, loadConfig, supervisorOptions } from 'hive/config';
+import { configFiles } from './helpers.js';
 
 const fixture = (name: string) => new URL(`../fixtures/config/${name}`, import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const { dir, write } = configFiles();
 
 const configError = (key: string | undefined, message: RegExp) => (error: Error & Record<string, unknown>) => {
   assert.equal(error.code, 'ERR_HIVE_CONFIG');

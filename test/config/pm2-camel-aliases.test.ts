@@ -2,20 +2,11 @@
 // An ecosystem file written so (`logType`, `combineLogs`, `errFile`, `exec`) runs under PM2, and Hive refused it as
 // "not a Hive or PM2 app option"; its camelCase PM2-only keys were not the warning their snake_case ones are either.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
+import { configFiles } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, content: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(content));
-  return file;
-}
+const { writeJson: write } = configFiles();
 
 test("PM2's camelCase aliases and `exec` translate as their PM2 keys do", async () => {
   const file = write('ecosystem.config.json', {

@@ -1,20 +1,11 @@
 // What a PM2 ecosystem file means where it says nothing, as PM2 reads it: the exec mode, env values that are not
 // strings, PM2's monitoring switches, `disable_logs`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
+import { configFiles } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, value: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(value));
-  return file;
-}
+const { writeJson: write } = configFiles();
 
 test('no exec_mode: fork without instances, cluster with them (PM2 determineExecMode); a given mode stays', async () => {
   const file = write('ecosystem.config.json', {

@@ -1,20 +1,11 @@
 // PM2 keys Hive once ignored or refused: `namespace` (checked as an app name is), `autostart`, `filter_env`,
 // `append_env_to_name`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
+import { configFiles } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const { write } = configFiles();
 
 test('namespace of a PM2 file and of a Hive config is the app’s namespace, without a warning', async () => {
   const pm2 = write('ecosystem.config.json', '{"apps": [{"name": "a", "script": "a.js", "namespace": "jobs"}]}');

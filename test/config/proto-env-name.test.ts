@@ -2,20 +2,11 @@
 // PM2 translation (an assignment) and the schema's records (zod strips it) took it as a prototype, so the app ran
 // without it and nothing said so. It is refused at load, naming the file and the key, as any other bad value is.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
+import { configFiles } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hive-config-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const { write } = configFiles();
 
 const refused = (file: string, key: string) => (error: Error & Record<string, unknown>) => {
   assert.equal(error.code, 'ERR_HIVE_CONFIG');
