@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { outputOf } from '../cluster/helpers.js';
 
 const hiveCli = fileURLToPath(new URL('../../dist/cli/hive.js', import.meta.url));
 
@@ -120,15 +121,8 @@ test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds run, exit
   const child = spawn(process.execPath, [hiveCli, 'bench', target, '-d', '600', '-c', '2', '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const code = await new Promise((resolve) => child.once('close', resolve));
+  // Killed at the test's own timeout, so that a hang leaves no process behind.
+  const { code, stdout, stderr } = await outputOf(child, 60_000);
   counted.close();
   const report = JSON.parse(stdout);
   assert.equal(report.interrupted, true, stderr);
