@@ -2,7 +2,7 @@
 // and a port already taken is refused rather than benchmarked (the readiness check would reach the other server).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -65,6 +65,23 @@ test('examples/api serves on the --port given', async () => {
   assert.deepEqual(JSON.parse(result.stdout).failed, []);
 });
 
+/**
+ * Runs the single-inline configuration with --port `port` while `other` listens on it at `host`: the run fails its
+ * configuration (exit 1), naming the port as taken. `other` is closed after.
+ */
+async function benchOnTakenPort(other: Server, port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve) => other.listen(port, host, resolve));
+  try {
+    const result = await bench(['--only', 'single-inline', '--duration', '1', '--port', String(port), '--json']);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.failed[0]?.code, 'ERR_HIVE_BENCH_SERVER');
+    assert.match(report.failed[0]?.message, new RegExp(`port ${port} is taken on every address .*\\(--port\\)`));
+  } finally {
+    other.close();
+  }
+}
+
 test('a --port already taken fails the configuration, and the server holding it gets no load', async () => {
   const port = await freePort();
   let hits = 0;
@@ -72,17 +89,8 @@ test('a --port already taken fails the configuration, and the server holding it 
     hits++;
     res.end('not examples/api');
   });
-  await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
-  try {
-    const result = await bench(['--only', 'single-inline', '--duration', '1', '--port', String(port), '--json']);
-    assert.equal(result.code, 1, result.stderr);
-    const report = JSON.parse(result.stdout);
-    assert.equal(report.failed[0]?.code, 'ERR_HIVE_BENCH_SERVER');
-    assert.match(report.failed[0]?.message, new RegExp(`port ${port} is taken on every address .*\\(--port\\)`));
-    assert.equal(hits, 0);
-  } finally {
-    other.close();
-  }
+  await benchOnTakenPort(other, port, '127.0.0.1');
+  assert.equal(hits, 0);
 });
 
 // The check tried 127.0.0.1 only: a port held on [::1] alone passed it, and examples/api (listen(port): every
@@ -90,14 +98,5 @@ test('a --port already taken fails the configuration, and the server holding it 
 test('a --port held only on [::1] fails the configuration at once, naming the port', async () => {
   const port = await freePort('::1');
   const other = createServer((_req, res) => res.end('not examples/api'));
-  await new Promise<void>((resolve) => other.listen(port, '::1', resolve));
-  try {
-    const result = await bench(['--only', 'single-inline', '--duration', '1', '--port', String(port), '--json']);
-    assert.equal(result.code, 1, result.stderr);
-    const report = JSON.parse(result.stdout);
-    assert.equal(report.failed[0]?.code, 'ERR_HIVE_BENCH_SERVER');
-    assert.match(report.failed[0]?.message, new RegExp(`port ${port} is taken on every address .*\\(--port\\)`));
-  } finally {
-    other.close();
-  }
+  await benchOnTakenPort(other, port, '::1');
 });
