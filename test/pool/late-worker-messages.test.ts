@@ -26,9 +26,8 @@ function blockUntilSent(dir: string, count: number): void {
   }
 }
 
-test("a late LOAD_FAILED from a child a shrink stopped emits no second 'error'", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hive-late-load-failed-'));
-  writeFileSync(join(dir, 'broken'), '');
+/** A pool of up to two children of the fixture, which reports to `dir`; its 'error' events are kept in `errors`. */
+function twoChildPool(dir: string): { pool: Pool; errors: Error[] } {
   const errors: Error[] = [];
   const pool = new Pool({
     filename,
@@ -38,6 +37,13 @@ test("a late LOAD_FAILED from a child a shrink stopped emits no second 'error'",
     env: { ...process.env, HIVE_TEST_DIR: dir },
   });
   pool.on('error', (error) => errors.push(error));
+  return { pool, errors };
+}
+
+test("a late LOAD_FAILED from a child a shrink stopped emits no second 'error'", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-late-load-failed-'));
+  writeFileSync(join(dir, 'broken'), '');
+  const { pool, errors } = twoChildPool(dir);
   try {
     // Two tasks start two children; both fail to load, and both said so before the pool heard either.
     const runs = [pool.run('a'), pool.run('b')].map((run) => run.catch((error: unknown) => error));
@@ -64,16 +70,8 @@ test("a late LOAD_FAILED from a child a shrink stopped emits no second 'error'",
 
 test('a late READY from a child a shrink stopped leaves the count of starting workers alone', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hive-late-ready-'));
-  const errors: Error[] = [];
   const alive = new Set<number>();
-  const pool = new Pool({
-    filename,
-    isolation: 'process',
-    minThreads: 0,
-    maxThreads: 2,
-    env: { ...process.env, HIVE_TEST_DIR: dir },
-  });
-  pool.on('error', (error) => errors.push(error));
+  const { pool, errors } = twoChildPool(dir);
   pool.on('workerCreate', (info) => alive.add((info as { pid: number }).pid));
   pool.on('workerDestroy', (info) => alive.delete((info as { pid: number }).pid));
   try {
