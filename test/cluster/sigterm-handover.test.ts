@@ -116,7 +116,11 @@ const gatedApp = () =>
   `,
   );
 
-test('a reload during the handover replaces the replacement, and retires the old process too', async () => {
+/**
+ * The gated app under `-i 1`, its one process (`old`) sent SIGTERM once online: resolves with the replacement's
+ * `starting` event (`fresh`), the replacement held at the gate until the test writes `go` in `dir`.
+ */
+async function handoverAtTheGate() {
   const port = await freePort();
   const { dir, app } = gatedApp();
   const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
@@ -125,10 +129,15 @@ test('a reload during the handover replaces the replacement, and retires the old
   writeFileSync(join(dir, 'slow'), '');
   await delay(300);
   process.kill(old, 'SIGTERM');
-  const first = await hive.waitFor(
+  const fresh = await hive.waitFor(
     (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
     'the replacement forked',
   );
+  return { port, dir, hive, old, fresh };
+}
+
+test('a reload during the handover replaces the replacement, and retires the old process too', async () => {
+  const { port, dir, hive, old, fresh: first } = await handoverAtTheGate();
   hive.kill('SIGHUP');
   const second = await hive.waitFor(
     (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old && r.pid !== first.pid,
@@ -149,18 +158,7 @@ test('a reload during the handover replaces the replacement, and retires the old
 });
 
 test('a stop during the handover retires the old process and the replacement still starting', async () => {
-  const port = await freePort();
-  const { dir, app } = gatedApp();
-  const hive = startHive([app, '-i', '1', '--port', String(port), '--min-uptime', '100ms']);
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
-  const old = hive.readyPids().get(0)!;
-  writeFileSync(join(dir, 'slow'), '');
-  await delay(300);
-  process.kill(old, 'SIGTERM');
-  const fresh = await hive.waitFor(
-    (r) => isEvent('worker', { instance: 0, state: 'starting' })(r) && r.pid !== old,
-    'the replacement forked',
-  );
+  const { hive, old, fresh } = await handoverAtTheGate();
   // Its runtime is loaded: the primary's SIGTERM reaches its handler, not the default action.
   await hive.waitFor((r) => r.kind === 'log' && r.pid === fresh.pid && r.line === 'started', 'the app code running');
   hive.kill('SIGTERM');
