@@ -20,6 +20,9 @@ export class AppTable {
   #apps = new Map<number, ManagedApp>();
   #nextId = 0;
   #saves = 0;
+  // The resurrect in flight, which the next one waits for (see resurrect).
+  #resurrecting: Promise<unknown> = Promise.resolve();
+  #resurrects = 0;
   #stats = new ProcStats();
   #logsDir: string;
   #log: (line: string) => void;
@@ -236,33 +239,56 @@ export class AppTable {
   /**
    * Starts the apps saved in `file` that are not running already; one saved stopped is added stopped (as PM2's
    * resurrect keeps it), and left as it is when the daemon has an app of its name. An app whose start fails is tried
-   * again in the background (see ManagedApp#start): it is in the reply `starting`, with its `lastError`.
+   * again in the background (see ManagedApp#start): it is in the reply `starting`, with its `lastError`. The reply
+   * lists every app of the dump the daemon has, in the dump's order, `resurrected: false` for those it had already.
+   * One resurrect at a time: a second one asked meanwhile reads the dump once the first is done, and lists the apps
+   * it started as the daemon's already, as they are then. Run side by side, each listed only the apps it started
+   * itself: the first those it got to before the second came, the second the rest.
    */
-  async resurrect(file: string): Promise<AppInfo[]> {
+  resurrect(file: string): Promise<AppInfo[]> {
+    // Said in daemon.log: a resurrect that takes as long as another's starts tells why. Worded as the daemon's own
+    // line, not an app's (`resurrect: <app>: `, see cli/daemon-log-lines.ts).
+    if (this.#resurrects > 0) this.#log('a second resurrect waits for the one under way');
+    this.#resurrects++;
+    const run = this.#resurrecting.then(() => this.#resurrect(file));
+    this.#resurrecting = run.catch(() => {});
+    void this.#resurrecting.then(() => this.#resurrects--);
+    return run;
+  }
+
+  async #resurrect(file: string): Promise<AppInfo[]> {
     const saved = readDump(file, await readFile(file, 'utf8'));
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];
+    const had = (app: ManagedApp) => infos.push({ ...this.info(app), resurrected: false });
+    const added = (app: ManagedApp) => infos.push({ ...this.info(app), resurrected: true });
     for (const { spec: savedSpec, status } of saved) {
       // A dump from before fork.hiveNode whose Node is gone (see savedForkNode).
       const { spec, warning } = savedForkNode(savedSpec);
       if (warning !== undefined) this.#log(`resurrect: warning: ${warning}`);
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
-        if (existing) continue;
+        if (existing) {
+          had(existing);
+          continue;
+        }
         const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, true, this.#appMetrics);
         this.#apps.set(app.id, app);
-        infos.push(this.info(app));
+        added(app);
         continue;
       }
-      if (existing && existing.status !== 'stopped' && existing.status !== 'errored') continue;
+      if (existing && existing.status !== 'stopped' && existing.status !== 'errored') {
+        had(existing);
+        continue;
+      }
       try {
-        infos.push(await this.start(spec, { retry: true }));
+        infos.push({ ...(await this.start(spec, { retry: true })), resurrected: true });
       } catch (error) {
         // One app that is not retried (autorestart false, maxRestarts 0) and failed: listed errored, with its reason,
         // the others still resurrected. Failing the command would fail `hive startup`'s unit, and systemd would then
         // stop the daemon and every app that did start.
         const app = [...this.#apps.values()].find((a) => a.name === spec.name);
-        if (app) infos.push(this.info(app));
+        if (app) added(app);
         else errors.push(error);
         this.#log(`resurrect: ${spec.name}: ${(error as Error).message}`);
       }

@@ -502,6 +502,11 @@ export interface AppInfo {
   metrics: string | null;
   /** In `reload` results only: each slot's old and new process. */
   reload?: ReloadSlot[];
+  /**
+   * In `resurrect` results only: true for an app this resurrect started (or added stopped, or tried to start), false
+   * for one of the dump the daemon had already (running, or started by a resurrect asked before), left as it was.
+   */
+  resurrected?: boolean;
 }
 
 // A rotation option rotating-file-stream takes (it throws on others when the file is opened).

@@ -27,7 +27,10 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   readonly state: string;
   /** Slots of the cluster now (after a scale too); 0 before the start, when `options.instances` says it. */
   readonly size?: number;
-  /** `unresponsive`: its reports stopped (see Supervisor's WorkerInfo); absent means responsive. */
+  /**
+   * The live processes. `unresponsive`: its reports stopped (see Supervisor's WorkerInfo); absent means responsive. A
+   * report from a process not listed here (one read after its exit) is counted, but its process is not shown live.
+   */
   readonly workers: readonly { instance: number; pid: number; state: string; unresponsive?: boolean }[];
   /**
    * Restarts counted before this source's primary started (a daemon's app whose primary was respawned): per slot, and
@@ -94,8 +97,8 @@ interface ProcessEntry {
 interface Slot {
   processes: Map<number, ProcessEntry>;
   /**
-   * Recently exited pids, each with the requests its last report had in flight when it exited (counted as aborted): a
-   * report that arrives after its process's exit is counted, but not shown as live.
+   * Recently exited pids (the last MAX_EXITED), each with the requests its last report had in flight when it exited
+   * (counted as aborted): a report that arrives after its process's exit adds those it cut off too (#lateCutOff).
    */
   exited: Map<number, number>;
   reported: boolean;
@@ -170,7 +173,12 @@ export class MetricsAggregator {
     const slot = this.#slot(instance);
     slot.reported = true;
     let entry = slot.processes.get(pid);
-    if (entry === undefined && !slot.exited.has(pid)) {
+    // Live by the source's list, not by `exited`: a report read after its process's exit, once MAX_EXITED more exits
+    // of the slot had pushed the pid out of `exited`, showed the dead process live again, for good (no exit follows).
+    if (entry === undefined && this.#isLive(instance, pid)) {
+      // A live process with the pid of one that exited (the pid was reused): nothing of the old one is its own.
+      slot.exited.delete(pid);
+      slot.poolBaselines.delete(pid);
       entry = { pid, seq: ++this.#seq, latest: report };
       slot.processes.set(pid, entry);
     }
@@ -194,7 +202,13 @@ export class MetricsAggregator {
       }
       addHistogram(totals.histogram, d);
     }
-    this.#recordPools(slot, pid, report.pools);
+    // A late report of a process forgotten since: its pools' baselines went with it, so their counts since the pool
+    // started would be counted again from 0. Left out instead (only what it did since its previous report is lost).
+    if (entry !== undefined || slot.exited.has(pid)) this.#recordPools(slot, pid, report.pools);
+  }
+
+  #isLive(instance: number, pid: number): boolean {
+    return this.#source.workers.some((w) => w.pid === pid && w.instance === instance);
   }
 
   // Pools report counts since they started; the differences from the process's previous report add up per slot.

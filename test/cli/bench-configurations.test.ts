@@ -171,3 +171,32 @@ test('--report that cannot be written is refused before the run (exit 2); a miss
   assert.equal(made.code, 0, made.stderr);
   assert.ok(existsSync(nested) && existsSync(join(dir, 'new', 'deeper', 'report.svg')));
 });
+
+// The report's missing folder was made while the arguments were read: a run refused for another one left it behind,
+// empty. It is checked without being made (the report makes it), a file on the way still ENOTDIR.
+test('--report makes no folder while the arguments are checked: a refused run leaves none', async () => {
+  const env = { HIVE_NGINX: join(dir, 'no-nginx') };
+  const later = join(dir, 'later');
+  const refused = await bench(
+    ['--only', 'nginx-cluster-pool', '--report', join(later, 'deeper', 'r.md'), '--port', '0'],
+    env,
+  );
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /Expected --port to be an integer 1-65534, got "0"/);
+  assert.equal(existsSync(later), false, `${later} was made`);
+  const helped = await bench(['--report', join(later, 'r.md'), '--help']);
+  assert.equal(helped.code, 0, helped.stderr);
+  assert.equal(existsSync(later), false, `${later} was made by --help`);
+  const file = join(dir, 'a-file');
+  writeFileSync(file, '');
+  const under = await bench(['--only', 'nginx-cluster-pool', '--report', join(file, 'sub', 'r.md')], env);
+  assert.equal(under.code, 2, under.stderr);
+  assert.match(under.stderr, /Expected --report to be a file that can be written, .*\(ENOTDIR\)/);
+  if (process.getuid?.() !== 0) {
+    const readOnly = mkdtempSync(join(dir, 'read-only-'));
+    chmodSync(readOnly, 0o555);
+    const denied = await bench(['--only', 'nginx-cluster-pool', '--report', join(readOnly, 'new', 'r.md')], env);
+    assert.equal(denied.code, 2, denied.stderr);
+    assert.match(denied.stderr, /Expected --report to be a file that can be written, .*\(EACCES\)/);
+  }
+});

@@ -80,7 +80,8 @@ test("a pool closed and made again for the same task file: its tasks add to the 
 // A runtime older than the primary sends no pool id: a report with less than the previous one in any count, sum or
 // bucket is then a new pool, counted from 0, rather than a negative difference.
 test('without pool ids, a pool report with fewer tasks in a bucket than the last one counts as a new pool', () => {
-  const source = Object.assign(new EventEmitter(), { options: { name: 'app' }, state: 'online', workers: [] });
+  const workers = [{ instance: 0, pid: 10, state: 'ready' }];
+  const source = Object.assign(new EventEmitter(), { options: { name: 'app' }, state: 'online', workers });
   const aggregator = new MetricsAggregator(source, { sinceStart: true });
   const size = DURATION_BUCKETS_MS.length;
   // `fast` tasks of 0.05 ms (in every bucket), `slow` ones of 30 ms (in the buckets from 50 ms).

@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
@@ -208,8 +208,9 @@ function parseOnly(raw: string | undefined): string[] | undefined {
 /**
  * `--report`: a file. A folder (`--report docs/`, or `''`: the current one) is refused before the run, which would
  * otherwise end in EISDIR after all its load, with the chart written beside the folder (`docs.svg`). So is a path that
- * cannot be written (its parent a file, a folder not writable, the file or its `.svg` read-only): the parent folder is
- * created now, as the report would create it, and checked for writing.
+ * cannot be written (its parent a file, a folder not writable, the file or its `.svg` read-only). The parent folder
+ * is not created here but by the report, once written (bench-report.ts): a run refused for another argument, or one
+ * that fails before its report, leaves no empty folder. Its nearest folder that exists is checked for writing instead.
  */
 function parseReport(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
@@ -218,12 +219,7 @@ function parseReport(raw: string | undefined): string | undefined {
     if (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true) {
       throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
     }
-    // Its parent a file: ENOTDIR, as Node 20's mkdir says (Node 24's says EEXIST, as if the report were there).
-    if (statSync(dirname(markdown), { throwIfNoEntry: false })?.isDirectory() === false) {
-      throw Object.assign(new Error(`${dirname(markdown)} is not a folder`), { code: 'ENOTDIR' });
-    }
-    mkdirSync(dirname(markdown), { recursive: true });
-    accessSync(dirname(markdown), constants.W_OK | constants.X_OK);
+    checkCreatable(dirname(markdown));
     for (const file of [markdown, svg]) {
       const stats = statSync(file, { throwIfNoEntry: false });
       if (stats?.isDirectory()) throw Object.assign(new Error(`${file} is a folder`), { code: 'EISDIR' });
@@ -238,6 +234,20 @@ function parseReport(raw: string | undefined): string | undefined {
     );
   }
   return raw;
+}
+
+// Throws, with the system's code, unless `mkdir -p folder` could make it (or it is there) and files can be created in
+// it: the folder itself or its nearest ancestor that exists must be a folder, writable and searchable. A file on the
+// way is ENOTDIR on every Node (statSync below it says so; Node 24's recursive mkdir said EEXIST, as if the report
+// were there).
+function checkCreatable(folder: string): void {
+  for (let path = resolve(folder); ; path = dirname(path)) {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined && dirname(path) !== path) continue;
+    if (stats?.isDirectory() !== true) throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
+    accessSync(path, constants.W_OK | constants.X_OK);
+    return;
+  }
 }
 
 function parseUrl(raw: string): string {

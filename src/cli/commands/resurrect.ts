@@ -5,8 +5,9 @@ import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 
 const usage =
-  'Usage: hive resurrect [--json]\n\nStarts the apps of $HIVE_HOME/dump.json (written by `hive save`) that are not running; an app saved\n' +
-  'stopped comes back stopped (listed, not running), as in PM2. An app whose start fails is tried again in the\n' +
+  'Usage: hive resurrect [--json]\n\nStarts the apps of $HIVE_HOME/dump.json (written by `hive save`) that are not running, and lists every\n' +
+  'app of the dump (those the daemon had already too, named after the table); an app saved stopped comes back\n' +
+  'stopped (listed, not running), as in PM2. An app whose start fails is tried again in the\n' +
   'background with its restart backoff (from 1s, x1.5, maxRestarts times: about 80s by default); it is listed\n' +
   '`starting`, and stderr says why it did not start yet. The exit status is 0 then, as for apps that started.';
 
@@ -19,20 +20,34 @@ export default function resurrect(argv: string[]): Promise<number> {
       return 0;
     }
     const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect')))!;
+    const file = hivePaths().dump;
     if (values.json) printJson(apps);
-    else if (apps.length > 0) process.stdout.write(`${appTable(apps)}\n`);
-    else {
-      // Not the table's "No apps. Start one ...": the apps of the dump may all be running, or there is no dump.
-      const file = hivePaths().dump;
+    else if (apps.length > 0) {
+      // Every app of the dump, as PM2's resurrect ends with its process list; then those it found in the daemon.
+      process.stdout.write(`${appTable(apps)}\n`);
+      const had = apps.filter((app) => app.resurrected === false).map((app) => app.name);
+      if (had.length === apps.length) {
+        process.stdout.write(`nothing to resurrect: every app saved in ${file} is in the daemon already\n`);
+      } else if (had.length > 0) {
+        process.stdout.write(`in the daemon already, left as they were: ${had.join(', ')}\n`);
+      }
+    } else {
+      // Not the table's "No apps. Start one ...": there is no dump, or it holds no app.
       process.stdout.write(
         existsSync(file)
-          ? `nothing to resurrect: no app saved in ${file} is missing from the daemon (see \`hive ls\`)\n`
+          ? `nothing to resurrect: ${file} holds no app\n`
           : `nothing to resurrect: ${file} does not exist (\`hive save\` writes it)\n`,
       );
     }
     // Exit 0 all the same: the daemon is on it, and the systemd unit of `hive startup` runs this command, where a
     // failure would stop the unit, and with it the daemon and every app that did start.
-    process.stderr.write(notStartedYet('resurrect', apps));
+    // Of the apps it started: one the daemon had already is not this command's to explain (the table shows it).
+    process.stderr.write(
+      notStartedYet(
+        'resurrect',
+        apps.filter((app) => app.resurrected !== false),
+      ),
+    );
     return 0;
   });
 }
