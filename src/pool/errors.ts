@@ -31,13 +31,12 @@ export class QueueFullError extends HiveError {
 export class TaskTimeoutError extends HiveError {
   /**
    * `when`: 'running' (its worker was replaced), 'init' (it waited for a module's async init), 'resent' (its worker
-   * died before starting it, and it had not started again since: no worker was stopped for it), 'resized' (the same,
-   * but a shrink by `resize()` took it back from its worker before it started).
+   * died before starting it, and it had not started again since: no worker was stopped for it).
    */
   constructor(
     timeout: number,
     worker: 'thread' | 'process' = 'thread',
-    when: 'running' | 'init' | 'resent' | 'resized' = 'running',
+    when: 'running' | 'init' | 'resent' = 'running',
   ) {
     super(
       'ERR_HIVE_TASK_TIMEOUT',
@@ -47,10 +46,7 @@ export class TaskTimeoutError extends HiveError {
         : when === 'resent'
           ? `The task did not finish within its timeout of ${timeout} ms: its ${worker} died before starting it, ` +
             'and it had not started again since'
-          : when === 'resized'
-            ? `The task did not finish within its timeout of ${timeout} ms: resize() took it back from its ${worker} ` +
-              'before it started, and it had not started again since'
-            : `The task did not finish within its timeout of ${timeout} ms; its ${worker} was replaced`,
+          : `The task did not finish within its timeout of ${timeout} ms; its ${worker} was replaced`,
     );
   }
 }

@@ -79,7 +79,7 @@ export class PoolWorker {
       this.inFlight.splice(i, 1);
       task.state = QUEUED;
       task.seq = -1;
-      // Its timer (if it had reached the head) keeps running: its deadline holds wherever it runs next.
+      // Its timer (if it had reached the head) is the caller's to keep (a death, a steal) or clear (a shrink).
       taken.push(task);
     }
     return taken.reverse();

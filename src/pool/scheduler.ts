@@ -246,8 +246,14 @@ export class Scheduler {
       this.#retiring++;
       const head = worker.inFlight[0];
       const taken = worker.takeBack(worker.inFlight.length, undefined);
-      // Its timeout (if it had reached the head) keeps running: should it expire before the task starts, it says why.
-      for (const task of taken) task.putBack = 'resize';
+      for (const task of taken) {
+        // It never started (takeBack won its claim), and the shrink is the pool's doing: its timeout counts from its
+        // start on the thread that runs it. One resent after its worker died keeps that deadline (see #onExit).
+        if (task.timer !== undefined && task.putBack !== 'death') {
+          clearTimeout(task.timer);
+          task.timer = undefined;
+        }
+      }
       this.#queue.unshiftAll(taken);
       if (worker.inFlight[0] !== head) this.#headLeft(worker, performance.now());
     }
@@ -710,7 +716,8 @@ export class Scheduler {
     } else if (suspect !== undefined) {
       suspect.suspect = true;
     }
-    for (const task of requeue) task.putBack = 'death';
+    // Their timeouts keep running (a task that kills workers stays bounded); a shrink must not restart those.
+    for (const task of requeue) if (task.timer !== undefined) task.putBack = 'death';
     this.#queue.unshiftAll(requeue);
     // Settled once the others are back in the queue: settling may call the caller's onTiming, which may destroy() or
     // close({ force: true }) the pool, and those must find them there (put back after, they never settled).
@@ -896,19 +903,16 @@ export class Scheduler {
     if (timeout <= 0) return;
     task.timer = setTimeout(() => {
       task.timer = undefined;
-      // Why it left the worker it had reached the head of without starting there: its worker died (see #onExit), or a
-      // shrink took it back (see #shrink).
-      const when = task.putBack === 'resize' ? 'resized' : 'resent';
       if (task.state === QUEUED) {
-        // Put back, and waiting for another worker.
+        // Put back after its worker died before starting it (see #onExit), and waiting for another worker.
         this.#queue.removed();
-        this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), when));
+        this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), 'resent'));
       } else if (task.state === SENT) {
         const worker = this.#workerOf(task);
         if (worker !== undefined && worker.inFlight[0] !== task && worker.transport.tryCancel(task.seq)) {
           // Resent behind another task and not started: cancel it there, as an abort would; its worker goes on.
           worker.inFlight.splice(worker.inFlight.indexOf(task), 1);
-          this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), when));
+          this.#settle(task, false, new TaskTimeoutError(timeout, this.#workerKind(), 'resent'));
         } else {
           this.#stopRunning(task, new TaskTimeoutError(timeout, this.#workerKind()));
         }

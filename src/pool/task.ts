@@ -21,7 +21,8 @@ export class Task {
   seq = -1;
   /**
    * Its timeout, from when it first reached the head of a worker's list (running, or next to). It keeps running when
-   * the task is put back in the queue after its worker died, so `timeout` bounds the task however often it is resent.
+   * the task is put back in the queue after its worker died, so `timeout` bounds the task however often it is resent;
+   * a shrink that takes the task back unstarted clears it (see Scheduler's #shrink), as the task has not started.
    */
   timer: NodeJS.Timeout | undefined = undefined;
   /** While queued with only a worker's async init to wait for, that wait counts against its timeout (Scheduler). */
@@ -32,10 +33,10 @@ export class Task {
    */
   suspect = false;
   /**
-   * Why it was last put back in the queue unstarted, from a worker it had reached the head of (so its timeout runs):
-   * that worker died ('death'), or a shrink took it back ('resize'). Names the cause should its timeout expire unstarted.
+   * 'death': its timeout was running when its worker died before starting it, and keeps running (see `timer`) however
+   * it moves after (a shrink does not restart it); should it expire unstarted, the error names that death.
    */
-  putBack: 'death' | 'resize' | undefined = undefined;
+  putBack: 'death' | undefined = undefined;
   /** `run()`'s onTiming, set after construction: rarely used, so it stays out of the constructor's hot signature. */
   onTiming: ((timing: TaskTiming) => void) | undefined = undefined;
 
