@@ -10,6 +10,7 @@ import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
+import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineInstance, rawLogLine } from '../raw-log-line.js';
 
@@ -249,13 +250,30 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
       : now.mtimeMs < since.time
         ? now.size
         : 0;
-  // The fingerprint of what is before the offset, as if it had been read.
+  await skipTo(file, offset);
+}
+
+// Goes on from `offset` in the file opened from its start: the fingerprint of what is before it, as if it had been read.
+async function skipTo(file: LogFile, offset: number): Promise<void> {
+  if (!file.handle) return;
   for (const at of new Set([0, Math.max(0, offset - FINGERPRINT)])) {
     const bytes = Buffer.alloc(Math.min(FINGERPRINT, offset - at));
     const { bytesRead } = await file.handle.read(bytes, 0, bytes.length, at);
     file.offset = at + bytesRead;
     remember(file, bytes.subarray(0, bytesRead));
   }
+}
+
+// The bytes of the open file from `start` to `end`.
+async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+  const bytes = Buffer.alloc(Math.max(0, end - start));
+  let read = 0;
+  while (read < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, read, bytes.length - read, start + read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
+  }
+  return bytes.subarray(0, read);
 }
 
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
@@ -360,18 +378,22 @@ export default function logs(argv: string[]): Promise<number> {
       const marked = values.raw ? line : `hive | ${line}`;
       process.stdout.write(`${time === undefined ? marked : `${time} ${marked}`}\n`);
     };
-    // Every complete line of the file (following: its unterminated last line is kept to wait for its end), the file
-    // left open at its end when following.
-    const readAll = async (file: LogFile): Promise<string[]> => {
+    // The last `count` lines of the file (all of them without `count`; following: its unterminated last line is kept
+    // to wait for its end), the file left open at its end when following. Only those lines are read: the end of a
+    // 500 MB log, not all of it.
+    const readAll = async (file: LogFile, count?: number): Promise<string[]> => {
       await reopen(file);
-      const data = file.handle ? await file.handle.readFile() : Buffer.alloc(0);
+      const handle = file.handle;
+      if (!handle) return [];
       // Counted in bytes as read, not re-encoded from text (a file may end inside a character).
-      file.offset = data.length;
-      remember(file, data);
-      const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
-      if (values.follow) file.partial = Buffer.from(data.subarray(end));
-      const text = data.subarray(0, end).toString('utf8');
-      if (!values.follow) await file.handle?.close();
+      const size = (await handle.stat()).size;
+      const end = values.follow ? await afterLastNewline(handle, size) : size;
+      const start = count === undefined ? 0 : await lastLinesStart(handle, end, count);
+      const text = (await readRange(handle, start, end)).toString('utf8');
+      if (values.follow) {
+        file.partial = await readRange(handle, end, size);
+        await skipTo(file, size);
+      } else await handle.close();
       const all = text.split('\n');
       if (all.at(-1) === '') all.pop();
       return all;
@@ -396,7 +418,7 @@ export default function logs(argv: string[]): Promise<number> {
     for (const group of groups.values()) {
       const read: { file: LogFile; tail: string[] }[] = [];
       for (const file of group) {
-        const all = await readAll(file);
+        const all = await readAll(file, lines);
         read.push({ file, tail: lines === 0 ? [] : all.slice(-lines) });
       }
       const timed = read.flatMap(({ file, tail }) =>
