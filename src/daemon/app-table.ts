@@ -200,6 +200,11 @@ export class AppTable {
     return Promise.all(this.find(target).map(async (app) => ({ name: app.name, files: await app.emptyLogs() })));
   }
 
+  /** Opens again every app's log files that were moved or removed (`hive reloadLogs`), and resolves with them. */
+  async reopenLogs(): Promise<string[]> {
+    return (await Promise.all([...this.#apps.values()].map((app) => app.reopenLogs()))).flat();
+  }
+
   list(): AppInfo[] {
     return [...this.#apps.values()].map((app) => this.info(app));
   }
