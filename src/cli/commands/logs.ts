@@ -147,26 +147,65 @@ async function follow(file: LogFile, print: Print): Promise<void> {
   await readNew(file, print);
   if (file.partial.length > 0) print(file, file.partial.toString('utf8'));
   file.partial = Buffer.alloc(0);
-  for (const copy of await rotatedSince(file)) {
-    // Gone meanwhile (retention): its lines cannot be read.
-    const bytes = await readFile(copy.path).catch(() => undefined);
-    const data = bytes && copy.compressed ? await gunzipped(bytes) : bytes;
-    if (bytes && !data) {
-      // Still being compressed: read on the next poll, before the new file (whose lines are later), and the copies
-      // printed so far are not printed again; one that stays unreadable is given up on, said once.
-      const failed = (file.failedReads.get(copy.path) ?? 0) + 1;
-      file.failedReads.set(copy.path, failed);
-      if (failed < COPY_READ_POLLS) return;
-      process.stderr.write(`hive logs: cannot read ${copy.path} (not gzip data); its lines are skipped\n`);
+  do {
+    for (const copy of await rotatedSince(file)) {
+      // Gone meanwhile (retention): its lines cannot be read.
+      const bytes = await readFile(copy.path).catch(() => undefined);
+      const data = bytes && copy.compressed ? await gunzipped(bytes) : bytes;
+      if (bytes && !data) {
+        // Still being compressed: read on the next poll, before the new file (whose lines are later), and the copies
+        // printed so far are not printed again; one that stays unreadable is given up on, said once.
+        const failed = (file.failedReads.get(copy.path) ?? 0) + 1;
+        file.failedReads.set(copy.path, failed);
+        if (failed < COPY_READ_POLLS) return;
+        process.stderr.write(`hive logs: cannot read ${copy.path} (not gzip data); its lines are skipped\n`);
+      }
+      file.copies.add(copy.path);
+      if (!data) continue;
+      const lines = data.toString('utf8').split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      for (const line of lines) print(file, line);
     }
-    file.copies.add(copy.path);
-    if (!data) continue;
-    const lines = data.toString('utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    for (const line of lines) print(file, line);
-  }
-  await reopen(file);
+    // Rotated again while those were read (they take a while, and printing them waits for a slow reader): the copies
+    // made meanwhile are read first, as more of the ones missed.
+  } while (!(await openRotated(file)));
   await readNew(file, print);
+}
+
+/**
+ * Opens the file now at `file.path` after the open one was rotated and its copies since were read, to be read from its
+ * start, and true; false, opening nothing, when a copy not read yet was made before it was opened: of a file that was
+ * at the path after those and was rotated in turn while they were read, whose lines come first. (Listed before the
+ * open, as reopen lists them, that copy would count as one from before, and its lines would be skipped.) The opened
+ * file's own copy, when it is rotated already, is not one: its lines are read from the open file.
+ */
+async function openRotated(file: LogFile): Promise<boolean> {
+  const regular = await stat(file.path).then(
+    (found) => found.isFile(),
+    () => false,
+  );
+  const handle = regular ? await open(file.path, 'r').catch(() => undefined) : undefined;
+  const inode = handle ? (await handle.stat()).ino : 0;
+  const unseen = rotatedLogCopies(file.path).filter((copy) => !file.copies.has(copy.path));
+  const inodes = await Promise.all(
+    unseen.map((copy) =>
+      stat(copy.path).then(
+        (found) => found.ino,
+        () => 0,
+      ),
+    ),
+  );
+  if (inodes.some((copyInode) => copyInode !== inode || inode === 0)) {
+    await handle?.close();
+    return false;
+  }
+  await file.handle?.close();
+  file.handle = handle;
+  file.inode = inode;
+  file.ownCopyFound = false;
+  file.failedReads = new Map();
+  restart(file);
+  return true;
 }
 
 // Copied, then truncated (daemon.log's own rotation to daemon.log.1, logrotate's copytruncate): the lines written
