@@ -538,10 +538,12 @@ class LogFile {
     }
     // A full disk or a removed folder must not take the daemon down; the app keeps running unlogged until a stream
     // opened again can write.
-    stream.on('error', (error: Error) => {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
       if (this.#stream === stream) {
         this.#stream = undefined;
-        this.#failedAt = Date.now();
+        // A rotation whose file was moved away meanwhile (logrotate's `create` mode, before the move was noticed)
+        // failed that rename only: the path is free, and the next line opens a new file there, not a second later.
+        this.#failedAt = error.code === 'ENOENT' && error.syscall === 'rename' ? 0 : Date.now();
       }
       if (this.#failure === undefined) {
         this.#failure = error.message;
