@@ -191,6 +191,18 @@ export class AppLogs {
     return [...files.map((file) => file.path), ...others].filter((_, i) => emptied[i]);
   }
 
+  /**
+   * Opens again, now, the files moved or removed since they were opened (logrotate without `copytruncate`, whose
+   * `postrotate` runs `hive reloadLogs` as it ran `pm2 reloadLogs`), as a write notices by itself within a second; and
+   * resolves with them once every line written before is in the moved file: logrotate compresses it (and removes it)
+   * right after `postrotate`, and a line written to it later would be lost.
+   */
+  async reopenMoved(): Promise<string[]> {
+    const files = [...this.#open.values()];
+    const reopened = await Promise.all(files.map((file) => file.reopenIfMoved()));
+    return files.filter((_, i) => reopened[i]).map((file) => file.path);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -413,6 +425,26 @@ class LogFile {
     return true;
   }
 
+  /** Opens a new file at the path when the file written was moved or removed; true then, once the old one is ended. */
+  async reopenIfMoved(): Promise<boolean> {
+    const stream = this.#stream;
+    const inode = this.#inode;
+    if (stream === undefined || inode === undefined || this.#ended || this.#held) return false;
+    const now = await stat(this.#file).then(
+      (found) => found.ino,
+      () => undefined,
+    );
+    // Replaced meanwhile (a failure, a rotation, the check a write made): nothing left to compare.
+    if (stream !== this.#stream || inode !== this.#inode || now === inode) return false;
+    report(`log ${this.#file}: moved or removed; writing a new file there (reloadLogs)`);
+    this.#inode = undefined;
+    this.#writeBatch();
+    stream.end();
+    this.#stream = this.#open();
+    await finished(stream).catch(() => {});
+    return true;
+  }
+
   // A file moved away (logrotate without copytruncate) or removed (`rm` to free the disk) would be written on unseen,
   // its space never freed: once its path names another file or none, a new file is opened there.
   #checkMoved(): void {
@@ -506,10 +538,12 @@ class LogFile {
     }
     // A full disk or a removed folder must not take the daemon down; the app keeps running unlogged until a stream
     // opened again can write.
-    stream.on('error', (error: Error) => {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
       if (this.#stream === stream) {
         this.#stream = undefined;
-        this.#failedAt = Date.now();
+        // A rotation whose file was moved away meanwhile (logrotate's `create` mode, before the move was noticed)
+        // failed that rename only: the path is free, and the next line opens a new file there, not a second later.
+        this.#failedAt = error.code === 'ENOENT' && error.syscall === 'rename' ? 0 : Date.now();
       }
       if (this.#failure === undefined) {
         this.#failure = error.message;

@@ -8,6 +8,7 @@ import { readDump, writeDump } from './dump.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
 import { AppNotFoundError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
+import { logPathWarnings } from './log-path-check.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
@@ -87,6 +88,14 @@ export class AppTable {
    * deleted meanwhile is replaced by a new app of that name.
    */
   async start(spec: AppSpec, how: StartHow = {}): Promise<AppInfo> {
+    for (const warning of logPathWarnings(spec)) {
+      this.#log(`${spec.name}: warning: ${warning}`);
+      how.warn?.(warning);
+    }
+    return this.#start(spec, how);
+  }
+
+  async #start(spec: AppSpec, how: StartHow): Promise<AppInfo> {
     const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
     if (existing) {
       try {
@@ -96,7 +105,7 @@ export class AppTable {
         // Deleted while this start waited behind the delete: it is out of the table now, so this adds a new one. One
         // removed but still in the table is the daemon shutting down: retrying would find it again, forever.
         if (!existing.removed || this.#apps.get(existing.id) === existing) throw error;
-        return this.start(spec, how);
+        return this.#start(spec, how);
       }
     }
     // Refused before it is in the table (see ManagedApp#startWith for a resurrect's).
@@ -192,6 +201,11 @@ export class AppTable {
   /** Empties the log files of the target's apps (`hive flush`): the files emptied, by app. */
   async flush(target: string): Promise<FlushedApp[]> {
     return Promise.all(this.find(target).map(async (app) => ({ name: app.name, files: await app.emptyLogs() })));
+  }
+
+  /** Opens again every app's log files that were moved or removed (`hive reloadLogs`), and resolves with them. */
+  async reopenLogs(): Promise<string[]> {
+    return (await Promise.all([...this.#apps.values()].map((app) => app.reopenLogs()))).flat();
   }
 
   list(): AppInfo[] {

@@ -32,7 +32,7 @@ const MAX_SPAWNS = 3;
  * command fails with {@link DaemonTimeoutError} rather than hang.
  */
 export const QUICK_REQUEST_TIMEOUT = 5_000;
-const quickCommands = new Set(['ping', 'ls', 'describe', 'env', 'snapshot', 'save', 'flush']);
+const quickCommands = new Set(['ping', 'ls', 'describe', 'env', 'snapshot', 'save', 'flush', 'reloadLogs']);
 
 /**
  * The default bound of a request, in ms, or undefined for none: start, stop, restart, reload, delete, scale,

@@ -9,7 +9,7 @@ import { DaemonLogRotation } from './daemon-log.js';
 import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
 import { AppNotFoundError, HiveHomeUnsafeError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
-import type { EnvResult, FlushResult, Request, SignalResult } from './protocol.js';
+import type { EnvResult, FlushResult, ReloadLogsResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
 
@@ -111,6 +111,8 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
           updateEnv: request.updateEnv === true,
           warn: (warning) => progress({ warning }),
         });
+      case 'reloadLogs':
+        return { reopened: await apps.reopenLogs() } satisfies ReloadLogsResult;
       case 'flush': {
         // As pm2 flush: every app's logs and the daemon's own. Its stdout and stderr are daemon.log opened O_APPEND
         // (client.ts), so its next line lands at the start of the emptied file, not at its old offset.

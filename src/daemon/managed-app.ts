@@ -399,6 +399,11 @@ export class ManagedApp {
     return this.#logs.empty();
   }
 
+  /** Opens again the log files that were moved or removed (`hive reloadLogs`); resolves with them. */
+  reopenLogs(): Promise<string[]> {
+    return this.#logs.reopenMoved();
+  }
+
   /**
    * Zeroes the restarts `ls` shows, a fork-mode app's per-process ones, and those a cluster app's primary counts per
    * slot for the live views (`hive reset`). The crash count in a row that makes an app errored is not one of them: a

@@ -175,6 +175,8 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('env'), target }).strict(),
   /** Empties log files: the target's apps', or (no target, or `all`) every app's and daemon.log. */
   z.object({ ...header, cmd: z.literal('flush'), target: target.optional() }).strict(),
+  /** `hive reloadLogs` (logrotate's `postrotate`): every app's log file moved or removed is opened again at its path. */
+  z.object({ ...header, cmd: z.literal('reloadLogs') }).strict(),
   /** The live views' `HiveSnapshot` (metrics/snapshot.ts): every app, or the target's. */
   // `requests`: the caller shows sampled requests (the dashboard): primaries sample while such snapshots come.
   z
@@ -376,6 +378,11 @@ export interface FlushedApp {
 export interface FlushResult {
   apps: FlushedApp[];
   daemonLog: string | null;
+}
+
+/** A `reloadLogs` request's result: the log files opened again, those that had been moved or removed. */
+export interface ReloadLogsResult {
+  reopened: string[];
 }
 
 /** One file the app's out or error lines are in, as `ls --json` and `hive logs` list it. */

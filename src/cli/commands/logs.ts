@@ -10,6 +10,7 @@ import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
+import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineInstance, rawLogLine } from '../raw-log-line.js';
 
@@ -146,26 +147,65 @@ async function follow(file: LogFile, print: Print): Promise<void> {
   await readNew(file, print);
   if (file.partial.length > 0) print(file, file.partial.toString('utf8'));
   file.partial = Buffer.alloc(0);
-  for (const copy of await rotatedSince(file)) {
-    // Gone meanwhile (retention): its lines cannot be read.
-    const bytes = await readFile(copy.path).catch(() => undefined);
-    const data = bytes && copy.compressed ? await gunzipped(bytes) : bytes;
-    if (bytes && !data) {
-      // Still being compressed: read on the next poll, before the new file (whose lines are later), and the copies
-      // printed so far are not printed again; one that stays unreadable is given up on, said once.
-      const failed = (file.failedReads.get(copy.path) ?? 0) + 1;
-      file.failedReads.set(copy.path, failed);
-      if (failed < COPY_READ_POLLS) return;
-      process.stderr.write(`hive logs: cannot read ${copy.path} (not gzip data); its lines are skipped\n`);
+  do {
+    for (const copy of await rotatedSince(file)) {
+      // Gone meanwhile (retention): its lines cannot be read.
+      const bytes = await readFile(copy.path).catch(() => undefined);
+      const data = bytes && copy.compressed ? await gunzipped(bytes) : bytes;
+      if (bytes && !data) {
+        // Still being compressed: read on the next poll, before the new file (whose lines are later), and the copies
+        // printed so far are not printed again; one that stays unreadable is given up on, said once.
+        const failed = (file.failedReads.get(copy.path) ?? 0) + 1;
+        file.failedReads.set(copy.path, failed);
+        if (failed < COPY_READ_POLLS) return;
+        process.stderr.write(`hive logs: cannot read ${copy.path} (not gzip data); its lines are skipped\n`);
+      }
+      file.copies.add(copy.path);
+      if (!data) continue;
+      const lines = data.toString('utf8').split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      for (const line of lines) print(file, line);
     }
-    file.copies.add(copy.path);
-    if (!data) continue;
-    const lines = data.toString('utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    for (const line of lines) print(file, line);
-  }
-  await reopen(file);
+    // Rotated again while those were read (they take a while, and printing them waits for a slow reader): the copies
+    // made meanwhile are read first, as more of the ones missed.
+  } while (!(await openRotated(file)));
   await readNew(file, print);
+}
+
+/**
+ * Opens the file now at `file.path` after the open one was rotated and its copies since were read, to be read from its
+ * start, and true; false, opening nothing, when a copy not read yet was made before it was opened: of a file that was
+ * at the path after those and was rotated in turn while they were read, whose lines come first. (Listed before the
+ * open, as reopen lists them, that copy would count as one from before, and its lines would be skipped.) The opened
+ * file's own copy, when it is rotated already, is not one: its lines are read from the open file.
+ */
+async function openRotated(file: LogFile): Promise<boolean> {
+  const regular = await stat(file.path).then(
+    (found) => found.isFile(),
+    () => false,
+  );
+  const handle = regular ? await open(file.path, 'r').catch(() => undefined) : undefined;
+  const inode = handle ? (await handle.stat()).ino : 0;
+  const unseen = rotatedLogCopies(file.path).filter((copy) => !file.copies.has(copy.path));
+  const inodes = await Promise.all(
+    unseen.map((copy) =>
+      stat(copy.path).then(
+        (found) => found.ino,
+        () => 0,
+      ),
+    ),
+  );
+  if (inodes.some((copyInode) => copyInode !== inode || inode === 0)) {
+    await handle?.close();
+    return false;
+  }
+  await file.handle?.close();
+  file.handle = handle;
+  file.inode = inode;
+  file.ownCopyFound = false;
+  file.failedReads = new Map();
+  restart(file);
+  return true;
 }
 
 // Copied, then truncated (daemon.log's own rotation to daemon.log.1, logrotate's copytruncate): the lines written
@@ -249,13 +289,30 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
       : now.mtimeMs < since.time
         ? now.size
         : 0;
-  // The fingerprint of what is before the offset, as if it had been read.
+  await skipTo(file, offset);
+}
+
+// Goes on from `offset` in the file opened from its start: the fingerprint of what is before it, as if it had been read.
+async function skipTo(file: LogFile, offset: number): Promise<void> {
+  if (!file.handle) return;
   for (const at of new Set([0, Math.max(0, offset - FINGERPRINT)])) {
     const bytes = Buffer.alloc(Math.min(FINGERPRINT, offset - at));
     const { bytesRead } = await file.handle.read(bytes, 0, bytes.length, at);
     file.offset = at + bytesRead;
     remember(file, bytes.subarray(0, bytesRead));
   }
+}
+
+// The bytes of the open file from `start` to `end`.
+async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+  const bytes = Buffer.alloc(Math.max(0, end - start));
+  let read = 0;
+  while (read < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, read, bytes.length - read, start + read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
+  }
+  return bytes.subarray(0, read);
 }
 
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
@@ -360,18 +417,22 @@ export default function logs(argv: string[]): Promise<number> {
       const marked = values.raw ? line : `hive | ${line}`;
       process.stdout.write(`${time === undefined ? marked : `${time} ${marked}`}\n`);
     };
-    // Every complete line of the file (following: its unterminated last line is kept to wait for its end), the file
-    // left open at its end when following.
-    const readAll = async (file: LogFile): Promise<string[]> => {
+    // The last `count` lines of the file (all of them without `count`; following: its unterminated last line is kept
+    // to wait for its end), the file left open at its end when following. Only those lines are read: the end of a
+    // 500 MB log, not all of it.
+    const readAll = async (file: LogFile, count?: number): Promise<string[]> => {
       await reopen(file);
-      const data = file.handle ? await file.handle.readFile() : Buffer.alloc(0);
+      const handle = file.handle;
+      if (!handle) return [];
       // Counted in bytes as read, not re-encoded from text (a file may end inside a character).
-      file.offset = data.length;
-      remember(file, data);
-      const end = values.follow ? data.lastIndexOf(0x0a) + 1 : data.length;
-      if (values.follow) file.partial = Buffer.from(data.subarray(end));
-      const text = data.subarray(0, end).toString('utf8');
-      if (!values.follow) await file.handle?.close();
+      const size = (await handle.stat()).size;
+      const end = values.follow ? await afterLastNewline(handle, size) : size;
+      const start = count === undefined ? 0 : await lastLinesStart(handle, end, count);
+      const text = (await readRange(handle, start, end)).toString('utf8');
+      if (values.follow) {
+        file.partial = await readRange(handle, end, size);
+        await skipTo(file, size);
+      } else await handle.close();
       const all = text.split('\n');
       if (all.at(-1) === '') all.pop();
       return all;
@@ -396,7 +457,7 @@ export default function logs(argv: string[]): Promise<number> {
     for (const group of groups.values()) {
       const read: { file: LogFile; tail: string[] }[] = [];
       for (const file of group) {
-        const all = await readAll(file);
+        const all = await readAll(file, lines);
         read.push({ file, tail: lines === 0 ? [] : all.slice(-lines) });
       }
       const timed = read.flatMap(({ file, tail }) =>

@@ -1,0 +1,50 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AppSpec } from './protocol.js';
+
+/**
+ * The warnings a start deserves for the app's own log paths (`outFile`, `errorFile`, `logFile`) the daemon cannot
+ * write, each naming the key and the file: the app starts all the same and the file is tried again every second
+ * (app-logs.ts), but a `hive start` that said nothing left the user with an app `online` and no log anywhere but a
+ * line in daemon.log (PM2's own users asked for it to be said: Unitech/pm2#1094, #1524).
+ */
+export function logPathWarnings(spec: AppSpec): string[] {
+  const paths = [
+    ['outFile', spec.outFile],
+    ['errorFile', spec.errorFile],
+    ['logFile', typeof spec.logFile === 'string' ? spec.logFile : undefined],
+  ] as const;
+  return paths.flatMap(([key, file]) => {
+    const problem = file === undefined ? undefined : logPathProblem(file);
+    return problem === undefined
+      ? []
+      : [`${key} ${file} cannot be written (${problem}): the app's lines for it are dropped until it can be`];
+  });
+}
+
+/**
+ * Why the daemon cannot write a log file at `file`, as far as it can tell before it writes (a full disk shows only
+ * then), or undefined: a file there it may not write, a folder there, or a missing folder whose nearest existing
+ * ancestor is a file or not writable (rotating-file-stream creates the missing folders).
+ */
+export function logPathProblem(file: string): string | undefined {
+  try {
+    if (statSync(file).isDirectory()) return 'it is a folder';
+    accessSync(file, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return (error as Error).message;
+  }
+  for (let folder = dirname(file); ; folder = dirname(folder)) {
+    try {
+      if (!statSync(folder).isDirectory()) return `${folder} is not a folder`;
+      accessSync(folder, constants.W_OK | constants.X_OK);
+      return undefined;
+    } catch (error) {
+      // ENOENT: that folder is created too, in its own parent; a dangling link's is not looked into (no warning).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(folder) === folder) {
+        return (error as Error).message;
+      }
+    }
+  }
+}
