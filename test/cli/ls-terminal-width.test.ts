@@ -1,33 +1,16 @@
-// `hive ls` (and the table `hive start` ends with) in a real terminal of a given width: `script` (util-linux) runs the
-// CLI on a pty, as a user's shell does.
+// `hive ls` (and the table `hive start` ends with) in a real terminal of a given width.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, hiveBin } from '../daemon/helpers.js';
+import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { inTerminal as inPty, ptySkip } from './pty.js';
 
-const scriptBin = '/usr/bin/script';
 const hive = new HiveHome();
 after(() => hive.cleanup());
 
-/** Runs `hive <args>` on a pty `columns` wide, its output as the terminal got it. */
-function inTerminal(columns: number, args: string[]): Promise<string> {
-  const command = [
-    `stty cols ${columns} rows 50`,
-    `exec ${[process.execPath, hiveBin, ...args].map((a) => `'${a}'`).join(' ')}`,
-  ].join('; ');
-  return new Promise((resolve, reject) => {
-    execFile(
-      scriptBin,
-      ['-qec', command, '/dev/null'],
-      { env: { ...process.env, HIVE_HOME: hive.home }, timeout: 90_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-    );
-  });
-}
+const inTerminal = (columns: number, args: string[]) => inPty(columns, args, { HIVE_HOME: hive.home });
 
 test('hive ls and hive start fit their table to the terminal, a long name cut with …; piped, the table is whole', {
-  skip: existsSync(scriptBin) ? false : `${scriptBin} not found (util-linux): no pty to run hive ls in`,
+  skip: ptySkip,
 }, async () => {
   const name = 'n'.repeat(64);
   // Added stopped: no process is needed for its row.

@@ -2,6 +2,7 @@ import type { ReadStream, WriteStream } from 'node:tty';
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
 import { describeValue } from '../../errors.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+import { useColor } from '../monit/color.js';
 import { MetricHistory } from '../monit/history.js';
 import { renderFrame } from '../monit/render.js';
 import { runLiveView } from '../monit/terminal.js';
@@ -40,8 +41,7 @@ export default function monit(argv: string[]): Promise<number> {
     }
     const target = positionals[0];
     const source = daemonSnapshotSource(target === undefined ? {} : { target });
-    // https://no-color.org: any non-empty NO_COLOR turns colour off; so does a terminal that says it has none.
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+    const color = useColor(process.stdout.isTTY === true);
     const live = !values.once && !values.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
     if (live) {
       await runLiveView({
