@@ -286,7 +286,10 @@ export function describeApp(app: AppInfo): string {
   if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', shown(app.lastError)]);
   const width = Math.max(...fields.map(([key]) => key.length));
-  const head = fields.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
+  // Every value as text, as the last error (already shown): a config's cwd, script or args may hold an escape sequence.
+  const head = fields
+    .map(([key, value]) => `${key.padEnd(width)}  ${key === 'last error' ? value : printable(value)}`)
+    .join('\n');
   // A row per process, and one per slot with none (errored, restarting), among the workers by instance.
   const rows = [
     ...app.processes.map((p) => ({

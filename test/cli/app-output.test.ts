@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appTable, describeApp, formatBytes, notStartedYet } from '../../dist/cli/app-output.js';
-import { appInfo as app, processInfo as proc } from './app-info.js';
+import { appInfo as app, appSettings, processInfo as proc } from './app-info.js';
 
 const MiB = 2 ** 20;
 
@@ -89,4 +89,23 @@ test('ls fits the table to the width it is given as PM2 does, names cut with …
   }
   assert.equal(appTable(apps, 300), whole, 'a table that fits is the same as without a width');
   assert.match(appTable(apps, 80), /^0 +api +cluster +1\/1 +online +0 +1m +0% +100\.0 MiB$/m);
+});
+
+// Only the last error was made text: a cwd, script or argument with an escape sequence (a config from a cloned repo)
+// reached the terminal raw through describe.
+test('describe shows an escape sequence in the cwd, script, args or watch paths as text', () => {
+  const text = describeApp(
+    app({
+      cwd: '/srv/\x1b[31mred',
+      script: '/srv/\x1b[31mred/api.js',
+      watch: ['/srv/\x1b[2J'],
+      settings: appSettings({ args: ['\x1b]0;pwned\x07', 'a b'], nodeArgs: ['--title=\x9b2J'] }),
+    }),
+  );
+  assert.match(text, /^cwd +\/srv\/\\x1b\[31mred$/m);
+  assert.match(text, /^script +\/srv\/\\x1b\[31mred\/api\.js$/m);
+  assert.match(text, /^args +\\x1b\]0;pwned\\x07 "a b"$/m);
+  assert.match(text, /^watch +\/srv\/\\x1b\[2J$/m);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what must not be there
+  assert.doesNotMatch(text, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
 });
