@@ -29,3 +29,13 @@ test('hive monit --once colours a terminal unless NO_COLOR, TERM=dumb or FORCE_C
   assert.match(piped.stdout, /^APPS \(1\)/m);
   assert.ok(!piped.stdout.includes('\x1b'), 'piped: text only');
 });
+
+// TERM=dumb turned colour off but the live view still moved the cursor and switched screens, which such a terminal
+// (Emacs' M-x shell) prints as garbage.
+test('hive monit on a TERM=dumb terminal prints one frame and exits, no escape code', { skip: ptySkip }, async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick', '--no-autostart']).catch(() => {});
+  const text = await inTerminal(100, ['monit'], { ...plain, HIVE_HOME: hive.home, TERM: 'dumb' });
+  assert.match(text, /^hive monit /m);
+  assert.match(text, /^APPS \(1\)/m, text);
+  assert.ok(!text.includes('\x1b'), JSON.stringify(text));
+});
