@@ -1,4 +1,4 @@
-/** How a plain table narrows to a terminal: a column cut (its cells ending in `…`) to no fewer columns than `to`, or left out. */
+/** How a plain table narrows to a terminal: a column cut (its cells ending in `…`) to no fewer than `to`, or left out. */
 export type FitStep = { cut: string; to: number } | { drop: string };
 
 /** The two spaces between the columns of a plain table. */

@@ -10,7 +10,7 @@ export const ptySkip: string | false = existsSync(scriptBin)
   ? false
   : `${scriptBin} not found (util-linux): no pty to run hive in`;
 
-/** Runs `hive <args>` on a pty `columns` wide with `env` over this one's, its output (stdout and stderr) as the terminal got it. */
+/** Runs `hive <args>` on a pty `columns` wide, `env` over this one's: its stdout and stderr as the terminal got them. */
 export function inTerminal(columns: number, args: string[], env: Record<string, string | undefined>): Promise<string> {
   const quoted = [process.execPath, hiveBin, ...args].map((a) => `'${a}'`).join(' ');
   const command = `stty cols ${columns} rows 50; exec ${quoted}`;
