@@ -2,18 +2,48 @@ import { resolve } from 'node:path';
 import { servedPort } from '../cluster/served-port.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo } from '../daemon/protocol.js';
-import { printable } from './monit/text.js';
+import { cell, printable, truncate, visibleWidth } from './monit/text.js';
+import { COLUMN_GAP, type FitStep, fitColumns } from './table-fit.js';
 
-/** A plain text table: a header row, aligned columns, two spaces apart. */
-export function renderTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join('  ')
+/**
+ * A plain text table: a header row, aligned columns, two spaces apart, widths counted in terminal columns (a CJK
+ * character takes two). With `fit`, within `fit.width` columns: narrowed by its steps (table-fit.ts), and a line still
+ * too wide cut with `…`, never wrapped.
+ */
+export function renderTable(
+  headers: string[],
+  rows: string[][],
+  fit?: { width: number; steps: readonly FitStep[] },
+): string {
+  const natural = headers.map((h, i) =>
+    Math.max(visibleWidth(h), ...rows.map((row) => visibleWidth(printable(row[i] ?? '')))),
+  );
+  const { shown, widths } = fit
+    ? fitColumns(headers, natural, fit.width, fit.steps)
+    : { shown: headers.map((_, i) => i), widths: natural };
+  const line = (cells: string[]) => {
+    const text = shown
+      .map((i) => cell(cells[i] ?? '', widths[i]!))
+      .join(' '.repeat(COLUMN_GAP))
       .trimEnd();
+    return fit ? truncate(text, fit.width) : text;
+  };
   return [line(headers), ...rows.map(line)].join('\n');
 }
+
+// `hive ls` on a narrow terminal, as PM2's `pm2 ls` (names cut to the 16 columns of its minimal layout, then the columns
+// its condensed and minimal layouts leave out, down to its id, name, status, cpu and memory), then cut further.
+const APP_TABLE_FIT: FitStep[] = [
+  { cut: 'name', to: 16 },
+  { cut: 'namespace', to: 9 },
+  { drop: 'namespace' },
+  { drop: 'uptime' },
+  { drop: 'mode' },
+  { drop: 'ready' },
+  { drop: 'restarts' },
+  { cut: 'status', to: 9 },
+  { cut: 'name', to: 8 },
+];
 
 /**
  * `1.5 MiB`, `-` for unknown: the one size format of `ls` and `describe`. Binary units, named so, as the other views
@@ -54,9 +84,10 @@ export function notStartedYet(command: string, apps: AppInfo[]): string {
 
 /**
  * The `hive ls` table. A `namespace` column (PM2's) once an app is outside the `default` one: until then it would say
- * `default` on every row. (An older daemon's apps have no namespace: `default` too.)
+ * `default` on every row. (An older daemon's apps have no namespace: `default` too.) Within `width` columns when given
+ * (a terminal's, table-fit.ts's terminalColumns): narrowed as PM2's list is rather than wrapped.
  */
-export function appTable(apps: AppInfo[]): string {
+export function appTable(apps: AppInfo[], width?: number): string {
   if (apps.length === 0) return 'No apps. Start one with `hive start <script|config>`.';
   const namespaced = apps.some((app) => (app.namespace ?? 'default') !== 'default');
   const rows = apps.map((app) => [
@@ -85,6 +116,7 @@ export function appTable(apps: AppInfo[]): string {
       'memory',
     ],
     rows,
+    width === undefined ? undefined : { width, steps: APP_TABLE_FIT },
   );
 }
 
@@ -104,9 +136,9 @@ function appStatus(app: AppInfo): string {
 
 /**
  * The slots of the apps' reloads (`hive reload`, `hive startOrReload`): app, slot, old and new pid, ms to ready;
- * undefined when no app carries any.
+ * undefined when no app carries any. Within `width` columns when given, as {@link appTable}.
  */
-export function slotTable(apps: AppInfo[]): string | undefined {
+export function slotTable(apps: AppInfo[], width?: number): string | undefined {
   const slots = apps.flatMap((app) => (app.reload ?? []).map((slot) => [app.name, slot] as const));
   if (slots.length === 0) return undefined;
   const pid = (value: number | null) => (value === null ? '-' : String(value));
@@ -119,6 +151,7 @@ export function slotTable(apps: AppInfo[]): string | undefined {
       pid(slot.newPid),
       slot.readyMs === null ? '-' : `${slot.readyMs} ms`,
     ]),
+    width === undefined ? undefined : { width, steps: [{ cut: 'app', to: 8 }] },
   );
 }
 
@@ -253,7 +286,10 @@ export function describeApp(app: AppInfo): string {
   if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', shown(app.lastError)]);
   const width = Math.max(...fields.map(([key]) => key.length));
-  const head = fields.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
+  // Every value as text, as the last error (already shown): a config's cwd, script or args may hold an escape sequence.
+  const head = fields
+    .map(([key, value]) => `${key.padEnd(width)}  ${key === 'last error' ? value : printable(value)}`)
+    .join('\n');
   // A row per process, and one per slot with none (errored, restarting), among the workers by instance.
   const rows = [
     ...app.processes.map((p) => ({

@@ -6,6 +6,7 @@ import { configTargetNames, isConfigTarget, onConfigApps } from './config-target
 import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from './daemon-command.js';
 import { resolveTarget, type Target } from './resolve-targets.js';
 import { shellEnv } from './shell-env.js';
+import { terminalColumns } from './table-fit.js';
 
 const verbs = {
   stop: 'Stops',
@@ -74,7 +75,7 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     }
     if (values.json) printJson(apps);
     else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
-    else if (apps.length > 0 || code === 0) process.stdout.write(`${appTable(apps)}\n`);
+    else if (apps.length > 0 || code === 0) process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
     return code;
   });
 }

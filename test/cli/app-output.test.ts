@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appTable, describeApp, formatBytes, notStartedYet } from '../../dist/cli/app-output.js';
-import { appInfo as app, processInfo as proc } from './app-info.js';
+import { appInfo as app, appSettings, processInfo as proc } from './app-info.js';
 
 const MiB = 2 ** 20;
 
@@ -69,4 +69,43 @@ test('describe and the not-started line show a last error escape sequence as tex
   assert.ok(line.includes('did not start (not tried again): Error: boom\\x1b[2J\n'), line);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what must not be there
   for (const out of [text, line]) assert.doesNotMatch(out, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+});
+
+// The table ignored the terminal's width: on an 80-column terminal a 64-character name made every row wrap in two.
+test('ls fits the table to the width it is given as PM2 does, names cut with …, and keeps it whole without one', () => {
+  const long = 'b'.repeat(64);
+  const apps = [app(), app({ id: 1, name: long, namespace: 'n'.repeat(30), status: 'stopped', memory: 1.5 * 2 ** 30 })];
+  const whole = appTable(apps);
+  assert.ok(whole.includes(long), 'with no width, as piped: every name whole');
+  const widthOf = (line: string) => [...line].length;
+  for (const width of [40, 60, 80, 120, 200]) {
+    const lines = appTable(apps, width).split('\n');
+    assert.equal(lines.length, 3, `${width}: a line per row, none wrapped`);
+    for (const line of lines) assert.ok(widthOf(line) <= width, `${width}: ${JSON.stringify(line)}`);
+    // The columns PM2's minimal layout keeps are there at every width.
+    assert.match(lines[0]!, /^id +name +(.+ +)?status +(.+ +)?cpu +memory$/, `${width}: ${lines[0]}`);
+    const name = width < 200 ? 'b+…' : long;
+    assert.match(lines[2]!, new RegExp(`^1 +${name} .*stopped .*1\\.50 GiB$`), `${width}: ${lines[2]}`);
+  }
+  assert.equal(appTable(apps, 300), whole, 'a table that fits is the same as without a width');
+  assert.match(appTable(apps, 80), /^0 +api +cluster +1\/1 +online +0 +1m +0% +100\.0 MiB$/m);
+});
+
+// Only the last error was made text: a cwd, script or argument with an escape sequence (a config from a cloned repo)
+// reached the terminal raw through describe.
+test('describe shows an escape sequence in the cwd, script, args or watch paths as text', () => {
+  const text = describeApp(
+    app({
+      cwd: '/srv/\x1b[31mred',
+      script: '/srv/\x1b[31mred/api.js',
+      watch: ['/srv/\x1b[2J'],
+      settings: appSettings({ args: ['\x1b]0;pwned\x07', 'a b'], nodeArgs: ['--title=\x9b2J'] }),
+    }),
+  );
+  assert.match(text, /^cwd +\/srv\/\\x1b\[31mred$/m);
+  assert.match(text, /^script +\/srv\/\\x1b\[31mred\/api\.js$/m);
+  assert.match(text, /^args +\\x1b\]0;pwned\\x07 "a b"$/m);
+  assert.match(text, /^watch +\/srv\/\\x1b\[2J$/m);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what must not be there
+  assert.doesNotMatch(text, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
 });

@@ -631,3 +631,19 @@ test('text: printable() leaves ordinary text alone and the width functions measu
   assert.equal(truncate('\x1b]0;t\x07', 6), '\\x1b]…');
   assert.deepEqual(wrap('x\x07y', 20, 2), ['x\\x07y']);
 });
+
+// A count past 999 was cut to its column's 3 characters: 1234 restarts read `12…`, as if twelve-odd.
+test('restart, in-flight and connection counts past 999 read in thousands, within their columns', () => {
+  const busy = instance(0, { restarts: 1234, inFlight: 12_345, upgradedConnections: 250_000 });
+  const frame = renderFrame({
+    snapshot: snapshot([app('api', [busy])]),
+    selection: {},
+    history: new MetricHistory(5),
+    width: 200,
+    height: 40,
+  });
+  const text = frame.join('\n');
+  assert.match(text, /^> api +online +1\/1 +\S+ +\S+ +1k$/m, text);
+  assert.match(text, /^> +0 +4100 +ready .* 1k \S+ +12k +250k /m, text);
+  assert.doesNotMatch(text, /…/);
+});

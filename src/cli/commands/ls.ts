@@ -2,6 +2,7 @@ import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable } from '../app-output.js';
 import { appOrder } from '../app-sort.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { terminalColumns } from '../table-fit.js';
 
 const usage = `Usage: hive ls [--sort <field>[:asc|desc]] [--json|--pretty]
 
@@ -29,7 +30,7 @@ export default function ls(argv: string[]): Promise<number> {
     if (order) apps.sort(order);
     if (values.pretty) process.stdout.write(`${JSON.stringify(apps, null, 2)}\n`);
     else if (values.json) printJson(apps);
-    else process.stdout.write(`${appTable(apps)}\n`);
+    else process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
     return 0;
   });
 }

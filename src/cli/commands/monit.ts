@@ -2,6 +2,7 @@ import type { ReadStream, WriteStream } from 'node:tty';
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
 import { describeValue } from '../../errors.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+import { useColor } from '../monit/color.js';
 import { MetricHistory } from '../monit/history.js';
 import { renderFrame } from '../monit/render.js';
 import { runLiveView } from '../monit/terminal.js';
@@ -18,7 +19,7 @@ Options:
   [name|id]         only this app
   --interval <ms>   time between snapshots (default 1000, 100 to 60000)
   --once            print one frame and exit (no alternate screen, no keys); also what happens when stdin or stdout
-                    is not a terminal. Exits 1 with ERR_HIVE_DAEMON_NOT_RUNNING when no daemon runs
+                    is not a terminal, or TERM is dumb. Exits 1 with ERR_HIVE_DAEMON_NOT_RUNNING when no daemon runs
   --json            print the snapshot as one JSON line and exit (implies --once)`;
 
 /** `hive monit`: the terminal live view over the daemon's snapshots, or one frame of it (`--once`, not a terminal). */
@@ -40,9 +41,10 @@ export default function monit(argv: string[]): Promise<number> {
     }
     const target = positionals[0];
     const source = daemonSnapshotSource(target === undefined ? {} : { target });
-    // https://no-color.org: any non-empty NO_COLOR turns colour off; so does a terminal that says it has none.
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-    const live = !values.once && !values.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+    const color = useColor(process.stdout.isTTY === true);
+    // A `dumb` terminal (Emacs' M-x shell) has no cursor movement nor alternate screen: one frame, as when piped.
+    const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
+    const live = !values.once && !values.json && terminal;
     if (live) {
       await runLiveView({
         source,

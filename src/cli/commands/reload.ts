@@ -5,6 +5,7 @@ import { isConfigTarget } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { shellEnv } from '../shell-env.js';
+import { terminalColumns } from '../table-fit.js';
 import type { ConfigReload } from './start.js';
 
 const usage = `Usage: hive reload <name|id|all|config> [-a|--update-env] [--only <names>] [--env <name>] [--json]
@@ -64,9 +65,9 @@ export default function reload(argv: string[]): Promise<number> {
       printJson(apps);
       return failed ? 1 : 0;
     }
-    const slots = slotTable(apps);
+    const slots = slotTable(apps, terminalColumns());
     if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
-    if (apps.length > 0 || !failed) process.stdout.write(`${appTable(apps)}\n`);
+    if (apps.length > 0 || !failed) process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
     return failed ? 1 : 0;
   });
 }

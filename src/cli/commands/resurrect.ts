@@ -3,6 +3,7 @@ import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { terminalColumns } from '../table-fit.js';
 
 const usage =
   'Usage: hive resurrect [--json]\n\nStarts the apps of $HIVE_HOME/dump.json (written by `hive save`) that are not running, and lists every\n' +
@@ -24,7 +25,7 @@ export default function resurrect(argv: string[]): Promise<number> {
     if (values.json) printJson(apps);
     else if (apps.length > 0) {
       // Every app of the dump, as PM2's resurrect ends with its process list; then those it found in the daemon.
-      process.stdout.write(`${appTable(apps)}\n`);
+      process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
       const had = apps.filter((app) => app.resurrected === false).map((app) => app.name);
       if (had.length === apps.length) {
         process.stdout.write(`nothing to resurrect: every app saved in ${file} is in the daemon already\n`);

@@ -21,6 +21,7 @@ import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues, parseNodeArgs, parsePort } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
+import { terminalColumns } from '../table-fit.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
 
@@ -220,7 +221,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     const restarted = await startExisting(target, values, scriptArgs);
     if (restarted) {
       if (values.json) printJson(restarted);
-      else process.stdout.write(`${appTable(restarted)}\n`);
+      else process.stdout.write(`${appTable(restarted, terminalColumns())}\n`);
       return 0;
     }
     const logFormat = values['log-format'];
@@ -286,10 +287,10 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         }
       }
     });
-    const slots = values.json ? undefined : slotTable(started);
+    const slots = values.json ? undefined : slotTable(started, terminalColumns());
     if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
     if (values.json) printJson(started);
-    else if (started.length > 0) process.stdout.write(`${appTable(started)}\n`);
+    else if (started.length > 0) process.stdout.write(`${appTable(started, terminalColumns())}\n`);
     return failed ? 1 : 0;
   });
 }

@@ -17,6 +17,7 @@ import { hiveVersion } from '../../daemon/version.js';
 import { HiveError } from '../../errors.js';
 import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand } from '../daemon-command.js';
+import { terminalColumns } from '../table-fit.js';
 import { waitGone } from '../wait-gone.js';
 
 const usage = `Usage: hive update [--json]
@@ -125,7 +126,7 @@ export default function update(argv: string[]): Promise<number> {
           : `no app runs; ${file} left as it is, nothing to resurrect\n`,
       );
       process.stdout.write(`daemon (pid ${result.killed}) stopped; this build's daemon runs (pid ${result.pid})\n`);
-      if (result.saved.length > 0) process.stdout.write(`${appTable(result.apps)}\n`);
+      if (result.saved.length > 0) process.stdout.write(`${appTable(result.apps, terminalColumns())}\n`);
     }
     return 0;
   });

@@ -1,5 +1,5 @@
 import type { AppEvent, AppSnapshot, HiveSnapshot, InstanceSnapshot } from '../../metrics/snapshot.js';
-import { formatClock, formatFraction, formatMiB, formatNumber, formatUptime } from './format.js';
+import { formatClock, formatCount, formatFraction, formatMiB, formatNumber, formatUptime } from './format.js';
 import type { HistoryMetric, MetricHistory } from './history.js';
 import { resolveSelection, type Selection } from './selection.js';
 import { sparkline } from './sparkline.js';
@@ -223,7 +223,7 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
       { text: formatNumber(app.reqRate) },
       { text: formatNumber(app.errorRate), style: app.errorRate > 0 ? 'red' : undefined },
       // The app's count (`hive ls`'s): its primary's respawns under the daemon too. An older daemon has none.
-      { text: String(app.restarts ?? app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
+      { text: formatCount(app.restarts ?? app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
     ],
   }));
   return renderTable(appColumns(nameWidth), body, width, color);
@@ -249,11 +249,11 @@ function instanceTable(
       { text: formatNumber(round1(i.latencyP99)) },
       { text: formatNumber(round1(i.loopDelayP99)) },
       { text: formatFraction(i.elu) },
-      { text: String(i.restarts), style: i.restarts > 0 ? 'yellow' : undefined },
+      { text: formatCount(i.restarts), style: i.restarts > 0 ? 'yellow' : undefined },
       { text: poolText(i) },
-      { text: String(i.inFlight) },
+      { text: formatCount(i.inFlight) },
       // An older daemon's snapshot has no count: `-`, not 0.
-      { text: i.upgradedConnections === undefined ? '-' : String(i.upgradedConnections) },
+      { text: i.upgradedConnections === undefined ? '-' : formatCount(i.upgradedConnections) },
       { text: formatMiB(i.heapUsed) },
       { text: formatNumber(round1(i.errorRate)), style: i.errorRate > 0 ? 'red' : undefined },
     ],
