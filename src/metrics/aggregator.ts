@@ -23,7 +23,8 @@ export function countsAsRestart(event: { type: string; retiredBy?: unknown }): b
 
 /** What the aggregator listens to: a Supervisor, seen only through the events and getters it needs. */
 export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
-  readonly options: { name: string; instances?: number };
+  /** `httpMetrics` false: the app's processes count no HTTP requests (`--no-http-metrics`). */
+  readonly options: { name: string; instances?: number; httpMetrics?: boolean };
   readonly state: string;
   /** Slots of the cluster now (after a scale too); 0 before the start, when `options.instances` says it. */
   readonly size?: number;
@@ -67,6 +68,11 @@ export interface InstanceMetrics {
   pools: ReadonlyMap<string, PoolTotals>;
   /** Response times per method and status class, over every process that held the slot. */
   httpDurations: ReadonlyMap<string, HttpDurationTotals>;
+  /**
+   * Whether a process of the slot ever reported HTTP counts: false while every report came without (the app turned
+   * them off, `--no-http-metrics`), when the HTTP figures above are not zeros but not counted.
+   */
+  httpCounted: boolean;
 }
 
 /** The response times of one method and status class, at HTTP_DURATION_BUCKETS_MS. */
@@ -99,6 +105,7 @@ interface Slot {
    */
   exited: Map<number, number>;
   reported: boolean;
+  httpCounted: boolean;
   classes: [number, number, number, number, number];
   aborted: number;
   cpuSeconds: number;
@@ -175,11 +182,15 @@ export class MetricsAggregator {
       slot.processes.set(pid, entry);
     }
     if (entry) entry.latest = report;
-    else this.#lateCutOff(slot, pid, report.http.inFlight);
+    else this.#lateCutOff(slot, pid, report.http?.inFlight ?? 0);
+    slot.cpuSeconds += report.cpuMs / 1000;
+    this.#recordPools(slot, pid, report.pools);
+    // Not counted by the process (`--no-http-metrics`).
+    if (report.http === undefined) return;
+    slot.httpCounted = true;
     const { classes } = report.http;
     for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
     slot.aborted += report.http.aborted;
-    slot.cpuSeconds += report.cpuMs / 1000;
     // The interval's response times, summed as the status classes are.
     for (const d of report.http.durations ?? []) {
       const key = `${d.method} ${d.codeClass}`;
@@ -194,7 +205,6 @@ export class MetricsAggregator {
       }
       addHistogram(totals.histogram, d);
     }
-    this.#recordPools(slot, pid, report.pools);
   }
 
   // Pools report counts since they started; the differences from the process's previous report add up per slot.
@@ -241,13 +251,13 @@ export class MetricsAggregator {
       let openConnections = 0;
       let upgradedConnections = 0;
       for (const entry of slot.processes.values()) {
-        inFlight += entry.latest.http.inFlight;
-        openConnections += entry.latest.http.openConnections ?? 0;
-        upgradedConnections += entry.latest.http.upgradedConnections ?? 0;
+        inFlight += entry.latest.http?.inFlight ?? 0;
+        openConnections += entry.latest.http?.openConnections ?? 0;
+        upgradedConnections += entry.latest.http?.upgradedConnections ?? 0;
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
       if (!slot.reported) continue;
-      const { classes, aborted, cpuSeconds, restarts, pools, httpDurations } = slot;
+      const { classes, aborted, cpuSeconds, restarts, pools, httpDurations, httpCounted } = slot;
       const { pid, latest } = newest ?? {};
       out.push({
         instance,
@@ -262,6 +272,7 @@ export class MetricsAggregator {
         restarts,
         pools,
         httpDurations,
+        httpCounted,
       });
     }
     return out;
@@ -329,7 +340,7 @@ export class MetricsAggregator {
       // What its last report had in flight was cut off by the exit (a crash, a SIGKILL past killTimeout): aborted. A
       // process that retired by itself sent a last report after its drain, read before its exit (the flush of
       // runtime/shutdown.ts waits for the primary's answer), with what is left in flight then: none after a drain.
-      const cutOff = slot.processes.get(event.pid)?.latest.http.inFlight ?? 0;
+      const cutOff = slot.processes.get(event.pid)?.latest.http?.inFlight ?? 0;
       slot.aborted += cutOff;
       slot.processes.delete(event.pid);
       slot.exited.set(event.pid, cutOff);
@@ -358,6 +369,7 @@ export class MetricsAggregator {
         processes: new Map(),
         exited: new Map(),
         reported: false,
+        httpCounted: false,
         classes: [0, 0, 0, 0, 0],
         aborted: 0,
         cpuSeconds: 0,
