@@ -77,11 +77,15 @@ async function channels(port: number): Promise<Map<string, Record<string, boolea
   return seen;
 }
 
-test('--no-http-metrics: no subscriber on the HTTP channels, no http_* series, `null` req/s; process metrics stay', async () => {
-  const { hive, metrics, dashboard, port } = await start(['--no-http-metrics']);
+test('--no-http-metrics: no subscriber on the HTTP channels, no http_* series, `null` req/s; process metrics, Server-Timing and sampling stay', async () => {
+  // --server-timing (and the dashboard's request sampling) keep their own per-request context: still on.
+  const { hive, metrics, dashboard, port } = await start(['--no-http-metrics', '--server-timing']);
   for (const [instance, subscribed] of await channels(port)) {
     for (const name of CHANNELS) assert.equal(subscribed[name], false, `${name} subscribed in instance ${instance}`);
   }
+  const timed = await request(`http://127.0.0.1:${port}/`, { reset: true });
+  await timed.body.text();
+  assert.match(String(timed.headers['server-timing']), /^total;dur=/);
   const cpu = (samples: Sample[], slot: string) => sum(samples, 'process_cpu_seconds_total', { slot });
   let before: Sample[] = [];
   await until(async () => {
