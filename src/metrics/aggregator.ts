@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { DURATION_BUCKETS_MS } from '../pool/pool-stats.js';
-import { HTTP_DURATION_BUCKETS_MS, type MetricsReport, type PoolReport } from '../runtime/protocol.js';
+import { HTTP_DURATION_BUCKETS_MS, type HttpReport, type MetricsReport, type PoolReport } from '../runtime/protocol.js';
 import {
   addHistogram,
   emptyHistogram,
@@ -124,6 +124,7 @@ interface Slot {
 }
 
 const MAX_EXITED = 16;
+const NOT_COUNTED: Pick<HttpReport, 'classes' | 'aborted' | 'durations'> = { classes: [0, 0, 0, 0, 0], aborted: 0 };
 
 // A pool's report with less of something than its previous one: a new pool (counts since it started).
 function startedAgain(pool: PoolReport, before: PoolReport): boolean {
@@ -183,16 +184,14 @@ export class MetricsAggregator {
     }
     if (entry) entry.latest = report;
     else this.#lateCutOff(slot, pid, report.http?.inFlight ?? 0);
-    slot.cpuSeconds += report.cpuMs / 1000;
-    this.#recordPools(slot, pid, report.pools);
-    // Not counted by the process (`--no-http-metrics`).
-    if (report.http === undefined) return;
-    slot.httpCounted = true;
-    const { classes } = report.http;
+    // A report without an `http` part: the process counts no requests (`--no-http-metrics`), and adds nothing here.
+    if (report.http !== undefined) slot.httpCounted = true;
+    const { classes, aborted, durations } = report.http ?? NOT_COUNTED;
     for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
-    slot.aborted += report.http.aborted;
+    slot.aborted += aborted;
+    slot.cpuSeconds += report.cpuMs / 1000;
     // The interval's response times, summed as the status classes are.
-    for (const d of report.http.durations ?? []) {
+    for (const d of durations ?? []) {
       const key = `${d.method} ${d.codeClass}`;
       let totals = slot.httpDurations.get(key);
       if (totals === undefined) {
@@ -205,6 +204,7 @@ export class MetricsAggregator {
       }
       addHistogram(totals.histogram, d);
     }
+    this.#recordPools(slot, pid, report.pools);
   }
 
   // Pools report counts since they started; the differences from the process's previous report add up per slot.
