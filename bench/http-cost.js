@@ -24,13 +24,16 @@ import { median } from './lib/stats.js';
 import { formatMarkdown, formatResults } from './lib/table.js';
 
 const SUBJECTS = ['hive', 'raw-cluster', 'pm2', 'single'];
+// Run only when named in --only: `hive run --no-http-metrics`, whose difference from hive is what the runtime's request
+// counting costs per request.
+const OPT_IN_SUBJECTS = ['hive-bare'];
 const USAGE = `usage: node bench/http-cost.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,pm2,...] [--close]
   --json     print only the contract JSON object (one line)
   --markdown print the results table as Markdown (for docs/benchmarks.md)
   --from F   run nothing: print the table of a saved --json output (file F, last line)
   --quick    smoke run: fewer requests (figures then include more of the JIT's warm-up), 1 round
   --rounds   rounds (default 2); figures are medians over rounds
-  --only     subjects, comma-separated (${SUBJECTS.join(', ')})
+  --only     subjects, comma-separated (${[...SUBJECTS, ...OPT_IN_SUBJECTS].join(', ')}; hive-bare only when named)
   --close    a new connection per request (Connection: close) instead of 10 keep-alive connections`;
 // Under valgrind node serves about 1,000 requests a second: the warm-up lets V8 optimize the request path first.
 // A new connection per request is about 3 times slower there: fewer of them, still enough for the JIT to settle.
@@ -59,7 +62,7 @@ const LABELS = {
 };
 
 function printTable(contract, format) {
-  console.log(format(contract, { subjects: SUBJECTS, labels: LABELS }));
+  console.log(format(contract, { subjects: [...SUBJECTS, ...OPT_IN_SUBJECTS], labels: LABELS }));
 }
 
 async function serves(port) {
@@ -115,7 +118,9 @@ async function measure(subject, counts, close) {
   const port = await freePort();
   const command = subjectCommand(subject, port, 1);
   // Valgrind slows start-up about 50 times: Hive's default 10 s listen timeout would fail a healthy app.
-  const args = subject === 'hive' ? [...command.argv, '--listen-timeout', '5m', '--kill-timeout', '30s'] : command.argv;
+  const args = subject.startsWith('hive')
+    ? [...command.argv, '--listen-timeout', '5m', '--kill-timeout', '30s']
+    : command.argv;
   const pm2Home = mkdtempSync(join(tmpdir(), 'hive-bench-pm2-'));
   try {
     return await instructionsPerRequest({
@@ -137,7 +142,7 @@ async function measure(subject, counts, close) {
 async function main() {
   const args = benchCommand(process.argv.slice(2), {
     usage: USAGE,
-    subjects: SUBJECTS,
+    subjects: [...SUBJECTS, ...OPT_IN_SUBJECTS],
     printSaved: (saved, { markdown }) => printTable(saved, markdown ? formatMarkdown : formatResults),
     defaultRounds: 2,
     extra: { close: { type: 'boolean', default: false } },
@@ -152,7 +157,8 @@ async function main() {
   const counts = close ? (args.quick ? COUNTS.closeQuick : COUNTS.close) : args.quick ? COUNTS.quick : COUNTS.default;
   const metric = close ? 'close.instr' : 'hello.instr';
   const how = close ? 'a new connection each' : 'keep-alive';
-  const subjects = SUBJECTS.filter((s) => args.only === undefined || args.only.includes(s));
+  const subjects =
+    args.only === undefined ? SUBJECTS : [...SUBJECTS, ...OPT_IN_SUBJECTS].filter((s) => args.only.includes(s));
   const progress = createProgress({ quiet: args.json });
   const bySubject = await runRounds({
     subjects,

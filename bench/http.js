@@ -28,20 +28,25 @@ import { cpuMeter } from './lib/tree-cpu.js';
 import { wrkLoad, wrkMissing } from './lib/wrk.js';
 
 // Every hello subject a table may show (a saved run may come from a Node.js with reusePort); the ones this Node runs.
-const ALL_HELLO_SUBJECTS = ['hive', 'hive-os', 'hive-reuseport', 'raw-cluster', 'pm2', 'single'];
-const HELLO_SUBJECTS = ALL_HELLO_SUBJECTS.filter((s) => s !== 'hive-reuseport' || supportsReusePort());
+const ALL_HELLO_SUBJECTS = ['hive', 'hive-os', 'hive-reuseport', 'hive-bare', 'raw-cluster', 'pm2', 'single'];
+// Run only when named in --only: `hive run --no-http-metrics`, whose difference from hive is what the request counting
+// costs (a few percent, within this bench's noise on a shared machine; bench/http-cost.js counts it exactly).
+const OPT_IN_SUBJECTS = ['hive-bare'];
+const HELLO_SUBJECTS = ALL_HELLO_SUBJECTS.filter(
+  (s) => (s !== 'hive-reuseport' || supportsReusePort()) && !OPT_IN_SUBJECTS.includes(s),
+);
 // nginx-hive-tcp: Hive's config with the upstream on the port instead of the socket, to show what the socket buys.
 const WORK_SUBJECTS = ['nginx-hive', 'nginx-hive-tcp', 'nginx-tutorial', 'direct'];
 // The subject whose ratios the nginx rows report: Hive's generated nginx config.
 const WORK_HIVE = 'nginx-hive';
-const SUBJECTS = [...HELLO_SUBJECTS, 'inline', ...WORK_SUBJECTS];
+const SUBJECTS = [...HELLO_SUBJECTS, ...OPT_IN_SUBJECTS, 'inline', ...WORK_SUBJECTS];
 const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,pm2,...]
   --json     print only the contract JSON object (one line)
   --markdown print the results table as Markdown (for docs/benchmarks.md)
   --from F   run nothing: print the table of a saved --json output (file F, last line)
   --quick    smoke run: 1 round, short measurements (~25 s for the nginx rows)
   --rounds   rounds (default 2; 1 with --quick); figures are medians over rounds
-  --only     subjects, comma-separated (${SUBJECTS.join(', ')})`;
+  --only     subjects, comma-separated (${SUBJECTS.join(', ')}; hive-bare only when named)`;
 
 // Seconds per measurement. Default: the hello, close and light rows stay under about 3 minutes on 2 cores, the nginx rows
 // under about 110 s (4 subjects x 2 rounds x (4 + 3 + 3) s, plus start-up and warm-up).
@@ -207,7 +212,7 @@ async function main() {
   const { attempt, ...attempts } = createAttempts({ progress });
   const samples = new Samples();
 
-  const helloSubjects = pick(HELLO_SUBJECTS);
+  const helloSubjects = args.only === undefined ? HELLO_SUBJECTS : pick([...HELLO_SUBJECTS, ...OPT_IN_SUBJECTS]);
   // wrk where it is installed (the rows that would use it say so when it is not), after autocannon on each subject.
   const noWrk = wrkMissing();
   const wrkSkipped = noWrk === undefined ? undefined : `wrk rows skipped: ${noWrk}`;

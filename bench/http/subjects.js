@@ -39,6 +39,9 @@ export function subjectCommand(subject, port, processes = 2) {
       return { argv: hiveRun('os'), stop: 'SIGTERM' };
     case 'hive-reuseport':
       return { argv: hiveRun('reuseport'), stop: 'SIGTERM' };
+    case 'hive-bare':
+      // Hive without its per-request HTTP counting: what the counting costs is hive's figure minus this one's.
+      return { argv: [...hiveRun('rr'), '--no-http-metrics'], stop: 'SIGTERM' };
     case 'pm2':
       // pm2-runtime: PM2's foreground (no daemon) mode, as in containers.
       return { argv: [pm2Runtime, 'start', hello, '-i', String(processes)], stop: 'SIGINT' };

@@ -244,6 +244,8 @@ function settingLines(app: AppInfo): [string, string][] {
     const interval = s.memoryReportInterval === 0 ? 'off' : `every ${formatMs(s.memoryReportInterval)}`;
     lines.push(['memory reports', interval]);
   }
+  // Shown only when off: counting is the default, and fork mode has no runtime to count (null).
+  if (s.httpMetrics === false) lines.push(['http metrics', 'off']);
   if (s.killSignal !== null) lines.push(['kill signal', s.killSignal]);
   lines.push(['treekill', yesNo(s.treekill)], ['wait ready', yesNo(s.waitReady)]);
   const watch = app.watch?.length ? app.watch.join(', ') : 'no';

@@ -20,7 +20,8 @@ const startFlags: Readonly<Record<string, string>> = {
   'shutdown-with-message': "give the app `shutdown_with_message` in a config file (PM2's key)",
   'log-type': '`--log-format json`',
   attach: 'follow its logs with `hive logs <name>` after the start',
-  'no-pmx': PM2_IO,
+  // What PM2 users turn off with it (the per-request instrumentation) is Hive's request counting.
+  'no-pmx': "Hive's own request counting is turned off with `--no-http-metrics` (no http_* series, no req/s)",
   'no-automation': PM2_IO,
   'no-vizion': 'Hive collects no version-control metadata: drop the flag',
   'deep-monitoring': PM2_IO,

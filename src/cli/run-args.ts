@@ -69,6 +69,7 @@ Options:
       --dashboard <[host:]port>    serve the live web dashboard there (host default 127.0.0.1; 0: any free port)
       --dashboard-token <token>    token the dashboard asks for (or HIVE_DASHBOARD_TOKEN); required off loopback
       --server-timing              add a Server-Timing header (total, pool time) to the app's HTTP responses
+      --no-http-metrics            do not count HTTP requests (no http_* series, req/s or latency; PM2's --no-pmx)
   -h, --help                       this help
 
 Signals: SIGHUP reloads (rolling, replacement ready first); SIGTERM/SIGINT stop gracefully (a second one forces).`;
@@ -107,6 +108,7 @@ const runOptions = {
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'server-timing': { type: 'boolean' },
+  'no-http-metrics': { type: 'boolean' },
   dashboard: { type: 'string' },
   'dashboard-token': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -184,6 +186,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values['max-restarts'] !== undefined) supervisor.maxRestarts = values['max-restarts'] as unknown as number;
   if (values['max-memory-restart'] !== undefined) supervisor.maxMemoryRestart = values['max-memory-restart'];
   if (values['no-autorestart']) supervisor.autorestart = false;
+  if (values['no-http-metrics']) supervisor.httpMetrics = false;
   if (values['no-treekill']) supervisor.treekill = false;
   if (values['stop-exit-codes'] !== undefined) {
     supervisor.stopExitCodes = parseStopExitCodes(values['stop-exit-codes'], '--stop-exit-codes');

@@ -62,6 +62,13 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   maxMemoryRestart?: number | string;
   /** How often workers report their memory. Default 1 s. */
   memoryReportInterval?: number | string;
+  /**
+   * Count every HTTP request in the app processes (`http_requests_total`, response times, req/s in the live views).
+   * False (`hive run --no-http-metrics`, PM2's `pmx: false` idea): the runtime does not subscribe to node's HTTP
+   * diagnostics channels, requests cost nothing extra, and the views show no HTTP figures for the app; the process
+   * metrics (CPU, memory, event loop, pools) stay. Default true.
+   */
+  httpMetrics?: boolean;
 }
 
 /** Options after validation, with defaults filled in. */
@@ -86,6 +93,7 @@ export interface FilledOptions extends RestartPolicyOptions {
   treekill: boolean;
   maxMemoryRestart: number | undefined;
   memoryReportInterval: number;
+  httpMetrics: boolean;
   typescript: boolean;
   autorestart: boolean;
   stopExitCodes: readonly number[];
@@ -120,6 +128,7 @@ const optionKeys: Record<keyof SupervisorOptions, true> = {
   treekill: true,
   maxMemoryRestart: true,
   memoryReportInterval: true,
+  httpMetrics: true,
   restartDelay: true,
   expBackoffRestartDelay: true,
   maxRestartDelay: true,
@@ -190,6 +199,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     treekill: booleanOption(options.treekill, 'treekill', true),
     maxMemoryRestart,
     memoryReportInterval,
+    httpMetrics: booleanOption(options.httpMetrics, 'httpMetrics', true),
     restartDelay: parseDuration(options.restartDelay ?? 0, 'restartDelay'),
     // A fixed restartDelay given alone means that delay, as in PM2 (whose backoff is on only when asked for); the
     // default backoff would otherwise override it without a word.

@@ -613,6 +613,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (options.socketGroup !== undefined) env[ENV.socketGid] = String(options.socketGroup);
     }
     if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
+    if (!options.httpMetrics) env[ENV.httpMetrics] = '0';
     setInstanceVars(env, slot.instance);
     const stickyPort = options.sticky ? options.port : undefined;
     // The PORT the process sees (cluster.fork() lays `env` over the primary's own environment), as the runtime's

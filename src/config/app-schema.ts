@@ -261,6 +261,11 @@ const appShape = {
     .optional(),
   /** A `Server-Timing` header (total, pool time, request id) on the app's responses (`hive run --server-timing`). */
   serverTiming: z.boolean().optional(),
+  /**
+   * Count the app's HTTP requests (`http_requests_total`, response times, req/s and latency in `hive monit` and the
+   * dashboard); false (`hive run --no-http-metrics`): not counted, requests cost nothing extra. Default true.
+   */
+  httpMetrics: z.boolean().optional(),
   /** Options of `hive edge nginx` for this app. */
   edge: z.record(z.string(), z.unknown()).optional(),
 };

@@ -52,6 +52,8 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   log_date_format: 'logDateFormat',
   log_file: 'logFile',
   log_type: 'logFormat',
+  // Hive's own key in PM2's style: an ecosystem file's keys are snake_case.
+  http_metrics: 'httpMetrics',
   // PM2's own aliases (lib/API/schema.json), which its files use too; camelCase ones come from pm2Name.
   exec: 'script',
   interpreterArgs: 'nodeArgs',
@@ -70,7 +72,7 @@ export const pm2Keys: Readonly<Record<string, string>> = {
 export const pm2Ignored: Readonly<Record<string, string>> = {
   pid_file: 'the daemon tracks processes itself (`hive describe` shows pids)',
   vizion: 'no version-control metadata is collected',
-  pmx: 'metrics come from hive/runtime and Prometheus, not pmx',
+  pmx: 'metrics come from hive/runtime and Prometheus, not pmx; `http_metrics: false` turns off the request counting',
   automation: 'metrics come from hive/runtime and Prometheus, not pmx',
   source_map_support: 'pass --enable-source-maps in nodeArgs',
   force: 'not needed: names are unique per file',

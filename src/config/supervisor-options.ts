@@ -58,6 +58,7 @@ export function supervisorOptions(
     'expBackoffRestartDelay',
     'autorestart',
     'treekill',
+    'httpMetrics',
   ] as const) {
     copy(key);
   }

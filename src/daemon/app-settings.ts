@@ -61,6 +61,8 @@ export function appSettings(spec: AppSpec): AppSettings {
     maxMemoryRestart,
     killTimeout: killTimeoutOf(spec),
     memoryReportInterval,
+    // Only a cluster's runtime counts requests; a fork-mode program has no runtime (null).
+    httpMetrics: spec.fork ? null : !own.includes('--no-http-metrics'),
     // A cluster process is retired by Hive's drain (then its SIGINT handlers), not by a signal of the app's choosing.
     killSignal: spec.fork ? (spec.killSignal ?? 'SIGINT') : null,
     treekill: !own.includes('--no-treekill'),

@@ -444,6 +444,11 @@ export interface AppSettings {
    * reports, so no worker is marked unresponsive). Null in fork mode (no reports), or a value the primary refuses.
    */
   memoryReportInterval: number | null;
+  /**
+   * Whether a cluster app's processes count HTTP requests (false: `--no-http-metrics`, `httpMetrics: false`). Null in
+   * fork mode (no runtime); absent from an older daemon's settings.
+   */
+  httpMetrics?: boolean | null;
   /** A fork-mode app's stop signal; null in cluster mode (Hive drains the process). */
   killSignal: string | null;
   treekill: boolean;

@@ -105,7 +105,8 @@ export const pageScript = String.raw`
       });
     }
     snap.apps.forEach(function (app) {
-      peaks[app.name] = Math.max(peaks[app.name] || 0, app.reqRate);
+      // null: the app counts no HTTP requests (--no-http-metrics); shown as '–', never as 0 req/s.
+      if (app.reqRate !== null) peaks[app.name] = Math.max(peaks[app.name] || 0, app.reqRate);
       app.events.forEach(function (e) {
         var id = app.name + '|' + e.time + '|' + e.type + '|' + e.instance + '|' + e.text;
         if (seenEvents[id]) return;
@@ -201,7 +202,7 @@ export const pageScript = String.raw`
         el('div', { class: 'app-state state-' + app.state + (app.primaryUnresponsive ? ' primary-unresponsive' : ''),
           text: app.state + (app.primaryUnresponsive ? ' · primary unresponsive' : '') + ' · ' + app.ready + '/' + app.size + ' ready' }),
         el('div', { class: 'app-rate', text: fmt(app.reqRate) + ' req/s' }),
-        el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(peaks[app.name] || 0) + ' req/s · ' +
+        el('div', { class: 'app-sub', text: fmt(app.errorRate) + ' err/s · peak ' + fmt(app.reqRate === null ? null : peaks[app.name] || 0) + ' req/s · ' +
           (app.restarts === undefined ? '' : app.restarts + ' restarts') }),
         failure(app) ? el('div', { class: 'app-error', text: 'last error: ' + failure(app) }) : null
       ]));
@@ -236,7 +237,7 @@ export const pageScript = String.raw`
         }).join('; ');
         var cells = [app.name, String(i.instance), i.pid === null ? '–' : String(i.pid), stateText(i), duration(i.uptime),
           fmt(i.cpu) + '%', mib(i.rss), mib(i.heapUsed), fmt(i.elu === null ? null : i.elu * 100, 0) + '%',
-          fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), String(i.inFlight),
+          fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), i.inFlight === null ? '–' : String(i.inFlight),
           i.upgradedConnections === undefined ? '–' : String(i.upgradedConnections), String(i.restarts), pools || '–'];
         var attrs = { 'data-app': app.name, 'data-instance': String(i.instance), 'data-state': i.state };
         if (i.unresponsive) attrs['data-unresponsive'] = '';

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { DURATION_BUCKETS_MS } from '../pool/pool-stats.js';
-import { HTTP_DURATION_BUCKETS_MS, type MetricsReport, type PoolReport } from '../runtime/protocol.js';
+import { HTTP_DURATION_BUCKETS_MS, type HttpReport, type MetricsReport, type PoolReport } from '../runtime/protocol.js';
 import {
   addHistogram,
   emptyHistogram,
@@ -23,7 +23,8 @@ export function countsAsRestart(event: { type: string; retiredBy?: unknown }): b
 
 /** What the aggregator listens to: a Supervisor, seen only through the events and getters it needs. */
 export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
-  readonly options: { name: string; instances?: number };
+  /** `httpMetrics` false: the app's processes count no HTTP requests (`--no-http-metrics`). */
+  readonly options: { name: string; instances?: number; httpMetrics?: boolean };
   readonly state: string;
   /** Slots of the cluster now (after a scale too); 0 before the start, when `options.instances` says it. */
   readonly size?: number;
@@ -70,6 +71,11 @@ export interface InstanceMetrics {
   pools: ReadonlyMap<string, PoolTotals>;
   /** Response times per method and status class, over every process that held the slot. */
   httpDurations: ReadonlyMap<string, HttpDurationTotals>;
+  /**
+   * Whether a process of the slot ever reported HTTP counts: false while every report came without (the app turned
+   * them off, `--no-http-metrics`), when the HTTP figures above are not zeros but not counted.
+   */
+  httpCounted: boolean;
 }
 
 /** The response times of one method and status class, at HTTP_DURATION_BUCKETS_MS. */
@@ -102,6 +108,7 @@ interface Slot {
    */
   exited: Map<number, number>;
   reported: boolean;
+  httpCounted: boolean;
   classes: [number, number, number, number, number];
   aborted: number;
   cpuSeconds: number;
@@ -120,6 +127,7 @@ interface Slot {
 }
 
 const MAX_EXITED = 16;
+const NOT_COUNTED: Pick<HttpReport, 'classes' | 'aborted' | 'durations'> = { classes: [0, 0, 0, 0, 0], aborted: 0 };
 
 // A pool's report with less of something than its previous one: a new pool (counts since it started).
 function startedAgain(pool: PoolReport, before: PoolReport): boolean {
@@ -183,13 +191,15 @@ export class MetricsAggregator {
       slot.processes.set(pid, entry);
     }
     if (entry) entry.latest = report;
-    else this.#lateCutOff(slot, pid, report.http.inFlight);
-    const { classes } = report.http;
+    else this.#lateCutOff(slot, pid, report.http?.inFlight ?? 0);
+    // A report without an `http` part: the process counts no requests (`--no-http-metrics`), and adds nothing here.
+    if (report.http !== undefined) slot.httpCounted = true;
+    const { classes, aborted, durations } = report.http ?? NOT_COUNTED;
     for (let i = 0; i < 5; i++) slot.classes[i as 0] += classes[i as 0];
-    slot.aborted += report.http.aborted;
+    slot.aborted += aborted;
     slot.cpuSeconds += report.cpuMs / 1000;
     // The interval's response times, summed as the status classes are.
-    for (const d of report.http.durations ?? []) {
+    for (const d of durations ?? []) {
       const key = `${d.method} ${d.codeClass}`;
       let totals = slot.httpDurations.get(key);
       if (totals === undefined) {
@@ -255,13 +265,13 @@ export class MetricsAggregator {
       let openConnections = 0;
       let upgradedConnections = 0;
       for (const entry of slot.processes.values()) {
-        inFlight += entry.latest.http.inFlight;
-        openConnections += entry.latest.http.openConnections ?? 0;
-        upgradedConnections += entry.latest.http.upgradedConnections ?? 0;
+        inFlight += entry.latest.http?.inFlight ?? 0;
+        openConnections += entry.latest.http?.openConnections ?? 0;
+        upgradedConnections += entry.latest.http?.upgradedConnections ?? 0;
         if (newest === undefined || entry.seq > newest.seq) newest = entry;
       }
       if (!slot.reported) continue;
-      const { classes, aborted, cpuSeconds, restarts, pools, httpDurations } = slot;
+      const { classes, aborted, cpuSeconds, restarts, pools, httpDurations, httpCounted } = slot;
       const { pid, latest } = newest ?? {};
       out.push({
         instance,
@@ -276,6 +286,7 @@ export class MetricsAggregator {
         restarts,
         pools,
         httpDurations,
+        httpCounted,
       });
     }
     return out;
@@ -343,7 +354,7 @@ export class MetricsAggregator {
       // What its last report had in flight was cut off by the exit (a crash, a SIGKILL past killTimeout): aborted. A
       // process that retired by itself sent a last report after its drain, read before its exit (the flush of
       // runtime/shutdown.ts waits for the primary's answer), with what is left in flight then: none after a drain.
-      const cutOff = slot.processes.get(event.pid)?.latest.http.inFlight ?? 0;
+      const cutOff = slot.processes.get(event.pid)?.latest.http?.inFlight ?? 0;
       slot.aborted += cutOff;
       slot.processes.delete(event.pid);
       slot.exited.set(event.pid, cutOff);
@@ -372,6 +383,7 @@ export class MetricsAggregator {
         processes: new Map(),
         exited: new Map(),
         reported: false,
+        httpCounted: false,
         classes: [0, 0, 0, 0, 0],
         aborted: 0,
         cpuSeconds: 0,

@@ -32,6 +32,13 @@ interface HistogramFamily {
   perInstance: (m: InstanceMetrics) => HistogramSample[];
 }
 
+// A slot whose processes count no HTTP requests (`--no-http-metrics`) has no HTTP series at all: zeros would say "no
+// traffic" where nothing was counted, and an alert on rate() would see a healthy idle app.
+const httpFamily = (family: Family): Family => ({
+  ...family,
+  perInstance: (m) => (m.httpCounted ? family.perInstance!(m) : []),
+});
+
 const CODE_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 // The Supervisor's AppState values: an enum is one 0/1 sample per value, so `== 1` selects the current one and an
 // alert on a state stays one series whatever the state was before.
@@ -80,6 +87,7 @@ const histogramFamilies: HistogramFamily[] = [
     help: 'HTTP response times (arrival to the response end), by method and status class.',
     labels: ['method', 'code_class'],
     boundsMs: HTTP_DURATION_BUCKETS_MS,
+    // Empty for a slot that counts no requests (`--no-http-metrics`): it never reports a duration.
     perInstance: (m) =>
       [...m.httpDurations.values()].map((d) => [{ method: d.method, code_class: d.codeClass }, d.histogram]),
   },
@@ -128,30 +136,34 @@ const families: Family[] = [
   latestGauge('nodejs_eventloop_delay_max_seconds', 'Largest event-loop delay in the last report interval.', (r) =>
     seconds(r.loopDelayMax),
   ),
-  {
+  httpFamily({
     name: 'http_requests_total',
     help: 'HTTP responses finished, by status class.',
     type: 'counter',
     labels: ['code_class'],
     perInstance: (m) => CODE_CLASSES.map((codeClass, i) => [{ code_class: codeClass }, m.classes[i as 0]]),
-  },
-  {
+  }),
+  httpFamily({
     name: 'http_requests_aborted_total',
     help: 'HTTP requests whose connection closed before the response was complete.',
     type: 'counter',
     perInstance: (m) => m.aborted,
-  },
-  liveGauge('http_requests_in_flight', 'HTTP requests being served now.', (m) => m.inFlight),
+  }),
+  httpFamily(liveGauge('http_requests_in_flight', 'HTTP requests being served now.', (m) => m.inFlight)),
   // During a reload the retiring process's connections count too: its WebSockets stay open until the app closes them.
-  liveGauge(
-    'http_open_connections',
-    'HTTP connections open now (HTTP/2 sessions included, upgraded ones not).',
-    (m) => m.openConnections,
+  httpFamily(
+    liveGauge(
+      'http_open_connections',
+      'HTTP connections open now (HTTP/2 sessions included, upgraded ones not).',
+      (m) => m.openConnections,
+    ),
   ),
-  liveGauge(
-    'http_upgraded_connections',
-    "Upgraded (WebSocket) connections open now, counted from the server's 'upgrade' event until they close.",
-    (m) => m.upgradedConnections,
+  httpFamily(
+    liveGauge(
+      'http_upgraded_connections',
+      "Upgraded (WebSocket) connections open now, counted from the server's 'upgrade' event until they close.",
+      (m) => m.upgradedConnections,
+    ),
   ),
   poolFamily('hive_pool_threads', 'Threads of a shared pool (runtime pool()).', 'gauge', (p) => p.threads),
   poolFamily('hive_pool_busy', 'Threads of a shared pool running a task now.', 'gauge', (p) => p.busy),

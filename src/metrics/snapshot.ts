@@ -42,13 +42,17 @@ export interface InstanceSnapshot {
   elu: number | null;
   loopDelayP50: number | null;
   loopDelayP99: number | null;
-  /** Responses per second over the newest report's interval. */
-  reqRate: number;
+  /**
+   * Responses per second over the newest report's interval; null when the app counts no HTTP requests
+   * (`--no-http-metrics`): not counted, which 0 would pass off as no traffic. The same null in `errorRate`,
+   * `latencyP50`, `latencyP99` and `inFlight` then.
+   */
+  reqRate: number | null;
   /** 5xx responses and aborted requests per second over the same interval. */
-  errorRate: number;
+  errorRate: number | null;
   latencyP50: number | null;
   latencyP99: number | null;
-  inFlight: number;
+  inFlight: number | null;
   /**
    * Upgraded (WebSocket) connections open now, over the slot's processes (http_upgraded_connections); absent from an
    * older daemon's snapshot.
@@ -112,9 +116,9 @@ export interface AppSnapshot {
   /** Slots asked for, and workers ready now. */
   size: number;
   ready: number;
-  /** Sums over the instances. */
-  reqRate: number;
-  errorRate: number;
+  /** Sums over the instances; null when the app counts no HTTP requests (`--no-http-metrics`). */
+  reqRate: number | null;
+  errorRate: number | null;
   /**
    * Restarts no one asked for: the instances' and, under the daemon, the respawns of the app's primary; the count
    * `hive ls` shows (since the app was added, or the last `hive reset`).
@@ -249,14 +253,18 @@ export class AppSnapshotCollector {
         slot.state,
       ]),
     );
+    const notCounted = this.#source.options.httpMetrics === false;
     const instances: InstanceSnapshot[] = [];
     for (const [instance, slotState] of [...slots].sort((a, b) => a[0] - b[0])) {
       const worker = workers.get(instance);
       const m = metrics.get(instance);
       const latest = worker !== undefined && m?.pid === worker.pid ? m.latest : undefined;
       const seconds = latest ? latest.intervalMs / 1000 : 0;
-      const served = latest ? latest.http.classes.reduce((a, b) => a + b, 0) : 0;
-      const failed = latest ? latest.http.classes[4] + latest.http.aborted : 0;
+      const http = latest?.http;
+      // Not counted: the process's report says so (no `http` part), or, before its first, the app's option.
+      const counted = latest ? http !== undefined : !notCounted;
+      const served = http ? http.classes.reduce((a, b) => a + b, 0) : 0;
+      const failed = http ? http.classes[4] + http.aborted : 0;
       instances.push({
         instance,
         pid: worker?.pid ?? null,
@@ -270,11 +278,11 @@ export class AppSnapshotCollector {
         elu: latest?.elu ?? null,
         loopDelayP50: latest?.loopDelayP50 ?? null,
         loopDelayP99: latest?.loopDelayP99 ?? null,
-        reqRate: seconds > 0 ? served / seconds : 0,
-        errorRate: seconds > 0 ? failed / seconds : 0,
-        latencyP50: latest?.http.latencyP50 ?? null,
-        latencyP99: latest?.http.latencyP99 ?? null,
-        inFlight: m?.inFlight ?? 0,
+        reqRate: !counted ? null : seconds > 0 ? served / seconds : 0,
+        errorRate: !counted ? null : seconds > 0 ? failed / seconds : 0,
+        latencyP50: http?.latencyP50 ?? null,
+        latencyP99: http?.latencyP99 ?? null,
+        inFlight: !counted ? null : (m?.inFlight ?? 0),
         upgradedConnections: m?.upgradedConnections ?? 0,
         classes: m ? [...m.classes] : [0, 0, 0, 0, 0],
         restarts: restarts.get(instance) ?? 0,
@@ -299,8 +307,8 @@ export class AppSnapshotCollector {
       state: this.#source.state,
       size: this.#source.size,
       ready: this.#aggregator.readyWorkers,
-      reqRate: instances.reduce((sum, i) => sum + i.reqRate, 0),
-      errorRate: instances.reduce((sum, i) => sum + i.errorRate, 0),
+      reqRate: appRate(instances, 'reqRate', notCounted),
+      errorRate: appRate(instances, 'errorRate', notCounted),
       restarts: [...restarts.values()].reduce((sum, count) => sum + count, 0),
       instances,
       events: [...this.#events],
@@ -319,6 +327,13 @@ export class AppSnapshotCollector {
     this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text, ...eventMark(event) });
     if (this.#events.length > MAX_EVENTS) this.#events.shift();
   }
+}
+
+// The instances' sum; null when none counts requests (`--no-http-metrics`: the app's option, or every report says so).
+function appRate(instances: InstanceSnapshot[], key: 'reqRate' | 'errorRate', notCounted: boolean): number | null {
+  const counted = instances.filter((i) => i[key] !== null);
+  if (counted.length === 0 && (notCounted || instances.length > 0)) return null;
+  return counted.reduce((sum, i) => sum + (i[key] ?? 0), 0);
 }
 
 /** A supervisor event as one line, or undefined for the ones the time axis leaves out (worker state changes). */

@@ -100,7 +100,7 @@ export function install(): RuntimeState {
   if (interval > 0) {
     sampler = new RequestSampler(0);
     setSampling(state, Number(process.env[ENV.requestSamples]) || 0);
-    startMetricsReporter(state, interval, sampler);
+    startMetricsReporter(state, interval, sampler, { countHttp: process.env[ENV.httpMetrics] !== '0' });
   }
   return state;
 }

@@ -21,18 +21,25 @@ function loopDelay(ns: number): number {
 
 /**
  * Sends the primary a {@link MetricsReport} every `intervalMs`: process CPU and memory, event-loop utilization and
- * delay, HTTP request counts, open and upgraded connections, shared pools' stats. Everything is read once per report from counters node keeps anyway
+ * delay, HTTP request counts, open and upgraded connections (unless `countHttp` is false), shared pools' stats. Everything is read once per report from counters node keeps anyway
  * (cpuUsage, eventLoopUtilization, a native delay histogram), so the cost does not grow with traffic except for the
  * HTTP counter's one bump per request. The timer is unref'd: reporting never keeps a process alive.
  * With a `sampler`, each report also carries the interval's sampled requests.
  */
-export function startMetricsReporter(state: RuntimeState, intervalMs: number, sampler?: RequestSampler): void {
-  const http = new HttpCounter();
+export function startMetricsReporter(
+  state: RuntimeState,
+  intervalMs: number,
+  sampler?: RequestSampler,
+  { countHttp = true }: { countHttp?: boolean } = {},
+): void {
+  // Off (`--no-http-metrics`): no counter at all, so nothing subscribes to node's HTTP channels and a request costs
+  // what it costs without Hive. The sampler is separate (request-context.ts), and idle until a dashboard asks.
+  const http = countHttp ? new HttpCounter() : undefined;
   state.tracker.onHttpServer((server: HttpServer) => {
-    http.watch(server);
+    http?.watch(server);
     sampler?.watch(server);
   });
-  state.tracker.onHttp2Server((server) => http.watchHttp2(server));
+  if (http !== undefined) state.tracker.onHttp2Server((server) => http.watchHttp2(server));
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   let lastAt = performance.now();
@@ -61,13 +68,15 @@ export function startMetricsReporter(state: RuntimeState, intervalMs: number, sa
       loopDelayP50: loopDelay(delay.count > 0 ? delay.percentile(50) : 0),
       loopDelayP99: loopDelay(delay.count > 0 ? delay.percentile(99) : 0),
       loopDelayMax: loopDelay(delay.count > 0 ? delay.max : 0),
-      http: {
+      pools: poolReports(),
+    };
+    if (http !== undefined) {
+      report.http = {
         ...http.take(),
         openConnections: state.tracker.openConnections,
         upgradedConnections: state.tracker.upgradedConnections,
-      },
-      pools: poolReports(),
-    };
+      };
+    }
     const samples = sampler?.take();
     if (samples !== undefined && samples.length > 0) report.samples = samples;
     delay.reset();

@@ -67,6 +67,11 @@ export const ENV = {
   drainIdleGrace: 'HIVE_DRAIN_IDLE_GRACE',
   reportInterval: 'HIVE_REPORT_INTERVAL',
   serverTiming: 'HIVE_SERVER_TIMING',
+  /**
+   * `0` (`--no-http-metrics`, `httpMetrics: false`): the runtime counts no HTTP request (no diagnostics-channel
+   * subscription, nothing per request or connection), and its reports carry no `http` part. Unset or `1`: counted.
+   */
+  httpMetrics: 'HIVE_HTTP_METRICS',
   /** How many requests per report interval the runtime samples for the request timeline (0 or unset: none). */
   requestSamples: 'HIVE_REQUEST_SAMPLES',
   /**
@@ -174,7 +179,11 @@ export interface MetricsReport {
   loopDelayP50: number;
   loopDelayP99: number;
   loopDelayMax: number;
-  http: HttpReport;
+  /**
+   * The process's HTTP requests; absent when the app turned the counting off ({@link ENV.httpMetrics}): "not
+   * counted", which zeros would pass off as "no traffic".
+   */
+  http?: HttpReport;
   pools: PoolReport[];
   /**
    * A few requests of the interval with their timeline (the slowest first), for the dashboard's waterfall; sent only

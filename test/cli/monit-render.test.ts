@@ -56,7 +56,7 @@ function app(name: string, instances: InstanceSnapshot[], fields: Partial<AppSna
     state: 'online',
     size: instances.length,
     ready: instances.length,
-    reqRate: instances.reduce((sum, i) => sum + i.reqRate, 0),
+    reqRate: instances.reduce((sum, i) => sum + (i.reqRate ?? 0), 0),
     errorRate: 0,
     restarts: instances.reduce((sum, i) => sum + i.restarts, 0),
     instances,
@@ -223,6 +223,27 @@ test('render: the WS column shows the open upgraded connections per slot, `-` fr
   assert.match(text, /^ +# +PID STATE .* INFL +WS HEAP MiB/m);
   assert.match(text, /^> +0 +4100 ready .* 1\/2\/3 +0 +12 +18\.0 /m);
   assert.match(text, /^ {2} +1 +4101 ready .* 1\/2\/3 +1 +- +18\.0 /m);
+});
+
+test('render: an app that counts no HTTP requests (--no-http-metrics) shows `-` for req/s, p99, in flight and err/s, not 0', () => {
+  const bare = app(
+    'bare',
+    [instance(0, { reqRate: null, errorRate: null, latencyP50: null, latencyP99: null, inFlight: null })],
+    { reqRate: null, errorRate: null },
+  );
+  const lines = renderFrame({
+    snapshot: snapshot([bare]),
+    selection: {},
+    history: new MetricHistory(60),
+    width: 140,
+    height: 20,
+    live: false,
+  });
+  const text = plain(lines).join('\n');
+  // APP STATE READY REQ/S ERR/S RST
+  assert.match(text, /^> bare +online +1\/1 +- +- +0$/m);
+  // # PID STATE CPU% RSS REQ/S P99 LOOP ELU RST POOL INFL WS HEAP ERR/S: the process figures are there.
+  assert.match(text, /^> +0 +4100 ready +12\.3 +64\.0 +- +- +12\.6 +25% +0 +1\/2\/3 +- +- +18\.0 +-$/m);
 });
 
 test('render: a process marked unresponsive (a blocked event loop) shows as hung, in red, and so does its mark event, not its clear', () => {

@@ -397,3 +397,33 @@ test('a process marked unresponsive (a blocked event loop) is hung in the instan
   );
   assert.equal(colour, 'rgb(255, 138, 128)');
 });
+
+test('an app that counts no HTTP requests (--no-http-metrics) shows – for its req/s, latency and in flight, never 0', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const bare = onlineApp('bare', [
+    instance(0, { reqRate: null, errorRate: null, latencyP50: null, latencyP99: null, inFlight: null }),
+  ]);
+  const snapshot = (): HiveSnapshot => ({
+    time: Date.now(),
+    host: 'test',
+    apps: [{ ...bare, reqRate: null, errorRate: null }, onlineApp('counted', [instance(0)])],
+  });
+  const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0 });
+  t.after(() => dashboard.close());
+  browser ??= await launch();
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  await page.goto(dashboard.url);
+  await page.waitForSelector('#instances tbody tr[data-app="counted"]');
+  // Columns: app, #, pid, state, uptime, cpu, rss, heap, elu, loop p99, req/s, p50, p99, in flight, ...
+  const cells = (app: string) =>
+    page.$eval(`#instances tbody tr[data-app="${app}"]`, (tr) =>
+      [...tr.children].slice(9, 14).map((td) => td.textContent),
+    );
+  assert.deepEqual(await cells('bare'), ['2.0', '–', '–', '–', '–']);
+  assert.deepEqual(await cells('counted'), ['2.0', '10.0', '1.0', '3.0', '1']);
+  assert.equal(await page.textContent('.app-card[data-app="bare"] .app-rate'), '– req/s');
+  assert.match((await page.textContent('.app-card[data-app="bare"] .app-sub')) ?? '', /^– err\/s · peak – req\/s/);
+  assert.equal(await page.textContent('.app-card[data-app="counted"] .app-rate'), '20.0 req/s');
+});

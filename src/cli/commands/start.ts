@@ -68,6 +68,7 @@ Options:
       --metrics-port <port>      serve /metrics (Prometheus), /healthz and /readyz on this port (0: any free one)
       --metrics-host <host>      address of the metrics port (default 127.0.0.1)
       --server-timing            a Server-Timing header (total, pool time, request id) on the app's responses
+      --no-http-metrics          do not count HTTP requests: no http_* series, req/s or latency (PM2's --no-pmx)
       --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
       --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --watch-delay <delay>      quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
@@ -135,6 +136,7 @@ const startOptions = {
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'server-timing': { type: 'boolean' },
+  'no-http-metrics': { type: 'boolean' },
   interpreter: { type: 'string' },
   'execute-command': { type: 'boolean', short: 'x' },
   sticky: { type: 'string' },
@@ -462,6 +464,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   for (const flag of [
     'metrics-port',
     'server-timing',
+    'no-http-metrics',
     'socket',
     'sticky',
     'balance',
@@ -498,6 +501,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   if (typeof values.socket === 'string') runArgs.push(`--socket=${resolve(values.socket)}`);
   if (values['wait-ready']) runArgs.push('--wait-ready');
   if (values['server-timing']) runArgs.push('--server-timing');
+  if (values['no-http-metrics']) runArgs.push('--no-http-metrics');
   if (values['no-autorestart']) runArgs.push('--no-autorestart');
   if (values['no-treekill']) runArgs.push('--no-treekill');
   runArgs.push('--', ...args);
@@ -600,6 +604,7 @@ const scriptOnlyFlags = [
   'metrics-port',
   'metrics-host',
   'server-timing',
+  'no-http-metrics',
   'max-memory-restart',
   'memory-report-interval',
   'interpreter',
@@ -692,7 +697,15 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky and
     // balance are the primary's routing of the port, which a fork-mode app listens on itself (a WebSocket app that
     // asked for sticky sessions would run without them). Hive keys all, which no PM2 file carries for PM2's sake.
-    for (const key of ['metricsPort', 'serverTiming', 'socket', 'memoryReportInterval', 'sticky', 'balance'] as const) {
+    for (const key of [
+      'metricsPort',
+      'serverTiming',
+      'httpMetrics',
+      'socket',
+      'memoryReportInterval',
+      'sticky',
+      'balance',
+    ] as const) {
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
           config.file,
@@ -723,6 +736,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
     if (app.metricsHost !== undefined) runArgs.push(`--metrics-host=${app.metricsHost}`);
     if (app.serverTiming) runArgs.push('--server-timing');
+    if (options.httpMetrics === false) runArgs.push('--no-http-metrics');
     runArgs.push('--', ...(options.args ?? []));
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);

@@ -221,7 +221,8 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
       app.primaryUnresponsive ? { text: 'hung', style: 'red' } : { text: app.state, style: stateStyle(app.state) },
       { text: `${app.ready}/${app.size}` },
       { text: formatNumber(app.reqRate) },
-      { text: formatNumber(app.errorRate), style: app.errorRate > 0 ? 'red' : undefined },
+      // null (`-`): the app counts no HTTP requests (--no-http-metrics), which 0 would pass off as no traffic.
+      { text: formatNumber(app.errorRate), style: (app.errorRate ?? 0) > 0 ? 'red' : undefined },
       // The app's count (`hive ls`'s): its primary's respawns under the daemon too. An older daemon has none.
       { text: formatCount(app.restarts ?? app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
     ],
@@ -251,11 +252,11 @@ function instanceTable(
       { text: formatFraction(i.elu) },
       { text: formatCount(i.restarts), style: i.restarts > 0 ? 'yellow' : undefined },
       { text: poolText(i) },
-      { text: formatCount(i.inFlight) },
+      { text: i.inFlight === null ? '-' : formatCount(i.inFlight) },
       // An older daemon's snapshot has no count: `-`, not 0.
       { text: i.upgradedConnections === undefined ? '-' : formatCount(i.upgradedConnections) },
       { text: formatMiB(i.heapUsed) },
-      { text: formatNumber(round1(i.errorRate)), style: i.errorRate > 0 ? 'red' : undefined },
+      { text: formatNumber(round1(i.errorRate)), style: (i.errorRate ?? 0) > 0 ? 'red' : undefined },
     ],
   }));
   return renderTable(instanceColumns, body, width, color);
