@@ -178,6 +178,33 @@ test('drain: an HTTPS connection accepted before it but still shaking hands is n
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
 
+test('drain: an HTTP/1.1 request in flight on an HTTP/2 server with allowHTTP1 is answered before the process exits', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = makeCertificate(dir);
+  const port = await freePort();
+  const hive = startHive([fixture('http2-allow-http1-app.js'), '-i', '1', '--port', String(port)], {
+    TLS_KEY: key,
+    TLS_CERT: cert,
+  });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  // A client that offers only HTTP/1.1: node's HTTP/1 code serves it, and no HTTP/2 session stands for it.
+  const secure = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+  secure.on('error', () => {});
+  let received = '';
+  secure.setEncoding('utf8').on('data', (chunk: string) => {
+    received += chunk;
+  });
+  const closed = once(secure, 'close');
+  secure.write(getRequest('/slow?ms=800'));
+  await hive.waitFor(logged('request /slow?ms=800'), 'the request in flight');
+  hive.kill('SIGTERM');
+  await closed;
+  assert.match(received, /connection: close/i);
+  assert.match(received, /served \/slow\?ms=800$/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
 test('drain: a request answered through the app’s checkContinue listener does not hold the drain until SIGKILL', async () => {
   const { hive, port } = await startApp('continue-app.js', '--drain-idle-grace', '300ms', '--kill-timeout', '20s');
   const client = await drainAfterFirstRequest(hive, port);
