@@ -1,4 +1,4 @@
-import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Server as HttpServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Server, Http2Session } from 'node:http2';
 import { Server as HttpsServer } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
@@ -92,6 +92,12 @@ export class ServerTracker {
       for (const server of this.servers) {
         if (isHttp(server)) {
           server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#request(req, res));
+        } else if (isHttp2(server) && server.listenerCount('request') > 0) {
+          // The HTTP/1.1 requests of an `allowHTTP1` server. Only on an app of node's compatibility API (a 'request'
+          // listener of its own): one added to a stream-API app would turn that layer on for every stream.
+          server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+            if (res instanceof ServerResponse) this.#request(req, res);
+          });
         }
         closeWhenListening(server);
       }
