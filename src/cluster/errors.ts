@@ -24,7 +24,9 @@ export class PortInUseError extends HiveError {
   constructor(port: number | null, detail: string) {
     super(
       'ERR_HIVE_PORT_IN_USE',
-      `Port ${port ?? '(unknown)'} is already in use or not allowed (${detail}); stop the other process or pick another port`,
+      port === null
+        ? `The app's address is already in use or not allowed (${detail}); stop the other process (or, for a Unix socket, remove the file a process that died left) or pick another address`
+        : `Port ${port} is already in use or not allowed (${detail}); stop the other process or pick another port`,
     );
   }
 }

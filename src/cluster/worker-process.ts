@@ -370,6 +370,12 @@ export class WorkerProcess extends EventEmitter {
     return appPort === undefined || appPort.counts(message.port);
   }
 
+  #handledElsewhere(message: Extract<WorkerMessage, { type: 'listen-error' }>): boolean {
+    const { appPort } = this.#options;
+    if (message.handled !== true || message.socket !== undefined || appPort === undefined) return false;
+    return message.port === null || !appPort.counts(message.port);
+  }
+
   #waitReady(): Promise<void> {
     const { waitReady, listenTimeout, stickyPort, appPort, socket } = this.#options;
     // Under sticky only the listen on the sticky port counts, and ready() needs it too.
@@ -416,7 +422,9 @@ export class WorkerProcess extends EventEmitter {
         } catch (error) {
           return error as Error;
         }
-        if (message?.type === 'listen-error') return listenError(message);
+        // One the app handles on a server of its own beside the app's port (an optional admin port taken) is the app's
+        // affair, as without Hive: the process goes on and is ready on the app's port.
+        if (message?.type === 'listen-error' && !this.#handledElsewhere(message)) return listenError(message);
         // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
         // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send
         // it before it listens. Without waitReady the listen counts too.

@@ -15,13 +15,16 @@ import { idleGraceFromEnv, shutdown } from './shutdown.js';
 
 const state = install();
 
-/** True when this process runs under a Hive primary (`hive run`, `hive start`). */
+/**
+ * True when this process runs under a Hive cluster primary (`hive run`, a cluster-mode app of `hive start`); false in fork
+ * mode, whose primary stops the process with a signal that the app handles itself, as without Hive.
+ */
 export const isPrimaryManaged: boolean = isManaged();
 
 /** This process's slot in its cluster, 0-based and stable across restarts of the slot; 0 without Hive. */
 export const instance: number = Number.parseInt(process.env[ENV.instance] ?? '0', 10) || 0;
 
-/** How many app processes the cluster runs now (it changes on scale); 1 without Hive. */
+/** How many app processes the cluster runs now (it changes on scale); 1 without Hive and in fork mode. */
 export function clusterSize(): number {
   return Number.parseInt(process.env[ENV.clusterSize] ?? '1', 10) || 1;
 }

@@ -112,12 +112,17 @@ function listenErrorMessage(error: NodeJS.ErrnoException): string {
 function reportListening(server: NetServer, state: RuntimeState): void {
   const onError = (error: NodeJS.ErrnoException) => {
     server.off('listening', onListening);
+    // The app's own handler, if any, is called after this one (ours is a once listener, already removed).
+    const handled = server.listenerCount('error') > 0;
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
-      const port = (error as { port?: number }).port ?? null;
-      sendToPrimary({ hive: 1, type: 'listen-error', code: error.code, message: listenErrorMessage(error), port });
+      // Node says -1 for a Unix socket's path.
+      const errorPort = (error as { port?: number }).port;
+      const port = errorPort !== undefined && errorPort >= 0 ? errorPort : null;
+      const message = listenErrorMessage(error);
+      sendToPrimary({ hive: 1, type: 'listen-error', code: error.code, message, port, ...(handled && { handled }) });
     }
     // Without a handler of the app's own, the error must still crash the process as it would without Hive.
-    if (server.listenerCount('error') === 0) throw error;
+    if (!handled) throw error;
   };
   const onListening = () => {
     server.off('error', onError);

@@ -139,8 +139,20 @@ export type WorkerMessage =
    * the process once it was draining. The primary routes it to another process, as it would have had it known.
    */
   | { hive: 1; type: 'sticky-return'; head: string | null }
-  /** A listen failed; `socket` is set when it was the `--socket` path rather than the app's port. */
-  | { hive: 1; type: 'listen-error'; code: string; message: string; port: number | null; socket?: string }
+  /**
+   * A listen failed; `socket` is set when it was the `--socket` path rather than the app's port; `port` is null for a
+   * Unix socket. `handled`: the app has an 'error' listener of its own on that server, so the process goes on (an
+   * optional second server of the app's, say); without it the error crashes the process.
+   */
+  | {
+      hive: 1;
+      type: 'listen-error';
+      code: string;
+      message: string;
+      port: number | null;
+      socket?: string;
+      handled?: true;
+    }
   | { hive: 1; type: 'memory'; rss: number; heapUsed: number }
   | ({ hive: 1; type: 'metrics' } & MetricsReport)
   /**

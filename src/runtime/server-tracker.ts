@@ -1,7 +1,8 @@
-import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Server as HttpServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Server, Http2Session } from 'node:http2';
 import { Server as HttpsServer } from 'node:https';
 import { Server as NetServer, type Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 /**
  * Knows the process's servers and their HTTP connections, and closes them gracefully: stop accepting, let in-flight
@@ -36,7 +37,10 @@ export class ServerTracker {
     if (this.#draining) closeWhenListening(server);
     // An HTTP/2 server (node:http2) emits a session per connection: only HTTP/2 servers ever emit 'session'.
     server.on('session', (session: Http2Session) => this.#addSession(session));
-    if (isHttp2(server)) for (const hook of this.#http2Hooks) hook(server);
+    if (isHttp2(server)) {
+      for (const hook of this.#http2Hooks) hook(server);
+      if (server instanceof TlsServer) this.#trackHttp1Fallback(server);
+    }
     if (!isHttp(server)) return;
     for (const hook of this.#httpHooks) hook(server as HttpServer);
     server.prependListener('connection', (socket: Socket) => this.#add(socket));
@@ -49,6 +53,22 @@ export class ServerTracker {
         if (tcp) this.#forget(tcp);
       });
     }
+    this.#watchUpgrades(server);
+  }
+
+  // A secure HTTP/2 server with `allowHTTP1` (Fastify's `http2: true, https: { allowHTTP1: true }`) serves a client
+  // that does not speak h2 with node's HTTP/1 code: such a connection makes no session, and untracked it was cut by
+  // the exit under its in-flight response. Tracked as an HTTPS connection is: the TCP socket while it shakes hands,
+  // then the TLS socket if node's HTTP/1 code took it (it set a parser on it); an h2 one is its session's. Appended,
+  // not prepended: node's own listener has made the session (or the parser) by then, so the drain never sees the
+  // connection untracked between the two. Its upgrades (WebSocket over HTTP/1.1) are the app's, as an HTTPS server's.
+  #trackHttp1Fallback(server: Http2SecureServer): void {
+    server.prependListener('connection', (socket: Socket) => this.#add(socket));
+    server.on('secureConnection', (socket: Socket) => {
+      if ((socket as Socket & { parser?: unknown }).parser != null) this.#add(socket);
+      const tcp = (socket as TlsSocket)._parent;
+      if (tcp) this.#forget(tcp);
+    });
     this.#watchUpgrades(server);
   }
 
@@ -72,6 +92,12 @@ export class ServerTracker {
       for (const server of this.servers) {
         if (isHttp(server)) {
           server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#request(req, res));
+        } else if (isHttp2(server) && server.listenerCount('request') > 0) {
+          // The HTTP/1.1 requests of an `allowHTTP1` server. Only on an app of node's compatibility API (a 'request'
+          // listener of its own): one added to a stream-API app would turn that layer on for every stream.
+          server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+            if (res instanceof ServerResponse) this.#request(req, res);
+          });
         }
         closeWhenListening(server);
       }

@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { poll } from '../poll.js';
 import { makeCertificate } from '../tls-certificate.js';
 
 after(killAll);
@@ -175,6 +176,63 @@ test('drain: an HTTPS connection accepted before it but still shaking hands is n
   await once(secure, 'close');
   assert.match(received, /connection: close/i);
   assert.match(received, /served \/late$/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('drain: an HTTP/1.1 request in flight on an HTTP/2 server with allowHTTP1 is answered before the process exits', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = makeCertificate(dir);
+  const port = await freePort();
+  const hive = startHive([fixture('http2-allow-http1-app.js'), '-i', '1', '--port', String(port)], {
+    TLS_KEY: key,
+    TLS_CERT: cert,
+  });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  // A client that offers only HTTP/1.1: node's HTTP/1 code serves it, and no HTTP/2 session stands for it.
+  const secure = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+  secure.on('error', () => {});
+  let received = '';
+  secure.setEncoding('utf8').on('data', (chunk: string) => {
+    received += chunk;
+  });
+  const closed = once(secure, 'close');
+  secure.write(getRequest('/slow?ms=800'));
+  await hive.waitFor(logged('request /slow?ms=800'), 'the request in flight');
+  hive.kill('SIGTERM');
+  await closed;
+  assert.match(received, /connection: close/i);
+  assert.match(received, /served \/slow\?ms=800$/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('drain: an HTTP/1.1 keep-alive connection to an HTTP/2 server with allowHTTP1 gets Connection: close on its next request', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = makeCertificate(dir);
+  const port = await freePort();
+  // An idle grace longer than the test: the connection must close after its next response, not as idle.
+  const flags = ['--drain-idle-grace', '60s', '--kill-timeout', '120s'];
+  const hive = startHive([fixture('http2-allow-http1-app.js'), '-i', '1', '--port', String(port), ...flags], {
+    TLS_KEY: key,
+    TLS_CERT: cert,
+  });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const secure = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+  secure.on('error', () => {});
+  let received = '';
+  secure.setEncoding('utf8').on('data', (chunk: string) => {
+    received += chunk;
+  });
+  secure.write(getRequest('/first'));
+  await poll(() => received.endsWith('served /first'), 'the first response');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  secure.write(getRequest('/next'));
+  await poll(() => secure.destroyed, 'the connection to close after the next response');
+  const [, next = ''] = received.split('served /first');
+  assert.match(next, /connection: close/i);
+  assert.match(next, /served \/next$/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
 
