@@ -333,13 +333,12 @@ function retire(slot: Slot): Promise<void> {
   // Detached from the slot first: its exit is then expected, not a crash to restart.
   slot.child = undefined;
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return stopProcessTree(
-    child,
-    STOP_SIGNAL,
-    options.killTimeout,
-    options.treekill !== false,
-    wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
-  );
+  return stopProcessTree(child, STOP_SIGNAL, options.killTimeout, options.treekill !== false, {
+    ask: wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
+    // Said as a cluster worker's overrun is (daemon.log, the app's events): else the exit by SIGKILL has no reason.
+    onKill: () =>
+      emit({ kind: 'event', type: 'killed', instance: slot.instance, pid: child.pid, reason: 'killTimeout' }),
+  });
 }
 
 // PM2's kill signal (or the app's kill_signal): an app written for PM2 cleans up in its own `process.on('SIGINT')`
