@@ -761,7 +761,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.worker = replacement;
     // Not ready in time counts as one more crash of the slot.
     replacement.whenReady().catch((error: Error) => {
-      this.#emit({ type: 'warning', message: error.message });
+      // Unless the primary retired it while it started (a reload or scale that replaced or removed it, a stop): its
+      // exit is then the retirement's, not a failed start to warn of (the listen timeout still bounds it).
+      if (!replacement.retiring) this.#emit({ type: 'warning', message: error.message });
       replacement.kill(false);
     });
     return replacement;

@@ -1,7 +1,7 @@
 // A slot's crash restart that came due while a reload's replacement was starting for the slot forked a second process
 // of the instance beside it (its start work done twice at once), which the replacement retired once ready.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { freePort, isEvent, killAll, startHive, tempApp } from './helpers.js';
@@ -83,4 +83,44 @@ test('a crash restart due during a reload whose replacement fails restarts the s
   assert.equal(hive.readyPids().get(0), restarted.pid);
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+});
+
+// While `hold` is there, a new process waits for `open` (never created here) before it listens.
+const holdSource = `
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+const dir = process.env.TEST_DIR;
+const server = http.createServer((_req, res) => res.end(String(process.pid)));
+const listen = () => server.listen(Number(process.env.PORT), '127.0.0.1');
+if (!existsSync(dir + '/hold')) listen();
+else {
+  console.log('held ' + process.pid);
+  const timer = setInterval(() => {
+    if (!existsSync(dir + '/open')) return;
+    clearInterval(timer);
+    listen();
+  }, 20);
+}
+`;
+
+// A reload that retired a slot's crash restart still starting said "Worker 0 did not become ready: it exited (code 0)
+// before it was ready" after it succeeded: a warning about a process the primary itself retired.
+test('a reload that retires a crash restart still starting warns of no failed start', async () => {
+  const { dir, app } = tempApp('hive-reload-starting-', holdSource);
+  const port = await freePort();
+  const hive = startHive([app, '-i', '1', '--port', String(port), '--restart-delay', '0'], { TEST_DIR: dir });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const old = hive.readyPids().get(0)!;
+  writeFileSync(join(dir, 'hold'), '');
+  process.kill(old, 'SIGKILL');
+  const restarted = await hive.waitFor((r) => starting(r) && r.pid !== old, 'the crash restart forked');
+  await hive.waitFor((r) => r.kind === 'log' && r.line === `held ${restarted.pid}`, 'the restart held');
+  rmSync(join(dir, 'hold'));
+  hive.kill('SIGHUP');
+  await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload done');
+  const exit = await hive.waitFor(isEvent('exit', { pid: restarted.pid }), 'the held process retired');
+  assert.equal(exit.expected, true);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  assert.deepEqual(hive.records.filter(isEvent('warning')), []);
 });
