@@ -7,7 +7,7 @@ export interface RestartPolicyOptions {
    * after a run of {@link BACKOFF_RESET_UPTIME}, as PM2's does.
    */
   expBackoffRestartDelay: number;
-  /** Cap of the backoff, ms. */
+  /** Cap of the backoff, ms; a longer first delay is never lowered to it (PM2 waits that long too). */
   maxRestartDelay: number;
   /** Crashes in a row, each before `minUptime`, after which the slot stops restarting and the app is errored. */
   maxRestarts: number;
@@ -68,9 +68,11 @@ export class RestartPolicy {
     if (this.#unstable > maxRestarts) {
       return { action: 'errored', attempt: this.#consecutive, unstableRestarts: this.#unstable };
     }
+    // The cap bounds the growth, not the first delay: `exp_backoff_restart_delay: 30000` waits 30 s, as in PM2.
+    const cap = Math.max(maxRestartDelay, expBackoffRestartDelay);
     const delay =
       expBackoffRestartDelay > 0
-        ? Math.min(maxRestartDelay, Math.round(expBackoffRestartDelay * BACKOFF_FACTOR ** (this.#consecutive - 1)))
+        ? Math.min(cap, Math.round(expBackoffRestartDelay * BACKOFF_FACTOR ** (this.#consecutive - 1)))
         : restartDelay;
     return { action: 'restart', attempt: this.#consecutive, delay };
   }

@@ -129,6 +129,23 @@ test('restart policy: the backoff grows across runs past minUptime, and starts o
   assert.equal(policy.onCrash(10).action, 'errored');
 });
 
+// PM2 waits its exp_backoff_restart_delay before the first restart however long it is; the 15 s cap lowered a longer
+// one silently (`hive describe` said "exp backoff from 30s", and each restart came after 15 s).
+test('restart policy: a first backoff delay above the cap is kept, and the backoff stays there', () => {
+  const policy = new RestartPolicy({
+    restartDelay: 0,
+    expBackoffRestartDelay: 30_000,
+    maxRestartDelay: 15_000,
+    maxRestarts: 10,
+    minUptime: 1000,
+  });
+  const delays = [0, 0, 0].map(() => policy.onCrash(10));
+  assert.deepEqual(
+    delays.map((d) => (d.action === 'restart' ? d.delay : -1)),
+    [30_000, 30_000, 30_000],
+  );
+});
+
 test('reusePort support by Node.js version', () => {
   assert.equal(supportsReusePort('20.19.0'), false);
   assert.equal(supportsReusePort('22.11.0'), false);
