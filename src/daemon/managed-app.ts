@@ -1311,7 +1311,11 @@ export class ManagedApp {
       await this.#leftovers;
       if (this.#wanted !== 'online' || this.#primary) return;
       this.#respawning = true;
-      this.#spawn().catch((error: Error) => this.#log(`${this.name}: respawn failed: ${error.message}`));
+      const stops = this.#stops;
+      this.#spawn().catch((error: Error) => {
+        // A stop (restart, delete, the daemon's end) that ended it while it started asked for that: no failure.
+        if (this.#stops === stops) this.#log(`${this.name}: respawn failed: ${error.message}`);
+      });
     }, delay);
   }
 
