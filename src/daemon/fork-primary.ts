@@ -285,10 +285,9 @@ function maybeExit(): void {
   // the old process closes, before its replacement is started. One waiting for a restart or errored is not done
   // either (a reload revives an errored one).
   if (slots.some((slot) => slot.child || slot.replacing || (!stopping && (slot.timer || slot.errored)))) return;
-  if (stopping) {
-    exitOnce();
-    return;
-  }
+  // A stop exits once its retirements are done (stop()): a process's exit comes before the end of its tree's, whose
+  // descendants that ignore the stop signal still get SIGKILL at killTimeout; exiting here left them running.
+  if (stopping) return;
   if (lastExit === undefined || busy > 0) return;
   emit({ kind: 'event', type: 'state', state: 'stopped', lastExit });
   exitOnce();
