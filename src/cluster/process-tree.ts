@@ -157,21 +157,23 @@ export function isSameProcess(pid: number, startTime: string): boolean {
  * Stops a plain child process (fork mode) as PM2 does: `signal` to it and, with `treekill`, to its whole tree at once
  * (no drain runs in it that its children would still serve), or `ask()` in place of both (PM2's shutdown message: the
  * process ends its children itself; those left once it exited get `signal`); SIGKILL to what is left after
- * `killTimeout`, including descendants found by then. Resolves once the process has exited, its descendants are gone,
- * and its output has been read (or its pipes closed CLOSE_GRACE_MS after, when a process out of its tree holds them).
+ * `killTimeout`, including descendants found by then, `onKill()` said first (the overrun is reported, as a cluster
+ * worker's `killed` event). Resolves once the process has exited, its descendants are gone, and its output has been
+ * read (or its pipes closed CLOSE_GRACE_MS after, when a process out of its tree holds them).
  */
 export async function stopProcessTree(
   child: ChildProcess,
   signal: NodeJS.Signals,
   killTimeout: number,
   treekill: boolean,
-  ask?: () => void,
+  { ask, onKill }: { ask?: (() => void) | undefined; onKill?: () => void } = {},
 ): Promise<void> {
   const tree = treekill && child.pid ? new ProcessTree(child.pid) : undefined;
   const begun = Date.now();
   const closed = closeOf(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const force = setTimeout(() => {
+    onKill?.();
     tree?.refresh();
     child.kill('SIGKILL');
     tree?.signal('SIGKILL');

@@ -2,13 +2,16 @@
 export interface RestartPolicyOptions {
   /** Fixed delay before a restart, ms; used when `expBackoffRestartDelay` is 0 (its default when this is given). */
   restartDelay: number;
-  /** First delay of an exponential backoff (x1.5 per consecutive crash), ms; 0 turns backoff off. */
+  /**
+   * First delay of an exponential backoff (x1.5 per crash in a row), ms; 0 turns backoff off. The backoff starts over
+   * after a run of {@link BACKOFF_RESET_UPTIME}, as PM2's does.
+   */
   expBackoffRestartDelay: number;
-  /** Cap of the backoff, ms. */
+  /** Cap of the backoff, ms; a longer first delay is never lowered to it (PM2 waits that long too). */
   maxRestartDelay: number;
   /** Crashes in a row, each before `minUptime`, after which the slot stops restarting and the app is errored. */
   maxRestarts: number;
-  /** A worker up at least this long (ms) counts as stable: its crash resets the backoff and the crash-loop count. */
+  /** A worker up at least this long (ms) counts as stable: its crash resets the crash-loop count (`maxRestarts`). */
   minUptime: number;
   /** PM2's `autorestart`: false leaves a slot whose process exits empty, whatever the exit code. Default true. */
   autorestart?: boolean;
@@ -38,6 +41,13 @@ export type RestartDecision =
 
 const BACKOFF_FACTOR = 1.5;
 
+/**
+ * A process up at least this long (ms) before it crashes starts the backoff over: PM2's EXP_BACKOFF_RESET_TIMER. Not
+ * `minUptime` (1 s by default): a process that crashes a few seconds into every run (a database it cannot reach yet)
+ * would otherwise be restarted at the first delay forever, the case a backoff is for.
+ */
+export const BACKOFF_RESET_UPTIME = 30_000;
+
 /** The restart state of one slot: pure bookkeeping, the supervisor owns the timers. */
 export class RestartPolicy {
   readonly #options: RestartPolicyOptions;
@@ -51,19 +61,18 @@ export class RestartPolicy {
   /** Records a crash of a worker that was up `uptime` ms and says what to do. */
   onCrash(uptime: number): RestartDecision {
     const { minUptime, maxRestarts, expBackoffRestartDelay, maxRestartDelay, restartDelay } = this.#options;
-    if (uptime >= minUptime) {
-      this.#consecutive = 0;
-      this.#unstable = 0;
-    } else {
-      this.#unstable += 1;
-    }
+    if (uptime >= minUptime) this.#unstable = 0;
+    else this.#unstable += 1;
+    if (uptime >= BACKOFF_RESET_UPTIME) this.#consecutive = 0;
     this.#consecutive += 1;
     if (this.#unstable > maxRestarts) {
       return { action: 'errored', attempt: this.#consecutive, unstableRestarts: this.#unstable };
     }
+    // The cap bounds the growth, not the first delay: `exp_backoff_restart_delay: 30000` waits 30 s, as in PM2.
+    const cap = Math.max(maxRestartDelay, expBackoffRestartDelay);
     const delay =
       expBackoffRestartDelay > 0
-        ? Math.min(maxRestartDelay, Math.round(expBackoffRestartDelay * BACKOFF_FACTOR ** (this.#consecutive - 1)))
+        ? Math.min(cap, Math.round(expBackoffRestartDelay * BACKOFF_FACTOR ** (this.#consecutive - 1)))
         : restartDelay;
     return { action: 'restart', attempt: this.#consecutive, delay };
   }

@@ -734,11 +734,26 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   #restartLater(slot: Slot, delay: number): void {
-    slot.restartTimer = setTimeout(() => {
-      slot.restartTimer = undefined;
-      if (this.#stopping || slot.removed || slot.worker) return;
-      this.#forkInSlot(slot);
-    }, delay);
+    const timer = setTimeout(() => this.#restartNow(slot, timer), delay);
+    slot.restartTimer = timer;
+  }
+
+  // A reload's or memory replacement's process already starting for the slot is awaited, as a handover's fork awaits
+  // it (#forkHandOver): ready, it takes the slot (#replace clears the timer); failed, the restart goes on. Forked beside
+  // it, the restart put a second process of the instance up at once (its start work done twice), which the replacement
+  // then retired, often before it was ready (a "did not become ready" warning after a reload that succeeded). The slot
+  // reads `restarting` meanwhile: its timer is kept until the restart is done with.
+  #restartNow(slot: Slot, timer: NodeJS.Timeout): void {
+    if (slot.restartTimer !== timer) return;
+    if (slot.incoming && !this.#stopping && !slot.removed) {
+      // Settled after #replace's own wait on it (registered first), which has swapped the slot's process if it could.
+      const retry = () => this.#restartNow(slot, timer);
+      slot.incoming.whenReady().then(retry, retry);
+      return;
+    }
+    slot.restartTimer = undefined;
+    if (this.#stopping || slot.removed || slot.worker) return;
+    this.#forkInSlot(slot);
   }
 
   // The slot's next process, its own at once: its exit, ready or not, is the slot's, under the restart rules.
@@ -747,7 +762,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.worker = replacement;
     // Not ready in time counts as one more crash of the slot.
     replacement.whenReady().catch((error: Error) => {
-      this.#emit({ type: 'warning', message: error.message });
+      // Unless the primary retired it while it started (a reload or scale that replaced or removed it, a stop): its
+      // exit is then the retirement's, not a failed start to warn of (the listen timeout still bounds it).
+      if (!replacement.retiring) this.#emit({ type: 'warning', message: error.message });
       replacement.kill(false);
     });
     return replacement;

@@ -217,6 +217,11 @@ export class WorkerProcess extends EventEmitter {
     return this.#state;
   }
 
+  /** Whether the primary retired it (a stop, reload, scale down, memory replacement): its exit is then expected. */
+  get retiring(): boolean {
+    return this.#retiring;
+  }
+
   /** Resolves when the worker is ready; rejects with WorkerNotReadyError or PortInUseError. */
   whenReady(): Promise<void> {
     return this.#ready;

@@ -285,10 +285,9 @@ function maybeExit(): void {
   // the old process closes, before its replacement is started. One waiting for a restart or errored is not done
   // either (a reload revives an errored one).
   if (slots.some((slot) => slot.child || slot.replacing || (!stopping && (slot.timer || slot.errored)))) return;
-  if (stopping) {
-    exitOnce();
-    return;
-  }
+  // A stop exits once its retirements are done (stop()): a process's exit comes before the end of its tree's, whose
+  // descendants that ignore the stop signal still get SIGKILL at killTimeout; exiting here left them running.
+  if (stopping) return;
   if (lastExit === undefined || busy > 0) return;
   emit({ kind: 'event', type: 'state', state: 'stopped', lastExit });
   exitOnce();
@@ -333,13 +332,12 @@ function retire(slot: Slot): Promise<void> {
   // Detached from the slot first: its exit is then expected, not a crash to restart.
   slot.child = undefined;
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return stopProcessTree(
-    child,
-    STOP_SIGNAL,
-    options.killTimeout,
-    options.treekill !== false,
-    wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
-  );
+  return stopProcessTree(child, STOP_SIGNAL, options.killTimeout, options.treekill !== false, {
+    ask: wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
+    // Said as a cluster worker's overrun is (daemon.log, the app's events): else the exit by SIGKILL has no reason.
+    onKill: () =>
+      emit({ kind: 'event', type: 'killed', instance: slot.instance, pid: child.pid, reason: 'killTimeout' }),
+  });
 }
 
 // PM2's kill signal (or the app's kill_signal): an app written for PM2 cleans up in its own `process.on('SIGINT')`

@@ -237,6 +237,8 @@ export class ManagedApp {
   #queue: Promise<unknown> = Promise.resolve();
   // Deleted, or the daemon is shutting down: operations still queued are refused.
   #removed = false;
+  // Removed by the daemon's shutdown, not by a delete.
+  #shuttingDown = false;
   // Counts stops, so that a cron or watch reload asked before a stop does not start the app after it.
   #stops = 0;
   // A watch reload is queued and has not begun: a change meanwhile needs no reload of its own, that one will load it.
@@ -471,14 +473,22 @@ export class ManagedApp {
    */
   async shutdown(): Promise<void> {
     this.#removed = true;
+    this.#shuttingDown = true;
     await this.#stop();
     this.#logs.close();
+  }
+
+  // Why the app takes no more operations: deleted, or the daemon is going away (not "no app named", which it had).
+  #goneError(): Error {
+    return this.#shuttingDown
+      ? new AppOperationError(this.name, 'not done: the daemon is shutting down')
+      : new AppNotFoundError(this.name);
   }
 
   // Runs `operation` once every operation asked before it has settled; refused once the app is removed.
   #serially<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(() => {
-      if (this.#removed) throw new AppNotFoundError(this.name);
+      if (this.#removed) throw this.#goneError();
       return operation();
     });
     this.#queue = run.catch(() => {});
@@ -497,14 +507,14 @@ export class ManagedApp {
   }
 
   #register(): void {
-    if (this.#removed) throw new AppNotFoundError(this.name);
+    if (this.#removed) throw this.#goneError();
     this.#stoppedByUser = false;
     this.#scheduleCron();
   }
 
   async #start(retry = false): Promise<void> {
     // A restart or a reload of a stopped app in flight when the daemon shuts down must not spawn a primary.
-    if (this.#removed) throw new AppNotFoundError(this.name);
+    if (this.#removed) throw this.#goneError();
     this.#stoppedByUser = false;
     if (this.#primary) return;
     this.#wanted = 'online';
@@ -1302,7 +1312,7 @@ export class ManagedApp {
   async #leftoversEnded(): Promise<boolean> {
     await this.#leftovers;
     // The daemon shut down meanwhile: nothing more starts.
-    if (this.#removed) throw new AppNotFoundError(this.name);
+    if (this.#removed) throw this.#goneError();
     return this.#primary === undefined;
   }
 
@@ -1316,7 +1326,11 @@ export class ManagedApp {
       await this.#leftovers;
       if (this.#wanted !== 'online' || this.#primary) return;
       this.#respawning = true;
-      this.#spawn().catch((error: Error) => this.#log(`${this.name}: respawn failed: ${error.message}`));
+      const stops = this.#stops;
+      this.#spawn().catch((error: Error) => {
+        // A stop (restart, delete, the daemon's end) that ended it while it started asked for that: no failure.
+        if (this.#stops === stops) this.#log(`${this.name}: respawn failed: ${error.message}`);
+      });
     }, delay);
   }
 

@@ -93,3 +93,26 @@ test('--restart-delay alone is the fixed delay of every restart; with a backoff 
   both.kill('SIGTERM');
   await both.exited;
 });
+
+// PM2 starts the backoff over after a 30 s run (EXP_BACKOFF_RESET_TIMER), not after min_uptime: a process that crashed
+// each time past --min-uptime (1 s by default; a database it could not reach yet) used to get the first delay forever.
+test('the backoff grows over crashes that each come past --min-uptime (stable runs shorter than 30 s)', async () => {
+  const port = await freePort();
+  const args = [fixture('app.js'), '-i', '1', '--port', String(port), '--min-uptime', '0'];
+  args.push('--exp-backoff-restart-delay', '20ms', '--max-restarts', '0');
+  const hive = startHive(args, { CRASH_AFTER_MS: '50' });
+  await until(() => hive.records.filter(isEvent('restart')).length >= 3, 'three restarts');
+  const restarts = hive.records.filter(isEvent('restart')).slice(0, 3);
+  // Each run was stable (--max-restarts 0 would have made the first unstable crash errored), and still backed off.
+  assert.deepEqual(
+    restarts.map((r) => [r.attempt, r.delay]),
+    [
+      [1, 20],
+      [2, 30],
+      [3, 45],
+    ],
+  );
+  assert.equal(hive.records.filter(isEvent('errored')).length, 0);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});

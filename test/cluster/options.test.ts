@@ -11,6 +11,7 @@ import {
   resolveInstances,
   supportsReusePort,
 } from '../../dist/cluster/index.js';
+import { BACKOFF_RESET_UPTIME } from '../../dist/cluster/restart-policy.js';
 import { hashKey, stickyKey } from '../../dist/cluster/sticky-mode.js';
 import { availableCores } from '../../dist/pool/index.js';
 
@@ -73,7 +74,7 @@ test('sticky modes and keys: header, cookie, else the address', () => {
   assert.notEqual(hashKey('abc'), hashKey('abd'));
 });
 
-test('restart policy: exponential backoff, capped, reset by a stable run; crash loop -> errored', () => {
+test('restart policy: exponential backoff, capped; crash loop -> errored, its count reset by a stable run', () => {
   const policy = new RestartPolicy({
     restartDelay: 0,
     expBackoffRestartDelay: 100,
@@ -95,10 +96,54 @@ test('restart policy: exponential backoff, capped, reset by a stable run; crash 
     minUptime: 1000,
   });
   assert.deepEqual(fresh.onCrash(10), { action: 'restart', attempt: 1, delay: 50 });
-  // A stable run forgets the earlier crashes.
-  assert.deepEqual(fresh.onCrash(5000), { action: 'restart', attempt: 1, delay: 50 });
+  // A stable run forgets the earlier crashes of the crash loop (not the backoff's: see below).
+  assert.deepEqual(fresh.onCrash(5000), { action: 'restart', attempt: 2, delay: 50 });
   assert.equal(fresh.onCrash(10).action, 'restart');
   assert.equal(fresh.onCrash(10).action, 'errored');
+});
+
+// PM2 starts its backoff over only once a process has been up 30 s (EXP_BACKOFF_RESET_TIMER); minUptime (1 s by
+// default) reset it too, so a process that crashed a few seconds into each run was restarted at the first delay forever.
+test('restart policy: the backoff grows across runs past minUptime, and starts over after a 30 s run', () => {
+  const policy = new RestartPolicy({
+    restartDelay: 0,
+    expBackoffRestartDelay: 100,
+    maxRestartDelay: 300,
+    maxRestarts: 0,
+    minUptime: 1000,
+  });
+  const decisions = [5000, 5000, 5000, 5000].map((uptime) => policy.onCrash(uptime));
+  assert.deepEqual(
+    decisions.map((d) => (d.action === 'restart' ? [d.attempt, d.delay] : d.action)),
+    [
+      [1, 100],
+      [2, 150],
+      [3, 225],
+      [4, 300],
+    ],
+  );
+  assert.equal(BACKOFF_RESET_UPTIME, 30_000);
+  assert.deepEqual(policy.onCrash(BACKOFF_RESET_UPTIME - 1), { action: 'restart', attempt: 5, delay: 300 });
+  assert.deepEqual(policy.onCrash(BACKOFF_RESET_UPTIME), { action: 'restart', attempt: 1, delay: 100 });
+  // Runs past minUptime are no crash loop, even with maxRestarts 0; the first crash before it is.
+  assert.equal(policy.onCrash(10).action, 'errored');
+});
+
+// PM2 waits its exp_backoff_restart_delay before the first restart however long it is; the 15 s cap lowered a longer
+// one silently (`hive describe` said "exp backoff from 30s", and each restart came after 15 s).
+test('restart policy: a first backoff delay above the cap is kept, and the backoff stays there', () => {
+  const policy = new RestartPolicy({
+    restartDelay: 0,
+    expBackoffRestartDelay: 30_000,
+    maxRestartDelay: 15_000,
+    maxRestarts: 10,
+    minUptime: 1000,
+  });
+  const delays = [0, 0, 0].map(() => policy.onCrash(10));
+  assert.deepEqual(
+    delays.map((d) => (d.action === 'restart' ? d.delay : -1)),
+    [30_000, 30_000, 30_000],
+  );
 });
 
 test('reusePort support by Node.js version', () => {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
-import { daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { daemonFixture, isAlive, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 const daemonLog = () => readOrEmpty(join(hive.home, 'daemon.log'));
@@ -87,4 +87,27 @@ test("kill_signal (PM2's) picks the stop signal of a fork-mode app: SIGTERM's ha
   assert.match(log, new RegExp(`graceful ${pid}`));
   assert.doesNotMatch(log, /quick/);
   await hive.json(['delete', 'term']);
+});
+
+// A cluster worker's overrun is said (`overran killTimeout; SIGKILL sent`, the `killed` event); a fork-mode process's
+// SIGKILL at kill_timeout was silent, its exit by SIGKILL left without a reason.
+test('a fork-mode process still running at kill_timeout is SIGKILLed, and the overrun is reported before its exit', async () => {
+  const file = join(hive.dir, 'deaf.config.js');
+  const entry = { name: 'deaf', script: daemonFixture('ignores-term.sh'), interpreter: 'none', kill_timeout: 500 };
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const [app] = await hive.json<App[]>(['start', file]);
+  const pid = pidOf(app!)!;
+  await waitFor(() => hive.readLog('deaf-out.log').includes('ignoring TERM'), 'the app up');
+  const stopped = await hive.json<App[]>(['stop', 'deaf']);
+  assert.equal(stopped[0]?.status, 'stopped');
+  assert.equal(isAlive(pid), false);
+  const lines = daemonLog()
+    .split('\n')
+    .filter((line) => line.includes(`deaf: worker 0 (pid ${pid})`))
+    .map((line) => line.slice(line.indexOf('deaf: ')));
+  assert.deepEqual(lines, [
+    `deaf: worker 0 (pid ${pid}) overran killTimeout; SIGKILL sent`,
+    `deaf: worker 0 (pid ${pid}) exited with signal SIGKILL`,
+  ]);
+  await hive.json(['delete', 'deaf']);
 });

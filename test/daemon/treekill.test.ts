@@ -156,6 +156,24 @@ test('fork mode: a server that ignores SIGTERM is SIGKILLed after killTimeout', 
   await hive.json(['delete', 'deaf']);
 });
 
+// The process ends at the stop signal (no handler) but its child ignores it: the primary exited as soon as the process
+// had, before its tree's SIGKILL at killTimeout, and the child was left running.
+test('fork mode: a child that ignores the stop signal is SIGKILLed though its parent exits at once', async () => {
+  const file = join(pidDir, 'fork-deaf-child');
+  pidFiles.push(file);
+  const config = join(pidDir, 'fork-deaf-child.config.json');
+  const app = { name: 'fork-deaf-child', script: daemonFixture('spawns-deaf-child.js'), exec_mode: 'fork' };
+  writeFileSync(config, JSON.stringify({ apps: [{ ...app, kill_timeout: 500, env: { CHILD_PIDS: file } }] }));
+  const started = await hive.run(['start', config]);
+  assert.equal(started.code, 0, started.stderr);
+  const [child] = await settles(file, 1, 'the child that ignores SIGINT and SIGTERM');
+  await hive.json(['stop', 'fork-deaf-child']);
+  assert.ok(!isAlive(child!), 'the child that ignores the stop signal is gone after stop');
+  const log = readOrEmpty(join(hive.home, 'daemon.log'));
+  assert.match(log, /fork-deaf-child: worker 0 \(pid \d+\) exited with signal SIGINT/, 'its parent died of the signal');
+  await hive.json(['delete', 'fork-deaf-child']);
+});
+
 test("fork mode: PM2's treekill: false leaves the server running", async () => {
   const [, holder] = await wrapped('kept', await freePort(), { treekill: false });
   await hive.json(['stop', 'kept']);

@@ -1,0 +1,49 @@
+// A `hive restart` whose stop was still draining when the daemon was told to go away (SIGTERM, `hive kill`) failed with
+// `ERR_HIVE_APP_NOT_FOUND: no app named or numbered "g"; see hive ls`, for an app it had just been stopping.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { request } from 'undici';
+import { freePort } from '../cluster/helpers.js';
+import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+test('a restart cut short by the daemon shutting down says so, starts nothing, and leaves no process', async () => {
+  const port = await freePort();
+  const config = join(hive.dir, 'g.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ apps: [{ name: 'g', script: appFixture, instances: 1, port, kill_timeout: 60_000 }] }),
+  );
+  await hive.json(['start', config]);
+  const daemonPid = (await hive.daemonPid())!;
+  const gate = join(hive.dir, 'gate');
+  // In flight until the gate file exists: the restart's stop drains until then, however slow the box.
+  const slow = request(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`).then(
+    (response) => response.body.text(),
+    () => '',
+  );
+  await waitFor(() => /slow request received/.test(hive.readLog('g-out.log')), 'the slow request to arrive');
+  const client = await connectTo(hive.home);
+  try {
+    const restarted = hive.run(['restart', 'g']);
+    await waitForApp(client, 'g', (app) => app.status === 'stopping', 'stopping');
+    process.kill(daemonPid, 'SIGTERM');
+    const daemonLog = () => readFileSync(join(hive.home, 'daemon.log'), 'utf8');
+    await waitFor(() => daemonLog().includes('stopping every app'), 'the daemon to begin its shutdown');
+    writeFileSync(gate, '');
+    const result = await restarted;
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, /ERR_HIVE_APP_OPERATION: app "g": not done: the daemon is shutting down/);
+    await slow;
+    await waitFor(() => homeProcesses(hive.home).length === 0, 'every process of the home to exit', 15_000);
+    assert.equal(daemonLog().match(/g: primary pid \d+ started/g)?.length, 1, 'no primary started after the stop');
+  } finally {
+    writeFileSync(gate, '');
+    client.close();
+  }
+});
