@@ -45,6 +45,28 @@ function isPreload(specifier: string | undefined, preload: string): boolean {
   return path && pathToFileURL(resolve(specifier)).href === preload;
 }
 
+/**
+ * The flags of a child process under `isolation: 'process'` when the pool is given no `execArgv`: the
+ * {@link inheritedExecArgv} ones (all of the parent's when none is dropped), without the code of a `node -e` or
+ * `node -p` parent (`-e`, `--eval`, `-p`, `--print`, `-pe`), which the child would run instead of the pool's entry: that
+ * code starts a pool in turn, and so on, a child per level. A thread runs its own entry whatever these say.
+ */
+export function childExecArgv(): string[] {
+  const flags = inheritedExecArgv() ?? process.execArgv;
+  const kept: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    if (/^(?:--eval|--print)=/.test(flag)) continue;
+    if (/^(?:-e|--eval|-p|--print|-pe|-ep)$/.test(flag)) {
+      // With its code, when it is the next entry.
+      if (flags[i + 1] !== undefined && !flags[i + 1]!.startsWith('-')) i++;
+      continue;
+    }
+    kept.push(flag);
+  }
+  return kept;
+}
+
 // The flags a thread was started with in the end, per list the pool would have given: a pool starts many threads, and
 // a list Node refused once it refuses again.
 const accepted = new Map<string, string[] | undefined>();
