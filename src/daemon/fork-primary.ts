@@ -148,8 +148,12 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   const child = spawn(options.command, options.args, {
     env: {
       ...env,
-      HIVE_INSTANCE: String(instance),
-      NODE_APP_INSTANCE: String(instance),
+      [ENV.instance]: String(instance),
+      [ENV.pm2Instance]: String(instance),
+      // As a cluster worker gets it: an 'auto' pool (hive/runtime's pool()) is then sized so that the app's processes
+      // x threads fit the cores, not each process for the whole machine. Read at each spawn, so a process a scale or
+      // a reload starts gets the size then; one already running keeps its own (plain processes get no message).
+      [ENV.clusterSize]: String(slots.length),
       [ENV.pm2Id]: pmId(instance),
       // Unset: the runtime's claim of a process this primary was started from (see ENV.managedPid).
       [ENV.managedPid]: undefined,

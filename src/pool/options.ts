@@ -43,7 +43,11 @@ export interface PoolOptions {
   resourceLimits?: ResourceLimits;
   /** Environment of each worker. Default: a copy of `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** Node flags of each worker. Default: the parent's. */
+  /**
+   * Node flags of each worker. Default: the parent's, without `--input-type` and without the `--import` of
+   * hive/runtime's preload (a Hive primary's, inert in a worker); for a thread also without the flags Node allows the
+   * process only (V8's `--max-old-space-size`, `--title`...), which act on the whole process anyway.
+   */
   execArgv?: string[];
   /**
    * Arguments appended to each worker's `process.argv` (node's Worker `argv`; a child process's arguments with
@@ -163,7 +167,7 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     isolation,
     resourceLimits,
     env: envOption(options.env, isolation),
-    execArgv: options.execArgv === undefined ? inheritableExecArgv() : stringsOption('execArgv', options.execArgv),
+    execArgv: options.execArgv === undefined ? undefined : stringsOption('execArgv', options.execArgv),
     argv: options.argv === undefined ? undefined : stringsOption('argv', options.argv),
     startRetry: startRetryOption(options.startRetry),
     workerData: workerDataOption(options.workerData, isolation),
@@ -192,21 +196,6 @@ export function threadBounds(options: SizeOptions): { minThreads: number; maxThr
     );
   }
   return { minThreads, maxThreads, maxQueue: maxQueueOption(options.maxQueue, maxThreads) };
-}
-
-/**
- * The Node flags a worker inherits. Left to Node (undefined) unless the parent ran with `--input-type`, which every
- * thread refuses (`node --input-type=module -e ...`): then the parent's flags without it. Node validates an explicit
- * list more strictly than its own inheritance (process-wide flags such as --test-timeout are refused), so the list is
- * only given when needed.
- */
-export function inheritableExecArgv(): string[] | undefined {
-  const flags = process.execArgv;
-  return flags.some((flag) => flag.startsWith('--input-type')) ? withoutInputType(flags) : undefined;
-}
-
-export function withoutInputType(flags: readonly string[]): string[] {
-  return flags.filter((flag) => !flag.startsWith('--input-type'));
 }
 
 // setTimeout's limit: a longer delay overflows and fires after 1 ms (a TimeoutOverflowWarning), which would time

@@ -4,8 +4,8 @@ import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { type CrashSummary, summarizeCrash } from '../crash-summary.js';
+import { childExecArgv } from './inherited-exec-argv.js';
 import { killOnExit } from './kill-on-exit.js';
-import { withoutInputType } from './options.js';
 import { CLAIM_PIPE_FD, HOST_PIPE_FD, isWorkerMessage, type WorkerInit } from './protocol.js';
 import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
@@ -33,7 +33,7 @@ export class ProcessTransport implements WorkerTransport {
     this.#child = loadFork()(entry, options.argv ?? [], {
       serialization: 'advanced',
       env: options.env ?? process.env,
-      execArgv: [...(options.execArgv ?? withoutInputType(process.execArgv)), ...limitFlags(options)],
+      execArgv: [...(options.execArgv ?? childExecArgv()), ...limitFlags(options)],
       // stdio[HOST_PIPE_FD]: the child's watchdog reads it to learn when this process is gone (see host-watchdog).
       stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe', 'pipe'],
     });

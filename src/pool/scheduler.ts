@@ -434,7 +434,9 @@ export class Scheduler {
       }
       const head = victim.inFlight[0];
       const taken = victim.takeBack(Math.min(Math.ceil(unstarted / 2), room), undefined);
-      // The steal can reach the head, when the victim has not started it yet (its event loop is busy).
+      // Never the head in fact: it takes at most ceil(unstarted / 2) of the tasks behind it, from the tail, and the only
+      // tasks takeBack skips (a transfer list) are only ever sent first, as a head (#batchFrom, #idleWorker). Checked
+      // all the same, so that the head's timing stays right should either change.
       if (victim.inFlight[0] !== head) this.#headLeft(victim, performance.now());
       debug(
         'steal %d of %d unstarted tasks (running %dms), victim now %d, idle had %d',

@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { startThread } from './inherited-exec-argv.js';
 import {
   CANCELLED,
   DOORBELL,
@@ -30,14 +31,16 @@ export class ThreadTransport implements WorkerTransport {
     this.#events = events;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#worker = new Worker(entry, {
-      // Node's workerData is the user's, as in piscina; the pool's own start data follows as the first message.
-      workerData: options.workerData,
-      resourceLimits: options.resourceLimits,
-      env: options.env,
-      execArgv: options.execArgv,
-      argv: options.argv,
-    });
+    const start = (execArgv: string[] | undefined) =>
+      new Worker(entry, {
+        // Node's workerData is the user's, as in piscina; the pool's own start data follows as the first message.
+        workerData: options.workerData,
+        resourceLimits: options.resourceLimits,
+        env: options.env,
+        execArgv,
+        argv: options.argv,
+      });
+    this.#worker = options.execArgv === undefined ? startThread(start) : start(options.execArgv);
     this.id = this.#worker.threadId;
     this.#worker.postMessage({ port: port2, ring: this.#ring, filename: options.filename } satisfies ThreadInit, [
       port2,
