@@ -24,7 +24,10 @@ export const isPrimaryManaged: boolean = isManaged();
 /** This process's slot in its cluster, 0-based and stable across restarts of the slot; 0 without Hive. */
 export const instance: number = Number.parseInt(process.env[ENV.instance] ?? '0', 10) || 0;
 
-/** How many app processes the cluster runs now (it changes on scale); 1 without Hive and in fork mode. */
+/**
+ * How many app processes the cluster runs now (it changes on scale); 1 without Hive. In fork mode, the app's instance
+ * count when this process started.
+ */
 export function clusterSize(): number {
   return Number.parseInt(process.env[ENV.clusterSize] ?? '1', 10) || 1;
 }
