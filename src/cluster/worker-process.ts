@@ -62,6 +62,8 @@ export interface WorkerProcessOptions {
 }
 
 const STDERR_TAIL = 20;
+// The errors of a write to the IPC channel of a process that has gone (or is going): see the constructor.
+const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
 
 /**
  * The primary's handle on one app process (a node:cluster worker): its state machine, the ready wait, retirement
@@ -126,10 +128,14 @@ export class WorkerProcess extends EventEmitter {
     this.pid = worker.process.pid ?? 0;
     this.#options = options;
     closeUnansweredHandoffs(worker.process);
-    // A send racing with the worker's exit fails with EPIPE; the exit itself is what gets reported.
-    worker.on('error', (error: Error) =>
-      this.emit('warning', `worker ${instance} (pid ${this.pid}): ${error.message}`),
-    );
+    // A send racing with the exit of a process that is leaving fails with EPIPE (or ECONNRESET, or
+    // ERR_IPC_CHANNEL_CLOSED): the exit itself is what gets reported. A SIGTERM to the process group (systemd's
+    // `systemctl stop`) of an app that exits at once on it made that a warning per process on most stops. Any other
+    // error, or one of a process that is not leaving, is still shown.
+    worker.on('error', (error: NodeJS.ErrnoException) => {
+      if (CHANNEL_GONE.has(error.code ?? '') && this.#leaving()) return;
+      this.emit('warning', `worker ${instance} (pid ${this.pid}): ${error.message}`);
+    });
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = worker.process[stream];
       if (!readable) continue;
@@ -345,6 +351,22 @@ export class WorkerProcess extends EventEmitter {
       // Still unexpected for a self-announced drain: the exit is then judged as its SIGTERM's (see WorkerExit.retiredBy).
       this.kill(this.#retiring);
     }, this.#options.killTimeout);
+  }
+
+  // Exiting or on its way: retired or killed by the primary (a stop retires every process), draining on a SIGTERM of
+  // its own, exited, or its channel closed (it closes as the process dies, before the exit is seen).
+  #leaving(): boolean {
+    return (
+      this.#retiring ||
+      this.#killed ||
+      this.#drainingOnSignal ||
+      this.#quitting ||
+      this.#state === 'draining' ||
+      this.#state === 'stopped' ||
+      !this.worker.isConnected() ||
+      this.worker.process.exitCode !== null ||
+      this.worker.process.signalCode !== null
+    );
   }
 
   // A ready process drains; one still starting had nothing to drain, and will not be ready either.
