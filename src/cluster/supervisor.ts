@@ -613,7 +613,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (options.socketGroup !== undefined) env[ENV.socketGid] = String(options.socketGroup);
     }
     if (this.#sampling > 0) env[ENV.requestSamples] = String(this.#samplingSize());
-    if (!options.httpMetrics) env[ENV.httpMetrics] = '0';
+    // Unset when counting: a `hive run` started inside an app that counts nothing inherits its HIVE_HTTP_METRICS=0.
+    env[ENV.httpMetrics] = options.httpMetrics ? undefined : '0';
     setInstanceVars(env, slot.instance);
     const stickyPort = options.sticky ? options.port : undefined;
     // The PORT the process sees (cluster.fork() lays `env` over the primary's own environment), as the runtime's

@@ -436,13 +436,19 @@ class LogFile {
     );
     // Replaced meanwhile (a failure, a rotation, the check a write made): nothing left to compare.
     if (stream !== this.#stream || inode !== this.#inode || now === inode) return false;
-    report(`log ${this.#file}: moved or removed; writing a new file there (reloadLogs)`);
-    this.#inode = undefined;
-    this.#writeBatch();
-    stream.end();
-    this.#stream = this.#open();
+    this.#reopenMoved(stream, ' (reloadLogs)');
     await finished(stream).catch(() => {});
     return true;
+  }
+
+  // The one way both checks above and below open a new file at the path once the written one was moved or removed:
+  // the lines batched so far end the old file.
+  #reopenMoved(stream: Writable | undefined, why = ''): void {
+    report(`log ${this.#file}: moved or removed; writing a new file there${why}`);
+    this.#inode = undefined;
+    this.#writeBatch();
+    stream?.end();
+    this.#stream = this.#open();
   }
 
   // A file moved away (logrotate without copytruncate) or removed (`rm` to free the disk) would be written on unseen,
@@ -462,11 +468,7 @@ class LogFile {
         this.#checking = false;
         // Replaced meanwhile (a failure, a rotation): there is nothing to compare.
         if (stream !== this.#stream || inode !== this.#inode || now === inode) return;
-        report(`log ${this.#file}: moved or removed; writing a new file there`);
-        this.#inode = undefined;
-        this.#writeBatch();
-        stream?.end();
-        this.#stream = this.#open();
+        this.#reopenMoved(stream);
       });
   }
 

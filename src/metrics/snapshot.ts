@@ -55,7 +55,8 @@ export interface InstanceSnapshot {
   inFlight: number | null;
   /**
    * Upgraded (WebSocket) connections open now, over the slot's processes (http_upgraded_connections); absent from an
-   * older daemon's snapshot.
+   * older daemon's snapshot, and when the app counts no HTTP requests (`--no-http-metrics`: its reports carry no
+   * count, which 0 would pass off as no open WebSocket).
    */
   upgradedConnections?: number;
   /** Responses by status class [1xx..5xx] since the primary started (summed over the slot's processes). */
@@ -283,7 +284,7 @@ export class AppSnapshotCollector {
         latencyP50: http?.latencyP50 ?? null,
         latencyP99: http?.latencyP99 ?? null,
         inFlight: !counted ? null : (m?.inFlight ?? 0),
-        upgradedConnections: m?.upgradedConnections ?? 0,
+        upgradedConnections: counted ? (m?.upgradedConnections ?? 0) : undefined,
         classes: m ? [...m.classes] : [0, 0, 0, 0, 0],
         restarts: restarts.get(instance) ?? 0,
         lastExit: this.#lastExits.get(instance) ?? null,

@@ -1,6 +1,8 @@
 // Colour in `hive monit` as docs/cli.md says: on a terminal only, off with NO_COLOR, TERM=dumb or FORCE_COLOR=0.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { WriteStream } from 'node:tty';
+import { useColor } from '../../src/cli/monit/color.js';
 import { daemonFixture, HiveHome } from '../daemon/helpers.js';
 import { inTerminal, ptySkip } from './pty.js';
 
@@ -38,4 +40,13 @@ test('hive monit on a TERM=dumb terminal prints one frame and exits, no escape c
   assert.match(text, /^hive monit /m);
   assert.match(text, /^APPS \(1\)/m, text);
   assert.ok(!text.includes('\x1b'), JSON.stringify(text));
+});
+
+// FORCE_COLOR `yes` or `4` forced colour on, where Node.js reads any value but '', 1, true, 2 and 3 as no colour.
+test('useColor reads FORCE_COLOR as Node.js does, whatever the value', () => {
+  for (const value of ['', '1', 'true', '2', '3', '0', 'false', 'yes', '4', 'always']) {
+    const env = { FORCE_COLOR: value, TERM: 'xterm-256color' };
+    const node = WriteStream.prototype.getColorDepth.call({}, env) > 1;
+    assert.equal(useColor(true, env), node, `FORCE_COLOR=${JSON.stringify(value)}`);
+  }
 });

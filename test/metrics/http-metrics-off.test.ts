@@ -31,20 +31,15 @@ async function scrape(base: string): Promise<Sample[]> {
   return parsePrometheusText(text).samples;
 }
 
-async function start(extra: string[]): Promise<{ hive: Hive; metrics: string; dashboard: string; port: number }> {
+async function start(
+  extra: string[],
+  env: Record<string, string> = {},
+): Promise<{ hive: Hive; metrics: string; dashboard: string; port: number }> {
   const port = await freePort();
-  const hive = startHive([
-    app,
-    '-i',
-    '2',
-    '--port',
-    String(port),
-    '--metrics-port',
-    '0',
-    '--dashboard',
-    '127.0.0.1:0',
-    ...extra,
-  ]);
+  const hive = startHive(
+    [app, '-i', '2', '--port', String(port), '--metrics-port', '0', '--dashboard', '127.0.0.1:0', ...extra],
+    env,
+  );
   const metrics = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
   const dashboard = (await hive.waitFor(isEvent('dashboard'), 'the dashboard address')).url as string;
   await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
@@ -129,6 +124,8 @@ test('--no-http-metrics: no subscriber on the HTTP channels, no http_* series, `
   assert.equal(shown?.instances.length, 2);
   for (const i of shown?.instances ?? []) {
     assert.deepEqual([i.reqRate, i.errorRate, i.latencyP50, i.latencyP99, i.inFlight], [null, null, null, null, null]);
+    // Not counted either (no http_upgraded_connections in /metrics): absent, shown `-`, not 0 open WebSockets.
+    assert.equal(i.upgradedConnections, undefined, 'upgradedConnections');
     assert.ok((i.rss ?? 0) > 0, 'rss is reported');
   }
   hive.kill('SIGTERM');
@@ -151,6 +148,17 @@ test('without --no-http-metrics the same app is counted: subscribed, http_reques
   const snapshot = JSON.parse((await get(`${dashboard}api/snapshot`)).text) as HiveSnapshot;
   assert.equal(typeof snapshot.apps[0]?.reqRate, 'number');
   for (const i of snapshot.apps[0]?.instances ?? []) assert.equal(typeof i.inFlight, 'number');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+// A `hive run` started from inside an app that turned the counting off (its processes hold HIVE_HTTP_METRICS=0, and
+// cluster.fork() hands the primary's environment down): its own app, asked for no such thing, is counted.
+test('a primary without --no-http-metrics counts its app even in an environment with HIVE_HTTP_METRICS=0', async () => {
+  const { hive, port } = await start([], { HIVE_HTTP_METRICS: '0' });
+  for (const [instance, subscribed] of await channels(port)) {
+    for (const name of CHANNELS) assert.equal(subscribed[name], true, `${name} not subscribed in instance ${instance}`);
+  }
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });

@@ -9,6 +9,7 @@ import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { DURATION_BUCKETS_MS } from '../../src/pool/pool-stats.js';
 import type { MetricsReport, PoolReport } from '../../src/runtime/protocol.js';
 import { poll } from '../poll.js';
+import { metricsReport } from './metrics-report.js';
 
 const script = new URL('../fixtures/cluster/app.js', import.meta.url).pathname;
 const EXITS = 17;
@@ -68,20 +69,11 @@ test('the late report of a process forgotten since counts its requests, not its 
     wait: histogram(completed),
     run: histogram(completed),
   });
-  const report = (completed: number, ok: number): MetricsReport => ({
-    intervalMs: 1000,
-    cpuMs: 0,
-    cpuPercent: 0,
-    rss: 0,
-    heapUsed: 0,
-    heapTotal: 0,
-    elu: 0,
-    loopDelayP50: 0,
-    loopDelayP99: 0,
-    loopDelayMax: 0,
-    http: { inFlight: 0, classes: [0, ok, 0, 0, 0], aborted: 0, latencyP50: 0, latencyP99: 0 },
-    pools: [pool(completed)],
-  });
+  const report = (completed: number, ok: number): MetricsReport =>
+    metricsReport({
+      http: { inFlight: 0, classes: [0, ok, 0, 0, 0], aborted: 0, latencyP50: 0, latencyP99: 0 },
+      pools: [pool(completed)],
+    });
   // A process forked and exited, as the Supervisor says both: listed in `workers` while it lives, then its exit.
   const live = (pid: number) => workers.push({ instance: 0, pid, state: 'ready' });
   const exit = (pid: number) => {

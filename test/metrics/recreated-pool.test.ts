@@ -7,6 +7,7 @@ import { DURATION_BUCKETS_MS } from '../../src/pool/pool-stats.js';
 import type { MetricsReport, PoolReport } from '../../src/runtime/protocol.js';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
+import { metricsReport } from './metrics-report.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
 
 const app = new URL('../fixtures/metrics/recreate-pool-app.js', import.meta.url).pathname;
@@ -105,20 +106,7 @@ test('without pool ids, a pool report with fewer tasks in a bucket than the last
     wait: histogram(fast + slow, 0),
     run: histogram(fast, slow),
   });
-  const report = (pools: PoolReport[]): MetricsReport => ({
-    intervalMs: 1000,
-    cpuMs: 0,
-    cpuPercent: 0,
-    rss: 0,
-    heapUsed: 0,
-    heapTotal: 0,
-    elu: 0,
-    loopDelayP50: 0,
-    loopDelayP99: 0,
-    loopDelayMax: 0,
-    http: { inFlight: 0, classes: [0, 0, 0, 0, 0], aborted: 0, latencyP50: 0, latencyP99: 0 },
-    pools,
-  });
+  const report = (pools: PoolReport[]): MetricsReport => metricsReport({ pools });
   const run = () => aggregator.instances()[0]!.pools.get('task.js')!.run;
   aggregator.record({ instance: 0, pid: 10, report: report([pool(1, 0)]) });
   assert.deepEqual(run().buckets, new Array(size).fill(1));
