@@ -280,6 +280,11 @@ class LogFile {
   #checking = false;
   // The app's lines dropped while the writer was behind, not yet marked in the file.
   #gap = 0;
+  // What a stream whose rotation found its file moved away had taken but not written (see #unwritten): written to the
+  // new file at the path, first.
+  #salvaged = '';
+  // The streams that failed a write already: a later write's error is one the stream never attempted.
+  #failedWrite = new WeakSet<Writable>();
   // While the file is being emptied: the lines that come meanwhile, written once it is (the app's up to the bound),
   // their size, and the app's lines dropped beyond it.
   #held: { text: string; hive: boolean }[] | undefined;
@@ -319,13 +324,13 @@ class LogFile {
         this.#dropped += 1;
         return;
       }
-      this.#stream = this.#open();
     }
+    const stream = this.#stream ?? this.#reopen();
     this.#checkMoved();
     // A writer that is behind (a pipe's slow reader, a disk slower than the app logs) holds up its lines in the
     // daemon; beyond a bound the app's are dropped, not kept. A pipe's reader is told of in daemon.log as well.
-    const pipe = this.#stream instanceof Socket;
-    if (!hive && readerBehind(this.#stream, this.#bound - this.#batched.length)) {
+    const pipe = stream instanceof Socket;
+    if (!hive && readerBehind(stream, this.#bound - this.#batched.length - this.#salvaged.length)) {
       if (this.#gap === 0 && pipe) report(`log ${this.#file}: its reader is behind; dropping lines`);
       this.#gap += 1;
       return;
@@ -340,7 +345,7 @@ class LogFile {
     }
     this.#writeBatch();
     // Said once a line is written again, not when a file opens: a full disk lets a file open and then fails its write.
-    this.#stream.write(text, (error) => {
+    this.#send(text, (error) => {
       if (error || this.#failure === undefined) return;
       report(`log ${this.#file}: writing again (${this.#dropped} line(s) dropped after: ${this.#failure})`);
       this.#failure = undefined;
@@ -378,11 +383,47 @@ class LogFile {
     this.#batched += text;
   }
 
-  // The batch to the stream as it is now; lost with a stream that failed meanwhile, as the lines after it are.
+  // The batch to the stream as it is now.
   #writeBatch(): void {
     const text = this.#batched;
     this.#batched = '';
-    if (text !== '') this.#stream?.write(text);
+    if (text !== '') this.#send(text);
+  }
+
+  // Writes `text` to the stream; what the stream fails to write is kept or counted as dropped (#unwritten).
+  #send(text: string, written?: (error: Error | null | undefined) => void): void {
+    const stream = this.#stream;
+    if (stream === undefined) {
+      this.#dropped += lineCount(text);
+      return;
+    }
+    stream.write(text, (error) => {
+      if (error) this.#unwritten(stream, text);
+      written?.(error);
+    });
+  }
+
+  // A failed stream calls back every write it had taken with its error, in order: first the one it was writing (one
+  // at a time, see #openRotating), then those it held, never attempted. Those were lost with the stream, unsaid, the
+  // report of the failure counting only the lines that came after (1 MB of them in a flood). After a rotation that
+  // found its file moved away, the one it was writing is in the moved file (the rename comes after the write), and
+  // the others go to the new file; after any other failure, they count as dropped.
+  #unwritten(stream: Writable, text: string): void {
+    const attempted = !this.#failedWrite.has(stream);
+    this.#failedWrite.add(stream);
+    if (movedAway(stream.errored)) {
+      if (!attempted) this.#salvaged += text;
+    } else this.#dropped += lineCount(text);
+  }
+
+  // A new stream at the path, written first what the failed one had not.
+  #reopen(): Writable {
+    const stream = this.#open();
+    this.#stream = stream;
+    const salvaged = this.#salvaged;
+    this.#salvaged = '';
+    if (salvaged !== '') this.#send(salvaged);
+    return stream;
   }
 
   // The line that marks the gap so far (with its newline), which is then no longer pending.
@@ -496,6 +537,9 @@ class LogFile {
       ...(compress ? { compress: 'gzip' } : {}),
       ...(interval === undefined ? {} : { interval }),
     });
+    // One chunk at a time (Writable calls _write for each): rotating-file-stream's _writev writes several, rotating
+    // after any, and calls them all back with the error of a rotation that failed, so which were written is unknown.
+    Reflect.set(stream, '_writev', null);
     // rotating-file-stream's list of the rotated files it keeps, `<file>.txt` next to the file: left where it is
     // (moved, the copies it lists would never be removed), but made as private as the logs (it writes it 0644).
     stream.on('history', () => {
@@ -542,8 +586,11 @@ class LogFile {
       if (this.#stream === stream) {
         this.#stream = undefined;
         // A rotation whose file was moved away meanwhile (logrotate's `create` mode, before the move was noticed)
-        // failed that rename only: the path is free, and the next line opens a new file there, not a second later.
-        this.#failedAt = error.code === 'ENOENT' && error.syscall === 'rename' ? 0 : Date.now();
+        // failed that rename only: the path is free, and a new file is opened there, not a second later: now, for
+        // the lines the stream had not written, else at the next line.
+        const moved = movedAway(error);
+        this.#failedAt = moved ? 0 : Date.now();
+        if (moved && this.#salvaged !== '' && !this.#ended) this.#reopen();
       }
       if (this.#failure === undefined) {
         this.#failure = error.message;
@@ -552,6 +599,18 @@ class LogFile {
     });
     return stream;
   }
+}
+
+// A rotation's rename that failed because the file was no longer at its path.
+function movedAway(error: NodeJS.ErrnoException | Error | null | undefined): boolean {
+  const failed = error as NodeJS.ErrnoException | null | undefined;
+  return failed?.code === 'ENOENT' && failed.syscall === 'rename';
+}
+
+function lineCount(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
 }
 
 const appendNonBlocking = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK;
