@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
-import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind } from '../output-backlog.js';
+import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind, STDERR_RESERVE } from '../output-backlog.js';
 import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
@@ -135,10 +135,11 @@ export class AppLogs {
     const text = this.#format(stream, line, source);
     const instance = own ? (source.instance as number) : null;
     const file = this.#file(stream === 'stderr' ? 'err' : 'out', instance);
-    file.write(`${text}\n`, hive);
+    // A stderr line in a file the stdout lines share (errorFile as outFile) has the reserve there (LogFile).
+    file.write(`${text}\n`, hive, stream === 'stderr' && this.errorFile === this.outFile);
     if (this.logFile === undefined) return;
     const combined = this.#file('log', instance);
-    if (combined !== file) combined.write(`${text}\n`, hive);
+    if (combined !== file) combined.write(`${text}\n`, hive, stream === 'stderr');
   }
 
   // A line as the app's files hold it: text with its prefix (and time), or a JSON object.
@@ -280,6 +281,8 @@ class LogFile {
   #checking = false;
   // The app's lines dropped while the writer was behind, not yet marked in the file.
   #gap = 0;
+  // A pipe's: those dropped since daemon.log said its reader is behind, not yet said to be caught up.
+  #pipeDropped = 0;
   // What a stream whose rotation found its file moved away had taken but not written (see #unwritten): written to the
   // new file at the path, first.
   #salvaged = '';
@@ -287,7 +290,7 @@ class LogFile {
   #failedWrite = new WeakSet<Writable>();
   // While the file is being emptied: the lines that come meanwhile, written once it is (the app's up to the bound),
   // their size, and the app's lines dropped beyond it.
-  #held: { text: string; hive: boolean }[] | undefined;
+  #held: { text: string; hive: boolean; stderr: boolean }[] | undefined;
   #heldBytes = 0;
   #heldGap = 0;
   // How far behind its writer may fall before the app's lines are dropped (output-backlog.ts).
@@ -308,14 +311,19 @@ class LogFile {
     return this.#file;
   }
 
-  /** Writes `text`; `hive`: Hive's own line, written even while the writer is behind. */
-  write(text: string, hive = false): void {
+  /**
+   * Writes `text`; `hive`: Hive's own line, written even while the writer is behind. `stderr`: a line of the app's
+   * stderr in a file its stdout lines share (the combined logFile), which may go STDERR_RESERVE past the bound: a
+   * stdout flood that keeps the writer at its bound drops its own lines, not the app's error messages with them.
+   */
+  write(text: string, hive = false, stderr = false): void {
+    const reserve = stderr ? STDERR_RESERVE : 0;
     if (this.#held) {
-      if (!hive && this.#heldBytes > this.#bound) {
+      if (!hive && this.#heldBytes > this.#bound + reserve) {
         this.#heldGap += 1;
         return;
       }
-      this.#held.push({ text, hive });
+      this.#held.push({ text, hive, stderr });
       this.#heldBytes += text.length;
       return;
     }
@@ -330,15 +338,19 @@ class LogFile {
     // A writer that is behind (a pipe's slow reader, a disk slower than the app logs) holds up its lines in the
     // daemon; beyond a bound the app's are dropped, not kept. A pipe's reader is told of in daemon.log as well.
     const pipe = stream instanceof Socket;
-    if (!hive && readerBehind(stream, this.#bound - this.#batched.length - this.#salvaged.length)) {
-      if (this.#gap === 0 && pipe) report(`log ${this.#file}: its reader is behind; dropping lines`);
+    const pending = this.#batched.length + this.#salvaged.length;
+    if (!hive && readerBehind(stream, this.#bound + reserve - pending)) {
+      if (pipe && this.#pipeDropped === 0) report(`log ${this.#file}: its reader is behind; dropping lines`);
+      if (pipe) this.#pipeDropped += 1;
       this.#gap += 1;
       return;
     }
-    if (this.#gap > 0) {
-      if (pipe) report(`log ${this.#file}: writing again (${this.#gap} line(s) dropped after: its reader is behind)`);
-      text = `${this.#takeMark()}${text}`;
+    // Said once the reader has caught up, not at each line that passed in the reserve (or Hive's own) meanwhile.
+    if (this.#pipeDropped > 0 && !readerBehind(stream, this.#bound - pending)) {
+      report(`log ${this.#file}: writing again (${this.#pipeDropped} line(s) dropped after: its reader is behind)`);
+      this.#pipeDropped = 0;
     }
+    if (this.#gap > 0) text = `${this.#takeMark()}${text}`;
     if (this.#failure === undefined) {
       this.#batch(text);
       return;
@@ -437,7 +449,7 @@ class LogFile {
     if (!isRegularFile(this.#file)) return false;
     this.#writeBatch();
     const stream = this.#stream;
-    const held: { text: string; hive: boolean }[] = [];
+    const held: { text: string; hive: boolean; stderr: boolean }[] = [];
     this.#held = held;
     this.#heldBytes = 0;
     this.#heldGap = 0;
@@ -458,7 +470,7 @@ class LogFile {
           this.#inode = undefined;
           this.#stream = this.#open();
         }
-        for (const { text, hive } of held) this.write(text, hive);
+        for (const { text, hive, stderr } of held) this.write(text, hive, stderr);
         // Dropped after the lines held: marked before the next line.
         this.#gap += this.#heldGap;
       }
