@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { RUN_OUTPUT_BACKLOG, readerBehind } from '../output-backlog.js';
+import { RUN_OUTPUT_BACKLOG, readerBehind, STDERR_RESERVE } from '../output-backlog.js';
 import { formatEvent, type LogFormat } from './log-format.js';
 
 /**
@@ -8,7 +8,9 @@ import { formatEvent, type LogFormat } from './log-format.js';
  * primary's memory; Hive's own lines (its events, which the daemon keeps its table from) are always written. The first
  * line written after a gap is preceded by `mark(n)`, the number of lines dropped there, written to `markStream` (by
  * default this stream): in text mode a warning belongs on stderr with the others, while JSON events all go to stdout.
- * Hive's own line is written at once, with the app's before it; the app's alone wait for the end of the turn.
+ * Hive's own line is written at once, with the app's before it; the app's alone wait for the end of the turn. On a
+ * stream that carries both the app's stdout and stderr lines, the stderr ones may go STDERR_RESERVE past the bound, so
+ * that a stdout flood drops its own lines, not the app's error messages with them.
  */
 export class BoundedOutput {
   readonly #stream: Writable;
@@ -25,9 +27,13 @@ export class BoundedOutput {
     this.#markStream = markStream;
   }
 
-  /** An app's line (with its newline): dropped while the reader is behind. */
-  appLine(text: string): void {
-    if (readerBehind(this.#stream, RUN_OUTPUT_BACKLOG - this.#batched.length)) {
+  /**
+   * An app's line (with its newline): dropped while the reader is behind. `stderr`: a line of the app's stderr on a
+   * stream its stdout lines share, which may take STDERR_RESERVE more.
+   */
+  appLine(text: string, stderr = false): void {
+    const bound = RUN_OUTPUT_BACKLOG + (stderr ? STDERR_RESERVE : 0);
+    if (readerBehind(this.#stream, bound - this.#batched.length)) {
       this.#dropped += 1;
       return;
     }

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
-import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind } from '../output-backlog.js';
+import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind, STDERR_RESERVE } from '../output-backlog.js';
 import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
@@ -135,10 +135,11 @@ export class AppLogs {
     const text = this.#format(stream, line, source);
     const instance = own ? (source.instance as number) : null;
     const file = this.#file(stream === 'stderr' ? 'err' : 'out', instance);
-    file.write(`${text}\n`, hive);
+    // A stderr line in a file the stdout lines share (errorFile as outFile) has the reserve there (LogFile).
+    file.write(`${text}\n`, hive, stream === 'stderr' && this.errorFile === this.outFile);
     if (this.logFile === undefined) return;
     const combined = this.#file('log', instance);
-    if (combined !== file) combined.write(`${text}\n`, hive);
+    if (combined !== file) combined.write(`${text}\n`, hive, stream === 'stderr');
   }
 
   // A line as the app's files hold it: text with its prefix (and time), or a JSON object.
@@ -280,9 +281,16 @@ class LogFile {
   #checking = false;
   // The app's lines dropped while the writer was behind, not yet marked in the file.
   #gap = 0;
+  // A pipe's: those dropped since daemon.log said its reader is behind, not yet said to be caught up.
+  #pipeDropped = 0;
+  // What a stream whose rotation found its file moved away had taken but not written (see #unwritten): written to the
+  // new file at the path, first.
+  #salvaged = '';
+  // The streams that failed a write already: a later write's error is one the stream never attempted.
+  #failedWrite = new WeakSet<Writable>();
   // While the file is being emptied: the lines that come meanwhile, written once it is (the app's up to the bound),
   // their size, and the app's lines dropped beyond it.
-  #held: { text: string; hive: boolean }[] | undefined;
+  #held: { text: string; hive: boolean; stderr: boolean }[] | undefined;
   #heldBytes = 0;
   #heldGap = 0;
   // How far behind its writer may fall before the app's lines are dropped (output-backlog.ts).
@@ -303,14 +311,19 @@ class LogFile {
     return this.#file;
   }
 
-  /** Writes `text`; `hive`: Hive's own line, written even while the writer is behind. */
-  write(text: string, hive = false): void {
+  /**
+   * Writes `text`; `hive`: Hive's own line, written even while the writer is behind. `stderr`: a line of the app's
+   * stderr in a file its stdout lines share (the combined logFile), which may go STDERR_RESERVE past the bound: a
+   * stdout flood that keeps the writer at its bound drops its own lines, not the app's error messages with them.
+   */
+  write(text: string, hive = false, stderr = false): void {
+    const reserve = stderr ? STDERR_RESERVE : 0;
     if (this.#held) {
-      if (!hive && this.#heldBytes > this.#bound) {
+      if (!hive && this.#heldBytes > this.#bound + reserve) {
         this.#heldGap += 1;
         return;
       }
-      this.#held.push({ text, hive });
+      this.#held.push({ text, hive, stderr });
       this.#heldBytes += text.length;
       return;
     }
@@ -319,28 +332,32 @@ class LogFile {
         this.#dropped += 1;
         return;
       }
-      this.#stream = this.#open();
     }
+    const stream = this.#stream ?? this.#reopen();
     this.#checkMoved();
     // A writer that is behind (a pipe's slow reader, a disk slower than the app logs) holds up its lines in the
     // daemon; beyond a bound the app's are dropped, not kept. A pipe's reader is told of in daemon.log as well.
-    const pipe = this.#stream instanceof Socket;
-    if (!hive && readerBehind(this.#stream, this.#bound - this.#batched.length)) {
-      if (this.#gap === 0 && pipe) report(`log ${this.#file}: its reader is behind; dropping lines`);
+    const pipe = stream instanceof Socket;
+    const pending = this.#batched.length + this.#salvaged.length;
+    if (!hive && readerBehind(stream, this.#bound + reserve - pending)) {
+      if (pipe && this.#pipeDropped === 0) report(`log ${this.#file}: its reader is behind; dropping lines`);
+      if (pipe) this.#pipeDropped += 1;
       this.#gap += 1;
       return;
     }
-    if (this.#gap > 0) {
-      if (pipe) report(`log ${this.#file}: writing again (${this.#gap} line(s) dropped after: its reader is behind)`);
-      text = `${this.#takeMark()}${text}`;
+    // Said once the reader has caught up, not at each line that passed in the reserve (or Hive's own) meanwhile.
+    if (this.#pipeDropped > 0 && !readerBehind(stream, this.#bound - pending)) {
+      report(`log ${this.#file}: writing again (${this.#pipeDropped} line(s) dropped after: its reader is behind)`);
+      this.#pipeDropped = 0;
     }
+    if (this.#gap > 0) text = `${this.#takeMark()}${text}`;
     if (this.#failure === undefined) {
       this.#batch(text);
       return;
     }
     this.#writeBatch();
     // Said once a line is written again, not when a file opens: a full disk lets a file open and then fails its write.
-    this.#stream.write(text, (error) => {
+    this.#send(text, (error) => {
       if (error || this.#failure === undefined) return;
       report(`log ${this.#file}: writing again (${this.#dropped} line(s) dropped after: ${this.#failure})`);
       this.#failure = undefined;
@@ -378,11 +395,47 @@ class LogFile {
     this.#batched += text;
   }
 
-  // The batch to the stream as it is now; lost with a stream that failed meanwhile, as the lines after it are.
+  // The batch to the stream as it is now.
   #writeBatch(): void {
     const text = this.#batched;
     this.#batched = '';
-    if (text !== '') this.#stream?.write(text);
+    if (text !== '') this.#send(text);
+  }
+
+  // Writes `text` to the stream; what the stream fails to write is kept or counted as dropped (#unwritten).
+  #send(text: string, written?: (error: Error | null | undefined) => void): void {
+    const stream = this.#stream;
+    if (stream === undefined) {
+      this.#dropped += lineCount(text);
+      return;
+    }
+    stream.write(text, (error) => {
+      if (error) this.#unwritten(stream, text);
+      written?.(error);
+    });
+  }
+
+  // A failed stream calls back every write it had taken with its error, in order: first the one it was writing (one
+  // at a time, see #openRotating), then those it held, never attempted. Those were lost with the stream, unsaid, the
+  // report of the failure counting only the lines that came after (1 MB of them in a flood). After a rotation that
+  // found its file moved away, the one it was writing is in the moved file (the rename comes after the write), and
+  // the others go to the new file; after any other failure, they count as dropped.
+  #unwritten(stream: Writable, text: string): void {
+    const attempted = !this.#failedWrite.has(stream);
+    this.#failedWrite.add(stream);
+    if (movedAway(stream.errored)) {
+      if (!attempted) this.#salvaged += text;
+    } else this.#dropped += lineCount(text);
+  }
+
+  // A new stream at the path, written first what the failed one had not.
+  #reopen(): Writable {
+    const stream = this.#open();
+    this.#stream = stream;
+    const salvaged = this.#salvaged;
+    this.#salvaged = '';
+    if (salvaged !== '') this.#send(salvaged);
+    return stream;
   }
 
   // The line that marks the gap so far (with its newline), which is then no longer pending.
@@ -396,7 +449,7 @@ class LogFile {
     if (!isRegularFile(this.#file)) return false;
     this.#writeBatch();
     const stream = this.#stream;
-    const held: { text: string; hive: boolean }[] = [];
+    const held: { text: string; hive: boolean; stderr: boolean }[] = [];
     this.#held = held;
     this.#heldBytes = 0;
     this.#heldGap = 0;
@@ -417,7 +470,7 @@ class LogFile {
           this.#inode = undefined;
           this.#stream = this.#open();
         }
-        for (const { text, hive } of held) this.write(text, hive);
+        for (const { text, hive, stderr } of held) this.write(text, hive, stderr);
         // Dropped after the lines held: marked before the next line.
         this.#gap += this.#heldGap;
       }
@@ -498,6 +551,9 @@ class LogFile {
       ...(compress ? { compress: 'gzip' } : {}),
       ...(interval === undefined ? {} : { interval }),
     });
+    // One chunk at a time (Writable calls _write for each): rotating-file-stream's _writev writes several, rotating
+    // after any, and calls them all back with the error of a rotation that failed, so which were written is unknown.
+    Reflect.set(stream, '_writev', null);
     // rotating-file-stream's list of the rotated files it keeps, `<file>.txt` next to the file: left where it is
     // (moved, the copies it lists would never be removed), but made as private as the logs (it writes it 0644).
     stream.on('history', () => {
@@ -544,8 +600,11 @@ class LogFile {
       if (this.#stream === stream) {
         this.#stream = undefined;
         // A rotation whose file was moved away meanwhile (logrotate's `create` mode, before the move was noticed)
-        // failed that rename only: the path is free, and the next line opens a new file there, not a second later.
-        this.#failedAt = error.code === 'ENOENT' && error.syscall === 'rename' ? 0 : Date.now();
+        // failed that rename only: the path is free, and a new file is opened there, not a second later: now, for
+        // the lines the stream had not written, else at the next line.
+        const moved = movedAway(error);
+        this.#failedAt = moved ? 0 : Date.now();
+        if (moved && this.#salvaged !== '' && !this.#ended) this.#reopen();
       }
       if (this.#failure === undefined) {
         this.#failure = error.message;
@@ -554,6 +613,18 @@ class LogFile {
     });
     return stream;
   }
+}
+
+// A rotation's rename that failed because the file was no longer at its path.
+function movedAway(error: NodeJS.ErrnoException | Error | null | undefined): boolean {
+  const failed = error as NodeJS.ErrnoException | null | undefined;
+  return failed?.code === 'ENOENT' && failed.syscall === 'rename';
+}
+
+function lineCount(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
 }
 
 const appendNonBlocking = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK;

@@ -114,9 +114,12 @@ function emit(record: Record<string, unknown>): void {
   output.write(recordLine(record));
 }
 
-/** A line of a process's output: dropped while the daemon is far behind, the gap marked (BoundedOutput). */
+/**
+ * A line of a process's output: dropped while the daemon is far behind, the gap marked (BoundedOutput); a stderr line
+ * only past the reserve its stdout lines cannot take.
+ */
 function emitAppLine(instance: number, pid: number, stream: 'stdout' | 'stderr', line: string): void {
-  output.appLine(recordLine({ kind: 'log', instance, pid, stream, line }));
+  output.appLine(recordLine({ kind: 'log', instance, pid, stream, line }), stream === 'stderr');
 }
 
 function newSlot(instance: number): Slot {

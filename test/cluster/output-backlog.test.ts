@@ -59,6 +59,54 @@ test("hive run drops the app's lines past 16 MiB its stdout reader is behind by,
   }
 });
 
+// Both streams share the JSON lines the daemon reads: a stdout flood kept that at its bound, and the app's stderr lines
+// between were dropped with it (of 60 here, those written after the first 16 MiB). They get a reserve of their own.
+test("under a stdout flood that fills the reader's backlog, hive run --log-format json keeps every stderr line", async () => {
+  const done = join(tempDir('hive-flood-err-'), 'done');
+  const errors = 60;
+  const child = spawn(
+    process.execPath,
+    [hiveBin, 'run', fixture('output-flood.mjs'), '-i', '1', '--log-format', 'json'],
+    {
+      env: {
+        ...process.env,
+        FLOOD_LINES: String(LINES),
+        FLOOD_ERRORS_EVERY: String(LINES / errors),
+        FLOOD_DONE: done,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  try {
+    child.stdout.pause();
+    await poll(() => existsSync(done), 'the app to write all its lines', { timeoutMs: 120_000 });
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+    });
+    child.stdout.resume();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('close', resolve));
+    const records = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { kind: string; stream?: string; line?: string; message?: string });
+    const logged = records.filter((r) => r.kind === 'log');
+    assert.ok(
+      records.some((r) => /line\(s\) of the app's output dropped/.test(r.message ?? '')),
+      'stdout lines were dropped: the reader was behind',
+    );
+    const stderr = logged.filter((r) => r.stream === 'stderr').map((r) => r.line);
+    assert.deepEqual(
+      stderr,
+      Array.from({ length: errors }, (_, k) => `error ${k + 1}`),
+      'every stderr line, in order',
+    );
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
 test("in text mode, hive run's mark of the stdout lines it dropped goes to stderr, as its other warnings", async () => {
   const done = join(tempDir('hive-flood-text-'), 'done');
   const child = spawn(process.execPath, [hiveBin, 'run', fixture('output-flood.mjs'), '-i', '1'], {

@@ -57,7 +57,8 @@ export default async function run(argv: string[]): Promise<number> {
   const stderr = bounded(process.stderr, 'stderr');
   supervisor.on('line', (line: WorkerLine) => {
     const out = logFormat === 'text' && line.stream === 'stderr' ? stderr : stdout;
-    out.appLine(`${formatLine(logFormat, name, line)}\n`);
+    // In JSON both share stdout: the stderr lines get the reserve there (BoundedOutput).
+    out.appLine(`${formatLine(logFormat, name, line)}\n`, out === stdout && line.stream === 'stderr');
   });
   supervisor.on('event', (event: SupervisorEvent) => {
     // For programs (the JSON lines, which the daemon reads): in text, `ready` tells that a process is up.
