@@ -7,7 +7,7 @@ const usage =
 
 /** `hive describe <name|id>`. */
 export default function describe(argv: string[]): Promise<number> {
-  return runCommand('describe', usage, async () => {
+  return runCommand('describe', async () => {
     const { values, positionals } = parseCommand(argv, {}, { command: 'describe', min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

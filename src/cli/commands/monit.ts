@@ -24,7 +24,7 @@ Options:
 
 /** `hive monit`: the terminal live view over the daemon's snapshots, or one frame of it (`--once`, not a terminal). */
 export default function monit(argv: string[]): Promise<number> {
-  return runCommand('monit', usage, async () => {
+  return runCommand('monit', async () => {
     const { values, positionals } = parseCommand(
       argv,
       { interval: { type: 'string' }, once: { type: 'boolean' } },

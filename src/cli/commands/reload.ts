@@ -20,7 +20,7 @@ those it does not have are started, as PM2 starts them (hive start <config>); --
 
 /** `hive reload <name|id|all|config>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
-  return runCommand('reload', usage, async () => {
+  return runCommand('reload', async () => {
     const flags = {
       'update-env': { type: 'boolean', short: 'a' },
       only: { type: 'string', multiple: true },
