@@ -86,8 +86,8 @@ test('on a terminal, hive reload shows its progress', { skip: !hasScript() }, as
     });
   const result = reload('xterm');
   assert.equal(result.status, 0, result.stdout);
-  assert.match(result.stdout, /\r\x1b\[Kreloading r 1\/2\.\.\./);
-  assert.match(result.stdout, /\r\x1b\[Kreloading r 2\/2\.\.\./);
+  assert.ok(result.stdout.includes('\r\x1b[Kreloading r 1/2...'), JSON.stringify(result.stdout));
+  assert.ok(result.stdout.includes('\r\x1b[Kreloading r 2/2...'), JSON.stringify(result.stdout));
   assert.match(result.stdout, /^r\s+1\s+\d+\s+\d+\s+\d+ ms\r?$/m);
   // A dumb terminal cannot rewrite a line: a plain one each.
   const dumb = reload('dumb');
