@@ -11,3 +11,11 @@ export function parseArgsMessage(error: unknown, command: string): string {
   const flag = /^Unknown option '([^']+)'/.exec(text)?.[1];
   return flag === undefined ? text : `unknown option ${flag} for hive ${command}; see hive ${command} --help`;
 }
+
+/**
+ * Whether an argument error's message already says where the options are (an unknown option's: `see hive <command>
+ * --help`), so that the command's own `Run \`hive <command> --help\`` line would only repeat it.
+ */
+export function namesHelp(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('--help');
+}

@@ -266,7 +266,20 @@ export function scriptPath(app: AppInfo): string {
   return resolve(app.cwd, app.script);
 }
 
-export function describeApp(app: AppInfo): string {
+// `hive describe`'s process table on a narrow terminal: a long state (an idle slot's exit) cut first, then the columns
+// least needed to tell a process's health, as for `hive ls` (pid, state and memory kept longest).
+const PROCESS_TABLE_FIT: FitStep[] = [
+  { cut: 'state', to: 11 },
+  { drop: 'uptime' },
+  { cut: 'process', to: 8 },
+  { drop: 'cpu' },
+];
+
+/**
+ * `hive describe`'s text: the app's fields, then a row per process. Within `width` columns when given (a terminal's),
+ * the process table is narrowed as `hive ls` is rather than wrapped.
+ */
+export function describeApp(app: AppInfo, width?: number): string {
   const fields: [string, string][] = [
     ['name', app.name],
     ['id', String(app.id)],
@@ -287,10 +300,10 @@ export function describeApp(app: AppInfo): string {
   if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
   if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', shown(app.lastError)]);
-  const width = Math.max(...fields.map(([key]) => key.length));
+  const keyWidth = Math.max(...fields.map(([key]) => key.length));
   // Every value as text, as the last error (already shown): a config's cwd, script or args may hold an escape sequence.
   const head = fields
-    .map(([key, value]) => `${key.padEnd(width)}  ${key === 'last error' ? value : printable(value)}`)
+    .map(([key, value]) => `${key.padEnd(keyWidth)}  ${key === 'last error' ? value : printable(value)}`)
     .join('\n');
   // A row per process, and one per slot with none (errored, restarting), among the workers by instance.
   const rows = [
@@ -321,6 +334,7 @@ export function describeApp(app: AppInfo): string {
   const processes = renderTable(
     ['process', 'pid', 'state', 'uptime', 'cpu', 'memory'],
     rows.map((row) => row.cells),
+    width === undefined ? undefined : { width, steps: PROCESS_TABLE_FIT },
   );
   return rows.length > 0 ? `${head}\n\n${processes}` : head;
 }

@@ -4,7 +4,8 @@ import { HiveError, InvalidArgumentError } from '../errors.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 
 /**
- * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the usage.
+ * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the cause and
+ * `see hive <command> --help`.
  * Its code is `ERR_HIVE_INVALID_ARGUMENT`, the code `hive run` and `hive bench` already give bad arguments, so a
  * script tells bad input from a failure by one code whichever command it ran.
  */
@@ -61,14 +62,14 @@ export function parseCommand(
 
 /**
  * Runs a command's body against the daemon (started on first use unless `start` is false) and turns errors into
- * exit codes: a UsageError is 2 (with the usage), a bad config file 2, anything else 1; all written to stderr as
+ * exit codes: a UsageError is 2, a bad config file 2, anything else 1; all written to stderr as
  * `hive <command>: CODE: ...`.
  */
-export async function runCommand(command: string, usage: string, body: () => Promise<number>): Promise<number> {
+export async function runCommand(command: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    return reportError(command, usage, error);
+    return reportError(command, error);
   }
 }
 
@@ -76,12 +77,17 @@ export async function runCommand(command: string, usage: string, body: () => Pro
 const USAGE_CODES = new Set(['ERR_HIVE_INVALID_ARGUMENT', 'ERR_HIVE_SCRIPT_NOT_FOUND']);
 
 /** Writes a command's error to stderr as runCommand does, and returns its exit code (2 for bad input, else 1). */
-export function reportError(command: string, usage: string, error: unknown): number {
+export function reportError(command: string, error: unknown): number {
   // A script that is not there is bad input too: the code `hive run` gives it, and the exit status of a usage error.
   // By code, not by class: a bundled command (reload, stop...) has its own copy of UsageError, and an error thrown
   // by an unbundled module it loads (start.js, for `hive reload <config>`) is of the other copy.
   if (error instanceof HiveError && USAGE_CODES.has(error.code)) {
-    process.stderr.write(`hive ${command}: ${error.code}: ${error.message}\n${usage}\n`);
+    // The cause and where the options are, not the whole usage (60 lines for start), which buried the cause.
+    const hint =
+      error.code === 'ERR_HIVE_INVALID_ARGUMENT' && !error.message.includes('--help')
+        ? `; see hive ${command} --help`
+        : '';
+    process.stderr.write(`hive ${command}: ${error.code}: ${error.message}${hint}\n`);
     return 2;
   }
   // A config file's bad key is bad input as a bad flag is (`hive edge nginx --config` exits 2 for it too); the

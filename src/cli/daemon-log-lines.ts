@@ -1,11 +1,18 @@
 import { APP_NAME_PATTERN } from '../daemon/app-name.js';
 
 // A daemon.log line about an app, as the daemon writes it (src/daemon/daemon.ts, managed-app.ts, app-table.ts): its
-// ISO time, then `<app>: ` (`resurrect: <app>: ` for a saved app that failed to come back). The daemon's own lines
-// (its start and exit, `uncaught exception: `, `unhandled rejection: `, `<request> failed: `) are worded so that they
-// never start with an app name and a colon: what matches here is an app's, whatever the app is called.
+// ISO time, then `<app>: `. The daemon's own lines (its start and exit, `uncaught exception: `, `unhandled rejection: `,
+// `<request> failed: `) are worded so that they never start with an app name and a colon: what matches here is an
+// app's, whatever the app is called. An older daemon wrote `resurrect: <app>: ` for a saved app that failed to come
+// back, read so still; but `resurrect: warning: ` is the warning of an app named resurrect (the one word an app's line
+// has before a colon), an old line of a saved app named warning aside.
 const appLine = new RegExp(
-  `^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) (?:resurrect: )?(${APP_NAME_PATTERN.source.slice(1, -1)}): `,
+  `^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) (?:resurrect: (?!warning: ))?(${APP_NAME_PATTERN.source.slice(1, -1)}): `,
+);
+// An older daemon said a saved app's Node.js that was gone as `resurrect: warning: <app>: its saved Node.js ...`, read
+// as a line of an app named `warning`: such a line is the app's.
+const oldResurrectWarning = new RegExp(
+  `^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) resurrect: warning: (${APP_NAME_PATTERN.source.slice(1, -1)}): its saved Node\\.js `,
 );
 const timed = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) /;
 // The daemon's lines on its stderr (an app's log file it cannot write, its own fatal error): untimed, and never the
@@ -60,7 +67,7 @@ export class DaemonLogFilter {
 
   /** The line, with its app (null: the daemon's own) and time, when it is to be shown; else undefined. */
   pick(line: string): DaemonLogLine | undefined {
-    const match = appLine.exec(line);
+    const match = oldResurrectWarning.exec(line) ?? appLine.exec(line);
     if (match) this.#entry = { app: match[2]!, time: match[1]! };
     else {
       const time = timed.exec(line)?.[1] ?? (daemonStderr.test(line) ? (this.#entry?.time ?? '') : undefined);

@@ -13,7 +13,7 @@ export function pm2ListCommand(
   argv: string[],
   format: (list: Pm2Process[]) => string,
 ): Promise<number> {
-  return runCommand(command, usage, async () => {
+  return runCommand(command, async () => {
     const { values } = parseCommand(argv, {}, { command: command, min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -34,7 +34,7 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
         'the app(s); of a config file, its apps (--only: those of these names, comma-separated or the flag repeated;\n' +
         '--env <name>: under the names `hive start <config> --env <name>` gave them, with appendEnvToName).\n' +
         many;
-  return runCommand(command, usage, async () => {
+  return runCommand(command, async () => {
     // --env with restart: only for the message below (a config file's restart is start's, see restart.ts).
     const flags: NonNullable<ParseArgsConfig['options']> =
       command === 'restart'
@@ -69,7 +69,7 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
           : (await withDaemon((client) => client.request<AppInfo[]>(command, { target, ...updateEnv })))!;
     } else {
       const report = (error: unknown) => {
-        code = Math.max(code, reportError(command, usage, error));
+        code = Math.max(code, reportError(command, error));
       };
       apps = await onSeveral(command, positionals, configs, { env, updateEnv }, report);
     }

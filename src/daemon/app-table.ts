@@ -279,7 +279,8 @@ export class AppTable {
     for (const { spec: savedSpec, status } of saved) {
       // A dump from before fork.hiveNode whose Node is gone (see savedForkNode).
       const { spec, warning } = savedForkNode(savedSpec);
-      if (warning !== undefined) this.#log(`resurrect: warning: ${warning}`);
+      // The app's line (`hive logs <app>` shows it): `resurrect: warning: ` read as a line of an app named `warning`.
+      if (warning !== undefined) this.#log(`${spec.name}: warning: ${warning}`);
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
         if (existing) {
@@ -304,7 +305,8 @@ export class AppTable {
         const app = [...this.#apps.values()].find((a) => a.name === spec.name);
         if (app) added(app);
         else errors.push(error);
-        this.#log(`resurrect: ${spec.name}: ${(error as Error).message}`);
+        // Starts with the app's name, as every line about an app does (cli/daemon-log-lines.ts reads them so).
+        this.#log(`${spec.name}: resurrect failed: ${(error as Error).message}`);
       }
     }
     // Nothing of the dump could even be added: that is the command's failure.

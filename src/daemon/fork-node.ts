@@ -28,7 +28,7 @@ export function withDaemonNode(spec: AppSpec): AppSpec {
  * A spec of a dump written before `fork.hiveNode` (which cannot tell Hive's default Node from one the user named): its
  * command is kept, unless it is the absolute path of a Node.js executable that no longer exists, which no start could
  * run; then it gets the daemon's Node (and tsx loader, when the saved one is gone too) and is marked `hiveNode` from
- * now on. Returns the spec, and a warning when it was changed.
+ * now on. Returns the spec, and a warning (about the app, not naming it) when it was changed.
  */
 export function savedForkNode(spec: AppSpec): { spec: AppSpec; warning?: string } {
   const { fork } = spec;
@@ -38,7 +38,7 @@ export function savedForkNode(spec: AppSpec): { spec: AppSpec; warning?: string 
   const tsx = args[0] === '--import' && args[1] !== undefined && isGoneTsx(args[1]);
   const hiveNode = tsx ? 'tsx' : 'node';
   const warning =
-    `${spec.name}: its saved Node.js ${command} is gone; it runs with the daemon's, ${process.execPath}` +
+    `its saved Node.js ${command} is gone; it runs with the daemon's, ${process.execPath}` +
     (tsx ? `, and its tsx loader ${daemonTsx()}` : '');
   return { spec: withDaemonNode({ ...spec, fork: { ...fork, hiveNode } }), warning };
 }

@@ -109,3 +109,29 @@ test('describe shows an escape sequence in the cwd, script, args or watch paths 
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what must not be there
   assert.doesNotMatch(text, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
 });
+
+// The process table (about 46 columns, more with an idle slot's exit) wrapped on a 40-column terminal; it is narrowed
+// as `hive ls` is: the state cut, then uptime left out, the process cut, cpu left out. Piped, it is whole.
+test("describe's process table fits the terminal's width, pid, state and memory kept", () => {
+  const wide = app({
+    total: 2,
+    processes: [
+      proc({ role: 'primary', instance: null, pid: 4000, state: 'online', uptime: 3 * 3600_000 }),
+      proc({ instance: 10, pid: 41000, uptime: 60_000, memory: 123.4 * MiB }),
+    ],
+    idleSlots: [{ instance: 1, state: 'restarting', lastExit: { time: 0, code: 1, signal: null }, restarts: 3 }],
+  });
+  const table = (text: string) => text.slice(text.indexOf('\nprocess ') + 1).split('\n');
+  const whole = table(describeApp(wide));
+  assert.ok(Math.max(...whole.map((line) => line.length)) > 46, whole.join('\n'));
+  assert.deepEqual(table(describeApp(wide, 200)), whole);
+  for (const width of [30, 40, 46, 60]) {
+    const lines = table(describeApp(wide, width));
+    assert.equal(lines.length, 4, `a header and three rows at ${width}`);
+    for (const line of lines) assert.ok(line.length <= width, `at ${width}: ${JSON.stringify(line)}`);
+  }
+  const at40 = table(describeApp(wide, 40));
+  assert.match(at40[0]!, /^process +pid +state +memory$/);
+  assert.match(at40.join('\n'), /^worker … +41000 +ready +123\.4 MiB$/m);
+  assert.match(at40.join('\n'), /^worker 1 +- +restarting… +-$/m);
+});

@@ -105,3 +105,28 @@ test("DaemonLogFilter with daemonLines picks the daemon's own lines too, as the 
     ],
   );
 });
+
+// A saved app whose Node.js was gone was said as `resurrect: warning: <app>: ...`, which read as a line of an app
+// named `warning`; an app named `resurrect` had its warnings read as another app's. The daemon now starts every line
+// about an app with its name; the lines of an older daemon.log still go to their app.
+test('DaemonLogFilter gives resurrect lines, new and old, to their app, and an app named resurrect its warnings', () => {
+  const lines = [
+    "2026-12-01T05:46:56.000Z api: warning: its saved Node.js /opt/node18/bin/node is gone; it runs with the daemon's",
+    '2026-12-01T05:46:56.100Z api: resurrect failed: did not start',
+    '2026-12-01T05:46:56.200Z resurrect: warning: api: its saved Node.js /opt/node18/bin/node is gone; it runs with x',
+    '2026-12-01T05:46:56.300Z resurrect: api: did not start',
+    '2026-12-01T05:46:56.400Z resurrect: warning: app "resurrect" came from /a/ecosystem.config.js; /b/x.js now defines it',
+    '2026-12-01T05:46:56.500Z resurrect: app online',
+  ];
+  const filter = new DaemonLogFilter([]);
+  filter.everyApp();
+  assert.deepEqual(
+    lines.map((line) => filter.pick(line)?.app),
+    ['api', 'api', 'api', 'api', 'resurrect', 'resurrect'],
+  );
+  const api = new DaemonLogFilter(['api']);
+  assert.deepEqual(
+    lines.map((line) => api.pick(line)?.line),
+    [...lines.slice(0, 4), undefined, undefined],
+  );
+});

@@ -33,3 +33,19 @@ test('hive ls and hive start fit their table to the terminal, a long name cut wi
   assert.equal(piped.code, 0, piped.stderr);
   assert.match(piped.stdout, new RegExp(`^0 +${name} +fork +0/0 +stopped +0 +0s +- +-$`, 'm'));
 });
+
+test('hive describe fits its process table to the terminal; piped, the table is whole', { skip: ptySkip }, async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'described']);
+  const table = (output: string) => {
+    const lines = output.split(/\r?\n/).filter((line) => line !== '');
+    return lines.slice(lines.findIndex((line) => line.startsWith('process ')));
+  };
+  const narrow = table(await inTerminal(40, ['describe', 'described']));
+  assert.ok(narrow.length >= 2, narrow.join('\n'));
+  for (const line of narrow) assert.ok([...line].length <= 40, `describe at 40: ${JSON.stringify(line)}`);
+  assert.match(narrow[0]!, /^process +pid +state +(cpu +)?memory$/);
+  const piped = await hive.run(['describe', 'described'], { env: { COLUMNS: '40' } });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.match(table(piped.stdout)[0]!, /^process +pid +state +uptime +cpu +memory$/);
+  await hive.json(['delete', 'described']);
+});

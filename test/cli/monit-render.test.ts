@@ -191,7 +191,8 @@ for (const [width, height] of sizes) {
     assert.match(text, /^> api +online +2\/2 +81 +0 +2$/m);
     // The name takes the columns the others leave: whole here.
     assert.match(text, /^ {2}jobs-with-a-rather-long-name-indeed errored +1\/1 +0 +1\.5 +0$/m, 'a long name whole');
-    assert.match(text, /^ {2}old +stopped +0\/2 +0 +0 +0$/m);
+    // No process: nothing counted, `-` rather than a rate of 0.
+    assert.match(text, /^ {2}old +stopped +0\/2 +- +- +0$/m);
     // The instance rows: selected first, pid, state, cpu, rss MiB, req/s (rounded), p99, loop p99, ELU, restarts, pool.
     assert.match(text, /^INSTANCES of api \(2\/2 ready\)$/m);
     assert.match(text, /^> +0 +4100 ready +12\.3 +64\.0 +40 +7\.3 +12\.6 +25% +0 1\/2\/3/m);
@@ -516,8 +517,8 @@ test('render 80x24: every state is whole in the STATE columns, and the pool colu
   }).join('\n');
   assert.match(text, /^> api +reloading +4\/4 /m);
   assert.match(text, /^ {2}jobs +stopping +0\/0 /m);
-  assert.match(text, /^ {2} +1 +- restarting +- +- +0 /m);
-  assert.match(text, /^ {2} +2 +- errored +- +- +0 /m);
+  assert.match(text, /^ {2} +1 +- restarting +- +- +- /m);
+  assert.match(text, /^ {2} +2 +- errored +- +- +- /m);
   assert.match(text, /^ {2} +3 +4103 draining .* 1\/2\/3/m);
   assert.match(text, /^ {4}# +PID STATE +CPU% RSS MiB +REQ\/S .* POOL b\/t\/q$/m, 'up to the pool column');
 });

@@ -107,7 +107,10 @@ test('startOrReload and startOrRestart take a config file only, and refuse a scr
   }
   const missing = await hive.run(['startOrReload']);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /ERR_HIVE_INVALID_ARGUMENT: missing argument\nUsage: hive startOrReload <config>/);
+  assert.equal(
+    missing.stderr,
+    'hive startOrReload: ERR_HIVE_INVALID_ARGUMENT: missing argument; see hive startOrReload --help\n',
+  );
   const help = await hive.run(['startOrRestart', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: hive startOrRestart <config>/);

@@ -19,6 +19,7 @@ test('an unknown flag is a usage error naming the command and its --help', async
     [['run', appFixture, '--bogus'], 'run'],
     [['deploy', 'compose', '--bogus'], 'deploy'],
     [['bench', '--bogus'], 'bench'],
+    [['edge', 'nginx', '--bogus'], 'edge'],
   ] as const) {
     const result = await hive.run([...args]);
     const flag = args.at(-1)!.replace(/=.*/, '');
@@ -28,6 +29,8 @@ test('an unknown flag is a usage error naming the command and its --help', async
       `hive ${args.join(' ')}: ${result.stderr}`,
     );
     assert.doesNotMatch(result.stderr, /To specify a positional argument/, args.join(' '));
+    // One line: run, bench, edge and deploy added `Run \`hive <command> --help\` for the options.`, a second hint.
+    assert.equal(result.stderr.trimEnd().split('\n').length, 1, `hive ${args.join(' ')}: ${result.stderr}`);
   }
   const usage = await hive.run(['stop', 'x', '--bogus']);
   assert.match(usage.stderr, /^hive stop: ERR_HIVE_INVALID_ARGUMENT: unknown option --bogus/);

@@ -54,7 +54,14 @@ test('--log-format text: the same failures stay plain text on stderr', async () 
   const { code, stdout, stderr } = await runHive(['run', fixture('app.js'), '--bogus']);
   assert.equal(code, 2);
   assert.equal(stdout, '');
-  assert.match(stderr, /^hive run: ERR_HIVE_INVALID_ARGUMENT: .*\nRun `hive run --help` for the options\.\n$/);
+  // The unknown option's message says where the options are: no second hint.
+  assert.match(
+    stderr,
+    /^hive run: ERR_HIVE_INVALID_ARGUMENT: unknown option --bogus for hive run; see hive run --help\n$/,
+  );
+  const other = await runHive(['run', fixture('app.js'), '--instances', 'x']);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /^hive run: ERR_HIVE_INVALID_ARGUMENT: .*\nRun `hive run --help` for the options\.\n$/);
 });
 
 // Instance 0 is ready and crashes; instance 1, never ready, exits once the test has seen slot 0 errored (the GATE

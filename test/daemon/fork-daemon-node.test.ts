@@ -100,7 +100,8 @@ test('a dump from before the mark whose Node is gone resurrects on the daemon No
   await waitFor(() => ranWith('oldjs-out.log', process.execPath), 'the old js app on the daemon Node');
   await waitFor(() => ranWith('oldts-out.log', process.execPath), 'the old ts app on the daemon Node');
   const log = readFileSync(join(hive.home, 'daemon.log'), 'utf8');
-  assert.match(log, new RegExp(`oldjs: its saved Node.js ${gone} is gone`));
-  assert.match(log, /oldts: its saved Node\.js .* is gone; .*and its tsx loader/);
+  // As an app's line (`hive logs oldjs` shows it), not as `resurrect: warning: `, which read as an app's named warning.
+  assert.match(log, new RegExp(`Z oldjs: warning: its saved Node.js ${gone} is gone`));
+  assert.match(log, /Z oldts: warning: its saved Node\.js .* is gone; .*and its tsx loader/);
   await hive.json(['delete', 'all']);
 });

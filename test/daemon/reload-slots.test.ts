@@ -78,15 +78,22 @@ test('hive reload reports each slot: old pid, new pid, ms to ready; progress fra
 test('on a terminal, hive reload shows its progress', { skip: !hasScript() }, async () => {
   // util-linux `script` gives the command a pseudo-terminal.
   const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(hiveBin)} reload r`;
-  const result = spawnSync('script', ['-qec', command, '/dev/null'], {
-    env: { ...process.env, HIVE_HOME: hive.home },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const reload = (term: string) =>
+    spawnSync('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, HIVE_HOME: hive.home, TERM: term },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const result = reload('xterm');
   assert.equal(result.status, 0, result.stdout);
-  assert.match(result.stdout, /reloading r 1\/2\.\.\./);
-  assert.match(result.stdout, /reloading r 2\/2\.\.\./);
+  assert.ok(result.stdout.includes('\r\x1b[Kreloading r 1/2...'), JSON.stringify(result.stdout));
+  assert.ok(result.stdout.includes('\r\x1b[Kreloading r 2/2...'), JSON.stringify(result.stdout));
   assert.match(result.stdout, /^r\s+1\s+\d+\s+\d+\s+\d+ ms\r?$/m);
+  // A dumb terminal cannot rewrite a line: a plain one each.
+  const dumb = reload('dumb');
+  assert.equal(dumb.status, 0, dumb.stdout);
+  assert.match(dumb.stdout, /^reloading r 1\/2\r?\nreloading r 2\/2\r?$/m);
+  assert.ok(!dumb.stdout.includes('\x1b[K'), JSON.stringify(dumb.stdout));
 });
 
 function hasScript(): boolean {

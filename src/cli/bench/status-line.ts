@@ -1,6 +1,8 @@
+import { rewritesLines } from '../line-in-place.js';
+
 /**
- * Progress of a long bench run: one status line on stderr, rewritten in place, only on a TTY and never with --json,
- * so piped output and JSON stay clean.
+ * Progress of a long bench run: one status line on stderr, rewritten in place, only on a TTY (not a dumb one) and
+ * never with --json, so piped output and JSON stay clean.
  */
 export class StatusLine {
   readonly #stream: NodeJS.WriteStream;
@@ -9,7 +11,8 @@ export class StatusLine {
 
   constructor({ quiet = false, stream = process.stderr }: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}) {
     this.#stream = stream;
-    this.#active = !quiet && stream.isTTY === true;
+    // A dumb terminal cannot rewrite the line: nothing, as piped, rather than a line per update.
+    this.#active = !quiet && rewritesLines(stream);
   }
 
   /** Replaces the line with `text`, cut to the terminal's width. */

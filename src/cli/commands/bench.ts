@@ -1,4 +1,5 @@
 import { HiveError } from '../../errors.js';
+import { namesHelp } from '../../parse-args-message.js';
 import { runAppBench } from '../bench/app-bench.js';
 import { type BenchArgs, benchUsage, parseBenchArgs } from '../bench/bench-args.js';
 import { writeReport } from '../bench/bench-report.js';
@@ -18,7 +19,7 @@ export default async function bench(argv: string[]): Promise<number> {
     args = parseBenchArgs(argv);
   } catch (error) {
     printError(error);
-    process.stderr.write('Run `hive bench --help` for the options.\n');
+    if (!namesHelp(error)) process.stderr.write('Run `hive bench --help` for the options.\n');
     return 2;
   }
   if (args.mode === 'help') {

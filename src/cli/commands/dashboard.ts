@@ -18,7 +18,7 @@ Options:
 
 /** `hive dashboard`: the dashboard over the daemon's snapshots. Starts no daemon; the page says when none runs. */
 export default function dashboard(argv: string[]): Promise<number> {
-  return runCommand('dashboard', usage, async () => {
+  return runCommand('dashboard', async () => {
     const { values } = parseCommand(
       argv,
       { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, app: { type: 'string' } },

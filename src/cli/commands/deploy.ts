@@ -14,7 +14,7 @@ import {
 } from '../../edge/errors.js';
 import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
-import { parseArgsMessage } from '../../parse-args-message.js';
+import { namesHelp, parseArgsMessage } from '../../parse-args-message.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
@@ -101,7 +101,7 @@ export default async function deploy(argv: string[]): Promise<number> {
     printError(error);
     // A HIVE_HOME not safe to ask a daemon in: not bad input, and no flag would help (as for hive edge).
     if (error instanceof HiveError && error.code === 'ERR_HIVE_HOME_UNSAFE') return 1;
-    process.stderr.write('Run `hive deploy --help` for the options.\n');
+    if (!namesHelp(error)) process.stderr.write('Run `hive deploy --help` for the options.\n');
     return 2;
   }
   try {

@@ -10,6 +10,7 @@ import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
 import type { MainInput, SiteInput } from '../../edge/options.js';
 import { HiveError } from '../../errors.js';
+import { namesHelp } from '../../parse-args-message.js';
 import { daemonAppIfAny, readDaemonApp } from '../daemon-app.js';
 
 /**
@@ -53,7 +54,7 @@ export default async function edge(argv: string[]): Promise<number> {
     ) {
       return 1;
     }
-    process.stderr.write('Run `hive edge nginx --help` for the options.\n');
+    if (!namesHelp(error)) process.stderr.write('Run `hive edge nginx --help` for the options.\n');
     return 2;
   }
   if (args.check) {

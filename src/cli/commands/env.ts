@@ -15,7 +15,7 @@ shell cannot assign (not letters, digits and _) is named in a comment line inste
 
 /** `hive env <target>`: asked of the daemon, which holds the app's spec; none is started for it. */
 export default function env(argv: string[]): Promise<number> {
-  return runCommand('env', usage, async () => {
+  return runCommand('env', async () => {
     const { values, positionals } = parseCommand(argv, {}, { command: 'env', min: 1, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -8,7 +8,7 @@ app's, and the daemon's own daemon.log (as pm2 flush). Rotated copies are left a
 
 /** `hive flush [target]`, PM2's `pm2 flush`. */
 export default function flush(argv: string[]): Promise<number> {
-  return runCommand('flush', usage, async () => {
+  return runCommand('flush', async () => {
     const { values, positionals } = parseCommand(argv, {}, { command: 'flush', min: 0, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -12,7 +12,7 @@ existing file (with --pm2: either name) is left alone unless --force. Then: hive
 
 /** `hive init`: a starter config file; never asks the daemon. */
 export default function init(argv: string[]): Promise<number> {
-  return runCommand('init', usage, async () => {
+  return runCommand('init', async () => {
     const flags = { pm2: { type: 'boolean' }, force: { type: 'boolean' } } as const;
     const { values } = parseCommand(argv, flags, { command: 'init', min: 0, max: 0 });
     if (values.help) {

@@ -16,7 +16,7 @@ const PRIMARY_WAIT_MS = 60_000;
 
 /** `hive kill`: returns once the daemon process is gone. */
 export default function kill(argv: string[]): Promise<number> {
-  return runCommand('kill', usage, async () => {
+  return runCommand('kill', async () => {
     const { values } = parseCommand(argv, { force: { type: 'boolean' } }, { command: 'kill', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

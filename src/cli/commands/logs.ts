@@ -317,7 +317,7 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
 
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
 export default function logs(argv: string[]): Promise<number> {
-  return runCommand('logs', usage, async () => {
+  return runCommand('logs', async () => {
     const { timeFormat, rest } = takeTimestamp(argv);
     refusePm2OnlyFlags('logs', rest);
     const { values, positionals } = parseCommand(

@@ -14,7 +14,7 @@ restarts, uptime (of the youngest process: a worker restarted 10 s ago shows 10s
 
 /** `hive ls`: the app table. */
 export default function ls(argv: string[]): Promise<number> {
-  return runCommand('ls', usage, async () => {
+  return runCommand('ls', async () => {
     const { values } = parseCommand(
       argv,
       { pretty: { type: 'boolean' }, sort: { type: 'string' } },

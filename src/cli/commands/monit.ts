@@ -6,6 +6,7 @@ import { useColor } from '../monit/color.js';
 import { MetricHistory } from '../monit/history.js';
 import { renderFrame } from '../monit/render.js';
 import { runLiveView } from '../monit/terminal.js';
+import { trimLineEnd } from '../monit/text.js';
 
 const usage = `Usage: hive monit [name|id] [--interval <ms>] [--once] [--json]
 
@@ -24,7 +25,7 @@ Options:
 
 /** `hive monit`: the terminal live view over the daemon's snapshots, or one frame of it (`--once`, not a terminal). */
 export default function monit(argv: string[]): Promise<number> {
-  return runCommand('monit', usage, async () => {
+  return runCommand('monit', async () => {
     const { values, positionals } = parseCommand(
       argv,
       { interval: { type: 'string' }, once: { type: 'boolean' } },
@@ -64,7 +65,8 @@ export default function monit(argv: string[]): Promise<number> {
     const columns = Number(process.env.COLUMNS);
     const width = process.stdout.columns || (Number.isInteger(columns) && columns > 0 ? columns : 120);
     const lines = renderFrame({ snapshot, selection: {}, history: new MetricHistory(), width, color });
-    process.stdout.write(`${lines.join('\n')}\n`);
+    // Not drawn over a frame, so no padding to keep: a last column's would be trailing spaces in a file or a diff.
+    process.stdout.write(`${lines.map(trimLineEnd).join('\n')}\n`);
     return 0;
   });
 }

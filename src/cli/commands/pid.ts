@@ -9,7 +9,7 @@ not Hive's primary. No target, or all: every app's. A stopped app has none: noth
 
 /** `hive pid [target]`: read from one listing; no daemon is started for it. */
 export default function pid(argv: string[]): Promise<number> {
-  return runCommand('pid', usage, async () => {
+  return runCommand('pid', async () => {
     const { values, positionals } = parseCommand(argv, {}, { command: 'pid', min: 0, max: 1 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

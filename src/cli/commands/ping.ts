@@ -7,7 +7,7 @@ prints \`pong\` and its pid. \`hive version\` asks the same of a running daemon 
 
 /** `hive ping`: the daemon up and answering, as `pm2 ping` (a health check, or the daemon started ahead of time). */
 export default function ping(argv: string[]): Promise<number> {
-  return runCommand('ping', usage, async () => {
+  return runCommand('ping', async () => {
     const { values } = parseCommand(argv, {}, { command: 'ping', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

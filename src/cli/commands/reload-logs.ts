@@ -10,7 +10,7 @@ then compresses). Without it the daemon notices a moved log by itself, within a 
 
 /** `hive reloadLogs`: the moved logs opened again at once, so that a logrotate config written for PM2 loses no line. */
 export default function reloadLogs(argv: string[]): Promise<number> {
-  return runCommand('reload-logs', usage, async () => {
+  return runCommand('reload-logs', async () => {
     const { values } = parseCommand(argv, {}, { command: 'reload-logs', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

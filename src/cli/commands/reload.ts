@@ -4,6 +4,7 @@ import { appTable, slotTable } from '../app-output.js';
 import { isConfigTarget } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
+import { rewritesLines } from '../line-in-place.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
 import type { ConfigReload } from './start.js';
@@ -20,7 +21,7 @@ those it does not have are started, as PM2 starts them (hive start <config>); --
 
 /** `hive reload <name|id|all|config>`: a rolling reload, reported per slot; progress on a terminal. */
 export default function reload(argv: string[]): Promise<number> {
-  return runCommand('reload', usage, async () => {
+  return runCommand('reload', async () => {
     const flags = {
       'update-env': { type: 'boolean', short: 'a' },
       only: { type: 'string', multiple: true },
@@ -39,12 +40,15 @@ export default function reload(argv: string[]): Promise<number> {
     if (values.env && !config) {
       throw new UsageError('--env picks the env_<name> of a config file, not of an app name, id or all');
     }
-    // Progress for people (one line rewritten in place), nothing for scripts.
-    const tty = !values.json && process.stderr.isTTY === true;
-    const onProgress = tty
+    // Progress for people (one line rewritten in place; a line each on a dumb terminal), nothing for scripts.
+    const person = !values.json && process.stderr.isTTY === true;
+    const tty = person && rewritesLines(process.stderr);
+    const onProgress = person
       ? (progress: unknown) => {
           const { app, done, total } = progress as ReloadProgress;
-          process.stderr.write(`\r\x1b[Kreloading ${app} ${done}/${total}...`);
+          process.stderr.write(
+            tty ? `\r\x1b[Kreloading ${app} ${done}/${total}...` : `reloading ${app} ${done}/${total}\n`,
+          );
         }
       : undefined;
     if (tty) process.stderr.write(`reloading ${target}...`);

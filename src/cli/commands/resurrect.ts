@@ -14,7 +14,7 @@ const usage =
 
 /** `hive resurrect`. */
 export default function resurrect(argv: string[]): Promise<number> {
-  return runCommand('resurrect', usage, async () => {
+  return runCommand('resurrect', async () => {
     const { values } = parseCommand(argv, {}, { command: 'resurrect', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -8,6 +8,7 @@ import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
+import { namesHelp } from '../../parse-args-message.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
@@ -40,7 +41,10 @@ export default async function run(argv: string[]): Promise<number> {
     // Refuses a missing script or a directory too (ERR_HIVE_SCRIPT_NOT_FOUND): bad input, exit 2, nothing forked.
     supervisor = new Supervisor(args.supervisor);
   } catch (error) {
-    printFatal(requestedLogFormat(argv), undefined, error, 'Run `hive run --help` for the options.');
+    // In text, an unknown option's message names --help already: no second line. A JSON record keeps its `hint` field.
+    const format = requestedLogFormat(argv);
+    const hint = format === 'text' && namesHelp(error) ? undefined : 'Run `hive run --help` for the options.';
+    printFatal(format, undefined, error, hint);
     return 2;
   }
   const { logFormat } = args;

@@ -38,7 +38,7 @@ interface Kept {
 
 /** `hive save`. */
 export default function save(argv: string[]): Promise<number> {
-  return runCommand('save', usage, async () => {
+  return runCommand('save', async () => {
     const { values } = parseCommand(argv, { force: { type: 'boolean' } }, { command: 'save', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -13,7 +13,7 @@ Prints the pids signalled. --json: { id, name, signal, pids }.`;
 
 /** `hive sendSignal <signal> <name|id>`. */
 export default function sendSignal(argv: string[]): Promise<number> {
-  return runCommand('sendSignal', usage, async () => {
+  return runCommand('sendSignal', async () => {
     const { values, positionals } = parseCommand(argv, {}, { command: 'sendSignal', min: 2, max: 2 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

@@ -190,7 +190,7 @@ export interface StartOr {
  */
 export default function start(argv: string[], command = 'start', startOr?: StartOr): Promise<number> {
   const usageText = startOr?.usage ?? usage;
-  return runCommand(command, usageText, async () => {
+  return runCommand(command, async () => {
     const separator = argv.indexOf('--');
     // `-i -1` and `--node-args --max-old-space-size=512` read as `hive run` reads them.
     const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));

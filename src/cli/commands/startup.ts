@@ -18,7 +18,7 @@ platform argument, is the one platform Hive writes for.
 
 /** `hive startup`: a systemd unit that runs the daemon, resurrected (run `hive save` first), as PM2's unit does. */
 export default function startup(argv: string[]): Promise<number> {
-  return runCommand('startup', usage, async () => {
+  return runCommand('startup', async () => {
     const { values, positionals } = parseCommand(
       argv,
       { remove: { type: 'boolean' } },

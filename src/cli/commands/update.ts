@@ -41,7 +41,7 @@ interface Updated {
 
 /** `hive update`. */
 export default function update(argv: string[]): Promise<number> {
-  return runCommand('update', usage, async () => {
+  return runCommand('update', async () => {
     const { values } = parseCommand(argv, {}, { command: 'update', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

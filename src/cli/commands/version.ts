@@ -6,7 +6,7 @@ const usage = "Usage: hive version [--json]\n\nThis CLI's version and the runnin
 
 /** `hive version`: says clearly when the daemon runs another version. */
 export default function version(argv: string[]): Promise<number> {
-  return runCommand('version', usage, async () => {
+  return runCommand('version', async () => {
     const { values } = parseCommand(argv, {}, { command: 'version', min: 0, max: 0 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);

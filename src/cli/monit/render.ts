@@ -220,14 +220,20 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
       // Its primary does not answer the daemon: the app's figures are stale, as a hung process's are.
       app.primaryUnresponsive ? { text: 'hung', style: 'red' } : { text: app.state, style: stateStyle(app.state) },
       { text: `${app.ready}/${app.size}` },
-      { text: formatNumber(app.reqRate) },
-      // null (`-`): the app counts no HTTP requests (--no-http-metrics), which 0 would pass off as no traffic.
-      { text: formatNumber(app.errorRate), style: (app.errorRate ?? 0) > 0 ? 'red' : undefined },
+      // No process (stopped, or errored with none left): nothing counted, `-` as for a process's CPU, not a rate of 0.
+      // null (`-`) too when the app counts no HTTP requests (--no-http-metrics), which 0 would pass off as no traffic.
+      { text: noProcess(app) ? '-' : formatNumber(app.reqRate) },
+      { text: noProcess(app) ? '-' : formatNumber(app.errorRate), style: (app.errorRate ?? 0) > 0 ? 'red' : undefined },
       // The app's count (`hive ls`'s): its primary's respawns under the daemon too. An older daemon has none.
       { text: formatCount(app.restarts ?? app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
     ],
   }));
   return renderTable(appColumns(nameWidth), body, width, color);
+}
+
+/** Whether the app has no process to count requests of. */
+function noProcess(app: AppSnapshot): boolean {
+  return app.instances.every((i) => i.pid === null);
 }
 
 function instanceTable(
@@ -246,7 +252,7 @@ function instanceTable(
       i.unresponsive ? { text: 'hung', style: 'red' } : { text: i.state, style: stateStyle(i.state) },
       { text: formatNumber(i.cpu === null ? null : Math.round(i.cpu * 10) / 10) },
       { text: formatMiB(i.rss) },
-      { text: formatNumber(round1(i.reqRate)) },
+      { text: i.pid === null ? '-' : formatNumber(round1(i.reqRate)) },
       { text: formatNumber(round1(i.latencyP99)) },
       { text: formatNumber(round1(i.loopDelayP99)) },
       { text: formatFraction(i.elu) },
@@ -256,7 +262,10 @@ function instanceTable(
       // An older daemon's snapshot has no count: `-`, not 0.
       { text: i.upgradedConnections === undefined ? '-' : formatCount(i.upgradedConnections) },
       { text: formatMiB(i.heapUsed) },
-      { text: formatNumber(round1(i.errorRate)), style: (i.errorRate ?? 0) > 0 ? 'red' : undefined },
+      {
+        text: i.pid === null ? '-' : formatNumber(round1(i.errorRate)),
+        style: (i.errorRate ?? 0) > 0 ? 'red' : undefined,
+      },
     ],
   }));
   return renderTable(instanceColumns, body, width, color);

@@ -121,6 +121,15 @@ export function renderLine(segments: readonly Segment[], width: number, color: b
   return `\x1b[7m${out.replaceAll('\x1b[22;27;39m', '\x1b[22;39m')}${' '.repeat(room)}\x1b[0m`;
 }
 
+/**
+ * `line` without the spaces at its end (a last column's padding), its colour sequences kept: for output that is read
+ * or diffed, not drawn over a previous frame.
+ */
+export function trimLineEnd(line: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched
+  return line.replace(/(?: |\x1b\[[0-9;]*m)+$/, (end) => end.replaceAll(' ', ''));
+}
+
 /** Removes SGR colour sequences (for measuring and for tests). */
 export function stripAnsi(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched
