@@ -383,6 +383,8 @@ async function stop(): Promise<void> {
   stopping = true;
   emit({ kind: 'event', type: 'state', state: 'stopping' });
   await Promise.all(slots.map(retire));
+  // Said as the cluster Supervisor says it once its processes are gone: daemon.log's "app stopped" line.
+  emit({ kind: 'event', type: 'state', state: 'stopped' });
   exitOnce();
 }
 
