@@ -17,7 +17,7 @@ import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
 import { residentBytes } from './proc-stat.js';
 import { type NoRestartReason, noRestartReason, RestartPolicy } from './restart-policy.js';
-import { freeInstances, scaleDownOrder } from './scale-slots.js';
+import { freeInstances, type SlotStanding, scaleDownOrder } from './scale-slots.js';
 import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
 import { stickySlot } from './sticky-slot.js';
@@ -472,9 +472,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           throw error;
         }
       } else if (target < from) {
-        // The slots left down for good go first (PM2 deletes a stopped process first), then errored ones: retiring a
-        // live one instead would keep an empty slot, and could leave no process at all.
-        const removed = scaleDownOrder(this.#slots, (slot) => this.#isDown(slot)).slice(0, from - target);
+        // The slots that do not serve go first (PM2 deletes a stopped process first): retiring a serving one instead
+        // would keep an empty slot (one down, errored, or waiting for its crash restart), and could leave none serving.
+        const removed = scaleDownOrder(this.#slots, (slot) => this.#standing(slot)).slice(0, from - target);
         for (const slot of removed) result.removed.push({ instance: slot.instance, pid: slot.worker?.pid ?? null });
         this.#slots = this.#slots.filter((slot) => !removed.includes(slot));
         this.#broadcastSize();
@@ -970,6 +970,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // A slot whose process exited and was left down (autorestart, stopExitCodes): nothing runs in it until a reload.
   #isDown(slot: Slot): boolean {
     return !slot.worker && !slot.restartTimer && !slot.replacing && !slot.errored;
+  }
+
+  // How far the slot is from serving, for a scale down (scaleDownOrder). A process draining on a SIGTERM of its own
+  // serves until its replacement is ready (#handOver).
+  #standing(slot: Slot): SlotStanding {
+    if (this.#isDown(slot)) return 'down';
+    if (slot.errored) return 'errored';
+    if (!slot.worker) return 'restarting';
+    return slot.worker.state === 'ready' || slot.handedOver?.state === 'ready' ? 'serving' : 'starting';
   }
 
   // lastExit tells of a slot left down: once a reload or scale has filled or removed every such slot, it is stale.

@@ -15,7 +15,7 @@ import { pmId } from '../cluster/pm-id.js';
 import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
-import { freeInstances, scaleDownOrder } from '../cluster/scale-slots.js';
+import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
 import { ENV } from '../runtime/protocol.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
@@ -55,6 +55,8 @@ interface Slot {
   child: ChildProcess | undefined;
   // Settles when its process is ready: at once without waitReady. Rejects (WorkerNotReadyError) when it is not in time.
   ready: Promise<void>;
+  // Its process once that is ready (with waitReady, once it said so).
+  readyChild: ChildProcess | undefined;
   policy: RestartPolicy;
   timer: NodeJS.Timeout | undefined;
   removed: boolean;
@@ -128,6 +130,7 @@ function newSlot(instance: number): Slot {
     instance,
     child: undefined,
     ready: Promise.resolve(),
+    readyChild: undefined,
     policy,
     timer: undefined,
     removed: false,
@@ -198,7 +201,9 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   );
   const becameReady = () => {
     readyAt = Date.now();
-    if (slot.child === child) emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
+    if (slot.child !== child) return;
+    slot.readyChild = child;
+    emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
   };
   if (!pid || !options.waitReady) {
     slot.ready = Promise.resolve();
@@ -283,6 +288,14 @@ function refreshState(): void {
 // Left down for good (autorestart, stop exit codes): no process, none coming, not errored.
 function isDown(slot: Slot): boolean {
   return !slot.child && !slot.timer && !slot.replacing && !slot.errored;
+}
+
+// How far the slot is from serving, for a scale down (scaleDownOrder).
+function standing(slot: Slot): SlotStanding {
+  if (isDown(slot)) return 'down';
+  if (slot.errored) return 'errored';
+  if (!slot.child) return 'restarting';
+  return slot.readyChild === slot.child ? 'serving' : 'starting';
 }
 
 // A one-shot job is done when every process has exited and is left down (autorestart, stop exit codes): said as the
@@ -377,6 +390,8 @@ async function stop(): Promise<void> {
   stopping = true;
   emit({ kind: 'event', type: 'state', state: 'stopping' });
   await Promise.all(slots.map(retire));
+  // Said as the cluster Supervisor says it once its processes are gone: daemon.log's "app stopped" line.
+  emit({ kind: 'event', type: 'state', state: 'stopped' });
   exitOnce();
 }
 
@@ -529,9 +544,9 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
           throw error;
         }
       } else {
-        // The processes left down for good go first (PM2 deletes a stopped process first), then errored ones:
-        // retiring a running one instead would keep an empty slot, and could leave none running.
-        const removed = scaleDownOrder(slots, isDown).slice(0, from - target);
+        // The processes that do not serve go first (PM2 deletes a stopped process first): retiring a running one
+        // instead would keep an empty slot (down, errored, or waiting for its restart), and could leave none running.
+        const removed = scaleDownOrder(slots, standing).slice(0, from - target);
         for (const slot of removed) {
           slot.removed = true;
           slots.splice(slots.indexOf(slot), 1);

@@ -7,7 +7,7 @@ import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
 import { formatEvent } from '../cluster/log-format.js';
 import { isStopped, startTimeOf } from '../cluster/proc-stat.js';
-import { RestartPolicy } from '../cluster/restart-policy.js';
+import { RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { markText } from '../cluster/unresponsive-text.js';
@@ -60,9 +60,17 @@ const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
 // generation keeps its memory small under a flood (Node 24's default young generation alone took it near 300 MiB).
 // Only that primary: a cluster-mode one would hand its flags down to the app's workers.
 const FORK_PRIMARY_FLAGS = ['--max-semi-space-size=4'];
-// A primary that dies before this uptime counts as a crash in a row; after 10 such, the app is errored.
-const MIN_UPTIME = 5_000;
-const MAX_CRASHES = 10;
+// How a primary that dies is respawned: the worker's restart policy (cluster/restart-policy.ts), so that its backoff
+// starts over only after BACKOFF_RESET_UPTIME (30 s, PM2's) up, as a worker's does; one that died every few seconds was
+// respawned after 100 ms forever. A primary that dies before 5 s up counts as a crash in a row; after 10 such, the app
+// is errored.
+const PRIMARY_RESPAWN: RestartPolicyOptions = {
+  restartDelay: 0,
+  expBackoffRestartDelay: 100,
+  maxRestartDelay: 15_000,
+  maxRestarts: 10,
+  minUptime: 5_000,
+};
 // The first delay before a resurrect tries a failed start again, unless the app sets its own restart delays: at boot,
 // what the app waits for (a database, a network mount) takes seconds to come up, and its 10 tries then span about 80 s
 // (x1.5 per try, up to 15 s apart) rather than the 11 s of a crash restart's 100 ms.
@@ -196,7 +204,7 @@ export class ManagedApp {
   #primaryRestarts = 0;
   // The current primary was sent the counts (#sendCounts).
   #countsSent = false;
-  #crashes = 0;
+  readonly #respawnPolicy = new RestartPolicy(PRIMARY_RESPAWN);
   // Set by a start that retries (a resurrect's) until the app is online once: how its failed starts are tried again.
   #startRetry: RestartPolicy | undefined;
   #respawnTimer: NodeJS.Timeout | undefined;
@@ -518,7 +526,7 @@ export class ManagedApp {
     this.#stoppedByUser = false;
     if (this.#primary) return;
     this.#wanted = 'online';
-    this.#crashes = 0;
+    this.#respawnPolicy.reset();
     this.#lastError = null;
     this.#respawning = false;
     // A try the last start or crash scheduled is this start's business now (a reload during a resurrect's tries).
@@ -1272,13 +1280,12 @@ export class ManagedApp {
       return;
     }
     // Counted after the retries of a start: those have their own limit, and do not count as crashes once it is online.
-    // A start that fails is a crash in a row however long it took (a listen timeout can outlast MIN_UPTIME).
-    const uptime = Date.now() - this.#startedAt;
-    this.#crashes = uptime < MIN_UPTIME || starting ? this.#crashes + 1 : 1;
+    // A start that fails is a crash in a row however long it took (a listen timeout can outlast minUptime).
+    const respawn = this.#respawnPolicy.onCrash(starting ? 0 : Date.now() - this.#startedAt);
     // A command's start fails at once, with its answer; a respawned primary that fails its start is one more crash in
     // a row (what it needs may be coming back too), and a resurrect's tries are over when `retry` is left.
     const failed = retry !== undefined || (starting && !this.#respawning);
-    if (failed || spawnFailed || this.#crashes > MAX_CRASHES) {
+    if (failed || spawnFailed || respawn.action === 'errored') {
       if (retry) this.#log(`${this.name}: did not start in ${retry.attempt} tries; errored`);
       this.#event('primary', `${died}; not restarted, the app is errored`);
       this.#startRetry = undefined;
@@ -1291,9 +1298,8 @@ export class ManagedApp {
       return;
     }
     // A primary that dies while online (killed, OOM) comes back, with backoff when it keeps dying.
-    const delay = Math.min(100 * 1.5 ** (this.#crashes - 1), 15_000);
-    this.#event('primary', `${died}; restarting it in ${Math.round(delay)} ms`);
-    this.#respawnAfter(delay);
+    this.#event('primary', `${died}; restarting it in ${respawn.delay} ms`);
+    this.#respawnAfter(respawn.delay);
   }
 
   // A cluster primary's workers leave when its IPC channel closes, but one whose loop is blocked stays, maybe on the
