@@ -26,13 +26,15 @@ const DAEMON_SOURCES: EnvSources = { env: "from the app's env", shellEnv: "from 
  * reloaded) in, as a bad --threads is refused: its first pool() would throw, a crash loop rather than a refused
  * command. `spec` is the app as it will run: the CLI checks what it knows before asking the daemon (exit 2, nothing
  * done), and the daemon, which alone knows which environment an app keeps, checks every start, restart and reload
- * that gives one before it stops or replaces anything. A fork-mode program's runtime has no shared pool to size.
+ * that gives one before it stops or replaces anything. A fork-mode app run by Hive's Node (`fork.hiveNode`: a .js/.ts
+ * script, `-x` or `--interpreter node`) is checked too, since it may import hive/runtime and size its pool(); any
+ * other program (python3, a binary, a Node the user named) is its own business.
  */
 export function checkAppPoolThreads(
   spec: AppEnvSpec & Pick<AppSpec, 'name' | 'fork'>,
   sources: EnvSources = DAEMON_SOURCES,
 ): void {
-  if (spec.fork) return;
+  if (spec.fork !== undefined && spec.fork.hiveNode === undefined) return;
   const source = Object.hasOwn(spec.env, POOL_THREADS_ENV) ? sources.env : sources.shellEnv;
   try {
     checkPoolThreadsEnv(appEnvironment(spec)[POOL_THREADS_ENV], source);

@@ -46,23 +46,35 @@ function isPreload(specifier: string | undefined, preload: string): boolean {
 }
 
 /**
+ * Node flags that make node run something other than the script it is given: code of its own (`-e`, `--eval`, `-p`,
+ * `--print`, `-pe`), the test runner (`--test` and its `--test-*` options; with `--test-isolation=none` the test file's
+ * own process has them, and a child would run the pool's entry as a test file, its report in the parent's output), a
+ * watcher that runs the script in a child of its own (`--watch`, `--watch-path`...), a syntax check (`-c`, `--check`),
+ * the REPL (`-i`, `--interactive`). Matched on the flag's name, before any `=`.
+ */
+const RUNS_SOMETHING_ELSE =
+  /^(?:-e|--eval|-p|--print|-pe|-ep|--test|--test-[\w-]+|--experimental-test-(?:coverage|isolation)|--watch|--watch-[\w-]+|-c|--check|-i|--interactive)$/;
+
+/**
  * The flags of a child process under `isolation: 'process'` when the pool is given no `execArgv`: the
- * {@link inheritedExecArgv} ones (all of the parent's when none is dropped), without the code of a `node -e` or
- * `node -p` parent (`-e`, `--eval`, `-p`, `--print`, `-pe`), which the child would run instead of the pool's entry: that
- * code starts a pool in turn, and so on, a child per level. A thread runs its own entry whatever these say.
+ * {@link inheritedExecArgv} ones (all of the parent's when none is dropped), without those that say what the parent
+ * runs ({@link RUNS_SOMETHING_ELSE}), which the child would run instead of the pool's entry, or around it: the code of
+ * a `node -e` parent starts a pool in turn, and so on, a child per level. A thread runs its own entry whatever these
+ * say.
  */
 export function childExecArgv(): string[] {
   const flags = inheritedExecArgv() ?? process.execArgv;
   const kept: string[] = [];
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i]!;
-    if (/^(?:--eval|--print)=/.test(flag)) continue;
-    if (/^(?:-e|--eval|-p|--print|-pe|-ep)$/.test(flag)) {
-      // With its code, when it is the next entry.
-      if (flags[i + 1] !== undefined && !flags[i + 1]!.startsWith('-')) i++;
+    const equals = flag.indexOf('=');
+    if (!RUNS_SOMETHING_ELSE.test(equals === -1 ? flag : flag.slice(0, equals))) {
+      kept.push(flag);
       continue;
     }
-    kept.push(flag);
+    // With its value (`-e <code>`, `--test-reporter spec`), when it is the next entry: execArgv ends before the
+    // script, so an entry that is not a flag is the value of the one before it.
+    if (equals === -1 && flags[i + 1] !== undefined && !flags[i + 1]!.startsWith('-')) i++;
   }
   return kept;
 }
