@@ -32,7 +32,14 @@ const MAX_SPAWNS = 3;
  * command fails with {@link DaemonTimeoutError} rather than hang.
  */
 export const QUICK_REQUEST_TIMEOUT = 5_000;
-const quickCommands = new Set(['ping', 'ls', 'describe', 'env', 'snapshot', 'save', 'flush', 'reloadLogs']);
+const quickCommands = new Set(['ping', 'ls', 'describe', 'env', 'snapshot', 'save', 'flush']);
+
+/**
+ * The bound of `reloadLogs`, which answers once the moved files have every line written before: their ends wait for
+ * the disk, which a gzip of a large rotated copy may keep busy for longer than {@link QUICK_REQUEST_TIMEOUT}, and
+ * logrotate's `postrotate` would see a failure for a reload that did happen.
+ */
+export const RELOAD_LOGS_TIMEOUT = 60_000;
 
 /**
  * The default bound of a request, in ms, or undefined for none: start, stop, restart, reload, delete, scale,
@@ -40,6 +47,7 @@ const quickCommands = new Set(['ping', 'ls', 'describe', 'env', 'snapshot', 'sav
  * timeouts (kill timeout, ready timeout), so the client does not cut them off.
  */
 export function requestTimeout(cmd: string): number | undefined {
+  if (cmd === 'reloadLogs') return RELOAD_LOGS_TIMEOUT;
   return quickCommands.has(cmd) ? QUICK_REQUEST_TIMEOUT : undefined;
 }
 

@@ -1,12 +1,16 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { resolveInstances } from '../cluster/instances.js';
+import { instanceLogPath } from './instance-log-path.js';
 import type { AppSpec } from './protocol.js';
 
 /**
  * The warnings a start deserves for the app's own log paths (`outFile`, `errorFile`, `logFile`) the daemon cannot
  * write, each naming the key and the file: the app starts all the same and the file is tried again every second
  * (app-logs.ts), but a `hive start` that said nothing left the user with an app `online` and no log anywhere but a
- * line in daemon.log (PM2's own users asked for it to be said: Unitech/pm2#1094, #1524).
+ * line in daemon.log (PM2's own users asked for it to be said: Unitech/pm2#1094, #1524). With `mergeLogs: false` the
+ * files checked are those the instances the app starts with write (`out-0.log`, `out-1.log`), not the path they are
+ * named from, which only the primary's own rare lines go to.
  */
 export function logPathWarnings(spec: AppSpec): string[] {
   const paths = [
@@ -14,12 +18,26 @@ export function logPathWarnings(spec: AppSpec): string[] {
     ['errorFile', spec.errorFile],
     ['logFile', typeof spec.logFile === 'string' ? spec.logFile : undefined],
   ] as const;
-  return paths.flatMap(([key, file]) => {
-    const problem = file === undefined ? undefined : logPathProblem(file);
-    return problem === undefined
-      ? []
-      : [`${key} ${file} cannot be written (${problem}): the app's lines for it are dropped until it can be`];
+  const instances = spec.mergeLogs === false ? startInstances(spec) : 0;
+  return paths.flatMap(([key, base]) => {
+    if (base === undefined) return [];
+    const files = instances > 0 ? Array.from({ length: instances }, (_, i) => instanceLogPath(base, i)) : [base];
+    return files.flatMap((file) => {
+      const problem = logPathProblem(file);
+      return problem === undefined
+        ? []
+        : [`${key} ${file} cannot be written (${problem}): the app's lines for it are dropped until it can be`];
+    });
   });
+}
+
+// The instances an app starts with (numbered from 0), or 0 when its count does not read (its start fails on it).
+function startInstances(spec: AppSpec): number {
+  try {
+    return resolveInstances(spec.instances);
+  } catch {
+    return 0;
+  }
 }
 
 /**

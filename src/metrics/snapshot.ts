@@ -59,8 +59,11 @@ export interface InstanceSnapshot {
    * count, which 0 would pass off as no open WebSocket).
    */
   upgradedConnections?: number;
-  /** Responses by status class [1xx..5xx] since the primary started (summed over the slot's processes). */
-  classes: [number, number, number, number, number];
+  /**
+   * Responses by status class [1xx..5xx] since the primary started (summed over the slot's processes); null when the
+   * app counts no HTTP requests (`--no-http-metrics`), as `reqRate` is: five zeros would pass off as no traffic.
+   */
+  classes: [number, number, number, number, number] | null;
   restarts: number;
   /** How the slot's last process ended (epoch ms, exit code or signal); null while none has. */
   lastExit: SlotExit | null;
@@ -285,7 +288,7 @@ export class AppSnapshotCollector {
         latencyP99: http?.latencyP99 ?? null,
         inFlight: !counted ? null : (m?.inFlight ?? 0),
         upgradedConnections: counted ? (m?.upgradedConnections ?? 0) : undefined,
-        classes: m ? [...m.classes] : [0, 0, 0, 0, 0],
+        classes: !counted ? null : m ? [...m.classes] : [0, 0, 0, 0, 0],
         restarts: restarts.get(instance) ?? 0,
         lastExit: this.#lastExits.get(instance) ?? null,
         pools: (latest?.pools ?? []).map(

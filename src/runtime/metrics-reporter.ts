@@ -21,10 +21,11 @@ function loopDelay(ns: number): number {
 
 /**
  * Sends the primary a {@link MetricsReport} every `intervalMs`: process CPU and memory, event-loop utilization and
- * delay, HTTP request counts, open and upgraded connections (unless `countHttp` is false), shared pools' stats. Everything is read once per report from counters node keeps anyway
- * (cpuUsage, eventLoopUtilization, a native delay histogram), so the cost does not grow with traffic except for the
- * HTTP counter's one bump per request. The timer is unref'd: reporting never keeps a process alive.
- * With a `sampler`, each report also carries the interval's sampled requests.
+ * delay, HTTP request counts, open and upgraded connections (unless `countHttp` is false), shared pools' stats.
+ * Everything is read once per report from counters node keeps anyway (cpuUsage, eventLoopUtilization, a native delay
+ * histogram), so the cost does not grow with traffic except for the HTTP counter's one bump per request. The timer
+ * is unref'd: reporting never keeps a process alive. With a `sampler`, each report also carries the interval's sampled
+ * requests.
  */
 export function startMetricsReporter(
   state: RuntimeState,

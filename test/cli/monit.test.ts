@@ -104,7 +104,9 @@ test('hive monit --once: one frame with the app and its 2 instance rows; --json 
 
   const sent = await load(40);
   const served = (s: HiveSnapshot) =>
-    s.apps.find((a) => a.name === 'api')!.instances.reduce((sum, i) => sum + i.classes.reduce((a, b) => a + b, 0), 0);
+    s.apps
+      .find((a) => a.name === 'api')!
+      .instances.reduce((sum, i) => sum + (i.classes ?? []).reduce((a, b) => a + b, 0), 0);
   const snapshot = await waitFor(
     async () => {
       const s = await hive.json<HiveSnapshot>(['monit', '--once']);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../cluster/helpers.js';
 import { daemonFixture, tempHome } from './helpers.js';
 
 const hive = tempHome();
@@ -30,4 +31,32 @@ test('hive start warns of a log path it cannot write, naming the key and the fil
   assert.match(warnings[1]!, /^hive start: warning: logFile \S+\/a-folder cannot be written \(it is a folder\)/);
   const [app] = await hive.json<{ status: string }[]>(['ls']);
   assert.equal(app?.status, 'online');
+});
+
+// With `mergeLogs: false` the instances write `<stem>-<n>.log`, not the path given: those are the files checked. The
+// path given a folder warned of a file no instance writes, and an instance's file a folder went unsaid.
+test('hive start with mergeLogs: false checks the files the instances write, not the path they are named from', async () => {
+  const dir = join(hive.dir, 'per-instance');
+  mkdirSync(dir);
+  const out = join(dir, 'out.log');
+  mkdirSync(out);
+  const err = join(dir, 'err.log');
+  mkdirSync(join(dir, 'err-1.log'));
+  const port = await freePort();
+  const app = join(dir, 'api.js');
+  writeFileSync(app, "require('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT);\n");
+  const config = join(dir, 'ecosystem.config.cjs');
+  writeFileSync(
+    config,
+    `module.exports = { apps: [{ name: 'split', script: ${JSON.stringify(app)}, instances: 2, exec_mode: 'cluster', merge_logs: false, out_file: ${JSON.stringify(out)}, error_file: ${JSON.stringify(err)}, env: { PORT: '${port}' } }] };\n`,
+  );
+  const result = await hive.run(['start', config]);
+  assert.equal(result.code, 0, result.stderr);
+  const warnings = result.stderr.split('\n').filter((line) => line.startsWith('hive start: warning: '));
+  assert.equal(warnings.length, 1, result.stderr);
+  assert.match(
+    warnings[0]!,
+    /^hive start: warning: errorFile \S+\/per-instance\/err-1\.log cannot be written \(it is a folder\)/,
+  );
+  await hive.json(['delete', 'split']);
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { QUICK_REQUEST_TIMEOUT, requestTimeout } from '../../dist/daemon/client.js';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
@@ -28,4 +29,11 @@ test('hive reloadLogs opens a moved log again at its path at once, and the next 
   assert.equal(readFileSync(`${out}.1`, 'utf8'), '[tick:0] started\n');
   // Nothing moved since: nothing to reopen.
   assert.deepEqual(await hive.json(['reloadLogs']), { reopened: [] });
+});
+
+// It answers once the moved files' ends are written, which a disk busy with the gzip of a large rotated copy can make
+// longer than the quick commands' bound: `postrotate` would fail for a reload that happened.
+test('hive reloadLogs waits for the moved files longer than a quick command does', () => {
+  const timeout = requestTimeout('reloadLogs');
+  assert.ok(timeout !== undefined && timeout > QUICK_REQUEST_TIMEOUT, `reloadLogs bound: ${timeout}`);
 });

@@ -124,6 +124,8 @@ test('--no-http-metrics: no subscriber on the HTTP channels, no http_* series, `
   assert.equal(shown?.instances.length, 2);
   for (const i of shown?.instances ?? []) {
     assert.deepEqual([i.reqRate, i.errorRate, i.latencyP50, i.latencyP99, i.inFlight], [null, null, null, null, null]);
+    // Nor the responses by status class: five zeros would pass off as no traffic.
+    assert.equal(i.classes, null, 'classes');
     // Not counted either (no http_upgraded_connections in /metrics): absent, shown `-`, not 0 open WebSockets.
     assert.equal(i.upgradedConnections, undefined, 'upgradedConnections');
     assert.ok((i.rss ?? 0) > 0, 'rss is reported');

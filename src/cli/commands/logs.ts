@@ -424,18 +424,28 @@ export default function logs(argv: string[]): Promise<number> {
       await reopen(file);
       const handle = file.handle;
       if (!handle) return [];
-      // Counted in bytes as read, not re-encoded from text (a file may end inside a character).
-      const size = (await handle.stat()).size;
-      const end = values.follow ? await afterLastNewline(handle, size) : size;
-      const start = count === undefined ? 0 : await lastLinesStart(handle, end, count);
-      const text = (await readRange(handle, start, end)).toString('utf8');
-      if (values.follow) {
-        file.partial = await readRange(handle, end, size);
-        await skipTo(file, size);
-      } else await handle.close();
-      const all = text.split('\n');
-      if (all.at(-1) === '') all.pop();
-      return all;
+      // Kept open only to follow the file, once read: a failed read closes it as the end of the reading does.
+      let following = false;
+      try {
+        // Counted in bytes as read, not re-encoded from text (a file may end inside a character).
+        const size = (await handle.stat()).size;
+        const end = values.follow ? await afterLastNewline(handle, size) : size;
+        const start = count === undefined ? 0 : await lastLinesStart(handle, end, count);
+        const text = (await readRange(handle, start, end)).toString('utf8');
+        if (values.follow) {
+          file.partial = await readRange(handle, end, size);
+          await skipTo(file, size);
+          following = true;
+        }
+        const all = text.split('\n');
+        if (all.at(-1) === '') all.pop();
+        return all;
+      } finally {
+        if (!following) {
+          if (file.handle === handle) file.handle = undefined;
+          await handle.close().catch(() => {});
+        }
+      }
     };
     // The last lines about the apps, as many as of each app file.
     const daemonLines = daemon

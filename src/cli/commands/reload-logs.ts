@@ -5,7 +5,7 @@ const usage = `Usage: hive reloadLogs [--json]
 
 PM2's \`pm2 reloadLogs\`, which a logrotate \`postrotate\` runs: the daemon opens a new file at the path of each app
 log that was moved or removed, now, and answers once the lines written before are in the moved file (which logrotate
-then compresses). Without it the daemon notices a moved log by itself, within a second of the next line, and
+then compresses), waiting up to 60 s for that. Without it the daemon notices a moved log by itself, within a second of the next line, and
 \`copytruncate\` needs nothing. Prints the files opened again; it starts no daemon.`;
 
 /** `hive reloadLogs`: the moved logs opened again at once, so that a logrotate config written for PM2 loses no line. */
