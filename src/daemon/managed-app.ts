@@ -1433,8 +1433,9 @@ export class ManagedApp {
       state: this.#status,
       size: this.#primary ? Math.max(this.#size, ready) : 0,
       ready,
-      reqRate: 0,
-      errorRate: 0,
+      // Not counted here, as under --no-http-metrics: null (`-` in the views), which 0 would pass off as no traffic.
+      reqRate: null,
+      errorRate: null,
       restarts: this.#restarts,
       instances,
       events: [...this.#events],
@@ -1501,7 +1502,9 @@ export class ManagedApp {
 }
 
 // A slot as the live views show it when no per-request metrics come from it: a fork-mode process, a cluster worker as
-// the primary's events left it, or a slot with no live process. `overrides` sets what the daemon does know.
+// the primary's events left it, or a slot with no live process. Its HTTP figures are not counted, as under
+// --no-http-metrics (null, `upgradedConnections` absent): zeros would pass off as no traffic. `overrides` sets what
+// the daemon does know.
 function emptyInstance(
   instance: number,
   pid: number | null,
@@ -1520,13 +1523,12 @@ function emptyInstance(
     elu: null,
     loopDelayP50: null,
     loopDelayP99: null,
-    reqRate: 0,
-    errorRate: 0,
+    reqRate: null,
+    errorRate: null,
     latencyP50: null,
     latencyP99: null,
-    inFlight: 0,
-    upgradedConnections: 0,
-    classes: [0, 0, 0, 0, 0],
+    inFlight: null,
+    classes: null,
     restarts: 0,
     lastExit: null,
     pools: [],

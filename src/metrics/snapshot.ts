@@ -44,8 +44,9 @@ export interface InstanceSnapshot {
   loopDelayP99: number | null;
   /**
    * Responses per second over the newest report's interval; null when the app counts no HTTP requests
-   * (`--no-http-metrics`): not counted, which 0 would pass off as no traffic. The same null in `errorRate`,
-   * `latencyP50`, `latencyP99` and `inFlight` then.
+   * (`--no-http-metrics`), or when nothing counts them (under the daemon, a fork-mode app's slot, or a slot shown from
+   * what the daemon knows): not counted, which 0 would pass off as no traffic. The same null in `errorRate`,
+   * `latencyP50`, `latencyP99`, `inFlight` and `classes` then, and no `upgradedConnections`.
    */
   reqRate: number | null;
   /** 5xx responses and aborted requests per second over the same interval. */
@@ -120,7 +121,7 @@ export interface AppSnapshot {
   /** Slots asked for, and workers ready now. */
   size: number;
   ready: number;
-  /** Sums over the instances; null when the app counts no HTTP requests (`--no-http-metrics`). */
+  /** Sums over the instances; null when they count no HTTP requests (`--no-http-metrics`, a fork-mode app). */
   reqRate: number | null;
   errorRate: number | null;
   /**

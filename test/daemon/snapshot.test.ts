@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { request } from 'undici';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
-import type { AppSnapshot } from '../../dist/metrics/snapshot.js';
+import type { AppSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 import { freePort } from '../cluster/helpers.js';
 import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
 
@@ -16,6 +16,15 @@ const workerPids = (app: App) =>
     .filter((p) => p.role === 'worker')
     .map((p) => p.pid)
     .sort();
+
+function assertNotCounted(instance: InstanceSnapshot): void {
+  const { reqRate, errorRate, latencyP50, latencyP99, inFlight, classes } = instance;
+  assert.deepEqual(
+    [reqRate, errorRate, latencyP50, latencyP99, inFlight, classes],
+    [null, null, null, null, null, null],
+  );
+  assert.equal('upgradedConnections' in instance, false);
+}
 
 test('the daemon snapshots every app: cluster apps from their primary, fork-mode apps from what it knows', async () => {
   const source = daemonSnapshotSource({ paths: hivePaths({ HIVE_HOME: hive.home }) });
@@ -44,6 +53,10 @@ test('the daemon snapshots every app: cluster apps from their primary, fork-mode
   assert.deepEqual([ticker.instances[0]!.pid], workerPids(await hive.json<App>(['describe', 'ticker'])));
   assert.ok(ticker.instances[0]!.rss === null || ticker.instances[0]!.rss > 0);
   assert.ok(ticker.events.some((e) => e.type === 'state' && e.text === 'app online'));
+  // A fork-mode process sends no per-request metrics: not counted (null, `-` in the views), as under
+  // --no-http-metrics, not zeros that would pass off as no traffic.
+  assert.deepEqual([ticker.reqRate, ticker.errorRate], [null, null]);
+  assertNotCounted(ticker.instances[0]!);
 
   // Traffic shows up in the next worker reports (about once a second).
   for (let i = 0; i < 10; i++) await (await request(`http://127.0.0.1:${port}/`)).body.text();
@@ -80,6 +93,9 @@ test('the daemon snapshots every app: cluster apps from their primary, fork-mode
     const known = (await source.snapshot()).apps.find((a) => a.name === 'web')!;
     assert.deepEqual([known.state, known.ready], ['online', 2]);
     assert.deepEqual(known.instances.map((i) => i.pid).sort(), workerPids(described));
+    // No per-request metrics from the daemon: not counted, though the workers did count some.
+    assert.deepEqual([known.reqRate, known.errorRate], [null, null]);
+    for (const instance of known.instances) assertNotCounted(instance);
     // The events the daemon read from the primary's output.
     assert.ok(known.events.some((e) => e.type === 'state' && e.text === 'app online'));
   } finally {
