@@ -9,8 +9,10 @@ import type { AppSpec } from './protocol.js';
  * write, each naming the key and the file: the app starts all the same and the file is tried again every second
  * (app-logs.ts), but a `hive start` that said nothing left the user with an app `online` and no log anywhere but a
  * line in daemon.log (PM2's own users asked for it to be said: Unitech/pm2#1094, #1524). With `mergeLogs: false` the
- * files checked are those the instances the app starts with write (`out-0.log`, `out-1.log`), not the path they are
- * named from, which only the primary's own rare lines go to.
+ * files checked are those the instances the app starts with write (`out-0.log`, `out-1.log`), and the path they are
+ * named from, which the primary's own rare lines (a Node warning, a crash summary) go to: its warning says so, as
+ * the app's lines are not lost there. A path given no suffix (`/dev/null`, `app.txt`) is every instance's and the
+ * primary's: said once, as the app's.
  */
 export function logPathWarnings(spec: AppSpec): string[] {
   const paths = [
@@ -21,14 +23,20 @@ export function logPathWarnings(spec: AppSpec): string[] {
   const instances = spec.mergeLogs === false ? startInstances(spec) : 0;
   return paths.flatMap(([key, base]) => {
     if (base === undefined) return [];
-    const files = instances > 0 ? Array.from({ length: instances }, (_, i) => instanceLogPath(base, i)) : [base];
-    return files.flatMap((file) => {
-      const problem = logPathProblem(file);
-      return problem === undefined
-        ? []
-        : [`${key} ${file} cannot be written (${problem}): the app's lines for it are dropped until it can be`];
-    });
+    const files = new Set(Array.from({ length: instances }, (_, i) => instanceLogPath(base, i)));
+    const warnings = [...files].flatMap((file) => warning(key, file, "the app's lines"));
+    return files.has(base)
+      ? warnings
+      : [...warnings, ...warning(key, base, files.size > 0 ? "the primary's own lines" : "the app's lines")];
   });
+}
+
+// The warning for one file, if the daemon cannot write it: whose lines are lost there.
+function warning(key: string, file: string, lines: string): string[] {
+  const problem = logPathProblem(file);
+  return problem === undefined
+    ? []
+    : [`${key} ${file} cannot be written (${problem}): ${lines} for it are dropped until it can be`];
 }
 
 // The instances an app starts with (numbered from 0), or 0 when its count does not read (its start fails on it).

@@ -33,9 +33,9 @@ test('hive start warns of a log path it cannot write, naming the key and the fil
   assert.equal(app?.status, 'online');
 });
 
-// With `mergeLogs: false` the instances write `<stem>-<n>.log`, not the path given: those are the files checked. The
-// path given a folder warned of a file no instance writes, and an instance's file a folder went unsaid.
-test('hive start with mergeLogs: false checks the files the instances write, not the path they are named from', async () => {
+// With `mergeLogs: false` the instances write `<stem>-<n>.log`: those are the files checked (an instance's file a
+// folder went unsaid). The path given is checked too, for the primary's own rare lines that go there, and said so.
+test("hive start with mergeLogs: false checks the files the instances write, and the primary's own", async () => {
   const dir = join(hive.dir, 'per-instance');
   mkdirSync(dir);
   const out = join(dir, 'out.log');
@@ -53,10 +53,14 @@ test('hive start with mergeLogs: false checks the files the instances write, not
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 0, result.stderr);
   const warnings = result.stderr.split('\n').filter((line) => line.startsWith('hive start: warning: '));
-  assert.equal(warnings.length, 1, result.stderr);
+  assert.equal(warnings.length, 2, result.stderr);
   assert.match(
     warnings[0]!,
-    /^hive start: warning: errorFile \S+\/per-instance\/err-1\.log cannot be written \(it is a folder\)/,
+    /^hive start: warning: outFile \S+\/per-instance\/out\.log cannot be written \(it is a folder\): the primary's own lines for it are dropped/,
+  );
+  assert.match(
+    warnings[1]!,
+    /^hive start: warning: errorFile \S+\/per-instance\/err-1\.log cannot be written \(it is a folder\): the app's lines for it are dropped/,
   );
   await hive.json(['delete', 'split']);
 });
