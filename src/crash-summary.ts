@@ -64,9 +64,9 @@ export function summarizeCrash(stderr: string): CrashSummary | undefined {
 
 /**
  * The index of the error's first line: the first line after the source excerpt's `^` caret, else the last line that
- * reads like an error's first (not a stack frame; nested errors of a report are indented, so they do not match). Without
- * Node's footer that last line is only taken when it is V8's fatal error: an `Error: retrying` the app logged before
- * it was killed is no crash report.
+ * reads like an error's first (not a stack frame; nested errors of a report are indented, so they do not match).
+ * Without Node's footer that last line is only taken when it is V8's fatal error: an `Error: retrying` the app logged
+ * before it was killed is no crash report.
  */
 function reportStart(lines: string[], begin: number, end: number, reported: boolean): number | undefined {
   for (let i = end - 1; i >= begin; i--) {

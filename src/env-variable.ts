@@ -42,7 +42,9 @@ export function envVariableProblem(name: string, value?: unknown): string | unde
   return undefined;
 }
 
-/** `name` as the last part of a key path: `.API_KEY`, or `[""]` / `["A\u0000B"]` when it could not be read after a dot. */
+/**
+ * `name` as the last part of a key path: `.API_KEY`, or `[""]` / `["A\u0000B"]` when it could not be read after a dot.
+ */
 export function envKeySuffix(name: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for.
   return name === '' || /[\u0000-\u001f\u007f]/.test(name) ? `[${JSON.stringify(name)}]` : `.${name}`;

@@ -31,8 +31,8 @@ export function renderTable(
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-// `hive ls` on a narrow terminal, as PM2's `pm2 ls` (names cut to the 16 columns of its minimal layout, then the columns
-// its condensed and minimal layouts leave out, down to its id, name, status, cpu and memory), then cut further.
+// `hive ls` on a narrow terminal, as PM2's `pm2 ls` (names cut to the 16 columns of its minimal layout, then the
+// columns its condensed and minimal layouts leave out, down to its id, name, status, cpu and memory), then cut further.
 const APP_TABLE_FIT: FitStep[] = [
   { cut: 'name', to: 16 },
   { cut: 'namespace', to: 9 },

@@ -5,7 +5,9 @@ import type { AppInfo } from '../daemon/protocol.js';
 import { withDaemon } from './daemon-command.js';
 import { onlyNames, pickApps } from './only-apps.js';
 
-/** A target names a config file when it has a config file's name and the file is there: an app may be named like one. */
+/**
+ * A target names a config file when it has a config file's name and the file is there: an app may be named like one.
+ */
 export function isConfigTarget(target: string): boolean {
   return isConfigFile(target) && existsSync(target);
 }

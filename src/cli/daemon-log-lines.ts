@@ -1,11 +1,11 @@
 import { APP_NAME_PATTERN } from '../daemon/app-name.js';
 
 // A daemon.log line about an app, as the daemon writes it (src/daemon/daemon.ts, managed-app.ts, app-table.ts): its
-// ISO time, then `<app>: `. The daemon's own lines (its start and exit, `uncaught exception: `, `unhandled rejection: `,
-// `<request> failed: `) are worded so that they never start with an app name and a colon: what matches here is an
-// app's, whatever the app is called. An older daemon wrote `resurrect: <app>: ` for a saved app that failed to come
-// back, read so still; but `resurrect: warning: ` is the warning of an app named resurrect (the one word an app's line
-// has before a colon), an old line of a saved app named warning aside.
+// ISO time, then `<app>: `. The daemon's own lines (its start and exit, `uncaught exception: `,
+// `unhandled rejection: `, `<request> failed: `) are worded so that they never start with an app name and a colon: what
+// matches here is an app's, whatever the app is called. An older daemon wrote `resurrect: <app>: ` for a saved app that
+// failed to come back, read so still; but `resurrect: warning: ` is the warning of an app named resurrect (the one word
+// an app's line has before a colon), an old line of a saved app named warning aside.
 const appLine = new RegExp(
   `^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) (?:resurrect: (?!warning: ))?(${APP_NAME_PATTERN.source.slice(1, -1)}): `,
 );

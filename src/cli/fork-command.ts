@@ -114,9 +114,9 @@ export class CommandLineScriptError extends ScriptNotFoundError {
 /**
  * Throws a ScriptNotFoundError when an app's script is not there to run: a file against `cwd`, or for a fork-mode app
  * (`fork`, from forkCommand) run as a program itself, a bare name of a program on PATH, as PM2 falls back to one
- * (`which`, resolveAppAttributes). A script that node or an interpreter runs is a file, whatever its name: node does not
- * look `wrker.js` up on PATH, and the app would crash-loop with MODULE_NOT_FOUND. Made before the daemon adds the app:
- * the `hive run` primary would make it again, but only once the app is added.
+ * (`which`, resolveAppAttributes). A script that node or an interpreter runs is a file, whatever its name: node does
+ * not look `wrker.js` up on PATH, and the app would crash-loop with MODULE_NOT_FOUND. Made before the daemon adds the
+ * app: the `hive run` primary would make it again, but only once the app is added.
  */
 export function assertAppScript(script: string, cwd: string, fork: { command: string } | undefined): void {
   // forkCommand leaves a bare name as it is only when no file of that name is in `cwd`, for PATH to find.

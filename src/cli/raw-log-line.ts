@@ -7,8 +7,9 @@ const textPrefix =
 
 /**
  * A log file's line as the app wrote it (`hive logs --raw`, PM2's `pm2 logs --raw`): without the `[name:instance]`
- * prefix; the time the app's `time` or `logDateFormat` option put there is kept, as PM2 keeps the one its `--time` writes into the
- * file. A `logFormat: 'json'` line gives its `line`. Anything else (a file something else wrote too) is left whole.
+ * prefix; the time the app's `time` or `logDateFormat` option put there is kept, as PM2 keeps the one its `--time`
+ * writes into the file. A `logFormat: 'json'` line gives its `line`. Anything else (a file something else wrote too) is
+ * left whole.
  */
 export function rawLogLine(line: string): string {
   if (line.startsWith('{"time":')) {

@@ -18,7 +18,9 @@ environment it was started in under the file's env, unless -a|--update-env or th
 shell's), as PM2 7's. --only: only these apps of the file.`,
 } as const;
 
-/** `hive startOrReload|startOrRestart <config>`: `hive start` of a config file, the running apps reloaded or restarted. */
+/**
+ * `hive startOrReload|startOrRestart <config>`: `hive start` of a config file, the running apps reloaded or restarted.
+ */
 export async function startOr(command: keyof typeof usages, argv: string[]): Promise<number> {
   // By URL: a literal import would bundle start (and what it loads) into the command (bundle-entries.js).
   const { default: start } = (await import(

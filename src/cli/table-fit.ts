@@ -1,4 +1,6 @@
-/** How a plain table narrows to a terminal: a column cut (its cells ending in `…`) to no fewer than `to`, or left out. */
+/**
+ * How a plain table narrows to a terminal: a column cut (its cells ending in `…`) to no fewer than `to`, or left out.
+ */
 export type FitStep = { cut: string; to: number } | { drop: string };
 
 /** The two spaces between the columns of a plain table. */
@@ -32,8 +34,8 @@ export function fitColumns(
 }
 
 /**
- * The columns of the terminal that stdout writes to, or undefined when it is not one: piped or redirected, a table keeps
- * every column and its whole cells for the scripts that read it (as PM2's `pm2 ls` does).
+ * The columns of the terminal that stdout writes to, or undefined when it is not one: piped or redirected, a table
+ * keeps every column and its whole cells for the scripts that read it (as PM2's `pm2 ls` does).
  */
 export function terminalColumns(): number | undefined {
   const { stdout } = process;

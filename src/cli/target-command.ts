@@ -21,8 +21,8 @@ const many =
   '(PM2 stops at it), and the command exits non-zero.';
 
 /**
- * `hive stop|restart|delete|reset <target>... [--json]`: one request for one target; several are resolved to app ids first
- * (see onSeveral), then the affected apps' table.
+ * `hive stop|restart|delete|reset <target>... [--json]`: one request for one target; several are resolved to app ids
+ * first (see onSeveral), then the affected apps' table.
  */
 export function targetCommand(command: keyof typeof verbs, argv: string[]): Promise<number> {
   const usage =

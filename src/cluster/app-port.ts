@@ -9,7 +9,9 @@ export interface AppPortSource {
   env: Record<string, string> | undefined;
   /** A variable of the environment the process is forked in, as cluster.fork() lays it over the primary's own. */
   read(name: string): string | undefined;
-  /** HIVE_GIVEN_PORT as the daemon set it for this primary (or in a reload's new environment): a daemon app's env PORT. */
+  /**
+   * HIVE_GIVEN_PORT as the daemon set it for this primary (or in a reload's new environment): a daemon app's env PORT.
+   */
   daemonGiven: string | undefined;
 }
 
@@ -51,8 +53,8 @@ export interface AppPort {
 
 /**
  * The rule of one app's port, over all its processes (slots, restarts, reloads): once a process of the app has
- * listened only beside an inherited PORT, that PORT is known not to be the app's, and later processes are ready on their
- * first listen without waiting listenTimeout again. Its warning is said once, not per process.
+ * listened only beside an inherited PORT, that PORT is known not to be the app's, and later processes are ready on
+ * their first listen without waiting listenTimeout again. Its warning is said once, not per process.
  */
 export class AppPortRule {
   // Inherited ports a process of the app listened beside, not on.

@@ -3,8 +3,8 @@ import { generationOf, joinServer, leaveServer } from './round-robin-members.js'
 
 // Node's round-robin balancer (lib/internal/cluster/round_robin_handle.js) hands each accepted connection to a worker
 // in a `{ cmd: 'NODE_CLUSTER', act: 'newconn', seq }` message and closes its own copy only when the worker answers
-// `{ ack: seq, accepted }`. A worker that dies with such a message unanswered (a SIGKILL, a crash, the OOM killer) never
-// answers, and the primary keeps the connection open, unserved, for good: its client hangs until its own timeout
+// `{ ack: seq, accepted }`. A worker that dies with such a message unanswered (a SIGKILL, a crash, the OOM killer)
+// never answers, and the primary keeps the connection open, unserved, for good: its client hangs until its own timeout
 // (undici's is 5 minutes). Node has no hook for it, so the primary watches the handoffs on the worker's channel.
 
 interface Closable {

@@ -37,7 +37,9 @@ export function isAlive(pid: number): boolean {
   return procStatFields(pid)?.[0] !== 'Z';
 }
 
-/** A process as /proc lists it: its pid, its parent's, and its start time (clock ticks after boot, proc(5) field 22). */
+/**
+ * A process as /proc lists it: its pid, its parent's, and its start time (clock ticks after boot, proc(5) field 22).
+ */
 export interface ProcEntry {
   pid: number;
   ppid: number;

@@ -19,7 +19,9 @@ export interface RestartPolicyOptions {
   stopExitCodes?: readonly number[];
 }
 
-/** Why a process that exited on its own is not restarted, or undefined when it is (see {@link RestartPolicyOptions}). */
+/**
+ * Why a process that exited on its own is not restarted, or undefined when it is (see {@link RestartPolicyOptions}).
+ */
 export type NoRestartReason = 'autorestart' | 'stopExitCodes';
 
 /** Whether a process that exited on its own (not retired by the primary) stays down, and why. */

@@ -11,7 +11,10 @@ import type { ChildProcess } from 'node:child_process';
 const members = new Map<string, Set<ChildProcess>>();
 const generations = new Map<string, number>();
 
-/** `child` listens on the server `key` (the primary answered its `queryServer`): one of the processes its balancer serves. */
+/**
+ * `child` listens on the server `key` (the primary answered its `queryServer`): one of the processes its balancer
+ * serves.
+ */
 export function joinServer(key: string, child: ChildProcess): void {
   let set = members.get(key);
   if (set === undefined) {

@@ -1,11 +1,11 @@
 /**
  * Rendezvous (highest-random-weight) hashing of a client's key hash over slots: each slot gets a weight from
- * (hash, the slot's key: its instance number) and the client goes to the usable slot with the highest one. A slot's weights do not depend on how many
- * slots there are, so a scale from n to n+1 moves only the clients the new slot wins (about 1 in n+1), a scale down
- * only the removed slots' clients, and a dead slot's clients spread over the others (each to its own runner-up) while
- * every other client stays. Hashing modulo the count instead moved most clients on any scale. The weights come from the
- * slots' keys, not their positions: a scale down may remove a low instance and a scale up refill it, which shifts
- * positions, and weighing positions would then move most clients of the live workers.
+ * (hash, the slot's key: its instance number) and the client goes to the usable slot with the highest one. A slot's
+ * weights do not depend on how many slots there are, so a scale from n to n+1 moves only the clients the new slot wins
+ * (about 1 in n+1), a scale down only the removed slots' clients, and a dead slot's clients spread over the others
+ * (each to its own runner-up) while every other client stays. Hashing modulo the count instead moved most clients on
+ * any scale. The weights come from the slots' keys, not their positions: a scale down may remove a low instance and a
+ * scale up refill it, which shifts positions, and weighing positions would then move most clients of the live workers.
  * @param hash - the client key's hash (hashKey)
  * @param keys - the slots' keys (their instance numbers), one per slot
  * @param usable - whether the slot at a position may take the client now (its worker ready); all are, when left out

@@ -517,7 +517,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /**
    * Asks every ready worker for its app's own prom-client metrics; each answers with an `app-metrics` event
-   * (`{ instance, pid, id, metrics }`, metrics null when the app does not use prom-client). Returns how many were asked.
+   * (`{ instance, pid, id, metrics }`, metrics null when the app does not use prom-client). Returns how many were
+   * asked.
    */
   requestAppMetrics(id: number): number {
     let asked = 0;
@@ -740,10 +741,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   // A reload's or memory replacement's process already starting for the slot is awaited, as a handover's fork awaits
-  // it (#forkHandOver): ready, it takes the slot (#replace clears the timer); failed, the restart goes on. Forked beside
-  // it, the restart put a second process of the instance up at once (its start work done twice), which the replacement
-  // then retired, often before it was ready (a "did not become ready" warning after a reload that succeeded). The slot
-  // reads `restarting` meanwhile: its timer is kept until the restart is done with.
+  // it (#forkHandOver): ready, it takes the slot (#replace clears the timer); failed, the restart goes on. Forked
+  // beside it, the restart put a second process of the instance up at once (its start work done twice), which the
+  // replacement then retired, often before it was ready (a "did not become ready" warning after a reload that
+  // succeeded). The slot reads `restarting` meanwhile: its timer is kept until the restart is done with.
   #restartNow(slot: Slot, timer: NodeJS.Timeout): void {
     if (slot.restartTimer !== timer) return;
     if (slot.incoming && !this.#stopping && !slot.removed) {

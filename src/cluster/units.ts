@@ -32,7 +32,9 @@ export function parseSize(value: unknown, key: string): number {
   return Math.round(amount);
 }
 
-/** Parses a duration: milliseconds as a number, or `500ms`, `5s`, `1m`, `1h`; at most 2^31-1 ms (node's timer limit). */
+/**
+ * Parses a duration: milliseconds as a number, or `500ms`, `5s`, `1m`, `1h`; at most 2^31-1 ms (node's timer limit).
+ */
 export function parseDuration(value: unknown, key: string): number {
   const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim()) : null;
   const ms =

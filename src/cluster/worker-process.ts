@@ -16,8 +16,8 @@ import { ProcessTree } from './process-tree.js';
 import { PM2_READY, waitUntilReady } from './ready-wait.js';
 
 /**
- * The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped, and so does a
- * process retired or signalled before it was ready: it had nothing to drain).
+ * The life of one app process: starting -> ready -> draining -> stopped (a crash goes straight to stopped, and so does
+ * a process retired or signalled before it was ready: it had nothing to drain).
  */
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopped';
 
@@ -54,7 +54,8 @@ export interface WorkerProcessOptions {
   /**
    * The port the process is told to serve on (PORT): without waitReady, it is ready once a server listens there, not
    * when another (an admin or metrics server) listens first. A PORT Hive was given is enforced; one it inherited, only
-   * preferred (see AppPort). Undefined when the process has no PORT (or PORT 0): the first server to listen counts then.
+   * preferred (see AppPort). Undefined when the process has no PORT (or PORT 0): the first server to listen counts
+   * then.
    */
   appPort?: AppPort | undefined;
   /** `--socket`: the process is ready once the socket of its app server listens. */
@@ -157,7 +158,8 @@ export class WorkerProcess extends EventEmitter {
         clearTimeout(this.#killTimer);
         this.#tree?.stopTracking();
         this.#setState('stopped');
-        // A SIGKILL sent to a process already ending by itself (its channel was gone: a Ctrl-C ended it) did not end it.
+        // A SIGKILL sent to a process already ending by itself (its channel was gone: a Ctrl-C ended it) did not end
+        // it.
         const killed = this.#killed && signal === 'SIGKILL';
         const exit: WorkerExit = { code, signal, expected: this.#retiring, killed };
         // A drain on such a SIGTERM that overran killTimeout was asked for all the same, as a stop that overruns is.
@@ -348,7 +350,8 @@ export class WorkerProcess extends EventEmitter {
     this.#killTimer = setTimeout(() => {
       this.#overran = true;
       this.emit('killed');
-      // Still unexpected for a self-announced drain: the exit is then judged as its SIGTERM's (see WorkerExit.retiredBy).
+      // Still unexpected for a self-announced drain: the exit is then judged as its SIGTERM's (see
+      // WorkerExit.retiredBy).
       this.kill(this.#retiring);
     }, this.#options.killTimeout);
   }

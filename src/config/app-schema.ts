@@ -139,7 +139,9 @@ const appShape = {
   socketGroup: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
   /** Load balancing between processes: `rr` (default), `os`, `reuseport`. */
   balance: z.enum(['rr', 'os', 'reuseport']).optional(),
-  /** PM2's `instance_var`: the variable set to the instance number in place of NODE_APP_INSTANCE (HIVE_INSTANCE stays). */
+  /**
+   * PM2's `instance_var`: the variable set to the instance number in place of NODE_APP_INSTANCE (HIVE_INSTANCE stays).
+   */
   instanceVar: envName.optional(),
   /** PM2's `increment_var`: a variable the instance number is added to (`PORT` 3000: 3000, 3001, ...). */
   incrementVar: envName.optional(),

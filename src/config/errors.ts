@@ -1,6 +1,9 @@
 import { HiveError } from '../errors.js';
 
-/** A config file could not be read, or a value in it is wrong. `file` and `key` (a path like `apps[0].instances`) name it. */
+/**
+ * A config file could not be read, or a value in it is wrong. `file` and `key` (a path like `apps[0].instances`) name
+ * it.
+ */
 export class ConfigError extends HiveError {
   readonly file: string;
   readonly key: string | undefined;

@@ -93,9 +93,10 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       const key = written[i]?.[hiveKey] ?? hiveKey;
       warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
     }
-    // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did not
-    // say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one), so a
-    // PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of it.
+    // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did
+    // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one),
+    // so a PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of
+    // it.
     const clusterAsked = app.execMode === 'cluster' || (format === 'pm2' && app.execMode === undefined);
     if (clusterAsked && app.interpreter !== undefined && app.interpreter !== 'node') {
       const key = written[i]?.interpreter ?? 'interpreter';

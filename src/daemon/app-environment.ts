@@ -7,7 +7,8 @@ type AppEnvSpec = Pick<AppSpec, 'shellEnv' | 'env' | 'filterEnv'>;
 
 /**
  * The environment an app's processes are started in: the shell's it took (`hive start`'s, or the last
- * `--update-env`'s; the daemon's own for an app of an older dump), less what its filterEnv drops, its own `env` over it.
+ * `--update-env`'s; the daemon's own for an app of an older dump), less what its filterEnv drops, its own `env` over
+ * it.
  */
 export function appEnvironment({ shellEnv, env, filterEnv }: AppEnvSpec): NodeJS.ProcessEnv {
   return { ...filterShellEnv(shellEnv ?? process.env, filterEnv), ...env };

@@ -20,10 +20,11 @@ export interface LineSource {
 
 /**
  * Log files of one app: out and err, and with `logFile` a third that gets both (PM2's `log_file`), each rotated as
- * `rotation` says (the daemon's `HIVE_LOG_*` settings; 10 MB, 5 kept by default). Writes are buffered, never blocking the daemon. Lines are `[name:instance] line` (`text`, with `time`
- * prefixed by an ISO time, or with `logDateFormat` by the local time in that format and `: `, as PM2 writes it) or,
- * with `logFormat: 'json'`, one object a line: `{"time","app","instance","pid","stream","line"}` (instance and pid
- * absent for the primary's own; `time` in `logDateFormat` when set, as PM2's `timestamp`).
+ * `rotation` says (the daemon's `HIVE_LOG_*` settings; 10 MB, 5 kept by default). Writes are buffered, never blocking
+ * the daemon. Lines are `[name:instance] line` (`text`, with `time` prefixed by an ISO time, or with `logDateFormat` by
+ * the local time in that format and `: `, as PM2 writes it) or, with `logFormat: 'json'`, one object a line:
+ * `{"time","app","instance","pid","stream","line"}` (instance and pid absent for the primary's own; `time` in
+ * `logDateFormat` when set, as PM2's `timestamp`).
  *
  * With `mergeLogs: false` (PM2's `merge_logs` unset in cluster mode) each instance has its own files, named as PM2
  * names them (instanceLogPath), holding its lines without the `[name:instance] ` prefix; the primary's own lines (no

@@ -47,7 +47,8 @@ export class AppTable {
 
   /**
    * `all`, an id, a name (an all-digit target is an id first) or else a namespace: its apps, as PM2 reads a target that
-   * names no app; `by`: only an id, or only a name (see the protocol's `by`). Throws AppNotFoundError naming the target.
+   * names no app; `by`: only an id, or only a name (see the protocol's `by`). Throws AppNotFoundError naming the
+   * target.
    */
   find(target: string, by?: TargetKind): ManagedApp[] {
     if (by !== undefined) return [this.one(target, by)];
@@ -228,7 +229,8 @@ export class AppTable {
     // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
     const temporary = dumpTemporary(target, process.pid, ++this.#saves);
     try {
-      // Exclusive and not through a symlink: the name is guessable, and the folder may not be only ours (a custom file).
+      // Exclusive and not through a symlink: the name is guessable, and the folder may not be only ours (a custom
+      // file).
       const handle = await open(
         temporary,
         constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,

@@ -55,7 +55,9 @@ export function requestTimeout(cmd: string): number | undefined {
 export interface RequestOptions {
   /** Hears the steps a long request reports before its reply (a reload's slots). */
   onProgress?: (progress: unknown) => void;
-  /** Milliseconds to wait for the reply; 0 or Infinity waits for ever. Default {@link requestTimeout} of the command. */
+  /**
+   * Milliseconds to wait for the reply; 0 or Infinity waits for ever. Default {@link requestTimeout} of the command.
+   */
   timeout?: number;
   /** Aborting it gives up the request: the connection is closed and the call rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -275,7 +277,9 @@ export class DaemonClient {
   }
 }
 
-/** daemon.log for appending, never through a symlink planted in its place (the daemon would write wherever it points). */
+/**
+ * daemon.log for appending, never through a symlink planted in its place (the daemon would write wherever it points).
+ */
 function openDaemonLog(file: string): number {
   try {
     return openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);

@@ -27,10 +27,10 @@ export const DOWN_AFTER_MISSES = 3;
  * cluster app's exposition, asked of its primary at scrape time, with what the daemon knows of the fork-mode apps;
  * `/healthz` answers while the daemon runs, and `/readyz` (see {@link appsReady}); both say `degraded` while some
  * app's ready workers are unresponsive, and `/readyz` is 503 once every ready worker of an app is, or its primary is
- * (the primary's rule, see unresponsiveHealth and {@link appsHung}), `/healthz` staying 200. A stopped app is left out, and so is an app whose primary missed a scrape, until it is
- * stopped (/proc), marked unresponsive (the daemon's ping) or has missed {@link DOWN_AFTER_MISSES} in a row:
- * then the daemon's own gauges of it stand in, with `hive_up 0`. Rejects
- * with MetricsPortInUseError when the port cannot be bound.
+ * (the primary's rule, see unresponsiveHealth and {@link appsHung}), `/healthz` staying 200. A stopped app is left out,
+ * and so is an app whose primary missed a scrape, until it is stopped (/proc), marked unresponsive (the daemon's ping)
+ * or has missed {@link DOWN_AFTER_MISSES} in a row: then the daemon's own gauges of it stand in, with `hive_up 0`.
+ * Rejects with MetricsPortInUseError when the port cannot be bound.
  */
 export async function startDaemonMetrics(
   apps: DaemonMetricsApps,

@@ -43,7 +43,10 @@ export class DaemonUnreachableError extends HiveError {
   }
 }
 
-/** The daemon accepted a request but did not answer within its bound (a hung or stopped daemon); the connection is closed. */
+/**
+ * The daemon accepted a request but did not answer within its bound (a hung or stopped daemon); the connection is
+ * closed.
+ */
 export class DaemonTimeoutError extends HiveError {
   readonly socket: string;
   readonly timeout: number;

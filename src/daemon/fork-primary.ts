@@ -361,7 +361,8 @@ function retire(slot: Slot): Promise<void> {
 }
 
 // PM2's kill signal (or the app's kill_signal): an app written for PM2 cleans up in its own `process.on('SIGINT')`
-// handler. A process that has none dies of it, an exit retire() made expected (not a crash, whatever stopExitCodes says).
+// handler. A process that has none dies of it, an exit retire() made expected (not a crash, whatever stopExitCodes
+// says).
 const STOP_SIGNAL: NodeJS.Signals = options.killSignal ?? 'SIGINT';
 
 /**

@@ -77,8 +77,8 @@ const PRIMARY_RESPAWN: RestartPolicyOptions = {
 const START_RETRY_DELAY = 1_000;
 // A primary busy beyond this (a blocked event loop, a stop in progress) gets its app shown from what the daemon knows.
 const SNAPSHOT_TIMEOUT = 1_000;
-// A scrape of the daemon's metrics endpoint waits this long at most for a primary's exposition (which itself waits up to
-// a second for the workers' own prom-client metrics).
+// A scrape of the daemon's metrics endpoint waits this long at most for a primary's exposition (which itself waits up
+// to a second for the workers' own prom-client metrics).
 const PROMETHEUS_TIMEOUT = 2_000;
 // How long a stopping cluster primary may take to answer before it counts as frozen (at least its killTimeout).
 const UNANSWERED_GRACE = 10_000;
@@ -132,10 +132,10 @@ interface ControlReply {
 
 /**
  * What an app gives the daemon's metrics endpoint: its primary's families (`asked`), the daemon's own view of it
- * (`known`: fork mode, or no primary up), or why its primary's are not in this scrape (`error`: it did not answer), with
- * the daemon's view, of which the endpoint shows the app's gauges once the primary is really not answering (`stopped`:
- * its /proc state is stopped, SIGSTOP or a tracer; `unresponsive`: it leaves the daemon's ping unanswered, see
- * primary-watch.ts; or several scrapes in a row failed).
+ * (`known`: fork mode, or no primary up), or why its primary's are not in this scrape (`error`: it did not answer),
+ * with the daemon's view, of which the endpoint shows the app's gauges once the primary is really not answering
+ * (`stopped`: its /proc state is stopped, SIGSTOP or a tracer; `unresponsive`: it leaves the daemon's ping unanswered,
+ * see primary-watch.ts; or several scrapes in a row failed).
  */
 export type AppExposition =
   | { app: string; asked: SentMetric[] }
@@ -1043,8 +1043,9 @@ export class ManagedApp {
     }
     if (record.kind !== 'event') return;
     // What ended the primary (`hive run --log-format json` prints it as a record): read as its text form on stderr was,
-    // the reason a start failed. Not its hint (`Run \`hive run --help\``: advice to one who typed `hive run`): read as a
-    // line of its own, it took the place of the reason (a script deleted since: "did not start: Run `hive run --help`").
+    // the reason a start failed. Not its hint (`Run \`hive run --help\``: advice to one who typed `hive run`): read as
+    // a line of its own, it took the place of the reason (a script deleted since: "did not start: Run
+    // `hive run --help`").
     if (record.type === 'fatal') {
       const code = typeof record.code === 'string' ? `${record.code}: ` : '';
       for (const line of `hive run: ${code}${String(record.message)}`.split('\n')) this.#onPrimaryStderr(line);

@@ -19,7 +19,9 @@ const name = z.string().regex(APP_NAME_PATTERN, APP_NAME_RULE);
 export const appSpecSchema = z
   .object({
     name,
-    /** PM2's namespace; absent is `default` (left out of a dump then, so that a Hive from before namespaces reads it). */
+    /**
+     * PM2's namespace; absent is `default` (left out of a dump then, so that a Hive from before namespaces reads it).
+     */
     namespace: name.optional(),
     /** The entry script or config file as the user named it (for `ls`/`describe`). */
     script: z.string().min(1).max(4096),
@@ -120,15 +122,16 @@ const header = {
 };
 const target = z.string().min(1).max(128);
 /**
- * How a target is read: by default `all`, an id, else a name, else a namespace (its apps, as PM2's); `name` (the apps of a config file, as PM2 matches them)
- * and `id` (targets the CLI resolved up front) only that, so that an app named `0` is never app 0 and back.
+ * How a target is read: by default `all`, an id, else a name, else a namespace (its apps, as PM2's); `name` (the apps
+ * of a config file, as PM2 matches them) and `id` (targets the CLI resolved up front) only that, so that an app named
+ * `0` is never app 0 and back.
  */
 const by = z.enum(['id', 'name']).optional();
 
 /**
  * An app's own env as a request brings it: a variable that cannot reach the app (env-variable.ts: an empty
- * name, `=` or NUL in it, NUL in the value, `__proto__`) is refused on arrival, as the CLI refuses it, whoever sends it.
- * Requests only, not the app spec itself: a dump saved before this check must still resurrect.
+ * name, `=` or NUL in it, NUL in the value, `__proto__`) is refused on arrival, as the CLI refuses it, whoever sends
+ * it. Requests only, not the app spec itself: a dump saved before this check must still resurrect.
  */
 const requestEnv = z
   .unknown()
@@ -175,7 +178,9 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('env'), target }).strict(),
   /** Empties log files: the target's apps', or (no target, or `all`) every app's and daemon.log. */
   z.object({ ...header, cmd: z.literal('flush'), target: target.optional() }).strict(),
-  /** `hive reloadLogs` (logrotate's `postrotate`): every app's log file moved or removed is opened again at its path. */
+  /**
+   * `hive reloadLogs` (logrotate's `postrotate`): every app's log file moved or removed is opened again at its path.
+   */
   z.object({ ...header, cmd: z.literal('reloadLogs') }).strict(),
   /** The live views' `HiveSnapshot` (metrics/snapshot.ts): every app, or the target's. */
   // `requests`: the caller shows sampled requests (the dashboard): primaries sample while such snapshots come.
@@ -422,8 +427,8 @@ export interface AppSettings {
    */
   nodeArgs: string[];
   /**
-   * How connections on the port reach a cluster's processes (`--balance`, default `rr`): unused with `sticky`, where the
-   * primary's router deals them. Null in fork mode.
+   * How connections on the port reach a cluster's processes (`--balance`, default `rr`): unused with `sticky`, where
+   * the primary's router deals them. Null in fork mode.
    */
   balance: 'rr' | 'os' | 'reuseport' | null;
   /** A cluster app's sticky mode (`ip`, `header:<name>`, `cookie:<name>`); null: none, or fork mode. */

@@ -72,10 +72,10 @@ function toSite(app: AppEntry, key: string, file: string): SiteInput {
   return site as unknown as SiteInput;
 }
 
-// nginx reads a relative ssl_certificate, alias, root or access_log from its own prefix (/etc/nginx, /usr/share/nginx), not from
-// where the Hive config is, and Hive checked the TLS files against the current directory: a third place. Relative
-// paths in the file mean the file's directory, and are written absolute, as the flags are made absolute from the
-// current directory.
+// nginx reads a relative ssl_certificate, alias, root or access_log from its own prefix (/etc/nginx, /usr/share/nginx),
+// not from where the Hive config is, and Hive checked the TLS files against the current directory: a third place.
+// Relative paths in the file mean the file's directory, and are written absolute, as the flags are made absolute from
+// the current directory.
 function absolutePaths(edge: Record<string, unknown>, file: string): Record<string, unknown> {
   const base = dirname(resolve(file));
   const fix = (value: unknown, keys: readonly string[]) => {

@@ -322,8 +322,9 @@ export const siteSchema = z.strictObject({
           nodelay: z.boolean().default(true),
           status: z.number().int().min(400).max(599).default(429),
           /**
-           * Retry-After on a limited request's answer (429 or 503 only), a duration in whole seconds: by default the time the
-           * bucket takes to let one more request through (1 for any rate per second, 60/n for n requests a minute).
+           * Retry-After on a limited request's answer (429 or 503 only), a duration in whole seconds: by default the
+           * time the bucket takes to let one more request through (1 for any rate per second, 60/n for n requests a
+           * minute).
            */
           retryAfter: secondsDuration
             .transform((value) => durationMs(value) / 1000)
@@ -403,7 +404,9 @@ export const mainSchema = z
       .optional(),
     pid: path.default('/run/nginx.pid'),
     errorLog: path.default('/var/log/nginx/error.log'),
-    /** The least severe level the error log takes (`error_log <file> <level>`); nginx's own default, error, when unset. */
+    /**
+     * The least severe level the error log takes (`error_log <file> <level>`); nginx's own default, error, when unset.
+     */
     errorLogLevel: errorLogLevel.optional(),
     /** One directory for nginx's temp files (client bodies, proxy buffers); compiled-in paths when absent. */
     tempDir: path.optional(),

@@ -68,8 +68,8 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
               name: options.app,
               image: options.image,
               args: hiveRunArgs(options, instances).map(kubeletLiteral),
-              // TCP, never `hive run --socket`: the ingress controller runs in other pods and cannot reach a Unix socket.
-              // `metrics` is for the probes (and Prometheus): the Service and the Ingress expose `http` only.
+              // TCP, never `hive run --socket`: the ingress controller runs in other pods and cannot reach a Unix
+              // socket. `metrics` is for the probes (and Prometheus): the Service and the Ingress expose `http` only.
               ports: [
                 { name: 'http', containerPort: options.port },
                 ...(usesMetricsPort(options) ? [{ name: 'metrics', containerPort: options.health.port }] : []),

@@ -24,7 +24,9 @@ export const kMaxDurationMs = 999_999_999_000;
 /** Which of nginx's two readings: milliseconds (proxy timeouts) or whole seconds (fail_timeout, expires). */
 export type DurationKind = 'ms' | 'seconds';
 
-/** An nginx duration in milliseconds, or undefined when nginx would refuse it (or it is over {@link kMaxDurationMs}). */
+/**
+ * An nginx duration in milliseconds, or undefined when nginx would refuse it (or it is over {@link kMaxDurationMs}).
+ */
 export function parseNginxDuration(text: string, kind: DurationKind = 'ms'): number | undefined {
   const value = text.trim();
   if (value === '') return undefined;

@@ -38,7 +38,9 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
    * of the primary itself, since `hive reset`. The live views' aggregator adds them to its counts; optional.
    */
   readonly restartsBefore?: RestartsBefore;
-  /** As `restartsBefore`, `hive reset` or not: the Prometheus aggregator's (`sinceStart`), a counter never going down. */
+  /**
+   * As `restartsBefore`, `hive reset` or not: the Prometheus aggregator's (`sinceStart`), a counter never going down.
+   */
   readonly restartsTotalBefore?: RestartsBefore;
   /** Asks the workers for the app's own prom-client metrics (answered as `app-metrics` events); optional. */
   requestAppMetrics?(id: number): number;

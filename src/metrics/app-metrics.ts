@@ -166,7 +166,8 @@ export class AppMetricsCollector {
     this.#buckets.see(this.#order.get(pid)!, metrics);
   }
 
-  // Counts between the process's last answer (its final one, when it retired) and its exit are lost; what it had counted stays in the sums.
+  // Counts between the process's last answer (its final one, when it retired) and its exit are lost; what it had
+  // counted stays in the sums.
   #retire(pid: number): void {
     this.#exited.add(pid);
     this.#finished.delete(pid);

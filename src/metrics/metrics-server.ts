@@ -39,9 +39,9 @@ export interface MetricsServer {
 }
 
 /**
- * Serves `/metrics` (Prometheus text format), `/healthz` (200 while the primary is alive and `alive()` holds) and `/readyz` (200 when
- * `ready()` holds, else 503); both 200 `degraded` while some ready workers are unresponsive, 503 once all are
- * (`hung`). Rejects with MetricsPortInUseError when the port cannot be bound.
+ * Serves `/metrics` (Prometheus text format), `/healthz` (200 while the primary is alive and `alive()` holds) and
+ * `/readyz` (200 when `ready()` holds, else 503); both 200 `degraded` while some ready workers are unresponsive, 503
+ * once all are (`hung`). Rejects with MetricsPortInUseError when the port cannot be bound.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';

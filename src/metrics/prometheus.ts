@@ -82,7 +82,8 @@ const poolTotalsFamily = (name: string, help: string, read: (pool: PoolTotals) =
 
 const histogramFamilies: HistogramFamily[] = [
   {
-    // Not by path: a label per URL would make a series per id in it. method is one of ten values (`other` for the rest).
+    // Not by path: a label per URL would make a series per id in it. method is one of ten values (`other` for the
+    // rest).
     name: 'http_request_duration_seconds',
     help: 'HTTP response times (arrival to the response end), by method and status class.',
     labels: ['method', 'code_class'],

@@ -15,7 +15,9 @@ export function availableCores(root = '/'): number {
   return quota === undefined ? parallelism : Math.max(1, Math.min(parallelism, quota));
 }
 
-/** The cgroup (v2, else v1) CPU quota of this process in whole cores, rounded up; undefined when unlimited or absent. */
+/**
+ * The cgroup (v2, else v1) CPU quota of this process in whole cores, rounded up; undefined when unlimited or absent.
+ */
 export function cgroupCpuLimit(root = '/'): number | undefined {
   const membership = readText(join(root, 'proc/self/cgroup'));
   if (membership === undefined) return undefined;

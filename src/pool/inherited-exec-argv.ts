@@ -122,9 +122,10 @@ export function startThread(start: (execArgv: string[] | undefined) => Worker): 
 const INVALID_FLAGS = 'ERR_WORKER_INVALID_EXEC_ARGV';
 
 /**
- * `flags` without those Node's refusal names (`Initiated Worker with invalid execArgv flags: --title, --stack-size=900`),
- * and the value that follows a refused flag given apart from it (`--title x`: Node names `--title` alone); undefined
- * when the message names none of them as expected.
+ * `flags` without those Node's refusal names
+ * (`Initiated Worker with invalid execArgv flags: --title, --stack-size=900`), and the value that follows a refused
+ * flag given apart from it (`--title x`: Node names `--title` alone); undefined when the message names none of them as
+ * expected.
  */
 function withoutRefused(flags: readonly string[], message: string): string[] | undefined {
   const named = message.slice(message.lastIndexOf(': ') + 2).split(', ');

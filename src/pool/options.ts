@@ -13,7 +13,9 @@ import type { TaskTiming } from './task.js';
 export interface PoolOptions {
   /** The task module: a path (absolute, or relative to the current directory), a `file:` URL string or a URL. */
   filename: string | URL;
-  /** Threads kept alive when idle. Default: half of `maxThreads`, rounded up. Raises an automatic `maxThreads` below it. */
+  /**
+   * Threads kept alive when idle. Default: half of `maxThreads`, rounded up. Raises an automatic `maxThreads` below it.
+   */
   minThreads?: number;
   /**
    * Most threads at once. Default `'auto'`: the cgroup-aware core count divided by `HIVE_CLUSTER_SIZE`, raised to
@@ -57,8 +59,8 @@ export interface PoolOptions {
   /**
    * The timed retry after a worker failed to start (its module failed to load, it died while loading or soon after,
    * or it could not be started): the first wait in ms (`delay`, default 1000), doubled after each further failure up
-   * to `maxDelay` (default 30 000, or `delay` when larger). `false`: no timed retry; a worker then starts only when tasks wait with
-   * no worker left to serve them.
+   * to `maxDelay` (default 30 000, or `delay` when larger). `false`: no timed retry; a worker then starts only when
+   * tasks wait with no worker left to serve them.
    */
   startRetry?: { delay?: number; maxDelay?: number } | false;
   /**

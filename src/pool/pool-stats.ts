@@ -9,11 +9,13 @@ export interface DurationSummary {
   p90: number;
   p99: number;
   max: number;
-  /** The durations added up: with `count`, a mean over any window (two snapshots' difference), as Prometheus's `_sum`. */
+  /**
+   * The durations added up: with `count`, a mean over any window (two snapshots' difference), as Prometheus's `_sum`.
+   */
   sum: number;
   /**
-   * Cumulative counts: `buckets[i]` durations were at most {@link DURATION_BUCKETS_MS}`[i]` (`count` is the rest, +Inf),
-   * for a Prometheus histogram, whose quantiles can be taken over any window, unlike the percentiles above.
+   * Cumulative counts: `buckets[i]` durations were at most {@link DURATION_BUCKETS_MS}`[i]` (`count` is the rest,
+   * +Inf), for a Prometheus histogram, whose quantiles can be taken over any window, unlike the percentiles above.
    */
   buckets: number[];
 }

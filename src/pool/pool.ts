@@ -49,7 +49,9 @@ export type PoolWorkerInfo = { threadId: number } | { pid: number };
 
 /** Events of a {@link Pool}. */
 export interface PoolEvents {
-  /** Nothing is queued or running any more. (piscina's `drain` means something else: see {@link PoolEvents.available}.) */
+  /**
+   * Nothing is queued or running any more. (piscina's `drain` means something else: see {@link PoolEvents.available}.)
+   */
   drain: [];
   /**
    * The pool can take a task again after it was found at capacity: {@link Pool.needsDrain} read true, or run() was
@@ -64,11 +66,14 @@ export interface PoolEvents {
   workerCreate: [PoolWorkerInfo];
   /**
    * A worker left the pool: it crashed or exited, was stopped (abort, timeout), retired after `idleTimeout`, failed to
-   * load the module, or the pool closed. Emitted once it no longer counts in `stats.threads`; a stopped thread may still
-   * be terminating.
+   * load the module, or the pool closed. Emitted once it no longer counts in `stats.threads`; a stopped thread may
+   * still be terminating.
    */
   workerDestroy: [PoolWorkerInfo];
-  /** A failure no task can carry: a worker died while idle, or the task module failed to load. Emitted only when listened to. */
+  /**
+   * A failure no task can carry: a worker died while idle, or the task module failed to load. Emitted only when
+   * listened to.
+   */
   error: [Error];
 }
 
@@ -129,8 +134,8 @@ export class Pool extends EventEmitter<PoolEvents> {
   /**
    * Runs the task module's default export (or the export named `options.name`) with `input` in a worker.
    * Rejects with a {@link HiveError}: ERR_HIVE_QUEUE_FULL, ERR_HIVE_TASK_TIMEOUT, ERR_HIVE_TASK_ABORTED,
-   * ERR_HIVE_THREAD_EXITED, ERR_HIVE_WORKER_OUT_OF_MEMORY, ERR_HIVE_POOL_CLOSED, ERR_HIVE_TASK_NOT_FOUND, ERR_HIVE_DATA_CLONE, ERR_HIVE_TASK_MODULE;
-   * or with the error the task threw.
+   * ERR_HIVE_THREAD_EXITED, ERR_HIVE_WORKER_OUT_OF_MEMORY, ERR_HIVE_POOL_CLOSED, ERR_HIVE_TASK_NOT_FOUND,
+   * ERR_HIVE_DATA_CLONE, ERR_HIVE_TASK_MODULE; or with the error the task threw.
    *
    * `R` is the type of the result, as piscina's `Piscina<T, R>` types it: `await pool.run<Digest>(input)`. It is the
    * caller's word, not checked at run time (the result is whatever the task returned, structured-cloned).
@@ -217,11 +222,12 @@ export class Pool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * Changes `maxThreads` while the pool runs: a number, or `'auto'` to apply the sizing rule again (the runtime's shared
-   * pool does so when its cluster is scaled, after updating `HIVE_CLUSTER_SIZE`). A default `minThreads` (half) and
-   * `maxQueue` follow the new size; an explicit `minThreads` stays, and must not exceed it (ERR_HIVE_INVALID_ARGUMENT).
-   * Growing starts threads as tasks need them; shrinking retires idle threads at once, while a busy one finishes its
-   * running task (the tasks it had not started go to other threads) and retires then. A no-op once closed.
+   * Changes `maxThreads` while the pool runs: a number, or `'auto'` to apply the sizing rule again (the runtime's
+   * shared pool does so when its cluster is scaled, after updating `HIVE_CLUSTER_SIZE`). A default `minThreads` (half)
+   * and `maxQueue` follow the new size; an explicit `minThreads` stays, and must not exceed it
+   * (ERR_HIVE_INVALID_ARGUMENT). Growing starts threads as tasks need them; shrinking retires idle threads at once,
+   * while a busy one finishes its running task (the tasks it had not started go to other threads) and retires then. A
+   * no-op once closed.
    */
   resize(maxThreads: number | 'auto'): void {
     if (maxThreads !== 'auto' && typeof maxThreads !== 'number') {

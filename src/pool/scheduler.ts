@@ -91,7 +91,9 @@ export class Scheduler {
    */
   #holding = false;
   readonly #retry: StartRetry;
-  /** Workers that died unproven (see PoolWorker.proven) since a worker last proved the module (see MAX_EARLY_DEATHS). */
+  /**
+   * Workers that died unproven (see PoolWorker.proven) since a worker last proved the module (see MAX_EARLY_DEATHS).
+   */
   #earlyDeaths = 0;
   /** Starts that failed in any way (load failure, early death, refused start) since the last proof: for stats. */
   #failedStarts = 0;
@@ -264,7 +266,9 @@ export class Scheduler {
     return this.#workers.length - this.#retiring;
   }
 
-  /** `force`: the tasks that have not started reject rather than run (running ones finish), also after a plain close(). */
+  /**
+   * `force`: the tasks that have not started reject rather than run (running ones finish), also after a plain close().
+   */
   close(force: boolean): Promise<void> {
     if (this.#closing === undefined) {
       let resolve!: () => void;
@@ -434,9 +438,9 @@ export class Scheduler {
       }
       const head = victim.inFlight[0];
       const taken = victim.takeBack(Math.min(Math.ceil(unstarted / 2), room), undefined);
-      // Never the head in fact: it takes at most ceil(unstarted / 2) of the tasks behind it, from the tail, and the only
-      // tasks takeBack skips (a transfer list) are only ever sent first, as a head (#batchFrom, #idleWorker). Checked
-      // all the same, so that the head's timing stays right should either change.
+      // Never the head in fact: it takes at most ceil(unstarted / 2) of the tasks behind it, from the tail, and the
+      // only tasks takeBack skips (a transfer list) are only ever sent first, as a head (#batchFrom, #idleWorker).
+      // Checked all the same, so that the head's timing stays right should either change.
       if (victim.inFlight[0] !== head) this.#headLeft(victim, performance.now());
       debug(
         'steal %d of %d unstarted tasks (running %dms), victim now %d, idle had %d',
@@ -785,7 +789,8 @@ export class Scheduler {
     const worker = this.#workerOf(task);
     if (worker === undefined) return;
     // Back in the queue at once: draining and settling below call the caller's onProgress and onTiming, which may
-    // destroy() or close({ force: true }) the pool, and those must find them there (put back after, they never settled).
+    // destroy() or close({ force: true }) the pool, and those must find them there (put back after, they never
+    // settled).
     this.#queue.unshiftAll(worker.takeBack(worker.inFlight.length, task));
     // Its result may have arrived meanwhile: then it finished, and the worker goes on with the next task.
     worker.transport.drain();

@@ -204,7 +204,9 @@ function rebuildInside(value: object, seen: Map<object, unknown>): unknown {
   return value;
 }
 
-/** The class to rebuild an error as: its constructor is not called (its arguments are gone), only its prototype used. */
+/**
+ * The class to rebuild an error as: its constructor is not called (its arguments are gone), only its prototype used.
+ */
 function errorClass(value: SerializedError): new (...args: never[]) => Error {
   const code = value.props.code;
   if (value.hive === true) return (typeof code === 'string' ? hiveErrorClasses[code] : undefined) ?? HiveError;

@@ -2,7 +2,10 @@ import { performance } from 'node:perf_hooks';
 
 /** Default wait before the first retry after worker starts failed (ms): the `startRetry.delay` option. */
 export const RETRY_FIRST_MS = 1000;
-/** Default longest wait between retries (ms), `startRetry.maxDelay`: a module that stays broken costs one start this often. */
+/**
+ * Default longest wait between retries (ms), `startRetry.maxDelay`: a module that stays broken costs one start this
+ * often.
+ */
 export const RETRY_MAX_MS = 30_000;
 
 /** The waits of the `startRetry` option, or `false` for no timed retry. */

@@ -16,8 +16,8 @@ import { idleGraceFromEnv, shutdown } from './shutdown.js';
 const state = install();
 
 /**
- * True when this process runs under a Hive cluster primary (`hive run`, a cluster-mode app of `hive start`); false in fork
- * mode, whose primary stops the process with a signal that the app handles itself, as without Hive.
+ * True when this process runs under a Hive cluster primary (`hive run`, a cluster-mode app of `hive start`); false in
+ * fork mode, whose primary stops the process with a signal that the app handles itself, as without Hive.
  */
 export const isPrimaryManaged: boolean = isManaged();
 

@@ -98,8 +98,9 @@ export const ENV = {
    */
   sigtermHandover: 'HIVE_SIGTERM_HANDOVER',
   /**
-   * Read by the primary, not the app: PM2's `instance_var` (a variable the primary sets to the instance number in place of NODE_APP_INSTANCE)
-   * and `increment_var` (a variable the primary adds the instance number to: `PORT` 3000 is 3000, 3001, ...).
+   * Read by the primary, not the app: PM2's `instance_var` (a variable the primary sets to the instance number in place
+   * of NODE_APP_INSTANCE) and `increment_var` (a variable the primary adds the instance number to: `PORT` 3000 is 3000,
+   * 3001, ...).
    */
   instanceVar: 'HIVE_INSTANCE_VAR',
   incrementVar: 'HIVE_INCREMENT_VAR',
@@ -108,11 +109,12 @@ export const ENV = {
 /** Messages from an app process to its primary. */
 export type WorkerMessage =
   /**
-   * A server of the process listens: sent for each one, so that the primary can tell the app's server (on the app's port)
-   * from others (an admin or metrics server). Not a protocol change: a primary reads it for each (an older one counted
-   * the first as ready, as it still does without a known port), and the runtime that sends it is the primary's own. `address` is a path for a
-   * server on a Unix socket (port null). `sticky`: the server on the sticky port, which listens on a private port.
-   * `socket`: the `--socket` listener of the app's server (whose address this is) listens on that path.
+   * A server of the process listens: sent for each one, so that the primary can tell the app's server (on the app's
+   * port) from others (an admin or metrics server). Not a protocol change: a primary reads it for each (an older one
+   * counted the first as ready, as it still does without a known port), and the runtime that sends it is the primary's
+   * own. `address` is a path for a server on a Unix socket (port null). `sticky`: the server on the sticky port, which
+   * listens on a private port. `socket`: the `--socket` listener of the app's server (whose address this is) listens on
+   * that path.
    */
   | {
       hive: 1;
@@ -294,7 +296,9 @@ export interface PoolReport extends Pick<PoolStats, 'threads' | 'busy' | 'queued
 export type PrimaryMessage =
   /** `groupSignal`: the primary stops on a Ctrl-C, which this process (in the same process group) got too. */
   | { hive: 1; type: 'shutdown'; idleGrace: number; groupSignal?: 'SIGINT' }
-  /** The cluster was scaled (or the process just got ready): it updates HIVE_CLUSTER_SIZE and its 'auto' shared pools. */
+  /**
+   * The cluster was scaled (or the process just got ready): it updates HIVE_CLUSTER_SIZE and its 'auto' shared pools.
+   */
   | { hive: 1; type: 'cluster-size'; size: number }
   | { hive: 1; type: 'sticky-connection'; head: string | null }
   /** The answer to `sticky-listen`: the router's address, or why it could not listen (`code`: EADDRINUSE...). */

@@ -84,7 +84,9 @@ export class ServerTracker {
     for (const server of this.servers) if (isHttp2(server)) hook(server);
   }
 
-  /** Stops accepting on every tracked server and resolves once their HTTP connections and HTTP/2 sessions are closed. */
+  /**
+   * Stops accepting on every tracked server and resolves once their HTTP connections and HTTP/2 sessions are closed.
+   */
   drain(idleGrace: number): Promise<void> {
     this.#idleGrace = idleGrace;
     if (!this.#draining) {

@@ -10,9 +10,10 @@ type SharedOptions = Omit<PoolOptions, 'filename'>;
 /**
  * The process's shared pool for one task module: created on first use with `maxThreads: 'auto'` (the cgroup-aware
  * core count divided by the cluster size, so processes x threads fit the cores), resized when the cluster is scaled
- * (unless the app gave maxThreads, or a number to `resize()` since), reused after, and closed when the process is retired, after the app's onShutdown
- * hooks. One the app closed or destroyed itself is replaced on the next call, with the options it was created with,
- * through whichever copy of hive the call comes (what the app closed is known process-wide: pool-registry.ts).
+ * (unless the app gave maxThreads, or a number to `resize()` since), reused after, and closed when the process is
+ * retired, after the app's onShutdown hooks. One the app closed or destroyed itself is replaced on the next call, with
+ * the options it was created with, through whichever copy of hive the call comes (what the app closed is known
+ * process-wide: pool-registry.ts).
  */
 export function sharedPool(
   state: RuntimeState,

@@ -93,9 +93,9 @@ function tellApp(state: RuntimeState): boolean {
 function signalApp(state: RuntimeState, since: number): boolean {
   const own = state.sigintListener;
   if (!process.listeners('SIGINT').some((listener) => listener !== own)) return false;
-  // The runtime's listener goes first, so that the app's handlers see the process as PM2 would have left it: signal-exit
-  // (loaded by execa, write-file-atomic, proper-lockfile...) acts only when its listeners are the only ones, and a
-  // handler that cleans up and re-raises SIGINT must then die of it.
+  // The runtime's listener goes first, so that the app's handlers see the process as PM2 would have left it:
+  // signal-exit (loaded by execa, write-file-atomic, proper-lockfile...) acts only when its listeners are the only
+  // ones, and a handler that cleans up and re-raises SIGINT must then die of it.
   if (own) process.off('SIGINT', own);
   // Ctrl-C (a signal to the whole group) has run them itself, at once: a second run would close a database twice.
   if (appHadSigint(state, since)) return true;

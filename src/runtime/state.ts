@@ -24,8 +24,8 @@ export interface RuntimeState {
    */
   internalIpc?: boolean;
   /**
-   * The app's `onBroadcast` handlers. In the shared state, as the installed copy of the runtime delivers to the handlers
-   * that any copy registered. Absent from the state of an older runtime.
+   * The app's `onBroadcast` handlers. In the shared state, as the installed copy of the runtime delivers to the
+   * handlers that any copy registered. Absent from the state of an older runtime.
    */
   broadcastHandlers?: BroadcastHandler[];
   /**

@@ -75,8 +75,8 @@ Options:
   -h, --help                   this help`;
 
 /**
- * \`hive deploy compose|k8s\`: writes a Dockerfile and a compose file or Kubernetes manifests for one app. Every file is
- * rendered before the first is written. Exit codes: 0 written, 1 a file exists or cannot be written, 2 bad input.
+ * \`hive deploy compose|k8s\`: writes a Dockerfile and a compose file or Kubernetes manifests for one app. Every file
+ * is rendered before the first is written. Exit codes: 0 written, 1 a file exists or cannot be written, 2 bad input.
  */
 export default async function deploy(argv: string[]): Promise<number> {
   let files: RecipeFile[];

@@ -292,7 +292,8 @@ async function startFrom(file: LogFile, since: LogsSnapshot): Promise<void> {
   await skipTo(file, offset);
 }
 
-// Goes on from `offset` in the file opened from its start: the fingerprint of what is before it, as if it had been read.
+// Goes on from `offset` in the file opened from its start: the fingerprint of what is before it, as if it had been
+// read.
 async function skipTo(file: LogFile, offset: number): Promise<void> {
   if (!file.handle) return;
   for (const at of new Set([0, Math.max(0, offset - FINGERPRINT)])) {

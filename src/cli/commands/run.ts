@@ -23,8 +23,9 @@ export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
  * development). Exit codes: 0 after a graceful stop (a worker SIGKILLed past --kill-timeout included: that is the
  * stop's configured escalation, reported by its `killed` event), 1 when the app cannot run (every slot errored too,
- * unless --no-exit-on-error or forked by the daemon) or the stop was forced, 2 on bad input; when the app ended by itself (every process left down by autorestart or stopExitCodes), the last process's exit
- * code (1 if a signal ended it).
+ * unless --no-exit-on-error or forked by the daemon) or the stop was forced, 2 on bad input; when the app ended by
+ * itself (every process left down by autorestart or stopExitCodes), the last process's exit code (1 if a signal ended
+ * it).
  */
 export default async function run(argv: string[]): Promise<number> {
   // The app's id is the daemon's to give: one inherited by a `hive run` started from inside a managed app would number

@@ -83,7 +83,8 @@ Options:
                                  this shell's environment (as hive restart --update-env)
       --json                     print the started apps as JSON`;
 
-// What the daemon's protocol (daemon/protocol.ts) takes of --log-date-format and each --filter-env, and how many of those.
+// What the daemon's protocol (daemon/protocol.ts) takes of --log-date-format and each --filter-env, and how many of
+// those.
 const MAX_FLAG_TEXT = 256;
 const MAX_FILTER_FLAGS = 1000;
 
@@ -254,7 +255,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     for (const spec of specs) spec.shellEnv = env;
     checkPoolThreads(specs, values, config ? target : undefined);
     // An app the daemon has keeps the environment it was started in unless --update-env, or the file gives it no env
-    // (ManagedApp.startWith), the startOr commands' too: PM2 7 runs them all through _startJson (checked against 7.0.4).
+    // (ManagedApp.startWith), the startOr commands' too: PM2 7 runs them all through _startJson (checked against
+    // 7.0.4).
     const updateEnv = values['update-env'] === true;
     const started: AppInfo[] = [];
     let failed = false;
@@ -309,10 +311,10 @@ function reloadBody(spec: AppSpec, shellEnv: Record<string, string> | undefined)
 }
 
 /**
- * The shell environment a reload of a config file's app takes, as a restart of the file takes it (ManagedApp.startWith):
- * this shell's with `--update-env`, or when the file gives the app no env (PM2 then keeps the CLI's); else none, and the
- * app keeps the one it was started in. PM2 7 reloads a file's apps so for `reload`, `startOrReload` and
- * `startOrRestart` alike (its _startJson; checked against 7.0.4).
+ * The shell environment a reload of a config file's app takes, as a restart of the file takes it
+ * (ManagedApp.startWith): this shell's with `--update-env`, or when the file gives the app no env (PM2 then keeps the
+ * CLI's); else none, and the app keeps the one it was started in. PM2 7 reloads a file's apps so for `reload`,
+ * `startOrReload` and `startOrRestart` alike (its _startJson; checked against 7.0.4).
  */
 function reloadShellEnv(
   spec: AppSpec,
@@ -660,8 +662,8 @@ async function configSpecs(file: string, values: Values, command: string): Promi
   return apps.map((app) => {
     const spec = configSpec(app);
     // The config's own caps (config/app-schema.ts) match the daemon's; this catches what they cannot see alone (a
-    // fork-mode app's killTimeout, paths made long by cwd, hive run's flags with the args), so that the daemon's refusal
-    // of the whole start is a config error naming the key and file instead.
+    // fork-mode app's killTimeout, paths made long by cwd, hive run's flags with the args), so that the daemon's
+    // refusal of the whole start is a config error naming the key and file instead.
     const parsed = appSpecSchema.safeParse(spec);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -694,8 +696,8 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       const key = `apps[${config.apps.indexOf(app)}] (${app.name}).script`;
       throw new ConfigError(config.file, key, (error as Error).message, { cause: error });
     }
-    // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky and
-    // balance are the primary's routing of the port, which a fork-mode app listens on itself (a WebSocket app that
+    // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky
+    // and balance are the primary's routing of the port, which a fork-mode app listens on itself (a WebSocket app that
     // asked for sticky sessions would run without them). Hive keys all, which no PM2 file carries for PM2's sake.
     for (const key of [
       'metricsPort',

@@ -47,7 +47,8 @@ export default function startup(argv: string[]): Promise<number> {
     }
     // fileURLToPath, not the URL's pathname: that keeps a space of the path as `%20`.
     const hive = `${execQuote(process.execPath)} ${execQuote(fileURLToPath(new URL('../hive.js', import.meta.url)))}`;
-    // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another home.
+    // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another
+    // home.
     const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`)}\n` : '';
     // Type=forking: `hive resurrect` starts the daemon (detached) and exits once the apps are up; the daemon, named by
     // its pid file, is the service's main process. When it dies (a crash, a kill -9, the OOM killer), systemd stops

@@ -10,8 +10,8 @@ export function formatNumber(value: number | null): string {
 }
 
 /**
- * A count (restarts, requests in flight, connections): as is below 1000, then in whole thousands, rounded down (`1k` for
- * 1000 to 1999, `12k`), then millions: 3 columns up to 99 999, where `String` cut `1234` restarts to a `12…`.
+ * A count (restarts, requests in flight, connections): as is below 1000, then in whole thousands, rounded down (`1k`
+ * for 1000 to 1999, `12k`), then millions: 3 columns up to 99 999, where `String` cut `1234` restarts to a `12…`.
  */
 export function formatCount(value: number): string {
   if (value < 1e3) return String(value);

@@ -21,7 +21,10 @@ export function resolveSelection(
   return { app, instance };
 }
 
-/** The selection after a key: up/down move through the apps, left/right/Tab through the selected app's instances (wrapping). */
+/**
+ * The selection after a key: up/down move through the apps, left/right/Tab through the selected app's instances
+ * (wrapping).
+ */
 export function moveSelection(selection: Selection, action: KeyAction, snapshot: HiveSnapshot | undefined): Selection {
   const { app, instance } = resolveSelection(selection, snapshot);
   if (!snapshot || !app) return selection;

@@ -69,8 +69,9 @@ export function frameBytes(lines: readonly string[], width: number, height: numb
 /**
  * Runs the live view until `q`/Ctrl-C or SIGINT/SIGTERM/SIGHUP: a snapshot every `interval`, a redraw after each, on
  * each key and on each resize. A failed snapshot (no daemon running) is shown and polled again; the view never exits
- * for it. A read not answered within {@link readBound} is given up (its signal aborted) and shown as failed too. The terminal is restored (raw mode off, cursor shown, main screen back) on every way out, also when drawing
- * throws (the promise then rejects) and, as a last resort, on process exit.
+ * for it. A read not answered within {@link readBound} is given up (its signal aborted) and shown as failed too. The
+ * terminal is restored (raw mode off, cursor shown, main screen back) on every way out, also when drawing throws (the
+ * promise then rejects) and, as a last resort, on process exit.
  */
 export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
   const { source, interval, input, output, color } = options;
