@@ -1,4 +1,13 @@
-import { existsSync, constants as fsConstants, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  constants as fsConstants,
+  lstatSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  unlinkSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
@@ -46,9 +55,11 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
   setInterval(() => rotation?.check(), 60_000).unref();
   // Held until the process is gone, however it goes; a SIGKILLed holder releases it by being dead.
   process.on('exit', () => lock.release());
-  if (existsSync(paths.socket)) {
-    // A daemon of a Hive version without the lock.
-    if (await isAlive(paths.socket)) {
+  const stale = lstatOrUndefined(paths.socket);
+  if (stale !== undefined) {
+    // A daemon of a Hive version without the lock. Only a socket is probed: a symlink (dangling, or to some other
+    // service's socket) or a plain file left in its place is removed, never followed.
+    if (stale.isSocket() && (await isAlive(paths.socket))) {
       log(`another daemon serves ${paths.socket}; exiting`);
       lock.release();
       return;
@@ -200,6 +211,15 @@ function writePidFile(file: string): void {
       if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
     } catch {}
   });
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 function isAlive(socket: string): Promise<boolean> {

@@ -122,3 +122,37 @@ test('`hive flush` does not truncate the file a symlink at daemon.log points to'
   assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
   rmSync(log);
 });
+
+test('a HIVE_HOME inside a folder others can write (not sticky) is refused, naming that folder', async () => {
+  const home = new HiveHome();
+  homes.push(home);
+  // The folder above the home, as /tmp/shared made 0777 by someone: they could swap the home for a folder of theirs.
+  chmodSync(home.dir, 0o777);
+  const result = await home.run(['ls'], { env: secretEnv });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /ERR_HIVE_HOME_UNSAFE/);
+  assert.ok(result.stderr.includes(`is inside ${home.dir}, writable by other users without the sticky bit`));
+  assert.match(result.stderr, /mode 0777/);
+  // Sticky, as /tmp is, only an entry's owner can move it: fine.
+  chmodSync(home.dir, 0o1777);
+  const sticky = await home.run(['ls']);
+  assert.equal(sticky.code, 0, sticky.stderr);
+});
+
+test('a HIVE_HOME inside a folder of another user is refused, naming that folder and its owner', {
+  skip: rootOnly,
+}, async () => {
+  const home = new HiveHome();
+  homes.push(home);
+  chownSync(home.dir, NOBODY, NOBODY);
+  const result = await home.run(['ls'], { env: secretEnv });
+  assert.equal(result.code, 1, result.stderr);
+  assert.ok(result.stderr.includes(`is inside ${home.dir}, owned by uid ${NOBODY}`), result.stderr);
+  // Through a symlink too: the folder it resolves to is checked.
+  const link = join(`${home.dir}-link`);
+  symlinkSync(home.dir, link);
+  const linked = await home.run(['ls'], { env: { HIVE_HOME: join(link, 'h') } });
+  unlinkSync(link);
+  assert.equal(linked.code, 1, linked.stderr);
+  assert.ok(linked.stderr.includes(`owned by uid ${NOBODY}`), linked.stderr);
+});

@@ -77,7 +77,9 @@ WantedBy=multi-user.target
 `;
     // `hive kill` first: a daemon running now (the usual case, right after `hive save`) is outside the unit, which
     // would refuse its pid file and fail; the unit's resurrect brings the apps back under it.
-    const install = `hive startup > ${name}.service && sudo mv ${name}.service ${file} && hive kill && sudo systemctl enable --now ${name}`;
+    // `install -m 644 -o root`, not `mv`: a moved file keeps its owner (this user) and its umask's mode (0664 under
+    // the usual 002), and a unit this user (or any app it runs, or its group) can edit is root at the next start.
+    const install = `hive startup > ${name}.service && sudo install -m 644 -o root -g root ${name}.service ${file} && rm ${name}.service && hive kill && sudo systemctl enable --now ${name}`;
     if (values.json) printJson({ unit, file, install });
     else {
       process.stdout.write(
