@@ -611,6 +611,10 @@ class LogFile {
         const moved = movedAway(error);
         this.#failedAt = moved ? 0 : Date.now();
         if (moved && this.#salvaged !== '' && !this.#ended) this.#reopen();
+        // A pipe whose reader was behind, and then went: its count is said now, not as the next reader catching up.
+        if (this.#pipeDropped > 0)
+          report(`log ${this.#file}: ${this.#pipeDropped} line(s) dropped: its reader was behind`);
+        this.#pipeDropped = 0;
       }
       if (this.#failure === undefined) {
         this.#failure = error.message;
