@@ -16,6 +16,11 @@ import { rotatedLogNamer } from './rotated-log-name.js';
 export interface LineSource {
   instance?: number;
   pid?: number;
+  /**
+   * When the primary read the line from the process (its record's `time`, ms since the epoch): the time the line is
+   * stamped with. Absent (a primary's own words, an older primary's record), the daemon's time as it writes it.
+   */
+  time?: number;
 }
 
 /**
@@ -24,7 +29,8 @@ export interface LineSource {
  * the daemon. Lines are `[name:instance] line` (`text`, with `time` prefixed by an ISO time, or with `logDateFormat` by
  * the local time in that format and `: `, as PM2 writes it) or, with `logFormat: 'json'`, one object a line:
  * `{"time","app","instance","pid","stream","line"}` (instance and pid absent for the primary's own; `time` in
- * `logDateFormat` when set, as PM2's `timestamp`).
+ * `logDateFormat` when set, as PM2's `timestamp`). The time is the primary's, when it read the line (LineSource's
+ * `time`), else the daemon's as it writes it.
  *
  * With `mergeLogs: false` (PM2's `merge_logs` unset in cluster mode) each instance has its own files, named as PM2
  * names them (instanceLogPath), holding its lines without the `[name:instance] ` prefix; the primary's own lines (no
@@ -145,7 +151,7 @@ export class AppLogs {
 
   // A line as the app's files hold it: text with its prefix (and time), or a JSON object.
   #format(stream: 'stdout' | 'stderr', line: string, source: LineSource): string {
-    const now = new Date();
+    const now = new Date(source.time ?? Date.now());
     const own = this.#perInstance && source.instance !== undefined;
     let text: string;
     if (this.#json) {
@@ -606,6 +612,10 @@ class LogFile {
         const moved = movedAway(error);
         this.#failedAt = moved ? 0 : Date.now();
         if (moved && this.#salvaged !== '' && !this.#ended) this.#reopen();
+        // A pipe whose reader was behind, and then went: its count is said now, not as the next reader catching up.
+        if (this.#pipeDropped > 0)
+          report(`log ${this.#file}: ${this.#pipeDropped} line(s) dropped: its reader was behind`);
+        this.#pipeDropped = 0;
       }
       if (this.#failure === undefined) {
         this.#failure = error.message;

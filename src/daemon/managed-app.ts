@@ -1030,7 +1030,10 @@ export class ManagedApp {
         this.#appStderr.push(text);
         if (this.#appStderr.length > MAX_ERROR_LINES) this.#appStderr.shift();
       }
-      this.#logs.write(stream, text, { instance, pid });
+      // Stamped with the primary's time: when it read the line, one clock for both streams, not when the daemon got
+      // to it (behind a backlog, or its loop busy); the daemon's for an older primary's record, with no `time`.
+      const read = typeof record.time === 'string' ? Date.parse(record.time) : Number.NaN;
+      this.#logs.write(stream, text, { instance, pid, time: Number.isFinite(read) ? read : undefined });
       return;
     }
     // The rest is the primary's own: a previous one's would start the watch of the current one before it listens
