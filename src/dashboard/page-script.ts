@@ -187,9 +187,11 @@ export const pageScript = String.raw`
         })),
         plugins: [eventLines]
       }, rows, box);
-      // Legend labels are cut (CSS): the whole series name shows on hover.
-      box.querySelectorAll('.u-legend .u-series').forEach(function (row, n) {
-        if (n > 0) row.setAttribute('title', keys[n - 1]);
+      // Legend labels are cut (CSS): the whole series name shows on hover. Taken from each row's own label: the legend
+      // has no row for the time axis (not live), so rows and keys do not line up by index.
+      box.querySelectorAll('.u-legend .u-series').forEach(function (row) {
+        var label = row.querySelector('.u-label');
+        if (label) row.setAttribute('title', label.textContent);
       });
       charts[chart.id] = { plot: plot, keys: keys };
     });
