@@ -105,7 +105,10 @@ async function handle(
     // Node's parser lets through request targets (`//[`) that URL rejects.
     return reply(res, 400, 'text/plain', 'bad request\n');
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return reply(res, 405, 'text/plain', 'method not allowed\n');
+  }
   // The page and uPlot hold no data, so they load without the token; the data endpoints check it.
   if (url.pathname === '/') return reply(res, 200, 'text/html; charset=utf-8', pageHtml);
   if (url.pathname === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', pageScript);
@@ -129,7 +132,12 @@ async function handle(
       message: 'a token is required: open the page as /?token=<token>, or send Authorization: Bearer <token>',
     });
   }
-  if (url.pathname === '/events') return stream.add(res);
+  if (url.pathname === '/events') {
+    // A HEAD (a monitor's probe) gets the stream's headers and its end: it would otherwise be held open as a page that
+    // never gets a byte, with a snapshot read for it every interval.
+    if (req.method === 'HEAD') return reply(res, 200, 'text/event-stream', '');
+    return stream.add(res);
+  }
   try {
     replyJson(res, 200, await readSnapshot(source, { timeout }));
   } catch (error) {

@@ -87,9 +87,10 @@ export const pageScript = String.raw`
   function record(snap) {
     var t = snap.time / 1000;
     times.push(t);
+    var seenNow = {};
     CHARTS.forEach(function (chart) {
       var series = data[chart.id] || (data[chart.id] = {});
-      var seen = {};
+      var seen = (seenNow[chart.id] = {});
       chart.pick(snap, function (key, value) {
         seen[key] = true;
         if (!series[key]) series[key] = new Array(times.length - 1).fill(null);
@@ -104,6 +105,14 @@ export const pageScript = String.raw`
         Object.keys(series).forEach(function (key) { series[key].shift(); });
       });
     }
+    // A series of an app deleted (or a slot scaled away) leaves the chart and its legend once it has no value left in
+    // the window: the page keeps no series per app it ever saw.
+    CHARTS.forEach(function (chart) {
+      var series = data[chart.id];
+      Object.keys(series).forEach(function (key) {
+        if (!seenNow[chart.id][key] && series[key].every(function (value) { return value === null; })) delete series[key];
+      });
+    });
     snap.apps.forEach(function (app) {
       // null: the app counts no HTTP requests (--no-http-metrics); shown as '–', never as 0 req/s.
       if (app.reqRate !== null) peaks[app.name] = Math.max(peaks[app.name] || 0, app.reqRate);
@@ -178,9 +187,11 @@ export const pageScript = String.raw`
         })),
         plugins: [eventLines]
       }, rows, box);
-      // Legend labels are cut (CSS): the whole series name shows on hover.
-      box.querySelectorAll('.u-legend .u-series').forEach(function (row, n) {
-        if (n > 0) row.setAttribute('title', keys[n - 1]);
+      // Legend labels are cut (CSS): the whole series name shows on hover. Taken from each row's own label: the legend
+      // has no row for the time axis (not live), so rows and keys do not line up by index.
+      box.querySelectorAll('.u-legend .u-series').forEach(function (row) {
+        var label = row.querySelector('.u-label');
+        if (label) row.setAttribute('title', label.textContent);
       });
       charts[chart.id] = { plot: plot, keys: keys };
     });

@@ -10,6 +10,8 @@ import { readSnapshot, snapshotTimeout } from './snapshot-read.js';
  * One read at a time, bounded by {@link snapshotTimeout}: a read that does not answer in time is abandoned, the pages
  * get a `failure` event (ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT) saying their data is stale, and the next tick reads
  * again. A read that rejects is a `failure` event too; the stream goes on either way.
+ *
+ * A page that does not read (a stalled client) is skipped until it has taken what it was sent: memory stays bounded.
  */
 export class SnapshotStream {
   readonly #source: SnapshotSource;
@@ -89,7 +91,12 @@ export class SnapshotStream {
     if (this.#pending !== pending) return;
     this.#pending = undefined;
     this.#reading = undefined;
-    for (const res of pending) if (this.#clients.has(res) && !res.writableEnded) res.write(frame);
+    for (const res of pending) {
+      // A page that has not taken the last frame yet (a stalled client, a saturated link) skips this one: each frame
+      // is a whole snapshot, so it loses a point of the charts, and the server holds at most one frame for it rather
+      // than buffering every second's without bound.
+      if (this.#clients.has(res) && !res.writableEnded && !res.writableNeedDrain) res.write(frame);
+    }
   }
 }
 

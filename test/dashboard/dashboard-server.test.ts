@@ -159,6 +159,27 @@ test('/events pushes a snapshot at once and then every interval; /api/snapshot a
   assert.match(await rawRequest(Number(port), 'GET /api/snapshot HTTP/1.0\r\n\r\n'), /^HTTP\/1\.[01] 200 /);
 });
 
+test('HEAD /events answers its headers and ends, reading nothing; other methods are 405 with Allow', async (t) => {
+  const source = countingSource();
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  // It used to be held open as a stream whose headers were never sent (a HEAD writes no body to flush them).
+  const head = await request(`${dashboard.url}events`, {
+    method: 'HEAD',
+    signal: AbortSignal.timeout(20_000),
+    reset: true,
+  });
+  assert.equal(head.statusCode, 200);
+  assert.match(String(head.headers['content-type']), /^text\/event-stream/);
+  await head.body.text();
+  assert.equal(source.reads, 0);
+  for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
+    const answer = await request(`${dashboard.url}events`, { method, reset: true });
+    await answer.body.text();
+    assert.deepEqual([method, answer.statusCode, answer.headers.allow], [method, 405, 'GET, HEAD']);
+  }
+});
+
 test("a failing source is reported with its code, on /api/snapshot (503) and as a 'failure' event", async (t) => {
   const source: SnapshotSource = {
     snapshot: () => Promise.reject(new DaemonNotRunningError('/tmp/nowhere')),

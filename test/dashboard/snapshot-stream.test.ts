@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -86,6 +86,51 @@ test('a read that never settles is abandoned: the page is told, and the next rea
     assert.equal(next, 'snapshot');
     assert.notEqual((JSON.parse(nextData) as HiveSnapshot).host, 'late');
   }
+});
+
+test('a client that does not read is skipped, not buffered for: it gets a few old frames, then a fresh one', async (t) => {
+  // Frames of 1 MB, far more than the socket buffers hold: the server used to queue every one of them for the stalled
+  // client (40 MB here, and growing by the frame each second on a real dashboard).
+  const stalledReads = 40;
+  const host = 'x'.repeat(1_000_000);
+  let reads = 0;
+  let reached: () => void = () => {};
+  const stalled = new Promise<void>((resolve) => (reached = resolve));
+  const source: SnapshotSource = {
+    snapshot() {
+      reads += 1;
+      if (reads === stalledReads) reached();
+      return Promise.resolve({ time: reads, host, apps: [] });
+    },
+  };
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  const socket = connect(dashboard.port, '127.0.0.1');
+  t.after(() => socket.destroy());
+  socket.pause();
+  socket.write('GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  await stalled;
+  // Now read: count the frames of the stalled reads that were still queued, up to the first of a later read.
+  socket.setEncoding('latin1');
+  let buffer = '';
+  let old = 0;
+  const bound = setTimeout(() => socket.destroy(new Error('no fresh frame within the bound')), BOUND_MS);
+  t.after(() => clearTimeout(bound));
+  for await (const chunk of socket.iterator({ destroyOnReturn: true })) {
+    buffer += chunk as string;
+    let end = buffer.indexOf('\n\n');
+    let fresh = false;
+    while (end !== -1 && !fresh) {
+      const time = /^data: \{"time":(\d+)/m.exec(buffer.slice(0, end))?.[1];
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf('\n\n');
+      if (time === undefined) continue;
+      if (Number(time) <= stalledReads) old += 1;
+      else fresh = true;
+    }
+    if (fresh) break;
+  }
+  assert.ok(old >= 1 && old < stalledReads / 2, `${old} frames of the ${stalledReads} stalled reads were queued`);
 });
 
 test('/api/snapshot answers 503 with the timeout code when the source does not answer', async (t) => {
