@@ -13,16 +13,17 @@ const OWN_FOLDER_ADVICE =
  * group and other write bits count: a home of mode 0755 is fine.
  */
 export function checkHome(paths: HivePaths): void {
-  checkAncestors(paths.home);
+  checkAncestors(paths.home, 'HIVE_HOME');
   checkFolder(paths.home, 'HIVE_HOME');
   checkSocketOwner(paths.socket);
 }
 
 /** The check of the home and of its logs folder, without the socket: for ensureHome, which creates them. */
 export function checkHomeFolders(paths: HivePaths): void {
-  checkAncestors(paths.home);
+  checkAncestors(paths.home, 'HIVE_HOME');
   checkFolder(paths.home, 'HIVE_HOME');
   checkFolder(paths.logs, 'the logs folder');
+  checkAncestors(paths.logs, 'the logs folder');
 }
 
 /** Refuses a `daemon.sock` of another user: in a home of one's own, one that root or a `sudo` daemon left there. */
@@ -43,40 +44,43 @@ export function checkSocketOwner(socket: string): void {
  * `~/.ssh`): whoever can write a folder above it can move the home away and put one of theirs, with symlinks at its
  * log files, in its place while the daemon runs, and the daemon then writes where they chose. Each folder above it,
  * as written and with symlinks resolved, must be this user's or root's, and writable by no one else unless sticky
- * (`/tmp`: there only an entry's owner can move it).
+ * (`/tmp`: there only an entry's owner can move it). `path` itself a symlink (a home or logs folder of one's own linked
+ * elsewhere), the folders above its target are those that count.
  */
-function checkAncestors(home: string): void {
+function checkAncestors(path: string, what: string): void {
   const uid = process.getuid?.();
   if (uid === undefined) return;
   let real: string | undefined;
-  for (let folder = dirname(home); ; folder = dirname(folder)) {
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
     const stats = statOrUndefined(() => lstatSync(folder));
     if (stats !== undefined) {
-      checkAncestor(home, folder, stats, uid);
+      checkAncestor(path, what, folder, stats, uid);
       real ??= realpathSync(folder);
     }
     if (dirname(folder) === folder) break;
   }
+  // The folder it is in once resolved: its target's when `path` is a symlink, which its own folder's path misses.
+  if (statOrUndefined(() => statSync(path)) !== undefined) real = dirname(realpathSync(path));
   if (real === undefined) return;
   for (let folder = real; ; folder = dirname(folder)) {
-    checkAncestor(home, folder, statSync(folder), uid);
+    checkAncestor(path, what, folder, statSync(folder), uid);
     if (dirname(folder) === folder) break;
   }
 }
 
-function checkAncestor(home: string, folder: string, stats: Stats, uid: number): void {
+function checkAncestor(path: string, what: string, folder: string, stats: Stats, uid: number): void {
   if (stats.uid !== uid && stats.uid !== 0) {
     throw new HiveHomeUnsafeError(
-      home,
-      `(HIVE_HOME) is inside ${folder}, owned by uid ${stats.uid}, not by this user (uid ${uid}) or root: that user could put a folder of theirs in the home's place`,
+      path,
+      `(${what}) is inside ${folder}, owned by uid ${stats.uid}, not by this user (uid ${uid}) or root: that user could put a folder of theirs in its place`,
       OWN_FOLDER_ADVICE,
     );
   }
   if (stats.isDirectory() && (stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) {
     const mode = (stats.mode & 0o7777).toString(8).padStart(4, '0');
     throw new HiveHomeUnsafeError(
-      home,
-      `(HIVE_HOME) is inside ${folder}, writable by other users without the sticky bit (mode ${mode}): they could put a folder of theirs in the home's place`,
+      path,
+      `(${what}) is inside ${folder}, writable by other users without the sticky bit (mode ${mode}): they could put a folder of theirs in its place`,
       OWN_FOLDER_ADVICE,
     );
   }

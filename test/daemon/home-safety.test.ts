@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import {
   chmodSync,
   chownSync,
+  existsSync,
   mkdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -155,4 +157,44 @@ test('a HIVE_HOME inside a folder of another user is refused, naming that folder
   unlinkSync(link);
   assert.equal(linked.code, 1, linked.stderr);
   assert.ok(linked.stderr.includes(`owned by uid ${NOBODY}`), linked.stderr);
+});
+
+// A folder of one's own that is a symlink into such a folder: the folders above its target count, not only those above
+// the link (the link itself never moves, but the target can be swapped under it).
+function openFolder(home: HiveHome): string {
+  const open = join(home.dir, 'open');
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  return realpathSync(open);
+}
+
+test('a HIVE_HOME symlinked into a folder others can write is refused, naming that folder', async () => {
+  const home = new HiveHome();
+  homes.push(home);
+  const open = openFolder(home);
+  mkdirSync(join(open, 'hive'), { mode: 0o700 });
+  symlinkSync(join(open, 'hive'), home.home);
+  const result = await home.run(['ls'], { env: secretEnv });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /ERR_HIVE_HOME_UNSAFE/);
+  assert.ok(result.stderr.includes(`(HIVE_HOME) is inside ${open}, writable by other users without the sticky bit`));
+  assert.equal(existsSync(join(open, 'hive', 'daemon.sock')), false);
+});
+
+test('a logs folder symlinked into a folder others can write is refused when the daemon starts', async () => {
+  const home = newHome(0o700);
+  const open = openFolder(home);
+  mkdirSync(join(open, 'logs'), { mode: 0o700 });
+  symlinkSync(join(open, 'logs'), join(home.home, 'logs'));
+  const result = await home.run(['ls']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /ERR_HIVE_HOME_UNSAFE/);
+  assert.ok(
+    result.stderr.includes(`(the logs folder) is inside ${open}, writable by other users without the sticky bit`),
+    result.stderr,
+  );
+  // Sticky, as /tmp is: fine.
+  chmodSync(open, 0o1777);
+  const sticky = await home.run(['ls']);
+  assert.equal(sticky.code, 0, sticky.stderr);
 });
