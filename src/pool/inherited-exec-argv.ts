@@ -64,17 +64,24 @@ const RUNS_SOMETHING_ELSE =
  */
 export function childExecArgv(): string[] {
   const flags = inheritedExecArgv() ?? process.execArgv;
+  return withoutFlags(flags, (flag) => RUNS_SOMETHING_ELSE.test(flag.split('=', 1)[0]!));
+}
+
+/**
+ * `flags` without those `drop` matches, each with its value when that is the next entry (`-e <code>`,
+ * `--test-reporter spec`, `--title x`) rather than after an `=`: execArgv ends before the script, so an entry that is
+ * not a flag is the value of the one before it.
+ */
+function withoutFlags(flags: readonly string[], drop: (flag: string) => boolean): string[] {
   const kept: string[] = [];
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i]!;
-    const equals = flag.indexOf('=');
-    if (!RUNS_SOMETHING_ELSE.test(equals === -1 ? flag : flag.slice(0, equals))) {
+    if (!drop(flag)) {
       kept.push(flag);
       continue;
     }
-    // With its value (`-e <code>`, `--test-reporter spec`), when it is the next entry: execArgv ends before the
-    // script, so an entry that is not a flag is the value of the one before it.
-    if (equals === -1 && flags[i + 1] !== undefined && !flags[i + 1]!.startsWith('-')) i++;
+    const next = flags[i + 1];
+    if (!flag.includes('=') && next !== undefined && !next.startsWith('-')) i++;
   }
   return kept;
 }
@@ -96,27 +103,25 @@ export function startThread(start: (execArgv: string[] | undefined) => Worker): 
   if (flags === undefined) return start(undefined);
   const key = JSON.stringify(flags);
   if (accepted.has(key)) return start(accepted.get(key));
-  let worker: Worker;
-  try {
-    worker = start(flags);
-    accepted.set(key, flags);
+  const startWith = (execArgv: string[] | undefined): Worker => {
+    const worker = start(execArgv);
+    accepted.set(key, execArgv);
     return worker;
+  };
+  try {
+    return startWith(flags);
   } catch (error) {
     if ((error as { code?: unknown }).code !== INVALID_FLAGS) throw error;
     const kept = withoutRefused(flags, String((error as Error).message));
     if (kept !== undefined) {
       try {
-        worker = start(kept);
-        accepted.set(key, kept);
-        return worker;
+        return startWith(kept);
       } catch (again) {
         if ((again as { code?: unknown }).code !== INVALID_FLAGS) throw again;
       }
     }
   }
-  worker = start(undefined);
-  accepted.set(key, undefined);
-  return worker;
+  return startWith(undefined);
 }
 
 const INVALID_FLAGS = 'ERR_WORKER_INVALID_EXEC_ARGV';
@@ -131,15 +136,5 @@ function withoutRefused(flags: readonly string[], message: string): string[] | u
   const named = message.slice(message.lastIndexOf(': ') + 2).split(', ');
   if (!named.every((flag) => flags.includes(flag))) return undefined;
   const refused = new Set(named);
-  const kept: string[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    const flag = flags[i]!;
-    if (!refused.has(flag)) {
-      kept.push(flag);
-      continue;
-    }
-    const next = flags[i + 1];
-    if (!flag.includes('=') && next !== undefined && !next.startsWith('-')) i++;
-  }
-  return kept;
+  return withoutFlags(flags, (flag) => refused.has(flag));
 }

@@ -104,6 +104,18 @@ function historyOf(snap: HiveSnapshot, points: number): MetricHistory {
 }
 
 const plain = (lines: string[]) => lines.map(stripAnsi);
+
+/** The still (not live) frame of `apps`, the first selected, `width` columns by 20 lines: its lines, coloured or not. */
+const stillFrame = (apps: AppSnapshot[], width: number, color = false): string[] =>
+  renderFrame({
+    snapshot: snapshot(apps),
+    selection: {},
+    history: new MetricHistory(60),
+    width,
+    height: 20,
+    live: false,
+    color,
+  });
 const maxWidth = (lines: string[]) => Math.max(...plain(lines).map(visibleWidth));
 
 test('sparkline: block characters scaled 0..max, fixed width, nulls as spaces, newest on the right', () => {
@@ -212,15 +224,7 @@ for (const [width, height] of sizes) {
 
 test('render: the WS column shows the open upgraded connections per slot, `-` from an older daemon', () => {
   const ws = app('chat', [instance(0, { upgradedConnections: 12 }), instance(1)]);
-  const lines = renderFrame({
-    snapshot: snapshot([ws]),
-    selection: {},
-    history: new MetricHistory(60),
-    width: 120,
-    height: 20,
-    live: false,
-  });
-  const text = plain(lines).join('\n');
+  const text = plain(stillFrame([ws], 120)).join('\n');
   assert.match(text, /^ +# +PID STATE .* INFL +WS HEAP MiB/m);
   assert.match(text, /^> +0 +4100 ready .* 1\/2\/3 +0 +12 +18\.0 /m);
   assert.match(text, /^ {2} +1 +4101 ready .* 1\/2\/3 +1 +- +18\.0 /m);
@@ -232,15 +236,7 @@ test('render: an app that counts no HTTP requests (--no-http-metrics) shows `-` 
     [instance(0, { reqRate: null, errorRate: null, latencyP50: null, latencyP99: null, inFlight: null })],
     { reqRate: null, errorRate: null },
   );
-  const lines = renderFrame({
-    snapshot: snapshot([bare]),
-    selection: {},
-    history: new MetricHistory(60),
-    width: 140,
-    height: 20,
-    live: false,
-  });
-  const text = plain(lines).join('\n');
+  const text = plain(stillFrame([bare], 140)).join('\n');
   // APP STATE READY REQ/S ERR/S RST
   assert.match(text, /^> bare +online +1\/1 +- +- +0$/m);
   // # PID STATE CPU% RSS REQ/S P99 LOOP ELU RST POOL INFL WS HEAP ERR/S: the process figures are there.
@@ -256,11 +252,10 @@ test('render: a process marked unresponsive (a blocked event loop) shows as hung
       { time: Date.UTC(2026, 10, 29, 1, 1, 0), type: 'unresponsive', instance: 0, text: cleared, unresponsive: false },
     ],
   });
-  const frame = { snapshot: snapshot([hung]), selection: {}, history: new MetricHistory(60), width: 120, height: 20 };
-  const text = plain(renderFrame({ ...frame, live: false })).join('\n');
+  const text = plain(stillFrame([hung], 120)).join('\n');
   assert.match(text, /^> +0 +4100 hung /m);
   assert.match(text, /^ {2} +1 +4101 ready /m);
-  const coloured = renderFrame({ ...frame, live: false, color: true }).join('\n');
+  const coloured = stillFrame([hung], 120, true).join('\n');
   assert.ok(coloured.includes('\x1b[31m hung '), 'hung in red');
   assert.ok(coloured.includes(`\x1b[31m${marked}`), 'the mark in red');
   assert.ok(coloured.includes(cleared), 'the clear shown');
@@ -269,23 +264,12 @@ test('render: a process marked unresponsive (a blocked event loop) shows as hung
 
 test('render: an app whose primary does not answer the daemon shows as hung, in red; its processes keep their states', () => {
   const frozen = app('api', [instance(0)], { primaryUnresponsive: true });
-  const frame = {
-    snapshot: snapshot([frozen, app('web', [instance(0)])]),
-    selection: {},
-    history: new MetricHistory(60),
-    width: 120,
-    height: 20,
-  };
-  const text = plain(renderFrame({ ...frame, live: false })).join('\n');
+  const apps = [frozen, app('web', [instance(0)])];
+  const text = plain(stillFrame(apps, 120)).join('\n');
   assert.match(text, /^> api +hung +1\/1 /m);
   assert.match(text, /^ {2}web +online +1\/1 /m);
   assert.match(text, /^> +0 +4100 ready /m);
-  assert.ok(
-    renderFrame({ ...frame, live: false, color: true })
-      .join('\n')
-      .includes('\x1b[31m hung '),
-    'hung in red',
-  );
+  assert.ok(stillFrame(apps, 120, true).join('\n').includes('\x1b[31m hung '), 'hung in red');
 });
 
 test('render: the selection moves the highlight and the sparklines; colour draws it in reverse video', () => {

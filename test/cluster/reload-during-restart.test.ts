@@ -8,17 +8,18 @@ import { freePort, isEvent, killAll, startHive, tempApp } from './helpers.js';
 
 after(killAll);
 
-// The first version listens at once; the second (`v2` there) only once the test opens its gate, and the first process
-// to pass the gate while a `fail` file is there throws instead (removing it: the next one listens).
+// A process started while a `hold` file is there says `held <pid>` and waits for the test to open its gate (`open`)
+// before it listens; the first to pass the gate while a `fail` file is there throws instead (removing it: the next one
+// listens). Others listen at once.
 const source = `
 import { existsSync, rmSync } from 'node:fs';
 import http from 'node:http';
 const dir = process.env.TEST_DIR;
 const server = http.createServer((_req, res) => res.end(String(process.pid)));
 const listen = () => server.listen(Number(process.env.PORT), '127.0.0.1');
-if (!existsSync(dir + '/v2')) listen();
+if (!existsSync(dir + '/hold')) listen();
 else {
-  console.log('v2 waits for its gate');
+  console.log('held ' + process.pid);
   const timer = setInterval(() => {
     if (!existsSync(dir + '/open')) return;
     clearInterval(timer);
@@ -33,15 +34,21 @@ else {
 
 const starting = isEvent('worker', { instance: 0, state: 'starting' });
 
-// Runs `hive run -i 1` of the app, reloads it to v2 and crashes the old process while v2's replacement waits for its
-// gate (its restart, delay 0, comes due at once), then opens the gate; `fail`: the replacement throws there.
-async function crashDuringReload(fail: boolean) {
-  const { dir, app } = tempApp('hive-reload-restart-', source);
+/** Runs `hive run -i 1 --restart-delay 0` of the app until online; its folder and its process's pid. */
+async function startOnline(prefix: string) {
+  const { dir, app } = tempApp(prefix, source);
   const port = await freePort();
   const hive = startHive([app, '-i', '1', '--port', String(port), '--restart-delay', '0'], { TEST_DIR: dir });
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
-  const old = hive.readyPids().get(0)!;
-  writeFileSync(join(dir, 'v2'), '');
+  return { dir, hive, old: hive.readyPids().get(0)! };
+}
+
+// Runs `hive run -i 1` of the app, reloads it to a version whose processes wait for their gate (`hold`) and crashes
+// the old process while the replacement waits (its restart, delay 0, comes due at once), then opens the gate; `fail`:
+// the replacement throws there.
+async function crashDuringReload(fail: boolean) {
+  const { dir, hive, old } = await startOnline('hive-reload-restart-');
+  writeFileSync(join(dir, 'hold'), '');
   if (fail) writeFileSync(join(dir, 'fail'), '');
   hive.kill('SIGHUP');
   const reloadStart = await hive.waitFor(isEvent('reload', { phase: 'start' }), 'the reload');
@@ -85,32 +92,10 @@ test('a crash restart due during a reload whose replacement fails restarts the s
   assert.equal((await hive.exited).code, 0);
 });
 
-// While `hold` is there, a new process waits for `open` (never created here) before it listens.
-const holdSource = `
-import { existsSync } from 'node:fs';
-import http from 'node:http';
-const dir = process.env.TEST_DIR;
-const server = http.createServer((_req, res) => res.end(String(process.pid)));
-const listen = () => server.listen(Number(process.env.PORT), '127.0.0.1');
-if (!existsSync(dir + '/hold')) listen();
-else {
-  console.log('held ' + process.pid);
-  const timer = setInterval(() => {
-    if (!existsSync(dir + '/open')) return;
-    clearInterval(timer);
-    listen();
-  }, 20);
-}
-`;
-
 // A reload that retired a slot's crash restart still starting said "Worker 0 did not become ready: it exited (code 0)
-// before it was ready" after it succeeded: a warning about a process the primary itself retired.
+// before it was ready" after it succeeded: a warning about a process the primary itself retired. The gate stays shut.
 test('a reload that retires a crash restart still starting warns of no failed start', async () => {
-  const { dir, app } = tempApp('hive-reload-starting-', holdSource);
-  const port = await freePort();
-  const hive = startHive([app, '-i', '1', '--port', String(port), '--restart-delay', '0'], { TEST_DIR: dir });
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
-  const old = hive.readyPids().get(0)!;
+  const { dir, hive, old } = await startOnline('hive-reload-starting-');
   writeFileSync(join(dir, 'hold'), '');
   process.kill(old, 'SIGKILL');
   const restarted = await hive.waitFor((r) => starting(r) && r.pid !== old, 'the crash restart forked');

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { request } from 'undici';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { fixture, outputOf } from '../cluster/helpers.js';
+import { fixture, freePort, outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
 /** True while a pid is a live process: the cluster tests' check, under the name the daemon tests use. */
@@ -156,4 +157,35 @@ export async function startBlockedLoopApp(
   assert.equal(start.code, 0, start.stderr);
   const app = await hive.json<Described>(['describe', 'api']);
   return { primary: pidOf(app, 'primary'), worker: pidOf(app, 'worker') };
+}
+
+/** An app started by the daemon with a request in flight; see startWithRequestInFlight. */
+export interface RequestInFlight {
+  port: number;
+  /** The file whose creation lets the app answer the request. */
+  gate: string;
+  /** The request's answer (status 0 and the error's message if it failed), once the gate is open. */
+  reply: Promise<{ status: number; body: string }>;
+}
+
+/**
+ * Starts `name` (one process of the cluster app fixture, from a config file, its kill timeout a minute) and sends it a
+ * request it holds until the test creates the file `gate`: in flight, so a stop drains until then however slow the
+ * box, and no bound but the test's own ends it. Returns once the app has the request.
+ */
+export async function startWithRequestInFlight(hive: HiveHome, name: string): Promise<RequestInFlight> {
+  const port = await freePort();
+  const config = join(hive.dir, `${name}.config.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({ apps: [{ name, script: appFixture, instances: 1, port, kill_timeout: 60_000 }] }),
+  );
+  await hive.json(['start', config]);
+  const gate = join(hive.dir, 'gate');
+  const reply = request(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`).then(
+    async (response) => ({ status: response.statusCode, body: await response.body.text() }),
+    (error: Error) => ({ status: 0, body: error.message }),
+  );
+  await waitFor(() => /slow request received/.test(hive.readLog(`${name}-out.log`)), 'the slow request to arrive');
+  return { port, gate, reply };
 }

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { request } from 'undici';
-import { freePort } from '../cluster/helpers.js';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, HiveHome, startWithRequestInFlight, waitFor } from './helpers.js';
 import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
 
 const hive = new HiveHome();
@@ -39,22 +36,10 @@ test('kill during a start that waits for a slow app stops it at once, not after 
 });
 
 test('a start of an app that the daemon is shutting down is refused, and the daemon still exits', async () => {
-  const port = await freePort();
-  // The kill timeout outlasts any wait below: the drain ends when the test opens the gate, not at a bound.
-  const config = join(hive.dir, 'busy.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name: 'busy', script: appFixture, instances: 1, port, kill_timeout: 60_000 }] }),
-  );
-  await hive.json(['start', config]);
+  // The kill timeout outlasts any wait below: the drain ends when the test opens the gate, not at a bound. In flight
+  // until the gate file exists: the shutdown waits for its drain, and the start below arrives meanwhile.
+  const { port, gate, reply: slow } = await startWithRequestInFlight(hive, 'busy');
   for (const pid of homeProcesses(hive.home)) hive.pids.add(pid);
-  const gate = join(hive.dir, 'gate');
-  // In flight until the gate file exists: the shutdown waits for its drain, and the start below arrives meanwhile.
-  const slow = request(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`).then(
-    (response) => response.body.text(),
-    () => '',
-  );
-  await waitFor(() => /slow request received/.test(hive.readLog('busy-out.log')), 'the slow request to arrive');
   const client = await connectTo(hive.home);
   try {
     const killed = hive.run(['kill']);

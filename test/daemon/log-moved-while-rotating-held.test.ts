@@ -2,37 +2,18 @@
 // one that made it rotate: the failed rename failed the stream, and those lines were lost with it (about 1 MB in a
 // flood), while daemon.log said `0 line(s) dropped`. They go to the new file at the path, first.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
-import { AppLogs } from '../../dist/daemon/app-logs.js';
+import { test } from 'node:test';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { moveLogUnnoticed } from './moved-log.js';
 
 const hive = tempHome();
 const BURSTS = 20;
 const LINES = 40;
 
 test('the lines a failed rotation of a moved log had not written go to the new file', async () => {
-  const out = join(hive.dir, 'held-out.log');
-  const logs = new AppLogs(hive.dir, 'held', { outFile: out, logRotation: { size: '1K' } });
-  after(() => logs.close());
-  const reports: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    reports.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as typeof process.stderr.write;
-  after(() => {
-    process.stderr.write = write;
-  });
-  logs.write('stdout', 'first');
-  await waitFor(() => readOrEmpty(out).includes('first\n'), 'the first line');
-  // Once the file's inode is known, a line has the daemon check it is still at its path: not again for a second.
-  await delay(100);
-  logs.write('stdout', 'second');
-  await waitFor(() => readOrEmpty(out).includes('second\n'), 'the second line');
-  renameSync(out, `${out}.1`);
+  const { out, logs, reports } = await moveLogUnnoticed(hive.dir, 'held');
   // A chunk per turn of microtasks: the first, over the rotation size, is being written (a file write takes a turn of
   // the event loop) while the stream holds the others.
   for (let burst = 0; burst < BURSTS; burst++) {

@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startBurstToPipe } from './burst-to-pipe.js';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
 test('an outFile pipe whose reader was behind and went: its count said at the failure, a new reader starts over', async (t) => {
-  const marker = join(dir, 'burst-done');
-  const script = join(dir, 'burst.sh');
-  // About 2.4 MB at once, more than the daemon holds for a reader that is behind, then a line every 0.1 s.
-  writeFileSync(
-    script,
-    `#!/bin/sh\nn=0\nwhile [ $n -lt 40000 ]; do echo "burst $n ................................................"; n=$((n+1)); done\ntouch ${JSON.stringify(marker)}\nwhile true; do echo "tail $n"; n=$((n+1)); sleep 0.1; done\n`,
-    { mode: 0o755 },
-  );
-  const fifo = join(dir, 'out.pipe');
-  execFileSync('mkfifo', [fifo]);
-  writeFileSync(
-    join(dir, 'ecosystem.config.cjs'),
-    `module.exports = { apps: [{ name: 'p', script: ${JSON.stringify(script)}, out_file: ${JSON.stringify(fifo)} }] };\n`,
-  );
-  // Opened, never read: the daemon drops lines for it, then it goes.
-  const first = createReadStream(fifo, { encoding: 'utf8' });
-  first.on('error', () => {});
-  t.after(() => first.destroy());
-  await hive.json(['start', join(dir, 'ecosystem.config.cjs')]);
+  // About 2.4 MB at once, more than the daemon holds for a reader that is behind, then a line every 0.1 s. The pipe's
+  // first reader never reads: the daemon drops lines for it, then it goes.
+  const { fifo, reader: first, marker } = await startBurstToPipe(t, hive, 'p', 40000);
   const daemonLog = join(hive.home, 'daemon.log');
   await waitFor(
     () => readOrEmpty(daemonLog).includes(`log ${fifo}: its reader is behind; dropping lines`),

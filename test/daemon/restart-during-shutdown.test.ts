@@ -4,30 +4,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { request } from 'undici';
-import { freePort } from '../cluster/helpers.js';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { HiveHome, startWithRequestInFlight, waitFor } from './helpers.js';
 import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
 
 test('a restart cut short by the daemon shutting down says so, starts nothing, and leaves no process', async () => {
-  const port = await freePort();
-  const config = join(hive.dir, 'g.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name: 'g', script: appFixture, instances: 1, port, kill_timeout: 60_000 }] }),
-  );
-  await hive.json(['start', config]);
-  const daemonPid = (await hive.daemonPid())!;
-  const gate = join(hive.dir, 'gate');
   // In flight until the gate file exists: the restart's stop drains until then, however slow the box.
-  const slow = request(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`).then(
-    (response) => response.body.text(),
-    () => '',
-  );
-  await waitFor(() => /slow request received/.test(hive.readLog('g-out.log')), 'the slow request to arrive');
+  const { gate, reply: slow } = await startWithRequestInFlight(hive, 'g');
+  const daemonPid = (await hive.daemonPid())!;
   const client = await connectTo(hive.home);
   try {
     const restarted = hive.run(['restart', 'g']);

@@ -1,34 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startBurstToPipe } from './burst-to-pipe.js';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
 test('an outFile pipe whose reader is slow gets every line once it reads, none dropped', async (t) => {
-  const marker = join(dir, 'burst-done');
-  const script = join(dir, 'burst.sh');
-  // About 300 KB at once, more than the pipe (64 KB) and its reader's buffer hold, then a line every 0.1 s.
-  writeFileSync(
-    script,
-    `#!/bin/sh\nn=0\nwhile [ $n -lt 5000 ]; do echo "burst $n ................................................"; n=$((n+1)); done\ntouch ${JSON.stringify(marker)}\nwhile true; do echo "tail $n"; n=$((n+1)); sleep 0.1; done\n`,
-    { mode: 0o755 },
-  );
-  const fifo = join(dir, 'out.pipe');
-  execFileSync('mkfifo', [fifo]);
-  writeFileSync(
-    join(dir, 'ecosystem.config.cjs'),
-    `module.exports = { apps: [{ name: 's', script: ${JSON.stringify(script)}, out_file: ${JSON.stringify(fifo)} }] };\n`,
-  );
-  // Opened, not read: the pipe fills while the app writes its burst.
-  const reader = createReadStream(fifo, { encoding: 'utf8' });
-  reader.on('error', () => {});
-  t.after(() => reader.destroy());
-  await hive.json(['start', join(dir, 'ecosystem.config.cjs')]);
+  // About 300 KB at once, more than the pipe (64 KB) and its reader's buffer hold, then a line every 0.1 s. Its
+  // reader reads nothing yet: the pipe fills while the app writes its burst.
+  const { reader, marker } = await startBurstToPipe(t, hive, 's', 5000);
   await waitFor(() => existsSync(marker), 'the burst written');
   // The daemon meanwhile meets the full pipe (before, EAGAIN: the stream failed and its lines were dropped).
   await sleep(1_000);
@@ -45,25 +28,8 @@ test('an outFile pipe whose reader is slow gets every line once it reads, none d
 });
 
 test('an outFile pipe whose reader is far behind drops the lines beyond 1 MiB, and says so', async (t) => {
-  const marker = join(dir, 'big-burst-done');
-  const script = join(dir, 'big-burst.sh');
   // About 2.4 MB at once: more than the daemon holds for a reader that is behind.
-  writeFileSync(
-    script,
-    `#!/bin/sh\nn=0\nwhile [ $n -lt 40000 ]; do echo "burst $n ................................................"; n=$((n+1)); done\ntouch ${JSON.stringify(marker)}\nwhile true; do echo "tail $n"; n=$((n+1)); sleep 0.1; done\n`,
-    { mode: 0o755 },
-  );
-  const fifo = join(dir, 'big.pipe');
-  execFileSync('mkfifo', [fifo]);
-  mkdirSync(join(dir, 'big'));
-  writeFileSync(
-    join(dir, 'big', 'ecosystem.config.cjs'),
-    `module.exports = { apps: [{ name: 'b', script: ${JSON.stringify(script)}, out_file: ${JSON.stringify(fifo)} }] };\n`,
-  );
-  const reader = createReadStream(fifo, { encoding: 'utf8' });
-  reader.on('error', () => {});
-  t.after(() => reader.destroy());
-  await hive.json(['start', join(dir, 'big', 'ecosystem.config.cjs')]);
+  const { fifo, reader } = await startBurstToPipe(t, hive, 'b', 40000);
   const daemonLog = join(hive.home, 'daemon.log');
   await waitFor(
     () => readOrEmpty(daemonLog).includes(`log ${fifo}: its reader is behind; dropping lines`),
@@ -74,7 +40,7 @@ test('an outFile pipe whose reader is far behind drops the lines beyond 1 MiB, a
     piped += chunk;
   });
   await waitFor(
-    () => /log .*big\.pipe: writing again \(\d+ line\(s\) dropped/.test(readOrEmpty(daemonLog)),
+    () => new RegExp(`log ${fifo}: writing again \\(\\d+ line\\(s\\) dropped`).test(readOrEmpty(daemonLog)),
     'writing again',
   );
   await waitFor(() => /tail \d+\n/.test(piped), 'a line written after the burst');

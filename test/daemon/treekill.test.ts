@@ -62,6 +62,20 @@ async function sleeper(name: string, instances: number, flags: string[] = []): P
   return file;
 }
 
+// An app of spawns-deaf-child.js (`fields` over its name and script) started from a config file: the pid of the child it
+// starts, which ignores SIGINT and SIGTERM.
+async function deafChild(name: string, fields: Record<string, unknown>, what: string): Promise<number> {
+  const file = join(pidDir, name);
+  pidFiles.push(file);
+  const config = join(pidDir, `${name}.config.json`);
+  const app = { name, script: daemonFixture('spawns-deaf-child.js'), ...fields, env: { CHILD_PIDS: file } };
+  writeFileSync(config, JSON.stringify({ apps: [app] }));
+  const started = await hive.run(['start', config]);
+  assert.equal(started.code, 0, started.stderr);
+  const [child] = await settles(file, 1, what);
+  return child!;
+}
+
 test('cluster mode: the children of reloaded processes are gone after the reload', async () => {
   const file = await sleeper('reloaded', 2);
   const before = running(file);
@@ -86,16 +100,9 @@ test('cluster mode: no child is left after stop', async () => {
 });
 
 test('cluster mode: a child that ignores SIGTERM is SIGKILLed by the primary, which the daemon lets finish', async () => {
-  const file = join(pidDir, 'deaf-child');
-  pidFiles.push(file);
-  const config = join(pidDir, 'deaf-child.config.json');
-  const app = { name: 'deaf-child', script: daemonFixture('spawns-deaf-child.js'), instances: 1, killTimeout: 500 };
-  writeFileSync(config, JSON.stringify({ apps: [{ ...app, env: { CHILD_PIDS: file } }] }));
-  const started = await hive.run(['start', config]);
-  assert.equal(started.code, 0, started.stderr);
-  const [child] = await settles(file, 1, 'the child that ignores SIGTERM');
+  const child = await deafChild('deaf-child', { instances: 1, killTimeout: 500 }, 'the child that ignores SIGTERM');
   await hive.json(['stop', 'deaf-child']);
-  assert.ok(!isAlive(child!), 'the child that ignores SIGTERM is gone after stop');
+  assert.ok(!isAlive(child), 'the child that ignores SIGTERM is gone after stop');
   const log = readOrEmpty(join(hive.home, 'daemon.log'));
   assert.match(log, /deaf-child: primary pid \d+ exited with code 0/, 'the primary stopped by itself');
   assert.doesNotMatch(log, /deaf-child: primary pid \d+ did not stop/, 'the daemon did not SIGKILL the primary');
@@ -159,16 +166,10 @@ test('fork mode: a server that ignores SIGTERM is SIGKILLed after killTimeout', 
 // The process ends at the stop signal (no handler) but its child ignores it: the primary exited as soon as the process
 // had, before its tree's SIGKILL at killTimeout, and the child was left running.
 test('fork mode: a child that ignores the stop signal is SIGKILLed though its parent exits at once', async () => {
-  const file = join(pidDir, 'fork-deaf-child');
-  pidFiles.push(file);
-  const config = join(pidDir, 'fork-deaf-child.config.json');
-  const app = { name: 'fork-deaf-child', script: daemonFixture('spawns-deaf-child.js'), exec_mode: 'fork' };
-  writeFileSync(config, JSON.stringify({ apps: [{ ...app, kill_timeout: 500, env: { CHILD_PIDS: file } }] }));
-  const started = await hive.run(['start', config]);
-  assert.equal(started.code, 0, started.stderr);
-  const [child] = await settles(file, 1, 'the child that ignores SIGINT and SIGTERM');
+  const fields = { exec_mode: 'fork', kill_timeout: 500 };
+  const child = await deafChild('fork-deaf-child', fields, 'the child that ignores SIGINT and SIGTERM');
   await hive.json(['stop', 'fork-deaf-child']);
-  assert.ok(!isAlive(child!), 'the child that ignores the stop signal is gone after stop');
+  assert.ok(!isAlive(child), 'the child that ignores the stop signal is gone after stop');
   const log = readOrEmpty(join(hive.home, 'daemon.log'));
   assert.match(log, /fork-deaf-child: worker 0 \(pid \d+\) exited with signal SIGINT/, 'its parent died of the signal');
   await hive.json(['delete', 'fork-deaf-child']);

@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { Agent, request } from 'undici';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
-import { type HiveSnapshot, startDashboard } from '../../dist/dashboard/index.js';
+import {
+  type DashboardOptions,
+  type DashboardServer,
+  type HiveSnapshot,
+  type SnapshotSource,
+  startDashboard,
+} from '../../dist/dashboard/index.js';
 import type { AppEvent, AppSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
 import { tempHome } from '../daemon/helpers.js';
@@ -46,6 +52,22 @@ after(async () => {
   await browser?.close();
   await killAll();
 });
+
+/** `source` served by a dashboard (`options` over port 0) and opened in a Chromium page; both closed after the test. */
+async function openDashboard(
+  t: TestContext,
+  source: SnapshotSource,
+  options: Partial<DashboardOptions> = {},
+  viewport?: { width: number; height: number },
+): Promise<{ dashboard: DashboardServer; page: Page }> {
+  const dashboard = await startDashboard(source, { port: 0, ...options });
+  t.after(() => dashboard.close());
+  browser ??= await launch();
+  const page = await browser.newPage(viewport ? { viewport } : undefined);
+  t.after(() => page.close());
+  await page.goto(dashboard.url);
+  return { dashboard, page };
+}
 
 /** A ready slot's figures, as a static snapshot source serves them; `fields` over them. */
 function instance(slot: number, fields: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
@@ -234,11 +256,7 @@ test('the waterfall draws sampled requests: the process, then each pool task que
       },
     ],
   };
-  const dashboard = await startDashboard({ snapshot: async () => ({ ...snapshot, time: Date.now() }) }, { port: 0 });
-  t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage();
-  await page.goto(dashboard.url);
+  const { page } = await openDashboard(t, { snapshot: async () => ({ ...snapshot, time: Date.now() }) });
   await page.waitForSelector('#waterfall .wf-row');
   const rows = await page.$$eval('#waterfall .wf-row', (divs) =>
     divs.map((div) => ({
@@ -266,7 +284,6 @@ test('the waterfall draws sampled requests: the process, then each pool task que
   assert.equal(width, '100%');
   mkdirSync(artifacts, { recursive: true });
   await (await page.$('#waterfall'))!.screenshot({ path: `${artifacts}dashboard-waterfall.png` });
-  await page.close();
 });
 
 test('17 apps, one with a 64-character name: the page fits a 1400 px window, names cut with their title, legends capped', {
@@ -286,12 +303,7 @@ test('17 apps, one with a 64-character name: the page fits a 1400 px window, nam
       ),
     ),
   });
-  const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0 });
-  t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  t.after(() => page.close());
-  await page.goto(dashboard.url);
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, {}, { width: 1400, height: 900 });
   await page.waitForFunction('window.hiveDashboard.snapshots >= 2', undefined, { timeout: 30_000 });
   await page.waitForFunction(`document.querySelectorAll('#instances tbody tr').length === 34`);
   await page.waitForSelector('#chart-cpu .u-legend');
@@ -346,12 +358,7 @@ test('a deleted app leaves the charts and their legends once its values are out 
     if (reads <= 2) apps.push(onlineApp('gone', [instance(0)]));
     return { time: start + reads * 60_000, host: 'test', apps };
   };
-  const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0, interval: 100 });
-  t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage();
-  t.after(() => page.close());
-  await page.goto(dashboard.url);
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, { interval: 100 });
   await page.waitForFunction(
     `[...document.querySelectorAll('#chart-cpu .u-label')].some((l) => l.textContent === 'gone#0')`,
   );
@@ -367,17 +374,12 @@ test('behind a token, the page goes live with ?token= and says what is missing w
   skip: chromiumSkip(),
 }, async (t) => {
   const source = { snapshot: async (): Promise<HiveSnapshot> => ({ time: Date.now(), host: 'test', apps: [] }) };
-  const dashboard = await startDashboard(source, { port: 0, token: 'open sesame' });
-  t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage();
-  await page.goto(dashboard.url);
+  const { dashboard, page } = await openDashboard(t, source, { token: 'open sesame' });
   await page.waitForSelector('#status[data-kind="error"]');
   assert.match((await page.textContent('#status')) ?? '', /a token is required/);
   await page.goto(`${dashboard.url}?token=${encodeURIComponent('open sesame')}`);
   await page.waitForSelector('#status[data-kind="live"]');
   assert.equal(await page.textContent('#apps .empty'), 'no apps');
-  await page.close();
 });
 
 test('an app the daemon could not start has its row, errored, with its last error (it has no process to show)', {
@@ -390,12 +392,7 @@ test('an app the daemon could not start has its row, errored, with its last erro
   assert.equal(started.code, 1, started.stderr);
   // What `hive dashboard` serves: the daemon's snapshots.
   const source = daemonSnapshotSource({ paths: hivePaths({ HIVE_HOME: hive.home }), requests: true });
-  const dashboard = await startDashboard(source, { port: 0 });
-  t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage();
-  t.after(() => page.close());
-  await page.goto(dashboard.url);
+  const { page } = await openDashboard(t, source);
   await page.waitForSelector('#instances tbody tr[data-app="deaf"]');
   const row = await page.$eval('#instances tbody tr[data-app="deaf"]', (tr) => [
     tr.getAttribute('data-state'),
@@ -415,12 +412,7 @@ test('a process marked unresponsive (a blocked event loop) is hung in the instan
     host: 'test',
     apps: [onlineApp('api', [instance(0, { unresponsive: true }), instance(1, { unresponsive: false })])],
   });
-  const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0 });
-  t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage();
-  t.after(() => page.close());
-  await page.goto(dashboard.url);
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() });
   await page.waitForFunction(`document.querySelectorAll('#instances tbody tr[data-app="api"]').length === 2`);
   const rows = await page.$$eval('#instances tbody tr[data-app="api"]', (trs) =>
     trs.map((tr) => [tr.getAttribute('data-state'), tr.hasAttribute('data-unresponsive'), tr.children[3]!.textContent]),
@@ -446,12 +438,7 @@ test('an app that counts no HTTP requests (--no-http-metrics) shows – for its 
     host: 'test',
     apps: [{ ...bare, reqRate: null, errorRate: null }, onlineApp('counted', [instance(0)])],
   });
-  const dashboard = await startDashboard({ snapshot: async () => snapshot() }, { port: 0 });
-  t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage();
-  t.after(() => page.close());
-  await page.goto(dashboard.url);
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() });
   await page.waitForSelector('#instances tbody tr[data-app="counted"]');
   // Columns: app, #, pid, state, uptime, cpu, rss, heap, elu, loop p99, req/s, p50, p99, in flight, ...
   const cells = (app: string) =>

@@ -8,7 +8,8 @@ import { after, test } from 'node:test';
 import { request } from 'undici';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
-import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+import { type Sample, sum } from './prometheus-text.js';
+import { scrape } from './scrape.js';
 
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cut-'));
@@ -17,12 +18,6 @@ after(async () => {
   await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function scrape(base: string): Promise<Sample[]> {
-  const { statusCode, body } = await request(`${base}/metrics`, { reset: true });
-  assert.equal(statusCode, 200);
-  return parsePrometheusText(await body.text()).samples;
-}
 
 function scrapeUntil(base: string, check: (samples: Sample[]) => boolean, what: string): Promise<Sample[]> {
   return poll(async () => {

@@ -3,7 +3,8 @@ import { after, test } from 'node:test';
 import { Agent, request } from 'undici';
 import type { HiveSnapshot } from '../../dist/dashboard/index.js';
 import { freePort, type Hive, isEvent, killAll, startHive, until } from '../cluster/helpers.js';
-import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+import { type Sample, sum } from './prometheus-text.js';
+import { fetchText, scrape } from './scrape.js';
 
 // `--no-http-metrics`: the runtime counts no HTTP request, and the views say "not counted" rather than 0.
 
@@ -19,17 +20,6 @@ const HTTP_FAMILIES = [
 ];
 
 after(killAll);
-
-async function get(url: string): Promise<{ status: number; text: string }> {
-  const { statusCode, body } = await request(url, { reset: true });
-  return { status: statusCode, text: await body.text() };
-}
-
-async function scrape(base: string): Promise<Sample[]> {
-  const { status, text } = await get(`${base}/metrics`);
-  assert.equal(status, 200);
-  return parsePrometheusText(text).samples;
-}
 
 async function start(
   extra: string[],
@@ -65,7 +55,7 @@ async function load(port: number): Promise<void> {
 async function channels(port: number): Promise<Map<string, Record<string, boolean>>> {
   const seen = new Map<string, Record<string, boolean>>();
   await until(async () => {
-    const { instance, subscribed } = JSON.parse((await get(`http://127.0.0.1:${port}/channels`)).text);
+    const { instance, subscribed } = JSON.parse((await fetchText(`http://127.0.0.1:${port}/channels`)).text);
     seen.set(instance, subscribed);
     return seen.size === 2;
   }, 'both processes asked');
@@ -115,7 +105,7 @@ test('--no-http-metrics: no subscriber on the HTTP channels, no http_* series, `
   // Request sampling (the dashboard's waterfall) is apart from the counting, and still works.
   let snapshot: HiveSnapshot | undefined;
   await until(async () => {
-    snapshot = JSON.parse((await get(`${dashboard}api/snapshot`)).text) as HiveSnapshot;
+    snapshot = JSON.parse((await fetchText(`${dashboard}api/snapshot`)).text) as HiveSnapshot;
     return (snapshot.apps[0]?.requests.length ?? 0) > 0;
   }, 'sampled requests');
   const [shown] = snapshot?.apps ?? [];
@@ -147,7 +137,7 @@ test('without --no-http-metrics the same app is counted: subscribed, http_reques
   );
   const samples = await scrape(metrics);
   for (const slot of ['0', '1']) assert.ok(sum(samples, 'http_requests_total', { slot }) > 0, `requests of ${slot}`);
-  const snapshot = JSON.parse((await get(`${dashboard}api/snapshot`)).text) as HiveSnapshot;
+  const snapshot = JSON.parse((await fetchText(`${dashboard}api/snapshot`)).text) as HiveSnapshot;
   assert.equal(typeof snapshot.apps[0]?.reqRate, 'number');
   for (const i of snapshot.apps[0]?.instances ?? []) assert.equal(typeof i.inFlight, 'number');
   hive.kill('SIGTERM');

@@ -8,21 +8,11 @@ import { Agent, request } from 'undici';
 import { freePort, type Hive, isEvent, killAll, runHive, startHive, until } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+import { fetchText, scrape } from './scrape.js';
 
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
 after(killAll);
-
-async function fetchText(url: string): Promise<{ status: number; text: string }> {
-  const { statusCode, body } = await request(url, { reset: true });
-  return { status: statusCode, text: await body.text() };
-}
-
-async function scrape(base: string): Promise<Sample[]> {
-  const { status, text } = await fetchText(`${base}/metrics`);
-  assert.equal(status, 200);
-  return parsePrometheusText(text).samples;
-}
 
 /** Starts the fixture app under `hive run --metrics-port 0`; resolves with the app's and the metrics' addresses. */
 async function startWithMetrics(

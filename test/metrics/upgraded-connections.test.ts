@@ -5,18 +5,13 @@ import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
-import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+import { type Sample, sum } from './prometheus-text.js';
+import { scrape } from './scrape.js';
 
 const wsExample = new URL('../../examples/ws/server.ts', import.meta.url).pathname;
 const upgradeApp = new URL('../fixtures/metrics/ws-upgrade-app.js', import.meta.url).pathname;
 
 after(killAll);
-
-async function scrape(base: string): Promise<Sample[]> {
-  const { statusCode, body } = await request(`${base}/metrics`, { reset: true });
-  assert.equal(statusCode, 200);
-  return parsePrometheusText(await body.text()).samples;
-}
 
 async function startWithMetrics(app: string, extra: string[]): Promise<{ hive: Hive; base: string; port: number }> {
   const port = await freePort();

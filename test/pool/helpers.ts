@@ -5,6 +5,20 @@ import { poll } from '../poll.js';
 
 export const fixture = (name: string): URL => new URL(`../fixtures/pool/${name}`, import.meta.url);
 
+const builtPool = new URL('../../dist/pool/index.js', import.meta.url).href;
+const doubling = new URL('../fixtures/cluster/task.js', import.meta.url).href;
+
+/**
+ * Source for code a test runs in a node process of its own (where `await` is allowed): a statement that imports `Pool`
+ * from the built pool, and an expression that makes a pool of one child process (`isolation: 'process'`, no start
+ * retry) whose task doubles its argument (fixtures/cluster/task.js). For tests of what such a child takes from a parent
+ * started with flags of its own (`node -e`, `node --test`).
+ */
+export const processPoolSource = {
+  importPool: `const { Pool } = await import(${JSON.stringify(builtPool)});`,
+  newPool: `new Pool({ filename: new URL(${JSON.stringify(doubling)}), isolation: 'process', maxThreads: 1, startRetry: false })`,
+};
+
 /** Polls until `check` holds, failing after `timeoutMs` (generous: this machine is shared and slow at times). */
 export async function waitFor(check: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
   await poll(check, what, { timeoutMs, everyMs: 10 });

@@ -5,15 +5,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { outputOf } from '../cluster/helpers.js';
+import { processPoolSource } from './helpers.js';
 
-const pool = new URL('../../dist/pool/index.js', import.meta.url).href;
-const task = new URL('../fixtures/cluster/task.js', import.meta.url).href;
 // A child that runs this code again says so and exits, rather than start a pool in turn.
 const code = `
 if (process.env.HIVE_TEST_EVAL_DEPTH) { console.log('ran the parent code again'); process.exit(3); }
 process.env.HIVE_TEST_EVAL_DEPTH = '1';
-const { Pool } = await import(${JSON.stringify(pool)});
-const p = new Pool({ filename: new URL(${JSON.stringify(task)}), isolation: 'process', maxThreads: 1, startRetry: false });
+${processPoolSource.importPool}
+const p = ${processPoolSource.newPool};
 try { console.log('result', await p.run(21)); } catch (error) { console.log('failed', error.code); }
 await p.destroy();
 `;

@@ -8,17 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { outputOf, tempDir } from '../cluster/helpers.js';
+import { processPoolSource } from './helpers.js';
 
-const pool = new URL('../../dist/pool/index.js', import.meta.url).href;
-const task = new URL('../fixtures/cluster/task.js', import.meta.url).href;
 // A child that runs this file again says so and exits, rather than start a pool in turn.
 const testFile = `
 import { test } from 'node:test';
 if (process.env.HIVE_TEST_RUNNER_DEPTH) { console.log('ran the parent file again'); process.exit(3); }
 process.env.HIVE_TEST_RUNNER_DEPTH = '1';
-const { Pool } = await import(${JSON.stringify(pool)});
+${processPoolSource.importPool}
 test('a task in a process pool', async () => {
-  const p = new Pool({ filename: new URL(${JSON.stringify(task)}), isolation: 'process', maxThreads: 1, startRetry: false });
+  const p = ${processPoolSource.newPool};
   try { console.log('result', await p.run(21)); } finally { await p.destroy(); }
 });
 `;

@@ -5,9 +5,9 @@ import http2 from 'node:http2';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { connect as tlsConnect } from 'node:tls';
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 import { makeCertificate } from '../tls-certificate.js';
@@ -57,12 +57,39 @@ function rawClient(port: number) {
 const getRequest = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 const logged = (line: string) => (r: { kind: string; line?: unknown }) => r.kind === 'log' && r.line === line;
 
-/** Runs `script` (a runtime-review fixture) as one app process on a free port, with `flags`, until online. */
-async function startApp(script: string, ...flags: string[]): Promise<{ hive: Hive; port: number }> {
+/** Runs `script` (a runtime-review fixture) as one app process on a free port, with `flags` and `env`, until online. */
+async function startApp(
+  script: string,
+  flags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ hive: Hive; port: number }> {
   const port = await freePort();
-  const hive = startHive([fixture(script), '-i', '1', '--port', String(port), ...flags]);
+  const hive = startHive([fixture(script), '-i', '1', '--port', String(port), ...flags], env);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
   return { hive, port };
+}
+
+/** startApp for an HTTPS fixture: a self-signed certificate in TLS_KEY and TLS_CERT, removed after the test. */
+async function startTlsApp(
+  t: TestContext,
+  script: string,
+  flags: string[] = [],
+): Promise<{ hive: Hive; port: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = makeCertificate(dir);
+  return startApp(script, flags, { TLS_KEY: key, TLS_CERT: cert });
+}
+
+/** A TLS client (certificates not checked) and what it has received so far. */
+function tlsReader(options: ConnectionOptions): { secure: TLSSocket; received: () => string } {
+  const secure = tlsConnect({ ...options, rejectUnauthorized: false });
+  secure.on('error', () => {});
+  let received = '';
+  secure.setEncoding('utf8').on('data', (chunk: string) => {
+    received += chunk;
+  });
+  return { secure, received: () => received };
 }
 
 /** A raw connection whose first request (`/first`) the app took, with the drain (SIGTERM) begun under it. */
@@ -76,7 +103,7 @@ async function drainAfterFirstRequest(hive: Hive, port: number): Promise<ReturnT
 }
 
 test('drain: requests pipelined before it are all answered, not dropped by a Connection: close on the first', async () => {
-  const { hive, port } = await startApp('drain-app.js', '--drain-idle-grace', '300ms');
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '300ms']);
   const client = rawClient(port);
   client.send(getRequest('/slow?ms=800') + getRequest('/second'));
   await hive.waitFor(logged('request /second'), 'the app handed the pipelined request');
@@ -90,7 +117,7 @@ test('drain: requests pipelined before it are all answered, not dropped by a Con
 });
 
 test('drain: a request pipelined during it behind an in-flight response is answered, with Connection: close', async () => {
-  const { hive, port } = await startApp('drain-app.js', '--drain-idle-grace', '300ms');
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '300ms']);
   const client = rawClient(port);
   client.send(getRequest('/slow?ms=1500'));
   await hive.waitFor(logged('request /slow?ms=1500'), 'the slow request in flight');
@@ -130,7 +157,7 @@ test('drain: an HTTP/2 server’s in-flight stream finishes before the process e
 });
 
 test('drain: a connection whose next request is still arriving (headers in pieces) is not closed as idle under it', async () => {
-  const { hive, port } = await startApp('drain-app.js', '--drain-idle-grace', '1s');
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '1s']);
   const client = await drainAfterFirstRequest(hive, port);
   // A slow client: its next request takes a few idle graces to arrive, a piece every 100 ms.
   client.send('GET /pieces HTTP/1.1\r\nHost: x\r\nX-Pad: ');
@@ -149,15 +176,7 @@ test('drain: a connection whose next request is still arriving (headers in piece
 });
 
 test('drain: an HTTPS connection accepted before it but still shaking hands is not cut by the exit; its request is answered', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { cert, key } = makeCertificate(dir);
-  const port = await freePort();
-  const hive = startHive([fixture('https-app.js'), '-i', '1', '--port', String(port)], {
-    TLS_KEY: key,
-    TLS_CERT: cert,
-  });
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const { hive, port } = await startTlsApp(t, 'https-app.js');
   // The TCP connection is accepted now; the ClientHello only goes out once the drain has begun.
   const tcp = connect(port, '127.0.0.1');
   tcp.on('error', () => {});
@@ -166,78 +185,47 @@ test('drain: an HTTPS connection accepted before it but still shaking hands is n
   await hive.waitFor(logged('accepted'), 'the app process to accept the connection');
   hive.kill('SIGTERM');
   await hive.waitFor(logged('stopped accepting'), 'the drain');
-  const secure = tlsConnect({ socket: tcp, rejectUnauthorized: false });
-  secure.on('error', () => {});
-  let received = '';
-  secure.setEncoding('utf8').on('data', (chunk: string) => {
-    received += chunk;
-  });
+  const { secure, received } = tlsReader({ socket: tcp });
   secure.write(getRequest('/late'));
   await once(secure, 'close');
-  assert.match(received, /connection: close/i);
-  assert.match(received, /served \/late$/);
+  assert.match(received(), /connection: close/i);
+  assert.match(received(), /served \/late$/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
 
 test('drain: an HTTP/1.1 request in flight on an HTTP/2 server with allowHTTP1 is answered before the process exits', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { cert, key } = makeCertificate(dir);
-  const port = await freePort();
-  const hive = startHive([fixture('http2-allow-http1-app.js'), '-i', '1', '--port', String(port)], {
-    TLS_KEY: key,
-    TLS_CERT: cert,
-  });
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const { hive, port } = await startTlsApp(t, 'http2-allow-http1-app.js');
   // A client that offers only HTTP/1.1: node's HTTP/1 code serves it, and no HTTP/2 session stands for it.
-  const secure = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
-  secure.on('error', () => {});
-  let received = '';
-  secure.setEncoding('utf8').on('data', (chunk: string) => {
-    received += chunk;
-  });
+  const { secure, received } = tlsReader({ port, host: '127.0.0.1', ALPNProtocols: ['http/1.1'] });
   const closed = once(secure, 'close');
   secure.write(getRequest('/slow?ms=800'));
   await hive.waitFor(logged('request /slow?ms=800'), 'the request in flight');
   hive.kill('SIGTERM');
   await closed;
-  assert.match(received, /connection: close/i);
-  assert.match(received, /served \/slow\?ms=800$/);
+  assert.match(received(), /connection: close/i);
+  assert.match(received(), /served \/slow\?ms=800$/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
 
 test('drain: an HTTP/1.1 keep-alive connection to an HTTP/2 server with allowHTTP1 gets Connection: close on its next request', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hive-runtime-tls-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { cert, key } = makeCertificate(dir);
-  const port = await freePort();
   // An idle grace longer than the test: the connection must close after its next response, not as idle.
   const flags = ['--drain-idle-grace', '60s', '--kill-timeout', '120s'];
-  const hive = startHive([fixture('http2-allow-http1-app.js'), '-i', '1', '--port', String(port), ...flags], {
-    TLS_KEY: key,
-    TLS_CERT: cert,
-  });
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
-  const secure = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
-  secure.on('error', () => {});
-  let received = '';
-  secure.setEncoding('utf8').on('data', (chunk: string) => {
-    received += chunk;
-  });
+  const { hive, port } = await startTlsApp(t, 'http2-allow-http1-app.js', flags);
+  const { secure, received } = tlsReader({ port, host: '127.0.0.1', ALPNProtocols: ['http/1.1'] });
   secure.write(getRequest('/first'));
-  await poll(() => received.endsWith('served /first'), 'the first response');
+  await poll(() => received().endsWith('served /first'), 'the first response');
   hive.kill('SIGTERM');
   await hive.waitFor(logged('stopped accepting'), 'the drain');
   secure.write(getRequest('/next'));
   await poll(() => secure.destroyed, 'the connection to close after the next response');
-  const [, next = ''] = received.split('served /first');
+  const [, next = ''] = received().split('served /first');
   assert.match(next, /connection: close/i);
   assert.match(next, /served \/next$/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
 
 test('drain: a request answered through the app’s checkContinue listener does not hold the drain until SIGKILL', async () => {
-  const { hive, port } = await startApp('continue-app.js', '--drain-idle-grace', '300ms', '--kill-timeout', '20s');
+  const { hive, port } = await startApp('continue-app.js', ['--drain-idle-grace', '300ms', '--kill-timeout', '20s']);
   const client = await drainAfterFirstRequest(hive, port);
   client.send('POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nok');
   // Node's keep-alive timeout (5 s) would close the connection in the end: the drain must not wait for it.
