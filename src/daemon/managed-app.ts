@@ -62,8 +62,8 @@ const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
 const FORK_PRIMARY_FLAGS = ['--max-semi-space-size=4'];
 // How a primary that dies is respawned: the worker's restart policy (cluster/restart-policy.ts), so that its backoff
 // starts over only after BACKOFF_RESET_UPTIME (30 s, PM2's) up, as a worker's does; one that died every few seconds was
-// respawned after 100 ms forever. A primary that dies before 5 s up counts as a crash in a row; after 10 such, the app
-// is errored.
+// respawned after 100 ms forever. A primary that dies before 5 s up counts as a crash in a row; after 10 respawns in a
+// row (the first for the crash that began it, however long that primary was up), the next such crash errs the app.
 const PRIMARY_RESPAWN: RestartPolicyOptions = {
   restartDelay: 0,
   expBackoffRestartDelay: 100,
