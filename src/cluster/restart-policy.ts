@@ -9,9 +9,13 @@ export interface RestartPolicyOptions {
   expBackoffRestartDelay: number;
   /** Cap of the backoff, ms; a longer first delay is never lowered to it (PM2 waits that long too). */
   maxRestartDelay: number;
-  /** Crashes in a row, each before `minUptime`, after which the slot stops restarting and the app is errored. */
+  /**
+   * Restarts in a row, each of a process that then crashed before `minUptime`, after which the slot stops restarting
+   * and the app is errored: with 10, the 11th crash of a row is not restarted. A row starts at the first crash, of a
+   * process that had been up `minUptime` too (that crash is always restarted).
+   */
   maxRestarts: number;
-  /** A worker up at least this long (ms) counts as stable: its crash resets the crash-loop count (`maxRestarts`). */
+  /** A worker up at least this long (ms) counts as stable: its crash starts the crash-loop count (`maxRestarts`) over. */
   minUptime: number;
   /** PM2's `autorestart`: false leaves a slot whose process exits empty, whatever the exit code. Default true. */
   autorestart?: boolean;
@@ -63,11 +67,15 @@ export class RestartPolicy {
   /** Records a crash of a worker that was up `uptime` ms and says what to do. */
   onCrash(uptime: number): RestartDecision {
     const { minUptime, maxRestarts, expBackoffRestartDelay, maxRestartDelay, restartDelay } = this.#options;
-    if (uptime >= minUptime) this.#unstable = 0;
-    else this.#unstable += 1;
+    // A stable run's crash starts a new row and is its first crash: the restart it gets is the row's first, and the
+    // row ends errored at its maxRestarts + 1st crash, as a slot that crash-loops from its start does (10 restarts,
+    // then errored). It was counted 0, so a process up a while that then crash-looped got one restart more. That
+    // crash itself is always restarted (maxRestarts 0 errs at the first crash before minUptime, not at a stable one).
+    const stable = uptime >= minUptime;
+    this.#unstable = stable ? 1 : this.#unstable + 1;
     if (uptime >= BACKOFF_RESET_UPTIME) this.#consecutive = 0;
     this.#consecutive += 1;
-    if (this.#unstable > maxRestarts) {
+    if (!stable && this.#unstable > maxRestarts) {
       return { action: 'errored', attempt: this.#consecutive, unstableRestarts: this.#unstable };
     }
     // The cap bounds the growth, not the first delay: `exp_backoff_restart_delay: 30000` waits 30 s, as in PM2.

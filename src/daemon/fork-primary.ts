@@ -17,7 +17,7 @@ import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
-import { ENV } from '../runtime/protocol.js';
+import { decodeWorkerMessage, ENV, toWire } from '../runtime/protocol.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -97,6 +97,24 @@ let appState: 'starting' | 'online' | 'errored' = 'starting';
 let busy = 0;
 // The processes spawned with shutdownWithMessage (`hive reload --update-env` may change it between them).
 const wantsShutdownMessage = new WeakSet<ChildProcess>();
+// Processes whose runtime (hive/runtime, imported by the app) asked for the app's size: told again on each scale.
+const followsSize = new WeakSet<ChildProcess>();
+
+// The app's size, to a process that follows it (its 'auto' shared pools resize to their share of the cores).
+function sendSize(child: ChildProcess): void {
+  if (!child.connected) return;
+  // An error (the channel closed as the process exits) goes to the callback, not to an 'error' event of the child.
+  child.send(toWire({ hive: 1, type: 'cluster-size', size: slots.length }), () => {});
+}
+
+// Whether a message of a process is its runtime's ask for the app's size (an app's own messages are not).
+function wantsSize(message: unknown): boolean {
+  try {
+    return decodeWorkerMessage(message)?.type === 'cluster-size-wanted';
+  } catch {
+    return false;
+  }
+}
 
 // `ready()` of hive/runtime, which an app may import in fork mode too: it sends this over the IPC channel.
 function isRuntimeReady(message: unknown): boolean {
@@ -158,7 +176,8 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       [ENV.pm2Instance]: String(instance),
       // As a cluster worker gets it: an 'auto' pool (hive/runtime's pool()) is then sized so that the app's processes
       // x threads fit the cores, not each process for the whole machine. Read at each spawn, so a process a scale or
-      // a reload starts gets the size then; one already running keeps its own (plain processes get no message).
+      // a reload starts gets the size then; one already running is told the new size when its runtime asked for it
+      // (followsSize), as a cluster worker is, else keeps its own (another program, an app without hive/runtime).
       [ENV.clusterSize]: String(slots.length),
       [ENV.pm2Id]: pmId(instance),
       // Unset: the runtime's claim of a process this primary was started from (see ENV.managedPid).
@@ -176,6 +195,13 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   slot.env = env;
   slot.child = child;
   if (env[ENV.shutdownMessage] === '1') wantsShutdownMessage.add(child);
+  if (child.connected) {
+    child.on('message', (message) => {
+      if (!wantsSize(message)) return;
+      followsSize.add(child);
+      sendSize(child);
+    });
+  }
   const pid = child.pid ?? 0;
   // When it became ready: a crash's uptime counts from then, as a cluster worker's does (never ready, 0).
   let readyAt: number | undefined;
@@ -553,6 +579,11 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
           slots.splice(slots.indexOf(slot), 1);
         }
         await Promise.all(removed.map(retire));
+      }
+      // As a cluster's primary does: the processes already running resize their pools to the new share.
+      for (const slot of slots) {
+        for (const child of new Set([slot.child, slot.readyChild]))
+          if (child && followsSize.has(child)) sendSize(child);
       }
       emit({ kind: 'event', type: 'scale', from, to: target, slots: slots.map((slot) => slot.instance) });
     } else throw new Error(`unknown control request ${JSON.stringify(message.type)}`);

@@ -62,8 +62,8 @@ const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
 const FORK_PRIMARY_FLAGS = ['--max-semi-space-size=4'];
 // How a primary that dies is respawned: the worker's restart policy (cluster/restart-policy.ts), so that its backoff
 // starts over only after BACKOFF_RESET_UPTIME (30 s, PM2's) up, as a worker's does; one that died every few seconds was
-// respawned after 100 ms forever. A primary that dies before 5 s up counts as a crash in a row; after 10 such, the app
-// is errored.
+// respawned after 100 ms forever. A primary that dies before 5 s up counts as a crash in a row; after 10 respawns in a
+// row (the first for the crash that began it, however long that primary was up), the next such crash errs the app.
 const PRIMARY_RESPAWN: RestartPolicyOptions = {
   restartDelay: 0,
   expBackoffRestartDelay: 100,
@@ -222,6 +222,9 @@ export class ManagedApp {
   // The app's last stderr lines as the primary sent them: a line such an error quotes is in the error log already when
   // it is among them, and missing from it when the primary's bound dropped it.
   #appStderr: string[] = [];
+  // Quoted lines not among #appStderr when they came: the app's own may still be on their way, on the other pipe
+  // (behind a stdout flood, the quote on stderr comes first). Written once the primary's pipes are read (#writeQuoted).
+  #quoted: string[] = [];
   #lastError: string | null = null;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
@@ -892,6 +895,7 @@ export class ManagedApp {
     this.#primaryError = [];
     this.#quoting = false;
     this.#appStderr = [];
+    this.#quoted = [];
     this.#metricsUrl = null;
     this.#countsSent = false;
     let primary: ChildProcess;
@@ -942,6 +946,7 @@ export class ManagedApp {
           Promise.all([closed(primary.stdout!), closed(primary.stderr!)]).catch(() => {}),
           delay(1000),
         ]);
+        this.#writeQuoted();
         const wasOnline = this.#wasOnline;
         this.#onExit(primary, code, signal);
         resolveExit();
@@ -1214,8 +1219,24 @@ export class ManagedApp {
     // A start that failed quotes the worker's last stderr lines (a stack trace): they are in the error log already, as
     // the worker's own, and the reason keeps them; written again, the trace would be there twice. Not those the
     // primary dropped under a log backlog: the quote, from the tail it keeps before its bound, is then the only copy.
-    if (this.#quoting && /^\s/.test(line) && this.#alreadyLogged(line.slice(2))) return;
+    // The app's lines come on the primary's stdout (records), the quote on its stderr (or as a `fatal` record): which
+    // is read first depends on the pipes, so a line the app's have not brought yet waits for them (the quote is in an
+    // error that ends the primary: until its exit, when both pipes are read to their end).
+    if (this.#quoting && /^\s/.test(line)) {
+      if (this.#alreadyLogged(line.slice(2))) return;
+      this.#quoted.push(line);
+      if (this.#quoted.length > MAX_ERROR_LINES) this.#logs.write('stderr', this.#quoted.shift()!, {}, true);
+      return;
+    }
     this.#logs.write('stderr', line, {}, true);
+  }
+
+  // The quoted lines that the app's own did not bring after all (dropped under a log backlog): the only copy, written.
+  #writeQuoted(): void {
+    for (const line of this.#quoted) {
+      if (!this.#alreadyLogged(line.slice(2))) this.#logs.write('stderr', line, {}, true);
+    }
+    this.#quoted = [];
   }
 
   // Whether the app's stderr had `line` (taken: the next quote of the same line needs one more).

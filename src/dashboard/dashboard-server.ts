@@ -26,6 +26,7 @@ export interface DashboardOptions {
   /**
    * How often the live page gets a snapshot, ms; default 1000. A read of the source that takes longer than three
    * intervals (at least 2 s) is given up: the page gets ERR_HIVE_DASHBOARD_SNAPSHOT_TIMEOUT, and the next tick reads.
+   * A page that has not read for 30 s of snapshots in a row (30 s / interval, at least 3) is dropped.
    */
   interval?: number;
 }

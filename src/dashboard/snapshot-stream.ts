@@ -12,22 +12,29 @@ import { readSnapshot, snapshotTimeout } from './snapshot-read.js';
  * again. A read that rejects is a `failure` event too; the stream goes on either way.
  *
  * A page that does not read (a stalled client) is skipped until it has taken what it was sent: memory stays bounded.
+ * One that stays stalled is dropped (its connection destroyed) after {@link stalledFrames} frames skipped in a row,
+ * rather than held until TCP gives up on it, which can take many minutes; a browser that was only slow reconnects.
  */
 export class SnapshotStream {
   readonly #source: SnapshotSource;
   readonly #interval: number;
   readonly #timeout: number;
   readonly #clients = new Set<ServerResponse>();
+  readonly #stalledFrames: number;
+  /** Frames skipped in a row, per page that has skipped one since it last took one. */
+  readonly #skipped = new Map<ServerResponse, number>();
   #timer: NodeJS.Timeout | undefined;
   /** The pages waiting for the read in flight; undefined while none is. */
   #pending: Set<ServerResponse> | undefined;
   /** Gives up the read in flight, so that its connection (the daemon's) does not outlive the stream. */
   #reading: AbortController | undefined;
 
-  constructor(source: SnapshotSource, interval: number) {
+  /** `stalled` is how many frames in a row a page may skip before it is dropped; default {@link stalledFrames}. */
+  constructor(source: SnapshotSource, interval: number, stalled = stalledFrames(interval)) {
     this.#source = source;
     this.#interval = interval;
     this.#timeout = snapshotTimeout(interval);
+    this.#stalledFrames = stalled;
   }
 
   /** Holds `res` open as an event stream until the client leaves or the stream closes. */
@@ -42,6 +49,7 @@ export class SnapshotStream {
     this.#clients.add(res);
     res.on('close', () => {
       this.#clients.delete(res);
+      this.#skipped.delete(res);
       if (this.#clients.size === 0) this.#stop();
     });
     // The first frame now, not a tick later: the page shows data as soon as it opens.
@@ -57,6 +65,7 @@ export class SnapshotStream {
     this.#reading = undefined;
     for (const res of this.#clients) res.end();
     this.#clients.clear();
+    this.#skipped.clear();
   }
 
   #stop(): void {
@@ -95,9 +104,27 @@ export class SnapshotStream {
       // A page that has not taken the last frame yet (a stalled client, a saturated link) skips this one: each frame
       // is a whole snapshot, so it loses a point of the charts, and the server holds at most one frame for it rather
       // than buffering every second's without bound.
-      if (this.#clients.has(res) && !res.writableEnded && !res.writableNeedDrain) res.write(frame);
+      if (!this.#clients.has(res) || res.writableEnded) continue;
+      if (!res.writableNeedDrain) {
+        this.#skipped.delete(res);
+        res.write(frame);
+        continue;
+      }
+      // Skipped for long (a client that stopped reading, a link that died without a FIN): drop it now, as its socket
+      // would otherwise stay, with up to a frame held for it, until TCP gives up. Its 'close' forgets it.
+      const skipped = (this.#skipped.get(res) ?? 0) + 1;
+      if (skipped >= this.#stalledFrames) res.destroy();
+      else this.#skipped.set(res, skipped);
     }
   }
+}
+
+/** How long a page may go without taking a frame before it is dropped, ms (see {@link stalledFrames}). */
+export const STALLED_MS = 30_000;
+
+/** The frames a page may skip in a row before it is dropped: {@link STALLED_MS} of them at `interval`, at least 3. */
+export function stalledFrames(interval: number): number {
+  return Math.max(3, Math.ceil(STALLED_MS / interval));
 }
 
 /** An error as the page shows it (and as `/api/snapshot` answers it): the HiveError code (null for others), message. */

@@ -25,8 +25,8 @@ export const isPrimaryManaged: boolean = isManaged();
 export const instance: number = Number.parseInt(process.env[ENV.instance] ?? '0', 10) || 0;
 
 /**
- * How many app processes the cluster runs now (it changes on scale); 1 without Hive. In fork mode, the app's instance
- * count when this process started.
+ * How many app processes the cluster runs now (it changes on scale); 1 without Hive. In fork mode too, from the
+ * primary's answer to the runtime's ask (the app's instance count as this process started until then).
  */
 export function clusterSize(): number {
   return Number.parseInt(process.env[ENV.clusterSize] ?? '1', 10) || 1;

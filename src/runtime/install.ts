@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import { appPromMetrics } from './app-metrics.js';
 import { deliverBroadcast } from './broadcast.js';
 import { sendFinalAppMetrics } from './final-app-metrics.js';
-import { flushed, isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
+import { followForkClusterSize } from './fork-cluster-size.js';
+import { flushed, isForkChild, isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { resizeSharedPools } from './pool-registry.js';
@@ -29,6 +30,7 @@ export function install(): RuntimeState {
   // Claims the primary's variables for this process before the app can start another that inherits them.
   isPrimaryChild();
   patchListen(state);
+  if (isForkChild()) followForkClusterSize();
   if (!isManaged()) return state;
 
   const onMessage = (value: unknown, handle: unknown) => {

@@ -9,6 +9,14 @@ export function isManaged(): boolean {
 let primaryChild: boolean | undefined;
 
 /**
+ * Whether this process is one a fork-mode primary spawned with an IPC channel (a Node program), not one the app
+ * started in the environment it inherited.
+ */
+export function isForkChild(): boolean {
+  return process.env[ENV.forkReady] === '1' && typeof process.send === 'function' && isPrimaryChild();
+}
+
+/**
  * Whether this process is the one its primary spawned, not one the app started in the environment it inherited: the
  * first process to ask claims the primary's variables (HIVE_MANAGED_PID), and a program it starts then finds them
  * claimed by another pid. Not the parent's pid, which a version manager's shim (a `node` that runs the real one as its

@@ -38,7 +38,10 @@ export const STICKY_COOKIE = 'hive_sticky';
 /** Environment the primary sets in every app process. */
 export const ENV = {
   managed: 'HIVE_MANAGED',
-  /** `1` in a fork-mode Node process, whose fork primary reads a `ready` on its IPC channel (and nothing else). */
+  /**
+   * `1` in a fork-mode Node process, whose fork primary reads a `ready` and a `cluster-size-wanted` on its IPC channel
+   * (and nothing else).
+   */
   forkReady: 'HIVE_FORK_READY',
   /**
    * Set by the runtime, not the primary: the pid of the process that took the variables above for its own (the first
@@ -130,6 +133,12 @@ export type WorkerMessage =
    */
   | { hive: 1; type: 'sticky-listen'; id: number; host: string | null }
   | { hive: 1; type: 'ready' }
+  /**
+   * Fork mode only: the runtime (hive/runtime, imported by the app) follows the app's size. The fork primary answers
+   * with `cluster-size` at once and again on each scale, in the wire form ({@link INTERNAL_CMD}), as a cluster's
+   * primary tells its workers; a process that does not ask (another program, an app without the runtime) gets none.
+   */
+  | { hive: 1; type: 'cluster-size-wanted' }
   /**
    * The process got a SIGTERM sent to it directly, not the primary's `shutdown`: the primary must stop handing it
    * connections (sticky mode) before it exits. With {@link ENV.sigtermHandover} it drains only at the primary's
@@ -332,6 +341,7 @@ export class ProtocolVersionError extends HiveError {
 const workerTypes = new Set([
   'listening',
   'ready',
+  'cluster-size-wanted',
   'draining',
   'sticky-return',
   'listen-error',

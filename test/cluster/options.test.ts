@@ -96,10 +96,42 @@ test('restart policy: exponential backoff, capped; crash loop -> errored, its co
     minUptime: 1000,
   });
   assert.deepEqual(fresh.onCrash(10), { action: 'restart', attempt: 1, delay: 50 });
-  // A stable run forgets the earlier crashes of the crash loop (not the backoff's: see below).
+  // A stable run forgets the earlier crashes of the crash loop (not the backoff's: see below); its crash is the first
+  // of a new row, restarted once (maxRestarts 1), and the crash of that restart ends the row.
   assert.deepEqual(fresh.onCrash(5000), { action: 'restart', attempt: 2, delay: 50 });
-  assert.equal(fresh.onCrash(10).action, 'restart');
   assert.equal(fresh.onCrash(10).action, 'errored');
+});
+
+/** The restarts a slot gets before it is errored: crashes of `uptimes` first, then crashes before minUptime. */
+function restartsUntilErrored(maxRestarts: number, uptimes: number[]): number {
+  const policy = new RestartPolicy({
+    restartDelay: 0,
+    expBackoffRestartDelay: 100,
+    maxRestartDelay: 300,
+    maxRestarts,
+    minUptime: 1000,
+  });
+  let restarts = 0;
+  for (const uptime of uptimes) {
+    assert.equal(policy.onCrash(uptime).action, 'restart');
+    restarts += 1;
+  }
+  while (policy.onCrash(10).action === 'restart') restarts += 1;
+  return restarts;
+}
+
+// maxRestarts 10 is 10 restarts in a row, then errored, whether the loop begins at the slot's start or after a long
+// run: a process up a while that then crash-looped got 11 (its crash was not counted), in the Supervisor and in the
+// daemon's respawn of a primary alike (one policy).
+test('restart policy: maxRestarts N is N restarts in a row, also when the row begins with a stable run', () => {
+  assert.equal(restartsUntilErrored(10, []), 10);
+  assert.equal(restartsUntilErrored(10, [5000]), 10);
+  // Two crashes of an earlier row, then a stable run: its row has 10 restarts of its own.
+  assert.equal(restartsUntilErrored(10, [10, 10, 5000]), 2 + 10);
+  assert.equal(restartsUntilErrored(3, [60_000, 5000]), 4);
+  // A stable run's crash is always restarted, 0 allowing none after it.
+  assert.equal(restartsUntilErrored(0, []), 0);
+  assert.equal(restartsUntilErrored(0, [5000, 5000]), 2);
 });
 
 // PM2 starts its backoff over only once a process has been up 30 s (EXP_BACKOFF_RESET_TIMER); minUptime (1 s by

@@ -124,4 +124,8 @@ test("a failed start under a log backlog: hive start's message and describe have
   assert.match(app.lastError ?? '', /before it was ready: Error: boom after the flood$/);
   await assertReportKept('fs');
   await hive.json(['delete', 'fs']);
+  // The trace once, the app's own: the failure's quote of it came first (on the primary's stderr, while its stdout
+  // still held the flood), before the app's lines it quotes, and was written as well, for a second copy.
+  const frames = hive.readLog('fs-error.log').match(/at Object\.<anonymous> \(.*fs\.cjs:\d+:\d+\)/g) ?? [];
+  assert.equal(frames.length, 1, hive.readLog('fs-error.log'));
 });

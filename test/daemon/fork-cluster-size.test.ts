@@ -1,10 +1,11 @@
 // Fork mode set HIVE_INSTANCE and NODE_APP_INSTANCE but not HIVE_CLUSTER_SIZE: each process of `hive start -x app.js
 // -i N` sized an 'auto' pool (hive/runtime's pool()) for the whole machine, N processes x threads oversubscribing the
-// cores. It is now set as in cluster mode, at each spawn.
+// cores. It is now set as in cluster mode, at each spawn; and, as in cluster mode, a scale resizes the pools of the
+// processes already running (they kept the size they were started with until a reload).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { autoThreadCount } from '../../dist/pool/sizing.js';
-import { daemonFixture, tempHome, waitFor } from './helpers.js';
+import { type Described, daemonFixture, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
@@ -15,9 +16,9 @@ interface Sized {
   maxThreads: number;
 }
 
-// What each process printed, by instance: the last line of each (a reload prints again).
-function sizedLines(): Map<string, Sized> {
-  const lines = hive.readLog('sized-out.log').match(/^\[sized:\d+\] sized .*$/gm) ?? [];
+// What each process of app `name` printed, by instance: the last line of each (a reload or a resize prints again).
+function sizedLines(name = 'sized'): Map<string, Sized> {
+  const lines = hive.readLog(`${name}-out.log`).match(new RegExp(`^\\[${name}:\\d+\\] sized .*$`, 'gm')) ?? [];
   const sized = lines.map((line) => JSON.parse(line.slice(line.indexOf('sized {') + 6)) as Sized);
   return new Map(sized.map((entry) => [entry.HIVE_INSTANCE, entry]));
 }
@@ -37,9 +38,12 @@ test('hive start -x -i 2: each process gets HIVE_CLUSTER_SIZE, and its auto pool
     });
   }
 
-  // A scale up starts the new process with the new size; a reload gives it to every process.
+  // A scale up starts the new process with the new size, and tells those running it; a reload starts each with it.
   await hive.json(['scale', 'sized', '3']);
-  await waitFor(() => sizedLines().get('2')?.HIVE_CLUSTER_SIZE === '3', 'the new process to report its pool');
+  await waitFor(
+    () => [...sizedLines().values()].filter((sized) => sized.HIVE_CLUSTER_SIZE === '3').length === 3,
+    'the new process, and the two running, to report the new size',
+  );
   const before = hive.readLog('sized-out.log').length;
   await hive.json(['reload', 'sized']);
   const reports = () =>
@@ -54,4 +58,30 @@ test('hive start -x -i 2: each process gets HIVE_CLUSTER_SIZE, and its auto pool
     assert.equal(reloaded.get(instance)?.maxThreads, autoThreadCount({ HIVE_CLUSTER_SIZE: '3' }), instance);
   }
   await hive.json(['delete', 'sized']);
+});
+
+test('hive scale resizes the auto pool of a running fork-mode process, up and down', async () => {
+  const script = daemonFixture('pool-size-fork.mjs');
+  await hive.json(['start', script, '-x', '-i', '1', '--name', 'resized']);
+  await waitFor(() => sizedLines('resized').get('0')?.HIVE_CLUSTER_SIZE === '1', 'the process to report its pool');
+  assert.equal(sizedLines('resized').get('0')?.maxThreads, autoThreadCount({ HIVE_CLUSTER_SIZE: '1' }));
+  const pid = (await hive.json<Described>(['describe', 'resized'])).processes.find((p) => p.role === 'worker')?.pid;
+  assert.ok(pid);
+
+  await hive.json(['scale', 'resized', '2']);
+  await waitFor(
+    () => sizedLines('resized').get('0')?.HIVE_CLUSTER_SIZE === '2',
+    'the running process to report the new size',
+  );
+  assert.equal(sizedLines('resized').get('0')?.maxThreads, autoThreadCount({ HIVE_CLUSTER_SIZE: '2' }));
+  await hive.json(['scale', 'resized', '1']);
+  await waitFor(
+    () => sizedLines('resized').get('0')?.HIVE_CLUSTER_SIZE === '1',
+    'the running process to report the size of one',
+  );
+  assert.equal(sizedLines('resized').get('0')?.maxThreads, autoThreadCount({ HIVE_CLUSTER_SIZE: '1' }));
+  // The same process throughout: resized, not restarted.
+  const after = (await hive.json<Described>(['describe', 'resized'])).processes.find((p) => p.role === 'worker')?.pid;
+  assert.equal(after, pid);
+  await hive.json(['delete', 'resized']);
 });

@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import { type HiveSnapshot, type SnapshotSource, startDashboard } from '../../dist/dashboard/index.js';
-import { SnapshotStream } from '../../dist/dashboard/snapshot-stream.js';
+import { SnapshotStream, stalledFrames } from '../../dist/dashboard/snapshot-stream.js';
 
 // Every wait below is bounded so that a stalled stream fails the test instead of hanging it; none is an assertion.
 const BOUND_MS = 20_000;
@@ -131,6 +131,70 @@ test('a client that does not read is skipped, not buffered for: it gets a few ol
     if (fresh) break;
   }
   assert.ok(old >= 1 && old < stalledReads / 2, `${old} frames of the ${stalledReads} stalled reads were queued`);
+});
+
+test('a client that stays stalled is dropped after the skipped frames allowed; the others keep receiving', async (t) => {
+  // Frames of 256 kB fill the socket buffers of a client that does not read within a few frames; from then on each
+  // frame is skipped for it, and the 5th skipped in a row drops it. It used to be held until TCP gave up (never, on
+  // loopback, for a client that is alive but not reading).
+  const host = 'x'.repeat(256_000);
+  let reads = 0;
+  const source: SnapshotSource = {
+    snapshot() {
+      reads += 1;
+      return Promise.resolve({ time: reads, host, apps: [] });
+    },
+  };
+  const stream = new SnapshotStream(source, 100, 5);
+  t.after(() => stream.close());
+  let droppedAt = 0;
+  let dropped: () => void = () => {};
+  const serverSaw = new Promise<void>((resolve) => (dropped = resolve));
+  const server = createServer((req, res) => {
+    if (req.url === '/stalled') {
+      res.on('close', () => {
+        droppedAt = reads;
+        dropped();
+      });
+    }
+    stream.add(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const { port } = server.address() as AddressInfo;
+  const live = await openEvents(`http://127.0.0.1:${port}/`);
+  t.after(() => live.close());
+  const stalled = connect(port, '127.0.0.1');
+  t.after(() => stalled.destroy());
+  stalled.on('error', () => {});
+  stalled.pause();
+  stalled.write('GET /stalled HTTP/1.1\r\nHost: localhost\r\n\r\n');
+
+  let bound: NodeJS.Timeout | undefined;
+  const outlived = new Promise<never>((_resolve, reject) => {
+    bound = setTimeout(() => reject(new Error('the stalled client was still held at the bound')), BOUND_MS);
+  });
+  t.after(() => clearTimeout(bound));
+  // The live page reads on meanwhile (else it would stall too, and be dropped as well).
+  let liveFrames = 0;
+  const reading = (async () => {
+    for (;;) {
+      const [event, data] = await live.next();
+      assert.equal(event, 'snapshot');
+      liveFrames += 1;
+      if (droppedAt > 0 && (JSON.parse(data) as HiveSnapshot).time > droppedAt + 2) return;
+    }
+  })();
+  await Promise.race([serverSaw, outlived]);
+  // The live page gets frames read after the drop: it was not dropped with the stalled one.
+  await Promise.race([reading, outlived]);
+  assert.ok(liveFrames > 5, `the live page got ${liveFrames} frames`);
+  // The stalled client, reading at last, gets what was already in the socket buffers, then the end of the stream.
+  const closed = once(stalled, 'close');
+  stalled.resume();
+  await Promise.race([closed, outlived]);
+  // What a page gets by default: 30 s of frames, whatever the interval, and never fewer than 3.
+  assert.deepEqual([stalledFrames(1000), stalledFrames(100), stalledFrames(60_000)], [30, 300, 3]);
 });
 
 test('/api/snapshot answers 503 with the timeout code when the source does not answer', async (t) => {
