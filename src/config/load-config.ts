@@ -10,7 +10,15 @@ import { describeValue } from '../errors.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
-import { camelHint, fromPm2App, pm2Conflict, pm2Name, pm2Unsupported } from './pm2-compat.js';
+import {
+  camelHint,
+  fromPm2App,
+  pm2Conflict,
+  pm2DeployEnvs,
+  pm2Name,
+  pm2Unsupported,
+  withDeployEnvs,
+} from './pm2-compat.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
 /** A config file, read and validated. */
@@ -58,15 +66,22 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
         throw new ConfigError(file, `${appLabel(app, i)}.${second}`, `sets the same option as \`${first}\`; keep one`);
       }
     }
-    if (deploy !== undefined)
-      warnings.push(`${file}: deploy: PM2 deploy is not supported (use \`hive deploy\` recipes)`);
+    checkDeployEnvKeys(file, deploy);
+    const deployEnvs = pm2DeployEnvs(deploy, (key) =>
+      warnings.push(`${file}: ${key}: undefined (unset where the file was loaded?), so not set, as in PM2`),
+    );
+    if (deploy !== undefined) {
+      const targets = Object.keys(deployEnvs).map((target) => `deploy.${target}.env under --env ${target}`);
+      const envs = targets.length === 0 ? '' : `; its env applies as in PM2, under an app's env: ${targets.join(', ')}`;
+      warnings.push(`${file}: deploy: PM2 deploy is not supported (use \`hive deploy\` recipes)${envs}`);
+    }
     content = {
       ...rest,
       apps: Array.isArray(apps)
         ? apps.map((app, i) =>
             isObject(app)
               ? fromPm2App(
-                  app,
+                  withDeployEnvs(app, deployEnvs),
                   (key, why) => warnings.push(`${file}: ${appLabel(app, i)}.${key}: ignored: ${why}`),
                   (hiveKey, pm2Key) => {
                     written[i] = { ...written[i], [hiveKey]: pm2Key };
@@ -149,6 +164,18 @@ function checkEnvKeys(file: string, apps: unknown): void {
         if (problem !== undefined)
           throw new ConfigError(file, `${appLabel(app, i)}.${key}${envKeySuffix(name)}`, problem);
       }
+    }
+  }
+}
+
+/** The variables of a PM2 `deploy` section's target envs (pm2DeployEnvs), checked as an app's `env` is. */
+function checkDeployEnvKeys(file: string, deploy: unknown): void {
+  if (!isObject(deploy)) return;
+  for (const [target, conf] of Object.entries(deploy)) {
+    if (!isObject(conf) || !isObject(conf.env)) continue;
+    for (const [name, value] of Object.entries(conf.env)) {
+      const problem = envVariableProblem(name, value);
+      if (problem !== undefined) throw new ConfigError(file, `deploy.${target}.env${envKeySuffix(name)}`, problem);
     }
   }
 }

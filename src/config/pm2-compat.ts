@@ -183,6 +183,52 @@ export function pm2Conflict(app: Record<string, unknown>): [string, string] | un
   return undefined;
 }
 
+/**
+ * The `env` of each target of PM2's `deploy` section (`deploy: { production: { env: {...} } }`), by target name. PM2
+ * merges it into an app's environment under `--env <target>`, below the app's `env` and `env_<target>`
+ * (Common.mergeEnvironmentVariables), so `NODE_ENV: 'production'` written there only reaches the apps that way.
+ * Entries left `undefined` are dropped, as PM2's JSON drops them; `dropped` hears of each.
+ */
+export function pm2DeployEnvs(
+  deploy: unknown,
+  dropped: (key: string) => void,
+): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  if (!isEnvObject(deploy)) return out;
+  for (const [target, conf] of Object.entries(deploy)) {
+    // A target no `--env` can pick (`env_<target>` is not an app key) has no env to merge.
+    if (!isEnvObject(conf) || !isEnvObject(conf.env) || !/^[A-Za-z0-9_-]+$/.test(target)) continue;
+    const env: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(conf.env)) {
+      if (value === undefined) dropped(`deploy.${target}.env.${name}`);
+      else env[name] = value;
+    }
+    out[target] = env;
+  }
+  return out;
+}
+
+/**
+ * `app` with each deploy target's env (pm2DeployEnvs) folded into its `env_<target>`: PM2's order under `--env
+ * <target>` is the target's env, then `env` over it, then `env_<target>`, so a variable the app's `env` has is left out.
+ */
+export function withDeployEnvs(
+  app: Record<string, unknown>,
+  deployEnvs: Readonly<Record<string, Record<string, unknown>>>,
+): Record<string, unknown> {
+  const out = { ...app };
+  const own = isEnvObject(app.env) ? app.env : {};
+  for (const [target, env] of Object.entries(deployEnvs)) {
+    const key = `env_${target}`;
+    const over = out[key];
+    // A value that is not an object is the schema's to refuse, by its key.
+    if (over !== undefined && !isEnvObject(over)) continue;
+    const under = Object.fromEntries(Object.entries(env).filter(([name]) => !Object.hasOwn(own, name)));
+    out[key] = { ...under, ...over };
+  }
+  return out;
+}
+
 function isEnvObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
