@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -112,7 +112,11 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
     // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one),
     // so a PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of
     // it.
-    const clusterAsked = app.execMode === 'cluster' || (format === 'pm2' && app.execMode === undefined);
+    // PM2 takes `instances` without `exec_mode` as cluster mode for a node (or bun) interpreter only
+    // (Common.sink.determineExecMode): with python3, bash or none it runs fork mode too, as Hive does.
+    const clusterAsked =
+      app.execMode === 'cluster' ||
+      (format === 'pm2' && app.execMode === undefined && /(node|bun)$/.test(basename(app.interpreter ?? 'node')));
     if (clusterAsked && app.interpreter !== undefined && app.interpreter !== 'node') {
       const key = written[i]?.interpreter ?? 'interpreter';
       const asked =

@@ -71,6 +71,9 @@ test('an interpreter over an asked-for cluster mode is warned about, naming the 
       // No exec_mode: cluster once instances is given, as PM2 decides.
       { name: 'b', script: 'b.js', instances: 2, interpreter: '/opt/node/bin/node' },
       { name: 'f', script: 'f.js', exec_mode: 'fork', interpreter: '/opt/node/bin/node' },
+      // PM2 reads instances as cluster mode for a node or bun interpreter only: these run fork mode there too.
+      { name: 'p', script: 'p.py', instances: 2, interpreter: 'python3' },
+      { name: 'x', script: 'x.sh', instances: 2, interpreter: 'none' },
     ],
   });
   const pm2 = (await loadConfig(pm2File)).warnings;
