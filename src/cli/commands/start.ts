@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
 import type { AppConfig } from '../../config/app-schema.js';
@@ -678,6 +678,19 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     return spec;
   });
 
+  // PM2 reads an app's paths from the folder it is run in when the app has no `cwd` (Common.prepareAppConf), Hive from
+  // the file's folder: a file that PM2 ran from elsewhere (`pm2 start deploy/ecosystem.config.js` from the project)
+  // misses its script here, which says why when the script is where PM2 would have found it.
+  function pm2CwdHint(app: AppConfig, cwd: string): string {
+    const shell = process.cwd();
+    if (config.format !== 'pm2' || cwd !== dirname(config.file) || shell === cwd) return '';
+    if (!existsSync(resolve(shell, app.script))) return '';
+    return (
+      ` (an app's paths are relative to its \`cwd\`, by default the file's folder ${cwd}; PM2 reads them from the ` +
+      `folder it is run in, ${shell}, where the script is: set \`cwd: ${JSON.stringify(relative(cwd, shell))}\` in the app)`
+    );
+  }
+
   function configSpec(app: AppConfig): AppSpec {
     const options = supervisorOptions(app, config.file, envName, config.apps);
     const cwd = options.cwd ?? dirname(config.file);
@@ -694,7 +707,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_HIVE_SCRIPT_NOT_FOUND') throw error;
       const key = `apps[${config.apps.indexOf(app)}] (${app.name}).script`;
-      throw new ConfigError(config.file, key, (error as Error).message, { cause: error });
+      throw new ConfigError(config.file, key, `${(error as Error).message}${pm2CwdHint(app, cwd)}`, { cause: error });
     }
     // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky
     // and balance are the primary's routing of the port, which a fork-mode app listens on itself (a WebSocket app that
