@@ -14,7 +14,7 @@ import { envVariableProblem } from '../../env-variable.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
-import { addForkEnv, assertAppScript, forkCommand } from '../fork-command.js';
+import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
 import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
@@ -699,7 +699,27 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (problem !== undefined) {
       throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).cwd`, `${cwd} ${problem}`);
     }
-    const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
+    // An ecosystem app with no exec_mode left is one with instances (config/pm2-compat.ts): cluster mode, as PM2 reads
+    // it when node runs the script.
+    const execMode = app.execMode ?? (config.format === 'pm2' ? 'cluster' : undefined);
+    const fork = forkCommand({ ...app, execMode, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
+    // Cluster mode asked for, and a program that node does not run (`npm`, `pnpm`): plain processes, each listening on
+    // the port itself, would be a change of mode nothing showed. A `.sh` or `.py` script with instances and no
+    // exec_mode runs in fork mode in PM2 too.
+    const nodeRuns = app.interpreter === undefined || app.interpreter === 'node';
+    if (
+      fork &&
+      execMode === 'cluster' &&
+      nodeRuns &&
+      (app.execMode === 'cluster' || !hasInterpreterExtension(app.script))
+    ) {
+      process.stderr.write(
+        `hive ${command}: ${config.file}: apps[${config.apps.indexOf(app)}] (${app.name}).script: ` +
+          `${JSON.stringify(app.script)} is not a Node.js file (.js, .ts, or a #! line that runs node): the app runs in ` +
+          'fork mode, not the cluster mode asked, each process listening on the port itself; point script at the ' +
+          "app's own .js entry for cluster mode\n",
+      );
+    }
     // Refused for the whole file, before the daemon is asked, as every other bad key of it is; PM2 starts the
     // file's other apps and leaves this one out ("Script not found"), which splits a deploy in two.
     try {
