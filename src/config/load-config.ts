@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
@@ -206,7 +207,10 @@ async function readConfigFile(file: string): Promise<unknown> {
     const message = (cause as Error).message;
     const where = ext === '.json' ? jsonLocation(text!, message) : undefined;
     const detail = `${message}${where ? ` (${where})` : ''}`;
-    throw new ConfigError(file, undefined, `not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${detail}`, { cause });
+    const hint = ext === '.json' && configFormat(file) === 'pm2' && isObjectLiteral(text!) ? pm2JsonHint : '';
+    throw new ConfigError(file, undefined, `not valid ${ext === '.json' ? 'JSON' : 'YAML'}${hint}: ${detail}`, {
+      cause,
+    });
   }
   if (!existsSync(file)) throw new ConfigError(file, undefined, 'no such file');
   try {
@@ -233,6 +237,22 @@ async function readConfigFile(file: string): Promise<unknown> {
     throw new ConfigError(file, undefined, `failed to load${hint}: ${message}${where ? ` (${where})` : ''}`, { cause });
   }
   throw new ConfigError(file, undefined, 'expected a .ts, .mts, .js, .mjs, .cjs, .json, .yaml or .yml file');
+}
+
+// PM2 reads a .json config file as a JavaScript expression (Common.parseConfig: vm.runInThisContext), so comments,
+// trailing commas and unquoted or single-quoted keys, which JSON has none of, pass there.
+const pm2JsonHint =
+  ' (PM2 reads a .json file as a JavaScript object, where comments, trailing commas and unquoted keys pass; JSON has ' +
+  'none of them: remove them, or make the file a .config.cjs one with `module.exports = ` before the object)';
+
+/** Whether `text` compiles as a JavaScript expression in parentheses (it is not run). */
+function isObjectLiteral(text: string): boolean {
+  try {
+    new Script(`(${text}\n)`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function unwrapDefault(mod: unknown): unknown {
