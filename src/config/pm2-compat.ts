@@ -3,7 +3,8 @@
  * other module sees camelCase apps only.
  */
 
-import { basename, extname } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, extname, join } from 'node:path';
 import { appKeys } from './app-schema.js';
 
 /** PM2 key -> Hive key, for keys Hive implements. */
@@ -156,7 +157,14 @@ export function fromPm2App(
   return out;
 }
 
+// PM2 expands a leading `~` of these to the home folder (Common.prepareAppConf's resolveHome); taken as written,
+// `error_file: '~/logs/api.err'` was a folder named `~` in the app's folder, and the logs went there.
+const homePathKeys = new Set(['cwd', 'outFile', 'errorFile', 'logFile']);
+
 function translateValue(key: string, value: unknown): unknown {
+  if (homePathKeys.has(key) && typeof value === 'string' && value.startsWith('~')) {
+    return join(homedir(), value.slice(1));
+  }
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
   // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
   if (key === 'logFormat') return value === 'json' ? 'json' : 'text';
