@@ -165,6 +165,8 @@ function translateValue(key: string, value: unknown): unknown {
   if (homePathKeys.has(key) && typeof value === 'string' && value.startsWith('~')) {
     return join(homedir(), value.slice(1));
   }
+  // PM2 takes a log path of `NULL` as `/dev/null` (Common.prepareAppConf): no log kept, not a file named NULL.
+  if (key !== 'cwd' && homePathKeys.has(key) && value === 'NULL') return '/dev/null';
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
   // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
   if (key === 'logFormat') return value === 'json' ? 'json' : 'text';

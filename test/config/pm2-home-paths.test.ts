@@ -32,3 +32,14 @@ test('a leading ~ of cwd and the log paths of a PM2 app is the home folder, as P
   assert.equal(web!.cwd, dir);
   assert.equal(web!.outFile, 'logs/~/web.out');
 });
+
+// PM2 writes no log for a path of NULL, as for /dev/null; Hive made a file named NULL in the app's folder.
+test("a PM2 app's log path NULL is /dev/null, as PM2 reads it", async () => {
+  const file = writeJson('ecosystem.config.json', {
+    apps: [{ name: 'api', script: 'api.js', out_file: 'NULL', error_file: 'NULL', log_file: 'NULL', cwd: 'NULL' }],
+  });
+  const [api] = (await loadConfig(file)).apps;
+  assert.deepEqual([api!.outFile, api!.errorFile, api!.logFile], ['/dev/null', '/dev/null', '/dev/null']);
+  // A folder named NULL is one.
+  assert.equal(api!.cwd, join(dir, 'NULL'));
+});
