@@ -103,12 +103,6 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   for (const [i, app] of parsed.data.apps.entries()) {
     if (names.has(app.name)) throw new ConfigError(file, `apps[${i}].name`, `the name "${app.name}" is used twice`);
     names.add(app.name);
-    // Acted on by the Hive primary and runtime, which a fork-mode app runs without.
-    for (const [hiveKey, why] of Object.entries(clusterOnly)) {
-      if (!app[hiveKey as keyof typeof clusterOnly] || !isForkMode(app)) continue;
-      const key = written[i]?.[hiveKey] ?? hiveKey;
-      warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
-    }
     // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did
     // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one),
     // so a PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of
@@ -325,13 +319,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function appLabel(app: Record<string, unknown>, index: number): string {
   return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
 }
-
-// PM2 keys, which ecosystem files carry whatever an app's mode: warned about. Hive's own keys of the primary (sticky,
-// balance, socket, metricsPort...) on a fork-mode app are errors at start (cli/commands/start.ts), as their flags are.
-const clusterOnly = {
-  instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
-  incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
-} as const;
 
 // Keys that take a boolean or text, and what the text "true" or "false" means to them: most likely a boolean written
 // in quotes (an env var pasted in, a YAML `"true"`), which PM2 takes as text too (its schema keeps the string).
