@@ -168,6 +168,11 @@ function translateValue(key: string, value: unknown): unknown {
   // PM2 takes a log path of `NULL` as `/dev/null` (Common.prepareAppConf): no log kept, not a file named NULL.
   if (key !== 'cwd' && homePathKeys.has(key) && value === 'NULL') return '/dev/null';
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
+  // PM2 hands a list's numbers and booleans to the program as their text (spawn's String()): YAML's `args: [--port,
+  // 3000]` is `--port 3000` there.
+  if ((key === 'args' || key === 'nodeArgs') && Array.isArray(value)) {
+    return value.map((item) => (typeof item === 'number' || typeof item === 'boolean' ? String(item) : item));
+  }
   // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
   if (key === 'logFormat') return value === 'json' ? 'json' : 'text';
   // PM2 casts numeric strings for its number keys (`port: process.env.PORT`); instances is also "max" or "-1".
