@@ -3,7 +3,7 @@ import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
 import type { AppConfig } from '../../config/app-schema.js';
-import { isConfigFile } from '../../config/config-file-name.js';
+import { configFileNames, findConfigFile, isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
 import { checkAppPoolThreads } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
@@ -25,7 +25,8 @@ import { terminalColumns } from '../table-fit.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
 
-Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
+Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each;
+with no argument, the config file of the current folder (hive.config.*, ecosystem.config.*, as \`pm2 start\`).
 A config file given again restarts its apps the daemon has with the file's current options, in the environment they
 were started with unless --update-env (as PM2), and starts the others. The name or id of an app the daemon has (or
 all: every app; a namespace: its apps) starts it, or restarts it if it runs (as PM2); with it, no option but
@@ -203,7 +204,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
     const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
     refusePm2OnlyFlags('start', joined);
-    const { values, positionals } = parseCommand(joined, startOptions, { command: command, min: 1, max });
+    // `hive start` alone starts the folder's config file, as `pm2 start` alone starts its ecosystem.config.js.
+    const min = command === 'start' && scriptArgs.length === 0 ? 0 : 1;
+    const { values, positionals } = parseCommand(joined, startOptions, { command: command, min, max });
     if (positionals.length > 1) {
       throw new UsageError(
         `a config file must be restart's only target (it starts the file again), got ${positionals.map((p) => JSON.stringify(p)).join(', ')}: restart the other apps in a command of their own`,
@@ -214,7 +217,12 @@ export default function start(argv: string[], command = 'start', startOr?: Start
       process.stdout.write(`${usageText}\n`);
       return 0;
     }
-    const target = positionals[0]!;
+    const target = positionals[0] ?? findConfigFile();
+    if (target === undefined) {
+      throw new UsageError(
+        `missing argument: with none, hive start starts this folder's config file (${configFileNames.join(', ')}), and there is none in ${process.cwd()}`,
+      );
+    }
     if (startOr && !isConfigFile(target)) {
       throw new UsageError(
         `${command} takes a config file (hive.config.*, ecosystem.*, *.config.js, .json, .yaml), got ${JSON.stringify(target)}; for an app by name or id: hive ${startOr.existing} ${target}`,
