@@ -51,15 +51,14 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 /** Translates (PM2) and validates what a config file held. */
 function fromContent(file: string, raw: unknown): LoadedConfig {
   const format = configFormat(file);
-  checkEnvKeys(file, format === 'pm2' && Array.isArray(raw) ? raw : isObject(raw) ? raw.apps : undefined);
+  const source = format === 'pm2' ? pm2Source(raw) : raw;
+  checkEnvKeys(file, isObject(source) ? source.apps : undefined);
   const warnings: string[] = [];
-  let content = raw;
+  let content = source;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
   const written: Record<string, string>[] = [];
-  if (format === 'pm2') {
-    // PM2 also takes a bare array of apps in JSON files.
-    const source = Array.isArray(raw) ? { apps: raw } : (raw as Record<string, unknown>);
-    const { apps, deploy, ...rest } = source ?? {};
+  if (format === 'pm2' && isObject(source)) {
+    const { apps, deploy, ...rest } = source;
     for (const [i, app] of (Array.isArray(apps) ? apps : []).entries()) {
       const conflict = isObject(app) ? pm2Conflict(app) : undefined;
       if (conflict) {
@@ -142,6 +141,25 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   const base = dirname(file);
   const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
   return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }) };
+}
+
+/**
+ * A PM2 file's content in Hive's shape, `{ apps: [...] }`, as PM2 reads the file (API._startJson): its `apps`, else
+ * its `pm2` (an older name), else the whole file as one app (a `process.json` of one app, with a `script`); one app
+ * object is a list of one, and a bare array is the list. Anything else is left for the "no `apps` list" error.
+ */
+function pm2Source(raw: unknown): unknown {
+  if (Array.isArray(raw)) return { apps: raw };
+  if (!isObject(raw)) return raw;
+  const list = (apps: unknown) => (isObject(apps) ? [apps] : apps);
+  if (raw.apps !== undefined) return { ...raw, apps: list(raw.apps) };
+  if (raw.pm2 !== undefined) {
+    const { pm2, ...rest } = raw;
+    return { ...rest, apps: list(pm2) };
+  }
+  if (raw.script === undefined) return raw;
+  const { deploy, ...app } = raw;
+  return { apps: [app], ...(deploy !== undefined && { deploy }) };
 }
 
 /**
