@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import { ScriptNotFoundError } from '../cluster/errors.js';
 import { assertScriptFile } from '../cluster/options.js';
@@ -36,7 +36,13 @@ export function forkCommand(app: {
   execMode?: string | undefined;
 }): { command: string; args: string[]; hiveNode?: 'node' | 'tsx' } | undefined {
   const { script, cwd, args, interpreter } = app;
-  const isNodeEntry = nodeEntry.test(script);
+  // A file with no such extension whose `#!` line runs node (express's `bin/www`) is node's too when cluster mode is
+  // asked for: PM2 runs any script that is not a binary with node, in cluster workers then. Else Hive's rule stands.
+  const isNodeEntry =
+    nodeEntry.test(script) ||
+    (app.execMode === 'cluster' &&
+      (interpreter === undefined || interpreter === 'node') &&
+      hasNodeShebang(resolve(cwd, script)));
   const fork = app.execMode === 'fork' || (interpreter !== undefined && interpreter !== 'node') || !isNodeEntry;
   if (!fork) return undefined;
   // A path, or a bare name of a file in the app's folder (`hive start ticker.sh`, as PM2 takes it), is taken from the
@@ -68,6 +74,32 @@ export function addForkEnv(fork: { command: string } | undefined, env: Record<st
   if (fork !== undefined && basename(fork.command).startsWith('python') && env.PYTHONUNBUFFERED === undefined) {
     env.PYTHONUNBUFFERED = '1';
   }
+}
+
+/** Whether a script is one an interpreter of its extension runs when none is given (`.sh`, `.py`...), as in PM2. */
+export function hasInterpreterExtension(script: string): boolean {
+  return extensionInterpreters[extname(script)] !== undefined;
+}
+
+/** Whether `file` starts with a `#!` line that runs node: `#!/usr/bin/env node`, `#!/usr/local/bin/node --flag`. */
+export function hasNodeShebang(file: string): boolean {
+  let head: string;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(256);
+      head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('latin1');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  if (!head.startsWith('#!')) return false;
+  const words = head.slice(2).split('\n')[0]!.trim().split(/\s+/);
+  // `env` runs the first word that is neither an option (`-S`) nor a variable (`NODE_ENV=production`).
+  const program = basename(words[0] ?? '') === 'env' ? words.slice(1).find((w) => !/^-|=/.test(w)) : words[0];
+  return program !== undefined && basename(program) === 'node';
 }
 
 function isExecutable(file: string): boolean {

@@ -99,7 +99,17 @@ const appShape = {
     })
     .optional(),
   /** Program that runs the script: `node` (default), `none` (the script is an executable), or a path/command. */
-  interpreter: z.string().min(1).max(MAX_PATH).optional(),
+  interpreter: z
+    .string()
+    .min(1)
+    .max(MAX_PATH)
+    // PM2's `node@<version>` installs and runs that version through nvm; here it would be a program of that name.
+    .refine((value) => !/^node@/.test(value), {
+      message:
+        "PM2's node@<version> (a node installed through nvm) is not supported: give that node's path, such as " +
+        '/home/<user>/.nvm/versions/node/v<version>/bin/node (fork mode), or leave it out for the Node.js that runs Hive',
+    })
+    .optional(),
   /** Node.js flags of the app processes. */
   nodeArgs: boundedList(MAX_NODE_ARGS, MAX_PATH, 'node flags')
     .superRefine((value, ctx) => {

@@ -19,6 +19,10 @@ export const configFileNames = [
   'ecosystem.config.json',
   'ecosystem.config.yaml',
   'ecosystem.config.yml',
+  // The names `pm2 start` alone looks for besides (Common.getConfigFileCandidates('ecosystem')).
+  'ecosystem.json',
+  'ecosystem.yml',
+  'ecosystem.yaml',
 ];
 
 /** The first config file present in `dir`, or undefined. */

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
@@ -10,7 +11,15 @@ import { describeValue } from '../errors.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
-import { camelHint, fromPm2App, pm2Conflict, pm2Name, pm2Unsupported } from './pm2-compat.js';
+import {
+  camelHint,
+  fromPm2App,
+  pm2Conflict,
+  pm2DeployEnvs,
+  pm2Name,
+  pm2Unsupported,
+  withDeployEnvs,
+} from './pm2-compat.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
 /** A config file, read and validated. */
@@ -42,15 +51,14 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 /** Translates (PM2) and validates what a config file held. */
 function fromContent(file: string, raw: unknown): LoadedConfig {
   const format = configFormat(file);
-  checkEnvKeys(file, format === 'pm2' && Array.isArray(raw) ? raw : isObject(raw) ? raw.apps : undefined);
+  const source = format === 'pm2' ? pm2Source(raw) : raw;
+  checkEnvKeys(file, isObject(source) ? source.apps : undefined);
   const warnings: string[] = [];
-  let content = raw;
+  let content = source;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
   const written: Record<string, string>[] = [];
-  if (format === 'pm2') {
-    // PM2 also takes a bare array of apps in JSON files.
-    const source = Array.isArray(raw) ? { apps: raw } : (raw as Record<string, unknown>);
-    const { apps, deploy, ...rest } = source ?? {};
+  if (format === 'pm2' && isObject(source)) {
+    const { apps, deploy, ...rest } = source;
     for (const [i, app] of (Array.isArray(apps) ? apps : []).entries()) {
       const conflict = isObject(app) ? pm2Conflict(app) : undefined;
       if (conflict) {
@@ -58,15 +66,22 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
         throw new ConfigError(file, `${appLabel(app, i)}.${second}`, `sets the same option as \`${first}\`; keep one`);
       }
     }
-    if (deploy !== undefined)
-      warnings.push(`${file}: deploy: PM2 deploy is not supported (use \`hive deploy\` recipes)`);
+    checkDeployEnvKeys(file, deploy);
+    const deployEnvs = pm2DeployEnvs(deploy, (key) =>
+      warnings.push(`${file}: ${key}: undefined (unset where the file was loaded?), so not set, as in PM2`),
+    );
+    if (deploy !== undefined) {
+      const targets = Object.keys(deployEnvs).map((target) => `deploy.${target}.env under --env ${target}`);
+      const envs = targets.length === 0 ? '' : `; its env applies as in PM2, under an app's env: ${targets.join(', ')}`;
+      warnings.push(`${file}: deploy: PM2 deploy is not supported (use \`hive deploy\` recipes)${envs}`);
+    }
     content = {
       ...rest,
       apps: Array.isArray(apps)
         ? apps.map((app, i) =>
             isObject(app)
               ? fromPm2App(
-                  app,
+                  withDeployEnvs(app, deployEnvs),
                   (key, why) => warnings.push(`${file}: ${appLabel(app, i)}.${key}: ignored: ${why}`),
                   (hiveKey, pm2Key) => {
                     written[i] = { ...written[i], [hiveKey]: pm2Key };
@@ -87,17 +102,15 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   for (const [i, app] of parsed.data.apps.entries()) {
     if (names.has(app.name)) throw new ConfigError(file, `apps[${i}].name`, `the name "${app.name}" is used twice`);
     names.add(app.name);
-    // Acted on by the Hive primary and runtime, which a fork-mode app runs without.
-    for (const [hiveKey, why] of Object.entries(clusterOnly)) {
-      if (!app[hiveKey as keyof typeof clusterOnly] || !isForkMode(app)) continue;
-      const key = written[i]?.[hiveKey] ?? hiveKey;
-      warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
-    }
     // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did
     // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one),
     // so a PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of
     // it.
-    const clusterAsked = app.execMode === 'cluster' || (format === 'pm2' && app.execMode === undefined);
+    // PM2 takes `instances` without `exec_mode` as cluster mode for a node (or bun) interpreter only
+    // (Common.sink.determineExecMode): with python3, bash or none it runs fork mode too, as Hive does.
+    const clusterAsked =
+      app.execMode === 'cluster' ||
+      (format === 'pm2' && app.execMode === undefined && /(node|bun)$/.test(basename(app.interpreter ?? 'node')));
     if (clusterAsked && app.interpreter !== undefined && app.interpreter !== 'node') {
       const key = written[i]?.interpreter ?? 'interpreter';
       const asked =
@@ -131,6 +144,25 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
 }
 
 /**
+ * A PM2 file's content in Hive's shape, `{ apps: [...] }`, as PM2 reads the file (API._startJson): its `apps`, else
+ * its `pm2` (an older name), else the whole file as one app (a `process.json` of one app, with a `script`); one app
+ * object is a list of one, and a bare array is the list. Anything else is left for the "no `apps` list" error.
+ */
+function pm2Source(raw: unknown): unknown {
+  if (Array.isArray(raw)) return { apps: raw };
+  if (!isObject(raw)) return raw;
+  const list = (apps: unknown) => (isObject(apps) ? [apps] : apps);
+  if (raw.apps !== undefined) return { ...raw, apps: list(raw.apps) };
+  if (raw.pm2 !== undefined) {
+    const { pm2, ...rest } = raw;
+    return { ...rest, apps: list(pm2) };
+  }
+  if (raw.script === undefined) return raw;
+  const { deploy, ...app } = raw;
+  return { apps: [app], ...(deploy !== undefined && { deploy }) };
+}
+
+/**
  * An app's `env` and `env_<name>` variables that cannot reach it (env-variable.ts: `__proto__`, an empty name, one
  * with `=` or a NUL byte, a NUL in a value), and an own `__proto__` app key (JSON and YAML make one): the translation
  * and the schema build objects that take `__proto__` as their prototype, so it would vanish (an app's `__proto__`
@@ -149,6 +181,18 @@ function checkEnvKeys(file: string, apps: unknown): void {
         if (problem !== undefined)
           throw new ConfigError(file, `${appLabel(app, i)}.${key}${envKeySuffix(name)}`, problem);
       }
+    }
+  }
+}
+
+/** The variables of a PM2 `deploy` section's target envs (pm2DeployEnvs), checked as an app's `env` is. */
+function checkDeployEnvKeys(file: string, deploy: unknown): void {
+  if (!isObject(deploy)) return;
+  for (const [target, conf] of Object.entries(deploy)) {
+    if (!isObject(conf) || !isObject(conf.env)) continue;
+    for (const [name, value] of Object.entries(conf.env)) {
+      const problem = envVariableProblem(name, value);
+      if (problem !== undefined) throw new ConfigError(file, `deploy.${target}.env${envKeySuffix(name)}`, problem);
     }
   }
 }
@@ -175,7 +219,10 @@ async function readConfigFile(file: string): Promise<unknown> {
     const message = (cause as Error).message;
     const where = ext === '.json' ? jsonLocation(text!, message) : undefined;
     const detail = `${message}${where ? ` (${where})` : ''}`;
-    throw new ConfigError(file, undefined, `not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${detail}`, { cause });
+    const hint = ext === '.json' && configFormat(file) === 'pm2' && isObjectLiteral(text!) ? pm2JsonHint : '';
+    throw new ConfigError(file, undefined, `not valid ${ext === '.json' ? 'JSON' : 'YAML'}${hint}: ${detail}`, {
+      cause,
+    });
   }
   if (!existsSync(file)) throw new ConfigError(file, undefined, 'no such file');
   try {
@@ -202,6 +249,22 @@ async function readConfigFile(file: string): Promise<unknown> {
     throw new ConfigError(file, undefined, `failed to load${hint}: ${message}${where ? ` (${where})` : ''}`, { cause });
   }
   throw new ConfigError(file, undefined, 'expected a .ts, .mts, .js, .mjs, .cjs, .json, .yaml or .yml file');
+}
+
+// PM2 reads a .json config file as a JavaScript expression (Common.parseConfig: vm.runInThisContext), so comments,
+// trailing commas and unquoted or single-quoted keys, which JSON has none of, pass there.
+const pm2JsonHint =
+  ' (PM2 reads a .json file as a JavaScript object, where comments, trailing commas and unquoted keys pass; JSON has ' +
+  'none of them: remove them, or make the file a .config.cjs one with `module.exports = ` before the object)';
+
+/** Whether `text` compiles as a JavaScript expression in parentheses (it is not run). */
+function isObjectLiteral(text: string): boolean {
+  try {
+    new Script(`(${text}\n)`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function unwrapDefault(mod: unknown): unknown {
@@ -274,13 +337,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function appLabel(app: Record<string, unknown>, index: number): string {
   return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
 }
-
-// PM2 keys, which ecosystem files carry whatever an app's mode: warned about. Hive's own keys of the primary (sticky,
-// balance, socket, metricsPort...) on a fork-mode app are errors at start (cli/commands/start.ts), as their flags are.
-const clusterOnly = {
-  instanceVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
-  incrementVar: 'a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only',
-} as const;
 
 // Keys that take a boolean or text, and what the text "true" or "false" means to them: most likely a boolean written
 // in quotes (an env var pasted in, a YAML `"true"`), which PM2 takes as text too (its schema keeps the string).

@@ -3,7 +3,8 @@
  * other module sees camelCase apps only.
  */
 
-import { basename, extname } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, extname, join } from 'node:path';
 import { appKeys } from './app-schema.js';
 
 /** PM2 key -> Hive key, for keys Hive implements. */
@@ -156,8 +157,22 @@ export function fromPm2App(
   return out;
 }
 
+// PM2 expands a leading `~` of these to the home folder (Common.prepareAppConf's resolveHome); taken as written,
+// `error_file: '~/logs/api.err'` was a folder named `~` in the app's folder, and the logs went there.
+const homePathKeys = new Set(['cwd', 'outFile', 'errorFile', 'logFile']);
+
 function translateValue(key: string, value: unknown): unknown {
+  if (homePathKeys.has(key) && typeof value === 'string' && value.startsWith('~')) {
+    return join(homedir(), value.slice(1));
+  }
+  // PM2 takes a log path of `NULL` as `/dev/null` (Common.prepareAppConf): no log kept, not a file named NULL.
+  if (key !== 'cwd' && homePathKeys.has(key) && value === 'NULL') return '/dev/null';
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
+  // PM2 hands a list's numbers and booleans to the program as their text (spawn's String()): YAML's `args: [--port,
+  // 3000]` is `--port 3000` there.
+  if ((key === 'args' || key === 'nodeArgs') && Array.isArray(value)) {
+    return value.map((item) => (typeof item === 'number' || typeof item === 'boolean' ? String(item) : item));
+  }
   // PM2 knows one log_type, 'json'; anything else means its default prefixed lines.
   if (key === 'logFormat') return value === 'json' ? 'json' : 'text';
   // PM2 casts numeric strings for its number keys (`port: process.env.PORT`); instances is also "max" or "-1".
@@ -181,6 +196,52 @@ export function pm2Conflict(app: Record<string, unknown>): [string, string] | un
     seen.set(hiveKey, key);
   }
   return undefined;
+}
+
+/**
+ * The `env` of each target of PM2's `deploy` section (`deploy: { production: { env: {...} } }`), by target name. PM2
+ * merges it into an app's environment under `--env <target>`, below the app's `env` and `env_<target>`
+ * (Common.mergeEnvironmentVariables), so `NODE_ENV: 'production'` written there only reaches the apps that way.
+ * Entries left `undefined` are dropped, as PM2's JSON drops them; `dropped` hears of each.
+ */
+export function pm2DeployEnvs(
+  deploy: unknown,
+  dropped: (key: string) => void,
+): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  if (!isEnvObject(deploy)) return out;
+  for (const [target, conf] of Object.entries(deploy)) {
+    // A target no `--env` can pick (`env_<target>` is not an app key) has no env to merge.
+    if (!isEnvObject(conf) || !isEnvObject(conf.env) || !/^[A-Za-z0-9_-]+$/.test(target)) continue;
+    const env: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(conf.env)) {
+      if (value === undefined) dropped(`deploy.${target}.env.${name}`);
+      else env[name] = value;
+    }
+    out[target] = env;
+  }
+  return out;
+}
+
+/**
+ * `app` with each deploy target's env (pm2DeployEnvs) folded into its `env_<target>`: PM2's order under `--env
+ * <target>` is the target's env, then `env` over it, then `env_<target>`, so a variable the app's `env` has is left out.
+ */
+export function withDeployEnvs(
+  app: Record<string, unknown>,
+  deployEnvs: Readonly<Record<string, Record<string, unknown>>>,
+): Record<string, unknown> {
+  const out = { ...app };
+  const own = isEnvObject(app.env) ? app.env : {};
+  for (const [target, env] of Object.entries(deployEnvs)) {
+    const key = `env_${target}`;
+    const over = out[key];
+    // A value that is not an object is the schema's to refuse, by its key.
+    if (over !== undefined && !isEnvObject(over)) continue;
+    const under = Object.fromEntries(Object.entries(env).filter(([name]) => !Object.hasOwn(own, name)));
+    out[key] = { ...under, ...over };
+  }
+  return out;
 }
 
 function isEnvObject(value: unknown): value is Record<string, unknown> {

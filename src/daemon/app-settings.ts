@@ -47,8 +47,8 @@ export function appSettings(spec: AppSpec): AppSettings {
     // Past the `--` that ends Hive's flags (none: nothing left).
     args: spec.runArgs.slice(own.length + 1),
     ...port,
-    // Only a cluster's primary adds the instance number (supervisor.ts, setInstanceVars).
-    portPerInstance: !spec.fork && env[ENV.incrementVar] === 'PORT',
+    // Each primary adds the instance number (cluster/supervisor.ts setInstanceVars, fork-primary.ts instanceVars).
+    portPerInstance: env[ENV.incrementVar] === 'PORT',
     nodeArgs: spec.fork ? leadingFlags(spec.fork.args) : splitArgs(flag('node-args') ?? '').args,
     balance: balance !== undefined && BALANCE_MODES.includes(balance) ? (balance as AppSettings['balance']) : null,
     sticky: sticky !== undefined && stickyModeProblem(sticky) === undefined ? sticky : null,
@@ -87,7 +87,7 @@ function appPort(
   // `hive run` sets PORT from --port over the inherited one.
   if (portFlag !== undefined) return { port: knownPort(portFlag) ?? null, inheritedPort: null };
   const port = knownPort(env.PORT) ?? null;
-  const given = Object.hasOwn(spec.env, 'PORT') || (!spec.fork && env[ENV.incrementVar] === 'PORT');
+  const given = Object.hasOwn(spec.env, 'PORT') || env[ENV.incrementVar] === 'PORT';
   return given ? { port, inheritedPort: null } : { port: null, inheritedPort: port };
 }
 

@@ -2,7 +2,7 @@
 // with ERR_HIVE_CONFIG naming the file, the app and the key, before the daemon is asked, and none of the file started.
 // It used to reach the daemon: the other apps started and this one sat errored, exit 1.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { appFixture, HiveHome } from '../daemon/helpers.js';
@@ -47,4 +47,26 @@ test('every command that starts a config file refuses an app with a missing scri
     apps.map((app) => app.name),
     ['good', 'tool'],
   );
+});
+
+// PM2 reads an app's paths from the folder it is run in when the app has no cwd; Hive from the file's folder. A file
+// that PM2 ran from the project (`pm2 start deploy/ecosystem.config.js`) said only that the script does not exist.
+test("a PM2 file's script found from the folder run in, not the file's, is refused with the cwd to set", async () => {
+  const project = join(hive.dir, 'project');
+  mkdirSync(join(project, 'deploy'), { recursive: true });
+  mkdirSync(join(project, 'dist'));
+  writeFileSync(join(project, 'dist', 'server.js'), '');
+  const file = join(project, 'deploy', 'ecosystem.config.json');
+  writeFileSync(file, JSON.stringify({ apps: [{ name: 'api', script: 'dist/server.js' }] }));
+  const result = await hive.run(['start', 'deploy/ecosystem.config.json'], { cwd: project });
+  assert.equal(result.code, 2, result.stderr);
+  const line = result.stderr.split('\n')[0]!;
+  assert.ok(line.includes(`${file}: apps[0] (api).script: `), line);
+  assert.ok(line.includes(`${join(project, 'deploy', 'dist', 'server.js')} does not exist`), line);
+  assert.ok(line.includes(`PM2 reads them from the folder it is run in, ${project}`), line);
+  assert.ok(line.includes('set `cwd: ".."` in the app'), line);
+  // Run from the file's own folder, nothing more is said.
+  const there = await hive.run(['start', file], { cwd: join(project, 'deploy') });
+  assert.equal(there.code, 2, there.stderr);
+  assert.ok(!there.stderr.includes('PM2 reads'), there.stderr);
 });

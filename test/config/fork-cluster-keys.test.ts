@@ -2,7 +2,7 @@
 // connections), which a fork-mode app runs without. As flags (`hive start -x --sticky`) they were errors, exit 2; in a
 // config file only warnings, and the app started without the sticky sessions it asked for. Now the same error as the
 // file's other keys of the primary (metricsPort, socket...): ERR_HIVE_CONFIG naming the file, app and key, exit 2,
-// nothing started. PM2's own keys that a fork-mode app does not use (instance_var) stay warnings: PM2 files carry them.
+// nothing started. PM2's instance_var and increment_var are set in fork mode too (test/daemon/fork-instance-vars).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
@@ -32,18 +32,14 @@ test('sticky or balance on a fork-mode app fails hive start with exit 2 naming t
   assert.equal(await hive.daemonPid(), undefined, 'the daemon was asked');
 });
 
-test('on a cluster app they load with no warning; instanceVar on a fork-mode app is still a warning', async () => {
+test('on a cluster app they load with no warning; instanceVar on a fork-mode app too (its primary sets it)', async () => {
   const file = writeJson('hive.config.json', {
     apps: [
       { name: 'c', script: 'c.js', port: 3001, sticky: 'ip', balance: 'rr' },
       { name: 'f', script: 'f.js', execMode: 'fork', instanceVar: 'INSTANCE_ID' },
     ],
   });
-  const { warnings } = await loadConfig(file);
-  assert.deepEqual(
-    warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
-    [`${file}: apps[1] (f).instanceVar`],
-  );
+  assert.deepEqual((await loadConfig(file)).warnings, []);
 });
 
 // An interpreter makes an app a fork-mode one; a file that asked for cluster mode (PM2 runs that with its own node and
@@ -71,6 +67,9 @@ test('an interpreter over an asked-for cluster mode is warned about, naming the 
       // No exec_mode: cluster once instances is given, as PM2 decides.
       { name: 'b', script: 'b.js', instances: 2, interpreter: '/opt/node/bin/node' },
       { name: 'f', script: 'f.js', exec_mode: 'fork', interpreter: '/opt/node/bin/node' },
+      // PM2 reads instances as cluster mode for a node or bun interpreter only: these run fork mode there too.
+      { name: 'p', script: 'p.py', instances: 2, interpreter: 'python3' },
+      { name: 'x', script: 'x.sh', instances: 2, interpreter: 'none' },
     ],
   });
   const pm2 = (await loadConfig(pm2File)).warnings;

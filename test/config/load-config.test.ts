@@ -262,7 +262,7 @@ describe('PM2 ecosystem files', () => {
     await assert.rejects(loadConfig(hive), configError('apps[0] (h).stopExitCodes[0]', /an integer 0-255/));
   });
 
-  test('shutdown_with_message, instance_var and increment_var reach the primary; a fork-mode app warns of the vars', async () => {
+  test('shutdown_with_message, instance_var and increment_var reach the primary, a fork-mode one too', async () => {
     const pm2 = { shutdown_with_message: true, instance_var: 'INSTANCE_ID', increment_var: 'PORT' };
     const file = write(
       'ecosystem.config.json',
@@ -279,12 +279,13 @@ describe('PM2 ecosystem files', () => {
       [env?.HIVE_SHUTDOWN_MESSAGE, env?.HIVE_INSTANCE_VAR, env?.HIVE_INCREMENT_VAR],
       ['1', 'INSTANCE_ID', 'PORT'],
     );
-    // Fork mode acts on shutdown_with_message too (the fork primary reads it from the environment), as PM2 does.
-    assert.equal(supervisorOptions(config.apps[1]!, config.file).env?.HIVE_SHUTDOWN_MESSAGE, '1');
-    assert.deepEqual(config.warnings, [
-      `${file}: apps[1] (b).instance_var: ignored: a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only`,
-      `${file}: apps[1] (b).increment_var: ignored: a fork-mode app gets HIVE_INSTANCE and NODE_APP_INSTANCE only`,
-    ]);
+    // Fork mode acts on all three too (the fork primary reads them from the environment), as PM2 does.
+    const fork = supervisorOptions(config.apps[1]!, config.file).env;
+    assert.deepEqual(
+      [fork?.HIVE_SHUTDOWN_MESSAGE, fork?.HIVE_INSTANCE_VAR, fork?.HIVE_INCREMENT_VAR],
+      ['1', 'INSTANCE_ID', 'PORT'],
+    );
+    assert.deepEqual(config.warnings, []);
     write(
       'ecosystem.config.json',
       '{"apps": [{"name": "a", "script": "a.js", "instances": 2, "instance_var": "NO SUCH"}]}',

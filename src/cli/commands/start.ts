@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
 import type { AppConfig } from '../../config/app-schema.js';
-import { isConfigFile } from '../../config/config-file-name.js';
+import { configFileNames, findConfigFile, isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
 import { checkAppPoolThreads } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
@@ -14,7 +14,7 @@ import { envVariableProblem } from '../../env-variable.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
-import { addForkEnv, assertAppScript, forkCommand } from '../fork-command.js';
+import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
 import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
@@ -25,7 +25,8 @@ import { terminalColumns } from '../table-fit.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
 
-Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each.
+Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each;
+with no argument, the config file of the current folder (hive.config.*, ecosystem.config.*, as \`pm2 start\`).
 A config file given again restarts its apps the daemon has with the file's current options, in the environment they
 were started with unless --update-env (as PM2), and starts the others. The name or id of an app the daemon has (or
 all: every app; a namespace: its apps) starts it, or restarts it if it runs (as PM2); with it, no option but
@@ -203,7 +204,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
     const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
     refusePm2OnlyFlags('start', joined);
-    const { values, positionals } = parseCommand(joined, startOptions, { command: command, min: 1, max });
+    // `hive start` alone starts the folder's config file, as `pm2 start` alone starts its ecosystem.config.js.
+    const min = command === 'start' && scriptArgs.length === 0 ? 0 : 1;
+    const { values, positionals } = parseCommand(joined, startOptions, { command: command, min, max });
     if (positionals.length > 1) {
       throw new UsageError(
         `a config file must be restart's only target (it starts the file again), got ${positionals.map((p) => JSON.stringify(p)).join(', ')}: restart the other apps in a command of their own`,
@@ -214,7 +217,12 @@ export default function start(argv: string[], command = 'start', startOr?: Start
       process.stdout.write(`${usageText}\n`);
       return 0;
     }
-    const target = positionals[0]!;
+    const target = positionals[0] ?? findConfigFile();
+    if (target === undefined) {
+      throw new UsageError(
+        `missing argument: with none, hive start starts this folder's config file (${configFileNames.join(', ')}), and there is none in ${process.cwd()}`,
+      );
+    }
     if (startOr && !isConfigFile(target)) {
       throw new UsageError(
         `${command} takes a config file (hive.config.*, ecosystem.*, *.config.js, .json, .yaml), got ${JSON.stringify(target)}; for an app by name or id: hive ${startOr.existing} ${target}`,
@@ -678,6 +686,19 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     return spec;
   });
 
+  // PM2 reads an app's paths from the folder it is run in when the app has no `cwd` (Common.prepareAppConf), Hive from
+  // the file's folder: a file that PM2 ran from elsewhere (`pm2 start deploy/ecosystem.config.js` from the project)
+  // misses its script here, which says why when the script is where PM2 would have found it.
+  function pm2CwdHint(app: AppConfig, cwd: string): string {
+    const shell = process.cwd();
+    if (config.format !== 'pm2' || cwd !== dirname(config.file) || shell === cwd) return '';
+    if (!existsSync(resolve(shell, app.script))) return '';
+    return (
+      ` (an app's paths are relative to its \`cwd\`, by default the file's folder ${cwd}; PM2 reads them from the ` +
+      `folder it is run in, ${shell}, where the script is: set \`cwd: ${JSON.stringify(relative(cwd, shell))}\` in the app)`
+    );
+  }
+
   function configSpec(app: AppConfig): AppSpec {
     const options = supervisorOptions(app, config.file, envName, config.apps);
     const cwd = options.cwd ?? dirname(config.file);
@@ -686,7 +707,27 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (problem !== undefined) {
       throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).cwd`, `${cwd} ${problem}`);
     }
-    const fork = forkCommand({ ...app, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
+    // An ecosystem app with no exec_mode left is one with instances (config/pm2-compat.ts): cluster mode, as PM2 reads
+    // it when node runs the script.
+    const execMode = app.execMode ?? (config.format === 'pm2' ? 'cluster' : undefined);
+    const fork = forkCommand({ ...app, execMode, cwd, args: options.args ?? [], nodeArgs: options.nodeArgs ?? [] });
+    // Cluster mode asked for, and a program that node does not run (`npm`, `pnpm`): plain processes, each listening on
+    // the port itself, would be a change of mode nothing showed. A `.sh` or `.py` script with instances and no
+    // exec_mode runs in fork mode in PM2 too.
+    const nodeRuns = app.interpreter === undefined || app.interpreter === 'node';
+    if (
+      fork &&
+      execMode === 'cluster' &&
+      nodeRuns &&
+      (app.execMode === 'cluster' || !hasInterpreterExtension(app.script))
+    ) {
+      process.stderr.write(
+        `hive ${command}: ${config.file}: apps[${config.apps.indexOf(app)}] (${app.name}).script: ` +
+          `${JSON.stringify(app.script)} is not a Node.js file (.js, .ts, or a #! line that runs node): the app runs in ` +
+          'fork mode, not the cluster mode asked, each process listening on the port itself; point script at the ' +
+          "app's own .js entry for cluster mode\n",
+      );
+    }
     // Refused for the whole file, before the daemon is asked, as every other bad key of it is; PM2 starts the
     // file's other apps and leaves this one out ("Script not found"), which splits a deploy in two.
     try {
@@ -694,7 +735,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_HIVE_SCRIPT_NOT_FOUND') throw error;
       const key = `apps[${config.apps.indexOf(app)}] (${app.name}).script`;
-      throw new ConfigError(config.file, key, (error as Error).message, { cause: error });
+      throw new ConfigError(config.file, key, `${(error as Error).message}${pm2CwdHint(app, cwd)}`, { cause: error });
     }
     // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky
     // and balance are the primary's routing of the port, which a fork-mode app listens on itself (a WebSocket app that

@@ -1,0 +1,61 @@
+// PM2 sets instance_var and increment_var in fork mode too (God.injectVariables): `exec_mode: 'fork', instances: 2,
+// increment_var: 'PORT'` is two programs on two ports (a Next.js server forked per port behind nginx). Hive set them
+// in cluster mode only and warned that a fork-mode app got NODE_APP_INSTANCE alone: both processes got the one PORT.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { HiveHome, waitFor } from './helpers.js';
+
+const hive = new HiveHome();
+after(() => hive.cleanup());
+
+test('a fork-mode app gets instance_var and increment_var per instance, as PM2 sets them', async () => {
+  const probe = join(hive.dir, 'probe.sh');
+  writeFileSync(
+    probe,
+    [
+      '#!/bin/sh',
+      '[ -n "$NODE_APP_INSTANCE" ] && n="$NODE_APP_INSTANCE" || n=unset',
+      'echo "instance=$INSTANCE_ID port=$PORT worker=$WORKER node_app_instance=$n"',
+      "trap 'exit 0' TERM",
+      'while true; do sleep 0.2; done',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  const file = join(hive.dir, 'ecosystem.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apps: [
+        {
+          name: 'web',
+          script: probe,
+          exec_mode: 'fork',
+          instances: 2,
+          instance_var: 'INSTANCE_ID',
+          increment_var: 'PORT',
+          env: { PORT: 4100, WORKER: 'w' },
+        },
+      ],
+    }),
+  );
+  const result = await hive.run(['start', file]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /instance_var|increment_var/);
+  const lines = await waitFor(() => {
+    const found = hive.readLog('web-out.log').match(/instance=.*$/gm) ?? [];
+    return found.length === 2 ? [...found].sort() : undefined;
+  }, 'both processes printing');
+  assert.deepEqual(lines, [
+    'instance=0 port=4100 worker=w node_app_instance=unset',
+    'instance=1 port=4101 worker=w node_app_instance=unset',
+  ]);
+  const described = await hive.json<{ settings: { portPerInstance: boolean; port: number | null } }>([
+    'describe',
+    'web',
+  ]);
+  assert.equal(described.settings.portPerInstance, true);
+  assert.equal(described.settings.port, 4100);
+});
