@@ -49,3 +49,16 @@ test("every --flag of a command's --help is in docs/cli.md or the command's own 
   assert.ok(commands.length > 20, 'found the commands in dist/cli/commands');
   assert.deepEqual(missing, []);
 });
+
+test("edge.md's synopsis of `hive edge nginx` lists every flag of its --help", async () => {
+  // The synopsis is the one place a reader sees every flag at once: --connect-timeout was left out of it.
+  const help = await hive.run(['edge', 'nginx', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  const synopsis = /```text\n(hive edge nginx [^`]*)```/.exec(page('edge.md'))?.[1];
+  assert.ok(synopsis, 'found the synopsis in edge.md');
+  const documented = new Set(longFlags(synopsis));
+  assert.deepEqual(
+    longFlags(help.stdout).filter((flag) => flag !== '--help' && !documented.has(flag)),
+    [],
+  );
+});
