@@ -217,6 +217,11 @@ export function timeoutOption(key: string, value: unknown): number {
 
 const limitKeys = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
 
+// A thread's stack holds Node's own 192 KB reserve: with a `stackSizeMb` below about 0.23 (Node 20 and 24) the thread
+// overflows while it starts and Node ends the whole process (`RangeError: Maximum call stack size exceeded`, no
+// 'error' event to catch). From 0.235 the thread merely exits, which the pool survives as a failed start.
+const MIN_STACK_MB = 0.25;
+
 // Node's Worker takes a string or a misspelt key without a word (and a process worker turns a string into a V8 flag
 // that kills it at start), so each limit is checked here: a known key, a positive number of MB.
 function limitsOption(value: unknown): ResourceLimits | undefined {
@@ -233,6 +238,11 @@ function limitsOption(value: unknown): ResourceLimits | undefined {
     if (typeof limit !== 'number' || !(limit > 0 && Number.isFinite(limit))) {
       throw new InvalidArgumentError(
         `Expected \`resourceLimits.${key}\` to be a positive number of MB, got ${describeValue(limit)}`,
+      );
+    }
+    if (key === 'stackSizeMb' && limit < MIN_STACK_MB) {
+      throw new InvalidArgumentError(
+        `Expected \`resourceLimits.stackSizeMb\` to be at least ${MIN_STACK_MB} MB (a smaller stack makes Node end the whole process as a thread starts), got ${describeValue(limit)}`,
       );
     }
   }
