@@ -22,7 +22,7 @@ export interface PoolOptions {
    * `minThreads` when that is larger.
    */
   maxThreads?: number | 'auto';
-  /** A thread above `minThreads` that has been idle this long (ms) retires. Default 10 000. */
+  /** A thread above `minThreads` that has been idle this long (ms) retires; `Infinity`: never. Default 10 000. */
   idleTimeout?: number;
   /**
    * Most tasks waiting to start; past it `run()` rejects with ERR_HIVE_QUEUE_FULL. `'auto'`: maxThreads squared (as in
@@ -162,7 +162,13 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     filename,
     minThreads,
     maxThreads,
-    idleTimeout: options.idleTimeout === undefined ? 10_000 : integer('idleTimeout', options.idleTimeout, 0),
+    // Infinity: never retire, as in piscina (whose README offers it).
+    idleTimeout:
+      options.idleTimeout === undefined
+        ? 10_000
+        : options.idleTimeout === Number.POSITIVE_INFINITY
+          ? Number.POSITIVE_INFINITY
+          : integer('idleTimeout', options.idleTimeout, 0),
     maxQueue,
     timeout: timeoutOption('timeout', options.timeout),
     closeTimeout: timeoutOption('closeTimeout', options.closeTimeout),
