@@ -137,6 +137,17 @@ const piscinaHints = new Map([
   ['atomics', atomicsHint],
   ['useAtomics', atomicsHint],
   ['name', "piscina's default export to run; Hive has no pool-wide equivalent: pass `name` to each run()"],
+  [
+    'concurrentTasksPerWorker',
+    "piscina's; a Hive thread runs one task at a time, async ones included: raise `maxThreads` for tasks that wait",
+  ],
+  ['recordTiming', "piscina's; Hive always records run and wait times: read `pool.stats`"],
+  ['workerHistogram', "piscina's; Hive always records run and wait times: read `pool.stats`"],
+  ['niceIncrement', "piscina's; Hive does not change its threads' priority"],
+  ['trackUnmanagedFds', "piscina's; Hive keeps Node's default (true): a thread's fs.open() fds close when it exits"],
+  ['taskQueue', "piscina's; Hive's queue is FIFO, with batches and stealing (docs/pool.md)"],
+  ['loadBalancer', "piscina's; Hive's queue is FIFO, with batches and stealing (docs/pool.md)"],
+  ['stricterFIFO', "piscina's; Hive's queue is FIFO, with batches and stealing (docs/pool.md)"],
 ]);
 
 /** Validates `new Pool()` options, naming the offending key and value, and fills in the defaults. */

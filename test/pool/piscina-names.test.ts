@@ -38,3 +38,45 @@ test("pool options `atomics` and `name` (piscina's) are refused with Hive's way 
   });
   assert.throws(() => new Pool({ filename, colour: 1 } as never), { message: /^Unknown pool option `colour`$/ });
 });
+
+// The rest of piscina's options that Hive does without were refused as bare unknown keys: each now says what to do.
+test("piscina's other pool options are refused with what to do instead", () => {
+  const filename = fixture('tasks.mjs');
+  for (const [key, value, pattern] of [
+    ['concurrentTasksPerWorker', 2, /.*one task at a time.*`maxThreads`/],
+    ['recordTiming', false, /`pool\.stats`/],
+    ['workerHistogram', true, /`pool\.stats`/],
+    ['niceIncrement', 5, /priority/],
+    ['trackUnmanagedFds', false, /Node's default/],
+    ['taskQueue', {}, /FIFO/],
+    ['loadBalancer', () => undefined, /FIFO/],
+    ['stricterFIFO', true, /FIFO/],
+  ] as const) {
+    assert.throws(() => new Pool({ filename, [key]: value } as never), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: new RegExp(`^Unknown pool option \`${key}\` \\(piscina's; .*${pattern.source}`),
+    });
+  }
+});
+
+test("piscina's run-level `filename`, runTask's transfer list and an EventEmitter signal are refused with what to do", async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  await assert.rejects(pool.run(1, { filename: fixture('tasks.mjs').href } as never), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /^Unknown run option `filename` \(.*a pool per module, and `name` picks an export\)$/,
+  });
+  const buffer = new ArrayBuffer(8);
+  await assert.rejects(pool.run(buffer, [buffer] as never), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /^Expected run options to be an object, got an array \(.*\{ transfer: \[\.\.\.\] \}\)$/,
+  });
+  assert.equal(buffer.byteLength, 8);
+  const { EventEmitter } = await import('node:events');
+  for (const signal of [new EventEmitter(), new EventTarget()]) {
+    await assert.rejects(pool.run(1, { signal } as never), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: /^Expected the `signal` option to be an AbortSignal, got an object \(.*AbortController/,
+    });
+  }
+  assert.equal(await pool.run(1), 1, 'the pool goes on');
+});
