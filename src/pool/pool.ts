@@ -85,6 +85,26 @@ export interface PoolEvents {
   error: [Error];
 }
 
+/**
+ * piscina's events that a Hive pool never emits, with what to do instead: a listener for one would wait for ever
+ * without a word, so adding it throws (`pool.on()`, `once()`; `events.once(pool, ...)` rejects).
+ */
+const piscinaEvents = new Map([
+  [
+    'needsDrain',
+    "The pool emits no `needsDrain` event (piscina 5's): read `pool.needsDrain` after run(), and when true wait for the `available` event",
+  ],
+  [
+    'message',
+    "The pool emits no `message` event (piscina's, for a task's parentPort.postMessage()): a task reports with `context.progress(value)` to run()'s `onProgress`",
+  ],
+]);
+
+function refusePiscinaEvent(event: string | symbol): void {
+  const message = typeof event === 'string' ? piscinaEvents.get(event) : undefined;
+  if (message !== undefined) throw new InvalidArgumentError(message);
+}
+
 // A listener's throw, rethrown after the caller's bookkeeping (see the constructor).
 function emitApart(emit: () => void): void {
   try {
@@ -114,6 +134,8 @@ export class Pool extends EventEmitter<PoolEvents> {
   constructor(options: PoolOptions) {
     super();
     this.#options = fillOptions(options);
+    // Runs before a listener is added, and its throw leaves it out.
+    (this as EventEmitter).on('newListener', refusePiscinaEvent);
     this.#sizing = { minThreads: options.minThreads, maxThreads: options.maxThreads, maxQueue: options.maxQueue };
     this.#scheduler = new Scheduler(this.#options, {
       // Synchronously, inside the scheduler: a listener that throws must not cut its bookkeeping short (close() would

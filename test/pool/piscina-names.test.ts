@@ -80,3 +80,25 @@ test("piscina's run-level `filename`, runTask's transfer list and an EventEmitte
   }
   assert.equal(await pool.run(1), 1, 'the pool goes on');
 });
+
+// piscina's `needsDrain` and `message` events are never emitted by a Hive pool: a listener for one waited for ever.
+test("a listener for piscina's `needsDrain` or `message` event is refused, saying what to do instead", async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  const { once } = await import('node:events');
+  const listener = () => {};
+  for (const [event, pattern] of [
+    ['needsDrain', /no `needsDrain` event.*`pool\.needsDrain`.*`available`/],
+    ['message', /no `message` event.*`context\.progress\(value\)`.*`onProgress`/],
+  ] as const) {
+    const refused = { code: 'ERR_HIVE_INVALID_ARGUMENT', message: pattern };
+    assert.throws(() => pool.on(event as never, listener), refused);
+    assert.throws(() => pool.once(event as never, listener), refused);
+    assert.throws(() => pool.prependListener(event as never, listener), refused);
+    await assert.rejects(once(pool, event), refused);
+    assert.equal(pool.listenerCount(event as never), 0, `no ${event} listener was added`);
+  }
+  // Hive's own events are listened to as ever.
+  pool.on('available', listener);
+  pool.once('drain', listener);
+  assert.equal(await pool.run(1), 1);
+});
