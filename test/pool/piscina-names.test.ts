@@ -1,5 +1,6 @@
 // A piscina user's `transferList` was refused as a bare unknown run option: the error now names Hive's `transfer`.
 import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
 import { test } from 'node:test';
 import { Pool } from 'hive/pool';
 import { fixture } from './helpers.js';
@@ -71,7 +72,6 @@ test("piscina's run-level `filename`, runTask's transfer list and an EventEmitte
     message: /^Expected run options to be an object, got an array \(.*\{ transfer: \[\.\.\.\] \}\)$/,
   });
   assert.equal(buffer.byteLength, 8);
-  const { EventEmitter } = await import('node:events');
   for (const signal of [new EventEmitter(), new EventTarget()]) {
     await assert.rejects(pool.run(1, { signal } as never), {
       code: 'ERR_HIVE_INVALID_ARGUMENT',
@@ -84,16 +84,15 @@ test("piscina's run-level `filename`, runTask's transfer list and an EventEmitte
 // piscina's `needsDrain` and `message` events are never emitted by a Hive pool: a listener for one waited for ever.
 test("a listener for piscina's `needsDrain` or `message` event is refused, saying what to do instead", async () => {
   await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
-  const { once } = await import('node:events');
   const listener = () => {};
   for (const [event, pattern] of [
     ['needsDrain', /no `needsDrain` event.*`pool\.needsDrain`.*`available`/],
     ['message', /no `message` event.*`context\.progress\(value\)`.*`onProgress`/],
   ] as const) {
     const refused = { code: 'ERR_HIVE_INVALID_ARGUMENT', message: pattern };
-    assert.throws(() => pool.on(event as never, listener), refused);
-    assert.throws(() => pool.once(event as never, listener), refused);
-    assert.throws(() => pool.prependListener(event as never, listener), refused);
+    assert.throws(() => pool.on(event as never, listener as never), refused);
+    assert.throws(() => pool.once(event as never, listener as never), refused);
+    assert.throws(() => pool.prependListener(event as never, listener as never), refused);
     await assert.rejects(once(pool, event), refused);
     assert.equal(pool.listenerCount(event as never), 0, `no ${event} listener was added`);
   }
