@@ -151,6 +151,10 @@ export class TaskRunner {
   }
 }
 
+// As `await` tells one: an object or a function with a `then` method.
 function isThenable(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -2,7 +2,8 @@
 // reply twice: the second value answered the next task (run() of `slowEcho('B')` resolved with the first task's
 // `second A`, each task after it with the one before's result), and the worker ran two task loops at once. A thenable
 // whose `then` threw (or whose `then` getter did) killed the worker: ERR_HIVE_THREAD_EXITED instead of the error.
-// piscina awaits the result, which settles once and turns the throw into the task's rejection; so does Hive now.
+// piscina awaits the result, which settles once and turns the throw into the task's rejection; so does Hive now, and
+// like `await` it takes a function with a `then` method for a thenable too (it was a result that cannot be cloned).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Pool } from 'hive/pool';
@@ -38,7 +39,7 @@ for (const isolation of ['thread', 'process'] as const) {
       }
     });
 
-    test('a thenable whose then (or then getter) throws rejects its task with that error; the worker serves on', async () => {
+    test('a thenable whose then (or then getter) throws rejects its task with that error; a function with a then is awaited; the worker serves on', async () => {
       const pool = new Pool({ filename, minThreads: 1, maxThreads: 1, isolation });
       const created: unknown[] = [];
       pool.on('workerCreate', (worker) => created.push(worker));
@@ -56,6 +57,11 @@ for (const isolation of ['thread', 'process'] as const) {
           assert.equal(error.message, message);
           assert.equal(error.code, undefined, `${name}: the task's own error, not ERR_HIVE_THREAD_EXITED`);
         }
+        assert.equal(
+          await pool.run('F', { name: 'thenableFunction' }),
+          'function F',
+          'a function with a then, awaited',
+        );
         assert.equal(await pool.run('after', { name: 'echo' }), 'after');
         assert.equal(created.length, 1, 'no worker was replaced');
       } finally {
