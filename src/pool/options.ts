@@ -22,7 +22,7 @@ export interface PoolOptions {
    * `minThreads` when that is larger.
    */
   maxThreads?: number | 'auto';
-  /** A thread above `minThreads` that has been idle this long (ms) retires. Default 10 000. */
+  /** A thread above `minThreads` that has been idle this long (ms) retires; `Infinity`: never. Default 10 000. */
   idleTimeout?: number;
   /**
    * Most tasks waiting to start; past it `run()` rejects with ERR_HIVE_QUEUE_FULL. `'auto'`: maxThreads squared (as in
@@ -137,6 +137,17 @@ const piscinaHints = new Map([
   ['atomics', atomicsHint],
   ['useAtomics', atomicsHint],
   ['name', "piscina's default export to run; Hive has no pool-wide equivalent: pass `name` to each run()"],
+  [
+    'concurrentTasksPerWorker',
+    "piscina's; a Hive thread runs one task at a time, async ones included: raise `maxThreads` for tasks that wait",
+  ],
+  ['recordTiming', "piscina's; Hive always records run and wait times: read `pool.stats`"],
+  ['workerHistogram', "piscina's; Hive always records run and wait times: read `pool.stats`"],
+  ['niceIncrement', "piscina's; Hive does not change its threads' priority"],
+  ['trackUnmanagedFds', "piscina's; Hive keeps Node's default (true): a thread's fs.open() fds close when it exits"],
+  ['taskQueue', "piscina's; Hive's queue is FIFO, with batches and stealing (docs/pool.md)"],
+  ['loadBalancer', "piscina's; Hive's queue is FIFO, with batches and stealing (docs/pool.md)"],
+  ['stricterFIFO', "piscina's; Hive's queue is FIFO, with batches and stealing (docs/pool.md)"],
 ]);
 
 /** Validates `new Pool()` options, naming the offending key and value, and fills in the defaults. */
@@ -162,7 +173,13 @@ export function fillOptions(options: PoolOptions): FilledOptions {
     filename,
     minThreads,
     maxThreads,
-    idleTimeout: options.idleTimeout === undefined ? 10_000 : integer('idleTimeout', options.idleTimeout, 0),
+    // Infinity: never retire, as in piscina (whose README offers it).
+    idleTimeout:
+      options.idleTimeout === undefined
+        ? 10_000
+        : options.idleTimeout === Number.POSITIVE_INFINITY
+          ? Number.POSITIVE_INFINITY
+          : integer('idleTimeout', options.idleTimeout, 0),
     maxQueue,
     timeout: timeoutOption('timeout', options.timeout),
     closeTimeout: timeoutOption('closeTimeout', options.closeTimeout),
@@ -217,6 +234,11 @@ export function timeoutOption(key: string, value: unknown): number {
 
 const limitKeys = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
 
+// A thread's stack holds Node's own 192 KB reserve: with a `stackSizeMb` below about 0.23 (Node 20 and 24) the thread
+// overflows while it starts and Node ends the whole process (`RangeError: Maximum call stack size exceeded`, no
+// 'error' event to catch). From 0.235 the thread merely exits, which the pool survives as a failed start.
+const MIN_STACK_MB = 0.25;
+
 // Node's Worker takes a string or a misspelt key without a word (and a process worker turns a string into a V8 flag
 // that kills it at start), so each limit is checked here: a known key, a positive number of MB.
 function limitsOption(value: unknown): ResourceLimits | undefined {
@@ -233,6 +255,11 @@ function limitsOption(value: unknown): ResourceLimits | undefined {
     if (typeof limit !== 'number' || !(limit > 0 && Number.isFinite(limit))) {
       throw new InvalidArgumentError(
         `Expected \`resourceLimits.${key}\` to be a positive number of MB, got ${describeValue(limit)}`,
+      );
+    }
+    if (key === 'stackSizeMb' && limit < MIN_STACK_MB) {
+      throw new InvalidArgumentError(
+        `Expected \`resourceLimits.stackSizeMb\` to be at least ${MIN_STACK_MB} MB (a smaller stack makes Node end the whole process as a thread starts), got ${describeValue(limit)}`,
       );
     }
   }

@@ -17,6 +17,14 @@ import { Task } from './task.js';
 import { movedOf, unwrapMovedInput } from './transfer.js';
 
 const runOptionKeys = new Set(['name', 'signal', 'timeout', 'transfer', 'onProgress', 'onTiming']);
+/** piscina's run options that Hive spells otherwise or does without, with what to do instead (see docs/pool.md). */
+const runOptionHints = new Map([
+  ['transferList', " (piscina's name for Hive's `transfer`)"],
+  [
+    'filename',
+    " (piscina's module per task; a Hive pool runs one module: a pool per module, and `name` picks an export)",
+  ],
+]);
 
 /** Options of `pool.close()`. */
 export interface CloseOptions {
@@ -77,6 +85,26 @@ export interface PoolEvents {
   error: [Error];
 }
 
+/**
+ * piscina's events that a Hive pool never emits, with what to do instead: a listener for one would wait for ever
+ * without a word, so adding it throws (`pool.on()`, `once()`; `events.once(pool, ...)` rejects).
+ */
+const piscinaEvents = new Map([
+  [
+    'needsDrain',
+    "The pool emits no `needsDrain` event (piscina 5's): read `pool.needsDrain` after run(), and when true wait for the `available` event",
+  ],
+  [
+    'message',
+    "The pool emits no `message` event (piscina's, for a task's parentPort.postMessage()): a task reports with `context.progress(value)` to run()'s `onProgress`",
+  ],
+]);
+
+function refusePiscinaEvent(event: string | symbol): void {
+  const message = typeof event === 'string' ? piscinaEvents.get(event) : undefined;
+  if (message !== undefined) throw new InvalidArgumentError(message);
+}
+
 // A listener's throw, rethrown after the caller's bookkeeping (see the constructor).
 function emitApart(emit: () => void): void {
   try {
@@ -106,6 +134,8 @@ export class Pool extends EventEmitter<PoolEvents> {
   constructor(options: PoolOptions) {
     super();
     this.#options = fillOptions(options);
+    // Runs before a listener is added, and its throw leaves it out.
+    (this as EventEmitter).on('newListener', refusePiscinaEvent);
     this.#sizing = { minThreads: options.minThreads, maxThreads: options.maxThreads, maxQueue: options.maxQueue };
     this.#scheduler = new Scheduler(this.#options, {
       // Synchronously, inside the scheduler: a listener that throws must not cut its bookkeeping short (close() would
@@ -262,14 +292,17 @@ export class Pool extends EventEmitter<PoolEvents> {
   }
 
   #task(input: unknown, options: RunOptions, resolve: (v: unknown) => void, reject: (e: unknown) => void): Task {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(`Expected run options to be an object, got ${describeValue(options)}`);
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      // An array is piscina 2's runTask(task, transferList), whose keys would read as options `0`, `1`...
+      const hint = Array.isArray(options)
+        ? ' (a transfer list goes in the `transfer` option: { transfer: [...] })'
+        : '';
+      throw new InvalidArgumentError(`Expected run options to be an object, got ${describeValue(options)}${hint}`);
     }
     // A misspelt key (\`timout\`) would otherwise run the task without what the caller asked for.
     for (const key in options) {
       if (!runOptionKeys.has(key)) {
-        const hint = key === 'transferList' ? " (piscina's name for Hive's `transfer`)" : '';
-        throw new InvalidArgumentError(`Unknown run option \`${key}\`${hint}`);
+        throw new InvalidArgumentError(`Unknown run option \`${key}\`${runOptionHints.get(key) ?? ''}`);
       }
     }
     const { transfer, onProgress, onTiming } = options;
@@ -282,8 +315,14 @@ export class Pool extends EventEmitter<PoolEvents> {
       );
     }
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      // piscina also takes an EventEmitter or EventTarget that emits 'abort': say how to turn one into a signal.
+      const hint =
+        typeof (signal as { once?: unknown }).once === 'function' ||
+        typeof (signal as { addEventListener?: unknown }).addEventListener === 'function'
+          ? " (an emitter of 'abort', as piscina takes, is not one: abort an AbortController on its event and pass the controller's signal)"
+          : '';
       throw new InvalidArgumentError(
-        `Expected the \`signal\` option to be an AbortSignal, got ${describeValue(signal)}`,
+        `Expected the \`signal\` option to be an AbortSignal, got ${describeValue(signal)}${hint}`,
       );
     }
     if (transfer !== undefined && !Array.isArray(transfer)) {

@@ -166,10 +166,12 @@ function crashCause(crash: CrashSummary): Error {
   return error;
 }
 
+// V8's flags take whole numbers (`--max-old-space-size=64.5` is a bad option: every child exited 9 at its start),
+// where a thread's resourceLimits take fractions of a MB: each is rounded down, to at least 1.
 function limitFlags({ resourceLimits }: TransportOptions): string[] {
   const flags: string[] = [];
   if (resourceLimits?.maxOldGenerationSizeMb)
-    flags.push(`--max-old-space-size=${resourceLimits.maxOldGenerationSizeMb}`);
+    flags.push(`--max-old-space-size=${Math.max(1, Math.floor(resourceLimits.maxOldGenerationSizeMb))}`);
   if (resourceLimits?.maxYoungGenerationSizeMb) {
     flags.push(`--max-semi-space-size=${Math.max(1, Math.floor(resourceLimits.maxYoungGenerationSizeMb / 3))}`);
   }

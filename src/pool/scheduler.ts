@@ -1010,6 +1010,7 @@ export class Scheduler {
   /** Retires workers above minThreads that sat idle past idleTimeout; one unref'd timer, only while there are any. */
   #checkIdle(): void {
     if (this.#idleTimer !== undefined || this.#live() <= this.#options.minThreads) return;
+    if (this.#options.idleTimeout === Number.POSITIVE_INFINITY) return;
     const every = Math.max(50, Math.min(1000, this.#options.idleTimeout / 2));
     this.#idleTimer = setInterval(() => {
       const now = performance.now();

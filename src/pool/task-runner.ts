@@ -73,14 +73,18 @@ export class TaskRunner {
       this.#current = seq;
       const start = performance.now();
       let result: unknown;
+      let thenable: boolean;
       try {
         result = fn(input, this.#context(seq));
+        thenable = isThenable(result); // reads `then`: a getter that throws is the task's error
       } catch (error) {
         this.#failure(error, performance.now() - start);
         continue;
       }
-      if (isThenable(result)) {
-        result.then(
+      if (thenable) {
+        // Through a native promise, as piscina's `await`: a thenable that called back twice answered the next task
+        // with its second value (and ran the loop twice), and one whose `then` threw killed the worker.
+        Promise.resolve(result).then(
           (value) => this.#finish(value, start),
           (error: unknown) => this.#fail(error, start),
         );
@@ -147,6 +151,10 @@ export class TaskRunner {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+// As `await` tells one: an object or a function with a `then` method.
+function isThenable(value: unknown): boolean {
+  return (
+    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -85,6 +85,19 @@ describe('backpressure and sizing', () => {
     await waitFor(() => pool.stats.threads === 1, 20_000, 'the idle thread to retire');
   });
 
+  test("idleTimeout: Infinity (piscina's way to say never) is accepted, and the threads above minThreads stay", async () => {
+    const options = { filename: fixture('tasks.mjs'), minThreads: 1, maxThreads: 2 };
+    await using pool = new Pool({ ...options, idleTimeout: Number.POSITIVE_INFINITY });
+    // A witness with a short idleTimeout: once its second thread retired, an idle check has had its turn.
+    await using witness = new Pool({ ...options, idleTimeout: 1 });
+    const burst = (each: Pool) => Promise.all(Array.from({ length: 8 }, () => each.run({ ms: 100 }, { name: 'busy' })));
+    const bursts = Promise.all([burst(pool), burst(witness)]);
+    await waitFor(() => pool.stats.threads === 2 && witness.stats.threads === 2, 20_000, 'a second thread each');
+    await bursts;
+    await waitFor(() => witness.stats.threads === 1, 20_000, "the witness's idle thread to retire");
+    assert.equal(pool.stats.threads, 2, 'no thread of the pool retired');
+  });
+
   test("maxThreads 'auto' divides the available cores by HIVE_CLUSTER_SIZE, at least 1", async () => {
     const { autoThreadCount } = await import('hive/pool');
     assert.equal(autoThreadCount({}, 8), 8);

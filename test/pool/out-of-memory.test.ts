@@ -34,6 +34,26 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.equal(await pool.run('after'), 'after');
     });
 
+    // V8's --max-old-space-size takes whole MB: a child given `64.5` (which a thread takes) exited 9 at every start,
+    // so a process pool with such a limit rejected every task with ERR_HIVE_THREAD_EXITED.
+    test('limits in fractions of a MB start workers, and still bound the heap', async () => {
+      await using pool = new Pool({
+        filename,
+        minThreads: 1,
+        maxThreads: 1,
+        isolation,
+        resourceLimits: { maxOldGenerationSizeMb: 32.5, maxYoungGenerationSizeMb: 8.5, stackSizeMb: 1.5 },
+      });
+      assert.equal(await within(pool.run('first'), 60_000, 'the first task'), 'first');
+      const error = await within(
+        pool.run(null, { name: 'oom' }).catch((e: unknown) => e),
+        60_000,
+        'the out-of-memory task',
+      );
+      assert.ok(error instanceof WorkerOutOfMemoryError, `got ${String(error)}`);
+      assert.equal(await pool.run('after'), 'after');
+    });
+
     test("another death is ERR_HIVE_THREAD_EXITED, even after printing V8's out-of-memory line", async () => {
       await using pool = new Pool({ filename, minThreads: 1, maxThreads: 1, isolation });
       const error = (await within(

@@ -1,5 +1,6 @@
 // A piscina user's `transferList` was refused as a bare unknown run option: the error now names Hive's `transfer`.
 import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
 import { test } from 'node:test';
 import { Pool } from 'hive/pool';
 import { fixture } from './helpers.js';
@@ -37,4 +38,66 @@ test("pool options `atomics` and `name` (piscina's) are refused with Hive's way 
     message: /Unknown pool option `name` \(.*no pool-wide equivalent: pass `name` to each run\(\)\)/,
   });
   assert.throws(() => new Pool({ filename, colour: 1 } as never), { message: /^Unknown pool option `colour`$/ });
+});
+
+// The rest of piscina's options that Hive does without were refused as bare unknown keys: each now says what to do.
+test("piscina's other pool options are refused with what to do instead", () => {
+  const filename = fixture('tasks.mjs');
+  for (const [key, value, pattern] of [
+    ['concurrentTasksPerWorker', 2, /.*one task at a time.*`maxThreads`/],
+    ['recordTiming', false, /`pool\.stats`/],
+    ['workerHistogram', true, /`pool\.stats`/],
+    ['niceIncrement', 5, /priority/],
+    ['trackUnmanagedFds', false, /Node's default/],
+    ['taskQueue', {}, /FIFO/],
+    ['loadBalancer', () => undefined, /FIFO/],
+    ['stricterFIFO', true, /FIFO/],
+  ] as const) {
+    assert.throws(() => new Pool({ filename, [key]: value } as never), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: new RegExp(`^Unknown pool option \`${key}\` \\(piscina's; .*${pattern.source}`),
+    });
+  }
+});
+
+test("piscina's run-level `filename`, runTask's transfer list and an EventEmitter signal are refused with what to do", async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  await assert.rejects(pool.run(1, { filename: fixture('tasks.mjs').href } as never), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /^Unknown run option `filename` \(.*a pool per module, and `name` picks an export\)$/,
+  });
+  const buffer = new ArrayBuffer(8);
+  await assert.rejects(pool.run(buffer, [buffer] as never), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /^Expected run options to be an object, got an array \(.*\{ transfer: \[\.\.\.\] \}\)$/,
+  });
+  assert.equal(buffer.byteLength, 8);
+  for (const signal of [new EventEmitter(), new EventTarget()]) {
+    await assert.rejects(pool.run(1, { signal } as never), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: /^Expected the `signal` option to be an AbortSignal, got an object \(.*AbortController/,
+    });
+  }
+  assert.equal(await pool.run(1), 1, 'the pool goes on');
+});
+
+// piscina's `needsDrain` and `message` events are never emitted by a Hive pool: a listener for one waited for ever.
+test("a listener for piscina's `needsDrain` or `message` event is refused, saying what to do instead", async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  const listener = () => {};
+  for (const [event, pattern] of [
+    ['needsDrain', /no `needsDrain` event.*`pool\.needsDrain`.*`available`/],
+    ['message', /no `message` event.*`context\.progress\(value\)`.*`onProgress`/],
+  ] as const) {
+    const refused = { code: 'ERR_HIVE_INVALID_ARGUMENT', message: pattern };
+    assert.throws(() => pool.on(event as never, listener as never), refused);
+    assert.throws(() => pool.once(event as never, listener as never), refused);
+    assert.throws(() => pool.prependListener(event as never, listener as never), refused);
+    await assert.rejects(once(pool, event), refused);
+    assert.equal(pool.listenerCount(event as never), 0, `no ${event} listener was added`);
+  }
+  // Hive's own events are listened to as ever.
+  pool.on('available', listener);
+  pool.once('drain', listener);
+  assert.equal(await pool.run(1), 1);
 });
