@@ -1,6 +1,6 @@
-import { MAX_TIMER, parseDuration } from '../cluster/units.js';
+import { MAX_TIMER } from '../cluster/units.js';
 import type { AppSpec } from './protocol.js';
-import { runArgFlag } from './run-arg-flag.js';
+import { runArgDuration } from './run-arg-flag.js';
 import { killTimeoutOf } from './stop-timeout.js';
 
 /** `hive run`'s and the fork primary's listenTimeout when the app sets none. */
@@ -10,13 +10,7 @@ const CONTROL_MARGIN = 10_000;
 
 /** The listenTimeout an app's primary uses: from its `hive run` arguments (`--listen-timeout=<duration>`, the last). */
 export function listenTimeoutOf(spec: Pick<AppSpec, 'runArgs'>): number {
-  const value = runArgFlag(spec.runArgs, 'listen-timeout');
-  if (value === undefined) return DEFAULT_LISTEN_TIMEOUT;
-  try {
-    return parseDuration(value, 'listenTimeout');
-  } catch {
-    return DEFAULT_LISTEN_TIMEOUT;
-  }
+  return runArgDuration(spec.runArgs, 'listen-timeout', DEFAULT_LISTEN_TIMEOUT);
 }
 
 /**

@@ -43,7 +43,7 @@ import { primarySpawnError } from './primary-spawn-error.js';
 import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
-import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
+import { ownRunArgs, runArgDuration, runArgFlag } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
@@ -1580,12 +1580,7 @@ function maxMemoryRestartOf(runArgs: string[]): number | undefined {
 // the primary's ping bound derives from. Read in the middle of the primary's records, so it never throws: the primary
 // checked the flag at its start.
 function reportIntervalOf(runArgs: string[]): number {
-  const value = runArgFlag(runArgs, 'memory-report-interval');
-  try {
-    return value === undefined ? 1_000 : parseDuration(value, 'memoryReportInterval');
-  } catch {
-    return 1_000;
-  }
+  return runArgDuration(runArgs, 'memory-report-interval', 1_000);
 }
 
 // PM2's wait_ready and listen_timeout of a fork-mode app, from its `hive run` arguments as `hive run` reads them.

@@ -1,3 +1,5 @@
+import { parseDuration } from '../cluster/units.js';
+
 /**
  * The `hive run` flags of an app's runArgs: those before `--` (the script's own arguments follow it, and a
  * `--kill-timeout=1` among them is the script's, not Hive's).
@@ -17,4 +19,19 @@ export function runArgFlag(runArgs: readonly string[], name: string): string | u
     .filter((arg) => arg.startsWith(prefix))
     .at(-1)
     ?.slice(prefix.length);
+}
+
+/**
+ * The duration (ms) of `--<name>=<value>` in an app's runArgs, or `fallback` (the primary's default) when the flag is
+ * not there or is no duration: the daemon's bounds and readings never throw for a value the primary itself refuses
+ * (it exits at once on it, so there is nothing to wait for).
+ */
+export function runArgDuration(runArgs: readonly string[], name: string, fallback: number): number {
+  const value = runArgFlag(runArgs, name);
+  if (value === undefined) return fallback;
+  try {
+    return parseDuration(value, name);
+  } catch {
+    return fallback;
+  }
 }

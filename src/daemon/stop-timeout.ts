@@ -1,6 +1,6 @@
-import { MAX_TIMER, parseDuration } from '../cluster/units.js';
+import { MAX_TIMER } from '../cluster/units.js';
 import type { AppSpec } from './protocol.js';
-import { runArgFlag } from './run-arg-flag.js';
+import { runArgDuration } from './run-arg-flag.js';
 
 /** `hive run`'s and the fork primary's killTimeout when the app sets none. */
 const DEFAULT_KILL_TIMEOUT = 5_000;
@@ -25,12 +25,6 @@ export function stopTimeout(killTimeout: number): number {
  */
 export function killTimeoutOf(spec: Pick<AppSpec, 'fork' | 'killTimeout' | 'runArgs'>): number {
   if (spec.fork) return spec.killTimeout ?? DEFAULT_KILL_TIMEOUT;
-  const value = runArgFlag(spec.runArgs, 'kill-timeout');
-  if (value === undefined) return DEFAULT_KILL_TIMEOUT;
-  try {
-    return parseDuration(value, 'killTimeout');
-  } catch {
-    // `hive run` refuses it and exits at once: there is no stop to wait for.
-    return DEFAULT_KILL_TIMEOUT;
-  }
+  // A bad value: `hive run` refuses it and exits at once, there is no stop to wait for.
+  return runArgDuration(spec.runArgs, 'kill-timeout', DEFAULT_KILL_TIMEOUT);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ownRunArgs, runArgFlag } from '../../dist/daemon/run-arg-flag.js';
+import { ownRunArgs, runArgDuration, runArgFlag } from '../../dist/daemon/run-arg-flag.js';
 
 // Every setting the daemon reads from an app's runArgs (kill and listen timeouts, restart policy, memory limit,
 // describe's port and sticky mode) goes through these two: the last flag wins, and what follows `--` is the script's.
@@ -20,4 +20,15 @@ test('ownRunArgs is what comes before --, or all of it', () => {
   assert.deepEqual(ownRunArgs(['app.js', '--wait-ready']), ['app.js', '--wait-ready']);
   const runArgs = ['a.js', '--x=1'];
   assert.notEqual(ownRunArgs(runArgs), runArgs, 'a copy: callers may change it');
+});
+
+// The daemon's kill, listen and report-interval readings share it: a value the primary refuses reads as its default.
+test('runArgDuration reads a duration flag, its fallback when absent or no duration', () => {
+  assert.equal(runArgDuration(['a.js', '--kill-timeout=2s', '--kill-timeout=750ms'], 'kill-timeout', 5_000), 750);
+  assert.equal(runArgDuration(['a.js', '--listen-timeout=1.5m'], 'listen-timeout', 10_000), 90_000);
+  assert.equal(runArgDuration(['a.js'], 'kill-timeout', 5_000), 5_000, 'absent');
+  assert.equal(runArgDuration(['a.js', '--kill-timeout=soon'], 'kill-timeout', 5_000), 5_000, 'no duration');
+  assert.equal(runArgDuration(['a.js', '--kill-timeout=30d'], 'kill-timeout', 5_000), 5_000, 'no unit d');
+  assert.equal(runArgDuration(['a.js', `--kill-timeout=${2 ** 31}`], 'kill-timeout', 5_000), 5_000, 'over a timer');
+  assert.equal(runArgDuration(['a.js', '--', '--kill-timeout=1'], 'kill-timeout', 5_000), 5_000, "the script's");
 });
