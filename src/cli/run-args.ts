@@ -10,6 +10,7 @@ import { isLoopbackHost } from '../loopback-host.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { ENV } from '../runtime/protocol.js';
+import { parsePort } from './integer-flag.js';
 import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
 
 /** `hive run`'s parsed command line. */
@@ -288,15 +289,6 @@ function parseThreads(value: string): string {
     throw new InvalidArgumentError(`Expected --threads to be a positive integer, got ${describeValue(value)}`);
   }
   return value;
-}
-
-/** A port number 0-65535 from a flag's text; InvalidArgumentError naming the flag otherwise. */
-export function parsePort(value: string, flag = '--port'): number {
-  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(port >= 0 && port < 65536)) {
-    throw new InvalidArgumentError(`Expected ${flag} to be an integer 0-65535, got ${describeValue(value)}`);
-  }
-  return port;
 }
 
 function parseEnv(pairs: string[]): Record<string, string> {

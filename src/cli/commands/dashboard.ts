@@ -1,9 +1,9 @@
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
 import { DashboardTokenRequiredError } from '../../dashboard/errors.js';
 import { startDashboard } from '../../dashboard/index.js';
-import { describeValue } from '../../errors.js';
 import { isLoopbackHost } from '../../loopback-host.js';
-import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand } from '../daemon-command.js';
+import { parsePort } from '../integer-flag.js';
 
 const usage = `Usage: hive dashboard [--port <port>] [--host <host>] [--token <token>] [--app <name|id>] [--json]
 
@@ -28,11 +28,7 @@ export default function dashboard(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const portText = (values.port as string | undefined) ?? '9000';
-    const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
-    if (!(port >= 0 && port < 65536)) {
-      throw new UsageError(`Expected --port to be an integer 0-65535, got ${describeValue(portText)}`);
-    }
+    const port = parsePort((values.port as string | undefined) ?? '9000');
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const token = ((values.token as string | undefined) ?? process.env.HIVE_DASHBOARD_TOKEN) || undefined;
     if (token === undefined && !isLoopbackHost(host))

@@ -1,7 +1,7 @@
 import type { ReadStream, WriteStream } from 'node:tty';
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
-import { describeValue } from '../../errors.js';
-import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand } from '../daemon-command.js';
+import { integerFlag } from '../integer-flag.js';
 import { useColor } from '../monit/color.js';
 import { MetricHistory } from '../monit/history.js';
 import { renderFrame } from '../monit/render.js';
@@ -35,11 +35,7 @@ export default function monit(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const intervalText = (values.interval as string | undefined) ?? '1000';
-    const interval = /^\d+$/.test(intervalText) ? Number(intervalText) : Number.NaN;
-    if (!(interval >= 100 && interval <= 60_000)) {
-      throw new UsageError(`Expected --interval to be an integer 100-60000 (ms), got ${describeValue(intervalText)}`);
-    }
+    const interval = integerFlag((values.interval as string | undefined) ?? '1000', '--interval', 100, 60_000, 'ms');
     const target = positionals[0];
     const source = daemonSnapshotSource(target === undefined ? {} : { target });
     const color = useColor(process.stdout.isTTY === true);

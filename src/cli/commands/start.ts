@@ -15,11 +15,12 @@ import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
+import { parsePort } from '../integer-flag.js';
 import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
-import { formatNodeArgs, joinDashedValues, parseNodeArgs, parsePort } from '../run-args.js';
+import { formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
 

@@ -1,0 +1,19 @@
+import { describeValue, InvalidArgumentError } from '../errors.js';
+
+/**
+ * A flag's whole number from its text, `min` to `max`: digits only (Number() would read '' as 0 and take 1e3, 0x10 or
+ * ' 5'). InvalidArgumentError (exit 2) naming the flag, the range (with its unit, if given) and the value otherwise.
+ */
+export function integerFlag(value: string, flag: string, min: number, max: number, unit?: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max)) {
+    const range = `${min}-${max}${unit === undefined ? '' : ` (${unit})`}`;
+    throw new InvalidArgumentError(`Expected ${flag} to be an integer ${range}, got ${describeValue(value)}`);
+  }
+  return n;
+}
+
+/** A port number 0-65535 from a flag's text; InvalidArgumentError naming the flag otherwise. */
+export function parsePort(value: string, flag = '--port'): number {
+  return integerFlag(value, flag, 0, 65535);
+}
