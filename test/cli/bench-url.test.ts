@@ -98,7 +98,14 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     [[url, '-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
     [[url, '-d', '1.5'], /Expected --duration to be an integer 1-2147483, got "1.5"/],
     [['-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
-    [[url, '-t', '1e9'], /Expected --timeout to be a number 0.001-2147483, got "1e9"/],
+    // autocannon refuses a timeout under 1 s: -t 0.5 failed after the reachability check, exit 1 with its bare
+    // "timeout must be greater than 0".
+    [[url, '-t', '0.5'], /Expected --timeout to be a number 1-2147483, got "0.5"/],
+    [[url, '-t', '1e9'], /Expected --timeout to be a number 1-2147483, got "1e9"/],
+    // autocannon shares --amount among the connections: fewer requests than connections failed after the
+    // reachability check, exit 1 with its bare "connections cannot be greater than amount".
+    [[url, '-a', '1', '-c', '2'], /Expected --amount to be at least --connections \(2\), got "1"/],
+    [[url, '-a', '5'], /Expected --amount to be at least --connections \(10\), got "5"/],
   ];
   for (const [args, message] of cases) {
     const result = await hive(args);

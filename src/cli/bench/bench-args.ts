@@ -29,9 +29,9 @@ With a URL (autocannon's options):
   -H, --header <K: V>      request header, repeatable (K=V works too)
   -b, --body <body>        request body
   -p, --pipelining <n>     requests in flight per connection (default 1)
-  -t, --timeout <s>        seconds before a request counts as timed out, 0.001-2147483 (default 10)
+  -t, --timeout <s>        seconds before a request counts as timed out, 1-2147483 (default 10)
   -R, --rate <n>           at most n requests per second in all
-  -a, --amount <n>         stop after n requests instead of after --duration
+  -a, --amount <n>         stop after n requests instead of after --duration (at least --connections)
   -h, --help               this help`;
 
 /** `hive bench` without a URL: the configurations of examples/api. */
@@ -145,19 +145,28 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   const appFlag = APP_ONLY.find((flag) => values[flag] !== undefined);
   if (appFlag) throw new InvalidArgumentError(`--${appFlag} applies to hive bench without a URL, not to ${url}`);
+  const connections = number(values.connections, '--connections', { min: 1, integer: true, fallback: 10 });
+  const amount = values.amount === undefined ? undefined : number(values.amount, '--amount', { min: 1, integer: true });
+  // autocannon shares --amount among the connections and throws, after the reachability check, when one would get none.
+  if (amount !== undefined && amount < connections) {
+    throw new InvalidArgumentError(
+      `Expected --amount to be at least --connections (${connections}), got ${describeValue(values.amount)}`,
+    );
+  }
   return {
     mode: 'url',
     json,
     url: parseUrl(url),
     duration,
-    connections: number(values.connections, '--connections', { min: 1, integer: true, fallback: 10 }),
+    connections,
     method: parseMethod(values.method),
     headers: parseHeaders(values.header ?? []),
     body: values.body,
     pipelining: number(values.pipelining, '--pipelining', { min: 1, integer: true, fallback: 1 }),
-    timeout: number(values.timeout, '--timeout', { min: 0.001, max: MAX_TIMER_SECONDS, fallback: 10 }),
+    // autocannon refuses a timeout under 1 s ("timeout must be greater than 0"), after the reachability check.
+    timeout: number(values.timeout, '--timeout', { min: 1, max: MAX_TIMER_SECONDS, fallback: 10 }),
     rate: values.rate === undefined ? undefined : number(values.rate, '--rate', { min: 1, integer: true }),
-    amount: values.amount === undefined ? undefined : number(values.amount, '--amount', { min: 1, integer: true }),
+    amount,
   };
 }
 
