@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { outputOf } from '../cluster/helpers.js';
@@ -62,6 +62,22 @@ test('hive bench <url> prints a table without --json', async () => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /req\/s +p50 ms +p90 ms +p99 ms/);
   assert.match(result.stdout, /status codes: 200: \d+/);
+});
+
+// A server that takes the connection and never answers: no response, so no latency; the table said `<1` ms for each
+// (autocannon's 0 for an empty histogram), a latency under a millisecond.
+test('a URL that never answers: no latency in the table, not <1 ms, and exit 1', async () => {
+  const silent = createNetServer((socket) => socket.resume());
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = silent.address() as AddressInfo;
+    const result = await hive([`http://127.0.0.1:${port}/`, '-d', '1', '-c', '1', '-t', '1']);
+    assert.equal(result.code, 1, result.stderr);
+    const row = result.stdout.split('\n').find((line) => /^\d/.test(line));
+    assert.deepEqual(row?.split(/ +/).slice(0, 6), ['0', '-', '-', '-', '-', '0'], result.stdout);
+  } finally {
+    silent.close();
+  }
 });
 
 test('a URL that refuses connections fails at once with ERR_HIVE_BENCH_UNREACHABLE and exit 1', async () => {

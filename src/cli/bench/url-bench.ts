@@ -107,10 +107,10 @@ export function formatUrlReport(report: UrlBenchReport): string {
       [
         [
           formatFigure(report.rps),
-          formatLatency(report.p50),
-          formatLatency(report.p90),
-          formatLatency(report.p99),
-          formatLatency(report.max),
+          formatLatency(report.p50, report.requests),
+          formatLatency(report.p90, report.requests),
+          formatLatency(report.p99, report.requests),
+          formatLatency(report.max, report.requests),
           String(report.requests),
           String(report.errors),
           String(report.timeouts),
