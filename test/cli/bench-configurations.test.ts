@@ -97,6 +97,25 @@ test('a configuration whose server does not come up is listed under failed (ERR_
   assert.match(report.failed[0].message, /^nginx-cluster-pool: exited \(1\) before serving/);
 });
 
+// examples/api's pool refuses a maxQueue of NaN, so /compute answers every request 500 while /compute-inline works.
+// The bench measured it all the same: heavy req/s of the 500s, exit 0, with only the errors column to tell.
+test('a heavy route that answers errors in the warm-up fails its configuration, the others run', async () => {
+  const { code, stdout } = await bench(
+    ['--duration', '1', '--connections', '2', '--json', '--only', 'single-inline,single-pool'],
+    { API_MAX_QUEUE: 'not-a-number' },
+  );
+  assert.equal(code, 1, stdout);
+  const report = JSON.parse(stdout);
+  assert.deepEqual(
+    report.configurations.map((c: any) => c.name),
+    ['single-inline'],
+  );
+  assert.equal(report.failed.length, 1, stdout);
+  assert.equal(report.failed[0].name, 'single-pool');
+  assert.equal(report.failed[0].code, 'ERR_HIVE_BENCH_SERVER');
+  assert.match(report.failed[0].message, /^single-pool: GET \/compute\?n=20 answered 500 in the warm-up: .*maxQueue/);
+});
+
 test('without nginx the nginx configuration is skipped with the reason', async () => {
   const { code, stdout } = await bench(['--json', '--only', 'nginx-cluster-pool'], {
     HIVE_NGINX: join(dir, 'no-nginx'),
