@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { StatusLine } from '../../dist/cli/bench/status-line.js';
+import { runUrlBench } from '../../dist/cli/bench/url-bench.js';
 import { outputOf } from '../cluster/helpers.js';
 
 const hiveCli = fileURLToPath(new URL('../../dist/cli/hive.js', import.meta.url));
@@ -154,4 +156,43 @@ test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds run, exit
   assert.ok(report.duration < 600, `duration ${report.duration}`);
   assert.ok(report.duration >= 0, `duration ${report.duration}`);
   assert.ok(report.requests >= 50, `requests ${report.requests}`);
+});
+
+/** A status line that keeps what the bench shows: one progress line per second of load. */
+class KeptLines extends StatusLine {
+  readonly lines: string[] = [];
+  constructor() {
+    super({ quiet: true });
+  }
+  override show(text: string): void {
+    this.lines.push(text);
+  }
+}
+
+// Ctrl-C (or SIGTERM) while the reachability check waited on a slow connect or DNS lookup had fired already when the
+// run began listening for it: the load went on for the whole --duration, and every further Ctrl-C was swallowed.
+test('Ctrl-C during the reachability check ends the run at its first second of load', { timeout: 60_000 }, async () => {
+  const status = new KeptLines();
+  const report = await runUrlBench(
+    {
+      mode: 'url',
+      json: true,
+      url,
+      duration: 5,
+      connections: 1,
+      method: 'GET',
+      headers: {},
+      body: undefined,
+      pipelining: 1,
+      timeout: 10,
+      rate: undefined,
+      amount: undefined,
+    },
+    status,
+    AbortSignal.abort(),
+  );
+  assert.equal(report.interrupted, true);
+  // autocannon stops on its once-a-second tick: its progress lines are of one second (that tick and the one it emits as
+  // it ends), not one per second of --duration (6 for these 5 s).
+  assert.ok(status.lines.length <= 2, status.lines.join('\n'));
 });

@@ -75,7 +75,10 @@ export async function runUrlBench(
     },
   );
   const stop = () => run.stop();
-  signal?.addEventListener('abort', stop, { once: true });
+  // Ctrl-C during the reachability check (a slow connect or DNS lookup) has fired already: the listener would never
+  // hear of it, and the run went on for its whole --duration, deaf to Ctrl-C.
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   try {
     const figures = await run.done;
     const interrupted = signal?.aborted === true;
