@@ -155,6 +155,21 @@ test('--report naming a folder is refused before the run (exit 2)', async () => 
   assert.equal(existsSync(`${folder}.svg`), false);
 });
 
+// `--report x.svg` is the chart's own path (the chart goes beside the report as x.svg): the Markdown was written over
+// the chart, and the bench said it wrote x.svg and x.svg.
+test('--report naming the chart (.svg) is refused before the run (exit 2)', async () => {
+  for (const name of ['chart.svg', 'CHART.SVG']) {
+    const report = join(dir, name);
+    const { code, stdout, stderr } = await bench(['--only', 'nginx-cluster-pool', '--report', report], {
+      HIVE_NGINX: join(dir, 'no-nginx'),
+    });
+    assert.equal(code, 2, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected --report to be the Markdown file, .* got ".*\.svg"/i);
+    assert.equal(existsSync(report), false);
+  }
+});
+
 // A --report that cannot be written (its parent a file here; a read-only folder is the same for a user other than
 // root) was found out after the whole run (ENOTDIR, exit 1). A parent folder not there yet is created, as before.
 test('--report that cannot be written is refused before the run (exit 2); a missing parent folder is made', async () => {

@@ -228,6 +228,13 @@ function parseReport(raw: string | undefined): string | undefined {
     if (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true) {
       throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
     }
+    // `--report x.svg` named the chart's own path: the Markdown overwrote the chart. Compared without case, as on a
+    // case-insensitive disk (macOS, Windows) `X.SVG` and `X.svg` are one file.
+    if (markdown.toLowerCase() === svg.toLowerCase()) {
+      throw new InvalidArgumentError(
+        `Expected --report to be the Markdown file, its chart written beside it as <name>.svg, got ${describeValue(raw)}`,
+      );
+    }
     checkCreatable(dirname(markdown));
     for (const file of [markdown, svg]) {
       const stats = statSync(file, { throwIfNoEntry: false });
