@@ -105,6 +105,37 @@ test('a second SIGTERM does not end the bench before its server is stopped', asy
   }
 });
 
+// SIGHUP (the terminal closed, an ssh session dropped) ended the bench by default, without stopping its servers:
+// examples/api (and nginx), which take SIGHUP as a reload, ran on, orphaned, with their temp folders.
+test('SIGHUP ends the bench as Ctrl-C does: its servers are stopped', async () => {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['dist/cli/hive.js', 'bench', '--only', 'single-pool', '-d', '600', '-c', '2', '--json', '--port', String(port)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  let servers: number[] = [];
+  try {
+    await poll(() => answers(port), 'examples/api serving', { timeoutMs: 90_000 });
+    // The bench's children (hive run), to end them here should the bench leave them behind.
+    servers = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+    child.kill('SIGHUP');
+    assert.equal(await exited, 1);
+    assert.equal(await portIsFree(port), true, 'examples/api still holds its port');
+  } finally {
+    child.kill('SIGKILL');
+    for (const pid of servers) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+});
+
 // The table on stdout said the run was interrupted, but --report's Markdown did not: the configurations missing read
 // as never asked for, under a rerun line that asks for them.
 test('--report of an interrupted run says it was interrupted', { timeout: 120_000 }, async () => {

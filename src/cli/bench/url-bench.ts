@@ -17,7 +17,7 @@ export interface UrlBenchReport extends LoadFigures {
    * actually ran, to a tenth of a second.
    */
   duration: number;
-  /** True when Ctrl-C (or SIGTERM) ended the run before its `--duration` or `--amount`. */
+  /** True when Ctrl-C (or SIGTERM, SIGHUP) ended the run before its `--duration` or `--amount`. */
   interrupted: boolean;
 }
 
