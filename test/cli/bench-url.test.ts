@@ -101,6 +101,8 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     [['ftp://example.com/'], /Expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/example\.com\/"/],
     [[url, '-c', '0'], /Expected --connections to be an integer >= 1, got "0"/],
     [[url, '-H', 'no header'], /Expected --header to be "Name: value", got "no header"/],
+    // autocannon waits for a HEAD answer's body: 0 responses and every request timed out, exit 1 after the run.
+    [[url, '-m', 'head', '-d', '1'], /Expected --method to be a method whose answers autocannon can read, got "head"/],
     [[url, '--report', 'x.md'], /--report applies to hive bench without a URL/],
     [['--body', 'x'], /--body applies to hive bench <url>: give a URL/],
     [

@@ -25,7 +25,7 @@ Without a URL:
       --port <n>           examples/api listens on n in each configuration (one runs at a time), nginx on n + 1;
                            default: free ports picked at random
 With a URL (autocannon's options):
-  -m, --method <method>    default GET
+  -m, --method <method>    default GET; not HEAD (autocannon waits for a body that never comes)
   -H, --header <K: V>      request header, repeatable (K=V works too)
   -b, --body <body>        request body
   -p, --pipelining <n>     requests in flight per connection (default 1)
@@ -283,6 +283,13 @@ function parseMethod(raw: string | undefined): string {
   if (raw === undefined) return 'GET';
   if (!/^[A-Za-z]+$/.test(raw))
     throw new InvalidArgumentError(`Expected --method to be an HTTP method, got ${describeValue(raw)}`);
+  // autocannon's parser is not told a HEAD answer has no body: it waits for the body the headers announce (or for the
+  // connection to close), so every request timed out against a server that answered them all.
+  if (raw.toUpperCase() === 'HEAD') {
+    throw new InvalidArgumentError(
+      `Expected --method to be a method whose answers autocannon can read, got ${describeValue(raw)} (it waits for a HEAD answer's body: every request would time out)`,
+    );
+  }
   return raw.toUpperCase();
 }
 
