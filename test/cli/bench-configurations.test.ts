@@ -97,6 +97,25 @@ test('a configuration whose server does not come up is listed under failed (ERR_
   assert.match(report.failed[0].message, /^nginx-cluster-pool: exited \(1\) before serving/);
 });
 
+// examples/api's pool refuses a maxQueue of NaN, so /compute answers every request 500 while /compute-inline works.
+// The bench measured it all the same: heavy req/s of the 500s, exit 0, with only the errors column to tell.
+test('a heavy route that answers errors in the warm-up fails its configuration, the others run', async () => {
+  const { code, stdout } = await bench(
+    ['--duration', '1', '--connections', '2', '--json', '--only', 'single-inline,single-pool'],
+    { API_MAX_QUEUE: 'not-a-number' },
+  );
+  assert.equal(code, 1, stdout);
+  const report = JSON.parse(stdout);
+  assert.deepEqual(
+    report.configurations.map((c: any) => c.name),
+    ['single-inline'],
+  );
+  assert.equal(report.failed.length, 1, stdout);
+  assert.equal(report.failed[0].name, 'single-pool');
+  assert.equal(report.failed[0].code, 'ERR_HIVE_BENCH_SERVER');
+  assert.match(report.failed[0].message, /^single-pool: GET \/compute\?n=20 answered 500 in the warm-up: .*maxQueue/);
+});
+
 test('without nginx the nginx configuration is skipped with the reason', async () => {
   const { code, stdout } = await bench(['--json', '--only', 'nginx-cluster-pool'], {
     HIVE_NGINX: join(dir, 'no-nginx'),
@@ -134,6 +153,21 @@ test('--report naming a folder is refused before the run (exit 2)', async () => 
     assert.match(stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected --report to be a file, got the folder /);
   }
   assert.equal(existsSync(`${folder}.svg`), false);
+});
+
+// `--report x.svg` is the chart's own path (the chart goes beside the report as x.svg): the Markdown was written over
+// the chart, and the bench said it wrote x.svg and x.svg.
+test('--report naming the chart (.svg) is refused before the run (exit 2)', async () => {
+  for (const name of ['chart.svg', 'CHART.SVG']) {
+    const report = join(dir, name);
+    const { code, stdout, stderr } = await bench(['--only', 'nginx-cluster-pool', '--report', report], {
+      HIVE_NGINX: join(dir, 'no-nginx'),
+    });
+    assert.equal(code, 2, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected --report to be the Markdown file, .* got ".*\.svg"/i);
+    assert.equal(existsSync(report), false);
+  }
 });
 
 // A --report that cannot be written (its parent a file here; a read-only folder is the same for a user other than

@@ -3,10 +3,14 @@
 // abort comes from the status line, at the moment the bench says what it is doing, so the test needs no timing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { runAppBench } from '../../dist/cli/bench/app-bench.js';
+import { writeReport } from '../../dist/cli/bench/bench-report.js';
 import { freePort, portIsFree } from '../../dist/cli/bench/free-port.js';
 import { StatusLine } from '../../dist/cli/bench/status-line.js';
 import { poll } from '../poll.js';
@@ -98,5 +102,69 @@ test('a second SIGTERM does not end the bench before its server is stopped', asy
     assert.equal(await portIsFree(port), true, 'examples/api still holds its port');
   } finally {
     child.kill('SIGKILL');
+  }
+});
+
+// SIGHUP (the terminal closed, an ssh session dropped) ended the bench by default, without stopping its servers:
+// examples/api (and nginx), which take SIGHUP as a reload, ran on, orphaned, with their temp folders.
+test('SIGHUP ends the bench as Ctrl-C does: its servers are stopped', async () => {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['dist/cli/hive.js', 'bench', '--only', 'single-pool', '-d', '600', '-c', '2', '--json', '--port', String(port)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  let servers: number[] = [];
+  try {
+    await poll(() => answers(port), 'examples/api serving', { timeoutMs: 90_000 });
+    // The bench's children (hive run), to end them here should the bench leave them behind.
+    servers = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+    child.kill('SIGHUP');
+    assert.equal(await exited, 1);
+    assert.equal(await portIsFree(port), true, 'examples/api still holds its port');
+  } finally {
+    child.kill('SIGKILL');
+    for (const pid of servers) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+});
+
+// The table on stdout said the run was interrupted, but --report's Markdown did not: the configurations missing read
+// as never asked for, under a rerun line that asks for them.
+test('--report of an interrupted run says it was interrupted', { timeout: 120_000 }, async () => {
+  const abort = new AbortController();
+  // single-pool measured in full; Ctrl-C as its server stops, so that cluster-pool never runs.
+  const status = new AbortWhen(/^stopping/, abort);
+  const report = await runAppBench({
+    duration: 1,
+    connections: 2,
+    heavyConnections: 1,
+    heavyN: 20,
+    only: ['single-pool', 'cluster-pool'],
+    status,
+    signal: abort.signal,
+  });
+  assert.equal(report.interrupted, true);
+  assert.deepEqual(
+    report.configurations.map((c) => c.name),
+    ['single-pool'],
+  );
+  const folder = mkdtempSync(join(tmpdir(), 'hive-bench-report-'));
+  try {
+    const [markdown] = await writeReport(
+      join(folder, 'report.md'),
+      report,
+      'hive bench --only single-pool,cluster-pool',
+    );
+    assert.match(readFileSync(markdown, 'utf8'), /^- interrupted: the configurations not listed were not run/m);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 });

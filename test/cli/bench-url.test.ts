@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { StatusLine } from '../../dist/cli/bench/status-line.js';
+import { runUrlBench } from '../../dist/cli/bench/url-bench.js';
 import { outputOf } from '../cluster/helpers.js';
 
 const hiveCli = fileURLToPath(new URL('../../dist/cli/hive.js', import.meta.url));
@@ -64,6 +66,22 @@ test('hive bench <url> prints a table without --json', async () => {
   assert.match(result.stdout, /status codes: 200: \d+/);
 });
 
+// A server that takes the connection and never answers: no response, so no latency; the table said `<1` ms for each
+// (autocannon's 0 for an empty histogram), a latency under a millisecond.
+test('a URL that never answers: no latency in the table, not <1 ms, and exit 1', async () => {
+  const silent = createNetServer((socket) => socket.resume());
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = silent.address() as AddressInfo;
+    const result = await hive([`http://127.0.0.1:${port}/`, '-d', '1', '-c', '1', '-t', '1']);
+    assert.equal(result.code, 1, result.stderr);
+    const row = result.stdout.split('\n').find((line) => /^\d/.test(line));
+    assert.deepEqual(row?.split(/ +/).slice(0, 6), ['0', '-', '-', '-', '-', '0'], result.stdout);
+  } finally {
+    silent.close();
+  }
+});
+
 test('a URL that refuses connections fails at once with ERR_HIVE_BENCH_UNREACHABLE and exit 1', async () => {
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -83,6 +101,8 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     [['ftp://example.com/'], /Expected an http:\/\/ or https:\/\/ URL, got "ftp:\/\/example\.com\/"/],
     [[url, '-c', '0'], /Expected --connections to be an integer >= 1, got "0"/],
     [[url, '-H', 'no header'], /Expected --header to be "Name: value", got "no header"/],
+    // autocannon waits for a HEAD answer's body: 0 responses and every request timed out, exit 1 after the run.
+    [[url, '-m', 'head', '-d', '1'], /Expected --method to be a method whose answers autocannon can read, got "head"/],
     [[url, '--report', 'x.md'], /--report applies to hive bench without a URL/],
     [['--body', 'x'], /--body applies to hive bench <url>: give a URL/],
     [
@@ -98,7 +118,14 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     [[url, '-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
     [[url, '-d', '1.5'], /Expected --duration to be an integer 1-2147483, got "1.5"/],
     [['-d', '0.5'], /Expected --duration to be an integer 1-2147483, got "0.5"/],
-    [[url, '-t', '1e9'], /Expected --timeout to be a number 0.001-2147483, got "1e9"/],
+    // autocannon refuses a timeout under 1 s: -t 0.5 failed after the reachability check, exit 1 with its bare
+    // "timeout must be greater than 0".
+    [[url, '-t', '0.5'], /Expected --timeout to be a number 1-2147483, got "0.5"/],
+    [[url, '-t', '1e9'], /Expected --timeout to be a number 1-2147483, got "1e9"/],
+    // autocannon shares --amount among the connections: fewer requests than connections failed after the
+    // reachability check, exit 1 with its bare "connections cannot be greater than amount".
+    [[url, '-a', '1', '-c', '2'], /Expected --amount to be at least --connections \(2\), got "1"/],
+    [[url, '-a', '5'], /Expected --amount to be at least --connections \(10\), got "5"/],
   ];
   for (const [args, message] of cases) {
     const result = await hive(args);
@@ -131,4 +158,43 @@ test('Ctrl-C ends a URL run: the JSON says interrupted and the seconds run, exit
   assert.ok(report.duration < 600, `duration ${report.duration}`);
   assert.ok(report.duration >= 0, `duration ${report.duration}`);
   assert.ok(report.requests >= 50, `requests ${report.requests}`);
+});
+
+/** A status line that keeps what the bench shows: one progress line per second of load. */
+class KeptLines extends StatusLine {
+  readonly lines: string[] = [];
+  constructor() {
+    super({ quiet: true });
+  }
+  override show(text: string): void {
+    this.lines.push(text);
+  }
+}
+
+// Ctrl-C (or SIGTERM) while the reachability check waited on a slow connect or DNS lookup had fired already when the
+// run began listening for it: the load went on for the whole --duration, and every further Ctrl-C was swallowed.
+test('Ctrl-C during the reachability check ends the run at its first second of load', { timeout: 60_000 }, async () => {
+  const status = new KeptLines();
+  const report = await runUrlBench(
+    {
+      mode: 'url',
+      json: true,
+      url,
+      duration: 5,
+      connections: 1,
+      method: 'GET',
+      headers: {},
+      body: undefined,
+      pipelining: 1,
+      timeout: 10,
+      rate: undefined,
+      amount: undefined,
+    },
+    status,
+    AbortSignal.abort(),
+  );
+  assert.equal(report.interrupted, true);
+  // autocannon stops on its once-a-second tick: its progress lines are of one second (that tick and the one it emits as
+  // it ends), not one per second of --duration (6 for these 5 s).
+  assert.ok(status.lines.length <= 2, status.lines.join('\n'));
 });

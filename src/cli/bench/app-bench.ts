@@ -211,7 +211,7 @@ async function measure(
   const base = `http://127.0.0.1:${port}`;
   const heavyRoute = `${configuration.heavyPath}?n=${options.heavyN}`;
   options.status.show(`${configuration.name}: warming up ...`);
-  await warmUp(base, configuration.heavyPath);
+  await warmUp(configuration.name, base, configuration.heavyPath);
   // An abort during the warm-up has fired already: the listener below would never hear of it.
   if (options.signal?.aborted) return undefined;
   const counts = { light: 0, heavy: 0 };
@@ -268,11 +268,19 @@ async function measure(
 }
 
 // The first requests pay for tsx compiling the app and the task module, and the pool starting its threads: not what
-// the figures are about. A few small heavy requests per process, and a few light ones, go first.
-async function warmUp(base: string, heavyPath: string): Promise<void> {
+// the figures are about. A few small heavy requests per process, and a few light ones, go first. A route that answers
+// them with an error fails the configuration: its load would count the errors in its req/s (autocannon counts every
+// response), as if the route worked.
+async function warmUp(label: string, base: string, heavyPath: string): Promise<void> {
   const get = async (path: string) => {
     const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(30_000) });
-    await response.arrayBuffer();
+    const body = await response.text();
+    if (!response.ok) {
+      throw new BenchServerError(
+        label,
+        `GET ${path} answered ${response.status} in the warm-up: ${body.slice(0, 300)}`,
+      );
+    }
   };
   const paths = [...Array(2 * availableParallelism()).fill(`${heavyPath}?n=20`), ...Array(8).fill('/')] as string[];
   await Promise.all(paths.map(get));

@@ -25,13 +25,13 @@ Without a URL:
       --port <n>           examples/api listens on n in each configuration (one runs at a time), nginx on n + 1;
                            default: free ports picked at random
 With a URL (autocannon's options):
-  -m, --method <method>    default GET
+  -m, --method <method>    default GET; not HEAD (autocannon waits for a body that never comes)
   -H, --header <K: V>      request header, repeatable (K=V works too)
   -b, --body <body>        request body
   -p, --pipelining <n>     requests in flight per connection (default 1)
-  -t, --timeout <s>        seconds before a request counts as timed out, 0.001-2147483 (default 10)
+  -t, --timeout <s>        seconds before a request counts as timed out, 1-2147483 (default 10)
   -R, --rate <n>           at most n requests per second in all
-  -a, --amount <n>         stop after n requests instead of after --duration
+  -a, --amount <n>         stop after n requests instead of after --duration (at least --connections)
   -h, --help               this help`;
 
 /** `hive bench` without a URL: the configurations of examples/api. */
@@ -145,19 +145,28 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   const appFlag = APP_ONLY.find((flag) => values[flag] !== undefined);
   if (appFlag) throw new InvalidArgumentError(`--${appFlag} applies to hive bench without a URL, not to ${url}`);
+  const connections = number(values.connections, '--connections', { min: 1, integer: true, fallback: 10 });
+  const amount = values.amount === undefined ? undefined : number(values.amount, '--amount', { min: 1, integer: true });
+  // autocannon shares --amount among the connections and throws, after the reachability check, when one would get none.
+  if (amount !== undefined && amount < connections) {
+    throw new InvalidArgumentError(
+      `Expected --amount to be at least --connections (${connections}), got ${describeValue(values.amount)}`,
+    );
+  }
   return {
     mode: 'url',
     json,
     url: parseUrl(url),
     duration,
-    connections: number(values.connections, '--connections', { min: 1, integer: true, fallback: 10 }),
+    connections,
     method: parseMethod(values.method),
     headers: parseHeaders(values.header ?? []),
     body: values.body,
     pipelining: number(values.pipelining, '--pipelining', { min: 1, integer: true, fallback: 1 }),
-    timeout: number(values.timeout, '--timeout', { min: 0.001, max: MAX_TIMER_SECONDS, fallback: 10 }),
+    // autocannon refuses a timeout under 1 s ("timeout must be greater than 0"), after the reachability check.
+    timeout: number(values.timeout, '--timeout', { min: 1, max: MAX_TIMER_SECONDS, fallback: 10 }),
     rate: values.rate === undefined ? undefined : number(values.rate, '--rate', { min: 1, integer: true }),
-    amount: values.amount === undefined ? undefined : number(values.amount, '--amount', { min: 1, integer: true }),
+    amount,
   };
 }
 
@@ -219,6 +228,13 @@ function parseReport(raw: string | undefined): string | undefined {
     if (raw === '' || statSync(raw, { throwIfNoEntry: false })?.isDirectory() === true) {
       throw new InvalidArgumentError(`Expected --report to be a file, got the folder ${describeValue(raw)}`);
     }
+    // `--report x.svg` named the chart's own path: the Markdown overwrote the chart. Compared without case, as on a
+    // case-insensitive disk (macOS, Windows) `X.SVG` and `X.svg` are one file.
+    if (markdown.toLowerCase() === svg.toLowerCase()) {
+      throw new InvalidArgumentError(
+        `Expected --report to be the Markdown file, its chart written beside it as <name>.svg, got ${describeValue(raw)}`,
+      );
+    }
     checkCreatable(dirname(markdown));
     for (const file of [markdown, svg]) {
       const stats = statSync(file, { throwIfNoEntry: false });
@@ -267,6 +283,13 @@ function parseMethod(raw: string | undefined): string {
   if (raw === undefined) return 'GET';
   if (!/^[A-Za-z]+$/.test(raw))
     throw new InvalidArgumentError(`Expected --method to be an HTTP method, got ${describeValue(raw)}`);
+  // autocannon's parser is not told a HEAD answer has no body: it waits for the body the headers announce (or for the
+  // connection to close), so every request timed out against a server that answered them all.
+  if (raw.toUpperCase() === 'HEAD') {
+    throw new InvalidArgumentError(
+      `Expected --method to be a method whose answers autocannon can read, got ${describeValue(raw)} (it waits for a HEAD answer's body: every request would time out)`,
+    );
+  }
   return raw.toUpperCase();
 }
 

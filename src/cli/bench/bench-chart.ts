@@ -1,5 +1,5 @@
 import type { AppBenchReport, ConfigurationResult } from './app-bench.js';
-import { formatFigure } from './result-table.js';
+import { formatFigure, formatLatency } from './result-table.js';
 
 // Hand-written SVG, no chart library: two panels of horizontal bars sharing one row per configuration, the light
 // route's req/s (longer is better) and its p99 latency (shorter is better). Bars of configurations that run the heavy
@@ -28,6 +28,7 @@ function panel(
   x: number,
   title: string,
   value: (c: ConfigurationResult) => number,
+  label: (c: ConfigurationResult) => string,
 ): string[] {
   const max = Math.max(...configurations.map(value).filter(Number.isFinite), 0);
   const scale = max > 0 ? (PANEL_WIDTH - VALUE_ROOM) / max : 0;
@@ -38,7 +39,7 @@ function panel(
     const width = Number.isFinite(v) ? Math.max(1, v * scale) : 0;
     const y = TOP + i * ROW + (ROW - BAR) / 2;
     out.push(`<rect x="${x}" y="${y}" width="${width.toFixed(1)}" height="${BAR}" fill="${colourOf(c)}"/>`);
-    out.push(`<text x="${(x + width + 4).toFixed(1)}" y="${y + BAR - 5}" class="value">${formatFigure(v)}</text>`);
+    out.push(`<text x="${(x + width + 4).toFixed(1)}" y="${y + BAR - 5}" class="value">${escapeXml(label(c))}</text>`);
   });
   return out;
 }
@@ -55,8 +56,21 @@ export function renderChart(report: AppBenchReport): string {
       (c, i) =>
         `<text x="${left - 8}" y="${TOP + i * ROW + ROW / 2 + 4}" class="label" text-anchor="end">${escapeXml(c.label)}</text>`,
     ),
-    ...panel(configurations, left, 'light route req/s (longer is better)', (c) => c.light.rps),
-    ...panel(configurations, right, 'light route p99 ms (shorter is better)', (c) => c.light.p99),
+    ...panel(
+      configurations,
+      left,
+      'light route req/s (longer is better)',
+      (c) => c.light.rps,
+      (c) => formatFigure(c.light.rps),
+    ),
+    // Labelled as the table's column: a p99 of 0 is under 1 ms (`<1`), and none without a response (`-`), not `0`.
+    ...panel(
+      configurations,
+      right,
+      'light route p99 ms (shorter is better)',
+      (c) => c.light.p99,
+      (c) => formatLatency(c.light.p99, c.light.requests),
+    ),
   ];
   const legendY = height - 16;
   let legendX = left;

@@ -19,6 +19,8 @@ export async function writeReport(file: string, report: AppBenchReport, command:
   const notes = [
     ...report.skipped.map((s) => `- skipped ${s.name}: ${s.reason}`),
     ...report.failed.map((f) => `- failed ${f.name}: ${f.code}: ${f.message.split('\n')[0]}`),
+    // As the table on stdout says: without it, the rows missing read as configurations never asked for.
+    ...(report.interrupted ? ['- interrupted: the configurations not listed were not run or not finished'] : []),
   ];
   const markdown = [
     '# hive bench report',

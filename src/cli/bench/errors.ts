@@ -11,8 +11,8 @@ export class BenchUnreachableError extends HiveError {
 }
 
 /**
- * `hive bench`: a server of one configuration (`hive run` of examples/api, or nginx in front of it) exited or did not
- * answer `GET /` in time. The message ends with the tail of its stderr.
+ * `hive bench`: a server of one configuration (`hive run` of examples/api, or nginx in front of it) exited, did not
+ * answer `GET /` in time, or answered a warm-up request with an error. The message ends with the tail of its stderr.
  */
 export class BenchServerError extends HiveError {
   readonly configuration: string;

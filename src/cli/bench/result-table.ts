@@ -19,8 +19,12 @@ export function formatFigure(x: number): string {
   return Number(x.toPrecision(3)).toString();
 }
 
-/** A latency: autocannon's histogram counts whole milliseconds, so a 0 there is a latency under 1 ms. */
-export function formatLatency(ms: number): string {
+/**
+ * A latency: autocannon's histogram counts whole milliseconds, so a 0 there is a latency under 1 ms, unless there was
+ * no response at all (every request timed out or failed): then there is no latency, and the 0 is no figure.
+ */
+export function formatLatency(ms: number, responses: number): string {
+  if (responses === 0) return '-';
   return ms === 0 ? '<1' : formatFigure(ms);
 }
 
@@ -28,11 +32,11 @@ function rows(report: AppBenchReport): string[][] {
   return report.configurations.map((c) => [
     c.label,
     formatFigure(c.light.rps),
-    formatLatency(c.light.p50),
-    formatLatency(c.light.p99),
+    formatLatency(c.light.p50, c.light.requests),
+    formatLatency(c.light.p99, c.light.requests),
     formatFigure(c.heavy.rps),
-    formatLatency(c.heavy.p50),
-    formatLatency(c.heavy.p99),
+    formatLatency(c.heavy.p50, c.heavy.requests),
+    formatLatency(c.heavy.p99, c.heavy.requests),
     String(c.errors),
   ]);
 }

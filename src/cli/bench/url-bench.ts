@@ -17,7 +17,7 @@ export interface UrlBenchReport extends LoadFigures {
    * actually ran, to a tenth of a second.
    */
   duration: number;
-  /** True when Ctrl-C (or SIGTERM) ended the run before its `--duration` or `--amount`. */
+  /** True when Ctrl-C (or SIGTERM, SIGHUP) ended the run before its `--duration` or `--amount`. */
   interrupted: boolean;
 }
 
@@ -75,7 +75,10 @@ export async function runUrlBench(
     },
   );
   const stop = () => run.stop();
-  signal?.addEventListener('abort', stop, { once: true });
+  // Ctrl-C during the reachability check (a slow connect or DNS lookup) has fired already: the listener would never
+  // hear of it, and the run went on for its whole --duration, deaf to Ctrl-C.
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   try {
     const figures = await run.done;
     const interrupted = signal?.aborted === true;
@@ -107,10 +110,10 @@ export function formatUrlReport(report: UrlBenchReport): string {
       [
         [
           formatFigure(report.rps),
-          formatLatency(report.p50),
-          formatLatency(report.p90),
-          formatLatency(report.p99),
-          formatLatency(report.max),
+          formatLatency(report.p50, report.requests),
+          formatLatency(report.p90, report.requests),
+          formatLatency(report.p99, report.requests),
+          formatLatency(report.max, report.requests),
           String(report.requests),
           String(report.errors),
           String(report.timeouts),

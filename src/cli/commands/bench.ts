@@ -8,6 +8,9 @@ import { StatusLine } from '../bench/status-line.js';
 import { formatUrlReport, runUrlBench } from '../bench/url-bench.js';
 import { shellQuote } from '../shell-quote.js';
 
+/** The signals that end a bench run, its servers stopped first. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
  * `hive bench [url] [options]`: without a URL, examples/api in each configuration (single process or cluster, heavy
  * work inline or on the pool, nginx in front) under a mixed light/heavy load; with one, autocannon against that URL.
@@ -30,10 +33,11 @@ export default async function bench(argv: string[]): Promise<number> {
   // Ctrl-C ends the load in progress; the servers the bench started are stopped before it exits. A second signal
   // changes nothing (`on`, not `once`): ending the bench then, before it has stopped its servers (it may be waiting for
   // one to start, or for the load to end), left them running, orphaned. A server slow to stop gets SIGKILL after 10 s.
+  // SIGHUP (the terminal closed) too: by default it ended the bench at once, and its servers, which take SIGHUP as a
+  // reload (hive run, nginx), ran on, orphaned.
   const abort = new AbortController();
   const onSignal = () => abort.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     if (args.mode === 'url') {
       const report = await runUrlBench(args, status, abort.signal);
@@ -57,8 +61,7 @@ export default async function bench(argv: string[]): Promise<number> {
     printError(error);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
 
