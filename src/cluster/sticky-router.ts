@@ -50,10 +50,12 @@ export class StickyRouter {
   readonly #mode: StickyMode;
   readonly #pick: (hash: number) => StickyTarget | undefined;
   readonly #server: Server;
-  // Sockets handed to a worker whose IPC message is not written yet (node queues each behind the worker's
-  // acknowledgement of the previous one), with the head read from each: routed again by forget() if that worker
-  // exits first.
-  readonly #pending = new Map<StickyTarget, Map<Socket, Buffer | null>>();
+  // Connections handed to a worker that has not acknowledged them yet (`sticky-taken`), by their message's id, with the
+  // head read from each: queued by node behind the worker's acknowledgement of the previous handle, written to its
+  // channel and not read yet, or read and not acknowledged yet. The router keeps its own copy of each until then, and
+  // forget() routes them again if that worker exits first.
+  readonly #pending = new Map<StickyTarget, Map<number, { socket: Socket; head: Buffer | null }>>();
+  #nextId = 0;
   readonly #onWarning: (message: string) => void;
   readonly #headTimeout: number;
   readonly #readyWait: number;
@@ -222,27 +224,32 @@ export class StickyRouter {
       this.#wait(socket, head);
       return;
     }
-    const message: PrimaryMessage = { hive: 1, type: 'sticky-connection', head: head?.toString('base64') ?? null };
+    const id = ++this.#nextId;
+    const message: PrimaryMessage = {
+      hive: 1,
+      type: 'sticky-connection',
+      head: head?.toString('base64') ?? null,
+      id,
+    };
     let pending = this.#pending.get(target);
     if (pending === undefined) {
       pending = new Map();
       this.#pending.set(target, pending);
     }
-    pending.set(socket, head);
-    // keepOpen: the primary closes its own copy once the message (and with it the descriptor) is written, rather
-    // than on the worker's acknowledgement as node would: a worker that dies before acknowledging would otherwise
-    // leave this copy, and every socket queued behind it, open forever, and their clients hanging.
+    pending.set(id, { socket, head });
+    // keepOpen: the primary keeps its own copy until the worker's runtime acknowledges the connection (taken()), which
+    // it does before reading from it. A descriptor written to the channel of a worker that dies before taking it dies
+    // with the channel, and closing this copy once written (as before) reset such a client; kept, it goes to another
+    // worker (forget()). Node's own close of the copy, at its low-level acknowledgement, would leave it open forever
+    // when the worker dies first.
     target.send(
       message,
       socket,
       (error) => {
-        // forget() may have routed it elsewhere already (the worker exited first): then it is no longer ours to close.
-        const ours = this.#pending.get(target) === pending && pending.delete(socket);
+        if (error === null) return;
+        // forget() may have routed it elsewhere already (the worker exited first): then it is no longer ours.
+        const ours = this.#pending.get(target) === pending && pending.delete(id);
         if (!ours) return;
-        if (error === null) {
-          socket.destroy();
-          return;
-        }
         // Not written (the worker's channel closed: it is dying, its exit not seen yet): the primary still holds the
         // connection whole, so the next ready worker gets it, a bounded number of times.
         if (attempt < MAX_HANDOVERS && !socket.destroyed) this.#handOver(socket, head, attempt + 1);
@@ -271,14 +278,29 @@ export class StickyRouter {
   }
 
   /**
-   * A worker exited: the connections still queued for it go to the worker `pick` gives now (the next ready one; the
-   * exited one no longer counts), or wait for one when there is none. Node drops a dead channel's queue without writing
-   * it, so none of them reached the worker, and the primary still holds each one whole: its head, and the rest unread.
+   * `target` acknowledged the connection of message `id` (`sticky-taken`): it holds it, and the router closes its own
+   * copy (the connection stays open in the worker).
+   */
+  taken(target: StickyTarget, id: number): void {
+    const pending = this.#pending.get(target);
+    const handoff = pending?.get(id);
+    if (handoff === undefined) return;
+    pending!.delete(id);
+    handoff.socket.destroy();
+  }
+
+  /**
+   * A worker exited: the connections it had not acknowledged go to the worker `pick` gives now (by the same hash over
+   * the ready ones; the exited one no longer counts), or wait for one when there is none. None of them was read by the
+   * worker (its runtime acknowledges before it reads, and the acknowledgement is read before the channel's end), and
+   * the primary still holds each one whole: its head, and the rest unread in the kernel. One the worker never took (its
+   * descriptor still queued by node, or in the channel when it died) no longer exists there; one it took and had not
+   * acknowledged yet is unread, and closing the worker's copy (its death) leaves the router's open.
    */
   forget(target: StickyTarget): void {
     const pending = this.#pending.get(target);
     this.#pending.delete(target);
-    for (const [socket, head] of pending ?? []) {
+    for (const { socket, head } of pending?.values() ?? []) {
       if (socket.destroyed) continue;
       this.#handOver(socket, head);
     }

@@ -656,6 +656,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
     worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
+    worker.on('sticky-taken', (id: number) => this.#router?.taken(worker, id));
     worker.on('sticky-return', (socket: Socket, head: string | null) => {
       if (this.#router) this.#router.reroute(socket, head);
       else socket.destroy();

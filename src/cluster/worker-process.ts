@@ -74,7 +74,8 @@ const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
  * MetricsReport message), `draining` (it drains on a SIGTERM of its own: see holdDrain), `app-metrics` (the app's
  * prom-client metrics, asked for), `broadcast` (data: the app's `broadcast()`), `killed` (killTimeout overrun, SIGKILL
  * sent), `warning` (message), `sticky-listen` (id, host: the app's server asks for the sticky port, to answer with a
- * `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining).
+ * `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining),
+ * `sticky-taken` (id: it acknowledged a sticky connection).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -193,6 +194,7 @@ export class WorkerProcess extends EventEmitter {
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
         if (message?.type === 'sticky-listen') this.emit('sticky-listen', message.id, message.host);
         if (message?.type === 'sticky-return' && handle) this.emit('sticky-return', handle as Socket, message.head);
+        if (message?.type === 'sticky-taken' && typeof message.id === 'number') this.emit('sticky-taken', message.id);
         // Answered at once: node's cluster hands a round-robin connection to a process until it has read that
         // process's close of the server, and one still on its way is lost if the process exits first (the primary
         // keeps its copy open, unanswered). IPC keeps order: when the answer arrives, nothing sent before is pending.

@@ -16,7 +16,7 @@ import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
-import { AppNotFoundError, HiveHomeUnsafeError } from './errors.js';
+import { AppNotFoundError, DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
 import type { EnvResult, FlushResult, ReloadLogsResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
@@ -56,6 +56,8 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
   // Held until the process is gone, however it goes; a SIGKILLed holder releases it by being dead.
   process.on('exit', () => lock.release());
   const stale = lstatOrUndefined(paths.socket);
+  // Never removed (unlinking it failed with EISDIR, a crash): refused, which the command that started it reports.
+  if (stale?.isDirectory()) throw new DaemonSocketPathError(paths.socket);
   if (stale !== undefined) {
     // A daemon of a Hive version without the lock. Only a socket is probed: a symlink (dangling, or to some other
     // service's socket) or a plain file left in its place is removed, never followed.

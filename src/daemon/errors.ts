@@ -44,6 +44,23 @@ export class DaemonUnreachableError extends HiveError {
 }
 
 /**
+ * `$HIVE_HOME/daemon.sock` is a directory: the daemon cannot listen there, and Hive removes a stale socket, file or
+ * symlink in its place but never a directory (it may hold someone's files). Raised by the CLI before it starts a
+ * daemon, and by the daemon itself, which then refuses to start (the starting command reports it).
+ */
+export class DaemonSocketPathError extends HiveError {
+  readonly path: string;
+
+  constructor(path: string) {
+    super(
+      'ERR_HIVE_DAEMON_SOCKET_PATH',
+      `${path} is a directory, where the daemon's socket goes; Hive does not remove a directory: move it away or remove it (rmdir), then run the command again`,
+    );
+    this.path = path;
+  }
+}
+
+/**
  * The daemon accepted a request but did not answer within its bound (a hung or stopped daemon); the connection is
  * closed.
  */

@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { HiveHomeUnsafeError } from './errors.js';
+import { DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
 import type { HivePaths } from './paths.js';
 
 const OWN_FOLDER_ADVICE =
@@ -16,6 +16,15 @@ export function checkHome(paths: HivePaths): void {
   checkAncestors(paths.home, 'HIVE_HOME');
   checkFolder(paths.home, 'HIVE_HOME');
   checkSocketOwner(paths.socket);
+  checkSocketNotFolder(paths.socket);
+}
+
+/**
+ * Refuses a directory at `daemon.sock`: no daemon can listen there, and one started over it refused to start only
+ * after the CLI had waited 10 s for it (it crashed with EISDIR, named in daemon.log alone).
+ */
+export function checkSocketNotFolder(socket: string): void {
+  if (statOrUndefined(() => lstatSync(socket))?.isDirectory()) throw new DaemonSocketPathError(socket);
 }
 
 /** The check of the home and of its logs folder, without the socket: for ensureHome, which creates them. */

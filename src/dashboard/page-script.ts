@@ -113,6 +113,11 @@ export const pageScript = String.raw`
         if (!seenNow[chart.id][key] && series[key].every(function (value) { return value === null; })) delete series[key];
       });
     });
+    // A snapshot lists every app the source has, stopped ones included: one it no longer lists was deleted, and its
+    // peak goes with it (the page keeps no number per app it ever saw; one created again under that name starts anew).
+    var listed = {};
+    snap.apps.forEach(function (app) { listed[app.name] = true; });
+    Object.keys(peaks).forEach(function (name) { if (!listed[name]) delete peaks[name]; });
     snap.apps.forEach(function (app) {
       // null: the app counts no HTTP requests (--no-http-metrics); shown as '–', never as 0 req/s.
       if (app.reqRate !== null) peaks[app.name] = Math.max(peaks[app.name] || 0, app.reqRate);

@@ -49,7 +49,7 @@ export function install(): RuntimeState {
     } else if (message?.type === 'flushed') flushed();
     else if (message?.type === 'sampling') setSampling(state, message.size);
     else if (message?.type === 'sticky-connection' && handle) {
-      receiveStickyConnection(state, handle as Socket, message.head);
+      receiveStickyConnection(state, handle as Socket, message.head, message.id);
     } else if (message?.type === 'sticky-listening') stickyListening(message);
     else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
     else if (message?.type === 'broadcast') deliverBroadcast(state, message.data, message.from);

@@ -151,6 +151,11 @@ export type WorkerMessage =
    */
   | { hive: 1; type: 'sticky-return'; head: string | null }
   /**
+   * The process holds the connection of the `sticky-connection` numbered `id`, and has read nothing from it yet: the
+   * primary closes its own copy, which it kept to hand the connection to another process should this one die first.
+   */
+  | { hive: 1; type: 'sticky-taken'; id: number }
+  /**
    * A listen failed; `socket` is set when it was the `--socket` path rather than the app's port; `port` is null for a
    * Unix socket. `handled`: the app has an 'error' listener of its own on that server, so the process goes on (an
    * optional second server of the app's, say); without it the error crashes the process.
@@ -309,7 +314,12 @@ export type PrimaryMessage =
    * The cluster was scaled (or the process just got ready): it updates HIVE_CLUSTER_SIZE and its 'auto' shared pools.
    */
   | { hive: 1; type: 'cluster-size'; size: number }
-  | { hive: 1; type: 'sticky-connection'; head: string | null }
+  /**
+   * Sent with a socket (sticky mode): a client's connection, `head` (base64) what the primary read of it. `id` is to be
+   * acknowledged (`sticky-taken`) before the process reads from it or acts on the head; a primary from before
+   * acknowledgements sends none.
+   */
+  | { hive: 1; type: 'sticky-connection'; head: string | null; id?: number }
   /** The answer to `sticky-listen`: the router's address, or why it could not listen (`code`: EADDRINUSE...). */
   | {
       hive: 1;
@@ -344,6 +354,7 @@ const workerTypes = new Set([
   'cluster-size-wanted',
   'draining',
   'sticky-return',
+  'sticky-taken',
   'listen-error',
   'sticky-listen',
   'memory',

@@ -12,3 +12,17 @@ export function stopReading(socket: Socket): void {
   socket.pause();
   (socket as Socket & { _handle?: { readStop?: () => number } | null })._handle?.readStop?.();
 }
+
+/**
+ * Reads again from a socket {@link stopReading} stopped. `resume()` alone does not: the stream still counts the read
+ * it started as the socket was created as under way, so it asks the handle for none, and the handle stays stopped.
+ */
+export function resumeReading(socket: Socket): void {
+  const handle = (socket as Socket & { _handle?: { reading?: boolean; readStart?: () => number } | null })._handle;
+  if (handle?.readStart !== undefined) {
+    handle.reading = true;
+    const error = handle.readStart();
+    if (error < 0) socket.destroy();
+  }
+  socket.resume();
+}

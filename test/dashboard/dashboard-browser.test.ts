@@ -370,6 +370,24 @@ test('a deleted app leaves the charts and their legends once its values are out 
   assert.equal(await page.$('.app-card[data-app="gone"]'), null);
 });
 
+test('the page keeps a peak req/s per app it lists now, not per app it ever saw (apps created and deleted)', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  // A new app in each read, deleted by the next one: months of a CI that creates and deletes apps, in a few seconds.
+  let reads = 0;
+  const snapshot = (): HiveSnapshot => {
+    reads += 1;
+    const kept = { ...onlineApp('kept', [instance(0)]), reqRate: reads === 1 ? 50 : 20 };
+    return { time: Date.now(), host: 'test', apps: [kept, onlineApp(`temp-${reads}`, [instance(0)])] };
+  };
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, { interval: 100 });
+  await page.waitForFunction('window.hiveDashboard.snapshots >= 20', undefined, { timeout: 30_000 });
+  const peaks = (await page.evaluate('window.hiveDashboard.peaks')) as Record<string, number>;
+  assert.equal(Object.keys(peaks).length, 2, JSON.stringify(Object.keys(peaks)));
+  assert.equal(peaks.kept, 50);
+  assert.ok(Object.keys(peaks).some((name) => name.startsWith('temp-')));
+});
+
 test('behind a token, the page goes live with ?token= and says what is missing without it', {
   skip: chromiumSkip(),
 }, async (t) => {
