@@ -152,7 +152,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
  * its `pm2` (an older name), else the whole file as one app (a `process.json` of one app, with a `script`); one app
  * object is a list of one, and a bare array is the list. Anything else is left for the "no `apps` list" error.
  */
-function pm2Source(raw: unknown): unknown {
+export function pm2Source(raw: unknown): unknown {
   if (Array.isArray(raw)) return { apps: raw };
   if (!isObject(raw)) return raw;
   const list = (apps: unknown) => (isObject(apps) ? [apps] : apps);
