@@ -12,10 +12,28 @@ export function parseArgsMessage(error: unknown, command: string): string {
   return flag === undefined ? text : `unknown option ${flag} for hive ${command}; see hive ${command} --help`;
 }
 
+// The codes of a bad argument, the errors a command's --help can help with: not a missing app, a file that cannot be
+// read or a daemon that does not answer, after which "see --help" sent the reader looking for an option in vain.
+const kArgumentCodes = new Set([
+  'ERR_HIVE_INVALID_ARGUMENT',
+  'ERR_HIVE_EDGE_INVALID_OPTION',
+  'ERR_HIVE_EDGE_INVALID_HOST',
+  'ERR_HIVE_DEPLOY_INVALID_OPTION',
+]);
+
 /**
- * Whether an argument error's message already says where the options are (an unknown option's: `see hive <command>
- * --help`), so that the command's own `Run \`hive <command> --help\`` line would only repeat it.
+ * What ends a usage error's line, `; see hive <command> --help`, as the daemon commands end theirs; empty for an
+ * error that is not about the arguments, or whose message names `--help` already (an unknown option's). By code, not
+ * by class: a bundled command has its own copy of the error classes.
  */
-export function namesHelp(error: unknown): boolean {
-  return error instanceof Error && error.message.includes('--help');
+export function helpHint(error: unknown, command: string): string {
+  if (!isArgumentError(error)) return '';
+  const { message } = error as { message?: unknown };
+  return typeof message === 'string' && message.includes('--help') ? '' : `; see hive ${command} --help`;
+}
+
+/** Whether `error` is about a command's arguments (its code is one of a bad argument's). */
+export function isArgumentError(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && kArgumentCodes.has(code);
 }

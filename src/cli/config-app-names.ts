@@ -2,7 +2,7 @@ import { basename, extname, resolve } from 'node:path';
 import { checkEnvName, envAppName } from '../config/app-env.js';
 import { configFormat } from '../config/config-file-name.js';
 import { ConfigError } from '../config/errors.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, pm2Source } from '../config/load-config.js';
 import { appNameProblem } from '../daemon/app-name.js';
 
 /** The apps of a config file as the commands that act by name see them: their names, and what `--env` makes of them. */
@@ -56,9 +56,12 @@ export function envNames(config: ConfigAppNames, apps: AppName[], envName: strin
   return apps.map((app) => envAppName(app, envName)).filter((name) => appNameProblem(name) === undefined);
 }
 
-// The names as the loader would give them: PM2 names an unnamed app after its script, and takes a bare array of apps.
+// The names as the loader would give them: PM2 names an unnamed app after its script, and takes the shapes pm2Source
+// reads (a bare array of apps, `apps` as one object, the older `pm2` key, a file that is one app): a file of one app
+// with a key a start refuses was refused by stop and delete too, while one with an `apps` list was stopped by name.
 function namesIn(content: unknown, format: 'hive' | 'pm2'): AppName[] {
-  const apps = format === 'pm2' && Array.isArray(content) ? content : isObject(content) ? content.apps : undefined;
+  const source = format === 'pm2' ? pm2Source(content) : content;
+  const apps = isObject(source) ? source.apps : undefined;
   if (!Array.isArray(apps)) return [];
   return apps.flatMap((app) => {
     if (!isObject(app)) return [];

@@ -25,10 +25,11 @@ export function requestedLogFormat(argv: string[]): LogFormat {
 const kOwnKeys = new Set(['name', 'code', 'message', 'stack', 'cause']);
 
 /**
- * Reports what ends `hive run` (an argument error, a start that failed, an errored app): in text on stderr, with the
- * `hint` on a line of its own; in JSON on stdout as one `{ kind: 'event', type: 'fatal' }` record, like every other.
+ * Reports what ends `hive run` (an argument error, a start that failed, an errored app): in text on stderr, one line
+ * with the `hint` (`; see hive run --help`) at its end; in JSON on stdout as one `{ kind: 'event', type: 'fatal' }`
+ * record, like every other, the hint in a field of its own (`"hint": "see hive run --help"`).
  */
-export function printFatal(format: LogFormat, app: string | undefined, error: unknown, hint?: string): void {
+export function printFatal(format: LogFormat, app: string | undefined, error: unknown, hint = ''): void {
   const code = error instanceof HiveError ? error.code : null;
   const message = error instanceof Error ? error.message : String(error);
   if (format === 'json') {
@@ -37,9 +38,9 @@ export function printFatal(format: LogFormat, app: string | undefined, error: un
       for (const [key, value] of Object.entries(error)) if (!kOwnKeys.has(key)) details[key] = value;
     }
     const record = { kind: 'event', time: new Date().toISOString(), app, type: 'fatal', code, message, ...details };
-    process.stdout.write(`${JSON.stringify(hint === undefined ? record : { ...record, hint })}\n`);
+    const fields = hint === '' ? record : { ...record, hint: hint.replace(/^; /, '') };
+    process.stdout.write(`${JSON.stringify(fields)}\n`);
     return;
   }
-  process.stderr.write(`hive run: ${code === null ? '' : `${code}: `}${message}\n`);
-  if (hint !== undefined) process.stderr.write(`${hint}\n`);
+  process.stderr.write(`hive run: ${code === null ? '' : `${code}: `}${message}${hint}\n`);
 }

@@ -11,6 +11,7 @@ import { describeValue } from '../errors.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
+import { withHomePaths } from './home-path.js';
 import {
   camelHint,
   fromPm2App,
@@ -139,7 +140,10 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
     }
   }
   const base = dirname(file);
-  const apps = parsed.data.apps.map((app) => ({ ...app, cwd: resolve(base, app.cwd ?? '.') }) as AppConfig);
+  const apps = parsed.data.apps.map((app) => {
+    const paths = withHomePaths(app);
+    return { ...paths, cwd: resolve(base, paths.cwd ?? '.') } as AppConfig;
+  });
   return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }) };
 }
 
@@ -148,7 +152,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
  * its `pm2` (an older name), else the whole file as one app (a `process.json` of one app, with a `script`); one app
  * object is a list of one, and a bare array is the list. Anything else is left for the "no `apps` list" error.
  */
-function pm2Source(raw: unknown): unknown {
+export function pm2Source(raw: unknown): unknown {
   if (Array.isArray(raw)) return { apps: raw };
   if (!isObject(raw)) return raw;
   const list = (apps: unknown) => (isObject(apps) ? [apps] : apps);

@@ -3,8 +3,7 @@
  * other module sees camelCase apps only.
  */
 
-import { homedir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import { appKeys } from './app-schema.js';
 
 /** PM2 key -> Hive key, for keys Hive implements. */
@@ -91,6 +90,23 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The value of an ignored key that asks for what Hive does anyway: no warning for it. `source_map_support: false` was
+ * "ignored: pass --enable-source-maps", advice against what the file asked for.
+ */
+const pm2IgnoredAsHive: Readonly<Record<string, unknown>> = {
+  source_map_support: false,
+  disable_source_map_support: true,
+  vizion: false,
+  automation: false,
+  trace: false,
+  disable_trace: true,
+  deep_monitoring: false,
+  v8: false,
+  event_loop_inspector: false,
+  force: false,
+};
+
+/**
  * PM2 options Hive does not implement and will not pass over in silence (running as another user, dropping logs...):
  * an error that says so, rather than "not a PM2 option".
  */
@@ -133,12 +149,15 @@ export function fromPm2App(
       if (value === true) logsOff = true;
       else if (value !== false) out[key] = value;
     } else if (hiveKey !== undefined) {
+      // `log: undefined` after `log_file: 'x'` (a variable unset where the file loads) must not unset it: an undefined
+      // key is one not written, as pm2Conflict reads it.
+      if (value === undefined && out[hiveKey] !== undefined) continue;
       out[hiveKey] = translateValue(hiveKey, value);
       if (hiveKey !== key) renamed(hiveKey, key);
     } else if (key.startsWith('env_')) {
       out[key] = value;
     } else if (name in pm2Ignored) {
-      warn(key, pm2Ignored[name]!);
+      if (!(name in pm2IgnoredAsHive && pm2IgnoredAsHive[name] === value)) warn(key, pm2Ignored[name]!);
     } else {
       out[key] = value;
     }
@@ -157,16 +176,12 @@ export function fromPm2App(
   return out;
 }
 
-// PM2 expands a leading `~` of these to the home folder (Common.prepareAppConf's resolveHome); taken as written,
-// `error_file: '~/logs/api.err'` was a folder named `~` in the app's folder, and the logs went there.
-const homePathKeys = new Set(['cwd', 'outFile', 'errorFile', 'logFile']);
+// The log paths; a leading `~` of these and of `cwd` is the home folder in either format (home-path.ts).
+const logPathKeys = new Set(['outFile', 'errorFile', 'logFile']);
 
 function translateValue(key: string, value: unknown): unknown {
-  if (homePathKeys.has(key) && typeof value === 'string' && value.startsWith('~')) {
-    return join(homedir(), value.slice(1));
-  }
   // PM2 takes a log path of `NULL` as `/dev/null` (Common.prepareAppConf): no log kept, not a file named NULL.
-  if (key !== 'cwd' && homePathKeys.has(key) && value === 'NULL') return '/dev/null';
+  if (logPathKeys.has(key) && value === 'NULL') return '/dev/null';
   if (key === 'execMode' && typeof value === 'string') return pm2ModeNames[value] ?? value;
   // PM2 hands a list's numbers and booleans to the program as their text (spawn's String()): YAML's `args: [--port,
   // 3000]` is `--port 3000` there.

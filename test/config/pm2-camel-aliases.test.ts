@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
 import { configFiles } from './helpers.js';
 
-const { writeJson: write } = configFiles();
+const { writeJson: write, write: writeText } = configFiles();
 
 test("PM2's camelCase aliases and `exec` translate as their PM2 keys do", async () => {
   const file = write('ecosystem.config.json', {
@@ -53,4 +53,20 @@ test('a camelCase PM2 key Hive does not support says so, and one set twice is a 
   // A key of neither is still an unknown key.
   const unknown = write('ecosystem.config.json', { apps: [{ name: 'a', script: 'a.js', maxMemoryRestrat: '1G' }] });
   await assert.rejects(loadConfig(unknown), /maxMemoryRestrat: unknown key: not a Hive or PM2 app option/);
+});
+
+// `log: undefined` (a variable unset where the file loads) after `log_file: 'x'` unset the log file: the later alias
+// overwrote the earlier one with undefined.
+test('an alias set to undefined does not override another alias of the same option', async () => {
+  const file = writeText(
+    'ecosystem.config.cjs',
+    `module.exports = { apps: [{ name: 'a', script: 'a.js', log_file: 'all.log', log: undefined,
+      out_file: undefined, output: 'out.log', error_file: 'err.log', err: undefined, interpreter_args: undefined,
+      node_args: '--max-old-space-size=64', interpreterArgs: undefined }] };`,
+  );
+  const [app] = (await loadConfig(file)).apps;
+  assert.equal(app!.logFile, 'all.log');
+  assert.equal(app!.outFile, 'out.log');
+  assert.equal(app!.errorFile, 'err.log');
+  assert.equal(app!.nodeArgs, '--max-old-space-size=64');
 });

@@ -44,12 +44,12 @@ test('env objects, arrays and null are set as their JSON, as PM2 sets them', asy
 
 test("PM2's monitoring and platform switches are warnings naming the key, not errors", async () => {
   const keys = {
-    trace: false,
-    disable_trace: true,
-    deep_monitoring: false,
+    trace: true,
+    disable_trace: false,
+    deep_monitoring: true,
     windowsHide: true,
     kill_retry_time: 100,
-    disable_source_map_support: true,
+    disable_source_map_support: false,
   };
   const file = write('ecosystem.config.json', { apps: [{ name: 'a', script: 'a.js', ...keys }] });
   const config = await loadConfig(file);
@@ -57,6 +57,27 @@ test("PM2's monitoring and platform switches are warnings naming the key, not er
     config.warnings.map((warning) => warning.replace(/: ignored: .*/, '')),
     Object.keys(keys).map((key) => `${file}: apps[0] (a).${key}`),
   );
+});
+
+// `source_map_support: false` warned "ignored: pass --enable-source-maps in nodeArgs", advice against what it asked for.
+test('an ignored PM2 key set to what Hive does anyway (no source maps, no pm2.io) is no warning', async () => {
+  const keys = {
+    source_map_support: false,
+    disable_source_map_support: true,
+    vizion: false,
+    automation: false,
+    trace: false,
+    disable_trace: true,
+    deep_monitoring: false,
+    v8: false,
+    event_loop_inspector: false,
+    force: false,
+  };
+  const file = write('ecosystem.config.json', { apps: [{ name: 'a', script: 'a.js', ...keys }] });
+  assert.deepEqual((await loadConfig(file)).warnings, []);
+  // The other value still is: Hive does not do what it asks.
+  const on = write('ecosystem.config.json', { apps: [{ name: 'a', script: 'a.js', source_map_support: true }] });
+  assert.match((await loadConfig(on)).warnings.join('\n'), /source_map_support: ignored: pass --enable-source-maps/);
 });
 
 test('disable_logs: true writes the output nowhere (/dev/null), unless the file names log files itself', async () => {

@@ -43,3 +43,28 @@ test("a PM2 app's log path NULL is /dev/null, as PM2 reads it", async () => {
   // A folder named NULL is one.
   assert.equal(api!.cwd, join(dir, 'NULL'));
 });
+
+// hive.config.* took `~/logs/api.err` as written while an ecosystem file expanded it: one app moved from PM2's format to
+// Hive's had its logs go to a folder named `~`.
+test('a leading ~ of cwd and the log paths is the home folder in a hive.config.* too', async () => {
+  const file = writeJson('hive.config.json', {
+    apps: [
+      {
+        name: 'api',
+        script: 'api.js',
+        cwd: '~/srv/api',
+        outFile: '~/logs/api.out',
+        errorFile: '~/logs/api.err',
+        logFile: '~/logs/api.log',
+      },
+      { name: 'web', script: 'web.js', outFile: 'logs/~/web.out', logFile: true },
+    ],
+  });
+  const [api, web] = (await loadConfig(file)).apps;
+  assert.equal(api!.cwd, join(homedir(), 'srv/api'));
+  assert.equal(api!.outFile, join(homedir(), 'logs/api.out'));
+  assert.equal(api!.errorFile, join(homedir(), 'logs/api.err'));
+  assert.equal(api!.logFile, join(homedir(), 'logs/api.log'));
+  assert.equal(web!.outFile, 'logs/~/web.out');
+  assert.equal(web!.logFile, true);
+});

@@ -113,3 +113,40 @@ test('hive stop <config> refused at a key runs a JavaScript or TypeScript config
     assert.equal((await hive.run(['delete', `counted-${ext}`])).code, 0);
   }
 });
+
+// A file that is one app (1025ef0), or `apps` as one object, or PM2's older `pm2` key: stop and delete refused such a
+// file with a key a start refuses (ERR_HIVE_CONFIG), where one with an `apps` list was stopped by its names.
+test('hive stop and delete <config> read the names of a file in each shape PM2 reads', async () => {
+  const shapes = {
+    'single.config.js': (app: object) => app,
+    'object.config.js': (app: object) => ({ apps: app }),
+    'older.config.js': (app: object) => ({ pm2: [app] }),
+  };
+  for (const [name, shape] of Object.entries(shapes)) {
+    const path = join(dir, name);
+    const app = { name: `shape-${name.split('.')[0]}`, script: probe, interpreter: 'none' };
+    writeFileSync(path, `module.exports = ${JSON.stringify(shape(app))};\n`);
+    await hive.json(['start', path]);
+    writeFileSync(path, `module.exports = ${JSON.stringify(shape({ ...app, bogus: 1 }))};\n`);
+    const stopped = await hive.run(['stop', path]);
+    assert.equal(stopped.code, 0, `${name}: ${stopped.stderr}`);
+    assert.equal((await statuses())[app.name], 'stopped', name);
+    const deleted = await hive.run(['delete', path]);
+    assert.equal(deleted.code, 0, `${name}: ${deleted.stderr}`);
+    assert.equal(deleted.stdout, `deleted ${app.name}\n`);
+  }
+  // One that fails to load says which file and why.
+  const path = join(dir, 'single.config.js');
+  for (const [text, cause] of [
+    [`module.exports = { name: 'x', script: ${JSON.stringify(probe)},\n`, /failed to load: .*\(line 2\)/],
+    ["throw new Error('no DATABASE_URL');\n", /failed to load: no DATABASE_URL/],
+  ] as const) {
+    writeFileSync(path, text);
+    for (const command of ['stop', 'delete']) {
+      const result = await hive.run([command, path]);
+      assert.equal(result.code, 2, `${command}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`^hive ${command}: ERR_HIVE_CONFIG: ${path.replace(/\./g, '\\.')}: `));
+      assert.match(result.stderr, cause);
+    }
+  }
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { request } from 'undici';
+import { forceKillText } from '../../src/cli/commands/kill.js';
 import { freePort } from '../cluster/helpers.js';
 import { appFixture, HiveHome, waitFor } from './helpers.js';
 import { homeProcesses } from './home-processes.js';
@@ -54,4 +55,30 @@ test('hive kill --force with no daemon says so and exits 0', async () => {
   } finally {
     await other.cleanup();
   }
+});
+
+// One app's primary was "1 app primary stopped on their own", and one pid left "pid 4242, ..." read as several.
+test('hive kill --force in text says one primary in the singular', async () => {
+  const other = new HiveHome();
+  try {
+    await other.json(['start', appFixture, '--name', 'one', '-i', '1', '--port', String(await freePort())]);
+    const daemon = await other.daemonPid();
+    assert.ok(daemon);
+    process.kill(daemon, 'SIGSTOP');
+    const result = await other.run(['kill', '--force']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `daemon (pid ${daemon}) killed; 1 app primary stopped on its own\n`);
+  } finally {
+    await other.cleanup();
+  }
+});
+
+test('hive kill --force text: counts and pids agree in number', () => {
+  assert.equal(forceKillText(7, 2, [], 60_000), 'daemon (pid 7) killed; 2 app primaries stopped on their own\n');
+  assert.equal(forceKillText(7, 0, [], 60_000), 'daemon (pid 7) killed; 0 app primaries stopped on their own\n');
+  assert.equal(
+    forceKillText(7, 1, [42], 60_000),
+    'daemon (pid 7) killed; 1 app primary stopped on its own\nstill running after 60 s: pid 42\n',
+  );
+  assert.match(forceKillText(7, 0, [42, 43], 60_000), /still running after 60 s: pids 42, 43\n$/);
 });

@@ -1,5 +1,5 @@
 import { HiveError } from '../../errors.js';
-import { namesHelp } from '../../parse-args-message.js';
+import { helpHint } from '../../parse-args-message.js';
 import { runAppBench } from '../bench/app-bench.js';
 import { type BenchArgs, benchUsage, parseBenchArgs } from '../bench/bench-args.js';
 import { writeReport } from '../bench/bench-report.js';
@@ -21,8 +21,7 @@ export default async function bench(argv: string[]): Promise<number> {
   try {
     args = parseBenchArgs(argv);
   } catch (error) {
-    printError(error);
-    if (!namesHelp(error)) process.stderr.write('Run `hive bench --help` for the options.\n');
+    printError(error, helpHint(error, 'bench'));
     return 2;
   }
   if (args.mode === 'help') {
@@ -65,7 +64,8 @@ export default async function bench(argv: string[]): Promise<number> {
   }
 }
 
-function printError(error: unknown): void {
-  if (error instanceof HiveError) process.stderr.write(`hive bench: ${error.code}: ${error.message}\n`);
+/** Writes `hive bench: CODE: message` and, for a usage error, `hint` at its end (`; see hive bench --help`). */
+function printError(error: unknown, hint = ''): void {
+  if (error instanceof HiveError) process.stderr.write(`hive bench: ${error.code}: ${error.message}${hint}\n`);
   else process.stderr.write(`hive bench: ${error instanceof Error ? error.message : String(error)}\n`);
 }

@@ -14,7 +14,7 @@ import {
 } from '../../edge/errors.js';
 import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
-import { namesHelp, parseArgsMessage } from '../../parse-args-message.js';
+import { helpHint, parseArgsMessage } from '../../parse-args-message.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
@@ -98,10 +98,9 @@ export default async function deploy(argv: string[]): Promise<number> {
     }
     force = parsed.force;
   } catch (error) {
-    printError(error);
+    printError(error, helpHint(error, 'deploy'));
     // A HIVE_HOME not safe to ask a daemon in: not bad input, and no flag would help (as for hive edge).
     if (error instanceof HiveError && error.code === 'ERR_HIVE_HOME_UNSAFE') return 1;
-    if (!namesHelp(error)) process.stderr.write('Run `hive deploy --help` for the options.\n');
     return 2;
   }
   try {
@@ -396,14 +395,15 @@ const kFlags: Record<string, string> = {
   'autoscale.max': '--max',
 };
 
-function printError(error: unknown): void {
+/** Writes `hive deploy: CODE: message`, naming the flag, and for a usage error `hint` at its end. */
+function printError(error: unknown, hint = ''): void {
   if (
     error instanceof DeployOptionError &&
     kFlags[error.key] !== undefined &&
     error.message.startsWith(`${error.key}:`)
   ) {
     const message = `${kFlags[error.key]} (${error.key})${error.message.slice(error.key.length)}`;
-    process.stderr.write(`hive deploy: ${error.code}: ${message}\n`);
-  } else if (error instanceof HiveError) process.stderr.write(`hive deploy: ${error.code}: ${error.message}\n`);
+    process.stderr.write(`hive deploy: ${error.code}: ${message}${hint}\n`);
+  } else if (error instanceof HiveError) process.stderr.write(`hive deploy: ${error.code}: ${error.message}${hint}\n`);
   else process.stderr.write(`hive deploy: ${error instanceof Error ? error.message : String(error)}\n`);
 }

@@ -10,7 +10,7 @@ import { checkNginxConfig } from '../../edge/nginx-check.js';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
 import type { MainInput, SiteInput } from '../../edge/options.js';
 import { HiveError } from '../../errors.js';
-import { namesHelp } from '../../parse-args-message.js';
+import { helpHint } from '../../parse-args-message.js';
 import { daemonAppIfAny, readDaemonApp } from '../daemon-app.js';
 
 /**
@@ -24,6 +24,7 @@ export default async function edge(argv: string[]): Promise<number> {
   let fromFlags = false;
   let apps: string[] = [];
   let mainSource: MainSource | undefined;
+  let fromFile = false;
   try {
     args = parseEdgeArgs(argv);
     fromFlags = args.config === undefined;
@@ -36,6 +37,8 @@ export default async function edge(argv: string[]): Promise<number> {
       throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
     }
     if (args.out !== undefined) checkOutDir(resolve(args.out));
+    // A value of the file is the file's to fix: the options would not help.
+    fromFile = args.config !== undefined;
     const { main, sites, fileMain } = await selectConfig(args);
     apps = sites.map((site) => site.app);
     config = generateNginxConfig({ main, sites }, { shape: args.full ? 'full' : 'site' });
@@ -45,7 +48,7 @@ export default async function edge(argv: string[]): Promise<number> {
     if (!args.full && args.config !== undefined) warnings.unshift(...mainWithoutFullWarning(args.config, fileMain));
     for (const warning of warnings) process.stderr.write(`hive edge: warning: ${warning}\n`);
   } catch (error) {
-    printError(error, fromFlags, apps, mainSource);
+    printError(error, fromFlags, apps, mainSource, fromFile ? '' : helpHint(error, 'edge'));
     // No daemon to ask (none runs, it does not answer, another build), or a HIVE_HOME not safe to ask one in: not bad
     // input, and the flags would not help.
     if (
@@ -54,7 +57,6 @@ export default async function edge(argv: string[]): Promise<number> {
     ) {
       return 1;
     }
-    if (!namesHelp(error)) process.stderr.write('Run `hive edge nginx --help` for the options.\n');
     return 2;
   }
   if (args.check) {
@@ -170,8 +172,17 @@ function mainMessage(message: string, key: string, source: MainSource | undefine
   return message.replace(key, `${source.file}: edge.${key}`);
 }
 
-/** Prints an error, naming the flag (`fromFlags`) or the app of the config file (`apps`) where it can. */
-function printError(error: unknown, fromFlags = false, apps: readonly string[] = [], mainSource?: MainSource): void {
+/**
+ * Prints an error, naming the flag (`fromFlags`) or the app of the config file (`apps`) where it can, and a usage
+ * error's `hint` at the end of its line.
+ */
+function printError(
+  error: unknown,
+  fromFlags = false,
+  apps: readonly string[] = [],
+  mainSource?: MainSource,
+  hint = '',
+): void {
   if (error instanceof HiveError) {
     const key = (error as HiveError & { key?: unknown }).key;
     let message = error.message;
@@ -184,6 +195,6 @@ function printError(error: unknown, fromFlags = false, apps: readonly string[] =
         return app === undefined ? whole : `app ${JSON.stringify(app)}: `;
       });
     }
-    process.stderr.write(`hive edge: ${error.code}: ${message}\n`);
+    process.stderr.write(`hive edge: ${error.code}: ${message}${hint}\n`);
   } else process.stderr.write(`hive edge: ${error instanceof Error ? error.message : String(error)}\n`);
 }

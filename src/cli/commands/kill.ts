@@ -50,11 +50,17 @@ async function forceKill(json: boolean): Promise<number> {
   await waitGone([pid], 5_000);
   const left = await waitGone(primaries, PRIMARY_WAIT_MS);
   if (json) printJson({ killed: true, pid, forced: true, primaries, left });
-  else {
-    const stopped = `${primaries.length - left.length} app primar${primaries.length - left.length === 1 ? 'y' : 'ies'}`;
-    process.stdout.write(`daemon (pid ${pid}) killed; ${stopped} stopped on their own\n`);
-    if (left.length > 0)
-      process.stdout.write(`still running after ${PRIMARY_WAIT_MS / 1000} s: pid ${left.join(', ')}\n`);
-  }
+  else process.stdout.write(forceKillText(pid, primaries.length - left.length, left, PRIMARY_WAIT_MS));
   return left.length > 0 ? 1 : 0;
+}
+
+/** What `hive kill --force` prints in text: the counts and the pids in the singular for one. */
+export function forceKillText(pid: number, stopped: number, left: readonly number[], waitMs: number): string {
+  const primaries =
+    stopped === 1 ? '1 app primary stopped on its own' : `${stopped} app primaries stopped on their own`;
+  const still =
+    left.length === 0
+      ? ''
+      : `still running after ${waitMs / 1000} s: pid${left.length === 1 ? '' : 's'} ${left.join(', ')}\n`;
+  return `daemon (pid ${pid}) killed; ${primaries}\n${still}`;
 }

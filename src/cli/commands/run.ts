@@ -8,7 +8,7 @@ import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
-import { namesHelp } from '../../parse-args-message.js';
+import { helpHint, isArgumentError } from '../../parse-args-message.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
@@ -42,10 +42,12 @@ export default async function run(argv: string[]): Promise<number> {
     // Refuses a missing script or a directory too (ERR_HIVE_SCRIPT_NOT_FOUND): bad input, exit 2, nothing forked.
     supervisor = new Supervisor(args.supervisor);
   } catch (error) {
-    // In text, an unknown option's message names --help already: no second line. A JSON record keeps its `hint` field.
+    // Only a bad argument points to the options (not a script that is not there), at the end of its one line. The daemon
+    // reads the record's message, never its hint: the reason a start failed stays the error's own.
+    // A JSON record has the hint in a field of its own, whatever its message says, for a pipeline to rely on.
     const format = requestedLogFormat(argv);
-    const hint = format === 'text' && namesHelp(error) ? undefined : 'Run `hive run --help` for the options.';
-    printFatal(format, undefined, error, hint);
+    const json = format === 'json' && isArgumentError(error);
+    printFatal(format, undefined, error, json ? '; see hive run --help' : helpHint(error, 'run'));
     return 2;
   }
   const { logFormat } = args;
