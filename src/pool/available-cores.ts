@@ -27,14 +27,16 @@ export function cgroupCpuLimit(root = '/'): number | undefined {
       return tightest(ancestors(path).map((p) => parseCpuMax(readText(join(root, 'sys/fs/cgroup', p, 'cpu.max')))));
     }
     if (controllers.includes('cpu')) {
-      const bases = ['cpu', 'cpu,cpuacct', 'cpuacct,cpu'].map((dir) => join(root, 'sys/fs/cgroup', dir));
-      for (const base of bases) {
-        // Inside a container the v1 mount shows the container's own group at the mount root.
-        for (const candidate of [join(base, path), base]) {
-          const quota = readText(join(candidate, 'cpu.cfs_quota_us'));
-          if (quota === undefined) continue;
-          return parseCfsQuota(quota, readText(join(candidate, 'cpu.cfs_period_us')));
-        }
+      // As in v2, the quota may sit on an ancestor (a systemd slice, a Kubernetes pod) while the own group says -1:
+      // the tightest wins. Inside a container the mount root is the container's own group ('/' of ancestors()).
+      for (const dir of ['cpu', 'cpu,cpuacct', 'cpuacct,cpu']) {
+        const base = join(root, 'sys/fs/cgroup', dir);
+        const quotas = ancestors(path).map((p) => {
+          const quota = readText(join(base, p, 'cpu.cfs_quota_us'));
+          return quota === undefined ? undefined : { quota, period: readText(join(base, p, 'cpu.cfs_period_us')) };
+        });
+        if (quotas.every((q) => q === undefined)) continue;
+        return tightest(quotas.map((q) => (q === undefined ? undefined : parseCfsQuota(q.quota, q.period))));
       }
     }
   }
