@@ -72,7 +72,8 @@ function toCores(quota: number, period: number): number | undefined {
   return Math.max(1, Math.ceil(quota / period));
 }
 
-function ancestors(path: string): string[] {
+/** A cgroup path and its ancestors up to the root (`/a/b`: `/a`, `/a/b`, `/`). */
+export function ancestors(path: string): string[] {
   const parts = path.split('/').filter(Boolean);
   return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`).concat('/');
 }
@@ -82,7 +83,8 @@ function tightest(limits: (number | undefined)[]): number | undefined {
   return set.length === 0 ? undefined : Math.min(...set);
 }
 
-function readText(path: string): string | undefined {
+/** A file's text, or undefined when it cannot be read (absent, no permission). */
+export function readText(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
