@@ -3,16 +3,30 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The number of cores this process may really use: the affinity mask (`os.availableParallelism()`), lowered by a
- * cgroup CPU quota when one is set (containers and Kubernetes CPU limits set a quota, not an affinity mask, so
- * `os.cpus().length` over-counts there and a pool or cluster sized from it thrashes).
+ * The number of cores this process may really use: the affinity mask, lowered by a cgroup CPU quota when one is set
+ * (containers and Kubernetes CPU limits set a quota, not an affinity mask, so `os.cpus().length` over-counts there and
+ * a pool or cluster sized from it thrashes).
  *
  * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
  */
 export function availableCores(root = '/'): number {
-  const parallelism = availableParallelism();
+  const affinity = affinityCount(root);
   const quota = cgroupCpuLimit(root);
-  return quota === undefined ? parallelism : Math.max(1, Math.min(parallelism, quota));
+  return quota === undefined ? affinity : Math.max(1, Math.min(affinity, quota));
+}
+
+// The affinity mask from /proc (Linux), else os.availableParallelism(). Not the latter first: from libuv 1.49 (Node
+// 22.12, 23.x, 24) it also applies a cgroup v2 quota, rounded down (1.5 cores: 1), which would undo the rounding up
+// below on those Node versions only: the same container would run 2 processes on Node 20 and 1 on Node 24.
+function affinityCount(root: string): number {
+  const allowed = /^Cpus_allowed_list:\s*(\S+)/m.exec(readText(join(root, 'proc/self/status')) ?? '')?.[1];
+  let count = 0;
+  for (const range of allowed?.split(',') ?? []) {
+    const [from, to = from] = range.split('-').map(Number);
+    if (from === undefined || to === undefined || !(to >= from)) return availableParallelism();
+    count += to - from + 1;
+  }
+  return count > 0 ? count : availableParallelism();
 }
 
 /**

@@ -3,8 +3,8 @@
 // an ancestor group (a systemd slice, a Kubernetes pod) with -1 on the process's own group was read as no limit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 
@@ -82,4 +82,39 @@ test('v1: a fractional quota rounds up (1.5 cores: 2), and a 1-CPU cpuset lowers
   const cpuset = group(t, 'cpuset', name, { 'cpuset.cpus': '0', 'cpuset.mems': '0' });
   assert.deepEqual(coresIn([cpuset]), { cores: 1, limit: null }, 'the affinity mask alone');
   assert.deepEqual(coresIn([cpu, cpuset]), { cores: 1, limit: 2 }, 'the smaller of the quota and the affinity mask');
+});
+
+// No writable cgroup v2 with a cpu controller here (the controllers sit on v1), so the v2 tree is files on a bind mount
+// over /sys/fs/cgroup, and /proc/self/cgroup a file bound over the child's own, in a mount namespace of the child: Node
+// (libuv, from 1.49: Node 22.12, 23, 24) reads them as it reads a real cgroupfs. There os.availableParallelism() is
+// already lowered by the quota, rounded down (1.5 cores: 1), and the smaller of it and Hive's rounded-up count gave 1
+// on those Node versions, 2 on Node 20: the same container ran a different number of processes by Node version.
+test('v2: a 1.5-core quota on the pod group counts 2 cores on every Node version, as documented', (t) => {
+  if (process.platform !== 'linux') return t.skip('cgroups are Linux only');
+  if (process.getuid?.() !== 0) return t.skip('needs root for a mount namespace');
+  if (availableParallelism() < 2) return t.skip('needs 2 CPUs to tell 1 core apart');
+  const dir = mkdtempSync(join(tmpdir(), 'hive-a10-v2-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tree = join(dir, 'cgroup');
+  mkdirSync(join(tree, 'pod/ctr'), { recursive: true });
+  for (const group of ['', 'pod', 'pod/ctr']) writeFileSync(join(tree, group, 'cgroup.controllers'), 'cpu memory\n');
+  writeFileSync(join(tree, 'pod/cpu.max'), '150000 100000\n');
+  writeFileSync(join(tree, 'pod/ctr/cpu.max'), 'max 100000\n');
+  writeFileSync(join(dir, 'self-cgroup'), '0::/pod/ctr\n');
+  const code = `const m = await import(${JSON.stringify(pool)}); const { availableParallelism } = await import('node:os'); console.log(JSON.stringify({ cores: m.availableCores(), limit: m.cgroupCpuLimit() ?? null, node: availableParallelism() }))`;
+  // exec keeps the pid, so the node process reads the /proc/<pid>/cgroup bound over here as its /proc/self/cgroup.
+  const script = `mount --make-rprivate / && mount --bind "$1" /sys/fs/cgroup && mount --bind "$2" /proc/$$/cgroup && exec "$0" --input-type=module -e "$3"`;
+  const child = spawnSync(
+    'unshare',
+    ['-m', 'sh', '-c', script, process.execPath, tree, join(dir, 'self-cgroup'), code],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (child.error || child.status !== 0) {
+    return t.skip(`no mount namespace here (${child.error?.message ?? child.stderr.trim()})`);
+  }
+  const { cores, limit, node } = JSON.parse(child.stdout);
+  t.diagnostic(`os.availableParallelism() in the namespace: ${node} (${process.version})`);
+  assert.deepEqual({ cores, limit }, { cores: 2, limit: 2 });
 });

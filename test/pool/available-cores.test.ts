@@ -82,6 +82,13 @@ test('cgroup v1: the quota of an ancestor group when the own group says -1', () 
   assert.equal(cgroupCpuLimit(root), 1);
 });
 
+test('the affinity mask from /proc/self/status, lowered by the quota', () => {
+  const files = { 'proc/self/status': 'Name:\tnode\nCpus_allowed:\td\nCpus_allowed_list:\t0,2-3\n' };
+  assert.equal(availableCores(tree(files)), 3);
+  const limited = tree({ ...files, 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '150000 100000\n' });
+  assert.equal(availableCores(limited), 2);
+});
+
 test('no cgroup information at all: the affinity count', () => {
   assert.equal(cgroupCpuLimit(tree({})), undefined);
   assert.equal(availableCores(tree({})), availableParallelism());
