@@ -9,6 +9,7 @@ import { ENV, type MetricsReport } from '../runtime/protocol.js';
 import { AppPortRule, appPortOf } from './app-port.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
+import { memoryLimitWarning } from './cgroup-memory.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys } from './option-checks.js';
@@ -348,6 +349,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     cluster.setupPrimary({ exec: options.script, args: options.args, execArgv, silent: true });
     try {
       if (this.#ignored !== undefined) this.#emit({ type: 'warning', message: this.#ignored });
+      const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
+      if (memoryWarning !== undefined) this.#emit({ type: 'warning', message: memoryWarning });
       if (options.balance === 'reuseport' && !options.sticky) {
         const warning = reuseportReloadWarning();
         if (warning !== undefined) this.#emit({ type: 'warning', message: warning });

@@ -3,16 +3,30 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The number of cores this process may really use: the affinity mask (`os.availableParallelism()`), lowered by a
- * cgroup CPU quota when one is set (containers and Kubernetes CPU limits set a quota, not an affinity mask, so
- * `os.cpus().length` over-counts there and a pool or cluster sized from it thrashes).
+ * The number of cores this process may really use: the affinity mask, lowered by a cgroup CPU quota when one is set
+ * (containers and Kubernetes CPU limits set a quota, not an affinity mask, so `os.cpus().length` over-counts there and
+ * a pool or cluster sized from it thrashes).
  *
  * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
  */
 export function availableCores(root = '/'): number {
-  const parallelism = availableParallelism();
+  const affinity = affinityCount(root);
   const quota = cgroupCpuLimit(root);
-  return quota === undefined ? parallelism : Math.max(1, Math.min(parallelism, quota));
+  return quota === undefined ? affinity : Math.max(1, Math.min(affinity, quota));
+}
+
+// The affinity mask from /proc (Linux), else os.availableParallelism(). Not the latter first: from libuv 1.49 (Node
+// 22.12, 23.x, 24) it also applies a cgroup v2 quota, rounded down (1.5 cores: 1), which would undo the rounding up
+// below on those Node versions only: the same container would run 2 processes on Node 20 and 1 on Node 24.
+function affinityCount(root: string): number {
+  const allowed = /^Cpus_allowed_list:\s*(\S+)/m.exec(readText(join(root, 'proc/self/status')) ?? '')?.[1];
+  let count = 0;
+  for (const range of allowed?.split(',') ?? []) {
+    const [from, to = from] = range.split('-').map(Number);
+    if (from === undefined || to === undefined || !(to >= from)) return availableParallelism();
+    count += to - from + 1;
+  }
+  return count > 0 ? count : availableParallelism();
 }
 
 /**
@@ -27,14 +41,16 @@ export function cgroupCpuLimit(root = '/'): number | undefined {
       return tightest(ancestors(path).map((p) => parseCpuMax(readText(join(root, 'sys/fs/cgroup', p, 'cpu.max')))));
     }
     if (controllers.includes('cpu')) {
-      const bases = ['cpu', 'cpu,cpuacct', 'cpuacct,cpu'].map((dir) => join(root, 'sys/fs/cgroup', dir));
-      for (const base of bases) {
-        // Inside a container the v1 mount shows the container's own group at the mount root.
-        for (const candidate of [join(base, path), base]) {
-          const quota = readText(join(candidate, 'cpu.cfs_quota_us'));
-          if (quota === undefined) continue;
-          return parseCfsQuota(quota, readText(join(candidate, 'cpu.cfs_period_us')));
-        }
+      // As in v2, the quota may sit on an ancestor (a systemd slice, a Kubernetes pod) while the own group says -1:
+      // the tightest wins. Inside a container the mount root is the container's own group ('/' of ancestors()).
+      for (const dir of ['cpu', 'cpu,cpuacct', 'cpuacct,cpu']) {
+        const base = join(root, 'sys/fs/cgroup', dir);
+        const quotas = ancestors(path).map((p) => {
+          const quota = readText(join(base, p, 'cpu.cfs_quota_us'));
+          return quota === undefined ? undefined : { quota, period: readText(join(base, p, 'cpu.cfs_period_us')) };
+        });
+        if (quotas.every((q) => q === undefined)) continue;
+        return tightest(quotas.map((q) => (q === undefined ? undefined : parseCfsQuota(q.quota, q.period))));
       }
     }
   }
@@ -70,7 +86,8 @@ function toCores(quota: number, period: number): number | undefined {
   return Math.max(1, Math.ceil(quota / period));
 }
 
-function ancestors(path: string): string[] {
+/** A cgroup path and its ancestors up to the root (`/a/b`: `/a`, `/a/b`, `/`). */
+export function ancestors(path: string): string[] {
   const parts = path.split('/').filter(Boolean);
   return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`).concat('/');
 }
@@ -80,7 +97,8 @@ function tightest(limits: (number | undefined)[]): number | undefined {
   return set.length === 0 ? undefined : Math.min(...set);
 }
 
-function readText(path: string): string | undefined {
+/** A file's text, or undefined when it cannot be read (absent, no permission). */
+export function readText(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {

@@ -71,6 +71,24 @@ test('cgroup v1: cfs quota and period, unlimited -1', () => {
   assert.equal(availableCores(unlimited), availableParallelism());
 });
 
+test('cgroup v1: the quota of an ancestor group when the own group says -1', () => {
+  const root = tree({
+    'proc/self/cgroup': '4:cpu:/slice/app\n',
+    'sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1\n',
+    'sys/fs/cgroup/cpu/slice/cpu.cfs_quota_us': '50000\n',
+    'sys/fs/cgroup/cpu/slice/cpu.cfs_period_us': '100000\n',
+    'sys/fs/cgroup/cpu/slice/app/cpu.cfs_quota_us': '-1\n',
+  });
+  assert.equal(cgroupCpuLimit(root), 1);
+});
+
+test('the affinity mask from /proc/self/status, lowered by the quota', () => {
+  const files = { 'proc/self/status': 'Name:\tnode\nCpus_allowed:\td\nCpus_allowed_list:\t0,2-3\n' };
+  assert.equal(availableCores(tree(files)), 3);
+  const limited = tree({ ...files, 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '150000 100000\n' });
+  assert.equal(availableCores(limited), 2);
+});
+
 test('no cgroup information at all: the affinity count', () => {
   assert.equal(cgroupCpuLimit(tree({})), undefined);
   assert.equal(availableCores(tree({})), availableParallelism());

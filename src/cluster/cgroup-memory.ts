@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { ancestors, parseProcCgroup, readText } from '../pool/available-cores.js';
+
+/**
+ * The memory limit of this process's cgroup in bytes (v2 `memory.max`, else v1 `memory.limit_in_bytes`), the tightest
+ * of its group and their ancestors; undefined when unlimited or absent. The limit holds for all the processes of the
+ * group together (a container's, a pod's): the primary and every app process.
+ *
+ * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
+ */
+export function cgroupMemoryLimit(root = '/'): number | undefined {
+  const membership = readText(join(root, 'proc/self/cgroup'));
+  if (membership === undefined) return undefined;
+  for (const { controllers, path } of parseProcCgroup(membership)) {
+    const base =
+      controllers.length === 0
+        ? { dir: 'sys/fs/cgroup', file: 'memory.max' }
+        : controllers.includes('memory')
+          ? { dir: 'sys/fs/cgroup/memory', file: 'memory.limit_in_bytes' }
+          : undefined;
+    if (base === undefined) continue;
+    const limits = ancestors(path)
+      .map((p) => parseLimit(readText(join(root, base.dir, p, base.file))))
+      .filter((n): n is number => n !== undefined);
+    if (limits.length > 0) return Math.min(...limits);
+  }
+  return undefined;
+}
+
+// v2 writes "max"; v1 "unlimited" is the largest page-aligned 64-bit count (9223372036854771712).
+function parseLimit(text: string | undefined): number | undefined {
+  const value = Number(text?.trim());
+  return text === undefined || !Number.isFinite(value) || value <= 0 || value >= 2 ** 62 ? undefined : value;
+}
+
+/**
+ * The warning for a `maxMemoryRestart` the cgroup's memory limit never lets a process reach: the kernel's OOM killer
+ * (or V8's heap limit, which Node sizes from the cgroup's) ends the process first, a crash rather than a replacement.
+ * Undefined when the limit is below the cgroup's, or there is none.
+ */
+export function memoryLimitWarning(maxMemoryRestart: number | undefined, root = '/'): string | undefined {
+  if (maxMemoryRestart === undefined) return undefined;
+  const cgroup = cgroupMemoryLimit(root);
+  if (cgroup === undefined || maxMemoryRestart < cgroup) return undefined;
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  return (
+    `maxMemoryRestart (${mib(maxMemoryRestart)}) is not below this cgroup's memory limit (${mib(cgroup)}, shared by ` +
+    'all its processes): the OOM killer or the V8 heap limit ends a process before it is replaced; set it lower'
+  );
+}

@@ -1,0 +1,100 @@
+// A maxMemoryRestart at or above the cgroup's memory limit never acts: the OOM killer (or V8's heap limit, which Node
+// derives from the cgroup's) ends the process first, a crash where a replacement was asked for. The primary says so.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { cgroupMemoryLimit, memoryLimitWarning } from '../../dist/cluster/cgroup-memory.js';
+import { fixture, hiveBin } from './helpers.js';
+
+const MiB = 2 ** 20;
+
+function tree(t: TestContext, files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'hive-cgroup-memory-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+test('the memory limit of the own group or the tightest ancestor, v1 and v2', (t) => {
+  const v1 = tree(t, {
+    'proc/self/cgroup': '4:memory:/pod/ctr\n3:cpu:/\n',
+    'sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n',
+    'sys/fs/cgroup/memory/pod/memory.limit_in_bytes': `${512 * MiB}\n`,
+    'sys/fs/cgroup/memory/pod/ctr/memory.limit_in_bytes': '9223372036854771712\n',
+  });
+  assert.equal(cgroupMemoryLimit(v1), 512 * MiB);
+  const v2 = tree(t, {
+    'proc/self/cgroup': '0::/pod/ctr\n',
+    'sys/fs/cgroup/pod/memory.max': `${512 * MiB}\n`,
+    'sys/fs/cgroup/pod/ctr/memory.max': `${256 * MiB}\n`,
+  });
+  assert.equal(cgroupMemoryLimit(v2), 256 * MiB);
+  const unlimited = tree(t, { 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/memory.max': 'max\n' });
+  assert.equal(cgroupMemoryLimit(unlimited), undefined);
+  assert.equal(cgroupMemoryLimit(tree(t, {})), undefined);
+
+  assert.match(memoryLimitWarning(256 * MiB, v2) ?? '', /maxMemoryRestart \(256 MiB\) is not below .* \(256 MiB/);
+  assert.equal(memoryLimitWarning(200 * MiB, v2), undefined);
+  assert.equal(memoryLimitWarning(undefined, v2), undefined);
+  assert.equal(memoryLimitWarning(4096 * MiB, unlimited), undefined);
+});
+
+/** Why `hive run` cannot be started in a memory cgroup of its own here, or undefined when it can. */
+function unavailable(): string | undefined {
+  if (process.platform !== 'linux') return 'cgroups are Linux only';
+  if (process.getuid?.() !== 0) return 'needs root to create cgroups';
+  const probe = `/sys/fs/cgroup/memory/hive-a10-probe-${process.pid}`;
+  try {
+    mkdirSync(probe);
+    rmdirSync(probe);
+  } catch (error) {
+    return `no writable cgroup v1 memory hierarchy (${(error as Error).message})`;
+  }
+  return undefined;
+}
+
+/** The output of `hive run` in the group up to its worker's ready line; the run is then stopped and waited for. */
+async function runIn(group: string, args: string[]): Promise<string> {
+  const child = spawn(
+    'sh',
+    ['-c', `echo $$ > ${group}/cgroup.procs && exec "$@"`, 'sh', process.execPath, hiveBin, 'run', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve) => {
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (/worker 0 \(pid \d+\) ready/.test(output)) resolve();
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    void exited.then(() => resolve());
+  });
+  child.kill('SIGTERM');
+  await exited;
+  return output;
+}
+
+test('hive run in a memory cgroup warns when --max-memory-restart is not below its limit', async (t) => {
+  const skip = unavailable();
+  if (skip) return t.skip(skip);
+  const group = `/sys/fs/cgroup/memory/hive-a10-${process.pid}`;
+  mkdirSync(group);
+  t.after(() => rmdirSync(group));
+  writeFileSync(join(group, 'memory.limit_in_bytes'), String(300 * MiB));
+  const script = fixture('app.js');
+  const above = await runIn(group, [script, '-i', '1', '--max-memory-restart', '300M']);
+  assert.match(above, /warning: maxMemoryRestart \(300 MiB\) is not below this cgroup's memory limit \(300 MiB/);
+  const below = await runIn(group, [script, '-i', '1', '--max-memory-restart', '200M']);
+  assert.match(below, /ready/);
+  assert.doesNotMatch(below, /warning/);
+});
