@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { appFixture, HiveHome } from '../daemon/helpers.js';
@@ -8,6 +8,10 @@ const hive = new HiveHome();
 after(() => hive.cleanup());
 
 test('usage errors exit 2 and say what is wrong', async () => {
+  // A folder of no config file: `hive start` alone starts the one of its folder, and the default cwd (the system's
+  // temp folder) may hold a stray ecosystem.config.js, whose apps it would start in this daemon.
+  const cwd = join(hive.dir, 'empty');
+  mkdirSync(cwd);
   for (const [args, message] of [
     [['start'], /missing argument/],
     [['start', appFixture, '--bogus'], /bogus/],
@@ -16,7 +20,7 @@ test('usage errors exit 2 and say what is wrong', async () => {
     [['logs', '--lines', 'x'], /--lines/],
     [['start', 'no-such-script.js'], /no-such-script\.js/],
   ] as const) {
-    const result = await hive.run([...args]);
+    const result = await hive.run([...args], { cwd });
     assert.equal(result.code, 2, `hive ${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, message);
   }

@@ -1,6 +1,6 @@
 // Bad arguments to the daemon commands carry a stable code, as `hive run`'s do: scripts match the code, not the text.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { UsageError } from '../../src/cli/daemon-command.js';
@@ -19,7 +19,10 @@ test('a UsageError is a HiveError with code ERR_HIVE_INVALID_ARGUMENT', () => {
 });
 
 test('the CLI prints the code of a usage error and exits 2, with --json too', async () => {
-  // Each is refused before the daemon is asked: no daemon starts for this HIVE_HOME.
+  // Each is refused before the daemon is asked: no daemon starts for this HIVE_HOME. In a folder of no config file,
+  // which `hive start` alone would start (the default cwd, the system's temp folder, may hold a stray one).
+  const cwd = join(hive.dir, 'empty');
+  mkdirSync(cwd);
   const cases: [string[], RegExp][] = [
     [['stop'], /missing argument/],
     [['reload', 'a', 'b'], /unexpected argument "b"/],
@@ -34,7 +37,7 @@ test('the CLI prints the code of a usage error and exits 2, with --json too', as
   for (const [args, message] of cases) {
     for (const json of [[], ['--json']]) {
       const argv = [...args, ...json];
-      const result = await hive.run(argv);
+      const result = await hive.run(argv, { cwd });
       assert.equal(result.code, 2, `hive ${argv.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, new RegExp(`^hive ${args[0]}: ERR_HIVE_INVALID_ARGUMENT: `), argv.join(' '));
       assert.match(result.stderr, message, argv.join(' '));
