@@ -107,6 +107,13 @@ function sendSize(child: ChildProcess): void {
   child.send(toWire({ hive: 1, type: 'cluster-size', size: slots.length }), () => {});
 }
 
+// The app's size, to every process that follows it: after a scale, as a cluster's primary tells its workers.
+function sendSizeToAll(): void {
+  for (const slot of slots) {
+    for (const child of new Set([slot.child, slot.readyChild])) if (child && followsSize.has(child)) sendSize(child);
+  }
+}
+
 // Whether a message of a process is its runtime's ask for the app's size (an app's own messages are not).
 function wantsSize(message: unknown): boolean {
   try {
@@ -587,6 +594,8 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
             slots.splice(slots.indexOf(slot), 1);
           }
           await Promise.all(added.map(retire));
+          // A process started meanwhile (a crash's restart) was spawned with, or asked and was told, the larger size.
+          sendSizeToAll();
           throw error;
         }
       } else {
@@ -600,10 +609,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         await Promise.all(removed.map(retire));
       }
       // As a cluster's primary does: the processes already running resize their pools to the new share.
-      for (const slot of slots) {
-        for (const child of new Set([slot.child, slot.readyChild]))
-          if (child && followsSize.has(child)) sendSize(child);
-      }
+      sendSizeToAll();
       emit({ kind: 'event', type: 'scale', from, to: target, slots: slots.map((slot) => slot.instance) });
     } else throw new Error(`unknown control request ${JSON.stringify(message.type)}`);
     // lastExit tells of a slot left down: stale once the reload or scale filled or removed every such slot.

@@ -3,6 +3,7 @@
 // cores. It is now set as in cluster mode, at each spawn; and, as in cluster mode, a scale resizes the pools of the
 // processes already running (they kept the size they were started with until a reload).
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { autoThreadCount } from '../../dist/pool/sizing.js';
 import { type Described, daemonFixture, tempHome, waitFor } from './helpers.js';
@@ -84,4 +85,33 @@ test('hive scale resizes the auto pool of a running fork-mode process, up and do
   const after = (await hive.json<Described>(['describe', 'resized'])).processes.find((p) => p.role === 'worker')?.pid;
   assert.equal(after, pid);
   await hive.json(['delete', 'resized']);
+});
+
+test('a scale up that fails tells the running processes the size kept, one restarted meanwhile included', async () => {
+  // The new instance restarts instance 0, whose new process asks for the size while the scale waits (and is told 2),
+  // then is never ready: the scale fails and the app keeps its one slot. The restarted process followed the 2.
+  const gate = join(hive.dir, 'gate-pid');
+  const script = daemonFixture('pool-size-fork-gated.mjs');
+  const lines = () =>
+    (hive.readLog('gated-out.log').match(/ sized \{.*$/gm) ?? []).map(
+      (line) => JSON.parse(line.slice(line.indexOf('{'))) as { pid: number; HIVE_CLUSTER_SIZE: string },
+    );
+  await hive.json(['start', script, '-x', '-i', '1', '--name', 'gated', '--wait-ready', '--listen-timeout', '3s'], {
+    env: { GATE_FILE: gate },
+  });
+  const first = (await waitFor(() => lines()[0], 'instance 0 to report its size')).pid;
+  const scale = await hive.run(['scale', 'gated', '2']);
+  assert.notEqual(scale.code, 0, 'the new instance is never ready');
+  const restarted = await waitFor(() => lines().find((line) => line.pid !== first), 'instance 0 to restart');
+  assert.equal(restarted.HIVE_CLUSTER_SIZE, '2', 'started while the scale waited');
+  const described = await hive.json<Described>(['describe', 'gated']);
+  assert.equal(described.processes.filter((p) => p.role === 'worker').length, 1);
+  await waitFor(
+    () =>
+      lines()
+        .filter((line) => line.pid === restarted.pid)
+        .at(-1)?.HIVE_CLUSTER_SIZE === '1',
+    'the restarted process to follow the size kept, 1',
+  );
+  await hive.json(['delete', 'gated']);
 });
