@@ -70,7 +70,6 @@ export const DOORBELL = RING_SIZE;
  */
 export const MAX_IN_FLIGHT = RING_SIZE / 2;
 
-/** What the parent passes to a worker at start. */
 /** The first message on a pool thread's parentPort: its task port, the shared ring of task states, the module. */
 export interface ThreadInit {
   port: MessagePort;

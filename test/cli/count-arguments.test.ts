@@ -22,6 +22,9 @@ test('hive logs --lines takes digits only: an empty value is not 0 lines', async
   for (const lines of ['', '1e3', '0x10', '-1', '2.5']) {
     const result = await hive.run(['logs', `--lines=${lines}`]);
     assert.equal(result.code, 2, `--lines ${JSON.stringify(lines)}: ${result.stderr}`);
-    assert.match(result.stderr, new RegExp(`--lines.*${JSON.stringify(lines).replace(/[.]/g, '\\.')}`));
+    assert.equal(
+      result.stderr,
+      `hive logs: ERR_HIVE_INVALID_ARGUMENT: Expected --lines to be a non-negative integer, got ${JSON.stringify(lines)} (string); see hive logs --help\n`,
+    );
   }
 });

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { request } from 'undici';
-import { parsePrometheusText } from '../metrics/prometheus-text.js';
+import { fetchText, scrape } from '../metrics/scrape.js';
 import { blockLoop, fixture, freePort, type Hive, isEvent, killAll, startHive, unblockLoop, until } from './helpers.js';
 
 after(killAll);
 
-async function fetchText(url: string): Promise<{ status: number; text: string }> {
-  const { statusCode, body } = await request(url, { reset: true });
-  return { status: statusCode, text: await body.text() };
-}
-
 // hive_worker_unresponsive per slot, as the primary's /metrics says it.
 async function unresponsiveGauge(base: string): Promise<Record<string, number>> {
-  const { text } = await fetchText(`${base}/metrics`);
-  const samples = parsePrometheusText(text).samples.filter((s) => s.name === 'hive_worker_unresponsive');
+  const samples = (await scrape(base)).filter((s) => s.name === 'hive_worker_unresponsive');
   return Object.fromEntries(samples.map((s) => [s.labels.slot!, s.value]));
 }
 

@@ -6,15 +6,15 @@ import { test } from 'node:test';
 import { request } from 'undici';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { parsePrometheusText, type Sample } from '../metrics/prometheus-text.js';
+import { scrapeText } from '../metrics/scrape.js';
 import { freePort } from '../ports.js';
 import { appFixture, daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
+// The daemon's endpoint (its whole URL): the text too, for the # HELP and # TYPE lines.
 async function scrape(url: string): Promise<{ text: string; samples: Sample[] }> {
-  const { statusCode, body } = await request(url);
-  const text = await body.text();
-  assert.equal(statusCode, 200, text);
+  const text = await scrapeText(url, '');
   return { text, samples: parsePrometheusText(text).samples };
 }
 

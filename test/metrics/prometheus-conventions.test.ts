@@ -6,19 +6,9 @@ import { after, test } from 'node:test';
 import { request } from 'undici';
 import { fixture, freePort, isEvent, killAll, startHive, until } from '../cluster/helpers.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+import { scrape, scrapeText } from './scrape.js';
 
 after(killAll);
-
-async function scrapeText(base: string): Promise<string> {
-  const { statusCode, body } = await request(`${base}/metrics`, { reset: true });
-  const text = await body.text();
-  assert.equal(statusCode, 200);
-  return text;
-}
-
-async function scrape(base: string): Promise<Sample[]> {
-  return parsePrometheusText(await scrapeText(base)).samples;
-}
 
 const value = (samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined =>
   samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;

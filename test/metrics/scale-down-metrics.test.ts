@@ -7,18 +7,12 @@ import { test } from 'node:test';
 import { request } from 'undici';
 import { tempHome, waitFor } from '../daemon/helpers.js';
 import { freePort } from '../ports.js';
-import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
+import { type Sample, sum } from './prometheus-text.js';
+import { scrape } from './scrape.js';
 
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 const hive = tempHome();
 const GAUGES = ['http_requests_in_flight', 'http_open_connections', 'http_upgraded_connections'];
-
-async function scrape(url: string): Promise<Sample[]> {
-  const { statusCode, body } = await request(url, { reset: true });
-  const text = await body.text();
-  assert.equal(statusCode, 200, text);
-  return parsePrometheusText(text).samples;
-}
 
 const slotsOf = (samples: Sample[], name: string) =>
   samples.filter((s) => s.name === name && s.labels.app === 'web').map((s) => s.labels.slot);
@@ -30,7 +24,7 @@ test('scale 3 to 1 past killTimeout: the removed slots count their requests in f
   await hive.json(args, { env });
   const { daemonMetrics: url } = await hive.json<{ daemonMetrics: string }>(['version']);
   await waitFor(async () => {
-    const samples = await scrape(url);
+    const samples = await scrape(url, '');
     return sum(samples, 'hive_workers_ready', { app: 'web' }) === 3 && slotsOf(samples, GAUGES[0]!).length === 3;
   }, 'three ready processes reporting');
 
@@ -46,13 +40,13 @@ test('scale 3 to 1 past killTimeout: the removed slots count their requests in f
     ),
   );
   const before = await waitFor(async () => {
-    const samples = await scrape(url);
+    const samples = await scrape(url, '');
     return sum(samples, 'http_requests_in_flight', { app: 'web' }) === 6 ? samples : undefined;
   }, 'six requests in flight');
 
   await hive.json(['scale', 'web', '1']);
   const after = await waitFor(async () => {
-    const samples = await scrape(url);
+    const samples = await scrape(url, '');
     return sum(samples, 'hive_workers_ready', { app: 'web' }) === 1 && slotsOf(samples, GAUGES[0]!).length === 1
       ? samples
       : undefined;
@@ -74,7 +68,7 @@ test('scale 3 to 1 past killTimeout: the removed slots count their requests in f
   assert.equal(statuses.filter((s) => s === 0).length, cutOff);
   assert.equal(statuses.filter((s) => s === 200).length, 6 - cutOff);
   const answered = await waitFor(async () => {
-    const samples = await scrape(url);
+    const samples = await scrape(url, '');
     return sum(samples, 'http_requests_total', { app: 'web' }) === 6 - cutOff ? samples : undefined;
   }, 'the kept slot answering its requests');
   assert.equal(sum(answered, 'http_requests_aborted_total', { app: 'web', slot: kept! }), 0);

@@ -8,9 +8,17 @@ export async function fetchText(url: string): Promise<{ status: number; text: st
   return { status: statusCode, text: await body.text() };
 }
 
-/** The samples of the Prometheus endpoint at `${base}/metrics`, which must answer 200. */
-export async function scrape(base: string): Promise<Sample[]> {
-  const { status, text } = await fetchText(`${base}/metrics`);
-  assert.equal(status, 200);
-  return parsePrometheusText(text).samples;
+/**
+ * The exposition text of the Prometheus endpoint at `${base}${path}`, which must answer 200 (its body is the failure
+ * message otherwise). `path` is '' where `base` is the endpoint's whole URL (the daemon's, as `hive version` gives it).
+ */
+export async function scrapeText(base: string, path = '/metrics'): Promise<string> {
+  const { status, text } = await fetchText(`${base}${path}`);
+  assert.equal(status, 200, text);
+  return text;
+}
+
+/** The samples of the Prometheus endpoint at `${base}${path}` (see scrapeText). */
+export async function scrape(base: string, path = '/metrics'): Promise<Sample[]> {
+  return parsePrometheusText(await scrapeText(base, path)).samples;
 }

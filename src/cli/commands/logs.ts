@@ -10,6 +10,7 @@ import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
+import { integerFlag } from '../integer-flag.js';
 import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineInstance, rawLogLine } from '../raw-log-line.js';
@@ -340,11 +341,7 @@ export default function logs(argv: string[]): Promise<number> {
     }
     // PM2's `logs` follows unless --nostream; Hive's does not unless -f: the flag is taken, and means the default.
     if (values.nostream && values.follow) throw new UsageError('--nostream and --follow contradict each other');
-    // Digits only: Number() would read '' as 0 and take 1e3, 0x10 or ' 5'.
-    const lines = values.lines === undefined ? 20 : /^\d+$/.test(values.lines as string) ? Number(values.lines) : -1;
-    if (lines < 0) {
-      throw new UsageError(`expected --lines to be a non-negative integer, got ${JSON.stringify(values.lines)}`);
-    }
+    const lines = integerFlag((values.lines as string | undefined) ?? '20', '--lines', 0, Number.POSITIVE_INFINITY);
     // `all` is every app, as with no target (docs/cli.md: a target may be `all`).
     const target = positionals[0] === 'all' ? undefined : positionals[0];
     // Asked again while following: a daemon gone meanwhile is not started again by it.
