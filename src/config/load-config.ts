@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
+import { type AppsPlace, appKey, kAppsList } from './app-key.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
@@ -35,6 +36,8 @@ export interface LoadedConfig {
   warnings: string[];
   /** The file's `edge` object (options of `hive edge nginx` for the whole file), as written. */
   edge?: HiveConfig['edge'];
+  /** Where the file holds its apps (a list unless said), to name an app's key as the file has it (appKey). */
+  place?: AppsPlace;
 }
 
 /** Reads, translates (PM2) and validates a config file. Every error names the file, the app and the key. */
@@ -53,7 +56,11 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 function fromContent(file: string, raw: unknown): LoadedConfig {
   const format = configFormat(file);
   const source = format === 'pm2' ? pm2Source(raw) : raw;
-  checkEnvKeys(file, isObject(source) ? source.apps : undefined);
+  const place = format === 'pm2' ? appsPlace(raw) : kAppsList;
+  // "apps[0] (api).instances" of a file with no apps list (a process.json that is the app) sent the reader looking.
+  const label = (app: unknown, i: number, key: string) =>
+    appKey(place, i, isObject(app) && typeof app.name === 'string' ? app.name : undefined, key);
+  checkEnvKeys(file, isObject(source) ? source.apps : undefined, label);
   const warnings: string[] = [];
   let content = source;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
@@ -64,7 +71,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       const conflict = isObject(app) ? pm2Conflict(app) : undefined;
       if (conflict) {
         const [first, second] = conflict;
-        throw new ConfigError(file, `${appLabel(app, i)}.${second}`, `sets the same option as \`${first}\`; keep one`);
+        throw new ConfigError(file, label(app, i, second), `sets the same option as \`${first}\`; keep one`);
       }
     }
     checkDeployEnvKeys(file, deploy);
@@ -83,7 +90,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
             isObject(app)
               ? fromPm2App(
                   withDeployEnvs(app, deployEnvs),
-                  (key, why) => warnings.push(`${file}: ${appLabel(app, i)}.${key}: ignored: ${why}`),
+                  (key, why) => warnings.push(`${file}: ${label(app, i, key)}: ignored: ${why}`),
                   (hiveKey, pm2Key) => {
                     written[i] = { ...written[i], [hiveKey]: pm2Key };
                   },
@@ -98,10 +105,11 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
     throw new ConfigError(file, undefined, 'no `apps` list, so not a config file (expected { apps: [...] })');
   }
   const parsed = configSchema.safeParse(content);
-  if (!parsed.success) throw issueError(file, content, parsed.error.issues[0]!, format, written);
+  if (!parsed.success) throw issueError(file, content, parsed.error.issues[0]!, format, written, label);
   const names = new Set<string>();
   for (const [i, app] of parsed.data.apps.entries()) {
-    if (names.has(app.name)) throw new ConfigError(file, `apps[${i}].name`, `the name "${app.name}" is used twice`);
+    if (names.has(app.name))
+      throw new ConfigError(file, appKey(place, i, undefined, 'name'), `the name "${app.name}" is used twice`);
     names.add(app.name);
     // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did
     // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one),
@@ -119,7 +127,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
           ? `${written[i]?.execMode ?? 'execMode'} cluster`
           : 'instances (cluster mode in PM2)';
       warnings.push(
-        `${file}: apps[${i}] (${app.name}).${key}: "${app.interpreter}" runs the app in fork mode, over ${asked}: ` +
+        `${file}: ${appKey(place, i, app.name, key)}: "${app.interpreter}" runs the app in fork mode, over ${asked}: ` +
           'cluster mode is node under the Hive primary, which shares the port (PM2 ignores the interpreter there), ' +
           'while each fork-mode process listens on the port itself; drop the interpreter for cluster mode, or say fork',
       );
@@ -129,14 +137,14 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       if (value !== 'true' && value !== 'false') continue;
       const key = written[i]?.[hiveKey] ?? hiveKey;
       warnings.push(
-        `${file}: apps[${i}] (${app.name}).${key}: "${value}" is a string, so it is taken as ${what} (as PM2 ` +
+        `${file}: ${appKey(place, i, app.name, key)}: "${value}" is a string, so it is taken as ${what} (as PM2 ` +
           `takes it); write ${value} without quotes for the boolean`,
       );
     }
     for (const [hiveKey, why] of Object.entries(forkOnly)) {
       if (!app[hiveKey as keyof typeof forkOnly] || isForkMode(app)) continue;
       const key = written[i]?.[hiveKey] ?? hiveKey;
-      warnings.push(`${file}: apps[${i}] (${app.name}).${key}: ignored: ${why}`);
+      warnings.push(`${file}: ${appKey(place, i, app.name, key)}: ignored: ${why}`);
     }
   }
   const base = dirname(file);
@@ -144,7 +152,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
     const paths = withHomePaths(app);
     return { ...paths, cwd: resolve(base, paths.cwd ?? '.') } as AppConfig;
   });
-  return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }) };
+  return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }), place };
 }
 
 /**
@@ -166,24 +174,31 @@ export function pm2Source(raw: unknown): unknown {
   return { apps: [app], ...(deploy !== undefined && { deploy }) };
 }
 
+/** Where pm2Source found a PM2 file's apps. */
+function appsPlace(raw: unknown): AppsPlace {
+  if (!isObject(raw)) return kAppsList;
+  const key = raw.apps !== undefined ? 'apps' : raw.pm2 !== undefined ? 'pm2' : undefined;
+  if (key !== undefined) return { shape: isObject(raw[key]) ? 'object' : 'list', key };
+  return raw.script === undefined ? kAppsList : { shape: 'file' };
+}
+
 /**
  * An app's `env` and `env_<name>` variables that cannot reach it (env-variable.ts: `__proto__`, an empty name, one
  * with `=` or a NUL byte, a NUL in a value), and an own `__proto__` app key (JSON and YAML make one): the translation
  * and the schema build objects that take `__proto__` as their prototype, so it would vanish (an app's `__proto__`
  * object would even lend the app its keys). Checked on the file as read, before either, in every format.
  */
-function checkEnvKeys(file: string, apps: unknown): void {
+function checkEnvKeys(file: string, apps: unknown, label: AppLabel): void {
   if (!Array.isArray(apps)) return;
   for (const [i, app] of apps.entries()) {
     if (!isObject(app)) continue;
     if (Object.hasOwn(app, PROTO_ENV_NAME))
-      throw new ConfigError(file, `${appLabel(app, i)}.${PROTO_ENV_NAME}`, 'unknown key: not a Hive or PM2 app option');
+      throw new ConfigError(file, label(app, i, PROTO_ENV_NAME), 'unknown key: not a Hive or PM2 app option');
     for (const [key, env] of Object.entries(app)) {
       if ((key !== 'env' && !key.startsWith('env_')) || !isObject(env)) continue;
       for (const [name, value] of Object.entries(env)) {
         const problem = envVariableProblem(name, value);
-        if (problem !== undefined)
-          throw new ConfigError(file, `${appLabel(app, i)}.${key}${envKeySuffix(name)}`, problem);
+        if (problem !== undefined) throw new ConfigError(file, label(app, i, `${key}${envKeySuffix(name)}`), problem);
       }
     }
   }
@@ -283,6 +298,7 @@ function issueError(
   issue: z.core.$ZodIssue,
   format: 'hive' | 'pm2',
   written: readonly (Record<string, string> | undefined)[],
+  label: AppLabel,
 ): ConfigError {
   // A union branch of the right type that failed inside (`args: ['--port', 3000]`) says what is wrong, and where.
   const inner =
@@ -290,18 +306,21 @@ function issueError(
       ? issue.errors.find((b) => b.length > 0 && b.every((e) => e.path.length > 0))
       : undefined;
   if (inner)
-    return issueError(file, content, { ...inner[0]!, path: [...issue.path, ...inner[0]!.path] }, format, written);
+    return issueError(
+      file,
+      content,
+      { ...inner[0]!, path: [...issue.path, ...inner[0]!.path] },
+      format,
+      written,
+      label,
+    );
   const path = [...issue.path];
   const pm2Key = typeof path[1] === 'number' && typeof path[2] === 'string' ? written[path[1]]?.[path[2]] : undefined;
   if (pm2Key !== undefined) path[2] = pm2Key;
-  let key = '';
-  for (const part of path)
-    key += typeof part === 'number' ? `[${part}]` : key === '' ? String(part) : `.${String(part)}`;
-  // Name the app too: "apps[1] (worker).instances".
-  if (path[0] === 'apps' && typeof path[1] === 'number') {
-    const app = (content as { apps?: unknown[] }).apps?.[path[1]];
-    const name = isObject(app) && typeof app.name === 'string' ? ` (${app.name})` : '';
-    key = key.replace(`apps[${path[1]}]`, `apps[${path[1]}]${name}`);
+  let key = pathKey(path);
+  // Name the app too, as the file has it: "apps[1] (worker).instances".
+  if (path[0] === 'apps' && typeof path[1] === 'number' && path.length > 2) {
+    key = label((content as { apps?: unknown[] }).apps?.[path[1]], path[1], pathKey(path.slice(2)));
   }
   const last = path.at(-1);
   let message = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
@@ -338,8 +357,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function appLabel(app: Record<string, unknown>, index: number): string {
-  return typeof app.name === 'string' ? `apps[${index}] (${app.name})` : `apps[${index}]`;
+/** App `index`'s `key` as the file has it (appKey), the app's name read from `app`. */
+type AppLabel = (app: unknown, index: number, key: string) => string;
+
+/** A zod issue's path as a key: `apps[0].env.PORT`. */
+function pathKey(path: readonly PropertyKey[]): string {
+  let key = '';
+  for (const part of path)
+    key += typeof part === 'number' ? `[${part}]` : key === '' ? String(part) : `.${String(part)}`;
+  return key;
 }
 
 // Keys that take a boolean or text, and what the text "true" or "false" means to them: most likely a boolean written

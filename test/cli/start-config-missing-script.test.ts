@@ -70,3 +70,15 @@ test("a PM2 file's script found from the folder run in, not the file's, is refus
   assert.equal(there.code, 2, there.stderr);
   assert.ok(!there.stderr.includes('PM2 reads'), there.stderr);
 });
+
+// A process.json that is its one app (PM2's shape, 1025ef0) has no apps list: its key is named as the file has it,
+// where `apps[0] (solo).script` sent the reader looking for an `apps` key.
+test('a missing script of a file that is one app is named as the file has it, not apps[0]', async () => {
+  const file = join(hive.dir, 'process.json');
+  writeFileSync(file, JSON.stringify({ name: 'solo', script: './missing.js' }));
+  const result = await hive.run(['start', file]);
+  assert.equal(result.code, 2, result.stderr);
+  const line = result.stderr.split('\n')[0]!;
+  assert.ok(line.includes(`${file}: (solo).script: `), line);
+  assert.equal((await hive.json<unknown[]>(['ls'])).length, 2, 'none of the file started');
+});

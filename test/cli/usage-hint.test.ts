@@ -34,6 +34,30 @@ test('a usage error of run, bench, edge and deploy is one line ending with where
   }
 });
 
+// With no target, `hive edge` and `hive deploy` printed their whole usage (some 80 lines) to stderr: the one thing
+// wrong was lost in it. `hive edge --help` and `hive edge nginx --help`, which the hint and edge.md name, agree.
+test('edge and deploy with no target: one line that says so, exit 2; --help with or without the target is the same', async () => {
+  for (const [command, expected] of [
+    ['edge', 'nginx'],
+    ['deploy', 'compose or k8s'],
+  ] as const) {
+    const result = await hive.run([command], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^hive ${command}: ERR_HIVE_[A-Z_]+: missing target \\(expected:? ${expected}\\); see hive ${command} --help\n$`,
+      ),
+    );
+    const help = await hive.run([command, '--help'], { cwd: dir });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, new RegExp(`^Usage: hive ${command} `));
+    const withTarget = await hive.run([command, command === 'edge' ? 'nginx' : 'compose', '--help'], { cwd: dir });
+    assert.equal(withTarget.stdout, help.stdout);
+  }
+});
+
 test('an error that is not about the arguments has no hint about the options', async () => {
   await hive.json(['ls']);
   mkdirSync(join(dir, 'broken'));

@@ -84,10 +84,12 @@ export default async function deploy(argv: string[]): Promise<number> {
   let force: boolean;
   try {
     const parsed = parse(argv);
-    if (parsed.help || parsed.target === undefined) {
-      (parsed.help ? process.stdout : process.stderr).write(`${usage}\n`);
-      return parsed.help ? 0 : 2;
+    if (parsed.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
     }
+    // One line, as every usage error: the whole usage on stderr buried what was missing.
+    if (parsed.target === undefined) throw new DeployOptionError('argv', 'missing target (expected compose or k8s)');
     out = resolve(parsed.out);
     const input = { ...(await daemonInput(parsed, parsed.target)), layout: layoutOf(out) };
     files = renderDeployRecipe(parsed.target, input);

@@ -29,10 +29,12 @@ export default async function edge(argv: string[]): Promise<number> {
     args = parseEdgeArgs(argv);
     fromFlags = args.config === undefined;
     mainSource = { flags: args.main, file: args.config };
-    if (args.help || args.target === undefined) {
-      (args.help ? process.stdout : process.stderr).write(`${edgeUsage}\n`);
-      return args.help ? 0 : 2;
+    if (args.help) {
+      process.stdout.write(`${edgeUsage}\n`);
+      return 0;
     }
+    // One line, as every usage error: the whole usage on stderr buried what was missing.
+    if (args.target === undefined) throw new EdgeOptionError('argv', 'missing target (expected: nginx)');
     if (args.target !== 'nginx') {
       throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
     }

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
+import { appKey } from '../../config/app-key.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { configFileNames, findConfigFile, isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
@@ -663,7 +664,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (problem !== undefined) {
       const key = name === app.name ? 'name' : 'appendEnvToName';
       const why = name === app.name ? problem : `the name ${JSON.stringify(name)} it makes with --env: ${problem}`;
-      throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`, why);
+      throw new ConfigError(config.file, appKey(config.place, config.apps.indexOf(app), app.name, key), why);
     }
   }
   const { appSpecSchema } = await import('../../daemon/protocol.js');
@@ -680,7 +681,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       const key = field === 'runArgs' || field === 'fork' ? 'args' : field;
       throw new ConfigError(
         config.file,
-        `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`,
+        appKey(config.place, config.apps.indexOf(app), app.name, key),
         `more than the daemon takes (${issue.path.join('.')}: ${issue.message})`,
       );
     }
@@ -706,7 +707,11 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     // Before the script, which is looked for in it: the folder is what is wrong then.
     const problem = cwdProblem(cwd);
     if (problem !== undefined) {
-      throw new ConfigError(config.file, `apps[${config.apps.indexOf(app)}] (${app.name}).cwd`, `${cwd} ${problem}`);
+      throw new ConfigError(
+        config.file,
+        appKey(config.place, config.apps.indexOf(app), app.name, 'cwd'),
+        `${cwd} ${problem}`,
+      );
     }
     // An ecosystem app with no exec_mode left is one with instances (config/pm2-compat.ts): cluster mode, as PM2 reads
     // it when node runs the script.
@@ -723,7 +728,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       (app.execMode === 'cluster' || !hasInterpreterExtension(app.script))
     ) {
       process.stderr.write(
-        `hive ${command}: ${config.file}: apps[${config.apps.indexOf(app)}] (${app.name}).script: ` +
+        `hive ${command}: ${config.file}: ${appKey(config.place, config.apps.indexOf(app), app.name, 'script')}: ` +
           `${JSON.stringify(app.script)} is not a Node.js file (.js, .ts, or a #! line that runs node): the app runs in ` +
           'fork mode, not the cluster mode asked, each process listening on the port itself; point script at the ' +
           "app's own .js entry for cluster mode\n",
@@ -735,7 +740,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       assertAppScript(app.script, cwd, fork);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_HIVE_SCRIPT_NOT_FOUND') throw error;
-      const key = `apps[${config.apps.indexOf(app)}] (${app.name}).script`;
+      const key = appKey(config.place, config.apps.indexOf(app), app.name, 'script');
       throw new ConfigError(config.file, key, `${(error as Error).message}${pm2CwdHint(app, cwd)}`, { cause: error });
     }
     // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky
@@ -753,7 +758,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
           config.file,
-          `apps[${config.apps.indexOf(app)}] (${app.name}).${key}`,
+          appKey(config.place, config.apps.indexOf(app), app.name, key),
           'a fork-mode app has no `hive run` primary and runtime to act on it; drop the key or run it in cluster mode' +
             (config.format === 'pm2'
               ? ' (in an ecosystem file, an app with no exec_mode and no instances is in fork mode, as in PM2)'
