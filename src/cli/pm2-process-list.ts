@@ -126,9 +126,10 @@ function appRows(app: AppInfo): Row[] {
   }));
 }
 
-// The instances an app asks for (`max` is this machine's cores, as its primary reads them); 1 if it asks for none
-// a primary would run.
+// The instances an app asks for, `max` resolved by the daemon (the cores of its cgroup, where the processes run); from
+// an older daemon, that does not say, resolved here. 1 if it asks for none a primary would run.
 function askedInstances(app: AppInfo): number {
+  if (app.configuredInstances !== undefined && app.configuredInstances > 0) return app.configuredInstances;
   try {
     return resolveInstances(app.settings.instances);
   } catch {

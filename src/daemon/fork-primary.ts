@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { primaryOutput } from '../cluster/bounded-output.js';
+import { memoryLimitWarning } from '../cluster/cgroup-memory.js';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ReloadAbortedError } from '../cluster/errors.js';
 import { resolveInstances } from '../cluster/instances.js';
@@ -640,6 +641,9 @@ process.once('disconnect', () => void stop());
 process.channel?.unref();
 // Every process may have exited (autorestart off, or errored): the primary still waits for the daemon's word.
 setInterval(() => {}, 1 << 30);
+// As the cluster's primary says as it starts (cluster/supervisor.ts): a limit the cgroup's never lets a process reach.
+const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
+if (memoryWarning !== undefined) emit({ kind: 'event', type: 'warning', message: memoryWarning });
 const count = resolveInstances(options.instances);
 for (let i = 0; i < count; i++) slots.push(newSlot(i));
 for (const slot of slots) launch(slot, slot.env, true);

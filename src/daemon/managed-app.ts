@@ -860,6 +860,7 @@ export class ManagedApp {
       unresponsive: [...this.#workers.values()].filter(hung).length,
       primaryUnresponsive: this.#watch?.unresponsive === true,
       total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
+      configuredInstances: this.#configuredSize(),
       restarts: this.#restarts,
       uptime: this.#primary ? now - this.#startedAt : 0,
       processUptime,

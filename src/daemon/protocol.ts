@@ -485,6 +485,11 @@ export interface AppInfo {
    */
   primaryUnresponsive?: boolean;
   total: number;
+  /**
+   * The processes the app asks for (`instances`), `max` and `-1` resolved by the daemon: the cores of its cgroup, where
+   * the app's processes run, not the CLI's. 0 when the count cannot be read. Absent from an older daemon's listing.
+   */
+  configuredInstances?: number;
   restarts: number;
   /** Milliseconds since the primary started; 0 when stopped. */
   uptime: number;

@@ -35,11 +35,17 @@ function affinityCount(root: string): number {
 export function cgroupCpuLimit(root = '/'): number | undefined {
   const membership = readText(join(root, 'proc/self/cgroup'));
   if (membership === undefined) return undefined;
-  for (const { controllers, path } of parseProcCgroup(membership)) {
-    if (controllers.length === 0) {
-      // v2: the limit may sit on the process's own group or any ancestor; the tightest wins.
-      return tightest(ancestors(path).map((p) => parseCpuMax(readText(join(root, 'sys/fs/cgroup', p, 'cpu.max')))));
-    }
+  const groups = parseProcCgroup(membership);
+  // v2: the limit may sit on the process's own group or any ancestor; the tightest wins. On a hybrid host the `0::`
+  // line comes with v1 lines, in any order, and the cpu controller is on v1: no cpu.max there, so v1 is read next.
+  const unified = groups.find((group) => group.controllers.length === 0);
+  if (unified !== undefined) {
+    const limit = tightest(
+      ancestors(unified.path).map((p) => parseCpuMax(readText(join(root, 'sys/fs/cgroup', p, 'cpu.max')))),
+    );
+    if (limit !== undefined) return limit;
+  }
+  for (const { controllers, path } of groups) {
     if (controllers.includes('cpu')) {
       // As in v2, the quota may sit on an ancestor (a systemd slice, a Kubernetes pod) while the own group says -1:
       // the tightest wins. Inside a container the mount root is the container's own group ('/' of ancestors()).

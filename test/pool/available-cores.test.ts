@@ -82,6 +82,24 @@ test('cgroup v1: the quota of an ancestor group when the own group says -1', () 
   assert.equal(cgroupCpuLimit(root), 1);
 });
 
+test('hybrid v1/v2 host: the v1 quota whatever the order of the lines, v2 when it has one', () => {
+  // A hybrid host (systemd's default before v2-only) lists `0::` with the v1 controllers; cpu is on v1.
+  const v1 = {
+    'sys/fs/cgroup/cpu,cpuacct/app/cpu.cfs_quota_us': '100000\n',
+    'sys/fs/cgroup/cpu,cpuacct/app/cpu.cfs_period_us': '100000\n',
+  };
+  const first = tree({ 'proc/self/cgroup': '0::/app\n5:cpu,cpuacct:/app\n4:memory:/app\n', ...v1 });
+  assert.equal(cgroupCpuLimit(first), 1);
+  const last = tree({ 'proc/self/cgroup': '5:cpu,cpuacct:/app\n4:memory:/app\n0::/app\n', ...v1 });
+  assert.equal(cgroupCpuLimit(last), 1);
+  const both = tree({
+    'proc/self/cgroup': '5:cpu,cpuacct:/app\n0::/app\n',
+    ...v1,
+    'sys/fs/cgroup/app/cpu.max': '300000 100000\n',
+  });
+  assert.equal(cgroupCpuLimit(both), 3);
+});
+
 test('the affinity mask from /proc/self/status, lowered by the quota', () => {
   const files = { 'proc/self/status': 'Name:\tnode\nCpus_allowed:\td\nCpus_allowed_list:\t0,2-3\n' };
   assert.equal(availableCores(tree(files)), 3);

@@ -923,7 +923,7 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
   const [
     { parseRunArgs },
     { fillOptions },
-    { resolveInstances },
+    { parseInstances },
     { parseSize },
     { InvalidArgumentError },
     { forkRestartPolicy },
@@ -941,7 +941,8 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
     try {
       if (!spec.fork) fillOptions({ ...parseRunArgs(spec.runArgs, {}).supervisor, cwd: spec.cwd });
       else {
-        resolveInstances(spec.instances);
+        // Read, not resolved: what `max` comes to is the daemon's to say (the cores of its cgroup, not this one's).
+        parseInstances(spec.instances);
         // Read from the run arguments as the daemon reads them for the fork primary (maxMemoryRestartOf), so that a
         // config's number that does not survive as text (1e21 becomes "1e+21") is caught here too.
         const size = runArgFlag(spec.runArgs, 'max-memory-restart');
