@@ -61,7 +61,8 @@ export class StickyRouter {
   readonly #readyWait: number;
   readonly #pickSlot: (instance: number) => StickyTarget | undefined;
   // Connections that found no process ready, with their heads, until one is (wake) or their wait ends.
-  readonly #waiting = new Map<Socket, { head: Buffer | null; timer: NodeJS.Timeout }>();
+  // `onClose` is taken off as it leaves the wait: one that waits again (its process died before taking it) gets another.
+  readonly #waiting = new Map<Socket, { head: Buffer | null; timer: NodeJS.Timeout; onClose: () => void }>();
   #listening: { host: string | undefined; address: Promise<AddressInfo> } | undefined;
   #closed = false;
   #warnedTls = false;
@@ -129,8 +130,9 @@ export class StickyRouter {
   wake(): void {
     const waiting = [...this.#waiting];
     this.#waiting.clear();
-    for (const [socket, { head, timer }] of waiting) {
+    for (const [socket, { head, timer, onClose }] of waiting) {
       clearTimeout(timer);
+      socket.off('close', onClose);
       if (!socket.destroyed) this.#handOver(socket, head);
     }
   }
@@ -146,11 +148,12 @@ export class StickyRouter {
       this.#waiting.delete(socket);
       socket.destroy();
     }, this.#readyWait);
-    this.#waiting.set(socket, { head, timer });
-    socket.once('close', () => {
+    const onClose = () => {
       clearTimeout(timer);
       this.#waiting.delete(socket);
-    });
+    };
+    this.#waiting.set(socket, { head, timer, onClose });
+    socket.once('close', onClose);
   }
 
   /**
