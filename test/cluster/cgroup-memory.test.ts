@@ -2,11 +2,12 @@
 // derives from the cgroup's) ends the process first, a crash where a replacement was asked for. The primary says so.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { cgroupMemoryLimit, memoryLimitWarning } from '../../dist/cluster/cgroup-memory.js';
+import { cgroupV1Unavailable, makeCgroupV1 } from '../cgroup-v1.js';
 import { fixture, hiveBin } from './helpers.js';
 
 const MiB = 2 ** 20;
@@ -45,20 +46,6 @@ test('the memory limit of the own group or the tightest ancestor, v1 and v2', (t
   assert.equal(memoryLimitWarning(4096 * MiB, unlimited), undefined);
 });
 
-/** Why `hive run` cannot be started in a memory cgroup of its own here, or undefined when it can. */
-function unavailable(): string | undefined {
-  if (process.platform !== 'linux') return 'cgroups are Linux only';
-  if (process.getuid?.() !== 0) return 'needs root to create cgroups';
-  const probe = `/sys/fs/cgroup/memory/hive-a10-probe-${process.pid}`;
-  try {
-    mkdirSync(probe);
-    rmdirSync(probe);
-  } catch (error) {
-    return `no writable cgroup v1 memory hierarchy (${(error as Error).message})`;
-  }
-  return undefined;
-}
-
 /** The output of `hive run` in the group up to its worker's ready line; the run is then stopped and waited for. */
 async function runIn(group: string, args: string[]): Promise<string> {
   const child = spawn(
@@ -85,11 +72,11 @@ async function runIn(group: string, args: string[]): Promise<string> {
 }
 
 test('hive run in a memory cgroup warns when --max-memory-restart is not below its limit', async (t) => {
-  const skip = unavailable();
+  const skip = cgroupV1Unavailable('memory', 'hive-a10');
   if (skip) return t.skip(skip);
-  const group = `/sys/fs/cgroup/memory/hive-a10-${process.pid}`;
-  mkdirSync(group);
-  t.after(() => rmdirSync(group));
+  const cgroup = makeCgroupV1('memory', 'hive-a10');
+  t.after(() => cgroup.remove());
+  const group = cgroup.path;
   writeFileSync(join(group, 'memory.limit_in_bytes'), String(300 * MiB));
   const script = fixture('app.js');
   const above = await runIn(group, [script, '-i', '1', '--max-memory-restart', '300M']);

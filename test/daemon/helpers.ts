@@ -189,3 +189,17 @@ export async function startWithRequestInFlight(hive: HiveHome, name: string): Pr
   await waitFor(() => /slow request received/.test(hive.readLog(`${name}-out.log`)), 'the slow request to arrive');
   return { port, gate, reply };
 }
+
+/** `hive <args> --json` run in the cgroup `group`: the daemon it starts, and so each app's primary, runs there too. */
+export async function hiveIn(hive: HiveHome, group: string, args: string[]): Promise<void> {
+  const child = spawn(
+    'sh',
+    ['-c', `echo $$ > ${group}/cgroup.procs && exec "$@"`, 'sh', process.execPath, hiveBin, ...args, '--json'],
+    { env: { ...process.env, HIVE_HOME: hive.home }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0, output);
+}
