@@ -210,6 +210,14 @@ export const isEvent =
 /** A port free right now on 127.0.0.1 (for the few tests that need a fixed one; see test/ports.ts). */
 export const freePort = (): Promise<number> => freePortOn('127.0.0.1');
 
+/** `hive run <script> -i 2 --sticky header:x-client` on a free port, returned once both processes are online. */
+export async function startStickyByHeader(script: string): Promise<{ hive: Hive; port: number }> {
+  const port = await freePort();
+  const hive = startHive([script, '-i', '2', '--port', String(port), '--sticky', 'header:x-client']);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  return { hive, port };
+}
+
 /** A reply of the fixture app. */
 export interface AppReply {
   pid: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, test } from 'node:test';
-import { fixture, freePort, isEvent, killAll, startHive } from './helpers.js';
+import { fixture, killAll, startStickyByHeader } from './helpers.js';
 
 after(killAll);
 
@@ -28,17 +28,7 @@ function keyed(port: number, key: string, path: string): Promise<{ status: numbe
 // channel's reads of the same poll, and the exit is reported one setImmediate later). Handed out again, the other
 // process would get the same head, and run the request a second time (here: die too, and log it twice).
 test('--sticky header: a process that dies on a connection it took does not have it served again elsewhere', async () => {
-  const port = await freePort();
-  const hive = startHive([
-    fixture('die-on-request.mjs'),
-    '-i',
-    '2',
-    '--port',
-    String(port),
-    '--sticky',
-    'header:x-client',
-  ]);
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const { hive, port } = await startStickyByHeader(fixture('die-on-request.mjs'));
 
   const rounds = 3;
   for (let n = 0; n < rounds; n++) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, test } from 'node:test';
-import { blockLoop, fixture, freePort, isEvent, killAll, startHive } from './helpers.js';
+import { blockLoop, fixture, killAll, startStickyByHeader } from './helpers.js';
 
 after(killAll);
 
@@ -38,17 +38,7 @@ function keyed(port: number, key: string): { written: Promise<void>; answer: Pro
 // connection with it, and the client got a reset. The router now keeps its copy until the process acknowledges it,
 // and hands the connections the dead process never took to another one, with the head it read.
 test('--sticky header: connections written to a process that dies before taking them are served by another', async () => {
-  const port = await freePort();
-  const hive = startHive([
-    fixture('blocked-loop.mjs'),
-    '-i',
-    '2',
-    '--port',
-    String(port),
-    '--sticky',
-    'header:x-client',
-  ]);
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const { hive, port } = await startStickyByHeader(fixture('blocked-loop.mjs'));
 
   // Which process each key goes to: the same one for as long as both are up.
   const keys = Array.from({ length: 24 }, (_, i) => `client-${i}`);
