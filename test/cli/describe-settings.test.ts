@@ -1,8 +1,6 @@
 // `hive describe` shows what an app runs with, as PM2's describe shows its settings (exec mode, watch & reload,
 // restart delay, autorestart...): watch, maxMemoryRestart and killTimeout were nowhere to be seen.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
 import { appFixture, daemonFixture, HiveHome } from '../daemon/helpers.js';
@@ -12,34 +10,28 @@ const hive = new HiveHome();
 after(() => hive.cleanup());
 
 test('hive describe shows the settings, defaults filled in, in text and --json, for both modes', async () => {
-  const file = join(hive.dir, 'ecosystem.config.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apps: [
-        {
-          name: 'web',
-          script: appFixture,
-          instances: 2,
-          max_memory_restart: '300M',
-          kill_timeout: 3000,
-          watch: ['.'],
-          ignore_watch: ['logs'],
-          watch_delay: 2000,
-          args: '--greeting "hi there"',
-          autostart: false,
-        },
-        {
-          name: 'job',
-          script: daemonFixture('ticker.sh'),
-          restart_delay: 2500,
-          autorestart: false,
-          kill_signal: 'SIGTERM',
-          autostart: false,
-        },
-      ],
-    }),
-  );
+  const file = hive.writeConfig([
+    {
+      name: 'web',
+      script: appFixture,
+      instances: 2,
+      max_memory_restart: '300M',
+      kill_timeout: 3000,
+      watch: ['.'],
+      ignore_watch: ['logs'],
+      watch_delay: 2000,
+      args: '--greeting "hi there"',
+      autostart: false,
+    },
+    {
+      name: 'job',
+      script: daemonFixture('ticker.sh'),
+      restart_delay: 2500,
+      autorestart: false,
+      kill_signal: 'SIGTERM',
+      autostart: false,
+    },
+  ]);
   // No PORT of the test runner's shell: the apps have no port then.
   await hive.json(['start', file], { env: { PORT: '' } });
 
@@ -119,9 +111,8 @@ test("hive describe shows a cluster app's memory report interval, from the flag 
   await hive.json(['start', appFixture, '--name', 'flagged', '--memory-report-interval', '250ms'], {
     env: { PORT: '' },
   });
-  const file = join(hive.dir, 'interval.config.json');
   const app = { name: 'quiet', script: appFixture, instances: 1, memoryReportInterval: 0, autostart: false };
-  writeFileSync(file, JSON.stringify({ apps: [app] }));
+  const file = hive.writeConfig([app], 'interval.config.json');
   await hive.json(['start', file], { env: { PORT: '' } });
 
   assert.equal((await hive.json<AppInfo>(['describe', 'flagged'])).settings.memoryReportInterval, 250);

@@ -24,23 +24,17 @@ test('a fork-mode app gets instance_var and increment_var per instance, as PM2 s
     ].join('\n'),
     { mode: 0o755 },
   );
-  const file = join(hive.dir, 'ecosystem.config.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apps: [
-        {
-          name: 'web',
-          script: probe,
-          exec_mode: 'fork',
-          instances: 2,
-          instance_var: 'INSTANCE_ID',
-          increment_var: 'PORT',
-          env: { PORT: 4100, WORKER: 'w' },
-        },
-      ],
-    }),
-  );
+  const file = hive.writeConfig([
+    {
+      name: 'web',
+      script: probe,
+      exec_mode: 'fork',
+      instances: 2,
+      instance_var: 'INSTANCE_ID',
+      increment_var: 'PORT',
+      env: { PORT: 4100, WORKER: 'w' },
+    },
+  ]);
   const result = await hive.run(['start', file]);
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stderr, /instance_var|increment_var/);

@@ -79,6 +79,13 @@ export class HiveHome {
     return readOrEmpty(join(this.home, 'logs', name));
   }
 
+  /** Writes `{ apps }` as JSON to `name` in `dir` and returns its path, for `hive start <path>`. */
+  writeConfig(apps: readonly object[], name = 'ecosystem.config.json'): string {
+    const file = join(this.dir, name);
+    writeFileSync(file, JSON.stringify({ apps }));
+    return file;
+  }
+
   #remember(value: unknown): void {
     const apps = Array.isArray(value) ? value : [value];
     for (const app of apps) {
