@@ -82,9 +82,8 @@ test('Ctrl-C during the load: the configuration cut short is left out, the serve
   assert.equal(await portIsFree(port), true);
 });
 
-// The handlers were `once`: a second SIGTERM (or Ctrl-C) before the bench had stopped its servers ended it at once
-// and left examples/api running, orphaned, on its port.
-test('a second SIGTERM does not end the bench before its server is stopped', async () => {
+/** `hive bench` of single-pool for 600 s, in a child: its port, the child, and its exit code to come. */
+async function startBench() {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -92,6 +91,13 @@ test('a second SIGTERM does not end the bench before its server is stopped', asy
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { port, child, exited };
+}
+
+// The handlers were `once`: a second SIGTERM (or Ctrl-C) before the bench had stopped its servers ended it at once
+// and left examples/api running, orphaned, on its port.
+test('a second SIGTERM does not end the bench before its server is stopped', async () => {
+  const { port, child, exited } = await startBench();
   try {
     await poll(() => answers(port), 'examples/api serving', { timeoutMs: 90_000 });
     child.kill('SIGTERM');
@@ -108,13 +114,7 @@ test('a second SIGTERM does not end the bench before its server is stopped', asy
 // SIGHUP (the terminal closed, an ssh session dropped) ended the bench by default, without stopping its servers:
 // examples/api (and nginx), which take SIGHUP as a reload, ran on, orphaned, with their temp folders.
 test('SIGHUP ends the bench as Ctrl-C does: its servers are stopped', async () => {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['dist/cli/hive.js', 'bench', '--only', 'single-pool', '-d', '600', '-c', '2', '--json', '--port', String(port)],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const { port, child, exited } = await startBench();
   let servers: number[] = [];
   try {
     await poll(() => answers(port), 'examples/api serving', { timeoutMs: 90_000 });
