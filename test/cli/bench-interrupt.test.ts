@@ -41,21 +41,25 @@ class AbortWhen extends StatusLine {
   }
 }
 
-async function interruptedRun(when: RegExp) {
+/** A bench of single-pool then cluster-pool, aborted (as by Ctrl-C) the first time it shows a line matching `when`. */
+async function abortedRun(when: RegExp, options: { duration: number; connections: number; port?: number }) {
   const abort = new AbortController();
   const status = new AbortWhen(when, abort);
-  const port = await freePort();
   const report = await runAppBench({
-    // Long enough that a load run on past the abort would be seen (the test's own timeout is shorter).
-    duration: 600,
-    connections: 3,
+    ...options,
     heavyConnections: 1,
     heavyN: 20,
     only: ['single-pool', 'cluster-pool'],
-    port,
     status,
     signal: abort.signal,
   });
+  return { report, status };
+}
+
+async function interruptedRun(when: RegExp) {
+  const port = await freePort();
+  // Long enough that a load run on past the abort would be seen (the test's own timeout is shorter).
+  const { report, status } = await abortedRun(when, { duration: 600, connections: 3, port });
   return { report, status, port };
 }
 
@@ -139,18 +143,8 @@ test('SIGHUP ends the bench as Ctrl-C does: its servers are stopped', async () =
 // The table on stdout said the run was interrupted, but --report's Markdown did not: the configurations missing read
 // as never asked for, under a rerun line that asks for them.
 test('--report of an interrupted run says it was interrupted', { timeout: 120_000 }, async () => {
-  const abort = new AbortController();
   // single-pool measured in full; Ctrl-C as its server stops, so that cluster-pool never runs.
-  const status = new AbortWhen(/^stopping/, abort);
-  const report = await runAppBench({
-    duration: 1,
-    connections: 2,
-    heavyConnections: 1,
-    heavyN: 20,
-    only: ['single-pool', 'cluster-pool'],
-    status,
-    signal: abort.signal,
-  });
+  const { report } = await abortedRun(/^stopping/, { duration: 1, connections: 2 });
   assert.equal(report.interrupted, true);
   assert.deepEqual(
     report.configurations.map((c) => c.name),
