@@ -61,6 +61,8 @@ test("PM2's monitoring and platform switches are warnings naming the key, not er
 
 // `source_map_support: false` warned "ignored: pass --enable-source-maps in nodeArgs", advice against what it asked for.
 test('an ignored PM2 key set to what Hive does anyway (no source maps, no pm2.io) is no warning', async () => {
+  // Written out again, not pm2-compat's pm2IgnoredAsHive imported: this is the statement of what each key asks of PM2,
+  // so that a wrong entry in that table fails here rather than agreeing with itself.
   const keys = {
     source_map_support: false,
     disable_source_map_support: true,
