@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { describeValue, InvalidArgumentError } from '../errors.js';
-import { ENV } from '../runtime/protocol.js';
 import { assertBalanceSupported, type BalanceMode } from './balance.js';
 import { ScriptNotFoundError } from './errors.js';
 import { groupId } from './group-id.js';
+import { assertInstanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys, booleanOption, envRecord, stringList, textOption } from './option-checks.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
@@ -169,7 +169,8 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     );
   }
   const env = options.env === undefined ? {} : envRecord(options.env, 'env');
-  assertInstanceVars(env, sticky);
+  // Every way in passes here (a config file, `hive run -e`, the primary's own environment).
+  assertInstanceVars((name) => (Object.hasOwn(env, name) ? env[name] : process.env[name]), sticky);
   const maxMemoryRestart =
     options.maxMemoryRestart === undefined ? undefined : parseSize(options.maxMemoryRestart, 'maxMemoryRestart');
   const memoryReportInterval = parseDuration(options.memoryReportInterval ?? 1_000, 'memoryReportInterval');
@@ -231,31 +232,6 @@ export function assertScriptFile(path: string): void {
   }
   if (stat === undefined) throw new ScriptNotFoundError(path);
   if (stat.isDirectory()) throw new ScriptNotFoundError(path, true);
-}
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * PM2's `instance_var` and `increment_var` reach the primary as HIVE_INSTANCE_VAR and HIVE_INCREMENT_VAR in the app's
- * environment (a config file, `hive run -e`, or the primary's own): checked here, where every way in passes, as the
- * config schema checks them. With `sticky` the primary's router owns the one port all instances share, so PORT
- * incremented per instance would put them beside it, where the router never sends a client.
- */
-function assertInstanceVars(env: Record<string, string>, sticky: StickyMode | undefined): void {
-  const read = (name: string) => (Object.hasOwn(env, name) ? env[name] : process.env[name]);
-  for (const name of [ENV.instanceVar, ENV.incrementVar]) {
-    const value = read(name);
-    if (value !== undefined && !ENV_NAME.test(value)) {
-      throw new InvalidArgumentError(
-        `Expected ${name} to be an environment variable name, got ${describeValue(value)}`,
-      );
-    }
-  }
-  if (sticky && read(ENV.incrementVar) === 'PORT') {
-    throw new InvalidArgumentError(
-      `${ENV.incrementVar}=PORT cannot be combined with \`sticky\`: the primary's router owns the one port the instances share`,
-    );
-  }
 }
 
 // A number, or its digits as a string (as a flag or an environment variable gives it); not `true` or '' (Number()

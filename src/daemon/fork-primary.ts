@@ -10,6 +10,7 @@ import { primaryOutput } from '../cluster/bounded-output.js';
 import { memoryLimitWarning } from '../cluster/cgroup-memory.js';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ReloadAbortedError } from '../cluster/errors.js';
+import { assertInstanceVars } from '../cluster/instance-vars.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
 import { pmId } from '../cluster/pm-id.js';
@@ -644,7 +645,16 @@ setInterval(() => {}, 1 << 30);
 // As the cluster's primary says as it starts (cluster/supervisor.ts): a limit the cgroup's never lets a process reach.
 const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
 if (memoryWarning !== undefined) emit({ kind: 'event', type: 'warning', message: memoryWarning });
-const count = resolveInstances(options.instances);
+// The check a cluster's primary makes of its options (cluster/options.ts): a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR
+// that names no variable fails the start, as `hive start` of a cluster app does, with the error naming it (else
+// `HIVE_INSTANCE_VAR=A=B` gave every process `A` set to `B=0`, and a NUL byte failed each spawn).
+try {
+  assertInstanceVars((name) => appEnv[name]);
+} catch (error) {
+  const { code, message } = error as { code?: string; message: string };
+  startFailed(new Error(code ? `${code}: ${message}` : message));
+}
+const count = stopping ? 0 : resolveInstances(options.instances);
 for (let i = 0; i < count; i++) slots.push(newSlot(i));
 for (const slot of slots) launch(slot, slot.env, true);
 // Online once every process is spawned (with waitReady, ready), or not at all: a program that cannot be spawned fails

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { HiveHome, waitFor } from './helpers.js';
+import { appFixture, HiveHome, waitFor } from './helpers.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
@@ -52,4 +52,41 @@ test('a fork-mode app gets instance_var and increment_var per instance, as PM2 s
   ]);
   assert.equal(described.settings.portPerInstance, true);
   assert.equal(described.settings.port, 4100);
+});
+
+// A HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR that names no variable (`--env`, a config's `env`) failed a cluster app's
+// start with an error naming it, but a fork-mode app started with it: `A=B` gave each process `A` set to `B=0`. Both
+// primaries now make the one check (cluster/instance-vars.ts).
+test('a fork-mode app refuses a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR that is no variable name, as a cluster does', async () => {
+  const cases: [string, string][] = [
+    ['HIVE_INSTANCE_VAR', 'bad name'],
+    ['HIVE_INCREMENT_VAR', 'A=B'],
+  ];
+  for (const [name, value] of cases) {
+    const said: string[] = [];
+    for (const mode of ['cluster', 'fork']) {
+      const app = `${mode}-${name}`;
+      const args = ['start', appFixture, '--name', app, '-i', '2', '--env', `${name}=${value}`];
+      const result = await hive.run(mode === 'fork' ? [...args, '-x'] : args);
+      assert.equal(result.code, 1, `${mode} ${name}: ${result.stderr}`);
+      said.push(result.stderr.replace(`app "${app}"`, 'app'));
+    }
+    assert.equal(said[1], said[0], 'the fork-mode app failed as the cluster app does');
+    assert.equal(
+      said[0],
+      `hive start: ERR_HIVE_APP_OPERATION: app: did not start: ERR_HIVE_INVALID_ARGUMENT: Expected ${name} to be an ` +
+        `environment variable name, got ${JSON.stringify(value)} (string)\n`,
+    );
+  }
+  // A config file's `env` reaches the fork primary the same way.
+  const file = join(hive.dir, 'bad-var.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apps: [{ name: 'bad', script: appFixture, exec_mode: 'fork', env: { HIVE_INCREMENT_VAR: 'A=B' } }],
+    }),
+  );
+  const result = await hive.run(['start', file]);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /app "bad": did not start: ERR_HIVE_INVALID_ARGUMENT: Expected HIVE_INCREMENT_VAR /);
 });
