@@ -134,8 +134,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   constructor(options: PoolOptions) {
     super();
     this.#options = fillOptions(options);
-    // Runs before a listener is added, and its throw leaves it out.
-    (this as EventEmitter).on('newListener', refusePiscinaEvent);
+    this.#refusePiscinaEvents();
     this.#sizing = { minThreads: options.minThreads, maxThreads: options.maxThreads, maxQueue: options.maxQueue };
     this.#scheduler = new Scheduler(this.#options, {
       // Synchronously, inside the scheduler: a listener that throws must not cut its bookkeeping short (close() would
@@ -276,6 +275,23 @@ export class Pool extends EventEmitter<PoolEvents> {
   /** Stops the workers now; queued and running tasks reject with ERR_HIVE_POOL_CLOSED. */
   destroy(): Promise<void> {
     return this.#scheduler.destroy();
+  }
+
+  /**
+   * Removes the listeners of `eventName`, or of every event, as `EventEmitter`'s does; a listener for piscina's
+   * `needsDrain` or `message` event is still refused afterwards.
+   */
+  override removeAllListeners(...args: Parameters<EventEmitter<PoolEvents>['removeAllListeners']>): this {
+    // Passed on as given: EventEmitter tells removeAllListeners() from removeAllListeners(undefined) by arguments.length.
+    super.removeAllListeners(...args);
+    // The refusal is a 'newListener' listener, which that just removed unless another event was named.
+    if (!(this as EventEmitter).listeners('newListener').includes(refusePiscinaEvent)) this.#refusePiscinaEvents();
+    return this;
+  }
+
+  // A 'newListener' listener runs before a listener is added, and its throw leaves it out.
+  #refusePiscinaEvents(): void {
+    (this as EventEmitter).prependListener('newListener', refusePiscinaEvent);
   }
 
   #workerInfo(id: number): PoolWorkerInfo {

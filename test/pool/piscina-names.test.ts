@@ -101,3 +101,37 @@ test("a listener for piscina's `needsDrain` or `message` event is refused, sayin
   pool.once('drain', listener);
   assert.equal(await pool.run(1), 1);
 });
+
+// The refusal is a 'newListener' hook: removeAllListeners() (or removeAllListeners('newListener')) took it away, and a
+// needsDrain listener was then silently accepted.
+test('the refusal of `needsDrain` and `message` listeners survives removeAllListeners()', async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  const listener = () => {};
+  // Typed as a plain EventEmitter: the event names are not the pool's.
+  const emitter: EventEmitter = pool;
+  const refused = { code: 'ERR_HIVE_INVALID_ARGUMENT' };
+  // With a 'removeListener' listener, the first removeAllListeners() removes event by event (calling
+  // removeAllListeners(key), 'newListener' included); the last one, with none left, takes EventEmitter's other path.
+  emitter.on('removeListener', listener);
+  for (const clear of [
+    () => pool.removeAllListeners(),
+    () => emitter.removeAllListeners('newListener'),
+    () => emitter.removeAllListeners('needsDrain'),
+    () => pool.removeAllListeners(),
+  ]) {
+    pool.on('available', listener);
+    clear();
+    for (const event of ['needsDrain', 'message'] as const) {
+      assert.throws(() => emitter.on(event, listener), refused);
+      assert.throws(() => emitter.addListener(event, listener), refused);
+      assert.throws(() => emitter.once(event, listener), refused);
+      assert.throws(() => emitter.prependListener(event, listener), refused);
+      assert.throws(() => emitter.prependOnceListener(event, listener), refused);
+      await assert.rejects(once(pool, event), refused);
+      assert.equal(emitter.listenerCount(event), 0, `no ${event} listener was added`);
+    }
+  }
+  pool.on('available', listener);
+  assert.equal(pool.listenerCount('available'), 1, "Hive's own events are listened to as ever");
+  assert.equal(await pool.run(1), 1);
+});
