@@ -12,6 +12,32 @@ import type { StickyMode } from './sticky-mode.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * The variables PM2's `instance_var` and `increment_var` (HIVE_INSTANCE_VAR, HIVE_INCREMENT_VAR, as `read` gives them
+ * from the app's environment) set for `instance`, to lay over its environment: the instance number under the named
+ * variable (NODE_APP_INSTANCE then unset, as in PM2), and the named variable's number plus the instance. One rule for a
+ * cluster's primary (cluster/supervisor.ts) and a fork-mode one (daemon/fork-primary.ts): PM2 sets them in fork mode
+ * too (God.injectVariables), so `exec_mode: 'fork', instances: 4, increment_var: 'PORT'` is four ports.
+ */
+export function instanceVars(
+  read: (name: string) => string | undefined,
+  instance: number,
+): Record<string, string | undefined> {
+  const vars: Record<string, string | undefined> = {};
+  const instanceVar = read(ENV.instanceVar);
+  if (instanceVar) {
+    // Undefined, not left out: spawn and cluster.fork() then leave an inherited NODE_APP_INSTANCE out.
+    vars[ENV.pm2Instance] = undefined;
+    vars[instanceVar] = String(instance);
+  }
+  const incrementVar = read(ENV.incrementVar);
+  if (incrementVar) {
+    const base = incrementVar in vars ? vars[incrementVar] : read(incrementVar);
+    vars[incrementVar] = String((Number(base) || 0) + instance);
+  }
+  return vars;
+}
+
+/**
  * Throws InvalidArgumentError (ERR_HIVE_INVALID_ARGUMENT, naming the variable) when HIVE_INSTANCE_VAR or
  * HIVE_INCREMENT_VAR, as `read` gives them, is not an environment variable name. With `sticky` the primary's router
  * owns the one port all instances share, so PORT incremented per instance would put them beside it, where the router

@@ -11,6 +11,7 @@ import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { memoryLimitWarning } from './cgroup-memory.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
+import { instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -1065,15 +1066,10 @@ function unsetStaleEnv(base: Record<string, string> | undefined): Record<string,
  */
 function setInstanceVars(env: Record<string, string | undefined>, instance: number): void {
   // cluster.fork() lays `env` over the primary's own environment: a key absent here (not unset) is read from there.
-  const read = (name: string) => (name in env ? env[name] : process.env[name]);
-  const instanceVar = read(ENV.instanceVar);
-  if (instanceVar) {
-    // Undefined, not deleted: the primary's own NODE_APP_INSTANCE (if any) would come through cluster.fork().
-    env[ENV.pm2Instance] = undefined;
-    env[instanceVar] = String(instance);
-  }
-  const incrementVar = read(ENV.incrementVar);
-  if (incrementVar) env[incrementVar] = String((Number(read(incrementVar)) || 0) + instance);
+  Object.assign(
+    env,
+    instanceVars((name) => (name in env ? env[name] : process.env[name]), instance),
+  );
 }
 
 // How long a process served: from ready until it exited, or until it said it drains on a SIGTERM of its own (a drain,

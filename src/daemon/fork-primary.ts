@@ -10,7 +10,7 @@ import { primaryOutput } from '../cluster/bounded-output.js';
 import { memoryLimitWarning } from '../cluster/cgroup-memory.js';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
 import { ReloadAbortedError } from '../cluster/errors.js';
-import { assertInstanceVars } from '../cluster/instance-vars.js';
+import { assertInstanceVars, instanceVars } from '../cluster/instance-vars.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
 import { pmId } from '../cluster/pm-id.js';
@@ -168,24 +168,6 @@ function newSlot(instance: number): Slot {
   };
 }
 
-/**
- * PM2's `instance_var` and `increment_var` (HIVE_INSTANCE_VAR, HIVE_INCREMENT_VAR in the app's env), set per slot as
- * a cluster's primary sets them (cluster/supervisor.ts, setInstanceVars): PM2 sets them in fork mode too
- * (God.injectVariables), so `exec_mode: 'fork', instances: 4, increment_var: 'PORT'` is four ports.
- */
-function instanceVars(env: NodeJS.ProcessEnv, instance: number): NodeJS.ProcessEnv {
-  const vars: NodeJS.ProcessEnv = {};
-  const instanceVar = env[ENV.instanceVar];
-  if (instanceVar) {
-    // Unset in its place, as in PM2; spawn leaves an undefined variable out.
-    vars[ENV.pm2Instance] = undefined;
-    vars[instanceVar] = String(instance);
-  }
-  const incrementVar = env[ENV.incrementVar];
-  if (incrementVar) vars[incrementVar] = String((Number(env[incrementVar]) || 0) + instance);
-  return vars;
-}
-
 // A Node.js executable (or Bun, which speaks its IPC), by its file name.
 const NODE_PROGRAM = /(?:^|\/)(?:node|nodejs|bun)(?:\d+(?:\.\d+)*)?$/;
 
@@ -207,7 +189,8 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       // (followsSize), as a cluster worker is, else keeps its own (another program, an app without hive/runtime).
       [ENV.clusterSize]: String(slots.length),
       [ENV.pm2Id]: pmId(instance),
-      ...instanceVars(env, instance),
+      // PM2's instance_var and increment_var, as a cluster's primary sets them.
+      ...instanceVars((name) => env[name], instance),
       // Unset: the runtime's claim of a process this primary was started from (see ENV.managedPid).
       [ENV.managedPid]: undefined,
       ...(node ? { [ENV.forkReady]: '1' } : {}),
