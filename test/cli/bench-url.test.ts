@@ -82,6 +82,54 @@ test('a URL that never answers: no latency in the table, not <1 ms, and exit 1',
   }
 });
 
+// A URL whose every answer was a 500 (a broken deploy) exited 0, as a good run: a script or CI took the load test for
+// passed. No 2xx or 3xx response is a failed run now, its table still printed; a mix of codes is not.
+test('a URL whose every response is a 500: the table printed, one line saying so, and exit 1', async () => {
+  let answered = 0;
+  const failing = createServer((_req, res) => {
+    answered++;
+    res.statusCode = 500;
+    res.end('broken');
+  });
+  await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+  try {
+    const target = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/`;
+    const result = await hive([target, '-a', '20', '-c', '1']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(answered, 20);
+    assert.match(result.stdout, /req\/s +p50 ms +p90 ms +p99 ms/);
+    assert.match(result.stdout, /status codes: 500: 20$/m);
+    assert.equal(result.stderr, 'hive bench: no response was 2xx or 3xx (status codes: 500: 20): the run failed\n');
+    const json = await hive([target, '-a', '20', '-c', '1', '--json']);
+    assert.equal(json.code, 1, json.stderr);
+    assert.equal(JSON.parse(json.stdout).non2xx, 20);
+    assert.match(json.stderr, /^hive bench: no response was 2xx or 3xx/);
+  } finally {
+    failing.close();
+  }
+});
+
+test('a URL answering some 500s and some 200s (or 3xx): exit 0, the errors in the non-2xx column', async () => {
+  let answered = 0;
+  const mixed = createServer((_req, res) => {
+    answered++;
+    res.statusCode = answered % 2 === 0 ? 500 : 302;
+    res.end();
+  });
+  await new Promise<void>((resolve) => mixed.listen(0, '127.0.0.1', resolve));
+  try {
+    const target = `http://127.0.0.1:${(mixed.address() as AddressInfo).port}/`;
+    const result = await hive([target, '-a', '20', '-c', '1']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    const row = result.stdout.split('\n').find((line) => /^\d/.test(line));
+    assert.equal(row?.split(/ +/).at(-1), '20', result.stdout);
+    assert.match(result.stdout, /status codes: 302: 10, 500: 10$/m);
+  } finally {
+    mixed.close();
+  }
+});
+
 test('a URL that refuses connections fails at once with ERR_HIVE_BENCH_UNREACHABLE and exit 1', async () => {
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -97,6 +97,19 @@ export async function runUrlBench(
   }
 }
 
+/**
+ * Why a URL run failed although it ran: no response was a 2xx or 3xx (every one a server error, say, or none at all),
+ * so its figures measure no working service. Undefined when at least one was.
+ */
+export function unsuccessfulRun(report: LoadFigures): string | undefined {
+  const served = Object.entries(report.statusCodes).some(([code, count]) => /^[23]\d\d$/.test(code) && count > 0);
+  if (served) return undefined;
+  const codes = Object.entries(report.statusCodes)
+    .map(([code, count]) => `${code}: ${count}`)
+    .join(', ');
+  return codes === '' ? 'no response at all' : `no response was 2xx or 3xx (status codes: ${codes})`;
+}
+
 /** The result of `hive bench <url>` for people. */
 export function formatUrlReport(report: UrlBenchReport): string {
   const codes = Object.entries(report.statusCodes)

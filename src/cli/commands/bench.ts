@@ -5,7 +5,7 @@ import { type BenchArgs, benchUsage, parseBenchArgs } from '../bench/bench-args.
 import { writeReport } from '../bench/bench-report.js';
 import { formatReportText } from '../bench/result-table.js';
 import { StatusLine } from '../bench/status-line.js';
-import { formatUrlReport, runUrlBench } from '../bench/url-bench.js';
+import { formatUrlReport, runUrlBench, unsuccessfulRun } from '../bench/url-bench.js';
 import { shellQuote } from '../shell-quote.js';
 
 /** The signals that end a bench run, its servers stopped first. */
@@ -14,7 +14,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
  * `hive bench [url] [options]`: without a URL, examples/api in each configuration (single process or cluster, heavy
  * work inline or on the pool, nginx in front) under a mixed light/heavy load; with one, autocannon against that URL.
- * Exit codes: 0 measured, 1 a configuration or the URL could not be measured, 2 bad input.
+ * Exit codes: 0 measured, 1 a configuration or the URL could not be measured (for a URL: no response was 2xx or 3xx),
+ * 2 bad input.
  */
 export default async function bench(argv: string[]): Promise<number> {
   let args: BenchArgs;
@@ -42,8 +43,12 @@ export default async function bench(argv: string[]): Promise<number> {
       const report = await runUrlBench(args, status, abort.signal);
       status.clear();
       process.stdout.write(`${args.json ? JSON.stringify(report) : formatUrlReport(report)}\n`);
+      // A run whose every answer was an error (a 500 from a broken deploy) measured no working service: a failed run
+      // for a script or CI, as one with no response at all, the figures printed all the same.
+      const unsuccessful = unsuccessfulRun(report);
+      if (unsuccessful !== undefined) process.stderr.write(`hive bench: ${unsuccessful}: the run failed\n`);
       // Interrupted, the figures are of part of the run: exit 1, as an interrupted bench of the demo app does.
-      return report.requests > 0 && !report.interrupted ? 0 : 1;
+      return unsuccessful === undefined && !report.interrupted ? 0 : 1;
     }
     const report = await runAppBench({ ...args, status, signal: abort.signal });
     status.clear();
