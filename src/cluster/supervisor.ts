@@ -11,7 +11,7 @@ import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { memoryLimitWarning } from './cgroup-memory.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
-import { instanceVars } from './instance-vars.js';
+import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -402,6 +402,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<ReloadResult> {
     checkReloadOptions(options);
     const env = options.env === undefined ? undefined : envCopy(options.env);
+    // As the constructor checks the environment it starts in (options.ts), before anything is replaced: the
+    // replacements would get an unusable variable (`A=B` as a name).
+    if (env !== undefined) {
+      const own = this.options.env;
+      assertInstanceVars((name) => (Object.hasOwn(own, name) ? own[name] : env[name]), this.options.sticky);
+    }
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
       const run = this.#rollingReload(env ?? this.#baseEnv, options.onStart);

@@ -1,7 +1,10 @@
+import { assertInstanceVars } from '../cluster/instance-vars.js';
+import { parseStickyMode, stickyModeProblem } from '../cluster/sticky-mode.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { filterShellEnv } from './filter-env.js';
 import type { AppSpec } from './protocol.js';
+import { runArgFlag } from './run-arg-flag.js';
 
 type AppEnvSpec = Pick<AppSpec, 'shellEnv' | 'env' | 'filterEnv'>;
 
@@ -39,6 +42,26 @@ export function checkAppPoolThreads(
   const source = Object.hasOwn(spec.env, POOL_THREADS_ENV) ? sources.env : sources.shellEnv;
   try {
     checkPoolThreadsEnv(appEnvironment(spec)[POOL_THREADS_ENV], source);
+  } catch (error) {
+    throw new InvalidArgumentError(`app ${JSON.stringify(spec.name)}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Refuses a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR that names no variable (or HIVE_INCREMENT_VAR=PORT for a sticky
+ * app) in the environment a running app is to be moved to (`--update-env`), with the error its primary's start gives
+ * (cluster/instance-vars.ts, ERR_HIVE_INVALID_ARGUMENT), the app named: a primary checks only as it starts, so a
+ * reload went on with an unusable variable (a cluster's processes got `A=B` as a variable name, a fork-mode app's
+ * `A` set to `B=0`), and a restart stopped the app before its start was refused. Checked by the daemon before it stops
+ * or replaces anything; a start is left to the primary, which refuses it as it starts (the app is not running then).
+ */
+export function checkAppInstanceVars(spec: AppEnvSpec & Pick<AppSpec, 'name' | 'fork' | 'runArgs'>): void {
+  const env = appEnvironment(spec);
+  // A sticky mode the primary would refuse is its own error, given at its start.
+  const sticky = spec.fork ? undefined : runArgFlag(spec.runArgs, 'sticky');
+  const mode = sticky !== undefined && stickyModeProblem(sticky) === undefined ? parseStickyMode(sticky) : undefined;
+  try {
+    assertInstanceVars((name) => env[name], mode);
   } catch (error) {
     throw new InvalidArgumentError(`app ${JSON.stringify(spec.name)}: ${(error as Error).message}`);
   }

@@ -23,7 +23,7 @@ import {
   type SlotExit,
 } from '../metrics/snapshot.js';
 import { ENV } from '../runtime/protocol.js';
-import { appEnvironment, checkAppPoolThreads } from './app-environment.js';
+import { appEnvironment, checkAppInstanceVars, checkAppPoolThreads } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
 import { type AppOrigin, originWarning } from './app-origin.js';
@@ -325,6 +325,8 @@ export class ManagedApp {
       // Before the stop: a refused start leaves a running app running. A resurrect's environment is the dump's, which
       // was checked when the app got it.
       if (!retry) checkAppPoolThreads(next);
+      // A stopped app's start is refused by its primary, as a new app's; a running one would be stopped first.
+      if (!retry && running) checkAppInstanceVars(next);
       await this.#stop();
       this.#respec(next);
       // `autostart: false`: the file says not to start it, so starting the file again does not (a running app still
@@ -377,7 +379,10 @@ export class ManagedApp {
    */
   restart(shellEnv?: Record<string, string>): Promise<void> {
     return this.#serially(async () => {
-      if (shellEnv !== undefined) checkAppPoolThreads({ ...this.spec, shellEnv });
+      if (shellEnv !== undefined) {
+        checkAppPoolThreads({ ...this.spec, shellEnv });
+        checkAppInstanceVars({ ...this.spec, shellEnv });
+      }
       await this.#stop();
       if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
       await this.#start();
@@ -615,6 +620,7 @@ export class ManagedApp {
         ...(appEnv !== undefined ? { env: appEnv } : {}),
       };
       checkAppPoolThreads({ ...this.spec, ...pending });
+      checkAppInstanceVars({ ...this.spec, ...pending });
       this.#pendingEnv = pending;
     }
     try {

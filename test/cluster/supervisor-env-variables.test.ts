@@ -34,3 +34,17 @@ test('reload() refuses them too, before anything is forked', () => {
     );
   }
 });
+
+// The constructor refuses a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR that names no variable (options.ts), but reload()
+// took one in its new environment: the replacements got `A=B` as a variable's name.
+test('reload() refuses a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR that names no variable, as the constructor does', () => {
+  const supervisor = create({ instances: 1 });
+  for (const [name, value] of [
+    ['HIVE_INSTANCE_VAR', 'A=B'],
+    ['HIVE_INCREMENT_VAR', ''],
+  ] as const) {
+    const message = `Expected ${name} to be an environment variable name, got ${JSON.stringify(value)} (string)`;
+    assert.throws(() => create({ env: { [name]: value } }), { code: 'ERR_HIVE_INVALID_ARGUMENT', message });
+    assert.throws(() => supervisor.reload({ env: { [name]: value } }), { code: 'ERR_HIVE_INVALID_ARGUMENT', message });
+  }
+});
