@@ -6,6 +6,7 @@
  * {@link ForkOptions}.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { primaryOutput } from '../cluster/bounded-output.js';
 import { memoryLimitWarning } from '../cluster/cgroup-memory.js';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
@@ -170,6 +171,12 @@ function newSlot(instance: number): Slot {
 
 // A Node.js executable (or Bun, which speaks its IPC), by its file name.
 const NODE_PROGRAM = /(?:^|\/)(?:node|nodejs|bun)(?:\d+(?:\.\d+)*)?$/;
+// Node.js itself, which takes `--require` (Bun's differs): it gets CLAIM preloaded.
+const NODE_ONLY = /(?:^|\/)(?:node|nodejs)(?:\d+(?:\.\d+)*)?$/;
+// Claims the primary's variables for the process before the app's code runs (see the file), so that only the process
+// this primary spawned speaks Hive's IPC to it: a Node program the app forks sends the app no `cluster-size-wanted`
+// or `ready` of its runtime's, whether or not the app loads hive/runtime itself.
+const CLAIM = fileURLToPath(new URL('../runtime/fork-claim.cjs', import.meta.url));
 
 // Throws when spawn does (E2BIG: an environment too large for exec), having started nothing. `initial`: spawned by
 // the app's start, which fails when this process exits before it is ready (any later one is restarted instead).
@@ -178,7 +185,9 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   if (stopping || slot.removed) return;
   const { instance } = slot;
   const node = NODE_PROGRAM.test(options.command) || options.command === process.execPath;
-  const child = spawn(options.command, options.args, {
+  const nodeOnly =
+    options.command === process.execPath ? process.versions.bun === undefined : NODE_ONLY.test(options.command);
+  const child = spawn(options.command, nodeOnly ? ['--require', CLAIM, ...options.args] : options.args, {
     env: {
       ...env,
       [ENV.instance]: String(instance),

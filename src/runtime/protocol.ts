@@ -45,8 +45,9 @@ export const ENV = {
   forkReady: 'HIVE_FORK_READY',
   /**
    * Set by the runtime, not the primary: the pid of the process that took the variables above for its own (the first
-   * to load the runtime). Whatever the app starts inherits the environment, and a Node program it forks has an IPC
-   * channel too (to the app): with another pid here, it is not the managed process. The primary unsets it.
+   * to load the runtime; in fork mode, where none is preloaded, the Node program the primary spawned, by the claim
+   * it preloads: fork-claim.cts). Whatever the app starts inherits the environment, and a Node program it forks has
+   * an IPC channel too (to the app): with another pid here, it is not the managed process. The primary unsets it.
    */
   managedPid: 'HIVE_MANAGED_PID',
   instance: 'HIVE_INSTANCE',

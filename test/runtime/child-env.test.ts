@@ -15,7 +15,12 @@ import { poll } from '../poll.js';
 
 after(killAll);
 
-const app = new URL('../fixtures/runtime-review/forks-node-child.mjs', import.meta.url).pathname;
+const fixture = (name: string) => new URL(`../fixtures/runtime-review/${name}`, import.meta.url).pathname;
+// The app loads hive/runtime itself, or never does (its child's runtime then loads by its own import only).
+const apps = [
+  ['an app that imports hive/runtime', fixture('forks-node-child.mjs')],
+  ['an app that never loads hive/runtime', fixture('forks-plain-child.mjs')],
+] as const;
 const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
 
 /** The app's lines about its child's messages, up to the child's own last one, which they must end with. */
@@ -26,10 +31,16 @@ function childMessages(lines: string[]): { hive: unknown[]; done: { managed: boo
   return { hive: messages.filter((m) => m.hive !== undefined), done };
 }
 
-test("cluster mode: a Node program an app process forks is not taken for Hive's managed process", async () => {
+test("cluster mode: a Node program an app process forks is not taken for Hive's managed process", async (t) => {
+  for (const [what, script] of apps) {
+    await t.test(what, () => clusterChild(script));
+  }
+});
+
+async function clusterChild(script: string): Promise<void> {
   const port = await freePort();
   // A short report interval: the old code's child sent the app a metrics report every interval.
-  const hive = startHive([app, '-i', '1', '--port', String(port), '--memory-report-interval', '50']);
+  const hive = startHive([script, '-i', '1', '--port', String(port), '--memory-report-interval', '50']);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
   await hive.waitFor((r) => typeof r.line === 'string' && r.line.includes('"done":true'), "the child's message");
   const lines = hive.records.filter((r: HiveRecord) => r.kind === 'log').map((r) => r.line as string);
@@ -38,13 +49,22 @@ test("cluster mode: a Node program an app process forks is not taken for Hive's 
   assert.equal(done.managed, false, 'isPrimaryManaged is false in the child');
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
+}
+
+// A fork-mode app that never loaded hive/runtime left the primary's variables unclaimed (nothing preloads the runtime
+// in fork mode): the Node program it forked took them for its own, and its runtime's `cluster-size-wanted` and
+// `ready()` reached the app's own child.on('message'). The fork primary now preloads the claim (runtime/fork-claim.cts).
+test("fork mode: a Node program a fork-mode app forks is not taken for Hive's managed process", async (t) => {
+  for (const [what, script] of apps) {
+    await t.test(what, () => forkChild(script));
+  }
 });
 
-test("fork mode: a Node program a fork-mode app forks is not taken for Hive's managed process", async () => {
+async function forkChild(script: string): Promise<void> {
   const options = {
     name: 'parent',
     command: process.execPath,
-    args: [app],
+    args: [script],
     instances: '1',
     autorestart: true,
     killTimeout: 5_000,
@@ -59,23 +79,30 @@ test("fork mode: a Node program a fork-mode app forks is not taken for Hive's ma
   try {
     await poll(() => lines.some((l) => l.includes('"done":true')), "the child's message");
     const { hive: sent, done } = childMessages(lines);
-    assert.deepEqual(sent, [], "no ready() of the child's to the app");
+    assert.deepEqual(sent, [], "no cluster-size-wanted or ready() of the child's to the app");
     assert.equal(done.managed, false);
   } finally {
     const exited = new Promise((resolve) => primary.once('exit', resolve));
     primary.kill('SIGTERM');
     await exited;
   }
-});
+}
 
 // A version manager's `node` may be a shim that runs the real one as its child (not exec'd): the process that loads
 // the runtime is then not the primary's child, yet it is the managed one, its channel passed through the shim. Telling
 // the app's own children apart by their parent pid would have lost its ready().
-test('fork mode: ready() of an app run through a `node` shim that spawns the real node still counts', async () => {
+// The claim the fork primary preloads (`--require`, passed on by the shim) is made by the real node either way.
+test('fork mode: ready() of an app run through a `node` shim that spawns or execs the real node still counts', async (t) => {
+  // No exec: sh waits for node as its child, and passes on the IPC descriptor (NODE_CHANNEL_FD) it inherited.
+  await t.test('a shim that spawns node', () => shimmedReady(`'${process.execPath}' "$@"\nexit $?`));
+  // nodenv's and asdf's: the shell execs the real node, the same process.
+  await t.test('a shim that execs node', () => shimmedReady(`exec '${process.execPath}' "$@"`));
+});
+
+async function shimmedReady(body: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hive-node-shim-'));
   const shim = join(dir, 'node');
-  // No exec: sh waits for node as its child, and passes on the IPC descriptor (NODE_CHANNEL_FD) it inherited.
-  writeFileSync(shim, `#!/bin/sh\n'${process.execPath}' "$@"\nexit $?\n`);
+  writeFileSync(shim, `#!/bin/sh\n${body}\n`);
   chmodSync(shim, 0o755);
   const options = {
     name: 'shimmed',
@@ -108,4 +135,4 @@ test('fork mode: ready() of an app run through a `node` shim that spawns the rea
     await exited;
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
