@@ -179,7 +179,8 @@ function appsPlace(raw: unknown): AppsPlace {
   if (!isObject(raw)) return kAppsList;
   const key = raw.apps !== undefined ? 'apps' : raw.pm2 !== undefined ? 'pm2' : undefined;
   if (key !== undefined) return { shape: isObject(raw[key]) ? 'object' : 'list', key };
-  return raw.script === undefined ? kAppsList : { shape: 'file' };
+  if (raw.script === undefined) return kAppsList;
+  return typeof raw.name === 'string' ? { shape: 'file', name: raw.name } : { shape: 'file' };
 }
 
 /**
