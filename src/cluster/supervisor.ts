@@ -11,7 +11,7 @@ import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { memoryLimitWarning } from './cgroup-memory.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
-import { instanceVars } from './instance-vars.js';
+import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -397,11 +397,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    *   replacements and every later fork (crash restart, scale up) get it, with `env` of the options still over it,
    *   and a variable it lacks is unset in them. Kept only if the reload succeeds: after an abort the app's
    *   environment is the one before, which the slots not reached run and restart in (a slot replaced before the
-   *   abort runs, and restarts in, the new one until the next reload moves it back).
+   *   abort runs, and restarts in, the new one until the next reload moves it back). Its HIVE_INSTANCE_VAR and
+   *   HIVE_INCREMENT_VAR are checked as the constructor checks them (InvalidArgumentError, nothing replaced).
    */
   reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<ReloadResult> {
     checkReloadOptions(options);
     const env = options.env === undefined ? undefined : envCopy(options.env);
+    // As the constructor checks them (options.ts): the workers' variables are the new env's, under options.env.
+    if (env !== undefined) {
+      const own = this.options.env;
+      assertInstanceVars((name) => (Object.hasOwn(own, name) ? own[name] : env[name]), this.options.sticky);
+    }
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
       const run = this.#rollingReload(env ?? this.#baseEnv, options.onStart);

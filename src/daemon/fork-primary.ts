@@ -519,6 +519,8 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       // The replacements take it, and new slots once the reload succeeded; spawn gets it whole, so what it lacks is
       // unset.
       const env = message.env === undefined ? appEnv : { ...message.env };
+      // Checked as at the start, before any process is retired: the reload fails, the app runs on as it was.
+      if (message.env !== undefined) assertInstanceVars((name) => env[name]);
       // Plain processes share no port: one at a time, so that the others keep running. A plain process counts as
       // ready once spawned (with waitReady, once it says so): a slot's readyMs is its old process's stop plus that.
       // One not ready in time aborts the reload; its slot restarts as after a crash (its old process is gone).
