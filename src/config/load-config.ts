@@ -38,6 +38,8 @@ export interface LoadedConfig {
   edge?: HiveConfig['edge'];
   /** Where the file holds its apps (a list unless said), to name an app's key as the file has it (appKey). */
   place?: AppsPlace;
+  /** Per app (by index), each Hive key written otherwise in the file (`maxMemoryRestart`: `max_memory_restart`). */
+  writtenKeys?: readonly (Readonly<Record<string, string>> | undefined)[];
 }
 
 /** Reads, translates (PM2) and validates a config file. Every error names the file, the app and the key. */
@@ -152,7 +154,15 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
     const paths = withHomePaths(app);
     return { ...paths, cwd: resolve(base, paths.cwd ?? '.') } as AppConfig;
   });
-  return { file, format, apps, warnings, ...(parsed.data.edge && { edge: parsed.data.edge }), place };
+  return {
+    file,
+    format,
+    apps,
+    warnings,
+    ...(parsed.data.edge && { edge: parsed.data.edge }),
+    place,
+    writtenKeys: written,
+  };
 }
 
 /**
@@ -179,7 +189,8 @@ function appsPlace(raw: unknown): AppsPlace {
   if (!isObject(raw)) return kAppsList;
   const key = raw.apps !== undefined ? 'apps' : raw.pm2 !== undefined ? 'pm2' : undefined;
   if (key !== undefined) return { shape: isObject(raw[key]) ? 'object' : 'list', key };
-  return raw.script === undefined ? kAppsList : { shape: 'file' };
+  if (raw.script === undefined) return kAppsList;
+  return typeof raw.name === 'string' ? { shape: 'file', name: raw.name } : { shape: 'file' };
 }
 
 /**

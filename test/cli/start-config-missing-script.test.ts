@@ -81,4 +81,9 @@ test('a missing script of a file that is one app is named as the file has it, no
   const line = result.stderr.split('\n')[0]!;
   assert.ok(line.includes(`${file}: (solo).script: `), line);
   assert.equal((await hive.json<unknown[]>(['ls'])).length, 2, 'none of the file started');
+  // With no name in the file, none in the key: not `(missing).script`, the name it would get from its script.
+  writeFileSync(file, JSON.stringify({ script: './missing.js' }));
+  const unnamed = await hive.run(['start', file]);
+  assert.equal(unnamed.code, 2, unnamed.stderr);
+  assert.ok(unnamed.stderr.startsWith(`hive start: ERR_HIVE_CONFIG: ${file}: script: `), unnamed.stderr);
 });

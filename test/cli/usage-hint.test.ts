@@ -58,6 +58,24 @@ test('edge and deploy with no target: one line that says so, exit 2; --help with
   }
 });
 
+// `hive deploy` read package.json before it looked for its target: with none, in a folder of no package.json it was
+// refused for its --app, and in one of a broken package.json for that file, where `hive edge` says what is missing.
+test('deploy with no target says so in a folder of no package.json, or of a broken one', async () => {
+  const none = join(dir, 'no-package');
+  const broken = join(dir, 'broken-package');
+  mkdirSync(none);
+  mkdirSync(broken);
+  writeFileSync(join(broken, 'package.json'), '{');
+  for (const cwd of [none, broken]) {
+    const result = await hive.run(['deploy'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      'hive deploy: ERR_HIVE_DEPLOY_INVALID_OPTION: missing target (expected compose or k8s); see hive deploy --help\n',
+    );
+  }
+});
+
 test('an error that is not about the arguments has no hint about the options', async () => {
   await hive.json(['ls']);
   mkdirSync(join(dir, 'broken'));

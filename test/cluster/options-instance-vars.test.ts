@@ -38,6 +38,33 @@ test('the Supervisor refuses an instance or increment variable that is not an en
   }
 });
 
+// reload() with a new environment (`--update-env`, `hive startOrReload`) went around the constructor's check: every
+// replacement got `A` set to `B=0`. Refused as the constructor refuses, before anything is forked (nothing starts here).
+test('reload() refuses the same values in its new env; the options env still wins over it', async () => {
+  const supervisor = new Supervisor({ script, instances: 1 });
+  for (const name of ['HIVE_INSTANCE_VAR', 'HIVE_INCREMENT_VAR']) {
+    assert.throws(() => supervisor.reload({ env: { [name]: 'A=B' } }), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: new RegExp(`Expected ${name} to be an environment variable name, got "A=B"`),
+    });
+  }
+  const sticky = new Supervisor({
+    script,
+    instances: 2,
+    port: 3000,
+    sticky: 'ip',
+    env: { HIVE_INCREMENT_VAR: 'OFFSET' },
+  });
+  // Under the options' env, which the workers get over the new one: not refused (stopped first, so nothing starts).
+  await sticky.stop();
+  await assert.rejects(sticky.reload({ env: { HIVE_INCREMENT_VAR: 'PORT' } }), { code: 'ERR_HIVE_SUPERVISOR_STOPPED' });
+  const plain = new Supervisor({ script, instances: 2, port: 3000, sticky: 'ip' });
+  assert.throws(() => plain.reload({ env: { HIVE_INCREMENT_VAR: 'PORT' } }), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /HIVE_INCREMENT_VAR=PORT cannot be combined with `sticky`/,
+  });
+});
+
 test('hive run -e HIVE_INCREMENT_VAR=PORT --sticky ip exits 2, nothing forked', async () => {
   const { code, stdout, stderr } = await runHive([
     'run',

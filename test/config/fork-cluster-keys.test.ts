@@ -18,6 +18,8 @@ test('sticky or balance on a fork-mode app fails hive start with exit 2 naming t
     ['hive.config.json', { execMode: 'fork', port: 3000, balance: 'os' }, 'balance'],
     // No exec_mode and no instances: fork mode, as PM2 decides.
     ['ecosystem.config.json', { port: 3000, sticky: 'cookie:sid' }, 'sticky'],
+    // Named as the file writes it, as the loader's errors name keys: the file has no `httpMetrics` to look for.
+    ['ecosystem.config.json', { http_metrics: false }, 'http_metrics'],
   ];
   for (const [name, keys, key] of cases) {
     const file = writeJson(name, { apps: [{ name: 'f', script: appFixture, ...keys }] });

@@ -66,6 +66,14 @@ test('a key of a file of one app, of apps or pm2 as one object, is named as the 
     });
   await rejects(list('apps'), 'apps[1] (b).instaces');
   await rejects(list('pm2'), 'pm2[1] (b).instaces');
+  // An app the file gives no name is named after its script once read: its keys were then `(api).instances`, beside
+  // `env.A=B` and `vizion` of the same file. Named as the file has it, none.
+  await rejects(writeJson('process.json', { script: 'api.js', instances: 'x' }), 'instances');
+  await rejects(writeJson('process.json', { script: 'api.js', exec_mode: 'cluster', execMode: 'fork' }), 'execMode');
+  const unnamed = await loadConfig(writeJson('process.json', { script: 'api.js', vizion: true, watch: 'true' }));
+  assert.equal(unnamed.apps[0]!.name, 'api');
+  assert.match(unnamed.warnings.join('\n'), /process\.json: vizion: ignored/);
+  assert.match(unnamed.warnings.join('\n'), /process\.json: watch: "true" is a string/);
   // Warnings too.
   const warned = await loadConfig(writeJson('process.json', { name: 'api', script: 'api.js', watch: 'true' }));
   assert.match(warned.warnings.join('\n'), /process\.json: \(api\)\.watch: "true" is a string/);

@@ -90,3 +90,32 @@ test('a fork-mode app refuses a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR that is 
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /app "bad": did not start: ERR_HIVE_INVALID_ARGUMENT: Expected HIVE_INCREMENT_VAR /);
 });
+
+// The check was made at the start only: a reload in a new environment (`hive startOrReload` of a file whose `env`
+// sets one) replaced every process, each with `A` set to `B=0`, in either mode. It now fails the reload first.
+test('a reload whose new env has a HIVE_INSTANCE_VAR that is no variable name fails, its processes kept, in both modes', async () => {
+  const apps = (env: Record<string, string>) => [
+    { name: 'c-reload', script: appFixture, instances: 1, env },
+    { name: 'f-reload', script: appFixture, exec_mode: 'fork', env },
+  ];
+  const file = hive.writeConfig(apps({}), 'reload-vars.config.json');
+  const started = await hive.run(['start', file], { env: { PORT: '' } });
+  assert.equal(started.code, 0, started.stderr);
+  const pids = async () =>
+    (await hive.json<{ name: string; processes: { pid: number }[] }[]>(['ls'])).flatMap((app) =>
+      app.name.endsWith('-reload') ? app.processes.map((p) => p.pid) : [],
+    );
+  const before = await pids();
+  hive.writeConfig(apps({ HIVE_INSTANCE_VAR: 'A=B' }), 'reload-vars.config.json');
+  const result = await hive.run(['startOrReload', file], { env: { PORT: '' } });
+  assert.equal(result.code, 1, result.stderr);
+  for (const app of ['c-reload', 'f-reload']) {
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `app "${app}": reload failed: Expected HIVE_INSTANCE_VAR to be an environment variable name, got "A=B"`,
+      ),
+    );
+  }
+  assert.deepEqual(await pids(), before, 'no process was replaced');
+});

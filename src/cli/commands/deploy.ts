@@ -88,14 +88,14 @@ export default async function deploy(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    // One line, as every usage error: the whole usage on stderr buried what was missing.
-    if (parsed.target === undefined) throw new DeployOptionError('argv', 'missing target (expected compose or k8s)');
+    // Never undefined past help: parse() refuses a missing target.
+    const target = parsed.target!;
     out = resolve(parsed.out);
-    const input = { ...(await daemonInput(parsed, parsed.target)), layout: layoutOf(out) };
-    files = renderDeployRecipe(parsed.target, input);
+    const input = { ...(await daemonInput(parsed, target)), layout: layoutOf(out) };
+    files = renderDeployRecipe(target, input);
     const lockfiles = kLockfiles.filter((name) => existsSync(name));
     const app = { dir: process.cwd(), packageJson: parsed.packageJson, lockfiles };
-    for (const warning of deployWarnings(parsed.target, input, app)) {
+    for (const warning of deployWarnings(target, input, app)) {
       process.stderr.write(`hive deploy: warning: ${warning}\n`);
     }
     force = parsed.force;
@@ -267,7 +267,10 @@ function parse(argv: string[]): DeployArgs {
       withEnv: false,
     };
   }
-  if (target !== undefined && target !== 'compose' && target !== 'k8s') {
+  // One line, as every usage error (the whole usage on stderr buried what was missing), and before package.json is
+  // read: in a folder with none, or a broken one, `hive deploy` alone was refused for its --app or its package.json.
+  if (target === undefined) throw new DeployOptionError('argv', 'missing target (expected compose or k8s)');
+  if (target !== 'compose' && target !== 'k8s') {
     throw new DeployOptionError('argv', `unknown target ${JSON.stringify(target)} (expected compose or k8s)`);
   }
   if (extra !== undefined) throw new DeployOptionError('argv', `unexpected argument ${JSON.stringify(extra)}`);

@@ -6,6 +6,7 @@ import { appKey } from '../../config/app-key.js';
 import type { AppConfig } from '../../config/app-schema.js';
 import { configFileNames, findConfigFile, isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
+import type { LoadedConfig } from '../../config/load-config.js';
 import { checkAppPoolThreads } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
@@ -633,6 +634,13 @@ const scriptOnlyFlags = [
   'filter-env',
 ] as const;
 
+// An app's `key` (Hive's name for it) as the file has it: where the app is (appKey), and the key as written there (an
+// ecosystem file's `http_metrics`, not `httpMetrics`), as the loader's own errors name it.
+function configKey(config: Pick<LoadedConfig, 'apps' | 'place' | 'writtenKeys'>, app: AppConfig, key: string): string {
+  const index = config.apps.indexOf(app);
+  return appKey(config.place, index, app.name, config.writtenKeys?.[index]?.[key] ?? key);
+}
+
 async function configSpecs(file: string, values: Values, command: string): Promise<AppSpec[]> {
   if (values.name !== undefined) throw new UsageError('--name names a script; a config file names its apps');
   // Refused rather than dropped: `hive start hive.config.ts --port 4000` used to start the apps on their own ports.
@@ -664,7 +672,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (problem !== undefined) {
       const key = name === app.name ? 'name' : 'appendEnvToName';
       const why = name === app.name ? problem : `the name ${JSON.stringify(name)} it makes with --env: ${problem}`;
-      throw new ConfigError(config.file, appKey(config.place, config.apps.indexOf(app), app.name, key), why);
+      throw new ConfigError(config.file, configKey(config, app, key), why);
     }
   }
   const { appSpecSchema } = await import('../../daemon/protocol.js');
@@ -681,7 +689,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       const key = field === 'runArgs' || field === 'fork' ? 'args' : field;
       throw new ConfigError(
         config.file,
-        appKey(config.place, config.apps.indexOf(app), app.name, key),
+        configKey(config, app, key),
         `more than the daemon takes (${issue.path.join('.')}: ${issue.message})`,
       );
     }
@@ -707,11 +715,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     // Before the script, which is looked for in it: the folder is what is wrong then.
     const problem = cwdProblem(cwd);
     if (problem !== undefined) {
-      throw new ConfigError(
-        config.file,
-        appKey(config.place, config.apps.indexOf(app), app.name, 'cwd'),
-        `${cwd} ${problem}`,
-      );
+      throw new ConfigError(config.file, configKey(config, app, 'cwd'), `${cwd} ${problem}`);
     }
     // An ecosystem app with no exec_mode left is one with instances (config/pm2-compat.ts): cluster mode, as PM2 reads
     // it when node runs the script.
@@ -728,7 +732,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       (app.execMode === 'cluster' || !hasInterpreterExtension(app.script))
     ) {
       process.stderr.write(
-        `hive ${command}: ${config.file}: ${appKey(config.place, config.apps.indexOf(app), app.name, 'script')}: ` +
+        `hive ${command}: ${config.file}: ${configKey(config, app, 'script')}: ` +
           `${JSON.stringify(app.script)} is not a Node.js file (.js, .ts, or a #! line that runs node): the app runs in ` +
           'fork mode, not the cluster mode asked, each process listening on the port itself; point script at the ' +
           "app's own .js entry for cluster mode\n",
@@ -740,7 +744,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       assertAppScript(app.script, cwd, fork);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_HIVE_SCRIPT_NOT_FOUND') throw error;
-      const key = appKey(config.place, config.apps.indexOf(app), app.name, 'script');
+      const key = configKey(config, app, 'script');
       throw new ConfigError(config.file, key, `${(error as Error).message}${pm2CwdHint(app, cwd)}`, { cause: error });
     }
     // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky
@@ -758,7 +762,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       if (fork && app[key] !== undefined) {
         throw new ConfigError(
           config.file,
-          appKey(config.place, config.apps.indexOf(app), app.name, key),
+          configKey(config, app, key),
           'a fork-mode app has no `hive run` primary and runtime to act on it; drop the key or run it in cluster mode' +
             (config.format === 'pm2'
               ? ' (in an ecosystem file, an app with no exec_mode and no instances is in fork mode, as in PM2)'
