@@ -112,8 +112,9 @@ test('a reload whose new env has a HIVE_INSTANCE_VAR that is no variable name fa
   for (const app of ['c-reload', 'f-reload']) {
     assert.match(
       result.stderr,
+      // The daemon checks the new environment before it asks the primary to reload (app-environment.ts).
       new RegExp(
-        `app "${app}": reload failed: Expected HIVE_INSTANCE_VAR to be an environment variable name, got "A=B"`,
+        `ERR_HIVE_INVALID_ARGUMENT: app "${app}": Expected HIVE_INSTANCE_VAR to be an environment variable name, got "A=B"`,
       ),
     );
   }
