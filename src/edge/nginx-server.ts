@@ -145,9 +145,31 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
         `alias ${quote(site.static.root.endsWith('/') ? site.static.root : `${site.static.root}/`)}`,
         `expires ${site.static.maxAge}`,
       ]),
-    block('location /', proxyLocation(site)),
+    block('location /', [...eventStreamJump(site), ...proxyLocation(site)]),
+    block(`location ${kEventStreamLocation}`, ['proxy_buffering off', ...proxyLocation(site)]),
     rateLimitedLocation(site, headers),
   );
+}
+
+/** The named location that proxies event streams unbuffered (one per server block, so one name serves all). */
+const kEventStreamLocation = '@hive_event_stream';
+
+// Server-Sent Events over TLS with HTTP/1.1: with proxy_buffering on, nginx hands the app's writes to its TLS layer
+// without a flush, and that layer holds them until ssl_buffer_size (16k) has gathered or the response ends, so a
+// client of an open stream gets neither its headers nor an event (plain HTTP and HTTP/2 flush each write). Buffering
+// is per location, not per request, so an event-stream request (`Accept: text/event-stream`, which every EventSource
+// sends) goes to a named location with buffering off: an `if` holding only a `return`, the use nginx documents as
+// safe, and an error_page for that status. The `if` runs before the rate limit (rewrite phase before preaccess), so
+// the named location repeats it; recursive_error_pages lets its 429 still reach the Retry-After location. The status
+// is nginx's own, never sent to a client (nor the app's, which error_page does not see without
+// proxy_intercept_errors), and never the rate limit's, whose rejections would otherwise be proxied.
+function eventStreamJump(site: EdgeSite): NginxNode[] {
+  const status = site.rateLimit !== false && site.rateLimit.status === 418 ? 419 : 418;
+  return [
+    `error_page ${status} = ${kEventStreamLocation}`,
+    'recursive_error_pages on',
+    block('if ($http_accept ~* "text/event-stream")', [`return ${status}`]),
+  ];
 }
 
 function proxyLocation(site: EdgeSite): NginxNode[] {
