@@ -136,6 +136,9 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     accessLog(site),
     hostCheck(),
     `client_max_body_size ${site.clientMaxBodySize}`,
+    // A redirect nginx makes itself (a static directory without its slash) says the path alone: made absolute, it
+    // names nginx's own scheme and listen port, wrong behind a port mapping (compose's 8080 to 80) or a balancer.
+    'absolute_redirect off',
     ...headers,
     ...gzip(site),
     '',
