@@ -190,6 +190,9 @@ function namedLocationJumps(site: EdgeSite): NginxNode[] {
 function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
   const names = siteNames(site);
   const { retries, timeouts, rateLimit } = site;
+  // Also at most a WebSocket's own timeouts (retry-budget.ts): a handshake that timed out reading is not retried.
+  const budget = (timeout: string) =>
+    retryBudget(retryBudget(timeout, timeouts), { read: idle ?? timeouts.read, send: idle ?? timeouts.send });
   return nodes(
     // nginx refuses `burst=0` (its default) and has nothing for nodelay to do without a burst.
     rateLimit !== false &&
@@ -221,7 +224,7 @@ function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
     // so a few requests to one bad route would take every host out for fail_timeout.
     retries === false ? 'proxy_next_upstream off' : 'proxy_next_upstream error timeout',
     retries !== false && `proxy_next_upstream_tries ${retries.tries}`,
-    retries !== false && `proxy_next_upstream_timeout ${retryBudget(retries.timeout, timeouts)}`,
+    retries !== false && `proxy_next_upstream_timeout ${budget(retries.timeout)}`,
   );
 }
 

@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { generateNginxConfig } from '../../dist/edge/index.js';
 import { getOnce, nginxSkip, type PlainSite, startPlainSite } from './nginx-harness.js';
 
 const skip = nginxSkip();
@@ -57,4 +58,17 @@ test('an ordinary request slower than the read timeout still gets 504', { skip }
   assert.equal(answer, '504');
   // The WebSocket's route is the upstream's too: an ordinary GET of it is answered as before.
   assert.equal((await getOnce('127.0.0.1', site!.port)).status, '200');
+});
+
+test("a WebSocket timeout shorter than the retry time limit is the handshake's retry time limit", () => {
+  const config = generateNginxConfig(
+    { sites: [{ app: 'api', upstream: { port: 3000 }, timeouts: { websocket: '2s' } }] },
+    { checkFiles: false },
+  );
+  const named = /location @hive_websocket \{([^}]*)\}/.exec(config)?.[1] ?? '';
+  assert.match(named, /proxy_read_timeout 2s;/);
+  assert.match(named, /proxy_next_upstream_timeout 2s;/);
+  const ordinary = /location \/ \{([\s\S]*?)\n {4}\}/.exec(config)?.[1] ?? '';
+  assert.match(ordinary, /proxy_read_timeout 60s;/);
+  assert.match(ordinary, /proxy_next_upstream_timeout 10s;/);
 });
