@@ -64,8 +64,9 @@ Server:
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
       --no-gzip                leave responses as the app sent them (default: gzip text types of 1k or more)
       --send-timeout <time>    proxy_send_timeout (default 60s)
-      --read-timeout <time>    proxy_read_timeout, in nginx's syntax: 500ms, 30s, 1h30m, 1d (default 60s;
-                               WebSocket idle limit too)
+      --read-timeout <time>    proxy_read_timeout, in nginx's syntax: 500ms, 30s, 1h30m, 1d (default 60s)
+      --websocket-timeout <t>  a WebSocket's idle limit, its read and send timeouts (default 1h, or
+                               --read-timeout where that is longer)
       --connect-timeout <time> proxy_connect_timeout (default 5s); below the retry time limit (the least of 10s
                                and the read timeout), so a host that never answers is retried on another
       --real-ip-from <cidr>    a load balancer in front of nginx (repeatable): the client's address is taken from
@@ -195,6 +196,9 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
   if (values['send-timeout'] !== undefined) site.timeouts = { ...site.timeouts, send: values['send-timeout'] };
   if (values['connect-timeout'] !== undefined) site.timeouts = { ...site.timeouts, connect: values['connect-timeout'] };
+  if (values['websocket-timeout'] !== undefined) {
+    site.timeouts = { ...site.timeouts, websocket: values['websocket-timeout'] };
+  }
   if (values['real-ip-from'] !== undefined) site.realIpFrom = values['real-ip-from'];
   // `off` and `syslog:...` are no paths; a file means the caller's directory, as every other path flag does.
   if (values['access-log'] !== undefined) site.accessLog = logPath(values['access-log'], process.cwd());
@@ -324,6 +328,7 @@ const kOptions = {
   'header-buffer': { type: 'string' },
   'read-timeout': { type: 'string' },
   'connect-timeout': { type: 'string' },
+  'websocket-timeout': { type: 'string' },
   'real-ip-from': { type: 'string', multiple: true },
   'access-log': { type: 'string' },
   pid: { type: 'string' },
@@ -379,6 +384,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['headerBufferSize', '--header-buffer'],
   ['timeouts.read', '--read-timeout'],
   ['timeouts.connect', '--connect-timeout'],
+  ['timeouts.websocket', '--websocket-timeout'],
   ['realIpFrom', '--real-ip-from'],
   ['accessLog', '--access-log'],
   ['static', '--static'],

@@ -305,6 +305,8 @@ export const siteSchema = z.strictObject({
       connect: positiveDuration.optional(),
       send: positiveDuration.default('60s'),
       read: positiveDuration.default('60s'),
+      // A WebSocket's read and send timeouts, its idle limit. Unset: 1h, or the read timeout where that is longer.
+      websocket: positiveDuration.optional(),
     })
     .prefault({}),
   clientMaxBodySize: size.default('1m'),

@@ -164,7 +164,11 @@ function renderUpstream(site: EdgeSite): NginxNode {
           `keepalive_requests ${upstream.keepaliveRequests}`,
           `keepalive_timeout ${upstream.keepaliveTimeout}`,
         ]
-      : ['# no upstream keep-alive: the sticky cluster routes each connection, so each request gets its own']),
+      : [
+          site.sticky !== undefined && site.sticky !== false
+            ? '# no upstream keep-alive: the sticky cluster routes each connection, so each request gets its own'
+            : '# no upstream keep-alive (keepalive 0): each request opens a connection of its own',
+        ]),
   ]);
 }
 

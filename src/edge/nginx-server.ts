@@ -136,6 +136,9 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     accessLog(site),
     hostCheck(),
     `client_max_body_size ${site.clientMaxBodySize}`,
+    // A redirect nginx makes itself (a static directory without its slash) says the path alone: made absolute, it
+    // names nginx's own scheme and listen port, wrong behind a port mapping (compose's 8080 to 80) or a balancer.
+    'absolute_redirect off',
     ...headers,
     ...gzip(site),
     '',
@@ -145,14 +148,51 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
         `alias ${quote(site.static.root.endsWith('/') ? site.static.root : `${site.static.root}/`)}`,
         `expires ${site.static.maxAge}`,
       ]),
-    block('location /', proxyLocation(site)),
+    block('location /', [...namedLocationJumps(site), ...proxyLocation(site)]),
+    block(`location ${kEventStreamLocation}`, ['proxy_buffering off', ...proxyLocation(site)]),
+    block(`location ${kWebSocketLocation}`, proxyLocation(site, site.timeouts.websocket)),
     rateLimitedLocation(site, headers),
   );
 }
 
-function proxyLocation(site: EdgeSite): NginxNode[] {
+/** The named location that proxies event streams unbuffered (one per server block, so one name serves all). */
+const kEventStreamLocation = '@hive_event_stream';
+/** The named location that proxies WebSocket handshakes, with the WebSocket's own idle limit. */
+const kWebSocketLocation = '@hive_websocket';
+// The Upgrade value the maps of nginx-http.ts forward (any case): the requests that become WebSockets.
+const kWebSocketUpgrade = '"^websocket$"';
+
+// Buffering and timeouts are per location, not per request, so two kinds of request go to a named location of their
+// own: an `if` holding only a `return`, the use nginx documents as safe, and an error_page for that status. The
+// status is nginx's own, never sent to a client (nor the app's, which error_page does not see without
+// proxy_intercept_errors), and never the rate limit's, whose rejections would otherwise be proxied. The `if` runs
+// before the rate limit (rewrite phase before preaccess), so each named location repeats it; recursive_error_pages
+// lets its 429 still reach the Retry-After location.
+// - Server-Sent Events over TLS with HTTP/1.1: with proxy_buffering on, nginx hands the app's writes to its TLS layer
+//   without a flush, and that layer holds them until ssl_buffer_size (16k) has gathered or the response ends, so a
+//   client of an open stream got neither its headers nor an event (plain HTTP and HTTP/2 flush each write). An
+//   event-stream request (`Accept: text/event-stream`, which every EventSource sends) is proxied unbuffered.
+// - A WebSocket handshake (the Upgrade the maps forward): an open WebSocket's idle limit is the location's read
+//   timeout, so it gets timeouts.websocket, and an ordinary request keeps the read timeout.
+function namedLocationJumps(site: EdgeSite): NginxNode[] {
+  const taken = site.rateLimit === false ? 0 : site.rateLimit.status;
+  const [events = 418, websocket = 419] = [418, 419, 420].filter((status) => status !== taken);
+  return [
+    `error_page ${events} = ${kEventStreamLocation}`,
+    `error_page ${websocket} = ${kWebSocketLocation}`,
+    'recursive_error_pages on',
+    block(`if ($http_upgrade ~* ${kWebSocketUpgrade})`, [`return ${websocket}`]),
+    block('if ($http_accept ~* "text/event-stream")', [`return ${events}`]),
+  ];
+}
+
+// `idle`: the read and send timeouts, where not the site's (a WebSocket's). The retry time limit stays the site's.
+function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
   const names = siteNames(site);
   const { retries, timeouts, rateLimit } = site;
+  // Also at most a WebSocket's own timeouts (retry-budget.ts): a handshake that timed out reading is not retried.
+  const budget = (timeout: string) =>
+    retryBudget(retryBudget(timeout, timeouts), { read: idle ?? timeouts.read, send: idle ?? timeouts.send });
   return nodes(
     // nginx refuses `burst=0` (its default) and has nothing for nodelay to do without a burst.
     rateLimit !== false &&
@@ -174,8 +214,8 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     `proxy_set_header X-Forwarded-Host ${names.host}`,
     `proxy_set_header X-Request-Id ${names.requestId}`,
     `proxy_connect_timeout ${timeouts.connect}`,
-    `proxy_send_timeout ${timeouts.send}`,
-    `proxy_read_timeout ${timeouts.read}`,
+    `proxy_send_timeout ${idle ?? timeouts.send}`,
+    `proxy_read_timeout ${idle ?? timeouts.read}`,
     ...headerBuffers(site.headerBufferSize),
     // nginx never retries POST, LOCK or PATCH on another server (no `non_idempotent` flag): only idempotent
     // requests are replayed, and only while no byte of the response has reached the client. No http_5xx: the app's
@@ -184,7 +224,7 @@ function proxyLocation(site: EdgeSite): NginxNode[] {
     // so a few requests to one bad route would take every host out for fail_timeout.
     retries === false ? 'proxy_next_upstream off' : 'proxy_next_upstream error timeout',
     retries !== false && `proxy_next_upstream_tries ${retries.tries}`,
-    retries !== false && `proxy_next_upstream_timeout ${retryBudget(retries.timeout, timeouts)}`,
+    retries !== false && `proxy_next_upstream_timeout ${budget(retries.timeout)}`,
   );
 }
 

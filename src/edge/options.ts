@@ -40,7 +40,8 @@ export interface UnixSocketServer {
 export type UpstreamServer = HostPort | UnixSocketServer;
 
 /** A site with every default filled in and every check passed: what the renderer consumes. */
-export type EdgeSite = Omit<z.output<typeof siteSchema>, 'upstream' | 'acme'> & {
+export type EdgeSite = Omit<z.output<typeof siteSchema>, 'upstream' | 'acme' | 'timeouts'> & {
+  timeouts: z.output<typeof siteSchema>['timeouts'] & { connect: string; websocket: string };
   upstream: Omit<z.output<typeof upstreamSchema>, 'hosts' | 'balance' | 'keepalive'> & {
     servers: UpstreamServer[];
     balance: Balance;
@@ -279,13 +280,24 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
         'serve the challenge files with acme.root, or set acme: false',
     );
   }
-  const timeouts = { ...site.timeouts, connect: site.timeouts.connect ?? defaultConnectTimeout(site) };
+  const timeouts = {
+    ...site.timeouts,
+    connect: site.timeouts.connect ?? defaultConnectTimeout(site),
+    // An open WebSocket is often idle for minutes (a chat, a dashboard): one ended after the read timeout of ordinary
+    // requests (60s) makes its client reconnect, and raising that timeout for it would let a hung request wait as long.
+    websocket:
+      site.timeouts.websocket ??
+      (durationMs(site.timeouts.read) > durationMs(kWebSocketTimeout) ? site.timeouts.read : kWebSocketTimeout),
+  };
   checkConnectTimeout({ ...site, timeouts }, prefix);
   // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
   // carry many clients to the process chosen for the first one. A sticky app gets one connection per request.
   const keepalive = upstream.keepalive ?? (isSticky(site.sticky) ? 0 : 32);
   return { ...site, timeouts, upstream: { ...upstream, keepalive, servers, balance }, acme };
 }
+
+/** A WebSocket's idle limit when `timeouts.websocket` is unset and the read timeout is shorter. */
+const kWebSocketTimeout = '1h';
 
 // nginx stops retrying once proxy_next_upstream_timeout has passed since the first try, and a connect timeout has
 // used up at least proxy_connect_timeout: with a budget no longer than that (read: "5s", connect: "30s"), a host that
