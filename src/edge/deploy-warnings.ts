@@ -11,6 +11,7 @@ import {
   resolveDeployOptions,
 } from './deploy-options.js';
 import { containerEnv } from './dockerfile.js';
+import { rangeTakesMajor } from './node-engines.js';
 
 /** What `hive deploy` found in the app's directory (the build context). */
 export interface AppDirectory {
@@ -36,7 +37,7 @@ export const kLockfiles = [
 export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: AppDirectory): string[] {
   const options = resolveDeployOptions(input, recipe);
   const warnings: string[] = [];
-  if (app !== undefined) warnings.push(...appWarnings(app));
+  if (app !== undefined) warnings.push(...appWarnings(app), ...engineWarnings(app, options));
   // hive run -i max starts one process per CPU of the limit, rounded up (available-cores.ts): more share its quota,
   // and the kernel throttles them all, so each request gets slower while no more are served.
   const limited = recipe === 'k8s' || options.givenLimits.cpu;
@@ -136,4 +137,18 @@ function memoryWarning(recipe: DeployRecipe, options: DeployOptions): string | u
     `the container at once), before hive run can replace a process gracefully. Lower the app's max memory restart ` +
     `below ${mib(limit / processes)}, or raise --memory-limit`
   );
+}
+
+// The image is node:<major>-bookworm-slim (--node, default the newest LTS): an app whose engines.node leaves that major
+// out (a "20.x" pinned when it was written) would run in production on a Node.js it was never tested on, and npm ci
+// only prints EBADENGINE about it in the build's log.
+function engineWarnings({ packageJson }: AppDirectory, options: DeployOptions): string[] {
+  const engines = packageJson?.engines;
+  const range = typeof engines === 'object' && engines !== null ? (engines as Record<string, unknown>).node : undefined;
+  if (typeof range !== 'string' || rangeTakesMajor(range, options.node) !== false) return [];
+  return [
+    `package.json's engines.node (${JSON.stringify(range)}) does not take Node.js ${options.node}, the image's ` +
+      `(node:${options.node}-bookworm-slim, --node): the app would run on a Node.js it does not declare; pass --node ` +
+      'with a major version it takes, or update engines.node',
+  ];
 }
