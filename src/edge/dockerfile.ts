@@ -18,8 +18,10 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
   if (options.nodeArgs.length > 0) args.push('--node-args', joinArgs(options.nodeArgs));
   // The probes' port: Hive's metrics server answers /healthz and /readyz there, never on the app's port. On every
   // address: the kubelet probes the pod's IP (compose's health check, inside the container, would do with loopback).
+  // `::`, not 0.0.0.0: dual-stack, so an IPv6 pod IP (an IPv6-only cluster) reaches it as an IPv4 one does, as the
+  // app's own port (Node's default listen) does; on a kernel without IPv6, hive run binds 0.0.0.0 instead.
   if (usesMetricsPort(options)) {
-    args.push('--metrics-port', String(options.health.port), '--metrics-host', '0.0.0.0');
+    args.push('--metrics-port', String(options.health.port), '--metrics-host', '::');
   }
   // Both recipes put a proxy in front (nginx, ingress-nginx), so the cluster would only ever see the proxy's
   // address: the client's is in X-Real-IP, which both proxies set.
