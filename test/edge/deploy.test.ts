@@ -134,7 +134,7 @@ test('compose: nginx + replicas + Redis with health checks, started in order of 
   assert.equal(app.environment.REDIS_URL, 'redis://redis:6379');
   for (const service of [app, nginx, redis]) assert.ok(service.healthcheck.test.length > 0);
   assert.deepEqual(app.depends_on, { redis: { condition: 'service_healthy' } });
-  assert.deepEqual(nginx.depends_on, { app: { condition: 'service_healthy' } });
+  assert.deepEqual(nginx.depends_on, { app: { condition: 'service_healthy', restart: true } });
   assert.deepEqual(nginx.ports, ['9090:80']);
   assert.deepEqual(nginx.volumes, ['./nginx.conf:/etc/nginx/nginx.conf:ro']);
   const noRedis = parse(renderDeployRecipe('compose', { app: 'api', redis: false })[2]!.content);
