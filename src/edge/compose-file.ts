@@ -61,7 +61,9 @@ export function renderCompose(options: DeployOptions): string {
       deploy: { replicas: options.replicas, ...composeLimits(options) },
       stop_grace_period: `${Math.ceil(options.killTimeout) + 5}s`,
       healthcheck: {
-        test: ['CMD', 'node', '-e', probe],
+        // Without the app's NODE_OPTIONS (a --require of its tracing would start in every check) and NODE_USE_ENV_PROXY
+        // (Node.js 24 would send this loopback fetch to the app's HTTP_PROXY, and the check would never pass).
+        test: ['CMD', 'env', '-u', 'NODE_OPTIONS', '-u', 'NODE_USE_ENV_PROXY', 'node', '-e', probe],
         interval: '5s',
         timeout: '3s',
         retries: 5,
