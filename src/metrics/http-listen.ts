@@ -12,10 +12,12 @@ export function listenHttp(
   bindError: (detail: string) => Error,
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
+    // `::` is every address, IPv6 and (dual-stack) IPv4: on a kernel without IPv6 (booted ipv6.disable=1) it falls back
+    // to IPv4's, once, as Node's own listen() without a host does.
+    let fallback = host === '::';
     const onError = (error: NodeJS.ErrnoException) => {
-      // `::` is every address, IPv6 and (dual-stack) IPv4: on a kernel without IPv6 (booted ipv6.disable=1) it falls
-      // back to IPv4's, as Node's own listen() without a host does.
-      if (host === '::' && error.code === 'EAFNOSUPPORT') {
+      if (fallback && error.code === 'EAFNOSUPPORT') {
+        fallback = false;
         server.once('error', onError);
         server.listen(port, '0.0.0.0');
         return;
