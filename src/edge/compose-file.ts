@@ -61,7 +61,9 @@ export function renderCompose(options: DeployOptions): string {
       deploy: { replicas: options.replicas, ...composeLimits(options) },
       stop_grace_period: `${Math.ceil(options.killTimeout) + 5}s`,
       healthcheck: {
-        test: ['CMD', 'node', '-e', probe],
+        // Without the app's NODE_OPTIONS (a --require of its tracing would start in every check) and NODE_USE_ENV_PROXY
+        // (Node.js 24 would send this loopback fetch to the app's HTTP_PROXY, and the check would never pass).
+        test: ['CMD', 'env', '-u', 'NODE_OPTIONS', '-u', 'NODE_USE_ENV_PROXY', 'node', '-e', probe],
         interval: '5s',
         timeout: '3s',
         retries: 5,
@@ -75,8 +77,10 @@ export function renderCompose(options: DeployOptions): string {
       image: 'nginx:stable-alpine',
       ports: [`${options.publish}:80`],
       volumes: ['./nginx.conf:/etc/nginx/nginx.conf:ro'],
-      // nginx resolves `app` when it starts, so it waits for healthy replicas.
-      depends_on: { app: { condition: 'service_healthy' } },
+      // nginx resolves `app` when it starts, so it waits for healthy replicas. `restart`: when `up` recreates the app's
+      // containers (a new build, a changed env), they get new addresses, and nginx, left running, would keep sending
+      // to the old ones; compose (2.17 or later) restarts it after them only when asked.
+      depends_on: { app: { condition: 'service_healthy', restart: true } },
       healthcheck: {
         // nginx answers HTTP at all (any status: the app's `/` may be a 404); the app's probes are not proxied.
         test: ['CMD-SHELL', "wget -S -O /dev/null http://127.0.0.1/ 2>&1 | grep -q 'HTTP/'"],

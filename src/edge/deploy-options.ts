@@ -438,7 +438,8 @@ const kMemoryUnits: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-function memoryBytes(quantity: string): number {
+/** A valid memory quantity (`512Mi`, `1G`, `1.5Gi`) in bytes. */
+export function memoryBytes(quantity: string): number {
   const [, number = '', unit = ''] = /^([\d.]+)(\D*)$/.exec(quantity) ?? [];
   return Number(number) * (kMemoryUnits[unit] ?? Number.NaN);
 }

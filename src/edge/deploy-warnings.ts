@@ -2,8 +2,16 @@
  * What a deploy recipe cannot check by itself and would fail on later, at build or at start: said as warnings when it
  * is written, since the files are still worth having (the user may fix the app before building).
  */
-import { cpuCores, type DeployInput, type DeployRecipe, resolveDeployOptions } from './deploy-options.js';
+import {
+  cpuCores,
+  type DeployInput,
+  type DeployOptions,
+  type DeployRecipe,
+  memoryBytes,
+  resolveDeployOptions,
+} from './deploy-options.js';
 import { containerEnv } from './dockerfile.js';
+import { rangeTakesMajor } from './node-engines.js';
 
 /** What `hive deploy` found in the app's directory (the build context). */
 export interface AppDirectory {
@@ -29,7 +37,7 @@ export const kLockfiles = [
 export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: AppDirectory): string[] {
   const options = resolveDeployOptions(input, recipe);
   const warnings: string[] = [];
-  if (app !== undefined) warnings.push(...appWarnings(app));
+  if (app !== undefined) warnings.push(...appWarnings(app), ...engineWarnings(app, options));
   // hive run -i max starts one process per CPU of the limit, rounded up (available-cores.ts): more share its quota,
   // and the kernel throttles them all, so each request gets slower while no more are served.
   const limited = recipe === 'k8s' || options.givenLimits.cpu;
@@ -47,6 +55,8 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
       );
     }
   }
+  const memory = memoryWarning(recipe, options);
+  if (memory !== undefined) warnings.push(memory);
   // The app's own value of a variable the recipe sets would be lost without a word (NODE_ENV=development, a REDIS_URL
   // of the machine it ran on).
   const recipeEnv = containerEnv(options);
@@ -93,4 +103,52 @@ function appWarnings({ dir, packageJson, lockfiles }: AppDirectory): string[] {
     );
   }
   return warnings;
+}
+
+/**
+ * A `maxMemoryRestart` (the daemon app's max memory restart, in bytes per process) that the container's memory limit,
+ * shared by all its processes, never lets them reach: the kernel OOM-kills in the container (on Kubernetes with cgroup
+ * v2, every process of it at once) before hive run replaces a process, a crash instead of a graceful restart.
+ */
+function memoryWarning(recipe: DeployRecipe, options: DeployOptions): string | undefined {
+  const { maxMemoryRestart } = options;
+  const limited = recipe === 'k8s' || options.givenLimits.memory;
+  if (maxMemoryRestart === undefined || !limited) return undefined;
+  // The processes of one container, as kubernetes-manifests.ts and hive run -i max count them; with no CPU limit
+  // (compose without --cpu-limit) at least one.
+  const sticky = recipe === 'k8s' && options.sticky !== undefined;
+  const instances = options.instances ?? (sticky ? 1 : 'max');
+  const cpuLimited = recipe === 'k8s' || options.givenLimits.cpu;
+  const processes =
+    typeof instances === 'number'
+      ? instances
+      : cpuLimited
+        ? Math.max(1, Math.ceil(cpuCores(options.resources.cpuLimit)))
+        : 1;
+  const limit = memoryBytes(options.resources.memoryLimit);
+  if (maxMemoryRestart * processes < limit) return undefined;
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  const given = options.givenLimits.memory ? '--memory-limit' : 'the default --memory-limit';
+  const count = processes === 1 ? 'its one process' : `the ${processes} processes of a container`;
+  return (
+    `hive run's --max-memory-restart (the app's max memory restart, ${mib(maxMemoryRestart)} a process) for ` +
+    `${count} is not below ${given} ${options.resources.memoryLimit} (${mib(limit)}, for the whole container): ` +
+    "the kernel's OOM killer steps in first, SIGKILL with no drain (on Kubernetes with cgroup v2, every process of " +
+    `the container at once), before hive run can replace a process gracefully. Lower the app's max memory restart ` +
+    `below ${mib(limit / processes)}, or raise --memory-limit`
+  );
+}
+
+// The image is node:<major>-bookworm-slim (--node, default the newest LTS): an app whose engines.node leaves that major
+// out (a "20.x" pinned when it was written) would run in production on a Node.js it was never tested on, and npm ci
+// only prints EBADENGINE about it in the build's log.
+function engineWarnings({ packageJson }: AppDirectory, options: DeployOptions): string[] {
+  const engines = packageJson?.engines;
+  const range = typeof engines === 'object' && engines !== null ? (engines as Record<string, unknown>).node : undefined;
+  if (typeof range !== 'string' || rangeTakesMajor(range, options.node) !== false) return [];
+  return [
+    `package.json's engines.node (${JSON.stringify(range)}) does not take Node.js ${options.node}, the image's ` +
+      `(node:${options.node}-bookworm-slim, --node): the app would run on a Node.js it does not declare; pass --node ` +
+      'with a major version it takes, or update engines.node',
+  ];
 }

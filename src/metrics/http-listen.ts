@@ -12,12 +12,26 @@ export function listenHttp(
   bindError: (detail: string) => Error,
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(bindError(error.code ?? error.message));
-    server.once('error', onError);
-    server.listen(port, host, () => {
+    // `::` is every address, IPv6 and (dual-stack) IPv4: on a kernel without IPv6 (booted ipv6.disable=1) it falls back
+    // to IPv4's, once, as Node's own listen() without a host does.
+    let fallback = host === '::';
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (fallback && error.code === 'EAFNOSUPPORT') {
+        fallback = false;
+        server.once('error', onError);
+        server.listen(port, '0.0.0.0');
+        return;
+      }
+      server.off('listening', onListening);
+      reject(bindError(error.code ?? error.message));
+    };
+    const onListening = () => {
       server.off('error', onError);
       resolve((server.address() as AddressInfo).port);
-    });
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
   });
 }
 

@@ -124,7 +124,7 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.deepEqual(otherCmd, ['main.js', '--instances', 'max', '--port', '3000', '--kill-timeout', '5s', ...metrics]);
 });
 
-const metrics = ['--metrics-port', '9464', '--metrics-host', '0.0.0.0'];
+const metrics = ['--metrics-port', '9464', '--metrics-host', '::'];
 
 test('without a daemon, --app names the app and package.json gives the rest, as before', async () => {
   const none = new HiveHome();

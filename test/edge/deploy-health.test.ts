@@ -47,8 +47,8 @@ for (const input of [{ app: 'api' }, { app: 'chat', sticky: 'cookie:sid' }] as D
     const container = deployment.spec.template.spec.containers[0];
     const metricsPort = Number(argAfter(container.args, '--metrics-port'));
     assert.ok(metricsPort > 0, `hive run ${container.args.join(' ')}`);
-    // The kubelet probes the pod's IP, not loopback.
-    assert.equal(argAfter(container.args, '--metrics-host'), '0.0.0.0');
+    // The kubelet probes the pod's IP, not loopback: every address, IPv6 (an IPv6 cluster's pod IP) and IPv4.
+    assert.equal(argAfter(container.args, '--metrics-host'), '::');
     assert.notEqual(metricsPort, Number(argAfter(container.args, '--port')));
     const named = new Map<string, number>(container.ports.map((p: any) => [p.name, p.containerPort]));
     for (const [probe, path] of [

@@ -98,7 +98,7 @@ test('the Deployment drains before it is killed and probes readiness and livenes
   assert.ok(pod.terminationGracePeriodSeconds > preStop + options.killTimeout);
   // A sticky app runs one process per pod: ingress-nginx shares kept-alive connections between clients.
   const args =
-    'server.js --instances 1 --port 3000 --kill-timeout 30s --metrics-port 9464 --metrics-host 0.0.0.0 --sticky cookie:sid';
+    'server.js --instances 1 --port 3000 --kill-timeout 30s --metrics-port 9464 --metrics-host :: --sticky cookie:sid';
   assert.deepEqual(container.args, args.split(' '));
   const plain = kubernetesManifests(resolveDeployOptions({ app: 'api' }))[0] as any;
   assert.deepEqual(plain.spec.template.spec.containers[0].args.slice(1, 3), ['--instances', 'max']);
@@ -134,7 +134,7 @@ test('compose: nginx + replicas + Redis with health checks, started in order of 
   assert.equal(app.environment.REDIS_URL, 'redis://redis:6379');
   for (const service of [app, nginx, redis]) assert.ok(service.healthcheck.test.length > 0);
   assert.deepEqual(app.depends_on, { redis: { condition: 'service_healthy' } });
-  assert.deepEqual(nginx.depends_on, { app: { condition: 'service_healthy' } });
+  assert.deepEqual(nginx.depends_on, { app: { condition: 'service_healthy', restart: true } });
   assert.deepEqual(nginx.ports, ['9090:80']);
   assert.deepEqual(nginx.volumes, ['./nginx.conf:/etc/nginx/nginx.conf:ro']);
   const noRedis = parse(renderDeployRecipe('compose', { app: 'api', redis: false })[2]!.content);
@@ -166,7 +166,7 @@ test('default images are current: Node.js 24 (20 is end-of-life since 2026-04-30
 test('Dockerfile: multi-stage, production dependencies, non-root, hive run in exec form', () => {
   const withBuild = renderDeployRecipe('k8s', { app: 'api', node: 22 })[0]!.content;
   assert.equal(withBuild.match(/^FROM node:22-bookworm-slim/gm)?.length, 3);
-  assert.match(withBuild, /^RUN npm ci --omit=dev$/m);
+  assert.match(withBuild, /^RUN npm ci --omit=dev --ignore-scripts && npm rebuild$/m);
   assert.match(withBuild, /^USER node$/m);
   const entrypoint = /^ENTRYPOINT (.*)$/m.exec(withBuild)![1]!;
   assert.deepEqual(JSON.parse(entrypoint), [
