@@ -95,8 +95,13 @@ async function runUnread(
   args: string[],
   {
     unread = 1,
+    env,
     whileRunning,
-  }: { unread?: 1 | 2; whileRunning?: (child: ChildProcess, read: Readable) => Promise<void> } = {},
+  }: {
+    unread?: 1 | 2;
+    env?: NodeJS.ProcessEnv;
+    whileRunning?: (child: ChildProcess, read: Readable) => Promise<void>;
+  } = {},
 ): Promise<{ code: number | null; signal: string | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'hive-unread-'));
   const fifo = join(dir, 'out');
@@ -105,7 +110,7 @@ async function runUnread(
   const fd = openSync(fifo, 'r+');
   try {
     const stdio: StdioOptions = unread === 1 ? ['ignore', fd, 'pipe'] : ['ignore', 'pipe', fd];
-    const child = spawn(process.execPath, args, { stdio });
+    const child = spawn(process.execPath, args, { stdio, ...(env ? { env } : {}) });
     started.push(child);
     let exit: { code: number | null; signal: string | null } | undefined;
     child.once('exit', (code, signal) => {
@@ -123,13 +128,19 @@ async function runUnread(
 
 // exitFlushed had no bound: with a stdout nobody reads (a hung log reader that keeps the pipe open), a primary whose
 // work was done never exited, and one being stopped lived on until SIGKILLed.
+// 3,000 lines (300 kB, more as records) are several times what a pipe holds: the wait is then its 5 s and a second
+// or so for what is held, where print-lots' default 3 MB made it 17 s.
+const fewLines = { ...process.env, LINES: '3000' };
 test("hive run whose stdout is never read still exits once its app has ended, with the run's code", async () => {
   const args = [hiveBin, 'run', daemonFixture('print-lots.mjs'), '-i', '1', '--no-autorestart', '--log-format', 'json'];
-  assert.deepEqual(await runUnread(args), { code: 0, signal: null });
+  assert.deepEqual(await runUnread(args, { env: fewLines }), { code: 0, signal: null });
 });
 
 test('a fork primary whose stdout is never read still exits once its one-shot job has ended', async () => {
-  assert.deepEqual(await runUnread([forkPrimary, JSON.stringify(oneShot)]), { code: 0, signal: null });
+  assert.deepEqual(await runUnread([forkPrimary, JSON.stringify(oneShot)], { env: fewLines }), {
+    code: 0,
+    signal: null,
+  });
 });
 
 // hive run took its signal handlers off before that wait: a SIGTERM or Ctrl-C while it waited for its reader killed it

@@ -68,7 +68,9 @@ test('wait_ready: a fork-mode process not ready within listen_timeout fails the 
 test('wait_ready: a reload whose new process is not ready aborts, a restart not ready is a crash, a scale up fails', async () => {
   const gate = join(hive.dir, 'slot-gate');
   writeFileSync(gate, '');
-  const file = config('slot', { wait_ready: true, listen_timeout: 3000, env: { READY_GATE: gate } });
+  // Each of the reload, the two restarts and the scale below waits out the listen timeout: 1.5 s, ample for a start
+  // whose gate is open (a process ready in a few tens of ms).
+  const file = config('slot', { wait_ready: true, listen_timeout: 1500, env: { READY_GATE: gate } });
   const started = await hive.run(['start', file]);
   assert.equal(started.code, 0, started.stderr);
 

@@ -8,8 +8,9 @@ const hive = new HiveHome();
 after(() => hive.cleanup());
 
 test('hive start over an errored app whose primary is alive stops that primary and runs the new script', async () => {
-  // once.sh exits at once: restarted until the slot is errored, while its primary stays up (state `errored`).
-  await hive.json(['start', daemonFixture('once.sh'), '--name', 'job']);
+  // once.sh exits at once: restarted until the slot is errored, while its primary stays up (state `errored`). Two
+  // restarts, not the default 10 (their backoff is 11 s): how the slot gets errored is not what this test is about.
+  await hive.json(['start', daemonFixture('once.sh'), '--name', 'job', '--max-restarts', '2']);
   const errored = await waitFor(async () => {
     const app = await hive.json<App>(['describe', 'job']);
     return app.status === 'errored' ? app : undefined;

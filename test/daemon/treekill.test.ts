@@ -176,7 +176,9 @@ test('fork mode: a child that ignores the stop signal is SIGKILLed though its pa
 });
 
 test("fork mode: PM2's treekill: false leaves the server running", async () => {
-  const [, holder] = await wrapped('kept', await freePort(), { treekill: false });
+  // The wrapper outlives the stop signal (sh waits for its child): it is SIGKILLed at kill_timeout, 500 ms rather than
+  // the default 5 s of waiting; that SIGKILL too leaves the server running.
+  const [, holder] = await wrapped('kept', await freePort(), { treekill: false, kill_timeout: 500 });
   await hive.json(['stop', 'kept']);
   // The after() hook kills it.
   assert.ok(isAlive(holder), 'with treekill: false the server outlives the stop');

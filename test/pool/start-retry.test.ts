@@ -54,6 +54,9 @@ for (const isolation of ['thread', 'process'] as const) {
           isolation,
           minThreads,
           maxThreads,
+          // The retry's timing is not what these tests check (the first test and pool-stats do): a short wait keeps
+          // each from idling through the default 1 s, 2 s, 4 s... between the pool going short and its recovery.
+          startRetry: { delay: 50, maxDelay: 200 },
           env: { ...process.env, HIVE_TEST_DIR: dir, HIVE_TEST_FAIL: fail },
         });
 
