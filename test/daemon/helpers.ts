@@ -79,10 +79,14 @@ export class HiveHome {
     return readOrEmpty(join(this.home, 'logs', name));
   }
 
-  /** Writes `{ apps }` as JSON to `name` in `dir` and returns its path, for `hive start <path>`. */
+  /**
+   * Writes `{ apps }` to `name` in `dir` (a path below `dir` works too, in a folder that exists) and returns its path,
+   * for `hive start <path>`: as JSON, or for a `.js`/`.cjs` name as the CommonJS module that exports it, PM2's way.
+   */
   writeConfig(apps: readonly object[], name = 'ecosystem.config.json'): string {
     const file = join(this.dir, name);
-    writeFileSync(file, JSON.stringify({ apps }));
+    const json = JSON.stringify({ apps });
+    writeFileSync(file, /\.c?js$/.test(name) ? `module.exports = ${json};\n` : json);
     return file;
   }
 

@@ -24,9 +24,8 @@ const wait = () => (existsSync(process.env.GATE) ? listen() : setTimeout(wait, 5
 wait();
 `,
   );
-  const config = join(base, 'hive.config.json');
   const entry = { name: 'w', script: app, instances: 1, watch: [watched], listenTimeout: '5m', env: { GATE: gate } };
-  writeFileSync(config, JSON.stringify({ apps: [entry] }));
+  const config = hive.writeConfig([entry], 'hive.config.json');
   await hive.json(['start', config]);
   const daemonLog = () => hive.readLog('../daemon.log');
   const starts = () => hive.readLog('w-out.log').match(/listening \d+/g)?.length ?? 0;
