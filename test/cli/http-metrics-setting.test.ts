@@ -17,10 +17,9 @@ test('the flag and both config keys turn the counting off, describe shows it, sa
   const env = { env: { PORT: '' } };
   await hive.json(['start', appFixture, '--name', 'bare', '-i', '1', '--no-http-metrics'], env);
   await hive.json(['start', appFixture, '--name', 'counted', '-i', '1'], env);
-  const config = join(hive.dir, 'bare.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name: 'keyed', script: appFixture, instances: 1, httpMetrics: false }] }),
+  const config = hive.writeConfig(
+    [{ name: 'keyed', script: appFixture, instances: 1, httpMetrics: false }],
+    'bare.config.json',
   );
   await hive.json(['start', config], env);
   const ecosystem = join(hive.dir, 'ecosystem.config.json');

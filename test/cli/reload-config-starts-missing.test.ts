@@ -11,9 +11,8 @@ const hive = new HiveHome();
 after(() => hive.cleanup());
 
 test('hive reload <config> reloads the apps the daemon has and starts the others', async () => {
-  const file = join(hive.dir, 'ecosystem.config.json');
   const app = (name: string) => ({ name, script: daemonFixture('ticker.sh'), env: { WHO: name } });
-  writeFileSync(file, JSON.stringify({ apps: [app('a'), app('b')] }));
+  const file = hive.writeConfig([app('a'), app('b')]);
   const [a] = await hive.json<AppInfo[]>(['start', file, '--only', 'a']);
 
   const result = await hive.run(['reload', file]);
@@ -39,11 +38,10 @@ test('hive reload <config> reloads the apps the daemon has and starts the others
 test('a start that fails is said, and the other apps are still started (exit 1), as hive start <config> does', async () => {
   const broken = join(hive.dir, 'broken.js');
   writeFileSync(broken, "throw new Error('boom at import');\n");
-  const file = join(hive.dir, 'two.config.json');
   const ticker = (name: string) => ({ name, script: daemonFixture('ticker.sh') });
-  writeFileSync(
-    file,
-    JSON.stringify({ apps: [{ name: 'broken', script: broken, instances: 1, exec_mode: 'cluster' }, ticker('c')] }),
+  const file = hive.writeConfig(
+    [{ name: 'broken', script: broken, instances: 1, exec_mode: 'cluster' }, ticker('c')],
+    'two.config.json',
   );
   const result = await hive.run(['reload', file, '--json']);
   assert.equal(result.code, 1, result.stderr);
