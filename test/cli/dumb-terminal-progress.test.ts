@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 import { inTerminal, ptySkip } from './pty.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 // Two projects' files naming one app: the second's start warns (daemon/app-origin.ts).
 function project(folder: string, file: string): string {

@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { appFixture, daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { appFixture, daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 const httpMetrics = async (name: string) => (await hive.json<AppInfo>(['describe', name])).settings.httpMetrics;
 const describeText = async (name: string) => (await hive.run(['describe', name])).stdout;

@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive reload <config> reloads the apps the daemon has and starts the others', async () => {
   const app = (name: string) => ({ name, script: daemonFixture('ticker.sh'), env: { WHO: name } });

@@ -3,13 +3,12 @@
 // They are now flags of `hive start` too, checked with the config keys' own validation before the daemon is asked.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { appFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { appFixture, tempHome, waitFor } from '../daemon/helpers.js';
 import { freePort } from '../ports.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 function pidFor(port: number, client: string): Promise<number | undefined> {
   return new Promise((resolve) => {

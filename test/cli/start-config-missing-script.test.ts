@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('every command that starts a config file refuses an app with a missing script, and starts none of the file', async () => {
   const file = hive.writeConfig([

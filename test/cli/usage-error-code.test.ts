@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { UsageError } from '../../src/cli/daemon-command.js';
 import { HiveError, InvalidArgumentError } from '../../src/errors.js';
-import { HiveHome } from '../daemon/helpers.js';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a UsageError is a HiveError with code ERR_HIVE_INVALID_ARGUMENT', () => {
   const error = new UsageError('missing argument');

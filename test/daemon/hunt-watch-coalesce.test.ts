@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('file changes while a watch reload waits in the queue add no reload of their own', async () => {
   const base = join(hive.home, '..');
