@@ -2,8 +2,6 @@
 // cron tick starts it; starting its config again leaves it stopped; save/resurrect bring it back stopped, as PM2's
 // dump keeps the key.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
@@ -17,12 +15,11 @@ const state = async () =>
 
 test('autostart: false adds the app stopped; hive start <name> starts it; the file started again leaves it', async () => {
   const ticker = daemonFixture('ticker.sh');
-  const file = join(hive.dir, 'ecosystem.config.js');
   const apps = [
     { name: 'job', script: ticker, autostart: false },
     { name: 'web', script: ticker },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'ecosystem.config.js');
   const started = await hive.json<App[]>(['start', file]);
   assert.deepEqual(
     started.map((app) => [app.name, app.status]),
@@ -57,9 +54,8 @@ test('autostart: false adds the app stopped; hive start <name> starts it; the fi
 });
 
 test('an app added with autostart: false and a cron schedule is started by its first tick', async () => {
-  const file = join(hive.dir, 'cron.config.js');
   const apps = [{ name: 'tick', script: daemonFixture('ticker.sh'), autostart: false, cron_restart: '* * * * * *' }];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'cron.config.js');
   const [added] = await hive.json<App[]>(['start', file]);
   assert.equal(added!.status, 'stopped');
   await waitFor(async () => (await state()).tick === 'online true', 'the cron tick to start the app');

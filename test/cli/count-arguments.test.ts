@@ -1,10 +1,9 @@
 // Count arguments of the daemon commands: what PM2 users type is taken, anything else exits 2 naming it.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive scale <app> -1 is parsed as one process fewer, not refused as an unknown flag', async () => {
   // Parsed: the daemon then answers that no such app runs (exit 1), where a usage error would exit 2.

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('usage errors exit 2 and say what is wrong', async () => {
   // A folder of no config file: `hive start` alone starts the one of its folder, and the default cwd (the system's

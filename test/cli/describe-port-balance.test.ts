@@ -2,8 +2,6 @@
 // kill timeout): as PM2's describe shows an app's settings, and where a clash on a port or a sticky app that does not
 // stick starts its search.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
 import { freePort, get } from '../cluster/helpers.js';
@@ -65,7 +63,6 @@ test('a running sticky app: its --port, sticky mode and kill timeout, in text an
 });
 
 test("a config's apps: the port from --env, the shell, increment_var or a fork-mode app's port; none; balance os", async () => {
-  const file = join(hive.dir, 'ecosystem.config.json');
   // Added stopped: what describe shows comes from what the daemon was given, not from a running process.
   const apps = [
     { name: 'os', script: appFixture, instances: 1, exec_mode: 'cluster', env: { PORT: '4100' }, balance: 'os' },
@@ -75,7 +72,7 @@ test("a config's apps: the port from --env, the shell, increment_var or a fork-m
     // PM2's filter_env: true: none of the shell's variables, so its PORT neither.
     { name: 'none', script: appFixture, instances: 1, exec_mode: 'cluster', filter_env: true },
   ];
-  writeFileSync(file, JSON.stringify({ apps: apps.map((app) => ({ ...app, autostart: false })) }));
+  const file = hive.writeConfig(apps.map((app) => ({ ...app, autostart: false })));
   await hive.json(['start', file], { env: { PORT: '4400' } });
   const described = async (name: string) => portFields(await hive.json<AppInfo>(['describe', name]));
 

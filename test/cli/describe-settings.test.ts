@@ -1,13 +1,12 @@
 // `hive describe` shows what an app runs with, as PM2's describe shows its settings (exec mode, watch & reload,
 // restart delay, autorestart...): watch, maxMemoryRestart and killTimeout were nowhere to be seen.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { appFixture, daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { appFixture, daemonFixture, tempHome } from '../daemon/helpers.js';
 import { appSettings } from './app-info.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive describe shows the settings, defaults filled in, in text and --json, for both modes', async () => {
   const file = hive.writeConfig([

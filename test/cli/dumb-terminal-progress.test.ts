@@ -2,24 +2,20 @@
 // `hive reload`'s progress line before a daemon's warning showed there as text. There, warnings and progress are plain
 // lines; a terminal that can still gets the clear, and piped output never has it.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 import { inTerminal, ptySkip } from './pty.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 // Two projects' files naming one app: the second's start warns (daemon/app-origin.ts).
 function project(folder: string, file: string): string {
   const dir = join(hive.dir, folder);
   mkdirSync(dir, { recursive: true });
   copyFileSync(daemonFixture('ticker.sh'), join(dir, 'run.sh'));
-  const config = join(dir, file);
-  const apps = [{ name: 'api', script: 'run.sh', interpreter: 'none' }];
-  writeFileSync(config, `module.exports = ${JSON.stringify({ apps })};\n`);
-  return config;
+  return hive.writeConfig([{ name: 'api', script: 'run.sh', interpreter: 'none' }], `${folder}/${file}`);
 }
 
 test('a dumb terminal gets the daemon warnings and reload progress as plain lines, a terminal its clear', {

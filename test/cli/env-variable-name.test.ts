@@ -3,16 +3,13 @@
 // the app with `A` set to `B=x`, or fail at fork time, far from the file. The `--env KEY=VALUE` flags refuse such a
 // name the same way (exit 2), and `--env A=B=x` stays `A` set to `B=x`.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { appFixture, tempHome } from '../daemon/helpers.js';
 
 const hive = tempHome();
 
 function configWith(env: Record<string, string>): string {
-  const config = join(hive.dir, 'ecosystem.config.json');
-  writeFileSync(config, JSON.stringify({ apps: [{ name: 'p', script: appFixture, env }] }));
+  const config = hive.writeConfig([{ name: 'p', script: appFixture, env }]);
   return config;
 }
 

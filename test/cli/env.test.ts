@@ -59,9 +59,8 @@ test('hive env prints the shell environment of the start with the config env ove
   assert.match(none.stderr, /^hive env: ERR_HIVE_APP_NOT_FOUND: no app named or numbered "envy"/m);
   assert.equal(await hive.daemonPid(), undefined, 'and no daemon started for a question');
 
-  const config = join(hive.dir, 'hive.config.json');
   const env = { CONFIG_VAR: 'from config', SHARED: 'config wins', MULTI: 'a=b' };
-  writeFileSync(config, JSON.stringify({ apps: [{ name: 'envy', script: appFixture, instances: 2, env }] }));
+  const config = hive.writeConfig([{ name: 'envy', script: appFixture, instances: 2, env }], 'hive.config.json');
   const [app] = await hive.json<App[]>(['start', config], { env: { GREETING: 'a', SHARED: 'shell' } });
 
   const byName = await envLines('envy', { GREETING: 'not this shell' });
@@ -95,7 +94,6 @@ test('hive env prints the shell environment of the start with the config env ove
 // `$(...)`, a backquote or a quote were run or broke the line. sh must read back every value as it is.
 test('hive env prints values a POSIX shell reads back as they are; a key no shell can assign is only named', async () => {
   const port = await freePort();
-  const config = join(hive.dir, 'quoting.config.json');
   const env = {
     NEWLINE: 'line one\nPWNED=1',
     SINGLE: "it's",
@@ -107,7 +105,7 @@ test('hive env prints values a POSIX shell reads back as they are; a key no shel
     PLAIN: 'a/b-c:d,e@f%g+h=i.j',
     'NOT-A-NAME': 'x\ny',
   };
-  writeFileSync(config, JSON.stringify({ apps: [{ name: 'quoted', script: appFixture, port, env }] }));
+  const config = hive.writeConfig([{ name: 'quoted', script: appFixture, port, env }], 'quoting.config.json');
   await hive.json(['start', config]);
   const text = await hive.run(['env', 'quoted']);
   assert.equal(text.code, 0, text.stderr);

@@ -1,8 +1,6 @@
 // PM2's `filter_env` (what an app does not take from the shell of `hive start`) and `append_env_to_name` (`--env
 // production` names the app `<name>-production`), as PM2's Common.prepareAppConf and _startJson apply them.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
@@ -18,14 +16,13 @@ async function envOf(name: string): Promise<Record<string, string>> {
 
 test('filter_env drops all of the shell environment, one variable, or those whose names contain a string', async () => {
   const probe = daemonFixture('env-probe.sh');
-  const file = join(hive.dir, 'ecosystem.config.js');
   const apps = [
     { name: 'none', script: probe, filter_env: true, env: { OWN: 'o', EXPLICIT: 'e' } },
     { name: 'one', script: probe, filter_env: 'SECRET_TOKEN' },
     { name: 'some', script: probe, filter_env: ['SECRET', 'AWS_'] },
     { name: 'off', script: probe, filter_env: false },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'ecosystem.config.js');
   await hive.json(['start', file], { env: shell });
 
   assert.deepEqual(await envOf('none'), { OWN: 'o' });
@@ -59,12 +56,11 @@ test('--filter-env (PM2s flag, repeatable) leaves out of a script the variables 
 
 test('append_env_to_name names the app <name>-<env> under --env, and only then', async () => {
   const ticker = daemonFixture('ticker.sh');
-  const file = join(hive.dir, 'named.config.js');
   const apps = [
     { name: 'api', script: ticker, append_env_to_name: true, env_production: { A: '1' } },
     { name: 'jobs', script: ticker },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'named.config.js');
   const production = await hive.json<{ name: string }[]>(['start', file, '--env', 'production']);
   assert.deepEqual(
     production.map((app) => app.name),
@@ -77,9 +73,8 @@ test('append_env_to_name names the app <name>-<env> under --env, and only then',
   );
 
   // A name the suffix makes too long is a config error naming the key, before anything starts.
-  const long = join(hive.dir, 'long.config.js');
   const entry = { name: 'a'.repeat(60), script: ticker, append_env_to_name: true, env_production: {} };
-  writeFileSync(long, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const long = hive.writeConfig([entry], 'long.config.js');
   const refused = await hive.run(['start', long, '--env', 'production']);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /ERR_HIVE_CONFIG: .*\.appendEnvToName: the name "a+-production" it makes with --env/);

@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { appFixture, daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { appFixture, daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 const httpMetrics = async (name: string) => (await hive.json<AppInfo>(['describe', name])).settings.httpMetrics;
 const describeText = async (name: string) => (await hive.run(['describe', name])).stdout;
@@ -17,10 +16,9 @@ test('the flag and both config keys turn the counting off, describe shows it, sa
   const env = { env: { PORT: '' } };
   await hive.json(['start', appFixture, '--name', 'bare', '-i', '1', '--no-http-metrics'], env);
   await hive.json(['start', appFixture, '--name', 'counted', '-i', '1'], env);
-  const config = join(hive.dir, 'bare.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name: 'keyed', script: appFixture, instances: 1, httpMetrics: false }] }),
+  const config = hive.writeConfig(
+    [{ name: 'keyed', script: appFixture, instances: 1, httpMetrics: false }],
+    'bare.config.json',
   );
   await hive.json(['start', config], env);
   const ecosystem = join(hive.dir, 'ecosystem.config.json');

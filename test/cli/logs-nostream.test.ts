@@ -1,11 +1,10 @@
 // `pm2 logs --nostream --lines N` is how scripts print PM2's last lines without following (pm2 logs follows by
 // default). Hive prints and exits by default: --nostream says the same, and with -f it is a contradiction (exit 2).
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive logs --nostream prints the last lines and exits, as without it', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick', '--', 'hello']);

@@ -4,13 +4,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { logLineInstance, rawLogLine } from '../../dist/cli/raw-log-line.js';
 import { formatTime } from '../../dist/time-format.js';
-import { daemonFixture, HiveHome, hiveBin, waitFor } from '../daemon/helpers.js';
+import { daemonFixture, hiveBin, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('formatTime reads the dayjs tokens of a log time, [text] and other characters as they are', () => {
   const date = new Date(2026, 0, 2, 3, 4, 5, 6);

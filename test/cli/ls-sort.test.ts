@@ -1,12 +1,11 @@
 // PM2's `pm2 ls --sort name:desc`: the app table ordered by a field, ascending unless `:desc`.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { appOrder } from '../../dist/cli/app-sort.js';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 const app = (id: number, name: string, fields: Partial<AppInfo> = {}) =>
   ({ id, name, cpu: null, memory: null, restarts: 0, processUptime: 0, ...fields }) as AppInfo;

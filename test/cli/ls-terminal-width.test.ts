@@ -1,11 +1,10 @@
 // `hive ls` (and the table `hive start` ends with) in a real terminal of a given width.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 import { inTerminal as inPty, ptySkip } from './pty.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 const inTerminal = (columns: number, args: string[]) => inPty(columns, args, { HIVE_HOME: hive.home });
 

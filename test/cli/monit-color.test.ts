@@ -1,13 +1,12 @@
 // Colour in `hive monit` as docs/cli.md says: on a terminal only, off with NO_COLOR, TERM=dumb or FORCE_COLOR=0.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { WriteStream } from 'node:tty';
 import { useColor } from '../../src/cli/monit/color.js';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 import { inTerminal, ptySkip } from './pty.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 // No colour variable inherited (`node --test` from a terminal sets FORCE_COLOR=1 for its files).
 const plain = { FORCE_COLOR: undefined, NO_COLOR: undefined, TERM: 'xterm-256color' };

@@ -1,11 +1,10 @@
 // `hive monit --once` of a stopped app showed 0 under REQ/S and ERR/S, a rate of a process that is not there; and
 // piped, the padding of the last column shown (POOL at 80 columns) ended lines with spaces, in a file or a diff.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a stopped app has no rates (-), and the piped frame has no trailing spaces', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'idle', '--no-autostart']);

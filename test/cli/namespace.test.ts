@@ -1,8 +1,6 @@
 // PM2 >= 5's namespaces: an app's `namespace` (default `default`, `hive start --namespace`); a target that names no
 // app names a namespace's apps, for stop, restart, reload, delete and start; ls shows it; save/resurrect keep it.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
@@ -17,13 +15,12 @@ const names = (apps: App[]) => apps.map((app) => app.name).sort();
 
 test('a namespace is a target of its apps; an app of that name wins, as in PM2', async () => {
   const ticker = daemonFixture('ticker.sh');
-  const file = join(hive.dir, 'ecosystem.config.js');
   const apps = [
     { name: 'a', script: ticker, namespace: 'jobs' },
     { name: 'b', script: ticker, namespace: 'jobs' },
     { name: 'c', script: ticker },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'ecosystem.config.js');
   await hive.json(['start', file]);
   await hive.json(['start', ticker, '--name', 'd', '--namespace', 'web']);
   assert.deepEqual(await state(), {

@@ -1,10 +1,9 @@
 // PM2's `pm2 pid api`: the pids of the app's processes, one per line, for scripts.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 interface App {
   id: number;

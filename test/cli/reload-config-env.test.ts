@@ -4,7 +4,6 @@
 // switches the app to the file's `env` (an edit of it included), keeping the shell environment of the first start for
 // an app the file gives an env, and taking the reloading shell's for one it gives none.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
@@ -17,7 +16,8 @@ const { dir } = hive;
 const primary = (app: App | undefined) => app?.processes.find((p) => p.role === 'primary')?.pid;
 
 test('hive reload <config> [--env <name>] gives the running apps the file env, rolling; restart takes --env too', async () => {
-  const file = join(dir, 'ecosystem.config.js');
+  const fileName = 'ecosystem.config.js';
+  const file = join(dir, fileName);
   const port = await freePort();
   const write = (version: string) => {
     const app = {
@@ -27,7 +27,7 @@ test('hive reload <config> [--env <name>] gives the running apps the file env, r
       env: { PORT: String(port), GREETING: version },
       env_production: { GREETING: `${version}-production` },
     };
-    writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+    hive.writeConfig([app], fileName);
   };
   write('v2');
   const [web] = await hive.json<App[]>(['start', file], { env: { EXTRA: 'first' } });
@@ -82,7 +82,6 @@ test('hive reload <config> [--env <name>] gives the running apps the file env, r
 const pick = ({ greeting, extra }: { greeting: unknown; extra: unknown }) => ({ greeting, extra });
 
 test('reload, stop and delete <config> --env <name> find the apps start named with appendEnvToName', async () => {
-  const file = join(dir, 'jobs.config.js');
   const probe = daemonFixture('env-probe.sh');
   const apps = [
     {
@@ -96,7 +95,7 @@ test('reload, stop and delete <config> --env <name> find the apps start named wi
     // No env in the file: a reload of it takes the reloading shell's environment, as PM2's does.
     { name: 'plain', script: probe, interpreter: 'none' },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'jobs.config.js');
   const probes = (name: string) => hive.readLog(`${name}-out.log`).match(/probe=\S* explicit=\S*/g) ?? [];
   const started = await hive.json<App[]>(['start', file, '--env', 'production'], { env: { HIVE_SHELL_PROBE: 'a' } });
   assert.deepEqual(

@@ -3,17 +3,15 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { daemonFixture, HiveHome } from '../daemon/helpers.js';
+import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive reload <config> reloads the apps the daemon has and starts the others', async () => {
-  const file = join(hive.dir, 'ecosystem.config.json');
   const app = (name: string) => ({ name, script: daemonFixture('ticker.sh'), env: { WHO: name } });
-  writeFileSync(file, JSON.stringify({ apps: [app('a'), app('b')] }));
+  const file = hive.writeConfig([app('a'), app('b')]);
   const [a] = await hive.json<AppInfo[]>(['start', file, '--only', 'a']);
 
   const result = await hive.run(['reload', file]);
@@ -39,11 +37,10 @@ test('hive reload <config> reloads the apps the daemon has and starts the others
 test('a start that fails is said, and the other apps are still started (exit 1), as hive start <config> does', async () => {
   const broken = join(hive.dir, 'broken.js');
   writeFileSync(broken, "throw new Error('boom at import');\n");
-  const file = join(hive.dir, 'two.config.json');
   const ticker = (name: string) => ({ name, script: daemonFixture('ticker.sh') });
-  writeFileSync(
-    file,
-    JSON.stringify({ apps: [{ name: 'broken', script: broken, instances: 1, exec_mode: 'cluster' }, ticker('c')] }),
+  const file = hive.writeConfig(
+    [{ name: 'broken', script: broken, instances: 1, exec_mode: 'cluster' }, ticker('c')],
+    'two.config.json',
   );
   const result = await hive.run(['reload', file, '--json']);
   assert.equal(result.code, 1, result.stderr);

@@ -1,7 +1,5 @@
 // PM2's `pm2 reset <name|id|all>`: the restart counters of `ls` back to 0, the apps left running.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
@@ -9,7 +7,6 @@ import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import { appFixture, daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
 const hive = tempHome();
-const { dir } = hive;
 
 const describe = (name: string) => hive.json<App>(['describe', name]);
 
@@ -58,7 +55,6 @@ test('hive reset zeroes the restarts of an app, by name, by id or all, and leave
 
 test("hive reset zeroes a cluster app's restarts but not its crash-loop count: the next crash over it errors it", async () => {
   // Every crash counts in a row (minUptime an hour); the third is over maxRestarts.
-  const file = join(dir, 'ecosystem.config.cjs');
   const app = {
     name: 'c',
     script: appFixture,
@@ -67,7 +63,7 @@ test("hive reset zeroes a cluster app's restarts but not its crash-loop count: t
     max_restarts: 2,
     min_uptime: 3_600_000,
   };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const file = hive.writeConfig([app], 'ecosystem.config.cjs');
   const [started] = await hive.json<App[]>(['start', file]);
   assert.equal(started!.mode, 'cluster');
   await crash('c', 1);

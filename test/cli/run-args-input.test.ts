@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 async function refused(args: string[], message: RegExp): Promise<void> {
   const result = await hive.run(['run', 'no-such-app.js', ...args]);

@@ -1,13 +1,12 @@
 // `hive scale` reads a count <n> with the reader `-i` uses (src/cluster/instances.ts), and refuses 0 saying what to run
 // instead; +n / -n are changes of the current count (test/cli/scale-relative.test.ts).
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { parseInstances, resolveInstances } from '../../src/cluster/instances.js';
 import { availableCores } from '../../src/pool/available-cores.js';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 interface App {
   name: string;

@@ -1,13 +1,12 @@
 // PM2's `pm2 sendSignal SIGUSR2 api`: the signal reaches each process of the app.
 import assert from 'node:assert/strict';
 import { constants } from 'node:os';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { DaemonClient } from '../../dist/daemon/client.js';
 import { hivePaths } from '../../dist/daemon/paths.js';
-import { daemonFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { daemonFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 interface App {
   id: number;

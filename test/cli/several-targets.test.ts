@@ -1,13 +1,10 @@
 // PM2 parity: `pm2 stop|restart|delete` take several targets (`pm2 restart api worker`, `pm2 delete 0 1`), each in
 // turn. Hive takes the others too when one fails (PM2 stops at it), and exits 1.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, HiveHome, tempHome } from '../daemon/helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
 type App = { id: number; name: string; status: string; restarts: number; processes: { pid: number }[] };
 const statuses = async () =>
@@ -16,8 +13,7 @@ const statuses = async () =>
 test('hive stop, restart and delete take several names, ids and config files, in turn', async () => {
   const ticker = daemonFixture('ticker.sh');
   for (const name of ['a', 'b', 'c']) await hive.json(['start', ticker, '--name', name]);
-  const file = join(dir, 'ecosystem.config.js');
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [{ name: 'd', script: ticker }] })};\n`);
+  const file = hive.writeConfig([{ name: 'd', script: ticker }], 'ecosystem.config.js');
   await hive.json(['start', file]);
 
   const stopped = await hive.json<App[]>(['stop', 'a', '1', file]);
@@ -94,11 +90,7 @@ test('several targets are resolved to apps first: each app taken once, an id nev
 });
 
 test("hive restart with a config file and another target says a config file must be restart's only target", async () => {
-  const file = join(dir, 'alone.config.js');
-  writeFileSync(
-    file,
-    `module.exports = ${JSON.stringify({ apps: [{ name: 'e', script: daemonFixture('ticker.sh') }] })};\n`,
-  );
+  const file = hive.writeConfig([{ name: 'e', script: daemonFixture('ticker.sh') }], 'alone.config.js');
   for (const args of [
     ['restart', 'api', file],
     ['restart', file, 'api', '--update-env'],

@@ -1,6 +1,5 @@
 // `hive start <config>` with a flag that only a script's app takes: exit 2 naming it, before any app starts.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appFixture, tempHome } from '../daemon/helpers.js';
@@ -8,8 +7,7 @@ import { appFixture, tempHome } from '../daemon/helpers.js';
 const hive = tempHome();
 const dir = hive.dir;
 
-const config = join(dir, 'hive.config.json');
-writeFileSync(config, JSON.stringify({ apps: [{ name: 'cfg', script: appFixture, instances: 1 }] }));
+const config = hive.writeConfig([{ name: 'cfg', script: appFixture, instances: 1 }], 'hive.config.json');
 
 test('a script-only flag with a config file is refused, not silently dropped', async () => {
   for (const args of [

@@ -1,11 +1,10 @@
 // `hive start <name|id>` of an app the daemon has, as `pm2 start api` starts a stopped app by name: the app starts
 // with its own options, not as a new fork-mode app running a program called `api`.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = { id: number; name: string; script: string; mode: string; status: string; ready: number; total: number };
 

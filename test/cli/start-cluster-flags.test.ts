@@ -3,14 +3,12 @@
 // They are now flags of `hive start` too, checked with the config keys' own validation before the daemon is asked.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { appFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { appFixture, tempHome, waitFor } from '../daemon/helpers.js';
 import { freePort } from '../ports.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 function pidFor(port: number, client: string): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -118,9 +116,7 @@ test('fork mode and config files refuse them, as they do --socket', async () => 
   const interval = await hive.run(['start', appFixture, '-x', '--memory-report-interval', '2s']);
   assert.equal(interval.code, 2, interval.stderr);
   assert.match(interval.stderr, /--memory-report-interval needs a cluster app/);
-  const config = join(hive.dir, 'hive.config.json');
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(config, JSON.stringify({ apps: [{ name: 'cfg', script: appFixture }] }));
+  const config = hive.writeConfig([{ name: 'cfg', script: appFixture }], 'hive.config.json');
   const file = await hive.run(['start', config, '--kill-timeout', '3s']);
   assert.equal(file.code, 2, file.stderr);
   assert.match(file.stderr, /--kill-timeout applies to a script/);

@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a script whose #! line runs node runs in the cluster mode a PM2 file asks for; a program says it cannot', async () => {
   mkdirSync(join(hive.dir, 'bin'));

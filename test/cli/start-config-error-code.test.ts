@@ -26,10 +26,9 @@ test('hive start of a config file with a bad key exits 2 with ERR_HIVE_CONFIG na
     }
   }
   // Found once the apps are read (the check a fork-mode app gets in start): the same code and exit status.
-  const fork = join(dir, 'hive.config.json');
-  writeFileSync(
-    fork,
-    JSON.stringify({ apps: [{ name: 'f', script: daemonFixture('ticker.sh'), interpreter: 'none', metricsPort: 9 }] }),
+  const fork = hive.writeConfig(
+    [{ name: 'f', script: daemonFixture('ticker.sh'), interpreter: 'none', metricsPort: 9 }],
+    'hive.config.json',
   );
   const late = await hive.run(['start', fork]);
   assert.equal(late.code, 2, late.stderr);

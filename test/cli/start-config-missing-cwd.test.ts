@@ -2,7 +2,6 @@
 // it used to reach the daemon, whose spawn of the primary there failed with `spawn /usr/bin/node ENOENT` and left
 // `hive start` waiting forever.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appFixture, daemonFixture, tempHome } from '../daemon/helpers.js';
@@ -10,7 +9,8 @@ import { appFixture, daemonFixture, tempHome } from '../daemon/helpers.js';
 const hive = tempHome();
 
 test('a missing or non-directory cwd: ERR_HIVE_CONFIG naming apps[i] (name).cwd, in fork and cluster mode', async () => {
-  const file = join(hive.dir, 'ecosystem.config.js');
+  const fileName = 'ecosystem.config.js';
+  const file = join(hive.dir, fileName);
   const missing = join(hive.dir, 'app-typo');
   const cases: [Record<string, unknown>, string][] = [
     [{ name: 'typo', script: appFixture, cwd: missing }, `${missing} does not exist`],
@@ -19,7 +19,7 @@ test('a missing or non-directory cwd: ERR_HIVE_CONFIG naming apps[i] (name).cwd,
     [{ name: 'typo', script: appFixture, cwd: file }, `${file} is not a directory`],
   ];
   for (const [app, why] of cases) {
-    writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+    hive.writeConfig([app], fileName);
     for (const command of ['start', 'startOrReload']) {
       const result = await hive.run([command, file]);
       assert.equal(result.code, 2, `${command} ${JSON.stringify(app)}: ${result.stderr}`);

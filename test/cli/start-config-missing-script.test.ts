@@ -4,23 +4,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('every command that starts a config file refuses an app with a missing script, and starts none of the file', async () => {
-  const file = join(hive.dir, 'ecosystem.config.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apps: [
-        { name: 'good', script: appFixture, instances: 1 },
-        { name: 'bad', script: './missing.js', instances: 1 },
-      ],
-    }),
-  );
+  const file = hive.writeConfig([
+    { name: 'good', script: appFixture, instances: 1 },
+    { name: 'bad', script: './missing.js', instances: 1 },
+  ]);
   for (const command of ['start', 'startOrReload', 'startOrRestart', 'reload', 'restart']) {
     const result = await hive.run([command, file]);
     assert.equal(result.code, 2, `${command}: ${result.stderr}`);
@@ -32,16 +25,11 @@ test('every command that starts a config file refuses an app with a missing scri
   assert.equal(await hive.daemonPid(), undefined, 'refused before the daemon was asked');
 
   // Only the apps picked are checked; a fork-mode app's bare name is a program on PATH, as PM2 takes it.
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apps: [
-        { name: 'good', script: appFixture, instances: 1, autostart: false },
-        { name: 'tool', script: 'sleep', args: '60', autostart: false },
-        { name: 'bad', script: './missing.js', instances: 1 },
-      ],
-    }),
-  );
+  hive.writeConfig([
+    { name: 'good', script: appFixture, instances: 1, autostart: false },
+    { name: 'tool', script: 'sleep', args: '60', autostart: false },
+    { name: 'bad', script: './missing.js', instances: 1 },
+  ]);
   const apps = await hive.json<{ name: string }[]>(['start', file, '--only', 'good,tool']);
   assert.deepEqual(
     apps.map((app) => app.name),

@@ -1,16 +1,12 @@
 // `hive start --cron-restart` is read before the daemon is asked, with the validator a config file's cronRestart
 // goes through at load: a malformed expression exits 2 and leaves no errored app (and no daemon) behind.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { appFixture, tempHome } from '../daemon/helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
-const config = join(dir, 'hive.config.json');
-writeFileSync(config, JSON.stringify({ apps: [{ name: 'cfg', script: appFixture, instances: 1 }] }));
+const config = hive.writeConfig([{ name: 'cfg', script: appFixture, instances: 1 }], 'hive.config.json');
 
 test('a malformed --cron-restart exits 2 before any daemon request, for a script and a config file', async () => {
   for (const [args, cron] of [

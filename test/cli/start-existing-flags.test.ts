@@ -1,12 +1,11 @@
 // `hive start <name|id>` of an app the daemon has takes --update-env (as `hive restart` does) and --json; a flag that
 // would change the app's options is refused naming it (exit 2), never read as a start of a program called `api`.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort, get } from '../cluster/helpers.js';
-import { appFixture, HiveHome, waitFor } from '../daemon/helpers.js';
+import { appFixture, tempHome, waitFor } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = { id: number; name: string; script: string; mode: string; status: string };
 

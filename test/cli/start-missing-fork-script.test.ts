@@ -19,9 +19,7 @@ test('a config fork-mode app whose bare-named script is missing: ERR_HIVE_CONFIG
     ['hive.config.json', { name: 'a', script: 'job.py', interpreter: 'python3' }],
   ];
   for (const [name, app] of cases) {
-    const file = join(dir, name);
-    const apps = JSON.stringify({ apps: [app] });
-    writeFileSync(file, name.endsWith('.js') ? `module.exports = ${apps};\n` : apps);
+    const file = hive.writeConfig([app], `app/${name}`);
     const result = await hive.run(['start', file]);
     assert.equal(result.code, 2, `${JSON.stringify(app)}: ${result.stderr}`);
     assert.equal(

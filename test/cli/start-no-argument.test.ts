@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test("hive start with no argument starts the folder's config file, PM2's ecosystem.json too", async () => {
   const empty = join(hive.dir, 'empty');

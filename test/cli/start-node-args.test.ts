@@ -31,9 +31,8 @@ async function execArgvOf(name: string): Promise<{ execArgv: string[]; preloaded
 }
 
 test('a config nodeArgs element with a space arrives whole', async () => {
-  const config = join(dir, 'hive.config.json');
   const nodeArgs = ['--title=my app', '--require', preload];
-  writeFileSync(config, JSON.stringify({ apps: [{ name: 'cfg', script: app, instances: 1, nodeArgs }] }));
+  const config = hive.writeConfig([{ name: 'cfg', script: app, instances: 1, nodeArgs }], 'hive.config.json');
   await hive.json(['start', config]);
   const seen = await execArgvOf('cfg');
   for (const arg of nodeArgs) assert.ok(seen.execArgv.includes(arg), `${arg} in ${JSON.stringify(seen.execArgv)}`);

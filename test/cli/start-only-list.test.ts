@@ -1,17 +1,13 @@
 // `hive start <config> --only a,b`: PM2's way to pick several apps of an ecosystem file (it splits on commas and
 // spaces), besides the repeated flag.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome } from '../daemon/helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
-const config = join(dir, 'ecosystem.config.json');
 const app = (name: string) => ({ name, script: daemonFixture('ticker.sh'), interpreter: 'none' });
-writeFileSync(config, JSON.stringify({ apps: [app('api'), app('worker'), app('cron')] }));
+const config = hive.writeConfig([app('api'), app('worker'), app('cron')]);
 
 test('--only takes a comma- or space-separated list of app names, as PM2 does', async () => {
   const started = await hive.json<{ name: string }[]>(['start', config, '--only', 'api,cron']);

@@ -11,7 +11,8 @@ import { appFixture, daemonFixture, tempHome, waitFor } from '../daemon/helpers.
 const hive = tempHome();
 const { dir } = hive;
 
-const file = join(dir, 'ecosystem.config.js');
+const fileName = 'ecosystem.config.js';
+const file = join(dir, fileName);
 const primary = (app: App | undefined) => app?.processes.find((p) => p.role === 'primary')?.pid;
 
 test('startOrReload reloads the running apps with the file env and starts the others; startOrRestart restarts', async () => {
@@ -26,7 +27,7 @@ test('startOrReload reloads the running apps with the file env and starts the ot
     },
     { name: 'tick', script: daemonFixture('ticker.sh'), interpreter: 'none' },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  hive.writeConfig(apps, fileName);
   const [web] = await hive.json<App[]>(['start', file, '--only', 'web']);
   assert.equal((await get(port)).greeting, 'dev');
 
@@ -117,10 +118,7 @@ test('startOrReload and startOrRestart take a config file only, and refuse a scr
 });
 
 test("startOrReload refuses start's options it would not apply to an app it reloads", async () => {
-  writeFileSync(
-    file,
-    `module.exports = ${JSON.stringify({ apps: [{ name: 'web', script: appFixture, instances: 1 }] })};\n`,
-  );
+  hive.writeConfig([{ name: 'web', script: appFixture, instances: 1 }], fileName);
   const flags: [string[], string][] = [
     [['-i', '2'], '--instances \\(-i\\)'],
     [['--cron-restart', '0 3 * * *'], '--cron-restart'],
@@ -143,10 +141,7 @@ test("startOrReload refuses start's options it would not apply to an app it relo
 test("startOrReload and startOrRestart take the calling shell's environment, as PM2's, without --update-env", async () => {
   const port = await freePort();
   // No env in the file: the port comes from the shell too.
-  writeFileSync(
-    file,
-    `module.exports = ${JSON.stringify({ apps: [{ name: 'plain', script: appFixture, instances: 2 }] })};\n`,
-  );
+  hive.writeConfig([{ name: 'plain', script: appFixture, instances: 2 }], fileName);
   await hive.json(['start', file], { env: { PORT: String(port) } });
   assert.equal((await get(port)).extra, undefined);
   const [reloaded] = await hive.json<App[]>(['startOrReload', file], { env: { PORT: String(port), EXTRA: 'x' } });
@@ -162,10 +157,7 @@ test("startOrReload and startOrRestart take the calling shell's environment, as 
 test('an app the file gives an env keeps the shell environment of its start, as in PM2 7, unless --update-env', async () => {
   // Checked against pm2 7.0.4: startOrReload and startOrRestart of such an app keep the first start's variables.
   const port = await freePort();
-  writeFileSync(
-    file,
-    `module.exports = ${JSON.stringify({ apps: [{ name: 'kept', script: appFixture, instances: 2, env: { PORT: String(port) } }] })};\n`,
-  );
+  hive.writeConfig([{ name: 'kept', script: appFixture, instances: 2, env: { PORT: String(port) } }], fileName);
   await hive.json(['start', file], { env: { EXTRA: 'first' } });
   assert.equal((await get(port)).extra, 'first');
   const [reloaded] = await hive.json<App[]>(['startOrReload', file], { env: { EXTRA: 'second' } });

@@ -1,11 +1,10 @@
 // `hive start <program>` (fork mode, a bare name looked up on PATH) of a program PATH does not have: refused as a
 // missing script is (exit 2, ERR_HIVE_SCRIPT_NOT_FOUND), not an app shown online while its spawn fails for ever.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a program that is not on PATH exits 2 with ERR_HIVE_SCRIPT_NOT_FOUND, and no app is added', async () => {
   const result = await hive.run(['start', 'hive-no-such-program']);

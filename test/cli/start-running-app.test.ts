@@ -1,11 +1,10 @@
 // `hive start <name|id>` of a running app restarts it, as `pm2 start api` does (restartExistingProcessName), rather
 // than refusing it with ERR_HIVE_APP_EXISTS.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = {
   id: number;

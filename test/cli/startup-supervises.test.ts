@@ -31,9 +31,8 @@ test('the unit supervises the daemon: forking on its pid file, restarted on fail
 });
 
 test("TimeoutStopSec covers the saved apps' kill timeouts, and the install stops the daemon running now", async () => {
-  const file = join(hive.dir, 'slow.config.js');
   const app = { name: 'slow', script: daemonFixture('ticker.sh'), interpreter: 'none', kill_timeout: 60_000 };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const file = hive.writeConfig([app], 'slow.config.js');
   await hive.json(['start', file]);
   await hive.json(['save']);
   const { unit, install } = await hive.json<Startup>(['startup']);
@@ -101,9 +100,8 @@ test("SIGTERM to the daemon (systemd's stop) stops every app gracefully, removes
   assert.equal(readFileSync(pidFile, 'utf8'), `${daemon.pid}\n`);
   assert.equal(readFileSync(victim, 'utf8'), 'untouched\n', 'the pid file was not written through a symlink');
 
-  const file = join(hive.dir, 'clean.config.js');
   const app = { name: 'clean', script: daemonFixture('sigint-cleanup.mjs'), exec_mode: 'fork' };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const file = hive.writeConfig([app], 'clean.config.js');
   const [started] = await hive.json<AppInfo[]>(['start', file]);
   const worker = started!.processes.find((p) => p.role === 'worker')!.pid;
   const out = () => hive.readLog('clean-out.log');

@@ -14,8 +14,7 @@ test('hive stop, delete, reload and restart of a bad config file exit 2 with ERR
   // stop and delete need only the names (config-target-names.test.ts): a file they cannot read at all.
   const broken = join(dir, 'broken.json');
   writeFileSync(broken, '{ "apps": [ }');
-  const file = join(dir, 'hive.config.json');
-  writeFileSync(file, JSON.stringify({ apps: [{ name: 'x', script: 'app.js', bogus: 1 }] }));
+  const file = hive.writeConfig([{ name: 'x', script: 'app.js', bogus: 1 }], 'hive.config.json');
   for (const [command, target, problem] of [
     ['stop', broken, 'not valid JSON'],
     ['delete', broken, 'not valid JSON'],

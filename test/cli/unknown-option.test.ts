@@ -2,11 +2,10 @@
 // place it at the end of the command after '--'", which reads as advice to pass the flag on to the app. Every command
 // now says it as a usage error naming the command and its --help; start's PM2-only flags keep their own hint.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome } from '../daemon/helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('an unknown flag is a usage error naming the command and its --help', async () => {
   for (const [args, command] of [

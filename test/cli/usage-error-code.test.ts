@@ -1,14 +1,13 @@
 // Bad arguments to the daemon commands carry a stable code, as `hive run`'s do: scripts match the code, not the text.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { UsageError } from '../../src/cli/daemon-command.js';
 import { HiveError, InvalidArgumentError } from '../../src/errors.js';
-import { HiveHome } from '../daemon/helpers.js';
+import { tempHome } from '../daemon/helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a UsageError is a HiveError with code ERR_HIVE_INVALID_ARGUMENT', () => {
   const error = new UsageError('missing argument');
@@ -52,8 +51,7 @@ test('the CLI prints the code of a usage error and exits 2, with --json too', as
 
 test('a usage error thrown by a module a bundled command loads exits 2 too (by code, not by class)', async () => {
   // `hive reload <config>` is bundled, and reads the file with start.js, which is not: its UsageError is another class.
-  const file = join(hive.dir, 'ecosystem.config.json');
-  writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: 'a.js', env_x: {}, env_y: {} }] }));
+  const file = hive.writeConfig([{ name: 'a', script: 'a.js', env_x: {}, env_y: {} }]);
   const result = await hive.run(['reload', file, '--env', 'x', '--env', 'y']);
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /^hive reload: ERR_HIVE_INVALID_ARGUMENT: --env picks one env_<name> of a config file/);

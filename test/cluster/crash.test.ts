@@ -68,30 +68,28 @@ test('a crash loop backs off exponentially, then marks the app errored; --no-exi
 test('--restart-delay alone is the fixed delay of every restart; with a backoff given too, the backoff wins', async () => {
   const port = await freePort();
   const base = [fixture('app.js'), '-i', '1', '--port', String(port), '--min-uptime', '30s'];
-  const fixed = startHive([...base, '--restart-delay', '200ms'], { CRASH_AFTER_MS: '50' });
-  await until(() => fixed.records.filter(isEvent('restart')).length >= 2, 'two restarts');
-  assert.deepEqual(
-    fixed.records
-      .filter(isEvent('restart'))
-      .slice(0, 2)
-      .map((r) => r.delay),
-    [200, 200],
-  );
-  fixed.kill('SIGTERM');
-  await fixed.exited;
-  const both = startHive([...base, '--restart-delay', '200ms', '--exp-backoff-restart-delay', '20ms'], {
-    CRASH_AFTER_MS: '50',
-  });
-  await until(() => both.records.filter(isEvent('restart')).length >= 2, 'two restarts');
-  assert.deepEqual(
-    both.records
-      .filter(isEvent('restart'))
-      .slice(0, 2)
-      .map((r) => r.delay),
-    [20, 30],
-  );
-  both.kill('SIGTERM');
-  await both.exited;
+  const cases: [string[], number[]][] = [
+    [
+      ['--restart-delay', '200ms'],
+      [200, 200],
+    ],
+    [
+      ['--restart-delay', '200ms', '--exp-backoff-restart-delay', '20ms'],
+      [20, 30],
+    ],
+  ];
+  for (const [flags, delays] of cases) {
+    const hive = startHive([...base, ...flags], { CRASH_AFTER_MS: '50' });
+    await until(() => hive.records.filter(isEvent('restart')).length >= 2, 'two restarts');
+    const restarts = hive.records.filter(isEvent('restart')).slice(0, 2);
+    assert.deepEqual(
+      restarts.map((r) => r.delay),
+      delays,
+      flags.join(' '),
+    );
+    hive.kill('SIGTERM');
+    await hive.exited;
+  }
 });
 
 // PM2 starts the backoff over after a 30 s run (EXP_BACKOFF_RESET_TIMER), not after min_uptime: a process that crashed

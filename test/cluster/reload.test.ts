@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fixture, freePort, get, isEvent, killAll, reloadThrough, startHive, startLoad } from './helpers.js';
+import { fixture, freePort, get, type Hive, isEvent, killAll, reloadThrough, startHive, startLoad } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-reload-'));
 after(async () => {
@@ -12,12 +12,18 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('two rolling reloads under keep-alive load fail no request, and the new code serves after', async () => {
-  const versionFile = join(dir, 'version');
+/** Two processes of the cluster app fixture, online, serving the version in the file `name` of `dir` (v1 now). */
+async function versioned(name: string): Promise<{ hive: Hive; port: number; versionFile: string }> {
+  const versionFile = join(dir, name);
   writeFileSync(versionFile, 'v1');
   const port = await freePort();
   const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port)], { APP_VERSION_FILE: versionFile });
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  return { hive, port, versionFile };
+}
+
+test('two rolling reloads under keep-alive load fail no request, and the new code serves after', async () => {
+  const { hive, port, versionFile } = await versioned('version');
   const load = startLoad(port, 8);
   await delay(300);
   await reloadThrough(hive, versionFile, ['v2', 'v3']);
@@ -38,11 +44,7 @@ test('two rolling reloads under keep-alive load fail no request, and the new cod
 // The process now waits for the primary's answer to a `flush` before it exits. Hangs show as failures here: every
 // request has a 10 s limit.
 test('rolling reloads under a new connection per request leave no request hanging or failed', async () => {
-  const versionFile = join(dir, 'version-close');
-  writeFileSync(versionFile, 'v1');
-  const port = await freePort();
-  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port)], { APP_VERSION_FILE: versionFile });
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const { hive, port, versionFile } = await versioned('version-close');
   const load = startLoad(port, 2, '/', { pipelining: 0, headersTimeout: 10_000, bodyTimeout: 10_000 });
   await delay(300);
   await reloadThrough(hive, versionFile, ['v2', 'v3', 'v4', 'v5', 'v6']);
@@ -55,11 +57,7 @@ test('rolling reloads under a new connection per request leave no request hangin
 });
 
 test('a replacement that cannot start aborts the reload and the old workers keep serving', async () => {
-  const versionFile = join(dir, 'version-broken');
-  writeFileSync(versionFile, 'v1');
-  const port = await freePort();
-  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port)], { APP_VERSION_FILE: versionFile });
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  const { hive, port, versionFile } = await versioned('version-broken');
   const before = [...hive.readyPids().values()].sort();
   writeFileSync(versionFile, 'broken');
   hive.kill('SIGHUP');

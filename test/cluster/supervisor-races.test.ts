@@ -78,6 +78,16 @@ function attempt(port: number, path: string, timeoutMs = HANG_MS): Promise<Outco
   });
 }
 
+/** Sends `/queued-0` to `/queued-2`, 30 ms apart, each behind the ones before it; their outcomes, once all are sent. */
+async function queueThree(port: number): Promise<Promise<Outcome>[]> {
+  const queued: Promise<Outcome>[] = [];
+  for (let i = 0; i < 3; i++) {
+    queued.push(attempt(port, `/queued-${i}`));
+    await delay(30);
+  }
+  return queued;
+}
+
 const summary = (outcomes: Outcome[]) =>
   outcomes.map((o) => `${o.path}: ${o.ok ? `pid ${o.reply?.pid}` : o.error}`).join('; ');
 
@@ -131,11 +141,7 @@ test('a reload does not SIGKILL an old sticky worker whose IPC queue is backed u
     await delay(200);
     // The old worker busy-waits now: the first of these handles waits for its ACK, the others queue behind it, and so
     // does the reload's shutdown message, for which child.send() then returns false (back-pressure, not a dead channel).
-    const queued: Promise<Outcome>[] = [];
-    for (let i = 0; i < 3; i++) {
-      queued.push(attempt(port, `/queued-${i}`));
-      await delay(30);
-    }
+    const queued = await queueThree(port);
     await delay(100);
     await sup.reload();
     const exit = events.find((e) => e.type === 'exit' && e.pid === old);
@@ -228,11 +234,7 @@ test('sticky connections queued to a worker that dies before acknowledging them 
     const crashing = attempt(port, '/crash-block?ms=1000');
     await delay(200);
     // Handed to the worker while it busy-waits; it exits 1 without having acknowledged the first of them.
-    const queued: Promise<Outcome>[] = [];
-    for (let i = 0; i < 3; i++) {
-      queued.push(attempt(port, `/queued-${i}`));
-      await delay(30);
-    }
+    const queued = await queueThree(port);
     assert.equal((await crashing).ok, false);
     const rest = await Promise.all(queued);
     // A reset or an error is fine (the worker is gone); a client left waiting forever is not.

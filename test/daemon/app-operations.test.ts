@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome, waitFor } from './helpers.js';
 import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
 
 // Commands on one app run one after another, in the order they reach the daemon: a command that arrives while another
@@ -8,8 +8,7 @@ import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
 
 type App = { name: string; status: string; processes: { role: string; pid: number }[] };
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 /** Every process of the home but the daemon belongs to an app `ls` shows (nothing runs that the daemon forgot). */
 async function assertNoOrphans(): Promise<void> {

@@ -71,10 +71,9 @@ test('scale down of an app whose instance 0 is down for good keeps the live one:
 
 test('scale down of a fork app with an errored instance 0 removes the errored one, keeping the live one', async () => {
   const job = script('errored0.sh', 'if [ "$HIVE_INSTANCE" = 0 ]; then exit 4; fi\nexec sleep 60');
-  const file = join(dir, 'errored0.config.json');
-  writeFileSync(
-    file,
-    JSON.stringify({ apps: [{ name: 'errored0', script: job, instances: 2, max_restarts: 1, restart_delay: 10 }] }),
+  const file = hive.writeConfig(
+    [{ name: 'errored0', script: job, instances: 2, max_restarts: 1, restart_delay: 10 }],
+    'errored0.config.json',
   );
   const start = await hive.run(['start', file]);
   assert.equal(start.code, 0, start.stderr);
@@ -91,8 +90,10 @@ test('scale down of a fork app with an errored instance 0 removes the errored on
 
 test('a reload revives a crash-looped fork app: errored, then online', async () => {
   const job = script('loop.sh', 'exit 4');
-  const file = join(dir, 'loop.config.json');
-  writeFileSync(file, JSON.stringify({ apps: [{ name: 'loop', script: job, max_restarts: 1, restart_delay: 10 }] }));
+  const file = hive.writeConfig(
+    [{ name: 'loop', script: job, max_restarts: 1, restart_delay: 10 }],
+    'loop.config.json',
+  );
   const start = await hive.run(['start', file]);
   assert.equal(start.code, 0, start.stderr);
   await waitFor(async () => (await describeApp('loop')).status === 'errored', 'loop errored');

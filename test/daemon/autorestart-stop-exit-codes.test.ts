@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = { name: string; mode: string; status: string; restarts: number };
 const exitApp = new URL('../fixtures/cluster/exit-app.cjs', import.meta.url).pathname;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { Pm2Process } from '../../dist/cli/pm2-process-list.js';
 import { availableCores } from '../../dist/pool/index.js';
 import { cgroupV1Unavailable, makeCgroupV1 } from '../cgroup-v1.js';
-import { type Described, daemonFixture, HiveHome, hiveIn } from './helpers.js';
+import { type Described, daemonFixture, hiveIn, homeForCgroup } from './helpers.js';
 
 /** Why a daemon cannot be started in a CPU cgroup of one core here, or undefined when it can. */
 function unavailable(): string | undefined {
@@ -20,11 +20,7 @@ test('a stopped -i max app is listed with the cores of the daemon cgroup, not th
   if (skip) return t.skip(skip);
   const cgroup = makeCgroupV1('cpu', 'hive-cores');
   const group = cgroup.path;
-  const hive = new HiveHome();
-  t.after(async () => {
-    await hive.cleanup();
-    await cgroup.remove();
-  });
+  const hive = homeForCgroup(t, cgroup);
   writeFileSync(join(group, 'cpu.cfs_period_us'), '100000');
   writeFileSync(join(group, 'cpu.cfs_quota_us'), '100000');
   await hiveIn(hive, group, ['start', daemonFixture('ticker.sh'), '--name', 'tick', '-i', 'max']);

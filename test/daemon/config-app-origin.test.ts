@@ -16,10 +16,7 @@ function project(folder: string, script: string, file = 'ecosystem.config.js'): 
   const dir = join(hive.dir, folder);
   mkdirSync(dir, { recursive: true });
   copyFileSync(daemonFixture('ticker.sh'), join(dir, script));
-  const config = join(dir, file);
-  const apps = [{ name: 'api', script, interpreter: 'none', env: { FROM: folder } }];
-  writeFileSync(config, `module.exports = ${JSON.stringify({ apps })};\n`);
-  return config;
+  return hive.writeConfig([{ name: 'api', script, interpreter: 'none', env: { FROM: folder } }], `${folder}/${file}`);
 }
 
 const svc = project('svc', 'server.sh');

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { blockLoop, fixture, freePort, killAll, unblockLoop } from '../cluster/helpers.js';
 import { type Described, pidOf, tempHome, waitFor } from './helpers.js';
@@ -8,9 +6,8 @@ import { type Described, pidOf, tempHome, waitFor } from './helpers.js';
 const hive = tempHome();
 
 test('a config memoryReportInterval that is no duration is an ERR_HIVE_CONFIG naming the file, app and key', async () => {
-  const config = join(hive.dir, 'bad-interval.config.json');
   const app = { name: 'r', script: fixture('blocked-loop.mjs'), memoryReportInterval: 'soon' };
-  writeFileSync(config, JSON.stringify({ apps: [app] }));
+  const config = hive.writeConfig([app], 'bad-interval.config.json');
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /ERR_HIVE_CONFIG: .*bad-interval\.config\.json: apps\[0\] \(r\)\.memoryReportInterval: /);
@@ -26,9 +23,7 @@ test('a config memoryReportInterval on a fork-mode app is an ERR_HIVE_CONFIG nam
     ],
     ['ecosystem.config.js', { name: 'f', script: fixture('blocked-loop.mjs'), memoryReportInterval: 500 }],
   ] as const) {
-    const config = join(hive.dir, name);
-    const body = JSON.stringify({ apps: [app] });
-    writeFileSync(config, name.endsWith('.js') ? `module.exports = ${body};\n` : body);
+    const config = hive.writeConfig([app], name);
     const result = await hive.run(['start', config]);
     assert.equal(result.code, 2, result.stderr);
     const key = new RegExp(
@@ -41,10 +36,9 @@ test('a config memoryReportInterval on a fork-mode app is an ERR_HIVE_CONFIG nam
 
 test("a config memoryReportInterval reaches the app's primary: a worker is marked after three of its intervals", async () => {
   const port = await freePort();
-  const config = join(hive.dir, 'interval.config.json');
   // 2 s: three intervals (6 s) are over the 3 s floor the default interval (1 s) gives, so the mark's silence tells.
   const app = { name: 'api', script: fixture('blocked-loop.mjs'), instances: 1, port, memoryReportInterval: '2s' };
-  writeFileSync(config, JSON.stringify({ apps: [app] }));
+  const config = hive.writeConfig([app], 'interval.config.json');
   const start = await hive.run(['start', config]);
   assert.equal(start.code, 0, start.stderr);
   try {

@@ -12,9 +12,8 @@ const dir = hive.dir;
 type App = { name: string; metrics: string | null; outFile: string };
 
 test('a config app with metricsPort serves Prometheus metrics; logFormat json writes JSON log lines', async () => {
-  const config = join(dir, 'hive.config.json');
   const app = { name: 'm', script: appFixture, instances: 2, metricsPort: 0, logFormat: 'json' };
-  writeFileSync(config, JSON.stringify({ apps: [app] }));
+  const config = hive.writeConfig([app], 'hive.config.json');
   const [started] = await hive.json<App[]>(['start', config]);
   assert.equal(started!.name, 'm');
 
@@ -44,20 +43,18 @@ test('a config app with metricsPort serves Prometheus metrics; logFormat json wr
 });
 
 test('metricsPort on a fork-mode app is an ERR_HIVE_CONFIG naming the file, app and key', async () => {
-  const config = join(dir, 'hive.config.json');
   const app = { name: 'f', script: daemonFixture('ticker.sh'), interpreter: 'none', metricsPort: 9464 };
-  writeFileSync(config, JSON.stringify({ apps: [app] }));
+  const config = hive.writeConfig([app], 'hive.config.json');
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 2, 'bad input, as a bad flag');
   assert.match(result.stderr, /ERR_HIVE_CONFIG: .*hive\.config\.json: apps\[0\] \(f\)\.metricsPort: a fork-mode app/);
 });
 
 test('serverTiming in a config, and hive start --server-timing, put a Server-Timing header on the responses', async () => {
-  const config = join(dir, 'hive.config.json');
   const port = await freePort();
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name: 't', script: appFixture, instances: 1, port, serverTiming: true }] }),
+  const config = hive.writeConfig(
+    [{ name: 't', script: appFixture, instances: 1, port, serverTiming: true }],
+    'hive.config.json',
   );
   await hive.json(['start', config]);
   const timing = async (at: number) => {
@@ -87,10 +84,9 @@ test('serverTiming in a config, and hive start --server-timing, put a Server-Tim
 });
 
 test('socket in a config (relative to the app folder), and hive start --socket, serve the app on a Unix socket', async () => {
-  const config = join(dir, 'hive.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name: 's', script: appFixture, instances: 1, socket: 'cfg.sock', socketMode: '666' }] }),
+  const config = hive.writeConfig(
+    [{ name: 's', script: appFixture, instances: 1, socket: 'cfg.sock', socketMode: '666' }],
+    'hive.config.json',
   );
   await hive.json(['start', config]);
   const viaSocket = async (socketPath: string) => {

@@ -59,12 +59,11 @@ test('a config file restarted or started again keeps the environment of the firs
 // Checked against pm2 7.0.4 too: of an app with no `env` in the file (PM2 deletes an empty one before it would replace
 // the process's), `FOO=second pm2 restart ecosystem.config.js` and `pm2 start` of it again give FOO=second.
 test("an app the file gives no env (or an empty one) takes the restarting shell's environment, as PM2's", async () => {
-  const bare = join(dir, 'bare.config.js');
   const apps = [
     { name: 'bare', script: daemonFixture('env-probe.sh'), interpreter: 'none' },
     { name: 'empty', script: daemonFixture('env-probe.sh'), interpreter: 'none', env: {} },
   ];
-  writeFileSync(bare, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const bare = hive.writeConfig(apps, 'bare.config.js');
   const run = async (args: string[], shell: string, count: number) => {
     const result = await hive.run(args, { env: { HIVE_SHELL_PROBE: shell } });
     assert.equal(result.code, 0, result.stderr);
@@ -82,9 +81,8 @@ test("an app the file gives no env (or an empty one) takes the restarting shell'
 test('an app of an older dump (no shellEnv of its own) restarted by its config file takes the shell environment', async () => {
   const own = new HiveHome();
   try {
-    const config = join(dir, 'old.config.js');
     const apps = [{ name: 'old', script: daemonFixture('env-probe.sh'), interpreter: 'none', env: { EXPLICIT: 'x' } }];
-    writeFileSync(config, `module.exports = ${JSON.stringify({ apps })};\n`);
+    const config = hive.writeConfig(apps, 'old.config.js');
     const ownLines = () => own.readLog('old-out.log').match(/probe=\S* explicit=\S*/g) ?? [];
     const run = async (args: string[], shell: string, count: number) => {
       const result = await own.run(args, { env: { HIVE_SHELL_PROBE: shell } });

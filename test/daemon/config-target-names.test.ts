@@ -11,7 +11,8 @@ const dir = hive.dir;
 
 type App = { name: string; status: string };
 const probe = daemonFixture('env-probe.sh');
-const file = join(dir, 'ecosystem.config.js');
+const fileName = 'ecosystem.config.js';
+const file = join(dir, fileName);
 const statuses = async () =>
   Object.fromEntries((await hive.json<App[]>(['ls'])).map((app) => [app.name, app.status] as const));
 
@@ -20,7 +21,7 @@ test('hive stop and delete <config> need only the app names of the file', async 
     { name: 'one', script: probe, interpreter: 'none' },
     { name: 'two', script: probe, interpreter: 'none' },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  hive.writeConfig(apps, fileName);
   await hive.json(['start', file]);
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'other']);
   // Edited since: a key Hive does not know, a value it refuses, an app named after its script (as PM2 names it), and
@@ -31,7 +32,7 @@ test('hive stop and delete <config> need only the app names of the file', async 
     { script: join(dir, 'env-probe.sh'), interpreter: 'none' },
     { name: 'all', script: probe },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: edited })};\n`);
+  hive.writeConfig(edited, fileName);
   const refused = await hive.run(['start', file]);
   assert.equal(refused.code, 2, 'a start still checks every key');
 
@@ -72,8 +73,7 @@ test('hive stop and delete <config> match the apps of the file by name only: an 
   try {
     const [keep] = await own.json<{ id: number }[]>(['start', daemonFixture('ticker.sh'), '--name', 'keepme']);
     assert.equal(keep!.id, 0);
-    const config = join(dir, 'digits.json');
-    writeFileSync(config, JSON.stringify({ apps: [{ name: '0', script: probe, interpreter: 'none' }] }));
+    const config = hive.writeConfig([{ name: '0', script: probe, interpreter: 'none' }], 'digits.json');
     const [zero] = await own.json<{ id: number }[]>(['start', config]);
     assert.equal(zero!.id, 1);
     const byName = async () =>

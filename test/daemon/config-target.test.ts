@@ -2,21 +2,22 @@
 // those the daemon does not have are started, as PM2 starts them), and `--only` narrows stop, delete and reload to some
 // of them.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
 type App = { id: number; name: string; status: string; processes: { role: string; pid: number }[] };
 const probe = daemonFixture('env-probe.sh');
-const file = join(dir, 'ecosystem.config.js');
+const fileName = 'ecosystem.config.js';
+const file = join(hive.dir, fileName);
 
 function writeConfig(names: string[]): void {
-  const apps = names.map((name) => ({ name, script: probe, interpreter: 'none' }));
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  hive.writeConfig(
+    names.map((name) => ({ name, script: probe, interpreter: 'none' })),
+    fileName,
+  );
 }
 
 // The app processes' pids by app name (the fork primary stays through a reload; its processes are replaced).

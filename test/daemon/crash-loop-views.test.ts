@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppSnapshot, HiveSnapshot } from '../../dist/metrics/snapshot.js';
 import { appFixture, tempHome, waitFor } from './helpers.js';
@@ -21,9 +19,8 @@ interface Described {
 
 // An ecosystem file: `hive start` has no flag for max_restarts, and 2 tries keep the test short.
 function crashConfig(name: string, env: Record<string, string>): string {
-  const file = join(hive.dir, `${name}.config.cjs`);
   const app = { name, script: appFixture, instances: 2, max_restarts: 2, restart_delay: 50, env };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const file = hive.writeConfig([app], `${name}.config.cjs`);
   return file;
 }
 

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { request } from 'undici';
 import { isAlive } from '../../dist/cluster/proc-stat.js';
 import { appsHung } from '../../dist/daemon/daemon-metrics.js';
 import { blockLoop, freePort, killAll } from '../cluster/helpers.js';
-import { type Described, startBlockedLoopApp, tempHome, waitFor } from './helpers.js';
+import { type Described, probe, startBlockedLoopApp, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
-
-async function probe(url: string): Promise<{ status: number; body: string }> {
-  const { statusCode, body } = await request(url);
-  return { status: statusCode, body: await body.text() };
-}
 
 test("the daemon's /readyz leaves out an app being stopped, whatever its workers' and primary's marks", async () => {
   // The first command starts the daemon, with its metrics endpoint.

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { request } from 'undici';
 import { blockLoop, freePort, killAll, unblockLoop } from '../cluster/helpers.js';
-import { type Described, startBlockedLoopApp, tempHome, waitFor } from './helpers.js';
+import { type Described, probe, startBlockedLoopApp, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
-
-async function probe(url: string): Promise<{ status: number; body: string }> {
-  const { statusCode, body } = await request(url);
-  return { status: statusCode, body: await body.text() };
-}
 
 test("the daemon's /readyz says degraded while some of an app's ready workers are unresponsive, 503 once all are", async () => {
   // The first command starts the daemon, with its metrics endpoint.

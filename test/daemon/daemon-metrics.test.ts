@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -175,9 +174,8 @@ test("apps' own prom-client metrics: one family across apps, each sample labelle
 
 test('errored apps (a crash-looped fork-mode app, a cluster app whose primary failed): desired processes, none ready, 503', async () => {
   const other = tempHome();
-  const file = join(other.dir, 'bad.config.cjs');
   const app = { name: 'bad', script: daemonFixture('exit-with.sh'), args: '3', instances: 2, max_restarts: 2 };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [{ ...app, restart_delay: 50 }] })};\n`);
+  const file = other.writeConfig([{ ...app, restart_delay: 50 }], 'bad.config.cjs');
   await other.run(['start', file], { env: { HIVE_DAEMON_METRICS_PORT: '0' } });
   const url = (await other.json<{ daemonMetrics: string }>(['version'])).daemonMetrics;
   const { samples } = await waitFor(async () => {

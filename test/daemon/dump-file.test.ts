@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive save replaces dump.json whole (a new file renamed over it), mode 0600, no temporary left', async () => {
   const dump = join(hive.home, 'dump.json');

@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a save removes the dump temporaries of dead pids and leaves every other file', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);

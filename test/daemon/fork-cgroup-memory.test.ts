@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cgroupV1Unavailable, makeCgroupV1 } from '../cgroup-v1.js';
-import { daemonFixture, HiveHome, hiveIn, waitFor } from './helpers.js';
+import { daemonFixture, hiveIn, homeForCgroup, waitFor } from './helpers.js';
 
 const MiB = 2 ** 20;
 
@@ -14,11 +14,7 @@ test('fork mode in a memory cgroup warns when --max-memory-restart is not below 
   if (skip) return t.skip(skip);
   const cgroup = makeCgroupV1('memory', 'hive-fork');
   const group = cgroup.path;
-  const hive = new HiveHome();
-  t.after(async () => {
-    await hive.cleanup();
-    await cgroup.remove();
-  });
+  const hive = homeForCgroup(t, cgroup);
   writeFileSync(join(group, 'memory.limit_in_bytes'), String(300 * MiB));
   await hiveIn(hive, group, ['start', daemonFixture('ticker.sh'), '--name', 'above', '--max-memory-restart', '300M']);
   await hiveIn(hive, group, ['start', daemonFixture('ticker.sh'), '--name', 'below', '--max-memory-restart', '200M']);

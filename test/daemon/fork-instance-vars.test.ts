@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a fork-mode app gets instance_var and increment_var per instance, as PM2 sets them', async () => {
   const probe = join(hive.dir, 'probe.sh');

@@ -44,9 +44,8 @@ test('a .py script runs with python3, its output unbuffered; interpreter_args go
   assert.match(env.stdout, /^PYTHONUNBUFFERED=1$/m);
   await hive.json(['delete', 'py']);
 
-  const config = join(dir, 'ecosystem.config.js');
   const apps = [{ name: 'pyc', script: './job.py', interpreter_args: '-O', args: 'b' }];
-  writeFileSync(config, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const config = hive.writeConfig(apps, 'ecosystem.config.js');
   await hive.json(['start', config], { cwd: dir });
   await logLine('pyc', /interpreted\.py python=3 optimize=1 args=b\n/);
   const fromFile = await describe('pyc');

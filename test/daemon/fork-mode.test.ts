@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
@@ -32,11 +32,9 @@ test('fork mode: a non-Node program as plain processes, with logs, reload, scale
   await hive.json(['delete', 'once']);
 
   // A PM2 file with `interpreter: 'none'`.
-  const file = join(hive.dir, 'ecosystem.config.json');
-  writeFileSync(
-    file,
-    JSON.stringify({ apps: [{ name: 'bin', script: daemonFixture('ticker.sh'), interpreter: 'none', args: 'pm2' }] }),
-  );
+  const file = hive.writeConfig([
+    { name: 'bin', script: daemonFixture('ticker.sh'), interpreter: 'none', args: 'pm2' },
+  ]);
   const [bin] = await hive.json<App[]>(['start', file]);
   assert.deepEqual([bin!.mode, bin!.total], ['fork', 1]);
   await waitFor(() => /\[bin:0\] ticker 0 started pm2/.test(hive.readLog('bin-out.log')), 'bin output');

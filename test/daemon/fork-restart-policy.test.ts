@@ -1,13 +1,11 @@
 // PM2 parity: a fork-mode app's `restart_delay`, `exp_backoff_restart_delay` and `max_restarts` from an ecosystem file
 // are its restart policy, as for a cluster-mode app (they were ignored: a fixed 100 ms backoff and 10 restarts).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
 const daemonLog = () => readOrEmpty(join(hive.home, 'daemon.log'));
 
@@ -18,8 +16,7 @@ test("a fork-mode app's restart_delay, exp_backoff_restart_delay and max_restart
     { name: 'fixed', script: job, interpreter: 'none', restart_delay: '1h' },
     { name: 'backoff', script: job, interpreter: 'none', exp_backoff_restart_delay: 250, max_restarts: 1 },
   ];
-  const file = join(dir, 'ecosystem.config.js');
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'ecosystem.config.js');
   const started = await hive.run(['start', file]);
   assert.equal(started.code, 0, started.stderr);
 
@@ -31,11 +28,7 @@ test("a fork-mode app's restart_delay, exp_backoff_restart_delay and max_restart
     'backoff: restarting worker 0 in 250 ms',
   ]);
 
-  const bad = join(dir, 'bad.config.js');
-  writeFileSync(
-    bad,
-    `module.exports = ${JSON.stringify({ apps: [{ ...apps[0], name: 'bad', restart_delay: 'soon' }] })};\n`,
-  );
+  const bad = hive.writeConfig([{ ...apps[0], name: 'bad', restart_delay: 'soon' }], 'bad.config.js');
   const refused = await hive.run(['start', bad]);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /restart_delay|restartDelay/);

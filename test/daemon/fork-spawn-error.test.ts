@@ -1,7 +1,7 @@
 // A fork-mode program that cannot be spawned at all (ENOENT, EACCES) cannot come up by retrying: the app is errored at
 // once with the spawn error, and `hive start` says so, rather than showing online 0/0 through ten restarts.
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome, waitFor } from './helpers.js';
@@ -21,9 +21,8 @@ const describe = (name: string) => hive.json<App>(['describe', name]);
 test('a config app whose program is not there: hive start refuses the file up front, naming the key', async () => {
   // Found before the daemon is asked, as for a script on the command line (start-config-missing-script.test.ts),
   // rather than an app added and errored at its spawn.
-  const file = join(dir, 'ecosystem.config.js');
   const apps = [{ name: 'ghost', script: 'nosuchprog-hive-test', interpreter: 'none' }];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'ecosystem.config.js');
   const started = await hive.run(['start', file]);
   assert.equal(started.code, 2, started.stdout);
   assert.match(

@@ -1,7 +1,6 @@
 // PM2 parity: a fork-mode process is stopped with SIGINT, as PM2 stops it, so that an app's own
 // `process.on('SIGINT')` cleanup runs at every retirement (it was SIGTERM: the handler never ran).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
@@ -12,9 +11,8 @@ const daemonLog = () => readOrEmpty(join(hive.home, 'daemon.log'));
 const pidOf = (app: App) => app.processes.find((p) => p.role === 'worker')?.pid;
 
 test("a fork-mode app's SIGINT handler runs at a restart, a reload, a scale down and a stop", async () => {
-  const file = join(hive.dir, 'ecosystem.config.js');
   const app = { name: 'clean', script: daemonFixture('sigint-cleanup.mjs'), exec_mode: 'fork', instances: 2 };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const file = hive.writeConfig([app], 'ecosystem.config.js');
   const started = await hive.run(['start', file]);
   assert.equal(started.code, 0, started.stderr);
   const out = () => hive.readLog('clean-out.log');
@@ -45,13 +43,12 @@ test("a fork-mode app's SIGINT handler runs at a restart, a reload, a scale down
 });
 
 test('a fork-mode process with no SIGINT handler dies of the stop signal, an expected exit, not a crash', async () => {
-  const file = join(hive.dir, 'bare.config.js');
   // stop_exit_codes and autorestart concern exits of the app's own: a stopped process is left to the stop.
   const apps = [
     { name: 'bare', script: daemonFixture('no-handler.mjs'), exec_mode: 'fork', stop_exit_codes: [0] },
     { name: 'job', script: daemonFixture('no-handler.mjs'), exec_mode: 'fork', autorestart: false },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'bare.config.js');
   const started = await hive.run(['start', file]);
   assert.equal(started.code, 0, started.stderr);
   for (const name of ['bare', 'job']) {
@@ -71,14 +68,13 @@ test('a fork-mode process with no SIGINT handler dies of the stop signal, an exp
 });
 
 test("kill_signal (PM2's) picks the stop signal of a fork-mode app: SIGTERM's handler runs, SIGINT's does not", async () => {
-  const file = join(hive.dir, 'term.config.js');
   const entry = {
     name: 'term',
     script: daemonFixture('sigterm-cleanup.mjs'),
     exec_mode: 'fork',
     kill_signal: 'SIGTERM',
   };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const file = hive.writeConfig([entry], 'term.config.js');
   const [app] = await hive.json<App[]>(['start', file]);
   const pid = pidOf(app!);
   await waitFor(() => hive.readLog('term-out.log').includes(`up ${pid}`), 'the app up');
@@ -92,9 +88,8 @@ test("kill_signal (PM2's) picks the stop signal of a fork-mode app: SIGTERM's ha
 // A cluster worker's overrun is said (`overran killTimeout; SIGKILL sent`, the `killed` event); a fork-mode process's
 // SIGKILL at kill_timeout was silent, its exit by SIGKILL left without a reason.
 test('a fork-mode process still running at kill_timeout is SIGKILLed, and the overrun is reported before its exit', async () => {
-  const file = join(hive.dir, 'deaf.config.js');
   const entry = { name: 'deaf', script: daemonFixture('ignores-term.sh'), interpreter: 'none', kill_timeout: 500 };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const file = hive.writeConfig([entry], 'deaf.config.js');
   const [app] = await hive.json<App[]>(['start', file]);
   const pid = pidOf(app!)!;
   await waitFor(() => hive.readLog('deaf-out.log').includes('ignoring TERM'), 'the app up');

@@ -16,10 +16,8 @@ const pidOf = (app: App) => app.processes.find((p) => p.role === 'worker')?.pid;
 
 /** Writes an ecosystem file of one fork-mode app running the PM2 fixture, and returns its path. */
 function config(name: string, app: Record<string, unknown>): string {
-  const file = join(hive.dir, `${name}.config.js`);
   const entry = { name, script: daemonFixture('pm2-ready.cjs'), exec_mode: 'fork', ...app };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
-  return file;
+  return hive.writeConfig([entry], `${name}.config.js`);
 }
 
 test("wait_ready: hive start returns once the fork-mode app sent process.send('ready'), not at its spawn", async () => {
@@ -108,9 +106,8 @@ test("shutdown_with_message: a fork-mode app gets PM2's 'shutdown' message at a 
 });
 
 test('wait_ready: ready() of hive/runtime readies a fork-mode process too', async () => {
-  const file = join(hive.dir, 'rt.config.js');
   const entry = { name: 'rt', script: daemonFixture('runtime-ready.mjs'), exec_mode: 'fork', wait_ready: true };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [{ ...entry, listen_timeout: 5000 }] })};\n`);
+  const file = hive.writeConfig([{ ...entry, listen_timeout: 5000 }], 'rt.config.js');
   const started = await hive.run(['start', file]);
   assert.equal(started.code, 0, started.stderr);
   const app = await describe('rt');

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import { request } from 'undici';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
+import type { CgroupV1 } from '../cgroup-v1.js';
 import { fixture, freePort, outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
@@ -79,10 +80,14 @@ export class HiveHome {
     return readOrEmpty(join(this.home, 'logs', name));
   }
 
-  /** Writes `{ apps }` as JSON to `name` in `dir` and returns its path, for `hive start <path>`. */
+  /**
+   * Writes `{ apps }` to `name` in `dir` (a path below `dir` works too, in a folder that exists) and returns its path,
+   * for `hive start <path>`: as JSON, or for a `.js`/`.cjs` name as the CommonJS module that exports it, PM2's way.
+   */
   writeConfig(apps: readonly object[], name = 'ecosystem.config.json'): string {
     const file = join(this.dir, name);
-    writeFileSync(file, JSON.stringify({ apps }));
+    const json = JSON.stringify({ apps });
+    writeFileSync(file, /\.c?js$/.test(name) ? `module.exports = ${json};\n` : json);
     return file;
   }
 
@@ -109,6 +114,12 @@ export async function restartsTotal(url: string): Promise<number> {
   const text = await (await fetch(url)).text();
   const counts = [...text.matchAll(/^hive_restarts_total\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
   return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/** GETs one of the daemon's probes (`/healthz`, `/readyz`): its status and body. */
+export async function probe(url: string): Promise<{ status: number; body: string }> {
+  const { statusCode, body } = await request(url);
+  return { status: statusCode, body: await body.text() };
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` naming `what`. */
@@ -149,6 +160,27 @@ export function pidOf(app: Described, role: 'primary' | 'worker'): number {
 }
 
 /**
+ * Starts `db`: one cluster process of daemon/needs-db.cjs, with the folder `db` of `hive.dir` for its state files
+ * (`fails`: starts still to fail, `hang`, `tries`). Returns that folder and the pid of its primary, once online.
+ */
+export async function startNeedsDb(hive: HiveHome): Promise<{ dir: string; primary: number }> {
+  const dir = join(hive.dir, 'db');
+  mkdirSync(dir);
+  const [app] = await hive.json<Described[]>([
+    'start',
+    daemonFixture('needs-db.cjs'),
+    '--name',
+    'db',
+    '-i',
+    '1',
+    '--',
+    dir,
+  ]);
+  assert.equal(app!.status, 'online');
+  return { dir, primary: pidOf(app!, 'primary') };
+}
+
+/**
  * Starts `api`: `instances` workers (one by default) of cluster/blocked-loop.mjs (its loop blocked once asked) on
  * `port`, with `flags`; the pids of its primary and its first worker.
  */
@@ -182,10 +214,9 @@ export interface RequestInFlight {
  */
 export async function startWithRequestInFlight(hive: HiveHome, name: string): Promise<RequestInFlight> {
   const port = await freePort();
-  const config = join(hive.dir, `${name}.config.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name, script: appFixture, instances: 1, port, kill_timeout: 60_000 }] }),
+  const config = hive.writeConfig(
+    [{ name, script: appFixture, instances: 1, port, kill_timeout: 60_000 }],
+    `${name}.config.json`,
   );
   await hive.json(['start', config]);
   const gate = join(hive.dir, 'gate');
@@ -195,6 +226,16 @@ export async function startWithRequestInFlight(hive: HiveHome, name: string): Pr
   );
   await waitFor(() => /slow request received/.test(hive.readLog(`${name}-out.log`)), 'the slow request to arrive');
   return { port, gate, reply };
+}
+
+/** A HiveHome for a test that runs its daemon in `cgroup` (see hiveIn): after the test, cleaned up, then the cgroup removed. */
+export function homeForCgroup(t: TestContext, cgroup: CgroupV1): HiveHome {
+  const hive = new HiveHome();
+  t.after(async () => {
+    await hive.cleanup();
+    await cgroup.remove();
+  });
+  return hive;
 }
 
 /** `hive <args> --json` run in the cgroup `group`: the daemon it starts, and so each app's primary, runs there too. */

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 interface Described {
   status: string;

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { DaemonClient } from '../../dist/daemon/client.js';
 import { hivePaths } from '../../dist/daemon/paths.js';
-import { daemonFixture, HiveHome } from './helpers.js';
+import { daemonFixture, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('saves asked at once all succeed, and leave one whole dump and no temporary', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 interface App {
   mode: string;

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('file changes while a watch reload waits in the queue add no reload of their own', async () => {
   const base = join(hive.home, '..');
@@ -24,9 +23,8 @@ const wait = () => (existsSync(process.env.GATE) ? listen() : setTimeout(wait, 5
 wait();
 `,
   );
-  const config = join(base, 'hive.config.json');
   const entry = { name: 'w', script: app, instances: 1, watch: [watched], listenTimeout: '5m', env: { GATE: gate } };
-  writeFileSync(config, JSON.stringify({ apps: [entry] }));
+  const config = hive.writeConfig([entry], 'hive.config.json');
   await hive.json(['start', config]);
   const daemonLog = () => hive.readLog('../daemon.log');
   const starts = () => hive.readLog('w-out.log').match(/listening \d+/g)?.length ?? 0;

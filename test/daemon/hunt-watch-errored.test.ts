@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('--watch: an app whose start failed is started again when a watched file changes (the fix)', async () => {
   const dir = join(hive.home, '..', 'src');

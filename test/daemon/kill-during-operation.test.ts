@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome, startWithRequestInFlight, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, startWithRequestInFlight, tempHome, waitFor } from './helpers.js';
 import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('kill during a start that waits for a slow app stops it at once, not after the start', async () => {
   await hive.json(['ls']);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { HiveHome, startWithRequestInFlight } from './helpers.js';
+import { startWithRequestInFlight, tempHome } from './helpers.js';
 import { connectTo, waitForApp } from './home-processes.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive kill during a graceful stop lets the drain finish: a request in flight is still answered', async () => {
   // The kill timeout (a minute) outlasts any wait below: only a forced stop may cut the request off, not the drain's

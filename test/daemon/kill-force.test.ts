@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { request } from 'undici';
 import { forceKillText } from '../../src/cli/commands/kill.js';
 import { freePort } from '../cluster/helpers.js';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, HiveHome, tempHome, waitFor } from './helpers.js';
 import { homeProcesses } from './home-processes.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive kill --force: a daemon that no longer answers is killed, and its apps drain and stop on their own', async () => {
   const port = await freePort();

@@ -83,11 +83,11 @@ test('a logFile that is the outFile is one file: each line once', async () => {
   writeFileSync(script, '#!/bin/sh\necho "sh-out"\necho "sh-err" >&2\necho "sh-end" >&2\nexec sleep 1000\n', {
     mode: 0o755,
   });
-  writeFileSync(
-    join(dir, 'hive.config.json'),
-    JSON.stringify({ apps: [{ name: 's', script, execMode: 'fork', outFile: file, logFile: file }] }),
+  const config = hive.writeConfig(
+    [{ name: 's', script, execMode: 'fork', outFile: file, logFile: file }],
+    'hive.config.json',
   );
-  const [app] = await hive.json<Info[]>(['start', join(dir, 'hive.config.json')]);
+  const [app] = await hive.json<Info[]>(['start', config]);
   await waitFor(
     () =>
       readOrEmpty(file).includes('sh-end') &&

@@ -120,12 +120,11 @@ test("an app config's logRotation overrides the daemon's settings for that app's
   const hive = tempHome();
   const env = { HIVE_LOG_RETAIN: '3' };
   const script = chatty(hive.dir);
-  const config = join(hive.dir, 'ecosystem.config.js');
   const apps = [
     { name: 'chatty', script, logRotation: { maxSize: '4K', retain: 1, compress: true, interval: 'daily' } },
     { name: 'other', script },
   ];
-  writeFileSync(config, `module.exports = { apps: ${JSON.stringify(apps)} };\n`);
+  const config = hive.writeConfig(apps, 'ecosystem.config.js');
   await hive.json(['start', config], { env, cwd: hive.dir });
   const logs = join(hive.home, 'logs');
   await waitFor(() => {

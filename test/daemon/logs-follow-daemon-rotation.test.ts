@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { followLogs } from './follow-logs.js';
-import { daemonFixture, HiveHome, readOrEmpty, waitFor } from './helpers.js';
+import { daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const MiB = 1024 * 1024;
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 // daemon.log is rotated by copy and truncation (DaemonLogRotation): the lines written to it after the follower's last
 // read and before the copy were in daemon.log.1 only, and `hive logs -f` read the emptied file from its start: they

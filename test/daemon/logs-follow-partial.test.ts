@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort } from '../cluster/helpers.js';
-import { appFixture, HiveHome, hiveBin, waitFor } from './helpers.js';
+import { appFixture, hiveBin, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive logs -f started while the log ends inside a line (and a character) prints that line whole once it ends', async (t) => {
   const port = await freePort();

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, type TestContext, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { followLogs } from './follow-logs.js';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 // A ticker app started as `name`, and a `hive logs <name> -f` reading its out log: that log's path, the follower, and
 // the lines it printed.

@@ -245,12 +245,11 @@ test("flushing an app never empties another app's combined log that its own inst
   const ticker = join(dir, 'tick.js');
   writeFileSync(ticker, "setInterval(() => console.log('tick', process.env.HIVE_INSTANCE), 100);\n");
   // `web-2.log` is app web-2's combined log, and reads as instance 2 of web's `web.log`.
-  const file = join(dir, 'two.config.js');
   const apps = [
     { name: 'web-2', script: ticker, exec_mode: 'fork', log_file: true },
     { name: 'web', script: ticker, exec_mode: 'fork', log_file: true, merge_logs: false },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'two.config.js');
   await hive.json(['start', file, '--only', 'web-2'], { cwd: dir });
   await waitFor(() => readOrEmpty(join(logs, 'web-2.log')).includes('tick'), "web-2's combined log");
   // Stopped first: nothing writes web-2.log again after the flush.

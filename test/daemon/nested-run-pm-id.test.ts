@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort, repliesByInstance } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, hiveBin } from './helpers.js';
+import { appFixture, daemonFixture, hiveBin, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a hive run forked with an IPC channel by a managed app numbers its pm_ids from 0', async () => {
   const port = await freePort();

@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort, repliesByInstance } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 /** instance -> pm_id, from the probe's lines in the app's log (the last line of each instance wins). */
 function forkIds(name: string): Map<string, string> {

@@ -4,7 +4,6 @@
 // `hive reload <config>`) let it through, to a primary that refused it (the app errored) or to app processes whose
 // first pool() throws.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { appFixture, tempHome } from './helpers.js';
@@ -12,8 +11,12 @@ import { appFixture, tempHome } from './helpers.js';
 const hive = tempHome();
 const bad = { HIVE_POOL_THREADS: 'abc' };
 const file = join(hive.dir, 'hive.config.json');
-const apps = (names: string[], env: Record<string, string> = { GREETING: 'hi' }) =>
-  JSON.stringify({ apps: names.map((name) => ({ name, script: appFixture, instances: 1, env })) });
+/** Writes the config file `fileName` of `names`, apps of the cluster app fixture with `env`; returns its path. */
+const config = (fileName: string, names: string[], env: Record<string, string> = { GREETING: 'hi' }) =>
+  hive.writeConfig(
+    names.map((name) => ({ name, script: appFixture, instances: 1, env })),
+    fileName,
+  );
 
 interface Listed {
   name: string;
@@ -25,7 +28,7 @@ const envOf = (name: string) => hive.json<Record<string, string>>(['env', name])
 const listed = async (name: string) => (await hive.json<Listed[]>(['ls'])).find((app) => app.name === name);
 
 before(async () => {
-  writeFileSync(file, apps(['api']));
+  config('hive.config.json', ['api']);
   await hive.json(['start', file]);
 });
 
@@ -66,9 +69,8 @@ test("with --update-env, every command that gives an app this shell's refuses a 
 });
 
 test('hive reload <config> checks the environment of an app it starts', async () => {
-  const other = join(hive.dir, 'other.config.json');
   // No env in the file: the app takes this shell's.
-  writeFileSync(other, apps(['extra'], {}));
+  const other = config('other.config.json', ['extra'], {});
   const result = await hive.run(['reload', other], { env: bad });
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /app "extra": Expected HIVE_POOL_THREADS \(from this shell's environment\).*"abc"/);
@@ -76,8 +78,7 @@ test('hive reload <config> checks the environment of an app it starts', async ()
 });
 
 test("a config file's app new to the daemon is refused this shell's bad HIVE_POOL_THREADS; the others start", async () => {
-  const mixed = join(hive.dir, 'mixed.config.json');
-  writeFileSync(mixed, apps(['api', 'fresh']));
+  const mixed = config('mixed.config.json', ['api', 'fresh']);
   const result = await hive.run(['start', mixed], { env: bad });
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /app "fresh": Expected HIVE_POOL_THREADS \(from the shell's environment\).*"abc"/);

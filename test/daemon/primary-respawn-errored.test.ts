@@ -2,21 +2,17 @@
 // after a stable run): the crash that ended its run is the first of the row. That crash was not counted, so the app
 // got 11 respawns, and its app 11 failed starts, before it was errored.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
-import { daemonFixture, isAlive, tempHome, waitFor } from './helpers.js';
+import { isAlive, startNeedsDb, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
 test('a primary up past 5 s that then crash-loops is errored after 10 respawns, not 11', async () => {
-  const dir = join(hive.dir, 'db');
-  mkdirSync(dir);
-  const [app] = await hive.json<App[]>(['start', daemonFixture('needs-db.cjs'), '--name', 'db', '-i', '1', '--', dir]);
-  assert.equal(app!.status, 'online');
-  const primary = app!.processes.find((p) => p.role === 'primary')!.pid;
+  const { dir, primary } = await startNeedsDb(hive);
   // Past the 5 s up that make a primary's run stable: its crash starts a new row.
   await delay(5_500);
   // Every start from now on fails: each respawned primary dies at its start, a crash in a row.

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { ReloadSlot } from '../../dist/daemon/protocol.js';
-import { daemonFixture, HiveHome } from './helpers.js';
+import { daemonFixture, tempHome } from './helpers.js';
 import { connectTo } from './home-processes.js';
 
 type App = { name: string; status: string; reload?: ReloadSlot[] };
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('reload all answers for the apps it reloaded, even when another app is started during it', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 't1', '-i', '3']);

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { DaemonClient } from '../../dist/daemon/client.js';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import type { ReloadProgress, ReloadSlot } from '../../dist/daemon/protocol.js';
-import { appFixture, daemonFixture, HiveHome, hiveBin } from './helpers.js';
+import { appFixture, daemonFixture, hiveBin, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = {
   name: string;

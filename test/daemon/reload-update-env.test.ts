@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort, get, startLoad } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 interface App {
   name: string;

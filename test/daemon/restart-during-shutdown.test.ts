@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { HiveHome, startWithRequestInFlight, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { startWithRequestInFlight, tempHome, waitFor } from './helpers.js';
 import { connectTo, homeProcesses, waitForApp } from './home-processes.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('a restart cut short by the daemon shutting down says so, starts nothing, and leaves no process', async () => {
   // In flight until the gate file exists: the restart's stop drains until then, however slow the box.

@@ -17,13 +17,12 @@ test('two resurrects at once each list every app of the dump, the second saying 
   // `slow` is ready once the gate file exists (PM2's wait_ready), so that the first resurrect is still starting it
   // when the second comes; `quick` is ready once spawned.
   const gate = join(hive.dir, 'gate');
-  const file = join(hive.dir, 'apps.config.js');
   const script = daemonFixture('pm2-ready.cjs');
   const apps = [
     { name: 'slow', script, exec_mode: 'fork', wait_ready: true, listen_timeout: 120_000, env: { READY_GATE: gate } },
     { name: 'quick', script, exec_mode: 'fork' },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'apps.config.js');
   writeFileSync(gate, '');
   await hive.json(['start', file]);
   await hive.json(['save']);

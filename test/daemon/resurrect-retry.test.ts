@@ -26,9 +26,8 @@ const tries = (dir: string) => readFileSync(join(dir, 'tries'), 'utf8').trim().s
  * flags for those), saves it and kills the daemon: the machine is about to reboot.
  */
 async function savedThenKilled(hive: HiveHome, dir: string, keys: Record<string, number> = {}): Promise<void> {
-  const file = join(hive.dir, 'ecosystem.config.cjs');
   const app = { name: 'db', script: needsDb, args: [dir], exec_mode: 'cluster', instances: 1, ...keys };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const file = hive.writeConfig([app], 'ecosystem.config.cjs');
   const [started] = await hive.json<App[]>(['start', file]);
   assert.equal(started!.status, 'online');
   await hive.json(['save']);
@@ -146,9 +145,8 @@ test('a fork-mode program that cannot be spawned yet (its mount not up) is tried
   const script = join(stateDir(hive, 'mnt'), 'run.sh');
   writeFileSync(script, '#!/bin/sh\necho up\nexec sleep 1000\n');
   chmodSync(script, 0o755);
-  const file = join(hive.dir, 'mnt.config.cjs');
   const app = { name: 'mnt', script, interpreter: 'none', restart_delay: 100 };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [app] })};\n`);
+  const file = hive.writeConfig([app], 'mnt.config.cjs');
   await hive.json(['start', file]);
   await hive.json(['save']);
   await hive.json(['kill']);
@@ -197,12 +195,11 @@ test('an app not tried again (autorestart false) that fails is listed errored; r
   const hive = tempHome();
   const once = stateDir(hive, 'once');
   const ok = stateDir(hive, 'ok');
-  const file = join(hive.dir, 'ecosystem.config.cjs');
   const apps = [
     { name: 'once', script: needsDb, args: [once], exec_mode: 'cluster', instances: 1, autorestart: false },
     { name: 'ok', script: needsDb, args: [ok], exec_mode: 'cluster', instances: 1 },
   ];
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const file = hive.writeConfig(apps, 'ecosystem.config.cjs');
   await hive.json(['start', file]);
   await hive.json(['save']);
   await hive.json(['kill']);

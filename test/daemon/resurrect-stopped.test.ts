@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = { name: string; status: string; processes: { pid: number }[] };
 const dump = join(hive.home, 'dump.json');

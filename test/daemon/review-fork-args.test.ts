@@ -1,8 +1,6 @@
 // `hive start` reads a fork-mode app's arguments as its primary will: a bad size or count exits 2 before the daemon is
 // asked, rather than a primary that throws and leaves the app in the table.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome } from './helpers.js';
 
@@ -25,10 +23,8 @@ test('a fork-mode script with a bad --max-memory-restart or -i exits 2 up front,
 });
 
 test("a config file's fork-mode app with a size the fork primary cannot read exits 2 up front", async () => {
-  const dir = hive.dir;
-  const config = join(dir, 'hive.config.json');
   // A number the schema takes, but that reaches the primary's arguments as "1e+21".
-  writeFileSync(config, JSON.stringify({ apps: [{ name: 'job', script: ticker, maxMemoryRestart: 1e21 }] }));
+  const config = hive.writeConfig([{ name: 'job', script: ticker, maxMemoryRestart: 1e21 }], 'hive.config.json');
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /ERR_HIVE_INVALID_ARGUMENT: app "job": .*maxMemoryRestart/);

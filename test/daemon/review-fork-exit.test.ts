@@ -164,9 +164,8 @@ if (runs === 1) {
 setInterval(() => {}, 1 << 30);
 `,
   );
-  const file = join(hive.dir, 'late.config.js');
   const entry = { name: 'late', script, exec_mode: 'fork', wait_ready: true, listen_timeout: 1000 };
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [entry] })};\n`);
+  const file = hive.writeConfig([entry], 'late.config.js');
   const started = await hive.run(['start', file], { env });
   assert.equal(started.code, 0, started.stderr);
   const child = await waitFor(

@@ -1,11 +1,10 @@
 // A one-shot fork-mode job (`--no-autorestart`) whose process is replaced (over --max-memory-restart, or by a reload)
 // keeps running in the replacement: a replacement is not the job ending.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 interface App {
   status: string;

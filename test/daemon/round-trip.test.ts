@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { appFixture, HiveHome, isAlive, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { appFixture, isAlive, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = {
   id: number;

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { request } from 'undici';
 import { hivePaths } from '../../dist/daemon/paths.js';
 import { daemonSnapshotSource } from '../../dist/daemon/snapshot-source.js';
 import type { AppSnapshot, InstanceSnapshot } from '../../dist/metrics/snapshot.js';
 import { freePort } from '../cluster/helpers.js';
-import { appFixture, daemonFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 type App = { processes: { role: string; pid: number; instance: number | null }[] };
 const workerPids = (app: App) =>

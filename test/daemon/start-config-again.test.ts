@@ -1,22 +1,21 @@
 // PM2 parity for config files given again: `pm2 start ecosystem.config.js` while its apps run restarts them with the
 // file's current options and starts the others; `pm2 restart|stop|delete ecosystem.config.js` act on the file's apps.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
-const dir = hive.dir;
 
 type App = { id: number; name: string; status: string; processes: { pid: number }[] };
 const probe = daemonFixture('env-probe.sh');
-const file = join(dir, 'ecosystem.config.js');
+const fileName = 'ecosystem.config.js';
+const file = join(hive.dir, fileName);
 const lines = () => hive.readLog('probe-out.log').match(/explicit=\S*/g) ?? [];
 
 function writeConfig(explicit: string, names: string[]): void {
   const apps = names.map((name) => ({ name, script: probe, interpreter: 'none', env: { EXPLICIT: explicit } }));
-  writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+  hive.writeConfig(apps, fileName);
 }
 
 const statuses = async () =>

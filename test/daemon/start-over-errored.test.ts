@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { daemonFixture, HiveHome, isAlive, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { daemonFixture, isAlive, tempHome, waitFor } from './helpers.js';
 
 type App = { name: string; script: string; status: string; processes: { role: string; pid: number }[] };
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('hive start over an errored app whose primary is alive stops that primary and runs the new script', async () => {
   // once.sh exits at once: restarted until the slot is errored, while its primary stays up (state `errored`). Two

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { pidLockHolder } from '../../dist/cluster/pid-lock.js';
-import { daemonFixture, HiveHome, isAlive, waitFor } from './helpers.js';
+import { daemonFixture, isAlive, tempHome, waitFor } from './helpers.js';
 import { homeProcesses } from './home-processes.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 // Holds each daemon between finding the socket stale and deleting it, so that the daemons the commands start all
 // get there before one binds: without the daemon lock, each then deletes the socket of the one before.

@@ -11,13 +11,12 @@ const hive = tempHome();
 test('watch_delay sets the quiet time before a watch reload, per app', async () => {
   const watched = join(hive.dir, 'src');
   mkdirSync(watched);
-  const config = join(hive.dir, 'ecosystem.config.js');
   const ticker = daemonFixture('ticker.sh');
   const apps = [
     { name: 'slow', script: ticker, watch: [watched], watch_delay: 3_600_000 },
     { name: 'quick', script: ticker, watch: [watched], watch_delay: 1000 },
   ];
-  writeFileSync(config, `module.exports = ${JSON.stringify({ apps })};\n`);
+  const config = hive.writeConfig(apps, 'ecosystem.config.js');
   const started = await hive.json<{ name: string }[]>(['start', config]);
   assert.deepEqual(
     started.map((app) => app.name),
@@ -30,10 +29,9 @@ test('watch_delay sets the quiet time before a watch reload, per app', async () 
 });
 
 test('a watchDelay that is not a duration is a config error naming the key', async () => {
-  const config = join(hive.dir, 'hive.config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ apps: [{ name: 'x', script: daemonFixture('ticker.sh'), watch: true, watchDelay: 'soon' }] }),
+  const config = hive.writeConfig(
+    [{ name: 'x', script: daemonFixture('ticker.sh'), watch: true, watchDelay: 'soon' }],
+    'hive.config.json',
   );
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 2, result.stderr);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { followLogs } from './follow-logs.js';
-import { appFixture, HiveHome, waitFor } from './helpers.js';
+import { appFixture, tempHome, waitFor } from './helpers.js';
 
-const hive = new HiveHome();
-after(() => hive.cleanup());
+const hive = tempHome();
 
 test('--watch reloads on a file change (not in node_modules); logs -f shows the new lines live', async (t) => {
   const dir = join(hive.home, '..', 'src');

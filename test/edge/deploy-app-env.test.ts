@@ -5,20 +5,20 @@
 // interpolation and the kubelet's $(VAR) expansion; Hive's own variables, increment_var PORT and an inspector in the
 // node args are left out and said. Real daemon, real app, the real `hive` CLI.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { parse, parseAllDocuments } from 'yaml';
 import { kubernetesManifests, renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
-import { appFixture, tempHome } from '../daemon/helpers.js';
+import { tempHome } from '../daemon/helpers.js';
 import { hiveDeploy, writeApp } from './deploy-command.js';
+import { deployAppDir } from './deploy-daemon-fixture.js';
 import { freePort } from './nginx-harness.js';
 
 const hive = tempHome();
-const appDir = writeApp(join(hive.dir, 'app'), { name: 'api', dependencies: { hive: '*' } });
-copyFileSync(appFixture, join(appDir, 'server.js'));
+const { appDir, start } = deployAppDir(hive);
 // A secret with what compose would interpolate and the kubelet would expand, were it written inline.
 // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's ${VAR}, which must reach the app as it is
 const token = 's3cr$t $(HOME) ${USER} "q"';
@@ -31,8 +31,7 @@ function deploy(...args: string[]) {
 const read = (...path: string[]) => readFileSync(join(appDir, ...path), 'utf8');
 
 before(async () => {
-  const config = join(appDir, 'hive.config.json');
-  const app = {
+  await start({
     name: 'api',
     script: 'server.js',
     instances: 1,
@@ -45,9 +44,7 @@ before(async () => {
     // An argument compose and the kubelet would expand, were it not escaped.
     args: ['--title', '$(HOME)'],
     env: { TOKEN: token, GREETING: greeting },
-  };
-  writeFileSync(config, JSON.stringify({ apps: [app] }));
-  await hive.json(['start', config], { cwd: appDir });
+  });
 });
 
 test('without --with-env the app env values are left out, by name, and the recipe says how to take them', async () => {

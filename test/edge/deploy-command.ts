@@ -1,6 +1,7 @@
 // For the tests of `hive deploy` as a command: run it in an app's directory, and make such a directory.
+import assert from 'node:assert/strict';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,4 +42,16 @@ export function writeApp(app: string, pkg: Record<string, unknown>, lockfile = t
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'api', ...pkg }));
   if (lockfile) writeFileSync(join(app, 'package-lock.json'), '{}');
   return app;
+}
+
+/**
+ * `hive deploy <recipe> --app api <flag> <value>` in `dir` must exit 2 with ERR_HIVE_DEPLOY_INVALID_OPTION naming the
+ * flag (and the resources key it sets), and write nothing: no `out-<flag>` folder in `dir`.
+ */
+export function assertLimitFlagRefused(dir: string, recipe: 'compose' | 'k8s', flag: string, value: string): void {
+  const out = join(dir, `out-${flag.slice(2)}`);
+  const result = hiveDeploy(dir, recipe, '--app', 'api', flag, value, '--out', out);
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, new RegExp(`ERR_HIVE_DEPLOY_INVALID_OPTION: ${flag} \\(resources\\.`));
+  assert.equal(existsSync(out), false);
 }

@@ -2,24 +2,20 @@
 // `compose up` with "token too long". `hive deploy --app --with-env` leaves such a value out with a warning naming the
 // variable (as a value with a line break), and the library refuses it; neither ever repeats the value.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { renderDeployRecipe } from '../../dist/edge/index.js';
-import { appFixture, tempHome } from '../daemon/helpers.js';
-import { writeApp } from './deploy-command.js';
+import { tempHome } from '../daemon/helpers.js';
+import { deployAppDir } from './deploy-daemon-fixture.js';
 import { freePort } from './nginx-harness.js';
 
 const hive = tempHome();
-const appDir = writeApp(join(hive.dir, 'app'), { name: 'api', dependencies: { hive: '*' } });
-copyFileSync(appFixture, join(appDir, 'server.js'));
+const { appDir, start } = deployAppDir(hive);
 const big = 'k'.repeat(70_000);
 
 before(async () => {
-  const config = join(appDir, 'hive.config.json');
-  const app = { name: 'api', script: 'server.js', port: await freePort(), env: { BIG: big, GREETING: 'hello' } };
-  writeFileSync(config, JSON.stringify({ apps: [app] }));
-  await hive.json(['start', config], { cwd: appDir });
+  await start({ name: 'api', script: 'server.js', port: await freePort(), env: { BIG: big, GREETING: 'hello' } });
 });
 
 test('--with-env leaves a value over an env file line out, naming it, and writes the others', async () => {

@@ -59,15 +59,8 @@ test('a sticky app started with --port gets its port and cookie hash without rep
 test('an app given no port is proxied to the port its processes really listen on', { skip }, async () => {
   // The fixture listens on PORT, else on any free port (one for the whole cluster): only /proc knows which.
   await hive.json(['start', appFixture, '--name', 'free', '-i', '2']);
-  const listened = await waitFor(
-    () => /listening (\d+)/.exec(hive.readLog('free-out.log'))?.[1],
-    'the app says which port it took',
-  );
-  const result = await edge(['--app', 'free', '--check']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
   // Not sticky: round robin with keep-alive.
-  assert.doesNotMatch(result.stdout, /hash /);
+  assert.doesNotMatch(await proxiedToListened('free'), /hash /);
 });
 
 test('a stopped app is proxied to its PORT; a socket app to its socket', { skip }, async () => {
@@ -157,6 +150,21 @@ test('a daemon of another build: its ERR_HIVE_DAEMON_VERSION, unless the flags n
   assert.match(flags.stderr, /ERR_HIVE_DAEMON_VERSION: .*; the site is made of the flags alone/);
 });
 
+/**
+ * Once `app` says which port it took (the cluster fixture's `listening <port>`), `hive edge --app <app> --check` must
+ * pass with that port as its upstream server; the config it printed.
+ */
+async function proxiedToListened(app: string): Promise<string> {
+  const listened = await waitFor(
+    () => /listening (\d+)/.exec(hive.readLog(`${app}-out.log`))?.[1],
+    'the app says which port it took',
+  );
+  const result = await edge(['--app', app, '--check']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
+  return result.stdout;
+}
+
 // The inspector's "Debugger listening on ws://127.0.0.1:<port>/..." line: where node:cluster put it (the primary's
 // inspector port plus the fork count, whatever --inspect named).
 function inspectorPort(home: HiveHome, app: string): Promise<string> {
@@ -229,21 +237,14 @@ test('without a configured port, an inspector port is never the upstream: a type
   assert.equal(result.stdout, '');
   assert.doesNotMatch(result.stderr, new RegExp(`${debug}`));
   // Once its server listens, that port (the one left) is the upstream.
-  const listened = await waitFor(
-    () => /listening (\d+)/.exec(hive.readLog('debugged-out.log'))?.[1],
-    'the app says which port it took',
-  );
-  const served = await edge(['--app', 'debugged', '--check']);
-  assert.equal(served.code, 0, served.stderr);
-  assert.match(served.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
+  await proxiedToListened('debugged');
   await hive.json(['delete', 'debugged']);
 });
 
 test('increment_var PORT: one upstream server per instance', { skip }, async () => {
   const port = await freePort();
-  const file = join(hive.dir, 'inc.config.json');
   const app = { name: 'inc', script: appFixture, instances: 3, exec_mode: 'cluster', port, increment_var: 'PORT' };
-  writeFileSync(file, JSON.stringify({ apps: [app] }));
+  const file = hive.writeConfig([app], 'inc.config.json');
   await hive.json(['start', file]);
   const result = await edge(['--app', 'inc', '--check']);
   assert.equal(result.code, 0, result.stderr);
@@ -261,13 +262,7 @@ test("a metrics port that is the scheme's default (80) is still Hive's, not the 
   });
   if (!free) return t.skip('port 80 is taken');
   await hive.json(['start', appFixture, '--name', 'metered', '-i', '1', '--metrics-port', '80'], { env: { PORT: '' } });
-  const listened = await waitFor(
-    () => /listening (\d+)/.exec(hive.readLog('metered-out.log'))?.[1],
-    'the app says which port it took',
-  );
-  const result = await edge(['--app', 'metered', '--check']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, new RegExp(`server 127\\.0\\.0\\.1:${listened} `));
+  await proxiedToListened('metered');
   await hive.json(['delete', 'metered']);
 });
 

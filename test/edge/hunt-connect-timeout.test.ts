@@ -3,9 +3,9 @@
 // (`timeouts: { read: "5s", connect: "30s" }` rendered proxy_next_upstream_timeout 5s) used it up before any retry:
 // a host that never answers the connect was never retried on another. Refused, naming timeouts.connect.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { nginxChecker, rejects, site } from './config-checks.js';
+import { edgeNginx } from './edge-command.js';
 
 const passesNginx = nginxChecker();
 
@@ -38,19 +38,13 @@ test('a connect timeout below the retry time limit, or no retries, passes nginx 
 });
 
 test('hive edge nginx: --connect-timeout at or over the read timeout is refused naming it; unset, it fits', () => {
-  const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  const run = (...argv: string[]) =>
-    spawnSync(process.execPath, ['--input-type=module', '-e', script, 'nginx', '--port', '3000', ...argv], {
-      encoding: 'utf8',
-    });
-  const short = run('--read-timeout', '1s', '--connect-timeout', '5s');
-  assert.equal(short.status, 2);
+  const short = edgeNginx('--read-timeout', '1s', '--connect-timeout', '5s');
+  assert.equal(short.code, 2);
   assert.match(short.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --connect-timeout \(timeouts\.connect\): 5s is not less/);
-  const unset = run('--read-timeout', '1s');
-  assert.equal(unset.status, 0, unset.stderr);
+  const unset = edgeNginx('--read-timeout', '1s');
+  assert.equal(unset.code, 0, unset.stderr);
   assert.match(unset.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
-  const fixed = run('--read-timeout', '1s', '--connect-timeout', '500ms');
-  assert.equal(fixed.status, 0, fixed.stderr);
+  const fixed = edgeNginx('--read-timeout', '1s', '--connect-timeout', '500ms');
+  assert.equal(fixed.code, 0, fixed.stderr);
   assert.match(fixed.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
 });

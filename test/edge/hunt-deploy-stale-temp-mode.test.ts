@@ -5,23 +5,19 @@
 // now always created by the write itself (removed first, then created exclusively).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { appFixture, tempHome } from '../daemon/helpers.js';
-import { writeApp } from './deploy-command.js';
+import { tempHome } from '../daemon/helpers.js';
+import { deployAppDir } from './deploy-daemon-fixture.js';
 import { freePort } from './nginx-harness.js';
 
 const hive = tempHome();
-const appDir = writeApp(join(hive.dir, 'app'), { name: 'api', dependencies: { hive: '*' } });
-copyFileSync(appFixture, join(appDir, 'server.js'));
+const { appDir, start } = deployAppDir(hive);
 const command = new URL('../../dist/cli/commands/deploy.js', import.meta.url).href;
 
 before(async () => {
-  const config = join(appDir, 'hive.config.json');
-  const app = { name: 'api', script: 'server.js', instances: 1, port: await freePort(), env: { TOKEN: 'secret' } };
-  writeFileSync(config, JSON.stringify({ apps: [app] }));
-  await hive.json(['start', config], { cwd: appDir });
+  await start({ name: 'api', script: 'server.js', instances: 1, port: await freePort(), env: { TOKEN: 'secret' } });
 });
 
 test('the env file is 0600 even where a temp of the same name was left over, readable by others', () => {

@@ -4,12 +4,12 @@
 // refused these; both recipes now share one check, with ERR_HIVE_DEPLOY_INVALID_OPTION naming the key (the CLI: the
 // flag).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DeployOptionError, type DeployRecipe, renderDeployRecipe } from '../../dist/edge/index.js';
-import { hiveDeploy } from './deploy-command.js';
+import { assertLimitFlagRefused } from './deploy-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-k8s-min-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,12 +59,7 @@ test('hive deploy k8s names the flag and writes nothing', () => {
     ['--cpu-limit', '0'],
     ['--memory-limit', '0'],
   ] as const) {
-    const out = join(dir, `out-${flag.slice(2)}`);
-    const argv = ['k8s', '--app', 'api', flag, value, '--out', out];
-    const result = hiveDeploy(dir, ...argv);
-    assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, new RegExp(`ERR_HIVE_DEPLOY_INVALID_OPTION: ${flag} \\(resources\\.`));
-    assert.equal(existsSync(out), false);
+    assertLimitFlagRefused(dir, 'k8s', flag, value);
   }
 });
 

@@ -2,9 +2,9 @@
 // proxy timeout of 0 makes every request time out at once (504), so it is refused naming the option. A retry budget
 // of 0 keeps nginx's meaning there: no limit of its own.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { nginxChecker, rejects, site } from './config-checks.js';
+import { edgeNginx } from './edge-command.js';
 
 const passesNginx = nginxChecker();
 
@@ -28,20 +28,14 @@ test('a proxy timeout of 0 is refused, naming the option; a retry budget of 0 is
 });
 
 test('hive edge nginx: --burst 0 passes, --read-timeout 0 and --burst -1 are typed errors naming the flag', () => {
-  const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  const run = (...argv: string[]) =>
-    spawnSync(process.execPath, ['--input-type=module', '-e', script, 'nginx', '--port', '3000', ...argv], {
-      encoding: 'utf8',
-    });
-  const zeroBurst = run('--rate-limit', '10r/s', '--burst', '0');
-  assert.equal(zeroBurst.status, 0, zeroBurst.stderr);
+  const zeroBurst = edgeNginx('--rate-limit', '10r/s', '--burst', '0');
+  assert.equal(zeroBurst.code, 0, zeroBurst.stderr);
   assert.match(zeroBurst.stdout, /limit_req zone=hive_app;/);
-  const zeroRead = run('--read-timeout', '0');
-  assert.equal(zeroRead.status, 2);
+  const zeroRead = edgeNginx('--read-timeout', '0');
+  assert.equal(zeroRead.code, 2);
   assert.match(zeroRead.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --read-timeout \(timeouts\.read\): .*more than 0/);
-  const negative = run('--rate-limit', '10r/s', '--burst', '-1');
-  assert.equal(negative.status, 2);
+  const negative = edgeNginx('--rate-limit', '10r/s', '--burst', '-1');
+  assert.equal(negative.code, 2);
   assert.match(negative.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --burst \(rateLimit\.burst\)/);
 });
 

@@ -2,9 +2,9 @@
 // accepts; what nginx refuses (units out of order, fractions, a month in a millisecond directive, ms where nginx reads
 // whole seconds) is a typed error naming the option, or the flag on the command line.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { nginxChecker, rejects, site } from './config-checks.js';
+import { edgeNginx } from './edge-command.js';
 
 const passesNginx = nginxChecker();
 
@@ -53,18 +53,12 @@ test('what nginx refuses is refused, naming the option and what it takes', () =>
 });
 
 test('hive edge nginx: --read-timeout 1h30m passes; a bad duration names the flag', () => {
-  const command = new URL('../../dist/cli/commands/edge.js', import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(command)}); process.exitCode = await m.default(process.argv.slice(1));`;
-  const run = (...argv: string[]) =>
-    spawnSync(process.execPath, ['--input-type=module', '-e', script, 'nginx', '--port', '3000', ...argv], {
-      encoding: 'utf8',
-    });
-  const good = run('--read-timeout', '1h30m', '--fail-timeout', '1m30s');
-  assert.equal(good.status, 0, good.stderr);
+  const good = edgeNginx('--read-timeout', '1h30m', '--fail-timeout', '1m30s');
+  assert.equal(good.code, 0, good.stderr);
   assert.match(good.stdout, /proxy_read_timeout 90m;/);
   assert.match(good.stdout, /fail_timeout=90s/);
-  const bad = run('--read-timeout', '30m1h');
-  assert.equal(bad.status, 2);
+  const bad = edgeNginx('--read-timeout', '30m1h');
+  assert.equal(bad.code, 2);
   assert.match(
     bad.stderr,
     /ERR_HIVE_EDGE_INVALID_OPTION: --read-timeout \(timeouts\.read\): expected an nginx duration.*got "30m1h"/,

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
-import { freePort, type Hive, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { isEvent, killAll } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
+import { startWithMetrics } from './metrics-hive.js';
 import { type Sample, sum } from './prometheus-text.js';
 import { scrape } from './scrape.js';
 
@@ -24,14 +25,6 @@ function scrapeUntil(base: string, check: (samples: Sample[]) => boolean, what: 
     const samples = await scrape(base);
     return check(samples) ? samples : undefined;
   }, what);
-}
-
-async function startWithMetrics(extra: string[]): Promise<{ hive: Hive; base: string; port: number }> {
-  const port = await freePort();
-  const hive = startHive([app, '-i', '1', '--port', String(port), '--metrics-port', '0', ...extra]);
-  const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
-  return { hive, base: listening.url as string, port };
 }
 
 /**
@@ -53,7 +46,7 @@ async function hung(base: string, port: number, gate: string, count: number): Pr
 }
 
 test('requests in flight when a process crashes count as aborted for its slot', async () => {
-  const { hive, base, port } = await startWithMetrics([]);
+  const { hive, base, port } = await startWithMetrics(app, 1, []);
   const replies = await hung(base, port, join(dir, 'never'), 3);
   process.kill(hive.readyPids().get(0)!, 'SIGKILL');
   await hive.waitFor(isEvent('restart', { instance: 0 }), 'the restart');
@@ -70,7 +63,7 @@ test('requests in flight when a process crashes count as aborted for its slot', 
 });
 
 test('a retiring process SIGKILLed past killTimeout: its requests in flight count as aborted', async () => {
-  const { hive, base, port } = await startWithMetrics(['--kill-timeout', '1s']);
+  const { hive, base, port } = await startWithMetrics(app, 1, ['--kill-timeout', '1s']);
   const pid = hive.readyPids().get(0)!;
   const stuck = await hung(base, port, join(dir, 'never-either'), 2);
   hive.kill('SIGHUP');
@@ -89,7 +82,7 @@ test('a retiring process SIGKILLed past killTimeout: its requests in flight coun
 
 test('a drain that answers its requests counts them once, as answered, not as aborted', async () => {
   // The kill timeout outlasts the test: the drain ends when the gate opens, not at a bound.
-  const { hive, base, port } = await startWithMetrics(['--kill-timeout', '60s']);
+  const { hive, base, port } = await startWithMetrics(app, 1, ['--kill-timeout', '60s']);
   const pid = hive.readyPids().get(0)!;
   const gate = join(dir, 'gate');
   // In flight in a report, then answered in the drain: the last report, with none in flight, is read before the exit.

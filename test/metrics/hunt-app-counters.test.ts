@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
-import { freePort, isEvent, killAll, startHive, until } from '../cluster/helpers.js';
+import { isEvent, killAll, until } from '../cluster/helpers.js';
+import { promApp, promClient, startWithMetrics } from './metrics-hive.js';
 import { parsePrometheusText, sum } from './prometheus-text.js';
-
-const promApp = new URL('../fixtures/metrics/prom-app.js', import.meta.url).pathname;
-const promClient = new URL('../../node_modules/prom-client/index.js', import.meta.url).pathname;
 
 after(killAll);
 
@@ -26,10 +24,7 @@ async function hello(port: number): Promise<void> {
 // Prometheus reads a counter that goes down as a reset and counts it all again: the app's own counters, summed over
 // its processes, must not drop when one of them dies or is replaced by a reload.
 test("the app's own counters, summed over its processes, do not drop when a process dies or on reload", async () => {
-  const appPort = await freePort();
-  const hive = startHive([promApp, '-i', '2', '--port', String(appPort), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(promApp, 2);
   for (let i = 0; i < 20; i++) await hello(appPort);
   await until(async () => (await served(base)) === 20, 'both processes answered with their counts');
 
@@ -51,10 +46,7 @@ test("the app's own counters, summed over its processes, do not drop when a proc
 });
 
 test("a retiring process sends the app's counts since the last scrape before it exits: a reload loses none", async () => {
-  const appPort = await freePort();
-  const hive = startHive([promApp, '-i', '1', '--port', String(appPort), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(promApp, 1);
   await hello(appPort);
   await until(async () => (await served(base)) === 1, 'the first count answered');
   // Counted after the last scrape, by a process a reload then retires.
@@ -89,10 +81,7 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `,
   );
-  const appPort = await freePort();
-  const hive = startHive([script, '-i', '1', '--port', String(appPort), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(script, 1);
   for (let i = 0; i < 5; i++) await hello(appPort);
   await until(async () => (await served(base)) === 5, 'the counts answered');
   const busy = request(`http://127.0.0.1:${appPort}/busy`, { reset: true });

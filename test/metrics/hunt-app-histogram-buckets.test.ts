@@ -3,10 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
-import { freePort, isEvent, killAll, startHive, tempApp, until } from '../cluster/helpers.js';
+import { isEvent, killAll, tempApp, until } from '../cluster/helpers.js';
+import { promClient, startWithMetrics } from './metrics-hive.js';
 import { parsePrometheusText, type Sample } from './prometheus-text.js';
-
-const promClient = new URL('../../node_modules/prom-client/index.js', import.meta.url).pathname;
 
 after(killAll);
 
@@ -68,10 +67,7 @@ async function hello(port: number): Promise<void> {
 
 test("the app's histogram stays valid when a reload changes its buckets", async () => {
   const { app, bucketsFile } = bucketsApp();
-  const appPort = await freePort();
-  const hive = startHive([app, '-i', '1', '--port', String(appPort), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1);
   for (let i = 0; i < 3; i++) await hello(appPort);
   await until(async () => countOf(await latSamples(base)) === 3, 'the three requests in the histogram');
 
@@ -91,10 +87,7 @@ test("the app's histogram stays valid when a reload changes its buckets", async 
 
 test("while processes differ in an app histogram's buckets, the newest process's buckets are exposed", async () => {
   const { app, bucketsFile } = bucketsApp();
-  const appPort = await freePort();
-  const hive = startHive([app, '-i', '2', '--port', String(appPort), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 2);
   for (let i = 0; i < 4; i++) await hello(appPort);
   await until(async () => countOf(await latSamples(base)) === 4, 'the requests in the histogram');
 

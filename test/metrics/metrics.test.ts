@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { Agent, request } from 'undici';
-import { freePort, type Hive, isEvent, killAll, runHive, startHive, until } from '../cluster/helpers.js';
+import { isEvent, killAll, runHive, until } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
+import { promApp, startWithMetrics } from './metrics-hive.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
 import { fetchText, scrape } from './scrape.js';
 
@@ -14,20 +15,8 @@ const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
 after(killAll);
 
-/** Starts the fixture app under `hive run --metrics-port 0`; resolves with the app's and the metrics' addresses. */
-async function startWithMetrics(
-  instances: number,
-  extra: string[] = [],
-): Promise<{ hive: Hive; base: string; appPort: number }> {
-  const appPort = await freePort();
-  const hive = startHive([app, '-i', String(instances), '--port', String(appPort), '--metrics-port', '0', ...extra]);
-  const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
-  return { hive, base: listening.url as string, appPort };
-}
-
 test('/metrics is valid Prometheus text, per instance, and its counters grow under load', async () => {
-  const { hive, base, appPort } = await startWithMetrics(2);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 2);
   assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal((await fetchText(`${base}/healthz`)).status, 200);
   assert.equal((await fetchText(`${base}/readyz`)).status, 200);
@@ -86,10 +75,7 @@ test('/metrics is valid Prometheus text, per instance, and its counters grow und
 });
 
 test('two shared pools whose task files share a name are told apart by path, not merged under one label', async () => {
-  const appPort = await freePort();
-  const hive = startHive([app, '-i', '1', '--port', String(appPort), '--metrics-port', '0'], { TWIN_POOL: '1' });
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, [], { TWIN_POOL: '1' });
   for (let i = 0; i < 3; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute`)).status, 200);
   for (let i = 0; i < 5; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute-twin`)).status, 200);
   const labelled = (samples: Sample[]) =>
@@ -111,10 +97,7 @@ test('two shared pools whose task files share a name are told apart by path, not
 // the file-name series came back higher by what the path series had counted meanwhile: increase() over either
 // counted those tasks twice.
 test('a pool relabelled by a second pool of its file name, and back after a reload: each series counts its own tasks', async () => {
-  const appPort = await freePort();
-  const hive = startHive([app, '-i', '1', '--port', String(appPort), '--metrics-port', '0'], { TWIN_POOL: 'late' });
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, [], { TWIN_POOL: 'late' });
   const labelled = (samples: Sample[]) =>
     Object.fromEntries(
       samples.filter((s) => s.name === 'hive_pool_tasks_completed_total').map((s) => [s.labels.pool, s.value]),
@@ -159,7 +142,7 @@ test('a pool relabelled by a second pool of its file name, and back after a relo
 
 test('/readyz answers 503 while the app drains on SIGTERM; /healthz stays 200', async () => {
   // The kill timeout outlasts the checks: the drain ends when the gate opens, not at a bound.
-  const { hive, base, appPort } = await startWithMetrics(1, ['--kill-timeout', '60s']);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, ['--kill-timeout', '60s']);
   const gate = join(mkdtempSync(join(tmpdir(), 'mt-')), 'gate');
   // A slow request in flight, until the gate file exists, holds the drain open.
   const slow = fetchText(`http://127.0.0.1:${appPort}/slow?gate=${encodeURIComponent(gate)}`);
@@ -200,11 +183,7 @@ test('bad metrics flags are usage errors', async () => {
 });
 
 test("the app's own prom-client metrics are merged across its workers, without clashing with Hive's", async () => {
-  const appPort = await freePort();
-  const promApp = new URL('../fixtures/metrics/prom-app.js', import.meta.url).pathname;
-  const hive = startHive([promApp, '-i', '2', '--port', String(appPort), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(promApp, 2);
   for (let i = 0; i < 20; i++) {
     const { body } = await request(`http://127.0.0.1:${appPort}/hello`, { reset: true });
     await body.text();
@@ -229,7 +208,7 @@ test("the app's own prom-client metrics are merged across its workers, without c
 
 test('a retiring process reports its last counts: a reload loses none', async () => {
   // Reports every 10 minutes: within this test only the retiring process's final report can count the requests.
-  const { hive, base, appPort } = await startWithMetrics(1, ['--memory-report-interval', '10m']);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, ['--memory-report-interval', '10m']);
   for (let i = 0; i < 30; i++) await fetchText(`http://127.0.0.1:${appPort}/`);
   assert.equal(sum(await scrape(base), 'http_requests_total'), 0);
   hive.kill('SIGHUP');
@@ -240,7 +219,7 @@ test('a retiring process reports its last counts: a reload loses none', async ()
 });
 
 test('counters per instance survive a crash restart, which is counted', async () => {
-  const { hive, base, appPort } = await startWithMetrics(1);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1);
   for (let i = 0; i < 30; i++) await fetchText(`http://127.0.0.1:${appPort}/`);
   await until(async () => sum(await scrape(base), 'http_requests_total', { slot: '0' }) === 30, '30 counted');
 

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { procStatFields } from '../../dist/cluster/proc-stat.js';
-import { fixture, freePort, isEvent, killAll, startHive, until } from '../cluster/helpers.js';
+import { fixture, killAll, until } from '../cluster/helpers.js';
+import { startWithMetrics } from './metrics-hive.js';
 import { parsePrometheusText, sum } from './prometheus-text.js';
 
 after(killAll);
@@ -20,9 +21,7 @@ async function cpuTotal(base: string): Promise<number> {
 test('process_cpu_seconds_total holds at least the CPU /proc counted before a later report', {
   skip: !existsSync('/proc/self/stat'),
 }, async () => {
-  const hive = startHive([fixture('app.js'), '-i', '1', '--port', String(await freePort()), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base } = await startWithMetrics(fixture('app.js'), 1);
   const pid = hive.readyPids().get(0)!;
   await until(async () => (await cpuTotal(base)) > 0, 'a first report');
   // The process's CPU so far (user + system ticks, at most what it used), then a report sent after that reading.

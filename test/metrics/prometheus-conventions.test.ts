@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { fixture, freePort, isEvent, killAll, startHive, until } from '../cluster/helpers.js';
+import { startWithMetrics } from './metrics-hive.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
 import { scrape, scrapeText } from './scrape.js';
 
@@ -84,10 +85,7 @@ test("the primary's start time is exposed, so a restarted primary (its counters 
 });
 
 test('CPU is exposed in base units only: a process_cpu_seconds_total counter per slot, no percent gauge', async () => {
-  const port = await freePort();
-  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base } = await startWithMetrics(fixture('app.js'), 2);
   let text = '';
   await until(async () => {
     text = await scrapeText(base);
@@ -105,10 +103,7 @@ test('CPU is exposed in base units only: a process_cpu_seconds_total counter per
 });
 
 test("the process slot is the label slot: Hive's series never carry Prometheus's target label instance", async () => {
-  const port = await freePort();
-  const hive = startHive([fixture('app.js'), '-i', '2', '--port', String(port), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base } = await startWithMetrics(fixture('app.js'), 2);
   let samples: Sample[] = [];
   await until(async () => {
     samples = await scrape(base);
@@ -127,10 +122,7 @@ test("the process slot is the label slot: Hive's series never carry Prometheus's
 const metricsApp = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
 test('pool tasks are counters and histograms per slot that survive a restart; utilization is recent', async () => {
-  const port = await freePort();
-  const hive = startHive([metricsApp, '-i', '1', '--port', String(port), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port } = await startWithMetrics(metricsApp, 1);
   const compute = async (n: number) => {
     for (let i = 0; i < n; i++) {
       const { statusCode, body } = await request(`http://127.0.0.1:${port}/compute`, { reset: true });
@@ -187,10 +179,7 @@ test('pool tasks are counters and histograms per slot that survive a restart; ut
 });
 
 test('http_request_duration_seconds: a histogram per slot by method and status class, summed over the slots', async () => {
-  const port = await freePort();
-  const hive = startHive([metricsApp, '-i', '2', '--port', String(port), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port } = await startWithMetrics(metricsApp, 2);
   const send = async (method: string, path: string) => {
     const { body } = await request(`http://127.0.0.1:${port}${path}`, { method, reset: true });
     await body.text();

@@ -5,8 +5,9 @@ import { request } from 'undici';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { DURATION_BUCKETS_MS } from '../../src/pool/pool-stats.js';
 import type { MetricsReport, PoolReport } from '../../src/runtime/protocol.js';
-import { freePort, isEvent, killAll, startHive } from '../cluster/helpers.js';
+import { killAll } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
+import { startWithMetrics } from './metrics-hive.js';
 import { metricsReport } from './metrics-report.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
 
@@ -26,10 +27,7 @@ async function get(url: string): Promise<string> {
 // histogram's difference from the old pool's counts went negative (a bucket of 1 fast task minus one of 2 slow ones),
 // and the old pool, still reported, was then taken for a restart and counted again at every report.
 test("a pool closed and made again for the same task file: its tasks add to the old one's, no counter decreases", async () => {
-  const appPort = await freePort();
-  const hive = startHive([app, '-i', '1', '--port', String(appPort), '--metrics-port', '0']);
-  const base = (await hive.waitFor(isEvent('metrics'), 'the metrics port')).url as string;
-  await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1);
   // Every scrape's samples of the pool's counters and histograms, by series, in order.
   const seen = new Map<string, number[]>();
   const scrape = async (): Promise<Sample[]> => {
