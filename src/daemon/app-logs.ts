@@ -104,12 +104,15 @@ export class AppLogs {
   }
 
   /**
-   * Whether the app's lines are written to `path` (absolute): one of its files, an instance's, or a rotated copy of
-   * one. A watch of the folder they are in ignores them: each line the app logs would reload it.
+   * Whether the app's lines are written to `path` (absolute): one of its files, an instance's, a rotated copy of one,
+   * or rotating-file-stream's list of those (`<file>.txt`). A watch of the folder they are in ignores them: each line
+   * the app logs would reload it.
    */
   writesTo(path: string): boolean {
     const files = [this.outFile, this.errorFile, this.logFile, ...this.#open.keys(), ...this.#foundPaths];
-    return files.some((file) => file !== undefined && (file === path || isRotatedLogCopy(file, path)));
+    return files.some(
+      (file) => file !== undefined && (file === path || path === `${file}.txt` || isRotatedLogCopy(file, path)),
+    );
   }
 
   /** Opens an instance's files (`mergeLogs: false`) as it starts, so that they are there before its first line. */
