@@ -5,7 +5,10 @@
  */
 
 export interface CrashSummary {
-  /** The error's first line as Node printed it: `TypeError: bad thing`, `FATAL ERROR: Reached heap limit ...`. */
+  /**
+   * The error's first line as Node printed it: `TypeError: bad thing`, `FATAL ERROR: Reached heap limit ...`; with the
+   * second after a space when the first ends in a colon (tsx's `Transform failed with 1 error: <file>:1:10: ERROR: ...`).
+   */
   readonly line: string;
   /** The class name, when the line reads `Name: message` or `Name [CODE]: message`. */
   readonly name?: string;
@@ -49,7 +52,7 @@ export function summarizeCrash(stderr: string): CrashSummary | undefined {
   }
   const start = reportStart(lines, begin, end, reported);
   if (start === undefined) return undefined;
-  const line = lines[start]!.trim();
+  const line = withContinuation(lines[start]!.trim(), start + 1 < end ? lines[start + 1] : undefined);
   const report = lines.slice(start, end).join('\n').trimEnd();
   const named = line.startsWith('FATAL ERROR:') ? null : namedLine.exec(line);
   const code = named?.[2] ?? codeField.exec(report)?.[1];
@@ -60,6 +63,15 @@ export function summarizeCrash(stderr: string): CrashSummary | undefined {
     ...(named === null ? {} : { name: named[1]! }),
     ...(code === undefined ? {} : { code }),
   };
+}
+
+/**
+ * The error's first line, with the next when the message goes on there after a colon: tsx's (esbuild's) `Transform
+ * failed with 1 error:` names the file, line and column of a TypeScript syntax error only on its second line.
+ */
+function withContinuation(line: string, next: string | undefined): string {
+  if (!line.endsWith(':') || next === undefined || next.trim() === '' || stackFrame.test(next)) return line;
+  return `${line} ${next.trim()}`;
 }
 
 /**

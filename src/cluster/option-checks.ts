@@ -75,3 +75,20 @@ export function textOption(value: unknown, key: string, expected = 'a non-empty 
   if (typeof value === 'string' && value !== '') return value;
   throw new InvalidArgumentError(`Expected \`${key}\` to be ${expected}, got ${describeValue(value)}`);
 }
+
+/**
+ * `nodeArgs` as given, unless one turns on node's watch mode (`--watch`, `--watch-path`): that runs the script in a
+ * child of its own, which is no cluster worker (it takes the port by itself and its parent never becomes ready), so
+ * the start failed only at `listenTimeout`, naming the port.
+ */
+export function clusterNodeArgs(value: unknown): string[] {
+  const nodeArgs = stringList(value, 'nodeArgs');
+  const watch = nodeArgs.find((flag) => /^--watch(?:-path)?(?:=|$)/.test(flag));
+  if (watch !== undefined) {
+    throw new InvalidArgumentError(
+      `\`nodeArgs\` may not hold ${watch}: node's watch mode runs the app in a child that is no cluster worker; ` +
+        "Hive watches the files itself: `hive start --watch` (a config's `watch`), which reloads without downtime",
+    );
+  }
+  return nodeArgs;
+}

@@ -6,7 +6,7 @@ import { ScriptNotFoundError } from './errors.js';
 import { groupId } from './group-id.js';
 import { assertInstanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
-import { assertKnownKeys, booleanOption, envRecord, stringList, textOption } from './option-checks.js';
+import { assertKnownKeys, booleanOption, clusterNodeArgs, envRecord, stringList, textOption } from './option-checks.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
 import { parseDuration, parseSize } from './units.js';
@@ -23,7 +23,10 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   instances?: number | string;
   /** Extra environment of the app processes (over the primary's own). */
   env?: Record<string, string>;
-  /** Node.js flags of the app processes (e.g. `--max-old-space-size=512`). */
+  /**
+   * Node.js flags of the app processes (e.g. `--max-old-space-size=512`). Not node's watch mode (`--watch`,
+   * `--watch-path`), whose child is no cluster worker: an InvalidArgumentError.
+   */
   nodeArgs?: string[];
   /** Working directory the script is resolved from. Default `process.cwd()`. */
   cwd?: string;
@@ -186,7 +189,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     name: textOption(options.name, 'name') ?? basename(script, extname(script)),
     instances: resolveInstances(options.instances ?? 'max'),
     env,
-    nodeArgs: stringList(options.nodeArgs, 'nodeArgs'),
+    nodeArgs: clusterNodeArgs(options.nodeArgs),
     balance,
     sticky,
     port,

@@ -10,7 +10,7 @@ import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
 import type { AppLogFile } from './protocol.js';
-import { rotatedLogNamer } from './rotated-log-name.js';
+import { isRotatedLogCopy, rotatedLogNamer } from './rotated-log-name.js';
 
 /** The process a line came from: a worker (instance and pid), or the primary itself (neither). */
 export interface LineSource {
@@ -101,6 +101,18 @@ export class AppLogs {
         this.#found.push({ stream, path: found.path, instance: found.instance, raw: !this.#json });
       }
     }
+  }
+
+  /**
+   * Whether the app's lines are written to `path` (absolute): one of its files, an instance's, a rotated copy of one,
+   * or rotating-file-stream's list of those (`<file>.txt`). A watch of the folder they are in ignores them: each line
+   * the app logs would reload it.
+   */
+  writesTo(path: string): boolean {
+    const files = [this.outFile, this.errorFile, this.logFile, ...this.#open.keys(), ...this.#foundPaths];
+    return files.some(
+      (file) => file !== undefined && (file === path || path === `${file}.txt` || isRotatedLogCopy(file, path)),
+    );
   }
 
   /** Opens an instance's files (`mergeLogs: false`) as it starts, so that they are there before its first line. */

@@ -21,16 +21,27 @@ const alwaysIgnored = ['node_modules', '.git'];
 export class FileWatcher {
   readonly #onChange: (file: string) => void;
   readonly #skip: (file: string) => boolean;
+  readonly #ignoreFile: (path: string) => boolean;
   readonly #folders = new Map<string, WatchedFolder>();
   readonly #debounceMs: number;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  /** `debounceMs`: how long the files must stay quiet after a change before `onChange` (PM2's `watch_delay`). */
-  constructor(paths: string[], ignore: string[], onChange: (file: string) => void, debounceMs = DEBOUNCE_MS) {
+  /**
+   * `debounceMs`: how long the files must stay quiet after a change before `onChange` (PM2's `watch_delay`).
+   * `ignoreFile`: whether a file (by absolute path) is ignored as well: the app's own log files.
+   */
+  constructor(
+    paths: string[],
+    ignore: string[],
+    onChange: (file: string) => void,
+    debounceMs = DEBOUNCE_MS,
+    ignoreFile: (path: string) => boolean = () => false,
+  ) {
     this.#onChange = onChange;
     this.#debounceMs = debounceMs;
     this.#skip = ignoreMatcher([...alwaysIgnored, ...ignore]);
+    this.#ignoreFile = ignoreFile;
     try {
       for (const path of paths) this.#watch(path, true);
     } catch (error) {
@@ -63,7 +74,7 @@ export class FileWatcher {
     try {
       folder.tree = new FolderTree(
         path,
-        this.#skip,
+        (file) => this.#skip(file) || this.#ignoreFile(join(path, file)),
         (event, file) => {
           // The folder itself deleted: its own watcher names it like one of its files.
           if (event === 'rename' && !exists(path)) {

@@ -1517,6 +1517,8 @@ export class ManagedApp {
           });
       },
       watchDelay,
+      // Its log files in a watched folder (a config's `outFile: './logs/out.log'`): each line would reload it.
+      (path) => this.#logs.writesTo(path),
     );
   }
 

@@ -39,10 +39,7 @@ export interface RotatedLogCopy {
  * second); none when the folder cannot be read.
  */
 export function rotatedLogCopies(file: string): RotatedLogCopy[] {
-  const { stem, ext } = split(basename(file));
-  const pattern = new RegExp(
-    `^${escapeRegExp(stem)}__(\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d)-(\\d{3,})${escapeRegExp(ext)}(\\.gz)?$`,
-  );
+  const pattern = rotatedCopyName(file);
   let names: string[];
   try {
     names = readdirSync(dirname(file));
@@ -57,6 +54,19 @@ export function rotatedLogCopies(file: string): RotatedLogCopy[] {
         : [];
     })
     .sort((a, b) => a.count - b.count || a.stamp.localeCompare(b.stamp));
+}
+
+/** Whether `path` is a rotated copy of `file` (in its folder, named as rotatedLogNamer names them). */
+export function isRotatedLogCopy(file: string, path: string): boolean {
+  return dirname(path) === dirname(file) && rotatedCopyName(file).test(basename(path));
+}
+
+// The name of a copy: its time (match 1), count (2) and `.gz` (3).
+function rotatedCopyName(file: string): RegExp {
+  const { stem, ext } = split(basename(file));
+  return new RegExp(
+    `^${escapeRegExp(stem)}__(\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d)-(\\d{3,})${escapeRegExp(ext)}(\\.gz)?$`,
+  );
 }
 
 // `api-out.log` -> `api-out`, `.log`; a name without an extension has none.
