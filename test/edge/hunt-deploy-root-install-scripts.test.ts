@@ -1,11 +1,12 @@
 // The image's stages installed before the app's files were copied (for the layer cache), and npm ran the app's own
-// install-time scripts right there: `npm rebuild` in the deps stage runs the root's preinstall, install and postinstall
-// (npm 10 and 11 do), `npm ci` in the build stage those and `prepare` too. A `"postinstall": "prisma generate"` found
-// no schema and a `"postinstall": "patch-package"` no patches/ folder (its README: copy the patches before the
-// install), so `docker build` failed; a `"prepare": "npm run build"` failed the build stage with no source to build.
-// Both stages now download the dependencies without scripts, copy the app, and then run `npm rebuild`: the
-// dependencies' install scripts and the app's preinstall, install and postinstall, with its files in place. `prepare`
-// runs in neither (husky's needs devDependencies and .git; the build stage runs `npm run build`).
+// install-time scripts right there: `npm rebuild` in the deps stage runs the root's preinstall, install and
+// postinstall (npm 11's does, checked; the default image's npm), `npm ci` in the build stage those and `prepare` too.
+// A `"postinstall": "prisma generate"` found no schema and a `"postinstall": "patch-package"` no patches/ folder (its
+// README: copy the patches before the install), so `docker build` failed; a `"prepare": "npm run build"` failed the
+// build stage with no source to build. Both stages now download the dependencies without scripts, copy the app, and
+// then run `npm rebuild`: the dependencies' install scripts and the app's preinstall, install and postinstall, with
+// its files in place. `prepare` runs in neither (husky's needs devDependencies and .git; the build stage runs
+// `npm run build`).
 // No Docker here: the test runs each stage's COPY and RUN lines as written, with the real npm, in a directory of its
 // own. The app's dependencies are local tarballs (in the lockfile as `file:`), so that npm needs no registry.
 import assert from 'node:assert/strict';
