@@ -166,7 +166,7 @@ test('default images are current: Node.js 24 (20 is end-of-life since 2026-04-30
 test('Dockerfile: multi-stage, production dependencies, non-root, hive run in exec form', () => {
   const withBuild = renderDeployRecipe('k8s', { app: 'api', node: 22 })[0]!.content;
   assert.equal(withBuild.match(/^FROM node:22-bookworm-slim/gm)?.length, 3);
-  assert.match(withBuild, /^RUN npm ci --omit=dev --ignore-scripts && npm rebuild$/m);
+  assert.match(withBuild, /^RUN npm ci --omit=dev --ignore-scripts\nCOPY \. \.\nRUN npm rebuild$/m);
   assert.match(withBuild, /^USER node$/m);
   const entrypoint = /^ENTRYPOINT (.*)$/m.exec(withBuild)![1]!;
   assert.deepEqual(JSON.parse(entrypoint), [

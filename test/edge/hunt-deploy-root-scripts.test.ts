@@ -1,14 +1,14 @@
 // The image's `deps` stage ran `npm ci --omit=dev` with only package.json and the lockfile: npm runs the app's own
 // lifecycle scripts there too, without devDependencies, so the common `"prepare": "husky"` (husky a devDependency)
 // failed every `docker build` with "husky: not found" (exit 127). The stage now installs with --ignore-scripts and
-// runs the dependencies' install scripts (native addons) with `npm rebuild`, which leaves the app's own alone.
+// runs the dependencies' install scripts (native addons) with `npm rebuild`, which leaves the app's `prepare` alone.
 // No Docker here: the test runs the stage's COPY and RUN lines as written, with the real npm, in a directory of its
 // own. The app's dependencies are local tarballs (in the lockfile as `file:`), so that npm needs no registry.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { renderDeployRecipe } from '../../src/edge/index.js';
 
@@ -81,6 +81,13 @@ test("the deps stage installs an app whose prepare needs a devDependency; depend
   cpSync(join(app, 'pkgs'), join(work, 'pkgs'), { recursive: true });
   const runs: string[] = [];
   for (const line of stage(dockerfile, 'deps')) {
+    // The app, as the recipe's .dockerignore lets it in: no node_modules.
+    if (line === 'COPY . .') {
+      cpSync(app, work, {
+        recursive: true,
+        filter: (path) => !relative(app, path).split('/').includes('node_modules'),
+      });
+    }
     const copy = /^COPY (.+) \.\/$/.exec(line);
     if (copy !== null) for (const file of copy[1]!.split(' ')) copyFileSync(join(app, file), join(work, file));
     const run = /^RUN (.+)$/.exec(line);
