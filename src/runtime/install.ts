@@ -12,6 +12,7 @@ import { trackRequests, untrackRequests } from './request-context.js';
 import { RequestSampler } from './request-sampler.js';
 import { enableServerTiming } from './server-timing.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
+import { signalExitListenerCount } from './signal-exit-count.js';
 import { type RuntimeState, runtimeState } from './state.js';
 import { stickyListening } from './sticky-listen.js';
 import { receiveStickyConnection } from './sticky-receiver.js';
@@ -68,8 +69,11 @@ export function install(): RuntimeState {
     // The app's own listeners get the signal now, and not again at the retirement it belongs to (shutdown.ts). The
     // runtime's stays: a listener that acts only when it is the only one (signal-exit's, loaded by execa,
     // write-file-atomic...) then does nothing, so the process is drained and its onShutdown hooks run, rather than
-    // ended at once without them.
-    if (process.listeners('SIGINT').some((listener) => listener !== onSigint)) state.appSigintAt = performance.now();
+    // ended at once without them. When signal-exit's are the app's only listeners, none of them acted: they are run
+    // at the retirement, after the drain, or the process would wait out killTimeout with its exit handlers unrun.
+    state.sigintAt = performance.now();
+    const app = process.listeners('SIGINT').filter((listener) => listener !== onSigint).length;
+    if (app > 0 && app !== signalExitListenerCount()) state.appSigintAt = state.sigintAt;
     state.onSigint?.();
   };
   state.sigintListener = onSigint;

@@ -50,7 +50,7 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
     // the signal was SIGTERM, and nothing would end a process left to the app.
     // A Ctrl-C reaches this process too, but its shutdown message from the primary may be read first. A SIGINT sent to
     // the primary alone (`docker stop` with STOPSIGNAL SIGINT) never comes: then the app's handlers are called here.
-    if (isManaged() && groupSignal === 'SIGINT' && !appHadSigint(state, since) && hasAppSigint(state)) {
+    if (isManaged() && groupSignal === 'SIGINT' && !hadSigint(state, since) && hasAppSigint(state)) {
       await sigintWithin(state, GROUP_SIGNAL_WAIT_MS);
     }
     if (isManaged() && (tellApp(state) || signalApp(state, since))) {
@@ -98,6 +98,7 @@ function signalApp(state: RuntimeState, since: number): boolean {
   // ones, and a handler that cleans up and re-raises SIGINT must then die of it.
   if (own) process.off('SIGINT', own);
   // Ctrl-C (a signal to the whole group) has run them itself, at once: a second run would close a database twice.
+  // Not when they were signal-exit's alone (install.ts): those did nothing beside the runtime's listener, and act now.
   if (appHadSigint(state, since)) return true;
   try {
     process.emit('SIGINT', 'SIGINT');
@@ -111,6 +112,11 @@ function signalApp(state: RuntimeState, since: number): boolean {
 /** Whether a real SIGINT reached the app's own handlers at or after `since` (performance.now()). */
 function appHadSigint(state: RuntimeState, since: number): boolean {
   return state.appSigintAt !== undefined && state.appSigintAt >= since;
+}
+
+/** Whether a real SIGINT reached this process at or after `since`, whatever its listeners did with it. */
+function hadSigint(state: RuntimeState, since: number): boolean {
+  return state.sigintAt !== undefined && state.sigintAt >= since;
 }
 
 function hasAppSigint(state: RuntimeState): boolean {

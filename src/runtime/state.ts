@@ -41,6 +41,11 @@ export interface RuntimeState {
    * `kill -INT` long before a reload) must.
    */
   appSigintAt: number | undefined;
+  /**
+   * When (performance.now()) a real SIGINT last reached this process, whether or not an app handler acted on it (only
+   * signal-exit's, which does nothing beside the runtime's listener, or none).
+   */
+  sigintAt: number | undefined;
   /** Called by the runtime's SIGINT listener: a retirement waiting for a Ctrl-C's signal to arrive here. */
   onSigint: (() => void) | undefined;
 }
@@ -66,6 +71,7 @@ export function runtimeState(): RuntimeState {
     broadcastHandlers: [],
     sigintListener: undefined,
     appSigintAt: undefined,
+    sigintAt: undefined,
     onSigint: undefined,
   };
   return holder[kState];

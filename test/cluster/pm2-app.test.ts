@@ -170,35 +170,49 @@ test("an app whose SIGINT listener is signal-exit's retires on reload and stop, 
 // A signal-exit listener is in many apps that never asked for one (execa, write-file-atomic...). On Ctrl-C it must not
 // take the process from Hive: the runtime's own listener stays, so signal-exit's does nothing, and the process is
 // drained (the request in flight answered) and its onShutdown hooks run. (For a while the runtime's listener stepped
-// aside, and signal-exit's ended the process at once: the request got an empty reply and no hook ran.)
-test('Ctrl-C: an app that loaded signal-exit is still drained and its onShutdown hooks run', async () => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'hive-sigexit-'));
-  const gate = join(dir, 'gate');
-  try {
-    const hive = startHive(
-      [fixture('signal-exit-hooks-app.mjs'), '-i', '2', '--port', String(port), '--kill-timeout', '5s'],
-      {},
-      { detached: true },
-    );
-    await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
-    const slow = fetch(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`).then(async (r) => ({
-      status: r.status,
-      body: await r.text(),
-    }));
-    await hive.waitFor((r) => r.kind === 'log' && r.line === 'slow request received', 'slow request', 30_000);
-    process.kill(-hive.child.pid!, 'SIGINT');
-    // The drain has begun when the primary says a process is draining; the answer is let through only then.
-    await hive.waitFor(isEvent('worker', { state: 'draining' }), 'draining', 30_000);
-    writeFileSync(gate, '');
-    assert.deepEqual(await slow, { status: 200, body: 'slow done' });
-    assert.equal((await hive.exited).code, 0);
-    const lines = hive.records.filter((r) => r.kind === 'log').map((r) => String(r.line));
-    assert.equal(lines.filter((line) => /^hook ran in [01]$/.test(line)).length, 2, JSON.stringify(lines));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+// aside, and signal-exit's ended the process at once: the request got an empty reply and no hook ran.) Then, the
+// drain over, signal-exit's listener runs its exit handlers and ends the process, as under plain node: the runtime
+// took it for an app handler that had had the signal, so nothing ended the process but killTimeout's SIGKILL.
+for (const version of ['3', '4']) {
+  test(`Ctrl-C: an app that loaded signal-exit v${version} is drained, its hooks run, then its exit handlers`, async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'hive-sigexit-'));
+    const gate = join(dir, 'gate');
+    try {
+      const hive = startHive(
+        [fixture('signal-exit-hooks-app.mjs'), '-i', '2', '--port', String(port), '--kill-timeout', '30s'],
+        { SIGNAL_EXIT: version },
+        { detached: true },
+      );
+      await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+      const slow = fetch(`http://127.0.0.1:${port}/slow?gate=${encodeURIComponent(gate)}`).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      }));
+      await hive.waitFor((r) => r.kind === 'log' && r.line === 'slow request received', 'slow request', 30_000);
+      process.kill(-hive.child.pid!, 'SIGINT');
+      // The drain has begun when the primary says a process is draining; the answer is let through only then.
+      await hive.waitFor(isEvent('worker', { state: 'draining' }), 'draining', 30_000);
+      writeFileSync(gate, '');
+      assert.deepEqual(await slow, { status: 200, body: 'slow done' });
+      assert.equal((await hive.exited).code, 0);
+      const lines = hive.records.filter((r) => r.kind === 'log').map((r) => String(r.line));
+      assert.equal(lines.filter((line) => /^hook ran in [01]$/.test(line)).length, 2, JSON.stringify(lines));
+      // Each process's exit handlers ran after its hooks, and their re-raised SIGINT ended it: no SIGKILL.
+      for (const pid of new Set(hive.records.filter((r) => r.kind === 'log').map((r) => r.pid))) {
+        const own = hive.records.filter((r) => r.kind === 'log' && r.pid === pid).map((r) => String(r.line));
+        const hook = own.findIndex((line) => /^hook ran in/.test(line));
+        assert.ok(hook >= 0 && own.indexOf('exit handlers ran') > hook, JSON.stringify(own));
+      }
+      const exits = hive.records.filter(isEvent('exit'));
+      assert.equal(exits.length, 2);
+      for (const exit of exits) assert.deepEqual([exit.signal, exit.expected, exit.killed], ['SIGINT', true, false]);
+      assert.equal(hive.records.filter(isEvent('killed')).length, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 /**
  * A PM2 app whose SIGINT handler logs, run with 2 processes and a long killTimeout; `send` delivers the SIGINT. The
