@@ -2,7 +2,10 @@
 // another connection once one has failed, through rolling reloads. Each retiring process has a busy moment (its event
 // loop blocked, test/fixtures/edge/busy-drain-app.js) just when its drain would close the connections that sat idle
 // since the drain began, while POSTs come in: a request nginx sends on such a connection must not be lost. It was,
-// with 502s, while nginx kept idle upstream connections for 4 s and a draining process closed them after 1 s.
+// with 502s, while nginx kept idle upstream connections for 4 s and a draining process closed them after 1 s. Either
+// of the two fixes passes this test: nginx closing idle connections first (keepalive_timeout 500ms), and the drain's
+// idle check waiting until the loop has read what came in (server-tracker.ts); the first one also covers a request
+// and a close that cross on the wire, which no test can time (docs/cluster.md, "Behind nginx", has the figures).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
