@@ -215,10 +215,13 @@ export const upstreamSchema = z.strictObject({
    */
   keepalive: count.optional(),
   /**
-   * Idle time after which nginx closes an upstream connection. Must stay below the app's own keep-alive timeout
-   * (Node's default is 5 s): otherwise the app closes first and a request sent on the closing socket fails.
+   * Idle time after which nginx closes an upstream connection. The side that closes an idle connection must be
+   * nginx: when the app closes one, a request nginx sends on it at that moment fails, and nginx sends a POST to no
+   * other connection (a 502). So it stays below both times after which an app process closes an idle connection:
+   * Node's server keep-alive timeout (5 s by default) and, while the process drains in a reload or stop, Hive's
+   * `--drain-idle-grace` (1 s by default), with a margin for a busy event loop.
    */
-  keepaliveTimeout: duration.default('4s'),
+  keepaliveTimeout: duration.default('500ms'),
   keepaliveRequests: positiveInt.default(1000),
   /** Passive health: failures within failTimeout that take a server out for failTimeout. */
   maxFails: count.default(3),

@@ -2,7 +2,11 @@
  * What `hive edge nginx` renders as asked but the user should hear about: settings that work in nginx and defeat
  * their purpose behind it. Said on stderr; the config is still written.
  */
+import { parseNginxDuration } from './nginx-duration.js';
 import type { MainInput, SiteInput } from './options.js';
+
+// `hive run`'s default --drain-idle-grace: a draining app process closes a kept-alive connection idle this long.
+const DEFAULT_DRAIN_IDLE_GRACE_MS = 1000;
 
 /**
  * The warnings for the sites about to be rendered; none when all is as it should be. `accessLogFlag`: the access log
@@ -12,6 +16,7 @@ export function edgeWarnings(sites: readonly SiteInput[], { accessLogFlag = fals
   return [
     ...sites.flatMap((site) => (site.sticky === 'ip' || site.sticky === true ? [stickyIpWarning(site.app)] : [])),
     ...sharedAccessLogWarnings(sites, accessLogFlag),
+    ...sites.flatMap(keepaliveTimeoutWarning),
   ];
 }
 
@@ -61,5 +66,25 @@ export function mainWithoutFullWarning(file: string, main: MainInput): string[] 
   return [
     `${file}: edge.main (${keys.join(', ')}) applies only with --full (a whole nginx.conf) and is left out of this ` +
       'conf.d file, whose nginx.conf sets the main context: add --full, or set these in that nginx.conf',
+  ];
+}
+
+// nginx must close an idle upstream connection before the app process does: a request nginx sends on one the process
+// is closing fails, and a POST is never sent again (a 502). A draining process closes one after --drain-idle-grace
+// (1 s by default), which hive edge cannot see: said for a timeout not below the default, the app's grace named.
+function keepaliveTimeoutWarning(site: SiteInput): string[] {
+  const upstream = site.upstream ?? {};
+  const keepalive = upstream.keepalive ?? (site.sticky === undefined || site.sticky === false ? 32 : 0);
+  const timeout = upstream.keepaliveTimeout;
+  if (keepalive === 0 || timeout === undefined) return [];
+  const text = typeof timeout === 'number' ? `${timeout}s` : timeout;
+  const ms = parseNginxDuration(text);
+  if (ms === undefined || ms < DEFAULT_DRAIN_IDLE_GRACE_MS) return [];
+  return [
+    `app ${JSON.stringify(site.app)}: keepalive_timeout ${text} is not below 1s, after which a draining app process ` +
+      'closes an idle connection (hive run --drain-idle-grace, default 1s): in a reload nginx may send a request on a ' +
+      'connection the process is closing, and answers a POST that met it 502 (it never sends one again). Keep the ' +
+      "timeout below the app's --drain-idle-grace with a margin (the default is 500ms), or run the app with a grace " +
+      'above it',
   ];
 }

@@ -185,24 +185,30 @@ export class ServerTracker {
     if (!this.#connections.has(socket)) return;
     clearTimeout(this.#connections.get(socket));
     const read = bytesRead(socket);
-    const timer = setTimeout(() => {
-      // A request arrived meanwhile: its response closes the connection, or its end re-schedules this check. Settled
-      // here too, for a request the drain's 'request' listener never saw ('checkContinue', 'checkExpectation').
-      if (inFlight(socket) !== undefined) {
-        this.#settle(socket);
-        return;
-      }
-      // Bytes came in meanwhile, a request whose headers are not all there yet: the connection was not idle, and
-      // closing it now would drop that request. It gets another grace.
-      if (bytesRead(socket) !== read) {
-        this.#scheduleIdleClose(socket);
-        return;
-      }
-      socket.end();
-      // A peer that never answers our FIN must not hold the drain forever.
-      setTimeout(() => socket.destroy(), 1000).unref();
-    }, this.#idleGrace);
+    // Checked from setImmediate, after the loop's poll phase: a timer due while the event loop was busy runs before
+    // the poll that reads what came in meanwhile, so a request sent within the grace would still be unread, and cut.
+    const timer = setTimeout(() => setImmediate(() => this.#idleCheck(socket, read, timer)), this.#idleGrace);
     this.#connections.set(socket, timer);
+  }
+
+  #idleCheck(socket: Socket, read: number, timer: NodeJS.Timeout): void {
+    // Closed, or given another grace, since the timer ran.
+    if (this.#connections.get(socket) !== timer) return;
+    // A request arrived meanwhile: its response closes the connection, or its end re-schedules this check. Settled
+    // here too, for a request the drain's 'request' listener never saw ('checkContinue', 'checkExpectation').
+    if (inFlight(socket) !== undefined) {
+      this.#settle(socket);
+      return;
+    }
+    // Bytes came in meanwhile, a request whose headers are not all there yet: the connection was not idle, and
+    // closing it now would drop that request. It gets another grace.
+    if (bytesRead(socket) !== read) {
+      this.#scheduleIdleClose(socket);
+      return;
+    }
+    socket.end();
+    // A peer that never answers our FIN must not hold the drain forever.
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   #forget(socket: Socket): void {

@@ -234,3 +234,19 @@ test('drain: a request answered through the app’s checkContinue listener does 
   assert.equal(replies.at(-1)!.body, 'continued /up');
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
+
+test('drain: a request that came while the event loop was busy as the idle grace ended is answered, not cut', async () => {
+  const { hive, port } = await startApp('busy-drain-app.js', ['--drain-idle-grace', '500ms']);
+  const client = await drainAfterFirstRequest(hive, port);
+  // The loop is blocked from 300 ms into the drain for a second: this request arrives before the 500 ms grace ends,
+  // and is still unread when the grace's timer runs.
+  await hive.waitFor(logged('busy'), 'the busy moment');
+  client.send(getRequest('/second'));
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /first', 'served /second'],
+  );
+  assert.match(replies[1]!.headers, /connection: close/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
