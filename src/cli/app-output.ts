@@ -124,10 +124,12 @@ export function appTable(apps: AppInfo[], width?: number): string {
  * The app's status as `ls` and `describe` show it: `online (1 unresponsive)` while ready workers are marked
  * unresponsive (a blocked event loop), `online (primary unresponsive)` while its primary does not answer the daemon
  * (both: `online (primary unresponsive, 1 unresponsive)`); neither is a state of its own (`--json` keeps `status`, with
- * the count in `unresponsive` and the primary's mark in `primaryUnresponsive`).
+ * the count in `unresponsive` and the primary's mark in `primaryUnresponsive`). `online (reload failed)` while its
+ * processes run older code than its files since a reload failed (`reloadFailed`; `lastError` says why).
  */
 function appStatus(app: AppInfo): string {
   const marks = [
+    ...(app.reloadFailed ? ['reload failed'] : []),
     ...(app.primaryUnresponsive ? ['primary unresponsive'] : []),
     ...(app.unresponsive ? [`${app.unresponsive} unresponsive`] : []),
   ];

@@ -226,6 +226,9 @@ export class ManagedApp {
   // (behind a stdout flood, the quote on stderr comes first). Written once the primary's pipes are read (#writeQuoted).
   #quoted: string[] = [];
   #lastError: string | null = null;
+  // #lastError is the last reload's failure (#reloadFailed): the old processes serve the code they loaded, not the
+  // files' now. A reload that succeeds, or a new primary (which loads the files), clears it; any other error replaces it.
+  #reloadFailed = false;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
   // Restarts per slot ({@link countsAsRestart}), as the primary's events report them.
@@ -536,6 +539,7 @@ export class ManagedApp {
     this.#wanted = 'online';
     this.#respawnPolicy.reset();
     this.#lastError = null;
+    this.#reloadFailed = false;
     this.#respawning = false;
     // A try the last start or crash scheduled is this start's business now (a reload during a resurrect's tries).
     clearTimeout(this.#respawnTimer);
@@ -663,9 +667,32 @@ export class ManagedApp {
     // The same primary answered: it aborted the reload (its old processes keep serving) and kept its environment
     // for new slots (Supervisor#reload; the slots replaced before the abort run the new one until the next reload):
     // the spec keeps the old one too.
-    if (reply.timedOut) throw new PrimaryUnresponsiveError(this.name, primary.pid, 'reload', timeout);
-    if (!reply.ok) throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
+    // Whoever asked (`hive reload`, a watched file, a cron tick), `ls` and `describe` say the app runs older code, and why.
+    if (reply.timedOut) {
+      const error = new PrimaryUnresponsiveError(this.name, primary.pid, 'reload', timeout);
+      this.#markReloadFailed(error.message);
+      throw error;
+    }
+    if (!reply.ok) {
+      this.#markReloadFailed(reply.message ?? 'unknown reason');
+      throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
+    }
+    this.#clearReloadFailed();
     return reply.slots ?? [];
+  }
+
+  // The first line of the failure (a worker's error names its crash there, see WorkerNotReadyError): the stderr lines it
+  // quotes below are in the app's error log.
+  #markReloadFailed(message: string): void {
+    const line = (message.split('\n')[0] ?? '').replace(/; its last stderr lines:$/, '');
+    this.#lastError = `reload failed: ${line}`;
+    this.#reloadFailed = true;
+  }
+
+  #clearReloadFailed(): void {
+    if (!this.#reloadFailed) return;
+    this.#lastError = null;
+    this.#reloadFailed = false;
   }
 
   /**
@@ -883,6 +910,7 @@ export class ManagedApp {
       watch: this.spec.watch ?? null,
       settings: appSettings(this.spec),
       lastError: this.#lastError,
+      reloadFailed: this.#reloadFailed,
       metrics: this.#primary ? this.#metricsUrl : null,
     };
   }
@@ -890,6 +918,8 @@ export class ManagedApp {
   #spawn(): Promise<void> {
     const { spec } = this;
     if (this.#pendingEnv) this.#primaryInPending = true;
+    // A new primary loads the files as they are now: a failed reload's code is no longer the old processes'.
+    this.#clearReloadFailed();
     this.#startedAt = Date.now();
     this.#wasOnline = false;
     this.#ended = false;
@@ -1145,6 +1175,7 @@ export class ManagedApp {
         // crash report's last lines are its stack's end and the `Node.js v20.x` footer, which say nothing of it.
         const why = summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail);
         this.#lastError = `${who} crash-looped${why ? `: ${why}` : ''}`;
+        this.#reloadFailed = false;
         break;
       }
       case 'state':
@@ -1298,6 +1329,7 @@ export class ManagedApp {
       return;
     }
     const starting = !this.#wasOnline;
+    this.#reloadFailed = false;
     this.#lastError = spawnFailed
       ? (spawnError ?? this.#stderrTail.at(-1) ?? `cannot spawn ${this.spec.fork!.command}`)
       : `primary exited with ${how}${this.#stderrTail.length ? `: ${this.#primaryErrorLine()}` : ''}`;

@@ -1,0 +1,81 @@
+// A reload that fails (a replacement did not become ready) leaves the old processes serving the code they loaded, not
+// the code on disk: the app stays `online`, so `hive ls` and `describe` say so (`online (reload failed)`, and why in
+// `lastError`), whether the reload was asked by `hive reload` or by a watched file's change (which only the daemon's
+// log told before). The next reload that succeeds clears both.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { appFixture, type Described, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+
+const described = (name: string) => hive.json<Described>(['describe', name]);
+const lsRow = async (name: string) => {
+  const { stdout } = await hive.run(['ls'], { env: { COLUMNS: '200' } });
+  return stdout.split('\n').find((line) => line.split(/\s+/).includes(name)) ?? '';
+};
+const failedMark =
+  /^reload failed: .*Reload aborted at worker 0, old workers keep serving: .*this version does not start/;
+
+test('a failed `hive reload` marks the app until a reload succeeds', async () => {
+  const versionFile = join(hive.dir, 'manual-version');
+  writeFileSync(versionFile, 'v1');
+  await hive.json(['start', appFixture, '-i', '1', '--name', 'm', '--env', `APP_VERSION_FILE=${versionFile}`]);
+
+  writeFileSync(versionFile, 'broken');
+  const failed = await hive.run(['reload', 'm']);
+  assert.notEqual(failed.code, 0, failed.stderr);
+  const app = await described('m');
+  assert.equal(app.status, 'online');
+  assert.equal(app.reloadFailed, true);
+  assert.match(app.lastError ?? '', failedMark);
+  assert.doesNotMatch(app.lastError ?? '', /\n/, 'one line: the stderr tail is in the logs');
+  assert.match(await lsRow('m'), /online \(reload failed\)/);
+  const text = (await hive.run(['describe', 'm'])).stdout;
+  assert.match(text, /^status\s+online \(reload failed\)$/m);
+  assert.match(text, /^last error\s+reload failed: /m);
+
+  writeFileSync(versionFile, 'v2');
+  const fixed = await hive.run(['reload', 'm']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  const after = await described('m');
+  assert.equal(after.reloadFailed, false);
+  assert.equal(after.lastError, null);
+  assert.match(await lsRow('m'), /\bonline\b(?! \()/);
+});
+
+test('--watch: a reload that fails on a saved change marks the app as `hive reload` does', async () => {
+  const dir = join(hive.dir, 'src');
+  mkdirSync(dir);
+  const versionFile = join(dir, 'version');
+  writeFileSync(versionFile, 'v1');
+  const started = await hive.run([
+    'start',
+    appFixture,
+    '-i',
+    '1',
+    '--name',
+    'w',
+    `--watch=${dir}`,
+    '--env',
+    `APP_VERSION_FILE=${versionFile}`,
+  ]);
+  assert.equal(started.code, 0, started.stderr);
+
+  writeFileSync(versionFile, 'broken');
+  const app = await waitFor(async () => {
+    const info = await described('w');
+    return info.reloadFailed ? info : undefined;
+  }, 'the watch reload marked failed');
+  assert.equal(app.status, 'online');
+  assert.match(app.lastError ?? '', failedMark);
+  assert.match(await lsRow('w'), /online \(reload failed\)/);
+
+  writeFileSync(versionFile, 'v2');
+  await waitFor(async () => {
+    const info = await described('w');
+    return !info.reloadFailed && info.lastError === null;
+  }, 'the mark cleared by the reload that loads the fix');
+  await waitFor(() => /\[w:0\] listening \d+ v2/.test(hive.readLog('w-out.log')), 'the fixed version serving');
+});
