@@ -136,3 +136,38 @@ async function shimmedReady(body: string): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// Node 20 checks the read of a `--require`d file against the permission model's `--allow-fs-read`, which names the
+// app's files: with the claim preloaded, such an app exited with ERR_ACCESS_DENIED before its first line, on every
+// restart. The claim is left out when the permission model is among the program's flags.
+test('fork mode: a Node app under the permission model (`--allow-fs-read` of its own folder) still starts', async () => {
+  const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+  const dir = mkdtempSync(join(tmpdir(), 'hive-permission-'));
+  const script = join(dir, 'app.js');
+  writeFileSync(script, "console.log('app started'); setInterval(() => {}, 1 << 30);\n");
+  const options = {
+    name: 'permitted',
+    command: process.execPath,
+    args: [flag, `--allow-fs-read=${dir}/*`, script],
+    instances: '1',
+    autorestart: true,
+    killTimeout: 5_000,
+    restart: forkRestartPolicy([]),
+  };
+  const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const lines: string[] = [];
+  splitLines(primary.stdout!, (line: string) => {
+    const record = JSON.parse(line) as { kind: string; line?: string };
+    if (record.kind === 'log') lines.push(record.line!);
+  });
+  try {
+    // Its first line, or the old code's error (which names the restricted API).
+    const first = await poll(() => lines.find((l) => /app started|restricted|ERR_ACCESS_DENIED/.test(l)), 'a line');
+    assert.equal(first, 'app started');
+  } finally {
+    const exited = new Promise((resolve) => primary.once('exit', resolve));
+    primary.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
