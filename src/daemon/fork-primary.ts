@@ -177,11 +177,12 @@ const NODE_ONLY = /(?:^|\/)(?:node|nodejs)(?:\d+(?:\.\d+)*)?$/;
 // this primary spawned speaks Hive's IPC to it: a Node program the app forks sends the app no `cluster-size-wanted`
 // or `ready` of its runtime's, whether or not the app loads hive/runtime itself.
 const CLAIM = fileURLToPath(new URL('../runtime/fork-claim.cjs', import.meta.url));
-// Node's permission model (`--experimental-permission` on Node 20, `--permission`) among the program's flags: Node 20
-// checks a preload's read against `--allow-fs-read`, which names the app's files, not Hive's, and the program exited
-// before the app's code ran. It gets no claim then, as before there was one (an argument of the app's own of that name
-// also leaves it out: harmless). In NODE_OPTIONS the model would stop this primary itself first.
-const PERMISSION = /^--(?:experimental-)?permission(?:=|$)/;
+// Node's permission model (`--experimental-permission` on Node 20, `--permission`) or a policy manifest
+// (`--experimental-policy`, Node 20) among the program's flags: Node 20 holds a preload to `--allow-fs-read`, which
+// names the app's files, not Hive's, or to the manifest's integrity list, and the program exited before the app's code
+// ran. It gets no claim then, as before there was one (an argument of the app's own of that name also leaves it out:
+// harmless). In NODE_OPTIONS either would stop this primary itself first.
+const NO_CLAIM = /^--(?:experimental-permission|permission|experimental-policy)(?:=|$)/;
 
 // Throws when spawn does (E2BIG: an environment too large for exec), having started nothing. `initial`: spawned by
 // the app's start, which fails when this process exits before it is ready (any later one is restarted instead).
@@ -192,7 +193,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   const node = NODE_PROGRAM.test(options.command) || options.command === process.execPath;
   const claims =
     (options.command === process.execPath ? process.versions.bun === undefined : NODE_ONLY.test(options.command)) &&
-    !options.args.some((arg) => PERMISSION.test(arg));
+    !options.args.some((arg) => NO_CLAIM.test(arg));
   const child = spawn(options.command, claims ? ['--require', CLAIM, ...options.args] : options.args, {
     env: {
       ...env,

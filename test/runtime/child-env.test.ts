@@ -4,6 +4,7 @@
 // channel.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,17 +139,32 @@ async function shimmedReady(body: string): Promise<void> {
 }
 
 // Node 20 checks the read of a `--require`d file against the permission model's `--allow-fs-read`, which names the
-// app's files: with the claim preloaded, such an app exited with ERR_ACCESS_DENIED before its first line, on every
-// restart. The claim is left out when the permission model is among the program's flags.
-test('fork mode: a Node app under the permission model (`--allow-fs-read` of its own folder) still starts', async () => {
+// app's files, and against a policy manifest's integrity list: with the claim preloaded, such an app exited with
+// ERR_ACCESS_DENIED or ERR_MANIFEST_ASSERT_INTEGRITY before its first line, on every restart. The claim is left out
+// when either is among the program's flags.
+test('fork mode: a Node app under the permission model or a policy manifest still starts', async (t) => {
   const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+  await t.test('--allow-fs-read of its own folder', () => restrictedApp((dir) => [flag, `--allow-fs-read=${dir}/*`]));
+  // Gone from Node 22 on.
+  const policy = process.allowedNodeEnvironmentFlags.has('--experimental-policy');
+  await t.test('a policy manifest naming its script', { skip: !policy && 'no --experimental-policy' }, () =>
+    restrictedApp((dir, source) => {
+      const integrity = `sha384-${createHash('sha384').update(source).digest('base64')}`;
+      writeFileSync(join(dir, 'policy.json'), JSON.stringify({ resources: { './app.js': { integrity } } }));
+      return [`--experimental-policy=${join(dir, 'policy.json')}`];
+    }),
+  );
+});
+
+async function restrictedApp(flags: (dir: string, source: string) => string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hive-permission-'));
   const script = join(dir, 'app.js');
-  writeFileSync(script, "console.log('app started'); setInterval(() => {}, 1 << 30);\n");
+  const source = "console.log('app started'); setInterval(() => {}, 1 << 30);\n";
+  writeFileSync(script, source);
   const options = {
-    name: 'permitted',
+    name: 'restricted',
     command: process.execPath,
-    args: [flag, `--allow-fs-read=${dir}/*`, script],
+    args: [...flags(dir, source), script],
     instances: '1',
     autorestart: true,
     killTimeout: 5_000,
@@ -161,8 +177,8 @@ test('fork mode: a Node app under the permission model (`--allow-fs-read` of its
     if (record.kind === 'log') lines.push(record.line!);
   });
   try {
-    // Its first line, or the old code's error (which names the restricted API).
-    const first = await poll(() => lines.find((l) => /app started|restricted|ERR_ACCESS_DENIED/.test(l)), 'a line');
+    // Its first line, or the old code's error (which names the restricted API, or the manifest's code).
+    const first = await poll(() => lines.find((l) => /app started|restricted|ERR_/.test(l)), 'a line');
     assert.equal(first, 'app started');
   } finally {
     const exited = new Promise((resolve) => primary.once('exit', resolve));
@@ -170,4 +186,4 @@ test('fork mode: a Node app under the permission model (`--allow-fs-read` of its
     await exited;
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
