@@ -72,10 +72,10 @@ test('append_env_to_name names the app <name>-<env> under --env, and only then',
     ['api'],
   );
 
-  // A name the suffix makes too long is a config error naming the key, before anything starts.
+  // A name the suffix makes too long is a config error naming the key as the file writes it, before anything starts.
   const entry = { name: 'a'.repeat(60), script: ticker, append_env_to_name: true, env_production: {} };
   const long = hive.writeConfig([entry], 'long.config.js');
   const refused = await hive.run(['start', long, '--env', 'production']);
   assert.equal(refused.code, 2, refused.stderr);
-  assert.match(refused.stderr, /ERR_HIVE_CONFIG: .*\.appendEnvToName: the name "a+-production" it makes with --env/);
+  assert.match(refused.stderr, /ERR_HIVE_CONFIG: .*\.append_env_to_name: the name "a+-production" it makes with --env/);
 });
