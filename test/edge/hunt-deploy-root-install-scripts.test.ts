@@ -10,46 +10,17 @@
 // No Docker here: the test runs each stage's COPY and RUN lines as written, with the real npm, in a directory of its
 // own. The app's dependencies are local tarballs (in the lockfile as `file:`), so that npm needs no registry.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { renderDeployRecipe } from '../../src/edge/index.js';
+import { npmSandbox, runStage } from './dockerfile-stage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-root-install-scripts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-// Offline, and nothing written to the user's npm cache or config.
-const npmEnv = {
-  ...process.env,
-  npm_config_offline: 'true',
-  npm_config_audit: 'false',
-  npm_config_fund: 'false',
-  npm_config_update_notifier: 'false',
-  npm_config_cache: join(dir, 'npm-cache'),
-  npm_config_userconfig: join(dir, 'npmrc'),
-};
-
-function sh(cwd: string, command: string) {
-  const result = spawnSync('sh', ['-c', command], { cwd, env: npmEnv, encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function writePackage(path: string, pkg: Record<string, unknown>): void {
-  mkdirSync(path, { recursive: true });
-  writeFileSync(join(path, 'package.json'), JSON.stringify(pkg));
-}
+const { sh, writePackage } = npmSandbox(dir);
 
 // The app's postinstall, as prisma generate and patch-package behave: it reads the app's files (a schema, a patch in
 // patches/) and writes into node_modules. Itself a file of the app, as a generator's config is.
@@ -104,39 +75,10 @@ function makeApp(): string {
   return app;
 }
 
-/** The lines of one stage of the Dockerfile, from its `FROM ... AS <name>` to the next FROM. */
-function stage(dockerfile: string, name: string): string[] {
-  const lines = dockerfile.split('\n');
-  const start = lines.findIndex((line) => line.startsWith('FROM ') && line.endsWith(` AS ${name}`));
-  assert.ok(start >= 0, `no stage ${name}`);
-  const end = lines.findIndex((line, index) => index > start && line.startsWith('FROM '));
-  return lines.slice(start + 1, end < 0 ? undefined : end);
-}
-
-/**
- * Runs a stage's COPY and RUN lines in a directory of its own, which it returns. `COPY . .` copies the app as the
- * recipe's .dockerignore lets it (no node_modules); the lockfile's tarballs (pkgs/, what the registry would serve) are
- * there from the start.
- */
-function runStage(app: string, dockerfile: string, name: string): string {
+/** Runs a stage in a directory of its own, named for it, which it returns. */
+function runStageIn(app: string, dockerfile: string, name: string): string {
   const work = join(dir, name);
-  mkdirSync(work);
-  cpSync(join(app, 'pkgs'), join(work, 'pkgs'), { recursive: true });
-  for (const line of stage(dockerfile, name)) {
-    if (line === 'COPY . .') {
-      cpSync(app, work, {
-        recursive: true,
-        filter: (path) => !relative(app, path).split('/').includes('node_modules'),
-      });
-      continue;
-    }
-    const copy = /^COPY (.+) \.\/$/.exec(line);
-    if (copy !== null) for (const file of copy[1]!.split(' ')) copyFileSync(join(app, file), join(work, file));
-    const run = /^RUN (.+)$/.exec(line);
-    if (run === null) continue;
-    const result = sh(work, run[1]!);
-    assert.equal(result.status, 0, `${name}: RUN ${run[1]} failed:\n${result.output}`);
-  }
+  runStage(sh, app, dockerfile, name, work);
   return work;
 }
 
@@ -144,14 +86,14 @@ test("the app's postinstall runs with its files in both stages (prisma generate,
   const app = makeApp();
   const dockerfile = renderDeployRecipe('k8s', { app: 'api' })[0]!.content;
 
-  const deps = runStage(app, dockerfile, 'deps');
+  const deps = runStageIn(app, dockerfile, 'deps');
   const modules = join(deps, 'node_modules');
   assert.equal(readFileSync(join(modules, '.gen', 'client.txt'), 'utf8'), 'model User {}\n', 'the generated client');
   assert.ok(existsSync(join(modules, 'native', 'patched.txt')), "the patch applied to the image's node_modules");
   assert.ok(existsSync(join(modules, 'native', 'built.txt')), "the dependency's install script ran");
   assert.ok(!existsSync(join(modules, 'devtool')), 'no devDependency in the production install');
 
-  const build = runStage(app, dockerfile, 'build');
+  const build = runStageIn(app, dockerfile, 'build');
   assert.ok(existsSync(join(build, 'dist', 'server.js')), 'the build ran, on the source');
   assert.ok(!existsSync(join(build, 'prepared.txt')), "the app's prepare did not run");
   assert.ok(!existsSync(join(build, 'node_modules')), 'the build stage leaves its node_modules behind');
