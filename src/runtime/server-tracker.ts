@@ -168,7 +168,10 @@ export class ServerTracker {
   // the app already handled. A request pipelined behind takes the close over from the one before it.
   #closeAfter(socket: Socket, res: ServerResponse): void {
     const previous = this.#closer.get(socket);
-    if (previous !== undefined && previous !== res && !previous.headersSent) previous.removeHeader('connection');
+    // Already the one (a settle while it is in flight, after the idle grace ran out): it must stay known as the closer,
+    // or a request pipelined behind it would not take the close over, and its answer would be cut.
+    if (previous === res) return;
+    if (previous !== undefined && !previous.headersSent) previous.removeHeader('connection');
     this.#closer.delete(socket);
     if (res.headersSent || String(res.getHeader('connection')).toLowerCase() === 'close') return;
     res.setHeader('connection', 'close');

@@ -250,3 +250,22 @@ test('drain: a request that came while the event loop was busy as the idle grace
   assert.match(replies[1]!.headers, /connection: close/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
+
+test('drain: a request pipelined behind one that came within the idle grace is answered after the grace ran out', async () => {
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '300ms']);
+  const client = await drainAfterFirstRequest(hive, port);
+  // Sent within the grace, and still in flight when the grace's timer runs (300 ms): the check settles it again.
+  client.send(getRequest('/slow?ms=1500'));
+  await hive.waitFor(logged('request /slow?ms=1500'), 'the slow request in flight');
+  await delay(600);
+  client.send(getRequest('/second'));
+  await hive.waitFor(logged('request /second'), 'the app handed the pipelined request');
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /first', 'served /slow?ms=1500', 'served /second'],
+  );
+  assert.doesNotMatch(replies[1]!.headers, /connection: close/);
+  assert.match(replies[2]!.headers, /connection: close/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
