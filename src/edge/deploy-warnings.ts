@@ -85,11 +85,11 @@ function appWarnings({ dir, packageJson, lockfiles }: AppDirectory): string[] {
     const deps = packageJson[field];
     return typeof deps === 'object' && deps !== null && Object.hasOwn(deps, 'hive');
   };
-  // The image's ENTRYPOINT is node_modules/hive/dist/cli/hive.js, from the production install (npm ci --omit=dev).
+  // The image's ENTRYPOINT is node_modules/hive/dist/cli/hive.js, from the production install (npm prune --omit=dev).
   if (!has('dependencies') && !has('optionalDependencies')) {
     warnings.push(
       has('devDependencies')
-        ? 'hive is in devDependencies only: the image installs with npm ci --omit=dev, which leaves it out, and ' +
+        ? 'hive is in devDependencies only: the image keeps the production dependencies (npm prune --omit=dev), not it, and ' +
             'its ENTRYPOINT (node_modules/hive/dist/cli/hive.js) would not be found at start; move hive to dependencies'
         : "hive is not in package.json's dependencies: the image's ENTRYPOINT runs node_modules/hive/dist/cli/" +
             'hive.js from its production install; add hive to dependencies',

@@ -31,7 +31,7 @@ test('k8s: names the app from package.json, writes the files, refuses to overwri
 
   const forced = hiveDeploy(app, 'k8s', '--out', 'deploy', '--force');
   assert.equal(forced.status, 0, forced.stderr);
-  assert.match(readFileSync(join(app, 'deploy', 'Dockerfile'), 'utf8'), /npm ci --omit=dev/);
+  assert.match(readFileSync(join(app, 'deploy', 'Dockerfile'), 'utf8'), /npm prune --omit=dev/);
 });
 
 test('compose writes the four files; bad input exits 2 and writes nothing', () => {

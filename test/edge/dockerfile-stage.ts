@@ -70,3 +70,26 @@ export function runStage(
   }
   return runs;
 }
+
+/**
+ * Runs every named stage of the Dockerfile, in order, each in `dir/<name>` (see runStage); returns the image's
+ * node_modules: the one its last stage copies from another (`COPY --from=<stage> /app/node_modules` or the whole
+ * `/app`).
+ */
+export function runImageStages(
+  sh: ReturnType<typeof npmSandbox>['sh'],
+  app: string,
+  dockerfile: string,
+  dir: string,
+): string {
+  const names = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((match) => match[1]!);
+  mkdirSync(dir, { recursive: true });
+  for (const name of names) runStage(sh, app, dockerfile, name, join(dir, name));
+  const last = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  // A later COPY of node_modules lays it over the whole /app copied before.
+  const from =
+    /^COPY --from=(\S+) \/app\/node_modules \.\/node_modules$/m.exec(last) ??
+    /^COPY --from=(\S+) \/app \.\/$/m.exec(last);
+  assert.ok(from, 'the image copies node_modules from a stage');
+  return join(dir, from[1]!, 'node_modules');
+}

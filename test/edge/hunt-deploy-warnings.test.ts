@@ -1,5 +1,5 @@
 // Recipes that generate fine and then fail at build or start went by without a word: `hive` only in devDependencies
-// (the image's `npm ci --omit=dev` drops it, and the ENTRYPOINT cannot find node_modules/hive), no package-lock.json
+// (the image's `npm prune --omit=dev` drops it, and the ENTRYPOINT cannot find node_modules/hive), no package-lock.json
 // (the Dockerfile copies it and runs `npm ci`, which needs it), and `--instances` above what the CPU limit gives
 // (`-i max` would start fewer: the extra processes share the quota and are throttled). Each is now a warning; the
 // files are still written.
@@ -25,12 +25,12 @@ test('an app as the recipe expects it: no warning', () => {
   assert.deepEqual(warnings(result.stderr), []);
 });
 
-test('hive only in devDependencies: a warning naming npm ci --omit=dev; the files are written', () => {
+test('hive only in devDependencies: a warning naming npm prune --omit=dev; the files are written', () => {
   const app = makeApp('dev-only', { devDependencies: { hive: '^0.1.0' } });
   const result = hiveDeploy(app, 'compose');
   assert.equal(result.status, 0, result.stderr);
   const [warning, ...rest] = warnings(result.stderr);
-  assert.match(warning ?? '', /hive is in devDependencies.*npm ci --omit=dev/);
+  assert.match(warning ?? '', /hive is in devDependencies.*npm prune --omit=dev/);
   assert.deepEqual(rest, []);
   assert.ok(existsSync(join(app, 'compose.yaml')));
 });
