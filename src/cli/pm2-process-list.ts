@@ -59,6 +59,11 @@ export interface Pm2Env {
    * figures are the last it gave; `status` stays one PM2 knows.
    */
   primary_unresponsive: boolean;
+  /**
+   * Hive's own (PM2 does not know): the app's last reload failed, so its processes run older code than its files;
+   * `status` stays `online`. `hive describe`'s last error says why.
+   */
+  reload_failed: boolean;
 }
 
 // What a row is made of: a process, a slot without one, or an app's slot while the app has no processes at all.
@@ -171,6 +176,7 @@ function pm2Process(
       autorestart: app.settings.autorestart,
       versioning: null,
       primary_unresponsive: app.primaryUnresponsive === true,
+      reload_failed: app.reloadFailed === true,
     },
     pm_id,
     monit: { memory: row.memory ?? 0, cpu: row.cpu ?? 0 },

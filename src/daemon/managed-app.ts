@@ -730,6 +730,7 @@ export class ManagedApp {
       instances: snapshot.instances.map((i) => ({ ...i, restarts: this.#slotRestarts.get(i.instance) ?? 0 })),
       events: [...this.#events],
       lastError: this.#lastError,
+      reloadFailed: this.#reloadFailed,
       primaryUnresponsive: this.#watch?.unresponsive === true,
     };
   }
@@ -1505,6 +1506,7 @@ export class ManagedApp {
       events: [...this.#events],
       requests: [],
       lastError: this.#lastError,
+      reloadFailed: this.#reloadFailed,
       primaryUnresponsive: this.#watch?.unresponsive === true,
     };
   }

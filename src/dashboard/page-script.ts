@@ -202,10 +202,10 @@ export const pageScript = String.raw`
     });
   }
 
-  // Why an app is errored (or starting again after a failed start): the daemon's last error, null elsewhere. An app
-  // whose start failed has no process to show it on.
+  // Why an app is errored (or starting again after a failed start), or why its last reload failed (it runs older code
+  // than its files): the daemon's last error, null elsewhere. An app whose start failed has no process to show it on.
   function failure(app) {
-    return app.lastError && (app.state === 'errored' || app.state === 'starting') ? app.lastError : null;
+    return app.lastError && (app.reloadFailed || app.state === 'errored' || app.state === 'starting') ? app.lastError : null;
   }
 
   function drawApps(snap) {

@@ -136,9 +136,15 @@ export interface AppSnapshot {
   requests: SampledRequest[];
   /**
    * Under the daemon: why the app last failed (`hive describe`'s `last error`), null when nothing did since its start;
-   * the live views show it while the app is `errored` or `starting` again. Absent from `hive run`'s own views.
+   * the live views show it while the app is `errored` or `starting` again, or its last reload failed (`reloadFailed`). Absent from `hive run`'s own views.
    */
   lastError?: string | null;
+  /**
+   * Under the daemon: the app's last reload failed, so its processes run older code than its files (`hive ls`'s
+   * `online (reload failed)`); `lastError` says why, and the live views show it while this is true. Absent from
+   * `hive run`'s own views.
+   */
+  reloadFailed?: boolean;
   /**
    * Under the daemon: the app's primary does not answer it (frozen, or its event loop blocked; see
    * daemon/primary-watch.ts), so what this shows of its processes is the last it gave. Absent from `hive run`'s own

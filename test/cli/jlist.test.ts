@@ -90,6 +90,7 @@ test("a cluster app's workers and a fork-mode app's program, in PM2's shape, wit
     assert.equal(p.pm2_env.autorestart, true);
     assert.equal(p.pm2_env.versioning, null);
     assert.equal(p.pm2_env.primary_unresponsive, false);
+    assert.equal(p.pm2_env.reload_failed, false);
   }
   const [web0, web1, ticker] = list as [Pm2Process, Pm2Process, Pm2Process];
   assert.deepEqual(
@@ -202,4 +203,4 @@ const pm2EnvKeys = [
   'versioning',
 ];
 // Hive's own, after PM2's (a PM2 pm2_env carries an app's options beside its own keys).
-const hiveEnvKeys = ['primary_unresponsive'];
+const hiveEnvKeys = ['primary_unresponsive', 'reload_failed'];

@@ -538,6 +538,9 @@ test('render: an errored app says its last error under its instances (a line of 
   assert.equal(lines.at(-1), 'q quit  ↑↓ j/k app  ←→ h/l Tab instance');
   // A reload revived it: the last error stays the daemon's (describe), not the view's.
   assert.ok(!frame([{ ...crashed, state: 'online' }]).some((l) => l.includes('last error')));
+  // Online, but its last reload failed: its processes run older code than its files, and the view says why.
+  const stale = { ...crashed, state: 'online', lastError: 'reload failed: Error: bad', reloadFailed: true } as const;
+  assert.ok(frame([stale]).includes('  last error: reload failed: Error: bad'), frame([stale]).join('\n'));
 });
 
 test('render 80x24 with 9 apps and many events: the apps get a third of the rows (8), as the docs say', () => {

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Pm2Process } from '../../dist/cli/pm2-process-list.js';
+import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
 import { appFixture, type Described, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
@@ -15,6 +17,10 @@ const lsRow = async (name: string) => {
   const { stdout } = await hive.run(['ls'], { env: { COLUMNS: '200' } });
   return stdout.split('\n').find((line) => line.split(/\s+/).includes(name)) ?? '';
 };
+// What the live views (`hive monit`, the dashboard) and `hive jlist` have of the app.
+const monitApp = async (name: string) => (await hive.json<HiveSnapshot>(['monit'])).apps.find((a) => a.name === name)!;
+const jlistRow = async (name: string) =>
+  (JSON.parse((await hive.run(['jlist'])).stdout) as Pm2Process[]).find((p) => p.name === name)!;
 const failedMark =
   /^reload failed: .*Reload aborted at worker 0, old workers keep serving: .*this version does not start/;
 
@@ -35,6 +41,11 @@ test('a failed `hive reload` marks the app until a reload succeeds', async () =>
   const text = (await hive.run(['describe', 'm'])).stdout;
   assert.match(text, /^status\s+online \(reload failed\)$/m);
   assert.match(text, /^last error\s+reload failed: /m);
+  const live = await monitApp('m');
+  assert.deepEqual([live.state, live.reloadFailed], ['online', true]);
+  assert.match(live.lastError ?? '', failedMark);
+  const row = await jlistRow('m');
+  assert.deepEqual([row.pm2_env.status, row.pm2_env.reload_failed], ['online', true]);
 
   writeFileSync(versionFile, 'v2');
   const fixed = await hive.run(['reload', 'm']);
@@ -43,6 +54,8 @@ test('a failed `hive reload` marks the app until a reload succeeds', async () =>
   assert.equal(after.reloadFailed, false);
   assert.equal(after.lastError, null);
   assert.match(await lsRow('m'), /\bonline\b(?! \()/);
+  assert.equal((await monitApp('m')).reloadFailed, false);
+  assert.equal((await jlistRow('m')).pm2_env.reload_failed, false);
 });
 
 test('--watch: a reload that fails on a saved change marks the app as `hive reload` does', async () => {

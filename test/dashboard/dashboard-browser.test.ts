@@ -422,6 +422,25 @@ test('an app the daemon could not start has its row, errored, with its last erro
   assert.match(card ?? '', /^last error: .*did not listen within 1000 ms/);
 });
 
+test('an online app whose last reload failed says why on its card (its processes run older code than its files)', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const lastError = 'reload failed: Reload aborted at worker 0, old workers keep serving';
+  const snapshot = (): HiveSnapshot => ({
+    time: Date.now(),
+    host: 'test',
+    apps: [
+      { ...onlineApp('stale', [instance(0)]), lastError, reloadFailed: true },
+      { ...onlineApp('fresh', [instance(0)]), lastError: 'worker 0 crash-looped: Error: gone', reloadFailed: false },
+    ],
+  });
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() });
+  await page.waitForSelector('.app-card[data-app="fresh"]');
+  assert.equal(await page.textContent('.app-card[data-app="stale"] .app-error'), `last error: ${lastError}`);
+  // An online app's older error (a crash loop since over) stays the daemon's, not the view's.
+  assert.equal(await page.$('.app-card[data-app="fresh"] .app-error'), null);
+});
+
 test('a process marked unresponsive (a blocked event loop) is hung in the instances table, its row red', {
   skip: chromiumSkip(),
 }, async (t) => {

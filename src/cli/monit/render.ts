@@ -164,10 +164,11 @@ export function renderFrame(input: FrameInput): string[] {
 
 /**
  * Why an app that is `errored` (or `starting` again after a start that failed) is so: the daemon's last error, which
- * an app whose start failed has no process row to show. Undefined for others, and for `hive run`'s own snapshots.
+ * an app whose start failed has no process row to show; and why an app's last reload failed (it runs older code than
+ * its files). Undefined for others, and for `hive run`'s own snapshots.
  */
 function failureText(app: AppSnapshot): string | undefined {
-  if (!app.lastError || (app.state !== 'errored' && app.state !== 'starting')) return undefined;
+  if (!app.lastError || !(app.reloadFailed || app.state === 'errored' || app.state === 'starting')) return undefined;
   return `last error: ${app.lastError}`;
 }
 
