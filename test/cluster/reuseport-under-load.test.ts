@@ -40,8 +40,11 @@ test('--balance reuseport: rolling reloads under load, none hangs; no failure wh
   await reloadThrough(hive, versionFile, ['v2', 'v3', 'v4', 'v5']);
   const keptStats = await kept.stop();
   const freshStats = await fresh.stop();
-  // Kept-alive connections were accepted before their process retired: its drain serves them to the end.
-  assert.equal(keptStats.failed, 0, keptStats.errors.join('; '));
+  // Kept-alive connections were accepted before their process retired: its drain serves them to the end. A client
+  // whose connection the drain closed connects anew, and without tcp_migrate_req that connect can be queued on the
+  // retiring socket and reset, as a fresh client's can (seen once in CI on Node 24): only that, and only there.
+  if (migrates) assert.equal(keptStats.failed, 0, keptStats.errors.join('; '));
+  else for (const error of keptStats.errors) assert.match(error, /^connect ECONNRESET /, keptStats.errors.join('; '));
   assert.equal(keptStats.last?.version, 'v5');
   assert.equal(freshStats.hung, 0, `${freshStats.hung} connection(s) left unanswered`);
   assert.ok(keptStats.ok > 0 && freshStats.ok > 0);
