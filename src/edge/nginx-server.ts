@@ -212,6 +212,13 @@ function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
     `proxy_set_header X-Forwarded-For ${site.realIpFrom === undefined ? '$proxy_add_x_forwarded_for' : names.forwardedFor}`,
     `proxy_set_header X-Forwarded-Proto ${site.realIpFrom === undefined ? '$scheme' : names.proto}`,
     `proxy_set_header X-Forwarded-Host ${names.host}`,
+    // The forwarding headers nginx has no value of its own for, cleared (an empty value is not sent): passed on as the
+    // client wrote them, they named any scheme, host, port or address to an app that reads them (RFC 7239 Forwarded;
+    // X-Forwarded-Port, read by Astro's Node adapter and SvelteKit's PORT_HEADER; X-Forwarded-Ssl). The port is in
+    // Host and X-Forwarded-Host already: a port header beside it would name it twice (SvelteKit appends it).
+    "proxy_set_header Forwarded ''",
+    "proxy_set_header X-Forwarded-Port ''",
+    "proxy_set_header X-Forwarded-Ssl ''",
     `proxy_set_header X-Request-Id ${names.requestId}`,
     `proxy_connect_timeout ${timeouts.connect}`,
     `proxy_send_timeout ${idle ?? timeouts.send}`,
