@@ -228,21 +228,55 @@ export const upstreamSchema = z.strictObject({
   failTimeout: secondsDuration.default('10s'),
 });
 
+// The least max-age the HSTS preload list takes: one year.
+const kPreloadMinMaxAge = 31536000;
+
+// `preload` asks browsers' HSTS preload list (hstspreload.org) for the domain, which takes only a header with
+// includeSubDomains and a max-age of a year or more, refuses a submission without them, and may drop a listed domain
+// whose header stops meeting them: the token alone only looks like consent to a list the domain cannot be on.
+function preloadRefinement(
+  hsts: { maxAge: number; includeSubDomains: boolean; preload: boolean },
+  context: z.RefinementCtx,
+): void {
+  if (!hsts.preload) return;
+  const list = 'the HSTS preload list (hstspreload.org) refuses a preload header';
+  if (!hsts.includeSubDomains) {
+    context.addIssue({
+      code: 'custom',
+      path: ['includeSubDomains'],
+      message: `expected true with preload: ${list} without includeSubDomains`,
+    });
+  }
+  if (hsts.maxAge < kPreloadMinMaxAge) {
+    context.addIssue({
+      code: 'custom',
+      path: ['maxAge'],
+      message: `expected at least ${kPreloadMinMaxAge} (one year) with preload: ${list} with a shorter max-age`,
+    });
+  }
+}
+
 const tlsSchema = z.strictObject({
   cert: path,
   key: path,
   port: port.default(443),
   /** Answer plain HTTP with a 301 to HTTPS (the ACME challenge location stays on HTTP). */
   redirect: z.boolean().default(true),
+  /**
+   * Strict-Transport-Security on HTTPS responses: true is two years; `preload` needs `includeSubDomains` and a
+   * `maxAge` of at least a year (31536000), as the HSTS preload list does.
+   */
   hsts: z
     .union(
       [
         z.boolean(),
-        z.strictObject({
-          maxAge: z.number().int().nonnegative().default(63072000),
-          includeSubDomains: z.boolean().default(false),
-          preload: z.boolean().default(false),
-        }),
+        z
+          .strictObject({
+            maxAge: z.number().int().nonnegative().default(63072000),
+            includeSubDomains: z.boolean().default(false),
+            preload: z.boolean().default(false),
+          })
+          .superRefine(preloadRefinement),
       ],
       { error: 'expected true, false or { maxAge, includeSubDomains, preload }' },
     )
