@@ -64,20 +64,22 @@ export function renderDockerfile(options: DeployOptions): string {
     '',
     // One stage installs every dependency and runs the app's install scripts with its files, so that a postinstall
     // finds what it needs whether it reads the app's files (prisma generate, patch-package) or runs a devDependency
-    // (husky install, a prisma CLI in devDependencies); npm prune then leaves the production dependencies.
+    // (husky install, a prisma CLI in devDependencies); npm prune then leaves the production dependencies. Without
+    // --ignore-scripts npm 11's prune runs a workspace's install scripts again, with its devDependencies gone (a
+    // workspace's `"postinstall": "prisma generate"` failed with `prisma: not found`); npm rebuild has run them.
     '# Every dependency, exactly as the lockfile says, downloaded before the source is copied (a cached layer). With',
     "# the app's files in place, npm rebuild runs the dependencies' install scripts (native addons) and the app's own",
     '# preinstall, install and postinstall (prisma generate, patch-package, husky install), devDependencies at hand;',
     options.build
-      ? "# then the app's build (`npm run build`), and npm prune --omit=dev leaves the production dependencies, with"
-      : '# then npm prune --omit=dev leaves the production dependencies, with',
-    "# what the scripts wrote into node_modules. The app's `prepare` does not run (husky's needs .git).",
+      ? "# then the app's build (`npm run build`), and npm prune leaves the production dependencies, with what the"
+      : '# then npm prune leaves the production dependencies, with what the',
+    "# scripts wrote (it does not run them again). The app's `prepare` does not run (husky's needs .git).",
     `FROM ${base} AS ${installStage(options)}`,
     'WORKDIR /app',
     'COPY package.json package-lock.json ./',
     'RUN npm ci --ignore-scripts',
     'COPY . .',
-    `RUN npm rebuild && ${options.build ? 'npm run build --if-present && ' : ''}npm prune --omit=dev`,
+    `RUN npm rebuild && ${options.build ? 'npm run build --if-present && ' : ''}npm prune --omit=dev --ignore-scripts`,
     '',
   ];
   lines.push(

@@ -541,6 +541,17 @@ test('render: an errored app says its last error under its instances (a line of 
   // Online, but its last reload failed: its processes run older code than its files, and the view says why.
   const stale = { ...crashed, state: 'online', lastError: 'reload failed: Error: bad', reloadFailed: true } as const;
   assert.ok(frame([stale]).includes('  last error: reload failed: Error: bad'), frame([stale]).join('\n'));
+  // Not the selected app: its row says so, as `hive ls`'s does, in a STATE column wide enough; a healthy one's reads
+  // `online`.
+  const lines2 = frame([api, stale]);
+  const text = lines2.join('\n');
+  assert.match(text, /^> api +online +2\/2 /m);
+  assert.match(text, /^ {2}crashy +reload failed +2\/2 /m);
+  assert.ok(!text.includes('last error'), text);
+  assert.ok(
+    lines2.every((l) => visibleWidth(l) <= 80),
+    text,
+  );
 });
 
 test('render 80x24 with 9 apps and many events: the apps get a third of the rows (8), as the docs say', () => {

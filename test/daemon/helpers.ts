@@ -198,6 +198,21 @@ export async function startBlockedLoopApp(
   return { primary: pidOf(app, 'primary'), worker: pidOf(app, 'worker') };
 }
 
+/**
+ * Starts `name`: one process of the cluster app fixture, watching the folder `dir` (created), which holds the file
+ * whose text the app serves as its version (APP_VERSION_FILE, written `v1`; `broken` makes a start fail). Returns that
+ * file: a write to it reloads the app.
+ */
+export async function startWatchedApp(hive: HiveHome, name: string, dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const versionFile = join(dir, 'version');
+  writeFileSync(versionFile, 'v1');
+  const args = ['start', appFixture, '-i', '1', '--name', name, `--watch=${dir}`];
+  const started = await hive.run([...args, '--env', `APP_VERSION_FILE=${versionFile}`]);
+  assert.equal(started.code, 0, started.stderr);
+  return versionFile;
+}
+
 /** An app started by the daemon with a request in flight; see startWithRequestInFlight. */
 export interface RequestInFlight {
   port: number;

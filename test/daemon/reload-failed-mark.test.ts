@@ -3,12 +3,12 @@
 // `lastError`), whether the reload was asked by `hive reload` or by a watched file's change (which only the daemon's
 // log told before). The next reload that succeeds clears both.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Pm2Process } from '../../dist/cli/pm2-process-list.js';
 import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
-import { appFixture, type Described, tempHome, waitFor } from './helpers.js';
+import { appFixture, type Described, startWatchedApp, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
@@ -59,22 +59,7 @@ test('a failed `hive reload` marks the app until a reload succeeds', async () =>
 });
 
 test('--watch: a reload that fails on a saved change marks the app as `hive reload` does', async () => {
-  const dir = join(hive.dir, 'src');
-  mkdirSync(dir);
-  const versionFile = join(dir, 'version');
-  writeFileSync(versionFile, 'v1');
-  const started = await hive.run([
-    'start',
-    appFixture,
-    '-i',
-    '1',
-    '--name',
-    'w',
-    `--watch=${dir}`,
-    '--env',
-    `APP_VERSION_FILE=${versionFile}`,
-  ]);
-  assert.equal(started.code, 0, started.stderr);
+  const versionFile = await startWatchedApp(hive, 'w', join(hive.dir, 'src'));
 
   writeFileSync(versionFile, 'broken');
   const app = await waitFor(async () => {

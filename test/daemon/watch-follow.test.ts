@@ -3,26 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { followLogs } from './follow-logs.js';
-import { appFixture, tempHome, waitFor } from './helpers.js';
+import { startWatchedApp, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
 test('--watch reloads on a file change (not in node_modules); logs -f shows the new lines live', async (t) => {
   const dir = join(hive.home, '..', 'src');
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  const versionFile = join(dir, 'version');
-  writeFileSync(versionFile, 'v1');
-  await hive.json([
-    'start',
-    appFixture,
-    '-i',
-    '1',
-    '--name',
-    'w',
-    `--watch=${dir}`,
-    '--env',
-    `APP_VERSION_FILE=${versionFile}`,
-  ]);
+  const versionFile = await startWatchedApp(hive, 'w', dir);
 
   const follower = await followLogs(t, hive, 'w');
 

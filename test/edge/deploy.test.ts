@@ -168,7 +168,7 @@ test('Dockerfile: multi-stage, production dependencies, non-root, hive run in ex
   assert.equal(withBuild.match(/^FROM node:22-bookworm-slim/gm)?.length, 2);
   assert.match(
     withBuild,
-    /^RUN npm ci --ignore-scripts\nCOPY \. \.\nRUN npm rebuild && npm run build --if-present && npm prune --omit=dev$/m,
+    /^RUN npm ci --ignore-scripts\nCOPY \. \.\nRUN npm rebuild && npm run build --if-present && npm prune --omit=dev --ignore-scripts$/m,
   );
   assert.match(withBuild, /^COPY --from=build \/app \.\/$/m);
   assert.match(withBuild, /^USER node$/m);
@@ -187,7 +187,7 @@ test('Dockerfile: multi-stage, production dependencies, non-root, hive run in ex
   const noBuild = renderDeployRecipe('k8s', { app: 'api', build: false })[0]!.content;
   assert.equal(noBuild.match(/^FROM /gm)?.length, 2);
   assert.doesNotMatch(noBuild, /AS build|npm run build/);
-  assert.match(noBuild, /^RUN npm rebuild && npm prune --omit=dev$/m);
+  assert.match(noBuild, /^RUN npm rebuild && npm prune --omit=dev --ignore-scripts$/m);
   assert.match(noBuild, /^COPY --from=deps \/app \.\/$/m);
 });
 

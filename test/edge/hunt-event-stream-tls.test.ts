@@ -6,34 +6,29 @@
 // EventSource sends) is now proxied unbuffered; it stays under the site's rate limit.
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { after, before, test } from 'node:test';
 import { poll } from '../poll.js';
+import { type EventStreamUpstream, startEventStreamUpstream } from './event-stream-upstream.js';
 import { freePort, makeCertificate, makePrefix, nginxSkip, type ProxiedSite, startProxy } from './nginx-harness.js';
 
 const skip = nginxSkip();
-let app: Server | undefined;
+let upstream: EventStreamUpstream | undefined;
 let proxy: ProxiedSite | undefined;
 let certDir = '';
 let ca = '';
 let https = 0;
-const streams: ServerResponse[] = [];
 
 before(async () => {
   if (skip) return;
-  app = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    res.write('data: one\n\n');
-    streams.push(res);
-  });
-  await new Promise<void>((resolve) => app!.listen(0, '127.0.0.2', () => resolve()));
+  upstream = await startEventStreamUpstream();
   certDir = await makePrefix();
   const files = makeCertificate(certDir);
   ca = await readFile(files.cert, 'utf8');
   https = await freePort();
   proxy = await startProxy({
-    upstream: { hosts: `127.0.0.2:${(app.address() as { port: number }).port}` },
+    upstream: { hosts: upstream.hosts },
     tls: { ...files, port: https, redirect: false },
     // One request per minute and no burst: the second request of this file is over the limit.
     rateLimit: { rate: '1r/m', burst: 0 },
@@ -42,8 +37,7 @@ before(async () => {
 
 after(async () => {
   await proxy?.stop();
-  app?.closeAllConnections();
-  await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
+  await upstream?.close();
   if (certDir) await rm(certDir, { recursive: true, force: true });
 });
 
@@ -85,10 +79,10 @@ test('each event reaches an HTTP/1.1 client over TLS while the stream stays open
   await poll(() => stream.received.includes('data: one\n\n'), 'the first event through nginx over TLS');
   assert.equal(stream.status, 200);
   assert.equal(stream.headers['content-type'], 'text/event-stream');
-  streams[0]!.write('data: two\n\n');
+  upstream!.streams[0]!.write('data: two\n\n');
   await poll(() => stream.received.includes('data: two\n\n'), 'the second event through nginx over TLS');
   assert.equal(stream.ended, false);
-  streams[0]!.end();
+  upstream!.streams[0]!.end();
   await poll(() => stream.ended, 'the end of the stream');
 });
 
@@ -97,5 +91,5 @@ test('an event-stream request stays under the rate limit, answered 429 with Retr
   await poll(() => stream.ended, 'the answer past the rate limit');
   assert.equal(stream.status, 429);
   assert.equal(stream.headers['retry-after'], '60');
-  assert.equal(streams.length, 1, 'the limited request never reached the app');
+  assert.equal(upstream!.streams.length, 1, 'the limited request never reached the app');
 });

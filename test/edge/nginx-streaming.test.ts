@@ -3,33 +3,27 @@
 // buffering on, nginx still passes on what it has read when the upstream pauses), and no event stream is gzipped
 // (gzip would hold events until its buffer fills: text/event-stream is not in gzip_types). A guard, not a fix.
 import assert from 'node:assert/strict';
-import { createServer, request, type Server, type ServerResponse } from 'node:http';
+import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { poll } from '../poll.js';
+import { type EventStreamUpstream, startEventStreamUpstream } from './event-stream-upstream.js';
 import { nginxSkip, type ProxiedSite, startProxy } from './nginx-harness.js';
 
 const skip = nginxSkip();
-let app: Server | undefined;
+let upstream: EventStreamUpstream | undefined;
 let proxy: ProxiedSite | undefined;
 let port = 0;
-const streams: ServerResponse[] = [];
 
 before(async () => {
   if (skip) return;
-  app = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    res.write('data: one\n\n');
-    streams.push(res);
-  });
-  await new Promise<void>((resolve) => app!.listen(0, '127.0.0.2', () => resolve()));
-  proxy = await startProxy({ upstream: { hosts: `127.0.0.2:${(app.address() as { port: number }).port}` } });
+  upstream = await startEventStreamUpstream();
+  proxy = await startProxy({ upstream: { hosts: upstream.hosts } });
   port = proxy.port;
 });
 
 after(async () => {
   await proxy?.stop();
-  app?.closeAllConnections();
-  await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
+  await upstream?.close();
 });
 
 test('each event reaches the client while the stream stays open, uncompressed', { skip }, async () => {
@@ -52,9 +46,9 @@ test('each event reaches the client while the stream stays open, uncompressed', 
   req.end();
   await poll(() => received.includes('data: one\n\n'), 'the first event through nginx');
   assert.equal(encoding, undefined);
-  streams[0]!.write('data: two\n\n');
+  upstream!.streams[0]!.write('data: two\n\n');
   await poll(() => received.includes('data: two\n\n'), 'the second event through nginx');
   assert.equal(ended, false);
-  streams[0]!.end();
+  upstream!.streams[0]!.end();
   await poll(() => ended, 'the end of the stream');
 });

@@ -62,31 +62,44 @@ test("fork mode: a Node program a fork-mode app forks is not taken for Hive's ma
 });
 
 async function forkChild(script: string): Promise<void> {
-  const options = {
-    name: 'parent',
-    command: process.execPath,
-    args: [script],
+  const primary = startForkPrimary({ name: 'parent', command: process.execPath, args: [script] });
+  try {
+    await poll(() => primary.lines.some((l) => l.includes('"done":true')), "the child's message");
+    const { hive: sent, done } = childMessages(primary.lines);
+    assert.deepEqual(sent, [], "no cluster-size-wanted or ready() of the child's to the app");
+    assert.equal(done.managed, false);
+  } finally {
+    await primary.stop();
+  }
+}
+
+/**
+ * The fork primary (what the daemon runs for a fork-mode app) of one instance with `options` over the daemon's
+ * defaults; its stdout records, and the app's lines among them, as they come. `stop()` sends SIGTERM and waits for
+ * its exit.
+ */
+function startForkPrimary(options: { name: string; command: string; args: string[]; [key: string]: unknown }) {
+  const spec = {
     instances: '1',
     autorestart: true,
     killTimeout: 5_000,
     restart: forkRestartPolicy([]),
+    ...options,
   };
-  const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const primary = fork(forkPrimary, [JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const records: { kind?: string; line?: string; type?: string; state?: string }[] = [];
   const lines: string[] = [];
   splitLines(primary.stdout!, (line: string) => {
-    const record = JSON.parse(line) as { kind: string; line?: string };
+    const record = JSON.parse(line) as (typeof records)[number];
+    records.push(record);
     if (record.kind === 'log') lines.push(record.line!);
   });
-  try {
-    await poll(() => lines.some((l) => l.includes('"done":true')), "the child's message");
-    const { hive: sent, done } = childMessages(lines);
-    assert.deepEqual(sent, [], "no cluster-size-wanted or ready() of the child's to the app");
-    assert.equal(done.managed, false);
-  } finally {
+  const stop = async (): Promise<void> => {
     const exited = new Promise((resolve) => primary.once('exit', resolve));
     primary.kill('SIGTERM');
     await exited;
-  }
+  };
+  return { records, lines, stop };
 }
 
 // A version manager's `node` may be a shim that runs the real one as its child (not exec'd): the process that loads
@@ -105,20 +118,14 @@ async function shimmedReady(body: string): Promise<void> {
   const shim = join(dir, 'node');
   writeFileSync(shim, `#!/bin/sh\n${body}\n`);
   chmodSync(shim, 0o755);
-  const options = {
+  const primary = startForkPrimary({
     name: 'shimmed',
     command: shim,
     args: [new URL('../fixtures/daemon/runtime-ready.mjs', import.meta.url).pathname],
-    instances: '1',
-    autorestart: true,
-    killTimeout: 5_000,
-    restart: forkRestartPolicy([]),
     waitReady: true,
     listenTimeout: 120_000,
-  };
-  const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const records: { type?: string; state?: string }[] = [];
-  splitLines(primary.stdout!, (line: string) => records.push(JSON.parse(line)));
+  });
+  const { records } = primary;
   try {
     const outcome = await poll(
       () => records.find((r) => (r.type === 'state' && r.state === 'online') || r.type === 'warning'),
@@ -131,9 +138,7 @@ async function shimmedReady(body: string): Promise<void> {
       'online, with no warning',
     );
   } finally {
-    const exited = new Promise((resolve) => primary.once('exit', resolve));
-    primary.kill('SIGTERM');
-    await exited;
+    await primary.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -161,29 +166,17 @@ async function restrictedApp(flags: (dir: string, source: string) => string[]): 
   const script = join(dir, 'app.js');
   const source = "console.log('app started'); setInterval(() => {}, 1 << 30);\n";
   writeFileSync(script, source);
-  const options = {
+  const primary = startForkPrimary({
     name: 'restricted',
     command: process.execPath,
     args: [...flags(dir, source), script],
-    instances: '1',
-    autorestart: true,
-    killTimeout: 5_000,
-    restart: forkRestartPolicy([]),
-  };
-  const primary = fork(forkPrimary, [JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const lines: string[] = [];
-  splitLines(primary.stdout!, (line: string) => {
-    const record = JSON.parse(line) as { kind: string; line?: string };
-    if (record.kind === 'log') lines.push(record.line!);
   });
   try {
     // Its first line, or the old code's error (which names the restricted API, or the manifest's code).
-    const first = await poll(() => lines.find((l) => /app started|restricted|ERR_/.test(l)), 'a line');
+    const first = await poll(() => primary.lines.find((l) => /app started|restricted|ERR_/.test(l)), 'a line');
     assert.equal(first, 'app started');
   } finally {
-    const exited = new Promise((resolve) => primary.once('exit', resolve));
-    primary.kill('SIGTERM');
-    await exited;
+    await primary.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

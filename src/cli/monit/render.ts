@@ -30,9 +30,14 @@ export interface FrameInput {
   interval?: number;
 }
 
-const appColumns = (nameWidth: number): Column[] => [
+// `hive ls`'s mark of an online app whose last reload failed (`online (reload failed)`), in its row's STATE: the app
+// the cursor is not on would otherwise read `online` as a healthy one does. The column widens for it only while an app
+// has it, so that the names keep their room the rest of the time.
+const RELOAD_FAILED = 'reload failed';
+
+const appColumns = (nameWidth: number, stateWidth = APP_STATE_WIDTH): Column[] => [
   { title: 'APP', width: nameWidth },
-  { title: 'STATE', width: APP_STATE_WIDTH },
+  { title: 'STATE', width: stateWidth },
   { title: 'READY', width: 5, align: 'right' },
   { title: 'REQ/S', width: 7, align: 'right' },
   { title: 'ERR/S', width: 6, align: 'right' },
@@ -210,7 +215,8 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
   // The names take the columns the others leave (a wide terminal shows long names whole); on a narrow one up to 24,
   // and the last columns are left out instead.
   const longest = Math.max(4, ...apps.map((a) => visibleWidth(a.name)));
-  const others = appColumns(0)
+  const stateWidth = apps.some(reloadFailed) ? Math.max(APP_STATE_WIDTH, RELOAD_FAILED.length) : APP_STATE_WIDTH;
+  const others = appColumns(0, stateWidth)
     .slice(1)
     .reduce((sum, column) => sum + 1 + column.width, 0);
   const nameWidth = Math.min(longest, Math.max(24, width - 2 - others));
@@ -219,7 +225,11 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
     cells: [
       { text: app.name },
       // Its primary does not answer the daemon: the app's figures are stale, as a hung process's are.
-      app.primaryUnresponsive ? { text: 'hung', style: 'red' } : { text: app.state, style: stateStyle(app.state) },
+      app.primaryUnresponsive
+        ? { text: 'hung', style: 'red' }
+        : reloadFailed(app)
+          ? { text: RELOAD_FAILED, style: 'red' }
+          : { text: app.state, style: stateStyle(app.state) },
       { text: `${app.ready}/${app.size}` },
       // No process (stopped, or errored with none left): nothing counted, `-` as for a process's CPU, not a rate of 0.
       // null (`-`) too when the app counts no HTTP requests (--no-http-metrics), which 0 would pass off as no traffic.
@@ -229,7 +239,12 @@ function appTable(apps: AppSnapshot[], selected: AppSnapshot | undefined, rows: 
       { text: formatCount(app.restarts ?? app.instances.reduce((sum, i) => sum + i.restarts, 0)) },
     ],
   }));
-  return renderTable(appColumns(nameWidth), body, width, color);
+  return renderTable(appColumns(nameWidth, stateWidth), body, width, color);
+}
+
+// Online, its processes running older code than its files; another state (reloading again, stopped) says more.
+function reloadFailed(app: AppSnapshot): boolean {
+  return app.reloadFailed === true && app.state === 'online';
 }
 
 /** Whether the app has no process to count requests of. */
