@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 import { parseArgsMessage } from '../parse-args-message.js';
+import { endedDaemonNotice } from './ended-daemon-notice.js';
 
 /**
  * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the cause and
@@ -103,10 +104,20 @@ export function reportError(command: string, error: unknown): number {
   return 1;
 }
 
-/** Connects (starting the daemon when asked), runs `fn`, and closes the connection. */
-export async function withDaemon<T>(fn: (client: DaemonClient) => Promise<T>, start = true): Promise<T | undefined> {
+/**
+ * Connects (starting the daemon when asked), runs `fn`, and closes the connection. A daemon started in place of one
+ * that had been killed is said on stderr (see endedDaemonNotice; `resurrects`: the command is `resurrect`).
+ */
+export async function withDaemon<T>(
+  fn: (client: DaemonClient) => Promise<T>,
+  start = true,
+  resurrects = false,
+): Promise<T | undefined> {
   const client = await DaemonClient.connect({ start });
   if (!client) return undefined;
+  if (client.endedDaemon !== undefined) {
+    process.stderr.write(endedDaemonNotice(client.endedDaemon, client.paths.dump, resurrects));
+  }
   try {
     return await fn(client);
   } finally {

@@ -5,6 +5,7 @@ import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
 import { daemonMetricsFromEnv } from './daemon-metrics-settings.js';
 import { DAEMON_REFUSED_EXIT, lastRefusal } from './daemon-refusal.js';
+import { endedDaemon } from './ended-daemon.js';
 import {
   DaemonTimeoutError,
   DaemonUnreachableError,
@@ -75,13 +76,19 @@ export class DaemonReplyError extends HiveError {}
 /** A connection to this user's daemon. Kept out of the zod-validated side so that CLI start-up stays small. */
 export class DaemonClient {
   readonly paths: HivePaths;
+  /**
+   * The pid of the daemon that had ended without stopping its apps (SIGKILL, the OOM killer, a reboot: see
+   * ended-daemon.ts), found when this connection started the daemon it talks to; undefined otherwise.
+   */
+  readonly endedDaemon: number | undefined;
   #socket: Socket;
   #nextId = 1;
   #pending = new Map<number, (response: Response) => void>();
   #progress = new Map<number, (progress: unknown) => void>();
 
-  private constructor(paths: HivePaths, socket: Socket) {
+  private constructor(paths: HivePaths, socket: Socket, ended?: number) {
     this.paths = paths;
+    this.endedDaemon = ended;
     this.#socket = socket;
     let buffer = '';
     socket.setEncoding('utf8');
@@ -130,6 +137,8 @@ export class DaemonClient {
     logRotationFromEnv();
     daemonMetricsFromEnv();
     ensureHome(paths);
+    // Read before a daemon is started: the new one writes its own pid over it.
+    const ended = endedDaemon(paths.pidFile);
     // Loaded only here: node:child_process is a good part of a warm `hive ls`'s start-up, and only a cold one needs it.
     const { spawn } = await import('node:child_process');
     let spawned = 0;
@@ -164,7 +173,7 @@ export class DaemonClient {
       await delay(25);
       checkSocketOwner(paths.socket);
       const socket = await tryConnect(paths.socket);
-      if (socket) return new DaemonClient(paths, socket);
+      if (socket) return new DaemonClient(paths, socket, ended);
       // Ours refused to start (its metrics port is taken): its error, as it wrote it, is the command's.
       if (refused) {
         const refusal = lastRefusal(paths.daemonLog);

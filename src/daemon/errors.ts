@@ -117,7 +117,10 @@ export class DumpInvalidError extends HiveError {
 
   /** `advice`: the way out the message ends with, when it is not to save again or fix the file. */
   constructor(file: string, reason: string, options?: { cause?: unknown; advice?: string }) {
-    const advice = options?.advice ?? 'run `hive save` to write it again, or fix it';
+    // Not a plain `hive save`: at boot, with no app running, a save keeps the dump as it is (see cli/commands/save.ts).
+    const advice =
+      options?.advice ??
+      'fix it, or run `hive save` with the apps running to write it again (`hive start` them first: a save with no app running keeps the file)';
     super('ERR_HIVE_DUMP_INVALID', `${file} is not a dump \`hive resurrect\` can read: ${reason}; ${advice}`, {
       cause: options?.cause,
     });

@@ -1,6 +1,7 @@
 // `hive startup` prints a unit systemd reads as meant: HIVE_HOME absolute (the unit runs in /), values quoted.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { hiveBin, tempHome } from '../daemon/helpers.js';
@@ -42,4 +43,27 @@ test('a hive.js path with $, % and a space is escaped for ExecStart (systemd exp
   assert.ok(unit.includes(`\nExecReload="${process.execPath}" ${escaped} reload all\n`), unit);
   // Environment= expands no variable: its `$` stays one.
   assert.ok(unit.includes(`\nEnvironment="HIVE_HOME=${join(hive.dir, '$h')}"\n`), unit);
+});
+
+// PM2's habit is `sudo ... pm2 startup`: `sudo hive startup` printed root's unit without a word, a unit that resurrects
+// root's dump (none), so the user's apps did not come back at boot.
+test('under sudo, a unit that would resurrect no saved app says whose apps it is for', {
+  skip: process.getuid?.() !== 0 && 'needs root (run as sudo would)',
+}, async () => {
+  const other = join(hive.dir, 'root-home');
+  const result = await hive.run(['startup'], { env: { HIVE_HOME: other, SUDO_USER: 'me' } });
+  assert.equal(result.code, 0, result.stderr);
+  const user = userInfo().username;
+  assert.equal(
+    result.stderr,
+    `hive startup: warning: run by sudo, this is ${user}'s unit: it resurrects ${user}'s saved apps (${join(other, 'dump.json')}), and there are none; for me's apps, run \`hive startup\` as me, without sudo (it writes nothing itself; the install line it prints uses sudo)\n`,
+  );
+  assert.match(result.stdout, new RegExp(`^User=${user}$`, 'm'));
+  // Root's own saved apps: the unit is meant.
+  mkdirSync(other, { recursive: true });
+  writeFileSync(join(other, 'dump.json'), JSON.stringify({ version: 1, apps: [] }));
+  assert.equal((await hive.run(['startup'], { env: { HIVE_HOME: other, SUDO_USER: 'me' } })).stderr, '');
+  // Not under sudo: nothing to say.
+  const plain = await hive.run(['startup'], { env: { HIVE_HOME: join(hive.dir, 'none'), SUDO_USER: '' } });
+  assert.equal(plain.stderr, '');
 });

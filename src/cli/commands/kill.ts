@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
 import { pidLockHolder } from '../../cluster/pid-lock.js';
 import { childPids } from '../../daemon/child-pids.js';
+import { endedDaemon } from '../../daemon/ended-daemon.js';
 import { checkHome } from '../../daemon/home-safety.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
@@ -48,6 +50,9 @@ async function forceKill(json: boolean): Promise<number> {
   const primaries = childPids(pid);
   process.kill(pid, 'SIGKILL');
   await waitGone([pid], 5_000);
+  // Its pid file, which a SIGKILLed daemon cannot remove: left, the next command would report a daemon that had been
+  // killed unasked (see cli/ended-daemon-notice.ts).
+  if (endedDaemon(paths.pidFile) === pid) rmSync(paths.pidFile, { force: true });
   const left = await waitGone(primaries, PRIMARY_WAIT_MS);
   if (json) printJson({ killed: true, pid, forced: true, primaries, left });
   else process.stdout.write(forceKillText(pid, primaries.length - left.length, left, PRIMARY_WAIT_MS));

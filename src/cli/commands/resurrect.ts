@@ -20,7 +20,7 @@ export default function resurrect(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect')))!;
+    const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect'), true, true))!;
     const file = hivePaths().dump;
     if (values.json) printJson(apps);
     else if (apps.length > 0) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,8 @@ export default function startup(argv: string[]): Promise<number> {
       else process.stdout.write(`# Remove the unit of \`hive startup\` (its daemon and apps stop):\n${remove}\n`);
       return 0;
     }
+    const warning = sudoWarning(user, paths.dump);
+    if (warning !== undefined) process.stderr.write(`hive startup: warning: ${warning}\n`);
     // fileURLToPath, not the URL's pathname: that keeps a space of the path as `%20`.
     const hive = `${execQuote(process.execPath)} ${execQuote(fileURLToPath(new URL('../hive.js', import.meta.url)))}`;
     // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another
@@ -88,6 +90,16 @@ WantedBy=multi-user.target
     }
     return 0;
   });
+}
+
+/**
+ * Said when `sudo hive startup` (PM2's `sudo ... pm2 startup` habit) writes root's unit, which resurrects root's dump,
+ * while the user who ran sudo has theirs: root's home holding no dump, the unit would bring nothing back at boot.
+ */
+function sudoWarning(user: string, dump: string): string | undefined {
+  const by = process.env.SUDO_USER;
+  if (process.getuid?.() !== 0 || !by || by === user || existsSync(dump)) return undefined;
+  return `run by sudo, this is ${user}'s unit: it resurrects ${user}'s saved apps (${dump}), and there are none; for ${by}'s apps, run \`hive startup\` as ${by}, without sudo (it writes nothing itself; the install line it prints uses sudo)`;
 }
 
 // Beyond the apps' own stop bounds: the daemon's socket and lock, its exit.

@@ -1,0 +1,62 @@
+// After the daemon was SIGKILLed (or the OOM killer, a reboot), its apps stop with it, and the next command started a
+// fresh daemon without a word: `hive ls` printed "No apps. Start one with ..." as if none had ever run, and nothing
+// pointed at `hive resurrect`. The daemon.pid a daemon that did not exit left behind names it: the command that starts
+// the next daemon says so on stderr, once; an orderly `hive kill` or `hive kill --force` leaves nothing to say.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AppInfo as App } from '../../dist/daemon/protocol.js';
+import { daemonFixture, isAlive, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+const dump = join(hive.home, 'dump.json');
+const notice = (pid: number, advice: boolean) =>
+  `hive: the daemon (pid ${pid}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it; a new daemon runs${advice ? `: \`hive resurrect\` brings back the apps saved in ${dump}` : ''}\n`;
+
+async function killDaemon(): Promise<number> {
+  const pid = await hive.daemonPid();
+  assert.ok(pid);
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => !isAlive(pid), 'the daemon to die');
+  return pid;
+}
+
+test('the command that starts a daemon in place of a killed one says so, once, and points at resurrect', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick', '-i', '1']);
+  await hive.json(['save']);
+
+  const killed = await killDaemon();
+  const ls = await hive.run(['ls', '--json']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.deepEqual(JSON.parse(ls.stdout), []);
+  assert.equal(ls.stderr, notice(killed, true));
+  // Said by the command that replaced it, not by every one after.
+  const again = await hive.run(['ls', '--json']);
+  assert.equal(again.stderr, '');
+
+  // resurrect is the way back: it says what happened, not to run itself.
+  const resurrected = await hive.run(['resurrect', '--json']);
+  assert.equal(resurrected.code, 0, resurrected.stderr);
+  assert.equal(resurrected.stderr, '');
+  const killedAgain = await killDaemon();
+  const back = await hive.run(['resurrect', '--json']);
+  assert.equal(back.code, 0, back.stderr);
+  assert.deepEqual(
+    (JSON.parse(back.stdout) as App[]).map((app) => [app.name, app.resurrected]),
+    [['tick', true]],
+  );
+  assert.equal(back.stderr, notice(killedAgain, false));
+});
+
+test('an orderly hive kill, or hive kill --force, leaves nothing for the next command to say', async () => {
+  await hive.json(['ls']);
+  const kill = await hive.run(['kill']);
+  assert.equal(kill.code, 0, kill.stderr);
+  const afterKill = await hive.run(['ls', '--json']);
+  assert.equal(afterKill.stderr, '');
+
+  const forced = await hive.run(['kill', '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  const afterForce = await hive.run(['ls', '--json']);
+  assert.equal(afterForce.stderr, '');
+});
