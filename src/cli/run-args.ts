@@ -1,8 +1,10 @@
+import { dirname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
 import { isConfigFile } from '../config/config-file-name.js';
 import { splitArgs } from '../config/split-args.js';
+import { DEBOUNCE_MS } from '../daemon/file-watcher.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
@@ -12,6 +14,7 @@ import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { ENV } from '../runtime/protocol.js';
 import { parsePort } from './integer-flag.js';
 import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
+import { parseWatchDelay, watchDelayProblem, watchFlagName, watchPathsArg } from './watch-flags.js';
 
 /** `hive run`'s parsed command line. */
 export interface RunArgs {
@@ -27,6 +30,18 @@ export interface RunArgs {
    * then, and one the daemon forked stays up (see commands/run.ts).
    */
   keepErrored: boolean;
+  /** `--watch[=<paths>]`, `--ignore-watch`, `--watch-delay`: a rolling reload when files change (as `hive start`). */
+  watch: RunWatch | undefined;
+}
+
+/** What `hive run --watch` watches (commands/run-watch.ts), as `hive start --watch` has the daemon watch it. */
+export interface RunWatch {
+  /** Absolute paths: the script's folder by default. */
+  paths: string[];
+  /** `--ignore-watch` entries, as file-watcher.ts reads them (node_modules and .git are always ignored). */
+  ignore: string[];
+  /** Quiet time after a change before the reload, in ms. */
+  delay: number;
 }
 
 export const runUsage = `Usage: hive run <script> [options] [-- <script args>]
@@ -71,6 +86,10 @@ Options:
       --dashboard-token <token>    token the dashboard asks for (or HIVE_DASHBOARD_TOKEN); required off loopback
       --server-timing              add a Server-Timing header (total, pool time) to the app's HTTP responses
       --no-http-metrics            do not count HTTP requests (no http_* series, req/s or latency; PM2's --no-pmx)
+      --watch[=<paths>]            rolling reload (as SIGHUP) when files change (default: the script's folder;
+                                   node_modules, .git and the files this output is redirected to are ignored)
+      --ignore-watch <path>        a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
+      --watch-delay <delay>        quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
   -h, --help                       this help
 
 Signals: SIGHUP reloads (rolling, replacement ready first); SIGTERM/SIGINT stop gracefully (a second one forces).`;
@@ -112,11 +131,15 @@ const runOptions = {
   'no-http-metrics': { type: 'boolean' },
   dashboard: { type: 'string' },
   'dashboard-token': { type: 'string' },
+  watch: { type: 'boolean' },
+  'watch-paths': { type: 'string' },
+  'ignore-watch': { type: 'string', multiple: true },
+  'watch-delay': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(Object.keys(durationOptions).map((key) => [key, { type: 'string' as const }])),
 } as const satisfies ParseArgsConfig['options'];
 
-const REPEATABLE = new Set(['env']);
+const REPEATABLE = new Set(['env', 'ignore-watch']);
 
 // parseArgs' own errors (an unknown flag, a missing value) are bare TypeErrors; they become typed ones here.
 function parseOwnArgs(args: string[]) {
@@ -128,7 +151,9 @@ function parseOwnArgs(args: string[]) {
     }
   })();
   const repeated = repeatedFlag(parsed.tokens, REPEATABLE);
-  if (repeated !== undefined) throw new InvalidArgumentError(repeatedFlagMessage(repeated));
+  if (repeated !== undefined) {
+    throw new InvalidArgumentError(repeatedFlagMessage(repeated, watchFlagName(repeated.name)));
+  }
   return parsed;
 }
 
@@ -139,7 +164,8 @@ function parseOwnArgs(args: string[]) {
  */
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunArgs {
   const separator = argv.indexOf('--');
-  const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
+  // `--watch=src,lib` as `hive start` reads it (watch-flags.ts).
+  const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator)).map(watchPathsArg);
   const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
   const { values, positionals } = parseOwnArgs(own);
   const logFormat = values['log-format'] ?? 'text';
@@ -148,7 +174,15 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   if (values.help) {
     const supervisor = { script: '' };
-    return { help: true, logFormat, supervisor, metrics: undefined, dashboard: undefined, keepErrored: false };
+    return {
+      help: true,
+      logFormat,
+      supervisor,
+      metrics: undefined,
+      dashboard: undefined,
+      keepErrored: false,
+      watch: undefined,
+    };
   }
   const [script, ...extra] = positionals;
   if (script === undefined) throw new InvalidArgumentError('Missing <script>: hive run <script> [options]');
@@ -219,7 +253,42 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values['dashboard-token'] !== undefined && !dashboard) {
     throw new InvalidArgumentError('--dashboard-token needs --dashboard');
   }
-  return { help: false, logFormat, supervisor, metrics, dashboard, keepErrored: values['no-exit-on-error'] === true };
+  const watch = parseWatch(script, values);
+  return {
+    help: false,
+    logFormat,
+    supervisor,
+    metrics,
+    dashboard,
+    keepErrored: values['no-exit-on-error'] === true,
+    watch,
+  };
+}
+
+// The watch flags, as `hive start` reads them for a script: paths from the current folder, the script's by default.
+function parseWatch(
+  script: string,
+  values: { watch?: boolean; 'watch-paths'?: string; 'ignore-watch'?: string[]; 'watch-delay'?: string },
+): RunWatch | undefined {
+  const paths = values['watch-paths'];
+  const watching = values.watch === true || Boolean(paths);
+  if (values['ignore-watch'] !== undefined && !watching) {
+    throw new InvalidArgumentError(
+      '--ignore-watch needs --watch: without it nothing is watched, so nothing is ignored',
+    );
+  }
+  const delayText = values['watch-delay'];
+  if (delayText !== undefined && !watching) {
+    throw new InvalidArgumentError('--watch-delay needs --watch: without it nothing is watched');
+  }
+  if (!watching) return undefined;
+  const delay = delayText === undefined ? DEBOUNCE_MS : parseWatchDelay(delayText);
+  if (delay === undefined) throw new InvalidArgumentError(watchDelayProblem(delayText!));
+  return {
+    paths: paths ? paths.split(',').map((path) => resolve(path)) : [dirname(resolve(script))],
+    ignore: values['ignore-watch'] ?? [],
+    delay,
+  };
 }
 
 // `9000`, `0.0.0.0:9000`, `[::1]:9000`: the port alone binds loopback.

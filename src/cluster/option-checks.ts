@@ -92,3 +92,29 @@ export function clusterNodeArgs(value: unknown): string[] {
   }
   return nodeArgs;
 }
+
+// A peer that never answers a drain's close of its idle connection is destroyed this long after it (server-tracker.ts).
+const UNANSWERED_CLOSE_MS = 1_000;
+
+/**
+ * The warning for a `killTimeout` that a drain of one idle kept-alive connection can use up, or undefined: such a
+ * connection holds the drain for up to two `drainIdleGrace`s (bytes that are not yet a whole request head earn it the
+ * second: runtime/server-tracker.ts) and a second more if the client never answers the close, and only then do the
+ * `onShutdown` hooks run. The SIGKILL at killTimeout would come first. Checked where every way in meets (a `hive run`
+ * flag, `hive start`, a config file's `killTimeout`, which reach the cluster primary as `--kill-timeout`).
+ */
+export function killTimeoutWarning(killTimeout: number, drainIdleGrace: number): string | undefined {
+  const drain = 2 * drainIdleGrace + UNANSWERED_CLOSE_MS;
+  if (killTimeout > drain) return undefined;
+  return (
+    `--kill-timeout (killTimeout) ${durationText(killTimeout)} is not above twice --drain-idle-grace ` +
+    `(drainIdleGrace) ${durationText(drainIdleGrace)} plus 1s: a kept-alive connection that a client keeps idle ` +
+    'holds a draining process that long, and its SIGKILL would come before the onShutdown hooks run; ' +
+    `give --kill-timeout more than ${durationText(drain)}, plus the time the hooks take`
+  );
+}
+
+// Whole seconds as `3s`, else milliseconds (`1500ms`), as the flags take them.
+function durationText(ms: number): string {
+  return ms % 1_000 === 0 && ms > 0 ? `${ms / 1_000}s` : `${ms}ms`;
+}

@@ -13,7 +13,7 @@ import { memoryLimitWarning } from './cgroup-memory.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
 import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
-import { assertKnownKeys } from './option-checks.js';
+import { assertKnownKeys, killTimeoutWarning } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
@@ -352,6 +352,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (this.#ignored !== undefined) this.#emit({ type: 'warning', message: this.#ignored });
       const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
       if (memoryWarning !== undefined) this.#emit({ type: 'warning', message: memoryWarning });
+      const killWarning = killTimeoutWarning(options.killTimeout, options.drainIdleGrace);
+      if (killWarning !== undefined) this.#emit({ type: 'warning', message: killWarning });
       if (options.balance === 'reuseport' && !options.sticky) {
         const warning = reuseportReloadWarning();
         if (warning !== undefined) this.#emit({ type: 'warning', message: warning });

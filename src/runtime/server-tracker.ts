@@ -7,7 +7,8 @@ import { Server as TlsServer } from 'node:tls';
 /**
  * Knows the process's servers and their HTTP connections, and closes them gracefully: stop accepting, let in-flight
  * requests finish, answer each keep-alive connection's next request with `Connection: close`, and end a connection
- * only after it has sat idle for `idleGrace` ms.
+ * only after it has sat idle for `idleGrace` ms (bytes that come in earn one more grace, for their request's head to
+ * arrive whole).
  *
  * `http.Server#close()` is not used: since Node 19 it also closes idle keep-alive sockets at once, which races with
  * a client that is just sending its next request on one; that race is the classic "reload drops requests" bug.
@@ -26,6 +27,8 @@ export class ServerTracker {
   // Responses of a drain whose end settles their connection; per connection, the response the drain made close it.
   #watched = new WeakSet<ServerResponse>();
   #closer = new WeakMap<Socket, ServerResponse>();
+  // Connections in the one more grace that bytes of a request head earned them (see #idleCheck).
+  #awaitingHead = new WeakSet<Socket>();
   #sessions = new Set<Http2Session>();
   // Upgraded (WebSocket) sockets still open: a Set, so that a socket handed to 'upgrade' twice counts once.
   #upgraded = new Set<Socket>();
@@ -184,8 +187,11 @@ export class ServerTracker {
     res.once('close', () => this.#settle(socket));
   }
 
-  #scheduleIdleClose(socket: Socket): void {
+  // `awaitingHead`: the grace is the one more a request head whose bytes came in the last one gets to arrive whole.
+  #scheduleIdleClose(socket: Socket, awaitingHead = false): void {
     if (!this.#connections.has(socket)) return;
+    if (awaitingHead) this.#awaitingHead.add(socket);
+    else this.#awaitingHead.delete(socket);
     clearTimeout(this.#connections.get(socket));
     const read = bytesRead(socket);
     // Checked from setImmediate, after the loop's poll phase: a timer due while the event loop was busy runs before
@@ -204,9 +210,13 @@ export class ServerTracker {
       return;
     }
     // Bytes came in meanwhile, a request whose headers are not all there yet: the connection was not idle, and
-    // closing it now would drop that request. It gets another grace.
-    if (bytesRead(socket) !== read) {
-      this.#scheduleIdleClose(socket);
+    // closing it now would drop that request. It gets one more grace for that head to arrive, not one per byte: a
+    // client that trickles a byte (or a bare CRLF, which no parser event shows) every so often would otherwise hold
+    // the drain until the primary's SIGKILL, and the onShutdown hooks would never run. A head that takes longer than a
+    // grace to arrive during a drain is a slow client's (node's own headersTimeout draws the same line, later); a
+    // request that has arrived, a slow upload included, is in flight above and waited for.
+    if (bytesRead(socket) !== read && !this.#awaitingHead.has(socket)) {
+      this.#scheduleIdleClose(socket, true);
       return;
     }
     socket.end();

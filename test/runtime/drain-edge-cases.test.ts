@@ -157,11 +157,13 @@ test('drain: an HTTP/2 server’s in-flight stream finishes before the process e
 });
 
 test('drain: a connection whose next request is still arriving (headers in pieces) is not closed as idle under it', async () => {
-  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '1s']);
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '2s']);
   const client = await drainAfterFirstRequest(hive, port);
-  // A slow client: its next request takes a few idle graces to arrive, a piece every 100 ms.
+  // Its next request's head arrives a piece every 100 ms, from the drain's start to half a grace past its end: the
+  // bytes of the first grace earn the connection one more, within which the head is whole.
+  const start = Date.now();
   client.send('GET /pieces HTTP/1.1\r\nHost: x\r\nX-Pad: ');
-  for (let i = 0; i < 30; i++) {
+  while (Date.now() - start < 3000) {
     await delay(100);
     client.send('p');
   }
@@ -267,5 +269,66 @@ test('drain: a request pipelined behind one that came within the idle grace is a
   );
   assert.doesNotMatch(replies[1]!.headers, /connection: close/);
   assert.match(replies[2]!.headers, /connection: close/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('drain: a client trickling bytes on an idle kept-alive connection does not hold it until SIGKILL; hooks run', async () => {
+  const { hive, port } = await startApp('hook-drain-app.js', ['--drain-idle-grace', '300ms', '--kill-timeout', '10s']);
+  const crlf = rawClient(port);
+  crlf.send(getRequest('/first'));
+  const head = rawClient(port);
+  head.send(getRequest('/head'));
+  await hive.waitFor(logged('request /first'), 'the first connection’s request');
+  await hive.waitFor(logged('request /head'), 'the second connection’s request');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  // Each idle connection trickles every 200 ms from the drain's start: one bare CRLFs (which the parser skips), the
+  // other a next request's head that never ends. Neither head arrives: each is closed after one more grace.
+  head.send('GET /never HTTP/1.1\r\nHost: x\r\nX-Pad: ');
+  let trickling = true;
+  const trickle = (async () => {
+    while (trickling) {
+      crlf.send('\r\n');
+      head.send('p');
+      await delay(200);
+    }
+  })();
+  try {
+    const [crlfReplies, headReplies] = await Promise.all([crlf.closed, head.closed]);
+    assert.deepEqual(
+      crlfReplies.map((r) => r.body),
+      ['served /first'],
+    );
+    assert.deepEqual(
+      headReplies.map((r) => r.body),
+      ['served /head'],
+    );
+  } finally {
+    trickling = false;
+    await trickle;
+  }
+  await hive.waitFor(logged('hook ran'), 'the onShutdown hook');
+  const exit = await hive.waitFor((r) => r.kind === 'event' && r.type === 'exit', 'the process’s exit');
+  assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null });
+  assert.equal(hive.records.filter((r) => r.kind === 'event' && r.type === 'killed').length, 0);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('drain: a request whose body is still arriving (a slow upload) is waited for, however many graces it takes', async () => {
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '300ms', '--kill-timeout', '20s']);
+  const client = await drainAfterFirstRequest(hive, port);
+  // Its head is whole at once, so the request is in flight: a byte of body every 100 ms is not a trickle to cut.
+  client.send('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n');
+  await hive.waitFor(logged('request /upload'), 'the upload in flight');
+  for (let i = 0; i < 20; i++) {
+    await delay(100);
+    client.send('u');
+  }
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /first', 'received 20'],
+  );
+  assert.match(replies[1]!.headers, /connection: close/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });

@@ -12,6 +12,7 @@ import { helpHint, isArgumentError } from '../../parse-args-message.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
+import { watchForReload } from '../run-watch.js';
 
 /**
  * A primary's last output waits this long at most for its reader (src/cli/hive.ts): one stopped by systemd, Docker
@@ -135,6 +136,11 @@ export default async function run(argv: string[]): Promise<number> {
   let metrics: MetricsServer | undefined;
   let dashboard: DashboardServer | undefined;
   let collector: AppSnapshotCollector | undefined;
+  let watcher: { close(): void } | undefined;
+  // A stop closes the watcher at once: a change during the drain has nothing to reload.
+  supervisor.on('event', (event: SupervisorEvent) => {
+    if (event.type === 'state' && (event.state === 'stopping' || event.state === 'stopped')) watcher?.close();
+  });
   try {
     if (args.metrics) {
       // Before the workers: a taken port fails the run before anything was forked. Loaded only when asked for:
@@ -155,6 +161,13 @@ export default async function run(argv: string[]): Promise<number> {
       dashboard = await startDashboard(localSnapshotSource([collector]), args.dashboard);
       process.stdout.write(`${formatDashboardListening(logFormat, name, dashboard, args.dashboard.token)}\n`);
     }
+    // Before the workers: a change while they start reloads once they are up (the reload waits for the start), and
+    // a watch that cannot be set up (no inotify watches left) fails the run before anything was forked.
+    if (args.watch) {
+      watcher = watchForReload(supervisor, args.watch, (text) =>
+        stdout.write(`${formatWatch(logFormat, name, text)}\n`),
+      );
+    }
     await supervisor.start();
     const ended = await new Promise<LastExit | undefined>((resolve) => {
       const check = (event: SupervisorEvent) => {
@@ -171,6 +184,7 @@ export default async function run(argv: string[]): Promise<number> {
     if (signalled === 0 && !erroredOut) printFatal(logFormat, name, error);
     result = signalled > 0 ? exitCode : 1;
   } finally {
+    watcher?.close();
     await metrics?.close();
     await dashboard?.close();
     collector?.close();
@@ -179,6 +193,14 @@ export default async function run(argv: string[]): Promise<number> {
     process.off('disconnect', onDaemonGone);
   }
   return result;
+}
+
+// A watched file's change, as the daemon logs it for `hive start --watch` (`<file> changed; reloading`).
+function formatWatch(format: RunArgs['logFormat'], app: string, message: string): string {
+  if (format === 'json') {
+    return JSON.stringify({ kind: 'event', time: new Date().toISOString(), app, type: 'watch', message });
+  }
+  return `[hive] ${app}: ${message}`;
 }
 
 function formatMetricsListening(format: RunArgs['logFormat'], app: string, server: MetricsServer): string {

@@ -25,6 +25,7 @@ import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
+import { parseWatchDelay, watchDelayProblem, watchPathsArg } from '../watch-flags.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
 
@@ -200,9 +201,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // `-i -1` and `--node-args --max-old-space-size=512` read as `hive run` reads them.
     const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
     // `--watch` alone watches the app's folder; `--watch=src,lib` names folders (parseArgs has no optional values).
-    const joined = own.map((arg) =>
-      arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg,
-    );
+    const joined = own.map(watchPathsArg);
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
     // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
     const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
@@ -860,14 +859,9 @@ function namespaceOption(values: Values): string {
  * config, `watchDelay` is PM2's `watch_delay`: milliseconds.
  */
 function watchDelay(value: string): number {
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return watchDelay(`${value.trim()}s`);
-  try {
-    return parseDuration(value, 'watch-delay');
-  } catch {
-    throw new UsageError(
-      `expected --watch-delay to be seconds or a duration like 500ms or 2s, got ${JSON.stringify(value)}`,
-    );
-  }
+  const delay = parseWatchDelay(value);
+  if (delay === undefined) throw new UsageError(watchDelayProblem(value));
+  return delay;
 }
 
 function logPath(value: string, flag: string): string {

@@ -1,0 +1,68 @@
+// A --kill-timeout that a drain of one idle kept-alive connection can use up (two --drain-idle-graces, the second
+// earned by bytes that are not yet a request, and a second more for a close the client never answers) SIGKILLs the
+// process before its onShutdown hooks run. The cluster primary says so as it starts, whichever way the options came:
+// `hive run`'s flags, or a config file's killTimeout through `hive start` (its primary is a `hive run`).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { killTimeoutWarning } from '../../dist/cluster/option-checks.js';
+import { appFixture, readOrEmpty, tempHome, waitFor } from '../daemon/helpers.js';
+import { fixture, freePort, type HiveRecord, isEvent, killAll, startHive } from './helpers.js';
+
+after(() => killAll());
+
+const warned = (r: HiveRecord) => isEvent('warning')(r) && /^--kill-timeout \(killTimeout\) /.test(String(r.message));
+
+test('killTimeoutWarning: at most twice the grace plus 1s warns, naming both options; above it, none', () => {
+  assert.equal(killTimeoutWarning(5_000, 1_000), undefined);
+  assert.equal(killTimeoutWarning(3_001, 1_000), undefined);
+  assert.equal(
+    killTimeoutWarning(3_000, 1_000),
+    '--kill-timeout (killTimeout) 3s is not above twice --drain-idle-grace (drainIdleGrace) 1s plus 1s: a kept-alive ' +
+      'connection that a client keeps idle holds a draining process that long, and its SIGKILL would come before the ' +
+      'onShutdown hooks run; give --kill-timeout more than 3s, plus the time the hooks take',
+  );
+  assert.match(killTimeoutWarning(5_000, 2_000)!, / 5s is not above twice --drain-idle-grace \(drainIdleGrace\) 2s /);
+  assert.match(killTimeoutWarning(800, 0)!, / 800ms is not above .* 0ms plus 1s: .* more than 1s,/);
+  assert.equal(killTimeoutWarning(1_500, 0), undefined);
+});
+
+test('hive run warns at start of a --kill-timeout at most twice --drain-idle-grace plus 1s; the defaults say nothing', async () => {
+  const cases: [string[], boolean][] = [
+    [['--kill-timeout', '3s'], true],
+    [['--drain-idle-grace', '2s'], true],
+    [['--kill-timeout', '3s', '--drain-idle-grace', '900ms'], false],
+    [[], false],
+  ];
+  for (const [flags, warns] of cases) {
+    const hive = startHive([fixture('app.js'), '-i', '1', ...flags]);
+    await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+    assert.equal(hive.records.filter(warned).length, warns ? 1 : 0, flags.join(' '));
+    hive.kill('SIGTERM');
+    assert.equal((await hive.exited).code, 0);
+  }
+});
+
+test("a config file's kill_timeout too short for the drain is warned of in daemon.log (hive start)", async () => {
+  const hive = tempHome();
+  const config = hive.writeConfig(
+    [
+      {
+        name: 'short-kill',
+        script: appFixture,
+        exec_mode: 'cluster',
+        instances: 1,
+        kill_timeout: 2000,
+        env: { PORT: String(await freePort()) },
+      },
+    ],
+    'ecosystem.config.cjs',
+  );
+  const result = await hive.run(['start', config]);
+  assert.equal(result.code, 0, result.stderr);
+  const log = join(hive.home, 'daemon.log');
+  await waitFor(
+    () => /short-kill: warning: --kill-timeout \(killTimeout\) 2s is not above twice/.test(readOrEmpty(log)),
+    'the warning in daemon.log',
+  );
+});
