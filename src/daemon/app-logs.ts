@@ -283,7 +283,8 @@ const MOVED_CHECK_EVERY = 1_000;
  * writer is bounded: an app that logs faster than the file (or a pipe's reader) takes its lines must not grow the
  * daemon's memory, so while more than a bound waits to be written (16 MiB for a file, 1 MiB for a pipe, whose reader
  * may stall for good: output-backlog.ts) the app's lines are dropped (never Hive's own), and the gap is written into
- * the file as one line, `mark(n)`, before the next line written (or as the file is closed).
+ * the file as one line, `mark(n)`, before the next line written (or once the writer has caught up, or as the file is
+ * closed, if none comes).
  */
 class LogFile {
   #file: string;
@@ -318,6 +319,8 @@ class LogFile {
   #batched = '';
   #emptying: Promise<boolean> | undefined;
   #ended = false;
+  // The stream whose `drain` is awaited to mark a gap (#markOnDrain).
+  #drainWatch: Writable | undefined;
 
   constructor(file: string, rotation: LogRotation, mark: (dropped: number) => string) {
     this.#file = file;
@@ -362,6 +365,7 @@ class LogFile {
       if (pipe && this.#pipeDropped === 0) report(`log ${this.#file}: its reader is behind; dropping lines`);
       if (pipe) this.#pipeDropped += 1;
       this.#gap += 1;
+      this.#markOnDrain(stream);
       return;
     }
     // Said once the reader has caught up, not at each line that passed in the reserve (or Hive's own) meanwhile.
@@ -457,6 +461,18 @@ class LogFile {
     return stream;
   }
 
+  // A gap that ends the app's output (a burst, then quiet) has no next line to be marked before: the writer catching
+  // up marks it, and a pipe's is said to write again. (Behind by more than its high-water mark, a stream emits `drain`
+  // once it has written all it held.)
+  #markOnDrain(stream: Writable): void {
+    if (this.#drainWatch === stream) return;
+    this.#drainWatch = stream;
+    stream.once('drain', () => {
+      if (this.#drainWatch === stream) this.#drainWatch = undefined;
+      if (this.#stream === stream && this.#gap > 0 && !this.#held && !this.#ended) this.write('', true);
+    });
+  }
+
   // The line that marks the gap so far (with its newline), which is then no longer pending.
   #takeMark(): string {
     const gap = this.#gap;
@@ -490,8 +506,9 @@ class LogFile {
           this.#stream = this.#open();
         }
         for (const { text, hive, stderr } of held) this.write(text, hive, stderr);
-        // Dropped after the lines held: marked before the next line.
+        // Dropped after the lines held: marked there now, with no later line to mark them before.
         this.#gap += this.#heldGap;
+        if (this.#gap > 0 && this.#stream) this.write('', true);
       }
     }
     return true;
