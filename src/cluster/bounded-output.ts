@@ -8,7 +8,9 @@ import { formatEvent, type LogFormat } from './log-format.js';
  * primary's memory; Hive's own lines (its events, which the daemon keeps its table from) are always written. The first
  * line written after a gap is preceded by `mark(n)`, the number of lines dropped there, written to `markStream` (by
  * default this stream): in text mode a warning belongs on stderr with the others, while JSON events all go to stdout.
- * Hive's own line is written at once, with the app's before it; the app's alone wait for the end of the turn. On a
+ * A gap the app ends (it stops logging, its burst over) is marked once the reader has caught up (the stream's
+ * `drain`), not left unsaid until its next line or event. Hive's own line is written at once, with the app's before
+ * it; the app's alone wait for the end of the turn. On a
  * stream that carries both the app's stdout and stderr lines, the stderr ones may go STDERR_RESERVE past the bound, so
  * that a stdout flood drops its own lines, not the app's error messages with them.
  */
@@ -17,6 +19,8 @@ export class BoundedOutput {
   readonly #mark: (dropped: number) => string;
   readonly #markStream: Writable;
   #dropped = 0;
+  // Waiting for the stream's `drain` to mark a gap that no later line marks.
+  #awaitingDrain = false;
   // The app's lines of this turn of the event loop, written as one chunk: a chunk per short line would cost the
   // primary several times the bytes it holds back.
   #batched = '';
@@ -35,6 +39,7 @@ export class BoundedOutput {
     const bound = RUN_OUTPUT_BACKLOG + (stderr ? STDERR_RESERVE : 0);
     if (readerBehind(this.#stream, bound - this.#batched.length)) {
       this.#dropped += 1;
+      this.#markOnDrain();
       return;
     }
     if (this.#batched === '') queueMicrotask(() => this.#writeBatch());
@@ -47,6 +52,19 @@ export class BoundedOutput {
     this.#markGap();
     this.#batched += text;
     this.#writeBatch();
+  }
+
+  // A burst that ends while its lines are dropped is followed by nothing that would mark its gap: the reader catching
+  // up does. (Behind by more than its high-water mark, the stream emits `drain` once it has written all it held.)
+  #markOnDrain(): void {
+    if (this.#awaitingDrain) return;
+    this.#awaitingDrain = true;
+    this.#stream.once('drain', () => {
+      this.#awaitingDrain = false;
+      if (this.#dropped === 0) return;
+      this.#markGap();
+      this.#writeBatch();
+    });
   }
 
   #markGap(): void {

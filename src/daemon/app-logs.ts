@@ -236,12 +236,8 @@ export class AppLogs {
     let file = this.#open.get(path);
     if (file === undefined) {
       // The gap in a file whose writer fell behind, said in it as a line of the primary's (PM2 users look for one).
-      const mark = (dropped: number) =>
-        this.#format(
-          'stderr',
-          `hive: ${dropped} line(s) of the app's output dropped here: the app logged faster than this log was written`,
-          {},
-        );
+      const mark = (dropped: number, why = 'the app logged faster than this log was written') =>
+        this.#format('stderr', `hive: ${dropped} line(s) of the app's output dropped here: ${why}`, {});
       file = new LogFile(path, this.#rotation, mark);
       this.#open.set(path, file);
     }
@@ -283,17 +279,20 @@ const MOVED_CHECK_EVERY = 1_000;
  * writer is bounded: an app that logs faster than the file (or a pipe's reader) takes its lines must not grow the
  * daemon's memory, so while more than a bound waits to be written (16 MiB for a file, 1 MiB for a pipe, whose reader
  * may stall for good: output-backlog.ts) the app's lines are dropped (never Hive's own), and the gap is written into
- * the file as one line, `mark(n)`, before the next line written (or as the file is closed).
+ * the file as one line, `mark(n)`, before the next line written (or once the writer has caught up, or as the file is
+ * closed, if none comes).
  */
 class LogFile {
   #file: string;
   #rotation: LogRotation;
-  #mark: (dropped: number) => string;
+  #mark: (dropped: number, why?: string) => string;
   #stream: Writable | undefined;
   #failedAt = 0;
   // Lines dropped since the stream failed, and the error that made it fail (said once, not once per attempt).
   #dropped = 0;
   #failure: string | undefined;
+  // Of those, the ones a mark in a write not yet called back counts (#markFailureGap).
+  #marked = 0;
   // The inode of the file the stream writes, known once it is open (none while rotating-file-stream rotates it).
   #inode: number | undefined;
   #checkedAt = 0;
@@ -318,8 +317,10 @@ class LogFile {
   #batched = '';
   #emptying: Promise<boolean> | undefined;
   #ended = false;
+  // The stream whose `drain` is awaited to mark a gap (#markOnDrain).
+  #drainWatch: Writable | undefined;
 
-  constructor(file: string, rotation: LogRotation, mark: (dropped: number) => string) {
+  constructor(file: string, rotation: LogRotation, mark: (dropped: number, why?: string) => string) {
     this.#file = file;
     this.#rotation = rotation;
     this.#mark = mark;
@@ -362,6 +363,7 @@ class LogFile {
       if (pipe && this.#pipeDropped === 0) report(`log ${this.#file}: its reader is behind; dropping lines`);
       if (pipe) this.#pipeDropped += 1;
       this.#gap += 1;
+      this.#markOnDrain(stream);
       return;
     }
     // Said once the reader has caught up, not at each line that passed in the reserve (or Hive's own) meanwhile.
@@ -375,13 +377,30 @@ class LogFile {
       return;
     }
     this.#writeBatch();
+    const marked = this.#markFailureGap(text);
     // Said once a line is written again, not when a file opens: a full disk lets a file open and then fails its write.
-    this.#send(text, (error) => {
+    this.#send(marked.text, (error, counted) => {
+      // Not written: its mark is no app line, and the lines it counted are marked by the next write instead.
+      if (error && counted && marked.count > 0) {
+        this.#dropped -= 1;
+        this.#marked -= marked.count;
+      }
       if (error || this.#failure === undefined) return;
       report(`log ${this.#file}: writing again (${this.#dropped} line(s) dropped after: ${this.#failure})`);
       this.#failure = undefined;
       this.#dropped = 0;
+      this.#marked = 0;
     });
+  }
+
+  // The lines dropped while the file could not be written are marked in it where they are missing, as a gap of a
+  // writer behind is: `hive logs <app>` shows it, where daemon.log's report is not the app's. Once: the writes that
+  // follow before this one is called back mark only what was dropped after it.
+  #markFailureGap(text: string): { text: string; count: number } {
+    const count = this.#dropped - this.#marked;
+    if (count <= 0) return { text, count: 0 };
+    this.#marked += count;
+    return { text: `${this.#mark(count, `this log could not be written (${this.#failure})`)}\n${text}`, count };
   }
 
   end(): void {
@@ -422,15 +441,15 @@ class LogFile {
   }
 
   // Writes `text` to the stream; what the stream fails to write is kept or counted as dropped (#unwritten).
-  #send(text: string, written?: (error: Error | null | undefined) => void): void {
+  #send(text: string, written?: (error: Error | null | undefined, counted: boolean) => void): void {
     const stream = this.#stream;
     if (stream === undefined) {
       this.#dropped += lineCount(text);
       return;
     }
     stream.write(text, (error) => {
-      if (error) this.#unwritten(stream, text);
-      written?.(error);
+      const counted = error ? this.#unwritten(stream, text) : false;
+      written?.(error, counted);
     });
   }
 
@@ -439,12 +458,16 @@ class LogFile {
   // report of the failure counting only the lines that came after (1 MB of them in a flood). After a rotation that
   // found its file moved away, the one it was writing is in the moved file (the rename comes after the write), and
   // the others go to the new file; after any other failure, they count as dropped.
-  #unwritten(stream: Writable, text: string): void {
+  // True when counted as dropped.
+  #unwritten(stream: Writable, text: string): boolean {
     const attempted = !this.#failedWrite.has(stream);
     this.#failedWrite.add(stream);
     if (movedAway(stream.errored)) {
       if (!attempted) this.#salvaged += text;
-    } else this.#dropped += lineCount(text);
+      return false;
+    }
+    this.#dropped += lineCount(text);
+    return true;
   }
 
   // A new stream at the path, written first what the failed one had not.
@@ -455,6 +478,18 @@ class LogFile {
     this.#salvaged = '';
     if (salvaged !== '') this.#send(salvaged);
     return stream;
+  }
+
+  // A gap that ends the app's output (a burst, then quiet) has no next line to be marked before: the writer catching
+  // up marks it, and a pipe's is said to write again. (Behind by more than its high-water mark, a stream emits `drain`
+  // once it has written all it held.)
+  #markOnDrain(stream: Writable): void {
+    if (this.#drainWatch === stream) return;
+    this.#drainWatch = stream;
+    stream.once('drain', () => {
+      if (this.#drainWatch === stream) this.#drainWatch = undefined;
+      if (this.#stream === stream && this.#gap > 0 && !this.#held && !this.#ended) this.write('', true);
+    });
   }
 
   // The line that marks the gap so far (with its newline), which is then no longer pending.
@@ -490,8 +525,9 @@ class LogFile {
           this.#stream = this.#open();
         }
         for (const { text, hive, stderr } of held) this.write(text, hive, stderr);
-        // Dropped after the lines held: marked before the next line.
+        // Dropped after the lines held: marked there now, with no later line to mark them before.
         this.#gap += this.#heldGap;
+        if (this.#gap > 0 && this.#stream) this.write('', true);
       }
     }
     return true;

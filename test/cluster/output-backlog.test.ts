@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { poll } from '../poll.js';
 import { hiveBin, killAll, tempDir } from './helpers.js';
 import { assertEveryStderrLine, floodRecords, outputFlood, readAfterStall } from './output-flood.js';
 
@@ -47,6 +49,36 @@ test("hive run drops the app's lines past 16 MiB its stdout reader is behind by,
     assert.ok(dropped > 0, 'a stalled reader has lines dropped');
     assert.equal(received + dropped, LINES, 'every line is received or counted as dropped');
     assert.ok(records.some((r) => r.type === 'state' && r.state === 'stopped'));
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+// A burst that ended while its lines were dropped was marked only by the app's next line or Hive's next event: an app
+// quiet after it (a report printed at start-up) had the gap unsaid, in `hive logs` too, for as long as it ran.
+test('hive run marks the gap at the end of a burst once its reader catches up, with no later line to mark it', async () => {
+  const { child, done } = runFlood('hive-flood-tail-', ['--log-format', 'json']);
+  try {
+    child.stdout.pause();
+    await poll(() => existsSync(done), 'the app to write all its lines', { timeoutMs: 120_000 });
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+    });
+    child.stdout.resume();
+    // The app is quiet now and stays so, and nothing stops it: every line is received or counted, by the mark alone.
+    await poll(
+      () => {
+        const records = floodRecords(text.slice(0, text.lastIndexOf('\n') + 1));
+        const received = records.filter((r) => r.kind === 'log' && /^flood \d+ /.test(r.line ?? '')).length;
+        const dropped = records
+          .map((r) => (r.type === 'warning' ? /^(\d+) line\(s\) of the app's output dropped/.exec(r.message!) : null))
+          .reduce((sum, gap) => sum + (gap ? Number(gap[1]) : 0), 0);
+        return dropped > 0 && received + dropped === LINES;
+      },
+      'every line received or counted as dropped',
+      { timeoutMs: 60_000 },
+    );
   } finally {
     child.kill('SIGKILL');
   }

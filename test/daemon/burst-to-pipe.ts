@@ -16,13 +16,14 @@ export interface BurstToPipe {
 /**
  * Starts `app` (a shell script, from an ecosystem file in a folder of its own) with a named pipe as its outFile: it
  * writes `lines` lines of about 60 bytes at once (`burst <n> ....`), then a line every 0.1 s (`tail <n>`), numbered
- * on. The pipe is opened by a reader first (destroyed after the test), which reads nothing until the test says so.
+ * on (`quiet`: nothing more). The pipe is opened by a reader first (destroyed after the test), which reads nothing until the test says so.
  */
 export async function startBurstToPipe(
   t: TestContext,
   hive: HiveHome,
   app: string,
   lines: number,
+  { quiet = false }: { quiet?: boolean } = {},
 ): Promise<BurstToPipe> {
   const dir = join(hive.dir, app);
   mkdirSync(dir);
@@ -30,7 +31,7 @@ export async function startBurstToPipe(
   const script = join(dir, 'burst.sh');
   writeFileSync(
     script,
-    `#!/bin/sh\nn=0\nwhile [ $n -lt ${lines} ]; do echo "burst $n ................................................"; n=$((n+1)); done\ntouch ${JSON.stringify(marker)}\nwhile true; do echo "tail $n"; n=$((n+1)); sleep 0.1; done\n`,
+    `#!/bin/sh\nn=0\nwhile [ $n -lt ${lines} ]; do echo "burst $n ................................................"; n=$((n+1)); done\ntouch ${JSON.stringify(marker)}\nwhile true; do ${quiet ? '' : 'echo "tail $n"; n=$((n+1)); '}sleep 0.1; done\n`,
     { mode: 0o755 },
   );
   const fifo = join(dir, 'out.pipe');

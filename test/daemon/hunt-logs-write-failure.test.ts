@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -34,4 +35,14 @@ test('a log file that could not be written (full disk, folder gone) is written a
     () => /out\.log: writing again \(\d+ line\(s\) dropped after: /.test(readOrEmpty(join(hive.home, 'daemon.log'))),
     'the daemon to report that it writes the log again',
   );
+  // The gap is said in the file too, where the lines are missing (`hive logs w` shows it; daemon.log's report is not
+  // the app's): one line that counts them, which the first line after it follows on from.
+  const [mark, next] = readOrEmpty(outFile).split('\n');
+  const gap = /^\[w\] hive: (\d+) line\(s\) of the app's output dropped here: this log could not be written \(/.exec(
+    mark ?? '',
+  );
+  assert.ok(gap, `the file starts with the mark of the gap: ${mark}`);
+  assert.equal(next, `[w:0] tick ${gap[1]}`);
+  const report = /out\.log: writing again \((\d+) line\(s\) dropped/.exec(readOrEmpty(join(hive.home, 'daemon.log')));
+  assert.equal(report?.[1], gap[1], 'the count daemon.log says');
 });

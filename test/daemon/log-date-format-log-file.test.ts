@@ -145,3 +145,28 @@ test('hive start --log-date-format and -l: the format over --time, a combined fi
   assert.equal(config.code, 2);
   assert.match(config.stderr, /--log applies to a script/);
 });
+
+// PM2's `-l [path]`: alone, the combined log at its default path. Hive's took a path only, and read the next flag as
+// it (`-l --name x`: refused) or, last, said its argument was missing.
+test('hive start -l with no path (last, or before another flag) writes the combined log to logs/<name>.log', async () => {
+  for (const [name, args] of [
+    ['l1', ['-l']],
+    ['l2', ['-l', '--time']],
+    ['l3', ['--log', '--', 'an-arg']],
+  ] as const) {
+    const started = await hive.run(['start', shScript, '--json', '--name', name, ...args]);
+    assert.equal(started.code, 0, started.stderr);
+    const [app] = JSON.parse(started.stdout) as Info[];
+    assert.equal(app!.logFile, join(hive.home, 'logs', `${name}.log`));
+    await waitFor(() => lines(app!.logFile!).length === 2, `${name}'s combined lines`);
+    for (const stream of ['out', 'err']) {
+      assert.ok(
+        lines(app!.logFile!).some((line) => line.endsWith(`[${name}:0] sh-${stream}`)),
+        `${name}: sh-${stream}`,
+      );
+    }
+  }
+  const empty = await hive.run(['start', shScript, '--name', 'l4', '-l', '']);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /expected --log to be a file path, got ""/);
+});

@@ -62,3 +62,34 @@ test('an outFile pipe whose reader is far behind drops the lines beyond 1 MiB, a
   }
   assert.ok(marked > 0, 'the gap marked');
 });
+
+// The gap was marked before the next line only: an app quiet after its burst had it unsaid, in the pipe and in
+// daemon.log (never `writing again`), for as long as it ran. The writer catching up marks it.
+test('a gap at the end of a burst to a slow pipe is marked once its reader catches up, with no later line', async (t) => {
+  const lines = 40000;
+  const { fifo, reader, marker } = await startBurstToPipe(t, hive, 'q', lines, { quiet: true });
+  const daemonLog = join(hive.home, 'daemon.log');
+  await waitFor(() => existsSync(marker), 'the burst written');
+  await waitFor(
+    () => readOrEmpty(daemonLog).includes(`log ${fifo}: its reader is behind; dropping lines`),
+    'the drop said',
+  );
+  let piped = '';
+  reader.on('data', (chunk) => {
+    piped += chunk;
+  });
+  // Every line there or counted, by the mark alone: the app writes nothing more.
+  const counted = () => {
+    let count = 0;
+    for (const line of piped.split('\n').slice(0, -1)) {
+      const gap = /^\[q\] hive: (\d+) line\(s\) of the app's output dropped here: /.exec(line);
+      count += gap ? Number(gap[1]) : /^\[q:0\] burst \d+ /.test(line) ? 1 : 0;
+    }
+    return count;
+  };
+  await waitFor(() => counted() === lines, 'every line of the burst piped or counted');
+  await waitFor(
+    () => new RegExp(`log ${fifo}: writing again \\(\\d+ line\\(s\\) dropped`).test(readOrEmpty(daemonLog)),
+    'writing again',
+  );
+});

@@ -66,7 +66,8 @@ Options:
       --log-date-format <format> timestamp each log line in this dayjs format, e.g. "YYYY-MM-DD HH:mm Z"
   -o, --output <path>            the app's stdout log file (default ~/.hive/logs/<name>-out.log); scripts only
   -e, --error <path>             the app's stderr log file (default ~/.hive/logs/<name>-error.log); scripts only
-  -l, --log <path>               a third log file with both the stdout and the stderr lines; scripts only
+  -l, --log [path]               a third log file with both the stdout and the stderr lines (alone:
+                                 ~/.hive/logs/<name>.log, as PM2's); scripts only
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
       --no-merge-logs            a log file per instance (<name>-out-<n>.log), its lines as the app wrote them
       --merge-logs               one out and one error file for all instances (the default; PM2's flag)
@@ -201,7 +202,12 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     // `-i -1` and `--node-args --max-old-space-size=512` read as `hive run` reads them.
     const own = joinDashedValues(separator === -1 ? argv : argv.slice(0, separator));
     // `--watch` alone watches the app's folder; `--watch=src,lib` names folders (parseArgs has no optional values).
-    const joined = own.map(watchPathsArg);
+    // PM2's `-l` alone (no path after it) is the combined log at its default path, as a config's `logFile: true`.
+    const joined = own.map((arg, i) =>
+      (arg === '-l' || arg === '--log') && (own[i + 1] === undefined || own[i + 1]!.startsWith('-'))
+        ? `--log=${DEFAULT_LOG_FILE}`
+        : watchPathsArg(arg),
+    );
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
     // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
     const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
@@ -544,7 +550,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   // PM2's -o/-e/-l: resolved here, as `outFile`/`errorFile`/`logFile` of a config are against its app's cwd.
   if (typeof values.output === 'string') spec.outFile = logPath(values.output, '--output');
   if (typeof values.error === 'string') spec.errorFile = errorLogPath(values.error);
-  if (typeof values.log === 'string') spec.logFile = logPath(values.log, '--log');
+  if (values.log === DEFAULT_LOG_FILE) spec.logFile = true;
+  else if (typeof values.log === 'string') spec.logFile = logPath(values.log, '--log');
   if (fork) spec.fork = fork;
   // A fork-mode program is stopped by the daemon, not by a primary: the spec carries its drain budget, as a config's.
   if (fork && typeof values['kill-timeout'] === 'string') {
@@ -863,6 +870,10 @@ function watchDelay(value: string): number {
   if (delay === undefined) throw new UsageError(watchDelayProblem(value));
   return delay;
 }
+
+// `--log`'s value for `-l` given alone: it holds a NUL, which no argument can, so no path given is taken for it (not
+// first: parseCommand takes a leading NUL off).
+const DEFAULT_LOG_FILE = 'default\0';
 
 function logPath(value: string, flag: string): string {
   if (value === '') throw new UsageError(`expected ${flag} to be a file path, got ""`);
