@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
-import { lstat, open, readFile, readlink, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
-import { readDump, writeDump } from './dump.js';
+import { writeDump } from './dump.js';
+import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
 import { AppNotFoundError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
@@ -219,13 +220,32 @@ export class AppTable {
 
   /**
    * Writes the app specs to `file` (0600: env values may be secrets). Written whole to a temporary file, flushed,
-   * then renamed over `file`: a crash mid-write leaves the previous dump, never a truncated one.
+   * then renamed over `file`: a crash mid-write leaves the previous dump, never a truncated one. The dump it replaces
+   * is kept first as `<file>.bak` (see dumpBackup), written the same way, when it reads back as a dump.
    */
   async save(file: string): Promise<{ file: string; apps: string[] }> {
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
     // A dump.json the user made a symlink (to a volume, a config repository) is written through, as PM2 writes its
     // dump: a rename over the link itself would replace it with a plain file, and the target would go stale.
     const target = await linkTarget(file);
+    const previous = await goodDumpText(target);
+    const backup = previous === undefined ? undefined : await linkTarget(dumpBackup(file));
+    if (backup !== undefined) {
+      // As PM2's save, a backup that cannot be written does not keep the new dump from being written; said in
+      // daemon.log (worded as no app's line is, see cli/daemon-log-lines.ts).
+      await this.#writeWhole(backup, previous!).catch((error: Error) =>
+        this.#log(`a save could not keep the previous dump as ${backup}: ${error.message}`),
+      );
+    }
+    await this.#writeWhole(target, writeDump(apps));
+    // Those of a daemon killed mid-save (SIGKILL, the OOM killer), which no later save would ever rename.
+    await removeStaleTemporaries(target);
+    if (backup !== undefined) await removeStaleTemporaries(backup);
+    return { file, apps: apps.map((app) => app.spec.name) };
+  }
+
+  /** Writes `text` to `target` (0600) by a flushed temporary file renamed over it. */
+  async #writeWhole(target: string, text: string): Promise<void> {
     // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
     const temporary = dumpTemporary(target, process.pid, ++this.#saves);
     try {
@@ -237,7 +257,7 @@ export class AppTable {
         0o600,
       );
       try {
-        await handle.writeFile(writeDump(apps));
+        await handle.writeFile(text);
         await handle.sync();
       } finally {
         await handle.close();
@@ -247,9 +267,6 @@ export class AppTable {
       await rm(temporary, { force: true });
       throw error;
     }
-    // Those of a daemon killed mid-save (SIGKILL, the OOM killer), which no later save would ever rename.
-    await removeStaleTemporaries(target);
-    return { file, apps: apps.map((app) => app.spec.name) };
   }
 
   /**
@@ -259,21 +276,26 @@ export class AppTable {
    * lists every app of the dump the daemon has, in the dump's order, `resurrected: false` for those it had already.
    * One resurrect at a time: a second one asked meanwhile reads the dump once the first is done, and lists the apps
    * it started as the daemon's already, as they are then. Run side by side, each listed only the apps it started
-   * itself: the first those it got to before the second came, the second the rest.
+   * itself: the first those it got to before the second came, the second the rest. A `file` that cannot be read is
+   * read from its backup, `warn` told so (see readSavedApps).
    */
-  resurrect(file: string): Promise<AppInfo[]> {
+  resurrect(file: string, warn: (warning: string) => void = () => {}): Promise<AppInfo[]> {
     // Said in daemon.log: a resurrect that takes as long as another's starts tells why. Worded as the daemon's own
     // line, not an app's (`resurrect: <app>: `, see cli/daemon-log-lines.ts).
     if (this.#resurrects > 0) this.#log('a second resurrect waits for the one under way');
     this.#resurrects++;
-    const run = this.#resurrecting.then(() => this.#resurrect(file));
+    const run = this.#resurrecting.then(() => this.#resurrect(file, warn));
     this.#resurrecting = run.catch(() => {});
     void this.#resurrecting.then(() => this.#resurrects--);
     return run;
   }
 
-  async #resurrect(file: string): Promise<AppInfo[]> {
-    const saved = readDump(file, await readFile(file, 'utf8'));
+  async #resurrect(file: string, warn: (warning: string) => void): Promise<AppInfo[]> {
+    const saved = await readSavedApps(file, (warning) => {
+      // In daemon.log too: at boot (the unit's resurrect), stderr is the journal's, where it may go unseen.
+      this.#log(`a resurrect reads the backup: ${warning}`);
+      warn(warning);
+    });
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];
     const had = (app: ManagedApp) => infos.push({ ...this.info(app), resurrected: false });

@@ -175,7 +175,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return apps.save(paths.dump);
       case 'resurrect':
         if (!existsSync(paths.dump)) return [];
-        return apps.resurrect(paths.dump);
+        return apps.resurrect(paths.dump, (warning) => progress({ warning }));
       case 'kill':
         // The reply goes out after the apps are stopped, so `hive kill` returning means they are gone.
         await apps.stopAll();

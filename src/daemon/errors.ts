@@ -114,19 +114,24 @@ export class DaemonNotRunningError extends HiveError {
 /** `$HIVE_HOME/dump.json` cannot be read back by `hive resurrect`: not JSON, or an app in it is not a valid spec. */
 export class DumpInvalidError extends HiveError {
   readonly file: string;
+  /** What is wrong with the file (the JSON error, the key), without the file's name or the way out. */
+  readonly reason: string;
 
   /** `advice`: the way out the message ends with, when it is not to save again or fix the file. */
   constructor(file: string, reason: string, options?: { cause?: unknown; advice?: string }) {
-    // Not a plain `hive save`: at boot, with no app running, a save keeps the dump as it is (see cli/commands/save.ts).
-    const advice =
-      options?.advice ??
-      'fix it, or run `hive save` with the apps running to write it again (`hive start` them first: a save with no app running keeps the file)';
+    const advice = options?.advice ?? DUMP_INVALID_ADVICE;
     super('ERR_HIVE_DUMP_INVALID', `${file} is not a dump \`hive resurrect\` can read: ${reason}; ${advice}`, {
       cause: options?.cause,
     });
     this.file = file;
+    this.reason = reason;
   }
 }
+
+/** The way out a DumpInvalidError ends with by default. */
+// Not a plain `hive save`: at boot, with no app running, a save keeps the dump as it is (see cli/commands/save.ts).
+export const DUMP_INVALID_ADVICE =
+  'fix it, or run `hive save` with the apps running to write it again (`hive start` them first: a save with no app running keeps the file)';
 
 /** A `HIVE_DAEMON_METRICS_*` variable has a value the daemon cannot use; the message names the variable. */
 export class DaemonMetricsSettingError extends HiveError {

@@ -30,6 +30,17 @@ test('the unit supervises the daemon: forking on its pid file, restarted on fail
   assert.deepEqual(keys('TimeoutStopSec'), ['TimeoutStopSec=40']);
 });
 
+// The unit raised open files only; PM2's also raises the per-user count of processes and threads (LimitNPROC), which
+// is the kernel's threads-max / 2 under systemd: a few thousand on a small VM, for every app worker's dozen threads.
+test("the unit raises open files and processes as PM2's does, and leaves core dumps at systemd's soft 0", async () => {
+  const { unit } = await hive.json<Startup>(['startup']);
+  const keys = (key: string) => unit.split('\n').filter((line) => line.startsWith(`${key}=`));
+  assert.deepEqual(keys('LimitNOFILE'), ['LimitNOFILE=infinity']);
+  assert.deepEqual(keys('LimitNPROC'), ['LimitNPROC=infinity']);
+  // Not PM2's LimitCORE=infinity: a crash loop would write a core of the whole heap (and env secrets) each restart.
+  assert.deepEqual(keys('LimitCORE'), []);
+});
+
 test("TimeoutStopSec covers the saved apps' kill timeouts, and the install stops the daemon running now", async () => {
   const app = { name: 'slow', script: daemonFixture('ticker.sh'), interpreter: 'none', kill_timeout: 60_000 };
   const file = hive.writeConfig([app], 'slow.config.js');

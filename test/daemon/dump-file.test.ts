@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, tempHome } from './helpers.js';
@@ -11,6 +11,12 @@ test('hive save replaces dump.json whole (a new file renamed over it), mode 0600
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
   await hive.json(['save']);
   const first = statSync(dump);
+  const firstText = readFileSync(dump, 'utf8');
+  assert.deepEqual(
+    readdirSync(hive.home).filter((name) => name.startsWith('dump.json')),
+    ['dump.json'],
+    'no dump before the first save: no backup',
+  );
   await hive.json(['save']);
   const second = statSync(dump);
   // Rewriting in place (truncate, then write) keeps the inode, and a crash between the two leaves a cut file.
@@ -20,15 +26,21 @@ test('hive save replaces dump.json whole (a new file renamed over it), mode 0600
     (JSON.parse(readFileSync(dump, 'utf8')) as { apps: { name: string }[] }).apps.map((app) => app.name),
     ['tick'],
   );
+  // The dump it replaced is kept as dump.json.bak (PM2's dump.pm2.bak), as private as the dump.
   assert.deepEqual(
-    readdirSync(hive.home).filter((name) => name.startsWith('dump.json')),
-    ['dump.json'],
+    readdirSync(hive.home)
+      .filter((name) => name.startsWith('dump.json'))
+      .sort(),
+    ['dump.json', 'dump.json.bak'],
   );
+  assert.equal(readFileSync(`${dump}.bak`, 'utf8'), firstText);
+  assert.equal(statSync(`${dump}.bak`).mode & 0o777, 0o600);
   await hive.json(['kill']);
 });
 
-test('hive resurrect of a damaged dump fails with ERR_HIVE_DUMP_INVALID naming the file and the cause', async () => {
+test('hive resurrect of a damaged dump and no backup fails with ERR_HIVE_DUMP_INVALID naming the file and the cause', async () => {
   const dump = join(hive.home, 'dump.json');
+  rmSync(`${dump}.bak`);
   const size = statSync(dump).size;
   const cases: [string, () => void, RegExp][] = [
     ['cut short', () => truncateSync(dump, Math.floor(size / 2)), /not JSON \(/],

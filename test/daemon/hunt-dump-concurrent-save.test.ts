@@ -29,7 +29,8 @@ test('saves asked at once all succeed, and leave one whole dump and no temporary
     ['tick'],
   );
   assert.deepEqual(
-    readdirSync(hive.home).filter((name) => name.startsWith('dump.json')),
+    // dump.json.bak too when a save found another's dump already written: which ones did depends on their order.
+    readdirSync(hive.home).filter((name) => name.startsWith('dump.json') && name !== 'dump.json.bak'),
     ['dump.json'],
   );
 });

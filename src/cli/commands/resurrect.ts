@@ -3,6 +3,7 @@ import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { warningsTo } from '../daemon-warning.js';
 import { terminalColumns } from '../table-fit.js';
 
 const usage =
@@ -10,7 +11,8 @@ const usage =
   'app of the dump (those the daemon had already too, named after the table); an app saved stopped comes back\n' +
   'stopped (listed, not running), as in PM2. An app whose start fails is tried again in the\n' +
   'background with its restart backoff (from 1s, x1.5, maxRestarts times: about 80s by default); it is listed\n' +
-  '`starting`, and stderr says why it did not start yet. The exit status is 0 then, as for apps that started.';
+  '`starting`, and stderr says why it did not start yet. The exit status is 0 then, as for apps that started.\n' +
+  'A dump.json it cannot read is read from dump.json.bak (the dump before the last save), as PM2 does; stderr says so.';
 
 /** `hive resurrect`. */
 export default function resurrect(argv: string[]): Promise<number> {
@@ -20,7 +22,11 @@ export default function resurrect(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect'), true, true))!;
+    const apps = (await withDaemon(
+      (client) => client.request<AppInfo[]>('resurrect', {}, warningsTo('resurrect')),
+      true,
+      true,
+    ))!;
     const file = hivePaths().dump;
     if (values.json) printJson(apps);
     else if (apps.length > 0) {

@@ -4,7 +4,7 @@ import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-comma
 
 const usage = `Usage: hive save [--force] [--json]
 
-Writes the app list to $HIVE_HOME/dump.json, for \`hive resurrect\`.
+Writes the app list to $HIVE_HOME/dump.json, for \`hive resurrect\`; the dump it replaces is kept as dump.json.bak.
   --force   write it even when no app runs and the dump holds apps (it is left as it is otherwise)`;
 
 /**

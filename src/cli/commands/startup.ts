@@ -58,6 +58,11 @@ export default function startup(argv: string[]): Promise<number> {
     // after `hive update` (the old daemon exits 0), systemd would run it and kill the NEW daemon, outside the unit,
     // and its apps. A stop is SIGTERM to the daemon alone (KillMode=mixed), which stops every app as `hive kill` does
     // and exits; only what outlives TimeoutStopSec is SIGKILLed, the whole cgroup then.
+    // LimitNOFILE and LimitNPROC as PM2's unit: systemd's 1024 open files per process, and the kernel's boot-time
+    // count of processes and threads per user (threads-max / 2: a few thousand on a small VM, where every app worker
+    // has a dozen threads and a pool more), are low for a server; the unit's TasksMax still bounds its tasks. Not
+    // PM2's LimitCORE=infinity: with systemd's soft 0 kept, an app in a crash loop does not write a core of its whole
+    // heap (its env secrets with it) into its folder at each restart; an app that wants cores raises its soft limit.
     const unit = `[Unit]
 Description=Hive apps of ${user}${otherHome ? ` (HIVE_HOME ${paths.home})` : ''}
 After=network.target
@@ -66,6 +71,7 @@ After=network.target
 Type=forking
 User=${user}
 LimitNOFILE=infinity
+LimitNPROC=infinity
 Environment=${quote(`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`)}
 ${home}PIDFile=${paths.pidFile.replace(/%/g, '%%')}
 Restart=on-failure

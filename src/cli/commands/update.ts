@@ -17,6 +17,7 @@ import { hiveVersion } from '../../daemon/version.js';
 import { HiveError } from '../../errors.js';
 import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand } from '../daemon-command.js';
+import { warningsTo } from '../daemon-warning.js';
 import { terminalColumns } from '../table-fit.js';
 import { waitGone } from '../wait-gone.js';
 
@@ -110,7 +111,8 @@ export default function update(argv: string[]): Promise<number> {
           );
         }
         result.pid = ping.pid;
-        if (result.saved.length > 0) result.apps = await client.request<AppInfo[]>('resurrect');
+        if (result.saved.length > 0)
+          result.apps = await client.request<AppInfo[]>('resurrect', {}, warningsTo('update'));
       } finally {
         client.close();
       }

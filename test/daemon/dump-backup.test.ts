@@ -1,0 +1,96 @@
+// PM2 keeps the dump a save replaces as dump.pm2.bak, and its resurrect reads that one when dump.pm2 cannot be read.
+// Hive kept no backup: one dump.json damaged (a disk full at boot, an edit gone wrong) and resurrect brought nothing
+// back. Each save now keeps the dump it replaces, when that one reads back, as dump.json.bak; resurrect reads it when
+// dump.json cannot be read, and says so naming both files.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AppInfo } from '../../dist/daemon/protocol.js';
+import { daemonFixture, tempHome } from './helpers.js';
+
+const hive = tempHome();
+const dump = join(hive.home, 'dump.json');
+const backup = `${dump}.bak`;
+const names = (file: string) =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { apps: { name: string }[] }).apps.map((app) => app.name);
+
+test('a resurrect of a damaged dump.json brings back the apps of dump.json.bak, and says so on stderr', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tock']);
+  await hive.json(['save']);
+  assert.deepEqual(names(backup), ['tick'], 'the backup holds the dump the second save replaced');
+  assert.deepEqual(names(dump), ['tick', 'tock']);
+  await hive.run(['kill']);
+  writeFileSync(dump, '{"version":1,"apps":[');
+  const result = await hive.run(['resurrect', '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  const apps = JSON.parse(result.stdout) as AppInfo[];
+  assert.deepEqual(
+    apps.map((app) => [app.name, app.resurrected]),
+    [['tick', true]],
+  );
+  assert.match(result.stderr, /^hive resurrect: warning: .*dump\.json is not a dump it can read: not JSON \(/m);
+  assert.ok(
+    result.stderr.includes(`${dump} is not a dump it can read`) &&
+      result.stderr.includes(`resurrecting ${backup}, the dump before the last save, instead`),
+    result.stderr,
+  );
+  const log = readFileSync(join(hive.home, 'daemon.log'), 'utf8');
+  assert.ok(log.includes(`a resurrect reads the backup: ${dump} is not a dump`), log);
+});
+
+test('a save over a dump that does not read back keeps the backup it has', async () => {
+  // The daemon runs `tick` (from the backup); dump.json is still the damaged one.
+  const before = readFileSync(backup, 'utf8');
+  await hive.json(['save']);
+  assert.equal(readFileSync(backup, 'utf8'), before, 'the damaged dump did not replace the good backup');
+  assert.deepEqual(names(dump), ['tick']);
+  assert.equal(statSync(backup).mode & 0o777, 0o600);
+  await hive.run(['kill']);
+});
+
+test('dump.json and its backup both unreadable: ERR_HIVE_DUMP_INVALID naming both', async () => {
+  writeFileSync(dump, 'null');
+  writeFileSync(backup, '');
+  const result = await hive.run(['resurrect']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /ERR_HIVE_DUMP_INVALID: .*dump\.json is not a dump `hive resurrect` can read: /);
+  assert.ok(
+    result.stderr.includes(`nor is its backup ${backup} (the dump before the last save): not JSON (`),
+    result.stderr,
+  );
+  await hive.run(['kill']);
+});
+
+test('a dump.json that cannot be read as a file (a folder in its place) is read from the backup too', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  await hive.json(['save']);
+  await hive.run(['kill']);
+  rmSync(dump);
+  mkdirSync(dump);
+  try {
+    const result = await hive.run(['resurrect', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      (JSON.parse(result.stdout) as AppInfo[]).map((app) => app.name),
+      ['tick'],
+    );
+    assert.match(result.stderr, /dump\.json is not a dump it can read: cannot be read \(EISDIR/);
+  } finally {
+    rmSync(dump, { recursive: true });
+  }
+  await hive.run(['kill']);
+});
+
+test('a removed dump.json is not brought back from the backup: removing it forgets the saved apps', async () => {
+  rmSync(dump, { force: true });
+  assert.deepEqual(names(backup), ['tick'], 'a backup with an app is there');
+  const result = await hive.run(['resurrect']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /nothing to resurrect: .*dump\.json does not exist/);
+  assert.deepEqual(await hive.json(['ls']), []);
+  await hive.run(['kill']);
+});
