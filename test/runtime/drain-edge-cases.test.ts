@@ -292,3 +292,20 @@ test('drain: a response whose app sets Connection: keep-alive itself still goes 
   }
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
+
+test('drain: a response in flight as it begins, whose app then sets Connection: keep-alive, still closes its connection', async () => {
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '60s', '--kill-timeout', '120s']);
+  const client = rawClient(port);
+  client.send(getRequest('/keep-alive?via=object&ms=1000'));
+  await hive.waitFor(logged('request /keep-alive?via=object&ms=1000'), 'the request in flight');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /keep-alive?via=object&ms=1000'],
+  );
+  assert.match(replies[0]!.headers, /\r\nconnection: close(\r\n|$)/);
+  assert.doesNotMatch(replies[0]!.headers, /keep-alive/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
