@@ -227,7 +227,8 @@ export class ManagedApp {
   #quoted: string[] = [];
   #lastError: string | null = null;
   // #lastError is the last reload's failure (#reloadFailed): the old processes serve the code they loaded, not the
-  // files' now. A reload that succeeds, or a new primary (which loads the files), clears it; any other error replaces it.
+  // files' now. A reload that succeeds, or the primary's exit (a stop, restart or delete: the next primary loads the
+  // files), clears it; any other error replaces it.
   #reloadFailed = false;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
@@ -1294,6 +1295,9 @@ export class ManagedApp {
   ): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
+    // The processes that ran the older code are gone (a stop, a restart, a delete, a job that ended, a crash), and the
+    // next primary loads the files: `stopped (reload failed)` would describe nothing running.
+    this.#clearReloadFailed();
     this.#watch?.stop();
     this.#watch = undefined;
     this.#lastSnapshot = undefined;

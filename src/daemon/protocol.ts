@@ -524,7 +524,8 @@ export interface AppInfo {
    * The app's last reload failed (a replacement did not become ready, or its primary did not answer), whoever asked
    * (`hive reload`, a watched file, a cron tick): its processes run the code they loaded before, not the files' now, and
    * `lastError` says why (`reload failed: ...`). `status` stays the app's state. Cleared by a reload that succeeds and by
-   * a new primary (a restart, a respawn). Absent from an older daemon's listing.
+   * the primary's exit (a stop, a restart, a delete, a crash): a stopped app runs no older code. Absent from an older
+   * daemon's listing.
    */
   reloadFailed?: boolean;
   /** URL of the app's Prometheus endpoint (`metricsPort`) while its primary serves one, else null. */

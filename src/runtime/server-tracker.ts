@@ -29,6 +29,7 @@ export class ServerTracker {
   #closer = new WeakMap<Socket, ServerResponse>();
   // Connections in the one more grace that bytes of a request head earned them (see #idleCheck).
   #awaitingHead = new WeakSet<Socket>();
+  #guarded = new WeakSet<ServerResponse>();
   #sessions = new Set<Http2Session>();
   // Upgraded (WebSocket) sockets still open: a Set, so that a socket handed to 'upgrade' twice counts once.
   #upgraded = new Set<Socket>();
@@ -179,6 +180,29 @@ export class ServerTracker {
     if (res.headersSent || String(res.getHeader('connection')).toLowerCase() === 'close') return;
     res.setHeader('connection', 'close');
     this.#closer.set(socket, res);
+    this.#guardClose(socket, res);
+  }
+
+  // The app's own `Connection: keep-alive` (and `Keep-Alive: timeout=`), set on every response by some apps and older
+  // frameworks, would replace the drain's close: Node keeps a connection open when the Connection header it writes
+  // does not say close, and a steadily busy client would then hold the retiring process until SIGKILL. So the closer's
+  // headers are settled as they are written: `writeHead` is where every response's headers end, explicit or implicit
+  // (`_implicitHeader` calls it), and its own headers argument is applied over the earlier `setHeader` ones.
+  #guardClose(socket: Socket, res: ServerResponse): void {
+    // Not by an own writeHead: the app's middleware (on-headers) may have wrapped it on the response already.
+    if (this.#guarded.has(res)) return;
+    this.#guarded.add(res);
+    const closer = this.#closer;
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+      if (!this.headersSent && closer.get(socket) === this) {
+        const at = typeof args[1] === 'string' ? 2 : 1;
+        if (args[at] != null) args[at] = withoutKeepAlive(args[at]);
+        this.setHeader('connection', 'close');
+        this.removeHeader('keep-alive');
+      }
+      return Reflect.apply(writeHead, this, args) as ServerResponse;
+    } as ServerResponse['writeHead'];
   }
 
   #watch(socket: Socket, res: ServerResponse): void {
@@ -293,6 +317,20 @@ function answerLaterCloses(server: NetServer): void {
     }
     return this;
   };
+}
+
+// writeHead's headers (an object, a flat [name, value, ...] array or an array of pairs) without Connection and
+// Keep-Alive: the drain's close replaces them.
+function withoutKeepAlive(headers: unknown): unknown {
+  const hop = (name: unknown) => /^(?:connection|keep-alive)$/i.test(String(name));
+  if (!Array.isArray(headers)) {
+    if (typeof headers !== 'object' || headers === null) return headers;
+    return Object.fromEntries(Object.entries(headers).filter(([name]) => !hop(name)));
+  }
+  if (headers.some(Array.isArray)) return headers.filter((pair) => !(Array.isArray(pair) && hop(pair[0])));
+  const kept: unknown[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (!hop(headers[i])) kept.push(headers[i], headers[i + 1]);
+  return kept;
 }
 
 /** True for an HTTP(S) server, the kind whose connections the runtime drains and whose requests it counts. */

@@ -77,3 +77,23 @@ test('--watch: a reload that fails on a saved change marks the app as `hive relo
   }, 'the mark cleared by the reload that loads the fix');
   await waitFor(() => /\[w:0\] listening \d+ v2/.test(hive.readLog('w-out.log')), 'the fixed version serving');
 });
+
+test('`hive stop` clears the mark: a stopped app runs no older code, and its next start loads its files', async () => {
+  const versionFile = join(hive.dir, 'stop-version');
+  writeFileSync(versionFile, 'v1');
+  await hive.json(['start', appFixture, '-i', '1', '--name', 's', '--env', `APP_VERSION_FILE=${versionFile}`]);
+  writeFileSync(versionFile, 'broken');
+  assert.notEqual((await hive.run(['reload', 's'])).code, 0);
+  assert.equal((await described('s')).reloadFailed, true);
+
+  const stopped = await hive.run(['stop', 's']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  const app = await described('s');
+  assert.deepEqual([app.status, app.reloadFailed, app.lastError], ['stopped', false, null]);
+  assert.match(await lsRow('s'), /\bstopped\b(?! \()/);
+  assert.doesNotMatch((await hive.run(['describe', 's'])).stdout, /reload failed/);
+  const live = await monitApp('s');
+  assert.deepEqual([live.state, live.reloadFailed ?? false, live.lastError ?? null], ['stopped', false, null]);
+  const row = await jlistRow('s');
+  assert.deepEqual([row.pm2_env.status, row.pm2_env.reload_failed], ['stopped', false]);
+});

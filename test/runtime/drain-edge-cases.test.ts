@@ -332,3 +332,43 @@ test('drain: a request whose body is still arriving (a slow upload) is waited fo
   assert.match(replies[1]!.headers, /connection: close/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
+
+test('drain: a response whose app sets Connection: keep-alive itself still goes out with Connection: close, and closes', async () => {
+  // An idle grace longer than the test: each connection must close after its response, not as idle.
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '60s', '--kill-timeout', '120s']);
+  const ways = ['setHeader', 'object', 'array'];
+  const clients = ways.map((via) => {
+    const client = rawClient(port);
+    client.send(getRequest(`/first-${via}`));
+    return client;
+  });
+  for (const via of ways) await hive.waitFor(logged(`request /first-${via}`), `the first request (${via})`);
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  for (const [i, via] of ways.entries()) clients[i]!.send(getRequest(`/keep-alive?via=${via}`));
+  for (const [i, via] of ways.entries()) {
+    const replies = await clients[i]!.closed;
+    assert.equal(replies.length, 2, via);
+    assert.equal(replies[1]!.body, `served /keep-alive?via=${via}`);
+    assert.match(replies[1]!.headers, /\r\nconnection: close\r\n|\r\nconnection: close$/, via);
+    assert.doesNotMatch(replies[1]!.headers, /connection: keep-alive|keep-alive: timeout/, via);
+  }
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('drain: a response in flight as it begins, whose app then sets Connection: keep-alive, still closes its connection', async () => {
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '60s', '--kill-timeout', '120s']);
+  const client = rawClient(port);
+  client.send(getRequest('/keep-alive?via=object&ms=1000'));
+  await hive.waitFor(logged('request /keep-alive?via=object&ms=1000'), 'the request in flight');
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  const replies = await client.closed;
+  assert.deepEqual(
+    replies.map((r) => r.body),
+    ['served /keep-alive?via=object&ms=1000'],
+  );
+  assert.match(replies[0]!.headers, /\r\nconnection: close(\r\n|$)/);
+  assert.doesNotMatch(replies[0]!.headers, /keep-alive/);
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
