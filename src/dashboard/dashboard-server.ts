@@ -5,6 +5,7 @@ import { describeValue, InvalidArgumentError } from '../errors.js';
 import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
 import { closeHttp, listenHttp } from '../metrics/http-listen.js';
 import type { SnapshotSource } from '../metrics/snapshot.js';
+import { isCrossSiteRequest } from './cross-site-request.js';
 import { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.js';
 import { pageHtml } from './page-html.js';
 import { pageScript } from './page-script.js';
@@ -117,6 +118,13 @@ async function handle(
   if (asset) return reply(res, 200, asset.type, readAsset(asset.file), 'public, max-age=3600');
   if (url.pathname !== '/events' && url.pathname !== '/api/snapshot') {
     return reply(res, 404, 'text/plain', 'not found: try /, /events or /api/snapshot\n');
+  }
+  // A page of another site cannot read the data, but must not have it read for it either (see isCrossSiteRequest).
+  if (isCrossSiteRequest(req)) {
+    return replyJson(res, 403, {
+      code: null,
+      message: "the dashboard's data is for its own page: a page of another site may not ask for it",
+    });
   }
   // Without a token the data is only for this machine, which a web page elsewhere can still reach through the
   // browser by pointing its own name at 127.0.0.1 (DNS rebinding): such requests carry that name as Host.

@@ -159,6 +159,48 @@ test('/events pushes a snapshot at once and then every interval; /api/snapshot a
   assert.match(await rawRequest(Number(port), 'GET /api/snapshot HTTP/1.0\r\n\r\n'), /^HTTP\/1\.[01] 200 /);
 });
 
+test('a request a browser makes for a page of another site is refused, nothing read for it', async (t) => {
+  const source = countingSource();
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  const origin = dashboard.url.slice(0, -1);
+  // A page elsewhere cannot read the answer (no CORS header), but its <script src>, <img> or EventSource was served:
+  // a stream held open and a snapshot read every second (under the daemon, every app sampling requests meanwhile).
+  for (const [path, headers] of [
+    ['events', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' }],
+    ['events', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', origin: 'https://evil.example' }],
+    ['api/snapshot', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' }],
+    // A browser without Sec-Fetch-* headers: its Origin names the other site (or none: a sandboxed frame).
+    ['api/snapshot', { origin: 'https://evil.example' }],
+    ['events', { origin: 'null' }],
+  ] as const) {
+    // The status is read from the head: a stream served (the old behaviour) would never end.
+    const { statusCode, body } = await request(`${dashboard.url}${path}`, { headers, reset: true });
+    let text = '';
+    if (statusCode === 403) text = await body.text();
+    else body.destroy();
+    assert.equal(statusCode, 403, `${path} ${JSON.stringify(headers)}`);
+    assert.match(text, /a page of another site may not ask for it/);
+  }
+  assert.equal(source.reads, 0);
+  // The page's own requests, one typed in the address bar, a script's: answered.
+  const answered: Record<string, string>[] = [
+    { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' },
+    { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' },
+    { origin },
+    {},
+  ];
+  for (const headers of answered) {
+    assert.equal((await get(`${dashboard.url}api/snapshot`, headers)).status, 200, JSON.stringify(headers));
+  }
+  // With a token too: the token is no cookie, so a page elsewhere has it only if it was given it.
+  const guarded = await startDashboard(source, { port: 0, interval: 100, token: 's3cret' });
+  t.after(() => guarded.close());
+  const cross = { 'sec-fetch-site': 'cross-site', authorization: 'Bearer s3cret' };
+  assert.equal((await get(`${guarded.url}api/snapshot`, cross)).status, 403);
+  assert.equal((await get(`${guarded.url}api/snapshot`, { authorization: 'Bearer s3cret' })).status, 200);
+});
+
 test('HEAD /events answers its headers and ends, reading nothing; other methods are 405 with Allow', async (t) => {
   const source = countingSource();
   const dashboard = await startDashboard(source, { port: 0, interval: 100 });
