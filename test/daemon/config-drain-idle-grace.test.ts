@@ -68,6 +68,10 @@ test("a config drainIdleGrace reaches the app's primary (its kill-timeout warnin
   ];
   const start = await hive.run(['start', hive.writeConfig(apps, 'ecosystem.config.cjs')]);
   assert.equal(start.code, 0, start.stderr);
+  assert.match(
+    start.stderr,
+    /^hive start: warning: --kill-timeout \(killTimeout\) 4s is not above twice --drain-idle-grace \(drainIdleGrace\) 2s /m,
+  );
   const log = join(hive.home, 'daemon.log');
   await waitFor(
     () =>
