@@ -241,6 +241,8 @@ function settingLines(app: AppInfo): [string, string][] {
     ['max memory', s.maxMemoryRestart === null ? 'no limit' : formatBytes(s.maxMemoryRestart)],
     ['kill timeout', formatMs(s.killTimeout)],
   );
+  // Fork mode has no drain (null); an older daemon's settings have no such field (undefined).
+  if (s.drainIdleGrace != null) lines.push(['drain idle grace', formatMs(s.drainIdleGrace)]);
   // Fork mode has no reports (null); an older daemon's settings have no such field (undefined).
   if (s.memoryReportInterval != null) {
     const interval = s.memoryReportInterval === 0 ? 'off' : `every ${formatMs(s.memoryReportInterval)}`;

@@ -161,6 +161,12 @@ const appShape = {
   listenTimeout: duration.optional(),
   killTimeout: duration.optional(),
   /**
+   * How long a draining process leaves a kept-alive connection idle before it closes it (`hive run
+   * --drain-idle-grace`, default 1s). Above nginx's `keepalive_timeout` to the app, a reload cannot race a request onto
+   * a connection being closed; keep killTimeout above twice it plus 1s (`hive start` warns otherwise).
+   */
+  drainIdleGrace: duration.optional(),
+  /**
    * PM2's `shutdown_with_message`: a retiring process, once drained and its onShutdown hooks run, is sent the message
    * `'shutdown'` (its `process.on('message')` handler), and exits itself, within killTimeout.
    */

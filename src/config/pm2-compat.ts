@@ -54,6 +54,7 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   log_type: 'logFormat',
   // Hive's own key in PM2's style: an ecosystem file's keys are snake_case.
   http_metrics: 'httpMetrics',
+  drain_idle_grace: 'drainIdleGrace',
   // PM2's own aliases (lib/API/schema.json), which its files use too; camelCase ones come from pm2Name.
   exec: 'script',
   interpreterArgs: 'nodeArgs',

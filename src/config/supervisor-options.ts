@@ -50,6 +50,7 @@ export function supervisorOptions(
     'waitReady',
     'listenTimeout',
     'killTimeout',
+    'drainIdleGrace',
     'maxMemoryRestart',
     'memoryReportInterval',
     'maxRestarts',

@@ -114,7 +114,7 @@ export class AppTable {
     if (!how.retry) checkAppPoolThreads(spec);
     const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, false, this.#appMetrics);
     this.#apps.set(app.id, app);
-    await (spec.autostart === false ? app.register() : app.start(how.retry));
+    await (spec.autostart === false ? app.register() : app.start(how.retry, how.warn));
     return this.info(app);
   }
 

@@ -160,7 +160,10 @@ export interface StartHow {
   updateEnv?: boolean;
   /** A start that fails is tried again in the background (a resurrect's, see ManagedApp#start). */
   retry?: boolean;
-  /** Told when a config file's start takes the app over from another file (see originWarning). */
+  /**
+   * Told when a config file's start takes the app over from another file (see originWarning), and of what its primary
+   * warns of until its workers are ready (a --kill-timeout its drain can use up, a memory limit).
+   */
   warn?: ((message: string) => void) | undefined;
 }
 
@@ -207,6 +210,9 @@ export class ManagedApp {
   readonly #respawnPolicy = new RestartPolicy(PRIMARY_RESPAWN);
   // Set by a start that retries (a resurrect's) until the app is online once: how its failed starts are tried again.
   #startRetry: RestartPolicy | undefined;
+  // The `warn` of the start under way (a `start` request's: the CLI's stderr), told the primary's warnings until its
+  // workers are ready: a --kill-timeout or memory limit it warns of at start reached daemon.log only.
+  #startWarn: ((message: string) => void) | undefined;
   #respawnTimer: NodeJS.Timeout | undefined;
   // The current primary was forked by the respawn timer, not for a command that waits for its start to answer.
   #respawning = false;
@@ -336,7 +342,7 @@ export class ManagedApp {
       // `autostart: false`: the file says not to start it, so starting the file again does not (a running app still
       // restarts, with the file's options, as the others); `hive start <name>` does.
       if (spec.autostart === false && !running) this.#register();
-      else await this.#start(retry);
+      else await this.#start(retry, warn);
     });
   }
 
@@ -357,8 +363,8 @@ export class ManagedApp {
    * then, the app `starting` with its last error, and it is errored once maxRestarts tries in a row failed. A stop or a
    * delete ends the retries.
    */
-  start(retry = false): Promise<void> {
-    return this.#serially(() => this.#start(retry));
+  start(retry = false, warn?: (message: string) => void): Promise<void> {
+    return this.#serially(() => this.#start(retry, warn));
   }
 
   /**
@@ -532,7 +538,7 @@ export class ManagedApp {
     this.#scheduleCron();
   }
 
-  async #start(retry = false): Promise<void> {
+  async #start(retry = false, warn?: (message: string) => void): Promise<void> {
     // A restart or a reload of a stopped app in flight when the daemon shuts down must not spawn a primary.
     if (this.#removed) throw this.#goneError();
     this.#stoppedByUser = false;
@@ -552,12 +558,15 @@ export class ManagedApp {
     this.#scheduleCron();
     this.#startWatching();
     if (!(await this.#leftoversEnded())) return;
+    this.#startWarn = warn;
     try {
       await this.#spawn();
     } catch (error) {
       // #onExit scheduled the next try: the start is under way, not failed.
       if (this.#startRetry && this.#status === 'starting') return;
       throw error;
+    } finally {
+      this.#startWarn = undefined;
     }
   }
 
@@ -1113,6 +1122,7 @@ export class ManagedApp {
       const line = text.split('\n')[0]!.replace(/ Last stderr lines:$/, '');
       this.#event(event.type as AppEvent['type'], line, 'instance' in event ? event.instance : null, eventMark(event));
     }
+    if (event.type === 'warning') this.#startWarn?.(event.message);
     if (countsAsRestart(event) && 'instance' in event) {
       this.#restarts += 1;
       this.#slotRestarts.set(event.instance, (this.#slotRestarts.get(event.instance) ?? 0) + 1);

@@ -450,6 +450,12 @@ export interface AppSettings {
    */
   memoryReportInterval: number | null;
   /**
+   * How long a draining cluster process leaves a kept-alive connection idle before closing it (`--drain-idle-grace`,
+   * `drainIdleGrace`; default 1 s). Null in fork mode (no drain), or a value the primary refuses; absent from an older
+   * daemon's settings.
+   */
+  drainIdleGrace?: number | null;
+  /**
    * Whether a cluster app's processes count HTTP requests (false: `--no-http-metrics`, `httpMetrics: false`). Null in
    * fork mode (no runtime); absent from an older daemon's settings.
    */

@@ -36,6 +36,7 @@ export const appSettings = (fields: Partial<AppSettings> = {}): AppSettings => (
   maxMemoryRestart: 300 * MiB,
   killTimeout: 5000,
   memoryReportInterval: 1000,
+  drainIdleGrace: 1000,
   httpMetrics: true,
   killSignal: null,
   treekill: true,

@@ -43,7 +43,7 @@ test('hive run warns at start of a --kill-timeout at most twice --drain-idle-gra
   }
 });
 
-test("a config file's kill_timeout too short for the drain is warned of in daemon.log (hive start)", async () => {
+test("a config file's kill_timeout too short for the drain is warned of in daemon.log and on hive start's stderr", async () => {
   const hive = tempHome();
   const config = hive.writeConfig(
     [
@@ -60,9 +60,35 @@ test("a config file's kill_timeout too short for the drain is warned of in daemo
   );
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 0, result.stderr);
+  // The start waits for the workers, which the primary starts after it warned: the warning is there by then.
+  assert.match(result.stderr, /^hive start: warning: --kill-timeout \(killTimeout\) 2s is not above twice /m);
   const log = join(hive.home, 'daemon.log');
   await waitFor(
     () => /short-kill: warning: --kill-timeout \(killTimeout\) 2s is not above twice/.test(readOrEmpty(log)),
     'the warning in daemon.log',
   );
+});
+
+test("hive start <script> --kill-timeout says the primary's warning on stderr, --json or not, once", async () => {
+  const hive = tempHome();
+  for (const json of [[], ['--json']]) {
+    const name = `short-${json.length}`;
+    const result = await hive.run(['start', appFixture, '--name', name, '-i', '1', '--kill-timeout', '2s', ...json], {
+      env: { PORT: String(await freePort()) },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const warnings = result.stderr.match(/^hive start: warning: --kill-timeout \(killTimeout\) 2s is not above /gm);
+    assert.equal(warnings?.length, 1, result.stderr);
+    if (json.length > 0)
+      assert.deepEqual(
+        (JSON.parse(result.stdout) as { name: string }[]).map((app) => app.name),
+        [name],
+      );
+  }
+  // A start with nothing to warn of says nothing.
+  const quiet = await hive.run(['start', appFixture, '--name', 'quiet', '-i', '1'], {
+    env: { PORT: String(await freePort()) },
+  });
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /warning/);
 });

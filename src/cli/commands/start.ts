@@ -57,6 +57,7 @@ Options:
       --balance <rr|os|reuseport>  how the processes share the port (default rr), as hive run
       --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
       --kill-timeout <duration>  how long a retiring process may drain before SIGKILL (default 5s)
+      --drain-idle-grace <duration>  idle time after which a draining process closes a keep-alive connection (1s)
       --max-restarts <n>         crashes in a row, each before --min-uptime, before the app is errored (default 10)
       --min-uptime <duration>    uptime after which a process counts as stable (default 1s)
       --restart-delay <duration> fixed delay before restarting a crashed process (turns the backoff off)
@@ -109,6 +110,7 @@ const passThrough = {
   balance: '--balance',
   'listen-timeout': '--listen-timeout',
   'kill-timeout': '--kill-timeout',
+  'drain-idle-grace': '--drain-idle-grace',
   'max-restarts': '--max-restarts',
   'min-uptime': '--min-uptime',
   'restart-delay': '--restart-delay',
@@ -150,6 +152,7 @@ const startOptions = {
   balance: { type: 'string' },
   'listen-timeout': { type: 'string' },
   'kill-timeout': { type: 'string' },
+  'drain-idle-grace': { type: 'string' },
   'max-restarts': { type: 'string' },
   'min-uptime': { type: 'string' },
   'restart-delay': { type: 'string' },
@@ -478,7 +481,8 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   assertAppScript(script, process.cwd(), fork);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   // Acted on by the `hive run` primary and runtime; --memory-report-interval too: a fork-mode program sends no reports,
-  // so it would be taken and never used (no worker of it is ever marked unresponsive).
+  // so it would be taken and never used (no worker of it is ever marked unresponsive); --drain-idle-grace is the
+  // runtime's drain, which a fork-mode program is stopped without (its signal).
   for (const flag of [
     'metrics-port',
     'server-timing',
@@ -487,6 +491,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     'sticky',
     'balance',
     'memory-report-interval',
+    'drain-idle-grace',
   ] as const) {
     if (fork && values[flag] !== undefined) {
       throw new UsageError(
@@ -594,6 +599,7 @@ const runFlags = {
   socketGroup: '--socket-group',
   listenTimeout: '--listen-timeout',
   killTimeout: '--kill-timeout',
+  drainIdleGrace: '--drain-idle-grace',
   maxMemoryRestart: '--max-memory-restart',
   memoryReportInterval: '--memory-report-interval',
   maxRestarts: '--max-restarts',
@@ -610,6 +616,7 @@ const scriptOnlyFlags = [
   'balance',
   'listen-timeout',
   'kill-timeout',
+  'drain-idle-grace',
   'max-restarts',
   'min-uptime',
   'restart-delay',
@@ -753,7 +760,8 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       const key = configKey(config, app, 'script');
       throw new ConfigError(config.file, key, `${(error as Error).message}${pm2CwdHint(app, cwd)}`, { cause: error });
     }
-    // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends; sticky
+    // As the flags of these in scriptSpec: memoryReportInterval sets the reports a fork-mode app never sends,
+    // drainIdleGrace the runtime's drain it is never stopped through; sticky
     // and balance are the primary's routing of the port, which a fork-mode app listens on itself (a WebSocket app that
     // asked for sticky sessions would run without them). Hive keys all, which no PM2 file carries for PM2's sake.
     for (const key of [
@@ -762,6 +770,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       'httpMetrics',
       'socket',
       'memoryReportInterval',
+      'drainIdleGrace',
       'sticky',
       'balance',
     ] as const) {
