@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Log burst bench: an app of 2 fork-mode instances under the daemon (`hive start -x -i 2`, a temp HIVE_HOME) writes
+// a startup burst of short lines as fast as it can (--lines each, 100k by default), then stays idle. Measured: how
+// many of the burst's lines reach its out log (kept, lost) and at what rate the log took them (lines/s, from
+// `hive start` to the log no longer growing). The burst travels app -> fork primary (one JSON record per line) ->
+// daemon -> file; a record is ~10x a short line, and the primary drops lines while over 16 MiB of its records wait
+// for the daemon (cluster/bounded-output.ts), so lost > 0 says that bound was reached. `--json` prints the bench
+// contract of shared/DESIGN.md.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { benchCommand } from './lib/args.js';
+import { buildContract } from './lib/contract.js';
+import { formatMarkdown, formatResults } from './lib/table.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const HIVE = join(root, 'dist/cli/hive.js');
+const APP = join(root, 'bench/fixtures/log-burst.cjs');
+const INSTANCES = 2;
+// The log is taken as complete once it has not grown for this long (or both `burst done` lines are in it).
+const QUIET_MS = 3000;
+const LIMIT_MS = 50_000;
+const UNITS = { kept: 'lines', lost: 'lines', rate: 'lines/s' };
+const BETTER = { kept: 'higher', lost: 'lower', rate: 'higher' };
+const LABELS = { kept: 'burst lines in the log', lost: 'burst lines lost', rate: 'lines/s into the log' };
+const USAGE = `usage: node bench/log-burst.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--lines N]
+  --json     print only the contract JSON object (one line)
+  --markdown print the results table as Markdown
+  --from F   run nothing: print the table of a saved --json output (file F, last line)
+  --quick    smoke run: 1 round
+  --rounds   rounds (default 3); figures are medians over rounds
+  --lines    lines each of the ${INSTANCES} instances writes (default 100000)`;
+
+function printTable(contract, args) {
+  const options = { labels: LABELS, metrics: Object.keys(UNITS) };
+  console.log(args.markdown ? formatMarkdown(contract, options) : formatResults(contract, options));
+}
+
+function hive(home, argv, env = {}) {
+  return spawnSync(process.execPath, [HIVE, ...argv], {
+    env: { ...process.env, HIVE_HOME: home, ...env },
+    encoding: 'utf8',
+  });
+}
+
+function readOrEmpty(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function round(lines) {
+  const home = mkdtempSync(join(tmpdir(), 'hive-log-burst-'));
+  const out = join(home, 'logs', 'log-burst-out.log');
+  try {
+    const started = performance.now();
+    const start = hive(home, ['start', APP, '-x', '-i', String(INSTANCES), '--name', 'log-burst'], {
+      BURST_LINES: String(lines),
+    });
+    if (start.status !== 0) throw new Error(`hive start failed: ${start.stderr}`);
+    let size = -1;
+    let grewAt = performance.now();
+    let text = '';
+    while (performance.now() - started < LIMIT_MS) {
+      text = readOrEmpty(out);
+      if ((text.match(/\] burst done\n/g) ?? []).length === INSTANCES) {
+        grewAt = performance.now();
+        break;
+      }
+      if (text.length !== size) {
+        size = text.length;
+        grewAt = performance.now();
+      } else if (performance.now() - grewAt > QUIET_MS) break;
+      await delay(100);
+    }
+    const kept = (text.match(/\] burst \d+\n/g) ?? []).length;
+    return { kept, lost: lines * INSTANCES - kept, rate: kept / ((grewAt - started) / 1000) };
+  } finally {
+    hive(home, ['kill']);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main() {
+  const args = benchCommand(process.argv.slice(2), {
+    usage: USAGE,
+    subjects: ['hive'],
+    printSaved: printTable,
+    extra: { lines: { type: 'string', default: '100000' } },
+  });
+  if (typeof args === 'number') return args;
+  const lines = Number(args.values.lines);
+  if (!Number.isInteger(lines) || lines < 1) {
+    console.error(`Expected --lines to be a positive integer, got \`${args.values.lines}\``);
+    return 2;
+  }
+  const rounds = [];
+  for (let i = 0; i < args.rounds; i++) {
+    rounds.push(await round(lines));
+    if (!args.json) console.error(`round ${i + 1}/${args.rounds}: ${JSON.stringify(rounds.at(-1))}`);
+  }
+  const results = Object.keys(UNITS).map((metric) => ({
+    subject: 'hive',
+    metric,
+    value: Math.round(median(rounds.map((r) => r[metric]))),
+    unit: UNITS[metric],
+  }));
+  const contract = buildContract({ bench: 'log-burst', results, better: BETTER });
+  if (args.json) console.log(JSON.stringify(contract));
+  else printTable(contract, args);
+  return 0;
+}
+
+process.exitCode = await main();
