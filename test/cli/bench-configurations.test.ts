@@ -132,10 +132,11 @@ test('without nginx the nginx configuration is skipped with the reason', async (
 });
 
 // The report's rerun line joined the arguments as they came: a path with a space split in two when pasted.
+// The report is written for a run of skipped configurations too: no server need start for its rerun line.
 test('the report rerun line is shell-quoted', async () => {
   const reportFile = join(dir, 'my report.md');
-  const args = ['--only', 'single-pool', '-d', '1', '-c', '2', '--heavy-n', '5', '--report', reportFile];
-  const { code, stderr } = await bench([...args, '--json']);
+  const args = ['--only', 'nginx-cluster-pool', '-d', '1', '-c', '2', '--heavy-n', '5', '--report', reportFile];
+  const { code, stderr } = await bench([...args, '--json'], { HIVE_NGINX: join(dir, 'no-nginx') });
   assert.equal(code, 0, stderr);
   const markdown = readFileSync(reportFile, 'utf8');
   assert.ok(markdown.includes(`\nhive bench ${args.slice(0, -1).join(' ')} '${reportFile}'\n`), markdown);

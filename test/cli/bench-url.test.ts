@@ -175,8 +175,10 @@ test('bad input exits 2 with ERR_HIVE_INVALID_ARGUMENT naming the flag or value'
     [[url, '-a', '1', '-c', '2'], /Expected --amount to be at least --connections \(2\), got "1"/],
     [[url, '-a', '5'], /Expected --amount to be at least --connections \(10\), got "5"/],
   ];
-  for (const [args, message] of cases) {
-    const result = await hive(args);
+  // Side by side: each is a CLI start-up refused before any load.
+  const results = await Promise.all(cases.map(([args]) => hive(args)));
+  for (const [i, [args, message]] of cases.entries()) {
+    const result = results[i]!;
     assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, /ERR_HIVE_INVALID_ARGUMENT/);
     assert.match(result.stderr, message);

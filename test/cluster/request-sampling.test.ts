@@ -16,7 +16,8 @@ async function send(port: number, id: string): Promise<void> {
 
 test('Supervisor#sampleRequests turns request sampling on in running workers, and off again', async () => {
   const port = await freePort();
-  const hive = startDriver({ script: app, instances: 1, port });
+  // Reports every 200 ms, not every second: the test waits for at least five of them.
+  const hive = startDriver({ script: app, instances: 1, port, memoryReportInterval: 200 });
   assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
 
   hive.command('sample 3');

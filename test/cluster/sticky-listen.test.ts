@@ -137,8 +137,9 @@ test('sticky: a process that never listens on the port fails as not ready, namin
     GO: join(dir, 'never'),
     ADMIN_PORT: String(admin),
   });
-  // Bounded: the old behaviour (ready on the admin server's listen) runs on for good.
-  const exit = await Promise.race([hive.exited, delay(60_000).then(() => null)]);
+  // Bounded: the old behaviour (ready on the admin server's listen) runs on for good. Unref'd: a bound left pending
+  // kept the file's process alive for its whole minute after the last test.
+  const exit = await Promise.race([hive.exited, delay(60_000, null, { ref: false })]);
   assert.ok(exit !== null, 'hive run still runs');
   assert.notEqual(exit.code, 0);
   const output = [...hive.stderr, ...hive.records.map((r) => JSON.stringify(r))].join('\n');

@@ -56,15 +56,15 @@ test("with --update-env, every command that gives an app this shell's refuses a 
     const result = await hive.run(command, { env: bad });
     assert.equal(result.code, 2, `${command.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, /ERR_HIVE_INVALID_ARGUMENT: app "api": Expected HIVE_POOL_THREADS \(from .*\).*"abc"/);
-    // Refused before anything was done: the app runs on, in its environment.
-    const app = await listed('api');
+    // Refused before anything was done: the app runs on, in its environment (both read at once).
+    const [app, env] = await Promise.all([listed('api'), envOf('api')]);
     assert.equal(app?.status, 'online', command.join(' '));
     assert.deepEqual(
       app?.processes.map((p) => p.pid),
       pids,
       command.join(' '),
     );
-    assert.equal((await envOf('api')).HIVE_POOL_THREADS, undefined, command.join(' '));
+    assert.equal(env.HIVE_POOL_THREADS, undefined, command.join(' '));
   }
 });
 

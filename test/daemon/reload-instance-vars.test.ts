@@ -51,15 +51,15 @@ test("a config file's bad HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR is refused bef
           ),
           what,
         );
-        // Refused before anything was retired: the same processes serve, in the environment they had.
-        const now = await listed(name);
+        // Refused before anything was retired: the same processes serve, in the environment they had. (Both read at
+        // once: two reading commands, each a CLI start-up, 48 of them in the test.)
+        const [now, env] = await Promise.all([listed(name), hive.json<Record<string, string>>(['env', name])]);
         assert.equal(now?.status, 'online', what);
         assert.deepEqual(
           now?.processes.map((p) => p.pid),
           pids,
           what,
         );
-        const env = await hive.json<Record<string, string>>(['env', name]);
         assert.equal(env[variable], undefined, what);
       }
     }

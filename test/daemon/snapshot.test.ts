@@ -110,7 +110,10 @@ test('the daemon snapshots every app: cluster apps from their primary, fork-mode
 test("the dashboard's snapshots turn request sampling on in the app's processes; hive monit's do not", async () => {
   const metricsApp = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
   const port = await freePort();
-  await hive.json(['start', metricsApp, '-i', '1', '--name', 'sampled', '--port', String(port)]);
+  // Reports every 200 ms (the samples come back in them), not every second.
+  const interval = 200;
+  const start = ['start', metricsApp, '-i', '1', '--name', 'sampled', '--port', String(port)];
+  await hive.json([...start, '--memory-report-interval', `${interval}ms`]);
   const paths = hivePaths({ HIVE_HOME: hive.home });
   const monit = daemonSnapshotSource({ paths, target: 'sampled' });
   const dashboard = daemonSnapshotSource({ paths, target: 'sampled', requests: true });
@@ -126,7 +129,7 @@ test("the dashboard's snapshots turn request sampling on in the app's processes;
   // Without a page asking, the processes sample nothing (and pay nothing for it): three report intervals of traffic.
   for (let round = 0; round < 3; round++) {
     await traffic(round);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, interval + 100));
     assert.deepEqual(await sampled(monit), [], 'hive monit snapshots leave sampling off');
   }
 

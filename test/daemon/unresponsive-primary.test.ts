@@ -9,7 +9,13 @@ const hive = tempHome();
 
 test('reload and scale of an app whose primary is frozen fail with ERR_HIVE_PRIMARY_UNRESPONSIVE; stop kills its tree', async () => {
   const port = await freePort();
-  const { primary, worker } = await startBlockedLoopApp(hive, port, ['--listen-timeout', '1s', '--kill-timeout', '1s']);
+  // The daemon's bound for a reload's or scale's answer is 10 s over the slots' listen and kill timeouts: these short.
+  const { primary, worker } = await startBlockedLoopApp(hive, port, [
+    '--listen-timeout',
+    '1s',
+    '--kill-timeout',
+    '100ms',
+  ]);
   // A worker whose loop is blocked leaves only on SIGKILL: the stop must reach it through the primary's tree.
   assert.equal((await get(port, '/block')).pid, worker);
   process.kill(primary, 'SIGSTOP');

@@ -202,10 +202,12 @@ test('the dashboard page renders live data of a running cluster in Chromium', { 
     (await page.$$('#waterfall .wf-row')).length > 0 || /no sampled requests yet/.test(waterfall ?? ''),
     `waterfall: ${waterfall}`,
   );
-  // A few more seconds of history make a readable picture.
-  await page.waitForFunction('window.hiveDashboard.snapshots >= 15', undefined, {
-    timeout: 30_000,
-  });
+  // A few more seconds of history make a readable picture for the docs (nothing above needs them).
+  if (process.env.HIVE_UPDATE_DOCS === '1') {
+    await page.waitForFunction('window.hiveDashboard.snapshots >= 15', undefined, {
+      timeout: 30_000,
+    });
+  }
   mkdirSync(artifacts, { recursive: true });
   const shot = `${artifacts}dashboard.png`;
   await page.screenshot({ path: shot, fullPage: true });

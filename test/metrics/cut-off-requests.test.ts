@@ -14,6 +14,8 @@ import { scrape } from './scrape.js';
 
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cut-'));
+// Reports every 200 ms, not every second: each step below polls /metrics until a report carries it.
+const reports = ['--memory-report-interval', '200ms'];
 
 after(async () => {
   await killAll();
@@ -46,7 +48,7 @@ async function hung(base: string, port: number, gate: string, count: number): Pr
 }
 
 test('requests in flight when a process crashes count as aborted for its slot', async () => {
-  const { hive, base, port } = await startWithMetrics(app, 1, []);
+  const { hive, base, port } = await startWithMetrics(app, 1, reports);
   const replies = await hung(base, port, join(dir, 'never'), 3);
   process.kill(hive.readyPids().get(0)!, 'SIGKILL');
   await hive.waitFor(isEvent('restart', { instance: 0 }), 'the restart');
@@ -63,7 +65,7 @@ test('requests in flight when a process crashes count as aborted for its slot', 
 });
 
 test('a retiring process SIGKILLed past killTimeout: its requests in flight count as aborted', async () => {
-  const { hive, base, port } = await startWithMetrics(app, 1, ['--kill-timeout', '1s']);
+  const { hive, base, port } = await startWithMetrics(app, 1, ['--kill-timeout', '1s', ...reports]);
   const pid = hive.readyPids().get(0)!;
   const stuck = await hung(base, port, join(dir, 'never-either'), 2);
   hive.kill('SIGHUP');
@@ -82,7 +84,7 @@ test('a retiring process SIGKILLed past killTimeout: its requests in flight coun
 
 test('a drain that answers its requests counts them once, as answered, not as aborted', async () => {
   // The kill timeout outlasts the test: the drain ends when the gate opens, not at a bound.
-  const { hive, base, port } = await startWithMetrics(app, 1, ['--kill-timeout', '60s']);
+  const { hive, base, port } = await startWithMetrics(app, 1, ['--kill-timeout', '60s', ...reports]);
   const pid = hive.readyPids().get(0)!;
   const gate = join(dir, 'gate');
   // In flight in a report, then answered in the drain: the last report, with none in flight, is read before the exit.

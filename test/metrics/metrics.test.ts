@@ -11,18 +11,21 @@ import { promApp, startWithMetrics } from './metrics-hive.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
 import { fetchText, scrape } from './scrape.js';
 
+// Reports every 200 ms, not every second, where a test polls /metrics until a report carries what it checks.
+const reports = ['--memory-report-interval', '200ms'];
+
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
 after(killAll);
 
 test('/metrics is valid Prometheus text, per instance, and its counters grow under load', async () => {
-  const { hive, base, port: appPort } = await startWithMetrics(app, 2);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 2, reports);
   assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal((await fetchText(`${base}/healthz`)).status, 200);
   assert.equal((await fetchText(`${base}/readyz`)).status, 200);
   assert.equal((await fetchText(`${base}/nope`)).status, 404);
 
-  // Both workers report about once a second.
+  // Both workers report about five times a second.
   await until(
     async () => (await scrape(base)).filter((s) => s.name === 'process_resident_memory_bytes').length === 2,
     'two instances',
@@ -75,7 +78,7 @@ test('/metrics is valid Prometheus text, per instance, and its counters grow und
 });
 
 test('two shared pools whose task files share a name are told apart by path, not merged under one label', async () => {
-  const { hive, base, port: appPort } = await startWithMetrics(app, 1, [], { TWIN_POOL: '1' });
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, reports, { TWIN_POOL: '1' });
   for (let i = 0; i < 3; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute`)).status, 200);
   for (let i = 0; i < 5; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute-twin`)).status, 200);
   const labelled = (samples: Sample[]) =>
@@ -97,7 +100,7 @@ test('two shared pools whose task files share a name are told apart by path, not
 // the file-name series came back higher by what the path series had counted meanwhile: increase() over either
 // counted those tasks twice.
 test('a pool relabelled by a second pool of its file name, and back after a reload: each series counts its own tasks', async () => {
-  const { hive, base, port: appPort } = await startWithMetrics(app, 1, [], { TWIN_POOL: 'late' });
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, reports, { TWIN_POOL: 'late' });
   const labelled = (samples: Sample[]) =>
     Object.fromEntries(
       samples.filter((s) => s.name === 'hive_pool_tasks_completed_total').map((s) => [s.labels.pool, s.value]),
@@ -219,7 +222,7 @@ test('a retiring process reports its last counts: a reload loses none', async ()
 });
 
 test('counters per instance survive a crash restart, which is counted', async () => {
-  const { hive, base, port: appPort } = await startWithMetrics(app, 1);
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, reports);
   for (let i = 0; i < 30; i++) await fetchText(`http://127.0.0.1:${appPort}/`);
   await until(async () => sum(await scrape(base), 'http_requests_total', { slot: '0' }) === 30, '30 counted');
 

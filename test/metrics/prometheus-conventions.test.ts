@@ -9,6 +9,9 @@ import { startWithMetrics } from './metrics-hive.js';
 import { parsePrometheusText, type Sample, sum } from './prometheus-text.js';
 import { scrape, scrapeText } from './scrape.js';
 
+// Reports every 200 ms, not every second: each figure below is polled for until a report carries it.
+const reports = ['--memory-report-interval', '200ms'];
+
 after(killAll);
 
 const value = (samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined =>
@@ -85,7 +88,7 @@ test("the primary's start time is exposed, so a restarted primary (its counters 
 });
 
 test('CPU is exposed in base units only: a process_cpu_seconds_total counter per slot, no percent gauge', async () => {
-  const { hive, base } = await startWithMetrics(fixture('app.js'), 2);
+  const { hive, base } = await startWithMetrics(fixture('app.js'), 2, reports);
   let text = '';
   await until(async () => {
     text = await scrapeText(base);
@@ -103,7 +106,7 @@ test('CPU is exposed in base units only: a process_cpu_seconds_total counter per
 });
 
 test("the process slot is the label slot: Hive's series never carry Prometheus's target label instance", async () => {
-  const { hive, base } = await startWithMetrics(fixture('app.js'), 2);
+  const { hive, base } = await startWithMetrics(fixture('app.js'), 2, reports);
   let samples: Sample[] = [];
   await until(async () => {
     samples = await scrape(base);
@@ -122,7 +125,7 @@ test("the process slot is the label slot: Hive's series never carry Prometheus's
 const metricsApp = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
 test('pool tasks are counters and histograms per slot that survive a restart; utilization is recent', async () => {
-  const { hive, base, port } = await startWithMetrics(metricsApp, 1);
+  const { hive, base, port } = await startWithMetrics(metricsApp, 1, reports);
   const compute = async (n: number) => {
     for (let i = 0; i < n; i++) {
       const { statusCode, body } = await request(`http://127.0.0.1:${port}/compute`, { reset: true });
@@ -179,7 +182,7 @@ test('pool tasks are counters and histograms per slot that survive a restart; ut
 });
 
 test('http_request_duration_seconds: a histogram per slot by method and status class, summed over the slots', async () => {
-  const { hive, base, port } = await startWithMetrics(metricsApp, 2);
+  const { hive, base, port } = await startWithMetrics(metricsApp, 2, reports);
   const send = async (method: string, path: string) => {
     const { body } = await request(`http://127.0.0.1:${port}${path}`, { method, reset: true });
     await body.text();

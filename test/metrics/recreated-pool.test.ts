@@ -27,7 +27,8 @@ async function get(url: string): Promise<string> {
 // histogram's difference from the old pool's counts went negative (a bucket of 1 fast task minus one of 2 slow ones),
 // and the old pool, still reported, was then taken for a restart and counted again at every report.
 test("a pool closed and made again for the same task file: its tasks add to the old one's, no counter decreases", async () => {
-  const { hive, base, port: appPort } = await startWithMetrics(app, 1);
+  // Reports every 200 ms, not every second: the test waits for four of them.
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, ['--memory-report-interval', '200ms']);
   // Every scrape's samples of the pool's counters and histograms, by series, in order.
   const seen = new Map<string, number[]>();
   const scrape = async (): Promise<Sample[]> => {

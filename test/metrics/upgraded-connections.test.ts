@@ -15,7 +15,19 @@ after(killAll);
 
 async function startWithMetrics(app: string, extra: string[]): Promise<{ hive: Hive; base: string; port: number }> {
   const port = await freePort();
-  const hive = startHive([app, '--port', String(port), '--metrics-port', '0', '--listen-timeout', '60s', ...extra]);
+  // Reports every 200 ms, not every second: each count below is polled for until a report carries it.
+  const reports = ['--memory-report-interval', '200ms'];
+  const hive = startHive([
+    app,
+    '--port',
+    String(port),
+    '--metrics-port',
+    '0',
+    '--listen-timeout',
+    '60s',
+    ...reports,
+    ...extra,
+  ]);
   const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
   await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 90_000);
   return { hive, base: listening.url as string, port };
