@@ -8,11 +8,20 @@ import { daemonFixture, waitFor } from './helpers.js';
 test('a primary that dropped pings is cleared once it answers again: the ping goes out again while unanswered', async (t) => {
   // A real process over a real IPC channel, as the daemon pings a primary; none of Hive's primaries drops a ping on
   // demand, so this one does (fixtures/daemon/deaf-primary.cjs).
-  const child = fork(daemonFixture('deaf-primary.cjs'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  // `execArgv: []`, not the test process's own: Node 24's test runner hands each test file every option as a flag,
+  // `--report-signal=SIGUSR2` among them, which turns on reports on signal, so the SIGUSR2 below would also write a
+  // `report.*.json` into the cwd (the repo root). The fixture is plain CommonJS and needs no loader.
+  const child = fork(daemonFixture('deaf-primary.cjs'), [], {
+    execArgv: [],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   t.after(() => child.kill('SIGKILL'));
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   await waitFor(() => output.includes('up\n'), 'the stand-in primary to listen');
+  const reportOnSignal = new Promise<unknown>((resolve) => child.once('message', resolve));
+  child.send({ type: 'report-on-signal?' });
+  assert.deepEqual(await reportOnSignal, { reportOnSignal: false }, 'SIGUSR2 writes no diagnostic report');
 
   const changes: boolean[] = [];
   child.on('message', (message: { type?: string }) => {
