@@ -70,11 +70,17 @@ function ownFiles(): (path: string) => boolean {
   return (path) => {
     if (path === home || path.startsWith(`${home}${sep}`)) return true;
     if (outputs.length === 0) return false;
-    if (outputs.some((output) => output.path !== undefined && path.startsWith(`${output.path}.`))) return true;
+    if (outputs.some((output) => output.path !== undefined && isRotatedCopy(output.path, path))) return true;
     let stats: Stats | undefined;
     try {
       stats = statSync(path, { throwIfNoEntry: false });
     } catch {}
     return stats !== undefined && outputs.some(({ stats: own }) => own.dev === stats.dev && own.ino === stats.ino);
   };
+}
+
+// A rotated copy as logrotate names it: `hive.log.1`, `hive.log.2.gz`. Not any name the output's is a prefix of: with
+// the output redirected to `app`, the app's own `app.js` is a change.
+function isRotatedCopy(output: string, path: string): boolean {
+  return path.startsWith(`${output}.`) && /^\d+(?:\.(?:gz|bz2|xz|zst))?$/.test(path.slice(output.length + 1));
 }

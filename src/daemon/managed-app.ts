@@ -1122,7 +1122,8 @@ export class ManagedApp {
       const line = text.split('\n')[0]!.replace(/ Last stderr lines:$/, '');
       this.#event(event.type as AppEvent['type'], line, 'instance' in event ? event.instance : null, eventMark(event));
     }
-    if (event.type === 'warning') this.#startWarn?.(event.message);
+    // Named: a config file's start tells the warnings of several apps.
+    if (event.type === 'warning') this.#startWarn?.(`app ${JSON.stringify(this.name)}: ${event.message}`);
     if (countsAsRestart(event) && 'instance' in event) {
       this.#restarts += 1;
       this.#slotRestarts.set(event.instance, (this.#slotRestarts.get(event.instance) ?? 0) + 1);

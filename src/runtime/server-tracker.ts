@@ -196,8 +196,11 @@ export class ServerTracker {
     const writeHead = res.writeHead;
     res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
       if (!this.headersSent && closer.get(socket) === this) {
-        const at = typeof args[1] === 'string' ? 2 : 1;
-        if (args[at] != null) args[at] = withoutKeepAlive(args[at]);
+        // As Node reads them: the headers are the third argument, else the second when it is not a status message
+        // (`writeHead(200, undefined, headers)` is the third's).
+        for (const at of [1, 2]) {
+          if (typeof args[at] !== 'string' && args[at] != null) args[at] = withoutKeepAlive(args[at]);
+        }
         this.setHeader('connection', 'close');
         this.removeHeader('keep-alive');
       }

@@ -132,6 +132,32 @@ test('hive run --watch with its output redirected into the watched folder: its o
   }
 });
 
+test('hive run --watch with its output redirected to a file named as the script without its extension: an edit of the script reloads', async () => {
+  const { dir, app } = tempApp('hive-run-watch-stem-', appSource('v1'));
+  const port = await freePort();
+  // `app`: the script `app.mjs` starts with `app.`, as a rotated copy `app.1` does.
+  const logFile = join(dir, 'app');
+  const fd = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    [hiveBin, 'run', app, '-i', '1', '--port', String(port), '--watch', '--watch-delay', '200ms'],
+    { stdio: ['ignore', fd, fd] },
+  );
+  closeSync(fd);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const log = () => readFileSync(logFile, 'utf8');
+    await until(() => log().includes('app online'), 'online', 60_000);
+    writeFileSync(app, appSource('v2'));
+    await until(() => log().includes('reload done'), 'reload done', 30_000);
+    await allServe(port, 'v2', 1);
+    assert.match(log(), /\[hive\] app: app\.mjs changed; reloading\n/);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
+
 test('hive run: --ignore-watch and --watch-delay need --watch; a bad --watch-delay is named', async () => {
   const { app } = tempApp('hive-run-watch-flags-', appSource('v1'));
   const ignore = await runHive(['run', app, '--ignore-watch', 'x']);

@@ -61,7 +61,10 @@ test("a config file's kill_timeout too short for the drain is warned of in daemo
   const result = await hive.run(['start', config]);
   assert.equal(result.code, 0, result.stderr);
   // The start waits for the workers, which the primary starts after it warned: the warning is there by then.
-  assert.match(result.stderr, /^hive start: warning: --kill-timeout \(killTimeout\) 2s is not above twice /m);
+  assert.match(
+    result.stderr,
+    /^hive start: warning: app "short-kill": --kill-timeout \(killTimeout\) 2s is not above twice /m,
+  );
   const log = join(hive.home, 'daemon.log');
   await waitFor(
     () => /short-kill: warning: --kill-timeout \(killTimeout\) 2s is not above twice/.test(readOrEmpty(log)),
@@ -77,7 +80,9 @@ test("hive start <script> --kill-timeout says the primary's warning on stderr, -
       env: { PORT: String(await freePort()) },
     });
     assert.equal(result.code, 0, result.stderr);
-    const warnings = result.stderr.match(/^hive start: warning: --kill-timeout \(killTimeout\) 2s is not above /gm);
+    const warnings = result.stderr.match(
+      /^hive start: warning: app "short-\d": --kill-timeout \(killTimeout\) 2s is not above /gm,
+    );
     assert.equal(warnings?.length, 1, result.stderr);
     if (json.length > 0)
       assert.deepEqual(

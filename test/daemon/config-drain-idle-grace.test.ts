@@ -70,7 +70,7 @@ test("a config drainIdleGrace reaches the app's primary (its kill-timeout warnin
   assert.equal(start.code, 0, start.stderr);
   assert.match(
     start.stderr,
-    /^hive start: warning: --kill-timeout \(killTimeout\) 4s is not above twice --drain-idle-grace \(drainIdleGrace\) 2s /m,
+    /^hive start: warning: app "graced": --kill-timeout \(killTimeout\) 4s is not above twice --drain-idle-grace \(drainIdleGrace\) 2s /m,
   );
   const log = join(hive.home, 'daemon.log');
   await waitFor(

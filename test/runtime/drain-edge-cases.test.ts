@@ -336,7 +336,7 @@ test('drain: a request whose body is still arriving (a slow upload) is waited fo
 test('drain: a response whose app sets Connection: keep-alive itself still goes out with Connection: close, and closes', async () => {
   // An idle grace longer than the test: each connection must close after its response, not as idle.
   const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '60s', '--kill-timeout', '120s']);
-  const ways = ['setHeader', 'object', 'array'];
+  const ways = ['setHeader', 'object', 'array', 'no-reason'];
   const clients = ways.map((via) => {
     const client = rawClient(port);
     client.send(getRequest(`/first-${via}`));
