@@ -60,3 +60,21 @@ test('an orderly hive kill, or hive kill --force, leaves nothing for the next co
   const afterForce = await hive.run(['ls', '--json']);
   assert.equal(afterForce.stderr, '');
 });
+
+// A user who found the daemon dead and ran `hive kill` was told by the next command that it had ended "without `hive
+// kill`": kill, finding no daemon, says what it found and leaves nothing for the next command to say.
+test('hive kill that finds the daemon dead says so, and the next command does not say it again', async () => {
+  await hive.json(['ls']);
+  const killed = await killDaemon();
+  const kill = await hive.run(['kill']);
+  assert.equal(kill.code, 0, kill.stderr);
+  assert.equal(kill.stdout, 'no daemon running\n');
+  assert.equal(
+    kill.stderr,
+    `hive: the daemon (pid ${killed}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it\n`,
+  );
+  const after = await hive.run(['ls', '--json']);
+  assert.equal(after.code, 0, after.stderr);
+  assert.equal(after.stderr, '');
+  await hive.run(['kill']);
+});
