@@ -78,3 +78,21 @@ test('hive kill that finds the daemon dead says so, and the next command does no
   assert.equal(after.stderr, '');
   await hive.run(['kill']);
 });
+
+// With nothing saved, the notice pointed at `hive resurrect` and a dump.json that did not exist (resurrect then said
+// "nothing to resurrect").
+test('without a dump, the notice does not point at hive resurrect', async () => {
+  const bare = tempHome();
+  await bare.json(['ls']);
+  const pid = await bare.daemonPid();
+  assert.ok(pid);
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => !isAlive(pid), 'the daemon to die');
+  const ls = await bare.run(['ls', '--json']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(
+    ls.stderr,
+    `hive: the daemon (pid ${pid}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it; a new daemon runs\n`,
+  );
+  await bare.run(['kill']);
+});
