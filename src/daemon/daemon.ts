@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  constants as fsConstants,
-  lstatSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  type Stats,
-  unlinkSync,
-} from 'node:fs';
+import { constants as fsConstants, lstatSync, readFileSync, renameSync, rmSync, type Stats, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
@@ -174,7 +165,9 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
       case 'save':
         return apps.save(paths.dump);
       case 'resurrect':
-        if (!existsSync(paths.dump)) return [];
+        // A symlink to a file that is not there (a volume not mounted yet at boot) is a dump that cannot be read, read
+        // from the backup, not a dump removed.
+        if (lstatOrUndefined(paths.dump) === undefined) return [];
         return apps.resurrect(paths.dump, (warning) => progress({ warning }));
       case 'kill':
         // The reply goes out after the apps are stopped, so `hive kill` returning means they are gone.

@@ -3,7 +3,7 @@
 // back. Each save now keeps the dump it replaces, when that one reads back, as dump.json.bak; resurrect reads it when
 // dump.json cannot be read, and says so naming both files.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
@@ -92,5 +92,27 @@ test('a removed dump.json is not brought back from the backup: removing it forge
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /nothing to resurrect: .*dump\.json does not exist/);
   assert.deepEqual(await hive.json(['ls']), []);
+  await hive.run(['kill']);
+});
+
+// A dump.json symlinked to a volume not mounted yet (at boot) read as a removed one: nothing resurrected, silently.
+test('a dump.json symlink whose target is missing is read from the backup, not taken for a removed dump', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  await hive.json(['save']);
+  await hive.run(['kill']);
+  rmSync(dump);
+  symlinkSync(join(hive.home, 'unmounted', 'dump.json'), dump);
+  try {
+    const result = await hive.run(['resurrect', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      (JSON.parse(result.stdout) as AppInfo[]).map((app) => app.name),
+      ['tick'],
+    );
+    assert.match(result.stderr, /dump\.json is not a dump it can read: cannot be read \(ENOENT/);
+  } finally {
+    rmSync(dump);
+  }
   await hive.run(['kill']);
 });

@@ -60,3 +60,39 @@ test('an orderly hive kill, or hive kill --force, leaves nothing for the next co
   const afterForce = await hive.run(['ls', '--json']);
   assert.equal(afterForce.stderr, '');
 });
+
+// A user who found the daemon dead and ran `hive kill` was told by the next command that it had ended "without `hive
+// kill`": kill, finding no daemon, says what it found and leaves nothing for the next command to say.
+test('hive kill that finds the daemon dead says so, and the next command does not say it again', async () => {
+  await hive.json(['ls']);
+  const killed = await killDaemon();
+  const kill = await hive.run(['kill']);
+  assert.equal(kill.code, 0, kill.stderr);
+  assert.equal(kill.stdout, 'no daemon running\n');
+  assert.equal(
+    kill.stderr,
+    `hive: the daemon (pid ${killed}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it\n`,
+  );
+  const after = await hive.run(['ls', '--json']);
+  assert.equal(after.code, 0, after.stderr);
+  assert.equal(after.stderr, '');
+  await hive.run(['kill']);
+});
+
+// With nothing saved, the notice pointed at `hive resurrect` and a dump.json that did not exist (resurrect then said
+// "nothing to resurrect").
+test('without a dump, the notice does not point at hive resurrect', async () => {
+  const bare = tempHome();
+  await bare.json(['ls']);
+  const pid = await bare.daemonPid();
+  assert.ok(pid);
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => !isAlive(pid), 'the daemon to die');
+  const ls = await bare.run(['ls', '--json']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(
+    ls.stderr,
+    `hive: the daemon (pid ${pid}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it; a new daemon runs\n`,
+  );
+  await bare.run(['kill']);
+});

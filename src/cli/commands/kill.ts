@@ -29,11 +29,26 @@ export default function kill(argv: string[]): Promise<number> {
     if (result) {
       // The daemon answers after its apps stopped, then exits: wait for that, bounded.
       await waitGone([result.pid], 5_000);
-    }
+    } else forgetEndedDaemon();
     if (values.json) printJson({ killed: result !== undefined, pid: result?.pid ?? null });
     else process.stdout.write(result ? `daemon (pid ${result.pid}) and its apps stopped\n` : 'no daemon running\n');
     return 0;
   });
+}
+
+/**
+ * A kill that finds no daemon, where one had ended without `hive kill` (its daemon.pid left naming a dead pid): said
+ * here, on stderr, and its pid file removed, so that the command that starts the next daemon does not tell a user who
+ * ran `hive kill` that the daemon ended without it.
+ */
+function forgetEndedDaemon(): void {
+  const { pidFile } = hivePaths();
+  const ended = endedDaemon(pidFile);
+  if (ended === undefined) return;
+  rmSync(pidFile, { force: true });
+  process.stderr.write(
+    `hive: the daemon (pid ${ended}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it\n`,
+  );
 }
 
 async function forceKill(json: boolean): Promise<number> {
@@ -42,6 +57,7 @@ async function forceKill(json: boolean): Promise<number> {
   checkHome(paths);
   const pid = pidLockHolder(paths.lock);
   if (pid === undefined) {
+    forgetEndedDaemon();
     if (json) printJson({ killed: false, pid: null, forced: true, primaries: [], left: [] });
     else process.stdout.write('no daemon running\n');
     return 0;
