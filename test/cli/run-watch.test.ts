@@ -105,17 +105,8 @@ test('hive run --watch: an edit reloads into the new code; a syntax error keeps 
 test('hive run --watch with its output redirected into the watched folder: its own lines reload nothing', async () => {
   const { dir, app } = tempApp('hive-run-watch-log-', appSource('v1'));
   const port = await freePort();
-  const logFile = join(dir, 'hive.log');
-  const fd = openSync(logFile, 'a');
-  const child = spawn(
-    process.execPath,
-    [hiveBin, 'run', app, '-i', '1', '--port', String(port), '--watch', '--watch-delay', '200ms'],
-    { stdio: ['ignore', fd, fd] },
-  );
-  closeSync(fd);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { child, exited, log } = runWatchInto(join(dir, 'hive.log'), app, port);
   try {
-    const log = () => readFileSync(logFile, 'utf8');
     await until(() => log().includes('app online'), 'online', 60_000);
     for (let i = 0; i < 3; i++) assert.equal(await body(port), 'v1');
     writeFileSync(join(dir, 'hive.log.1'), 'a rotated copy');
@@ -136,17 +127,8 @@ test('hive run --watch with its output redirected to a file named as the script 
   const { dir, app } = tempApp('hive-run-watch-stem-', appSource('v1'));
   const port = await freePort();
   // `app`: the script `app.mjs` starts with `app.`, as a rotated copy `app.1` does.
-  const logFile = join(dir, 'app');
-  const fd = openSync(logFile, 'a');
-  const child = spawn(
-    process.execPath,
-    [hiveBin, 'run', app, '-i', '1', '--port', String(port), '--watch', '--watch-delay', '200ms'],
-    { stdio: ['ignore', fd, fd] },
-  );
-  closeSync(fd);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { child, exited, log } = runWatchInto(join(dir, 'app'), app, port);
   try {
-    const log = () => readFileSync(logFile, 'utf8');
     await until(() => log().includes('app online'), 'online', 60_000);
     writeFileSync(app, appSource('v2'));
     await until(() => log().includes('reload done'), 'reload done', 30_000);
@@ -170,3 +152,16 @@ test('hive run: --ignore-watch and --watch-delay need --watch; a bad --watch-del
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /expected --watch-delay to be seconds or a duration like 500ms or 2s, got "soon"/);
 });
+
+// `hive run --watch` of one process with its stdout and stderr redirected to `logFile`, as a shell's `> file 2>&1`.
+function runWatchInto(logFile: string, app: string, port: number) {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    [hiveBin, 'run', app, '-i', '1', '--port', String(port), '--watch', '--watch-delay', '200ms'],
+    { stdio: ['ignore', fd, fd] },
+  );
+  closeSync(fd);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, exited, log: () => readFileSync(logFile, 'utf8') };
+}

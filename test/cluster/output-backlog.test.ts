@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { poll } from '../poll.js';
 import { hiveBin, killAll, tempDir } from './helpers.js';
-import { assertEveryStderrLine, floodRecords, outputFlood, readAfterStall } from './output-flood.js';
+import { assertEveryStderrLine, floodRecords, outputFlood, readAfterStall, readFromStall } from './output-flood.js';
 
 after(killAll);
 
@@ -59,16 +58,11 @@ test("hive run drops the app's lines past 16 MiB its stdout reader is behind by,
 test('hive run marks the gap at the end of a burst once its reader catches up, with no later line to mark it', async () => {
   const { child, done } = runFlood('hive-flood-tail-', ['--log-format', 'json']);
   try {
-    child.stdout.pause();
-    await poll(() => existsSync(done), 'the app to write all its lines', { timeoutMs: 120_000 });
-    let text = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-    });
-    child.stdout.resume();
+    const read = await readFromStall(child, done);
     // The app is quiet now and stays so, and nothing stops it: every line is received or counted, by the mark alone.
     await poll(
       () => {
+        const text = read();
         const records = floodRecords(text.slice(0, text.lastIndexOf('\n') + 1));
         const received = records.filter((r) => r.kind === 'log' && /^flood \d+ /.test(r.line ?? '')).length;
         const dropped = records

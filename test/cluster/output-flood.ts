@@ -26,6 +26,17 @@ export async function readAfterStall(
   child: ChildProcess & { stdout: Readable },
   done: string,
 ): Promise<{ code: number | null; text: string }> {
+  const read = await readFromStall(child, done);
+  child.kill('SIGTERM');
+  const [code] = await new Promise<[number | null]>((resolve) => child.once('close', (c) => resolve([c])));
+  return { code, text: read() };
+}
+
+/**
+ * Leaves `child`'s stdout unread until the flooding app has written all its lines (`done` exists), then reads it on:
+ * returns what has been read so far, each time it is called.
+ */
+export async function readFromStall(child: ChildProcess & { stdout: Readable }, done: string): Promise<() => string> {
   child.stdout.pause();
   await poll(() => existsSync(done), 'the app to write all its lines', { timeoutMs: 120_000 });
   let text = '';
@@ -33,9 +44,7 @@ export async function readAfterStall(
     text += chunk;
   });
   child.stdout.resume();
-  child.kill('SIGTERM');
-  const [code] = await new Promise<[number | null]>((resolve) => child.once('close', (c) => resolve([c])));
-  return { code, text };
+  return () => text;
 }
 
 /** The records of a primary's `--log-format json` output. */

@@ -65,10 +65,7 @@ test('dump.json and its backup both unreadable: ERR_HIVE_DUMP_INVALID naming bot
 });
 
 test('a dump.json that cannot be read as a file (a folder in its place) is read from the backup too', async () => {
-  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
-  await hive.json(['save']);
-  await hive.json(['save']);
-  await hive.run(['kill']);
+  await savedTwiceThenKilled();
   rmSync(dump);
   mkdirSync(dump);
   try {
@@ -97,10 +94,7 @@ test('a removed dump.json is not brought back from the backup: removing it forge
 
 // A dump.json symlinked to a volume not mounted yet (at boot) read as a removed one: nothing resurrected, silently.
 test('a dump.json symlink whose target is missing is read from the backup, not taken for a removed dump', async () => {
-  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
-  await hive.json(['save']);
-  await hive.json(['save']);
-  await hive.run(['kill']);
+  await savedTwiceThenKilled();
   rmSync(dump);
   symlinkSync(join(hive.home, 'unmounted', 'dump.json'), dump);
   try {
@@ -116,3 +110,11 @@ test('a dump.json symlink whose target is missing is read from the backup, not t
   }
   await hive.run(['kill']);
 });
+
+// One app saved twice (so that the backup holds it too), then the daemon killed: what a boot finds.
+async function savedTwiceThenKilled(): Promise<void> {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  await hive.json(['save']);
+  await hive.run(['kill']);
+}

@@ -31,19 +31,13 @@ test('an outFile pipe whose reader is far behind drops the lines beyond 1 MiB, a
   // About 2.4 MB at once: more than the daemon holds for a reader that is behind.
   const { fifo, reader } = await startBurstToPipe(t, hive, 'b', 40000);
   const daemonLog = join(hive.home, 'daemon.log');
-  await waitFor(
-    () => readOrEmpty(daemonLog).includes(`log ${fifo}: its reader is behind; dropping lines`),
-    'the drop said',
-  );
-  let piped = '';
-  reader.on('data', (chunk) => {
-    piped += chunk;
-  });
+  const read = await readOnceDropping(fifo, reader);
   await waitFor(
     () => new RegExp(`log ${fifo}: writing again \\(\\d+ line\\(s\\) dropped`).test(readOrEmpty(daemonLog)),
     'writing again',
   );
-  await waitFor(() => /tail \d+\n/.test(piped), 'a line written after the burst');
+  await waitFor(() => /tail \d+\n/.test(read()), 'a line written after the burst');
+  const piped = read();
   const burst = [...piped.matchAll(/\[b:0\] burst (\d+) /g)].map((match) => Number(match[1]));
   assert.ok(burst.length > 0 && burst.length < 40000, `${burst.length} burst lines`);
   // The gap is said in the pipe too, where it is, by one line that counts it: every line is there or counted.
@@ -70,18 +64,11 @@ test('a gap at the end of a burst to a slow pipe is marked once its reader catch
   const { fifo, reader, marker } = await startBurstToPipe(t, hive, 'q', lines, { quiet: true });
   const daemonLog = join(hive.home, 'daemon.log');
   await waitFor(() => existsSync(marker), 'the burst written');
-  await waitFor(
-    () => readOrEmpty(daemonLog).includes(`log ${fifo}: its reader is behind; dropping lines`),
-    'the drop said',
-  );
-  let piped = '';
-  reader.on('data', (chunk) => {
-    piped += chunk;
-  });
+  const read = await readOnceDropping(fifo, reader);
   // Every line there or counted, by the mark alone: the app writes nothing more.
   const counted = () => {
     let count = 0;
-    for (const line of piped.split('\n').slice(0, -1)) {
+    for (const line of read().split('\n').slice(0, -1)) {
       const gap = /^\[q\] hive: (\d+) line\(s\) of the app's output dropped here: /.exec(line);
       count += gap ? Number(gap[1]) : /^\[q:0\] burst \d+ /.test(line) ? 1 : 0;
     }
@@ -93,3 +80,16 @@ test('a gap at the end of a burst to a slow pipe is marked once its reader catch
     'writing again',
   );
 });
+
+// Reads the pipe on once the daemon has said it drops lines for its reader: returns what has been read so far.
+async function readOnceDropping(fifo: string, reader: NodeJS.ReadableStream): Promise<() => string> {
+  await waitFor(
+    () => readOrEmpty(join(hive.home, 'daemon.log')).includes(`log ${fifo}: its reader is behind; dropping lines`),
+    'the drop said',
+  );
+  let piped = '';
+  reader.on('data', (chunk) => {
+    piped += chunk;
+  });
+  return () => piped;
+}
