@@ -65,21 +65,7 @@ test('dump.json and its backup both unreadable: ERR_HIVE_DUMP_INVALID naming bot
 });
 
 test('a dump.json that cannot be read as a file (a folder in its place) is read from the backup too', async () => {
-  await savedTwiceThenKilled();
-  rmSync(dump);
-  mkdirSync(dump);
-  try {
-    const result = await hive.run(['resurrect', '--json']);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(
-      (JSON.parse(result.stdout) as AppInfo[]).map((app) => app.name),
-      ['tick'],
-    );
-    assert.match(result.stderr, /dump\.json is not a dump it can read: cannot be read \(EISDIR/);
-  } finally {
-    rmSync(dump, { recursive: true });
-  }
-  await hive.run(['kill']);
+  await resurrectsFromBackup(() => mkdirSync(dump), /dump\.json is not a dump it can read: cannot be read \(EISDIR/);
 });
 
 test('a removed dump.json is not brought back from the backup: removing it forgets the saved apps', async () => {
@@ -94,21 +80,10 @@ test('a removed dump.json is not brought back from the backup: removing it forge
 
 // A dump.json symlinked to a volume not mounted yet (at boot) read as a removed one: nothing resurrected, silently.
 test('a dump.json symlink whose target is missing is read from the backup, not taken for a removed dump', async () => {
-  await savedTwiceThenKilled();
-  rmSync(dump);
-  symlinkSync(join(hive.home, 'unmounted', 'dump.json'), dump);
-  try {
-    const result = await hive.run(['resurrect', '--json']);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(
-      (JSON.parse(result.stdout) as AppInfo[]).map((app) => app.name),
-      ['tick'],
-    );
-    assert.match(result.stderr, /dump\.json is not a dump it can read: cannot be read \(ENOENT/);
-  } finally {
-    rmSync(dump);
-  }
-  await hive.run(['kill']);
+  await resurrectsFromBackup(
+    () => symlinkSync(join(hive.home, 'unmounted', 'dump.json'), dump),
+    /dump\.json is not a dump it can read: cannot be read \(ENOENT/,
+  );
 });
 
 // One app saved twice (so that the backup holds it too), then the daemon killed: what a boot finds.
@@ -116,5 +91,25 @@ async function savedTwiceThenKilled(): Promise<void> {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
   await hive.json(['save']);
   await hive.json(['save']);
+  await hive.run(['kill']);
+}
+
+// A boot whose dump.json `unreadable` puts something unreadable in place of: the backup's app comes back, and stderr
+// says why.
+async function resurrectsFromBackup(unreadable: () => void, reason: RegExp): Promise<void> {
+  await savedTwiceThenKilled();
+  rmSync(dump);
+  unreadable();
+  try {
+    const result = await hive.run(['resurrect', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      (JSON.parse(result.stdout) as AppInfo[]).map((app) => app.name),
+      ['tick'],
+    );
+    assert.match(result.stderr, reason);
+  } finally {
+    rmSync(dump, { recursive: true });
+  }
   await hive.run(['kill']);
 }
