@@ -175,37 +175,40 @@ export class ServerTracker {
     // Already the one (a settle while it is in flight, after the idle grace ran out): it must stay known as the closer,
     // or a request pipelined behind it would not take the close over, and its answer would be cut.
     if (previous === res) return;
-    if (previous !== undefined && !previous.headersSent) previous.removeHeader('connection');
+    // No longer the closer first, so that its guard (#guardClose) lets the close go.
     this.#closer.delete(socket);
+    if (previous !== undefined && !previous.headersSent) previous.removeHeader('connection');
     if (res.headersSent || String(res.getHeader('connection')).toLowerCase() === 'close') return;
     res.setHeader('connection', 'close');
+    res.removeHeader('keep-alive');
     this.#closer.set(socket, res);
     this.#guardClose(socket, res);
   }
 
   // The app's own `Connection: keep-alive` (and `Keep-Alive: timeout=`), set on every response by some apps and older
   // frameworks, would replace the drain's close: Node keeps a connection open when the Connection header it writes
-  // does not say close, and a steadily busy client would then hold the retiring process until SIGKILL. So the closer's
-  // headers are settled as they are written: `writeHead` is where every response's headers end, explicit or implicit
-  // (`_implicitHeader` calls it), and its own headers argument is applied over the earlier `setHeader` ones.
+  // does not say close, and a steadily busy client would then hold the retiring process until SIGKILL. So while the
+  // response is the closer, its own header methods keep the close. A writeHead wrapper would not do: one a middleware
+  // (on-headers, under express-session, compression, morgan) put on a response in flight as the drain began runs
+  // inside it, and its listener sets headers after the wrapper's. writeHead's own headers argument goes through these
+  // methods once any header is set (Node 20: setHeader; 24: removeHeader, then appendHeader), and the close is.
   #guardClose(socket: Socket, res: ServerResponse): void {
-    // Not by an own writeHead: the app's middleware (on-headers) may have wrapped it on the response already.
     if (this.#guarded.has(res)) return;
     this.#guarded.add(res);
     const closer = this.#closer;
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      if (!this.headersSent && closer.get(socket) === this) {
-        // As Node reads them: the headers are the third argument, else the second when it is not a status message
-        // (`writeHead(200, undefined, headers)` is the third's).
-        for (const at of [1, 2]) {
-          if (typeof args[at] !== 'string' && args[at] != null) args[at] = withoutKeepAlive(args[at]);
-        }
-        this.setHeader('connection', 'close');
-        this.removeHeader('keep-alive');
-      }
-      return Reflect.apply(writeHead, this, args) as ServerResponse;
-    } as ServerResponse['writeHead'];
+    const closing = (response: ServerResponse) => closer.get(socket) === response && !response.headersSent;
+    for (const method of ['setHeader', 'appendHeader'] as const) {
+      const own = res[method];
+      res[method] = function (this: ServerResponse, name: string, value: unknown) {
+        if (closing(this) && keepsOpen(name, value)) return this;
+        return Reflect.apply(own, this, [name, value]) as ServerResponse;
+      } as ServerResponse[typeof method];
+    }
+    const removeHeader = res.removeHeader;
+    res.removeHeader = function (this: ServerResponse, name: string) {
+      if (closing(this) && String(name).toLowerCase() === 'connection') return;
+      Reflect.apply(removeHeader, this, [name]);
+    };
   }
 
   #watch(socket: Socket, res: ServerResponse): void {
@@ -322,18 +325,10 @@ function answerLaterCloses(server: NetServer): void {
   };
 }
 
-// writeHead's headers (an object, a flat [name, value, ...] array or an array of pairs) without Connection and
-// Keep-Alive: the drain's close replaces them.
-function withoutKeepAlive(headers: unknown): unknown {
-  const hop = (name: unknown) => /^(?:connection|keep-alive)$/i.test(String(name));
-  if (!Array.isArray(headers)) {
-    if (typeof headers !== 'object' || headers === null) return headers;
-    return Object.fromEntries(Object.entries(headers).filter(([name]) => !hop(name)));
-  }
-  if (headers.some(Array.isArray)) return headers.filter((pair) => !(Array.isArray(pair) && hop(pair[0])));
-  const kept: unknown[] = [];
-  for (let i = 0; i < headers.length; i += 2) if (!hop(headers[i])) kept.push(headers[i], headers[i + 1]);
-  return kept;
+// A header that would undo the drain's `Connection: close`: a Connection that does not say close, or a Keep-Alive.
+function keepsOpen(name: string, value: unknown): boolean {
+  const field = String(name).toLowerCase();
+  return field === 'keep-alive' || (field === 'connection' && String(value).toLowerCase() !== 'close');
 }
 
 /** True for an HTTP(S) server, the kind whose connections the runtime drains and whose requests it counts. */

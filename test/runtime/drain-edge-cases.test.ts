@@ -372,3 +372,27 @@ test('drain: a response in flight as it begins, whose app then sets Connection: 
   assert.doesNotMatch(replies[0]!.headers, /keep-alive/);
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
+
+test('drain: a response in flight as it begins, whose app’s writeHead wrapper (on-headers) sets keep-alive, still closes', async () => {
+  const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '60s', '--kill-timeout', '120s']);
+  // Its middleware wrapped writeHead before the drain began; the listener runs as the headers are written, after.
+  const ways = ['setHeader', 'object', 'array'];
+  const clients = ways.map((via) => {
+    const client = rawClient(port);
+    client.send(getRequest(`/on-headers?via=${via}&ms=1000`));
+    return client;
+  });
+  for (const via of ways) await hive.waitFor(logged(`request /on-headers?via=${via}&ms=1000`), `request (${via})`);
+  hive.kill('SIGTERM');
+  await hive.waitFor(logged('stopped accepting'), 'the drain');
+  for (const [i, via] of ways.entries()) {
+    const replies = await clients[i]!.closed;
+    assert.deepEqual(
+      replies.map((r) => r.body),
+      [`served /on-headers?via=${via}&ms=1000`],
+    );
+    assert.match(replies[0]!.headers, /\r\nconnection: close(\r\n|$)/, via);
+    assert.doesNotMatch(replies[0]!.headers, /keep-alive/, via);
+  }
+  assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
