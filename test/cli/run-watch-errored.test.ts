@@ -32,7 +32,10 @@ test('hive run --watch of an app that throws at load: the run stays up and says 
   const hive = startHive([app, '-i', '2', ...watchArgs(port)]);
   await hive.waitFor(waiting, 'the wait for a change', 60_000);
   assert.deepEqual(
-    hive.records.filter(isEvent('errored')).map((r) => [r.instance, r.notReady]),
+    hive.records
+      .filter(isEvent('errored'))
+      .map((r) => [r.instance, r.notReady])
+      .sort(),
     [0, 1].map((instance) => [instance, 'it exited (code 1) before it was ready: Error: broken at load']),
   );
   assert.ok(hive.records.some(isEvent('state', { state: 'errored' })));
