@@ -35,17 +35,18 @@ export class PortInUseError extends HiveError {
 export class WorkerNotReadyError extends HiveError {
   readonly instance: number;
   readonly stderrTail: string[];
+  /** Why, on one line (the message's, after `did not become ready: `, without the stderr tail). */
+  readonly reason: string;
   constructor(instance: number, reason: string, stderrTail: string[] = []) {
     const tail = stderrTail.length > 0 ? `; its last stderr lines:\n  ${stderrTail.join('\n  ')}` : '';
     // The error itself on the first line, which one-line readers show (`hive ls`'s last error): the tail's last lines
     // are a crash report's stack and footer.
     const crash = summarizeCrash(stderrTail.join('\n'));
-    super(
-      'ERR_HIVE_WORKER_NOT_READY',
-      `Worker ${instance} did not become ready: ${reason}${crash ? `: ${crash.line}` : ''}${tail}`,
-    );
+    const why = `${reason}${crash ? `: ${crash.line}` : ''}`;
+    super('ERR_HIVE_WORKER_NOT_READY', `Worker ${instance} did not become ready: ${why}${tail}`);
     this.instance = instance;
     this.stderrTail = stderrTail;
+    this.reason = why;
   }
 }
 

@@ -47,10 +47,14 @@ function describe(event: SupervisorEvent): string {
       if (event.retiredBy !== undefined)
         return `restarting worker ${event.instance} (a retirement, not a crash: not counted in restarts)`;
       return `restarting worker ${event.instance} in ${event.delay} ms (attempt ${event.attempt})`;
-    case 'errored':
-      return `worker ${event.instance} crash-looped and will not be restarted (last exit: ${
-        event.signal ?? `code ${event.code}`
-      }); reload to try again. Last stderr lines:\n  ${event.stderrTail.join('\n  ')}`;
+    case 'errored': {
+      const why =
+        event.notReady === undefined
+          ? `crash-looped and will not be restarted (last exit: ${event.signal ?? `code ${event.code}`})`
+          : `did not become ready (${event.notReady}) and will not be restarted`;
+      const tail = event.stderrTail.join('\n  ');
+      return `worker ${event.instance} ${why}; reload to try again. Last stderr lines:\n  ${tail}`;
+    }
     case 'reload':
       return event.phase === 'aborted' ? `reload aborted: ${event.reason}` : `reload ${event.phase}`;
     case 'scale':

@@ -10,7 +10,7 @@ import { AppPortRule, appPortOf } from './app-port.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { memoryLimitWarning } from './cgroup-memory.js';
-import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError } from './errors.js';
+import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError, WorkerNotReadyError } from './errors.js';
 import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys, killTimeoutWarning } from './option-checks.js';
@@ -66,7 +66,16 @@ export type SupervisorEvent =
   // retiredBy: the process retires on a SIGTERM sent to it directly (WorkerExit.retiredBy): not a crash, attempt 0;
   // said as its replacement is forked, before its exit (see #handOver), or after it when none was forked first.
   | { type: 'restart'; instance: number; attempt: number; delay: number; retiredBy?: 'SIGTERM' }
-  | { type: 'errored'; instance: number; code: number | null; signal: string | null; stderrTail: string[] }
+  // notReady: why the slot's first process did not become ready, under start({ erroredOnFailure }); without it the slot
+  // crash-looped.
+  | {
+      type: 'errored';
+      instance: number;
+      code: number | null;
+      signal: string | null;
+      stderrTail: string[];
+      notReady?: string;
+    }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
   // slots: the instance numbers of the slots after it (a scale-down does not always remove the highest).
   | { type: 'scale'; from: number; to: number; slots: number[] }
@@ -317,8 +326,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * Forks every worker and resolves once all are ready; on failure stops what started and rejects. A stop() before
    * every worker is ready makes it reject with SupervisorStoppedError (the stop's own promise resolves as usual).
    * Once per Supervisor: again, it rejects with SupervisorStartedError (SupervisorStoppedError once stopped).
+   * @param startOptions.erroredOnFailure - a process that does not become ready (WorkerNotReadyError: it exited
+   *   first, or its listen timeout ran out) errors its slot at once instead, and the start resolves with the app
+   *   `errored`, the primary up for a reload to revive it: `hive run --watch`, whose next change may be the fix.
+   *   Restarting the same code first, as a crash loop would, only repeats the failure.
    */
-  async start(): Promise<void> {
+  async start(startOptions: { erroredOnFailure?: boolean } = {}): Promise<void> {
     if (this.#stopping) {
       throw new SupervisorStoppedError(
         'start',
@@ -370,7 +383,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.#serial(async () => {
         this.#slots = Array.from({ length: options.instances }, (_, i) => this.#newSlot(i));
         for (const slot of this.#slots) slot.worker = this.#fork(slot, slot.env);
-        await Promise.all(this.#slots.map((slot) => slot.worker!.whenReady()));
+        await Promise.all(
+          this.#slots.map((slot) => {
+            const worker = slot.worker!;
+            const ready = worker.whenReady();
+            return startOptions.erroredOnFailure
+              ? ready.catch((error) => this.#erroredAtStart(slot, worker, error))
+              : ready;
+          }),
+        );
       });
     } catch (error) {
       // Asked for: the workers that did not get to be ready were retired by it, which is no failure of theirs.
@@ -386,6 +407,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#refreshState();
     // A process that was ready and exited for good during the start (autorestart off) may have been the last one.
     this.#maybeEnd();
+  }
+
+  // A process of start({ erroredOnFailure }) that did not become ready: its slot errored once it has exited (one whose
+  // listen timeout ran out is still up). A stop fails the start as without the option, and so does a listen error (a
+  // port taken): no change of the app's code frees it.
+  async #erroredAtStart(slot: Slot, worker: WorkerProcess, error: unknown): Promise<void> {
+    if (!(error instanceof WorkerNotReadyError) || this.#stopping) throw error;
+    worker.kill(false);
+    const { code, signal } = await worker.exited;
+    if (this.#stopping) throw error;
+    slot.errored = true;
+    const { instance } = slot;
+    this.#emit({ type: 'errored', instance, code, signal, stderrTail: [...worker.stderrTail], notReady: error.reason });
   }
 
   /**

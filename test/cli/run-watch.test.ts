@@ -7,7 +7,6 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
 import {
   freePort,
   type HiveRecord,
@@ -19,6 +18,7 @@ import {
   tempApp,
   until,
 } from '../cluster/helpers.js';
+import { allServe, body, QUIET_MS } from './run-watch-helpers.js';
 
 after(() => killAll());
 
@@ -27,27 +27,6 @@ const appSource = (version: string, broken = false) =>
   `import http from 'node:http';\nconst version = '${version}'${broken ? ')' : ''};\n` +
   "http.createServer((req, res) => { console.log('request', req.url); res.end(version); })" +
   '.listen(process.env.PORT);\n';
-
-async function body(port: number): Promise<string> {
-  const { body } = await request(`http://127.0.0.1:${port}/`, { reset: true });
-  return body.text();
-}
-
-// Each of the app's `count` processes answers `version` (the cluster deals requests round robin).
-async function allServe(port: number, version: string, count: number): Promise<void> {
-  let inARow = 0;
-  await until(
-    async () => {
-      inARow = (await body(port).catch(() => '')) === version ? inARow + 1 : 0;
-      return inARow >= 2 * count;
-    },
-    `every process serving ${version}`,
-    60_000,
-  );
-}
-
-// Watcher quiet times for a negative check: a change the watcher saw would have reloaded by then (delay 200 ms).
-const QUIET_MS = 2_000;
 
 test('hive run --watch: an edit reloads into the new code; a syntax error keeps the old one serving and is printed; ignored paths are not changes', async () => {
   const { dir, app } = tempApp('hive-run-watch-', appSource('v1'));

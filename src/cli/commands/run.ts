@@ -24,9 +24,9 @@ export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
  * development). Exit codes: 0 after a graceful stop (a worker SIGKILLed past --kill-timeout included: that is the
  * stop's configured escalation, reported by its `killed` event), 1 when the app cannot run (every slot errored too,
- * unless --no-exit-on-error or forked by the daemon) or the stop was forced, 2 on bad input; when the app ended by
- * itself (every process left down by autorestart or stopExitCodes), the last process's exit code (1 if a signal ended
- * it).
+ * unless --no-exit-on-error, --watch or forked by the daemon) or the stop was forced, 2 on bad input; when the app
+ * ended by itself (every process left down by autorestart or stopExitCodes), the last process's exit code (1 if a
+ * signal ended it).
  */
 export default async function run(argv: string[]): Promise<number> {
   // The app's id is the daemon's to give: one inherited by a `hive run` started from inside a managed app would number
@@ -82,20 +82,38 @@ export default async function run(argv: string[]): Promise<number> {
   // systemd unit) the primary exits then, as pm2-runtime does, so that what runs it restarts it; a liveness probe on
   // /healthz would never fail otherwise. The daemon keeps its primaries up: it shows the errored app, and a reload
   // (`hive reload`) revives it. Not any IPC channel: a `hive run` that a script forked has one too, and must exit.
-  const exitOnError = !args.keepErrored && !forkedByDaemon;
+  // Under --watch it stays up too, as nodemon does: the developer's next save is the fix, which the change's reload
+  // starts (a failed first start included: see supervisor.start below).
+  const exitOnError = !args.keepErrored && !forkedByDaemon && !args.watch;
+  const sayWatch = (text: string) => stdout.write(`${formatWatch(logFormat, name, text)}\n`);
   let erroredOut = false;
+  // Under --watch: the wait for a change is said once per failed attempt (the start, each reload), after the attempt's
+  // own report (`reload aborted`): a replacement that exits at load leaves the app errored before that is said.
+  let reloading = false;
+  let waitSaid = false;
   const checkErrored = () => {
     if (erroredOut || signalled > 0 || supervisor.state === 'stopping' || supervisor.state === 'stopped') return;
     if (!appErrored(supervisor)) return;
+    if (args.watch) {
+      // A failed start is said once every slot's is over: its `state` event (errored) comes then.
+      if (reloading || waitSaid || supervisor.state === 'starting') return;
+      sayWatch('every process is errored; waiting for a file change to start the app again');
+      waitSaid = true;
+      return;
+    }
     erroredOut = true;
     const errored = supervisor.slots.filter((slot) => slot.state === 'errored').map((slot) => slot.instance);
     printFatal(logFormat, name, new AppErroredError(errored));
     void supervisor.stop();
   };
-  if (exitOnError) {
+  if (exitOnError || args.watch) {
     supervisor.on('event', (event: SupervisorEvent) => {
+      if (event.type === 'reload') {
+        reloading = event.phase === 'start';
+        if (reloading) waitSaid = false;
+      }
       // After the exit's own handling, which clears the slot's process (and errors the slot or leaves it down).
-      if (event.type === 'exit' || event.type === 'errored') queueMicrotask(checkErrored);
+      if (['exit', 'errored', 'reload', 'state'].includes(event.type)) queueMicrotask(checkErrored);
     });
   }
   // The run's exit code, once it is over: its last output may still wait for its reader then (exitFlushed).
@@ -164,11 +182,9 @@ export default async function run(argv: string[]): Promise<number> {
     // Before the workers: a change while they start reloads once they are up (the reload waits for the start), and
     // a watch that cannot be set up (no inotify watches left) fails the run before anything was forked.
     if (args.watch) {
-      watcher = watchForReload(supervisor, args.watch, (text) =>
-        stdout.write(`${formatWatch(logFormat, name, text)}\n`),
-      );
+      watcher = watchForReload(supervisor, args.watch, sayWatch);
     }
-    await supervisor.start();
+    await supervisor.start({ erroredOnFailure: args.watch !== undefined });
     const ended = await new Promise<LastExit | undefined>((resolve) => {
       const check = (event: SupervisorEvent) => {
         if (event.type === 'state' && event.state === 'stopped') resolve(event.lastExit);

@@ -1,0 +1,25 @@
+// What the `hive run --watch` test files share: reading the app's answer over HTTP.
+import { request } from 'undici';
+import { until } from '../cluster/helpers.js';
+
+/** The app's answer to `GET /`. */
+export async function body(port: number): Promise<string> {
+  const { body } = await request(`http://127.0.0.1:${port}/`, { reset: true });
+  return body.text();
+}
+
+/** Each of the app's `count` processes answers `version` (the cluster deals requests round robin). */
+export async function allServe(port: number, version: string, count: number): Promise<void> {
+  let inARow = 0;
+  await until(
+    async () => {
+      inARow = (await body(port).catch(() => '')) === version ? inARow + 1 : 0;
+      return inARow >= 2 * count;
+    },
+    `every process serving ${version}`,
+    60_000,
+  );
+}
+
+/** Watcher quiet time for a negative check: a change the watcher saw would have reloaded by then (delay 200 ms). */
+export const QUIET_MS = 2_000;
