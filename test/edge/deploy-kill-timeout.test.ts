@@ -49,3 +49,26 @@ test('a bad or out-of-range --kill-timeout is a typed error naming the flag', ()
     assert.ok(result.stderr.includes(JSON.stringify(value)), result.stderr);
   }
 });
+
+// The drain idle grace (`hive deploy --app` takes the daemon app's) reads as the kill timeout does, 0 allowed (hive run
+// closes an idle connection at once in a drain); a bad one is the same typed error, naming drainIdleGrace.
+test('drainIdleGrace reaches hive run in the recipe, and a bad one is a typed error naming it', () => {
+  assert.equal(resolveDeployOptions({ app: 'api' }).drainIdleGrace, undefined);
+  assert.equal(resolveDeployOptions({ app: 'api', drainIdleGrace: 0 }).drainIdleGrace, 0);
+  const files = renderDeployRecipe('compose', { app: 'api', drainIdleGrace: '2500ms' });
+  const dockerfile = files.find((file) => file.path === 'Dockerfile')!.content;
+  const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+  assert.equal(parseDuration(cmd[cmd.indexOf('--drain-idle-grace') + 1], 'drainIdleGrace'), 2500);
+  const plain = renderDeployRecipe('compose', { app: 'api' }).find((file) => file.path === 'Dockerfile')!.content;
+  assert.match(plain, /"--kill-timeout"/);
+  assert.doesNotMatch(plain, /--drain-idle-grace/);
+  for (const value of ['5x', '-1s', '11m', -1]) {
+    assert.throws(
+      () => resolveDeployOptions({ app: 'api', drainIdleGrace: value }),
+      (error: Error & { code: string; key: string }) =>
+        error.code === 'ERR_HIVE_DEPLOY_INVALID_OPTION' &&
+        error.key === 'drainIdleGrace' &&
+        /drainIdleGrace: expected a duration as hive run takes it/.test(error.message),
+    );
+  }
+});
