@@ -2,6 +2,7 @@
  * What a deploy recipe cannot check by itself and would fail on later, at build or at start: said as warnings when it
  * is written, since the files are still worth having (the user may fix the app before building).
  */
+import { killTimeoutWarning } from '../cluster/option-checks.js';
 import {
   cpuCores,
   type DeployInput,
@@ -11,6 +12,7 @@ import {
   resolveDeployOptions,
 } from './deploy-options.js';
 import { containerEnv } from './dockerfile.js';
+import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './edge-warnings.js';
 import { rangeTakesMajor } from './node-engines.js';
 import type { NpmWorkspaceRoot } from './npm-workspace.js';
 
@@ -58,6 +60,11 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
       );
     }
   }
+  // hive run in the container says it at every start, in a log nobody reads before the first SIGKILL'd drain.
+  const drainIdleGrace =
+    options.drainIdleGrace === undefined ? DEFAULT_DRAIN_IDLE_GRACE_MS : options.drainIdleGrace * 1000;
+  const drain = killTimeoutWarning(Math.round(options.killTimeout * 1000), drainIdleGrace);
+  if (drain !== undefined) warnings.push(drain);
   const memory = memoryWarning(recipe, options);
   if (memory !== undefined) warnings.push(memory);
   // The app's own value of a variable the recipe sets would be lost without a word (NODE_ENV=development, a REDIS_URL

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseDuration } from '../../dist/cluster/units.js';
-import { renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
+import { deployWarnings, renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
 import { hiveDeploy } from './deploy-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-kill-'));
@@ -71,4 +71,20 @@ test('drainIdleGrace reaches hive run in the recipe, and a bad one is a typed er
         /drainIdleGrace: expected a duration as hive run takes it/.test(error.message),
     );
   }
+});
+
+// hive run in the container warns at start when a kill timeout leaves an idle kept-alive connection's drain no time
+// (twice the grace plus 1s); the recipe says it when written, for the grace it carries or hive run's default (1s).
+test('a kill timeout the drain idle grace uses up is said when the recipe is written', () => {
+  const said = (input: object) => deployWarnings('k8s', { app: 'api', ...input }).join('\n');
+  assert.doesNotMatch(said({}), /--kill-timeout/);
+  assert.match(
+    said({ killTimeout: '3s' }),
+    /--kill-timeout \(killTimeout\) 3s is not above twice --drain-idle-grace \(drainIdleGrace\) 1s plus 1s/,
+  );
+  assert.match(
+    said({ drainIdleGrace: '2500ms' }),
+    /5s is not above twice --drain-idle-grace \(drainIdleGrace\) 2500ms/,
+  );
+  assert.doesNotMatch(said({ drainIdleGrace: '2s', killTimeout: 10 }), /--kill-timeout/);
 });
