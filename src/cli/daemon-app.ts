@@ -115,6 +115,7 @@ export async function readDaemonDeployApp(target: string): Promise<DaemonDeployA
     nodeArgs: settings.nodeArgs,
     maxMemoryRestart: settings.maxMemoryRestart,
     killTimeout: settings.killTimeout,
+    drainIdleGrace: settings.drainIdleGrace ?? null,
     env: own,
     command: settings.command,
   };

@@ -7,6 +7,7 @@ import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { servedPort } from '../cluster/served-port.js';
 import { recipeEnvOf } from './daemon-app-env.js';
 import type { DeployInput, DeployRecipe } from './deploy-options.js';
+import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './edge-warnings.js';
 import { DeployOptionError } from './errors.js';
 import { withoutInspector } from './inspector-ports.js';
 import { envFileName } from './recipe-env.js';
@@ -39,6 +40,8 @@ export interface DaemonDeployApp {
   maxMemoryRestart: number | null;
   /** Milliseconds. */
   killTimeout: number;
+  /** Milliseconds (`--drain-idle-grace`); null: none (fork mode, or a daemon that does not say). */
+  drainIdleGrace: number | null;
   /**
    * Its own env only (`--env`, a config file's `env`): never the shell's it was started from, nor the daemon's, whose
    * variables may be any secret of the user's and have no place in a recipe.
@@ -129,6 +132,10 @@ export function daemonDeployInput(
   if (kept.length > 0) fromDaemon.nodeArgs = kept;
   if (app.maxMemoryRestart !== null) fromDaemon.maxMemoryRestart = app.maxMemoryRestart;
   fromDaemon.killTimeout = app.killTimeout / 1000;
+  // hive run's default goes without saying: the recipe's command line shows only what the daemon's app changed.
+  if (app.drainIdleGrace !== null && app.drainIdleGrace !== DEFAULT_DRAIN_IDLE_GRACE_MS) {
+    fromDaemon.drainIdleGrace = app.drainIdleGrace / 1000;
+  }
   const env = recipeEnvOf(quoted, app.env, withEnv, envFileName(flags.app, recipe));
   warnings.push(...env.warnings);
   if (Object.keys(env.env).length > 0) fromDaemon.env = env.env;

@@ -56,18 +56,34 @@ const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0
 
 // Ten minutes: a drain longer than that holds every rollout (and the kubelet's grace period) for longer still.
 const kMaxKillTimeout = 600;
-const kKillTimeoutError =
-  'expected a duration as hive run takes it, such as 5s, 500ms, 1.5m or 1h (a bare number is seconds), more than 0 ' +
-  'and at most 10m';
+const kDurationSyntax = 'a duration as hive run takes it, such as 5s, 500ms, 1.5m or 1h (a bare number is seconds)';
+const kKillTimeoutError = `expected ${kDurationSyntax}, more than 0 and at most 10m`;
+const kDrainIdleGraceError = `expected ${kDurationSyntax}, at most 10m`;
 
-function killTimeoutSeconds(value: number | string): number | undefined {
+function durationSeconds(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
   try {
-    return parseDuration(value, 'killTimeout') / 1000;
+    return parseDuration(value, 'duration') / 1000;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A `hive run` duration flag's option: a number (or a string of digits, as `--kill-timeout 30` always meant here) is
+ * seconds, otherwise hive run's syntax (`5s`, `500ms`, `1.5m`, `1h`); seconds once resolved, a fraction under a whole
+ * second. At most ten minutes; 0 only where `zero`.
+ */
+function runDuration(error: string, zero: boolean) {
+  return z.union([z.number(), z.string()], { error }).transform((value, context) => {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined || seconds < 0 || (seconds === 0 && !zero) || seconds > kMaxKillTimeout) {
+      context.addIssue({ code: 'custom', message: error });
+      return z.NEVER;
+    }
+    return seconds;
+  });
 }
 
 // A relative directory, written with "/" and normalized ("" and "./" are "."): it ends up in compose.yaml and in the
@@ -128,22 +144,13 @@ const deploySchema = z.strictObject({
   node: z.number().int().min(20).default(24),
   /** The app's own build step (`npm run build`), run in the build stage when present. */
   build: z.boolean().default(true),
+  /** `hive run --kill-timeout`: how long a process may drain before SIGKILL (see runDuration). */
+  killTimeout: runDuration(kKillTimeoutError, false).default(5),
   /**
-   * `hive run --kill-timeout`: how long a process may drain before SIGKILL. A number (or a string of digits, as
-   * `--kill-timeout 30` always meant here) is seconds; otherwise hive run's syntax (`5s`, `500ms`, `1.5m`, `1h`).
-   * Seconds once resolved, a fraction for a value under a whole second.
+   * `hive run --drain-idle-grace`: how long a draining process leaves a kept-alive connection idle before closing it
+   * (see runDuration); hive run's own default (1s) when unset.
    */
-  killTimeout: z
-    .union([z.number(), z.string()], { error: kKillTimeoutError })
-    .transform((value, context) => {
-      const seconds = killTimeoutSeconds(value);
-      if (seconds === undefined || !(seconds > 0) || seconds > kMaxKillTimeout) {
-        context.addIssue({ code: 'custom', message: kKillTimeoutError });
-        return z.NEVER;
-      }
-      return seconds;
-    })
-    .default(5),
+  drainIdleGrace: runDuration(kDrainIdleGraceError, true).optional(),
   /** The script's own arguments: `hive run <script> -- <args>`. */
   args: z.array(z.string()).default([]),
   /** `hive run --node-args`: the Node.js flags of the app's processes, one flag or value each (`--inspect`). */

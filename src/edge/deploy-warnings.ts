@@ -2,6 +2,7 @@
  * What a deploy recipe cannot check by itself and would fail on later, at build or at start: said as warnings when it
  * is written, since the files are still worth having (the user may fix the app before building).
  */
+import { killTimeoutWarning } from '../cluster/option-checks.js';
 import {
   cpuCores,
   type DeployInput,
@@ -11,7 +12,9 @@ import {
   resolveDeployOptions,
 } from './deploy-options.js';
 import { containerEnv } from './dockerfile.js';
+import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './edge-warnings.js';
 import { rangeTakesMajor } from './node-engines.js';
+import type { NpmWorkspaceRoot } from './npm-workspace.js';
 
 /** What `hive deploy` found in the app's directory (the build context). */
 export interface AppDirectory {
@@ -21,6 +24,8 @@ export interface AppDirectory {
   packageJson: Record<string, unknown> | undefined;
   /** Which lockfiles exist there: any of {@link kLockfiles}. */
   lockfiles: readonly string[];
+  /** The npm workspace root that lists the directory, with its lockfile (npmWorkspaceRoot), if any. */
+  workspace?: NpmWorkspaceRoot | undefined;
 }
 
 /** The lockfiles looked for: npm's, which the Dockerfile needs, and the others, to name one found instead. */
@@ -37,7 +42,7 @@ export const kLockfiles = [
 export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: AppDirectory): string[] {
   const options = resolveDeployOptions(input, recipe);
   const warnings: string[] = [];
-  if (app !== undefined) warnings.push(...appWarnings(app), ...engineWarnings(app, options));
+  if (app !== undefined) warnings.push(...appWarnings(app, options), ...engineWarnings(app, options));
   // hive run -i max starts one process per CPU of the limit, rounded up (available-cores.ts): more share its quota,
   // and the kernel throttles them all, so each request gets slower while no more are served.
   const limited = recipe === 'k8s' || options.givenLimits.cpu;
@@ -55,6 +60,11 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
       );
     }
   }
+  // hive run in the container says it at every start, in a log nobody reads before the first SIGKILL'd drain.
+  const drainIdleGrace =
+    options.drainIdleGrace === undefined ? DEFAULT_DRAIN_IDLE_GRACE_MS : options.drainIdleGrace * 1000;
+  const drain = killTimeoutWarning(Math.round(options.killTimeout * 1000), drainIdleGrace);
+  if (drain !== undefined) warnings.push(drain);
   const memory = memoryWarning(recipe, options);
   if (memory !== undefined) warnings.push(memory);
   // The app's own value of a variable the recipe sets would be lost without a word (NODE_ENV=development, a REDIS_URL
@@ -73,7 +83,7 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
   return warnings;
 }
 
-function appWarnings({ dir, packageJson, lockfiles }: AppDirectory): string[] {
+function appWarnings({ dir, packageJson, lockfiles, workspace }: AppDirectory, options: DeployOptions): string[] {
   if (packageJson === undefined) {
     return [
       `no package.json in ${dir}: the Dockerfile copies package.json and package-lock.json from the app's directory ` +
@@ -95,7 +105,15 @@ function appWarnings({ dir, packageJson, lockfiles }: AppDirectory): string[] {
             'hive.js from its production install; add hive to dependencies',
     );
   }
-  if (!lockfiles.includes('package-lock.json')) {
+  if (!lockfiles.includes('package-lock.json') && workspace !== undefined) {
+    // npm install here writes the root's lockfile, never one here: the advice below would not help.
+    warnings.push(
+      `no package-lock.json in ${dir}: it is a workspace of ${workspace.root}, whose lockfile ${workspace.lockfile} ` +
+        "is outside the build context (the app's directory), and the Dockerfile's npm ci needs one in it: run hive " +
+        `deploy in ${workspace.root} with --script ${workspace.path}/${options.script} (the whole workspace as the ` +
+        'build context)',
+    );
+  } else if (!lockfiles.includes('package-lock.json')) {
     const other = lockfiles.filter((name) => name !== 'package-lock.json');
     warnings.push(
       `no package-lock.json in ${dir}: the Dockerfile copies it and runs npm ci, which needs it; run npm install ` +

@@ -6,14 +6,11 @@
 import { joinArgs } from '../config/split-args.js';
 import type { DeployOptions } from './deploy-options.js';
 
-/** `hive run`'s arguments in the container: the script, the cluster size, the drain budget, the sticky key. */
+/** `hive run`'s arguments in the container: the script, the cluster size, the drain settings, the sticky key. */
 export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = options.instances ?? 'max'): string[] {
   const args = [options.script, '--instances', String(instances), '--port', String(options.port)];
-  // In ms when not whole seconds: hive run reads a fraction of a second too, but 1500ms reads plainer than 1.5s.
-  const killTimeout = Number.isInteger(options.killTimeout)
-    ? `${options.killTimeout}s`
-    : `${Math.round(options.killTimeout * 1000)}ms`;
-  args.push('--kill-timeout', killTimeout);
+  args.push('--kill-timeout', durationArg(options.killTimeout));
+  if (options.drainIdleGrace !== undefined) args.push('--drain-idle-grace', durationArg(options.drainIdleGrace));
   if (options.maxMemoryRestart !== undefined) args.push('--max-memory-restart', String(options.maxMemoryRestart));
   if (options.nodeArgs.length > 0) args.push('--node-args', joinArgs(options.nodeArgs));
   // The probes' port: Hive's metrics server answers /healthz and /readyz there, never on the app's port. On every
@@ -30,6 +27,11 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
   }
   if (options.args.length > 0) args.push('--', ...options.args);
   return args;
+}
+
+// In ms when not whole seconds: hive run reads a fraction of a second too, but 1500ms reads plainer than 1.5s.
+function durationArg(seconds: number): string {
+  return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
 }
 
 /**

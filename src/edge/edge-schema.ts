@@ -256,7 +256,23 @@ function preloadRefinement(
   }
 }
 
-const tlsSchema = z.strictObject({
+// The preload list also refuses a domain whose plain HTTP site answers rather than redirecting to HTTPS (on the same
+// host, hstspreload.org's second requirement): `redirect: false` serves it.
+function preloadRedirectRefinement(
+  tls: { redirect: boolean; hsts: boolean | { preload: boolean } },
+  context: z.RefinementCtx,
+): void {
+  if (tls.redirect || typeof tls.hsts === 'boolean' || !tls.hsts.preload) return;
+  context.addIssue({
+    code: 'custom',
+    path: ['redirect'],
+    message:
+      'expected true with hsts.preload: the HSTS preload list (hstspreload.org) refuses a domain whose plain HTTP ' +
+      'site does not redirect to HTTPS',
+  });
+}
+
+const tlsObject = z.strictObject({
   cert: path,
   key: path,
   port: port.default(443),
@@ -264,7 +280,7 @@ const tlsSchema = z.strictObject({
   redirect: z.boolean().default(true),
   /**
    * Strict-Transport-Security on HTTPS responses: true is two years; `preload` needs `includeSubDomains` and a
-   * `maxAge` of at least a year (31536000), as the HSTS preload list does.
+   * `maxAge` of at least a year (31536000), and `redirect` on, as the HSTS preload list does.
    */
   hsts: z
     .union(
@@ -283,6 +299,7 @@ const tlsSchema = z.strictObject({
     .default(false),
   http2: z.boolean().default(true),
 });
+const tlsSchema = tlsObject.superRefine(preloadRedirectRefinement);
 
 /** One `server_name` as nginx takes it; `hive deploy compose --host` checks its value with this too. */
 export const serverNameSchema = z.string().regex(kServerName, {

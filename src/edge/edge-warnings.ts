@@ -6,7 +6,7 @@ import { parseNginxDuration } from './nginx-duration.js';
 import type { MainInput, SiteInput } from './options.js';
 
 // `hive run`'s default --drain-idle-grace: a draining app process closes a kept-alive connection idle this long.
-const DEFAULT_DRAIN_IDLE_GRACE_MS = 1000;
+export const DEFAULT_DRAIN_IDLE_GRACE_MS = 1000;
 
 /**
  * The warnings for the sites about to be rendered; none when all is as it should be. `accessLogFlag`: the access log

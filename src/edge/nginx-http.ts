@@ -2,6 +2,7 @@
  * The http-level part of one app: the maps, log format, rate-limit zone and upstream block. Every name carries the
  * app's id so that several apps (or several generated files in conf.d) never collide.
  */
+import { clientIpHeaderMaps } from './client-ip-headers.js';
 import { upstreamAddress } from './host-list.js';
 import { block, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, nginxId, type UpstreamServer } from './options.js';
@@ -129,6 +130,7 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
         '"" $realip_remote_addr',
         'default "$http_x_forwarded_for, $realip_remote_addr"',
       ]),
+    ...clientIpHeaderMaps(site, names.trustedPeer),
     // Pass a well-formed incoming X-Request-Id through (tracing across hops), otherwise mint one per request.
     block(`map $http_x_request_id ${names.requestId}`, [
       'default $request_id',

@@ -3,6 +3,7 @@
  */
 
 import { isIPv6 } from 'node:net';
+import { clientIpHeaderLines } from './client-ip-headers.js';
 import { hstsValue, kValidHost, siteNames } from './nginx-http.js';
 import { block, doubleQuote, type NginxNode, nodes, quote } from './nginx-writer.js';
 import { type EdgeSite, kAcmeLocation } from './options.js';
@@ -219,6 +220,8 @@ function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
     "proxy_set_header Forwarded ''",
     "proxy_set_header X-Forwarded-Port ''",
     "proxy_set_header X-Forwarded-Ssl ''",
+    // The client address under the other names apps read (client-ip-headers.ts).
+    ...clientIpHeaderLines(site),
     `proxy_set_header X-Request-Id ${names.requestId}`,
     `proxy_connect_timeout ${timeouts.connect}`,
     `proxy_send_timeout ${idle ?? timeouts.send}`,

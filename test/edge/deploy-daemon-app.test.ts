@@ -1,8 +1,9 @@
 // `hive deploy <compose|k8s> --app <name>` takes the app as the running daemon (HIVE_HOME) runs it: its script and
-// arguments, instances, port, node args, max memory restart, kill timeout and, with --with-env, its own env (never the
-// shell's it was started from) in a file of its own, each flag over the daemon's value; without a daemon, or without such an app, the recipe is made of
-// package.json and the flags as before. Real daemon, real app; the manifests checked against the API schemas and the
-// container's `hive run` arguments read back by hive run's own parser.
+// arguments, instances, port, node args, max memory restart, kill timeout, drain idle grace and, with --with-env, its
+// own env (never the shell's it was started from) in a file of its own, each flag over the daemon's value; without a
+// daemon, or without such an app, the recipe is made of package.json and the flags as before. Real daemon, real app;
+// the manifests checked against the API schemas and the container's `hive run` arguments read back by hive run's own
+// parser.
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,8 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
       'GREETING=hello there',
       '--kill-timeout',
       '7s',
+      '--drain-idle-grace',
+      '2500ms',
       '--max-memory-restart',
       '300M',
       '--node-args=--max-old-space-size=256 --title="my api"',
@@ -84,6 +87,7 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.equal(run.instances, '2');
   assert.equal(run.port, port);
   assert.equal(run.killTimeout, '7s');
+  assert.equal(run.drainIdleGrace, '2500ms');
   assert.equal(run.maxMemoryRestart, String(300 * 2 ** 20));
   assert.deepEqual(run.nodeArgs, ['--max-old-space-size=256', '--title=my api']);
   for (const name of ['compose.yaml', 'api.env']) {
@@ -92,7 +96,7 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   // Said, the env by its names only.
   assert.match(
     compose.stderr,
-    /app "api" as the daemon runs it: script, args, instances, port, .*env into api\.env \(GREETING\)/,
+    /app "api" as the daemon runs it: script, args, instances, port, .*killTimeout, drainIdleGrace, env into api\.env \(GREETING\)/,
   );
 
   // Flags win: --instances and --port over the daemon's, the rest still the daemon's.
@@ -107,6 +111,7 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.equal(k8sRun.port, 4000);
   assert.deepEqual(k8sRun.args, ['--mode', 'fast']);
   assert.equal(k8sRun.killTimeout, '7s');
+  assert.equal(k8sRun.drainIdleGrace, '2500ms');
   assert.deepEqual(container.ports[0], { name: 'http', containerPort: 4000 });
   // No --with-env: the app's env is left out, said by name.
   assert.match(k8s.stderr, /the env of "api" has "GREETING": left out/);
@@ -175,6 +180,15 @@ test('what the recipe cannot hold as the daemon runs the app is refused or said,
   assert.equal(flagged.input.script, 'x.js');
   assert.ok(!flagged.taken.includes('script'));
   assert.match(flagged.warnings.join('\n'), /runs "api" in \/srv\/api; in the container it runs in \/app/);
+
+  // The drain idle grace: hive run's default (1s) goes without saying, as does none (fork mode, an older daemon).
+  for (const drainIdleGrace of [1000, null]) {
+    const grace = daemonDeployInput({ ...described, drainIdleGrace }, { app: 'api' }, '/srv/api', 'k8s');
+    assert.equal(grace.input.drainIdleGrace, undefined, String(drainIdleGrace));
+    assert.ok(!grace.taken.includes('drainIdleGrace'));
+  }
+  const zero = daemonDeployInput({ ...described, drainIdleGrace: 0 }, { app: 'api' }, '/srv/api', 'k8s');
+  assert.equal(resolveDeployOptions(zero.input).drainIdleGrace, 0);
 
   // A fork-mode program hive run cannot run: refused; a node one is taken.
   assert.throws(

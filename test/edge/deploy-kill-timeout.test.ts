@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseDuration } from '../../dist/cluster/units.js';
-import { renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
+import { deployWarnings, renderDeployRecipe, resolveDeployOptions } from '../../dist/edge/index.js';
 import { hiveDeploy } from './deploy-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-deploy-kill-'));
@@ -48,4 +48,43 @@ test('a bad or out-of-range --kill-timeout is a typed error naming the flag', ()
     );
     assert.ok(result.stderr.includes(JSON.stringify(value)), result.stderr);
   }
+});
+
+// The drain idle grace (`hive deploy --app` takes the daemon app's) reads as the kill timeout does, 0 allowed (hive run
+// closes an idle connection at once in a drain); a bad one is the same typed error, naming drainIdleGrace.
+test('drainIdleGrace reaches hive run in the recipe, and a bad one is a typed error naming it', () => {
+  assert.equal(resolveDeployOptions({ app: 'api' }).drainIdleGrace, undefined);
+  assert.equal(resolveDeployOptions({ app: 'api', drainIdleGrace: 0 }).drainIdleGrace, 0);
+  const files = renderDeployRecipe('compose', { app: 'api', drainIdleGrace: '2500ms' });
+  const dockerfile = files.find((file) => file.path === 'Dockerfile')!.content;
+  const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+  assert.equal(parseDuration(cmd[cmd.indexOf('--drain-idle-grace') + 1], 'drainIdleGrace'), 2500);
+  const plain = renderDeployRecipe('compose', { app: 'api' }).find((file) => file.path === 'Dockerfile')!.content;
+  assert.match(plain, /"--kill-timeout"/);
+  assert.doesNotMatch(plain, /--drain-idle-grace/);
+  for (const value of ['5x', '-1s', '11m', -1]) {
+    assert.throws(
+      () => resolveDeployOptions({ app: 'api', drainIdleGrace: value }),
+      (error: Error & { code: string; key: string }) =>
+        error.code === 'ERR_HIVE_DEPLOY_INVALID_OPTION' &&
+        error.key === 'drainIdleGrace' &&
+        /drainIdleGrace: expected a duration as hive run takes it/.test(error.message),
+    );
+  }
+});
+
+// hive run in the container warns at start when a kill timeout leaves an idle kept-alive connection's drain no time
+// (twice the grace plus 1s); the recipe says it when written, for the grace it carries or hive run's default (1s).
+test('a kill timeout the drain idle grace uses up is said when the recipe is written', () => {
+  const said = (input: object) => deployWarnings('k8s', { app: 'api', ...input }).join('\n');
+  assert.doesNotMatch(said({}), /--kill-timeout/);
+  assert.match(
+    said({ killTimeout: '3s' }),
+    /--kill-timeout \(killTimeout\) 3s is not above twice --drain-idle-grace \(drainIdleGrace\) 1s plus 1s/,
+  );
+  assert.match(
+    said({ drainIdleGrace: '2500ms' }),
+    /5s is not above twice --drain-idle-grace \(drainIdleGrace\) 2500ms/,
+  );
+  assert.doesNotMatch(said({ drainIdleGrace: '2s', killTimeout: 10 }), /--kill-timeout/);
 });

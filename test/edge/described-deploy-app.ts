@@ -16,6 +16,7 @@ export function describedDeployApp(overrides: Partial<DaemonDeployApp> = {}): Da
     nodeArgs: [],
     maxMemoryRestart: null,
     killTimeout: 5000,
+    drainIdleGrace: 1000,
     env: {},
     command: null,
     ...overrides,

@@ -33,8 +33,19 @@ test('preload with a max-age under a year is refused, naming tls.hsts.maxAge', (
   }
 });
 
+// hstspreload.org also wants the plain HTTP site to redirect to HTTPS; `redirect: false` served it, preload header and
+// all (on HTTPS), and the list would refuse the domain.
+test('preload with redirect: false is refused, naming tls.redirect', () => {
+  const preload = { preload: true, includeSubDomains: true };
+  const noRedirect = { tls: { cert: '/etc/ssl/api.pem', key: '/etc/ssl/api.key', hsts: preload, redirect: false } };
+  rejects({ sites: [site(noRedirect as never)] }, 'sites[0].tls.redirect', /with hsts\.preload: .*does not redirect/);
+  // HSTS without preload beside plain HTTP stays the user's choice (sent on HTTPS only).
+  const plain = { tls: { ...noRedirect.tls, hsts: { includeSubDomains: true } } };
+  assert.match(generate(plain as never), /map \$https \$hive_api_hsts/);
+});
+
 test('preload with includeSubDomains and a year or more goes out over HTTPS from real nginx', { skip }, async () => {
-  const served = await startTlsSite({ tls: { hsts: { preload: true, includeSubDomains: true } } });
+  const served = await startTlsSite({ tls: { hsts: { preload: true, includeSubDomains: true }, redirect: true } });
   try {
     const { status, headers } = await getOnce('127.0.0.1', served.https, served.cert);
     assert.equal(status, '200');
@@ -62,6 +73,19 @@ test('hive edge nginx --config names the app and the key', async () => {
     const result = runHiveEdge(dir, ['nginx', '--config', 'hive.config.json']);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: app "api": tls\.hsts\.maxAge: .*got 86400/);
+    // A year, and the file's plain HTTP served rather than redirected: the redirect rule, naming its key.
+    hsts.maxAge = 31536000;
+    const served = { tls: { ...edge.tls, redirect: false } };
+    await writeFile(
+      join(dir, 'hive.config.json'),
+      JSON.stringify({ apps: [{ name: 'api', script: 'server.js', port: 3000, edge: served }] }),
+    );
+    const plain = runHiveEdge(dir, ['nginx', '--config', 'hive.config.json']);
+    assert.equal(plain.code, 2, plain.stderr);
+    assert.match(
+      plain.stderr,
+      /ERR_HIVE_EDGE_INVALID_OPTION: app "api": tls\.redirect: expected true with hsts\.preload/,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

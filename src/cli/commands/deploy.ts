@@ -12,6 +12,7 @@ import {
   DeployOutDirError,
   DeployPackageJsonError,
 } from '../../edge/errors.js';
+import { npmWorkspaceRoot } from '../../edge/npm-workspace.js';
 import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
 import { helpHint, parseArgsMessage } from '../../parse-args-message.js';
@@ -94,7 +95,8 @@ export default async function deploy(argv: string[]): Promise<number> {
     const input = { ...(await daemonInput(parsed, target)), layout: layoutOf(out) };
     files = renderDeployRecipe(target, input);
     const lockfiles = kLockfiles.filter((name) => existsSync(name));
-    const app = { dir: process.cwd(), packageJson: parsed.packageJson, lockfiles };
+    const workspace = lockfiles.includes('package-lock.json') ? undefined : npmWorkspaceRoot(process.cwd());
+    const app = { dir: process.cwd(), packageJson: parsed.packageJson, lockfiles, workspace };
     for (const warning of deployWarnings(target, input, app)) {
       process.stderr.write(`hive deploy: warning: ${warning}\n`);
     }
