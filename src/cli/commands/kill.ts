@@ -5,6 +5,7 @@ import { endedDaemon } from '../../daemon/ended-daemon.js';
 import { checkHome } from '../../daemon/home-safety.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { endedDaemonFound } from '../ended-daemon-notice.js';
 import { waitGone } from '../wait-gone.js';
 
 const usage = `Usage: hive kill [--force] [--json]
@@ -46,9 +47,7 @@ function forgetEndedDaemon(): void {
   const ended = endedDaemon(pidFile);
   if (ended === undefined) return;
   rmSync(pidFile, { force: true });
-  process.stderr.write(
-    `hive: the daemon (pid ${ended}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it\n`,
-  );
+  process.stderr.write(endedDaemonFound(ended));
 }
 
 async function forceKill(json: boolean): Promise<number> {
