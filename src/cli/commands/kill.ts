@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { pidLockHolder } from '../../cluster/pid-lock.js';
 import { childPids } from '../../daemon/child-pids.js';
-import { endedDaemon } from '../../daemon/ended-daemon.js';
+import { claimEndedDaemon, endedDaemon } from '../../daemon/ended-daemon.js';
 import { checkHome } from '../../daemon/home-safety.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
@@ -43,11 +43,8 @@ export default function kill(argv: string[]): Promise<number> {
  * ran `hive kill` that the daemon ended without it.
  */
 function forgetEndedDaemon(): void {
-  const { pidFile } = hivePaths();
-  const ended = endedDaemon(pidFile);
-  if (ended === undefined) return;
-  rmSync(pidFile, { force: true });
-  process.stderr.write(endedDaemonFound(ended));
+  const ended = claimEndedDaemon(hivePaths().pidFile);
+  if (ended !== undefined) process.stderr.write(endedDaemonFound(ended));
 }
 
 async function forceKill(json: boolean): Promise<number> {
