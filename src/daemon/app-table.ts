@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { writeDump } from './dump.js';
-import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
+import { type BackupWarning, dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
 import { AppNotFoundError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
@@ -279,7 +279,7 @@ export class AppTable {
    * itself: the first those it got to before the second came, the second the rest. A `file` that cannot be read is
    * read from its backup, `warn` told so (see readSavedApps).
    */
-  resurrect(file: string, warn: (warning: string) => void = () => {}): Promise<AppInfo[]> {
+  resurrect(file: string, warn: BackupWarning = () => {}): Promise<AppInfo[]> {
     // Said in daemon.log: a resurrect that takes as long as another's starts tells why. Worded as the daemon's own
     // line, not an app's (`resurrect: <app>: `, see cli/daemon-log-lines.ts).
     if (this.#resurrects > 0) this.#log('a second resurrect waits for the one under way');
@@ -290,11 +290,11 @@ export class AppTable {
     return run;
   }
 
-  async #resurrect(file: string, warn: (warning: string) => void): Promise<AppInfo[]> {
-    const saved = await readSavedApps(file, (warning) => {
+  async #resurrect(file: string, warn: BackupWarning): Promise<AppInfo[]> {
+    const saved = await readSavedApps(file, (warning, backup) => {
       // In daemon.log too: at boot (the unit's resurrect), stderr is the journal's, where it may go unseen.
       this.#log(`a resurrect reads the backup: ${warning}`);
-      warn(warning);
+      warn(warning, backup);
     });
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];

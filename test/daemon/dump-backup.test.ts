@@ -113,3 +113,32 @@ async function resurrectsFromBackup(unreadable: () => void, reason: RegExp): Pro
   }
   await hive.run(['kill']);
 }
+
+// After a resurrect read the backup, what it said next named dump.json, the file it had not read: "every app saved in
+// dump.json is in the daemon already", "dump.json holds no app" (of a dump.json that holds apps but does not read).
+test('a resurrect that read the backup names the backup in what it says after', async () => {
+  await savedTwiceThenKilled();
+  writeFileSync(dump, 'null');
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  const had = await hive.run(['resurrect']);
+  assert.equal(had.code, 0, had.stderr);
+  assert.ok(
+    had.stdout.includes(`nothing to resurrect: every app saved in ${backup} is in the daemon already\n`),
+    had.stdout,
+  );
+  await hive.run(['kill']);
+
+  // A backup of no app: the dump a `save --force` of none wrote, replaced by a save of one.
+  rmSync(dump);
+  await hive.json(['save', '--force']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  await hive.run(['kill']);
+  assert.deepEqual(names(backup), []);
+  writeFileSync(dump, 'null');
+  const none = await hive.run(['resurrect']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, `nothing to resurrect: ${backup} holds no app\n`);
+  await hive.run(['kill']);
+  rmSync(dump);
+});
