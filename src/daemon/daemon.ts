@@ -163,7 +163,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return apps.info(app);
       }
       case 'save':
-        return apps.save(paths.dump);
+        return apps.save(paths.dump, (warning) => progress({ warning }));
       case 'resurrect':
         // A symlink to a file that is not there (a volume not mounted yet at boot) is a dump that cannot be read, read
         // from the backup, not a dump removed.

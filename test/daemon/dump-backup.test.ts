@@ -142,3 +142,25 @@ test('a resurrect that read the backup names the backup in what it says after', 
   await hive.run(['kill']);
   rmSync(dump);
 });
+
+// A save whose backup could not be written said so in daemon.log only: the user learnt it when a resurrect needed it.
+test('a save that cannot keep the backup says so on stderr, naming it and why, and still saves (exit 0)', async () => {
+  await hive.run(['kill']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  rmSync(backup, { force: true });
+  // A folder in its place: the rename of the written backup over it fails (as root too, unlike a mode).
+  mkdirSync(backup);
+  try {
+    await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tock']);
+    const saved = await hive.run(['save']);
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.equal(saved.stdout, `saved 2 app(s) to ${dump}\n`);
+    assert.match(saved.stderr, /^hive save: warning: could not keep the previous dump as .*dump\.json\.bak: EISDIR/);
+    assert.ok(saved.stderr.includes(`could not keep the previous dump as ${backup}: `), saved.stderr);
+    assert.deepEqual(names(dump), ['tick', 'tock']);
+  } finally {
+    rmSync(backup, { recursive: true });
+  }
+  await hive.run(['kill']);
+});
