@@ -7,5 +7,14 @@ import { existsSync } from 'node:fs';
  */
 export function endedDaemonNotice(pid: number, dump: string, resurrects: boolean): string {
   const advice = resurrects || !existsSync(dump) ? '' : `: \`hive resurrect\` brings back the apps saved in ${dump}`;
-  return `hive: the daemon (pid ${pid}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it; a new daemon runs${advice}\n`;
+  return `${ended(pid)}; a new daemon runs${advice}\n`;
+}
+
+/** The notice of a command that starts no daemon in its place (`hive kill` finding it dead): what happened only. */
+export function endedDaemonFound(pid: number): string {
+  return `${ended(pid)}\n`;
+}
+
+function ended(pid: number): string {
+  return `hive: the daemon (pid ${pid}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it`;
 }

@@ -1,4 +1,3 @@
-import { dirname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LogFormat } from '../cluster/log-format.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
@@ -14,7 +13,7 @@ import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { ENV } from '../runtime/protocol.js';
 import { parsePort } from './integer-flag.js';
 import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
-import { parseWatchDelay, watchDelayProblem, watchFlagName, watchPathsArg } from './watch-flags.js';
+import { type WatchFlagValues, watchFlagName, watchPathsArg, watchSpec } from './watch-flags.js';
 
 /** `hive run`'s parsed command line. */
 export interface RunArgs {
@@ -265,30 +264,11 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   };
 }
 
-// The watch flags, as `hive start` reads them for a script: paths from the current folder, the script's by default.
-function parseWatch(
-  script: string,
-  values: { watch?: boolean; 'watch-paths'?: string; 'ignore-watch'?: string[]; 'watch-delay'?: string },
-): RunWatch | undefined {
-  const paths = values['watch-paths'];
-  const watching = values.watch === true || Boolean(paths);
-  if (values['ignore-watch'] !== undefined && !watching) {
-    throw new InvalidArgumentError(
-      '--ignore-watch needs --watch: without it nothing is watched, so nothing is ignored',
-    );
-  }
-  const delayText = values['watch-delay'];
-  if (delayText !== undefined && !watching) {
-    throw new InvalidArgumentError('--watch-delay needs --watch: without it nothing is watched');
-  }
-  if (!watching) return undefined;
-  const delay = delayText === undefined ? DEBOUNCE_MS : parseWatchDelay(delayText);
-  if (delay === undefined) throw new InvalidArgumentError(watchDelayProblem(delayText!));
-  return {
-    paths: paths ? paths.split(',').map((path) => resolve(path)) : [dirname(resolve(script))],
-    ignore: values['ignore-watch'] ?? [],
-    delay,
-  };
+// The watch flags, as `hive start` reads them for a script, with the defaults of file-watcher.ts.
+function parseWatch(script: string, values: WatchFlagValues): RunWatch | undefined {
+  const watch = watchSpec(script, values, InvalidArgumentError);
+  if (watch === undefined) return undefined;
+  return { paths: watch.paths, ignore: watch.ignore ?? [], delay: watch.delay ?? DEBOUNCE_MS };
 }
 
 // `9000`, `0.0.0.0:9000`, `[::1]:9000`: the port alone binds loopback.

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { writeDump } from './dump.js';
-import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
+import { type BackupWarning, dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
 import { AppNotFoundError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
@@ -221,9 +221,10 @@ export class AppTable {
   /**
    * Writes the app specs to `file` (0600: env values may be secrets). Written whole to a temporary file, flushed,
    * then renamed over `file`: a crash mid-write leaves the previous dump, never a truncated one. The dump it replaces
-   * is kept first as `<file>.bak` (see dumpBackup), written the same way, when it reads back as a dump.
+   * is kept first as `<file>.bak` (see dumpBackup), written the same way, when it reads back as a dump; `warn` is told
+   * when that backup could not be written.
    */
-  async save(file: string): Promise<{ file: string; apps: string[] }> {
+  async save(file: string, warn: (warning: string) => void = () => {}): Promise<{ file: string; apps: string[] }> {
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
     // A dump.json the user made a symlink (to a volume, a config repository) is written through, as PM2 writes its
     // dump: a rename over the link itself would replace it with a plain file, and the target would go stale.
@@ -232,10 +233,12 @@ export class AppTable {
     const backup = previous === undefined ? undefined : await linkTarget(dumpBackup(file));
     if (backup !== undefined) {
       // As PM2's save, a backup that cannot be written does not keep the new dump from being written; said in
-      // daemon.log (worded as no app's line is, see cli/daemon-log-lines.ts).
-      await this.#writeWhole(backup, previous!).catch((error: Error) =>
-        this.#log(`a save could not keep the previous dump as ${backup}: ${error.message}`),
-      );
+      // daemon.log (worded as no app's line is, see cli/daemon-log-lines.ts), and to the command: the backup a
+      // resurrect may need is then older than the dump this save replaced.
+      await this.#writeWhole(backup, previous!).catch((error: Error) => {
+        this.#log(`a save could not keep the previous dump as ${backup}: ${error.message}`);
+        warn(`could not keep the previous dump as ${backup}: ${error.message}; the new dump is saved`);
+      });
     }
     await this.#writeWhole(target, writeDump(apps));
     // Those of a daemon killed mid-save (SIGKILL, the OOM killer), which no later save would ever rename.
@@ -279,7 +282,7 @@ export class AppTable {
    * itself: the first those it got to before the second came, the second the rest. A `file` that cannot be read is
    * read from its backup, `warn` told so (see readSavedApps).
    */
-  resurrect(file: string, warn: (warning: string) => void = () => {}): Promise<AppInfo[]> {
+  resurrect(file: string, warn: BackupWarning = () => {}): Promise<AppInfo[]> {
     // Said in daemon.log: a resurrect that takes as long as another's starts tells why. Worded as the daemon's own
     // line, not an app's (`resurrect: <app>: `, see cli/daemon-log-lines.ts).
     if (this.#resurrects > 0) this.#log('a second resurrect waits for the one under way');
@@ -290,11 +293,11 @@ export class AppTable {
     return run;
   }
 
-  async #resurrect(file: string, warn: (warning: string) => void): Promise<AppInfo[]> {
-    const saved = await readSavedApps(file, (warning) => {
+  async #resurrect(file: string, warn: BackupWarning): Promise<AppInfo[]> {
+    const saved = await readSavedApps(file, (warning, backup) => {
       // In daemon.log too: at boot (the unit's resurrect), stderr is the journal's, where it may go unseen.
       this.#log(`a resurrect reads the backup: ${warning}`);
-      warn(warning);
+      warn(warning, backup);
     });
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];

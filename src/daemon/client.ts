@@ -5,7 +5,7 @@ import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
 import { daemonMetricsFromEnv } from './daemon-metrics-settings.js';
 import { DAEMON_REFUSED_EXIT, lastRefusal } from './daemon-refusal.js';
-import { endedDaemon } from './ended-daemon.js';
+import { claimEndedDaemon } from './ended-daemon.js';
 import {
   DaemonTimeoutError,
   DaemonUnreachableError,
@@ -137,8 +137,9 @@ export class DaemonClient {
     logRotationFromEnv();
     daemonMetricsFromEnv();
     ensureHome(paths);
-    // Read before a daemon is started: the new one writes its own pid over it.
-    const ended = endedDaemon(paths.pidFile);
+    // Taken before a daemon is started (the new one writes its own pid over it), and by one command only: of two run
+    // at once, each starting a daemon, one says that the last one had ended.
+    const ended = claimEndedDaemon(paths.pidFile);
     // Loaded only here: node:child_process is a good part of a warm `hive ls`'s start-up, and only a cold one needs it.
     const { spawn } = await import('node:child_process');
     let spawned = 0;

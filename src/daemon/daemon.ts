@@ -163,12 +163,13 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return apps.info(app);
       }
       case 'save':
-        return apps.save(paths.dump);
+        return apps.save(paths.dump, (warning) => progress({ warning }));
       case 'resurrect':
         // A symlink to a file that is not there (a volume not mounted yet at boot) is a dump that cannot be read, read
         // from the backup, not a dump removed.
         if (lstatOrUndefined(paths.dump) === undefined) return [];
-        return apps.resurrect(paths.dump, (warning) => progress({ warning }));
+        // `readFrom`: the file the command then names (`nothing to resurrect: <file> ...`).
+        return apps.resurrect(paths.dump, (warning, backup) => progress({ warning, readFrom: backup }));
       case 'kill':
         // The reply goes out after the apps are stopped, so `hive kill` returning means they are gone.
         await apps.stopAll();

@@ -21,13 +21,16 @@ export async function goodDumpText(file: string): Promise<string | undefined> {
   }
 }
 
+/** Told when a resurrect reads the backup instead of the dump: why, in a line for the user, and the backup read. */
+export type BackupWarning = (warning: string, backup: string) => void;
+
 /**
  * The apps saved in `file`, or, when it cannot be read or is not a valid dump, those of its backup, `warn` told which
  * and why (as PM2's resurrect falls back to dump.pm2.bak). A missing `file` is not read from the backup: removing
  * dump.json is how the saved apps are forgotten. Both failing: DumpInvalidError of `file`, saying the backup failed
  * too; no backup: the error of `file`, as before backups.
  */
-export async function readSavedApps(file: string, warn: (warning: string) => void): Promise<SavedApp[]> {
+export async function readSavedApps(file: string, warn: BackupWarning): Promise<SavedApp[]> {
   let failure: unknown;
   try {
     return readDump(file, await readFile(file, 'utf8'));
@@ -48,6 +51,9 @@ export async function readSavedApps(file: string, warn: (warning: string) => voi
       advice: `nor is its backup ${backup} (the dump before the last save): ${why}; ${DUMP_INVALID_ADVICE}`,
     });
   }
-  warn(`${file} is not a dump it can read: ${reason}; resurrecting ${backup}, the dump before the last save, instead`);
+  warn(
+    `${file} is not a dump it can read: ${reason}; resurrecting ${backup}, the dump before the last save, instead`,
+    backup,
+  );
   return apps;
 }

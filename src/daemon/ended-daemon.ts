@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { isAlive } from '../cluster/proc-stat.js';
 
 /**
@@ -12,6 +12,33 @@ export function endedDaemon(pidFile: string): number | undefined {
   const pid = pidIn(pidFile);
   if (pid === undefined || isAlive(pid)) return undefined;
   return pidIn(pidFile) === pid ? pid : undefined;
+}
+
+/**
+ * {@link endedDaemon}, taken by this process: the pid file is removed, and the pid returned only to the one process
+ * whose rename took it. Two commands run at once both read the file before either removed it, and both said the
+ * daemon had ended; what one says, the other must not.
+ */
+export function claimEndedDaemon(pidFile: string): number | undefined {
+  const pid = endedDaemon(pidFile);
+  if (pid === undefined) return undefined;
+  const claim = `${pidFile}.claimed-${process.pid}`;
+  try {
+    renameSync(pidFile, claim);
+  } catch {
+    // Gone: another command took it.
+    return undefined;
+  }
+  const claimed = pidIn(claim);
+  if (claimed !== pid) {
+    // Another command took the ended daemon's between our read and the rename, and the daemon it started wrote its
+    // own: put back (a link fails only if that daemon has written it again meanwhile).
+    try {
+      linkSync(claim, pidFile);
+    } catch {}
+  }
+  rmSync(claim, { force: true });
+  return claimed === pid ? pid : undefined;
 }
 
 function pidIn(file: string): number | undefined {

@@ -113,3 +113,54 @@ async function resurrectsFromBackup(unreadable: () => void, reason: RegExp): Pro
   }
   await hive.run(['kill']);
 }
+
+// After a resurrect read the backup, what it said next named dump.json, the file it had not read: "every app saved in
+// dump.json is in the daemon already", "dump.json holds no app" (of a dump.json that holds apps but does not read).
+test('a resurrect that read the backup names the backup in what it says after', async () => {
+  await savedTwiceThenKilled();
+  writeFileSync(dump, 'null');
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  const had = await hive.run(['resurrect']);
+  assert.equal(had.code, 0, had.stderr);
+  assert.ok(
+    had.stdout.includes(`nothing to resurrect: every app saved in ${backup} is in the daemon already\n`),
+    had.stdout,
+  );
+  await hive.run(['kill']);
+
+  // A backup of no app: the dump a `save --force` of none wrote, replaced by a save of one.
+  rmSync(dump);
+  await hive.json(['save', '--force']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  await hive.run(['kill']);
+  assert.deepEqual(names(backup), []);
+  writeFileSync(dump, 'null');
+  const none = await hive.run(['resurrect']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, `nothing to resurrect: ${backup} holds no app\n`);
+  await hive.run(['kill']);
+  rmSync(dump);
+});
+
+// A save whose backup could not be written said so in daemon.log only: the user learnt it when a resurrect needed it.
+test('a save that cannot keep the backup says so on stderr, naming it and why, and still saves (exit 0)', async () => {
+  await hive.run(['kill']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  rmSync(backup, { force: true });
+  // A folder in its place: the rename of the written backup over it fails (as root too, unlike a mode).
+  mkdirSync(backup);
+  try {
+    await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tock']);
+    const saved = await hive.run(['save']);
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.equal(saved.stdout, `saved 2 app(s) to ${dump}\n`);
+    assert.match(saved.stderr, /^hive save: warning: could not keep the previous dump as .*dump\.json\.bak: EISDIR/);
+    assert.ok(saved.stderr.includes(`could not keep the previous dump as ${backup}: `), saved.stderr);
+    assert.deepEqual(names(dump), ['tick', 'tock']);
+  } finally {
+    rmSync(backup, { recursive: true });
+  }
+  await hive.run(['kill']);
+});

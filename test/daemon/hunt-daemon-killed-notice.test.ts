@@ -3,6 +3,7 @@
 // pointed at `hive resurrect`. The daemon.pid a daemon that did not exit left behind names it: the command that starts
 // the next daemon says so on stderr, once; an orderly `hive kill` or `hive kill --force` leaves nothing to say.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
@@ -95,4 +96,18 @@ test('without a dump, the notice does not point at hive resurrect', async () => 
     `hive: the daemon (pid ${pid}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it; a new daemon runs\n`,
   );
   await bare.run(['kill']);
+});
+
+// Commands run at once (a deploy script's, a shell's and a monitor's) all read the killed daemon's daemon.pid before
+// the daemon one of them started wrote its own, and each said the daemon had ended: the notice came two or three times.
+test('three commands started together in place of a killed daemon: one of them says it had ended', async () => {
+  await hive.json(['ls']);
+  const killed = await killDaemon();
+  const results = await Promise.all([0, 1, 2].map(() => hive.run(['ls', '--json'])));
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  const said = results.map((result) => result.stderr).filter((stderr) => stderr !== '');
+  assert.deepEqual(said, [notice(killed, existsSync(dump))]);
+  // Nor does the next command say it again.
+  assert.equal((await hive.run(['ls', '--json'])).stderr, '');
+  await hive.run(['kill']);
 });

@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { pidLockHolder } from '../../cluster/pid-lock.js';
 import { childPids } from '../../daemon/child-pids.js';
-import { endedDaemon } from '../../daemon/ended-daemon.js';
+import { claimEndedDaemon, endedDaemon } from '../../daemon/ended-daemon.js';
 import { checkHome } from '../../daemon/home-safety.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { endedDaemonFound } from '../ended-daemon-notice.js';
 import { waitGone } from '../wait-gone.js';
 
 const usage = `Usage: hive kill [--force] [--json]
@@ -42,13 +43,8 @@ export default function kill(argv: string[]): Promise<number> {
  * ran `hive kill` that the daemon ended without it.
  */
 function forgetEndedDaemon(): void {
-  const { pidFile } = hivePaths();
-  const ended = endedDaemon(pidFile);
-  if (ended === undefined) return;
-  rmSync(pidFile, { force: true });
-  process.stderr.write(
-    `hive: the daemon (pid ${ended}) had ended without \`hive kill\` (killed: SIGKILL, the OOM killer, a reboot), and its apps with it\n`,
-  );
+  const ended = claimEndedDaemon(hivePaths().pidFile);
+  if (ended !== undefined) process.stderr.write(endedDaemonFound(ended));
 }
 
 async function forceKill(json: boolean): Promise<number> {

@@ -22,12 +22,16 @@ export default function resurrect(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const apps = (await withDaemon(
-      (client) => client.request<AppInfo[]>('resurrect', {}, warningsTo('resurrect')),
-      true,
-      true,
-    ))!;
-    const file = hivePaths().dump;
+    // The file the daemon read the apps from: the backup when dump.json could not be read (its warning says so).
+    let readFrom: string | undefined;
+    const warn = warningsTo('resurrect');
+    const onProgress = (progress: unknown) => {
+      const backup = (progress as { readFrom?: unknown } | null)?.readFrom;
+      if (typeof backup === 'string') readFrom = backup;
+      warn(progress);
+    };
+    const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect', {}, onProgress), true, true))!;
+    const file = readFrom ?? hivePaths().dump;
     if (values.json) printJson(apps);
     else if (apps.length > 0) {
       // Every app of the dump, as PM2's resurrect ends with its process list; then those it found in the daemon.

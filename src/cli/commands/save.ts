@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hivePaths } from '../../daemon/paths.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
+import { warningsTo } from '../daemon-warning.js';
 
 const usage = `Usage: hive save [--force] [--json]
 
@@ -54,7 +55,9 @@ export default function save(argv: string[]): Promise<number> {
           return { saved: false, reason: 'no-app-running', file, apps: [], kept };
         }
       }
-      return { saved: true, ...(await client.request<{ file: string; apps: string[] }>('save')) };
+      // A backup that could not be written comes as a warning: the dump itself is saved, so the exit status is 0.
+      const saved = await client.request<{ file: string; apps: string[] }>('save', {}, warningsTo('save'));
+      return { saved: true, ...saved };
     }))!;
     if (values.json) printJson(result);
     else if (!result.saved) {

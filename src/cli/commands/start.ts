@@ -25,7 +25,7 @@ import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
-import { parseWatchDelay, watchDelayProblem, watchPathsArg } from '../watch-flags.js';
+import { type WatchFlagValues, watchFlagName, watchPathsArg, watchSpec } from '../watch-flags.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
 
@@ -181,7 +181,7 @@ function refuseRepeats(args: string[]): void {
   const repeated = repeatedFlag(tokens, REPEATABLE);
   // `--watch=a,b` reaches parseArgs as --watch-paths (see below): named as the user wrote it.
   if (repeated !== undefined) {
-    throw new UsageError(repeatedFlagMessage(repeated, repeated.name === 'watch-paths' ? 'watch' : repeated.name));
+    throw new UsageError(repeatedFlagMessage(repeated, watchFlagName(repeated.name)));
   }
 }
 
@@ -441,7 +441,7 @@ async function startNamespace(client: DaemonClient, target: string, values: Valu
 function refuseSpecOptions(target: string, values: Values, scriptArgs: string[]): void {
   const key = Object.keys(values).find((k) => k !== 'json' && k !== 'update-env');
   if (key === undefined && scriptArgs.length === 0) return;
-  const what = key === undefined ? 'arguments after --' : `--${key === 'watch-paths' ? 'watch' : key}`;
+  const what = key === undefined ? 'arguments after --' : `--${watchFlagName(key)}`;
   throw new UsageError(
     `${what} would change an app's options, and ${target}: \`hive start <name|id|all>\` starts or ` +
       "restarts apps as they are (with --update-env and --json only); to change an app's options, stop it and start " +
@@ -461,7 +461,7 @@ const RELOAD_OPTIONS = new Set(['only', 'env', 'threads', 'update-env', 'json', 
 function refuseReloadOptions(command: string, values: Values): void {
   const key = Object.keys(values).find((k) => !RELOAD_OPTIONS.has(k));
   if (key === undefined) return;
-  const name = key === 'watch-paths' ? 'watch' : key;
+  const name = watchFlagName(key);
   const short = (startOptions as Record<string, { short?: string }>)[key]?.short;
   throw new UsageError(
     `--${name}${short ? ` (-${short})` : ''}: ${command} takes only --only, --env, --threads, --update-env and --json, ` +
@@ -564,17 +564,11 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   }
   if (values['no-autorestart']) spec.autorestart = false;
   if (values['no-autostart']) spec.autostart = false;
-  const paths = values['watch-paths'] as string | undefined;
-  if (values['ignore-watch'] && !values.watch && !paths) {
-    throw new UsageError('--ignore-watch needs --watch: without it nothing is watched, so nothing is ignored');
-  }
-  if (values['watch-delay'] !== undefined && !values.watch && !paths) {
-    throw new UsageError('--watch-delay needs --watch: without it nothing is watched');
-  }
-  if (values.watch || paths) {
-    spec.watch = paths ? paths.split(',').map((p) => resolve(p)) : [dirname(path)];
-    if (values['ignore-watch']) spec.ignoreWatch = values['ignore-watch'] as string[];
-    if (values['watch-delay'] !== undefined) spec.watchDelay = watchDelay(values['watch-delay'] as string);
+  const watch = watchSpec(script, values as WatchFlagValues, UsageError);
+  if (watch !== undefined) {
+    spec.watch = watch.paths;
+    if (watch.ignore !== undefined) spec.ignoreWatch = watch.ignore;
+    if (watch.delay !== undefined) spec.watchDelay = watch.delay;
   }
   const filterEnv = values['filter-env'] as string[] | undefined;
   if (filterEnv !== undefined) {
@@ -659,7 +653,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
   // Refused rather than dropped: `hive start hive.config.ts --port 4000` used to start the apps on their own ports.
   const scriptOnly = scriptOnlyFlags.find((flag) => values[flag] !== undefined);
   if (scriptOnly !== undefined) {
-    const flag = scriptOnly === 'watch-paths' ? 'watch' : scriptOnly;
+    const flag = watchFlagName(scriptOnly);
     throw new UsageError(
       `--${flag} applies to a script; with a config file set it in the app's entry (docs/config.md)`,
     );
@@ -868,16 +862,6 @@ function namespaceOption(values: Values): string {
   const problem = namespaceProblem(namespace);
   if (problem !== undefined) throw new UsageError(`--namespace ${JSON.stringify(namespace)}: ${problem}`);
   return namespace;
-}
-
-/**
- * `--watch-delay`, as PM2's flag reads it: a plain number is seconds (`4`), else a duration (`4000ms`, `2s`). In a
- * config, `watchDelay` is PM2's `watch_delay`: milliseconds.
- */
-function watchDelay(value: string): number {
-  const delay = parseWatchDelay(value);
-  if (delay === undefined) throw new UsageError(watchDelayProblem(value));
-  return delay;
 }
 
 // `--log`'s value for `-l` given alone: it holds a NUL, which no argument can, so no path given is taken for it (not
