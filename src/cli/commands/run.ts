@@ -2,6 +2,7 @@ import { appErrored } from '../../cluster/app-errored.js';
 import { primaryOutput } from '../../cluster/bounded-output.js';
 import { AppErroredError } from '../../cluster/errors.js';
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
+import { OutputHold } from '../../cluster/output-hold.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { claimAppId } from '../../daemon/primary-app-id.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
@@ -63,6 +64,9 @@ export default async function run(argv: string[]): Promise<number> {
     primaryOutput(stream, logFormat, name, label, logFormat === 'text' ? process.stderr : stream);
   const stdout = bounded(process.stdout, 'stdout');
   const stderr = bounded(process.stderr, 'stderr');
+  // Before that bound, a reader that is only slow (a log shipper, the daemon busy with a burst) holds the app's
+  // stdout, which waits in the app then, rather than having lines dropped here (see OutputHold).
+  supervisor.holdOutput(new OutputHold(process.stdout));
   supervisor.on('line', (line: WorkerLine) => {
     const out = logFormat === 'text' && line.stream === 'stderr' ? stderr : stdout;
     // In JSON both share stdout: the stderr lines get the reserve there (BoundedOutput).
