@@ -22,6 +22,7 @@ import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cl
 import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
 import { decodeWorkerMessage, ENV, toWire } from '../runtime/protocol.js';
+import { writeWholeLines } from '../whole-line-writes.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -139,6 +140,8 @@ const output = primaryOutput(process.stdout, 'json', options.name, 'stdout');
 // A burst of the app's lines waits in the app while the daemon is behind, rather than being dropped here past the
 // bound (see OutputHold).
 const outputHold = new OutputHold(process.stdout);
+// An exit before the daemon took everything ends at a line's end, not in a record (exitAtLineEnd).
+writeWholeLines(process.stdout);
 
 const recordLine = (record: Record<string, unknown>) =>
   `${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`;
