@@ -3,22 +3,24 @@
 // a startup burst of short lines as fast as it can (--lines each, 100k by default), then stays idle. Measured: how
 // many of the burst's lines reach its out log (kept, lost) and at what rate the log took them (lines/s, from
 // `hive start` to the log no longer growing). The burst travels app -> fork primary (one JSON record per line) ->
-// daemon -> file; a record is ~10x a short line, and the primary drops lines while over 16 MiB of its records wait
-// for the daemon (cluster/bounded-output.ts), so lost > 0 says that bound was reached. `--json` prints the bench
-// contract of shared/DESIGN.md.
+// daemon -> file; a record is ~10x a short line. The primary stops reading its instances' stdout while over 1 MiB
+// of its records wait for the daemon (cluster/output-hold.ts), and drops lines past 16 MiB only while the daemon takes
+// nothing for a second (cluster/bounded-output.ts), so lost > 0 says the burst was not held. The log is counted with
+// its rotated copies (the daemon rotates it at 10 MB: a 2 x 200k burst fills more). `--dist DIR` runs another build
+// (`--dist /work/main/dist`: before a change). `--json` prints the bench contract of shared/DESIGN.md.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { benchCommand } from './lib/args.js';
 import { buildContract } from './lib/contract.js';
 import { formatMarkdown, formatResults } from './lib/table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const HIVE = join(root, 'dist/cli/hive.js');
 const APP = join(root, 'bench/fixtures/log-burst.cjs');
 const INSTANCES = 2;
 // The log is taken as complete once it has not grown for this long (or both `burst done` lines are in it).
@@ -33,34 +35,44 @@ const USAGE = `usage: node bench/log-burst.js [--json | --markdown] [--from FILE
   --from F   run nothing: print the table of a saved --json output (file F, last line)
   --quick    smoke run: 1 round
   --rounds   rounds (default 3); figures are medians over rounds
-  --lines    lines each of the ${INSTANCES} instances writes (default 100000)`;
+  --lines    lines each of the ${INSTANCES} instances writes (default 100000)
+  --dist D   the build to run (default: this checkout's dist)`;
 
 function printTable(contract, args) {
   const options = { labels: LABELS, metrics: Object.keys(UNITS) };
   console.log(args.markdown ? formatMarkdown(contract, options) : formatResults(contract, options));
 }
 
-function hive(home, argv, env = {}) {
-  return spawnSync(process.execPath, [HIVE, ...argv], {
+function hive(dist, home, argv, env = {}) {
+  return spawnSync(process.execPath, [join(dist, 'cli/hive.js'), ...argv], {
     env: { ...process.env, HIVE_HOME: home, ...env },
     encoding: 'utf8',
   });
 }
 
-function readOrEmpty(file) {
+function readOrEmpty(file, compressed = false) {
   try {
-    return readFileSync(file, 'utf8');
+    const data = readFileSync(file);
+    return (compressed ? gunzipSync(data) : data).toString('utf8');
   } catch {
     return '';
   }
 }
 
-async function round(lines) {
+// The log with its rotated copies before it, oldest first: lines counted only in the log itself were lost to the
+// bench, not to Hive, once it had rotated.
+function logText(rotatedLogCopies, out) {
+  const copies = rotatedLogCopies(out).map((copy) => readOrEmpty(copy.path, copy.compressed));
+  return copies.join('') + readOrEmpty(out);
+}
+
+async function round(dist, lines) {
+  const { rotatedLogCopies } = await import(pathToFileURL(join(dist, 'daemon/rotated-log-name.js')).href);
   const home = mkdtempSync(join(tmpdir(), 'hive-log-burst-'));
   const out = join(home, 'logs', 'log-burst-out.log');
   try {
     const started = performance.now();
-    const start = hive(home, ['start', APP, '-x', '-i', String(INSTANCES), '--name', 'log-burst'], {
+    const start = hive(dist, home, ['start', APP, '-x', '-i', String(INSTANCES), '--name', 'log-burst'], {
       BURST_LINES: String(lines),
     });
     if (start.status !== 0) throw new Error(`hive start failed: ${start.stderr}`);
@@ -68,7 +80,7 @@ async function round(lines) {
     let grewAt = performance.now();
     let text = '';
     while (performance.now() - started < LIMIT_MS) {
-      text = readOrEmpty(out);
+      text = logText(rotatedLogCopies, out);
       if ((text.match(/\] burst done\n/g) ?? []).length === INSTANCES) {
         grewAt = performance.now();
         break;
@@ -82,7 +94,7 @@ async function round(lines) {
     const kept = (text.match(/\] burst \d+\n/g) ?? []).length;
     return { kept, lost: lines * INSTANCES - kept, rate: kept / ((grewAt - started) / 1000) };
   } finally {
-    hive(home, ['kill']);
+    hive(dist, home, ['kill']);
     rmSync(home, { recursive: true, force: true });
   }
 }
@@ -97,7 +109,7 @@ async function main() {
     usage: USAGE,
     subjects: ['hive'],
     printSaved: printTable,
-    extra: { lines: { type: 'string', default: '100000' } },
+    extra: { lines: { type: 'string', default: '100000' }, dist: { type: 'string', default: join(root, 'dist') } },
   });
   if (typeof args === 'number') return args;
   const lines = Number(args.values.lines);
@@ -107,7 +119,7 @@ async function main() {
   }
   const rounds = [];
   for (let i = 0; i < args.rounds; i++) {
-    rounds.push(await round(lines));
+    rounds.push(await round(resolve(args.values.dist), lines));
     if (!args.json) console.error(`round ${i + 1}/${args.rounds}: ${JSON.stringify(rounds.at(-1))}`);
   }
   const results = Object.keys(UNITS).map((metric) => ({

@@ -1,3 +1,5 @@
+import { stopAtLineEnd, WRITE_PIECE } from './whole-line-writes.js';
+
 /**
  * How long a process that is done waits for its output to leave it, beyond the time its reader is given to read what
  * is held (EXIT_FLUSH_MIN_RATE): a reader that lags (the daemon reading a primary, a log shipper catching up) gets all
@@ -41,8 +43,30 @@ export function exitFlushed(code: number, timeoutMs = EXIT_FLUSH_TIMEOUT_MS): vo
     const now = held();
     if (now === 0) process.exit(code);
     peak = Math.max(peak, now);
-    if (Date.now() - since >= timeoutMs + (peak / EXIT_FLUSH_MIN_RATE) * 1000) process.exit(code);
+    if (Date.now() - since < timeoutMs + (peak / EXIT_FLUSH_MIN_RATE) * 1000) return;
+    clearInterval(timer);
+    exitAtLineEnd(code);
   };
+  const timer = setInterval(check, EXIT_FLUSH_CHECK_MS);
   check();
-  setInterval(check, EXIT_FLUSH_CHECK_MS);
+}
+
+// The time a reader is given, besides EXIT_FLUSH_MIN_RATE's, to take the rest of the piece it is in.
+const LINE_END_GRACE_MS = 1_000;
+let exiting = false;
+
+/**
+ * Exits with `code` now, though output still waits for its reader, but not in the middle of a line: a stream made to
+ * write whole lines (whole-line-writes.ts: the primaries' stdout and stderr) finishes the piece it is writing, given
+ * LINE_END_GRACE_MS and its time at EXIT_FLUSH_MIN_RATE, and hands on nothing after it. A reader that takes nothing
+ * more still gets a cut line: what the pipe holds is no longer the process's.
+ */
+export function exitAtLineEnd(code: number): void {
+  if (exiting) return;
+  exiting = true;
+  // A piece's characters are 3 bytes at most in UTF-8.
+  const maxMs = LINE_END_GRACE_MS + ((WRITE_PIECE * 3) / EXIT_FLUSH_MIN_RATE) * 1000;
+  void Promise.all([process.stdout, process.stderr].map((stream) => stopAtLineEnd(stream, maxMs))).then(() =>
+    process.exit(code),
+  );
 }

@@ -13,6 +13,7 @@ export {
 export { resolveInstances } from './instances.js';
 export { formatEvent, formatLine, type LogFormat } from './log-format.js';
 export type { FilledOptions, SocketModeText, SupervisorOptions } from './options.js';
+export { HOLD_BACKLOG, OutputHold, STUCK_READER_MS } from './output-hold.js';
 export {
   type NoRestartReason,
   type RestartDecision,

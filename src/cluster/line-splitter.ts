@@ -45,7 +45,9 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   };
   const flushPartial = () => {
     timer = undefined;
-    if (rest === '') return;
+    // Paused (the primary's reader is behind, cluster/output-hold.ts): the rest of the line may be written already and
+    // wait in the pipe, so the quiet is not the process's. Passed on once it has been quiet that long while read.
+    if (rest === '' || stream.isPaused()) return;
     pass(withoutReturn(rest));
     rest = '';
     endsFlushed = true;
@@ -85,6 +87,14 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
       timer.unref();
     }
   });
+  if (options.partialDelay !== undefined) {
+    const delay = options.partialDelay;
+    stream.on('resume', () => {
+      if (rest === '' || timer !== undefined) return;
+      timer = setTimeout(flushPartial, delay);
+      timer.unref();
+    });
+  }
   stream.on('end', () => {
     clearTimeout(timer);
     if (rest !== '') pass(withoutReturn(rest));

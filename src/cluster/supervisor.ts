@@ -15,6 +15,7 @@ import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { assertKnownKeys, killTimeoutWarning } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
+import type { OutputHold } from './output-hold.js';
 import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
 import { residentBytes } from './proc-stat.js';
@@ -257,6 +258,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #restartsBefore: { views: RestartCounts; metrics: RestartCounts } | undefined;
   // Said at start: settings given that have no effect (filled options no longer tell a default from a choice).
   readonly #ignored: string | undefined;
+  #outputHold: OutputHold | undefined;
   #started = false;
 
   constructor(options: SupervisorOptions) {
@@ -315,6 +317,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Sets {@link restartsBefore} and {@link restartsTotalBefore} (`metrics`, the same counts when not given). */
   carryRestarts(views: RestartCounts, metrics: RestartCounts = views): void {
     this.#restartsBefore = { views: copyCounts(views), metrics: copyCounts(metrics) };
+  }
+
+  /**
+   * Holds the stdout pipes of the processes forked from now on while `hold`'s output stream (where their `line`s are
+   * written) is behind: see OutputHold. Without it, their lines come as fast as they are written, whoever reads them.
+   */
+  holdOutput(hold: OutputHold): void {
+    this.#outputHold = hold;
   }
 
   /** The number of slots (the cluster size). */
@@ -670,7 +680,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Unset in `env` above, so read where the daemon put it: the primary's environment, or a reload's new one.
     const daemonGiven = (base ?? process.env)[ENV.givenPort];
     const appPort = this.#appPorts.of(appPortOf({ port: options.port, env: options.env, read, daemonGiven }));
-    const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort, appPort });
+    const outputHold = this.#outputHold;
+    const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort, appPort, outputHold });
     const { pid, instance } = worker;
     this.#live.add(worker);
     worker.on('state', (state: WorkerState) => {

@@ -12,6 +12,7 @@ import type { AppPort } from './app-port.js';
 import { closeUnansweredHandoffs } from './connection-handoff.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
+import type { OutputHold } from './output-hold.js';
 import { ProcessTree } from './process-tree.js';
 import { PM2_READY, waitUntilReady } from './ready-wait.js';
 
@@ -60,6 +61,8 @@ export interface WorkerProcessOptions {
   appPort?: AppPort | undefined;
   /** `--socket`: the process is ready once the socket of its app server listens. */
   socket?: string | undefined;
+  /** Holds its stdout pipe while the primary's output is behind, until it leaves (see OutputHold). */
+  outputHold?: OutputHold | undefined;
 }
 
 const STDERR_TAIL = 20;
@@ -154,8 +157,10 @@ export class WorkerProcess extends EventEmitter {
         { partialDelay: PARTIAL_LINE_DELAY },
       );
     }
+    if (worker.process.stdout) options.outputHold?.add(worker.process.stdout);
     this.exited = new Promise((resolve) => {
       worker.process.once('exit', (code, signal) => {
+        this.#releaseOutput();
         clearTimeout(this.#killTimer);
         this.#tree?.stopTracking();
         this.#setState('stopped');
@@ -336,6 +341,7 @@ export class WorkerProcess extends EventEmitter {
     // asked, not as a crash.
     this.#retiring ||= expected;
     this.#killed = true;
+    this.#releaseOutput();
     this.#trackTree();
     // Read last before the SIGKILL, after which the process starts nothing more: the tree is then complete.
     this.#tree?.refresh();
@@ -374,8 +380,16 @@ export class WorkerProcess extends EventEmitter {
     );
   }
 
+  // Its output is read to the end from now on: a process on its way out must not wait on the primary's reader (its
+  // drain, its last lines before the exit is reported).
+  #releaseOutput(): void {
+    const { stdout } = this.worker.process;
+    if (stdout) this.#options.outputHold?.release(stdout);
+  }
+
   // A ready process drains; one still starting had nothing to drain, and will not be ready either.
   #quit(): void {
+    this.#releaseOutput();
     if (this.#state === 'ready') this.#setState('draining');
     else if (this.#state === 'starting') this.#quitting = true;
   }

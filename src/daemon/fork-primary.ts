@@ -14,6 +14,7 @@ import { ReloadAbortedError } from '../cluster/errors.js';
 import { assertInstanceVars, instanceVars } from '../cluster/instance-vars.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
+import { OutputHold } from '../cluster/output-hold.js';
 import { pmId } from '../cluster/pm-id.js';
 import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
@@ -21,6 +22,7 @@ import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cl
 import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
 import { decodeWorkerMessage, ENV, toWire } from '../runtime/protocol.js';
+import { writeWholeLines } from '../whole-line-writes.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -135,6 +137,11 @@ function isRuntimeReady(message: unknown): boolean {
 // As `hive run --log-format json` writes (cluster/bounded-output.ts): a daemon that reads slower than the app logs must
 // not grow this process's memory with the app's lines, while its events, which the daemon keeps its table from, all go.
 const output = primaryOutput(process.stdout, 'json', options.name, 'stdout');
+// A burst of the app's lines waits in the app while the daemon is behind, rather than being dropped here past the
+// bound (see OutputHold).
+const outputHold = new OutputHold(process.stdout);
+// An exit before the daemon took everything ends at a line's end, not in a record (exitAtLineEnd).
+writeWholeLines(process.stdout);
 
 const recordLine = (record: Record<string, unknown>) =>
   `${JSON.stringify({ time: new Date().toISOString(), app: options.name, ...record })}\n`;
@@ -243,6 +250,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   // As PM2 writes an app's output as it comes: a line without its newline yet shows once the app is quiet.
   const partialDelay = { partialDelay: PARTIAL_LINE_DELAY };
   splitLines(child.stdout!, (line) => emitAppLine(instance, pid, 'stdout', line), partialDelay);
+  outputHold.add(child.stdout!);
   splitLines(
     child.stderr!,
     (line) => {
@@ -287,6 +295,8 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   // would show a dead pid online meanwhile. Its last output is still read first (closeAfterExit's grace). One never
   // spawned has no 'exit', only its 'close'.
   child.once(pid ? 'exit' : 'close', async (code: number | null, signal: NodeJS.Signals | null) => {
+    // Read to the end within closeAfterExit's grace, whatever the daemon's pace.
+    outputHold.release(child.stdout!);
     await closeAfterExit(child, closed);
     // A process the start spawned that never became ready fails the start (startFailed) rather than restart. Not one
     // restarted meanwhile (another instance not ready yet keeps the app starting): the restart policy answers it.
@@ -323,6 +333,7 @@ function killTree(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const tree = options.treekill !== false && child.pid ? new ProcessTree(child.pid) : undefined;
   child.kill('SIGKILL');
+  outputHold.release(child.stdout!);
   if (!tree) return;
   tree.signal('SIGKILL');
   // Those it started since the tree was last read.
@@ -405,6 +416,8 @@ function retire(slot: Slot): Promise<void> {
   // Detached from the slot first: its exit is then expected, not a crash to restart.
   slot.child = undefined;
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  // Its drain must not wait on the daemon's pace (its runtime's exit waits for its stdout to be read).
+  outputHold.release(child.stdout!);
   return stopProcessTree(child, STOP_SIGNAL, options.killTimeout, options.treekill !== false, {
     ask: wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
     // Said as a cluster worker's overrun is (daemon.log, the app's events): else the exit by SIGKILL has no reason.

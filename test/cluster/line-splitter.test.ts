@@ -142,3 +142,21 @@ test('\\r\\n after a complete line is an empty line, in one chunk or two', async
   assert.deepEqual(await linesQuietBetween('abc\n', '\r', '\n', 'def\n'), ['abc', '', 'def']);
   assert.deepEqual(await linesAtEnd({}, 'abc\n\r', '\ndef\n'), ['abc', '', 'def']);
 });
+
+// Paused (the primary's reader behind, cluster/output-hold.ts), the stream seemed quiet: its half line was passed on
+// as a line of its own, and its end, waiting in the pipe, as another.
+test('a half line is not passed on while the stream is paused, only once it has been quiet while read', async () => {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  splitLines(stream, (line) => lines.push(line), { partialDelay: PARTIAL });
+  stream.write('half');
+  stream.pause();
+  // The delay's timer, set before this wait's, fires first.
+  await delay(PARTIAL * 10);
+  assert.deepEqual(lines, []);
+  stream.write(' a line\n');
+  stream.write('quiet');
+  stream.resume();
+  await poll(() => lines.length === 2, 'the half line, then the unfinished one once quiet while read');
+  assert.deepEqual(lines, ['half a line', 'quiet']);
+});

@@ -2,13 +2,15 @@ import { appErrored } from '../../cluster/app-errored.js';
 import { primaryOutput } from '../../cluster/bounded-output.js';
 import { AppErroredError } from '../../cluster/errors.js';
 import { formatEvent, formatLine } from '../../cluster/log-format.js';
+import { OutputHold } from '../../cluster/output-hold.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { claimAppId } from '../../daemon/primary-app-id.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
-import { EXIT_FLUSH_TIMEOUT_MS } from '../../exit-flushed.js';
+import { EXIT_FLUSH_TIMEOUT_MS, exitAtLineEnd } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
 import { helpHint, isArgumentError } from '../../parse-args-message.js';
+import { writeWholeLines } from '../../whole-line-writes.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
@@ -55,6 +57,9 @@ export default async function run(argv: string[]): Promise<number> {
   // A closed stdout (`hive run app.js | head`) must not take the primary, and with it the app, down.
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
+  // An exit before the reader took everything ends at a line's end, not in a record (exitAtLineEnd).
+  writeWholeLines(process.stdout);
+  writeWholeLines(process.stderr);
   const name = supervisor.options.name;
   // A reader that stalls (a full `| less`, a stopped log shipper) must not grow the primary's memory with the app's
   // output: past a backlog its lines are dropped, and the gap is marked by a warning event.
@@ -63,6 +68,9 @@ export default async function run(argv: string[]): Promise<number> {
     primaryOutput(stream, logFormat, name, label, logFormat === 'text' ? process.stderr : stream);
   const stdout = bounded(process.stdout, 'stdout');
   const stderr = bounded(process.stderr, 'stderr');
+  // Before that bound, a reader that is only slow (a log shipper, the daemon busy with a burst) holds the app's
+  // stdout, which waits in the app then, rather than having lines dropped here (see OutputHold).
+  supervisor.holdOutput(new OutputHold(process.stdout));
   supervisor.on('line', (line: WorkerLine) => {
     const out = logFormat === 'text' && line.stream === 'stderr' ? stderr : stdout;
     // In JSON both share stdout: the stderr lines get the reserve there (BoundedOutput).
@@ -121,7 +129,7 @@ export default async function run(argv: string[]): Promise<number> {
   const onStopSignal = (signal?: NodeJS.Signals) => {
     // Over: a stop now ends the wait for the reader with the run's own code, not by the signal's default action
     // (130/143), which it would be with no handler left.
-    if (result !== undefined) process.exit(result);
+    if (result !== undefined) exitAtLineEnd(result);
     signalled += 1;
     // SIGINT is a Ctrl-C: the terminal sent it to the whole process group, the app processes included.
     if (signalled === 1) void supervisor.stop(signal === 'SIGINT' ? { signal } : {});
