@@ -53,7 +53,9 @@ Options:
                                1.5m; a bare number is seconds (default 5s; at most 10m)
       --drain-idle-grace <time>
                                how long a draining process leaves a kept-alive connection idle before closing
-                               it, read as --kill-timeout is, 0 allowed (default: hive run's, 1s; at most 10m)
+                               it, read as --kill-timeout is, 0 allowed (default: hive run's, 1s; at most 10m).
+                               compose's nginx keeps an idle upstream connection for half of it at most (500ms),
+                               and none under a grace of 100ms
       --sticky <mode>          ip | header:<name> | cookie:<name>
       --no-redis               no Redis service / REDIS_URL
       --health-port <port>     port the probes fetch (default 9464, or 9465 when --port is 9464: \`hive run
