@@ -4,6 +4,7 @@
  */
 import type { DeployOptions } from './deploy-options.js';
 import { containerEnv, runWhere, shellWord } from './dockerfile.js';
+import { drainKeepalive } from './drain-keepalive.js';
 import { generateNginxConfig } from './nginx-config.js';
 import { composeLiteral, envFilePath } from './recipe-env.js';
 import { toYaml } from './yaml-writer.js';
@@ -26,14 +27,23 @@ export function renderComposeNginx(options: DeployOptions): string {
           listen: { port: 80, defaultServer: true },
           ...(options.sticky !== undefined && { sticky: options.sticky }),
           // Docker's DNS answers `app` with one address per replica; nginx resolves it once, at start. Always TCP,
-          // never an app's Unix socket (`upstream.socket`): nginx runs in its own container and cannot reach it.
-          upstream: { hosts: `app:${options.port}` },
+          // never an app's Unix socket (`upstream.socket`): nginx runs in its own container and cannot reach it. Idle
+          // connections closed before the app's drain would close them (drain-keepalive.ts).
+          upstream: { hosts: `app:${options.port}`, ...composeKeepalive(options) },
           accessLog: '/var/log/nginx/access.log',
         },
       ],
     },
     { shape: 'full' },
   );
+}
+
+/**
+ * The recipe's upstream keep-alive for the grace its `hive run` gets: nginx's default when that is hive run's own.
+ * Exported for deploy-warnings.ts, which says when it leaves no keep-alive at all.
+ */
+export function composeKeepalive(options: DeployOptions): ReturnType<typeof drainKeepalive> {
+  return options.drainIdleGrace === undefined ? undefined : drainKeepalive(Math.round(options.drainIdleGrace * 1000));
 }
 
 /** Renders compose.yaml. */

@@ -3,6 +3,7 @@
  * is written, since the files are still worth having (the user may fix the app before building).
  */
 import { killTimeoutWarning } from '../cluster/option-checks.js';
+import { composeKeepalive } from './compose-file.js';
 import {
   cpuCores,
   type DeployInput,
@@ -11,7 +12,8 @@ import {
   memoryBytes,
   resolveDeployOptions,
 } from './deploy-options.js';
-import { containerEnv } from './dockerfile.js';
+import { containerEnv, durationArg } from './dockerfile.js';
+import { MIN_KEEPALIVE_TIMEOUT_MS } from './drain-keepalive.js';
 import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './edge-warnings.js';
 import { rangeTakesMajor } from './node-engines.js';
 import type { NpmWorkspaceRoot } from './npm-workspace.js';
@@ -67,6 +69,16 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
   if (drain !== undefined) warnings.push(drain);
   const memory = memoryWarning(recipe, options);
   if (memory !== undefined) warnings.push(memory);
+  // A sticky app's nginx keeps no upstream connection anyway: nothing is lost there.
+  const keepalive = recipe === 'compose' && options.sticky === undefined ? composeKeepalive(options) : undefined;
+  if (keepalive !== undefined && 'keepalive' in keepalive) {
+    warnings.push(
+      `--drain-idle-grace (drainIdleGrace) ${durationArg(options.drainIdleGrace!)} leaves nginx no time to keep an ` +
+        'idle connection to the app: nginx must close one before a draining process does, or a request it sends ' +
+        "on one being closed fails (a POST with a 502), so the compose recipe's nginx opens a connection per " +
+        `request (no upstream keep-alive). A grace of ${2 * MIN_KEEPALIVE_TIMEOUT_MS}ms or more keeps them`,
+    );
+  }
   // The app's own value of a variable the recipe sets would be lost without a word (NODE_ENV=development, a REDIS_URL
   // of the machine it ran on).
   const recipeEnv = containerEnv(options);

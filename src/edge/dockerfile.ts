@@ -29,8 +29,8 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
   return args;
 }
 
-// In ms when not whole seconds: hive run reads a fraction of a second too, but 1500ms reads plainer than 1.5s.
-function durationArg(seconds: number): string {
+/** Seconds as hive run takes them: in ms when not whole seconds (1500ms reads plainer than 1.5s). */
+export function durationArg(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
 }
 

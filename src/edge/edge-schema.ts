@@ -5,6 +5,7 @@
 import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
+import { DEFAULT_KEEPALIVE_TIMEOUT_MS } from './drain-keepalive.js';
 import { kHostname } from './host-list.js';
 import { type DurationKind, normaliseNginxDuration, parseNginxDuration } from './nginx-duration.js';
 import { durationMs } from './retry-budget.js';
@@ -221,7 +222,7 @@ export const upstreamSchema = z.strictObject({
    * Node's server keep-alive timeout (5 s by default) and, while the process drains in a reload or stop, Hive's
    * `--drain-idle-grace` (1 s by default), with a margin for a busy event loop.
    */
-  keepaliveTimeout: duration.default('500ms'),
+  keepaliveTimeout: duration.default(`${DEFAULT_KEEPALIVE_TIMEOUT_MS}ms`),
   keepaliveRequests: positiveInt.default(1000),
   /** Passive health: failures within failTimeout that take a server out for failTimeout. */
   maxFails: count.default(3),

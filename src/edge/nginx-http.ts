@@ -170,6 +170,10 @@ function renderUpstream(site: EdgeSite): NginxNode {
           site.sticky !== undefined && site.sticky !== false
             ? '# no upstream keep-alive: the sticky cluster routes each connection, so each request gets its own'
             : '# no upstream keep-alive (keepalive 0): each request opens a connection of its own',
+          // nginx 1.29.7 and later (the stable 1.30 on) keep upstream connections alive by default (keepalive 32,
+          // 60s idle), and only they take `keepalive 0`, which older nginx refuses: one request per connection turns
+          // that default off, and is a no-op where keep-alive is off already.
+          'keepalive_requests 1',
         ]),
   ]);
 }

@@ -99,8 +99,9 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
     /app "api" as the daemon runs it: script, args, instances, port, .*killTimeout, drainIdleGrace, env into api\.env \(GREETING\)/,
   );
 
-  // Flags win: --instances and --port over the daemon's, the rest still the daemon's.
-  const k8s = await deploy(['k8s', '--app', 'api', '--out', 'k8s', '--instances', '1', '--port', '4000']);
+  // Flags win: --instances, --port and --drain-idle-grace over the daemon's, the rest still the daemon's.
+  const k8sFlags = ['--instances', '1', '--port', '4000', '--drain-idle-grace', '2s'];
+  const k8s = await deploy(['k8s', '--app', 'api', '--out', 'k8s', ...k8sFlags]);
   assert.equal(k8s.code, 0, k8s.stderr);
   const manifests = parseAllDocuments(readFileSync(join(appDir, 'k8s', 'k8s.yaml'), 'utf8')).map((d) => d.toJSON());
   const deployment = manifests.find((m) => m.kind === 'Deployment');
@@ -111,7 +112,7 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.equal(k8sRun.port, 4000);
   assert.deepEqual(k8sRun.args, ['--mode', 'fast']);
   assert.equal(k8sRun.killTimeout, '7s');
-  assert.equal(k8sRun.drainIdleGrace, '2500ms');
+  assert.equal(k8sRun.drainIdleGrace, '2s');
   assert.deepEqual(container.ports[0], { name: 'http', containerPort: 4000 });
   // No --with-env: the app's env is left out, said by name.
   assert.match(k8s.stderr, /the env of "api" has "GREETING": left out/);

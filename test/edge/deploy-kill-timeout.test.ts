@@ -1,7 +1,7 @@
 // `hive deploy --kill-timeout` takes the durations `hive run --kill-timeout` takes (5s, 500ms, 1.5m, 1h; a bare number
 // stays seconds, as it always was here), and the recipe passes hive run a value it reads the same way.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -87,4 +87,33 @@ test('a kill timeout the drain idle grace uses up is said when the recipe is wri
     /5s is not above twice --drain-idle-grace \(drainIdleGrace\) 2500ms/,
   );
   assert.doesNotMatch(said({ drainIdleGrace: '2s', killTimeout: 10 }), /--kill-timeout/);
+});
+
+// `hive deploy --drain-idle-grace` sets what `hive deploy --app` takes from the daemon's app (the daemon's value it
+// wins over: deploy-daemon-app.test.ts), read by the one parser of the kill timeout, 0 allowed.
+test('hive deploy --drain-idle-grace reaches hive run in the recipe; a bad one is a typed error naming the flag', () => {
+  const help = hiveDeploy(dir, '--help').stdout;
+  assert.match(help, /^ {6}--drain-idle-grace <time>\n {31}how long a draining process leaves a kept-alive/m);
+  for (const [value, given] of [
+    ['250ms', 250],
+    ['0', 0],
+    ['1.5', 1500],
+    ['2s', 2000],
+  ] as const) {
+    const out = join(dir, `grace-${value}`);
+    const result = hiveDeploy(dir, 'compose', '--app', 'api', '--drain-idle-grace', value, '--out', out);
+    assert.equal(result.status, 0, `${value}: ${result.stderr}`);
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(out, 'Dockerfile'), 'utf8'))![1]!) as string[];
+    assert.equal(parseDuration(cmd[cmd.indexOf('--drain-idle-grace') + 1], 'drainIdleGrace'), given, value);
+  }
+  for (const value of ['5x', '-1s', '11m', 'soon']) {
+    const result = hiveDeploy(dir, 'k8s', '--app', 'api', `--drain-idle-grace=${value}`, '--out', join(dir, 'bad'));
+    assert.equal(result.status, 2, `${value}: ${result.stderr}`);
+    assert.match(
+      result.stderr,
+      /ERR_HIVE_DEPLOY_INVALID_OPTION: --drain-idle-grace \(drainIdleGrace\): expected a duration as hive run takes it/,
+    );
+    assert.ok(result.stderr.includes(JSON.stringify(value)), result.stderr);
+    assert.equal(existsSync(join(dir, 'bad')), false);
+  }
 });

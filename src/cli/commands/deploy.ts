@@ -34,10 +34,10 @@ ignore file is Dockerfile.dockerignore (next to the Dockerfile, where Docker rea
 Options:
       --app <name>             app name (default: package.json's name). When the running daemon (of
                                $HIVE_HOME) has an app of that name, the recipe takes it as the daemon runs it:
-                               its script, arguments, instances, port, sticky mode, node args, max memory restart
-                               and kill timeout, each flag given over it. Its own env (--env, a config's env; never
-                               the shell's) only with --with-env; Hive's own HIVE_* variables, --inspect node
-                               args and a NODE_OPTIONS with --inspect never
+                               its script, arguments, instances, port, sticky mode, node args, max memory restart,
+                               kill timeout and drain idle grace, each flag given over it. Its own env (--env, a
+                               config's env; never the shell's) only with --with-env; Hive's own HIVE_* variables,
+                               --inspect node args and a NODE_OPTIONS with --inspect never
       --with-env               with --app: write the app's env values into a file of mode 0600: <app>.env,
                                which compose.yaml reads (env_file, raw), or <app>-env.secret.yaml, the
                                Kubernetes Secret <app>-env the pods read; never into compose.yaml or k8s.yaml.
@@ -51,6 +51,11 @@ Options:
       --no-build               the app has no build step
       --kill-timeout <time>    how long a process may drain before SIGKILL, as hive run takes it: 5s, 500ms,
                                1.5m; a bare number is seconds (default 5s; at most 10m)
+      --drain-idle-grace <time>
+                               how long a draining process leaves a kept-alive connection idle before closing
+                               it, read as --kill-timeout is, 0 allowed (default: hive run's, 1s; at most 10m).
+                               compose's nginx keeps an idle upstream connection for half of it at most (500ms),
+                               and none under a grace of 100ms
       --sticky <mode>          ip | header:<name> | cookie:<name>
       --no-redis               no Redis service / REDIS_URL
       --health-port <port>     port the probes fetch (default 9464, or 9465 when --port is 9464: \`hive run
@@ -233,6 +238,7 @@ function parse(argv: string[]): DeployArgs {
         node: { type: 'string' },
         'no-build': { type: 'boolean' },
         'kill-timeout': { type: 'string' },
+        'drain-idle-grace': { type: 'string' },
         sticky: { type: 'string' },
         'no-redis': { type: 'boolean' },
         'health-port': { type: 'string' },
@@ -296,6 +302,7 @@ function parse(argv: string[]): DeployArgs {
     ...defined('node', int('node')),
     ...defined('build', values['no-build'] === true ? false : undefined),
     ...defined('killTimeout', str('kill-timeout')),
+    ...defined('drainIdleGrace', str('drain-idle-grace')),
     ...defined('sticky', str('sticky')),
     ...defined('redis', values['no-redis'] === true ? false : undefined),
     ...defined('host', str('host')),
@@ -388,6 +395,7 @@ const kFlags: Record<string, string> = {
   image: '--image',
   node: '--node',
   killTimeout: '--kill-timeout',
+  drainIdleGrace: '--drain-idle-grace',
   sticky: '--sticky',
   host: '--host',
   tlsSecret: '--tls-secret',
