@@ -1,5 +1,5 @@
 import { memoryLimitText } from './memory-limit-text.js';
-import type { SupervisorEvent, WorkerLine } from './supervisor.js';
+import type { LastExit, SupervisorEvent, WorkerLine } from './supervisor.js';
 import { unresponsiveText } from './unresponsive-text.js';
 
 /** `text`: worker lines prefixed `[app:instance]`, events as `[hive] ...`; `json`: one JSON object a line. */
@@ -19,14 +19,18 @@ export function formatEvent(format: LogFormat, app: string, event: SupervisorEve
   return `[hive] ${app}: ${describe(event)}`;
 }
 
+/** The last process left down, as the app's end tells it: `last: worker 0, code 0`. */
+export function lastExitText(last: LastExit): string {
+  return `last: worker ${last.instance}, ${last.signal ? `signal ${last.signal}` : `code ${last.code}`}`;
+}
+
 function describe(event: SupervisorEvent): string {
   switch (event.type) {
-    case 'state': {
-      const last = event.lastExit;
-      if (last === undefined) return `app ${event.state}`;
-      const how = last.signal ? `signal ${last.signal}` : `code ${last.code}`;
-      return `app ${event.state}: every worker has exited and none is restarted (last: worker ${last.instance}, ${how})`;
-    }
+    case 'state':
+      if (event.lastExit === undefined) return `app ${event.state}`;
+      return `app ${event.state}: every worker has exited and none is restarted (${lastExitText(event.lastExit)})`;
+    case 'ended':
+      return `app ended: every worker has exited and none is restarted (${lastExitText(event.lastExit)}); reload to start it again`;
     case 'worker':
       return `worker ${event.instance} (pid ${event.pid}) ${event.state}`;
     case 'exit': {

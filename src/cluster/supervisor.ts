@@ -78,6 +78,8 @@ export type SupervisorEvent =
       notReady?: string;
     }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
+  // Under start({ keepEnded }): every process left down by autorestart or stopExitCodes, where the app would stop.
+  | { type: 'ended'; lastExit: LastExit }
   // slots: the instance numbers of the slots after it (a scale-down does not always remove the highest).
   | { type: 'scale'; from: number; to: number; slots: number[] }
   | { type: 'memory-limit'; instance: number; pid: number; rss: number; limit: number }
@@ -255,6 +257,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #busy = 0;
   #lastExit: LastExit | undefined;
   #ended: LastExit | undefined;
+  // start({ keepEnded }), and whether its `ended` was said since the last topology change (each may be an attempt).
+  #keepEnded = false;
+  #endedSaid = false;
   #restartsBefore: { views: RestartCounts; metrics: RestartCounts } | undefined;
   // Said at start: settings given that have no effect (filled options no longer tell a default from a choice).
   readonly #ignored: string | undefined;
@@ -340,8 +345,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    *   first, or its listen timeout ran out) errors its slot at once instead, and the start resolves with the app
    *   `errored`, the primary up for a reload to revive it: `hive run --watch`, whose next change may be the fix.
    *   Restarting the same code first, as a crash loop would, only repeats the failure.
+   * @param startOptions.keepEnded - once every process is left down (autorestart, stopExitCodes) the app does not
+   *   stop: an `ended` event says so, and a reload starts a process in every slot again (`hive run --watch`).
    */
-  async start(startOptions: { erroredOnFailure?: boolean } = {}): Promise<void> {
+  async start(startOptions: { erroredOnFailure?: boolean; keepEnded?: boolean } = {}): Promise<void> {
     if (this.#stopping) {
       throw new SupervisorStoppedError(
         'start',
@@ -353,6 +360,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       throw new SupervisorStoppedError('start', 'another Supervisor runs in this process (node:cluster is global)');
     }
     this.#started = true;
+    this.#keepEnded = startOptions.keepEnded === true;
     Supervisor.#active = this;
     // With every slot errored nothing else holds the event loop, and the primary must stay up (to reload or stop).
     this.#keepAlive = setInterval(() => {}, 1 << 30);
@@ -1003,6 +1011,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(async () => {
       this.#busy += 1;
+      this.#endedSaid = false;
       try {
         return await task();
       } finally {
@@ -1017,11 +1026,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /**
    * Stops the app once every slot is empty for good (each process exited and was left down by autorestart or
    * stopExitCodes): nothing would ever run again. A slot waiting for a restart, being replaced or errored keeps it up
-   * (a reload revives an errored one).
+   * (a reload revives an errored one). Under start({ keepEnded }) it says so instead, the app left for a reload.
    */
   #maybeEnd(): void {
     if (this.#stopping || this.#state === 'starting' || this.#busy > 0 || this.#lastExit === undefined) return;
     if (this.#slots.length === 0 || !this.#slots.every((slot) => this.#isDown(slot))) return;
+    if (this.#keepEnded) {
+      // Said once: the start and each change end with a check here, and the start's comes twice.
+      if (!this.#endedSaid) this.#emit({ type: 'ended', lastExit: this.#lastExit });
+      this.#endedSaid = true;
+      return;
+    }
     this.#ended = this.#lastExit;
     void this.stop();
   }

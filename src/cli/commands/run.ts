@@ -1,7 +1,7 @@
 import { appErrored } from '../../cluster/app-errored.js';
 import { primaryOutput } from '../../cluster/bounded-output.js';
 import { AppErroredError } from '../../cluster/errors.js';
-import { formatEvent, formatLine } from '../../cluster/log-format.js';
+import { formatEvent, formatLine, lastExitText } from '../../cluster/log-format.js';
 import { OutputHold } from '../../cluster/output-hold.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { claimAppId } from '../../daemon/primary-app-id.js';
@@ -28,7 +28,7 @@ export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
  * stop's configured escalation, reported by its `killed` event), 1 when the app cannot run (every slot errored too,
  * unless --no-exit-on-error, --watch or forked by the daemon) or the stop was forced, 2 on bad input; when the app
  * ended by itself (every process left down by autorestart or stopExitCodes), the last process's exit code (1 if a
- * signal ended it).
+ * signal ended it), except under --watch, where the run waits for a change to start the app again.
  */
 export default async function run(argv: string[]): Promise<number> {
   // The app's id is the daemon's to give: one inherited by a `hive run` started from inside a managed app would number
@@ -79,6 +79,8 @@ export default async function run(argv: string[]): Promise<number> {
   supervisor.on('event', (event: SupervisorEvent) => {
     // For programs (the JSON lines, which the daemon reads): in text, `ready` tells that a process is up.
     if (logFormat === 'text' && event.type === 'worker' && event.state === 'starting') return;
+    // --watch's wait for a change tells it, exit code and all, on one line.
+    if (logFormat === 'text' && event.type === 'ended') return;
     const toStderr = logFormat === 'text' && (event.type === 'errored' || event.type === 'warning');
     const out = toStderr ? stderr : stdout;
     out.write(`${formatEvent(logFormat, name, event)}\n`);
@@ -119,6 +121,10 @@ export default async function run(argv: string[]): Promise<number> {
       if (event.type === 'reload') {
         reloading = event.phase === 'start';
         if (reloading) waitSaid = false;
+      }
+      // Said by the supervisor once per attempt (the start, each reload), after the attempt's own report.
+      if (event.type === 'ended') {
+        sayWatch(`app ended (${lastExitText(event.lastExit)}); waiting for a file change to start it again`);
       }
       // After the exit's own handling, which clears the slot's process (and errors the slot or leaves it down).
       if (['exit', 'errored', 'reload', 'state'].includes(event.type)) queueMicrotask(checkErrored);
@@ -192,7 +198,10 @@ export default async function run(argv: string[]): Promise<number> {
     if (args.watch) {
       watcher = watchForReload(supervisor, args.watch, sayWatch);
     }
-    await supervisor.start({ erroredOnFailure: args.watch !== undefined });
+    // Under --watch an app that ends by itself (--no-autorestart, --stop-exit-codes) waits for a change too, as
+    // nodemon's clean exit does: the change's reload starts a process in every slot again.
+    const watching = args.watch !== undefined;
+    await supervisor.start({ erroredOnFailure: watching, keepEnded: watching });
     const ended = await new Promise<LastExit | undefined>((resolve) => {
       const check = (event: SupervisorEvent) => {
         if (event.type === 'state' && event.state === 'stopped') resolve(event.lastExit);

@@ -1,0 +1,84 @@
+// `hive run --watch` keeps the primary up when the app ends by itself (every process left down by --no-autorestart or
+// --stop-exit-codes), as nodemon does on a clean exit ("waiting for changes before restart"): one line says so with
+// the last exit code, and the next change starts the app again. Without --watch the run still exits with that code
+// (test/cluster/autorestart.test.ts).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import {
+  fatalOf,
+  freePort,
+  type HiveRecord,
+  isEvent,
+  killAll,
+  startHive,
+  startHiveText,
+  tempApp,
+  until,
+} from '../cluster/helpers.js';
+import { allServe } from './run-watch-helpers.js';
+
+after(() => killAll());
+
+// Becomes ready (a cluster process must), prints, and exits with `code`: a one-shot run.
+const oneShot = (code: number) =>
+  "import http from 'node:http';\n" +
+  `http.createServer().listen(process.env.PORT, () => { console.log('ran once'); process.exit(${code}); });\n`;
+const serving = (version: string) =>
+  `import http from 'node:http';\nhttp.createServer((req, res) => res.end('${version}')).listen(process.env.PORT);\n`;
+const watchArgs = (port: number) => ['--port', String(port), '--watch', '--watch-delay', '200ms'];
+
+test('hive run --watch of a --no-autorestart app that exits 0: the run stays up and says so on one line; a change runs it again; SIGTERM exits 0', async () => {
+  const { app } = tempApp('hive-run-watch-ended-', oneShot(0));
+  const port = await freePort();
+  const hive = startHiveText([app, '-i', '1', '--no-autorestart', ...watchArgs(port)]);
+  const wait = '[hive] app: app ended (last: worker 0, code 0); waiting for a file change to start it again';
+  const count = (line: string) => hive.lines.filter((one) => one === line).length;
+  // Fails at once if the run ends instead.
+  const waited = (times: number) => () => {
+    assert.equal(hive.child.exitCode, null, `the run ended:\n${hive.lines.join('\n')}`);
+    return count(wait) === times;
+  };
+  await until(waited(1), 'the wait for a change', 60_000);
+  assert.equal(count('[app:0] ran once'), 1);
+  // One line: the supervisor's `ended` event is not printed besides it, nor is the app stopped.
+  assert.deepEqual(
+    hive.lines.filter((line) => /app (ended|stopp)/.test(line)),
+    [wait],
+  );
+
+  writeFileSync(app, oneShot(0));
+  await until(waited(2), 'the second wait', 60_000);
+  assert.equal(count('[app:0] ran once'), 2);
+  hive.child.kill('SIGTERM');
+  assert.equal(await hive.exited, 0);
+});
+
+test('hive run --watch: every process left down by a stop exit code waits with that code; a change that does not start says it again; the fix serves', async () => {
+  const { app } = tempApp('hive-run-watch-stop-code-', oneShot(3));
+  const port = await freePort();
+  const hive = startHive([app, '-i', '2', '--stop-exit-codes', '3', ...watchArgs(port)]);
+  const waiting = (r: HiveRecord) => isEvent('watch')(r) && /waiting for a file change/.test(String(r.message));
+  await hive.waitFor(waiting, 'the wait for a change', 60_000);
+  assert.match(String(hive.records.find(waiting)?.message), /^app ended \(last: worker [01], code 3\); waiting/);
+  const [ended, ...more] = hive.records.filter(isEvent('ended'));
+  assert.deepEqual(more, []);
+  const last = hive.records.filter(isEvent('exit')).at(-1);
+  assert.deepEqual(ended?.lastExit, { instance: last?.instance, pid: last?.pid, code: 3, signal: null });
+  assert.ok(!hive.records.some(isEvent('state', { state: 'stopped' })), 'the app stopped');
+  assert.equal(hive.child.exitCode, null, 'the run ended');
+
+  writeFileSync(app, "throw new Error('broken at load');\n");
+  await hive.waitFor(isEvent('reload', { phase: 'aborted' }), 'the aborted reload', 60_000);
+  await hive.waitFor(() => hive.records.filter(waiting).length === 2, 'the second wait', 60_000);
+  // Said after the attempt's own report, not before it.
+  const aborted = hive.records.findIndex(isEvent('reload', { phase: 'aborted' }));
+  assert.ok(hive.records.findLastIndex(waiting) > aborted);
+
+  writeFileSync(app, serving('fixed'));
+  await allServe(port, 'fixed', 2);
+  assert.equal(hive.records.filter(waiting).length, 2);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+  assert.equal(fatalOf(hive.records), '');
+});
