@@ -72,7 +72,8 @@ Options:
       --max-restart-delay <duration>  backoff cap (default 15s)
       --max-restarts <n>           crashes in a row, each before --min-uptime, before the slot is errored (default 10)
       --min-uptime <duration>      uptime after which a process counts as stable (default 1s)
-      --no-autorestart             a process that exits is not restarted; once all have, the app stops (PM2's)
+      --no-autorestart             a process that exits is not restarted; once all have, the app stops (PM2's;
+                                   under --watch it waits for a change)
       --no-exit-on-error           stay up once every process is errored (default: exit 1; kept up under the daemon)
       --no-treekill                a retired process's own child processes are left running (PM2's; default: stopped)
       --stop-exit-codes <codes>    exit codes after which a process is not restarted, e.g. 0,3 (PM2's stop_exit_codes)
@@ -86,7 +87,8 @@ Options:
       --server-timing              add a Server-Timing header (total, pool time) to the app's HTTP responses
       --no-http-metrics            do not count HTTP requests (no http_* series, req/s or latency; PM2's --no-pmx)
       --watch[=<paths>]            rolling reload (as SIGHUP) when files change (default: the script's folder;
-                                   node_modules, .git and the files this output is redirected to are ignored)
+                                   node_modules, .git and the files this output is redirected to are ignored);
+                                   an errored or ended app waits for the next change to start it again
       --ignore-watch <path>        a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --watch-delay <delay>        quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
   -h, --help                       this help
