@@ -16,7 +16,7 @@ import {
   tempApp,
   until,
 } from '../cluster/helpers.js';
-import { allServe } from './run-watch-helpers.js';
+import { allServe, serving, watchArgs } from './run-watch-helpers.js';
 
 after(() => killAll());
 
@@ -24,9 +24,6 @@ after(() => killAll());
 const oneShot = (code: number) =>
   "import http from 'node:http';\n" +
   `http.createServer().listen(process.env.PORT, () => { console.log('ran once'); process.exit(${code}); });\n`;
-const serving = (version: string) =>
-  `import http from 'node:http';\nhttp.createServer((req, res) => res.end('${version}')).listen(process.env.PORT);\n`;
-const watchArgs = (port: number) => ['--port', String(port), '--watch', '--watch-delay', '200ms'];
 
 test('hive run --watch of a --no-autorestart app that exits 0: the run stays up and says so on one line; a change runs it again; SIGTERM exits 0', async () => {
   const { app } = tempApp('hive-run-watch-ended-', oneShot(0));

@@ -17,14 +17,11 @@ import {
   tempApp,
   tempDir,
 } from '../cluster/helpers.js';
-import { allServe, body } from './run-watch-helpers.js';
+import { allServe, body, serving, watchArgs } from './run-watch-helpers.js';
 
 after(() => killAll());
 
-const serving = (version: string) =>
-  `import http from 'node:http';\nhttp.createServer((req, res) => res.end('${version}')).listen(process.env.PORT);\n`;
 const waiting = (r: HiveRecord) => isEvent('watch')(r) && /waiting for a file change/.test(String(r.message));
-const watchArgs = (port: number) => ['--port', String(port), '--watch', '--watch-delay', '200ms'];
 
 test('hive run --watch of an app that throws at load: the run stays up and says it waits; the fix serves; SIGTERM exits 0', async () => {
   const { app } = tempApp('hive-run-watch-broken-', "throw new Error('broken at load');\n");

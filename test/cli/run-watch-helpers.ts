@@ -1,4 +1,4 @@
-// What the `hive run --watch` test files share: reading the app's answer over HTTP.
+// What the `hive run --watch` test files share: the served app, the run's flags, reading the app's answer over HTTP.
 import { request } from 'undici';
 import { until } from '../cluster/helpers.js';
 
@@ -23,3 +23,10 @@ export async function allServe(port: number, version: string, count: number): Pr
 
 /** Watcher quiet time for a negative check: a change the watcher saw would have reloaded by then (delay 200 ms). */
 export const QUIET_MS = 2_000;
+
+/** An app that answers `version` to every request, on $PORT. */
+export const serving = (version: string) =>
+  `import http from 'node:http';\nhttp.createServer((req, res) => res.end('${version}')).listen(process.env.PORT);\n`;
+
+/** `hive run --watch` on `port`, with a short quiet time. */
+export const watchArgs = (port: number) => ['--port', String(port), '--watch', '--watch-delay', '200ms'];
