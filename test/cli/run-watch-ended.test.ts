@@ -16,7 +16,7 @@ import {
   tempApp,
   until,
 } from '../cluster/helpers.js';
-import { allServe, serving, watchArgs } from './run-watch-helpers.js';
+import { allServe, brokenChangeWaitsAgain, serving, watchArgs } from './run-watch-helpers.js';
 
 after(() => killAll());
 
@@ -65,12 +65,7 @@ test('hive run --watch: every process left down by a stop exit code waits with t
   assert.ok(!hive.records.some(isEvent('state', { state: 'stopped' })), 'the app stopped');
   assert.equal(hive.child.exitCode, null, 'the run ended');
 
-  writeFileSync(app, "throw new Error('broken at load');\n");
-  await hive.waitFor(isEvent('reload', { phase: 'aborted' }), 'the aborted reload', 60_000);
-  await hive.waitFor(() => hive.records.filter(waiting).length === 2, 'the second wait', 60_000);
-  // Said after the attempt's own report, not before it.
-  const aborted = hive.records.findIndex(isEvent('reload', { phase: 'aborted' }));
-  assert.ok(hive.records.findLastIndex(waiting) > aborted);
+  await brokenChangeWaitsAgain(hive, app, waiting);
 
   writeFileSync(app, serving('fixed'));
   await allServe(port, 'fixed', 2);

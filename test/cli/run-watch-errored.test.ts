@@ -17,7 +17,7 @@ import {
   tempApp,
   tempDir,
 } from '../cluster/helpers.js';
-import { allServe, body, serving, watchArgs } from './run-watch-helpers.js';
+import { allServe, body, brokenChangeWaitsAgain, serving, watchArgs } from './run-watch-helpers.js';
 
 after(() => killAll());
 
@@ -52,12 +52,7 @@ test('hive run --watch: a fix that is still broken says the wait again after its
   const port = await freePort();
   const hive = startHive([app, '-i', '1', ...watchArgs(port)]);
   await hive.waitFor(waiting, 'the wait for a change', 60_000);
-  writeFileSync(app, "throw new Error('still broken');\n");
-  await hive.waitFor(isEvent('reload', { phase: 'aborted' }), 'the aborted reload', 60_000);
-  await hive.waitFor(() => hive.records.filter(waiting).length === 2, 'the second wait', 60_000);
-  // Said after the attempt's own report, not before it.
-  const aborted = hive.records.findIndex(isEvent('reload', { phase: 'aborted' }));
-  assert.ok(hive.records.findLastIndex(waiting) > aborted);
+  await brokenChangeWaitsAgain(hive, app, waiting);
   writeFileSync(app, serving('fixed'));
   await allServe(port, 'fixed', 1);
   hive.kill('SIGTERM');

@@ -1,6 +1,8 @@
 // What the `hive run --watch` test files share: the served app, the run's flags, reading the app's answer over HTTP.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { request } from 'undici';
-import { until } from '../cluster/helpers.js';
+import { type HiveRecord, isEvent, type startHive, until } from '../cluster/helpers.js';
 
 /** The app's answer to `GET /`. */
 export async function body(port: number): Promise<string> {
@@ -30,3 +32,19 @@ export const serving = (version: string) =>
 
 /** `hive run --watch` on `port`, with a short quiet time. */
 export const watchArgs = (port: number) => ['--port', String(port), '--watch', '--watch-delay', '200ms'];
+
+/**
+ * Writes a change to `app` that still throws at load: its reload aborts, and the run says `waiting` (a second time)
+ * after that reload's own report, not before it.
+ */
+export async function brokenChangeWaitsAgain(
+  hive: ReturnType<typeof startHive>,
+  app: string,
+  waiting: (record: HiveRecord) => boolean,
+): Promise<void> {
+  writeFileSync(app, "throw new Error('still broken');\n");
+  await hive.waitFor(isEvent('reload', { phase: 'aborted' }), 'the aborted reload', 60_000);
+  await hive.waitFor(() => hive.records.filter(waiting).length === 2, 'the second wait', 60_000);
+  const aborted = hive.records.findIndex(isEvent('reload', { phase: 'aborted' }));
+  assert.ok(hive.records.findLastIndex(waiting) > aborted);
+}
