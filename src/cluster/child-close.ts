@@ -27,6 +27,31 @@ export async function closeAfterExit(
   child.stderr?.destroy();
 }
 
+/**
+ * How long a managed process's exit report waits for the end of its output pipes: what it wrote before the exit is
+ * still in them when the primary held them (output-hold.ts), but a descendant that inherited them (a child spawned
+ * with `stdio: 'inherit'`) keeps them open past the exit, and its lines go on being read after the report.
+ */
+export const OUTPUT_END_GRACE_MS = 250;
+
+/**
+ * Resolves once `child`'s stdout and stderr have been read to their end, or `graceMs` after this call; either way only
+ * after a turn of the event loop that read them (a pipe just resumed is read in the loop's next poll, after this
+ * turn's timers and before its immediates). Nothing is destroyed: a descendant's later output is still read.
+ */
+export async function outputEnded(child: ChildProcess, graceMs = OUTPUT_END_GRACE_MS): Promise<void> {
+  const open = [child.stdout, child.stderr].filter((pipe) => pipe && !pipe.readableEnded && !pipe.destroyed);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(open.map((pipe) => new Promise((resolve) => pipe!.once('end', resolve).once('close', resolve)))),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A promise of `child`'s 'close', to be made as it is spawned. */
 export function closeOf(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('close', () => resolve()));

@@ -9,6 +9,7 @@ import {
   type WorkerMessage,
 } from '../runtime/protocol.js';
 import type { AppPort } from './app-port.js';
+import { outputEnded } from './child-close.js';
 import { closeUnansweredHandoffs } from './connection-handoff.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
@@ -172,8 +173,9 @@ export class WorkerProcess extends EventEmitter {
         if (this.#drainingOnSignal && !this.#retiring && (code === 0 || (killed && this.#overran))) {
           exit.retiredBy = 'SIGTERM';
         }
-        // Let the last output lines through before the exit is reported (the stderr tail names the crash).
-        setImmediate(() => {
+        // Its last lines are read before the exit is reported (the stderr tail names the crash; `hive run` of an app
+        // that ended exits on the report): a pipe held for a slow reader still has them.
+        void outputEnded(worker.process).then(() => {
           this.emit('exit', exit);
           resolve(exit);
         });
