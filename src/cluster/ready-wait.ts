@@ -13,8 +13,11 @@ export interface ReadyWaitOptions {
   hint?: string | (() => string | undefined) | undefined;
   /** Emits the process's IPC `message`s (a cluster Worker, a ChildProcess). */
   messages: EventEmitter;
-  /** Emits its `exit` (code, signal). */
-  process: EventEmitter;
+  /**
+   * Its exit, once its last output was read (the stderr tail): a cluster worker's `exited` (WorkerProcess waits for its
+   * pipes' end), a plain child's 'exit'.
+   */
+  exited: Promise<{ code: number | null; signal: string | null }>;
   /** Its last stderr lines, read when it exits before it is ready: they usually hold the reason. */
   stderrTail: readonly string[];
   /** A message's meaning: true, ready; an Error, the wait fails with it; anything else, the wait goes on. */
@@ -33,8 +36,9 @@ export interface ReadyWaitOptions {
  * mode's plain processes, so that both fail alike: WorkerNotReadyError on a timeout or an exit before ready.
  */
 export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
-  const { instance, messages, process } = options;
+  const { instance, messages } = options;
   return new Promise((resolve, reject) => {
+    let settled = false;
     const timer = setTimeout(() => {
       if (options.readyAtTimeout?.()) return ready();
       const hint = typeof options.hint === 'function' ? options.hint() : options.hint;
@@ -46,25 +50,26 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
       );
     }, options.listenTimeout);
     const done = () => {
+      settled = true;
       clearTimeout(timer);
       messages.off('message', onMessage);
-      process.off('exit', onExit);
     };
     const fail = (error: Error) => {
       done();
       reject(error);
     };
-    const onExit = (code: number | null, signal: string | null) => {
+    const onExit = ({ code, signal }: { code: number | null; signal: string | null }) => {
       // Wait for the stderr tail: it usually holds the reason (a throw at startup).
-      setImmediate(() =>
+      setImmediate(() => {
+        if (settled) return;
         fail(
           new WorkerNotReadyError(
             instance,
             `it exited (${signal ? `signal ${signal}` : `code ${code}`}) before it was ready`,
             [...options.stderrTail],
           ),
-        ),
-      );
+        );
+      });
     };
     const ready = () => {
       done();
@@ -77,6 +82,6 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
       if (meaning === true) ready();
     };
     messages.on('message', onMessage);
-    process.once('exit', onExit);
+    void options.exited.then(onExit);
   });
 }

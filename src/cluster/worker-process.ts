@@ -461,7 +461,7 @@ export class WorkerProcess extends EventEmitter {
         );
       },
       messages: this.#messages,
-      process: this.worker.process,
+      exited: this.exited,
       stderrTail: this.stderrTail,
       check: (value) => {
         let message: WorkerMessage | undefined;

@@ -276,7 +276,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       listenTimeout: options.listenTimeout ?? DEFAULT_LISTEN_TIMEOUT,
       awaited: "did not send process.send('ready') (or call ready())",
       messages: child,
-      process: child,
+      exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
       stderrTail,
       check: (message) => message === PM2_READY || isRuntimeReady(message),
       onReady: becameReady,
