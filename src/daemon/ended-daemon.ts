@@ -1,4 +1,5 @@
-import { linkSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isAlive } from '../cluster/proc-stat.js';
 
 /**
@@ -17,12 +18,14 @@ export function endedDaemon(pidFile: string): number | undefined {
 /**
  * {@link endedDaemon}, taken by this process: the pid file is removed, and the pid returned only to the one process
  * whose rename took it. Two commands run at once both read the file before either removed it, and both said the
- * daemon had ended; what one says, the other must not.
+ * daemon had ended; what one says, the other must not. The claims that commands killed mid-claim left are removed
+ * first (see removeStaleClaims).
  */
 export function claimEndedDaemon(pidFile: string): number | undefined {
   const pid = endedDaemon(pidFile);
   if (pid === undefined) return undefined;
-  const claim = `${pidFile}.claimed-${process.pid}`;
+  removeStaleClaims(pidFile);
+  const claim = `${claimPrefix(pidFile)}${process.pid}`;
   try {
     renameSync(pidFile, claim);
   } catch {
@@ -39,6 +42,32 @@ export function claimEndedDaemon(pidFile: string): number | undefined {
   }
   rmSync(claim, { force: true });
   return claimed === pid ? pid : undefined;
+}
+
+function claimPrefix(pidFile: string): string {
+  return `${pidFile}.claimed-`;
+}
+
+/**
+ * Removes the claims (`daemon.pid.claimed-<pid>`) of commands that are gone: one killed between its rename and its
+ * removal left its claim behind, which nothing else would ever remove. A claim whose pid runs is left to its command.
+ */
+function removeStaleClaims(pidFile: string): void {
+  const prefix = basename(claimPrefix(pidFile));
+  let names: string[];
+  try {
+    names = readdirSync(dirname(pidFile));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const suffix = name.slice(prefix.length);
+    const pid = Number(suffix);
+    // Only names this module writes: any other file is not ours to remove.
+    if (!/^[1-9][0-9]*$/.test(suffix) || !Number.isSafeInteger(pid) || isAlive(pid)) continue;
+    rmSync(join(dirname(pidFile), name), { force: true });
+  }
 }
 
 function pidIn(file: string): number | undefined {

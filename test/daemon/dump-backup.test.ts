@@ -164,3 +164,36 @@ test('a save that cannot keep the backup says so on stderr, naming it and why, a
   }
   await hive.run(['kill']);
 });
+
+// `hive update` saves too (then restarts the daemon and resurrects): its backup warning reached daemon.log only.
+test('hive update that cannot keep the backup says so on stderr as save does, and still updates (exit 0)', async () => {
+  await hive.run(['kill']);
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  await hive.json(['save']);
+  rmSync(backup, { force: true });
+  mkdirSync(backup);
+  try {
+    await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tock']);
+    const updated = await hive.run(['update', '--json']);
+    assert.equal(updated.code, 0, updated.stderr);
+    const result = JSON.parse(updated.stdout) as { updated: boolean; saved: string[]; apps: AppInfo[] };
+    assert.equal(result.updated, true);
+    assert.deepEqual(result.saved, ['tick', 'tock']);
+    assert.deepEqual(
+      result.apps.map((app) => [app.name, app.resurrected]),
+      [
+        ['tick', true],
+        ['tock', true],
+      ],
+    );
+    assert.match(
+      updated.stderr,
+      /^hive update: warning: could not keep the previous dump as .*dump\.json\.bak: EISDIR/m,
+    );
+    assert.ok(updated.stderr.includes(`could not keep the previous dump as ${backup}: `), updated.stderr);
+    assert.deepEqual(names(dump), ['tick', 'tock']);
+  } finally {
+    rmSync(backup, { recursive: true });
+  }
+  await hive.run(['kill']);
+});

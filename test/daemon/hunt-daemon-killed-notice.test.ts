@@ -3,7 +3,8 @@
 // pointed at `hive resurrect`. The daemon.pid a daemon that did not exit left behind names it: the command that starts
 // the next daemon says so on stderr, once; an orderly `hive kill` or `hive kill --force` leaves nothing to say.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
@@ -109,5 +110,31 @@ test('three commands started together in place of a killed daemon: one of them s
   assert.deepEqual(said, [notice(killed, existsSync(dump))]);
   // Nor does the next command say it again.
   assert.equal((await hive.run(['ls', '--json'])).stderr, '');
+  await hive.run(['kill']);
+});
+
+// A command takes the killed daemon's daemon.pid by renaming it to daemon.pid.claimed-<its pid>, then removes that:
+// one killed in between left the claim file in the home for good.
+test("the command that takes a killed daemon's pid file removes claims left by gone commands, not a running one's", async () => {
+  await hive.json(['ls']);
+  const exited = spawnSync(process.execPath, ['-e', '']);
+  assert.equal(exited.status, 0);
+  const gone = exited.pid;
+  assert.ok(!isAlive(gone));
+  const killed = await killDaemon();
+  const claim = (pid: number) => join(hive.home, `daemon.pid.claimed-${pid}`);
+  // What each would hold: the pid file it took.
+  writeFileSync(claim(gone), `${killed}\n`);
+  // This test's process runs: a command still between its rename and its removal, as far as the next one can tell.
+  writeFileSync(claim(process.pid), `${killed}\n`);
+  try {
+    const ls = await hive.run(['ls', '--json']);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.equal(ls.stderr, notice(killed, existsSync(dump)));
+    assert.ok(!existsSync(claim(gone)), 'the claim of a command that is gone is removed');
+    assert.ok(existsSync(claim(process.pid)), 'the claim of a running command is left');
+  } finally {
+    rmSync(claim(process.pid), { force: true });
+  }
   await hive.run(['kill']);
 });

@@ -68,7 +68,10 @@ export default function update(argv: string[]): Promise<number> {
           const hadDump = existsSync(file);
           if (hadDump) copyFileSync(file, backup);
           try {
-            result.saved = (await old.request<{ apps: string[] }>('save', {}, { as })).apps;
+            // As `hive save`: a backup (dump.json.bak) that could not be written comes as a warning on stderr.
+            result.saved = (
+              await old.request<{ apps: string[] }>('save', {}, { as, onProgress: warningsTo('update') })
+            ).apps;
             // Read as this build's daemon will read it, before anything is stopped: a dump this build cannot resurrect
             // (a newer Hive's format, after a downgrade) would leave the apps down.
             try {
