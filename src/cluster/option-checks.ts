@@ -114,7 +114,7 @@ export function killTimeoutWarning(killTimeout: number, drainIdleGrace: number):
   );
 }
 
-// Whole seconds as `3s`, else milliseconds (`1500ms`), as the flags take them.
-function durationText(ms: number): string {
+/** Whole seconds as `3s`, else milliseconds (`1500ms`), as the flags take them: for messages that name a duration. */
+export function durationText(ms: number): string {
   return ms % 1_000 === 0 && ms > 0 ? `${ms / 1_000}s` : `${ms}ms`;
 }

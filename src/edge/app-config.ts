@@ -1,8 +1,9 @@
 /**
  * Reads the apps of a Hive config file for `hive edge nginx --config`: each app's name, port, socket and sticky
- * setting, plus an optional `edge` object of site options (the same keys as `SiteInput`).
+ * setting, plus an optional `edge` object of site options (the same keys as `SiteInput`), and its drain idle grace.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDuration } from '../cluster/units.js';
 import { loadConfig } from '../config/load-config.js';
 import { describeValue } from '../errors.js';
 import { EdgeOptionError } from './errors.js';
@@ -14,7 +15,19 @@ interface AppEntry {
   cwd?: string;
   socket?: unknown;
   sticky?: unknown;
+  drainIdleGrace?: unknown;
   edge?: unknown;
+}
+
+/** A config file's sites for `hive edge nginx --config`, and what else of its apps the edge must fit. */
+export interface EdgeConfigFile {
+  main: MainInput;
+  sites: SiteInput[];
+  /**
+   * Each app's `drainIdleGrace` (`drain_idle_grace` in a PM2 file) in ms, for the apps that set one: their draining
+   * processes close an idle kept-alive connection that much sooner or later than hive run's default 1 s.
+   */
+  drainIdleGraces: Map<string, number>;
 }
 
 /**
@@ -22,10 +35,25 @@ interface AppEntry {
  * `edge.main` into the main context of a whole nginx.conf. `only` picks one app by name. Apps with no port, socket or
  * `edge.upstream.hosts` are skipped unless picked.
  */
-export async function loadEdgeConfig(file: string, only?: string): Promise<{ main: MainInput; sites: SiteInput[] }> {
+export async function loadEdgeConfig(file: string, only?: string): Promise<EdgeConfigFile> {
   // The one config loader (hive.config.* or PM2 ecosystem files): validated, errors name the file, app and key.
   const { apps, edge } = await loadConfig(file);
-  return { main: mainPaths(edge?.main ?? {}, file) as MainInput, sites: selectApps(apps, file, only) };
+  return {
+    main: mainPaths(edge?.main ?? {}, file) as MainInput,
+    sites: selectApps(apps, file, only),
+    drainIdleGraces: drainIdleGraces(apps as readonly AppEntry[]),
+  };
+}
+
+// The loader checked each value with hive run's own parser already (config/app-schema.ts): a number is in ms.
+function drainIdleGraces(apps: readonly AppEntry[]): Map<string, number> {
+  const graces = new Map<string, number>();
+  for (const app of apps) {
+    if (typeof app.name === 'string' && app.drainIdleGrace !== undefined) {
+      graces.set(app.name, parseDuration(app.drainIdleGrace, 'drainIdleGrace'));
+    }
+  }
+  return graces;
 }
 
 function selectApps(apps: readonly unknown[], file: string, only: string | undefined): SiteInput[] {

@@ -7,7 +7,7 @@ import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { servedPort } from '../cluster/served-port.js';
 import { recipeEnvOf } from './daemon-app-env.js';
 import type { DeployInput, DeployRecipe } from './deploy-options.js';
-import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './edge-warnings.js';
+import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './drain-keepalive.js';
 import { DeployOptionError } from './errors.js';
 import { withoutInspector } from './inspector-ports.js';
 import { envFileName } from './recipe-env.js';

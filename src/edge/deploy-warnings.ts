@@ -13,8 +13,7 @@ import {
   resolveDeployOptions,
 } from './deploy-options.js';
 import { containerEnv, durationArg } from './dockerfile.js';
-import { MIN_KEEPALIVE_TIMEOUT_MS } from './drain-keepalive.js';
-import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './edge-warnings.js';
+import { DEFAULT_DRAIN_IDLE_GRACE_MS, noKeepaliveWarning } from './drain-keepalive.js';
 import { rangeTakesMajor } from './node-engines.js';
 import type { NpmWorkspaceRoot } from './npm-workspace.js';
 
@@ -72,12 +71,8 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
   // A sticky app's nginx keeps no upstream connection anyway: nothing is lost there.
   const keepalive = recipe === 'compose' && options.sticky === undefined ? composeKeepalive(options) : undefined;
   if (keepalive !== undefined && 'keepalive' in keepalive) {
-    warnings.push(
-      `--drain-idle-grace (drainIdleGrace) ${durationArg(options.drainIdleGrace!)} leaves nginx no time to keep an ` +
-        'idle connection to the app: nginx must close one before a draining process does, or a request it sends ' +
-        "on one being closed fails (a POST with a 502), so the compose recipe's nginx opens a connection per " +
-        `request (no upstream keep-alive). A grace of ${2 * MIN_KEEPALIVE_TIMEOUT_MS}ms or more keeps them`,
-    );
+    const grace = `--drain-idle-grace (drainIdleGrace) ${durationArg(options.drainIdleGrace!)}`;
+    warnings.push(noKeepaliveWarning(grace, "the compose recipe's nginx"));
   }
   // The app's own value of a variable the recipe sets would be lost without a word (NODE_ENV=development, a REDIS_URL
   // of the machine it ran on).

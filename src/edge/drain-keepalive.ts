@@ -7,7 +7,11 @@
  * the grace closes it first. Half the grace leaves the other half for nginx acting late on its timer (a busy worker),
  * the margin of the default pair: 500ms against hive run's 1s.
  */
-import { DEFAULT_DRAIN_IDLE_GRACE_MS } from './edge-warnings.js';
+import { durationText } from '../cluster/option-checks.js';
+import type { SiteInput } from './options.js';
+
+// `hive run`'s default --drain-idle-grace: a draining app process closes a kept-alive connection idle this long.
+export const DEFAULT_DRAIN_IDLE_GRACE_MS = 1000;
 
 /** nginx's upstream `keepalive_timeout` unless said otherwise (edge-schema): half of hive run's default grace. */
 export const DEFAULT_KEEPALIVE_TIMEOUT_MS = DEFAULT_DRAIN_IDLE_GRACE_MS / 2;
@@ -26,4 +30,43 @@ export function drainKeepalive(drainIdleGraceMs: number): { keepaliveTimeout: st
   if (timeout >= DEFAULT_KEEPALIVE_TIMEOUT_MS) return undefined;
   if (timeout < MIN_KEEPALIVE_TIMEOUT_MS) return { keepalive: 0 };
   return { keepaliveTimeout: `${timeout}ms` };
+}
+
+/**
+ * The warning for a grace that leaves no upstream keep-alive (drainKeepalive's `keepalive: 0`), for `hive deploy` and
+ * `hive edge` alike: `grace` names the setting and its value, `nginx` the nginx config that keeps no connection.
+ */
+export function noKeepaliveWarning(grace: string, nginx: string): string {
+  return (
+    `${grace} leaves nginx no time to keep an idle connection to the app: nginx must close one before a draining ` +
+    `process does, or a request it sends on one being closed fails (a POST with a 502), so ${nginx} opens a ` +
+    `connection per request (no upstream keep-alive). A grace of ${2 * MIN_KEEPALIVE_TIMEOUT_MS}ms or more keeps them`
+  );
+}
+
+/**
+ * `hive edge nginx --config`: an app's site with its upstream keep-alive fitted to its own `drainIdleGrace` (in ms;
+ * undefined: hive run's default, which the defaults fit already), by {@link drainKeepalive}. A `keepaliveTimeout` the
+ * app's edge settings or the flags give is kept (edgeWarnings says when it is not below the grace), and so is a
+ * `keepalive` count, which only a grace too short for any timeout would have turned off. `warning` says when the
+ * site is left with no upstream keep-alive.
+ */
+export function siteDrainKeepalive(
+  site: SiteInput,
+  drainIdleGraceMs: number | undefined,
+): { site: SiteInput; warning?: string } {
+  const upstream = site.upstream ?? {};
+  // A sticky app keeps no upstream connection unless told to (options.ts): nothing to fit then.
+  const keptAlive = (upstream.keepalive ?? (site.sticky === undefined || site.sticky === false ? 32 : 0)) > 0;
+  if (drainIdleGraceMs === undefined || !keptAlive || upstream.keepaliveTimeout !== undefined) return { site };
+  const fitted = drainKeepalive(drainIdleGraceMs);
+  if (fitted === undefined || ('keepalive' in fitted && upstream.keepalive !== undefined)) return { site };
+  const warning =
+    'keepalive' in fitted
+      ? noKeepaliveWarning(
+          `app ${JSON.stringify(site.app)}: drainIdleGrace (hive run --drain-idle-grace) ${durationText(drainIdleGraceMs)}`,
+          'nginx with this config',
+        )
+      : undefined;
+  return { site: { ...site, upstream: { ...upstream, ...fitted } }, ...(warning !== undefined && { warning }) };
 }

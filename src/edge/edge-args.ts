@@ -35,8 +35,9 @@ Upstream:
                                out for --fail-timeout (default 3; 0: never take a host out)
       --fail-timeout <time>    whole seconds, such as 10s, 1m or 1m30s (default 10s)
       --keepalive <n>          idle upstream connections kept per worker (default 32, 0 for a sticky app; 0: none)
-      --keepalive-timeout <t>  idle time before nginx closes one (default 500ms): below the times after which the
-                               app closes one, 1s while it drains in a reload (hive run's drain idle grace) and
+      --keepalive-timeout <t>  idle time before nginx closes one (default 500ms; with --config, half an app's
+                               shorter drainIdleGrace, none under 100ms): below the times after which the app
+                               closes one, 1s while it drains in a reload (hive run's drain idle grace) and
                                Node's keep-alive timeout (5s)
       --retries <n|off>        tries of an idempotent request over the hosts (default 3); off (or 1): never retry
 

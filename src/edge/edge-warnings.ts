@@ -2,21 +2,28 @@
  * What `hive edge nginx` renders as asked but the user should hear about: settings that work in nginx and defeat
  * their purpose behind it. Said on stderr; the config is still written.
  */
+import { durationText } from '../cluster/option-checks.js';
+import { DEFAULT_DRAIN_IDLE_GRACE_MS, DEFAULT_KEEPALIVE_TIMEOUT_MS } from './drain-keepalive.js';
 import { parseNginxDuration } from './nginx-duration.js';
 import type { MainInput, SiteInput } from './options.js';
 
-// `hive run`'s default --drain-idle-grace: a draining app process closes a kept-alive connection idle this long.
-export const DEFAULT_DRAIN_IDLE_GRACE_MS = 1000;
+/** What {@link edgeWarnings} knows besides the sites. */
+export interface EdgeWarningContext {
+  /** The access log came from `--access-log`, which sets every app's. */
+  accessLogFlag?: boolean;
+  /** Each app's `drainIdleGrace` in ms, for the apps of a `--config` that set one (loadEdgeConfig). */
+  drainIdleGraces?: ReadonlyMap<string, number>;
+}
 
-/**
- * The warnings for the sites about to be rendered; none when all is as it should be. `accessLogFlag`: the access log
- * came from `--access-log`, which sets every app's.
- */
-export function edgeWarnings(sites: readonly SiteInput[], { accessLogFlag = false } = {}): string[] {
+/** The warnings for the sites about to be rendered; none when all is as it should be. */
+export function edgeWarnings(
+  sites: readonly SiteInput[],
+  { accessLogFlag = false, drainIdleGraces = new Map() }: EdgeWarningContext = {},
+): string[] {
   return [
     ...sites.flatMap((site) => (site.sticky === 'ip' || site.sticky === true ? [stickyIpWarning(site.app)] : [])),
     ...sharedAccessLogWarnings(sites, accessLogFlag),
-    ...sites.flatMap(keepaliveTimeoutWarning),
+    ...sites.flatMap((site) => keepaliveTimeoutWarning(site, drainIdleGraces.get(site.app))),
   ];
 }
 
@@ -69,22 +76,31 @@ export function mainWithoutFullWarning(file: string, main: MainInput): string[] 
   ];
 }
 
+const defaultTimeout = `${DEFAULT_KEEPALIVE_TIMEOUT_MS}ms`;
+
 // nginx must close an idle upstream connection before the app process does: a request nginx sends on one the process
-// is closing fails, and a POST is never sent again (a 502). A draining process closes one after --drain-idle-grace
-// (1 s by default), which hive edge cannot see: said for a timeout not below the default, the app's grace named.
-function keepaliveTimeoutWarning(site: SiteInput): string[] {
+// is closing fails, and a POST is never sent again (a 502). A draining process closes one after its drain idle grace:
+// the app's `drainIdleGrace` with --config, else hive run's default (1 s), the most hive edge can know. Said for a
+// timeout not below it, the grace named; the default timeout counts too where a grace was given (a keepalive count
+// set with a grace too short for any timeout: siteDrainKeepalive leaves both as asked).
+function keepaliveTimeoutWarning(site: SiteInput, drainIdleGraceMs: number | undefined): string[] {
   const upstream = site.upstream ?? {};
   const keepalive = upstream.keepalive ?? (site.sticky === undefined || site.sticky === false ? 32 : 0);
-  const timeout = upstream.keepaliveTimeout;
+  const timeout = upstream.keepaliveTimeout ?? (drainIdleGraceMs === undefined ? undefined : defaultTimeout);
   if (keepalive === 0 || timeout === undefined) return [];
   const text = typeof timeout === 'number' ? `${timeout}s` : timeout;
   const ms = parseNginxDuration(text);
-  if (ms === undefined || ms < DEFAULT_DRAIN_IDLE_GRACE_MS) return [];
+  const grace = drainIdleGraceMs ?? DEFAULT_DRAIN_IDLE_GRACE_MS;
+  if (ms === undefined || ms < grace) return [];
+  const closes = 'after which a draining app process closes an idle connection';
+  const whose =
+    drainIdleGraceMs === undefined
+      ? `is not below 1s, ${closes} (hive run --drain-idle-grace, default 1s)`
+      : `is not below ${durationText(grace)}, the app's drainIdleGrace (hive run --drain-idle-grace), ${closes}`;
   return [
-    `app ${JSON.stringify(site.app)}: keepalive_timeout ${text} is not below 1s, after which a draining app process ` +
-      'closes an idle connection (hive run --drain-idle-grace, default 1s): in a reload nginx may send a request on a ' +
+    `app ${JSON.stringify(site.app)}: keepalive_timeout ${text} ${whose}: in a reload nginx may send a request on a ` +
       'connection the process is closing, and answers a POST that met it 502 (it never sends one again). Keep the ' +
-      "timeout below the app's --drain-idle-grace with a margin (the default is 500ms), or run the app with a grace " +
-      'above it',
+      "timeout below the app's grace with a margin (hive edge's default: half the grace, 500ms at most), or run the " +
+      'app with a grace above it',
   ];
 }

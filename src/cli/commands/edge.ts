@@ -3,6 +3,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadEdgeConfig } from '../../edge/app-config.js';
 import { daemonAppSite } from '../../edge/daemon-app-site.js';
+import { siteDrainKeepalive } from '../../edge/drain-keepalive.js';
 import { type EdgeArgs, edgeUsage, messageForFlags, messageForMainFlags, parseEdgeArgs } from '../../edge/edge-args.js';
 import { edgeWarnings, mainWithoutFullWarning } from '../../edge/edge-warnings.js';
 import { EdgeOptionError } from '../../edge/errors.js';
@@ -41,10 +42,11 @@ export default async function edge(argv: string[]): Promise<number> {
     if (args.out !== undefined) checkOutDir(resolve(args.out));
     // A value of the file is the file's to fix: the options would not help.
     fromFile = args.config !== undefined;
-    const { main, sites, fileMain } = await selectConfig(args);
+    const { main, sites, fileMain, drainIdleGraces, drainWarnings } = await selectConfig(args);
     apps = sites.map((site) => site.app);
     config = generateNginxConfig({ main, sites }, { shape: args.full ? 'full' : 'site' });
-    const warnings = edgeWarnings(sites, { accessLogFlag: args.site.accessLog !== undefined });
+    const accessLogFlag = args.site.accessLog !== undefined;
+    const warnings = [...drainWarnings, ...edgeWarnings(sites, { accessLogFlag, drainIdleGraces })];
     // The flags of the main context are refused without --full; the file's are the user's standing settings, so
     // they are kept out of a conf.d file, but not in silence.
     if (!args.full && args.config !== undefined) warnings.unshift(...mainWithoutFullWarning(args.config, fileMain));
@@ -101,11 +103,39 @@ function checkOutDir(out: string): void {
   }
 }
 
-// The file's main context with the flags over it, key by key; `fileMain` is the file's alone.
-async function selectConfig(args: EdgeArgs): Promise<{ main: MainInput; sites: SiteInput[]; fileMain: MainInput }> {
-  if (args.config === undefined) return { main: args.main, sites: await selectSites(args), fileMain: {} };
-  const { main, sites } = await loadEdgeConfig(args.config, args.app);
-  return { main: { ...main, ...args.main }, sites: mergeSites(args, sites), fileMain: main };
+/** The sites to render, and what the warnings need to know of them. */
+interface SelectedConfig {
+  main: MainInput;
+  sites: SiteInput[];
+  /** The config file's main context alone (the flags' left out). */
+  fileMain: MainInput;
+  /** The apps' drain idle graces, in ms (a config file's apps that set one). */
+  drainIdleGraces: ReadonlyMap<string, number>;
+  /** Sites left with no upstream keep-alive by their app's grace. */
+  drainWarnings: string[];
+}
+
+// The file's main context with the flags over it, key by key. Each app's keep-alive is fitted to its drain idle grace
+// after the flags are merged: a `--keepalive-timeout` is as much the user's choice as the file's.
+async function selectConfig(args: EdgeArgs): Promise<SelectedConfig> {
+  if (args.config === undefined) {
+    return {
+      main: args.main,
+      sites: await selectSites(args),
+      fileMain: {},
+      drainIdleGraces: new Map(),
+      drainWarnings: [],
+    };
+  }
+  const { main, sites, drainIdleGraces } = await loadEdgeConfig(args.config, args.app);
+  const fitted = mergeSites(args, sites).map((site) => siteDrainKeepalive(site, drainIdleGraces.get(site.app)));
+  return {
+    main: { ...main, ...args.main },
+    sites: fitted.map(({ site }) => site),
+    fileMain: main,
+    drainIdleGraces,
+    drainWarnings: fitted.flatMap(({ warning }) => (warning === undefined ? [] : [warning])),
+  };
 }
 
 async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
