@@ -74,6 +74,7 @@ export async function readDaemonApp(target: string): Promise<DaemonApp> {
     sticky: info.settings.sticky,
     listening: listeningOf(info, env),
     listens: listensOf(info),
+    drainIdleGrace: info.settings.drainIdleGrace ?? null,
   };
 }
 

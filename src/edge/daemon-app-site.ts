@@ -41,6 +41,11 @@ export interface DaemonApp {
    * for a fork-mode app, one on a Unix socket, or one not ready yet.
    */
   listens: { address: string; port: number }[];
+  /**
+   * How long its draining processes let a kept-alive connection sit idle before closing it (`--drain-idle-grace`), in
+   * ms; null in fork mode, or from a daemon of an older build (hive run's default then).
+   */
+  drainIdleGrace?: number | null;
 }
 
 /** The flags' site (edge-args.ts), sticky and upstream optional. */

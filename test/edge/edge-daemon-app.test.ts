@@ -277,3 +277,39 @@ test('an unsafe HIVE_HOME is exit 1 without the usage hint', async () => {
   assert.doesNotMatch(result.stderr, /--help/);
   assert.equal(result.stdout, '');
 });
+
+// As with --config: nginx must close an idle upstream connection before the app's draining processes do, and the
+// daemon says how long they wait (`hive start --drain-idle-grace`).
+test('an app started with a short --drain-idle-grace gets an upstream keepalive_timeout below it', {
+  skip,
+}, async () => {
+  const port = await freePort();
+  await hive.json([
+    'start',
+    appFixture,
+    '--name',
+    'short-grace',
+    '--port',
+    String(port),
+    '--drain-idle-grace',
+    '400ms',
+  ]);
+  const site = await edge(['--app', 'short-grace', '--check']);
+  assert.equal(site.code, 0, site.stderr);
+  assert.match(site.stdout, /upstream hive_short_grace \{[^}]*keepalive_timeout 200ms;/);
+  // An explicit timeout is kept, and said to be not below the app's own grace.
+  const explicit = await edge(['--app', 'short-grace', '--keepalive-timeout', '450ms', '--check']);
+  assert.equal(explicit.code, 0, explicit.stderr);
+  assert.match(explicit.stdout, /keepalive_timeout 450ms;/);
+  assert.match(explicit.stderr, /keepalive_timeout 450ms is not below 400ms/);
+
+  const tiny = await freePort();
+  await hive.json(['start', appFixture, '--name', 'no-grace', '--port', String(tiny), '--drain-idle-grace', '50ms']);
+  const none = await edge(['--app', 'no-grace', '--check']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(none.stdout, /upstream hive_no_grace \{[^}]*keepalive_requests 1;/);
+  assert.match(
+    none.stderr,
+    /warning: app "no-grace": drainIdleGrace \(hive run --drain-idle-grace\) 50ms leaves nginx no time/,
+  );
+});

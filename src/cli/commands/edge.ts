@@ -118,29 +118,32 @@ interface SelectedConfig {
 // The file's main context with the flags over it, key by key. Each app's keep-alive is fitted to its drain idle grace
 // after the flags are merged: a `--keepalive-timeout` is as much the user's choice as the file's.
 async function selectConfig(args: EdgeArgs): Promise<SelectedConfig> {
-  if (args.config === undefined) {
-    return {
-      main: args.main,
-      sites: await selectSites(args),
-      fileMain: {},
-      drainIdleGraces: new Map(),
-      drainWarnings: [],
-    };
-  }
-  const { main, sites, drainIdleGraces } = await loadEdgeConfig(args.config, args.app);
-  const fitted = mergeSites(args, sites).map((site) => siteDrainKeepalive(site, drainIdleGraces.get(site.app)));
+  const { main, sites, drainIdleGraces, fileMain } =
+    args.config === undefined
+      ? { main: args.main, fileMain: {}, ...(await selectSites(args)) }
+      : await fileConfig(args, args.config);
+  const fitted = sites.map((site) => siteDrainKeepalive(site, drainIdleGraces.get(site.app)));
   return {
-    main: { ...main, ...args.main },
+    main,
     sites: fitted.map(({ site }) => site),
-    fileMain: main,
+    fileMain,
     drainIdleGraces,
     drainWarnings: fitted.flatMap(({ warning }) => (warning === undefined ? [] : [warning])),
   };
 }
 
-async function selectSites(args: EdgeArgs): Promise<SiteInput[]> {
-  if (args.app !== undefined) return [await daemonSite(args.app, args.site)];
-  return [{ ...args.site, app: 'app' }];
+async function fileConfig(args: EdgeArgs, file: string): Promise<Omit<SelectedConfig, 'drainWarnings'>> {
+  const { main, sites, drainIdleGraces } = await loadEdgeConfig(file, args.app);
+  return { main: { ...main, ...args.main }, sites: mergeSites(args, sites), fileMain: main, drainIdleGraces };
+}
+
+// Without a file: the daemon's app (`--app`), whose drain idle grace the daemon tells, or the flags' site alone.
+async function selectSites(args: EdgeArgs): Promise<Pick<SelectedConfig, 'sites' | 'drainIdleGraces'>> {
+  if (args.app === undefined) return { sites: [{ ...args.site, app: 'app' }], drainIdleGraces: new Map() };
+  const { site, drainIdleGrace } = await daemonSite(args.app, args.site);
+  const graces = new Map<string, number>();
+  if (drainIdleGrace !== undefined) graces.set(site.app, drainIdleGrace);
+  return { sites: [site], drainIdleGraces: graces };
 }
 
 function mergeSites(args: EdgeArgs, sites: SiteInput[]): SiteInput[] {
@@ -164,13 +167,18 @@ function mergeSites(args: EdgeArgs, sites: SiteInput[]): SiteInput[] {
  * `--socket`, `--hosts`) make a site without a daemon, as before there was one to ask: no daemon, one without the
  * app, or one that cannot be asked (another build, no answer) is an error only when the daemon's word is needed.
  */
-async function daemonSite(name: string, site: EdgeArgs['site']): Promise<SiteInput> {
+async function daemonSite(
+  name: string,
+  site: EdgeArgs['site'],
+): Promise<{ site: SiteInput; drainIdleGrace?: number | undefined }> {
   const { upstream } = site;
   const flagsSuffice = upstream.port !== undefined || upstream.socket !== undefined || upstream.hosts !== undefined;
   const warn = (warning: string) => process.stderr.write(`hive edge: warning: ${warning}\n`);
-  if (!flagsSuffice) return daemonAppSite(await readDaemonApp(name), site, warn);
-  const app = await daemonAppIfAny(readDaemonApp(name), name, 'edge', 'the site is made of the flags alone');
-  return app === undefined ? { ...site, app: name } : daemonAppSite(app, site, warn);
+  const app = flagsSuffice
+    ? await daemonAppIfAny(readDaemonApp(name), name, 'edge', 'the site is made of the flags alone')
+    : await readDaemonApp(name);
+  if (app === undefined) return { site: { ...site, app: name } };
+  return { site: daemonAppSite(app, site, warn), drainIdleGrace: app.drainIdleGrace ?? undefined };
 }
 
 /**
