@@ -143,37 +143,40 @@ test('a resurrect that read the backup names the backup in what it says after', 
   rmSync(dump);
 });
 
-// A save whose backup could not be written said so in daemon.log only: the user learnt it when a resurrect needed it.
-test('a save that cannot keep the backup says so on stderr, naming it and why, and still saves (exit 0)', async () => {
+/**
+ * Runs `save` (the command that saves) with tick saved in the dump, tock started since, and a folder in the backup's
+ * place: the rename of the written backup over it fails (as root too, unlike a mode). The daemon is killed after.
+ */
+async function withBackupBlocked(save: () => Promise<void>): Promise<void> {
   await hive.run(['kill']);
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
   await hive.json(['save']);
   rmSync(backup, { force: true });
-  // A folder in its place: the rename of the written backup over it fails (as root too, unlike a mode).
   mkdirSync(backup);
   try {
     await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tock']);
-    const saved = await hive.run(['save']);
-    assert.equal(saved.code, 0, saved.stderr);
-    assert.equal(saved.stdout, `saved 2 app(s) to ${dump}\n`);
-    assert.match(saved.stderr, /^hive save: warning: could not keep the previous dump as .*dump\.json\.bak: EISDIR/);
-    assert.ok(saved.stderr.includes(`could not keep the previous dump as ${backup}: `), saved.stderr);
+    await save();
     assert.deepEqual(names(dump), ['tick', 'tock']);
   } finally {
     rmSync(backup, { recursive: true });
   }
   await hive.run(['kill']);
+}
+
+// A save whose backup could not be written said so in daemon.log only: the user learnt it when a resurrect needed it.
+test('a save that cannot keep the backup says so on stderr, naming it and why, and still saves (exit 0)', async () => {
+  await withBackupBlocked(async () => {
+    const saved = await hive.run(['save']);
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.equal(saved.stdout, `saved 2 app(s) to ${dump}\n`);
+    assert.match(saved.stderr, /^hive save: warning: could not keep the previous dump as .*dump\.json\.bak: EISDIR/);
+    assert.ok(saved.stderr.includes(`could not keep the previous dump as ${backup}: `), saved.stderr);
+  });
 });
 
 // `hive update` saves too (then restarts the daemon and resurrects): its backup warning reached daemon.log only.
 test('hive update that cannot keep the backup says so on stderr as save does, and still updates (exit 0)', async () => {
-  await hive.run(['kill']);
-  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
-  await hive.json(['save']);
-  rmSync(backup, { force: true });
-  mkdirSync(backup);
-  try {
-    await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tock']);
+  await withBackupBlocked(async () => {
     const updated = await hive.run(['update', '--json']);
     assert.equal(updated.code, 0, updated.stderr);
     const result = JSON.parse(updated.stdout) as { updated: boolean; saved: string[]; apps: AppInfo[] };
@@ -191,9 +194,5 @@ test('hive update that cannot keep the backup says so on stderr as save does, an
       /^hive update: warning: could not keep the previous dump as .*dump\.json\.bak: EISDIR/m,
     );
     assert.ok(updated.stderr.includes(`could not keep the previous dump as ${backup}: `), updated.stderr);
-    assert.deepEqual(names(dump), ['tick', 'tock']);
-  } finally {
-    rmSync(backup, { recursive: true });
-  }
-  await hive.run(['kill']);
+  });
 });
