@@ -11,7 +11,7 @@ import type { MainInput, SiteInput } from './options.js';
 export interface EdgeWarningContext {
   /** The access log came from `--access-log`, which sets every app's. */
   accessLogFlag?: boolean;
-  /** Each app's `drainIdleGrace` in ms, for the apps of a `--config` that set one (loadEdgeConfig). */
+  /** Each app's `drainIdleGrace` in ms: a `--config` file's apps that set one, or the daemon's app of `--app`. */
   drainIdleGraces?: ReadonlyMap<string, number>;
 }
 

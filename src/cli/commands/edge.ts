@@ -109,7 +109,7 @@ interface SelectedConfig {
   sites: SiteInput[];
   /** The config file's main context alone (the flags' left out). */
   fileMain: MainInput;
-  /** The apps' drain idle graces, in ms (a config file's apps that set one). */
+  /** The apps' drain idle graces, in ms (a config file's apps that set one, or the daemon's app of --app). */
   drainIdleGraces: ReadonlyMap<string, number>;
   /** Sites left with no upstream keep-alive by their app's grace. */
   drainWarnings: string[];
