@@ -34,7 +34,20 @@ else {
 const hive = tempHome();
 
 test("a reload's replacement that has not reported yet does not take the slot's row from the serving old process", async () => {
-  await hive.json(['start', app, '-i', '1', '--name', 'web', '--listen-timeout', '120s']);
+  // Reports every 10 s: the replacement's first one comes that long after its fork, so that the check below reads the
+  // snapshot before it on a loaded machine too (with the default 1 s, describe and the snapshot could come after it).
+  await hive.json([
+    'start',
+    app,
+    '-i',
+    '1',
+    '--name',
+    'web',
+    '--listen-timeout',
+    '120s',
+    '--memory-report-interval',
+    '10s',
+  ]);
   const source = daemonSnapshotSource({ paths: hivePaths({ HIVE_HOME: hive.home }) });
   const web = async (): Promise<AppSnapshot> => (await source.snapshot()).apps.find((a) => a.name === 'web')!;
   const before = await waitFor(async () => {
