@@ -35,6 +35,9 @@ if (!/^[1-9]\d*$/.test(concurrency)) {
 // The flag came with Node 20.10; an older 20 runs the files one at a time.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const hasConcurrencyFlag = major > 20 || (major === 20 && minor >= 10);
+// The timeout bounds each test and, as the runner applies it to each file's process too, each file's whole run: a hang
+// detector. 600 s: three files share two cores, the slowest take 45 - 90 s in a passing run here, and the former 180 s
+// cut off a file on CI whose tests were still inside their own waits.
 const result = spawnSync(
   process.execPath,
   [
@@ -42,7 +45,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-reporter=spec',
-    '--test-timeout=180000',
+    '--test-timeout=600000',
     ...(hasConcurrencyFlag ? [`--test-concurrency=${concurrency}`] : []),
     ...files,
   ],

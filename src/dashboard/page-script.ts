@@ -57,7 +57,8 @@ export const pageScript = String.raw`
   var events = [];
   var seenEvents = {};
   var peaks = {};
-  window.hiveDashboard = { snapshots: 0, peaks: peaks };
+  // What the page has drawn, for tests and scripts that drive it: how many snapshots, the last one's time, the peaks.
+  window.hiveDashboard = { snapshots: 0, time: null, peaks: peaks };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -341,6 +342,7 @@ export const pageScript = String.raw`
   function onSnapshot(snap) {
     record(snap);
     window.hiveDashboard.snapshots += 1;
+    window.hiveDashboard.time = snap.time;
     document.getElementById('host').textContent = snap.host;
     setStatus('live · ' + clock(snap.time), 'live');
     drawApps(snap);

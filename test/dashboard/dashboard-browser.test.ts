@@ -48,6 +48,29 @@ function launch(): Promise<Browser> {
     ],
   });
 }
+
+/** How long a page's wait may take: a hang detector only (see {@link newPage}). */
+const WAIT_MS = 120_000;
+
+/**
+ * A page of `browser`, its waits hang detectors only: two minutes, as Chromium beside two other test files has needed
+ * more than Playwright's 30 s for what takes it a second alone.
+ */
+async function newPage(viewport?: { width: number; height: number }): Promise<Page> {
+  browser ??= await launch();
+  const page = await browser.newPage(viewport ? { viewport } : undefined);
+  page.setDefaultTimeout(WAIT_MS);
+  return page;
+}
+
+/**
+ * Waits until `expression` holds in `page`. It is polled on a timer, not on animation frames (Playwright's default):
+ * a starved renderer draws few frames, and a state the page passes through between two of them would be missed.
+ */
+async function until(page: Page, expression: string): Promise<void> {
+  await page.waitForFunction(expression, undefined, { polling: 50, timeout: WAIT_MS });
+}
+
 after(async () => {
   await browser?.close();
   await killAll();
@@ -62,8 +85,7 @@ async function openDashboard(
 ): Promise<{ dashboard: DashboardServer; page: Page }> {
   const dashboard = await startDashboard(source, { port: 0, ...options });
   t.after(() => dashboard.close());
-  browser ??= await launch();
-  const page = await browser.newPage(viewport ? { viewport } : undefined);
+  const page = await newPage(viewport);
   t.after(() => page.close());
   await page.goto(dashboard.url);
   return { dashboard, page };
@@ -134,24 +156,17 @@ test('the dashboard page renders live data of a running cluster in Chromium', { 
   assert.match(String(url), /^http:\/\/127\.0\.0\.1:\d+\/$/);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'the app online', 60_000);
 
-  browser ??= await launch();
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await newPage({ width: 1440, height: 1000 });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(String(url));
-  await page.waitForSelector('#status[data-kind="live"]', { timeout: 30_000 });
+  await page.waitForSelector('#status[data-kind="live"]');
 
   // A rolling reload shows on the time axis and in the event list.
-  await page.waitForFunction('window.hiveDashboard.snapshots >= 3', undefined, { timeout: 30_000 });
+  await until(page, 'window.hiveDashboard.snapshots >= 3');
   hive.kill('SIGHUP');
   await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
-  await page.waitForFunction(
-    `/api: reload done/.test(document.querySelector('#events')?.textContent ?? '')`,
-    undefined,
-    {
-      timeout: 30_000,
-    },
-  );
+  await until(page, `/api: reload done/.test(document.querySelector('#events')?.textContent ?? '')`);
   // Bounded load, paced over a few seconds so that several one-second reports carry it: 200 requests, each on a new
   // connection so round-robin spreads them over both processes, one in five through the pool.
   const agent = new Agent({ connections: 4 });
@@ -170,21 +185,15 @@ test('the dashboard page renders live data of a running cluster in Chromium', { 
 
   // Both processes listed, and requests per second above zero at some point: live data, read through the page (its
   // functions are strings: the tests' TypeScript has no DOM types).
-  await page.waitForFunction(
-    `document.querySelectorAll('#instances tbody tr[data-app="api"]').length === 2`,
-    undefined,
-    { timeout: 30_000 },
-  );
-  await page.waitForFunction(
+  await until(page, `document.querySelectorAll('#instances tbody tr[data-app="api"]').length === 2`);
+  await until(
+    page,
     `Number(document.querySelector('.app-card[data-app="api"]')?.getAttribute('data-peak-req-rate')) > 0`,
-    undefined,
-    { timeout: 30_000 },
   );
   // The pool the /compute requests created in each process shows in its row.
-  await page.waitForFunction(
+  await until(
+    page,
     `[...document.querySelectorAll('#instances tbody tr')].filter((tr) => /fib\\.ts/.test(tr.textContent)).length > 0`,
-    undefined,
-    { timeout: 30_000 },
   );
   const rows = await page.$$eval('#instances tbody tr[data-app="api"]', (trs) =>
     trs.map((tr) => ({ instance: tr.getAttribute('data-instance'), state: tr.getAttribute('data-state') })),
@@ -204,9 +213,7 @@ test('the dashboard page renders live data of a running cluster in Chromium', { 
   );
   // A few more seconds of history make a readable picture for the docs (nothing above needs them).
   if (process.env.HIVE_UPDATE_DOCS === '1') {
-    await page.waitForFunction('window.hiveDashboard.snapshots >= 15', undefined, {
-      timeout: 30_000,
-    });
+    await until(page, 'window.hiveDashboard.snapshots >= 15');
   }
   mkdirSync(artifacts, { recursive: true });
   const shot = `${artifacts}dashboard.png`;
@@ -306,8 +313,8 @@ test('17 apps, one with a 64-character name: the page fits a 1400 px window, nam
     ),
   });
   const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, {}, { width: 1400, height: 900 });
-  await page.waitForFunction('window.hiveDashboard.snapshots >= 2', undefined, { timeout: 30_000 });
-  await page.waitForFunction(`document.querySelectorAll('#instances tbody tr').length === 34`);
+  await until(page, 'window.hiveDashboard.snapshots >= 2');
+  await until(page, `document.querySelectorAll('#instances tbody tr').length === 34`);
   await page.waitForSelector('#chart-cpu .u-legend');
 
   // The open WebSockets of each slot, in the column after the requests in flight.
@@ -349,22 +356,25 @@ test('17 apps, one with a 64-character name: the page fits a 1400 px window, nam
 test('a deleted app leaves the charts and their legends once its values are out of the window', {
   skip: chromiumSkip(),
 }, async (t) => {
-  // A minute of snapshot time per read: the 5-minute window passes in a few reads. 'gone' is in the first two only;
-  // 'bare' counts no requests (its req/s is null), yet is still there: its series stays, empty.
+  // 'gone' is served, at one snapshot time, until the page has shown it; then each read is a minute of snapshot time
+  // without it, so that the 5-minute window passes in a few reads. (Were it in only the first reads, a starved page
+  // could draw them all at once, and its legend would never show 'gone' to look for.) 'bare' counts no requests (its
+  // req/s is null), yet is still there: its series stays, empty.
   const start = Date.now();
-  let reads = 0;
+  let shown = false;
+  let minutes = 0;
   const bare = onlineApp('bare', [instance(0)]);
   const snapshot = (): HiveSnapshot => {
-    reads += 1;
     const apps = [{ ...bare, reqRate: null, errorRate: null }, onlineApp('kept', [instance(0)])];
-    if (reads <= 2) apps.push(onlineApp('gone', [instance(0)]));
-    return { time: start + reads * 60_000, host: 'test', apps };
+    if (!shown) apps.push(onlineApp('gone', [instance(0)]));
+    else minutes += 1;
+    return { time: start + minutes * 60_000, host: 'test', apps };
   };
   const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, { interval: 100 });
-  await page.waitForFunction(
-    `[...document.querySelectorAll('#chart-cpu .u-label')].some((l) => l.textContent === 'gone#0')`,
-  );
-  await page.waitForFunction('window.hiveDashboard.snapshots >= 10', undefined, { timeout: 30_000 });
+  await until(page, `[...document.querySelectorAll('#chart-cpu .u-label')].some((l) => l.textContent === 'gone#0')`);
+  shown = true;
+  // Its last values were at `start`: a snapshot 6 minutes on leaves them out of the window.
+  await until(page, `window.hiveDashboard.time >= ${start + 6 * 60_000}`);
   const legend = (chart: string) =>
     page.$$eval(`#chart-${chart} .u-legend .u-series .u-label`, (labels) => labels.map((label) => label.textContent));
   assert.deepEqual(await legend('cpu'), ['bare#0', 'kept#0']);
@@ -383,8 +393,7 @@ test('the page keeps a peak req/s per app it lists now, not per app it ever saw 
     return { time: Date.now(), host: 'test', apps: [kept, onlineApp(`temp-${reads}`, [instance(0)])] };
   };
   const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, { interval: 100 });
-  // A hang detector: 20 snapshots take 2 s, but Chromium beside two other test files once needed more than 30 s.
-  await page.waitForFunction('window.hiveDashboard.snapshots >= 20', undefined, { timeout: 120_000 });
+  await until(page, 'window.hiveDashboard.snapshots >= 20');
   const peaks = (await page.evaluate('window.hiveDashboard.peaks')) as Record<string, number>;
   assert.equal(Object.keys(peaks).length, 2, JSON.stringify(Object.keys(peaks)));
   assert.equal(peaks.kept, 50);
@@ -453,7 +462,7 @@ test('a process marked unresponsive (a blocked event loop) is hung in the instan
     apps: [onlineApp('api', [instance(0, { unresponsive: true }), instance(1, { unresponsive: false })])],
   });
   const { page } = await openDashboard(t, { snapshot: async () => snapshot() });
-  await page.waitForFunction(`document.querySelectorAll('#instances tbody tr[data-app="api"]').length === 2`);
+  await until(page, `document.querySelectorAll('#instances tbody tr[data-app="api"]').length === 2`);
   const rows = await page.$$eval('#instances tbody tr[data-app="api"]', (trs) =>
     trs.map((tr) => [tr.getAttribute('data-state'), tr.hasAttribute('data-unresponsive'), tr.children[3]!.textContent]),
   );
