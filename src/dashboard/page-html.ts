@@ -33,6 +33,7 @@ export const pageHtml = `<!doctype html>
   .panel { background: #16212d; border: 1px solid #263241; border-radius: 6px; padding: 8px 12px; margin-bottom: 12px; min-width: 0; }
   .table-wrap { overflow-x: auto; }
   .panel h2 { margin: 2px 0 6px; font-size: 13px; font-weight: 600; color: #b8c4d0; }
+  .panel h2 .more { font-weight: 400; color: #7b8794; }
   .plot { min-height: 190px; }
   .uplot { font-family: inherit; }
   /* Many series (17 apps of 2 slots): the legend scrolls within 3 rows, each label cut, rather than pushing the page. */

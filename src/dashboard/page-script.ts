@@ -57,6 +57,9 @@ export const pageScript = String.raw`
   var events = [];
   var seenEvents = {};
   var peaks = {};
+  // Per chart, the series the last snapshot had.
+  var lastSeen = {};
+  var MAX_SERIES = 80;
   // What the page has drawn, for tests and scripts that drive it: how many snapshots, the last one's time, the peaks.
   window.hiveDashboard = { snapshots: 0, time: null, peaks: peaks };
 
@@ -88,7 +91,7 @@ export const pageScript = String.raw`
   function record(snap) {
     var t = snap.time / 1000;
     times.push(t);
-    var seenNow = {};
+    var seenNow = (lastSeen = {});
     CHARTS.forEach(function (chart) {
       var series = data[chart.id] || (data[chart.id] = {});
       var seen = (seenNow[chart.id] = {});
@@ -164,11 +167,35 @@ export const pageScript = String.raw`
     }
   };
 
+  // The series a chart draws, by name: at most MAX_SERIES, those the last snapshot has first, then those with the most
+  // recent values. A page on a source whose apps come and go (a CI that creates one a minute) would otherwise draw a
+  // series for each one still in the window, and rebuild each chart for each that comes or goes: past a few dozen
+  // series a chart is unreadable, and its rebuilds outgrow the interval until the page stops keeping up.
+  function drawnKeys(chart) {
+    var series = data[chart.id] || {};
+    var keys = Object.keys(series);
+    if (keys.length <= MAX_SERIES) return { keys: keys.sort(), left: 0 };
+    var rank = {};
+    keys.forEach(function (key) {
+      var values = series[key];
+      var at = values.length - 1;
+      while (at >= 0 && values[at] === null) at -= 1;
+      rank[key] = lastSeen[chart.id][key] ? Infinity : at;
+    });
+    keys.sort(function (a, b) { return rank[b] - rank[a]; });
+    return { keys: keys.slice(0, MAX_SERIES).sort(), left: keys.length - MAX_SERIES };
+  }
+
   function drawCharts() {
-    CHARTS.forEach(function (chart) {
+    // Every box's width before any chart is rebuilt: one layout of the page, not one per chart.
+    var widths = CHARTS.map(function (chart) { return document.getElementById('chart-' + chart.id).clientWidth; });
+    CHARTS.forEach(function (chart, n) {
       var box = document.getElementById('chart-' + chart.id);
       var series = data[chart.id] || {};
-      var keys = Object.keys(series).sort();
+      var drawn = drawnKeys(chart);
+      var keys = drawn.keys;
+      var more = document.getElementById('more-' + chart.id);
+      more.textContent = drawn.left > 0 ? ' · ' + drawn.left + ' more series not drawn' : '';
       var rows = [times].concat(keys.map(function (key) { return series[key]; }));
       var current = charts[chart.id];
       if (current && current.keys.join('\n') === keys.join('\n')) {
@@ -178,7 +205,7 @@ export const pageScript = String.raw`
       if (current) current.plot.destroy();
       box.textContent = '';
       var plot = new uPlot({
-        width: Math.max(200, box.clientWidth),
+        width: Math.max(200, widths[n]),
         height: 190,
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
@@ -355,7 +382,7 @@ export const pageScript = String.raw`
   var panels = document.getElementById('charts');
   CHARTS.forEach(function (chart) {
     panels.appendChild(el('section', { class: 'panel chart' }, [
-      el('h2', { text: chart.title }),
+      el('h2', {}, [document.createTextNode(chart.title), el('span', { id: 'more-' + chart.id, class: 'more' })]),
       el('div', { id: 'chart-' + chart.id, class: 'plot' }, [el('p', { class: 'empty', text: 'waiting for data…' })])
     ]));
   });

@@ -60,15 +60,42 @@ async function newPage(viewport?: { width: number; height: number }): Promise<Pa
   browser ??= await launch();
   const page = await browser.newPage(viewport ? { viewport } : undefined);
   page.setDefaultTimeout(WAIT_MS);
+  const log: string[] = [];
+  pageLogs.set(page, log);
+  page.on('pageerror', (error) => log.push(`pageerror: ${error.stack ?? error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      log.push(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on('crash', () => log.push('the page crashed'));
   return page;
 }
+
+/** Each page's errors and warnings, for a wait that gives up to say what the page went through. */
+const pageLogs = new WeakMap<Page, string[]>();
 
 /**
  * Waits until `expression` holds in `page`. It is polled on a timer, not on animation frames (Playwright's default):
  * a starved renderer draws few frames, and a state the page passes through between two of them would be missed.
  */
 async function until(page: Page, expression: string): Promise<void> {
-  await page.waitForFunction(expression, undefined, { polling: 50, timeout: WAIT_MS });
+  try {
+    await page.waitForFunction(expression, undefined, { polling: 50, timeout: WAIT_MS });
+  } catch (error) {
+    // A page that stopped answering (a renderer busy for good) answers this neither: 10 s, then say so.
+    const state = await Promise.race([
+      page
+        .evaluate(`JSON.stringify({
+          dashboard: window.hiveDashboard,
+          status: document.getElementById('status')?.textContent,
+          kind: document.getElementById('status')?.getAttribute('data-kind'),
+        })`)
+        .catch((reason: Error) => `unreadable: ${reason.message}`),
+      delay(10_000, 'no answer in 10 s: the page is busy for good'),
+    ]);
+    const log = (pageLogs.get(page) ?? []).slice(-20).join('\n');
+    throw new Error(`${expression} did not hold within ${WAIT_MS} ms; the page: ${state}\n${log}`, { cause: error });
+  }
 }
 
 after(async () => {
@@ -398,6 +425,35 @@ test('the page keeps a peak req/s per app it lists now, not per app it ever saw 
   assert.equal(Object.keys(peaks).length, 2, JSON.stringify(Object.keys(peaks)));
   assert.equal(peaks.kept, 50);
   assert.ok(Object.keys(peaks).some((name) => name.startsWith('temp-')));
+});
+
+test('apps created and deleted by the dozen: a chart draws at most 80 series, the listed apps first, and says so', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  // Each read lists `kept` and a new app; the deleted ones keep a value in the window, so their series would pile up.
+  let reads = 0;
+  const snapshot = (): HiveSnapshot => {
+    reads += 1;
+    return {
+      time: Date.now(),
+      host: 'test',
+      apps: [onlineApp('kept', [instance(0)]), onlineApp(`temp-${reads}`, [instance(0)])],
+    };
+  };
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, { interval: 100 });
+  // 60 apps seen: 122 series of requests (an app's req/s and its errors).
+  await until(page, 'window.hiveDashboard.snapshots >= 60');
+  const seen = (await page.evaluate('window.hiveDashboard.snapshots')) as number;
+  const chart = (await page.evaluate(`(() => {
+    const labels = [...document.querySelectorAll('#chart-req .u-legend .u-series .u-label')].map((l) => l.textContent);
+    return { labels, more: document.getElementById('more-req').textContent };
+  })()`)) as { labels: string[]; more: string };
+  assert.equal(chart.labels.length, 80, JSON.stringify(chart.labels));
+  assert.ok(chart.labels.includes('kept') && chart.labels.includes('kept errors'), JSON.stringify(chart.labels));
+  // The newest deleted apps are drawn, the oldest left out: temp-1 was deleted 60 reads ago.
+  assert.ok(!chart.labels.includes('temp-1'), JSON.stringify(chart.labels));
+  const hidden = Number(/^ · (\d+) more series not drawn$/.exec(chart.more)?.[1]);
+  assert.ok(hidden >= 2 * seen + 2 - 80 - 4 && hidden > 0, `${chart.more} after ${seen} snapshots`);
 });
 
 test('behind a token, the page goes live with ?token= and says what is missing without it', {
