@@ -195,7 +195,8 @@ export const pageScript = String.raw`
       var drawn = drawnKeys(chart);
       var keys = drawn.keys;
       var more = document.getElementById('more-' + chart.id);
-      more.textContent = drawn.left > 0 ? ' · ' + drawn.left + ' more series not drawn' : '';
+      var note = drawn.left > 0 ? ' · ' + drawn.left + ' more series not drawn' : '';
+      if (more.textContent !== note) more.textContent = note;
       var rows = [times].concat(keys.map(function (key) { return series[key]; }));
       var current = charts[chart.id];
       if (current && current.keys.join('\n') === keys.join('\n')) {
