@@ -60,8 +60,9 @@ export const pageScript = String.raw`
   // Per chart, the series the last snapshot had.
   var lastSeen = {};
   var MAX_SERIES = 80;
-  // What the page has drawn, for tests and scripts that drive it: how many snapshots, the last one's time, the peaks.
-  window.hiveDashboard = { snapshots: 0, time: null, peaks: peaks };
+  // What the page has drawn, for tests and scripts that drive it: how many snapshots it had at its last draw, the last
+  // one's time, how many draws, the peaks.
+  window.hiveDashboard = { snapshots: 0, time: null, draws: 0, peaks: peaks };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -367,17 +368,31 @@ export const pageScript = String.raw`
     status.setAttribute('data-kind', kind);
   }
 
+  // A snapshot is recorded as it comes, and drawn at the next frame: snapshots that come faster than the page can draw
+  // them (a busy machine, a short interval) are drawn as one, the last, so the page never falls behind its stream. A
+  // hidden tab draws nothing until it shows again.
+  var received = 0;
+  var undrawn = null;
   function onSnapshot(snap) {
     record(snap);
-    window.hiveDashboard.snapshots += 1;
-    window.hiveDashboard.time = snap.time;
+    received += 1;
     document.getElementById('host').textContent = snap.host;
     setStatus('live · ' + clock(snap.time), 'live');
-    drawApps(snap);
+    if (undrawn === null) requestAnimationFrame(draw);
+    undrawn = snap;
+  }
+  function draw() {
+    var snap = undrawn;
+    undrawn = null;
+    // The charts first: they read the boxes' widths, before the other parts change the page (no layout forced).
     drawCharts();
+    drawApps(snap);
     drawInstances(snap);
     drawEvents();
     drawWaterfall(snap);
+    window.hiveDashboard.snapshots = received;
+    window.hiveDashboard.time = snap.time;
+    window.hiveDashboard.draws += 1;
   }
 
   var panels = document.getElementById('charts');
