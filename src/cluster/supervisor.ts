@@ -307,6 +307,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
+   * True while the app has ended by itself (every process left down, its `ended` event said) and stays up, under
+   * `start({ keepEnded })`, for a reload to start it again; false again once a topology change begins. The live views
+   * show such an app `stopped`, as the daemon shows one whose primary exited so, though `state` stays `online`.
+   */
+  get endedKept(): boolean {
+    return (
+      this.#endedSaid &&
+      this.#busy === 0 &&
+      this.#lastExit !== undefined &&
+      this.#slots.every((slot) => this.#isDown(slot))
+    );
+  }
+
+  /**
    * Restarts counted before this primary started, which the live views add to their own: the daemon's counts of the
    * app since `hive reset` (`hive ls`), given to a primary it respawned, so that every view shows one count.
    */

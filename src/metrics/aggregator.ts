@@ -26,6 +26,8 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
   /** `httpMetrics` false: the app's processes count no HTTP requests (`--no-http-metrics`). */
   readonly options: { name: string; instances?: number; httpMetrics?: boolean };
   readonly state: string;
+  /** True while an app that ended by itself is kept up for a reload (Supervisor's `endedKept`): shown `stopped`. */
+  readonly endedKept?: boolean;
   /** Slots of the cluster now (after a scale too); 0 before the start, when `options.instances` says it. */
   readonly size?: number;
   /**
@@ -318,9 +320,12 @@ export class MetricsAggregator {
     return this.#source.size || this.#source.options.instances || 0;
   }
 
-  /** The app's state (the Supervisor's `AppState`: starting, online, reloading, errored, stopping, stopped). */
+  /**
+   * The app's state (the Supervisor's `AppState`: starting, online, reloading, errored, stopping, stopped); `stopped`
+   * too for an app that ended by itself and is kept up for a reload (`hive run --watch`).
+   */
   get state(): string {
-    return this.#source.state;
+    return this.#source.endedKept === true ? 'stopped' : this.#source.state;
   }
 
   /**

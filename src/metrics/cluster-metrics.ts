@@ -7,8 +7,8 @@ export interface ClusterMetricsOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** `/healthz` says 503 once this returns false (the app is errored for good); default: always alive. */
-  alive?: () => boolean;
+  /** `/healthz` says 503, with this text, while this returns one (nothing runs, nothing will by itself); default: never. */
+  down?: () => string | undefined;
 }
 
 /**
@@ -32,7 +32,7 @@ export async function startClusterMetrics(
       contentType: registry.contentType,
       metrics: () => exposition.text(),
       ready: () => aggregator.running && aggregator.readyWorkers > 0,
-      alive: options.alive,
+      down: options.down,
       hung: () => [{ ready: aggregator.readyWorkers, unresponsive: aggregator.unresponsiveWorkers }],
     });
   } catch (error) {

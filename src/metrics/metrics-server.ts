@@ -16,8 +16,8 @@ export interface MetricsServerOptions {
   ready: () => boolean;
   /** The end of the MetricsPortInUseError message, for a server whose port is not set by `--metrics-port`. */
   portInUseAdvice?: string;
-  /** `/healthz` answers 503 once this returns false (nothing runs and nothing will); 200 while alive. Default: true. */
-  alive?: () => boolean;
+  /** `/healthz` answers 503, with this text, while this returns one (nothing runs, nothing will by itself). Default: never. */
+  down?: () => string | undefined;
   /**
    * Per app, its ready workers and those of them marked unresponsive (a blocked event loop), and for the daemon's
    * whether its primary is: while some are, `/healthz` and `/readyz` answer 200 `degraded`; once all of an app's are,
@@ -82,7 +82,8 @@ async function handle(
     );
   }
   if (path === '/healthz') {
-    if (options.alive?.() === false) return reply(res, 503, 'text/plain', 'errored: no process runs or will\n');
+    const down = options.down?.();
+    if (down !== undefined) return reply(res, 503, 'text/plain', `${down}\n`);
     return replyHealth(res, options, 'ok', options.livenessIgnoresHung === true);
   }
   if (path === '/readyz') {

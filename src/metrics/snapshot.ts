@@ -315,7 +315,7 @@ export class AppSnapshotCollector {
     }
     return {
       name: this.#aggregator.app,
-      state: this.#source.state,
+      state: this.#aggregator.state,
       size: this.#source.size,
       ready: this.#aggregator.readyWorkers,
       reqRate: appRate(instances, 'reqRate', notCounted),

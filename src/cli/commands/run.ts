@@ -180,7 +180,7 @@ export default async function run(argv: string[]): Promise<number> {
       const { startClusterMetrics } = await import('../../metrics/index.js');
       // Liveness fails once nothing runs and nothing will be restarted: under --no-exit-on-error (or the daemon) a
       // probe on /healthz is then what gets the app restarted.
-      metrics = await startClusterMetrics(supervisor, { ...args.metrics, alive: () => !appErrored(supervisor) });
+      metrics = await startClusterMetrics(supervisor, { ...args.metrics, down: () => downText(supervisor) });
       process.stdout.write(`${formatMetricsListening(logFormat, name, metrics)}\n`);
     }
     if (args.dashboard) {
@@ -226,6 +226,14 @@ export default async function run(argv: string[]): Promise<number> {
     process.off('disconnect', onDaemonGone);
   }
   return result;
+}
+
+// Why `/healthz` answers 503: no process runs, and none will until a reload (--no-exit-on-error) or a file change
+// (--watch); undefined while the app runs or will by itself.
+function downText(supervisor: Supervisor): string | undefined {
+  if (appErrored(supervisor)) return 'errored: no process runs or will';
+  if (supervisor.endedKept) return 'ended: every process exited and was left down; none runs until a reload';
+  return undefined;
 }
 
 // A watched file's change, as the daemon logs it for `hive start --watch` (`<file> changed; reloading`).
