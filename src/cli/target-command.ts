@@ -4,6 +4,7 @@ import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
 import { configTargetNames, isConfigTarget, onConfigApps } from './config-target.js';
 import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from './daemon-command.js';
+import { warningsTo } from './daemon-warning.js';
 import { resolveTarget, type Target } from './resolve-targets.js';
 import { shellEnv } from './shell-env.js';
 import { terminalColumns } from './table-fit.js';
@@ -66,7 +67,9 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       apps =
         configs[0] && command !== 'restart'
           ? await onConfigApps(command, target, { only, env })
-          : (await withDaemon((client) => client.request<AppInfo[]>(command, { target, ...updateEnv })))!;
+          : (await withDaemon((client) =>
+              client.request<AppInfo[]>(command, { target, ...updateEnv }, warningsTo(command)),
+            ))!;
     } else {
       const report = (error: unknown) => {
         code = Math.max(code, reportError(command, error));
@@ -120,7 +123,13 @@ async function onSeveral(
     const apps: AppInfo[] = [];
     for (const id of ids) {
       try {
-        apps.push(...(await client.request<AppInfo[]>(command, { target: String(id), by: 'id', ...updateEnv })));
+        apps.push(
+          ...(await client.request<AppInfo[]>(
+            command,
+            { target: String(id), by: 'id', ...updateEnv },
+            warningsTo(command),
+          )),
+        );
       } catch (error) {
         // Deleted by someone else since the listing, or the command failed on it: said, and the others still taken.
         report(error);

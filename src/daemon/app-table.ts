@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { writeDump } from './dump.js';
-import { type BackupWarning, dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
+import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
 import { AppNotFoundError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
@@ -13,6 +13,9 @@ import { logPathWarnings } from './log-path-check.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
+
+/** What a resurrect warns of: a dump read from its `backup` (see readSavedApps), or an app's primary as it starts. */
+export type ResurrectWarning = (warning: string, backup?: string) => void;
 
 /** How often the daemon samples its processes' CPU: `hive ls` and the live views show the share over this window. */
 const CPU_SAMPLE_INTERVAL = 2000;
@@ -280,9 +283,9 @@ export class AppTable {
    * One resurrect at a time: a second one asked meanwhile reads the dump once the first is done, and lists the apps
    * it started as the daemon's already, as they are then. Run side by side, each listed only the apps it started
    * itself: the first those it got to before the second came, the second the rest. A `file` that cannot be read is
-   * read from its backup, `warn` told so (see readSavedApps).
+   * read from its backup, `warn` told so (see readSavedApps), and of what each app's primary warns of as it starts.
    */
-  resurrect(file: string, warn: BackupWarning = () => {}): Promise<AppInfo[]> {
+  resurrect(file: string, warn: ResurrectWarning = () => {}): Promise<AppInfo[]> {
     // Said in daemon.log: a resurrect that takes as long as another's starts tells why. Worded as the daemon's own
     // line, not an app's (`resurrect: <app>: `, see cli/daemon-log-lines.ts).
     if (this.#resurrects > 0) this.#log('a second resurrect waits for the one under way');
@@ -293,7 +296,7 @@ export class AppTable {
     return run;
   }
 
-  async #resurrect(file: string, warn: BackupWarning): Promise<AppInfo[]> {
+  async #resurrect(file: string, warn: ResurrectWarning): Promise<AppInfo[]> {
     const saved = await readSavedApps(file, (warning, backup) => {
       // In daemon.log too: at boot (the unit's resurrect), stderr is the journal's, where it may go unseen.
       this.#log(`a resurrect reads the backup: ${warning}`);
@@ -324,7 +327,10 @@ export class AppTable {
         continue;
       }
       try {
-        infos.push({ ...(await this.start(spec, { retry: true })), resurrected: true });
+        infos.push({
+          ...(await this.start(spec, { retry: true, warn: (warning) => warn(warning) })),
+          resurrected: true,
+        });
       } catch (error) {
         // One app that is not retried (autorestart false, maxRestarts 0) and failed: listed errored, with its reason,
         // the others still resurrected. Failing the command would fail `hive startup`'s unit, and systemd would then

@@ -131,7 +131,11 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
       case 'stop':
         return apps.each(request.target, (app) => app.stop(), request.by);
       case 'restart':
-        return apps.each(request.target, (app) => app.restart(request.shellEnv), request.by);
+        return apps.each(
+          request.target,
+          (app) => app.restart(request.shellEnv, (warning) => progress({ warning })),
+          request.by,
+        );
       case 'reload':
         return apps.reload(
           request.target,

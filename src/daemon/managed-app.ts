@@ -385,9 +385,10 @@ export class ManagedApp {
 
   /**
    * Stop then start as one operation: nothing asked meanwhile runs between the two. With `shellEnv`
-   * (`--update-env`), the app starts again in that environment, and keeps it (a save writes it).
+   * (`--update-env`), the app starts again in that environment, and keeps it (a save writes it). `warn` is told what
+   * its primary warns of as it starts, as a start's (see StartHow.warn).
    */
-  restart(shellEnv?: Record<string, string>): Promise<void> {
+  restart(shellEnv?: Record<string, string>, warn?: (message: string) => void): Promise<void> {
     return this.#serially(async () => {
       if (shellEnv !== undefined) {
         checkAppPoolThreads({ ...this.spec, shellEnv });
@@ -395,7 +396,7 @@ export class ManagedApp {
       }
       await this.#stop();
       if (shellEnv !== undefined) this.spec = { ...this.spec, shellEnv };
-      await this.#start();
+      await this.#start(false, warn);
     });
   }
 

@@ -97,3 +97,35 @@ test("hive start <script> --kill-timeout says the primary's warning on stderr, -
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.doesNotMatch(quiet.stderr, /warning/);
 });
+
+test("hive restart, hive start of an app the daemon has, and hive resurrect say its primary's warning on stderr too", async () => {
+  const hive = tempHome();
+  const env = { PORT: String(await freePort()) };
+  const started = await hive.run(['start', appFixture, '--name', 'short', '-i', '1', '--kill-timeout', '2s'], { env });
+  assert.equal(started.code, 0, started.stderr);
+  const warning = (command: string) =>
+    new RegExp(`^hive ${command}: warning: app "short": --kill-timeout \\(killTimeout\\) 2s is not above `, 'gm');
+  for (const [command, args] of [
+    ['restart', ['restart', 'short']],
+    ['restart', ['restart', 'short', '--json']],
+    ['start', ['start', 'short']],
+  ] as const) {
+    const result = await hive.run([...args], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr.match(warning(command))?.length, 1, `${args.join(' ')}:\n${result.stderr}`);
+  }
+  assert.equal((await hive.run(['save'])).code, 0);
+  assert.equal((await hive.run(['kill'])).code, 0);
+  const resurrected = await hive.run(['resurrect'], { env });
+  assert.equal(resurrected.code, 0, resurrected.stderr);
+  assert.equal(resurrected.stderr.match(warning('resurrect'))?.length, 1, resurrected.stderr);
+  // A restart with nothing to warn of says nothing.
+  assert.equal(
+    (await hive.run(['start', appFixture, '--name', 'quiet', '-i', '1'], { env: { PORT: String(await freePort()) } }))
+      .code,
+    0,
+  );
+  const quiet = await hive.run(['restart', 'quiet']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /warning/);
+});

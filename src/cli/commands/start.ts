@@ -392,7 +392,7 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     // `all` is never an app's name (appNameProblem): every app, as for restart. No daemon: no app to start.
     refuseSpecOptions('`all` is every app', values, scriptArgs);
     const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-    return (await withDaemon((client) => client.request<AppInfo[]>('restart', body), false)) ?? [];
+    return (await withDaemon((client) => client.request<AppInfo[]>('restart', body, warningsTo('start')), false)) ?? [];
   }
   // Not started for this: with no daemon running there is no such app, and a name refused next (no program on PATH)
   // must leave no daemon behind, as a missing script does.
@@ -408,7 +408,7 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     refuseSpecOptions(`${JSON.stringify(app.name)} is an app`, values, scriptArgs);
     // By id: the app found, even if another of the name were added meanwhile. A restart starts a stopped app.
     const body = values['update-env'] ? { target: String(app.id), shellEnv: shellEnv() } : { target: String(app.id) };
-    return client.request<AppInfo[]>('restart', body);
+    return client.request<AppInfo[]>('restart', body, warningsTo('start'));
   }, false);
 }
 
@@ -430,7 +430,7 @@ async function startNamespace(client: DaemonClient, target: string, values: Valu
   if (!apps.some((app) => app.namespace === target)) return undefined;
   refuseSpecOptions(`${JSON.stringify(target)} is a namespace`, values, []);
   const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-  return client.request<AppInfo[]>('restart', body);
+  return client.request<AppInfo[]>('restart', body, warningsTo('start'));
 }
 
 /**
