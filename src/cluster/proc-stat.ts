@@ -70,6 +70,25 @@ export function startTimeOf(pid: number): string | undefined {
   return fields === undefined || fields[0] === 'Z' ? undefined : fields[19];
 }
 
+// USER_HZ, the unit of /proc's start times: 100 on every Linux ABI Node runs on (sysconf(_SC_CLK_TCK)).
+const CLOCK_TICKS_PER_S = 100;
+
+/**
+ * When `pid` started, in epoch ms (the boot time is to the second), or undefined when it is gone (or a zombie) or
+ * there is no /proc.
+ */
+export function startedAtMs(pid: number): number | undefined {
+  const ticks = startTimeOf(pid);
+  let boot: string | undefined;
+  try {
+    boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+  if (ticks === undefined || boot === undefined) return undefined;
+  return Number(boot) * 1000 + (Number(ticks) * 1000) / CLOCK_TICKS_PER_S;
+}
+
 /**
  * The resident memory of `pid` in bytes (VmRSS of /proc/<pid>/status: what the process's own `memoryUsage().rss`
  * reads), or undefined when it is gone or there is no /proc.

@@ -1,18 +1,34 @@
-import { linkSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isAlive } from '../cluster/proc-stat.js';
+import { isAlive, startedAtMs } from '../cluster/proc-stat.js';
 
 /**
  * The pid of the daemon that `pidFile` (daemon.pid) still names although that process is gone: a daemon removes the
  * file as it exits, so one left behind ended without stopping its apps (SIGKILL, the OOM killer, a power cut or a
  * reboot), and its apps' primaries stopped with it. Undefined when there is no such file, or its pid still runs (a
  * daemon on its way out of an orderly exit: it removes the file before it is gone, so the file is read again once the
- * pid is found dead). A pid reused since by another process reads as running: said nothing rather than wrongly.
+ * pid is found dead). A pid reused since by another process, one that started after the file was written, is not the
+ * daemon's: ended too.
  */
 export function endedDaemon(pidFile: string): number | undefined {
   const pid = pidIn(pidFile);
-  if (pid === undefined || isAlive(pid)) return undefined;
+  if (pid === undefined || (isAlive(pid) && !startedAfter(pid, pidFile))) return undefined;
   return pidIn(pidFile) === pid ? pid : undefined;
+}
+
+// Leeway for the boot time's second and a clock set meanwhile: a pid reused within it reads as the daemon still.
+const REUSE_LEEWAY_MS = 2_000;
+
+// Whether `pid` started after `file` was last written: it cannot be the process that wrote its own pid there.
+function startedAfter(pid: number, file: string): boolean {
+  const started = startedAtMs(pid);
+  let written: number;
+  try {
+    written = statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+  return started !== undefined && started > written + REUSE_LEEWAY_MS;
 }
 
 /**

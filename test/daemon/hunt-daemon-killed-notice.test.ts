@@ -3,8 +3,8 @@
 // pointed at `hive resurrect`. The daemon.pid a daemon that did not exit left behind names it: the command that starts
 // the next daemon says so on stderr, once; an orderly `hive kill` or `hive kill --force` leaves nothing to say.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
@@ -135,6 +135,35 @@ test("the command that takes a killed daemon's pid file removes claims left by g
     assert.ok(existsSync(claim(process.pid)), 'the claim of a running command is left');
   } finally {
     rmSync(claim(process.pid), { force: true });
+  }
+  await hive.run(['kill']);
+});
+
+// The killed daemon's pid taken since by another program (pids wrap; a container's count from 1 after a restart) read
+// as the daemon still running, and nothing was said. One that started after daemon.pid was written is not the daemon.
+test("a killed daemon's pid that another program has taken since: the next command still says the daemon had ended", async () => {
+  await hive.json(['ls']);
+  await killDaemon();
+  const pidFile = join(hive.home, 'daemon.pid');
+  const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    assert.ok(other.pid);
+    // As the daemon wrote it, a minute before the program at its pid started.
+    writeFileSync(pidFile, `${other.pid}\n`);
+    const written = new Date(Date.now() - 60_000);
+    utimesSync(pidFile, written, written);
+    const ls = await hive.run(['ls', '--json']);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.equal(ls.stderr, notice(other.pid, existsSync(dump)));
+
+    // A running program that started before the file was written is the daemon, on its way out: nothing said.
+    await killDaemon();
+    writeFileSync(pidFile, `${other.pid}\n`);
+    const quiet = await hive.run(['ls', '--json']);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stderr, '');
+  } finally {
+    other.kill('SIGKILL');
   }
   await hive.run(['kill']);
 });
