@@ -54,8 +54,10 @@ export async function followLogs(t: TestContext, hive: HiveHome, app: string, ta
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     followed += chunk;
   });
+  // Whole lines only: a read may end inside one that the next chunk ends.
   const printed = (): FollowedLine[] =>
     followed
+      .slice(0, followed.lastIndexOf('\n') + 1)
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as FollowedLine);
