@@ -312,12 +312,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * show such an app `stopped`, as the daemon shows one whose primary exited so, though `state` stays `online`.
    */
   get endedKept(): boolean {
-    return (
-      this.#endedSaid &&
-      this.#busy === 0 &&
-      this.#lastExit !== undefined &&
-      this.#slots.every((slot) => this.#isDown(slot))
-    );
+    return this.#endedSaid && this.#endedBy() !== undefined;
   }
 
   /**
@@ -1043,16 +1038,24 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * (a reload revives an errored one). Under start({ keepEnded }) it says so instead, the app left for a reload.
    */
   #maybeEnd(): void {
-    if (this.#stopping || this.#state === 'starting' || this.#busy > 0 || this.#lastExit === undefined) return;
-    if (this.#slots.length === 0 || !this.#slots.every((slot) => this.#isDown(slot))) return;
+    if (this.#stopping || this.#state === 'starting') return;
+    const lastExit = this.#endedBy();
+    if (!lastExit) return;
     if (this.#keepEnded) {
       // Said once: the start and each change end with a check here, and the start's comes twice.
-      if (!this.#endedSaid) this.#emit({ type: 'ended', lastExit: this.#lastExit });
+      if (!this.#endedSaid) this.#emit({ type: 'ended', lastExit });
       this.#endedSaid = true;
       return;
     }
-    this.#ended = this.#lastExit;
+    this.#ended = lastExit;
     void this.stop();
+  }
+
+  // The last exit, once the app has ended by itself: no change running and every slot's process exited and was left
+  // down. Undefined while anything runs or may run again.
+  #endedBy(): LastExit | undefined {
+    if (this.#busy > 0 || this.#slots.length === 0) return undefined;
+    return this.#slots.every((slot) => this.#isDown(slot)) ? this.#lastExit : undefined;
   }
 
   // A slot whose process exited and was left down (autorestart, stopExitCodes): nothing runs in it until a reload.
