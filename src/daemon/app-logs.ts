@@ -50,7 +50,7 @@ export class AppLogs {
   // err) and flushed (all) as the open ones.
   #found: AppLogFile[] = [];
   #foundPaths = new Set<string>();
-  // The out and err files opened, by path.
+  // The out and err files opened, by stream and path (a file both streams write is listed for each).
   #listed = new Map<string, AppLogFile>();
   #time: boolean;
   #dateFormat: string | undefined;
@@ -96,7 +96,7 @@ export class AppLogs {
       ['err', this.errorFile],
     ] as const) {
       for (const found of findInstanceLogs(base)) {
-        if (this.#foundPaths.has(found.path)) continue;
+        if (this.#found.some((file) => file.stream === stream && file.path === found.path)) continue;
         this.#foundPaths.add(found.path);
         this.#found.push({ stream, path: found.path, instance: found.instance, raw: !this.#json });
       }
@@ -126,17 +126,19 @@ export class AppLogs {
   /**
    * The files the app's out and error lines are in: outFile and errorFile, or with `mergeLogs: false` each instance's
    * (and the unsuffixed ones once the primary wrote to them), in instance order. A file both streams write is listed
-   * once, as out.
+   * for each (`hive logs --err` shows an errorFile that is the outFile; `hive logs` reads it once).
    */
   files(): AppLogFile[] {
     if (!this.#perInstance) {
-      const out: AppLogFile = { stream: 'out', path: this.outFile, instance: null, raw: false };
-      const err: AppLogFile = { stream: 'err', path: this.errorFile, instance: null, raw: false };
-      return this.errorFile === this.outFile ? [out] : [out, err];
+      return [
+        { stream: 'out', path: this.outFile, instance: null, raw: false },
+        { stream: 'err', path: this.errorFile, instance: null, raw: false },
+      ];
     }
     const all = new Map<string, AppLogFile>();
     for (const file of [...this.#found, ...this.#listed.values()]) {
-      if (!all.has(file.path)) all.set(file.path, file);
+      const key = `${file.stream}\0${file.path}`;
+      if (!all.has(key)) all.set(key, file);
     }
     return [...all.values()].sort(
       (a, b) => (a.instance ?? -1) - (b.instance ?? -1) || (a.stream === b.stream ? 0 : a.stream === 'out' ? -1 : 1),
@@ -241,10 +243,15 @@ export class AppLogs {
       file = new LogFile(path, this.#rotation, mark);
       this.#open.set(path, file);
     }
-    if (kind !== 'log' && !this.#listed.has(path)) {
+    if (kind !== 'log' && !this.#listed.has(`${kind}\0${path}`)) {
       // A path PM2 gives no suffix (`/dev/null`, `app.txt`) is every instance's: whose a line is, it does not say.
       const own = path === base ? null : instance;
-      this.#listed.set(path, { stream: kind, path, instance: own, raw: instance !== null && !this.#json });
+      this.#listed.set(`${kind}\0${path}`, {
+        stream: kind,
+        path,
+        instance: own,
+        raw: instance !== null && !this.#json,
+      });
     }
     return file;
   }

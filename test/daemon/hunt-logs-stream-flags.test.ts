@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempHome, waitFor } from './helpers.js';
@@ -34,4 +34,30 @@ test('hive logs --out and --err print one of the two logs, as PM2 does', async (
     both.some((line) => /b: primary pid \d+ started$/.test(line)),
     both.join('\n'),
   );
+});
+
+test('hive logs --err prints an error log that is the out log too (-o F -e F), as --out does', async () => {
+  const script = join(dir, 'shared.sh');
+  const log = join(dir, 'shared.log');
+  writeFileSync(script, '#!/bin/sh\necho to-out\necho to-err >&2\nexec sleep 1000\n', { mode: 0o755 });
+  await hive.json(['start', script, '--name', 's', '-o', log, '-e', log]);
+  await waitFor(
+    () => existsSync(log) && /to-out[\s\S]*to-err|to-err[\s\S]*to-out/.test(readFileSync(log, 'utf8')),
+    'both lines in the one file',
+  );
+  const lines = async (flags: string[]) => {
+    const result = await hive.run(['logs', 's', '--json', '--app-only', ...flags]);
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { stream: string; line: string })
+      .map((entry) => `${entry.stream} ${entry.line}`)
+      .sort();
+  };
+  // Printed once whichever way it is asked for: as the error log under --err, else as out.
+  assert.deepEqual(await lines(['--err']), ['err [s:0] to-err', 'err [s:0] to-out']);
+  assert.deepEqual(await lines(['--out']), ['out [s:0] to-err', 'out [s:0] to-out']);
+  assert.deepEqual(await lines([]), ['out [s:0] to-err', 'out [s:0] to-out']);
 });

@@ -357,13 +357,14 @@ export default function logs(argv: string[]): Promise<number> {
         start,
       );
     // A file read once, however many apps and streams write it (an errorFile that is the outFile): its lines are
-    // printed once, as out. With `mergeLogs: false`, each instance's files (the daemon lists them).
+    // printed once, as out, or as err under --err (it is the error log too). With `mergeLogs: false`, each instance's
+    // files (the daemon lists them).
     const logFiles = (apps: AppInfo[]): LogFile[] =>
       apps
         .flatMap((app) => app.logs.map((file) => ({ ...file, app: app.name })))
-        .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
-        // Both flags, or neither: both logs. A file both write (errorFile is outFile) counts as out.
+        // Both flags, or neither: both logs. Kept by stream before the repeats go, so that --err keeps a shared file.
         .filter((file) => values.out === values.err || (file.stream === 'out' ? values.out : values.err))
+        .filter((file, i, all) => all.findIndex((other) => other.path === file.path) === i)
         .map(logFile);
     // Before the apps are listed: an app started in between is either listed or in the snapshot, never missed.
     const since = values.follow ? await logsSnapshot() : undefined;
