@@ -145,9 +145,11 @@ function keep<T>(seen: Map<object, unknown>, original: object, copy: T): T {
   return copy;
 }
 
+// An error of another realm (thrown by code a task runs with node:vm) is no `instanceof Error` here: node's own test
+// knows it by its internal slot, as structured clone does.
 export function isError(value: unknown): value is Error {
   try {
-    return value instanceof Error;
+    return value instanceof Error || types.isNativeError(value);
   } catch {
     return false;
   }

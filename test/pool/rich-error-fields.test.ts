@@ -71,6 +71,19 @@ for (const isolation of ['thread', 'process'] as const) {
       }
     });
 
+    test('an error of another realm (node:vm) keeps its class and fields, also as a cause', async () => {
+      await using pool = new Pool({ filename, minThreads: 1, maxThreads: 1, isolation });
+      const thrown = (await pool.run(null, { name: 'vmError' }).catch((e: unknown) => e)) as Rich;
+      assert.ok(thrown instanceof RangeError, String(thrown));
+      assert.equal(thrown.message, 'bad input');
+      assert.equal(thrown.code, 'E_VM');
+      assert.equal(thrown.line, 3);
+      const wrapped = (await pool.run(null, { name: 'vmCause' }).catch((e: unknown) => e)) as Rich;
+      assert.equal(wrapped.message, 'template failed');
+      assert.ok(wrapped.cause instanceof TypeError, String(wrapped.cause));
+      assert.match(wrapped.cause.message, /Cannot read properties of null/);
+    });
+
     test('a field holding a huge graph is cut short, not sent whole', async () => {
       await using pool = new Pool({ filename, minThreads: 1, maxThreads: 1, isolation });
       const error = (await within(
