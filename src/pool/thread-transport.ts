@@ -36,7 +36,7 @@ export class ThreadTransport implements WorkerTransport {
         // Node's workerData is the user's, as in piscina; the pool's own start data follows as the first message.
         workerData: options.workerData,
         resourceLimits: options.resourceLimits,
-        env: options.env,
+        env: options.env && withoutUndefined(options.env),
         execArgv,
         argv: options.argv,
       });
@@ -114,4 +114,10 @@ export class ThreadTransport implements WorkerTransport {
     this.#worker.unref();
     this.#port.unref();
   }
+}
+
+// A Worker's env turns `undefined` into the string "undefined"; a child process's (isolation: 'process') leaves the
+// variable out, which is what `{ ...process.env, DEBUG: undefined }` means. Read at each start, as Node reads it.
+function withoutUndefined(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 }
