@@ -18,7 +18,7 @@ import {
 } from './errors.js';
 import { formatHostPort, type HostPort, isLoopback, parseHostList, sameServerKey } from './host-list.js';
 import { issueMessage } from './issue-message.js';
-import { durationMs, retryBudget } from './retry-budget.js';
+import { durationMs, leastRetryBudget } from './retry-budget.js';
 
 export type SiteInput = z.input<typeof siteSchema>;
 export type MainInput = z.input<typeof mainSchema>;
@@ -280,14 +280,15 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
         'serve the challenge files with acme.root, or set acme: false',
     );
   }
+  // An open WebSocket is often idle for minutes (a chat, a dashboard): one ended after the read timeout of ordinary
+  // requests (60s) makes its client reconnect, and raising that timeout for it would let a hung request wait as long.
+  const websocket =
+    site.timeouts.websocket ??
+    (durationMs(site.timeouts.read) > durationMs(kWebSocketTimeout) ? site.timeouts.read : kWebSocketTimeout);
   const timeouts = {
     ...site.timeouts,
-    connect: site.timeouts.connect ?? defaultConnectTimeout(site),
-    // An open WebSocket is often idle for minutes (a chat, a dashboard): one ended after the read timeout of ordinary
-    // requests (60s) makes its client reconnect, and raising that timeout for it would let a hung request wait as long.
-    websocket:
-      site.timeouts.websocket ??
-      (durationMs(site.timeouts.read) > durationMs(kWebSocketTimeout) ? site.timeouts.read : kWebSocketTimeout),
+    websocket,
+    connect: site.timeouts.connect ?? defaultConnectTimeout({ ...site, timeouts: { ...site.timeouts, websocket } }),
   };
   checkConnectTimeout({ ...site, timeouts }, prefix);
   // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
@@ -305,18 +306,19 @@ const kWebSocketTimeout = '1h';
 // budget than the read timeout would retry a request the app is slow on, on every host (retry-budget.ts): the connect
 // timeout must be below the budget, so it is refused rather than either rule silently broken.
 function checkConnectTimeout(
-  site: z.output<typeof siteSchema> & { timeouts: { connect: string } },
+  site: z.output<typeof siteSchema> & { timeouts: { connect: string; websocket: string } },
   prefix: string,
 ): void {
   const { retries, timeouts } = site;
   if (retries === false || retries.tries === 1) return;
-  const budget = retryBudget(retries.timeout, timeouts);
+  const budget = leastRetryBudget(retries.timeout, timeouts);
   if (durationMs(timeouts.connect) < durationMs(budget)) return;
   const key = `${prefix}.timeouts.connect`;
   throw new EdgeOptionError(
     key,
     `${key}: ${timeouts.connect} is not less than the retry time limit, ${budget} (the least of timeouts.read, ` +
-      'timeouts.send and retries.timeout): nginx retries nothing once that much time has passed since the first try, ' +
+      "timeouts.send, timeouts.websocket, which bounds a WebSocket handshake's, and retries.timeout): nginx retries " +
+      'nothing once that much time has passed since the first try, ' +
       'so a host that never answers the connect (a machine that is off) would not be retried on another; give a ' +
       'shorter connect timeout (such as "1s"), or set retries: false',
   );
@@ -324,10 +326,10 @@ function checkConnectTimeout(
 
 // 5s (nginx's own default is 60s: a machine that is off would hold a request that long), or, where the retry time
 // limit is 5s or less (a short read timeout), half of it: the rule above holds without the user's having to know it.
-function defaultConnectTimeout(site: z.output<typeof siteSchema>): string {
+function defaultConnectTimeout(site: z.output<typeof siteSchema> & { timeouts: { websocket: string } }): string {
   const { retries, timeouts } = site;
   if (retries === false || retries.tries === 1) return '5s';
-  const budget = durationMs(retryBudget(retries.timeout, timeouts));
+  const budget = durationMs(leastRetryBudget(retries.timeout, timeouts));
   return budget > 5_000 ? '5s' : `${Math.max(1, Math.floor(budget / 2))}ms`;
 }
 

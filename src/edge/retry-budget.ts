@@ -15,6 +15,15 @@ export function retryBudget(timeout: string, timeouts: { read: string; send: str
   return candidates.reduce((least, value) => (durationMs(value) < durationMs(least) ? value : least));
 }
 
+/**
+ * The least retry time limit of a site's locations: the WebSocket location's (@hive_websocket), whose limit is also
+ * kept at most its own idle timeout (timeouts.websocket), as a handshake that timed out reading is not retried either.
+ * The connect timeout must be below it, or a handshake to a host that never answers is not retried on another.
+ */
+export function leastRetryBudget(timeout: string, timeouts: { read: string; send: string; websocket: string }): string {
+  return retryBudget(retryBudget(timeout, timeouts), { read: timeouts.websocket, send: timeouts.websocket });
+}
+
 /** A duration as the schema leaves it (nginx's syntax, checked) in milliseconds. */
 export function durationMs(value: string): number {
   return parseNginxDuration(value) ?? Number.NaN;

@@ -16,6 +16,8 @@ test('a connect timeout not below the retry time limit is refused, naming timeou
     { timeouts: { read: '5s', connect: '5s' } },
     { timeouts: { send: '2s', connect: '5s' } },
     { retries: { timeout: '3s' }, timeouts: { connect: '3s' } },
+    // A WebSocket handshake's retry time limit is also at most timeouts.websocket (@hive_websocket).
+    { timeouts: { websocket: '2s', connect: '4s' } },
   ];
   for (const extra of cases) {
     rejects({ sites: [site(extra)] }, 'sites[0].timeouts.connect', /not less than the retry time limit/);
@@ -35,6 +37,7 @@ test('a connect timeout below the retry time limit, or no retries, passes nginx 
   assert.match(passesNginx({ sites: [site({ timeouts: { read: '5s' } })] }), /proxy_connect_timeout 2500ms;/);
   assert.match(passesNginx({ sites: [site({ retries: { timeout: '3s' } })] }), /proxy_connect_timeout 1500ms;/);
   assert.match(passesNginx({ sites: [site({})] }), /proxy_connect_timeout 5s;/);
+  assert.match(passesNginx({ sites: [site({ timeouts: { websocket: '2s' } })] }), /proxy_connect_timeout 1000ms;/);
 });
 
 test('hive edge nginx: --connect-timeout at or over the read timeout is refused naming it; unset, it fits', () => {
@@ -44,6 +47,12 @@ test('hive edge nginx: --connect-timeout at or over the read timeout is refused 
   const unset = edgeNginx('--read-timeout', '1s');
   assert.equal(unset.code, 0, unset.stderr);
   assert.match(unset.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
+  const websocket = edgeNginx('--websocket-timeout', '2s', '--connect-timeout', '4s');
+  assert.equal(websocket.code, 2);
+  assert.match(
+    websocket.stderr,
+    /--connect-timeout \(timeouts\.connect\): 4s is not less than the retry time limit, 2s/,
+  );
   const fixed = edgeNginx('--read-timeout', '1s', '--connect-timeout', '500ms');
   assert.equal(fixed.code, 0, fixed.stderr);
   assert.match(fixed.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
