@@ -103,7 +103,16 @@ export function daemonDeployInput(
   }
   if (app.args.length > 0) fromDaemon.args = app.args;
   const instances = instanceCount(app.instances);
-  if (instances !== undefined) fromDaemon.instances = instances;
+  if (recipe === 'k8s' && app.sticky !== null) {
+    // The manifest's own count for a sticky app (kubernetes-manifests.ts): one process per pod, scaled by pods.
+    if (instances !== 1) {
+      warnings.push(
+        `the daemon runs ${quoted} with --instances ${app.instances} and --sticky ${app.sticky}; the k8s recipe runs a ` +
+          'sticky app one process per pod, scaled by pods (ingress-nginx shares its kept-alive connections between ' +
+          "clients, and Hive's sticky router places connections, not requests): --instances says otherwise",
+      );
+    }
+  } else if (instances !== undefined) fromDaemon.instances = instances;
   else {
     warnings.push(
       `the daemon runs ${quoted} with --instances ${app.instances}, which the recipe does not take: it runs -i max ` +

@@ -61,6 +61,15 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
       );
     }
   }
+  // kubernetes-manifests.ts gives a sticky app one process per pod; more, asked for, mix the ingress's clients.
+  if (recipe === 'k8s' && options.sticky !== undefined && options.instances !== undefined && options.instances !== 1) {
+    warnings.push(
+      `--instances ${options.instances} (instances) with --sticky ${options.sticky}: ingress-nginx shares its ` +
+        "kept-alive connections to a pod between clients, and Hive's sticky router places connections, not " +
+        "requests, so clients would land on each other's processes; the recipe runs a sticky app one process per " +
+        'pod, scaled by pods, unless --instances says otherwise',
+    );
+  }
   // hive run in the container says it at every start, in a log nobody reads before the first SIGKILL'd drain.
   const drainIdleGrace =
     options.drainIdleGrace === undefined ? DEFAULT_DRAIN_IDLE_GRACE_MS : options.drainIdleGrace * 1000;

@@ -12,7 +12,12 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseRunArgs } from '../../dist/cli/run-args.js';
 import { daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
-import { type DeployOptionError, resolveDeployOptions } from '../../dist/edge/index.js';
+import {
+  type DeployOptionError,
+  deployWarnings,
+  kubernetesManifests,
+  resolveDeployOptions,
+} from '../../dist/edge/index.js';
 import { appFixture, HiveHome, tempHome } from '../daemon/helpers.js';
 import { writeApp } from './deploy-command.js';
 import { describedDeployApp } from './described-deploy-app.js';
@@ -199,5 +204,32 @@ test('what the recipe cannot hold as the daemon runs the app is refused or said,
   assert.equal(
     daemonDeployInput({ ...described, command: process.execPath }, { app: 'api' }, '/srv/api', 'k8s').input.script,
     'dist/server.js',
+  );
+});
+
+test('a sticky daemon app: the k8s recipe keeps one process per pod and says so; compose takes the count', () => {
+  const sticky = describedDeployApp({ instances: '2', sticky: 'cookie:sid' });
+  const k8s = daemonDeployInput(sticky, { app: 'api' }, '/srv/api', 'k8s');
+  assert.equal(k8s.input.instances, undefined);
+  assert.equal(k8s.input.sticky, 'cookie:sid');
+  assert.match(k8s.warnings.join('\n'), /--instances 2 and --sticky cookie:sid; the k8s recipe runs a sticky app one/);
+  const objects = kubernetesManifests(resolveDeployOptions(k8s.input, 'k8s')) as {
+    kind: string;
+    spec?: { template?: { spec: { containers: { args: string[] }[] } } };
+  }[];
+  const deployment = objects.find((object) => object.kind === 'Deployment');
+  const args = deployment?.spec?.template?.spec.containers[0]?.args ?? [];
+  assert.equal(args[args.indexOf('--instances') + 1], '1', args.join(' '));
+  // One process already: nothing to say.
+  const one = daemonDeployInput({ ...sticky, instances: '1' }, { app: 'api' }, '/srv/api', 'k8s');
+  assert.deepEqual(one.warnings, []);
+  // Compose's nginx keeps no upstream connection for a sticky app: the daemon's count serves.
+  assert.equal(daemonDeployInput(sticky, { app: 'api' }, '/srv/api', 'compose').input.instances, 2);
+  // Asked for with the flag, more processes are written, with a warning.
+  const flagged = deployWarnings('k8s', { app: 'api', sticky: 'cookie:sid', instances: 2 });
+  assert.match(flagged.join('\n'), /--instances 2 \(instances\) with --sticky cookie:sid: ingress-nginx shares/);
+  assert.deepEqual(
+    deployWarnings('k8s', { app: 'api', sticky: 'cookie:sid', instances: 1 }).filter((w) => /sticky/.test(w)),
+    [],
   );
 });
