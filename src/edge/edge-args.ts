@@ -11,6 +11,33 @@ import type { MainInput, SiteInput } from './options.js';
 
 type MainOptions = NonNullable<MainInput>;
 type RateLimitInput = Exclude<NonNullable<SiteInput['rateLimit']>, false>;
+type TlsInput = Exclude<NonNullable<SiteInput['tls']>, false>;
+type RateLimitRefinement = 'burst' | 'retry-after' | 'rate-limit-log-level';
+
+// Flags that refine a TLS or rate limit set elsewhere: by --tls-cert/--tls-key or --rate-limit, or by the config file.
+const kTlsRefinements = '--tls-port, --hsts, --no-redirect and --no-http2';
+const kRateLimitRefinements = ['--burst', '--retry-after', '--rate-limit-log-level'] as const;
+
+/**
+ * Throws `ERR_HIVE_EDGE_INVALID_OPTION` when flags that refine the TLS or the rate limit (`--hsts`, `--burst`...) were
+ * merged over a config file's app that has none to refine (`merged`: the file's site with the flags over it).
+ */
+export function checkRefinedBases(flags: Partial<SiteInput>, merged: SiteInput, file: string): void {
+  const has = (value: unknown, key: string) => typeof value === 'object' && value !== null && key in value;
+  if (flags.tls !== undefined && !has(merged.tls, 'cert')) {
+    throw new EdgeOptionError(
+      'tls',
+      `${kTlsRefinements} need --tls-cert and --tls-key, or the app's edge.tls in ${file} (app "${merged.app}" has none)`,
+    );
+  }
+  if (flags.rateLimit !== undefined && flags.rateLimit !== false && !has(merged.rateLimit, 'rate')) {
+    throw new EdgeOptionError(
+      'rateLimit',
+      `--burst, --retry-after and --rate-limit-log-level need --rate-limit, or the app's edge.rateLimit in ${file} ` +
+        `(app "${merged.app}" has none)`,
+    );
+  }
+}
 
 export const edgeUsage = `Usage: hive edge nginx [options]
 
@@ -157,19 +184,23 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     // Every app answering the same names on one port is refused later; say what to do instead.
     perAppFlags.push('--server-name');
   }
+  const tls: Partial<TlsInput> = {};
+  if (values['tls-port'] !== undefined) tls.port = integer('--tls-port', values['tls-port']);
+  if (values.hsts) tls.hsts = true;
+  if (values['no-redirect']) tls.redirect = false;
+  if (values['no-http2']) tls.http2 = false;
   if (values['tls-cert'] !== undefined || values['tls-key'] !== undefined) {
     if (values['tls-cert'] === undefined || values['tls-key'] === undefined) {
       throw new EdgeOptionError('tls', '--tls-cert and --tls-key go together');
     }
     // Relative paths mean the caller's directory, not the directory nginx reads the config from.
-    site.tls = { cert: resolve(values['tls-cert']), key: resolve(values['tls-key']) };
-    if (values['tls-port'] !== undefined) site.tls.port = integer('--tls-port', values['tls-port']);
-    if (values.hsts) site.tls.hsts = true;
-    if (values['no-redirect']) site.tls.redirect = false;
-    if (values['no-http2']) site.tls.http2 = false;
+    site.tls = { cert: resolve(values['tls-cert']), key: resolve(values['tls-key']), ...tls };
     perAppFlags.push('--tls-cert');
-  } else if (values['tls-port'] !== undefined || values.hsts || values['no-redirect'] || values['no-http2']) {
-    throw new EdgeOptionError('tls', '--tls-port, --hsts, --no-redirect and --no-http2 need --tls-cert and --tls-key');
+  } else if (Object.keys(tls).length > 0) {
+    if (values.config === undefined)
+      throw new EdgeOptionError('tls', `${kTlsRefinements} need --tls-cert and --tls-key`);
+    // Over the file's edge.tls, key by key; checked once merged (requireMergedBase), as an app may have none.
+    site.tls = tls as TlsInput;
   }
   if (values['acme-root'] !== undefined && values['no-acme']) {
     throw new EdgeOptionError('acme', '--acme-root and --no-acme contradict each other: keep one');
@@ -177,21 +208,20 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['acme-root'] !== undefined) site.acme = { root: resolve(values['acme-root']) };
   if (values['no-acme']) site.acme = false;
   if (values['no-gzip']) site.gzip = false;
+  const rateLimit: Partial<RateLimitInput> = {};
+  if (values.burst !== undefined) rateLimit.burst = integer('--burst', values.burst);
+  if (values['retry-after'] !== undefined) rateLimit.retryAfter = values['retry-after'];
+  // Any text: the schema checks it, naming the flag (kFlags) and the levels.
+  if (values['rate-limit-log-level'] !== undefined) {
+    rateLimit.logLevel = values['rate-limit-log-level'] as RateLimitInput['logLevel'];
+  }
   if (values['rate-limit'] !== undefined) {
-    site.rateLimit = { rate: values['rate-limit'] };
-    if (values.burst !== undefined) site.rateLimit.burst = integer('--burst', values.burst);
-    if (values['retry-after'] !== undefined) {
-      site.rateLimit.retryAfter = values['retry-after'];
-    }
-    // Any text: the schema checks it, naming the flag (kFlags) and the levels.
-    if (values['rate-limit-log-level'] !== undefined) {
-      site.rateLimit.logLevel = values['rate-limit-log-level'] as RateLimitInput['logLevel'];
-    }
-  } else {
-    const flag = (['--burst', '--retry-after', '--rate-limit-log-level'] as const).find(
-      (name) => values[name.slice(2) as 'burst' | 'retry-after' | 'rate-limit-log-level'] !== undefined,
-    );
-    if (flag !== undefined) throw new EdgeOptionError('rateLimit', `${flag} needs --rate-limit`);
+    site.rateLimit = { rate: values['rate-limit'], ...rateLimit };
+  } else if (Object.keys(rateLimit).length > 0) {
+    const flag = kRateLimitRefinements.find((name) => values[name.slice(2) as RateLimitRefinement] !== undefined);
+    if (values.config === undefined) throw new EdgeOptionError('rateLimit', `${flag} needs --rate-limit`);
+    // Over the file's edge.rateLimit, as --hsts over its edge.tls.
+    site.rateLimit = rateLimit as RateLimitInput;
   }
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];

@@ -339,3 +339,38 @@ test('--retry-after sets the rate limit Retry-After, and needs --rate-limit', ()
   assert.equal(alone.code, 2);
   assert.match(alone.stderr, /--retry-after needs --rate-limit/);
 });
+
+test("--hsts, --tls-port, --burst refine a config file's edge.tls and edge.rateLimit; without one they are refused", () => {
+  const tls = makeCertificate(dir);
+  const file = join(dir, 'refine.config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apps: [
+        {
+          name: 'api',
+          script: 'server.js',
+          port: 3000,
+          edge: { tls: { cert: tls.cert, key: tls.key }, rateLimit: { rate: '10r/s', burst: 5 } },
+        },
+        { name: 'bare', script: 'server.js', port: 3001 },
+      ],
+    }),
+  );
+  const refined = hiveEdge('nginx', '--config', file, '--app', 'api', '--hsts', '--tls-port', '8443', '--burst', '50');
+  assert.equal(refined.code, 0, refined.stderr);
+  assert.match(refined.stdout, /listen 8443 ssl/);
+  assert.match(refined.stdout, new RegExp(`ssl_certificate ${tls.cert.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};`));
+  assert.match(refined.stdout, /Strict-Transport-Security/);
+  assert.match(refined.stdout, /limit_req_zone \S+ zone=\S+ rate=10r\/s;/);
+  assert.match(refined.stdout, /limit_req zone=\S+ burst=50/);
+  const noTls = hiveEdge('nginx', '--config', file, '--app', 'bare', '--hsts');
+  assert.equal(noTls.code, 2);
+  assert.match(
+    noTls.stderr,
+    /need --tls-cert and --tls-key, or the app's edge\.tls in .*refine\.config\.json \(app "bare" has none\)/,
+  );
+  const noLimit = hiveEdge('nginx', '--config', file, '--app', 'bare', '--burst', '50');
+  assert.equal(noLimit.code, 2);
+  assert.match(noLimit.stderr, /need --rate-limit, or the app's edge\.rateLimit in .*\(app "bare" has none\)/);
+});

@@ -4,7 +4,14 @@ import { dirname, resolve } from 'node:path';
 import { loadEdgeConfig } from '../../edge/app-config.js';
 import { daemonAppSite } from '../../edge/daemon-app-site.js';
 import { siteDrainKeepalive } from '../../edge/drain-keepalive.js';
-import { type EdgeArgs, edgeUsage, messageForFlags, messageForMainFlags, parseEdgeArgs } from '../../edge/edge-args.js';
+import {
+  checkRefinedBases,
+  type EdgeArgs,
+  edgeUsage,
+  messageForFlags,
+  messageForMainFlags,
+  parseEdgeArgs,
+} from '../../edge/edge-args.js';
 import { edgeWarnings, mainWithoutFullWarning } from '../../edge/edge-warnings.js';
 import { EdgeOptionError } from '../../edge/errors.js';
 import { checkNginxConfig } from '../../edge/nginx-check.js';
@@ -158,7 +165,9 @@ function mergeSites(args: EdgeArgs, sites: SiteInput[]): SiteInput[] {
     const merged = { ...site.upstream, ...upstream };
     // `--port` names the local server, which a file's socket would otherwise stand in for: the flag wins.
     if (upstream.port !== undefined && upstream.socket === undefined) delete merged.socket;
-    return { ...mergeFlags(site, flags), upstream: merged };
+    const result = { ...mergeFlags(site, flags), upstream: merged };
+    if (args.config !== undefined) checkRefinedBases(flags, result, args.config);
+    return result;
   });
 }
 
