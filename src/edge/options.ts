@@ -68,7 +68,7 @@ export interface ResolveOptions {
  * offending key; nothing is rendered or written before this passes.
  */
 export function resolveEdgeConfig(input: EdgeConfigInput, options: ResolveOptions = {}): EdgeConfig {
-  const parsed = configSchema.safeParse(input, { error: issueMessage });
+  const parsed = configSchema.safeParse(input, { error: issueMessage, reportInput: true });
   if (!parsed.success) throw toOptionError(parsed.error, input);
   const sites = parsed.data.sites.map((site, index) => finishSite(site, `sites[${index}]`, options));
   const names = new Set<string>();
@@ -373,7 +373,11 @@ function toOptionError(error: z.ZodError, input: unknown): EdgeOptionError {
   if (issue.code === 'unrecognized_keys') {
     return new EdgeOptionError(key, `${key}: unknown option`, { cause: error });
   }
-  const value = valueAt(input, issue.path);
+  // Where the schema split a list given as one string (`--server-name "a.test,bad;x"`), the input has no entry at the
+  // path: the issue's own input is the entry. A custom issue's object input is the object its check was on (a refine
+  // of a whole site naming one of its keys), not the key's value.
+  const own = issue.code === 'custom' && typeof issue.input === 'object' ? undefined : issue.input;
+  const value = valueAt(input, issue.path) ?? own;
   const got = value === undefined ? 'nothing' : describeValue(value);
   const message = issue.message.replace(/^Invalid input: /, '');
   return new EdgeOptionError(key, `${key}: ${message}, got ${got}`, { cause: error });

@@ -48,6 +48,10 @@ test('the new site flags name themselves in errors', () => {
     [['--no-acme', '--acme-root', '/srv/acme'], /--acme-root and --no-acme/],
     [['--listen', '::1'], /--listen: an IPv6 address goes in brackets/],
     [['--listen', 'fd00::1:8080'], /--listen: an IPv6 address goes in brackets/],
+    // A list given as one string names the bad entry, not "nothing".
+    [['--server-name', 'evil;x'], /--server-name \(serverName\[0\]\): expected a host name.*, got "evil;x"/],
+    [['--server-name', 'ok.test,bad;name'], /\(serverName\[1\]\): .*, got "bad;name"/],
+    [['--real-ip-from', '10.0.0.1,10.0.0.0/33'], /\(realIpFrom\[1\]\): .*, got "10\.0\.0\.0\/33"/],
   ];
   for (const [flags, message] of cases) {
     const result = hiveEdge('nginx', '--port', '3000', ...flags);
