@@ -1,6 +1,7 @@
 // Runs inside each child process of a pool with `isolation: 'process'`: the same protocol as a thread, over IPC.
 import { writeSync } from 'node:fs';
 import { startHostWatchdog } from './host-watchdog.js';
+import { ownViews } from './own-views.js';
 import { type Batch, CLAIM_PIPE_FD, type WorkerInit, type WorkerMessage } from './protocol.js';
 import { serveTasks } from './serve-tasks.js';
 import { enterPoolWorker } from './worker-data.js';
@@ -36,10 +37,12 @@ function claim(): boolean {
 
 process.once('message', async (init: WorkerInit) => {
   token = init.token;
-  enterPoolWorker(init.workerData);
+  // Typed arrays (in workerData and inputs) came as views into the message's buffer: each gets a buffer of its own.
+  enterPoolWorker(ownViews(init.workerData));
   const runner = await serveTasks(init.filename, send, claim);
   if (runner === undefined) return;
   process.on('message', (batch: Batch) => {
+    ownViews(batch[1]);
     runner.push(batch);
     runner.kick();
   });

@@ -6,7 +6,8 @@ import type { TransferListItem } from 'node:worker_threads';
 import { type CrashSummary, summarizeCrash } from '../crash-summary.js';
 import { childExecArgv } from './inherited-exec-argv.js';
 import { killOnExit } from './kill-on-exit.js';
-import { CLAIM_PIPE_FD, HOST_PIPE_FD, isWorkerMessage, type WorkerInit } from './protocol.js';
+import { ownViews } from './own-views.js';
+import { CLAIM_PIPE_FD, HOST_PIPE_FD, isWorkerMessage, READY, type WorkerInit } from './protocol.js';
 import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
@@ -60,6 +61,9 @@ export class ProcessTransport implements WorkerTransport {
         debug('ignored a message from pool child %d that Hive did not send: %o', this.#child.pid, message);
         return;
       }
+      const answer: unknown[] = message[1];
+      // The task's value (a result, a progress value, an error): its typed arrays get buffers of their own.
+      if (answer[0] !== READY && answer.length > 1) answer[1] = ownViews(answer[1]);
       events.message(message[1]);
       events.drained();
     });
