@@ -119,7 +119,7 @@ export class Scheduler {
   constructor(options: FilledOptions, hooks: SchedulerHooks) {
     this.#options = options;
     this.#hooks = hooks;
-    this.#retry = new StartRetry(() => this.#replenish(), options.startRetry);
+    this.#retry = new StartRetry(() => this.#onRetryDue(), options.startRetry);
     for (let i = 0; i < options.minThreads; i++) {
       const refused = this.#spawn();
       // The options are the cause (worker_threads refuses some Node flags, resource limits, env): say so at the door.
@@ -538,8 +538,9 @@ export class Scheduler {
       this.#startFailed();
       // Live workers keep serving the queue while the retry waits; with none, nothing could serve the waiting tasks.
       if (this.#workers.length === 0) for (const task of this.#queue.clear()) this.#settle(task, false, error);
-      // Armed here: the callers stop asking for starts after a refusal, so #mayStart would not arm it.
-      this.#retry.arm();
+      // Armed here: the callers stop asking for starts after a refusal, so #mayStart would not arm it. Only when the
+      // pool lacks a thread, as there: a refused start for tasks that just failed with it owes no retry.
+      if (this.#lacksThread()) this.#retry.arm();
       this.#hooks.error(error);
       return error;
     }
@@ -997,6 +998,27 @@ export class Scheduler {
     const stopped = worker.transport.terminate();
     for (const task of held) this.#settle(task, false, error ?? new ThreadExitedError('it was stopped by the pool'));
     return stopped;
+  }
+
+  /**
+   * Whether the pool would start a worker if it could: below minThreads, or tasks waiting (in the queue, or in a busy
+   * worker's backlog, see #grow) with room below maxThreads.
+   */
+  #lacksThread(): boolean {
+    const live = this.#live();
+    if (live < this.#options.minThreads) return true;
+    if (live >= this.#options.maxThreads) return false;
+    if (this.#queue.size > 0) return true;
+    return this.#workers.some((worker) => worker.inFlight.length > 1);
+  }
+
+  /** The retry timer fired: starts what the pool lacks, one worker at a time. */
+  #onRetryDue(): void {
+    this.#replenish();
+    // Nothing asked for the start (the tasks it was armed for were served meanwhile): no retry is owed any more. One
+    // still due while a worker starts stays owed: the next start takes it, and that worker's proof of the module or
+    // its failure (#retry.reset, #retry.failed) ends it.
+    if (this.#retry.due && this.#starting === 0) this.#retry.stop();
   }
 
   /** Keeps minThreads alive after a worker left, and starts one for waiting tasks. */
