@@ -56,7 +56,7 @@ const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0
 
 // Ten minutes: a drain longer than that holds every rollout (and the kubelet's grace period) for longer still.
 const kMaxKillTimeout = 600;
-const kDurationSyntax = 'a duration as hive run takes it, such as 5s, 500ms, 1.5m or 1h (a bare number is seconds)';
+const kDurationSyntax = 'a duration as hive run takes it, such as 5s, 500ms or 1.5m (a bare number is seconds)';
 const kKillTimeoutError = `expected ${kDurationSyntax}, more than 0 and at most 10m`;
 const kDrainIdleGraceError = `expected ${kDurationSyntax}, at most 10m`;
 
@@ -72,7 +72,7 @@ function durationSeconds(value: number | string): number | undefined {
 
 /**
  * A `hive run` duration flag's option: a number (or a string of digits, as `--kill-timeout 30` always meant here) is
- * seconds, otherwise hive run's syntax (`5s`, `500ms`, `1.5m`, `1h`); seconds once resolved, a fraction under a whole
+ * seconds, otherwise hive run's syntax (`5s`, `500ms`, `1.5m`); seconds once resolved, a fraction under a whole
  * second. At most ten minutes; 0 only where `zero`.
  */
 function runDuration(error: string, zero: boolean) {

@@ -24,6 +24,19 @@ export function edgeWarnings(
     ...sites.flatMap((site) => (site.sticky === 'ip' || site.sticky === true ? [stickyIpWarning(site.app)] : [])),
     ...sharedAccessLogWarnings(sites, accessLogFlag),
     ...sites.flatMap((site) => keepaliveTimeoutWarning(site, drainIdleGraces.get(site.app))),
+    ...sites.flatMap(stickyKeepaliveWarning),
+  ];
+}
+
+// A sticky site keeps no upstream connection by default (options.ts): Hive's sticky router places each connection,
+// not each request, so one kept alive carries every client nginx sends over it to the first one's process.
+function stickyKeepaliveWarning(site: SiteInput): string[] {
+  const keepalive = site.upstream?.keepalive;
+  if (site.sticky === undefined || site.sticky === false || keepalive === undefined || keepalive === 0) return [];
+  return [
+    `app "${site.app}": upstream keepalive ${keepalive} with sticky: nginx sends many clients' requests over one kept ` +
+      "connection, and Hive's sticky router keeps a connection on one process, so those clients share a process " +
+      'whatever their key; a sticky site keeps none by default (keepalive 0)',
   ];
 }
 

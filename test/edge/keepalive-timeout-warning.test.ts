@@ -41,3 +41,14 @@ test("a config file's edge.upstream.keepaliveTimeout in whole seconds is warned 
   assert.equal(result.code, 0, result.stderr);
   assert.equal(warning.exec(result.stderr)?.[1], '4s', result.stderr);
 });
+
+test('upstream keep-alive asked for a sticky app is rendered, and said on stderr; the sticky default is none', () => {
+  const kept = hiveEdge('--app', 'api', '--sticky', 'cookie:sid', '--keepalive', '5');
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(kept.stdout, /^\s+keepalive 5;$/m);
+  assert.match(kept.stderr, /warning: app "api": upstream keepalive 5 with sticky: nginx sends many clients' requests/);
+  const sticky = hiveEdge('--app', 'api', '--sticky', 'cookie:sid');
+  assert.equal(sticky.code, 0, sticky.stderr);
+  assert.doesNotMatch(sticky.stderr, /upstream keepalive/);
+  assert.doesNotMatch(hiveEdge('--app', 'api', '--keepalive', '5').stderr, /with sticky/);
+});
