@@ -78,19 +78,30 @@ export class ThreadExitedError extends HiveError {
  * can tell it from a crash without parsing messages: a task that needs more memory is not a bug to retry.
  */
 export class WorkerOutOfMemoryError extends ThreadExitedError {
-  constructor(detail: string, cause?: unknown) {
+  /** `worker`: which worker it was, as the message names it (the one running the task, unless none was). */
+  constructor(detail: string, cause?: unknown, worker = 'The worker running the task') {
     super(
       detail,
       cause,
       'ERR_HIVE_WORKER_OUT_OF_MEMORY',
-      `The worker running the task ran out of memory (raise resourceLimits.maxOldGenerationSizeMb if the task needs more): ${detail}`,
+      `${worker} ran out of memory (raise resourceLimits.maxOldGenerationSizeMb if the task needs more): ${detail}`,
     );
   }
 }
 
-/** The error for a worker's death: out of memory, or any other. */
-export function workerExitError(detail: string, cause: unknown, outOfMemory: boolean): ThreadExitedError {
-  return outOfMemory ? new WorkerOutOfMemoryError(detail, cause) : new ThreadExitedError(detail, cause);
+/**
+ * The error for a worker's death: out of memory, or any other. `running`: false for a worker that ran no task (it
+ * died idle or loading; the `error` event and the tasks it leaves waiting get it), which the message then says.
+ */
+export function workerExitError(
+  detail: string,
+  cause: unknown,
+  outOfMemory: boolean,
+  running = true,
+): ThreadExitedError {
+  const worker = running ? 'The worker running the task' : 'A pool worker (running no task)';
+  if (outOfMemory) return new WorkerOutOfMemoryError(detail, cause, worker);
+  return new ThreadExitedError(detail, cause, undefined, `${worker} exited: ${detail}`);
 }
 
 /**

@@ -533,7 +533,13 @@ export class Scheduler {
           ? new ProcessTransport(options, events)
           : new ThreadTransport(options, events);
     } catch (cause) {
-      const error = new ThreadExitedError(`it could not be started: ${(cause as Error).message}`, cause);
+      const reason = (cause as Error).message;
+      const error = new ThreadExitedError(
+        `it could not be started: ${reason}`,
+        cause,
+        undefined,
+        `A pool worker could not be started: ${reason}`,
+      );
       this.#countFailure();
       this.#startFailed();
       // Live workers keep serving the queue while the retry waits; with none, nothing could serve the waiting tasks.
@@ -735,7 +741,7 @@ export class Scheduler {
       else this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
     }
     this.#armInitWaits(this.#queue);
-    const error = workerExitError(detail, cause, outOfMemory);
+    const error = workerExitError(detail, cause, outOfMemory, false);
     const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
     if (!wasReady) {
       this.#earlyDeaths++;

@@ -34,6 +34,8 @@ test('a thread that dies while idle emits error, even while another thread runs 
       errors.map((error) => error.code),
       ['ERR_HIVE_THREAD_EXITED'],
     );
+    // It ran no task, and the message does not say it did.
+    assert.match(errors[0]!.message, /^A pool worker \(running no task\) exited: /);
     open(holdGate);
     assert.equal(await within(held, 20_000, 'the held task'), 'held');
   } finally {

@@ -16,7 +16,10 @@ test('a refused start with nothing left to run owes no retry', async () => {
   });
   const errors: Error[] = [];
   pool.on('error', (error) => errors.push(error));
-  await assert.rejects(pool.run(1), { code: 'ERR_HIVE_THREAD_EXITED' });
+  await assert.rejects(pool.run(1), {
+    code: 'ERR_HIVE_THREAD_EXITED',
+    message: /^A pool worker could not be started: Initiated Worker with invalid execArgv flags/,
+  });
   assert.equal(errors.length, 1);
   await waitFor(() => !pool.stats.startRetry.pending, 10_000, 'no retry pending');
   assert.deepEqual(pool.stats.startRetry, { failedStarts: 1, pending: false, dueIn: 0 });
