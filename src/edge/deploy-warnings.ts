@@ -61,6 +61,7 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
       );
     }
   }
+  warnings.push(...otherRecipeWarnings(recipe, input));
   // kubernetes-manifests.ts gives a sticky app one process per pod; more, asked for, mix the ingress's clients.
   if (recipe === 'k8s' && options.sticky !== undefined && options.instances !== undefined && options.instances !== 1) {
     warnings.push(
@@ -97,6 +98,25 @@ export function deployWarnings(recipe: DeployRecipe, input: DeployInput, app?: A
     }
   }
   return warnings;
+}
+
+// Options only one recipe reads: given to the other, they would be dropped without a word (`compose --namespace`).
+const kRecipeOnly: readonly { key: keyof DeployInput; flag: string; recipe: DeployRecipe; use: string }[] = [
+  { key: 'replicas', flag: '--replicas', recipe: 'compose', use: 'the autoscaler owns the pod count: --min, --max' },
+  { key: 'publish', flag: '--publish', recipe: 'compose', use: 'the Ingress takes the traffic' },
+  { key: 'tlsSecret', flag: '--tls-secret', recipe: 'k8s', use: 'its nginx serves plain HTTP; put TLS in front' },
+  { key: 'namespace', flag: '--namespace', recipe: 'k8s', use: 'compose has no namespaces' },
+  { key: 'autoscale', flag: '--min/--max', recipe: 'k8s', use: 'scale with --replicas' },
+];
+
+function otherRecipeWarnings(recipe: DeployRecipe, input: DeployInput): string[] {
+  return kRecipeOnly
+    .filter((option) => option.recipe !== recipe && input[option.key] !== undefined)
+    .map(
+      (option) =>
+        `${option.flag} (${option.key}) is for hive deploy ${option.recipe}: the ${recipe} recipe leaves it out ` +
+        `(${option.use})`,
+    );
 }
 
 function appWarnings({ dir, packageJson, lockfiles, workspace }: AppDirectory, options: DeployOptions): string[] {

@@ -63,3 +63,20 @@ test('--instances above what the CPU limit gives: a warning; under it, or compos
     /--instances 3/,
   );
 });
+
+test("another recipe's options (compose --namespace, k8s --replicas) are said to be left out, not dropped silently", () => {
+  const app = makeApp('other-recipe', { dependencies: { hive: '^0.1.0' } });
+  const compose = hiveDeploy(app, 'compose', '--namespace', 'prod', '--min', '3', '--out', 'compose');
+  assert.equal(compose.status, 0, compose.stderr);
+  assert.deepEqual(
+    warnings(compose.stderr).map((line) => /warning: (\S+)/.exec(line)?.[1]),
+    ['--namespace', '--min/--max'],
+  );
+  assert.match(compose.stderr, /--namespace \(namespace\) is for hive deploy k8s: the compose recipe leaves it out/);
+  const k8s = hiveDeploy(app, 'k8s', '--replicas', '3', '--publish', '80', '--out', 'k8s');
+  assert.equal(k8s.status, 0, k8s.stderr);
+  assert.deepEqual(
+    warnings(k8s.stderr).map((line) => /warning: (\S+)/.exec(line)?.[1]),
+    ['--replicas', '--publish'],
+  );
+});
