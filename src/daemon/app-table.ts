@@ -83,8 +83,14 @@ export class AppTable {
   /** The app of that name, never an id: a config file's apps are matched by name, as PM2 matches them. */
   findByName(name: string): ManagedApp {
     const app = [...this.#apps.values()].find((a) => a.name === name);
-    if (!app) throw new AppNotFoundError(name);
-    return app;
+    if (app) return app;
+    // A namespace given where one app is asked for (describe, env, scale, sendSignal): said, not "no such app".
+    const members = [...this.#apps.values()].filter((a) => a.namespace === name).map((a) => a.name);
+    if (members.length === 0) throw new AppNotFoundError(name);
+    throw new AppNotFoundError(
+      name,
+      `it is a namespace (${members.join(', ')}), and this command takes one app: give one of its apps`,
+    );
   }
 
   /**

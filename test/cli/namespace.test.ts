@@ -61,6 +61,7 @@ test('a namespace is a target of its apps; an app of that name wins, as in PM2',
   const describe = await hive.run(['describe', 'jobs']);
   assert.equal(describe.code, 1);
   assert.match(describe.stderr, /ERR_HIVE_APP_NOT_FOUND/);
+  assert.match(describe.stderr, /"jobs"; it is a namespace \(a, b\), and this command takes one app/);
 
   // save and resurrect keep each app's namespace.
   await hive.json(['save']);
