@@ -199,7 +199,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   } else if (Object.keys(tls).length > 0) {
     if (values.config === undefined)
       throw new EdgeOptionError('tls', `${kTlsRefinements} need --tls-cert and --tls-key`);
-    // Over the file's edge.tls, key by key; checked once merged (requireMergedBase), as an app may have none.
+    // Over the file's edge.tls, key by key; checked once merged (checkRefinedBases), as an app may have none.
     site.tls = tls as TlsInput;
   }
   if (values['acme-root'] !== undefined && values['no-acme']) {
