@@ -472,17 +472,19 @@ export class Scheduler {
    * queued tasks, which may need a worker started now (minThreads 0, or one that died or was stopped meanwhile).
    */
   #grow(): void {
-    let waiting = this.#queue.size;
-    if (waiting === 0) {
-      // All work is placed, but a busy worker holding a backlog would still gain from a fresh thread to steal it.
-      let backlog = false;
-      for (const worker of this.#workers) if (worker.inFlight.length > 1) backlog = true;
-      if (!backlog) return;
-      waiting = 1;
-    }
+    const waiting = this.#waitingForThreads();
     while (this.#live() < this.#options.maxThreads && this.#starting < waiting) {
       if (!this.#mayStart() || this.#spawn() !== undefined) return;
     }
+  }
+
+  /**
+   * How many more workers waiting work could use: the queue's size; else 1 when a busy worker holds a backlog (all
+   * work is placed, but a fresh thread would steal from it); else 0.
+   */
+  #waitingForThreads(): number {
+    if (this.#queue.size > 0) return this.#queue.size;
+    return this.#workers.some((worker) => worker.inFlight.length > 1) ? 1 : 0;
   }
 
   /**
@@ -1007,15 +1009,13 @@ export class Scheduler {
   }
 
   /**
-   * Whether the pool would start a worker if it could: below minThreads, or tasks waiting (in the queue, or in a busy
-   * worker's backlog, see #grow) with room below maxThreads.
+   * Whether the pool would start a worker if it could: below minThreads, or tasks waiting for a thread (see
+   * #waitingForThreads) with room below maxThreads.
    */
   #lacksThread(): boolean {
     const live = this.#live();
     if (live < this.#options.minThreads) return true;
-    if (live >= this.#options.maxThreads) return false;
-    if (this.#queue.size > 0) return true;
-    return this.#workers.some((worker) => worker.inFlight.length > 1);
+    return live < this.#options.maxThreads && this.#waitingForThreads() > 0;
   }
 
   /** The retry timer fired: starts what the pool lacks, one worker at a time. */
