@@ -3,8 +3,10 @@ import { types } from 'node:util';
 /**
  * Copies what a task's error holds in its fields into values that structured clone (and the v8 serializer of
  * `isolation: 'process'`) always accepts, so that one bad field never costs the rest of the error: objects, arrays,
- * Maps, Sets, Dates, RegExps, bigints, binary data and nested errors are kept; a function or symbol is left out; a
- * field whose getter (or Proxy trap) throws is left out. Each one left out is named by its path, so that a field that
+ * Maps, Sets, Dates, RegExps, bigints, binary data and nested errors are kept; so are the platform objects the channel
+ * clones (Blob, KeyObject, BlockList, SocketAddress: a thread's, not a process's); a function, a symbol or a platform
+ * object the channel refuses (a MessagePort; URL since Node 21) is left out; a field whose getter (or Proxy trap)
+ * throws is left out. Each one left out is named by its path, so that a field that
  * is missing on the caller's side is explained. Loops and shared references are kept as such.
  *
  * Bounded, so that an error carrying a huge graph (a client error holding its socket) cannot stall the worker: past
@@ -15,8 +17,11 @@ export interface CopyContext {
   readonly seen: Map<object, unknown>;
   /** How many values may still be copied. */
   budget: number;
-  /** Whether a SharedArrayBuffer may be kept: not across processes, whose channel refuses one. */
-  readonly sharedMemory: boolean;
+  /**
+   * Whether the copy goes to a thread (structured clone: SharedArrayBuffers and Node's cloneable platform objects
+   * kept), or through a child process's channel (the v8 serializer, which refuses both).
+   */
+  readonly toThread: boolean;
   /** Copies an Error met inside a field (its own fields, cause and all). */
   readonly error: (error: Error, context: CopyContext, depth: number) => unknown;
 }
@@ -72,7 +77,7 @@ function copyObject(object: object, path: string, context: CopyContext, losses: 
   if (types.isRegExp(object) || types.isArrayBuffer(object)) return keep(seen, object, object);
   if (types.isSharedArrayBuffer(object) || types.isArrayBufferView(object)) {
     const buffer = types.isArrayBufferView(object) ? object.buffer : object;
-    if (context.sharedMemory || !types.isSharedArrayBuffer(buffer)) return keep(seen, object, object);
+    if (context.toThread || !types.isSharedArrayBuffer(buffer)) return keep(seen, object, object);
     losses.uncloneable.push(path);
     return LEFT_OUT;
   }
@@ -118,6 +123,16 @@ function copyObject(object: object, path: string, context: CopyContext, losses: 
     }
     return copy;
   }
+  // A platform object (Blob, KeyObject, URL) holds its data out of reach of its fields, which the walk below would
+  // turn into an unexplained {}: the channel's own serializer says whether it crosses as itself, or not at all.
+  if (Object.keys(object).length === 0 && !isPlainPrototype(object)) {
+    const platform = platformClone(object, context.toThread);
+    if (platform === 'kept') return keep(seen, object, object);
+    if (platform === 'refused') {
+      losses.uncloneable.push(path);
+      return LEFT_OUT;
+    }
+  }
   // A plain object, or a class instance: structured clone keeps an instance's own enumerable fields, as a plain object.
   const copy: Record<string, unknown> = {};
   seen.set(object, copy);
@@ -138,6 +153,27 @@ export function readField(object: object, key: string | number, path: string, lo
     losses.unreadable.push(path);
     return LEFT_OUT;
   }
+}
+
+function isPlainPrototype(object: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(object);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * How the channel clones a field-less class instance: as itself (a platform object structured clone knows, which only
+ * a thread receives: the v8 serializer of a process's channel refuses it, or makes it {} as Node 24 does a Blob), as a
+ * plain object (an instance with no fields: {} on the other side too), or not at all. Cheap: there are no fields.
+ */
+function platformClone(object: object, toThread: boolean): 'kept' | 'plain' | 'refused' {
+  let clone: unknown;
+  try {
+    clone = structuredClone(object);
+  } catch {
+    return 'refused';
+  }
+  if (isPlainPrototype(clone as object)) return 'plain';
+  return toThread ? 'kept' : 'refused';
 }
 
 function keep<T>(seen: Map<object, unknown>, original: object, copy: T): T {

@@ -59,10 +59,11 @@ const MAX_CAUSE_DEPTH = 32;
  * in `props.uncloneable`. A throw escaping here used to end the worker's task loop without an answer, and the task
  * was lost.
  *
- * @param sharedMemory - whether SharedArrayBuffers in fields may be kept (threads), or are left out (processes).
+ * @param toThread - whether the copy goes to a thread (structured clone), or through a child process's channel (the v8
+ *   serializer: SharedArrayBuffers and platform objects in fields are left out). By default, where this worker sends.
  */
-export function serializeError(error: unknown, sharedMemory = true): unknown {
-  const context: CopyContext = { seen: new Map(), budget: MAX_VALUES, sharedMemory, error: serializeNested };
+export function serializeError(error: unknown, toThread = workerKind === 'thread'): unknown {
+  const context: CopyContext = { seen: new Map(), budget: MAX_VALUES, toThread, error: serializeNested };
   try {
     return serialize(error, context, 0);
   } catch (failure) {
@@ -131,21 +132,15 @@ function serialize(error: unknown, context: CopyContext, depth: number, fieldDep
 /**
  * Sends a task's (or a module load's) error with `send`, which throws when the message cannot be cloned. Uncaught,
  * that throw took the worker down and the caller got ERR_HIVE_THREAD_EXITED instead. The copy of an error's fields
- * always clones, but for a SharedArrayBuffer under `isolation: 'process'` (sent again without it) and a thrown
- * non-Error, which goes as it is: one that cannot be cloned (an object with a method) becomes ERR_HIVE_DATA_CLONE.
+ * always clones, but for a thrown non-Error, which goes as it is: one that cannot be cloned (an object with a method)
+ * becomes ERR_HIVE_DATA_CLONE.
  */
 export function sendError(send: (serialized: unknown) => void, error: unknown): void {
   try {
     send(serializeError(error));
-    return;
-  } catch {
-    // A SharedArrayBuffer in a field, which a child process's channel refuses: the rest can still go.
-  }
-  try {
-    send(serializeError(error, false));
   } catch (cloneError) {
     const unclonable = serializeError(new DataCloneError('error', cloneError, workerKind));
-    const serialized = serializeError(error, false);
+    const serialized = serializeError(error);
     send(
       isSerialized(serialized)
         ? { ...serialized, props: primitiveFields(serialized.props), cause: unclonable }

@@ -3,6 +3,7 @@
 // field that cannot (a function, a symbol, a getter that throws) costs only itself, named in `uncloneable` or
 // `unreadable`.
 import assert from 'node:assert/strict';
+import { KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { Pool } from 'hive/pool';
 import { within } from './helpers.js';
@@ -69,6 +70,29 @@ for (const isolation of ['thread', 'process'] as const) {
         assert.equal(error.sab, undefined);
         assert.equal(error.uncloneable, 'sab');
       }
+    });
+
+    test('platform objects in fields cross as themselves where the channel carries them, else are named', async () => {
+      await using pool = new Pool({ filename, minThreads: 1, maxThreads: 1, isolation });
+      const error = (await pool.run(null, { name: 'platformFields' }).catch((e: unknown) => e)) as Rich;
+      assert.equal(error.code, 'E_PLATFORM');
+      assert.equal(error.port, undefined);
+      assert.deepEqual(error.empty, {}, 'a class instance with no fields is {}, as structured clone makes it');
+      if (isolation === 'thread') {
+        assert.ok(error.blob instanceof Blob);
+        assert.equal(await error.blob.text(), 'hi');
+        assert.ok(error.key instanceof KeyObject);
+        assert.equal(error.key.export().toString(), '0123456789abcdef');
+        const [nestedKey] = (error.nested as { keys: KeyObject[] }).keys;
+        assert.ok(nestedKey instanceof KeyObject);
+        assert.equal(error.uncloneable, 'port');
+      } else {
+        assert.equal(error.blob, undefined);
+        assert.equal(error.key, undefined);
+        assert.deepEqual(error.nested, { keys: [undefined] });
+        assert.equal(error.uncloneable, 'blob, key, port, nested.keys[0]');
+      }
+      assert.equal(await pool.run('after'), 'after');
     });
 
     test('an error of another realm (node:vm) keeps its class and fields, also as a cause', async () => {
