@@ -125,6 +125,10 @@ const deploySchema = z.strictObject({
         "expected a path inside the app's directory (the Docker build context, copied to /app in the image), such " +
         'as server.js or dist/server.js: a script outside it is not in the image',
     })
+    // `hive run --inspect` would take it as an option and run no script.
+    .refine((value) => !value.startsWith('-'), {
+      error: 'expected a script path, not an option: it must not start with "-" (write ./-name.js for such a file)',
+    })
     .default('server.js'),
   port: z.number().int().min(1).max(65535).default(3000),
   /**

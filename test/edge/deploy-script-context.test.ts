@@ -29,6 +29,20 @@ test('a script outside the build context is refused, naming the option', () => {
   }
 });
 
+test('a script that hive run would take as an option is refused, naming the option', () => {
+  for (const script of ['--inspect', '-i', '-x.js']) {
+    assert.throws(
+      () => resolveDeployOptions({ app: 'api', script }),
+      (error: unknown) =>
+        error instanceof HiveError &&
+        (error as HiveError & { key: string }).key === 'script' &&
+        /^script: expected a script path, not an option/.test(error.message),
+      script,
+    );
+  }
+  assert.equal(resolveDeployOptions({ app: 'api', script: './-x.js' }).script, './-x.js');
+});
+
 test('hive deploy --script ../x.js exits 2 naming --script and writes nothing', () => {
   const out = join(dir, 'out');
   const result = hiveDeploy(dir, 'k8s', '--app', 'api', '--script', '../x.js', '--out', out);
