@@ -373,6 +373,9 @@ export class Pool extends EventEmitter<PoolEvents> {
     const exports = this.#scheduler.exports;
     const name = task.name ?? 'default';
     if (exports !== undefined && !exports.has(name)) {
+      // Counted as a failed task, as when a worker finds it (before the first load, the call cannot know): stats
+      // must not depend on which came first.
+      this.#scheduler.stats.recordFailure();
       return new TaskNotFoundError(this.#options.filename, name, [...exports]);
     }
     return undefined;

@@ -18,6 +18,11 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.equal(error.code, 'ERR_HIVE_TASK_NOT_FOUND');
       assert.equal(error.name, 'TaskNotFoundError');
       assert.match(error.message, /no function export named "nope"/);
+      // The worker found it; the next one is found at the call, the exports known by now: both count as failed.
+      assert.equal(pool.stats.failed, 1);
+      await assert.rejects(pool.run(1, { name: 'nope' }), TaskNotFoundError);
+      assert.equal(pool.stats.failed, 2);
+      assert.equal(pool.stats.completed, 0);
     });
 
     test('clone failures of a result or a progress value are DataCloneErrors', async () => {
