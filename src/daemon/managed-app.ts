@@ -999,7 +999,10 @@ export class ManagedApp {
         const wasOnline = this.#wasOnline;
         this.#onExit(primary, code, signal);
         resolveExit();
-        if (!wasOnline) {
+        // Stopped by the daemon's shutdown (`hive kill`, SIGTERM) while it was starting: that is why the start
+        // failed, not the exit (code 0, a graceful stop) that it asked for.
+        if (!wasOnline && this.#shuttingDown) reject(this.#goneError());
+        else if (!wasOnline) {
           const detail =
             (this.#primaryError.length ? this.#primaryError : this.#stderrTail).join('\n') ||
             `exited with ${signal ?? `code ${code}`}`;

@@ -34,6 +34,28 @@ test('kill during a start that waits for a slow app stops it at once, not after 
   client.close();
 });
 
+test('hive start cut short by hive kill says the daemon is shutting down, not that the app exited', async () => {
+  // The start waits for ready() until the kill, however slow the box (see the test above).
+  const started = hive.run([
+    'start',
+    appFixture,
+    '--name',
+    'cut',
+    '--instances=1',
+    '--wait-ready',
+    '--listen-timeout=10m',
+  ]);
+  await waitFor(() => /\[cut:0\] listening/.test(hive.readLog('cut-out.log')), 'the worker to listen');
+  for (const pid of homeProcesses(hive.home)) hive.pids.add(pid);
+  const killed = await hive.run(['kill']);
+  assert.equal(killed.code, 0, killed.stderr);
+  const result = await started;
+  assert.equal(result.code, 1, result.stdout);
+  // Before the fix: `app "cut": did not start: exited with code 0`, the primary's graceful stop taken for the cause.
+  assert.match(result.stderr, /ERR_HIVE_APP_OPERATION: app "cut": not done: the daemon is shutting down/);
+  await waitFor(() => homeProcesses(hive.home).length === 0, 'every process of the home to exit', 15_000);
+});
+
 test('a start of an app that the daemon is shutting down is refused, and the daemon still exits', async () => {
   // The kill timeout outlasts any wait below: the drain ends when the test opens the gate, not at a bound. In flight
   // until the gate file exists: the shutdown waits for its drain, and the start below arrives meanwhile.
