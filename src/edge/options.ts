@@ -122,9 +122,13 @@ function checkListenSockets(sites: readonly EdgeSite[]): void {
     }
     if (site.tls && site.tls.port === site.listen.port) {
       const key = `sites[${index}].tls.port`;
+      const { port } = site.tls;
+      // Each way out must be a port other than the taken one: HTTP on 443 is moved to 80, not TLS to 443 (its own).
+      const [httpPort, tlsPort] = port === 443 ? [80, 8443] : [port === 80 ? 8080 : 80, 443];
       throw new EdgeOptionError(
         key,
-        `${key}: ${site.tls.port} is also listen.port, where plain HTTP is served: give TLS its own port (443)`,
+        `${key}: port ${port} is both tls.port (HTTPS) and listen.port (plain HTTP), and nginx serves one port ` +
+          `either with TLS or without: move plain HTTP (listen.port ${httpPort}) or TLS (tls.port ${tlsPort})`,
       );
     }
     const listens = [
