@@ -5,7 +5,7 @@
  */
 import { servedPort } from '../cluster/served-port.js';
 import { EdgeAppPortError } from './errors.js';
-import { formatHostPort } from './host-list.js';
+import { formatHostPort, reachedAt } from './host-list.js';
 import type { SiteInput } from './options.js';
 
 /** One app as the daemon describes it. */
@@ -124,14 +124,13 @@ function instanceHosts(app: DaemonApp, flagAddress: string | undefined): string[
 
 /**
  * The address nginx on this machine reaches the app's server on `port` at: the one it listens on, the wildcards as
- * loopback. `::` too is 127.0.0.1: Node binds it dual-stack (unless `ipv6Only`), and where nginx's machine has IPv6
- * off on loopback `[::1]` would not connect. Undefined when no process reported a listen on that port.
+ * 127.0.0.1 ({@link reachedAt}). Undefined when no process reported a listen on that port.
  */
 export function listenHost(app: Pick<DaemonApp, 'listens'>, port: number): string | undefined {
   const listen = app.listens.find((l) => l.port === port);
   if (listen === undefined) return undefined;
   const address = listen.address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  return address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
+  return reachedAt(address);
 }
 
 function hostList(hosts: FlagSite['upstream']['hosts']): (string | { host: string; port: number })[] {

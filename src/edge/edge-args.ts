@@ -54,8 +54,9 @@ Upstream:
       --address <addr>         address of the local cluster (default 127.0.0.1)
       --socket <path>          the local cluster's Unix socket (\`hive run --socket\`), used instead of --port
       --hosts <a:p,b:p>        other hosts running the app (each once; not the local cluster again, by any of
-                               localhost, 127.0.0.1 or [::1]); localhost goes to nginx as 127.0.0.1: nginx makes
-                               a server of every address a name resolves to
+                               localhost, 127.0.0.1, [::1] or a wildcard, 0.0.0.0 or [::], which is reached at
+                               127.0.0.1); localhost goes to nginx as 127.0.0.1: nginx makes a server of every
+                               address a name resolves to
       --balance <mode>         round_robin | least_conn | hash:ip | ip_hash | hash:cookie:<name> | hash:header:<name>
       --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
       --max-fails <n>          failed tries (connection errors, timeouts) within --fail-timeout that take a host

@@ -88,8 +88,8 @@ export function parseHostList(input: string | readonly (string | HostPort)[], ke
       const text = formatHostPort(parsed);
       const earlier = formatHostPort(first.server);
       // Another spelling of the first one (`localhost:3000` after `127.0.0.1:3000`): say which entry it repeats.
-      const as =
-        earlier === text ? '' : `, as ${earlier} (entry ${first.index + 1})${isLoopback(parsed) ? kLoopbackNote : ''}`;
+      const note = loopbackNote(parsed, first.server);
+      const as = earlier === text ? '' : `, as ${earlier} (entry ${first.index + 1})${note && `: ${note}`}`;
       throw new EdgeHostError(itemKey, `${itemKey}: ${text} is listed twice${as}`);
     }
     seen.set(id, { index, server: parsed });
@@ -101,20 +101,38 @@ export function parseHostList(input: string | readonly (string | HostPort)[], ke
 // a server on `::` (Node's default) takes both. 127.0.0.2 and the like stay other servers: an app may listen there.
 const kLoopback = new Set(['localhost', '127.0.0.1', '[::1]', '[::ffff:7f00:1]']);
 
-const kLoopbackNote = ': localhost, 127.0.0.1 and [::1] all reach this machine';
+/**
+ * The address a client on this machine reaches a server listening on `address` at: the wildcards (`0.0.0.0`, `::` in
+ * any spelling) as 127.0.0.1, any other address as itself. `::` too is 127.0.0.1: Node binds it dual-stack (unless
+ * `ipv6Only`), and where the machine has IPv6 off on loopback `[::1]` would not connect. (Not loopback-host.ts's rule,
+ * which asks the other question: who else can reach a server there. A wildcard is reachable from everywhere.)
+ */
+export function reachedAt(address: string): string {
+  const wildcard = address === '0.0.0.0' || (isIPv6(address) && new URL(`http://[${address}]/`).hostname === '[::]');
+  return wildcard ? '127.0.0.1' : address;
+}
 
-/** Whether `server` is this machine by one of its loopback names (`localhost`, `127.0.0.1`, `[::1]`). */
+/** Whether `server` is this machine by one of its loopback names (`localhost`, `127.0.0.1`, `[::1]`) or a wildcard. */
 export function isLoopback(server: HostPort): boolean {
   return sameServerKey(server).startsWith('loopback:');
+}
+
+/** Why `servers`, one server by its key, are one: '' unless they are this machine by one of its names. */
+export function loopbackNote(...servers: HostPort[]): string {
+  if (!servers.some(isLoopback)) return '';
+  const wildcard = servers.some(({ host }) => reachedAt(host) !== host);
+  const more = wildcard ? ', and a server on 0.0.0.0 or [::] (every address) is reached at 127.0.0.1' : '';
+  return `localhost, 127.0.0.1 and [::1] all reach this machine${more}`;
 }
 
 /**
  * What two entries share when they name one server: host names without case, IPv6 addresses in their one canonical
  * spelling (`[0:0::1]` and `[::1]` are the same address), this machine's loopback names as one (`localhost`,
- * `127.0.0.1`, `[::1]`), and the port.
+ * `127.0.0.1`, `[::1]`, and the wildcards `0.0.0.0` and `[::]`, which nginx's connection reaches there), and the port.
  */
 export function sameServerKey({ host, port }: HostPort): string {
-  const canonical = isIPv6(host) ? new URL(`http://[${host}]/`).hostname : host.toLowerCase();
+  const reached = reachedAt(host);
+  const canonical = isIPv6(reached) ? new URL(`http://[${reached}]/`).hostname : reached.toLowerCase();
   return `${kLoopback.has(canonical) ? 'loopback' : canonical}:${port}`;
 }
 

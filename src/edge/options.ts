@@ -16,7 +16,7 @@ import {
   EdgeOptionError,
   EdgeTlsFileError,
 } from './errors.js';
-import { formatHostPort, type HostPort, isLoopback, parseHostList, sameServerKey } from './host-list.js';
+import { formatHostPort, type HostPort, loopbackNote, parseHostList, sameServerKey } from './host-list.js';
 import { issueMessage } from './issue-message.js';
 import { durationMs, leastRetryBudget } from './retry-budget.js';
 
@@ -242,11 +242,12 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
     for (const server of parseHostList(hosts, `${prefix}.upstream.hosts`)) {
       // The local cluster again (over TCP beside its socket, or twice) would get double its share of the traffic.
       // Compared as parseHostList's own duplicate check does: names without case, IPv6 in one spelling, and
-      // `localhost`, `127.0.0.1` and `[::1]` as one machine (`--port 3000 --hosts localhost:3000`).
+      // `localhost`, `127.0.0.1`, `[::1]` and the wildcards as one machine (`--port 3000 --hosts localhost:3000`,
+      // `--address 0.0.0.0 --port 3000 --hosts 127.0.0.1:3000`).
       if (local !== undefined && sameServerKey(server) === sameServerKey(local)) {
         const [text, localText] = [formatHostPort(server), formatHostPort(local)];
-        const loopback = isLoopback(local) ? ' (localhost, 127.0.0.1 and [::1] all reach this machine)' : '';
-        const spelling = text === localText ? '' : ` as ${localText}${loopback}`;
+        const note = loopbackNote(server, local);
+        const spelling = text === localText ? '' : ` as ${localText}${note && ` (${note})`}`;
         throw new EdgeHostError(
           `${prefix}.upstream.hosts`,
           `${prefix}.upstream.hosts: ${text} repeats the local cluster port, already in the upstream${spelling}: ` +
