@@ -2,7 +2,8 @@
  * `hive/runtime`: what an app process gets from Hive. The primary preloads it into every app process, so an
  * unmodified app already drains gracefully and is detected ready when it listens; importing it gives more control.
  * Without a Hive primary every function still works: `ready()` is a no-op and `onShutdown` hooks run on SIGTERM or
- * SIGINT after the process's HTTP servers have drained, and `broadcast()` has no other process to reach.
+ * SIGINT (in fork mode with `shutdown_with_message`, on its 'shutdown' message) after the process's HTTP servers have
+ * drained, and `broadcast()` has no other process to reach.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Pool, PoolOptions } from '../pool/index.js';
@@ -11,7 +12,7 @@ import { isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
 import { currentRequest, requestIdOf, trackRequests as trackRequestsOf } from './request-context.js';
 import { sharedPool } from './shared-pool.js';
-import { idleGraceFromEnv, shutdown } from './shutdown.js';
+import { retireOnStop } from './shutdown.js';
 
 const state = install();
 
@@ -62,9 +63,7 @@ export function onShutdown(hook: () => unknown): () => void {
   state.hooks.push(hook);
   if (!state.signalsHandled) {
     state.signalsHandled = true;
-    const stop = () => void shutdown(idleGraceFromEnv(process.env[ENV.drainIdleGrace]));
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    retireOnStop(state);
   }
   return () => {
     const index = state.hooks.indexOf(hook);

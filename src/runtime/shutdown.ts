@@ -1,6 +1,7 @@
 import { exitFlushed } from '../exit-flushed.js';
-import { flushFromPrimary, isManaged } from './ipc.js';
+import { flushFromPrimary, isForkChild, isManaged } from './ipc.js';
 import { ENV } from './protocol.js';
+import { signalExitListenerCount } from './signal-exit-count.js';
 import { type RuntimeState, runtimeState } from './state.js';
 import { stickyReturnsSent } from './sticky-receiver.js';
 
@@ -23,9 +24,10 @@ export function idleGraceFromEnv(value: string | undefined): number {
  * Retires this process: drain the servers, run the app's onShutdown hooks (in registration order), close what the
  * runtime opened, exit 0; or, for an app written for PM2, hand the exit to its own SIGINT or 'shutdown' handler.
  * Idempotent: a second request joins the first. The primary's killTimeout bounds it all. `groupSignal`: the primary
- * stops on a Ctrl-C, which reached this process too.
+ * stops on a Ctrl-C, which reached this process too. `unmanagedCause`: without a Hive primary (fork mode, plain
+ * `node`), what started the retirement (see index.ts, onShutdown).
  */
-export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<void> {
+export function shutdown(idleGrace: number, groupSignal?: 'SIGINT', unmanagedCause?: UnmanagedCause): Promise<void> {
   const state = runtimeState();
   state.shuttingDown ??= (async () => {
     // The SIGINTs that belong to this retirement: those read during it (a Ctrl-C in a reload's drain, say), and a
@@ -59,10 +61,48 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT'): Promise<voi
       process.channel?.unref();
       return;
     }
+    // Without a primary, an app with a handler of its own for what stopped it (its SIGINT handler, or in fork mode its
+    // 'shutdown' message one) heard it at once, as without Hive, and ends the process itself: exiting now would cut its
+    // cleanup short. Fork mode's killTimeout bounds it.
+    if (!isManaged() && unmanagedCause !== undefined && appHandles(unmanagedCause, state)) return;
     // The app's last lines (its onShutdown hooks' logs) may still wait for the primary to read the pipe.
     exitFlushed(0);
   })();
   return state.shuttingDown;
+}
+
+/**
+ * Makes a process that no Hive primary manages (fork mode, plain `node`) retire on what stops it: SIGTERM, SIGINT,
+ * and in fork mode with `shutdown_with_message` the message `'shutdown'`, which its primary sends in place of the
+ * signal (the hooks never ran on it). Once per process, at the first onShutdown hook.
+ */
+export function retireOnStop(state: RuntimeState): void {
+  const idleGrace = idleGraceFromEnv(process.env[ENV.drainIdleGrace]);
+  const stop = (cause: UnmanagedCause) => void shutdown(idleGrace, undefined, cause);
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  if (!isForkChild() || process.env[ENV.shutdownMessage] !== '1') return;
+  state.shutdownMessageListener = (message) => {
+    if (message === 'shutdown') stop('message');
+  };
+  process.on('message', state.shutdownMessageListener);
+  // A 'message' listener keeps the channel, and so the process, alive (node counts them): this one must not keep an
+  // app that would end alive. Node counts it on the next tick; the count is taken back after that (execa does so).
+  process.nextTick(() => (process.channel as { unrefCounted?: () => void } | undefined)?.unrefCounted?.());
+}
+
+/** What retires a process that no Hive primary manages: a signal, or fork mode's `shutdown_with_message` message. */
+export type UnmanagedCause = 'SIGINT' | 'SIGTERM' | 'message';
+
+/**
+ * Whether the app has a listener of its own for `cause`: not the runtime's (`state.shutdownMessageListener`) and not
+ * signal-exit's, which acts only when its listeners are a signal's only ones and so did nothing beside the runtime's.
+ */
+function appHandles(cause: UnmanagedCause, state: RuntimeState): boolean {
+  if (cause === 'message') {
+    return process.listeners('message').some((listener) => listener !== state.shutdownMessageListener);
+  }
+  return process.listenerCount(cause) > signalExitListenerCount();
 }
 
 /**

@@ -33,6 +33,11 @@ export interface RuntimeState {
    * re-emits every message), which are not the app's handlers of PM2's `'shutdown'`.
    */
   nodeMessageListeners?: unknown[];
+  /**
+   * The runtime's 'message' listener in a fork-mode process with `shutdown_with_message` and `onShutdown` hooks,
+   * told apart from the app's own handlers of `'shutdown'`.
+   */
+  shutdownMessageListener?: (message: unknown) => void;
   /** The runtime's own SIGINT listener (it ignores the signal), told apart from the app's. */
   sigintListener: (() => void) | undefined;
   /**

@@ -105,6 +105,21 @@ test("shutdown_with_message: a fork-mode app gets PM2's 'shutdown' message at a 
   assert.match(daemonLog(), new RegExp(`msg: worker 0 \\(pid ${pid}\\) exited with code 0\\n`));
 });
 
+test("shutdown_with_message: the 'shutdown' message runs a fork-mode app's onShutdown hooks, and it exits", async () => {
+  const entry = { name: 'hooks', script: daemonFixture('runtime-hooks-message.mjs'), exec_mode: 'fork' };
+  const file = hive.writeConfig([{ ...entry, shutdown_with_message: true, kill_timeout: 20_000 }], 'hooks.config.js');
+  const started = await hive.run(['start', file]);
+  assert.equal(started.code, 0, started.stderr);
+  const pid = pidOf(await describe('hooks'));
+  await waitFor(() => hive.readLog('hooks-out.log').includes(`up ${pid}`), 'the app up');
+  const stopped = await hive.run(['stop', 'hooks']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(hive.readLog('hooks-out.log'), new RegExp(`hook ran ${pid}`));
+  // Ended by the runtime once its hooks ran, not SIGKILLed at kill_timeout (the stop would have taken 20 s).
+  assert.match(daemonLog(), new RegExp(`hooks: worker 0 \\(pid ${pid}\\) exited with code 0\\n`));
+  assert.doesNotMatch(daemonLog(), /hooks: .*killTimeout/);
+});
+
 test('wait_ready: ready() of hive/runtime readies a fork-mode process too', async () => {
   const entry = { name: 'rt', script: daemonFixture('runtime-ready.mjs'), exec_mode: 'fork', wait_ready: true };
   const file = hive.writeConfig([{ ...entry, listen_timeout: 5000 }], 'rt.config.js');

@@ -40,3 +40,26 @@ test('without a primary, SIGTERM runs the hooks and exits 0, even with a timer l
     child.kill('SIGKILL');
   }
 });
+
+test("without a primary, the app's own async SIGINT handler still ends the process: the hooks do not cut it short", async () => {
+  const child = spawn(process.execPath, [fixture('standalone-own-sigint.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    child.once('exit', (code, signal) => resolve([code, signal])),
+  );
+  try {
+    await poll(() => out.includes('listening'), 'the app up');
+    child.kill('SIGINT');
+    const outcome = await Promise.race([exited, delay(20_000, 'no exit', { ref: false })]);
+    assert.deepEqual(outcome, [7, null], out);
+    assert.match(out, /hook ran/);
+    assert.match(out, /db closed/);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
