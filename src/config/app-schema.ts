@@ -48,7 +48,11 @@ function boundedList(items: number, length: number, what: string) {
   });
 }
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
-const envMap = z.record(z.string(), envValue);
+const envMap = z.record(z.string(), envValue, {
+  error: 'expected an object of variables, such as { NODE_ENV: "production" }',
+});
+const kInstancesMessage = 'a whole number, "max" or -1';
+const kCountMessage = 'expected a whole number, 0 or more';
 const exitCodeMessage = 'expected an exit code (an integer 0-255)';
 const exitCode = z
   .number({ error: exitCodeMessage })
@@ -87,10 +91,13 @@ const appShape = {
   /** Process count: a positive integer, `'max'` (cgroup-aware cores) or -1 (max minus one). */
   // 0 means 'max', as in PM2; below -1 is refused here, as `hive run` would refuse it, rather than at start.
   instances: z
-    .union([
-      z.number().int().min(-1, 'a number, "max" or -1').max(MAX_INSTANCES),
-      accepting<'max' | `${number}`>(z.string().regex(/^(max|-1|\d{1,16})$/, 'a number, "max" or -1')),
-    ])
+    .union(
+      [
+        z.number().int(kInstancesMessage).min(-1, kInstancesMessage).max(MAX_INSTANCES),
+        accepting<'max' | `${number}`>(z.string().regex(/^(max|-1|\d{1,16})$/, kInstancesMessage)),
+      ],
+      { error: kInstancesMessage },
+    )
     .optional(),
   /** `cluster` (default for Node.js scripts: processes share the port) or `fork` (plain child processes). */
   execMode: z
@@ -207,7 +214,7 @@ const appShape = {
   stopExitCodes: z
     .union([exitCode, z.array(exitCode)], { error: 'expected an exit code (an integer 0-255) or a list of them' })
     .optional(),
-  maxRestarts: z.number().int().min(0).optional(),
+  maxRestarts: z.number({ error: kCountMessage }).int(kCountMessage).min(0, kCountMessage).optional(),
   minUptime: duration.optional(),
   restartDelay: duration.optional(),
   expBackoffRestartDelay: duration.optional(),

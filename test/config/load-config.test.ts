@@ -384,12 +384,33 @@ describe('Hive config files', () => {
   test('bad values name the file, the app and the key path, and say what was expected', async () => {
     await assert.rejects(
       loadConfig(fixture('bad-instances.json')),
-      configError('apps[1] (jobs).instances', /a number, "max" or -1/),
+      configError('apps[1] (jobs).instances', /a whole number, "max" or -1/),
     );
     const cases: [string, string | undefined, RegExp][] = [
       ['{"apps": [{"name": "a", "script": "a.js", "killTimeout": "soon"}]}', 'apps[0] (a).killTimeout', /duration/],
       ['{"apps": [{"name": "a", "script": "a.js", "instances": -2}]}', 'apps[0] (a).instances', /"max" or -1/],
       ['{"apps": [{"name": "a", "script": "a.js", "instances": "-3"}]}', 'apps[0] (a).instances', /"max" or -1/],
+      // What zod would say by itself ("expected int or string", "Too small", "expected record") reaches no user.
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "instances": 2.5}]}',
+        'apps[0] (a).instances',
+        /: a whole number, "max" or -1$/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "maxRestarts": -1}]}',
+        'apps[0] (a).maxRestarts',
+        /: expected a whole number, 0 or more$/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "maxRestarts": 1.5}]}',
+        'apps[0] (a).maxRestarts',
+        /: expected a whole number, 0 or more$/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "env": "FOO=1"}]}',
+        'apps[0] (a).env',
+        /: expected an object of variables, such as/,
+      ],
       [
         '{"apps": [{"name": "a", "script": "a.js", "maxMemoryRestart": "300X"}]}',
         'apps[0] (a).maxMemoryRestart',
