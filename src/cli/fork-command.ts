@@ -2,9 +2,8 @@ import { accessSync, closeSync, constants, existsSync, openSync, readSync, statS
 import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import { ScriptNotFoundError } from '../cluster/errors.js';
 import { assertScriptFile } from '../cluster/options.js';
+import { nodeEntry } from '../config/load-config.js';
 import { shellQuote } from './shell-quote.js';
-
-const nodeEntry = /\.(c|m)?(j|t)sx?$/;
 
 /**
  * The program that runs a script of these extensions when no interpreter is given, as PM2 picks it

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { clusterNodeArgs } from '../cluster/option-checks.js';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
@@ -22,6 +23,7 @@ import {
   pm2Unsupported,
   withDeployEnvs,
 } from './pm2-compat.js';
+import { argList } from './supervisor-options.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
 /** A config file, read and validated. */
@@ -142,6 +144,16 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
         `${file}: ${appKey(place, i, app.name, key)}: "${value}" is a string, so it is taken as ${what} (as PM2 ` +
           `takes it); write ${value} without quotes for the boolean`,
       );
+    }
+    // The check hive run makes of a cluster app's node flags, here where the file and the key can be named.
+    if (app.nodeArgs !== undefined && !isForkMode(app) && nodeEntry.test(app.script)) {
+      try {
+        clusterNodeArgs(argList(app.nodeArgs));
+      } catch (error) {
+        const key = written[i]?.nodeArgs ?? 'nodeArgs';
+        const why = (error as Error).message.replace(/^`nodeArgs` /, '');
+        throw new ConfigError(file, appKey(place, i, app.name, key), why);
+      }
     }
     for (const [hiveKey, why] of Object.entries(forkOnly)) {
       if (!app[hiveKey as keyof typeof forkOnly] || isForkMode(app)) continue;
@@ -394,6 +406,9 @@ const forkOnly = {
 
 // The daemon runs such an app as a plain child process, without the Hive primary and runtime (src/cli/fork-command.ts
 // has the full rule, which also counts scripts that are not JavaScript).
+/** A script node runs (else, without an interpreter, fork mode runs it by its extension or as a program). */
+export const nodeEntry = /\.(c|m)?(j|t)sx?$/;
+
 function isForkMode(app: { execMode?: string | undefined; interpreter?: string | undefined }): boolean {
   return app.execMode === 'fork' || (app.interpreter !== undefined && app.interpreter !== 'node');
 }

@@ -159,6 +159,12 @@ describe('PM2 ecosystem files', () => {
       ],
       ['"err_file": 3', 'apps[0] (a).err_file', /string/],
       ['"min_uptime": "soon"', 'apps[0] (a).min_uptime', /duration/],
+      ['"instances": 2, "node_args": "--watch"', 'apps[0] (a).node_args', /\.node_args: may not hold --watch/],
+      [
+        '"exec_mode": "cluster", "interpreter_args": ["--watch-path=src"]',
+        'apps[0] (a).interpreter_args',
+        /may not hold --watch-path=src/,
+      ],
     ];
     for (const [entry, key, message] of cases) {
       const file = write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", ${entry}}]}`);
@@ -369,6 +375,17 @@ describe('Hive config files', () => {
     assert.equal(config.apps[0]!.sticky, 'cookie:sid');
   });
 
+  test("node's watch flags are refused for a cluster app only: a fork-mode app's interpreter may take them", async () => {
+    for (const app of [
+      { name: 'f', script: 'a.js', execMode: 'fork', nodeArgs: '--watch' },
+      { name: 'p', script: 'job.py', nodeArgs: '--watch' },
+      { name: 'd', script: 'main.ts', interpreter: 'deno', nodeArgs: ['run', '--watch'] },
+    ]) {
+      const config = await loadConfig(write('hive.config.json', JSON.stringify({ apps: [app] })));
+      assert.equal(config.apps[0]!.name, app.name);
+    }
+  });
+
   test('socket and socketMode reach the supervisor options', async () => {
     const file = write(
       'hive.config.json',
@@ -390,6 +407,12 @@ describe('Hive config files', () => {
       ['{"apps": [{"name": "a", "script": "a.js", "killTimeout": "soon"}]}', 'apps[0] (a).killTimeout', /duration/],
       ['{"apps": [{"name": "a", "script": "a.js", "instances": -2}]}', 'apps[0] (a).instances', /"max" or -1/],
       ['{"apps": [{"name": "a", "script": "a.js", "instances": "-3"}]}', 'apps[0] (a).instances', /"max" or -1/],
+      // hive run's check of a cluster app's node flags, made at load: the file and the key are named.
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "nodeArgs": "--inspect --watch"}]}',
+        'apps[0] (a).nodeArgs',
+        /\.nodeArgs: may not hold --watch: .*`watch`/,
+      ],
       // What zod would say by itself ("expected int or string", "Too small", "expected record") reaches no user.
       [
         '{"apps": [{"name": "a", "script": "a.js", "instances": 2.5}]}',
