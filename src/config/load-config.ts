@@ -116,9 +116,9 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
       throw new ConfigError(file, appKey(place, i, undefined, 'name'), `the name "${app.name}" is used twice`);
     names.add(app.name);
     // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did
-    // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one),
-    // so a PM2 user's cluster app would become plain processes, each listening on the port itself, and not a word of
-    // it.
+    // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one).
+    // A node there is ignored as PM2 ignores it: in fork mode each process would listen on the port itself, and all
+    // but the first crash-loop on EADDRINUSE. Any other (bun) keeps fork mode, said in a warning.
     // PM2 takes `instances` without `exec_mode` as cluster mode for a node (or bun) interpreter only
     // (Common.sink.determineExecMode): with python3, bash or none it runs fork mode too, as Hive does.
     const clusterAsked =
@@ -130,11 +130,21 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
         app.execMode === 'cluster'
           ? `${written[i]?.execMode ?? 'execMode'} cluster`
           : 'instances (cluster mode in PM2)';
-      warnings.push(
-        `${file}: ${appKey(place, i, app.name, key)}: "${app.interpreter}" runs the app in fork mode, over ${asked}: ` +
-          'cluster mode is node under the Hive primary, which shares the port (PM2 ignores the interpreter there), ' +
-          'while each fork-mode process listens on the port itself; drop the interpreter for cluster mode, or say fork',
-      );
+      const at = `${file}: ${appKey(place, i, app.name, key)}`;
+      if (/^node(js)?$/.test(basename(app.interpreter))) {
+        warnings.push(
+          `${at}: "${app.interpreter}" is ignored under ${asked}, as PM2 ignores it: the processes run on the ` +
+            `Node.js that runs Hive (${process.version}), under the Hive primary that shares the port; say fork mode ` +
+            'to run them on that node, each listening on the port itself',
+        );
+        delete (app as { interpreter?: string }).interpreter;
+      } else {
+        warnings.push(
+          `${at}: "${app.interpreter}" runs the app in fork mode, over ${asked}: cluster mode is node under the ` +
+            'Hive primary, which shares the port, while each fork-mode process listens on the port itself; drop the ' +
+            'interpreter for cluster mode, or say fork',
+        );
+      }
     }
     for (const [hiveKey, what] of Object.entries(booleanOrText)) {
       const value = app[hiveKey as keyof typeof booleanOrText];

@@ -45,23 +45,35 @@ test('on a cluster app they load with no warning; instanceVar on a fork-mode app
 });
 
 // An interpreter makes an app a fork-mode one; a file that asked for cluster mode (PM2 runs that with its own node and
-// ignores the interpreter, an nvm node path most often) got plain processes, each listening on the port, silently.
-test('an interpreter over an asked-for cluster mode is warned about, naming the key as written', async () => {
+// ignores the interpreter, an nvm node path most often) got plain processes, each listening on the port, silently: all
+// but the first crash-looped on EADDRINUSE. A node there is now ignored as PM2 ignores it; any other is warned about.
+test('a node interpreter under an asked-for cluster mode is ignored, as PM2 does; another is warned about', async () => {
   const hiveFile = writeJson('hive.config.json', {
     apps: [
       { name: 'c', script: 'c.js', execMode: 'cluster', interpreter: '/opt/node/bin/node' },
       // Hive's own rule, said in docs/config.md: an interpreter with no execMode is fork mode, no warning.
       { name: 'f', script: 'f.py', interpreter: 'python3' },
       { name: 'n', script: 'n.js', execMode: 'cluster', interpreter: 'node' },
+      { name: 'b', script: 'b.js', execMode: 'cluster', interpreter: '/usr/local/bin/bun' },
     ],
   });
-  const hive = (await loadConfig(hiveFile)).warnings;
-  assert.equal(hive.length, 1, hive.join('\n'));
+  const hive = await loadConfig(hiveFile);
+  assert.equal(hive.warnings.length, 2, hive.warnings.join('\n'));
   assert.ok(
-    hive[0]!.startsWith(
-      `${hiveFile}: apps[0] (c).interpreter: "/opt/node/bin/node" runs the app in fork mode, over execMode cluster:`,
+    hive.warnings[0]!.startsWith(
+      `${hiveFile}: apps[0] (c).interpreter: "/opt/node/bin/node" is ignored under execMode cluster, as PM2 ignores it:`,
     ),
-    hive[0],
+    hive.warnings[0],
+  );
+  assert.ok(
+    hive.warnings[1]!.startsWith(
+      `${hiveFile}: apps[3] (b).interpreter: "/usr/local/bin/bun" runs the app in fork mode, over execMode cluster:`,
+    ),
+    hive.warnings[1],
+  );
+  assert.deepEqual(
+    hive.apps.map((app) => app.interpreter),
+    [undefined, 'python3', 'node', '/usr/local/bin/bun'],
   );
   const pm2File = writeJson('ecosystem.config.json', {
     apps: [
@@ -74,12 +86,16 @@ test('an interpreter over an asked-for cluster mode is warned about, naming the 
       { name: 'x', script: 'x.sh', instances: 2, interpreter: 'none' },
     ],
   });
-  const pm2 = (await loadConfig(pm2File)).warnings;
+  const pm2 = await loadConfig(pm2File);
   assert.deepEqual(
-    pm2.map((warning) => warning.replace(/ runs the app in fork mode, over (.*?): .*/, ' $1')),
+    pm2.warnings.map((warning) => warning.replace(/ is ignored under (.*?), as PM2 ignores it: .*/, ' $1')),
     [
       `${pm2File}: apps[0] (a).exec_interpreter: "/opt/node/bin/node" exec_mode cluster`,
       `${pm2File}: apps[1] (b).interpreter: "/opt/node/bin/node" instances (cluster mode in PM2)`,
     ],
+  );
+  assert.deepEqual(
+    pm2.apps.map((app) => app.interpreter),
+    [undefined, undefined, '/opt/node/bin/node', 'python3', 'none'],
   );
 });
