@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { bareHost, bindHostProblem } from '../bind-host.js';
 import type { LogFormat } from '../cluster/log-format.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
 import { isConfigFile } from '../config/config-file-name.js';
@@ -295,10 +296,11 @@ function parseMetrics(port: string | undefined, host: string | undefined): RunAr
     if (host !== undefined) throw new InvalidArgumentError('--metrics-host needs --metrics-port');
     return undefined;
   }
-  if (host !== undefined && !/^[A-Za-z0-9.:_-]+$/.test(host)) {
-    throw new InvalidArgumentError(`Expected --metrics-host to be an address or host name, got ${describeValue(host)}`);
+  const problem = host === undefined ? undefined : bindHostProblem(host);
+  if (problem !== undefined) {
+    throw new InvalidArgumentError(`Expected --metrics-host to be ${problem}, got ${describeValue(host)}`);
   }
-  return { port: parsePort(port, '--metrics-port'), host: host ?? '127.0.0.1' };
+  return { port: parsePort(port, '--metrics-port'), host: host === undefined ? '127.0.0.1' : bareHost(host) };
 }
 
 /** PM2 users write `-i -1` and `--node-args "--max-old-space-size=512"`; parseArgs would call both ambiguous. */

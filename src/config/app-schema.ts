@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { bindHostProblem } from '../bind-host.js';
 import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
@@ -282,7 +283,10 @@ const appShape = {
   /** Address of the metrics port (`--metrics-host`); default 127.0.0.1. */
   metricsHost: z
     .string()
-    .regex(/^[A-Za-z0-9.:_-]+$/, 'expected an address or host name')
+    .superRefine((value, ctx) => {
+      const problem = bindHostProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `expected ${problem}` });
+    })
     .optional(),
   /** A `Server-Timing` header (total, pool time, request id) on the app's responses (`hive run --server-timing`). */
   serverTiming: z.boolean().optional(),

@@ -1,3 +1,4 @@
+import { bareHost, bindHostProblem } from '../bind-host.js';
 import { describeValue } from '../errors.js';
 import { DaemonMetricsSettingError } from './errors.js';
 
@@ -37,5 +38,11 @@ export function daemonMetricsFromEnv(env: NodeJS.ProcessEnv = process.env): Daem
       `Expected ${DAEMON_METRICS_ENV.port} to be a port number from 0 to 65535, got ${describeValue(rawPort)}`,
     );
   }
-  return { port, host: rawHost || '127.0.0.1' };
+  const problem = rawHost ? bindHostProblem(rawHost) : undefined;
+  if (problem !== undefined) {
+    throw new DaemonMetricsSettingError(
+      `Expected ${DAEMON_METRICS_ENV.host} to be ${problem}, got ${describeValue(rawHost)}`,
+    );
+  }
+  return { port, host: rawHost ? bareHost(rawHost) : '127.0.0.1' };
 }

@@ -87,7 +87,8 @@ export async function startDaemonMetrics(
         if ('asked' in exposition) parts.push({ app, families: exposition.asked.filter(isFamily).map(withNonFinite) });
         else parts.push({ app, families: knownAppMetrics(exposition.known) });
       }
-      // A stopped or deleted app starts its count anew.
+      // A stopped or deleted app starts its count anew, and its series end (a deleted one's must not stay for ever).
+      for (const app of scrapeErrors.keys()) if (!seen.has(app)) scrapeErrors.delete(app);
       for (const app of misses.keys()) if (!seen.has(app)) misses.delete(app);
       for (const app of down) if (!seen.has(app)) down.delete(app);
       return mergeAppFamilies(parts, [scrapeErrorFamily(scrapeErrors)]);

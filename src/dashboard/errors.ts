@@ -1,3 +1,4 @@
+import { isAddressBindError, kNotHere } from '../bind-host.js';
 import { HiveError } from '../errors.js';
 
 /**
@@ -22,7 +23,9 @@ export class DashboardPortInUseError extends HiveError {
   constructor(host: string, port: number, detail: string) {
     super(
       'ERR_HIVE_DASHBOARD_PORT_IN_USE',
-      `The dashboard port ${host}:${port} is already in use or not allowed (${detail}); stop the other process or pick another port`,
+      isAddressBindError(detail)
+        ? `The dashboard cannot listen on ${host}:${port}: ${host} ${kNotHere} (${detail})`
+        : `The dashboard port ${host}:${port} is already in use or not allowed (${detail}); stop the other process or pick another port`,
     );
     this.port = port;
   }

@@ -7,11 +7,13 @@ import type { IncomingMessage } from 'node:http';
  * nor its length leak through timing.
  */
 export function hasToken(req: IncomingMessage, url: URL, token: string): boolean {
-  const header = req.headers.authorization;
-  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const given = url.searchParams.get('token') ?? bearer;
-  if (given === undefined || given === null) return false;
-  return timingSafeEqual(digest(given), digest(token));
+  // The scheme is case-insensitive (RFC 9110 11.1): `bearer` is `Bearer`.
+  const bearer = /^bearer +(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+  const expected = digest(token);
+  // Either way in passes: an empty or stale `?token=` left on a URL must not hide a good header.
+  return [url.searchParams.get('token'), bearer].some(
+    (given) => typeof given === 'string' && given !== '' && timingSafeEqual(digest(given), expected),
+  );
 }
 
 function digest(value: string): Buffer {

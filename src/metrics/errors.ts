@@ -1,3 +1,4 @@
+import { isAddressBindError, kNotHere } from '../bind-host.js';
 import { HiveError } from '../errors.js';
 
 /**
@@ -17,7 +18,9 @@ export class MetricsPortInUseError extends HiveError {
   ) {
     super(
       'ERR_HIVE_METRICS_PORT_IN_USE',
-      `The metrics port ${host}:${port} is already in use or not allowed (${detail}); ${advice}`,
+      isAddressBindError(detail)
+        ? `The metrics endpoint cannot listen on ${host}:${port}: ${host} ${kNotHere} (${detail})`
+        : `The metrics port ${host}:${port} is already in use or not allowed (${detail}); ${advice}`,
     );
     this.port = port;
     this.detail = detail;

@@ -72,7 +72,11 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
-  if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n');
+  // RFC 9110: a 405 says which methods the resource takes.
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return reply(res, 405, 'text/plain', 'method not allowed\n');
+  }
   if (localOnly && !isLoopbackHostHeader(req.headers.host)) {
     return reply(
       res,

@@ -486,7 +486,12 @@ describe('Hive config files', () => {
       [
         '{"apps": [{"name": "a", "script": "a.js", "metricsPort": 9464, "metricsHost": "a b"}]}',
         'apps[0] (a).metricsHost',
-        /address or host name/,
+        /address .* or a host name/,
+      ],
+      [
+        '{"apps": [{"name": "a", "script": "a.js", "metricsPort": 9464, "metricsHost": "127.0.0.1:9"}]}',
+        'apps[0] (a).metricsHost',
+        /without a port/,
       ],
       ['{"apps": [{"name": "a", "script": "a.js", "logFormat": "xml"}]}', 'apps[0] (a).logFormat', /text|json/],
       ['{"apps": [{"name": "a", "script": "a.js", "socketMode": 666}]}', 'apps[0] (a).socketMode', /octal mode/],

@@ -113,6 +113,11 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
   const back = await scrape(url);
   assert.equal(value(back.samples, 'hive_up', { app: 'web' }), 1);
   assert.equal(value(back.samples, 'hive_scrape_errors_total', { app: 'web' }), 1);
+
+  // A deleted app's series end, its scrape errors too: they stayed for ever, and counted on under an app of that name.
+  await hive.json(['delete', 'web']);
+  const gone = await scrape(url);
+  assert.ok(!gone.samples.some((s) => s.labels.app === 'web'), 'no sample of a deleted app');
 });
 
 test('a taken daemon metrics port fails the command with ERR_HIVE_METRICS_PORT_IN_USE, and no daemon runs', async () => {
@@ -138,6 +143,18 @@ test('a bad HIVE_DAEMON_METRICS_PORT is refused before any daemon starts', async
   const result = await other.run(['ls'], { env: { HIVE_DAEMON_METRICS_PORT: 'http' } });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /ERR_HIVE_DAEMON_METRICS: Expected HIVE_DAEMON_METRICS_PORT to be a port number/);
+  assert.equal(await other.daemonPid(), undefined);
+});
+
+test('a HIVE_DAEMON_METRICS_HOST with a port in it is refused before any daemon starts, naming the variable', async () => {
+  const other = tempHome();
+  const env = { HIVE_DAEMON_METRICS_PORT: '0', HIVE_DAEMON_METRICS_HOST: '127.0.0.1:9' };
+  const result = await other.run(['ls'], { env });
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    /ERR_HIVE_DAEMON_METRICS: Expected HIVE_DAEMON_METRICS_HOST to be an address .*without a port/,
+  );
   assert.equal(await other.daemonPid(), undefined);
 });
 

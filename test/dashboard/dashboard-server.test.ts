@@ -111,6 +111,12 @@ test('with a token, the data needs it (query or bearer); the page and uPlot load
   assert.equal(byQuery.status, 200);
   assert.equal(JSON.parse(byQuery.text).host, 'test');
   assert.equal((await get(`${base}api/snapshot`, { authorization: 'Bearer s3cret' })).status, 200);
+  // The scheme in any case (RFC 9110), and a good header under an empty or stale `?token=` left on the URL.
+  assert.equal((await get(`${base}api/snapshot`, { authorization: 'bearer s3cret' })).status, 200);
+  assert.equal((await get(`${base}api/snapshot?token=`, { authorization: 'Bearer s3cret' })).status, 200);
+  assert.equal((await get(`${base}api/snapshot?token=old`, { authorization: 'Bearer s3cret' })).status, 200);
+  assert.equal((await get(`${base}api/snapshot?token=`)).status, 401);
+  assert.equal((await get(`${base}api/snapshot`, { authorization: 'Basic s3cret' })).status, 401);
   const frames = await readEvents(`${base}events?token=s3cret`, 1);
   assert.equal(frames[0]![0], 'snapshot');
 

@@ -183,6 +183,21 @@ test('bad metrics flags are usage errors', async () => {
   const badPort = await runHive(['run', app, '--metrics-port', 'x']);
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /--metrics-port/);
+  // A port written into the host reached listen() as a name to look up, and failed as the port's fault.
+  const portInHost = await runHive(['run', app, '--metrics-port', '0', '--metrics-host', '127.0.0.1:9']);
+  assert.equal(portInHost.code, 2);
+  assert.match(portInHost.stderr, /--metrics-host to be an address or host name without a port/);
+});
+
+test('a metrics host that is not an address of this machine says so, not that the port is taken', async () => {
+  // TEST-NET-1 (RFC 5737): no interface here holds it, so the bind fails at once, and nothing is sent anywhere.
+  const result = await runHive(['run', app, '-i', '1', '--metrics-port', '0', '--metrics-host', '192.0.2.1']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /ERR_HIVE_METRICS_PORT_IN_USE: .*192\.0\.2\.1 is not an address of this machine.*EADDRNOTAVAIL/,
+  );
+  assert.doesNotMatch(result.stderr, /already in use/);
 });
 
 test("the app's own prom-client metrics are merged across its workers, without clashing with Hive's", async () => {
