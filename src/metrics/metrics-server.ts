@@ -71,7 +71,14 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const path = (req.url ?? '/').split('?', 1)[0];
+  let path: string;
+  try {
+    // The absolute form (`GET http://host:9464/metrics`, RFC 9112 3.2.2) too, which a server must take.
+    path = new URL(req.url ?? '/', 'http://metrics').pathname;
+  } catch {
+    // Node's parser lets through request targets (`//[`) that URL rejects.
+    return reply(res, 400, 'text/plain', 'bad request\n');
+  }
   // RFC 9110: a 405 says which methods the resource takes.
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
