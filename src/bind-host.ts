@@ -3,9 +3,10 @@ import { isIP } from 'node:net';
 // Where Hive's own servers (the metrics endpoints, the dashboard) may bind: one rule for their flags and variables,
 // and one way to tell a bad address from a taken port when the bind fails.
 
-// A host name as RFC 1123 writes it: dot-separated labels of letters, digits and inner hyphens, a trailing dot allowed.
+// A host name as RFC 1123 writes it: dot-separated labels of letters, digits and inner hyphens, a trailing dot allowed;
+// underscores too, which Docker Compose service names may hold (and the resolver takes).
 const kHostName =
-  /^(?=.{1,254}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+  /^(?=.{1,254}$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 
 /** `host` with the brackets of an IPv6 literal (`[::1]`) taken off, as listen() wants it. */
 export function bareHost(host: string): string {
