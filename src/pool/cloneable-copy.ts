@@ -124,7 +124,7 @@ function copyObject(object: object, path: string, context: CopyContext, losses: 
     return copy;
   }
   // A platform object (Blob, KeyObject, URL) holds its data out of reach of its fields, which the walk below would
-  // turn into an unexplained {}: the channel's own serializer says whether it crosses as itself, or not at all.
+  // turn into an unexplained {}: structured clone says whether it crosses as itself, or not at all.
   if (Object.keys(object).length === 0 && !isPlainPrototype(object)) {
     const platform = platformClone(object, context.toThread);
     if (platform === 'kept') return keep(seen, object, object);
