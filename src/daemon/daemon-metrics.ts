@@ -84,6 +84,9 @@ export async function startDaemonMetrics(
         }
         misses.delete(app);
         if (down.delete(app)) log(`${app}: back in metrics scrapes`);
+        // From a cluster app's first answer on, at 0 until a miss: a counter that appears only at its first increment
+        // hides that increment from rate() and increase().
+        if ('asked' in exposition && !scrapeErrors.has(app)) scrapeErrors.set(app, 0);
         if ('asked' in exposition) parts.push({ app, families: exposition.asked.filter(isFamily).map(withNonFinite) });
         else parts.push({ app, families: knownAppMetrics(exposition.known) });
       }
