@@ -3,11 +3,12 @@
 // must take) as a path, answering 404.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { request } from 'undici';
-import { startMetricsServer } from '../../dist/metrics/metrics-server.js';
+import { type MetricsServer, startMetricsServer } from '../../dist/metrics/metrics-server.js';
 
-test('a method other than GET or HEAD gets 405 with Allow: GET, HEAD, on every path', async (t) => {
+/** A metrics endpoint on a free loopback port serving `up 1`, closed after the test. */
+async function endpoint(t: TestContext): Promise<MetricsServer> {
   const server = await startMetricsServer({
     port: 0,
     metrics: async () => 'up 1\n',
@@ -15,6 +16,11 @@ test('a method other than GET or HEAD gets 405 with Allow: GET, HEAD, on every p
     ready: () => true,
   });
   t.after(() => server.close());
+  return server;
+}
+
+test('a method other than GET or HEAD gets 405 with Allow: GET, HEAD, on every path', async (t) => {
+  const server = await endpoint(t);
   for (const path of ['/metrics', '/healthz', '/readyz', '/nope']) {
     for (const method of ['DELETE', 'POST', 'PUT'] as const) {
       const answer = await request(`http://127.0.0.1:${server.port}${path}`, { method, reset: true });
@@ -41,13 +47,7 @@ function statusLine(port: number, head: string): Promise<string> {
 }
 
 test('an absolute-form request target is served as its path; a target URL cannot read is a 400', async (t) => {
-  const server = await startMetricsServer({
-    port: 0,
-    metrics: async () => 'up 1\n',
-    contentType: 'text/plain',
-    ready: () => true,
-  });
-  t.after(() => server.close());
+  const server = await endpoint(t);
   const at = `127.0.0.1:${server.port}`;
   const get = (target: string) => `GET ${target} HTTP/1.1\r\nHost: ${at}\r\nConnection: close\r\n\r\n`;
   assert.match(await statusLine(server.port, get(`http://${at}/metrics`)), /^HTTP\/1\.1 200 /);
