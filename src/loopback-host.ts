@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { bareHost } from './bind-host.js';
 
 // Shared by the dashboard and the metrics endpoints (and the CLI's flag checks), so that both apply one rule.
 
@@ -7,7 +8,7 @@ import { isIP } from 'node:net';
  * address, `0.0.0.0` and `::` included, may be reachable from elsewhere, so the dashboard wants a token there.
  */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const bare = bareHost(host);
   // Names are case-insensitive, and `localhost.` is the same name written fully qualified.
   const name = bare.toLowerCase();
   if (name === 'localhost' || name === 'localhost.') return true;

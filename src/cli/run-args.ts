@@ -283,7 +283,7 @@ function parseDashboard(value: string | undefined, token: string | undefined): R
       `Expected --dashboard to be [host:]port, e.g. 9000 or 0.0.0.0:9000, got ${describeValue(value)}`,
     );
   }
-  const host = match[1] === undefined ? '127.0.0.1' : match[1].replace(/^\[(.*)\]$/, '$1');
+  const host = match[1] === undefined ? '127.0.0.1' : bareHost(match[1]);
   const port = parsePort(match[2]!, '--dashboard');
   const secret = token === '' ? undefined : token;
   if (secret === undefined && !isLoopbackHost(host))
