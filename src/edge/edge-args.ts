@@ -445,13 +445,36 @@ export function messageForMainFlags(message: string, key: string): string {
   return entry ? message.replace(key, `${entry[1]} (${key})`) : message;
 }
 
-/** Rewrites an error message about `sites[0].<option>` to name the flag: `--hosts (upstream.hosts[1]): ...`. */
-export function messageForFlags(message: string, key: string): string {
-  const prefix = 'sites[0].';
-  if (!key.startsWith(prefix)) return message;
-  const path = key.slice(prefix.length);
-  const entry = kFlags.find(
-    ([option]) => path === option || path.startsWith(`${option}[`) || path.startsWith(`${option}.`),
-  );
-  return entry ? message.replace(key, `${entry[1]} (${path})`) : message;
+/**
+ * Rewrites an error message about `sites[i].<option>` to name the flag: `--hosts (upstream.hosts[1]): ...`; with
+ * `app`, the site's app first (`app "api": --read-timeout (timeouts.read): ...`), as a config file's errors name it.
+ */
+export function messageForFlags(message: string, key: string, app?: string): string {
+  const path = sitePath(key);
+  const entry = path === undefined ? undefined : flagOf(path);
+  if (entry === undefined) return message;
+  return message.replace(key, `${app === undefined ? '' : `app ${JSON.stringify(app)}: `}${entry[1]} (${path})`);
+}
+
+/**
+ * Whether the value an error's key (`sites[i].timeouts.read`) names came from a flag, not from the config file the
+ * flags are merged over: then the error is the flag's to fix.
+ */
+export function setByFlag(site: EdgeArgs['site'], key: string): boolean {
+  const path = sitePath(key);
+  if (path === undefined || flagOf(path) === undefined) return false;
+  let value: unknown = site;
+  for (const part of path.replace(/\[\d+\]/g, '').split('.')) {
+    if (typeof value !== 'object' || value === null || !(part in value)) return false;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value !== undefined;
+}
+
+function sitePath(key: string): string | undefined {
+  return /^sites\[\d+\]\.(.+)$/.exec(key)?.[1];
+}
+
+function flagOf(path: string): readonly [string, string] | undefined {
+  return kFlags.find(([option]) => path === option || path.startsWith(`${option}[`) || path.startsWith(`${option}.`));
 }

@@ -214,7 +214,32 @@ test('--config reads every app with a port; --app picks one; per-app flags need 
   writeFileSync(bad, JSON.stringify({ apps: [{ name: 'api', script: 'api.js', port: 3000, edge: { gzip: 'yes' } }] }));
   const badEdge = hiveEdge('nginx', '--config', bad);
   assert.equal(badEdge.code, 2);
-  assert.match(badEdge.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: app "api": gzip/);
+  assert.match(badEdge.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: \S*bad\.config\.json: app "api": gzip/);
+  assert.doesNotMatch(badEdge.stderr, /--help/);
+});
+
+test('--config: a bad value of a flag names the flag and the help, not a key the file does not have', () => {
+  const config = join(dir, 'flags-over.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      apps: [
+        { name: 'api', script: 'api.js', port: 3000 },
+        { name: 'chat', script: 'chat.js', port: 3001 },
+      ],
+    }),
+  );
+  for (const picked of [['--app', 'api'], []]) {
+    const bad = hiveEdge('nginx', '--config', config, ...picked, '--read-timeout', '0');
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(
+      bad.stderr,
+      /ERR_HIVE_EDGE_INVALID_OPTION: app "api": --read-timeout \(timeouts\.read\): .*got "0".*; see hive edge --help$/m,
+    );
+  }
+  const perApp = hiveEdge('nginx', '--config', config, '--port', '3100');
+  assert.equal(perApp.code, 2);
+  assert.match(perApp.stderr, /--port applies to one app: add --app <name> \(api, chat\); see hive edge --help$/m);
 });
 
 test('--config: an app served only on a Unix socket (edge.upstream.socket) is proxied, not skipped', () => {
@@ -328,7 +353,8 @@ test('--ipv6 adds listen [::]:port beside each listen; with a listen.address fro
   );
   const refused = hiveEdge('nginx', '--config', file, '--ipv6');
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, /app "api": listen\.ipv6: listen\.address 10\.0\.0\.1/);
+  // The flag's conflict with the file: the flag is named.
+  assert.match(refused.stderr, /app "api": --ipv6 \(listen\.ipv6\): listen\.address 10\.0\.0\.1/);
 });
 
 test('--retry-after sets the rate limit Retry-After, and needs --rate-limit', () => {

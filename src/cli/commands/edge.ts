@@ -11,6 +11,7 @@ import {
   messageForFlags,
   messageForMainFlags,
   parseEdgeArgs,
+  setByFlag,
 } from '../../edge/edge-args.js';
 import { edgeWarnings, mainWithoutFullWarning } from '../../edge/edge-warnings.js';
 import { EdgeOptionError } from '../../edge/errors.js';
@@ -31,12 +32,12 @@ export default async function edge(argv: string[]): Promise<number> {
   let config: string;
   let fromFlags = false;
   let apps: string[] = [];
-  let mainSource: MainSource | undefined;
+  let source: FlagSource | undefined;
   let fromFile = false;
   try {
     args = parseEdgeArgs(argv);
     fromFlags = args.config === undefined;
-    mainSource = { flags: args.main, file: args.config };
+    source = { flags: args.main, site: args.site, file: args.config };
     if (args.help) {
       process.stdout.write(`${edgeUsage}\n`);
       return 0;
@@ -47,7 +48,6 @@ export default async function edge(argv: string[]): Promise<number> {
       throw new EdgeOptionError('argv', `unknown target ${JSON.stringify(args.target)} (expected: nginx)`);
     }
     if (args.out !== undefined) checkOutDir(resolve(args.out));
-    // A value of the file is the file's to fix: the options would not help.
     fromFile = args.config !== undefined;
     const { main, sites, fileMain, drainIdleGraces, drainWarnings } = await selectConfig(args);
     apps = sites.map((site) => site.app);
@@ -59,7 +59,8 @@ export default async function edge(argv: string[]): Promise<number> {
     if (!args.full && args.config !== undefined) warnings.unshift(...mainWithoutFullWarning(args.config, fileMain));
     for (const warning of warnings) process.stderr.write(`hive edge: warning: ${warning}\n`);
   } catch (error) {
-    printError(error, fromFlags, apps, mainSource, fromFile ? '' : helpHint(error, 'edge'));
+    // A value of the file is the file's to fix (the options would not help); a flag's, even over a file, the flag's.
+    printError(error, fromFlags, apps, source, fromFile && !flagCaused(error, source) ? '' : helpHint(error, 'edge'));
     // No daemon to ask (none runs, it does not answer, another build), or a HIVE_HOME not safe to ask one in: not bad
     // input, and the flags would not help.
     if (
@@ -208,17 +209,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Where the main context came from: the flags, over the config file's `edge.main`. */
-interface MainSource {
+/** Where the options came from: the flags, over the config file's (`edge.main`, its apps' sites). */
+interface FlagSource {
   flags: EdgeArgs['main'];
+  site: EdgeArgs['site'];
   file: string | undefined;
 }
 
 // A main-context error names the flag that set the value, else the config file's key.
-function mainMessage(message: string, key: string, source: MainSource | undefined): string {
+function mainMessage(message: string, key: string, source: FlagSource | undefined): string {
   const option = key.slice('main.'.length);
   if (source?.file === undefined || option in source.flags) return messageForMainFlags(message, key);
   return message.replace(key, `${source.file}: edge.${key}`);
+}
+
+// The keys of the errors that only flags cause once a config file is read: `--app` naming none of its apps, a
+// per-app flag over many apps, a TLS or rate-limit refinement with nothing to refine.
+const kFlagOnlyKeys = new Set(['app', 'tls', 'rateLimit']);
+
+/** Whether `error` is about a value a flag set over the config file (a site's or the main context's). */
+function flagCaused(error: unknown, source: FlagSource | undefined): boolean {
+  const key = (error as { key?: unknown } | null)?.key;
+  if (source === undefined || typeof key !== 'string') return false;
+  if (kFlagOnlyKeys.has(key)) return true;
+  if (key.startsWith('main.')) return key.slice('main.'.length) in source.flags;
+  return setByFlag(source.site, key);
 }
 
 /**
@@ -229,19 +244,24 @@ function printError(
   error: unknown,
   fromFlags = false,
   apps: readonly string[] = [],
-  mainSource?: MainSource,
+  source?: FlagSource,
   hint = '',
 ): void {
   if (error instanceof HiveError) {
     const key = (error as HiveError & { key?: unknown }).key;
     let message = error.message;
-    if (typeof key === 'string' && key.startsWith('main.')) message = mainMessage(message, key, mainSource);
+    if (typeof key === 'string' && key.startsWith('main.')) message = mainMessage(message, key, source);
     else if (typeof key === 'string' && fromFlags) message = messageForFlags(message, key);
-    // With --config, sites[i] is the i-th app served, not the i-th of the file: name the app instead.
-    else if (typeof key === 'string') {
+    // With --config, sites[i] is the i-th app served, not the i-th of the file: name the app instead, and the flag
+    // that set the value over the file's.
+    else if (typeof key === 'string' && source !== undefined && setByFlag(source.site, key)) {
+      message = messageForFlags(message, key, apps[Number(/^sites\[(\d+)\]/.exec(key)?.[1])]);
+    } else if (typeof key === 'string') {
       message = message.replace(/^sites\[(\d+)\]\./, (whole, index: string) => {
         const app = apps[Number(index)];
-        return app === undefined ? whole : `app ${JSON.stringify(app)}: `;
+        if (app === undefined) return whole;
+        // The file's value: name the file, as every bad config does.
+        return `${source?.file === undefined ? '' : `${source.file}: `}app ${JSON.stringify(app)}: `;
       });
     }
     process.stderr.write(`hive edge: ${error.code}: ${message}${hint}\n`);
