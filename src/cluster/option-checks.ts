@@ -103,6 +103,18 @@ const UNANSWERED_CLOSE_MS = 1_000;
  * `onShutdown` hooks run. The SIGKILL at killTimeout would come first. Checked where every way in meets (a `hive run`
  * flag, `hive start`, a config file's `killTimeout`, which reach the cluster primary as `--kill-timeout`).
  */
+/**
+ * Refuses `maxMemoryRestart` with `memoryReportInterval` 0: the memory guard reads the RSS the reports carry, so
+ * without them the limit would silently never apply. Sizes in bytes, the interval in ms.
+ */
+export function assertMemoryReports(maxMemoryRestart: number | undefined, memoryReportInterval: number): void {
+  if (maxMemoryRestart !== undefined && memoryReportInterval === 0) {
+    throw new InvalidArgumentError(
+      '`maxMemoryRestart` needs memory reports, and `memoryReportInterval` 0 turns them off: give an interval (1s)',
+    );
+  }
+}
+
 export function killTimeoutWarning(killTimeout: number, drainIdleGrace: number): string | undefined {
   const drain = 2 * drainIdleGrace + UNANSWERED_CLOSE_MS;
   if (killTimeout > drain) return undefined;

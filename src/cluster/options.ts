@@ -6,7 +6,15 @@ import { ScriptNotFoundError } from './errors.js';
 import { groupId } from './group-id.js';
 import { assertInstanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
-import { assertKnownKeys, booleanOption, clusterNodeArgs, envRecord, stringList, textOption } from './option-checks.js';
+import {
+  assertKnownKeys,
+  assertMemoryReports,
+  booleanOption,
+  clusterNodeArgs,
+  envRecord,
+  stringList,
+  textOption,
+} from './option-checks.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
 import { parseDuration, parseSize } from './units.js';
@@ -177,12 +185,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
   const maxMemoryRestart =
     options.maxMemoryRestart === undefined ? undefined : parseSize(options.maxMemoryRestart, 'maxMemoryRestart');
   const memoryReportInterval = parseDuration(options.memoryReportInterval ?? 1_000, 'memoryReportInterval');
-  // The memory guard reads the RSS the reports carry: without them the limit would silently never apply.
-  if (maxMemoryRestart !== undefined && memoryReportInterval === 0) {
-    throw new InvalidArgumentError(
-      '`maxMemoryRestart` needs memory reports, and `memoryReportInterval` 0 turns them off: give an interval (1s)',
-    );
-  }
+  assertMemoryReports(maxMemoryRestart, memoryReportInterval);
   return {
     script,
     args: stringList(options.args, 'args'),

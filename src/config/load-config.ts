@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { clusterNodeArgs } from '../cluster/option-checks.js';
+import { assertMemoryReports, clusterNodeArgs } from '../cluster/option-checks.js';
+import { parseDuration, parseSize } from '../cluster/units.js';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
@@ -163,6 +164,23 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
         const key = written[i]?.nodeArgs ?? 'nodeArgs';
         const why = (error as Error).message.replace(/^`nodeArgs` /, '');
         throw new ConfigError(file, appKey(place, i, app.name, key), why);
+      }
+    }
+    // hive run's memory-report rule, here where the file and the key can be named (the schema checked both values).
+    if (app.maxMemoryRestart !== undefined && app.memoryReportInterval !== undefined && !isForkMode(app)) {
+      try {
+        assertMemoryReports(
+          parseSize(app.maxMemoryRestart, 'maxMemoryRestart'),
+          parseDuration(app.memoryReportInterval, 'memoryReportInterval'),
+        );
+      } catch (error) {
+        const key = written[i]?.memoryReportInterval ?? 'memoryReportInterval';
+        const limit = written[i]?.maxMemoryRestart ?? 'maxMemoryRestart';
+        throw new ConfigError(
+          file,
+          appKey(place, i, app.name, key),
+          `0 turns memory reports off, which ${limit} needs: give an interval (1s), or drop ${limit}`,
+        );
       }
     }
     for (const [hiveKey, why] of Object.entries(forkOnly)) {

@@ -165,6 +165,11 @@ describe('PM2 ecosystem files', () => {
         'apps[0] (a).interpreter_args',
         /may not hold --watch-path=src/,
       ],
+      [
+        '"instances": 2, "max_memory_restart": "300M", "memoryReportInterval": "0s"',
+        'apps[0] (a).memoryReportInterval',
+        /0 turns memory reports off, which max_memory_restart needs/,
+      ],
     ];
     for (const [entry, key, message] of cases) {
       const file = write('ecosystem.config.json', `{"apps": [{"name": "a", "script": "a.js", ${entry}}]}`);
