@@ -99,6 +99,30 @@ test('--log-format json: every slot errored while the start waits is one fatal r
     fatal.map((record) => record.code),
     ['ERR_HIVE_APP_ERRORED'],
   );
+  assert.deepEqual(hive.records.at(-1), fatal[0], 'the fatal record is the last');
+});
+
+// Both processes ready, then both crash for good (no restarts): the run stops, and the fatal record saying why
+// comes after the stop's state records, as a failed start's does.
+test('--log-format json: every slot errored after the start: the fatal record is the last, exit code 1', async () => {
+  const { app } = tempApp(
+    'hive-json-fatal-late-',
+    `import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
+setInterval(() => existsSync(process.env.GATE) && process.exit(9), 20);
+`,
+    'late.mjs',
+  );
+  const gate = join(dir, `gate-${gates++}`);
+  const hive = startHive([app, '-i', '2', '--port', String(await freePort()), '--max-restarts', '0'], { GATE: gate });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online');
+  writeFileSync(gate, '');
+  assert.equal((await hive.exited).code, 1);
+  const last = hive.records.at(-1);
+  assert.equal(last?.type, 'fatal', JSON.stringify(hive.records.slice(-4)));
+  assert.equal(last?.code, 'ERR_HIVE_APP_ERRORED');
+  assert.equal(hive.records.filter(isEvent('fatal')).length, 1);
 });
 
 test('--log-format text: the same is one `hive run:` line on stderr', async () => {

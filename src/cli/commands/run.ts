@@ -97,6 +97,8 @@ export default async function run(argv: string[]): Promise<number> {
   const exitOnError = !args.keepErrored && !forkedByDaemon && !args.watch;
   const sayWatch = (text: string) => stdout.write(`${formatWatch(logFormat, name, text)}\n`);
   let erroredOut = false;
+  // Printed once the stop is over, as a failed start's: the `fatal` record is the run's last.
+  let erroredFatal: AppErroredError | undefined;
   // Under --watch: the wait for a change is said once per failed attempt (the start, each reload), after the attempt's
   // own report (`reload aborted`): a replacement that exits at load leaves the app errored before that is said.
   let reloading = false;
@@ -113,7 +115,7 @@ export default async function run(argv: string[]): Promise<number> {
     }
     erroredOut = true;
     const errored = supervisor.slots.filter((slot) => slot.state === 'errored').map((slot) => slot.instance);
-    printFatal(logFormat, name, new AppErroredError(errored));
+    erroredFatal = new AppErroredError(errored);
     void supervisor.stop();
   };
   if (exitOnError || args.watch) {
@@ -210,11 +212,13 @@ export default async function run(argv: string[]): Promise<number> {
       if (supervisor.state === 'stopped') resolve(undefined);
     });
     // The app ended by itself (every process left down): its last process's code is the run's, as a job's result.
+    if (erroredFatal !== undefined) printFatal(logFormat, name, erroredFatal);
     if (erroredOut && signalled === 0) result = 1;
     else result = ended && signalled === 0 ? (ended.code ?? 1) : exitCode;
   } catch (error) {
-    // Every slot errored during the start: that was reported, and the run's own stop is what failed the start.
-    if (signalled === 0 && !erroredOut) printFatal(logFormat, name, error);
+    // Every slot errored during the start: the run's own stop is what failed the start, and the errored app is why.
+    if (erroredFatal !== undefined) printFatal(logFormat, name, erroredFatal);
+    else if (signalled === 0) printFatal(logFormat, name, error);
     result = signalled > 0 ? exitCode : 1;
   } finally {
     watcher?.close();
