@@ -18,6 +18,7 @@ import { type FilledOptions, fillOptions, type SupervisorOptions } from './optio
 import type { OutputHold } from './output-hold.js';
 import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
+import { probePort } from './port-probe.js';
 import { residentBytes } from './proc-stat.js';
 import { type NoRestartReason, noRestartReason, RestartPolicy } from './restart-policy.js';
 import { freeInstances, type SlotStanding, scaleDownOrder } from './scale-slots.js';
@@ -232,6 +233,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #broadcasts = new BroadcastRelay((message) => this.#emit({ type: 'warning', message }));
   // Which inherited PORT the app's processes listen beside: learnt once, warned once (see AppPortRule).
   #appPorts = new AppPortRule((message) => this.#emit({ type: 'warning', message }));
+  /** `reuseport`: the host and port binds found free of other programs' sockets (see #reusePortListen). */
+  #reusePortClaims = new Map<string, Promise<void>>();
   // Workers that have exited and whose descendants are still being stopped (treekill): a stop waits for them too.
   #leaving = new Set<Promise<unknown>>();
   #state: AppState = 'starting';
@@ -738,6 +741,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // A cluster-size or sampling message sent while it started may have been dropped (IPC delivers before its runtime
     // listens): once ready it listens, so it gets the current values again.
     worker.on('sticky-listen', (id: number, host: string | null) => this.#stickyListen(worker, id, host));
+    worker.on('reuseport-listen', (id: number, host: string | null, port: number) => {
+      this.#reusePortListen(worker, id, host, port);
+    });
     worker.whenReady().then(
       () => {
         worker.send({ hive: 1, type: 'cluster-size', size: this.#slots.length });
@@ -984,6 +990,26 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         if (this.#stopping !== undefined) return;
         const answer = { code: error.code ?? 'EINVAL', message: error.message };
         worker.send({ hive: 1, type: 'sticky-listening', id, error: answer });
+      },
+    );
+  }
+
+  // `reuseport`: the first listen on a host and port binds it plainly first, which fails where another program holds
+  // it (its own SO_REUSEPORT group would have taken this app's sockets in, sharing its clients without a word). Once
+  // clear, the app's own sockets hold the port and later listens there (restarts, a reload) bind at once.
+  #reusePortListen(worker: WorkerProcess, id: number, host: string | null, port: number): void {
+    const key = `${host ?? ''} ${port}`;
+    let claim = this.#reusePortClaims.get(key);
+    if (claim === undefined) {
+      claim = probePort(port, host ?? undefined);
+      this.#reusePortClaims.set(key, claim);
+      claim.catch(() => this.#reusePortClaims.delete(key));
+    }
+    claim.then(
+      () => worker.send({ hive: 1, type: 'reuseport-clear', id }),
+      (error: NodeJS.ErrnoException) => {
+        const refusal = { code: error.code ?? 'EINVAL', message: error.message };
+        worker.send({ hive: 1, type: 'reuseport-clear', id, error: refusal });
       },
     );
   }

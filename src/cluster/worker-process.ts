@@ -79,7 +79,8 @@ const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
  * prom-client metrics, asked for), `broadcast` (data: the app's `broadcast()`), `killed` (killTimeout overrun, SIGKILL
  * sent), `warning` (message), `sticky-listen` (id, host: the app's server asks for the sticky port, to answer with a
  * `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining),
- * `sticky-taken` (id: it acknowledged a sticky connection).
+ * `sticky-taken` (id: it acknowledged a sticky connection), `reuseport-listen` (id, host, port: an app server is about
+ * to bind its own SO_REUSEPORT socket, to answer with a `reuseport-clear` message).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
@@ -200,6 +201,9 @@ export class WorkerProcess extends EventEmitter {
         }
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
         if (message?.type === 'sticky-listen') this.emit('sticky-listen', message.id, message.host);
+        if (message?.type === 'reuseport-listen') {
+          this.emit('reuseport-listen', message.id, message.host, message.port);
+        }
         if (message?.type === 'sticky-return' && handle) this.emit('sticky-return', handle as Socket, message.head);
         if (message?.type === 'sticky-taken' && typeof message.id === 'number') this.emit('sticky-taken', message.id);
         // Answered at once: node's cluster hands a round-robin connection to a process until it has read that

@@ -7,6 +7,7 @@ import { flushed, isForkChild, isManaged, isPrimaryChild, sendToPrimary } from '
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { resizeSharedPools } from './pool-registry.js';
+import { answered } from './primary-ask.js';
 import { decodePrimaryMessage, ENV, isHiveInternal } from './protocol.js';
 import { trackRequests, untrackRequests } from './request-context.js';
 import { RequestSampler } from './request-sampler.js';
@@ -14,7 +15,6 @@ import { enableServerTiming } from './server-timing.js';
 import { idleGraceFromEnv, shutdown } from './shutdown.js';
 import { signalExitListenerCount } from './signal-exit-count.js';
 import { type RuntimeState, runtimeState } from './state.js';
-import { stickyListening } from './sticky-listen.js';
 import { receiveStickyConnection } from './sticky-receiver.js';
 
 // Samples travel in every report over IPC: a few per interval are what a waterfall shows.
@@ -51,7 +51,7 @@ export function install(): RuntimeState {
     else if (message?.type === 'sampling') setSampling(state, message.size);
     else if (message?.type === 'sticky-connection' && handle) {
       receiveStickyConnection(state, handle as Socket, message.head, message.id);
-    } else if (message?.type === 'sticky-listening') stickyListening(message);
+    } else if (message?.type === 'sticky-listening' || message?.type === 'reuseport-clear') answered(message);
     else if (message?.type === 'app-metrics-request') answerAppMetrics(message.id);
     else if (message?.type === 'broadcast') deliverBroadcast(state, message.data, message.from);
   };

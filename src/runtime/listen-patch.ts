@@ -1,6 +1,7 @@
 import { Server as NetServer } from 'node:net';
 import { isManaged, sendToPrimary } from './ipc.js';
-import { ENV } from './protocol.js';
+import { askPrimary, listenError } from './primary-ask.js';
+import { ENV, type PrimaryMessage } from './protocol.js';
 import { attachSocket, isRuntimeOwned } from './socket-listener.js';
 import type { RuntimeState } from './state.js';
 import { pinStickyClients } from './sticky-cookie.js';
@@ -19,7 +20,8 @@ interface PortListen {
 /**
  * Wraps `net.Server#listen` for every server of the process: the runtime learns of each server (graceful drain,
  * ready detection) without the app telling it, and the balance mode may rewrite where a server really listens:
- * - `reuseport`: each app process binds its own SO_REUSEPORT socket (`exclusive`), the kernel spreads connections;
+ * - `reuseport`: each app process binds its own SO_REUSEPORT socket (`exclusive`), the kernel spreads connections,
+ *   once the primary has found the port free of other programs' sockets;
  * - sticky: the primary owns the public port and hands sockets over, so the app's server listens on a private
  *   loopback port only to be a live server; the primary never sends it connections through that port. The listen
  *   first asks the primary to open the public port (on the app's host), see listenSticky.
@@ -41,7 +43,20 @@ export function patchListen(state: RuntimeState): void {
       listenSticky(this, sticky.host, sticky.port, () => original.apply(this, privately));
       return this;
     }
-    return original.apply(this, rewrite(args));
+    const reused = reusePortListen(args);
+    if (reused !== undefined) {
+      const { host, port, options, callback } = reused;
+      // Bound only once the primary has found no other program on the port (see reuseport-listen in protocol.ts).
+      askPrimary<Extract<PrimaryMessage, { type: 'reuseport-clear' }>>(
+        (id) => sendToPrimary({ hive: 1, type: 'reuseport-listen', id, host: host ?? null, port }),
+        (answer) => {
+          if (answer.error !== undefined) this.emit('error', listenError(answer.error, host, port));
+          else original.apply(this, [{ ...options, exclusive: true, reusePort: true }, ...(callback ? [callback] : [])]);
+        },
+      );
+      return this;
+    }
+    return original.apply(this, args);
   };
   NetServer.prototype.listen = patched as unknown as typeof NetServer.prototype.listen;
 }
@@ -58,14 +73,11 @@ function stickyPortOf(): number | undefined {
   return isManaged() && port > 0 ? port : undefined;
 }
 
-function rewrite(args: unknown[]): unknown[] {
+// A listen on a port under `reuseport` balance: each process binds its own SO_REUSEPORT socket there.
+function reusePortListen(args: unknown[]): PortListen | undefined {
+  if (!isManaged() || process.env[ENV.balance] !== 'reuseport') return undefined;
   const listen = parsePortListen(args);
-  if (listen === undefined) return args;
-  if (isManaged() && process.env[ENV.balance] === 'reuseport' && listen.port > 0) {
-    const options = { ...listen.options, exclusive: true, reusePort: true };
-    return [options, ...(listen.callback ? [listen.callback] : [])];
-  }
-  return args;
+  return listen !== undefined && listen.port > 0 ? listen : undefined;
 }
 
 /** Normalizes the port forms of listen(): (port, host?, backlog?, cb?) and ({ port, host, ... }, cb?). */

@@ -133,6 +133,12 @@ export type WorkerMessage =
    * answers `sticky-listening` once its router listens there (it binds it for the first such ask).
    */
   | { hive: 1; type: 'sticky-listen'; id: number; host: string | null }
+  /**
+   * `reuseport` balance: the app's server is about to bind its own SO_REUSEPORT socket on `port` (on `host`, null for
+   * node's default); the primary answers `reuseport-clear` once no other program's sockets hold it (it binds the
+   * port plainly for the first such ask: another program's SO_REUSEPORT group would take the bind in without a word).
+   */
+  | { hive: 1; type: 'reuseport-listen'; id: number; host: string | null; port: number }
   | { hive: 1; type: 'ready' }
   /**
    * Fork mode only: the runtime (hive/runtime, imported by the app) follows the app's size. The fork primary answers
@@ -329,6 +335,8 @@ export type PrimaryMessage =
       address?: { address: string; family: string; port: number };
       error?: { code: string; message: string };
     }
+  /** The answer to `reuseport-listen`: bind, or why not (`code`: EADDRINUSE, EACCES...). */
+  | { hive: 1; type: 'reuseport-clear'; id: number; error?: { code: string; message: string } }
   | { hive: 1; type: 'app-metrics-request'; id: number }
   /** Request sampling on (`size` slowest requests per report) or off (0), while a live view wants the waterfall. */
   | { hive: 1; type: 'sampling'; size: number }
@@ -358,6 +366,7 @@ const workerTypes = new Set([
   'sticky-taken',
   'listen-error',
   'sticky-listen',
+  'reuseport-listen',
   'memory',
   'metrics',
   'app-metrics',
@@ -369,6 +378,7 @@ const primaryTypes = new Set([
   'cluster-size',
   'sticky-connection',
   'sticky-listening',
+  'reuseport-clear',
   'app-metrics-request',
   'sampling',
   'flushed',

@@ -1,11 +1,9 @@
 import type { AddressInfo, Server } from 'node:net';
 import { sendToPrimary } from './ipc.js';
+import { askPrimary, listenError } from './primary-ask.js';
 import type { PrimaryMessage } from './protocol.js';
 
 type Answer = Extract<PrimaryMessage, { type: 'sticky-listening' }>;
-
-const asked = new Map<number, (answer: Answer) => void>();
-let nextId = 1;
 
 /**
  * Sticky mode: the app's `listen()` on the sticky port asks the primary to listen there, as a node:cluster worker asks
@@ -20,33 +18,20 @@ export function listenSticky(
   port: number,
   listenPrivately: () => void,
 ): void {
-  const id = nextId++;
-  asked.set(id, (answer) => {
-    if (answer.error !== undefined || answer.address === undefined) {
-      const { code, message } = answer.error ?? { code: 'EINVAL', message: 'the primary gave no address' };
-      // Shaped as node's own listen error (the primary's is one), which an app's handler may read.
-      const error = Object.assign(new Error(message), {
-        code,
-        syscall: 'listen',
-        address: host,
-        port,
-      });
-      server.emit('error', error);
-      return;
-    }
-    const address: AddressInfo = answer.address;
-    // What node's cluster gives a worker on a shared port: the public address, not the private one behind it.
-    server.address = () => (server.listening ? { ...address } : null);
-    // Back to node's own once closed: the server may listen again elsewhere.
-    server.once('close', () => Reflect.deleteProperty(server, 'address'));
-    listenPrivately();
-  });
-  sendToPrimary({ hive: 1, type: 'sticky-listen', id, host: host ?? null });
-}
-
-/** The primary's `sticky-listening` arrived. */
-export function stickyListening(answer: Answer): void {
-  const resume = asked.get(answer.id);
-  asked.delete(answer.id);
-  resume?.(answer);
+  askPrimary<Answer>(
+    (id) => sendToPrimary({ hive: 1, type: 'sticky-listen', id, host: host ?? null }),
+    (answer) => {
+      if (answer.error !== undefined || answer.address === undefined) {
+        const refusal = answer.error ?? { code: 'EINVAL', message: 'the primary gave no address' };
+        server.emit('error', listenError(refusal, host, port));
+        return;
+      }
+      const address: AddressInfo = answer.address;
+      // What node's cluster gives a worker on a shared port: the public address, not the private one behind it.
+      server.address = () => (server.listening ? { ...address } : null);
+      // Back to node's own once closed: the server may listen again elsewhere.
+      server.once('close', () => Reflect.deleteProperty(server, 'address'));
+      listenPrivately();
+    },
+  );
 }
