@@ -173,7 +173,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
           parseSize(app.maxMemoryRestart, 'maxMemoryRestart'),
           parseDuration(app.memoryReportInterval, 'memoryReportInterval'),
         );
-      } catch (error) {
+      } catch {
         const key = written[i]?.memoryReportInterval ?? 'memoryReportInterval';
         const limit = written[i]?.maxMemoryRestart ?? 'maxMemoryRestart';
         throw new ConfigError(

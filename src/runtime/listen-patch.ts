@@ -51,7 +51,8 @@ export function patchListen(state: RuntimeState): void {
         (id) => sendToPrimary({ hive: 1, type: 'reuseport-listen', id, host: host ?? null, port }),
         (answer) => {
           if (answer.error !== undefined) this.emit('error', listenError(answer.error, host, port));
-          else original.apply(this, [{ ...options, exclusive: true, reusePort: true }, ...(callback ? [callback] : [])]);
+          else
+            original.apply(this, [{ ...options, exclusive: true, reusePort: true }, ...(callback ? [callback] : [])]);
         },
       );
       return this;

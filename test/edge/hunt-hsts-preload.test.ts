@@ -72,7 +72,10 @@ test('hive edge nginx --config names the app and the key', async () => {
     );
     const result = runHiveEdge(dir, ['nginx', '--config', 'hive.config.json']);
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: hive\.config\.json: app "api": tls\.hsts\.maxAge: .*got 86400/);
+    assert.match(
+      result.stderr,
+      /ERR_HIVE_EDGE_INVALID_OPTION: hive\.config\.json: app "api": tls\.hsts\.maxAge: .*got 86400/,
+    );
     // A year, and the file's plain HTTP served rather than redirected: the redirect rule, naming its key.
     hsts.maxAge = 31536000;
     const served = { tls: { ...edge.tls, redirect: false } };
