@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, isAbsolute } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppSpec } from './protocol.js';
 
@@ -22,6 +22,19 @@ export function withDaemonNode(spec: AppSpec): AppSpec {
       ? ['--import', daemonTsx(), ...fork.args.slice(2)]
       : fork.args;
   return { ...spec, fork: { ...fork, command: process.execPath, args } };
+}
+
+/**
+ * The script file node runs for a fork-mode app (Hive's Node, or a Node.js interpreter the user named), which its
+ * primary checks at each start as a cluster app's Supervisor does (assertScriptFile): node spawns with or without the
+ * file, and an app whose script was gone (moved since the save, on a mount not mounted yet) showed online, then
+ * crash-looped with MODULE_NOT_FOUND. Undefined for a program run as itself or by another interpreter: its spawn error says it.
+ */
+export function forkNodeScript(spec: AppSpec): string | undefined {
+  const { fork } = spec;
+  if (fork === undefined || (fork.hiveNode === undefined && !NODE_PROGRAM.test(basename(fork.command)))) return;
+  // forkCommand gave node this path, or the bare name, which node takes from the app's folder all the same.
+  return resolve(spec.cwd, spec.script);
 }
 
 /**

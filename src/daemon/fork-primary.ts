@@ -14,6 +14,7 @@ import { ReloadAbortedError } from '../cluster/errors.js';
 import { assertInstanceVars, instanceVars } from '../cluster/instance-vars.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
+import { assertScriptFile } from '../cluster/options.js';
 import { OutputHold } from '../cluster/output-hold.js';
 import { pmId } from '../cluster/pm-id.js';
 import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
@@ -53,6 +54,8 @@ export interface ForkOptions {
    */
   waitReady?: boolean;
   listenTimeout?: number;
+  /** The script file node runs (daemon/fork-node.ts forkNodeScript): a start fails when it is gone. */
+  script?: string | undefined;
 }
 
 interface Slot {
@@ -659,11 +662,14 @@ setInterval(() => {}, 1 << 30);
 // As the cluster's primary says as it starts (cluster/supervisor.ts): a limit the cgroup's never lets a process reach.
 const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
 if (memoryWarning !== undefined) emit({ kind: 'event', type: 'warning', message: memoryWarning });
-// The check a cluster's primary makes of its options (cluster/options.ts): a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR
+// The checks a cluster's primary makes of its options (cluster/options.ts): a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR
 // that names no variable fails the start, as `hive start` of a cluster app does, with the error naming it (else
-// `HIVE_INSTANCE_VAR=A=B` gave every process `A` set to `B=0`, and a NUL byte failed each spawn).
+// `HIVE_INSTANCE_VAR=A=B` gave every process `A` set to `B=0`, and a NUL byte failed each spawn); so does a script node
+// would run that is gone (ERR_HIVE_SCRIPT_NOT_FOUND): node spawns, the app showed online, then crash-looped. A failed
+// start, not a spawn error (FORK_SPAWN_FAILED): a resurrect tries it again, as a cluster app's.
 try {
   assertInstanceVars((name) => appEnv[name]);
+  if (options.script !== undefined) assertScriptFile(options.script);
 } catch (error) {
   const { code, message } = error as { code?: string; message: string };
   startFailed(new Error(code ? `${code}: ${message}` : message));

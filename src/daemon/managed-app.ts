@@ -33,7 +33,7 @@ import { controlTimeout } from './control-timeout.js';
 import { AppExistsError, AppNotFoundError, AppOperationError, PrimaryUnresponsiveError } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
-import { withDaemonNode } from './fork-node.js';
+import { forkNodeScript, withDaemonNode } from './fork-node.js';
 import type { ForkOptions } from './fork-primary.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { killTree } from './kill-tree.js';
@@ -1063,6 +1063,7 @@ export class ManagedApp {
       maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
       restart: forkRestartPolicy(spec.runArgs),
       ...forkReadyOptions(spec.runArgs),
+      script: forkNodeScript(spec),
     };
     return [forkEntry, [JSON.stringify(options)]];
   }
