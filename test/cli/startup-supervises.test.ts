@@ -50,7 +50,7 @@ test("TimeoutStopSec covers the saved apps' kill timeouts, and the install stops
   // The daemon waits 2 x 60 s + 10 s for the app's drain and its tree's (stop-timeout.ts), then 10 s for itself.
   assert.match(unit, /^TimeoutStopSec=140$/m);
   // A daemon started outside the unit makes its start fail (systemd refuses its pid file): stopped first.
-  assert.match(install, /&& hive kill && sudo systemctl enable --now hive-/);
+  assert.ok(install.includes(`&& HIVE_HOME=${hive.home} hive kill && sudo systemctl enable --now hive-`), install);
   await hive.run(['kill']);
 });
 

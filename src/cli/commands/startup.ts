@@ -7,6 +7,7 @@ import { readDump } from '../../daemon/dump.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { killTimeoutOf, stopTimeout } from '../../daemon/stop-timeout.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+import { shellQuote } from '../shell-quote.js';
 
 const usage = `Usage: hive startup [systemd] [--remove] [--json]
 
@@ -87,7 +88,10 @@ WantedBy=multi-user.target
     // would refuse its pid file and fail; the unit's resurrect brings the apps back under it.
     // `install -m 644 -o root`, not `mv`: a moved file keeps its owner (this user) and its umask's mode (0664 under
     // the usual 002), and a unit this user (or any app it runs, or its group) can edit is root at the next start.
-    const install = `hive startup > ${name}.service && sudo install -m 644 -o root -g root ${name}.service ${file} && rm ${name}.service && hive kill && sudo systemctl enable --now ${name}`;
+    // The line's `hive` commands are given this home: pasted in a shell without HIVE_HOME (a new login), they would
+    // write the default home's unit under this one's name and kill the default home's daemon.
+    const hiveCommand = otherHome ? `HIVE_HOME=${shellQuote(paths.home)} hive` : 'hive';
+    const install = `${hiveCommand} startup > ${name}.service && sudo install -m 644 -o root -g root ${name}.service ${file} && rm ${name}.service && ${hiveCommand} kill && sudo systemctl enable --now ${name}`;
     if (values.json) printJson({ unit, file, install });
     else {
       process.stdout.write(
