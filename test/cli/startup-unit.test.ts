@@ -67,3 +67,37 @@ test('under sudo, a unit that would resurrect no saved app says whose apps it is
   const plain = await hive.run(['startup'], { env: { HIVE_HOME: join(hive.dir, 'none'), SUDO_USER: '' } });
   assert.equal(plain.stderr, '');
 });
+
+// Description= (where systemd expands % specifiers too) named the home as it was: `%n` became the unit's name there.
+test('a HIVE_HOME with % is written %% in every value of the unit, Description= too', async () => {
+  const home = join(hive.dir, 'h%n x');
+  const { unit } = await hive.json<{ unit: string }>(['startup'], { env: { HIVE_HOME: home } });
+  const escaped = join(hive.dir, 'h%%n x');
+  assert.match(unit, new RegExp(`^Description=Hive apps of .+ \\(HIVE_HOME ${escaped}\\)$`, 'm'));
+  assert.ok(unit.includes(`\nEnvironment="HIVE_HOME=${escaped}"\n`), unit);
+  assert.ok(unit.includes(`\nPIDFile=${escaped}/daemon.pid\n`), unit);
+  assert.doesNotMatch(unit.replaceAll('%%', ''), /%/, 'no specifier left for systemd to expand');
+});
+
+// A newline in HIVE_HOME was written as is: what followed it became directives of the unit (ExecStartPre=, User=...).
+test('a HIVE_HOME with a newline or another control character is refused, naming HIVE_HOME', async () => {
+  for (const [character, code] of [
+    ['\n', '000A'],
+    ['\r', '000D'],
+    ['\t', '0009'],
+    ['\u0085', '0085'],
+  ] as const) {
+    const home = join(hive.dir, `a${character}ExecStartPre=/bin/true`);
+    for (const args of [['startup'], ['startup', '--json']]) {
+      const result = await hive.run(args, { env: { HIVE_HOME: home } });
+      assert.equal(result.code, 2, `${JSON.stringify(character)}: ${result.stdout}`);
+      assert.equal(result.stdout, '');
+      assert.ok(
+        result.stderr.startsWith(
+          `hive startup: ERR_HIVE_INVALID_ARGUMENT: HIVE_HOME ${JSON.stringify(home)} holds a control character (U+${code}),`,
+        ),
+        result.stderr,
+      );
+    }
+  }
+});

@@ -49,10 +49,15 @@ export default function startup(argv: string[]): Promise<number> {
     const warning = sudoWarning(user, paths.dump);
     if (warning !== undefined) process.stderr.write(`hive startup: warning: ${warning}\n`);
     // fileURLToPath, not the URL's pathname: that keeps a space of the path as `%20`.
-    const hive = `${execQuote(process.execPath)} ${execQuote(fileURLToPath(new URL('../hive.js', import.meta.url)))}`;
+    const script = fileURLToPath(new URL('../hive.js', import.meta.url));
+    const node = execQuote(process.execPath, `the path of Node.js ${JSON.stringify(process.execPath)}`);
+    const hive = `${node} ${execQuote(script, `the path of Hive ${JSON.stringify(script)}`)}`;
     // Absolute (hivePaths resolves it): systemd starts the unit in /, where a relative HIVE_HOME would name another
     // home.
-    const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`)}\n` : '';
+    const homeSource = `HIVE_HOME ${JSON.stringify(paths.home)}`;
+    const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`, homeSource)}\n` : '';
+    const path = process.env.PATH ?? '/usr/bin:/bin';
+    const userName = unitValue(user, `the user name ${JSON.stringify(user)}`);
     // Type=forking: `hive resurrect` starts the daemon (detached) and exits once the apps are up; the daemon, named by
     // its pid file, is the service's main process. When it dies (a crash, a kill -9, the OOM killer), systemd stops
     // what is left of the unit (its apps' primaries) and runs ExecStart again: PM2's unit. No ExecStop=`hive kill`:
@@ -65,16 +70,16 @@ export default function startup(argv: string[]): Promise<number> {
     // PM2's LimitCORE=infinity: with systemd's soft 0 kept, an app in a crash loop does not write a core of its whole
     // heap (its env secrets with it) into its folder at each restart; an app that wants cores raises its soft limit.
     const unit = `[Unit]
-Description=Hive apps of ${user}${otherHome ? ` (HIVE_HOME ${paths.home})` : ''}
+Description=Hive apps of ${userName}${otherHome ? ` (HIVE_HOME ${unitValue(paths.home, homeSource)})` : ''}
 After=network.target
 
 [Service]
 Type=forking
-User=${user}
+User=${userName}
 LimitNOFILE=infinity
 LimitNPROC=infinity
-Environment=${quote(`PATH=${process.env.PATH ?? '/usr/bin:/bin'}`)}
-${home}PIDFile=${paths.pidFile.replace(/%/g, '%%')}
+Environment=${quote(`PATH=${path}`, `PATH ${JSON.stringify(path)}`)}
+${home}PIDFile=${unitValue(paths.pidFile, homeSource)}
 Restart=on-failure
 ExecStart=${hive} resurrect
 ExecReload=${hive} reload all
@@ -140,14 +145,34 @@ function homeTag(home: string): string {
   return createHash('sha256').update(home).digest('hex').slice(0, 8);
 }
 
-// systemd splits Environment= and ExecStart= at spaces unless quoted, and expands % specifiers (in PIDFile= too, a path
-// taken whole, where quotes would be part of it).
-function quote(value: string): string {
-  return `"${value.replace(/[\\"]/g, '\\$&').replace(/%/g, '%%')}"`;
+// C0 and C1 control characters and DEL (Unicode's Cc): systemd reads a unit a line at a time, so a newline (or a carriage return)
+// would end a value's line and what follows would be read as directives of its own; the others are refused with them,
+// none being a character a path or a user name is meant to hold.
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * The one rule for a value written into the unit (quote and execQuote build on it), bare as in Description=, User= and
+ * PIDFile= (a value taken whole, where quotes would be part of it): systemd expands % specifiers in each of them, so `%` is written `%%`. A value with a
+ * control character is refused (InvalidArgumentError): `source` names it, for the message.
+ */
+function unitValue(value: string, source: string): string {
+  const control = CONTROL_CHARACTER.exec(value)?.[0];
+  if (control !== undefined) {
+    const code = control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new UsageError(
+      `${source} holds a control character (U+${code}), which a unit cannot hold as written (a newline would end its line, and what follows would be read as directives of its own); use one without control characters`,
+    );
+  }
+  return value.replace(/%/g, '%%');
+}
+
+// Environment= and ExecStart= split at spaces unless quoted, and read `\` and `"` as escapes inside the quotes.
+function quote(value: string, source: string): string {
+  return `"${unitValue(value, source).replace(/[\\"]/g, '\\$&')}"`;
 }
 
 // ExecStart= and ExecReload= also expand `$VAR` and `${VAR}`, quoted or not (a path under `/opt/$app` would lose its
 // `$app`): `$$` is a literal `$` there. Not in Environment= or PIDFile=, where `$` is literal and `$$` would stay two.
-function execQuote(value: string): string {
-  return quote(value).replace(/\$/g, '$$$$');
+function execQuote(value: string, source: string): string {
+  return quote(value, source).replace(/\$/g, '$$$$');
 }
