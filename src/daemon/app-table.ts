@@ -7,7 +7,7 @@ import { checkAppPoolThreads } from './app-environment.js';
 import { writeDump } from './dump.js';
 import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
-import { AppNotFoundError } from './errors.js';
+import { AppNotFoundError, DumpWriteError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
 import { logPathWarnings } from './log-path-check.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
@@ -249,7 +249,15 @@ export class AppTable {
         warn(`could not keep the previous dump as ${backup}: ${error.message}; the new dump is saved`);
       });
     }
-    await this.#writeWhole(target, writeDump(apps));
+    // Where it cannot be written (a directory in its place, a folder not there): the user's to fix, said as such, not
+    // as the daemon's bug with the system's words for the temporary file.
+    await this.#writeWhole(target, writeDump(apps)).catch((error: NodeJS.ErrnoException) => {
+      // A system error (it has an errno code); anything else is a bug, reported as one.
+      if (typeof error?.code !== 'string') throw error;
+      const failure = new DumpWriteError(file, target, error);
+      this.#log(`a save could not write the dump: ${failure.message}`);
+      throw failure;
+    });
     // Those of a daemon killed mid-save (SIGKILL, the OOM killer), which no later save would ever rename.
     await removeStaleTemporaries(target);
     if (backup !== undefined) await removeStaleTemporaries(backup);

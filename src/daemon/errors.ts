@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { HiveError } from '../errors.js';
 
 /** A control message was malformed, oversized, of another protocol version or unknown. */
@@ -132,6 +133,53 @@ export class DumpInvalidError extends HiveError {
 // Not a plain `hive save`: at boot, with no app running, a save keeps the dump as it is (see cli/commands/save.ts).
 export const DUMP_INVALID_ADVICE =
   'fix it, or run `hive save` with the apps running to write it again (`hive start` them first: a save with no app running keeps the file)';
+
+/**
+ * `hive save` could not write the dump (`$HIVE_HOME/dump.json`, or the file its symlink names): a directory in its
+ * place, a folder that is not there, no permission, a full or read-only disk. The dump there before is unchanged (it is
+ * replaced by a rename, see AppTable#save). The message names the file, what is wrong and what to do.
+ */
+export class DumpWriteError extends HiveError {
+  readonly file: string;
+  /** The file written: `file`, or the target of the symlink `file` is. */
+  readonly target: string;
+
+  constructor(file: string, target: string, cause: NodeJS.ErrnoException) {
+    const [reason, fix] = dumpWriteFailure(target, cause);
+    const which = target === file ? file : `${file} (a symlink to ${target})`;
+    super(
+      'ERR_HIVE_DUMP_WRITE',
+      `cannot write the dump ${which}: ${reason}; ${fix}, then run \`hive save\` again (the dump there before, if any, is unchanged)`,
+      { cause },
+    );
+    this.file = file;
+    this.target = target;
+  }
+}
+
+// What is wrong, and the way out, for the errors a write of the dump meets; worded for the dump's path, not for the
+// temporary file the message of the system's error would name.
+function dumpWriteFailure(target: string, error: NodeJS.ErrnoException): [reason: string, fix: string] {
+  const folder = dirname(target);
+  switch (error.code) {
+    case 'EISDIR':
+      return [`${target} is a directory (EISDIR)`, 'move that directory away or remove it (rmdir)'];
+    case 'ENOENT':
+      return [`its folder ${folder} does not exist (ENOENT)`, 'create it (or mount the volume it is on)'];
+    case 'ENOTDIR':
+      return [`${folder} is not a folder (ENOTDIR)`, 'make it one, or point the dump elsewhere'];
+    case 'EACCES':
+    case 'EPERM':
+      return [`permission denied in ${folder} (${error.code})`, 'let your user write there'];
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return [`no space left for it (${error.code})`, 'free some space'];
+    case 'EROFS':
+      return [`${folder} is on a read-only file system (EROFS)`, 'remount it read-write, or point the dump elsewhere'];
+    default:
+      return [error.message, 'fix that'];
+  }
+}
 
 /** A `HIVE_DAEMON_METRICS_*` variable has a value the daemon cannot use; the message names the variable. */
 export class DaemonMetricsSettingError extends HiveError {

@@ -1,0 +1,41 @@
+// `hive save` where the dump cannot be written (a directory in its place, a symlink into a folder that is not there)
+// said ERR_HIVE_DAEMON_INTERNAL, "a bug", with Node's words for the temporary file, and put a stack in daemon.log. It
+// is the user's to fix: ERR_HIVE_DUMP_WRITE names dump.json, what is wrong and what to do.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { daemonFixture, readOrEmpty, tempHome } from './helpers.js';
+
+const hive = tempHome();
+const dump = join(hive.home, 'dump.json');
+const again = 'then run `hive save` again (the dump there before, if any, is unchanged)';
+
+test('a save over a directory, or through a symlink into a missing folder, fails with ERR_HIVE_DUMP_WRITE', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  mkdirSync(dump);
+  const overDirectory = await hive.run(['save']);
+  assert.equal(overDirectory.code, 1, overDirectory.stderr);
+  assert.equal(
+    overDirectory.stderr,
+    `hive save: ERR_HIVE_DUMP_WRITE: cannot write the dump ${dump}: ${dump} is a directory (EISDIR); move that directory away or remove it (rmdir), ${again}\n`,
+  );
+
+  rmdirSync(dump);
+  const missing = join(hive.dir, 'volume');
+  symlinkSync(join(missing, 'apps.json'), dump);
+  const throughLink = await hive.run(['save']);
+  assert.equal(throughLink.code, 1, throughLink.stderr);
+  assert.equal(
+    throughLink.stderr,
+    `hive save: ERR_HIVE_DUMP_WRITE: cannot write the dump ${dump} (a symlink to ${join(missing, 'apps.json')}): its folder ${missing} does not exist (ENOENT); create it (or mount the volume it is on), ${again}\n`,
+  );
+
+  // A line each in daemon.log, no stack; the daemon keeps running, and saves once the folder is there.
+  const log = readOrEmpty(join(hive.home, 'daemon.log'));
+  assert.equal(log.match(/ a save could not write the dump: cannot write the dump /g)?.length, 2, log);
+  assert.doesNotMatch(log, /^\s+at /m);
+  assert.doesNotMatch(log, /save failed/);
+  mkdirSync(missing);
+  assert.deepEqual((await hive.json<{ apps: string[] }>(['save'])).apps, ['tick']);
+});
