@@ -552,7 +552,9 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       // unset.
       const env = message.env === undefined ? appEnv : { ...message.env };
       // As at the start (below), before any process is retired: the daemon checks too, a primary does not rely on it.
+      // A script gone since is refused here too, as a cluster reload's replacement fails: the old processes keep on.
       assertInstanceVars((name) => env[name]);
+      if (options.script !== undefined) assertScriptFile(options.script);
       // Plain processes share no port: one at a time, so that the others keep running. A plain process counts as
       // ready once spawned (with waitReady, once it says so): a slot's readyMs is its old process's stop plus that.
       // One not ready in time aborts the reload; its slot restarts as after a crash (its old process is gone).
@@ -600,6 +602,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       const target = resolveInstances(message.instances);
       const from = slots.length;
       if (target > from) {
+        if (options.script !== undefined) assertScriptFile(options.script);
         const added = freeInstances(slots, target - from).map(newSlot);
         slots.push(...added);
         slots.sort((a, b) => a.instance - b.instance);

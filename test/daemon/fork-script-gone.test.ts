@@ -71,3 +71,23 @@ test('resurrect of a fork-mode node app whose script is gone tries it again in t
   }, 'the app to be online');
   for (const p of online.processes) hive.pids.add(p.pid);
 });
+
+test('reload or scale up of a fork-mode node app whose script is gone is refused; the running process keeps on', async () => {
+  await hive.json(['delete', 'all']);
+  const file = script('kept.js');
+  await hive.json(['start', file, '-x', '--name', 'kept']);
+  const before = await describe('kept');
+  renameSync(file, `${file}.moved`);
+  for (const command of [
+    ['reload', 'kept'],
+    ['scale', 'kept', '2'],
+  ]) {
+    const refused = await hive.run(command);
+    assert.equal(refused.code, 1, `${command.join(' ')}: ${refused.stdout}`);
+    assert.match(refused.stderr, /The script .*kept\.js does not exist/, command[0]);
+  }
+  const after = await describe('kept');
+  assert.equal(after.status, 'online');
+  const pids = (app: App) => app.processes.map((process) => `${process.role} ${process.pid}`);
+  assert.deepEqual(pids(after), pids(before), JSON.stringify([before.processes, after.processes]));
+});
