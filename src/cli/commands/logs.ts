@@ -14,6 +14,7 @@ import { integerFlag } from '../integer-flag.js';
 import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineInstance, rawLogLine } from '../raw-log-line.js';
+import { exitWhenReaderGone } from '../reader-gone.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
                  [--timestamp[=format]] [--json]
@@ -319,6 +320,8 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
 
 /** `hive logs`: reads the log files the daemon writes ($HIVE_HOME/logs or the app's outFile/errorFile). */
 export default function logs(argv: string[]): Promise<number> {
+  // From the first line on: `hive logs | head` may end its reader during the last lines as well as while following.
+  exitWhenReaderGone();
   return runCommand('logs', async () => {
     const { timeFormat, rest } = takeTimestamp(argv);
     refusePm2OnlyFlags('logs', rest);
@@ -501,7 +504,6 @@ export default function logs(argv: string[]): Promise<number> {
     if (header && unmerged.length > 0) process.stdout.write(`==> ${daemon!.file.path} <==\n`);
     for (const line of unmerged) printDaemon(line);
     if (!values.follow) return 0;
-    process.stdout.on('error', () => process.exit(0));
     following = true;
     if (target === undefined) daemon?.filter.everyApp();
     for (let poll = 1; ; poll++) {
