@@ -323,6 +323,8 @@ class LogFile {
   // The lines of this turn of the event loop, not yet written (#batch).
   #batched = '';
   #emptying: Promise<boolean> | undefined;
+  // While the stream is opened again after its file was truncated under it (#checkMoved).
+  #recounting: Promise<void> | undefined;
   #ended = false;
   // The stream whose `drain` is awaited to mark a gap (#markOnDrain).
   #drainWatch: Writable | undefined;
@@ -427,7 +429,9 @@ class LogFile {
    * early). Both its and a link's stream open the file O_APPEND anyway: a write lands at the end, whatever the size.
    */
   empty(): Promise<boolean> {
-    this.#emptying ??= this.#empty().finally(() => {
+    // After a reopen for a truncation under way, which holds the lines as this would.
+    const recounting = this.#recounting;
+    this.#emptying ??= (recounting ? recounting.then(() => this.#empty()) : this.#empty()).finally(() => {
       this.#emptying = undefined;
     });
     return this.#emptying;
@@ -508,6 +512,17 @@ class LogFile {
 
   async #empty(): Promise<boolean> {
     if (!isRegularFile(this.#file)) return false;
+    await this.#reopenAfter(() => truncate(this.#file, 0));
+    return true;
+  }
+
+  /**
+   * Ends the stream and, once every line written before is in the file, runs `between`, then opens a new stream at
+   * the path: rotating-file-stream counts the file's size then, not the bytes it wrote before (`hive flush` empties the
+   * file in `between`; logrotate's copytruncate had emptied it under the stream). The lines that come meanwhile are
+   * held, and written once it is open.
+   */
+  async #reopenAfter(between?: () => Promise<void>): Promise<void> {
     this.#writeBatch();
     const stream = this.#stream;
     const held: { text: string; hive: boolean; stderr: boolean }[] = [];
@@ -521,7 +536,7 @@ class LogFile {
         // A stream that failed meanwhile has nothing more to write.
         await finished(stream).catch(() => {});
       }
-      await truncate(this.#file, 0);
+      await between?.();
     } finally {
       this.#held = undefined;
       // Ended meanwhile (its app deleted or given a new spec): nothing is opened again, and the lines go nowhere, as
@@ -537,7 +552,6 @@ class LogFile {
         if (this.#gap > 0 && this.#stream) this.write('', true);
       }
     }
-    return true;
   }
 
   /** Opens a new file at the path when the file written was moved or removed; true then, once the old one is ended. */
@@ -567,23 +581,33 @@ class LogFile {
   }
 
   // A file moved away (logrotate without copytruncate) or removed (`rm` to free the disk) would be written on unseen,
-  // its space never freed: once its path names another file or none, a new file is opened there.
+  // its space never freed: once its path names another file or none, a new file is opened there. One truncated under
+  // the stream (logrotate's copytruncate: the same inode) would be rotated early, rotating-file-stream counting the
+  // bytes written before the truncation as still in it: once it is shorter than those, the stream is opened again.
   #checkMoved(): void {
     const stream = this.#stream;
     if (this.#inode === undefined || this.#checking || Date.now() - this.#checkedAt < MOVED_CHECK_EVERY) return;
     this.#checking = true;
     this.#checkedAt = Date.now();
     const inode = this.#inode;
+    // Taken before the look: every byte it counts is in the file by then, unless the file was truncated.
+    const written = stream === undefined ? 0 : bytesWritten(stream);
     void stat(this.#file)
       .then(
-        (now) => now.ino,
+        (now) => now,
         () => undefined,
       )
       .then((now) => {
         this.#checking = false;
-        // Replaced meanwhile (a failure, a rotation): there is nothing to compare.
-        if (stream !== this.#stream || inode !== this.#inode || now === inode) return;
-        this.#reopenMoved(stream);
+        // Replaced meanwhile (a failure, a rotation, a flush): there is nothing to compare.
+        if (stream !== this.#stream || inode !== this.#inode) return;
+        if (now?.ino !== inode) this.#reopenMoved(stream);
+        else if (now.size < written) {
+          report(`log ${this.#file}: truncated in place; rotation counts from its new size`);
+          this.#recounting = this.#reopenAfter().finally(() => {
+            this.#recounting = undefined;
+          });
+        }
       });
   }
 
@@ -679,6 +703,16 @@ class LogFile {
     });
     return stream;
   }
+}
+
+/**
+ * The bytes a rotating stream has written to its file, at least: rotating-file-stream's own count (a private field,
+ * read as no API gives it), which takes in a chunk as it starts writing it, less what waits to be called back (that
+ * chunk among them). 0 for another stream, or should the field go: nothing is then taken for a truncation.
+ */
+function bytesWritten(stream: Writable): number {
+  const counted: unknown = stream instanceof RotatingFileStream ? Reflect.get(stream, 'size') : undefined;
+  return typeof counted === 'number' ? counted - stream.writableLength : 0;
 }
 
 // A rotation's rename that failed because the file was no longer at its path.
