@@ -17,7 +17,10 @@ import {
 } from './option-checks.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
-import { parseDuration, parseSize } from './units.js';
+import { parseDuration, parsePositiveDuration, parseSize } from './units.js';
+
+/** Why `listenTimeout` 0 is refused (the config schema says it too). */
+export const kListenTimeoutWhy = 'on 0 every process fails to become ready at once';
 
 /** Options of a {@link Supervisor}: one app, run as a cluster of processes. Durations in ms, sizes in bytes. */
 export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
@@ -200,7 +203,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     socketMode: parseSocketMode(options.socketMode ?? '660'),
     socketGroup: options.socketGroup === undefined ? undefined : socketGroupId(options.socketGroup),
     waitReady: booleanOption(options.waitReady, 'waitReady', false),
-    listenTimeout: parseDuration(options.listenTimeout ?? 10_000, 'listenTimeout'),
+    listenTimeout: parsePositiveDuration(options.listenTimeout ?? 10_000, 'listenTimeout', kListenTimeoutWhy),
     killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
     drainIdleGrace: parseDuration(options.drainIdleGrace ?? 1_000, 'drainIdleGrace'),
     treekill: booleanOption(options.treekill, 'treekill', true),

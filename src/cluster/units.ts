@@ -33,6 +33,19 @@ export function parseSize(value: unknown, key: string): number {
 }
 
 /**
+ * A duration ({@link parseDuration}) of more than 0: for a wait that 0 would fail at once, every time (`why` says so).
+ */
+export function parsePositiveDuration(value: unknown, key: string, why: string): number {
+  const ms = parseDuration(value, key);
+  if (ms === 0) {
+    throw new InvalidArgumentError(
+      `Expected \`${key}\` to be a duration of more than 0 (${why}), got ${describeValue(value)}`,
+    );
+  }
+  return ms;
+}
+
+/**
  * Parses a duration: milliseconds as a number, or `500ms`, `5s`, `1m`, `1h`; at most 2^31-1 ms (node's timer limit).
  */
 export function parseDuration(value: unknown, key: string): number {

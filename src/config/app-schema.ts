@@ -2,9 +2,9 @@ import { constants } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { bindHostProblem } from '../bind-host.js';
-import { parseSocketMode, type SocketModeText } from '../cluster/options.js';
+import { kListenTimeoutWhy, parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
-import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
+import { type DurationText, parseDuration, parsePositiveDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
 import { parseRotationSetting } from '../daemon/log-rotation.js';
 import { splitArgs } from './split-args.js';
@@ -166,7 +166,16 @@ const appShape = {
   /** Threads of each process's shared pool (`pool()` of hive/runtime); default: cores / instances. */
   threads: z.number().int().min(1).optional(),
   waitReady: z.boolean().optional(),
-  listenTimeout: duration.optional(),
+  listenTimeout: accepting<number | DurationText>(
+    z
+      .union([z.number(), z.string()])
+      .superRefine(
+        refineWith(
+          (value, key) => parsePositiveDuration(value, key, kListenTimeoutWhy),
+          `a duration of more than 0 (${kListenTimeoutWhy}), like 10s`,
+        ),
+      ),
+  ).optional(),
   killTimeout: duration.optional(),
   /**
    * How long a draining process leaves a kept-alive connection idle before it closes it (`hive run

@@ -35,6 +35,7 @@ import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { forkNodeScript, withDaemonNode } from './fork-node.js';
 import type { ForkOptions } from './fork-primary.js';
+import { forkReadyOptions } from './fork-ready-options.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { killTree } from './kill-tree.js';
 import { endLeftoverWorkers, type RecordedProcess } from './leftover-workers.js';
@@ -1644,16 +1645,6 @@ function maxMemoryRestartOf(runArgs: string[]): number | undefined {
 // checked the flag at its start.
 function reportIntervalOf(runArgs: string[]): number {
   return runArgDuration(runArgs, 'memory-report-interval', 1_000);
-}
-
-// PM2's wait_ready and listen_timeout of a fork-mode app, from its `hive run` arguments as `hive run` reads them.
-function forkReadyOptions(runArgs: string[]): Pick<ForkOptions, 'waitReady' | 'listenTimeout'> {
-  const value = runArgFlag(runArgs, 'listen-timeout');
-  const listenTimeout = value === undefined ? undefined : parseDuration(value, 'listenTimeout');
-  return {
-    waitReady: ownRunArgs(runArgs).includes('--wait-ready'),
-    ...(listenTimeout === undefined ? {} : { listenTimeout }),
-  };
 }
 
 /** `hive run` arguments with the instance count replaced (so a restart or resurrect keeps a `scale`). */

@@ -930,6 +930,7 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
     { InvalidArgumentError },
     { forkRestartPolicy },
     { runArgFlag },
+    { forkReadyOptions },
   ] = await Promise.all([
     import('../run-args.js'),
     import('../../cluster/options.js'),
@@ -938,6 +939,7 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
     import('../../errors.js'),
     import('../../daemon/fork-restart-policy.js'),
     import('../../daemon/run-arg-flag.js'),
+    import('../../daemon/fork-ready-options.js'),
   ]);
   for (const spec of specs) {
     try {
@@ -950,6 +952,7 @@ async function checkRunArgs(specs: AppSpec[]): Promise<void> {
         const size = runArgFlag(spec.runArgs, 'max-memory-restart');
         if (size !== undefined) parseSize(size, 'maxMemoryRestart');
         forkRestartPolicy(spec.runArgs);
+        forkReadyOptions(spec.runArgs);
       }
     } catch (error) {
       if (error instanceof InvalidArgumentError)
