@@ -3,7 +3,7 @@
 // file may be several apps' outFile. A format's time is any text without a `[` up to `: [name...] `: a line whose
 // prefix is `[name:instance]` alone never has an app's own `: [x] ` later in it taken for the time.
 const textPrefix =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z |[^[]{1,200}?: )?\[[A-Za-z0-9][A-Za-z0-9._-]*(?::(\d+))?\] /;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z |[^[]{1,200}?: )?\[([A-Za-z0-9][A-Za-z0-9._-]*)(?::(\d+))?\] /;
 
 /**
  * A log file's line as the app wrote it (`hive logs --raw`, PM2's `pm2 logs --raw`): without the `[name:instance]`
@@ -26,18 +26,20 @@ export function rawLogLine(line: string): string {
 }
 
 /**
- * The instance a merged log file's line says it came from (its `[name:instance]` prefix, or a `logFormat: 'json'`
- * record's `instance`): null for the primary's own lines (`[name]`) and for a line not the daemon's.
+ * Whose a merged log file's line says it is (its `[name:instance]` prefix, or a `logFormat: 'json'` record's `app` and
+ * `instance`): one file may be several apps' outFile. `instance` null for the primary's own lines (`[name]`); both
+ * null for a line not the daemon's.
  */
-export function logLineInstance(line: string): number | null {
+export function logLineSource(line: string): { app: string | null; instance: number | null } {
   if (line.startsWith('{"time":')) {
     try {
-      const { instance } = JSON.parse(line) as { instance?: unknown };
-      return typeof instance === 'number' ? instance : null;
+      const { app, instance } = JSON.parse(line) as { app?: unknown; instance?: unknown };
+      return { app: typeof app === 'string' ? app : null, instance: typeof instance === 'number' ? instance : null };
     } catch {
-      return null;
+      return { app: null, instance: null };
     }
   }
-  const digits = textPrefix.exec(line)?.[2];
-  return digits === undefined ? null : Number(digits);
+  const match = textPrefix.exec(line);
+  const digits = match?.[3];
+  return { app: match?.[2] ?? null, instance: digits === undefined ? null : Number(digits) };
 }

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { logLineInstance, rawLogLine } from '../../dist/cli/raw-log-line.js';
+import { logLineSource, rawLogLine } from '../../dist/cli/raw-log-line.js';
 import { formatTime } from '../../dist/time-format.js';
 import { daemonFixture, hiveBin, tempHome, waitFor } from '../daemon/helpers.js';
 
@@ -38,14 +38,15 @@ test('rawLogLine takes off the prefix the daemon wrote, and only that', () => {
   assert.equal(rawLogLine('[api:0] error: [db] down'), 'error: [db] down');
 });
 
-test("logLineInstance reads a merged log line's instance from its prefix or record, null for the primary's", () => {
-  assert.equal(logLineInstance('[api:3] listening'), 3);
-  assert.equal(logLineInstance('2026-11-30T00:20:00.000Z [api:12] hi'), 12);
-  assert.equal(logLineInstance('2026-11-30 14:05 +01:00: [api:0] hi'), 0);
-  assert.equal(logLineInstance('[api] [hive] worker 0 ready'), null);
-  assert.equal(logLineInstance(JSON.stringify({ time: 't', app: 'api', instance: 2, stream: 'stdout', line: 'x' })), 2);
-  assert.equal(logLineInstance(JSON.stringify({ time: 't', app: 'api', stream: 'stdout', line: 'x' })), null);
-  assert.equal(logLineInstance('plain [api:1] later'), null);
+test("logLineSource reads a merged log line's app and instance from its prefix or record, null for the primary's", () => {
+  assert.deepEqual(logLineSource('[api:3] listening'), { app: 'api', instance: 3 });
+  assert.deepEqual(logLineSource('2026-11-30T00:20:00.000Z [api:12] hi'), { app: 'api', instance: 12 });
+  assert.deepEqual(logLineSource('2026-11-30 14:05 +01:00: [web.v2:0] hi'), { app: 'web.v2', instance: 0 });
+  assert.deepEqual(logLineSource('[api] [hive] worker 0 ready'), { app: 'api', instance: null });
+  const record = { time: 't', app: 'api', instance: 2, stream: 'stdout', line: 'x' };
+  assert.deepEqual(logLineSource(JSON.stringify(record)), { app: 'api', instance: 2 });
+  assert.deepEqual(logLineSource(JSON.stringify({ ...record, instance: undefined })), { app: 'api', instance: null });
+  assert.deepEqual(logLineSource('plain [api:1] later'), { app: null, instance: null });
 });
 
 test('hive logs --raw prints the lines without [app:instance]; --timestamp stamps the lines that come after', async (t) => {

@@ -36,3 +36,25 @@ test('an errorFile that is the outFile: one file, rotated once for both, and `hi
     ['[m:0] last-err', '[m:0] last-out'],
   );
 });
+
+test('an outFile two apps share: `hive logs <app> --json` labels each line with the app that wrote it', async () => {
+  const file = join(dir, 'shared.log');
+  const script = (word: string) => {
+    const path = join(dir, `${word}.sh`);
+    writeFileSync(path, `#!/bin/sh\necho from-${word}\nexec sleep 1000\n`, { mode: 0o755 });
+    return path;
+  };
+  for (const name of ['sh1', 'sh2']) {
+    await hive.json(['start', script(name), '--name', name, '-o', file]);
+  }
+  await waitFor(() => /from-sh1\n[^]*from-sh2\n|from-sh2\n[^]*from-sh1\n/.test(readOrEmpty(file)), 'both lines');
+  const printed = await hive.run(['logs', 'sh1', '--json', '--app-only', '--out']);
+  assert.equal(printed.code, 0, printed.stderr);
+  const records = printed.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { app: string; instance: number | null; line: string });
+  const byLine = Object.fromEntries(records.map((record) => [record.line, [record.app, record.instance]]));
+  assert.deepEqual(byLine['[sh1:0] from-sh1'], ['sh1', 0]);
+  assert.deepEqual(byLine['[sh2:0] from-sh2'], ['sh2', 0]);
+});

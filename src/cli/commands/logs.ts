@@ -13,7 +13,7 @@ import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
 import { integerFlag } from '../integer-flag.js';
 import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
-import { logLineInstance, rawLogLine } from '../raw-log-line.js';
+import { logLineSource, rawLogLine } from '../raw-log-line.js';
 import { exitWhenReaderGone } from '../reader-gone.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
@@ -401,9 +401,12 @@ export default function logs(argv: string[]): Promise<number> {
           : fileLine;
       const time = following && timeFormat !== undefined ? formatTime(new Date(), timeFormat) : undefined;
       if (values.json) {
-        // An instance's own file says whose its lines are; a merged file's lines say it themselves.
-        const instance = file.instance ?? logLineInstance(fileLine);
-        printJson({ app: file.app, instance, stream: file.stream, ...(time === undefined ? {} : { time }), line });
+        // An instance's own file says whose its lines are; a merged file's lines say it themselves (a file several
+        // apps write holds the others' lines too).
+        const source = file.instance === null ? logLineSource(fileLine) : undefined;
+        const app = source?.app ?? file.app;
+        const instance = file.instance ?? source?.instance ?? null;
+        printJson({ app, instance, stream: file.stream, ...(time === undefined ? {} : { time }), line });
       } else {
         const text = time === undefined ? line : `${time} ${line}`;
         (file.stream === 'err' ? process.stderr : process.stdout).write(`${text}\n`);
