@@ -47,7 +47,7 @@ test('an outFile two apps share: `hive logs <app> --json` labels each line with 
   for (const name of ['sh1', 'sh2']) {
     await hive.json(['start', script(name), '--name', name, '-o', file]);
   }
-  await waitFor(() => /from-sh1\n[^]*from-sh2\n|from-sh2\n[^]*from-sh1\n/.test(readOrEmpty(file)), 'both lines');
+  await waitFor(() => ['from-sh1\n', 'from-sh2\n'].every((line) => readOrEmpty(file).includes(line)), 'both lines');
   const printed = await hive.run(['logs', 'sh1', '--json', '--app-only', '--out']);
   assert.equal(printed.code, 0, printed.stderr);
   const records = printed.stdout
