@@ -183,6 +183,12 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     );
   }
   const env = options.env === undefined ? {} : envRecord(options.env, 'env');
+  // `port` is set as PORT over `env`'s: two different ports given, the one the app gets is not guessed for the user.
+  if (port !== undefined && Object.hasOwn(env, 'PORT') && env.PORT !== String(port)) {
+    throw new InvalidArgumentError(
+      `\`port\` ${port} and \`env\` PORT=${env.PORT} name two ports for the app: give one (the processes' PORT is \`port\`)`,
+    );
+  }
   // Every way in passes here (a config file, `hive run -e`, the primary's own environment).
   assertInstanceVars((name) => (Object.hasOwn(env, name) ? env[name] : process.env[name]), sticky);
   const maxMemoryRestart =
