@@ -190,6 +190,7 @@ test('selection: by name and slot, wrapping, and back to the first when the sele
 const sizes: [number, number][] = [
   [80, 24],
   [120, 40],
+  [200, 60],
 ];
 for (const [width, height] of sizes) {
   test(`render ${width}x${height}: apps, the selected app's instances, sparklines, events and keys, all within the terminal`, () => {
@@ -580,6 +581,51 @@ test('render 80x24 with 9 apps and many events: the apps get a third of the rows
   // instances' title, header and 2 rows, 5 of sparklines, the events' title and the keys leave 2 events.
   assert.equal(lines.filter((l) => /^[ >] +[01] +410[01] /.test(l)).length, 2, lines.join('\n'));
   assert.match(lines.at(-2)!, /exit 9$/);
+});
+
+// The sparkline rows were counted as fixed before the apps' share: 2 app rows of 8 at 80x15 under an empty `EVENTS`
+// title, 1 at 60x12 under 3 sparklines.
+test('render 80x15 and 60x12 with 8 apps: the apps get a third of the rows first, the sparklines and events what is left', () => {
+  const events = ['app online', 'reload done', 'worker 1 (pid 4101) exited with code 1'].map((text, n) => ({
+    time: Date.UTC(2026, 0, 1, 0, n),
+    type: 'state' as const,
+    instance: null,
+    text,
+  }));
+  const apps = Array.from({ length: 8 }, (_, i) =>
+    app(`app${i}`, [instance(0), instance(1)], i === 0 || i === 7 ? { events } : {}),
+  );
+  const eight = snapshot(apps);
+  const history = historyOf(eight, 10);
+  const titles = /^(APPS \(|INSTANCES of |EVENTS of |app\d #\d {2}pid )/;
+  for (const [width, height] of [
+    [80, 15],
+    [60, 12],
+  ] as const) {
+    for (const selection of [{}, { app: 'app7', instance: 1 }] as Selection[]) {
+      const lines = renderFrame({ snapshot: eight, selection, history, width, height, live: true });
+      const text = lines.join('\n');
+      const at = `${width}x${height} ${JSON.stringify(selection)}:\n${text}`;
+      assert.equal(lines.length, height, at);
+      assert.ok(maxWidth(lines) <= width, at);
+      assert.ok(!lines.some((l) => l.trim() === ''), at);
+      const shown = lines.filter((l) => /^[ >] app\d /.test(l)).length;
+      assert.ok(shown >= Math.ceil(height / 3), `${shown} app rows at ${at}`);
+      assert.match(text, selection.app ? /^> app7 /m : /^> app0 /m, at);
+      assert.match(text, selection.app ? /^> +1 +4101 ready /m : /^> +0 +4100 ready /m, at);
+      lines.forEach((l, i) => {
+        if (titles.test(l)) assert.match(lines[i + 1] ?? '', /^[ >]/, `a title with no line under it at ${at}`);
+      });
+      assert.equal(lines.at(-1), 'q quit  ↑↓ j/k app  ←→ h/l Tab instance', at);
+    }
+  }
+  // At 80x15 the sparklines shrink to the rows the apps leave, req/s first, rather than take them.
+  const lines = renderFrame({ snapshot: eight, selection: {}, history, width: 80, height: 15, live: true });
+  assert.ok(lines.includes('app0 #0  pid 4100  up 1m35s'), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith('  req/s')),
+    lines.join('\n'),
+  );
 });
 
 test('wrap: lines of the width broken after spaces, a word longer than a line cut hard, the last line with …', () => {

@@ -108,27 +108,32 @@ export function renderFrame(input: FrameInput): string[] {
 
   const sparks = instance && app ? sparkSection(app, instance, input.history, width) : [];
   const events = app?.events ?? [];
-  // Rows each list may take: the apps a third of the terminal's rows (not of what the fixed lines leave: that gave 4
-  // app rows of 24 lines), as long as the selected instance keeps its row; the instances what is left but one (the
-  // newest event), the events the rest; what the instances and events leave goes back to the apps, so that no line
-  // stays empty while apps are left out. Each list shows at least its selected row. `no processes` takes two lines (and
-  // has no table header), `none yet` one.
   const noInstances = !app || app.instances.length === 0;
   const failure = app && failureText(app);
   // Up to 3 lines, not cut at the terminal's width: the reason is the point (`did not listen` comes after the code).
   const failureLines = failure ? wrap(failure, width - 2, MAX_FAILURE_LINES) : [];
-  const sparkRows = sparks.length > 0 ? sparks.length + 1 : 0;
-  // The last error of an app with processes is a line under their table; one with none says it in place of the blank.
-  const errorRows = noInstances ? 0 : failureLines.length;
-  const fixed =
-    top.length + 2 + (noInstances ? 1 : 2) + errorRows + sparkRows + footer.length + 1 + (events.length ? 0 : 1);
-  const room = input.height === undefined ? Number.POSITIVE_INFINITY : Math.max(0, input.height - fixed);
-  const third = input.height === undefined ? Number.POSITIVE_INFINITY : Math.ceil(input.height / 3);
-  const firstAppRows = Math.min(snapshot.apps.length, Math.max(1, Math.min(third, room - 1)));
-  const instanceCount = noInstances ? 1 + Math.max(1, failureLines.length) : app.instances.length;
-  const instanceRows = Math.min(instanceCount, Math.max(1, room - firstAppRows - Math.min(1, events.length)));
-  const eventRows = Math.min(events.length, MAX_EVENTS, Math.max(0, room - firstAppRows - instanceRows));
-  const appRows = Math.min(snapshot.apps.length, Math.max(firstAppRows, room - instanceRows - eventRows));
+
+  // Rows are handed out in order of need, each list keeping its selected row. First what every frame has (6: the two
+  // lists' titles and headers, the selected app's row, the selected instance's; with no processes, `no processes` and
+  // the line under it). Then the apps up to a third of the terminal's rows, before the sparklines and events: counting
+  // those first left 1 app row of 8 at 60x12. Then the error under the instances, the sparklines, the newest event,
+  // the other instances, the other events, and the rest back to the apps: no line stays empty while apps are left out.
+  const height = input.height ?? Number.POSITIVE_INFINITY;
+  let left = height - top.length - footer.length - 6;
+  const take = (wanted: number): number => {
+    const rows = Math.max(0, Math.min(wanted, left));
+    left -= rows;
+    return rows;
+  };
+  // A pane under its own title: none at all rather than a title with no line under it.
+  const pane = (wanted: number): number => (wanted > 0 && left >= 2 ? take(wanted + 1) - 1 : 0);
+  let appRows = 1 + take(Math.min(snapshot.apps.length, Math.ceil(height / 3)) - 1);
+  const errorRows = noInstances ? 0 : take(failureLines.length);
+  const sparkRows = pane(sparks.length);
+  const eventPane = pane(1); // the newest event, or `none yet`
+  const instanceRows = 1 + take((noInstances ? failureLines.length : app.instances.length) - 1);
+  const eventRows = eventPane + (eventPane > 0 ? take(Math.min(events.length, MAX_EVENTS) - 1) : 0);
+  appRows += take(snapshot.apps.length - appRows);
 
   const lines = [...top];
   lines.push(sectionTitle(`APPS (${snapshot.apps.length})`, line));
@@ -136,24 +141,23 @@ export function renderFrame(input: FrameInput): string[] {
   lines.push(sectionTitle(app ? `INSTANCES of ${app.name} (${app.ready}/${app.size} ready)` : 'INSTANCES', line));
   if (!noInstances) lines.push(...instanceTable(app, instance, instanceRows, width, color));
   else lines.push(text('  no processes'));
-  // With no processes, the error takes the rows the instances were given (one at least).
+  // Fewer rows than the error has lines: wrapped again, so that its last line ends with `…`.
+  const failureRows = noInstances ? instanceRows : errorRows;
   const shownFailure =
-    failure && noInstances
-      ? wrap(failure, width - 2, Math.min(MAX_FAILURE_LINES, Math.max(1, instanceRows - 1)))
-      : failureLines;
+    failure && failureRows < failureLines.length ? wrap(failure, width - 2, failureRows) : failureLines;
   for (const failed of shownFailure) lines.push(text(`  ${failed}`, 'red'));
   if (!failure && noInstances) lines.push(text(''));
-  if (sparks.length > 0) {
+  if (sparkRows > 0) {
     lines.push(
       sectionTitle(
         `${app!.name} #${instance!.instance}  pid ${instance!.pid ?? '-'}  up ${formatUptime(instance!.uptime)}`,
         line,
       ),
     );
-    lines.push(...sparks.map((s) => line(s)));
+    lines.push(...sparks.slice(0, sparkRows).map((s) => line(s)));
   }
-  lines.push(sectionTitle(`EVENTS of ${app?.name ?? ''}`, line));
-  for (const event of events.slice(events.length - eventRows)) {
+  if (eventRows > 0) lines.push(sectionTitle(`EVENTS of ${app?.name ?? ''}`, line));
+  for (const event of eventRows > 0 ? events.slice(-eventRows) : []) {
     const slot = event.instance === null ? '   ' : `#${String(event.instance).padEnd(2)}`;
     const style: Style | undefined = alarming(event) ? 'red' : undefined;
     lines.push(
@@ -163,7 +167,7 @@ export function renderFrame(input: FrameInput): string[] {
       ]),
     );
   }
-  if (events.length === 0) lines.push(text('  none yet', 'dim'));
+  if (eventRows > 0 && events.length === 0) lines.push(text('  none yet', 'dim'));
   return fit([...lines, ...footer], input.height);
 }
 
