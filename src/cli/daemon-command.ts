@@ -3,6 +3,7 @@ import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { endedDaemonNotice } from './ended-daemon-notice.js';
+import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
 
 /**
  * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the cause and
@@ -27,28 +28,47 @@ function unshield(value: unknown): unknown {
 }
 
 /**
- * parseArgs with `--json` and `--help` added; unknown flags and missing positionals become UsageErrors, an unknown flag
- * named with `hive <command> --help`. With `negativeNumbers`, an argument such as `-1` is a value (`hive scale api -1`)
- * where parseArgs would take it for a flag.
+ * parseArgs with `--json` and `--help` added; unknown flags, a value flag given twice (other than a `multiple` one) and
+ * missing positionals become UsageErrors, an unknown flag named with `hive <command> --help`. With `negativeNumbers`,
+ * an argument such as `-1` is a value (`hive scale api -1`) where parseArgs would take it for a flag. `flagName`: a
+ * flag's name as the user wrote it, for one the command renamed before parsing (start's `--watch=`).
  */
 export function parseCommand(
   argv: string[],
   options: Options,
-  positionals: { command: string; min: number; max: number; negativeNumbers?: boolean },
+  positionals: {
+    command: string;
+    min: number;
+    max: number;
+    negativeNumbers?: boolean;
+    flagName?: (name: string) => string;
+  },
 ): { values: CommandValues; positionals: string[] } {
   // Argument strings cannot hold NUL (C strings), so a NUL-prefixed `-1` is neither a flag to parseArgs nor anything a
   // user could type; the prefix comes off once parsed. This keeps the argument's place among the positionals.
   const shielded = positionals.negativeNumbers ? argv.map((arg) => (/^-\d+$/.test(arg) ? `\0${arg}` : arg)) : argv;
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  let parsed: ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true; strict: true; tokens: true }>>;
   try {
     parsed = parseArgs({
       args: shielded,
       options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...options },
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
     throw new UsageError(parseArgsMessage(error, positionals.command), { cause: error });
+  }
+  // parseArgs keeps the last value of a flag given twice (`hive logs --lines 1 --lines 3`): refused, as hive run does.
+  const repeatable = new Set(Object.keys(options).filter((name) => options[name]?.multiple === true));
+  const repeated = repeatedFlag(parsed.tokens, repeatable);
+  if (repeated !== undefined) {
+    const shown = {
+      ...repeated,
+      first: unshield(repeated.first) as string,
+      second: unshield(repeated.second) as string,
+    };
+    throw new UsageError(repeatedFlagMessage(shown, positionals.flagName?.(repeated.name)));
   }
   const values = Object.fromEntries(Object.entries(parsed.values).map(([key, value]) => [key, unshield(value)]));
   const args = parsed.positionals.map((arg) => unshield(arg) as string);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
+import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { reportPaths } from './bench-report.js';
 import { CONFIGURATIONS } from './configurations.js';
 
@@ -94,13 +95,21 @@ const benchOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+// The one flag `hive bench` takes more than once.
+const REPEATABLE = new Set(['header']);
+
 // parseArgs' own refusals are bare TypeErrors; an unknown flag is named with `hive bench --help`.
 function parseOwnArgs(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: benchOptions });
-  } catch (error) {
-    throw new InvalidArgumentError(parseArgsMessage(error, 'bench'), { cause: error });
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({ args, allowPositionals: true, strict: true, tokens: true, options: benchOptions });
+    } catch (error) {
+      throw new InvalidArgumentError(parseArgsMessage(error, 'bench'), { cause: error });
+    }
+  })();
+  const repeated = repeatedFlag(parsed.tokens, REPEATABLE);
+  if (repeated !== undefined) throw new InvalidArgumentError(repeatedFlagMessage(repeated));
+  return parsed;
 }
 
 /** Parses `hive bench`'s arguments; throws InvalidArgumentError naming the culprit. */

@@ -17,6 +17,7 @@ import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
 import { helpHint, parseArgsMessage } from '../../parse-args-message.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
+import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
 
@@ -223,11 +224,13 @@ interface DeployArgs {
 function parse(argv: string[]): DeployArgs {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
+  let tokens: Parameters<typeof repeatedFlag>[0];
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals, tokens } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         app: { type: 'string' },
         script: { type: 'string' },
@@ -261,6 +264,9 @@ function parse(argv: string[]): DeployArgs {
   } catch (cause) {
     throw new DeployOptionError('argv', parseArgsMessage(cause, 'deploy'));
   }
+  // parseArgs keeps a repeated flag's last value (`--port 3000 --port 4000`): refused, as hive run does.
+  const repeated = repeatedFlag(tokens, new Set());
+  if (repeated !== undefined) throw new DeployOptionError(repeated.name, repeatedFlagMessage(repeated));
   const [target, extra] = positionals;
   if (values.help === true) {
     return {

@@ -15,6 +15,7 @@ import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineSource, rawLogLine } from '../raw-log-line.js';
 import { exitWhenReaderGone } from '../reader-gone.js';
+import { repeatedFlagMessage } from '../repeated-flag.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
                  [--timestamp[=format]] [--json]
@@ -561,13 +562,21 @@ function lineTime(line: string): string | undefined {
  */
 function takeTimestamp(argv: string[]): { timeFormat: string | undefined; rest: string[] } {
   let timeFormat: string | undefined;
+  // Whether a format was written out: `--timestamp` twice means one thing, a format beside another is a guess.
+  let named = false;
   const rest: string[] = [];
   for (const arg of argv) {
-    if (arg === '--timestamp') timeFormat = DEFAULT_TIME_FORMAT;
-    else if (arg.startsWith('--timestamp=')) {
-      timeFormat = arg.slice('--timestamp='.length);
-      if (timeFormat === '') throw new UsageError('expected --timestamp= to be followed by a format, got ""');
-    } else rest.push(arg);
+    if (arg !== '--timestamp' && !arg.startsWith('--timestamp=')) {
+      rest.push(arg);
+      continue;
+    }
+    const format = arg === '--timestamp' ? DEFAULT_TIME_FORMAT : arg.slice('--timestamp='.length);
+    if (format === '') throw new UsageError('expected --timestamp= to be followed by a format, got ""');
+    if (timeFormat !== undefined && (named || arg !== '--timestamp')) {
+      throw new UsageError(repeatedFlagMessage({ name: 'timestamp', first: timeFormat, second: format }));
+    }
+    named ||= arg !== '--timestamp';
+    timeFormat = format;
   }
   return { timeFormat, rest };
 }

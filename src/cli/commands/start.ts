@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../../cluster/units.js';
 import { appKey } from '../../config/app-key.js';
 import type { AppConfig } from '../../config/app-schema.js';
@@ -21,7 +21,6 @@ import { parsePort } from '../integer-flag.js';
 import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
-import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
@@ -169,22 +168,6 @@ const startOptions = {
   'update-env': { type: 'boolean', short: 'a' },
 } as const satisfies ParseArgsConfig['options'];
 
-// The flags `hive start` takes more than once.
-const REPEATABLE = new Set(
-  Object.entries(startOptions as Record<string, { multiple?: boolean }>)
-    .filter(([, option]) => option.multiple === true)
-    .map(([name]) => name),
-);
-
-function refuseRepeats(args: string[]): void {
-  const { tokens } = parseArgs({ args, options: startOptions, allowPositionals: true, strict: false, tokens: true });
-  const repeated = repeatedFlag(tokens, REPEATABLE);
-  // `--watch=a,b` reaches parseArgs as --watch-paths (see below): named as the user wrote it.
-  if (repeated !== undefined) {
-    throw new UsageError(repeatedFlagMessage(repeated, watchFlagName(repeated.name)));
-  }
-}
-
 /**
  * `hive startOrReload|startOrRestart <config>` (start-or.ts): a config file only, and its apps that run are reloaded
  * (`existing: 'reload'`) or restarted with the file's options, as `hive start <config>` restarts them.
@@ -217,13 +200,19 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     refusePm2OnlyFlags('start', joined);
     // `hive start` alone starts the folder's config file, as `pm2 start` alone starts its ecosystem.config.js.
     const min = command === 'start' && scriptArgs.length === 0 ? 0 : 1;
-    const { values, positionals } = parseCommand(joined, startOptions, { command: command, min, max });
+    // A value flag given twice is refused there; `--watch=a,b` reaches parseArgs as --watch-paths (see above): named as
+    // the user wrote it.
+    const { values, positionals } = parseCommand(joined, startOptions, {
+      command: command,
+      min,
+      max,
+      flagName: watchFlagName,
+    });
     if (positionals.length > 1) {
       throw new UsageError(
         `a config file must be restart's only target (it starts the file again), got ${positionals.map((p) => JSON.stringify(p)).join(', ')}: restart the other apps in a command of their own`,
       );
     }
-    refuseRepeats(joined);
     if (values.help) {
       process.stdout.write(`${usageText}\n`);
       return 0;
