@@ -116,28 +116,43 @@ test('a heavy route that answers errors in the warm-up fails its configuration, 
   assert.match(report.failed[0].message, /^single-pool: GET \/compute\?n=20 answered 500 in the warm-up: .*maxQueue/);
 });
 
-test('without nginx the nginx configuration is skipped with the reason', async () => {
-  const { code, stdout } = await bench(['--json', '--only', 'nginx-cluster-pool'], {
+// It exited 0 with nothing measured: a CI job that asked for exactly that configuration passed without nginx.
+test('--only naming configurations that are all skipped fails (exit 1, ERR_HIVE_BENCH_SKIPPED), the JSON kept', async () => {
+  const reason = `${join(dir, 'no-nginx')} not found (install nginx, or set HIVE_NGINX to its path)`;
+  const { code, stdout, stderr } = await bench(['--json', '--only', 'nginx-cluster-pool'], {
     HIVE_NGINX: join(dir, 'no-nginx'),
   });
-  assert.equal(code, 0);
+  assert.equal(code, 1, stderr);
   const report = JSON.parse(stdout);
   assert.deepEqual(report.configurations, []);
-  assert.deepEqual(report.skipped, [
-    {
-      name: 'nginx-cluster-pool',
-      reason: `${join(dir, 'no-nginx')} not found (install nginx, or set HIVE_NGINX to its path)`,
-    },
-  ]);
+  assert.deepEqual(report.failed, []);
+  assert.deepEqual(report.skipped, [{ name: 'nginx-cluster-pool', reason }]);
+  assert.equal(
+    stderr,
+    `hive bench: ERR_HIVE_BENCH_SKIPPED: nothing measured: every configuration --only asked for was skipped (nginx-cluster-pool: ${reason})\n`,
+  );
+});
+
+test('--only with some of its configurations skipped measures the others, exit 0, the skip listed', async () => {
+  const { code, stdout, stderr } = await bench(
+    ['-d', '1', '-c', '2', '--heavy-n', '5', '--only', 'single-inline,nginx-cluster-pool'],
+    { HIVE_NGINX: join(dir, 'no-nginx') },
+  );
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^single process, inline {2}/m);
+  assert.match(stdout, /^skipped nginx-cluster-pool: .*no-nginx not found/m);
+  assert.doesNotMatch(stderr, /ERR_HIVE_BENCH_SKIPPED/);
 });
 
 // The report's rerun line joined the arguments as they came: a path with a space split in two when pasted.
-// The report is written for a run of skipped configurations too: no server need start for its rerun line.
+// The report is written for a run of skipped configurations too (which then exits 1): no server need start for its
+// rerun line.
 test('the report rerun line is shell-quoted', async () => {
   const reportFile = join(dir, 'my report.md');
   const args = ['--only', 'nginx-cluster-pool', '-d', '1', '-c', '2', '--heavy-n', '5', '--report', reportFile];
   const { code, stderr } = await bench([...args, '--json'], { HIVE_NGINX: join(dir, 'no-nginx') });
-  assert.equal(code, 0, stderr);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /ERR_HIVE_BENCH_SKIPPED/);
   const markdown = readFileSync(reportFile, 'utf8');
   assert.ok(markdown.includes(`\nhive bench ${args.slice(0, -1).join(' ')} '${reportFile}'\n`), markdown);
 });
@@ -202,8 +217,10 @@ test('--report that cannot be written is refused before the run (exit 2); a miss
     assert.match(denied.stderr, /Expected --report to be a file that can be written, .*\(EACCES\)/);
   }
   const nested = join(dir, 'new', 'deeper', 'report.md');
+  // Written though nothing was measured (exit 1, ERR_HIVE_BENCH_SKIPPED): no server need start for the folder.
   const made = await bench(['--only', 'nginx-cluster-pool', '--report', nested, '--json'], env);
-  assert.equal(made.code, 0, made.stderr);
+  assert.equal(made.code, 1, made.stderr);
+  assert.match(made.stderr, /ERR_HIVE_BENCH_SKIPPED/);
   assert.ok(existsSync(nested) && existsSync(join(dir, 'new', 'deeper', 'report.svg')));
 });
 

@@ -22,3 +22,19 @@ export class BenchServerError extends HiveError {
     this.configuration = configuration;
   }
 }
+
+/**
+ * `hive bench --only <names>`: every configuration named was skipped (nginx-cluster-pool where nginx is missing), so
+ * nothing was measured. A CI job that asked for exactly those configurations would otherwise pass on no figures.
+ */
+export class BenchSkippedError extends HiveError {
+  readonly skipped: readonly { name: string; reason: string }[];
+
+  constructor(skipped: readonly { name: string; reason: string }[]) {
+    super(
+      'ERR_HIVE_BENCH_SKIPPED',
+      `nothing measured: every configuration --only asked for was skipped (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`,
+    );
+    this.skipped = skipped;
+  }
+}

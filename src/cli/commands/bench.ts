@@ -1,8 +1,9 @@
 import { HiveError } from '../../errors.js';
 import { helpHint } from '../../parse-args-message.js';
-import { runAppBench } from '../bench/app-bench.js';
+import { type AppBenchReport, runAppBench } from '../bench/app-bench.js';
 import { type BenchArgs, benchUsage, parseBenchArgs } from '../bench/bench-args.js';
 import { writeReport } from '../bench/bench-report.js';
+import { BenchSkippedError } from '../bench/errors.js';
 import { formatReportText } from '../bench/result-table.js';
 import { StatusLine } from '../bench/status-line.js';
 import { formatUrlReport, runUrlBench, unsuccessfulRun } from '../bench/url-bench.js';
@@ -14,8 +15,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
  * `hive bench [url] [options]`: without a URL, examples/api in each configuration (single process or cluster, heavy
  * work inline or on the pool, nginx in front) under a mixed light/heavy load; with one, autocannon against that URL.
- * Exit codes: 0 measured, 1 a configuration or the URL could not be measured (for a URL: no response was 2xx or 3xx),
- * 2 bad input.
+ * Exit codes: 0 measured, 1 a configuration or the URL could not be measured (for a URL: no response was 2xx or 3xx;
+ * without one: every configuration --only named was skipped), 2 bad input.
  */
 export default async function bench(argv: string[]): Promise<number> {
   let args: BenchArgs;
@@ -58,6 +59,13 @@ export default async function bench(argv: string[]): Promise<number> {
       const command = ['hive bench', ...argv.filter((arg) => arg !== '--json').map(shellQuote)].join(' ');
       const [markdown, svg] = await writeReport(args.report, report, command);
       if (!args.json) process.stderr.write(`hive bench: wrote ${markdown} and ${svg}\n`);
+    }
+    // `--only` naming nothing that could run (nginx-cluster-pool without nginx) measured nothing: a failed run for CI,
+    // the report printed all the same. Some of them skipped, the others measured: 0, the skip listed under the table.
+    const skipped = args.only?.map((name) => report.skipped.find((s) => s.name === name));
+    if (skipped?.every((s): s is AppBenchReport['skipped'][number] => s !== undefined) && !abort.signal.aborted) {
+      printError(new BenchSkippedError(skipped));
+      return 1;
     }
     return report.failed.length > 0 || abort.signal.aborted ? 1 : 0;
   } catch (error) {
