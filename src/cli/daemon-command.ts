@@ -2,8 +2,8 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 import { parseArgsMessage } from '../parse-args-message.js';
+import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { endedDaemonNotice } from './ended-daemon-notice.js';
-import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
 
 /**
  * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the cause and

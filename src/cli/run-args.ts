@@ -11,9 +11,9 @@ import { describeValue, InvalidArgumentError } from '../errors.js';
 import { isLoopbackHost } from '../loopback-host.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
+import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { ENV } from '../runtime/protocol.js';
 import { parsePort } from './integer-flag.js';
-import { repeatedFlag, repeatedFlagMessage } from './repeated-flag.js';
 import { type WatchFlagValues, watchFlagName, watchPathsArg, watchSpec } from './watch-flags.js';
 
 /** `hive run`'s parsed command line. */

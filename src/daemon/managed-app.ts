@@ -9,7 +9,7 @@ import { formatEvent } from '../cluster/log-format.js';
 import { isStopped, startTimeOf } from '../cluster/proc-stat.js';
 import { RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
-import { parseDuration, parseSize } from '../cluster/units.js';
+import { parseSize } from '../cluster/units.js';
 import { markText } from '../cluster/unresponsive-text.js';
 import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';

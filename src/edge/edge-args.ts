@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseArgsMessage } from '../parse-args-message.js';
+import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { logPath } from './app-config.js';
 import { EdgeOptionError } from './errors.js';
 import type { MainInput, SiteInput } from './options.js';
@@ -148,7 +149,9 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   } catch (cause) {
     throw new EdgeOptionError('argv', parseArgsMessage(cause, 'edge'), { cause });
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  const repeated = repeatedFlag(tokens, kRepeatable);
+  if (repeated !== undefined) throw new EdgeOptionError('argv', repeatedFlagMessage(repeated));
   if (positionals.length > 1) {
     throw new EdgeOptionError('argv', `unexpected argument ${JSON.stringify(positionals[1])}`);
   }
@@ -321,9 +324,13 @@ function parse(argv: string[]) {
     args: joinNegativeValues(argv, (flag) => options[flag as keyof typeof options]?.type === 'string'),
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options,
   });
 }
+
+// The flags meant to be given more than once.
+const kRepeatable: ReadonlySet<string> = new Set(['real-ip-from']);
 
 const kOptions = {
   config: { type: 'string' },

@@ -400,3 +400,16 @@ test("--hsts, --tls-port, --burst refine a config file's edge.tls and edge.rateL
   assert.equal(noLimit.code, 2);
   assert.match(noLimit.stderr, /need --rate-limit, or the app's edge\.rateLimit in .*\(app "bare" has none\)/);
 });
+
+test('a value flag given twice is refused, naming both values; --real-ip-from repeats', () => {
+  const twice = hiveEdge('nginx', '--port', '3000', '--read-timeout', '5s', '--read-timeout', '10s');
+  assert.equal(twice.code, 2);
+  assert.match(
+    twice.stderr,
+    /^hive edge: ERR_HIVE_EDGE_INVALID_OPTION: --read-timeout is given twice \("5s", then "10s"\); give it once; see hive edge --help$/m,
+  );
+  assert.equal(twice.stdout, '');
+  const real = hiveEdge('nginx', '--port', '3000', '--real-ip-from', '10.0.0.0/8', '--real-ip-from', '10.1.0.0/16');
+  assert.equal(real.code, 0, real.stderr);
+  assert.match(real.stdout, /set_real_ip_from 10\.0\.0\.0\/8;\s+set_real_ip_from 10\.1\.0\.0\/16;/);
+});

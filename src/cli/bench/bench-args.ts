@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
-import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
+import { repeatedFlag, repeatedFlagMessage } from '../../repeated-flag.js';
 import { reportPaths } from './bench-report.js';
 import { CONFIGURATIONS } from './configurations.js';
 

@@ -16,8 +16,8 @@ import { npmWorkspaceRoot } from '../../edge/npm-workspace.js';
 import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
 import { helpHint, parseArgsMessage } from '../../parse-args-message.js';
+import { repeatedFlag, repeatedFlagMessage } from '../../repeated-flag.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
-import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
 

@@ -7,6 +7,7 @@ import type { DaemonClient } from '../../daemon/client.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo, AppLogFile } from '../../daemon/protocol.js';
 import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
+import { repeatedFlagMessage } from '../../repeated-flag.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
@@ -15,7 +16,6 @@ import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineSource, rawLogLine } from '../raw-log-line.js';
 import { exitWhenReaderGone } from '../reader-gone.js';
-import { repeatedFlagMessage } from '../repeated-flag.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
                  [--timestamp[=format]] [--json]
