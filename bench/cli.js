@@ -19,6 +19,7 @@ import { freePort } from '../dist/cli/bench/free-port.js';
 import { benchCommand } from './lib/args.js';
 import { createAttempts } from './lib/attempt.js';
 import { buildContract } from './lib/contract.js';
+import { interrupted, onInterrupt } from './lib/interrupt.js';
 import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
 import { Samples } from './lib/samples.js';
@@ -78,18 +79,30 @@ function subjectOf(subject, home, ports) {
   };
 }
 
+// The commands running now: an interrupt ends them (SIGTERM, through `signal`) and waits for them to exit before it
+// kills the daemons, or a `start` under way could start one after the kill.
+const running = new Set();
+
 /**
  * Runs one command to its exit (`s.cli` under node, or node alone without one); resolves to its wall time in ms,
- * rejects on a non-zero exit or after 30 s.
+ * rejects on a non-zero exit or after 30 s. After an interrupt it runs nothing, unless `always` (the cleanup's kill).
  */
-function timed(s, [args, env]) {
+function timed(s, [args, env], always = false) {
   return new Promise((resolve, reject) => {
+    if (interrupted.aborted && !always) {
+      reject(interrupted.reason);
+      return;
+    }
     const started = performance.now();
     const child = spawn(process.execPath, s.cli === undefined ? args : [s.cli, ...args], {
       cwd: root,
       env: { ...process.env, ...s.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
+      signal: always ? undefined : interrupted,
     });
+    const closed = new Promise((done) => child.once('close', done));
+    running.add(closed);
+    closed.then(() => running.delete(closed));
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
       stderr = (stderr + chunk).slice(-1000);
@@ -162,6 +175,7 @@ async function round(s, record, show) {
 async function main(argv) {
   const tableOptions = { subjects: SUBJECTS, metrics: Object.keys(UNITS), labels: LABELS };
   const args = benchCommand(argv, {
+    bench: 'cli',
     usage: USAGE,
     subjects: SUBJECTS,
     defaultRounds: 5,
@@ -177,17 +191,34 @@ async function main(argv) {
     );
   }
   const progress = createProgress({ quiet: args.json });
-  const { attempt, ...attempts } = createAttempts({ progress });
+  // Not `{ attempt, ...attempts }`: a rest copy would freeze the `failures` getter at 0.
+  const attempts = createAttempts({ progress });
+  const { attempt } = attempts;
   const samples = new Samples();
   const managers = subjects.filter((s) => s !== 'node');
-  const homes = Object.fromEntries(managers.map((s) => [s, mkdtempSync(join(tmpdir(), `hive-bench-cli-${s}-`))]));
   const ports = {};
   for (const s of managers) {
     ports[s] = [];
     for (let i = 0; i < APPS; i++) ports[s].push(await freePort());
   }
+  const homes = Object.fromEntries(managers.map((s) => [s, mkdtempSync(join(tmpdir(), `hive-bench-cli-${s}-`))]));
   const floor = { env: {}, floor: [['-e', '0'], {}] };
   const of = (subject) => (subject === 'node' ? floor : subjectOf(subject, homes[subject], ports[subject]));
+  let killed;
+  // Each daemon (and its apps) killed and each temp home removed, once: at the end of the run or on an interrupt.
+  const killAll = () => {
+    killed ??= (async () => {
+      await Promise.all(running);
+      for (const subject of managers) {
+        progress.update(`${subject}: kill`);
+        await timed(of(subject), of(subject).kill, true).catch(() => {});
+        rmSync(homes[subject], { recursive: true, force: true });
+      }
+      progress.done();
+    })();
+    return killed;
+  };
+  onInterrupt(killAll);
   try {
     for (let r = 0; r < args.rounds; r++) {
       for (const subject of roundOrder(subjects, r)) {
@@ -209,12 +240,7 @@ async function main(argv) {
       }
     }
   } finally {
-    for (const subject of managers) {
-      progress.update(`${subject}: kill`);
-      await timed(of(subject), of(subject).kill).catch(() => {});
-      rmSync(homes[subject], { recursive: true, force: true });
-    }
-    progress.done();
+    await killAll();
   }
   const contract = buildContract({ bench: 'cli', results: samples.toResults(subjects, UNITS) });
   if (args.json) {

@@ -141,6 +141,7 @@ async function measure(subject, counts, close) {
 
 async function main() {
   const args = benchCommand(process.argv.slice(2), {
+    bench: 'http-cost',
     usage: USAGE,
     subjects: [...SUBJECTS, ...OPT_IN_SUBJECTS],
     printSaved: (saved, { markdown }) => printTable(saved, markdown ? formatMarkdown : formatResults),

@@ -16,10 +16,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from './http/subjects.js';
 import { benchCommand } from './lib/args.js';
+import { createAttempts } from './lib/attempt.js';
 import { callgrindMissing, instructionsPerRequest } from './lib/callgrind.js';
 import { buildContract } from './lib/contract.js';
 import { createProgress } from './lib/progress.js';
-import { runRounds } from './lib/rounds.js';
+import { roundOrder } from './lib/rounds.js';
 import { median } from './lib/stats.js';
 import { formatTable, formatValue } from './lib/table.js';
 
@@ -150,9 +151,15 @@ async function measureCpu({ node, app, flags, counts }) {
     env: { ...process.env, PORT: String(port), GC_STATS_FILE: file },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // A spawn failure (a node that cannot run) comes as 'error', then 'close': the wait below fails on it.
+  let spawnError;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
   const exited = new Promise((resolve) => child.once('close', resolve));
   try {
     while (!(await serves(url))) {
+      if (spawnError !== undefined) throw spawnError;
       if (child.exitCode !== null) throw new Error(`${node} ${flags.join(' ')} exited with ${child.exitCode}`);
       await delay(200);
     }
@@ -215,6 +222,7 @@ async function measureInstr({ node, app, flags, counts }) {
 
 async function main() {
   const args = benchCommand(process.argv.slice(2), {
+    bench: 'http-flags',
     usage: USAGE,
     // --only is checked against the built-in variants; with --flags, name them there instead.
     subjects: Object.keys(VARIANTS),
@@ -252,23 +260,34 @@ async function main() {
   }
   const counts = instr ? (args.quick ? COUNTS.instrQuick : COUNTS.instr) : args.quick ? COUNTS.quick : COUNTS.default;
   const node = String(args.values.node);
+  const version = await nodeVersion(node);
+  if (version === undefined) {
+    console.error(`Expected --node to be a node binary that runs, but \`${node} --version\` failed\n${USAGE}`);
+    return 2;
+  }
   const loadBefore = loadavg()[0];
   const names = Object.keys(variants).filter((name) => args.only === undefined || args.only.includes(name));
   const progress = createProgress({ quiet: args.json });
-  const byVariant = await runRounds({
-    subjects: names,
-    rounds: args.rounds,
-    measure: (name, round) => {
-      progress.update(`round ${round + 1}/${args.rounds}, ${name}: ${counts.warm} + ${counts.requests} requests`);
-      const options = { node, app, flags: variants[name], counts };
-      return instr ? measureInstr(options) : measureCpu(options);
-    },
-  });
+  // A variant whose server fails (a flag node refuses) is reported and left out; the others still print.
+  // Not `{ attempt, ...attempts }`: a rest copy would freeze the `failures` getter at 0.
+  const attempts = createAttempts({ progress });
+  const { attempt } = attempts;
+  const byVariant = new Map(names.map((name) => [name, []]));
+  for (let round = 0; round < args.rounds; round++) {
+    for (const name of roundOrder(names, round)) {
+      const label = `round ${round + 1}/${args.rounds}, ${name}`;
+      const run = await attempt(`${label}: ${counts.warm} + ${counts.requests} requests`, () => {
+        const options = { node, app, flags: variants[name], counts };
+        return instr ? measureInstr(options) : measureCpu(options);
+      });
+      if (run !== undefined) byVariant.get(name).push(run);
+    }
+  }
   progress.done();
   const units = { cpu: 'µs', instr: 'instr', scavenges: 'per 10k', major: 'per 10k', newspace: 'MiB', rss: 'MiB' };
   const results = [];
   for (const [subject, runs] of byVariant) {
-    for (const metric of Object.keys(runs[0])) {
+    for (const metric of Object.keys(runs[0] ?? {})) {
       const values = runs.map((r) => r[metric]);
       results.push({ subject, metric, value: median(values), unit: units[metric] });
       if (metric === 'cpu') {
@@ -279,7 +298,7 @@ async function main() {
   }
   const contract = buildContract({
     bench: 'http-flags',
-    node: (await nodeVersion(node)) ?? node,
+    node: version,
     results,
     better: { instr: 'lower', scavenges: 'none', major: 'none', newspace: 'none' },
   });
@@ -287,8 +306,9 @@ async function main() {
   else {
     const load = `load average ${loadBefore.toFixed(2)} before / ${loadavg()[0].toFixed(2)} after`;
     printTable(contract, args.markdown, `${contract.node}, ${args.rounds} round(s), median of rounds, ${load}`);
+    if (attempts.failures > 0) console.log(`${attempts.failures} measurement(s) failed, see stderr`);
   }
-  return 0;
+  return attempts.failures > 0 ? 1 : 0;
 }
 
 // The version of the node that ran the servers (the contract's `node` field), which need not be this one.
@@ -298,6 +318,8 @@ async function nodeVersion(node) {
   child.stdout.setEncoding('utf8').on('data', (chunk) => {
     out += chunk;
   });
+  // A binary that does not exist: 'error' (ENOENT), then 'close' with a negative code.
+  child.once('error', () => {});
   const code = await new Promise((resolve) => child.once('close', resolve));
   return code === 0 ? out.trim() : undefined;
 }

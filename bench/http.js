@@ -19,6 +19,7 @@ import { freePort, startSubject } from './http/subjects.js';
 import { benchCommand } from './lib/args.js';
 import { createAttempts } from './lib/attempt.js';
 import { buildContract, direction, orientedRatio, round } from './lib/contract.js';
+import { interrupted, onInterrupt, stopOnInterrupt } from './lib/interrupt.js';
 import { withTimeout } from './lib/load.js';
 import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
@@ -199,6 +200,7 @@ function perRoundTargets(samples) {
 
 async function main() {
   const args = benchCommand(process.argv.slice(2), {
+    bench: 'http',
     usage: USAGE,
     subjects: SUBJECTS,
     defaultRounds: 2,
@@ -209,7 +211,9 @@ async function main() {
   const d = args.quick ? DURATIONS.quick : DURATIONS.default;
   const pick = (list) => list.filter((s) => args.only === undefined || args.only.includes(s));
   const progress = createProgress({ quiet: args.json });
-  const { attempt, ...attempts } = createAttempts({ progress });
+  // Not `{ attempt, ...attempts }`: a rest copy would freeze the `failures` getter at 0.
+  const attempts = createAttempts({ progress });
+  const { attempt } = attempts;
   const samples = new Samples();
 
   const helloSubjects = args.only === undefined ? HELLO_SUBJECTS : pick([...HELLO_SUBJECTS, ...OPT_IN_SUBJECTS]);
@@ -222,7 +226,7 @@ async function main() {
   for (let round = 0; round < args.rounds; round++) {
     for (const subject of roundOrder(helloSubjects, round)) {
       await attempt(`round ${round + 1}: ${subject} hello world`, async () => {
-        const server = await startSubject(subject);
+        const server = await stopOnInterrupt(startSubject(subject, { signal: interrupted }));
         try {
           const url = `http://127.0.0.1:${server.port}/`;
           for (const { client, metric } of helloClients) {
@@ -252,9 +256,12 @@ async function main() {
   const heavySubjects = pick(['hive', 'inline']);
   if (heavySubjects.length > 0) {
     await attempt('light route under heavy load', async () => {
-      const api = await startSubject('api', {
-        argv: (port) => ['dist/cli/hive.js', 'run', 'examples/api/server.ts', '-i', '2', '--port', String(port)],
-      });
+      const api = await stopOnInterrupt(
+        startSubject('api', {
+          argv: (port) => ['dist/cli/hive.js', 'run', 'examples/api/server.ts', '-i', '2', '--port', String(port)],
+          signal: interrupted,
+        }),
+      );
       try {
         const base = `http://127.0.0.1:${api.port}`;
         // Warm the pools' threads (and tsx) before measuring.
@@ -289,10 +296,20 @@ async function main() {
     await attempt(`${row.label} behind nginx`, async () => {
       // Hive's config reaches the app on a Unix socket (`hive run --socket`, `hive edge nginx --socket`), as Hive sets
       // up nginx on the app's own machine; the tutorial's config and direct use the port.
-      const { socket, runArgs, remove } = nginxSocketFolder();
-      const app = await startSubject(row.metric, {
-        argv: (port) => ['dist/cli/hive.js', 'run', row.fixture, '-i', '2', '--port', String(port), ...runArgs],
-      }).catch((error) => {
+      const folder = nginxSocketFolder();
+      const { socket, runArgs } = folder;
+      // Registered before the app and the nginxes, so an interrupt removes it after they stop (last registered first).
+      const keepFolder = onInterrupt(folder.remove);
+      const remove = () => {
+        keepFolder();
+        folder.remove();
+      };
+      const app = await stopOnInterrupt(
+        startSubject(row.metric, {
+          argv: (port) => ['dist/cli/hive.js', 'run', row.fixture, '-i', '2', '--port', String(port), ...runArgs],
+          signal: interrupted,
+        }),
+      ).catch((error) => {
         remove();
         throw error;
       });
@@ -309,7 +326,7 @@ async function main() {
         ]) {
           if (!runnable.includes(subject)) continue;
           const port = await freePort();
-          const nginx = await startNginx(config(port, app.port, socket), port);
+          const nginx = await stopOnInterrupt(startNginx(config(port, app.port, socket), port, 'nginx', interrupted));
           nginxes.push(nginx);
           ports[subject] = port;
           pids[subject] = [app.pid, nginx.pid];

@@ -9,7 +9,7 @@
 // its rotated copies (the daemon rotates it at 10 MB: a 2 x 200k burst fills more). `--dist DIR` runs another build
 // (`--dist /work/main/dist`: before a change). `--json` prints the bench contract of shared/DESIGN.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { benchCommand } from './lib/args.js';
 import { buildContract } from './lib/contract.js';
+import { onInterrupt } from './lib/interrupt.js';
 import { formatMarkdown, formatResults } from './lib/table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,12 +30,13 @@ const LIMIT_MS = 50_000;
 const UNITS = { kept: 'lines', lost: 'lines', rate: 'lines/s' };
 const BETTER = { kept: 'higher', lost: 'lower', rate: 'higher' };
 const LABELS = { kept: 'burst lines in the log', lost: 'burst lines lost', rate: 'lines/s into the log' };
-const USAGE = `usage: node bench/log-burst.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--lines N]
+const USAGE = `usage: node bench/log-burst.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--lines N] [--dist D]
   --json     print only the contract JSON object (one line)
   --markdown print the results table as Markdown
   --from F   run nothing: print the table of a saved --json output (file F, last line)
   --quick    smoke run: 1 round
   --rounds   rounds (default 3); figures are medians over rounds
+  --only     subjects: hive, the only one (accepted as in the other benches)
   --lines    lines each of the ${INSTANCES} instances writes (default 100000)
   --dist D   the build to run (default: this checkout's dist)`;
 
@@ -70,6 +72,12 @@ async function round(dist, lines) {
   const { rotatedLogCopies } = await import(pathToFileURL(join(dist, 'daemon/rotated-log-name.js')).href);
   const home = mkdtempSync(join(tmpdir(), 'hive-log-burst-'));
   const out = join(home, 'logs', 'log-burst-out.log');
+  // The daemon is detached: Ctrl-C reaches neither it nor the app, and skips the `finally` below.
+  const cleanup = () => {
+    hive(dist, home, ['kill']);
+    rmSync(home, { recursive: true, force: true });
+  };
+  const dispose = onInterrupt(cleanup);
   try {
     const started = performance.now();
     const start = hive(dist, home, ['start', APP, '-x', '-i', String(INSTANCES), '--name', 'log-burst'], {
@@ -94,8 +102,8 @@ async function round(dist, lines) {
     const kept = (text.match(/\] burst \d+\n/g) ?? []).length;
     return { kept, lost: lines * INSTANCES - kept, rate: kept / ((grewAt - started) / 1000) };
   } finally {
-    hive(dist, home, ['kill']);
-    rmSync(home, { recursive: true, force: true });
+    dispose();
+    cleanup();
   }
 }
 
@@ -106,6 +114,7 @@ function median(values) {
 
 async function main() {
   const args = benchCommand(process.argv.slice(2), {
+    bench: 'log-burst',
     usage: USAGE,
     subjects: ['hive'],
     printSaved: printTable,
@@ -117,9 +126,16 @@ async function main() {
     console.error(`Expected --lines to be a positive integer, got \`${args.values.lines}\``);
     return 2;
   }
+  const dist = resolve(String(args.values.dist));
+  // A wrong --dist would otherwise surface as a module-not-found stack trace once the round has started.
+  const missing = ['cli/hive.js', 'daemon/rotated-log-name.js'].find((file) => !existsSync(join(dist, file)));
+  if (missing !== undefined) {
+    console.error(`Expected --dist to be a Hive build (a dist folder), but \`${join(dist, missing)}\` does not exist`);
+    return 2;
+  }
   const rounds = [];
   for (let i = 0; i < args.rounds; i++) {
-    rounds.push(await round(resolve(args.values.dist), lines));
+    rounds.push(await round(dist, lines));
     if (!args.json) console.error(`round ${i + 1}/${args.rounds}: ${JSON.stringify(rounds.at(-1))}`);
   }
   const results = Object.keys(UNITS).map((metric) => ({

@@ -101,6 +101,7 @@ const LABELS = {
 
 async function main(argv) {
   const args = benchCommand(argv, {
+    bench: 'pool',
     usage: USAGE,
     subjects: SUBJECTS,
     extra: { 'memory-child': { type: 'string' }, threads: { type: 'string' } },
@@ -141,7 +142,9 @@ async function main(argv) {
   }
   const d = args.quick ? DURATIONS.quick : DURATIONS.default;
   const progress = createProgress({ quiet: args.json });
-  const { attempt, ...attempts } = createAttempts({ progress });
+  // Not `{ attempt, ...attempts }`: a rest copy would freeze the `failures` getter at 0.
+  const attempts = createAttempts({ progress });
+  const { attempt } = attempts;
   const rounds = args.rounds;
   const run = { subjects, rounds, d, samples: new Samples(), attempt };
   run.tag = (round, subject, what) => `round ${round + 1}/${rounds} ${subject}: ${what}`;

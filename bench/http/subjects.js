@@ -50,8 +50,11 @@ export function subjectCommand(subject, port, processes = 2) {
   }
 }
 
-/** Starts a subject and resolves once it answers HTTP; `stop()` ends it and everything it forked. */
-export async function startSubject(subject, { processes = 2, argv, env = {} } = {}) {
+/**
+ * Starts a subject and resolves once it answers HTTP; `stop()` ends it and everything it forked. `signal` ends the
+ * wait for it to serve (an interrupted bench): it is stopped and the start rejects.
+ */
+export async function startSubject(subject, { processes = 2, argv, env = {}, signal } = {}) {
   const port = await freePort();
   const command = argv ? { argv: argv(port), stop: 'SIGTERM' } : subjectCommand(subject, port, processes);
   const pm2Home = mkdtempSync(join(tmpdir(), 'hive-bench-pm2-'));
@@ -66,5 +69,6 @@ export async function startSubject(subject, { processes = 2, argv, env = {} } = 
     // Let every process of the cluster come up, not only the first to listen.
     settleMs: 1000,
     cleanup: () => rmSync(pm2Home, { recursive: true, force: true }),
+    signal,
   });
 }

@@ -20,6 +20,8 @@ export declare function parseBenchArgs(
 export declare function benchCommand(
   argv: readonly string[],
   options: {
+    /** The contract's `bench` name: `--from` refuses another bench's output. */
+    bench: string;
     usage: string;
     subjects: readonly string[];
     printSaved: (contract: BenchContract, args: BenchArgs) => void;

@@ -44,6 +44,8 @@ export function parseBenchArgs(argv, { extra = {}, defaultRounds = 3 } = {}) {
           .map((s) => s.trim())
           .filter(Boolean)
       : undefined;
+  // `--only ,` (or a variable that expanded to nothing) would run an empty bench and pass: a usage error.
+  if (only?.length === 0) throw new TypeError(`Expected --only to name at least one subject, got \`${values.only}\``);
   return {
     json: values.json === true,
     markdown: values.markdown === true,
@@ -56,15 +58,41 @@ export function parseBenchArgs(argv, { extra = {}, defaultRounds = 3 } = {}) {
 }
 
 /**
+ * The saved contract of `--from FILE` (its last line), or a one-line message saying why there is none: a file that
+ * cannot be read, a last line that is not JSON, or another bench's output.
+ * @param {string} file
+ * @param {string} bench
+ * @returns {{ contract: import('./contract.js').BenchContract } | { error: string }}
+ */
+function readSaved(file, bench) {
+  let last;
+  try {
+    last = readFileSync(file, 'utf8').trimEnd().split('\n').pop();
+  } catch (error) {
+    return { error: `Cannot read --from \`${file}\`: ${error.code === 'ENOENT' ? 'no such file' : error.message}` };
+  }
+  let contract;
+  try {
+    contract = JSON.parse(last);
+  } catch {
+    return { error: `Expected --from \`${file}\` to end with a --json output line, got \`${last.slice(0, 80)}\`` };
+  }
+  if (contract?.bench !== bench) {
+    return { error: `Expected --from \`${file}\` to hold bench ${bench}'s output, got bench \`${contract?.bench}\`` };
+  }
+  return { contract };
+}
+
+/**
  * The start of a bench's main(): parses argv (with `--from FILE` added to the flags), answers `--help`, re-prints a
- * saved `--json` output for `--from` through `printSaved(contract, args)`, and checks `--only` against `subjects`.
- * Resolves to the parsed arguments when the bench should run, or to the exit code when it has nothing more to do
- * (0 after --help or --from; 2 on bad input, with the usage on stderr).
+ * saved `--json` output of this `bench` for `--from` through `printSaved(contract, args)`, and checks `--only` against
+ * `subjects`. Resolves to the parsed arguments when the bench should run, or to the exit code when it has nothing
+ * more to do (0 after --help or --from; 2 on bad input, with a one-line message and the usage on stderr).
  * @param {readonly string[]} argv
- * @param {{ usage: string, subjects: readonly string[], printSaved: (contract: import('./contract.js').BenchContract, args: ReturnType<typeof parseBenchArgs>) => void, extra?: Record<string, { type: 'string' | 'boolean', default?: string | boolean }>, defaultRounds?: number }} options
+ * @param {{ bench: string, usage: string, subjects: readonly string[], printSaved: (contract: import('./contract.js').BenchContract, args: ReturnType<typeof parseBenchArgs>) => void, extra?: Record<string, { type: 'string' | 'boolean', default?: string | boolean }>, defaultRounds?: number }} options
  * @returns {ReturnType<typeof parseBenchArgs> | number}
  */
-export function benchCommand(argv, { usage, subjects, printSaved, extra = {}, defaultRounds }) {
+export function benchCommand(argv, { bench, usage, subjects, printSaved, extra = {}, defaultRounds }) {
   let args;
   try {
     args = parseBenchArgs(argv, { defaultRounds, extra: { ...extra, from: { type: 'string' } } });
@@ -77,7 +105,12 @@ export function benchCommand(argv, { usage, subjects, printSaved, extra = {}, de
     return 0;
   }
   if (typeof args.values.from === 'string') {
-    printSaved(JSON.parse(readFileSync(args.values.from, 'utf8').trimEnd().split('\n').pop()), args);
+    const saved = readSaved(args.values.from, bench);
+    if ('error' in saved) {
+      console.error(`${saved.error}\n${usage}`);
+      return 2;
+    }
+    printSaved(saved.contract, args);
     return 0;
   }
   const unknown = (args.only ?? []).filter((s) => !subjects.includes(s));
