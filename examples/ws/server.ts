@@ -16,7 +16,8 @@ import http from 'node:http';
 import { broadcast, instance, onBroadcast, onShutdown } from 'hive/runtime';
 import { WebSocketServer } from 'ws';
 
-const port = Number(process.env.PORT ?? 3001);
+// Empty counts as unset (`??` would take PORT="" as 0, a random port), as in examples/api.
+const port = Number(process.env.PORT || 3001);
 
 const server = http.createServer((_req, res) => {
   res.setHeader('content-type', 'application/json');
