@@ -8,26 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-async function bench(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+function bench(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [join(root, 'bench', script), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const [code] = await once(child, 'close');
-  return { code: code as number | null, stdout, stderr };
+  return outputOf(child, 120_000);
 }
 
 /** A usage error: exit 2, a first line naming the problem, the usage after it, no stack trace. */
