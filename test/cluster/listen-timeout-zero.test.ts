@@ -38,10 +38,14 @@ test('listen_timeout 0 in a config file is ERR_HIVE_CONFIG naming the file and t
 
 test('hive start of a fork-mode app with --listen-timeout 0 is refused before the daemon is asked', async () => {
   const home = join(dir, 'home');
-  const start = await runHive(['start', fixture('app.js'), '-x', '--wait-ready', '--listen-timeout', '0'], {
-    HIVE_HOME: home,
-  });
-  assert.equal(start.code, 2, start.stderr);
-  assert.match(start.stderr, refused);
-  await runHive(['kill'], { HIVE_HOME: home });
+  try {
+    const start = await runHive(['start', fixture('app.js'), '-x', '--wait-ready', '--listen-timeout', '0'], {
+      HIVE_HOME: home,
+    });
+    assert.equal(start.code, 2, start.stderr);
+    assert.match(start.stderr, refused);
+  } finally {
+    // A daemon started by a failing run (the start taken) must not outlive the test.
+    await runHive(['kill'], { HIVE_HOME: home });
+  }
 });
