@@ -33,14 +33,17 @@ const ALL_HELLO_SUBJECTS = ['hive', 'hive-os', 'hive-reuseport', 'hive-bare', 'r
 // Run only when named in --only: `hive run --no-http-metrics`, whose difference from hive is what the request counting
 // costs (a few percent, within this bench's noise on a shared machine; bench/http-cost.js counts it exactly).
 const OPT_IN_SUBJECTS = ['hive-bare'];
-const HELLO_SUBJECTS = ALL_HELLO_SUBJECTS.filter(
-  (s) => (s !== 'hive-reuseport' || supportsReusePort()) && !OPT_IN_SUBJECTS.includes(s),
-);
+// Named in --only on a Node.js without reusePort, hive-reuseport is refused saying so rather than measuring nothing.
+const UNAVAILABLE = supportsReusePort()
+  ? {}
+  : { 'hive-reuseport': `--balance reuseport needs Node.js >= 22.12 (this is ${process.version})` };
+const HELLO_SUBJECTS = ALL_HELLO_SUBJECTS.filter((s) => !Object.hasOwn(UNAVAILABLE, s) && !OPT_IN_SUBJECTS.includes(s));
 // nginx-hive-tcp: Hive's config with the upstream on the port instead of the socket, to show what the socket buys.
 const WORK_SUBJECTS = ['nginx-hive', 'nginx-hive-tcp', 'nginx-tutorial', 'direct'];
 // The subject whose ratios the nginx rows report: Hive's generated nginx config.
 const WORK_HIVE = 'nginx-hive';
 const SUBJECTS = [...HELLO_SUBJECTS, ...OPT_IN_SUBJECTS, 'inline', ...WORK_SUBJECTS];
+const KNOWN_SUBJECTS = [...SUBJECTS, ...Object.keys(UNAVAILABLE)];
 const USAGE = `usage: node bench/http.js [--json | --markdown] [--from FILE] [--quick] [--rounds N] [--only hive,pm2,...]
   --json     print only the contract JSON object (one line)
   --markdown print the results table as Markdown (for docs/benchmarks.md)
@@ -202,7 +205,8 @@ async function main() {
   const args = benchCommand(process.argv.slice(2), {
     bench: 'http',
     usage: USAGE,
-    subjects: SUBJECTS,
+    subjects: KNOWN_SUBJECTS,
+    unavailable: UNAVAILABLE,
     defaultRounds: 2,
     printSaved: (saved, { markdown }) => console.log(formatTables(saved, markdown ? formatMarkdown : formatResults)),
   });

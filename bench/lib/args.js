@@ -86,13 +86,18 @@ function readSaved(file, bench) {
 /**
  * The start of a bench's main(): parses argv (with `--from FILE` added to the flags), answers `--help`, re-prints a
  * saved `--json` output of this `bench` for `--from` through `printSaved(contract, args)`, and checks `--only` against
- * `subjects`. Resolves to the parsed arguments when the bench should run, or to the exit code when it has nothing
- * more to do (0 after --help or --from; 2 on bad input, with a one-line message and the usage on stderr).
+ * `subjects`, and against `unavailable` (subject -> why this machine cannot run it, such as a Node.js too old for it).
+ * Resolves to the parsed arguments when the bench should run, or to the exit code when it has nothing more to do (0
+ * after --help or --from; 2 on bad input, with a one-line message and the usage on stderr; 1 when --only names a
+ * subject this machine cannot run, saying why).
  * @param {readonly string[]} argv
- * @param {{ bench: string, usage: string, subjects: readonly string[], printSaved: (contract: import('./contract.js').BenchContract, args: ReturnType<typeof parseBenchArgs>) => void, extra?: Record<string, { type: 'string' | 'boolean', default?: string | boolean }>, defaultRounds?: number }} options
+ * @param {{ bench: string, usage: string, subjects: readonly string[], unavailable?: Record<string, string>, printSaved: (contract: import('./contract.js').BenchContract, args: ReturnType<typeof parseBenchArgs>) => void, extra?: Record<string, { type: 'string' | 'boolean', default?: string | boolean }>, defaultRounds?: number }} options
  * @returns {ReturnType<typeof parseBenchArgs> | number}
  */
-export function benchCommand(argv, { bench, usage, subjects, printSaved, extra = {}, defaultRounds }) {
+export function benchCommand(
+  argv,
+  { bench, usage, subjects, unavailable = {}, printSaved, extra = {}, defaultRounds },
+) {
   let args;
   try {
     args = parseBenchArgs(argv, { defaultRounds, extra: { ...extra, from: { type: 'string' } } });
@@ -117,6 +122,11 @@ export function benchCommand(argv, { bench, usage, subjects, printSaved, extra =
   if (unknown.length > 0) {
     console.error(`Unknown subject(s) in --only: ${unknown.join(', ')}\n${usage}`);
     return 2;
+  }
+  const cannot = (args.only ?? []).filter((s) => Object.hasOwn(unavailable, s));
+  if (cannot.length > 0) {
+    for (const s of cannot) console.error(`Cannot run ${s} here: ${unavailable[s]}`);
+    return 1;
   }
   return args;
 }

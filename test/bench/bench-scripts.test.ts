@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { supportsReusePort } from '../../dist/cluster/index.js';
 import { outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
@@ -65,6 +66,24 @@ test('an --only that names no subject is a usage error in every bench', async ()
     ),
   );
   for (const run of runs) assertUsageError(run, /^Expected --only to name at least one subject, got `,`$/);
+});
+
+test('http: an unknown name in --only is a usage error', async () => {
+  assertUsageError(
+    await bench('http.js', ['--quick', '--only', 'hive-reuseprot']),
+    /^Unknown subject\(s\) in --only: hive-reuseprot$/,
+  );
+});
+
+test('http: --only hive-reuseport on a Node.js without reusePort says why and exits 1', {
+  skip: supportsReusePort() && 'this Node.js runs hive-reuseport',
+}, async () => {
+  const run = await bench('http.js', ['--quick', '--only', 'hive-reuseport']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(
+    run.stderr,
+    `Cannot run hive-reuseport here: --balance reuseport needs Node.js >= 22.12 (this is ${process.version})\n`,
+  );
 });
 
 test('http-flags: a --node that does not exist is a usage error, and leaves no temp dir', async () => {
