@@ -9,15 +9,13 @@
 // `--close`: each request on a new connection (`Connection: close`), so that the counts include what the app process
 // does per connection (accept, socket set-up, the runtime's per-connection tracking), which keep-alive hides.
 // `--json` prints the bench contract of shared/DESIGN.md.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, subjectCommand } from './http/subjects.js';
 import { benchCommand } from './lib/args.js';
 import { callgrindMissing, instructionsPerRequest } from './lib/callgrind.js';
 import { buildContract } from './lib/contract.js';
+import { tempDir } from './lib/interrupt.js';
 import { createProgress } from './lib/progress.js';
 import { runRounds } from './lib/rounds.js';
 import { median } from './lib/stats.js';
@@ -121,13 +119,13 @@ async function measure(subject, counts, close) {
   const args = subject.startsWith('hive')
     ? [...command.argv, '--listen-timeout', '5m', '--kill-timeout', '30s']
     : command.argv;
-  const pm2Home = mkdtempSync(join(tmpdir(), 'hive-bench-pm2-'));
+  const pm2Home = tempDir('hive-bench-pm2-');
   try {
     return await instructionsPerRequest({
       command: process.execPath,
       args,
       cwd: new URL('..', import.meta.url).pathname,
-      env: { ...process.env, PORT: String(port), WORKERS: '1', PM2_HOME: pm2Home },
+      env: { ...process.env, PORT: String(port), WORKERS: '1', PM2_HOME: pm2Home.path },
       stopSignal: command.stop,
       ready: () => serves(port),
       warm: () => send(port, counts.warm, close),
@@ -135,7 +133,7 @@ async function measure(subject, counts, close) {
       requests: counts.requests,
     });
   } finally {
-    rmSync(pm2Home, { recursive: true, force: true });
+    pm2Home.remove();
   }
 }
 

@@ -8,8 +8,8 @@
 // as bench/http-cost.js does): slower, but a count is the same on a busy machine as on an idle one.
 // `--json` prints the bench contract of shared/DESIGN.md (subjects are the variants; no Hive subject, no ratios).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { benchCommand } from './lib/args.js';
 import { createAttempts } from './lib/attempt.js';
 import { callgrindMissing, instructionsPerRequest } from './lib/callgrind.js';
 import { buildContract } from './lib/contract.js';
+import { killOnInterrupt, tempDir } from './lib/interrupt.js';
 import { createProgress } from './lib/progress.js';
 import { roundOrder } from './lib/rounds.js';
 import { median } from './lib/stats.js';
@@ -145,12 +146,13 @@ async function gcStats(pid, file, n) {
 async function measureCpu({ node, app, flags, counts }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const dir = mkdtempSync(join(tmpdir(), 'hive-bench-flags-'));
-  const file = join(dir, 'gc.jsonl');
+  const dir = tempDir('hive-bench-flags-');
+  const file = join(dir.path, 'gc.jsonl');
   const child = spawn(node, [...flags, '--import', GC_STATS, app], {
     env: { ...process.env, PORT: String(port), GC_STATS_FILE: file },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const keepChild = killOnInterrupt(child);
   // A spawn failure (a node that cannot run) comes as 'error', then 'close': the wait below fails on it.
   let spawnError;
   child.once('error', (error) => {
@@ -179,9 +181,10 @@ async function measureCpu({ node, app, flags, counts }) {
       rss: after.rss / 2 ** 20,
     };
   } finally {
+    keepChild();
     child.kill('SIGTERM');
     await exited;
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 }
 
@@ -189,8 +192,8 @@ async function measureCpu({ node, app, flags, counts }) {
 async function measureInstr({ node, app, flags, counts }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const dir = mkdtempSync(join(tmpdir(), 'hive-bench-flags-'));
-  const file = join(dir, 'gc.jsonl');
+  const dir = tempDir('hive-bench-flags-');
+  const file = join(dir.path, 'gc.jsonl');
   let pid = 0;
   let before;
   let after;
@@ -216,7 +219,7 @@ async function measureInstr({ node, app, flags, counts }) {
     });
     return { instr, scavenges: ((after.minor - before.minor) * 10_000) / counts.requests };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 }
 

@@ -2,11 +2,11 @@
 // same on a loaded machine as on an idle one (time-based work aside, which is measured and taken out). What it leaves
 // out is the kernel's share (system calls), the same for every subject serving the same responses.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { killOnInterrupt, tempDir } from './interrupt.js';
 
 const run = promisify(execFile);
 
@@ -73,7 +73,8 @@ async function control(dir, flag) {
  */
 export async function instructionsPerRequest(options) {
   const { requests, idleMs = 5000, stopSignal = 'SIGTERM', readyTimeoutMs = 300_000 } = options;
-  const dir = mkdtempSync(join(tmpdir(), 'hive-callgrind-'));
+  const temp = tempDir('hive-callgrind-');
+  const dir = temp.path;
   const child = spawn(
     'valgrind',
     [
@@ -87,6 +88,7 @@ export async function instructionsPerRequest(options) {
     ],
     { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  const keepChild = killOnInterrupt(child, stopSignal);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -126,11 +128,12 @@ export async function instructionsPerRequest(options) {
     }
     return { root, children, total: root + children.reduce((sum, x) => sum + x, 0) };
   } finally {
+    keepChild();
     child.kill(stopSignal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await exited;
     clearTimeout(timer);
     // Children of a manager killed late may outlive it for a moment; they die with their IPC channel.
-    rmSync(dir, { recursive: true, force: true });
+    temp.remove();
   }
 }

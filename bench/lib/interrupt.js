@@ -3,7 +3,10 @@
 // signal ends the process. A bench registers here what to undo as it starts things; on the first SIGINT or SIGTERM
 // that is undone, last registered first, and the bench exits 128 + the signal's number (130, 143). A second signal
 // exits at once, for a cleanup that hangs.
-import { constants } from 'node:os';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const controller = new AbortController();
 /** @type {Array<() => unknown>} */
@@ -57,6 +60,40 @@ export async function stopOnInterrupt(starting) {
       }
     },
   };
+}
+
+/**
+ * A new temp dir under the OS's (`prefix` + random), removed on an interrupt or by `remove()`, which also unregisters it.
+ * @param {string} prefix
+ * @returns {{ path: string, remove: () => void }}
+ */
+export function tempDir(prefix) {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  const rm = () => rmSync(path, { recursive: true, force: true });
+  const dispose = onInterrupt(rm);
+  return {
+    path,
+    remove: () => {
+      dispose();
+      rm();
+    },
+  };
+}
+
+/**
+ * Sends `signal` to a spawned child on an interrupt and waits for it to close: a SIGTERM to the bench alone (not its
+ * process group, as a terminal's Ctrl-C is) would leave it running. Returns the function that unregisters it.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {NodeJS.Signals} [signal]
+ * @returns {() => void}
+ */
+export function killOnInterrupt(child, signal = 'SIGTERM') {
+  return onInterrupt(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const closed = once(child, 'close');
+    child.kill(signal);
+    await closed;
+  });
 }
 
 async function interrupt(signal) {

@@ -149,3 +149,39 @@ test('cli: SIGINT mid-run kills the detached daemon and its apps and removes the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('http-flags: SIGTERM to the bench alone mid-measurement kills the node it measures and removes its temp dir, exit 143', {
+  skip: process.platform !== 'linux' && 'reads /proc',
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-test-interrupt-'));
+  const child = spawn(process.execPath, [join(root, 'bench/http-flags.js'), '--quick', '--only', 'default'], {
+    cwd: root,
+    env: { ...process.env, TMPDIR: dir },
+    stdio: 'ignore',
+  });
+  const closed = once(child, 'close');
+  try {
+    // The measured node is up once its preload has written the collection counts' file.
+    await poll(() => {
+      const name = readdirSync(dir).find((n) => n.startsWith('hive-bench-flags-'));
+      return name !== undefined && readdirSync(join(dir, name)).length > 0;
+    }, 'the measured node');
+    assert.ok(
+      processesNaming(dir).some((pid) => pid !== child.pid),
+      'the measured node runs',
+    );
+    child.kill('SIGTERM');
+    const [code, signal] = await closed;
+    assert.deepEqual([code, signal], [143, null]);
+    assert.deepEqual(processesNaming(dir), []);
+    assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    child.kill('SIGKILL');
+    for (const pid of processesNaming(dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
