@@ -1,6 +1,7 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig, parseArgs } from 'node:util';
 import { DaemonClient } from '../daemon/client.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
+import { parseArgsWithNegatives } from '../negative-numbers.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { endedDaemonNotice } from './ended-daemon-notice.js';
@@ -21,17 +22,11 @@ export type CommandValues = Record<string, string | boolean | string[] | undefin
   help?: boolean;
 };
 
-/** Takes off the NUL that parseCommand puts before a negative number (in a value, a list of values or a positional). */
-function unshield(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unshield);
-  return typeof value === 'string' && value.startsWith('\0') ? value.slice(1) : value;
-}
-
 /**
  * parseArgs with `--json` and `--help` added; unknown flags, a value flag given twice (other than a `multiple` one) and
- * missing positionals become UsageErrors, an unknown flag named with `hive <command> --help`. With `negativeNumbers`,
- * an argument such as `-1` is a value (`hive scale api -1`) where parseArgs would take it for a flag. `flagName`: a
- * flag's name as the user wrote it, for one the command renamed before parsing (start's `--watch=`).
+ * missing positionals become UsageErrors, an unknown flag named with `hive <command> --help`. An argument such as `-1`
+ * is a value or a positional (`hive scale api -1`, `--lines -5`), for the command's own check to refuse or take.
+ * `flagName`: a flag's name as the user wrote it, for one the command renamed before parsing (start's `--watch=`).
  */
 export function parseCommand(
   argv: string[],
@@ -40,17 +35,13 @@ export function parseCommand(
     command: string;
     min: number;
     max: number;
-    negativeNumbers?: boolean;
     flagName?: (name: string) => string;
   },
 ): { values: CommandValues; positionals: string[] } {
-  // Argument strings cannot hold NUL (C strings), so a NUL-prefixed `-1` is neither a flag to parseArgs nor anything a
-  // user could type; the prefix comes off once parsed. This keeps the argument's place among the positionals.
-  const shielded = positionals.negativeNumbers ? argv.map((arg) => (/^-\d+$/.test(arg) ? `\0${arg}` : arg)) : argv;
   let parsed: ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true; strict: true; tokens: true }>>;
   try {
-    parsed = parseArgs({
-      args: shielded,
+    parsed = parseArgsWithNegatives({
+      args: argv,
       options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...options },
       allowPositionals: true,
       strict: true,
@@ -63,15 +54,10 @@ export function parseCommand(
   const repeatable = new Set(Object.keys(options).filter((name) => options[name]?.multiple === true));
   const repeated = repeatedFlag(parsed.tokens, repeatable);
   if (repeated !== undefined) {
-    const shown = {
-      ...repeated,
-      first: unshield(repeated.first) as string,
-      second: unshield(repeated.second) as string,
-    };
-    throw new UsageError(repeatedFlagMessage(shown, positionals.flagName?.(repeated.name)));
+    throw new UsageError(repeatedFlagMessage(repeated, positionals.flagName?.(repeated.name)));
   }
-  const values = Object.fromEntries(Object.entries(parsed.values).map(([key, value]) => [key, unshield(value)]));
-  const args = parsed.positionals.map((arg) => unshield(arg) as string);
+  const { values } = parsed;
+  const args = parsed.positionals;
   if (!values.help) {
     if (args.length < positionals.min) throw new UsageError('missing argument');
     if (args.length > positionals.max) {

@@ -1,4 +1,4 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { bareHost, bindHostProblem } from '../bind-host.js';
 import type { LogFormat } from '../cluster/log-format.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
@@ -9,6 +9,7 @@ import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { isLoopbackHost } from '../loopback-host.js';
+import { parseArgsWithNegatives } from '../negative-numbers.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { checkPoolThreadsEnv, POOL_THREADS_ENV } from '../pool/sizing.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
@@ -147,7 +148,7 @@ const REPEATABLE = new Set(['env', 'ignore-watch']);
 function parseOwnArgs(args: string[]) {
   const parsed = (() => {
     try {
-      return parseArgs({ args, allowPositionals: true, strict: true, tokens: true, options: runOptions });
+      return parseArgsWithNegatives({ args, allowPositionals: true, strict: true, tokens: true, options: runOptions });
     } catch (error) {
       throw new InvalidArgumentError(parseArgsMessage(error, 'run'), { cause: error });
     }
@@ -303,16 +304,16 @@ function parseMetrics(port: string | undefined, host: string | undefined): RunAr
   return { port: parsePort(port, '--metrics-port'), host: host === undefined ? '127.0.0.1' : bareHost(host) };
 }
 
-/** PM2 users write `-i -1` and `--node-args "--max-old-space-size=512"`; parseArgs would call both ambiguous. */
+/**
+ * PM2 users write `--node-args "--max-old-space-size=512"`; parseArgs would call it ambiguous. (`-i -1`, a negative
+ * number, is a value to parseArgsWithNegatives.)
+ */
 export function joinDashedValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = argv[i + 1];
-    if ((arg === '-i' || arg === '--instances') && next === '-1') {
-      out.push('--instances=-1');
-      i++;
-    } else if (arg === '--node-args' && next?.startsWith('-')) {
+    if (arg === '--node-args' && next?.startsWith('-')) {
       out.push(`--node-args=${next}`);
       i++;
     } else {

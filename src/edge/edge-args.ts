@@ -3,7 +3,8 @@
  * checked afterwards by the schema, like any other input.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { parseArgs } from 'node:util';
+import { parseArgsWithNegatives } from '../negative-numbers.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { logPath } from './app-config.js';
@@ -303,29 +304,14 @@ function mainOptions(values: ReturnType<typeof parse>['values']): MainOptions {
   return main;
 }
 
-// parseArgs refuses `--burst -1` as "ambiguous" (the value looks like a flag): a negative number after an option
-// that takes a value is that value, so the schema can say what range the option takes.
-function joinNegativeValues(argv: string[], takesValue: (flag: string) => boolean): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const next = argv[i + 1];
-    if (next !== undefined && /^-\d/.test(next) && arg.startsWith('--') && takesValue(arg.slice(2))) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else out.push(arg);
-  }
-  return out;
-}
-
 function parse(argv: string[]) {
-  const options = kOptions;
-  return parseArgs({
-    args: joinNegativeValues(argv, (flag) => options[flag as keyof typeof options]?.type === 'string'),
+  // A negative number is a value (`--burst -1`), so the schema can say what range the option takes.
+  return parseArgsWithNegatives({
+    args: argv,
     allowPositionals: true,
     strict: true,
     tokens: true,
-    options,
+    options: kOptions,
   });
 }
 

@@ -1,7 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
+import { parseArgsWithNegatives } from '../../negative-numbers.js';
 import { parseArgsMessage } from '../../parse-args-message.js';
 import { repeatedFlag, repeatedFlagMessage } from '../../repeated-flag.js';
 import { reportPaths } from './bench-report.js';
@@ -102,7 +103,13 @@ const REPEATABLE = new Set(['header']);
 function parseOwnArgs(args: string[]) {
   const parsed = (() => {
     try {
-      return parseArgs({ args, allowPositionals: true, strict: true, tokens: true, options: benchOptions });
+      return parseArgsWithNegatives({
+        args,
+        allowPositionals: true,
+        strict: true,
+        tokens: true,
+        options: benchOptions,
+      });
     } catch (error) {
       throw new InvalidArgumentError(parseArgsMessage(error, 'bench'), { cause: error });
     }

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { daemonDeployInput } from '../../edge/daemon-app-deploy.js';
 import type { DeployInput } from '../../edge/deploy-options.js';
 import { type DeployTarget, type RecipeFile, renderDeployRecipe } from '../../edge/deploy-recipes.js';
@@ -15,6 +14,7 @@ import {
 import { npmWorkspaceRoot } from '../../edge/npm-workspace.js';
 import { envFileName } from '../../edge/recipe-env.js';
 import { HiveError } from '../../errors.js';
+import { parseArgsWithNegatives } from '../../negative-numbers.js';
 import { helpHint, parseArgsMessage } from '../../parse-args-message.js';
 import { repeatedFlag, repeatedFlagMessage } from '../../repeated-flag.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
@@ -226,7 +226,7 @@ function parse(argv: string[]): DeployArgs {
   let positionals: string[];
   let tokens: Parameters<typeof repeatedFlag>[0];
   try {
-    ({ values, positionals, tokens } = parseArgs({
+    ({ values, positionals, tokens } = parseArgsWithNegatives({
       args: argv,
       allowPositionals: true,
       strict: true,
@@ -292,7 +292,8 @@ function parse(argv: string[]): DeployArgs {
   const int = (name: string) => {
     const text = str(name);
     if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text))
+    // A negative number passes: the schema says what range the flag takes.
+    if (!/^-?\d+$/.test(text))
       throw new DeployOptionError(name, `--${name}: expected an integer, got ${JSON.stringify(text)}`);
     return Number(text);
   };

@@ -14,7 +14,7 @@ PM2's scale (-1 is one fewer, not -i's max minus one); an app keeps at least 1.
 /** `hive scale <name> <n>`. */
 export default function scale(argv: string[]): Promise<number> {
   return runCommand('scale', async () => {
-    const { values, positionals } = parseCommand(argv, {}, { command: 'scale', min: 2, max: 2, negativeNumbers: true });
+    const { values, positionals } = parseCommand(argv, {}, { command: 'scale', min: 2, max: 2 });
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;
