@@ -2,9 +2,10 @@ import type { Server as HttpServer } from 'node:http';
 import { basename, relative } from 'node:path';
 import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import type { Pool } from '../pool/index.js';
 import { HttpCounter } from './http-counter.js';
 import { sendToPrimary } from './ipc.js';
-import { sharedPools } from './pool-registry.js';
+import { closedPoolsRegistry, sharedPools } from './pool-registry.js';
 import type { MetricsReport, PoolReport } from './protocol.js';
 import type { RequestSampler } from './request-sampler.js';
 import type { RuntimeState } from './state.js';
@@ -111,11 +112,24 @@ function poolId(pool: object): number {
   return id;
 }
 
+// A pool is its task file's, query and fragment left out: a pool the app closed and made again under another URL of
+// the file (`task.js?v=2`) goes on counting in the closed one's series. Two live pools of one file (`task.js` and `task.js?v=2`, each a module of its own) would share
+// one series, their gauges overwriting each other: those keep their query and fragment.
+function poolPaths(): { path: string; pool: Pool }[] {
+  const closed = closedPoolsRegistry();
+  const pools = [...sharedPools()].map(([url, pool]) => {
+    if (!url.startsWith('file:')) return { file: url, exact: url, pool };
+    const { search, hash } = new URL(url);
+    const file = fileURLToPath(url);
+    return { file, exact: `${file}${search}${hash}`, pool };
+  });
+  const live = new Map<string, number>();
+  for (const { file, pool } of pools) if (!closed.has(pool)) live.set(file, (live.get(file) ?? 0) + 1);
+  return pools.map(({ file, exact, pool }) => ({ path: (live.get(file) ?? 0) > 1 ? exact : file, pool }));
+}
+
 function poolReports(): PoolReport[] {
-  const pools = [...sharedPools()].map(([url, pool]) => ({
-    path: url.startsWith('file:') ? fileURLToPath(url) : url,
-    pool,
-  }));
+  const pools = poolPaths();
   // A pool is labelled by its task file's name; two files of one name (a/task.js, b/task.js) by their paths from the
   // app's folder instead, or their numbers would be merged under one label.
   const seen = new Map<string, number>();

@@ -20,8 +20,7 @@ export function sharedPool(
   filename: string | URL,
   given: Omit<PoolOptions, 'filename'> | undefined,
 ): Pool {
-  const key =
-    filename instanceof URL ? filename.href : filename.startsWith('file:') ? filename : pathToFileURL(filename).href;
+  const key = poolKey(filename);
   const pools = poolRegistry();
   // Process-wide, as the pools are: an app's own copy of hive must know what the preloaded one made, and back.
   const createdWith = poolOptionsRegistry() as WeakMap<Pool, SharedOptions>;
@@ -59,6 +58,21 @@ export function sharedPool(
     return created.close();
   });
   return pool;
+}
+
+/**
+ * The one key of a task module however it is written: a path (relative to the cwd), a URL, or a URL's string, which
+ * `new URL()` normalizes (`file:///app/./task.js` is `file:///app/task.js`), or one module would get two pools, each
+ * sized to the process's whole share of the cores. A string that is no URL is kept for the Pool to refuse.
+ */
+function poolKey(filename: string | URL): string {
+  if (filename instanceof URL) return filename.href;
+  if (!filename.startsWith('file:')) return pathToFileURL(filename).href;
+  try {
+    return new URL(filename).href;
+  } catch {
+    return filename;
+  }
 }
 
 /**

@@ -94,6 +94,19 @@ test('two shared pools whose task files share a name are told apart by path, not
   assert.equal((await hive.exited).code, 0);
 });
 
+test('a pool of the same file with a query is labelled with it, not merged into the plain file pool', async () => {
+  const { hive, base, port: appPort } = await startWithMetrics(app, 1, reports, { TWIN_POOL: 'query' });
+  for (let i = 0; i < 3; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute`)).status, 200);
+  for (let i = 0; i < 5; i++) assert.equal((await fetchText(`http://127.0.0.1:${appPort}/compute-twin`)).status, 200);
+  await until(async () => {
+    const samples = (await scrape(base)).filter((s) => s.name === 'hive_pool_tasks_completed_total');
+    const counts = Object.fromEntries(samples.map((s) => [s.labels.pool, s.value]));
+    return samples.length === 2 && counts['task.js'] === 3 && counts['task.js?v=2'] === 5;
+  }, 'each pool its own series');
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
 // A series is one label set: each counts the tasks reported under its label, so that none starts high or jumps.
 // Keyed by path alone, the first pool's count moved with its label: the path series started at the 3 tasks the
 // file-name series had already counted, and after a reload (a process with one pool again, labelled by file name)

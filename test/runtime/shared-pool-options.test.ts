@@ -22,4 +22,10 @@ test('a second pool() call with different options throws ERR_HIVE_INVALID_ARGUME
   const two = by.get('other idleTimeout and a new key');
   assert.equal(two?.code, 'ERR_HIVE_INVALID_ARGUMENT');
   assert.match(two?.message ?? '', /idleTimeout: 500 then 600, timeout: unset then 1000/);
+  assert.equal(by.get('env after a scale')?.same, true, 'HIVE_CLUSTER_SIZE changed by a scale is no difference');
+  const env = by.get('other env');
+  assert.equal(env?.code, 'ERR_HIVE_INVALID_ARGUMENT');
+  assert.match(env?.message ?? '', /created with other options \(env differs in "MODE"\)/);
+  assert.doesNotMatch(env?.message ?? '', /hunter2|fast|slow|PATH/, 'no value of the env in the message');
+  assert.equal(by.get('a file: string with ./')?.same, true, 'one pool per module, however its URL is written');
 });
