@@ -25,3 +25,30 @@ test('hive start <name> or <id> of a stopped app starts it as it was', async () 
     [['api', 'cluster', 'online']],
   );
 });
+
+test('hive start <name|id>... starts each app, as pm2 start api worker; a target that is no app starts none', async () => {
+  await hive.json(['start', appFixture, '-i', '1', '--name', 'one']);
+  const [two] = await hive.json<App[]>(['start', appFixture, '-i', '1', '--name', 'two']);
+  await hive.json(['stop', 'one', 'two']);
+  const typo = await hive.run(['start', 'one', 'tow']);
+  assert.equal(typo.code, 2, typo.stderr);
+  assert.match(
+    typo.stderr,
+    /^hive start: ERR_HIVE_INVALID_ARGUMENT: several targets must each be an app .*"tow" is not/,
+  );
+  const stopped = await hive.json<App[]>(['ls']);
+  assert.deepEqual(
+    stopped.filter((app) => app.name === 'one' || app.name === 'two').map((app) => app.status),
+    ['stopped', 'stopped'],
+    'the typo started nothing',
+  );
+  const started = await hive.json<App[]>(['start', 'one', String(two!.id)]);
+  assert.deepEqual(
+    started.map((app) => [app.name, app.status, app.ready]),
+    [
+      ['one', 'online', 1],
+      ['two', 'online', 1],
+    ],
+  );
+  await hive.json(['delete', 'one', 'two']);
+});

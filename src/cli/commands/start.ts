@@ -27,13 +27,14 @@ import { terminalColumns } from '../table-fit.js';
 import { type WatchFlagValues, watchFlagName, watchPathsArg, watchSpec } from '../watch-flags.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
+       hive start <name|id|namespace>... [--update-env] [--json]
 
 Starts an app (or every app of a hive.config.* / PM2 ecosystem file) under the daemon, one \`hive run\` primary each;
 with no argument, the config file of the current folder (hive.config.*, ecosystem.config.*, as \`pm2 start\`).
 A config file given again restarts its apps the daemon has with the file's current options, in the environment they
 were started with unless --update-env (as PM2), and starts the others. The name or id of an app the daemon has (or
 all: every app; a namespace: its apps) starts it, or restarts it if it runs (as PM2); with it, no option but
---update-env and --json.
+--update-env and --json. Several such targets start each (\`hive start api worker\`, as PM2).
 
 Options:
   -i, --instances <n|max|-1>     processes (default max; 0 is max too, as PM2)
@@ -195,8 +196,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         : watchPathsArg(arg),
     );
     const scriptArgs = separator === -1 ? [] : argv.slice(separator + 1);
-    // `hive restart api ecosystem.config.js`: said as restart's rule, not as an argument too many of a start.
-    const max = command === 'restart' ? Number.POSITIVE_INFINITY : 1;
+    // `hive restart api ecosystem.config.js`: said as restart's rule; `hive start api worker`: apps the daemon has.
+    const max = command === 'restart' || command === 'start' ? Number.POSITIVE_INFINITY : 1;
     refusePm2OnlyFlags('start', joined);
     // `hive start` alone starts the folder's config file, as `pm2 start` alone starts its ecosystem.config.js.
     const min = command === 'start' && scriptArgs.length === 0 ? 0 : 1;
@@ -208,6 +209,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
       max,
       flagName: watchFlagName,
     });
+    if (positionals.length > 1 && command === 'start' && !values.help) {
+      return startSeveral(positionals, values, scriptArgs);
+    }
     if (positionals.length > 1) {
       throw new UsageError(
         `a config file must be restart's only target (it starts the file again), got ${positionals.map((p) => JSON.stringify(p)).join(', ')}: restart the other apps in a command of their own`,
@@ -374,9 +378,7 @@ function runningNames(apps: AppInfo[]): Set<string> {
  * fork-mode app running a program called `api`, which replaced the stopped app's script and options.
  */
 async function startExisting(target: string, values: Values, scriptArgs: string[]): Promise<AppInfo[] | undefined> {
-  if (isConfigFile(target) || target.includes('/') || extname(target) !== '' || isFile(resolve(target))) {
-    return undefined;
-  }
+  if (namesAFile(target)) return undefined;
   if (target === 'all') {
     // `all` is never an app's name (appNameProblem): every app, as for restart. No daemon: no app to start.
     refuseSpecOptions('`all` is every app', values, scriptArgs);
@@ -399,6 +401,45 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     const body = values['update-env'] ? { target: String(app.id), shellEnv: shellEnv() } : { target: String(app.id) };
     return client.request<AppInfo[]>('restart', body, warningsTo('start'));
   }, false);
+}
+
+/**
+ * `hive start api 1 backend`: each target an app the daemon has (a name, an id, a namespace, all), started or restarted
+ * as one alone is, in order; PM2's start takes several too. Every target is checked before any is started, so a typo
+ * starts nothing; a target that fails to start is reported and the others still start (exit 1).
+ */
+async function startSeveral(targets: string[], values: Values, scriptArgs: string[]): Promise<number> {
+  const apps = (await withDaemon((client) => client.request<AppInfo[]>('ls'), false)) ?? [];
+  const known = (target: string) =>
+    !namesAFile(target) &&
+    (target === 'all' ||
+      apps.some((app) => app.name === target || String(app.id) === target || app.namespace === target));
+  const unknown = targets.find((target) => !known(target));
+  if (unknown !== undefined) {
+    throw new UsageError(
+      `several targets must each be an app the daemon has (a name, an id, a namespace or all), as for stop and restart; ${JSON.stringify(unknown)} is not: start a script or a config file in a command of its own`,
+    );
+  }
+  const started: AppInfo[] = [];
+  let failed = false;
+  for (const target of targets) {
+    try {
+      started.push(...((await startExisting(target, values, scriptArgs)) ?? []));
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      failed = true;
+      const { code, message } = error as { code?: string; message: string };
+      process.stderr.write(`hive start: ${code ? `${code}: ` : ''}${message}\n`);
+    }
+  }
+  if (values.json) printJson(started);
+  else if (started.length > 0) process.stdout.write(`${appTable(started, terminalColumns())}\n`);
+  return failed ? 1 : 0;
+}
+
+// A script or a config file rather than an app: a path, a name with an extension, or a file here.
+function namesAFile(target: string): boolean {
+  return isConfigFile(target) || target.includes('/') || extname(target) !== '' || isFile(resolve(target));
 }
 
 // A folder of the app's name here (`worker/`, its code) is no script: the app is meant, as PM2 takes it.
