@@ -51,14 +51,18 @@ export const pageScript = String.raw`
     }) }
   ];
 
+  // Maps keyed by app names (and series keys made of them) have no prototype: an app may be called \`constructor\` or
+  // \`toString\`, which a {} would answer with Object.prototype's members (the page threw on every snapshot).
+  function dict() { return Object.create(null); }
+
   var times = [];
-  var data = {};
+  var data = dict();
   var charts = {};
   var events = [];
-  var seenEvents = {};
-  var peaks = {};
+  var seenEvents = dict();
+  var peaks = dict();
   // Per chart, the series the last snapshot had.
-  var lastSeen = {};
+  var lastSeen = dict();
   var MAX_SERIES = 80;
   // What the page has drawn, for tests and scripts that drive it: how many snapshots it had at its last draw, the last
   // one's time, how many draws, the peaks.
@@ -92,10 +96,10 @@ export const pageScript = String.raw`
   function record(snap) {
     var t = snap.time / 1000;
     times.push(t);
-    var seenNow = (lastSeen = {});
+    var seenNow = (lastSeen = dict());
     CHARTS.forEach(function (chart) {
-      var series = data[chart.id] || (data[chart.id] = {});
-      var seen = (seenNow[chart.id] = {});
+      var series = data[chart.id] || (data[chart.id] = dict());
+      var seen = (seenNow[chart.id] = dict());
       chart.pick(snap, function (key, value) {
         seen[key] = true;
         if (!series[key]) series[key] = new Array(times.length - 1).fill(null);
@@ -120,7 +124,7 @@ export const pageScript = String.raw`
     });
     // A snapshot lists every app the source has, stopped ones included: one it no longer lists was deleted, and its
     // peak goes with it (the page keeps no number per app it ever saw; one created again under that name starts anew).
-    var listed = {};
+    var listed = dict();
     snap.apps.forEach(function (app) { listed[app.name] = true; });
     Object.keys(peaks).forEach(function (name) { if (!listed[name]) delete peaks[name]; });
     snap.apps.forEach(function (app) {
@@ -137,7 +141,7 @@ export const pageScript = String.raw`
     // Events older than the window leave the list; their ids stay known while the source still sends them.
     while (events.length > 0 && events[0].time < (t - WINDOW_S) * 1000) events.shift();
     if (Object.keys(seenEvents).length > 4 * events.length + 1000) {
-      var keep = {};
+      var keep = dict();
       snap.apps.forEach(function (app) {
         app.events.forEach(function (e) { keep[app.name + '|' + e.time + '|' + e.type + '|' + e.instance + '|' + e.text] = true; });
       });
@@ -173,10 +177,10 @@ export const pageScript = String.raw`
   // series for each one still in the window, and rebuild each chart for each that comes or goes: past a few dozen
   // series a chart is unreadable, and its rebuilds outgrow the interval until the page stops keeping up.
   function drawnKeys(chart) {
-    var series = data[chart.id] || {};
+    var series = data[chart.id] || dict();
     var keys = Object.keys(series);
     if (keys.length <= MAX_SERIES) return { keys: keys.sort(), left: 0 };
-    var rank = {};
+    var rank = dict();
     keys.forEach(function (key) {
       var values = series[key];
       var at = values.length - 1;
@@ -192,7 +196,7 @@ export const pageScript = String.raw`
     var widths = CHARTS.map(function (chart) { return document.getElementById('chart-' + chart.id).clientWidth; });
     CHARTS.forEach(function (chart, n) {
       var box = document.getElementById('chart-' + chart.id);
-      var series = data[chart.id] || {};
+      var series = data[chart.id] || dict();
       var drawn = drawnKeys(chart);
       var keys = drawn.keys;
       var more = document.getElementById('more-' + chart.id);

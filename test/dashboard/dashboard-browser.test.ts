@@ -437,6 +437,25 @@ test('a deleted app leaves the charts and their legends once its values are out 
   assert.equal(await page.$('.app-card[data-app="gone"]'), null);
 });
 
+test('apps named constructor, toString and valueOf are drawn like any other (the page threw on every snapshot)', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const names = ['constructor', 'toString', 'valueOf', '__proto__', 'api'];
+  const snapshot = async (): Promise<HiveSnapshot> => ({
+    time: Date.now(),
+    host: 'test',
+    apps: names.map((name) => onlineApp(name, [instance(0)])),
+  });
+  const { page } = await openDashboard(t, { snapshot }, { interval: 100 });
+  await until(page, 'window.hiveDashboard.snapshots >= 3');
+  const cards = await page.$$eval('.app-card', (nodes) => nodes.map((node) => node.getAttribute('data-app')));
+  assert.deepEqual(cards.sort(), [...names].sort());
+  const legend = await page.$$eval('#chart-cpu .u-legend .u-series .u-label', (labels) =>
+    labels.map((label) => label.textContent),
+  );
+  assert.deepEqual(legend.sort(), names.map((name) => `${name}#0`).sort());
+});
+
 /**
  * A source whose every read lists `kept` (50 req/s in the first read, 20 after) and a new app, `temp-<read>`, that the
  * next read no longer lists: months of a CI that creates and deletes apps, in a few seconds.
