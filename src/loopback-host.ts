@@ -13,8 +13,15 @@ export function isLoopbackHost(host: string): boolean {
   const name = bare.toLowerCase();
   if (name === 'localhost' || name === 'localhost.') return true;
   if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return name === '::1' || /^::ffff:127\./.test(name);
+  if (isIP(bare) === 6) return isLoopbackIPv6(bare);
   return false;
+}
+
+// Any way to write ::1 or an IPv4-mapped 127.0.0.0/8 address: a browser sends `[::ffff:127.0.0.1]` as
+// `[::ffff:7f00:1]`, the form the URL standard writes it in, so every form is compared in that one.
+function isLoopbackIPv6(address: string): boolean {
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  return canonical === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(canonical);
 }
 
 /**

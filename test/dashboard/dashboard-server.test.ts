@@ -70,10 +70,15 @@ test('loopback addresses are told from the others', () => {
     '::1',
     '[::1]',
     '::ffff:127.0.0.1',
+    // The forms a browser (the URL standard) and others write the same addresses in.
+    '[::ffff:7f00:1]',
+    '::ffff:7f01:203',
+    '0:0:0:0:0:0:0:1',
+    '0:0:0:0:0:ffff:7f00:0001',
   ]) {
     assert.equal(isLoopbackHost(host), true, host);
   }
-  for (const host of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', 'example.com', '::ffff:10.0.0.1']) {
+  for (const host of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', 'example.com', '::ffff:10.0.0.1', '::ffff:8000:1']) {
     assert.equal(isLoopbackHost(host), false, host);
   }
 });
