@@ -169,8 +169,9 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
   if (!balanceModes.has(balance)) {
     throw new InvalidArgumentError(`Expected \`balance\` to be rr, os or reuseport, got ${describeValue(balance)}`);
   }
-  assertBalanceSupported(balance);
   const sticky = stickyOption(options.sticky);
+  // Under sticky the balance is ignored (with a warning): a mode this Node lacks is no reason to refuse the run.
+  if (!sticky) assertBalanceSupported(balance);
   const port = portOption(options.port);
   if (sticky && port === undefined) {
     throw new InvalidArgumentError('`sticky` needs `port`: the primary listens on it itself');
