@@ -407,19 +407,42 @@ export const pageScript = String.raw`
     ]));
   });
 
-  var source = new EventSource('/events' + query);
-  source.addEventListener('snapshot', function (message) { onSnapshot(JSON.parse(message.data)); });
-  source.addEventListener('failure', function (message) {
-    var failure = JSON.parse(message.data);
-    setStatus((failure.code ? failure.code + ': ' : '') + failure.message, 'error');
-  });
-  source.onerror = function () {
-    // EventSource cannot read a status: ask once to tell a bad token (401) from a stopped primary.
-    fetch('/api/snapshot' + query).then(function (res) {
-      setStatus(res.status === 401 ? 'a token is required: open this page as /?token=<token>' : 'reconnecting…', 'error');
-      if (res.status === 401) source.close();
-    }, function () { setStatus('disconnected: reconnecting…', 'error'); });
-  };
+  var source = null;
+  function connect() {
+    source = new EventSource('/events' + query);
+    source.addEventListener('snapshot', function (message) { onSnapshot(JSON.parse(message.data)); });
+    source.addEventListener('failure', function (message) {
+      var failure = JSON.parse(message.data);
+      setStatus((failure.code ? failure.code + ': ' : '') + failure.message, 'error');
+    });
+    source.onerror = onStreamError;
+  }
+  // A stream cut (a primary that stopped, a network that dropped) is opened again by EventSource itself, but one
+  // answered with any status but 200 is closed for good, and EventSource cannot read that status: ask once. A 401
+  // (no or a wrong token) or a 403 (a tokenless dashboard opened under another name, or from another site) will not
+  // change by retrying, and says why; anything else (a proxy's 502) opens a new stream 2 s later, as EventSource would.
+  function onStreamError() {
+    var failed = source;
+    var closed = failed.readyState === EventSource.CLOSED;
+    function retry(text) {
+      setStatus(text, 'error');
+      if (closed) setTimeout(connect, 2000);
+    }
+    fetch('/api/snapshot' + query, { cache: 'no-store' }).then(function (res) {
+      if (res.status === 401) {
+        failed.close();
+        setStatus('a token is required: open this page as /?token=<token>', 'error');
+      } else if (res.status === 403) {
+        failed.close();
+        return res.json().then(function (body) { return body.message; }, function () { return ''; }).then(function (why) {
+          setStatus('refused (403)' + (why ? ': ' + why : ''), 'error');
+        });
+      } else {
+        retry('reconnecting…');
+      }
+    }, function () { retry('disconnected: reconnecting…'); });
+  }
+  connect();
   window.addEventListener('resize', function () {
     CHARTS.forEach(function (chart) {
       var current = charts[chart.id];

@@ -620,3 +620,34 @@ test('an app that counts no HTTP requests (--no-http-metrics) shows – for its 
   assert.match((await page.textContent('.app-card[data-app="bare"] .app-sub')) ?? '', /^– err\/s · peak – req\/s/);
   assert.equal(await page.textContent('.app-card[data-app="counted"] .app-rate'), '20.0 req/s');
 });
+
+test('a page refused with 403 (a tokenless dashboard opened under another name) says why, not reconnecting…', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const source = { snapshot: async (): Promise<HiveSnapshot> => ({ time: Date.now(), host: 'test', apps: [] }) };
+  const { dashboard, page } = await openDashboard(t, source);
+  // Chromium resolves every *.localhost name to loopback; the dashboard answers only `localhost` itself without a
+  // token: the Host a page of another site pointing its own name at 127.0.0.1 would send.
+  await page.goto(`http://dash-alias.localhost:${dashboard.port}/`);
+  await page.waitForSelector('#status[data-kind="error"]');
+  assert.match((await page.textContent('#status')) ?? '', /without a token the dashboard answers only requests for/);
+});
+
+test('a stream refused with another status (a proxy in front answering 502) is opened again until it goes live', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const source = { snapshot: async (): Promise<HiveSnapshot> => ({ time: Date.now(), host: 'test', apps: [] }) };
+  const { dashboard, page } = await openDashboard(t, source);
+  await page.close();
+  // A fresh page whose first stream gets a 502: EventSource closes for good on any status but 200.
+  const again = await newPage();
+  t.after(() => again.close());
+  let refused = 0;
+  await again.route('**/events*', (route) => {
+    if (refused++ === 0) return route.fulfill({ status: 502, contentType: 'text/plain', body: 'bad gateway\n' });
+    return route.continue();
+  });
+  await again.goto(dashboard.url);
+  await until(again, `document.getElementById('status').getAttribute('data-kind') === 'live'`);
+  assert.ok(refused >= 2, `${refused} requests of /events`);
+});
