@@ -16,7 +16,17 @@ export const pageScript = String.raw`
     if (e.type === 'unresponsive' && e.unresponsive !== true) return '#aed581';
     return EVENT_COLORS[e.type] || '#fff176';
   }
-  var token = new URLSearchParams(location.search).get('token');
+  // The token as written in the address: percent-decoded only, as the server reads it. URLSearchParams would turn the
+  // '+' of a base64 token (/?token=ab+cd/ef==) into a space, and the server would refuse it.
+  function queryToken(search) {
+    var parts = search.replace(/^\?/, '').split('&');
+    for (var n = 0; n < parts.length; n += 1) {
+      if (parts[n].indexOf('token=') !== 0) continue;
+      try { return decodeURIComponent(parts[n].slice(6)); } catch (error) { return null; }
+    }
+    return null;
+  }
+  var token = queryToken(location.search);
   var query = token ? '?token=' + encodeURIComponent(token) : '';
 
   function perInstance(value) {

@@ -651,3 +651,20 @@ test('a stream refused with another status (a proxy in front answering 502) is o
   await until(again, `document.getElementById('status').getAttribute('data-kind') === 'live'`);
   assert.ok(refused >= 2, `${refused} requests of /events`);
 });
+
+test('a token with + and / (base64) opens the page as written and percent-encoded', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const source = { snapshot: async (): Promise<HiveSnapshot> => ({ time: Date.now(), host: 'test', apps: [] }) };
+  const token = 'ab+cd/ef==';
+  const { dashboard, page } = await openDashboard(t, source, { token });
+  for (const query of [token, encodeURIComponent(token)]) {
+    await page.goto(`${dashboard.url}?token=${query}`);
+    await page.waitForSelector('#status:not([data-kind="wait"])');
+    assert.equal(
+      await page.getAttribute('#status', 'data-kind'),
+      'live',
+      `?token=${query}: ${await page.textContent('#status')}`,
+    );
+  }
+});

@@ -139,6 +139,21 @@ test('with a token, the data needs it (query or bearer); the page and uPlot load
   assert.equal((await get(`${base}nope`)).status, 404);
 });
 
+test('a token with + and / (base64) passes in ?token= as written and percent-encoded, + never read as a space', async (t) => {
+  const dashboard = await startDashboard(countingSource(), { port: 0, token: 'ab+cd/ef==' });
+  t.after(() => dashboard.close());
+  const status = async (query: string) => (await get(`${dashboard.url}api/snapshot?${query}`)).status;
+  assert.equal(await status('token=ab+cd/ef=='), 200);
+  assert.equal(await status('token=ab%2Bcd%2Fef%3D%3D'), 200);
+  assert.equal(await status('other=1&token=ab+cd/ef=='), 200);
+  assert.equal(await status('token=ab%20cd/ef=='), 401);
+  assert.equal(await status('token=ab+cd'), 401);
+  // Not a percent-encoding: refused, not a 500.
+  assert.equal(await status('token=ab%E0%A4%A'), 401);
+  const frames = await readEvents(`${dashboard.url}events?token=ab+cd/ef==`, 1);
+  assert.equal(frames[0]![0], 'snapshot');
+});
+
 test('/events pushes a snapshot at once and then every interval; /api/snapshot answers one', async (t) => {
   const source = countingSource();
   const dashboard = await startDashboard(source, { port: 0, interval: 100 });
