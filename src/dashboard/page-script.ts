@@ -182,8 +182,10 @@ export const pageScript = String.raw`
     }
   };
 
-  // The series a chart draws, by name: at most MAX_SERIES, those the last snapshot has first, then those with the most
-  // recent values. A page on a source whose apps come and go (a CI that creates one a minute) would otherwise draw a
+  // The series a chart draws, by name: at most MAX_SERIES, those with a value in the last snapshot first, then the
+  // others by their most recent value (newest first). A series the last snapshot has as null (an app with no figure
+  // for the chart: a fork-mode one has no pools) ranks as one it no longer has: 90 such apps must not crowd out the
+  // one with data. A page on a source whose apps come and go (a CI that creates one a minute) would otherwise draw a
   // series for each one still in the window, and rebuild each chart for each that comes or goes: past a few dozen
   // series a chart is unreadable, and its rebuilds outgrow the interval until the page stops keeping up.
   function drawnKeys(chart) {
@@ -195,7 +197,7 @@ export const pageScript = String.raw`
       var values = series[key];
       var at = values.length - 1;
       while (at >= 0 && values[at] === null) at -= 1;
-      rank[key] = lastSeen[chart.id][key] ? Infinity : at;
+      rank[key] = lastSeen[chart.id][key] && at === values.length - 1 ? Infinity : at;
     });
     keys.sort(function (a, b) { return rank[b] - rank[a]; });
     return { keys: keys.slice(0, MAX_SERIES).sort(), left: keys.length - MAX_SERIES };

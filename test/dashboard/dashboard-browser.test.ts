@@ -668,3 +668,24 @@ test('a token with + and / (base64) opens the page as written and percent-encode
     );
   }
 });
+
+test('90 apps with no figure for a chart and one with: the one with data is drawn among the 80 series', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  // A fork-mode crowd (no pools: no pool figures) and one busy pool, listed last so that it is the last series seen.
+  const crowd = Array.from({ length: 90 }, (_, n) => onlineApp(`fork-${n}`, [instance(0, { pools: [] })]));
+  const snapshot = (): HiveSnapshot => ({
+    time: Date.now(),
+    host: 'test',
+    apps: [...crowd, onlineApp('busy', [instance(0)])],
+  });
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() }, { interval: 100 });
+  await until(page, 'window.hiveDashboard.snapshots >= 3');
+  await page.waitForSelector('#chart-pool-queued .u-legend');
+  const labels = await page.$$eval('#chart-pool-queued .u-legend .u-series .u-label', (nodes) =>
+    nodes.map((node) => node.textContent),
+  );
+  assert.equal(labels.length, 80);
+  assert.ok(labels.includes('busy#0'), JSON.stringify(labels));
+  assert.equal(await page.textContent('#more-pool-queued'), ' · 11 more series not drawn');
+});
