@@ -5,6 +5,8 @@ export const pageHtml = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Hive dashboard</title>
+<!-- An icon of its own, inline: without one the browser asks for /favicon.ico and logs its 404 on every load. -->
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M8 1l6 3.5v7L8 15l-6-3.5v-7z' fill='%234fc3f7'/%3E%3C/svg%3E">
 <link rel="stylesheet" href="/assets/uPlot.min.css">
 <style>
   :root { color-scheme: dark; }

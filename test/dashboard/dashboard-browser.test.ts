@@ -689,3 +689,23 @@ test('90 apps with no figure for a chart and one with: the one with data is draw
   assert.ok(labels.includes('busy#0'), JSON.stringify(labels));
   assert.equal(await page.textContent('#more-pool-queued'), ' · 11 more series not drawn');
 });
+
+test('the page loads with no failed request and no console error (no /favicon.ico 404)', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const source = { snapshot: async (): Promise<HiveSnapshot> => ({ time: Date.now(), host: 'test', apps: [] }) };
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  const page = await newPage();
+  t.after(() => page.close());
+  const failed: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') failed.push(`console.error: ${message.text()}`);
+  });
+  await page.goto(dashboard.url);
+  await until(page, 'window.hiveDashboard.snapshots >= 5');
+  assert.deepEqual(failed, []);
+});
