@@ -92,6 +92,8 @@ export const pageScript = String.raw`
     if (value === null || value === undefined || Number.isNaN(value)) return '–';
     return Number(value).toFixed(digits === undefined ? 1 : digits);
   }
+  // A percentage, or '–' alone for none (a fork-mode process has no event-loop utilization): never '–%'.
+  function percent(value, digits) { return value === null || value === undefined ? '–' : fmt(value, digits) + '%'; }
   function mib(bytes) { return bytes === null ? '–' : fmt(bytes / 1048576, 0) + ' MiB'; }
   function duration(ms) {
     if (!ms) return '–';
@@ -298,7 +300,7 @@ export const pageScript = String.raw`
           return p.name + ' ' + p.busy + '/' + p.threads + ' busy, ' + p.queued + ' queued';
         }).join('; ');
         var cells = [app.name, String(i.instance), i.pid === null ? '–' : String(i.pid), stateText(i), duration(i.uptime),
-          fmt(i.cpu) + '%', mib(i.rss), mib(i.heapUsed), fmt(i.elu === null ? null : i.elu * 100, 0) + '%',
+          percent(i.cpu), mib(i.rss), mib(i.heapUsed), percent(i.elu === null ? null : i.elu * 100, 0),
           fmt(i.loopDelayP99), fmt(i.reqRate), fmt(i.latencyP50), fmt(i.latencyP99), i.inFlight === null ? '–' : String(i.inFlight),
           i.upgradedConnections === undefined ? '–' : String(i.upgradedConnections), String(i.restarts), pools || '–'];
         var attrs = { 'data-app': app.name, 'data-instance': String(i.instance), 'data-state': i.state };

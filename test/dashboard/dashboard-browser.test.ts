@@ -709,3 +709,22 @@ test('the page loads with no failed request and no console error (no /favicon.ic
   await until(page, 'window.hiveDashboard.snapshots >= 5');
   assert.deepEqual(failed, []);
 });
+
+test('a fork-mode process (no event-loop utilization) shows – in the elu column, not –%', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  const snapshot = (): HiveSnapshot => ({
+    time: Date.now(),
+    host: 'test',
+    apps: [onlineApp('forked', [instance(0, { elu: null, cpu: null })]), onlineApp('clustered', [instance(0)])],
+  });
+  const { page } = await openDashboard(t, { snapshot: async () => snapshot() });
+  await page.waitForSelector('#instances tbody tr[data-app="clustered"]');
+  // Columns: app, #, pid, state, uptime, cpu, rss, heap, elu, ...
+  const cells = (app: string) =>
+    page.$eval(`#instances tbody tr[data-app="${app}"]`, (tr) =>
+      [...tr.children].slice(5, 9).map((td) => td.textContent),
+    );
+  assert.deepEqual(await cells('forked'), ['–', '80 MiB', '20 MiB', '–']);
+  assert.deepEqual(await cells('clustered'), ['5.0%', '80 MiB', '20 MiB', '10%']);
+});
