@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { memoryLimitText } from '../cluster/memory-limit-text.js';
 import { unresponsiveText } from '../cluster/unresponsive-text.js';
-import type { PoolReport, RequestSample } from '../runtime/protocol.js';
+import type { MetricsReport, PoolReport, RequestSample } from '../runtime/protocol.js';
 import { MetricsAggregator, type MetricsSource } from './aggregator.js';
 
 /**
@@ -18,7 +18,8 @@ export interface InstanceSnapshot {
   instance: number;
   /**
    * The slot's live process, null while it has none (restarting, errored). During a reload or a memory replacement,
-   * the old process until its replacement has sent its first report (about a second after its start).
+   * the old process until its replacement has sent its first report (about a second after its start); if the old one
+   * exited before that, the replacement, with the old one's last rates (`reqRate`, `errorRate`, the latencies).
    */
   pid: number | null;
   /**
@@ -191,6 +192,18 @@ export interface SnapshotSupervisor extends MetricsSource {
 
 type SourceEvent = { type: string; [key: string]: unknown };
 
+/** A slot's request figures over a stretch of its traffic. */
+type SlotRates = Pick<InstanceSnapshot, 'reqRate' | 'errorRate' | 'latencyP50' | 'latencyP99'>;
+
+/**
+ * A slot's process that exited while its replacement (`successor`) lived: the rates of its last reports, which the
+ * slot's row shows until the successor's first report. Null when it never reported.
+ */
+interface Retired {
+  successor: number;
+  rates: SlotRates | null;
+}
+
 const MAX_EVENTS = 100;
 const MAX_REQUESTS = 50;
 
@@ -204,16 +217,17 @@ export class AppSnapshotCollector {
   readonly #events: AppEvent[] = [];
   readonly #requests: SampledRequest[] = [];
   readonly #lastExits = new Map<number, SlotExit>();
+  /** Per live pid, its last two reports (older first), for {@link Retired}. */
+  readonly #reports = new Map<number, MetricsReport[]>();
+  /** Per slot, its last process to exit during a hand-over (a reload, a memory replacement). */
+  readonly #retired = new Map<number, Retired>();
   readonly #onEvent = (event: SourceEvent) => this.#event(event);
-  readonly #onMetrics = ({
-    instance,
-    pid,
-    report,
-  }: {
-    instance: number;
-    pid: number;
-    report: { samples?: RequestSample[] };
-  }) => {
+  readonly #onMetrics = ({ instance, pid, report }: { instance: number; pid: number; report: MetricsReport }) => {
+    const known = this.#reports.get(pid);
+    // A report read after its process's exit is left out: its pid is no longer the slot's.
+    if (known !== undefined || this.#source.workers.some((w) => w.pid === pid && w.instance === instance)) {
+      this.#reports.set(pid, [...(known ?? []), report].slice(-2));
+    }
     if (report.samples === undefined) return;
     for (const sample of report.samples) this.#requests.push({ ...sample, instance, pid });
     if (this.#requests.length > MAX_REQUESTS) this.#requests.splice(0, this.#requests.length - MAX_REQUESTS);
@@ -276,6 +290,14 @@ export class AppSnapshotCollector {
       const counted = latest ? http !== undefined : !notCounted;
       const served = http ? http.classes.reduce((a, b) => a + b, 0) : 0;
       const failed = http ? http.classes[4] + http.aborted : 0;
+      // A hand-over's successor before its first report: its predecessor may have drained and exited already (a fast
+      // reload ends well within a report interval). Its own 0 was not measured, and the slot's traffic went on: the
+      // row keeps the predecessor's last rates (null if it had none), so the app's req/s does not drop to 0 meanwhile.
+      const retired = this.#retired.get(instance);
+      const carried =
+        counted && latest === undefined && worker !== undefined && retired?.successor === worker.pid
+          ? (retired.rates ?? { reqRate: null, errorRate: null, latencyP50: null, latencyP99: null })
+          : undefined;
       instances.push({
         instance,
         pid: worker?.pid ?? null,
@@ -293,6 +315,7 @@ export class AppSnapshotCollector {
         errorRate: !counted ? null : seconds > 0 ? failed / seconds : 0,
         latencyP50: http?.latencyP50 ?? null,
         latencyP99: http?.latencyP99 ?? null,
+        ...carried,
         inFlight: !counted ? null : (m?.inFlight ?? 0),
         upgradedConnections: counted ? (m?.upgradedConnections ?? 0) : undefined,
         classes: !counted ? null : m ? [...m.classes] : [0, 0, 0, 0, 0],
@@ -331,6 +354,7 @@ export class AppSnapshotCollector {
     if (event.type === 'exit' && typeof event.instance === 'number') {
       const { code, signal } = event as { code?: number | null; signal?: string | null };
       this.#lastExits.set(event.instance, { time: Date.now(), code: code ?? null, signal: signal ?? null });
+      this.#retire(event.instance, event.pid);
     }
     const text = describeEvent(event);
     if (text === undefined) return;
@@ -338,6 +362,48 @@ export class AppSnapshotCollector {
     this.#events.push({ time: Date.now(), type: event.type as AppEvent['type'], instance, text, ...eventMark(event) });
     if (this.#events.length > MAX_EVENTS) this.#events.shift();
   }
+
+  // Remembers the rates of a process that exits while its slot has another live one (its replacement). A crash's
+  // replacement, forked after a gap with no process, carries nothing: the slot served nothing meanwhile.
+  #retire(instance: number, pid: unknown): void {
+    const reports = typeof pid === 'number' ? this.#reports.get(pid) : undefined;
+    if (typeof pid === 'number') this.#reports.delete(pid);
+    const successor = this.#source.workers.find((w) => w.instance === instance && w.pid !== pid);
+    if (successor === undefined) {
+      this.#retired.delete(instance);
+      return;
+    }
+    const before = this.#retired.get(instance);
+    // A successor replaced in turn before its first report hands on the rates it was shown with.
+    const rates =
+      reports !== undefined
+        ? slotRates(reports)
+        : before !== undefined && before.successor === pid
+          ? before.rates
+          : null;
+    this.#retired.set(instance, { successor: successor.pid, rates });
+  }
+}
+
+// Over a process's last two reports: its last one, sent after its drain, may cover a short stretch of little traffic.
+function slotRates(reports: MetricsReport[]): SlotRates | null {
+  const counted = reports.filter((r) => r.http !== undefined);
+  const seconds = counted.reduce((sum, r) => sum + r.intervalMs, 0) / 1000;
+  if (seconds <= 0) return null;
+  let served = 0;
+  let failed = 0;
+  for (const { http } of counted) {
+    served += http!.classes.reduce((a, b) => a + b, 0);
+    failed += http!.classes[4] + http!.aborted;
+  }
+  // The latencies of the newest report with a response (0 stands for none in a report).
+  const timed = counted.findLast((r) => r.http!.classes.some((n) => n > 0))?.http ?? counted.at(-1)!.http!;
+  return {
+    reqRate: served / seconds,
+    errorRate: failed / seconds,
+    latencyP50: timed.latencyP50,
+    latencyP99: timed.latencyP99,
+  };
 }
 
 // The instances' sum; null when none counts requests (`--no-http-metrics`: the app's option, or every report says so).
