@@ -75,3 +75,36 @@ test('hive dashboard on a public address without a token fails with ERR_HIVE_DAS
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Expected --port/);
 });
+
+// --host under the rule of --metrics-host and `hive run --dashboard` (bind-host.ts): an IPv6 literal in brackets binds,
+// a port written into it is bad input naming --host, not a public address asking for a token.
+test('hive dashboard --host takes [::1] and serves there', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'hive-dashboard-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const { child, exited, url, token } = await startDashboardCommand(home, ['--host', '[::1]'], t);
+  assert.match(url, /^http:\/\/\[::1\]:\d+\/$/);
+  assert.equal(token, false);
+  const page = await request(url, { reset: true });
+  assert.equal(page.statusCode, 200);
+  await page.body.text();
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+});
+
+test('hive dashboard --host with a port in it is a usage error naming --host', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'hive-dashboard-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  for (const host of ['127.0.0.1:9000', '[::1]:9000']) {
+    const result = await runHive(['dashboard', '--host', host, '--port', '0'], {
+      HIVE_HOME: home,
+      HIVE_DASHBOARD_TOKEN: '',
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /^hive dashboard: ERR_HIVE_INVALID_ARGUMENT: Expected --host to be an address or host name without a port/,
+    );
+    assert.match(result.stderr, /see hive dashboard --help/);
+    assert.doesNotMatch(result.stderr, /TOKEN_REQUIRED/);
+  }
+});

@@ -1,8 +1,10 @@
+import { bareHost, bindHostProblem } from '../../bind-host.js';
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
 import { DashboardTokenRequiredError } from '../../dashboard/errors.js';
 import { startDashboard } from '../../dashboard/index.js';
+import { describeValue } from '../../errors.js';
 import { isLoopbackHost } from '../../loopback-host.js';
-import { parseCommand, printJson, runCommand } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 import { parsePort } from '../integer-flag.js';
 
 const usage = `Usage: hive dashboard [--port <port>] [--host <host>] [--token <token>] [--app <name|id>] [--json]
@@ -11,7 +13,7 @@ Serves the live web dashboard of the apps the daemon manages (hive start), until
 
 Options:
   --port <port>    port of the page (default 9000; 0: any free one)
-  --host <host>    address to bind (default 127.0.0.1); any other needs a token
+  --host <host>    address to bind, without a port (default 127.0.0.1; ::1 or [::1]); any other needs a token
   --token <token>  token the page's data asks for (or HIVE_DASHBOARD_TOKEN); open the page as /?token=<token>
   --app <target>   one app (name or id) rather than all of them
   --json           print the address as one JSON line`;
@@ -29,7 +31,12 @@ export default function dashboard(argv: string[]): Promise<number> {
       return 0;
     }
     const port = parsePort((values.port as string | undefined) ?? '9000');
-    const host = (values.host as string | undefined) ?? '127.0.0.1';
+    const rawHost = (values.host as string | undefined) ?? '127.0.0.1';
+    // The rule of --metrics-host: `[::1]` binds ::1, and `127.0.0.1:9000` is refused as a port in the host, not read
+    // as a host other machines reach (which asked for a token) nor failed at listen() as not this machine's.
+    const problem = bindHostProblem(rawHost);
+    if (problem !== undefined) throw new UsageError(`Expected --host to be ${problem}, got ${describeValue(rawHost)}`);
+    const host = bareHost(rawHost);
     const token = ((values.token as string | undefined) ?? process.env.HIVE_DASHBOARD_TOKEN) || undefined;
     if (token === undefined && !isLoopbackHost(host))
       throw new DashboardTokenRequiredError(host, 'set --token (or HIVE_DASHBOARD_TOKEN)');
