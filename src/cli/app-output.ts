@@ -3,6 +3,7 @@ import { servedPort } from '../cluster/served-port.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { cell, printable, truncate, visibleWidth } from './monit/text.js';
+import { printableLines } from './printable.js';
 import { COLUMN_GAP, type FitStep, fitColumns } from './table-fit.js';
 
 /**
@@ -346,5 +347,5 @@ export function describeApp(app: AppInfo, width?: number): string {
 // An app's last error is its own stderr's tail: its lines as lines, but no escape sequence of it reaches the terminal
 // (one could clear the screen or retitle the window, as in `hive monit`); `--json` has it whole.
 function shown(lastError: string | null): string {
-  return (lastError ?? '').split('\n').map(printable).join('\n');
+  return printableLines(lastError ?? '');
 }

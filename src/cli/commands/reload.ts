@@ -2,7 +2,7 @@ import type { DaemonClient } from '../../daemon/client.js';
 import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { isConfigTarget } from '../config-target.js';
-import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand, shownMessage, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { rewritesLines } from '../line-in-place.js';
 import { shellEnv } from '../shell-env.js';
@@ -107,8 +107,8 @@ async function reloadConfig(
         apps.push(await client.request<AppInfo>('start', request.start, warningsTo('reload')));
       } catch (error) {
         failed = true;
-        const { code, message } = error as { code?: string; message: string };
-        process.stderr.write(`hive reload: ${code ? `${code}: ` : ''}${message}\n`);
+        const { code } = error as { code?: string };
+        process.stderr.write(`hive reload: ${code ? `${code}: ` : ''}${shownMessage(error)}\n`);
       }
     }
     return { apps, failed };

@@ -14,7 +14,7 @@ import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { envVariableProblem } from '../../env-variable.js';
 import { appTable, slotTable } from '../app-output.js';
-import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand, shownMessage, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
 import { parsePort } from '../integer-flag.js';
@@ -298,8 +298,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
           started.push(await client.request<AppInfo>('start', body, warningsTo(command)));
         } catch (error) {
           failed = true;
-          const { code, message } = error as { code?: string; message: string };
-          process.stderr.write(`hive ${command}: ${code ? `${code}: ` : ''}${message}\n`);
+          const { code } = error as { code?: string };
+          process.stderr.write(`hive ${command}: ${code ? `${code}: ` : ''}${shownMessage(error)}\n`);
         }
       }
     });
@@ -428,8 +428,8 @@ async function startSeveral(targets: string[], values: Values, scriptArgs: strin
     } catch (error) {
       if (error instanceof UsageError) throw error;
       failed = true;
-      const { code, message } = error as { code?: string; message: string };
-      process.stderr.write(`hive start: ${code ? `${code}: ` : ''}${message}\n`);
+      const { code } = error as { code?: string };
+      process.stderr.write(`hive start: ${code ? `${code}: ` : ''}${shownMessage(error)}\n`);
     }
   }
   if (values.json) printJson(started);

@@ -4,6 +4,10 @@
  */
 
 import stringWidth from 'string-width';
+import { printable } from '../printable.js';
+
+// The escaping of every text the frame shows, kept apart for the CLI's error report (see printable.ts).
+export { printable };
 
 /** What a segment looks like when colour is on (ignored when it is off). */
 export type Style = 'bold' | 'dim' | 'inverse' | 'green' | 'yellow' | 'red' | 'cyan';
@@ -33,19 +37,6 @@ const ASCII = /^[\x20-\x7e]*$/;
  */
 export function visibleWidth(text: string): number {
   return ASCII.test(text) ? text.length : stringWidth(text);
-}
-
-// C0 controls, DEL and C1 controls (0x9b is a CSI on its own to some terminals).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is matched
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
-
-/**
- * `text` with its control characters made visible: a tab becomes a space, any other one its `\xNN` escape. An app's
- * name, last error or event text reaches the terminal as text, never as a sequence that would clear the screen, retitle
- * the window or move the cursor (`\x1b[2J`, `\x1b]0;...\x07`), nor count as zero columns and break the layout.
- */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => (c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
