@@ -63,6 +63,9 @@ export class StickyRouter {
   // Connections that found no process ready, with their heads, until one is (wake) or their wait ends.
   // `onClose` is taken off as it leaves the wait: one that waits again (its process died before taking it) gets another.
   readonly #waiting = new Map<Socket, { head: Buffer | null; timer: NodeJS.Timeout; onClose: () => void }>();
+  // Connections whose request head is still being read (header and cookie modes): the bytes read so far, and how to
+  // stop reading it.
+  readonly #reading = new Map<Socket, { bytes: () => number; stop: () => void }>();
   #listening: { host: string | undefined; address: Promise<AddressInfo> } | undefined;
   #closed = false;
   #warnedTls = false;
@@ -126,6 +129,59 @@ export class StickyRouter {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
+  /**
+   * A stop, once close() was called and before the processes are told to drain (a draining process hands a connection
+   * back, and none would be left to take it): each connection whose request head is still arriving gets the drain's
+   * rules of a process (its runtime's server-tracker) to complete it, so a client that began a request is answered
+   * as it would be with `--sticky ip`. It is closed once it sat a grace with nothing new, or after one more grace
+   * that bytes arriving in the first earned it; a completed head is handed to a process still serving. Resolves once
+   * each is closed or acknowledged by its process (an unacknowledged one could still be handed back), or after
+   * `limit` ms (killTimeout), the ones still read then closed.
+   */
+  drainHeads(idleGrace: number, limit: number): Promise<void> {
+    const settled = [...this.#reading].map(
+      ([socket, { bytes }]) =>
+        new Promise<void>((resolve) => {
+          if (socket.destroyed) return resolve();
+          // The router's copy closes when its process acknowledges it (taken()), or when it is closed.
+          socket.once('close', () => resolve());
+          const grace = (read: number, earned: boolean) => {
+            // From setImmediate, as the tracker checks: bytes that came as the grace ended are read by then.
+            const timer = setTimeout(() => setImmediate(() => check(read, earned)), idleGrace);
+            socket.once('close', () => clearTimeout(timer));
+          };
+          const check = (read: number, earned: boolean) => {
+            if (!this.#reading.has(socket)) return;
+            if (bytes() !== read && !earned) grace(bytes(), true);
+            else this.#endHead(socket);
+          };
+          grace(bytes(), false);
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        for (const socket of [...this.#reading.keys()]) this.#endHead(socket);
+        resolve();
+      }, limit);
+    });
+    return Promise.race([Promise.all(settled), timeout]).then(() => clearTimeout(timer));
+  }
+
+  /** A forced stop (a second Ctrl-C): the connections whose head is still arriving are closed now. */
+  dropHeads(): void {
+    for (const socket of [...this.#reading.keys()]) socket.destroy();
+  }
+
+  // As a draining process closes a connection whose head did not arrive in its grace: a FIN, nothing more read, and no
+  // answer; a client that never answers the FIN does not hold the stop.
+  #endHead(socket: Socket): void {
+    this.#reading.get(socket)?.stop();
+    this.#reading.delete(socket);
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
   /** A process became ready: the connections waiting for one are handed over now. */
   wake(): void {
     const waiting = [...this.#waiting];
@@ -182,7 +238,10 @@ export class StickyRouter {
     // A deadline for the whole head: an idle timeout alone would let a client that sends a byte now and then hold its
     // connection in the primary for good (slowloris), where the app's own server would have closed it.
     const deadline = setTimeout(() => headTimedOut(socket, length > 0), this.#headTimeout);
-    socket.once('close', () => clearTimeout(deadline));
+    socket.once('close', () => {
+      clearTimeout(deadline);
+      this.#reading.delete(socket);
+    });
     const onData = (chunk: Buffer) => {
       if (length === 0 && chunk[0] === TLS_HANDSHAKE) {
         // The headers are encrypted, and the handshake bytes read here could not be given back to the app's TLS
@@ -201,6 +260,7 @@ export class StickyRouter {
       const head = buffer.subarray(0, length);
       if (!headReadable(head, from) && length < MAX_HEAD) return;
       handedOver = true;
+      this.#reading.delete(socket);
       socket.off('data', onData);
       // Node's own round-robin never reads (`pauseOnConnect`); the router must read the head to choose.
       stopReading(socket);
@@ -208,11 +268,20 @@ export class StickyRouter {
       this.#handOver(socket, head);
     };
     socket.on('data', onData);
+    this.#reading.set(socket, {
+      bytes: () => length,
+      stop: () => {
+        handedOver = true;
+        socket.off('data', onData);
+        clearTimeout(deadline);
+      },
+    });
     // The client half-closed (sent its FIN) before its head's end: node's own server answers what it read 400 (or
     // closes the connection, with nothing read), and so does the app's server once it gets the connection, which
     // reads that end too. The router used to close it at once, unanswered.
     socket.once('end', () => {
       if (handedOver || socket.destroyed) return;
+      this.#reading.delete(socket);
       socket.off('data', onData);
       clearTimeout(deadline);
       if (length === 0) socket.destroy();

@@ -577,6 +577,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         clearTimeout(slot.handOverTimer);
       }
       void this.#router?.close();
+      // Before the drain: a process that drains hands a routed connection back, and with all draining none would
+      // take a client whose head the router was still reading (it was closed unanswered).
+      await this.#router?.drainHeads(this.options.drainIdleGrace, this.options.killTimeout);
       await Promise.all([...this.#live].map((worker) => worker.retire(options.signal)));
       await Promise.all(this.#leaving);
       await this.#reloadRun;
@@ -631,6 +634,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Kills every worker at once (the second Ctrl-C). */
   forceStop(): Promise<void> {
     const stopped = this.stop();
+    this.#router?.dropHeads();
     for (const worker of this.#live) worker.kill();
     return stopped;
   }
