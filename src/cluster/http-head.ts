@@ -27,7 +27,8 @@ export function headReadable(head: Buffer, from = 0): boolean {
  * a line ending in LF or CRLF, as node's parser reads them with `insecureHTTPParser` (without it node answers a bare
  * LF 400, and the key matters little). Of a head read only in part (its first 16 KiB, or up to a line ending node
  * refuses), only the lines that ended: the last one may be cut short, and a key read from it (`X-Client: ali` of
- * `alice`, `hive_sticky=1` of `hive_sticky=12`) would send the client to another process than its whole value does.
+ * `alice`, a pin `hive_sticky_app_3000=1` of `=12`) would send the client to another process than its whole value
+ * does.
  */
 export function headerLines(head: string): string[] {
   const end = /\r?\n\r?\n/.exec(head);

@@ -1,6 +1,5 @@
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { cookieValue } from '../runtime/cookie-value.js';
-import { STICKY_COOKIE } from '../runtime/protocol.js';
 import { headerLines } from './http-head.js';
 
 /** What identifies a client in sticky mode. */
@@ -68,14 +67,14 @@ export function stickyKey(mode: StickyMode, head: string | null, remoteAddress: 
 }
 
 /**
- * The slot a connection's `hive_sticky` cookie names (the instance number the runtime set it to, see
- * runtime/sticky-cookie.ts), or undefined when the head has none or a malformed one.
+ * The slot a connection's pin cookie `cookie` names (the app's stickyCookieName, which the runtime set to its instance
+ * number, see runtime/sticky-cookie.ts), or undefined when the head has none or a malformed one.
  */
-export function pinnedSlot(head: string): number | undefined {
+export function pinnedSlot(head: string, cookie: string): number | undefined {
   for (const line of headerLines(head)) {
     const colon = line.indexOf(':');
     if (colon <= 0 || line.slice(0, colon).trim().toLowerCase() !== 'cookie') continue;
-    const value = cookieValue(line.slice(colon + 1), STICKY_COOKIE);
+    const value = cookieValue(line.slice(colon + 1), cookie);
     if (value !== undefined) return /^\d{1,6}$/.test(value) ? Number(value) : undefined;
   }
   return undefined;

@@ -35,10 +35,12 @@ export interface StickyRouterOptions {
   /** How long a connection that finds no process ready waits for one, in ms (default 10 s); then it is closed. */
   readyWait?: number;
   /**
-   * Cookie mode: the ready worker of the slot a `hive_sticky` cookie names (its instance number), or undefined when
-   * that slot is gone or not ready (the connection is then keyed as usual).
+   * Cookie mode: the ready worker of the slot the pin cookie ({@link pinCookie}) names (its instance number), or
+   * undefined when that slot is gone or not ready (the connection is then keyed as usual).
    */
   pickSlot?: (instance: number) => StickyTarget | undefined;
+  /** Cookie mode: the name of the app's pin cookie (stickyCookieName), which the runtime sets. */
+  pinCookie?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export class StickyRouter {
   readonly #headTimeout: number;
   readonly #readyWait: number;
   readonly #pickSlot: (instance: number) => StickyTarget | undefined;
+  readonly #pinCookie: string | undefined;
   // Connections that found no process ready, with their heads, until one is (wake) or their wait ends.
   // `onClose` is taken off as it leaves the wait: one that waits again (its process died before taking it) gets another.
   readonly #waiting = new Map<Socket, { head: Buffer | null; timer: NodeJS.Timeout; onClose: () => void }>();
@@ -77,6 +80,7 @@ export class StickyRouter {
     this.#headTimeout = options.headTimeout ?? HEAD_TIMEOUT;
     this.#readyWait = options.readyWait ?? READY_WAIT;
     this.#pickSlot = options.pickSlot ?? (() => undefined);
+    this.#pinCookie = options.pinCookie;
     // By address the socket needs no reading: it moves to the worker untouched.
     // allowHalfOpen: a client that half-closes before its head's end is answered by the app's server (see #connection),
     // so the router must not close its side on the client's FIN.
@@ -331,11 +335,11 @@ export class StickyRouter {
     );
   }
 
-  // Cookie mode: the slot the runtime pinned the client to (hive_sticky), which served its first request and holds
+  // Cookie mode: the slot the runtime pinned the client to (its pin cookie), which served its first request and holds
   // the session the app created there. The app's own cookie hashes to an unrelated slot, so it comes second.
   #pinned(head: string | null): StickyTarget | undefined {
-    if (this.#mode.by !== 'cookie' || head === null) return undefined;
-    const slot = pinnedSlot(head);
+    if (this.#mode.by !== 'cookie' || head === null || this.#pinCookie === undefined) return undefined;
+    const slot = pinnedSlot(head, this.#pinCookie);
     return slot === undefined ? undefined : this.#pickSlot(slot);
   }
 

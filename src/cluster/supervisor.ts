@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
-import { ENV, type MetricsReport } from '../runtime/protocol.js';
+import { ENV, type MetricsReport, stickyCookieName } from '../runtime/protocol.js';
 import { AppPortRule, appPortOf } from './app-port.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
@@ -407,6 +407,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         this.#router = new StickyRouter(options.sticky, (hash) => this.#pickReady(hash), {
           onWarning: (message) => this.#emit({ type: 'warning', message }),
           pickSlot: (instance) => this.#readyOf(instance),
+          // The one the runtime sets, from the same name and port (ENV.appName, ENV.stickyPort).
+          pinCookie: stickyCookieName(options.name, options.port!),
         });
       }
       // Through the topology queue: a reload or scale asked for meanwhile (SIGHUP, the daemon) waits for the start.
@@ -1018,7 +1020,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     );
   }
 
-  // Sticky cookie mode: the worker of the slot a client's hive_sticky cookie names, if that slot exists and is ready.
+  // Sticky cookie mode: the worker of the slot a client's pin cookie names, if that slot exists and is ready.
   #readyOf(instance: number): WorkerProcess | undefined {
     const worker = this.#slots.find((slot) => slot.instance === instance)?.worker;
     return worker !== undefined && usable(worker) ? worker : undefined;

@@ -29,11 +29,19 @@ export const PROTOCOL_VERSION = 1;
 export const INTERNAL_CMD = 'NODE_HIVE';
 
 /**
- * `--sticky cookie:<name>` mode: the cookie in which the runtime tells the client its slot (the instance number), and
- * which the router reads first, so a client stays on the process that served its first request (and set the app's own
- * session cookie there), rather than moving to the slot the app's cookie hashes to.
+ * `--sticky cookie:<name>` mode: the name of the cookie in which the runtime tells the client its slot (the instance
+ * number), and which the router reads first, so a client stays on the process that served its first request (and set
+ * the app's own session cookie there), rather than moving to the slot the app's cookie hashes to. The runtime (from
+ * its env: {@link ENV.appName}, {@link ENV.stickyPort}) and the primary (from its options) both get it here.
+ *
+ * One per app: browsers keep cookies per host, not per port (RFC 6265, 8.5), and apps behind one domain share them
+ * too, so the one name of before (`hive_sticky`) let each app re-pin the other's clients, away from their sessions.
+ * The app's name, reduced to cookie-name (token) characters; and its port, which tells apart two apps of one name on
+ * one host (two `hive run app.mjs`).
  */
-export const STICKY_COOKIE = 'hive_sticky';
+export function stickyCookieName(appName: string, port: number | string): string {
+  return `hive_sticky_${appName.replace(/[^!#$%&'*+.^_`|~0-9A-Za-z-]/g, '_')}_${port}`;
+}
 
 /** Environment the primary sets in every app process. */
 export const ENV = {
@@ -66,7 +74,7 @@ export const ENV = {
   appName: 'HIVE_APP_NAME',
   balance: 'HIVE_BALANCE',
   stickyPort: 'HIVE_STICKY_PORT',
-  /** `1` in `--sticky cookie:<name>` mode: the app's responses set {@link STICKY_COOKIE} to this process's slot. */
+  /** `1` in `--sticky cookie:<name>` mode: the app's responses set {@link stickyCookieName} to this process's slot. */
   stickyCookie: 'HIVE_STICKY_COOKIE',
   drainIdleGrace: 'HIVE_DRAIN_IDLE_GRACE',
   reportInterval: 'HIVE_REPORT_INTERVAL',

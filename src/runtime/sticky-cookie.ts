@@ -2,12 +2,12 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Server } from 'node:net';
 import { cookieValue } from './cookie-value.js';
 import { isManaged } from './ipc.js';
-import { ENV, STICKY_COOKIE } from './protocol.js';
+import { ENV, stickyCookieName } from './protocol.js';
 
 const pinned = new WeakSet<Server>();
 
 /**
- * `--sticky cookie:<name>`: the app's HTTP responses tell the client its slot in a `hive_sticky` cookie (HAProxy's
+ * `--sticky cookie:<name>`: the app's HTTP responses tell the client its slot in a cookie of the app's (HAProxy's
  * `cookie SERVERID insert`), which the router reads before the app's own cookie. A browser's first request has no
  * cookie, so it is routed by address; the app creates its session here and sets its cookie, which hashes to another
  * slot: without this pin every later connection went there, and the session was lost. Only responses to requests
@@ -18,11 +18,12 @@ export function pinStickyClients(server: Server): void {
   const instance = process.env[ENV.instance];
   if (instance === undefined || !/^\d+$/.test(instance)) return;
   pinned.add(server);
-  const cookie = `${STICKY_COOKIE}=${instance}; Path=/; HttpOnly; SameSite=Lax`;
+  const name = stickyCookieName(process.env[ENV.appName] ?? '', process.env[ENV.stickyPort] ?? '');
+  const cookie = `${name}=${instance}; Path=/; HttpOnly; SameSite=Lax`;
   // Prepended: it must wrap writeHead before the app's handler writes anything.
   server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     const header = request.headers.cookie;
-    if (header !== undefined && cookieValue(header, STICKY_COOKIE) === instance) return;
+    if (header !== undefined && cookieValue(header, name) === instance) return;
     appendAtWriteHead(response, cookie);
   });
 }

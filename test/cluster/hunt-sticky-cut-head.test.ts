@@ -13,11 +13,11 @@ test('sticky key: the last line of a head read only in part is cut short, and na
   assert.equal(stickyKey(byHeader, 'GET / HTTP/1.1\r\nHost: x\r\nX-Client: ali', ip), ip);
   assert.equal(stickyKey(byHeader, 'GET / HTTP/1.1\r\nHost: x\r\nX-Client: alice\r', ip), ip);
   assert.equal(stickyKey(byCookie, 'GET / HTTP/1.1\r\nCookie: a=1; sid=ab', ip), ip);
-  assert.equal(pinnedSlot('GET / HTTP/1.1\r\nCookie: hive_sticky=1'), undefined);
+  assert.equal(pinnedSlot('GET / HTTP/1.1\r\nCookie: hive_sticky_a_1=1', 'hive_sticky_a_1'), undefined);
   // The lines that ended still count, whole or cut.
   assert.equal(stickyKey(byHeader, 'GET / HTTP/1.1\r\nX-Client: alice\r\nX-Pad: aa', ip), 'alice');
   assert.equal(stickyKey(byHeader, 'GET / HTTP/1.1\nX-Client: alice\nX-P', ip), 'alice');
-  assert.equal(pinnedSlot('GET / HTTP/1.1\r\nCookie: hive_sticky=12\r\nX-Pad: a'), 12);
+  assert.equal(pinnedSlot('GET / HTTP/1.1\r\nCookie: hive_sticky_a_1=12\r\nX-Pad: a', 'hive_sticky_a_1'), 12);
 });
 
 test('sticky: a head cut at 16 KiB inside the key header is keyed by address, not by the cut value', async () => {

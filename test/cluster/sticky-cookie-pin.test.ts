@@ -26,7 +26,9 @@ async function call(port: number, from: string, path: string, cookies: Map<strin
   return { status: res.status, instance, known, setCookies };
 }
 
-const pins = (reply: Reply) => reply.setCookies.filter((line) => line.startsWith('hive_sticky='));
+// The app's own pin cookie (stickyCookieName): session-app.mjs runs under the name session-app.
+const pin = (port: number) => `hive_sticky_session-app_${port}`;
+const pins = (reply: Reply) => reply.setCookies.filter((line) => line.startsWith('hive_sticky'));
 
 for (const instances of [2, 4]) {
   test(`sticky cookie:sid at -i ${instances}: a session the app sets on the first request stays on its process`, async () => {
@@ -69,21 +71,25 @@ for (const instances of [2, 4]) {
         login.setCookies.some((line) => line.startsWith('sid=')),
         `${from}: ${login.setCookies}`,
       );
-      assert.deepEqual(pins(login), [`hive_sticky=${login.instance}; Path=/; HttpOnly; SameSite=Lax`]);
+      assert.deepEqual(pins(login), [`${pin(port)}=${login.instance}; Path=/; HttpOnly; SameSite=Lax`]);
     }
     // Pinned already: no new pin; the headers the app gave writeHead are all there.
     for (const reply of later) assert.deepEqual(reply.setCookies, ['seen=1; Path=/']);
     assert.ok(firstSlots.size > 1, `20 clients on ${[...firstSlots]}`);
 
     // A pin of a slot that does not exist is ignored (keyed on sid, then the address), and replaced.
-    const cookies = new Map([['hive_sticky', '77']]);
+    const cookies = new Map([[pin(port), '77']]);
     const stray = await call(port, '127.0.0.99', '/login', cookies);
-    assert.deepEqual(pins(stray), [`hive_sticky=${stray.instance}; Path=/; HttpOnly; SameSite=Lax`]);
-    assert.equal(cookies.get('hive_sticky'), String(stray.instance));
+    assert.deepEqual(pins(stray), [`${pin(port)}=${stray.instance}; Path=/; HttpOnly; SameSite=Lax`]);
+    assert.equal(cookies.get(pin(port)), String(stray.instance));
 
     // Headers given to writeHead as a flat array: kept, repeats included, the pin after them.
     const array = await call(port, '127.0.0.100', '/array', new Map());
-    assert.deepEqual(array.setCookies, ['a=1', 'b=2', `hive_sticky=${array.instance}; Path=/; HttpOnly; SameSite=Lax`]);
+    assert.deepEqual(array.setCookies, [
+      'a=1',
+      'b=2',
+      `${pin(port)}=${array.instance}; Path=/; HttpOnly; SameSite=Lax`,
+    ]);
 
     hive.kill('SIGTERM');
     assert.equal((await hive.exited).code, 0);
@@ -106,7 +112,7 @@ test('sticky cookie:sid: a pin to a dead slot falls back to a ready one and is r
   const moved = await call(port, '127.0.0.2', '/', cookies);
   assert.notEqual(moved.instance, login.instance);
   assert.equal(moved.known, false);
-  assert.deepEqual(pins(moved), [`hive_sticky=${moved.instance}; Path=/; HttpOnly; SameSite=Lax`]);
+  assert.deepEqual(pins(moved), [`${pin(port)}=${moved.instance}; Path=/; HttpOnly; SameSite=Lax`]);
   // Pinned to the new slot now: the next connection stays there.
   const again = await call(port, '127.0.0.2', '/', cookies);
   assert.equal(again.instance, moved.instance);
