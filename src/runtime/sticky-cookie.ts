@@ -40,13 +40,24 @@ function appendAtWriteHead(response: ServerResponse, cookie: string): void {
     // The headers given here merged as node merges them into headers set before (an array's names replace theirs but
     // may repeat; an object's replace them), so the cookie can be appended after them.
     if (Array.isArray(headers)) {
-      const flat = headers as string[];
-      for (let i = 0; i < flat.length; i += 2) this.removeHeader(flat[i]!);
-      for (let i = 0; i < flat.length; i += 2) this.appendHeader(flat[i]!, flat[i + 1]!);
+      for (const [name] of headerPairs(headers)) this.removeHeader(name);
+      for (const [name, value] of headerPairs(headers)) this.appendHeader(name, value);
     } else if (headers !== undefined && headers !== null) {
       for (const [name, value] of Object.entries(headers)) if (value !== undefined) this.setHeader(name, value);
     }
     this.appendHeader('Set-Cookie', cookie);
     return reason === undefined ? original.call(this, status) : original.call(this, status, reason);
   } as typeof response.writeHead;
+}
+
+type HeaderValue = string | readonly string[];
+
+// writeHead's array of headers as node takes it: flat (`['x-a', '1', 'set-cookie', 'a=1']`, as its docs say), or, as
+// node also takes it (on its fast path, with no header set before), name-value pairs (`[['x-a', '1'], ...]`). Reading
+// every array as flat made a pair a header name, and node threw, leaving the client with an empty reply.
+function headerPairs(headers: unknown[]): [string, HeaderValue][] {
+  if (Array.isArray(headers[0])) return headers as [string, HeaderValue][];
+  const pairs: [string, HeaderValue][] = [];
+  for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i] as string, headers[i + 1] as HeaderValue]);
+  return pairs;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { IncomingHttpHeaders } from 'node:http';
 import { after, test } from 'node:test';
 import { fixture, freePort, getFrom, isEvent, killAll, startHive } from './helpers.js';
 
@@ -9,6 +10,7 @@ interface Reply {
   instance: number;
   known: boolean;
   setCookies: string[];
+  headers: IncomingHttpHeaders;
 }
 
 // One request on a connection of its own (no agent), from the given loopback address: fresh clients on distinct
@@ -23,7 +25,7 @@ async function call(port: number, from: string, path: string, cookies: Map<strin
     cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
   const { instance, known } = JSON.parse(res.body) as { instance: number; known: boolean };
-  return { status: res.status, instance, known, setCookies };
+  return { status: res.status, instance, known, setCookies, headers: res.headers };
 }
 
 // The app's own pin cookie (stickyCookieName): session-app.mjs runs under the name session-app.
@@ -90,6 +92,12 @@ for (const instances of [2, 4]) {
       'b=2',
       `${pin(port)}=${array.instance}; Path=/; HttpOnly; SameSite=Lax`,
     ]);
+
+    // Headers given to writeHead as name-value pairs: kept, the app's cookie and the pin both set.
+    const tuples = await call(port, '127.0.0.101', '/tuples', new Map());
+    assert.equal(tuples.status, 200);
+    assert.equal(tuples.headers['x-a'], '1');
+    assert.deepEqual(tuples.setCookies, ['app=1', `${pin(port)}=${tuples.instance}; Path=/; HttpOnly; SameSite=Lax`]);
 
     hive.kill('SIGTERM');
     assert.equal((await hive.exited).code, 0);
