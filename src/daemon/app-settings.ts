@@ -1,6 +1,7 @@
 import { knownPort } from '../cluster/known-port.js';
+import { kListenTimeoutWhy } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
-import { parseDuration, parseSize } from '../cluster/units.js';
+import { parseDuration, parsePositiveDuration, parseSize } from '../cluster/units.js';
 import { splitArgs } from '../config/split-args.js';
 import { ENV } from '../runtime/protocol.js';
 import { appEnvironment } from './app-environment.js';
@@ -14,10 +15,10 @@ const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
 
 /**
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
- * restart policy, memory limit, kill timeout, drain idle grace, memory report interval, port, socket, sticky mode and
- * balancing from its `hive run` arguments, where `hive start` writes them for both modes (and the port from its
- * environment without `--port`: given by its own env, or only inherited), with the defaults filled in. A value the
- * primary would refuse (it then exits at once) reads as null.
+ * restart policy, memory limit, kill timeout, drain idle grace, listen timeout, memory report interval, port, socket,
+ * sticky mode and balancing from its `hive run` arguments, where `hive start` writes them for both modes (and the
+ * port from its environment without `--port`: given by its own env, or only inherited), with the defaults filled in.
+ * A value the primary would refuse (it then exits at once) reads as null.
  */
 export function appSettings(spec: AppSpec): AppSettings {
   const own = ownRunArgs(spec.runArgs);
@@ -41,6 +42,11 @@ export function appSettings(spec: AppSpec): AppSettings {
   try {
     // The primary's default (cluster/options.ts); a fork-mode program is stopped by its signal, not drained.
     if (!spec.fork) drainIdleGrace = parseDuration(flag('drain-idle-grace') ?? 1_000, 'drainIdleGrace');
+  } catch {}
+  let listenTimeout: number | null = null;
+  try {
+    // hive run's and the fork primary's default (control-timeout.ts); `hive deploy --app` carries it into the recipe.
+    listenTimeout = parsePositiveDuration(flag('listen-timeout') ?? 10_000, 'listenTimeout', kListenTimeoutWhy);
   } catch {}
   // The environment a restart would start the app in, as `hive env` shows it (a reload's pending one is not yet its).
   const env = appEnvironment(spec);
@@ -67,6 +73,7 @@ export function appSettings(spec: AppSpec): AppSettings {
     killTimeout: killTimeoutOf(spec),
     memoryReportInterval,
     drainIdleGrace,
+    listenTimeout,
     // Only a cluster's runtime counts requests; a fork-mode program has no runtime (null).
     httpMetrics: spec.fork ? null : !own.includes('--no-http-metrics'),
     // A cluster process is retired by Hive's drain (then its SIGINT handlers), not by a signal of the app's choosing.

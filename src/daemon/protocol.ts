@@ -456,6 +456,11 @@ export interface AppSettings {
    */
   drainIdleGrace?: number | null;
   /**
+   * How long a new process may take to become ready (`--listen-timeout`, PM2's `listen_timeout`; default 10 s), both
+   * modes. Null: a value the primary refuses; absent from an older daemon's settings.
+   */
+  listenTimeout?: number | null;
+  /**
    * Whether a cluster app's processes count HTTP requests (false: `--no-http-metrics`, `httpMetrics: false`). Null in
    * fork mode (no runtime); absent from an older daemon's settings.
    */
