@@ -118,6 +118,9 @@ export async function readDaemonDeployApp(target: string): Promise<DaemonDeployA
     maxMemoryRestart: settings.maxMemoryRestart,
     killTimeout: settings.killTimeout,
     drainIdleGrace: settings.drainIdleGrace ?? null,
+    // A daemon of an older build does not say: hive run's default, as the recipe's without it.
+    listenTimeout: settings.listenTimeout ?? null,
+    waitReady: settings.waitReady,
     env: own,
     command: settings.command,
   };

@@ -3,7 +3,7 @@
  * and start order following health.
  */
 import type { DeployOptions } from './deploy-options.js';
-import { containerEnv, runWhere, shellWord } from './dockerfile.js';
+import { containerEnv, runWhere, shellWord, startDelay } from './dockerfile.js';
 import { drainKeepalive } from './drain-keepalive.js';
 import { generateNginxConfig } from './nginx-config.js';
 import { composeLiteral, envFilePath } from './recipe-env.js';
@@ -77,7 +77,8 @@ export function renderCompose(options: DeployOptions): string {
         interval: '5s',
         timeout: '3s',
         retries: 5,
-        start_period: '10s',
+        // A process may take the listen timeout to listen: failed checks before it would mark the app unhealthy.
+        start_period: `${startDelay(options)}s`,
       },
       ...(options.redis && { depends_on: { redis: { condition: 'service_healthy' } } }),
       restart: 'unless-stopped',

@@ -12,6 +12,9 @@ import { DeployOptionError } from './errors.js';
 import { withoutInspector } from './inspector-ports.js';
 import { envFileName } from './recipe-env.js';
 
+/** `hive run`'s listen timeout when none is given (cluster/options.ts): the recipe writes only another. */
+const DEFAULT_LISTEN_TIMEOUT_MS = 10_000;
+
 /** One app as the daemon runs it: what of it a deploy recipe holds. */
 export interface DaemonDeployApp {
   name: string;
@@ -42,6 +45,10 @@ export interface DaemonDeployApp {
   killTimeout: number;
   /** Milliseconds (`--drain-idle-grace`); null: none (fork mode, or a daemon that does not say). */
   drainIdleGrace: number | null;
+  /** Milliseconds (`--listen-timeout`, PM2's listen_timeout); null: hive run's default (a daemon that does not say). */
+  listenTimeout: number | null;
+  /** `--wait-ready` (PM2's wait_ready): ready when it calls ready(), not when it listens. */
+  waitReady: boolean;
   /**
    * Its own env only (`--env`, a config file's `env`): never the shell's it was started from, nor the daemon's, whose
    * variables may be any secret of the user's and have no place in a recipe.
@@ -145,6 +152,11 @@ export function daemonDeployInput(
   if (app.drainIdleGrace !== null && app.drainIdleGrace !== DEFAULT_DRAIN_IDLE_GRACE_MS) {
     fromDaemon.drainIdleGrace = app.drainIdleGrace / 1000;
   }
+  // An app slow to listen under the daemon would fail every start of hive run's default in the container.
+  if (app.listenTimeout !== null && app.listenTimeout !== DEFAULT_LISTEN_TIMEOUT_MS) {
+    fromDaemon.listenTimeout = app.listenTimeout / 1000;
+  }
+  if (app.waitReady) fromDaemon.waitReady = true;
   const env = recipeEnvOf(quoted, app.env, withEnv, envFileName(flags.app, recipe));
   warnings.push(...env.warnings);
   if (Object.keys(env.env).length > 0) fromDaemon.env = env.env;

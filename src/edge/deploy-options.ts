@@ -59,6 +59,7 @@ const kMaxKillTimeout = 600;
 const kDurationSyntax = 'a duration as hive run takes it, such as 5s, 500ms or 1.5m (a bare number is seconds)';
 const kKillTimeoutError = `expected ${kDurationSyntax}, more than 0 and at most 10m`;
 const kDrainIdleGraceError = `expected ${kDurationSyntax}, at most 10m`;
+const kListenTimeoutError = `expected ${kDurationSyntax}, more than 0 and at most 10m`;
 
 function durationSeconds(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -155,6 +156,13 @@ const deploySchema = z.strictObject({
    * (see runDuration); hive run's own default (1s) when unset.
    */
   drainIdleGrace: runDuration(kDrainIdleGraceError, true).optional(),
+  /**
+   * `hive run --listen-timeout`: how long a new process may take to become ready (see runDuration); hive run's own
+   * default (10s) when unset. An app slower to listen than that would fail every start in the container.
+   */
+  listenTimeout: runDuration(kListenTimeoutError, false).optional(),
+  /** `hive run --wait-ready`: a process is ready when it calls ready() (or PM2's process.send('ready')), not on listen. */
+  waitReady: z.boolean().default(false),
   /** The script's own arguments: `hive run <script> -- <args>`. */
   args: z.array(z.string()).default([]),
   /** `hive run --node-args`: the Node.js flags of the app's processes, one flag or value each (`--inspect`). */

@@ -6,11 +6,16 @@
 import { joinArgs } from '../config/split-args.js';
 import type { DeployOptions } from './deploy-options.js';
 
-/** `hive run`'s arguments in the container: the script, the cluster size, the drain settings, the sticky key. */
+/**
+ * `hive run`'s arguments in the container: the script, the cluster size, the drain and readiness settings, the sticky
+ * key.
+ */
 export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = options.instances ?? 'max'): string[] {
   const args = [options.script, '--instances', String(instances), '--port', String(options.port)];
   args.push('--kill-timeout', durationArg(options.killTimeout));
   if (options.drainIdleGrace !== undefined) args.push('--drain-idle-grace', durationArg(options.drainIdleGrace));
+  if (options.listenTimeout !== undefined) args.push('--listen-timeout', durationArg(options.listenTimeout));
+  if (options.waitReady) args.push('--wait-ready');
   if (options.maxMemoryRestart !== undefined) args.push('--max-memory-restart', String(options.maxMemoryRestart));
   if (options.nodeArgs.length > 0) args.push('--node-args', joinArgs(options.nodeArgs));
   // The probes' port: Hive's metrics server answers /healthz and /readyz there, never on the app's port. On every
@@ -32,6 +37,14 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
 /** Seconds as hive run takes them: in ms when not whole seconds (1500ms reads plainer than 1.5s). */
 export function durationArg(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
+}
+
+/**
+ * Seconds a container's health checks are not held against it after its start (k8s' liveness delay, compose's
+ * start_period): hive run's listen timeout (10s by default, the least), which a process may take to listen.
+ */
+export function startDelay(options: Pick<DeployOptions, 'listenTimeout'>): number {
+  return Math.max(10, Math.ceil(options.listenTimeout ?? 10));
 }
 
 /**

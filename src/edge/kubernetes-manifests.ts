@@ -4,7 +4,15 @@
  * Each manifest is a plain object (checked against the API schemas in test/edge) printed as one multi-document file.
  */
 import type { DeployOptions } from './deploy-options.js';
-import { buildCommand, containerEnv, hiveRunArgs, runWhere, shellWord, usesMetricsPort } from './dockerfile.js';
+import {
+  buildCommand,
+  containerEnv,
+  hiveRunArgs,
+  runWhere,
+  shellWord,
+  startDelay,
+  usesMetricsPort,
+} from './dockerfile.js';
 import { DeployOptionError } from './errors.js';
 import { envFilePath, envSecretName, kubeletLiteral } from './recipe-env.js';
 import { toYamlDocuments } from './yaml-writer.js';
@@ -89,9 +97,11 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
                 periodSeconds: 5,
                 failureThreshold: 2,
               },
+              // Not before the listen timeout: an app answering its own probes may take that long to listen, and the
+              // kubelet would restart it mid-start, for ever. (hive run's metrics port answers /healthz at once.)
               livenessProbe: {
                 httpGet: { path: options.health.liveness, port: probePort },
-                initialDelaySeconds: 10,
+                initialDelaySeconds: startDelay(options),
                 periodSeconds: 10,
                 failureThreshold: 3,
               },

@@ -17,6 +17,8 @@ export function describedDeployApp(overrides: Partial<DaemonDeployApp> = {}): Da
     maxMemoryRestart: null,
     killTimeout: 5000,
     drainIdleGrace: 1000,
+    listenTimeout: 10_000,
+    waitReady: false,
     env: {},
     command: null,
     ...overrides,

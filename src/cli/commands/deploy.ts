@@ -36,7 +36,8 @@ Options:
       --app <name>             app name (default: package.json's name). When the running daemon (of
                                $HIVE_HOME) has an app of that name, the recipe takes it as the daemon runs it:
                                its script, arguments, instances, port, sticky mode, node args, max memory restart,
-                               kill timeout and drain idle grace, each flag given over it. Its own env (--env, a
+                               kill timeout, drain idle grace, listen timeout and wait ready, each flag given over
+                               it. A fork-mode app of no known port (a background worker) is refused unless --port. Its own env (--env, a
                                config's env; never the shell's) only with --with-env; Hive's own HIVE_* variables,
                                --inspect node args and a NODE_OPTIONS with --inspect never
       --with-env               with --app: write the app's env values into a file of mode 0600: <app>.env,
@@ -57,6 +58,10 @@ Options:
                                it, read as --kill-timeout is, 0 allowed (default: hive run's, 1s; at most 10m).
                                compose's nginx keeps an idle upstream connection for half of it at most (500ms),
                                and none under a grace of 100ms
+      --listen-timeout <time>  how long a new process may take to become ready, read as --kill-timeout is
+                               (default: hive run's, 10s; at most 10m); the probes' start delay covers it
+      --wait-ready             a process is ready when it calls ready() from hive/runtime (or PM2's
+                               process.send('ready')), not when it listens
       --sticky <mode>          ip | header:<name> | cookie:<name>
       --no-redis               no Redis service / REDIS_URL
       --health-port <port>     port the probes fetch (default 9464, or 9465 when --port is 9464: \`hive run
@@ -242,6 +247,8 @@ function parse(argv: string[]): DeployArgs {
         'no-build': { type: 'boolean' },
         'kill-timeout': { type: 'string' },
         'drain-idle-grace': { type: 'string' },
+        'listen-timeout': { type: 'string' },
+        'wait-ready': { type: 'boolean' },
         sticky: { type: 'string' },
         'no-redis': { type: 'boolean' },
         'health-port': { type: 'string' },
@@ -310,6 +317,8 @@ function parse(argv: string[]): DeployArgs {
     ...defined('build', values['no-build'] === true ? false : undefined),
     ...defined('killTimeout', str('kill-timeout')),
     ...defined('drainIdleGrace', str('drain-idle-grace')),
+    ...defined('listenTimeout', str('listen-timeout')),
+    ...defined('waitReady', values['wait-ready'] === true ? true : undefined),
     ...defined('sticky', str('sticky')),
     ...defined('redis', values['no-redis'] === true ? false : undefined),
     ...defined('host', str('host')),
@@ -403,6 +412,8 @@ const kFlags: Record<string, string> = {
   node: '--node',
   killTimeout: '--kill-timeout',
   drainIdleGrace: '--drain-idle-grace',
+  listenTimeout: '--listen-timeout',
+  waitReady: '--wait-ready',
   sticky: '--sticky',
   host: '--host',
   tlsSecret: '--tls-secret',
