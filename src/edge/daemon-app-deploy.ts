@@ -71,8 +71,8 @@ export interface DaemonDeployInput {
  * `flags` (the command line's input: only what was given) over `app` as the daemon runs it, for `recipe`. The recipe
  * runs the app with `hive run` in the image's /app, which holds `contextDir` (the Docker build context): the script is
  * taken relative to it. The app's env values are taken only `withEnv` (`--with-env`), as `secretEnv`. Throws
- * `ERR_HIVE_DEPLOY_INVALID_OPTION` (key `app`) for an app the recipe cannot run: a program other than node, or a
- * script outside the context, unless `--script` names one.
+ * `ERR_HIVE_DEPLOY_INVALID_OPTION` (key `app`) for an app the recipe cannot run: a program other than node, a fork-mode
+ * app of no known port unless `--port` gives one, or a script outside the context, unless `--script` names one.
  */
 export function daemonDeployInput(
   app: DaemonDeployApp,
@@ -88,6 +88,24 @@ export function daemonDeployInput(
       'app',
       `app: the daemon runs ${quoted} as a fork-mode program (${app.command}), which \`hive run\` in a recipe's ` +
         'container cannot run: give --app another name to write a recipe from package.json and the flags',
+    );
+  }
+  const served = servedPort({ given: app.port, inherited: app.inheritedPort, listened: app.listened });
+  if (app.command !== null) {
+    // A background worker forked by the daemon listens on nothing, and hive run in the container would fail each start
+    // waiting for it to (ERR_HIVE_WORKER_NOT_READY), restarting for ever: refused rather than written to loop.
+    if (flags.port === undefined && served === undefined && app.listened.length === 0) {
+      throw new DeployOptionError(
+        'app',
+        `app: the daemon runs ${quoted} in fork mode, and knows no port it listens on (none given, no PORT, none ` +
+          "listened on). The recipe runs the app under `hive run`, a web service behind the recipe's proxy with " +
+          'health checks, which waits for each process to listen on its port and restarts it otherwise: give --port ' +
+          'if it does serve one (a background worker has no place in this recipe)',
+      );
+    }
+    warnings.push(
+      `the daemon runs ${quoted} in fork mode (a single ${basename(app.command)} process); the recipe runs it ` +
+        'under `hive run`, as the worker processes of a cluster sharing its port',
     );
   }
   const fromDaemon: Partial<DeployInput> = {};
@@ -126,7 +144,6 @@ export function daemonDeployInput(
         '(one process per CPU of the container limit) unless --instances says otherwise',
     );
   }
-  const served = servedPort({ given: app.port, inherited: app.inheritedPort, listened: app.listened });
   if (served !== undefined) fromDaemon.port = served.port;
   if (flags.port === undefined) warnings.push(...portWarnings(quoted, app, served));
   if (app.portPerInstance) {

@@ -1,4 +1,6 @@
-// `hive deploy --app` and an app's readiness as the daemon runs it. The app's listen timeout and wait-ready (`hive start --listen-timeout --wait-ready`, PM2's listen_timeout and
+// `hive deploy --app` and an app's readiness as the daemon runs it. A fork-mode node app of no known port (a background
+// worker) is refused: the recipe's `hive run` would wait for it to listen and restart it for ever; --port lets it
+// through. The app's listen timeout and wait-ready (`hive start --listen-timeout --wait-ready`, PM2's listen_timeout and
 // wait_ready) reach the container's `hive run`, and the probes' start delay covers the listen timeout; `hive deploy
 // --listen-timeout --wait-ready` say the same. Real daemon, real apps; the args read back by hive run's own parser.
 import assert from 'node:assert/strict';
@@ -28,6 +30,27 @@ function deploy(args: string[]) {
 function cmdOf(out: string): string[] {
   return JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(appDir, out, 'Dockerfile'), 'utf8'))![1]!) as string[];
 }
+
+test('a fork-mode node app listening on no port is refused, naming hive run and --port; --port lets it through', async () => {
+  // -x: fork mode, where a program that serves nothing belongs (cluster mode waits for a server).
+  const start = ['start', 'worker.js', '--name', 'jobs', '-x'];
+  const [app] = await hive.json<{ mode: string }[]>(start, { cwd: appDir, env: noPort });
+  assert.equal(app?.mode, 'fork');
+  const refused = await deploy(['compose', '--app', 'jobs', '--out', 'jobs']);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /ERR_HIVE_DEPLOY_INVALID_OPTION: --app \(app\): the daemon runs "jobs" in fork mode/);
+  assert.match(refused.stderr, /knows no port it listens on/);
+  assert.match(refused.stderr, /under `hive run`, .*which waits for each process to listen on its port/);
+  assert.match(refused.stderr, /give --port if it does serve one/);
+  assert.equal(existsSync(join(appDir, 'jobs')), false, 'nothing written');
+
+  const given = await deploy(['compose', '--app', 'jobs', '--port', '4000', '--out', 'jobs']);
+  assert.equal(given.code, 0, given.stderr);
+  const run = parseRunArgs(cmdOf('jobs'), {}).supervisor;
+  assert.equal(run.script, 'worker.js');
+  assert.equal(run.port, 4000);
+  assert.match(given.stderr, /warning: the daemon runs "jobs" in fork mode \(a single node process\)/);
+});
 
 test("the app's listen timeout and wait-ready reach the container's hive run; an app without them gets neither", async () => {
   const [slowPort, plainPort] = [await freePort(), await freePort()];
