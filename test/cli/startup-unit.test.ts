@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { printableLines } from '../../dist/cli/printable.js';
 import { hiveBin, tempHome } from '../daemon/helpers.js';
 
 const hive = tempHome();
@@ -93,8 +94,11 @@ test('a HIVE_HOME with a newline or another control character is refused, naming
       assert.equal(result.code, 2, `${JSON.stringify(character)}: ${result.stdout}`);
       assert.equal(result.stdout, '');
       assert.ok(
+        // Printed as every error is, its control characters escaped (JSON leaves U+0085 raw: shown as \x85).
         result.stderr.startsWith(
-          `hive startup: ERR_HIVE_INVALID_ARGUMENT: HIVE_HOME ${JSON.stringify(home)} holds a control character (U+${code}),`,
+          printableLines(
+            `hive startup: ERR_HIVE_INVALID_ARGUMENT: HIVE_HOME ${JSON.stringify(home)} holds a control character (U+${code}),`,
+          ),
         ),
         result.stderr,
       );
