@@ -1,7 +1,7 @@
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -431,16 +431,27 @@ export async function reloadThrough(
   }
 }
 
+/**
+ * A connection to 127.0.0.1:`port` left open for the test to write to piece by piece: `answer()` is what the server
+ * sent so far, `closed` resolves with all of it once the connection closed (errors end it too).
+ */
+export function openConnection(port: number): { socket: Socket; answer: () => string; closed: Promise<string> } {
+  const socket = connect(port, '127.0.0.1');
+  let answer = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => {
+    answer += chunk;
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(answer)));
+  return { socket, answer: () => answer, closed };
+}
+
 /** Sends `text` as is on a new connection to 127.0.0.1:`port`; resolves with everything the server answered. */
 export function rawRequest(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => {
-      answer += chunk;
-    });
+    const { socket, closed } = openConnection(port);
     socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
+    closed.then(resolve);
     socket.end(text);
   });
 }

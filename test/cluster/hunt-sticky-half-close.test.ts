@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { test } from 'node:test';
-import { freePort, isEvent, startHive, tempApp } from './helpers.js';
+import { freePort, isEvent, openConnection, startHive, tempApp } from './helpers.js';
 
 const { app } = tempApp(
   'hive-sticky-half-close-',
@@ -12,17 +11,9 @@ http.createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), 
 
 // Writes `raw`, half-closes (FIN), and resolves with what came back once the server closed the connection.
 function halfClosed(port: number, raw: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      response += chunk;
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(response));
-    socket.end(raw);
-  });
+  const { socket, closed } = openConnection(port);
+  socket.end(raw);
+  return closed;
 }
 
 for (const sticky of ['ip', 'header:x-client', 'cookie:sid']) {

@@ -2,9 +2,8 @@
 // processes' drain answers one under --sticky ip: the router's copy of its connection used to be left out of the
 // stop, which closed it unanswered.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { test } from 'node:test';
-import { freePort, isEvent, startHive, tempApp } from './helpers.js';
+import { freePort, isEvent, openConnection, startHive, tempApp } from './helpers.js';
 
 const { app } = tempApp(
   'hive-sticky-stop-head-',
@@ -18,14 +17,7 @@ for (const sticky of ['header:x-client', 'cookie:sid', 'ip']) {
     const port = await freePort();
     const hive = startHive([app, '-i', '2', '--port', String(port), '--sticky', sticky, '--kill-timeout', '10s']);
     await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
-    const socket = connect(port, '127.0.0.1');
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      response += chunk;
-    });
-    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    socket.on('error', () => {});
+    const { socket, closed } = openConnection(port);
     await new Promise<void>((resolve) => socket.write('GET / HTTP/1.1\r\nHost: x\r\n', () => resolve()));
     // The router has the first bytes when the stop begins (an echo on the same path would prove it; a pause does).
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -33,7 +25,7 @@ for (const sticky of ['header:x-client', 'cookie:sid', 'ip']) {
     await hive.waitFor(isEvent('state', { state: 'stopping' }), 'stopping');
     const key = sticky === 'cookie:sid' ? 'Cookie: sid=a' : 'x-client: a';
     socket.write(`${key}\r\nConnection: close\r\n\r\n`);
-    await closed;
+    const response = await closed;
     assert.match(response, /^HTTP\/1\.1 200 OK\r\n/, `answer: ${JSON.stringify(response)}`);
     assert.match(response, /\r\nconnection: close\r\n/i);
     assert.match(response, /\r\n\r\nok$/);
@@ -45,18 +37,10 @@ test('--sticky header:x-client: a head that never completes in a stop is closed 
   const port = await freePort();
   const hive = startHive([app, '-i', '2', '--port', String(port), '--sticky', 'header:x-client']);
   await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
-  const socket = connect(port, '127.0.0.1');
-  let response = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    response += chunk;
-  });
-  socket.on('error', () => {});
-  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  const { socket, closed } = openConnection(port);
   socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
   await new Promise((resolve) => setTimeout(resolve, 300));
   hive.kill('SIGTERM');
-  await closed;
-  assert.equal(response, '');
+  assert.equal(await closed, '');
   assert.equal((await hive.exited).code, 0);
 });
