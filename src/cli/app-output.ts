@@ -253,6 +253,8 @@ function settingLines(app: AppInfo): [string, string][] {
   if (s.httpMetrics === false) lines.push(['http metrics', 'off']);
   if (s.killSignal !== null) lines.push(['kill signal', s.killSignal]);
   lines.push(['treekill', yesNo(s.treekill)], ['wait ready', yesNo(s.waitReady)]);
+  // How long a process may take to listen (or call ready()); an older daemon's settings have no such field.
+  if (s.listenTimeout != null) lines.push(['listen timeout', formatMs(s.listenTimeout)]);
   const watch = app.watch?.length ? app.watch.join(', ') : 'no';
   lines.push(['watch', watch]);
   if (app.watch?.length) {

@@ -86,7 +86,10 @@ test("a config drainIdleGrace reaches the app's primary (its kill-timeout warnin
 
   assert.equal((await hive.json<Described>(['describe', 'graced'])).settings.drainIdleGrace, 2000);
   assert.equal((await hive.json<Described>(['describe', 'plain'])).settings.drainIdleGrace, 1000);
-  assert.match((await hive.run(['describe', 'graced'])).stdout, /^drain idle grace {2,}2s$/m);
+  const graced = (await hive.run(['describe', 'graced'])).stdout;
+  assert.match(graced, /^drain idle grace {2,}2s$/m);
+  // The listen timeout shows beside it (hive run's default), as `--json` has it.
+  assert.match(graced, /^listen timeout {2,}10s$/m);
 
   const script = await hive.run(['start', appFixture, '--name', 'flagged', '-i', '1', '--drain-idle-grace', '1500ms'], {
     env: { PORT: String(await freePort()) },
