@@ -8,7 +8,7 @@ import type { DaemonDeployApp } from '../edge/daemon-app-deploy.js';
 import type { DaemonApp } from '../edge/daemon-app-site.js';
 import { inspectorPorts } from '../edge/inspector-ports.js';
 import { HiveError } from '../errors.js';
-import { printableLines } from './printable.js';
+import { errorLine } from './error-line.js';
 
 /**
  * One app as the running daemon of `$HIVE_HOME` has it: `describe`'s answer, the environment its processes are
@@ -52,7 +52,7 @@ export async function daemonAppIfAny<T>(
     if (code === 'ERR_HIVE_APP_NOT_FOUND') {
       process.stderr.write(`hive ${command}: the daemon runs no app ${JSON.stringify(name)}; ${without}\n`);
     } else if (code !== 'ERR_HIVE_DAEMON_NOT_RUNNING') {
-      process.stderr.write(`hive ${command}: ${code}: ${printableLines((error as Error).message)}; ${without}\n`);
+      process.stderr.write(errorLine(command, error, undefined, `; ${without}`));
     }
     return undefined;
   }

@@ -5,7 +5,7 @@ import { parseArgsWithNegatives } from '../negative-numbers.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
 import { endedDaemonNotice } from './ended-daemon-notice.js';
-import { printableLines } from './printable.js';
+import { errorLine } from './error-line.js';
 
 /**
  * A command's arguments are wrong (unknown flag, missing or extra argument, bad value): exit 2, with the cause and
@@ -95,28 +95,18 @@ export function reportError(command: string, error: unknown): number {
       error.code === 'ERR_HIVE_INVALID_ARGUMENT' && !error.message.includes('--help')
         ? `; see hive ${command} --help`
         : '';
-    process.stderr.write(`hive ${command}: ${error.code}: ${shownMessage(error)}${hint}\n`);
+    process.stderr.write(errorLine(command, error, undefined, hint));
     return 2;
   }
   // A config file's bad key is bad input as a bad flag is (`hive edge nginx --config` exits 2 for it too); the
   // message names the file and the key, and the usage of the flags would not help. By code too: a bundled command
   // (stop, delete) has its own copy of ConfigError, and the file's is thrown by the unbundled load-config.js.
   if (error instanceof HiveError && error.code === 'ERR_HIVE_CONFIG') {
-    process.stderr.write(`hive ${command}: ${error.code}: ${shownMessage(error)}\n`);
+    process.stderr.write(errorLine(command, error));
     return 2;
   }
-  const text = error instanceof HiveError ? `${error.code}: ${shownMessage(error)}` : shownMessage(error);
-  process.stderr.write(`hive ${command}: ${text}\n`);
+  process.stderr.write(errorLine(command, error));
   return 1;
-}
-
-/**
- * An error's message as a command prints it: line by line, with no control character left raw. A daemon's error can
- * carry an app's own stderr (a start's `did not start: ...` ends with its tail), which must not act on the terminal,
- * as `hive describe` shows that last error (printable.ts); a message of ours keeps its lines.
- */
-export function shownMessage(error: unknown): string {
-  return printableLines((error as Error | undefined)?.message ?? String(error));
 }
 
 /**

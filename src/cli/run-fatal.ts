@@ -1,5 +1,6 @@
 import type { LogFormat } from '../cluster/log-format.js';
 import { HiveError } from '../errors.js';
+import { errorLine } from './error-line.js';
 
 /**
  * The `--log-format` asked for on `hive run`'s command line, read before (and whether or not) the rest parses: an
@@ -42,5 +43,5 @@ export function printFatal(format: LogFormat, app: string | undefined, error: un
     process.stdout.write(`${JSON.stringify(fields)}\n`);
     return;
   }
-  process.stderr.write(`hive run: ${code === null ? '' : `${code}: `}${message}${hint}\n`);
+  process.stderr.write(errorLine('run', error, message, hint));
 }

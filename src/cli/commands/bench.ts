@@ -7,6 +7,7 @@ import { BenchSkippedError } from '../bench/errors.js';
 import { formatReportText } from '../bench/result-table.js';
 import { StatusLine } from '../bench/status-line.js';
 import { formatUrlReport, runUrlBench, unsuccessfulRun } from '../bench/url-bench.js';
+import { errorLine } from '../error-line.js';
 import { shellQuote } from '../shell-quote.js';
 
 /** The signals that end a bench run, its servers stopped first. */
@@ -79,6 +80,5 @@ export default async function bench(argv: string[]): Promise<number> {
 
 /** Writes `hive bench: CODE: message` and, for a usage error, `hint` at its end (`; see hive bench --help`). */
 function printError(error: unknown, hint = ''): void {
-  if (error instanceof HiveError) process.stderr.write(`hive bench: ${error.code}: ${error.message}${hint}\n`);
-  else process.stderr.write(`hive bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(errorLine('bench', error, undefined, error instanceof HiveError ? hint : ''));
 }

@@ -18,6 +18,7 @@ import { parseArgsWithNegatives } from '../../negative-numbers.js';
 import { helpHint, parseArgsMessage } from '../../parse-args-message.js';
 import { repeatedFlag, repeatedFlagMessage } from '../../repeated-flag.js';
 import { daemonAppIfAny, readDaemonDeployApp } from '../daemon-app.js';
+import { errorLine } from '../error-line.js';
 
 const usage = `Usage: hive deploy <compose|k8s> [options]
 
@@ -436,7 +437,6 @@ function printError(error: unknown, hint = ''): void {
     error.message.startsWith(`${error.key}:`)
   ) {
     const message = `${kFlags[error.key]} (${error.key})${error.message.slice(error.key.length)}`;
-    process.stderr.write(`hive deploy: ${error.code}: ${message}${hint}\n`);
-  } else if (error instanceof HiveError) process.stderr.write(`hive deploy: ${error.code}: ${error.message}${hint}\n`);
-  else process.stderr.write(`hive deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(errorLine('deploy', error, message, hint));
+  } else process.stderr.write(errorLine('deploy', error, undefined, error instanceof HiveError ? hint : ''));
 }

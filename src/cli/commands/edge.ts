@@ -21,6 +21,7 @@ import type { MainInput, SiteInput } from '../../edge/options.js';
 import { HiveError } from '../../errors.js';
 import { helpHint } from '../../parse-args-message.js';
 import { daemonAppIfAny, readDaemonApp } from '../daemon-app.js';
+import { errorLine } from '../error-line.js';
 
 /**
  * `hive edge nginx [options]`: prints or writes an nginx config for one app or every app of a config file. Every
@@ -264,6 +265,6 @@ function printError(
         return `${source?.file === undefined ? '' : `${source.file}: `}app ${JSON.stringify(app)}: `;
       });
     }
-    process.stderr.write(`hive edge: ${error.code}: ${message}${hint}\n`);
-  } else process.stderr.write(`hive edge: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(errorLine('edge', error, message, hint));
+  } else process.stderr.write(errorLine('edge', error));
 }

@@ -2,8 +2,9 @@ import type { DaemonClient } from '../../daemon/client.js';
 import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { isConfigTarget } from '../config-target.js';
-import { parseCommand, printJson, runCommand, shownMessage, UsageError, withDaemon } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
+import { errorLine } from '../error-line.js';
 import { rewritesLines } from '../line-in-place.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
@@ -107,8 +108,7 @@ async function reloadConfig(
         apps.push(await client.request<AppInfo>('start', request.start, warningsTo('reload')));
       } catch (error) {
         failed = true;
-        const { code } = error as { code?: string };
-        process.stderr.write(`hive reload: ${code ? `${code}: ` : ''}${shownMessage(error)}\n`);
+        process.stderr.write(errorLine('reload', error));
       }
     }
     return { apps, failed };

@@ -14,8 +14,9 @@ import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { envVariableProblem } from '../../env-variable.js';
 import { appTable, slotTable } from '../app-output.js';
-import { parseCommand, printJson, runCommand, shownMessage, UsageError, withDaemon } from '../daemon-command.js';
+import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
+import { errorLine } from '../error-line.js';
 import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
 import { parsePort } from '../integer-flag.js';
 import { logicalPath } from '../logical-path.js';
@@ -298,8 +299,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
           started.push(await client.request<AppInfo>('start', body, warningsTo(command)));
         } catch (error) {
           failed = true;
-          const { code } = error as { code?: string };
-          process.stderr.write(`hive ${command}: ${code ? `${code}: ` : ''}${shownMessage(error)}\n`);
+          process.stderr.write(errorLine(command, error));
         }
       }
     });
@@ -428,8 +428,7 @@ async function startSeveral(targets: string[], values: Values, scriptArgs: strin
     } catch (error) {
       if (error instanceof UsageError) throw error;
       failed = true;
-      const { code } = error as { code?: string };
-      process.stderr.write(`hive start: ${code ? `${code}: ` : ''}${shownMessage(error)}\n`);
+      process.stderr.write(errorLine('start', error));
     }
   }
   if (values.json) printJson(started);
