@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { logicalCwd } from '../logical-path.js';
 import { assertBalanceSupported, type BalanceMode } from './balance.js';
 import { ScriptNotFoundError } from './errors.js';
 import { groupId } from './group-id.js';
@@ -39,7 +40,10 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
    * `--watch-path`), whose child is no cluster worker: an InvalidArgumentError.
    */
   nodeArgs?: string[];
-  /** Working directory the script is resolved from. Default `process.cwd()`. */
+  /**
+   * Working directory of the workers, and the one the script (and `socket`, when given) is resolved from. Default: the shell's
+   * (`$PWD`, symlinks kept, while it names `process.cwd()`), else `process.cwd()`.
+   */
   cwd?: string;
   /** `rr`: the primary accepts and deals out (default); `os`: processes accept on a shared socket; `reuseport`. */
   balance?: BalanceMode;
@@ -88,6 +92,8 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
 /** Options after validation, with defaults filled in. */
 export interface FilledOptions extends RestartPolicyOptions {
   script: string;
+  /** Where the workers run, symlinks kept. */
+  cwd: string;
   args: string[];
   name: string;
   instances: number;
@@ -162,8 +168,10 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
   if (typeof options.script !== 'string' || options.script === '') {
     throw new InvalidArgumentError(`Expected \`script\` to be a path, got ${describeValue(options.script)}`);
   }
-  const cwd = textOption(options.cwd, 'cwd', 'a path');
-  const script = resolve(cwd ?? process.cwd(), options.script);
+  // Symlinks kept (a deploy's `current`): each worker forked there, at a reload too, runs the release linked then.
+  const givenCwd = textOption(options.cwd, 'cwd', 'a path');
+  const cwd = givenCwd ?? logicalCwd();
+  const script = resolve(cwd, options.script);
   assertScriptFile(script);
   const balance = options.balance ?? 'rr';
   if (!balanceModes.has(balance)) {
@@ -177,7 +185,8 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     throw new InvalidArgumentError('`sticky` needs `port`: the primary listens on it itself');
   }
   if (sticky && port === 0) throw new InvalidArgumentError(`\`sticky\` cannot use \`port\` 0: ${STICKY_PORT_0}`);
-  const socket = options.socket === undefined ? undefined : socketPath(options.socket, cwd);
+  // Against the resolved folder when none is given, as before: a socket must not move with a deploy's symlink.
+  const socket = options.socket === undefined ? undefined : socketPath(options.socket, givenCwd);
   if (socket !== undefined && sticky) {
     throw new InvalidArgumentError(
       "`socket` cannot be combined with `sticky`: only the primary's router on `port` keeps clients on their process",
@@ -198,6 +207,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
   assertMemoryReports(maxMemoryRestart, memoryReportInterval);
   return {
     script,
+    cwd,
     args: stringList(options.args, 'args'),
     name: textOption(options.name, 'name') ?? basename(script, extname(script)),
     instances: resolveInstances(options.instances ?? 'max'),

@@ -390,7 +390,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
     execArgv.push(...options.nodeArgs);
     cluster.schedulingPolicy = options.balance === 'rr' && !options.sticky ? cluster.SCHED_RR : cluster.SCHED_NONE;
-    cluster.setupPrimary({ exec: options.script, args: options.args, execArgv, silent: true });
+    cluster.setupPrimary({ exec: options.script, args: options.args, cwd: options.cwd, execArgv, silent: true });
     try {
       if (this.#ignored !== undefined) this.#emit({ type: 'warning', message: this.#ignored });
       const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);

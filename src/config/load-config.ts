@@ -10,6 +10,7 @@ import { assertMemoryReports, clusterNodeArgs } from '../cluster/option-checks.j
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
+import { logicalPath } from '../logical-path.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
 import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
@@ -47,7 +48,8 @@ export interface LoadedConfig {
 
 /** Reads, translates (PM2) and validates a config file. Every error names the file, the app and the key. */
 export async function loadConfig(path: string): Promise<LoadedConfig> {
-  const file = resolve(path);
+  // Symlinks kept: the apps' folders are the file's (`current/`, a deploy's link), so that each start follows the link.
+  const file = logicalPath(path);
   const raw = await readConfigFile(file);
   try {
     return fromContent(file, raw);

@@ -25,3 +25,21 @@ export function originWarning(name: string, existing: AppSpec, incoming: AppOrig
   if (sameScript) return undefined;
   return `app ${JSON.stringify(name)} ran ${resolve(existing.cwd, existing.script)} in ${existing.cwd}; ${now}`;
 }
+
+/**
+ * The warning a config file's reload of an app deserves when the file names another script or folder than the app
+ * runs (`cd releases/2 && hive startOrReload ecosystem.config.js` of an app started from releases/1), or undefined. A
+ * reload keeps the primary, which runs the script and folder it started with, as PM2's reload does: without a word,
+ * the deploy would seem done while the old release serves on.
+ */
+export function keptScriptWarning(name: string, existing: AppSpec, incoming: AppOrigin): string | undefined {
+  if (incoming.configFile === undefined) return undefined;
+  const runs = resolve(existing.cwd, existing.script);
+  const named = resolve(incoming.cwd, incoming.script);
+  if (runs === named && existing.cwd === incoming.cwd) return undefined;
+  return (
+    `app ${JSON.stringify(name)} reloads with the script it started with, ${runs} in ${existing.cwd} (a reload ` +
+    `keeps it, as PM2's does); ${incoming.configFile} names ${named} in ${incoming.cwd}: ` +
+    `\`hive startOrRestart ${incoming.configFile}\` runs that`
+  );
+}

@@ -22,6 +22,7 @@ import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
 import { exitFlushed } from '../exit-flushed.js';
+import { logicalCwd } from '../logical-path.js';
 import { decodeWorkerMessage, ENV, toWire } from '../runtime/protocol.js';
 import { writeWholeLines } from '../whole-line-writes.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
@@ -80,6 +81,9 @@ interface Slot {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
+// The app's folder with symlinks kept (the daemon sets PWD to it), read once: later, after a deploy switched the link,
+// PWD no longer names this process's own folder. Each process started there runs the release linked then.
+const appCwd = logicalCwd();
 // The cluster's defaults (cluster/options.ts, cluster/worker-process.ts).
 const DEFAULT_LISTEN_TIMEOUT = 10_000;
 const STDERR_TAIL = 20;
@@ -205,6 +209,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
     (options.command === process.execPath ? process.versions.bun === undefined : NODE_ONLY.test(options.command)) &&
     !options.args.some((arg) => NO_CLAIM.test(arg));
   const child = spawn(options.command, claims ? ['--require', CLAIM, ...options.args] : options.args, {
+    cwd: appCwd,
     env: {
       ...env,
       [ENV.instance]: String(instance),

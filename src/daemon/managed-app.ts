@@ -26,7 +26,7 @@ import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppInstanceVars, checkAppPoolThreads } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
-import { type AppOrigin, originWarning } from './app-origin.js';
+import { type AppOrigin, keptScriptWarning, originWarning } from './app-origin.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
 import { controlTimeout } from './control-timeout.js';
@@ -151,7 +151,7 @@ export interface ReloadEnvs {
   env?: Record<string, string> | undefined;
   /** The config file's app this reload is for: the app's origin from now on (see originWarning). */
   origin?: AppOrigin | undefined;
-  /** Told when the file takes the app over from another (see originWarning). */
+  /** Told when the file takes the app over from another, or names a script the reload keeps not (see app-origin.ts). */
   warn?: ((message: string) => void) | undefined;
 }
 
@@ -349,7 +349,10 @@ export class ManagedApp {
 
   /** Says (daemon.log, and `warn`: the CLI's stderr) when a config file takes this app over from another. */
   #warnOrigin(origin: AppOrigin, warn: ((message: string) => void) | undefined): void {
-    const message = originWarning(this.name, this.spec, origin);
+    this.#warn(originWarning(this.name, this.spec, origin), warn);
+  }
+
+  #warn(message: string | undefined, warn: ((message: string) => void) | undefined): void {
     if (message === undefined) return;
     // In the app's line format (`<app>: `), as its other lines: `hive logs <app>` shows it.
     this.#log(`${this.name}: warning: ${message}`);
@@ -413,6 +416,7 @@ export class ManagedApp {
       const { origin } = envs;
       if (origin?.configFile !== undefined) {
         this.#warnOrigin(origin, envs.warn);
+        this.#warn(keptScriptWarning(this.name, this.spec, origin), envs.warn);
         // The file that reloads the app is where it comes from now, whatever the reload's outcome: the next start or
         // reload of that file is no takeover. Its script and cwd stay: the primary runs those until a restart.
         this.spec = { ...this.spec, configFile: origin.configFile };
@@ -1027,7 +1031,9 @@ export class ManagedApp {
   #primaryEnv(): NodeJS.ProcessEnv {
     // The app's id, for the pm_id of its processes (cluster/pm-id.ts).
     const spec = { ...this.spec, ...this.#pendingEnv };
-    const env: NodeJS.ProcessEnv = { ...appEnvironment(spec), [ENV.appId]: String(this.id) };
+    // PWD as a shell's `cd` sets it: the primary reads its cwd from it with symlinks kept (logical-path.ts), so that a
+    // reload after a deploy switched `current` starts processes in the new release, not the one the primary began in.
+    const env: NodeJS.ProcessEnv = { ...appEnvironment(spec), PWD: spec.cwd, [ENV.appId]: String(this.id) };
     // A PORT of the app's own env is given, and enforced by its primary's ready rule; one of the shell's is only
     // inherited (cluster/app-port.ts). The primary unsets the variable in its processes.
     if (!spec.fork && spec.env !== undefined && Object.hasOwn(spec.env, 'PORT')) env[ENV.givenPort] = spec.env.PORT;

@@ -13,13 +13,13 @@ import type { DaemonClient } from '../../daemon/client.js';
 import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { envVariableProblem } from '../../env-variable.js';
+import { logicalCwd, logicalPath } from '../../logical-path.js';
 import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
 import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
 import { parsePort } from '../integer-flag.js';
-import { logicalPath } from '../logical-path.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
@@ -500,14 +500,16 @@ function refuseReloadOptions(command: string, values: Values): void {
 }
 
 function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
-  const path = resolve(script);
+  // Symlinks kept (a deploy's `current`): each process a restart or reload starts runs the release linked then.
+  const cwd = logicalCwd();
+  const path = resolve(cwd, script);
   const interpreter = values.interpreter as string | undefined;
   const execMode = values['execute-command'] ? 'fork' : undefined;
   // A fork-mode program's node (-x) or interpreter takes them, as a config's nodeArgs (PM2's interpreter_args).
   const nodeArgs = typeof values['node-args'] === 'string' ? parseNodeArgs(values['node-args']) : [];
-  const fork = forkCommand({ script, cwd: process.cwd(), args, nodeArgs, interpreter, execMode });
+  const fork = forkCommand({ script, cwd, args, nodeArgs, interpreter, execMode });
   // The same error as `hive run` (ERR_HIVE_SCRIPT_NOT_FOUND, exit 2), for fork-mode programs too (`hive start pnpm`).
-  assertAppScript(script, process.cwd(), fork);
+  assertAppScript(script, cwd, fork);
   if (values.only) throw new UsageError('--only picks apps of a config file, not of a script');
   // Acted on by the `hive run` primary and runtime; --memory-report-interval too: a fork-mode program sends no reports,
   // so it would be taken and never used (no worker of it is ever marked unresponsive); --drain-idle-grace is the
@@ -569,7 +571,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
   const spec: AppSpec = {
     name,
     script,
-    cwd: process.cwd(),
+    cwd,
     runArgs,
     env,
     instances,
