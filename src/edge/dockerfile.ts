@@ -7,11 +7,22 @@ import { joinArgs } from '../config/split-args.js';
 import type { DeployOptions } from './deploy-options.js';
 
 /**
- * `hive run`'s arguments in the container: the script, the cluster size, the drain and readiness settings, the sticky
- * key.
+ * `hive run`'s arguments in the container: the script, the app's name, the cluster size, the drain and readiness
+ * settings, the sticky key.
  */
 export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = options.instances ?? 'max'): string[] {
-  const args = [options.script, '--instances', String(instances), '--port', String(options.port)];
+  // The recipe's name, which its image, compose project and Deployment carry: without it hive run names the app after
+  // its script (`server`), in every log prefix, JSON record, metrics label and the processes' HIVE_APP_NAME. Every
+  // name the recipe takes (a Kubernetes name) is one hive run --name takes.
+  const args = [
+    options.script,
+    '--name',
+    options.app,
+    '--instances',
+    String(instances),
+    '--port',
+    String(options.port),
+  ];
   args.push('--kill-timeout', durationArg(options.killTimeout));
   if (options.drainIdleGrace !== undefined) args.push('--drain-idle-grace', durationArg(options.drainIdleGrace));
   if (options.listenTimeout !== undefined) args.push('--listen-timeout', durationArg(options.listenTimeout));

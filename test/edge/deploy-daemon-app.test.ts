@@ -88,6 +88,7 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
   const run = runArgs(cmd);
   assert.equal(run.script, 'server.js', "the daemon's script, not package.json's main");
+  assert.equal(run.name, 'api', "the recipe's name, not the script's");
   assert.deepEqual(run.args, ['--mode', 'fast']);
   assert.equal(run.instances, '2');
   assert.equal(run.port, port);
@@ -113,6 +114,7 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.doesNotThrow(() => new Deployment(deployment).validate());
   const container = deployment.spec.template.spec.containers[0];
   const k8sRun = runArgs(container.args);
+  assert.equal(k8sRun.name, 'api');
   assert.equal(k8sRun.instances, '1');
   assert.equal(k8sRun.port, 4000);
   assert.deepEqual(k8sRun.args, ['--mode', 'fast']);
@@ -132,7 +134,18 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
   assert.equal(other.code, 0, other.stderr);
   assert.match(other.stderr, /the daemon runs no app "web"; the recipe is made of package\.json and the flags/);
   const otherCmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(appDir, 'other', 'Dockerfile'), 'utf8'))![1]!);
-  assert.deepEqual(otherCmd, ['main.js', '--instances', 'max', '--port', '3000', '--kill-timeout', '5s', ...metrics]);
+  assert.deepEqual(otherCmd, [
+    'main.js',
+    '--name',
+    'web',
+    '--instances',
+    'max',
+    '--port',
+    '3000',
+    '--kill-timeout',
+    '5s',
+    ...metrics,
+  ]);
 });
 
 const metrics = ['--metrics-port', '9464', '--metrics-host', '::'];
@@ -150,7 +163,18 @@ test('without a daemon, --app names the app and package.json gives the rest, as 
       REDIS_URL: 'redis://redis:6379',
     });
     const cmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(appDir, 'none', 'Dockerfile'), 'utf8'))![1]!);
-    assert.deepEqual(cmd, ['main.js', '--instances', 'max', '--port', '3000', '--kill-timeout', '5s', ...metrics]);
+    assert.deepEqual(cmd, [
+      'main.js',
+      '--name',
+      'api',
+      '--instances',
+      'max',
+      '--port',
+      '3000',
+      '--kill-timeout',
+      '5s',
+      ...metrics,
+    ]);
     assert.equal(await none.daemonPid(), undefined, 'hive deploy starts no daemon');
   } finally {
     await none.cleanup();

@@ -98,10 +98,10 @@ test('the Deployment drains before it is killed and probes readiness and livenes
   assert.ok(pod.terminationGracePeriodSeconds > preStop + options.killTimeout);
   // A sticky app runs one process per pod: ingress-nginx shares kept-alive connections between clients.
   const args =
-    'server.js --instances 1 --port 3000 --kill-timeout 30s --metrics-port 9464 --metrics-host :: --sticky cookie:sid';
+    'server.js --name chat --instances 1 --port 3000 --kill-timeout 30s --metrics-port 9464 --metrics-host :: --sticky cookie:sid';
   assert.deepEqual(container.args, args.split(' '));
   const plain = kubernetesManifests(resolveDeployOptions({ app: 'api' }))[0] as any;
-  assert.deepEqual(plain.spec.template.spec.containers[0].args.slice(1, 3), ['--instances', 'max']);
+  assert.deepEqual(plain.spec.template.spec.containers[0].args.slice(1, 5), ['--name', 'api', '--instances', 'max']);
   assert.equal(container.readinessProbe.httpGet.path, '/readyz');
   assert.equal(container.livenessProbe.httpGet.path, '/healthz');
   assert.ok(container.resources.limits.cpu, 'a CPU limit, which -i max reads through cgroups');
@@ -180,7 +180,13 @@ test('Dockerfile: multi-stage, production dependencies, non-root, hive run in ex
     'node_modules/hive/dist/cli/hive.js',
     'run',
   ]);
-  assert.deepEqual(JSON.parse(/^CMD (.*)$/m.exec(withBuild)![1]!).slice(0, 3), ['server.js', '--instances', 'max']);
+  assert.deepEqual(JSON.parse(/^CMD (.*)$/m.exec(withBuild)![1]!).slice(0, 5), [
+    'server.js',
+    '--name',
+    'api',
+    '--instances',
+    'max',
+  ]);
   // Behind a proxy the cluster keys a sticky client on X-Real-IP: its own peer address is the proxy's.
   const sticky = renderDeployRecipe('compose', { app: 'api', sticky: 'ip' })[0]!.content;
   assert.deepEqual(JSON.parse(/^CMD (.*)$/m.exec(sticky)![1]!).slice(-2), ['--sticky', 'header:x-real-ip']);
