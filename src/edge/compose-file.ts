@@ -3,7 +3,7 @@
  * and start order following health.
  */
 import type { DeployOptions } from './deploy-options.js';
-import { containerEnv, runWhere, shellWord, startDelay } from './dockerfile.js';
+import { containerEnv, runStopSeconds, runWhere, shellWord, startDelay } from './dockerfile.js';
 import { drainKeepalive } from './drain-keepalive.js';
 import { generateNginxConfig } from './nginx-config.js';
 import { composeLiteral, envFilePath } from './recipe-env.js';
@@ -69,7 +69,8 @@ export function renderCompose(options: DeployOptions): string {
       ),
       expose: [String(options.port)],
       deploy: { replicas: options.replicas, ...composeLimits(options) },
-      stop_grace_period: `${Math.ceil(options.killTimeout) + 5}s`,
+      // hive run's longest stop, then a margin for its exit (its output flushed) before Docker's SIGKILL.
+      stop_grace_period: `${runStopSeconds(options) + 5}s`,
       healthcheck: {
         // Without the app's NODE_OPTIONS (a --require of its tracing would start in every check) and NODE_USE_ENV_PROXY
         // (Node.js 24 would send this loopback fetch to the app's HTTP_PROXY, and the check would never pass).

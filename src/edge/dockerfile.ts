@@ -51,6 +51,18 @@ export function durationArg(seconds: number): string {
 }
 
 /**
+ * The longest stop of the recipe's `hive run`, in whole seconds, which the grace periods before the orchestrator's
+ * SIGKILL (compose's stop_grace_period, the pod's terminationGracePeriodSeconds) must cover: a retiring process drains
+ * for up to the kill timeout, and with treekill (on: the recipe never passes --no-treekill) the children it leaves get
+ * SIGTERM once it has exited and SIGKILL a kill timeout later (docs/cluster.md). Twice the kill timeout, as the daemon
+ * waits for a primary (daemon/stop-timeout.ts); a SIGKILL of hive run before that leaves those children running and
+ * loses its last lines.
+ */
+export function runStopSeconds(options: Pick<DeployOptions, 'killTimeout'>): number {
+  return Math.ceil(2 * options.killTimeout);
+}
+
+/**
  * Seconds a container's health checks are not held against it after its start (k8s' liveness delay, compose's
  * start_period): hive run's listen timeout (10s by default, the least), which a process may take to listen.
  */

@@ -8,6 +8,7 @@ import {
   buildCommand,
   containerEnv,
   hiveRunArgs,
+  runStopSeconds,
   runWhere,
   shellWord,
   startDelay,
@@ -50,8 +51,9 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
       template: {
         metadata: { labels },
         spec: {
-          // preStop, then hive's drain (--kill-timeout), then a margin before the kubelet's SIGKILL.
-          terminationGracePeriodSeconds: kPreStopSeconds + Math.ceil(options.killTimeout) + 10,
+          // preStop, then hive run's longest stop (the drain and its children's, twice --kill-timeout), then a margin
+          // before the kubelet's SIGKILL.
+          terminationGracePeriodSeconds: kPreStopSeconds + runStopSeconds(options) + 10,
           // The image's unprivileged `node` user (uid and gid 1000 in the official node images), and the runtime's
           // default seccomp filter, which the kubelet does not apply unless asked (the "restricted" Pod Security
           // Standard asks for both). The root filesystem stays writable: npm, node and apps write to /tmp and HOME.

@@ -82,8 +82,8 @@ test('the recipe takes the daemon app as it runs it, and a flag wins over the da
     REDIS_URL: 'redis://redis:6379',
   });
   assert.deepEqual(service.expose, [String(port)]);
-  // 7 s of drain and a margin.
-  assert.equal(service.stop_grace_period, '12s');
+  // Twice 7 s (the drain, then the children's SIGTERM to SIGKILL) and a margin.
+  assert.equal(service.stop_grace_period, '19s');
   const dockerfile = readFileSync(join(appDir, 'compose', 'Dockerfile'), 'utf8');
   const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
   const run = runArgs(cmd);

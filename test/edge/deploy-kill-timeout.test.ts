@@ -32,10 +32,33 @@ test('durations in seconds: 1.5m, 1500ms (rounded up for the grace periods), and
   // What hive run's own parser makes of it.
   assert.equal(parseDuration(given, 'killTimeout'), 1500);
   const manifests = files.find((file) => file.path === 'k8s.yaml')!.content;
-  // preStop (5 s) + 2 (1.5 s rounded up) + 10.
-  assert.match(manifests, /terminationGracePeriodSeconds: 17$/m);
+  // preStop (5 s) + twice 1.5 s (hive run's longest stop, see below) + 10.
+  assert.match(manifests, /terminationGracePeriodSeconds: 18$/m);
   const compose = renderDeployRecipe('compose', { app: 'api', killTimeout: '1500ms' });
-  assert.match(compose.find((file) => file.path === 'compose.yaml')!.content, /stop_grace_period: 7s$/m);
+  assert.match(compose.find((file) => file.path === 'compose.yaml')!.content, /stop_grace_period: 8s$/m);
+});
+
+// hive run's stop takes up to twice --kill-timeout (docs/cluster.md, treekill: the process drains for one, the children
+// it leaves get SIGTERM, then SIGKILL after another); the recipe's hive run has treekill on. The orchestrator's SIGKILL
+// must not come before, plus the recipes' margins (and k8s' preStop sleep, which the grace period counts too).
+test("the grace periods cover hive run's longest stop, twice the kill timeout, and the margins", () => {
+  for (const killTimeout of [1, '1500ms', 5, 11, 30, '10m']) {
+    const seconds = resolveDeployOptions({ app: 'api', killTimeout }).killTimeout;
+    const k8s = renderDeployRecipe('k8s', { app: 'api', killTimeout });
+    const dockerfile = k8s.find((file) => file.path === 'Dockerfile')!.content;
+    assert.doesNotMatch(dockerfile, /--no-treekill/);
+    const k8sYaml = k8s.find((file) => file.path === 'k8s.yaml')!.content;
+    const grace = Number(/terminationGracePeriodSeconds: (\d+)$/m.exec(k8sYaml)![1]);
+    const preStop = Number(/- sleep\n\s+- "?(\d+)"?$/m.exec(k8sYaml)![1]);
+    assert.equal(grace, preStop + Math.ceil(2 * seconds) + 10, `k8s, ${killTimeout}`);
+    const compose = renderDeployRecipe('compose', { app: 'api', killTimeout });
+    const composeYaml = compose.find((file) => file.path === 'compose.yaml')!.content;
+    assert.equal(
+      Number(/stop_grace_period: (\d+)s$/m.exec(composeYaml)![1]),
+      Math.ceil(2 * seconds) + 5,
+      `compose, ${killTimeout}`,
+    );
+  }
 });
 
 test('a bad or out-of-range --kill-timeout is a typed error naming the flag', () => {
