@@ -6,7 +6,7 @@ import { gunzip } from 'node:zlib';
 import type { DaemonClient } from '../../daemon/client.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo, AppLogFile } from '../../daemon/protocol.js';
-import { rotatedLogCopies } from '../../daemon/rotated-log-name.js';
+import { type RotatedLogCopy, rotatedLogCopies } from '../../daemon/rotated-log-name.js';
 import { repeatedFlagMessage } from '../../repeated-flag.js';
 import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
@@ -234,14 +234,27 @@ async function readCopyRest(file: LogFile, print: Print): Promise<void> {
 const gunzipped = (bytes: Buffer): Promise<Buffer | undefined> => promisify(gunzip)(bytes).catch(() => undefined);
 
 /**
- * The rotated copies of files that were at `file.path` after the one open (which was rotated first), oldest first.
- * The open file's own copy is the first made since it was opened, found by its inode when it was renamed (a
- * compressed copy is a new file); when retention has removed it, every copy made since is of a later file.
+ * The rotated copies of files that were at `file.path` after the one open (which was rotated first), oldest first:
+ * those made since it was opened but its own copy and those before it. When retention has removed its copy, every
+ * copy made since is of a later file, and is read.
  */
-async function rotatedSince(file: LogFile): Promise<ReturnType<typeof rotatedLogCopies>> {
+async function rotatedSince(file: LogFile): Promise<RotatedLogCopy[]> {
   const made = rotatedLogCopies(file.path).filter((copy) => !file.copies.has(copy.path));
   // A poll that read some of them already has the own copy (and those before it) among file.copies.
   if (file.ownCopyFound) return made;
+  const own = await ownCopy(file, made);
+  for (const copy of made.slice(0, own + 1)) file.copies.add(copy.path);
+  file.ownCopyFound = true;
+  return made.slice(own + 1);
+}
+
+/**
+ * Which of `made` is the open file's own copy: the file itself renamed (its inode), or a gzipped copy holding the same
+ * bytes (gzip writes a new file and removes the old one, which the open handle still reads); -1 when there is none.
+ * Not the oldest gzipped copy made since, taken for it: retention may have removed the own copy, and the oldest left
+ * is then a later file's, whose lines were never read.
+ */
+async function ownCopy(file: LogFile, made: RotatedLogCopy[]): Promise<number> {
   const inodes = await Promise.all(
     made.map((copy) =>
       stat(copy.path).then(
@@ -250,11 +263,21 @@ async function rotatedSince(file: LogFile): Promise<ReturnType<typeof rotatedLog
       ),
     ),
   );
-  let own = inodes.indexOf(file.inode);
-  if (own === -1 && made[0]?.compressed) own = 0;
-  for (const copy of made.slice(0, own + 1)) file.copies.add(copy.path);
-  file.ownCopyFound = true;
-  return made.slice(own + 1);
+  const renamed = inodes.indexOf(file.inode);
+  if (renamed !== -1 || !file.handle) return renamed;
+  const size = (await file.handle.stat()).size;
+  // An empty file's copy is empty too: reading it again prints nothing, and another empty copy would match it.
+  if (size === 0) return -1;
+  let content: Buffer | undefined;
+  for (const [i, copy] of made.entries()) {
+    if (!copy.compressed) continue;
+    const bytes = await readFile(copy.path).catch(() => undefined);
+    // gzip's last four bytes are the size of what it holds (mod 2^32): only a copy of the open file's size is unpacked.
+    if (!bytes || bytes.length < 18 || bytes.readUInt32LE(bytes.length - 4) !== size % 2 ** 32) continue;
+    content ??= await readRange(file.handle, 0, size);
+    if ((await gunzipped(bytes))?.equals(content)) return i;
+  }
+  return -1;
 }
 
 /** The log files in $HIVE_HOME/logs as `hive logs -f` began: by path, the file (inode) and its size then. */
