@@ -39,7 +39,7 @@ export interface RunArgs {
 export interface RunWatch {
   /** Absolute paths: the script's folder by default. */
   paths: string[];
-  /** `--ignore-watch` entries, as file-watcher.ts reads them (node_modules and .git are always ignored). */
+  /** `--ignore-watch` entries, as file-watcher.ts reads them (node_modules and dot files below a watched folder are always ignored). */
   ignore: string[];
   /** Quiet time after a change before the reload, in ms. */
   delay: number;
@@ -89,9 +89,9 @@ Options:
       --server-timing              add a Server-Timing header (total, pool time) to the app's HTTP responses
       --no-http-metrics            do not count HTTP requests (no http_* series, req/s or latency; PM2's --no-pmx)
       --watch[=<paths>]            rolling reload (as SIGHUP) when files change (default: the script's folder;
-                                   node_modules, .git and the files this output is redirected to are ignored);
+                                   node_modules, dot files and the files this output is redirected to are ignored);
                                    an errored or ended app waits for the next change to start it again
-      --ignore-watch <path>        a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
+      --ignore-watch <path>        a name, path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --watch-delay <delay>        quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
   -h, --help                       this help
 

@@ -1,18 +1,22 @@
 import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
 // Editors and `git checkout` touch many files at once: one reload for a burst. An app's `watchDelay` replaces it.
 export const DEBOUNCE_MS = 500;
 // How often a watched folder that is gone (a build's `rm -rf dist`, not there yet at start) is looked for again.
 const REAPPEAR_POLL_MS = 1000;
-const alwaysIgnored = ['node_modules', '.git'];
+// `.*`: any dot-segment below a watched path (PM2's default: .git, an editor's .swp, .cache, .next), as PM2 ignores
+// them; a watched path that is one itself (`--watch=.config`) is not below itself.
+const alwaysIgnored = ['node_modules', '.*'];
 
 /**
  * Watches folders (recursively) and calls `onChange` once per burst of changes. A path is ignored when one of its
- * segments is node_modules or .git, or matches an `ignore` entry: an entry without a slash (a name such as `logs`, or
- * a glob such as `*.log`) is matched against each segment of the path, one with a slash (`dist/cache`, `logs/*.gz`)
- * against the path from the watched folder, and covers what is under a match. Globs: `*` and `?` within a segment,
- * `**` across segments, `{a,b}` alternatives, a backslash escapes the next character.
+ * segments below the watched folder is node_modules or starts with a dot (.git, .cache), or it matches an `ignore`
+ * entry: an entry without a slash (a name such as `logs`, or a glob such as `*.log`) is matched against each segment
+ * of the path, one with a slash (`dist/cache`, `logs/*.gz`) against the path from the watched folder, an absolute one
+ * (`/srv/app/data`) against the path itself, and covers what is under a match. Globs: `*` and `?` within a segment,
+ * `**` across segments (a trailing `/**` matches the folder itself too), `{a,b}` alternatives, a backslash escapes the
+ * next character. A watched path that is a file is watched whatever its name.
  *
  * A watched folder (or file) that is deleted and created again, or replaced (an editor's save by rename), is watched
  * anew: its watcher would see nothing of the new one. One that is not there (at start, or deleted) is looked for
@@ -20,7 +24,7 @@ const alwaysIgnored = ['node_modules', '.git'];
  */
 export class FileWatcher {
   readonly #onChange: (file: string) => void;
-  readonly #skip: (file: string) => boolean;
+  readonly #skip: (file: string, root: string) => boolean;
   readonly #ignoreFile: (path: string) => boolean;
   readonly #folders = new Map<string, WatchedFolder>();
   readonly #debounceMs: number;
@@ -74,7 +78,7 @@ export class FileWatcher {
     try {
       folder.tree = new FolderTree(
         path,
-        (file) => this.#skip(file) || this.#ignoreFile(join(path, file)),
+        (file) => this.#skip(file, path) || this.#ignoreFile(join(path, file)),
         (event, file) => {
           // The folder itself deleted: its own watcher names it like one of its files.
           if (event === 'rename' && !exists(path)) {
@@ -157,6 +161,8 @@ class FolderTree {
   readonly #skip: (file: string) => boolean;
   readonly #onEvent: (event: string, file: string) => void;
   readonly #onError: () => void;
+  // A watched file's own name is no path below a watched folder: `--watch=.env` watches it.
+  readonly #rootIsFolder: boolean;
   // By path relative to the root ('' for the root itself).
   readonly #watchers = new Map<string, FSWatcher>();
 
@@ -171,6 +177,7 @@ class FolderTree {
     this.#skip = skip;
     this.#onEvent = onEvent;
     this.#onError = onError;
+    this.#rootIsFolder = isFolder(root);
     this.#add('', true);
   }
 
@@ -213,7 +220,7 @@ class FolderTree {
       return;
     }
     const file = folder === '' ? String(name) : join(folder, String(name));
-    if (this.#skip(file)) return;
+    if (this.#rootIsFolder && this.#skip(file)) return;
     if (event === 'rename') {
       // A folder created (watched from now on, with what it already holds) or deleted (its watchers closed).
       if (isFolder(join(this.#root, file))) this.#add(file);
@@ -240,19 +247,27 @@ function isFolder(path: string): boolean {
   }
 }
 
-/** Whether a path relative to a watched folder is ignored by one of `entries` (see FileWatcher). */
-export function ignoreMatcher(entries: string[]): (file: string) => boolean {
+/**
+ * Whether a path relative to the watched folder `root` is ignored by one of `entries` (see FileWatcher). An absolute
+ * entry (PM2's `path.join(__dirname, 'data')`, which chokidar matches against absolute paths) is matched against the
+ * path from the filesystem's root, in whichever watched folder it is.
+ */
+export function ignoreMatcher(entries: string[]): (file: string, root: string) => boolean {
   const matchers = entries
-    .map((entry) => entry.replace(/^\.\//, '').replace(/\/+$/, ''))
+    .map((entry) => (isAbsolute(entry) ? entry : entry.replace(/^\.\//, '')).replace(/(?<=.)\/+$/, ''))
     .filter((entry) => entry !== '')
-    .map((entry) => ({ bySegment: !entry.includes('/'), pattern: globToRegExp(entry) }));
-  return (file) => {
+    .map((entry) => ({
+      by: isAbsolute(entry) ? ('absolute' as const) : entry.includes('/') ? ('path' as const) : ('segment' as const),
+      pattern: globToRegExp(entry),
+    }));
+  // Each leading part of a path (`a`, `a/b`, `a/b/c`): an entry matching one covers what is under it.
+  const prefixes = (path: string) => path.split(sep).map((_, i, segments) => segments.slice(0, i + 1).join('/'));
+  return (file, root) => {
     const segments = file.split(sep);
-    return matchers.some(({ bySegment, pattern }) =>
-      bySegment
-        ? segments.some((segment) => pattern.test(segment))
-        : segments.some((_, i) => pattern.test(segments.slice(0, i + 1).join('/'))),
-    );
+    return matchers.some(({ by, pattern }) => {
+      if (by === 'segment') return segments.some((segment) => pattern.test(segment));
+      return prefixes(by === 'path' ? file : resolve(root, file)).some((prefix) => pattern.test(prefix));
+    });
   };
 }
 
@@ -263,7 +278,12 @@ function globToRegExp(glob: string): RegExp {
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i]!;
     if (char === '\\' && i + 1 < glob.length) source += escapeRegExp(glob[++i]!);
-    else if (char === '*' && glob[i + 1] === '*') {
+    // `cache/**` is the folder and what is under it, as picomatch has it: a folder deleted and made again is a change
+    // of that folder, not of a file in it.
+    else if (char === '/' && glob.slice(i + 1) === '**') {
+      source += '(?:/.*)?';
+      break;
+    } else if (char === '*' && glob[i + 1] === '*') {
       i++;
       // `**/` also matches no folder at all: `**/x` ignores a top-level x too.
       if (glob[i + 1] === '/') {

@@ -77,8 +77,9 @@ Options:
       --metrics-host <host>      address of the metrics port (default 127.0.0.1)
       --server-timing            a Server-Timing header (total, pool time, request id) on the app's responses
       --no-http-metrics          do not count HTTP requests: no http_* series, req/s or latency (PM2's --no-pmx)
-      --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules ignored)
-      --ignore-watch <path>      a name, relative path or glob (*.log, tmp/**) the watcher ignores (repeatable)
+      --watch[=<dirs>]           rolling reload when files change (default: the script's folder; node_modules and
+                                 dot files ignored)
+      --ignore-watch <path>      a name, path or glob (*.log, tmp/**) the watcher ignores (repeatable)
       --watch-delay <delay>      quiet time after a change before the reload: seconds (PM2's), or 500ms, 2s
       --filter-env <string>      leave out of the app the shell variables whose names contain it (repeatable)
       --interpreter <prog|none>  fork mode: run the script with this program (python3), or as an executable (none);
