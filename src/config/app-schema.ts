@@ -1,5 +1,4 @@
 import { constants } from 'node:os';
-import { Cron } from 'croner';
 import { z } from 'zod';
 import { bindHostProblem } from '../bind-host.js';
 import { kListenTimeoutWhy, parseSocketMode, type SocketModeText } from '../cluster/options.js';
@@ -7,6 +6,7 @@ import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { type DurationText, parseDuration, parsePositiveDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
 import { parseRotationSetting } from '../daemon/log-rotation.js';
+import { cronProblem } from './cron-problem.js';
 import { splitArgs } from './split-args.js';
 
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
@@ -243,7 +243,10 @@ const appShape = {
   cronRestart: z
     .string()
     .max(MAX_SHORT)
-    .superRefine(refineWith((v) => new Cron(String(v), { paused: true }).stop(), 'a cron expression like "0 3 * * *"'))
+    .superRefine((value, ctx) => {
+      const problem = cronProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   // An empty path would silently mean the default log file (or the config's folder): refused instead.
   outFile: z.string().min(1).max(MAX_PATH).optional(),

@@ -23,6 +23,27 @@ test('a malformed --cron-restart exits 2 before any daemon request, for a script
   assert.deepEqual(await hive.json(['ls']), []);
 });
 
+test('a bad cron schedule is said one way, flag or config key: the value, the field at fault, or never due', async () => {
+  for (const [cron, why] of [
+    ['*/61 * * * *', '(minute field "*/61": steps cannot be greater than maximum value of part (60))'],
+    ['0 0 32 * *', '(day-of-month field "32": out of range 1-31)'],
+    ['0 0 31 2 *', '(it is never due: no date matches it (February 31, a year gone by))'],
+  ] as const) {
+    const problem = `expected a cron expression like "0 3 * * *", got ${JSON.stringify(cron)} ${why}`;
+    const flag = await hive.run(['start', appFixture, '--name', 'cron', '--cron-restart', cron]);
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.equal(
+      flag.stderr,
+      `hive start: ERR_HIVE_INVALID_ARGUMENT: --cron-restart: ${problem}; see hive start --help\n`,
+    );
+    const file = hive.writeConfig([{ name: 'cr', script: appFixture, cron_restart: cron }], 'ecosystem.config.js');
+    const loaded = await hive.run(['start', file]);
+    assert.equal(loaded.code, 2, loaded.stderr);
+    assert.equal(loaded.stderr, `hive start: ERR_HIVE_CONFIG: ${file}: apps[0] (cr).cron_restart: ${problem}\n`);
+  }
+  assert.deepEqual(await hive.json(['ls']), []);
+});
+
 test('a valid --cron-restart is taken and shown by describe', async () => {
   const started = await hive.json<{ name: string }[]>([
     'start',

@@ -879,12 +879,9 @@ async function configSpecs(file: string, values: Values, command: string): Promi
  * expression exits 2 here rather than after the daemon took the app (an errored app left in the table).
  */
 async function checkCronRestart(value: string): Promise<void> {
-  const { appSchema } = await import('../../config/app-schema.js');
-  const parsed = appSchema.shape.cronRestart.safeParse(value);
-  if (!parsed.success) {
-    const expected = parsed.error.issues[0]?.message ?? 'expected a cron expression';
-    throw new UsageError(`--cron-restart: ${expected}, got ${JSON.stringify(value)}`);
-  }
+  const { cronProblem } = await import('../../config/cron-problem.js');
+  const problem = cronProblem(value);
+  if (problem !== undefined) throw new UsageError(`--cron-restart: ${problem}`);
 }
 
 /** `--namespace`, checked as a config's `namespace` is (exit 2 naming it), or `default`. */
