@@ -278,7 +278,8 @@ async function readConfigFile(file: string): Promise<unknown> {
   let text: string | undefined;
   if (['.json', '.yaml', '.yml'].includes(ext)) {
     try {
-      text = await readFile(file, 'utf8');
+      // A leading byte order mark (Windows editors write one) is no JSON: PM2's JavaScript read and YAML skip it too.
+      text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (cause as Error).message})`;
