@@ -48,11 +48,15 @@ module.exports = {
       // Processes sharing the port: a number, 'max' (one per core) or -1 (one per core but one).
       instances: 'max',
       exec_mode: 'cluster',
+      // The app's port, given to it as PORT (by PM2 too, which sets it in env).
+      // port: 3000,
       // A process whose memory grows over this is replaced.
       max_memory_restart: '300M',
       env: { NODE_ENV: 'development' },
       // Picked with \`hive start ${file} --env production\`.
       env_production: { NODE_ENV: 'production' },
+      // Reload (under PM2, restart) when a file of this folder changes (node_modules is ignored).
+      // watch: true,
     },
   ],
 };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadConfig } from 'hive/config';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import { appFixture, tempHome } from '../daemon/helpers.js';
 
@@ -95,4 +96,20 @@ test('hive init --pm2 in a package of "type": "module" writes ecosystem.config.c
   const forced = await hive.json<{ file: string }>(['init', '--pm2', '--force'], { cwd: below });
   assert.equal(forced.file, join(below, 'ecosystem.config.cjs'));
   assert.equal(readFileSync(join(below, 'ecosystem.config.js'), 'utf8'), 'export default { apps: [] };\n');
+});
+
+test('both starters have the port and watch there commented out (docs/cli.md), in their own keys: uncommented, they load', async () => {
+  for (const [name, args] of [
+    ['starter-ts', ['init']],
+    ['starter-pm2', ['init', '--pm2']],
+  ] as const) {
+    const dir = project(name, 'commonjs');
+    const { file } = await hive.json<{ file: string }>([...args], { cwd: dir });
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /^ {6}\/\/ port: 3000,$/m, name);
+    assert.match(text, /^ {6}\/\/ watch: true,$/m, name);
+    writeFileSync(file, text.replace('// port: 3000,', 'port: 3000,').replace('// watch: true,', 'watch: true,'));
+    const config = await loadConfig(file);
+    assert.deepEqual([config.apps[0]!.port, config.apps[0]!.watch, config.warnings], [3000, true, []], name);
+  }
 });
