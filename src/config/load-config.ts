@@ -6,19 +6,21 @@ import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { closestName } from '../closest-name.js';
 import { assertMemoryReports, clusterNodeArgs } from '../cluster/option-checks.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
 import { logicalPath } from '../logical-path.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
-import { type AppConfig, configSchema, type HiveConfig } from './app-schema.js';
+import { type AppConfig, appKeys, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
 import { withHomePaths } from './home-path.js';
 import {
   camelHint,
   fromPm2App,
+  pm2AppKeys,
   pm2Conflict,
   pm2DeployEnvs,
   pm2Name,
@@ -67,7 +69,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   const place = format === 'pm2' ? appsPlace(raw) : kAppsList;
   // "apps[0] (api).instances" of a file with no apps list (a process.json that is the app) sent the reader looking.
   const label = (app: unknown, i: number, key: string) =>
-    appKey(place, i, isObject(app) && typeof app.name === 'string' ? app.name : undefined, key);
+    appKey(place, i, isObject(app) && typeof app.name === 'string' && app.name !== '' ? app.name : undefined, key);
   checkEnvKeys(file, isObject(source) ? source.apps : undefined, label);
   const warnings: string[] = [];
   let content = source;
@@ -233,7 +235,7 @@ function appsPlace(raw: unknown): AppsPlace {
   const key = raw.apps !== undefined ? 'apps' : raw.pm2 !== undefined ? 'pm2' : undefined;
   if (key !== undefined) return { shape: isObject(raw[key]) ? 'object' : 'list', key };
   if (raw.script === undefined) return kAppsList;
-  return typeof raw.name === 'string' ? { shape: 'file', name: raw.name } : { shape: 'file' };
+  return typeof raw.name === 'string' && raw.name !== '' ? { shape: 'file', name: raw.name } : { shape: 'file' };
 }
 
 /**
@@ -393,12 +395,20 @@ function issueError(
   if (expected.length > 0) message = `expected ${[...new Set(expected)].join(' or ')}, got ${describeValue(value)}`;
   if (message === 'unknown key' && typeof last === 'string') {
     const hint = format === 'hive' ? camelHint(last) : undefined;
+    // A camelCase key of an ecosystem file is more likely a Hive key (or PM2's camelCase alias) mistyped.
+    const meant = closestName(
+      last,
+      format === 'hive' ? appKeys : /[A-Z]/.test(last) ? [...appKeys, ...pm2AppKeys] : pm2AppKeys,
+    );
     message = hint
       ? `unknown key (a PM2 key: write \`${hint}\` in a Hive config)`
       : pm2Unsupported.has(pm2Name(last))
         ? 'a PM2 option Hive does not support; remove it (docs/config.md lists what Hive runs)'
-        : 'unknown key: not a Hive or PM2 app option';
+        : `unknown key: not a Hive or PM2 app option${meant === undefined ? '' : `; did you mean \`${meant}\`?`}`;
   }
+  // zod's "Too small: expected string to have >=1 characters" of `name: ''`, `script: ''`.
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1 && /^Too small/.test(message))
+    message = 'expected a non-empty string';
   return new ConfigError(file, key === '' ? undefined : key, message);
 }
 

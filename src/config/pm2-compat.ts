@@ -88,6 +88,8 @@ export const pm2Ignored: Readonly<Record<string, string>> = {
   disable_source_map_support: 'Hive adds no source-map support of its own (nodeArgs: --enable-source-maps does)',
   windowsHide: 'Windows only; Hive runs on Linux',
   kill_retry_time: 'a retired process is SIGKILLed once, at killTimeout',
+  // PM2's schema has it (PM2 fills it from the app's package.json, for `pm2 show`): informational only.
+  version: 'informational (`pm2 show` prints it); Hive keeps no app version',
 };
 
 /**
@@ -106,6 +108,14 @@ const pm2IgnoredAsHive: Readonly<Record<string, unknown>> = {
   event_loop_inspector: false,
   force: false,
 };
+
+/** The app keys an ecosystem file may have (PM2's that Hive runs or ignores, and Hive's own), for typo hints. */
+export const pm2AppKeys: readonly string[] = [
+  ...Object.keys(pm2Keys),
+  ...Object.keys(pm2Ignored),
+  'disable_logs',
+  ...appKeys,
+];
 
 /**
  * PM2 options Hive does not implement and will not pass over in silence (running as another user, dropping logs...):
@@ -163,8 +173,10 @@ export function fromPm2App(
       out[key] = value;
     }
   }
-  // PM2 names an unnamed app after its script: `./dist/server.js` is `server`.
-  if (out.name === undefined && typeof out.script === 'string') out.name = basename(out.script, extname(out.script));
+  // PM2 names an unnamed app after its script: `./dist/server.js` is `server`; so one of `name: ''` (Common.
+  // renderApplicationName's `!conf.name`).
+  if ((out.name === undefined || out.name === '') && typeof out.script === 'string')
+    out.name = basename(out.script, extname(out.script));
   if (logsOff) {
     out.outFile ??= '/dev/null';
     out.errorFile ??= '/dev/null';
