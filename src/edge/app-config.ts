@@ -94,6 +94,13 @@ function toSite(app: AppEntry, key: string, file: string): SiteInput {
     upstream.socket =
       typeof app.socket === 'string' ? resolve(app.cwd ?? dirname(resolve(file)), app.socket) : app.socket;
   }
+  // The CA file of TLS to the app, like the other paths below: nginx would read a relative one from its prefix.
+  const tls = upstream.tls;
+  if (typeof tls === 'object' && tls !== null && !Array.isArray(tls)) {
+    const { ca } = tls as Record<string, unknown>;
+    if (typeof ca === 'string' && ca !== '' && !isAbsolute(ca))
+      upstream.tls = { ...tls, ca: resolve(dirname(resolve(file)), ca) };
+  }
   const site: Record<string, unknown> = { ...edge, app: app.name, upstream, ...absolutePaths(edge, file) };
   if (app.sticky !== undefined && edge.sticky === undefined) site.sticky = app.sticky;
   // Shape errors inside are reported by the schema with the full key.

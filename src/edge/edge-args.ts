@@ -70,6 +70,12 @@ Upstream:
                                closes one, 1s while it drains in a reload (hive run's drain idle grace) and
                                Node's keep-alive timeout (5s)
       --retries <n|off>        tries of an idempotent request over the hosts (default 3); off (or 1): never retry
+      --upstream-tls           the app serves HTTPS itself: nginx connects with TLS (proxy_pass https://) and,
+                               as nginx does by default, does not verify the app's certificate
+      --upstream-ca <file>     verify the app's certificate against these CA certificates (PEM); implies
+                               --upstream-tls
+      --upstream-tls-name <n>  the name sent as SNI and verified (default: the first host name of
+                               --server-name, else the client's host, unverified); implies --upstream-tls
 
 Server:
       --listen <[addr:]port>   HTTP port (default 80), on every IPv4 address or only on addr (127.0.0.1:8080,
@@ -174,9 +180,15 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values.retries !== undefined) {
     site.retries = values.retries === 'off' ? false : { tries: integer('--retries', values.retries) };
   }
-  for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky'] as const) {
+  // Each flag turns TLS to the app on; the file's edge.upstream.tls, when it has one, keeps its other keys (mergeSites).
+  const upstreamTls: { ca?: string; name?: string } = {};
+  if (values['upstream-ca'] !== undefined) upstreamTls.ca = resolve(values['upstream-ca']);
+  if (values['upstream-tls-name'] !== undefined) upstreamTls.name = values['upstream-tls-name'];
+  if (values['upstream-tls'] || Object.keys(upstreamTls).length > 0) upstream.tls = upstreamTls;
+  for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky', 'upstream-tls', 'upstream-ca'] as const) {
     if (values[flag] !== undefined) perAppFlags.push(`--${flag}`);
   }
+  if (values['upstream-tls-name'] !== undefined) perAppFlags.push('--upstream-tls-name');
   if (values.listen !== undefined) site.listen = listenFlag(values.listen);
   if (values.ipv6) site.listen = { ...site.listen, ipv6: true };
   if (values['default-server']) {
@@ -332,6 +344,9 @@ const kOptions = {
   keepalive: { type: 'string' },
   'keepalive-timeout': { type: 'string' },
   retries: { type: 'string' },
+  'upstream-tls': { type: 'boolean' },
+  'upstream-ca': { type: 'string' },
+  'upstream-tls-name': { type: 'string' },
   'default-server': { type: 'boolean' },
   'no-http2': { type: 'boolean' },
   'no-acme': { type: 'boolean' },
@@ -392,6 +407,9 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['upstream.keepaliveTimeout', '--keepalive-timeout'],
   ['upstream.keepalive', '--keepalive'],
   ['retries', '--retries'],
+  ['upstream.tls.ca', '--upstream-ca'],
+  ['upstream.tls.name', '--upstream-tls-name'],
+  ['upstream.tls', '--upstream-tls'],
   ['listen.defaultServer', '--default-server'],
   ['timeouts.send', '--send-timeout'],
   ['listen.port', '--listen'],

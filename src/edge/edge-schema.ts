@@ -224,6 +224,29 @@ export const upstreamSchema = z.strictObject({
    */
   keepaliveTimeout: duration.default(`${DEFAULT_KEEPALIVE_TIMEOUT_MS}ms`),
   keepaliveRequests: positiveInt.default(1000),
+  /**
+   * The app serves HTTPS itself: nginx speaks TLS to it (`proxy_pass https://`). true, or an object: `ca`, a PEM file
+   * of the certificates to trust, turns verification on (nginx's own default is off); `name` is the name sent as SNI
+   * and verified, else the client's `$host`.
+   */
+  tls: z
+    .union(
+      [
+        z.boolean(),
+        z.strictObject({
+          ca: path.optional(),
+          // A name only: proxy_ssl_name takes variables, and SNI takes no IP address.
+          name: z
+            .string()
+            .refine((value) => kHostname.test(value) && !/^[\d.]+$/.test(value), {
+              error: 'expected a host name such as "app.internal" (no IP address, no port)',
+            })
+            .optional(),
+        }),
+      ],
+      { error: 'expected true, false or { ca, name }' },
+    )
+    .default(false),
   /** Passive health: failures within failTimeout that take a server out for failTimeout. */
   maxFails: count.default(3),
   failTimeout: secondsDuration.default('10s'),

@@ -2,8 +2,11 @@
  * What `hive edge nginx` renders as asked but the user should hear about: settings that work in nginx and defeat
  * their purpose behind it. Said on stderr; the config is still written.
  */
+
+import { isIPv4 } from 'node:net';
 import { durationText } from '../cluster/option-checks.js';
 import { DEFAULT_DRAIN_IDLE_GRACE_MS, DEFAULT_KEEPALIVE_TIMEOUT_MS } from './drain-keepalive.js';
+import { formatHostPort, type HostPort, isLoopback, parseHostList } from './host-list.js';
 import { parseNginxDuration } from './nginx-duration.js';
 import type { MainInput, SiteInput } from './options.js';
 
@@ -25,7 +28,32 @@ export function edgeWarnings(
     ...sharedAccessLogWarnings(sites, accessLogFlag),
     ...sites.flatMap((site) => keepaliveTimeoutWarning(site, drainIdleGraces.get(site.app))),
     ...sites.flatMap(stickyKeepaliveWarning),
+    ...sites.flatMap(unverifiedUpstreamTlsWarning),
   ];
+}
+
+// TLS to the app unverified (nginx's default) is fine on this machine, where no one else is on the path; to another
+// machine it is encrypted but not authenticated: anyone on the network between them can pose as the app.
+function unverifiedUpstreamTlsWarning(site: SiteInput): string[] {
+  const { tls, hosts, port, address = '127.0.0.1' } = site.upstream ?? {};
+  if (tls === undefined || tls === false || (typeof tls === 'object' && tls.ca !== undefined)) return [];
+  // Already checked by the schema (the config is rendered before the warnings).
+  const servers = [
+    ...(port === undefined ? [] : [{ host: address, port }]),
+    ...(hosts === undefined ? [] : parseHostList(hosts)),
+  ];
+  const remote = servers.filter((host) => !onThisMachine(host));
+  if (remote.length === 0) return [];
+  return [
+    `app ${JSON.stringify(site.app)}: TLS to ${remote.map(formatHostPort).join(', ')} does not verify the app's ` +
+      "certificate (nginx's default): the traffic is encrypted, but anyone on the network path can pose as the app. " +
+      "Give the CA certificate that signed the app's with --upstream-ca (upstream.tls.ca in a config's edge object)",
+  ];
+}
+
+// 127.0.0.0/8 is loopback as a whole (an app may listen on 127.0.0.2), beside localhost, [::1] and the wildcards.
+function onThisMachine(server: HostPort): boolean {
+  return isLoopback(server) || (isIPv4(server.host) && server.host.startsWith('127.'));
 }
 
 // A sticky site keeps no upstream connection by default (options.ts): Hive's sticky router places each connection,

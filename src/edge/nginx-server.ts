@@ -203,7 +203,8 @@ function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
     rateLimit !== false && `limit_req_log_level ${rateLimit.logLevel}`,
     // nginx's own 429 says nothing of when to come back: clients and their retry logic guess, or hammer.
     ...rateLimitErrorPage(site),
-    `proxy_pass http://${names.upstream}`,
+    `proxy_pass ${site.upstream.tls ? 'https' : 'http'}://${names.upstream}`,
+    ...upstreamTls(site),
     // HTTP/1.1 to the upstream is what makes keepalive in the upstream block work at all.
     'proxy_http_version 1.1',
     `proxy_set_header Host ${names.host}`,
@@ -235,6 +236,24 @@ function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
     retries === false ? 'proxy_next_upstream off' : 'proxy_next_upstream error timeout',
     retries !== false && `proxy_next_upstream_tries ${retries.tries}`,
     retries !== false && `proxy_next_upstream_timeout ${budget(retries.timeout)}`,
+  );
+}
+
+// An app that serves HTTPS itself. SNI is the site's public name (options.ts), as the app's own certificate for it
+// expects; with none to take (server_name _), the client's $host, no name to verify then. nginx's defaults would send
+// the upstream block's name (hive_<app>) and, before 1.23.4, offer no TLS 1.3. Verification is nginx's default, off,
+// unless a CA file is given: an app's certificate behind nginx is most often self-signed, and nginx trusts no CA of
+// its own. Sessions are reused (nginx's default, said): a kept-alive upstream connection aside, each new one resumes.
+function upstreamTls(site: EdgeSite): NginxNode[] {
+  const { tls } = site.upstream;
+  if (tls === false) return [];
+  return nodes(
+    'proxy_ssl_server_name on',
+    `proxy_ssl_name ${tls.name ?? '$host'}`,
+    'proxy_ssl_protocols TLSv1.2 TLSv1.3',
+    'proxy_ssl_session_reuse on',
+    tls.ca === undefined ? 'proxy_ssl_verify off' : 'proxy_ssl_verify on',
+    tls.ca !== undefined && `proxy_ssl_trusted_certificate ${quote(tls.ca)}`,
   );
 }
 

@@ -39,13 +39,24 @@ export interface UnixSocketServer {
 /** One server of an app's upstream block: a host and port, or the local cluster's Unix socket. */
 export type UpstreamServer = HostPort | UnixSocketServer;
 
+/**
+ * TLS from nginx to the app: `ca` turns verification on; `name` is sent (SNI) and verified: the given one, else the
+ * site's first plain server name, else (no verification) the client's $host.
+ */
+export interface UpstreamTls {
+  ca?: string;
+  name?: string;
+}
+
 /** A site with every default filled in and every check passed: what the renderer consumes. */
 export type EdgeSite = Omit<z.output<typeof siteSchema>, 'upstream' | 'acme' | 'timeouts'> & {
   timeouts: z.output<typeof siteSchema>['timeouts'] & { connect: string; websocket: string };
-  upstream: Omit<z.output<typeof upstreamSchema>, 'hosts' | 'balance' | 'keepalive'> & {
+  upstream: Omit<z.output<typeof upstreamSchema>, 'hosts' | 'balance' | 'keepalive' | 'tls'> & {
     servers: UpstreamServer[];
     balance: Balance;
     keepalive: number;
+    /** TLS to the app (it serves HTTPS itself), or false for plain HTTP. */
+    tls: UpstreamTls | false;
   };
   acme: false | { root: string };
 };
@@ -221,7 +232,7 @@ export function nginxId(app: string): string {
 }
 
 function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: ResolveOptions): EdgeSite {
-  const { hosts, balance: requested, ...upstream } = site.upstream;
+  const { hosts, balance: requested, tls: upstreamTlsInput, ...upstream } = site.upstream;
   const local =
     upstream.port === undefined
       ? undefined
@@ -276,6 +287,7 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
       }
     }
   }
+  const upstreamTls = finishUpstreamTls(site, upstreamTlsInput, prefix, options);
   const acme = site.acme ?? (site.tls ? { root: '/var/www/certbot' } : false);
   // Both would be `location ^~ /.well-known/acme-challenge/` in one server block, which nginx refuses as a duplicate.
   if (acme !== false && site.static?.location === kAcmeLocation) {
@@ -299,7 +311,53 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
   // carry many clients to the process chosen for the first one. A sticky app gets one connection per request.
   const keepalive = upstream.keepalive ?? (isSticky(site.sticky) ? 0 : 32);
-  return { ...site, timeouts, upstream: { ...upstream, keepalive, servers, balance }, acme };
+  return { ...site, timeouts, upstream: { ...upstream, keepalive, servers, balance, tls: upstreamTls }, acme };
+}
+
+// `hive run --sticky header:` and `cookie:` read each connection's HTTP head on the port, which TLS to the app hides:
+// the primary closes a connection that starts with a TLS handshake (sticky-router.ts), and nginx would answer 502 to
+// every request. `ip` reads nothing and works.
+function finishUpstreamTls(
+  site: z.output<typeof siteSchema>,
+  input: z.output<typeof upstreamSchema>['tls'],
+  prefix: string,
+  options: ResolveOptions,
+): UpstreamTls | false {
+  if (input === false) return false;
+  const key = `${prefix}.upstream.tls`;
+  if (typeof site.sticky === 'string' && site.sticky !== 'ip') {
+    throw new EdgeOptionError(
+      key,
+      `${key}: app ${JSON.stringify(site.app)} is sticky by ${site.sticky}, and \`hive run --sticky ${site.sticky}\` ` +
+        'reads the HTTP request head, which TLS to the app hides: its primary closes every such connection (nginx ' +
+        'would answer 502). Let nginx terminate TLS and the app serve plain HTTP, or use sticky ip',
+    );
+  }
+  const given = input === true ? {} : input;
+  // One name for every connection: nginx keeps a connection alive per server, not per name, so one made for the
+  // client host of its first request would carry every other client's too, verified for that first name only.
+  const name =
+    given.name ??
+    site.serverName.find((entry) => /^[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(entry) && !/^[\d.]+$/.test(entry));
+  if (given.ca !== undefined && name === undefined) {
+    throw new EdgeOptionError(
+      `${key}.name`,
+      `${key}.name: app ${JSON.stringify(site.app)} verifies the app's certificate (upstream.tls.ca) and has no name to ` +
+        'verify it for: give upstream.tls.name, the name its certificate carries, or a host name in serverName (not ' +
+        '_, a wildcard or a regex)',
+    );
+  }
+  const tls: UpstreamTls = { ...given, ...(name !== undefined && { name }) };
+  // Checked as tls.cert is: against baseDir, and left as given (the CLI and a config file make it absolute).
+  if (tls.ca !== undefined && options.checkFiles !== false) {
+    const file = resolve(options.baseDir ?? process.cwd(), tls.ca);
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (cause) {
+      throw new EdgeTlsFileError(`${key}.ca`, file, { cause });
+    }
+  }
+  return tls;
 }
 
 /** A WebSocket's idle limit when `timeouts.websocket` is unset and the read timeout is shorter. */

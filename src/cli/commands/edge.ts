@@ -165,6 +165,8 @@ function mergeSites(args: EdgeArgs, sites: SiteInput[]): SiteInput[] {
   const { upstream, ...flags } = args.site;
   return sites.map((site) => {
     const merged = { ...site.upstream, ...upstream };
+    // `--upstream-ca` over a file's `upstream.tls: { name }` keeps the name, as --tls-port keeps the file's cert.
+    if (isObject(site.upstream?.tls) && isObject(upstream.tls)) merged.tls = { ...site.upstream.tls, ...upstream.tls };
     // `--port` names the local server, which a file's socket would otherwise stand in for: the flag wins.
     if (upstream.port !== undefined && upstream.socket === undefined) delete merged.socket;
     const result = { ...mergeFlags(site, flags), upstream: merged };
