@@ -10,6 +10,7 @@ import { formatReportMarkdown } from '../../dist/cli/bench/result-table.js';
 function figures(requests: number, p99: number): LoadFigures {
   return {
     requests,
+    sent: requests,
     rps: requests,
     p50: 0,
     p90: p99,

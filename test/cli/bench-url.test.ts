@@ -2,13 +2,18 @@
 // of a URL nobody listens on.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { StatusLine } from '../../dist/cli/bench/status-line.js';
 import { runUrlBench } from '../../dist/cli/bench/url-bench.js';
 import { outputOf } from '../cluster/helpers.js';
+import { makeCertificate } from '../tls-certificate.js';
 
 const hiveCli = fileURLToPath(new URL('../../dist/cli/hive.js', import.meta.url));
 
@@ -127,6 +132,38 @@ test('a URL answering some 500s and some 200s (or 3xx): exit 0, the errors in th
     assert.match(result.stdout, /status codes: 302: 10, 500: 10$/m);
   } finally {
     mixed.close();
+  }
+});
+
+// An http:// URL to a TLS port: the server closes each connection unanswered, which autocannon counts as no error and
+// no timeout (it reconnects and sends again). The run said only "no response at all", beside errors 0, timeouts 0.
+test('an http:// URL to a TLS port: the requests sent unanswered, the likely causes, and exit 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-bench-tls-'));
+  const files = makeCertificate(dir);
+  const tls = createHttpsServer({ cert: readFileSync(files.cert), key: readFileSync(files.key) }, (_req, res) =>
+    res.end('ok'),
+  );
+  await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = tls.address() as AddressInfo;
+    const result = await hive([`http://127.0.0.1:${port}/`, '-d', '1', '-c', '1', '--json']);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.requests, 0);
+    assert.ok(report.sent > 0, `sent: ${report.sent}`);
+    assert.equal(
+      result.stderr,
+      `hive bench: no response at all (${report.sent} request${report.sent === 1 ? '' : 's'} sent, none answered, and ` +
+        'no error or timeout): the server closed each connection without an answer, as a TLS port does to an ' +
+        'http:// URL (use https://) and an HTTP/2-only server to HTTP/1.1: the run failed\n',
+    );
+    // The same URL as https:// is served: autocannon does not verify the (self-signed) certificate.
+    const https = await hive([`https://127.0.0.1:${port}/`, '-a', '5', '-c', '1', '--json']);
+    assert.equal(https.code, 0, https.stderr);
+    assert.equal(JSON.parse(https.stdout).statusCodes['200'], 5);
+  } finally {
+    tls.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

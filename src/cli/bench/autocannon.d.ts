@@ -34,7 +34,8 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
     '2xx': number;
-    requests: Histogram;
+    /** Its `sent`: the requests written, answered or not. */
+    requests: Histogram & { sent: number };
     latency: Histogram;
     throughput: Histogram;
     statusCodeStats: Record<string, { count: number }>;

@@ -4,6 +4,8 @@ import autocannon, { type AutocannonInstance, type AutocannonOptions, type Autoc
 export interface LoadFigures {
   /** Responses received (any status). */
   requests: number;
+  /** Requests written to the server, answered or not (autocannon's `requests.sent`). */
+  sent: number;
   /** Mean responses per second over the run. */
   rps: number;
   p50: number;
@@ -48,6 +50,7 @@ function figuresOf(result: AutocannonResult): LoadFigures {
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count;
   return {
     requests: result.requests.total,
+    sent: result.requests.sent,
     rps: result.requests.average,
     p50: result.latency.p50,
     p90: result.latency.p90,

@@ -107,7 +107,15 @@ export function unsuccessfulRun(report: LoadFigures): string | undefined {
   const codes = Object.entries(report.statusCodes)
     .map(([code, count]) => `${code}: ${count}`)
     .join(', ');
-  return codes === '' ? 'no response at all' : `no response was 2xx or 3xx (status codes: ${codes})`;
+  if (codes !== '') return `no response was 2xx or 3xx (status codes: ${codes})`;
+  const sent = `${report.sent} request${report.sent === 1 ? '' : 's'} sent, none answered`;
+  if (report.errors > 0) return `no response at all (${sent}; errors ${report.errors}, timeouts ${report.timeouts})`;
+  // No error and no timeout either: each connection was closed before any answer, which autocannon counts as
+  // nothing (it reconnects and sends again), so the table's zeros said nothing of why.
+  return (
+    `no response at all (${sent}, and no error or timeout): the server closed each connection without an answer, ` +
+    'as a TLS port does to an http:// URL (use https://) and an HTTP/2-only server to HTTP/1.1'
+  );
 }
 
 /** The result of `hive bench <url>` for people. */
