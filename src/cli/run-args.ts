@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { bareHost, bindHostProblem } from '../bind-host.js';
 import type { LogFormat } from '../cluster/log-format.js';
+import { portEnvConflict } from '../cluster/option-checks.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
 import { isConfigFile } from '../config/config-file-name.js';
 import { splitArgs } from '../config/split-args.js';
@@ -202,6 +203,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values.instances !== undefined) supervisor.instances = values.instances;
   if (values.port !== undefined) supervisor.port = parsePort(values.port);
   if (values.env) supervisor.env = parseEnv(values.env);
+  checkPortFlags(supervisor.port, supervisor.env);
   if (values.name !== undefined) {
     // Every log line and event is prefixed with it: an empty one would print `[hive] : ...`.
     if (values.name.trim() === '')
@@ -343,6 +345,16 @@ function parseThreads(value: string): string {
     throw new InvalidArgumentError(`Expected --threads to be a positive integer, got ${describeValue(value)}`);
   }
   return value;
+}
+
+/**
+ * Refuses `--port` beside another port in `--env PORT=` (cluster/option-checks.ts's rule), naming the flags: one text
+ * for `hive run` and `hive start <script>`.
+ */
+export function checkPortFlags(port: number | undefined, env: Readonly<Record<string, string>> | undefined): void {
+  const envPort = env !== undefined && Object.hasOwn(env, 'PORT') ? env.PORT : undefined;
+  const conflict = portEnvConflict(port, envPort);
+  if (conflict !== undefined) throw new InvalidArgumentError(`--port ${port} and --env PORT=${envPort} ${conflict}`);
 }
 
 function parseEnv(pairs: string[]): Record<string, string> {

@@ -62,6 +62,18 @@ export function envRecord(value: unknown, key: string): Record<string, string> {
   return copy;
 }
 
+/**
+ * The one rule of an app given both a port and a PORT in its own env (`hive run` and `hive start` flags, a config
+ * file's app, the Supervisor's options): the processes get the port as PORT, so another PORT would be dropped without
+ * a word, and which of the two was meant is not guessed. The same value twice is no conflict. Undefined when they
+ * agree or either is missing; else why, for the caller to put after the two keys it names (`port` 3000 and `env`
+ * PORT=4000, as the caller's input has them).
+ */
+export function portEnvConflict(port: number | undefined, envPort: string | undefined): string | undefined {
+  if (port === undefined || envPort === undefined || envPort === String(port)) return undefined;
+  return `name two ports for the app: give one (its processes would get PORT=${port}, and ${envPort} be dropped)`;
+}
+
 /** A boolean, `fallback` when not given. */
 export function booleanOption(value: unknown, key: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;

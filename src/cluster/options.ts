@@ -13,6 +13,7 @@ import {
   booleanOption,
   clusterNodeArgs,
   envRecord,
+  portEnvConflict,
   stringList,
   textOption,
 } from './option-checks.js';
@@ -193,12 +194,11 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     );
   }
   const env = options.env === undefined ? {} : envRecord(options.env, 'env');
-  // `port` is set as PORT over `env`'s: two different ports given, the one the app gets is not guessed for the user.
-  if (port !== undefined && Object.hasOwn(env, 'PORT') && env.PORT !== String(port)) {
-    throw new InvalidArgumentError(
-      `\`port\` ${port} and \`env\` PORT=${env.PORT} name two ports for the app: give one (the processes' PORT is \`port\`)`,
-    );
-  }
+  // For the API's callers: a daemon's primary gets its app's env as its process environment, which this does not
+  // see, so `hive start` and the config loader make the same check before (run-args.ts, config/load-config.ts).
+  const conflict = portEnvConflict(port, Object.hasOwn(env, 'PORT') ? env.PORT : undefined);
+  if (conflict !== undefined)
+    throw new InvalidArgumentError(`\`port\` ${port} and \`env\` PORT=${env.PORT} ${conflict}`);
   // Every way in passes here (a config file, `hive run -e`, the primary's own environment).
   assertInstanceVars((name) => (Object.hasOwn(env, name) ? env[name] : process.env[name]), sticky);
   const maxMemoryRestart =

@@ -7,7 +7,7 @@ import { Script } from 'node:vm';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { closestName } from '../closest-name.js';
-import { assertMemoryReports, clusterNodeArgs } from '../cluster/option-checks.js';
+import { assertMemoryReports, clusterNodeArgs, portEnvConflict } from '../cluster/option-checks.js';
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
@@ -121,6 +121,8 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
     if (names.has(app.name))
       throw new ConfigError(file, appKey(place, i, undefined, 'name'), `the name "${app.name}" is used twice`);
     names.add(app.name);
+    const sourceApps = isObject(source) && Array.isArray(source.apps) ? source.apps : [];
+    checkPortEnvs(file, app, sourceApps[i], (key) => appKey(place, i, app.name, key), written[i]?.port ?? 'port');
     // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did
     // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one).
     // A node there is ignored as PM2 ignores it: in fork mode each process would listen on the port itself, and all
@@ -256,6 +258,35 @@ function checkEnvKeys(file: string, apps: unknown, label: AppLabel): void {
         const problem = envVariableProblem(name, value);
         if (problem !== undefined) throw new ConfigError(file, label(app, i, `${key}${envKeySuffix(name)}`), problem);
       }
+    }
+  }
+}
+
+/**
+ * An app's `port` beside a PORT of its own `env` or `env_<name>` that names another port (cluster/option-checks.ts's
+ * rule, that of `hive run --port` with `-e PORT=`): the processes would get `port`, the other dropped without a word.
+ * Refused at load, for every command that reads the file (start, reload, startOrReload, edge), under whichever `--env`:
+ * a PORT that `port` overrides is wrong in the file whichever environment is picked. A PM2 deploy target's env, which
+ * withDeployEnvs folds into `env_<name>`, is left out: it lies under the app's own settings (its `env` overrides it
+ * too), so `port` is the app's word over it. `sourceApp` is the app as the file has it, to tell the two apart.
+ */
+function checkPortEnvs(
+  file: string,
+  app: { port?: number | undefined },
+  sourceApp: unknown,
+  key: (key: string) => string,
+  portKey: string,
+): void {
+  if (app.port === undefined || !isObject(sourceApp)) return;
+  for (const [envKey, env] of Object.entries(app)) {
+    if (envKey !== 'env' && !envKey.startsWith('env_')) continue;
+    const own = sourceApp[envKey];
+    // The loaded value (one left undefined in a PM2 file is dropped by then), where the file's own object has PORT.
+    if (!isObject(env) || !Object.hasOwn(env, 'PORT') || !isObject(own) || !Object.hasOwn(own, 'PORT')) continue;
+    const envPort = String(env.PORT);
+    const conflict = portEnvConflict(app.port, envPort);
+    if (conflict !== undefined) {
+      throw new ConfigError(file, key(`${envKey}.PORT`), `${envPort} and \`${portKey}\` ${app.port} ${conflict}`);
     }
   }
 }

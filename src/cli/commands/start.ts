@@ -22,7 +22,7 @@ import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } fro
 import { parsePort } from '../integer-flag.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
-import { formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
+import { checkPortFlags, formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
 import { type WatchFlagValues, watchFlagName, watchPathsArg, watchSpec } from '../watch-flags.js';
@@ -541,9 +541,12 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     if (problem !== undefined) throw new UsageError(`--env ${match[1]}: ${problem}`);
     env[match[1]!] = match[2]!;
   }
+  const port = typeof values.port === 'string' ? parsePort(values.port) : undefined;
+  // Before fork mode's PORT is set from --port over it, and as `hive run` refuses it for a cluster app.
+  checkPortFlags(port, env);
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
   // A cluster app's PORT is set by its `hive run` primary from --port; a fork-mode program's by its env.
-  if (fork && typeof values.port === 'string') env.PORT = String(parsePort(values.port));
+  if (fork && port !== undefined) env.PORT = String(port);
   addForkEnv(fork, env);
   // PM2's defaults: a cluster on every core, a fork-mode program once.
   const instances = (values.instances as string | undefined) ?? (fork ? '1' : 'max');
