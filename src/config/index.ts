@@ -7,6 +7,6 @@ export { type AppConfig, appKeys, appSchema, type HiveConfig } from './app-schem
 export { configFileNames, configFormat, findConfigFile, isConfigFile } from './config-file-name.js';
 export { defineConfig } from './define-config.js';
 export { ConfigError } from './errors.js';
-export { type LoadedConfig, loadConfig } from './load-config.js';
+export { type LoadedConfig, type LoadOptions, loadConfig } from './load-config.js';
 export { pm2Ignored, pm2Keys } from './pm2-compat.js';
 export { argList, supervisorOptions } from './supervisor-options.js';

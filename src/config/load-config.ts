@@ -49,21 +49,41 @@ export interface LoadedConfig {
   writtenKeys?: readonly (Readonly<Record<string, string>> | undefined)[];
 }
 
+/** Options of {@link loadConfig}. */
+export interface LoadOptions {
+  /**
+   * The Node.js version the apps' processes run on, asked only when a warning names it: the daemon's (`hive start`
+   * asks it, cli/daemon-node.ts), which may not be the one loading the file. Default: this process's. Undefined:
+   * not known, and the warning names no version.
+   */
+  appsNode?: () => Promise<string | undefined>;
+}
+
 /** Reads, translates (PM2) and validates a config file. Every error names the file, the app and the key. */
-export async function loadConfig(path: string): Promise<LoadedConfig> {
+export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
   // Symlinks kept: the apps' folders are the file's (`current/`, a deploy's link), so that each start follows the link.
   const file = logicalPath(path);
   const raw = await readConfigFile(file);
+  let loaded: Loaded;
   try {
-    return fromContent(file, raw);
+    loaded = fromContent(file, raw);
   } catch (error) {
     if (error instanceof ConfigError) error.content = raw;
     throw error;
   }
+  const { appsNode = async () => process.version } = options;
+  const node = loaded.warnings.some((w) => typeof w === 'function') ? await appsNode() : undefined;
+  return { ...loaded, warnings: loaded.warnings.map((w) => (typeof w === 'function' ? w(node) : w)) };
 }
 
+/** A warning, or one that names the Node.js the apps run on (given once known). */
+type Warning = string | ((node: string | undefined) => string);
+
+/** A loaded config whose warnings are not all words yet. */
+type Loaded = Omit<LoadedConfig, 'warnings'> & { warnings: Warning[] };
+
 /** Translates (PM2) and validates what a config file held. */
-function fromContent(file: string, raw: unknown): LoadedConfig {
+function fromContent(file: string, raw: unknown): Loaded {
   const format = configFormat(file);
   const source = format === 'pm2' ? pm2Source(raw) : raw;
   const place = format === 'pm2' ? appsPlace(raw) : kAppsList;
@@ -71,7 +91,7 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
   const label = (app: unknown, i: number, key: string) =>
     appKey(place, i, isObject(app) && typeof app.name === 'string' && app.name !== '' ? app.name : undefined, key);
   checkEnvKeys(file, isObject(source) ? source.apps : undefined, label);
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   let content = source;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
   const written: Record<string, string>[] = [];
@@ -140,10 +160,13 @@ function fromContent(file: string, raw: unknown): LoadedConfig {
           : 'instances (cluster mode in PM2)';
       const at = `${file}: ${appKey(place, i, app.name, key)}`;
       if (/^node(js)?$/.test(basename(app.interpreter))) {
+        const interpreter = app.interpreter;
+        // The daemon's node, which is not this one's after `hive update` run with another.
         warnings.push(
-          `${at}: "${app.interpreter}" is ignored under ${asked}, as PM2 ignores it: the processes run on the ` +
-            `Node.js that runs Hive (${process.version}), under the Hive primary that shares the port; say fork mode ` +
-            'to run them on that node, each listening on the port itself',
+          (node) =>
+            `${at}: "${interpreter}" is ignored under ${asked}, as PM2 ignores it: the processes run on the ` +
+            `Node.js that runs the Hive daemon${node === undefined ? '' : ` (${node})`}, under the Hive primary ` +
+            'that shares the port; say fork mode to run them on that node, each listening on the port itself',
         );
         delete (app as { interpreter?: string }).interpreter;
       } else {

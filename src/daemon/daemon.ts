@@ -97,6 +97,9 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
           home: paths.home,
           uptime: Math.round(process.uptime() * 1000),
           metrics: metricsUrl,
+          // The Node.js the apps' primaries run on (process.execPath), which `hive update` makes the one it is run
+          // with: a CLI on another node names this one in what it says of the apps (cli/daemon-node.ts).
+          node: process.version,
         };
       case 'ls':
         return apps.list();

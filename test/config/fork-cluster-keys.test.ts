@@ -99,3 +99,22 @@ test('a node interpreter under an asked-for cluster mode is ignored, as PM2 does
     [undefined, undefined, '/opt/node/bin/node', 'python3', 'none'],
   );
 });
+
+// The processes of such an app run on the Hive daemon's Node.js, which may not be the loader's (`hive update` run with
+// another): the warning names the one `appsNode` gives, asked only when a warning needs it.
+test('the ignored node interpreter warning names the Node.js appsNode gives, asked only for it', async () => {
+  const file = writeJson('hive.config.json', {
+    apps: [{ name: 'c', script: 'c.js', execMode: 'cluster', interpreter: '/opt/node/bin/node' }],
+  });
+  const asked: string[] = [];
+  const appsNode = async () => {
+    asked.push(file);
+    return 'v99.1.0';
+  };
+  const [warning] = (await loadConfig(file, { appsNode })).warnings;
+  assert.match(warning!, / the processes run on the Node\.js that runs the Hive daemon \(v99\.1\.0\), /);
+  assert.match((await loadConfig(file)).warnings[0]!, new RegExp(`\\(${process.version.replaceAll('.', '\\.')}\\)`));
+  const plain = writeJson('hive.config.json', { apps: [{ name: 'c', script: 'c.js' }] });
+  assert.deepEqual((await loadConfig(plain, { appsNode })).warnings, []);
+  assert.deepEqual(asked, [file]);
+});

@@ -700,7 +700,9 @@ async function configSpecs(file: string, values: Values, command: string): Promi
   const { ConfigError } = await import('../../config/errors.js');
   const { argList, supervisorOptions } = await import('../../config/supervisor-options.js');
   const { envAppName } = await import('../../config/app-env.js');
-  const config = await loadConfig(file);
+  const { daemonNodeVersion } = await import('../daemon-node.js');
+  // A cluster app's processes run on the daemon's node, which `hive update` may have made another than this one.
+  const config = await loadConfig(file, { appsNode: daemonNodeVersion });
   for (const warning of config.warnings) process.stderr.write(`hive ${command}: ${warning}\n`);
   const apps = pickApps(config, onlyNames(values.only as string[] | undefined));
   const envName = (values.env as string[] | undefined)?.[0];
