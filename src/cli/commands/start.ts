@@ -541,8 +541,10 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     if (problem !== undefined) throw new UsageError(`--env ${match[1]}: ${problem}`);
     env[match[1]!] = match[2]!;
   }
-  const port = typeof values.port === 'string' ? parsePort(values.port) : undefined;
-  // Before fork mode's PORT is set from --port over it, and as `hive run` refuses it for a cluster app.
+  // Read here where fork mode sets PORT from it, or --env has a PORT to check it against (before fork mode's is set
+  // over it, and as `hive run` refuses the pair); a cluster app's bad --port alone is checkRunArgs's, naming the app.
+  const givenPort = typeof values.port === 'string' && (fork || Object.hasOwn(env, 'PORT')) ? values.port : undefined;
+  const port = givenPort === undefined ? undefined : parsePort(givenPort);
   checkPortFlags(port, env);
   if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
   // A cluster app's PORT is set by its `hive run` primary from --port; a fork-mode program's by its env.
