@@ -57,7 +57,7 @@ export function patchListen(state: RuntimeState): void {
       );
       return this;
     }
-    return original.apply(this, args);
+    return original.apply(this, withoutOwnReusePort(args));
   };
   NetServer.prototype.listen = patched as unknown as typeof NetServer.prototype.listen;
 }
@@ -79,6 +79,19 @@ function reusePortListen(args: unknown[]): PortListen | undefined {
   if (!isManaged() || process.env[ENV.balance] !== 'reuseport') return undefined;
   const listen = parsePortListen(args);
   return listen !== undefined && listen.port > 0 ? listen : undefined;
+}
+
+/**
+ * The listen's arguments without an app's own `reusePort: true` (Node >= 22.12) under rr or os balance: with it, each
+ * worker binds a socket of its own instead of the primary's shared handle, past the primary's check that no other
+ * program holds the port (whose SO_REUSEPORT socket would then share the app's clients). The balance is Hive's:
+ * `--balance reuseport` is the way to it.
+ */
+function withoutOwnReusePort(args: unknown[]): unknown[] {
+  const [first, ...rest] = args;
+  if (!isManaged() || typeof first !== 'object' || first === null) return args;
+  if ((first as Record<string, unknown>).reusePort !== true) return args;
+  return [{ ...(first as Record<string, unknown>), reusePort: false }, ...rest];
 }
 
 /** Normalizes the port forms of listen(): (port, host?, backlog?, cb?) and ({ port, host, ... }, cb?). */
