@@ -64,9 +64,20 @@ test("hive update moves the apps of an older build's daemon to a daemon of this 
   await waitFor(() => !isAlive(olderDaemon.daemonPid), 'the older daemon to exit');
   for (const pid of pids) await waitFor(() => !isAlive(pid), `the older daemon's process ${pid} to exit`);
 
-  const version = await hive.json<{ daemonPid: number; mismatch: boolean; daemonProtocol: string }>(['version']);
+  const version = await hive.json<{
+    daemonPid: number;
+    mismatch: boolean;
+    daemonProtocol: string;
+    daemonNode: string;
+  }>(['version']);
   assert.equal(version.mismatch, false);
   assert.equal(version.daemonPid, result.pid);
+  // The Node.js its apps run on: this CLI's here, as the update ran under it.
+  assert.equal(version.daemonNode, process.version);
+  assert.match(
+    (await hive.run(['version'])).stdout,
+    new RegExp(`^daemon: .* \\(pid ${result.pid}, Node\\.js ${process.version.replaceAll('.', '\\.')}\\)$`, 'm'),
+  );
   assert.notEqual(version.daemonProtocol, olderDaemon.protocol);
   const apps = await hive.json<App[]>(['ls']);
   assert.deepEqual(

@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { supportsReusePort } from '../../cluster/balance.js';
 import { DaemonClient } from '../../daemon/client.js';
 import { metricsEndpoint, oldDaemonMayHoldIt, probeDaemonMetrics } from '../../daemon/daemon-metrics-probe.js';
 import {
@@ -7,12 +8,13 @@ import {
   type DaemonMetricsSettings,
   daemonMetricsFromEnv,
 } from '../../daemon/daemon-metrics-settings.js';
-import { readDump } from '../../daemon/dump.js';
+import { readDump, type SavedApp } from '../../daemon/dump.js';
 import { DaemonUnreachableError } from '../../daemon/errors.js';
 import { logRotationFromEnv } from '../../daemon/log-rotation.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { protocolRevision } from '../../daemon/protocol-revision.js';
+import { runArgFlag } from '../../daemon/run-arg-flag.js';
 import { hiveVersion } from '../../daemon/version.js';
 import { HiveError } from '../../errors.js';
 import { appTable, notStartedYet } from '../app-output.js';
@@ -74,12 +76,15 @@ export default function update(argv: string[]): Promise<number> {
             ).apps;
             // Read as this build's daemon will read it, before anything is stopped: a dump this build cannot resurrect
             // (a newer Hive's format, after a downgrade) would leave the apps down.
+            const leftRunning = `the daemon (pid ${ping.pid}) and its apps are left running${hadDump ? `, and ${file} is back as it was` : ''}`;
             try {
-              readDump(
+              const apps = readDump(
                 file,
                 readFileSync(file, 'utf8'),
-                `the daemon (pid ${ping.pid}) and its apps are left running${hadDump ? `, and ${file} is back as it was` : ''}: use the Hive of the daemon's version, or \`hive kill\` and start the apps with this one`,
+                `${leftRunning}: use the Hive of the daemon's version, or \`hive kill\` and start the apps with this one`,
               );
+              // And each app runnable on this Node: one that is not would be stopped, then retried for ever.
+              assertRunnableHere(apps, leftRunning);
             } catch (error) {
               if (hadDump) renameSync(backup, file);
               throw error;
@@ -135,6 +140,29 @@ export default function update(argv: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/**
+ * Throws when an app of the dump needs what this Node.js lacks (`--balance reuseport` before 22.12): `hive update` run
+ * under an older Node (nvm) would stop it, and its primary would refuse to start here, again and again.
+ */
+function assertRunnableHere(apps: readonly SavedApp[], leftRunning: string): void {
+  if (supportsReusePort()) return;
+  const reuseport = apps.filter(
+    ({ spec }) =>
+      !spec.fork &&
+      runArgFlag(spec.runArgs, 'balance') === 'reuseport' &&
+      // Under sticky the balance is ignored, with a warning.
+      runArgFlag(spec.runArgs, 'sticky') === undefined,
+  );
+  if (reuseport.length === 0) return;
+  const names = reuseport.map(({ spec }) => JSON.stringify(spec.name)).join(', ');
+  throw new HiveError(
+    'ERR_HIVE_BALANCE_UNSUPPORTED',
+    `${names} ${reuseport.length === 1 ? 'runs' : 'run'} --balance reuseport, which needs Node.js >= 22.12 (this ` +
+      `is ${process.versions.node}): ${leftRunning}; run \`hive update\` under a Node.js >= 22.12, or reload ` +
+      'with another --balance first',
+  );
 }
 
 /**

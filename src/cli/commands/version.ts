@@ -13,7 +13,8 @@ export default function version(argv: string[]): Promise<number> {
       return 0;
     }
     // `metrics`: the daemon's endpoint of every app (HIVE_DAEMON_METRICS_PORT); absent from a build before it.
-    type Ping = { version: string; protocol?: string; pid: number; metrics?: string | null };
+    // `node`: the Node.js it runs on, which its apps run on too (absent from a build before it).
+    type Ping = { version: string; protocol?: string; pid: number; metrics?: string | null; node?: string };
     const daemon = await withDaemon((client) => client.request<Ping>('ping'), false);
     // Another build of the same version may speak another protocol (no `protocol`: a build from before revisions).
     const otherBuild = daemon !== undefined && daemon.version === hiveVersion && daemon.protocol !== protocolRevision;
@@ -25,20 +26,23 @@ export default function version(argv: string[]): Promise<number> {
         daemon: daemon?.version ?? null,
         daemonProtocol: daemon?.protocol ?? null,
         daemonPid: daemon?.pid ?? null,
+        daemonNode: daemon?.node ?? null,
         daemonMetrics: daemon?.metrics ?? null,
         mismatch,
       });
     else {
       process.stdout.write(`hive ${hiveVersion}\n`);
+      // The daemon's Node.js runs the apps: after `hive update` under another Node (nvm), not this CLI's.
+      const node = daemon?.node === undefined ? '' : `, Node.js ${daemon.node}`;
       if (!daemon) process.stdout.write('daemon: not running\n');
-      else if (!mismatch) process.stdout.write(`daemon: ${daemon.version} (pid ${daemon.pid})\n`);
+      else if (!mismatch) process.stdout.write(`daemon: ${daemon.version} (pid ${daemon.pid}${node})\n`);
       else if (otherBuild) {
         process.stdout.write(
-          `daemon: ${daemon.version} (pid ${daemon.pid}), another build than this CLI whose control protocol differs (revision ${daemon.protocol ?? 'none'}, this CLI's ${protocolRevision}): run \`hive update\`\n`,
+          `daemon: ${daemon.version} (pid ${daemon.pid}${node}), another build than this CLI whose control protocol differs (revision ${daemon.protocol ?? 'none'}, this CLI's ${protocolRevision}): run \`hive update\`\n`,
         );
       } else {
         process.stdout.write(
-          `daemon: ${daemon.version} (pid ${daemon.pid}), another version than this CLI: run \`hive update\`\n`,
+          `daemon: ${daemon.version} (pid ${daemon.pid}${node}), another version than this CLI: run \`hive update\`\n`,
         );
       }
       if (daemon?.metrics) process.stdout.write(`daemon metrics: ${daemon.metrics} (every app)\n`);

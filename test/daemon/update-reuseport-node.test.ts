@@ -1,0 +1,45 @@
+// `hive update` under a Node.js that cannot run an app (`--balance reuseport` needs 22.12; nvm back to 20) stopped
+// the daemon and its apps, then the app's primary refused to start here, retried for ever, and update exited 0. It
+// is refused before anything is stopped, naming the app.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { supportsReusePort } from '../../dist/cluster/index.js';
+import { freePort } from '../cluster/helpers.js';
+import { appFixture, type Described, otherNode, otherNodeSkip, tempHome } from './helpers.js';
+
+const otherVersion = otherNodeSkip
+  ? ''
+  : spawnSync(otherNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+const skip =
+  otherNodeSkip ||
+  (supportsReusePort() || !supportsReusePort(otherVersion)
+    ? `needs this Node without reusePort (${process.versions.node}) and another with it (${otherVersion})`
+    : false);
+
+const hive = tempHome();
+
+test('hive update under a Node without reusePort refuses, and leaves a reuseport app and its daemon running', {
+  skip,
+}, async () => {
+  const port = await freePort();
+  const started = await hive.run(['start', appFixture, '--name', 'rp', '-i', '2', '--balance', 'reuseport'], {
+    node: otherNode,
+    env: { PORT: String(port) },
+  });
+  assert.equal(started.code, 0, started.stderr);
+  const daemon = await hive.daemonPid();
+
+  const updated = await hive.run(['update']);
+  assert.equal(updated.code, 1, updated.stdout);
+  assert.match(
+    updated.stderr,
+    new RegExp(
+      `^hive update: ERR_HIVE_BALANCE_UNSUPPORTED: "rp" runs --balance reuseport, which needs Node.js >= 22.12 \\(this is ${process.versions.node.replaceAll('.', '\\.')}\\): the daemon \\(pid ${daemon}\\) and its apps are left running`,
+      'm',
+    ),
+  );
+  assert.equal(await hive.daemonPid(), daemon);
+  const app = await hive.json<Described>(['describe', 'rp']);
+  assert.deepEqual([app.status, app.ready], ['online', 2]);
+});
