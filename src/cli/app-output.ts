@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { servedPort } from '../cluster/served-port.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo } from '../daemon/protocol.js';
+import { formatTime } from '../time-format.js';
 import { cell, printable, truncate, visibleWidth } from './monit/text.js';
 import { printableLines } from './printable.js';
 import { COLUMN_GAP, type FitStep, fitColumns } from './table-fit.js';
@@ -304,7 +305,10 @@ export function describeApp(app: AppInfo, width?: number): string {
   if (app.namespace !== undefined && app.namespace !== 'default') fields.splice(1, 0, ['namespace', app.namespace]);
   // An older daemon's reply has none (its CLI is refused anyway, see protocol-revision.ts; ls --json of a dump too).
   if (app.settings) fields.push(...settingLines(app));
-  if (app.cronRestart) fields.push(['cron restart', app.cronRestart]);
+  if (app.cronRestart) {
+    const next = app.nextCronRun ? ` (next ${formatTime(new Date(app.nextCronRun), 'YYYY-MM-DD HH:mm:ss Z')})` : '';
+    fields.push(['cron restart', `${app.cronRestart}${next}`]);
+  }
   if (app.metrics) fields.push(['metrics', app.metrics]);
   if (app.lastError) fields.push(['last error', shown(app.lastError)]);
   const keyWidth = Math.max(...fields.map(([key]) => key.length));

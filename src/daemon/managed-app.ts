@@ -924,6 +924,7 @@ export class ManagedApp {
       mergeLogs: this.spec.mergeLogs !== false,
       logs: this.#logs.files(),
       cronRestart: this.spec.cronRestart ?? null,
+      nextCronRun: this.#cron?.nextRun()?.toISOString() ?? null,
       watch: this.spec.watch ?? null,
       settings: appSettings(this.spec),
       lastError: this.#lastError,

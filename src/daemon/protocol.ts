@@ -527,6 +527,11 @@ export interface AppInfo {
   /** Every file of the app's out and error lines: outFile and errorFile, or the per-instance ones. */
   logs: AppLogFile[];
   cronRestart: string | null;
+  /**
+   * When the cron schedule next reloads the app (ISO 8601), or null: no schedule, or the app is stopped. Absent from an
+   * older daemon's listing.
+   */
+  nextCronRun?: string | null;
   watch: string[] | null;
   /** What the app runs with (`hive describe`): see AppSettings. */
   settings: AppSettings;

@@ -59,6 +59,20 @@ test('a valid --cron-restart is taken and shown by describe', async () => {
     started.map((app) => app.name),
     ['nightly'],
   );
-  const described = await hive.json<{ cronRestart: string | null }>(['describe', 'nightly']);
+  const described = await hive.json<{ cronRestart: string | null; nextCronRun: string | null }>([
+    'describe',
+    'nightly',
+  ]);
   assert.equal(described.cronRestart, '0 3 * * *');
+  // The next tick: the next 03:00 in the daemon's time zone (this process's: same machine, same TZ).
+  const next = new Date(described.nextCronRun ?? '');
+  assert.ok(next.getTime() > Date.now() && next.getTime() <= Date.now() + 86_400_000, described.nextCronRun ?? 'null');
+  assert.deepEqual([next.getHours(), next.getMinutes(), next.getSeconds()], [3, 0, 0]);
+  const text = await hive.run(['describe', 'nightly']);
+  assert.match(text.stdout, /^cron restart +0 3 \* \* \* \(next \d{4}-\d\d-\d\d 03:00:00 [+-]\d\d:\d\d\)$/m);
+  // A stopped app's schedule does not run: no next tick shown.
+  assert.equal((await hive.run(['stop', 'nightly'])).code, 0);
+  const stopped = await hive.json<{ nextCronRun: string | null }>(['describe', 'nightly']);
+  assert.equal(stopped.nextCronRun, null);
+  assert.match((await hive.run(['describe', 'nightly'])).stdout, /^cron restart +0 3 \* \* \*$/m);
 });
