@@ -121,6 +121,7 @@ export async function readDaemonDeployApp(target: string): Promise<DaemonDeployA
     // A daemon of an older build does not say: hive run's default, as the recipe's without it.
     listenTimeout: settings.listenTimeout ?? null,
     waitReady: settings.waitReady,
+    treekill: settings.treekill,
     env: own,
     command: settings.command,
   };

@@ -49,6 +49,8 @@ export interface DaemonDeployApp {
   listenTimeout: number | null;
   /** `--wait-ready` (PM2's wait_ready): ready when it calls ready(), not when it listens. */
   waitReady: boolean;
+  /** false: `--no-treekill` (PM2's treekill: false), a retired process's own children are left running. */
+  treekill: boolean;
   /**
    * Its own env only (`--env`, a config file's `env`): never the shell's it was started from, nor the daemon's, whose
    * variables may be any secret of the user's and have no place in a recipe.
@@ -174,6 +176,7 @@ export function daemonDeployInput(
     fromDaemon.listenTimeout = app.listenTimeout / 1000;
   }
   if (app.waitReady) fromDaemon.waitReady = true;
+  if (!app.treekill) fromDaemon.treekill = false;
   const env = recipeEnvOf(quoted, app.env, withEnv, envFileName(flags.app, recipe));
   warnings.push(...env.warnings);
   if (Object.keys(env.env).length > 0) fromDaemon.env = env.env;

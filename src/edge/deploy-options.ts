@@ -163,6 +163,11 @@ const deploySchema = z.strictObject({
   listenTimeout: runDuration(kListenTimeoutError, false).optional(),
   /** `hive run --wait-ready`: a process is ready when it calls ready() (or PM2's process.send('ready')), not on listen. */
   waitReady: z.boolean().default(false),
+  /**
+   * false: `hive run --no-treekill`, the child processes a retired app process started are left running (PM2's
+   * `treekill: false`: an app that hands work to a long-lived child of its own).
+   */
+  treekill: z.boolean().default(true),
   /** The script's own arguments: `hive run <script> -- <args>`. */
   args: z.array(z.string()).default([]),
   /** `hive run --node-args`: the Node.js flags of the app's processes, one flag or value each (`--inspect`). */

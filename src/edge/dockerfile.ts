@@ -27,6 +27,7 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
   if (options.drainIdleGrace !== undefined) args.push('--drain-idle-grace', durationArg(options.drainIdleGrace));
   if (options.listenTimeout !== undefined) args.push('--listen-timeout', durationArg(options.listenTimeout));
   if (options.waitReady) args.push('--wait-ready');
+  if (!options.treekill) args.push('--no-treekill');
   if (options.maxMemoryRestart !== undefined) args.push('--max-memory-restart', String(options.maxMemoryRestart));
   if (options.nodeArgs.length > 0) args.push('--node-args', joinArgs(options.nodeArgs));
   // The probes' port: Hive's metrics server answers /healthz and /readyz there, never on the app's port. On every
@@ -53,7 +54,7 @@ export function durationArg(seconds: number): string {
 /**
  * The longest stop of the recipe's `hive run`, in whole seconds, which the grace periods before the orchestrator's
  * SIGKILL (compose's stop_grace_period, the pod's terminationGracePeriodSeconds) must cover: a retiring process drains
- * for up to the kill timeout, and with treekill (on: the recipe never passes --no-treekill) the children it leaves get
+ * for up to the kill timeout, and with treekill (on unless the app turned it off) the children it leaves get
  * SIGTERM once it has exited and SIGKILL a kill timeout later (docs/cluster.md). Twice the kill timeout, as the daemon
  * waits for a primary (daemon/stop-timeout.ts); a SIGKILL of hive run before that leaves those children running and
  * loses its last lines.

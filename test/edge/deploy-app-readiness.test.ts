@@ -120,3 +120,26 @@ test('hive deploy --listen-timeout and --wait-ready reach hive run; a bad --list
     assert.equal(existsSync(join(appDir, 'bad')), false);
   }
 });
+
+test("an app's --no-treekill reaches the container's hive run, as hive deploy --no-treekill does; treekill stays on otherwise", async () => {
+  const port = await freePort();
+  const start = ['start', 'server.js', '--name', 'keepkids', '-i', '1', '--port', String(port), '--no-treekill'];
+  await hive.json(start, { cwd: appDir, env: noPort });
+  const fromApp = await deploy(['compose', '--app', 'keepkids', '--out', 'keepkids']);
+  assert.equal(fromApp.code, 0, fromApp.stderr);
+  assert.match(fromApp.stderr, /as the daemon runs it: .*treekill/);
+  assert.equal(parseRunArgs(cmdOf('keepkids'), {}).supervisor.treekill, false, cmdOf('keepkids').join(' '));
+
+  const flag = hiveDeploy(appDir, 'k8s', '--app', 'api', '--no-treekill', '--out', join(appDir, 'no-treekill'));
+  assert.equal(flag.status, 0, flag.stderr);
+  const deployment = parseAllDocuments(readFileSync(join(appDir, 'no-treekill', 'k8s.yaml'), 'utf8'))
+    .map((d) => d.toJSON())
+    .find((m) => m.kind === 'Deployment');
+  assert.equal(parseRunArgs(deployment.spec.template.spec.containers[0].args, {}).supervisor.treekill, false);
+
+  const plain = hiveDeploy(appDir, 'compose', '--app', 'api', '--out', join(appDir, 'treekill'));
+  assert.equal(plain.status, 0, plain.stderr);
+  const cmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(appDir, 'treekill', 'Dockerfile'), 'utf8'))![1]!);
+  assert.ok(!cmd.includes('--no-treekill'), cmd.join(' '));
+  assert.notEqual(parseRunArgs(cmd, {}).supervisor.treekill, false);
+});

@@ -19,6 +19,7 @@ export function describedDeployApp(overrides: Partial<DaemonDeployApp> = {}): Da
     drainIdleGrace: 1000,
     listenTimeout: 10_000,
     waitReady: false,
+    treekill: true,
     env: {},
     command: null,
     ...overrides,

@@ -63,6 +63,8 @@ Options:
                                (default: hive run's, 10s; at most 10m); the probes' start delay covers it
       --wait-ready             a process is ready when it calls ready() from hive/runtime (or PM2's
                                process.send('ready')), not when it listens
+      --no-treekill            the child processes a retired app process started are left running (PM2's
+                               treekill: false; default: stopped with it)
       --sticky <mode>          ip | header:<name> | cookie:<name>
       --no-redis               no Redis service / REDIS_URL
       --health-port <port>     port the probes fetch (default 9464, or 9465 when --port is 9464: \`hive run
@@ -250,6 +252,7 @@ function parse(argv: string[]): DeployArgs {
         'drain-idle-grace': { type: 'string' },
         'listen-timeout': { type: 'string' },
         'wait-ready': { type: 'boolean' },
+        'no-treekill': { type: 'boolean' },
         sticky: { type: 'string' },
         'no-redis': { type: 'boolean' },
         'health-port': { type: 'string' },
@@ -320,6 +323,7 @@ function parse(argv: string[]): DeployArgs {
     ...defined('drainIdleGrace', str('drain-idle-grace')),
     ...defined('listenTimeout', str('listen-timeout')),
     ...defined('waitReady', values['wait-ready'] === true ? true : undefined),
+    ...defined('treekill', values['no-treekill'] === true ? false : undefined),
     ...defined('sticky', str('sticky')),
     ...defined('redis', values['no-redis'] === true ? false : undefined),
     ...defined('host', str('host')),
@@ -415,6 +419,7 @@ const kFlags: Record<string, string> = {
   drainIdleGrace: '--drain-idle-grace',
   listenTimeout: '--listen-timeout',
   waitReady: '--wait-ready',
+  treekill: '--no-treekill',
   sticky: '--sticky',
   host: '--host',
   tlsSecret: '--tls-secret',
