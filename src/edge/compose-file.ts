@@ -3,7 +3,7 @@
  * and start order following health.
  */
 import type { DeployOptions } from './deploy-options.js';
-import { containerEnv, runStopSeconds, runWhere, shellWord, startDelay } from './dockerfile.js';
+import { containerEnv, runStopSeconds, runWhere, shellWord, startDelay, usesMetricsPort } from './dockerfile.js';
 import { drainKeepalive } from './drain-keepalive.js';
 import { generateNginxConfig } from './nginx-config.js';
 import { composeLiteral, envFilePath } from './recipe-env.js';
@@ -29,7 +29,12 @@ export function renderComposeNginx(options: DeployOptions): string {
           // Docker's DNS answers `app` with one address per replica; nginx resolves it once, at start. Always TCP,
           // never an app's Unix socket (`upstream.socket`): nginx runs in its own container and cannot reach it. Idle
           // connections closed before the app's drain would close them (drain-keepalive.ts).
-          upstream: { hosts: `app:${options.port}`, ...composeKeepalive(options) },
+          // An app serving HTTPS itself: TLS to it, unverified (inside the compose network), SNI the public name.
+          upstream: {
+            hosts: `app:${options.port}`,
+            ...composeKeepalive(options),
+            ...(options.upstreamTls && { tls: true }),
+          },
           accessLog: '/var/log/nginx/access.log',
         },
       ],
@@ -46,13 +51,27 @@ export function composeKeepalive(options: DeployOptions): ReturnType<typeof drai
   return options.drainIdleGrace === undefined ? undefined : drainKeepalive(Math.round(options.drainIdleGrace * 1000));
 }
 
+// The readiness check compose runs in the app's container, on loopback. An app that answers its own probes and serves
+// HTTPS itself is asked over TLS, its certificate unverified (made for its public name, or self-signed): node's fetch
+// cannot skip verification for one request.
+function composeProbe(options: DeployOptions): string {
+  const { port, readiness } = options.health;
+  if (options.upstreamTls && !usesMetricsPort(options)) {
+    return (
+      `require('node:https').get({ host: '127.0.0.1', port: ${port}, path: '${readiness}', rejectUnauthorized: false }, ` +
+      "(r) => process.exit(r.statusCode >= 200 && r.statusCode < 300 ? 0 : 1)).on('error', () => process.exit(1))"
+    );
+  }
+  const healthUrl = `http://127.0.0.1:${port}${readiness}`;
+  return `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+}
+
 /** Renders compose.yaml. */
 export function renderCompose(options: DeployOptions): string {
   // Inside the container, so loopback: the metrics port (or the app's, see usesMetricsPort) is not published.
   // Readiness: nginx waits on this check, and should start once a process can take requests.
-  const healthUrl = `http://127.0.0.1:${options.health.port}${options.health.readiness}`;
   const envFile = envFilePath(options, 'compose');
-  const probe = `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+  const probe = composeProbe(options);
   const services: Record<string, Parameters<typeof toYaml>[0]> = {
     app: {
       // Compose resolves the context from the compose file's directory, and the dockerfile from the context.

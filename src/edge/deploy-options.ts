@@ -205,6 +205,12 @@ const deploySchema = z.strictObject({
     })
     .default({}),
   sticky: z.string().superRefine(stickyRefinement).optional(),
+  /**
+   * The app serves HTTPS itself on `port`: the proxy in front (compose's nginx, ingress-nginx) speaks TLS to it,
+   * without verifying its certificate (the hop stays inside the compose network or the cluster), and probes of the
+   * app's own port use HTTPS.
+   */
+  upstreamTls: z.boolean().default(false),
   redis: z.boolean().default(true),
   /**
    * What the orchestrator probes. By default `hive run --metrics-port 9464` (9465 for an app on 9464), whose server
@@ -333,6 +339,16 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
     throw new DeployOptionError(
       'autoscale.min',
       `autoscale.min: ${options.autoscale.min} is above autoscale.max (${options.autoscale.max})`,
+    );
+  }
+  if (options.upstreamTls && options.sticky !== undefined) {
+    // The recipe's sticky app hashes on a header (X-Real-IP, the cookie, the header), which hive run's router reads
+    // from the request: under the app's own TLS it sees only ciphertext (as hive edge nginx refuses it).
+    throw new DeployOptionError(
+      'upstreamTls',
+      `upstreamTls: an app that serves HTTPS itself cannot be sticky (${options.sticky}) in the recipe: hive run's ` +
+        "sticky router reads the key from each request, which the app's TLS hides from it; let the proxy end TLS " +
+        '(serve plain HTTP in the container) or drop sticky',
     );
   }
   if (options.tlsSecret !== undefined && options.host === undefined) {

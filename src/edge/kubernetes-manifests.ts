@@ -39,6 +39,8 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
   // runs one process per pod and scales by pods, with the ingress hashing each client to a pod.
   const instances = options.instances ?? (options.sticky !== undefined ? 1 : 'max');
   const probePort = usesMetricsPort(options) ? 'metrics' : 'http';
+  // The kubelet's HTTPS probes do not verify the certificate: an app serving HTTPS itself answers its own probes so.
+  const probeScheme = options.upstreamTls && probePort === 'http' ? { scheme: 'HTTPS' } : {};
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -95,14 +97,14 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
                 limits: { cpu: options.resources.cpuLimit, memory: options.resources.memoryLimit },
               },
               readinessProbe: {
-                httpGet: { path: options.health.readiness, port: probePort },
+                httpGet: { path: options.health.readiness, port: probePort, ...probeScheme },
                 periodSeconds: 5,
                 failureThreshold: 2,
               },
               // Not before the listen timeout: an app answering its own probes may take that long to listen, and the
               // kubelet would restart it mid-start, for ever. (hive run's metrics port answers /healthz at once.)
               livenessProbe: {
-                httpGet: { path: options.health.liveness, port: probePort },
+                httpGet: { path: options.health.liveness, port: probePort, ...probeScheme },
                 initialDelaySeconds: startDelay(options),
                 periodSeconds: 10,
                 failureThreshold: 3,
@@ -224,6 +226,8 @@ function ingressAnnotations(options: DeployOptions): Record<string, string> {
   };
   if (options.sticky !== undefined) annotations[`${prefix}/upstream-hash-by`] = ingressHashKey(options.sticky);
   if (options.tlsSecret !== undefined) annotations[`${prefix}/ssl-redirect`] = 'true';
+  // The pods serve HTTPS themselves; ingress-nginx does not verify them by default (proxy-ssl-verify off).
+  if (options.upstreamTls) annotations[`${prefix}/backend-protocol`] = 'HTTPS';
   return annotations;
 }
 

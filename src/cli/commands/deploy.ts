@@ -74,6 +74,8 @@ Options:
       --liveness-path <path>   liveness probe path (default /healthz; likewise)
       --host <name>            public host name (Ingress rule, nginx server_name)
       --tls-secret <name>      Ingress TLS secret (needs --host)
+      --upstream-tls           the app serves HTTPS itself on --port: compose's nginx and ingress-nginx speak
+                               TLS to it (unverified), probes of its own port use HTTPS; not with --sticky
       --publish <port>         host port of nginx in compose (default 8080)
       --namespace <ns>         Kubernetes namespace
       --cpu-limit <q>          container CPU limit, in CPUs or millicores: 2, 1.5, 500m (k8s default 2; compose:
@@ -260,6 +262,7 @@ function parse(argv: string[]): DeployArgs {
         'liveness-path': { type: 'string' },
         host: { type: 'string' },
         'tls-secret': { type: 'string' },
+        'upstream-tls': { type: 'boolean' },
         publish: { type: 'string' },
         namespace: { type: 'string' },
         'cpu-limit': { type: 'string' },
@@ -328,6 +331,7 @@ function parse(argv: string[]): DeployArgs {
     ...defined('redis', values['no-redis'] === true ? false : undefined),
     ...defined('host', str('host')),
     ...defined('tlsSecret', str('tls-secret')),
+    ...defined('upstreamTls', values['upstream-tls'] === true ? true : undefined),
     ...defined('publish', int('publish')),
     ...defined('namespace', str('namespace')),
   };
@@ -423,6 +427,7 @@ const kFlags: Record<string, string> = {
   sticky: '--sticky',
   host: '--host',
   tlsSecret: '--tls-secret',
+  upstreamTls: '--upstream-tls',
   publish: '--publish',
   namespace: '--namespace',
   'resources.cpuLimit': '--cpu-limit',
