@@ -7,14 +7,21 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { tempHome } from '../daemon/helpers.js';
 import { hiveDeploy, writeApp } from './deploy-command.js';
-import { freePort, makeCertificate, nginxSkip, type RunningNginx, startNginx, stopChild } from './nginx-harness.js';
+import {
+  freePort,
+  getHttpsAppReply,
+  makeCertificate,
+  nginxSkip,
+  type RunningNginx,
+  startNginx,
+  stopChild,
+} from './nginx-harness.js';
 
 const skip = nginxSkip();
 const httpsApp = fileURLToPath(new URL('../fixtures/edge/https-app.js', import.meta.url));
@@ -60,32 +67,15 @@ async function composeNginx(out: string): Promise<number> {
   return port;
 }
 
-function get(port: number): Promise<{ status: number; sni: string | null }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path: '/', agent: false, headers: { host: 'localhost' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          resolve({ status, sni: status === 200 ? (JSON.parse(text) as { sni: string | null }).sni : null });
-        });
-      },
-    );
-    req.once('error', reject);
-    req.end();
-  });
-}
-
 test("compose's nginx speaks TLS to an app serving HTTPS with --upstream-tls; without, 502", { skip }, async () => {
   const plain = await composeNginx(recipe('plain', 'compose', '--host', 'localhost'));
-  assert.equal((await get(plain)).status, 502);
+  assert.equal((await getHttpsAppReply(plain, 'localhost')).status, 502);
   const tls = await composeNginx(recipe('tls', 'compose', '--host', 'localhost', '--upstream-tls'));
-  for (let i = 0; i < 3; i++) assert.deepEqual(await get(tls), { status: 200, sni: 'localhost' });
+  for (let i = 0; i < 3; i++) {
+    const reply = await getHttpsAppReply(tls, 'localhost');
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body?.sni, 'localhost');
+  }
 });
 
 test("compose's health check of the app's own HTTPS port passes with --upstream-tls", async () => {

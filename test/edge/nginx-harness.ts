@@ -256,6 +256,38 @@ export function getOnce(address: string, port: number, ca?: string): Promise<Ech
   });
 }
 
+/** The answer of test/fixtures/edge/https-app.js through a proxy: its JSON on a 200. */
+export interface HttpsAppReply {
+  status: number;
+  body: { pid: number; host: string; sni: string | null; remotePort: number } | undefined;
+}
+
+/** GET / from nginx on 127.0.0.1:`port` with `Host: <host>:<port>`, on a connection of its own. */
+export function getHttpsAppReply(
+  port: number,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<HttpsAppReply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: '/', agent: false, headers: { host: `${host}:${port}`, ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ status, body: status === 200 ? (JSON.parse(text) as HttpsAppReply['body']) : undefined });
+        });
+      },
+    );
+    req.once('error', reject);
+    req.end();
+  });
+}
+
 /** One app behind a real nginx on a plain and a TLS port (see {@link startTlsSite}). */
 export interface TlsSite {
   http: number;

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { tempHome, waitFor } from '../daemon/helpers.js';
 import { runHiveEdge } from './edge-command.js';
 import {
   freePort,
+  getHttpsAppReply,
   makeCertificate,
   nginxSkip,
   type RunningNginx,
@@ -49,32 +49,7 @@ after(async () => {
   await Promise.all(hosts.map((child) => stopChild(child, 'SIGTERM')));
 });
 
-interface Reply {
-  status: number;
-  body: { pid: number; host: string; sni: string | null; remotePort: number } | undefined;
-}
-
-/** GET `path` from nginx on 127.0.0.1:`port` with `Host: <host>:<port>`, on a connection of its own. */
-function get(port: number, host: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path: '/', agent: false, headers: { host: `${host}:${port}`, ...headers } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          resolve({ status, body: status === 200 ? (JSON.parse(text) as Reply['body']) : undefined });
-        });
-      },
-    );
-    req.once('error', reject);
-    req.end();
-  });
-}
+const get = getHttpsAppReply;
 
 /** `hive edge nginx --app tls1` with `flags`, as a whole nginx.conf run by a real nginx on a free port. */
 async function nginxForApp(flags: string[]): Promise<number> {
