@@ -17,6 +17,7 @@ import { type AppConfig, appKeys, configSchema, type HiveConfig } from './app-sc
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
 import { withHomePaths } from './home-path.js';
+import { withLoadOutput } from './load-output.js';
 import {
   camelHint,
   fromPm2App,
@@ -27,7 +28,6 @@ import {
   pm2Unsupported,
   withDeployEnvs,
 } from './pm2-compat.js';
-import { withStdoutOnStderr } from './stdout-to-stderr.js';
 import { argList } from './supervisor-options.js';
 import { jsonLocation, loadFailure, moduleLocation } from './syntax-location.js';
 
@@ -358,14 +358,14 @@ async function readConfigFile(file: string): Promise<unknown> {
   try {
     if (['.ts', '.mts', '.cts'].includes(ext)) {
       const { tsImport } = await import('tsx/esm/api');
-      return unwrapDefault(await withStdoutOnStderr(() => tsImport(pathToFileURL(file).href, import.meta.url)));
+      return unwrapDefault(await withLoadOutput(() => tsImport(pathToFileURL(file).href, import.meta.url)));
     }
     if (['.js', '.mjs', '.cjs'].includes(ext)) {
       // A file loaded before must be read again (it may have changed): Node caches ES modules by URL, CommonJS ones by
       // path, so a fresh query and a cleared require cache entry. Config files are small and loaded rarely.
       delete moduleCache[file];
       const url = `${pathToFileURL(file).href}?hive-load=${++loads}`;
-      return unwrapDefault(await withStdoutOnStderr(() => import(url)));
+      return unwrapDefault(await withLoadOutput(() => import(url)));
     }
   } catch (cause) {
     const message = loadFailure(cause);
