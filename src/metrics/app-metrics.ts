@@ -77,6 +77,8 @@ export class AppMetricsCollector {
   readonly #finished = new Set<number>();
   /** The monotonic families of exited processes, summed: family name -> family, value key -> value. */
   readonly #retired = new Map<string, { family: AppMetric; values: Map<string, AppValue> }>();
+  /** The round of questions in flight, which a scrape that comes meanwhile shares. */
+  #asking: Promise<Map<number, AppMetric[]>> | undefined;
   readonly #onEvent = (event: { type: string; pid?: number }) => {
     if (event.type === 'exit' && event.pid !== undefined) this.#retire(event.pid);
   };
@@ -128,7 +130,16 @@ export class AppMetricsCollector {
     return lists;
   }
 
+  // Scrapes that overlap share one round of questions: each would ask every process over IPC again, and hold a
+  // listener on the source of its own (Node warns of a leak past 10 of them, at every burst of a busy scraper).
   #ask(): Promise<Map<number, AppMetric[]>> {
+    this.#asking ??= this.#askProcesses().finally(() => {
+      this.#asking = undefined;
+    });
+    return this.#asking;
+  }
+
+  #askProcesses(): Promise<Map<number, AppMetric[]>> {
     const id = ++nextId;
     const answers = new Map<number, AppMetric[]>();
     return new Promise((resolve) => {

@@ -56,3 +56,31 @@ test("a scrape's answer read after the process's final metrics does not replace 
     collector.close();
   }
 });
+
+test('overlapping scrapes share one round of questions to the processes, and one listener', async () => {
+  const ids: number[] = [];
+  const source = Object.assign(new EventEmitter(), {
+    requestAppMetrics(id: number) {
+      ids.push(id);
+      return 1;
+    },
+  });
+  const counter = [{ name: 'app_done_total', help: 'Done.', type: 'counter', values: [{ labels: {}, value: 3 }] }];
+  const collector = new AppMetricsCollector(source, new Set(), 60_000);
+  try {
+    const scrapes = Array.from({ length: 15 }, () => collector.collect());
+    assert.equal(ids.length, 1);
+    // The collector's own listener for final answers, and the round's.
+    assert.equal(source.listenerCount('app-metrics'), 2);
+    source.emit('app-metrics', { id: ids[0], pid: 1, metrics: counter });
+    for (const text of await Promise.all(scrapes)) assert.match(text, /^app_done_total 3$/m);
+    // The next scrape asks anew.
+    const next = collector.collect();
+    assert.equal(ids.length, 2);
+    source.emit('app-metrics', { id: ids[1], pid: 1, metrics: counter });
+    assert.match(await next, /^app_done_total 3$/m);
+    assert.equal(source.listenerCount('app-metrics'), 1);
+  } finally {
+    collector.close();
+  }
+});
