@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { writeTemp } from '../../cluster/temp-file.js';
 import { daemonDeployInput } from '../../edge/daemon-app-deploy.js';
 import type { DeployInput } from '../../edge/deploy-options.js';
 import { type DeployTarget, type RecipeFile, renderDeployRecipe } from '../../edge/deploy-recipes.js';
@@ -129,12 +130,11 @@ export default async function deploy(argv: string[]): Promise<number> {
     if (existing.length > 0 && !force) throw new DeployFileExistsError(existing);
     for (const file of files) {
       const path = join(out, file.path);
-      const temp = `${path}.${process.pid}.tmp`;
+      // Created with its mode (the env file's 0600), never readable by others for a moment, under a random name
+      // opened exclusively and never through a link: a name guessed from the pid could be planted beforehand (a
+      // link, a file left with its own mode, a folder that made the write fail) by anyone who can write `--out`.
+      const temp = writeTemp(path, file.content, file.mode ?? 0o666);
       try {
-        // Created with its mode (the env file's 0600), never readable by others for a moment: created here, never
-        // one left over (a killed run's of the same pid, a link) whose own mode the write would keep.
-        await rm(temp, { force: true });
-        await writeFile(temp, file.content, { mode: file.mode ?? 0o666, flag: 'wx' });
         await rename(temp, path);
       } finally {
         await rm(temp, { force: true });

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { writeTemp } from '../../cluster/temp-file.js';
 import { loadEdgeConfig } from '../../edge/app-config.js';
 import { daemonAppSite } from '../../edge/daemon-app-site.js';
 import { siteDrainKeepalive } from '../../edge/drain-keepalive.js';
@@ -84,14 +85,16 @@ export default async function edge(argv: string[]): Promise<number> {
     process.stdout.write(config);
     return 0;
   }
-  // Write beside the target and rename, so nginx (or a reload) never reads a half-written file.
+  // Write beside the target and rename, so nginx (or a reload) never reads a half-written file. The temp's name is
+  // random and never a link followed: `sudo hive edge nginx --out` into a folder others can write would otherwise
+  // write through a link planted at a name guessed from the pid. 0666 under the umask, as a plain write made it.
   const out = resolve(args.out);
-  const temp = `${out}.${process.pid}.tmp`;
+  let temp: string | undefined;
   try {
-    await writeFile(temp, config);
+    temp = writeTemp(out, config, 0o666);
     await rename(temp, out);
   } catch (error) {
-    await rm(temp, { force: true });
+    if (temp !== undefined) await rm(temp, { force: true });
     printError(error);
     return 1;
   }
