@@ -19,13 +19,17 @@ test("the install line's hive commands name a HIVE_HOME other than ~/.hive, in a
   const daemon = (await hive.json<{ daemonPid: number }>(['version'], { env })).daemonPid;
   hive.pids.add(daemon);
   const { file, install } = await hive.json<{ file: string; install: string }>(['startup'], { env });
-  // Its `hive` steps alone: the sudo ones are root's (startup-install-mode.test.ts), and systemctl is never run here.
-  const steps = install.split(' && ').filter((step) => !/^(sudo|rm) /.test(step));
-  assert.equal(steps.length, 2, install);
+  // Up to `hive kill`: systemctl is never run here, and the install into /etc is root's (startup-install-mode.test.ts):
+  // `sudo` here keeps what it is given on stdin, the unit, in a file of the test's.
+  const steps = install.split(' && ').filter((step) => !/^sudo /.test(step));
+  assert.equal(steps.length, 3, install);
   const bin = join(hive.dir, 'bin');
   mkdirSync(bin);
+  const unitCopy = join(hive.dir, 'unit');
   writeFileSync(join(bin, 'hive'), `#!/bin/sh\nexec "${process.execPath}" "${hiveBin}" "$@"\n`);
+  writeFileSync(join(bin, 'sudo'), `#!/bin/sh\ncat > ${JSON.stringify(unitCopy)}\n`);
   chmodSync(join(bin, 'hive'), 0o755);
+  chmodSync(join(bin, 'sudo'), 0o755);
   const work = join(hive.dir, 'work');
   mkdirSync(work);
   const path = `${bin}:${process.env.PATH}`;
@@ -37,6 +41,7 @@ test("the install line's hive commands name a HIVE_HOME other than ~/.hive, in a
   assert.equal(result.status, 0, result.stderr);
   // This home's unit (and the lines after it, comments to systemd), not the default home's.
   const printed = await hive.run(['startup'], { env: { ...env, PATH: path } });
-  assert.equal(readFileSync(join(work, file.slice(file.lastIndexOf('/') + 1)), 'utf8'), printed.stdout);
+  assert.equal(readFileSync(unitCopy, 'utf8'), printed.stdout);
+  assert.ok(install.includes(` /dev/stdin ${file} && `), install);
   await waitFor(() => !isAlive(daemon), "this home's daemon stopped by the line's `hive kill`");
 });

@@ -93,10 +93,14 @@ WantedBy=multi-user.target
     // would refuse its pid file and fail; the unit's resurrect brings the apps back under it.
     // `install -m 644 -o root`, not `mv`: a moved file keeps its owner (this user) and its umask's mode (0664 under
     // the usual 002), and a unit this user (or any app it runs, or its group) can edit is root at the next start.
+    // From stdin, never through a file in the current folder: `<name>.service` there, a name known in advance, could be
+    // made beforehand (or linked elsewhere) by anyone who can write the folder, and its ExecStart= changed before
+    // root installs it. Held in a variable first, not piped straight: a `hive startup` that fails (not on the PATH of
+    // the shell it is pasted in) would install an empty unit, and `hive kill` then stop the apps.
     // The line's `hive` commands are given this home: pasted in a shell without HIVE_HOME (a new login), they would
     // write the default home's unit under this one's name and kill the default home's daemon.
     const hiveCommand = otherHome ? `HIVE_HOME=${shellQuote(paths.home)} hive` : 'hive';
-    const install = `${hiveCommand} startup > ${name}.service && sudo install -m 644 -o root -g root ${name}.service ${file} && rm ${name}.service && ${hiveCommand} kill && sudo systemctl enable --now ${name}`;
+    const install = `unit="$(${hiveCommand} startup)" && printf '%s\\n' "$unit" | sudo install -m 644 -o root -g root /dev/stdin ${file} && ${hiveCommand} kill && sudo systemctl enable --now ${name}`;
     if (values.json) printJson({ unit, file, install });
     else {
       process.stdout.write(
