@@ -37,3 +37,18 @@ function queryToken(search: string): string | undefined {
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
+
+/** Below this many characters a dashboard token is said to be short (16: `openssl rand -hex 8` is as short as it gets). */
+export const SHORT_TOKEN_LENGTH = 16;
+
+/**
+ * The warning for a token that a guesser could find, for `hive dashboard` and `hive run --dashboard` alike; undefined
+ * for none or a long enough one. Only a warning: the token guards a dashboard bound off loopback and wrong guesses are
+ * not slowed, but the tokens users already have must keep working.
+ */
+export function shortTokenWarning(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  const length = [...token].length;
+  if (length >= SHORT_TOKEN_LENGTH) return undefined;
+  return `the dashboard token is ${length} character${length === 1 ? '' : 's'} long, short enough to be guessed (wrong guesses are not slowed): use ${SHORT_TOKEN_LENGTH} or more, such as the output of \`openssl rand -hex 16\``;
+}

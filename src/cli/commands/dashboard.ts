@@ -2,6 +2,7 @@ import { bareHost, bindHostProblem } from '../../bind-host.js';
 import { daemonSnapshotSource } from '../../daemon/snapshot-source.js';
 import { DashboardTokenRequiredError } from '../../dashboard/errors.js';
 import { startDashboard } from '../../dashboard/index.js';
+import { shortTokenWarning } from '../../dashboard/token-check.js';
 import { describeValue } from '../../errors.js';
 import { isLoopbackHost } from '../../loopback-host.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
@@ -40,6 +41,8 @@ export default function dashboard(argv: string[]): Promise<number> {
     const token = ((values.token as string | undefined) ?? process.env.HIVE_DASHBOARD_TOKEN) || undefined;
     if (token === undefined && !isLoopbackHost(host))
       throw new DashboardTokenRequiredError(host, 'set --token (or HIVE_DASHBOARD_TOKEN)');
+    const weak = shortTokenWarning(token);
+    if (weak !== undefined) process.stderr.write(`hive dashboard: warning: ${weak}\n`);
     const app = values.app as string | undefined;
     // The page draws sampled requests: its snapshots ask the primaries to sample while it is open.
     const source = daemonSnapshotSource({ target: app, requests: true });

@@ -6,6 +6,7 @@ import { OutputHold } from '../../cluster/output-hold.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { claimAppId } from '../../daemon/primary-app-id.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
+import { shortTokenWarning } from '../../dashboard/token-check.js';
 import { EXIT_FLUSH_TIMEOUT_MS, exitAtLineEnd } from '../../exit-flushed.js';
 import type { MetricsServer } from '../../metrics/index.js';
 import type { AppSnapshotCollector } from '../../metrics/snapshot.js';
@@ -186,6 +187,13 @@ export default async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${formatMetricsListening(logFormat, name, metrics)}\n`);
     }
     if (args.dashboard) {
+      // As the supervisor's warnings: on stderr in text, a record among the others in JSON (which the daemon reads).
+      const weak = shortTokenWarning(args.dashboard.token);
+      if (weak !== undefined) {
+        (logFormat === 'text' ? stderr : stdout).write(
+          `${formatEvent(logFormat, name, { type: 'warning', message: weak })}\n`,
+        );
+      }
       // Also before the workers, so the charts hold the start, and a taken port fails the run first.
       const [{ AppSnapshotCollector, localSnapshotSource }, { startDashboard }] = await Promise.all([
         import('../../metrics/snapshot.js'),
