@@ -6,6 +6,7 @@ import { debuglog } from 'node:util';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport, stickyCookieName } from '../runtime/protocol.js';
+import { appHiddenEnvUnset } from './app-hidden-env.js';
 import { AppPortRule, appPortOf } from './app-port.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
@@ -684,6 +685,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       [ENV.balance]: options.balance,
       [ENV.drainIdleGrace]: String(options.drainIdleGrace),
       [ENV.reportInterval]: String(options.memoryReportInterval),
+      // From any source (the primary's environment, a reload's new one, `env`): the primary's secret, never the app's.
+      ...appHiddenEnvUnset(),
     };
     if (options.port !== undefined) env.PORT = String(options.port);
     // A SIGTERM sent to a process directly: it serves on until the primary's `shutdown` (see #handOver).

@@ -1,3 +1,4 @@
+import { withoutAppHiddenEnv } from '../cluster/app-hidden-env.js';
 import { assertInstanceVars } from '../cluster/instance-vars.js';
 import { parseStickyMode, stickyModeProblem } from '../cluster/sticky-mode.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -11,10 +12,10 @@ type AppEnvSpec = Pick<AppSpec, 'shellEnv' | 'env' | 'filterEnv'>;
 /**
  * The environment an app's processes are started in: the shell's it took (`hive start`'s, or the last
  * `--update-env`'s; the daemon's own for an app of an older dump), less what its filterEnv drops, its own `env` over
- * it.
+ * it, less what Hive hands no app (a shell that exported HIVE_DASHBOARD_TOKEN for `hive dashboard`).
  */
 export function appEnvironment({ shellEnv, env, filterEnv }: AppEnvSpec): NodeJS.ProcessEnv {
-  return { ...filterShellEnv(shellEnv ?? process.env, filterEnv), ...env };
+  return withoutAppHiddenEnv({ ...filterShellEnv(shellEnv ?? process.env, filterEnv), ...env });
 }
 
 /** Where an app's variable came from, for the error: its own `env` (`--env`, a config file's) or the shell's. */
