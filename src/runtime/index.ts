@@ -6,6 +6,7 @@
  * drained, and `broadcast()` has no other process to reach.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Pool, PoolOptions } from '../pool/index.js';
 import { install } from './install.js';
 import { isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
@@ -92,9 +93,12 @@ export function pool(filename: string | URL, options?: Omit<PoolOptions, 'filena
  * most 200 characters, else a random UUID made once per request. It is also the id in the request's
  * `Server-Timing` description and in the dashboard's waterfall.
  *
- * With `req`, it always works. Without, it is the id of the request whose code is running now (across awaits),
- * which needs request tracking on: `--server-timing`, request sampling (`--dashboard`), `HIVE_TRACK_REQUESTS=1` or
- * {@link trackRequests}; else, and outside a request, undefined.
+ * `req` is node:http's `IncomingMessage` (Express, Fastify, Koa's `ctx.req`) or node:http2's `Http2ServerRequest`
+ * (an HTTP/2 app of node's compatibility API, Fastify's `http2: true`). With `req`, it always works. Without, it is
+ * the id of the request whose code is running now (across awaits), which needs request tracking on:
+ * `--server-timing`, request sampling (`--dashboard`), `HIVE_TRACK_REQUESTS=1` or {@link trackRequests}; else, and
+ * outside a request, undefined. An HTTP/2 server's requests are tracked only when it has a `request` listener of its
+ * own (node's compatibility API), not on an app of the stream API (its 'stream' listener only).
  *
  * @example
  * ```ts
@@ -103,7 +107,7 @@ export function pool(filename: string | URL, options?: Omit<PoolOptions, 'filena
  * });
  * ```
  */
-export function requestId(req?: IncomingMessage): string | undefined {
+export function requestId(req?: IncomingMessage | Http2ServerRequest): string | undefined {
   if (req !== undefined) return requestIdOf(req);
   const context = currentRequest();
   return context === undefined ? undefined : requestIdOf(context.req);

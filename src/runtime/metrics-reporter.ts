@@ -37,11 +37,11 @@ export function startMetricsReporter(
   // Off (`--no-http-metrics`): no counter at all, so nothing subscribes to node's HTTP channels and a request costs
   // what it costs without Hive. The sampler is separate (request-context.ts), and idle until a dashboard asks.
   const http = countHttp ? new HttpCounter() : undefined;
-  state.tracker.onHttpServer((server: HttpServer) => {
-    http?.watch(server);
-    sampler?.watch(server);
-  });
-  if (http !== undefined) state.tracker.onHttp2Server((server) => http.watchHttp2(server));
+  if (http !== undefined) {
+    state.tracker.onHttpServer((server: HttpServer) => http.watch(server));
+    state.tracker.onHttp2Server((server) => http.watchHttp2(server));
+  }
+  if (sampler !== undefined) state.tracker.onRequestServer((server) => sampler.watch(server));
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   let lastAt = performance.now();

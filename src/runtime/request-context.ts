@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import type { Pool, RunOptions } from '../pool/index.js';
 import type { RequestSample } from './protocol.js';
@@ -9,9 +10,22 @@ import type { ServerTracker } from './server-tracker.js';
 /** One pool task of a request, as offsets in ms from the request's arrival. */
 export type RequestTask = RequestSample['tasks'][number];
 
+/**
+ * What the runtime reads of a request: node:http's `IncomingMessage` and node:http2's `Http2ServerRequest` both are
+ * one (an HTTP/2 request's `:method` and `:path` are its `method` and `url`).
+ */
+export interface RequestLike {
+  readonly url?: string | undefined;
+  readonly method?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** A response the runtime times and samples: HTTP/1's, or an HTTP/2 stream's of node's compatibility API. */
+export type ResponseLike = ServerResponse | Http2ServerResponse;
+
 /** What the runtime knows of one request in flight: its arrival and the pool work it caused. */
 export interface RequestContext {
-  readonly req: IncomingMessage;
+  readonly req: RequestLike;
   /** `performance.now()` at the request's arrival. */
   readonly start: number;
   /** Queue wait and run time of its pool tasks, summed. */
@@ -42,7 +56,8 @@ let keepTimeline = false;
 const reasons = new Set<string>();
 
 /**
- * Gives every request of the process's HTTP servers a {@link RequestContext}, reachable from the response
+ * Gives every request of the process's HTTP servers (HTTP/1, and HTTP/2 of apps on node's compatibility API, see
+ * `ServerTracker#onRequestServer`) a {@link RequestContext}, reachable from the response
  * ({@link contextOf}) and, across the app's awaits, from {@link currentRequest}, for as long as at least one `reason`
  * holds (see {@link untrackRequests}). `timeline` turns on the per-task timelines the request sampler sends.
  */
@@ -52,8 +67,8 @@ export function trackRequests(tracker: ServerTracker, reason: string, options: {
   if (storage !== undefined) return;
   const store = new AsyncLocalStorage<RequestContext>();
   storage = store;
-  tracker.onHttpServer((server) => {
-    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+  tracker.onRequestServer((server) => {
+    server.prependListener('request', (req: RequestLike, res: ResponseLike) => {
       if (reasons.size === 0) return;
       const context: RequestContext = {
         req,
@@ -87,7 +102,7 @@ export function currentRequest(): RequestContext | undefined {
 }
 
 /** The context of the request a response answers; undefined while tracking is off. */
-export function contextOf(res: ServerResponse): RequestContext | undefined {
+export function contextOf(res: ResponseLike): RequestContext | undefined {
   return (res as Carrier)[kContext];
 }
 
@@ -95,7 +110,7 @@ export function contextOf(res: ServerResponse): RequestContext | undefined {
  * A request's id: its `X-Request-Id` header (nginx's `$request_id`, or the client's) when it is printable ASCII
  * without quotes or backslashes and at most 200 characters, else a random UUID. Made once per request, on first ask.
  */
-export function requestIdOf(req: IncomingMessage): string {
+export function requestIdOf(req: RequestLike): string {
   const carrier = req as Carrier;
   let id = carrier[kId];
   if (id === undefined) {

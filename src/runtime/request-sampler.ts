@@ -1,7 +1,7 @@
-import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RequestSample } from './protocol.js';
-import { contextOf, requestIdOf } from './request-context.js';
+import { contextOf, type RequestLike, type ResponseLike, requestIdOf } from './request-context.js';
+import type { RequestServer } from './server-tracker.js';
 
 const MAX_PATH = 200;
 
@@ -16,14 +16,14 @@ export class RequestSampler {
   #size: number;
   // Slowest first, at most `size` long.
   #kept: RequestSample[] = [];
-  readonly #servers = new Set<HttpServer>();
-  readonly #onRequest: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly #servers = new Set<RequestServer>();
+  readonly #onRequest: (req: RequestLike, res: ResponseLike) => void;
 
   constructor(size: number) {
     this.#size = Math.max(0, size);
     const sampler = this;
-    // 'close' fires once per response; `this` is the response.
-    function onClose(this: ServerResponse): void {
+    // 'close' fires once per response, HTTP/1's or an HTTP/2 stream's (Http2ServerResponse); `this` is the response.
+    function onClose(this: ResponseLike): void {
       if (this.writableFinished) sampler.#offer(this);
     }
     this.#onRequest = (_req, res) => {
@@ -36,8 +36,11 @@ export class RequestSampler {
     return this.#size;
   }
 
-  /** Samples the requests of an HTTP(S) server, from now on whenever sampling is on. */
-  watch(server: HttpServer): void {
+  /**
+   * Samples the requests of a server, from now on whenever sampling is on: HTTP(S), or HTTP/2 of node's compatibility
+   * API (`ServerTracker#onRequestServer` gives them).
+   */
+  watch(server: RequestServer): void {
     if (this.#servers.has(server)) return;
     this.#servers.add(server);
     if (this.#size > 0) server.prependListener('request', this.#onRequest);
@@ -62,7 +65,7 @@ export class RequestSampler {
     return kept;
   }
 
-  #offer(res: ServerResponse): void {
+  #offer(res: ResponseLike): void {
     const context = contextOf(res);
     if (context === undefined) return;
     const totalMs = performance.now() - context.start;

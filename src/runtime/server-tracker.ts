@@ -24,6 +24,9 @@ export class ServerTracker {
   #onDrained: (() => void) | undefined;
   #httpHooks: ((server: HttpServer) => void)[] = [];
   #http2Hooks: ((server: Http2Server | Http2SecureServer) => void)[] = [];
+  #requestHooks: ((server: RequestServer) => void)[] = [];
+  // The servers whose 'request' events the runtime may listen to (see onRequestServer).
+  #requestServers = new Set<RequestServer>();
   // Responses of a drain whose end settles their connection; per connection, the response the drain made close it.
   #watched = new WeakSet<ServerResponse>();
   #closer = new WeakMap<Socket, ServerResponse>();
@@ -44,9 +47,11 @@ export class ServerTracker {
     if (isHttp2(server)) {
       for (const hook of this.#http2Hooks) hook(server);
       if (server instanceof TlsServer) this.#trackHttp1Fallback(server);
+      this.#watchCompatibility(server);
     }
     if (!isHttp(server)) return;
     for (const hook of this.#httpHooks) hook(server as HttpServer);
+    this.#addRequestServer(server as HttpServer);
     server.prependListener('connection', (socket: Socket) => this.#add(socket));
     // An HTTPS connection is tracked from its TCP accept, through its TLS handshake (a drain must not exit under a
     // client that is still shaking hands), then as its TLS socket, which is the one HTTP writes responses on.
@@ -58,6 +63,30 @@ export class ServerTracker {
       });
     }
     this.#watchUpgrades(server);
+  }
+
+  #addRequestServer(server: RequestServer): void {
+    if (this.#requestServers.has(server)) return;
+    this.#requestServers.add(server);
+    for (const hook of this.#requestHooks) hook(server);
+  }
+
+  // An HTTP/2 server is an app's of the compatibility API once it has a 'request' listener of its own: at its listen()
+  // (`createServer(handler)`, Fastify's `http2: true`), or as it adds the first one later. 'newListener' comes before
+  // the listener is added, so the runtime's own ones (prepended by the hooks) still go first. The runtime adds no
+  // 'request' listener to a server before then (the drain's needs one of the app's there), so one counted here is
+  // the app's.
+  #watchCompatibility(server: Http2Server | Http2SecureServer): void {
+    if (server.listenerCount('request') > 0) {
+      this.#addRequestServer(server);
+      return;
+    }
+    const onListener = (event: string | symbol) => {
+      if (event !== 'request') return;
+      server.off('newListener', onListener);
+      this.#addRequestServer(server);
+    };
+    server.on('newListener', onListener);
   }
 
   // A secure HTTP/2 server with `allowHTTP1` (Fastify's `http2: true, https: { allowHTTP1: true }`) serves a client
@@ -89,6 +118,19 @@ export class ServerTracker {
   }
 
   /**
+   * Calls `hook` with every tracked server whose 'request' events the runtime may listen to, now and later: HTTP(S)
+   * servers, and HTTP/2 servers of an app on node's compatibility API (one with a 'request' listener of its own, from
+   * when it gets it). Their 'request' listeners get `(IncomingMessage, ServerResponse)` or, for an HTTP/2 stream,
+   * `(Http2ServerRequest, Http2ServerResponse)`. An HTTP/2 server of the stream API never gets there: a 'request'
+   * listener would turn node's compatibility layer on for its every stream (objects per stream, automatic answers to
+   * CONNECT and Expect).
+   */
+  onRequestServer(hook: (server: RequestServer) => void): void {
+    this.#requestHooks.push(hook);
+    for (const server of this.#requestServers) hook(server);
+  }
+
+  /**
    * Stops accepting on every tracked server and resolves once their HTTP connections and HTTP/2 sessions are closed.
    */
   drain(idleGrace: number): Promise<void> {
@@ -98,9 +140,9 @@ export class ServerTracker {
       for (const server of this.servers) {
         if (isHttp(server)) {
           server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#request(req, res));
-        } else if (isHttp2(server) && server.listenerCount('request') > 0) {
-          // The HTTP/1.1 requests of an `allowHTTP1` server. Only on an app of node's compatibility API (a 'request'
-          // listener of its own): one added to a stream-API app would turn that layer on for every stream.
+        } else if (this.#requestServers.has(server as RequestServer)) {
+          // The HTTP/1.1 requests of an `allowHTTP1` HTTP/2 server, of an app of node's compatibility API (see
+          // onRequestServer): one added to a stream-API app would turn that layer on for every stream.
           server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
             if (res instanceof ServerResponse) this.#request(req, res);
           });
@@ -330,6 +372,9 @@ function keepsOpen(name: string, value: unknown): boolean {
   const field = String(name).toLowerCase();
   return field === 'keep-alive' || (field === 'connection' && String(value).toLowerCase() !== 'close');
 }
+
+/** A server whose requests have a 'request' event: HTTP(S), or HTTP/2 of node's compatibility API. */
+export type RequestServer = HttpServer | Http2Server | Http2SecureServer;
 
 /** True for an HTTP(S) server, the kind whose connections the runtime drains and whose requests it counts. */
 export function isHttp(server: NetServer): boolean {

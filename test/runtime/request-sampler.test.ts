@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { request } from 'undici';
@@ -50,4 +51,29 @@ test('RequestSampler: no request listener while off; samples the slowest while o
     server.close();
     server.closeAllConnections();
   }
+});
+
+// A 'request' listener on an HTTP/2 server turns node's compatibility layer on for its every stream: the runtime adds
+// one only to a server that has one of its own (at its listen, or from when the app adds it).
+test('ServerTracker#onRequestServer: HTTP/1 servers, and HTTP/2 ones only with a request listener of their own', async () => {
+  const compat = http2.createServer((_req, res) => res.end());
+  const streamApi = http2.createServer();
+  streamApi.on('stream', (stream) => stream.respond());
+  const late = http2.createServer();
+  const h1 = createServer();
+  const tracker = new ServerTracker();
+  for (const server of [compat, streamApi, late, h1]) tracker.track(server);
+  const given: unknown[] = [];
+  const runtime = () => {};
+  tracker.onRequestServer((server) => {
+    given.push(server);
+    server.prependListener('request', runtime);
+  });
+  assert.deepEqual(given, [compat, h1]);
+  assert.equal(streamApi.listenerCount('request'), 0, 'the stream-API server gets no request listener');
+  assert.equal(late.listenerCount('request'), 0);
+  const own = () => {};
+  late.on('request', own);
+  assert.deepEqual(given, [compat, h1, late], 'a server is given as it gets its first request listener');
+  assert.deepEqual(late.listeners('request'), [runtime, own], "the runtime's listener goes before the app's");
 });
