@@ -73,12 +73,10 @@ export class RequestSampler {
     if (this.#size === 0) return;
     if (kept.length === this.#size && totalMs <= (kept[kept.length - 1] as RequestSample).totalMs) return;
     const { req } = context;
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
     const sample: RequestSample = {
       id: requestIdOf(req),
       method: req.method ?? 'GET',
-      path: (query === -1 ? url : url.slice(0, query)).slice(0, MAX_PATH),
+      path: samplePath(req.url ?? '/').slice(0, MAX_PATH),
       status: res.statusCode,
       start: Date.now() - totalMs,
       totalMs,
@@ -89,4 +87,14 @@ export class RequestSampler {
     kept.splice(at, 0, sample);
     if (kept.length > this.#size) kept.pop();
   }
+}
+
+// The request target without its query, nor the scheme, credentials and host of an absolute-form one (a proxy-style
+// `GET http://user:secret@host/path`, which node passes on as is): whoever can open the dashboard reads the samples.
+function samplePath(url: string): string {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (path.startsWith('/')) return path;
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
+  return origin === null ? path : path.slice(origin[0].length) || '/';
 }
