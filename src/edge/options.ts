@@ -19,6 +19,7 @@ import {
 import { formatHostPort, type HostPort, loopbackNote, parseHostList, sameServerKey } from './host-list.js';
 import { issueMessage } from './issue-message.js';
 import { durationMs, leastRetryBudget } from './retry-budget.js';
+import { checkSelfProxy } from './self-proxy.js';
 
 export type SiteInput = z.input<typeof siteSchema>;
 export type MainInput = z.input<typeof mainSchema>;
@@ -92,6 +93,7 @@ export function resolveEdgeConfig(input: EdgeConfigInput, options: ResolveOption
   }
   checkListenSockets(sites);
   checkServerNames(sites);
+  checkSelfProxy(sites);
   return { main: parsed.data.main, sites };
 }
 
