@@ -96,9 +96,11 @@ Server:
                                each rejection logged at --rate-limit-log-level: info | notice | warn | error
                                (default warn, where nginx's is error; an error log at error leaves them out)
       --max-body <size>        client_max_body_size (default 1m)
-      --header-buffer <size>   room for a response's headers, 4k to 1m (default 16k; nginx's default of one
-                               page (4k) answers 502 to larger response headers); also the size of both relay
-                               buffers of every open WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
+      --header-buffer <size>   room for headers both ways, 4k to 1m (default 16k, Node.js's own limit): a
+                               response's (nginx's default of one page, 4k, answers 502 past it) and each request
+                               line and header line (large_client_header_buffers 4 <size>, at least nginx's 8k,
+                               which answers 400 past it); also the size of both relay buffers of every open
+                               WebSocket (2 x 16k each, 2 x 1m at --header-buffer 1m)
       --static <prefix=dir>    serve files, e.g. /static/=/srv/app/public
       --no-gzip                leave responses as the app sent them (default: gzip text types of 1k or more)
       --send-timeout <time>    proxy_send_timeout (default 60s)

@@ -388,7 +388,10 @@ export const siteSchema = z.strictObject({
     })
     .prefault({}),
   clientMaxBodySize: size.default('1m'),
-  /** Room for a response's status line and headers (proxy_buffer_size), in KiB once resolved: 16k by default. */
+  /**
+   * Room for headers, in KiB once resolved, 16k by default: a response's status line and headers (proxy_buffer_size)
+   * and each request line and header line (large_client_header_buffers 4 <size>, at least nginx's default 8k).
+   */
   headerBufferSize: headerBufferSize.default(16),
   gzip: z.boolean().default(true),
   rateLimit: z

@@ -37,6 +37,7 @@ export function renderServers(site: EdgeSite): NginxNode[] {
       'server_tokens off',
       ...realIp(site),
       accessLog(site),
+      clientHeaderBuffers(site),
       hostCheck(),
       acmeLocation(site),
       // A 301 (or 302) lets a client resend a POST as a GET without its body, as browsers, fetch and curl -L do: an
@@ -137,6 +138,7 @@ function serverBody(site: EdgeSite, secure: boolean): NginxNode[] {
     accessLog(site),
     hostCheck(),
     `client_max_body_size ${site.clientMaxBodySize}`,
+    clientHeaderBuffers(site),
     // A redirect nginx makes itself (a static directory without its slash) says the path alone: made absolute, it
     // names nginx's own scheme and listen port, wrong behind a port mapping (compose's 8080 to 80) or a balancer.
     'absolute_redirect off',
@@ -266,6 +268,15 @@ function headerBuffers(kib: number): string[] {
     `proxy_buffers ${Math.max(8, Math.ceil(kib / 4) + 1)} 4k`,
     `proxy_busy_buffers_size ${kib}k`,
   ];
+}
+
+// A request's line and each header line must fit one of these: nginx's default (4 8k) answered 400 to a cookie or a
+// JWT over 8k that Node.js (--max-http-header-size, 16k) takes. The size of --header-buffer, which is Node's limit by
+// default, and never below nginx's own 8k. nginx reads what comes before Host (the request line, and any header a
+// client sends first) with the default server's value of the address and port: every server block carries it, so in
+// a conf.d file beside another default server (Debian's default site) that one's holds until Host.
+function clientHeaderBuffers(site: EdgeSite): string {
+  return `large_client_header_buffers 4 ${Math.max(8, site.headerBufferSize)}k`;
 }
 
 function acmeLocation(site: EdgeSite): NginxNode | false {
