@@ -309,7 +309,7 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
     websocket,
     connect: site.timeouts.connect ?? defaultConnectTimeout({ ...site, timeouts: { ...site.timeouts, websocket } }),
   };
-  checkConnectTimeout({ ...site, timeouts }, prefix);
+  checkConnectTimeout({ ...site, timeouts }, prefix, site.timeouts.connect === undefined);
   // Hive's sticky router picks a process per connection, not per request: a kept-alive upstream connection would
   // carry many clients to the process chosen for the first one. A sticky app gets one connection per request.
   const keepalive = upstream.keepalive ?? (isSticky(site.sticky) ? 0 : 32);
@@ -373,11 +373,15 @@ const kWebSocketTimeout = '1h';
 function checkConnectTimeout(
   site: z.output<typeof siteSchema> & { timeouts: { connect: string; websocket: string } },
   prefix: string,
+  derived: boolean,
 ): void {
   const { retries, timeouts } = site;
   if (retries === false || retries.tries === 1) return;
   const budget = leastRetryBudget(retries.timeout, timeouts);
   if (durationMs(timeouts.connect) < durationMs(budget)) return;
+  // The connect timeout is the default, half the budget: a budget under 2ms leaves none below it (nginx counts whole
+  // milliseconds, and 0 would time out every connect), so the option that made the budget that small is at fault.
+  if (derived) throw budgetTooShortError(site, prefix, budget);
   const key = `${prefix}.timeouts.connect`;
   throw new EdgeOptionError(
     key,
@@ -386,6 +390,31 @@ function checkConnectTimeout(
       'nothing once that much time has passed since the first try, ' +
       'so a host that never answers the connect (a machine that is off) would not be retried on another; give a ' +
       'shorter connect timeout (such as "1s"), or set retries: false',
+  );
+}
+
+function budgetTooShortError(
+  site: z.output<typeof siteSchema> & { timeouts: { websocket: string } },
+  prefix: string,
+  budget: string,
+): EdgeOptionError {
+  const { retries, timeouts } = site;
+  const least = durationMs(budget);
+  // In leastRetryBudget's order; retries.timeout 0 is no limit and never the least.
+  const candidates = [
+    ['timeouts.read', timeouts.read],
+    ['timeouts.send', timeouts.send],
+    ['retries.timeout', retries === false ? '0' : retries.timeout],
+    ['timeouts.websocket', timeouts.websocket],
+  ] as const;
+  const [option, value] = candidates.find(([, given]) => durationMs(given) === least) ?? candidates[0];
+  const key = `${prefix}.${option}`;
+  return new EdgeOptionError(
+    key,
+    `${key}: ${value} leaves no time to connect: it bounds the retry time limit (${budget}), and the connect timeout ` +
+      'must be below that limit, so that a host that never answers the connect (a machine that is off) is retried on ' +
+      `another, and nginx's shortest is 1ms: give ${option} at least 2ms (more in practice: it is how long the app ` +
+      'may take), or set retries: false',
   );
 }
 

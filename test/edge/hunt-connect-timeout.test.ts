@@ -57,3 +57,33 @@ test('hive edge nginx: --connect-timeout at or over the read timeout is refused 
   assert.equal(fixed.code, 0, fixed.stderr);
   assert.match(fixed.stdout, /proxy_connect_timeout 500ms;[\s\S]*proxy_next_upstream_timeout 1s;/);
 });
+
+// `--read-timeout 1ms` alone was refused as "--connect-timeout (timeouts.connect): 1ms is not less than the retry time
+// limit", a flag never given: the derived connect timeout (half the budget, at least 1ms) cannot be below a 1ms budget.
+test('a read, send or WebSocket timeout too short for any connect timeout below it is refused naming itself', () => {
+  for (const [flag, key] of [
+    ['--read-timeout', 'timeouts.read'],
+    ['--send-timeout', 'timeouts.send'],
+    ['--websocket-timeout', 'timeouts.websocket'],
+  ] as const) {
+    const result = edgeNginx(flag, '1ms');
+    assert.equal(result.code, 2, result.stdout);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^hive edge: ERR_HIVE_EDGE_INVALID_OPTION: ${flag} \\(${key.replace('.', '\\.')}\\): 1ms leaves no time to connect`,
+      ),
+    );
+    assert.match(result.stderr, new RegExp(`give ${key.replace('.', '\\.')} at least 2ms`));
+    assert.doesNotMatch(result.stderr, /--connect-timeout/);
+  }
+  rejects({ sites: [site({ retries: { timeout: '1ms' } })] }, 'sites[0].retries.timeout', /1ms leaves no time/);
+  assert.match(edgeNginx('--read-timeout', '2ms').stdout, /proxy_connect_timeout 1ms;/);
+  assert.equal(edgeNginx('--read-timeout', '1ms', '--retries', 'off').code, 0);
+  // A connect timeout given is still the one named.
+  assert.match(
+    edgeNginx('--read-timeout', '1ms', '--connect-timeout', '1ms').stderr,
+    /--connect-timeout \(timeouts\.connect\): 1ms is not less than the retry time limit/,
+  );
+});
