@@ -122,7 +122,7 @@ file's edge.main too, left out with a warning without --full):
       --error-log-level <l>    the least severe level it takes: debug | info | notice | warn | error | crit |
                                alert | emerg (default nginx's, error)
       --temp-dir <dir>         one directory for client bodies and proxy buffers (default nginx's compiled-in ones)
-      --user <user [group]>    the user workers run as (only when nginx starts as root)
+      --user <user [group]>    the workers' user and group ("nobody nogroup" on Debian), when nginx starts as root
       --worker-processes <n>   auto (default) or a count
       --worker-connections <n> connections per worker, clients' and upstreams' together (default 4096)
       --mime-types <file>      included in http (default /etc/nginx/mime.types)

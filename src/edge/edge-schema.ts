@@ -441,10 +441,19 @@ export const siteSchema = z.strictObject({
     .optional(),
   static: z
     .strictObject({
-      // No "\": nginx would read "\n" or "\t" in the prefix as a newline or a tab.
+      // No "\": nginx would read "\n" or "\t" in the prefix as a newline or a tab. The final "/" keeps alias in the
+      // directory: `location /static { alias /srv/public/; }` serves /static../x from /srv/public/../x.
       location: z
         .string()
-        .regex(/^\/[^\s"'{};\\]*\/$/, { error: 'expected a URI prefix such as "/static/", without "\\"' }),
+        .regex(/^\/[^\s"'{};\\]*$/, {
+          error:
+            'expected a URI prefix such as "/static/": starting with "/", without spaces, quotes, braces, ";" or "\\"',
+        })
+        .refine((value) => value.endsWith('/'), {
+          error:
+            'expected a URI prefix that ends with "/", such as "/static/": without it, nginx\'s alias would serve ' +
+            '"<prefix>../" from outside the directory',
+        }),
       root: path,
       maxAge: secondsDuration.default('7d'),
     })
