@@ -58,7 +58,8 @@ Upstream:
       --hosts <a:p,b:p>        other hosts running the app (each once; not the local cluster again, by any of
                                localhost, 127.0.0.1, [::1] or a wildcard, 0.0.0.0 or [::], which is reached at
                                127.0.0.1); localhost goes to nginx as 127.0.0.1: nginx makes a server of every
-                               address a name resolves to
+                               address a name resolves to; nginx's weight=<n> (1-1000) and backup may follow an
+                               address: --hosts "10.0.0.5:3000 weight=3, 10.0.0.6:3000 backup"
       --balance <mode>         round_robin | least_conn | hash:ip | ip_hash | hash:cookie:<name> | hash:header:<name>
       --sticky <mode>          the app's sticky setting: ip | header:<name> | cookie:<name>
       --max-fails <n>          failed tries (connection errors, timeouts) within --fail-timeout that take a host

@@ -6,7 +6,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { DEFAULT_KEEPALIVE_TIMEOUT_MS } from './drain-keepalive.js';
-import { kHostname } from './host-list.js';
+import { kHostname, kMaxWeight } from './host-list.js';
 import { type DurationKind, normaliseNginxDuration, parseNginxDuration } from './nginx-duration.js';
 import { durationMs } from './retry-budget.js';
 
@@ -170,6 +170,8 @@ const cidr = z
       'address (X-Forwarded-For, past the rate limit and hash:ip) and its scheme (X-Forwarded-Proto)',
   });
 
+const kWeightError = `expected a weight from 1 to ${kMaxWeight}`;
+
 export const upstreamSchema = z.strictObject({
   /** Port of the local cluster (`hive run`); proxied at `address`. */
   port: port.optional(),
@@ -180,15 +182,32 @@ export const upstreamSchema = z.strictObject({
    * the local server (nginx runs on the same machine, and a Unix socket costs less CPU per request than loopback TCP).
    */
   socket: socketPath.optional(),
-  /** Other hosts running the app: `"10.0.0.5:3000,10.0.0.6:3000"` or an array. */
+  /**
+   * Other hosts running the app: `"10.0.0.5:3000,10.0.0.6:3000"` or an array. Each may carry nginx's `weight=<n>`
+   * and `backup` after the address (`"10.0.0.5:3000 weight=3"`), or as keys of an object entry.
+   */
   hosts: z
     .union(
       [
         z.string(),
         z.array(
-          z.union([z.string(), z.strictObject({ host: z.string(), port })], {
-            error: 'expected "host:port" or { host, port }',
-          }),
+          z.union(
+            [
+              z.string(),
+              z.strictObject({
+                host: z.string(),
+                port,
+                weight: z
+                  .number({ error: kWeightError })
+                  .int({ error: kWeightError })
+                  .min(1, { error: kWeightError })
+                  .max(kMaxWeight, { error: kWeightError })
+                  .optional(),
+                backup: z.boolean().optional(),
+              }),
+            ],
+            { error: 'expected "host:port" or { host, port, weight?, backup? }' },
+          ),
         ),
       ],
       {

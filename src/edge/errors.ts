@@ -65,15 +65,17 @@ export class EdgeTlsFileError extends HiveError {
   }
 }
 
-/** The balancing mode contradicts the app's sticky setting (a sticky app needs a hash, or ip_hash). */
+/** The balancing mode contradicts the app's sticky setting (a sticky app needs a hash, or ip_hash), or a backup server. */
 export class EdgeBalanceConflictError extends HiveError {
   readonly key: string;
 
-  constructor(key: string, app: string, balance: string) {
+  constructor(key: string, app: string, balance: string, message?: string) {
     super(
       'ERR_HIVE_EDGE_BALANCE_CONFLICT',
-      `${key}: app ${JSON.stringify(app)} is sticky but upstream.balance is ${JSON.stringify(balance)}, which spreads one ` +
-        'client over hosts: use "hash:ip", "hash:cookie:<name>", "hash:header:<name>" or "ip_hash", or set sticky: false',
+      message ??
+        `${key}: app ${JSON.stringify(app)} is sticky but upstream.balance is ${JSON.stringify(balance)}, which spreads ` +
+          'one client over hosts: use "hash:ip", "hash:cookie:<name>", "hash:header:<name>" or "ip_hash", or set ' +
+          'sticky: false',
     );
     this.key = key;
   }

@@ -8,15 +8,58 @@ import { EdgeHostError } from './errors.js';
 export interface HostPort {
   host: string;
   port: number;
+  /** nginx's `weight=`: the server's share of the requests against the others' (1, nginx's default, when absent). */
+  weight?: number;
+  /** nginx's `backup`: sent requests only while every other server is down or taken out. */
+  backup?: boolean;
 }
+
+/** The most `weight=` takes: far past any real ratio, and small enough that nginx's sums of weights never wrap. */
+export const kMaxWeight = 1000;
 
 // RFC 1123 labels; a trailing dot is not accepted because nginx would pass it to the resolver verbatim.
 export const kHostname =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
-/** Parses one `host:port` entry; `key` names where it came from in error messages. */
+/**
+ * Parses one `host:port` entry, optionally followed by nginx's own server parameters `weight=<n>` and `backup`
+ * (`10.0.0.5:3000 weight=3`, `10.0.0.6:3000 backup`); `key` names where it came from in error messages.
+ */
 export function parseHostPort(entry: string, key: string): HostPort {
-  const text = entry.trim();
+  const [address = '', ...params] = entry.trim().split(/\s+/);
+  return { ...parseAddress(address, entry, key), ...parseParams(params, entry, key) };
+}
+
+// Only the two parameters a host list needs: max_fails and fail_timeout are the upstream's (one value for every
+// server), and `down` is a host left out of the list.
+function parseParams(params: readonly string[], entry: string, key: string): Pick<HostPort, 'weight' | 'backup'> {
+  const result: Pick<HostPort, 'weight' | 'backup'> = {};
+  for (const param of params) {
+    const name = param.split('=')[0]!;
+    if ((name === 'weight' && result.weight !== undefined) || (name === 'backup' && result.backup !== undefined)) {
+      throw new EdgeHostError(key, `${key}: ${JSON.stringify(entry)} gives ${name} twice`);
+    }
+    if (param === 'backup') {
+      result.backup = true;
+      continue;
+    }
+    const weight = /^weight=(\d{1,4})$/.exec(param)?.[1];
+    if (weight !== undefined && Number(weight) >= 1 && Number(weight) <= kMaxWeight) {
+      result.weight = Number(weight);
+      continue;
+    }
+    throw new EdgeHostError(
+      key,
+      name === 'weight'
+        ? `${key}: ${JSON.stringify(param)} in ${JSON.stringify(entry)}: the weight is an integer from 1 to ${kMaxWeight}`
+        : `${key}: ${JSON.stringify(param)} in ${JSON.stringify(entry)}: after host:port, expected weight=<n> or ` +
+            'backup (such as "10.0.0.5:3000 weight=3" or "10.0.0.6:3000 backup")',
+    );
+  }
+  return result;
+}
+
+function parseAddress(text: string, entry: string, key: string): HostPort {
   // A URL pasted in (`http://app-2:3000`): the colon after the scheme would otherwise read as an IPv6 address's.
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   if (scheme) {
@@ -80,8 +123,7 @@ export function parseHostList(input: string | readonly (string | HostPort)[], ke
   const seen = new Map<string, { index: number; server: HostPort }>();
   return entries.map((entry, index) => {
     const itemKey = `${key}[${index}]`;
-    const parsed =
-      typeof entry === 'string' ? parseHostPort(entry, itemKey) : parseHostPort(formatHostPort(entry), itemKey);
+    const parsed = parseHostPort(typeof entry === 'string' ? entry : formatServer(entry), itemKey);
     const id = sameServerKey(parsed);
     const first = seen.get(id);
     if (first !== undefined) {
@@ -145,6 +187,12 @@ export function sameServerKey({ host, port }: HostPort): string {
  */
 export function upstreamAddress(server: HostPort): string {
   return server.host.toLowerCase() === 'localhost' ? `127.0.0.1:${server.port}` : formatHostPort(server);
+}
+
+/** `host:port` and its parameters as a host list gives them: `10.0.0.5:3000 weight=3 backup`. */
+export function formatServer(server: HostPort): string {
+  const weight = server.weight === undefined ? '' : ` weight=${server.weight}`;
+  return `${formatHostPort(server)}${weight}${server.backup ? ' backup' : ''}`;
 }
 
 /** `host:port`, with brackets around IPv6 addresses as nginx expects. */

@@ -156,9 +156,11 @@ function renderUpstream(site: EdgeSite): NginxNode {
   const { upstream } = site;
   return block(`upstream ${siteNames(site).upstream}`, [
     balanceDirective(upstream.balance, siteNames(site).stickyKey),
-    ...upstream.servers.map(
-      (server) => `server ${serverAddress(server)} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}`,
-    ),
+    ...upstream.servers.map((server) => {
+      const weight = 'weight' in server && server.weight !== undefined ? ` weight=${server.weight}` : '';
+      const backup = 'backup' in server && server.backup ? ' backup' : '';
+      return `server ${serverAddress(server)}${weight} max_fails=${upstream.maxFails} fail_timeout=${upstream.failTimeout}${backup}`;
+    }),
     // keepalive must follow the balancing method (nginx docs), or the method would wrap the keepalive handler.
     ...(upstream.keepalive > 0
       ? [

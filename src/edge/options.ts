@@ -276,6 +276,7 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
   if (isSticky(site.sticky) && (balance === 'round_robin' || balance === 'least_conn')) {
     throw new EdgeBalanceConflictError(`${prefix}.upstream.balance`, site.app, balance);
   }
+  checkBackupServers(site, servers, balance, prefix, local !== undefined || upstream.socket !== undefined);
   if (typeof site.sticky === 'string') checkHeaderName(site.sticky, `${prefix}.sticky`);
   checkHeaderName(balance.replace(/^hash:/, ''), `${prefix}.upstream.balance`);
 
@@ -425,6 +426,40 @@ function defaultConnectTimeout(site: z.output<typeof siteSchema> & { timeouts: {
   if (retries === false || retries.tries === 1) return '5s';
   const budget = durationMs(leastRetryBudget(retries.timeout, timeouts));
   return budget > 5_000 ? '5s' : `${Math.max(1, Math.floor(budget / 2))}ms`;
+}
+
+// nginx refuses `backup` beside hash and ip_hash balancing (a hash picks its one server for a key; there is no "the
+// others are down" to fall back from), and an upstream of backups only ("no servers in upstream"): both refused here,
+// where nginx -t would be the first to say so, or nothing would where no one runs it.
+function checkBackupServers(
+  site: z.output<typeof siteSchema>,
+  servers: readonly UpstreamServer[],
+  balance: Balance,
+  prefix: string,
+  hasLocal: boolean,
+): void {
+  const first = servers.findIndex((server) => 'backup' in server && server.backup);
+  if (first === -1) return;
+  const key = `${prefix}.upstream.hosts[${first - (hasLocal ? 1 : 0)}]`;
+  const text = formatHostPort(servers[first] as HostPort);
+  if (balance === 'ip_hash' || balance.startsWith('hash:')) {
+    const why = isSticky(site.sticky) ? ` (sticky ${String(site.sticky)} hashes by default)` : '';
+    throw new EdgeBalanceConflictError(
+      key,
+      site.app,
+      balance,
+      `${key}: app ${JSON.stringify(site.app)}: ${text} is a backup server, and its upstream balances by ` +
+        `${balance}${why}, which nginx refuses a backup server with: a hash sends each client to its one server. ` +
+        'Drop backup, or balance with round_robin or least_conn (not for a sticky app)',
+    );
+  }
+  if (servers.every((server) => 'backup' in server && server.backup)) {
+    throw new EdgeOptionError(
+      key,
+      `${key}: app ${JSON.stringify(site.app)}: every server of its upstream is a backup, and nginx needs at least one ` +
+        'other to send requests to: drop backup from one of them',
+    );
+  }
 }
 
 // nginx drops a request header whose name holds anything but letters, digits and "-" (ignore_invalid_headers), "_"
