@@ -10,7 +10,9 @@ import type { MessagePort } from 'node:worker_threads';
  *
  * Worker -> parent: `[RESULT, value, runMs]`, `[FAILURE, serializedError, runMs]`, `[PROGRESS, value]`,
  * `[READY, functionExportNames]` once the task module loaded, `[LOAD_FAILED, serializedError]` when it did not, and
- * `[INIT]` before READY when the module was imported and the worker awaits its Promise exports (an async init).
+ * `[INIT]` before READY when the module was imported and the worker awaits its Promise exports (an async init), and
+ * (threads only) `[RESEND]` in place of an answer for a task whose batch the thread could not deserialize (see
+ * BATCH_SIZE).
  */
 export const RESULT = 0;
 export const FAILURE = 1;
@@ -18,6 +20,7 @@ export const PROGRESS = 2;
 export const READY = 3;
 export const LOAD_FAILED = 4;
 export const INIT = 5;
+export const RESEND = 6;
 
 export type Batch = [names: (string | undefined)[] | undefined, inputs: unknown[]];
 export type WorkerMessage =
@@ -26,7 +29,8 @@ export type WorkerMessage =
   | [typeof PROGRESS, unknown]
   | [typeof READY, string[]]
   | [typeof LOAD_FAILED, unknown]
-  | [typeof INIT];
+  | [typeof INIT]
+  | [typeof RESEND];
 
 /** The shape of a WorkerMessage, for a channel others may write to (a child process's IPC channel). */
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
@@ -64,6 +68,27 @@ export const CANCELLED = 2;
  * its event loop and being woken through it, which costs more per round trip.
  */
 export const DOORBELL = RING_SIZE;
+/**
+ * A message that the receiving side cannot deserialize (nested deeper than its stack can follow, when the sender's
+ * stack is bigger) is dropped by Node, which emits 'messageerror' in its place; the order of the others holds. Since
+ * nothing in a message names its task, each side learns from the ring which one was lost.
+ *
+ * Result side: from this index, one Int32 per slot counts the messages the thread began to post for the task in that
+ * slot (`count << 1`), plus 1 once one of them is its answer (RESULT or FAILURE). The thread bumps it before each
+ * post, so when the pool's thread finds its message for the head task lost, having heard `n` of that task's messages
+ * (the lost one included), the lost one was the answer exactly when the count reads `n << 1 | 1`: else the answer is
+ * still to come, and the lost one was a progress value.
+ */
+export const POSTED = DOORBELL + 1;
+/**
+ * Input side: from this index, one Int32 per slot holds the size of the batch whose first task has that slot, written
+ * by the pool before it posts the batch, so that a thread that could not deserialize a batch knows how many seqs it
+ * held: it answers each of them in order (a FAILURE for a batch of one, else RESEND, and the pool sends those tasks
+ * again one per message), and its seqs stay in step with the pool's.
+ */
+export const BATCH_SIZE = POSTED + RING_SIZE;
+/** Int32 length of the shared ring: states, the doorbell, POSTED and BATCH_SIZE. */
+export const RING_LENGTH = BATCH_SIZE + RING_SIZE;
 /**
  * Upper bound on the seqs a thread may still reach: those sent and not answered, and those cancelled that it has not
  * skipped yet (PoolWorker.room). Under RING_SIZE, so two seqs the thread may still reach never share a slot.

@@ -19,8 +19,8 @@ import type { FilledOptions } from './options.js';
 import { PoolStatsRecorder, type StartRetryStats } from './pool-stats.js';
 import { PoolWorker } from './pool-worker.js';
 import { ProcessTransport } from './process-transport.js';
-import { FAILURE, INIT, LOAD_FAILED, PROGRESS, READY, RESULT, type WorkerMessage } from './protocol.js';
-import { deserializeError } from './serialized-error.js';
+import { FAILURE, INIT, LOAD_FAILED, PROGRESS, READY, RESEND, RESULT, type WorkerMessage } from './protocol.js';
+import { deserializeError, serializeError } from './serialized-error.js';
 import { StartRetry } from './start-retry.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
 import { TaskQueue } from './task-queue.js';
@@ -518,6 +518,7 @@ export class Scheduler {
     const worker = new PoolWorker();
     const events: TransportEvents = {
       message: (message) => this.#onMessage(worker, message),
+      lost: (cause) => this.#onLost(worker, cause),
       drained: () => this.#onDrained(worker),
       exit: (detail, cause, outOfMemory) => this.#onExit(worker, detail, cause, outOfMemory),
     };
@@ -577,16 +578,22 @@ export class Scheduler {
     if (tasks.length === 0) return;
     let names: (string | undefined)[] | undefined;
     let transfer: TransferListItem[] | undefined;
+    let single = false;
     const inputs = new Array<unknown>(tasks.length);
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i]!;
       inputs[i] = task.input;
+      single ||= task.single;
       if (task.name !== undefined) {
         names ??= [];
         names[i] = task.name;
       }
       if (task.transfer !== undefined)
         transfer = transfer === undefined ? task.transfer : transfer.concat(task.transfer);
+    }
+    if (single && tasks.length > 1) {
+      for (const task of tasks) this.#send(worker, [task]);
+      return;
     }
     try {
       worker.transport.post(names, inputs, transfer);
@@ -629,22 +636,15 @@ export class Scheduler {
       case FAILURE: {
         const task = worker.inFlight.shift();
         if (task === undefined) return;
-        if (!worker.proven) this.#prove(worker);
-        worker.answered(task);
-        worker.transport.release(task.seq);
-        const runMs = message[2];
-        this.#runEwma += (runMs - this.#runEwma) * 0.2;
-        const ok = message[0] === RESULT;
-        const now = performance.now();
-        const waitMs = now - runMs - task.enqueuedAt;
-        this.stats.record(runMs, waitMs, ok);
-        if (task.onTiming !== undefined) {
-          callback(task.onTiming, { waitMs: Math.max(0, waitMs), runMs, worker: worker.transport.id });
-        }
-        if (task.timer !== undefined) clearTimeout(task.timer);
-        task.timer = undefined;
-        this.#headLeft(worker, now);
-        this.#settle(task, ok, ok ? message[1] : deserializeError(message[1]), true);
+        if (task.lost !== undefined) this.#answered(worker, task, false, task.lost, message[2]);
+        else if (message[0] === RESULT) this.#answered(worker, task, true, message[1], message[2]);
+        else this.#answered(worker, task, false, deserializeError(message[1]), message[2]);
+        return;
+      }
+      case RESEND: {
+        const task = worker.inFlight.shift();
+        if (task === undefined) return;
+        this.#resend(worker, task);
         return;
       }
       case PROGRESS: {
@@ -701,6 +701,85 @@ export class Scheduler {
         this.#replenish();
         return;
       }
+    }
+  }
+
+  /** The worker's answer to the head task, `task`, just taken off its list. */
+  #answered(worker: PoolWorker, task: Task, ok: boolean, value: unknown, runMs: number): void {
+    if (!worker.proven) this.#prove(worker);
+    worker.answered(task);
+    worker.transport.release(task.seq);
+    this.#runEwma += (runMs - this.#runEwma) * 0.2;
+    const now = performance.now();
+    const waitMs = now - runMs - task.enqueuedAt;
+    this.stats.record(runMs, waitMs, ok);
+    if (task.onTiming !== undefined) {
+      callback(task.onTiming, { waitMs: Math.max(0, waitMs), runMs, worker: worker.transport.id });
+    }
+    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer = undefined;
+    this.#headLeft(worker, now);
+    this.#settle(task, ok, value, true);
+  }
+
+  /**
+   * A message of the worker could not be deserialized here (see TransportEvents.lost): one of the head task's, its
+   * answer or a progress value, which the transport tells apart. Guessing would shift every later answer onto the
+   * wrong task, or leave this one waiting forever.
+   */
+  #onLost(worker: PoolWorker, cause: unknown): void {
+    if (worker.gone) return;
+    const task = worker.inFlight[0];
+    const lost = (what: 'result' | 'progress value') =>
+      new DataCloneError(
+        what,
+        new Error(
+          `the pool's thread could not deserialize it (nested too deep for its stack?)${cause instanceof Error ? `: ${cause.message}` : ''}`,
+          { cause },
+        ),
+        this.#workerKind(),
+      );
+    if (task === undefined) {
+      // Before any task a worker only says INIT, READY or LOAD_FAILED: a start that cannot be trusted, failed as one.
+      if (!worker.ready) this.#onMessage(worker, [LOAD_FAILED, serializeError(lost('result'))]);
+      return;
+    }
+    if (worker.transport.lostAnswer?.(task.seq) === true) {
+      worker.inFlight.shift();
+      this.#answered(worker, task, false, lost('result'), performance.now() - worker.headSince);
+    } else {
+      // A progress value: the task runs on, and its answer, still to come, settles it with this error.
+      task.lost ??= lost('progress value');
+    }
+  }
+
+  /**
+   * The worker could not deserialize the batch that held `task` (see BATCH_SIZE): the task never started there. Sent
+   * again on its own, it fails alone if its input is the one that cannot be read, and runs otherwise.
+   */
+  #resend(worker: PoolWorker, task: Task): void {
+    worker.answered(task);
+    worker.transport.release(task.seq);
+    this.#headLeft(worker, performance.now());
+    if (task.transfer !== undefined) {
+      // What it transferred went with the lost message.
+      const cause = new Error(
+        'the thread could not deserialize the message it was sent in, its transferred input with it',
+      );
+      this.#settle(task, false, new DataCloneError('input', cause, this.#workerKind()));
+      return;
+    }
+    // Not started: its timeout counts from its start.
+    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer = undefined;
+    task.state = QUEUED;
+    task.seq = -1;
+    task.single = true;
+    if (worker.retiring || this.#destroyed) {
+      this.#queue.unshiftAll([task]);
+      this.#scheduleFlush();
+    } else {
+      this.#send(worker, [task]);
     }
   }
 

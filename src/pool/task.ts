@@ -37,6 +37,16 @@ export class Task {
    * it moves after (a shrink does not restart it); should it expire unstarted, the error names that death.
    */
   putBack: 'death' | undefined = undefined;
+  /**
+   * One of its progress values could not be deserialized on the pool's side (see Scheduler's #onLost): the task runs
+   * on, and rejects with this once it ends, whatever it returns.
+   */
+  lost: Error | undefined = undefined;
+  /**
+   * It was in a batch its thread could not deserialize: it is sent in a message of its own from now on, so that only
+   * the task whose input cannot be read fails with it.
+   */
+  single = false;
   /** `run()`'s onTiming, set after construction: rarely used, so it stays out of the constructor's hot signature. */
   onTiming: ((timing: TaskTiming) => void) | undefined = undefined;
 

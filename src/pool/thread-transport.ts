@@ -1,12 +1,18 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { startThread } from './inherited-exec-argv.js';
 import {
+  BATCH_SIZE,
   CANCELLED,
   DOORBELL,
+  FAILURE,
   MAX_IN_FLIGHT,
   PENDING,
+  POSTED,
+  PROGRESS,
+  RESEND,
+  RESULT,
+  RING_LENGTH,
   RING_MASK,
-  RING_SIZE,
   type ThreadInit,
   type WorkerMessage,
 } from './protocol.js';
@@ -21,8 +27,15 @@ export class ThreadTransport implements WorkerTransport {
   readonly id: number;
   readonly #worker: Worker;
   readonly #port: MessagePort;
-  readonly #ring = new Int32Array(new SharedArrayBuffer((RING_SIZE + 1) * 4));
+  readonly #ring = new Int32Array(new SharedArrayBuffer(RING_LENGTH * 4));
   readonly #events: TransportEvents;
+  /** Seqs the batches posted so far occupy: the first seq of the next batch. */
+  #sent = 0;
+  /**
+   * Messages of the task now answered next (its progress values, and messages lost) heard since the answer before
+   * it: what tells whether a lost message was that task's answer (see POSTED).
+   */
+  #heard = 0;
   #ended = false;
   #lastError: unknown;
   #refed = true;
@@ -46,7 +59,12 @@ export class ThreadTransport implements WorkerTransport {
       port2,
     ]);
     port1.on('message', (message: WorkerMessage) => {
-      events.message(message);
+      this.#deliver(message);
+      this.drain();
+      events.drained();
+    });
+    port1.on('messageerror', (cause) => {
+      this.#lost(cause);
       this.drain();
       events.drained();
     });
@@ -70,7 +88,10 @@ export class ThreadTransport implements WorkerTransport {
   }
 
   post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: never[] | undefined): void {
+    // For the thread, should it fail to deserialize the batch (see BATCH_SIZE).
+    this.#ring[BATCH_SIZE + (this.#sent & RING_MASK)] = inputs.length;
     this.#port.postMessage([names, inputs], transfer);
+    this.#sent += inputs.length;
     Atomics.add(this.#ring, DOORBELL, 1);
     Atomics.notify(this.#ring, DOORBELL, 1);
   }
@@ -88,10 +109,37 @@ export class ThreadTransport implements WorkerTransport {
     return Atomics.load(this.#ring, seq & RING_MASK) === PENDING;
   }
 
+  lostAnswer(seq: number): boolean {
+    const posted = Atomics.load(this.#ring, POSTED + (seq & RING_MASK));
+    if (posted !== ((this.#heard << 1) | 1)) return false;
+    this.#heard = 0;
+    return true;
+  }
+
   drain(): void {
-    for (let next = receiveMessageOnPort(this.#port); next !== undefined; next = receiveMessageOnPort(this.#port)) {
-      this.#events.message(next.message as WorkerMessage);
+    for (;;) {
+      let next: { message: unknown } | undefined;
+      try {
+        next = receiveMessageOnPort(this.#port);
+      } catch (cause) {
+        // A message that could not be deserialized: gone, and those after it are still there (as with 'messageerror').
+        this.#lost(cause);
+        continue;
+      }
+      if (next === undefined) return;
+      this.#deliver(next.message as WorkerMessage);
     }
+  }
+
+  #deliver(message: WorkerMessage): void {
+    if (message[0] === PROGRESS) this.#heard++;
+    else if (message[0] === RESULT || message[0] === FAILURE || message[0] === RESEND) this.#heard = 0;
+    this.#events.message(message);
+  }
+
+  #lost(cause: unknown): void {
+    this.#heard++;
+    this.#events.lost(cause);
   }
 
   async terminate(): Promise<void> {

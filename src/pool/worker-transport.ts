@@ -17,6 +17,12 @@ export interface WorkerTransport {
   release(seq: number): void;
   /** Whether the worker has reached a task cancelled with {@link tryCancel} and skipped it, freeing its slot. */
   skipped(seq: number): boolean;
+  /**
+   * After {@link TransportEvents.lost}, with the seq of the task answered next (the one the lost message was for):
+   * whether the lost message was its answer (RESULT or FAILURE), rather than one of its progress values. Only a
+   * thread's transport reports lost messages.
+   */
+  lostAnswer?(seq: number): boolean;
   /** Delivers every message that has already arrived, synchronously, before a decision that depends on them. */
   drain(): void;
   /** Ends the worker now; resolves once it is gone. Its exit is not reported. */
@@ -28,6 +34,11 @@ export interface WorkerTransport {
 /** What a transport reports to its owner. */
 export interface TransportEvents {
   message(message: WorkerMessage): void;
+  /**
+   * A message of the worker could not be deserialized here (nested deeper than this thread's stack can follow): Node
+   * dropped it. Messages keep their order, so it was one of the task answered next; see WorkerTransport.lostAnswer.
+   */
+  lost(cause: unknown): void;
   /** Every message that had arrived has been delivered: a good moment to send more work. */
   drained(): void;
   /**
