@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serialize } from 'node:v8';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { decodeFromProcess, encodeForProcess } from './process-codec.js';
 import { autoThreadCount } from './sizing.js';
 import { RETRY_FIRST_MS, RETRY_MAX_MS, type StartRetryOptions } from './start-retry.js';
 import type { TaskTiming } from './task.js';
@@ -304,11 +304,13 @@ function retryWait(key: string, value: unknown): number {
 }
 
 // Checked here, by the clone each worker will get: otherwise every worker start would fail (with minThreads 0, only
-// at the first run()), and a child process's serializer refuses more than a thread's (a SharedArrayBuffer).
+// at the first run()), and a child process's serializer refuses more than a thread's (a SharedArrayBuffer, platform
+// objects it would make {}). For a child, decoded back too: one the v8 deserializer cannot read (a WebAssembly.Module)
+// killed every child at its start.
 function workerDataOption(value: unknown, isolation: 'thread' | 'process'): unknown {
   if (value === undefined) return undefined;
   try {
-    if (isolation === 'process') serialize(value);
+    if (isolation === 'process') decodeFromProcess(encodeForProcess(value, 'workerData'));
     else structuredClone(value);
   } catch (error) {
     throw new InvalidArgumentError(

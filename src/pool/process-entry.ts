@@ -2,12 +2,23 @@
 import { writeSync } from 'node:fs';
 import { startHostWatchdog } from './host-watchdog.js';
 import { ownViews } from './own-views.js';
-import { type Batch, CLAIM_PIPE_FD, type WorkerInit, type WorkerMessage } from './protocol.js';
+import { decodeFromProcess, encodeForProcess } from './process-codec.js';
+import { CLAIM_PIPE_FD, INIT, PROGRESS, READY, RESULT, type WorkerInit, type WorkerMessage } from './protocol.js';
 import { serveTasks } from './serve-tasks.js';
+import { UndeliverableInput } from './task-runner.js';
 import { enterPoolWorker } from './worker-data.js';
 
 let token = '';
+/**
+ * A message's value goes as bytes Hive encoded (process-codec): a value the channel would make {} throws here, into
+ * the task runner's clone-error paths, and the pool decodes the bytes where a failure is the task's alone.
+ */
 const send = (message: WorkerMessage) => {
+  if (message[0] !== READY && message[0] !== INIT) {
+    const what = message[0] === RESULT ? 'result' : message[0] === PROGRESS ? 'progress value' : 'error';
+    message = [...message] as WorkerMessage;
+    message[1] = encodeForProcess(message[1], what);
+  }
   process.send?.([token, message]);
 };
 // The pool's death closes the channel: never outlive it. The watchdog covers a child busy in a synchronous task.
@@ -41,9 +52,16 @@ process.once('message', async (init: WorkerInit) => {
   enterPoolWorker(ownViews(init.workerData));
   const runner = await serveTasks(init.filename, send, claim);
   if (runner === undefined) return;
-  process.on('message', (batch: Batch) => {
-    ownViews(batch[1]);
-    runner.push(batch);
+  process.on('message', ([names, encoded]: [(string | undefined)[] | undefined, Uint8Array[]]) => {
+    // Each input decoded alone, here rather than by the channel: one it cannot read fails its task, not the child.
+    const inputs = encoded.map((bytes) => {
+      try {
+        return decodeFromProcess(bytes);
+      } catch (error) {
+        return new UndeliverableInput(error);
+      }
+    });
+    runner.push([names, inputs]);
     runner.kick();
   });
 });

@@ -4,10 +4,24 @@ import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { type CrashSummary, summarizeCrash } from '../crash-summary.js';
+import { DataCloneError } from './errors.js';
 import { childExecArgv } from './inherited-exec-argv.js';
 import { killOnExit } from './kill-on-exit.js';
-import { ownViews } from './own-views.js';
-import { CLAIM_PIPE_FD, HOST_PIPE_FD, isWorkerMessage, READY, type WorkerInit } from './protocol.js';
+import { decodeFromProcess, encodeForProcess } from './process-codec.js';
+import {
+  CLAIM_PIPE_FD,
+  FAILURE,
+  HOST_PIPE_FD,
+  INIT,
+  isWorkerMessage,
+  LOAD_FAILED,
+  PROGRESS,
+  READY,
+  RESULT,
+  type WorkerInit,
+  type WorkerMessage,
+} from './protocol.js';
+import { serializeError } from './serialized-error.js';
 import { processTransferBuffers } from './transfer.js';
 import type { TransportEvents, TransportOptions, WorkerTransport } from './worker-transport.js';
 
@@ -29,6 +43,11 @@ export class ProcessTransport implements WorkerTransport {
   /** Tasks the child claimed, so started: seqs below this one (it claims every task, in order). */
   #claimed = 0;
   #stderrTail = '';
+  /**
+   * A progress value of the running task that could not be decoded here: the child's task went on, so its answer,
+   * which comes next (one task at a time), is replaced by this failure.
+   */
+  #progressFailure: DataCloneError | undefined;
 
   constructor(options: TransportOptions, events: TransportEvents) {
     this.#child = loadFork()(entry, options.argv ?? [], {
@@ -61,10 +80,8 @@ export class ProcessTransport implements WorkerTransport {
         debug('ignored a message from pool child %d that Hive did not send: %o', this.#child.pid, message);
         return;
       }
-      const answer: unknown[] = message[1];
-      // The task's value (a result, a progress value, an error): its typed arrays get buffers of their own.
-      if (answer[0] !== READY && answer.length > 1) answer[1] = ownViews(answer[1]);
-      events.message(message[1]);
+      const answer = this.#decode(message[1]);
+      if (answer !== undefined) events.message(answer);
       events.drained();
     });
     // 'close' rather than 'exit': it comes after every message the child sent has been delivered.
@@ -91,14 +108,50 @@ export class ProcessTransport implements WorkerTransport {
     this.#child.send({ filename: options.filename, workerData: options.workerData, token } satisfies WorkerInit);
   }
 
+  /**
+   * The child's message with its value decoded (the child encoded it: see process-codec), or undefined when there is
+   * nothing to deliver yet. A value that cannot be decoded fails its task alone, with ERR_HIVE_DATA_CLONE.
+   */
+  #decode(message: WorkerMessage): WorkerMessage | undefined {
+    const kind = message[0];
+    if (kind === READY || kind === INIT) return message;
+    let value: unknown;
+    try {
+      if (!(message[1] instanceof Uint8Array)) throw new TypeError('it came unencoded');
+      value = decodeFromProcess(message[1]);
+    } catch (error) {
+      const what = kind === RESULT ? 'result' : kind === PROGRESS ? 'progress value' : 'error';
+      const reason = new Error(`the pool's process could not read it: ${(error as Error).message}`, { cause: error });
+      const failure = new DataCloneError(what, reason, 'process');
+      if (kind === PROGRESS) {
+        this.#progressFailure ??= failure;
+        return undefined;
+      }
+      if (kind === LOAD_FAILED) return [LOAD_FAILED, serializeError(failure, false)];
+      return [FAILURE, serializeError(this.#takeProgressFailure() ?? failure, false), message[2]];
+    }
+    if (kind === PROGRESS) return this.#progressFailure === undefined ? [PROGRESS, value] : undefined;
+    if (kind === LOAD_FAILED) return [LOAD_FAILED, value];
+    const progressFailure = this.#takeProgressFailure();
+    if (progressFailure !== undefined) return [FAILURE, serializeError(progressFailure, false), message[2]];
+    return [kind, value, message[2]];
+  }
+
+  #takeProgressFailure(): DataCloneError | undefined {
+    const failure = this.#progressFailure;
+    this.#progressFailure = undefined;
+    return failure;
+  }
+
   get id(): number {
     return this.#child.pid ?? -1;
   }
 
   post(names: (string | undefined)[] | undefined, inputs: unknown[], transfer: TransferListItem[] | undefined): void {
     const buffers = transfer === undefined ? undefined : processTransferBuffers(transfer);
-    // send() serializes the message now (no handle is ever sent, so nothing queues it): the child has its copy.
-    this.#child.send([names, inputs]);
+    // Each input encoded here (see process-codec): one the channel would make {} throws, and the scheduler fails its
+    // task. send() serializes the message now (no handle is ever sent, so nothing queues it): the child has its copy.
+    this.#child.send([names, inputs.map((input) => encodeForProcess(input, 'input'))]);
     // No memory crosses processes, so the buffers were copied; detaching the caller's keeps what `transfer` means
     // with threads (the caller no longer has them), and costs no copy. It must not throw: the child has the task, and
     // a throw here would fail a task that runs anyway (and whose answer would go to the worker's next task).

@@ -11,6 +11,14 @@ export type Send = (message: WorkerMessage, transfer?: readonly TransferListItem
 export type Claim = (seq: number) => boolean;
 
 /**
+ * In place of an input the worker could not read (a child process decodes each input itself: see process-codec): its
+ * task is claimed as any other, then fails with ERR_HIVE_DATA_CLONE instead of running.
+ */
+export class UndeliverableInput {
+  constructor(readonly error: unknown) {}
+}
+
+/**
  * Runs the tasks a worker receives, one at a time in arrival order, streaming one message back per task as it
  * finishes (so a worker that dies mid-batch has already handed back every result it produced). Synchronous tasks
  * run in a tight loop; the loop only yields to the event loop when a task returns a promise.
@@ -64,6 +72,13 @@ export class TaskRunner {
       this.#inputs[index] = undefined;
       this.#compact();
       if (!this.#claim(seq)) continue;
+      if (input instanceof UndeliverableInput) {
+        const reason = new Error(`the child process could not read it: ${describeCause(input.error)}`, {
+          cause: input.error,
+        });
+        this.#send([FAILURE, serializeError(new DataCloneError('input', reason, workerKind)), 0]);
+        continue;
+      }
       const fn = this.#fns.get(name);
       if (fn === undefined) {
         const error = new TaskNotFoundError(this.#filename, name, [...this.#fns.keys()]);
@@ -149,6 +164,10 @@ export class TaskRunner {
       this.#head = 0;
     }
   }
+}
+
+function describeCause(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 // As `await` tells one: an object or a function with a `then` method.
