@@ -1,4 +1,6 @@
+import { types } from 'node:util';
 import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import { isError } from './cloneable-copy.js';
 import { ownViews } from './own-views.js';
 
 /**
@@ -7,11 +9,20 @@ import { ownViews } from './own-views.js';
  * channel's read callback, where a value it cannot decode (a WebAssembly.Module, which the v8 serializer writes but
  * cannot read back; a value nested deeper than the receiver's stack) throws out of the event loop and ended the whole
  * pool's process. Hive decodes the bytes itself, where a failure is one task's error (decodeFromProcess).
- * Throws what the serializer throws; the caller wraps it in its DataCloneError.
  *
- * @param _root - what the value is (`result`, `input`...).
+ * Encoding refuses what the channel would otherwise get wrong without a word: v8 serialization makes every platform
+ * object held in internal slots (a URL, a Blob, a KeyObject, a MessagePort, a ReadableStream...) an empty `{}`, where
+ * structured clone between threads refuses it or keeps it. Such an object is refused here, named with its path: as
+ * threads refuse it when structured clone does, and as what cannot cross to a child process when a thread would
+ * receive it as itself. Throws the reason (its message says what and where); the caller wraps it in its DataCloneError.
+ *
+ * @param root - what the value is, as its path starts (`result`, `input`...).
  */
-export function encodeForProcess(value: unknown, _root: string): Buffer {
+export function encodeForProcess(value: unknown, root: string): Buffer {
+  if (typeof value === 'object' && value !== null) {
+    const found = walk(value, undefined);
+    if (found !== undefined) throw new TypeError(explain(found, walk(value, found)?.path ?? root, root));
+  }
   const serializer = new ChannelSerializer();
   serializer.writeHeader();
   serializer.writeValue(value);
@@ -54,4 +65,115 @@ class ChannelDeserializer extends DefaultDeserializer {
 interface HostObjects {
   _writeHostObject(this: DefaultSerializer, object: object): void;
   _readHostObject(this: DefaultDeserializer): unknown;
+}
+
+interface Found {
+  readonly object: object;
+  /** The error structured clone threw for it, or undefined: it clones, as itself, which only a thread receives. */
+  readonly cloneError: Error | undefined;
+  readonly path: string;
+}
+
+/**
+ * Objects (and array slots) looked at in one value, at most: a huge value costs a bounded walk; past it, what is not
+ * reached yet goes to the serializer unchecked.
+ */
+const MAX_VISITS = 1_000_000;
+
+/**
+ * The first object in `value` that v8 serialization cannot carry as structured clone would, or undefined. Walks what
+ * v8 serializes field by field (plain objects, arrays, Maps, Sets, class instances' own enumerable fields); leaves
+ * what it carries whole (binary data, Dates, RegExps, boxed primitives, errors) and Proxies (it refuses them before
+ * any trap runs). Only a field-less instance of a class is cloned to learn what it is, as such are what hold their
+ * data out of reach of their fields. Iterative: no depth to bound. Looks for `target` and tracks paths when given
+ * one (the second pass, for the message only).
+ */
+function walk(value: object, target: Found | undefined): Found | undefined {
+  const seen = new Set<object>();
+  const pending: object[] = [value];
+  const paths: string[] | undefined = target === undefined ? undefined : [''];
+  let budget = MAX_VISITS;
+  const push = (item: unknown, at: () => string) => {
+    if (typeof item !== 'object' || item === null) return;
+    pending.push(item);
+    paths?.push(at());
+  };
+  while (pending.length > 0 && budget > 0) {
+    const object = pending.pop() as object;
+    const path = paths?.pop() ?? '';
+    if (target !== undefined && object === target.object) return { ...target, path };
+    if (seen.has(object)) continue;
+    seen.add(object);
+    budget--;
+    if (types.isProxy(object)) continue;
+    const prototype: unknown = Object.getPrototypeOf(object);
+    if (prototype === Array.prototype || (prototype !== Object.prototype && prototype !== null && isArray(object))) {
+      const items = object as unknown[];
+      const length = items.length;
+      budget -= length;
+      for (let i = 0; i < length && budget > 0; i++) push(items[i], () => `${path}[${i}]`);
+      continue;
+    }
+    if (prototype !== Object.prototype && prototype !== null) {
+      if (ArrayBuffer.isView(object) || types.isAnyArrayBuffer(object)) continue;
+      if (types.isDate(object) || types.isRegExp(object) || types.isBoxedPrimitive(object) || isError(object)) continue;
+      const map = types.isMap(object);
+      if (map || types.isSet(object)) {
+        let i = 0;
+        for (const entry of (object as Map<unknown, unknown>).entries()) {
+          const at = `.<entry ${i++}>`;
+          push(entry[0], () => `${path}${at}`);
+          if (map) push(entry[1], () => `${path}${at}`);
+        }
+        budget -= i;
+        continue;
+      }
+      if (Object.keys(object).length === 0) {
+        const cloned = platformClone(object);
+        if (cloned !== 'plain') return { object, cloneError: cloned === 'kept' ? undefined : cloned, path };
+        continue;
+      }
+    }
+    for (const key of Object.keys(object)) push((object as Record<string, unknown>)[key], () => `${path}.${key}`);
+  }
+  return undefined;
+}
+
+function isArray(object: object): boolean {
+  return Array.isArray(object);
+}
+
+/**
+ * What structured clone makes of a field-less class instance: a plain object (a class of the task's own: {} in both
+ * isolations), itself (a platform object a thread receives: Blob, KeyObject, WebAssembly.Module...), or its error.
+ */
+function platformClone(object: object): 'plain' | 'kept' | Error {
+  let clone: unknown;
+  try {
+    clone = structuredClone(object);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  const prototype: unknown = Object.getPrototypeOf(clone);
+  return prototype === Object.prototype || prototype === null ? 'plain' : 'kept';
+}
+
+function explain(found: Found, path: string, root: string): string {
+  const where = `${typeName(found.object)} (at ${root}${path})`;
+  if (found.cloneError !== undefined) return `${where} could not be cloned: ${found.cloneError.message}`;
+  return `${where} cannot cross to a child process: its IPC channel's v8 serialization cannot carry it (a thread can receive it)`;
+}
+
+/** `a URL`, `a WebAssembly.Module` (its tag, when that names its class), `a MessagePort` (not its EventTarget tag). */
+function typeName(object: object): string {
+  let name = 'object';
+  try {
+    const tag: unknown = (object as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+    const constructor: unknown = object.constructor?.name;
+    if (typeof constructor === 'string' && constructor !== '') name = constructor;
+    if (typeof tag === 'string' && (tag === name || tag.endsWith(`.${name}`) || name === 'object')) name = tag;
+  } catch {
+    // A getter that throws: the generic name.
+  }
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
