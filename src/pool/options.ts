@@ -236,8 +236,9 @@ const limitKeys = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
 
 // A thread's stack holds Node's own 192 KB reserve: with a `stackSizeMb` below about 0.23 (Node 20 and 24) the thread
 // overflows while it starts and Node ends the whole process (`RangeError: Maximum call stack size exceeded`, no
-// 'error' event to catch). From 0.235 the thread merely exits, which the pool survives as a failed start.
-const MIN_STACK_MB = 0.25;
+// 'error' event to catch). Above that, up to about 0.26 MB (Node 20) or 0.28 MB (Node 24), the thread still cannot
+// start (ERR_WORKER_UNSERIALIZABLE_ERROR, a RangeError): a pool that never runs a task. Twice that, with room to spare.
+const MIN_STACK_MB = 0.5;
 
 // Node's Worker takes a string or a misspelt key without a word (and a process worker turns a string into a V8 flag
 // that kills it at start), so each limit is checked here: a known key, a positive number of MB.
@@ -259,7 +260,7 @@ function limitsOption(value: unknown): ResourceLimits | undefined {
     }
     if (key === 'stackSizeMb' && limit < MIN_STACK_MB) {
       throw new InvalidArgumentError(
-        `Expected \`resourceLimits.stackSizeMb\` to be at least ${MIN_STACK_MB} MB (a smaller stack makes Node end the whole process as a thread starts), got ${describeValue(limit)}`,
+        `Expected \`resourceLimits.stackSizeMb\` to be at least ${MIN_STACK_MB} MB (with a smaller stack no thread can start, and below about 0.23 MB Node ends the whole process), got ${describeValue(limit)}`,
       );
     }
   }
