@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
@@ -232,8 +233,39 @@ function limitFlags({ resourceLimits }: TransportOptions): string[] {
   if (resourceLimits?.maxYoungGenerationSizeMb) {
     flags.push(`--max-semi-space-size=${Math.max(1, Math.floor(resourceLimits.maxYoungGenerationSizeMb / 3))}`);
   }
-  if (resourceLimits?.stackSizeMb) flags.push(`--stack-size=${Math.floor(resourceLimits.stackSizeMb * 1024)}`);
+  if (resourceLimits?.stackSizeMb) {
+    const kb = Math.min(Math.floor(resourceLimits.stackSizeMb * 1024), maxStackKb());
+    flags.push(`--stack-size=${kb}`);
+  }
   return flags;
+}
+
+/**
+ * The most `--stack-size` a child may be given. A thread's stack is allocated to its `stackSizeMb`; a child process
+ * runs on its main thread's, which the OS bounds (`ulimit -s`, inherited from this process): V8 told it may use as
+ * much or more recurses past the OS's end and the child dies of SIGSEGV, where a thread throws a RangeError. So the
+ * stack V8 may use stays 1 MB under that bound (at least half of it), leaving native frames their room. Linux tells
+ * the bound in /proc/self/limits; elsewhere it is taken as 8 MB, the usual default (macOS's main thread, Linux's).
+ */
+let stackBoundKb: number | undefined;
+function maxStackKb(): number {
+  if (stackBoundKb === undefined) {
+    const limitKb = osStackLimitKb();
+    stackBoundKb = limitKb === Number.POSITIVE_INFINITY ? limitKb : Math.floor(Math.max(limitKb - 1024, limitKb / 2));
+  }
+  return stackBoundKb;
+}
+
+function osStackLimitKb(): number {
+  try {
+    const line = /^Max stack size\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (line?.[1] === 'unlimited') return Number.POSITIVE_INFINITY;
+    const bytes = Number(line?.[1]);
+    if (Number.isFinite(bytes) && bytes > 0) return bytes / 1024;
+  } catch {
+    // Not Linux: the default below.
+  }
+  return 8 * 1024;
 }
 
 // node:child_process costs a thread pool's process about 0.9 MiB of RSS on load: only process-isolated pools need it,
