@@ -52,7 +52,7 @@ process.once('message', async (init: WorkerInit) => {
   enterPoolWorker(ownViews(init.workerData));
   const runner = await serveTasks(init.filename, send, claim);
   if (runner === undefined) return;
-  process.on('message', ([names, encoded]: [(string | undefined)[] | undefined, Uint8Array[]]) => {
+  const onBatch = ([names, encoded]: [(string | undefined)[] | undefined, Uint8Array[]]) => {
     // Each input decoded alone, here rather than by the channel: one it cannot read fails its task, not the child.
     const inputs = encoded.map((bytes) => {
       try {
@@ -63,5 +63,11 @@ process.once('message', async (init: WorkerInit) => {
     });
     runner.push([names, inputs]);
     runner.kick();
+  };
+  process.on('message', onBatch);
+  // A task's process.removeAllListeners('message') (or removeAllListeners()) left the child deaf: every later task
+  // sent to it waited for ever (or for its timeout). The pool's listener goes back as soon as it is taken.
+  process.on('removeListener', (event, listener) => {
+    if (event === 'message' && listener === onBatch) process.on('message', onBatch);
   });
 });
