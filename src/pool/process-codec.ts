@@ -169,8 +169,8 @@ function typeName(object: object): string {
   let name = 'object';
   try {
     const tag: unknown = (object as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
-    const constructor: unknown = object.constructor?.name;
-    if (typeof constructor === 'string' && constructor !== '') name = constructor;
+    const className: unknown = object.constructor?.name;
+    if (typeof className === 'string' && className !== '') name = className;
     if (typeof tag === 'string' && (tag === name || tag.endsWith(`.${name}`) || name === 'object')) name = tag;
   } catch {
     // A getter that throws: the generic name.
