@@ -4,11 +4,12 @@ import { isError } from './cloneable-copy.js';
 import { ownViews } from './own-views.js';
 
 /**
- * A value (an input, a result, a progress value, an error) as the bytes that carry it over a pool child's IPC
- * channel (`isolation: 'process'`), encoded by Hive rather than by the channel: Node decodes a message inside the
+ * A value (an input, a result, a progress value, an error) as it goes over a pool child's IPC channel (`isolation:
+ * 'process'`): an object as bytes Hive encoded, rather than left to the channel. Node decodes a message inside the
  * channel's read callback, where a value it cannot decode (a WebAssembly.Module, which the v8 serializer writes but
  * cannot read back; a value nested deeper than the receiver's stack) throws out of the event loop and ended the whole
- * pool's process. Hive decodes the bytes itself, where a failure is one task's error (decodeFromProcess).
+ * pool's process. Hive decodes the bytes itself, where a failure is one task's error (decodeFromProcess). A primitive
+ * goes as itself: the channel always reads one back, and a tiny task pays for no encoding.
  *
  * Encoding refuses what the channel would otherwise get wrong without a word: v8 serialization makes every platform
  * object held in internal slots (a URL, a Blob, a KeyObject, a MessagePort, a ReadableStream...) an empty `{}`, where
@@ -18,21 +19,24 @@ import { ownViews } from './own-views.js';
  *
  * @param root - what the value is, as its path starts (`result`, `input`...).
  */
-export function encodeForProcess(value: unknown, root: string): Buffer {
-  if (typeof value === 'object' && value !== null) {
-    const found = walk(value, undefined);
-    if (found !== undefined) throw new TypeError(explain(found, walk(value, found)?.path ?? root, root));
-  }
+export function encodeForProcess(value: unknown, root: string): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const found = walk(value, undefined);
+  if (found !== undefined) throw new TypeError(explain(found, walk(value, found)?.path ?? root, root));
   const serializer = new ChannelSerializer();
   serializer.writeHeader();
   serializer.writeValue(value);
   return serializer.releaseBuffer();
 }
 
-/** The value in bytes from encodeForProcess; throws when v8 cannot read them back (the caller's task fails alone). */
-export function decodeFromProcess(bytes: Uint8Array): unknown {
-  // Views come out of v8's deserializer as views into `bytes`: each gets a buffer of its own, as before (own-views.ts).
-  const deserializer = new ChannelDeserializer(bytes);
+/**
+ * The value encodeForProcess gave (bytes for an object, a primitive as itself); throws when v8 cannot read the bytes
+ * back (the caller's task fails alone).
+ */
+export function decodeFromProcess(wire: unknown): unknown {
+  if (!(wire instanceof Uint8Array)) return wire;
+  // Views come out of v8's deserializer as views into `wire`: each gets a buffer of its own, as before (own-views.ts).
+  const deserializer = new ChannelDeserializer(wire);
   deserializer.readHeader();
   return ownViews(deserializer.readValue());
 }
@@ -93,11 +97,6 @@ function walk(value: object, target: Found | undefined): Found | undefined {
   const pending: object[] = [value];
   const paths: string[] | undefined = target === undefined ? undefined : [''];
   let budget = MAX_VISITS;
-  const push = (item: unknown, at: () => string) => {
-    if (typeof item !== 'object' || item === null) return;
-    pending.push(item);
-    paths?.push(at());
-  };
   while (pending.length > 0 && budget > 0) {
     const object = pending.pop() as object;
     const path = paths?.pop() ?? '';
@@ -111,7 +110,13 @@ function walk(value: object, target: Found | undefined): Found | undefined {
       const items = object as unknown[];
       const length = items.length;
       budget -= length;
-      for (let i = 0; i < length && budget > 0; i++) push(items[i], () => `${path}[${i}]`);
+      for (let i = 0; i < length && budget > 0; i++) {
+        const item = items[i];
+        // Only objects are walked: a primitive costs a typeof; a path is built only in the second pass.
+        if (typeof item !== 'object' || item === null) continue;
+        pending.push(item);
+        paths?.push(`${path}[${i}]`);
+      }
       continue;
     }
     if (prototype !== Object.prototype && prototype !== null) {
@@ -120,10 +125,16 @@ function walk(value: object, target: Found | undefined): Found | undefined {
       const map = types.isMap(object);
       if (map || types.isSet(object)) {
         let i = 0;
-        for (const entry of (object as Map<unknown, unknown>).entries()) {
-          const at = `.<entry ${i++}>`;
-          push(entry[0], () => `${path}${at}`);
-          if (map) push(entry[1], () => `${path}${at}`);
+        for (const [key, item] of (object as Map<unknown, unknown>).entries()) {
+          if (typeof key === 'object' && key !== null) {
+            pending.push(key);
+            paths?.push(`${path}.<entry ${i}>`);
+          }
+          if (map && typeof item === 'object' && item !== null) {
+            pending.push(item);
+            paths?.push(`${path}.<entry ${i}>`);
+          }
+          i++;
         }
         budget -= i;
         continue;
@@ -134,7 +145,12 @@ function walk(value: object, target: Found | undefined): Found | undefined {
         continue;
       }
     }
-    for (const key of Object.keys(object)) push((object as Record<string, unknown>)[key], () => `${path}.${key}`);
+    for (const key of Object.keys(object)) {
+      const item = (object as Record<string, unknown>)[key];
+      if (typeof item !== 'object' || item === null) continue;
+      pending.push(item);
+      paths?.push(`${path}.${key}`);
+    }
   }
   return undefined;
 }

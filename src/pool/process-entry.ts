@@ -52,7 +52,7 @@ process.once('message', async (init: WorkerInit) => {
   enterPoolWorker(ownViews(init.workerData));
   const runner = await serveTasks(init.filename, send, claim);
   if (runner === undefined) return;
-  const onBatch = ([names, encoded]: [(string | undefined)[] | undefined, Uint8Array[]]) => {
+  const onBatch = ([names, encoded]: [(string | undefined)[] | undefined, unknown[]]) => {
     // Each input decoded alone, here rather than by the channel: one it cannot read fails its task, not the child.
     const inputs = encoded.map((bytes) => {
       try {

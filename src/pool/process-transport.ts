@@ -118,7 +118,6 @@ export class ProcessTransport implements WorkerTransport {
     if (kind === READY || kind === INIT) return message;
     let value: unknown;
     try {
-      if (!(message[1] instanceof Uint8Array)) throw new TypeError('it came unencoded');
       value = decodeFromProcess(message[1]);
     } catch (error) {
       const what = kind === RESULT ? 'result' : kind === PROGRESS ? 'progress value' : 'error';
