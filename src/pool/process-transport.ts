@@ -18,6 +18,7 @@ import {
   LOAD_FAILED,
   PROGRESS,
   READY,
+  RESEND,
   RESULT,
   type WorkerInit,
   type WorkerMessage,
@@ -115,7 +116,8 @@ export class ProcessTransport implements WorkerTransport {
    */
   #decode(message: WorkerMessage): WorkerMessage | undefined {
     const kind = message[0];
-    if (kind === READY || kind === INIT) return message;
+    // RESEND is a thread's message alone: nothing to decode.
+    if (kind === READY || kind === INIT || kind === RESEND) return message;
     let value: unknown;
     try {
       value = decodeFromProcess(message[1]);
