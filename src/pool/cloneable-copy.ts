@@ -161,19 +161,26 @@ function isPlainPrototype(object: object): boolean {
 }
 
 /**
- * How the channel clones a field-less class instance: as itself (a platform object structured clone knows, which only
- * a thread receives: the v8 serializer of a process's channel refuses it, or makes it {} as Node 24 does a Blob), as a
- * plain object (an instance with no fields: {} on the other side too), or not at all. Cheap: there are no fields.
+ * What structured clone makes of a field-less class instance: a plain object (a class of the task's own: {} on the
+ * other side too), itself (a platform object a thread receives: Blob, KeyObject, WebAssembly.Module...), or its
+ * error. Cheap: there are no fields. The one test both the error copy here and process-codec.ts's walk go by.
  */
-function platformClone(object: object, toThread: boolean): 'kept' | 'plain' | 'refused' {
+export function structuredCloneKind(object: object): 'kept' | 'plain' | Error {
   let clone: unknown;
   try {
     clone = structuredClone(object);
-  } catch {
-    return 'refused';
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
-  if (isPlainPrototype(clone as object)) return 'plain';
-  return toThread ? 'kept' : 'refused';
+  return isPlainPrototype(clone as object) ? 'plain' : 'kept';
+}
+
+// How the channel clones such an instance: a platform object only a thread receives (the v8 serializer of a process's
+// channel refuses it, or makes it {} as Node 24 does a Blob).
+function platformClone(object: object, toThread: boolean): 'kept' | 'plain' | 'refused' {
+  const kind = structuredCloneKind(object);
+  if (kind instanceof Error) return 'refused';
+  return kind === 'plain' || toThread ? kind : 'refused';
 }
 
 function keep<T>(seen: Map<object, unknown>, original: object, copy: T): T {

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
-import { isError } from './cloneable-copy.js';
+import { isError, structuredCloneKind } from './cloneable-copy.js';
 import { ownViews } from './own-views.js';
 
 /**
@@ -140,7 +140,7 @@ function walk(value: object, target: Found | undefined): Found | undefined {
         continue;
       }
       if (Object.keys(object).length === 0) {
-        const cloned = platformClone(object);
+        const cloned = structuredCloneKind(object);
         if (cloned !== 'plain') return { object, cloneError: cloned === 'kept' ? undefined : cloned, path };
         continue;
       }
@@ -157,21 +157,6 @@ function walk(value: object, target: Found | undefined): Found | undefined {
 
 function isArray(object: object): boolean {
   return Array.isArray(object);
-}
-
-/**
- * What structured clone makes of a field-less class instance: a plain object (a class of the task's own: {} in both
- * isolations), itself (a platform object a thread receives: Blob, KeyObject, WebAssembly.Module...), or its error.
- */
-function platformClone(object: object): 'plain' | 'kept' | Error {
-  let clone: unknown;
-  try {
-    clone = structuredClone(object);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-  const prototype: unknown = Object.getPrototypeOf(clone);
-  return prototype === Object.prototype || prototype === null ? 'plain' : 'kept';
 }
 
 function explain(found: Found, path: string, root: string): string {
