@@ -909,7 +909,13 @@ export class ManagedApp {
       ready: readyInstances.size,
       unresponsive: [...this.#workers.values()].filter(hung).length,
       primaryUnresponsive: this.#watch?.unresponsive === true,
-      total: this.#primary ? Math.max(this.#size, readyInstances.size) : 0,
+      // An app errored without a primary (its start failed) still wants its processes: 0/2, as its metrics say; a
+      // stopped one wants none.
+      total: this.#primary
+        ? Math.max(this.#size, readyInstances.size)
+        : this.#status === 'errored'
+          ? this.#configuredSize()
+          : 0,
       configuredInstances: this.#configuredSize(),
       restarts: this.#restarts,
       uptime: this.#primary ? now - this.#startedAt : 0,

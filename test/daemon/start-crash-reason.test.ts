@@ -13,7 +13,7 @@ test('a crash at import is named by its error in hive start, hive ls and hive de
   const script = join(hive.dir, 'boom.cjs');
   // A long stack, so that the report's first lines fall out of a 20-line tail.
   writeFileSync(script, "require('./no-such-module');\n");
-  const started = await hive.run(['start', script, '-i', '1', '--name', 'boom']);
+  const started = await hive.run(['start', script, '-i', '2', '--name', 'boom']);
   assert.equal(started.code, 1);
   const first = started.stderr.split('\n')[0]!;
   assert.match(
@@ -22,6 +22,9 @@ test('a crash at import is named by its error in hive start, hive ls and hive de
   );
   const [app] = await hive.json<(App & { lastError: string | null })[]>(['ls']);
   assert.equal(app!.status, 'errored');
+  // None of the two it asked for is ready (it listed 0/0, as if it wanted none).
+  assert.deepEqual([app!.ready, app!.total], [0, 2]);
+  assert.match((await hive.run(['ls'])).stdout, /^0 +boom +cluster +0\/2 +errored/m);
   assert.match(app!.lastError ?? '', /Error: Cannot find module '\.\/no-such-module'$/);
   assert.doesNotMatch(app!.lastError ?? '', /Node\.js v\d/);
   const described = await hive.run(['describe', 'boom']);
