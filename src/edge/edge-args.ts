@@ -96,6 +96,8 @@ Server:
                                Retry-After: --retry-after <time> (default: one request's interval, at least 1);
                                each rejection logged at --rate-limit-log-level: info | notice | warn | error
                                (default warn, where nginx's is error; an error log at error leaves them out)
+      --conn-limit <n>         requests in flight at once per client address (an open WebSocket or event
+                               stream counts while open; idle keep-alive connections do not); answered 429
       --max-body <size>        client_max_body_size (default 1m)
       --header-buffer <size>   room for headers both ways, 4k to 1m (default 16k, Node.js's own limit): a
                                response's (nginx's default of one page, 4k, answers 502 past it) and each request
@@ -243,6 +245,8 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     // Over the file's edge.rateLimit, as --hsts over its edge.tls.
     site.rateLimit = rateLimit as RateLimitInput;
   }
+  // Over a file's edge.connLimit, its status and log level kept.
+  if (values['conn-limit'] !== undefined) site.connLimit = { max: integer('--conn-limit', values['conn-limit']) };
   if (values['max-body'] !== undefined) site.clientMaxBodySize = values['max-body'];
   if (values['header-buffer'] !== undefined) site.headerBufferSize = values['header-buffer'];
   if (values['read-timeout'] !== undefined) site.timeouts = { read: values['read-timeout'] };
@@ -368,6 +372,7 @@ const kOptions = {
   burst: { type: 'string' },
   'retry-after': { type: 'string' },
   'rate-limit-log-level': { type: 'string' },
+  'conn-limit': { type: 'string' },
   'max-body': { type: 'string' },
   'header-buffer': { type: 'string' },
   'read-timeout': { type: 'string' },
@@ -427,6 +432,7 @@ const kFlags: readonly (readonly [string, string])[] = [
   ['rateLimit.burst', '--burst'],
   ['rateLimit.retryAfter', '--retry-after'],
   ['rateLimit.logLevel', '--rate-limit-log-level'],
+  ['connLimit', '--conn-limit'],
   ['clientMaxBodySize', '--max-body'],
   ['headerBufferSize', '--header-buffer'],
   ['timeouts.read', '--read-timeout'],

@@ -451,6 +451,27 @@ export const siteSchema = z.strictObject({
       },
     )
     .default(false),
+  /**
+   * Requests in flight at once per client address (limit_conn): an open WebSocket or event stream is one for as long
+   * as it stays open, an idle keep-alive connection none. Off by default.
+   */
+  connLimit: z
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          max: positiveInt,
+          status: z.number().int().min(400).max(599).default(429),
+          zoneSize: zoneSize.default('10m'),
+          /** The error log level of a rejected request (limit_conn_log_level), warn as the rate limit's. */
+          logLevel: z
+            .enum(kLimitLogLevels, { error: `expected one of ${kLimitLogLevels.join(', ')} (limit_conn_log_level)` })
+            .default('warn'),
+        }),
+      ],
+      { error: 'expected false or { max, status, zoneSize, logLevel } such as { max: 20 }' },
+    )
+    .default(false),
   tls: tlsSchema.optional(),
   /** Webroot for certbot's HTTP-01 challenge; on by default with TLS. */
   acme: z

@@ -35,6 +35,8 @@ export function siteNames(site: EdgeSite) {
     headerHost: `$hive_${id}_header_host`,
     logFormat: `hive_${id}`,
     limitZone: `hive_${id}`,
+    // limit_req and limit_conn zones share one namespace, and "_" could be part of another app's name: "." cannot.
+    connZone: `hive_${id}.conn`,
     sslCache: `hive_${id}_ssl`,
     stickyKey: `$hive_${id}_sticky_key`,
     trustedPeer: `$hive_${id}_trusted_peer`,
@@ -147,6 +149,7 @@ export function renderHttpLevel(site: EdgeSite): NginxNode[] {
       ].join('\n'),
     site.rateLimit !== false &&
       `limit_req_zone $binary_remote_addr zone=${names.limitZone}:${site.rateLimit.zoneSize} rate=${site.rateLimit.rate}`,
+    site.connLimit !== false && `limit_conn_zone $binary_remote_addr zone=${names.connZone}:${site.connLimit.zoneSize}`,
     '',
     renderUpstream(site),
   );

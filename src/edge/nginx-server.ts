@@ -178,8 +178,8 @@ const kWebSocketUpgrade = '"^websocket$"';
 // - A WebSocket handshake (the Upgrade the maps forward): an open WebSocket's idle limit is the location's read
 //   timeout, so it gets timeouts.websocket, and an ordinary request keeps the read timeout.
 function namedLocationJumps(site: EdgeSite): NginxNode[] {
-  const taken = site.rateLimit === false ? 0 : site.rateLimit.status;
-  const [events = 418, websocket = 419] = [418, 419, 420].filter((status) => status !== taken);
+  const taken = [site.rateLimit, site.connLimit].map((limit) => (limit === false ? 0 : limit.status));
+  const [events = 418, websocket = 419] = [418, 419, 420, 421].filter((status) => !taken.includes(status));
   return [
     `error_page ${events} = ${kEventStreamLocation}`,
     `error_page ${websocket} = ${kWebSocketLocation}`,
@@ -192,7 +192,7 @@ function namedLocationJumps(site: EdgeSite): NginxNode[] {
 // `idle`: the read and send timeouts, where not the site's (a WebSocket's). The retry time limit stays the site's.
 function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
   const names = siteNames(site);
-  const { retries, timeouts, rateLimit } = site;
+  const { retries, timeouts, rateLimit, connLimit } = site;
   // Also at most a WebSocket's own timeouts (retry-budget.ts): a handshake that timed out reading is not retried.
   const budget = (timeout: string) =>
     retryBudget(retryBudget(timeout, timeouts), { read: idle ?? timeouts.read, send: idle ?? timeouts.send });
@@ -203,6 +203,10 @@ function proxyLocation(site: EdgeSite, idle?: string): NginxNode[] {
     rateLimit !== false && `limit_req_status ${rateLimit.status}`,
     // nginx logs a rejection at error by default, beside the server's real failures; a delayed request a level lower.
     rateLimit !== false && `limit_req_log_level ${rateLimit.logLevel}`,
+    // Counted once per request, in whichever of the locations proxies it (nginx marks the request counted).
+    connLimit !== false && `limit_conn ${names.connZone} ${connLimit.max}`,
+    connLimit !== false && `limit_conn_status ${connLimit.status}`,
+    connLimit !== false && `limit_conn_log_level ${connLimit.logLevel}`,
     // nginx's own 429 says nothing of when to come back: clients and their retry logic guess, or hammer.
     ...rateLimitErrorPage(site),
     `proxy_pass ${site.upstream.tls ? 'https' : 'http'}://${names.upstream}`,

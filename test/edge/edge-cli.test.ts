@@ -401,6 +401,22 @@ test("--hsts, --tls-port, --burst refine a config file's edge.tls and edge.rateL
   assert.match(noLimit.stderr, /need --rate-limit, or the app's edge\.rateLimit in .*\(app "bare" has none\)/);
 });
 
+test("--conn-limit sets the limit, over a config file's edge.connLimit keeping its status; a bad count names the flag", () => {
+  const file = join(dir, 'conn.config.json');
+  const app = { name: 'api', script: 'server.js', port: 3000, edge: { connLimit: { max: 5, status: 503 } } };
+  writeFileSync(file, JSON.stringify({ apps: [app] }));
+  const fromFile = hiveEdge('nginx', '--config', file);
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  assert.match(fromFile.stdout, /limit_conn hive_api\.conn 5;\n\s*limit_conn_status 503;/);
+  const over = hiveEdge('nginx', '--config', file, '--conn-limit', '12');
+  assert.equal(over.code, 0, over.stderr);
+  assert.match(over.stdout, /limit_conn hive_api\.conn 12;\n\s*limit_conn_status 503;/);
+  const bad = hiveEdge('nginx', '--port', '3000', '--conn-limit', '0');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --conn-limit \(connLimit\.max\): expected more than 0/);
+  assert.match(hiveEdge('nginx', '--help').stdout, /--conn-limit <n>/);
+});
+
 test('a value flag given twice is refused, naming both values; --real-ip-from repeats', () => {
   const twice = hiveEdge('nginx', '--port', '3000', '--read-timeout', '5s', '--read-timeout', '10s');
   assert.equal(twice.code, 2);
