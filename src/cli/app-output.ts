@@ -172,9 +172,13 @@ function exitText({ code, signal }: { code: number | null; signal: string | null
 
 /** The `hive describe` text. */
 /** `250ms`, `5s`, `1.5s`; `-` for a value the primary refuses. */
+// A setting in the largest unit it is a whole number of (PM2's `min_uptime: "1h"` was shown as 3600s).
 function formatMs(ms: number | null): string {
   if (ms === null) return '-';
-  return ms < 1000 ? `${ms}ms` : `${ms / 1000}s`;
+  if (ms < 1000) return `${ms}ms`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
 }
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');

@@ -17,7 +17,7 @@ import { type AppConfig, appKeys, configSchema, type HiveConfig } from './app-sc
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
 import { withHomePaths } from './home-path.js';
-import { withLoadOutput } from './load-output.js';
+import { isEsmSyntaxInCommonJs, withLoadOutput } from './load-output.js';
 import {
   camelHint,
   fromPm2App,
@@ -373,7 +373,7 @@ async function readConfigFile(file: string): Promise<unknown> {
     const hint = /module is not defined|require is not defined/.test(message)
       ? ' (rename it to .cjs)'
       : // And the other way round: ESM syntax in a .js file of a CommonJS package.
-        /Unexpected token 'export'|Cannot use import statement outside a module/.test(message)
+        isEsmSyntaxInCommonJs(message)
         ? ' (ES module syntax in a CommonJS file: rename it to .mjs)'
         : '';
     const where = moduleLocation(cause, file);

@@ -135,3 +135,18 @@ test("describe's process table fits the terminal's width, pid, state and memory 
   assert.match(at40.join('\n'), /^worker … +41000 +ready +123\.4 MiB$/m);
   assert.match(at40.join('\n'), /^worker 1 +- +restarting… +-$/m);
 });
+
+// PM2's `min_uptime: "1h"` read `min uptime 3600s`: a setting is shown in the largest unit it is a whole number of.
+test("describe shows a setting's duration in its largest whole unit", () => {
+  const settings = appSettings({
+    minUptime: 3_600_000,
+    killTimeout: 90_000,
+    restartDelay: 1_500,
+    listenTimeout: 120_000,
+  });
+  const text = describeApp(app({ settings }));
+  assert.match(text, /^min uptime +1h$/m);
+  assert.match(text, /^kill timeout +90s$/m);
+  assert.match(text, /^restart delay +1\.5s$/m);
+  assert.match(text, /^listen timeout +2m$/m);
+});

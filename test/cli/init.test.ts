@@ -50,7 +50,8 @@ test('hive init writes hive.config.ts, refuses to overwrite it without --force, 
   // The starter's script, and nothing else: the file as written starts (no daemon asked by init itself).
   trim(file);
   const [app] = await hive.json<App[]>(['start', 'hive.config.ts'], { cwd: dir });
-  assert.deepEqual([app!.name, app!.mode, app!.status, app!.total], ['api', 'cluster', 'online', 2]);
+  // Named after the project's package, not `api` in every project.
+  assert.deepEqual([app!.name, app!.mode, app!.status, app!.total], ['ts', 'cluster', 'online', 2]);
 });
 
 test('hive init --pm2 writes an ecosystem.config.js that hive start runs too', async () => {
@@ -61,11 +62,9 @@ test('hive init --pm2 writes an ecosystem.config.js that hive start runs too', a
   const again = await hive.run(['init', '--pm2'], { cwd: dir });
   assert.equal(again.code, 2);
   assert.match(again.stderr, /ecosystem\.config\.js is there already/);
-  // Its app is named as the other file's, which started it: a file of another project takes over no app, so it goes.
   trim(written.file, 'server.mjs');
-  await hive.run(['delete', 'api']);
   const [app] = await hive.json<App[]>(['start', 'ecosystem.config.js', '--env', 'production'], { cwd: dir });
-  assert.deepEqual([app!.name, app!.mode, app!.status, app!.total], ['api', 'cluster', 'online', 2]);
+  assert.deepEqual([app!.name, app!.mode, app!.status, app!.total], ['cjs', 'cluster', 'online', 2]);
   const extra = await hive.run(['init', 'simple'], { cwd: dir });
   assert.equal(extra.code, 2);
   assert.match(extra.stderr, /ERR_HIVE_INVALID_ARGUMENT: unexpected argument "simple"/);
@@ -79,9 +78,8 @@ test('hive init --pm2 in a package of "type": "module" writes ecosystem.config.c
   assert.match(text, /^module\.exports = \{$/m);
   assert.match(text, /`hive start ecosystem\.config\.cjs`/);
   trim(written.file);
-  await hive.run(['delete', 'api']);
   const [app] = await hive.json<App[]>(['start', 'ecosystem.config.cjs'], { cwd: dir });
-  assert.deepEqual([app!.name, app!.status, app!.total], ['api', 'online', 2]);
+  assert.deepEqual([app!.name, app!.status, app!.total], ['esm', 'online', 2]);
 
   // A folder below takes the package's type, and an ecosystem file of either name there is left alone.
   const below = join(dir, 'deploy');
@@ -112,4 +110,20 @@ test('both starters have the port and watch there commented out (docs/cli.md), i
     const config = await loadConfig(file);
     assert.deepEqual([config.apps[0]!.port, config.apps[0]!.watch, config.warnings], [3000, true, []], name);
   }
+});
+
+// Every starter named its app `api`: a second project's `hive start` took over the first project's app. The name is
+// the project's package name, else its folder's, as both the daemon and `hive edge` take it.
+test("hive init names the app after the project's package, else its folder; api where neither makes a name", async () => {
+  const named = async (dir: string, packageJson?: object): Promise<string> => {
+    mkdirSync(dir, { recursive: true });
+    if (packageJson) writeFileSync(join(dir, 'package.json'), JSON.stringify(packageJson));
+    await hive.json(['init', '--force'], { cwd: dir });
+    const config = await loadConfig(join(dir, 'hive.config.ts'));
+    return config.apps[0]!.name;
+  };
+  assert.equal(await named(join(root, 'scoped'), { name: '@acme/billing.api', type: 'module' }), 'billing-api');
+  // A package.json without a name: the folder's.
+  assert.equal(await named(join(root, 'shop front'), { type: 'module' }), 'shop-front');
+  assert.equal(await named(join(root, '2024'), { name: '42' }), 'api');
 });

@@ -67,3 +67,22 @@ test("Node's typeless-package warning about the config file itself is dropped, a
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major > 22 || (major === 22 && minor >= 7)) assert.equal(typelessWarnings.length, 1, stderr);
 });
+
+// An `export default` .js config in a "type": "commonjs" package fails to load, and Hive's error says to rename it to
+// .mjs; Node printed beside it a warning to set "type": "module" (which would change how every .js of the app loads).
+// That warning is dropped where the load's error explains it; a config that loads keeps every warning of its own.
+test('Node\'s "set type: module" warning beside an ES-syntax config in a CommonJS package is dropped', () => {
+  const commonjs = configFiles();
+  commonjs.writeJson('package.json', { name: 'cjs', type: 'commonjs' });
+  const file = commonjs.write('ecosystem.config.js', "export default { apps: [{ name: 'a', script: 'a.js' }] };\n");
+  const script = `
+    const { loadConfig } = await import(${JSON.stringify(import.meta.resolve('hive/config'))});
+    await loadConfig(process.argv[1]).catch((e) => console.log(e.code, e.message));
+    process.emitWarning('after the load', { code: 'LATER' });`;
+  const { stdout, stderr } = spawnSync(process.execPath, ['--input-type=module', '-e', script, file], {
+    encoding: 'utf8',
+  });
+  assert.match(stdout, /^ERR_HIVE_CONFIG .*rename it to \.mjs/, stderr);
+  assert.doesNotMatch(stderr, /type.: .module|ES module/, stderr);
+  assert.match(stderr, /\[LATER\] Warning: after the load/);
+});

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
-import { hiveTemplate, pm2Template } from '../init-templates.js';
+import { hiveTemplate, pm2Template, starterAppName } from '../init-templates.js';
 import { jsModuleType } from '../package-type.js';
 
 const usage = `Usage: hive init [--pm2] [--force] [--json]
@@ -30,7 +30,8 @@ export default function init(argv: string[]): Promise<number> {
     }
     try {
       // `wx` unless --force: the check and the write are one step, so a file made meanwhile is not overwritten either.
-      writeFileSync(file, values.pm2 ? pm2Template(name) : hiveTemplate, { flag: values.force ? 'w' : 'wx' });
+      const app = starterAppName(process.cwd());
+      writeFileSync(file, values.pm2 ? pm2Template(name, app) : hiveTemplate(app), { flag: values.force ? 'w' : 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       throw new UsageError(`${file} is there already; --force overwrites it`);

@@ -66,10 +66,10 @@ Options:
       --stop-exit-codes <codes>  exit codes after which a process is not restarted, e.g. 0,3
       --time                     timestamp each log line
       --log-date-format <format> timestamp each log line in this dayjs format, e.g. "YYYY-MM-DD HH:mm Z"
-  -o, --output <path>            the app's stdout log file (default ~/.hive/logs/<name>-out.log); scripts only
-  -e, --error <path>             the app's stderr log file (default ~/.hive/logs/<name>-error.log); scripts only
+  -o, --output <path>            the app's stdout log file (default $HIVE_HOME/logs/<name>-out.log); scripts only
+  -e, --error <path>             the app's stderr log file (default $HIVE_HOME/logs/<name>-error.log); scripts only
   -l, --log [path]               a third log file with both the stdout and the stderr lines (alone:
-                                 ~/.hive/logs/<name>.log, as PM2's); scripts only
+                                 $HIVE_HOME/logs/<name>.log, as PM2's); scripts only
       --log-format <text|json>   log files: [name:instance] lines (default), or one JSON object a line
       --no-merge-logs            a log file per instance (<name>-out-<n>.log), its lines as the app wrote them
       --merge-logs               one out and one error file for all instances (the default; PM2's flag)
@@ -90,7 +90,9 @@ Options:
       --no-treekill              leave the processes an app process started running when it is stopped (PM2's)
   -a, --update-env               a config file's apps, or an app by name or id, that the daemon has: restart them in
                                  this shell's environment (as hive restart --update-env)
-      --json                     print the started apps as JSON`;
+      --json                     print the started apps as JSON
+
+HIVE_HOME: the daemon's folder (default ~/.hive), its logs/ the apps' log files.`;
 
 // What the daemon's protocol (daemon/protocol.ts) takes of --log-date-format and each --filter-env, and how many of
 // those.
