@@ -33,6 +33,8 @@ export class UnresponsiveWatch<W extends WatchedWorker> {
   readonly #workers: () => Iterable<W>;
   readonly #onChange: (worker: W, unresponsive: boolean, silentMs: number) => void;
   #timer: NodeJS.Timeout | undefined;
+  #period = 0;
+  #lastCheck = Date.now();
 
   /** `onChange`: a worker was marked or cleared, with how long it has been (or was) silent. */
   constructor(
@@ -45,7 +47,8 @@ export class UnresponsiveWatch<W extends WatchedWorker> {
     this.#onChange = onChange;
     if (this.after === undefined) return;
     // Often enough that a hang shows within a second of its threshold, never more often than reports come.
-    this.#timer = setInterval(() => this.#check(), Math.min(reportInterval, 1_000)).unref();
+    this.#period = Math.min(reportInterval, 1_000);
+    this.#timer = setInterval(() => this.#check(), this.#period).unref();
   }
 
   /** Whether the worker is marked unresponsive now. */
@@ -67,6 +70,11 @@ export class UnresponsiveWatch<W extends WatchedWorker> {
 
   #check(): void {
     const now = Date.now();
+    const late = now - this.#lastCheck > 2 * this.#period;
+    this.#lastCheck = now;
+    // This process's own loop stood still (SIGSTOP, a blocked loop): timers run before the reports the workers sent
+    // meanwhile are read, so their silence would be this process's. The next round, a period on, has read them.
+    if (late) return;
     for (const worker of this.#workers()) {
       if (worker.state !== 'ready' || this.#marked.has(worker)) continue;
       const silent = silence(worker, now);

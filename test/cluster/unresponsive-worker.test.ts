@@ -93,3 +93,42 @@ test('a worker whose event loop blocks is marked unresponsive, in /metrics and t
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0);
 });
+
+// A primary frozen (SIGSTOP, or its own loop blocked) past the threshold ran its watch first when it went on, before
+// it had read the reports its workers sent meanwhile: every healthy worker was marked unresponsive, and cleared at
+// once, in the logs and the events alerts read. A late round of the watch is skipped: the next one judges.
+test('a primary frozen past the threshold marks none of its healthy workers when it goes on', async () => {
+  const port = await freePort();
+  const hive = startHive([
+    fixture('blocked-loop.mjs'),
+    '--name',
+    'frozen',
+    '-i',
+    '2',
+    '--port',
+    String(port),
+    '--memory-report-interval',
+    '100ms',
+  ]);
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  const pids = hive.readyPids();
+  const primary = hive.child.pid!;
+  process.kill(primary, 'SIGSTOP');
+  // Past the 3 s threshold, the reports of both workers queued unread meanwhile.
+  await new Promise((resolve) => setTimeout(resolve, 4_500));
+  process.kill(primary, 'SIGCONT');
+  // A worker that does block afterwards is still marked: by then the watch has judged many rounds since the freeze.
+  const first = pids.get(0)!;
+  blockLoop(first);
+  await hive.waitFor(isEvent('unresponsive', { pid: first, unresponsive: true }), 'worker 0 marked unresponsive');
+  assert.deepEqual(marks(hive, pids.get(1)!), { marked: 0, cleared: 0 }, 'the healthy worker was marked');
+  const own = hive.records.filter((r) => r.kind === 'event' && r.type === 'unresponsive' && r.pid === first);
+  assert.deepEqual(
+    own.map((r) => r.unresponsive),
+    [true],
+    'worker 0 was marked (and cleared) for the freeze before it blocked',
+  );
+  unblockLoop(first);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
