@@ -10,6 +10,7 @@
 // does per connection (accept, socket set-up, the runtime's per-connection tracking), which keep-alive hides.
 // `--json` prints the bench contract of shared/DESIGN.md.
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, subjectCommand } from './http/subjects.js';
 import { benchCommand } from './lib/args.js';
@@ -124,7 +125,7 @@ async function measure(subject, counts, close) {
     return await instructionsPerRequest({
       command: process.execPath,
       args,
-      cwd: new URL('..', import.meta.url).pathname,
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: { ...process.env, PORT: String(port), WORKERS: '1', PM2_HOME: pm2Home.path },
       stopSignal: command.stop,
       ready: () => serves(port),

@@ -1,6 +1,7 @@
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
 import { daemonMetricsFromEnv } from './daemon-metrics-settings.js';
@@ -22,7 +23,8 @@ import { protocolRevision } from './protocol-revision.js';
 import { ANY_BUILD_COMMANDS, PROTOCOL_VERSION } from './protocol-version.js';
 import { hiveVersion } from './version.js';
 
-const daemonEntry = new URL('./main.js', import.meta.url).pathname;
+// fileURLToPath, not the URL's pathname: an install path with a space or a non-ASCII letter is %-encoded there.
+const daemonEntry = fileURLToPath(new URL('./main.js', import.meta.url));
 const START_TIMEOUT = 10_000;
 // A daemon that fails on its own (see daemon.log) is not started again and again.
 const MAX_SPAWNS = 3;
@@ -144,6 +146,7 @@ export class DaemonClient {
     const { spawn } = await import('node:child_process');
     let spawned = 0;
     let exited = false;
+    let exitCode: number | null = null;
     let refused = false;
     const startDaemon = () => {
       spawned++;
@@ -159,6 +162,7 @@ export class DaemonClient {
         });
         child.once('exit', (code) => {
           exited = true;
+          exitCode = code;
           refused = code === DAEMON_REFUSED_EXIT;
         });
         child.unref();
@@ -182,7 +186,14 @@ export class DaemonClient {
         throw new DaemonUnreachableError(`the daemon refused to start; see ${paths.daemonLog}`);
       }
       // Ours exited (it lost the lock to a daemon that was on its way out, or it failed) and none holds the lock now.
-      if (exited && spawned < MAX_SPAWNS && pidLockHolder(paths.lock) === undefined) startDaemon();
+      if (exited && pidLockHolder(paths.lock) === undefined) {
+        if (spawned < MAX_SPAWNS) startDaemon();
+        // Each one crashed at its start: said now, with how, rather than after the whole wait as a daemon that is slow.
+        else
+          throw new DaemonUnreachableError(
+            `the daemon exited at its start (code ${exitCode}) ${spawned} times; see ${paths.daemonLog}`,
+          );
+      }
     }
     // A daemon that holds the lock all along but never answers on the socket: its socket file was removed (a cleanup
     // of the folder), and no other daemon may start while it runs.

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { Cron } from 'croner';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
@@ -55,8 +56,9 @@ import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
 // This bound holds any record a primary writes, and still keeps a runaway primary from growing the daemon's memory.
 const MAX_RECORD = 1024 * 1024;
 
-const hiveEntry = new URL('../cli/hive.js', import.meta.url).pathname;
-const forkEntry = new URL('./fork-primary.js', import.meta.url).pathname;
+// fileURLToPath: a URL's pathname keeps an install path's spaces and non-ASCII letters %-encoded.
+const hiveEntry = fileURLToPath(new URL('../cli/hive.js', import.meta.url));
+const forkEntry = fileURLToPath(new URL('./fork-primary.js', import.meta.url));
 // The fork-mode primary relays its app's lines, and all it allocates for them is garbage within a turn: a small young
 // generation keeps its memory small under a flood (Node 24's default young generation alone took it near 300 MiB).
 // Only that primary: a cluster-mode one would hand its flags down to the app's workers.
