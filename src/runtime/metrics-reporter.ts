@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { basename, relative } from 'node:path';
 import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import type { Pool } from '../pool/index.js';
 import { HttpCounter } from './http-counter.js';
 import { sendToPrimary } from './ipc.js';
@@ -52,13 +53,29 @@ export function startMetricsReporter(
   let unreportedCpuMs = (lastCpu.user + lastCpu.system) / 1000;
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
 
+  // process.memoryUsage() opens /proc/self/stat for the RSS: with no file descriptor left (EMFILE: the app's own leak,
+  // a low `ulimit -n`) it throws, and thrown from this timer it crashed an app that was otherwise serving. The heap
+  // figures need no file; the RSS is then the last one read, and the report still goes (its silence would mark the
+  // process unresponsive).
+  let lastRss = 0;
+  const memory = (): { rss: number; heapUsed: number; heapTotal: number } => {
+    try {
+      const usage = process.memoryUsage();
+      lastRss = usage.rss;
+      return usage;
+    } catch {
+      const heap = getHeapStatistics();
+      return { rss: lastRss, heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size };
+    }
+  };
+
   const collect = (): MetricsReport => {
     const now = performance.now();
     const cpu = process.cpuUsage();
     const elu = performance.eventLoopUtilization();
     const intervalMs = now - lastAt;
     const intervalCpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
-    const { rss, heapUsed, heapTotal } = process.memoryUsage();
+    const { rss, heapUsed, heapTotal } = memory();
     const report: MetricsReport = {
       intervalMs,
       cpuMs: intervalCpuMs + unreportedCpuMs,
