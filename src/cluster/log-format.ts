@@ -45,6 +45,8 @@ function describe(event: SupervisorEvent): string {
               : event.retiredBy !== undefined
                 ? ` (retired on a ${event.retiredBy} sent to it)`
                 : ' (crash)';
+      if (event.spawnError !== undefined)
+        return `worker ${event.instance} could not be started (${event.spawnError})${why}`;
       return `worker ${event.instance} (pid ${event.pid}) exited with ${how}${why}`;
     }
     case 'restart':
@@ -54,7 +56,7 @@ function describe(event: SupervisorEvent): string {
     case 'errored': {
       const why =
         event.notReady === undefined
-          ? `crash-looped and will not be restarted (last exit: ${event.signal ?? `code ${event.code}`})`
+          ? `crash-looped and will not be restarted (last exit: ${event.spawnError !== undefined ? `could not be started, ${event.spawnError}` : (event.signal ?? `code ${event.code}`)})`
           : `did not become ready (${event.notReady}) and will not be restarted`;
       const tail = event.stderrTail.join('\n  ');
       return `worker ${event.instance} ${why}; reload to try again. Last stderr lines:\n  ${tail}`;

@@ -17,7 +17,7 @@ export interface ReadyWaitOptions {
    * Its exit, once its last output was read (the stderr tail): a cluster worker's `exited` (WorkerProcess waits for its
    * pipes' end), a plain child's 'exit'.
    */
-  exited: Promise<{ code: number | null; signal: string | null }>;
+  exited: Promise<{ code: number | null; signal: string | null; spawnError?: string | undefined }>;
   /** Its last stderr lines, read when it exits before it is ready: they usually hold the reason. */
   stderrTail: readonly string[];
   /** A message's meaning: true, ready; an Error, the wait fails with it; anything else, the wait goes on. */
@@ -58,14 +58,24 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
       done();
       reject(error);
     };
-    const onExit = ({ code, signal }: { code: number | null; signal: string | null }) => {
+    const onExit = ({
+      code,
+      signal,
+      spawnError,
+    }: {
+      code: number | null;
+      signal: string | null;
+      spawnError?: string;
+    }) => {
       // Wait for the stderr tail: it usually holds the reason (a throw at startup).
       setImmediate(() => {
         if (settled) return;
         fail(
           new WorkerNotReadyError(
             instance,
-            `it exited (${signal ? `signal ${signal}` : `code ${code}`}) before it was ready`,
+            spawnError !== undefined
+              ? `it could not be started (${spawnError})`
+              : `it exited (${signal ? `signal ${signal}` : `code ${code}`}) before it was ready`,
             [...options.stderrTail],
           ),
         );

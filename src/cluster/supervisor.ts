@@ -78,6 +78,8 @@ export type SupervisorEvent =
       signal: string | null;
       stderrTail: string[];
       notReady?: string;
+      // The last process could not be started at all (WorkerExit.spawnError).
+      spawnError?: string;
     }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
   // Under start({ keepEnded }): every process left down by autorestart or stopExitCodes, where the app would stop.
@@ -448,11 +450,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async #erroredAtStart(slot: Slot, worker: WorkerProcess, error: unknown): Promise<void> {
     if (!(error instanceof WorkerNotReadyError) || this.#stopping) throw error;
     worker.kill(false);
-    const { code, signal } = await worker.exited;
+    const { code, signal, spawnError } = await worker.exited;
     if (this.#stopping) throw error;
     slot.errored = true;
     const { instance } = slot;
-    this.#emit({ type: 'errored', instance, code, signal, stderrTail: [...worker.stderrTail], notReady: error.reason });
+    const stderrTail = [...worker.stderrTail];
+    const spawned = spawnError !== undefined ? { spawnError } : {};
+    this.#emit({ type: 'errored', instance, code, signal, stderrTail, notReady: error.reason, ...spawned });
   }
 
   /**
@@ -812,12 +816,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#restartLater(slot, 0);
       return;
     }
-    const uptime = upFor(worker);
+    this.#crashed(slot, upFor(worker), exit, worker.stderrTail);
+  }
+
+  // A crash of the slot's process (or a fork of it that threw): restarted with backoff, or the slot is errored.
+  #crashed(slot: Slot, uptime: number, exit: Pick<WorkerExit, 'code' | 'signal' | 'spawnError'>, stderrTail: string[]) {
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {
       slot.errored = true;
-      const { code, signal } = exit;
-      this.#emit({ type: 'errored', instance: slot.instance, code, signal, stderrTail: [...worker.stderrTail] });
+      const { code, signal, spawnError } = exit;
+      this.#emit({
+        type: 'errored',
+        instance: slot.instance,
+        code,
+        signal,
+        stderrTail: [...stderrTail],
+        ...(spawnError !== undefined ? { spawnError } : {}),
+      });
       this.#refreshState();
       return;
     }
@@ -849,14 +864,26 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   // The slot's next process, its own at once: its exit, ready or not, is the slot's, under the restart rules.
-  #forkInSlot(slot: Slot): WorkerProcess {
-    const replacement = this.#fork(slot, slot.env);
+  #forkInSlot(slot: Slot): WorkerProcess | undefined {
+    let replacement: WorkerProcess;
+    try {
+      replacement = this.#fork(slot, slot.env);
+    } catch (error) {
+      // Node throws, rather than emits, the spawn errors it does not expect at run time (ENOMEM, E2BIG): from a restart
+      // timer that would end the primary. A failed start of the slot, as one that emits its error (WorkerExit.spawnError).
+      const spawnError = (error as Error).message;
+      this.#emit({ type: 'warning', message: `worker ${slot.instance} could not be started (${spawnError})` });
+      // A handover's draining process still holds the slot: its exit restarts it.
+      if (slot.worker === undefined) this.#crashed(slot, 0, { code: null, signal: null, spawnError }, []);
+      return undefined;
+    }
     slot.worker = replacement;
     // Not ready in time counts as one more crash of the slot.
     replacement.whenReady().catch((error: Error) => {
       // Unless the primary retired it while it started (a reload or scale that replaced or removed it, a stop): its
       // exit is then the retirement's, not a failed start to warn of (the listen timeout still bounds it).
-      if (!replacement.retiring) this.#emit({ type: 'warning', message: error.message });
+      // One that could not be started at all: its exit says so (spawnError).
+      if (!replacement.retiring && replacement.spawned) this.#emit({ type: 'warning', message: error.message });
       replacement.kill(false);
     });
     return replacement;
@@ -897,7 +924,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#emit({ type: 'restart', instance: slot.instance, attempt: 0, delay: 0, retiredBy: 'SIGTERM' });
     slot.handedOver = worker;
     const release = () => worker.releaseDrain();
-    this.#forkInSlot(slot).whenReady().then(release, release);
+    const replacement = this.#forkInSlot(slot);
+    if (replacement) replacement.whenReady().then(release, release);
+    else release();
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Worker } from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
@@ -39,6 +39,11 @@ export interface WorkerExit {
    * (`killed`), as a stop that overruns is still a stop.
    */
   retiredBy?: 'SIGTERM';
+  /**
+   * Why the process could not be started at all (`spawn /usr/bin/node EMFILE`: out of file descriptors, or EAGAIN,
+   * ENOENT of a cwd gone): it never ran, and its exit is a failed start, judged as a crash of its slot.
+   */
+  spawnError?: string;
 }
 
 export interface WorkerProcessOptions {
@@ -85,7 +90,10 @@ const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;
   readonly worker: Worker;
+  /** The pid, 0 when the process could not be started ({@link spawned} false). */
   readonly pid: number;
+  /** False when its spawn failed (WorkerExit.spawnError): it never ran. */
+  readonly spawned: boolean;
   readonly startedAt = Date.now();
   readonly stderrTail: string[] = [];
   readonly exited: Promise<WorkerExit>;
@@ -134,12 +142,17 @@ export class WorkerProcess extends EventEmitter {
     this.instance = instance;
     this.pid = worker.process.pid ?? 0;
     this.#options = options;
-    closeUnansweredHandoffs(worker.process);
+    // A spawn that failed (EMFILE, EAGAIN, ENOENT) leaves no pid, with EMFILE no IPC channel nor pipes either, and its
+    // 'error' on the next tick is its only end: no 'exit' follows. That error is its exit here (see `exited`).
+    const spawned = worker.process.pid !== undefined;
+    this.spawned = spawned;
+    if (spawned) closeUnansweredHandoffs(worker.process);
     // A send racing with the exit of a process that is leaving fails with EPIPE (or ECONNRESET, or
     // ERR_IPC_CHANNEL_CLOSED): the exit itself is what gets reported. A SIGTERM to the process group (systemd's
     // `systemctl stop`) of an app that exits at once on it made that a warning per process on most stops. Any other
     // error, or one of a process that is not leaving, is still shown.
     worker.on('error', (error: NodeJS.ErrnoException) => {
+      if (!spawned) return;
       if (CHANNEL_GONE.has(error.code ?? '') && this.#leaving()) return;
       this.emit('warning', `worker ${instance} (pid ${this.pid}): ${error.message}`);
     });
@@ -161,7 +174,7 @@ export class WorkerProcess extends EventEmitter {
     }
     if (worker.process.stdout) options.outputHold?.add(worker.process.stdout);
     this.exited = new Promise((resolve) => {
-      worker.process.once('exit', (code, signal) => {
+      const ended = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
         this.#releaseOutput();
         clearTimeout(this.#killTimer);
         this.#tree?.stopTracking();
@@ -170,6 +183,7 @@ export class WorkerProcess extends EventEmitter {
         // it.
         const killed = this.#killed && signal === 'SIGKILL';
         const exit: WorkerExit = { code, signal, expected: this.#retiring, killed };
+        if (spawnError) exit.spawnError = spawnError.message;
         // A drain on such a SIGTERM that overran killTimeout was asked for all the same, as a stop that overruns is.
         if (this.#drainingOnSignal && !this.#retiring && (code === 0 || (killed && this.#overran))) {
           exit.retiredBy = 'SIGTERM';
@@ -180,6 +194,13 @@ export class WorkerProcess extends EventEmitter {
           this.emit('exit', exit);
           resolve(exit);
         });
+      };
+      worker.process.once('exit', ended);
+      if (spawned) return;
+      worker.process.once('error', (error) => {
+        // Node forgets a worker on its exit or its channel's end: one spawned without a channel has neither.
+        if (cluster.workers?.[worker.id] === worker && !worker.isConnected()) delete cluster.workers[worker.id];
+        ended(null, null, error);
       });
     });
     // Only once the process has exited: its drain may still need what it started (a process-isolation pool, a child a

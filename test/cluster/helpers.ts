@@ -88,10 +88,20 @@ export function startDriver(options: Record<string, unknown>, env: Record<string
   return record([fixture('driver.js'), JSON.stringify(options)], env);
 }
 
+/**
+ * Starts `node <argv>` recorded as {@link startHive}'s, with at most `nofile` file descriptors (prlimit), so that a
+ * fixture that takes every one of them takes few.
+ */
+export function startLimited(argv: string[], nofile: number, env: Record<string, string> = {}): Hive {
+  return record(argv, env, false, ['prlimit', `--nofile=${nofile}:${nofile}`]);
+}
+
 // `detached`: the primary leads a process group of its own (with its workers), as a shell's job does, so that a test
-// can signal the whole group as Ctrl-C does.
-function record(argv: string[], env: Record<string, string>, detached = false): Hive {
-  const child = spawn(process.execPath, argv, {
+// can signal the whole group as Ctrl-C does. `wrapper`: a command that execs node (prlimit), pid and all.
+function record(argv: string[], env: Record<string, string>, detached = false, wrapper: string[] = []): Hive {
+  const [command = process.execPath, ...wrapperArgs] = wrapper;
+  const nodeArgs = wrapper.length > 0 ? [process.execPath, ...argv] : argv;
+  const child = spawn(command, [...wrapperArgs, ...nodeArgs], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     detached,
