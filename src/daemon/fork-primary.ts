@@ -248,26 +248,43 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   // When it became ready: a crash's uptime counts from then, as a cluster worker's does (never ready, 0).
   let readyAt: number | undefined;
   const stderrTail: string[] = [];
-  child.on('error', (error) => {
+  // Out of descriptors or processes (EMFILE, ENFILE, EAGAIN): no process ran, but a restart may well succeed, so this is
+  // a crash of the slot (its 'close' below), not the program's failure.
+  let shortOfResources = false;
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    const short = !pid && SHORT_OF_RESOURCES.has(error.code ?? '');
+    // The app's start fails on it, as on a process of the start that is not ready.
+    if (short && initial && appState === 'starting') {
+      startFailed(new Error(`cannot spawn ${options.command}: ${error.message}`));
+    } else if (short) {
+      shortOfResources = true;
+      stderrTail.push(`cannot spawn ${options.command}: ${error.message}`);
+      emit({ kind: 'event', type: 'warning', message: `worker ${instance} could not be started (${error.message})` });
+    }
     // No process ever ran: the program is not there or not executable, and a restart would fail the same way.
-    if (!pid) spawnFailed(error);
+    else if (!pid) spawnFailed(error);
     // Else a signal or a message it could not be sent: Hive's word, not the app's, so a warning event (daemon.log,
     // the app's events) worded as a cluster worker's (cluster/worker-process.ts), never one of the app's lines.
     else emit({ kind: 'event', type: 'warning', message: `worker ${instance} (pid ${pid}): ${error.message}` });
   });
   // As PM2 writes an app's output as it comes: a line without its newline yet shows once the app is quiet.
   const partialDelay = { partialDelay: PARTIAL_LINE_DELAY };
-  splitLines(child.stdout!, (line) => emitAppLine(instance, pid, 'stdout', line), partialDelay);
-  outputHold.add(child.stdout!);
-  splitLines(
-    child.stderr!,
-    (line) => {
-      stderrTail.push(line);
-      if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
-      emitAppLine(instance, pid, 'stderr', line);
-    },
-    partialDelay,
-  );
+  // A spawn that failed for want of descriptors (EMFILE) has no pipes.
+  if (child.stdout) {
+    splitLines(child.stdout, (line) => emitAppLine(instance, pid, 'stdout', line), partialDelay);
+    outputHold.add(child.stdout);
+  }
+  if (child.stderr) {
+    splitLines(
+      child.stderr,
+      (line) => {
+        stderrTail.push(line);
+        if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+        emitAppLine(instance, pid, 'stderr', line);
+      },
+      partialDelay,
+    );
+  }
   const becameReady = () => {
     readyAt = Date.now();
     if (slot.child !== child) return;
@@ -304,12 +321,12 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   // spawned has no 'exit', only its 'close'.
   child.once(pid ? 'exit' : 'close', async (code: number | null, signal: NodeJS.Signals | null) => {
     // Read to the end within closeAfterExit's grace, whatever the daemon's pace.
-    outputHold.release(child.stdout!);
+    if (child.stdout) outputHold.release(child.stdout);
     await closeAfterExit(child, closed);
     // A process the start spawned that never became ready fails the start (startFailed) rather than restart. Not one
     // restarted meanwhile (another instance not ready yet keeps the app starting): the restart policy answers it.
     const failsStart = initial && appState === 'starting' && readyAt === undefined;
-    const expected = stopping || slot.removed || slot.child !== child || !pid || failsStart;
+    const expected = stopping || slot.removed || slot.child !== child || (!pid && !shortOfResources) || failsStart;
     const noRestart = expected ? undefined : noRestartReason(keepDown, code);
     emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected, ...(noRestart ? { noRestart } : {}) });
     if (slot.child === child) slot.child = undefined;
@@ -333,6 +350,9 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   });
 }
 
+// Spawn errors of a machine short of descriptors or processes, which Node emits rather than throws.
+const SHORT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'EAGAIN']);
+
 /**
  * Ends a process not ready in time: SIGKILL, with its descendants unless treekill is off, as a cluster worker's kill()
  * does; those behind `npm start` or a wrapper would otherwise pile up at each restart.
@@ -341,7 +361,7 @@ function killTree(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const tree = options.treekill !== false && child.pid ? new ProcessTree(child.pid) : undefined;
   child.kill('SIGKILL');
-  outputHold.release(child.stdout!);
+  if (child.stdout) outputHold.release(child.stdout);
   if (!tree) return;
   tree.signal('SIGKILL');
   // Those it started since the tree was last read.
@@ -425,7 +445,7 @@ function retire(slot: Slot): Promise<void> {
   slot.child = undefined;
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   // Its drain must not wait on the daemon's pace (its runtime's exit waits for its stdout to be read).
-  outputHold.release(child.stdout!);
+  if (child.stdout) outputHold.release(child.stdout);
   return stopProcessTree(child, STOP_SIGNAL, options.killTimeout, options.treekill !== false, {
     ask: wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
     // Said as a cluster worker's overrun is (daemon.log, the app's events): else the exit by SIGKILL has no reason.

@@ -983,17 +983,9 @@ export class ManagedApp {
     });
     if (primary.pid !== undefined) this.#log(`${spec.name}: primary pid ${primary.pid} started`);
     const started = new Promise<void>((resolve, reject) => {
-      splitLines(primary.stdout!, (line) => this.#onRecord(primary, line, resolve), { maxLine: MAX_RECORD });
-      splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
-      primary.on('message', (message: Record<string, unknown> | null) => {
-        // A late answer of a primary gone since says nothing of the current one.
-        if (message?.type === 'pong') {
-          if (this.#primary === primary) this.#watch?.answered();
-        } else this.#onPrimaryMessage(message);
-      });
       primary.on('error', (error) => {
-        // A primary that was never spawned (its cwd gone: ENOENT) gets no 'exit': without this, the start and any stop
-        // after it would wait for one forever.
+        // A primary that was never spawned (its cwd gone: ENOENT; out of file descriptors: EMFILE) gets no 'exit':
+        // without this, the start and any stop after it would wait for one forever.
         if (primary.pid === undefined) {
           reject(this.#onSpawnError(primary, error));
           resolveExit();
@@ -1001,6 +993,16 @@ export class ManagedApp {
         }
         // Else the IPC channel's EPIPE after a primary dies, which would be an uncaught error in the daemon.
         this.#log(`${spec.name}: primary error: ${error.message}`);
+      });
+      // Never spawned: with EMFILE it has no pipes nor channel either, and its 'error' above is all that comes.
+      if (primary.pid === undefined) return;
+      splitLines(primary.stdout!, (line) => this.#onRecord(primary, line, resolve), { maxLine: MAX_RECORD });
+      splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
+      primary.on('message', (message: Record<string, unknown> | null) => {
+        // A late answer of a primary gone since says nothing of the current one.
+        if (message?.type === 'pong') {
+          if (this.#primary === primary) this.#watch?.answered();
+        } else this.#onPrimaryMessage(message);
       });
       primary.on('exit', async (code, signal) => {
         // The last lines (the reason a start failed) may still be in the pipes; an orphan holding them open must
