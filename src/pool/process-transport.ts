@@ -59,6 +59,15 @@ export class ProcessTransport implements WorkerTransport {
       // stdio[HOST_PIPE_FD]: the child's watchdog reads it to learn when this process is gone (see host-watchdog).
       stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe', 'pipe'],
     });
+    if (this.#child.pid === undefined) {
+      // Not spawned (EMFILE: no pipes nor channel; EAGAIN, ENOENT): Node emits why on the next tick, with nothing
+      // after it. Thrown now, the pool reports a worker that could not be started and retries as for a thread; the
+      // error then has a listener, else it would end the host.
+      this.#child.on('error', () => {});
+      throw new Error(
+        `its process could not be spawned (${process.execPath}: ${this.#child.stdio ? 'out of processes, or not there' : 'out of file descriptors'})`,
+      );
+    }
     killOnExit(this.#child);
     // fork()'s stdio type stops at fd 4; the sixth entry above is a pipe too.
     const claims = (this.#child.stdio as readonly (Readable | null | undefined)[])[CLAIM_PIPE_FD];
