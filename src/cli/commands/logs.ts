@@ -15,6 +15,7 @@ import { integerFlag } from '../integer-flag.js';
 import { afterLastNewline, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineSource, rawLogLine } from '../raw-log-line.js';
+import { readerCaughtUp } from '../reader-caught-up.js';
 import { exitWhenReaderGone } from '../reader-gone.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
@@ -113,11 +114,13 @@ async function unchanged(file: LogFile, handle: FileHandle): Promise<boolean> {
   return true;
 }
 
-// Prints the complete lines written since the last read, up to the end of the open file.
+// Prints the complete lines written since the last read, up to the end of the open file: a read at a time, each once
+// the reader took the lines of the one before (a reader that stalls stops the reading, not the memory's growth).
 async function readNew(file: LogFile, print: Print): Promise<void> {
   if (!file.handle) return;
   const buffer = Buffer.alloc(64 * 1024);
   for (;;) {
+    await readerCaughtUp();
     const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
     if (bytesRead === 0) return;
     file.offset += bytesRead;
@@ -167,7 +170,11 @@ async function follow(file: LogFile, print: Print): Promise<void> {
       if (!data) continue;
       const lines = data.toString('utf8').split('\n');
       if (lines.at(-1) === '') lines.pop();
-      for (const line of lines) print(file, line);
+      // The copy is in memory already (up to its rotation size); its lines wait for the reader, not beside it.
+      for (const line of lines) {
+        print(file, line);
+        await readerCaughtUp();
+      }
     }
     // Rotated again while those were read (they take a while, and printing them waits for a slow reader): the copies
     // made meanwhile are read first, as more of the ones missed.
