@@ -1,4 +1,15 @@
-import { constants, createWriteStream, lstatSync, openSync, readdirSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  createWriteStream,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { chmod, stat, truncate } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
@@ -404,12 +415,15 @@ class LogFile {
 
   // The lines dropped while the file could not be written are marked in it where they are missing, as a gap of a
   // writer behind is: `hive logs <app>` shows it, where daemon.log's report is not the app's. Once: the writes that
-  // follow before this one is called back mark only what was dropped after it.
+  // follow before this one is called back mark only what was dropped after it. A full disk takes the part of a write
+  // that fits, and fails the rest: the file may end inside a line, which the mark then does not go on (it would be
+  // neither, and with `logFormat: 'json'` not one valid record): the cut line is ended first.
   #markFailureGap(text: string): { text: string; count: number } {
     const count = this.#dropped - this.#marked;
     if (count <= 0) return { text, count: 0 };
     this.#marked += count;
-    return { text: `${this.#mark(count, `this log could not be written (${this.#failure})`)}\n${text}`, count };
+    const mark = this.#mark(count, `this log could not be written (${this.#failure})`);
+    return { text: `${endsInsideLine(this.#file) ? '\n' : ''}${mark}\n${text}`, count };
   }
 
   end(): void {
@@ -743,6 +757,27 @@ function fileKind(file: string): 'plain' | 'pipe' | 'link' | 'special' {
     if (statSync(file).isFIFO()) return 'pipe';
   } catch {}
   return found.isSymbolicLink() ? 'link' : 'special';
+}
+
+/**
+ * Whether the file at `path` is a regular file (or a link to one) whose last byte is not a newline: a write cut short
+ * ended it inside a line. Read at once, as the mark that follows is written: only after a failed write, rarely.
+ */
+function endsInsideLine(path: string): boolean {
+  // Not opened unless a regular file: a pipe's or a device's open is not free of effects.
+  if (!isRegularFile(path)) return false;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const found = fstatSync(fd);
+    if (!found.isFile() || found.size === 0) return false;
+    const last = Buffer.alloc(1);
+    return readSync(fd, last, 0, 1, found.size - 1) === 1 && last[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 // A regular file, or a link to one (stat follows links).
