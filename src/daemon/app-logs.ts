@@ -20,6 +20,7 @@ import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind, STDERR_RESERVE } fr
 import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
+import { remakeLogsFolder } from './paths.js';
 import type { AppLogFile } from './protocol.js';
 import { isRotatedLogCopy, rotatedLogNamer } from './rotated-log-name.js';
 
@@ -67,6 +68,7 @@ export class AppLogs {
   #dateFormat: string | undefined;
   #json: boolean;
   #rotation: LogRotation;
+  #logsDir: string;
   #closed = false;
 
   constructor(
@@ -88,6 +90,7 @@ export class AppLogs {
     this.errorFile = options.errorFile ?? join(logsDir, `${name}-error.log`);
     this.logFile = options.logFile === true ? join(logsDir, `${name}.log`) : options.logFile;
     this.#name = name;
+    this.#logsDir = logsDir;
     this.#perInstance = options.mergeLogs === false;
     this.#time = options.time ?? false;
     this.#dateFormat = options.logDateFormat;
@@ -251,7 +254,7 @@ export class AppLogs {
       // The gap in a file whose writer fell behind, said in it as a line of the primary's (PM2 users look for one).
       const mark = (dropped: number, why = 'the app logged faster than this log was written') =>
         this.#format('stderr', `hive: ${dropped} line(s) of the app's output dropped here: ${why}`, {});
-      file = new LogFile(path, this.#rotation, mark);
+      file = new LogFile(path, this.#rotation, mark, this.#logsDir);
       this.#open.set(path, file);
     }
     if (kind !== 'log' && !this.#listed.has(`${kind}\0${path}`)) {
@@ -340,10 +343,14 @@ class LogFile {
   // The stream whose `drain` is awaited to mark a gap (#markOnDrain).
   #drainWatch: Writable | undefined;
 
-  constructor(file: string, rotation: LogRotation, mark: (dropped: number, why?: string) => string) {
+  // The daemon's logs folder (see remakeLogsFolder).
+  #logsDir: string;
+
+  constructor(file: string, rotation: LogRotation, mark: (dropped: number, why?: string) => string, logsDir: string) {
     this.#file = file;
     this.#rotation = rotation;
     this.#mark = mark;
+    this.#logsDir = logsDir;
     this.#stream = this.#open();
   }
 
@@ -642,6 +649,8 @@ class LogFile {
 
   #openRotating(): RotatingFileStream {
     const { size, maxFiles, compress, interval } = this.#rotation;
+    // Removed while the daemon runs: made again private, as at the start, not by rotating-file-stream (0755).
+    if (dirname(this.#file) === this.#logsDir) remakeLogsFolder(this.#logsDir);
     // Named so that name order is time order (rotating-file-stream's own names reuse a count freed by retention).
     const stream = createStream(rotatedLogNamer(this.#file, compress), {
       path: dirname(this.#file),

@@ -45,3 +45,17 @@ export function ensureHome(paths: HivePaths): void {
   chmodSync(paths.home, 0o700);
   chmodSync(paths.logs, 0o700);
 }
+
+/**
+ * Makes the logs folder again, as ensureHome made it (0700), when it was removed while the daemon runs (`rm -rf
+ * ~/.hive/logs` to free a disk): rotating-file-stream, which makes a log's missing folders, makes them with the umask's
+ * mode (0755), and every user could list the apps' log names. Quiet when it cannot: the log's own open fails then, and
+ * says so.
+ */
+export function remakeLogsFolder(logs: string): void {
+  try {
+    const made = mkdirSync(logs, { recursive: true, mode: 0o700 });
+    // mkdir's mode is masked by umask; one made by someone else meanwhile is theirs to keep.
+    if (made !== undefined) chmodSync(logs, 0o700);
+  } catch {}
+}
