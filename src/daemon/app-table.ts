@@ -231,7 +231,7 @@ export class AppTable {
    * Writes the app specs to `file` (0600: env values may be secrets). Written whole to a temporary file, flushed,
    * then renamed over `file`: a crash mid-write leaves the previous dump, never a truncated one. The dump it replaces
    * is kept first as `<file>.bak` (see dumpBackup), written the same way, when it reads back as a dump; `warn` is told
-   * when that backup could not be written.
+   * when that backup could not be written, once the new dump is.
    */
   async save(file: string, warn: (warning: string) => void = () => {}): Promise<{ file: string; apps: string[] }> {
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
@@ -240,13 +240,15 @@ export class AppTable {
     const target = await linkTarget(file);
     const previous = await goodDumpText(target);
     const backup = previous === undefined ? undefined : await linkTarget(dumpBackup(file));
+    // As PM2's save, a backup that cannot be written does not keep the new dump from being written; said in
+    // daemon.log (worded as no app's line is, see cli/daemon-log-lines.ts), and to the command once the new dump is
+    // saved: the backup a resurrect may need is then older than the dump this save replaced. A dump that cannot be
+    // written either (a full disk fails both) replaced nothing, which its error says: the warning is not given then.
+    let backupFailure: string | undefined;
     if (backup !== undefined) {
-      // As PM2's save, a backup that cannot be written does not keep the new dump from being written; said in
-      // daemon.log (worded as no app's line is, see cli/daemon-log-lines.ts), and to the command: the backup a
-      // resurrect may need is then older than the dump this save replaced.
       await this.#writeWhole(backup, previous!).catch((error: Error) => {
         this.#log(`a save could not keep the previous dump as ${backup}: ${error.message}`);
-        warn(`could not keep the previous dump as ${backup}: ${error.message}; the new dump is saved`);
+        backupFailure = error.message;
       });
     }
     // Where it cannot be written (a directory in its place, a folder not there): the user's to fix, said as such, not
@@ -258,6 +260,9 @@ export class AppTable {
       this.#log(`a save could not write the dump: ${failure.message}`);
       throw failure;
     });
+    if (backupFailure !== undefined) {
+      warn(`could not keep the previous dump as ${backup}: ${backupFailure}; the new dump is saved`);
+    }
     // Those of a daemon killed mid-save (SIGKILL, the OOM killer), which no later save would ever rename.
     await removeStaleTemporaries(target);
     if (backup !== undefined) await removeStaleTemporaries(backup);
