@@ -20,9 +20,13 @@ export interface ConsumerProject {
   dir: string;
   /**
    * Type-checks `file` (a path in `dir`) alone under `strict`, with `resolution` (node16 unless given): `status` 0
-   * when it compiles, and tsc's output.
+   * when it compiles, and tsc's output. `extra`: more compiler options (a stricter project's).
    */
-  typecheck(file: string, resolution?: Resolution): { status: number | null; output: string };
+  typecheck(
+    file: string,
+    resolution?: Resolution,
+    extra?: Record<string, unknown>,
+  ): { status: number | null; output: string };
 }
 
 /**
@@ -38,13 +42,13 @@ export function consumerProject(prefix: string): ConsumerProject {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   return {
     dir,
-    typecheck(file, resolution = { module: 'node16', moduleResolution: 'node16' }) {
+    typecheck(file, resolution = { module: 'node16', moduleResolution: 'node16' }, extra = {}) {
       const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, target: 'es2022', types: ['node'] };
       // One tsconfig per resolution: a project may be checked under several.
       const config = `tsconfig.${resolution.moduleResolution}.json`;
       writeFileSync(
         join(dir, config),
-        JSON.stringify({ compilerOptions: { ...compilerOptions, ...resolution }, files: [file] }),
+        JSON.stringify({ compilerOptions: { ...compilerOptions, ...resolution, ...extra }, files: [file] }),
       );
       const result = spawnSync(process.execPath, [tsc, '-p', config], { cwd: dir, encoding: 'utf8' });
       return { status: result.status, output: `${result.stdout}${result.stderr}` };

@@ -39,11 +39,11 @@ export interface MetricsSource extends Pick<EventEmitter, 'on' | 'off'> {
    * Restarts counted before this source's primary started (a daemon's app whose primary was respawned): per slot, and
    * of the primary itself, since `hive reset`. The live views' aggregator adds them to its counts; optional.
    */
-  readonly restartsBefore?: RestartsBefore;
+  readonly restartsBefore?: RestartsBefore | undefined;
   /**
    * As `restartsBefore`, `hive reset` or not: the Prometheus aggregator's (`sinceStart`), a counter never going down.
    */
-  readonly restartsTotalBefore?: RestartsBefore;
+  readonly restartsTotalBefore?: RestartsBefore | undefined;
   /** Asks the workers for the app's own prom-client metrics (answered as `app-metrics` events); optional. */
   requestAppMetrics?(id: number): number;
 }
