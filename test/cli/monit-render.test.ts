@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import stringWidth from 'string-width';
 import { MetricHistory, Ring } from '../../dist/cli/monit/history.js';
-import { parseKeys } from '../../dist/cli/monit/keys.js';
+import { KeyReader, parseKeys } from '../../dist/cli/monit/keys.js';
 import { renderFrame } from '../../dist/cli/monit/render.js';
 import { moveSelection, type Selection } from '../../dist/cli/monit/selection.js';
 import { BLOCKS, sparkline } from '../../dist/cli/monit/sparkline.js';
@@ -172,6 +172,19 @@ test('keys: letters, arrows (CSI and SS3), Tab, Ctrl-C; other escape sequences a
   assert.deepEqual(parseKeys('\x1b[15~x\x1b'), [], 'F5, an unbound letter and a lone Esc do nothing');
 });
 
+// Over a slow link an arrow's bytes may come in two reads: read chunk by chunk, `ESC` then `[B` was no key at all.
+test('keys: an escape sequence split across reads is one key; a lone Esc still does nothing', () => {
+  const reader = new KeyReader();
+  assert.deepEqual(reader.read('j\x1b'), ['app-next']);
+  assert.deepEqual(reader.read('[B'), ['app-next']);
+  assert.deepEqual(reader.read('\x1b['), []);
+  assert.deepEqual(reader.read('1;2'), []);
+  assert.deepEqual(reader.read('A\x1bO'), [], 'a modified arrow is no key of the view');
+  assert.deepEqual(reader.read('C'), ['instance-next']);
+  assert.deepEqual(reader.read('\x1b'), []);
+  assert.deepEqual(reader.read('k'), ['app-prev'], 'the key after a lone Esc');
+});
+
 test('selection: by name and slot, wrapping, and back to the first when the selected one is gone', () => {
   let selection: Selection = {};
   selection = moveSelection(selection, 'app-next', fleet);
@@ -185,6 +198,11 @@ test('selection: by name and slot, wrapping, and back to the first when the sele
   assert.deepEqual(moveSelection({ app: 'api' }, 'instance-prev', fleet), { app: 'api', instance: 1 });
   assert.deepEqual(moveSelection({ app: 'gone' }, 'app-next', fleet).app, jobs.name, 'from the first');
   assert.deepEqual(moveSelection({}, 'app-next', undefined), {}, 'nothing to select without a snapshot');
+  // `hive monit api`: one app, so up and down leave the selected instance where it is (they reset it to #0).
+  const alone = snapshot([api]);
+  for (const action of ['app-next', 'app-prev'] as const) {
+    assert.deepEqual(moveSelection({ app: 'api', instance: 1 }, action, alone), { app: 'api', instance: 1 });
+  }
 });
 
 const sizes: [number, number][] = [

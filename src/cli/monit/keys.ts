@@ -50,3 +50,22 @@ export function parseKeys(input: string): KeyAction[] {
   }
   return actions;
 }
+
+// An escape sequence cut short at the end of a chunk: ESC, ESC [ with its parameters, or ESC O, still to be ended.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched
+const kUnfinished = /\x1b(?:\[[0-9;?]*[ -/]*|O)?$/;
+
+/**
+ * Reads a terminal's raw input chunk by chunk. A key's escape sequence may come in two reads (a slow SSH link, mosh):
+ * the part at the end of one chunk waits for the next, where read on its own the arrow was lost.
+ */
+export class KeyReader {
+  #pending = '';
+
+  read(chunk: string): KeyAction[] {
+    const input = this.#pending + chunk;
+    const cut = kUnfinished.exec(input);
+    this.#pending = cut ? cut[0] : '';
+    return parseKeys(cut ? input.slice(0, cut.index) : input);
+  }
+}

@@ -33,6 +33,8 @@ export function moveSelection(selection: Selection, action: KeyAction, snapshot:
     case 'app-prev': {
       const apps = snapshot.apps;
       const next = apps[wrap(apps.indexOf(app) + (action === 'app-next' ? 1 : -1), apps.length)]!;
+      // The one app of the view (`hive monit api`) wraps onto itself: its selected instance stays.
+      if (next === app) return selection;
       return { app: next.name, instance: undefined };
     }
     case 'instance-next':

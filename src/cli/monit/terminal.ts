@@ -3,7 +3,7 @@ import { type ReadableSnapshotSource, readSnapshot } from '../../dashboard/snaps
 import { HiveError } from '../../errors.js';
 import type { HiveSnapshot } from '../../metrics/snapshot.js';
 import { MetricHistory } from './history.js';
-import { parseKeys } from './keys.js';
+import { KeyReader } from './keys.js';
 import { type FrameInput, renderFrame } from './render.js';
 import { moveSelection, type Selection } from './selection.js';
 import { stripAnsi, visibleWidth } from './text.js';
@@ -163,8 +163,9 @@ export function runLiveView(options: LiveViewOptions): Promise<LiveViewEnd> {
       draw();
       if (!finished) timer = setTimeout(poll, interval);
     };
+    const keys = new KeyReader();
     function onData(chunk: Buffer | string) {
-      for (const action of parseKeys(chunk.toString())) {
+      for (const action of keys.read(chunk.toString())) {
         if (action === 'quit') return finish('quit');
         selection = moveSelection(selection, action, snapshot);
       }
