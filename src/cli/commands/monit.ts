@@ -23,6 +23,18 @@ Options:
                     is not a terminal, or TERM is dumb. Exits 1 with ERR_HIVE_DAEMON_NOT_RUNNING when no daemon runs
   --json            print the snapshot as one JSON line and exit (implies --once)`;
 
+/**
+ * Ends the process by SIGHUP, as a program whose terminal hung up ends, once the view has restored what it could. An
+ * ordinary exit makes Node 20 reset the terminal's modes, which fails on a terminal that is gone, and Node 20 then
+ * aborts (SIGABRT, or SIGSEGV while it prints why: nodejs/node#51519, fixed in later Node): every dropped SSH session
+ * running monit ended in a crash, a core dump where those are on. Dying by the signal runs no exit handler.
+ */
+function hangUp(): void {
+  // Without a listener Node puts back the default action, which ends the process within this call.
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+}
+
 /** `hive monit`: the terminal live view over the daemon's snapshots, or one frame of it (`--once`, not a terminal). */
 export default function monit(argv: string[]): Promise<number> {
   return runCommand('monit', async () => {
@@ -43,13 +55,21 @@ export default function monit(argv: string[]): Promise<number> {
     const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
     const live = !values.once && !values.json && terminal;
     if (live) {
-      await runLiveView({
-        source,
-        interval,
-        input: process.stdin as ReadStream,
-        output: process.stdout as WriteStream,
-        color,
-      });
+      let end: Awaited<ReturnType<typeof runLiveView>>;
+      try {
+        end = await runLiveView({
+          source,
+          interval,
+          input: process.stdin as ReadStream,
+          output: process.stdout as WriteStream,
+          color,
+        });
+      } catch (error) {
+        // EIO: the terminal went away (an SSH session dropped) without a SIGHUP reaching the view first.
+        if ((error as NodeJS.ErrnoException).code === 'EIO') hangUp();
+        throw error;
+      }
+      if (end === 'SIGHUP') hangUp();
       return 0;
     }
 
