@@ -731,3 +731,41 @@ test('restart, in-flight and connection counts past 999 read in thousands, withi
   assert.match(text, /^> +0 +4100 +ready .* 1k \S+ +12k +250k /m, text);
   assert.doesNotMatch(text, /…/);
 });
+
+// QA at 80x24: the problem line was cut at the width (its advice, `hive kill --force ends it`, lost), a metric with no
+// value at all took a sparkline row the app's events needed, and a slot with no process read `up 0s`.
+test('render: the problem line wraps; metrics with no value take no sparkline row; no process is up -', () => {
+  const long = renderFrame({
+    snapshot: undefined,
+    problem: {
+      code: 'ERR_HIVE_DAEMON_TIMEOUT',
+      message: 'the daemon on /tmp/home/daemon.sock did not answer within 5000 ms; `hive kill --force` ends it',
+    },
+    selection: {},
+    history: new MetricHistory(),
+    width: 60,
+    height: 24,
+  });
+  assert.ok(long.length > 2, long.join('\n'));
+  assert.match(long.slice(1).join(' '), /hive kill --force` ends it/);
+  assert.ok(long.every((l) => l.length <= 60));
+
+  const fork = app('ticker', [instance(0, { reqRate: null, errorRate: null, loopDelayP99: null })]);
+  const crashed = app('crasher', [instance(0, { pid: null, uptime: 0 })], { state: 'errored' });
+  const history = new MetricHistory(60);
+  for (let i = 0; i < 5; i++) history.record(snapshot([fork, crashed]));
+  const forkFrame = renderFrame({ snapshot: snapshot([fork, crashed]), selection: {}, history, width: 80, height: 40 });
+  assert.ok(
+    forkFrame.some((l) => /^ {2}cpu/.test(l)),
+    forkFrame.join('\n'),
+  );
+  assert.ok(!forkFrame.some((l) => /^ {2}req\/s/.test(l)), 'a req/s row with no value');
+  const crashFrame = renderFrame({
+    snapshot: snapshot([fork, crashed]),
+    selection: { app: 'crasher' },
+    history,
+    width: 80,
+    height: 40,
+  });
+  assert.match(crashFrame.find((l) => l.includes('crasher #0')) ?? crashFrame.join('\n'), /pid - {2}up -/);
+});

@@ -98,7 +98,12 @@ export function renderFrame(input: FrameInput): string[] {
   const top: string[] = [];
   const clock = snapshot ? `  ${snapshot.host}  ${formatClock(snapshot.time)}` : '';
   top.push(line([{ text: 'hive monit', style: 'bold' }, { text: clock }]));
-  if (input.problem) top.push(text(describeProblem(input.problem, input.interval), 'yellow'));
+  // Wrapped as the last error is, up to 3 lines: what to do (`hive kill --force ends it`) comes at its end.
+  if (input.problem) {
+    for (const part of wrap(describeProblem(input.problem, input.interval), width, MAX_FAILURE_LINES)) {
+      top.push(text(part, 'yellow'));
+    }
+  }
 
   const footer = input.live ? [text('q quit  ↑↓ j/k app  ←→ h/l Tab instance', 'dim')] : [];
   if (!snapshot) return fit([...top, ...footer], input.height);
@@ -150,7 +155,7 @@ export function renderFrame(input: FrameInput): string[] {
   if (sparkRows > 0) {
     lines.push(
       sectionTitle(
-        `${app!.name} #${instance!.instance}  pid ${instance!.pid ?? '-'}  up ${formatUptime(instance!.uptime)}`,
+        `${app!.name} #${instance!.instance}  pid ${instance!.pid ?? '-'}  up ${instance!.pid === null ? '-' : formatUptime(instance!.uptime)}`,
         line,
       ),
     );
@@ -307,7 +312,12 @@ function sparkSection(app: AppSnapshot, instance: InstanceSnapshot, history: Met
   const sparkWidth = Math.min(history.capacity, width - 2 - SPARK_LABEL - 1 - SPARK_VALUE);
   // Nothing recorded yet (`--once`): no empty lines.
   if (sparkWidth < 4 || history.values(app.name, instance.instance, 'reqRate').length === 0) return [];
-  return sparkRows.map(({ metric, label, format }): Segment[] => {
+  // A metric with no value at all (a fork-mode app's req/s, a slot whose process never reported) takes no row: the
+  // events under it, which say what happened, need the rows more.
+  const shown = sparkRows.filter(({ metric }) =>
+    history.values(app.name, instance.instance, metric).some((value) => value !== null),
+  );
+  return shown.map(({ metric, label, format }): Segment[] => {
     const values = history.values(app.name, instance.instance, metric);
     const numbers = values.filter((v): v is number => v !== null);
     const newest = values.at(-1) ?? null;
