@@ -4,6 +4,9 @@
  *
  *   npm run build && node dist/cli/hive.js run examples/ws/server.ts -i 2 --port 3001 --sticky ip
  *
+ * From this repository (where ws is a dev dependency). From an installed Hive, copy it into a project that has ws
+ * (`npm i ws`): Hive itself does not depend on it.
+ *
  * A browser's WebSocket API cannot set request headers, so for browser clients the key is the address (`ip`), a
  * cookie the app sets on an earlier HTTP response (`cookie:connect.sid` with express-session; the upgrade request
  * carries it), or a header a proxy in front sets (`header:x-real-ip` behind nginx, see docs/edge.md).
