@@ -8,19 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { daemonFixture, tempHome } from './helpers.js';
+import { daemonFixture, prlimitSkip, tempHome } from './helpers.js';
 
 const hive = tempHome();
 const dump = join(hive.home, 'dump.json');
 const LIMIT = 100_000;
 
-let prlimit: string | false;
-try {
-  execFileSync('prlimit', ['--version'], { stdio: 'ignore' });
-  prlimit = false;
-} catch {
-  prlimit = 'no prlimit (util-linux) to limit the daemon file size';
-}
+const prlimit = prlimitSkip;
 
 // Runs `hive save` while the daemon cannot write a file past LIMIT bytes.
 async function saveLimited(): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -286,3 +286,13 @@ export async function hiveIn(hive: HiveHome, group: string, args: string[]): Pro
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 0, output);
 }
+
+/** Why a test that limits the daemon with `prlimit` (util-linux) is skipped, else false. */
+export const prlimitSkip: string | false = (() => {
+  try {
+    execFileSync('prlimit', ['--version'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return 'no prlimit (util-linux) to limit the daemon';
+  }
+})();

@@ -9,17 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type Described, daemonFixture, pidOf, readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { type Described, daemonFixture, pidOf, prlimitSkip, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
-let prlimit: string | false;
-try {
-  execFileSync('prlimit', ['--version'], { stdio: 'ignore' });
-  prlimit = false;
-} catch {
-  prlimit = 'no prlimit (util-linux) to limit the daemon file size';
-}
+const prlimit = prlimitSkip;
 
 /**
  * Starts app `name` (line-on-signal.cjs), has a write to its out log cut short by the daemon's file size limit, and
