@@ -236,8 +236,9 @@ export class ManagedApp {
   #quoted: string[] = [];
   #lastError: string | null = null;
   // #lastError is the last reload's failure (#reloadFailed): the old processes serve the code they loaded, not the
-  // files' now. A reload that succeeds, or the primary's exit (a stop, restart or delete: the next primary loads the
-  // files), clears it; any other error replaces it.
+  // files' now. A reload that succeeds (the primary's `reload done`, even of one the daemon stopped waiting for), or the
+  // primary's exit (a stop, restart or delete: the next primary loads the files), clears it; any other error replaces
+  // it.
   #reloadFailed = false;
   #metricsUrl: string | null = null;
   #events: AppEvent[] = [];
@@ -1201,6 +1202,11 @@ export class ManagedApp {
             this.#erroredSlots.delete(instance);
           }
         }
+        break;
+      case 'reload':
+        // Every slot runs the files' code now, whoever waited for it: a reload the daemon gave up on (its primary
+        // frozen past the control timeout, marked failed then) still runs once that primary goes on.
+        if (event.phase === 'done') this.#clearReloadFailed();
         break;
       case 'errored': {
         this.#downSlots.set(event.instance, 'errored');

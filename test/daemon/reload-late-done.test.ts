@@ -1,0 +1,54 @@
+// A reload the daemon gives up on (its primary frozen past the control timeout: ERR_HIVE_PRIMARY_UNRESPONSIVE) marks
+// the app `online (reload failed)`; the frozen primary still runs it once it goes on, and its `reload done` clears the
+// mark, as a reload that answers in time does (docs/cli.md: "until a reload succeeds").
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isAlive } from '../../dist/cluster/proc-stat.js';
+import { freePort } from '../cluster/helpers.js';
+import { type Described, startBlockedLoopApp, tempHome, waitFor } from './helpers.js';
+
+const hive = tempHome();
+
+const described = () => hive.json<Described>(['describe', 'api']);
+const workerPids = (app: Described) =>
+  app.processes
+    .filter((p) => p.role === 'worker')
+    .map((p) => p.pid)
+    .sort((a, b) => a - b);
+const lsRow = async () => {
+  const { stdout } = await hive.run(['ls'], { env: { COLUMNS: '200' } });
+  return stdout.split('\n').find((line) => line.split(/\s+/).includes('api')) ?? '';
+};
+
+test('a reload reported unresponsive that the primary runs once it goes on clears `reload failed`', async () => {
+  const port = await freePort();
+  // The daemon's bound for a reload's answer is 10 s over the slots' listen and kill timeouts: these short.
+  const { primary } = await startBlockedLoopApp(hive, port, ['--listen-timeout', '1s', '--kill-timeout', '100ms'], 2);
+  const before = workerPids(await described());
+  assert.equal(before.length, 2);
+  process.kill(primary, 'SIGSTOP');
+  try {
+    const reload = await hive.run(['reload', 'api']);
+    assert.equal(reload.code, 1, `exit code (null: hung); stderr: ${reload.stderr}`);
+    assert.match(reload.stderr, /ERR_HIVE_PRIMARY_UNRESPONSIVE: app "api"/);
+    const failed = await described();
+    assert.equal(failed.reloadFailed, true);
+    assert.match(failed.lastError ?? '', /^reload failed: .*does not answer/);
+    assert.equal(hive.readLog('../daemon.log').match(/api: reload done/g), null, 'no reload ran while frozen');
+  } finally {
+    process.kill(primary, 'SIGCONT');
+  }
+
+  await waitFor(() => /api: reload done/.test(hive.readLog('../daemon.log')), 'the late reload to be done');
+  const after = await waitFor(async () => {
+    const app = await described();
+    const workers = workerPids(app);
+    return workers.length === 2 && workers.every((pid) => !before.includes(pid)) ? app : undefined;
+  }, 'both workers replaced by the late reload');
+  assert.ok(isAlive(primary), 'the same primary ran it');
+  assert.equal(after.reloadFailed, false);
+  assert.equal(after.lastError, null);
+  assert.match(await lsRow(), /\bonline\b(?! \()/);
+  const text = (await hive.run(['describe', 'api'])).stdout;
+  assert.doesNotMatch(text, /reload failed/);
+});
