@@ -148,9 +148,17 @@ export class DaemonClient {
     let exited = false;
     let exitCode: number | null = null;
     let refused = false;
+    // Why the last one never ran (EMFILE, EAGAIN, this Node's binary gone since it started): the daemon wrote nothing.
+    let spawnError: string | undefined;
+    const notSpawned = (error: Error) => {
+      exited = true;
+      exitCode = null;
+      spawnError = error.message;
+    };
     const startDaemon = () => {
       spawned++;
       exited = false;
+      spawnError = undefined;
       const log = openDaemonLog(paths.daemonLog);
       try {
         const child = spawn(process.execPath, [daemonEntry], {
@@ -160,12 +168,17 @@ export class DaemonClient {
           env: { ...process.env, HIVE_HOME: paths.home },
           cwd: paths.home,
         });
+        // Unheard, a failed spawn's 'error' ended the CLI with a stack: it is a daemon that exited at its start.
+        child.once('error', notSpawned);
         child.once('exit', (code) => {
           exited = true;
           exitCode = code;
           refused = code === DAEMON_REFUSED_EXIT;
         });
         child.unref();
+      } catch (error) {
+        // Some spawn failures (ENOMEM, E2BIG) are thrown instead.
+        notSpawned(error as Error);
       } finally {
         closeSync(log);
       }
@@ -189,6 +202,9 @@ export class DaemonClient {
       if (exited && pidLockHolder(paths.lock) === undefined) {
         if (spawned < MAX_SPAWNS) startDaemon();
         // Each one crashed at its start: said now, with how, rather than after the whole wait as a daemon that is slow.
+        // Not daemon.log: a daemon never spawned wrote nothing there.
+        else if (spawnError !== undefined)
+          throw new DaemonUnreachableError(`the daemon could not be spawned ${spawned} times: ${spawnError}`);
         else
           throw new DaemonUnreachableError(
             `the daemon exited at its start (code ${exitCode}) ${spawned} times; see ${paths.daemonLog}`,
