@@ -43,13 +43,14 @@ export async function startServedProcess(options: ServeOptions): Promise<ServedP
     env: options.env ?? process.env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-2000);
-  });
   let spawnError: Error | undefined;
   child.once('error', (error) => {
     spawnError = error;
+  });
+  let stderr = '';
+  // None when the spawn failed short of descriptors (EMFILE): Node then makes no pipes, and says why in 'error'.
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-2000);
   });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const running = () => child.exitCode === null && child.signalCode === null && spawnError === undefined;
