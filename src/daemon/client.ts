@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, statfsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -207,7 +207,7 @@ export class DaemonClient {
           throw new DaemonUnreachableError(`the daemon could not be spawned ${spawned} times: ${spawnError}`);
         else
           throw new DaemonUnreachableError(
-            `the daemon exited at its start (code ${exitCode}) ${spawned} times; see ${paths.daemonLog}`,
+            `the daemon exited at its start (code ${exitCode}) ${spawned} times; see ${paths.daemonLog}${fullDisk(paths.home)}`,
           );
       }
     }
@@ -336,4 +336,13 @@ function tryConnect(path: string): Promise<Socket | undefined> {
     });
     socket.once('error', () => resolve(undefined));
   });
+}
+
+// A daemon that cannot write its pid file on a full disk cannot write why to daemon.log either: said here.
+function fullDisk(home: string): string {
+  try {
+    return statfsSync(home).bavail === 0 ? ` (empty: the disk of ${home} is full)` : '';
+  } catch {
+    return '';
+  }
 }
