@@ -54,6 +54,8 @@ export class AppLogs {
   readonly logFile: string | undefined;
   #name: string;
   #perInstance: boolean;
+  // Every path opened since the app was made, open or released: flushed and watched for as the open ones.
+  #opened = new Set<string>();
   // Every file opened, by path (PM2 configs often give two of them the same one): two rotating streams on one path
   // would each rotate it, and the other would go on writing into the file rotated away; and a line written to "both"
   // of one file would be there twice.
@@ -97,10 +99,7 @@ export class AppLogs {
     this.#json = options.logFormat === 'json';
     this.#rotation = { ...daemonLogRotation(), ...options.logRotation };
     if (!this.#perInstance) {
-      // Opened up front, as they always were: the files are there once the app is.
-      this.#file('out', null);
-      this.#file('err', null);
-      if (this.logFile !== undefined) this.#file('log', null);
+      this.open();
       return;
     }
     // Not the combined logFile's: `<name>.log`'s instance files, `<name>-2.log`, are also another app's (`<name>-2`)
@@ -123,10 +122,32 @@ export class AppLogs {
    * the app logs would reload it.
    */
   writesTo(path: string): boolean {
-    const files = [this.outFile, this.errorFile, this.logFile, ...this.#open.keys(), ...this.#foundPaths];
+    const files = [this.outFile, this.errorFile, this.logFile, ...this.#opened, ...this.#foundPaths];
     return files.some(
       (file) => file !== undefined && (file === path || path === `${file}.txt` || isRotatedLogCopy(file, path)),
     );
+  }
+
+  /**
+   * Opens the unsuffixed files up front, as they always were: the files are there once the app is, and once it runs
+   * again after release(). With `mergeLogs: false`, each instance's are opened as it starts (openInstance).
+   */
+  open(): void {
+    if (this.#closed || this.#perInstance) return;
+    this.#file('out', null);
+    this.#file('err', null);
+    if (this.logFile !== undefined) this.#file('log', null);
+  }
+
+  /**
+   * Ends the open files once no process of the app is left to write them (a stop, a job that ended, a primary that
+   * crashed), every line written before still written: a stopped app must not keep a log removed or rotated away
+   * (its disk space held for good), nor write its next run's first lines into the copy renamed away. A line written
+   * after (a late one of an orphan's) opens its file again, as the next run does (open()).
+   */
+  release(): void {
+    for (const file of this.#open.values()) file.end();
+    this.#open.clear();
   }
 
   /** Opens an instance's files (`mergeLogs: false`) as it starts, so that they are there before its first line. */
@@ -212,7 +233,8 @@ export class AppLogs {
    */
   async empty(): Promise<string[]> {
     const files = [...this.#open.values()];
-    const others = [...this.#foundPaths].filter((path) => !this.#open.has(path));
+    // A released file (the app stopped) is emptied as one of earlier runs is.
+    const others = [...new Set([...this.#opened, ...this.#foundPaths])].filter((path) => !this.#open.has(path));
     const emptied = await Promise.all([
       ...files.map((file) => file.empty()),
       ...others.map((path) =>
@@ -256,6 +278,7 @@ export class AppLogs {
         this.#format('stderr', `hive: ${dropped} line(s) of the app's output dropped here: ${why}`, {});
       file = new LogFile(path, this.#rotation, mark, this.#logsDir);
       this.#open.set(path, file);
+      this.#opened.add(path);
     }
     if (kind !== 'log' && !this.#listed.has(`${kind}\0${path}`)) {
       // A path PM2 gives no suffix (`/dev/null`, `app.txt`) is every instance's: whose a line is, it does not say.

@@ -962,6 +962,8 @@ export class ManagedApp {
     this.#quoted = [];
     this.#metricsUrl = null;
     this.#countsSent = false;
+    // Released as the last run ended: opened again at the path, a new file if the old one was moved away meanwhile.
+    this.#logs.open();
     let primary: ChildProcess;
     try {
       primary = fork(...this.#primaryCommand(), {
@@ -1218,6 +1220,11 @@ export class ManagedApp {
         const why = summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail);
         this.#lastError = `${who} crash-looped${why ? `: ${why}` : ''}`;
         this.#reloadFailed = false;
+        // No process left, none coming until a reload (the primary waits for one): the slot's last lines came before
+        // this event, on the same pipe. The primary's own next words, or a reload, open the files again.
+        if (this.#workers.size === 0 && [...this.#downSlots.values()].every((down) => down === 'errored')) {
+          this.#logs.release();
+        }
         break;
       }
       case 'state':
@@ -1335,6 +1342,8 @@ export class ManagedApp {
   ): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
+    // Its last lines, and the quotes of its error, are written by now (the exit handler awaited its pipes).
+    this.#logs.release();
     // The processes that ran the older code are gone (a stop, a restart, a delete, a job that ended, a crash), and the
     // next primary loads the files: `stopped (reload failed)` would describe nothing running.
     this.#clearReloadFailed();
