@@ -21,40 +21,51 @@ export interface SplitOptions {
 }
 
 /**
- * Calls `onLine` for each line of a text stream (without its `\n` or `\r\n`), cut into pieces of at most `maxLine`
- * characters; a last line without a newline is passed on at the end, or, with `partialDelay`, once the stream has
+ * Calls `onLine` for each line of a text stream (without its `\n` or `\r\n`), with the time (ms since the epoch) its
+ * first character was read, cut into pieces of at most `maxLine` characters (each with the line's time); a last line without a newline is passed on at the end, or, with `partialDelay`, once the stream has
  * been quiet that long, either way without a `\r` that ends it. A newline (`\n`, `\r\n`, or `\r`s alone, one or more,
  * however late) that only ends a line already passed on that way makes no empty line, in whatever chunks it comes.
  * The `\r`s that start a line (a progress bar redrawn as `\r10%`, `\r20%`) are not in it, and wait for what follows
  * however long: alone, they are no line.
  */
-export function splitLines(stream: Readable, onLine: (line: string) => void, options: SplitOptions = {}): void {
+export function splitLines(
+  stream: Readable,
+  onLine: (line: string, time: number) => void,
+  options: SplitOptions = {},
+): void {
   const maxLine = options.maxLine ?? MAX_LINE;
   let rest = '';
+  // When rest's first character was read: a line passed on later (by the delay, its newline, the end) is stamped with
+  // it, not with the time it is passed on (150 ms on), which would put it after lines the process wrote after it.
+  let restTime = 0;
   // The last output ended a line passed on unfinished (by the delay): a `\n` (or `\r\n`) that comes next is its end.
   let endsFlushed = false;
   let timer: NodeJS.Timeout | undefined;
-  const pass = (line: string) => {
+  const pass = (line: string, time: number) => {
     let start = 0;
     while (line.length - start > maxLine) {
       const end = cutAt(line, start + maxLine);
-      onLine(line.slice(start, end));
+      onLine(line.slice(start, end), time);
       start = end;
     }
-    onLine(start === 0 ? line : line.slice(start));
+    onLine(start === 0 ? line : line.slice(start), time);
   };
   const flushPartial = () => {
     timer = undefined;
     // Paused (the primary's reader is behind, cluster/output-hold.ts): the rest of the line may be written already and
     // wait in the pipe, so the quiet is not the process's. Passed on once it has been quiet that long while read.
     if (rest === '' || stream.isPaused()) return;
-    pass(withoutReturn(rest));
+    pass(withoutReturn(rest), restTime);
     rest = '';
     endsFlushed = true;
   };
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
     clearTimeout(timer);
+    const now = Date.now();
+    // What text holds up to here was read before, from restTime on; the rest now.
+    const carried = rest.length;
+    const timeAt = (at: number) => (at < carried ? restTime : now);
     const text = rest + chunk;
     // With nothing pending, the chunk starts a line, or follows one passed on unfinished (by the delay).
     let start = rest === '' ? afterReturns(text, 0) : 0;
@@ -67,20 +78,23 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
     }
     for (let newline = text.indexOf('\n', start); newline !== -1; newline = text.indexOf('\n', start)) {
       const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-      pass(text.slice(start, end));
+      pass(text.slice(start, end), timeAt(start));
       start = afterReturns(text, newline + 1);
     }
     rest = text.slice(start);
+    let restAt = start;
     // The unfinished line's full pieces go on now; only the last, shorter one waits.
     if (rest.length > maxLine) {
       let cut = 0;
       while (rest.length - cut > maxLine) {
         const end = cutAt(rest, cut + maxLine);
-        onLine(rest.slice(cut, end));
+        onLine(rest.slice(cut, end), timeAt(start + cut));
         cut = end;
       }
       rest = rest.slice(cut);
+      restAt = start + cut;
     }
+    restTime = timeAt(restAt);
     if (rest !== '' && options.partialDelay !== undefined) {
       timer = setTimeout(flushPartial, options.partialDelay);
       // The stream's end flushes it anyway: the timer alone keeps no process alive.
@@ -97,7 +111,7 @@ export function splitLines(stream: Readable, onLine: (line: string) => void, opt
   }
   stream.on('end', () => {
     clearTimeout(timer);
-    if (rest !== '') pass(withoutReturn(rest));
+    if (rest !== '') pass(withoutReturn(rest), restTime);
     rest = '';
   });
 }

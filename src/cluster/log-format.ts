@@ -5,10 +5,12 @@ import { unresponsiveText } from './unresponsive-text.js';
 /** `text`: worker lines prefixed `[app:instance]`, events as `[hive] ...`; `json`: one JSON object a line. */
 export type LogFormat = 'text' | 'json';
 
-/** Formats one worker output line. */
+/** Formats one worker output line: with `json`, stamped with the time the primary read it. */
 export function formatLine(format: LogFormat, app: string, line: WorkerLine): string {
   if (format === 'json') {
-    return JSON.stringify({ kind: 'log', time: new Date().toISOString(), app, ...line });
+    const { time, ...rest } = line;
+    // A line made by a caller of its own before WorkerLine had a time (JavaScript, unchecked) is stamped now.
+    return JSON.stringify({ kind: 'log', time: new Date(time ?? Date.now()).toISOString(), app, ...rest });
   }
   return `[${app}:${line.instance}] ${line.line}`;
 }

@@ -98,6 +98,11 @@ export interface WorkerLine {
   pid: number;
   stream: 'stdout' | 'stderr';
   line: string;
+  /**
+   * When the primary read the line's first character (ms since the epoch): a line passed on unfinished, once the
+   * worker was quiet, was read before the lines the worker wrote meanwhile. `--log-format json`'s `time`.
+   */
+  time: number;
 }
 
 /** One app process's metrics report, as `metrics` events. */
@@ -721,8 +726,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const { listen } = worker;
       this.#emit({ type: 'worker', instance, pid, state, ...(state === 'ready' && listen ? { listen } : {}) });
     });
-    worker.on('line', (stream: 'stdout' | 'stderr', line: string) => {
-      this.emit('line', { instance, pid, stream, line } satisfies WorkerLine);
+    worker.on('line', (stream: 'stdout' | 'stderr', line: string, time: number) => {
+      this.emit('line', { instance, pid, stream, line, time } satisfies WorkerLine);
     });
     worker.on('memory', (rss: number) => {
       this.#hangs?.reported(worker);

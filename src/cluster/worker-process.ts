@@ -162,12 +162,12 @@ export class WorkerProcess extends EventEmitter {
       // As PM2 writes an app's output as it comes: a line without its newline yet shows once the app is quiet.
       splitLines(
         readable,
-        (line) => {
+        (line, time) => {
           if (stream === 'stderr') {
             this.stderrTail.push(line);
             if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
           }
-          this.emit('line', stream, line);
+          this.emit('line', stream, line, time);
         },
         { partialDelay: PARTIAL_LINE_DELAY },
       );

@@ -162,8 +162,9 @@ function emit(record: Record<string, unknown>): void {
  * A line of a process's output: dropped while the daemon is far behind, the gap marked (BoundedOutput); a stderr line
  * only past the reserve its stdout lines cannot take.
  */
-function emitAppLine(instance: number, pid: number, stream: 'stdout' | 'stderr', line: string): void {
-  output.appLine(recordLine({ kind: 'log', instance, pid, stream, line }), stream === 'stderr');
+function emitAppLine(instance: number, pid: number, stream: 'stdout' | 'stderr', line: string, read: number): void {
+  const time = new Date(read).toISOString();
+  output.appLine(recordLine({ kind: 'log', time, instance, pid, stream, line }), stream === 'stderr');
 }
 
 function newSlot(instance: number): Slot {
@@ -271,16 +272,16 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   const partialDelay = { partialDelay: PARTIAL_LINE_DELAY };
   // A spawn that failed for want of descriptors (EMFILE) has no pipes.
   if (child.stdout) {
-    splitLines(child.stdout, (line) => emitAppLine(instance, pid, 'stdout', line), partialDelay);
+    splitLines(child.stdout, (line, read) => emitAppLine(instance, pid, 'stdout', line, read), partialDelay);
     outputHold.add(child.stdout);
   }
   if (child.stderr) {
     splitLines(
       child.stderr,
-      (line) => {
+      (line, read) => {
         stderrTail.push(line);
         if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
-        emitAppLine(instance, pid, 'stderr', line);
+        emitAppLine(instance, pid, 'stderr', line, read);
       },
       partialDelay,
     );

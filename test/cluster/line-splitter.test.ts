@@ -160,3 +160,31 @@ test('a half line is not passed on while the stream is paused, only once it has 
   await poll(() => lines.length === 2, 'the half line, then the unfinished one once quiet while read');
   assert.deepEqual(lines, ['half a line', 'quiet']);
 });
+
+// A line is passed on with the time its first character was read, not the time it is passed on (its newline, the
+// delay, the end, later): a line of another stream read meanwhile must not get an earlier time than it.
+test('a line passed on later has the time its start was read, before a line of another stream read meanwhile', async () => {
+  const [out, err] = [new PassThrough(), new PassThrough()];
+  const times = new Map<string, number>();
+  // The delay longer than the wait below: the line is ended by its newline, then by the delay, then by the end.
+  for (const stream of [out, err]) {
+    splitLines(stream, (line, time) => times.set(line, time), { partialDelay: PARTIAL * 10 });
+  }
+  for (const [first, end] of [
+    ['by-newline', (stream: PassThrough) => stream.write('\n')],
+    ['by-delay', () => {}],
+    ['by-end', (stream: PassThrough) => stream.end()],
+  ] as const) {
+    out.write(`part-${first}`);
+    await poll(() => out.readableLength === 0, 'the start read');
+    // The clock past the start's read: the other stream's line is read at a later time.
+    const readBy = Date.now();
+    await poll(() => Date.now() > readBy, 'the next millisecond');
+    err.write(`other-${first}\n`);
+    await poll(() => times.has(`other-${first}`), 'the line of the other stream');
+    end(out);
+    await poll(() => times.has(`part-${first}`), `the line ended ${first}`);
+    const [part, other] = [times.get(`part-${first}`)!, times.get(`other-${first}`)!];
+    assert.ok(part < other, `${first}: read at ${part}, after ${other}`);
+  }
+});

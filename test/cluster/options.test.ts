@@ -187,10 +187,12 @@ test('reusePort support by Node.js version', () => {
 });
 
 test('log format: text lines prefixed by app and instance, JSON one object a line', () => {
-  const line = { instance: 1, pid: 42, stream: 'stdout' as const, line: 'hello' };
+  const read = Date.parse('2026-11-30T13:05:09.123Z');
+  const line = { instance: 1, pid: 42, stream: 'stdout' as const, line: 'hello', time: read };
   assert.equal(formatLine('text', 'api', line), '[api:1] hello');
   const { time, ...record } = JSON.parse(formatLine('json', 'api', line)) as Record<string, unknown>;
-  assert.equal(typeof time, 'string');
+  // The time the primary read the line, not the time it is formatted.
+  assert.equal(time, '2026-11-30T13:05:09.123Z');
   assert.deepEqual(record, { kind: 'log', app: 'api', instance: 1, pid: 42, stream: 'stdout', line: 'hello' });
   const restart = { type: 'restart' as const, instance: 0, attempt: 2, delay: 150 };
   assert.equal(formatEvent('text', 'api', restart), '[hive] api: restarting worker 0 in 150 ms (attempt 2)');
