@@ -104,6 +104,13 @@ export class AppOperationError extends HiveError {
   }
 }
 
+/** An app's rolling reload stopped at a replacement that did not become ready; its old processes keep serving. */
+export class AppReloadAbortedError extends HiveError {
+  constructor(name: string, message: string) {
+    super('ERR_HIVE_RELOAD_ABORTED', `app ${JSON.stringify(name)}: reload failed: ${message}`);
+  }
+}
+
 /** No daemon runs for this HIVE_HOME (a reader such as the live views does not start one). */
 export class DaemonNotRunningError extends HiveError {
   /** `advice`: the way out the message ends with, when it is not to start an app. */

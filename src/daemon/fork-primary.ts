@@ -666,7 +666,15 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
     const result = { hive: 1, type: 'control-result', id: message.id, ok: true, size: slots.length };
     return message.type === 'reload' ? { ...result, slots: reloaded } : result;
   } catch (error) {
-    return { hive: 1, type: 'control-result', id: message.id, ok: false, message: (error as Error).message };
+    const { code } = error as { code?: unknown };
+    return {
+      hive: 1,
+      type: 'control-result',
+      id: message.id,
+      ok: false,
+      message: (error as Error).message,
+      ...(typeof code === 'string' ? { code } : {}),
+    };
   }
 }
 

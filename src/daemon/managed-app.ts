@@ -31,7 +31,13 @@ import { type AppOrigin, keptScriptWarning, originWarning } from './app-origin.j
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
 import { controlTimeout } from './control-timeout.js';
-import { AppExistsError, AppNotFoundError, AppOperationError, PrimaryUnresponsiveError } from './errors.js';
+import {
+  AppExistsError,
+  AppNotFoundError,
+  AppOperationError,
+  AppReloadAbortedError,
+  PrimaryUnresponsiveError,
+} from './errors.js';
 import { FileWatcher } from './file-watcher.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { forkNodeScript, withDaemonNode } from './fork-node.js';
@@ -124,6 +130,8 @@ const hung = (worker: Worker): boolean => worker.state === 'ready' && worker.unr
 interface ControlReply {
   ok: boolean;
   message?: string;
+  /** The primary's error code of a failed request (ERR_HIVE_RELOAD_ABORTED). */
+  code?: string;
   size?: number;
   slots?: ReloadSlot[];
   snapshot?: AppSnapshot | null;
@@ -694,6 +702,8 @@ export class ManagedApp {
     }
     if (!reply.ok) {
       this.#markReloadFailed(reply.message ?? 'unknown reason');
+      // A replacement that was not ready: the code `hive run`'s reload gives, which scripts tell from a failed start.
+      if (reply.code === 'ERR_HIVE_RELOAD_ABORTED') throw new AppReloadAbortedError(this.name, reply.message ?? '');
       throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     }
     this.#clearReloadFailed();
@@ -1506,6 +1516,7 @@ export class ManagedApp {
       this.#control.get(id)?.({
         ok: message.ok === true,
         message: message.message as string | undefined,
+        code: typeof message.code === 'string' ? message.code : undefined,
         size: message.size as number | undefined,
         slots: Array.isArray(message.slots) ? (message.slots as ReloadSlot[]) : undefined,
       });

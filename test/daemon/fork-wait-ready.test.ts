@@ -75,7 +75,7 @@ test('wait_ready: a reload whose new process is not ready aborts, a restart not 
   rmSync(gate);
   const reload = await hive.run(['reload', 'slot']);
   assert.notEqual(reload.code, 0, reload.stdout);
-  assert.match(reload.stderr, /Reload aborted at worker 0/);
+  assert.match(reload.stderr, /ERR_HIVE_RELOAD_ABORTED: app "slot": reload failed: Reload aborted at worker 0/);
   // Its old process is gone already (plain processes are replaced one at a time): the slot restarts as after a
   // crash, and a restart not ready in time is one more crash.
   await waitFor(() => /slot: restarting worker 0 in \d+ ms \(attempt 2\)/.test(daemonLog()), 'a second crash restart');

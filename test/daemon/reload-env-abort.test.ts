@@ -44,7 +44,11 @@ test('an aborted reload --update-env leaves the app the environment it had, for 
     env: { GREETING: 'b', BROKEN_INSTANCE: '1' },
   });
   assert.notEqual(aborted.code, 0);
-  assert.match(aborted.stderr, /Reload aborted at worker 1/);
+  // The code of a reload that aborted, as `hive run` and the docs give it (it was ERR_HIVE_APP_OPERATION).
+  assert.match(
+    aborted.stderr,
+    /^hive reload: ERR_HIVE_RELOAD_ABORTED: app "greet": reload failed: Reload aborted at worker 1/m,
+  );
 
   // A primary that dies comes back in the old environment.
   const primary = await primaryPid('greet');
