@@ -102,6 +102,10 @@ test('hive monit gives up a snapshot read the daemon never answers, closes it, a
     60_000,
   );
   assert.doesNotMatch(screen, /monit exited/);
-  // The stuck read's connection was closed by the view before the read that was answered was made.
-  assert.deepEqual(events.slice(0, 3), ['open 0', 'close 0', 'open 1']);
+  // The stuck read's connection was closed by the view, and the read that was answered came on a new one. (Which of
+  // the two the server hears first is not the view's to decide: the close and the next connection can reach it in one
+  // turn of its loop, in either order, as seen on a loaded machine.)
+  await waitFor(() => events.includes('close 0') || undefined, 'the stuck connection closed', 20_000);
+  assert.equal(events[0], 'open 0');
+  assert.ok(events.includes('open 1'), events.join(', '));
 });
