@@ -249,6 +249,8 @@ function settingLines(app: AppInfo): [string, string][] {
   );
   // Fork mode has no drain (null); an older daemon's settings have no such field (undefined).
   if (s.drainIdleGrace != null) lines.push(['drain idle grace', formatMs(s.drainIdleGrace)]);
+  // Shown only when given: node's default otherwise.
+  if (s.keepAliveTimeout != null) lines.push(['keep-alive timeout', formatMs(s.keepAliveTimeout)]);
   // Fork mode has no reports (null); an older daemon's settings have no such field (undefined).
   if (s.memoryReportInterval != null) {
     const interval = s.memoryReportInterval === 0 ? 'off' : `every ${formatMs(s.memoryReportInterval)}`;

@@ -120,6 +120,7 @@ export async function readDaemonDeployApp(target: string): Promise<DaemonDeployA
     drainIdleGrace: settings.drainIdleGrace ?? null,
     // A daemon of an older build does not say: hive run's default, as the recipe's without it.
     listenTimeout: settings.listenTimeout ?? null,
+    keepAliveTimeout: settings.keepAliveTimeout ?? null,
     waitReady: settings.waitReady,
     treekill: settings.treekill,
     env: own,

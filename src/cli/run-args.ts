@@ -68,6 +68,8 @@ Options:
       --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
       --kill-timeout <duration>    how long a retiring process may drain before SIGKILL (default 5s)
       --drain-idle-grace <duration>  idle time after which a draining process closes a keep-alive connection (1s)
+      --keep-alive-timeout <duration>  idle time after which the app's HTTP servers close a keep-alive connection
+                                   (node's 5s); above a proxy's own (ingress-nginx, a cloud load balancer: 60s)
       --restart-delay <duration>   fixed delay before restarting a crashed process; given alone it turns the backoff
                                    off (as PM2's restart_delay), with --exp-backoff-restart-delay the backoff wins
       --exp-backoff-restart-delay <duration>  first backoff delay, x1.5 per crash in a row (default 100ms, 0 with
@@ -102,6 +104,7 @@ const durationOptions = {
   'listen-timeout': 'listenTimeout',
   'kill-timeout': 'killTimeout',
   'drain-idle-grace': 'drainIdleGrace',
+  'keep-alive-timeout': 'keepAliveTimeout',
   'restart-delay': 'restartDelay',
   'exp-backoff-restart-delay': 'expBackoffRestartDelay',
   'max-restart-delay': 'maxRestartDelay',

@@ -23,6 +23,8 @@ import { parseDuration, parsePositiveDuration, parseSize } from './units.js';
 
 /** Why `listenTimeout` 0 is refused (the config schema says it too). */
 export const kListenTimeoutWhy = 'on 0 every process fails to become ready at once';
+/** Node takes 0 as "never": every idle connection a client leaves would stay open. */
+export const kKeepAliveTimeoutWhy = 'node takes 0 as never closing an idle connection';
 
 /** Options of a {@link Supervisor}: one app, run as a cluster of processes. Durations in ms, sizes in bytes. */
 export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
@@ -73,6 +75,13 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   /** How long a keep-alive connection must sit idle before a draining worker closes it. Default 1 s. */
   drainIdleGrace?: number | string;
   /**
+   * How long the app's HTTP(S) servers keep an idle keep-alive connection open (node's `server.keepAliveTimeout`,
+   * default 5 s), for the servers the app leaves at node's default. Behind a proxy that keeps idle connections to the
+   * app longer (ingress-nginx 60 s, an AWS load balancer 60 s), set it above the proxy's: then the proxy, never the
+   * app, closes an idle connection, and a request it sends just as the app closes one cannot fail (a 502).
+   */
+  keepAliveTimeout?: number | string;
+  /**
    * PM2's `treekill`: the processes a retired worker started (and theirs) are stopped once it has exited, SIGTERM
    * then SIGKILL after killTimeout, so that none outlives a stop, reload or scale down. Linux only. Default true.
    */
@@ -111,6 +120,8 @@ export interface FilledOptions extends RestartPolicyOptions {
   listenTimeout: number;
   killTimeout: number;
   drainIdleGrace: number;
+  /** Undefined: node's default, untouched. */
+  keepAliveTimeout: number | undefined;
   treekill: boolean;
   maxMemoryRestart: number | undefined;
   memoryReportInterval: number;
@@ -146,6 +157,7 @@ const optionKeys: Record<keyof SupervisorOptions, true> = {
   listenTimeout: true,
   killTimeout: true,
   drainIdleGrace: true,
+  keepAliveTimeout: true,
   treekill: true,
   maxMemoryRestart: true,
   memoryReportInterval: true,
@@ -223,6 +235,10 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     listenTimeout: parsePositiveDuration(options.listenTimeout ?? 10_000, 'listenTimeout', kListenTimeoutWhy),
     killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
     drainIdleGrace: parseDuration(options.drainIdleGrace ?? 1_000, 'drainIdleGrace'),
+    keepAliveTimeout:
+      options.keepAliveTimeout === undefined
+        ? undefined
+        : parsePositiveDuration(options.keepAliveTimeout, 'keepAliveTimeout', kKeepAliveTimeoutWhy),
     treekill: booleanOption(options.treekill, 'treekill', true),
     maxMemoryRestart,
     memoryReportInterval,

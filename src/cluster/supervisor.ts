@@ -693,6 +693,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       [ENV.appName]: options.name,
       [ENV.balance]: options.balance,
       [ENV.drainIdleGrace]: String(options.drainIdleGrace),
+      // Unset without the option: one inherited from a primary's environment is not this app's.
+      [ENV.keepAliveTimeout]: options.keepAliveTimeout === undefined ? undefined : String(options.keepAliveTimeout),
       [ENV.reportInterval]: String(options.memoryReportInterval),
       // From any source (the primary's environment, a reload's new one, `env`): the primary's secret, never the app's.
       ...appHiddenEnvUnset(),

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
 import { bindHostProblem } from '../bind-host.js';
-import { kListenTimeoutWhy, parseSocketMode, type SocketModeText } from '../cluster/options.js';
+import { kKeepAliveTimeoutWhy, kListenTimeoutWhy, parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { type DurationText, parseDuration, parsePositiveDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
@@ -183,6 +183,20 @@ const appShape = {
    * a connection being closed; keep killTimeout above twice it plus 1s (`hive start` warns otherwise).
    */
   drainIdleGrace: duration.optional(),
+  /**
+   * How long the app's HTTP(S) servers keep an idle keep-alive connection (`hive run --keep-alive-timeout`; default
+   * node's 5s), for servers the app leaves at node's default. Above the idle timeout of a proxy in front (ingress-nginx
+   * and cloud load balancers keep 60s), the proxy never sends a request onto a connection the app is closing.
+   */
+  keepAliveTimeout: z
+    .union([z.number(), z.string()])
+    .superRefine(
+      refineWith(
+        (value, key) => parsePositiveDuration(value, key, kKeepAliveTimeoutWhy),
+        `a duration of more than 0 (${kKeepAliveTimeoutWhy}), like 65s`,
+      ),
+    )
+    .optional(),
   /**
    * PM2's `shutdown_with_message`: a retiring process, once drained and its onShutdown hooks run, is sent the message
    * `'shutdown'` (its `process.on('message')` handler), and exits itself, within killTimeout.

@@ -55,6 +55,7 @@ export const pm2Keys: Readonly<Record<string, string>> = {
   // Hive's own key in PM2's style: an ecosystem file's keys are snake_case.
   http_metrics: 'httpMetrics',
   drain_idle_grace: 'drainIdleGrace',
+  keep_alive_timeout: 'keepAliveTimeout',
   // PM2's own aliases (lib/API/schema.json), which its files use too; camelCase ones come from pm2Name.
   exec: 'script',
   interpreterArgs: 'nodeArgs',

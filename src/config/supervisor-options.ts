@@ -51,6 +51,7 @@ export function supervisorOptions(
     'listenTimeout',
     'killTimeout',
     'drainIdleGrace',
+    'keepAliveTimeout',
     'maxMemoryRestart',
     'memoryReportInterval',
     'maxRestarts',

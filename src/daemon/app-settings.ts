@@ -1,5 +1,5 @@
 import { knownPort } from '../cluster/known-port.js';
-import { kListenTimeoutWhy } from '../cluster/options.js';
+import { kKeepAliveTimeoutWhy, kListenTimeoutWhy } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { parseDuration, parsePositiveDuration, parseSize } from '../cluster/units.js';
 import { splitArgs } from '../config/split-args.js';
@@ -15,7 +15,7 @@ const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
 
 /**
  * What an app runs with, as its primary reads it (`hive describe`, as PM2's describe shows its settings): the
- * restart policy, memory limit, kill timeout, drain idle grace, listen timeout, memory report interval, port, socket,
+ * restart policy, memory limit, kill timeout, drain idle grace, keep-alive timeout, listen timeout, memory report interval, port, socket,
  * sticky mode and balancing from its `hive run` arguments, where `hive start` writes them for both modes (and the
  * port from its environment without `--port`: given by its own env, or only inherited), with the defaults filled in.
  * A value the primary would refuse (it then exits at once) reads as null.
@@ -42,6 +42,11 @@ export function appSettings(spec: AppSpec): AppSettings {
   try {
     // The primary's default (cluster/options.ts); a fork-mode program is stopped by its signal, not drained.
     if (!spec.fork) drainIdleGrace = parseDuration(flag('drain-idle-grace') ?? 1_000, 'drainIdleGrace');
+  } catch {}
+  let keepAliveTimeout: number | null = null;
+  try {
+    const given = spec.fork ? undefined : flag('keep-alive-timeout');
+    if (given !== undefined) keepAliveTimeout = parsePositiveDuration(given, 'keepAliveTimeout', kKeepAliveTimeoutWhy);
   } catch {}
   let listenTimeout: number | null = null;
   try {
@@ -73,6 +78,7 @@ export function appSettings(spec: AppSpec): AppSettings {
     killTimeout: killTimeoutOf(spec),
     memoryReportInterval,
     drainIdleGrace,
+    keepAliveTimeout,
     listenTimeout,
     // Only a cluster's runtime counts requests; a fork-mode program has no runtime (null).
     httpMetrics: spec.fork ? null : !own.includes('--no-http-metrics'),

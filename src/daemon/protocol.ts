@@ -456,6 +456,12 @@ export interface AppSettings {
    */
   drainIdleGrace?: number | null;
   /**
+   * The idle keep-alive timeout of a cluster app's HTTP servers (`--keep-alive-timeout`, `keepAliveTimeout`). Null:
+   * node's default (5 s) stands (none given, fork mode, or a value the primary refuses); absent from an older
+   * daemon's settings.
+   */
+  keepAliveTimeout?: number | null;
+  /**
    * How long a new process may take to become ready (`--listen-timeout`, PM2's `listen_timeout`; default 10 s), both
    * modes. Null: a value the primary refuses; absent from an older daemon's settings.
    */

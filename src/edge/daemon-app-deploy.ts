@@ -47,6 +47,8 @@ export interface DaemonDeployApp {
   drainIdleGrace: number | null;
   /** Milliseconds (`--listen-timeout`, PM2's listen_timeout); null: hive run's default (a daemon that does not say). */
   listenTimeout: number | null;
+  /** Milliseconds (`--keep-alive-timeout`); null: node's default (none given, fork mode, a daemon that does not say). */
+  keepAliveTimeout: number | null;
   /** `--wait-ready` (PM2's wait_ready): ready when it calls ready(), not when it listens. */
   waitReady: boolean;
   /** false: `--no-treekill` (PM2's treekill: false), a retired process's own children are left running. */
@@ -175,6 +177,7 @@ export function daemonDeployInput(
   if (app.listenTimeout !== null && app.listenTimeout !== DEFAULT_LISTEN_TIMEOUT_MS) {
     fromDaemon.listenTimeout = app.listenTimeout / 1000;
   }
+  if (app.keepAliveTimeout !== null) fromDaemon.keepAliveTimeout = app.keepAliveTimeout / 1000;
   if (app.waitReady) fromDaemon.waitReady = true;
   if (!app.treekill) fromDaemon.treekill = false;
   const env = recipeEnvOf(quoted, app.env, withEnv, envFileName(flags.app, recipe));

@@ -54,12 +54,20 @@ export function fitsEnvFileLine(name: string, value: string): boolean {
 // An Ingress host is a DNS-1123 subdomain: labels of at most 63, between dots, 253 in all.
 const kHost = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/**
+ * The app's keep-alive timeout in the Kubernetes recipe, in seconds: above ingress-nginx's `upstream-keepalive-timeout`
+ * (60s by default, a ConfigMap setting no Ingress annotation changes), so that the ingress closes an idle connection to
+ * a pod before the app does, and never sends a request onto one the app is just closing (a 502 for a POST).
+ */
+export const kIngressKeepAliveTimeout = 65;
+
 // Ten minutes: a drain longer than that holds every rollout (and the kubelet's grace period) for longer still.
 const kMaxKillTimeout = 600;
 const kDurationSyntax = 'a duration as hive run takes it, such as 5s, 500ms or 1.5m (a bare number is seconds)';
 const kKillTimeoutError = `expected ${kDurationSyntax}, more than 0 and at most 10m`;
 const kDrainIdleGraceError = `expected ${kDurationSyntax}, at most 10m`;
 const kListenTimeoutError = `expected ${kDurationSyntax}, more than 0 and at most 10m`;
+const kKeepAliveTimeoutError = `expected ${kDurationSyntax}, more than 0 and at most 10m`;
 
 function durationSeconds(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -161,6 +169,12 @@ const deploySchema = z.strictObject({
    * default (10s) when unset. An app slower to listen than that would fail every start in the container.
    */
   listenTimeout: runDuration(kListenTimeoutError, false).optional(),
+  /**
+   * `hive run --keep-alive-timeout`: how long the app's HTTP servers keep an idle keep-alive connection (see
+   * runDuration). Unset: node's 5s in compose (its nginx keeps idle upstream connections 500ms at most), and
+   * {@link kIngressKeepAliveTimeout} on Kubernetes.
+   */
+  keepAliveTimeout: runDuration(kKeepAliveTimeoutError, false).optional(),
   /** `hive run --wait-ready`: a process is ready when it calls ready() (or PM2's process.send('ready')), not on listen. */
   waitReady: z.boolean().default(false),
   /**

@@ -7,8 +7,8 @@ import { joinArgs } from '../config/split-args.js';
 import type { DeployOptions } from './deploy-options.js';
 
 /**
- * `hive run`'s arguments in the container: the script, the app's name, the cluster size, the drain and readiness
- * settings, the sticky key.
+ * `hive run`'s arguments in the container: the script, the app's name, the cluster size, the drain, keep-alive and
+ * readiness settings, the sticky key.
  */
 export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = options.instances ?? 'max'): string[] {
   // The recipe's name, which its image, compose project and Deployment carry: without it hive run names the app after
@@ -26,6 +26,9 @@ export function hiveRunArgs(options: DeployOptions, instances: number | 'max' = 
   args.push('--kill-timeout', durationArg(options.killTimeout));
   if (options.drainIdleGrace !== undefined) args.push('--drain-idle-grace', durationArg(options.drainIdleGrace));
   if (options.listenTimeout !== undefined) args.push('--listen-timeout', durationArg(options.listenTimeout));
+  if (options.keepAliveTimeout !== undefined) {
+    args.push('--keep-alive-timeout', durationArg(options.keepAliveTimeout));
+  }
   if (options.waitReady) args.push('--wait-ready');
   if (!options.treekill) args.push('--no-treekill');
   if (options.maxMemoryRestart !== undefined) args.push('--max-memory-restart', String(options.maxMemoryRestart));

@@ -3,7 +3,7 @@
  * one pod) PodDisruptionBudget for one app.
  * Each manifest is a plain object (checked against the API schemas in test/edge) printed as one multi-document file.
  */
-import type { DeployOptions } from './deploy-options.js';
+import { type DeployOptions, kIngressKeepAliveTimeout } from './deploy-options.js';
 import {
   buildCommand,
   containerEnv,
@@ -79,7 +79,11 @@ export function kubernetesManifests(options: DeployOptions): Manifest[] {
             {
               name: options.app,
               image: options.image,
-              args: hiveRunArgs(options, instances).map(kubeletLiteral),
+              // The keep-alive timeout above the ingress's own, unless the app set one (kIngressKeepAliveTimeout).
+              args: hiveRunArgs(
+                { ...options, keepAliveTimeout: options.keepAliveTimeout ?? kIngressKeepAliveTimeout },
+                instances,
+              ).map(kubeletLiteral),
               // TCP, never `hive run --socket`: the ingress controller runs in other pods and cannot reach a Unix
               // socket. `metrics` is for the probes (and Prometheus): the Service and the Ingress expose `http` only.
               ports: [

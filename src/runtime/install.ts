@@ -4,6 +4,7 @@ import { deliverBroadcast } from './broadcast.js';
 import { sendFinalAppMetrics } from './final-app-metrics.js';
 import { followForkClusterSize } from './fork-cluster-size.js';
 import { flushed, isForkChild, isManaged, isPrimaryChild, sendToPrimary } from './ipc.js';
+import { applyKeepAliveTimeout } from './keep-alive-timeout.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
 import { resizeSharedPools } from './pool-registry.js';
@@ -33,6 +34,7 @@ export function install(): RuntimeState {
   patchListen(state);
   if (isForkChild()) followForkClusterSize();
   if (!isManaged()) return state;
+  applyKeepAliveTimeout(state.tracker);
 
   const onMessage = (value: unknown, handle: unknown) => {
     if (!isHiveInternal(value)) return;

@@ -77,6 +77,8 @@ export const ENV = {
   /** `1` in `--sticky cookie:<name>` mode: the app's responses set {@link stickyCookieName} to this process's slot. */
   stickyCookie: 'HIVE_STICKY_COOKIE',
   drainIdleGrace: 'HIVE_DRAIN_IDLE_GRACE',
+  /** ms: the idle keep-alive timeout of the app's HTTP(S) servers left at node's default (keep-alive-timeout.ts). */
+  keepAliveTimeout: 'HIVE_KEEP_ALIVE_TIMEOUT',
   reportInterval: 'HIVE_REPORT_INTERVAL',
   serverTiming: 'HIVE_SERVER_TIMING',
   /**

@@ -37,6 +37,7 @@ export const appSettings = (fields: Partial<AppSettings> = {}): AppSettings => (
   killTimeout: 5000,
   memoryReportInterval: 1000,
   drainIdleGrace: 1000,
+  keepAliveTimeout: null,
   listenTimeout: 10_000,
   httpMetrics: true,
   killSignal: null,

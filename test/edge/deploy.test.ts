@@ -99,7 +99,7 @@ test('the Deployment drains before it is killed and probes readiness and livenes
   assert.ok(pod.terminationGracePeriodSeconds > preStop + 2 * options.killTimeout);
   // A sticky app runs one process per pod: ingress-nginx shares kept-alive connections between clients.
   const args =
-    'server.js --name chat --instances 1 --port 3000 --kill-timeout 30s --metrics-port 9464 --metrics-host :: --sticky cookie:sid';
+    'server.js --name chat --instances 1 --port 3000 --kill-timeout 30s --keep-alive-timeout 65s --metrics-port 9464 --metrics-host :: --sticky cookie:sid';
   assert.deepEqual(container.args, args.split(' '));
   const plain = kubernetesManifests(resolveDeployOptions({ app: 'api' }))[0] as any;
   assert.deepEqual(plain.spec.template.spec.containers[0].args.slice(1, 5), ['--name', 'api', '--instances', 'max']);

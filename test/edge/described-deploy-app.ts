@@ -18,6 +18,7 @@ export function describedDeployApp(overrides: Partial<DaemonDeployApp> = {}): Da
     killTimeout: 5000,
     drainIdleGrace: 1000,
     listenTimeout: 10_000,
+    keepAliveTimeout: null,
     waitReady: false,
     treekill: true,
     env: {},

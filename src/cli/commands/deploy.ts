@@ -38,8 +38,8 @@ Options:
       --app <name>             app name (default: package.json's name). When the running daemon (of
                                $HIVE_HOME) has an app of that name, the recipe takes it as the daemon runs it:
                                its script, arguments, instances, port, sticky mode, node args, max memory restart,
-                               kill timeout, drain idle grace, listen timeout and wait ready, each flag given over
-                               it. A fork-mode app of no known port (a background worker) is refused unless --port. Its own env (--env, a
+                               kill timeout, drain idle grace, listen timeout, keep-alive timeout and wait
+                               ready, each flag given over it. A fork-mode app of no known port (a background worker) is refused unless --port. Its own env (--env, a
                                config's env; never the shell's) only with --with-env; Hive's own HIVE_* variables,
                                --inspect node args and a NODE_OPTIONS with --inspect never
       --with-env               with --app: write the app's env values into a file of mode 0600: <app>.env,
@@ -62,6 +62,10 @@ Options:
                                and none under a grace of 100ms
       --listen-timeout <time>  how long a new process may take to become ready, read as --kill-timeout is
                                (default: hive run's, 10s; at most 10m); the probes' start delay covers it
+      --keep-alive-timeout <time>
+                               how long the app's HTTP servers keep an idle keep-alive connection, read as
+                               --kill-timeout is (default: 65s on k8s, above ingress-nginx's 60s
+                               upstream-keepalive-timeout; node's 5s in compose, whose nginx keeps 500ms)
       --wait-ready             a process is ready when it calls ready() from hive/runtime (or PM2's
                                process.send('ready')), not when it listens
       --no-treekill            the child processes a retired app process started are left running (PM2's
@@ -253,6 +257,7 @@ function parse(argv: string[]): DeployArgs {
         'kill-timeout': { type: 'string' },
         'drain-idle-grace': { type: 'string' },
         'listen-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
         'wait-ready': { type: 'boolean' },
         'no-treekill': { type: 'boolean' },
         sticky: { type: 'string' },
@@ -325,6 +330,7 @@ function parse(argv: string[]): DeployArgs {
     ...defined('killTimeout', str('kill-timeout')),
     ...defined('drainIdleGrace', str('drain-idle-grace')),
     ...defined('listenTimeout', str('listen-timeout')),
+    ...defined('keepAliveTimeout', str('keep-alive-timeout')),
     ...defined('waitReady', values['wait-ready'] === true ? true : undefined),
     ...defined('treekill', values['no-treekill'] === true ? false : undefined),
     ...defined('sticky', str('sticky')),
@@ -422,6 +428,7 @@ const kFlags: Record<string, string> = {
   killTimeout: '--kill-timeout',
   drainIdleGrace: '--drain-idle-grace',
   listenTimeout: '--listen-timeout',
+  keepAliveTimeout: '--keep-alive-timeout',
   waitReady: '--wait-ready',
   treekill: '--no-treekill',
   sticky: '--sticky',

@@ -59,6 +59,8 @@ Options:
       --listen-timeout <duration>  how long a new process may take to become ready (default 10s)
       --kill-timeout <duration>  how long a retiring process may drain before SIGKILL (default 5s)
       --drain-idle-grace <duration>  idle time after which a draining process closes a keep-alive connection (1s)
+      --keep-alive-timeout <duration>  idle time after which the app's HTTP servers close a keep-alive connection
+                                 (node's 5s); above a proxy's own (ingress-nginx, a cloud load balancer: 60s)
       --max-restarts <n>         crashes in a row, each before --min-uptime, before the app is errored (default 10)
       --min-uptime <duration>    uptime after which a process counts as stable (default 1s)
       --restart-delay <duration> fixed delay before restarting a crashed process (turns the backoff off)
@@ -115,6 +117,7 @@ const passThrough = {
   'listen-timeout': '--listen-timeout',
   'kill-timeout': '--kill-timeout',
   'drain-idle-grace': '--drain-idle-grace',
+  'keep-alive-timeout': '--keep-alive-timeout',
   'max-restarts': '--max-restarts',
   'min-uptime': '--min-uptime',
   'restart-delay': '--restart-delay',
@@ -157,6 +160,7 @@ const startOptions = {
   'listen-timeout': { type: 'string' },
   'kill-timeout': { type: 'string' },
   'drain-idle-grace': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
   'max-restarts': { type: 'string' },
   'min-uptime': { type: 'string' },
   'restart-delay': { type: 'string' },
@@ -526,6 +530,7 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     'balance',
     'memory-report-interval',
     'drain-idle-grace',
+    'keep-alive-timeout',
   ] as const) {
     if (fork && values[flag] !== undefined) {
       throw new UsageError(
@@ -633,6 +638,7 @@ const runFlags = {
   listenTimeout: '--listen-timeout',
   killTimeout: '--kill-timeout',
   drainIdleGrace: '--drain-idle-grace',
+  keepAliveTimeout: '--keep-alive-timeout',
   maxMemoryRestart: '--max-memory-restart',
   memoryReportInterval: '--memory-report-interval',
   maxRestarts: '--max-restarts',
@@ -650,6 +656,7 @@ const scriptOnlyFlags = [
   'listen-timeout',
   'kill-timeout',
   'drain-idle-grace',
+  'keep-alive-timeout',
   'max-restarts',
   'min-uptime',
   'restart-delay',
@@ -806,6 +813,7 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       'socket',
       'memoryReportInterval',
       'drainIdleGrace',
+      'keepAliveTimeout',
       'sticky',
       'balance',
     ] as const) {
