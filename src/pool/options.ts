@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
+import { availableCores } from './available-cores.js';
 import { decodeFromProcess, encodeForProcess } from './process-codec.js';
 import { autoThreadCount } from './sizing.js';
 import { RETRY_FIRST_MS, RETRY_MAX_MS, type StartRetryOptions } from './start-retry.js';
@@ -208,7 +209,10 @@ export function threadBounds(options: SizeOptions): { minThreads: number; maxThr
   const maxThreads = auto
     ? Math.max(autoThreadCount(), explicitMin ?? 0)
     : integer('maxThreads', options.maxThreads, 1);
-  const minThreads = explicitMin ?? Math.ceil(maxThreads / 2);
+  // At most the cores: threads kept warm beyond them run nothing more at once, and each one costs its start at
+  // construction (a `maxThreads: 300` for I/O-bound tasks held the constructor 15 s starting 150 threads); more start
+  // as tasks need them.
+  const minThreads = explicitMin ?? Math.min(Math.ceil(maxThreads / 2), availableCores());
   if (minThreads > maxThreads) {
     throw new InvalidArgumentError(
       `Expected the \`minThreads\` option (${minThreads}) to be at most \`maxThreads\` (${maxThreads})`,
