@@ -11,6 +11,7 @@ import {
   threadBounds,
   timeoutOption,
 } from './options.js';
+import { refusePiscinaProperties } from './piscina-properties.js';
 import type { PoolStats } from './pool-stats.js';
 import { Scheduler } from './scheduler.js';
 import { Task } from './task.js';
@@ -381,3 +382,5 @@ export class Pool extends EventEmitter<PoolEvents> {
     return undefined;
   }
 }
+
+refusePiscinaProperties(Pool.prototype);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import { test } from 'node:test';
+import { inspect } from 'node:util';
 import { Pool } from 'hive/pool';
 import { fixture } from './helpers.js';
 
@@ -134,4 +135,31 @@ test('the refusal of `needsDrain` and `message` listeners survives removeAllList
   pool.on('available', listener);
   assert.equal(pool.listenerCount('available'), 1, "Hive's own events are listened to as ever");
   assert.equal(await pool.run(1), 1);
+});
+
+// piscina's pool properties read as `undefined` on a Hive pool: `if (pool.queueSize > 100) shed()` never shed. Each
+// read throws now, naming what to read instead; the pool's own properties and inspection are unaffected.
+test("piscina's pool properties (queueSize, completed, threads...) throw naming Hive's way, never read undefined", async () => {
+  await using pool = new Pool({ filename: fixture('tasks.mjs'), minThreads: 0, maxThreads: 1 });
+  const piscina = pool as unknown as Record<string, unknown>;
+  for (const [name, instead] of [
+    ['queueSize', /`pool\.stats\.queued`/],
+    ['completed', /`pool\.stats\.completed`/],
+    ['utilization', /`pool\.stats\.utilization`/],
+    ['runTime', /`pool\.stats\.runTime`/],
+    ['waitTime', /`pool\.stats\.waitTime`/],
+    ['histogram', /`pool\.stats\.runTime` and `pool\.stats\.waitTime`/],
+    ['threads', /`pool\.stats\.threads` \(a count/],
+    ['idleThreads', /`pool\.stats\.threads - pool\.stats\.busy`/],
+    ['duration', /performance\.now\(\)/],
+  ] as const) {
+    assert.throws(() => piscina[name], {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: new RegExp(`^A Hive pool has no \`${name}\` \\(piscina's\\): .*${instead.source}`),
+    });
+  }
+  assert.equal(await pool.run(3), 3);
+  assert.equal(pool.stats.completed, 1);
+  assert.equal(pool.needsDrain, false);
+  assert.doesNotThrow(() => inspect(pool, { getters: false }));
 });
