@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { describeValue, InvalidArgumentError } from '../../errors.js';
@@ -17,7 +17,7 @@ Without a URL, examples/api runs under hive run as: ${CONFIGURATIONS.map((c) => 
 
 Options:
   -d, --duration <s>       whole seconds of load (per configuration without a URL), 1-2147483; default 10
-  -c, --connections <n>    connections in all; default 20 without a URL, 10 with one
+  -c, --connections <n>    connections in all, at most 10000; default 20 without a URL, 10 with one
       --json               print one JSON object on stdout, no progress
 Without a URL:
       --heavy-share <x>    share of the connections on the heavy route, 0-1 (default 0.1, at least one connection)
@@ -73,6 +73,9 @@ export type BenchArgs = AppModeArgs | UrlModeArgs | { mode: 'help' };
  * 2^31 - 1 ms fires after 1 ms (a run of one tick, every request timed out), with only a warning.
  */
 const MAX_TIMER_SECONDS = 2_147_483;
+// Each connection is a socket (and the table's figures per connection): past some thousands a run measures the client
+// (-c 1000000 took 5 minutes of a 1 s run and ran out of memory), not the server.
+const MAX_CONNECTIONS = 10_000;
 
 const APP_ONLY = ['heavy-share', 'heavy-n', 'only', 'report', 'port'] as const;
 const URL_ONLY = ['method', 'header', 'body', 'pipelining', 'timeout', 'rate', 'amount'] as const;
@@ -141,7 +144,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (url === undefined) {
     const urlFlag = URL_ONLY.find((flag) => values[flag] !== undefined);
     if (urlFlag) throw new InvalidArgumentError(`--${urlFlag} applies to hive bench <url>: give a URL`);
-    const connections = number(values.connections, '--connections', { min: 2, integer: true, fallback: 20 });
+    const connections = number(values.connections, '--connections', {
+      min: 2,
+      max: MAX_CONNECTIONS,
+      integer: true,
+      fallback: 20,
+    });
     const share = number(values['heavy-share'], '--heavy-share', { min: 0, max: 1, fallback: 0.1 });
     const heavyConnections = Math.min(connections - 1, Math.max(1, Math.round(connections * share)));
     const heavyN = number(values['heavy-n'], '--heavy-n', { min: 1, max: 42, integer: true, fallback: 30 });
@@ -161,7 +169,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   const appFlag = APP_ONLY.find((flag) => values[flag] !== undefined);
   if (appFlag) throw new InvalidArgumentError(`--${appFlag} applies to hive bench without a URL, not to ${url}`);
-  const connections = number(values.connections, '--connections', { min: 1, integer: true, fallback: 10 });
+  const connections = number(values.connections, '--connections', {
+    min: 1,
+    max: MAX_CONNECTIONS,
+    integer: true,
+    fallback: 10,
+  });
   const amount = values.amount === undefined ? undefined : number(values.amount, '--amount', { min: 1, integer: true });
   // autocannon shares --amount among the connections and throws, after the reachability check, when one would get none.
   if (amount !== undefined && amount < connections) {
@@ -278,9 +291,28 @@ function checkCreatable(folder: string): void {
     if (stats === undefined && dirname(path) !== path) continue;
     if (stats?.isDirectory() !== true) throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
     accessSync(path, constants.W_OK | constants.X_OK);
+    const kernel = KERNEL_FILE_SYSTEMS.get(statfsSync(path).type);
+    if (kernel !== undefined) throw new Error(`${path} is on ${kernel}, the kernel's, where no file can be made`);
     return;
   }
 }
+
+// The kernel's own file systems, by statfs magic: root passes the access check there, and Node's recursive mkdir of a
+// missing folder in /proc never settles (the report, written after the run, hung the bench at 100% CPU).
+const KERNEL_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0xcafe4a11, 'bpf'],
+  [0x1cd1, 'devpts'],
+  [0x6165676c, 'pstore'],
+  [0x62656570, 'configfs'],
+  [0xde5e81e4, 'efivarfs'],
+]);
 
 function parseUrl(raw: string): string {
   let url: URL;

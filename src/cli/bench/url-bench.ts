@@ -101,7 +101,7 @@ export async function runUrlBench(
  * Why a URL run failed although it ran: no response was a 2xx or 3xx (every one a server error, say, or none at all),
  * so its figures measure no working service. Undefined when at least one was.
  */
-export function unsuccessfulRun(report: LoadFigures): string | undefined {
+export function unsuccessfulRun(report: LoadFigures & { connections: number }): string | undefined {
   const served = Object.entries(report.statusCodes).some(([code, count]) => /^[23]\d\d$/.test(code) && count > 0);
   if (served) return undefined;
   const codes = Object.entries(report.statusCodes)
@@ -110,6 +110,14 @@ export function unsuccessfulRun(report: LoadFigures): string | undefined {
   if (codes !== '') return `no response was 2xx or 3xx (status codes: ${codes})`;
   const sent = `${report.sent} request${report.sent === 1 ? '' : 's'} sent, none answered`;
   if (report.errors > 0) return `no response at all (${sent}; errors ${report.errors}, timeouts ${report.timeouts})`;
+  // One request per connection at most: each was still waiting when the run ended, not closed on (closed, autocannon
+  // reconnects and sends again, many more than the connections).
+  if (report.sent <= report.connections) {
+    return (
+      `no response within the run (${sent}: each connection's first request was still waiting when it ended): a ` +
+      'response slower than --duration; give a longer one'
+    );
+  }
   // No error and no timeout either: each connection was closed before any answer, which autocannon counts as
   // nothing (it reconnects and sends again), so the table's zeros said nothing of why.
   return (
