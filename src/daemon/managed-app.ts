@@ -264,6 +264,10 @@ export class ManagedApp {
   // A reload's new environment until the reload has taken: a primary (re)spawned meanwhile starts in it, but the spec
   // (what `hive save` writes) keeps the old one until then.
   #pendingEnv: ReloadEnvs | undefined;
+  // The new environment of a reload given up on (its primary frozen past the control timeout), which that primary
+  // still runs once it goes on: the app's at its `reload done`, as a reload answered in time makes it; dropped at the
+  // primary's exit (the next one starts in the spec's).
+  #lateEnv: ReloadEnvs | undefined;
   // A primary was spawned in #pendingEnv: if it runs when the reload fails, the new environment is the app's anyway.
   #primaryInPending = false;
   // The tail of the operation queue (see #serially): commands on one app run one after another, in arrival order.
@@ -657,6 +661,9 @@ export class ManagedApp {
     try {
       return await this.#reloadIn(newEnv, onProgress);
     } catch (error) {
+      if (error instanceof PrimaryUnresponsiveError && this.#pendingEnv && !this.#primaryInPending) {
+        this.#lateEnv = this.#pendingEnv;
+      }
       // Unless a primary runs in the new environment by now (it died meanwhile and was respawned in it).
       if (!(this.#primaryInPending && this.#primary)) this.#pendingEnv = undefined;
       throw error;
@@ -1218,7 +1225,11 @@ export class ManagedApp {
       case 'reload':
         // Every slot runs the files' code now, whoever waited for it: a reload the daemon gave up on (its primary
         // frozen past the control timeout, marked failed then) still runs once that primary goes on.
-        if (event.phase === 'done') this.#clearReloadFailed();
+        if (event.phase === 'done') {
+          this.#clearReloadFailed();
+          if (this.#lateEnv) this.spec = { ...this.spec, ...this.#lateEnv };
+          this.#lateEnv = undefined;
+        }
         break;
       case 'errored': {
         this.#downSlots.set(event.instance, 'errored');
@@ -1352,6 +1363,7 @@ export class ManagedApp {
   ): void {
     if (this.#primary !== primary) return;
     this.#primary = undefined;
+    this.#lateEnv = undefined;
     // Its last lines, and the quotes of its error, are written by now (the exit handler awaited its pipes).
     this.#logs.release();
     // The processes that ran the older code are gone (a stop, a restart, a delete, a job that ended, a crash), and the

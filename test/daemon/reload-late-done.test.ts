@@ -2,6 +2,8 @@
 // the app `online (reload failed)`; the frozen primary still runs it once it goes on, and its `reload done` clears the
 // mark, as a reload that answers in time does (docs/cli.md: "until a reload succeeds").
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAlive } from '../../dist/cluster/proc-stat.js';
 import { freePort } from '../cluster/helpers.js';
@@ -22,8 +24,9 @@ const lsRow = async () => {
 
 test('a reload reported unresponsive that the primary runs once it goes on clears `reload failed`', async () => {
   const port = await freePort();
-  // The daemon's bound for a reload's answer is 10 s over the slots' listen and kill timeouts: these short.
-  const { primary } = await startBlockedLoopApp(hive, port, ['--listen-timeout', '1s', '--kill-timeout', '100ms'], 2);
+  // The daemon's bound for a reload's answer is 10 s over the slots' listen and kill timeouts: these short (a listen
+  // timeout of 1 s failed the start itself, now and then, on a loaded machine).
+  const { primary } = await startBlockedLoopApp(hive, port, ['--listen-timeout', '4s', '--kill-timeout', '100ms'], 2);
   const before = workerPids(await described());
   assert.equal(before.length, 2);
   process.kill(primary, 'SIGSTOP');
@@ -51,4 +54,34 @@ test('a reload reported unresponsive that the primary runs once it goes on clear
   assert.match(await lsRow(), /\bonline\b(?! \()/);
   const text = (await hive.run(['describe', 'api'])).stdout;
   assert.doesNotMatch(text, /reload failed/);
+});
+
+// The same late reload with --update-env: its processes run the shell's new environment once the primary goes on, so
+// the app's record (`hive env`, what `hive save` writes, the next restart's) takes it then, as for a reload answered
+// in time. It stayed on the old one: a restart or resurrect went back to the environment the app no longer ran.
+test('a late reload --update-env: the app keeps the new environment its processes run once it is done', async () => {
+  await hive.run(['delete', 'api']);
+  const port = await freePort();
+  const { primary } = await startBlockedLoopApp(hive, port, ['--listen-timeout', '4s', '--kill-timeout', '100ms'], 1);
+  const envOf = async () => (await hive.run(['env', 'api'])).stdout;
+  assert.doesNotMatch(await envOf(), /^LATE_RELOAD_MARK=/m);
+  const doneBefore = hive.readLog('../daemon.log').match(/api: reload done/g)?.length ?? 0;
+  process.kill(primary, 'SIGSTOP');
+  try {
+    const reload = await hive.run(['reload', 'api', '--update-env'], { env: { LATE_RELOAD_MARK: 'new' } });
+    assert.equal(reload.code, 1, `exit code (null: hung); stderr: ${reload.stderr}`);
+    assert.match(reload.stderr, /ERR_HIVE_PRIMARY_UNRESPONSIVE: app "api"/);
+    assert.doesNotMatch(await envOf(), /^LATE_RELOAD_MARK=/m, "not the app's while the reload has not run");
+  } finally {
+    process.kill(primary, 'SIGCONT');
+  }
+  await waitFor(
+    () => (hive.readLog('../daemon.log').match(/api: reload done/g)?.length ?? 0) > doneBefore,
+    'the late reload to be done',
+  );
+  const [worker] = workerPids(await described());
+  assert.match(readFileSync(`/proc/${worker}/environ`, 'utf8'), /(^|\0)LATE_RELOAD_MARK=new\0/);
+  assert.match(await envOf(), /^LATE_RELOAD_MARK=new$/m);
+  assert.equal((await hive.run(['save'])).code, 0);
+  assert.match(readFileSync(join(hive.home, 'dump.json'), 'utf8'), /"LATE_RELOAD_MARK": ?"new"/);
 });
