@@ -39,6 +39,8 @@ export interface ConfigurationResult {
   heavy: LoadFigures;
   /** Errors, time-outs and non-2xx responses of both routes. */
   errors: number;
+  /** The app's processes that crashed (and hive run restarted) during the warm-up and the load. */
+  crashes: number;
 }
 
 /** The `--json` output of `hive bench`. */
@@ -140,7 +142,7 @@ async function runGroup(
           }
           port = front.port;
         }
-        const result = await measure(configuration, port, options);
+        const result = await measure(configuration, port, options, app.crashes);
         if (result !== undefined) report.configurations.push(result);
       } catch (error) {
         // Interrupted while its server started: left out as unfinished, not failed.
@@ -177,12 +179,15 @@ async function startApi(
   socket: boolean,
   fixedPort: number | undefined,
   signal: AbortSignal | undefined,
-): Promise<ServedProcess & { socket: string | undefined }> {
+): Promise<ServedProcess & { socket: string | undefined; crashes: () => number }> {
   if (!existsSync(API_EXAMPLE)) {
     throw new BenchServerError(label, `${API_EXAMPLE} not found: hive bench runs the repository's examples/api`);
   }
   const port = await benchPort(fixedPort, label);
   const args = [hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'];
+  // Its stdout is read for the processes that crash mid-run, counted and said (the text format: its stderr, the app's,
+  // stays where a failed start quotes it from).
+  let crashes = 0;
   const folder = socket ? nginxSocketFolder('api.sock') : undefined;
   if (folder) args.push(...folder.runArgs);
   const app = await startServedProcess({
@@ -195,8 +200,17 @@ async function startApi(
     settleMs: 1000,
     cleanup: () => folder?.remove(),
     signal,
+    onStdoutLine: (line) => {
+      if (isCrashRestart(line)) crashes += 1;
+    },
   });
-  return Object.assign(app, { socket: folder?.socket });
+  return Object.assign(app, { socket: folder?.socket, crashes: () => crashes });
+}
+
+// hive run's line for a process that exited on its own (`[hive] bench-api: worker 0 (pid 42) exited with code 7
+// (crash)`), not one retired or sent a signal by someone.
+function isCrashRestart(line: string): boolean {
+  return /^\[hive\] bench-api: worker \d+ \(pid \d+\) exited .*\(crash\)$/.test(line);
 }
 
 /**
@@ -207,7 +221,9 @@ async function measure(
   configuration: BenchConfiguration,
   port: number,
   options: AppBenchOptions,
+  crashes: () => number,
 ): Promise<ConfigurationResult | undefined> {
+  const crashesBefore = crashes();
   const base = `http://127.0.0.1:${port}`;
   const heavyRoute = `${configuration.heavyPath}?n=${options.heavyN}`;
   options.status.show(`${configuration.name}: warming up ...`);
@@ -258,6 +274,7 @@ async function measure(
       light: light!,
       heavy: heavy!,
       errors,
+      crashes: crashes() - crashesBefore,
     } satisfies ConfigurationResult;
   } catch (error) {
     stopAll();

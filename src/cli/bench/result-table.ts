@@ -55,6 +55,13 @@ export function formatReportText(report: AppBenchReport): string {
   const lines = [describeRun(report), '', renderTable(HEADER, rows(report))];
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   for (const f of report.failed) lines.push(`failed ${f.name}: ${f.code}: ${f.message}`);
+  for (const c of report.configurations) {
+    if (c.crashes === 0) continue;
+    lines.push(
+      `crashed ${c.name}: the app's processes crashed ${c.crashes} time${c.crashes === 1 ? '' : 's'} during the run ` +
+        '(restarted by hive run): its figures count the requests lost to it',
+    );
+  }
   if (report.interrupted) lines.push('interrupted: the configurations not listed were not run or not finished');
   return lines.join('\n');
 }

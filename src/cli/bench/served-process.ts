@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BenchServerError } from './errors.js';
 
@@ -22,6 +23,8 @@ export interface ServeOptions {
   cleanup?: () => void;
   /** Ends the wait for it to serve (Ctrl-C): it is stopped, and the start rejects (a BenchServerError). */
   signal?: AbortSignal;
+  /** Hears each line of its stdout (else stdout is not read). */
+  onStdoutLine?: (line: string) => void;
 }
 
 /** A running server; `stop()` ends it (idempotent) and resolves once it has exited. */
@@ -41,8 +44,11 @@ export async function startServedProcess(options: ServeOptions): Promise<ServedP
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.onStdoutLine ? 'pipe' : 'ignore', 'pipe'],
   });
+  if (options.onStdoutLine && child.stdout) {
+    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', options.onStdoutLine);
+  }
   let spawnError: Error | undefined;
   child.once('error', (error) => {
     spawnError = error;
