@@ -76,7 +76,7 @@ export async function startServedProcess(options: ServeOptions): Promise<ServedP
   };
   const fail = async (message: string) => {
     await stop();
-    const tail = stderr.trim();
+    const tail = lastWords(stderr.trim());
     return new BenchServerError(label, tail === '' ? message : `${message}; its stderr ends with:\n${tail}`);
   };
   const deadline = Date.now() + readyTimeoutMs;
@@ -94,6 +94,13 @@ export async function startServedProcess(options: ServeOptions): Promise<ServedP
   }
   if (settleMs > 0) await delay(settleMs, undefined, { signal: options.signal }).catch(() => {});
   return { port, pid: child.pid ?? 0, stop };
+}
+
+// hive run's own error quotes the failed process's last stderr lines, which it also passed on, prefixed, before it:
+// from its line on, they are said once.
+function lastWords(tail: string): string {
+  const own = tail.lastIndexOf('\nhive run: ');
+  return own === -1 ? tail : tail.slice(own + 1);
 }
 
 async function answers(port: number): Promise<boolean> {
