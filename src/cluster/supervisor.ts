@@ -14,6 +14,7 @@ import { memoryLimitWarning } from './cgroup-memory.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError, WorkerNotReadyError } from './errors.js';
 import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
+import { nearestTsconfig, TSX_TSCONFIG } from './nearest-tsconfig.js';
 import { assertKnownKeys, killTimeoutWarning } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { OutputHold } from './output-hold.js';
@@ -700,6 +701,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       ...appHiddenEnvUnset(),
     };
     if (options.port !== undefined) env.PORT = String(options.port);
+    // tsx looks for tsconfig.json from the process's cwd: a monorepo started from its root ran apps/api's code without
+    // apps/api's tsconfig (its paths, its experimentalDecorators). The script's nearest one, unless the app names one.
+    if (options.typescript && env[TSX_TSCONFIG] === undefined) {
+      const tsconfig = nearestTsconfig(options.script);
+      if (tsconfig !== undefined) env[TSX_TSCONFIG] = tsconfig;
+    }
     // A SIGTERM sent to a process directly: it serves on until the primary's `shutdown` (see #handOver).
     env[ENV.sigtermHandover] = '1';
     if (options.sticky) env[ENV.stickyPort] = String(options.port);

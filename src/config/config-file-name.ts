@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 export const configFileNames = [
   'hive.config.ts',
   'hive.config.mts',
+  'hive.config.cts',
   'hive.config.js',
   'hive.config.mjs',
   'hive.config.json',
@@ -16,6 +17,9 @@ export const configFileNames = [
   'ecosystem.config.js',
   'ecosystem.config.cjs',
   'ecosystem.config.mjs',
+  'ecosystem.config.ts',
+  'ecosystem.config.mts',
+  'ecosystem.config.cts',
   'ecosystem.config.json',
   'ecosystem.config.yaml',
   'ecosystem.config.yml',
@@ -32,14 +36,15 @@ export function findConfigFile(dir: string = process.cwd()): string | undefined 
 
 /**
  * Whether `hive start <path>` loads the path as a config file rather than running it as a script, by PM2's rule
- * (its Common.isConfigFile): `hive.config.*` and `ecosystem.*`, any `*.config.js|cjs|mjs` (`prod.config.js`), and any
+ * (its Common.isConfigFile): `hive.config.*` and `ecosystem.*` (TypeScript ones too: `.ts`, `.mts`, `.cts`), any
+ * `*.config.js|cjs|mjs` (`prod.config.js`; not `vite.config.ts`, a tool's), and any
  * `.json`, `.yaml` or `.yml` file (`apps.json`, `process.yml`); one of those without an `apps` list is a config error,
  * never a script. Any other `.js` is a script.
  */
 export function isConfigFile(path: string): boolean {
   const name = basename(path);
   return (
-    /^(hive\.config|ecosystem(\.config)?)\.(ts|mts|js|cjs|mjs|json|ya?ml)$/.test(name) ||
+    /^(hive\.config|ecosystem(\.config)?)\.(ts|mts|cts|js|cjs|mjs|json|ya?ml)$/.test(name) ||
     /.\.config\.(js|cjs|mjs)$/.test(name) ||
     /.\.(json|ya?ml)$/.test(name)
   );

@@ -26,7 +26,17 @@ function figures(requests: number, p99: number): LoadFigures {
 
 function configuration(name: string, label: string, light: LoadFigures): ConfigurationResult {
   const heavy = figures(10, 30);
-  return { name, label, instances: '1', heavyRoute: '/compute?n=30', nginx: false, light, heavy, errors: 0 };
+  return {
+    name,
+    label,
+    instances: '1',
+    heavyRoute: '/compute?n=30',
+    nginx: false,
+    light,
+    heavy,
+    errors: 0,
+    crashes: 0,
+  };
 }
 
 test('the chart labels a light p99 as the table does: <1 under a millisecond, - with no response', () => {

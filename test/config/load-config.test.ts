@@ -634,6 +634,10 @@ describe('Hive config files', () => {
     assert.ok(isConfigFile('/srv/app/ecosystem.config.cjs'));
     assert.ok(isConfigFile('hive.config.yaml'));
     assert.ok(!isConfigFile('server.js'));
+    // TypeScript ones of either name, .cts too (it was started as an app script, errored: "did not listen").
+    for (const name of ['hive.config.cts', 'ecosystem.config.ts', 'ecosystem.config.mts', 'ecosystem.config.cts']) {
+      assert.ok(isConfigFile(`/srv/app/${name}`), name);
+    }
     // PM2's rule: *.config.js|cjs|mjs, and any .json, .yaml or .yml file.
     for (const name of ['prod.config.js', 'apps.config.cjs', 'a.config.mjs', 'apps.json', 'process.yml', 'p.yaml']) {
       assert.ok(isConfigFile(`/srv/app/${name}`), name);
