@@ -3,15 +3,16 @@ import { z } from 'zod';
 import { bindHostProblem } from '../bind-host.js';
 import { kKeepAliveTimeoutWhy, kListenTimeoutWhy, parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
-import { type DurationText, parseDuration, parsePositiveDuration, parseSize, type SizeText } from '../cluster/units.js';
+import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
 import { parseRotationSetting } from '../daemon/log-rotation.js';
 import { cronProblem } from './cron-problem.js';
 import { splitArgs } from './split-args.js';
 
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
+const kDurationExpected = 'a duration like 5s, 500ms, 1h or ms';
 const duration = accepting<number | DurationText>(
-  z.union([z.number(), z.string()]).superRefine(refineWith(parseDuration, 'a duration like 5s, 500ms, 1h or ms')),
+  z.union([z.number(), z.string()]).superRefine(refineWith(parseDuration, kDurationExpected)),
 );
 const size = accepting<number | SizeText>(
   z.union([z.number(), z.string()]).superRefine(refineWith(parseSize, 'a size like 300M, 1G or bytes')),
@@ -166,16 +167,7 @@ const appShape = {
   /** Threads of each process's shared pool (`pool()` of hive/runtime); default: cores / instances. */
   threads: z.number().int().min(1).optional(),
   waitReady: z.boolean().optional(),
-  listenTimeout: accepting<number | DurationText>(
-    z
-      .union([z.number(), z.string()])
-      .superRefine(
-        refineWith(
-          (value, key) => parsePositiveDuration(value, key, kListenTimeoutWhy),
-          `a duration of more than 0 (${kListenTimeoutWhy}), like 10s`,
-        ),
-      ),
-  ).optional(),
+  listenTimeout: positiveDuration(kListenTimeoutWhy, '10s').optional(),
   killTimeout: duration.optional(),
   /**
    * How long a draining process leaves a kept-alive connection idle before it closes it (`hive run
@@ -188,15 +180,7 @@ const appShape = {
    * node's 5s), for servers the app leaves at node's default. Above the idle timeout of a proxy in front (ingress-nginx
    * and cloud load balancers keep 60s), the proxy never sends a request onto a connection the app is closing.
    */
-  keepAliveTimeout: z
-    .union([z.number(), z.string()])
-    .superRefine(
-      refineWith(
-        (value, key) => parsePositiveDuration(value, key, kKeepAliveTimeoutWhy),
-        `a duration of more than 0 (${kKeepAliveTimeoutWhy}), like 65s`,
-      ),
-    )
-    .optional(),
+  keepAliveTimeout: positiveDuration(kKeepAliveTimeoutWhy, '65s').optional(),
   /**
    * PM2's `shutdown_with_message`: a retiring process, once drained and its onShutdown hooks run, is sent the message
    * `'shutdown'` (its `process.on('message')` handler), and exits itself, within killTimeout.
@@ -413,6 +397,26 @@ function nodeArgsLength(flags: readonly string[]): number {
     length += /^[^\s"'\\]+$/.test(flag) ? flag.length : flag.length + 2 + (flag.match(/["\\]/g)?.length ?? 0);
   }
   return length;
+}
+
+/**
+ * A duration of more than 0: what is no duration is said as for any duration, and 0 with why it cannot be (`why`).
+ */
+function positiveDuration(why: string, example: string) {
+  return accepting<number | DurationText>(
+    z.union([z.number(), z.string()]).superRefine((value, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDuration(value, 'value');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected ${kDurationExpected}` });
+        return;
+      }
+      if (ms === 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration of more than 0 (${why}), like ${example}` });
+      }
+    }),
+  );
 }
 
 function refineWith(parse: (value: unknown, key: string) => unknown, expected: string) {

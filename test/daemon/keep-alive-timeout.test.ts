@@ -87,3 +87,13 @@ test('refused: no duration (naming the file, app and key), a fork-mode app, and 
     [],
   );
 });
+
+test('a config keepAliveTimeout that is no duration is said as such, apart from 0', async () => {
+  const junk = await hive.run([
+    'start',
+    hive.writeConfig([{ name: 'j', script: appFixture, keepAliveTimeout: 'soon' }], 'junk.config.json'),
+  ]);
+  assert.equal(junk.code, 2, junk.stderr);
+  assert.match(junk.stderr, /apps\[0\] \(j\)\.keepAliveTimeout: expected a duration like 5s, 500ms, 1h or ms/);
+  assert.doesNotMatch(junk.stderr, /more than 0/);
+});
