@@ -19,12 +19,27 @@ import {
 } from './option-checks.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
-import { parseDuration, parsePositiveDuration, parseSize } from './units.js';
+import { bareMillisecondsSlip, parseDuration, parsePositiveDuration, parseSize } from './units.js';
 
 /** Why `listenTimeout` 0 is refused (the config schema says it too). */
 export const kListenTimeoutWhy = 'on 0 every process fails to become ready at once';
 /** Node takes 0 as "never": every idle connection a client leaves would stay open. */
 export const kKeepAliveTimeoutWhy = 'node takes 0 as never closing an idle connection';
+
+/**
+ * `keepAliveTimeout` (`--keep-alive-timeout`): a duration of more than 0, and not a bare number under a second, which
+ * is seconds written without their unit far more often than a wish to drop idle connections within a second.
+ */
+export function parseKeepAliveTimeout(value: unknown, key: string): number {
+  const ms = parsePositiveDuration(value, key, kKeepAliveTimeoutWhy);
+  const slip = bareMillisecondsSlip(value, ms);
+  if (slip !== undefined) {
+    throw new InvalidArgumentError(
+      `Expected \`${key}\` to be a duration such as 65s, got ${describeValue(value)} (${slip})`,
+    );
+  }
+  return ms;
+}
 
 /** Options of a {@link Supervisor}: one app, run as a cluster of processes. Durations in ms, sizes in bytes. */
 export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
@@ -238,7 +253,7 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     keepAliveTimeout:
       options.keepAliveTimeout === undefined
         ? undefined
-        : parsePositiveDuration(options.keepAliveTimeout, 'keepAliveTimeout', kKeepAliveTimeoutWhy),
+        : parseKeepAliveTimeout(options.keepAliveTimeout, 'keepAliveTimeout'),
     treekill: booleanOption(options.treekill, 'treekill', true),
     maxMemoryRestart,
     memoryReportInterval,

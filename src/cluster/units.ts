@@ -46,6 +46,18 @@ export function parsePositiveDuration(value: unknown, key: string, why: string):
 }
 
 /**
+ * A unit-less duration (a number, or digits alone) under a second: taken as milliseconds, as every duration is, but for
+ * a keep-alive timeout almost surely seconds meant (`--keep-alive-timeout 65`), which would close idle connections
+ * under the proxy in front rather than outlive it. Returns the message to refuse it with, or undefined.
+ */
+export function bareMillisecondsSlip(value: unknown, ms: number): string | undefined {
+  const bare = typeof value === 'number' || (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value));
+  if (!bare || ms >= 1000) return undefined;
+  const n = String(value).trim();
+  return `a bare number is milliseconds: write ${n}s for seconds, or ${n}ms if milliseconds are meant`;
+}
+
+/**
  * Parses a duration: milliseconds as a number, or `500ms`, `5s`, `1m`, `1h`; at most 2^31-1 ms (node's timer limit).
  */
 export function parseDuration(value: unknown, key: string): number {

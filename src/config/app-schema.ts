@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bindHostProblem } from '../bind-host.js';
 import { kKeepAliveTimeoutWhy, kListenTimeoutWhy, parseSocketMode, type SocketModeText } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
-import { type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
+import { bareMillisecondsSlip, type DurationText, parseDuration, parseSize, type SizeText } from '../cluster/units.js';
 import { namespaceProblem } from '../daemon/app-name.js';
 import { parseRotationSetting } from '../daemon/log-rotation.js';
 import { cronProblem } from './cron-problem.js';
@@ -180,7 +180,7 @@ const appShape = {
    * node's 5s), for servers the app leaves at node's default. Above the idle timeout of a proxy in front (ingress-nginx
    * and cloud load balancers keep 60s), the proxy never sends a request onto a connection the app is closing.
    */
-  keepAliveTimeout: positiveDuration(kKeepAliveTimeoutWhy, '65s').optional(),
+  keepAliveTimeout: positiveDuration(kKeepAliveTimeoutWhy, '65s', true).optional(),
   /**
    * PM2's `shutdown_with_message`: a retiring process, once drained and its onShutdown hooks run, is sent the message
    * `'shutdown'` (its `process.on('message')` handler), and exits itself, within killTimeout.
@@ -401,8 +401,9 @@ function nodeArgsLength(flags: readonly string[]): number {
 
 /**
  * A duration of more than 0: what is no duration is said as for any duration, and 0 with why it cannot be (`why`).
+ * With `refuseBareMs`, a unit-less number under a second too (see bareMillisecondsSlip).
  */
-function positiveDuration(why: string, example: string) {
+function positiveDuration(why: string, example: string, refuseBareMs = false) {
   return accepting<number | DurationText>(
     z.union([z.number(), z.string()]).superRefine((value, ctx) => {
       let ms: number;
@@ -414,7 +415,10 @@ function positiveDuration(why: string, example: string) {
       }
       if (ms === 0) {
         ctx.addIssue({ code: 'custom', message: `expected a duration of more than 0 (${why}), like ${example}` });
+        return;
       }
+      const slip = refuseBareMs && bareMillisecondsSlip(value, ms);
+      if (slip) ctx.addIssue({ code: 'custom', message: `expected a duration such as ${example} (${slip})` });
     }),
   );
 }

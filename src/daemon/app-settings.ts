@@ -1,5 +1,5 @@
 import { knownPort } from '../cluster/known-port.js';
-import { kKeepAliveTimeoutWhy, kListenTimeoutWhy } from '../cluster/options.js';
+import { kListenTimeoutWhy, parseKeepAliveTimeout } from '../cluster/options.js';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
 import { parseDuration, parsePositiveDuration, parseSize } from '../cluster/units.js';
 import { splitArgs } from '../config/split-args.js';
@@ -46,7 +46,7 @@ export function appSettings(spec: AppSpec): AppSettings {
   let keepAliveTimeout: number | null = null;
   try {
     const given = spec.fork ? undefined : flag('keep-alive-timeout');
-    if (given !== undefined) keepAliveTimeout = parsePositiveDuration(given, 'keepAliveTimeout', kKeepAliveTimeoutWhy);
+    if (given !== undefined) keepAliveTimeout = parseKeepAliveTimeout(given, 'keepAliveTimeout');
   } catch {}
   let listenTimeout: number | null = null;
   try {

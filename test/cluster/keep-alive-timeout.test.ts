@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseKeepAliveTimeout } from '../../src/cluster/options.js';
 import { freePort, isEvent, killAll, openConnection, runHive, startHive, tempApp } from './helpers.js';
 
 after(killAll);
@@ -49,12 +50,27 @@ test('--keep-alive-timeout 0 or no duration: a usage error naming the option', a
   for (const [value, why] of [
     ['0', /more than 0 \(node takes 0 as never closing an idle connection\), got "0"/],
     ['soon', /a duration like 500ms.*got "soon"/],
+    ['65', /such as 65s, got "65" \(string\) \(a bare number is milliseconds: write 65s for seconds, or 65ms if/],
   ] as const) {
     const { code, stderr } = await runHive(['run', app, '--keep-alive-timeout', value]);
     assert.equal(code, 2, stderr);
     assert.match(stderr, /ERR_HIVE_INVALID_ARGUMENT: Expected `keepAliveTimeout` to be/);
     assert.match(stderr, why);
   }
+});
+
+test('a unit-less timeout under a second is refused as seconds without their unit; with a unit or longer, taken', () => {
+  for (const value of [65, '65', ' 999 ', 0.5]) {
+    assert.throws(
+      () => parseKeepAliveTimeout(value, 'keepAliveTimeout'),
+      /a bare number is milliseconds/,
+      String(value),
+    );
+  }
+  assert.equal(parseKeepAliveTimeout('65ms', 'keepAliveTimeout'), 65);
+  assert.equal(parseKeepAliveTimeout('0.5s', 'keepAliveTimeout'), 500);
+  assert.equal(parseKeepAliveTimeout(1000, 'keepAliveTimeout'), 1000);
+  assert.equal(parseKeepAliveTimeout('65000', 'keepAliveTimeout'), 65_000);
 });
 
 // Node's timer never fires early, so with 20 s the connection is open at 6.5 s however busy the machine is; without

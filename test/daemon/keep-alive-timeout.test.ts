@@ -88,7 +88,7 @@ test('refused: no duration (naming the file, app and key), a fork-mode app, and 
   );
 });
 
-test('a config keepAliveTimeout that is no duration is said as such, apart from 0', async () => {
+test('a config keepAliveTimeout that is no duration is said as such, apart from 0; a bare one under a second too', async () => {
   const junk = await hive.run([
     'start',
     hive.writeConfig([{ name: 'j', script: appFixture, keepAliveTimeout: 'soon' }], 'junk.config.json'),
@@ -96,4 +96,13 @@ test('a config keepAliveTimeout that is no duration is said as such, apart from 
   assert.equal(junk.code, 2, junk.stderr);
   assert.match(junk.stderr, /apps\[0\] \(j\)\.keepAliveTimeout: expected a duration like 5s, 500ms, 1h or ms/);
   assert.doesNotMatch(junk.stderr, /more than 0/);
+  const bare = await hive.run([
+    'start',
+    hive.writeConfig([{ name: 'm', script: appFixture, keepAliveTimeout: 65 }], 'bare.config.json'),
+  ]);
+  assert.equal(bare.code, 2, bare.stderr);
+  assert.match(
+    bare.stderr,
+    /bare\.config\.json: apps\[0\] \(m\)\.keepAliveTimeout: expected a duration such as 65s \(a bare number is milliseconds: write 65s/,
+  );
 });
