@@ -257,3 +257,24 @@ test('a sticky daemon app: the k8s recipe keeps one process per pod and says so;
     [],
   );
 });
+
+// A value the recipe cannot hold, taken from the daemon's app rather than given: said as the app's, with the flag that
+// sets the recipe's own (it used to read as if the user had typed the flag).
+test("a daemon app's kill timeout over a recipe's 10m is said as the app's, and the flag gives the recipe's", async () => {
+  const port = await freePort();
+  const started = await hive.run(
+    ['start', 'server.js', '--name', 'patient', '-i', '1', '--port', String(port), '--kill-timeout', '15m'],
+    { cwd: appDir },
+  );
+  assert.equal(started.code, 0, started.stderr);
+  const refused = await deploy(['k8s', '--app', 'patient', '--out', 'patient']);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(
+    refused.stderr,
+    /ERR_HIVE_DEPLOY_INVALID_OPTION: app "patient" as the daemon runs it: killTimeout: expected .*at most 10m, got 900 \(number\); give --kill-timeout for the recipe's own\n/,
+  );
+  assert.doesNotMatch(refused.stderr, /see hive deploy --help/);
+  const given = await deploy(['k8s', '--app', 'patient', '--out', 'patient', '--kill-timeout', '30s']);
+  assert.equal(given.code, 0, given.stderr);
+  await hive.run(['delete', 'patient']);
+});

@@ -104,6 +104,8 @@ export default async function deploy(argv: string[]): Promise<number> {
   let files: RecipeFile[];
   let out: string;
   let force: boolean;
+  // The keys the recipe takes from the daemon's app (--app): an error in one of them is not the user's flag.
+  const fromDaemon: { app: string; taken: string[] } = { app: '', taken: [] };
   try {
     const parsed = parse(argv);
     if (parsed.help) {
@@ -113,7 +115,7 @@ export default async function deploy(argv: string[]): Promise<number> {
     // Never undefined past help: parse() refuses a missing target.
     const target = parsed.target!;
     out = resolve(parsed.out);
-    const input = { ...(await daemonInput(parsed, target)), layout: layoutOf(out) };
+    const input = { ...(await daemonInput(parsed, target, fromDaemon)), layout: layoutOf(out) };
     files = renderDeployRecipe(target, input);
     const lockfiles = kLockfiles.filter((name) => existsSync(name));
     const workspace = lockfiles.includes('package-lock.json') ? undefined : npmWorkspaceRoot(process.cwd());
@@ -123,7 +125,7 @@ export default async function deploy(argv: string[]): Promise<number> {
     }
     force = parsed.force;
   } catch (error) {
-    printError(error, helpHint(error, 'deploy'));
+    printError(error, helpHint(error, 'deploy'), fromDaemon);
     // A HIVE_HOME not safe to ask a daemon in: not bad input, and no flag would help (as for hive edge).
     if (error instanceof HiveError && error.code === 'ERR_HIVE_HOME_UNSAFE') return 1;
     return 2;
@@ -161,9 +163,14 @@ function layoutOf(out: string): { recipe: string; context: string } {
 /**
  * The recipe's input: with `--app <name>` of an app the running daemon has, that app as the daemon runs it, the flags
  * over it; else (no daemon, no such app, or no --app) the flags over package.json, as without a daemon. The script
- * is package.json's main only when neither the flags nor the daemon give one.
+ * is package.json's main only when neither the flags nor the daemon give one. `record` gets the keys taken from the
+ * daemon's app, for an error in one of them to be said as the app's.
  */
-async function daemonInput(parsed: DeployArgs, target: DeployTarget): Promise<DeployInput> {
+async function daemonInput(
+  parsed: DeployArgs,
+  target: DeployTarget,
+  record: { app: string; taken: string[] },
+): Promise<DeployInput> {
   let input = parsed.input;
   if (parsed.appFlag !== undefined) {
     const name = parsed.appFlag;
@@ -172,6 +179,8 @@ async function daemonInput(parsed: DeployArgs, target: DeployTarget): Promise<De
     if (app !== undefined) {
       const fromDaemon = daemonDeployInput(app, input, process.cwd(), target, parsed.withEnv);
       input = fromDaemon.input;
+      record.app = name;
+      record.taken = fromDaemon.taken;
       // The env's names only: its values may be secrets, which the terminal (or a CI log) need not show.
       const names = (env: Record<string, string> | undefined) => Object.keys(env ?? {}).join(', ');
       const taken = fromDaemon.taken
@@ -446,9 +455,18 @@ const kFlags: Record<string, string> = {
   'autoscale.max': '--max',
 };
 
-/** Writes `hive deploy: CODE: message`, naming the flag, and for a usage error `hint` at its end. */
-function printError(error: unknown, hint = ''): void {
-  if (
+/**
+ * Writes `hive deploy: CODE: message`, naming the flag, and for a usage error `hint` at its end. A value the recipe took
+ * from the daemon's app (`fromDaemon`) is said to be the app's, with the flag that sets the recipe's own.
+ */
+function printError(error: unknown, hint = '', fromDaemon?: { app: string; taken: string[] }): void {
+  const key = error instanceof DeployOptionError ? error.key : undefined;
+  if (key !== undefined && fromDaemon?.taken.includes(key.split('.')[0]!)) {
+    const flag = kFlags[key] ?? kFlags[key.split('.')[0]!];
+    const own = flag === undefined ? '' : `; give ${flag} for the recipe's own`;
+    const message = `app ${JSON.stringify(fromDaemon.app)} as the daemon runs it: ${(error as Error).message}${own}`;
+    process.stderr.write(errorLine('deploy', error, message, ''));
+  } else if (
     error instanceof DeployOptionError &&
     kFlags[error.key] !== undefined &&
     error.message.startsWith(`${error.key}:`)
