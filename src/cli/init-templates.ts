@@ -4,7 +4,7 @@
  * there, and never on a port the user did not choose.
  */
 import { basename } from 'node:path';
-import { nearestPackageJson } from './nearest-package-json.js';
+import { nearestPackageJson } from '../nearest-package-json.js';
 
 /**
  * The starter's app name: the project's package name (its scope dropped), else its folder's, made a name the daemon

@@ -3,8 +3,8 @@ import { resolveInstances } from '../cluster/instances.js';
 import { pmId } from '../cluster/pm-id.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo } from '../daemon/protocol.js';
+import { nearestPackageJson } from '../nearest-package-json.js';
 import { scriptPath } from './app-output.js';
-import { nearestPackageJson } from './nearest-package-json.js';
 import { type Pm2Status, pm2AppStatus, pm2ProcessStatus, pm2SlotStatus } from './pm2-status.js';
 
 /**

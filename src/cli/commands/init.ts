@@ -1,8 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { jsModuleType } from '../../package-type.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
 import { hiveTemplate, pm2Template, starterAppName } from '../init-templates.js';
-import { jsModuleType } from '../package-type.js';
 
 const usage = `Usage: hive init [--pm2] [--force] [--json]
 
