@@ -11,6 +11,7 @@ import { assertMemoryReports, clusterNodeArgs, portEnvConflict } from '../cluste
 import { parseDuration, parseSize } from '../cluster/units.js';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
+import { loadTypeScript } from '../load-typescript.js';
 import { logicalPath } from '../logical-path.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
 import { type AppConfig, appKeys, configSchema, type HiveConfig } from './app-schema.js';
@@ -357,8 +358,7 @@ async function readConfigFile(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new ConfigError(file, undefined, 'no such file');
   try {
     if (['.ts', '.mts', '.cts'].includes(ext)) {
-      const { tsImport } = await import('tsx/esm/api');
-      return unwrapDefault(await withLoadOutput(() => tsImport(pathToFileURL(file).href, import.meta.url)));
+      return unwrapDefault(await withLoadOutput(() => loadTypeScript(file, import.meta.url, true)));
     }
     if (['.js', '.mjs', '.cjs'].includes(ext)) {
       // A file loaded before must be read again (it may have changed): Node caches ES modules by URL, CommonJS ones by

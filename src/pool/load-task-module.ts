@@ -1,5 +1,6 @@
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isPromise } from 'node:util/types';
+import { loadTypeScript } from '../load-typescript.js';
 import { TaskModuleError } from './errors.js';
 
 export type TaskFunction = (input: unknown, context: TaskContext) => unknown;
@@ -14,7 +15,8 @@ const typescript = /\.(c|m)?tsx?$/;
 
 /**
  * Imports a task module inside a worker and returns its function exports by name (`default` included). TypeScript
- * modules load through tsx's scoped loader, so no build step and no process-wide loader hook is needed.
+ * modules load through tsx's scoped loaders (load-typescript.ts), so no build step and no process-wide loader hook is
+ * needed.
  *
  * An export that is a Promise (piscina's idiom for an async init: `export default (async () => { await init();
  * return handler; })()`) is awaited here, once per worker, before the worker takes a task; `initialising` is called
@@ -29,8 +31,7 @@ export async function loadTaskModule(
   const url = filename.startsWith('file:') ? filename : pathToFileURL(filename).href;
   let mod: Record<string, unknown>;
   if (typescript.test(new URL(url).pathname)) {
-    const { tsImport } = await import('tsx/esm/api');
-    mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    mod = (await loadTypeScript(fileURLToPath(url), import.meta.url, false)) as Record<string, unknown>;
   } else {
     mod = (await import(url)) as Record<string, unknown>;
   }

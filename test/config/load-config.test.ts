@@ -627,6 +627,29 @@ describe('Hive config files', () => {
     }
   });
 
+  test('a CommonJS TypeScript config, and a TypeScript file it requires, changed since the last load are read again', async () => {
+    // tsx's CommonJS loader caches what it compiled in require.cache, the files the config requires with it.
+    const folder = mkdtempSync(join(dir, 'reload-cts-'));
+    writeFileSync(join(folder, 'package.json'), '{}');
+    const names = join(folder, 'names.ts');
+    for (const [name, text] of [
+      ['hive.config.cts', "module.exports = { apps: [{ name: require('./names.ts').name, script: 'a.js' }] };"],
+      ['ecosystem.config.ts', "import { name } from './names';\nexport default { apps: [{ name, script: 'a.js' }] };"],
+    ] as const) {
+      const file = join(folder, name);
+      writeFileSync(file, text);
+      for (const app of ['first', 'second']) {
+        writeFileSync(names, `export const name: string = '${app}';\n`);
+        assert.equal((await loadConfig(file)).apps[0]!.name, app, name);
+      }
+      writeFileSync(
+        file,
+        text.replace("name: require('./names.ts').name", "name: 'third'").replace('{ name,', "{ name: 'third',"),
+      );
+      assert.equal((await loadConfig(file)).apps[0]!.name, 'third', name);
+    }
+  });
+
   test('finding the config file of a folder; telling config files from scripts', () => {
     assert.equal(findConfigFile(fixture('pm2-project')), fixture('pm2-project/ecosystem.config.js'));
     assert.equal(findConfigFile(fixture('hive-ts')), fixture('hive-ts/hive.config.ts'));

@@ -78,3 +78,32 @@ test("the file's line of an error from what it called; a SyntaxError its code th
     `ERR_HIVE_CONFIG ${at('missing.config.js')}: failed to load: Cannot find module 'no-such-package-of-hive' (line 1, column 1)`,
   );
 });
+
+// Node 20 (and 22 before 22.22.3) got a CommonJS TypeScript config from tsx's ESM loader as a `data:` module: its
+// `__dirname` was `data:text`, and its error named no line. Hive loads it through tsx's CommonJS loader.
+test('a CommonJS TypeScript config has its own __dirname, and its error names the line of its source', () => {
+  const ts = `interface Extra {\n  a: number;\n}\nconst extra: Extra = { a: 1 };\n`;
+  const dirApps =
+    "const { port }: { port: number } = require('./port.ts');\n" +
+    "module.exports = { apps: [{ name: 'r', script: 'a.js', port, env: { DIR: __dirname, FILE: __filename } }] };\n";
+  const folder = project('cts', 'commonjs', {
+    'port.ts': 'export const port: number = 3001;\n',
+    'dir.config.cts': dirApps,
+    'dir.config.ts': dirApps,
+    'ref.config.cts': `${ts}${cjsApps}`,
+    'ref.config.ts': `${ts}${cjsApps}`,
+  });
+  for (const name of ['dir.config.cts', 'dir.config.ts']) {
+    const file = join(folder, name);
+    const script = `import(${JSON.stringify(import.meta.resolve('hive/config'))}).then((m) => m.loadConfig(process.argv[1])).then((c) => console.log(JSON.stringify([c.apps[0].port, c.apps[0].env])), (e) => console.log(e.code, e.message))`;
+    const out = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(out, JSON.stringify([3001, { DIR: folder, FILE: file }]), name);
+  }
+  for (const name of ['ref.config.cts', 'ref.config.ts']) {
+    const file = join(folder, name);
+    assert.equal(
+      loadInNode(file),
+      `ERR_HIVE_CONFIG ${file}: failed to load: proces is not defined (line 6, column 13)`,
+    );
+  }
+});
