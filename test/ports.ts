@@ -15,8 +15,10 @@ function ephemeralLow(): number {
     return 32768;
   }
 }
-const high = ephemeralLow() - 1;
-const low = Math.max(10_000, high - 12_000);
+// HIVE_TEST_PORTS=<low>-<high> keeps a run's fixed ports in a range of its own (runs sharing a machine).
+const range = /^(\d+)-(\d+)$/.exec(process.env.HIVE_TEST_PORTS ?? '');
+const high = range ? Number(range[2]) : ephemeralLow() - 1;
+const low = range ? Number(range[1]) : Math.max(10_000, high - 12_000);
 
 function bindable(port: number, host: string): Promise<boolean> {
   const server = createServer();
@@ -42,7 +44,7 @@ async function listenZero(host: string): Promise<number> {
  * instances on PORT, PORT + 1, ...). Distinct from every port given before in this process.
  */
 export async function freePort(host = '127.0.0.1', span = 1): Promise<number> {
-  if (high - low < 1_000) return listenZero(host);
+  if (!range && high - low < 1_000) return listenZero(host);
   for (let attempt = 0; attempt < 500; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low + 2 - span));
     const ports = Array.from({ length: span }, (_, i) => port + i);
