@@ -14,6 +14,7 @@ import { closeUnansweredHandoffs } from './connection-handoff.js';
 import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import type { OutputHold } from './output-hold.js';
+import { PoolLoads } from './pool-loads.js';
 import { ProcessTree } from './process-tree.js';
 import { PM2_READY, waitUntilReady } from './ready-wait.js';
 
@@ -460,7 +461,11 @@ export class WorkerProcess extends EventEmitter {
     const missesStickyListen = () => stickyPort !== undefined && (signalled || !waitReady);
     // Without waitReady, a listen on the app's port: another server's does not count.
     const missesPortListen = () => !waitReady && socket === undefined && appPort !== undefined;
+    // The pools it started before then, still loading their task module (see PoolLoads).
+    const pools = new PoolLoads(this.instance);
+    const waitsForPools = () => signalled && (stickyPort === undefined || listened) && pools.pending;
     const awaited = () => {
+      if (waitsForPools()) return pools.awaited();
       if (missesStickyListen()) return `did not listen on port ${stickyPort}`;
       if (missesPortListen() && appPort?.given) return `did not listen on port ${appPort.port}`;
       return waitReady ? "did not call ready() (or process.send('ready'))" : 'did not listen';
@@ -470,6 +475,9 @@ export class WorkerProcess extends EventEmitter {
       listenTimeout,
       awaited,
       hint: () => {
+        if (waitsForPools()) {
+          return 'a process is ready once the pools it started before then have loaded their task module, an async init included: a longer load needs a longer --listen-timeout';
+        }
         if (missesStickyListen()) {
           return 'with --sticky the router hands clients only to the server listening on --port (PORT); a server on another port does not count';
         }
@@ -498,6 +506,8 @@ export class WorkerProcess extends EventEmitter {
         // One the app handles on a server of its own beside the app's port (an optional admin port taken) is the app's
         // affair, as without Hive: the process goes on and is ready on the app's port.
         if (message?.type === 'listen-error' && !this.#handledElsewhere(message)) return listenError(message);
+        const poolFailed = pools.take(message);
+        if (poolFailed !== undefined) return poolFailed;
         // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
         // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send
         // it before it listens. Without waitReady the listen counts too.
@@ -508,11 +518,17 @@ export class WorkerProcess extends EventEmitter {
         if (waitReady ? message?.type === 'ready' || value === PM2_READY : message?.type === 'ready' || listened) {
           signalled = true;
         }
-        return signalled && (stickyPort === undefined || listened) && this.#state === 'starting' && !this.#quitting;
+        return (
+          signalled &&
+          (stickyPort === undefined || listened) &&
+          !pools.pending &&
+          this.#state === 'starting' &&
+          !this.#quitting
+        );
       },
       // An inherited PORT the process did not listen on, though it listened elsewhere: ready on that listen.
       readyAtTimeout: () => {
-        if (!missesPortListen() || firstListen === undefined) return false;
+        if (!missesPortListen() || firstListen === undefined || pools.pending) return false;
         if (this.#state !== 'starting' || this.#quitting) return false;
         if (!appPort?.settleElsewhere(firstListen.port, listenTimeout)) return false;
         const { address, port } = firstListen;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { DataCloneError, TaskAbortedError, TaskNotFoundError } from './errors.js';
+import { announcePoolStart } from './first-load.js';
 import {
   type FilledOptions,
   fillOptions,
@@ -154,6 +155,8 @@ export class Pool extends EventEmitter<PoolEvents> {
       workerCreate: (id) => queueMicrotask(() => this.emit('workerCreate', this.#workerInfo(id))),
       workerDestroy: (id) => queueMicrotask(() => this.emit('workerDestroy', this.#workerInfo(id))),
     });
+    const { firstLoad } = this.#scheduler;
+    if (firstLoad !== undefined) announcePoolStart({ filename: this.#options.filename, loaded: firstLoad.promise });
   }
 
   /** The filled-in options (defaults applied, `'auto'` resolved). */

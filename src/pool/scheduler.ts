@@ -15,6 +15,7 @@ import {
   unstartedTransferError,
   workerExitError,
 } from './errors.js';
+import { FirstLoad } from './first-load.js';
 import type { FilledOptions } from './options.js';
 import { PoolStatsRecorder, type StartRetryStats } from './pool-stats.js';
 import { PoolWorker } from './pool-worker.js';
@@ -115,11 +116,14 @@ export class Scheduler {
   #roomCheckScheduled = false;
   /** Function exports of the task module, learnt from the first worker that loaded it. */
   exports: Set<string> | undefined;
+  /** The first load of the workers started at construction; none without one (minThreads 0). See first-load.ts. */
+  readonly firstLoad: FirstLoad | undefined;
 
   constructor(options: FilledOptions, hooks: SchedulerHooks) {
     this.#options = options;
     this.#hooks = hooks;
     this.#retry = new StartRetry(() => this.#onRetryDue(), options.startRetry);
+    if (options.minThreads > 0) this.firstLoad = new FirstLoad();
     for (let i = 0; i < options.minThreads; i++) {
       const refused = this.#spawn();
       // The options are the cause (worker_threads refuses some Node flags, resource limits, env): say so at the door.
@@ -546,7 +550,10 @@ export class Scheduler {
       this.#countFailure();
       this.#startFailed();
       // Live workers keep serving the queue while the retry waits; with none, nothing could serve the waiting tasks.
-      if (this.#workers.length === 0) for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      if (this.#workers.length === 0) {
+        for (const task of this.#queue.clear()) this.#settle(task, false, error);
+        this.firstLoad?.settle(error);
+      }
       // Armed here: the callers stop asking for starts after a refusal, so #mayStart would not arm it. Only when the
       // pool lacks a thread, as there: a refused start for tasks that just failed with it owes no retry.
       if (this.#lacksThread()) this.#retry.arm();
@@ -666,6 +673,7 @@ export class Scheduler {
         this.#clearInitWaits();
         worker.ready = true;
         worker.readyAt = performance.now();
+        this.firstLoad?.settle();
         worker.failuresAtReady = this.#failures;
         this.#starting--;
         if (worker.inFlight.length === 0) worker.transport.unref();
@@ -689,6 +697,8 @@ export class Scheduler {
         // A worker reports LOAD_FAILED before READY, so it holds no task; should one ever come later, what it held
         // rejects with it rather than wait forever (#retire).
         void this.#retire(worker, error);
+        // The first worker to finish loading decides: a later one's luck (a flaky init) does not make a module good.
+        this.firstLoad?.settle(error);
         this.#countFailure();
         this.#startFailed();
         this.#hooks.error(error);
@@ -832,7 +842,10 @@ export class Scheduler {
       // MAX_EARLY_DEATHS in a row, then on the retry timer. With none, a new one would likely die too: fail the
       // waiting tasks (before #replenish, which would start one for them at once), not loop.
       if (alone || this.#earlyDeaths >= MAX_EARLY_DEATHS) this.#startFailed();
-      if (alone) for (const task of this.#queue.clear()) this.#settle(task, false, error);
+      if (alone) {
+        for (const task of this.#queue.clear()) this.#settle(task, false, error);
+        this.firstLoad?.settle(error);
+      }
       this.#hooks.error(error);
       this.#replenish();
       return;
@@ -1071,6 +1084,8 @@ export class Scheduler {
     if (worker.retiring) this.#retiring--;
     this.#workers.splice(index, 1);
     this.#hooks.workerDestroy(worker.transport.id);
+    // Closed before any worker loaded: nothing waits on this pool's tasks any more.
+    if (this.#workers.length === 0 && this.closed) this.firstLoad?.settle();
   }
 
   /**

@@ -7,6 +7,7 @@ import { flushed, isForkChild, isManaged, isPrimaryChild, sendToPrimary } from '
 import { applyKeepAliveTimeout } from './keep-alive-timeout.js';
 import { patchListen } from './listen-patch.js';
 import { startMetricsReporter } from './metrics-reporter.js';
+import { reportPoolLoads } from './pool-load-report.js';
 import { resizeSharedPools } from './pool-registry.js';
 import { answered } from './primary-ask.js';
 import { decodePrimaryMessage, ENV, isHiveInternal } from './protocol.js';
@@ -35,6 +36,7 @@ export function install(): RuntimeState {
   if (isForkChild()) followForkClusterSize();
   if (!isManaged()) return state;
   applyKeepAliveTimeout(state.tracker);
+  reportPoolLoads();
 
   const onMessage = (value: unknown, handle: unknown) => {
     if (!isHiveInternal(value)) return;

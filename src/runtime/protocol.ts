@@ -151,6 +151,17 @@ export type WorkerMessage =
   | { hive: 1; type: 'reuseport-listen'; id: number; host: string | null; port: number }
   | { hive: 1; type: 'ready' }
   /**
+   * A pool of the process (the runtime's `pool()`, any hive/pool `Pool`) started threads at construction: a primary
+   * still waiting for the process to be ready waits for its `pool-loaded` too (see pool/first-load.ts). `id` numbers
+   * the pool in the process. An older primary ignores both, as it ignores any type it does not know.
+   */
+  | { hive: 1; type: 'pool-loading'; id: number; filename: string }
+  /**
+   * The pool's first thread loaded the task module; with `error` (its code and message), it failed to, and the
+   * process is not ready.
+   */
+  | { hive: 1; type: 'pool-loaded'; id: number; error?: string }
+  /**
    * Fork mode only: the runtime (hive/runtime, imported by the app) follows the app's size. The fork primary answers
    * with `cluster-size` at once and again on each scale, in the wire form ({@link INTERNAL_CMD}), as a cluster's
    * primary tells its workers; a process that does not ask (another program, an app without the runtime) gets none.
@@ -370,6 +381,8 @@ export class ProtocolVersionError extends HiveError {
 const workerTypes = new Set([
   'listening',
   'ready',
+  'pool-loading',
+  'pool-loaded',
   'cluster-size-wanted',
   'draining',
   'sticky-return',
