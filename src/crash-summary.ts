@@ -69,6 +69,15 @@ export function summarizeCrash(stderr: string): CrashSummary | undefined {
  * The error's first line, with the next when the message goes on there after a colon: tsx's (esbuild's) `Transform
  * failed with 1 error:` names the file, line and column of a TypeScript syntax error only on its second line.
  */
+/**
+ * An error message's first line, with the second after a space when the first ends in a colon, as
+ * {@link CrashSummary.line}: tsx's `Transform failed with 1 error:` alone says nothing of the file, line or cause.
+ */
+export function messageHeadline(message: string): string {
+  const [first = '', next] = message.replace(/\r\n/g, '\n').split('\n', 2);
+  return withContinuation(first.trimEnd(), next);
+}
+
 function withContinuation(line: string, next: string | undefined): string {
   if (!line.endsWith(':') || next === undefined || next.trim() === '' || stackFrame.test(next)) return line;
   return `${line} ${next.trim()}`;

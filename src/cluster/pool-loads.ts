@@ -1,3 +1,4 @@
+import { messageHeadline } from '../crash-summary.js';
 import type { WorkerMessage } from '../runtime/protocol.js';
 import { WorkerNotReadyError } from './errors.js';
 
@@ -19,9 +20,13 @@ export class PoolLoads {
     return this.#loading.size > 0;
   }
 
-  /** Takes a message of the process: the error that makes it not ready when a pool's first load failed. */
-  take(message: WorkerMessage | undefined): Error | undefined {
+  /**
+   * Takes a message of the process: the error that makes it not ready when a pool's first load failed. A pool started
+   * once the process had `signalled` (listened, or called ready()) is not its readiness's affair.
+   */
+  take(message: WorkerMessage | undefined, signalled: boolean): Error | undefined {
     if (message?.type === 'pool-loading') {
+      if (signalled) return undefined;
       if (typeof message.id === 'number' && typeof message.filename === 'string') {
         this.#loading.set(message.id, message.filename);
       }
@@ -31,7 +36,7 @@ export class PoolLoads {
     const filename = this.#loading.get(message.id);
     this.#loading.delete(message.id);
     if (filename === undefined || typeof message.error !== 'string') return undefined;
-    const why = message.error.split('\n', 1)[0];
+    const why = messageHeadline(message.error);
     return new WorkerNotReadyError(this.#instance, `the pool of ${filename} could not load its task module (${why})`);
   }
 

@@ -506,7 +506,7 @@ export class WorkerProcess extends EventEmitter {
         // One the app handles on a server of its own beside the app's port (an optional admin port taken) is the app's
         // affair, as without Hive: the process goes on and is ready on the app's port.
         if (message?.type === 'listen-error' && !this.#handledElsewhere(message)) return listenError(message);
-        const poolFailed = pools.take(message);
+        const poolFailed = pools.take(message, signalled);
         if (poolFailed !== undefined) return poolFailed;
         // `ready()` of hive/runtime always counts (an app with no server calls it). `process.send('ready')` is PM2's
         // wait_ready signal and, as in PM2, counts only with waitReady: an app written for a wait_ready setup may send

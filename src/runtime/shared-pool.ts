@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { messageHeadline } from '../crash-summary.js';
 import { Pool, type PoolOptions } from '../pool/index.js';
 import { checkSameOptions } from './pool-options-check.js';
 import { closedPoolsRegistry, followClusterSize, poolOptionsRegistry, poolRegistry } from './pool-registry.js';
@@ -83,7 +84,7 @@ function poolKey(filename: string | URL): string {
 function logErrors(pool: Pool): void {
   pool.on('error', (error: Error & { code?: unknown }) => {
     const what = typeof error.code === 'string' ? error.code : error.name;
-    const message = String(error.message).split('\n', 1)[0];
+    const message = messageHeadline(String(error.message));
     console.error(`hive: the shared pool of ${pool.options.filename}: ${what}: ${message}`);
   });
 }

@@ -85,3 +85,36 @@ test('a process whose task module is still loading when --listen-timeout is up i
     /Worker 0 did not become ready: the pool of .*slow-task\.mjs had not loaded its task module within 2000 ms; .*--listen-timeout/,
   );
 });
+
+// Before, its pool-loading message was taken while the first pool was still loading, and its failure failed the start:
+// a pool started once the process listened was waited for or not depending on the other pools' timing.
+test('a pool started in the listen callback is not waited for, though a pool started before is still loading', async () => {
+  const slowFile = join(dir, 'two-second-task.mjs');
+  writeFileSync(slowFile, "await new Promise((resolve) => setTimeout(resolve, 2000));\nexport default () => 'slow';\n");
+  const lateFile = join(dir, 'late-broken-task.mjs');
+  writeFileSync(lateFile, broken);
+  const port = await freePort();
+  const hive = startHive([fixture('pool-ready-app.mjs'), '-i', '1', '--port', String(port)], {
+    POOL_TASK_FILE: slowFile,
+    POOL_LATE_TASK_FILE: lateFile,
+  });
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 60_000);
+  assert.deepEqual(await compute(port).then((r) => [r.status, JSON.parse(r.body).answer]), [200, 'slow']);
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0);
+});
+
+// Before, the reason ended at tsx's "Transform failed with 1 error:", the file, line and cause left out.
+test("a TypeScript task module's syntax error is named with its file, line and cause", async () => {
+  const taskFile = join(dir, 'syntax-error-task.cts');
+  writeFileSync(taskFile, 'const a: number = 1;\nmodule.exports = (x: number) => { return x ) };\n');
+  const port = await freePort();
+  const hive = startHive([fixture('pool-ready-app.mjs'), '-i', '1', '--port', String(port)], {
+    POOL_TASK_FILE: taskFile,
+  });
+  await failsToStart(hive);
+  assert.match(
+    fatalOf(hive.records),
+    /could not load its task module \(ERR_HIVE_TASK_MODULE: .*Transform failed with 1 error: \S*syntax-error-task\.c?ts:2:\d+: ERROR: Expected/,
+  );
+});
