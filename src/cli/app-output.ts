@@ -166,7 +166,8 @@ function logPath(app: AppInfo, path: string): string {
 }
 
 // How a slot's last process ended, as describe shows it beside an errored or restarting slot's state.
-function exitText({ code, signal }: { code: number | null; signal: string | null }): string {
+function exitText({ code, signal, notReady }: { code: number | null; signal: string | null; notReady?: string }) {
+  if (notReady !== undefined) return 'killed: it did not become ready';
   return signal ? `last exit ${signal}` : `last exit code ${code}`;
 }
 

@@ -46,7 +46,9 @@ function describe(event: SupervisorEvent): string {
               ? ''
               : event.retiredBy !== undefined
                 ? ` (retired on a ${event.retiredBy} sent to it)`
-                : ' (crash)';
+                : event.notReady !== undefined
+                  ? ' (killed: it did not become ready; counted as a crash)'
+                  : ' (crash)';
       if (event.spawnError !== undefined)
         return `worker ${event.instance} could not be started (${event.spawnError})${why}`;
       return `worker ${event.instance} (pid ${event.pid}) exited with ${how}${why}`;

@@ -70,8 +70,8 @@ export type SupervisorEvent =
   // retiredBy: the process retires on a SIGTERM sent to it directly (WorkerExit.retiredBy): not a crash, attempt 0;
   // said as its replacement is forked, before its exit (see #handOver), or after it when none was forked first.
   | { type: 'restart'; instance: number; attempt: number; delay: number; retiredBy?: 'SIGTERM' }
-  // notReady: why the slot's first process did not become ready, under start({ erroredOnFailure }); without it the slot
-  // crash-looped.
+  // notReady: why the slot's last process did not become ready (the primary killed it: WorkerExit.notReady), under
+  // start({ erroredOnFailure }) or at the end of a crash loop; without it the slot's last process crashed.
   | {
       type: 'errored';
       instance: number;
@@ -455,7 +455,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // port taken): no change of the app's code frees it.
   async #erroredAtStart(slot: Slot, worker: WorkerProcess, error: unknown): Promise<void> {
     if (!(error instanceof WorkerNotReadyError) || this.#stopping) throw error;
-    worker.kill(false);
+    worker.kill(false, error.reason);
     const { code, signal, spawnError } = await worker.exited;
     if (this.#stopping) throw error;
     slot.errored = true;
@@ -834,11 +834,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   // A crash of the slot's process (or a fork of it that threw): restarted with backoff, or the slot is errored.
-  #crashed(slot: Slot, uptime: number, exit: Pick<WorkerExit, 'code' | 'signal' | 'spawnError'>, stderrTail: string[]) {
+  #crashed(
+    slot: Slot,
+    uptime: number,
+    exit: Pick<WorkerExit, 'code' | 'signal' | 'spawnError' | 'notReady'>,
+    stderrTail: string[],
+  ) {
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {
       slot.errored = true;
-      const { code, signal, spawnError } = exit;
+      const { code, signal, spawnError, notReady } = exit;
       this.#emit({
         type: 'errored',
         instance: slot.instance,
@@ -846,6 +851,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         signal,
         stderrTail: [...stderrTail],
         ...(spawnError !== undefined ? { spawnError } : {}),
+        ...(notReady !== undefined ? { notReady } : {}),
       });
       this.#refreshState();
       return;
@@ -898,7 +904,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // exit is then the retirement's, not a failed start to warn of (the listen timeout still bounds it).
       // One that could not be started at all: its exit says so (spawnError).
       if (!replacement.retiring && replacement.spawned) this.#emit({ type: 'warning', message: error.message });
-      replacement.kill(false);
+      replacement.kill(false, error instanceof WorkerNotReadyError ? error.reason : undefined);
     });
     return replacement;
   }

@@ -45,6 +45,11 @@ export interface WorkerExit {
    * ENOENT of a cwd gone): it never ran, and its exit is a failed start, judged as a crash of its slot.
    */
   spawnError?: string;
+  /**
+   * Why the primary SIGKILLed it while it started: it did not become ready (WorkerNotReadyError.reason: its listen
+   * timeout ran out, a pool's task module failed to load). Its exit is the slot's crash all the same, said as this.
+   */
+  notReady?: string;
 }
 
 export interface WorkerProcessOptions {
@@ -127,6 +132,8 @@ export class WorkerProcess extends EventEmitter {
   // Retired, or signalled to shut down, while starting: a ready signal it sends after that does not count.
   #quitting = false;
   #killed = false;
+  // Why kill() ended it before it was ready (WorkerExit.notReady).
+  #notReady: string | undefined;
   // The kill timer fired (the drain overran killTimeout), as opposed to any other kill.
   #overran = false;
   #killTimer: NodeJS.Timeout | undefined;
@@ -185,6 +192,7 @@ export class WorkerProcess extends EventEmitter {
         const killed = this.#killed && signal === 'SIGKILL';
         const exit: WorkerExit = { code, signal, expected: this.#retiring, killed };
         if (spawnError) exit.spawnError = spawnError.message;
+        if (killed && this.#notReady !== undefined) exit.notReady = this.#notReady;
         // A drain on such a SIGTERM that overran killTimeout was asked for all the same, as a stop that overruns is.
         if (this.#drainingOnSignal && !this.#retiring && (code === 0 || (killed && this.#overran))) {
           exit.retiredBy = 'SIGTERM';
@@ -362,9 +370,11 @@ export class WorkerProcess extends EventEmitter {
   /**
    * Ends the worker at once (SIGKILL).
    * @param expected - false when the kill should count as a crash (a restarted worker that never became ready).
+   * @param notReady - why it is killed before it was ready, which its exit then says (WorkerExit.notReady).
    */
-  kill(expected = true): void {
+  kill(expected = true, notReady?: string): void {
     if (this.#state === 'stopped') return;
+    if (notReady !== undefined) this.#notReady ??= notReady;
     // Never unsaid: a worker the primary retired (a stop of one still starting, its listen timeout then up) ends as
     // asked, not as a crash.
     this.#retiring ||= expected;

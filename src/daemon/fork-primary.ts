@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { primaryOutput } from '../cluster/bounded-output.js';
 import { memoryLimitWarning } from '../cluster/cgroup-memory.js';
 import { closeAfterExit, closeOf } from '../cluster/child-close.js';
-import { ReloadAbortedError } from '../cluster/errors.js';
+import { ReloadAbortedError, WorkerNotReadyError } from '../cluster/errors.js';
 import { assertInstanceVars, instanceVars } from '../cluster/instance-vars.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
@@ -248,6 +248,8 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
   const pid = child.pid ?? 0;
   // When it became ready: a crash's uptime counts from then, as a cluster worker's does (never ready, 0).
   let readyAt: number | undefined;
+  // Why it was killed before it was ready, which its exit then says (WorkerExit.notReady).
+  let notReady: string | undefined;
   const stderrTail: string[] = [];
   // Out of descriptors or processes (EMFILE, ENFILE, EAGAIN): no process ran, but a restart may well succeed, so this is
   // a crash of the slot (its 'close' below), not the program's failure.
@@ -313,6 +315,9 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
       emit({ kind: 'event', type: 'warning', message: error.message });
       // Not ready in time is a crash of the slot, as in cluster mode (the restart policy answers it); the start, a
       // reload or a scale that waits for it fails with the error.
+      if (child.exitCode === null && child.signalCode === null && error instanceof WorkerNotReadyError) {
+        notReady = error.reason;
+      }
       killTree(child);
     });
   }
@@ -329,7 +334,18 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
     const failsStart = initial && appState === 'starting' && readyAt === undefined;
     const expected = stopping || slot.removed || slot.child !== child || (!pid && !shortOfResources) || failsStart;
     const noRestart = expected ? undefined : noRestartReason(keepDown, code);
-    emit({ kind: 'event', type: 'exit', instance, pid, code, signal, expected, ...(noRestart ? { noRestart } : {}) });
+    const killed = signal === 'SIGKILL' && notReady !== undefined ? { notReady } : {};
+    emit({
+      kind: 'event',
+      type: 'exit',
+      instance,
+      pid,
+      code,
+      signal,
+      expected,
+      ...(noRestart ? { noRestart } : {}),
+      ...killed,
+    });
     if (slot.child === child) slot.child = undefined;
     if (expected) return maybeExit();
     if (noRestart) {
@@ -339,7 +355,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
     const decision = slot.policy.onCrash(readyAt === undefined ? 0 : Date.now() - readyAt);
     if (decision.action === 'errored') {
       slot.errored = true;
-      emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [...stderrTail] });
+      emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [...stderrTail], ...killed });
       refreshState();
       return;
     }

@@ -1207,7 +1207,12 @@ export class ManagedApp {
       }
       case 'exit':
         this.#workers.delete(event.pid);
-        this.#slotExits.set(event.instance, { time: Date.now(), code: event.code, signal: event.signal });
+        this.#slotExits.set(event.instance, {
+          time: Date.now(),
+          code: event.code,
+          signal: event.signal,
+          ...(event.notReady !== undefined ? { notReady: event.notReady } : {}),
+        });
         break;
       case 'restart':
         this.#downSlots.set(event.instance, 'restarting');
@@ -1239,7 +1244,11 @@ export class ManagedApp {
         // Named by the error the tail reports (the primary keeps it before it drops any of the app's lines): a Node
         // crash report's last lines are its stack's end and the `Node.js v20.x` footer, which say nothing of it.
         const why = summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail);
-        this.#lastError = `${who} crash-looped${why ? `: ${why}` : ''}`;
+        // One the primary killed as it did not become ready (a listen timeout) says so: its SIGKILL was the primary's.
+        this.#lastError =
+          event.notReady === undefined
+            ? `${who} crash-looped${why ? `: ${why}` : ''}`
+            : `${who} did not become ready: ${event.notReady}${why && !event.notReady.includes(why) ? `; its last stderr line: ${why}` : ''}`;
         this.#reloadFailed = false;
         // No process left, none coming until a reload (the primary waits for one): the slot's last lines came before
         // this event, on the same pipe. The primary's own next words, or a reload, open the files again.

@@ -319,8 +319,11 @@ export interface ListenAddress {
 export interface IdleSlot {
   instance: number;
   state: 'restarting' | 'errored';
-  /** How its last process ended (epoch ms, exit code or signal); null if the daemon did not see it. */
-  lastExit: { time: number; code: number | null; signal: string | null } | null;
+  /**
+   * How its last process ended (epoch ms, exit code or signal, and `notReady`: why the primary killed it before it
+   * became ready); null if the daemon did not see it.
+   */
+  lastExit: { time: number; code: number | null; signal: string | null; notReady?: string } | null;
   /**
    * Restarts of the slot since the app's last `hive reset`, as a process's (see {@link ProcessInfo.restarts}). Absent
    * from an older daemon's listing.

@@ -278,6 +278,7 @@ export const pageScript = String.raw`
   function stateText(i) {
     if (i.unresponsive) return 'hung';
     if (i.pid !== null || !i.lastExit) return i.state;
+    if (i.lastExit.notReady) return i.state + ' (killed: not ready)';
     return i.state + ' (exit ' + (i.lastExit.signal || 'code ' + i.lastExit.code) + ')';
   }
 

@@ -77,6 +77,8 @@ export interface SlotExit {
   time: number;
   code: number | null;
   signal: string | null;
+  /** Why the primary killed it before it became ready (a listen timeout, a pool's task module that failed to load). */
+  notReady?: string;
 }
 
 /** Something that happened to an app, for the time axis of the live views. */
@@ -352,8 +354,9 @@ export class AppSnapshotCollector {
 
   #event(event: SourceEvent): void {
     if (event.type === 'exit' && typeof event.instance === 'number') {
-      const { code, signal } = event as { code?: number | null; signal?: string | null };
-      this.#lastExits.set(event.instance, { time: Date.now(), code: code ?? null, signal: signal ?? null });
+      const { code, signal, notReady } = event as { code?: number | null; signal?: string | null; notReady?: string };
+      const exit: SlotExit = { time: Date.now(), code: code ?? null, signal: signal ?? null };
+      this.#lastExits.set(event.instance, notReady === undefined ? exit : { ...exit, notReady });
       this.#retire(event.instance, event.pid);
     }
     const text = describeEvent(event);
