@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jsModuleType } from './package-type.js';
+import { withFreshRequires } from './require-cache-scope.js';
 
 /**
  * Loads a TypeScript file Hive loads itself (a config file, a pool task module) through tsx, resolving to what
@@ -28,23 +29,23 @@ export async function loadTypeScript(file: string, parentURL: string, fresh: boo
   const namespace = `hive-${randomUUID()}`;
   const extensions = { ...moduleRequire.extensions };
   const api = register({ namespace });
-  try {
-    return { default: api.require(file, parentURL) };
-  } catch (error) {
-    // Node maps a stack to the TypeScript source when it is first read, while tsx has source maps on.
-    void (error as Error | undefined)?.stack;
-    throw error;
-  } finally {
-    if (fresh) {
-      api.unregister();
-      // tsx's unregister deletes the `.ts`, `.tsx` and `.jsx` handlers it set: one this process had (ts-node's) is
-      // put back.
-      for (const [ext, handler] of Object.entries(extensions)) moduleRequire.extensions[ext] ??= handler;
-      for (const key of Object.keys(moduleRequire.cache)) {
-        if (key.endsWith(`?namespace=${namespace}`)) delete moduleRequire.cache[key];
+  const load = async () => {
+    try {
+      return { default: api.require(file, parentURL) };
+    } catch (error) {
+      // Node maps a stack to the TypeScript source when it is first read, while tsx has source maps on.
+      void (error as Error | undefined)?.stack;
+      throw error;
+    } finally {
+      if (fresh) {
+        api.unregister();
+        // tsx's unregister deletes the `.ts`, `.tsx` and `.jsx` handlers it set: one this process had (ts-node's) is
+        // put back.
+        for (const [ext, handler] of Object.entries(extensions)) moduleRequire.extensions[ext] ??= handler;
       }
     }
-  }
+  };
+  return fresh ? withFreshRequires(load) : load();
 }
 
 const moduleRequire = createRequire(import.meta.url);

@@ -13,6 +13,7 @@ import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variabl
 import { describeValue } from '../errors.js';
 import { loadTypeScript } from '../load-typescript.js';
 import { logicalPath } from '../logical-path.js';
+import { withFreshRequires } from '../require-cache-scope.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
 import { type AppConfig, appKeys, configSchema, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
@@ -362,10 +363,11 @@ async function readConfigFile(file: string): Promise<unknown> {
     }
     if (['.js', '.mjs', '.cjs'].includes(ext)) {
       // A file loaded before must be read again (it may have changed): Node caches ES modules by URL, CommonJS ones by
-      // path, so a fresh query and a cleared require cache entry. Config files are small and loaded rarely.
+      // path, so a fresh query, and the require cache entries of the load (the file's, those of what it requires)
+      // dropped after it. Config files are small and loaded rarely.
       delete moduleCache[file];
       const url = `${pathToFileURL(file).href}?hive-load=${++loads}`;
-      return unwrapDefault(await withLoadOutput(() => import(url)));
+      return unwrapDefault(await withLoadOutput(() => withFreshRequires(() => import(url))));
     }
   } catch (cause) {
     const message = loadFailure(cause);

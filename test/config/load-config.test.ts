@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseDuration } from 'hive/cluster';
 import { argList, findConfigFile, isConfigFile, loadConfig, supervisorOptions } from 'hive/config';
@@ -647,6 +647,34 @@ describe('Hive config files', () => {
         text.replace("name: require('./names.ts').name", "name: 'third'").replace('{ name,', "{ name: 'third',"),
       );
       assert.equal((await loadConfig(file)).apps[0]!.name, 'third', name);
+    }
+  });
+
+  test('the .json and .js files a CommonJS config requires, changed since the last load, are read again', async () => {
+    // PM2 projects keep their app list or env in a file the config requires: a long-lived caller of loadConfig got
+    // the first load's copy of it from the require cache for good.
+    const folder = mkdtempSync(join(dir, 'reload-required-'));
+    writeFileSync(join(folder, 'package.json'), '{}');
+    const list = join(folder, 'apps.json');
+    const helper = join(folder, 'script-of.js');
+    for (const [name, text] of [
+      [
+        'ecosystem.config.cjs',
+        "const apps = require('./apps.json'); module.exports = { apps: apps.map((name) => ({ name, script: require('./script-of.js')(name) })) };",
+      ],
+      [
+        'hive.config.cts',
+        "const apps: string[] = require('./apps.json'); module.exports = { apps: apps.map((name) => ({ name, script: require('./script-of.js')(name) })) };",
+      ],
+    ] as const) {
+      const file = join(folder, name);
+      writeFileSync(file, text);
+      for (const app of ['first', 'second']) {
+        writeFileSync(list, JSON.stringify([app]));
+        writeFileSync(helper, `module.exports = (name) => name + '-${app}.js';`);
+        const [loaded] = (await loadConfig(file)).apps;
+        assert.deepEqual([loaded!.name, basename(loaded!.script)], [app, `${app}-${app}.js`], name);
+      }
     }
   });
 
