@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { after, beforeEach } from 'node:test';
 
 /**
  * Config files a test file writes to load: `dir`, the given one or else a temp directory removed when the test file
- * ends, and writers of a file in it, each returning the file's path.
+ * ends, and writers of a file in it, each returning the file's path. Called at the top of a test file.
  */
 export function configFiles(given?: string): {
   dir: string;
@@ -14,6 +14,9 @@ export function configFiles(given?: string): {
   /** Saves `value` as JSON as `name` in `dir`. */
   writeJson(name: string, value: unknown): string;
 } {
+  // The test runner reports on stdout, which loadConfig sends to stderr while a file loads: a report written then
+  // reached the run as garbage, a failure's details lost with it. Its pending writes are let out before each test.
+  beforeEach(() => new Promise((resolve) => setImmediate(resolve)));
   let dir = given;
   if (dir === undefined) {
     const temp = mkdtempSync(join(tmpdir(), 'hive-config-'));
