@@ -18,6 +18,8 @@ const kArgumentCodes = new Set([
   'ERR_HIVE_INVALID_ARGUMENT',
   'ERR_HIVE_EDGE_INVALID_OPTION',
   'ERR_HIVE_EDGE_INVALID_HOST',
+  // `hive edge nginx` given nothing to proxy to: a flag missing.
+  'ERR_HIVE_EDGE_NO_UPSTREAM',
   'ERR_HIVE_DEPLOY_INVALID_OPTION',
 ]);
 

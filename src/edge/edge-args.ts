@@ -187,7 +187,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   }
   // Each flag turns TLS to the app on; the file's edge.upstream.tls, when it has one, keeps its other keys (mergeSites).
   const upstreamTls: { ca?: string; name?: string } = {};
-  if (values['upstream-ca'] !== undefined) upstreamTls.ca = resolve(values['upstream-ca']);
+  if (values['upstream-ca'] !== undefined) upstreamTls.ca = pathOf(values['upstream-ca']);
   if (values['upstream-tls-name'] !== undefined) upstreamTls.name = values['upstream-tls-name'];
   if (values['upstream-tls'] || Object.keys(upstreamTls).length > 0) upstream.tls = upstreamTls;
   for (const flag of ['port', 'socket', 'hosts', 'balance', 'sticky', 'upstream-tls', 'upstream-ca'] as const) {
@@ -216,7 +216,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
       throw new EdgeOptionError('tls', '--tls-cert and --tls-key go together');
     }
     // Relative paths mean the caller's directory, not the directory nginx reads the config from.
-    site.tls = { cert: resolve(values['tls-cert']), key: resolve(values['tls-key']), ...tls };
+    site.tls = { cert: pathOf(values['tls-cert']), key: pathOf(values['tls-key']), ...tls };
     perAppFlags.push('--tls-cert');
   } else if (Object.keys(tls).length > 0) {
     if (values.config === undefined)
@@ -227,7 +227,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values['acme-root'] !== undefined && values['no-acme']) {
     throw new EdgeOptionError('acme', '--acme-root and --no-acme contradict each other: keep one');
   }
-  if (values['acme-root'] !== undefined) site.acme = { root: resolve(values['acme-root']) };
+  if (values['acme-root'] !== undefined) site.acme = { root: pathOf(values['acme-root']) };
   if (values['no-acme']) site.acme = false;
   if (values['no-gzip']) site.gzip = false;
   const rateLimit: Partial<RateLimitInput> = {};
@@ -262,7 +262,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   if (values.static !== undefined) {
     const eq = values.static.indexOf('=');
     if (eq <= 0) throw new EdgeOptionError('static', `--static: expected <prefix>=<dir>, got ${values.static}`);
-    site.static = { location: values.static.slice(0, eq), root: resolve(values.static.slice(eq + 1)) };
+    site.static = { location: values.static.slice(0, eq), root: pathOf(values.static.slice(eq + 1)) };
   }
   return {
     help: values.help === true,
@@ -276,6 +276,12 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
     perAppFlags,
     main,
   };
+}
+
+// A path flag's value from the caller's directory. An empty one (`--static /s/=$UNSET`) is kept empty, for the schema
+// to refuse naming the flag: resolved, it was the current directory (a project root served, with its `.env`).
+function pathOf(value: string): string {
+  return value === '' ? value : resolve(value);
 }
 
 // `--listen 8080` or `--listen 127.0.0.1:8080` / `[::1]:8080`: the address (listen.address) is checked by the schema.
@@ -296,14 +302,14 @@ function listenFlag(text: string): { port: number; address?: string } {
 // The flags of the main context; they mean nothing in a conf.d file, whose nginx.conf sets them.
 function mainOptions(values: ReturnType<typeof parse>['values']): MainOptions {
   const main: MainOptions = {};
-  if (values.pid !== undefined) main.pid = resolve(values.pid);
+  if (values.pid !== undefined) main.pid = pathOf(values.pid);
   if (values['error-log'] !== undefined) main.errorLog = logPath(values['error-log'], process.cwd());
   // Any text: the schema checks it, naming the flag (kMainFlags) and the levels.
   if (values['error-log-level'] !== undefined) {
     main.errorLogLevel = values['error-log-level'] as MainOptions['errorLogLevel'];
   }
-  if (values['temp-dir'] !== undefined) main.tempDir = resolve(values['temp-dir']);
-  if (values['mime-types'] !== undefined) main.mimeTypes = resolve(values['mime-types']);
+  if (values['temp-dir'] !== undefined) main.tempDir = pathOf(values['temp-dir']);
+  if (values['mime-types'] !== undefined) main.mimeTypes = pathOf(values['mime-types']);
   if (values.user !== undefined) main.user = values.user;
   const processes = values['worker-processes'];
   if (processes !== undefined) {

@@ -59,8 +59,13 @@ export class EdgeNoUpstreamError extends HiveError {
 export class EdgeTlsFileError extends HiveError {
   readonly key: string;
 
-  constructor(key: string, path: string, options?: { cause?: unknown }) {
-    super('ERR_HIVE_EDGE_TLS_FILE', `${key}: cannot read ${JSON.stringify(path)}`, options);
+  constructor(key: string, path: string, options: { cause?: unknown; reason?: string } = {}) {
+    const { reason, ...errorOptions } = options;
+    super(
+      'ERR_HIVE_EDGE_TLS_FILE',
+      `${key}: cannot read ${JSON.stringify(path)}${reason ? ` (${reason})` : ''}`,
+      errorOptions,
+    );
     this.key = key;
   }
 }

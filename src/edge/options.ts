@@ -3,7 +3,7 @@
  * (edge-schema.ts), then the rules across fields (hosts, sticky vs balance, TLS files). `resolveEdgeConfig` is the one
  * entry point; the renderers only ever see its output.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
@@ -282,12 +282,7 @@ function finishSite(site: z.output<typeof siteSchema>, prefix: string, options: 
 
   if (site.tls && options.checkFiles !== false) {
     for (const key of ['cert', 'key'] as const) {
-      const file = resolve(options.baseDir ?? process.cwd(), site.tls[key]);
-      try {
-        accessSync(file, constants.R_OK);
-      } catch (cause) {
-        throw new EdgeTlsFileError(`${prefix}.tls.${key}`, file, { cause });
-      }
+      checkReadableFile(`${prefix}.tls.${key}`, resolve(options.baseDir ?? process.cwd(), site.tls[key]));
     }
   }
   const upstreamTls = finishUpstreamTls(site, upstreamTlsInput, prefix, options);
@@ -353,14 +348,20 @@ function finishUpstreamTls(
   const tls: UpstreamTls = { ...given, ...(name !== undefined && { name }) };
   // Checked as tls.cert is: against baseDir, and left as given (the CLI and a config file make it absolute).
   if (tls.ca !== undefined && options.checkFiles !== false) {
-    const file = resolve(options.baseDir ?? process.cwd(), tls.ca);
-    try {
-      accessSync(file, constants.R_OK);
-    } catch (cause) {
-      throw new EdgeTlsFileError(`${key}.ca`, file, { cause });
-    }
+    checkReadableFile(`${key}.ca`, resolve(options.baseDir ?? process.cwd(), tls.ca));
   }
   return tls;
+}
+
+// A certificate, key or CA file nginx must read at its start: one it cannot read there stops nginx (`nginx -t` only
+// says so if run). A directory passes access(2), so it is asked for as a file.
+function checkReadableFile(key: string, file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (cause) {
+    throw new EdgeTlsFileError(key, file, { cause });
+  }
+  if (statSync(file).isDirectory()) throw new EdgeTlsFileError(key, file, { reason: 'a directory, not a file' });
 }
 
 /** A WebSocket's idle limit when `timeouts.websocket` is unset and the read timeout is shorter. */

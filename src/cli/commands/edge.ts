@@ -242,6 +242,11 @@ function flagCaused(error: unknown, source: FlagSource | undefined): boolean {
   return setByFlag(source.site, key);
 }
 
+// The library's message names upstream.port and upstream.socket: from the command line, the flags that set them.
+const kNoUpstreamFlags =
+  'nothing to proxy to: give --port <port> (the local cluster port) or --socket <path> (its Unix socket), and/or ' +
+  '--hosts <a:p,b:p> (other hosts running the app); or --app <name> alone for an app the daemon runs';
+
 /**
  * Prints an error, naming the flag (`fromFlags`) or the app of the config file (`apps`) where it can, and a usage
  * error's `hint` at the end of its line.
@@ -257,6 +262,7 @@ function printError(
     const key = (error as HiveError & { key?: unknown }).key;
     let message = error.message;
     if (typeof key === 'string' && key.startsWith('main.')) message = mainMessage(message, key, source);
+    else if (fromFlags && error.code === 'ERR_HIVE_EDGE_NO_UPSTREAM') message = kNoUpstreamFlags;
     else if (typeof key === 'string' && fromFlags) message = messageForFlags(message, key);
     // With --config, sites[i] is the i-th app served, not the i-th of the file: name the app instead, and the flag
     // that set the value over the file's.
