@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { appFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 const dir = hive.dir;
@@ -169,4 +169,8 @@ test('hive start -l with no path (last, or before another flag) writes the combi
   const empty = await hive.run(['start', shScript, '--name', 'l4', '-l', '']);
   assert.equal(empty.code, 2);
   assert.match(empty.stderr, /expected --log to be a file path, got ""/);
+  // As --socket's: resolved, it named the current folder, which the primary then failed to listen on.
+  const socket = await hive.run(['start', appFixture, '--name', 'l5', '--socket=']);
+  assert.equal(socket.code, 2, socket.stderr);
+  assert.match(socket.stderr, /ERR_HIVE_INVALID_ARGUMENT: expected --socket to be a path, got ""/);
 });

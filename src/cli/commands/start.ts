@@ -564,7 +564,9 @@ function scriptSpec(script: string, values: Values, args: string[]): AppSpec {
     const value = values[flag as keyof typeof values];
     if (typeof value === 'string') runArgs.push(`${option}=${value}`);
   }
-  // Resolved here: the primary runs in the daemon, whose working directory is not the caller's.
+  // Resolved here: the primary runs in the daemon, whose working directory is not the caller's. Not an empty one
+  // (an unset variable), which is no path: resolved, it named the current folder.
+  if (values.socket === '') throw new UsageError('expected --socket to be a path, got ""');
   if (typeof values.socket === 'string') runArgs.push(`--socket=${resolve(values.socket)}`);
   if (values['wait-ready']) runArgs.push('--wait-ready');
   if (values['server-timing']) runArgs.push('--server-timing');
