@@ -7,12 +7,19 @@ import { type BroadcastHandler, type RuntimeState, runtimeState } from './state.
  * serializes as JSON (node's default for cluster workers), so `data` arrives as `JSON.parse(JSON.stringify(data))`;
  * what JSON cannot hold (a BigInt, a cycle, a top-level undefined or function) throws ERR_HIVE_INVALID_ARGUMENT
  * here rather than being lost on the way. Without a Hive primary there is no other process: it checks `data` and
- * sends nothing.
+ * sends nothing. A function, BigInt, symbol or `undefined` is a compile error too (`unknown` still compiles, and is
+ * checked here).
  */
-export function broadcast(data: unknown): void {
+export function broadcast<T>(data: Broadcastable<T>): void {
   checkSendable(data);
   sendToPrimary({ hive: 1, type: 'broadcast', data });
 }
+
+/**
+ * What {@link broadcast} takes: `T`, unless it is a value JSON has no text for at the top level (a function, a BigInt,
+ * a symbol, `undefined`), which would be lost on the way.
+ */
+export type Broadcastable<T> = T extends bigint | symbol | undefined | ((...args: never[]) => unknown) ? never : T;
 
 /**
  * Registers a handler of the other processes' broadcasts: `handler(data, from)`, `from` being the sender's instance.

@@ -122,6 +122,6 @@ export function trackRequests(): void {
   trackRequestsOf(state.tracker, 'app');
 }
 
-export { broadcast, onBroadcast } from './broadcast.js';
+export { type Broadcastable, broadcast, onBroadcast } from './broadcast.js';
 export { PROTOCOL_VERSION } from './protocol.js';
 export type { BroadcastHandler } from './state.js';

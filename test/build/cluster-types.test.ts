@@ -1,6 +1,7 @@
 // A TypeScript project depending on hive compiles test/build/fixtures/cluster-consumer/consumer.ts against the built
 // declarations (dist/), as npm would install it: the Supervisor's events are typed (a listener's argument narrows on
-// `type`, a misspelt event name fails), and reload() and scale() type their results. One module resolution: the
+// `type`, a misspelt event name fails), and reload() and scale() type their results; hive/runtime's broadcast() refuses
+// what JSON cannot carry. One module resolution: the
 // package layout under each is pool-types.test.ts's business.
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
