@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +23,9 @@ import { withFreshRequires } from './require-cache-scope.js';
 export async function loadTypeScript(file: string, parentURL: string, fresh: boolean): Promise<unknown> {
   if (!isCommonJs(file)) {
     const { tsImport } = await import('tsx/esm/api');
-    return tsImport(pathToFileURL(file).href, parentURL);
+    return tsImport(pathToFileURL(file).href, parentURL).catch((error: unknown) => {
+      throw withSourceNames(error, file);
+    });
   }
   const { register } = await import('tsx/cjs/api');
   // A namespace of its own: tsx compiles only what this load requires, and caches it under `<path>?namespace=`.
@@ -35,7 +38,7 @@ export async function loadTypeScript(file: string, parentURL: string, fresh: boo
     } catch (error) {
       // Node maps a stack to the TypeScript source when it is first read, while tsx has source maps on.
       void (error as Error | undefined)?.stack;
-      throw error;
+      throw withSourceNames(error, file);
     } finally {
       if (fresh) {
         api.unregister();
@@ -49,6 +52,25 @@ export async function loadTypeScript(file: string, parentURL: string, fresh: boo
 }
 
 const moduleRequire = createRequire(import.meta.url);
+
+/**
+ * esbuild's syntax errors name the file tsx handed it, which for a `.cts` or `.mts` file is its name with `.ts`
+ * (`/app/bad.ts:3:14: ERROR: Unexpected ";"` for bad.cts): a file that is not there. Named as it is on disk.
+ */
+function withSourceNames(error: unknown, loaded: string): unknown {
+  if (!(error instanceof Error) || !error.message.includes(': ERROR: ')) return error;
+  const rename = (text: string) =>
+    text.replace(/(\S+)\.ts(:\d+:\d+: ERROR: )/g, (whole, base: string, rest: string) => {
+      if (existsSync(`${base}.ts`)) return whole;
+      const candidates = ['.cts', '.mts'].map((ext) => `${base}${ext}`).filter((name) => existsSync(name));
+      // Both there: the one being loaded, if it is one of them; else no telling which.
+      const real = candidates.includes(loaded) ? loaded : candidates.length === 1 ? candidates[0] : undefined;
+      return real === undefined ? whole : `${real}${rest}`;
+    });
+  error.message = rename(error.message);
+  if (typeof error.stack === 'string') error.stack = rename(error.stack);
+  return error;
+}
 
 /** Whether tsx runs a file as CommonJS: a `.cts`, or a `.ts` or `.tsx` outside a `"type": "module"` package. */
 function isCommonJs(file: string): boolean {

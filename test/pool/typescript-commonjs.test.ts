@@ -48,3 +48,23 @@ console.log(JSON.stringify({ result, stack }));
     });
   }
 }
+
+// esbuild names the file tsx hands it, `bad.ts` for a `bad.cts` or `bad.mts`: a file that is not there.
+test('a syntax error of a .cts or .mts task module names that file, its line and column', () => {
+  writeFileSync(join(folder, 'bad.cts'), 'const x: number = ;\nmodule.exports = () => x;\n');
+  writeFileSync(join(folder, 'bad.mts'), 'const x: number = ;\nexport default () => x;\n');
+  for (const name of ['bad.cts', 'bad.mts']) {
+    const file = join(folder, name);
+    const script = `
+const { Pool } = await import(${JSON.stringify(builtPool)});
+const pool = new Pool({ filename: process.argv[1], maxThreads: 1 });
+const message = await pool.run({}).then(() => 'no error', (error) => error.message);
+await pool.destroy();
+console.log(JSON.stringify(message));
+`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, file], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const message = JSON.parse(run.stdout) as string;
+    assert.ok(message.includes(`${file}:1:18: ERROR: Unexpected ";"`), `${name}: ${message}`);
+  }
+});
