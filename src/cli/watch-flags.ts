@@ -1,6 +1,7 @@
 // The watch flags `hive start` and `hive run` share (--watch[=<paths>], --ignore-watch, --watch-delay), read one way.
 import { dirname, resolve } from 'node:path';
 import { parseDuration } from '../cluster/units.js';
+import { splitArgs } from '../config/split-args.js';
 
 /**
  * `--watch` alone watches the app's folder; `--watch=src,lib` names folders. parseArgs has no optional values, so the
@@ -73,7 +74,9 @@ export function watchSpec(
   if (delayText !== undefined && delay === undefined) throw new Refusal(watchDelayProblem(delayText));
   return {
     paths: paths ? paths.split(',').map((path) => resolve(path)) : [dirname(resolve(script))],
-    ignore: values['ignore-watch'],
+    // Split on spaces as PM2 splits it (`--ignore-watch "data logs"`) and as a config file's string is; quotes keep a
+    // name with a space whole.
+    ignore: values['ignore-watch']?.flatMap((value) => splitArgs(value).args),
     delay,
   };
 }

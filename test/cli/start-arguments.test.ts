@@ -65,6 +65,16 @@ test('--ignore-watch without --watch is refused, not ignored', async () => {
   assert.match(result.stderr, /--ignore-watch needs --watch/);
 });
 
+// PM2 splits the flag's value on spaces (as Hive splits a config file's ignore_watch string): one entry "data logs"
+// ignored neither folder, and every change in them reloaded the app.
+test('--ignore-watch "data logs" ignores both, as PM2 reads it; quotes keep a name with a space whole', async () => {
+  const args = ['--watch', '--ignore-watch', 'data logs', '--ignore-watch', "'my files' *.tmp"];
+  const started = await hive.run(['start', appFixture, '--name', 'iw-split', '-i', '1', ...args]);
+  assert.equal(started.code, 0, started.stderr);
+  const app = await hive.json<{ settings: { ignoreWatch: string[] } }>(['describe', 'iw-split']);
+  assert.deepEqual(app.settings.ignoreWatch, ['data', 'logs', 'my files', '*.tmp']);
+});
+
 test('a value flag given twice is refused with both values, not last-one-wins', async () => {
   for (const [args, message] of [
     [['--port', '3000', '-p', '4000'], /--port is given twice \("3000", then "4000"\)/],
