@@ -129,6 +129,15 @@ export class AppLogs {
   }
 
   /**
+   * Whether `path` is a folder on the way to one of its files (`logs` of `logs/out.log`), which the log writer makes
+   * when it is missing: its appearance is no change of the app's files for a watch to reload on.
+   */
+  makesFolder(path: string): boolean {
+    const files = [this.outFile, this.errorFile, this.logFile, ...this.#opened, ...this.#foundPaths];
+    return files.some((file) => file?.startsWith(`${path}/`));
+  }
+
+  /**
    * Opens the unsuffixed files up front, as they always were: the files are there once the app is, and once it runs
    * again after release(). With `mergeLogs: false`, each instance's are opened as it starts (openInstance).
    */

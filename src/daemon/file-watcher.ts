@@ -26,6 +26,7 @@ export class FileWatcher {
   readonly #onChange: (file: string) => void;
   readonly #skip: (file: string, root: string) => boolean;
   readonly #ignoreFile: (path: string) => boolean;
+  readonly #ignoreChange: (path: string) => boolean;
   readonly #folders = new Map<string, WatchedFolder>();
   readonly #debounceMs: number;
   #timer: NodeJS.Timeout | undefined;
@@ -33,7 +34,8 @@ export class FileWatcher {
 
   /**
    * `debounceMs`: how long the files must stay quiet after a change before `onChange` (PM2's `watch_delay`).
-   * `ignoreFile`: whether a file (by absolute path) is ignored as well: the app's own log files.
+   * `ignoreFile`: whether a file (by absolute path) is ignored as well: the app's own log files. `ignoreChange`:
+   * whether a change of that very path (not of what is under it) is no change: a folder made for those files.
    */
   constructor(
     paths: string[],
@@ -41,11 +43,13 @@ export class FileWatcher {
     onChange: (file: string) => void,
     debounceMs = DEBOUNCE_MS,
     ignoreFile: (path: string) => boolean = () => false,
+    ignoreChange: (path: string) => boolean = () => false,
   ) {
     this.#onChange = onChange;
     this.#debounceMs = debounceMs;
     this.#skip = ignoreMatcher([...alwaysIgnored, ...ignore]);
     this.#ignoreFile = ignoreFile;
+    this.#ignoreChange = ignoreChange;
     try {
       for (const path of paths) this.#watch(path, true);
     } catch (error) {
@@ -85,6 +89,7 @@ export class FileWatcher {
             this.#rewatch(path);
             return;
           }
+          if (file && this.#ignoreChange(join(path, file))) return;
           this.#changed(file || path);
         },
         // Not taking the daemon down. An error with the folder still there (a subfolder it may not read) is left

@@ -1638,6 +1638,8 @@ export class ManagedApp {
       watchDelay,
       // Its log files in a watched folder (a config's `outFile: './logs/out.log'`): each line would reload it.
       (path) => this.#logs.writesTo(path),
+      // The folder the log writer makes for them (`out_file: 'logs/out.log'` with no logs/ yet) reloaded the app once.
+      (path) => this.#logs.makesFolder(path),
     );
   }
 

@@ -36,3 +36,25 @@ test("a watched folder's changes reload the app, its own log files' lines do not
   await waitFor(() => daemonLog().includes('w: a.js changed; reloading'), 'the reload for a.js');
   assert.doesNotMatch(daemonLog(), /w: \S*(out|err)\S* changed/);
 });
+
+// The folder of its log files missing at the start: the log writer makes it, which the watcher saw as a change (`logs
+// changed; reloading` right after the start, a fork-mode program stopped and started again).
+test('the folder the log writer makes for its files in a watched folder is no change to reload on', async () => {
+  const watched = join(hive.dir, 'fresh');
+  mkdirSync(watched);
+  const logger = join(hive.dir, 'talker.sh');
+  writeFileSync(logger, '#!/bin/sh\nwhile true; do echo tick; sleep 0.2; done\n');
+  chmodSync(logger, 0o755);
+  const out = join(watched, 'logs', 'out.log');
+  const config = hive.writeConfig(
+    [{ name: 'f', script: logger, watch: [watched], watch_delay: 100, out_file: out }],
+    'fresh.config.json',
+  );
+  await hive.json(['start', config]);
+  await waitFor(() => readOrEmpty(out).split('\n').length > 4, 'lines in the log the folder was made for');
+  const daemonLog = () => hive.readLog('../daemon.log');
+  writeFileSync(join(watched, 'b.js'), '1');
+  await waitFor(() => daemonLog().includes('f: b.js changed; reloading'), 'the reload for b.js');
+  // The one change it reloaded on.
+  assert.deepEqual(daemonLog().match(/f: \S+ changed; reloading/g), ['f: b.js changed; reloading']);
+});
