@@ -1,7 +1,7 @@
 // `hive edge nginx`: the command module run in a child process as the dispatcher runs it, with its exit code,
 // stdout and stderr; bad input must leave no file behind.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -86,6 +86,22 @@ test('--out into a directory that does not exist is a typed error naming --out, 
   assert.equal(result.code, 2);
   assert.match(result.stderr, /ERR_HIVE_EDGE_INVALID_OPTION: --out: .*missing.* does not exist/);
   assert.equal(existsSync(join(dir, 'missing')), false);
+});
+
+// Written to a temp file renamed over it, the config took the temp's mode: a 0640 one (nginx's group reads it) became
+// 0644 at each regeneration.
+test('--out over an existing file keeps its mode; a new file gets 0666 under the umask', () => {
+  const out = join(dir, 'kept-mode.conf');
+  writeFileSync(out, '# old\n');
+  chmodSync(out, 0o640);
+  const replaced = hiveEdge('nginx', '--port', '3000', '--out', out);
+  assert.equal(replaced.code, 0, replaced.stderr);
+  assert.match(readFileSync(out, 'utf8'), /upstream hive_app/);
+  assert.equal(statSync(out).mode & 0o777, 0o640);
+  const fresh = join(dir, 'fresh-mode.conf');
+  const made = hiveEdge('nginx', '--port', '3000', '--out', fresh);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(statSync(fresh).mode & 0o777, 0o666 & ~process.umask());
 });
 
 test('--out naming a directory is a typed error naming --out (exit 2), not a bare EISDIR', () => {

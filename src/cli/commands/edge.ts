@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { chmodSync, lstatSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeTemp } from '../../cluster/temp-file.js';
@@ -87,11 +87,14 @@ export default async function edge(argv: string[]): Promise<number> {
   }
   // Write beside the target and rename, so nginx (or a reload) never reads a half-written file. The temp's name is
   // random and never a link followed: `sudo hive edge nginx --out` into a folder others can write would otherwise
-  // write through a link planted at a name guessed from the pid. 0666 under the umask, as a plain write made it.
+  // write through a link planted at a name guessed from the pid. 0666 under the umask, as a plain write made it; a
+  // file replaced keeps its mode (a 0640 config stays 0640), as an editor's save keeps it.
   const out = resolve(args.out);
   let temp: string | undefined;
   try {
+    const replaced = lstatSync(out, { throwIfNoEntry: false });
     temp = writeTemp(out, config, 0o666);
+    if (replaced?.isFile()) chmodSync(temp, replaced.mode & 0o7777);
     await rename(temp, out);
   } catch (error) {
     if (temp !== undefined) await rm(temp, { force: true });
