@@ -374,7 +374,8 @@ export class WorkerProcess extends EventEmitter {
    */
   kill(expected = true, notReady?: string): void {
     if (this.#state === 'stopped') return;
-    if (notReady !== undefined) this.#notReady ??= notReady;
+    // A retirement's process (a stop of one still starting) ends as the retirement's, whatever its ready wait said.
+    if (notReady !== undefined && !this.#retiring) this.#notReady ??= notReady;
     // Never unsaid: a worker the primary retired (a stop of one still starting, its listen timeout then up) ends as
     // asked, not as a crash.
     this.#retiring ||= expected;
