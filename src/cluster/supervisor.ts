@@ -962,7 +962,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     try {
       await replacement.whenReady();
     } catch (error) {
+      // Gone before the abort is said: a replacement that listened (its pool then failed to load) is in the port's
+      // round robin until the primary has seen it exit, and a client that came right after the abort was handed to
+      // it and reset.
       replacement.kill();
+      await replacement.exited;
       throw new ReloadAbortedError(slot.instance, error);
     } finally {
       if (slot.incoming === replacement) slot.incoming = undefined;
