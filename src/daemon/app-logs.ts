@@ -122,8 +122,7 @@ export class AppLogs {
    * the app logs would reload it.
    */
   writesTo(path: string): boolean {
-    const files = [this.outFile, this.errorFile, this.logFile, ...this.#opened, ...this.#foundPaths];
-    return files.some(
+    return this.#files().some(
       (file) => file !== undefined && (file === path || path === `${file}.txt` || isRotatedLogCopy(file, path)),
     );
   }
@@ -133,8 +132,12 @@ export class AppLogs {
    * when it is missing: its appearance is no change of the app's files for a watch to reload on.
    */
   makesFolder(path: string): boolean {
-    const files = [this.outFile, this.errorFile, this.logFile, ...this.#opened, ...this.#foundPaths];
-    return files.some((file) => file?.startsWith(`${path}/`));
+    return this.#files().some((file) => file?.startsWith(`${path}/`));
+  }
+
+  // Every file it writes or wrote: the configured ones, those opened per instance, those found on disk.
+  #files(): (string | undefined)[] {
+    return [this.outFile, this.errorFile, this.logFile, ...this.#opened, ...this.#foundPaths];
   }
 
   /**

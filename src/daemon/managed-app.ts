@@ -22,6 +22,7 @@ import {
   eventMark,
   type InstanceSnapshot,
   type SlotExit,
+  slotExitOf,
 } from '../metrics/snapshot.js';
 import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppInstanceVars, checkAppPoolThreads } from './app-environment.js';
@@ -1207,12 +1208,7 @@ export class ManagedApp {
       }
       case 'exit':
         this.#workers.delete(event.pid);
-        this.#slotExits.set(event.instance, {
-          time: Date.now(),
-          code: event.code,
-          signal: event.signal,
-          ...(event.notReady !== undefined ? { notReady: event.notReady } : {}),
-        });
+        this.#slotExits.set(event.instance, slotExitOf(event));
         break;
       case 'restart':
         this.#downSlots.set(event.instance, 'restarting');

@@ -81,6 +81,12 @@ export interface SlotExit {
   notReady?: string;
 }
 
+/** A process's `exit` event as its slot's last exit, stamped now. */
+export function slotExitOf(event: { code?: number | null; signal?: string | null; notReady?: string }): SlotExit {
+  const exit: SlotExit = { time: Date.now(), code: event.code ?? null, signal: event.signal ?? null };
+  return event.notReady === undefined ? exit : { ...exit, notReady: event.notReady };
+}
+
 /** Something that happened to an app, for the time axis of the live views. */
 export interface AppEvent {
   /** Epoch ms. */
@@ -354,9 +360,7 @@ export class AppSnapshotCollector {
 
   #event(event: SourceEvent): void {
     if (event.type === 'exit' && typeof event.instance === 'number') {
-      const { code, signal, notReady } = event as { code?: number | null; signal?: string | null; notReady?: string };
-      const exit: SlotExit = { time: Date.now(), code: code ?? null, signal: signal ?? null };
-      this.#lastExits.set(event.instance, notReady === undefined ? exit : { ...exit, notReady });
+      this.#lastExits.set(event.instance, slotExitOf(event as Parameters<typeof slotExitOf>[0]));
       this.#retire(event.instance, event.pid);
     }
     const text = describeEvent(event);
