@@ -12,7 +12,7 @@ import { DEFAULT_TIME_FORMAT, formatTime } from '../../time-format.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { DaemonLogFilter, type DaemonLogLine } from '../daemon-log-lines.js';
 import { integerFlag } from '../integer-flag.js';
-import { afterLastNewline, lastLinesStart } from '../last-lines.js';
+import { afterLastNewline, bufferReader, lastLinesStart } from '../last-lines.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineSource, rawLogLine } from '../raw-log-line.js';
 import { readerCaughtUp } from '../reader-caught-up.js';
@@ -287,6 +287,43 @@ async function ownCopy(file: LogFile, made: RotatedLogCopy[]): Promise<number> {
   return -1;
 }
 
+/**
+ * The last `count` lines of the rotated copies listed when the file was opened, newest copy first, then older ones
+ * while lines are short: `hive logs --lines 20` right after a rotation prints the 20 lines before it, not the one or
+ * none the new file has yet (`pm2 logs` prints those). A copy that cannot be read (a gzipped one still being written)
+ * ends the reading there: the lines of older copies would come with a gap before them.
+ */
+async function copiedLines(file: LogFile, count: number): Promise<string[]> {
+  const lines: string[] = [];
+  for (const path of [...file.copies].reverse()) {
+    const tail = await lastLinesOfCopy(path, count - lines.length);
+    if (!tail) break;
+    const copy = tail.toString('utf8').split('\n');
+    if (copy.at(-1) === '') copy.pop();
+    lines.unshift(...copy);
+    if (lines.length >= count) break;
+  }
+  return lines;
+}
+
+// The bytes of a rotated copy's last `count` lines (all of a gzipped one is unpacked to find them, a plain one read
+// from its end), undefined when it cannot be read.
+async function lastLinesOfCopy(path: string, count: number): Promise<Buffer | undefined> {
+  if (path.endsWith('.gz')) {
+    const bytes = await readFile(path).catch(() => undefined);
+    const data = bytes && (await gunzipped(bytes));
+    return data && data.subarray(await lastLinesStart(bufferReader(data), data.length, count));
+  }
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const size = (await handle.stat()).size;
+    return await readRange(handle, await lastLinesStart(handle, size, count), size);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The log files in $HIVE_HOME/logs as `hive logs -f` began: by path, the file (inode) and its size then. */
 interface LogsSnapshot {
   time: number;
@@ -475,7 +512,9 @@ export default function logs(argv: string[]): Promise<number> {
         }
         const all = text.split('\n');
         if (all.at(-1) === '') all.pop();
-        return all;
+        return count === undefined || all.length >= count
+          ? all
+          : [...(await copiedLines(file, count - all.length)), ...all];
       } finally {
         if (!following) {
           if (file.handle === handle) file.handle = undefined;
