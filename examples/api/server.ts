@@ -22,8 +22,7 @@ import { fib } from './fib.js';
 const port = Number(process.env.PORT || 3000);
 const maxN = 42;
 const maxTimeout = 30_000;
-// Empty counts as unset, as for PORT.
-const maxQueue = process.env.API_MAX_QUEUE ? Number(process.env.API_MAX_QUEUE) : undefined;
+const maxQueue = queueBound(process.env.API_MAX_QUEUE);
 let retiring = false;
 
 /**
@@ -35,6 +34,18 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
   if (raw === null) return fallback;
   const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
   return value >= min && value <= max ? value : undefined;
+}
+
+/**
+ * API_MAX_QUEUE as a whole number; undefined when unset or empty (as for PORT). Anything else stops the process at its
+ * start, naming the variable, rather than failing every /compute later with the pool's option error.
+ */
+function queueBound(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  if (!/^\d{1,9}$/.test(text)) {
+    throw new RangeError(`API_MAX_QUEUE: expected a whole number of tasks, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
 }
 
 const parseN = (url: URL) => intParam(url, 'n', 35, 0, maxN);

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { poll } from '../poll.js';
-import { freePort, isEvent, killAll, startHive } from './helpers.js';
+import { freePort, isEvent, killAll, runHive, startHive } from './helpers.js';
 
 after(killAll);
 
@@ -138,4 +138,17 @@ test('examples/api: a request target that is not a URL is a 400, and the process
     hive.records.filter(isEvent('exit')).map((exit) => exit.code),
     [0],
   );
+});
+
+// API_MAX_QUEUE=abc started the app, whose every /compute then answered 500 with the pool's option error.
+test('examples/api: an API_MAX_QUEUE that is not a whole number stops the start, naming the variable', async () => {
+  const port = await freePort();
+  const { code, stderr } = await runHive(
+    // The listen timeout as the others': under load, loading the app may take past the default 10 s.
+    ['run', api, '-i', '1', '--port', String(port), '--listen-timeout', '60s'],
+    { API_MAX_QUEUE: 'abc' },
+    90_000,
+  );
+  assert.notEqual(code, 0, stderr);
+  assert.match(stderr, /API_MAX_QUEUE: expected a whole number of tasks, got "abc"/);
 });
