@@ -114,7 +114,10 @@ test('a heavy route that answers errors in the warm-up fails its configuration, 
   assert.equal(report.failed.length, 1, stdout);
   assert.equal(report.failed[0].name, 'single-pool');
   assert.equal(report.failed[0].code, 'ERR_HIVE_BENCH_SERVER');
-  assert.match(report.failed[0].message, /^single-pool: GET \/compute\?n=20 answered 500 in the warm-up: .*no worker threads here/);
+  assert.match(
+    report.failed[0].message,
+    /^single-pool: GET \/compute\?n=20 answered 500 in the warm-up: .*no worker threads here/,
+  );
 });
 
 // It exited 0 with nothing measured: a CI job that asked for exactly that configuration passed without nginx.

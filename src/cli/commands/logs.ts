@@ -312,7 +312,8 @@ async function lastLinesOfCopy(path: string, count: number): Promise<Buffer | un
   if (path.endsWith('.gz')) {
     const bytes = await readFile(path).catch(() => undefined);
     const data = bytes && (await gunzipped(bytes));
-    return data && data.subarray(await lastLinesStart(bufferReader(data), data.length, count));
+    if (!data) return undefined;
+    return data.subarray(await lastLinesStart(bufferReader(data), data.length, count));
   }
   const handle = await open(path, 'r').catch(() => undefined);
   if (!handle) return undefined;
