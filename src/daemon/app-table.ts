@@ -7,7 +7,7 @@ import { checkAppPoolThreads } from './app-environment.js';
 import { writeDump } from './dump.js';
 import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
-import { AppNotFoundError, DumpWriteError } from './errors.js';
+import { AppNotFoundError, AppsFailedError, DumpWriteError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
 import { logPathWarnings } from './log-path-check.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
@@ -127,23 +127,51 @@ export class AppTable {
     return this.info(app);
   }
 
-  async each(target: string, action: (app: ManagedApp) => Promise<void>, by?: TargetKind): Promise<AppInfo[]> {
+  /**
+   * Runs `action` on each app `target` names: at once, or with `inTurn` one after the other, as a config file's apps
+   * are started (a restart or reload of `all` started every app's processes at the same moment: 80 on 2 cores overran
+   * their listen timeout, and most apps ended errored). One app's failure does not stop the others; after all ran, a
+   * failure is thrown as it is, several as one AppsFailedError naming each (`verb`: what was done to the others).
+   */
+  async each(
+    target: string,
+    action: (app: ManagedApp) => Promise<void>,
+    by?: TargetKind,
+    { inTurn = false, verb = 'done' }: { inTurn?: boolean; verb?: string } = {},
+  ): Promise<AppInfo[]> {
     const apps = this.find(target, by);
     const every = by === undefined && target === 'all';
-    // One app's failure must not stop the others; the first error is reported after all ran.
     // Each app's info is taken as its action ends, before the app's next queued operation begins: the reply of a
     // restart says online even when a stop is already waiting behind it.
-    const results = await Promise.allSettled(
-      apps.map(async (app) => {
-        await action(app);
-        return this.info(app);
-      }),
-    );
+    const one = async (app: ManagedApp): Promise<AppInfo> => {
+      await action(app);
+      return this.info(app);
+    };
+    let results: PromiseSettledResult<AppInfo>[];
+    if (inTurn) {
+      results = [];
+      for (const app of apps) {
+        results.push(
+          await one(app).then(
+            (value) => ({ status: 'fulfilled', value }) as const,
+            (reason: unknown) => ({ status: 'rejected', reason }) as const,
+          ),
+        );
+      }
+    } else {
+      results = await Promise.allSettled(apps.map(one));
+    }
     // `all` means the apps that are still there: one deleted by a command that came first is left out.
-    const kept = results.filter((r, i) => !(every && apps[i]!.removed && r.status === 'rejected'));
-    const failed = kept.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return kept.map((r) => (r as PromiseFulfilledResult<AppInfo>).value);
+    const kept = apps.flatMap((app, i) => {
+      const result = results[i]!;
+      return every && app.removed && result.status === 'rejected' ? [] : [{ app, result }];
+    });
+    const failed = kept.flatMap(({ app, result }) =>
+      result.status === 'rejected' ? [{ name: app.name, error: result.reason as unknown }] : [],
+    );
+    if (failed.length === 1) throw failed[0]!.error;
+    if (failed.length > 1) throw new AppsFailedError(failed, { count: kept.length - failed.length, verb });
+    return kept.map(({ result }) => (result as PromiseFulfilledResult<AppInfo>).value);
   }
 
   /**
@@ -163,6 +191,9 @@ export class AppTable {
         slots.set(app.id, await app.reload(onProgress, envs));
       },
       by,
+      // In turn: each app's replacements get the machine's cores while they start, and an app's old processes serve
+      // until its own replacements are ready.
+      { inTurn: true, verb: 'reloaded' },
     );
     return infos.map((info) => ({ ...info, reload: slots.get(info.id) ?? [] }));
   }
@@ -196,6 +227,7 @@ export class AppTable {
           if (this.#apps.size === 0) this.#nextId = 0;
         }),
       by,
+      { verb: 'deleted' },
     );
   }
 

@@ -132,12 +132,13 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return result;
       }
       case 'stop':
-        return apps.each(request.target, (app) => app.stop(), request.by);
+        return apps.each(request.target, (app) => app.stop(), request.by, { verb: 'stopped' });
       case 'restart':
         return apps.each(
           request.target,
           (app) => app.restart(request.shellEnv, (warning) => progress({ warning })),
           request.by,
+          { inTurn: true, verb: 'restarted' },
         );
       case 'reload':
         return apps.reload(

@@ -104,6 +104,33 @@ export class AppOperationError extends HiveError {
   }
 }
 
+/**
+ * Several apps of one command (`all`, a namespace) failed: each named with its own code and message, one per line.
+ * The code is theirs when they share one (a script testing for ERR_HIVE_RELOAD_ABORTED sees it however many aborted),
+ * else ERR_HIVE_APP_OPERATION.
+ */
+export class AppsFailedError extends HiveError {
+  constructor(failures: { name: string; error: unknown }[], done: { count: number; verb: string }) {
+    const codes = new Set(failures.map(({ error }) => codeOf(error)));
+    const lines = failures.map(({ name, error }) => {
+      const message = error instanceof Error ? error.message : String(error);
+      const named = message.startsWith(`app ${JSON.stringify(name)}`)
+        ? message
+        : `app ${JSON.stringify(name)}: ${message}`;
+      return `  ${codeOf(error)}: ${named}`;
+    });
+    const others = done.count === 0 ? '' : ` (the ${done.count} other${done.count === 1 ? '' : 's'} ${done.verb})`;
+    super(
+      codes.size === 1 ? [...codes][0]! : 'ERR_HIVE_APP_OPERATION',
+      `${failures.length} of ${failures.length + done.count} apps failed${others}:\n${lines.join('\n')}`,
+    );
+  }
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof HiveError ? error.code : 'ERR_HIVE_DAEMON_INTERNAL';
+}
+
 /** An app's rolling reload stopped at a replacement that did not become ready; its old processes keep serving. */
 export class AppReloadAbortedError extends HiveError {
   constructor(name: string, message: string) {

@@ -1,0 +1,81 @@
+// `hive restart all`, `hive reload all`, `hive start all`: the apps one after another, as a config file's are started.
+// All at once, 20 apps of 4 processes on 2 cores overran their listen timeout, and most ended errored; and of several
+// that failed, only the first was said.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempHome } from './helpers.js';
+
+const names = ['a', 'b', 'c'];
+
+// Three cluster apps of one process each. Each process writes `start <app>` as it loads and `listen <app>` right
+// before it listens (so before the primary can see it ready), 300 ms apart; it exits 1 instead when `fail-<app>`
+// is there.
+function threeApps(hive: ReturnType<typeof tempHome>): { config: string; trace: string } {
+  const trace = join(hive.dir, 'trace.txt');
+  const script = join(hive.dir, 'app.cjs');
+  writeFileSync(
+    script,
+    `const fs = require('node:fs');
+const name = process.env.APP;
+if (fs.existsSync(${JSON.stringify(hive.dir)} + '/fail-' + name)) {
+  console.error('refusing to start: fail-' + name + ' is there');
+  process.exit(1);
+}
+fs.appendFileSync(${JSON.stringify(trace)}, 'start ' + name + '\\n');
+setTimeout(() => {
+  fs.appendFileSync(${JSON.stringify(trace)}, 'listen ' + name + '\\n');
+  require('node:http').createServer((req, res) => res.end(name)).listen(0, '127.0.0.1');
+}, 300);
+`,
+  );
+  const config = hive.writeConfig(
+    names.map((name) => ({
+      name,
+      script,
+      exec_mode: 'cluster',
+      instances: 1,
+      env: { APP: name },
+      // Past a loaded machine's slowest start: the test is about order, not time.
+      listen_timeout: 60_000,
+    })),
+  );
+  return { config, trace };
+}
+
+const inTurn = names.flatMap((name) => [`start ${name}`, `listen ${name}`]);
+
+for (const command of ['restart', 'reload', 'start'] as const) {
+  test(`hive ${command} all starts the apps' new processes one app after another`, async () => {
+    const hive = tempHome();
+    const { config, trace } = threeApps(hive);
+    await hive.json(['start', config]);
+    if (command === 'start') await hive.json(['stop', 'all']);
+    writeFileSync(trace, '');
+    const apps = await hive.json<{ name: string; status: string }[]>([command, 'all']);
+    assert.deepEqual(
+      apps.map((app) => [app.name, app.status]),
+      names.map((name) => [name, 'online']),
+    );
+    assert.deepEqual(readFileSync(trace, 'utf8').trim().split('\n'), inTurn);
+  });
+}
+
+test('hive restart all with two apps failing names each, with its code, and says the others were restarted', async () => {
+  const hive = tempHome();
+  const { config, trace } = threeApps(hive);
+  await hive.json(['start', config]);
+  for (const name of ['a', 'c']) writeFileSync(join(hive.dir, `fail-${name}`), '');
+  writeFileSync(trace, '');
+  const result = await hive.run(['restart', 'all']);
+  assert.equal(result.code, 1, result.stderr);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines[0], 'hive restart: ERR_HIVE_APP_OPERATION: 2 of 3 apps failed (the 1 other restarted):');
+  assert.match(lines.find((line) => line.includes('app "a"')) ?? '', /^ {2}ERR_HIVE_APP_OPERATION: app "a": /);
+  assert.match(lines.find((line) => line.includes('app "c"')) ?? '', /^ {2}ERR_HIVE_APP_OPERATION: app "c": /);
+  assert.match(result.stderr, /refusing to start: fail-a is there/);
+  assert.ok(!result.stderr.includes('app "b"'), result.stderr);
+  // b was restarted all the same, after a failed.
+  assert.deepEqual(readFileSync(trace, 'utf8').trim().split('\n'), ['start b', 'listen b']);
+});
