@@ -34,7 +34,7 @@ test('hive reload <config> reloads the apps the daemon has and starts the others
   assert.equal((await hive.json<AppInfo[]>(['ls'])).length, 2);
 });
 
-test('a start that fails is said, and the other apps are still started (exit 1), as hive start <config> does', async () => {
+test('a start that fails is said, listed errored, and the other apps are still started (exit 1), as hive start <config> does', async () => {
   const broken = join(hive.dir, 'broken.js');
   writeFileSync(broken, "throw new Error('boom at import');\n");
   const ticker = (name: string) => ({ name, script: daemonFixture('ticker.sh') });
@@ -45,9 +45,13 @@ test('a start that fails is said, and the other apps are still started (exit 1),
   const result = await hive.run(['reload', file, '--json']);
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /^hive reload: ERR_HIVE_APP_OPERATION: app "broken": did not start/m);
+  // The failed one listed too, as the failure left it: a script reading --json sees its state.
   const started = JSON.parse(result.stdout) as AppInfo[];
   assert.deepEqual(
     started.map((x) => [x.name, x.status]),
-    [['c', 'online']],
+    [
+      ['broken', 'errored'],
+      ['c', 'online'],
+    ],
   );
 });

@@ -79,3 +79,22 @@ test('hive restart all with two apps failing names each, with its code, and says
   // b was restarted all the same, after a failed.
   assert.deepEqual(readFileSync(trace, 'utf8').trim().split('\n'), ['start b', 'listen b']);
 });
+
+// Of a config file's apps, the one that failed was left out of the table and --json: a script saw two apps started.
+test('hive start <config> lists an app that failed to start beside the others, errored, and exits 1', async () => {
+  const hive = tempHome();
+  const { config } = threeApps(hive);
+  writeFileSync(join(hive.dir, 'fail-b'), '');
+  const result = await hive.run(['start', config, '--json']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /app "b"/);
+  const apps = JSON.parse(result.stdout) as { name: string; status: string }[];
+  assert.deepEqual(
+    apps.map((app) => [app.name, app.status]),
+    [
+      ['a', 'online'],
+      ['b', 'errored'],
+      ['c', 'online'],
+    ],
+  );
+});

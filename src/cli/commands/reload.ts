@@ -5,6 +5,7 @@ import { isConfigTarget } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
+import { failedStartApp } from '../failed-start.js';
 import { rewritesLines } from '../line-in-place.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
@@ -109,6 +110,8 @@ async function reloadConfig(
       } catch (error) {
         failed = true;
         process.stderr.write(errorLine('reload', error));
+        const app = await failedStartApp(client, request.name, error);
+        if (app) apps.push(app);
       }
     }
     return { apps, failed };

@@ -18,6 +18,7 @@ import { appTable, slotTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
+import { failedStartApp } from '../failed-start.js';
 import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
 import { parsePort } from '../integer-flag.js';
 import { onlyNames, pickApps } from '../only-apps.js';
@@ -307,6 +308,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         } catch (error) {
           failed = true;
           process.stderr.write(errorLine(command, error));
+          const app = await failedStartApp(client, spec.name, error);
+          if (app) started.push(app);
         }
       }
     });
