@@ -41,6 +41,8 @@ export function splitLines(
   // The last output ended a line passed on unfinished (by the delay): a `\n` (or `\r\n`) that comes next is its end.
   let endsFlushed = false;
   let timer: NodeJS.Timeout | undefined;
+  // The delay ran out; the line goes on at setImmediate's turn unless more output came first.
+  let check: NodeJS.Immediate | undefined;
   const pass = (line: string, time: number) => {
     let start = 0;
     while (line.length - start > maxLine) {
@@ -52,6 +54,20 @@ export function splitLines(
   };
   const flushPartial = () => {
     timer = undefined;
+    // A timer that runs late (the primary's event loop starved or stopped past the delay) runs in the turn whose poll
+    // phase would read the rest of the line, there in the pipe already: passed on now, the line was cut in two. The
+    // check phase comes after that poll.
+    check = setImmediate(flushQuiet);
+    check.unref();
+  };
+  const stopWaiting = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    clearImmediate(check);
+    check = undefined;
+  };
+  const flushQuiet = () => {
+    check = undefined;
     // Paused (the primary's reader is behind, cluster/output-hold.ts): the rest of the line may be written already and
     // wait in the pipe, so the quiet is not the process's. Passed on once it has been quiet that long while read.
     if (rest === '' || stream.isPaused()) return;
@@ -61,7 +77,7 @@ export function splitLines(
   };
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
-    clearTimeout(timer);
+    stopWaiting();
     const now = Date.now();
     // What text holds up to here was read before, from restTime on; the rest now.
     const carried = rest.length;
@@ -104,13 +120,13 @@ export function splitLines(
   if (options.partialDelay !== undefined) {
     const delay = options.partialDelay;
     stream.on('resume', () => {
-      if (rest === '' || timer !== undefined) return;
+      if (rest === '' || timer !== undefined || check !== undefined) return;
       timer = setTimeout(flushPartial, delay);
       timer.unref();
     });
   }
   stream.on('end', () => {
-    clearTimeout(timer);
+    stopWaiting();
     if (rest !== '') pass(withoutReturn(rest), restTime);
     rest = '';
   });

@@ -1,5 +1,9 @@
 // An app's output split into lines, an unfinished one passed on once the app is quiet (`partialDelay`).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -186,5 +190,34 @@ test('a line passed on later has the time its start was read, before a line of a
     await poll(() => times.has(`part-${first}`), `the line ended ${first}`);
     const [part, other] = [times.get(`part-${first}`)!, times.get(`other-${first}`)!];
     assert.ok(part < other, `${first}: read at ${part}, after ${other}`);
+  }
+});
+
+// A primary whose event loop stalled past the delay (starved, or stopped and continued) has, on its next turn, both the
+// overdue timer and the rest of the line waiting in the pipe. The timer passed the first half on as a line of its
+// own, and the rest came as another: a JSON line cut in two (QA, under load). The quiet must be the process's.
+test('a line whose rest waits in the pipe when the delay runs out late is passed on whole', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-split-'));
+  const marker = join(dir, 'written');
+  try {
+    // The first half, then (once the parent has read it) the rest and its newline, then the marker.
+    const child = spawn(
+      'sh',
+      ['-c', `printf '{"half":'; sleep 0.1; printf '"whole"}\\n'; touch '${marker}'; sleep 1`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const lines: string[] = [];
+    splitLines(child.stdout!, (line) => lines.push(line), { partialDelay: 150 });
+    const firstRead = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    await firstRead;
+    // The event loop blocked until the rest is in the pipe and the delay is past: both wait for its next turn.
+    const started = Date.now();
+    while (!existsSync(marker) || Date.now() - started < 300) {}
+    await poll(() => lines.length > 0, 'a line');
+    await delay(300);
+    assert.deepEqual(lines, ['{"half":"whole"}']);
+    child.kill();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
