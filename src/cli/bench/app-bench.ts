@@ -184,7 +184,12 @@ async function startApi(
     throw new BenchServerError(label, `${API_EXAMPLE} not found: hive bench runs the repository's examples/api`);
   }
   const port = await benchPort(fixedPort, label);
-  const args = [hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'];
+  // A minute to become ready, not the default 10 s: on a loaded machine (load average 40 on 2 cores, seen in CI-like
+  // runs) loading the TypeScript app took longer, and a configuration failed that would have measured fine.
+  const args = [
+    ...[hiveCli, 'run', API_EXAMPLE, '-i', instances, '--port', String(port), '--name', 'bench-api'],
+    ...['--listen-timeout', '60s'],
+  ];
   // Its stdout is read for the processes that crash mid-run, counted and said (the text format: its stderr, the app's,
   // stays where a failed start quotes it from).
   let crashes = 0;
