@@ -17,6 +17,7 @@ import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { logLineSource, rawLogLine } from '../raw-log-line.js';
 import { readerCaughtUp } from '../reader-caught-up.js';
 import { exitWhenReaderGone } from '../reader-gone.js';
+import { stdoutIsStderr } from '../shared-pipe.js';
 
 const usage = `Usage: hive logs [name|id|namespace|all] [--lines N] [-f|--nostream] [--out|--err] [--app-only] [--raw]
                  [--timestamp[=format]] [--json]
@@ -458,6 +459,8 @@ export default function logs(argv: string[]): Promise<number> {
     // As PM2's, only the lines that come while following are stamped: when the lines already there were written is
     // not known (an app with `time` has it in its lines).
     let following = false;
+    // The error lines' stream: stdout when both are one pipe (see stdoutIsStderr), so that no line is cut by another.
+    const errors = stdoutIsStderr() ? process.stdout : process.stderr;
     const print: Print = (file, fileLine) => {
       // An instance's own file has its lines as the app wrote them: the prefix its merged file would have is added.
       // (A file all instances share, as PM2 shares a path it gives no suffix, cannot say whose a line is.)
@@ -478,7 +481,7 @@ export default function logs(argv: string[]): Promise<number> {
         printJson({ app, instance, stream: file.stream, ...(time === undefined ? {} : { time }), line });
       } else {
         const text = time === undefined ? line : `${time} ${line}`;
-        (file.stream === 'err' ? process.stderr : process.stdout).write(`${text}\n`);
+        (file.stream === 'err' ? errors : process.stdout).write(`${text}\n`);
       }
     };
     // A daemon line: on stdout, as PM2's own, marked as Hive's; under --json its stream is `hive`.
