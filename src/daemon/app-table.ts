@@ -147,20 +147,9 @@ export class AppTable {
       await action(app);
       return this.info(app);
     };
-    let results: PromiseSettledResult<AppInfo>[];
-    if (inTurn) {
-      results = [];
-      for (const app of apps) {
-        results.push(
-          await one(app).then(
-            (value) => ({ status: 'fulfilled', value }) as const,
-            (reason: unknown) => ({ status: 'rejected', reason }) as const,
-          ),
-        );
-      }
-    } else {
-      results = await Promise.allSettled(apps.map(one));
-    }
+    let results: PromiseSettledResult<AppInfo>[] = [];
+    if (inTurn) for (const app of apps) results.push(...(await Promise.allSettled([one(app)])));
+    else results = await Promise.allSettled(apps.map(one));
     // `all` means the apps that are still there: one deleted by a command that came first is left out.
     const kept = apps.flatMap((app, i) => {
       const result = results[i]!;
