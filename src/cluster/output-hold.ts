@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /**
  * Bytes waiting for the reader of a primary's output past which its app processes' stdout pipes are no longer read:
@@ -18,6 +18,15 @@ export const STUCK_READER_MS = 1_000;
 const WATCH_MS = STUCK_READER_MS / 4;
 
 /**
+ * What a hold watches: a stream (a primary's stdout), or anything that says as one how much waits for its reader and
+ * emits `drain` once that is at most HOLD_BACKLOG (the daemon's log files of an app: log-backlog.ts).
+ */
+export interface HeldOutput {
+  readonly writableLength: number;
+  on(event: 'drain', listener: () => void): unknown;
+}
+
+/**
  * Back-pressure from a primary's output stream to its app processes' stdout pipes: while more than HOLD_BACKLOG waits
  * for the stream's reader, the pipes are paused; they are read again once the reader has taken it (the stream's
  * `drain`), or at once while the reader is stuck (STUCK_READER_MS without progress). Only stdout pipes are held: an
@@ -26,7 +35,7 @@ const WATCH_MS = STUCK_READER_MS / 4;
  * {@link release}d, read to its end: nothing it wrote is lost because the reader was slow.
  */
 export class OutputHold {
-  readonly #output: Writable;
+  readonly #output: HeldOutput;
   readonly #pipes = new Set<Readable>();
   #state: 'reading' | 'held' | 'stuck' = 'reading';
   #watch: NodeJS.Timeout | undefined;
@@ -36,7 +45,7 @@ export class OutputHold {
   #waiting = 0;
   #queued = 0;
 
-  constructor(output: Writable) {
+  constructor(output: HeldOutput) {
     this.#output = output;
     output.on('drain', () => this.#caughtUp());
   }

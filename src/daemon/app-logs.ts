@@ -13,12 +13,13 @@ import {
 import { chmod, stat, truncate } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { PassThrough, type Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
 import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind, STDERR_RESERVE } from '../output-backlog.js';
 import { formatTime } from '../time-format.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
+import { LogBacklog } from './log-backlog.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
 import { remakeLogsFolder } from './paths.js';
 import type { AppLogFile } from './protocol.js';
@@ -72,6 +73,12 @@ export class AppLogs {
   #rotation: LogRotation;
   #logsDir: string;
   #closed = false;
+  // What the open files' writers hold: a primary's stdout is read at their pace (pace()).
+  #backlog = new LogBacklog(() => {
+    let pending = 0;
+    for (const file of this.#open.values()) pending += file.pending;
+    return pending;
+  });
 
   constructor(
     logsDir: string,
@@ -160,6 +167,20 @@ export class AppLogs {
   release(): void {
     for (const file of this.#open.values()) file.end();
     this.#open.clear();
+    this.#backlog.progressed();
+  }
+
+  /**
+   * Reads `pipe`, a primary's stdout, no faster than the app's files are written (LogBacklog), until it ends or is
+   * {@link unpace}d.
+   */
+  pace(pipe: Readable): void {
+    this.#backlog.pace(pipe);
+  }
+
+  /** Reads `pipe` to its end from now on, however far behind the files' writers are: its primary is leaving. */
+  unpace(pipe: Readable): void {
+    this.#backlog.release(pipe);
   }
 
   /** Opens an instance's files (`mergeLogs: false`) as it starts, so that they are there before its first line. */
@@ -277,6 +298,7 @@ export class AppLogs {
     if (this.#closed) return;
     this.#closed = true;
     for (const file of this.#open.values()) file.end();
+    this.#backlog.progressed();
   }
 
   // The file of a stream for an instance (null: the unsuffixed one), opened at the first ask.
@@ -288,7 +310,7 @@ export class AppLogs {
       // The gap in a file whose writer fell behind, said in it as a line of the primary's (PM2 users look for one).
       const mark = (dropped: number, why = 'the app logged faster than this log was written') =>
         this.#format('stderr', `hive: ${dropped} line(s) of the app's output dropped here: ${why}`, {});
-      file = new LogFile(path, this.#rotation, mark, this.#logsDir);
+      file = new LogFile(path, this.#rotation, mark, this.#logsDir, () => this.#backlog.progressed());
       this.#open.set(path, file);
       this.#opened.add(path);
     }
@@ -380,17 +402,36 @@ class LogFile {
 
   // The daemon's logs folder (see remakeLogsFolder).
   #logsDir: string;
+  // Called as each write is done (LogBacklog).
+  #progressed: () => void;
 
-  constructor(file: string, rotation: LogRotation, mark: (dropped: number, why?: string) => string, logsDir: string) {
+  constructor(
+    file: string,
+    rotation: LogRotation,
+    mark: (dropped: number, why?: string) => string,
+    logsDir: string,
+    progressed: () => void,
+  ) {
     this.#file = file;
     this.#rotation = rotation;
     this.#mark = mark;
     this.#logsDir = logsDir;
+    this.#progressed = progressed;
     this.#stream = this.#open();
   }
 
   get path(): string {
     return this.#file;
+  }
+
+  /**
+   * The bytes taken and not yet written: what its stream holds, the lines of this turn, those held while the file is
+   * emptied. None for a named pipe, whose reader may stall for good: its lines are dropped past its bound, and the
+   * app is not held for it.
+   */
+  get pending(): number {
+    if (this.#stream instanceof Socket) return 0;
+    return (this.#stream?.writableLength ?? 0) + this.#batched.length + this.#salvaged.length + this.#heldBytes;
   }
 
   /**
@@ -517,6 +558,7 @@ class LogFile {
     stream.write(text, (error) => {
       const counted = error ? this.#unwritten(stream, text) : false;
       written?.(error, counted);
+      this.#progressed();
     });
   }
 
@@ -595,6 +637,7 @@ class LogFile {
       await between?.();
     } finally {
       this.#held = undefined;
+      this.#heldBytes = 0;
       // Ended meanwhile (its app deleted or given a new spec): nothing is opened again, and the lines go nowhere, as
       // they would have. A stream that was not there (failed) is opened by the next write as it would have been.
       if (!this.#ended) {

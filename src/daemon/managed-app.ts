@@ -1018,6 +1018,10 @@ export class ManagedApp {
       // Never spawned: with EMFILE it has no pipes nor channel either, and its 'error' above is all that comes.
       if (primary.pid === undefined) return;
       splitLines(primary.stdout!, (line) => this.#onRecord(primary, line, resolve), { maxLine: MAX_RECORD });
+      // The app's lines come on it: read no faster than its files are written (the logs of this spec, which a
+      // respawn's new spec does not change while this primary's pipe is open).
+      const logs = this.#logs;
+      logs.pace(primary.stdout!);
       splitLines(primary.stderr!, (line) => this.#onPrimaryStderr(line));
       primary.on('message', (message: Record<string, unknown> | null) => {
         // A late answer of a primary gone since says nothing of the current one.
@@ -1028,6 +1032,7 @@ export class ManagedApp {
       primary.on('exit', async (code, signal) => {
         // The last lines (the reason a start failed) may still be in the pipes; an orphan holding them open must
         // not hold up the exit, hence the bound.
+        logs.unpace(primary.stdout!);
         await Promise.race([
           Promise.all([closed(primary.stdout!), closed(primary.stderr!)]).catch(() => {}),
           delay(1000),
