@@ -1,4 +1,5 @@
 import type { Supervisor, SupervisorEvent } from '../cluster/supervisor.js';
+import { sayLeaving } from '../daemon/primary-leaving.js';
 import type { ReloadSlot } from '../daemon/protocol.js';
 import { MetricsAggregator } from '../metrics/aggregator.js';
 import type { ClusterExposition } from '../metrics/cluster-exposition.js';
@@ -11,7 +12,8 @@ import { withNonFiniteAsStrings } from '../runtime/app-metrics.js';
  * Requests are `{ hive: 1, type, id, ... }` over IPC: `reload` and `scale` are answered by `control-result` (a
  * reload's with one entry per slot) on stdout, `reset` by `control-result` and `snapshot` by `snapshot-result` (an
  * {@link AppSnapshot} of the app now) over IPC, `ping` by `pong` over IPC, `prometheus` by `prometheus-result` (what
- * the app's `/metrics` would serve, as prom-client's JSON, for the daemon's metrics endpoint) over IPC.
+ * the app's `/metrics` would serve, as prom-client's JSON, for the daemon's metrics endpoint) over IPC. Unasked, once
+ * the app stops or ends, `leaving` over IPC (primary-leaving.ts).
  */
 
 type Send = (message: Record<string, unknown>) => void;
@@ -40,7 +42,9 @@ export function daemonControl(supervisor: Supervisor): (message: unknown) => voi
   const wantRequests = samplingWindow(supervisor);
   const prometheus = prometheusExposition(supervisor);
   supervisor.on('event', (event: SupervisorEvent) => {
-    if (event.type !== 'state' || event.state !== 'stopped') return;
+    if (event.type !== 'state') return;
+    if (event.state === 'stopping' || event.state === 'stopped') sayLeaving();
+    if (event.state !== 'stopped') return;
     collector.close();
     wantRequests.close();
     prometheus.close();

@@ -183,6 +183,11 @@ export class AppLogs {
     this.#backlog.release(pipe);
   }
 
+  /** Reads the paced pipes whatever the files' pace until the returned function is called (LogBacklog#hurry). */
+  hurry(): () => void {
+    return this.#backlog.hurry();
+  }
+
   /** Opens an instance's files (`mergeLogs: false`) as it starts, so that they are there before its first line. */
   openInstance(instance: number): void {
     if (this.#closed || !this.#perInstance) return;

@@ -26,6 +26,7 @@ import { logicalCwd } from '../logical-path.js';
 import { decodeWorkerMessage, ENV, toWire } from '../runtime/protocol.js';
 import { writeWholeLines } from '../whole-line-writes.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
+import { sayLeaving } from './primary-leaving.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
 
@@ -500,6 +501,7 @@ async function retireToReplace(slot: Slot): Promise<void> {
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  sayLeaving();
   emit({ kind: 'event', type: 'state', state: 'stopping' });
   await Promise.all(slots.map(retire));
   // Said as the cluster Supervisor says it once its processes are gone: daemon.log's "app stopped" line.
@@ -515,6 +517,7 @@ function exitOnce(): void {
   if (exiting) return;
   exiting = true;
   stopping = true;
+  sayLeaving();
   exitFlushed(exitStatus);
 }
 

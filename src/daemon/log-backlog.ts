@@ -14,6 +14,8 @@ import { type HeldOutput, HOLD_BACKLOG, OutputHold } from '../cluster/output-hol
 export class LogBacklog extends EventEmitter implements HeldOutput {
   readonly #pending: () => number;
   readonly #hold: OutputHold;
+  // Requests waiting for an answer that comes on the paced pipe (hurry()).
+  #hurried = 0;
 
   /** `pending`: the bytes the files' writers hold now. */
   constructor(pending: () => number) {
@@ -23,7 +25,25 @@ export class LogBacklog extends EventEmitter implements HeldOutput {
   }
 
   get writableLength(): number {
-    return this.#pending();
+    return this.#hurried > 0 ? 0 : this.#pending();
+  }
+
+  /**
+   * Reads the paced pipes at once, whatever the files' pace, until the returned function is called: an answer of the
+   * primary (a reload's, a scale's) comes on its stdout behind the app's lines, up to 16 MiB of them when its
+   * retiring processes' pipes are read to their end, and must not wait for a slow disk to write them all (a reload
+   * answered after its timeout is taken for a hung primary). Meanwhile the files' own bound drops lines, as without
+   * the pace.
+   */
+  hurry(): () => void {
+    this.#hurried += 1;
+    this.emit('drain');
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#hurried -= 1;
+    };
   }
 
   /** Reads `pipe` (a primary's stdout) at the pace the files are written, from now on. */

@@ -92,6 +92,8 @@ const SNAPSHOT_TIMEOUT = 1_000;
 const PROMETHEUS_TIMEOUT = 2_000;
 // How long a stopping cluster primary may take to answer before it counts as frozen (at least its killTimeout).
 const UNANSWERED_GRACE = 10_000;
+// The requests a primary answers on its stdout, behind the events they follow (cli/run-control.ts, fork-primary.ts).
+const ANSWERED_ON_STDOUT = new Set(['reload', 'scale']);
 // Events kept for the snapshot of an app the daemon shows itself (fork mode, or a primary that does not answer).
 const MAX_EVENTS = 100;
 // Lines of a primary's last error kept for `hive start`'s message: its own line and the report it quotes.
@@ -1027,6 +1029,9 @@ export class ManagedApp {
         // A late answer of a primary gone since says nothing of the current one.
         if (message?.type === 'pong') {
           if (this.#primary === primary) this.#watch?.answered();
+        } else if (message?.type === 'leaving') {
+          // Its last lines come now, and it waits for them to be read only so long (exit-flushed.ts).
+          logs.unpace(primary.stdout!);
         } else this.#onPrimaryMessage(message);
       });
       primary.on('exit', async (code, signal) => {
@@ -1507,10 +1512,13 @@ export class ManagedApp {
   ): Promise<ControlReply> {
     const primary = this.#primary!;
     const id = this.#nextControlId++;
+    // An answer on stdout comes behind the app's lines there: read them at once, not at the pace of the files.
+    const hurried = ANSWERED_ON_STDOUT.has(message.type) ? this.#logs.hurry() : undefined;
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const settle = (reply: ControlReply) => {
         clearTimeout(timer);
+        hurried?.();
         this.#control.delete(id);
         this.#progress.delete(id);
         resolve(reply);
