@@ -381,9 +381,12 @@ export function isHttp(server: NetServer): boolean {
   return server instanceof HttpServer || server instanceof HttpsServer;
 }
 
-// node:http2 exports no server class to test against; `updateSettings()` is theirs alone (and loading node:http2 to
-// find the class would cost every app process that never uses it).
-function isHttp2(server: NetServer): server is Http2Server | Http2SecureServer {
+/**
+ * True for an HTTP/2 server of node:http2, h2c or secure (`allowHTTP1` too). node:http2 exports no server class to test
+ * against; `updateSettings()` is theirs alone (and loading node:http2 to find the class would cost every app process
+ * that never uses it).
+ */
+export function isHttp2(server: NetServer): server is Http2Server | Http2SecureServer {
   return typeof (server as Partial<Http2Server>).updateSettings === 'function';
 }
 

@@ -2,7 +2,7 @@ import { chmodSync, chownSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
 import { sendToPrimary } from './ipc.js';
 import { ENV } from './protocol.js';
-import { isHttp } from './server-tracker.js';
+import { isHttp, isHttp2 } from './server-tracker.js';
 import type { RuntimeState } from './state.js';
 
 /**
@@ -11,8 +11,9 @@ import type { RuntimeState } from './state.js';
  * server, as if that server had accepted it, so the app needs no change. In a cluster the listen goes through
  * node:cluster like the port's: the primary owns the socket and deals its connections out in `rr`.
  *
- * Returns whether `server` is the one that gets the socket: the first HTTP(S) server to listen on a TCP port, or on
- * the app's `PORT` when that is set. `done` runs once the socket listens (the app process is ready then), or with the
+ * Returns whether `server` is the one that gets the socket: the first HTTP(S) or HTTP/2 server to listen on a TCP
+ * port, or on the app's `PORT` when that is set. An HTTP/2 server takes its connections as HTTP(S) does: h2c's is a
+ * net.Server, a secure one's a tls.Server that does the handshake on the socket handed to it. `done` runs once the socket listens (the app process is ready then), or with the
  * error that the primary has then been told of.
  */
 export function attachSocket(
@@ -23,7 +24,7 @@ export function attachSocket(
 ): boolean {
   const path = env[ENV.socket];
   if (!path || state.socketServer !== undefined) return false;
-  if (!isHttp(server)) return false;
+  if (!isHttp(server) && !isHttp2(server)) return false;
   const address = server.address();
   if (typeof address !== 'object' || address === null) return false;
   const port = Number(env.PORT);
