@@ -105,6 +105,16 @@ export class SocketPathError extends HiveError {
 }
 
 /**
+ * `socket`: the server on the app's `PORT` is not an HTTP one (a TCP server of node:net, a TLS one of node:tls): the
+ * socket is for nginx's HTTP proxy, and its connections go to an HTTP, HTTPS or HTTP/2 server only.
+ */
+export class SocketServerError extends HiveError {
+  constructor(path: string, detail: string) {
+    super('ERR_HIVE_SOCKET_SERVER', `Cannot serve the socket ${path}: ${detail}`);
+  }
+}
+
+/**
  * Every slot of a foreground `hive run` crash-looped into `errored`: nothing serves and nothing will be restarted, so
  * the primary exits (code 1) for its supervisor (Docker, Kubernetes, systemd) to restart it. `--no-exit-on-error` keeps
  * it up instead.

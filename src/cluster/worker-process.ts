@@ -5,13 +5,14 @@ import {
   decodeWorkerMessage,
   isHiveInternal,
   type PrimaryMessage,
+  SOCKET_SERVER_CODE,
   toWire,
   type WorkerMessage,
 } from '../runtime/protocol.js';
 import type { AppPort } from './app-port.js';
 import { outputEnded } from './child-close.js';
 import { closeUnansweredHandoffs } from './connection-handoff.js';
-import { PortInUseError, SocketInUseError, SocketPathError } from './errors.js';
+import { PortInUseError, SocketInUseError, SocketPathError, SocketServerError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
 import type { OutputHold } from './output-hold.js';
 import { PoolLoads } from './pool-loads.js';
@@ -558,6 +559,7 @@ export class WorkerProcess extends EventEmitter {
 
 function listenError(message: Extract<WorkerMessage, { type: 'listen-error' }>): Error {
   if (message.socket === undefined) return new PortInUseError(message.port, message.message);
+  if (message.code === SOCKET_SERVER_CODE) return new SocketServerError(message.socket, message.message);
   return message.code === 'EADDRINUSE'
     ? new SocketInUseError(message.socket, message.message)
     : new SocketPathError(message.socket, message.message);

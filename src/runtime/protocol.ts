@@ -43,6 +43,9 @@ export function stickyCookieName(appName: string, port: number | string): string
   return `hive_sticky_${appName.replace(/[^!#$%&'*+.^_`|~0-9A-Za-z-]/g, '_')}_${port}`;
 }
 
+/** The `listen-error` code of a `--socket` app whose server on `PORT` is not an HTTP one. */
+export const SOCKET_SERVER_CODE = 'ERR_HIVE_SOCKET_SERVER';
+
 /** Environment the primary sets in every app process. */
 export const ENV = {
   managed: 'HIVE_MANAGED',
@@ -186,7 +189,8 @@ export type WorkerMessage =
   /**
    * A listen failed; `socket` is set when it was the `--socket` path rather than the app's port; `port` is null for a
    * Unix socket. `handled`: the app has an 'error' listener of its own on that server, so the process goes on (an
-   * optional second server of the app's, say); without it the error crashes the process.
+   * optional second server of the app's, say); without it the error crashes the process. Code
+   * {@link SOCKET_SERVER_CODE}: the server on `PORT` is of a kind the socket cannot serve (`message` names it).
    */
   | {
       hive: 1;

@@ -1,7 +1,8 @@
 import { chmodSync, chownSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import { sendToPrimary } from './ipc.js';
-import { ENV } from './protocol.js';
+import { ENV, SOCKET_SERVER_CODE } from './protocol.js';
 import { isHttp, isHttp2 } from './server-tracker.js';
 import type { RuntimeState } from './state.js';
 
@@ -24,11 +25,16 @@ export function attachSocket(
 ): boolean {
   const path = env[ENV.socket];
   if (!path || state.socketServer !== undefined) return false;
-  if (!isHttp(server) && !isHttp2(server)) return false;
   const address = server.address();
   if (typeof address !== 'object' || address === null) return false;
   const port = Number(env.PORT);
   if (port > 0 && address.port !== port) return false;
+  if (!isHttp(server) && !isHttp2(server)) {
+    // Without PORT, an HTTP server may listen later. On PORT, the app's server is of a kind the socket cannot serve:
+    // said at once, rather than a start that waits --listen-timeout for a socket that never comes.
+    if (port > 0) refuseServer(server, port, path);
+    return false;
+  }
 
   const listener = createServer((socket) => server.emit('connection', socket));
   state.socketServer = listener;
@@ -61,6 +67,19 @@ export function attachSocket(
     }
   });
   return true;
+}
+
+// The socket is for nginx's HTTP proxy: a TCP or TLS server of the app's own protocol gets none of its connections.
+function refuseServer(server: NetServer, port: number, path: string): void {
+  const kind = server instanceof TlsServer ? 'a TLS server of node:tls' : 'a TCP server of node:net';
+  sendToPrimary({
+    hive: 1,
+    type: 'listen-error',
+    code: SOCKET_SERVER_CODE,
+    message: `the server on port ${port} is ${kind}, not an HTTP one; --socket hands its connections to an HTTP server (node:http, node:https or node:http2) only: serve HTTP on PORT, or drop --socket`,
+    port,
+    socket: path,
+  });
 }
 
 const kRuntimeOwned = Symbol.for('hive.runtime.owned');

@@ -5,10 +5,19 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { makeCertificate } from '../tls-certificate.js';
-import { freePort, type HiveRecord, isEvent, startHive, tempDir } from './helpers.js';
+import {
+  fixture as clusterFixture,
+  freePort,
+  type HiveRecord,
+  isEvent,
+  runHive,
+  startHive,
+  tempDir,
+} from './helpers.js';
 
 // `hive run --socket` with an app on node:http2: its server gets the socket's connections as an HTTP(S) server does
-// (h2c, secure, and secure with allowHTTP1), and a retiring process drains the sessions that came by the socket.
+// (h2c, secure, and secure with allowHTTP1), and a retiring process drains the sessions that came by the socket. A
+// server on PORT that is not an HTTP one is refused at once.
 const dir = tempDir('hive-socket-h2-');
 const fixture = (name: string): string => new URL(`../fixtures/runtime-review/${name}`, import.meta.url).pathname;
 const logged = (line: string) => (r: HiveRecord) => r.kind === 'log' && r.line === line;
@@ -102,4 +111,20 @@ test('a secure HTTP/2 server without allowHTTP1 serves h2 on the socket', async 
   }
   hive.kill('SIGTERM');
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
+});
+
+test('a TCP server of node:net on PORT is refused at start, the error naming its kind, not left to time out', async () => {
+  const socket = join(dir, 'tcp.sock');
+  const port = await freePort();
+  // A listen timeout far beyond the run's own: only the refusal ends the start.
+  const args = ['run', clusterFixture('tcp-echo-app.cjs'), '-i', '2', '--port', String(port), '--socket', socket];
+  const { code, stderr } = await runHive([...args, '--listen-timeout', '120s']);
+  assert.equal(code, 1, stderr);
+  assert.match(
+    stderr,
+    new RegExp(
+      `ERR_HIVE_SOCKET_SERVER: Cannot serve the socket .*tcp\\.sock: the server on port ${port} is a TCP server of node:net, not an HTTP one`,
+    ),
+  );
+  assert.doesNotMatch(stderr, /ERR_HIVE_WORKER_NOT_READY/);
 });
