@@ -494,14 +494,15 @@ export class WorkerProcess extends EventEmitter {
           return 'with --sticky the router hands clients only to the server listening on --port (PORT); a server on another port does not count';
         }
         if (missesPortListen() && appPort?.given) {
-          return "a process is ready once a server listens on the app's port (--port, PORT); a server on another port does not count";
+          return `a process is ready once a server listens on the app's port (--port, PORT); a server on another port does not count, and ${NOT_A_LISTEN}, or runs in fork mode`;
         }
         if (waitReady || stickyPort !== undefined) return undefined;
         // The usual causes: a queue worker or a job started in cluster mode (a PM2 file's fork default is followed),
         // and an app that clusters itself: in Hive's workers it takes its worker branch, whose connections only its
         // own primary (the one that listens) would have handed it.
         return (
-          "cluster mode waits for a server; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)" +
+          `cluster mode waits for a server, and ${NOT_A_LISTEN}` +
+          "; a program that serves none belongs in fork mode (execMode: 'fork', `hive start -x`)" +
           "; so does an app that runs its own `cluster.isPrimary` branch (@socket.io/sticky's setupPrimary, throng): in a Hive worker it takes its worker branch, which leaves the listen to its own primary (or drop that branch: --sticky does what setupPrimary does)"
         );
       },
@@ -556,6 +557,11 @@ export class WorkerProcess extends EventEmitter {
     });
   }
 }
+
+// What an app that serves otherwise (UDP, a server in a worker thread) reads in the not-ready error: the runtime sees
+// only the listens of the process's main thread, and a dgram socket's bind is none.
+const NOT_A_LISTEN =
+  "only a TCP server of the process's main thread counts, not a dgram socket nor a server in a worker thread: an app that serves so calls ready() of hive/runtime (or process.send('ready')) with --wait-ready";
 
 function listenError(message: Extract<WorkerMessage, { type: 'listen-error' }>): Error {
   if (message.socket === undefined) return new PortInUseError(message.port, message.message);

@@ -123,7 +123,7 @@ test('a worker that never becomes ready: exit 1 with ERR_HIVE_WORKER_NOT_READY',
   // The likely mistake, and its fix: a program with no server belongs in fork mode.
   assert.match(
     stderr,
-    /within 1000 ms; cluster mode waits for a server; .* fork mode \(execMode: 'fork', `hive start -x`\)/,
+    /within 1000 ms; cluster mode waits for a server, .* fork mode \(execMode: 'fork', `hive start -x`\)/,
   );
   // The other usual cause: an app with its own cluster code, whose worker branch a Hive worker takes.
   assert.match(
