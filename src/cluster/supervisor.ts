@@ -211,6 +211,8 @@ interface Slot {
   handOverTimer: NodeJS.Timeout | undefined;
   // The replacement a reload or memory replacement is starting for the slot, until it is ready or has failed.
   incoming: WorkerProcess | undefined;
+  // The process a memory replacement under way replaces: its `memory-limit` event has counted the restart.
+  memoryReplaced: WorkerProcess | undefined;
   // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
   // reload that aborted before reaching the slot leaves it on the environment it runs.
   env: Record<string, string> | undefined;
@@ -669,6 +671,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       handedOver: undefined,
       handOverTimer: undefined,
       incoming: undefined,
+      memoryReplaced: undefined,
       env: this.#baseEnv,
     };
   }
@@ -821,6 +824,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // PM2's autorestart: false and stop_exit_codes: the slot stays empty until a reload (or scale) fills it.
       this.#lastExit = { instance: slot.instance, pid: worker.pid, code: exit.code, signal: exit.signal };
       this.#maybeEnd();
+      return;
+    }
+    if (slot.memoryReplaced === worker && slot.incoming) {
+      // Its memory replacement is starting, and its `memory-limit` event counted this restart: no second one, and
+      // nothing charged to the crash loop. #restartNow awaits the replacement, which takes the slot once ready; a
+      // failed one is followed by a fork, that same restart.
+      this.#restartLater(slot, 0);
       return;
     }
     if (exit.retiredBy !== undefined) {
@@ -1030,8 +1040,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         // Said only now, as the replacement starts: the event counts as a restart of the slot, and a process that
         // crashed, or was reloaded or scaled away, while the task waited its turn is not replaced by it.
         this.#emit({ type: 'memory-limit', instance: slot.instance, pid: worker.pid, rss, limit });
+        slot.memoryReplaced = worker;
         await (await this.#replace(slot, slot.env)).retired;
       } finally {
+        slot.memoryReplaced = undefined;
         slot.replacing = false;
       }
     }).catch((error: Error) => {
