@@ -54,6 +54,18 @@ const BACKOFF_FACTOR = 1.5;
  */
 export const BACKOFF_RESET_UPTIME = 30_000;
 
+/** The wait (ms) before the `attempt`th restart of a row: the backoff, or the fixed `restartDelay` without one. */
+export function restartDelayOf(
+  options: Pick<RestartPolicyOptions, 'restartDelay' | 'expBackoffRestartDelay' | 'maxRestartDelay'>,
+  attempt: number,
+): number {
+  const { expBackoffRestartDelay, maxRestartDelay, restartDelay } = options;
+  if (expBackoffRestartDelay <= 0) return restartDelay;
+  // The cap bounds the growth, not the first delay: `exp_backoff_restart_delay: 30000` waits 30 s, as in PM2.
+  const cap = Math.max(maxRestartDelay, expBackoffRestartDelay);
+  return Math.min(cap, Math.round(expBackoffRestartDelay * BACKOFF_FACTOR ** (attempt - 1)));
+}
+
 /** The restart state of one slot: pure bookkeeping, the supervisor owns the timers. */
 export class RestartPolicy {
   readonly #options: RestartPolicyOptions;
@@ -66,7 +78,7 @@ export class RestartPolicy {
 
   /** Records a crash of a worker that was up `uptime` ms and says what to do. */
   onCrash(uptime: number): RestartDecision {
-    const { minUptime, maxRestarts, expBackoffRestartDelay, maxRestartDelay, restartDelay } = this.#options;
+    const { minUptime, maxRestarts } = this.#options;
     // A stable run's crash starts a new row and is its first crash: the restart it gets is the row's first, and the
     // row ends errored at its maxRestarts + 1st crash, as a slot that crash-loops from its start does (10 restarts,
     // then errored). It was counted 0, so a process up a while that then crash-looped got one restart more. That
@@ -78,13 +90,7 @@ export class RestartPolicy {
     if (!stable && this.#unstable > maxRestarts) {
       return { action: 'errored', attempt: this.#consecutive, unstableRestarts: this.#unstable };
     }
-    // The cap bounds the growth, not the first delay: `exp_backoff_restart_delay: 30000` waits 30 s, as in PM2.
-    const cap = Math.max(maxRestartDelay, expBackoffRestartDelay);
-    const delay =
-      expBackoffRestartDelay > 0
-        ? Math.min(cap, Math.round(expBackoffRestartDelay * BACKOFF_FACTOR ** (this.#consecutive - 1)))
-        : restartDelay;
-    return { action: 'restart', attempt: this.#consecutive, delay };
+    return { action: 'restart', attempt: this.#consecutive, delay: restartDelayOf(this.#options, this.#consecutive) };
   }
 
   /** Forgets past crashes (a reload or a manual restart gives the slot a fresh start). */
