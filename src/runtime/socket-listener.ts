@@ -1,6 +1,5 @@
 import { chmodSync, chownSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
-import { Server as TlsServer } from 'node:tls';
 import { sendToPrimary } from './ipc.js';
 import { ENV, SOCKET_SERVER_CODE } from './protocol.js';
 import { isHttp, isHttp2 } from './server-tracker.js';
@@ -14,8 +13,8 @@ import type { RuntimeState } from './state.js';
  *
  * Returns whether `server` is the one that gets the socket: the first HTTP(S) or HTTP/2 server to listen on a TCP
  * port, or on the app's `PORT` when that is set. An HTTP/2 server takes its connections as HTTP(S) does: h2c's is a
- * net.Server, a secure one's a tls.Server that does the handshake on the socket handed to it. `done` runs once the socket listens (the app process is ready then), or with the
- * error that the primary has then been told of.
+ * net.Server, a secure one's a tls.Server that does the handshake on the socket handed to it. `done` runs once the
+ * socket listens (the app process is ready then), or with the error that the primary has then been told of.
  */
 export function attachSocket(
   server: NetServer,
@@ -71,7 +70,9 @@ export function attachSocket(
 
 // The socket is for nginx's HTTP proxy: a TCP or TLS server of the app's own protocol gets none of its connections.
 function refuseServer(server: NetServer, port: number, path: string): void {
-  const kind = server instanceof TlsServer ? 'a TLS server of node:tls' : 'a TCP server of node:net';
+  // Told by its method rather than by instanceof: node:tls is not loaded into every app process for this.
+  const tls = typeof (server as { addContext?: unknown }).addContext === 'function';
+  const kind = tls ? 'a TLS server of node:tls' : 'a TCP server of node:net';
   sendToPrimary({
     hive: 1,
     type: 'listen-error',
