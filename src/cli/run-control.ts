@@ -1,4 +1,4 @@
-import type { Supervisor, SupervisorEvent } from '../cluster/supervisor.js';
+import type { ReloadedSlot, Supervisor, SupervisorEvent } from '../cluster/supervisor.js';
 import { sayLeaving } from '../daemon/primary-leaving.js';
 import type { ReloadSlot } from '../daemon/protocol.js';
 import { MetricsAggregator } from '../metrics/aggregator.js';
@@ -183,40 +183,31 @@ function restartCounts(slots: unknown, primary: unknown): { slots: Map<number, n
 }
 
 /**
- * A rolling reload, watched from the supervisor's worker events: per slot, the process it had, its replacement and
- * how long that took to be ready. Each slot done is also sent as `reload-progress` (a terminal shows `1/2`).
+ * A rolling reload: per slot, the process it retired, its replacement and how long that took to be ready, as the
+ * supervisor reports each slot moved. Each slot done is also sent as `reload-progress` (a terminal shows `1/2`).
  */
 async function reloadBySlot(supervisor: Supervisor, id: unknown, env: unknown): Promise<ReloadSlot[]> {
-  // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise name
-  // the processes that reload replaced, and count its replacements as its own.
+  // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise count
+  // the slots of the size before it.
   const slots = new Map<number, ReloadSlot>();
-  let oldPids: Set<number> | undefined;
   const onStart = () => {
     const before = new Map<number, number>();
-    // The newest ready process of each slot is the one its replacement retires.
     for (const worker of supervisor.workers) if (worker.state === 'ready') before.set(worker.instance, worker.pid);
-    oldPids = new Set(supervisor.workers.map((w) => w.pid));
     for (let instance = 0; instance < supervisor.size; instance++) {
       slots.set(instance, { instance, oldPid: before.get(instance) ?? null, newPid: null, readyMs: null });
     }
   };
   let done = 0;
-  const onEvent = (event: SupervisorEvent) => {
-    if (oldPids === undefined || event.type !== 'worker' || event.state !== 'ready' || oldPids.has(event.pid)) return;
-    const slot = slots.get(event.instance);
-    if (!slot || slot.newPid !== null) return;
-    const startedAt = supervisor.workers.find((w) => w.pid === event.pid)?.startedAt;
-    slot.newPid = event.pid;
-    slot.readyMs = startedAt === undefined ? null : Date.now() - startedAt;
+  // From the supervisor, not from the first process of the slot to say ready: a crash restart or a hand-over during
+  // the reload is ready too, and the reload retires it when it reaches the slot.
+  const onReplaced = ({ instance, oldPid, newPid }: ReloadedSlot) => {
+    const startedAt = supervisor.workers.find((w) => w.pid === newPid)?.startedAt;
+    const slot = { instance, oldPid, newPid, readyMs: startedAt === undefined ? null : Date.now() - startedAt };
+    slots.set(instance, slot);
     done += 1;
     answer({ type: 'reload-progress', id, done, total: slots.size, slot });
   };
-  supervisor.on('event', onEvent);
-  try {
-    // The Supervisor checks `env` (an object of strings) and refuses the reload otherwise.
-    await supervisor.reload({ onStart, env: env as Record<string, string> | undefined });
-  } finally {
-    supervisor.off('event', onEvent);
-  }
+  // The Supervisor checks `env` (an object of strings) and refuses the reload otherwise.
+  await supervisor.reload({ onStart, onReplaced, env: env as Record<string, string> | undefined });
   return [...slots.values()];
 }

@@ -486,8 +486,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    *   and a variable it lacks is unset in them. Kept only if the reload succeeds: after an abort the app's
    *   environment is the one before, which the slots not reached run and restart in (a slot replaced before the
    *   abort runs, and restarts in, the new one until the next reload moves it back).
+   * @param options.onReplaced - called as each slot's replacement is ready and takes the slot, with the slot as the
+   *   result will list it: a process that became ready meanwhile (a crash restart, a hand-over) is not the slot's
+   *   replacement, when the reload retires it next.
    */
-  reload(options: { onStart?: () => void; env?: Record<string, string> } = {}): Promise<ReloadResult> {
+  reload(
+    options: { onStart?: () => void; onReplaced?: (slot: ReloadedSlot) => void; env?: Record<string, string> } = {},
+  ): Promise<ReloadResult> {
     checkReloadOptions(options);
     const env = options.env === undefined ? undefined : envCopy(options.env);
     // As the constructor checks the environment it starts in (options.ts), before anything is replaced: the
@@ -498,7 +503,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
-      const run = this.#rollingReload(env ?? this.#baseEnv, options.onStart);
+      const run = this.#rollingReload(env ?? this.#baseEnv, options.onStart, options.onReplaced);
       // A stop waits for it: its done or aborted must come before the app's `stopped`, after which a `hive run`
       // primary exits (the replacement it retires fails its wait only a tick after its exit).
       this.#reloadRun = run.then(
@@ -509,7 +514,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
-  async #rollingReload(base: Record<string, string> | undefined, onStart?: () => void): Promise<ReloadResult> {
+  async #rollingReload(
+    base: Record<string, string> | undefined,
+    onStart?: () => void,
+    onReplaced?: (slot: ReloadedSlot) => void,
+  ): Promise<ReloadResult> {
     onStart?.();
     this.#reloading = true;
     this.#refreshState();
@@ -522,7 +531,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         if (slot.removed) continue;
         const { retired, oldPid, newPid } = await this.#replace(slot, base);
         retirements.push(retired);
-        replaced.push({ instance: slot.instance, oldPid, newPid });
+        const entry = { instance: slot.instance, oldPid, newPid };
+        replaced.push(entry);
+        onReplaced?.({ ...entry });
       }
       await Promise.all(retirements);
       this.#baseEnv = base;
@@ -1244,7 +1255,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 }
 
-const reloadKeys: ReadonlySet<string> = new Set(['onStart', 'env']);
+const reloadKeys: ReadonlySet<string> = new Set(['onStart', 'onReplaced', 'env']);
 
 // Checked before the reload is queued, as its environment is: a misspelt `evn` would reload without the new one.
 function checkReloadOptions(options: unknown): void {
@@ -1252,9 +1263,11 @@ function checkReloadOptions(options: unknown): void {
     throw new InvalidArgumentError(`Expected reload options to be an object, got ${describeValue(options)}`);
   }
   assertKnownKeys(options, reloadKeys, 'reload');
-  const { onStart } = options as { onStart?: unknown };
-  if (onStart !== undefined && typeof onStart !== 'function') {
-    throw new InvalidArgumentError(`Expected reload \`onStart\` to be a function, got ${describeValue(onStart)}`);
+  for (const key of ['onStart', 'onReplaced'] as const) {
+    const callback = (options as Record<string, unknown>)[key];
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw new InvalidArgumentError(`Expected reload \`${key}\` to be a function, got ${describeValue(callback)}`);
+    }
   }
 }
 

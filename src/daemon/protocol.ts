@@ -334,9 +334,12 @@ export interface IdleSlot {
 /** One slot of a rolling reload, as `hive reload` reports it. */
 export interface ReloadSlot {
   instance: number;
-  /** The process the slot had before the reload; null when it had none (restarting, errored). */
+  /**
+   * The process the reload retired from the slot (in a cluster, the crash restart of the one it had if that one died
+   * during the reload); null when it had none (restarting, errored).
+   */
   oldPid: number | null;
-  /** Its replacement; null when the reload stopped before this slot. */
+  /** Its replacement, which serves the slot once the reload is done; null when the reload stopped before this slot. */
   newPid: number | null;
   /** Milliseconds from the replacement's fork to its ready signal; null without one. */
   readyMs: number | null;

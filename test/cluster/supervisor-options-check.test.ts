@@ -52,7 +52,7 @@ test('what the CLI and TypeScript callers pass is still accepted', () => {
   assert.deepEqual(supervisor.options.sticky, { by: 'cookie', name: 'sid' });
 });
 
-test('reload() refuses unknown keys and a bad onStart; sampleRequests() a size that is not a count', () => {
+test('reload() refuses unknown keys and a bad onStart or onReplaced; sampleRequests() a size that is not a count', () => {
   const supervisor = create({ instances: 1 });
   assert.throws(() => supervisor.reload({ evn: {} } as never), {
     code: 'ERR_HIVE_INVALID_ARGUMENT',
@@ -61,6 +61,10 @@ test('reload() refuses unknown keys and a bad onStart; sampleRequests() a size t
   assert.throws(() => supervisor.reload({ onStart: 'now' } as never), {
     code: 'ERR_HIVE_INVALID_ARGUMENT',
     message: /`onStart`.*function/,
+  });
+  assert.throws(() => supervisor.reload({ onReplaced: 1 } as never), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /`onReplaced`.*function/,
   });
   assert.throws(() => supervisor.reload(null as never), { code: 'ERR_HIVE_INVALID_ARGUMENT' });
   for (const size of [-1, Number.NaN, 1.5, '5', Number.POSITIVE_INFINITY]) {
