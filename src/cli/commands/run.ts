@@ -24,6 +24,12 @@ import { watchForReload } from '../run-watch.js';
 export const exitFlushTimeoutMs = EXIT_FLUSH_TIMEOUT_MS;
 
 /**
+ * A stop signal that repeats the last one within this window counts once (docs/cluster.md): a tool's burst to the
+ * process and its group comes within a millisecond or so, and no one presses Ctrl-C twice in 100 ms.
+ */
+const REPEATED_SIGNAL_MS = 100;
+
+/**
  * `hive run <script> [options]`: the cluster primary in the foreground (containers, systemd, Kubernetes,
  * development). Exit codes: 0 after a graceful stop (a worker SIGKILLed past --kill-timeout included: that is the
  * stop's configured escalation, reported by its `killed` event), 1 when the app cannot run (every slot errored too,
@@ -135,10 +141,17 @@ export default async function run(argv: string[]): Promise<number> {
   }
   // The run's exit code, once it is over: its last output may still wait for its reader then (exitFlushed).
   let result: number | undefined;
+  let lastStopSignal: { signal: NodeJS.Signals | undefined; at: number } | undefined;
   const onStopSignal = (signal?: NodeJS.Signals) => {
     // Over: a stop now ends the wait for the reader with the run's own code, not by the signal's default action
     // (130/143), which it would be with no handler left.
     if (result !== undefined) exitAtLineEnd(result);
+    // The same signal again at once is the same stop, not a second one that forces it: GNU timeout sends it to this
+    // process, then to its whole process group, this one included.
+    const at = performance.now();
+    const last = lastStopSignal;
+    if (last !== undefined && last.signal === signal && at - last.at < REPEATED_SIGNAL_MS) return;
+    lastStopSignal = { signal, at };
     signalled += 1;
     // SIGINT is a Ctrl-C: the terminal sent it to the whole process group, the app processes included.
     if (signalled === 1) void supervisor.stop(signal === 'SIGINT' ? { signal } : {});
