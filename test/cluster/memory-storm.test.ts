@@ -20,22 +20,27 @@ async function reportsAfter(hive: Hive, from: number, count: number): Promise<vo
   await hive.waitFor(() => reports() >= count, `${count} more memory reports`);
 }
 
-test('a limit below what the app needs from its start is said once, and its replacement waits as a crash restart would', async () => {
-  const port = await freePort();
+// An app of one process that holds 150 MiB from its start, over its 100 MiB limit, checked every 100 ms; once started.
+async function startOverLimit(restartDelay: number): Promise<Hive> {
   const hive = startDriver(
-    // A fixed restart delay of an hour: no replacement may come within the test.
     {
       script: fixture('app.js'),
       instances: 1,
-      port,
+      port: await freePort(),
       maxMemoryRestart: 100 * MiB,
       memoryReportInterval: 100,
-      restartDelay: 3_600_000,
+      restartDelay,
     },
     { GROW_AT_START_MB: '150' },
   );
   const start = await hive.waitFor(isResult('start'), 'start');
   assert.equal(start.ok, true, String(start.message));
+  return hive;
+}
+
+test('a limit below what the app needs from its start is said once, and its replacement waits as a crash restart would', async () => {
+  // A fixed restart delay of an hour: no replacement may come within the test.
+  const hive = await startOverLimit(3_600_000);
   const warning = await hive.waitFor(overFromStart, 'the warning of a limit below the need');
   assert.match(String(warning.message), /over its 100 MiB limit: max_memory_restart is below what the app needs/);
   assert.match(String(warning.message), /3600000 ms/);
@@ -47,20 +52,7 @@ test('a limit below what the app needs from its start is said once, and its repl
 });
 
 test('replacements that are over the limit from their start are said once, however many there are', async () => {
-  const port = await freePort();
-  const hive = startDriver(
-    {
-      script: fixture('app.js'),
-      instances: 1,
-      port,
-      maxMemoryRestart: 100 * MiB,
-      memoryReportInterval: 100,
-      restartDelay: 1,
-    },
-    { GROW_AT_START_MB: '150' },
-  );
-  const start = await hive.waitFor(isResult('start'), 'start');
-  assert.equal(start.ok, true, String(start.message));
+  const hive = await startOverLimit(1);
   await hive.waitFor(() => hive.records.filter(isEvent('memory-limit')).length >= 3, 'three memory replacements');
   assert.equal(hive.records.filter(overFromStart).length, 1, 'one warning, at the first');
   const first = hive.records.findIndex(overFromStart);
