@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { after, test } from 'node:test';
 import { splitLines } from '../../dist/cluster/line-splitter.js';
-import { fixture, freePort, hiveBin } from '../cluster/helpers.js';
+import { alive, fixture, freePort, hiveBin } from '../cluster/helpers.js';
 
 type Slot = { instance: number; oldPid: number | null; newPid: number | null; readyMs: number | null };
 type Record = {
@@ -24,15 +24,6 @@ const children: ReturnType<typeof fork>[] = [];
 after(() => {
   for (const child of children) child.kill('SIGKILL');
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('a reload names the replacement of a slot whose old process crashed during it, not the crash restart', async () => {
   const port = await freePort();
