@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The fields of `/proc/<pid>/stat` after the command name (Linux), or undefined when the process is gone or there is
- * no /proc: [0] state, [1] ppid, [11] utime, [12] stime, [19] starttime (field N of proc(5) is index N - 3).
+ * no /proc: [0] state, [1] ppid, [2] pgrp, [11] utime, [12] stime, [19] starttime (field N of proc(5) is index N - 3).
  */
 export function procStatFields(pid: number): string[] | undefined {
   let stat: string;
@@ -38,12 +38,15 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * A process as /proc lists it: its pid, its parent's, and its start time (clock ticks after boot, proc(5) field 22).
+ * A process as /proc lists it: its pid, its parent's, its process group, and its start time (clock ticks after boot,
+ * proc(5) field 22). Zombies are listed too (`zombie`): they have exited, and only their parent's wait() is left.
  */
 export interface ProcEntry {
   pid: number;
   ppid: number;
+  pgrp: number;
   startTime: string;
+  zombie: boolean;
 }
 
 /** Every process /proc lists (Linux; elsewhere none), read once: what the parent links of a process tree come from. */
@@ -59,7 +62,13 @@ export function procTable(): ProcEntry[] {
     if (!/^\d+$/.test(entry)) continue;
     const fields = procStatFields(Number(entry));
     if (fields?.[1] === undefined || fields[19] === undefined) continue;
-    table.push({ pid: Number(entry), ppid: Number(fields[1]), startTime: fields[19] });
+    table.push({
+      pid: Number(entry),
+      ppid: Number(fields[1]),
+      pgrp: Number(fields[2]),
+      startTime: fields[19],
+      zombie: fields[0] === 'Z',
+    });
   }
   return table;
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { procTable } from '../cluster/proc-stat.js';
 import { isSameProcess } from '../cluster/process-tree.js';
 
 /** An app process as the daemon recorded it: its pid and start time (see cluster/proc-stat.ts's startTimeOf). */
@@ -22,12 +23,39 @@ const SIGKILL_WAIT_MS = 2_000;
 export async function endLeftoverWorkers(processes: RecordedProcess[], killTimeout: number): Promise<void> {
   const alive = () => processes.filter((p) => isSameProcess(p.pid, p.startTime));
   if (await waitGone(alive, killTimeout)) return;
-  for (const { pid } of alive()) {
+  signalEach(alive(), 'SIGKILL');
+  await waitGone(alive, SIGKILL_WAIT_MS);
+}
+
+/**
+ * Ends what is left of the process group `pgid` of a primary that has exited: the daemon starts each primary in a
+ * group of its own, which its app processes and whatever they start join (unless they make a group of their own).
+ * Once the primary and its workers are gone, what they started (a helper binary, a `sleep`) is tied to the app by that
+ * group alone: /proc re-parents an orphan to init. They get treekill's steps: SIGTERM, `killTimeout` ms, SIGKILL.
+ * Each member is known by pid and start time when the group is read, so a recycled pid is never signalled.
+ */
+export async function endLeftoverGroup(pgid: number, killTimeout: number): Promise<void> {
+  const members = groupMembers(pgid);
+  if (members.length === 0) return;
+  signalEach(members, 'SIGTERM');
+  await endLeftoverWorkers(members, killTimeout);
+}
+
+/** The live processes of group `pgid` (Linux; elsewhere none), never this one. */
+export function groupMembers(pgid: number): RecordedProcess[] {
+  return procTable()
+    .filter((entry) => entry.pgrp === pgid && !entry.zombie && entry.pid !== process.pid)
+    .map(({ pid, startTime }) => ({ pid, startTime }));
+}
+
+/** Sends `signal` to each process still the one recorded. */
+export function signalEach(processes: RecordedProcess[], signal: NodeJS.Signals): void {
+  for (const { pid, startTime } of processes) {
+    if (!isSameProcess(pid, startTime)) continue;
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(pid, signal);
     } catch {}
   }
-  await waitGone(alive, SIGKILL_WAIT_MS);
 }
 
 async function waitGone(alive: () => RecordedProcess[], ms: number): Promise<boolean> {

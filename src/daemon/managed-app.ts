@@ -46,7 +46,7 @@ import type { ForkOptions } from './fork-primary.js';
 import { forkReadyOptions } from './fork-ready-options.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { killTree } from './kill-tree.js';
-import { endLeftoverWorkers, type RecordedProcess } from './leftover-workers.js';
+import { endLeftoverGroup, endLeftoverWorkers, type RecordedProcess, signalEach } from './leftover-workers.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import { primarySpawnError } from './primary-spawn-error.js';
 import { PrimaryWatch } from './primary-watch.js';
@@ -994,6 +994,10 @@ export class ManagedApp {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         // The daemon's own flags (e.g. a loader) are not the app's business.
         execArgv: spec.fork ? FORK_PRIMARY_FLAGS : [],
+        // A process group of its own, which its processes and theirs join: once it is gone (SIGKILL, the OOM killer),
+        // that group is all that ties what they started to the app (#endLeftovers). Its stop comes from the daemon,
+        // never from a signal to the daemon's group.
+        detached: true,
       });
     } catch (error) {
       // Some causes are thrown rather than emitted (ENOTDIR: a cwd that is a file).
@@ -1387,16 +1391,7 @@ export class ManagedApp {
     this.#watch?.stop();
     this.#watch = undefined;
     this.#lastSnapshot = undefined;
-    // Cluster workers exit when their primary's IPC closes (those whose loop is blocked do not: #endLeftovers); plain
-    // fork-mode processes would be orphaned.
-    if (this.spec.fork) {
-      for (const pid of primary ? this.#workers.keys() : []) {
-        if (!isAppProcessPid(pid, primary!.pid)) continue;
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {}
-      }
-    } else this.#endLeftovers();
+    this.#endLeftovers(primary?.pid);
     this.#workers.clear();
     this.#downSlots.clear();
     for (const answer of this.#control.values()) answer({ ok: false, message: 'the primary exited' });
@@ -1457,15 +1452,23 @@ export class ManagedApp {
     this.#respawnAfter(respawn.delay);
   }
 
-  // A cluster primary's workers leave when its IPC channel closes, but one whose loop is blocked stays, maybe on the
-  // app's port (`--balance os`): the next primary must not start beside it.
-  #endLeftovers(): void {
+  // What a primary that exited left running must not outlive it, nor be beside the next one (a worker or a child of
+  // one may hold the app's port). Cluster workers leave when its IPC channel closes, but one whose loop is blocked
+  // stays; plain fork-mode processes get the app's stop signal, as at a stop. Both get the app's kill timeout, then
+  // SIGKILL. Then, with treekill, what they started: the rest of the primary's process group (see #spawn).
+  #endLeftovers(primaryPid: number | undefined): void {
     const recorded: RecordedProcess[] = [];
     for (const [pid, worker] of this.#workers) {
-      if (worker.startTime !== undefined) recorded.push({ pid, startTime: worker.startTime });
+      if (worker.startTime !== undefined && isAppProcessPid(pid, primaryPid))
+        recorded.push({ pid, startTime: worker.startTime });
     }
-    if (recorded.length === 0) return;
-    const ended = endLeftoverWorkers(recorded, killTimeoutOf(this.spec));
+    const killTimeout = killTimeoutOf(this.spec);
+    const treekill = !ownRunArgs(this.spec.runArgs).includes('--no-treekill');
+    if (this.spec.fork) signalEach(recorded, (this.spec.killSignal as NodeJS.Signals | undefined) ?? 'SIGINT');
+    const ended = (async () => {
+      if (recorded.length > 0) await endLeftoverWorkers(recorded, killTimeout);
+      if (treekill && primaryPid !== undefined) await endLeftoverGroup(primaryPid, killTimeout);
+    })();
     this.#leftovers = Promise.all([this.#leftovers, ended]).then(() => {});
   }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { isAlive } from '../../dist/cluster/proc-stat.js';
 import { freePort } from '../ports.js';
-import { daemonFixture, readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { type Described, daemonFixture, pidOf, readOrEmpty, tempHome, waitFor } from './helpers.js';
 
 // PM2's treekill: what an app process started must not outlive its stop, reload, scale down, delete or `hive kill`.
 const hive = tempHome();
@@ -130,6 +130,43 @@ test('cluster mode: no child is left after hive kill', async () => {
   assert.deepEqual(running(file), []);
 });
 
+// SIGKILLs the primary of `name` (the OOM killer's way) and resolves once the daemon has a new one online.
+async function killPrimary(name: string): Promise<void> {
+  const primary = pidOf(await hive.json<Described>(['describe', name]), 'primary');
+  process.kill(primary, 'SIGKILL');
+  await waitFor(async () => {
+    const app = await hive.json<Described>(['describe', name]);
+    const next = app.processes.find((p) => p.role === 'primary')?.pid;
+    return app.status === 'online' && next !== undefined && next !== primary;
+  }, `a new primary of ${name} online`);
+}
+
+test('cluster mode: what the processes of a SIGKILLed primary started is gone before the next primary starts', async () => {
+  const file = await sleeper('primary-killed', 2);
+  const before = running(file);
+  await killPrimary('primary-killed');
+  for (const pid of before) assert.ok(!isAlive(pid), `the child ${pid} of a process of the dead primary is gone`);
+  // The new processes' children are not the group's leftovers.
+  await settles(file, 2, 'the children of the new processes');
+  await hive.json(['delete', 'primary-killed']);
+});
+
+test('cluster mode: a child that ignores SIGTERM, left by a SIGKILLed primary, is SIGKILLed after killTimeout', async () => {
+  const child = await deafChild('deaf-orphan', { instances: 1, killTimeout: 500 }, 'the child that ignores SIGTERM');
+  await killPrimary('deaf-orphan');
+  assert.ok(!isAlive(child), 'the child that ignores SIGTERM is gone');
+  await hive.json(['delete', 'deaf-orphan']);
+});
+
+test('cluster mode: --no-treekill leaves what the processes of a SIGKILLed primary started', async () => {
+  const file = await sleeper('kept-orphan', 1, ['--no-treekill']);
+  const [child] = running(file);
+  await killPrimary('kept-orphan');
+  // The after() hook kills it.
+  assert.ok(isAlive(child!), 'with --no-treekill the child outlives its primary');
+  await hive.json(['delete', 'kept-orphan']);
+});
+
 // A fork-mode app of a config file: wrapper.sh runs port-holder.mjs on `port`, whose pid lands in `file`.
 async function wrapped(name: string, port: number, extra: Record<string, unknown> = {}): Promise<[string, number]> {
   const file = join(pidDir, name);
@@ -173,6 +210,17 @@ test('fork mode: a child that ignores the stop signal is SIGKILLed though its pa
   const log = readOrEmpty(join(hive.home, 'daemon.log'));
   assert.match(log, /fork-deaf-child: worker 0 \(pid \d+\) exited with signal SIGINT/, 'its parent died of the signal');
   await hive.json(['delete', 'fork-deaf-child']);
+});
+
+test('fork mode: the server behind a wrapper whose primary was SIGKILLed is stopped, and the next one takes the port', async () => {
+  const port = await freePort();
+  const [file, holder] = await wrapped('fork-killed', port);
+  await killPrimary('fork-killed');
+  assert.ok(!isAlive(holder), 'the server of the dead primary is gone');
+  // Without the port, the new server would have failed to listen.
+  const [next] = await settles(file, 1, 'the server of the new primary');
+  assert.notEqual(next, holder);
+  await hive.json(['delete', 'fork-killed']);
 });
 
 test("fork mode: PM2's treekill: false leaves the server running", async () => {
