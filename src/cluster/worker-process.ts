@@ -214,7 +214,8 @@ export class WorkerProcess extends EventEmitter {
       });
     });
     // Only once the process has exited: its drain may still need what it started (a process-isolation pool, a child a
-    // request waits on). A crash is left alone, as PM2 does: only a retirement the primary asked for signals the tree.
+    // request waits on). A crash is left alone, as PM2 does: only a retirement (the primary's, or a drain on a SIGTERM
+    // sent to the process) signals the tree.
     this.gone = this.exited.then(async (exit) => {
       await this.#tree?.finish('SIGTERM', this.#options.killTimeout);
       return exit;
@@ -246,6 +247,8 @@ export class WorkerProcess extends EventEmitter {
         if (message?.type === 'draining' && this.#state !== 'stopped' && !this.#drainingOnSignal) {
           this.drainingAt ??= Date.now();
           this.#drainingOnSignal = true;
+          // Not asked for by the primary, but a drain all the same: what the process started goes once it has exited.
+          this.#trackTree();
           this.#quit();
           this.emit('draining');
           if (!this.#held) this.#drainOnSignal();
@@ -352,8 +355,8 @@ export class WorkerProcess extends EventEmitter {
     this.#drainOnSignal();
   }
 
-  // The drain of a SIGTERM sent to the process: still not a retirement the primary asked for (no `expected`, no tree
-  // stop), but bounded by killTimeout as one is. Sent to one being retired too: a process retired while starting got
+  // The drain of a SIGTERM sent to the process: still not a retirement the primary asked for (no `expected`), but
+  // bounded by killTimeout, and its tree stopped after it, as one is. Sent to one being retired too: a process retired while starting got
   // the primary's SIGTERM, not its message, and its runtime waits for this word (ENV.sigtermHandover); a second
   // shutdown joins the first.
   #drainOnSignal(): void {

@@ -214,7 +214,8 @@ test('fork mode: a child that ignores the stop signal is SIGKILLed though its pa
 
 test('fork mode: the server behind a wrapper whose primary was SIGKILLed is stopped, and the next one takes the port', async () => {
   const port = await freePort();
-  const [file, holder] = await wrapped('fork-killed', port);
+  // The wrapper outlives its stop signal (sh waits for its child): kill_timeout 500 ms, not 5 s, until its SIGKILL.
+  const [file, holder] = await wrapped('fork-killed', port, { kill_timeout: 500 });
   await killPrimary('fork-killed');
   assert.ok(!isAlive(holder), 'the server of the dead primary is gone');
   // Without the port, the new server would have failed to listen.
