@@ -7,7 +7,7 @@ import { checkAppPoolThreads } from './app-environment.js';
 import { writeDump } from './dump.js';
 import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
 import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
-import { AppNotFoundError, AppsFailedError, DumpWriteError } from './errors.js';
+import { AppNotFoundError, AppOperationError, AppsFailedError, DumpWriteError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
 import { logPathWarnings } from './log-path-check.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
@@ -28,6 +28,7 @@ export class AppTable {
   // The resurrect in flight, which the next one waits for (see resurrect).
   #resurrecting: Promise<unknown> = Promise.resolve();
   #resurrects = 0;
+  #closing = false;
   #stats = new ProcStats();
   #logsDir: string;
   #log: (line: string) => void;
@@ -121,6 +122,7 @@ export class AppTable {
     }
     // Refused before it is in the table (see ManagedApp#startWith for a resurrect's).
     if (!how.retry) checkAppPoolThreads(spec);
+    this.#refuseWhileClosing(spec.name);
     const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, false, this.#appMetrics);
     this.#apps.set(app.id, app);
     await (spec.autostart === false ? app.register() : app.start(how.retry, how.warn));
@@ -351,6 +353,8 @@ export class AppTable {
       const { spec, warning } = savedForkNode(savedSpec);
       // The app's line (`hive logs <app>` shows it): `resurrect: warning: ` read as a line of an app named `warning`.
       if (warning !== undefined) this.#log(`${spec.name}: warning: ${warning}`);
+      // `hive kill` (SIGTERM, systemd's stop) during the resurrect: the apps not reached yet stay down.
+      this.#refuseWhileClosing(spec.name);
       const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
         if (existing) {
@@ -387,8 +391,16 @@ export class AppTable {
     return infos;
   }
 
+  /** Stops every app for the daemon's end; from now on no app is added (see #refuseWhileClosing). */
   async stopAll(): Promise<void> {
+    this.#closing = true;
     await Promise.allSettled([...this.#apps.values()].map((app) => app.shutdown()));
+  }
+
+  // An app added once the daemon's end has begun would never be stopped: its primary would be forked after the
+  // apps were, and outlive the daemon (a resurrect or a config's start going on through a `hive kill`).
+  #refuseWhileClosing(name: string): void {
+    if (this.#closing) throw AppOperationError.shuttingDown(name);
   }
 }
 

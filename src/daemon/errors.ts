@@ -102,6 +102,11 @@ export class AppOperationError extends HiveError {
   constructor(name: string, message: string) {
     super('ERR_HIVE_APP_OPERATION', `app ${JSON.stringify(name)}: ${message}`);
   }
+
+  /** What an operation on app `name` gets once the daemon's end has begun (`hive kill`, SIGTERM). */
+  static shuttingDown(name: string): AppOperationError {
+    return new AppOperationError(name, 'not done: the daemon is shutting down');
+  }
 }
 
 /**

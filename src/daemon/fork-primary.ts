@@ -710,9 +710,11 @@ process.on('message', (message) => {
     process.send?.({ hive: 1, type: 'pong' }, undefined, {}, () => {});
   else enqueueControl(request);
 });
-// The daemon gone: stop rather than leave orphans no one manages (as `hive run` does).
+// The daemon gone: stop rather than leave orphans no one manages (as `hive run` does), gone already too (its channel's
+// 'disconnect' came while this module loaded).
 process.once('disconnect', () => void stop());
 process.channel?.unref();
+if (!process.connected) void stop();
 // Every process may have exited (autorestart off, or errored): the primary still waits for the daemon's word.
 setInterval(() => {}, 1 << 30);
 // As the cluster's primary says as it starts (cluster/supervisor.ts): a limit the cgroup's never lets a process reach.

@@ -530,9 +530,7 @@ export class ManagedApp {
 
   // Why the app takes no more operations: deleted, or the daemon is going away (not "no app named", which it had).
   #goneError(): Error {
-    return this.#shuttingDown
-      ? new AppOperationError(this.name, 'not done: the daemon is shutting down')
-      : new AppNotFoundError(this.name);
+    return this.#shuttingDown ? AppOperationError.shuttingDown(this.name) : new AppNotFoundError(this.name);
   }
 
   // Runs `operation` once every operation asked before it has settled; refused once the app is removed.

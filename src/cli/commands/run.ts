@@ -180,6 +180,9 @@ export default async function run(argv: string[]): Promise<number> {
     process.on('message', onControl);
     process.once('disconnect', onDaemonGone);
     process.channel?.unref();
+    // Gone already: a daemon that died (or ended) in the moments this process took to get here, whose channel's
+    // 'disconnect' came before anyone listened.
+    if (!process.connected) onDaemonGone();
   }
   let metrics: MetricsServer | undefined;
   let dashboard: DashboardServer | undefined;

@@ -1,0 +1,36 @@
+// `hive kill` (or SIGTERM, systemd's stop) while `hive resurrect` starts the saved apps: the resurrect went on to the
+// next app after the daemon had stopped every app, and that app's primary, forked as the daemon exited, ran on with
+// no daemon (4 of 4 with 20 apps), serving and holding its port.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { freePort } from '../cluster/helpers.js';
+import { appFixture, startNeedsDb, tempHome, waitFor } from './helpers.js';
+import { homeProcesses } from './home-processes.js';
+
+const hive = tempHome();
+
+test('hive kill during a resurrect: the apps not reached yet are not started, and nothing outlives the daemon', async () => {
+  const { dir } = await startNeedsDb(hive);
+  await hive.json(['start', appFixture, '--name', 'later', '-i', '1', '--port', String(await freePort())]);
+  await hive.json(['save']);
+  assert.equal((await hive.run(['kill'])).code, 0);
+  // The resurrect's start of `db` (its second try of all) neither fails nor serves: the kill comes during it, with
+  // `later` still to come.
+  writeFileSync(join(dir, 'hang'), '2');
+  const resurrect = hive.run(['resurrect']);
+  const tries = () => readFileSync(join(dir, 'tries'), 'utf8').trim().split('\n');
+  await waitFor(() => tries().length === 2, 'the resurrect to start db');
+  for (const pid of homeProcesses(hive.home)) hive.pids.add(pid);
+  const killed = await hive.run(['kill']);
+  assert.equal(killed.code, 0, killed.stderr);
+  await resurrect;
+  await waitFor(() => homeProcesses(hive.home).length === 0, 'every process of the home to exit', 15_000);
+  // The daemon of the resurrect: `later` came after the kill had begun, and was never started (before the fix it
+  // was, and stopped again only when the daemon happened to stop its apps a second time after that).
+  const log = readFileSync(join(hive.home, 'daemon.log'), 'utf8');
+  const resurrected = log.slice(log.lastIndexOf(' listening on '));
+  assert.match(resurrected, /db: primary pid \d+ started/);
+  assert.doesNotMatch(resurrected, /later: primary pid \d+ started/, 'no app is started once the kill has begun');
+});
