@@ -18,3 +18,18 @@ export function memoryLimitText(
 function mib(bytes: number, digits: number): string {
   return `${(bytes / 2 ** 20).toFixed(digits)} MiB`;
 }
+
+/**
+ * A process over its limit from its start (its first check after it became ready): the limit is below what the app
+ * needs, and its replacements now wait `delay` ms as crash restarts do. Cluster and fork mode say it alike.
+ */
+export function memoryBelowNeedText(
+  event: { instance: number; pid?: number; rss: number; limit: number },
+  delay: number,
+): string {
+  const used = memoryLimitText(event, 'at its first check after it became ready');
+  return (
+    `${used}: max_memory_restart is below what the app needs; its replacements now wait as crash restarts do ` +
+    `(the next in ${delay} ms)`
+  );
+}

@@ -14,7 +14,7 @@ import { memoryLimitWarning } from './cgroup-memory.js';
 import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError, WorkerNotReadyError } from './errors.js';
 import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
-import { memoryLimitText } from './memory-limit-text.js';
+import { MemoryStreak } from './memory-streak.js';
 import { nearestTsconfig, TSX_TSCONFIG } from './nearest-tsconfig.js';
 import { assertKnownKeys, killTimeoutWarning } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
@@ -23,7 +23,7 @@ import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
 import { probePort } from './port-probe.js';
 import { residentBytes } from './proc-stat.js';
-import { type NoRestartReason, noRestartReason, RestartPolicy, restartDelayOf } from './restart-policy.js';
+import { type NoRestartReason, noRestartReason, RestartPolicy } from './restart-policy.js';
 import { freeInstances, type SlotStanding, scaleDownOrder } from './scale-slots.js';
 import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
@@ -214,10 +214,9 @@ interface Slot {
   incoming: WorkerProcess | undefined;
   // The process a memory replacement under way replaces: its `memory-limit` event has counted the restart.
   memoryReplaced: WorkerProcess | undefined;
-  // Memory replacements in a row that were over the limit at their first check or failed, and when (performance.now())
-  // the next may start: spaced as crash restarts are, so that a limit below the app's need is no restart storm.
-  memoryStreak: number;
-  memoryNotBefore: number;
+  // Memory replacements in a row that were over the limit at their first check or failed: the next is spaced as crash
+  // restarts are, so that a limit below the app's need is no restart storm.
+  memoryStreak: MemoryStreak;
   // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
   // reload that aborted before reaching the slot leaves it on the environment it runs.
   env: Record<string, string> | undefined;
@@ -246,8 +245,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly options: FilledOptions;
   #slots: Slot[] = [];
   #live = new Set<WorkerProcess>();
-  // The processes whose memory was checked once ready (#checkMemory): the first check says whether it starts over.
-  #memoryChecked = new WeakSet<WorkerProcess>();
   #broadcasts = new BroadcastRelay((message) => this.#emit({ type: 'warning', message }));
   // Which inherited PORT the app's processes listen beside: learnt once, warned once (see AppPortRule).
   #appPorts = new AppPortRule((message) => this.#emit({ type: 'warning', message }));
@@ -690,8 +687,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       handOverTimer: undefined,
       incoming: undefined,
       memoryReplaced: undefined,
-      memoryStreak: 0,
-      memoryNotBefore: 0,
+      memoryStreak: new MemoryStreak(this.options),
       env: this.#baseEnv,
     };
   }
@@ -1050,18 +1046,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #checkMemory(slot: Slot, worker: WorkerProcess, rss: number): void {
     const limit = this.options.maxMemoryRestart;
     if (limit === undefined || slot.worker !== worker || worker.state !== 'ready') return;
-    const first = !this.#memoryChecked.has(worker);
-    this.#memoryChecked.add(worker);
-    if (rss <= limit) {
-      // A process that starts within the limit ends a streak: one that grows past it later is replaced at once.
-      if (first) {
-        slot.memoryStreak = 0;
-        slot.memoryNotBefore = 0;
-      }
-      return;
-    }
-    if (first) this.#overFromStart(slot, worker, rss, limit);
-    if (slot.replacing || this.#stopping || performance.now() < slot.memoryNotBefore) return;
+    const verdict = slot.memoryStreak.check(worker, { instance: slot.instance, pid: worker.pid }, rss, limit);
+    if (verdict.warning !== undefined) this.#emit({ type: 'warning', message: verdict.warning });
+    if (!verdict.replace || slot.replacing || this.#stopping) return;
     slot.replacing = true;
     this.#serial(async () => {
       // Cleared inside the task: the check for an app whose every slot is left down runs right after it, and must
@@ -1075,7 +1062,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         await (await this.#replace(slot, slot.env)).retired;
       } catch (error) {
         // A failed replacement leaves the old process serving, over the limit: the next try waits, as a crash's would.
-        if (error instanceof ReloadAbortedError) this.#spaceMemoryReplacements(slot);
+        if (error instanceof ReloadAbortedError) slot.memoryStreak.failed();
         throw error;
       } finally {
         slot.memoryReplaced = undefined;
@@ -1084,30 +1071,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }).catch((error: Error) => {
       this.#emit({ type: 'warning', message: `memory replacement of worker ${slot.instance}: ${error.message}` });
     });
-  }
-
-  // Over the limit at its first check after it became ready: the limit is below what the app needs, and replacing it
-  // at once would only start the same again, about once a check, forever (old and new side by side each time). Said
-  // once a streak; its replacement waits as a crash restart would.
-  #overFromStart(slot: Slot, worker: WorkerProcess, rss: number, limit: number): void {
-    const delay = this.#spaceMemoryReplacements(slot);
-    if (slot.memoryStreak > 1) return;
-    const when = 'at its first check after it became ready';
-    const used = memoryLimitText({ instance: slot.instance, pid: worker.pid, rss, limit }, when);
-    this.#emit({
-      type: 'warning',
-      message:
-        `${used}: max_memory_restart is below what the app needs; its replacements now wait as crash restarts do ` +
-        `(the next in ${delay} ms)`,
-    });
-  }
-
-  // One more memory replacement in a row that did not help: the next waits the crash restarts' delay for it.
-  #spaceMemoryReplacements(slot: Slot): number {
-    slot.memoryStreak += 1;
-    const delay = restartDelayOf(this.options, slot.memoryStreak);
-    slot.memoryNotBefore = performance.now() + delay;
-    return delay;
   }
 
   // An app server listens on the sticky port: the router binds it at the first such listen, on the host that one gave

@@ -98,6 +98,53 @@ test('a memory replacement that fails is tried again only after the restart dela
   }
 });
 
+test('a streak that began with a failed replacement still says the limit is below the need, at its first process over from its start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hive-mem-fail-need-'));
+  try {
+    const version = join(dir, 'version');
+    const need = join(dir, 'need');
+    writeFileSync(version, 'v1');
+    const port = await freePort();
+    const hive = startDriver(
+      {
+        script: fixture('app.js'),
+        instances: 1,
+        port,
+        maxMemoryRestart: 100 * MiB,
+        memoryReportInterval: 100,
+        restartDelay: 1,
+      },
+      { APP_VERSION_FILE: version, GROW_AT_START_FILE: need },
+    );
+    const start = await hive.waitFor(isResult('start'), 'start');
+    assert.equal(start.ok, true, String(start.message));
+    const old = hive.readyPids().get(0)!;
+    // The first process grows past the limit; its replacement fails (the streak's first), the old one serves on.
+    writeFileSync(version, 'broken');
+    await get(port, '/grow?mb=150');
+    const failed = await hive.waitFor(
+      (r) => isEvent('warning')(r) && /^memory replacement of worker 0: /.test(String(r.message)),
+      'the failed replacement',
+    );
+    // From now on every process needs 150 MiB from its start (the need first: a process of v1 must read it).
+    writeFileSync(need, '150');
+    writeFileSync(version, 'v1');
+    // A process other than the first replaced: one that was over the limit from its start, checked once.
+    await hive.waitFor(
+      (r) => isEvent('memory-limit')(r) && r.pid !== old,
+      'a replacement over the limit from its start, replaced in turn',
+    );
+    const said = hive.records.filter(overFromStart);
+    assert.equal(said.length, 1, 'said once');
+    assert.ok(hive.records.indexOf(said[0]!) > hive.records.indexOf(failed), 'of a process after the failure');
+    assert.doesNotMatch(String(said[0]!.message), new RegExp(`\\(pid ${old}\\)`), 'not of the first process');
+    hive.command('stop');
+    assert.equal((await hive.exited).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a crash of the process a memory replacement replaces is neither a second restart nor one announced', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hive-mem-crash-'));
   try {
