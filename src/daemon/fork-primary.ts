@@ -14,6 +14,7 @@ import { ReloadAbortedError, WorkerNotReadyError } from '../cluster/errors.js';
 import { assertInstanceVars, instanceVars } from '../cluster/instance-vars.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
+import { MemoryStreak } from '../cluster/memory-streak.js';
 import { assertScriptFile } from '../cluster/options.js';
 import { OutputHold } from '../cluster/output-hold.js';
 import { pmId } from '../cluster/pm-id.js';
@@ -26,6 +27,7 @@ import { logicalCwd } from '../logical-path.js';
 import { decodeWorkerMessage, ENV, toWire } from '../runtime/protocol.js';
 import { writeWholeLines } from '../whole-line-writes.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
+import { forkRestartPolicy } from './fork-restart-policy.js';
 import { sayLeaving } from './primary-leaving.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
@@ -72,6 +74,9 @@ interface Slot {
   removed: boolean;
   // The process a memory restart is queued for, so that the next check does not queue another.
   overLimit: ChildProcess | undefined;
+  // Memory restarts in a row of processes over the limit from their start: spaced as crash restarts are (as in
+  // cluster mode), so that a limit below the app's need is no restart storm.
+  memoryStreak: MemoryStreak;
   // Its process is being stopped to be started again (a memory restart, a reload): the slot still counts as running.
   replacing: boolean;
   // It crash-looped and is not restarted until a reload.
@@ -179,6 +184,8 @@ function newSlot(instance: number): Slot {
     timer: undefined,
     removed: false,
     overLimit: undefined,
+    // The daemon's defaults for a caller that left `restart` out (see keepDown).
+    memoryStreak: new MemoryStreak(options.restart ?? forkRestartPolicy([])),
     replacing: false,
     errored: false,
     env: appEnv,
@@ -526,15 +533,19 @@ const MEMORY_CHECK_MS = 1_000;
 
 // The memory guard: a process over maxMemoryRestart is restarted (stopped, then started again: plain processes share
 // no port, so there is no replacement to have ready first), in the control queue so that no reload or scale runs
-// over it.
+// over it. Only a ready process is checked, as a cluster's primary checks its workers: its first check tells one over
+// the limit from its start (MemoryStreak), whose restart then waits as a crash restart would, said once.
 function checkMemory(stats: ProcStats, limit: number): void {
   for (const slot of slots) {
     const child = slot.child;
-    if (!child?.pid || slot.overLimit === child || stopping) continue;
+    if (!child?.pid || slot.readyChild !== child || slot.overLimit === child || stopping) continue;
     const rss = stats.sample(child.pid).memory;
-    if (rss === null || rss <= limit) continue;
-    slot.overLimit = child;
+    if (rss === null) continue;
     const pid = child.pid;
+    const verdict = slot.memoryStreak.check(child, { instance: slot.instance, pid }, rss, limit);
+    if (verdict.warning !== undefined) emit({ kind: 'event', type: 'warning', message: verdict.warning });
+    if (!verdict.replace) continue;
+    slot.overLimit = child;
     controlQueue = controlQueue
       .then(async () => {
         if (slot.child !== child || stopping || slot.removed) return;
