@@ -257,6 +257,10 @@ export class AppTable {
    * when that backup could not be written, once the new dump is.
    */
   async save(file: string, warn: (warning: string) => void = () => {}): Promise<{ file: string; apps: string[] }> {
+    // A resurrect under way (at boot, apps started one after another) has added only part of the dump: a save now
+    // would replace the dump with that part, and the next boot would bring back only those.
+    if (this.#resurrects > 0) this.#log('a save waits for the resurrect under way');
+    await this.#resurrecting;
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
     // A dump.json the user made a symlink (to a volume, a config repository) is written through, as PM2 writes its
     // dump: a rename over the link itself would replace it with a plain file, and the target would go stale.
@@ -349,25 +353,24 @@ export class AppTable {
     const had = (app: ManagedApp) => infos.push({ ...this.info(app), resurrected: false });
     const added = (app: ManagedApp) => infos.push({ ...this.info(app), resurrected: true });
     for (const { spec: savedSpec, status } of saved) {
+      // `hive kill` (SIGTERM, systemd's stop) during the resurrect: the apps not reached yet stay down.
+      this.#refuseWhileClosing(savedSpec.name);
+      // An app the daemon has, whatever its status, is left as it was (as PM2 skips the names in its list): one
+      // stopped on purpose stays down, and one started or restarted since the save keeps its newer settings (a
+      // rotated secret) rather than getting the dump's back.
+      const existing = [...this.#apps.values()].find((a) => a.name === savedSpec.name);
+      if (existing) {
+        had(existing);
+        continue;
+      }
       // A dump from before fork.hiveNode whose Node is gone (see savedForkNode).
       const { spec, warning } = savedForkNode(savedSpec);
       // The app's line (`hive logs <app>` shows it): `resurrect: warning: ` read as a line of an app named `warning`.
       if (warning !== undefined) this.#log(`${spec.name}: warning: ${warning}`);
-      // `hive kill` (SIGTERM, systemd's stop) during the resurrect: the apps not reached yet stay down.
-      this.#refuseWhileClosing(spec.name);
-      const existing = [...this.#apps.values()].find((a) => a.name === spec.name);
       if (status === 'stopped') {
-        if (existing) {
-          had(existing);
-          continue;
-        }
         const app = new ManagedApp(this.#nextId++, spec, this.#logsDir, this.#log, true, this.#appMetrics);
         this.#apps.set(app.id, app);
         added(app);
-        continue;
-      }
-      if (existing && existing.status !== 'stopped' && existing.status !== 'errored') {
-        had(existing);
         continue;
       }
       try {

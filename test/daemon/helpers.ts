@@ -181,9 +181,10 @@ export function pidOf(app: Described, role: 'primary' | 'worker'): number {
 
 /**
  * Starts `db`: one cluster process of daemon/needs-db.cjs, with the folder `db` of `hive.dir` for its state files
- * (`fails`: starts still to fail, `hang`, `tries`). Returns that folder and the pid of its primary, once online.
+ * (`fails`: starts still to fail, `hang`, `tries`), and `flags` of hive start. Returns that folder and the pid of its primary,
+ * once online.
  */
-export async function startNeedsDb(hive: HiveHome): Promise<{ dir: string; primary: number }> {
+export async function startNeedsDb(hive: HiveHome, flags: string[] = []): Promise<{ dir: string; primary: number }> {
   const dir = join(hive.dir, 'db');
   mkdirSync(dir);
   const [app] = await hive.json<Described[]>([
@@ -193,6 +194,7 @@ export async function startNeedsDb(hive: HiveHome): Promise<{ dir: string; prima
     'db',
     '-i',
     '1',
+    ...flags,
     '--',
     dir,
   ]);

@@ -34,3 +34,23 @@ test('hive kill during a resurrect: the apps not reached yet are not started, an
   assert.match(resurrected, /db: primary pid \d+ started/);
   assert.doesNotMatch(resurrected, /later: primary pid \d+ started/, 'no app is started once the kill has begun');
 });
+
+// QA: `hive save` while the resurrect at boot was still starting the saved apps wrote only those started so far (4 of
+// 20), and the next boot brought back only those.
+test('hive save during a resurrect waits for it, and saves every app of the dump', async () => {
+  // A home of its own: startNeedsDb's state folder is the home's.
+  const hive = tempHome();
+  const { dir } = await startNeedsDb(hive, ['--listen-timeout', '2s']);
+  await hive.json(['start', appFixture, '--name', 'later', '-i', '1', '--port', String(await freePort())]);
+  await hive.json(['save']);
+  assert.equal((await hive.run(['kill'])).code, 0);
+  writeFileSync(join(dir, 'tries'), '');
+  // The resurrect's try of `db` hangs until its listen timeout; `later` comes after it.
+  writeFileSync(join(dir, 'hang'), '1');
+  const resurrect = hive.run(['resurrect']);
+  await waitFor(() => readFileSync(join(dir, 'tries'), 'utf8').trim() !== '', 'the try of db');
+  const saved = await hive.run(['save', '--json']);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.deepEqual((JSON.parse(saved.stdout) as { apps: string[] }).apps.sort(), ['db', 'later']);
+  assert.equal((await resurrect).code, 0);
+});

@@ -57,3 +57,17 @@ test('a dump from before statuses were saved brings every app back online', asyn
     ['down', 'online', true],
   ]);
 });
+
+// QA: resurrect started an app the daemon had stopped, and with the dump's settings in place of its newer ones (a
+// secret rotated since the save went back to the old value). PM2 leaves every name of its list alone.
+test('an app the daemon has stopped is left stopped by resurrect, with the settings it has', async () => {
+  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'rotated'], { env: { SECRET: 'old' } });
+  await hive.json(['save']);
+  await hive.json(['restart', 'rotated', '--update-env'], { env: { SECRET: 'new' } });
+  await hive.json(['stop', 'rotated']);
+  const apps = await hive.json<(App & { resurrected: boolean })[]>(['resurrect']);
+  const rotated = apps.find((app) => app.name === 'rotated')!;
+  assert.deepEqual([rotated.status, rotated.resurrected], ['stopped', false]);
+  const env = await hive.run(['env', 'rotated']);
+  assert.match(env.stdout, /^SECRET=new$/m);
+});
