@@ -67,8 +67,9 @@ interface Slot {
   child: ChildProcess | undefined;
   // Settles when its process is ready: at once without waitReady. Rejects (WorkerNotReadyError) when it is not in time.
   ready: Promise<void>;
-  // Its process once that is ready (with waitReady, once it said so).
+  // Its process once that is ready (with waitReady, once it said so), and since when (performance.now()).
   readyChild: ChildProcess | undefined;
+  readySince: number;
   policy: RestartPolicy;
   timer: NodeJS.Timeout | undefined;
   removed: boolean;
@@ -180,6 +181,7 @@ function newSlot(instance: number): Slot {
     child: undefined,
     ready: Promise.resolve(),
     readyChild: undefined,
+    readySince: 0,
     policy,
     timer: undefined,
     removed: false,
@@ -300,6 +302,7 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
     readyAt = Date.now();
     if (slot.child !== child) return;
     slot.readyChild = child;
+    slot.readySince = performance.now();
     emit({ kind: 'event', type: 'worker', instance, pid, state: 'ready' });
   };
   if (!pid || !options.waitReady) {
@@ -539,6 +542,9 @@ function checkMemory(stats: ProcStats, limit: number): void {
   for (const slot of slots) {
     const child = slot.child;
     if (!child?.pid || slot.readyChild !== child || slot.overLimit === child || stopping) continue;
+    // Without waitReady a plain process is ready at its spawn, before its program has even loaded: checked then, one
+    // that needs its memory from its start would look like one that grew past the limit later.
+    if (performance.now() - slot.readySince < MEMORY_CHECK_MS) continue;
     const rss = stats.sample(child.pid).memory;
     if (rss === null) continue;
     const pid = child.pid;
@@ -722,10 +728,10 @@ process.on('message', (message) => {
   else enqueueControl(request);
 });
 // The daemon gone: stop rather than leave orphans no one manages (as `hive run` does), gone already too (its channel's
-// 'disconnect' came while this module loaded).
+// 'disconnect' came while this module loaded). Without a channel at all (a test's spawn) there is no daemon to lose.
 process.once('disconnect', () => void stop());
 process.channel?.unref();
-if (!process.connected) void stop();
+if (process.send && !process.connected) void stop();
 // Every process may have exited (autorestart off, or errored): the primary still waits for the daemon's word.
 setInterval(() => {}, 1 << 30);
 // As the cluster's primary says as it starts (cluster/supervisor.ts): a limit the cgroup's never lets a process reach.

@@ -57,6 +57,9 @@ async function startPrimary(runArgs: string[], env: { [name: string]: string }) 
     killTimeout: 5_000,
     restart: forkRestartPolicy(runArgs),
     maxMemoryRestart: 50 * MiB,
+    // Ready once its memory is held (holds-memory.cjs): a slow start on a loaded machine must not make a process that
+    // needs it from its start look like one that grew later.
+    waitReady: true,
   };
   const primary = fork(forkPrimary, [JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
