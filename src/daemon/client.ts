@@ -110,15 +110,7 @@ export class DaemonClient {
       }
     });
     socket.on('close', () => {
-      for (const resolve of this.#pending.values()) {
-        resolve({
-          v: PROTOCOL_VERSION,
-          hive: '',
-          id: null,
-          ok: false,
-          error: { code: 'ERR_HIVE_DAEMON_UNREACHABLE', message: 'the daemon closed the connection' },
-        });
-      }
+      for (const resolve of this.#pending.values()) resolve(connectionClosed());
       this.#pending.clear();
       this.#progress.clear();
     });
@@ -228,6 +220,8 @@ export class DaemonClient {
    * {@link DaemonTimeoutError} (`ERR_HIVE_DAEMON_TIMEOUT`) when no reply comes within the timeout, and with the
    * signal's reason when `signal` aborts. Either of the last two closes the connection (a late reply has nowhere to
    * go, and an open socket per abandoned request would pile up), so other requests on it end as unreachable.
+   * A closed connection (the daemon gone) ends the requests in flight as `ERR_HIVE_DAEMON_UNREACHABLE`, and any sent
+   * on it afterwards at once.
    * The third argument may be the `onProgress` callback alone.
    */
   async request<T = unknown>(
@@ -262,6 +256,13 @@ export class DaemonClient {
         this.#socket.destroy();
       };
       const onAbort = () => giveUp(signal?.reason);
+      // Closed already (the daemon killed or gone since the last reply): the 'close' that answers the requests in flight
+      // has run, and nothing would ever answer this one; a request with no timeout (start) would wait for ever, and
+      // node, out of work, exit 0 with the command unfinished.
+      if (this.closed) {
+        resolve(connectionClosed());
+        return;
+      }
       this.#pending.set(id, (reply) => {
         settle();
         resolve(reply);
@@ -312,6 +313,17 @@ export class DaemonClient {
   close(): void {
     this.#socket.end();
   }
+}
+
+/** The reply of a request the connection's close leaves unanswered (or that is sent after it). */
+function connectionClosed(): Response {
+  return {
+    v: PROTOCOL_VERSION,
+    hive: '',
+    id: null,
+    ok: false,
+    error: { code: 'ERR_HIVE_DAEMON_UNREACHABLE', message: 'the daemon closed the connection' },
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import { checkAppPoolThreads } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
+import { DaemonUnreachableError } from '../../daemon/errors.js';
 import { appLogRotation } from '../../daemon/log-rotation.js';
 import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { envVariableProblem } from '../../env-variable.js';
@@ -308,6 +309,15 @@ export default function start(argv: string[], command = 'start', startOr?: Start
         } catch (error) {
           failed = true;
           process.stderr.write(errorLine(command, error));
+          // The daemon gone (killed, crashed): each app left would fail alike, in a line that does not name it.
+          if (client.closed) {
+            const left = specs.slice(specs.indexOf(spec) + 1).map((other) => other.name);
+            if (left.length > 0) {
+              const gone = new DaemonUnreachableError(`not started, the daemon being gone: ${left.join(', ')}`);
+              process.stderr.write(errorLine(command, gone));
+            }
+            break;
+          }
           const app = await failedStartApp(client, spec.name, error);
           if (app) started.push(app);
         }
