@@ -54,6 +54,26 @@ test("TimeoutStopSec covers the saved apps' kill timeouts, and the install stops
   await hive.run(['kill']);
 });
 
+// The unit had systemd's default 90 s start bound, while its `hive resurrect` starts the saved apps one after another,
+// each waiting out its first try: nine apps that cannot listen before their database is up (10 s listen timeout each)
+// would pass it, systemd kill the unit, and Restart= start the same again, at each boot.
+test('the start is not bounded by systemd: resurrect bounds each app by its own timeouts', async () => {
+  const apps = Array.from({ length: 9 }, (_, i) => ({
+    name: `needs-db-${i}`,
+    script: daemonFixture('ticker.sh'),
+    cwd: hive.dir,
+    runArgs: [daemonFixture('ticker.sh'), '--instances=1', '--listen-timeout=10000', '--'],
+    env: {},
+    instances: '1',
+  }));
+  const home = join(hive.dir, 'needs-db');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  writeFileSync(join(home, 'dump.json'), JSON.stringify({ version: 1, apps }));
+  const { unit } = await hive.json<Startup>(['startup'], { env: { HIVE_HOME: home } });
+  const keys = (key: string) => unit.split('\n').filter((line) => line.startsWith(`${key}=`));
+  assert.deepEqual(keys('TimeoutStartSec'), ['TimeoutStartSec=infinity']);
+});
+
 test('the daemon writes its pid to that file while it runs, and removes it as it exits', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'ticker']);
   const pid = await hive.daemonPid();

@@ -69,6 +69,13 @@ export default function startup(argv: string[]): Promise<number> {
     // has a dozen threads and a pool more), are low for a server; the unit's TasksMax still bounds its tasks. Not
     // PM2's LimitCORE=infinity: with systemd's soft 0 kept, an app in a crash loop does not write a core of its whole
     // heap (its env secrets with it) into its folder at each restart; an app that wants cores raises its soft limit.
+    // TimeoutStartSec=infinity: the start lasts until `hive resurrect` exits, and it starts the apps one after another,
+    // each waiting out its first try (AppTable#resurrect): ready, or failed at its listen timeout (10 s by default;
+    // the app's primary then stops its workers within its kill timeout), the next tries running in the background.
+    // Nine apps waiting at boot for a database would pass systemd's default 90 s: it would kill the unit, and Restart=
+    // begin the same again. Resurrect is bounded by those timeouts (and the daemon's 10 s start), app by app, so it ends
+    // without systemd's bound; a bound derived here from the dump would go stale at the next `hive save` of more apps,
+    // which needs no new unit.
     const unit = `[Unit]
 Description=Hive apps of ${userName}${otherHome ? ` (HIVE_HOME ${unitValue(paths.home, homeSource)})` : ''}
 After=network.target
@@ -84,6 +91,7 @@ Restart=on-failure
 ExecStart=${hive} resurrect
 ExecReload=${hive} reload all
 KillMode=mixed
+TimeoutStartSec=infinity
 TimeoutStopSec=${stopSeconds(paths.dump)}
 
 [Install]
