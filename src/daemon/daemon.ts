@@ -7,6 +7,7 @@ import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
+import { dumpRemoved } from './dump-backup.js';
 import { AppNotFoundError, DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
 import { ensureHome, type HivePaths } from './paths.js';
 import type { EnvResult, FlushResult, ReloadLogsResult, Request, SignalResult } from './protocol.js';
@@ -175,7 +176,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
       case 'resurrect':
         // A symlink to a file that is not there (a volume not mounted yet at boot) is a dump that cannot be read, read
         // from the backup, not a dump removed.
-        if (lstatOrUndefined(paths.dump) === undefined) return [];
+        if (dumpRemoved(paths.dump)) return [];
         // `readFrom`: the file the command then names (`nothing to resurrect: <file> ...`).
         return apps.resurrect(paths.dump, (warning, backup) => progress({ warning, readFrom: backup }));
       case 'kill':

@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readDump, type SavedApp } from './dump.js';
 import { DUMP_INVALID_ADVICE, DumpInvalidError } from './errors.js';
@@ -8,6 +9,21 @@ import { DUMP_INVALID_ADVICE, DumpInvalidError } from './errors.js';
  */
 export function dumpBackup(file: string): string {
   return `${file}.bak`;
+}
+
+/**
+ * Whether nothing is at `file`'s path, not even a symlink: the saved apps forgotten, and a resurrect starts none (the
+ * backup is not read, see readSavedApps). A symlink whose target is missing (a volume not mounted yet at boot) is a
+ * dump that cannot be read.
+ */
+export function dumpRemoved(file: string): boolean {
+  try {
+    lstatSync(file);
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
 }
 
 /** The text of the dump at `file` when it reads back as a dump, else undefined (none, unreadable, invalid). */

@@ -5,7 +5,7 @@
 // is systemd's SIGTERM to the daemon alone (KillMode=mixed), which stops the apps gracefully, as `hive kill` does.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
@@ -73,6 +73,53 @@ test('the start is not bounded by systemd: resurrect bounds each app by its own 
   const keys = (key: string) => unit.split('\n').filter((line) => line.startsWith(`${key}=`));
   assert.deepEqual(keys('TimeoutStartSec'), ['TimeoutStartSec=infinity']);
 });
+
+// `hive startup` read dump.json alone, and quietly: one it could not read gave the default TimeoutStopSec (40 s) even
+// where the backup the unit's resurrect falls back to holds an app of a 1 h kill timeout, whose drain systemd then cut.
+test('TimeoutStopSec comes from the dump as resurrect reads it, from its backup too, and an unreadable one is said', async () => {
+  const home = join(hive.dir, 'damaged');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const dump = join(home, 'dump.json');
+  const script = daemonFixture('ticker.sh');
+  const app = { name: 'long', script, cwd: hive.dir, runArgs: [script, '--kill-timeout=3600000', '--'], env: {} };
+  writeFileSync(`${dump}.bak`, JSON.stringify({ version: 1, apps: [{ ...app, instances: '1' }] }));
+  writeFileSync(dump, '{"version": 1, "apps": [');
+  const startup = async () => {
+    const result = await hive.run(['startup'], { env: { HIVE_HOME: home } });
+    assert.equal(result.code, 0, result.stderr);
+    const [stop] = result.stdout.split('\n').filter((line) => line.startsWith('TimeoutStopSec='));
+    return { stop, stderr: result.stderr };
+  };
+
+  const fromBackup = await startup();
+  // 2 x 1 h + 10 s for the app's drain and its tree's (stop-timeout.ts), then 10 s for the daemon.
+  assert.equal(fromBackup.stop, 'TimeoutStopSec=7220');
+  assert.equal(
+    fromBackup.stderr,
+    `hive startup: warning: the unit's resurrect would read the backup: ${dump} is not a dump it can read: not JSON (${jsonError('{"version": 1, "apps": [')}); resurrecting ${dump}.bak, the dump before the last save, instead\n`,
+  );
+
+  writeFileSync(`${dump}.bak`, 'nope');
+  const neither = await startup();
+  assert.equal(neither.stop, 'TimeoutStopSec=40');
+  assert.match(
+    neither.stderr,
+    /^hive startup: warning: .+dump\.json is not a dump `hive resurrect` can read: not JSON .+; nor is its backup .+dump\.json\.bak .+: not JSON .+; the unit is written for apps of the default timeouts \(TimeoutStopSec\), which the saved apps may outlast: run `hive startup` again once the dump can be read\n$/,
+  );
+
+  // Removed: the saved apps are forgotten, the backup is not read, and there is nothing to say.
+  rmSync(dump);
+  assert.deepEqual(await startup(), { stop: 'TimeoutStopSec=40', stderr: '' });
+});
+
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('valid JSON');
+}
 
 test('the daemon writes its pid to that file while it runs, and removes it as it exits', async () => {
   await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'ticker']);

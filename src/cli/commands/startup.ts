@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readDump } from '../../daemon/dump.js';
+import type { SavedApp } from '../../daemon/dump.js';
+import { dumpRemoved, readSavedApps } from '../../daemon/dump-backup.js';
+import { DumpInvalidError } from '../../daemon/errors.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { killTimeoutOf, stopTimeout } from '../../daemon/stop-timeout.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
+import { messageOf } from '../error-line.js';
+import { printableLines } from '../printable.js';
 import { shellQuote } from '../shell-quote.js';
 
 const usage = `Usage: hive startup [systemd] [--remove] [--json]
@@ -47,7 +51,8 @@ export default function startup(argv: string[]): Promise<number> {
       return 0;
     }
     const warning = sudoWarning(user, paths.dump);
-    if (warning !== undefined) process.stderr.write(`hive startup: warning: ${warning}\n`);
+    if (warning !== undefined) warn(warning);
+    const stopSec = stopSeconds(await unitApps(paths.dump));
     // fileURLToPath, not the URL's pathname: that keeps a space of the path as `%20`.
     const script = fileURLToPath(new URL('../hive.js', import.meta.url));
     const node = execQuote(process.execPath, `the path of Node.js ${JSON.stringify(process.execPath)}`);
@@ -92,7 +97,7 @@ ExecStart=${hive} resurrect
 ExecReload=${hive} reload all
 KillMode=mixed
 TimeoutStartSec=infinity
-TimeoutStopSec=${stopSeconds(paths.dump)}
+TimeoutStopSec=${stopSec}
 
 [Install]
 WantedBy=multi-user.target
@@ -134,19 +139,36 @@ const DAEMON_STOP_MARGIN = 10_000;
 
 /**
  * TimeoutStopSec: how long the daemon may take to stop every app (side by side, each within its stop bound, see
- * stop-timeout.ts) before systemd SIGKILLs the unit, for the apps of the dump the unit resurrects. An app's
- * graceful drain must not be cut short by systemd where `hive kill` would have waited for it.
+ * stop-timeout.ts) before systemd SIGKILLs the unit, for the apps the unit resurrects. An app's graceful drain must
+ * not be cut short by systemd where `hive kill` would have waited for it.
  */
-function stopSeconds(dump: string): number {
+function stopSeconds(apps: readonly SavedApp[]): number {
   let longest = stopTimeout(killTimeoutOf({ runArgs: [] }));
-  try {
-    for (const { spec } of readDump(dump, readFileSync(dump, 'utf8'))) {
-      longest = Math.max(longest, stopTimeout(killTimeoutOf(spec)));
-    }
-  } catch {
-    // No dump (or one resurrect will refuse): the default apps' bound.
-  }
+  for (const { spec } of apps) longest = Math.max(longest, stopTimeout(killTimeoutOf(spec)));
   return Math.ceil((longest + DAEMON_STOP_MARGIN) / 1000);
+}
+
+/**
+ * The apps the unit's resurrect will start, read as it reads them (daemon.ts): none when no dump is there, those of
+ * dump.json.bak when dump.json cannot be read (readSavedApps), which is said. A dump that cannot be read, nor its
+ * backup, is said too: the unit's bounds are then the default apps', which the saved ones may outlast.
+ */
+async function unitApps(dump: string): Promise<SavedApp[]> {
+  try {
+    if (dumpRemoved(dump)) return [];
+    return await readSavedApps(dump, (warning) => warn(`the unit's resurrect would read the backup: ${warning}`));
+  } catch (error) {
+    // Without a backup, readSavedApps throws the dump's own error: a system one (EACCES) names no file.
+    const why = error instanceof DumpInvalidError ? messageOf(error) : `cannot read ${dump}: ${messageOf(error)}`;
+    warn(
+      `${why}; the unit is written for apps of the default timeouts (TimeoutStopSec), which the saved apps may outlast: run \`hive startup\` again once the dump can be read`,
+    );
+    return [];
+  }
+}
+
+function warn(warning: string): void {
+  process.stderr.write(`hive startup: warning: ${printableLines(warning)}\n`);
 }
 
 /**
