@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { appFixture, daemonFixture, HiveHome, isAlive, tempHome, waitFor } from './helpers.js';
 import { olderBuild as olderCopy } from './older-build.js';
@@ -140,6 +149,49 @@ test('hive update leaves a daemon running whose dump this build cannot read (a n
     assert.deepEqual(
       apps.map((a) => [a.name, a.status]),
       [['tick', 'online']],
+    );
+  } finally {
+    await runWith(join(newer, 'dist/cli/hive.js'), ['kill'], other).catch(() => {});
+    await other.cleanup();
+  }
+});
+
+// The dump put back after a failed update was renamed over a symlinked dump.json (docs/cli.md: one the user links to a
+// volume or a config repository is written through, the link kept): the link became a plain file, and its target kept
+// the dump this build cannot read, for the next resurrect there.
+test('a failed hive update puts a symlinked dump.json back through the link, and keeps the link', async () => {
+  const other = new HiveHome();
+  const newer = join(other.dir, 'newer');
+  try {
+    const newerHive = olderBuild(newer, 2);
+    await other.json(['start', daemonFixture('ticker.sh'), '--name', 'mine']);
+    await other.json(['save']);
+    await other.json(['kill']);
+    const dump = join(other.home, 'dump.json');
+    const target = join(other.dir, 'volume', 'dump.json');
+    mkdirSync(dirname(target));
+    renameSync(dump, target);
+    symlinkSync(target, dump);
+    const readable = readFileSync(target, 'utf8');
+    const [app] = (await runWith(
+      newerHive,
+      ['start', daemonFixture('ticker.sh'), '--name', 'tick', '--json'],
+      other,
+    )) as App[];
+    const daemon = (await runWith(newerHive, ['version', '--json'], other)) as { daemonPid: number };
+    other.pids.add(daemon.daemonPid);
+    for (const p of app!.processes) other.pids.add(p.pid);
+
+    const update = await other.run(['update']);
+    assert.equal(update.code, 1, update.stderr);
+    assert.match(update.stderr, /^hive update: ERR_HIVE_DUMP_INVALID: .*dump\.json is back as it was/);
+    assert.ok(lstatSync(dump).isSymbolicLink(), 'dump.json is still the link');
+    assert.equal(readlinkSync(dump), target);
+    assert.equal(readFileSync(target, 'utf8'), readable, 'the target holds the dump this build reads again');
+    assert.deepEqual(
+      readdirSync(dirname(target)).filter((name) => name.startsWith('dump.json')),
+      ['dump.json'],
+      'no temporary file left beside the target',
     );
   } finally {
     await runWith(join(newer, 'dist/cli/hive.js'), ['kill'], other).catch(() => {});

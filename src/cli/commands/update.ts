@@ -1,6 +1,7 @@
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { supportsReusePort } from '../../cluster/balance.js';
+import { writeTemp } from '../../cluster/temp-file.js';
 import { DaemonClient } from '../../daemon/client.js';
 import { metricsEndpoint, oldDaemonMayHoldIt, probeDaemonMetrics } from '../../daemon/daemon-metrics-probe.js';
 import {
@@ -86,7 +87,7 @@ export default function update(argv: string[]): Promise<number> {
               // And each app runnable on this Node: one that is not would be stopped, then retried for ever.
               assertRunnableHere(apps, leftRunning);
             } catch (error) {
-              if (hadDump) renameSync(backup, file);
+              if (hadDump) restoreDump(backup, file);
               throw error;
             }
           } finally {
@@ -140,6 +141,17 @@ export default function update(argv: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/**
+ * Puts the dump `backup` holds back at `file`, written through a symlinked dump.json as the save wrote it
+ * (AppTable#save): a rename over the link replaced it with a plain file, and its target (on a volume, in a config
+ * repository) kept the dump this build cannot resurrect. As the save writes it: a temporary file beside the target
+ * (a rename from the home could cross file systems), renamed over it.
+ */
+function restoreDump(backup: string, file: string): void {
+  const target = realpathSync(file);
+  renameSync(writeTemp(target, readFileSync(backup, 'utf8')), target);
 }
 
 /**
