@@ -183,12 +183,21 @@ export class DumpWriteError extends HiveError {
   /** The file written: `file`, or the target of the symlink `file` is. */
   readonly target: string;
 
-  constructor(file: string, target: string, cause: NodeJS.ErrnoException) {
+  /**
+   * `command`: the one to run again once it is fixed (`save`, or `update`, whose save would fail alike); `state`: what
+   * else is as it was, said after the dump.
+   */
+  constructor(
+    file: string,
+    target: string,
+    cause: NodeJS.ErrnoException,
+    { command = 'save', state }: { command?: string; state?: string } = {},
+  ) {
     const [reason, fix] = dumpWriteFailure(target, cause);
     const which = target === file ? file : `${file} (a symlink to ${target})`;
     super(
       'ERR_HIVE_DUMP_WRITE',
-      `cannot write the dump ${which}: ${reason}; ${fix}, then run \`hive save\` again (the dump there before, if any, is unchanged)`,
+      `cannot write the dump ${which}: ${reason}; ${fix}, then run \`hive ${command}\` again (the dump there before, if any, is unchanged${state === undefined ? '' : `; ${state}`})`,
       { cause },
     );
     this.file = file;

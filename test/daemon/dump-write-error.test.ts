@@ -2,7 +2,7 @@
 // said ERR_HIVE_DAEMON_INTERNAL, "a bug", with Node's words for the temporary file, and put a stack in daemon.log. It
 // is the user's to fix: ERR_HIVE_DUMP_WRITE names dump.json, what is wrong and what to do.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, readOrEmpty, tempHome } from './helpers.js';
@@ -38,4 +38,28 @@ test('a save over a directory, or through a symlink into a missing folder, fails
   assert.doesNotMatch(log, /save failed/);
   mkdirSync(missing);
   assert.deepEqual((await hive.json<{ apps: string[] }>(['save'])).apps, ['tick']);
+});
+
+// `hive update` copied dump.json aside before the save, and a directory there failed it with Node's raw words
+// (`EISDIR: illegal operation on a directory, copyfile '.../dump.json' -> '.../dump.json.before-update'`).
+test('hive update with a directory at dump.json fails as hive save does, ERR_HIVE_DUMP_WRITE, nothing stopped', async () => {
+  rmSync(dump, { force: true });
+  if (!(await hive.json<{ name: string }[]>(['ls'])).some((app) => app.name === 'tick')) {
+    await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  }
+  const daemon = await hive.daemonPid();
+  mkdirSync(dump);
+  const updated = await hive.run(['update']);
+  assert.equal(updated.code, 1, updated.stderr);
+  assert.equal(
+    updated.stderr,
+    `hive update: ERR_HIVE_DUMP_WRITE: cannot write the dump ${dump}: ${dump} is a directory (EISDIR); move that directory away or remove it (rmdir), then run \`hive update\` again (the dump there before, if any, is unchanged; the daemon (pid ${daemon}) and its apps are left running)\n`,
+  );
+  assert.equal(await hive.daemonPid(), daemon);
+  assert.deepEqual(
+    (await hive.json<{ name: string; status: string }[]>(['ls'])).map((app) => [app.name, app.status]),
+    [['tick', 'online']],
+  );
+  assert.equal(existsSync(`${dump}.before-update`), false);
+  rmdirSync(dump);
 });

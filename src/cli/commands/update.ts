@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { supportsReusePort } from '../../cluster/balance.js';
 import { writeTemp } from '../../cluster/temp-file.js';
@@ -10,7 +10,7 @@ import {
   daemonMetricsFromEnv,
 } from '../../daemon/daemon-metrics-settings.js';
 import { readDump, type SavedApp } from '../../daemon/dump.js';
-import { DaemonUnreachableError } from '../../daemon/errors.js';
+import { DaemonUnreachableError, DumpWriteError } from '../../daemon/errors.js';
 import { logRotationFromEnv } from '../../daemon/log-rotation.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
@@ -69,7 +69,7 @@ export default function update(argv: string[]): Promise<number> {
           // The save replaces the dump; one this build cannot read must not take the place of the last one it can.
           const backup = `${file}.before-update`;
           const hadDump = existsSync(file);
-          if (hadDump) copyFileSync(file, backup);
+          if (hadDump) keepDump(file, backup, `the daemon (pid ${ping.pid}) and its apps are left running`);
           try {
             // As `hive save`: a backup (dump.json.bak) that could not be written comes as a warning on stderr.
             result.saved = (
@@ -141,6 +141,22 @@ export default function update(argv: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/**
+ * Copies the dump at `file` to `backup`, to be put back if the save cannot be resurrected here. A directory in its place
+ * (EISDIR) is said as `hive save` says it (ERR_HIVE_DUMP_WRITE, with the way out): the save would fail there alike.
+ * Other failures to read it (EACCES) are not the save's: it replaces the file without reading it.
+ */
+function keepDump(file: string, backup: string, state: string): void {
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+    throw new DumpWriteError(file, realpathSync(file), error as NodeJS.ErrnoException, { command: 'update', state });
+  }
+  writeFileSync(backup, text, { mode: 0o600 });
 }
 
 /**
