@@ -100,3 +100,25 @@ test('a --port held only on [::1] fails the configuration at once, naming the po
   const other = createServer((_req, res) => res.end('not examples/api'));
   await benchOnTakenPort(other, port, '::1');
 });
+
+// The group's one server failed to start for every configuration of the group, and each row quoted the error made
+// for the first one: `failed single-pool: ERR_HIVE_BENCH_SERVER: single-inline: ...` (QA).
+test('a server start that fails for its whole group names each configuration in its own row', async () => {
+  const port = await freePort();
+  const other = createServer((_req, res) => res.end('not examples/api'));
+  await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+  try {
+    const result = await bench(['--only', 'single-inline,single-pool', '-d', '1', '--port', String(port), '--json']);
+    assert.equal(result.code, 1, result.stderr);
+    const { failed } = JSON.parse(result.stdout);
+    assert.deepEqual(
+      failed.map((f: { name: string; message: string }) => [f.name, f.message.split(':')[0]]),
+      [
+        ['single-inline', 'single-inline'],
+        ['single-pool', 'single-pool'],
+      ],
+    );
+  } finally {
+    other.close();
+  }
+});

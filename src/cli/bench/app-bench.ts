@@ -309,6 +309,8 @@ async function warmUp(label: string, base: string, heavyPath: string): Promise<v
 }
 
 function failure(name: string, error: unknown): AppBenchReport['failed'][number] {
+  // A server shared by the group (hive run) names the group's first configuration: each row names its own.
+  if (error instanceof BenchServerError) return { name, code: error.code, message: `${name}: ${error.reason}` };
   if (error instanceof HiveError) return { name, code: error.code, message: error.message };
   return { name, code: 'ERROR', message: error instanceof Error ? error.message : String(error) };
 }

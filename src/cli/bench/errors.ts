@@ -16,10 +16,13 @@ export class BenchUnreachableError extends HiveError {
  */
 export class BenchServerError extends HiveError {
   readonly configuration: string;
+  /** The message without the configuration's name, to say it again of another configuration sharing the server. */
+  readonly reason: string;
 
-  constructor(configuration: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_HIVE_BENCH_SERVER', `${configuration}: ${message}`, options);
+  constructor(configuration: string, reason: string, options?: { cause?: unknown }) {
+    super('ERR_HIVE_BENCH_SERVER', `${configuration}: ${reason}`, options);
     this.configuration = configuration;
+    this.reason = reason;
   }
 }
 
