@@ -42,14 +42,18 @@ class AbortWhen extends StatusLine {
 }
 
 /** A bench of single-pool then cluster-pool, aborted (as by Ctrl-C) the first time it shows a line matching `when`. */
-async function abortedRun(when: RegExp, options: { duration: number; connections: number; port?: number }) {
+async function abortedRun(
+  when: RegExp,
+  options: { duration: number; connections: number; port?: number },
+  only = ['single-pool', 'cluster-pool'],
+) {
   const abort = new AbortController();
   const status = new AbortWhen(when, abort);
   const report = await runAppBench({
     ...options,
     heavyConnections: 1,
     heavyN: 20,
-    only: ['single-pool', 'cluster-pool'],
+    only,
     status,
     signal: abort.signal,
   });
@@ -161,4 +165,16 @@ test('--report of an interrupted run says it was interrupted', { timeout: 120_00
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+// A Ctrl-C while the last server stopped cut nothing, yet the run was reported interrupted, exit 1 (QA): only a
+// configuration cut short or not run makes it so.
+test('Ctrl-C as the last server stops: the run is complete, not interrupted', { timeout: 120_000 }, async () => {
+  const { report, status } = await abortedRun(/^stopping/, { duration: 1, connections: 2 }, ['single-pool']);
+  assert.equal(status.lines.at(-1), 'stopping ...');
+  assert.deepEqual(
+    report.configurations.map((c) => c.name),
+    ['single-pool'],
+  );
+  assert.equal(report.interrupted, false);
 });

@@ -59,8 +59,9 @@ export interface AppBenchReport {
   /** Configurations that could not be measured. */
   failed: { name: string; code: string; message: string }[];
   /**
-   * True when the run was interrupted (Ctrl-C): the figures are of the configurations measured in full until then; the
-   * one under load (or warming up) when it came is left out.
+   * True when the run was interrupted (Ctrl-C) and a configuration was cut or not run because of it: the figures are of
+   * the configurations measured in full until then; the one under load (or warming up) when it came is left out. A
+   * signal that cut nothing (while the last servers stop) leaves it false.
    */
   interrupted: boolean;
 }
@@ -96,11 +97,12 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRep
     const group = selected.filter((c) => c.instances === instances);
     const runnable = group.filter((c) => !c.nginx || noNginx === undefined);
     for (const c of group) if (!runnable.includes(c)) report.skipped.push({ name: c.name, reason: noNginx ?? '' });
-    if (runnable.length === 0 || options.signal?.aborted) continue;
-    await runGroup(instances, runnable, options, report);
+    if (runnable.length === 0) continue;
+    // A group not started: its configurations were not run.
+    if (options.signal?.aborted) report.interrupted = true;
+    else await runGroup(instances, runnable, options, report);
   }
   report.loadavg.after = round2(loadavg()[0]!);
-  report.interrupted = options.signal?.aborted === true;
   return report;
 }
 
@@ -124,7 +126,10 @@ async function runGroup(
     servers.push(app);
     let front: ServedProcess | undefined;
     for (const configuration of group) {
-      if (options.signal?.aborted) return;
+      if (options.signal?.aborted) {
+        report.interrupted = true;
+        return;
+      }
       try {
         let port = app.port;
         if (configuration.nginx) {
@@ -144,16 +149,18 @@ async function runGroup(
         }
         const result = await measure(configuration, port, options, app.crashes);
         if (result !== undefined) report.configurations.push(result);
+        else report.interrupted = true;
       } catch (error) {
         // Interrupted while its server started: left out as unfinished, not failed.
-        if (!options.signal?.aborted) report.failed.push(failure(configuration.name, error));
+        if (options.signal?.aborted) report.interrupted = true;
+        else report.failed.push(failure(configuration.name, error));
       }
     }
   } catch (error) {
-    if (!options.signal?.aborted) {
-      for (const configuration of group) report.failed.push(failure(configuration.name, error));
-    }
+    if (options.signal?.aborted) report.interrupted = true;
+    else for (const configuration of group) report.failed.push(failure(configuration.name, error));
   } finally {
+    // A signal from here on cuts nothing: the figures are whole, and the run is not said to be interrupted for it.
     options.status.show('stopping ...');
     for (const server of servers.reverse()) await server.stop();
   }

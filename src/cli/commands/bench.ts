@@ -64,11 +64,12 @@ export default async function bench(argv: string[]): Promise<number> {
     // `--only` naming nothing that could run (nginx-cluster-pool without nginx) measured nothing: a failed run for CI,
     // the report printed all the same. Some of them skipped, the others measured: 0, the skip listed under the table.
     const skipped = args.only?.map((name) => report.skipped.find((s) => s.name === name));
-    if (skipped?.every((s): s is AppBenchReport['skipped'][number] => s !== undefined) && !abort.signal.aborted) {
+    if (skipped?.every((s): s is AppBenchReport['skipped'][number] => s !== undefined) && !report.interrupted) {
       printError(new BenchSkippedError(skipped));
       return 1;
     }
-    return report.failed.length > 0 || abort.signal.aborted ? 1 : 0;
+    // Interrupted only if the signal cut or skipped a configuration: one during the last "stopping ..." cut nothing.
+    return report.failed.length > 0 || report.interrupted ? 1 : 0;
   } catch (error) {
     status.clear();
     printError(error);
