@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,6 +15,7 @@ import { runAppBench } from '../../dist/cli/bench/app-bench.js';
 import { writeReport } from '../../dist/cli/bench/bench-report.js';
 import { freePort, portIsFree } from '../../dist/cli/bench/free-port.js';
 import { StatusLine } from '../../dist/cli/bench/status-line.js';
+import { outputOf } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -177,4 +180,24 @@ test('Ctrl-C as the last server stops: the run is complete, not interrupted', { 
     ['single-pool'],
   );
   assert.equal(report.interrupted, false);
+});
+
+// The signal listeners went with the bench's return, before hive.ts had flushed its output and exited: a second Ctrl-C
+// then ended the process by the signal (130), not with the documented exit code (QA).
+test('a Ctrl-C after the bench returned, before the process exits, does not change its exit code', async () => {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const fixture = fileURLToPath(new URL('../fixtures/cli/bench-then-signal.mjs', import.meta.url));
+    const child = spawn(process.execPath, [fixture, url, '-d', '1', '-c', '1', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const signal = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, s) => resolve(s)));
+    const { code, stdout, stderr } = await outputOf(child, 60_000);
+    assert.deepEqual({ code, signal: await signal }, { code: 0, signal: null }, stderr);
+    assert.equal(JSON.parse(stdout).interrupted, false);
+  } finally {
+    server.close();
+  }
 });

@@ -39,6 +39,9 @@ export default async function bench(argv: string[]): Promise<number> {
   // reload (hive run, nginx), ran on, orphaned.
   const abort = new AbortController();
   const onSignal = () => abort.abort();
+  // The listeners stay until the process exits (hive.ts exits once stdout and stderr have drained, after this returns):
+  // removed at the return, a second Ctrl-C in that wait ended the process by the signal (130), not with the exit code
+  // documented.
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     if (args.mode === 'url') {
@@ -74,8 +77,6 @@ export default async function bench(argv: string[]): Promise<number> {
     status.clear();
     printError(error);
     return 1;
-  } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
 
