@@ -30,6 +30,7 @@ function configuration(name: string, label: string, light: LoadFigures): Configu
     name,
     label,
     instances: '1',
+    processes: 1,
     heavyRoute: '/compute?n=30',
     nginx: false,
     light,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { formatReportText } from '../../dist/cli/bench/result-table.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hive-bench-test-'));
@@ -59,6 +60,8 @@ test('hive bench --json runs each configuration under mixed load and writes the 
     nginx ? [] : ['nginx-cluster-pool'],
   );
   for (const c of report.configurations) {
+    if (c.instances === '1') assert.equal(c.processes, 1, c.name);
+    else assert.ok(c.processes >= 1, `${c.name}: processes ${c.processes}`);
     assert.match(c.heavyRoute, c.name.endsWith('inline') ? /^\/compute-inline\?n=30$/ : /^\/compute\?n=30$/);
     for (const route of ['light', 'heavy']) {
       const figures = c[route];
@@ -255,4 +258,30 @@ test('--report makes no folder while the arguments are checked: a refused run le
     assert.equal(denied.code, 2, denied.stderr);
     assert.match(denied.stderr, /Expected --report to be a file that can be written, .*\(EACCES\)/);
   }
+});
+
+// On one core `hive run -i max` is one process: the "cluster" rows measured a single process, and neither the table
+// nor the JSON (instances "max") said so (QA). The JSON has the process count, the table a line on it.
+test('cluster rows on one core: the JSON counts 1 process, the table says the row is a single process', {
+  skip: existsSync('/usr/bin/taskset') ? false : 'taskset not installed',
+}, async () => {
+  const args = ['dist/cli/hive.js', 'bench', '--only', 'cluster-inline', '-d', '1', '-c', '2', '--heavy-n', '5'];
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      '/usr/bin/taskset',
+      ['-c', '0', process.execPath, ...args, '--json'],
+      { cwd: root, timeout: 120_000 },
+      (error, out, err) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
+    );
+  });
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout);
+  const [cluster] = report.configurations;
+  assert.equal(cluster.name, 'cluster-inline');
+  assert.equal(cluster.processes, 1);
+  assert.match(
+    formatReportText(report),
+    /^one process cluster-inline: hive run -i max started 1 process \(1 core available to the bench\)/m,
+  );
 });

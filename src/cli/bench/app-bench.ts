@@ -33,6 +33,11 @@ export interface ConfigurationResult {
   name: string;
   label: string;
   instances: '1' | 'max';
+  /**
+   * The app's processes serving it (hive run's workers ready): `max` is the cores this machine lets the bench use, so
+   * on one core a cluster is one process and its rows measure what the single-process ones do.
+   */
+  processes: number;
   heavyRoute: string;
   nginx: boolean;
   light: LoadFigures;
@@ -147,7 +152,7 @@ async function runGroup(
           }
           port = front.port;
         }
-        const result = await measure(configuration, port, options, app.crashes);
+        const result = await measure(configuration, port, options, app);
         if (result !== undefined) report.configurations.push(result);
         else report.interrupted = true;
       } catch (error) {
@@ -186,7 +191,7 @@ async function startApi(
   socket: boolean,
   fixedPort: number | undefined,
   signal: AbortSignal | undefined,
-): Promise<ServedProcess & { socket: string | undefined; crashes: () => number }> {
+): Promise<ServedApi> {
   if (!existsSync(API_EXAMPLE)) {
     throw new BenchServerError(label, `${API_EXAMPLE} not found: hive bench runs the repository's examples/api`);
   }
@@ -200,6 +205,7 @@ async function startApi(
   // Its stdout is read for the processes that crash mid-run, counted and said (the text format: its stderr, the app's,
   // stays where a failed start quotes it from).
   let crashes = 0;
+  const ready = new Set<string>();
   const folder = socket ? nginxSocketFolder('api.sock') : undefined;
   if (folder) args.push(...folder.runArgs);
   const app = await startServedProcess({
@@ -214,9 +220,24 @@ async function startApi(
     signal,
     onStdoutLine: (line) => {
       if (isCrashRestart(line)) crashes += 1;
+      const slot = readySlot(line);
+      if (slot !== undefined) ready.add(slot);
     },
   });
-  return Object.assign(app, { socket: folder?.socket, crashes: () => crashes });
+  return Object.assign(app, { socket: folder?.socket, crashes: () => crashes, processes: () => ready.size });
+}
+
+/** `hive run` of examples/api as the bench reads it: its crashes and its processes so far. */
+interface ServedApi extends ServedProcess {
+  socket: string | undefined;
+  crashes: () => number;
+  /** The worker slots that have been ready (a slot restarted counts once). */
+  processes: () => number;
+}
+
+// hive run's line for a worker that is ready (`[hive] bench-api: worker 1 (pid 42) ready`): its slot number.
+function readySlot(line: string): string | undefined {
+  return /^\[hive\] bench-api: worker (\d+) \(pid \d+\) ready$/.exec(line)?.[1];
 }
 
 // hive run's line for a process that exited on its own (`[hive] bench-api: worker 0 (pid 42) exited with code 7
@@ -233,8 +254,9 @@ async function measure(
   configuration: BenchConfiguration,
   port: number,
   options: AppBenchOptions,
-  crashes: () => number,
+  app: Pick<ServedApi, 'crashes' | 'processes'>,
 ): Promise<ConfigurationResult | undefined> {
+  const crashes = app.crashes;
   const crashesBefore = crashes();
   const base = `http://127.0.0.1:${port}`;
   const heavyRoute = `${configuration.heavyPath}?n=${options.heavyN}`;
@@ -281,6 +303,7 @@ async function measure(
       name: configuration.name,
       label: configuration.label,
       instances: configuration.instances,
+      processes: app.processes(),
       heavyRoute,
       nginx: configuration.nginx,
       light: light!,

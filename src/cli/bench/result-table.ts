@@ -50,11 +50,25 @@ export function describeRun(report: AppBenchReport): string {
   );
 }
 
+/**
+ * The lines said of a cluster configuration that ran as one process (`-i max` on a machine, or under a CPU affinity or
+ * quota, of one core): its figures are those of a single process, though its row says cluster.
+ */
+export function singleProcessClusters(report: AppBenchReport): string[] {
+  return report.configurations
+    .filter((c) => c.instances === 'max' && c.processes === 1)
+    .map(
+      (c) =>
+        `one process ${c.name}: hive run -i max started 1 process (1 core available to the bench): this "cluster" row measures a single process`,
+    );
+}
+
 /** The `hive bench` table as aligned text, with the lines on skipped and failed configurations under it. */
 export function formatReportText(report: AppBenchReport): string {
   const lines = [describeRun(report), '', renderTable(HEADER, rows(report))];
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   for (const f of report.failed) lines.push(`failed ${f.name}: ${f.code}: ${f.message}`);
+  lines.push(...singleProcessClusters(report));
   for (const c of report.configurations) {
     if (c.crashes === 0) continue;
     lines.push(
