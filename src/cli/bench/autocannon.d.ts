@@ -29,6 +29,7 @@ declare module 'autocannon' {
 
   interface AutocannonResult {
     url: string;
+    /** Seconds from the start to the end of the load, to 0.01 s. */
     duration: number;
     errors: number;
     timeouts: number;

@@ -6,7 +6,12 @@ export interface LoadFigures {
   requests: number;
   /** Requests written to the server, answered or not (autocannon's `requests.sent`). */
   sent: number;
-  /** Mean responses per second over the run. */
+  /**
+   * Seconds the load ran, as autocannon measured it (to 0.01 s): it stops on its once-a-second sample tick, so a run of
+   * `-d 3` can run 4 s when the two timers tie, and a run cut short less than asked.
+   */
+  duration: number;
+  /** Responses per second over `duration`. */
   rps: number;
   p50: number;
   p90: number;
@@ -51,7 +56,8 @@ function figuresOf(result: AutocannonResult): LoadFigures {
   return {
     requests: result.requests.total,
     sent: result.requests.sent,
-    rps: result.requests.average,
+    duration: result.duration,
+    rps: perSecond(result.requests.total, result.duration),
     p50: result.latency.p50,
     p90: result.latency.p90,
     p99: result.latency.p99,
@@ -62,4 +68,10 @@ function figuresOf(result: AutocannonResult): LoadFigures {
     non2xx: result.non2xx,
     statusCodes,
   };
+}
+
+// A rate over the time measured, not autocannon's mean of its samples (which counts a last sample of a run that stopped
+// between ticks as a whole second); 0 for a run that lasted no time.
+function perSecond(count: number, seconds: number): number {
+  return seconds > 0 ? count / seconds : 0;
 }
