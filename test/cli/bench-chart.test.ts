@@ -13,6 +13,7 @@ function figures(requests: number, p99: number): LoadFigures {
     sent: requests,
     duration: 1,
     rps: requests,
+    okRps: requests,
     p50: 0,
     p90: p99,
     p99,

@@ -33,7 +33,7 @@ export async function writeReport(file: string, report: AppBenchReport, command:
     formatReportMarkdown(report),
     '',
     ...(notes.length > 0 ? [...notes, ''] : []),
-    'Latencies in milliseconds; req/s is the mean over the run. Rerun with:',
+    'Latencies in milliseconds; req/s counts the 2xx answers per second of the time the load ran (errors apart). Rerun with:',
     '',
     '```sh',
     command,

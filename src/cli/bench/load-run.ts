@@ -11,8 +11,13 @@ export interface LoadFigures {
    * `-d 3` can run 4 s when the two timers tie, and a run cut short less than asked.
    */
   duration: number;
-  /** Responses per second over `duration`. */
+  /** Responses per second over `duration`, of any status (what a load generator reports). */
   rps: number;
+  /**
+   * 2xx responses per second over `duration`: what the app served. `hive bench` (no URL) reports this one as req/s, so
+   * that errors answered fast (a 503 from a full pool queue) are not counted as work done.
+   */
+  okRps: number;
   p50: number;
   p90: number;
   p99: number;
@@ -58,6 +63,7 @@ function figuresOf(result: AutocannonResult): LoadFigures {
     sent: result.requests.sent,
     duration: result.duration,
     rps: perSecond(result.requests.total, result.duration),
+    okRps: perSecond(result['2xx'], result.duration),
     p50: result.latency.p50,
     p90: result.latency.p90,
     p99: result.latency.p99,

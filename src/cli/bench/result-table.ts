@@ -31,10 +31,10 @@ export function formatLatency(ms: number, responses: number): string {
 function rows(report: AppBenchReport): string[][] {
   return report.configurations.map((c) => [
     c.label,
-    formatFigure(c.light.rps),
+    formatFigure(c.light.okRps),
     formatLatency(c.light.p50, c.light.requests),
     formatLatency(c.light.p99, c.light.requests),
-    formatFigure(c.heavy.rps),
+    formatFigure(c.heavy.okRps),
     formatLatency(c.heavy.p50, c.heavy.requests),
     formatLatency(c.heavy.p99, c.heavy.requests),
     String(c.errors),
