@@ -13,6 +13,16 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     overallRate?: number;
+    /** Called with each connection's client, before its first request. */
+    setupClient?: (client: AutocannonClient) => void;
+  }
+
+  /**
+   * One connection. Events: 'request' (one written), 'response' (status, bytes, ms), 'done' (the connection ends, before
+   * it closes). `conn` is its current socket, replaced on each reconnection.
+   */
+  interface AutocannonClient extends EventEmitter {
+    conn: unknown;
   }
 
   interface Histogram {
@@ -52,5 +62,5 @@ declare module 'autocannon' {
   ): AutocannonInstance;
 
   export default autocannon;
-  export type { AutocannonInstance, AutocannonOptions, AutocannonResult };
+  export type { AutocannonClient, AutocannonInstance, AutocannonOptions, AutocannonResult };
 }

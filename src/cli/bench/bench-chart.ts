@@ -69,7 +69,7 @@ export function renderChart(report: AppBenchReport): string {
       right,
       'light route p99 ms (shorter is better)',
       (c) => c.light.p99,
-      (c) => formatLatency(c.light.p99, c.light.requests),
+      (c) => formatLatency(c.light, 'p99'),
     ),
   ];
   const legendY = height - 16;

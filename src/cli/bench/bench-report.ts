@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { AppBenchReport } from './app-bench.js';
 import { renderChart } from './bench-chart.js';
-import { describeRun, formatReportMarkdown, singleProcessClusters } from './result-table.js';
+import { describeRun, formatReportMarkdown, singleProcessClusters, unansweredLines } from './result-table.js';
 
 /** The two files `--report <file>` writes, absolute: the Markdown and the SVG chart beside it. */
 export function reportPaths(file: string): [markdown: string, svg: string] {
@@ -20,6 +20,7 @@ export async function writeReport(file: string, report: AppBenchReport, command:
     ...report.skipped.map((s) => `- skipped ${s.name}: ${s.reason}`),
     ...report.failed.map((f) => `- failed ${f.name}: ${f.code}: ${f.message.split('\n')[0]}`),
     ...singleProcessClusters(report).map((line) => `- ${line}`),
+    ...unansweredLines(report).map((line) => `- ${line}`),
     // As the table on stdout says: without it, the rows missing read as configurations never asked for.
     ...(report.interrupted ? ['- interrupted: the configurations not listed were not run or not finished'] : []),
   ];

@@ -1,4 +1,5 @@
 import autocannon, { type AutocannonInstance, type AutocannonOptions, type AutocannonResult } from 'autocannon';
+import { type LatencyFigure, type LatencySummary, RequestTracker } from './request-tracker.js';
 
 /** What one autocannon run measured. Latencies in milliseconds, as autocannon records them. */
 export interface LoadFigures {
@@ -18,10 +19,19 @@ export interface LoadFigures {
    * that errors answered fast (a 503 from a full pool queue) are not counted as work done.
    */
   okRps: number;
+  /**
+   * Latency percentiles and the longest, in whole ms, nearest rank: of the answered requests and of those still
+   * unanswered when the load ended, counted at the time they had waited (`lowerBounds` names those they held down).
+   */
   p50: number;
   p90: number;
   p99: number;
   max: number;
+  /** Requests sent and still waiting for their answer when the load ended (not those lost to errors or time-outs). */
+  unanswered: number;
+  /** The longest wait among them, ms. */
+  unansweredWait: number;
+  lowerBounds: LatencyFigure[];
   /** Bytes per second read, mean. */
   throughput: number;
   /** Connection errors and time-outs (autocannon's `errors`, which include `timeouts`). */
@@ -44,8 +54,11 @@ export interface LoadRun {
  */
 export function startLoad(options: AutocannonOptions, onTick?: (responses: number) => void): LoadRun {
   let instance: AutocannonInstance | undefined;
+  const tracker = new RequestTracker();
   const done = new Promise<LoadFigures>((resolve, reject) => {
-    instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(figuresOf(result))));
+    instance = autocannon({ ...options, setupClient: tracker.setupClient }, (error, result) =>
+      error ? reject(error) : resolve(figuresOf(result, tracker.summary())),
+    );
   });
   let responses = 0;
   instance?.on('tick', ({ counter }: { counter: number }) => {
@@ -55,7 +68,7 @@ export function startLoad(options: AutocannonOptions, onTick?: (responses: numbe
   return { done, stop: () => instance?.stop() };
 }
 
-function figuresOf(result: AutocannonResult): LoadFigures {
+function figuresOf(result: AutocannonResult, latency: LatencySummary): LoadFigures {
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count;
   return {
@@ -64,10 +77,7 @@ function figuresOf(result: AutocannonResult): LoadFigures {
     duration: result.duration,
     rps: perSecond(result.requests.total, result.duration),
     okRps: perSecond(result['2xx'], result.duration),
-    p50: result.latency.p50,
-    p90: result.latency.p90,
-    p99: result.latency.p99,
-    max: result.latency.max,
+    ...latency,
     throughput: result.throughput.average,
     errors: result.errors,
     timeouts: result.timeouts,

@@ -1,5 +1,7 @@
 import { renderTable } from '../app-output.js';
-import type { AppBenchReport } from './app-bench.js';
+import type { AppBenchReport, ConfigurationResult } from './app-bench.js';
+import type { LoadFigures } from './load-run.js';
+import type { LatencyFigure } from './request-tracker.js';
 
 const HEADER = [
   'configuration',
@@ -10,6 +12,7 @@ const HEADER = [
   'heavy p50 ms',
   'heavy p99 ms',
   'errors',
+  'unanswered',
 ];
 
 /** A figure for people: whole numbers with separators from 100 up, three significant digits below. */
@@ -20,24 +23,49 @@ export function formatFigure(x: number): string {
 }
 
 /**
- * A latency: autocannon's histogram counts whole milliseconds, so a 0 there is a latency under 1 ms, unless there was
- * no response at all (every request timed out or failed): then there is no latency, and the 0 is no figure.
+ * A latency figure of `figures`: whole milliseconds, so a 0 is a latency under 1 ms, unless nothing was measured (no
+ * response, and none waiting at the end: every request timed out or failed), when the 0 is no figure. A figure the
+ * requests unanswered at the end may have held down is a lower bound: `≥`.
  */
-export function formatLatency(ms: number, responses: number): string {
-  if (responses === 0) return '-';
+export function formatLatency(
+  figures: Pick<LoadFigures, LatencyFigure | 'requests' | 'unanswered' | 'lowerBounds'>,
+  name: LatencyFigure,
+): string {
+  const ms = figures[name];
+  if (figures.lowerBounds.includes(name)) return `≥${formatFigure(ms)}`;
+  if (figures.requests + figures.unanswered === 0) return '-';
   return ms === 0 ? '<1' : formatFigure(ms);
+}
+
+/**
+ * The line said of a configuration whose figures are lower bounds: requests still waiting when its load ended (a
+ * connection stuck behind a long fib on the event loop) that held a percentile down.
+ */
+function unansweredLine(c: ConfigurationResult): string | undefined {
+  if (c.light.lowerBounds.length + c.heavy.lowerBounds.length === 0) return undefined;
+  return (
+    `unanswered ${c.name}: ${c.light.unanswered} light and ${c.heavy.unanswered} heavy request(s) were still waiting ` +
+    `when the load ended (the longest for ${formatFigure(Math.max(c.light.unansweredWait, c.heavy.unansweredWait))} ms): ` +
+    'the latencies count them at that wait, so those marked ≥ are lower bounds'
+  );
+}
+
+/** The lines said under the table of each configuration with requests unanswered at the end. */
+export function unansweredLines(report: AppBenchReport): string[] {
+  return report.configurations.map(unansweredLine).filter((line): line is string => line !== undefined);
 }
 
 function rows(report: AppBenchReport): string[][] {
   return report.configurations.map((c) => [
     c.label,
     formatFigure(c.light.okRps),
-    formatLatency(c.light.p50, c.light.requests),
-    formatLatency(c.light.p99, c.light.requests),
+    formatLatency(c.light, 'p50'),
+    formatLatency(c.light, 'p99'),
     formatFigure(c.heavy.okRps),
-    formatLatency(c.heavy.p50, c.heavy.requests),
-    formatLatency(c.heavy.p99, c.heavy.requests),
+    formatLatency(c.heavy, 'p50'),
+    formatLatency(c.heavy, 'p99'),
     String(c.errors),
+    String(c.light.unanswered + c.heavy.unanswered),
   ]);
 }
 
@@ -68,7 +96,7 @@ export function formatReportText(report: AppBenchReport): string {
   const lines = [describeRun(report), '', renderTable(HEADER, rows(report))];
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   for (const f of report.failed) lines.push(`failed ${f.name}: ${f.code}: ${f.message}`);
-  lines.push(...singleProcessClusters(report));
+  lines.push(...singleProcessClusters(report), ...unansweredLines(report));
   for (const c of report.configurations) {
     if (c.crashes === 0) continue;
     lines.push(

@@ -128,15 +128,16 @@ export function formatUrlReport(report: UrlBenchReport): string {
     `${report.method} ${report.url}, ${report.connections} connection(s), ${report.duration} s${report.interrupted ? ' (interrupted)' : ''}`,
     '',
     renderTable(
-      ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'responses', 'errors', 'timeouts', 'non-2xx'],
+      ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'responses', 'unanswered', 'errors', 'timeouts', 'non-2xx'],
       [
         [
           formatFigure(report.rps),
-          formatLatency(report.p50, report.requests),
-          formatLatency(report.p90, report.requests),
-          formatLatency(report.p99, report.requests),
-          formatLatency(report.max, report.requests),
+          formatLatency(report, 'p50'),
+          formatLatency(report, 'p90'),
+          formatLatency(report, 'p99'),
+          formatLatency(report, 'max'),
           String(report.requests),
+          String(report.unanswered),
           String(report.errors),
           String(report.timeouts),
           String(report.non2xx),
@@ -144,5 +145,12 @@ export function formatUrlReport(report: UrlBenchReport): string {
       ],
     ),
     ...(codes === '' ? [] : ['', `status codes: ${codes}`]),
+    ...(report.lowerBounds.length === 0
+      ? []
+      : [
+          `unanswered: ${report.unanswered} request(s) were still waiting when the load ended (the longest for ` +
+            `${formatFigure(report.unansweredWait)} ms): the latencies count them at that wait, so those marked ≥ are ` +
+            'lower bounds',
+        ]),
   ].join('\n');
 }
