@@ -285,3 +285,18 @@ test('cluster rows on one core: the JSON counts 1 process, the table says the ro
     /^one process cluster-inline: hive run -i max started 1 process \(1 core available to the bench\)/m,
   );
 });
+
+// `HIVE_NGINX=` (empty) was taken as a path, "" not found: empty counts as unset, as for the other variables.
+test('an empty HIVE_NGINX is unset: the bench looks for nginx where it would without it', async () => {
+  const { nginxBinary } = await import('../../dist/cli/bench/nginx-front.js');
+  const saved = process.env.HIVE_NGINX;
+  try {
+    process.env.HIVE_NGINX = '';
+    assert.equal(nginxBinary(), '/usr/sbin/nginx');
+    process.env.HIVE_NGINX = '/opt/nginx/sbin/nginx';
+    assert.equal(nginxBinary(), '/opt/nginx/sbin/nginx');
+  } finally {
+    if (saved === undefined) delete process.env.HIVE_NGINX;
+    else process.env.HIVE_NGINX = saved;
+  }
+});

@@ -76,7 +76,10 @@ async function benchOnTakenPort(other: Server, port: number, host: string): Prom
     assert.equal(result.code, 1, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.failed[0]?.code, 'ERR_HIVE_BENCH_SERVER');
-    assert.match(report.failed[0]?.message, new RegExp(`port ${port} is taken on every address .*\\(--port\\)`));
+    assert.match(
+      report.failed[0]?.message,
+      new RegExp(`port ${port} is taken \\(checked on every address .*\\(--port\\)`),
+    );
   } finally {
     other.close();
   }

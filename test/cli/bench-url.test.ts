@@ -288,3 +288,15 @@ test('Ctrl-C during the reachability check ends the run at its first second of l
   // it ends), not one per second of --duration (6 for these 5 s).
   assert.ok(status.lines.length <= 2, status.lines.join('\n'));
 });
+
+// The mirror of the case above: an https:// URL to a plain-HTTP port said only "no response at all (... errors N)",
+// with no hint at the cause, where the http:// URL to a TLS port had one.
+test('an https:// URL to a plain-HTTP port: the failed handshakes are named, with the fix', async () => {
+  const target = url.replace(/^http:/, 'https:');
+  const result = await hive([target, '-d', '1', '-c', '1', '--json']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /^hive bench: no response at all \(\d+ requests? sent, none answered; errors \d+, timeouts 0\): the TLS handshake failed on each connection, as it does with a plain-HTTP port \(use http:\/\/\): the run failed\n$/,
+  );
+});

@@ -179,7 +179,8 @@ async function benchPort(port: number | undefined, label: string, host?: string)
   if (port === undefined) return freePort(host);
   if (!(await portIsFree(port, host))) {
     const where = host ?? 'every address (:: and 0.0.0.0, as examples/api listens)';
-    throw new BenchServerError(label, `port ${port} is taken on ${where} (--port)`);
+    // "checked on": a port held on one address only (127.0.0.1) is taken for a server that binds them all.
+    throw new BenchServerError(label, `port ${port} is taken (checked on ${where}) (--port)`);
   }
   return port;
 }

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { generateNginxConfig } from '../../edge/nginx-config.js';
 import { type ServedProcess, startServedProcess } from './served-process.js';
 
-/** Where the bench looks for nginx (Debian's path; `HIVE_NGINX` overrides it, as for `hive edge nginx --check`). */
+/**
+ * Where the bench looks for nginx (Debian's path; `HIVE_NGINX` overrides it, as for `hive edge nginx --check`). Empty
+ * counts as unset (`HIVE_NGINX= hive bench`), not as a path.
+ */
 export function nginxBinary(): string {
-  return process.env.HIVE_NGINX ?? '/usr/sbin/nginx';
+  return process.env.HIVE_NGINX || '/usr/sbin/nginx';
 }
 
 /** Why nginx cannot run in front of the bench's cluster here, or undefined when it can. */

@@ -94,7 +94,7 @@ export async function runUrlBench(
  * Why a URL run failed although it ran: no response was a 2xx or 3xx (every one a server error, say, or none at all),
  * so its figures measure no working service. Undefined when at least one was.
  */
-export function unsuccessfulRun(report: LoadFigures & { connections: number }): string | undefined {
+export function unsuccessfulRun(report: LoadFigures & { connections: number; url: string }): string | undefined {
   const served = Object.entries(report.statusCodes).some(([code, count]) => /^[23]\d\d$/.test(code) && count > 0);
   if (served) return undefined;
   const codes = Object.entries(report.statusCodes)
@@ -102,7 +102,13 @@ export function unsuccessfulRun(report: LoadFigures & { connections: number }): 
     .join(', ');
   if (codes !== '') return `no response was 2xx or 3xx (status codes: ${codes})`;
   const sent = `${report.sent} request${report.sent === 1 ? '' : 's'} sent, none answered`;
-  if (report.errors > 0) return `no response at all (${sent}; errors ${report.errors}, timeouts ${report.timeouts})`;
+  if (report.errors > 0) {
+    const figures = `no response at all (${sent}; errors ${report.errors}, timeouts ${report.timeouts})`;
+    // The mirror of the TLS port given an http:// URL below: a plain-HTTP port fails each TLS handshake, an error.
+    return new URL(report.url).protocol === 'https:' && report.timeouts < report.errors
+      ? `${figures}: the TLS handshake failed on each connection, as it does with a plain-HTTP port (use http://)`
+      : figures;
+  }
   // One request per connection at most: each was still waiting when the run ended, not closed on (closed, autocannon
   // reconnects and sends again, many more than the connections).
   if (report.sent <= report.connections) {
