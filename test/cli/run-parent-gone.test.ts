@@ -4,29 +4,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { forkRestartPolicy } from '../../dist/daemon/fork-restart-policy.js';
 import { fixture, freePort, hiveBin, until } from '../cluster/helpers.js';
 import { daemonFixture } from '../daemon/helpers.js';
+import { processesWithEnv } from '../daemon/home-processes.js';
 
 const forkPrimary = new URL('../../dist/daemon/fork-primary.js', import.meta.url).pathname;
 
 const mark = `HIVE_TEST_PARENT_GONE=${randomUUID()}`;
 
 // Every live process with the mark in its environment: the run and the workers it forked.
-function marked(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(mark)) pids.push(Number(entry));
-    } catch {}
-  }
-  return pids;
-}
+const marked = () => processesWithEnv(mark);
 
 after(() => {
   for (const pid of marked()) {

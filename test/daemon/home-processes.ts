@@ -8,7 +8,11 @@ import { hivePaths } from '../../dist/daemon/paths.js';
  * it), found in /proc: an orphan the daemon forgot is here even though no `hive ls` shows it.
  */
 export function homeProcesses(home: string): number[] {
-  const wanted = `HIVE_HOME=${home}`;
+  return processesWithEnv(`HIVE_HOME=${home}`);
+}
+
+/** Every live process (zombies left out) whose environment has the entry `wanted` (`NAME=value`), from /proc. */
+export function processesWithEnv(wanted: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -1,8 +1,8 @@
 import autocannon, { type AutocannonInstance, type AutocannonOptions, type AutocannonResult } from 'autocannon';
-import { type LatencyFigure, type LatencySummary, RequestTracker } from './request-tracker.js';
+import { type LatencySummary, RequestTracker } from './request-tracker.js';
 
 /** What one autocannon run measured. Latencies in milliseconds, as autocannon records them. */
-export interface LoadFigures {
+export interface LoadFigures extends LatencySummary {
   /** Responses received (any status). */
   requests: number;
   /** Requests written to the server, answered or not (autocannon's `requests.sent`). */
@@ -19,19 +19,8 @@ export interface LoadFigures {
    * that errors answered fast (a 503 from a full pool queue) are not counted as work done.
    */
   okRps: number;
-  /**
-   * Latency percentiles and the longest, in whole ms, nearest rank: of the answered requests and of those still
-   * unanswered when the load ended, counted at the time they had waited (`lowerBounds` names those they held down).
-   */
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  /** Requests sent and still waiting for their answer when the load ended (not those lost to errors or time-outs). */
-  unanswered: number;
-  /** The longest wait among them, ms. */
-  unansweredWait: number;
-  lowerBounds: LatencyFigure[];
+  // The latencies (LatencySummary): percentiles and the longest, in whole ms, nearest rank, of the answered requests
+  // and of those still unanswered when the load ended, counted at the time they had waited.
   /** Bytes per second read, mean. */
   throughput: number;
   /** Connection errors and time-outs (autocannon's `errors`, which include `timeouts`). */
