@@ -356,9 +356,9 @@ export class WorkerProcess extends EventEmitter {
   }
 
   // The drain of a SIGTERM sent to the process: still not a retirement the primary asked for (no `expected`), but
-  // bounded by killTimeout, and its tree stopped after it, as one is. Sent to one being retired too: a process retired while starting got
-  // the primary's SIGTERM, not its message, and its runtime waits for this word (ENV.sigtermHandover); a second
-  // shutdown joins the first.
+  // bounded by killTimeout, and its tree stopped after it, as one is. Sent to one being retired too: a process retired
+  // while starting got the primary's SIGTERM, not its message, and its runtime waits for this word
+  // (ENV.sigtermHandover); a second shutdown joins the first.
   #drainOnSignal(): void {
     if (this.#state === 'stopped') return;
     const groupSignal = this.#groupSignal;

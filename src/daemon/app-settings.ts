@@ -8,7 +8,7 @@ import { appEnvironment } from './app-environment.js';
 import { DEBOUNCE_MS } from './file-watcher.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import type { AppSettings, AppSpec } from './protocol.js';
-import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
+import { ownRunArgs, runArgFlag, treekillOf } from './run-arg-flag.js';
 import { killTimeoutOf } from './stop-timeout.js';
 
 const BALANCE_MODES: readonly string[] = ['rr', 'os', 'reuseport'];
@@ -84,7 +84,7 @@ export function appSettings(spec: AppSpec): AppSettings {
     httpMetrics: spec.fork ? null : !own.includes('--no-http-metrics'),
     // A cluster process is retired by Hive's drain (then its SIGINT handlers), not by a signal of the app's choosing.
     killSignal: spec.fork ? (spec.killSignal ?? 'SIGINT') : null,
-    treekill: !own.includes('--no-treekill'),
+    treekill: treekillOf(spec.runArgs),
     waitReady: own.includes('--wait-ready'),
     ignoreWatch: spec.watch ? (spec.ignoreWatch ?? []) : [],
     watchDelay: spec.watch ? (spec.watchDelay ?? DEBOUNCE_MS) : null,

@@ -42,7 +42,7 @@ export async function endLeftoverGroup(pgid: number, killTimeout: number): Promi
 }
 
 /** The live processes of group `pgid` (Linux; elsewhere none), never this one. */
-export function groupMembers(pgid: number): RecordedProcess[] {
+function groupMembers(pgid: number): RecordedProcess[] {
   return procTable()
     .filter((entry) => entry.pgrp === pgid && !entry.zombie && entry.pid !== process.pid)
     .map(({ pid, startTime }) => ({ pid, startTime }));

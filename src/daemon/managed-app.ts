@@ -52,7 +52,7 @@ import { primarySpawnError } from './primary-spawn-error.js';
 import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
-import { ownRunArgs, runArgDuration, runArgFlag } from './run-arg-flag.js';
+import { ownRunArgs, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
@@ -1110,7 +1110,7 @@ export class ManagedApp {
       autorestart: spec.autorestart ?? true,
       killTimeout: spec.killTimeout ?? 5_000,
       ...(spec.killSignal !== undefined ? { killSignal: spec.killSignal as NodeJS.Signals } : {}),
-      treekill: !ownRunArgs(spec.runArgs).includes('--no-treekill'),
+      treekill: treekillOf(spec.runArgs),
       maxMemoryRestart: maxMemoryRestartOf(spec.runArgs),
       restart: forkRestartPolicy(spec.runArgs),
       ...forkReadyOptions(spec.runArgs),
@@ -1461,11 +1461,10 @@ export class ManagedApp {
         recorded.push({ pid, startTime: worker.startTime });
     }
     const killTimeout = killTimeoutOf(this.spec);
-    const treekill = !ownRunArgs(this.spec.runArgs).includes('--no-treekill');
     if (this.spec.fork) signalEach(recorded, (this.spec.killSignal as NodeJS.Signals | undefined) ?? 'SIGINT');
     const ended = (async () => {
       if (recorded.length > 0) await endLeftoverWorkers(recorded, killTimeout);
-      if (treekill && primaryPid !== undefined) await endLeftoverGroup(primaryPid, killTimeout);
+      if (treekillOf(this.spec.runArgs) && primaryPid !== undefined) await endLeftoverGroup(primaryPid, killTimeout);
     })();
     this.#leftovers = Promise.all([this.#leftovers, ended]).then(() => {});
   }

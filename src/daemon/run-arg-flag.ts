@@ -9,6 +9,11 @@ export function ownRunArgs(runArgs: readonly string[]): string[] {
   return separator === -1 ? [...runArgs] : runArgs.slice(0, separator);
 }
 
+/** PM2's treekill for an app of these runArgs: on unless `--no-treekill` is among its own flags. */
+export function treekillOf(runArgs: readonly string[]): boolean {
+  return !ownRunArgs(runArgs).includes('--no-treekill');
+}
+
 /**
  * The value of `--<name>=<value>` in an app's runArgs, as `hive start` writes them (always joined with `=`): the last
  * one before `--` wins, as when `hive run` parses them. Undefined when the flag is not there.
