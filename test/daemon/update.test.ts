@@ -113,6 +113,20 @@ test('hive update with no daemon running starts nothing and says so', async () =
   }
 });
 
+// A daemon of `newerHive` (a build of a newer dump format) in `other`, running ticker.sh as `tick`; its pids are
+// the home's to clean up.
+async function newerDaemonWithTick(newerHive: string, other: HiveHome): Promise<{ daemonPid: number }> {
+  const [app] = (await runWith(
+    newerHive,
+    ['start', daemonFixture('ticker.sh'), '--name', 'tick', '--json'],
+    other,
+  )) as App[];
+  const daemon = (await runWith(newerHive, ['version', '--json'], other)) as { daemonPid: number };
+  other.pids.add(daemon.daemonPid);
+  for (const p of app!.processes) other.pids.add(p.pid);
+  return daemon;
+}
+
 test('hive update leaves a daemon running whose dump this build cannot read (a newer one, after a downgrade)', async () => {
   const other = new HiveHome();
   const newer = join(other.dir, 'newer');
@@ -124,14 +138,7 @@ test('hive update leaves a daemon running whose dump this build cannot read (a n
     await other.json(['kill']);
     const dump = join(other.home, 'dump.json');
     const readable = readFileSync(dump, 'utf8');
-    const [app] = (await runWith(
-      newerHive,
-      ['start', daemonFixture('ticker.sh'), '--name', 'tick', '--json'],
-      other,
-    )) as App[];
-    const daemon = (await runWith(newerHive, ['version', '--json'], other)) as { daemonPid: number };
-    other.pids.add(daemon.daemonPid);
-    for (const p of app!.processes) other.pids.add(p.pid);
+    const daemon = await newerDaemonWithTick(newerHive, other);
 
     const update = await other.run(['update']);
     assert.equal(update.code, 1, update.stderr);
@@ -173,14 +180,7 @@ test('a failed hive update puts a symlinked dump.json back through the link, and
     renameSync(dump, target);
     symlinkSync(target, dump);
     const readable = readFileSync(target, 'utf8');
-    const [app] = (await runWith(
-      newerHive,
-      ['start', daemonFixture('ticker.sh'), '--name', 'tick', '--json'],
-      other,
-    )) as App[];
-    const daemon = (await runWith(newerHive, ['version', '--json'], other)) as { daemonPid: number };
-    other.pids.add(daemon.daemonPid);
-    for (const p of app!.processes) other.pids.add(p.pid);
+    await newerDaemonWithTick(newerHive, other);
 
     const update = await other.run(['update']);
     assert.equal(update.code, 1, update.stderr);
