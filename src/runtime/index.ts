@@ -1,9 +1,9 @@
 /**
  * `hive/runtime`: what an app process gets from Hive. The primary preloads it into every app process, so an
  * unmodified app already drains gracefully and is detected ready when it listens; importing it gives more control.
- * Without a Hive primary every function still works: `ready()` is a no-op and `onShutdown` hooks run on SIGTERM or
- * SIGINT (in fork mode with `shutdown_with_message`, on its 'shutdown' message) after the process's HTTP servers have
- * drained, and `broadcast()` has no other process to reach.
+ * Without a Hive primary every function still works: `ready()` is a no-op, `onDrain` and `onShutdown` hooks run on
+ * SIGTERM or SIGINT (in fork mode with `shutdown_with_message`, on its 'shutdown' message) as the process's HTTP
+ * servers begin to drain and once they have, and `broadcast()` has no other process to reach.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
@@ -60,19 +60,37 @@ export function ready(): void {
  * be async; the primary's killTimeout bounds them. Returns a function that unregisters the hook.
  */
 export function onShutdown(hook: () => unknown): () => void {
-  if (typeof hook !== 'function') throw new TypeError(`onShutdown expects a function, got ${typeof hook}`);
-  state.hooks.push(hook);
+  return register(state.hooks, hook, 'onShutdown');
+}
+
+/**
+ * Registers a hook that runs as soon as the process begins to retire, once its HTTP servers have stopped accepting and
+ * while the drain waits for the requests in flight: the place to end what would never end by itself, such as
+ * Server-Sent Events streams and long polls (a response ended here still goes out whole, with `Connection: close`).
+ * Without it such a response holds the drain until killTimeout's SIGKILL, and the onShutdown hooks never run. Hooks
+ * run in registration order and may be async; the drain and then the onShutdown hooks go on once they are done.
+ * Returns a function that unregisters the hook.
+ */
+export function onDrain(hook: () => unknown): () => void {
+  state.drainHooks ??= [];
+  return register(state.drainHooks, hook, 'onDrain');
+}
+
+// A retirement hook in `hooks`; the first one makes a process no primary manages retire on SIGTERM and SIGINT.
+function register(hooks: (() => unknown)[], hook: () => unknown, what: string): () => void {
+  if (typeof hook !== 'function') throw new TypeError(`${what} expects a function, got ${typeof hook}`);
+  hooks.push(hook);
   if (!state.signalsHandled) {
     state.signalsHandled = true;
     retireOnStop(state);
   }
   return () => {
-    const index = state.hooks.indexOf(hook);
+    const index = hooks.indexOf(hook);
     if (index === -1) return;
     // While the hooks run, the slot is emptied, not removed: removing would shift the hooks after it under the
     // running loop's index, and the next one would be skipped (a hook that unregisters itself does this).
-    if (state.shuttingDown !== undefined) state.hooks[index] = () => {};
-    else state.hooks.splice(index, 1);
+    if (state.shuttingDown !== undefined) hooks[index] = () => {};
+    else hooks.splice(index, 1);
   };
 }
 

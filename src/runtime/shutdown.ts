@@ -21,11 +21,11 @@ export function idleGraceFromEnv(value: string | undefined): number {
 }
 
 /**
- * Retires this process: drain the servers, run the app's onShutdown hooks (in registration order), close what the
- * runtime opened, exit 0; or, for an app written for PM2, hand the exit to its own SIGINT or 'shutdown' handler.
- * Idempotent: a second request joins the first. The primary's killTimeout bounds it all. `groupSignal`: the primary
- * stops on a Ctrl-C, which reached this process too. `unmanagedCause`: without a Hive primary (fork mode, plain
- * `node`), what started the retirement (see index.ts, onShutdown).
+ * Retires this process: drain the servers (the app's onDrain hooks run as the drain begins), run the app's onShutdown
+ * hooks (in registration order), close what the runtime opened, exit 0; or, for an app written for PM2, hand the exit
+ * to its own SIGINT or 'shutdown' handler. Idempotent: a second request joins the first. The primary's killTimeout
+ * bounds it all. `groupSignal`: the primary stops on a Ctrl-C, which reached this process too. `unmanagedCause`:
+ * without a Hive primary (fork mode, plain `node`), what started the retirement (see index.ts, onShutdown).
  */
 export function shutdown(idleGrace: number, groupSignal?: 'SIGINT', unmanagedCause?: UnmanagedCause): Promise<void> {
   const state = runtimeState();
@@ -33,14 +33,11 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT', unmanagedCau
     // The SIGINTs that belong to this retirement: those read during it (a Ctrl-C in a reload's drain, say), and a
     // Ctrl-C's read just before its message. Each other one was handled when it came, and is over.
     const since = performance.now() - (groupSignal === 'SIGINT' ? GROUP_SIGNAL_WAIT_MS : 0);
-    await state.tracker.drain(idleGrace);
-    for (const hook of state.hooks) {
-      try {
-        await hook();
-      } catch (error) {
-        console.error('hive: an onShutdown hook failed:', error);
-      }
-    }
+    // The servers stop accepting at once; the app's onDrain hooks then end what would hold the drain for good.
+    const drained = state.tracker.drain(idleGrace);
+    await runHooks(state.drainHooks ?? [], 'onDrain');
+    await drained;
+    await runHooks(state.hooks, 'onShutdown');
     for (const close of state.closers) await close().catch(() => {});
     // Node's cluster may have handed this process a connection just before it learnt the servers closed: the process
     // refuses it (node sends it on to another) only if it is still alive when the handover arrives.
@@ -69,6 +66,18 @@ export function shutdown(idleGrace: number, groupSignal?: 'SIGINT', unmanagedCau
     exitFlushed(0);
   })();
   return state.shuttingDown;
+}
+
+// In registration order, each awaited; one that throws is logged and the next runs. for-of reads the array live: a
+// hook registered while they run runs too, last.
+async function runHooks(hooks: (() => unknown)[], what: string): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (error) {
+      console.error(`hive: an ${what} hook failed:`, error);
+    }
+  }
 }
 
 /**

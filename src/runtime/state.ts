@@ -12,6 +12,8 @@ export interface RuntimeState {
   shuttingDown: Promise<void> | undefined;
   signalsHandled: boolean;
   hooks: (() => unknown)[];
+  /** The app's onDrain hooks, run as a retirement begins. Absent from the state of an older runtime. */
+  drainHooks?: (() => unknown)[];
   /** Servers that receive the connections the primary hands over in sticky mode. */
   stickyServers: Server[];
   /** The listener of `hive run --socket`, once a server got it. */
@@ -69,6 +71,7 @@ export function runtimeState(): RuntimeState {
     shuttingDown: undefined,
     signalsHandled: false,
     hooks: [],
+    drainHooks: [],
     stickyServers: [],
     socketServer: undefined,
     closers: [],
