@@ -4,8 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pidLockHolder } from '../cluster/pid-lock.js';
 import { describeValue, HiveError, InvalidArgumentError } from '../errors.js';
-import { daemonMetricsFromEnv } from './daemon-metrics-settings.js';
 import { DAEMON_REFUSED_EXIT, lastRefusal } from './daemon-refusal.js';
+import { checkDaemonSettings } from './daemon-settings-env.js';
 import { claimEndedDaemon } from './ended-daemon.js';
 import {
   DaemonTimeoutError,
@@ -16,7 +16,6 @@ import {
   UPDATE_ADVICE,
 } from './errors.js';
 import { checkHome, checkSocketOwner } from './home-safety.js';
-import { logRotationFromEnv } from './log-rotation.js';
 import { ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
@@ -128,8 +127,7 @@ export class DaemonClient {
     if (first) return new DaemonClient(paths, first);
     if (!options.start) return undefined;
     // The daemon would refuse them and exit: said here, naming the variable, not as a daemon that did not start.
-    logRotationFromEnv();
-    daemonMetricsFromEnv();
+    checkDaemonSettings();
     ensureHome(paths);
     // Taken before a daemon is started (the new one writes its own pid over it), and by one command only: of two run
     // at once, each starting a daemon, one says that the last one had ended.

@@ -147,15 +147,23 @@ const analyze = spawnSync('systemd-analyze', ['--version']).status === 0;
 test('systemd-analyze verify finds nothing wrong with the unit', {
   skip: !analyze && 'no systemd-analyze',
 }, async () => {
-  const { unit, file } = await hive.json<Startup>(['startup']);
-  const dir = join(hive.dir, 'unit');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, file.slice(file.lastIndexOf('/') + 1));
-  writeFileSync(path, unit);
-  const result = spawnSync('systemd-analyze', ['verify', '--man=no', path], { encoding: 'utf8' });
-  const own = result.stderr.split('\n').filter((line) => line.includes(path.slice(path.lastIndexOf('/') + 1)));
-  assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual(own, [], result.stderr);
+  // And with the daemon's settings carried as Environment= lines: a cron line's spaces, an IPv6 zone's `%`.
+  const settings = {
+    HIVE_LOG_ROTATE_INTERVAL: '0 0 * * *',
+    HIVE_DAEMON_METRICS_PORT: '0',
+    HIVE_DAEMON_METRICS_HOST: 'fe80::1%lo',
+  };
+  for (const env of [{}, settings]) {
+    const { unit, file } = await hive.json<Startup>(['startup'], { env });
+    const dir = join(hive.dir, 'unit');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, file.slice(file.lastIndexOf('/') + 1));
+    writeFileSync(path, unit);
+    const result = spawnSync('systemd-analyze', ['verify', '--man=no', path], { encoding: 'utf8' });
+    const own = result.stderr.split('\n').filter((line) => line.includes(path.slice(path.lastIndexOf('/') + 1)));
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(own, [], result.stderr);
+  }
 });
 
 const daemonEntry = new URL('../../dist/daemon/main.js', import.meta.url).pathname;

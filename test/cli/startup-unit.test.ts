@@ -1,6 +1,7 @@
 // `hive startup` prints a unit systemd reads as meant: HIVE_HOME absolute (the unit runs in /), values quoted.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -102,6 +103,77 @@ test('a HIVE_HOME with a newline or another control character is refused, naming
         ),
         result.stderr,
       );
+    }
+  }
+});
+
+// The daemon's own settings (HIVE_LOG_*, HIVE_DAEMON_METRICS_*) were left out of the unit: the daemon it starts at boot
+// rotated logs by the defaults and served no metrics endpoint, whatever `hive startup` ran with.
+const daemonSettings = {
+  HIVE_LOG_MAX_SIZE: '50M',
+  HIVE_LOG_RETAIN: ' 12 ',
+  HIVE_LOG_COMPRESS: 'true',
+  // A cron line: spaces, which Environment= splits at unless quoted.
+  HIVE_LOG_ROTATE_INTERVAL: '0 0 * * *',
+  HIVE_DAEMON_METRICS_PORT: '43017',
+  // An IPv6 zone: a `%`, which systemd expands as a specifier unless written `%%`.
+  HIVE_DAEMON_METRICS_HOST: 'fe80::1%lo',
+};
+
+test("the daemon's HIVE_LOG_* and HIVE_DAEMON_METRICS_* settings are carried as Environment= lines", async () => {
+  const { unit, install } = await hive.json<{ unit: string; install: string }>(['startup'], { env: daemonSettings });
+  const setting = (line: string) => /^Environment="HIVE_(?!HOME=)/.test(line);
+  const lines = unit.split('\n').filter(setting);
+  assert.deepEqual(lines, [
+    'Environment="HIVE_LOG_MAX_SIZE=50M"',
+    // As the daemon reads it: trimmed.
+    'Environment="HIVE_LOG_RETAIN=12"',
+    'Environment="HIVE_LOG_COMPRESS=true"',
+    'Environment="HIVE_LOG_ROTATE_INTERVAL=0 0 * * *"',
+    'Environment="HIVE_DAEMON_METRICS_PORT=43017"',
+    'Environment="HIVE_DAEMON_METRICS_HOST=fe80::1%%lo"',
+  ]);
+  // The install line runs `hive startup` again, perhaps in a shell without them: it is given them.
+  // (The test's HIVE_HOME is another than ~/.hive: the line's commands are given it first.)
+  assert.ok(
+    install.startsWith(
+      `unit="$(HIVE_HOME=${hive.home} HIVE_LOG_MAX_SIZE=50M HIVE_LOG_RETAIN=12 HIVE_LOG_COMPRESS=true HIVE_LOG_ROTATE_INTERVAL='0 0 * * *' HIVE_DAEMON_METRICS_PORT=43017 HIVE_DAEMON_METRICS_HOST=fe80::1%lo hive startup)" && `,
+    ),
+    install,
+  );
+  // Pasted in a shell without them, its `hive startup` writes these lines, each value one shell word.
+  const bin = join(hive.dir, 'settings-bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'hive'), `#!/bin/sh\nexec "${process.execPath}" "${hiveBin}" "$@"\n`);
+  chmodSync(join(bin, 'hive'), 0o755);
+  const shellEnv: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+  for (const name of Object.keys(daemonSettings)) delete shellEnv[name];
+  const assignment = install.split(' && ')[0]!;
+  const pasted = spawnSync('/bin/sh', ['-c', `${assignment} && printf '%s\\n' "$unit"`], {
+    env: shellEnv,
+    encoding: 'utf8',
+  });
+  assert.equal(pasted.status, 0, pasted.stderr);
+  assert.deepEqual(pasted.stdout.split('\n').filter(setting), lines);
+  // Unset or empty: the daemon's default, and no line.
+  const none = await hive.json<{ unit: string }>(['startup'], {
+    env: { HIVE_LOG_MAX_SIZE: '', HIVE_LOG_RETAIN: '  ', HIVE_DAEMON_METRICS_PORT: '' },
+  });
+  assert.doesNotMatch(none.unit, /HIVE_LOG|HIVE_DAEMON/);
+});
+
+test('a daemon setting the daemon would refuse fails `hive startup` with its error, naming the variable', async () => {
+  for (const [env, error] of [
+    [{ HIVE_LOG_RETAIN: '0' }, 'ERR_HIVE_LOG_ROTATION: Expected HIVE_LOG_RETAIN to be a whole number'],
+    [{ HIVE_LOG_ROTATE_INTERVAL: '7m' }, 'ERR_HIVE_LOG_ROTATION: Expected HIVE_LOG_ROTATE_INTERVAL to be daily'],
+    [{ HIVE_DAEMON_METRICS_PORT: '70000' }, 'ERR_HIVE_DAEMON_METRICS: Expected HIVE_DAEMON_METRICS_PORT to be a port'],
+    [{ HIVE_DAEMON_METRICS_HOST: '::1' }, 'ERR_HIVE_DAEMON_METRICS: HIVE_DAEMON_METRICS_HOST is set'],
+  ] as const) {
+    for (const args of [['startup'], ['startup', '--json']]) {
+      const result = await hive.run(args, { env });
+      assert.equal(result.code, 1, `${JSON.stringify(env)}: ${result.stdout}`);
+      assert.equal(result.stdout, '');
+      assert.ok(result.stderr.startsWith(`hive startup: ${error}`), result.stderr);
     }
   }
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkDaemonSettings, daemonSettingsOf } from '../../daemon/daemon-settings-env.js';
 import type { SavedApp } from '../../daemon/dump.js';
 import { dumpRemoved, readSavedApps } from '../../daemon/dump-backup.js';
 import { DumpInvalidError } from '../../daemon/errors.js';
@@ -17,7 +18,8 @@ const usage = `Usage: hive startup [systemd] [--remove] [--json]
 
 Prints a systemd unit that supervises this user's daemon (\`hive resurrect\` at boot, and again after the daemon dies
 of a crash, a kill -9 or the OOM killer), and the lines that install it. Writes nothing itself. \`systemd\`, PM2's
-platform argument, is the one platform Hive writes for.
+platform argument, is the one platform Hive writes for. The daemon's settings set here (HIVE_LOG_*,
+HIVE_DAEMON_METRICS_*) go into the unit, checked as the daemon checks them.
   --remove  print the line that stops, disables and removes that unit instead (PM2's \`pm2 unstartup\`:
             \`hive unstartup\`)`;
 
@@ -50,6 +52,10 @@ export default function startup(argv: string[]): Promise<number> {
       else process.stdout.write(`# Remove the unit of \`hive startup\` (its daemon and apps stop):\n${remove}\n`);
       return 0;
     }
+    // The daemon's own settings of this environment, checked as the unit's daemon would at boot: a bad one would have
+    // it exit there, after each Restart=, with the apps down. Its error (naming the variable) is said here instead.
+    checkDaemonSettings();
+    const settings = daemonSettingsOf();
     const warning = sudoWarning(user, paths.dump);
     if (warning !== undefined) warn(warning);
     const stopSec = stopSeconds(await unitApps(paths.dump));
@@ -61,6 +67,10 @@ export default function startup(argv: string[]): Promise<number> {
     // home.
     const homeSource = `HIVE_HOME ${JSON.stringify(paths.home)}`;
     const home = process.env.HIVE_HOME ? `Environment=${quote(`HIVE_HOME=${paths.home}`, homeSource)}\n` : '';
+    // Environment= lines, whatever their values hold (a cron line's spaces, an IPv6 zone's `%`), by the rule of HOME's.
+    const daemonEnv = settings
+      .map(([name, value]) => `Environment=${quote(`${name}=${value}`, `${name} ${JSON.stringify(value)}`)}\n`)
+      .join('');
     const path = process.env.PATH ?? '/usr/bin:/bin';
     const userName = unitValue(user, `the user name ${JSON.stringify(user)}`);
     // Type=forking: `hive resurrect` starts the daemon (detached) and exits once the apps are up; the daemon, named by
@@ -91,7 +101,7 @@ User=${userName}
 LimitNOFILE=infinity
 LimitNPROC=infinity
 Environment=${quote(`PATH=${path}`, `PATH ${JSON.stringify(path)}`)}
-${home}PIDFile=${unitValue(paths.pidFile, homeSource)}
+${home}${daemonEnv}PIDFile=${unitValue(paths.pidFile, homeSource)}
 Restart=on-failure
 ExecStart=${hive} resurrect
 ExecReload=${hive} reload all
@@ -112,8 +122,11 @@ WantedBy=multi-user.target
     // the shell it is pasted in) would install an empty unit, and `hive kill` then stop the apps.
     // The line's `hive` commands are given this home: pasted in a shell without HIVE_HOME (a new login), they would
     // write the default home's unit under this one's name and kill the default home's daemon.
-    const hiveCommand = otherHome ? `HIVE_HOME=${shellQuote(paths.home)} hive` : 'hive';
-    const install = `unit="$(${hiveCommand} startup)" && printf '%s\\n' "$unit" | sudo install -m 644 -o root -g root /dev/stdin ${file} && ${hiveCommand} kill && sudo systemctl enable --now ${name}`;
+    // The daemon's settings likewise, to `hive startup` alone: without them it would write a unit without them.
+    const homeWord = otherHome ? `HIVE_HOME=${shellQuote(paths.home)} ` : '';
+    const hiveCommand = `${homeWord}hive`;
+    const startupCommand = `${homeWord}${settings.map(([name, value]) => `${name}=${shellQuote(value)} `).join('')}hive`;
+    const install = `unit="$(${startupCommand} startup)" && printf '%s\\n' "$unit" | sudo install -m 644 -o root -g root /dev/stdin ${file} && ${hiveCommand} kill && sudo systemctl enable --now ${name}`;
     if (values.json) printJson({ unit, file, install });
     else {
       process.stdout.write(
