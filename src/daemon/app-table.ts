@@ -1,12 +1,11 @@
-import { constants } from 'node:fs';
-import { lstat, open, readlink, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { HiveSnapshot } from '../metrics/snapshot.js';
 import { checkAppPoolThreads } from './app-environment.js';
 import { writeDump } from './dump.js';
 import { dumpBackup, goodDumpText, readSavedApps } from './dump-backup.js';
-import { dumpTemporary, removeStaleTemporaries } from './dump-temporaries.js';
+import { dumpTemporary, removeStaleTemporaries, writeWhole } from './dump-temporaries.js';
 import { AppNotFoundError, AppOperationError, AppsFailedError, DumpWriteError } from './errors.js';
 import { savedForkNode } from './fork-node.js';
 import { logPathWarnings } from './log-path-check.js';
@@ -296,29 +295,10 @@ export class AppTable {
     return { file, apps: apps.map((app) => app.spec.name) };
   }
 
-  /** Writes `text` to `target` (0600) by a flushed temporary file renamed over it. */
-  async #writeWhole(target: string, text: string): Promise<void> {
+  /** Writes `text` to `target` (0600) by a flushed temporary file renamed over it (writeWhole). */
+  #writeWhole(target: string, text: string): Promise<void> {
     // One temporary per save: two saves at once (two `hive save`s) sharing one would rename it away under each other.
-    const temporary = dumpTemporary(target, process.pid, ++this.#saves);
-    try {
-      // Exclusive and not through a symlink: the name is guessable, and the folder may not be only ours (a custom
-      // file).
-      const handle = await open(
-        temporary,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-        0o600,
-      );
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    return writeWhole(target, text, dumpTemporary(target, process.pid, ++this.#saves));
   }
 
   /**

@@ -205,6 +205,28 @@ export class DumpWriteError extends HiveError {
   }
 }
 
+/**
+ * A command could not read the dump it must read before it changes anything (`hive update` keeps a copy of it, to put
+ * back should this build be unable to resurrect its save): no permission (a file of mode 000, or another user's), or
+ * another system error. `state`: what is as it was (the dump, the daemon), said after the way out.
+ */
+export class DumpReadError extends HiveError {
+  readonly file: string;
+
+  constructor(file: string, cause: NodeJS.ErrnoException, { command, state }: { command: string; state?: string }) {
+    const [reason, fix] =
+      cause.code === 'EACCES' || cause.code === 'EPERM'
+        ? [`permission denied (${cause.code})`, 'let your user read it']
+        : [cause.message, 'fix that'];
+    super(
+      'ERR_HIVE_DUMP_READ',
+      `cannot read the dump ${file}: ${reason}; ${fix}, then run \`hive ${command}\` again${state === undefined ? '' : ` (${state})`}`,
+      { cause },
+    );
+    this.file = file;
+  }
+}
+
 // What is wrong, and the way out, for the errors a write of the dump meets; worded for the dump's path, not for the
 // temporary file the message of the system's error would name.
 function dumpWriteFailure(target: string, error: NodeJS.ErrnoException): [reason: string, fix: string] {

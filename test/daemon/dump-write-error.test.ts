@@ -2,10 +2,11 @@
 // said ERR_HIVE_DAEMON_INTERNAL, "a bug", with Node's words for the temporary file, and put a stack in daemon.log. It
 // is the user's to fix: ERR_HIVE_DUMP_WRITE names dump.json, what is wrong and what to do.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { daemonFixture, readOrEmpty, tempHome } from './helpers.js';
+import { daemonFixture, hiveBin, readOrEmpty, tempHome } from './helpers.js';
 
 const hive = tempHome();
 const dump = join(hive.home, 'dump.json');
@@ -62,4 +63,49 @@ test('hive update with a directory at dump.json fails as hive save does, ERR_HIV
   );
   assert.equal(existsSync(`${dump}.before-update`), false);
   rmdirSync(dump);
+});
+
+// Root reads a file of mode 000 all the same (CAP_DAC_OVERRIDE): as root, the CLI runs without that capability (and
+// CAP_DAC_READ_SEARCH), through setpriv, and meets EACCES as another user would.
+const asRoot = process.getuid?.() === 0;
+const noReadOverride = asRoot ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
+const probe = join(hive.dir, 'probe');
+writeFileSync(probe, 'x', { mode: 0o000 });
+const eacces = (
+  asRoot ? spawnSync(noReadOverride[0]!, [...noReadOverride.slice(1), 'cat', probe]) : spawnSync('cat', [probe])
+).status;
+
+// `hive update` copies dump.json aside before its save, and a dump.json it could not read stopped it with Node's raw
+// words and no code (`hive update: EACCES: permission denied, open '.../dump.json'`).
+test('hive update with a dump.json it cannot read (EACCES) fails with ERR_HIVE_DUMP_READ, nothing stopped', {
+  skip:
+    (eacces === 0 || eacces === null) &&
+    'cannot make a read fail with EACCES here (no setpriv, or no capability to drop)',
+}, async () => {
+  rmSync(dump, { recursive: true, force: true });
+  if (!(await hive.json<{ name: string }[]>(['ls'])).some((app) => app.name === 'tick')) {
+    await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'tick']);
+  }
+  await hive.json(['save']);
+  const saved = readFileSync(dump, 'utf8');
+  const daemon = await hive.daemonPid();
+  chmodSync(dump, 0o000);
+  try {
+    const [command, ...args] = [...noReadOverride, process.execPath, hiveBin, 'update'];
+    const updated = spawnSync(command!, args, { env: { ...process.env, HIVE_HOME: hive.home }, encoding: 'utf8' });
+    assert.equal(updated.status, 1, updated.stderr);
+    assert.equal(
+      updated.stderr,
+      `hive update: ERR_HIVE_DUMP_READ: cannot read the dump ${dump}: permission denied (EACCES); let your user read it, then run \`hive update\` again (the dump is unchanged; the daemon (pid ${daemon}) and its apps are left running)\n`,
+    );
+  } finally {
+    chmodSync(dump, 0o600);
+  }
+  assert.equal(await hive.daemonPid(), daemon);
+  assert.deepEqual(
+    (await hive.json<{ name: string; status: string }[]>(['ls'])).map((app) => [app.name, app.status]),
+    [['tick', 'online']],
+  );
+  assert.equal(readFileSync(dump, 'utf8'), saved);
+  assert.equal(existsSync(`${dump}.before-update`), false);
 });

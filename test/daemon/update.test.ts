@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   lstatSync,
   mkdirSync,
@@ -11,7 +12,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { appFixture, daemonFixture, HiveHome, isAlive, tempHome, waitFor } from './helpers.js';
+import { appFixture, daemonFixture, HiveHome, hiveBin, isAlive, tempHome, waitFor } from './helpers.js';
 import { olderBuild as olderCopy } from './older-build.js';
 
 const hive = tempHome();
@@ -163,10 +164,30 @@ test('hive update leaves a daemon running whose dump this build cannot read (a n
   }
 });
 
+const strace = spawnSync('strace', ['-V']).status === 0;
+
+/**
+ * `hive update` in `home` under strace (where there is one, else plainly): its result, and the fsync and rename calls
+ * of its process and threads (fs/promises runs them on libuv's), each fd written with its path (`-y`), in order.
+ */
+function updateTraced(home: HiveHome): { code: number | null; stderr: string; calls: string[] | undefined } {
+  const env = { ...process.env, HIVE_HOME: home.home };
+  if (!strace) {
+    const plain = spawnSync(process.execPath, [hiveBin, 'update'], { env, encoding: 'utf8' });
+    return { code: plain.status, stderr: plain.stderr, calls: undefined };
+  }
+  const trace = join(home.dir, 'update.strace');
+  const calls = 'trace=fsync,fdatasync,rename,renameat,renameat2';
+  const args = ['-f', '-qq', '-y', '-e', calls, '-o', trace, process.execPath, hiveBin, 'update'];
+  const traced = spawnSync('strace', args, { env, encoding: 'utf8' });
+  return { code: traced.status, stderr: traced.stderr, calls: readFileSync(trace, 'utf8').split('\n') };
+}
+
 // The dump put back after a failed update was renamed over a symlinked dump.json (docs/cli.md: one the user links to a
 // volume or a config repository is written through, the link kept): the link became a plain file, and its target kept
-// the dump this build cannot read, for the next resurrect there.
-test('a failed hive update puts a symlinked dump.json back through the link, and keeps the link', async () => {
+// the dump this build cannot read, for the next resurrect there. And it was renamed unflushed (the save flushes its
+// own): a power cut soon after could leave an empty dump.json, the saved apps gone.
+test('a failed hive update puts a symlinked dump.json back through the link, flushed, and keeps the link', async () => {
   const other = new HiveHome();
   const newer = join(other.dir, 'newer');
   try {
@@ -182,9 +203,25 @@ test('a failed hive update puts a symlinked dump.json back through the link, and
     const readable = readFileSync(target, 'utf8');
     await newerDaemonWithTick(newerHive, other);
 
-    const update = await other.run(['update']);
+    const update = updateTraced(other);
     assert.equal(update.code, 1, update.stderr);
     assert.match(update.stderr, /^hive update: ERR_HIVE_DUMP_INVALID: .*dump\.json is back as it was/);
+    if (update.calls !== undefined) {
+      // The put-back: a temporary beside the target renamed over it, after an fsync of that temporary.
+      const renamed = update.calls.findIndex(
+        (line) => /\brename(?:at2?)?\(/.test(line) && line.includes('.tmp"') && line.includes(`"${target}"`),
+      );
+      assert.notEqual(renamed, -1, update.calls.join('\n'));
+      const temporary = /"([^"]+\.tmp)"/.exec(update.calls[renamed]!)![1]!;
+      assert.ok(temporary.startsWith(`${target}.`), update.calls[renamed]);
+      const flushed = update.calls.findIndex(
+        (line) => /\bf(?:data)?sync\(\d+</.test(line) && line.includes(`<${temporary}>`),
+      );
+      assert.ok(
+        flushed !== -1 && flushed < renamed,
+        `no fsync of ${temporary} before its rename:\n${update.calls.join('\n')}`,
+      );
+    }
     assert.ok(lstatSync(dump).isSymbolicLink(), 'dump.json is still the link');
     assert.equal(readlinkSync(dump), target);
     assert.equal(readFileSync(target, 'utf8'), readable, 'the target holds the dump this build reads again');

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { supportsReusePort } from '../../cluster/balance.js';
-import { writeTemp } from '../../cluster/temp-file.js';
 import { DaemonClient } from '../../daemon/client.js';
 import { metricsEndpoint, oldDaemonMayHoldIt, probeDaemonMetrics } from '../../daemon/daemon-metrics-probe.js';
 import {
@@ -10,7 +9,8 @@ import {
   daemonMetricsFromEnv,
 } from '../../daemon/daemon-metrics-settings.js';
 import { readDump, type SavedApp } from '../../daemon/dump.js';
-import { DaemonUnreachableError, DumpWriteError } from '../../daemon/errors.js';
+import { dumpTemporary, writeWhole } from '../../daemon/dump-temporaries.js';
+import { DaemonUnreachableError, DumpReadError, DumpWriteError } from '../../daemon/errors.js';
 import { logRotationFromEnv } from '../../daemon/log-rotation.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
@@ -81,13 +81,13 @@ export default function update(argv: string[]): Promise<number> {
             try {
               const apps = readDump(
                 file,
-                readFileSync(file, 'utf8'),
+                readDumpText(file, leftRunning).toString('utf8'),
                 `${leftRunning}: use the Hive of the daemon's version, or \`hive kill\` and start the apps with this one`,
               );
               // And each app runnable on this Node: one that is not would be stopped, then retried for ever.
               assertRunnableHere(apps, leftRunning);
             } catch (error) {
-              if (hadDump) restoreDump(backup, file);
+              if (hadDump) await restoreDump(backup, file);
               throw error;
             }
           } finally {
@@ -146,28 +146,42 @@ export default function update(argv: string[]): Promise<number> {
 /**
  * Copies the dump at `file` to `backup`, to be put back if the save cannot be resurrected here. A directory in its place
  * (EISDIR) is said as `hive save` says it (ERR_HIVE_DUMP_WRITE, with the way out): the save would fail there alike.
- * Other failures to read it (EACCES) are not the save's: it replaces the file without reading it.
  */
 function keepDump(file: string, backup: string, state: string): void {
   let text: Buffer;
   try {
-    text = readFileSync(file);
+    text = readDumpText(file, `the dump is unchanged; ${state}`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
-    throw new DumpWriteError(file, realpathSync(file), error as NodeJS.ErrnoException, { command: 'update', state });
+    const cause = error instanceof DumpReadError ? (error.cause as NodeJS.ErrnoException) : undefined;
+    if (cause?.code !== 'EISDIR') throw error;
+    throw new DumpWriteError(file, realpathSync(file), cause, { command: 'update', state });
   }
   writeFileSync(backup, text, { mode: 0o600 });
 }
 
 /**
+ * The dump's bytes; a system error (EACCES: a dump of mode 000, or another user's) is said as DumpReadError, naming
+ * the dump and what is as it was (`state`), not in Node's words with no code.
+ */
+function readDumpText(file: string, state: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    if (typeof (error as NodeJS.ErrnoException)?.code !== 'string') throw error;
+    throw new DumpReadError(file, error as NodeJS.ErrnoException, { command: 'update', state });
+  }
+}
+
+/**
  * Puts the dump `backup` holds back at `file`, written through a symlinked dump.json as the save wrote it
  * (AppTable#save): a rename over the link replaced it with a plain file, and its target (on a volume, in a config
- * repository) kept the dump this build cannot resurrect. As the save writes it: a temporary file beside the target
- * (a rename from the home could cross file systems), renamed over it.
+ * repository) kept the dump this build cannot resurrect. Written as the save writes it (writeWhole): a temporary file
+ * beside the target (a rename from the home could cross file systems), flushed to the disk, then renamed over it; an
+ * unflushed one could be found empty after a power cut, and the saved apps lost.
  */
-function restoreDump(backup: string, file: string): void {
+async function restoreDump(backup: string, file: string): Promise<void> {
   const target = realpathSync(file);
-  renameSync(writeTemp(target, readFileSync(backup, 'utf8')), target);
+  await writeWhole(target, readFileSync(backup, 'utf8'), dumpTemporary(target, process.pid, 0));
 }
 
 /**
