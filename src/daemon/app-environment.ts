@@ -18,6 +18,16 @@ export function appEnvironment({ shellEnv, env, filterEnv }: AppEnvSpec): NodeJS
   return withoutAppHiddenEnv({ ...filterShellEnv(shellEnv ?? process.env, filterEnv), ...env });
 }
 
+/**
+ * Whether the config file gives the app an env of its own (`env`, or `env_<name>` of `--env`, with a variable): the
+ * variables Hive added to the spec's `env` (`addedEnv`) do not count. One with none takes the shell's environment of
+ * each start, restart or reload of the file, as PM2 7 (which drops an empty `env` before it would replace the
+ * process's); one with an env keeps the environment it was started in unless `--update-env`.
+ */
+export function hasOwnEnv({ env, addedEnv }: Pick<AppSpec, 'env' | 'addedEnv'>): boolean {
+  return Object.keys(env).some((name) => addedEnv === undefined || !addedEnv.includes(name));
+}
+
 /** Where an app's variable came from, for the error: its own `env` (`--env`, a config file's) or the shell's. */
 export interface EnvSources {
   env: string;

@@ -25,7 +25,7 @@ import {
   slotExitOf,
 } from '../metrics/snapshot.js';
 import { ENV } from '../runtime/protocol.js';
-import { appEnvironment, checkAppInstanceVars, checkAppPoolThreads } from './app-environment.js';
+import { appEnvironment, checkAppInstanceVars, checkAppPoolThreads, hasOwnEnv } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
 import { type AppOrigin, keptScriptWarning, originWarning } from './app-origin.js';
@@ -299,7 +299,7 @@ export class ManagedApp {
   ) {
     this.id = id;
     this.#appMetrics = appMetrics;
-    this.spec = withDaemonNode(spec);
+    this.spec = keptSpec(spec);
     this.#stoppedByUser = savedStopped;
     this.#logsDir = logsDir;
     this.#log = log;
@@ -336,9 +336,10 @@ export class ManagedApp {
    * is stopped or errored; an errored app's primary may still be alive (every worker crash-looped), and is stopped
    * first so that the new spec runs. With `replace` (a config file started again: PM2 restarts its running apps) a
    * running app is stopped too, and starts again with `spec` (its id stays), in the environment it had unless
-   * `updateEnv` or `spec.env` is empty: PM2 re-reads the file's `env` but not the shell's there, yet an app whose file
-   * gives it no env (or `{}`) takes the restarting shell's (PM2 7's Utility.extendExtraConfig deletes an empty `env`
-   * before it would replace the process's, and the CLI's environment it sent stays).
+   * `updateEnv` or the file gives it no env (hasOwnEnv: what Hive added, PORT of `port` and the like, does not count):
+   * PM2 re-reads the file's `env` but not the shell's there, yet an app whose file gives it no env (or `{}`) takes the
+   * restarting shell's (PM2 7's Utility.extendExtraConfig deletes an empty `env` before it would replace the
+   * process's, and the CLI's environment it sent stays).
    */
   startWith(spec: AppSpec, { replace = false, updateEnv = false, retry = false, warn }: StartHow = {}): Promise<void> {
     return this.#serially(async () => {
@@ -348,7 +349,7 @@ export class ManagedApp {
       if (replace) this.#warnOrigin(spec, warn);
       // Read here, in the queue: a restart --update-env asked before this one has set it.
       const { shellEnv } = this.spec;
-      const keep = replace && !updateEnv && Object.keys(spec.env).length > 0;
+      const keep = replace && !updateEnv && hasOwnEnv(spec);
       // An app of an older dump has no shellEnv of its own: it takes the new one, as it did before apps kept theirs.
       const next = keep ? { ...spec, shellEnv: shellEnv ?? spec.shellEnv } : spec;
       // Before the stop: a refused start leaves a running app running. A resurrect's environment is the dump's, which
@@ -550,7 +551,7 @@ export class ManagedApp {
     this.#watcher?.close();
     this.#watcher = undefined;
     this.#logs.close();
-    this.spec = withDaemonNode(spec);
+    this.spec = keptSpec(spec);
     this.#logs = new AppLogs(this.#logsDir, spec.name, spec);
   }
 
@@ -1736,6 +1737,11 @@ function withInstances(runArgs: string[], instances: number | string): string[] 
 // The primary's respawns after the slots.
 function slotOrder(slot: number | 'primary'): number {
   return slot === 'primary' ? Number.MAX_SAFE_INTEGER : slot;
+}
+
+/** The spec as the app keeps it: `addedEnv` is for the start that brings it only (see the schema). */
+function keptSpec({ addedEnv: _, ...spec }: AppSpec): AppSpec {
+  return withDaemonNode(spec);
 }
 
 // Code-unit order, as `env | LC_ALL=C sort`: the same on every machine, whatever its locale.

@@ -35,6 +35,13 @@ export const appSpecSchema = z
     runArgs: z.array(z.string().max(65536)).max(1000),
     env: z.record(z.string(), z.string()),
     /**
+     * The names in `env` that Hive set, not the user (a fork-mode app's `port` as PORT, a python app's
+     * PYTHONUNBUFFERED, `--threads` as HIVE_POOL_THREADS): `env` less these is the env the config file gives the app,
+     * which decides whether the app takes the starting shell's environment again (hasOwnEnv). Absent: none. Read by
+     * the start that brings the spec, not kept by the daemon: a dump with it would fail a resurrect by an older Hive.
+     */
+    addedEnv: z.array(z.string().min(1).max(256)).max(16).optional(),
+    /**
      * The environment of the `hive start` that added the app (PM2 takes the starting shell's too): the app's processes
      * get it, with `env` over it, on every restart and after a resurrect. Absent (an older dump): the daemon's own.
      */

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { daemonFixture, HiveHome, tempHome, waitFor } from './helpers.js';
+import { freePort } from '../cluster/helpers.js';
+import { appFixture, daemonFixture, HiveHome, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 const dir = hive.dir;
@@ -106,4 +107,57 @@ test('an app of an older dump (no shellEnv of its own) restarted by its config f
   } finally {
     await own.cleanup();
   }
+});
+
+// QA finding: Hive adds variables of its own to an app's `env` (a fork-mode app's `port` as PORT, a python app's
+// PYTHONUNBUFFERED, `--threads` as HIVE_POOL_THREADS), and an app so filled in counted as one the file gives an env:
+// it kept the first start's shell environment on reload, restart, startOrReload and start of the file.
+test("an app whose only env is Hive's additions (port, python, --threads) takes each start's shell environment", async () => {
+  const python = 'interpreted.py';
+  // The fork-mode apps do not listen (PORT is only their environment); the cluster app does.
+  const apps = [
+    { name: 'withport', script: daemonFixture('env-probe.sh'), interpreter: 'none', port: 43501 },
+    { name: 'python', script: daemonFixture(python) },
+    { name: 'empty', script: daemonFixture('env-probe.sh'), interpreter: 'none', env: {} },
+    // An env of its own besides the port: the environment of the first start kept.
+    {
+      name: 'own',
+      script: daemonFixture('env-probe.sh'),
+      interpreter: 'none',
+      port: 43502,
+      env: { EXPLICIT: 'x' },
+    },
+  ];
+  const forkFile = hive.writeConfig(apps, 'added-env.config.js');
+  const cluster = hive.writeConfig(
+    [{ name: 'threads', script: appFixture, instances: 1, port: await freePort(), env: {} }],
+    'added-threads.config.js',
+  );
+  const probe = async (app: string) =>
+    (await hive.json<Record<string, string>>(['env', app])).HIVE_SHELL_PROBE ?? 'none';
+  const seen: Record<string, string[]> = { withport: [], python: [], empty: [], own: [], threads: [] };
+  // The fork-mode apps' file through each command; the cluster app's through those that take --threads.
+  for (const [command, threadsCommand, shell] of [
+    ['start', 'start', 'first'],
+    ['reload', 'startOrReload', 'second'],
+    ['restart', 'startOrRestart', 'third'],
+  ] as const) {
+    for (const args of [
+      [command, forkFile],
+      [threadsCommand, cluster, '--threads', '2'],
+    ]) {
+      const result = await hive.run(args, { env: { HIVE_SHELL_PROBE: shell } });
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+    }
+    for (const app of Object.keys(seen)) seen[app]!.push(await probe(app));
+  }
+  const each = ['first', 'second', 'third'];
+  assert.deepEqual(seen, { withport: each, python: each, empty: each, own: Array(3).fill('first'), threads: each });
+  const env = await hive.json<Record<string, string>>(['env', 'withport']);
+  assert.equal(env.PORT, '43501');
+  assert.equal((await hive.json<Record<string, string>>(['env', 'python'])).PYTHONUNBUFFERED, '1');
+  assert.equal((await hive.json<Record<string, string>>(['env', 'threads'])).HIVE_POOL_THREADS, '2');
+  assert.equal((await hive.json<Record<string, string>>(['env', 'own'])).PORT, '43502');
+  assert.equal((await hive.run(['delete', forkFile])).code, 0);
+  assert.equal((await hive.run(['delete', cluster])).code, 0);
 });

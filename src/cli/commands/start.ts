@@ -7,7 +7,7 @@ import type { AppConfig } from '../../config/app-schema.js';
 import { configFileNames, findConfigFile, isConfigFile } from '../../config/config-file-name.js';
 import { cwdProblem } from '../../config/cwd-problem.js';
 import type { LoadedConfig } from '../../config/load-config.js';
-import { checkAppPoolThreads } from '../../daemon/app-environment.js';
+import { checkAppPoolThreads, hasOwnEnv } from '../../daemon/app-environment.js';
 import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from '../../daemon/app-name.js';
 import type { DaemonClient } from '../../daemon/client.js';
 import { DaemonUnreachableError } from '../../daemon/errors.js';
@@ -353,7 +353,7 @@ function reloadShellEnv(
   values: Values,
   env: Record<string, string> = shellEnv(),
 ): Record<string, string> | undefined {
-  return values['update-env'] === true || Object.keys(spec.env).length === 0 ? env : undefined;
+  return values['update-env'] === true || !hasOwnEnv(spec) ? env : undefined;
 }
 
 /** What `hive reload <config>` sends for one app of the file: `reload` when the daemon has it, else `start`. */
@@ -870,6 +870,9 @@ async function configSpecs(file: string, values: Values, command: string): Promi
     if (fork && options.port !== undefined) env.PORT = String(options.port);
     addForkEnv(fork, env);
     const spec: AppSpec = { name: nameOf(app), script: app.script, cwd, configFile, runArgs, env, instances };
+    // Hive's additions are not an env the file gives the app: one it gives none takes the shell's (hasOwnEnv).
+    const added = Object.keys(env).filter((name) => !Object.hasOwn(options.env ?? {}, name));
+    if (added.length > 0) spec.addedEnv = added;
     if (app.filterEnv !== undefined && app.filterEnv !== false) spec.filterEnv = app.filterEnv;
     // The app's own wins over --namespace, as in PM2 (_startJson).
     const namespace = app.namespace ?? namespaceOption(values);
@@ -955,7 +958,7 @@ function errorLogPath(value: string): string {
  */
 function checkPoolThreads(specs: AppSpec[], values: Values, file: string | undefined): void {
   for (const spec of specs) {
-    const takesShell = file === undefined || values['update-env'] === true || Object.keys(spec.env).length === 0;
+    const takesShell = file === undefined || values['update-env'] === true || !hasOwnEnv(spec);
     const env = file === undefined ? 'from --env' : `from the env of ${JSON.stringify(spec.name)} in ${file}`;
     try {
       checkAppPoolThreads(takesShell ? spec : { ...spec, shellEnv: {} }, {
