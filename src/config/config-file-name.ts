@@ -36,16 +36,16 @@ export function findConfigFile(dir: string = process.cwd()): string | undefined 
 
 /**
  * Whether `hive start <path>` loads the path as a config file rather than running it as a script, by PM2's rule
- * (its Common.isConfigFile): `hive.config.*` and `ecosystem.*` (TypeScript ones too: `.ts`, `.mts`, `.cts`), any
- * `*.config.js|cjs|mjs` (`prod.config.js`; not `vite.config.ts`, a tool's), and any
+ * (its Common.isConfigFile): `hive.config.*` and `ecosystem.*`, any `*.config.js|cjs|mjs` (`prod.config.js`), and any
  * `.json`, `.yaml` or `.yml` file (`apps.json`, `process.yml`); one of those without an `apps` list is a config error,
- * never a script. Any other `.js` is a script.
+ * never a script. Any other `.js` is a script. PM2 loads no TypeScript, Hive does: `.ts`, `.mts` and `.cts` go with
+ * `.js`, `.mjs` and `.cjs` in every name (`prod.config.ts` was run as a cluster app and errored, "did not listen").
  */
 export function isConfigFile(path: string): boolean {
   const name = basename(path);
   return (
     /^(hive\.config|ecosystem(\.config)?)\.(ts|mts|cts|js|cjs|mjs|json|ya?ml)$/.test(name) ||
-    /.\.config\.(js|cjs|mjs)$/.test(name) ||
+    /.\.config\.(c|m)?(js|ts)$/.test(name) ||
     /.\.(json|ya?ml)$/.test(name)
   );
 }

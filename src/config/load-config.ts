@@ -381,7 +381,7 @@ async function readConfigFile(file: string): Promise<unknown> {
     const where = moduleLocation(cause, file);
     throw new ConfigError(file, undefined, `failed to load${hint}: ${message}${where ? ` (${where})` : ''}`, { cause });
   }
-  throw new ConfigError(file, undefined, 'expected a .ts, .mts, .js, .mjs, .cjs, .json, .yaml or .yml file');
+  throw new ConfigError(file, undefined, 'expected a .ts, .mts, .cts, .js, .mjs, .cjs, .json, .yaml or .yml file');
 }
 
 // PM2 reads a .json config file as a JavaScript expression (Common.parseConfig: vm.runInThisContext), so comments,

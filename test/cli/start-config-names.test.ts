@@ -1,5 +1,6 @@
 // PM2 loads `*.config.js|cjs|mjs` and `.json`/`.yml`/`.yaml` files as config files whatever their name
-// (`pm2 start prod.config.js`, `pm2 start apps.json`); Hive ran them as scripts.
+// (`pm2 start prod.config.js`, `pm2 start apps.json`); Hive ran them as scripts. Hive loads TypeScript configs too, yet
+// ran `prod.config.ts` as a cluster app (ERR_HIVE_APP_OPERATION after the listen timeout, an errored app left behind).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +13,13 @@ const dir = hive.dir;
 type App = { name: string; mode: string; status: string; script: string };
 const ticker = daemonFixture('ticker.sh');
 
-test('prod.config.js, apps.json, pm2.json, process.yml start their apps, read as PM2 files', async () => {
+test('prod.config.js|ts, apps.json, pm2.json, process.yml start their apps, read as PM2 files', async () => {
   const files: [string, string][] = [
     ['prod.config.js', `module.exports = { apps: [{ name: 'js', script: ${JSON.stringify(ticker)} }] };`],
+    [
+      't.config.ts',
+      `const script: string = ${JSON.stringify(ticker)};\nexport default { apps: [{ name: 'ts', script }] };`,
+    ],
     ['apps.json', JSON.stringify({ apps: [{ name: 'json', script: ticker, exec_mode: 'fork' }] })],
     ['pm2.json', JSON.stringify([{ name: 'array', script: ticker }])],
     ['process.yml', `apps:\n  - name: yml\n    script: ${ticker}\n`],
@@ -29,7 +34,7 @@ test('prod.config.js, apps.json, pm2.json, process.yml start their apps, read as
     );
   }
   const listed = await hive.json<App[]>(['ls']);
-  assert.deepEqual(listed.map((app) => app.name).sort(), ['array', 'js', 'json', 'yml']);
+  assert.deepEqual(listed.map((app) => app.name).sort(), ['array', 'js', 'json', 'ts', 'yml']);
 });
 
 test('a .json without `apps` is a config error naming the file; a .js not named *.config.* stays a script', async () => {

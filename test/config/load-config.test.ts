@@ -685,15 +685,18 @@ describe('Hive config files', () => {
     assert.ok(isConfigFile('/srv/app/ecosystem.config.cjs'));
     assert.ok(isConfigFile('hive.config.yaml'));
     assert.ok(!isConfigFile('server.js'));
-    // TypeScript ones of either name, .cts too (it was started as an app script, errored: "did not listen").
+    // TypeScript ones of any name, .cts too (each was started as an app script, errored: "did not listen").
     for (const name of ['hive.config.cts', 'ecosystem.config.ts', 'ecosystem.config.mts', 'ecosystem.config.cts']) {
       assert.ok(isConfigFile(`/srv/app/${name}`), name);
     }
-    // PM2's rule: *.config.js|cjs|mjs, and any .json, .yaml or .yml file.
+    // PM2's rule: *.config.js|cjs|mjs (and Hive's TypeScript ones), and any .json, .yaml or .yml file.
     for (const name of ['prod.config.js', 'apps.config.cjs', 'a.config.mjs', 'apps.json', 'process.yml', 'p.yaml']) {
       assert.ok(isConfigFile(`/srv/app/${name}`), name);
     }
-    for (const name of ['server.cjs', 'config.js', '.config.js', 'vite.config.ts', 'json', 'app.json.js']) {
+    for (const name of ['prod.config.ts', 'apps.config.cts', 'a.config.mts']) {
+      assert.ok(isConfigFile(`/srv/app/${name}`), name);
+    }
+    for (const name of ['server.cjs', 'config.js', '.config.js', 'config.ts', '.config.ts', 'json', 'app.json.js']) {
       assert.ok(!isConfigFile(`/srv/app/${name}`), name);
     }
   });

@@ -239,7 +239,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     }
     if (startOr && !isConfigFile(target)) {
       throw new UsageError(
-        `${command} takes a config file (hive.config.*, ecosystem.*, *.config.js, .json, .yaml), got ${JSON.stringify(target)}; for an app by name or id: hive ${startOr.existing} ${target}`,
+        `${command} takes a config file (hive.config.*, ecosystem.*, *.config.js|ts, .json, .yaml), got ${JSON.stringify(target)}; for an app by name or id: hive ${startOr.existing} ${target}`,
       );
     }
     if (startOr?.existing === 'reload') refuseReloadOptions(command, values);
