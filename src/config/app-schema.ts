@@ -49,7 +49,16 @@ function boundedList(items: number, length: number, what: string) {
     }
   });
 }
-const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
+/**
+ * An env variable's value. YAML's `.inf` and `.nan` (JavaScript's Infinity, NaN) are numbers that the schema's number
+ * refuses: "expected a string, number or boolean" of a number sent the reader looking for what else was wrong.
+ */
+export const envValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: (issue) =>
+    typeof issue.input === 'number'
+      ? `expected a string, a finite number or a boolean, got ${issue.input}; quote it to pass it as text`
+      : 'expected a string, number or boolean',
+});
 const envMap = z.record(z.string(), envValue, {
   error: 'expected an object of variables, such as { NODE_ENV: "production" }',
 });
@@ -320,7 +329,12 @@ export const appSchema = appFields
       if (Object.hasOwn(appShape, key)) continue;
       if (/^env_[A-Za-z0-9_-]+$/.test(key)) {
         const parsed = envMap.safeParse(app[key]);
-        if (!parsed.success) ctx.addIssue({ code: 'custom', path: [key], message: 'expected an object of env vars' });
+        if (parsed.success) continue;
+        // The variable at fault, as for `env` (`env_production.PORT: expected ...`): an object with one bad value was
+        // "env_production: expected an object of env vars".
+        const [first] = parsed.error.issues;
+        const message = first!.path.length > 0 ? first!.message : 'expected an object of env vars';
+        ctx.addIssue({ code: 'custom', path: [key, ...first!.path], message });
         continue;
       }
       ctx.addIssue({ code: 'custom', path: [key], message: 'unknown key' });

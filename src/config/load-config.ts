@@ -15,7 +15,7 @@ import { loadTypeScript } from '../load-typescript.js';
 import { logicalPath } from '../logical-path.js';
 import { withFreshRequires } from '../require-cache-scope.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
-import { type AppConfig, appKeys, configSchema, type HiveConfig } from './app-schema.js';
+import { type AppConfig, appKeys, configSchema, envValue, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
 import { withHomePaths } from './home-path.js';
@@ -322,8 +322,15 @@ function checkDeployEnvKeys(file: string, deploy: unknown): void {
   for (const [target, conf] of Object.entries(deploy)) {
     if (!isObject(conf) || !isObject(conf.env)) continue;
     for (const [name, value] of Object.entries(conf.env)) {
+      const key = `deploy.${target}.env${envKeySuffix(name)}`;
       const problem = envVariableProblem(name, value);
-      if (problem !== undefined) throw new ConfigError(file, `deploy.${target}.env${envKeySuffix(name)}`, problem);
+      if (problem !== undefined) throw new ConfigError(file, key, problem);
+      // Here, by the key the file has: folded into the apps' `env_<target>` (pm2DeployEnvs: of a target `--env` can
+      // pick; an undefined value dropped with a warning, an object or null set as its JSON, as in PM2), the schema
+      // would name a key the file lacks.
+      const folded = value !== undefined && typeof value !== 'object' && /^[A-Za-z0-9_-]+$/.test(target);
+      const parsed = folded ? envValue.safeParse(value) : undefined;
+      if (parsed?.success === false) throw new ConfigError(file, key, parsed.error.issues[0]!.message);
     }
   }
 }
