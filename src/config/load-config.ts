@@ -18,6 +18,7 @@ import { type AppsPlace, appKey, kAppsList } from './app-key.js';
 import { type AppConfig, appKeys, configSchema, envValue, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
 import { ConfigError } from './errors.js';
+import { appsKeyHint, unknownFileKeys, unknownFileKeysToo } from './file-keys.js';
 import { withHomePaths } from './home-path.js';
 import { isEsmSyntaxInCommonJs, withLoadOutput } from './load-output.js';
 import {
@@ -134,10 +135,17 @@ function fromContent(file: string, raw: unknown): Loaded {
   }
   // `hive start data.json` reads any .json as a config file (as PM2 does): one that is not says so by its file.
   if (!isObject(content) || content.apps === undefined) {
-    throw new ConfigError(file, undefined, 'no `apps` list, so not a config file (expected { apps: [...] })');
+    const hint = appsKeyHint(content);
+    throw new ConfigError(file, undefined, `no \`apps\` list, so not a config file (expected { apps: [...] })${hint}`);
   }
   const parsed = configSchema.safeParse(content);
-  if (!parsed.success) throw issueError(file, content, parsed.error.issues[0]!, format, written, label);
+  if (!parsed.success) {
+    const [first, ...rest] = parsed.error.issues;
+    // zod lists the file's own unknown keys after its apps' issues: `{ apps: [], extra: 1 }` named only the first.
+    const fileKeysIssue = rest.find((issue) => issue.code === 'unrecognized_keys' && issue.path.length === 0);
+    const too = fileKeysIssue?.code === 'unrecognized_keys' ? unknownFileKeysToo(fileKeysIssue.keys, format) : '';
+    throw issueError(file, content, first!, format, written, label, too);
+  }
   const names = new Set<string>();
   for (const [i, app] of parsed.data.apps.entries()) {
     if (names.has(app.name))
@@ -420,7 +428,12 @@ function issueError(
   format: 'hive' | 'pm2',
   written: readonly (Record<string, string> | undefined)[],
   label: AppLabel,
+  too = '',
 ): ConfigError {
+  if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
+    const { key, message } = unknownFileKeys(issue.keys, format);
+    return new ConfigError(file, key, message);
+  }
   // A union branch of the right type that failed inside (`args: ['--port', 3000]`) says what is wrong, and where.
   const inner =
     issue.code === 'invalid_union'
@@ -434,6 +447,7 @@ function issueError(
       format,
       written,
       label,
+      too,
     );
   const path = [...issue.path];
   const pm2Key = typeof path[1] === 'number' && typeof path[2] === 'string' ? written[path[1]]?.[path[2]] : undefined;
@@ -472,7 +486,7 @@ function issueError(
   // zod's "Too small: expected string to have >=1 characters" of `name: ''`, `script: ''`.
   if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1 && /^Too small/.test(message))
     message = 'expected a non-empty string';
-  return new ConfigError(file, key === '' ? undefined : key, message);
+  return new ConfigError(file, key === '' ? undefined : key, `${message}${too}`);
 }
 
 /** The types a union accepts, from the branches' own type errors: `string or array`. */

@@ -479,7 +479,11 @@ describe('Hive config files', () => {
       ],
       ['{"apps": [{"name": "a", "script": "a.js"}, {"name": "a", "script": "b.js"}]}', 'apps[1].name', /used twice/],
       ['{"apps": []}', 'apps', /at least one app/],
-      ['{"apps": [{"name": "a", "script": "a.js"}], "extra": 1}', undefined, /unknown key extra/],
+      [
+        '{"apps": [{"name": "a", "script": "a.js"}], "extra": 1}',
+        'extra',
+        /extra: unknown key: a Hive config file holds only `apps` and `edge`$/,
+      ],
       ['{"apps": [', undefined, /not valid JSON/],
       ['{"apps": [{"name": "a", "script": "a.js", "metricsPort": 70000}]}', 'apps[0] (a).metricsPort', /65535/],
       [
