@@ -4,24 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from 'hive/config';
-import { configFiles } from './helpers.js';
+import { configFiles, configRefusal } from './helpers.js';
 
 const { write } = configFiles();
 
 const finite = (value: string) =>
   `expected a string, a finite number or a boolean, got ${value}; quote it to pass it as text`;
 
-async function refusal(file: string): Promise<{ key: unknown; message: string }> {
-  try {
-    await loadConfig(file);
-  } catch (error) {
-    const { code, key, message } = error as Error & Record<string, unknown>;
-    assert.equal(code, 'ERR_HIVE_CONFIG');
-    assert.ok(message.startsWith(`${file}: `), message);
-    return { key, message: message.slice(file.length + 2) };
-  }
-  throw new Error(`${file} loaded`);
-}
+const refusal = (file: string) => configRefusal(file);
 
 test('an env value of .inf or .nan is said to be no finite number, naming the variable', async () => {
   const cases: [string, string, string, string][] = [

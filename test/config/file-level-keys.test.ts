@@ -2,23 +2,12 @@
 // hold, and no did-you-mean, unlike an app's unknown key. Beside another problem (`apps: []`) it was not named at all.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from 'hive/config';
-import { configFiles } from './helpers.js';
+import { configFiles, configRefusal } from './helpers.js';
 
 const { write } = configFiles();
 const app = { name: 'a', script: 'a.js' };
 
-async function refusal(file: string): Promise<{ key: unknown; message: string }> {
-  try {
-    await loadConfig(file);
-  } catch (error) {
-    const { code, key, message } = error as Error & Record<string, unknown>;
-    assert.equal(code, 'ERR_HIVE_CONFIG');
-    assert.ok(message.startsWith(`${file}: `), message);
-    return { key, message: message.slice(file.length + 2) };
-  }
-  throw new Error(`${file} loaded`);
-}
+const refusal = (file: string) => configRefusal(file);
 
 const hiveHolds = 'a Hive config file holds only `apps` and `edge`';
 const pm2Holds = 'a PM2 file holds only `apps` (or its older name `pm2`), `deploy` and `edge`';

@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach } from 'node:test';
+import { loadConfig } from 'hive/config';
 
 /**
  * Config files a test file writes to load: `dir`, the given one or else a temp directory removed when the test file
@@ -29,4 +31,20 @@ export function configFiles(given?: string): {
     return file;
   };
   return { dir, write, writeJson: (name, value) => write(name, JSON.stringify(value)) };
+}
+
+/**
+ * How loadConfig refuses `file`: an ERR_HIVE_CONFIG whose message starts with the file's path; its key, and its message
+ * after that path. Fails the test when the file loads (`what`: the test's words for it).
+ */
+export async function configRefusal(file: string, what = file): Promise<{ key: unknown; message: string }> {
+  try {
+    await loadConfig(file);
+  } catch (error) {
+    const { code, key, message } = error as Error & Record<string, unknown>;
+    assert.equal(code, 'ERR_HIVE_CONFIG');
+    assert.ok(message.startsWith(`${file}: `), message);
+    return { key, message: message.slice(file.length + 2) };
+  }
+  throw new Error(`${what} loaded`);
 }

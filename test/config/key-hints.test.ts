@@ -3,21 +3,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from 'hive/config';
-import { configFiles } from './helpers.js';
+import { configFiles, configRefusal } from './helpers.js';
 
 const { write } = configFiles();
 
 async function refusal(name: string, app: Record<string, unknown>): Promise<{ key: unknown; message: string }> {
-  const file = write(name, JSON.stringify({ apps: [app] }));
-  try {
-    await loadConfig(file);
-  } catch (error) {
-    const { code, key, message } = error as Error & Record<string, unknown>;
-    assert.equal(code, 'ERR_HIVE_CONFIG');
-    assert.ok(message.startsWith(`${file}: `), message);
-    return { key, message: message.slice(file.length + 2) };
-  }
-  throw new Error(`${name} loaded: ${JSON.stringify(app)}`);
+  return configRefusal(write(name, JSON.stringify({ apps: [app] })), `${name}: ${JSON.stringify(app)}`);
 }
 
 describe('a mistyped key names the one meant', () => {
