@@ -1,8 +1,17 @@
 import { basename, resolve } from 'node:path';
 import type { AppSpec } from './protocol.js';
+import { ownRunArgs } from './run-arg-flag.js';
 
-/** Where an app a config file starts or reloads comes from: the file (absolute), and its script and cwd. */
-export type AppOrigin = Pick<AppSpec, 'configFile' | 'script' | 'cwd'>;
+/**
+ * Where an app a config file starts or reloads comes from: the file (absolute), and its script and cwd. A reload's
+ * also carries the `hive run` arguments the file gives the app now, and the file's names of their options (a flag's
+ * name, without its dashes, or `args` for the script's own arguments, to the key as the file spells it), for
+ * keptOptionsWarning; an older CLI sends neither.
+ */
+export type AppOrigin = Pick<AppSpec, 'configFile' | 'script' | 'cwd'> & {
+  runArgs?: readonly string[] | undefined;
+  optionNames?: Readonly<Record<string, string>> | undefined;
+};
 
 /**
  * The warning a config file's start or reload of the app of that name the daemon has deserves, or undefined: that app
@@ -42,4 +51,56 @@ export function keptScriptWarning(name: string, existing: AppSpec, incoming: App
     `keeps it, as PM2's does); ${incoming.configFile} names ${named} in ${incoming.cwd}: ` +
     `\`hive startOrRestart ${incoming.configFile}\` runs that`
   );
+}
+
+/**
+ * The warning a config file's reload of an app deserves when the file gives it other `hive run` options than it runs
+ * with (`instances`, `args`, `node_args`, `max_memory_restart`...), naming each, or undefined. The primary keeps the
+ * arguments it was forked with until a restart, so a reload cannot apply them, where `pm2 reload <file>` applies args,
+ * node_args and max_memory_restart: dropped without a word, a deploy that changed one would seem done.
+ */
+export function keptOptionsWarning(name: string, existing: AppSpec, incoming: AppOrigin): string | undefined {
+  if (incoming.configFile === undefined || incoming.runArgs === undefined) return undefined;
+  const changed = changedOptions(existing.runArgs, incoming.runArgs).map(
+    (option) => incoming.optionNames?.[option] ?? (option === SCRIPT_ARGS ? option : `--${option}`),
+  );
+  if (changed.length === 0) return undefined;
+  return (
+    `app ${JSON.stringify(name)} reloads with the options it started with (its primary keeps them until a ` +
+    `restart); ${incoming.configFile} changes ${changed.join(', ')}: \`hive restart ${incoming.configFile}\` or ` +
+    `\`hive startOrRestart ${incoming.configFile}\` applies ${changed.length === 1 ? 'it' : 'them'}`
+  );
+}
+
+/** The name of the script's own arguments (those after `--`) among the options: the config key that sets them. */
+const SCRIPT_ARGS = 'args';
+
+/**
+ * The options two runArgs differ in: each flag (by name) of another value, or in one only, then the script's own
+ * arguments. By name, not position: `hive scale` rewrites `--instances=` at the end of them.
+ */
+function changedOptions(running: readonly string[], named: readonly string[]): string[] {
+  const before = flagValues(running);
+  const after = flagValues(named);
+  const changed = [...new Set([...after.keys(), ...before.keys()])].filter(
+    (flag) => before.get(flag) !== after.get(flag),
+  );
+  const scriptArgs = (runArgs: readonly string[]) => JSON.stringify(runArgs.slice(ownRunArgs(runArgs).length + 1));
+  if (scriptArgs(running) !== scriptArgs(named)) changed.push(SCRIPT_ARGS);
+  return changed;
+}
+
+/**
+ * Each `--<flag>[=<value>]` of runArgs' own by name, the last one winning as when `hive run` parses them; the script,
+ * the one positional, is keptScriptWarning's.
+ */
+function flagValues(runArgs: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (const arg of ownRunArgs(runArgs)) {
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    if (eq === -1) flags.set(arg.slice(2), '');
+    else flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+  }
+  return flags;
 }

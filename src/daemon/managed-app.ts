@@ -28,7 +28,7 @@ import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppInstanceVars, checkAppPoolThreads, hasOwnEnv } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
-import { type AppOrigin, keptScriptWarning, originWarning } from './app-origin.js';
+import { type AppOrigin, keptOptionsWarning, keptScriptWarning, originWarning } from './app-origin.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
 import { controlTimeout } from './control-timeout.js';
@@ -164,7 +164,10 @@ export interface ReloadEnvs {
   env?: Record<string, string> | undefined;
   /** The config file's app this reload is for: the app's origin from now on (see originWarning). */
   origin?: AppOrigin | undefined;
-  /** Told when the file takes the app over from another, or names a script the reload keeps not (see app-origin.ts). */
+  /**
+   * Told when the file takes the app over from another, or names a script or options the reload keeps not (see
+   * app-origin.ts).
+   */
   warn?: ((message: string) => void) | undefined;
 }
 
@@ -436,8 +439,9 @@ export class ManagedApp {
       if (origin?.configFile !== undefined) {
         this.#warnOrigin(origin, envs.warn);
         this.#warn(keptScriptWarning(this.name, this.spec, origin), envs.warn);
+        this.#warn(keptOptionsWarning(this.name, this.spec, origin), envs.warn);
         // The file that reloads the app is where it comes from now, whatever the reload's outcome: the next start or
-        // reload of that file is no takeover. Its script and cwd stay: the primary runs those until a restart.
+        // reload of that file is no takeover. Its script, cwd and runArgs stay: the primary runs those until a restart.
         this.spec = { ...this.spec, configFile: origin.configFile };
       }
       return this.#reload(onProgress, envs);

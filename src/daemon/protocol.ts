@@ -223,6 +223,13 @@ export const requestSchema = z.discriminatedUnion('cmd', [
           configFile: z.string().min(1).max(4096),
           script: z.string().min(1).max(4096),
           cwd: z.string().min(1).max(4096),
+          // The `hive run` arguments the file gives the app now, and its names of their options: the reload keeps the
+          // running ones, and says which the file changes (keptOptionsWarning). Absent from an older CLI's.
+          runArgs: z.array(z.string().max(65536)).max(1000).optional(),
+          optionNames: z
+            .record(z.string().max(64), z.string().max(256))
+            .refine((names) => Object.keys(names).length <= 100, 'at most 100 option names')
+            .optional(),
         })
         .strict()
         .optional(),

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { daemonFixture, tempHome } from './helpers.js';
+import { appFixture, daemonFixture, tempHome } from './helpers.js';
 
 const hive = tempHome();
 type App = { id: number; name: string; status: string; script: string; processes: { pid: number }[] };
@@ -127,6 +127,59 @@ test("a script's app taken by a file of another script is warned about, naming t
   ]);
   assert.equal((await api()).script, 'worker.sh');
   await hive.json(['delete', 'api']);
+});
+
+// `pm2 reload ecosystem.config.js`, the usual PM2 deploy step, applies args, node_args and max_memory_restart; a
+// reload keeps the primary and the `hive run` arguments it was forked with, so it says so, by the file's names.
+test('a reload that keeps options the file changes names each, as the file spells it, and points to a restart', async () => {
+  const web = (options: object) =>
+    hive.writeConfig(
+      [{ name: 'web', script: appFixture, instances: 1, port: 45001, ...options }],
+      'web/ecosystem.config.js',
+    );
+  mkdirSync(join(hive.dir, 'web'), { recursive: true });
+  const file = web({});
+  await hive.json(['start', file]);
+  const processes = async () => (await hive.json<App[]>(['ls'])).find((one) => one.name === 'web')!.processes.length;
+  const started = await processes();
+  web({ instances: 2, args: '--a 1', node_args: '--max-old-space-size=200', max_memory_restart: '250M' });
+  const changed = 'instances, max_memory_restart, node_args, args';
+  const keptOptions = (command: string) =>
+    `hive ${command}: warning: app "web" reloads with the options it started with (its primary keeps them until a ` +
+    `restart); ${file} changes ${changed}: \`hive restart ${file}\` or \`hive startOrRestart ${file}\` applies them`;
+  for (const command of ['reload', 'startOrReload']) {
+    const result = await hive.run([command, file]);
+    assert.equal(result.code, 0, `${command}: ${result.stderr}`);
+    assert.deepEqual(warnings(result.stderr), [keptOptions(command)], command);
+    assert.equal(await processes(), started, `${command} kept the instances`);
+  }
+  // A restart of the file applies them: its reload has nothing more to say.
+  await hive.json(['restart', file]);
+  assert.ok((await processes()) > started, 'the restart applied instances: 2');
+  const after = await hive.run(['reload', file]);
+  assert.equal(after.code, 0, after.stderr);
+  assert.deepEqual(warnings(after.stderr), []);
+  await hive.json(['delete', 'web']);
+});
+
+test('a Hive config is named in its own keys; an option the file dropped is one it changes', async () => {
+  mkdirSync(join(hive.dir, 'web2'), { recursive: true });
+  const web2 = (options: object) =>
+    hive.writeConfig(
+      [{ name: 'web2', script: appFixture, instances: 1, port: 45002, ...options }],
+      'web2/hive.config.json',
+    );
+  const file = web2({ maxMemoryRestart: '250M' });
+  await hive.json(['start', file]);
+  web2({ nodeArgs: '--max-old-space-size=200' });
+  const result = await hive.run(['reload', file]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(warnings(result.stderr), [
+    'hive reload: warning: app "web2" reloads with the options it started with (its primary keeps them until a ' +
+      `restart); ${file} changes nodeArgs, maxMemoryRestart: \`hive restart ${file}\` or ` +
+      `\`hive startOrRestart ${file}\` applies them`,
+  ]);
+  await hive.json(['delete', 'web2']);
 });
 
 test('the origin survives save and resurrect, and a symlinked folder counts as the path it was named by', async () => {

@@ -338,7 +338,15 @@ export default function start(argv: string[], command = 'start', startOr?: Start
  * `hive reload <config>`.
  */
 function reloadBody(spec: AppSpec, shellEnv: Record<string, string> | undefined): Record<string, unknown> {
-  const origin = { configFile: spec.configFile, script: spec.script, cwd: spec.cwd };
+  // The file's runArgs: the daemon says which of its options the reload keeps not (keptOptionsWarning).
+  const optionNames = optionNamesOf.get(spec);
+  const origin = {
+    configFile: spec.configFile,
+    script: spec.script,
+    cwd: spec.cwd,
+    runArgs: spec.runArgs,
+    ...(optionNames !== undefined ? { optionNames } : {}),
+  };
   return { target: spec.name, by: 'name', env: spec.env, origin, ...(shellEnv !== undefined ? { shellEnv } : {}) };
 }
 
@@ -663,6 +671,31 @@ const runFlags = {
   stopExitCodes: '--stop-exit-codes',
 } as const;
 
+/**
+ * The config key of each option configSpec writes into runArgs, by the flag's name (and `args`, the script's own
+ * arguments after `--`): a reload names the options it keeps by the keys the file spells (keptOptionsWarning).
+ */
+const flagKeys: Readonly<Record<string, string>> = {
+  instances: 'instances',
+  ...Object.fromEntries(Object.entries(runFlags).map(([key, flag]) => [flag.slice('--'.length), key])),
+  'socket-mode': 'socketMode',
+  'wait-ready': 'waitReady',
+  'no-autorestart': 'autorestart',
+  'no-treekill': 'treekill',
+  'node-args': 'nodeArgs',
+  'metrics-port': 'metricsPort',
+  'metrics-host': 'metricsHost',
+  'server-timing': 'serverTiming',
+  'no-http-metrics': 'httpMetrics',
+  args: 'args',
+};
+
+/**
+ * Each config file's app spec's option names, as its file spells them (`node_args` in an ecosystem file, `nodeArgs`
+ * in a Hive config), for its reload (reloadBody). Beside the spec, not in it: the daemon's app spec has no such field.
+ */
+const optionNamesOf = new WeakMap<AppSpec, Record<string, string>>();
+
 // Flags that describe one script's app; a config file sets them per app, and taking one for every app is not meant.
 const scriptOnlyFlags = [
   'port',
@@ -763,6 +796,11 @@ async function configSpecs(file: string, values: Values, command: string): Promi
         `more than the daemon takes (${issue.path.join('.')}: ${issue.message})`,
       );
     }
+    const written = config.writtenKeys?.[config.apps.indexOf(app)];
+    optionNamesOf.set(
+      spec,
+      Object.fromEntries(Object.entries(flagKeys).map(([option, key]) => [option, written?.[key] ?? key])),
+    );
     return spec;
   });
 
