@@ -1,15 +1,21 @@
+import { closestName } from './closest-name.js';
+
 /**
  * The message for an error of node:util's parseArgs, as `hive <command>` says it. An unknown flag is named with the
  * command's --help: parseArgs's own text ("To specify a positional argument starting with a '-', place it at the end
  * of the command after '--'") reads as advice to pass the flag on to the app. Its other refusals (a missing value, a
- * value to a boolean flag) name the flag well enough and are kept.
+ * value to a boolean flag) name the flag well enough and are kept. `flags`: the command's long flags, for a did-you-mean.
  */
-export function parseArgsMessage(error: unknown, command: string): string {
+export function parseArgsMessage(error: unknown, command: string, flags: Iterable<string> = []): string {
   const { code, message } = error as { code?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message : String(error);
   if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return text;
   const flag = /^Unknown option '([^']+)'/.exec(text)?.[1];
-  return flag === undefined ? text : `unknown option ${flag} for hive ${command}; see hive ${command} --help`;
+  if (flag === undefined) return text;
+  // `--server-nam`: the flag meant, as an app's mistyped key is named (`--server-name`); not for a short flag.
+  const meant = flag.startsWith('--') ? closestName(flag.slice(2), flags) : undefined;
+  const hint = meant === undefined ? '' : ` (did you mean --${meant}?)`;
+  return `unknown option ${flag} for hive ${command}${hint}; see hive ${command} --help`;
 }
 
 // The codes of a bad argument, the errors a command's --help can help with: not a missing app, a file that cannot be

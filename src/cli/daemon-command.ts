@@ -49,7 +49,9 @@ export function parseCommand(
       tokens: true,
     });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error, positionals.command), { cause: error });
+    throw new UsageError(parseArgsMessage(error, positionals.command, ['json', 'help', ...Object.keys(options)]), {
+      cause: error,
+    });
   }
   // parseArgs keeps the last value of a flag given twice (`hive logs --lines 1 --lines 3`): refused, as hive run does.
   const repeatable = new Set(Object.keys(options).filter((name) => options[name]?.multiple === true));

@@ -154,7 +154,7 @@ function parseOwnArgs(args: string[]) {
     try {
       return parseArgsWithNegatives({ args, allowPositionals: true, strict: true, tokens: true, options: runOptions });
     } catch (error) {
-      throw new InvalidArgumentError(parseArgsMessage(error, 'run'), { cause: error });
+      throw new InvalidArgumentError(parseArgsMessage(error, 'run', Object.keys(runOptions)), { cause: error });
     }
   })();
   const repeated = repeatedFlag(parsed.tokens, REPEATABLE);

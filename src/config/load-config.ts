@@ -14,6 +14,7 @@ import { describeValue } from '../errors.js';
 import { loadTypeScript } from '../load-typescript.js';
 import { logicalPath } from '../logical-path.js';
 import { withFreshRequires } from '../require-cache-scope.js';
+import { meantKeyHint } from '../schema-keys.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
 import { type AppConfig, appKeys, configSchema, envValue, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
@@ -458,7 +459,10 @@ function issueError(
     key = label((content as { apps?: unknown[] }).apps?.[path[1]], path[1], pathKey(path.slice(2)));
   }
   const last = path.at(-1);
-  let message = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
+  let message =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key ${issue.keys.map((key) => `${key}${meantKeyHint(configSchema, issue.path, key)}`).join(', ')}`
+      : issue.message;
   // zod's own words for these ("Invalid input") name neither what was expected nor what was found.
   const value = issue.path.reduce<unknown>(
     (at, part) => (isObject(at) || Array.isArray(at) ? (at as never)[part] : undefined),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseDuration } from '../cluster/units.js';
 import { envKeySuffix, envVariableProblem, PROTO_ENV_NAME } from '../env-variable.js';
 import { describeValue } from '../errors.js';
+import { meantKeyHint } from '../schema-keys.js';
 import { serverNameSchema, stickyRefinement } from './edge-schema.js';
 import { DeployOptionError } from './errors.js';
 import { issueMessage } from './issue-message.js';
@@ -337,7 +338,10 @@ export function resolveDeployOptions(input: DeployInput, recipe: DeployRecipe = 
     const issue = parsed.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
     const key = path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') throw new DeployOptionError(key, `${key}: unknown option`);
+    if (issue.code === 'unrecognized_keys') {
+      const hint = meantKeyHint(recipeSchemas[recipe], issue.path, issue.keys[0] ?? '');
+      throw new DeployOptionError(key, `${key}: unknown option${hint}`);
+    }
     let value: unknown = input;
     for (const segment of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[segment];
     // A secret's value is never repeated: an error may end up in a CI log.

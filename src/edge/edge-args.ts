@@ -159,7 +159,7 @@ export function parseEdgeArgs(argv: string[]): EdgeArgs {
   try {
     parsed = parse(argv);
   } catch (cause) {
-    throw new EdgeOptionError('argv', parseArgsMessage(cause, 'edge'), { cause });
+    throw new EdgeOptionError('argv', parseArgsMessage(cause, 'edge', Object.keys(kOptions)), { cause });
   }
   const { values, positionals, tokens } = parsed;
   const repeated = repeatedFlag(tokens, kRepeatable);

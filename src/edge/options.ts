@@ -8,6 +8,7 @@ import { isIPv6 } from 'node:net';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { describeValue } from '../errors.js';
+import { meantKeyHint } from '../schema-keys.js';
 import { configSchema, type mainSchema, type siteSchema, type upstreamSchema } from './edge-schema.js';
 import {
   EdgeBalanceConflictError,
@@ -501,7 +502,8 @@ function toOptionError(error: z.ZodError, input: unknown): EdgeOptionError {
   const segments = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   const key = formatPath(segments);
   if (issue.code === 'unrecognized_keys') {
-    return new EdgeOptionError(key, `${key}: unknown option`, { cause: error });
+    const hint = meantKeyHint(configSchema, issue.path, issue.keys[0] ?? '');
+    return new EdgeOptionError(key, `${key}: unknown option${hint}`, { cause: error });
   }
   // Where the schema split a list given as one string (`--server-name "a.test,bad;x"`), the input has no entry at the
   // path: the issue's own input is the entry. A custom issue's object input is the object its check was on (a refine

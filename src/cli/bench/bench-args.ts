@@ -114,7 +114,7 @@ function parseOwnArgs(args: string[]) {
         options: benchOptions,
       });
     } catch (error) {
-      throw new InvalidArgumentError(parseArgsMessage(error, 'bench'), { cause: error });
+      throw new InvalidArgumentError(parseArgsMessage(error, 'bench', Object.keys(benchOptions)), { cause: error });
     }
   })();
   const repeated = repeatedFlag(parsed.tokens, REPEATABLE);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
 import { writeTemp } from '../../cluster/temp-file.js';
 import { daemonDeployInput } from '../../edge/daemon-app-deploy.js';
 import type { DeployInput } from '../../edge/deploy-options.js';
@@ -244,6 +245,41 @@ interface DeployArgs {
   withEnv: boolean;
 }
 
+const kDeployOptions = {
+  app: { type: 'string' },
+  script: { type: 'string' },
+  port: { type: 'string' },
+  instances: { type: 'string' },
+  replicas: { type: 'string' },
+  image: { type: 'string' },
+  node: { type: 'string' },
+  'no-build': { type: 'boolean' },
+  'kill-timeout': { type: 'string' },
+  'drain-idle-grace': { type: 'string' },
+  'listen-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'wait-ready': { type: 'boolean' },
+  'no-treekill': { type: 'boolean' },
+  sticky: { type: 'string' },
+  'no-redis': { type: 'boolean' },
+  'health-port': { type: 'string' },
+  'readiness-path': { type: 'string' },
+  'liveness-path': { type: 'string' },
+  host: { type: 'string' },
+  'tls-secret': { type: 'string' },
+  'upstream-tls': { type: 'boolean' },
+  publish: { type: 'string' },
+  namespace: { type: 'string' },
+  'cpu-limit': { type: 'string' },
+  'memory-limit': { type: 'string' },
+  min: { type: 'string' },
+  max: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  'with-env': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
 function parse(argv: string[]): DeployArgs {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
@@ -254,43 +290,10 @@ function parse(argv: string[]): DeployArgs {
       allowPositionals: true,
       strict: true,
       tokens: true,
-      options: {
-        app: { type: 'string' },
-        script: { type: 'string' },
-        port: { type: 'string' },
-        instances: { type: 'string' },
-        replicas: { type: 'string' },
-        image: { type: 'string' },
-        node: { type: 'string' },
-        'no-build': { type: 'boolean' },
-        'kill-timeout': { type: 'string' },
-        'drain-idle-grace': { type: 'string' },
-        'listen-timeout': { type: 'string' },
-        'keep-alive-timeout': { type: 'string' },
-        'wait-ready': { type: 'boolean' },
-        'no-treekill': { type: 'boolean' },
-        sticky: { type: 'string' },
-        'no-redis': { type: 'boolean' },
-        'health-port': { type: 'string' },
-        'readiness-path': { type: 'string' },
-        'liveness-path': { type: 'string' },
-        host: { type: 'string' },
-        'tls-secret': { type: 'string' },
-        'upstream-tls': { type: 'boolean' },
-        publish: { type: 'string' },
-        namespace: { type: 'string' },
-        'cpu-limit': { type: 'string' },
-        'memory-limit': { type: 'string' },
-        min: { type: 'string' },
-        max: { type: 'string' },
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-        'with-env': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: kDeployOptions,
     }));
   } catch (cause) {
-    throw new DeployOptionError('argv', parseArgsMessage(cause, 'deploy'));
+    throw new DeployOptionError('argv', parseArgsMessage(cause, 'deploy', Object.keys(kDeployOptions)));
   }
   // parseArgs keeps a repeated flag's last value (`--port 3000 --port 4000`): refused, as hive run does.
   const repeated = repeatedFlag(tokens, new Set());
