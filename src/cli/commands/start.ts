@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import type { SupervisorOptions } from '../../cluster/options.js';
 import { parseDuration } from '../../cluster/units.js';
 import { appKey } from '../../config/app-key.js';
 import type { AppConfig } from '../../config/app-schema.js';
@@ -672,21 +673,47 @@ const runFlags = {
 } as const;
 
 /**
+ * The flags configSpec writes into runArgs by hand (not as `runFlags`' plain `--flag=value`), each with its config
+ * key: `value` is the flag's value, true for a flag without one, undefined when the app does not set it.
+ */
+const writtenFlags: ReadonlyArray<{
+  flag: string;
+  key: string;
+  value: (options: SupervisorOptions, app: AppConfig) => string | true | undefined;
+}> = [
+  // A mode written as a number in a JS config (0o666) is the number itself; the flag takes octal digits.
+  {
+    flag: '--socket-mode',
+    key: 'socketMode',
+    value: ({ socketMode: mode }) => (typeof mode === 'number' ? mode.toString(8) : mode),
+  },
+  { flag: '--wait-ready', key: 'waitReady', value: (options) => options.waitReady || undefined },
+  { flag: '--no-autorestart', key: 'autorestart', value: (options) => options.autorestart === false || undefined },
+  { flag: '--no-treekill', key: 'treekill', value: (options) => options.treekill === false || undefined },
+  // Quoted where needed: a flag with a space in it (`--title=my app`) must reach the app processes whole.
+  {
+    flag: '--node-args',
+    key: 'nodeArgs',
+    value: ({ nodeArgs }) => (nodeArgs?.length ? formatNodeArgs(nodeArgs) : undefined),
+  },
+  { flag: '--metrics-port', key: 'metricsPort', value: (_, app) => app.metricsPort?.toString() },
+  { flag: '--metrics-host', key: 'metricsHost', value: (_, app) => app.metricsHost },
+  { flag: '--server-timing', key: 'serverTiming', value: (_, app) => app.serverTiming || undefined },
+  { flag: '--no-http-metrics', key: 'httpMetrics', value: (options) => options.httpMetrics === false || undefined },
+];
+
+/**
  * The config key of each option configSpec writes into runArgs, by the flag's name (and `args`, the script's own
  * arguments after `--`): a reload names the options it keeps by the keys the file spells (keptOptionsWarning).
  */
 const flagKeys: Readonly<Record<string, string>> = {
   instances: 'instances',
-  ...Object.fromEntries(Object.entries(runFlags).map(([key, flag]) => [flag.slice('--'.length), key])),
-  'socket-mode': 'socketMode',
-  'wait-ready': 'waitReady',
-  'no-autorestart': 'autorestart',
-  'no-treekill': 'treekill',
-  'node-args': 'nodeArgs',
-  'metrics-port': 'metricsPort',
-  'metrics-host': 'metricsHost',
-  'server-timing': 'serverTiming',
-  'no-http-metrics': 'httpMetrics',
+  ...Object.fromEntries(
+    [...Object.entries(runFlags), ...writtenFlags.map(({ flag, key }) => [key, flag] as const)].map(([key, flag]) => [
+      flag.slice('--'.length),
+      key,
+    ]),
+  ),
   args: 'args',
 };
 
@@ -889,18 +916,10 @@ async function configSpecs(file: string, values: Values, command: string): Promi
       else if (value !== undefined)
         runArgs.push(`${flag}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
     }
-    // A mode written as a number in a JS config (0o666) is the number itself; the flag takes octal digits.
-    const mode = options.socketMode;
-    if (mode !== undefined) runArgs.push(`--socket-mode=${typeof mode === 'number' ? mode.toString(8) : mode}`);
-    if (options.waitReady) runArgs.push('--wait-ready');
-    if (options.autorestart === false) runArgs.push('--no-autorestart');
-    if (options.treekill === false) runArgs.push('--no-treekill');
-    // Quoted where needed: a flag with a space in it (`--title=my app`) must reach the app processes whole.
-    if (options.nodeArgs?.length) runArgs.push(`--node-args=${formatNodeArgs(options.nodeArgs)}`);
-    if (app.metricsPort !== undefined) runArgs.push(`--metrics-port=${app.metricsPort}`);
-    if (app.metricsHost !== undefined) runArgs.push(`--metrics-host=${app.metricsHost}`);
-    if (app.serverTiming) runArgs.push('--server-timing');
-    if (options.httpMetrics === false) runArgs.push('--no-http-metrics');
+    for (const { flag, value } of writtenFlags) {
+      const given = value(options, app);
+      if (given !== undefined) runArgs.push(given === true ? flag : `${flag}=${given}`);
+    }
     runArgs.push('--', ...(options.args ?? []));
     const env = { ...options.env };
     if (values.threads !== undefined) env.HIVE_POOL_THREADS = threads(values.threads as string);
