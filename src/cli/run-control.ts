@@ -115,7 +115,8 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
 
 /**
  * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot' | 'ping', id,
- * instances?, requests?, env? }`; a reload's `env` is the app's new environment (`hive reload --update-env`), and
+ * instances?, requests?, env?, args?, nodeArgs? }`; a reload's `env` is the app's new environment (`hive reload
+ * --update-env`), its `args` and `nodeArgs` the script's and Node.js's new arguments (a config file's reload), and
  * `reset` zeroes the per-slot restarts of the snapshots (`hive reset`). Or the daemon's unasked, unanswered `{ hive:
  * 1, type: 'restarts', slots, primary, total: { slots, primary } }`: the restarts before this primary, since `hive
  * reset` for the snapshots and all of them (`total`) for `hive_restarts_total`.
@@ -134,6 +135,8 @@ export async function answerControl(
     instances?: unknown;
     requests?: unknown;
     env?: unknown;
+    args?: unknown;
+    nodeArgs?: unknown;
   };
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
@@ -163,11 +166,17 @@ export async function answerControl(
   const reply = request.type === 'reset' ? send : answer;
   try {
     let slots: ReloadSlot[] | undefined;
-    if (request.type === 'reload') slots = await reloadBySlot(supervisor, id, request.env);
-    else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
+    // Which of a reload's new arguments this primary applied: a daemon tells an older primary, which answers without
+    // it (having ignored them), by its absence, and keeps warning of them.
+    let applied: string[] | undefined;
+    if (request.type === 'reload') {
+      slots = await reloadBySlot(supervisor, id, request);
+      applied = (['args', 'nodeArgs'] as const).filter((key) => request[key] !== undefined);
+    } else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else if (request.type === 'reset') collector?.resetRestarts();
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
-    reply({ type: 'control-result', id, ok: true, size: supervisor.size, ...(slots ? { slots } : {}) });
+    const extra = { ...(slots ? { slots } : {}), ...(applied?.length ? { applied } : {}) };
+    reply({ type: 'control-result', id, ok: true, size: supervisor.size, ...extra });
   } catch (error) {
     const { code, message: text } = error as { code?: string; message?: string };
     reply({ type: 'control-result', id, ok: false, code, message: text ?? String(error) });
@@ -186,7 +195,11 @@ function restartCounts(slots: unknown, primary: unknown): { slots: Map<number, n
  * A rolling reload: per slot, the process it retired, its replacement and how long that took to be ready, as the
  * supervisor reports each slot moved. Each slot done is also sent as `reload-progress` (a terminal shows `1/2`).
  */
-async function reloadBySlot(supervisor: Supervisor, id: unknown, env: unknown): Promise<ReloadSlot[]> {
+async function reloadBySlot(
+  supervisor: Supervisor,
+  id: unknown,
+  { env, args, nodeArgs }: { env?: unknown; args?: unknown; nodeArgs?: unknown },
+): Promise<ReloadSlot[]> {
   // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise count
   // the slots of the size before it.
   const slots = new Map<number, ReloadSlot>();
@@ -207,7 +220,14 @@ async function reloadBySlot(supervisor: Supervisor, id: unknown, env: unknown): 
     done += 1;
     answer({ type: 'reload-progress', id, done, total: slots.size, slot });
   };
-  // The Supervisor checks `env` (an object of strings) and refuses the reload otherwise.
-  await supervisor.reload({ onStart, onReplaced, env: env as Record<string, string> | undefined });
+  // The Supervisor checks `env` (an object of strings), `args` and `nodeArgs` (arrays of strings) and refuses the
+  // reload otherwise.
+  await supervisor.reload({
+    onStart,
+    onReplaced,
+    env: env as Record<string, string> | undefined,
+    ...(args !== undefined ? { args: args as string[] } : {}),
+    ...(nodeArgs !== undefined ? { nodeArgs: nodeArgs as string[] } : {}),
+  });
   return [...slots.values()];
 }

@@ -16,7 +16,7 @@ import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { MemoryStreak } from './memory-streak.js';
 import { nearestTsconfig, TSX_TSCONFIG } from './nearest-tsconfig.js';
-import { assertKnownKeys, killTimeoutWarning } from './option-checks.js';
+import { assertKnownKeys, clusterNodeArgs, killTimeoutWarning } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { OutputHold } from './output-hold.js';
 import type { PidLock } from './pid-lock.js';
@@ -220,6 +220,14 @@ interface Slot {
   // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
   // reload that aborted before reaching the slot leaves it on the environment it runs.
   env: Record<string, string> | undefined;
+  // The script and Node.js arguments its process was forked with (see Supervisor#baseCommand), kept as `env` is.
+  command: WorkerCommand;
+}
+
+/** What an app process is forked with besides its environment: the script's arguments and Node.js's (`execArgv`). */
+interface WorkerCommand {
+  readonly args: readonly string[];
+  readonly nodeArgs: readonly string[];
 }
 
 function slotState(slot: Slot): SlotInfo['state'] {
@@ -271,6 +279,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // The app processes' environment under options.env since a reload with a new one succeeded; until then the
   // primary's own. New slots are forked in it, and a reload moves every slot to it (or to its own new one).
   #baseEnv: Record<string, string> | undefined;
+  // The same for the script's and Node.js's arguments: options.args and options.nodeArgs until a reload with new ones
+  // succeeded (a config file's reload of changed `args`, `node_args`, as PM2's applies them).
+  #baseCommand: WorkerCommand;
   // Topology changes running (start, reload, scale, memory replacement): the app does not end by itself meanwhile.
   #busy = 0;
   #lastExit: LastExit | undefined;
@@ -287,6 +298,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   constructor(options: SupervisorOptions) {
     super();
     this.options = fillOptions(options);
+    this.#baseCommand = { args: this.options.args, nodeArgs: this.options.nodeArgs };
     this.#ignored = stickyBalanceWarning(options.balance, this.options.sticky);
   }
 
@@ -401,11 +413,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       },
     );
     const { options } = this;
-    const execArgv = ['--import', runtimeEntry];
-    if (options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
-    execArgv.push(...options.nodeArgs);
     cluster.schedulingPolicy = options.balance === 'rr' && !options.sticky ? cluster.SCHED_RR : cluster.SCHED_NONE;
-    cluster.setupPrimary({ exec: options.script, args: options.args, cwd: options.cwd, execArgv, silent: true });
+    // The arguments are set per fork (#fork): a reload can change them.
+    cluster.setupPrimary({ exec: options.script, cwd: options.cwd, silent: true });
     try {
       if (this.#ignored !== undefined) this.#emit({ type: 'warning', message: this.#ignored });
       const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
@@ -483,15 +493,25 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    *   and a variable it lacks is unset in them. Kept only if the reload succeeds: after an abort the app's
    *   environment is the one before, which the slots not reached run and restart in (a slot replaced before the
    *   abort runs, and restarts in, the new one until the next reload moves it back).
+   * @param options.args - the script's new arguments, and `options.nodeArgs` Node.js's (a config file's changed
+   *   `args`, `node_args`): the replacements and every later fork get them, kept only if the reload succeeds, as `env`.
    * @param options.onReplaced - called as each slot's replacement is ready and takes the slot, with the slot as the
    *   result will list it: a process that became ready meanwhile (a crash restart, a hand-over) is not the slot's
    *   replacement, when the reload retires it next.
    */
   reload(
-    options: { onStart?: () => void; onReplaced?: (slot: ReloadedSlot) => void; env?: Record<string, string> } = {},
+    options: {
+      onStart?: () => void;
+      onReplaced?: (slot: ReloadedSlot) => void;
+      env?: Record<string, string>;
+      args?: readonly string[];
+      nodeArgs?: readonly string[];
+    } = {},
   ): Promise<ReloadResult> {
     checkReloadOptions(options);
     const env = options.env === undefined ? undefined : envCopy(options.env);
+    const args = options.args === undefined ? undefined : reloadList(options.args, 'args');
+    const nodeArgs = options.nodeArgs === undefined ? undefined : reloadNodeArgs(options.nodeArgs);
     // As the constructor checks the environment it starts in (options.ts), before anything is replaced: the
     // replacements would get an unusable variable (`A=B` as a name).
     if (env !== undefined) {
@@ -500,7 +520,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
-      const run = this.#rollingReload(env ?? this.#baseEnv, options.onStart, options.onReplaced);
+      // Over the command of the app now, not of when it was asked: a reload queued behind another keeps what it changed.
+      const base = this.#baseCommand;
+      const command = { args: args ?? base.args, nodeArgs: nodeArgs ?? base.nodeArgs };
+      const run = this.#rollingReload(env ?? this.#baseEnv, command, options.onStart, options.onReplaced);
       // A stop waits for it: its done or aborted must come before the app's `stopped`, after which a `hive run`
       // primary exits (the replacement it retires fails its wait only a tick after its exit).
       this.#reloadRun = run.then(
@@ -513,6 +536,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async #rollingReload(
     base: Record<string, string> | undefined,
+    command: WorkerCommand,
     onStart?: () => void,
     onReplaced?: (slot: ReloadedSlot) => void,
   ): Promise<ReloadResult> {
@@ -526,7 +550,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       for (const slot of [...this.#slots]) {
         if (this.#stopping) throw new SupervisorStoppedError('reload');
         if (slot.removed) continue;
-        const { retired, oldPid, newPid } = await this.#replace(slot, base);
+        const { retired, oldPid, newPid } = await this.#replace(slot, base, command);
         retirements.push(retired);
         const entry = { instance: slot.instance, oldPid, newPid };
         replaced.push(entry);
@@ -534,6 +558,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       }
       await Promise.all(retirements);
       this.#baseEnv = base;
+      this.#baseCommand = command;
       this.#forgetLastExit();
       this.#emit({ type: 'reload', phase: 'done' });
       return { slots: replaced.sort((a, b) => a.instance - b.instance) };
@@ -689,12 +714,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       memoryReplaced: undefined,
       memoryStreak: new MemoryStreak(this.options),
       env: this.#baseEnv,
+      command: this.#baseCommand,
     };
   }
 
   // `base`: the environment under options.env (undefined: the primary's own), the slot's own unless a reload
-  // replaces the slot's process.
-  #fork(slot: Slot, base: Record<string, string> | undefined): WorkerProcess {
+  // replaces the slot's process; `command` likewise.
+  #fork(slot: Slot, base: Record<string, string> | undefined, command = slot.command): WorkerProcess {
     if (this.#stopping) throw new SupervisorStoppedError('start a worker');
     const { options } = this;
     const env: Record<string, string | undefined> = {
@@ -747,6 +773,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const daemonGiven = (base ?? process.env)[ENV.givenPort];
     const appPort = this.#appPorts.of(appPortOf({ port: options.port, env: options.env, read, daemonGiven }));
     const outputHold = this.#outputHold;
+    // Node reads the settings at each fork: the slot's arguments, which a reload may have changed since the last one.
+    cluster.setupPrimary({ args: [...command.args], execArgv: this.#execArgv(command.nodeArgs) });
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort, appPort, outputHold });
     const { pid, instance } = worker;
     this.#live.add(worker);
@@ -975,15 +1003,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     else release();
   }
 
+  // The runtime preloaded before the app (and tsx for TypeScript), then the app's own Node.js arguments.
+  #execArgv(nodeArgs: readonly string[]): string[] {
+    const execArgv = ['--import', runtimeEntry];
+    if (this.options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
+    return [...execArgv, ...nodeArgs];
+  }
+
   /**
-   * Forks the slot's replacement (in `base`) and swaps it in once ready; `retired` settles when the old worker has
-   * exited.
+   * Forks the slot's replacement (in `base`, with `command`) and swaps it in once ready; `retired` settles when the
+   * old worker has exited.
    */
   async #replace(
     slot: Slot,
     base: Record<string, string> | undefined,
+    command = slot.command,
   ): Promise<{ retired: Promise<unknown>; oldPid: number | null; newPid: number }> {
-    const replacement = this.#fork(slot, base);
+    const replacement = this.#fork(slot, base, command);
     slot.incoming = replacement;
     try {
       await replacement.whenReady();
@@ -1006,6 +1042,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.restartTimer = undefined;
     slot.worker = replacement;
     slot.env = base;
+    slot.command = command;
     slot.errored = false;
     slot.policy.reset();
     return { retired: this.#retireSlot(slot, old), oldPid: old?.pid ?? null, newPid: replacement.pid };
@@ -1218,7 +1255,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 }
 
-const reloadKeys: ReadonlySet<string> = new Set(['onStart', 'onReplaced', 'env']);
+const reloadKeys: ReadonlySet<string> = new Set(['onStart', 'onReplaced', 'env', 'args', 'nodeArgs']);
 
 // Checked before the reload is queued, as its environment is: a misspelt `evn` would reload without the new one.
 function checkReloadOptions(options: unknown): void {
@@ -1232,6 +1269,24 @@ function checkReloadOptions(options: unknown): void {
       throw new InvalidArgumentError(`Expected reload \`${key}\` to be a function, got ${describeValue(callback)}`);
     }
   }
+}
+
+// A reload's new `args` or `nodeArgs`, checked before the reload is queued, as its `env` is.
+function reloadList(value: unknown, key: 'args' | 'nodeArgs'): string[] {
+  if (!Array.isArray(value)) {
+    throw new InvalidArgumentError(`Expected reload \`${key}\` to be an array of strings, got ${describeValue(value)}`);
+  }
+  value.forEach((item: unknown, index) => {
+    if (typeof item !== 'string') {
+      throw new InvalidArgumentError(`Expected reload \`${key}[${index}]\` to be a string, got ${describeValue(item)}`);
+    }
+  });
+  return [...(value as string[])];
+}
+
+// As the constructor's nodeArgs (option-checks.ts clusterNodeArgs): no --watch, whose child is no cluster worker.
+function reloadNodeArgs(value: unknown): string[] {
+  return clusterNodeArgs(reloadList(value, 'nodeArgs'));
 }
 
 function copyCounts(counts: RestartCounts): RestartCounts {

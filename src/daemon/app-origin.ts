@@ -55,21 +55,47 @@ export function keptScriptWarning(name: string, existing: AppSpec, incoming: App
 
 /**
  * The warning a config file's reload of an app deserves when the file gives it other `hive run` options than it runs
- * with (`instances`, `args`, `node_args`, `max_memory_restart`...), naming each, or undefined. The primary keeps the
- * arguments it was forked with until a restart, so a reload cannot apply them, where `pm2 reload <file>` applies args,
- * node_args and max_memory_restart: dropped without a word, a deploy that changed one would seem done.
+ * with (`instances`, `max_memory_restart`, `kill_timeout`...), naming each, or undefined. Those in `applied` (a cluster
+ * app's `args` and `node_args`, which its primary forks the replacements with: reload-command.ts) are not named. The
+ * primary keeps the others until a restart, where `pm2 reload <file>` applies max_memory_restart: dropped without a
+ * word, a deploy that changed one would seem done. A changed instance count is `hive scale`'s.
  */
-export function keptOptionsWarning(name: string, existing: AppSpec, incoming: AppOrigin): string | undefined {
+export function keptOptionsWarning(
+  name: string,
+  existing: AppSpec,
+  incoming: AppOrigin,
+  applied: ReadonlySet<string> = new Set(),
+): string | undefined {
   if (incoming.configFile === undefined || incoming.runArgs === undefined) return undefined;
-  const changed = changedOptions(existing.runArgs, incoming.runArgs).map(
-    (option) => incoming.optionNames?.[option] ?? (option === SCRIPT_ARGS ? option : `--${option}`),
-  );
-  if (changed.length === 0) return undefined;
+  const options = changedOptions(existing.runArgs, incoming.runArgs).filter((option) => !applied.has(option));
+  if (options.length === 0) return undefined;
+  const changed = options.map((option) => optionName(incoming, option));
+  const { configFile } = incoming;
+  const instances = options.includes('instances')
+    ? ` (\`hive scale ${name} <n>\` changes ${optionName(incoming, 'instances')} without a restart)`
+    : '';
   return (
     `app ${JSON.stringify(name)} reloads with the options it started with (its primary keeps them until a ` +
-    `restart); ${incoming.configFile} changes ${changed.join(', ')}: \`hive restart ${incoming.configFile}\` or ` +
-    `\`hive startOrRestart ${incoming.configFile}\` applies ${changed.length === 1 ? 'it' : 'them'}`
+    `restart); ${configFile} changes ${changed.join(', ')}: \`hive restart ${configFile}\` or ` +
+    `\`hive startOrRestart ${configFile}\` applies ${changed.length === 1 ? 'it' : 'them'}${instances}`
   );
+}
+
+/**
+ * The warning of a reload whose primary (of an older Hive, since `hive update`) answered without applying the
+ * file's new `args` or `node_args` it was sent (see reload-command.ts): it forked the replacements with the old ones.
+ */
+export function notAppliedWarning(name: string, incoming: AppOrigin, options: readonly string[]): string {
+  const changed = options.map((option) => optionName(incoming, option));
+  return (
+    `app ${JSON.stringify(name)} reloaded with the ${changed.join(', ')} it started with: its primary, of an older ` +
+    `Hive, keeps them until a restart; \`hive restart ${incoming.configFile}\` applies the file's`
+  );
+}
+
+// An option as the file spells its key (`node_args`), else as the flag (`--node-args`).
+function optionName(incoming: AppOrigin, option: string): string {
+  return incoming.optionNames?.[option] ?? (option === SCRIPT_ARGS ? option : `--${option}`);
 }
 
 /** The name of the script's own arguments (those after `--`) among the options: the config key that sets them. */

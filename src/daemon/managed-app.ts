@@ -28,7 +28,13 @@ import { ENV } from '../runtime/protocol.js';
 import { appEnvironment, checkAppInstanceVars, checkAppPoolThreads, hasOwnEnv } from './app-environment.js';
 import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
-import { type AppOrigin, keptOptionsWarning, keptScriptWarning, originWarning } from './app-origin.js';
+import {
+  type AppOrigin,
+  keptOptionsWarning,
+  keptScriptWarning,
+  notAppliedWarning,
+  originWarning,
+} from './app-origin.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
 import { controlTimeout } from './control-timeout.js';
@@ -52,6 +58,7 @@ import { primarySpawnError } from './primary-spawn-error.js';
 import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
+import { RELOAD_APPLIED_OPTIONS, type ReloadCommand, reloadCommand } from './reload-command.js';
 import { ownRunArgs, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
@@ -137,6 +144,8 @@ interface ControlReply {
   code?: string;
   size?: number;
   slots?: ReloadSlot[];
+  /** A reload's new arguments the primary applied (`args`, `nodeArgs`); an older primary's answer has none. */
+  applied?: string[];
   snapshot?: AppSnapshot | null;
   /** A `prometheus-result`'s families, NaN and ±Infinity as strings. */
   metrics?: SentMetric[];
@@ -169,7 +178,12 @@ export interface ReloadEnvs {
    * app-origin.ts).
    */
   warn?: ((message: string) => void) | undefined;
+  /** The script's and Node.js's new arguments of origin's file (reload-command.ts), set by reload(). */
+  command?: ReloadCommand | undefined;
 }
+
+/** What a reload changes of the spec once it took: its environments, and a config file's new args and node_args. */
+type PendingSpec = Partial<Pick<AppSpec, 'shellEnv' | 'env' | 'runArgs'>>;
 
 /** How a start meets an app of that name (see ManagedApp#startWith). */
 export interface StartHow {
@@ -269,11 +283,11 @@ export class ManagedApp {
   #watcher: FileWatcher | undefined;
   // A reload's new environment until the reload has taken: a primary (re)spawned meanwhile starts in it, but the spec
   // (what `hive save` writes) keeps the old one until then.
-  #pendingEnv: ReloadEnvs | undefined;
+  #pendingEnv: PendingSpec | undefined;
   // The new environment of a reload given up on (its primary frozen past the control timeout), which that primary
   // still runs once it goes on: the app's at its `reload done`, as a reload answered in time makes it; dropped at the
   // primary's exit (the next one starts in the spec's).
-  #lateEnv: ReloadEnvs | undefined;
+  #lateEnv: PendingSpec | undefined;
   // A primary was spawned in #pendingEnv: if it runs when the reload fails, the new environment is the app's anyway.
   #primaryInPending = false;
   // The tail of the operation queue (see #serially): commands on one app run one after another, in arrival order.
@@ -439,10 +453,17 @@ export class ManagedApp {
       if (origin?.configFile !== undefined) {
         this.#warnOrigin(origin, envs.warn);
         this.#warn(keptScriptWarning(this.name, this.spec, origin), envs.warn);
-        this.#warn(keptOptionsWarning(this.name, this.spec, origin), envs.warn);
+        // A cluster app's primary forks the replacements with the file's new args and node_args; a fork-mode app's
+        // keeps them, as every other option, until a restart.
+        const applied = this.spec.fork ? undefined : RELOAD_APPLIED_OPTIONS;
+        this.#warn(keptOptionsWarning(this.name, this.spec, origin, applied), envs.warn);
+        const command =
+          applied && origin.runArgs !== undefined ? reloadCommand(this.spec.runArgs, origin.runArgs) : undefined;
         // The file that reloads the app is where it comes from now, whatever the reload's outcome: the next start or
-        // reload of that file is no takeover. Its script, cwd and runArgs stay: the primary runs those until a restart.
+        // reload of that file is no takeover. Its script, cwd and other options stay: the primary runs those until a
+        // restart; its args and node_args are the spec's once the reload took (#reload).
         this.spec = { ...this.spec, configFile: origin.configFile };
+        return this.#reload(onProgress, { ...envs, command });
       }
       return this.#reload(onProgress, envs);
     });
@@ -650,22 +671,24 @@ export class ManagedApp {
   }
 
   async #reload(onProgress?: (progress: ReloadProgress) => void, envs: ReloadEnvs = {}): Promise<ReloadSlot[]> {
-    const { shellEnv, env: appEnv } = envs;
+    const { shellEnv, env: appEnv, command } = envs;
     // Pending before the primary hears of it: a primary respawned meanwhile starts in it, as the reload asked. The
     // spec takes it only once the reload (or the start it makes) has succeeded: a later restart, respawn or resurrect
-    // must not start the app in the environment of a reload that did not take.
+    // must not start the app in the environment of a reload that did not take. The new runArgs (args, node_args)
+    // likewise.
     const newEnv = shellEnv !== undefined || appEnv !== undefined;
-    if (newEnv) {
+    if (newEnv || command) {
       const pending = {
         ...(shellEnv !== undefined ? { shellEnv } : {}),
         ...(appEnv !== undefined ? { env: appEnv } : {}),
+        ...(command ? { runArgs: command.runArgs } : {}),
       };
       checkAppPoolThreads({ ...this.spec, ...pending });
       checkAppInstanceVars({ ...this.spec, ...pending });
       this.#pendingEnv = pending;
     }
     try {
-      return await this.#reloadIn(newEnv, onProgress);
+      return await this.#reloadIn(newEnv, onProgress, envs);
     } catch (error) {
       if (error instanceof PrimaryUnresponsiveError && this.#pendingEnv && !this.#primaryInPending) {
         this.#lateEnv = this.#pendingEnv;
@@ -680,7 +703,11 @@ export class ManagedApp {
     }
   }
 
-  async #reloadIn(newEnv: boolean, onProgress?: (progress: ReloadProgress) => void): Promise<ReloadSlot[]> {
+  async #reloadIn(
+    newEnv: boolean,
+    onProgress: ((progress: ReloadProgress) => void) | undefined,
+    { command, origin, warn }: ReloadEnvs,
+  ): Promise<ReloadSlot[]> {
     // A primary that said its app ended is about to exit: the reload of a stopped app starts it, once that one is gone.
     if (this.#primary && this.#ended) await this.#exited;
     if (!this.#primary) {
@@ -695,7 +722,11 @@ export class ManagedApp {
     // One slot after another: each may take its listen and kill timeouts.
     const slots = Math.max(this.#size, new Set([...this.#workers.values()].map((w) => w.instance)).size);
     const timeout = controlTimeout(this.spec, slots);
-    const reply = await this.#request({ type: 'reload', ...(env ? { env } : {}) }, onProgress, timeout);
+    // Only what changed: an older primary ignores the fields, and its answer says so (`applied`, below).
+    const args = command?.args !== undefined ? { args: command.args } : {};
+    const nodeArgs = command?.nodeArgs !== undefined ? { nodeArgs: command.nodeArgs } : {};
+    const request = { type: 'reload', ...(env ? { env } : {}), ...args, ...nodeArgs };
+    const reply = await this.#request(request, onProgress, timeout);
     const gone = this.#ended || this.#status === 'stopping' || !primary.connected || this.#primary !== primary;
     if (!reply.ok && gone) {
       // The app ended (or its primary died) while the request was on its way: it is started, as a stopped one is.
@@ -720,6 +751,15 @@ export class ManagedApp {
       throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     }
     this.#clearReloadFailed();
+    const ignored = (['args', 'nodeArgs'] as const).filter((key) => key in request && !reply.applied?.includes(key));
+    if (ignored.length > 0 && origin) {
+      // An older primary (`hive update` keeps it until a restart): its processes run the old arguments, which the spec
+      // keeps, and the reload says so.
+      const { runArgs: _, ...rest } = this.#pendingEnv ?? {};
+      this.#pendingEnv = rest;
+      const options = ignored.map((key) => (key === 'args' ? 'args' : 'node-args'));
+      this.#warn(notAppliedWarning(this.name, origin, options), warn);
+    }
     return reply.slots ?? [];
   }
 
@@ -1105,7 +1145,8 @@ export class ManagedApp {
 
   // Cluster mode: `hive run`; fork mode: the fork primary. Both report in the same JSON lines.
   #primaryCommand(): [string, string[]] {
-    const { spec } = this;
+    // A primary (re)spawned during a reload that brings new runArgs starts with them, as with its new environment.
+    const spec = { ...this.spec, ...this.#pendingEnv };
     if (!spec.fork) return [hiveEntry, ['run', '--log-format', 'json', '--name', spec.name, ...spec.runArgs]];
     const options: ForkOptions = {
       name: spec.name,
@@ -1554,6 +1595,7 @@ export class ManagedApp {
         code: typeof message.code === 'string' ? message.code : undefined,
         size: message.size as number | undefined,
         slots: Array.isArray(message.slots) ? (message.slots as ReloadSlot[]) : undefined,
+        applied: Array.isArray(message.applied) ? message.applied.filter((key) => typeof key === 'string') : undefined,
       });
     } else if (message.type === 'prometheus-result') {
       const metrics =

@@ -130,7 +130,8 @@ test("a script's app taken by a file of another script is warned about, naming t
 });
 
 // `pm2 reload ecosystem.config.js`, the usual PM2 deploy step, applies args, node_args and max_memory_restart; a
-// reload keeps the primary and the `hive run` arguments it was forked with, so it says so, by the file's names.
+// reload applies args and node_args too, and keeps the other `hive run` arguments the primary was forked with, so it
+// says so, by the file's names.
 test('a reload that keeps options the file changes names each, as the file spells it, and points to a restart', async () => {
   const web = (options: object) =>
     hive.writeConfig(
@@ -143,10 +144,12 @@ test('a reload that keeps options the file changes names each, as the file spell
   const processes = async () => (await hive.json<App[]>(['ls'])).find((one) => one.name === 'web')!.processes.length;
   const started = await processes();
   web({ instances: 2, args: '--a 1', node_args: '--max-old-space-size=200', max_memory_restart: '250M' });
-  const changed = 'instances, max_memory_restart, node_args, args';
+  // args and node_args it applies (reload-args.test.ts): not named.
+  const changed = 'instances, max_memory_restart';
   const keptOptions = (command: string) =>
     `hive ${command}: warning: app "web" reloads with the options it started with (its primary keeps them until a ` +
-    `restart); ${file} changes ${changed}: \`hive restart ${file}\` or \`hive startOrRestart ${file}\` applies them`;
+    `restart); ${file} changes ${changed}: \`hive restart ${file}\` or \`hive startOrRestart ${file}\` applies ` +
+    'them (`hive scale web <n>` changes instances without a restart)';
   for (const command of ['reload', 'startOrReload']) {
     const result = await hive.run([command, file]);
     assert.equal(result.code, 0, `${command}: ${result.stderr}`);
@@ -176,8 +179,8 @@ test('a Hive config is named in its own keys; an option the file dropped is one 
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(warnings(result.stderr), [
     'hive reload: warning: app "web2" reloads with the options it started with (its primary keeps them until a ' +
-      `restart); ${file} changes nodeArgs, maxMemoryRestart: \`hive restart ${file}\` or ` +
-      `\`hive startOrRestart ${file}\` applies them`,
+      `restart); ${file} changes maxMemoryRestart: \`hive restart ${file}\` or ` +
+      `\`hive startOrRestart ${file}\` applies it`,
   ]);
   await hive.json(['delete', 'web2']);
 });
