@@ -67,6 +67,17 @@ test('reload() refuses unknown keys and a bad onStart or onReplaced; sampleReque
     message: /`onReplaced`.*function/,
   });
   assert.throws(() => supervisor.reload(null as never), { code: 'ERR_HIVE_INVALID_ARGUMENT' });
+  // A reload's new arguments (a config file's changed args, node_args), checked before it is queued, as its env.
+  const badArgs: [Record<string, unknown>, RegExp][] = [
+    [{ args: '--a 1' }, /Expected reload `args` to be an array of strings, got "--a 1" \(string\)/],
+    [{ args: ['--a', 1] }, /Expected reload `args\[1\]` to be a string, got 1 \(number\)/],
+    [{ nodeArgs: '--max-old-space-size=64' }, /Expected reload `nodeArgs` to be an array of strings/],
+    [{ nodeArgs: [null] }, /Expected reload `nodeArgs\[0\]` to be a string/],
+    [{ nodeArgs: ['--watch'] }, /`nodeArgs` may not hold --watch/],
+  ];
+  for (const [options, message] of badArgs) {
+    assert.throws(() => supervisor.reload(options as never), { code: 'ERR_HIVE_INVALID_ARGUMENT', message });
+  }
   for (const size of [-1, Number.NaN, 1.5, '5', Number.POSITIVE_INFINITY]) {
     assert.throws(() => supervisor.sampleRequests(size as number), {
       code: 'ERR_HIVE_INVALID_ARGUMENT',
