@@ -323,11 +323,15 @@ export class AppTable {
   }
 
   async #resurrect(file: string, warn: ResurrectWarning): Promise<AppInfo[]> {
-    const saved = await readSavedApps(file, (warning, backup) => {
-      // In daemon.log too: at boot (the unit's resurrect), stderr is the journal's, where it may go unseen.
-      this.#log(`a resurrect reads the backup: ${warning}`);
-      warn(warning, backup);
-    });
+    const saved = await readSavedApps(
+      file,
+      (warning, backup) => {
+        // In daemon.log too: at boot (the unit's resurrect), stderr is the journal's, where it may go unseen.
+        this.#log(`a resurrect reads the backup: ${warning}`);
+        warn(warning, backup);
+      },
+      { command: 'resurrect', state: 'the dump is unchanged; no app was started' },
+    );
     const infos: AppInfo[] = [];
     const errors: unknown[] = [];
     const had = (app: ManagedApp) => infos.push({ ...this.info(app), resurrected: false });

@@ -1,7 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readDump, type SavedApp } from './dump.js';
-import { DUMP_INVALID_ADVICE, DumpInvalidError } from './errors.js';
+import { DUMP_INVALID_ADVICE, DumpInvalidError, DumpReadError } from './errors.js';
 
 /**
  * The previous good dump of `file` (PM2's dump.pm2.bak): each save copies the dump it replaces there first, when that
@@ -43,25 +43,35 @@ export type BackupWarning = (warning: string, backup: string) => void;
 /**
  * The apps saved in `file`, or, when it cannot be read or is not a valid dump, those of its backup, `warn` told which
  * and why (as PM2's resurrect falls back to dump.pm2.bak). A missing `file` is not read from the backup: removing
- * dump.json is how the saved apps are forgotten. Both failing: DumpInvalidError of `file`, saying the backup failed
- * too; no backup: the error of `file`, as before backups.
+ * dump.json is how the saved apps are forgotten. Both failing: the error of `file` (DumpReadError when it could not
+ * be read, else DumpInvalidError), saying the backup failed too; no backup: the error of `file`, as before backups.
+ * `how`: the command to run again once the dump reads, and what was left as it was, for a DumpReadError.
  */
-export async function readSavedApps(file: string, warn: BackupWarning): Promise<SavedApp[]> {
+export async function readSavedApps(
+  file: string,
+  warn: BackupWarning,
+  how: { command: string; state: string },
+): Promise<SavedApp[]> {
   let failure: unknown;
   try {
-    return readDump(file, await readFile(file, 'utf8'));
+    return readDump(file, await readDumpFile(file, how));
   } catch (error) {
     failure = error;
   }
   const backup = dumpBackup(file);
-  const reason =
-    failure instanceof DumpInvalidError ? failure.reason : `cannot be read (${(failure as Error).message})`;
+  const reason = failedRead(failure);
   let apps: SavedApp[];
   try {
     apps = readDump(backup, await readFile(backup, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw failure;
-    const why = error instanceof DumpInvalidError ? error.reason : `cannot be read (${(error as Error).message})`;
+    const why = failedRead(error);
+    if (failure instanceof DumpReadError) {
+      throw new DumpReadError(file, failure.cause as NodeJS.ErrnoException, {
+        ...how,
+        state: `nor can its backup ${backup} (the dump before the last save) be read: ${why}; ${how.state}`,
+      });
+    }
     throw new DumpInvalidError(file, reason, {
       cause: failure,
       advice: `nor is its backup ${backup} (the dump before the last save): ${why}; ${DUMP_INVALID_ADVICE}`,
@@ -72,4 +82,20 @@ export async function readSavedApps(file: string, warn: BackupWarning): Promise<
     backup,
   );
   return apps;
+}
+
+/** The text of the dump at `file`; a system error said as DumpReadError (see DumpReadError.of). */
+async function readDumpFile(file: string, how: { command: string; state: string }): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw DumpReadError.of(file, error, how);
+  }
+}
+
+// Why a dump (or its backup) was not read, without the file's name: what is wrong in it, or the system's error.
+function failedRead(error: unknown): string {
+  if (error instanceof DumpInvalidError) return error.reason;
+  const cause = error instanceof DumpReadError ? error.cause : error;
+  return `cannot be read (${(cause as Error).message})`;
 }

@@ -207,11 +207,22 @@ export class DumpWriteError extends HiveError {
 
 /**
  * A command could not read the dump it must read before it changes anything (`hive update` keeps a copy of it, to put
- * back should this build be unable to resurrect its save): no permission (a file of mode 000, or another user's), or
+ * back should this build be unable to resurrect its save; `hive resurrect` starts its apps; `hive startup` sizes the
+ * unit's stop bound for them): no permission (a file of mode 000, or another user's), or
  * another system error. `state`: what is as it was (the dump, the daemon), said after the way out.
  */
 export class DumpReadError extends HiveError {
   readonly file: string;
+
+  /**
+   * `error`, thrown by a read of the dump at `file`, as the reader should throw it: a system error (it has an errno
+   * code) as DumpReadError, anything else (a bug) as it is. The one way every reader of the dump (`hive update`,
+   * `hive resurrect` in the daemon, `hive startup`) says it, rather than in Node's words with no code.
+   */
+  static of(file: string, error: unknown, how: { command: string; state?: string }): unknown {
+    if (typeof (error as NodeJS.ErrnoException | undefined)?.code !== 'string') return error;
+    return new DumpReadError(file, error as NodeJS.ErrnoException, how);
+  }
 
   constructor(file: string, cause: NodeJS.ErrnoException, { command, state }: { command: string; state?: string }) {
     const [reason, fix] =

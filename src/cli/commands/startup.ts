@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { checkDaemonSettings, daemonSettingsOf } from '../../daemon/daemon-settings-env.js';
 import type { SavedApp } from '../../daemon/dump.js';
 import { dumpRemoved, readSavedApps } from '../../daemon/dump-backup.js';
-import { DumpInvalidError } from '../../daemon/errors.js';
+import { DumpInvalidError, DumpReadError } from '../../daemon/errors.js';
 import { hivePaths } from '../../daemon/paths.js';
 import { killTimeoutOf, stopTimeout } from '../../daemon/stop-timeout.js';
 import { parseCommand, printJson, runCommand, UsageError } from '../daemon-command.js';
@@ -169,9 +169,17 @@ function stopSeconds(apps: readonly SavedApp[]): number {
 async function unitApps(dump: string): Promise<SavedApp[]> {
   try {
     if (dumpRemoved(dump)) return [];
-    return await readSavedApps(dump, (warning) => warn(`the unit's resurrect would read the backup: ${warning}`));
+    return await readSavedApps(dump, (warning) => warn(`the unit's resurrect would read the backup: ${warning}`), {
+      command: 'startup',
+      state: `the unit is written for apps of the default timeouts (TimeoutStopSec), which the saved apps may outlast`,
+    });
   } catch (error) {
-    // Without a backup, readSavedApps throws the dump's own error: a system one (EACCES) names no file.
+    // A dump that cannot be read (DumpReadError) says the way out and what the unit is written for itself; its code
+    // as `hive update` and `hive resurrect` print it.
+    if (error instanceof DumpReadError) {
+      warn(`${error.code}: ${messageOf(error)}`);
+      return [];
+    }
     const why = error instanceof DumpInvalidError ? messageOf(error) : `cannot read ${dump}: ${messageOf(error)}`;
     warn(
       `${why}; the unit is written for apps of the default timeouts (TimeoutStopSec), which the saved apps may outlast: run \`hive startup\` again once the dump can be read`,

@@ -167,8 +167,7 @@ function readDumpText(file: string, state: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    if (typeof (error as NodeJS.ErrnoException)?.code !== 'string') throw error;
-    throw new DumpReadError(file, error as NodeJS.ErrnoException, { command: 'update', state });
+    throw DumpReadError.of(file, error, { command: 'update', state });
   }
 }
 
