@@ -1,6 +1,7 @@
 import { memoryLimitText } from './memory-limit-text.js';
 import type { LastExit, SupervisorEvent, WorkerLine } from './supervisor.js';
 import { unresponsiveText } from './unresponsive-text.js';
+import type { DrainWaitingOn } from './worker-process.js';
 
 /** `text`: worker lines prefixed `[app:instance]`, events as `[hive] ...`; `json`: one JSON object a line. */
 export type LogFormat = 'text' | 'json';
@@ -72,10 +73,29 @@ function describe(event: SupervisorEvent): string {
     case 'memory-limit':
       return `${memoryLimitText(event)}; replacing it`;
     case 'killed':
-      return `worker ${event.instance} (pid ${event.pid}) overran killTimeout; SIGKILL sent`;
+      return `worker ${event.instance} (pid ${event.pid}) overran killTimeout; SIGKILL sent${waitingOnText(event.waitingOn)}`;
     case 'unresponsive':
       return unresponsiveText(event);
     case 'warning':
       return `warning: ${event.message}`;
   }
+}
+
+/**
+ * What an overrun drain was waiting on, from the process's last metrics report, for the `killed` line: the requests
+ * and connections that held it, or, with none open, that something else did (an onShutdown hook, a timer, a socket
+ * of the app's own). Empty when the primary had no report to go by.
+ */
+function waitingOnText(waitingOn: DrainWaitingOn | undefined): string {
+  if (waitingOn === undefined) return '';
+  const { inFlight, openConnections = 0, upgradedConnections = 0 } = waitingOn;
+  const held = [
+    inFlight > 0 ? `${inFlight} request(s) in flight` : '',
+    openConnections > 0 ? `${openConnections} open connection(s)` : '',
+    upgradedConnections > 0 ? `${upgradedConnections} upgraded (WebSocket) connection(s)` : '',
+  ].filter((part) => part !== '');
+  if (held.length === 0) {
+    return ' (no request in flight nor connection open at its last report: an onShutdown hook, or other work of the app, held it)';
+  }
+  return ` (its drain was waiting on ${held.join(', ')} at its last report)`;
 }

@@ -29,7 +29,7 @@ import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
 import { stickySlot } from './sticky-slot.js';
 import { UnresponsiveWatch } from './unresponsive-watch.js';
-import { type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
+import { type DrainWaitingOn, type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
 // How long a process that drains on a SIGTERM of its own waits, still serving, before its slot's replacement is
 // forked (#handOver). A signal to the whole group (systemd's KillMode=control-group, `kill -TERM -<pgid>`) reaches the
@@ -89,7 +89,8 @@ export type SupervisorEvent =
   // slots: the instance numbers of the slots after it (a scale-down does not always remove the highest).
   | { type: 'scale'; from: number; to: number; slots: number[] }
   | { type: 'memory-limit'; instance: number; pid: number; rss: number; limit: number }
-  | { type: 'killed'; instance: number; pid: number; reason: 'killTimeout' }
+  // waitingOn: what its drain was still waiting on at its last metrics report, when it sent one (see DrainWaitingOn).
+  | { type: 'killed'; instance: number; pid: number; reason: 'killTimeout'; waitingOn?: DrainWaitingOn }
   // A ready worker sent no report for `silentMs` (its event loop looks blocked), or reported again: a mark only.
   | { type: 'unresponsive'; instance: number; pid: number; unresponsive: boolean; silentMs: number }
   | { type: 'warning'; message: string };
@@ -805,7 +806,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         [...this.#live].filter((other) => other !== worker),
       );
     });
-    worker.on('killed', () => this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout' }));
+    worker.on('killed', (waitingOn: DrainWaitingOn | undefined) =>
+      this.#emit({ type: 'killed', instance, pid, reason: 'killTimeout', ...(waitingOn ? { waitingOn } : {}) }),
+    );
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
     worker.on('sticky-taken', (id: number) => this.#router?.taken(worker, id));
     worker.on('sticky-return', (socket: Socket, head: string | null) => {

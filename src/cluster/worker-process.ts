@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import {
   decodeWorkerMessage,
+  type HttpReport,
   isHiveInternal,
   type PrimaryMessage,
   SOCKET_SERVER_CODE,
@@ -120,6 +121,8 @@ export class WorkerProcess extends EventEmitter {
   rss: number | undefined;
   /** When its runtime's last report (memory or metrics) arrived, ms since the epoch: see UnresponsiveWatch. */
   lastReportAt: number | undefined;
+  // The HTTP part of its runtime's last metrics report: what a drain that overran killTimeout was waiting on.
+  #lastHttp: HttpReport | undefined;
   #state: WorkerState = 'starting';
   #options: WorkerProcessOptions;
   #ready: Promise<void>;
@@ -258,7 +261,10 @@ export class WorkerProcess extends EventEmitter {
         this.rss = message.rss;
         this.lastReportAt = Date.now();
         this.emit('memory', message.rss);
-        if (message.type === 'metrics') this.emit('metrics', message);
+        if (message.type === 'metrics') {
+          this.#lastHttp = message.http;
+          this.emit('metrics', message);
+        }
       } catch (error) {
         this.emit('warning', `worker ${instance} (pid ${this.pid}): ${(error as Error).message}`);
       }
@@ -400,7 +406,7 @@ export class WorkerProcess extends EventEmitter {
     if (this.#killTimer) return;
     this.#killTimer = setTimeout(() => {
       this.#overran = true;
-      this.emit('killed');
+      this.emit('killed', drainWaitingOn(this.#lastHttp));
       // Still unexpected for a self-announced drain: the exit is then judged as its SIGTERM's (see
       // WorkerExit.retiredBy).
       this.kill(this.#retiring);
@@ -572,4 +578,26 @@ function listenError(message: Extract<WorkerMessage, { type: 'listen-error' }>):
   return message.code === 'EADDRINUSE'
     ? new SocketInUseError(message.socket, message.message)
     : new SocketPathError(message.socket, message.message);
+}
+
+/**
+ * What a drain that overran killTimeout was still waiting on, as of the process's last metrics report (sent once a
+ * second, draining too): requests in flight and connections open. Undefined without one (killed before its first
+ * report, HTTP metrics off, an older runtime): the primary then knows nothing it could say.
+ */
+export interface DrainWaitingOn {
+  inFlight: number;
+  /** Absent from a runtime older than the primary (see HttpReport). */
+  openConnections?: number;
+  upgradedConnections?: number;
+}
+
+function drainWaitingOn(http: HttpReport | undefined): DrainWaitingOn | undefined {
+  if (http === undefined) return undefined;
+  const { inFlight, openConnections, upgradedConnections } = http;
+  return {
+    inFlight,
+    ...(openConnections === undefined ? {} : { openConnections }),
+    ...(upgradedConnections === undefined ? {} : { upgradedConnections }),
+  };
 }

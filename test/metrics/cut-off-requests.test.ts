@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { request } from 'undici';
+import { formatEvent } from '../../dist/cluster/log-format.js';
+import type { SupervisorEvent } from '../../dist/cluster/supervisor.js';
 import { isEvent, killAll } from '../cluster/helpers.js';
 import { poll } from '../poll.js';
 import { startWithMetrics } from './metrics-hive.js';
@@ -69,7 +71,14 @@ test('a retiring process SIGKILLed past killTimeout: its requests in flight coun
   const pid = hive.readyPids().get(0)!;
   const stuck = await hung(base, port, join(dir, 'never-either'), 2);
   hive.kill('SIGHUP');
-  await hive.waitFor(isEvent('killed', { pid }), 'the retiring process killed', 60_000);
+  const killed = await hive.waitFor(isEvent('killed', { pid }), 'the retiring process killed', 60_000);
+  // What held the drain, from the process's last report (its requests in flight, each on its own connection): the
+  // overran line said only `overran killTimeout; SIGKILL sent`.
+  assert.deepEqual(killed.waitingOn, { inFlight: 2, openConnections: 2, upgradedConnections: 0 });
+  assert.equal(
+    formatEvent('text', 'app', killed as unknown as SupervisorEvent),
+    `[hive] app: worker 0 (pid ${pid}) overran killTimeout; SIGKILL sent (its drain was waiting on 2 request(s) in flight, 2 open connection(s) at its last report)`,
+  );
   await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload', 60_000);
   assert.deepEqual(await Promise.all(stuck), [0, 0]);
   const samples = await scrapeUntil(
