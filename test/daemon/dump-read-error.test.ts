@@ -4,7 +4,7 @@
 // ERR_HIVE_DUMP_READ, naming the dump, what to do, and what was left as it was.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, hiveBin, tempHome } from './helpers.js';
@@ -75,4 +75,26 @@ test('hive startup with a dump.json it cannot read warns ERR_HIVE_DUMP_READ, nam
   } finally {
     chmodSync(dump, 0o600);
   }
+});
+
+test('hive save with no app running keeps a dump.json it cannot read, as one that holds apps', { skip }, async () => {
+  // A daemon with no app: the guard of `hive save` (PM2's) reads the dump to see whether it holds any.
+  await hive.json(['ls']);
+  const before = readFileSync(dump, 'utf8');
+  chmodSync(dump, 0o000);
+  try {
+    const save = unprivileged(['save', '--json']);
+    assert.equal(save.status, 0, save.stderr);
+    assert.deepEqual(JSON.parse(save.stdout), {
+      saved: false,
+      reason: 'no-app-running',
+      file: dump,
+      apps: [],
+      kept: null,
+    });
+  } finally {
+    chmodSync(dump, 0o600);
+  }
+  assert.equal(readFileSync(dump, 'utf8'), before, 'the dump is as it was');
+  await hive.run(['kill']);
 });

@@ -16,8 +16,9 @@ function dumpedApps(file: string): string[] | null | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Only a missing dump is none: one this user cannot read (EACCES) may hold the apps a boot should bring back.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
   }
   try {
     const apps = (JSON.parse(text) as { apps?: unknown } | null)?.apps;
