@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { AppSpec } from './protocol.js';
-import { ownRunArgs } from './run-arg-flag.js';
+import { ownRunArgs, ownRunArgsJoined } from './run-arg-flag.js';
 
 /**
  * Where an app a config file starts or reloads comes from: the file (absolute), and its script and cwd. A reload's
@@ -122,7 +122,7 @@ function changedOptions(running: readonly string[], named: readonly string[]): s
  */
 function flagValues(runArgs: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>();
-  for (const arg of ownRunArgs(runArgs)) {
+  for (const arg of ownRunArgsJoined(runArgs)) {
     if (!arg.startsWith('--')) continue;
     const eq = arg.indexOf('=');
     if (eq === -1) flags.set(arg.slice(2), '');

@@ -59,7 +59,7 @@ import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import { RELOAD_APPLIED_OPTIONS, type ReloadCommand, reloadCommand } from './reload-command.js';
-import { ownRunArgs, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
+import { ownRunArgs, ownRunArgsJoined, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
 import { killTimeoutOf, stopTimeout } from './stop-timeout.js';
@@ -1771,12 +1771,8 @@ function reportIntervalOf(runArgs: string[]): number {
 
 /** `hive run` arguments with the instance count replaced (so a restart or resurrect keeps a `scale`). */
 function withInstances(runArgs: string[], instances: number | string): string[] {
-  const own = ownRunArgs(runArgs);
-  const rest = runArgs.slice(own.length);
-  const index = own.findIndex((arg) => arg === '-i' || arg === '--instances');
-  if (index !== -1) own.splice(index, 2);
-  const eq = own.findIndex((arg) => arg.startsWith('--instances='));
-  if (eq !== -1) own.splice(eq, 1);
+  const rest = runArgs.slice(ownRunArgs(runArgs).length);
+  const own = ownRunArgsJoined(runArgs).filter((arg) => !arg.startsWith('--instances='));
   return [...own, `--instances=${instances}`, ...rest];
 }
 

@@ -9,6 +9,17 @@ export function ownRunArgs(runArgs: readonly string[]): string[] {
   return separator === -1 ? [...runArgs] : runArgs.slice(0, separator);
 }
 
+/**
+ * ownRunArgs with the instance count as `hive start` writes it now, `--instances=<n>`: the dump of an older Hive may
+ * hold `-i <n>` or `--instances <n>`, which read as no flag (a reload warned of a changed `instances` that was not).
+ */
+export function ownRunArgsJoined(runArgs: readonly string[]): string[] {
+  const own = ownRunArgs(runArgs);
+  const index = own.findIndex((arg) => arg === '-i' || arg === '--instances');
+  if (index !== -1 && index + 1 < own.length) own.splice(index, 2, `--instances=${own[index + 1]}`);
+  return own;
+}
+
 /** PM2's treekill for an app of these runArgs: on unless `--no-treekill` is among its own flags. */
 export function treekillOf(runArgs: readonly string[]): boolean {
   return !ownRunArgs(runArgs).includes('--no-treekill');

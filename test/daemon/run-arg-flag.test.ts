@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ownRunArgs, runArgDuration, runArgFlag } from '../../dist/daemon/run-arg-flag.js';
+import { keptOptionsWarning } from '../../dist/daemon/app-origin.js';
+import { ownRunArgs, ownRunArgsJoined, runArgDuration, runArgFlag } from '../../dist/daemon/run-arg-flag.js';
 
 // Every setting the daemon reads from an app's runArgs (kill and listen timeouts, restart policy, memory limit,
 // describe's port and sticky mode) goes through these two: the last flag wins, and what follows `--` is the script's.
@@ -31,4 +32,23 @@ test('runArgDuration reads a duration flag, its fallback when absent or no durat
   assert.equal(runArgDuration(['a.js', '--kill-timeout=30d'], 'kill-timeout', 5_000), 5_000, 'no unit d');
   assert.equal(runArgDuration(['a.js', `--kill-timeout=${2 ** 31}`], 'kill-timeout', 5_000), 5_000, 'over a timer');
   assert.equal(runArgDuration(['a.js', '--', '--kill-timeout=1'], 'kill-timeout', 5_000), 5_000, "the script's");
+});
+
+// An older Hive's dump may hold the count as `-i 4` or `--instances 4`: a reload of the file that still says 4
+// warned that it changes `instances`.
+test('ownRunArgsJoined reads an older dump`s -i <n> as --instances=<n>; a reload warns of no change', () => {
+  for (const old of [
+    ['app.js', '-i', '4', '--port=3000', '--', '-i', '9'],
+    ['app.js', '--instances', '4', '--port=3000', '--', '-i', '9'],
+  ]) {
+    assert.deepEqual(ownRunArgsJoined(old), ['app.js', '--instances=4', '--port=3000'], old.join(' '));
+    const spec = { name: 'api', script: 'app.js', cwd: '/srv', runArgs: old, env: {}, instances: '4' };
+    const file = {
+      configFile: '/srv/hive.config.js',
+      runArgs: ['app.js', '--instances=4', '--port=3000', '--', '-i', '9'],
+    };
+    assert.equal(keptOptionsWarning('api', spec as never, file as never), undefined, old.join(' '));
+    const more = { ...file, runArgs: ['app.js', '--instances=5', '--port=3000', '--', '-i', '9'] };
+    assert.match(keptOptionsWarning('api', spec as never, more as never) ?? '', /changes --instances/);
+  }
 });
