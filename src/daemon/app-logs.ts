@@ -18,6 +18,7 @@ import { finished } from 'node:stream/promises';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
 import { LOG_FILE_BACKLOG, MAX_OUTPUT_BACKLOG, readerBehind, STDERR_RESERVE } from '../output-backlog.js';
 import { formatTime } from '../time-format.js';
+import { DaemonLogWriter } from './daemon-log-writer.js';
 import { instanceLogPath, instanceLogStem } from './instance-log-path.js';
 import { LogBacklog } from './log-backlog.js';
 import { daemonLogRotation, type LogRotation } from './log-rotation.js';
@@ -885,6 +886,13 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^$|()[\]{}\\]/g, '\\$&');
 }
 
+// daemon.log too (client.ts): a line that cannot be written is dropped and counted, never thrown (DaemonLogWriter).
+const stderr = new DaemonLogWriter(
+  2,
+  (dropped, failure) =>
+    `hive daemon: writing daemon.log again (${dropped} line(s) of the daemon dropped after: ${failure})\n`,
+);
+
 function report(line: string): void {
-  process.stderr.write(`hive daemon: ${line}\n`);
+  stderr.write(`hive daemon: ${line}\n`);
 }

@@ -6,6 +6,7 @@ import { writeTemp } from '../cluster/temp-file.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
+import { DaemonLogWriter } from './daemon-log-writer.js';
 import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
 import { dumpRemoved } from './dump-backup.js';
 import { AppNotFoundError, DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
@@ -28,9 +29,14 @@ export interface DaemonOptions {
 export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): Promise<void> {
   ensureHome(paths);
   let rotation: DaemonLogRotation | undefined;
+  const stamped = (line: string) => `${new Date().toISOString()} ${line}\n`;
+  // Never throws: a line that cannot be written (a full disk) is dropped and counted, and the operation goes on.
+  const stdout = new DaemonLogWriter(1, (dropped, failure) =>
+    stamped(`writing daemon.log again (${dropped} line(s) of the daemon dropped after: ${failure})`),
+  );
   const log = (line: string) => {
     rotation?.check();
-    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    stdout.write(stamped(line));
   };
   // Taken before the socket is looked at: two daemons started at once over a stale socket (two CLI commands after a
   // SIGKILL) would otherwise both find it stale, and the second would delete the first's fresh socket and orphan it.
@@ -194,8 +200,9 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
   process.on('SIGHUP', () => {});
   // One bad app event must not take every app's manager down; the error is logged for the bug report.
   // Worded as no app's line is (`<app>: `): `hive logs` would take `uncaught: ` for an app named `uncaught`'s.
-  process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
-  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
+  // Neither may throw: an error in the handler comes back to it (`throw null` has no stack to read, either).
+  process.on('uncaughtException', (error) => log(`uncaught exception: ${stackOf(error)}`));
+  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${stackOf(error)}`));
 }
 
 /**
@@ -216,6 +223,14 @@ function writePidFile(file: string): void {
       if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
     } catch {}
   });
+}
+
+function stackOf(error: unknown): string {
+  try {
+    return (error as Error)?.stack ?? String(error);
+  } catch {
+    return 'a value that cannot be printed';
+  }
 }
 
 function lstatOrUndefined(path: string): Stats | undefined {
