@@ -10,7 +10,7 @@ import {
   type Stats,
   statSync,
 } from 'node:fs';
-import { chmod, stat, truncate } from 'node:fs/promises';
+import { chmod, stat, truncate, unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -355,6 +355,10 @@ function findInstanceLogs(base: string): { path: string; instance: number }[] {
 // After a failed write (a full disk, a folder removed) a file's stream is dead for good; a new one is tried this long
 // after, so that the app's logs come back once the disk has room, without a retry per line meanwhile.
 const REOPEN_DELAY = 1_000;
+// After a rotation that failed (its gzip on a full disk), the stream opened again rotates the file again at once, the
+// file being still over its size: each failure doubles the wait, up to pm2-logrotate's 30 s between its checks, so that
+// a full disk does not cost a read and a gzip of the whole file every second.
+const MAX_ROTATION_RETRY_DELAY = 30_000;
 // How often, at most, a file being written is checked to still be the one at its path.
 const MOVED_CHECK_EVERY = 1_000;
 
@@ -372,6 +376,12 @@ class LogFile {
   #mark: (dropped: number, why?: string) => string;
   #stream: Writable | undefined;
   #failedAt = 0;
+  // How long after #failedAt a new stream is tried: REOPEN_DELAY, more after failed rotations (#rotationFailures in a
+  // row, none once a stream opens its file).
+  #retryDelay = REOPEN_DELAY;
+  #rotationFailures = 0;
+  // The streams that failed in a rotation (#openRotating), for the error handler of #open.
+  #failedRotation = new WeakSet<Writable>();
   // Lines dropped since the stream failed, and the error that made it fail (said once, not once per attempt).
   #dropped = 0;
   #failure: string | undefined;
@@ -457,7 +467,7 @@ class LogFile {
       return;
     }
     if (!this.#stream) {
-      if (Date.now() - this.#failedAt < REOPEN_DELAY) {
+      if (Date.now() - this.#failedAt < this.#retryDelay) {
         this.#dropped += 1;
         return;
       }
@@ -736,23 +746,68 @@ class LogFile {
     // Removed while the daemon runs: made again private, as at the start, not by rotating-file-stream (0755).
     if (dirname(this.#file) === this.#logsDir) remakeLogsFolder(this.#logsDir);
     // Named so that name order is time order (rotating-file-stream's own names reuse a count freed by retention).
-    const stream = createStream(rotatedLogNamer(this.#file, compress), {
-      path: dirname(this.#file),
-      size,
-      maxFiles,
-      mode: 0o600,
-      ...(compress ? { compress: 'gzip' } : {}),
-      ...(interval === undefined ? {} : { interval }),
-    });
+    // The name of the copy a rotation makes: rotating-file-stream says none when the rotation fails.
+    const namer = rotatedLogNamer(this.#file, compress);
+    let copy: string | undefined;
+    let rotating = false;
+    const stream = createStream(
+      (time, index) => {
+        const name = namer(time, index);
+        if (rotating && time instanceof Date) copy = join(dirname(this.#file), name);
+        return name;
+      },
+      {
+        path: dirname(this.#file),
+        size,
+        maxFiles,
+        mode: 0o600,
+        ...(compress ? { compress: 'gzip' } : {}),
+        ...(interval === undefined ? {} : { interval }),
+      },
+    );
     // One chunk at a time (Writable calls _write for each): rotating-file-stream's _writev writes several, rotating
     // after any, and calls them all back with the error of a rotation that failed, so which were written is unknown.
     Reflect.set(stream, '_writev', null);
+    stream.on('rotation', () => {
+      rotating = true;
+      copy = undefined;
+    });
+    stream.on('rotated', () => {
+      rotating = false;
+    });
+    stream.on('open', () => {
+      this.#rotationFailures = 0;
+    });
+    // Before #open's handler, which reads #failedRotation.
+    stream.on('error', (error: Error) => {
+      if (!rotating) return;
+      this.#failedRotation.add(stream);
+      if (copy !== undefined) this.#discardFailedCopy(copy, error);
+    });
     // rotating-file-stream's list of the rotated files it keeps, `<file>.txt` next to the file: left where it is
     // (moved, the copies it lists would never be removed), but made as private as the logs (it writes it 0644).
     stream.on('history', () => {
       void chmod(`${this.#file}.txt`, 0o600).catch(() => {});
     });
     return stream;
+  }
+
+  /**
+   * A rotation that failed leaves its copy behind: rotating-file-stream removes neither a gzip cut short (a full disk)
+   * nor an empty one (the file gone), and lists neither in its history, so retention would never remove them (one a
+   * second while the disk stayed full). The copy is removed when the file it was made from is still there (the gzip,
+   * or the removal of the file after it, failed: the lines are still in the file, which is rotated again later), or
+   * when it is empty; never otherwise: the copy may then hold the only lines of the file (its history, after it, failed
+   * to be written).
+   */
+  #discardFailedCopy(copy: string, error: Error): void {
+    const made = statSync(copy, { throwIfNoEntry: false });
+    if (made === undefined) return;
+    if (made.size > 0 && !isRegularFile(this.#file)) return;
+    void unlink(copy).then(
+      () => report(`log ${this.#file}: rotation failed (${error.message}); its copy ${basename(copy)} removed`),
+      () => {},
+    );
   }
 
   #open(): Writable {
@@ -797,6 +852,12 @@ class LogFile {
         // the lines the stream had not written, else at the next line.
         const moved = movedAway(error);
         this.#failedAt = moved ? 0 : Date.now();
+        // A rotation that failed otherwise would fail again at once: tried again later and later.
+        if (this.#failedRotation.has(stream) && !moved) this.#rotationFailures += 1;
+        this.#retryDelay =
+          this.#rotationFailures === 0
+            ? REOPEN_DELAY
+            : Math.min(REOPEN_DELAY * 2 ** (this.#rotationFailures - 1), MAX_ROTATION_RETRY_DELAY);
         if (moved && this.#salvaged !== '' && !this.#ended) this.#reopen();
         // A pipe whose reader was behind, and then went: its count is said now, not as the next reader catching up.
         if (this.#pipeDropped > 0)
