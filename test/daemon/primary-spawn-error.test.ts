@@ -2,7 +2,7 @@
 // reason, and is errored: the start used to wait for an 'exit' Node never emits for a process it could not spawn, which
 // hung `hive start` and every stop, delete or kill of the daemon after it.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appFixture, daemonFixture, tempHome } from './helpers.js';
@@ -29,7 +29,10 @@ test('a cluster app whose cwd is gone: its start fails naming the cwd, the app i
   const app = await describe('gone');
   assert.equal(app.status, 'errored');
   assert.equal(app.lastError, `cannot spawn its primary: its cwd ${cwd} does not exist`);
-  assert.doesNotMatch(hive.readLog('daemon.log'), /primary pid undefined/);
+  // daemon.log is at the home's top, not in logs/ (readLog's): read there, and shown to be the log that tells of it.
+  const daemonLog = readFileSync(join(hive.home, 'daemon.log'), 'utf8');
+  assert.match(daemonLog, /gone/);
+  assert.doesNotMatch(daemonLog, /primary pid undefined/);
 
   const restarted = await hive.run(['restart', 'gone']);
   assert.equal(restarted.code, 1, 'a restart fails the same way, and returns');
