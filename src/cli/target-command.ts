@@ -5,6 +5,7 @@ import { appTable } from './app-output.js';
 import { configTargetNames, isConfigTarget, onConfigApps } from './config-target.js';
 import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from './daemon-command.js';
 import { warningsTo } from './daemon-warning.js';
+import { writeKilledWarnings } from './killed-warning.js';
 import { resolveTarget, type Target } from './resolve-targets.js';
 import { shellEnv } from './shell-env.js';
 import { terminalColumns } from './table-fit.js';
@@ -76,8 +77,13 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       };
       apps = await onSeveral(command, positionals, configs, { env, updateEnv }, report);
     }
-    if (values.json) printJson(apps);
-    else if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
+    if (values.json) {
+      printJson(apps);
+      return code;
+    }
+    // Stop, restart and delete retire processes: one whose drain never ended was SIGKILLed (reset kills none).
+    writeKilledWarnings(command, apps);
+    if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
     else if (apps.length > 0 || code === 0) process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
     return code;
   });

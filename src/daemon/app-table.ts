@@ -145,8 +145,9 @@ export class AppTable {
     // Each app's info is taken as its action ends, before the app's next queued operation begins: the reply of a
     // restart says online even when a stop is already waiting behind it.
     const one = async (app: ManagedApp): Promise<AppInfo> => {
+      const killed = app.killedAtTimeout;
       await action(app);
-      return this.info(app);
+      return withKilled(this.info(app), app, killed);
     };
     let results: PromiseSettledResult<AppInfo>[] = [];
     if (inTurn) for (const app of apps) results.push(...(await Promise.allSettled([one(app)])));
@@ -389,6 +390,16 @@ export class AppTable {
   #refuseWhileClosing(name: string): void {
     if (this.#closing) throw AppOperationError.shuttingDown(name);
   }
+}
+
+/**
+ * `info` with the processes of `app` SIGKILLed at killTimeout since the count was `before` (AppInfo.killed), when
+ * there were any. The count is the app's, read around the operation: a kill by another operation of the app at the same
+ * moment (a cron reload, a memory restart) is counted too, as the command waited through it.
+ */
+export function withKilled(info: AppInfo, app: ManagedApp, before: number): AppInfo {
+  const killed = app.killedAtTimeout - before;
+  return killed > 0 ? { ...info, killed } : info;
 }
 
 // The file a path names, through symlinks; the path itself when it is none (or does not exist yet). A dangling link

@@ -298,6 +298,8 @@ export class ManagedApp {
   #shuttingDown = false;
   // Counts stops, so that a cron or watch reload asked before a stop does not start the app after it.
   #stops = 0;
+  // Processes SIGKILLed at killTimeout (their drain never ended), by any primary of the app: see killedAtTimeout.
+  #killedAtTimeout = 0;
   // A watch reload is queued and has not begun: a change meanwhile needs no reload of its own, that one will load it.
   #watchReloadWaiting = false;
   // CPU time per slot, for the metrics endpoint when the daemon describes the app itself (fork mode).
@@ -341,6 +343,15 @@ export class ManagedApp {
    */
   get savedStatus(): 'online' | 'stopped' {
     return this.#stoppedByUser ? 'stopped' : 'online';
+  }
+
+  /**
+   * How many of the app's processes were SIGKILLed at killTimeout since the daemon added it (the primaries' `killed`
+   * events: a cluster worker's or a fork-mode process's drain that did not end). Only ever grows: a command reads it
+   * before and after its operation, and reports the difference (AppInfo.killed).
+   */
+  get killedAtTimeout(): number {
+    return this.#killedAtTimeout;
   }
 
   /** Whether the app was deleted (or the daemon is shutting down): it takes no more operations. */
@@ -1258,6 +1269,9 @@ export class ManagedApp {
             listen,
           });
         }
+        break;
+      case 'killed':
+        this.#killedAtTimeout += 1;
         break;
       case 'unresponsive': {
         const worker = this.#workers.get(event.pid);

@@ -572,6 +572,13 @@ export interface AppInfo {
   reloadFailed?: boolean;
   /** URL of the app's Prometheus endpoint (`metricsPort`) while its primary serves one, else null. */
   metrics: string | null;
+  /**
+   * In the results of the commands that retire processes (`stop`, `restart`, `delete`, `reload`, `scale`) only: how
+   * many of the app's processes were SIGKILLed at killTimeout while the command ran on it, as their drain did not end
+   * (a request that never finished, a shutdown hook that hung); the primary's `killed` events, daemon.log's "overran
+   * killTimeout" lines. Absent when there were none, and from an older daemon's results.
+   */
+  killed?: number;
   /** In `reload` results only: each slot's old and new process. */
   reload?: ReloadSlot[];
   /**

@@ -6,6 +6,7 @@ import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../
 import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
 import { failedStartApp } from '../failed-start.js';
+import { writeKilledWarnings } from '../killed-warning.js';
 import { rewritesLines } from '../line-in-place.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
@@ -71,6 +72,7 @@ export default function reload(argv: string[]): Promise<number> {
       printJson(apps);
       return failed ? 1 : 0;
     }
+    writeKilledWarnings('reload', apps);
     const slots = slotTable(apps, terminalColumns());
     if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
     if (apps.length > 0 || !failed) process.stdout.write(`${appTable(apps, terminalColumns())}\n`);

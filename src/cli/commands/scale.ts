@@ -2,6 +2,7 @@ import type { AppInfo } from '../../daemon/protocol.js';
 import { parseScaleCount } from '../../daemon/scale-count.js';
 import { appTable } from '../app-output.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { writeKilledWarnings } from '../killed-warning.js';
 import { terminalColumns } from '../table-fit.js';
 
 const usage = `Usage: hive scale <name|id> <n|max|+n|-n> [--json]
@@ -38,7 +39,10 @@ export default function scale(argv: string[]): Promise<number> {
     const instances = 'change' in parsed ? `${parsed.change > 0 ? '+' : ''}${parsed.change}` : parsed.instances;
     const app = (await withDaemon((client) => client.request<AppInfo>('scale', { target, instances })))!;
     if (values.json) printJson(app);
-    else process.stdout.write(`${appTable([app], terminalColumns())}\n`);
+    else {
+      writeKilledWarnings('scale', [app]);
+      process.stdout.write(`${appTable([app], terminalColumns())}\n`);
+    }
     return 0;
   });
 }
