@@ -5,6 +5,7 @@ import { portEnvConflict } from '../cluster/option-checks.js';
 import { parseStopExitCodes, type SupervisorOptions } from '../cluster/options.js';
 import { isConfigFile } from '../config/config-file-name.js';
 import { splitArgs } from '../config/split-args.js';
+import { APP_NAME_PATTERN, APP_NAME_RULE } from '../daemon/app-name.js';
 import { DEBOUNCE_MS } from '../daemon/file-watcher.js';
 import { DashboardTokenRequiredError } from '../dashboard/errors.js';
 import { envVariableProblem } from '../env-variable.js';
@@ -208,9 +209,11 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values.env) supervisor.env = parseEnv(values.env);
   checkPortFlags(supervisor.port, supervisor.env);
   if (values.name !== undefined) {
-    // Every log line and event is prefixed with it: an empty one would print `[hive] : ...`.
-    if (values.name.trim() === '')
-      throw new InvalidArgumentError(`Expected --name to be a name, got ${describeValue(values.name)}`);
+    // Every log line and event is prefixed with it: a newline in it printed lines of its own making (`[hive] a`, then
+    // `b[evil] x: worker 0 ... ready`), an empty one `[hive] : ...`. `hive start`'s rule, without its refusal of `all`
+    // (a target word there, only a prefix here): the daemon passes its apps' names here, and a dump may hold `all`.
+    if (!APP_NAME_PATTERN.test(values.name))
+      throw new InvalidArgumentError(`--name ${JSON.stringify(values.name)}: expected ${APP_NAME_RULE}`);
     supervisor.name = values.name;
   }
   if (values.threads !== undefined)

@@ -63,8 +63,8 @@ test('a script that is a directory is refused before anything is forked', async 
 });
 
 test('an empty --name is refused, not used as an empty log prefix', async () => {
-  await refused(['--name', ''], /ERR_HIVE_INVALID_ARGUMENT: Expected --name to be a name, got "" \(string\)/);
-  await refused(['--name= '], /Expected --name to be a name, got " "/);
+  await refused(['--name', ''], /ERR_HIVE_INVALID_ARGUMENT: --name "": expected letters, digits/);
+  await refused(['--name= '], /--name " ": expected letters, digits/);
 });
 
 test('the help says --restart-delay given alone turns the backoff off, as it does', async () => {
