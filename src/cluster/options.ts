@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { logicalCwd } from '../logical-path.js';
+import { MAX_UNIX_SOCKET_PATH_BYTES, unixSocketPathOverLimit } from '../unix-socket-path.js';
 import { assertBalanceSupported, type BalanceMode } from './balance.js';
 import { ScriptNotFoundError } from './errors.js';
 import { groupId } from './group-id.js';
@@ -341,17 +342,14 @@ function nonNegativeInteger(value: unknown, key: string): number {
   throw new InvalidArgumentError(`Expected \`${key}\` to be a non-negative integer, got ${describeValue(value)}`);
 }
 
-// sun_path holds 108 bytes on Linux, the last one the terminating NUL.
-const MAX_SOCKET_PATH = 107;
-
 function socketPath(value: unknown, cwd: string | undefined): string {
   if (typeof value !== 'string' || value === '') {
     throw new InvalidArgumentError(`Expected \`socket\` to be a path, got ${describeValue(value)}`);
   }
   const path = resolve(cwd ?? process.cwd(), value);
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+  if (unixSocketPathOverLimit(path) !== undefined) {
     throw new InvalidArgumentError(
-      `Expected \`socket\` to be at most ${MAX_SOCKET_PATH} bytes long (a Unix socket path), got ${path}`,
+      `Expected \`socket\` to be at most ${MAX_UNIX_SOCKET_PATH_BYTES} bytes long (a Unix socket path), got ${path}`,
     );
   }
   return path;

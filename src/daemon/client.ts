@@ -16,7 +16,7 @@ import {
   UPDATE_ADVICE,
 } from './errors.js';
 import { checkHome, checkSocketOwner } from './home-safety.js';
-import { ensureHome, type HivePaths, hivePaths } from './paths.js';
+import { checkSocketPathLength, ensureHome, type HivePaths, hivePaths } from './paths.js';
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { ANY_BUILD_COMMANDS, PROTOCOL_VERSION } from './protocol-version.js';
@@ -123,6 +123,8 @@ export class DaemonClient {
     const paths = options.paths ?? hivePaths();
     // Before the first byte goes out: requests carry the shell's env, and a socket another user put there is theirs.
     checkHome(paths);
+    // Before the first connect too: libuv cuts a longer path short, and the socket it names is no daemon of this home.
+    checkSocketPathLength(paths);
     const first = await tryConnect(paths.socket);
     if (first) return new DaemonClient(paths, first);
     if (!options.start) return undefined;

@@ -10,7 +10,7 @@ import { DaemonLogWriter } from './daemon-log-writer.js';
 import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
 import { dumpRemoved } from './dump-backup.js';
 import { AppNotFoundError, DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
-import { ensureHome, type HivePaths } from './paths.js';
+import { checkSocketPathLength, ensureHome, type HivePaths } from './paths.js';
 import type { EnvResult, FlushResult, ReloadLogsResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
@@ -27,6 +27,8 @@ export interface DaemonOptions {
  * when `metrics` asks for a port it cannot bind: a daemon without the endpoint it was asked for must not run.
  */
 export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): Promise<void> {
+  // A daemon started otherwise than by the CLI (systemd's unit) refuses as the CLI does, before it makes the home.
+  checkSocketPathLength(paths);
   ensureHome(paths);
   let rotation: DaemonLogRotation | undefined;
   const stamped = (line: string) => `${new Date().toISOString()} ${line}\n`;

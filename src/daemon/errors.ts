@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { HiveError } from '../errors.js';
+import { MAX_UNIX_SOCKET_PATH_BYTES } from '../unix-socket-path.js';
 
 /** A control message was malformed, oversized, of another protocol version or unknown. */
 export class ProtocolError extends HiveError {
@@ -52,12 +53,24 @@ export class DaemonUnreachableError extends HiveError {
 export class DaemonSocketPathError extends HiveError {
   readonly path: string;
 
-  constructor(path: string) {
-    super(
-      'ERR_HIVE_DAEMON_SOCKET_PATH',
-      `${path} is a directory, where the daemon's socket goes; Hive does not remove a directory: move it away or remove it (rmdir), then run the command again`,
-    );
+  constructor(
+    path: string,
+    message = `${path} is a directory, where the daemon's socket goes; Hive does not remove a directory: move it away or remove it (rmdir), then run the command again`,
+  ) {
+    super('ERR_HIVE_DAEMON_SOCKET_PATH', message);
     this.path = path;
+  }
+
+  /**
+   * `$HIVE_HOME/daemon.sock` is longer than a Unix socket path may be: a daemon started there crashed on `listen
+   * EINVAL` (or listened at a path libuv cut short), three times, before the command said it could not start.
+   */
+  static tooLong(path: string, bytes: number): DaemonSocketPathError {
+    const room = MAX_UNIX_SOCKET_PATH_BYTES - (bytes - Buffer.byteLength(dirname(path)));
+    return new DaemonSocketPathError(
+      path,
+      `the daemon's socket ${path} would be ${bytes} bytes long, over the ${MAX_UNIX_SOCKET_PATH_BYTES} bytes a Unix socket path may have; point HIVE_HOME at a path of at most ${room} bytes`,
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { unixSocketPathOverLimit } from '../unix-socket-path.js';
+import { DaemonSocketPathError } from './errors.js';
 import { checkHomeFolders } from './home-safety.js';
 
 /** Where the daemon of this user keeps its socket, log, app logs and saved app list. */
@@ -44,6 +46,12 @@ export function ensureHome(paths: HivePaths): void {
   // mkdir's mode is masked by umask and leaves an existing folder alone.
   chmodSync(paths.home, 0o700);
   chmodSync(paths.logs, 0o700);
+}
+
+/** Throws DaemonSocketPathError when the daemon's socket path is too long to listen on (sun_path). */
+export function checkSocketPathLength(paths: HivePaths): void {
+  const bytes = unixSocketPathOverLimit(paths.socket);
+  if (bytes !== undefined) throw DaemonSocketPathError.tooLong(paths.socket, bytes);
 }
 
 /**

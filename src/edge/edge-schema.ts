@@ -5,6 +5,7 @@
 import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { stickyModeProblem } from '../cluster/sticky-mode.js';
+import { MAX_UNIX_SOCKET_PATH_BYTES, unixSocketPathOverLimit } from '../unix-socket-path.js';
 import { DEFAULT_KEEPALIVE_TIMEOUT_MS } from './drain-keepalive.js';
 import { kHostname, kMaxWeight } from './host-list.js';
 import { type DurationKind, normaliseNginxDuration, parseNginxDuration } from './nginx-duration.js';
@@ -137,15 +138,13 @@ const listenAddress = z
     { error: 'expected an IP address or a host name (IPv6 with or without brackets), such as "127.0.0.1" or "::1"' },
   )
   .transform((value) => /^\[(.*)\]$/.exec(value)?.[1] ?? value);
-// sun_path holds 108 bytes on Linux, the terminating NUL included; a longer path fails at bind/connect time only.
-const kSocketPathBytes = 107;
 const socketPath = z
   .string()
   .regex(/^\/[^\s"'{};\\]+$/, {
     error: 'expected an absolute path such as /run/hive/api.sock, without spaces, quotes, braces, ";" or "\\"',
   })
-  .refine((value) => Buffer.byteLength(value) <= kSocketPathBytes, {
-    error: `expected a Unix socket path of at most ${kSocketPathBytes} bytes (the Linux sun_path limit)`,
+  .refine((value) => unixSocketPathOverLimit(value) === undefined, {
+    error: `expected a Unix socket path of at most ${MAX_UNIX_SOCKET_PATH_BYTES} bytes (the Linux sun_path limit)`,
   });
 
 // A trusted proxy for set_real_ip_from: an address or a CIDR range (no zone id: nginx takes none).
