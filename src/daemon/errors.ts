@@ -315,3 +315,29 @@ export class HiveHomeUnsafeError extends HiveError {
     this.path = path;
   }
 }
+
+/**
+ * HIVE_HOME (or its logs folder, or the folder it would be made in) cannot be written: a read-only file system (a
+ * volume remounted read-only after an error, a container's read-only root), or no permission. The daemon could write
+ * neither its pid file nor its log; said naming the home, rather than as the system error of whichever write came
+ * first (`chmod` of a home already 0700, or the `ENOENT` Node's recursive mkdir reports on a read-only disk).
+ */
+export class HiveHomeNotWritableError extends HiveError {
+  readonly home: string;
+  /** The folder that cannot be written: the home, its logs folder, or the existing folder it would be made in. */
+  readonly folder: string;
+
+  constructor(home: string, folder: string, where: string, cause: NodeJS.ErrnoException) {
+    const [reason, fix] =
+      cause.code === 'EROFS'
+        ? ['is on a read-only file system (EROFS)', 'remount it read-write']
+        : [`is not writable by this user (permission denied: ${cause.code})`, `let your user write ${folder}`];
+    super(
+      'ERR_HIVE_HOME_NOT_WRITABLE',
+      `HIVE_HOME ${home} cannot be written: ${where} ${reason}; ${fix}, or point HIVE_HOME at a folder you can write`,
+      { cause },
+    );
+    this.home = home;
+    this.folder = folder;
+  }
+}
