@@ -2,27 +2,14 @@
 // an empty daemon.log after a 10 s wait. It now fails at once, saying the disk is full. On a real full filesystem (a
 // 64 KiB tmpfs; skipped where this process may not mount one).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { tempHome } from './helpers.js';
+import { tmpfsDisk } from './tmpfs-disk.js';
 
 const hive = tempHome();
-// Apart from the home's folder, which its cleanup removes: a mount inside would make that fail.
-const disk = mkdtempSync(join(tmpdir(), 'hive-full-disk-'));
-let skip: string | false = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk], { stdio: 'ignore' });
-  after(() => {
-    execFileSync('umount', [disk]);
-    rmSync(disk, { recursive: true, force: true });
-  });
-} catch {
-  rmSync(disk, { recursive: true, force: true });
-  skip = 'cannot mount a tmpfs here (not root)';
-}
+const { disk, skip } = tmpfsDisk('hive-full-disk-', 'size=64k');
 
 test('a daemon that cannot start on a full disk is said so at once', { skip }, async () => {
   const home = join(disk, 'home');

@@ -3,39 +3,17 @@
 // no command until space was freed. Its lines are now dropped and counted, and said once the log is written again. On
 // a real full filesystem (a 2 MiB tmpfs; skipped where this process may not mount one).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { outputOf } from '../cluster/helpers.js';
 import { daemonFixture, HiveHome, hiveBin } from './helpers.js';
+import { tmpfsDisk } from './tmpfs-disk.js';
 
-// Apart from the home's folder, which its cleanup removes: a mount inside would make that fail.
-const disk = mkdtempSync(join(tmpdir(), 'hive-log-full-'));
 const hive = new HiveHome();
-let skip: string | false = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=700', 'tmpfs', disk], { stdio: 'ignore' });
-  after(async () => {
-    // The daemon first: its home is on the mount.
-    await hive.cleanup();
-    // Busy a moment while the processes SIGKILLed by the cleanup (a wedged daemon's) are reaped.
-    for (let tries = 0; ; tries++) {
-      try {
-        execFileSync('umount', [disk], { stdio: 'ignore' });
-        break;
-      } catch (error) {
-        if (tries === 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    rmSync(disk, { recursive: true, force: true });
-  });
-} catch {
-  rmSync(disk, { recursive: true, force: true });
-  skip = 'cannot mount a tmpfs here (not root)';
-}
+// The daemon first: its home is on the mount.
+const { disk, skip } = tmpfsDisk('hive-log-full-', 'size=2m,mode=700', () => hive.cleanup());
 const home = join(disk, 'h');
 const daemonLog = join(home, 'daemon.log');
 

@@ -4,25 +4,12 @@
 // cannot be written, and why. On a real read-only tmpfs (skipped where this process may not mount one).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, type TestContext, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { appFixture, tempHome } from './helpers.js';
+import { tmpfsDisk } from './tmpfs-disk.js';
 
-// Apart from a HiveHome's folder, which its cleanup removes: a mount inside would make that fail.
-const disk = mkdtempSync(join(tmpdir(), 'hive-ro-'));
-let skip: string | false = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0755', 'tmpfs', disk], { stdio: 'ignore' });
-  after(() => {
-    execFileSync('umount', [disk]);
-    rmSync(disk, { recursive: true, force: true });
-  });
-} catch {
-  rmSync(disk, { recursive: true, force: true });
-  skip = 'cannot mount a tmpfs here (not root)';
-}
+const { disk, skip } = tmpfsDisk('hive-ro-', 'size=4m,mode=0755');
 
 test('a saved home remounted read-only, and a new home on a read-only disk, are said to be unwritable', {
   skip,

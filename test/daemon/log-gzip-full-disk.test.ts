@@ -4,39 +4,16 @@
 // removed, and it is tried again later and later. On a real full filesystem (a 2 MiB tmpfs; skipped where this process
 // may not mount one).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statfsSync,
-  statSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { tmpfsDisk } from './tmpfs-disk.js';
 
 const hive = tempHome();
-// Apart from the home's folder, which its cleanup removes: a mount inside would make that fail.
-const disk = mkdtempSync(join(tmpdir(), 'hive-gz-full-'));
-let skip: string | false = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { stdio: 'ignore' });
-  // After the daemon's kill (tempHome's after, registered first, runs first): no file is open on it then.
-  after(() => {
-    execFileSync('umount', ['-l', disk]);
-    rmSync(disk, { recursive: true, force: true });
-  });
-} catch {
-  rmSync(disk, { recursive: true, force: true });
-  skip = 'cannot mount a tmpfs here (not root)';
-}
+// After the daemon's kill (tempHome's after, registered first, runs first): no file is open on it then.
+const { disk, skip } = tmpfsDisk('hive-gz-full-', 'size=2m');
 
 const LIMIT = 300 * 1024;
 
