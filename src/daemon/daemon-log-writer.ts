@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 
 /** The line that says, once a write works again, how many lines were lost and why: the whole text, newline included. */
 export type DroppedNotice = (dropped: number, failure: string) => string;
@@ -20,13 +20,22 @@ export class DaemonLogWriter {
   // A full disk takes the part of a write that fits: the line cut there is ended before the next one.
   #cut = false;
 
-  constructor(fd: number, notice: DroppedNotice) {
+  // A descriptor that is no file (a pipe, a terminal: a daemon run by hand, the daemon's code run in a test) is written
+  // through its stream, as before: a sync write to a non-blocking pipe would drop a line at every EAGAIN.
+  readonly #stream: NodeJS.WriteStream | undefined;
+
+  constructor(fd: 1 | 2, notice: DroppedNotice) {
     this.#fd = fd;
     this.#notice = notice;
+    this.#stream = isFile(fd) ? undefined : fd === 1 ? process.stdout : process.stderr;
   }
 
   /** Writes `text` (whole lines); false when it was dropped. Never throws. */
   write(text: string): boolean {
+    if (this.#stream !== undefined) {
+      this.#stream.write(text);
+      return true;
+    }
     if (this.#dropped > 0) {
       const notice = `${this.#cut ? '\n' : ''}${this.#notice(this.#dropped, this.#failure)}`;
       if (!this.#writeAll(notice)) return this.#drop(text);
@@ -61,5 +70,13 @@ function errorWords(error: unknown): string {
     return (error as Error)?.message ?? String(error);
   } catch {
     return 'an unknown error';
+  }
+}
+
+function isFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
   }
 }
