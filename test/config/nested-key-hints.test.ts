@@ -5,23 +5,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { resolveDeployOptions, resolveEdgeSite, type SiteInput } from '../../dist/edge/index.js';
-import { HiveError } from '../../dist/errors.js';
 import { keysAt, meantKeyHint } from '../../dist/schema-keys.js';
 import { appFixture, tempHome } from '../daemon/helpers.js';
+import { hiveErrorMessage } from '../hive-error-message.js';
 import { configFiles, configRefusal } from './helpers.js';
 
 const { write } = configFiles();
 const hive = tempHome();
-
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof HiveError, String(error));
-    return error.message;
-  }
-  assert.fail('accepted');
-}
 
 test('keysAt finds the object at a path through wrappers, unions, arrays and records', () => {
   const schema = z.strictObject({
@@ -48,22 +38,24 @@ test('keysAt finds the object at a path through wrappers, unions, arrays and rec
 
 test("an edge site's and a deploy recipe's mistyped option names the option meant", () => {
   assert.match(
-    messageOf(() =>
+    hiveErrorMessage(() =>
       resolveEdgeSite({ app: 'api', upstream: { port: 3000 }, serverNam: 'a.test' } as unknown as SiteInput),
     ),
     /serverNam: unknown option \(did you mean `serverName`\?\)$/,
   );
   assert.match(
-    messageOf(() => resolveEdgeSite({ app: 'api', upstream: { port: 3000, keepalve: 8 } } as unknown as SiteInput)),
+    hiveErrorMessage(() =>
+      resolveEdgeSite({ app: 'api', upstream: { port: 3000, keepalve: 8 } } as unknown as SiteInput),
+    ),
     /upstream\.keepalve: unknown option \(did you mean `keepalive`\?\)$/,
   );
   assert.match(
-    messageOf(() => resolveDeployOptions({ app: 'api', replica: 2 } as never)),
+    hiveErrorMessage(() => resolveDeployOptions({ app: 'api', replica: 2 } as never)),
     /replica: unknown option \(did you mean `replicas`\?\)$/,
   );
   // Nothing near: no hint.
   assert.match(
-    messageOf(() => resolveDeployOptions({ app: 'api', zzzzzz: 2 } as never)),
+    hiveErrorMessage(() => resolveDeployOptions({ app: 'api', zzzzzz: 2 } as never)),
     /zzzzzz: unknown option$/,
   );
 });

@@ -3,33 +3,15 @@
 // way out; `hive startup` warned in Node's words too. Every reader of the dump now says it as `hive update` does:
 // ERR_HIVE_DUMP_READ, naming the dump, what to do, and what was left as it was.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { daemonFixture, hiveBin, tempHome } from './helpers.js';
+import { daemonFixture, eaccesSkip, tempHome, unprivileged } from './helpers.js';
 
 const hive = tempHome();
 const dump = join(hive.home, 'dump.json');
 
-// Root reads a file of mode 000 all the same (CAP_DAC_OVERRIDE): as root, the CLI (and the daemon it starts, which
-// inherits the bounding set) runs without that capability and CAP_DAC_READ_SEARCH, through setpriv.
-const asRoot = process.getuid?.() === 0;
-const noReadOverride = asRoot ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
-const probe = join(hive.dir, 'probe');
-writeFileSync(probe, 'x', { mode: 0o000 });
-const eacces = (
-  asRoot ? spawnSync(noReadOverride[0]!, [...noReadOverride.slice(1), 'cat', probe]) : spawnSync('cat', [probe])
-).status;
-const skip =
-  (eacces === 0 || eacces === null) &&
-  'cannot make a read fail with EACCES here (no setpriv, or no capability to drop)';
-
-/** `hive <args>` run where a file of mode 000 cannot be read. */
-function unprivileged(args: string[]) {
-  const [command, ...rest] = [...noReadOverride, process.execPath, hiveBin, ...args];
-  return spawnSync(command!, rest, { env: { ...process.env, HIVE_HOME: hive.home }, encoding: 'utf8' });
-}
+const skip = eaccesSkip();
 
 test('hive resurrect (a daemon started for it) of a dump.json it cannot read: ERR_HIVE_DUMP_READ', {
   skip,
@@ -39,7 +21,7 @@ test('hive resurrect (a daemon started for it) of a dump.json it cannot read: ER
   await hive.run(['kill']);
   chmodSync(dump, 0o000);
   try {
-    const resurrected = unprivileged(['resurrect']);
+    const resurrected = unprivileged(hive, ['resurrect']);
     assert.equal(resurrected.status, 1, resurrected.stderr);
     assert.equal(
       resurrected.stderr,
@@ -47,7 +29,7 @@ test('hive resurrect (a daemon started for it) of a dump.json it cannot read: ER
     );
     // A backup that does not read either is named in what was left as it was; the code stays the dump's.
     writeFileSync(`${dump}.bak`, '{');
-    const neither = unprivileged(['resurrect']);
+    const neither = unprivileged(hive, ['resurrect']);
     assert.equal(neither.status, 1, neither.stderr);
     assert.match(
       neither.stderr,
@@ -65,7 +47,7 @@ test('hive startup with a dump.json it cannot read warns ERR_HIVE_DUMP_READ, nam
   rmSync(`${dump}.bak`, { force: true });
   chmodSync(dump, 0o000);
   try {
-    const startup = unprivileged(['startup']);
+    const startup = unprivileged(hive, ['startup']);
     assert.equal(startup.status, 0, startup.stderr);
     assert.match(
       startup.stderr,
@@ -83,7 +65,7 @@ test('hive save with no app running keeps a dump.json it cannot read, as one tha
   const before = readFileSync(dump, 'utf8');
   chmodSync(dump, 0o000);
   try {
-    const save = unprivileged(['save', '--json']);
+    const save = unprivileged(hive, ['save', '--json']);
     assert.equal(save.status, 0, save.stderr);
     assert.deepEqual(JSON.parse(save.stdout), {
       saved: false,

@@ -2,11 +2,10 @@
 // said ERR_HIVE_DAEMON_INTERNAL, "a bug", with Node's words for the temporary file, and put a stack in daemon.log. It
 // is the user's to fix: ERR_HIVE_DUMP_WRITE names dump.json, what is wrong and what to do.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { daemonFixture, hiveBin, readOrEmpty, tempHome } from './helpers.js';
+import { daemonFixture, eaccesSkip, readOrEmpty, tempHome, unprivileged } from './helpers.js';
 
 const hive = tempHome();
 const dump = join(hive.home, 'dump.json');
@@ -65,22 +64,10 @@ test('hive update with a directory at dump.json fails as hive save does, ERR_HIV
   rmdirSync(dump);
 });
 
-// Root reads a file of mode 000 all the same (CAP_DAC_OVERRIDE): as root, the CLI runs without that capability (and
-// CAP_DAC_READ_SEARCH), through setpriv, and meets EACCES as another user would.
-const asRoot = process.getuid?.() === 0;
-const noReadOverride = asRoot ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
-const probe = join(hive.dir, 'probe');
-writeFileSync(probe, 'x', { mode: 0o000 });
-const eacces = (
-  asRoot ? spawnSync(noReadOverride[0]!, [...noReadOverride.slice(1), 'cat', probe]) : spawnSync('cat', [probe])
-).status;
-
 // `hive update` copies dump.json aside before its save, and a dump.json it could not read stopped it with Node's raw
 // words and no code (`hive update: EACCES: permission denied, open '.../dump.json'`).
 test('hive update with a dump.json it cannot read (EACCES) fails with ERR_HIVE_DUMP_READ, nothing stopped', {
-  skip:
-    (eacces === 0 || eacces === null) &&
-    'cannot make a read fail with EACCES here (no setpriv, or no capability to drop)',
+  skip: eaccesSkip(),
 }, async () => {
   rmSync(dump, { recursive: true, force: true });
   if (!(await hive.json<{ name: string }[]>(['ls'])).some((app) => app.name === 'tick')) {
@@ -91,8 +78,7 @@ test('hive update with a dump.json it cannot read (EACCES) fails with ERR_HIVE_D
   const daemon = await hive.daemonPid();
   chmodSync(dump, 0o000);
   try {
-    const [command, ...args] = [...noReadOverride, process.execPath, hiveBin, 'update'];
-    const updated = spawnSync(command!, args, { env: { ...process.env, HIVE_HOME: hive.home }, encoding: 'utf8' });
+    const updated = unprivileged(hive, ['update']);
     assert.equal(updated.status, 1, updated.stderr);
     assert.equal(
       updated.stderr,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, type TestContext } from 'node:test';
 import { request } from 'undici';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
@@ -298,3 +298,27 @@ export const prlimitSkip: string | false = (() => {
     return 'no prlimit (util-linux) to limit the daemon';
   }
 })();
+
+// Root reads a file of mode 000 all the same (CAP_DAC_OVERRIDE): as root, the CLI (and a daemon it starts, which
+// inherits the bounding set) runs without that capability and CAP_DAC_READ_SEARCH, through setpriv, and so meets
+// EACCES as another user would.
+const noReadOverride = process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
+
+/** Why a test that needs a read of a mode-000 file to fail with EACCES is skipped here, else false. */
+export function eaccesSkip(): string | false {
+  const probe = join(mkdtempSync(join(tmpdir(), 'eacces-')), 'probe');
+  writeFileSync(probe, 'x', { mode: 0o000 });
+  const [command, ...args] = [...noReadOverride, 'cat', probe];
+  const { status } = spawnSync(command!, args);
+  rmSync(dirname(probe), { recursive: true, force: true });
+  return (
+    (status === 0 || status === null) &&
+    'cannot make a read fail with EACCES here (no setpriv, or no capability to drop)'
+  );
+}
+
+/** `hive <args>` run where a file of mode 000 cannot be read (see {@link eaccesSkip}). */
+export function unprivileged(hive: HiveHome, args: string[]): SpawnSyncReturns<string> {
+  const [command, ...rest] = [...noReadOverride, process.execPath, hiveBin, ...args];
+  return spawnSync(command!, rest, { env: { ...process.env, HIVE_HOME: hive.home }, encoding: 'utf8' });
+}

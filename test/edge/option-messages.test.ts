@@ -8,20 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type DeployInput, resolveDeployOptions, resolveEdgeSite, type SiteInput } from '../../dist/edge/index.js';
-import { HiveError } from '../../dist/errors.js';
+import { hiveErrorMessage } from '../hive-error-message.js';
 import { hiveDeploy } from './deploy-command.js';
 
 const kZodWords = /Too small|Too big|Invalid input|Invalid string|must match pattern|received|\/\^/;
-
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof HiveError, String(error));
-    return error.message;
-  }
-  assert.fail('accepted');
-}
 
 function assertWords(message: string, key: string): void {
   assert.doesNotMatch(message, kZodWords, message);
@@ -56,7 +46,7 @@ test('edge options: ranges, types, unions and formats are said in words', () => 
     [{ timeouts: { read: true as unknown as string } }, 'timeouts.read'],
   ];
   for (const [input, key] of cases) {
-    const message = messageOf(() =>
+    const message = hiveErrorMessage(() =>
       resolveEdgeSite({ app: 'api', upstream: { port: 3000 }, ...input }, { checkFiles: false }),
     );
     assertWords(message, `sites[0].${key}`);
@@ -106,7 +96,7 @@ test('deploy options: ranges, types and formats are said in words', () => {
   ];
   for (const [input, key] of cases)
     assertWords(
-      messageOf(() => resolveDeployOptions({ app: 'api', ...input })),
+      hiveErrorMessage(() => resolveDeployOptions({ app: 'api', ...input })),
       key,
     );
 });
