@@ -128,6 +128,13 @@ export class AppTable {
     return this.info(app);
   }
 
+  /** The info of `app` once `action` on it ends, with the processes SIGKILLed at killTimeout meanwhile (`killed`). */
+  async infoAfter(app: ManagedApp, action: (app: ManagedApp) => Promise<void>): Promise<AppInfo> {
+    const before = app.killedAtTimeout;
+    await action(app);
+    return withKilled(this.info(app), app, before);
+  }
+
   /**
    * Runs `action` on each app `target` names: at once, or with `inTurn` one after the other, as a config file's apps
    * are started (a restart or reload of `all` started every app's processes at the same moment: 80 on 2 cores overran
@@ -144,11 +151,7 @@ export class AppTable {
     const every = by === undefined && target === 'all';
     // Each app's info is taken as its action ends, before the app's next queued operation begins: the reply of a
     // restart says online even when a stop is already waiting behind it.
-    const one = async (app: ManagedApp): Promise<AppInfo> => {
-      const killed = app.killedAtTimeout;
-      await action(app);
-      return withKilled(this.info(app), app, killed);
-    };
+    const one = (app: ManagedApp): Promise<AppInfo> => this.infoAfter(app, action);
     let results: PromiseSettledResult<AppInfo>[] = [];
     if (inTurn) for (const app of apps) results.push(...(await Promise.allSettled([one(app)])));
     else results = await Promise.allSettled(apps.map(one));
@@ -397,7 +400,7 @@ export class AppTable {
  * there were any. The count is the app's, read around the operation: a kill by another operation of the app at the same
  * moment (a cron reload, a memory restart) is counted too, as the command waited through it.
  */
-export function withKilled(info: AppInfo, app: ManagedApp, before: number): AppInfo {
+function withKilled(info: AppInfo, app: ManagedApp, before: number): AppInfo {
   const killed = app.killedAtTimeout - before;
   return killed > 0 ? { ...info, killed } : info;
 }

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { acquirePidLock } from '../cluster/pid-lock.js';
 import { writeTemp } from '../cluster/temp-file.js';
-import { AppTable, withKilled } from './app-table.js';
+import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import { DaemonLogWriter } from './daemon-log-writer.js';
@@ -175,10 +175,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
       }
       case 'scale': {
         if (request.target === 'all') throw new AppNotFoundError('all', 'scale takes one app');
-        const app = apps.one(request.target);
-        const killed = app.killedAtTimeout;
-        await app.scale(request.instances);
-        return withKilled(apps.info(app), app, killed);
+        return apps.infoAfter(apps.one(request.target), (app) => app.scale(request.instances));
       }
       case 'save':
         return apps.save(paths.dump, (warning) => progress({ warning }));
