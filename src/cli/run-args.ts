@@ -1,3 +1,4 @@
+import { basename, extname } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { bareHost, bindHostProblem } from '../bind-host.js';
 import type { LogFormat } from '../cluster/log-format.js';
@@ -208,13 +209,21 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (values.port !== undefined) supervisor.port = parsePort(values.port);
   if (values.env) supervisor.env = parseEnv(values.env);
   checkPortFlags(supervisor.port, supervisor.env);
+  // Every log line and event is prefixed with the name: a newline in it printed lines of its own making (`[hive] a`,
+  // then `b[evil] x: worker 0 ... ready`), an empty one `[hive] : ...`; the script's base name, the default, as much
+  // as a --name. `hive start`'s rule, without its refusal of `all` (a target word there, only a prefix here): the
+  // daemon passes its apps' names here, and a dump may hold `all`.
   if (values.name !== undefined) {
-    // Every log line and event is prefixed with it: a newline in it printed lines of its own making (`[hive] a`, then
-    // `b[evil] x: worker 0 ... ready`), an empty one `[hive] : ...`. `hive start`'s rule, without its refusal of `all`
-    // (a target word there, only a prefix here): the daemon passes its apps' names here, and a dump may hold `all`.
     if (!APP_NAME_PATTERN.test(values.name))
       throw new InvalidArgumentError(`--name ${JSON.stringify(values.name)}: expected ${APP_NAME_RULE}`);
     supervisor.name = values.name;
+  } else {
+    const name = basename(script, extname(script));
+    if (!APP_NAME_PATTERN.test(name)) {
+      throw new InvalidArgumentError(
+        `the app name ${JSON.stringify(name)} (the script's base name): expected ${APP_NAME_RULE}; give one with --name`,
+      );
+    }
   }
   if (values.threads !== undefined)
     supervisor.env = { ...supervisor.env, [POOL_THREADS_ENV]: parseThreads(values.threads) };

@@ -18,3 +18,16 @@ test('a --name with a control character, a space or a leading symbol is refused 
     assert.equal(result.stdout, '');
   }
 });
+
+// Without --name the script's base name prefixes the lines: a file named with a newline forged them the same way.
+test('without --name, a script whose base name is no app name is refused, pointing at --name', async () => {
+  for (const script of ['a\nb[evil] x.js', 'my api.js']) {
+    const result = await hive.run(['run', script]);
+    const name = JSON.stringify(script.slice(0, -3));
+    assert.equal(result.code, 2, `${name}: ${result.stderr}`);
+    assert.equal(
+      result.stderr,
+      `hive run: ERR_HIVE_INVALID_ARGUMENT: the app name ${name} (the script's base name): expected letters, digits, ".", "_" or "-", at most 64, not starting with a symbol; give one with --name; see hive run --help\n`,
+    );
+  }
+});
