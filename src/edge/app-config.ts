@@ -7,6 +7,7 @@ import { parseDuration } from '../cluster/units.js';
 import { loadConfig } from '../config/load-config.js';
 import { describeValue } from '../errors.js';
 import { EdgeOptionError } from './errors.js';
+import { logPath } from './log-path.js';
 import type { MainInput, SiteInput } from './options.js';
 
 interface AppEntry {
@@ -141,13 +142,4 @@ function mainPaths(main: Record<string, unknown>, file: string): Record<string, 
   }
   if (typeof out.errorLog === 'string') out.errorLog = logPath(out.errorLog, base);
   return out;
-}
-
-/**
- * A log target with a relative file made absolute from `base`; nginx's `off`, `stderr` and `syslog:server=...` are
- * no files and stay as written (an empty value too, for the schema to refuse).
- */
-export function logPath(log: string, base: string): string {
-  const keyword = log === '' || log === 'off' || log === 'stderr' || log.startsWith('syslog:');
-  return keyword || isAbsolute(log) ? log : resolve(base, log);
 }

@@ -7,8 +7,8 @@ import type { parseArgs } from 'node:util';
 import { parseArgsWithNegatives } from '../negative-numbers.js';
 import { parseArgsMessage } from '../parse-args-message.js';
 import { repeatedFlag, repeatedFlagMessage } from '../repeated-flag.js';
-import { logPath } from './app-config.js';
 import { EdgeOptionError } from './errors.js';
+import { logPath } from './log-path.js';
 import type { MainInput, SiteInput } from './options.js';
 
 type MainOptions = NonNullable<MainInput>;

@@ -2,7 +2,6 @@ import { chmodSync, lstatSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeTemp } from '../../cluster/temp-file.js';
-import { loadEdgeConfig } from '../../edge/app-config.js';
 import { daemonAppSite } from '../../edge/daemon-app-site.js';
 import { siteDrainKeepalive } from '../../edge/drain-keepalive.js';
 import {
@@ -148,6 +147,9 @@ async function selectConfig(args: EdgeArgs): Promise<SelectedConfig> {
 }
 
 async function fileConfig(args: EdgeArgs, file: string): Promise<Omit<SelectedConfig, 'drainWarnings'>> {
+  // Loaded here: the config loader (yaml, the apps' schema, TypeScript configs) is a third of the command's start-up,
+  // which a run from flags alone does without.
+  const { loadEdgeConfig } = await import('../../edge/app-config.js');
   const { main, sites, drainIdleGraces } = await loadEdgeConfig(file, args.app);
   return { main: { ...main, ...args.main }, sites: mergeSites(args, sites), fileMain: main, drainIdleGraces };
 }
