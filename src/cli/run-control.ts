@@ -115,8 +115,9 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
 
 /**
  * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot' | 'ping', id,
- * instances?, requests?, env?, args?, nodeArgs? }`; a reload's `env` is the app's new environment (`hive reload
- * --update-env`), its `args` and `nodeArgs` the script's and Node.js's new arguments (a config file's reload), and
+ * instances?, requests?, env?, args?, nodeArgs?, maxMemoryRestart? }`; a reload's `env` is the app's new environment
+ * (`hive reload --update-env`), its `args` and `nodeArgs` the script's and Node.js's new arguments and its
+ * `maxMemoryRestart` the new memory limit (`300M`; null: none), all of a config file's reload, and
  * `reset` zeroes the per-slot restarts of the snapshots (`hive reset`). Or the daemon's unasked, unanswered `{ hive:
  * 1, type: 'restarts', slots, primary, total: { slots, primary } }`: the restarts before this primary, since `hive
  * reset` for the snapshots and all of them (`total`) for `hive_restarts_total`.
@@ -137,6 +138,7 @@ export async function answerControl(
     env?: unknown;
     args?: unknown;
     nodeArgs?: unknown;
+    maxMemoryRestart?: unknown;
   };
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
@@ -171,7 +173,7 @@ export async function answerControl(
     let applied: string[] | undefined;
     if (request.type === 'reload') {
       slots = await reloadBySlot(supervisor, id, request);
-      applied = (['args', 'nodeArgs'] as const).filter((key) => request[key] !== undefined);
+      applied = (['args', 'nodeArgs', 'maxMemoryRestart'] as const).filter((key) => request[key] !== undefined);
     } else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else if (request.type === 'reset') collector?.resetRestarts();
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
@@ -198,7 +200,12 @@ function restartCounts(slots: unknown, primary: unknown): { slots: Map<number, n
 async function reloadBySlot(
   supervisor: Supervisor,
   id: unknown,
-  { env, args, nodeArgs }: { env?: unknown; args?: unknown; nodeArgs?: unknown },
+  {
+    env,
+    args,
+    nodeArgs,
+    maxMemoryRestart,
+  }: { env?: unknown; args?: unknown; nodeArgs?: unknown; maxMemoryRestart?: unknown },
 ): Promise<ReloadSlot[]> {
   // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise count
   // the slots of the size before it.
@@ -220,14 +227,15 @@ async function reloadBySlot(
     done += 1;
     answer({ type: 'reload-progress', id, done, total: slots.size, slot });
   };
-  // The Supervisor checks `env` (an object of strings), `args` and `nodeArgs` (arrays of strings) and refuses the
-  // reload otherwise.
+  // The Supervisor checks `env` (an object of strings), `args` and `nodeArgs` (arrays of strings), `maxMemoryRestart`
+  // (a size or null) and refuses the reload otherwise.
   await supervisor.reload({
     onStart,
     onReplaced,
     env: env as Record<string, string> | undefined,
     ...(args !== undefined ? { args: args as string[] } : {}),
     ...(nodeArgs !== undefined ? { nodeArgs: nodeArgs as string[] } : {}),
+    ...(maxMemoryRestart !== undefined ? { maxMemoryRestart: maxMemoryRestart as string | null } : {}),
   });
   return [...slots.values()];
 }

@@ -16,7 +16,7 @@ import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { MemoryStreak } from './memory-streak.js';
 import { nearestTsconfig, TSX_TSCONFIG } from './nearest-tsconfig.js';
-import { assertKnownKeys, clusterNodeArgs, killTimeoutWarning } from './option-checks.js';
+import { assertKnownKeys, assertMemoryReports, clusterNodeArgs, killTimeoutWarning } from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { OutputHold } from './output-hold.js';
 import type { PidLock } from './pid-lock.js';
@@ -28,6 +28,7 @@ import { freeInstances, type SlotStanding, scaleDownOrder } from './scale-slots.
 import { claimSocket } from './stale-socket.js';
 import { StickyRouter } from './sticky-router.js';
 import { stickySlot } from './sticky-slot.js';
+import { parseSize } from './units.js';
 import { UnresponsiveWatch } from './unresponsive-watch.js';
 import { type DrainWaitingOn, type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
 
@@ -223,6 +224,9 @@ interface Slot {
   env: Record<string, string> | undefined;
   // The script and Node.js arguments its process was forked with (see Supervisor#baseCommand), kept as `env` is.
   command: WorkerCommand;
+  // The memory guard's limit for its process (see Supervisor#maxMemoryRestart), kept as `env` is: a reload's
+  // replacement is held to the reload's limit from its first check, not to the one the reload is about to replace.
+  memoryLimit: number | undefined;
 }
 
 /** What an app process is forked with besides its environment: the script's arguments and Node.js's (`execArgv`). */
@@ -269,7 +273,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // The reload running, settled either way (see stop()).
   #reloadRun: Promise<void> | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
-  // Reads each worker's memory from /proc (see #watchMemory).
+  // The memory guard's limit for new slots: options.maxMemoryRestart until a reload gives another (or none).
+  #maxMemoryRestart: number | undefined;
+  // Reads each worker's memory from /proc (see #watchMemory), while a process has a limit.
   #memoryWatch: NodeJS.Timeout | undefined;
   // Marks the ready workers whose reports stopped (a blocked event loop).
   #hangs: UnresponsiveWatch<WorkerProcess> | undefined;
@@ -300,6 +306,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     super();
     this.options = fillOptions(options);
     this.#baseCommand = { args: this.options.args, nodeArgs: this.options.nodeArgs };
+    this.#maxMemoryRestart = this.options.maxMemoryRestart;
     this.#ignored = stickyBalanceWarning(options.balance, this.options.sticky);
   }
 
@@ -496,6 +503,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    *   abort runs, and restarts in, the new one until the next reload moves it back).
    * @param options.args - the script's new arguments, and `options.nodeArgs` Node.js's (a config file's changed
    *   `args`, `node_args`): the replacements and every later fork get them, kept only if the reload succeeds, as `env`.
+   * @param options.maxMemoryRestart - the app's new memory limit (a config file's changed `max_memory_restart`, as
+   *   `pm2 reload` applies it), null for none: the memory guard holds each replacement (and every later process) to
+   *   it. Kept only if the reload succeeds, as `env` (a slot replaced before an abort keeps it until the next reload).
    * @param options.onReplaced - called as each slot's replacement is ready and takes the slot, with the slot as the
    *   result will list it: a process that became ready meanwhile (a crash restart, a hand-over) is not the slot's
    *   replacement, when the reload retires it next.
@@ -507,12 +517,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       env?: Record<string, string>;
       args?: readonly string[];
       nodeArgs?: readonly string[];
+      maxMemoryRestart?: number | string | null;
     } = {},
   ): Promise<ReloadResult> {
     checkReloadOptions(options);
     const env = options.env === undefined ? undefined : envCopy(options.env);
     const args = options.args === undefined ? undefined : reloadList(options.args, 'args');
     const nodeArgs = options.nodeArgs === undefined ? undefined : reloadNodeArgs(options.nodeArgs);
+    const limit = reloadMemoryLimit(options.maxMemoryRestart, this.options.memoryReportInterval);
     // As the constructor checks the environment it starts in (options.ts), before anything is replaced: the
     // replacements would get an unusable variable (`A=B` as a name).
     if (env !== undefined) {
@@ -524,7 +536,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // Over the command of the app now, not of when it was asked: a reload queued behind another keeps what it changed.
       const base = this.#baseCommand;
       const command = { args: args ?? base.args, nodeArgs: nodeArgs ?? base.nodeArgs };
-      const run = this.#rollingReload(env ?? this.#baseEnv, command, options.onStart, options.onReplaced);
+      const run = this.#rollingReload(env ?? this.#baseEnv, command, limit, options.onStart, options.onReplaced);
       // A stop waits for it: its done or aborted must come before the app's `stopped`, after which a `hive run`
       // primary exits (the replacement it retires fails its wait only a tick after its exit).
       this.#reloadRun = run.then(
@@ -538,9 +550,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async #rollingReload(
     base: Record<string, string> | undefined,
     command: WorkerCommand,
+    limit: number | null | undefined,
     onStart?: () => void,
     onReplaced?: (slot: ReloadedSlot) => void,
   ): Promise<ReloadResult> {
+    // Over the limit of the app now, as the command: a plain reload moves every slot to it.
+    const memoryLimit = limit === undefined ? this.#maxMemoryRestart : (limit ?? undefined);
     onStart?.();
     this.#reloading = true;
     this.#refreshState();
@@ -551,7 +566,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       for (const slot of [...this.#slots]) {
         if (this.#stopping) throw new SupervisorStoppedError('reload');
         if (slot.removed) continue;
-        const { retired, oldPid, newPid } = await this.#replace(slot, base, command);
+        const { retired, oldPid, newPid } = await this.#replace(slot, base, { command, memoryLimit });
         retirements.push(retired);
         const entry = { instance: slot.instance, oldPid, newPid };
         replaced.push(entry);
@@ -560,6 +575,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await Promise.all(retirements);
       this.#baseEnv = base;
       this.#baseCommand = command;
+      if (limit !== undefined) this.#setMemoryLimit(memoryLimit);
       this.#forgetLastExit();
       this.#emit({ type: 'reload', phase: 'done' });
       return { slots: replaced.sort((a, b) => a.instance - b.instance) };
@@ -716,6 +732,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       memoryStreak: new MemoryStreak(this.options),
       env: this.#baseEnv,
       command: this.#baseCommand,
+      memoryLimit: this.#maxMemoryRestart,
     };
   }
 
@@ -1014,13 +1031,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * Forks the slot's replacement (in `base`, with `command`) and swaps it in once ready; `retired` settles when the
-   * old worker has exited.
+   * Forks the slot's replacement (in `base`, with `command`, held to `memoryLimit`) and swaps it in once ready;
+   * `retired` settles when the old worker has exited.
    */
   async #replace(
     slot: Slot,
     base: Record<string, string> | undefined,
-    command = slot.command,
+    // An object, not two defaulted parameters: a reload's limit of none (undefined) would take the slot's.
+    { command, memoryLimit }: Pick<Slot, 'command' | 'memoryLimit'> = slot,
   ): Promise<{ retired: Promise<unknown>; oldPid: number | null; newPid: number }> {
     const replacement = this.#fork(slot, base, command);
     slot.incoming = replacement;
@@ -1046,6 +1064,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.worker = replacement;
     slot.env = base;
     slot.command = command;
+    slot.memoryLimit = memoryLimit;
+    this.#watchMemory();
     slot.errored = false;
     slot.policy.reset();
     return { retired: this.#retireSlot(slot, old), oldPid: old?.pid ?? null, newPid: replacement.pid };
@@ -1071,20 +1091,38 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // again, and PM2, which reads its processes' memory from outside, would still replace it. So the primary reads each
   // ready worker's RSS from /proc as often as the workers report, and applies the same limit.
   #watchMemory(): void {
-    const { maxMemoryRestart, memoryReportInterval } = this.options;
-    if (maxMemoryRestart === undefined || memoryReportInterval === 0) return;
+    const { memoryReportInterval } = this.options;
+    if (memoryReportInterval === 0 || this.#memoryWatch || !this.#anyMemoryLimit()) return;
     this.#memoryWatch = setInterval(() => {
       for (const slot of this.#slots) {
         const { worker } = slot;
-        if (worker?.state !== 'ready') continue;
+        if (worker?.state !== 'ready' || slot.memoryLimit === undefined) continue;
         const rss = residentBytes(worker.pid);
         if (rss !== undefined) this.#checkMemory(slot, worker, rss);
       }
     }, memoryReportInterval).unref();
   }
 
+  // Whether the app or one of its processes has a limit: the /proc reading runs only then.
+  #anyMemoryLimit(): boolean {
+    return this.#maxMemoryRestart !== undefined || this.#slots.some((slot) => slot.memoryLimit !== undefined);
+  }
+
+  // A reload's new limit (or none), once every slot runs under it: the /proc reading stops with the last limit (the
+  // workers' reports go on regardless, for the unresponsive mark).
+  #setMemoryLimit(limit: number | undefined): void {
+    this.#maxMemoryRestart = limit;
+    if (!this.#anyMemoryLimit()) {
+      clearInterval(this.#memoryWatch);
+      this.#memoryWatch = undefined;
+    }
+    if (limit === undefined) return;
+    const warning = memoryLimitWarning(limit);
+    if (warning !== undefined) this.#emit({ type: 'warning', message: warning });
+  }
+
   #checkMemory(slot: Slot, worker: WorkerProcess, rss: number): void {
-    const limit = this.options.maxMemoryRestart;
+    const limit = slot.memoryLimit;
     if (limit === undefined || slot.worker !== worker || worker.state !== 'ready') return;
     const verdict = slot.memoryStreak.check(worker, { instance: slot.instance, pid: worker.pid }, rss, limit);
     if (verdict.warning !== undefined) this.#emit({ type: 'warning', message: verdict.warning });
@@ -1258,7 +1296,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 }
 
-const reloadKeys: ReadonlySet<string> = new Set(['onStart', 'onReplaced', 'env', 'args', 'nodeArgs']);
+const reloadKeys: ReadonlySet<string> = new Set([
+  'onStart',
+  'onReplaced',
+  'env',
+  'args',
+  'nodeArgs',
+  'maxMemoryRestart',
+]);
 
 // Checked before the reload is queued, as its environment is: a misspelt `evn` would reload without the new one.
 function checkReloadOptions(options: unknown): void {
@@ -1285,6 +1330,15 @@ function reloadList(value: unknown, key: 'args' | 'nodeArgs'): string[] {
     }
   });
   return [...(value as string[])];
+}
+
+// A reload's new `maxMemoryRestart` in bytes (null: none; undefined: unchanged), checked before the reload is queued as
+// the constructor checks it (options.ts): a size, and memory reports to read it against.
+function reloadMemoryLimit(value: unknown, memoryReportInterval: number): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  const limit = parseSize(value, 'maxMemoryRestart');
+  assertMemoryReports(limit, memoryReportInterval);
+  return limit;
 }
 
 // As the constructor's nodeArgs (option-checks.ts clusterNodeArgs): no --watch, whose child is no cluster worker.

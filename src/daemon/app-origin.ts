@@ -55,9 +55,9 @@ export function keptScriptWarning(name: string, existing: AppSpec, incoming: App
 
 /**
  * The warning a config file's reload of an app deserves when the file gives it other `hive run` options than it runs
- * with (`instances`, `max_memory_restart`, `kill_timeout`...), naming each, or undefined. Those in `applied` (a cluster
- * app's `args` and `node_args`, which its primary forks the replacements with: reload-command.ts) are not named. The
- * primary keeps the others until a restart, where `pm2 reload <file>` applies max_memory_restart: dropped without a
+ * with (`instances`, `kill_timeout`, `listen_timeout`...), naming each, or undefined. Those in `applied` (a cluster
+ * app's `args` and `node_args`, which its primary forks the replacements with, and `max_memory_restart`, which it
+ * guards them with: reload-command.ts) are not named. The primary keeps the others until a restart: dropped without a
  * word, a deploy that changed one would seem done. A changed instance count is `hive scale`'s.
  */
 export function keptOptionsWarning(
@@ -83,13 +83,15 @@ export function keptOptionsWarning(
 
 /**
  * The warning of a reload whose primary (of an older Hive, since `hive update`) answered without applying the
- * file's new `args` or `node_args` it was sent (see reload-command.ts): it forked the replacements with the old ones.
+ * file's new `args`, `node_args` or `max_memory_restart` it was sent (see reload-command.ts): it forked the
+ * replacements with the old arguments, and guards them with the old limit.
  */
 export function notAppliedWarning(name: string, incoming: AppOrigin, options: readonly string[]): string {
   const changed = options.map((option) => optionName(incoming, option));
   return (
     `app ${JSON.stringify(name)} reloaded with the ${changed.join(', ')} it started with: its primary, of an older ` +
-    `Hive, keeps them until a restart; \`hive restart ${incoming.configFile}\` applies the file's`
+    `Hive, keeps ${changed.length === 1 ? 'it' : 'them'} until a restart; \`hive restart ${incoming.configFile}\` ` +
+    "applies the file's"
   );
 }
 

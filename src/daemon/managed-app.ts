@@ -58,7 +58,14 @@ import { primarySpawnError } from './primary-spawn-error.js';
 import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
-import { RELOAD_APPLIED_OPTIONS, type ReloadCommand, reloadCommand } from './reload-command.js';
+import {
+  appliedRunArgs,
+  RELOAD_APPLIED_OPTIONS,
+  RELOAD_COMMAND_KEYS,
+  RELOAD_COMMAND_OPTIONS,
+  type ReloadCommand,
+  reloadCommand,
+} from './reload-command.js';
 import { ownRunArgs, ownRunArgsJoined, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
 import { SlotCpuTotals } from './slot-cpu-totals.js';
@@ -144,7 +151,10 @@ interface ControlReply {
   code?: string;
   size?: number;
   slots?: ReloadSlot[];
-  /** A reload's new arguments the primary applied (`args`, `nodeArgs`); an older primary's answer has none. */
+  /**
+   * A reload's new options the primary applied (`args`, `nodeArgs`, `maxMemoryRestart`); an older primary's answer
+   * has none, or lacks the fields it does not know.
+   */
   applied?: string[];
   snapshot?: AppSnapshot | null;
   /** A `prometheus-result`'s families, NaN and ±Infinity as strings. */
@@ -178,11 +188,14 @@ export interface ReloadEnvs {
    * app-origin.ts).
    */
   warn?: ((message: string) => void) | undefined;
-  /** The script's and Node.js's new arguments of origin's file (reload-command.ts), set by reload(). */
+  /** The script's and Node.js's new arguments and memory limit of origin's file (reload-command.ts), set by reload(). */
   command?: ReloadCommand | undefined;
 }
 
-/** What a reload changes of the spec once it took: its environments, and a config file's new args and node_args. */
+/**
+ * What a reload changes of the spec once it took: its environments, and a config file's new args, node_args and
+ * max_memory_restart.
+ */
 type PendingSpec = Partial<Pick<AppSpec, 'shellEnv' | 'env' | 'runArgs'>>;
 
 /** How a start meets an app of that name (see ManagedApp#startWith). */
@@ -464,15 +477,15 @@ export class ManagedApp {
       if (origin?.configFile !== undefined) {
         this.#warnOrigin(origin, envs.warn);
         this.#warn(keptScriptWarning(this.name, this.spec, origin), envs.warn);
-        // A cluster app's primary forks the replacements with the file's new args and node_args; a fork-mode app's
-        // keeps them, as every other option, until a restart.
+        // A cluster app's primary forks the replacements with the file's new args and node_args, and guards them with
+        // its new max_memory_restart; a fork-mode app's keeps them, as every other option, until a restart.
         const applied = this.spec.fork ? undefined : RELOAD_APPLIED_OPTIONS;
         this.#warn(keptOptionsWarning(this.name, this.spec, origin, applied), envs.warn);
         const command =
           applied && origin.runArgs !== undefined ? reloadCommand(this.spec.runArgs, origin.runArgs) : undefined;
         // The file that reloads the app is where it comes from now, whatever the reload's outcome: the next start or
         // reload of that file is no takeover. Its script, cwd and other options stay: the primary runs those until a
-        // restart; its args and node_args are the spec's once the reload took (#reload).
+        // restart; its args, node_args and max_memory_restart are the spec's once the reload took (#reload).
         this.spec = { ...this.spec, configFile: origin.configFile };
         return this.#reload(onProgress, { ...envs, command });
       }
@@ -685,8 +698,8 @@ export class ManagedApp {
     const { shellEnv, env: appEnv, command } = envs;
     // Pending before the primary hears of it: a primary respawned meanwhile starts in it, as the reload asked. The
     // spec takes it only once the reload (or the start it makes) has succeeded: a later restart, respawn or resurrect
-    // must not start the app in the environment of a reload that did not take. The new runArgs (args, node_args)
-    // likewise.
+    // must not start the app in the environment of a reload that did not take. The new runArgs (args, node_args,
+    // max_memory_restart) likewise.
     const newEnv = shellEnv !== undefined || appEnv !== undefined;
     if (newEnv || command) {
       const pending = {
@@ -734,9 +747,9 @@ export class ManagedApp {
     const slots = Math.max(this.#size, new Set([...this.#workers.values()].map((w) => w.instance)).size);
     const timeout = controlTimeout(this.spec, slots);
     // Only what changed: an older primary ignores the fields, and its answer says so (`applied`, below).
-    const args = command?.args !== undefined ? { args: command.args } : {};
-    const nodeArgs = command?.nodeArgs !== undefined ? { nodeArgs: command.nodeArgs } : {};
-    const request = { type: 'reload', ...(env ? { env } : {}), ...args, ...nodeArgs };
+    const sent = RELOAD_COMMAND_KEYS.filter((key) => command?.[key] !== undefined);
+    const fields = Object.fromEntries(sent.map((key) => [key, command?.[key]]));
+    const request = { type: 'reload', ...(env ? { env } : {}), ...fields };
     const reply = await this.#request(request, onProgress, timeout);
     const gone = this.#ended || this.#status === 'stopping' || !primary.connected || this.#primary !== primary;
     if (!reply.ok && gone) {
@@ -762,13 +775,15 @@ export class ManagedApp {
       throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     }
     this.#clearReloadFailed();
-    const ignored = (['args', 'nodeArgs'] as const).filter((key) => key in request && !reply.applied?.includes(key));
-    if (ignored.length > 0 && origin) {
-      // An older primary (`hive update` keeps it until a restart): its processes run the old arguments, which the spec
-      // keeps, and the reload says so.
-      const { runArgs: _, ...rest } = this.#pendingEnv ?? {};
-      this.#pendingEnv = rest;
-      const options = ignored.map((key) => (key === 'args' ? 'args' : 'node-args'));
+    const ignored = sent.filter((key) => !reply.applied?.includes(key));
+    if (ignored.length > 0 && origin?.runArgs !== undefined) {
+      // An older primary (`hive update` keeps it until a restart): its processes run the old arguments and limit,
+      // which the spec keeps (an intermediate one applies args and node_args, not max_memory_restart), and the
+      // reload says so.
+      const applied = sent.filter((key) => !ignored.includes(key));
+      const runArgs = appliedRunArgs(this.spec.runArgs, origin.runArgs, applied);
+      this.#pendingEnv = { ...this.#pendingEnv, runArgs };
+      const options = ignored.map((key) => RELOAD_COMMAND_OPTIONS[key]);
       this.#warn(notAppliedWarning(this.name, origin, options), warn);
     }
     return reply.slots ?? [];

@@ -2,41 +2,84 @@ import { splitArgs } from '../config/split-args.js';
 import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 
 /**
- * The options of a config file's reload that a cluster app's primary applies to the replacements (PM2's reload applies
- * `args` and `node_args` too), by their names in keptOptionsWarning's terms: `args`, the script's own arguments, and
- * the `--node-args` flag. The others (`instances`: `hive scale`; the rest: a restart) are still warned of.
+ * The options of a config file's reload that a cluster app's primary applies (PM2's reload applies `args`,
+ * `node_args` and `max_memory_restart` too), by their names in keptOptionsWarning's terms: `args`, the script's own
+ * arguments, and the `--node-args` and `--max-memory-restart` flags. The others (`instances`: `hive scale`; the rest: a
+ * restart) are still warned of.
  */
-export const RELOAD_APPLIED_OPTIONS: ReadonlySet<string> = new Set(['args', 'node-args']);
+export const RELOAD_APPLIED_OPTIONS: ReadonlySet<string> = new Set(['args', 'node-args', 'max-memory-restart']);
 
-/** What a config file's reload changes of the arguments the app's processes are forked with. */
+/** The fields of a reload request that carry a config file's changed options, as the primary names them applied. */
+export type ReloadCommandKey = 'args' | 'nodeArgs' | 'maxMemoryRestart';
+
+/** The request fields, in the order the daemon sends them. */
+export const RELOAD_COMMAND_KEYS: readonly ReloadCommandKey[] = ['args', 'nodeArgs', 'maxMemoryRestart'];
+
+/** Each request field's option, as keptOptionsWarning and notAppliedWarning name it. */
+export const RELOAD_COMMAND_OPTIONS: Readonly<Record<ReloadCommandKey, string>> = {
+  args: 'args',
+  nodeArgs: 'node-args',
+  maxMemoryRestart: 'max-memory-restart',
+};
+
+/** What a config file's reload changes of the arguments the app's processes are forked with, and of its memory limit. */
 export interface ReloadCommand {
   /**
-   * The app's runArgs with the file's script arguments and `--node-args` in place of its own, its other flags kept
-   * (the primary keeps them): what the spec holds once the reload took, so a respawn, save and resurrect use them.
+   * The app's runArgs with the file's script arguments, `--node-args` and `--max-memory-restart` in place of its own,
+   * its other flags kept (the primary keeps them): what the spec holds once the reload took, so a respawn, save and
+   * resurrect use them.
    */
   runArgs: string[];
   /** The script's new arguments, when they changed. */
   args?: string[];
   /** Node.js's new arguments (split as `hive run` splits `--node-args`), when they changed. */
   nodeArgs?: string[];
+  /** The new memory limit as the file gives it (`300M`), when it changed; null: the file has none now. */
+  maxMemoryRestart?: string | null;
 }
 
 /** The change a reload from runArgs `named` (the file's now) makes to an app running `running`; undefined: none. */
 export function reloadCommand(running: readonly string[], named: readonly string[]): ReloadCommand | undefined {
-  const before = scriptArgs(running);
-  const after = scriptArgs(named);
-  const nodeBefore = runArgFlag(running, 'node-args');
-  const nodeAfter = runArgFlag(named, 'node-args');
-  const argsChanged = JSON.stringify(before) !== JSON.stringify(after);
-  const nodeChanged = nodeBefore !== nodeAfter;
-  if (!argsChanged && !nodeChanged) return undefined;
-  const own = ownRunArgs(running).filter((arg) => !arg.startsWith('--node-args='));
-  const runArgs = [...own, ...(nodeAfter !== undefined ? [`--node-args=${nodeAfter}`] : []), '--', ...after];
+  const changed = changedKeys(running, named);
+  if (changed.length === 0) return undefined;
+  const memory = runArgFlag(named, 'max-memory-restart');
+  const nodeArgs = runArgFlag(named, 'node-args');
   return {
-    runArgs,
-    ...(argsChanged ? { args: after } : {}),
-    ...(nodeChanged ? { nodeArgs: nodeAfter === undefined ? [] : splitArgs(nodeAfter).args } : {}),
+    runArgs: appliedRunArgs(running, named, changed),
+    ...(changed.includes('args') ? { args: scriptArgs(named) } : {}),
+    ...(changed.includes('nodeArgs') ? { nodeArgs: nodeArgs === undefined ? [] : splitArgs(nodeArgs).args } : {}),
+    ...(changed.includes('maxMemoryRestart') ? { maxMemoryRestart: memory ?? null } : {}),
   };
+}
+
+/**
+ * The app's runArgs once a reload applied the options of `applied` from `named`, its other ones as `running` has them:
+ * all of them for a primary of this Hive, fewer for an older one that ignored the newer fields.
+ */
+export function appliedRunArgs(
+  running: readonly string[],
+  named: readonly string[],
+  applied: readonly ReloadCommandKey[],
+): string[] {
+  const flags = (['nodeArgs', 'maxMemoryRestart'] as const).map((key) => {
+    const flag = RELOAD_COMMAND_OPTIONS[key];
+    const value = runArgFlag(applied.includes(key) ? named : running, flag);
+    return { prefix: `--${flag}=`, value };
+  });
+  const own = ownRunArgs(running).filter((arg) => !flags.some(({ prefix }) => arg.startsWith(prefix)));
+  const set = flags.flatMap(({ prefix, value }) => (value === undefined ? [] : [`${prefix}${value}`]));
+  return [...own, ...set, '--', ...scriptArgs(applied.includes('args') ? named : running)];
+}
+
+// The request fields whose option differs between the two runArgs.
+function changedKeys(running: readonly string[], named: readonly string[]): ReloadCommandKey[] {
+  const keys: ReloadCommandKey[] = [];
+  if (JSON.stringify(scriptArgs(running)) !== JSON.stringify(scriptArgs(named))) keys.push('args');
+  for (const key of ['nodeArgs', 'maxMemoryRestart'] as const) {
+    const flag = RELOAD_COMMAND_OPTIONS[key];
+    if (runArgFlag(running, flag) !== runArgFlag(named, flag)) keys.push(key);
+  }
+  return keys;
 }
 
 // The script's own arguments: those after `--`.

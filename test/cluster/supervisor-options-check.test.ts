@@ -74,10 +74,17 @@ test('reload() refuses unknown keys and a bad onStart or onReplaced; sampleReque
     [{ nodeArgs: '--max-old-space-size=64' }, /Expected reload `nodeArgs` to be an array of strings/],
     [{ nodeArgs: [null] }, /Expected reload `nodeArgs\[0\]` to be a string/],
     [{ nodeArgs: ['--watch'] }, /`nodeArgs` may not hold --watch/],
+    // A reload's new memory limit (a config file's changed max_memory_restart): a size, or null for none.
+    [{ maxMemoryRestart: '300 potatoes' }, /Expected `maxMemoryRestart` to be a size like 300M/],
+    [{ maxMemoryRestart: false }, /Expected `maxMemoryRestart` to be a size like 300M/],
   ];
   for (const [options, message] of badArgs) {
     assert.throws(() => supervisor.reload(options as never), { code: 'ERR_HIVE_INVALID_ARGUMENT', message });
   }
+  assert.throws(() => create({ instances: 1, memoryReportInterval: 0 }).reload({ maxMemoryRestart: '300M' }), {
+    code: 'ERR_HIVE_INVALID_ARGUMENT',
+    message: /`maxMemoryRestart` needs memory reports/,
+  });
   for (const size of [-1, Number.NaN, 1.5, '5', Number.POSITIVE_INFINITY]) {
     assert.throws(() => supervisor.sampleRequests(size as number), {
       code: 'ERR_HIVE_INVALID_ARGUMENT',
