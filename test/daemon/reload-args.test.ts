@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../ports.js';
 import { tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
+// Fixed for the file: every reload keeps it.
+const port = await freePort();
 type App = { name: string; processes: { pid: number; role: string }[] };
 
 // Each process writes what it was started with to <pid>.json, then serves; `--fail` among its arguments fails it.
@@ -23,10 +26,7 @@ require('node:http').createServer((req, res) => res.end('ok')).listen(process.en
 `,
 );
 const config = (args: string, nodeArgs: string) =>
-  hive.writeConfig(
-    [{ name: 'argv', script, instances: 2, port: 43001, args, node_args: nodeArgs }],
-    'ecosystem.config.js',
-  );
+  hive.writeConfig([{ name: 'argv', script, instances: 2, port, args, node_args: nodeArgs }], 'ecosystem.config.js');
 const pids = async () =>
   (await hive.json<App[]>(['ls']))
     .find((app) => app.name === 'argv')!

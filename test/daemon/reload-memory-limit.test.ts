@@ -6,15 +6,18 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../ports.js';
 import { type Described, pidOf, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
+// Fixed for the file: every reload keeps it.
+const port = await freePort();
 const script = join(hive.dir, 'serve.js');
 writeFileSync(script, "require('node:http').createServer((req, res) => res.end('ok')).listen(process.env.PORT);\n");
 // Reports every 200 ms: the memory guard checks each process as often. A Node.js process uses far more than 20M.
 const config = (options: object) =>
   hive.writeConfig(
-    [{ name: 'mem', script, instances: 1, port: 42101, memoryReportInterval: 200, ...options }],
+    [{ name: 'mem', script, instances: 1, port, memoryReportInterval: 200, ...options }],
     'ecosystem.config.js',
   );
 const described = () => hive.json<Described>(['describe', 'mem']);
