@@ -1514,10 +1514,8 @@ export class ManagedApp {
       this.#startRetry = undefined;
       this.#status = 'errored';
       this.#wanted = 'stopped';
-      // Dropped, not just stopped: #scheduleCron keeps a schedule it finds, and a later reload or start of the
-      // errored app must schedule the ticks again.
-      this.#cron?.stop();
-      this.#cron = undefined;
+      // Its cron schedule stays: a tick starts an errored app again, as a watched file's change does (and PM2's cron
+      // does), so a nightly cron_restart still brings back an app that failed meanwhile.
       return;
     }
     // A primary that dies while online (killed, OOM) comes back, with backoff when it keeps dying.
