@@ -34,17 +34,27 @@ function parseLimit(text: string | undefined): number | undefined {
 }
 
 /**
- * The warning for a `maxMemoryRestart` the cgroup's memory limit never lets a process reach: the kernel's OOM killer
- * (or V8's heap limit, which Node sizes from the cgroup's) ends the process first, a crash rather than a replacement.
- * Undefined when the limit is below the cgroup's, or there is none.
+ * The warning for a `maxMemoryRestart` the cgroup's memory limit never lets `processes` app processes reach together:
+ * the limit holds for all of them (and the primary), so the kernel's OOM killer (or V8's heap limit, which Node sizes
+ * from the cgroup's) ends a process first, a crash rather than a replacement. `hive deploy`'s rule: limit x processes
+ * not below the cgroup's. Undefined when below, or there is no cgroup limit.
+ *
+ * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
  */
-export function memoryLimitWarning(maxMemoryRestart: number | undefined, root = '/'): string | undefined {
+export function memoryLimitWarning(
+  maxMemoryRestart: number | undefined,
+  { processes = 1, root = '/' }: { processes?: number; root?: string } = {},
+): string | undefined {
   if (maxMemoryRestart === undefined) return undefined;
   const cgroup = cgroupMemoryLimit(root);
-  if (cgroup === undefined || maxMemoryRestart < cgroup) return undefined;
+  const count = Math.max(1, processes);
+  if (cgroup === undefined || maxMemoryRestart * count < cgroup) return undefined;
   const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  const each = count === 1 ? '' : ` for each of ${count} processes`;
+  // The replacement starts beside the process it replaces: one more process's worth of room.
+  const room = `; set it lower: about ${mib(cgroup / (count + 1))} leaves room for a replacement starting beside them`;
   return (
-    `maxMemoryRestart (${mib(maxMemoryRestart)}) is not below this cgroup's memory limit (${mib(cgroup)}, shared by ` +
-    'all its processes): the OOM killer or the V8 heap limit ends a process before it is replaced; set it lower'
+    `maxMemoryRestart (${mib(maxMemoryRestart)})${each} is not below this cgroup's memory limit (${mib(cgroup)}, ` +
+    `shared by all its processes): the OOM killer or the V8 heap limit ends a process before it is replaced${room}`
   );
 }

@@ -426,7 +426,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     cluster.setupPrimary({ exec: options.script, cwd: options.cwd, silent: true });
     try {
       if (this.#ignored !== undefined) this.#emit({ type: 'warning', message: this.#ignored });
-      const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
+      const memoryWarning = memoryLimitWarning(options.maxMemoryRestart, { processes: options.instances });
       if (memoryWarning !== undefined) this.#emit({ type: 'warning', message: memoryWarning });
       const killWarning = killTimeoutWarning(options.killTimeout, options.drainIdleGrace);
       if (killWarning !== undefined) this.#emit({ type: 'warning', message: killWarning });
@@ -1117,7 +1117,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#memoryWatch = undefined;
     }
     if (limit === undefined) return;
-    const warning = memoryLimitWarning(limit);
+    const warning = memoryLimitWarning(limit, { processes: this.size });
     if (warning !== undefined) this.#emit({ type: 'warning', message: warning });
   }
 

@@ -735,7 +735,7 @@ if (process.send && !process.connected) void stop();
 // Every process may have exited (autorestart off, or errored): the primary still waits for the daemon's word.
 setInterval(() => {}, 1 << 30);
 // As the cluster's primary says as it starts (cluster/supervisor.ts): a limit the cgroup's never lets a process reach.
-const memoryWarning = memoryLimitWarning(options.maxMemoryRestart);
+const memoryWarning = memoryLimitWarning(options.maxMemoryRestart, { processes: resolveInstances(options.instances) });
 if (memoryWarning !== undefined) emit({ kind: 'event', type: 'warning', message: memoryWarning });
 // The checks a cluster's primary makes of its options (cluster/options.ts): a HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR
 // that names no variable fails the start, as `hive start` of a cluster app does, with the error naming it (else

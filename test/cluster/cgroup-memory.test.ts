@@ -40,10 +40,17 @@ test('the memory limit of the own group or the tightest ancestor, v1 and v2', (t
   assert.equal(cgroupMemoryLimit(unlimited), undefined);
   assert.equal(cgroupMemoryLimit(tree(t, {})), undefined);
 
-  assert.match(memoryLimitWarning(256 * MiB, v2) ?? '', /maxMemoryRestart \(256 MiB\) is not below .* \(256 MiB/);
-  assert.equal(memoryLimitWarning(200 * MiB, v2), undefined);
-  assert.equal(memoryLimitWarning(undefined, v2), undefined);
-  assert.equal(memoryLimitWarning(4096 * MiB, unlimited), undefined);
+  const root = v2;
+  assert.match(memoryLimitWarning(256 * MiB, { root }) ?? '', /maxMemoryRestart \(256 MiB\) is not below .* \(256 MiB/);
+  assert.equal(memoryLimitWarning(200 * MiB, { root }), undefined);
+  assert.equal(memoryLimitWarning(undefined, { root }), undefined);
+  assert.equal(memoryLimitWarning(4096 * MiB, { root: unlimited }), undefined);
+  // The limit holds for all the processes together (hive deploy's rule): 2 x 128 MiB reach 256 MiB.
+  assert.equal(memoryLimitWarning(100 * MiB, { processes: 2, root }), undefined);
+  assert.equal(
+    memoryLimitWarning(128 * MiB, { processes: 2, root }),
+    "maxMemoryRestart (128 MiB) for each of 2 processes is not below this cgroup's memory limit (256 MiB, shared by all its processes): the OOM killer or the V8 heap limit ends a process before it is replaced; set it lower: about 85 MiB leaves room for a replacement starting beside them",
+  );
 });
 
 /** The output of `hive run` in the group up to its worker's ready line; the run is then stopped and waited for. */
@@ -84,4 +91,7 @@ test('hive run in a memory cgroup warns when --max-memory-restart is not below i
   const below = await runIn(group, [script, '-i', '1', '--max-memory-restart', '200M']);
   assert.match(below, /ready/);
   assert.doesNotMatch(below, /warning/);
+  // Below it for one process, not for two together: the limit is the group's.
+  const both = await runIn(group, [script, '-i', '2', '--max-memory-restart', '200M']);
+  assert.match(both, /warning: maxMemoryRestart \(200 MiB\) for each of 2 processes is not below .* about 100 MiB/);
 });
