@@ -15,6 +15,12 @@ import { writeWholeLines } from '../../whole-line-writes.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
+
+const PID_1_WARNING =
+  'hive run is PID 1 (a container with no init): the processes an app leaves behind (a child of a child) are never ' +
+  'reaped and stay zombies, and a signal sent before hive run set its handlers is lost; run it under an init ' +
+  "(`docker run --init`, or tini as the image's ENTRYPOINT, as in the Dockerfile `hive deploy` writes)";
+
 import { watchForReload } from '../run-watch.js';
 
 /**
@@ -192,6 +198,13 @@ export default async function run(argv: string[]): Promise<number> {
   supervisor.on('event', (event: SupervisorEvent) => {
     if (event.type === 'state' && (event.state === 'stopping' || event.state === 'stopped')) watcher?.close();
   });
+  // As PID 1 (a container's command with no init), the kernel hands hive run every orphan of the container to reap,
+  // which Node never does (they stay zombies), and ignores a signal sent before its handlers are set.
+  if (process.pid === 1) {
+    (logFormat === 'text' ? stderr : stdout).write(
+      `${formatEvent(logFormat, name, { type: 'warning', message: PID_1_WARNING })}\n`,
+    );
+  }
   try {
     if (args.metrics) {
       // Before the workers: a taken port fails the run before anything was forked. Loaded only when asked for:
