@@ -22,10 +22,13 @@ import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
 import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
+import { parseSize } from '../cluster/units.js';
+import { describeValue, InvalidArgumentError } from '../errors.js';
 import { exitFlushed } from '../exit-flushed.js';
 import { logicalCwd } from '../logical-path.js';
 import { decodeWorkerMessage, ENV, toWire } from '../runtime/protocol.js';
 import { writeWholeLines } from '../whole-line-writes.js';
+import { type ForkArgv, joinForkArgv, reloadedForkArgv } from './fork-argv.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { sayLeaving } from './primary-leaving.js';
@@ -37,6 +40,11 @@ export interface ForkOptions {
   name: string;
   command: string;
   args: string[];
+  /**
+   * `args` in their parts (fork-argv.ts), so that a config file's reload can put its new script arguments and
+   * interpreter flags in their places; absent when the daemon could not tell them apart: a reload keeps `args`.
+   */
+  argv?: ForkArgv | undefined;
   instances: string;
   /**
    * false: a process that exits is not restarted; when all have exited the primary exits (a one-shot job). So does
@@ -85,7 +93,13 @@ interface Slot {
   // The environment its process was spawned in, which a restart uses again: a reload that failed before reaching the
   // slot leaves it on the one it runs.
   env: NodeJS.ProcessEnv;
+  // The program arguments its process was spawned with, and the memory limit it is held to, kept as `env` is.
+  args: readonly string[];
+  memoryLimit: number | undefined;
 }
+
+/** What a slot's process is spawned with: a reload's replacement gets the reload's. */
+type Setup = Pick<Slot, 'env' | 'args' | 'memoryLimit'>;
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
 // The app's folder with symlinks kept (the daemon sets PWD to it), read once: later, after a deploy switched the link,
@@ -101,6 +115,11 @@ let exitStatus = 0;
 // The environment of new slots: this primary's own, until a reload brings a new one (`hive reload --update-env`) and
 // succeeds.
 let appEnv: NodeJS.ProcessEnv = process.env;
+// The same for the program's arguments and the memory limit: a config file's reload with new `args`, `node_args` or
+// `max_memory_restart` (as PM2's reload applies them) changes them once it succeeded.
+let appArgv = options.argv;
+let appMemoryLimit = options.maxMemoryRestart;
+const appArgs = (): string[] => (appArgv === undefined ? options.args : joinForkArgv(appArgv));
 // Which exits leave a process down: PM2's autorestart and stop_exit_codes (`restart` may be left out by a caller that
 // never has a process crash).
 const keepDown = {
@@ -191,6 +210,8 @@ function newSlot(instance: number): Slot {
     replacing: false,
     errored: false,
     env: appEnv,
+    args: appArgs(),
+    memoryLimit: appMemoryLimit,
   };
 }
 
@@ -211,15 +232,16 @@ const NO_CLAIM = /^--(?:experimental-permission|permission|experimental-policy)(
 
 // Throws when spawn does (E2BIG: an environment too large for exec), having started nothing. `initial`: spawned by
 // the app's start, which fails when this process exits before it is ready (any later one is restarted instead).
-function launch(slot: Slot, env = slot.env, initial = false): void {
+function launch(slot: Slot, setup: Setup = slot, initial = false): void {
   // A slot scaled away, or a primary stopping, gets no new process: it would be one nothing tracks or stops.
   if (stopping || slot.removed) return;
   const { instance } = slot;
+  const { env, args } = setup;
   const node = NODE_PROGRAM.test(options.command) || options.command === process.execPath;
   const claims =
     (options.command === process.execPath ? process.versions.bun === undefined : NODE_ONLY.test(options.command)) &&
-    !options.args.some((arg) => NO_CLAIM.test(arg));
-  const child = spawn(options.command, claims ? ['--require', CLAIM, ...options.args] : options.args, {
+    !args.some((arg) => NO_CLAIM.test(arg));
+  const child = spawn(options.command, claims ? ['--require', CLAIM, ...args] : [...args], {
     cwd: appCwd,
     env: {
       ...env,
@@ -246,6 +268,10 @@ function launch(slot: Slot, env = slot.env, initial = false): void {
         : ['ignore', 'pipe', 'pipe'],
   });
   slot.env = env;
+  slot.args = args;
+  slot.memoryLimit = setup.memoryLimit;
+  // The start's processes are watched once the start is done (below), as before a reload could bring a limit.
+  if (setup.memoryLimit !== undefined && appState !== 'starting') watchMemory();
   slot.child = child;
   if (env[ENV.shutdownMessage] === '1') wantsShutdownMessage.add(child);
   if (child.connected) {
@@ -538,10 +564,13 @@ const MEMORY_CHECK_MS = 1_000;
 // no port, so there is no replacement to have ready first), in the control queue so that no reload or scale runs
 // over it. Only a ready process is checked, as a cluster's primary checks its workers: its first check tells one over
 // the limit from its start (MemoryStreak), whose restart then waits as a crash restart would, said once.
-function checkMemory(stats: ProcStats, limit: number): void {
+function checkMemory(stats: ProcStats): void {
   for (const slot of slots) {
     const child = slot.child;
-    if (!child?.pid || slot.readyChild !== child || slot.overLimit === child || stopping) continue;
+    const limit = slot.memoryLimit;
+    if (!child?.pid || limit === undefined || slot.readyChild !== child || slot.overLimit === child || stopping) {
+      continue;
+    }
     // Without waitReady a plain process is ready at its spawn, before its program has even loaded: checked then, one
     // that needs its memory from its start would look like one that grew past the limit later.
     if (performance.now() - slot.readySince < MEMORY_CHECK_MS) continue;
@@ -566,13 +595,56 @@ function checkMemory(stats: ProcStats, limit: number): void {
   }
 }
 
+// Started with the first process that has a limit (at the start, or a reload's that brings one), then left on: with
+// no limit left it reads nothing.
+let memoryWatch: NodeJS.Timeout | undefined;
+function watchMemory(): void {
+  if (memoryWatch !== undefined) return;
+  const stats = new ProcStats();
+  memoryWatch = setInterval(() => checkMemory(stats), MEMORY_CHECK_MS);
+}
+
 type ControlMessage = {
   hive?: number;
   type?: string;
   id?: number;
   instances?: number | string;
   env?: Record<string, string>;
+  // A config file's reload (daemon/reload-command.ts): the script's new arguments, the interpreter's new flags, and
+  // the new memory limit (`300M`; null: none).
+  args?: unknown;
+  nodeArgs?: unknown;
+  maxMemoryRestart?: unknown;
 };
+
+/** A reload's new arguments and memory limit, checked before any process is retired; undefined: unchanged. */
+interface ReloadChange {
+  args?: string[] | undefined;
+  nodeArgs?: string[] | undefined;
+  maxMemoryRestart?: number | null | undefined;
+}
+
+function reloadChange(message: ControlMessage): ReloadChange {
+  const list = (key: 'args' | 'nodeArgs'): string[] | undefined => {
+    const value = message[key];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+      throw new InvalidArgumentError(
+        `Expected reload \`${key}\` to be an array of strings, got ${describeValue(value)}`,
+      );
+    }
+    return [...(value as string[])];
+  };
+  const { maxMemoryRestart } = message;
+  return {
+    args: list('args'),
+    nodeArgs: list('nodeArgs'),
+    maxMemoryRestart:
+      maxMemoryRestart === undefined || maxMemoryRestart === null
+        ? maxMemoryRestart
+        : parseSize(maxMemoryRestart, 'maxMemoryRestart'),
+  };
+}
 
 // Reload and scale both walk and change `slots`: two at once (a second reload, a scale mid-reload) would launch
 // processes into slots the other has replaced or removed. One runs at a time, in arrival order.
@@ -609,10 +681,23 @@ function reply(message: Record<string, unknown>): void {
 async function runControl(message: ControlMessage): Promise<Record<string, unknown>> {
   try {
     let reloaded: ReloadSlot[] = [];
+    // Which of a config file's reload's fields were applied: the daemon warns of those not named (an older primary).
+    let applied: string[] = [];
     if (message.type === 'reload') {
       // The replacements take it, and new slots once the reload succeeded; spawn gets it whole, so what it lacks is
       // unset.
       const env = message.env === undefined ? appEnv : { ...message.env };
+      // As env: the replacements, then every later process. Over the app's now, so a reload queued behind another
+      // keeps what that one changed; a plain reload moves every slot to them.
+      const change = reloadChange(message);
+      const argv = appArgv === undefined ? undefined : reloadedForkArgv(appArgv, change);
+      const memoryLimit =
+        change.maxMemoryRestart === undefined ? appMemoryLimit : (change.maxMemoryRestart ?? undefined);
+      const setup: Setup = { env, args: argv === undefined ? options.args : joinForkArgv(argv), memoryLimit };
+      // Args and node args need their places in the program's arguments (ForkOptions.argv).
+      applied = (['args', 'nodeArgs', 'maxMemoryRestart'] as const).filter(
+        (key) => change[key] !== undefined && (key === 'maxMemoryRestart' || argv !== undefined),
+      );
       // As at the start (below), before any process is retired: the daemon checks too, a primary does not rely on it.
       // A script gone since is refused here too, as a cluster reload's replacement fails: the old processes keep on.
       assertInstanceVars((name) => env[name]);
@@ -636,7 +721,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         if (stopping) break;
         if (slot.removed) continue;
         try {
-          launch(slot, env);
+          launch(slot, setup);
         } catch (error) {
           // The slot's old process is gone already: it gets one in the environment it had, and the reload fails.
           launch(slot);
@@ -660,6 +745,13 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
         });
       }
       appEnv = env;
+      appArgv = argv;
+      if (change.maxMemoryRestart !== undefined) {
+        appMemoryLimit = memoryLimit;
+        // As at the start (below): a limit the cgroup's never lets a process reach.
+        const warning = memoryLimitWarning(memoryLimit);
+        if (warning !== undefined) emit({ kind: 'event', type: 'warning', message: warning });
+      }
     } else if (message.type === 'scale') {
       const target = resolveInstances(message.instances);
       const from = slots.length;
@@ -700,7 +792,8 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
     if (!slots.some(isDown)) lastExit = undefined;
     refreshState();
     const result = { hive: 1, type: 'control-result', id: message.id, ok: true, size: slots.length };
-    return message.type === 'reload' ? { ...result, slots: reloaded } : result;
+    if (message.type !== 'reload') return result;
+    return { ...result, slots: reloaded, ...(applied.length > 0 ? { applied } : {}) };
   } catch (error) {
     const { code } = error as { code?: unknown };
     return {
@@ -751,7 +844,7 @@ try {
 }
 const count = stopping ? 0 : resolveInstances(options.instances);
 for (let i = 0; i < count; i++) slots.push(newSlot(i));
-for (const slot of slots) launch(slot, slot.env, true);
+for (const slot of slots) launch(slot, slot, true);
 // Online once every process is spawned (with waitReady, ready), or not at all: a program that cannot be spawned fails
 // the start (spawnFailed), and so does one not ready in time.
 await Promise.all(
@@ -761,8 +854,4 @@ await Promise.all(
 );
 if (!stopping) await Promise.all(slots.map((slot) => slot.ready)).catch(startFailed);
 refreshState();
-if (options.maxMemoryRestart !== undefined) {
-  const stats = new ProcStats();
-  const limit = options.maxMemoryRestart;
-  setInterval(() => checkMemory(stats, limit), MEMORY_CHECK_MS);
-}
+if (slots.some((slot) => slot.memoryLimit !== undefined)) watchMemory();

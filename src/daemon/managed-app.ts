@@ -46,6 +46,7 @@ import {
   PrimaryUnresponsiveError,
 } from './errors.js';
 import { FileWatcher } from './file-watcher.js';
+import { forkArgv, forkWithRunArgs } from './fork-argv.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { forkNodeScript, withDaemonNode } from './fork-node.js';
 import type { ForkOptions } from './fork-primary.js';
@@ -60,10 +61,10 @@ import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import {
   appliedRunArgs,
-  RELOAD_APPLIED_OPTIONS,
   RELOAD_COMMAND_KEYS,
   RELOAD_COMMAND_OPTIONS,
   type ReloadCommand,
+  type ReloadCommandKey,
   reloadCommand,
 } from './reload-command.js';
 import { ownRunArgs, ownRunArgsJoined, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
@@ -196,7 +197,7 @@ export interface ReloadEnvs {
  * What a reload changes of the spec once it took: its environments, and a config file's new args, node_args and
  * max_memory_restart.
  */
-type PendingSpec = Partial<Pick<AppSpec, 'shellEnv' | 'env' | 'runArgs'>>;
+type PendingSpec = Partial<Pick<AppSpec, 'shellEnv' | 'env' | 'runArgs' | 'fork'>>;
 
 /** How a start meets an app of that name (see ManagedApp#startWith). */
 export interface StartHow {
@@ -477,12 +478,14 @@ export class ManagedApp {
       if (origin?.configFile !== undefined) {
         this.#warnOrigin(origin, envs.warn);
         this.#warn(keptScriptWarning(this.name, this.spec, origin), envs.warn);
-        // A cluster app's primary forks the replacements with the file's new args and node_args, and guards them with
-        // its new max_memory_restart; a fork-mode app's keeps them, as every other option, until a restart.
-        const applied = this.spec.fork ? undefined : RELOAD_APPLIED_OPTIONS;
+        // The primary starts the replacements with the file's new args and node_args, and guards them with its new
+        // max_memory_restart: a cluster app's forks its workers so, a fork-mode app's spawns its program so (a reload
+        // restarts its processes anyway). Those of a fork whose parts cannot be told apart (fork-argv.ts) are kept.
+        const keys = reloadKeysOf(this.spec);
+        const applied = new Set(keys.map((key) => RELOAD_COMMAND_OPTIONS[key]));
         this.#warn(keptOptionsWarning(this.name, this.spec, origin, applied), envs.warn);
         const command =
-          applied && origin.runArgs !== undefined ? reloadCommand(this.spec.runArgs, origin.runArgs) : undefined;
+          origin.runArgs !== undefined ? reloadCommand(this.spec.runArgs, origin.runArgs, keys) : undefined;
         // The file that reloads the app is where it comes from now, whatever the reload's outcome: the next start or
         // reload of that file is no takeover. Its script, cwd and other options stay: the primary runs those until a
         // restart; its args, node_args and max_memory_restart are the spec's once the reload took (#reload).
@@ -705,7 +708,7 @@ export class ManagedApp {
       const pending = {
         ...(shellEnv !== undefined ? { shellEnv } : {}),
         ...(appEnv !== undefined ? { env: appEnv } : {}),
-        ...(command ? { runArgs: command.runArgs } : {}),
+        ...(command ? this.#withRunArgs(command.runArgs) : {}),
       };
       checkAppPoolThreads({ ...this.spec, ...pending });
       checkAppInstanceVars({ ...this.spec, ...pending });
@@ -782,11 +785,18 @@ export class ManagedApp {
       // reload says so.
       const applied = sent.filter((key) => !ignored.includes(key));
       const runArgs = appliedRunArgs(this.spec.runArgs, origin.runArgs, applied);
-      this.#pendingEnv = { ...this.#pendingEnv, runArgs };
+      this.#pendingEnv = { ...this.#pendingEnv, ...this.#withRunArgs(runArgs) };
       const options = ignored.map((key) => RELOAD_COMMAND_OPTIONS[key]);
       this.#warn(notAppliedWarning(this.name, origin, options), warn);
     }
     return reply.slots ?? [];
+  }
+
+  // A reload's new runArgs, and a fork-mode app's program arguments built with them (its primary spawns those at a
+  // respawn): what the spec takes once the reload took.
+  #withRunArgs(runArgs: string[]): Pick<PendingSpec, 'runArgs' | 'fork'> {
+    const { fork } = this.spec;
+    return fork ? { runArgs, fork: forkWithRunArgs(fork, this.spec.runArgs, runArgs) } : { runArgs };
   }
 
   // The first line of the failure (a worker's error names its crash there, see WorkerNotReadyError): the stderr lines it
@@ -1187,6 +1197,7 @@ export class ManagedApp {
       restart: forkRestartPolicy(spec.runArgs),
       ...forkReadyOptions(spec.runArgs),
       script: forkNodeScript(spec),
+      argv: forkArgv(spec.fork, spec.runArgs),
     };
     return [forkEntry, [JSON.stringify(options)]];
   }
@@ -1778,6 +1789,15 @@ function emptyInstance(
 // `filterEnv` drops, its `env` over it.
 function closed(stream: Readable): Promise<unknown> {
   return stream.closed ? Promise.resolve() : once(stream, 'close');
+}
+
+/**
+ * The fields of a config file's reload the app's primary applies (reload-command.ts): all three, but a fork-mode app's
+ * script and node arguments only when its program arguments show where they are (fork-argv.ts).
+ */
+function reloadKeysOf(spec: AppSpec): readonly ReloadCommandKey[] {
+  if (!spec.fork || forkArgv(spec.fork, spec.runArgs) !== undefined) return RELOAD_COMMAND_KEYS;
+  return ['maxMemoryRestart'];
 }
 
 /**

@@ -2,14 +2,10 @@ import { splitArgs } from '../config/split-args.js';
 import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 
 /**
- * The options of a config file's reload that a cluster app's primary applies (PM2's reload applies `args`,
- * `node_args` and `max_memory_restart` too), by their names in keptOptionsWarning's terms: `args`, the script's own
- * arguments, and the `--node-args` and `--max-memory-restart` flags. The others (`instances`: `hive scale`; the rest: a
- * restart) are still warned of.
+ * The fields of a reload request that carry a config file's changed options, as the primary names them applied (PM2's
+ * reload applies `args`, `node_args` and `max_memory_restart` too): the script's own arguments, and the `--node-args`
+ * and `--max-memory-restart` flags. The others (`instances`: `hive scale`; the rest: a restart) are still warned of.
  */
-export const RELOAD_APPLIED_OPTIONS: ReadonlySet<string> = new Set(['args', 'node-args', 'max-memory-restart']);
-
-/** The fields of a reload request that carry a config file's changed options, as the primary names them applied. */
 export type ReloadCommandKey = 'args' | 'nodeArgs' | 'maxMemoryRestart';
 
 /** The request fields, in the order the daemon sends them. */
@@ -38,9 +34,16 @@ export interface ReloadCommand {
   maxMemoryRestart?: string | null;
 }
 
-/** The change a reload from runArgs `named` (the file's now) makes to an app running `running`; undefined: none. */
-export function reloadCommand(running: readonly string[], named: readonly string[]): ReloadCommand | undefined {
-  const changed = changedKeys(running, named);
+/**
+ * The change a reload from runArgs `named` (the file's now) makes to an app running `running`, of the fields `keys` (the
+ * ones its primary applies); undefined: none.
+ */
+export function reloadCommand(
+  running: readonly string[],
+  named: readonly string[],
+  keys: readonly ReloadCommandKey[] = RELOAD_COMMAND_KEYS,
+): ReloadCommand | undefined {
+  const changed = changedKeys(running, named).filter((key) => keys.includes(key));
   if (changed.length === 0) return undefined;
   const memory = runArgFlag(named, 'max-memory-restart');
   const nodeArgs = runArgFlag(named, 'node-args');
