@@ -749,7 +749,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       if (change.maxMemoryRestart !== undefined) {
         appMemoryLimit = memoryLimit;
         // As at the start (below): a limit the cgroup's never lets a process reach.
-        const warning = memoryLimitWarning(memoryLimit);
+        const warning = memoryLimitWarning(memoryLimit, { processes: slots.length });
         if (warning !== undefined) emit({ kind: 'event', type: 'warning', message: warning });
       }
     } else if (message.type === 'scale') {
