@@ -11,7 +11,22 @@ import { ownRunArgs, ownRunArgsJoined } from './run-arg-flag.js';
 export type AppOrigin = Pick<AppSpec, 'configFile' | 'script' | 'cwd'> & {
   runArgs?: readonly string[] | undefined;
   optionNames?: Readonly<Record<string, string>> | undefined;
+  /** The file's settings of what the daemon itself runs for the app (its watcher, its cron): a reload applies them. */
+  settings?: DaemonSettings | undefined;
 };
+
+/** An app's settings the daemon applies itself, no process of the app involved: `hive reload <file>` applies them. */
+export type DaemonSettings = Pick<AppSpec, 'watch' | 'ignoreWatch' | 'watchDelay' | 'cronRestart'>;
+
+/** The keys of DaemonSettings, by what the daemon restarts for them. */
+export const WATCH_SETTINGS = ['watch', 'ignoreWatch', 'watchDelay'] as const;
+
+/** Which of `incoming`'s settings differ from the app's `existing` ones (a key absent: none). */
+export function changedSettings(existing: DaemonSettings, incoming: DaemonSettings): (keyof DaemonSettings)[] {
+  return ([...WATCH_SETTINGS, 'cronRestart'] as const).filter(
+    (key) => JSON.stringify(existing[key] ?? null) !== JSON.stringify(incoming[key] ?? null),
+  );
+}
 
 /**
  * The warning a config file's start or reload of the app of that name the daemon has deserves, or undefined: that app

@@ -30,6 +30,8 @@ import { AppLogs } from './app-logs.js';
 import { DEFAULT_NAMESPACE } from './app-name.js';
 import {
   type AppOrigin,
+  changedSettings,
+  type DaemonSettings,
   keptOptionsWarning,
   keptScriptWarning,
   notAppliedWarning,
@@ -490,6 +492,7 @@ export class ManagedApp {
         // reload of that file is no takeover. Its script, cwd and other options stay: the primary runs those until a
         // restart; its args, node_args and max_memory_restart are the spec's once the reload took (#reload).
         this.spec = { ...this.spec, configFile: origin.configFile };
+        if (origin.settings !== undefined) this.#applySettings(origin.settings, origin.configFile);
         return this.#reload(onProgress, { ...envs, command });
       }
       return this.#reload(onProgress, envs);
@@ -1735,6 +1738,27 @@ export class ManagedApp {
       // The folder the log writer makes for them (`out_file: 'logs/out.log'` with no logs/ yet) reloaded the app once.
       (path) => this.#logs.makesFolder(path),
     );
+  }
+
+  // A config file's watch and cron settings run in the daemon, not in a process: its reload applies them at once,
+  // whatever the reload's outcome, as it takes the file as the app's origin. A running app's watcher and schedule are
+  // started again with them; a stopped one's are started by the start the reload makes.
+  #applySettings(settings: DaemonSettings, configFile: string): void {
+    const changed = changedSettings(this.spec, settings);
+    if (changed.length === 0) return;
+    const { watch: _w, ignoreWatch: _i, watchDelay: _d, cronRestart: _c, ...rest } = this.spec;
+    this.spec = { ...rest, ...settings };
+    if (changed.some((key) => key !== 'cronRestart')) {
+      this.#watcher?.close();
+      this.#watcher = undefined;
+      if (this.#primary) this.#startWatching();
+    }
+    if (changed.includes('cronRestart')) {
+      this.#cron?.stop();
+      this.#cron = undefined;
+      if (this.#primary) this.#scheduleCron();
+    }
+    this.#log(`${this.name}: ${changed.join(', ')} from ${configFile} applied`);
   }
 
   #scheduleCron(): void {

@@ -230,6 +230,11 @@ export const requestSchema = z.discriminatedUnion('cmd', [
             .record(z.string().max(64), z.string().max(256))
             .refine((names) => Object.keys(names).length <= 100, 'at most 100 option names')
             .optional(),
+          // The file's watch and cron settings, which the daemon itself applies (a key absent: the file sets none);
+          // absent from an older CLI's, whose reload leaves the app's as they are.
+          settings: appSpecSchema
+            .pick({ watch: true, ignoreWatch: true, watchDelay: true, cronRestart: true })
+            .optional(),
         })
         .strict()
         .optional(),

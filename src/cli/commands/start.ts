@@ -347,6 +347,13 @@ function reloadBody(spec: AppSpec, shellEnv: Record<string, string> | undefined)
     cwd: spec.cwd,
     runArgs: spec.runArgs,
     ...(optionNames !== undefined ? { optionNames } : {}),
+    // The daemon applies these itself (ManagedApp#applySettings): a key the file leaves out is none.
+    settings: {
+      ...(spec.watch !== undefined ? { watch: spec.watch } : {}),
+      ...(spec.ignoreWatch !== undefined ? { ignoreWatch: spec.ignoreWatch } : {}),
+      ...(spec.watchDelay !== undefined ? { watchDelay: spec.watchDelay } : {}),
+      ...(spec.cronRestart !== undefined ? { cronRestart: spec.cronRestart } : {}),
+    },
   };
   return { target: spec.name, by: 'name', env: spec.env, origin, ...(shellEnv !== undefined ? { shellEnv } : {}) };
 }
