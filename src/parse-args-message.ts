@@ -12,11 +12,29 @@ export function parseArgsMessage(error: unknown, command: string, flags: Iterabl
   if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return text;
   const flag = /^Unknown option '([^']+)'/.exec(text)?.[1];
   if (flag === undefined) return text;
+  const pm2 = pm2Habits[flag]?.(command);
+  if (pm2 !== undefined) return `unknown option ${flag} for hive ${command}: ${pm2}; see hive ${command} --help`;
   // `--server-nam`: the flag meant, as an app's mistyped key is named (`--server-name`); not for a short flag.
   const meant = flag.startsWith('--') ? closestName(flag.slice(2), flags) : undefined;
   const hint = meant === undefined ? '' : ` (did you mean --${meant}?)`;
   return `unknown option ${flag} for hive ${command}${hint}; see hive ${command} --help`;
 }
+
+// A PM2 habit of a flag some Hive commands do not take, with what does it here (`pm2 restart api --watch` toggles
+// watching; `pm2 start --cron` is `hive start --cron-restart`), for the commands that have no such flag.
+const watchToggle = (command: string): string | undefined =>
+  command === 'start' || command === 'run'
+    ? undefined
+    : "watching is an app's setting, not toggled by a command as `pm2 restart --watch` does: set `watch` in its config " +
+      'file and `hive reload <config>`, or `hive stop <app>` then `hive start <script> --name <app> --watch`';
+const pm2Habits: Readonly<Record<string, (command: string) => string | undefined>> = {
+  '--watch': watchToggle,
+  '--no-watch': watchToggle,
+  '--cron-restart': (command) =>
+    command === 'run'
+      ? 'the daemon runs cron schedules: `hive start <script> --cron-restart <pattern>` (hive run is one foreground run)'
+      : undefined,
+};
 
 // The codes of a bad argument, the errors a command's --help can help with: not a missing app, a file that cannot be
 // read or a daemon that does not answer, after which "see --help" sent the reader looking for an option in vain.

@@ -90,3 +90,20 @@ test("a command's mistyped flag names the flag meant; a flag near none has no hi
   const far = await hive.run(['ls', '--qqqqqqqq']);
   assert.match(far.stderr, /unknown option --qqqqqqqq for hive ls; see hive ls --help/);
 });
+
+// PM2 habits: `pm2 restart api --watch` toggles watching; `hive run` has no daemon to run a cron schedule.
+test('a PM2 flag another command takes says what does it in Hive', async () => {
+  for (const [args, command, what] of [
+    [['restart', 'api', '--watch'], 'restart', /watching is an app's setting.*`hive reload <config>`/],
+    [['stop', 'api', '--no-watch'], 'stop', /watching is an app's setting/],
+    [['run', appFixture, '--cron-restart', '0 3 * * *'], 'run', /the daemon runs cron schedules: `hive start <script>/],
+  ] as const) {
+    const result = await hive.run([...args]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(`unknown option ${args.find((a) => a.startsWith('--'))} for hive ${command}: `),
+    );
+    assert.match(result.stderr, what);
+  }
+});
