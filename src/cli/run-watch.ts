@@ -1,9 +1,8 @@
 // `hive run --watch`: the daemon's watcher (daemon/file-watcher.ts, as `hive start --watch` uses it) in the foreground
 // primary, a change reloading the app as SIGHUP does.
 import { fstatSync, readlinkSync, type Stats, statSync } from 'node:fs';
-import { sep } from 'node:path';
 import type { Supervisor } from '../cluster/supervisor.js';
-import { FileWatcher } from '../daemon/file-watcher.js';
+import { FileWatcher, inHiveHome } from '../daemon/file-watcher.js';
 import { hivePaths } from '../daemon/paths.js';
 import type { RunWatch } from './run-args.js';
 
@@ -11,10 +10,16 @@ import type { RunWatch } from './run-args.js';
  * Watches `watch.paths` and reloads the app (rolling, replacement ready first, as on SIGHUP) after each burst of
  * changes; `say` tells of each change. A reload that fails (the new code does not start) is reported by its `reload
  * aborted` event, the old processes serving on, as with SIGHUP; the next change tries again. While a reload waits to
- * begin (behind another), a change needs none of its own: that one loads it. Throws as FileWatcher does (no inotify
- * watch left) so that the run fails at start; the caller closes it as the run stops.
+ * begin (behind another), a change needs none of its own: that one loads it. `warn` is told of folders that cannot be
+ * watched (no inotify watch left for them). Throws as FileWatcher does (WatchLimitError: none left for a watched path)
+ * so that the run fails at start; the caller closes it as the run stops.
  */
-export function watchForReload(supervisor: Supervisor, watch: RunWatch, say: (text: string) => void): FileWatcher {
+export function watchForReload(
+  supervisor: Supervisor,
+  watch: RunWatch,
+  say: (text: string) => void,
+  warn: (text: string) => void,
+): FileWatcher {
   let waiting = false;
   return new FileWatcher(
     watch.paths,
@@ -43,7 +48,9 @@ export function watchForReload(supervisor: Supervisor, watch: RunWatch, say: (te
         });
     },
     watch.delay,
-    ownFiles(),
+    ownFiles(watch.paths),
+    undefined,
+    warn,
   );
 }
 
@@ -53,7 +60,7 @@ export function watchForReload(supervisor: Supervisor, watch: RunWatch, say: (te
  * rotated copies (`hive.log.1`), and the Hive home (HIVE_HOME: the daemon's log and its apps' log files), as the daemon's
  * watcher ignores an app's own log files.
  */
-function ownFiles(): (path: string) => boolean {
+function ownFiles(watched: string[]): (path: string) => boolean {
   const outputs: { stats: Stats; path: string | undefined }[] = [];
   for (const fd of [1, 2]) {
     try {
@@ -66,9 +73,9 @@ function ownFiles(): (path: string) => boolean {
       outputs.push({ stats, path });
     } catch {}
   }
-  const home = hivePaths().home;
+  const inHome = inHiveHome(hivePaths().home, watched);
   return (path) => {
-    if (path === home || path.startsWith(`${home}${sep}`)) return true;
+    if (inHome(path)) return true;
     if (outputs.length === 0) return false;
     if (outputs.some((output) => output.path !== undefined && isRotatedCopy(output.path, path))) return true;
     let stats: Stats | undefined;

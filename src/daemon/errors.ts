@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HiveError } from '../errors.js';
 import { MAX_UNIX_SOCKET_PATH_BYTES } from '../unix-socket-path.js';
@@ -339,5 +340,42 @@ export class HiveHomeNotWritableError extends HiveError {
     );
     this.home = home;
     this.folder = folder;
+  }
+}
+
+/**
+ * A watched path (`--watch`) cannot be watched: the system's limit of inotify watches is reached (ENOSPC, every watch
+ * of this user counted, other programs' too). Not a daemon bug: the message names the path, the limit and the fix.
+ */
+export class WatchLimitError extends HiveError {
+  readonly path: string;
+
+  constructor(path: string, cause: NodeJS.ErrnoException) {
+    super('ERR_HIVE_WATCH_LIMIT', `cannot watch ${path}: ${watchLimitReason()}; ${watchLimitFix()}`, { cause });
+    this.path = path;
+  }
+}
+
+/** Why a watch failed with ENOSPC, with the limit when it can be read: `the system's limit of inotify watches ...`. */
+export function watchLimitReason(): string {
+  const limit = inotifyWatchLimit();
+  const setting = limit === undefined ? 'fs.inotify.max_user_watches' : `fs.inotify.max_user_watches=${limit}`;
+  return `the system's limit of inotify watches (${setting}) is reached (ENOSPC)`;
+}
+
+/** What to do about it: raise the limit (a value above the current one) or watch fewer folders. */
+export function watchLimitFix(): string {
+  const limit = inotifyWatchLimit();
+  // 524288: the value most guides give (and recent systemd sets); twice the current one when that is already more.
+  const suggested = limit !== undefined && limit >= 524_288 ? limit * 2 : 524_288;
+  return `raise it (sudo sysctl fs.inotify.max_user_watches=${suggested}, and in /etc/sysctl.d/ to keep it) or leave folders out with --ignore-watch`;
+}
+
+function inotifyWatchLimit(): number | undefined {
+  try {
+    const limit = Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim());
+    return Number.isSafeInteger(limit) ? limit : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,15 @@
-import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
+import {
+  type Dirent,
+  type FSWatcher,
+  lstatSync,
+  readdirSync,
+  realpathSync,
+  type Stats,
+  statSync,
+  watch,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { WatchLimitError, watchLimitFix, watchLimitReason } from './errors.js';
 
 // Editors and `git checkout` touch many files at once: one reload for a burst. An app's `watchDelay` replaces it.
 export const DEBOUNCE_MS = 500;
@@ -19,8 +29,16 @@ const alwaysIgnored = ['node_modules', '.*'];
  * next character. A watched path that is a file is watched whatever its name.
  *
  * A watched folder (or file) that is deleted and created again, or replaced (an editor's save by rename), is watched
- * anew: its watcher would see nothing of the new one. One that is not there (at start, or deleted) is looked for
- * every second and watched once it is there. Either counts as a change.
+ * anew: its watcher would see nothing of the new one. One that is not there (at start, or deleted) is watched once
+ * it is there (its parent folder's watcher sees it come; a second's poll when that folder is missing too). Either
+ * counts as a change.
+ *
+ * Symbolic links under a watched folder are followed, as chokidar does: a link to a folder is watched as a folder (once
+ * per real folder, and never one to a folder it is in: `ln -s .. loop`), one to a file has its target watched.
+ *
+ * A watched path that cannot be watched because the system's inotify watches are used up (ENOSPC) throws
+ * WatchLimitError at start; folders under it that cannot be are told to `warn` (how many, the first, the fix) once
+ * per start and per burst of changes, and left unwatched.
  */
 export class FileWatcher {
   readonly #onChange: (file: string) => void;
@@ -29,6 +47,9 @@ export class FileWatcher {
   readonly #ignoreChange: (path: string) => boolean;
   readonly #folders = new Map<string, WatchedFolder>();
   readonly #debounceMs: number;
+  readonly #warn: (message: string) => void;
+  // Folders left unwatched (ENOSPC) since the last warning: said once for a start or a burst, not once per folder.
+  #unwatched: { folders: number; first: string } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -36,6 +57,7 @@ export class FileWatcher {
    * `debounceMs`: how long the files must stay quiet after a change before `onChange` (PM2's `watch_delay`).
    * `ignoreFile`: whether a file (by absolute path) is ignored as well: the app's own log files. `ignoreChange`:
    * whether a change of that very path (not of what is under it) is no change: a folder made for those files.
+   * `warn`: told of folders that cannot be watched (see above).
    */
   constructor(
     paths: string[],
@@ -44,7 +66,9 @@ export class FileWatcher {
     debounceMs = DEBOUNCE_MS,
     ignoreFile: (path: string) => boolean = () => false,
     ignoreChange: (path: string) => boolean = () => false,
+    warn: (message: string) => void = () => {},
   ) {
+    this.#warn = warn;
     this.#onChange = onChange;
     this.#debounceMs = debounceMs;
     this.#skip = ignoreMatcher([...alwaysIgnored, ...ignore]);
@@ -58,6 +82,7 @@ export class FileWatcher {
       this.close();
       throw error;
     }
+    this.#sayUnwatched();
   }
 
   close(): void {
@@ -77,6 +102,9 @@ export class FileWatcher {
         if (exists(path)) this.#rewatch(path);
       }, REAPPEAR_POLL_MS);
       folder.poll.unref();
+      // The poll alone is slower than the debounce: a build's `rm -rf dist && mkdir dist` seen between the two
+      // reloaded the app into no folder, then again a second later. Its parent sees it come at once.
+      this.#watchParent(path, folder, () => exists(path));
       return;
     }
     try {
@@ -97,24 +125,47 @@ export class FileWatcher {
         () => {
           if (!exists(path)) this.#rewatch(path);
         },
+        (unwatched, folders) => this.#noteUnwatched(unwatched, folders),
       );
     } catch (error) {
       // Deleted meanwhile: looked for. Anything else (no inotify watches left) is the caller's to hear at start; later
       // the folder is no longer watched rather than retried in a loop.
       this.#unwatch(path);
       if (!exists(path)) this.#rewatch(path);
-      else if (initial) throw error;
+      else if (initial) throw isWatchLimit(error) ? new WatchLimitError(path, error) : error;
+      else if (isWatchLimit(error)) this.#noteUnwatched(path, 1);
       return;
     }
     // Deleted and created again at once (`rm -rf dist && mkdir dist`, a build's clean step), the folder may never
     // look missing to its own watcher, which stays on the old one and sees nothing more: its parent sees the name
     // come and go.
+    this.#watchParent(path, folder);
+  }
+
+  // Watches `path`'s name in its parent folder: watched anew when it comes or goes (and `when` holds).
+  #watchParent(path: string, folder: WatchedFolder, when: () => boolean = () => true): void {
     try {
       folder.parent = watch(dirname(path), { persistent: false }, (event, name) => {
-        if (event === 'rename' && name === basename(path)) this.#rewatch(path);
+        if (event === 'rename' && name === basename(path) && when()) this.#rewatch(path);
       });
       folder.parent.on('error', () => {});
     } catch {}
+  }
+
+  #noteUnwatched(path: string, folders: number): void {
+    if (this.#unwatched === undefined) this.#unwatched = { folders, first: path };
+    else this.#unwatched.folders += folders;
+  }
+
+  #sayUnwatched(): void {
+    const unwatched = this.#unwatched;
+    if (unwatched === undefined) return;
+    this.#unwatched = undefined;
+    const { folders, first } = unwatched;
+    const which = folders === 1 ? '1 folder is' : `${folders} folders are`;
+    this.#warn(
+      `${which} not watched, the first ${first}: ${watchLimitReason()}; changes in them do not reload the app; ${watchLimitFix()}`,
+    );
   }
 
   // The folder went away or came back: watched anew (or looked for), and that is a change.
@@ -135,7 +186,10 @@ export class FileWatcher {
 
   #changed(file: string): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#onChange(file), this.#debounceMs);
+    this.#timer = setTimeout(() => {
+      this.#sayUnwatched();
+      this.#onChange(file);
+    }, this.#debounceMs);
   }
 }
 
@@ -166,46 +220,58 @@ class FolderTree {
   readonly #skip: (file: string) => boolean;
   readonly #onEvent: (event: string, file: string) => void;
   readonly #onError: () => void;
+  readonly #onUnwatched: (path: string, folders: number) => void;
   // A watched file's own name is no path below a watched folder: `--watch=.env` watches it.
   readonly #rootIsFolder: boolean;
-  // By path relative to the root ('' for the root itself).
-  readonly #watchers = new Map<string, FSWatcher>();
+  // By path relative to the root ('' for the root itself); `real`: a folder's real path (none for a linked file's).
+  readonly #watchers = new Map<string, { watcher: FSWatcher; real?: string }>();
+  // The real paths of the watched folders: one reached again through a symlink is not watched (nor walked) twice.
+  readonly #reals = new Set<string>();
 
-  /** Throws when the root cannot be watched; a folder under it that cannot be is left out. */
+  /**
+   * Throws when the root cannot be watched; a folder under it that cannot be is left out, and one left out for ENOSPC
+   * told to `onUnwatched` (with how many folders it and those under it are).
+   */
   constructor(
     root: string,
     skip: (file: string) => boolean,
     onEvent: (event: string, file: string) => void,
     onError: () => void,
+    onUnwatched: (path: string, folders: number) => void,
   ) {
     this.#root = root;
     this.#skip = skip;
     this.#onEvent = onEvent;
     this.#onError = onError;
+    this.#onUnwatched = onUnwatched;
     this.#rootIsFolder = isFolder(root);
-    this.#add('', true);
+    this.#add('', realPath(root) ?? root, true);
   }
 
   close(): void {
-    for (const watcher of this.#watchers.values()) watcher.close();
+    for (const { watcher } of this.#watchers.values()) watcher.close();
     this.#watchers.clear();
+    this.#reals.clear();
   }
 
-  #add(folder: string, isRoot = false): void {
-    if (this.#watchers.has(folder)) return;
+  #add(folder: string, real: string, isRoot = false): void {
+    if (this.#watchers.has(folder) || this.#reals.has(real)) return;
     const path = folder === '' ? this.#root : join(this.#root, folder);
     let watcher: FSWatcher;
     try {
       watcher = watch(path, { persistent: false }, (event, name) => this.#event(folder, event, name));
     } catch (error) {
       if (isRoot) throw error;
+      // Said (once for all of them) rather than dropped in silence: saves there would never reload the app.
+      if (isWatchLimit(error)) this.#onUnwatched(path, 1 + this.#foldersUnder(folder));
       return;
     }
     watcher.on('error', () => {
       this.#remove(folder);
       this.#onError();
     });
-    this.#watchers.set(folder, watcher);
+    this.#watchers.set(folder, { watcher, real });
+    this.#reals.add(real);
     let entries: Dirent[];
     try {
       entries = readdirSync(path, { withFileTypes: true });
@@ -214,9 +280,75 @@ class FolderTree {
       return;
     }
     for (const entry of entries) {
-      const child = folder === '' ? entry.name : join(folder, entry.name);
-      if (entry.isDirectory() && !this.#skip(child)) this.#add(child);
+      this.#addEntry(folder === '' ? entry.name : join(folder, entry.name), entry, join(real, entry.name));
     }
+  }
+
+  /**
+   * What is at `file` (from the walk, or just created): a folder is watched with what is under it; a symlink is
+   * followed, as chokidar does (to a folder: watched as one, unless it is one the link is in, `ln -s .. loop`; to a
+   * file: its target watched, of which the link's own folder sees no change). `real`: where it is with its folders'
+   * links resolved, not the link's own.
+   */
+  #addEntry(file: string, kind: Dirent | Stats, real: string): void {
+    // Plain files are most of a tree: not matched against the ignore entries for nothing.
+    if ((!kind.isDirectory() && !kind.isSymbolicLink()) || this.#skip(file)) return;
+    if (kind.isDirectory()) {
+      this.#add(file, real);
+      return;
+    }
+    const path = join(this.#root, file);
+    const target = realPath(path);
+    if (target === undefined) return;
+    if (isFolder(target)) {
+      if (!isWithin(dirname(real), target)) this.#add(file, target);
+      return;
+    }
+    if (this.#watchers.has(file)) return;
+    let watcher: FSWatcher;
+    try {
+      // Watching the link watches its target (inotify follows it).
+      watcher = watch(path, { persistent: false }, (event) => {
+        this.#onEvent('change', file);
+        // The target replaced (an editor's save by rename): its old file is gone from under this watcher.
+        if (event === 'rename') this.#renewEntry(file);
+      });
+    } catch {
+      // Out of watches too (ENOSPC): the folders the walk meets are what is told of, in a count of folders.
+      return;
+    }
+    watcher.on('error', () => this.#remove(file));
+    this.#watchers.set(file, { watcher });
+  }
+
+  // `file` created, deleted or replaced: what was watched there is closed, what is there now watched.
+  #renewEntry(file: string): void {
+    this.#remove(file);
+    const path = join(this.#root, file);
+    let stats: Stats | undefined;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      return;
+    }
+    const parent = realPath(dirname(path));
+    if (parent !== undefined) this.#addEntry(file, stats, join(parent, basename(path)));
+  }
+
+  // How many folders are under `folder` (not followed through links, not ignored): those left out with it.
+  #foldersUnder(folder: string): number {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(this.#root, folder), { withFileTypes: true });
+    } catch {
+      return 0;
+    }
+    let count = 0;
+    for (const entry of entries) {
+      const child = folder === '' ? entry.name : join(folder, entry.name);
+      if (entry.isDirectory() && !this.#skip(child)) count += 1 + this.#foldersUnder(child);
+    }
+    return count;
   }
 
   #event(folder: string, event: string, name: string | Buffer | null): void {
@@ -226,22 +358,49 @@ class FolderTree {
     }
     const file = folder === '' ? String(name) : join(folder, String(name));
     if (this.#rootIsFolder && this.#skip(file)) return;
-    if (event === 'rename') {
-      // A folder created (watched from now on, with what it already holds) or deleted (its watchers closed).
-      if (isFolder(join(this.#root, file))) this.#add(file);
-      else this.#remove(file);
-    }
+    // A folder or link created (watched from now on, with what it already holds, as the walk at start does) or
+    // deleted (its watchers closed).
+    if (event === 'rename') this.#renewEntry(file);
     this.#onEvent(event, file);
   }
 
   #remove(folder: string): void {
-    for (const [key, watcher] of this.#watchers) {
+    for (const [key, { watcher, real }] of this.#watchers) {
       if (key !== '' && (key === folder || key.startsWith(`${folder}${sep}`))) {
         watcher.close();
         this.#watchers.delete(key);
+        if (real !== undefined) this.#reals.delete(real);
       }
     }
   }
+}
+
+/**
+ * Whether a path is in Hive's home (`$HIVE_HOME`: the daemon's log and dump, every app's log files), which a watched
+ * folder may hold (`HIVE_HOME=./home`): each line logged there would be a change, each reload more lines, for ever. A
+ * watched path in the home itself is left watched.
+ */
+export function inHiveHome(home: string, watched: string[]): (path: string) => boolean {
+  if (watched.some((path) => isWithin(resolve(path), home))) return () => false;
+  return (path) => isWithin(path, home);
+}
+
+function isWatchLimit(error: unknown): error is NodeJS.ErrnoException {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC';
+}
+
+// Where a path leads with every link resolved; undefined when it leads nowhere (gone, a dangling link).
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
+
+// Whether `path` is `folder` or under it.
+function isWithin(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
 }
 
 function isFolder(path: string): boolean {

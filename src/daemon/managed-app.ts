@@ -47,7 +47,7 @@ import {
   AppReloadAbortedError,
   PrimaryUnresponsiveError,
 } from './errors.js';
-import { FileWatcher } from './file-watcher.js';
+import { FileWatcher, inHiveHome } from './file-watcher.js';
 import { forkArgv, forkWithRunArgs } from './fork-argv.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { forkNodeScript, withDaemonNode } from './fork-node.js';
@@ -56,6 +56,7 @@ import { forkReadyOptions } from './fork-ready-options.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { killTree } from './kill-tree.js';
 import { endLeftoverGroup, endLeftoverWorkers, type RecordedProcess, signalEach } from './leftover-workers.js';
+import { hivePaths } from './paths.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
 import { primarySpawnError } from './primary-spawn-error.js';
 import { PrimaryWatch } from './primary-watch.js';
@@ -492,7 +493,7 @@ export class ManagedApp {
         // reload of that file is no takeover. Its script, cwd and other options stay: the primary runs those until a
         // restart; its args, node_args and max_memory_restart are the spec's once the reload took (#reload).
         this.spec = { ...this.spec, configFile: origin.configFile };
-        if (origin.settings !== undefined) this.#applySettings(origin.settings, origin.configFile);
+        if (origin.settings !== undefined) this.#applySettings(origin.settings, origin.configFile, envs.warn);
         return this.#reload(onProgress, { ...envs, command });
       }
       return this.#reload(onProgress, envs);
@@ -634,7 +635,7 @@ export class ManagedApp {
       ? new RestartPolicy(forkRestartPolicy(this.spec.runArgs, { expBackoffRestartDelay: START_RETRY_DELAY }))
       : undefined;
     this.#scheduleCron();
-    this.#startWatching();
+    this.#startWatching(warn);
     if (!(await this.#leftoversEnded())) return;
     this.#startWarn = warn;
     try {
@@ -1702,9 +1703,13 @@ export class ManagedApp {
     });
   }
 
-  #startWatching(): void {
+  // `warn`: the start's (the CLI's stderr), told of folders that cannot be watched as it starts; later ones go to the
+  // daemon's log only.
+  #startWatching(warn?: (message: string) => void): void {
     if (this.#watcher || !this.spec.watch?.length) return;
     const { watchDelay } = this.spec;
+    const inHome = inHiveHome(hivePaths().home, this.spec.watch);
+    let starting = true;
     this.#watcher = new FileWatcher(
       this.spec.watch,
       this.spec.ignoreWatch ?? [],
@@ -1733,17 +1738,20 @@ export class ManagedApp {
           });
       },
       watchDelay,
-      // Its log files in a watched folder (a config's `outFile: './logs/out.log'`): each line would reload it.
-      (path) => this.#logs.writesTo(path),
+      // Its log files in a watched folder (a config's `outFile: './logs/out.log'`): each line would reload it. So
+      // would the daemon's own lines, and other apps', with the home in one (`HIVE_HOME=./home`).
+      (path) => this.#logs.writesTo(path) || inHome(path),
       // The folder the log writer makes for them (`out_file: 'logs/out.log'` with no logs/ yet) reloaded the app once.
       (path) => this.#logs.makesFolder(path),
+      (message) => this.#warn(message, starting ? warn : undefined),
     );
+    starting = false;
   }
 
   // A config file's watch and cron settings run in the daemon, not in a process: its reload applies them at once,
   // whatever the reload's outcome, as it takes the file as the app's origin. A running app's watcher and schedule are
   // started again with them; a stopped one's are started by the start the reload makes.
-  #applySettings(settings: DaemonSettings, configFile: string): void {
+  #applySettings(settings: DaemonSettings, configFile: string, warn?: (message: string) => void): void {
     const changed = changedSettings(this.spec, settings);
     if (changed.length === 0) return;
     const { watch: _w, ignoreWatch: _i, watchDelay: _d, cronRestart: _c, ...rest } = this.spec;
@@ -1751,7 +1759,7 @@ export class ManagedApp {
     if (changed.some((key) => key !== 'cronRestart')) {
       this.#watcher?.close();
       this.#watcher = undefined;
-      if (this.#primary) this.#startWatching();
+      if (this.#primary) this.#startWatching(warn);
     }
     if (changed.includes('cronRestart')) {
       this.#cron?.stop();

@@ -58,3 +58,27 @@ test('the folder the log writer makes for its files in a watched folder is no ch
   // The one change it reloaded on.
   assert.deepEqual(daemonLog().match(/f: \S+ changed; reloading/g), ['f: b.js changed; reloading']);
 });
+
+// HIVE_HOME inside the watched folder (`HIVE_HOME=./home hive start srv.js --watch`): each reload wrote daemon.log,
+// which was the next change, for ever. The daemon's home (its log, dump, every app's logs) is no change.
+test("the daemon's home in a watched folder is no change to reload on", async () => {
+  const script = join(hive.dir, 'srv.cjs');
+  writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+  // hive.dir holds the home (h/); app/ and fresh/ hold the logs of the apps above, which still run.
+  const config = hive.writeConfig(
+    [{ name: 'h', script, exec_mode: 'fork', watch: [hive.dir], ignore_watch: ['app', 'fresh'], watch_delay: 100 }],
+    'home.config.json',
+  );
+  await hive.json(['start', config]);
+  const daemonLog = () => hive.readLog('../daemon.log');
+  writeFileSync(join(hive.dir, 'x.js'), '1');
+  await waitFor(() => daemonLog().includes('h: x.js changed; reloading'), 'the reload for x.js');
+  // Its lines in daemon.log were the next change (100 ms later) before the fix.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  writeFileSync(join(hive.dir, 'y.js'), '1');
+  await waitFor(() => daemonLog().includes('h: y.js changed; reloading'), 'the reload for y.js');
+  assert.deepEqual(daemonLog().match(/(?<=Z )h: \S+ changed; reloading/g), [
+    'h: x.js changed; reloading',
+    'h: y.js changed; reloading',
+  ]);
+});

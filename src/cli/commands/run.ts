@@ -235,7 +235,12 @@ export default async function run(argv: string[]): Promise<number> {
     // Before the workers: a change while they start reloads once they are up (the reload waits for the start), and
     // a watch that cannot be set up (no inotify watches left) fails the run before anything was forked.
     if (args.watch) {
-      watcher = watchForReload(supervisor, args.watch, sayWatch);
+      // A warning as the supervisor's: on stderr in text, a record among the others in JSON.
+      const warn = (message: string) =>
+        (logFormat === 'text' ? stderr : stdout).write(
+          `${formatEvent(logFormat, name, { type: 'warning', message })}\n`,
+        );
+      watcher = watchForReload(supervisor, args.watch, sayWatch, warn);
     }
     // Under --watch an app that ends by itself (--no-autorestart, --stop-exit-codes) waits for a change too, as
     // nodemon's clean exit does: the change's reload starts a process in every slot again.
