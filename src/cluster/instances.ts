@@ -17,7 +17,9 @@ export function parseInstances(value: unknown, name = '`instances`'): InstanceCo
   if (value === -1 || value === '-1') return -1;
   const count = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof count === 'number' && Number.isInteger(count) && count > 0) return count;
-  throw new InvalidArgumentError(`Expected ${name} to be a positive integer, "max" or -1, got ${describeValue(value)}`);
+  throw new InvalidArgumentError(
+    `Expected ${name} to be a positive integer, "max" or 0 (every core), or -1 (one fewer), got ${describeValue(value)}`,
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import { cronProblem } from './cron-problem.js';
 import { splitArgs } from './split-args.js';
 
 // Values are checked with the same parsers the supervisor uses, so a config that loads is one that runs.
-const kDurationExpected = 'a duration like 5s, 500ms, 1h or ms';
+const kDurationExpected = 'a duration like 5s, 500ms, 1h, or a number of ms';
 const duration = accepting<number | DurationText>(
   z.union([z.number(), z.string()]).superRefine(refineWith(parseDuration, kDurationExpected)),
 );
@@ -251,6 +251,8 @@ const appShape = {
     .string()
     .max(MAX_SHORT)
     .superRefine((value, ctx) => {
+      // Empty: no schedule, as `--cron-restart ""` (a template's `cron_restart: process.env.CRON ?? ''`).
+      if (value === '') return;
       const problem = cronProblem(value);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     })

@@ -20,7 +20,7 @@ test('every command reads a negative number as the flag value and refuses it by 
     ],
     [
       ['run', fixture('app.js'), '-i', '-2'],
-      /^hive run: ERR_HIVE_INVALID_ARGUMENT: Expected `instances` to be a positive integer, "max" or -1, got "-2"/,
+      /^hive run: ERR_HIVE_INVALID_ARGUMENT: Expected `instances` to be a positive integer, "max" or 0 \(every core\), or -1 \(one fewer\), got "-2"/,
     ],
     [
       ['logs', '--lines', '-5'],

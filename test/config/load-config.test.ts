@@ -729,3 +729,14 @@ describe('Hive config files', () => {
     }
   });
 });
+
+// `--cron-restart ""` is no schedule; a file's empty cron_restart (a template's `process.env.CRON ?? ''`) was refused
+// as a malformed expression of 1 field.
+test('an empty cron_restart is no schedule, as an empty --cron-restart', async () => {
+  const file = write(
+    'empty-cron.config.js',
+    "module.exports = { apps: [{ name: 'a', script: 'a.js', cron_restart: '' }] };",
+  );
+  const { apps } = await loadConfig(file);
+  assert.equal(apps[0]!.cronRestart || undefined, undefined);
+});

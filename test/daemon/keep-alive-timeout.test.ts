@@ -94,7 +94,10 @@ test('a config keepAliveTimeout that is no duration is said as such, apart from 
     hive.writeConfig([{ name: 'j', script: appFixture, keepAliveTimeout: 'soon' }], 'junk.config.json'),
   ]);
   assert.equal(junk.code, 2, junk.stderr);
-  assert.match(junk.stderr, /apps\[0\] \(j\)\.keepAliveTimeout: expected a duration like 5s, 500ms, 1h or ms/);
+  assert.match(
+    junk.stderr,
+    /apps\[0\] \(j\)\.keepAliveTimeout: expected a duration like 5s, 500ms, 1h, or a number of ms/,
+  );
   assert.doesNotMatch(junk.stderr, /more than 0/);
   const bare = await hive.run([
     'start',
