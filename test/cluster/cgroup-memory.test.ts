@@ -1,14 +1,13 @@
 // A maxMemoryRestart at or above the cgroup's memory limit never acts: the OOM killer (or V8's heap limit, which Node
 // derives from the cgroup's) ends the process first, a crash where a replacement was asked for. The primary says so.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { cgroupMemoryLimit, memoryLimitWarning } from '../../dist/cluster/cgroup-memory.js';
 import { cgroupV1Unavailable, makeCgroupV1 } from '../cgroup-v1.js';
-import { fixture, hiveBin } from './helpers.js';
+import { fixture, hiveBin, outputUntilReady } from './helpers.js';
 
 const MiB = 2 ** 20;
 
@@ -54,28 +53,16 @@ test('the memory limit of the own group or the tightest ancestor, v1 and v2', (t
 });
 
 /** The output of `hive run` in the group up to its worker's ready line; the run is then stopped and waited for. */
-async function runIn(group: string, args: string[]): Promise<string> {
-  const child = spawn(
+function runIn(group: string, args: string[]): Promise<string> {
+  return outputUntilReady('sh', [
+    '-c',
+    `echo $$ > ${group}/cgroup.procs && exec "$@"`,
     'sh',
-    ['-c', `echo $$ > ${group}/cgroup.procs && exec "$@"`, 'sh', process.execPath, hiveBin, 'run', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve) => {
-    const read = (chunk: Buffer) => {
-      output += chunk;
-      if (/worker 0 \(pid \d+\) ready/.test(output)) resolve();
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    void exited.then(() => resolve());
-  });
-  child.kill('SIGTERM');
-  await exited;
-  return output;
+    process.execPath,
+    hiveBin,
+    'run',
+    ...args,
+  ]);
 }
 
 test('hive run in a memory cgroup warns when --max-memory-restart is not below its limit', async (t) => {

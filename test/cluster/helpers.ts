@@ -489,3 +489,29 @@ export function getFrom(
     req.end();
   });
 }
+
+/**
+ * The output (stdout and stderr) of a `hive run` started as `command args` (a wrapper: `sh -c`, `unshare`) up to its
+ * worker 0's ready line, or its exit; it is then sent `signal` and waited for.
+ */
+export async function outputUntilReady(
+  command: string,
+  args: readonly string[],
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<string> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve) => {
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (/worker 0 \(pid \d+\) ready/.test(output)) resolve();
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    void exited.then(() => resolve());
+  });
+  child.kill(signal);
+  await exited;
+  return output;
+}
