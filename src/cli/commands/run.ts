@@ -15,13 +15,14 @@ import { writeWholeLines } from '../../whole-line-writes.js';
 import { parseRunArgs, type RunArgs, runUsage } from '../run-args.js';
 import { daemonControl } from '../run-control.js';
 import { printFatal, requestedLogFormat } from '../run-fatal.js';
+import { watchForReload } from '../run-watch.js';
 
+// As PID 1 (a container's command with no init), the kernel hands hive run every orphan of the container to reap,
+// which Node never does, and drops a signal that has no handler yet.
 const PID_1_WARNING =
   'hive run is PID 1 (a container with no init): the processes an app leaves behind (a child of a child) are never ' +
   'reaped and stay zombies, and a signal sent before hive run set its handlers is lost; run it under an init ' +
   "(`docker run --init`, or tini as the image's ENTRYPOINT, as in the Dockerfile `hive deploy` writes)";
-
-import { watchForReload } from '../run-watch.js';
 
 /**
  * A primary's last output waits this long at most for its reader (src/cli/hive.ts): one stopped by systemd, Docker
