@@ -13,7 +13,8 @@ test('hive run and edge print a given path escaped in their error line', async (
     const cases = [
       [
         'run',
-        ['run', join(hive.dir, `no${red}file.js`)],
+        // A --name: the script's base name, the default one, would be refused first (an app name takes no escape).
+        ['run', join(hive.dir, `no${red}file.js`), '--name', 'nofile'],
         /^hive run: ERR_HIVE_SCRIPT_NOT_FOUND: .*no\\x1b\[31mfile\.js/m,
       ],
       [
