@@ -18,12 +18,15 @@ export type AppOrigin = Pick<AppSpec, 'configFile' | 'script' | 'cwd'> & {
 /** An app's settings the daemon applies itself, no process of the app involved: `hive reload <file>` applies them. */
 export type DaemonSettings = Pick<AppSpec, 'watch' | 'ignoreWatch' | 'watchDelay' | 'cronRestart'>;
 
-/** The keys of DaemonSettings, by what the daemon restarts for them. */
-export const WATCH_SETTINGS = ['watch', 'ignoreWatch', 'watchDelay'] as const;
+/** The keys of DaemonSettings that the daemon's watcher runs on: a change of any restarts the watcher. */
+export const WATCH_SETTINGS: readonly (keyof DaemonSettings)[] = ['watch', 'ignoreWatch', 'watchDelay'];
+
+/** The keys of DaemonSettings. */
+export const DAEMON_SETTINGS: readonly (keyof DaemonSettings)[] = [...WATCH_SETTINGS, 'cronRestart'];
 
 /** Which of `incoming`'s settings differ from the app's `existing` ones (a key absent: none). */
 export function changedSettings(existing: DaemonSettings, incoming: DaemonSettings): (keyof DaemonSettings)[] {
-  return ([...WATCH_SETTINGS, 'cronRestart'] as const).filter(
+  return DAEMON_SETTINGS.filter(
     (key) => JSON.stringify(existing[key] ?? null) !== JSON.stringify(incoming[key] ?? null),
   );
 }

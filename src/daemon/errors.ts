@@ -351,24 +351,25 @@ export class WatchLimitError extends HiveError {
   readonly path: string;
 
   constructor(path: string, cause: NodeJS.ErrnoException) {
-    super('ERR_HIVE_WATCH_LIMIT', `cannot watch ${path}: ${watchLimitReason()}; ${watchLimitFix()}`, { cause });
+    super('ERR_HIVE_WATCH_LIMIT', `cannot watch ${path}: ${watchLimitMessage()}`, { cause });
     this.path = path;
   }
 }
 
-/** Why a watch failed with ENOSPC, with the limit when it can be read: `the system's limit of inotify watches ...`. */
-export function watchLimitReason(): string {
+/**
+ * Why a watch failed with ENOSPC and what to do, the limit read once: `the system's limit of inotify watches (...) is
+ * reached (ENOSPC); <consequence; >raise it (...) or leave folders out with --ignore-watch`.
+ */
+export function watchLimitMessage(consequence?: string): string {
   const limit = inotifyWatchLimit();
   const setting = limit === undefined ? 'fs.inotify.max_user_watches' : `fs.inotify.max_user_watches=${limit}`;
-  return `the system's limit of inotify watches (${setting}) is reached (ENOSPC)`;
-}
-
-/** What to do about it: raise the limit (a value above the current one) or watch fewer folders. */
-export function watchLimitFix(): string {
-  const limit = inotifyWatchLimit();
   // 524288: the value most guides give (and recent systemd sets); twice the current one when that is already more.
   const suggested = limit !== undefined && limit >= 524_288 ? limit * 2 : 524_288;
-  return `raise it (sudo sysctl fs.inotify.max_user_watches=${suggested}, and in /etc/sysctl.d/ to keep it) or leave folders out with --ignore-watch`;
+  return [
+    `the system's limit of inotify watches (${setting}) is reached (ENOSPC)`,
+    ...(consequence === undefined ? [] : [consequence]),
+    `raise it (sudo sysctl fs.inotify.max_user_watches=${suggested}, and in /etc/sysctl.d/ to keep it) or leave folders out with --ignore-watch`,
+  ].join('; ');
 }
 
 function inotifyWatchLimit(): number | undefined {

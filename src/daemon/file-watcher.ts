@@ -9,7 +9,7 @@ import {
   watch,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { WatchLimitError, watchLimitFix, watchLimitReason } from './errors.js';
+import { WatchLimitError, watchLimitMessage } from './errors.js';
 
 // Editors and `git checkout` touch many files at once: one reload for a burst. An app's `watchDelay` replaces it.
 export const DEBOUNCE_MS = 500;
@@ -164,7 +164,7 @@ export class FileWatcher {
     const { folders, first } = unwatched;
     const which = folders === 1 ? '1 folder is' : `${folders} folders are`;
     this.#warn(
-      `${which} not watched, the first ${first}: ${watchLimitReason()}; changes in them do not reload the app; ${watchLimitFix()}`,
+      `${which} not watched, the first ${first}: ${watchLimitMessage('changes in them do not reload the app')}`,
     );
   }
 

@@ -31,11 +31,13 @@ import { DEFAULT_NAMESPACE } from './app-name.js';
 import {
   type AppOrigin,
   changedSettings,
+  DAEMON_SETTINGS,
   type DaemonSettings,
   keptOptionsWarning,
   keptScriptWarning,
   notAppliedWarning,
   originWarning,
+  WATCH_SETTINGS,
 } from './app-origin.js';
 import { isAppProcessPid } from './app-process-pid.js';
 import { appSettings } from './app-settings.js';
@@ -1754,9 +1756,11 @@ export class ManagedApp {
   #applySettings(settings: DaemonSettings, configFile: string, warn?: (message: string) => void): void {
     const changed = changedSettings(this.spec, settings);
     if (changed.length === 0) return;
-    const { watch: _w, ignoreWatch: _i, watchDelay: _d, cronRestart: _c, ...rest } = this.spec;
-    this.spec = { ...rest, ...settings };
-    if (changed.some((key) => key !== 'cronRestart')) {
+    // A key the file leaves out is no setting: the spec drops it rather than keep the old value.
+    const spec = { ...this.spec };
+    for (const key of DAEMON_SETTINGS) delete spec[key];
+    this.spec = { ...spec, ...settings };
+    if (changed.some((key) => WATCH_SETTINGS.includes(key))) {
       this.#watcher?.close();
       this.#watcher = undefined;
       if (this.#primary) this.#startWatching(warn);

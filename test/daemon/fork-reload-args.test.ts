@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { forkArgv, forkWithRunArgs } from '../../src/daemon/fork-argv.js';
+import { forkArgv, forkWithRunArgs } from '../../dist/daemon/fork-argv.js';
 import { type Described, tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
