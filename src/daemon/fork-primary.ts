@@ -565,6 +565,12 @@ const MEMORY_CHECK_MS = 1_000;
 // over it. Only a ready process is checked, as a cluster's primary checks its workers: its first check tells one over
 // the limit from its start (MemoryStreak), whose restart then waits as a crash restart would, said once.
 function checkMemory(stats: ProcStats): void {
+  // A reload dropped the last limit: nothing to read until one brings a limit again (launch starts the guard anew).
+  if (slots.every((slot) => slot.memoryLimit === undefined)) {
+    clearInterval(memoryWatch);
+    memoryWatch = undefined;
+    return;
+  }
   for (const slot of slots) {
     const child = slot.child;
     const limit = slot.memoryLimit;
@@ -595,8 +601,8 @@ function checkMemory(stats: ProcStats): void {
   }
 }
 
-// Started with the first process that has a limit (at the start, or a reload's that brings one), then left on: with
-// no limit left it reads nothing.
+// Started with the first process that has a limit (at the start, or a reload's that brings one); stopped by the first
+// check that finds no limit left.
 let memoryWatch: NodeJS.Timeout | undefined;
 function watchMemory(): void {
   if (memoryWatch !== undefined) return;

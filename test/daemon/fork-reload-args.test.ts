@@ -112,6 +112,18 @@ test("a fork-mode app's reload runs the file's new args, node_args and max_memor
   for (const pid of await pids('sh')) assert.equal(await startedWith(pid), `bash ${sh} c 3`);
   assert.deepEqual(await saved('sh'), { flags: [], args: ['c', '3'], forkArgs: [sh, 'c', '3'] });
   assert.equal((await described('js')).settings.maxMemoryRestart, null);
+
+  // With no limit left the guard stops at its next check (a second's tick); a reload that brings one starts it again.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const [unlimited] = await pids('js');
+  config({ args: '--v 2', max_memory_restart: '1M' }, { args: 'c 3' });
+  assert.equal((await hive.run(['reload', file])).code, 0);
+  const [limited] = await pids('js');
+  assert.notEqual(limited, unlimited);
+  await waitFor(async () => {
+    const [pid] = await pids('js');
+    return pid !== undefined && pid !== limited ? pid : undefined;
+  }, 'the memory guard, started again, replaced the process');
 });
 
 test("the places of a fork's node args and script arguments: after Hive's tsx loader, none for a program run as itself", () => {
