@@ -22,6 +22,9 @@ export function formatEvent(format: LogFormat, app: string, event: SupervisorEve
   return `[hive] ${app}: ${describe(event)}`;
 }
 
+/** What a crash by the OOM killer is said as: a SIGKILL alone reads as someone's `kill -9`, the kernel's more often. */
+export const OOM_KILLED = "out of memory, the kernel's OOM killer ended it";
+
 /** The last process left down, as the app's end tells it: `last: worker 0, code 0`. */
 export function lastExitText(last: LastExit): string {
   return `last: worker ${last.instance}, ${last.signal ? `signal ${last.signal}` : `code ${last.code}`}`;
@@ -49,7 +52,9 @@ function describe(event: SupervisorEvent): string {
                 ? ` (retired on a ${event.retiredBy} sent to it)`
                 : event.notReady !== undefined
                   ? ' (killed: it did not become ready; counted as a crash)'
-                  : ' (crash)';
+                  : event.oomKilled
+                    ? ` (crash: ${OOM_KILLED})`
+                    : ' (crash)';
       if (event.spawnError !== undefined)
         return `worker ${event.instance} could not be started (${event.spawnError})${why}`;
       return `worker ${event.instance} (pid ${event.pid}) exited with ${how}${why}`;
@@ -61,7 +66,7 @@ function describe(event: SupervisorEvent): string {
     case 'errored': {
       const why =
         event.notReady === undefined
-          ? `crash-looped and will not be restarted (last exit: ${event.spawnError !== undefined ? `could not be started, ${event.spawnError}` : (event.signal ?? `code ${event.code}`)})`
+          ? `crash-looped and will not be restarted (last exit: ${event.spawnError !== undefined ? `could not be started, ${event.spawnError}` : (event.signal ?? `code ${event.code}`)}${event.oomKilled ? `, ${OOM_KILLED}` : ''})`
           : `did not become ready (${event.notReady}) and will not be restarted`;
       const tail = event.stderrTail.join('\n  ');
       return `worker ${event.instance} ${why}; reload to try again. Last stderr lines:\n  ${tail}`;

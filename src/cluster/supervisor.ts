@@ -83,6 +83,8 @@ export type SupervisorEvent =
       notReady?: string;
       // The last process could not be started at all (WorkerExit.spawnError).
       spawnError?: string;
+      // The kernel's OOM killer ended the last process (WorkerExit.oomKilled).
+      oomKilled?: true;
     }
   | { type: 'reload'; phase: 'start' | 'done' | 'aborted'; reason?: string }
   // Under start({ keepEnded }): every process left down by autorestart or stopExitCodes, where the app would stop.
@@ -911,13 +913,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #crashed(
     slot: Slot,
     uptime: number,
-    exit: Pick<WorkerExit, 'code' | 'signal' | 'spawnError' | 'notReady'>,
+    exit: Pick<WorkerExit, 'code' | 'signal' | 'spawnError' | 'notReady' | 'oomKilled'>,
     stderrTail: string[],
   ) {
     const decision = slot.policy.onCrash(uptime);
     if (decision.action === 'errored') {
       slot.errored = true;
-      const { code, signal, spawnError, notReady } = exit;
+      const { code, signal, spawnError, notReady, oomKilled } = exit;
       this.#emit({
         type: 'errored',
         instance: slot.instance,
@@ -926,6 +928,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         stderrTail: [...stderrTail],
         ...(spawnError !== undefined ? { spawnError } : {}),
         ...(notReady !== undefined ? { notReady } : {}),
+        ...(oomKilled ? { oomKilled } : {}),
       });
       this.#refreshState();
       return;

@@ -15,6 +15,7 @@ import { outputEnded } from './child-close.js';
 import { closeUnansweredHandoffs } from './connection-handoff.js';
 import { PortInUseError, SocketInUseError, SocketPathError, SocketServerError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
+import { endedByOomKiller, oomKillCount } from './oom-kills.js';
 import type { OutputHold } from './output-hold.js';
 import { PoolLoads } from './pool-loads.js';
 import { ProcessTree } from './process-tree.js';
@@ -52,6 +53,11 @@ export interface WorkerExit {
    * timeout ran out, a pool's task module failed to load). Its exit is the slot's crash all the same, said as this.
    */
   notReady?: string;
+  /**
+   * True when a SIGKILL that Hive did not send ended it while the kernel's OOM killer count of its group rose
+   * (oomKillCount): it ran out of memory, the cgroup's limit or the machine's.
+   */
+  oomKilled?: true;
 }
 
 export interface WorkerProcessOptions {
@@ -159,6 +165,7 @@ export class WorkerProcess extends EventEmitter {
     const spawned = worker.process.pid !== undefined;
     this.spawned = spawned;
     if (spawned) closeUnansweredHandoffs(worker.process);
+    const oomKillsBefore = spawned ? oomKillCount() : undefined;
     // A send racing with the exit of a process that is leaving fails with EPIPE (or ECONNRESET, or
     // ERR_IPC_CHANNEL_CLOSED): the exit itself is what gets reported. A SIGTERM to the process group (systemd's
     // `systemctl stop`) of an app that exits at once on it made that a warning per process on most stops. Any other
@@ -197,6 +204,7 @@ export class WorkerProcess extends EventEmitter {
         const exit: WorkerExit = { code, signal, expected: this.#retiring, killed };
         if (spawnError) exit.spawnError = spawnError.message;
         if (killed && this.#notReady !== undefined) exit.notReady = this.#notReady;
+        if (endedByOomKiller(oomKillsBefore, signal, killed)) exit.oomKilled = true;
         // A drain on such a SIGTERM that overran killTimeout was asked for all the same, as a stop that overruns is.
         if (this.#drainingOnSignal && !this.#retiring && (code === 0 || (killed && this.#overran))) {
           exit.retiredBy = 'SIGTERM';

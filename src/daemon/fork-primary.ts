@@ -15,6 +15,7 @@ import { assertInstanceVars, instanceVars } from '../cluster/instance-vars.js';
 import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
 import { MemoryStreak } from '../cluster/memory-streak.js';
+import { endedByOomKiller, oomKillCount } from '../cluster/oom-kills.js';
 import { assertScriptFile } from '../cluster/options.js';
 import { OutputHold } from '../cluster/output-hold.js';
 import { pmId } from '../cluster/pm-id.js';
@@ -359,6 +360,7 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
     });
   }
   const closed = closeOf(child);
+  const oomKillsBefore = pid ? oomKillCount() : undefined;
   // On its exit, not its 'close': a process that escaped its tree holds the pipes for as long as it runs, and the slot
   // would show a dead pid online meanwhile. Its last output is still read first (closeAfterExit's grace). One never
   // spawned has no 'exit', only its 'close'.
@@ -371,7 +373,12 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
     const failsStart = initial && appState === 'starting' && readyAt === undefined;
     const expected = stopping || slot.removed || slot.child !== child || (!pid && !shortOfResources) || failsStart;
     const noRestart = expected ? undefined : noRestartReason(keepDown, code);
-    const killed = signal === 'SIGKILL' && notReady !== undefined ? { notReady } : {};
+    const killed =
+      signal === 'SIGKILL' && notReady !== undefined
+        ? { notReady }
+        : !expected && endedByOomKiller(oomKillsBefore, signal, false)
+          ? { oomKilled: true as const }
+          : {};
     emit({
       kind: 'event',
       type: 'exit',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Cron } from 'croner';
 import { resolveInstances } from '../cluster/instances.js';
 import { splitLines } from '../cluster/line-splitter.js';
-import { formatEvent } from '../cluster/log-format.js';
+import { formatEvent, OOM_KILLED } from '../cluster/log-format.js';
 import { isStopped, startTimeOf } from '../cluster/proc-stat.js';
 import { RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import type { SupervisorEvent } from '../cluster/supervisor.js';
@@ -1343,7 +1343,9 @@ export class ManagedApp {
         const who = slots.length === 1 ? `worker ${slots[0]}` : `workers ${slots.join(', ')}`;
         // Named by the error the tail reports (the primary keeps it before it drops any of the app's lines): a Node
         // crash report's last lines are its stack's end and the `Node.js v20.x` footer, which say nothing of it.
-        const why = summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail);
+        const why = event.oomKilled
+          ? OOM_KILLED
+          : (summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail));
         // One the primary killed as it did not become ready (a listen timeout) says so: its SIGKILL was the primary's.
         this.#lastError =
           event.notReady === undefined

@@ -96,6 +96,11 @@ export function startLimited(argv: string[], nofile: number, env: Record<string,
   return record(argv, env, false, ['prlimit', `--nofile=${nofile}:${nofile}`]);
 }
 
+/** Starts `hive run <args> --log-format json` through `wrapper`, a command that execs node (into a cgroup, say). */
+export function startHiveWrapped(wrapper: string[], args: string[]): Hive {
+  return record([hiveBin, 'run', '--log-format', 'json', ...args], {}, false, wrapper);
+}
+
 // `detached`: the primary leads a process group of its own (with its workers), as a shell's job does, so that a test
 // can signal the whole group as Ctrl-C does. `wrapper`: a command that execs node (prlimit), pid and all.
 function record(argv: string[], env: Record<string, string>, detached = false, wrapper: string[] = []): Hive {
