@@ -35,6 +35,10 @@ export class ServerTracker {
   #awaitingHead = new WeakSet<Socket>();
   #guarded = new WeakSet<ServerResponse>();
   #sessions = new Set<Http2Session>();
+  // Each HTTP/2 session's own socket (its `socket` is a proxy Node 20 lets no one destroy), and the session just made,
+  // which the socket's listener after node's own pairs it with (see #pairSessionSocket).
+  #sessionSockets = new WeakMap<Http2Session, Socket>();
+  #newSession: Http2Session | undefined;
   // Upgraded (WebSocket) sockets still open: a Set, so that a socket handed to 'upgrade' twice counts once.
   #upgraded = new Set<Socket>();
 
@@ -46,6 +50,7 @@ export class ServerTracker {
     // An HTTP/2 server (node:http2) emits a session per connection: only HTTP/2 servers ever emit 'session'.
     server.on('session', (session: Http2Session) => this.#addSession(session));
     if (isHttp2(server)) {
+      this.#pairSessionSocket(server);
       for (const hook of this.#http2Hooks) hook(server);
       if (server instanceof TlsServer) this.#trackHttp1Fallback(server);
       this.#watchCompatibility(server);
@@ -106,6 +111,16 @@ export class ServerTracker {
     this.#watchUpgrades(server);
   }
 
+  // Node makes a connection's session and emits 'session' inside its own listener of the connection (h2c: 'connection';
+  // TLS: 'secureConnection'), the server's first: one appended here runs right after, with the session's socket.
+  #pairSessionSocket(server: Http2Server | Http2SecureServer): void {
+    server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (socket: Socket) => {
+      const session = this.#newSession;
+      this.#newSession = undefined;
+      if (session !== undefined && !session.closed) this.#sessionSockets.set(session, socket);
+    });
+  }
+
   /** Calls `hook` with every HTTP(S) server tracked, now and later (the metrics reporter counts their requests). */
   onHttpServer(hook: (server: HttpServer) => void): void {
     this.#httpHooks.push(hook);
@@ -152,7 +167,7 @@ export class ServerTracker {
       }
       subscribe('http.server.request.start', this.#expecting);
       for (const socket of this.#connections.keys()) this.#settle(socket);
-      for (const session of this.#sessions) session.close();
+      for (const session of this.#sessions) this.#closeSession(session);
     }
     return new Promise((resolve) => {
       this.#onDrained = resolve;
@@ -178,11 +193,31 @@ export class ServerTracker {
   // retry them elsewhere), lets open streams finish, then closes; so a drain closes sessions at once, no grace needed.
   #addSession(session: Http2Session): void {
     this.#sessions.add(session);
+    this.#newSession = session;
     session.once('close', () => {
       this.#sessions.delete(session);
       this.#checkDrained();
     });
-    if (this.#draining) session.close();
+    if (this.#draining) this.#closeSession(session);
+  }
+
+  // Once its streams are done, the session ends its side and waits for the client's close: a client that went silent
+  // (a phone off the network, a hung process) never sends it, and held the drain until killTimeout's SIGKILL. As an
+  // HTTP/1 connection that never answers the close, it gets the idle grace, then its socket is destroyed.
+  #closeSession(session: Http2Session): void {
+    session.close();
+    let ended = false;
+    const timer = setInterval(() => {
+      if (!session.destroyed) return;
+      if (!ended) {
+        ended = true;
+        return;
+      }
+      clearInterval(timer);
+      this.#sessionSockets.get(session)?.destroy();
+    }, this.#idleGrace);
+    timer.unref();
+    session.once('close', () => clearInterval(timer));
   }
 
   #add(socket: Socket): void {

@@ -158,6 +158,64 @@ test('drain: an HTTP/2 server’s in-flight stream finishes before the process e
   }
 });
 
+// An HTTP/2 client preface and an empty SETTINGS frame: a session the server opens, from a client that then goes
+// silent (reads nothing, never closes), as a phone off the network does.
+const H2_PREFACE = Buffer.concat([
+  Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
+  Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]),
+]);
+
+/** SIGTERMs `hive` with `silent` sessions open: the drain ends without killTimeout's SIGKILL, exit 0. */
+async function drainsPastSilent(hive: Hive, silent: { destroy(): void }[]): Promise<void> {
+  try {
+    hive.kill('SIGTERM');
+    const exit = await hive.waitFor((r) => r.kind === 'event' && r.type === 'exit', 'the process’s exit');
+    assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null });
+    assert.equal(hive.records.filter((r) => r.kind === 'event' && r.type === 'killed').length, 0);
+    assert.deepEqual(await hive.exited, { code: 0, signal: null });
+  } finally {
+    for (const socket of silent) socket.destroy();
+  }
+}
+
+test('drain: an HTTP/2 session whose client went silent is closed after the idle grace, not held until SIGKILL; a stream in flight on another finishes', async () => {
+  const { hive, port } = await startApp('http2-app.js', ['--drain-idle-grace', '300ms', '--kill-timeout', '20s']);
+  const silent = connect(port, '127.0.0.1');
+  silent.on('error', () => {});
+  await once(silent, 'connect');
+  silent.write(H2_PREFACE);
+  silent.pause();
+  const client = http2.connect(`http://127.0.0.1:${port}`);
+  client.on('error', () => {});
+  try {
+    const stream = client.request({ ':path': '/slow?ms=1500' });
+    stream.setEncoding('utf8');
+    let body = '';
+    stream.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    await hive.waitFor(logged('request /slow?ms=1500'), 'the stream in flight');
+    await drainsPastSilent(hive, [silent]);
+    assert.equal(body, 'served /slow?ms=1500');
+  } finally {
+    client.destroy();
+  }
+});
+
+test('drain: a secure HTTP/2 session whose client went silent is closed after the idle grace, not held until SIGKILL', async (t) => {
+  const { hive, port } = await startTlsApp(t, 'http2-secure-app.js', [
+    '--drain-idle-grace',
+    '300ms',
+    '--kill-timeout',
+    '20s',
+  ]);
+  const { secure } = tlsReader({ host: '127.0.0.1', port, ALPNProtocols: ['h2'] });
+  await once(secure, 'secureConnect');
+  secure.write(H2_PREFACE);
+  secure.pause();
+  await drainsPastSilent(hive, [secure]);
+});
+
 test('drain: a connection whose next request is still arriving (headers in pieces) is not closed as idle under it', async () => {
   const { hive, port } = await startApp('drain-app.js', ['--drain-idle-grace', '2s']);
   const client = await drainAfterFirstRequest(hive, port);
