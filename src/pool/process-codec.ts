@@ -176,5 +176,6 @@ function typeName(object: object): string {
   } catch {
     // A getter that throws: the generic name.
   }
-  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+  // By sound, not letter: a URL, a Uint8Array (said "you"), an Error, an UnknownThing.
+  return `${/^(?:[aeio]|u[nm])/i.test(name) ? 'an' : 'a'} ${name}`;
 }
