@@ -391,6 +391,10 @@ function taskFile(value: unknown): string {
   }
   const stats = statSync(path, { throwIfNoEntry: false });
   if (!stats) {
+    // `https://host/x.js` as text was read as a relative path (`/cwd/https:/host/x.js does not exist`): a string with a
+    // URL scheme (two letters or more: `C:` is a drive) gets the URL object's error. Only when no such file exists: a
+    // file may have a colon in its name.
+    if (typeof value === 'string' && /^[a-z][a-z\d+.-]+:/i.test(value)) urlPath(value);
     throw new InvalidArgumentError(`The \`filename\` option names a task module that does not exist: ${path}`);
   }
   // A folder would only fail later, in every worker's import (ESM resolves no index file).

@@ -1,6 +1,9 @@
 // Bad `new Pool()` options and `run()` arguments are refused at the door with ERR_HIVE_INVALID_ARGUMENT naming the
 // option and the value, never accepted and turned into something else later.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Pool } from 'hive/pool';
 import { fixture } from './helpers.js';
@@ -29,6 +32,30 @@ describe('filename', () => {
     for (const filename of [new URL('http://example.com/task.js'), 'file://remote-host/task.js']) {
       assert.throws(() => new Pool({ filename }), invalid(/`filename`.*local file: URL/));
     }
+  });
+
+  // A URL's text was taken as a relative path: "does not exist: /cwd/https:/example.com/x.js".
+  test('a URL given as a string is refused as the URL object is, not read as a relative path', () => {
+    for (const filename of ['https://example.com/x.js', 'http://example.com/x.js', 'data:text/javascript,export{}']) {
+      assert.throws(
+        () => new Pool({ filename }),
+        (error: Error & { code?: string }) =>
+          error.code === 'ERR_HIVE_INVALID_ARGUMENT' &&
+          error.message.includes(`\`filename\` option to be a local file: URL, got ${JSON.stringify(filename)}`),
+      );
+    }
+  });
+
+  test('a real file whose name has a colon is still a path', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hive-pool-colon-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'ab:task.mjs'), 'export default () => 1;\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    t.after(() => process.chdir(cwd));
+    // Resolved against the working directory at construction.
+    const pool = new Pool({ filename: 'ab:task.mjs', maxThreads: 1, minThreads: 0 });
+    return pool.destroy();
   });
 
   test('a directory is refused at construction, not at every worker’s import', () => {
