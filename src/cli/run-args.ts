@@ -366,7 +366,10 @@ function parseThreads(value: string): string {
  * Refuses `--port` beside another port in `--env PORT=` (cluster/option-checks.ts's rule), naming the flags: one text
  * for `hive run` and `hive start <script>`.
  */
-export function checkPortFlags(port: number | undefined, env: Readonly<Record<string, string>> | undefined): void {
+export function checkPortFlags(
+  port: number | undefined,
+  env: Readonly<Record<string, string | undefined>> | undefined,
+): void {
   const envPort = env !== undefined && Object.hasOwn(env, 'PORT') ? env.PORT : undefined;
   const conflict = portEnvConflict(port, envPort);
   if (conflict !== undefined) throw new InvalidArgumentError(`--port ${port} and --env PORT=${envPort} ${conflict}`);

@@ -6,7 +6,7 @@ export interface AppPortSource {
   /** `--port` (options.port), which the primary sets as PORT itself. */
   port: number | undefined;
   /** The app's own environment (`--env PORT=`, options.env): given. */
-  env: Record<string, string> | undefined;
+  env: Record<string, string | undefined> | undefined;
   /** A variable of the environment the process is forked in, as cluster.fork() lays it over the primary's own. */
   read(name: string): string | undefined;
   /**

@@ -1,4 +1,6 @@
 // Type checks of the Supervisor's options at the door: each names the key and what it expected, as the other checks do.
+
+import { assertEnvValues } from '../env-values.js';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 
@@ -31,29 +33,21 @@ export function stringList(value: unknown, key: string): string[] {
   return [...(value as string[])];
 }
 
-/** An object of strings (an environment), copied. */
-export function stringRecord(value: unknown, key: string): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(`Expected \`${key}\` to be an object of strings, got ${describeValue(value)}`);
-  }
-  const copy: Record<string, string> = {};
-  for (const [name, item] of Object.entries(value)) {
-    if (typeof item !== 'string') {
-      throw new InvalidArgumentError(`Expected \`${key}.${name}\` to be a string, got ${describeValue(item)}`);
-    }
-    copy[name] = item;
-  }
-  return copy;
-}
-
 /**
- * An app's environment (`key`: `env`, `reload env`), copied: an object of strings whose every variable can reach the
+ * An app's environment (`key`: `env`, `reload env`), copied: an object of strings (or undefined: unset) whose every variable can reach the
  * app (env-variable.ts, the rule of the config file, `--env`, the daemon and deploy: no empty name, no `=` or NUL in a
  * name, no NUL in a value, not `__proto__`). Refused here, at construction, rather than by child_process at the first
  * fork, or dropped or renamed on the way.
  */
-export function envRecord(value: unknown, key: string): Record<string, string> {
-  const copy = stringRecord(value, key);
+export function envRecord(value: unknown, key: string): Record<string, string | undefined> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(`Expected \`${key}\` to be an object of strings, got ${describeValue(value)}`);
+  }
+  // A value undefined unsets the variable, as child_process leaves it out (`{ ...process.env, DEBUG: undefined }`);
+  // kept as undefined, so that it is laid over the primary's own environment too.
+  assertEnvValues(value, (name) => `\`${key}${envKeySuffix(name)}\``);
+  const copy: Record<string, string | undefined> = {};
+  for (const [name, item] of Object.entries(value)) copy[name] = item as string | undefined;
   // The given object's own keys: the copy cannot hold an own `__proto__` (assigning it sets the prototype).
   for (const [name, item] of Object.entries(value as object)) {
     const problem = envVariableProblem(name, item);

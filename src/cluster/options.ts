@@ -52,8 +52,11 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   name?: string;
   /** A positive integer, `'max'` (cgroup-aware core count) or -1 (max minus one). Default `'max'`. */
   instances?: number | string;
-  /** Extra environment of the app processes (over the primary's own). */
-  env?: Record<string, string>;
+  /**
+   * Extra environment of the app processes (over the primary's own). A variable set to undefined is unset in them, as
+   * child_process leaves it out: `process.env` itself, or `{ ...process.env, DEBUG: undefined }`, may be given.
+   */
+  env?: Record<string, string | undefined>;
   /**
    * Node.js flags of the app processes (e.g. `--max-old-space-size=512`). Not node's watch mode (`--watch`,
    * `--watch-path`), whose child is no cluster worker: an InvalidArgumentError.
@@ -123,7 +126,8 @@ export interface FilledOptions extends RestartPolicyOptions {
   args: string[];
   name: string;
   instances: number;
-  env: Record<string, string>;
+  /** Undefined values: variables unset in the app processes. */
+  env: Record<string, string | undefined>;
   nodeArgs: string[];
   balance: BalanceMode;
   sticky: StickyMode | undefined;

@@ -14,13 +14,23 @@ export function argList(value: string | string[] | undefined): string[] {
   return splitArgs(value).args;
 }
 
+/**
+ * SupervisorOptions as a config file makes them: arrays of its own, and every variable of `env` set (the Supervisor
+ * takes readonly arrays and undefined values; what reads these, such as `hive start`'s fork mode, need not).
+ */
+export type ConfigSupervisorOptions = SupervisorOptions & {
+  args?: string[];
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+};
+
 /** The options of the cluster primary (`hive run` / Supervisor) for one app of a config file. */
 export function supervisorOptions(
   app: AppConfig,
   file: string,
   envName?: string,
   allApps?: readonly AppConfig[],
-): SupervisorOptions {
+): ConfigSupervisorOptions {
   const env = appEnv(app, envName, file, allApps);
   // Read by hive/pool's 'auto' sizing in every app process.
   if (app.threads !== undefined) env.HIVE_POOL_THREADS = String(app.threads);
@@ -28,7 +38,7 @@ export function supervisorOptions(
   if (app.shutdownWithMessage) env[ENV.shutdownMessage] = '1';
   if (app.instanceVar !== undefined) env[ENV.instanceVar] = app.instanceVar;
   if (app.incrementVar !== undefined) env[ENV.incrementVar] = app.incrementVar;
-  const options: SupervisorOptions = {
+  const options: ConfigSupervisorOptions = {
     script: app.script,
     args: argList(app.args),
     name: app.name,

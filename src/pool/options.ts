@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
+import { assertEnvValues } from '../env-values.js';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { availableCores } from './available-cores.js';
@@ -44,7 +45,9 @@ export interface PoolOptions {
   isolation?: 'thread' | 'process';
   /** V8 heap and stack limits of each worker (for processes, mapped to the equivalent V8 flags). */
   resourceLimits?: ResourceLimits;
-  /** Environment of each worker. Default: a copy of `process.env`. */
+  /**
+   * Environment of each worker: strings, or undefined to leave a variable out. Default: a copy of `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
   /**
    * Node flags of each worker. Default: the parent's, without `--input-type` and without the `--import` of
@@ -330,12 +333,14 @@ function workerDataOption(value: unknown, isolation: 'thread' | 'process'): unkn
 // Under isolation 'process' the env is a real process environment, of C strings `NAME=value`: what cannot be one
 // (env-variable.ts, the rule of every other door) is refused too. An empty name crashed each child as it started
 // (node aborts copying such an environment into the child's watchdog thread), `A=B` reached it as `A`. A thread's env
-// is a JavaScript object, which holds any of them.
+// is a JavaScript object, which holds any of them. A value that is no string (nor undefined, left out) is refused in
+// both, as the Supervisor's (env-values.ts): a thread got `{ x: 1 }` as "[object Object]", null as "null".
 function envOption(value: unknown, isolation: 'thread' | 'process'): NodeJS.ProcessEnv | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidArgumentError(`Expected the \`env\` option to be an object, got ${describeValue(value)}`);
   }
+  assertEnvValues(value, (name) => `the \`env${envKeySuffix(name)}\` option`);
   if (isolation === 'process') {
     for (const [name, item] of Object.entries(value)) {
       const problem = envVariableProblem(name, item);
