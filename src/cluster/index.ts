@@ -1,4 +1,14 @@
 /** The cluster primary: run one app as a cluster of processes. */
+
+// The report of a `metrics` event (WorkerMetrics.report), which the runtime sends; named here for the event's users.
+export type {
+  HistogramReport,
+  HttpDurations,
+  HttpReport,
+  MetricsReport,
+  PoolReport,
+  RequestSample,
+} from '../runtime/protocol.js';
 export { type BalanceMode, reuseportReloadWarning, supportsReusePort, TCP_MIGRATE_REQ } from './balance.js';
 export {
   AppErroredError,

@@ -46,8 +46,8 @@ export function parseKeepAliveTimeout(value: unknown, key: string): number {
 export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
   /** The app's entry script (JS, ESM or CJS, or TypeScript run through tsx). */
   script: string;
-  /** Arguments passed to the script. */
-  args?: string[];
+  /** Arguments passed to the script (copied: a readonly array, `as const`, will do). */
+  args?: readonly string[];
   /** Name in log prefixes; defaults to the script's base name. */
   name?: string;
   /** A positive integer, `'max'` (cgroup-aware core count) or -1 (max minus one). Default `'max'`. */
@@ -61,7 +61,7 @@ export interface SupervisorOptions extends Partial<RestartPolicyOptions> {
    * Node.js flags of the app processes (e.g. `--max-old-space-size=512`). Not node's watch mode (`--watch`,
    * `--watch-path`), whose child is no cluster worker: an InvalidArgumentError.
    */
-  nodeArgs?: string[];
+  nodeArgs?: readonly string[];
   /**
    * Working directory of the workers, and the one the script (and `socket`, when given) is resolved from. Default: the shell's
    * (`$PWD`, symlinks kept, while it names `process.cwd()`), else `process.cwd()`.

@@ -54,12 +54,12 @@ export interface PoolOptions {
    * hive/runtime's preload (a Hive primary's, inert in a worker); for a thread also without the flags Node allows the
    * process only (V8's `--max-old-space-size`, `--title`...), which act on the whole process anyway.
    */
-  execArgv?: string[];
+  execArgv?: readonly string[];
   /**
    * Arguments appended to each worker's `process.argv` (node's Worker `argv`; a child process's arguments with
    * `isolation: 'process'`): a task module reads them as `process.argv.slice(2)`. Default: none.
    */
-  argv?: string[];
+  argv?: readonly string[];
   /**
    * The timed retry after a worker failed to start (its module failed to load, it died while loading or soon after,
    * or it could not be started): the first wait in ms (`delay`, default 1000), doubled after each further failure up
