@@ -40,3 +40,13 @@ test('every ERR_HIVE_* code raised in src/ is documented in docs/errors.md, and 
     'documented codes no longer raised',
   );
 });
+
+// hive/errors was in package.json's exports but documented nowhere, and gave out describeValue, a helper of Hive's own
+// messages, as public API.
+test('hive/errors exports the base error classes only, each documented in docs/errors.md', async () => {
+  const entry: Record<string, unknown> = await import('hive/errors');
+  assert.deepEqual(Object.keys(entry).sort(), ['HiveError', 'InvalidArgumentError']);
+  const doc = readFileSync(join(root, 'docs/errors.md'), 'utf8');
+  assert.match(doc, /^## The `hive\/errors` entry point$/m);
+  for (const name of Object.keys(entry)) assert.match(doc, new RegExp(`^\\| \`${name}\` +\\|`, 'm'), name);
+});
