@@ -380,3 +380,18 @@ function inotifyWatchLimit(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * `hive update`: an app of the running daemon has arguments this build's `hive run` refuses (a rule made stricter
+ * since that daemon's build started it). Found before anything is stopped: its primary would fail at every start here.
+ */
+export class SavedAppRefusedError extends HiveError {
+  constructor(app: string, reason: string, state: string) {
+    super(
+      'ERR_HIVE_UPDATE_APP_REFUSED',
+      `app ${JSON.stringify(app)}: ${reason}; this build's \`hive run\` refuses it, so it would not start after the ` +
+        `update: ${state}; start it again with arguments this build takes (\`hive delete ${app}\`, then \`hive start\`), ` +
+        'then run `hive update`',
+    );
+  }
+}

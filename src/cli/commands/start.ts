@@ -1042,49 +1042,16 @@ function threads(value: string): string {
 }
 
 /**
- * Reads each app's arguments here as its primary will, so that a bad `-i`, `--port`, size or duration exits 2 before
- * the daemon is asked, rather than a primary that dies at once leaving an errored (or stopped) app behind. A cluster
- * app's are its `hive run` arguments; a fork-mode app's are what the fork primary reads: its instance count, its
- * restart policy and `--max-memory-restart`. Only argument errors count: a missing script was refused before (see
- * assertAppScript), and what only a running app can tell stays the daemon's to report, app by app.
+ * Each app's arguments read as its primary will (runArgsProblem), so that a bad `-i`, `--port`, size or duration exits
+ * 2 before the daemon is asked, rather than a primary that dies at once leaving an errored (or stopped) app behind. A
+ * missing script was refused before (see assertAppScript).
  */
 async function checkRunArgs(specs: AppSpec[]): Promise<void> {
   if (specs.length === 0) return;
-  const [
-    { parseRunArgs },
-    { fillOptions },
-    { parseInstances },
-    { parseSize },
-    { InvalidArgumentError },
-    { forkRestartPolicy },
-    { runArgFlag },
-    { forkReadyOptions },
-  ] = await Promise.all([
-    import('../run-args.js'),
-    import('../../cluster/options.js'),
-    import('../../cluster/instances.js'),
-    import('../../cluster/units.js'),
-    import('../../errors.js'),
-    import('../../daemon/fork-restart-policy.js'),
-    import('../../daemon/run-arg-flag.js'),
-    import('../../daemon/fork-ready-options.js'),
-  ]);
+  // Loaded on use: the parser's modules are not for start's other paths to pay.
+  const { runArgsProblem } = await import('../run-args-problem.js');
   for (const spec of specs) {
-    try {
-      if (!spec.fork) fillOptions({ ...parseRunArgs(spec.runArgs, {}).supervisor, cwd: spec.cwd });
-      else {
-        // Read, not resolved: what `max` comes to is the daemon's to say (the cores of its cgroup, not this one's).
-        parseInstances(spec.instances);
-        // Read from the run arguments as the daemon reads them for the fork primary (maxMemoryRestartOf), so that a
-        // config's number that does not survive as text (1e21 becomes "1e+21") is caught here too.
-        const size = runArgFlag(spec.runArgs, 'max-memory-restart');
-        if (size !== undefined) parseSize(size, 'maxMemoryRestart');
-        forkRestartPolicy(spec.runArgs);
-        forkReadyOptions(spec.runArgs);
-      }
-    } catch (error) {
-      if (error instanceof InvalidArgumentError)
-        throw new UsageError(`app ${JSON.stringify(spec.name)}: ${error.message}`);
-    }
+    const problem = runArgsProblem(spec);
+    if (problem) throw new UsageError(`app ${JSON.stringify(spec.name)}: ${problem.message}`);
   }
 }

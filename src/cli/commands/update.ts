@@ -10,7 +10,7 @@ import {
 } from '../../daemon/daemon-metrics-settings.js';
 import { readDump, type SavedApp } from '../../daemon/dump.js';
 import { dumpTemporary, writeWhole } from '../../daemon/dump-temporaries.js';
-import { DaemonUnreachableError, DumpReadError, DumpWriteError } from '../../daemon/errors.js';
+import { DaemonUnreachableError, DumpReadError, DumpWriteError, SavedAppRefusedError } from '../../daemon/errors.js';
 import { logRotationFromEnv } from '../../daemon/log-rotation.js';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
@@ -21,6 +21,7 @@ import { HiveError } from '../../errors.js';
 import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
+import { runArgsProblem } from '../run-args-problem.js';
 import { terminalColumns } from '../table-fit.js';
 import { waitGone } from '../wait-gone.js';
 
@@ -84,8 +85,10 @@ export default function update(argv: string[]): Promise<number> {
                 readDumpText(file, leftRunning).toString('utf8'),
                 `${leftRunning}: use the Hive of the daemon's version, or \`hive kill\` and start the apps with this one`,
               );
-              // And each app runnable on this Node: one that is not would be stopped, then retried for ever.
+              // And each app runnable by this build on this Node: one that is not would be stopped, then retried until
+              // errored.
               assertRunnableHere(apps, leftRunning);
+              assertArgsTaken(apps, leftRunning);
             } catch (error) {
               if (hadDump) await restoreDump(backup, file);
               throw error;
@@ -204,6 +207,18 @@ function assertRunnableHere(apps: readonly SavedApp[], leftRunning: string): voi
       `is ${process.versions.node}): ${leftRunning}; run \`hive update\` under a Node.js >= 22.12, or reload ` +
       'with another --balance first',
   );
+}
+
+/**
+ * Throws SavedAppRefusedError for the first app whose arguments this build's `hive run` refuses (read by its own
+ * parser, as `hive start` reads them): a rule made stricter since the old build (`--keep-alive-timeout 65`, once taken,
+ * now wants a duration) would have its primary fail at every start after the update.
+ */
+function assertArgsTaken(apps: readonly SavedApp[], leftRunning: string): void {
+  for (const { spec } of apps) {
+    const problem = runArgsProblem(spec);
+    if (problem) throw new SavedAppRefusedError(spec.name, problem.message, leftRunning);
+  }
 }
 
 /**
