@@ -97,6 +97,13 @@ export default function update(argv: string[]): Promise<number> {
             rmSync(backup, { force: true });
           }
         }
+        // From the stop to the resurrect, Ctrl-C or a closed terminal would leave every app down: held off till then
+        // (from before the line below, which a wrapper may wait for before it signals).
+        holdSignals(file);
+        // Said before the stop: an update cut short from here (kill -9) leaves the apps down, and this line is what
+        // tells where they are.
+        if (!values.json && result.saved.length > 0)
+          process.stdout.write(`saved ${result.saved.length} app(s) to ${file}\n`);
         result.killed = (await old.request<{ pid: number }>('kill')).pid;
       } finally {
         old.close();
@@ -132,18 +139,52 @@ export default function update(argv: string[]): Promise<number> {
     }
     process.stderr.write(notStartedYet('update', result.apps));
     if (values.json) printJson(result);
-    else if (!result.updated) process.stdout.write('no daemon running; nothing to update\n');
+    else if (!result.updated) process.stdout.write(`no daemon running; nothing to update${savedAppsNote(file)}\n`);
     else {
-      process.stdout.write(
-        result.saved.length > 0
-          ? `saved ${result.saved.length} app(s) to ${file}\n`
-          : `no app runs; ${file} left as it is, nothing to resurrect\n`,
-      );
+      if (result.saved.length === 0) process.stdout.write(`no app runs; ${file} left as it is, nothing to resurrect\n`);
       process.stdout.write(`daemon (pid ${result.killed}) stopped; this build's daemon runs (pid ${result.pid})\n`);
       if (result.saved.length > 0) process.stdout.write(`${appTable(result.apps, terminalColumns())}\n`);
     }
     return 0;
   });
+}
+
+/**
+ * Ignores SIGINT and SIGHUP for the rest of the update (the stop, this build's daemon's start, the resurrect): one
+ * arriving there would end the update with every app down and only in the dump. Said once, on the first.
+ */
+function holdSignals(file: string): void {
+  let said = false;
+  const hold = (signal: NodeJS.Signals) => {
+    if (said) return;
+    said = true;
+    try {
+      process.stderr.write(
+        `hive update: ${signal} ignored: the apps are being moved to this build's daemon (they are saved in ${file}); ` +
+          'the update ends once they are back\n',
+      );
+    } catch {
+      // A closed terminal (the SIGHUP's own cause): the update goes on unheard.
+    }
+  };
+  process.on('SIGINT', hold);
+  process.on('SIGHUP', hold);
+}
+
+/**
+ * With no daemon running, the apps a dump holds (an update cut short by kill -9 leaves them only there): where they
+ * are and how to get them back, or nothing when there is no readable dump. Not resurrected here: a `hive kill` the
+ * user meant would be undone.
+ */
+function savedAppsNote(file: string): string {
+  if (!existsSync(file)) return '';
+  let count: number;
+  try {
+    count = readDump(file, readFileSync(file, 'utf8')).length;
+  } catch {
+    return '';
+  }
+  return count > 0 ? `; ${count} app(s) are saved in ${file}: \`hive resurrect\` brings them back` : '';
 }
 
 /**
