@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { supportsReusePort } from '../../dist/cluster/index.js';
-import { freePort } from '../cluster/helpers.js';
+import { freePort } from '../ports.js';
 import { appFixture, type Described, otherNode, otherNodeSkip, tempHome } from './helpers.js';
 
 const otherVersion = otherNodeSkip
@@ -28,6 +28,13 @@ test('hive update under a Node without reusePort refuses, and leaves a reuseport
     env: { PORT: String(port) },
   });
   assert.equal(started.code, 0, started.stderr);
+  // A stopped reuseport app comes back stopped: it need not run here, and is not named.
+  const parked = await hive.run(['start', appFixture, '--name', 'parked', '-i', '1', '--balance', 'reuseport'], {
+    node: otherNode,
+    env: { PORT: String(await freePort()) },
+  });
+  assert.equal(parked.code, 0, parked.stderr);
+  assert.equal((await hive.run(['stop', 'parked'], { node: otherNode })).code, 0);
   const daemon = await hive.daemonPid();
 
   const updated = await hive.run(['update']);
@@ -35,7 +42,7 @@ test('hive update under a Node without reusePort refuses, and leaves a reuseport
   assert.match(
     updated.stderr,
     new RegExp(
-      `^hive update: ERR_HIVE_BALANCE_UNSUPPORTED: "rp" runs --balance reuseport, which needs Node.js >= 22.12 \\(this is ${process.versions.node.replaceAll('.', '\\.')}\\): the daemon \\(pid ${daemon}\\) and its apps are left running`,
+      `^hive update: ERR_HIVE_BALANCE_UNSUPPORTED: "rp" runs --balance reuseport, which needs Node.js >= 22.12 \\(this is ${process.versions.node.replaceAll('.', '\\.')}\\): the daemon \\(pid ${daemon}\\) and its apps are left running; run \`hive update\` under a Node\\.js >= 22\\.12, or give it another balance first \\(\`hive delete rp\`, then \`hive start\` it with --balance rr\\)`,
       'm',
     ),
   );

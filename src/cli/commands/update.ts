@@ -234,7 +234,9 @@ async function restoreDump(backup: string, file: string): Promise<void> {
 function assertRunnableHere(apps: readonly SavedApp[], leftRunning: string): void {
   if (supportsReusePort()) return;
   const reuseport = apps.filter(
-    ({ spec }) =>
+    ({ spec, status }) =>
+      // A stopped app comes back stopped: it need not run here now (a later update under a newer Node.js can start it).
+      status === 'online' &&
       !spec.fork &&
       runArgFlag(spec.runArgs, 'balance') === 'reuseport' &&
       // Under sticky the balance is ignored, with a warning.
@@ -242,11 +244,18 @@ function assertRunnableHere(apps: readonly SavedApp[], leftRunning: string): voi
   );
   if (reuseport.length === 0) return;
   const names = reuseport.map(({ spec }) => JSON.stringify(spec.name)).join(', ');
+  // What gives an app another balance: a restart of its config file (a reload keeps the balance), else a new start.
+  const [{ spec: first }] = reuseport as [SavedApp];
+  const rebalance =
+    first.configFile !== undefined
+      ? `set another \`balance\` in ${first.configFile} and \`hive restart ${first.configFile}\``
+      : `\`hive delete ${first.name}\`, then \`hive start\` it with --balance rr`;
   throw new HiveError(
     'ERR_HIVE_BALANCE_UNSUPPORTED',
     `${names} ${reuseport.length === 1 ? 'runs' : 'run'} --balance reuseport, which needs Node.js >= 22.12 (this ` +
-      `is ${process.versions.node}): ${leftRunning}; run \`hive update\` under a Node.js >= 22.12, or reload ` +
-      'with another --balance first',
+      `is ${process.versions.node}): ${leftRunning}; run \`hive update\` under a Node.js >= 22.12, or give ` +
+      `${reuseport.length === 1 ? 'it' : 'each'} another balance first (${rebalance}), or stop it (a stopped app ` +
+      'comes back stopped)',
   );
 }
 
