@@ -13,6 +13,7 @@ import {
   DaemonVersionError,
   type HiveBuild,
   HiveHomeUnsafeError,
+  NEWER_DAEMON_ADVICE,
   UPDATE_ADVICE,
 } from './errors.js';
 import { checkHome, checkSocketOwner } from './home-safety.js';
@@ -20,7 +21,7 @@ import { checkSocketPathLength, ensureHome, type HivePaths, hivePaths } from './
 import type { ProgressFrame, Response } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { ANY_BUILD_COMMANDS, PROTOCOL_VERSION } from './protocol-version.js';
-import { hiveVersion } from './version.js';
+import { hiveVersion, isNewerVersion } from './version.js';
 
 // fileURLToPath, not the URL's pathname: an install path with a space or a non-ASCII letter is %-encoded there.
 const daemonEntry = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -289,7 +290,7 @@ export class DaemonClient {
         throw new DaemonVersionError(
           { hive: response.hive, rev: response.rev },
           { hive: hiveVersion, rev: protocolRevision },
-          UPDATE_ADVICE,
+          isNewerVersion(response.hive, hiveVersion) ? NEWER_DAEMON_ADVICE : UPDATE_ADVICE,
         );
       }
       // The daemon's own words advise what its build's CLI could do; this CLI says what it can (`hive update`).
@@ -297,7 +298,7 @@ export class DaemonClient {
         throw new DaemonVersionError(
           { hive: response.hive, rev: response.rev },
           { hive: hiveVersion, rev: protocolRevision },
-          UPDATE_ADVICE,
+          isNewerVersion(response.hive, hiveVersion) ? NEWER_DAEMON_ADVICE : UPDATE_ADVICE,
         );
       }
       throw new DaemonReplyError(response.error.code, response.error.message);

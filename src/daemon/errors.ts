@@ -27,6 +27,10 @@ export const RESTART_ADVICE =
 export const UPDATE_ADVICE =
   "run `hive update` to switch (it saves the apps, replaces the daemon with the CLI's build and resurrects them)";
 
+/** This CLI's advice when the daemon is of a newer Hive: `hive update` would downgrade it. */
+export const NEWER_DAEMON_ADVICE =
+  'the daemon is newer: use the newer Hive CLI (check which `hive` PATH finds, or the version npx runs), not `hive update`, which would downgrade it';
+
 /** The CLI and the daemon are different Hive versions, or different builds of one whose protocols differ. */
 export class DaemonVersionError extends HiveError {
   constructor(daemon: HiveBuild, cli: HiveBuild, advice: string = RESTART_ADVICE) {
