@@ -87,6 +87,16 @@ export class SupervisorStartedError extends HiveError {
   }
 }
 
+/** `scale()` or `reload()` called before `start()`: there is no app yet, and node:cluster would fork the caller's own script. */
+export class SupervisorNotStartedError extends HiveError {
+  constructor(action: string) {
+    super(
+      'ERR_HIVE_SUPERVISOR_NOT_STARTED',
+      `Cannot ${action}: this Supervisor is not started; call start() first (a ${action} asked for during start() waits for it)`,
+    );
+  }
+}
+
 /** `socket`: another process serves on that Unix socket, or binding it failed as in use. */
 export class SocketInUseError extends HiveError {
   constructor(path: string, detail: string) {

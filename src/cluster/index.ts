@@ -16,6 +16,7 @@ export {
   PortInUseError,
   ReloadAbortedError,
   ScriptNotFoundError,
+  SupervisorNotStartedError,
   SupervisorStartedError,
   SupervisorStoppedError,
   WorkerNotReadyError,

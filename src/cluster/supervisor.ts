@@ -11,7 +11,13 @@ import { AppPortRule, appPortOf } from './app-port.js';
 import { reuseportReloadWarning, stickyBalanceWarning } from './balance.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { memoryLimitWarning } from './cgroup-memory.js';
-import { ReloadAbortedError, SupervisorStartedError, SupervisorStoppedError, WorkerNotReadyError } from './errors.js';
+import {
+  ReloadAbortedError,
+  SupervisorNotStartedError,
+  SupervisorStartedError,
+  SupervisorStoppedError,
+  WorkerNotReadyError,
+} from './errors.js';
 import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { MemoryStreak } from './memory-streak.js';
@@ -523,6 +529,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     } = {},
   ): Promise<ReloadResult> {
     checkReloadOptions(options);
+    // Before start() node:cluster has no exec set (start() sets it): a fork would run the caller's own script.
+    if (!this.#started && !this.#stopping) return Promise.reject(new SupervisorNotStartedError('reload'));
     const env = options.env === undefined ? undefined : envCopy(options.env);
     const args = options.args === undefined ? undefined : reloadList(options.args, 'args');
     const nodeArgs = options.nodeArgs === undefined ? undefined : reloadNodeArgs(options.nodeArgs);
@@ -601,6 +609,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   scale(instances: number | string): Promise<ScaleResult> {
     const target = resolveInstances(instances);
+    // As reload(): a fork before start() would run the caller's own script.
+    if (!this.#started && !this.#stopping) return Promise.reject(new SupervisorNotStartedError('scale'));
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('scale');
       const from = this.#slots.length;

@@ -1,0 +1,29 @@
+// The programmatic Supervisor against a careless caller: scale() or reload() before start(), a listener or reload
+// callback that throws, scale(0), a scale whose new process fails. Each scenario runs in a child process
+// (fixtures/cluster/api-guards.js): a throwing listener surfaces there as an uncaught exception, counted.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { freePort } from '../ports.js';
+
+const driver = new URL('../fixtures/cluster/api-guards.js', import.meta.url).pathname;
+
+// The driver's findings, as JSON (their shape is the scenario's).
+async function run(scenario: string): Promise<any> {
+  const port = await freePort();
+  const { stdout } = await promisify(execFile)(process.execPath, [driver, scenario, String(port)], {
+    timeout: 60_000,
+  });
+  const lines = stdout.trim().split('\n');
+  return { ...JSON.parse(lines.at(-1)!), callerForked: lines.some((line) => line.includes('"callerForked"')) };
+}
+
+test('scale() and reload() before start() reject with ERR_HIVE_SUPERVISOR_NOT_STARTED and fork nothing', async () => {
+  const out = await run('not-started');
+  assert.equal(out.scale.code, 'ERR_HIVE_SUPERVISOR_NOT_STARTED', JSON.stringify(out.scale));
+  assert.equal(out.reload.code, 'ERR_HIVE_SUPERVISOR_NOT_STARTED', JSON.stringify(out.reload));
+  assert.equal(out.forks, 0);
+  assert.equal(out.callerForked, false, "the caller's own script was forked");
+  assert.deepEqual(out.stop, { ok: true });
+});
