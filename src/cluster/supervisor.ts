@@ -3,6 +3,7 @@ import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
+import { emitApart } from '../emit-apart.js';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport, stickyCookieName } from '../runtime/protocol.js';
@@ -813,18 +814,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#emit({ type: 'worker', instance, pid, state, ...(state === 'ready' && listen ? { listen } : {}) });
     });
     worker.on('line', (stream: 'stdout' | 'stderr', line: string, time: number) => {
-      this.emit('line', { instance, pid, stream, line, time } satisfies WorkerLine);
+      emitApart(() => this.emit('line', { instance, pid, stream, line, time } satisfies WorkerLine));
     });
     worker.on('memory', (rss: number) => {
       this.#hangs?.reported(worker);
       this.#checkMemory(slot, worker, rss);
     });
     worker.on('metrics', (report: MetricsReport) => {
-      this.emit('metrics', { instance, pid, report } satisfies WorkerMetrics);
+      emitApart(() => this.emit('metrics', { instance, pid, report } satisfies WorkerMetrics));
     });
     worker.on('app-metrics', (message: { id: number; metrics: unknown[] | null; final?: true }) => {
       const { id, metrics, final } = message;
-      this.emit('app-metrics', { instance, pid, id, metrics, ...(final ? { final } : {}) } satisfies WorkerAppMetrics);
+      const appMetrics = { instance, pid, id, metrics, ...(final ? { final } : {}) } satisfies WorkerAppMetrics;
+      emitApart(() => this.emit('app-metrics', appMetrics));
     });
     // Relayed to every other process with a channel, starting and draining ones too: a draining one may still hold
     // WebSocket clients, and a starting one's runtime listens before the app's code runs.
@@ -1304,7 +1306,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   #emit(event: SupervisorEvent): void {
     debug('cluster %s %j', this.options.name, event);
-    this.emit('event', event);
+    // Emitted from inside the worker states, a reload's steps and the app's state: a listener's throw must not leave a
+    // start or reload unsettled, or the app's state half-changed (it surfaces as an uncaught exception just after).
+    emitApart(() => this.emit('event', event));
     if (eventChannel.hasSubscribers) eventChannel.publish(event);
   }
 }

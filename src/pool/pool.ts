@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { emitApart } from '../emit-apart.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { DataCloneError, TaskAbortedError, TaskNotFoundError } from './errors.js';
 import { announcePoolStart } from './first-load.js';
@@ -105,17 +106,6 @@ const piscinaEvents = new Map([
 function refusePiscinaEvent(event: string | symbol): void {
   const message = typeof event === 'string' ? piscinaEvents.get(event) : undefined;
   if (message !== undefined) throw new InvalidArgumentError(message);
-}
-
-// A listener's throw, rethrown after the caller's bookkeeping (see the constructor).
-function emitApart(emit: () => void): void {
-  try {
-    emit();
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
 }
 
 /**

@@ -27,3 +27,19 @@ test('scale() and reload() before start() reject with ERR_HIVE_SUPERVISOR_NOT_ST
   assert.equal(out.callerForked, false, "the caller's own script was forked");
   assert.deepEqual(out.stop, { ok: true });
 });
+
+test('an `event` or `line` listener that throws cuts nothing short; each throw surfaces as uncaught', async () => {
+  // It throws on every event: the worker's ready, the reload's start and done, the app's states.
+  const out = await run('throwing-listener');
+  assert.deepEqual(out.start, { ok: true });
+  assert.equal(out.reload.ok, true, JSON.stringify(out.reload));
+  assert.equal(out.reload.value.slots.length, 1);
+  assert.equal(out.state, 'online');
+  assert.deepEqual(out.stop, { ok: true });
+  assert.ok(out.types.includes('reload') && out.types.includes('state'), out.types.join());
+  assert.ok(out.uncaught.length >= out.types.length, `${out.uncaught.length} uncaught for ${out.types.length} events`);
+  assert.ok(
+    out.uncaught.every((message: string) => /listener threw/.test(message)),
+    out.uncaught.join('\n'),
+  );
+});
