@@ -518,6 +518,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * @param options.onReplaced - called as each slot's replacement is ready and takes the slot, with the slot as the
    *   result will list it: a process that became ready meanwhile (a crash restart, a hand-over) is not the slot's
    *   replacement, when the reload retires it next.
+   * A throw of `onStart` or `onReplaced` does not stop the reload: it surfaces as an uncaught exception just after.
    */
   reload(
     options: {
@@ -567,7 +568,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   ): Promise<ReloadResult> {
     // Over the limit of the app now, as the command: a plain reload moves every slot to it.
     const memoryLimit = limit === undefined ? this.#maxMemoryRestart : (limit ?? undefined);
-    onStart?.();
+    // Progress callbacks: a throw surfaces as uncaught, and neither aborts the reload nor leaves it half done.
+    if (onStart) emitApart(onStart);
     this.#reloading = true;
     this.#refreshState();
     this.#emit({ type: 'reload', phase: 'start' });
@@ -581,7 +583,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         retirements.push(retired);
         const entry = { instance: slot.instance, oldPid, newPid };
         replaced.push(entry);
-        onReplaced?.({ ...entry });
+        if (onReplaced) emitApart(() => onReplaced({ ...entry }));
       }
       await Promise.all(retirements);
       this.#baseEnv = base;

@@ -43,3 +43,17 @@ test('an `event` or `line` listener that throws cuts nothing short; each throw s
     out.uncaught.join('\n'),
   );
 });
+
+test('a reload whose onStart and onReplaced throw goes on to replace every slot; the throws surface as uncaught', async () => {
+  const out = await run('throwing-callbacks');
+  assert.deepEqual(out.start, { ok: true });
+  assert.equal(out.reload.ok, true, JSON.stringify(out.reload));
+  assert.deepEqual(
+    out.reload.value.slots.map((slot: { instance: number }) => slot.instance),
+    [0, 1],
+  );
+  assert.deepEqual(out.replaced, [0, 1]);
+  assert.equal(out.state, 'online');
+  assert.deepEqual(out.uncaught, ['onStart threw', 'onReplaced threw', 'onReplaced threw']);
+  assert.deepEqual(out.stop, { ok: true });
+});
