@@ -609,8 +609,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /**
    * Changes the number of workers: new slots are forked (and awaited ready), removed ones retired. Resolves, once the
    * new workers are ready and the removed ones have exited, to the slots added and removed.
+   * @param instances - the new count, absolute, as the `instances` option reads it: a positive integer (`3` or `"3"`),
+   *   `'max'` (every core) or `-1` (every core but one; not the CLI's `hive scale <app> -1`, one fewer than now).
+   *   `0` is refused (ERR_HIVE_INVALID_ARGUMENT), thrown at the call: to `-i` it means every core, to node:cluster or
+   *   Kubernetes users no process; use stop() for none and `'max'` for every core.
    */
   scale(instances: number | string): Promise<ScaleResult> {
+    if (instances === 0 || (typeof instances === 'string' && /^\s*0+\s*$/.test(instances))) {
+      throw new InvalidArgumentError("scale(0) would stop every process: use stop(); for every core pass 'max'");
+    }
     const target = resolveInstances(instances);
     // As reload(): a fork before start() would run the caller's own script.
     if (!this.#started && !this.#stopping) return Promise.reject(new SupervisorNotStartedError('scale'));

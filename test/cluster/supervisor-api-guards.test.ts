@@ -57,3 +57,12 @@ test('a reload whose onStart and onReplaced throw goes on to replace every slot;
   assert.deepEqual(out.uncaught, ['onStart threw', 'onReplaced threw', 'onReplaced threw']);
   assert.deepEqual(out.stop, { ok: true });
 });
+
+test('scale(0) is refused with ERR_HIVE_INVALID_ARGUMENT, not read as every core', async () => {
+  const out = await run('scale-zero');
+  assert.deepEqual(out.start, { ok: true });
+  assert.equal(out.scale.code, 'ERR_HIVE_INVALID_ARGUMENT', JSON.stringify(out.scale));
+  assert.match(out.scale.message, /scale\(0\) would stop every process: use stop\(\); for every core pass 'max'/);
+  assert.equal(out.size, 1);
+  assert.equal(out.forks, 1);
+});
