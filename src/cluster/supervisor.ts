@@ -216,6 +216,8 @@ interface Slot {
   errored: boolean;
   replacing: boolean;
   removed: boolean;
+  /** Added by a scale still waiting for it: its first process's failure fails the scale, which removes the slot. */
+  adding?: boolean;
   // The process that drains on a SIGTERM of its own while the replacement forked for it fills the slot (#handOver),
   // until it exits.
   handedOver: WorkerProcess | undefined;
@@ -630,11 +632,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         this.#slots = [...this.#slots, ...added].sort((a, b) => a.instance - b.instance);
         this.#broadcastSize();
         for (const slot of added) {
+          slot.adding = true;
           slot.worker = this.#fork(slot, slot.env);
           result.added.push({ instance: slot.instance, pid: slot.worker.pid });
         }
         try {
           await Promise.all(added.map((slot) => slot.worker!.whenReady()));
+          for (const slot of added) slot.adding = false;
         } catch (error) {
           this.#slots = this.#slots.filter((slot) => !added.includes(slot));
           this.#broadcastSize();
@@ -898,6 +902,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // Whether the exit is the slot's process ending on its own, which the restart rules answer.
   #isCrash(slot: Slot, worker: WorkerProcess, exit: WorkerExit): boolean {
     if (slot.worker !== worker || exit.expected || this.#stopping || slot.removed) return false;
+    // A scale's new process that never became ready fails the scale, which removes its slot: no restart to announce.
+    if (slot.adding && worker.readyAt === undefined) return false;
     // During start() a crash of a worker that never became ready fails the start instead: the run cannot go on. One
     // that was ready has already counted for start(), so its slot restarts as at any other time.
     return !(this.#state === 'starting' && worker.readyAt === undefined);

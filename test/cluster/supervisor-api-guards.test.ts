@@ -66,3 +66,12 @@ test('scale(0) is refused with ERR_HIVE_INVALID_ARGUMENT, not read as every core
   assert.equal(out.size, 1);
   assert.equal(out.forks, 1);
 });
+
+test('a scale whose new process fails rejects with no restart event for the slot it removes', async () => {
+  const out = await run('scale-fails');
+  assert.deepEqual(out.start, { ok: true });
+  assert.equal(out.scale.code, 'ERR_HIVE_WORKER_NOT_READY', JSON.stringify(out.scale));
+  assert.equal(out.size, 1);
+  assert.deepEqual(out.restarts, []);
+  assert.equal(out.scales, 0);
+});
