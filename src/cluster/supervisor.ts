@@ -4,7 +4,6 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import { emitApart } from '../emit-apart.js';
-import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { ENV, type MetricsReport, stickyCookieName } from '../runtime/protocol.js';
 import { appHiddenEnvUnset } from './app-hidden-env.js';
@@ -23,7 +22,13 @@ import { assertInstanceVars, instanceVars } from './instance-vars.js';
 import { resolveInstances } from './instances.js';
 import { MemoryStreak } from './memory-streak.js';
 import { nearestTsconfig, TSX_TSCONFIG } from './nearest-tsconfig.js';
-import { assertKnownKeys, assertMemoryReports, clusterNodeArgs, killTimeoutWarning } from './option-checks.js';
+import {
+  assertKnownKeys,
+  assertMemoryReports,
+  clusterNodeArgs,
+  envRecord,
+  killTimeoutWarning,
+} from './option-checks.js';
 import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
 import type { OutputHold } from './output-hold.js';
 import type { PidLock } from './pid-lock.js';
@@ -232,7 +237,7 @@ interface Slot {
   memoryStreak: MemoryStreak;
   // The environment its process was forked with (see Supervisor#baseEnv): a crash restart forks in it again, so a
   // reload that aborted before reaching the slot leaves it on the environment it runs.
-  env: Record<string, string> | undefined;
+  env: Record<string, string | undefined> | undefined;
   // The script and Node.js arguments its process was forked with (see Supervisor#baseCommand), kept as `env` is.
   command: WorkerCommand;
   // The memory guard's limit for its process (see Supervisor#maxMemoryRestart), kept as `env` is: a reload's
@@ -296,7 +301,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #sampling = 0;
   // The app processes' environment under options.env since a reload with a new one succeeded; until then the
   // primary's own. New slots are forked in it, and a reload moves every slot to it (or to its own new one).
-  #baseEnv: Record<string, string> | undefined;
+  #baseEnv: Record<string, string | undefined> | undefined;
   // The same for the script's and Node.js's arguments: options.args and options.nodeArgs until a reload with new ones
   // succeeded (a config file's reload of changed `args`, `node_args`, as PM2's applies them).
   #baseCommand: WorkerCommand;
@@ -526,16 +531,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     options: {
       onStart?: () => void;
       onReplaced?: (slot: ReloadedSlot) => void;
-      env?: Record<string, string>;
+      env?: Record<string, string | undefined>;
       args?: readonly string[];
       nodeArgs?: readonly string[];
       maxMemoryRestart?: number | string | null;
     } = {},
   ): Promise<ReloadResult> {
     checkReloadOptions(options);
-    // Before start() node:cluster has no exec set (start() sets it): a fork would run the caller's own script.
-    if (!this.#started && !this.#stopping) return Promise.reject(new SupervisorNotStartedError('reload'));
-    const env = options.env === undefined ? undefined : envCopy(options.env);
+    const env = options.env === undefined ? undefined : envRecord(options.env, 'reload env');
     const args = options.args === undefined ? undefined : reloadList(options.args, 'args');
     const nodeArgs = options.nodeArgs === undefined ? undefined : reloadNodeArgs(options.nodeArgs);
     const limit = reloadMemoryLimit(options.maxMemoryRestart, this.options.memoryReportInterval);
@@ -545,6 +548,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const own = this.options.env;
       assertInstanceVars((name) => (Object.hasOwn(own, name) ? own[name] : env[name]), this.options.sticky);
     }
+    // Before start() node:cluster has no exec set (start() sets it): a fork would run the caller's own script. After
+    // the options' checks, which throw at the call whatever the state.
+    if (!this.#started && !this.#stopping) return Promise.reject(new SupervisorNotStartedError('reload'));
     return this.#serial(async () => {
       if (this.#stopping) throw new SupervisorStoppedError('reload');
       // Over the command of the app now, not of when it was asked: a reload queued behind another keeps what it changed.
@@ -562,7 +568,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   async #rollingReload(
-    base: Record<string, string> | undefined,
+    base: Record<string, string | undefined> | undefined,
     command: WorkerCommand,
     limit: number | null | undefined,
     onStart?: () => void,
@@ -764,7 +770,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // `base`: the environment under options.env (undefined: the primary's own), the slot's own unless a reload
   // replaces the slot's process; `command` likewise.
-  #fork(slot: Slot, base: Record<string, string> | undefined, command = slot.command): WorkerProcess {
+  #fork(slot: Slot, base: Record<string, string | undefined> | undefined, command = slot.command): WorkerProcess {
     if (this.#stopping) throw new SupervisorStoppedError('start a worker');
     const { options } = this;
     const env: Record<string, string | undefined> = {
@@ -1066,7 +1072,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   async #replace(
     slot: Slot,
-    base: Record<string, string> | undefined,
+    base: Record<string, string | undefined> | undefined,
     // An object, not two defaulted parameters: a reload's limit of none (undefined) would take the slot's.
     { command, memoryLimit }: Pick<Slot, 'command' | 'memoryLimit'> = slot,
   ): Promise<{ retired: Promise<unknown>; oldPid: number | null; newPid: number }> {
@@ -1383,27 +1389,11 @@ function copyCounts(counts: RestartCounts): RestartCounts {
 }
 
 // A reload's new environment, checked before the reload is queued (a bad value would otherwise fail a fork midway).
-function envCopy(env: unknown): Record<string, string> {
-  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
-    throw new InvalidArgumentError(`Expected reload \`env\` to be an object of strings, got ${describeValue(env)}`);
-  }
-  const copy: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (typeof value !== 'string') {
-      throw new InvalidArgumentError(`Expected reload \`env.${key}\` to be a string, got ${describeValue(value)}`);
-    }
-    // As the constructor's `env` (option-checks.ts envRecord): what child_process would refuse at the first fork.
-    const problem = envVariableProblem(key, value);
-    if (problem !== undefined) throw new InvalidArgumentError(`Invalid reload \`env${envKeySuffix(key)}\`: ${problem}`);
-    copy[key] = value;
-  }
-  return copy;
-}
 
 // cluster.fork(env) lays env over the primary's process.env, which still holds the environment the primary started
 // with: a variable missing from a reload's new environment would live on in the workers. child_process leaves out
 // variables whose value is undefined (node's test-child-process-env checks it), so each such one is set so.
-function unsetStaleEnv(base: Record<string, string> | undefined): Record<string, undefined> {
+function unsetStaleEnv(base: Record<string, string | undefined> | undefined): Record<string, undefined> {
   const stale: Record<string, undefined> = {};
   if (base === undefined) return stale;
   for (const key of Object.keys(process.env)) if (!Object.hasOwn(base, key)) stale[key] = undefined;

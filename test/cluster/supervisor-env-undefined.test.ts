@@ -17,31 +17,43 @@ test('an env variable set to undefined is unset in the app processes, not refuse
   writeFileSync(
     script,
     `const seen = (name) => (name in process.env ? process.env[name] : null);
-console.log('env ' + JSON.stringify({ unset: seen('HIVE_TEST_UNSET'), kept: seen('HIVE_TEST_KEPT') }));
-setInterval(() => {}, 1000);
+console.log('env ' + JSON.stringify({ unset: seen('HIVE_TEST_UNSET'), kept: seen('HIVE_TEST_KEPT'), base: seen('HIVE_TEST_BASE') }));
+require('node:http').createServer((req, res) => res.end()).listen(0, '127.0.0.1');
 `,
   );
   // In the primary's own environment: the app would inherit it if undefined only meant "not given".
   process.env.HIVE_TEST_UNSET = 'inherited';
-  t.after(() => delete process.env.HIVE_TEST_UNSET);
+  process.env.HIVE_TEST_BASE = 'inherited';
+  t.after(() => {
+    delete process.env.HIVE_TEST_UNSET;
+    delete process.env.HIVE_TEST_BASE;
+  });
   const supervisor = new Supervisor({
     script,
     instances: 1,
     balance: 'os',
-    env: { ...process.env, HIVE_TEST_KEPT: 'yes', HIVE_TEST_UNSET: undefined },
+    env: { HIVE_TEST_KEPT: 'yes', HIVE_TEST_UNSET: undefined },
   });
   const lines: string[] = [];
   supervisor.on('line', ({ line }) => {
     if (line.startsWith('env ')) lines.push(line.slice(4));
   });
-  // The app never listens: start() waits on; the line is what is looked at.
-  supervisor.start().catch(() => {});
   try {
+    await supervisor.start();
     await poll(() => lines.length > 0, 'the app to print its environment');
+    assert.deepEqual(JSON.parse(lines[0]!), { unset: null, kept: 'yes', base: 'inherited' });
+    // A reload's new environment (the one under `env`, in place of the primary's) the same way: undefined unsets,
+    // anything else but a string is refused.
+    assert.throws(() => supervisor.reload({ env: { A: 1 as never } }), {
+      code: 'ERR_HIVE_INVALID_ARGUMENT',
+      message: /`reload env\.A`.*string.*got 1 \(number\)/,
+    });
+    await supervisor.reload({ env: { ...process.env, HIVE_TEST_BASE: undefined } });
+    await poll(() => lines.length > 1, 'the replacement to print its environment');
+    assert.deepEqual(JSON.parse(lines[1]!), { unset: null, kept: 'yes', base: null });
   } finally {
     await supervisor.stop();
   }
-  assert.deepEqual(JSON.parse(lines[0]!), { unset: null, kept: 'yes' });
 });
 
 test('a value that is neither a string nor undefined is still refused, naming the key', () => {
