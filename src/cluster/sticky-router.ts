@@ -93,9 +93,10 @@ export class StickyRouter {
    * Listens on the app's port and host (node's default when undefined) at the first call, which an app server's own
    * listen makes: until then clients are refused rather than accepted with no process to serve them. Later calls get
    * the same address; one with another host fails (EADDRINUSE), as the port is taken. A failed bind (node's errno
-   * error: EADDRINUSE, EACCES) is tried again by the next call.
+   * error: EADDRINUSE, EACCES) is tried again by the next call. `ipv6Only` is listen()'s option (no IPv4 client on
+   * `::`), the first call's.
    */
-  listen(port: number, host?: string): Promise<AddressInfo> {
+  listen(port: number, host?: string, ipv6Only = false): Promise<AddressInfo> {
     if (this.#closed)
       return Promise.reject(Object.assign(new Error('the sticky router is closed'), { code: 'ECLOSED' }));
     if (this.#listening !== undefined) {
@@ -109,7 +110,7 @@ export class StickyRouter {
         reject(error);
       };
       this.#server.once('error', onError);
-      this.#server.listen({ port, host }, () => {
+      this.#server.listen({ port, host, ...(ipv6Only && { ipv6Only }) }, () => {
         this.#server.off('error', onError);
         resolve(this.#server.address() as AddressInfo);
       });

@@ -867,7 +867,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
     // A cluster-size or sampling message sent while it started may have been dropped (IPC delivers before its runtime
     // listens): once ready it listens, so it gets the current values again.
-    worker.on('sticky-listen', (id: number, host: string | null) => this.#stickyListen(worker, id, host));
+    worker.on('sticky-listen', (id: number, host: string | null, ipv6Only: boolean) => {
+      this.#stickyListen(worker, id, host, ipv6Only);
+    });
     worker.on('reuseport-listen', (id: number, host: string | null, port: number) => {
       this.#reusePortListen(worker, id, host, port);
     });
@@ -1189,9 +1191,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // An app server listens on the sticky port: the router binds it at the first such listen, on the host that one gave
   // (the app's 127.0.0.1 stays private), and the app's server listens once the answer arrives.
-  #stickyListen(worker: WorkerProcess, id: number, host: string | null): void {
+  #stickyListen(worker: WorkerProcess, id: number, host: string | null, ipv6Only: boolean): void {
     if (this.#router === undefined) return;
-    this.#router.listen(this.options.port!, host ?? undefined).then(
+    this.#router.listen(this.options.port!, host ?? undefined, ipv6Only).then(
       ({ address, family, port }) => {
         worker.send({ hive: 1, type: 'sticky-listening', id, address: { address, family, port } });
       },

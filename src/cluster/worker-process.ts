@@ -96,7 +96,7 @@ const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
  * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
  * MetricsReport message), `draining` (it drains on a SIGTERM of its own: see holdDrain), `app-metrics` (the app's
  * prom-client metrics, asked for), `broadcast` (data: the app's `broadcast()`), `killed` (killTimeout overrun, SIGKILL
- * sent), `warning` (message), `sticky-listen` (id, host: the app's server asks for the sticky port, to answer with a
+ * sent), `warning` (message), `sticky-listen` (id, host, ipv6Only: the app's server asks for the sticky port, to answer with a
  * `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining),
  * `sticky-taken` (id: it acknowledged a sticky connection), `reuseport-listen` (id, host, port: an app server is about
  * to bind its own SO_REUSEPORT socket, to answer with a `reuseport-clear` message).
@@ -243,7 +243,9 @@ export class WorkerProcess extends EventEmitter {
           if (typeof address === 'string' && typeof port === 'number') this.listen = { address, port };
         }
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
-        if (message?.type === 'sticky-listen') this.emit('sticky-listen', message.id, message.host);
+        if (message?.type === 'sticky-listen') {
+          this.emit('sticky-listen', message.id, message.host, message.ipv6Only === true);
+        }
         if (message?.type === 'reuseport-listen') {
           this.emit('reuseport-listen', message.id, message.host, message.port);
         }

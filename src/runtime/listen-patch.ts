@@ -40,7 +40,13 @@ export function patchListen(state: RuntimeState): void {
         { port: 0, host: '127.0.0.1', exclusive: true },
         ...(sticky.callback ? [sticky.callback] : []),
       ];
-      listenSticky(this, sticky.host, sticky.port, () => original.apply(this, privately));
+      listenSticky(
+        this,
+        sticky.host,
+        sticky.port,
+        () => original.apply(this, privately),
+        sticky.options.ipv6Only === true,
+      );
       return this;
     }
     const reused = reusePortListen(args);

@@ -142,10 +142,11 @@ export type WorkerMessage =
       socket?: string;
     }
   /**
-   * Sticky mode: the app's server asked to listen on the sticky port (on `host`, null for node's default); the primary
-   * answers `sticky-listening` once its router listens there (it binds it for the first such ask).
+   * Sticky mode: the app's server asked to listen on the sticky port (on `host`, null for node's default; IPv6 only
+   * with `ipv6Only`, as listen()'s option); the primary answers `sticky-listening` once its router listens there (it
+   * binds it for the first such ask).
    */
-  | { hive: 1; type: 'sticky-listen'; id: number; host: string | null }
+  | { hive: 1; type: 'sticky-listen'; id: number; host: string | null; ipv6Only?: true }
   /**
    * `reuseport` balance: the app's server is about to bind its own SO_REUSEPORT socket on `port` (on `host`, null for
    * node's default); the primary answers `reuseport-clear` once no other program's sockets hold it (it binds the

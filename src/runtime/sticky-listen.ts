@@ -11,15 +11,17 @@ type Answer = Extract<PrimaryMessage, { type: 'sticky-listening' }>;
  * port opens on the host the app gave, only when an app server is about to take connections (until then clients are
  * refused, not accepted and dropped), and a failure to bind it is the app server's `error`, as without Hive.
  * @param listenPrivately - listens on the private loopback port the process really serves from
+ * @param ipv6Only - listen()'s option: the public port takes no IPv4 client on `::` (it would, dual stack, without it)
  */
 export function listenSticky(
   server: Server,
   host: string | undefined,
   port: number,
   listenPrivately: () => void,
+  ipv6Only = false,
 ): void {
   askPrimary<Answer>(
-    (id) => sendToPrimary({ hive: 1, type: 'sticky-listen', id, host: host ?? null }),
+    (id) => sendToPrimary({ hive: 1, type: 'sticky-listen', id, host: host ?? null, ...(ipv6Only && { ipv6Only }) }),
     (answer) => {
       if (answer.error !== undefined || answer.address === undefined) {
         const refusal = answer.error ?? { code: 'EINVAL', message: 'the primary gave no address' };
