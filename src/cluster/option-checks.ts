@@ -34,24 +34,28 @@ export function stringList(value: unknown, key: string): string[] {
 }
 
 /**
- * An app's environment (`key`: `env`, `reload env`), copied: an object of strings (or undefined: unset) whose every variable can reach the
+ * An app's environment (`key`: `env`; `context`: `reload ` for a reload's, said before it), copied: an object of strings (or undefined: unset) whose every variable can reach the
  * app (env-variable.ts, the rule of the config file, `--env`, the daemon and deploy: no empty name, no `=` or NUL in a
  * name, no NUL in a value, not `__proto__`). Refused here, at construction, rather than by child_process at the first
  * fork, or dropped or renamed on the way.
  */
-export function envRecord(value: unknown, key: string): Record<string, string | undefined> {
+export function envRecord(value: unknown, key: string, context = ''): Record<string, string | undefined> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(`Expected \`${key}\` to be an object of strings, got ${describeValue(value)}`);
+    throw new InvalidArgumentError(
+      `Expected ${context}\`${key}\` to be an object of strings, got ${describeValue(value)}`,
+    );
   }
   // A value undefined unsets the variable, as child_process leaves it out (`{ ...process.env, DEBUG: undefined }`);
   // kept as undefined, so that it is laid over the primary's own environment too.
-  assertEnvValues(value, (name) => `\`${key}${envKeySuffix(name)}\``);
+  assertEnvValues(value, (name) => `${context}\`${key}${envKeySuffix(name)}\``);
   const copy: Record<string, string | undefined> = {};
   for (const [name, item] of Object.entries(value)) copy[name] = item as string | undefined;
   // The given object's own keys: the copy cannot hold an own `__proto__` (assigning it sets the prototype).
   for (const [name, item] of Object.entries(value as object)) {
     const problem = envVariableProblem(name, item);
-    if (problem !== undefined) throw new InvalidArgumentError(`Invalid \`${key}${envKeySuffix(name)}\`: ${problem}`);
+    if (problem !== undefined) {
+      throw new InvalidArgumentError(`Invalid ${context}\`${key}${envKeySuffix(name)}\`: ${problem}`);
+    }
   }
   return copy;
 }

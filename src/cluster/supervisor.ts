@@ -538,7 +538,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     } = {},
   ): Promise<ReloadResult> {
     checkReloadOptions(options);
-    const env = options.env === undefined ? undefined : envRecord(options.env, 'reload env');
+    const env = options.env === undefined ? undefined : envRecord(options.env, 'env', 'reload ');
     const args = options.args === undefined ? undefined : reloadList(options.args, 'args');
     const nodeArgs = options.nodeArgs === undefined ? undefined : reloadNodeArgs(options.nodeArgs);
     const limit = reloadMemoryLimit(options.maxMemoryRestart, this.options.memoryReportInterval);

@@ -1,43 +1,33 @@
 // A maxMemoryRestart at or above the cgroup's memory limit never acts: the OOM killer (or V8's heap limit, which Node
 // derives from the cgroup's) ends the process first, a crash where a replacement was asked for. The primary says so.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
 import { cgroupMemoryLimit, memoryLimitWarning } from '../../dist/cluster/cgroup-memory.js';
 import { cgroupV1Unavailable, makeCgroupV1 } from '../cgroup-v1.js';
+import { fileTree } from '../file-tree.js';
 import { fixture, hiveBin, outputUntilReady } from './helpers.js';
 
 const MiB = 2 ** 20;
 
-function tree(t: TestContext, files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'hive-cgroup-memory-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
-
-test('the memory limit of the own group or the tightest ancestor, v1 and v2', (t) => {
-  const v1 = tree(t, {
+test('the memory limit of the own group or the tightest ancestor, v1 and v2', (_t) => {
+  const v1 = fileTree({
     'proc/self/cgroup': '4:memory:/pod/ctr\n3:cpu:/\n',
     'sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n',
     'sys/fs/cgroup/memory/pod/memory.limit_in_bytes': `${512 * MiB}\n`,
     'sys/fs/cgroup/memory/pod/ctr/memory.limit_in_bytes': '9223372036854771712\n',
   });
   assert.equal(cgroupMemoryLimit(v1), 512 * MiB);
-  const v2 = tree(t, {
+  const v2 = fileTree({
     'proc/self/cgroup': '0::/pod/ctr\n',
     'sys/fs/cgroup/pod/memory.max': `${512 * MiB}\n`,
     'sys/fs/cgroup/pod/ctr/memory.max': `${256 * MiB}\n`,
   });
   assert.equal(cgroupMemoryLimit(v2), 256 * MiB);
-  const unlimited = tree(t, { 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/memory.max': 'max\n' });
+  const unlimited = fileTree({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/memory.max': 'max\n' });
   assert.equal(cgroupMemoryLimit(unlimited), undefined);
-  assert.equal(cgroupMemoryLimit(tree(t, {})), undefined);
+  assert.equal(cgroupMemoryLimit(fileTree({})), undefined);
 
   const root = v2;
   assert.match(memoryLimitWarning(256 * MiB, { root }) ?? '', /maxMemoryRestart \(256 MiB\) is not below .* \(256 MiB/);

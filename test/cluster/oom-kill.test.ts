@@ -2,46 +2,36 @@
 // it is the usual end of a process that outgrew the memory limit. The primary compares the OOM kill count of its
 // cgroup (or the system's) from the worker's fork to its exit, and says "out of memory" when it rose.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { formatEvent } from '../../dist/cluster/log-format.js';
 import { oomKillCount } from '../../dist/cluster/oom-kills.js';
 import type { SupervisorEvent } from '../../dist/cluster/supervisor.js';
 import { cgroupV1Unavailable, makeCgroupV1 } from '../cgroup-v1.js';
 import { HiveHome, waitFor } from '../daemon/helpers.js';
+import { fileTree } from '../file-tree.js';
 import { freePort, isEvent, killAll, startHiveWrapped, tempApp } from './helpers.js';
 
 const MiB = 2 ** 20;
 
-function tree(t: TestContext, files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'hive-oom-kills-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
-
-test("the OOM kill count of the own cgroup, v2 and v1, else the system's", (t) => {
+test("the OOM kill count of the own cgroup, v2 and v1, else the system's", (_t) => {
   const vmstat = 'pgfault 10\noom_kill 7\nnr_free_pages 3\n';
-  const v2 = tree(t, {
+  const v2 = fileTree({
     'proc/self/cgroup': '0::/pod/ctr\n',
     'sys/fs/cgroup/pod/ctr/memory.events': 'low 0\nhigh 0\nmax 4\noom 2\noom_kill 2\noom_group_kill 0\n',
     'proc/vmstat': vmstat,
   });
   assert.equal(oomKillCount(v2), 2);
-  const v1 = tree(t, {
+  const v1 = fileTree({
     'proc/self/cgroup': '5:cpu:/\n4:memory:/pod/ctr\n',
     'sys/fs/cgroup/memory/pod/ctr/memory.oom_control': 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n',
     'proc/vmstat': vmstat,
   });
   assert.equal(oomKillCount(v1), 3);
   // The v2 root group has no memory.events: the system's count.
-  assert.equal(oomKillCount(tree(t, { 'proc/self/cgroup': '0::/\n', 'proc/vmstat': vmstat })), 7);
-  assert.equal(oomKillCount(tree(t, {})), undefined);
+  assert.equal(oomKillCount(fileTree({ 'proc/self/cgroup': '0::/\n', 'proc/vmstat': vmstat })), 7);
+  assert.equal(oomKillCount(fileTree({})), undefined);
 });
 
 /** A v1 memory group of 200 MiB (swap included) the test's processes are put in; removed after the test. */

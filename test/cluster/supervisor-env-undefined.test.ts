@@ -46,7 +46,7 @@ require('node:http').createServer((req, res) => res.end()).listen(0, '127.0.0.1'
     // anything else but a string is refused.
     assert.throws(() => supervisor.reload({ env: { A: 1 as never } }), {
       code: 'ERR_HIVE_INVALID_ARGUMENT',
-      message: /`reload env\.A`.*string.*got 1 \(number\)/,
+      message: /reload `env\.A`.*string.*got 1 \(number\)/,
     });
     await supervisor.reload({ env: { ...process.env, HIVE_TEST_BASE: undefined } });
     await poll(() => lines.length > 1, 'the replacement to print its environment');

@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
+import { availableParallelism } from 'node:os';
+import { test } from 'node:test';
 import { availableCores, cgroupCpuLimit } from 'hive/pool';
 import { parseCfsQuota, parseCpuMax, parseProcCgroup } from '../../dist/pool/available-cores.js';
-
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-
-/** A fake filesystem root holding the given files. */
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'hive-cgroup-'));
-  roots.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+import { fileTree } from '../file-tree.js';
 
 test('parsers', () => {
   assert.deepEqual(parseProcCgroup('0::/kubepods/pod1/abc\n'), [{ controllers: [], path: '/kubepods/pod1/abc' }]);
@@ -38,7 +21,7 @@ test('parsers', () => {
 });
 
 test('cgroup v2: the quota of the own group or the tightest ancestor', () => {
-  const root = tree({
+  const root = fileTree({
     'proc/self/cgroup': '0::/kubepods/pod1/ctr\n',
     'sys/fs/cgroup/cpu.max': 'max 100000\n',
     'sys/fs/cgroup/kubepods/cpu.max': '400000 100000\n',
@@ -50,19 +33,19 @@ test('cgroup v2: the quota of the own group or the tightest ancestor', () => {
 });
 
 test('cgroup v2 inside a container namespace: the group is the mount root', () => {
-  const root = tree({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '100000 100000\n' });
+  const root = fileTree({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '100000 100000\n' });
   assert.equal(cgroupCpuLimit(root), 1);
   assert.equal(availableCores(root), 1);
 });
 
 test('cgroup v1: cfs quota and period, unlimited -1', () => {
-  const limited = tree({
+  const limited = fileTree({
     'proc/self/cgroup': '5:cpu,cpuacct:/docker/abc\n2:memory:/docker/abc\n',
     'sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us': '100000\n',
     'sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us': '100000\n',
   });
   assert.equal(cgroupCpuLimit(limited), 1);
-  const unlimited = tree({
+  const unlimited = fileTree({
     'proc/self/cgroup': '5:cpu,cpuacct:/\n',
     'sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '-1\n',
     'sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000\n',
@@ -72,7 +55,7 @@ test('cgroup v1: cfs quota and period, unlimited -1', () => {
 });
 
 test('cgroup v1: the quota of an ancestor group when the own group says -1', () => {
-  const root = tree({
+  const root = fileTree({
     'proc/self/cgroup': '4:cpu:/slice/app\n',
     'sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1\n',
     'sys/fs/cgroup/cpu/slice/cpu.cfs_quota_us': '50000\n',
@@ -88,11 +71,11 @@ test('hybrid v1/v2 host: the v1 quota whatever the order of the lines, v2 when i
     'sys/fs/cgroup/cpu,cpuacct/app/cpu.cfs_quota_us': '100000\n',
     'sys/fs/cgroup/cpu,cpuacct/app/cpu.cfs_period_us': '100000\n',
   };
-  const first = tree({ 'proc/self/cgroup': '0::/app\n5:cpu,cpuacct:/app\n4:memory:/app\n', ...v1 });
+  const first = fileTree({ 'proc/self/cgroup': '0::/app\n5:cpu,cpuacct:/app\n4:memory:/app\n', ...v1 });
   assert.equal(cgroupCpuLimit(first), 1);
-  const last = tree({ 'proc/self/cgroup': '5:cpu,cpuacct:/app\n4:memory:/app\n0::/app\n', ...v1 });
+  const last = fileTree({ 'proc/self/cgroup': '5:cpu,cpuacct:/app\n4:memory:/app\n0::/app\n', ...v1 });
   assert.equal(cgroupCpuLimit(last), 1);
-  const both = tree({
+  const both = fileTree({
     'proc/self/cgroup': '5:cpu,cpuacct:/app\n0::/app\n',
     ...v1,
     'sys/fs/cgroup/app/cpu.max': '300000 100000\n',
@@ -102,12 +85,12 @@ test('hybrid v1/v2 host: the v1 quota whatever the order of the lines, v2 when i
 
 test('the affinity mask from /proc/self/status, lowered by the quota', () => {
   const files = { 'proc/self/status': 'Name:\tnode\nCpus_allowed:\td\nCpus_allowed_list:\t0,2-3\n' };
-  assert.equal(availableCores(tree(files)), 3);
-  const limited = tree({ ...files, 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '150000 100000\n' });
+  assert.equal(availableCores(fileTree(files)), 3);
+  const limited = fileTree({ ...files, 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '150000 100000\n' });
   assert.equal(availableCores(limited), 2);
 });
 
 test('no cgroup information at all: the affinity count', () => {
-  assert.equal(cgroupCpuLimit(tree({})), undefined);
-  assert.equal(availableCores(tree({})), availableParallelism());
+  assert.equal(cgroupCpuLimit(fileTree({})), undefined);
+  assert.equal(availableCores(fileTree({})), availableParallelism());
 });
