@@ -87,7 +87,10 @@ export class SupervisorStartedError extends HiveError {
   }
 }
 
-/** `scale()` or `reload()` called before `start()`: there is no app yet, and node:cluster would fork the caller's own script. */
+/**
+ * `scale()` or `reload()` called before `start()`: there is no app yet, and node:cluster would fork the caller's own
+ * script.
+ */
 export class SupervisorNotStartedError extends HiveError {
   constructor(action: string) {
     super(

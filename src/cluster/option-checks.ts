@@ -1,5 +1,4 @@
 // Type checks of the Supervisor's options at the door: each names the key and what it expected, as the other checks do.
-
 import { assertEnvValues } from '../env-values.js';
 import { envKeySuffix, envVariableProblem } from '../env-variable.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
@@ -34,10 +33,10 @@ export function stringList(value: unknown, key: string): string[] {
 }
 
 /**
- * An app's environment (`key`: `env`; `context`: `reload ` for a reload's, said before it), copied: an object of strings (or undefined: unset) whose every variable can reach the
- * app (env-variable.ts, the rule of the config file, `--env`, the daemon and deploy: no empty name, no `=` or NUL in a
- * name, no NUL in a value, not `__proto__`). Refused here, at construction, rather than by child_process at the first
- * fork, or dropped or renamed on the way.
+ * An app's environment (`key`: `env`; `context`: `reload ` for a reload's, said before it), copied: an object of
+ * strings (or undefined: unset) whose every variable can reach the app (env-variable.ts, the rule of the config file,
+ * `--env`, the daemon and deploy: no empty name, no `=` or NUL in a name, no NUL in a value, not `__proto__`). Refused
+ * here, at construction, rather than by child_process at the first fork, or dropped or renamed on the way.
  */
 export function envRecord(value: unknown, key: string, context = ''): Record<string, string | undefined> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

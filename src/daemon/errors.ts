@@ -394,8 +394,8 @@ export class SavedAppRefusedError extends HiveError {
     super(
       'ERR_HIVE_UPDATE_APP_REFUSED',
       `app ${JSON.stringify(app)}: ${reason}; this build's \`hive run\` refuses it, so it would not start after the ` +
-        `update: ${state}; start it again with arguments this build takes (\`hive delete ${app}\`, then \`hive start\`), ` +
-        'then run `hive update`',
+        `update: ${state}; with the daemon's own Hive (this CLI's commands are refused by it), \`hive delete ${app}\`, ` +
+        `then run \`hive update\` and start ${app} again with arguments this build takes`,
     );
   }
 }
