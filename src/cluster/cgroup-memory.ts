@@ -1,6 +1,31 @@
 import { join } from 'node:path';
 import { ancestors, parseProcCgroup, readText } from '../pool/available-cores.js';
 
+/** Where this process's memory controller keeps its files: cgroup v2's unified tree, or v1's memory hierarchy. */
+export interface MemoryCgroup {
+  version: 1 | 2;
+  /** The hierarchy's mount point, under the root read from. */
+  mount: string;
+  /** The group's path inside it, as /proc/self/cgroup says. */
+  path: string;
+}
+
+/**
+ * The memory cgroups this process belongs to, in /proc/self/cgroup's order: the v2 entry and a v1 entry naming the
+ * memory controller (a hybrid system has both). Empty where /proc/self/cgroup is unreadable.
+ *
+ * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
+ */
+export function memoryCgroups(root = '/'): MemoryCgroup[] {
+  const membership = readText(join(root, 'proc/self/cgroup'));
+  return (membership === undefined ? [] : parseProcCgroup(membership)).flatMap(
+    ({ controllers, path }): MemoryCgroup[] => {
+      if (controllers.length === 0) return [{ version: 2, mount: join(root, 'sys/fs/cgroup'), path }];
+      return controllers.includes('memory') ? [{ version: 1, mount: join(root, 'sys/fs/cgroup/memory'), path }] : [];
+    },
+  );
+}
+
 /**
  * The memory limit of this process's cgroup in bytes (v2 `memory.max`, else v1 `memory.limit_in_bytes`), the tightest
  * of its group and their ancestors; undefined when unlimited or absent. The limit holds for all the processes of the
@@ -9,18 +34,10 @@ import { ancestors, parseProcCgroup, readText } from '../pool/available-cores.js
  * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
  */
 export function cgroupMemoryLimit(root = '/'): number | undefined {
-  const membership = readText(join(root, 'proc/self/cgroup'));
-  if (membership === undefined) return undefined;
-  for (const { controllers, path } of parseProcCgroup(membership)) {
-    const base =
-      controllers.length === 0
-        ? { dir: 'sys/fs/cgroup', file: 'memory.max' }
-        : controllers.includes('memory')
-          ? { dir: 'sys/fs/cgroup/memory', file: 'memory.limit_in_bytes' }
-          : undefined;
-    if (base === undefined) continue;
+  for (const { version, mount, path } of memoryCgroups(root)) {
+    const file = version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
     const limits = ancestors(path)
-      .map((p) => parseLimit(readText(join(root, base.dir, p, base.file))))
+      .map((p) => parseLimit(readText(join(mount, p, file))))
       .filter((n): n is number => n !== undefined);
     if (limits.length > 0) return Math.min(...limits);
   }

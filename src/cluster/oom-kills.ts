@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { parseProcCgroup, readText } from '../pool/available-cores.js';
+import { readText } from '../pool/available-cores.js';
+import { memoryCgroups } from './cgroup-memory.js';
 
 /**
  * How many processes the kernel's OOM killer has ended, counted as near this process as the system allows: its own
@@ -11,15 +12,8 @@ import { parseProcCgroup, readText } from '../pool/available-cores.js';
  * @param root - filesystem root to read /proc and /sys from; tests point it at fixture trees.
  */
 export function oomKillCount(root = '/'): number | undefined {
-  const membership = readText(join(root, 'proc/self/cgroup'));
-  for (const { controllers, path } of membership === undefined ? [] : parseProcCgroup(membership)) {
-    const file =
-      controllers.length === 0
-        ? join(root, 'sys/fs/cgroup', path, 'memory.events')
-        : controllers.includes('memory')
-          ? join(root, 'sys/fs/cgroup/memory', path, 'memory.oom_control')
-          : undefined;
-    const count = file === undefined ? undefined : counter(readText(file));
+  for (const { version, mount, path } of memoryCgroups(root)) {
+    const count = counter(readText(join(mount, path, version === 2 ? 'memory.events' : 'memory.oom_control')));
     if (count !== undefined) return count;
   }
   // The v2 root group has no memory.events, and a v1 kernel before 4.13 no oom_kill line.

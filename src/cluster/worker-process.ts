@@ -96,10 +96,10 @@ const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
  * Events: `state` (WorkerState), `exit` (WorkerExit), `line` (stream, line), `memory` (rss), `metrics` (the
  * MetricsReport message), `draining` (it drains on a SIGTERM of its own: see holdDrain), `app-metrics` (the app's
  * prom-client metrics, asked for), `broadcast` (data: the app's `broadcast()`), `killed` (killTimeout overrun, SIGKILL
- * sent), `warning` (message), `sticky-listen` (id, host, ipv6Only: the app's server asks for the sticky port, to answer with a
- * `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while draining),
- * `sticky-taken` (id: it acknowledged a sticky connection), `reuseport-listen` (id, host, port: an app server is about
- * to bind its own SO_REUSEPORT socket, to answer with a `reuseport-clear` message).
+ * sent), `warning` (message), `sticky-listen` (id, host, ipv6Only: the app's server asks for the sticky port, to
+ * answer with a `sticky-listening` message), `sticky-return` (socket, head: a sticky connection it got while
+ * draining), `sticky-taken` (id: it acknowledged a sticky connection), `reuseport-listen` (id, host, port: an app
+ * server is about to bind its own SO_REUSEPORT socket, to answer with a `reuseport-clear` message).
  */
 export class WorkerProcess extends EventEmitter {
   readonly instance: number;

@@ -136,22 +136,26 @@ test('drain: a request pipelined during it behind an in-flight response is answe
   assert.deepEqual(await hive.exited, { code: 0, signal: null });
 });
 
+/** An HTTP/2 stream's whole body, once the stream has closed. */
+async function streamText(stream: http2.ClientHttp2Stream): Promise<string> {
+  stream.setEncoding('utf8');
+  let body = '';
+  stream.on('data', (chunk: string) => {
+    body += chunk;
+  });
+  await once(stream, 'close');
+  return body;
+}
+
 test('drain: an HTTP/2 server’s in-flight stream finishes before the process exits', async () => {
   const { hive, port } = await startApp('http2-app.js');
   const client = http2.connect(`http://127.0.0.1:${port}`);
   client.on('error', () => {});
   try {
-    const stream = client.request({ ':path': '/slow?ms=800' });
-    stream.setEncoding('utf8');
-    let body = '';
-    stream.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    const ended = new Promise<void>((resolve) => stream.once('close', resolve));
+    const body = streamText(client.request({ ':path': '/slow?ms=800' }));
     await hive.waitFor(logged('request /slow?ms=800'), 'the stream in flight');
     hive.kill('SIGTERM');
-    await ended;
-    assert.equal(body, 'served /slow?ms=800');
+    assert.equal(await body, 'served /slow?ms=800');
     assert.deepEqual(await hive.exited, { code: 0, signal: null });
   } finally {
     client.destroy();
@@ -188,15 +192,10 @@ test('drain: an HTTP/2 session whose client went silent is closed after the idle
   const client = http2.connect(`http://127.0.0.1:${port}`);
   client.on('error', () => {});
   try {
-    const stream = client.request({ ':path': '/slow?ms=1500' });
-    stream.setEncoding('utf8');
-    let body = '';
-    stream.on('data', (chunk: string) => {
-      body += chunk;
-    });
+    const body = streamText(client.request({ ':path': '/slow?ms=1500' }));
     await hive.waitFor(logged('request /slow?ms=1500'), 'the stream in flight');
     await drainsPastSilent(hive, [silent]);
-    assert.equal(body, 'served /slow?ms=1500');
+    assert.equal(await body, 'served /slow?ms=1500');
   } finally {
     client.destroy();
   }
