@@ -113,11 +113,15 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
   return Object.assign(want, { close: () => clearTimeout(timer) });
 }
 
+// A config file's reload's fields this primary applies, and names so in its answer (daemon/reload-command.ts).
+const RELOAD_FIELDS = ['args', 'nodeArgs', 'maxMemoryRestart', 'killTimeout', 'listenTimeout'] as const;
+
 /**
  * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot' | 'ping', id,
- * instances?, requests?, env?, args?, nodeArgs?, maxMemoryRestart? }`; a reload's `env` is the app's new environment
- * (`hive reload --update-env`), its `args` and `nodeArgs` the script's and Node.js's new arguments and its
- * `maxMemoryRestart` the new memory limit (`300M`; null: none), all of a config file's reload, and
+ * instances?, requests?, env?, args?, nodeArgs?, maxMemoryRestart?, killTimeout?, listenTimeout? }`; a reload's `env`
+ * is the app's new environment (`hive reload --update-env`), its `args` and `nodeArgs` the script's and Node.js's new
+ * arguments, its `maxMemoryRestart` the new memory limit (`300M`; null: none) and its `killTimeout` and
+ * `listenTimeout` the new timeouts (`4s`; null: the default), all of a config file's reload, and
  * `reset` zeroes the per-slot restarts of the snapshots (`hive reset`). Or the daemon's unasked, unanswered `{ hive:
  * 1, type: 'restarts', slots, primary, total: { slots, primary } }`: the restarts before this primary, since `hive
  * reset` for the snapshots and all of them (`total`) for `hive_restarts_total`.
@@ -139,6 +143,8 @@ export async function answerControl(
     args?: unknown;
     nodeArgs?: unknown;
     maxMemoryRestart?: unknown;
+    killTimeout?: unknown;
+    listenTimeout?: unknown;
   };
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
@@ -173,7 +179,7 @@ export async function answerControl(
     let applied: string[] | undefined;
     if (request.type === 'reload') {
       slots = await reloadBySlot(supervisor, id, request);
-      applied = (['args', 'nodeArgs', 'maxMemoryRestart'] as const).filter((key) => request[key] !== undefined);
+      applied = RELOAD_FIELDS.filter((key) => request[key] !== undefined);
     } else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else if (request.type === 'reset') collector?.resetRestarts();
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
@@ -205,7 +211,16 @@ async function reloadBySlot(
     args,
     nodeArgs,
     maxMemoryRestart,
-  }: { env?: unknown; args?: unknown; nodeArgs?: unknown; maxMemoryRestart?: unknown },
+    killTimeout,
+    listenTimeout,
+  }: {
+    env?: unknown;
+    args?: unknown;
+    nodeArgs?: unknown;
+    maxMemoryRestart?: unknown;
+    killTimeout?: unknown;
+    listenTimeout?: unknown;
+  },
 ): Promise<ReloadSlot[]> {
   // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise count
   // the slots of the size before it.
@@ -228,7 +243,7 @@ async function reloadBySlot(
     answer({ type: 'reload-progress', id, done, total: slots.size, slot });
   };
   // The Supervisor checks `env` (an object of strings), `args` and `nodeArgs` (arrays of strings), `maxMemoryRestart`
-  // (a size or null) and refuses the reload otherwise.
+  // (a size or null), `killTimeout` and `listenTimeout` (a duration or null) and refuses the reload otherwise.
   await supervisor.reload({
     onStart,
     onReplaced,
@@ -236,6 +251,8 @@ async function reloadBySlot(
     ...(args !== undefined ? { args: args as string[] } : {}),
     ...(nodeArgs !== undefined ? { nodeArgs: nodeArgs as string[] } : {}),
     ...(maxMemoryRestart !== undefined ? { maxMemoryRestart: maxMemoryRestart as string | null } : {}),
+    ...(killTimeout !== undefined ? { killTimeout: killTimeout as string | null } : {}),
+    ...(listenTimeout !== undefined ? { listenTimeout: listenTimeout as string | null } : {}),
   });
   return [...slots.values()];
 }

@@ -22,6 +22,16 @@ import type { RestartPolicyOptions } from './restart-policy.js';
 import { parseStickyMode, type StickyMode } from './sticky-mode.js';
 import { bareMillisecondsSlip, parseDuration, parsePositiveDuration, parseSize } from './units.js';
 
+/** `listenTimeout` in ms, 10 s when undefined: also a reload's new one (Supervisor#reload). */
+export function parseListenTimeout(value: unknown): number {
+  return parsePositiveDuration(value ?? 10_000, 'listenTimeout', kListenTimeoutWhy);
+}
+
+/** `killTimeout` in ms, 5 s when undefined: also a reload's new one (Supervisor#reload). */
+export function parseKillTimeout(value: unknown): number {
+  return parseDuration(value ?? 5_000, 'killTimeout');
+}
+
 /** Why `listenTimeout` 0 is refused (the config schema says it too). */
 export const kListenTimeoutWhy = 'on 0 every process fails to become ready at once';
 /** Node takes 0 as "never": every idle connection a client leaves would stay open. */
@@ -252,8 +262,8 @@ export function fillOptions(options: SupervisorOptions): FilledOptions {
     socketMode: parseSocketMode(options.socketMode ?? '660'),
     socketGroup: options.socketGroup === undefined ? undefined : socketGroupId(options.socketGroup),
     waitReady: booleanOption(options.waitReady, 'waitReady', false),
-    listenTimeout: parsePositiveDuration(options.listenTimeout ?? 10_000, 'listenTimeout', kListenTimeoutWhy),
-    killTimeout: parseDuration(options.killTimeout ?? 5_000, 'killTimeout'),
+    listenTimeout: parseListenTimeout(options.listenTimeout),
+    killTimeout: parseKillTimeout(options.killTimeout),
     drainIdleGrace: parseDuration(options.drainIdleGrace ?? 1_000, 'drainIdleGrace'),
     keepAliveTimeout:
       options.keepAliveTimeout === undefined

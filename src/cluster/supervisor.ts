@@ -29,7 +29,13 @@ import {
   envRecord,
   killTimeoutWarning,
 } from './option-checks.js';
-import { type FilledOptions, fillOptions, type SupervisorOptions } from './options.js';
+import {
+  type FilledOptions,
+  fillOptions,
+  parseKillTimeout,
+  parseListenTimeout,
+  type SupervisorOptions,
+} from './options.js';
 import type { OutputHold } from './output-hold.js';
 import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
@@ -243,6 +249,14 @@ interface Slot {
   // The memory guard's limit for its process (see Supervisor#maxMemoryRestart), kept as `env` is: a reload's
   // replacement is held to the reload's limit from its first check, not to the one the reload is about to replace.
   memoryLimit: number | undefined;
+  // The listen and kill timeouts its process was forked with (see Supervisor#timing), kept as `env` is.
+  timing: WorkerTiming;
+}
+
+/** How long an app process may take to become ready, and to drain when retired (SIGKILL then). */
+interface WorkerTiming {
+  readonly listenTimeout: number;
+  readonly killTimeout: number;
 }
 
 /** What an app process is forked with besides its environment: the script's arguments and Node.js's (`execArgv`). */
@@ -305,6 +319,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // The same for the script's and Node.js's arguments: options.args and options.nodeArgs until a reload with new ones
   // succeeded (a config file's reload of changed `args`, `node_args`, as PM2's applies them).
   #baseCommand: WorkerCommand;
+  // The same for listenTimeout and killTimeout: the options' until a reload with new ones succeeded (a config file's
+  // reload of changed `listen_timeout`, `kill_timeout`, as PM2's applies them).
+  #timing: WorkerTiming;
   // Topology changes running (start, reload, scale, memory replacement): the app does not end by itself meanwhile.
   #busy = 0;
   #lastExit: LastExit | undefined;
@@ -323,6 +340,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.options = fillOptions(options);
     this.#baseCommand = { args: this.options.args, nodeArgs: this.options.nodeArgs };
     this.#maxMemoryRestart = this.options.maxMemoryRestart;
+    this.#timing = { listenTimeout: this.options.listenTimeout, killTimeout: this.options.killTimeout };
     this.#ignored = stickyBalanceWarning(options.balance, this.options.sticky);
   }
 
@@ -522,6 +540,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * @param options.maxMemoryRestart - the app's new memory limit (a config file's changed `max_memory_restart`, as
    *   `pm2 reload` applies it), null for none: the memory guard holds each replacement (and every later process) to
    *   it. Kept only if the reload succeeds, as `env` (a slot replaced before an abort keeps it until the next reload).
+   * @param options.listenTimeout - the app's new listenTimeout (a config file's changed `listen_timeout`, as `pm2
+   *   reload` applies it), null for the default: this reload's replacements already get it to become ready in, and
+   *   every later fork. `options.killTimeout` likewise (`kill_timeout`): the old processes this reload retires already
+   *   drain under it, as do the replacements and every later process (PM2's reload: the file's new values govern the
+   *   reload they come with). Both kept only if the reload succeeds, as `env`.
    * @param options.onReplaced - called as each slot's replacement is ready and takes the slot, with the slot as the
    *   result will list it: a process that became ready meanwhile (a crash restart, a hand-over) is not the slot's
    *   replacement, when the reload retires it next.
@@ -535,6 +558,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       args?: readonly string[];
       nodeArgs?: readonly string[];
       maxMemoryRestart?: number | string | null;
+      listenTimeout?: number | string | null;
+      killTimeout?: number | string | null;
     } = {},
   ): Promise<ReloadResult> {
     checkReloadOptions(options);
@@ -542,6 +567,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const args = options.args === undefined ? undefined : reloadList(options.args, 'args');
     const nodeArgs = options.nodeArgs === undefined ? undefined : reloadNodeArgs(options.nodeArgs);
     const limit = reloadMemoryLimit(options.maxMemoryRestart, this.options.memoryReportInterval);
+    const listenTimeout = reloadTimeout(options.listenTimeout, 'listenTimeout');
+    const killTimeout = reloadTimeout(options.killTimeout, 'killTimeout');
     // As the constructor checks the environment it starts in (options.ts), before anything is replaced: the
     // replacements would get an unusable variable (`A=B` as a name).
     if (env !== undefined) {
@@ -556,7 +583,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // Over the command of the app now, not of when it was asked: a reload queued behind another keeps what it changed.
       const base = this.#baseCommand;
       const command = { args: args ?? base.args, nodeArgs: nodeArgs ?? base.nodeArgs };
-      const run = this.#rollingReload(env ?? this.#baseEnv, command, limit, options.onStart, options.onReplaced);
+      const timing = {
+        listenTimeout: listenTimeout ?? this.#timing.listenTimeout,
+        killTimeout: killTimeout ?? this.#timing.killTimeout,
+      };
+      const { onStart, onReplaced } = options;
+      const run = this.#rollingReload(env ?? this.#baseEnv, { command, timing }, limit, onStart, onReplaced);
       // A stop waits for it: its done or aborted must come before the app's `stopped`, after which a `hive run`
       // primary exits (the replacement it retires fails its wait only a tick after its exit).
       this.#reloadRun = run.then(
@@ -569,7 +601,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async #rollingReload(
     base: Record<string, string | undefined> | undefined,
-    command: WorkerCommand,
+    { command, timing }: Pick<Slot, 'command' | 'timing'>,
     limit: number | null | undefined,
     onStart?: () => void,
     onReplaced?: (slot: ReloadedSlot) => void,
@@ -581,13 +613,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#reloading = true;
     this.#refreshState();
     this.#emit({ type: 'reload', phase: 'start' });
+    if (timing.killTimeout !== this.#timing.killTimeout) {
+      const warning = killTimeoutWarning(timing.killTimeout, this.options.drainIdleGrace);
+      if (warning !== undefined) this.#emit({ type: 'warning', message: warning });
+    }
     const retirements: Promise<unknown>[] = [];
     const replaced: ReloadedSlot[] = [];
     try {
       for (const slot of [...this.#slots]) {
         if (this.#stopping) throw new SupervisorStoppedError('reload');
         if (slot.removed) continue;
-        const { retired, oldPid, newPid } = await this.#replace(slot, base, { command, memoryLimit });
+        const { retired, oldPid, newPid } = await this.#replace(slot, base, { command, memoryLimit, timing });
         retirements.push(retired);
         const entry = { instance: slot.instance, oldPid, newPid };
         replaced.push(entry);
@@ -596,6 +632,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await Promise.all(retirements);
       this.#baseEnv = base;
       this.#baseCommand = command;
+      this.#timing = timing;
       if (limit !== undefined) this.#setMemoryLimit(memoryLimit);
       this.#forgetLastExit();
       this.#emit({ type: 'reload', phase: 'done' });
@@ -683,7 +720,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       void this.#router?.close();
       // Before the drain: a process that drains hands a routed connection back, and with all draining none would
       // take a client whose head the router was still reading (it was closed unanswered).
-      await this.#router?.drainHeads(this.options.drainIdleGrace, this.options.killTimeout);
+      await this.#router?.drainHeads(this.options.drainIdleGrace, this.#timing.killTimeout);
       await Promise.all([...this.#live].map((worker) => worker.retire(options.signal)));
       await Promise.all(this.#leaving);
       await this.#reloadRun;
@@ -765,12 +802,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       env: this.#baseEnv,
       command: this.#baseCommand,
       memoryLimit: this.#maxMemoryRestart,
+      timing: this.#timing,
     };
   }
 
   // `base`: the environment under options.env (undefined: the primary's own), the slot's own unless a reload
-  // replaces the slot's process; `command` likewise.
-  #fork(slot: Slot, base: Record<string, string | undefined> | undefined, command = slot.command): WorkerProcess {
+  // replaces the slot's process; `command` and `timing` likewise.
+  #fork(
+    slot: Slot,
+    base: Record<string, string | undefined> | undefined,
+    command = slot.command,
+    timing = slot.timing,
+  ): WorkerProcess {
     if (this.#stopping) throw new SupervisorStoppedError('start a worker');
     const { options } = this;
     const env: Record<string, string | undefined> = {
@@ -825,7 +868,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const outputHold = this.#outputHold;
     // Node reads the settings at each fork: the slot's arguments, which a reload may have changed since the last one.
     cluster.setupPrimary({ args: [...command.args], execArgv: this.#execArgv(command.nodeArgs) });
-    const worker = new WorkerProcess(cluster.fork(env), slot.instance, { ...options, stickyPort, appPort, outputHold });
+    const worker = new WorkerProcess(cluster.fork(env), slot.instance, {
+      ...options,
+      ...timing,
+      stickyPort,
+      appPort,
+      outputHold,
+    });
     const { pid, instance } = worker;
     this.#live.add(worker);
     worker.on('state', (state: WorkerState) => {
@@ -1069,16 +1118,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * Forks the slot's replacement (in `base`, with `command`, held to `memoryLimit`) and swaps it in once ready;
-   * `retired` settles when the old worker has exited.
+   * Forks the slot's replacement (in `base`, with `command` and `timing`, held to `memoryLimit`) and swaps it in once
+   * ready; `retired` settles when the old worker has exited, retired under `timing`'s killTimeout.
    */
   async #replace(
     slot: Slot,
     base: Record<string, string | undefined> | undefined,
-    // An object, not two defaulted parameters: a reload's limit of none (undefined) would take the slot's.
-    { command, memoryLimit }: Pick<Slot, 'command' | 'memoryLimit'> = slot,
+    // An object, not defaulted parameters: a reload's limit of none (undefined) would take the slot's.
+    { command, memoryLimit, timing }: Pick<Slot, 'command' | 'memoryLimit' | 'timing'> = slot,
   ): Promise<{ retired: Promise<unknown>; oldPid: number | null; newPid: number }> {
-    const replacement = this.#fork(slot, base, command);
+    const replacement = this.#fork(slot, base, command, timing);
     slot.incoming = replacement;
     try {
       await replacement.whenReady();
@@ -1103,10 +1152,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.env = base;
     slot.command = command;
     slot.memoryLimit = memoryLimit;
+    slot.timing = timing;
     this.#watchMemory();
     slot.errored = false;
     slot.policy.reset();
-    return { retired: this.#retireSlot(slot, old), oldPid: old?.pid ?? null, newPid: replacement.pid };
+    return {
+      retired: this.#retireSlot(slot, old, timing.killTimeout),
+      oldPid: old?.pid ?? null,
+      newPid: replacement.pid,
+    };
   }
 
   #removeSlot(slot: Slot): Promise<unknown> {
@@ -1117,12 +1171,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // Retires the slot's (former) process, and the one still draining on a SIGTERM of its own beside it (#handOver): a
   // reload, scale or memory replacement awaits both, as their slot's leaving processes.
-  #retireSlot(slot: Slot, worker: WorkerProcess | undefined): Promise<unknown> {
+  // `killTimeout`: a reload's new one, which the processes it retires drain under (undefined: their own).
+  #retireSlot(slot: Slot, worker: WorkerProcess | undefined, killTimeout?: number): Promise<unknown> {
     // A process still waiting for its handover's fork is the slot's: retired here, it needs no replacement.
     clearTimeout(slot.handOverTimer);
     slot.handOverTimer = undefined;
     const leaving = [worker, slot.handedOver].filter((one) => one !== undefined);
-    return Promise.all(leaving.map((one) => one.retire()));
+    return Promise.all(leaving.map((one) => one.retire(undefined, killTimeout)));
   }
 
   // A worker reports its memory from its own event loop: one blocked after allocating (a runaway loop) never reports
@@ -1343,6 +1398,8 @@ const reloadKeys: ReadonlySet<string> = new Set([
   'args',
   'nodeArgs',
   'maxMemoryRestart',
+  'listenTimeout',
+  'killTimeout',
 ]);
 
 // Checked before the reload is queued, as its environment is: a misspelt `evn` would reload without the new one.
@@ -1379,6 +1436,13 @@ function reloadMemoryLimit(value: unknown, memoryReportInterval: number): number
   const limit = parseSize(value, 'maxMemoryRestart');
   assertMemoryReports(limit, memoryReportInterval);
   return limit;
+}
+
+// A reload's new `listenTimeout` or `killTimeout` in ms (null: the default; undefined: unchanged), checked before the
+// reload is queued as the constructor checks it (options.ts).
+function reloadTimeout(value: unknown, key: 'listenTimeout' | 'killTimeout'): number | undefined {
+  if (value === undefined) return undefined;
+  return key === 'listenTimeout' ? parseListenTimeout(value ?? undefined) : parseKillTimeout(value ?? undefined);
 }
 
 // As the constructor's nodeArgs (option-checks.ts clusterNodeArgs): no --watch, whose child is no cluster worker.

@@ -327,10 +327,12 @@ export class WorkerProcess extends EventEmitter {
    * Retires the worker gracefully: drain, hooks, exit; SIGKILL after killTimeout. Resolves once it is {@link gone}:
    * with treekill, the descendants it leaves get SIGTERM when it has exited, and SIGKILL after killTimeout.
    * `groupSignal`: the process got that signal itself (a Ctrl-C to the process group), so the app's own handlers have
-   * had it.
+   * had it. `killTimeout`: the one it drains under, in place of the one it was started with (a reload's new one); a
+   * drain whose kill timer is already armed (a SIGTERM of its own) keeps its deadline.
    */
-  retire(groupSignal?: 'SIGINT'): Promise<WorkerExit> {
+  retire(groupSignal?: 'SIGINT', killTimeout?: number): Promise<WorkerExit> {
     if (this.#state === 'stopped') return this.gone;
+    if (killTimeout !== undefined && !this.#retiring) this.#options = { ...this.#options, killTimeout };
     if (!this.#retiring) {
       this.#retiring = true;
       this.#groupSignal = groupSignal;

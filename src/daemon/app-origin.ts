@@ -73,9 +73,9 @@ export function keptScriptWarning(name: string, existing: AppSpec, incoming: App
 
 /**
  * The warning a config file's reload of an app deserves when the file gives it other `hive run` options than it runs
- * with (`instances`, `kill_timeout`, `listen_timeout`...), naming each, or undefined. Those in `applied` (a cluster
- * app's `args` and `node_args`, which its primary forks the replacements with, and `max_memory_restart`, which it
- * guards them with: reload-command.ts) are not named. The primary keeps the others until a restart: dropped without a
+ * with (`instances`, `min_uptime`...), naming each, or undefined. Those in `applied` (a cluster app's `args` and
+ * `node_args`, which its primary forks the replacements with, `max_memory_restart`, which it guards them with, and
+ * `kill_timeout` and `listen_timeout`, which it runs the reload under: reload-command.ts) are not named. The primary keeps the others until a restart: dropped without a
  * word, a deploy that changed one would seem done. A changed instance count is `hive scale`'s.
  */
 export function keptOptionsWarning(
@@ -101,8 +101,8 @@ export function keptOptionsWarning(
 
 /**
  * The warning of a reload whose primary (of an older Hive, since `hive update`) answered without applying the
- * file's new `args`, `node_args` or `max_memory_restart` it was sent (see reload-command.ts): it forked the
- * replacements with the old arguments, and guards them with the old limit.
+ * file's new `args`, `node_args`, `max_memory_restart`, `kill_timeout` or `listen_timeout` it was sent (see
+ * reload-command.ts): it forked the replacements with the old arguments, and runs them under the old limit and timeouts.
  */
 export function notAppliedWarning(name: string, incoming: AppOrigin, options: readonly string[]): string {
   const changed = options.map((option) => optionName(incoming, option));

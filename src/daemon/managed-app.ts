@@ -71,6 +71,7 @@ import {
   type ReloadCommand,
   type ReloadCommandKey,
   reloadCommand,
+  TIMEOUT_KEYS,
 } from './reload-command.js';
 import { ownRunArgs, ownRunArgsJoined, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
@@ -158,8 +159,8 @@ interface ControlReply {
   size?: number;
   slots?: ReloadSlot[];
   /**
-   * A reload's new options the primary applied (`args`, `nodeArgs`, `maxMemoryRestart`); an older primary's answer
-   * has none, or lacks the fields it does not know.
+   * A reload's new options the primary applied (`args`, `nodeArgs`, `maxMemoryRestart`, `killTimeout`,
+   * `listenTimeout`); an older primary's answer has none, or lacks the fields it does not know.
    */
   applied?: string[];
   snapshot?: AppSnapshot | null;
@@ -486,6 +487,7 @@ export class ManagedApp {
         // The primary starts the replacements with the file's new args and node_args, and guards them with its new
         // max_memory_restart: a cluster app's forks its workers so, a fork-mode app's spawns its program so (a reload
         // restarts its processes anyway). Those of a fork whose parts cannot be told apart (fork-argv.ts) are kept.
+        // A cluster app's primary also runs this reload under the file's new kill_timeout and listen_timeout.
         const keys = reloadKeysOf(this.spec);
         const applied = new Set(keys.map((key) => RELOAD_COMMAND_OPTIONS[key]));
         this.#warn(keptOptionsWarning(this.name, this.spec, origin, applied), envs.warn);
@@ -708,7 +710,7 @@ export class ManagedApp {
     // Pending before the primary hears of it: a primary respawned meanwhile starts in it, as the reload asked. The
     // spec takes it only once the reload (or the start it makes) has succeeded: a later restart, respawn or resurrect
     // must not start the app in the environment of a reload that did not take. The new runArgs (args, node_args,
-    // max_memory_restart) likewise.
+    // max_memory_restart, kill_timeout, listen_timeout) likewise.
     const newEnv = shellEnv !== undefined || appEnv !== undefined;
     if (newEnv || command) {
       const pending = {
@@ -754,7 +756,11 @@ export class ManagedApp {
     const env = newEnv ? this.#primaryEnv() : undefined;
     // One slot after another: each may take its listen and kill timeouts.
     const slots = Math.max(this.#size, new Set([...this.#workers.values()].map((w) => w.instance)).size);
-    const timeout = controlTimeout(this.spec, slots);
+    // Under the file's timeouts when the reload brings new ones: the primary applies them to this reload.
+    const timeout = Math.max(
+      controlTimeout(this.spec, slots),
+      command ? controlTimeout({ ...this.spec, runArgs: command.runArgs }, slots) : 0,
+    );
     // Only what changed: an older primary ignores the fields, and its answer says so (`applied`, below).
     const sent = RELOAD_COMMAND_KEYS.filter((key) => command?.[key] !== undefined);
     const fields = Object.fromEntries(sent.map((key) => [key, command?.[key]]));
@@ -1830,12 +1836,15 @@ function closed(stream: Readable): Promise<unknown> {
 }
 
 /**
- * The fields of a config file's reload the app's primary applies (reload-command.ts): all three, but a fork-mode app's
- * script and node arguments only when its program arguments show where they are (fork-argv.ts).
+ * The fields of a config file's reload the app's primary applies (reload-command.ts): all of them for a cluster app; a
+ * fork-mode app's not its timeouts, and its script and node arguments only when its program arguments show where they
+ * are (fork-argv.ts).
  */
 function reloadKeysOf(spec: AppSpec): readonly ReloadCommandKey[] {
-  if (!spec.fork || forkArgv(spec.fork, spec.runArgs) !== undefined) return RELOAD_COMMAND_KEYS;
-  return ['maxMemoryRestart'];
+  if (!spec.fork) return RELOAD_COMMAND_KEYS;
+  // A fork-mode primary's timeouts are its start options (fork-primary.ts): a restart applies them.
+  const keys = RELOAD_COMMAND_KEYS.filter((key) => !TIMEOUT_KEYS.includes(key));
+  return forkArgv(spec.fork, spec.runArgs) !== undefined ? keys : ['maxMemoryRestart'];
 }
 
 /**

@@ -3,20 +3,40 @@ import { ownRunArgs, runArgFlag } from './run-arg-flag.js';
 
 /**
  * The fields of a reload request that carry a config file's changed options, as the primary names them applied (PM2's
- * reload applies `args`, `node_args` and `max_memory_restart` too): the script's own arguments, and the `--node-args`
- * and `--max-memory-restart` flags. The others (`instances`: `hive scale`; the rest: a restart) are still warned of.
+ * reload applies `args`, `node_args`, `max_memory_restart`, `kill_timeout` and `listen_timeout` too): the script's own
+ * arguments, and the `--node-args`, `--max-memory-restart`, `--kill-timeout` and `--listen-timeout` flags. The others
+ * (`instances`: `hive scale`; the rest: a restart) are still warned of.
  */
-export type ReloadCommandKey = 'args' | 'nodeArgs' | 'maxMemoryRestart';
+export type ReloadCommandKey = 'args' | 'nodeArgs' | 'maxMemoryRestart' | 'killTimeout' | 'listenTimeout';
 
 /** The request fields, in the order the daemon sends them. */
-export const RELOAD_COMMAND_KEYS: readonly ReloadCommandKey[] = ['args', 'nodeArgs', 'maxMemoryRestart'];
+export const RELOAD_COMMAND_KEYS: readonly ReloadCommandKey[] = [
+  'args',
+  'nodeArgs',
+  'maxMemoryRestart',
+  'killTimeout',
+  'listenTimeout',
+];
+
+/**
+ * The fields only a cluster app's primary applies: a fork-mode primary takes its timeouts from its start options, so
+ * a fork-mode app's reload keeps warning of them (keptOptionsWarning).
+ */
+export const TIMEOUT_KEYS: readonly ReloadCommandKey[] = ['killTimeout', 'listenTimeout'];
 
 /** Each request field's option, as keptOptionsWarning and notAppliedWarning name it. */
 export const RELOAD_COMMAND_OPTIONS: Readonly<Record<ReloadCommandKey, string>> = {
   args: 'args',
   nodeArgs: 'node-args',
   maxMemoryRestart: 'max-memory-restart',
+  killTimeout: 'kill-timeout',
+  listenTimeout: 'listen-timeout',
 };
+
+// The fields carried as a flag's value, as the file gives it (`300M`, `4s`; null: the file has none now).
+const VALUE_KEYS = ['maxMemoryRestart', 'killTimeout', 'listenTimeout'] as const;
+// Every field carried as a flag.
+const FLAG_KEYS = ['nodeArgs', ...VALUE_KEYS] as const;
 
 /** What a config file's reload changes of the arguments the app's processes are forked with, and of its memory limit. */
 export interface ReloadCommand {
@@ -32,6 +52,10 @@ export interface ReloadCommand {
   nodeArgs?: string[];
   /** The new memory limit as the file gives it (`300M`), when it changed; null: the file has none now. */
   maxMemoryRestart?: string | null;
+  /** The new `--kill-timeout` as the file gives it (`4000`, `4s`), when it changed; null: none now (the default). */
+  killTimeout?: string | null;
+  /** The new `--listen-timeout`, as killTimeout. */
+  listenTimeout?: string | null;
 }
 
 /**
@@ -45,13 +69,16 @@ export function reloadCommand(
 ): ReloadCommand | undefined {
   const changed = changedKeys(running, named).filter((key) => keys.includes(key));
   if (changed.length === 0) return undefined;
-  const memory = runArgFlag(named, 'max-memory-restart');
   const nodeArgs = runArgFlag(named, 'node-args');
+  const values = VALUE_KEYS.filter((key) => changed.includes(key)).map((key) => [
+    key,
+    runArgFlag(named, RELOAD_COMMAND_OPTIONS[key]) ?? null,
+  ]);
   return {
     runArgs: appliedRunArgs(running, named, changed),
     ...(changed.includes('args') ? { args: scriptArgs(named) } : {}),
     ...(changed.includes('nodeArgs') ? { nodeArgs: nodeArgs === undefined ? [] : splitArgs(nodeArgs).args } : {}),
-    ...(changed.includes('maxMemoryRestart') ? { maxMemoryRestart: memory ?? null } : {}),
+    ...(Object.fromEntries(values) as Pick<ReloadCommand, (typeof VALUE_KEYS)[number]>),
   };
 }
 
@@ -64,7 +91,7 @@ export function appliedRunArgs(
   named: readonly string[],
   applied: readonly ReloadCommandKey[],
 ): string[] {
-  const flags = (['nodeArgs', 'maxMemoryRestart'] as const).map((key) => {
+  const flags = FLAG_KEYS.map((key) => {
     const flag = RELOAD_COMMAND_OPTIONS[key];
     const value = runArgFlag(applied.includes(key) ? named : running, flag);
     return { prefix: `--${flag}=`, value };
@@ -78,7 +105,7 @@ export function appliedRunArgs(
 function changedKeys(running: readonly string[], named: readonly string[]): ReloadCommandKey[] {
   const keys: ReloadCommandKey[] = [];
   if (JSON.stringify(scriptArgs(running)) !== JSON.stringify(scriptArgs(named))) keys.push('args');
-  for (const key of ['nodeArgs', 'maxMemoryRestart'] as const) {
+  for (const key of FLAG_KEYS) {
     const flag = RELOAD_COMMAND_OPTIONS[key];
     if (runArgFlag(running, flag) !== runArgFlag(named, flag)) keys.push(key);
   }

@@ -129,9 +129,9 @@ test("a script's app taken by a file of another script is warned about, naming t
   await hive.json(['delete', 'api']);
 });
 
-// `pm2 reload ecosystem.config.js`, the usual PM2 deploy step, applies args, node_args and max_memory_restart; a
-// reload applies them too, and keeps the other `hive run` arguments the primary was forked with, so it says so, by the
-// file's names.
+// `pm2 reload ecosystem.config.js`, the usual PM2 deploy step, applies args, node_args, max_memory_restart, kill_timeout
+// and listen_timeout; a reload applies them too, and keeps the other `hive run` arguments the primary was forked with,
+// so it says so, by the file's names.
 test('a reload that keeps options the file changes names each, as the file spells it, and points to a restart', async () => {
   const web = (options: object) =>
     hive.writeConfig(
@@ -149,9 +149,11 @@ test('a reload that keeps options the file changes names each, as the file spell
     node_args: '--max-old-space-size=200',
     max_memory_restart: '250M',
     kill_timeout: 3000,
+    min_uptime: 3000,
   });
-  // args, node_args (reload-args.test.ts) and max_memory_restart (reload-memory-limit.test.ts) it applies: not named.
-  const changed = 'instances, kill_timeout';
+  // args, node_args (reload-args.test.ts), max_memory_restart and kill_timeout (reload-memory-limit.test.ts) it
+  // applies: not named.
+  const changed = 'instances, min_uptime';
   const keptOptions = (command: string) =>
     `hive ${command}: warning: app "web" reloads with the options it started with (its primary keeps them until a ` +
     `restart); ${file} changes ${changed}: \`hive restart ${file}\` or \`hive startOrRestart ${file}\` applies ` +
@@ -178,14 +180,14 @@ test('a Hive config is named in its own keys; an option the file dropped is one 
       [{ name: 'web2', script: appFixture, instances: 1, port: 45002, ...options }],
       'web2/hive.config.json',
     );
-  const file = web2({ killTimeout: '3s' });
+  const file = web2({ minUptime: '3s' });
   await hive.json(['start', file]);
   web2({ nodeArgs: '--max-old-space-size=200' });
   const result = await hive.run(['reload', file]);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(warnings(result.stderr), [
     'hive reload: warning: app "web2" reloads with the options it started with (its primary keeps them until a ' +
-      `restart); ${file} changes killTimeout: \`hive restart ${file}\` or ` +
+      `restart); ${file} changes minUptime: \`hive restart ${file}\` or ` +
       `\`hive startOrRestart ${file}\` applies it`,
   ]);
   await hive.json(['delete', 'web2']);

@@ -1,6 +1,7 @@
 // What a config file's reload sends a cluster app's primary (reload-command.ts), and the runArgs the daemon keeps once
 // it took: all of the file's new options from a primary that applied them, the old ones of those an older primary
-// ignored (one of session 46's applies args and node_args, not max_memory_restart).
+// ignored (one of session 46's applies args and node_args, not max_memory_restart; an older one than this Hive's not
+// kill_timeout and listen_timeout).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appliedRunArgs, reloadCommand } from '../../src/daemon/reload-command.js';
@@ -40,4 +41,13 @@ test("the runArgs kept hold only what the primary applied: an older one's ignore
     '--v',
     '1',
   ]);
+});
+
+test("a changed kill_timeout or listen_timeout is sent as the file gives it; an older primary's spec keeps the old", () => {
+  const timed = ['app.js', '--kill-timeout=3000', '--listen-timeout=3s', '--', '--v', '1'];
+  const named = ['app.js', '--kill-timeout=4s', '--', '--v', '1'];
+  assert.deepEqual(reloadCommand(timed, named), { runArgs: named, killTimeout: '4s', listenTimeout: null });
+  // A fork-mode app's primary does not apply them (managed-app.ts reloadKeysOf): not sent.
+  assert.equal(reloadCommand(timed, named, ['args', 'nodeArgs', 'maxMemoryRestart']), undefined);
+  assert.deepEqual(appliedRunArgs(timed, named, ['args', 'nodeArgs', 'maxMemoryRestart']), timed);
 });
