@@ -25,10 +25,11 @@ function runApp(prefix: string, env: Record<string, string>, flags: string[] = [
 
 /**
  * Reads `stream` as a slow reader that keeps moving does (a log shipper, the daemon busy): 64 KiB, then a pause of
- * 50 ms; returns what has been read so far, each time it is called. Flowing, not read(): what the primary wrote before
- * its exit is all taken.
+ * `pauseMs` (50: about 1.3 MB/s; 10, about 6 MB/s, is still far slower than the app writes its burst, and spares the
+ * suite the seconds); returns what has been read so far, each time it is called. Flowing, not read(): what the primary
+ * wrote before its exit is all taken.
  */
-function readSlowly(stream: Readable): () => string {
+function readSlowly(stream: Readable, pauseMs = 50): () => string {
   let text = '';
   let sincePause = 0;
   stream.setEncoding('utf8').on('data', (chunk: string) => {
@@ -37,7 +38,7 @@ function readSlowly(stream: Readable): () => string {
     if (sincePause < 64 * 1024) return;
     sincePause = 0;
     stream.pause();
-    setTimeout(() => stream.resume(), 50);
+    setTimeout(() => stream.resume(), pauseMs);
   });
   return () => text;
 }
@@ -59,7 +60,7 @@ test('hive run holds a burst into a slow reader: every line arrives, in order, n
   const lines = 24_000;
   const { child, done } = runApp('hive-hold-burst-', { HOLD_LINES: String(lines) });
   try {
-    const read = readSlowly(child.stdout);
+    const read = readSlowly(child.stdout, 10);
     await poll(() => existsSync(done), 'the app to write its burst', { timeoutMs: 120_000 });
     // Each check parses all that came, in the thread that reads it: not more often than twice a second.
     await poll(() => numbered(read(), 'burst').length >= lines || read().includes('dropped'), 'the burst read', {
@@ -88,7 +89,7 @@ test('a reader that reads nothing does not stop the app: it writes all its lines
     await poll(() => existsSync(done), 'the app to write all its lines, its reader stuck', { timeoutMs: 120_000 });
     const response = await fetch(`http://127.0.0.1:${readFileSync(portFile, 'utf8')}/`);
     assert.equal(await response.text(), String(lines), 'the app serves, its whole burst written');
-    const read = readSlowly(child.stdout);
+    const read = readSlowly(child.stdout, 10);
     child.stdout.resume();
     const counted = await poll(
       () => {
