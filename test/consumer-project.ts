@@ -19,11 +19,11 @@ export interface Resolution {
 export interface ConsumerProject {
   dir: string;
   /**
-   * Type-checks `file` (a path in `dir`) alone under `strict`, with `resolution` (node16 unless given): `status` 0
-   * when it compiles, and tsc's output. `extra`: more compiler options (a stricter project's).
+   * Type-checks `file` (a path in `dir`, or several) alone under `strict`, with `resolution` (node16 unless given):
+   * `status` 0 when it compiles, and tsc's output. `extra`: more compiler options (a stricter project's).
    */
   typecheck(
-    file: string,
+    file: string | readonly string[],
     resolution?: Resolution,
     extra?: Record<string, unknown>,
   ): { status: number | null; output: string };
@@ -48,7 +48,7 @@ export function consumerProject(prefix: string): ConsumerProject {
       const config = `tsconfig.${resolution.moduleResolution}.json`;
       writeFileSync(
         join(dir, config),
-        JSON.stringify({ compilerOptions: { ...compilerOptions, ...resolution, ...extra }, files: [file] }),
+        JSON.stringify({ compilerOptions: { ...compilerOptions, ...resolution, ...extra }, files: [file].flat() }),
       );
       const result = spawnSync(process.execPath, [tsc, '-p', config], { cwd: dir, encoding: 'utf8' });
       return { status: result.status, output: `${result.stdout}${result.stderr}` };
