@@ -89,7 +89,7 @@ function listeningOf(info: AppInfo, env: Record<string, string>): number[] | und
 
 // Where the app's servers listen, as the runtime in each ready worker reported it. A daemon of an older build does not
 // say (ProcessInfo.listen).
-function listensOf(info: AppInfo): { address: string; port: number }[] {
+function listensOf(info: AppInfo): { address: string; port: number; kind?: string }[] {
   return info.processes.flatMap((p) => (p.listen ? [p.listen] : []));
 }
 
@@ -112,6 +112,7 @@ export async function readDaemonDeployApp(target: string): Promise<DaemonDeployA
     inheritedPort: settings.inheritedPort ?? null,
     // What the runtime reported, else what /proc tells, as for `hive edge nginx --app`.
     listened: listens.length > 0 ? listens : (listeningOf(info, env) ?? []),
+    listenKinds: listensOf(info).flatMap((l) => (l.kind === undefined ? [] : [{ port: l.port, kind: l.kind }])),
     portPerInstance: settings.portPerInstance,
     sticky: settings.sticky,
     nodeArgs: settings.nodeArgs,

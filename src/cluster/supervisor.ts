@@ -48,7 +48,13 @@ import { StickyRouter } from './sticky-router.js';
 import { stickySlot } from './sticky-slot.js';
 import { parseSize } from './units.js';
 import { UnresponsiveWatch } from './unresponsive-watch.js';
-import { type DrainWaitingOn, type WorkerExit, WorkerProcess, type WorkerState } from './worker-process.js';
+import {
+  type DrainWaitingOn,
+  type WorkerExit,
+  type WorkerListen,
+  WorkerProcess,
+  type WorkerState,
+} from './worker-process.js';
 
 // How long a process that drains on a SIGTERM of its own waits, still serving, before its slot's replacement is
 // forked (#handOver). A signal to the whole group (systemd's KillMode=control-group, `kill -TERM -<pgid>`) reaches the
@@ -84,7 +90,7 @@ export type SupervisorEvent =
   // lastExit: on `stopped` when the app stopped by itself, every process down by autorestart or stopExitCodes.
   | { type: 'state'; state: AppState; lastExit?: LastExit }
   // listen: on `ready`, where the process's app server listens (WorkerProcess.listen), when it reported one.
-  | { type: 'worker'; instance: number; pid: number; state: WorkerState; listen?: { address: string; port: number } }
+  | { type: 'worker'; instance: number; pid: number; state: WorkerState; listen?: WorkerListen }
   // noRestart: the process exited on its own and is not restarted, and why.
   | ({ type: 'exit'; instance: number; pid: number; noRestart?: NoRestartReason } & WorkerExit)
   // retiredBy: the process retires on a SIGTERM sent to it directly (WorkerExit.retiredBy): not a crash, attempt 0;

@@ -6,6 +6,7 @@ import {
   type HttpReport,
   isHiveInternal,
   type PrimaryMessage,
+  type ServerKind,
   SOCKET_SERVER_CODE,
   toWire,
   type WorkerMessage,
@@ -119,9 +120,10 @@ export class WorkerProcess extends EventEmitter {
   readyAt: number | undefined;
   /**
    * Where its app server listens, as the runtime reported it (the server on the app's port, else the first to listen):
-   * what `hive edge nginx --app` proxies to. Undefined until then, and for a server on a Unix socket.
+   * what `hive edge nginx --app` proxies to, with the protocol it speaks (`kind`, when the runtime said). Undefined
+   * until then, and for a server on a Unix socket.
    */
-  listen: { address: string; port: number } | undefined;
+  listen: WorkerListen | undefined;
   /** When it said it drains on a SIGTERM of its own (not one the primary asked for), ms since the epoch. */
   drainingAt: number | undefined;
   rss: number | undefined;
@@ -239,8 +241,7 @@ export class WorkerProcess extends EventEmitter {
       try {
         const message = decodeWorkerMessage(value);
         if (message?.type === 'listening' && this.listen === undefined && this.#isAppListen(message)) {
-          const { address, port } = message;
-          if (typeof address === 'string' && typeof port === 'number') this.listen = { address, port };
+          this.listen = listenOf(message);
         }
         if (message?.type === 'app-metrics') this.emit('app-metrics', message);
         if (message?.type === 'sticky-listen') {
@@ -565,10 +566,7 @@ export class WorkerProcess extends EventEmitter {
         if (!missesPortListen() || firstListen === undefined || pools.pending) return false;
         if (this.#state !== 'starting' || this.#quitting) return false;
         if (!appPort?.settleElsewhere(firstListen.port, listenTimeout)) return false;
-        const { address, port } = firstListen;
-        if (this.listen === undefined && typeof address === 'string' && typeof port === 'number') {
-          this.listen = { address, port };
-        }
+        this.listen ??= listenOf(firstListen);
         return true;
       },
       onReady: () => {
@@ -583,6 +581,21 @@ export class WorkerProcess extends EventEmitter {
 // only the listens of the process's main thread, and a dgram socket's bind is none.
 const NOT_A_LISTEN =
   "only a TCP server of the process's main thread counts, not a dgram socket nor a server in a worker thread: an app that serves so calls ready() of hive/runtime (or process.send('ready')) with --wait-ready";
+
+/** Where a process's app server listens, and the protocol it speaks when its runtime said (an older one does not). */
+export interface WorkerListen {
+  address: string;
+  port: number;
+  kind?: ServerKind;
+}
+
+// A TCP server's listen (a Unix socket's has no port); its kind kept only as a string: an app's own copy of another
+// hive/runtime may say one this build does not know, which no check matches.
+function listenOf(message: Extract<WorkerMessage, { type: 'listening' }>): WorkerListen | undefined {
+  const { address, port, kind } = message;
+  if (typeof address !== 'string' || typeof port !== 'number') return undefined;
+  return { address, port, ...(typeof kind === 'string' && { kind }) };
+}
 
 function listenError(message: Extract<WorkerMessage, { type: 'listen-error' }>): Error {
   if (message.socket === undefined) return new PortInUseError(message.port, message.message);

@@ -332,6 +332,11 @@ export interface ProcessInfo {
 export interface ListenAddress {
   address: string;
   port: number;
+  /**
+   * The protocol its server speaks (runtime/protocol.ts's `ServerKind`: `http`, `https`, `h2c`, `h2`, `h2-http1`,
+   * `tls`, `tcp`), as the runtime reported it; absent from an older runtime, primary or daemon.
+   */
+  kind?: string;
 }
 
 /** A slot of a cluster with no process, as `ls --json` and `describe` list it. */

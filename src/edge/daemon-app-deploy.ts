@@ -35,6 +35,11 @@ export interface DaemonDeployApp {
    * what the system tells (Hive's metrics port and an inspector's left out); empty when none is known.
    */
   listened: number[];
+  /**
+   * The protocol each of its servers speaks where the runtime reported it with its listen (runtime/protocol.ts's
+   * `ServerKind`: `http`, `h2c`...); absent or empty from an older runtime, primary or daemon.
+   */
+  listenKinds?: { port: number; kind: string }[];
   /** PM2's `increment_var` PORT: each instance on `port` plus its instance number. */
   portPerInstance: boolean;
   sticky: string | null;
@@ -158,6 +163,7 @@ export function daemonDeployInput(
         "run's cluster), and more containers (replicas, pods) behind the recipe's proxy take more traffic",
     );
   }
+  warnings.push(...http2Warnings(quoted, app, recipe));
   if (app.sticky !== null) fromDaemon.sticky = app.sticky;
   const { kept, dropped } = withoutInspector(app.nodeArgs);
   if (dropped.length > 0) {
@@ -207,6 +213,22 @@ function portWarnings(quoted: string, app: DaemonDeployApp, served: ReturnType<t
     ];
   }
   return [];
+}
+
+// The recipe's proxy (nginx, ingress-nginx) speaks HTTP/1.x to the app: an app server that speaks
+// HTTP/2 only (h2c, or h2 over TLS without allowHTTP1) fails every request. Said, as the recipe is the user's to edit
+// (a gRPC service behind ingress-nginx's backend-protocol GRPC): `hive edge nginx --app` refuses the same app
+// (ERR_HIVE_EDGE_APP_HTTP2).
+function http2Warnings(quoted: string, app: DaemonDeployApp, recipe: DeployRecipe): string[] {
+  const proxy = recipe === 'k8s' ? 'ingress-nginx' : "the recipe's nginx";
+  const ports = new Map<number, string>();
+  for (const { port, kind } of app.listenKinds ?? []) if (kind === 'h2c' || kind === 'h2') ports.set(port, kind);
+  return [...ports].map(
+    ([port, kind]) =>
+      `the daemon runs ${quoted} with its server on port ${port} speaking HTTP/2 only (${kind === 'h2c' ? 'h2c, http2.createServer()' : 'http2.createSecureServer() without allowHTTP1'}): ` +
+      `${proxy} speaks HTTP/1.x to it, and every request would fail: serve HTTP/1.1 there ` +
+      '(http.createServer(), or http2.createSecureServer({ allowHTTP1: true }) with --upstream-tls)',
+  );
 }
 
 // `hive run -i`: `max` and 0 are both every CPU; -1 (every CPU but one) is not a recipe's input.

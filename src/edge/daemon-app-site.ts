@@ -4,7 +4,7 @@
  * module only decides.
  */
 import { servedPort } from '../cluster/served-port.js';
-import { EdgeAppPortError } from './errors.js';
+import { EdgeAppHttp2Error, EdgeAppPortError } from './errors.js';
 import { formatHostPort, reachedAt } from './host-list.js';
 import type { SiteInput } from './options.js';
 
@@ -38,9 +38,10 @@ export interface DaemonApp {
   listening: number[] | undefined;
   /**
    * Where its processes' app servers listen, as Hive's runtime in each reported it (address as the app gave it); empty
-   * for a fork-mode app, one on a Unix socket, or one not ready yet.
+   * for a fork-mode app, one on a Unix socket, or one not ready yet. `kind`: the protocol the server speaks (the
+   * runtime's `ServerKind`), absent from an older runtime, primary or daemon.
    */
-  listens: { address: string; port: number }[];
+  listens: { address: string; port: number; kind?: string }[];
   /**
    * How long its draining processes let a kept-alive connection sit idle before closing it (`--drain-idle-grace`), in
    * ms; null in fork mode, or from a daemon of an older build (hive run's default then).
@@ -79,7 +80,25 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite, warn: (message: s
       else if (upstream.hosts === undefined) throw new EdgeAppPortError(app.name, noPortReason(app));
     }
   }
+  if (upstream.socket === undefined) checkHttp1(app, upstream, sticky !== undefined && sticky !== false);
   return { ...flags, app: app.name, upstream, ...(sticky === undefined ? {} : { sticky }) };
+}
+
+// nginx proxies HTTP/1.x only: an upstream the app serves HTTP/2 alone on (h2c, or h2 over TLS without allowHTTP1)
+// fails every request (garbage, or node's 403), so it is refused rather than written. The ports checked are those the
+// site proxies to on this machine; a sticky app's server listens on a private port behind the router on its port, so
+// there every listen of it counts. A listen of no kind (an older runtime, primary or daemon) is not checked.
+function checkHttp1(app: DaemonApp, upstream: FlagSite['upstream'], sticky: boolean): void {
+  if (upstream.port === undefined) return;
+  const ports = new Set([upstream.port]);
+  if (app.port !== null && upstream.port === app.port) {
+    for (let i = 1; i < app.instances; i++) ports.add(app.port + i);
+  }
+  const behindRouter = sticky && upstream.port === app.port;
+  const http2 = app.listens.find((l) => (l.kind === 'h2c' || l.kind === 'h2') && (behindRouter || ports.has(l.port)));
+  if (http2 !== undefined) {
+    throw new EdgeAppHttp2Error(app.name, behindRouter ? upstream.port : http2.port, http2.kind === 'h2');
+  }
 }
 
 // The given port always wins, listened on yet or not: another port a process listens on may be anything, even its

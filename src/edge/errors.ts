@@ -31,6 +31,35 @@ export class EdgeAppPortError extends HiveError {
   }
 }
 
+/**
+ * `hive edge nginx --app <name>`: the daemon's app serves HTTP/2 only on the port the site would proxy to (node:http2's
+ * `createServer()`, h2c, or `createSecureServer()` without `allowHTTP1`), and nginx proxies to upstreams in HTTP/1.x
+ * only: every request would fail. The message names the app, the port, and what to serve instead.
+ */
+export class EdgeAppHttp2Error extends HiveError {
+  readonly key = 'upstream.port';
+  readonly app: string;
+  readonly port: number;
+
+  constructor(app: string, port: number, secure: boolean) {
+    const served = secure
+      ? 'HTTP/2 over TLS only (http2.createSecureServer() without allowHTTP1)'
+      : 'HTTP/2 in cleartext only (h2c, http2.createServer()), which never answers HTTP/1.x';
+    const instead = secure
+      ? 'add allowHTTP1: true to http2.createSecureServer() and pass --upstream-tls'
+      : 'serve HTTP/1.1 on that port (http.createServer(), or http2.createSecureServer({ allowHTTP1: true }) with ' +
+        '--upstream-tls), or an HTTP/1.1 server beside it for nginx on a port of its own (--port)';
+    super(
+      'ERR_HIVE_EDGE_APP_HTTP2',
+      `app ${JSON.stringify(app)}: its server on port ${port} speaks ${served}, and nginx proxies to an app in ` +
+        `HTTP/1.x only (proxy_pass): every request would fail. ${instead[0]!.toUpperCase()}${instead.slice(1)} ` +
+        "(a gRPC service needs nginx's grpc_pass, which this command does not write)",
+    );
+    this.app = app;
+    this.port = port;
+  }
+}
+
 /** An upstream host entry (from `--hosts` or `upstream.hosts`) is not a valid `host:port`. */
 export class EdgeHostError extends HiveError {
   readonly key: string;

@@ -2,6 +2,7 @@ import { Server as NetServer } from 'node:net';
 import { isManaged, sendToPrimary } from './ipc.js';
 import { askPrimary, listenError } from './primary-ask.js';
 import { ENV, type PrimaryMessage } from './protocol.js';
+import { serverKind } from './server-kind.js';
 import { attachSocket, isRuntimeOwned } from './socket-listener.js';
 import type { RuntimeState } from './state.js';
 import { pinStickyClients } from './sticky-cookie.js';
@@ -165,6 +166,7 @@ function reportListening(server: NetServer, state: RuntimeState): void {
       type: 'listening',
       address: info ? info.address : typeof address === 'string' ? address : null,
       port: info ? info.port : null,
+      kind: serverKind(server),
     } as const;
     // With `--sticky`, the router hands connections only to the server on the sticky port, which listens on a private
     // port: the primary cannot tell it by its address.

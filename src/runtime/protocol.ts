@@ -123,6 +123,14 @@ export const ENV = {
   incrementVar: 'HIVE_INCREMENT_VAR',
 } as const;
 
+/**
+ * The protocol a listening server speaks: `http` (node:http), `https` (node:https), `h2c` (node:http2's
+ * `createServer()`, HTTP/2 in cleartext, which never answers HTTP/1.x), `h2` (`createSecureServer()`: HTTP/2 over TLS
+ * only), `h2-http1` (`createSecureServer({ allowHTTP1: true })`: HTTP/1.1 over TLS too), `tls` and `tcp` (another
+ * node:tls or node:net server).
+ */
+export type ServerKind = 'http' | 'https' | 'h2c' | 'h2' | 'h2-http1' | 'tls' | 'tcp';
+
 /** Messages from an app process to its primary. */
 export type WorkerMessage =
   /**
@@ -131,7 +139,7 @@ export type WorkerMessage =
    * counted the first as ready, as it still does without a known port), and the runtime that sends it is the primary's
    * own. `address` is a path for a server on a Unix socket (port null). `sticky`: the server on the sticky port, which
    * listens on a private port. `socket`: the `--socket` listener of the app's server (whose address this is) listens on
-   * that path.
+   * that path. `kind`: the protocol it speaks ({@link ServerKind}); absent from an older runtime.
    */
   | {
       hive: 1;
@@ -140,6 +148,7 @@ export type WorkerMessage =
       port: number | null;
       sticky?: true;
       socket?: string;
+      kind?: ServerKind;
     }
   /**
    * Sticky mode: the app's server asked to listen on the sticky port (on `host`, null for node's default; IPv6 only

@@ -53,7 +53,7 @@ test('with a known port, a process listening on another port first is ready only
   const ready = await hive.waitFor(readyOf, 'ready once the main server listens');
   assert.ok(hive.records.indexOf(ready) > hive.records.indexOf(side));
   // Where the app's server listens (describe, `hive edge --app`): the port's server, not the side one.
-  assert.deepEqual(ready.listen, { address: '127.0.0.1', port });
+  assert.deepEqual(ready.listen, { address: '127.0.0.1', port, kind: 'http' });
   assert.equal((await hive.waitFor(isResult('start'), 'start')).ok, true);
   hive.command('stop');
   await hive.exited;

@@ -23,7 +23,7 @@ test('an app listening on its own port starts beside a PORT inherited from the e
   assert.equal(reply.port, String(inherited));
   const ready = hive.records.filter(isEvent('worker', { state: 'ready' }));
   assert.equal(ready.length, 2);
-  for (const record of ready) assert.deepEqual(record.listen, { address: '127.0.0.1', port: own });
+  for (const record of ready) assert.deepEqual(record.listen, { address: '127.0.0.1', port: own, kind: 'http' });
   // A reload forks new processes: the app is known to listen elsewhere, and it says so no more.
   hive.kill('SIGHUP');
   await hive.waitFor(isEvent('reload', { phase: 'done' }), 'the reload done', 60_000);

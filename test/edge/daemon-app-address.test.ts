@@ -40,8 +40,8 @@ test('an app listening on 127.0.0.2 under the daemon is proxied there, and nginx
     return listens.length === 2 && listens.every((l) => l !== null && l !== undefined) ? listens : undefined;
   }, 'both workers of bound listening');
   assert.deepEqual(workers, [
-    { address: '127.0.0.2', port },
-    { address: '127.0.0.2', port },
+    { address: '127.0.0.2', port, kind: 'http' },
+    { address: '127.0.0.2', port, kind: 'http' },
   ]);
   const site = await hive.run(['edge', 'nginx', '--app', 'bound', '--listen', String(listen)], {
     env: { HIVE_NGINX: nginxBin },

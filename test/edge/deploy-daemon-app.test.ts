@@ -229,6 +229,17 @@ test('what the recipe cannot hold as the daemon runs the app is refused or said,
     daemonDeployInput({ ...described, command: process.execPath }, { app: 'api' }, '/srv/api', 'k8s').input.script,
     'dist/server.js',
   );
+
+  // A server that speaks HTTP/2 only, as the runtime reported it: the recipe's proxy speaks HTTP/1.x to it, said; no
+  // kind (an older daemon) says nothing.
+  const h2c = daemonDeployInput(
+    { ...described, listenKinds: [{ port: 3000, kind: 'h2c' }] },
+    { app: 'api' },
+    '/srv/api',
+    'compose',
+  );
+  assert.match(h2c.warnings.join('\n'), /"api" with its server on port 3000 speaking HTTP\/2 only \(h2c/);
+  assert.doesNotMatch(taken.warnings.join('\n'), /HTTP\/2/);
 });
 
 test('a sticky daemon app: the k8s recipe keeps one process per pod and says so; compose takes the count', () => {

@@ -14,6 +14,7 @@ import { freePort, makePrefix, nginxBin, nginxSkip, nginxTest, withLocalLogs } f
 
 const skip = nginxSkip();
 const lateServer = daemonFixture('late-server.mjs');
+const http2App = new URL('../fixtures/runtime-review/http2-app.js', import.meta.url).pathname;
 const hive = tempHome();
 const nginxEnv = { HIVE_NGINX: nginxBin };
 let prefix = '';
@@ -251,6 +252,32 @@ test('increment_var PORT: one upstream server per instance', { skip }, async () 
   const servers = [...result.stdout.matchAll(/server 127\.0\.0\.1:(\d+) /g)].map((m) => Number(m[1]));
   assert.deepEqual(servers, [port, port + 1, port + 2]);
   await hive.json(['delete', 'inc']);
+});
+
+// nginx proxies HTTP/1.x only: an h2c server (http2.createServer()) answered curl through nginx with HTTP/0.9 bytes,
+// and nothing said so. The runtime reports each server's kind with its listen, and --app refuses an h2c upstream.
+test('an h2c app (http2.createServer()) is refused with ERR_HIVE_EDGE_APP_HTTP2, naming the app and port', {
+  skip,
+}, async () => {
+  const port = await freePort();
+  await hive.json(['start', http2App, '--name', 'h2c', '--port', String(port), '-i', '1']);
+  const listen = await waitFor(async () => {
+    const info = await hive.json<AppInfo>(['describe', 'h2c']);
+    return info.processes.find((p) => p.role === 'worker' && p.listen)?.listen ?? undefined;
+  }, 'the h2c worker listening');
+  assert.deepEqual(listen, { address: '127.0.0.1', port, kind: 'h2c' });
+  const result = await edge(['--app', 'h2c']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    new RegExp(`ERR_HIVE_EDGE_APP_HTTP2: app "h2c": its server on port ${port} speaks HTTP/2 in cleartext only`),
+  );
+  assert.match(result.stderr, /allowHTTP1: true/);
+  assert.equal(result.stdout, '');
+  // The flag's port is the same server: refused too.
+  const flagged = await edge(['--app', 'h2c', '--port', String(port)]);
+  assert.match(flagged.stderr, /ERR_HIVE_EDGE_APP_HTTP2/);
+  await hive.json(['delete', 'h2c']);
 });
 
 test("a metrics port that is the scheme's default (80) is still Hive's, not the app's", {
