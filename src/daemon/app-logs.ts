@@ -10,7 +10,7 @@ import {
   type Stats,
   statSync,
 } from 'node:fs';
-import { chmod, stat, truncate, unlink } from 'node:fs/promises';
+import { chmod, chown, stat, truncate, unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -768,9 +768,20 @@ class LogFile {
     // One chunk at a time (Writable calls _write for each): rotating-file-stream's _writev writes several, rotating
     // after any, and calls them all back with the error of a rotation that failed, so which were written is unknown.
     Reflect.set(stream, '_writev', null);
+    if (interval !== undefined) skipEmptyRotation(stream);
+    // The mode (and group) of the file rotated away, for the new one: an admin who opened the file up to a log
+    // shipper (`chmod 640`) keeps it so. Read as the rotation starts, the file still at its path.
+    let kept: { mode: number; gid: number } | undefined;
     stream.on('rotation', () => {
       rotating = true;
       copy = undefined;
+      const found = statSync(this.#file, { throwIfNoEntry: false });
+      kept = found?.isFile() ? { mode: found.mode & 0o666, gid: found.gid } : undefined;
+    });
+    stream.on('open', () => {
+      const wanted = kept;
+      kept = undefined;
+      if (wanted !== undefined) void keepAccess(this.#file, wanted);
     });
     stream.on('rotated', () => {
       rotating = false;
@@ -871,6 +882,44 @@ class LogFile {
     });
     return stream;
   }
+}
+
+/**
+ * An interval's rotation of an empty file is skipped, the next boundary awaited as before (pm2-logrotate's and
+ * logrotate's `notifempty`): a quiet log would otherwise be rotated into an empty copy at every boundary, and
+ * retention would soon remove its last copy that holds lines. rotating-file-stream rotates at each boundary whatever
+ * the file holds, and has no option not to: its rotate() (private, read as no API gives it) is wrapped on the stream.
+ * A rotation by size always finds bytes in the file; one that finds none (the file truncated under the stream) has
+ * nothing to rotate either. Left as it is, should the methods go.
+ */
+function skipEmptyRotation(stream: RotatingFileStream): void {
+  const rotate: unknown = Reflect.get(stream, 'rotate');
+  const schedule: unknown = Reflect.get(stream, 'interval');
+  const clear: unknown = Reflect.get(stream, 'clear');
+  if (typeof rotate !== 'function' || typeof schedule !== 'function' || typeof clear !== 'function') return;
+  Reflect.set(stream, 'rotate', async () => {
+    // The handle it writes (a FileHandle); none while closed, when it rotates as it would have.
+    const file = Reflect.get(stream, 'file') as { stat?: () => Promise<Stats> } | undefined;
+    const size = await file?.stat?.().then(
+      (found) => found.size,
+      () => undefined,
+    );
+    if (size !== 0) return rotate.call(stream);
+    // Not rotated: the timer is set for the next boundary, from now, as the open after a rotation sets it.
+    clear.call(stream);
+    schedule.call(stream);
+  });
+}
+
+/**
+ * Gives the file made at `path` by a rotation the mode and group of the one rotated away: never wider than that one
+ * (created 0600, then given its mode); a group the daemon may not give (its user not in it) is left as it is.
+ */
+async function keepAccess(path: string, wanted: { mode: number; gid: number }): Promise<void> {
+  const made = await stat(path).catch(() => undefined);
+  if (made === undefined || !made.isFile()) return;
+  if (made.gid !== wanted.gid) await chown(path, -1, wanted.gid).catch(() => {});
+  if ((made.mode & 0o777) !== wanted.mode) await chmod(path, wanted.mode).catch(() => {});
 }
 
 /**

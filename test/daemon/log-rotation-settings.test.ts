@@ -1,7 +1,7 @@
 // pm2-logrotate's settings, Hive's way: HIVE_LOG_MAX_SIZE, HIVE_LOG_RETAIN, HIVE_LOG_COMPRESS and
 // HIVE_LOG_ROTATE_INTERVAL in the environment the daemon starts in (docs/cli.md, "Replacing pm2-logrotate").
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -106,14 +106,29 @@ test('a copy rotated after the clock went back (DST, an NTP step) is counted and
   );
 });
 
-test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size', async () => {
+test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size, and never an empty file', async () => {
   const hive = tempHome();
   const env = { HIVE_LOG_ROTATE_INTERVAL: '1s' };
+  // One line, then nothing: its out log has bytes at one boundary only, its error log at none.
+  const quiet = join(hive.dir, 'quiet.sh');
+  writeFileSync(quiet, '#!/bin/sh\necho "the only line"\nexec sleep 600\n', { mode: 0o755 });
+  await hive.json(['start', quiet, '--name', 'quiet'], { env });
   await hive.json(['start', chatty(hive.dir), '--name', 'chatty'], { env });
   const logs = join(hive.home, 'logs');
-  await waitFor(() => rotated(logs).length >= 2, 'two rotations by time');
-  await hive.json(['delete', 'chatty'], { env });
+  // Four boundaries at least since both started (the copies of the first one may be removed: five are kept).
+  const seen = new Set<string>();
+  await waitFor(() => {
+    for (const name of rotated(logs)) seen.add(name);
+    return seen.size >= 4;
+  }, 'four rotations by time');
+  await hive.json(['delete', 'all'], { env });
   for (const name of rotated(logs)) assert.doesNotMatch(name, /\.gz$/, 'not compressed unless asked');
+  const copies = readdirSync(logs).filter((name) => /^quiet-(out|error)__/.test(name));
+  for (const name of copies) assert.notEqual(statSync(join(logs, name)).size, 0, `${name} is an empty copy`);
+  const holding = [...copies, 'quiet-out.log'].filter((name) =>
+    readOrEmpty(join(logs, name)).includes('the only line'),
+  );
+  assert.equal(holding.length, 1, `the line is kept once: ${copies.join(' ')}`);
 });
 
 test("an app config's logRotation overrides the daemon's settings for that app's files only", async () => {
@@ -125,8 +140,12 @@ test("an app config's logRotation overrides the daemon's settings for that app's
     { name: 'other', script },
   ];
   const config = hive.writeConfig(apps, 'ecosystem.config.js');
-  await hive.json(['start', config], { env, cwd: hive.dir });
   const logs = join(hive.home, 'logs');
+  // Opened up to a log shipper by its admin: the file made in its place at each rotation is as readable, no more.
+  mkdirSync(logs, { recursive: true, mode: 0o700 });
+  writeFileSync(join(logs, 'chatty-out.log'), '', { mode: 0o600 });
+  chmodSync(join(logs, 'chatty-out.log'), 0o640);
+  await hive.json(['start', config], { env, cwd: hive.dir });
   await waitFor(() => {
     const first = /^\[chatty:0\] line (\d+) /.exec(readOrEmpty(join(logs, 'chatty-out.log')));
     return first !== null && Number(first[1]) > 200;
@@ -135,6 +154,8 @@ test("an app config's logRotation overrides the daemon's settings for that app's
   const kept = rotated(logs);
   assert.equal(kept.length, 1, `kept: ${kept.join(' ')}`);
   assert.match(kept[0]!, /\.gz$/);
+  assert.equal(statSync(join(logs, 'chatty-out.log')).mode & 0o777, 0o640, 'its mode kept across rotation');
+  assert.equal(statSync(join(logs, 'other-out.log')).mode & 0o777, 0o600, 'a fresh file is private');
   assert.deepEqual(
     readdirSync(logs).filter((name) => name.includes('other-out.log') && name !== 'other-out.log'),
     [],
