@@ -19,6 +19,8 @@ export interface LogFollower {
   child: ChildProcess;
   /** Every line printed since it started, in order, but the probe lines that showed it was reading. */
   lines(): FollowedLine[];
+  /** What it wrote to stderr so far (under --json, its own messages only). */
+  stderr(): string;
   /**
    * Stops it (SIGSTOP) between two of its reads, resolving once it is stopped, so that what the test does to the
    * files meanwhile all happens between two of its polls; then `resume()` lets it go on.
@@ -54,6 +56,10 @@ export async function followLogs(t: TestContext, hive: HiveHome, app: string, ta
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     followed += chunk;
   });
+  let errors = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    errors += chunk;
+  });
   // Whole lines only: a read may end inside one that the next chunk ends.
   const printed = (): FollowedLine[] =>
     followed
@@ -76,6 +82,7 @@ export async function followLogs(t: TestContext, hive: HiveHome, app: string, ta
   return {
     child,
     lines: () => printed().filter((l) => !l.line.startsWith(probePrefix)),
+    stderr: () => errors,
     pause: async () => {
       child.kill('SIGSTOP');
       await waitFor(() => state() === 'T', `hive logs ${app} -f to stop`);

@@ -73,4 +73,11 @@ setInterval(() => {}, 1 << 30);
   );
   assert.equal(printed.at(-1), 30000);
   for (const n of keptNumbers) assert.ok(printed.includes(n), `line ${n} of a kept copy printed`);
+  // The gap is said: the copies after the open file's own (001) up to the first kept one were removed unread.
+  const gone = kept[0]!.count - 2;
+  assert.ok(gone > 1, `copies removed unread: ${gone}`);
+  assert.equal(
+    follower.stderr(),
+    `hive logs: ${gone} rotated copies of ${out} were removed before they could be read (raise HIVE_LOG_RETAIN)\n`,
+  );
 });

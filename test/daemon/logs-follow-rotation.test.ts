@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -92,6 +101,62 @@ test('logs -f reads a gzipped rotated copy still being written once it is whole,
 
   await waitFor(() => printed('out').includes('third 19'), 'the follower to print the new file');
   assert.deepEqual(printed('out'), [...lines('first'), ...lines('second'), ...lines('third')]);
+});
+
+test('logs -f reads every gzipped copy made while the new file is not there yet, and one listed before it is written', async (t) => {
+  const name = 'rotgap';
+  const { out, follower } = await followTicker(t, name);
+  const printed = (stream: 'out' | 'err') =>
+    follower
+      .lines()
+      .filter((l) => l.stream === stream)
+      .map((l) => l.line);
+  const numbered = (from: number) => Array.from({ length: 20 }, (_, i) => `n ${from + i}`);
+  const text = (from: number) => `${numbered(from).join('\n')}\n`;
+  const copy = (count: number) => join(hive.home, 'logs', `${name}-out__2026-12-01_00-00-00-00${count}.log.gz`);
+  // Each poll the follower makes after this one is over once the error log's line is printed (it reads the out log
+  // first).
+  let marks = 0;
+  const polled = async () => {
+    const mark = `err marker ${marks++}`;
+    appendFileSync(join(hive.home, 'logs', `${name}-error.log`), `${mark}\n`);
+    await waitFor(() => printed('err').includes(mark), 'the follower to print the error log line');
+  };
+
+  // A flood's rotations, as rotating-file-stream makes them with compress: the file the follower has open gzipped
+  // (001) and removed, another gzipped (002); the next copy's name listed but not there (it creates the name and
+  // removes it before gzip writes it), and no new file at the path yet (it is made after the gzip and the retention).
+  // The path is a directory, which is no file to open either: a missing one would only be mid-rotation to the
+  // follower, which reads the copies once a new file is there.
+  await follower.pause();
+  appendFileSync(out, text(1));
+  writeFileSync(copy(1), gzipSync(readFileSync(out)));
+  unlinkSync(out);
+  writeFileSync(copy(2), gzipSync(text(21)));
+  symlinkSync(join(hive.dir, 'not-there-yet'), copy(3));
+  mkdirSync(out);
+  follower.resume();
+  await waitFor(() => printed('out').includes('n 40'), 'the follower to print the second copy');
+  await polled();
+
+  // The third copy half written when the follower reads it, a fourth after it; still no file at the path.
+  await follower.pause();
+  const third = gzipSync(text(41));
+  unlinkSync(copy(3));
+  writeFileSync(copy(3), third.subarray(0, third.length >> 1));
+  writeFileSync(copy(4), gzipSync(text(61)));
+  follower.resume();
+  await polled();
+
+  // Then whole, and the new file there.
+  await follower.pause();
+  writeFileSync(copy(3), third);
+  rmdirSync(out);
+  writeFileSync(out, text(81));
+  follower.resume();
+  await waitFor(() => printed('out').includes('n 100'), 'the follower to print the new file');
+  assert.deepEqual(printed('out'), [1, 21, 41, 61, 81].flatMap(numbered));
+  assert.equal(follower.stderr(), '');
 });
 
 test('logs -f across a flush that the log regrows past before its next poll prints the new lines whole, all of them', async (t) => {

@@ -57,6 +57,11 @@ interface LogFile extends AppLogFile {
   ownCopyFound: boolean;
   // The polls each rotated copy could not be read in (a compressed copy still being written): it is retried.
   failedReads: Map<string, number>;
+  // The highest count of the copies listed once the open file was opened: its own copy is counted after it.
+  openedAfter: number;
+  // The count of the copy to be read next, once known: a copy counted past it means retention removed the ones
+  // between before they were read (copies are counted on, never reusing a count: rotated-log-name.ts).
+  nextCopy: number | undefined;
 }
 
 const FINGERPRINT = 4096;
@@ -80,8 +85,13 @@ async function reopen(file: LogFile): Promise<void> {
   file.failedReads = new Map();
   file.handle = regular ? await open(file.path, 'r').catch(() => undefined) : undefined;
   file.inode = file.handle ? (await file.handle.stat()).ino : 0;
+  file.openedAfter = highestCount(rotatedLogCopies(file.path));
+  file.nextCopy = undefined;
   restart(file);
 }
+
+// The highest count of `copies`, 0 for none.
+const highestCount = (copies: RotatedLogCopy[]): number => Math.max(0, ...copies.map((copy) => copy.count));
 
 // To read the open file from its start.
 function restart(file: LogFile): void {
@@ -156,19 +166,33 @@ async function follow(file: LogFile, print: Print): Promise<void> {
   file.partial = Buffer.alloc(0);
   do {
     for (const copy of await rotatedSince(file)) {
-      // Gone meanwhile (retention): its lines cannot be read.
-      const bytes = await readFile(copy.path).catch(() => undefined);
-      const data = bytes && copy.compressed ? await gunzipped(bytes) : bytes;
-      if (bytes && !data) {
-        // Still being compressed: read on the next poll, before the new file (whose lines are later), and the copies
-        // printed so far are not printed again; one that stays unreadable is given up on, said once.
-        const failed = (file.failedReads.get(copy.path) ?? 0) + 1;
-        file.failedReads.set(copy.path, failed);
-        if (failed < COPY_READ_POLLS) return;
-        process.stderr.write(`hive logs: cannot read ${copy.path} (not gzip data); its lines are skipped\n`);
+      if (file.nextCopy !== undefined && copy.count > file.nextCopy) {
+        removedUnread(file, copy.count - file.nextCopy);
+        // Said once, however many polls this copy takes to read.
+        file.nextCopy = copy.count;
       }
-      file.copies.add(copy.path);
-      if (!data) continue;
+      const bytes = await readFile(copy.path).catch(() => undefined);
+      // Missing though listed: retention removed it, or it is not written yet (rotating-file-stream creates a gzipped
+      // copy's name empty and removes it before gzip writes it there). Only one older than the oldest still listed is
+      // gone; another is looked for again on the next poll, before the new file (a copy listed no more by then is one
+      // retention removed: the next one read is counted past it).
+      if (!bytes) {
+        const now = rotatedLogCopies(file.path);
+        if (now.some((other) => other.path === copy.path || other.count < copy.count)) {
+          if (unreadable(file, copy, 'missing')) return;
+          continue;
+        }
+        removedUnread(file, 1);
+        done(file, copy);
+        continue;
+      }
+      const data = copy.compressed ? await gunzipped(bytes) : bytes;
+      // Still being compressed (empty, or its gzip stream cut short): read whole on the next poll, before the new file
+      // (whose lines are later), and the copies printed so far are not printed again; never taken for all it holds.
+      if (!data) {
+        if (unreadable(file, copy, 'not gzip data')) return;
+        continue;
+      }
       const lines = data.toString('utf8').split('\n');
       if (lines.at(-1) === '') lines.pop();
       // The copy is in memory already (up to its rotation size); its lines wait for the reader, not beside it.
@@ -176,6 +200,8 @@ async function follow(file: LogFile, print: Print): Promise<void> {
         print(file, line);
         await readerCaughtUp();
       }
+      // Read once all of it was printed.
+      done(file, copy);
     }
     // Rotated again while those were read (they take a while, and printing them waits for a slow reader): the copies
     // made meanwhile are read first, as more of the ones missed.
@@ -188,7 +214,8 @@ async function follow(file: LogFile, print: Print): Promise<void> {
  * start, and true; false, opening nothing, when a copy not read yet was made before it was opened: of a file that was
  * at the path after those and was rotated in turn while they were read, whose lines come first. (Listed before the
  * open, as reopen lists them, that copy would count as one from before, and its lines would be skipped.) The opened
- * file's own copy, when it is rotated already, is not one: its lines are read from the open file.
+ * file's own copy, when it is rotated already, is not one: its lines are read from the open file. True too, opening
+ * nothing, when there is no file at the path yet: the old one stays open until the next poll.
  */
 async function openRotated(file: LogFile): Promise<boolean> {
   const regular = await stat(file.path).then(
@@ -196,8 +223,14 @@ async function openRotated(file: LogFile): Promise<boolean> {
     () => false,
   );
   const handle = regular ? await open(file.path, 'r').catch(() => undefined) : undefined;
-  const inode = handle ? (await handle.stat()).ino : 0;
-  const unseen = rotatedLogCopies(file.path).filter((copy) => !file.copies.has(copy.path));
+  // No new file yet (the one the copies were read up to was rotated in turn, and rotating-file-stream creates the
+  // next after its gzip and its retention): the old one stays open, and the next poll reads the copies made by then
+  // and opens the new file. Opening none here would leave the file to reopen(), which takes every copy there then as
+  // one from before it: all the copies made until that poll (a dozen under a flood) would never be read.
+  if (!handle) return true;
+  const inode = (await handle.stat()).ino;
+  const listed = rotatedLogCopies(file.path);
+  const unseen = listed.filter((copy) => !file.copies.has(copy.path));
   const inodes = await Promise.all(
     unseen.map((copy) =>
       stat(copy.path).then(
@@ -206,8 +239,8 @@ async function openRotated(file: LogFile): Promise<boolean> {
       ),
     ),
   );
-  if (inodes.some((copyInode) => copyInode !== inode || inode === 0)) {
-    await handle?.close();
+  if (inodes.some((copyInode) => copyInode !== inode)) {
+    await handle.close();
     return false;
   }
   await file.handle?.close();
@@ -215,8 +248,38 @@ async function openRotated(file: LogFile): Promise<boolean> {
   file.inode = inode;
   file.ownCopyFound = false;
   file.failedReads = new Map();
+  file.openedAfter = highestCount(listed);
   restart(file);
   return true;
+}
+
+// A rotated copy accounted for: read (or given up on); the next one read is counted after it.
+function done(file: LogFile, copy: RotatedLogCopy): void {
+  file.copies.add(copy.path);
+  file.failedReads.delete(copy.path);
+  file.nextCopy = copy.count + 1;
+}
+
+/**
+ * A listed copy that could not be read this poll: true to try it again on the next (the poll ends there, its later
+ * copies and the new file after it); false once it stayed unreadable for COPY_READ_POLLS polls, given up on, said once.
+ */
+function unreadable(file: LogFile, copy: RotatedLogCopy, why: string): boolean {
+  const failed = (file.failedReads.get(copy.path) ?? 0) + 1;
+  file.failedReads.set(copy.path, failed);
+  if (failed < COPY_READ_POLLS) return true;
+  process.stderr.write(`hive logs: cannot read ${copy.path} (${why}); its lines are skipped\n`);
+  done(file, copy);
+  return false;
+}
+
+// Retention removed `count` copies the follower had not read yet (it fell behind by more than it keeps): said, as
+// their lines are missing from what it printed.
+function removedUnread(file: LogFile, count: number): void {
+  const copies = count === 1 ? '1 rotated copy' : `${count} rotated copies`;
+  process.stderr.write(
+    `hive logs: ${copies} of ${file.path} ${count === 1 ? 'was' : 'were'} removed before ${count === 1 ? 'it' : 'they'} could be read (raise HIVE_LOG_RETAIN)\n`,
+  );
 }
 
 // Copied, then truncated (daemon.log's own rotation to daemon.log.1, logrotate's copytruncate): the lines written
@@ -253,6 +316,9 @@ async function rotatedSince(file: LogFile): Promise<RotatedLogCopy[]> {
   const own = await ownCopy(file, made);
   for (const copy of made.slice(0, own + 1)) file.copies.add(copy.path);
   file.ownCopyFound = true;
+  // Its own copy gone too, it was counted after those listed when it was opened (or is one of them, renamed before
+  // it was opened: then one copy removed unread may go unsaid, never one too many).
+  file.nextCopy = own === -1 ? file.openedAfter + 2 : made[own]!.count + 1;
   return made.slice(own + 1);
 }
 
@@ -621,6 +687,8 @@ function logFile(file: AppLogFile & { app: string }): LogFile {
     copies: new Set<string>(),
     ownCopyFound: false,
     failedReads: new Map<string, number>(),
+    openedAfter: 0,
+    nextCopy: undefined,
   };
 }
 
