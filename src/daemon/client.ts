@@ -118,9 +118,14 @@ export class DaemonClient {
 
   /**
    * Connects to the daemon of `$HIVE_HOME`; with `start`, starts one (detached, logging to daemon.log) when none
-   * runs. Resolves undefined when none runs and `start` is false.
+   * runs. Resolves undefined when none runs and `start` is false. `env`: the environment a daemon started here gets
+   * (this process's by default; `hive update` adds the replaced daemon's settings).
    */
-  static async connect(options: { start: boolean; paths?: HivePaths }): Promise<DaemonClient | undefined> {
+  static async connect(options: {
+    start: boolean;
+    paths?: HivePaths;
+    env?: NodeJS.ProcessEnv;
+  }): Promise<DaemonClient | undefined> {
     const paths = options.paths ?? hivePaths();
     // Before the first byte goes out: requests carry the shell's env, and a socket another user put there is theirs.
     checkHome(paths);
@@ -130,7 +135,8 @@ export class DaemonClient {
     if (first) return new DaemonClient(paths, first);
     if (!options.start) return undefined;
     // The daemon would refuse them and exit: said here, naming the variable, not as a daemon that did not start.
-    checkDaemonSettings();
+    const env = options.env ?? process.env;
+    checkDaemonSettings(env);
     ensureHome(paths);
     // Taken before a daemon is started (the new one writes its own pid over it), and by one command only: of two run
     // at once, each starting a daemon, one says that the last one had ended.
@@ -158,7 +164,7 @@ export class DaemonClient {
           detached: true,
           stdio: ['ignore', log, log],
           // Absolute: the daemon runs in its home, where a relative HIVE_HOME would name a home inside this one.
-          env: { ...process.env, HIVE_HOME: paths.home },
+          env: { ...env, HIVE_HOME: paths.home },
           cwd: paths.home,
         });
         // Unheard, a failed spawn's 'error' ended the CLI with a stack: it is a daemon that exited at its start.

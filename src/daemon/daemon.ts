@@ -8,6 +8,7 @@ import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import { DaemonLogWriter } from './daemon-log-writer.js';
 import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
+import { daemonSettingsOf } from './daemon-settings-env.js';
 import { dumpRemoved } from './dump-backup.js';
 import { AppNotFoundError, DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
 import { checkSocketPathLength, ensureHome, type HivePaths } from './paths.js';
@@ -30,6 +31,9 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
   // A daemon started otherwise than by the CLI (systemd's unit) refuses as the CLI does, before it makes the home.
   checkSocketPathLength(paths);
   ensureHome(paths);
+  // The settings it read at its start (main.ts), as it read them: `hive update` gives them to its successor. Only
+  // these named variables, never the rest of its environment.
+  const settings = daemonSettingsOf(process.env);
   let rotation: DaemonLogRotation | undefined;
   const stamped = (line: string) => `${new Date().toISOString()} ${line}\n`;
   // Never throws: a line that cannot be written (a full disk) is dropped and counted, and the operation goes on.
@@ -109,6 +113,8 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
           // The Node.js the apps' primaries run on (process.execPath), which `hive update` makes the one it is run
           // with: a CLI on another node names this one in what it says of the apps (cli/daemon-node.ts).
           node: process.version,
+          // Its DAEMON_SETTINGS_ENV as [name, value] pairs (absent from a build before it): `hive update` carries them.
+          settings,
         };
       case 'ls':
         return apps.list();

@@ -44,9 +44,12 @@ test('a taken HIVE_DAEMON_METRICS_PORT is refused before anything is stopped', a
   assert.deepEqual(appState(await hive.json<App[]>(['ls'])), appState(started));
 
   // Once the port is free, the same update takes it: the test bind let it go.
-  const update = await hive.run(['update'], { env: { HIVE_DAEMON_METRICS_PORT: String(port) } });
+  const update = await hive.run(['update'], {
+    env: { HIVE_DAEMON_METRICS_PORT: String(port), HIVE_LOG_MAX_SIZE: '10M' },
+  });
   assert.equal(update.code, 0, update.stderr);
-  const version = await hive.json<{ daemonPid: number; daemonMetrics: string }>(['version']);
+  type Version = { daemonPid: number; daemonMetrics: string; daemonSettings: Record<string, string> };
+  const version = await hive.json<Version>(['version']);
   assert.notEqual(version.daemonPid, daemon);
   hive.pids.add(version.daemonPid);
   assert.equal(version.daemonMetrics, `http://127.0.0.1:${port}/metrics`);
@@ -54,6 +57,22 @@ test('a taken HIVE_DAEMON_METRICS_PORT is refused before anything is stopped', a
   assert.deepEqual(
     apps.map((app) => [app.name, app.status]),
     [['tick', 'online']],
+  );
+
+  // Updated from a shell without them (a daemon of `hive startup`'s unit, updated interactively): the new daemon keeps
+  // the old one's settings, but for the one this shell sets.
+  const again = await hive.run(['update'], { env: { HIVE_LOG_MAX_SIZE: '1M' } });
+  assert.equal(again.code, 0, again.stderr);
+  const after = await hive.json<Version>(['version']);
+  hive.pids.add(after.daemonPid);
+  assert.equal(after.daemonMetrics, `http://127.0.0.1:${port}/metrics`);
+  assert.deepEqual(after.daemonSettings, { HIVE_LOG_MAX_SIZE: '1M', HIVE_DAEMON_METRICS_PORT: String(port) });
+  assert.match(
+    again.stderr,
+    new RegExp(
+      `^hive update: daemon settings: HIVE_LOG_MAX_SIZE: 10M -> 1M \\(this shell's\\); HIVE_DAEMON_METRICS_PORT=${port} \\(kept\\)$`,
+      'm',
+    ),
   );
 });
 
@@ -73,10 +92,16 @@ test('a new daemon that still cannot bind once the old one is gone says the apps
       env: { HIVE_DAEMON_METRICS_PORT: String(port), HIVE_DAEMON_METRICS_HOST: '0.0.0.0' },
     });
     assert.equal(update.code, 1, update.stdout);
+    // Said as the new daemon starts: the setting this shell adds to the old daemon's.
+    assert.match(
+      update.stderr,
+      /^hive update: daemon settings: HIVE_DAEMON_METRICS_HOST: default -> 0\.0\.0\.0 \(this shell's\)$/m,
+    );
     assert.match(
       update.stderr,
       new RegExp(
         `^hive update: ERR_HIVE_METRICS_PORT_IN_USE: The metrics port 0\\.0\\.0\\.0:${port} .*; the daemon \\(pid ${daemon}\\) and its apps are stopped, and the apps are saved in .*dump\\.json: \`hive resurrect\` brings them back`,
+        'm',
       ),
     );
   } finally {

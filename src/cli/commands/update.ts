@@ -8,6 +8,7 @@ import {
   type DaemonMetricsSettings,
   daemonMetricsFromEnv,
 } from '../../daemon/daemon-metrics-settings.js';
+import { DAEMON_SETTINGS_ENV, type SuccessorSettings, successorSettings } from '../../daemon/daemon-settings-env.js';
 import { readDump, type SavedApp } from '../../daemon/dump.js';
 import { dumpTemporary, writeWhole } from '../../daemon/dump-temporaries.js';
 import { DaemonUnreachableError, DumpReadError, DumpWriteError, SavedAppRefusedError } from '../../daemon/errors.js';
@@ -30,7 +31,14 @@ const usage = `Usage: hive update [--json]
 After upgrading Hive (as pm2 update): saves the running daemon's apps to $HIVE_HOME/dump.json, stops that daemon and
 its apps, starts this build's daemon and resurrects the dump. The running daemon may be of another version or build.`;
 
-type Ping = { version: string; protocol?: string; pid: number; metrics?: string | null };
+/** `settings`: the daemon's DAEMON_SETTINGS_ENV as it started; absent from a build before it. */
+type Ping = {
+  version: string;
+  protocol?: string;
+  pid: number;
+  metrics?: string | null;
+  settings?: [name: string, value: string][];
+};
 
 /** `hive update --json`; `saved` and `apps` are empty when no app ran (the dump is then left as it is). */
 interface Updated {
@@ -54,16 +62,26 @@ export default function update(argv: string[]): Promise<number> {
     }
     // Before the daemon is stopped: its successor would refuse to start, leaving the apps down.
     logRotationFromEnv();
-    const metrics = daemonMetricsFromEnv();
+    daemonMetricsFromEnv();
     const { dump: file, socket } = hivePaths();
     const result: Updated = { updated: false, file, saved: [], killed: null, pid: null, apps: [] };
     const old = await DaemonClient.connect({ start: false });
     if (old) {
+      let successor: SuccessorSettings | undefined;
+      let unreported = '';
       try {
         // A daemon of another build refuses this CLI's requests but ping and kill. `ls` and `save` take no arguments,
         // so they are sent as its own build's, which it accepts whatever build it is (from before revisions too).
         const ping = await old.request<Ping>('ping');
+        successor = successorSettings(ping.settings);
+        // The carried ones were the old daemon's, but this build may read them more strictly: checked before the stop.
+        logRotationFromEnv(successor.env);
+        const metrics = daemonMetricsFromEnv(successor.env);
         if (metrics) await checkMetricsEndpoint(metrics, ping);
+        if (ping.settings === undefined) {
+          // Said as the successor starts too, with the rest.
+          unreported = `hive update: warning: the daemon (pid ${ping.pid}, Hive ${ping.version}) does not report its settings, so those it was started with (${DAEMON_SETTINGS_ENV.join(', ')}) are not carried over: the new daemon has this shell's\n`;
+        }
         const as = { hive: ping.version, rev: ping.protocol };
         // save's guard (see save.ts): with no app running, the dump keeps what it holds and nothing is resurrected.
         if ((await old.request<unknown[]>('ls', {}, { as })).length > 0) {
@@ -113,7 +131,11 @@ export default function update(argv: string[]): Promise<number> {
       await waitGone([result.killed], 5_000);
       // And its socket gone (it unlinks it before it exits): a connection to a socket still closing would be dropped.
       for (const deadline = Date.now() + 5_000; existsSync(socket) && Date.now() < deadline; ) await delay(25);
-      const client = await startSuccessor(result, file);
+      const { env, said } = successor!;
+      // Said as it starts, so that a successor that then fails is known by what it was given.
+      if (said.length > 0) process.stderr.write(`hive update: daemon settings: ${said.join('; ')}\n`);
+      process.stderr.write(unreported);
+      const client = await startSuccessor(result, file, env);
       try {
         const ping = await client.request<Ping>('ping');
         // The daemon answering may still be the old one (it did not exit within the waits) or one another build's CLI
@@ -290,9 +312,9 @@ async function checkMetricsEndpoint(wanted: DaemonMetricsSettings, old: Ping): P
 }
 
 /** Starts this build's daemon once the old one is gone; a failure says where the apps are and how to get them back. */
-async function startSuccessor(result: Updated, file: string): Promise<DaemonClient> {
+async function startSuccessor(result: Updated, file: string, env: NodeJS.ProcessEnv): Promise<DaemonClient> {
   try {
-    return (await DaemonClient.connect({ start: true }))!;
+    return (await DaemonClient.connect({ start: true, env }))!;
   } catch (error) {
     // Its metrics port taken since the check, or by a clash the check could not tell: the apps are only in the dump.
     if (result.saved.length === 0 || !(error instanceof HiveError)) throw error;

@@ -14,7 +14,15 @@ export default function version(argv: string[]): Promise<number> {
     }
     // `metrics`: the daemon's endpoint of every app (HIVE_DAEMON_METRICS_PORT); absent from a build before it.
     // `node`: the Node.js it runs on, which its apps run on too (absent from a build before it).
-    type Ping = { version: string; protocol?: string; pid: number; metrics?: string | null; node?: string };
+    // `settings`: its HIVE_LOG_* and HIVE_DAEMON_METRICS_* as it started (absent from a build before it).
+    type Ping = {
+      version: string;
+      protocol?: string;
+      pid: number;
+      metrics?: string | null;
+      node?: string;
+      settings?: [string, string][];
+    };
     const daemon = await withDaemon((client) => client.request<Ping>('ping'), false);
     // Another build of the same version may speak another protocol (no `protocol`: a build from before revisions).
     const otherBuild = daemon !== undefined && daemon.version === hiveVersion && daemon.protocol !== protocolRevision;
@@ -28,6 +36,7 @@ export default function version(argv: string[]): Promise<number> {
         daemonPid: daemon?.pid ?? null,
         daemonNode: daemon?.node ?? null,
         daemonMetrics: daemon?.metrics ?? null,
+        daemonSettings: daemon?.settings ? Object.fromEntries(daemon.settings) : null,
         mismatch,
       });
     else {
