@@ -33,12 +33,16 @@ function isLoopbackIPv6(address: string): boolean {
  */
 export function isLoopbackHostHeader(header: string | undefined): boolean {
   if (header === undefined || header === '') return true;
-  return isLoopbackHost(hostOfHeader(header));
+  const host = hostOfHeader(header);
+  return host !== undefined && isLoopbackHost(host);
 }
 
-/** The host of a Host header, without its port (`[::1]:8080` -> `[::1]`). */
-function hostOfHeader(header: string): string {
-  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
-  const colon = header.indexOf(':');
-  return colon === -1 ? header : header.slice(0, colon);
+/**
+ * The host of a Host header, without its port (`[::1]:8080` -> `[::1]`), or undefined when the header is no
+ * `host[:port]`: a bracketed IPv6 literal or a name with no colon, then at most one `:` and digits. Read loosely,
+ * `[::1]evil.example`, `[::1].evil.example:80` or `127.0.0.1:42002@evil.example` passed as loopback.
+ */
+function hostOfHeader(header: string): string | undefined {
+  const match = /^(\[[^\]]*\]|[^:[\]]+)(?::\d+)?$/.exec(header);
+  return match?.[1];
 }

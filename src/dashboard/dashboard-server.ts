@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { isCrossSiteRequest } from '../cross-site-request.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
 import { closeHttp, listenHttp } from '../metrics/http-listen.js';
 import type { SnapshotSource } from '../metrics/snapshot.js';
-import { isCrossSiteRequest } from './cross-site-request.js';
 import { DashboardPortInUseError, DashboardTokenRequiredError } from './errors.js';
-import { pageHtml } from './page-html.js';
+import { pageHtml, pageStyle } from './page-html.js';
 import { pageScript } from './page-script.js';
 import { readSnapshot, snapshotTimeout } from './snapshot-read.js';
 import { describeFailure, SnapshotStream } from './snapshot-stream.js';
@@ -48,6 +48,23 @@ const assets: Record<string, { file: string; type: string }> = {
   '/assets/uPlot.min.css': { file: 'uplot/dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
 };
 const assetCache = new Map<string, Buffer>();
+
+/**
+ * Sent with every answer. The page may not be framed (`frame-ancestors 'none'`, and `X-Frame-Options` for browsers
+ * that predate it): a page of another site framing it, even 0x0, would have it open /events as its own, same-origin,
+ * past isCrossSiteRequest. The page loads only the dashboard's own files (its styles and script are no inline ones)
+ * and its `data:` icon. Its address may hold `?token=`, which no Referer may carry elsewhere.
+ */
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/** What a browser loads into a frame or an embedding: the page is refused to another site's. */
+const embeddingDestinations = new Set(['iframe', 'frame', 'embed', 'object']);
 
 /**
  * Serves the live dashboard of a {@link SnapshotSource}: `GET /` the page (charts, instance table, request waterfall),
@@ -100,6 +117,7 @@ async function handle(
   token: string | undefined,
   timeout: number,
 ): Promise<void> {
+  for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://dashboard');
@@ -112,8 +130,16 @@ async function handle(
     return reply(res, 405, 'text/plain', 'method not allowed\n');
   }
   // The page and uPlot hold no data, so they load without the token; the data endpoints check it.
-  if (url.pathname === '/') return reply(res, 200, 'text/html; charset=utf-8', pageHtml);
+  if (url.pathname === '/') {
+    // A browser that ignores the headers above would still frame it: its request says it is for a frame.
+    const dest = req.headers['sec-fetch-dest'];
+    if (dest !== undefined && embeddingDestinations.has(dest) && isCrossSiteRequest(req)) {
+      return reply(res, 403, 'text/plain', 'the dashboard may not be framed by a page of another site\n');
+    }
+    return reply(res, 200, 'text/html; charset=utf-8', pageHtml);
+  }
   if (url.pathname === '/assets/dashboard.js') return reply(res, 200, 'text/javascript; charset=utf-8', pageScript);
+  if (url.pathname === '/assets/dashboard.css') return reply(res, 200, 'text/css; charset=utf-8', pageStyle);
   const asset = assets[url.pathname];
   if (asset) return reply(res, 200, asset.type, readAsset(asset.file), 'public, max-age=3600');
   if (url.pathname !== '/events' && url.pathname !== '/api/snapshot') {

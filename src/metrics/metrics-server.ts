@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isCrossSiteRequest } from '../cross-site-request.js';
 import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
 import { MetricsPortInUseError } from './errors.js';
 import { closeHttp, listenHttp } from './http-listen.js';
@@ -92,6 +93,11 @@ async function handle(
       'bound to a loopback address, the metrics endpoint answers only requests for localhost or a loopback address\n',
     );
   }
+  // A page of another site cannot read the answer, but its `<script src>` or `<img>` pointed here was served: a full
+  // scrape of every process for it. Prometheus, curl and health checkers send neither Sec-Fetch-Site nor Origin.
+  if (isCrossSiteRequest(req)) {
+    return reply(res, 403, 'text/plain', 'the metrics endpoint answers no request made for a page of another site\n');
+  }
   if (path === '/healthz') {
     const down = options.down?.();
     if (down !== undefined) return reply(res, 503, 'text/plain', `${down}\n`);
@@ -119,6 +125,11 @@ function replyHealth(res: ServerResponse, options: MetricsServerOptions, fine: s
 }
 
 function reply(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  // nosniff: a browser may not run the text as a script another site's page loads, whatever its type.
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -80,7 +81,10 @@ const pageLogs = new WeakMap<Page, string[]>();
  */
 async function until(page: Page, expression: string): Promise<void> {
   try {
-    await page.waitForFunction(expression, undefined, { polling: 50, timeout: WAIT_MS });
+    // A function, not the string: Playwright evaluates a string expression with eval() in the page, which the page's
+    // Content-Security-Policy (no 'unsafe-eval') refuses; a function's source it hands to the browser's debugger.
+    const predicate = new Function(`return (${expression});`) as () => unknown;
+    await page.waitForFunction(predicate, undefined, { polling: 50, timeout: WAIT_MS });
   } catch (error) {
     // A page that stopped answering (a renderer busy for good) answers this neither: 10 s, then say so.
     const state = await Promise.race([
@@ -705,9 +709,54 @@ test('the page loads with no failed request and no console error (no /favicon.ic
   page.on('console', (message) => {
     if (message.type() === 'error') failed.push(`console.error: ${message.text()}`);
   });
+  // The page's Content-Security-Policy refuses nothing it loads (an inline style or script would be).
+  await page.addInitScript(`
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) =>
+      window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));
+  `);
   await page.goto(dashboard.url);
   await until(page, 'window.hiveDashboard.snapshots >= 5');
   assert.deepEqual(failed, []);
+  assert.deepEqual(await page.evaluate('window.cspViolations'), []);
+  // Its styles apply (a stylesheet of the dashboard's now, no inline <style>).
+  assert.equal(await page.evaluate('getComputedStyle(document.body).backgroundColor'), 'rgb(15, 23, 32)');
+});
+
+test('a page of another site cannot frame the dashboard: no page in the frame, no stream opened for it', {
+  skip: chromiumSkip(),
+}, async (t) => {
+  let reads = 0;
+  const source = {
+    snapshot: async (): Promise<HiveSnapshot> => {
+      reads += 1;
+      return { time: Date.now(), host: 'test', apps: [] };
+    },
+  };
+  const dashboard = await startDashboard(source, { port: 0, interval: 100 });
+  t.after(() => dashboard.close());
+  // The other site: `localhost` is not the dashboard's 127.0.0.1. Its frame is 0x0, as a page hiding it would be.
+  const attacker = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<iframe width="0" height="0" src="${dashboard.url}" onload="window.framed = true"></iframe>`);
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  t.after(() => attacker.close());
+  const page = await newPage();
+  t.after(() => page.close());
+  const attackerUrl = `http://localhost:${(attacker.address() as { port: number }).port}/`;
+  // Refused for its Sec-Fetch-Dest (403), and, asked for without it as by a browser that sends none, for its headers
+  // (X-Frame-Options, frame-ancestors): the page is fetched by Playwright (no Sec-Fetch-*) and handed to the frame.
+  for (const withDest of [true, false]) {
+    if (!withDest) await page.route(dashboard.url, async (route) => route.fulfill({ response: await route.fetch() }));
+    await page.goto(attackerUrl);
+    await until(page, 'window.framed === true');
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    assert.ok(frame, 'the frame');
+    assert.equal(await frame.evaluate(`document.getElementById('status')`), null, `withDest ${withDest}`);
+  }
+  // The page would have opened /events at once: nothing was read.
+  assert.equal(reads, 0);
 });
 
 test('a fork-mode process (no event-loop utilization) shows – in the elu column, not –%', {

@@ -10,7 +10,7 @@ import {
   type SnapshotSource,
   startDashboard,
 } from '../../dist/dashboard/index.js';
-import { isLoopbackHost } from '../../dist/loopback-host.js';
+import { isLoopbackHost, isLoopbackHostHeader } from '../../dist/loopback-host.js';
 import { isEvent, killAll, rawRequest, runHive, startHive } from '../cluster/helpers.js';
 
 after(killAll);
@@ -29,7 +29,7 @@ function countingSource(): SnapshotSource & { reads: number } {
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const { statusCode, headers: h, body } = await request(url, { headers, reset: true });
-  return { status: statusCode, type: String(h['content-type']), text: await body.text() };
+  return { status: statusCode, type: String(h['content-type']), text: await body.text(), headers: h };
 }
 
 /** Reads server-sent events from `url` until `count` frames arrived; returns them as [event, data]. */
@@ -80,6 +80,24 @@ test('loopback addresses are told from the others', () => {
   }
   for (const host of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', 'example.com', '::ffff:10.0.0.1', '::ffff:8000:1']) {
     assert.equal(isLoopbackHost(host), false, host);
+  }
+  // Host headers: a name or bracketed IPv6 literal, then at most one `:port` of digits; anything else is no loopback.
+  for (const header of ['127.0.0.1', '127.0.0.1:80', 'localhost:9000', '[::1]', '[::1]:9000', 'LocalHost.:1']) {
+    assert.equal(isLoopbackHostHeader(header), true, header);
+  }
+  for (const header of [
+    '[::1]evil.example',
+    '[::1].evil.example:80',
+    '127.0.0.1:42002@evil.example',
+    'localhost:80:80',
+    'localhost:80x',
+    '127.0.0.1:',
+    '[::1]:',
+    '::1',
+    '[::1',
+    'evil.example:80',
+  ]) {
+    assert.equal(isLoopbackHostHeader(header), false, header);
   }
 });
 
@@ -219,12 +237,66 @@ test('a request a browser makes for a page of another site is refused, nothing r
   for (const headers of answered) {
     assert.equal((await get(`${dashboard.url}api/snapshot`, headers)).status, 200, JSON.stringify(headers));
   }
+  // Framed by a page of another site, the page would open /events as its own (same-origin): a browser that ignores
+  // the framing policy is refused the page itself. A link followed from elsewhere (a top-level document) opens it.
+  for (const dest of ['iframe', 'frame', 'embed', 'object']) {
+    const framed = await get(dashboard.url, {
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': dest,
+    });
+    assert.equal(framed.status, 403, dest);
+    assert.match(framed.text, /may not be framed by a page of another site/);
+  }
+  const linked = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+  assert.equal((await get(dashboard.url, linked)).status, 200);
+  const ownFrame = { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' };
+  assert.equal((await get(dashboard.url, ownFrame)).status, 200);
   // With a token too: the token is no cookie, so a page elsewhere has it only if it was given it.
   const guarded = await startDashboard(source, { port: 0, interval: 100, token: 's3cret' });
   t.after(() => guarded.close());
   const cross = { 'sec-fetch-site': 'cross-site', authorization: 'Bearer s3cret' };
   assert.equal((await get(`${guarded.url}api/snapshot`, cross)).status, 403);
   assert.equal((await get(`${guarded.url}api/snapshot`, { authorization: 'Bearer s3cret' })).status, 200);
+});
+
+test('every answer forbids framing and sniffing and sends no Referer; the page loads only its own files', async (t) => {
+  const dashboard = await startDashboard(countingSource(), { port: 0, interval: 100, token: 's3cret' });
+  t.after(() => dashboard.close());
+  const headersOf = async (path: string, headers: Record<string, string> = {}) => {
+    // Read from the head: /events is a stream that does not end.
+    const answer = await request(`${dashboard.url}${path}`, { headers, reset: true });
+    answer.body.on('error', () => {});
+    answer.body.destroy();
+    return answer.headers;
+  };
+  for (const [path, headers] of [
+    ['', {}],
+    ['?token=s3cret', {}],
+    ['assets/dashboard.js', {}],
+    ['assets/dashboard.css', {}],
+    ['assets/uPlot.iife.min.js', {}],
+    ['events?token=s3cret', {}],
+    ['api/snapshot', {}],
+    ['api/snapshot', { 'sec-fetch-site': 'cross-site' }],
+    ['nope', {}],
+  ] as const) {
+    const h = await headersOf(path, headers);
+    const what = `/${path} ${JSON.stringify(headers)}`;
+    assert.equal(h['x-frame-options'], 'DENY', what);
+    assert.match(String(h['content-security-policy']), /(^|; )frame-ancestors 'none'(;|$)/, what);
+    assert.match(String(h['content-security-policy']), /(^|; )default-src 'self'(;|$)/, what);
+    assert.equal(h['x-content-type-options'], 'nosniff', what);
+    assert.equal(h['referrer-policy'], 'no-referrer', what);
+  }
+  // No inline style or script for the policy to refuse: the styles are a file of the dashboard's.
+  const page = await get(dashboard.url);
+  assert.doesNotMatch(page.text, /<style|<script>|\sstyle=|\son[a-z]+=/);
+  assert.match(page.text, /<link rel="stylesheet" href="\/assets\/dashboard\.css">/);
+  const css = await get(`${dashboard.url}assets/dashboard.css`);
+  assert.equal(css.status, 200);
+  assert.match(css.type, /^text\/css/);
+  assert.match(css.text, /\.status-live \{/);
 });
 
 test('HEAD /events answers its headers and ends, reading nothing; other methods are 405 with Allow', async (t) => {

@@ -7,11 +7,13 @@ const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
 after(killAll);
 
-/** GET `path` on 127.0.0.1:`port` with this Host header; the status. */
-function statusFor(port: number, path: string, host: string): Promise<number> {
+/** GET `path` on 127.0.0.1:`port` with this Host header (and `headers`); the status. */
+function statusFor(port: number, path: string, host: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { ...headers, host }, agent: false }, (res) => {
       res.resume();
+      // A browser may not run the text as a script a page of another site loads.
+      if (res.headers['x-content-type-options'] !== 'nosniff') reject(new Error(`${path}: no nosniff`));
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('error', reject);
@@ -41,13 +43,33 @@ test('bound to loopback, the metrics endpoint refuses a foreign Host (DNS rebind
     assert.equal(await statusFor(port, path, `LOCALHOST:${port}`), 200, path);
     assert.equal(await statusFor(port, path, `localhost.:${port}`), 200, path);
     assert.equal(await statusFor(port, path, 'rebind.example.'), 403, path);
+    // Malformed Host values that a loose reading took for loopback.
+    for (const host of ['[::1]evil.example', `[::1].evil.example:${port}`, `127.0.0.1:${port}@evil.example`]) {
+      assert.equal(await statusFor(port, path, host), 403, `${path} ${host}`);
+    }
     // No Host at all: not a browser (which always sends one), so not a DNS-rebinding page.
     assert.match(await statusWithoutHost(port, path), /^HTTP\/1\.[01] 200 /, path);
   }
 });
 
-test('bound to every interface, the metrics endpoint answers any Host (Prometheus scrapes by pod IP or name)', async () => {
+test('bound to every interface, the metrics endpoint answers any Host, but no page of another site', async () => {
   const port = await metricsPort(['--metrics-host', '0.0.0.0']);
   assert.equal(await statusFor(port, '/metrics', 'pod-10-1-2-3.example:9464'), 200);
   assert.equal(await statusFor(port, '/healthz', '10.1.2.3'), 200);
+  // Whatever the address, a page of another site is refused: its <script src> or <img> was a full scrape of every
+  // process for it.
+  const host = `127.0.0.1:${port}`;
+  for (const path of ['/metrics', '/healthz']) {
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' },
+      { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+      { origin: 'https://evil.example' },
+    ] as Record<string, string>[]) {
+      assert.equal(await statusFor(port, path, host, headers), 403, `${path} ${JSON.stringify(headers)}`);
+    }
+    // Prometheus, curl and health checkers send neither header; a page opened from the address bar says `none`.
+    assert.equal(await statusFor(port, path, host), 200, path);
+    assert.equal(await statusFor(port, path, host, { 'sec-fetch-site': 'none' }), 200, path);
+    assert.equal(await statusFor(port, path, host, { origin: `http://${host}` }), 200, path);
+  }
 });

@@ -1,12 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 
+// Shared by the dashboard and the metrics endpoints, so that both refuse a page of another site by one rule.
+
 /**
  * Whether a browser sent `req` for a page of another origin: `Sec-Fetch-Site: cross-site` or `same-site` (any browser
  * since 2023), or an `Origin` whose host is not the request's `Host` (older ones; a page's own GETs carry no Origin).
- * Such a page cannot read the answer (the dashboard sends no CORS header), but without this check its `<script
- * src>`, `<img>` or `EventSource` pointed at the dashboard is served all the same: a stream held open, a snapshot read
- * every second, and under the daemon every app told to sample requests while it lasts. A script (curl, a monitor)
- * sends neither header; a page opened from the address bar or a bookmark says `none`.
+ * Such a page cannot read the answer (neither server sends a CORS header), but without this check its `<script src>`,
+ * `<img>` or `EventSource` pointed at the dashboard is served all the same: a stream held open, a snapshot read every
+ * second, and under the daemon every app told to sample requests while it lasts; pointed at `/metrics`, a full scrape
+ * of every process. A script (curl, a monitor, Prometheus) sends neither header; a page opened from the address bar
+ * or a bookmark says `none`.
  */
 export function isCrossSiteRequest(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
