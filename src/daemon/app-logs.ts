@@ -10,7 +10,7 @@ import {
   type Stats,
   statSync,
 } from 'node:fs';
-import { chmod, chown, stat, truncate, unlink } from 'node:fs/promises';
+import { chmod, type FileHandle, stat, truncate, unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -775,13 +775,16 @@ class LogFile {
     stream.on('rotation', () => {
       rotating = true;
       copy = undefined;
-      const found = statSync(this.#file, { throwIfNoEntry: false });
+      // Not through a link: one put in the file's place would hand its target's mode to the log.
+      const found = lstatSync(this.#file, { throwIfNoEntry: false });
       kept = found?.isFile() ? { mode: found.mode & 0o666, gid: found.gid } : undefined;
     });
     stream.on('open', () => {
       const wanted = kept;
       kept = undefined;
-      if (wanted !== undefined) void keepAccess(this.#file, wanted);
+      // The handle the stream just opened, not its path: a link swapped in there meanwhile is not followed.
+      const handle = Reflect.get(stream, 'file') as FileHandle | undefined;
+      if (wanted !== undefined && handle !== undefined) void keepAccess(handle, wanted);
     });
     stream.on('rotated', () => {
       rotating = false;
@@ -912,14 +915,14 @@ function skipEmptyRotation(stream: RotatingFileStream): void {
 }
 
 /**
- * Gives the file made at `path` by a rotation the mode and group of the one rotated away: never wider than that one
- * (created 0600, then given its mode); a group the daemon may not give (its user not in it) is left as it is.
+ * Gives the file a rotation made (its open `handle`) the mode and group of the one rotated away: never wider than that
+ * one (created 0600, then given its mode); a group the daemon may not give (its user not in it) is left as it is.
  */
-async function keepAccess(path: string, wanted: { mode: number; gid: number }): Promise<void> {
-  const made = await stat(path).catch(() => undefined);
+async function keepAccess(handle: FileHandle, wanted: { mode: number; gid: number }): Promise<void> {
+  const made = await handle.stat().catch(() => undefined);
   if (made === undefined || !made.isFile()) return;
-  if (made.gid !== wanted.gid) await chown(path, -1, wanted.gid).catch(() => {});
-  if ((made.mode & 0o777) !== wanted.mode) await chmod(path, wanted.mode).catch(() => {});
+  if (made.gid !== wanted.gid) await handle.chown(-1, wanted.gid).catch(() => {});
+  if ((made.mode & 0o777) !== wanted.mode) await handle.chmod(wanted.mode).catch(() => {});
 }
 
 /**

@@ -304,6 +304,10 @@ export class ManagedApp {
   // A reload's new environment until the reload has taken: a primary (re)spawned meanwhile starts in it, but the spec
   // (what `hive save` writes) keeps the old one until then.
   #pendingEnv: PendingSpec | undefined;
+  // The kill timeout a reload sent the primary (a config file's changed kill_timeout), while some of its processes may
+  // run under it and the spec does not say it yet: the slots it replaced drain under it, until a reload succeeds (then
+  // the spec's is every slot's). A stop and the leftovers' end wait the longer of it and the spec's.
+  #reloadKillTimeout: number | undefined;
   // The new environment of a reload given up on (its primary frozen past the control timeout), which that primary
   // still runs once it goes on: the app's at its `reload done`, as a reload answered in time makes it; dropped at the
   // primary's exit (the next one starts in the spec's).
@@ -676,7 +680,7 @@ export class ManagedApp {
     }
     // The primary's own escalation (its processes' killTimeout, then their trees') comes first; this bounds one that
     // hangs.
-    const killTimeout = killTimeoutOf(this.spec);
+    const killTimeout = this.#killTimeout();
     const timeout = stopTimeout(killTimeout);
     // A fork-mode primary answers no snapshots: only its stop bound applies.
     if (!this.spec.fork) void this.#killIfUnanswered(primary, killTimeout);
@@ -765,6 +769,10 @@ export class ManagedApp {
     const sent = RELOAD_COMMAND_KEYS.filter((key) => command?.[key] !== undefined);
     const fields = Object.fromEntries(sent.map((key) => [key, command?.[key]]));
     const request = { type: 'reload', ...(env ? { env } : {}), ...fields };
+    if (command?.killTimeout !== undefined) {
+      const sentKill = killTimeoutOf({ ...this.spec, runArgs: command.runArgs });
+      this.#reloadKillTimeout = Math.max(this.#reloadKillTimeout ?? 0, sentKill);
+    }
     const reply = await this.#request(request, onProgress, timeout);
     const gone = this.#ended || this.#status === 'stopping' || !primary.connected || this.#primary !== primary;
     if (!reply.ok && gone) {
@@ -790,6 +798,7 @@ export class ManagedApp {
       throw new AppOperationError(this.name, `reload failed: ${reply.message}`);
     }
     this.#clearReloadFailed();
+    this.#reloadKillTimeout = undefined;
     const ignored = sent.filter((key) => !reply.applied?.includes(key));
     if (ignored.length > 0 && origin?.runArgs !== undefined) {
       // An older primary (`hive update` keeps it until a restart): its processes run the old arguments and limit,
@@ -802,6 +811,11 @@ export class ManagedApp {
       this.#warn(notAppliedWarning(this.name, origin, options), warn);
     }
     return reply.slots ?? [];
+  }
+
+  // How long its processes may drain: the spec's kill timeout, or a reload's longer one (#reloadKillTimeout).
+  #killTimeout(): number {
+    return Math.max(killTimeoutOf(this.spec), this.#reloadKillTimeout ?? 0);
   }
 
   // A reload's new runArgs, and a fork-mode app's program arguments built with them (its primary spawns those at a
@@ -1558,7 +1572,7 @@ export class ManagedApp {
       if (worker.startTime !== undefined && isAppProcessPid(pid, primaryPid))
         recorded.push({ pid, startTime: worker.startTime });
     }
-    const killTimeout = killTimeoutOf(this.spec);
+    const killTimeout = this.#killTimeout();
     if (this.spec.fork) signalEach(recorded, (this.spec.killSignal as NodeJS.Signals | undefined) ?? 'SIGINT');
     const ended = (async () => {
       if (recorded.length > 0) await endLeftoverWorkers(recorded, killTimeout);

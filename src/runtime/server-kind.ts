@@ -24,5 +24,12 @@ export function serverKind(server: NetServer): ServerKind {
 
 function offersHttp1(server: TlsServer): boolean {
   const alpn = (server as TlsServer & { ALPNProtocols?: Uint8Array | null }).ALPNProtocols;
-  return alpn instanceof Uint8Array && Buffer.from(alpn).includes('http/1.1');
+  if (alpn instanceof Uint8Array) return Buffer.from(alpn).includes('http/1.1');
+  // No list: an ALPNCallback picks the protocol, and the server answers HTTP/1.1 only with allowHTTP1, read from the
+  // options node keeps (behind its `options` symbol). Unknown (a node that keeps them otherwise): taken as served, so
+  // that --app refuses no app it cannot tell.
+  const key = Object.getOwnPropertySymbols(server).find((symbol) => symbol.description === 'options');
+  const options: unknown = key === undefined ? undefined : Reflect.get(server, key);
+  if (typeof options !== 'object' || options === null || !('allowHTTP1' in options)) return key === undefined;
+  return options.allowHTTP1 === true;
 }

@@ -172,19 +172,26 @@ async function follow(file: LogFile, print: Print): Promise<void> {
         file.nextCopy = copy.count;
       }
       const bytes = await readFile(copy.path).catch(() => undefined);
-      // Missing though listed: retention removed it, or it is not written yet (rotating-file-stream creates a gzipped
-      // copy's name empty and removes it before gzip writes it there). Only one older than the oldest still listed is
-      // gone; another is looked for again on the next poll, before the new file (a copy listed no more by then is one
-      // retention removed: the next one read is counted past it).
+      // Missing though listed: retention removed it, or it is not there yet (rotating-file-stream's touch() creates a
+      // copy's name and removes it before the copy is renamed or gzipped there). It is looked for again on the next
+      // poll, before the new file; gone only when missing at a second look, listed no more, with no older copy listed
+      // (retention removes the oldest first): the next one read is counted past it.
       if (!bytes) {
         const now = rotatedLogCopies(file.path);
-        if (now.some((other) => other.path === copy.path || other.count < copy.count)) {
+        const seenMissing = file.failedReads.has(copy.path);
+        if (!seenMissing || now.some((other) => other.path === copy.path || other.count < copy.count)) {
           if (unreadable(file, copy, 'missing')) return;
           continue;
         }
         removedUnread(file, 1);
         done(file, copy);
         continue;
+      }
+      // An empty plain copy may be touch()'s name, the copy still to be renamed there: read again at the next poll
+      // (a rotated copy holds lines: only a file emptied under its stream makes an empty one, read as such then).
+      if (bytes.length === 0 && !copy.compressed && !file.failedReads.has(copy.path)) {
+        file.failedReads.set(copy.path, 1);
+        return;
       }
       const data = copy.compressed ? await gunzipped(bytes) : bytes;
       // Still being compressed (empty, or its gzip stream cut short): read whole on the next poll, before the new file
