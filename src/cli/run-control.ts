@@ -139,13 +139,7 @@ export async function answerControl(
     id?: unknown;
     instances?: unknown;
     requests?: unknown;
-    env?: unknown;
-    args?: unknown;
-    nodeArgs?: unknown;
-    maxMemoryRestart?: unknown;
-    killTimeout?: unknown;
-    listenTimeout?: unknown;
-  };
+  } & ReloadFields;
   if (typeof request !== 'object' || request === null || request.hive !== 1) return;
   const { id } = request;
   if (request.type === 'restarts') {
@@ -199,6 +193,16 @@ function restartCounts(slots: unknown, primary: unknown): { slots: Map<number, n
   return { slots: new Map(counts), primary: Number.isFinite(primary) ? Number(primary) : 0 };
 }
 
+/** What a `reload` request may carry besides its id, unchecked until the Supervisor's reload() checks it. */
+interface ReloadFields {
+  env?: unknown;
+  args?: unknown;
+  nodeArgs?: unknown;
+  maxMemoryRestart?: unknown;
+  killTimeout?: unknown;
+  listenTimeout?: unknown;
+}
+
 /**
  * A rolling reload: per slot, the process it retired, its replacement and how long that took to be ready, as the
  * supervisor reports each slot moved. Each slot done is also sent as `reload-progress` (a terminal shows `1/2`).
@@ -206,21 +210,7 @@ function restartCounts(slots: unknown, primary: unknown): { slots: Map<number, n
 async function reloadBySlot(
   supervisor: Supervisor,
   id: unknown,
-  {
-    env,
-    args,
-    nodeArgs,
-    maxMemoryRestart,
-    killTimeout,
-    listenTimeout,
-  }: {
-    env?: unknown;
-    args?: unknown;
-    nodeArgs?: unknown;
-    maxMemoryRestart?: unknown;
-    killTimeout?: unknown;
-    listenTimeout?: unknown;
-  },
+  { env, args, nodeArgs, maxMemoryRestart, killTimeout, listenTimeout }: ReloadFields,
 ): Promise<ReloadSlot[]> {
   // Taken when this reload begins, not when it was asked for: one queued behind another reload would otherwise count
   // the slots of the size before it.

@@ -69,14 +69,18 @@ for (const compress of [false, true]) {
   });
 }
 
+/** The lines `follower` printed from the app's `stream` log, in order. */
+function printedOf(follower: Awaited<ReturnType<typeof followTicker>>['follower'], stream: 'out' | 'err'): string[] {
+  return follower
+    .lines()
+    .filter((l) => l.stream === stream)
+    .map((l) => l.line);
+}
+
 test('logs -f reads a gzipped rotated copy still being written once it is whole, in its place', async (t) => {
   const name = 'rotpart';
   const { out, follower } = await followTicker(t, name);
-  const printed = (stream: 'out' | 'err') =>
-    follower
-      .lines()
-      .filter((l) => l.stream === stream)
-      .map((l) => l.line);
+  const printed = (stream: 'out' | 'err') => printedOf(follower, stream);
   const lines = (word: string) => Array.from({ length: 20 }, (_, i) => `${word} ${i}`);
   const copy = (count: number) => join(hive.home, 'logs', `${name}-out__2026-12-01_00-00-00-00${count}.log.gz`);
 
@@ -106,11 +110,7 @@ test('logs -f reads a gzipped rotated copy still being written once it is whole,
 test('logs -f reads every gzipped copy made while the new file is not there yet, and one listed before it is written', async (t) => {
   const name = 'rotgap';
   const { out, follower } = await followTicker(t, name);
-  const printed = (stream: 'out' | 'err') =>
-    follower
-      .lines()
-      .filter((l) => l.stream === stream)
-      .map((l) => l.line);
+  const printed = (stream: 'out' | 'err') => printedOf(follower, stream);
   const numbered = (from: number) => Array.from({ length: 20 }, (_, i) => `n ${from + i}`);
   const text = (from: number) => `${numbered(from).join('\n')}\n`;
   const copy = (count: number) => join(hive.home, 'logs', `${name}-out__2026-12-01_00-00-00-00${count}.log.gz`);
