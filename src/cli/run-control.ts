@@ -1,6 +1,7 @@
 import type { ReloadedSlot, Supervisor, SupervisorEvent } from '../cluster/supervisor.js';
 import { sayLeaving } from '../daemon/primary-leaving.js';
 import type { ReloadSlot } from '../daemon/protocol.js';
+import { RELOAD_COMMAND_KEYS, type ReloadCommandKey } from '../daemon/reload-command.js';
 import { MetricsAggregator } from '../metrics/aggregator.js';
 import type { ClusterExposition } from '../metrics/cluster-exposition.js';
 import { AppSnapshotCollector } from '../metrics/snapshot.js';
@@ -113,9 +114,6 @@ function samplingWindow(supervisor: Supervisor): (() => void) & { close(): void 
   return Object.assign(want, { close: () => clearTimeout(timer) });
 }
 
-// A config file's reload's fields this primary applies, and names so in its answer (daemon/reload-command.ts).
-const RELOAD_FIELDS = ['args', 'nodeArgs', 'maxMemoryRestart', 'killTimeout', 'listenTimeout'] as const;
-
 /**
  * A control request from the daemon: `{ hive: 1, type: 'reload' | 'scale' | 'reset' | 'snapshot' | 'ping', id,
  * instances?, requests?, env?, args?, nodeArgs?, maxMemoryRestart?, killTimeout?, listenTimeout? }`; a reload's `env`
@@ -173,7 +171,7 @@ export async function answerControl(
     let applied: string[] | undefined;
     if (request.type === 'reload') {
       slots = await reloadBySlot(supervisor, id, request);
-      applied = RELOAD_FIELDS.filter((key) => request[key] !== undefined);
+      applied = RELOAD_COMMAND_KEYS.filter((key) => request[key] !== undefined);
     } else if (request.type === 'scale') await supervisor.scale(request.instances as number | string);
     else if (request.type === 'reset') collector?.resetRestarts();
     else throw new Error(`unknown control request ${JSON.stringify(request.type)}`);
@@ -194,14 +192,7 @@ function restartCounts(slots: unknown, primary: unknown): { slots: Map<number, n
 }
 
 /** What a `reload` request may carry besides its id, unchecked until the Supervisor's reload() checks it. */
-interface ReloadFields {
-  env?: unknown;
-  args?: unknown;
-  nodeArgs?: unknown;
-  maxMemoryRestart?: unknown;
-  killTimeout?: unknown;
-  listenTimeout?: unknown;
-}
+type ReloadFields = { env?: unknown } & { [key in ReloadCommandKey]?: unknown };
 
 /**
  * A rolling reload: per slot, the process it retired, its replacement and how long that took to be ready, as the
