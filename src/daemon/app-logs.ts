@@ -10,7 +10,7 @@ import {
   type Stats,
   statSync,
 } from 'node:fs';
-import { chmod, type FileHandle, stat, truncate, unlink } from 'node:fs/promises';
+import { chmod, type FileHandle, open, stat, truncate, unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -786,8 +786,10 @@ class LogFile {
       const handle = Reflect.get(stream, 'file') as FileHandle | undefined;
       if (wanted !== undefined && handle !== undefined) void keepAccess(handle, wanted);
     });
-    stream.on('rotated', () => {
+    stream.on('rotated', (filename: string) => {
       rotating = false;
+      // A gzipped copy is a file of its own, made 0600 (a plain one is the file renamed): it gets the file's access too.
+      if (compress && kept !== undefined && filename) void keepCopyAccess(filename, kept);
     });
     stream.on('open', () => {
       this.#rotationFailures = 0;
@@ -923,6 +925,14 @@ async function keepAccess(handle: FileHandle, wanted: { mode: number; gid: numbe
   if (made === undefined || !made.isFile()) return;
   if (made.gid !== wanted.gid) await handle.chown(-1, wanted.gid).catch(() => {});
   if ((made.mode & 0o777) !== wanted.mode) await handle.chmod(wanted.mode).catch(() => {});
+}
+
+// Opened without following a link, as keepAccess is given the stream's own handle: a link put in the copy's place
+// would hand its target the log's mode.
+async function keepCopyAccess(copy: string, wanted: { mode: number; gid: number }): Promise<void> {
+  const handle = await open(copy, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+  if (handle === undefined) return;
+  await keepAccess(handle, wanted).finally(() => handle.close().catch(() => {}));
 }
 
 /**

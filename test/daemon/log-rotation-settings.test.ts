@@ -155,6 +155,7 @@ test("an app config's logRotation overrides the daemon's settings for that app's
   assert.equal(kept.length, 1, `kept: ${kept.join(' ')}`);
   assert.match(kept[0]!, /\.gz$/);
   assert.equal(statSync(join(logs, 'chatty-out.log')).mode & 0o777, 0o640, 'its mode kept across rotation');
+  assert.equal(statSync(join(logs, kept[0]!)).mode & 0o777, 0o640, 'its gzipped copy as readable as the file');
   assert.equal(statSync(join(logs, 'other-out.log')).mode & 0o777, 0o600, 'a fresh file is private');
   assert.deepEqual(
     readdirSync(logs).filter((name) => name.includes('other-out.log') && name !== 'other-out.log'),
