@@ -76,13 +76,15 @@ test('a process whose task module is still loading when --listen-timeout is up i
   const taskFile = join(dir, 'slow-task.mjs');
   writeFileSync(taskFile, 'await new Promise((resolve) => setTimeout(resolve, 1 << 30));\nexport default () => 1;\n');
   const port = await freePort();
-  const hive = startHive([fixture('pool-ready-app.mjs'), '-i', '1', '--port', String(port), '--listen-timeout', '2s'], {
+  // The pool is named only if the process booted, started it and listened before the timeout (else it did not listen):
+  // 3 s, for a loaded CI machine that has taken over a second to boot one process.
+  const hive = startHive([fixture('pool-ready-app.mjs'), '-i', '1', '--port', String(port), '--listen-timeout', '3s'], {
     POOL_TASK_FILE: taskFile,
   });
   await failsToStart(hive);
   assert.match(
     fatalOf(hive.records),
-    /Worker 0 did not become ready: the pool of .*slow-task\.mjs had not loaded its task module within 2000 ms; .*--listen-timeout/,
+    /Worker 0 did not become ready: the pool of .*slow-task\.mjs had not loaded its task module within 3000 ms; .*--listen-timeout/,
   );
 });
 

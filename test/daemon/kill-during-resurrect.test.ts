@@ -40,7 +40,9 @@ test('hive kill during a resurrect: the apps not reached yet are not started, an
 test('hive save during a resurrect waits for it, and saves every app of the dump', async () => {
   // A home of its own: startNeedsDb's state folder is the home's.
   const hive = tempHome();
-  const { dir } = await startNeedsDb(hive, ['--listen-timeout', '2s']);
+  // The start must be ready within the listen timeout, and the save below reach the daemon (a CLI's boot) while the
+  // resurrect's hung try waits it out: 4 s, for a loaded machine that has taken over a second to boot one process.
+  const { dir } = await startNeedsDb(hive, ['--listen-timeout', '4s']);
   await hive.json(['start', appFixture, '--name', 'later', '-i', '1', '--port', String(await freePort())]);
   await hive.json(['save']);
   assert.equal((await hive.run(['kill'])).code, 0);

@@ -164,7 +164,9 @@ if (runs === 1) {
 setInterval(() => {}, 1 << 30);
 `,
   );
-  const entry = { name: 'late', script, exec_mode: 'fork', wait_ready: true, listen_timeout: 1000 };
+  // Run 1 must boot and say ready, and run 2 start its child and print it, within the listen timeout: a loaded CI
+  // machine has taken over a second to boot one process, so 2.5 s (the one wait the test sits out), not 1 s.
+  const entry = { name: 'late', script, exec_mode: 'fork', wait_ready: true, listen_timeout: 2500 };
   const file = hive.writeConfig([entry], 'late.config.js');
   const started = await hive.run(['start', file], { env });
   assert.equal(started.code, 0, started.stderr);

@@ -9,10 +9,11 @@ const hive = tempHome();
 
 test('reload and scale of an app whose primary is frozen fail with ERR_HIVE_PRIMARY_UNRESPONSIVE; stop kills its tree', async () => {
   const port = await freePort();
-  // The daemon's bound for a reload's or scale's answer is 10 s over the slots' listen and kill timeouts: these short.
+  // The daemon's bound for a reload's or scale's answer is 10 s over the slots' listen and kill timeouts: these short,
+  // the listen timeout no shorter than a boot on a loaded CI machine (over a second seen), as the start waits for one.
   const { primary, worker } = await startBlockedLoopApp(hive, port, [
     '--listen-timeout',
-    '1s',
+    '2s',
     '--kill-timeout',
     '100ms',
   ]);
