@@ -164,6 +164,9 @@ export function daemonDeployInput(
     );
   }
   warnings.push(...http2Warnings(quoted, app, recipe));
+  const tls = upstreamTlsOf(quoted, app, flags, flags.port ?? served?.port, recipe);
+  if (tls.take) fromDaemon.upstreamTls = true;
+  warnings.push(...tls.warnings);
   if (app.sticky !== null) fromDaemon.sticky = app.sticky;
   const { kept, dropped } = withoutInspector(app.nodeArgs);
   if (dropped.length > 0) {
@@ -229,6 +232,49 @@ function http2Warnings(quoted: string, app: DaemonDeployApp, recipe: DeployRecip
       `${proxy} speaks HTTP/1.x to it, and every request would fail: serve HTTP/1.1 there ` +
       '(http.createServer(), or http2.createSecureServer({ allowHTTP1: true }) with --upstream-tls)',
   );
+}
+
+// The recipe's proxy speaks plain HTTP to the app unless --upstream-tls: to an app serving HTTPS every request would
+// fail, as would TLS to one serving plain HTTP. Without the flag, an app whose every known listen on the recipe's port
+// (any, for a sticky app: its servers sit behind its router) serves HTTPS (node:https, or a secure HTTP/2 server with
+// allowHTTP1) gets it, but a sticky one, which the recipe refuses it for (deploy-options.ts): said instead. The flag
+// over a listen known as plain HTTP is said, not refused: the recipe is the user's, and the container's build of the
+// app may serve otherwise.
+function upstreamTlsOf(
+  quoted: string,
+  app: DaemonDeployApp,
+  flags: DeployInput,
+  port: number | undefined,
+  recipe: DeployRecipe,
+): { take: boolean; warnings: string[] } {
+  const sticky = flags.sticky ?? app.sticky ?? undefined;
+  const kinds = (app.listenKinds ?? []).filter((l) => sticky !== undefined || l.port === port);
+  const proxy = recipe === 'k8s' ? 'ingress-nginx' : "the recipe's nginx";
+  if (flags.upstreamTls !== undefined) {
+    const plain = flags.upstreamTls ? kinds.find((l) => l.kind === 'http') : undefined;
+    if (plain === undefined) return { take: false, warnings: [] };
+    return {
+      take: false,
+      warnings: [
+        `the daemon runs ${quoted} with its server on port ${plain.port} serving plain HTTP (http.createServer()), ` +
+          `and --upstream-tls has ${proxy} connect to it with TLS: every request would fail (502): drop ` +
+          '--upstream-tls, or serve HTTPS there',
+      ],
+    };
+  }
+  if (kinds.length === 0 || !kinds.every((l) => l.kind === 'https' || l.kind === 'h2-http1')) {
+    return { take: false, warnings: [] };
+  }
+  if (sticky === undefined) return { take: true, warnings: [] };
+  return {
+    take: false,
+    warnings: [
+      `the daemon runs ${quoted} with its server on port ${kinds[0]!.port} serving HTTPS, and sticky (${sticky}): ` +
+        "the recipe cannot take --upstream-tls for a sticky app (hive run's sticky router reads the key from each " +
+        `request, which the app's TLS hides), so ${proxy} speaks plain HTTP to it and every request would fail: ` +
+        'serve plain HTTP in the container (the proxy ends TLS), or drop sticky and give --upstream-tls',
+    ],
+  };
 }
 
 // `hive run -i`: `max` and 0 are both every CPU; -1 (every CPU but one) is not a recipe's input.

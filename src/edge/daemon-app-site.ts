@@ -80,25 +80,87 @@ export function daemonAppSite(app: DaemonApp, flags: FlagSite, warn: (message: s
       else if (upstream.hosts === undefined) throw new EdgeAppPortError(app.name, noPortReason(app));
     }
   }
-  if (upstream.socket === undefined) checkHttp1(app, upstream, sticky !== undefined && sticky !== false);
+  if (upstream.socket === undefined) {
+    const kinds = proxiedKinds(app, upstream, sticky !== undefined && sticky !== false);
+    checkHttp1(app, kinds);
+    upstreamTlsOf(app, upstream, kinds, sticky, flags.upstream.tls !== undefined, warn);
+  }
   return { ...flags, app: app.name, upstream, ...(sticky === undefined ? {} : { sticky }) };
 }
 
-// nginx proxies HTTP/1.x only: an upstream the app serves HTTP/2 alone on (h2c, or h2 over TLS without allowHTTP1)
-// fails every request (garbage, or node's 403), so it is refused rather than written. The ports checked are those the
-// site proxies to on this machine; a sticky app's server listens on a private port behind the router on its port, so
-// there every listen of it counts. A listen of no kind (an older runtime, primary or daemon) is not checked.
-function checkHttp1(app: DaemonApp, upstream: FlagSite['upstream'], sticky: boolean): void {
-  if (upstream.port === undefined) return;
+/** A known listen on a port the site proxies to, with the port nginx connects to for it. */
+interface ProxiedKind {
+  port: number;
+  kind: string;
+}
+
+// The listens of a known kind the site proxies to on this machine: those on its port (and the increment_var
+// instances' after it). A sticky app's server listens on a private port behind the router on its port, so there every
+// listen of it counts, as seen on the router's port. A listen of no kind (an older runtime, primary or daemon) is left
+// out: not checked.
+function proxiedKinds(app: DaemonApp, upstream: FlagSite['upstream'], sticky: boolean): ProxiedKind[] {
+  if (upstream.port === undefined) return [];
   const ports = new Set([upstream.port]);
   if (app.port !== null && upstream.port === app.port) {
     for (let i = 1; i < app.instances; i++) ports.add(app.port + i);
   }
   const behindRouter = sticky && upstream.port === app.port;
-  const http2 = app.listens.find((l) => (l.kind === 'h2c' || l.kind === 'h2') && (behindRouter || ports.has(l.port)));
-  if (http2 !== undefined) {
-    throw new EdgeAppHttp2Error(app.name, behindRouter ? upstream.port : http2.port, http2.kind === 'h2');
+  return app.listens.flatMap(({ port, kind }) =>
+    kind !== undefined && (behindRouter || ports.has(port))
+      ? [{ port: behindRouter ? upstream.port! : port, kind }]
+      : [],
+  );
+}
+
+// nginx proxies HTTP/1.x only: an upstream the app serves HTTP/2 alone on (h2c, or h2 over TLS without allowHTTP1)
+// fails every request (garbage, or node's 403), so it is refused rather than written.
+function checkHttp1(app: DaemonApp, kinds: ProxiedKind[]): void {
+  const http2 = kinds.find((l) => l.kind === 'h2c' || l.kind === 'h2');
+  if (http2 !== undefined) throw new EdgeAppHttp2Error(app.name, http2.port, http2.kind === 'h2');
+}
+
+// nginx speaks plain HTTP to an upstream unless told TLS: to an app that serves HTTPS (node:https, or a secure HTTP/2
+// server with allowHTTP1) every request would be a 502, as would TLS to one serving plain HTTP. With no upstream TLS
+// flag, an app whose every known proxied listen is HTTPS gets it, as --upstream-tls gives it (no CA: unverified), and
+// `warn` says so. A sticky app by header or cookie cannot: its router reads the request head, which TLS hides
+// (options.ts refuses the pair), so that is said instead. A flag given over a listen known as plain HTTP is only
+// warned of, not refused: the user asked for it, and with --hosts it also covers other machines the daemon knows
+// nothing of.
+function upstreamTlsOf(
+  app: DaemonApp,
+  upstream: FlagSite['upstream'],
+  kinds: ProxiedKind[],
+  sticky: FlagSite['sticky'],
+  flagged: boolean,
+  warn: (message: string) => void,
+): void {
+  const quoted = JSON.stringify(app.name);
+  if (flagged) {
+    const plain = kinds.find((l) => l.kind === 'http');
+    if (plain !== undefined) {
+      warn(
+        `app ${quoted}: its server on port ${plain.port} serves plain HTTP (http.createServer()), and --upstream-tls ` +
+          'has nginx connect to it with TLS: every request would fail (502). Drop --upstream-tls, or serve HTTPS there',
+      );
+    }
+    return;
   }
+  if (kinds.length === 0 || !kinds.every((l) => l.kind === 'https' || l.kind === 'h2-http1')) return;
+  const port = kinds[0]!.port;
+  if (typeof sticky === 'string' && sticky !== 'ip') {
+    warn(
+      `app ${quoted}: its server on port ${port} serves HTTPS, and it is sticky by ${sticky}: \`hive run --sticky ` +
+        `${sticky}\` reads the HTTP request head, which TLS hides (its router closes every TLS connection), so the ` +
+        'upstream stays plain HTTP and every request would fail (502). Serve plain HTTP and let nginx end TLS (--tls-cert), ' +
+        'or use sticky ip with --upstream-tls',
+    );
+    return;
+  }
+  upstream.tls = {};
+  warn(
+    `app ${quoted}: its server on port ${port} serves HTTPS: nginx connects to it with TLS (as --upstream-tls), not ` +
+      'verifying its certificate: give --upstream-ca (and --upstream-tls-name, the name it carries, without a host name in --server-name) to verify it',
+  );
 }
 
 // The given port always wins, listened on yet or not: another port a process listens on may be anything, even its

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { daemonAppSite } from '../../dist/edge/daemon-app-site.js';
+import { type DaemonApp, daemonAppSite, type FlagSite } from '../../dist/edge/daemon-app-site.js';
 import { type Described, tempHome, waitFor } from '../daemon/helpers.js';
 import { freePorts, getOnce, nginxBin, nginxSkip, startNginx, testMain } from './nginx-harness.js';
 
@@ -110,4 +110,51 @@ test('increment_var instances listening on different addresses are each proxied 
   assert.deepEqual([own.address, own.port, own.hosts], ['127.0.0.2', 3000, ['127.0.0.3:3001']]);
   const flag = daemonAppSite(app, { upstream: { address: '127.0.0.4' } }).upstream!;
   assert.deepEqual([flag.address, flag.port, flag.hosts], ['127.0.0.4', 3000, ['127.0.0.4:3001']]);
+});
+
+// An app serving HTTPS proxied with `proxy_pass http://` failed every request (502) and nothing said so: the kind the
+// runtime reports gives upstream TLS, as --upstream-tls does, and says so; the flag over plain HTTP is said.
+test('an app serving HTTPS gets upstream TLS, said; --upstream-tls over plain HTTP is said; no kind, nothing', () => {
+  const run = (listens: DaemonApp['listens'], flags: FlagSite = { upstream: {} }, app: Partial<DaemonApp> = {}) => {
+    const warnings: string[] = [];
+    const site = daemonAppSite({ ...api, ...app, listens }, flags, (w) => warnings.push(w));
+    return { tls: site.upstream!.tls, warnings: warnings.join('\n') };
+  };
+  for (const kind of ['https', 'h2-http1']) {
+    const https = run([{ address: '127.0.0.1', port: 3000, kind }]);
+    assert.deepEqual(https.tls, {}, kind);
+    assert.match(https.warnings, /app "api": its server on port 3000 serves HTTPS: nginx connects to it with TLS/);
+    assert.match(https.warnings, /not verifying its certificate: give --upstream-ca/);
+  }
+  // A sticky ip app behind its router: its servers' private ports count, said at the router's port.
+  const ip = run([{ address: '127.0.0.1', port: 41234, kind: 'https' }], { upstream: {} }, { sticky: 'ip' });
+  assert.deepEqual(ip.tls, {});
+  assert.match(ip.warnings, /port 3000 serves HTTPS/);
+  // Sticky by a cookie: the router cannot read TLS, so nothing is taken (options.ts would refuse it) and it is said.
+  const cookie = run([{ address: '127.0.0.1', port: 41234, kind: 'https' }], { upstream: {} }, { sticky: 'cookie:s' });
+  assert.equal(cookie.tls, undefined);
+  assert.match(cookie.warnings, /serves HTTPS, and it is sticky by cookie:s/);
+  // Plain HTTP, a listen on another port, a mix, or no kind (an older runtime): nothing taken, nothing said.
+  for (const listens of [
+    [{ address: '127.0.0.1', port: 3000, kind: 'http' }],
+    [{ address: '127.0.0.1', port: 4000, kind: 'https' }],
+    [{ address: '127.0.0.1', port: 3000 }],
+  ]) {
+    assert.deepEqual(run(listens), { tls: undefined, warnings: '' }, JSON.stringify(listens));
+  }
+  const mixed = { ...api, instances: 2, listening: [3000, 3001] };
+  const both = [
+    { address: '127.0.0.1', port: 3000, kind: 'https' },
+    { address: '127.0.0.1', port: 3001, kind: 'http' },
+  ];
+  assert.equal(run(both, { upstream: {} }, mixed).tls, undefined);
+  // The flag wins: kept as given, and over a server known to serve plain HTTP, said.
+  const given = run([{ address: '127.0.0.1', port: 3000, kind: 'https' }], { upstream: { tls: { ca: '/ca.pem' } } });
+  assert.deepEqual(given, { tls: { ca: '/ca.pem' }, warnings: '' });
+  const plain = run([{ address: '127.0.0.1', port: 3000, kind: 'http' }], { upstream: { tls: {} } });
+  assert.deepEqual(plain.tls, {});
+  assert.match(
+    plain.warnings,
+    /port 3000 serves plain HTTP \(http\.createServer\(\)\), and --upstream-tls .*every request would fail/,
+  );
 });

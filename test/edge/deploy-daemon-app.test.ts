@@ -13,6 +13,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { parseRunArgs } from '../../dist/cli/run-args.js';
 import { daemonDeployInput } from '../../dist/edge/daemon-app-deploy.js';
 import {
+  type DeployInput,
   type DeployOptionError,
   deployWarnings,
   kubernetesManifests,
@@ -240,6 +241,33 @@ test('what the recipe cannot hold as the daemon runs the app is refused or said,
   );
   assert.match(h2c.warnings.join('\n'), /"api" with its server on port 3000 speaking HTTP\/2 only \(h2c/);
   assert.doesNotMatch(taken.warnings.join('\n'), /HTTP\/2/);
+});
+
+// The recipe's proxy spoke plain HTTP to an app serving HTTPS: every request a 502, nothing said. The kind the runtime
+// reports gives --upstream-tls, taken; not for a sticky app (the recipe refuses the pair): said; the flag over plain
+// HTTP is said; no kind (an older daemon), nothing.
+test('a daemon app serving HTTPS gets --upstream-tls, taken; sticky or plain HTTP under the flag, said', () => {
+  const described = describedDeployApp();
+  const of = (app: Partial<typeof described>, flags: Partial<DeployInput> = {}) =>
+    daemonDeployInput({ ...described, ...app }, { app: 'api', ...flags }, '/srv/api', 'compose');
+  for (const kind of ['https', 'h2-http1']) {
+    const https = of({ listenKinds: [{ port: 3000, kind }] });
+    assert.equal(https.input.upstreamTls, true, kind);
+    assert.ok(https.taken.includes('upstreamTls'));
+    assert.equal(resolveDeployOptions(https.input).upstreamTls, true);
+  }
+  for (const listenKinds of [[{ port: 3000, kind: 'http' }], [{ port: 4000, kind: 'https' }], [], undefined]) {
+    const none = of({ listenKinds });
+    assert.equal(none.input.upstreamTls, undefined, JSON.stringify(listenKinds));
+    assert.doesNotMatch(none.warnings.join('\n'), /TLS|HTTPS/);
+  }
+  const sticky = of({ sticky: 'ip', listenKinds: [{ port: 41234, kind: 'https' }] });
+  assert.equal(sticky.input.upstreamTls, undefined);
+  assert.match(sticky.warnings.join('\n'), /port 41234 serving HTTPS, and sticky \(ip\): the recipe cannot take/);
+  resolveDeployOptions(sticky.input);
+  const plain = of({ listenKinds: [{ port: 3000, kind: 'http' }] }, { upstreamTls: true });
+  assert.ok(!plain.taken.includes('upstreamTls'));
+  assert.match(plain.warnings.join('\n'), /port 3000 serving plain HTTP .*--upstream-tls has the recipe's nginx/);
 });
 
 test('a sticky daemon app: the k8s recipe keeps one process per pod and says so; compose takes the count', () => {

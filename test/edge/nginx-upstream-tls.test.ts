@@ -1,6 +1,7 @@
 // An app that serves HTTPS itself behind real nginx. `hive edge nginx --app` wrote `proxy_pass http://` for it, and
 // every request got 502 ("upstream prematurely closed connection"). `--upstream-tls` (upstream.tls) proxies with TLS:
-// 200 from a 2-process `hive start` cluster, a WebSocket through it, the site's name as SNI; `--upstream-ca` turns
+// 200 from a 2-process `hive start` cluster, a WebSocket through it, the site's name as SNI; `--app` alone takes it
+// from the server kind the daemon reports (https), and says so; `--upstream-ca` turns
 // verification on (a certificate from another CA is refused: 502); a cookie hash still keeps a client on one host.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -52,7 +53,10 @@ after(async () => {
 const get = getHttpsAppReply;
 
 /** `hive edge nginx --app tls1` with `flags`, as a whole nginx.conf run by a real nginx on a free port. */
-async function nginxForApp(flags: string[]): Promise<number> {
+async function nginxForApp(
+  flags: string[],
+  check?: (edge: { stdout: string; stderr: string }) => void,
+): Promise<number> {
   const port = await freePort();
   const dir = join(hive.dir, `nginx-${port}`);
   mkdirSync(join(dir, 'tmp'), { recursive: true });
@@ -62,6 +66,7 @@ async function nginxForApp(flags: string[]): Promise<number> {
   assert.equal(edge.code, 0, edge.stderr);
   // On this machine, unverified TLS is nothing to warn about.
   assert.doesNotMatch(edge.stderr, /does not verify/);
+  check?.(edge);
   nginxes.push(await startNginx(edge.stdout, [port]));
   return port;
 }
@@ -85,9 +90,13 @@ async function appReady(): Promise<void> {
 
 test('a hive app serving HTTPS is proxied with --upstream-tls: 200, SNI, WebSocket', { skip }, async () => {
   await appReady();
-  // As before: proxied over plain HTTP, the app's TLS server closes every connection, and nginx answers 502.
-  const plain = await nginxForApp([]);
-  assert.equal((await get(plain, 'localhost')).status, 502);
+  // Without the flag: proxied over plain HTTP, the app's TLS server closed every connection, and nginx answered 502
+  // with nothing said. The kind the runtime reports (https) now gives upstream TLS, said.
+  const taken = await nginxForApp([], (edge) => {
+    assert.match(edge.stdout, /proxy_pass https:\/\//);
+    assert.match(edge.stderr, new RegExp(`app "tls1": its server on port ${appPort} serves HTTPS: nginx connects`));
+  });
+  assert.equal((await get(taken, 'localhost')).status, 200);
 
   // One worker, and an idle timeout no pause between two requests of this test reaches (Node's own is 5s).
   const port = await nginxForApp(['--upstream-tls', '--worker-processes', '1', '--keepalive-timeout', '4s']);
