@@ -72,7 +72,8 @@ Upstream:
                                Node's keep-alive timeout (5s)
       --retries <n|off>        tries of an idempotent request over the hosts (default 3); off (or 1): never retry
       --upstream-tls           the app serves HTTPS itself: nginx connects with TLS (proxy_pass https://) and,
-                               as nginx does by default, does not verify the app's certificate
+                               as nginx does by default, does not verify the app's certificate (--app takes it
+                               from the daemon when the app's server serves HTTPS)
       --upstream-ca <file>     verify the app's certificate against these CA certificates (PEM); implies
                                --upstream-tls
       --upstream-tls-name <n>  the name sent as SNI and verified (default: the first host name of

@@ -82,6 +82,7 @@ Options:
       --tls-secret <name>      Ingress TLS secret (needs --host)
       --upstream-tls           the app serves HTTPS itself on --port: compose's nginx and ingress-nginx speak
                                TLS to it (unverified), probes of its own port use HTTPS; not with --sticky
+                               (--app takes it from the daemon when the app's server serves HTTPS)
       --publish <port>         host port of nginx in compose (default 8080)
       --namespace <ns>         Kubernetes namespace
       --cpu-limit <q>          container CPU limit, in CPUs or millicores: 2, 1.5, 500m (k8s default 2; compose:
