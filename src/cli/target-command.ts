@@ -2,9 +2,11 @@ import type { ParseArgsConfig } from 'node:util';
 import type { DaemonClient } from '../daemon/client.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
+import { appSteps } from './app-steps.js';
 import { configTargetNames, isConfigTarget, onConfigApps } from './config-target.js';
 import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from './daemon-command.js';
 import { warningsTo } from './daemon-warning.js';
+import { freshApps } from './fresh-apps.js';
 import { writeKilledWarnings } from './killed-warning.js';
 import { resolveTarget, type Target } from './resolve-targets.js';
 import { shellEnv } from './shell-env.js';
@@ -61,6 +63,10 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     // A restart waits for every slot: say what is happening on a terminal, nothing in scripts.
     if (!values.json && process.stderr.isTTY) process.stderr.write(`${command} ${positionals.join(' ')}...\n`);
     const updateEnv = values['update-env'] ? { shellEnv: shellEnv() } : {};
+    // A line per app as each is done, on a terminal (delete and reset are over at once).
+    const { steps, onProgress } =
+      command === 'stop' || command === 'restart' ? appSteps(command, values.json === true) : { steps: {} };
+    const progress = warningsTo(command, onProgress);
     let apps: AppInfo[];
     let code = 0;
     if (positionals.length === 1) {
@@ -69,13 +75,18 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
         configs[0] && command !== 'restart'
           ? await onConfigApps(command, target, { only, env })
           : (await withDaemon((client) =>
-              client.request<AppInfo[]>(command, { target, ...updateEnv }, warningsTo(command)),
+              client.request<AppInfo[]>(command, { target, ...updateEnv, ...steps }, progress),
             ))!;
     } else {
       const report = (error: unknown) => {
         code = Math.max(code, reportError(command, error));
       };
-      apps = await onSeveral(command, positionals, configs, { env, updateEnv }, report);
+      apps = await onSeveral(command, positionals, configs, { env, updateEnv, steps, progress }, report);
+    }
+    // Several apps, taken in turn: shown as they are once all are done (freshApps); a deleted one is gone from it.
+    if (command !== 'delete' && apps.length > 1) {
+      const taken = apps;
+      apps = (await withDaemon((client) => freshApps(client, taken), false)) ?? apps;
     }
     if (values.json) {
       printJson(apps);
@@ -99,7 +110,17 @@ async function onSeveral(
   command: keyof typeof verbs,
   targets: string[],
   configs: boolean[],
-  { env, updateEnv }: { env: string | undefined; updateEnv: { shellEnv?: Record<string, string> } },
+  {
+    env,
+    updateEnv,
+    steps,
+    progress,
+  }: {
+    env: string | undefined;
+    updateEnv: { shellEnv?: Record<string, string> };
+    steps: { steps?: true };
+    progress: (progress: unknown) => void;
+  },
   report: (error: unknown) => void,
 ): Promise<AppInfo[]> {
   const resolved: (Target | undefined)[] = [];
@@ -132,8 +153,8 @@ async function onSeveral(
         apps.push(
           ...(await client.request<AppInfo[]>(
             command,
-            { target: String(id), by: 'id', ...updateEnv },
-            warningsTo(command),
+            { target: String(id), by: 'id', ...updateEnv, ...steps },
+            progress,
           )),
         );
       } catch (error) {

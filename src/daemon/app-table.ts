@@ -11,7 +11,7 @@ import { savedForkNode } from './fork-node.js';
 import { logPathWarnings } from './log-path-check.js';
 import { type AppExposition, ManagedApp, type ReloadEnvs, type StartHow } from './managed-app.js';
 import { ProcStats } from './proc-stats.js';
-import type { AppInfo, AppSpec, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
+import type { AppInfo, AppSpec, AppStep, FlushedApp, ReloadProgress, TargetKind } from './protocol.js';
 
 /** What a resurrect warns of: a dump read from its `backup` (see readSavedApps), or an app's primary as it starts. */
 export type ResurrectWarning = (warning: string, backup?: string) => void;
@@ -145,13 +145,32 @@ export class AppTable {
     target: string,
     action: (app: ManagedApp) => Promise<void>,
     by?: TargetKind,
-    { inTurn = false, verb = 'done' }: { inTurn?: boolean; verb?: string } = {},
+    {
+      inTurn = false,
+      verb = 'done',
+      onStep,
+    }: { inTurn?: boolean; verb?: string; onStep?: ((step: AppStep) => void) | undefined } = {},
   ): Promise<AppInfo[]> {
     const apps = this.find(target, by);
     const every = by === undefined && target === 'all';
     // Each app's info is taken as its action ends, before the app's next queued operation begins: the reply of a
     // restart says online even when a stop is already waiting behind it.
-    const one = (app: ManagedApp): Promise<AppInfo> => this.infoAfter(app, action);
+    const one = async (app: ManagedApp): Promise<AppInfo> => {
+      const start = performance.now();
+      const step = (error?: unknown) => {
+        const ms = Math.round(performance.now() - start);
+        const message = error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) };
+        onStep?.({ id: app.id, name: app.name, ms, ...message });
+      };
+      try {
+        const info = await this.infoAfter(app, action);
+        step();
+        return info;
+      } catch (error) {
+        step(error);
+        throw error;
+      }
+    };
     let results: PromiseSettledResult<AppInfo>[] = [];
     if (inTurn) for (const app of apps) results.push(...(await Promise.allSettled([one(app)])));
     else results = await Promise.allSettled(apps.map(one));
@@ -176,6 +195,7 @@ export class AppTable {
     onProgress: (progress: ReloadProgress) => void,
     envs: ReloadEnvs = {},
     by?: TargetKind,
+    onStep?: (step: AppStep) => void,
   ): Promise<AppInfo[]> {
     // By id, from the apps each() found: a second find() afterwards would see apps started or deleted meanwhile.
     const slots = new Map<number, AppInfo['reload']>();
@@ -187,7 +207,7 @@ export class AppTable {
       by,
       // In turn: each app's replacements get the machine's cores while they start, and an app's old processes serve
       // until its own replacements are ready.
-      { inTurn: true, verb: 'reloaded' },
+      { inTurn: true, verb: 'reloaded', onStep },
     );
     return infos.map((info) => ({ ...info, reload: slots.get(info.id) ?? [] }));
   }

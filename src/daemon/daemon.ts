@@ -12,7 +12,7 @@ import { daemonSettingsOf } from './daemon-settings-env.js';
 import { dumpRemoved } from './dump-backup.js';
 import { AppNotFoundError, DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
 import { checkSocketPathLength, ensureHome, type HivePaths } from './paths.js';
-import type { EnvResult, FlushResult, ReloadLogsResult, Request, SignalResult } from './protocol.js';
+import type { AppStep, EnvResult, FlushResult, ReloadLogsResult, Request, SignalResult } from './protocol.js';
 import { protocolRevision } from './protocol-revision.js';
 import { hiveVersion } from './version.js';
 
@@ -101,6 +101,9 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
     return killing;
   };
   const handle = async (request: Request, progress: (value: unknown) => void): Promise<unknown> => {
+    // Each app done, as a `{ step }` frame, for a request that asked (`steps`: a terminal's progress lines).
+    const steps = (asked: { steps?: boolean | undefined }) =>
+      asked.steps === true ? (step: AppStep) => progress({ step }) : undefined;
     switch (request.cmd) {
       case 'ping':
         return {
@@ -147,13 +150,13 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return result;
       }
       case 'stop':
-        return apps.each(request.target, (app) => app.stop(), request.by, { verb: 'stopped' });
+        return apps.each(request.target, (app) => app.stop(), request.by, { verb: 'stopped', onStep: steps(request) });
       case 'restart':
         return apps.each(
           request.target,
           (app) => app.restart(request.shellEnv, (warning) => progress({ warning })),
           request.by,
-          { inTurn: true, verb: 'restarted' },
+          { inTurn: true, verb: 'restarted', onStep: steps(request) },
         );
       case 'reload':
         return apps.reload(
@@ -166,6 +169,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
             warn: (warning) => progress({ warning }),
           },
           request.by,
+          steps(request),
         );
       case 'reset':
         return apps.reset(request.target, request.by);

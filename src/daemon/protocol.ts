@@ -195,7 +195,9 @@ export const requestSchema = z.discriminatedUnion('cmd', [
     .object({ ...header, cmd: z.literal('snapshot'), target: target.optional(), requests: z.boolean().optional() })
     .strict(),
   /** `reset`: zeroes the apps' restart counters (`restarts` of `ls`), as `pm2 reset`. */
-  z.object({ ...header, cmd: z.enum(['stop', 'delete', 'reset']), target, by }).strict(),
+  z.object({ ...header, cmd: z.enum(['delete', 'reset']), target, by }).strict(),
+  /** `steps`: a progress frame per app as each is done ({@link AppStep}), for a terminal's progress lines. */
+  z.object({ ...header, cmd: z.literal('stop'), target, by, steps: z.boolean().optional() }).strict(),
   /**
    * `shellEnv`: `hive restart|reload --update-env`, the app's new shell environment (see the app spec's). `env`
    * (reload only: `hive startOrReload`): the app's `env` as its config file gives it now, replacing the spec's.
@@ -207,6 +209,7 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       target,
       by,
       shellEnv: z.record(z.string(), z.string()).optional(),
+      steps: z.boolean().optional(),
     })
     .strict(),
   z
@@ -215,6 +218,7 @@ export const requestSchema = z.discriminatedUnion('cmd', [
       cmd: z.literal('reload'),
       target,
       by,
+      steps: z.boolean().optional(),
       shellEnv: z.record(z.string(), z.string()).optional(),
       env: requestEnv.optional(),
       // A config file's reload (`hive reload <config>`, startOrReload): the app's origin from now on (app-origin.ts).
@@ -375,6 +379,18 @@ export interface ReloadProgress {
   done: number;
   total: number;
   slot: ReloadSlot;
+}
+
+/**
+ * A `stop`, `restart` or `reload` request's progress frame (`{ step }`) when it asked for them (`steps`): one app of
+ * its target done, as each is (`hive restart all` takes its apps in turn for tens of seconds). `error`: the message of
+ * the app's failure; `ms`: how long its turn took.
+ */
+export interface AppStep {
+  id: number;
+  name: string;
+  ms: number;
+  error?: string;
 }
 
 /** A `signal` request's result: the app, and the processes the signal was sent to. */

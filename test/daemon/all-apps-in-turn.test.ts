@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { stepLine } from '../../dist/cli/app-steps.js';
+import { inTerminal, ptySkip } from '../cli/pty.js';
 import { tempHome } from './helpers.js';
 
 const names = ['a', 'b', 'c'];
@@ -24,10 +26,22 @@ if (fs.existsSync(${JSON.stringify(hive.dir)} + '/fail-' + name)) {
   process.exit(1);
 }
 fs.appendFileSync(${JSON.stringify(trace)}, 'start ' + name + '\\n');
-setTimeout(() => {
+const late = fs.existsSync(${JSON.stringify(hive.dir)} + '/late');
+// With \`late\` there: a crashes soon after it listens, and c listens only once a has, so that a is down before the
+// command that restarts them all ends.
+const crashed = () => fs.readFileSync(${JSON.stringify(trace)}, 'utf8').includes('exit a');
+const listen = () => {
+  if (late && name === 'c' && !crashed()) return setTimeout(listen, 50);
   fs.appendFileSync(${JSON.stringify(trace)}, 'listen ' + name + '\\n');
   require('node:http').createServer((req, res) => res.end(name)).listen(0, '127.0.0.1');
-}, 300);
+  if (late && name === 'a') {
+    setTimeout(() => {
+      fs.appendFileSync(${JSON.stringify(trace)}, 'exit a\\n');
+      process.exit(1);
+    }, 100);
+  }
+};
+setTimeout(listen, 300);
 `,
   );
   const config = hive.writeConfig(
@@ -61,6 +75,50 @@ for (const command of ['restart', 'reload', 'start'] as const) {
     assert.deepEqual(readFileSync(trace, 'utf8').trim().split('\n'), inTurn);
   });
 }
+
+// Each app's info was the one of the end of its turn: an app that crashed while the next ones restarted showed online
+// with 0 restarts in the table and --json, where PM2's restart all ends with a fresh listing.
+test('hive restart all --json shows the apps as they are once all are restarted, not as each ended its turn', async () => {
+  const hive = tempHome();
+  const { config } = threeApps(hive);
+  await hive.json(['start', config]);
+  writeFileSync(join(hive.dir, 'late'), '');
+  const apps = await hive.json<{ name: string; status: string; ready: number; total: number; restarts: number }[]>([
+    'restart',
+    'all',
+  ]);
+  assert.deepEqual(
+    apps.map((app) => app.name),
+    names,
+  );
+  const a = apps[0]!;
+  assert.ok(a.status !== 'online' || a.ready < a.total || a.restarts > 0, JSON.stringify(a));
+  for (const app of apps.slice(1)) assert.equal(app.status, 'online');
+});
+
+// A fleet command said `restart all...` and then nothing until the table, tens of seconds later with many apps.
+test('hive restart all on a terminal says each app as it is done; piped or --json, nothing', {
+  skip: ptySkip,
+}, async () => {
+  const hive = tempHome();
+  const { config } = threeApps(hive);
+  await hive.json(['start', config]);
+  const output = await inTerminal(120, ['restart', 'all'], { HIVE_HOME: hive.home });
+  const said = output.split(/\r?\n/).filter((line) => / done \(\d+\.\d s\)$/.test(line));
+  assert.deepEqual(
+    said.map((line) => line.replace(/\(.*/, '')),
+    names.map((name) => `restart ${name}: done `),
+    JSON.stringify(output),
+  );
+  const piped = await hive.run(['restart', 'all']);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.ok(!/: done \(/.test(piped.stderr + piped.stdout), piped.stderr);
+  assert.equal(stepLine('restart', { id: 3, name: 'app03', ms: 640 }), 'restart app03: done (0.6 s)\n');
+  assert.equal(
+    stepLine('reload', { id: 3, name: 'app03', ms: 12_345, error: 'app "app03": exited with code 1\nmore' }),
+    'reload app03: failed (12.3 s): app "app03": exited with code 1\n',
+  );
+});
 
 test('hive restart all with two apps failing names each, with its code, and says the others were restarted', async () => {
   const hive = tempHome();

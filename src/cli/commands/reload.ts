@@ -1,11 +1,13 @@
 import type { DaemonClient } from '../../daemon/client.js';
 import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
+import { appSteps } from '../app-steps.js';
 import { isConfigTarget } from '../config-target.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
 import { failedStartApp } from '../failed-start.js';
+import { freshApps } from '../fresh-apps.js';
 import { writeKilledWarnings } from '../killed-warning.js';
 import { rewritesLines } from '../line-in-place.js';
 import { shellEnv } from '../shell-env.js';
@@ -46,7 +48,7 @@ export default function reload(argv: string[]): Promise<number> {
     // Progress for people (one line rewritten in place; a line each on a dumb terminal), nothing for scripts.
     const person = !values.json && process.stderr.isTTY === true;
     const tty = person && rewritesLines(process.stderr);
-    const onProgress = person
+    const slotProgress = person
       ? (progress: unknown) => {
           const { app, done, total } = progress as ReloadProgress;
           process.stderr.write(
@@ -54,6 +56,8 @@ export default function reload(argv: string[]): Promise<number> {
           );
         }
       : undefined;
+    // And a line per app as each is done (appSteps), on a terminal too.
+    const { steps, onProgress } = appSteps('reload', values.json === true, slotProgress, tty);
     if (tty) process.stderr.write(`reloading ${target}...`);
     let apps: AppInfo[];
     let failed = false;
@@ -61,9 +65,12 @@ export default function reload(argv: string[]): Promise<number> {
       // As restart --update-env sends it: Hive's own per-process variables left out.
       const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
       if (config) {
-        ({ apps, failed } = await reloadConfig(await configReloads(target, values), values.json === true, onProgress));
+        const requests = await configReloads(target, values);
+        ({ apps, failed } = await reloadConfig(requests, values.json === true, steps, onProgress));
       } else {
-        apps = (await withDaemon((client) => client.request<AppInfo[]>('reload', { target, ...env }, onProgress)))!;
+        apps = (await withDaemon(async (client) =>
+          freshApps(client, await client.request<AppInfo[]>('reload', { target, ...env, ...steps }, onProgress)),
+        ))!;
       }
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
@@ -88,6 +95,7 @@ export default function reload(argv: string[]): Promise<number> {
 async function reloadConfig(
   requests: ConfigReload[],
   json: boolean,
+  steps: { steps?: true },
   onProgress: ((progress: unknown) => void) | undefined,
 ): Promise<{ apps: AppInfo[]; failed: boolean }> {
   const run = async (client: DaemonClient) => {
@@ -95,7 +103,7 @@ async function reloadConfig(
     const missing: ConfigReload[] = [];
     for (const request of requests) {
       try {
-        const body = { ...request.reload, target: request.name, by: 'name' };
+        const body = { ...request.reload, target: request.name, by: 'name', ...steps };
         apps.push(...(await client.request<AppInfo[]>('reload', body, warningsTo('reload', onProgress))));
       } catch (error) {
         if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
@@ -116,7 +124,7 @@ async function reloadConfig(
         if (app) apps.push(app);
       }
     }
-    return { apps, failed };
+    return { apps: await freshApps(client, apps), failed };
   };
   return (await withDaemon(run))!;
 }

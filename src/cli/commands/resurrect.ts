@@ -4,6 +4,7 @@ import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable, notStartedYet } from '../app-output.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
+import { freshApps } from '../fresh-apps.js';
 import { terminalColumns } from '../table-fit.js';
 
 const usage =
@@ -30,7 +31,11 @@ export default function resurrect(argv: string[]): Promise<number> {
       if (typeof backup === 'string') readFrom = backup;
       warn(progress);
     };
-    const apps = (await withDaemon((client) => client.request<AppInfo[]>('resurrect', {}, onProgress), true, true))!;
+    const apps = (await withDaemon(
+      async (client) => freshApps(client, await client.request<AppInfo[]>('resurrect', {}, onProgress)),
+      true,
+      true,
+    ))!;
     const file = readFrom ?? hivePaths().dump;
     if (values.json) printJson(apps);
     else if (apps.length > 0) {

@@ -17,11 +17,13 @@ import type { AppInfo, AppSpec } from '../../daemon/protocol.js';
 import { envVariableProblem } from '../../env-variable.js';
 import { logicalCwd, logicalPath } from '../../logical-path.js';
 import { appTable, slotTable } from '../app-output.js';
+import { appSteps } from '../app-steps.js';
 import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
 import { failedStartApp } from '../failed-start.js';
 import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
+import { freshApps } from '../fresh-apps.js';
 import { parsePort } from '../integer-flag.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
@@ -323,6 +325,8 @@ export default function start(argv: string[], command = 'start', startOr?: Start
           if (app) started.push(app);
         }
       }
+      // The file's apps as they are once the last is done, not each as its turn ended (freshApps).
+      if (!client.closed) started.splice(0, started.length, ...(await freshApps(client, started)));
     });
     const slots = values.json ? undefined : slotTable(started, terminalColumns());
     if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
@@ -419,7 +423,9 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     // `all` is never an app's name (appNameProblem): every app, as for restart. No daemon: no app to start.
     refuseSpecOptions('`all` is every app', values, scriptArgs);
     const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-    return (await withDaemon((client) => client.request<AppInfo[]>('restart', body, warningsTo('start')), false)) ?? [];
+    return (
+      (await withDaemon(async (client) => freshApps(client, await restartApps(client, body, values)), false)) ?? []
+    );
   }
   // Not started for this: with no daemon running there is no such app, and a name refused next (no program on PATH)
   // must leave no daemon behind, as a missing script does.
@@ -467,9 +473,18 @@ async function startSeveral(targets: string[], values: Values, scriptArgs: strin
       process.stderr.write(errorLine('start', error));
     }
   }
-  if (values.json) printJson(started);
-  else if (started.length > 0) process.stdout.write(`${appTable(started, terminalColumns())}\n`);
+  // Each target's apps as they are once the last target is done (freshApps).
+  const shown =
+    started.length > 1 ? ((await withDaemon((client) => freshApps(client, started), false)) ?? started) : started;
+  if (values.json) printJson(shown);
+  else if (shown.length > 0) process.stdout.write(`${appTable(shown, terminalColumns())}\n`);
   return failed ? 1 : 0;
+}
+
+/** The restart of several apps by `hive start <all|namespace>`: a line per app as each is done, on a terminal. */
+function restartApps(client: DaemonClient, body: Record<string, unknown>, values: Values): Promise<AppInfo[]> {
+  const { steps, onProgress } = appSteps('start', values.json === true);
+  return client.request<AppInfo[]>('restart', { ...body, ...steps }, warningsTo('start', onProgress));
 }
 
 // A script or a config file rather than an app: a path, a name with an extension, or a file here.
@@ -495,7 +510,7 @@ async function startNamespace(client: DaemonClient, target: string, values: Valu
   if (!apps.some((app) => app.namespace === target)) return undefined;
   refuseSpecOptions(`${JSON.stringify(target)} is a namespace`, values, []);
   const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-  return client.request<AppInfo[]>('restart', body, warningsTo('start'));
+  return freshApps(client, await restartApps(client, body, values));
 }
 
 /**
