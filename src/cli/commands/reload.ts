@@ -69,7 +69,10 @@ export default function reload(argv: string[]): Promise<number> {
         ({ apps, failed } = await reloadConfig(requests, values.json === true, steps, onProgress));
       } else {
         apps = (await withDaemon(async (client) =>
-          freshApps(client, await client.request<AppInfo[]>('reload', { target, ...env, ...steps }, onProgress)),
+          freshApps(
+            client,
+            await client.request<AppInfo[]>('reload', { target, ...env, ...steps }, warningsTo('reload', onProgress)),
+          ),
         ))!;
       }
     } finally {
