@@ -322,11 +322,16 @@ const appShape = {
 
 const appFields = z.object(appShape);
 
+// Even when a value of the app is wrong: an app with a mistyped key and a bad value named the value alone, and the key
+// on the next run, once the value was fixed (ConfigError.issues names every problem of the file in one).
+const kAlways = { when: () => true };
+
 /** One app of a Hive config file (camelCase keys). PM2 ecosystem files are translated into this shape. */
 export const appSchema = appFields
   // env_<name> overrides (`env_production`), picked with --env; any other extra key is an error, never ignored.
   .catchall(z.unknown())
   .superRefine((app, ctx) => {
+    if (typeof app !== 'object' || app === null) return;
     for (const key of Object.keys(app)) {
       if (Object.hasOwn(appShape, key)) continue;
       if (/^env_[A-Za-z0-9_-]+$/.test(key)) {
@@ -341,6 +346,8 @@ export const appSchema = appFields
       }
       ctx.addIssue({ code: 'custom', path: [key], message: 'unknown key' });
     }
+  }, kAlways)
+  .superRefine((app, ctx) => {
     // The checks `hive run` makes of its flags, made here so that a config that loads is one that starts.
     if (app.sticky !== undefined && app.port === undefined) {
       ctx.addIssue({ code: 'custom', path: ['sticky'], message: 'needs port: the primary listens on it itself' });

@@ -18,7 +18,7 @@ import { meantKeyHint } from '../schema-keys.js';
 import { type AppsPlace, appKey, kAppsList } from './app-key.js';
 import { type AppConfig, appKeys, configSchema, envValue, type HiveConfig } from './app-schema.js';
 import { configFormat } from './config-file-name.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
 import { appsKeyHint, unknownFileKeys, unknownFileKeysToo } from './file-keys.js';
 import { withHomePaths } from './home-path.js';
 import { isEsmSyntaxInCommonJs, withLoadOutput } from './load-output.js';
@@ -94,7 +94,13 @@ function fromContent(file: string, raw: unknown): Loaded {
   // "apps[0] (api).instances" of a file with no apps list (a process.json that is the app) sent the reader looking.
   const label = (app: unknown, i: number, key: string) =>
     appKey(place, i, isObject(app) && typeof app.name === 'string' && app.name !== '' ? app.name : undefined, key);
-  checkEnvKeys(file, isObject(source) ? source.apps : undefined, label);
+  // Every problem of the file, so that one run names them all (a 40-app file with three bad apps named only the first);
+  // thrown together once the checks that can run have run, the first as the one error was before.
+  const problems: ConfigIssue[] = [];
+  const add = (key: string | undefined, message: string) => problems.push({ key, message });
+  checkEnvKeys(isObject(source) ? source.apps : undefined, label, add);
+  // The deploy targets whose env has a problem: the schema would name it again under each app's `env_<target>`.
+  const badTargets = new Set<string>();
   const warnings: Warning[] = [];
   let content = source;
   // Per app, Hive key -> the PM2 key written in the file, for error messages.
@@ -105,10 +111,13 @@ function fromContent(file: string, raw: unknown): Loaded {
       const conflict = isObject(app) ? pm2Conflict(app) : undefined;
       if (conflict) {
         const [first, second] = conflict;
-        throw new ConfigError(file, label(app, i, second), `sets the same option as \`${first}\`; keep one`);
+        add(label(app, i, second), `sets the same option as \`${first}\`; keep one`);
       }
     }
-    checkDeployEnvKeys(file, deploy);
+    checkDeployEnvKeys(deploy, (target, key, message) => {
+      badTargets.add(target);
+      add(key, message);
+    });
     const deployEnvs = pm2DeployEnvs(deploy, (key) =>
       warnings.push(`${file}: ${key}: undefined (unset where the file was loaded?), so not set, as in PM2`),
     );
@@ -137,7 +146,8 @@ function fromContent(file: string, raw: unknown): Loaded {
   // `hive start data.json` reads any .json as a config file (as PM2 does): one that is not says so by its file.
   if (!isObject(content) || content.apps === undefined) {
     const hint = appsKeyHint(content);
-    throw new ConfigError(file, undefined, `no \`apps\` list, so not a config file (expected { apps: [...] })${hint}`);
+    add(undefined, `no \`apps\` list, so not a config file (expected { apps: [...] })${hint}`);
+    throw ConfigError.of(file, problems);
   }
   const parsed = configSchema.safeParse(content);
   if (!parsed.success) {
@@ -145,15 +155,29 @@ function fromContent(file: string, raw: unknown): Loaded {
     // zod lists the file's own unknown keys after its apps' issues: `{ apps: [], extra: 1 }` named only the first.
     const fileKeysIssue = rest.find((issue) => issue.code === 'unrecognized_keys' && issue.path.length === 0);
     const too = fileKeysIssue?.code === 'unrecognized_keys' ? unknownFileKeysToo(fileKeysIssue.keys, format) : '';
-    throw issueError(file, content, first!, format, written, label, too);
+    const others = rest.filter((issue) => issue !== fileKeysIssue);
+    // Those of the checks above said once, by the key the file has.
+    const said = new Set(problems.map((problem) => problem.key));
+    for (const [n, issue] of [first!, ...others].entries()) {
+      const key = issue.path[2];
+      if (typeof key === 'string' && key.startsWith('env_') && badTargets.has(key.slice(4))) continue;
+      const problem = issueError(content, issue, format, written, label, n === 0 ? too : '');
+      if (!said.has(problem.key)) problems.push(problem);
+    }
+    throw ConfigError.of(file, problems);
   }
-  const names = new Set<string>();
+  if (problems.length > 0) throw ConfigError.of(file, problems);
+  // Each name, at the index of the app that has it first.
+  const names = new Map<string, number>();
   for (const [i, app] of parsed.data.apps.entries()) {
-    if (names.has(app.name))
-      throw new ConfigError(file, appKey(place, i, undefined, 'name'), `the name "${app.name}" is used twice`);
-    names.add(app.name);
+    const before = names.get(app.name);
+    if (before !== undefined) {
+      // The first app of the name too: "apps[21].name: used twice" left the other to be looked for in a long file.
+      const also = appKey(place, before, undefined, 'name');
+      add(appKey(place, i, undefined, 'name'), `the name "${app.name}" is used twice (also ${also})`);
+    } else names.set(app.name, i);
     const sourceApps = isObject(source) && Array.isArray(source.apps) ? source.apps : [];
-    checkPortEnvs(file, app, sourceApps[i], (key) => appKey(place, i, app.name, key), written[i]?.port ?? 'port');
+    checkPortEnvs(app, sourceApps[i], (key) => appKey(place, i, app.name, key), written[i]?.port ?? 'port', add);
     // An interpreter makes the app a fork-mode one (cli/fork-command.ts), which a cluster mode the file asked for did
     // not say: PM2 runs a cluster app with its own node and ignores `interpreter` (an nvm node path is a common one).
     // A node there is ignored as PM2 ignores it: in fork mode each process would listen on the port itself, and all
@@ -204,7 +228,7 @@ function fromContent(file: string, raw: unknown): Loaded {
       } catch (error) {
         const key = written[i]?.nodeArgs ?? 'nodeArgs';
         const why = (error as Error).message.replace(/^`nodeArgs` /, '');
-        throw new ConfigError(file, appKey(place, i, app.name, key), why);
+        add(appKey(place, i, app.name, key), why);
       }
     }
     // hive run's memory-report rule, here where the file and the key can be named (the schema checked both values).
@@ -217,8 +241,7 @@ function fromContent(file: string, raw: unknown): Loaded {
       } catch {
         const key = written[i]?.memoryReportInterval ?? 'memoryReportInterval';
         const limit = written[i]?.maxMemoryRestart ?? 'maxMemoryRestart';
-        throw new ConfigError(
-          file,
+        add(
           appKey(place, i, app.name, key),
           `0 turns memory reports off, which ${limit} needs: give an interval (1s), or drop ${limit}`,
         );
@@ -230,6 +253,7 @@ function fromContent(file: string, raw: unknown): Loaded {
       warnings.push(`${file}: ${appKey(place, i, app.name, key)}: ignored: ${why}`);
     }
   }
+  if (problems.length > 0) throw ConfigError.of(file, problems);
   const base = dirname(file);
   const apps = parsed.data.apps.map((app) => {
     const paths = withHomePaths(app);
@@ -280,17 +304,17 @@ function appsPlace(raw: unknown): AppsPlace {
  * and the schema build objects that take `__proto__` as their prototype, so it would vanish (an app's `__proto__`
  * object would even lend the app its keys). Checked on the file as read, before either, in every format.
  */
-function checkEnvKeys(file: string, apps: unknown, label: AppLabel): void {
+function checkEnvKeys(apps: unknown, label: AppLabel, add: AddIssue): void {
   if (!Array.isArray(apps)) return;
   for (const [i, app] of apps.entries()) {
     if (!isObject(app)) continue;
     if (Object.hasOwn(app, PROTO_ENV_NAME))
-      throw new ConfigError(file, label(app, i, PROTO_ENV_NAME), 'unknown key: not a Hive or PM2 app option');
+      add(label(app, i, PROTO_ENV_NAME), 'unknown key: not a Hive or PM2 app option');
     for (const [key, env] of Object.entries(app)) {
       if ((key !== 'env' && !key.startsWith('env_')) || !isObject(env)) continue;
       for (const [name, value] of Object.entries(env)) {
         const problem = envVariableProblem(name, value);
-        if (problem !== undefined) throw new ConfigError(file, label(app, i, `${key}${envKeySuffix(name)}`), problem);
+        if (problem !== undefined) add(label(app, i, `${key}${envKeySuffix(name)}`), problem);
       }
     }
   }
@@ -305,11 +329,11 @@ function checkEnvKeys(file: string, apps: unknown, label: AppLabel): void {
  * too), so `port` is the app's word over it. `sourceApp` is the app as the file has it, to tell the two apart.
  */
 function checkPortEnvs(
-  file: string,
   app: { port?: number | undefined },
   sourceApp: unknown,
   key: (key: string) => string,
   portKey: string,
+  add: AddIssue,
 ): void {
   if (app.port === undefined || !isObject(sourceApp)) return;
   for (const [envKey, env] of Object.entries(app)) {
@@ -320,26 +344,29 @@ function checkPortEnvs(
     const envPort = String(env.PORT);
     const conflict = portEnvConflict(app.port, envPort);
     if (conflict !== undefined) {
-      throw new ConfigError(file, key(`${envKey}.PORT`), `${envPort} and \`${portKey}\` ${app.port} ${conflict}`);
+      add(key(`${envKey}.PORT`), `${envPort} and \`${portKey}\` ${app.port} ${conflict}`);
     }
   }
 }
 
 /** The variables of a PM2 `deploy` section's target envs (pm2DeployEnvs), checked as an app's `env` is. */
-function checkDeployEnvKeys(file: string, deploy: unknown): void {
+function checkDeployEnvKeys(deploy: unknown, add: (target: string, key: string, message: string) => void): void {
   if (!isObject(deploy)) return;
   for (const [target, conf] of Object.entries(deploy)) {
     if (!isObject(conf) || !isObject(conf.env)) continue;
     for (const [name, value] of Object.entries(conf.env)) {
       const key = `deploy.${target}.env${envKeySuffix(name)}`;
       const problem = envVariableProblem(name, value);
-      if (problem !== undefined) throw new ConfigError(file, key, problem);
+      if (problem !== undefined) {
+        add(target, key, problem);
+        continue;
+      }
       // Here, by the key the file has: folded into the apps' `env_<target>` (pm2DeployEnvs: of a target `--env` can
       // pick; an undefined value dropped with a warning, an object or null set as its JSON, as in PM2), the schema
       // would name a key the file lacks.
       const folded = value !== undefined && typeof value !== 'object' && /^[A-Za-z0-9_-]+$/.test(target);
       const parsed = folded ? envValue.safeParse(value) : undefined;
-      if (parsed?.success === false) throw new ConfigError(file, key, parsed.error.issues[0]!.message);
+      if (parsed?.success === false) add(target, key, parsed.error.issues[0]!.message);
     }
   }
 }
@@ -423,17 +450,15 @@ function unwrapDefault(mod: unknown): unknown {
 }
 
 function issueError(
-  file: string,
   content: unknown,
   issue: z.core.$ZodIssue,
   format: 'hive' | 'pm2',
   written: readonly (Record<string, string> | undefined)[],
   label: AppLabel,
   too = '',
-): ConfigError {
+): ConfigIssue {
   if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
-    const { key, message } = unknownFileKeys(issue.keys, format);
-    return new ConfigError(file, key, message);
+    return unknownFileKeys(issue.keys, format);
   }
   // A union branch of the right type that failed inside (`args: ['--port', 3000]`) says what is wrong, and where.
   const inner =
@@ -441,15 +466,7 @@ function issueError(
       ? issue.errors.find((b) => b.length > 0 && b.every((e) => e.path.length > 0))
       : undefined;
   if (inner)
-    return issueError(
-      file,
-      content,
-      { ...inner[0]!, path: [...issue.path, ...inner[0]!.path] },
-      format,
-      written,
-      label,
-      too,
-    );
+    return issueError(content, { ...inner[0]!, path: [...issue.path, ...inner[0]!.path] }, format, written, label, too);
   const path = [...issue.path];
   const pm2Key = typeof path[1] === 'number' && typeof path[2] === 'string' ? written[path[1]]?.[path[2]] : undefined;
   if (pm2Key !== undefined) path[2] = pm2Key;
@@ -490,7 +507,7 @@ function issueError(
   // zod's "Too small: expected string to have >=1 characters" of `name: ''`, `script: ''`.
   if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1 && /^Too small/.test(message))
     message = 'expected a non-empty string';
-  return new ConfigError(file, key === '' ? undefined : key, `${message}${too}`);
+  return { key: key === '' ? undefined : key, message: `${message}${too}` };
 }
 
 /** The types a union accepts, from the branches' own type errors: `string or array`. */
@@ -503,6 +520,9 @@ function expectedTypes(issue: z.core.$ZodIssue): string[] {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Notes a problem of the file, to be thrown with the others (ConfigError.issues). */
+type AddIssue = (key: string | undefined, message: string) => void;
 
 /** App `index`'s `key` as the file has it (appKey), the app's name read from `app`. */
 type AppLabel = (app: unknown, index: number, key: string) => string;

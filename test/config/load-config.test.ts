@@ -92,6 +92,69 @@ describe('PM2 ecosystem files', () => {
     });
   });
 
+  // A 40-app file with three bad apps named only the first, one run per mistake; a name used twice, not the other app.
+  test('every problem of a file is named in one error: the first line as it was alone, one line for each other', async () => {
+    const apps: Record<string, unknown>[] = Array.from({ length: 40 }, (_, i) => ({ name: `app${i}`, script: 'a.js' }));
+    apps[17]!.instnces = 2;
+    apps[25]!.max_memory_restart = '200 lots';
+    apps[30]!.autorestart = 'no';
+    const file = write('ecosystem.config.json', JSON.stringify({ apps }));
+    const lines = [
+      `${file}: apps[17] (app17).instnces: unknown key: not a Hive or PM2 app option; did you mean \`instances\`?`,
+      `${file}: apps[25] (app25).max_memory_restart: expected a size like 300M, 1G or bytes`,
+      `${file}: apps[30] (app30).autorestart: expected boolean, got "no" (string)`,
+    ];
+    await assert.rejects(loadConfig(file), (error: Error & Record<string, unknown>) => {
+      assert.equal(error.code, 'ERR_HIVE_CONFIG');
+      assert.equal(error.key, 'apps[17] (app17).instnces');
+      assert.equal(error.message, lines.join('\n'));
+      assert.deepEqual(
+        (error.issues as { key: string }[]).map((issue) => issue.key),
+        ['apps[17] (app17).instnces', 'apps[25] (app25).max_memory_restart', 'apps[30] (app30).autorestart'],
+      );
+      return true;
+    });
+    // The message lists 20, the error has them all.
+    const many = write('ecosystem.config.json', JSON.stringify({ apps: apps.map((app) => ({ ...app, port: 'x' })) }));
+    await assert.rejects(loadConfig(many), (error: Error & Record<string, unknown>) => {
+      const shown = error.message.split('\n');
+      assert.equal(shown.length, 21);
+      assert.equal(shown.at(-1), 'and 23 more');
+      assert.equal((error.issues as unknown[]).length, 43);
+      return true;
+    });
+    // The checks made before the apps' keys (an env variable no environment holds), then those, each once.
+    const env = write(
+      'ecosystem.config.json',
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: 'a.js', instnces: 2 },
+          { name: 'b', script: 'b.js', env: { 'A=B': 'x' } },
+          { name: 'c', script: 'c.js', env: { 'C=D': 'y' } },
+        ],
+      }),
+    );
+    await assert.rejects(loadConfig(env), (error: Error & Record<string, unknown>) => {
+      assert.deepEqual(
+        (error.issues as { key: string }[]).map((issue) => issue.key),
+        ['apps[1] (b).env.A=B', 'apps[2] (c).env.C=D', 'apps[0] (a).instnces'],
+      );
+      return true;
+    });
+    // A name used twice names the app that has it first.
+    const twice = write(
+      'ecosystem.config.json',
+      JSON.stringify({ apps: apps.slice(0, 17).concat({ name: 'app3', script: 'a.js' }) }),
+    );
+    await assert.rejects(
+      loadConfig(twice),
+      configError(
+        'apps[17].name',
+        /^[^\n]*: apps\[17\]\.name: the name "app3" is used twice \(also apps\[3\]\.name\)$/,
+      ),
+    );
+  });
+
   test('numeric strings of number keys are numbers, and min_uptime takes hours, as in PM2', async () => {
     const file = write(
       'ecosystem.config.json',
