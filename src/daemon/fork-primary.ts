@@ -16,7 +16,7 @@ import { resolveInstances } from '../cluster/instances.js';
 import { PARTIAL_LINE_DELAY, splitLines } from '../cluster/line-splitter.js';
 import { MemoryStreak } from '../cluster/memory-streak.js';
 import { endedByOomKiller, oomKillCount } from '../cluster/oom-kills.js';
-import { assertScriptFile } from '../cluster/options.js';
+import { assertScriptFile, parseKillTimeout, parseListenTimeout } from '../cluster/options.js';
 import { OutputHold } from '../cluster/output-hold.js';
 import { pmId } from '../cluster/pm-id.js';
 import { ProcessTree, stopProcessTree } from '../cluster/process-tree.js';
@@ -97,10 +97,13 @@ interface Slot {
   // The program arguments its process was spawned with, and the memory limit it is held to, kept as `env` is.
   args: readonly string[];
   memoryLimit: number | undefined;
+  // How long its process may take to say ready (with waitReady), kept as `env` is: a reload's replacement waits under
+  // the reload's listen timeout, and so does its restart after a crash.
+  listenTimeout: number;
 }
 
 /** What a slot's process is spawned with: a reload's replacement gets the reload's. */
-type Setup = Pick<Slot, 'env' | 'args' | 'memoryLimit'>;
+type Setup = Pick<Slot, 'env' | 'args' | 'memoryLimit' | 'listenTimeout'>;
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
 // The app's folder with symlinks kept (the daemon sets PWD to it), read once: later, after a deploy switched the link,
@@ -120,6 +123,10 @@ let appEnv: NodeJS.ProcessEnv = process.env;
 // `max_memory_restart` (as PM2's reload applies them) changes them once it succeeded.
 let appArgv = options.argv;
 let appMemoryLimit = options.maxMemoryRestart;
+// And the timeouts: a config file's reload with a new `kill_timeout` or `listen_timeout` (as PM2's reload, and a
+// cluster app's primary, apply them) runs under them, and every later process keeps them once it succeeded.
+let appKillTimeout = options.killTimeout;
+let appListenTimeout = options.listenTimeout ?? DEFAULT_LISTEN_TIMEOUT;
 const appArgs = (): string[] => (appArgv === undefined ? options.args : joinForkArgv(appArgv));
 // Which exits leave a process down: PM2's autorestart and stop_exit_codes (`restart` may be left out by a caller that
 // never has a process crash).
@@ -213,6 +220,7 @@ function newSlot(instance: number): Slot {
     env: appEnv,
     args: appArgs(),
     memoryLimit: appMemoryLimit,
+    listenTimeout: appListenTimeout,
   };
 }
 
@@ -271,6 +279,7 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
   slot.env = env;
   slot.args = args;
   slot.memoryLimit = setup.memoryLimit;
+  slot.listenTimeout = setup.listenTimeout;
   // The start's processes are watched once the start is done (below), as before a reload could bring a limit.
   if (setup.memoryLimit !== undefined && appState !== 'starting') watchMemory();
   slot.child = child;
@@ -339,7 +348,7 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
     emit({ kind: 'event', type: 'worker', instance, pid, state: 'starting' });
     slot.ready = waitUntilReady({
       instance,
-      listenTimeout: options.listenTimeout ?? DEFAULT_LISTEN_TIMEOUT,
+      listenTimeout: setup.listenTimeout,
       awaited: "did not send process.send('ready') (or call ready())",
       messages: child,
       exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
@@ -498,7 +507,9 @@ function startFailed(error: Error): void {
   void stop();
 }
 
-function retire(slot: Slot): Promise<void> {
+// `killTimeout`: how long its process may drain, the app's unless a reload brings a new one. In an object, so that a
+// `slots.map(retire)` cannot pass its index for it.
+function retire(slot: Slot, { killTimeout = appKillTimeout }: { killTimeout?: number } = {}): Promise<void> {
   clearTimeout(slot.timer);
   slot.timer = undefined;
   const child = slot.child;
@@ -507,7 +518,7 @@ function retire(slot: Slot): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   // Its drain must not wait on the daemon's pace (its runtime's exit waits for its stdout to be read).
   if (child.stdout) outputHold.release(child.stdout);
-  return stopProcessTree(child, STOP_SIGNAL, options.killTimeout, options.treekill !== false, {
+  return stopProcessTree(child, STOP_SIGNAL, killTimeout, options.treekill !== false, {
     ask: wantsShutdownMessage.has(child) && child.connected ? () => sendShutdown(child) : undefined,
     // Said as a cluster worker's overrun is (daemon.log, the app's events): else the exit by SIGKILL has no reason.
     onKill: () =>
@@ -532,10 +543,10 @@ function sendShutdown(child: ChildProcess): void {
 }
 
 /** Stops a slot's process to start it again: {@link retire}, with the slot counted as running meanwhile. */
-async function retireToReplace(slot: Slot): Promise<void> {
+async function retireToReplace(slot: Slot, killTimeout = appKillTimeout): Promise<void> {
   slot.replacing = true;
   try {
-    await retire(slot);
+    await retire(slot, { killTimeout });
   } finally {
     slot.replacing = false;
   }
@@ -546,7 +557,7 @@ async function stop(): Promise<void> {
   stopping = true;
   sayLeaving();
   emit({ kind: 'event', type: 'state', state: 'stopping' });
-  await Promise.all(slots.map(retire));
+  await Promise.all(slots.map((slot) => retire(slot)));
   // Said as the cluster Supervisor says it once its processes are gone: daemon.log's "app stopped" line.
   emit({ kind: 'event', type: 'state', state: 'stopped' });
   exitOnce();
@@ -623,18 +634,23 @@ type ControlMessage = {
   id?: number;
   instances?: number | string;
   env?: Record<string, string>;
-  // A config file's reload (daemon/reload-command.ts): the script's new arguments, the interpreter's new flags, and
-  // the new memory limit (`300M`; null: none).
+  // A config file's reload (daemon/reload-command.ts): the script's new arguments, the interpreter's new flags, the
+  // new memory limit (`300M`; null: none), and the new kill and listen timeouts (`4s`; null: the default).
   args?: unknown;
   nodeArgs?: unknown;
   maxMemoryRestart?: unknown;
+  killTimeout?: unknown;
+  listenTimeout?: unknown;
 };
 
-/** A reload's new arguments and memory limit, checked before any process is retired; undefined: unchanged. */
+/** A reload's new arguments, memory limit and timeouts, checked before any process is retired; undefined: unchanged. */
 interface ReloadChange {
   args?: string[] | undefined;
   nodeArgs?: string[] | undefined;
   maxMemoryRestart?: number | null | undefined;
+  // In ms, the default in place of null (as the start's options.ts parses them).
+  killTimeout?: number | undefined;
+  listenTimeout?: number | undefined;
 }
 
 function reloadChange(message: ControlMessage): ReloadChange {
@@ -648,8 +664,10 @@ function reloadChange(message: ControlMessage): ReloadChange {
     }
     return [...(value as string[])];
   };
-  const { maxMemoryRestart } = message;
+  const { maxMemoryRestart, killTimeout, listenTimeout } = message;
   return {
+    killTimeout: killTimeout === undefined ? undefined : parseKillTimeout(killTimeout ?? undefined),
+    listenTimeout: listenTimeout === undefined ? undefined : parseListenTimeout(listenTimeout ?? undefined),
     args: list('args'),
     nodeArgs: list('nodeArgs'),
     maxMemoryRestart:
@@ -706,10 +724,15 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       const argv = appArgv === undefined ? undefined : reloadedForkArgv(appArgv, change);
       const memoryLimit =
         change.maxMemoryRestart === undefined ? appMemoryLimit : (change.maxMemoryRestart ?? undefined);
-      const setup: Setup = { env, args: argv === undefined ? options.args : joinForkArgv(argv), memoryLimit };
+      // The replacements wait for ready under the new listen timeout, the processes they replace drain under the new
+      // kill timeout; later processes keep both once the reload succeeded.
+      const listenTimeout = change.listenTimeout ?? appListenTimeout;
+      const killTimeout = change.killTimeout ?? appKillTimeout;
+      const args = argv === undefined ? options.args : joinForkArgv(argv);
+      const setup: Setup = { env, args, memoryLimit, listenTimeout };
       // Args and node args need their places in the program's arguments (ForkOptions.argv).
-      applied = (['args', 'nodeArgs', 'maxMemoryRestart'] as const).filter(
-        (key) => change[key] !== undefined && (key === 'maxMemoryRestart' || argv !== undefined),
+      applied = (['args', 'nodeArgs', 'maxMemoryRestart', 'killTimeout', 'listenTimeout'] as const).filter(
+        (key) => change[key] !== undefined && (argv !== undefined || (key !== 'args' && key !== 'nodeArgs')),
       );
       // As at the start (below), before any process is retired: the daemon checks too, a primary does not rely on it.
       // A script gone since is refused here too, as a cluster reload's replacement fails: the old processes keep on.
@@ -728,7 +751,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       }));
       for (const [i, slot] of reloading.entries()) {
         const begun = Date.now();
-        await retireToReplace(slot);
+        await retireToReplace(slot, killTimeout);
         slot.policy.reset();
         slot.errored = false;
         if (stopping) break;
@@ -759,6 +782,8 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       }
       appEnv = env;
       appArgv = argv;
+      appKillTimeout = killTimeout;
+      appListenTimeout = listenTimeout;
       if (change.maxMemoryRestart !== undefined) {
         appMemoryLimit = memoryLimit;
         // As at the start (below): a limit the cgroup's never lets a process reach.
@@ -782,7 +807,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
             slot.removed = true;
             slots.splice(slots.indexOf(slot), 1);
           }
-          await Promise.all(added.map(retire));
+          await Promise.all(added.map((slot) => retire(slot)));
           // A process started meanwhile (a crash's restart) was spawned with, or asked and was told, the larger size.
           sendSizeToAll();
           throw error;
@@ -795,7 +820,7 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
           slot.removed = true;
           slots.splice(slots.indexOf(slot), 1);
         }
-        await Promise.all(removed.map(retire));
+        await Promise.all(removed.map((slot) => retire(slot)));
       }
       // As a cluster's primary does: the processes already running resize their pools to the new share.
       sendSizeToAll();

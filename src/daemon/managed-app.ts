@@ -65,13 +65,13 @@ import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
 import type { AppInfo, AppSpec, IdleSlot, ListenAddress, ProcessInfo, ReloadProgress, ReloadSlot } from './protocol.js';
 import {
+  ARGUMENT_KEYS,
   appliedRunArgs,
   RELOAD_COMMAND_KEYS,
   RELOAD_COMMAND_OPTIONS,
   type ReloadCommand,
   type ReloadCommandKey,
   reloadCommand,
-  TIMEOUT_KEYS,
 } from './reload-command.js';
 import { ownRunArgs, ownRunArgsJoined, runArgDuration, runArgFlag, treekillOf } from './run-arg-flag.js';
 import { changedCount, parseScaleCount } from './scale-count.js';
@@ -200,10 +200,10 @@ export interface ReloadEnvs {
 }
 
 /**
- * What a reload changes of the spec once it took: its environments, and a config file's new args, node_args and
- * max_memory_restart.
+ * What a reload changes of the spec once it took: its environments, and a config file's new args, node_args,
+ * max_memory_restart and timeouts (a fork-mode app's kill timeout is a field of its own).
  */
-type PendingSpec = Partial<Pick<AppSpec, 'shellEnv' | 'env' | 'runArgs' | 'fork'>>;
+type PendingSpec = Partial<Pick<AppSpec, 'shellEnv' | 'env' | 'runArgs' | 'fork' | 'killTimeout'>>;
 
 /** How a start meets an app of that name (see ManagedApp#startWith). */
 export interface StartHow {
@@ -491,7 +491,7 @@ export class ManagedApp {
         // The primary starts the replacements with the file's new args and node_args, and guards them with its new
         // max_memory_restart: a cluster app's forks its workers so, a fork-mode app's spawns its program so (a reload
         // restarts its processes anyway). Those of a fork whose parts cannot be told apart (fork-argv.ts) are kept.
-        // A cluster app's primary also runs this reload under the file's new kill_timeout and listen_timeout.
+        // The primary also runs this reload under the file's new kill_timeout and listen_timeout, and keeps them.
         const keys = reloadKeysOf(this.spec);
         const applied = new Set(keys.map((key) => RELOAD_COMMAND_OPTIONS[key]));
         this.#warn(keptOptionsWarning(this.name, this.spec, origin, applied), envs.warn);
@@ -499,7 +499,7 @@ export class ManagedApp {
           origin.runArgs !== undefined ? reloadCommand(this.spec.runArgs, origin.runArgs, keys) : undefined;
         // The file that reloads the app is where it comes from now, whatever the reload's outcome: the next start or
         // reload of that file is no takeover. Its script, cwd and other options stay: the primary runs those until a
-        // restart; its args, node_args and max_memory_restart are the spec's once the reload took (#reload).
+        // restart; its args, node_args, max_memory_restart and timeouts are the spec's once the reload took (#reload).
         this.spec = { ...this.spec, configFile: origin.configFile };
         if (origin.settings !== undefined) this.#applySettings(origin.settings, origin.configFile, envs.warn);
         return this.#reload(onProgress, { ...envs, command });
@@ -763,14 +763,14 @@ export class ManagedApp {
     // Under the file's timeouts when the reload brings new ones: the primary applies them to this reload.
     const timeout = Math.max(
       controlTimeout(this.spec, slots),
-      command ? controlTimeout({ ...this.spec, runArgs: command.runArgs }, slots) : 0,
+      command ? controlTimeout({ ...this.spec, ...this.#withRunArgs(command.runArgs) }, slots) : 0,
     );
     // Only what changed: an older primary ignores the fields, and its answer says so (`applied`, below).
     const sent = RELOAD_COMMAND_KEYS.filter((key) => command?.[key] !== undefined);
     const fields = Object.fromEntries(sent.map((key) => [key, command?.[key]]));
     const request = { type: 'reload', ...(env ? { env } : {}), ...fields };
     if (command?.killTimeout !== undefined) {
-      const sentKill = killTimeoutOf({ ...this.spec, runArgs: command.runArgs });
+      const sentKill = killTimeoutOf({ ...this.spec, ...this.#withRunArgs(command.runArgs) });
       this.#reloadKillTimeout = Math.max(this.#reloadKillTimeout ?? 0, sentKill);
     }
     const reply = await this.#request(request, onProgress, timeout);
@@ -820,9 +820,16 @@ export class ManagedApp {
 
   // A reload's new runArgs, and a fork-mode app's program arguments built with them (its primary spawns those at a
   // respawn): what the spec takes once the reload took.
-  #withRunArgs(runArgs: string[]): Pick<PendingSpec, 'runArgs' | 'fork'> {
+  #withRunArgs(runArgs: string[]): Pick<PendingSpec, 'runArgs' | 'fork' | 'killTimeout'> {
     const { fork } = this.spec;
-    return fork ? { runArgs, fork: forkWithRunArgs(fork, this.spec.runArgs, runArgs) } : { runArgs };
+    if (!fork) return { runArgs };
+    const withFork = { runArgs, fork: forkWithRunArgs(fork, this.spec.runArgs, runArgs) };
+    // A fork-mode app's kill timeout is its spec's (killTimeoutOf), which a reload that applied a new one changes too;
+    // always set, so that the runArgs an older primary kept (#reloadIn) take back the one a pending spec had changed.
+    const kill = runArgFlag(runArgs, 'kill-timeout');
+    const same = kill === runArgFlag(this.spec.runArgs, 'kill-timeout');
+    const killTimeout = same ? this.spec.killTimeout : kill === undefined ? undefined : killTimeoutOf({ runArgs });
+    return { ...withFork, killTimeout };
   }
 
   // The first line of the failure (a worker's error names its crash there, see WorkerNotReadyError): the stderr lines it
@@ -1850,15 +1857,13 @@ function closed(stream: Readable): Promise<unknown> {
 }
 
 /**
- * The fields of a config file's reload the app's primary applies (reload-command.ts): all of them for a cluster app; a
- * fork-mode app's not its timeouts, and its script and node arguments only when its program arguments show where they
- * are (fork-argv.ts).
+ * The fields of a config file's reload the app's primary applies (reload-command.ts): all of them for a cluster app,
+ * and for a fork-mode app whose program arguments show where its script and node arguments are (fork-argv.ts); those
+ * two not for another.
  */
 function reloadKeysOf(spec: AppSpec): readonly ReloadCommandKey[] {
-  if (!spec.fork) return RELOAD_COMMAND_KEYS;
-  // A fork-mode primary's timeouts are its start options (fork-primary.ts): a restart applies them.
-  const keys = RELOAD_COMMAND_KEYS.filter((key) => !TIMEOUT_KEYS.includes(key));
-  return forkArgv(spec.fork, spec.runArgs) !== undefined ? keys : ['maxMemoryRestart'];
+  if (!spec.fork || forkArgv(spec.fork, spec.runArgs) !== undefined) return RELOAD_COMMAND_KEYS;
+  return RELOAD_COMMAND_KEYS.filter((key) => !ARGUMENT_KEYS.includes(key));
 }
 
 /**

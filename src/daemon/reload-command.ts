@@ -19,10 +19,10 @@ export const RELOAD_COMMAND_KEYS: readonly ReloadCommandKey[] = [
 ];
 
 /**
- * The fields only a cluster app's primary applies: a fork-mode primary takes its timeouts from its start options, so
- * a fork-mode app's reload keeps warning of them (keptOptionsWarning).
+ * The fields a fork-mode primary applies only when it knows where the script's and node's arguments are in its
+ * program's (fork-argv.ts); its reload keeps warning of them otherwise (keptOptionsWarning).
  */
-export const TIMEOUT_KEYS: readonly ReloadCommandKey[] = ['killTimeout', 'listenTimeout'];
+export const ARGUMENT_KEYS: readonly ReloadCommandKey[] = ['args', 'nodeArgs'];
 
 /** Each request field's option, as keptOptionsWarning and notAppliedWarning name it. */
 export const RELOAD_COMMAND_OPTIONS: Readonly<Record<ReloadCommandKey, string>> = {

@@ -1,4 +1,4 @@
-// `pm2 reload ecosystem.config.js` applies a changed `args`, `node_args` and `max_memory_restart` in fork mode too
+// `pm2 reload <file>` applies a changed `args`, `node_args`, `max_memory_restart` and timeouts in fork mode too
 // (PM2's default for a file without exec_mode and instances); so does `hive reload <file>` (and startOrReload): a
 // fork-mode reload restarts each process anyway, and its primary spawns the restarted one with the file's new
 // arguments, node's flags or the interpreter's before the script, and guards it with the new limit. The daemon's spec
@@ -158,4 +158,41 @@ test("the places of a fork's node args and script arguments: after Hive's tsx lo
   const other = { command: 'bash', args: ['/app/a.sh', 'v0'] };
   assert.equal(forkArgv(other, runArgs('', 'v1')), undefined);
   assert.equal(forkWithRunArgs(other, runArgs('', 'v1'), runArgs('', 'v2')), other);
+});
+
+// PM2's reload, and a cluster app's, run under the file's new kill_timeout and listen_timeout; a fork-mode app's kept
+// the ones it started with (and warned), so new code slower to say ready than the old listen_timeout failed its reload.
+test("a fork-mode app's reload runs under the file's new kill_timeout and listen_timeout, and the spec keeps them", async () => {
+  // Says ready after the delay slow.txt names then (none: at once); drains for 0.8 s once told to stop.
+  const slow = join(hive.dir, 'slow.js');
+  const delayFile = join(hive.dir, 'slow.txt');
+  writeFileSync(
+    slow,
+    `const fs = require('node:fs');
+let delay = 0;
+try { delay = Number(fs.readFileSync(${JSON.stringify(delayFile)}, 'utf8')); } catch {}
+setTimeout(() => process.send('ready'), delay);
+process.on('SIGINT', () => setTimeout(() => process.exit(0), 800));
+setInterval(() => {}, 1 << 30);
+`,
+  );
+  const app = (timeouts: object) =>
+    hive.writeConfig([{ name: 'slow', script: slow, wait_ready: true, ...timeouts }], 'slow.config.js');
+  const file = app({ listen_timeout: 800, kill_timeout: 300 });
+  await hive.json(['start', file]);
+  const [old] = await pids('slow');
+  writeFileSync(delayFile, '1500');
+  app({ listen_timeout: '4s', kill_timeout: 3000 });
+  const result = await hive.run(['reload', file]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(warnings(result.stderr), [], 'the reload applies them: nothing kept to warn of');
+  const [reloaded] = await pids('slow');
+  assert.notEqual(reloaded, old);
+  // Its drain ran to its end under the new kill_timeout, not SIGKILLed at the old one.
+  assert.doesNotMatch(hive.readLog('../daemon.log'), new RegExp(`slow: .*pid ${old}\\b.*killTimeout`));
+  const { settings } = await described('slow');
+  assert.deepEqual(
+    { listenTimeout: settings.listenTimeout, killTimeout: settings.killTimeout },
+    { listenTimeout: 4_000, killTimeout: 3_000 },
+  );
 });

@@ -47,7 +47,7 @@ test("a changed kill_timeout or listen_timeout is sent as the file gives it; an 
   const timed = ['app.js', '--kill-timeout=3000', '--listen-timeout=3s', '--', '--v', '1'];
   const named = ['app.js', '--kill-timeout=4s', '--', '--v', '1'];
   assert.deepEqual(reloadCommand(timed, named), { runArgs: named, killTimeout: '4s', listenTimeout: null });
-  // A fork-mode app's primary does not apply them (managed-app.ts reloadKeysOf): not sent.
+  // Fields left out of the keys (those a primary does not apply): not sent, and appliedRunArgs keeps the running ones.
   assert.equal(reloadCommand(timed, named, ['args', 'nodeArgs', 'maxMemoryRestart']), undefined);
   assert.deepEqual(appliedRunArgs(timed, named, ['args', 'nodeArgs', 'maxMemoryRestart']), timed);
 });
