@@ -35,6 +35,7 @@ import { forkRestartPolicy } from './fork-restart-policy.js';
 import { sayLeaving } from './primary-leaving.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
+import { ARGUMENT_KEYS, RELOAD_COMMAND_KEYS } from './reload-command.js';
 
 /** What the daemon passes to a fork-mode primary. */
 export interface ForkOptions {
@@ -731,8 +732,8 @@ async function runControl(message: ControlMessage): Promise<Record<string, unkno
       const args = argv === undefined ? options.args : joinForkArgv(argv);
       const setup: Setup = { env, args, memoryLimit, listenTimeout };
       // Args and node args need their places in the program's arguments (ForkOptions.argv).
-      applied = (['args', 'nodeArgs', 'maxMemoryRestart', 'killTimeout', 'listenTimeout'] as const).filter(
-        (key) => change[key] !== undefined && (argv !== undefined || (key !== 'args' && key !== 'nodeArgs')),
+      applied = RELOAD_COMMAND_KEYS.filter(
+        (key) => change[key] !== undefined && (argv !== undefined || !ARGUMENT_KEYS.includes(key)),
       );
       // As at the start (below), before any process is retired: the daemon checks too, a primary does not rely on it.
       // A script gone since is refused here too, as a cluster reload's replacement fails: the old processes keep on.
