@@ -14,6 +14,7 @@
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { supportsReusePort } from '../dist/cluster/index.js';
+import { needsNode } from '../dist/needs-node.js';
 import { hiveConfig, nginxMissing, nginxSocketFolder, startNginx, tutorialConfig } from './http/nginx.js';
 import { freePort, startSubject } from './http/subjects.js';
 import { benchCommand } from './lib/args.js';
@@ -34,9 +35,7 @@ const ALL_HELLO_SUBJECTS = ['hive', 'hive-os', 'hive-reuseport', 'hive-bare', 'r
 // costs (a few percent, within this bench's noise on a shared machine; bench/http-cost.js counts it exactly).
 const OPT_IN_SUBJECTS = ['hive-bare'];
 // Named in --only on a Node.js without reusePort, hive-reuseport is refused saying so rather than measuring nothing.
-const UNAVAILABLE = supportsReusePort()
-  ? {}
-  : { 'hive-reuseport': `--balance reuseport needs Node.js >= 22.12 (this is ${process.version})` };
+const UNAVAILABLE = supportsReusePort() ? {} : { 'hive-reuseport': `--balance reuseport ${needsNode('22.12')}` };
 const HELLO_SUBJECTS = ALL_HELLO_SUBJECTS.filter((s) => !Object.hasOwn(UNAVAILABLE, s) && !OPT_IN_SUBJECTS.includes(s));
 // nginx-hive-tcp: Hive's config with the upstream on the port instead of the socket, to show what the socket buys.
 const WORK_SUBJECTS = ['nginx-hive', 'nginx-hive-tcp', 'nginx-tutorial', 'direct'];

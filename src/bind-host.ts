@@ -13,6 +13,12 @@ export function bareHost(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
+/** `http://host:port` for a server bound to `host`, an IPv6 literal bracketed (`http://[::1]:9464`) whether or not it was. */
+export function httpOrigin(host: string, port: number): string {
+  const bare = bareHost(host);
+  return `http://${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
+}
+
 /**
  * Why `host` cannot be an address to bind (an IP address, bracketed or not, or a host name), or undefined. A port
  * written into it (`127.0.0.1:9`) would otherwise reach listen() and fail as a lookup, reported as the port's fault.

@@ -3,6 +3,7 @@ import { servedPort } from '../cluster/served-port.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { formatTime } from '../time-format.js';
+import { daemonNodeHint } from './error-line.js';
 import { cell, printable, truncate, visibleWidth } from './monit/text.js';
 import { printableLines } from './printable.js';
 import { COLUMN_GAP, type FitStep, fitColumns } from './table-fit.js';
@@ -78,8 +79,8 @@ export function notStartedYet(command: string, apps: AppInfo[]): string {
     .filter((app) => (app.status === 'starting' || app.status === 'errored') && app.lastError !== null)
     .map((app) =>
       app.status === 'starting'
-        ? `hive ${command}: app "${app.name}" did not start yet; trying again in the background: ${shown(app.lastError)}\n`
-        : `hive ${command}: app "${app.name}" did not start (not tried again): ${shown(app.lastError)}\n`,
+        ? `hive ${command}: app "${app.name}" did not start yet; trying again in the background: ${why(app.lastError)}\n`
+        : `hive ${command}: app "${app.name}" did not start (not tried again): ${why(app.lastError)}\n`,
     )
     .join('');
 }
@@ -361,4 +362,9 @@ export function describeApp(app: AppInfo, width?: number): string {
 // (one could clear the screen or retitle the window, as in `hive monit`); `--json` has it whole.
 function shown(lastError: string | null): string {
   return printableLines(lastError ?? '');
+}
+
+// A start's error with what moves the daemon to this shell's Node, when it was the daemon's Node that refused.
+function why(lastError: string | null): string {
+  return `${shown(lastError)}${daemonNodeHint(lastError ?? '')}`;
 }

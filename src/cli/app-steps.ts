@@ -1,15 +1,17 @@
 import type { AppStep } from '../daemon/protocol.js';
+import { daemonNodeHint } from './error-line.js';
 import { rewritesLines } from './line-in-place.js';
 
 /**
- * The line a terminal gets as each app of a `stop`, `restart` or `reload` is done (the daemon's `{ step }` frames):
- * `restart all` takes its apps in turn for tens of seconds, and said nothing between `restart all...` and the table.
+ * The line a terminal gets as each app of a `stop`, `restart`, `reload` or `resurrect` (`hive update`'s too) is done
+ * (the daemon's `{ step }` frames): `restart all` takes its apps in turn for tens of seconds, and said nothing between
+ * `restart all...` and the table.
  */
 export function stepLine(command: string, step: AppStep): string {
   const took = `(${(step.ms / 1000).toFixed(1)} s)`;
   return step.error === undefined
     ? `${command} ${step.name}: done ${took}\n`
-    : `${command} ${step.name}: failed ${took}: ${step.error.split('\n')[0]}\n`;
+    : `${command} ${step.name}: failed ${took}: ${step.error.split('\n')[0]}${daemonNodeHint(step.error)}\n`;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isConfigFile } from '../config/config-file-name.js';
 import type { DaemonClient } from '../daemon/client.js';
+import { AppsFailedError } from '../daemon/errors.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { withDaemon } from './daemon-command.js';
+import { failedStartApp } from './failed-start.js';
 import { onlyNames, pickApps } from './only-apps.js';
 
 /**
@@ -35,43 +37,71 @@ export async function configTargetNames(file: string, { only, env }: ConfigTarge
 
 /**
  * `hive stop|delete|reset <config file>` (as `pm2 stop ecosystem.config.js`): the command on each app the file names;
- * see onAppsByName. (`hive restart <config file>` is a start of the file again: see restart.ts; `hive reload <config
- * file>` reloads with the file's env, and starts the apps not there: see reload.ts.)
+ * see eachByName, whose `failure` the command says after the apps. (`hive restart <config file>` is a start of the file
+ * again: see restart.ts; `hive reload <config file>` reloads with the file's env, and starts the apps not there: see
+ * reload.ts.) One the daemon does not have is skipped, as PM2's stop skips it, unless none is there
+ * (ERR_HIVE_APP_NOT_FOUND).
  */
 export async function onConfigApps(
   command: 'stop' | 'delete' | 'reset',
   file: string,
   options: ConfigTargetOptions = {},
-): Promise<AppInfo[]> {
-  const names = await configTargetNames(file, options);
-  return onAppsByName(
-    command,
-    names.map((name) => ({ name, body: {} })),
-  );
+): Promise<ByName<{ name: string }>> {
+  const requests = (await configTargetNames(file, options)).map((name) => ({ name }));
+  const taken = (await withDaemon((client) => eachByName(client, command, requests)))!;
+  if (taken.apps.length === 0 && !('failure' in taken) && taken.notFound !== undefined) throw taken.notFound;
+  return taken;
 }
 
+/** What eachByName did: see there. */
+export interface ByName<R> {
+  apps: AppInfo[];
+  /** The requests of apps the daemon does not have, and the first of their errors (ERR_HIVE_APP_NOT_FOUND). */
+  missing: R[];
+  notFound?: unknown;
+  /** Set only when apps failed: one's own error, or several as one AppsFailedError naming each. */
+  failure?: unknown;
+}
+
+// What AppsFailedError says was done to the others.
+const done = { stop: 'stopped', delete: 'deleted', reset: 'reset', reload: 'reloaded' };
+
 /**
- * The command on each of a config file's apps, by name only (`by: 'name'`: an app named `0` in the file is not app 0,
- * as PM2 matches a file's apps by name), each with its own request fields; one the daemon does not have is skipped,
- * as PM2's stop skips it, unless none is there (ERR_HIVE_APP_NOT_FOUND).
+ * The command on each of a config file's apps, in turn, by name only (`by: 'name'`: an app named `0` in the file is not
+ * app 0, as PM2 matches a file's apps by name), each with its own request fields (`body`). An app that fails does not
+ * stop the others, as `hive start <config>` and the fleet commands go on (fleetApps): it is said after them
+ * (`failure`), and stays among the apps as it is now (errored, or online with its old processes), but for a delete,
+ * whose apps are the ones it deleted. The daemon gone, each app left would fail alike: its error is thrown, as before.
  */
-export async function onAppsByName(
-  command: 'stop' | 'delete' | 'reset',
-  requests: { name: string; body: Record<string, unknown> }[],
-): Promise<AppInfo[]> {
-  const run = async (client: DaemonClient) => {
-    const apps: AppInfo[] = [];
-    let missing: unknown;
-    for (const { name, body } of requests) {
-      try {
-        apps.push(...(await client.request<AppInfo[]>(command, { ...body, target: name, by: 'name' })));
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
-        missing ??= error;
+export async function eachByName<R extends { name: string }>(
+  client: DaemonClient,
+  command: keyof typeof done,
+  requests: R[],
+  body: (request: R) => Record<string, unknown> = () => ({}),
+  onProgress?: (progress: unknown) => void,
+): Promise<ByName<R>> {
+  const taken: ByName<R> = { apps: [], missing: [] };
+  const failures: { name: string; error: unknown }[] = [];
+  for (const request of requests) {
+    try {
+      const fields = { ...body(request), target: request.name, by: 'name' };
+      taken.apps.push(...(await client.request<AppInfo[]>(command, fields, onProgress)));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ERR_HIVE_APP_NOT_FOUND') {
+        taken.missing.push(request);
+        taken.notFound ??= error;
+        continue;
       }
+      if (client.closed) throw error;
+      failures.push({ name: request.name, error });
+      const app = command === 'delete' ? undefined : await failedStartApp(client, request.name, error);
+      if (app) taken.apps.push(app);
     }
-    if (apps.length === 0 && missing !== undefined) throw missing;
-    return apps;
-  };
-  return (await withDaemon(run))!;
+  }
+  if (failures.length === 1) taken.failure = failures[0]!.error;
+  if (failures.length > 1) {
+    const count = requests.length - taken.missing.length - failures.length;
+    taken.failure = new AppsFailedError(failures, { count, verb: done[command] });
+  }
+  return taken;
 }

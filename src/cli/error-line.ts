@@ -1,4 +1,5 @@
 import { HiveError } from '../errors.js';
+import { otherNodeRefused } from '../needs-node.js';
 import { printableLines } from './printable.js';
 
 /**
@@ -8,7 +9,20 @@ import { printableLines } from './printable.js';
  */
 export function errorLine(command: string, error: unknown, message = messageOf(error), hint = ''): string {
   const code = error instanceof HiveError ? `${error.code}: ` : '';
-  return `hive ${command}: ${code}${printableLines(message)}${hint}\n`;
+  return `hive ${command}: ${code}${printableLines(message)}${hint}${daemonNodeHint(message)}\n`;
+}
+
+/**
+ * What moves the daemon to this shell's Node.js, for a refusal of the Node.js it runs on (`--balance reuseport` under
+ * 20): the message named that one, not this CLI's, and the daemon keeps the Node it was started on (an nvm switch since
+ * does not reach it) until `hive update`. Empty for a refusal of this CLI's own Node, and for any other error.
+ */
+export function daemonNodeHint(message: string): string {
+  const daemon = otherNodeRefused(message);
+  return daemon === undefined
+    ? ''
+    : `; the daemon runs Node.js ${daemon} (this shell's is ${process.versions.node}): \`hive update\` restarts it ` +
+        'on this Node, keeping its apps';
 }
 
 /** An error's message, or the thrown value as text. */

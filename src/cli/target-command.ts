@@ -6,7 +6,7 @@ import { appSteps } from './app-steps.js';
 import { configTargetNames, isConfigTarget, onConfigApps } from './config-target.js';
 import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from './daemon-command.js';
 import { warningsTo } from './daemon-warning.js';
-import { freshApps } from './fresh-apps.js';
+import { fleetApps, freshApps } from './fresh-apps.js';
 import { writeKilledWarnings } from './killed-warning.js';
 import { resolveTarget, type Target } from './resolve-targets.js';
 import { shellEnv } from './shell-env.js';
@@ -69,34 +69,49 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     const progress = warningsTo(command, onProgress);
     let apps: AppInfo[];
     let code = 0;
-    if (positionals.length === 1) {
-      const target = positionals[0]!;
-      apps =
-        configs[0] && command !== 'restart'
-          ? await onConfigApps(command, target, { only, env })
-          : (await withDaemon((client) =>
-              client.request<AppInfo[]>(command, { target, ...updateEnv, ...steps }, progress),
-            ))!;
+    // A fleet target's or a config file's apps are shown even when some failed: the error is said after them.
+    let failure: { error: unknown } | undefined;
+    let fresh = false;
+    const target = positionals[0]!;
+    if (positionals.length === 1 && configs[0] && command !== 'restart') {
+      // A config file's apps the same: each is taken, and one that failed is said after them (eachByName).
+      const taken = await onConfigApps(command, target, { only, env });
+      apps = taken.apps;
+      if ('failure' in taken) failure = { error: taken.failure };
+    } else if (positionals.length === 1) {
+      const request = (client: DaemonClient) => () =>
+        client.request<AppInfo[]>(command, { target, ...updateEnv, ...steps }, progress);
+      // Delete's apps are gone: no listing shows them (see below).
+      const taken = (await withDaemon((client) =>
+        command === 'delete'
+          ? request(client)().then((apps) => ({ apps }))
+          : fleetApps(client, target, request(client)),
+      ))!;
+      apps = taken.apps;
+      fresh = true;
+      if ('failure' in taken) failure = { error: taken.failure };
     } else {
       const report = (error: unknown) => {
         code = Math.max(code, reportError(command, error));
       };
       apps = await onSeveral(command, positionals, configs, { env, updateEnv, steps, progress }, report);
     }
-    // Several apps, taken in turn: shown as they are once all are done (freshApps); a deleted one is gone from it.
-    if (command !== 'delete' && apps.length > 1) {
+    // Several apps, taken in turn: shown as they are once all are done (freshApps, which fleetApps did already); a
+    // deleted one is gone from it.
+    if (command !== 'delete' && apps.length > 1 && !fresh) {
       const taken = apps;
       apps = (await withDaemon((client) => freshApps(client, taken), false)) ?? apps;
     }
+    const said = () => (failure === undefined ? code : Math.max(code, reportError(command, failure.error)));
     if (values.json) {
       printJson(apps);
-      return code;
+      return said();
     }
     // Stop, restart and delete retire processes: one whose drain never ended was SIGKILLed (reset kills none).
     writeKilledWarnings(command, apps);
     if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
     else if (apps.length > 0 || code === 0) process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
-    return code;
+    return said();
   });
 }
 

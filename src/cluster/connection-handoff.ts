@@ -21,6 +21,27 @@ interface ClusterMessage {
   errno?: unknown;
 }
 
+/** What the primary hears of the handles it passes to one process (see {@link closeUnansweredHandoffs}). */
+export interface HandoffEvents {
+  /**
+   * The process's channel gave up on a handle sent to it with `message` (node's message as given to send(), e.g. a
+   * `newconn` or Hive's `sticky-connection`): the process could not receive the descriptor (NODE_HANDLE_NACK: with
+   * no descriptor left, `ulimit -n`, the kernel drops it), never saw the message, and will never answer it. For a
+   * `newconn` the primary has already answered node's balancer for the process (the connection was reset).
+   */
+  onDropped?: (message: unknown) => void;
+  /** A handle reached the process (NODE_HANDLE_ACK). */
+  onDelivered?: () => void;
+}
+
+// The channel's internals this module reads: node sends one handle at a time and queues every later message in
+// `_handleQueue` until the process acknowledges that handle (NODE_HANDLE_ACK) or says it did not get it
+// (NODE_HANDLE_NACK); `_send` is what writes a message, called by send() and again for each queued one.
+interface Channel {
+  _handleQueue?: unknown[] | null;
+  _send: (...args: unknown[]) => boolean;
+}
+
 interface Handoff {
   handle: Closable;
   key: string;
@@ -39,8 +60,9 @@ const holders = new WeakMap<Closable, ChildProcess>();
  * process still holds (a descriptor passed along is another reference to the same socket): only one that nobody
  * serves ends, and its client gets a reset at once instead of waiting for a reply that cannot come.
  */
-export function closeUnansweredHandoffs(child: ChildProcess): void {
+export function closeUnansweredHandoffs(child: ChildProcess, events: HandoffEvents = {}): void {
   const pending = new Map<number, Handoff>();
+  watchDroppedHandles(child, pending, events);
   const send = child.send.bind(child) as (...args: unknown[]) => boolean;
   (child as { send: (...args: unknown[]) => boolean }).send = (...args: unknown[]) => {
     const [message, handle] = args as [ClusterMessage | undefined, Closable | undefined];
@@ -96,6 +118,62 @@ export function closeUnansweredHandoffs(child: ChildProcess): void {
     if (child.connected) return;
     leaveServer(child);
     closeAll();
+  });
+}
+
+/**
+ * A process with no descriptor left (`ulimit -n`) cannot receive one passed to it: the kernel drops it, and the
+ * process's channel answers NODE_HANDLE_NACK without ever emitting the message it came with. Node's balancer waits for
+ * the process's answer to a `newconn` before it hands it anything again, so one such message stalled it for good: once
+ * every process had dropped one, every new connection waited in the primary, unserved. Node retransmits only a
+ * `net.Socket` sent without `keepOpen` (the channel's `_pendingMessage`); a raw handle (the balancer's) or one sent
+ * with `keepOpen` (the sticky router's) is given up at its first NACK, the balancer's copy left open (Node 20 and 24,
+ * lib/internal/child_process.js). Once the channel has given a `newconn` up, the primary answers the balancer for the
+ * process (`accepted`): the balancer closes its copy (the client gets a reset, not a hang) and the process is in
+ * rotation again, for the next connection.
+ */
+function watchDroppedHandles(child: ChildProcess, pending: Map<number, Handoff>, events: HandoffEvents): void {
+  const channel = child as unknown as Channel;
+  if (typeof channel._send !== 'function') return;
+  // The message of the handle written to the channel and not acknowledged yet (one at a time).
+  let inFlight: { message: unknown } | undefined;
+  // The one a NACK is about, while node handles that NACK.
+  let nacked: { message: unknown; resent: boolean } | undefined;
+  const write = channel._send.bind(child);
+  channel._send = (...args: unknown[]) => {
+    const [message, handle] = args;
+    const queued = channel._handleQueue != null;
+    const result = write(...args);
+    // Written with its handle (a queued message is written later, by this same function): node then queues what follows.
+    if (handle && !queued && channel._handleQueue != null) {
+      // Node's retransmission of a NACKed handle sends its message wrapped again (`NODE_HANDLE`), which no first send does.
+      if (nacked && (message as { cmd?: unknown } | null)?.cmd === 'NODE_HANDLE') nacked.resent = true;
+      inFlight = { message };
+    }
+    return result;
+  };
+  // Before node's own listener, which writes the next handle (or the same one again).
+  child.prependListener('internalMessage', (message: { cmd?: unknown } | null) => {
+    if (message?.cmd === 'NODE_HANDLE_NACK' && inFlight) nacked = { message: inFlight.message, resent: false };
+    if (message?.cmd === 'NODE_HANDLE_NACK' || message?.cmd === 'NODE_HANDLE_ACK') inFlight = undefined;
+  });
+  child.on('internalMessage', (message: { cmd?: unknown } | null) => {
+    if (message?.cmd === 'NODE_HANDLE_ACK') events.onDelivered?.();
+    if (message?.cmd !== 'NODE_HANDLE_NACK' || nacked === undefined) return;
+    const dropped = nacked;
+    nacked = undefined;
+    if (dropped.resent) return;
+    const sent = dropped.message as ClusterMessage | null;
+    if (
+      sent?.cmd === 'NODE_CLUSTER' &&
+      sent.act === 'newconn' &&
+      typeof sent.seq === 'number' &&
+      pending.has(sent.seq)
+    ) {
+      // As the process would have, had it taken the connection (node's cluster listener, and this module's, read it).
+      child.emit('internalMessage', { cmd: 'NODE_CLUSTER', ack: sent.seq, accepted: true });
+    }
+    events.onDropped?.(dropped.message);
   });
 }
 

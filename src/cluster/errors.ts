@@ -1,5 +1,7 @@
-import { summarizeCrash } from '../crash-summary.js';
+import { crashHeadline, summarizeCrash } from '../crash-summary.js';
 import { HiveError } from '../errors.js';
+import { needsNode } from '../needs-node.js';
+import { crashHint } from './not-ready-hints.js';
 
 /** The script to run does not exist, or is a directory rather than a file. */
 export class ScriptNotFoundError extends HiveError {
@@ -42,7 +44,10 @@ export class WorkerNotReadyError extends HiveError {
     // The error itself on the first line, which one-line readers show (`hive ls`'s last error): the tail's last lines
     // are a crash report's stack and footer.
     const crash = summarizeCrash(stderrTail.join('\n'));
-    const why = `${reason}${crash ? `: ${crash.line}` : ''}`;
+    // With its cause's, when it has one (`database pool could not start` alone does not say the database is down), then
+    // what to do, when its cause is a known one (not-ready-hints.ts).
+    const hint = crash && crashHint(crash);
+    const why = `${reason}${crash ? `: ${crashHeadline(crash)}` : ''}${hint ?? ''}`;
     super('ERR_HIVE_WORKER_NOT_READY', `Worker ${instance} did not become ready: ${why}${tail}`);
     this.instance = instance;
     this.stderrTail = stderrTail;
@@ -65,7 +70,7 @@ export class BalanceUnsupportedError extends HiveError {
   constructor(mode: string, nodeVersion: string) {
     super(
       'ERR_HIVE_BALANCE_UNSUPPORTED',
-      `--balance ${mode} needs Node.js >= 22.12 (this is ${nodeVersion}); use --balance rr or --balance os`,
+      `--balance ${mode} ${needsNode('22.12', nodeVersion)}; use --balance rr or --balance os`,
     );
   }
 }

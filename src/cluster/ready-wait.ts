@@ -19,7 +19,7 @@ export interface ReadyWaitOptions {
    */
   exited: Promise<{ code: number | null; signal: string | null; spawnError?: string | undefined }>;
   /** Its last stderr lines, read when it exits before it is ready: they usually hold the reason. */
-  stderrTail: readonly string[];
+  stderrTail: () => readonly string[];
   /** A message's meaning: true, ready; an Error, the wait fails with it; anything else, the wait goes on. */
   check(message: unknown): boolean | Error;
   /**
@@ -76,7 +76,7 @@ export function waitUntilReady(options: ReadyWaitOptions): Promise<void> {
             spawnError !== undefined
               ? `it could not be started (${spawnError})`
               : `it exited (${signal ? `signal ${signal}` : `code ${code}`}) before it was ready`,
-            [...options.stderrTail],
+            [...options.stderrTail()],
           ),
         );
       });

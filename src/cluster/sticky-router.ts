@@ -15,7 +15,8 @@ export interface StickyTarget {
 }
 
 const MAX_HEAD = 16 * 1024;
-// Tries to hand one connection over before it is closed: each failed try means a worker whose channel just closed.
+// Tries to hand one connection over before it is closed: each failed try means a worker whose channel just closed, or
+// one that could not receive its descriptor (dropped()).
 const MAX_HANDOVERS = 3;
 // The whole head, not the time between two reads: node's own server allows as long (headersTimeout).
 const HEAD_TIMEOUT = 60_000;
@@ -56,7 +57,8 @@ export class StickyRouter {
   // head read from each: queued by node behind the worker's acknowledgement of the previous handle, written to its
   // channel and not read yet, or read and not acknowledged yet. The router keeps its own copy of each until then, and
   // forget() routes them again if that worker exits first.
-  readonly #pending = new Map<StickyTarget, Map<number, { socket: Socket; head: Buffer | null }>>();
+  // `attempt`: how many workers it was handed to so far (see MAX_HANDOVERS).
+  readonly #pending = new Map<StickyTarget, Map<number, { socket: Socket; head: Buffer | null; attempt: number }>>();
   #nextId = 0;
   readonly #onWarning: (message: string) => void;
   readonly #headTimeout: number;
@@ -313,7 +315,7 @@ export class StickyRouter {
       pending = new Map();
       this.#pending.set(target, pending);
     }
-    pending.set(id, { socket, head });
+    pending.set(id, { socket, head, attempt });
     // keepOpen: the primary keeps its own copy until the worker's runtime acknowledges the connection (taken()), which
     // it does before reading from it. A descriptor written to the channel of a worker that dies before taking it dies
     // with the channel, and closing this copy once written (as before) reset such a client; kept, it goes to another
@@ -364,6 +366,22 @@ export class StickyRouter {
     if (handoff === undefined) return;
     pending!.delete(id);
     handoff.socket.destroy();
+  }
+
+  /**
+   * `target`'s channel gave up on the connection of message `id`: the worker could not receive its descriptor (none
+   * left: `ulimit -n`), never saw the message and never will (see connection-handoff.ts). As one a dying worker never
+   * took, it goes to the next ready worker with its head, a bounded number of times, then is closed: the client gets
+   * an answer or a reset, never a hang, and the router's copy does not stay open.
+   */
+  dropped(target: StickyTarget, id: number): void {
+    const pending = this.#pending.get(target);
+    const handoff = pending?.get(id);
+    if (handoff === undefined) return;
+    pending!.delete(id);
+    const { socket, head, attempt } = handoff;
+    if (attempt < MAX_HANDOVERS && !socket.destroyed) this.#handOver(socket, head, attempt + 1);
+    else socket.destroy();
   }
 
   /**

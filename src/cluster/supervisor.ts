@@ -37,6 +37,7 @@ import {
   type SupervisorOptions,
 } from './options.js';
 import type { OutputHold } from './output-hold.js';
+import { permissionGrants } from './permission-grant.js';
 import type { PidLock } from './pid-lock.js';
 import { pmId } from './pm-id.js';
 import { probePort } from './port-probe.js';
@@ -916,6 +917,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     );
     worker.on('warning', (message: string) => this.#emit({ type: 'warning', message }));
     worker.on('sticky-taken', (id: number) => this.#router?.taken(worker, id));
+    worker.on('sticky-dropped', (id: number) => this.#router?.dropped(worker, id));
     worker.on('sticky-return', (socket: Socket, head: string | null) => {
       if (this.#router) this.#router.reroute(socket, head);
       else socket.destroy();
@@ -1116,11 +1118,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     else release();
   }
 
-  // The runtime preloaded before the app (and tsx for TypeScript), then the app's own Node.js arguments.
+  // The runtime preloaded before the app (and tsx for TypeScript), then the app's own Node.js arguments, then what the
+  // permission model needs to let the preload load.
   #execArgv(nodeArgs: readonly string[]): string[] {
     const execArgv = ['--import', runtimeEntry];
     if (this.options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
-    return [...execArgv, ...nodeArgs];
+    return [...execArgv, ...nodeArgs, ...permissionGrants(nodeArgs)];
   }
 
   /**

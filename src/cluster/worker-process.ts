@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { StderrTail } from '../crash-summary.js';
 import {
   decodeWorkerMessage,
   type HttpReport,
@@ -16,6 +17,7 @@ import { outputEnded } from './child-close.js';
 import { closeUnansweredHandoffs } from './connection-handoff.js';
 import { PortInUseError, SocketInUseError, SocketPathError, SocketServerError } from './errors.js';
 import { PARTIAL_LINE_DELAY, splitLines } from './line-splitter.js';
+import { importMetaMainHint } from './not-ready-hints.js';
 import { endedByOomKiller, oomKillCount } from './oom-kills.js';
 import type { OutputHold } from './output-hold.js';
 import { PoolLoads } from './pool-loads.js';
@@ -84,11 +86,15 @@ export interface WorkerProcessOptions {
   socket?: string | undefined;
   /** Holds its stdout pipe while the primary's output is behind, until it leaves (see OutputHold). */
   outputHold?: OutputHold | undefined;
+  /** The app's script (resolved), which a timeout's hint may read (a TypeScript one tsx runs as CommonJS). */
+  script?: string | undefined;
 }
 
 const STDERR_TAIL = 20;
 // The errors of a write to the IPC channel of a process that has gone (or is going): see the constructor.
 const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
+// How often, at most, a process that cannot take the connections handed to it is said (see #handleDropped).
+const DROPPED_SAID_EVERY = 60_000;
 
 /**
  * The primary's handle on one app process (a node:cluster worker): its state machine, the ready wait, retirement
@@ -110,7 +116,8 @@ export class WorkerProcess extends EventEmitter {
   /** False when its spawn failed (WorkerExit.spawnError): it never ran. */
   readonly spawned: boolean;
   readonly startedAt = Date.now();
-  readonly stderrTail: string[] = [];
+  // Its last stderr lines, with the lead of a crash report too long for them (see stderrTail).
+  readonly #stderr = new StderrTail(STDERR_TAIL);
   readonly exited: Promise<WorkerExit>;
   /**
    * Settles after `exited` once the descendants of a process the primary retired or killed are gone too (treekill):
@@ -150,6 +157,11 @@ export class WorkerProcess extends EventEmitter {
   #overran = false;
   #killTimer: NodeJS.Timeout | undefined;
   #tree: ProcessTree | undefined;
+  // A connection handed to it was dropped (its channel could not pass the descriptor) since it last took one: said once.
+  #droppingHandles = false;
+  // When that was last said (ms since the epoch): a process at the edge of its limit, taking one connection and
+  // dropping the next, starts an episode at each drop, and is said at most once a minute.
+  #droppedSaidAt = Number.NEGATIVE_INFINITY;
   /**
    * The process's messages, Hive's and the app's: the runtime's arrive as 'internalMessage' (protocol.ts,
    * INTERNAL_CMD), the app's own (PM2's `process.send('ready')`) and an older runtime's as 'message'.
@@ -166,7 +178,14 @@ export class WorkerProcess extends EventEmitter {
     // 'error' on the next tick is its only end: no 'exit' follows. That error is its exit here (see `exited`).
     const spawned = worker.process.pid !== undefined;
     this.spawned = spawned;
-    if (spawned) closeUnansweredHandoffs(worker.process);
+    if (spawned) {
+      closeUnansweredHandoffs(worker.process, {
+        onDropped: (message) => this.#handleDropped(message),
+        onDelivered: () => {
+          this.#droppingHandles = false;
+        },
+      });
+    }
     const oomKillsBefore = spawned ? oomKillCount() : undefined;
     // A send racing with the exit of a process that is leaving fails with EPIPE (or ECONNRESET, or
     // ERR_IPC_CHANNEL_CLOSED): the exit itself is what gets reported. A SIGTERM to the process group (systemd's
@@ -185,8 +204,7 @@ export class WorkerProcess extends EventEmitter {
         readable,
         (line, time) => {
           if (stream === 'stderr') {
-            this.stderrTail.push(line);
-            if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+            this.#stderr.push(line);
           }
           this.emit('line', stream, line, time);
         },
@@ -283,6 +301,14 @@ export class WorkerProcess extends EventEmitter {
     this.#ready = this.#waitReady();
     // The ready promise is observed by whoever waits on it; a rejection nobody awaits is not an app crash.
     this.#ready.catch(() => {});
+  }
+
+  /**
+   * Its last stderr lines (STDERR_TAIL), after the start of the last crash report when that fell out of them: the
+   * error's first line, which names what went wrong.
+   */
+  get stderrTail(): string[] {
+    return this.#stderr.lines();
   }
 
   get state(): WorkerState {
@@ -426,6 +452,29 @@ export class WorkerProcess extends EventEmitter {
     }, this.#options.killTimeout);
   }
 
+  // Its channel gave up on a connection handed to it (see connection-handoff.ts): a sticky one goes back to the router,
+  // and the user hears of it once until the process takes a connection again, not once per connection.
+  #handleDropped(message: unknown): void {
+    const sent = message as { cmd?: unknown; act?: unknown; type?: unknown; id?: unknown } | null;
+    const stickyId = isHiveInternal(message) && sent?.type === 'sticky-connection' ? sent.id : undefined;
+    // A handle the app itself sent (worker.send(message, socket)) is the app's to follow: only connections are Hive's.
+    if (stickyId === undefined && !(sent?.cmd === 'NODE_CLUSTER' && sent.act === 'newconn')) return;
+    if (this.#droppingHandles === false && Date.now() - this.#droppedSaidAt >= DROPPED_SAID_EVERY) {
+      this.#droppedSaidAt = Date.now();
+      const then =
+        stickyId === undefined
+          ? 'the connection was reset and the worker kept in rotation'
+          : 'the connection goes to the next ready process (and is closed after 3 tries)';
+      this.emit(
+        'warning',
+        `worker ${this.instance} (pid ${this.pid}) could not take a connection handed to it (its file descriptors are ` +
+          `most likely used up: see ulimit -n); ${then}. Said once until it takes one again (at most once a minute)`,
+      );
+    }
+    this.#droppingHandles = true;
+    if (typeof stickyId === 'number') this.emit('sticky-dropped', stickyId);
+  }
+
   // Exiting or on its way: retired or killed by the primary (a stop retires every process), draining on a SIGTERM of
   // its own, exited, or its channel closed (it closes as the process dies, before the exit is seen).
   #leaving(): boolean {
@@ -485,7 +534,7 @@ export class WorkerProcess extends EventEmitter {
   }
 
   #waitReady(): Promise<void> {
-    const { waitReady, listenTimeout, stickyPort, appPort, socket } = this.#options;
+    const { waitReady, listenTimeout, stickyPort, appPort, socket, script } = this.#options;
     // Under sticky only the listen on the sticky port counts, and ready() needs it too.
     let signalled = false;
     let listened = false;
@@ -512,6 +561,9 @@ export class WorkerProcess extends EventEmitter {
         if (waitsForPools()) {
           return 'a process is ready once the pools it started before then have loaded their task module, an async init included: a longer load needs a longer --listen-timeout';
         }
+        // A cause the app's own code says, before the usual ones.
+        const typescript = script === undefined ? undefined : importMetaMainHint(script);
+        if (typescript !== undefined) return typescript;
         if (missesStickyListen()) {
           return 'with --sticky the router hands clients only to the server listening on --port (PORT); a server on another port does not count';
         }
@@ -530,7 +582,7 @@ export class WorkerProcess extends EventEmitter {
       },
       messages: this.#messages,
       exited: this.exited,
-      stderrTail: this.stderrTail,
+      stderrTail: () => this.stderrTail,
       check: (value) => {
         let message: WorkerMessage | undefined;
         try {

@@ -47,10 +47,28 @@ export function originWarning(name: string, existing: AppSpec, incoming: AppOrig
   if (existing.configFile !== undefined) {
     if (existing.configFile === incoming.configFile) return undefined;
     if (sameScript && basename(existing.configFile) === basename(incoming.configFile)) return undefined;
-    return `app ${JSON.stringify(name)} came from ${existing.configFile}; ${now}`;
+    return takenOverWarning(name, existing.configFile, incoming.configFile);
   }
   if (sameScript) return undefined;
   return `app ${JSON.stringify(name)} ran ${resolve(existing.cwd, existing.script)} in ${existing.cwd}; ${now}`;
+}
+
+/** originWarning's words for an app that came from another config file, `from`, and that `to` now defines. */
+export function takenOverWarning(name: string, from: string, to: string): string {
+  return `app ${JSON.stringify(name)} came from ${from}; ${to} now defines it`;
+}
+
+/**
+ * The app name and old file of a takenOverWarning that `to` now defines, read back (the CLI sums up a file's many
+ * take-overs: cli/taken-over.ts), or undefined for any other warning. By its known end, `to`, as a path may hold `; `.
+ */
+export function readTakenOver(warning: string, to: string): { name: string; from: string } | undefined {
+  const end = `; ${to} now defines it`;
+  const match = /^app ("(?:[^"\\]|\\.)*") came from /.exec(warning);
+  if (match === null || !warning.endsWith(end)) return undefined;
+  const from = warning.slice(match[0].length, -end.length);
+  if (from === '') return undefined;
+  return { name: JSON.parse(match[1]!) as string, from };
 }
 
 /**

@@ -157,17 +157,12 @@ export class AppTable {
     // restart says online even when a stop is already waiting behind it.
     const one = async (app: ManagedApp): Promise<AppInfo> => {
       const start = performance.now();
-      const step = (error?: unknown) => {
-        const ms = Math.round(performance.now() - start);
-        const message = error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) };
-        onStep?.({ id: app.id, name: app.name, ms, ...message });
-      };
       try {
         const info = await this.infoAfter(app, action);
-        step();
+        onStep?.(appStep(app, start));
         return info;
       } catch (error) {
-        step(error);
+        onStep?.(appStep(app, start, error));
         throw error;
       }
     };
@@ -334,19 +329,20 @@ export class AppTable {
    * it started as the daemon's already, as they are then. Run side by side, each listed only the apps it started
    * itself: the first those it got to before the second came, the second the rest. A `file` that cannot be read is
    * read from its backup, `warn` told so (see readSavedApps), and of what each app's primary warns of as it starts.
+   * `onStep`: each app it starts, as that start is done (as each's).
    */
-  resurrect(file: string, warn: ResurrectWarning = () => {}): Promise<AppInfo[]> {
+  resurrect(file: string, warn: ResurrectWarning = () => {}, onStep?: (step: AppStep) => void): Promise<AppInfo[]> {
     // Said in daemon.log: a resurrect that takes as long as another's starts tells why. Worded as the daemon's own
     // line, not an app's (`resurrect: <app>: `, see cli/daemon-log-lines.ts).
     if (this.#resurrects > 0) this.#log('a second resurrect waits for the one under way');
     this.#resurrects++;
-    const run = this.#resurrecting.then(() => this.#resurrect(file, warn));
+    const run = this.#resurrecting.then(() => this.#resurrect(file, warn, onStep));
     this.#resurrecting = run.catch(() => {});
     void this.#resurrecting.then(() => this.#resurrects--);
     return run;
   }
 
-  async #resurrect(file: string, warn: ResurrectWarning): Promise<AppInfo[]> {
+  async #resurrect(file: string, warn: ResurrectWarning, onStep?: (step: AppStep) => void): Promise<AppInfo[]> {
     const saved = await readSavedApps(
       file,
       (warning, backup) => {
@@ -381,11 +377,15 @@ export class AppTable {
         added(app);
         continue;
       }
+      // Each app started is a step, as each of a restart all is: a resurrect of 40 apps said nothing until its table.
+      // An app saved stopped, or one the daemon has, is not started: no step.
+      const start = performance.now();
       try {
-        infos.push({
-          ...(await this.start(spec, { retry: true, warn: (warning) => warn(warning) })),
-          resurrected: true,
-        });
+        const info = await this.start(spec, { retry: true, warn: (warning) => warn(warning) });
+        infos.push({ ...info, resurrected: true });
+        // Tried again in the background (its first start failed): said as failed, with why, not done.
+        const retried = info.status === 'starting' && info.lastError !== null ? info.lastError : undefined;
+        onStep?.(appStep(info, start, retried));
       } catch (error) {
         // One app that is not retried (autorestart false, maxRestarts 0) and failed: listed errored, with its reason,
         // the others still resurrected. Failing the command would fail `hive startup`'s unit, and systemd would then
@@ -393,6 +393,7 @@ export class AppTable {
         const app = [...this.#apps.values()].find((a) => a.name === spec.name);
         if (app) added(app);
         else errors.push(error);
+        onStep?.(appStep(app ?? { id: -1, name: spec.name }, start, error));
         // Starts with the app's name, as every line about an app does (cli/daemon-log-lines.ts reads them so).
         this.#log(`${spec.name}: resurrect failed: ${(error as Error).message}`);
       }
@@ -436,4 +437,11 @@ async function linkTarget(file: string): Promise<string> {
     } catch {}
     return file;
   }
+}
+
+/** An app's `{ step }`: its turn since `start` (performance.now()), and the message of its failure if it failed. */
+function appStep(app: { id: number; name: string }, start: number, error?: unknown): AppStep {
+  const ms = Math.round(performance.now() - start);
+  const message = error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) };
+  return { id: app.id, name: app.name, ms, ...message };
 }

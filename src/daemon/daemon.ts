@@ -1,13 +1,14 @@
 import { constants as fsConstants, lstatSync, readFileSync, renameSync, rmSync, type Stats, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { httpOrigin } from '../bind-host.js';
 import { acquirePidLock } from '../cluster/pid-lock.js';
 import { writeTemp } from '../cluster/temp-file.js';
 import { AppTable } from './app-table.js';
 import { createControlServer, listen } from './control-server.js';
 import { DaemonLogRotation } from './daemon-log.js';
 import { DaemonLogWriter } from './daemon-log-writer.js';
-import type { DaemonMetricsSettings } from './daemon-metrics-settings.js';
+import { DAEMON_METRICS_ENV, type DaemonMetricsSettings } from './daemon-metrics-settings.js';
 import { daemonSettingsOf } from './daemon-settings-env.js';
 import { dumpRemoved } from './dump-backup.js';
 import { AppNotFoundError, DaemonSocketPathError, HiveHomeUnsafeError } from './errors.js';
@@ -77,11 +78,15 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
   let metricsUrl: string | null = null;
   if (options.metrics) {
     // Loaded only when asked for: prom-client is a good part of the daemon's start-up.
-    const { startDaemonMetrics } = await import('./daemon-metrics.js');
+    const [{ startDaemonMetrics }, { exposedMetricsWarning }] = await Promise.all([
+      import('./daemon-metrics.js'),
+      import('../metrics/metrics-server.js'),
+    ]);
     const server = await startDaemonMetrics(apps, options.metrics, log);
-    const host = server.host.includes(':') ? `[${server.host}]` : server.host;
-    metricsUrl = `http://${host}:${server.port}/metrics`;
+    metricsUrl = `${httpOrigin(server.host, server.port)}/metrics`;
     log(`metrics of every app on ${metricsUrl}, health on /healthz and /readyz`);
+    const exposed = exposedMetricsWarning(server, DAEMON_METRICS_ENV.host);
+    if (exposed !== undefined) log(`warning: ${exposed}`);
   }
   let killing: Promise<void> | undefined;
   const kill = () => {
@@ -194,7 +199,7 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         // from the backup, not a dump removed.
         if (dumpRemoved(paths.dump)) return [];
         // `readFrom`: the file the command then names (`nothing to resurrect: <file> ...`).
-        return apps.resurrect(paths.dump, (warning, backup) => progress({ warning, readFrom: backup }));
+        return apps.resurrect(paths.dump, (warning, backup) => progress({ warning, readFrom: backup }), steps(request));
       case 'kill':
         // The reply goes out after the apps are stopped, so `hive kill` returning means they are gone.
         await apps.stopAll();

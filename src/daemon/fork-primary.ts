@@ -24,6 +24,7 @@ import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
 import { parseSize } from '../cluster/units.js';
+import { StderrTail } from '../crash-summary.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { exitFlushed } from '../exit-flushed.js';
 import { logicalCwd } from '../logical-path.js';
@@ -297,7 +298,8 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
   let readyAt: number | undefined;
   // Why it was killed before it was ready, which its exit then says (WorkerExit.notReady).
   let notReady: string | undefined;
-  const stderrTail: string[] = [];
+  // Its last stderr lines, with the start of a crash report too long for them (see StderrTail).
+  const stderrTail = new StderrTail(STDERR_TAIL);
   // Out of descriptors or processes (EMFILE, ENFILE, EAGAIN): no process ran, but a restart may well succeed, so this is
   // a crash of the slot (its 'close' below), not the program's failure.
   let shortOfResources = false;
@@ -329,7 +331,6 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
       child.stderr,
       (line, read) => {
         stderrTail.push(line);
-        if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
         emitAppLine(instance, pid, 'stderr', line, read);
       },
       partialDelay,
@@ -353,7 +354,7 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
       awaited: "did not send process.send('ready') (or call ready())",
       messages: child,
       exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-      stderrTail,
+      stderrTail: () => stderrTail.lines(),
       check: (message) => message === PM2_READY || isRuntimeReady(message),
       onReady: becameReady,
     });
@@ -409,7 +410,7 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
     const decision = slot.policy.onCrash(readyAt === undefined ? 0 : Date.now() - readyAt);
     if (decision.action === 'errored') {
       slot.errored = true;
-      emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: [...stderrTail], ...killed });
+      emit({ kind: 'event', type: 'errored', instance, code, signal, stderrTail: stderrTail.lines(), ...killed });
       refreshState();
       return;
     }

@@ -12,7 +12,7 @@ import { RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-pol
 import type { SupervisorEvent } from '../cluster/supervisor.js';
 import { parseSize } from '../cluster/units.js';
 import { markText } from '../cluster/unresponsive-text.js';
-import { lastErrorLine, summarizeCrash } from '../crash-summary.js';
+import { crashHeadline, isNotKeptLine, lastErrorLine, summarizeCrash } from '../crash-summary.js';
 import { countsAsRestart } from '../metrics/aggregator.js';
 import type { SentMetric } from '../metrics/app-metrics.js';
 import type { KnownApp } from '../metrics/known-app-metrics.js';
@@ -1368,11 +1368,11 @@ export class ManagedApp {
         this.#erroredSlots.add(event.instance);
         const slots = [...this.#erroredSlots].sort((a, b) => a - b);
         const who = slots.length === 1 ? `worker ${slots[0]}` : `workers ${slots.join(', ')}`;
-        // Named by the error the tail reports (the primary keeps it before it drops any of the app's lines): a Node
-        // crash report's last lines are its stack's end and the `Node.js v20.x` footer, which say nothing of it.
-        const why = event.oomKilled
-          ? OOM_KILLED
-          : (summarizeCrash(event.stderrTail.join('\n'))?.line ?? lastErrorLine(event.stderrTail));
+        // Named by the error the tail reports (the primary keeps it before it drops any of the app's lines), with its
+        // cause's: a Node crash report's last lines are its stack's end and the `Node.js v20.x` footer, which say
+        // nothing of it.
+        const crash = summarizeCrash(event.stderrTail.join('\n'));
+        const why = event.oomKilled ? OOM_KILLED : crash ? crashHeadline(crash) : lastErrorLine(event.stderrTail);
         // One the primary killed as it did not become ready (a listen timeout) says so: its SIGKILL was the primary's.
         this.#lastError =
           event.notReady === undefined
@@ -1469,7 +1469,8 @@ export class ManagedApp {
     // is read first depends on the pipes, so a line the app's have not brought yet waits for them (the quote is in an
     // error that ends the primary: until its exit, when both pipes are read to their end).
     if (this.#quoting && /^\s/.test(line)) {
-      if (this.#alreadyLogged(line.slice(2))) return;
+      // Nor the line that says where the quote left lines out (see StderrTail): no line of the app's.
+      if (this.#alreadyLogged(line.slice(2)) || isNotKeptLine(line)) return;
       this.#quoted.push(line);
       if (this.#quoted.length > MAX_ERROR_LINES) this.#logs.write('stderr', this.#quoted.shift()!, {}, true);
       return;

@@ -165,7 +165,8 @@ export const requestSchema = z.discriminatedUnion('cmd', [
   z.object({ ...header, cmd: z.literal('ping') }).strict(),
   z.object({ ...header, cmd: z.literal('ls') }).strict(),
   z.object({ ...header, cmd: z.literal('save') }).strict(),
-  z.object({ ...header, cmd: z.literal('resurrect') }).strict(),
+  /** `steps`: a progress frame per app as each started app is done (as stop's), for a terminal's progress lines. */
+  z.object({ ...header, cmd: z.literal('resurrect'), steps: z.boolean().optional() }).strict(),
   z.object({ ...header, cmd: z.literal('kill') }).strict(),
   /**
    * `replace`: an app of that name that runs is stopped and takes `app` (a config file started again, as PM2), keeping
@@ -382,11 +383,13 @@ export interface ReloadProgress {
 }
 
 /**
- * A `stop`, `restart` or `reload` request's progress frame (`{ step }`) when it asked for them (`steps`): one app of
- * its target done, as each is (`hive restart all` takes its apps in turn for tens of seconds). `error`: the message of
+ * A `stop`, `restart`, `reload` or `resurrect` request's progress frame (`{ step }`) when it asked for them (`steps`):
+ * one app of its target done, as each is (`hive restart all` takes its apps in turn for tens of seconds; a resurrect,
+ * each app it starts). `error`: the message of
  * the app's failure; `ms`: how long its turn took.
  */
 export interface AppStep {
+  /** The app's id; -1 for an app of a resurrect that could not even be added. */
   id: number;
   name: string;
   ms: number;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { httpOrigin } from '../bind-host.js';
 import { isCrossSiteRequest } from '../cross-site-request.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
@@ -97,11 +98,10 @@ export async function startDashboard(source: SnapshotSource, options: DashboardO
     host,
     (detail) => new DashboardPortInUseError(host, options.port, detail),
   );
-  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return {
     host,
     port,
-    url: `http://${urlHost}:${port}/`,
+    url: `${httpOrigin(host, port)}/`,
     close: () => {
       stream.close();
       return closeHttp(server);

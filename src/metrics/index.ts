@@ -3,7 +3,12 @@ export { type InstanceMetrics, MetricsAggregator, type MetricsSource } from './a
 export { AppMetricsCollector, type AppMetricsSource } from './app-metrics.js';
 export { type ClusterMetricsOptions, startClusterMetrics } from './cluster-metrics.js';
 export { MetricsPortInUseError } from './errors.js';
-export { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
+export {
+  exposedMetricsWarning,
+  type MetricsServer,
+  type MetricsServerOptions,
+  startMetricsServer,
+} from './metrics-server.js';
 export { createMetricsRegistry } from './prometheus.js';
 export {
   type AppEvent,

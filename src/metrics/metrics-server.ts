@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { httpOrigin } from '../bind-host.js';
 import { isCrossSiteRequest } from '../cross-site-request.js';
 import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.js';
 import { MetricsPortInUseError } from './errors.js';
@@ -64,6 +65,23 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     port,
     close: () => closeHttp(server),
   };
+}
+
+/**
+ * The one-line warning for an endpoint bound where other machines may reach it (any address but loopback, see
+ * isLoopbackHost), or undefined on loopback. It has no token option: whatever reaches the port reads every process's
+ * metrics, so the line says so once at start, naming `setting` (the flag or variable that moves it to loopback).
+ */
+export function exposedMetricsWarning(
+  server: Pick<MetricsServer, 'host' | 'port'>,
+  setting: string,
+): string | undefined {
+  if (isLoopbackHost(server.host)) return undefined;
+  return (
+    `the metrics endpoint on ${httpOrigin(server.host, server.port)} (/metrics, /healthz, /readyz) is open to other machines ` +
+    `with no authentication (it takes no token): firewall the port, or set ${setting} 127.0.0.1 behind a proxy that ` +
+    'authenticates'
+  );
 }
 
 async function handle(

@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
-import { type CrashSummary, summarizeCrash } from '../crash-summary.js';
+import { type CrashSummary, crashHeadline, summarizeCrash } from '../crash-summary.js';
 import { DataCloneError } from './errors.js';
 import { childExecArgv } from './inherited-exec-argv.js';
 import { killOnExit } from './kill-on-exit.js';
@@ -29,6 +29,31 @@ import type { TransportEvents, TransportOptions, WorkerTransport } from './worke
 
 const entry = new URL('./process-entry.js', import.meta.url);
 const debug = debuglog('hive:pool');
+
+/**
+ * Why fork() gave no process, with the errno's name as `code` (a shortage of the system's or not: see system-shortage):
+ * Node tells it only on the next tick, too late for the pool's constructor. With no stdio, the pipes could not be
+ * made (EMFILE, ENFILE); with them, the fork failed: EAGAIN (out of processes) unless Node's binary is gone (ENOENT)
+ * or lost every execute bit (EACCES): not the host's fault, and no retry soon brings it back. Not access(X_OK): it
+ * judges by the real uid without capabilities, so a host run as a user with CAP_DAC_OVERRIDE (which exec'd this very
+ * binary) would be told its own Node is not executable.
+ */
+function unspawnedError(hasStdio: boolean): Error {
+  let code = 'EMFILE';
+  let why = 'out of file descriptors';
+  if (hasStdio) {
+    code = 'EAGAIN';
+    why = 'out of processes';
+    try {
+      const { mode } = statSync(process.execPath);
+      if ((mode & 0o111) === 0) code = 'EACCES';
+    } catch (error) {
+      code = (error as NodeJS.ErrnoException).code ?? 'ENOENT';
+    }
+    if (code !== 'EAGAIN') why = 'not there, or not executable';
+  }
+  return Object.assign(new Error(`its process could not be spawned (${process.execPath}: ${why})`), { code });
+}
 
 /**
  * A pool worker in a child process (`isolation: 'process'`): for native code that may crash the whole process, or
@@ -64,9 +89,7 @@ export class ProcessTransport implements WorkerTransport {
       // after it. Thrown now, the pool reports a worker that could not be started and retries as for a thread; the
       // error then has a listener, else it would end the host.
       this.#child.on('error', () => {});
-      throw new Error(
-        `its process could not be spawned (${process.execPath}: ${this.#child.stdio ? 'out of processes, or not there' : 'out of file descriptors'})`,
-      );
+      throw unspawnedError(this.#child.stdio !== null && this.#child.stdio !== undefined);
     }
     killOnExit(this.#child);
     // fork()'s stdio type stops at fd 4; the sixth entry above is a pipe too.
@@ -106,7 +129,7 @@ export class ProcessTransport implements WorkerTransport {
       // V8 reports a heap out of memory on stderr, then aborts: both, so that a task's own output cannot pass for it.
       const outOfMemory = signal === 'SIGABRT' && outOfMemoryReport.test(this.#stderrTail);
       if (crash !== undefined) {
-        events.exit(`${how} (${crash.line})`, crashCause(crash), outOfMemory);
+        events.exit(`${how} (${crashHeadline(crash)})`, crashCause(crash), outOfMemory);
         return;
       }
       // No crash report (an exit code of its own, a signal): its last words are the best clue.

@@ -17,12 +17,14 @@ import {
 } from './errors.js';
 import { FirstLoad } from './first-load.js';
 import type { FilledOptions } from './options.js';
+import { isPermissionRefusal } from './permission-refusal.js';
 import { PoolStatsRecorder, type StartRetryStats } from './pool-stats.js';
 import { PoolWorker } from './pool-worker.js';
 import { ProcessTransport } from './process-transport.js';
 import { FAILURE, INIT, LOAD_FAILED, PROGRESS, READY, RESEND, RESULT, type WorkerMessage } from './protocol.js';
 import { deserializeError, serializeError } from './serialized-error.js';
 import { StartRetry } from './start-retry.js';
+import { isSystemShortage, refusalReason } from './system-shortage.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
 import { TaskQueue } from './task-queue.js';
 import { ThreadTransport } from './thread-transport.js';
@@ -118,21 +120,42 @@ export class Scheduler {
   exports: Set<string> | undefined;
   /** The first load of the workers started at construction; none without one (minThreads 0). See first-load.ts. */
   readonly firstLoad: FirstLoad | undefined;
+  /** While the constructor starts minThreads: the `error`s of refused starts, reported once it returned. */
+  #constructionErrors: Error[] | undefined;
 
   constructor(options: FilledOptions, hooks: SchedulerHooks) {
     this.#options = options;
     this.#hooks = hooks;
     this.#retry = new StartRetry(() => this.#onRetryDue(), options.startRetry);
     if (options.minThreads > 0) this.firstLoad = new FirstLoad();
-    for (let i = 0; i < options.minThreads; i++) {
-      const refused = this.#spawn();
-      // The options are the cause (worker_threads refuses some Node flags, resource limits, env): say so at the door.
-      if (refused !== undefined) {
-        this.#retry.stop();
+    const errors: Error[] = [];
+    this.#constructionErrors = errors;
+    try {
+      for (let i = 0; i < options.minThreads; i++) {
+        const refused = this.#spawn();
+        if (refused === undefined) continue;
         const cause = refused.cause as Error;
-        throw new InvalidArgumentError(`worker_threads refused the pool's worker options: ${cause.message}`, { cause });
+        // The system lacks threads, processes, memory or descriptors (`ulimit -u`): a failed start like any later one
+        // (docs/pool.md, Recovery), not the caller's error. The pool exists; the workers started serve, and the retry
+        // timer (#spawn armed it) brings the rest, one at a time. None started: the first load failed with it, and a
+        // run() tries a start at once (rejected with it if that fails too), as once every thread died.
+        if (isSystemShortage(cause)) break;
+        // Node's permission model refused the start (no --allow-worker): not the options, and no later start would
+        // fare better. The error the pool gives that refusal at any start, thrown at the door (docs/pool.md).
+        if (isPermissionRefusal(cause)) throw refused;
+        // The options are the cause (worker_threads refuses some Node flags, resource limits, env): say so at the door.
+        const by = options.isolation === 'process' ? 'fork' : 'worker_threads';
+        throw new InvalidArgumentError(`${by} refused the pool's worker options: ${cause.message}`, { cause });
       }
+    } catch (error) {
+      // No pool is returned to stop them: the workers started before the refusal must not outlive the constructor.
+      void this.destroy();
+      throw error;
+    } finally {
+      this.#constructionErrors = undefined;
     }
+    // On a microtask, as workerCreate: nobody could listen during the constructor.
+    for (const error of errors) queueMicrotask(() => this.#hooks.error(error));
   }
 
   get closed(): boolean {
@@ -540,7 +563,7 @@ export class Scheduler {
           ? new ProcessTransport(options, events)
           : new ThreadTransport(options, events);
     } catch (cause) {
-      const reason = (cause as Error).message;
+      const reason = refusalReason(cause);
       const error = new ThreadExitedError(
         `it could not be started: ${reason}`,
         cause,
@@ -557,7 +580,8 @@ export class Scheduler {
       // Armed here: the callers stop asking for starts after a refusal, so #mayStart would not arm it. Only when the
       // pool lacks a thread, as there: a refused start for tasks that just failed with it owes no retry.
       if (this.#lacksThread()) this.#retry.arm();
-      this.#hooks.error(error);
+      if (this.#constructionErrors !== undefined) this.#constructionErrors.push(error);
+      else this.#hooks.error(error);
       return error;
     }
     // A starting worker holds the process open (tasks may be waiting for it); it lets go once ready and idle.

@@ -82,7 +82,7 @@ test('http: --only hive-reuseport on a Node.js without reusePort says why and ex
   assert.equal(run.code, 1, run.stderr);
   assert.equal(
     run.stderr,
-    `Cannot run hive-reuseport here: --balance reuseport needs Node.js >= 22.12 (this is ${process.version})\n`,
+    `Cannot run hive-reuseport here: --balance reuseport needs Node.js >= 22.12 (this is ${process.versions.node})\n`,
   );
 });
 

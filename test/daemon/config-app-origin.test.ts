@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../ports.js';
 import { appFixture, daemonFixture, tempHome } from './helpers.js';
+import { requestOf } from './home-processes.js';
 
 const hive = tempHome();
 type App = { id: number; name: string; status: string; script: string; processes: { pid: number }[] };
@@ -21,7 +23,10 @@ function project(folder: string, script: string, file = 'ecosystem.config.js'): 
 
 const svc = project('svc', 'server.sh');
 const other = project('other', 'worker.sh', 'collide.config.js');
-const api = async () => (await hive.json<App[]>(['ls'])).find((app) => app.name === 'api')!;
+// The apps a `--json` command printed last (its warnings are on stderr all the same: cli/daemon-warning.ts).
+const printed = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as App[];
+// How many times daemon.log has `line`: each command that warns must add its own.
+const count = (text: string, line: string) => text.split(line).length - 1;
 const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.includes('warning:'));
 const daemonLog = () => readFileSync(join(hive.home, 'daemon.log'), 'utf8');
 // What a reload by `file` of an app that runs `runs` (in `folder`) adds: the reload keeps it (symlink-release.test.ts).
@@ -30,39 +35,34 @@ const kept = (command: string, file: string, folder: string, runs: string, named
   `${join(hive.dir, folder)} (a reload keeps it, as PM2's does); ${file} names ${join(dirname(file), named)} in ` +
   `${dirname(file)}: \`hive startOrRestart ${file}\` runs that`;
 const reloads = (command: string) => command === 'reload' || command === 'startOrReload';
+// The daemon's own `save` request (what `hive save` sends), on a connection of the test's: a CLI run for each of these
+// looks at the dump proved no more.
 const savedFiles = async () => {
-  await hive.json(['save']);
+  await requestOf(hive.home, 'save');
   return (JSON.parse(readFileSync(join(hive.home, 'dump.json'), 'utf8')) as { configFiles: Record<string, string> })
     .configFiles;
 };
 
 test("another project's file naming an app applies, with one warning naming the app and both files", async () => {
-  for (const command of ['start', 'restart', 'startOrReload', 'startOrRestart', 'reload']) {
+  const commands = ['start', 'restart', 'startOrReload', 'startOrRestart', 'reload'];
+  // In the app's line format, so that `hive logs api` shows it among the app's daemon lines.
+  const line = `api: warning: app "api" came from ${svc}; ${other} now defines it`;
+  for (const [done, command] of commands.entries()) {
     await hive.json(['start', svc]);
-    const result = await hive.run([command, other]);
+    // --json: its listing is the app's state after it (the `again` run below is the plain one).
+    const result = await hive.run([command, other, '--json']);
     assert.equal(result.code, 0, `${command}: ${result.stderr}`);
     // A reload also says it runs on the script it started with.
     const keptLines = reloads(command) ? [kept(command, other, 'svc', 'server.sh', 'worker.sh')] : [];
     assert.deepEqual(
       warnings(result.stderr),
-      [`hive ${command}: warning: app "api" came from ${svc}; ${other} now defines it`, ...keptLines],
+      [...keptLines, `hive ${command}: warning: app "api" came from ${svc}; ${other} now defines it`],
       command,
     );
-    // In the app's line format, so that `hive logs api` shows it among the app's daemon lines.
-    const line = `api: warning: app "api" came from ${svc}; ${other} now defines it`;
-    assert.ok(daemonLog().includes(line), command);
-    const logs = await hive.run(['logs', 'api', '--lines', '1000', '--json']);
-    assert.equal(logs.code, 0, logs.stderr);
-    assert.ok(
-      logs.stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((record) => JSON.parse(record) as { app: string; stream: string; line: string })
-        .some((record) => record.app === 'api' && record.stream === 'hive' && record.line.endsWith(` ${line}`)),
-      `${command}: ${logs.stdout}`,
-    );
+    // This command's own line: the commands before wrote the same.
+    assert.equal(count(daemonLog(), line), done + 1, command);
     // A reload keeps the running script until a restart; a start or restart of the file runs the file's.
-    const now = await api();
+    const now = printed(result.stdout).find((app) => app.name === 'api')!;
     assert.deepEqual([now.status, now.script], ['online', reloads(command) ? 'server.sh' : 'worker.sh'], command);
     // The file that took it over is its origin now: the same file again takes nothing over (a reload still keeps
     // the script it started with, and says so again).
@@ -71,6 +71,15 @@ test("another project's file naming an app applies, with one warning naming the 
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(warnings(again.stderr), keptLines, `${command} again`);
   }
+  // One `hive logs` for all the commands: the app's hive stream has each one's line (and none of a run again).
+  const logs = await hive.run(['logs', 'api', '--lines', '1000', '--json']);
+  assert.equal(logs.code, 0, logs.stderr);
+  const records = logs.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((record) => JSON.parse(record) as { app: string; stream: string; line: string })
+    .filter((record) => record.app === 'api' && record.stream === 'hive' && record.line.endsWith(` ${line}`));
+  assert.equal(records.length, commands.length, logs.stdout);
   await hive.json(['delete', 'api']);
 });
 
@@ -79,6 +88,7 @@ test('a release-folder deploy (releases/1, then releases/2) is the same project 
   const second = project('releases/2', 'server.sh');
   const started = await hive.run(['start', 'ecosystem.config.js'], { cwd: join(hive.dir, 'releases/1') });
   assert.equal(started.code, 0, started.stderr);
+  let restarted: App[] = [];
   for (const command of ['startOrReload', 'startOrRestart', 'reload', 'start']) {
     // A tool that changed folder without updating $PWD: the file is named by the real folder then.
     const result = await hive.run([command, 'ecosystem.config.js'], {
@@ -90,9 +100,10 @@ test('a release-folder deploy (releases/1, then releases/2) is the same project 
     const keptLines = reloads(command) ? [kept(command, second, 'releases/1', 'server.sh', 'server.sh')] : [];
     assert.deepEqual(warnings(result.stderr), keptLines, command);
     assert.equal((await savedFiles()).api, second, command);
-    await hive.json(['start', first]);
+    // Its listing is the app's state after it: the last one's is checked below.
+    restarted = await hive.json<App[]>(['start', first]);
   }
-  assert.equal((await api()).status, 'online');
+  assert.equal(restarted.find((app) => app.name === 'api')!.status, 'online');
   await hive.json(['delete', 'api']);
 });
 
@@ -120,12 +131,13 @@ test("a script's app taken by a file of another script is warned about, naming t
   assert.deepEqual(warnings(same.stderr), [], 'the same script: no news');
   await hive.json(['delete', 'api']);
   await hive.json(['start', script, '--name', 'api', '--interpreter', 'none'], { cwd: join(hive.dir, 'svc') });
-  const taken = await hive.run(['start', other]);
+  // --json: its listing is the app's state after it.
+  const taken = await hive.run(['start', other, '--json']);
   assert.equal(taken.code, 0, taken.stderr);
   assert.deepEqual(warnings(taken.stderr), [
     `hive start: warning: app "api" ran ${script} in ${join(hive.dir, 'svc')}; ${other} now defines it`,
   ]);
-  assert.equal((await api()).script, 'worker.sh');
+  assert.equal(printed(taken.stdout).find((app) => app.name === 'api')!.script, 'worker.sh');
   await hive.json(['delete', 'api']);
 });
 
@@ -133,16 +145,14 @@ test("a script's app taken by a file of another script is warned about, naming t
 // and listen_timeout; a reload applies them too, and keeps the other `hive run` arguments the primary was forked with,
 // so it says so, by the file's names.
 test('a reload that keeps options the file changes names each, as the file spells it, and points to a restart', async () => {
+  const port = await freePort();
   const web = (options: object) =>
-    hive.writeConfig(
-      [{ name: 'web', script: appFixture, instances: 1, port: 45001, ...options }],
-      'web/ecosystem.config.js',
-    );
+    hive.writeConfig([{ name: 'web', script: appFixture, instances: 1, port, ...options }], 'web/ecosystem.config.js');
   mkdirSync(join(hive.dir, 'web'), { recursive: true });
   const file = web({});
-  await hive.json(['start', file]);
-  const processes = async () => (await hive.json<App[]>(['ls'])).find((one) => one.name === 'web')!.processes.length;
-  const started = await processes();
+  // Each command's --json listing gives the app's processes after it.
+  const processes = (apps: App[]) => apps.find((one) => one.name === 'web')!.processes.length;
+  const started = processes(await hive.json<App[]>(['start', file]));
   web({
     instances: 2,
     args: '--a 1',
@@ -159,14 +169,13 @@ test('a reload that keeps options the file changes names each, as the file spell
     `restart); ${file} changes ${changed}: \`hive restart ${file}\` or \`hive startOrRestart ${file}\` applies ` +
     'them (`hive scale web <n>` changes instances without a restart)';
   for (const command of ['reload', 'startOrReload']) {
-    const result = await hive.run([command, file]);
+    const result = await hive.run([command, file, '--json']);
     assert.equal(result.code, 0, `${command}: ${result.stderr}`);
     assert.deepEqual(warnings(result.stderr), [keptOptions(command)], command);
-    assert.equal(await processes(), started, `${command} kept the instances`);
+    assert.equal(processes(printed(result.stdout)), started, `${command} kept the instances`);
   }
   // A restart of the file applies them: its reload has nothing more to say.
-  await hive.json(['restart', file]);
-  assert.ok((await processes()) > started, 'the restart applied instances: 2');
+  assert.ok(processes(await hive.json<App[]>(['restart', file])) > started, 'the restart applied instances: 2');
   const after = await hive.run(['reload', file]);
   assert.equal(after.code, 0, after.stderr);
   assert.deepEqual(warnings(after.stderr), []);
@@ -175,11 +184,9 @@ test('a reload that keeps options the file changes names each, as the file spell
 
 test('a Hive config is named in its own keys; an option the file dropped is one it changes', async () => {
   mkdirSync(join(hive.dir, 'web2'), { recursive: true });
+  const port = await freePort();
   const web2 = (options: object) =>
-    hive.writeConfig(
-      [{ name: 'web2', script: appFixture, instances: 1, port: 45002, ...options }],
-      'web2/hive.config.json',
-    );
+    hive.writeConfig([{ name: 'web2', script: appFixture, instances: 1, port, ...options }], 'web2/hive.config.json');
   const file = web2({ minUptime: '3s' });
   await hive.json(['start', file]);
   web2({ nodeArgs: '--max-old-space-size=200' });

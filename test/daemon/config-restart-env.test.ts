@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { EnvResult } from '../../dist/daemon/protocol.js';
 import { freePort } from '../cluster/helpers.js';
 import { appFixture, daemonFixture, HiveHome, tempHome, waitFor } from './helpers.js';
+import { connectTo } from './home-processes.js';
 
 const hive = tempHome();
 const dir = hive.dir;
@@ -133,9 +135,9 @@ test("an app whose only env is Hive's additions (port, python, --threads) takes 
     [{ name: 'threads', script: appFixture, instances: 1, port: await freePort(), env: {} }],
     'added-threads.config.js',
   );
-  const probe = async (app: string) =>
-    (await hive.json<Record<string, string>>(['env', app])).HIVE_SHELL_PROBE ?? 'none';
   const seen: Record<string, string[]> = { withport: [], python: [], empty: [], own: [], threads: [] };
+  // Each app's `hive env` after the last command: the variables Hive added are checked in it below.
+  const envs: Record<string, Record<string, string>> = {};
   // The fork-mode apps' file through each command; the cluster app's through those that take --threads.
   for (const [command, threadsCommand, shell] of [
     ['start', 'start', 'first'],
@@ -149,15 +151,23 @@ test("an app whose only env is Hive's additions (port, python, --threads) takes 
       const result = await hive.run(args, { env: { HIVE_SHELL_PROBE: shell } });
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
     }
-    for (const app of Object.keys(seen)) seen[app]!.push(await probe(app));
+    // The daemon's answer `hive env <app> --json` prints, asked on one connection: five CLI runs a round proved no more.
+    const client = await connectTo(hive.home);
+    try {
+      for (const app of Object.keys(seen)) {
+        envs[app] = (await client.request<EnvResult>('env', { target: app })).env;
+        seen[app]!.push(envs[app]!.HIVE_SHELL_PROBE ?? 'none');
+      }
+    } finally {
+      client.close();
+    }
   }
   const each = ['first', 'second', 'third'];
   assert.deepEqual(seen, { withport: each, python: each, empty: each, own: Array(3).fill('first'), threads: each });
-  const env = await hive.json<Record<string, string>>(['env', 'withport']);
-  assert.equal(env.PORT, '43501');
-  assert.equal((await hive.json<Record<string, string>>(['env', 'python'])).PYTHONUNBUFFERED, '1');
-  assert.equal((await hive.json<Record<string, string>>(['env', 'threads'])).HIVE_POOL_THREADS, '2');
-  assert.equal((await hive.json<Record<string, string>>(['env', 'own'])).PORT, '43502');
+  assert.equal(envs.withport!.PORT, '43501');
+  assert.equal(envs.python!.PYTHONUNBUFFERED, '1');
+  assert.equal(envs.threads!.HIVE_POOL_THREADS, '2');
+  assert.equal(envs.own!.PORT, '43502');
   assert.equal((await hive.run(['delete', forkFile])).code, 0);
   assert.equal((await hive.run(['delete', cluster])).code, 0);
 });

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { daemonFixture, HiveHome, tempHome } from './helpers.js';
+import { before, test } from 'node:test';
+import { daemonFixture, tempHome } from './helpers.js';
+import { requestOf } from './home-processes.js';
 
 const hive = tempHome();
 const dir = hive.dir;
@@ -13,8 +14,18 @@ type App = { name: string; status: string };
 const probe = daemonFixture('env-probe.sh');
 const fileName = 'ecosystem.config.js';
 const file = join(dir, fileName);
+// Each app's status, from the daemon's `ls` (what `hive ls --json` prints) on a connection of the test's: a CLI run for
+// each look proved no more.
 const statuses = async () =>
-  Object.fromEntries((await hive.json<App[]>(['ls'])).map((app) => [app.name, app.status] as const));
+  Object.fromEntries((await requestOf<App[]>(hive.home, 'ls')).map((app) => [app.name, app.status] as const));
+
+// An app no file names, which each stop or delete of a file must leave online: the first of this home's daemon, so
+// app 0 (an app named "0" must not be taken for it).
+let otherId: number | undefined;
+before(async () => {
+  const [other] = await hive.json<{ id: number }[]>(['start', daemonFixture('ticker.sh'), '--name', 'other']);
+  otherId = other!.id;
+});
 
 test('hive stop and delete <config> need only the app names of the file', async () => {
   const apps = [
@@ -23,7 +34,6 @@ test('hive stop and delete <config> need only the app names of the file', async 
   ];
   hive.writeConfig(apps, fileName);
   await hive.json(['start', file]);
-  await hive.json(['start', daemonFixture('ticker.sh'), '--name', 'other']);
   // Edited since: a key Hive does not know, a value it refuses, an app named after its script (as PM2 names it), and
   // one named `all`, which no app can be: not every app's target.
   const edited = [
@@ -68,27 +78,19 @@ test('a config file with no app names, or that cannot be read, is still ERR_HIVE
 });
 
 test('hive stop and delete <config> match the apps of the file by name only: an app named "0" is not app 0', async () => {
-  // A home of its own: the ids must start at 0.
-  const own = new HiveHome();
-  try {
-    const [keep] = await own.json<{ id: number }[]>(['start', daemonFixture('ticker.sh'), '--name', 'keepme']);
-    assert.equal(keep!.id, 0);
-    const config = hive.writeConfig([{ name: '0', script: probe, interpreter: 'none' }], 'digits.json');
-    const [zero] = await own.json<{ id: number }[]>(['start', config]);
-    assert.equal(zero!.id, 1);
-    const byName = async () =>
-      Object.fromEntries((await own.json<App[]>(['ls'])).map((app) => [app.name, app.status] as const));
+  // `other`, started first in this home (before), is app 0.
+  assert.equal(otherId, 0);
+  const config = hive.writeConfig([{ name: '0', script: probe, interpreter: 'none' }], 'digits.json');
+  const [zero] = await hive.json<{ id: number }[]>(['start', config]);
+  assert.notEqual(zero!.id, 0);
 
-    const stopped = await own.run(['stop', config]);
-    assert.equal(stopped.code, 0, stopped.stderr);
-    assert.deepEqual(await byName(), { keepme: 'online', 0: 'stopped' });
-    const deleted = await own.run(['delete', config]);
-    assert.equal(deleted.code, 0, deleted.stderr);
-    assert.equal(deleted.stdout, 'deleted 0\n');
-    assert.deepEqual(await byName(), { keepme: 'online' });
-  } finally {
-    await own.cleanup();
-  }
+  const stopped = await hive.run(['stop', config]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.deepEqual(await statuses(), { other: 'online', 0: 'stopped' });
+  const deleted = await hive.run(['delete', config]);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  assert.equal(deleted.stdout, 'deleted 0\n');
+  assert.deepEqual(await statuses(), { other: 'online' });
 });
 
 test('hive stop <config> refused at a key runs a JavaScript or TypeScript config file once', async () => {
@@ -128,9 +130,15 @@ test('hive stop and delete <config> read the names of a file in each shape PM2 r
     writeFileSync(path, `module.exports = ${JSON.stringify(shape(app))};\n`);
     await hive.json(['start', path]);
     writeFileSync(path, `module.exports = ${JSON.stringify(shape({ ...app, bogus: 1 }))};\n`);
-    const stopped = await hive.run(['stop', path]);
+    // --json: the app as the stop left it, without a listing after it.
+    const stopped = await hive.run(['stop', path, '--json']);
     assert.equal(stopped.code, 0, `${name}: ${stopped.stderr}`);
-    assert.equal((await statuses())[app.name], 'stopped', name);
+    const listed = JSON.parse(stopped.stdout.trim().split('\n').at(-1)!) as App[];
+    assert.deepEqual(
+      listed.map((one) => [one.name, one.status]),
+      [[app.name, 'stopped']],
+      name,
+    );
     const deleted = await hive.run(['delete', path]);
     assert.equal(deleted.code, 0, `${name}: ${deleted.stderr}`);
     assert.equal(deleted.stdout, `deleted ${app.name}\n`);

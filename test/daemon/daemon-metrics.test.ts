@@ -27,6 +27,8 @@ test('HIVE_DAEMON_METRICS_PORT: one endpoint with a cluster app and a fork-mode 
   const { daemonMetrics } = await hive.json<{ daemonMetrics: string | null }>(['version']);
   assert.match(String(daemonMetrics), /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
   const url = daemonMetrics!;
+  // Only this machine reaches it: nothing to warn of.
+  assert.doesNotMatch(readOrEmpty(join(hive.home, 'daemon.log')), /metrics endpoint/);
 
   const { text, samples } = await waitFor(async () => {
     const got = await scrape(url);
@@ -161,7 +163,8 @@ test('a HIVE_DAEMON_METRICS_HOST with a port in it is refused before any daemon 
 test("apps' own prom-client metrics: one family across apps, each sample labelled with its app", async () => {
   const other = tempHome();
   const promApp = new URL('../fixtures/metrics/prom-app.js', import.meta.url).pathname;
-  const env = { HIVE_DAEMON_METRICS_PORT: '0' };
+  // Bound to every interface (scraped on 127.0.0.1): the daemon warns in its log that the endpoint is open.
+  const env = { HIVE_DAEMON_METRICS_PORT: '0', HIVE_DAEMON_METRICS_HOST: '0.0.0.0' };
   const ports = { p1: await freePort(), p2: await freePort() };
   const hits = { p1: 3, p2: 5 };
   for (const [name, port] of Object.entries(ports)) {
@@ -173,7 +176,15 @@ test("apps' own prom-client metrics: one family across apps, each sample labelle
       await body.text();
     }
   }
-  const url = (await other.json<{ daemonMetrics: string }>(['version'])).daemonMetrics;
+  const bound = new URL((await other.json<{ daemonMetrics: string }>(['version'])).daemonMetrics);
+  assert.equal(bound.hostname, '0.0.0.0');
+  const warnings = readOrEmpty(join(other.home, 'daemon.log')).match(/^.*warning: the metrics endpoint.*$/gm) ?? [];
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(
+    warnings[0]!,
+    new RegExp(`http://0\\.0\\.0\\.0:${bound.port} .*no authentication.*HIVE_DAEMON_METRICS_HOST 127\\.0\\.0\\.1`),
+  );
+  const url = `http://127.0.0.1:${bound.port}/metrics`;
   const { text, samples } = await waitFor(async () => {
     const got = await scrape(url);
     const served = (app: string) => value(got.samples, 'app_served_total', { app, route: '/hello' });

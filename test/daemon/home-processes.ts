@@ -34,6 +34,19 @@ export async function connectTo(home: string): Promise<DaemonClient> {
 }
 
 /**
+ * One request to the daemon of `home` on a connection of its own (what the CLI command sends, without a CLI run: a
+ * Node start apiece), closed after.
+ */
+export async function requestOf<T>(home: string, method: string, args: Record<string, unknown> = {}): Promise<T> {
+  const client = await connectTo(home);
+  try {
+    return await client.request<T>(method, args);
+  } finally {
+    client.close();
+  }
+}
+
+/**
  * Polls `describe` of `target` until `check` holds of the app (or the app is gone, if `check` accepts undefined);
  * tight, so that a command in flight is caught in its first steps. Fails after `timeoutMs` (a hang detector).
  */

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
 import type { HiveSnapshot } from '../../dist/metrics/snapshot.js';
+import { inTerminal, ptySkip } from '../cli/pty.js';
 import { daemonFixture, type HiveHome, tempHome, waitFor } from './helpers.js';
 
 const needsDb = daemonFixture('needs-db.cjs');
@@ -49,10 +50,25 @@ async function appOf(hive: HiveHome): Promise<App> {
   return app!;
 }
 
-test('resurrect tries a failed start again until the app serves, its restarts counted', async () => {
+// On a terminal each app started is a line (resurrect-stopped.test.ts): one tried again in the background is not `done`.
+test('hive resurrect on a terminal says an app it tries again in the background failed, and why', {
+  skip: ptySkip,
+}, async () => {
   const hive = tempHome();
   const dir = stateDir(hive, 'db');
   await savedThenKilled(hive, dir);
+  writeFileSync(join(dir, 'fails'), '1');
+  const output = await inTerminal(160, ['resurrect'], { HIVE_HOME: hive.home });
+  assert.match(output, /^resurrect db: failed \(\d+\.\d s\): .*DB not reachable yet/m, JSON.stringify(output));
+  await waitFor(async () => (await appOf(hive)).status === 'online', 'db online after its retry');
+});
+
+test('resurrect tries a failed start again until the app serves, its restarts counted', async () => {
+  const hive = tempHome();
+  const dir = stateDir(hive, 'db');
+  // The app's own backoff, short (the default START_RETRY_DELAY's 1 s then 1.5 s were waited out): the terminal and
+  // `hive update` tests keep the default's.
+  await savedThenKilled(hive, dir, { exp_backoff_restart_delay: 100 });
   writeFileSync(join(dir, 'fails'), '2');
 
   const { stderr, app } = await resurrect(hive);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { inTerminal, ptySkip } from '../cli/pty.js';
 import { daemonFixture, tempHome } from './helpers.js';
 
 const hive = tempHome();
@@ -70,4 +71,28 @@ test('an app the daemon has stopped is left stopped by resurrect, with the setti
   assert.deepEqual([rotated.status, rotated.resurrected], ['stopped', false]);
   const env = await hive.run(['env', 'rotated']);
   assert.match(env.stdout, /^SECRET=new$/m);
+});
+
+// A resurrect of many apps (a boot's, `hive startup`'s unit) said nothing until its table, where restart all says
+// each app as it is done: on a terminal a line per app it starts; one saved stopped is not started, and gets none.
+test('hive resurrect on a terminal says each app it starts as it is done; piped, nothing', {
+  skip: ptySkip,
+}, async () => {
+  await hive.json(['start', 'rotated']);
+  await hive.json(['stop', 'down']);
+  await hive.json(['save']);
+  await hive.json(['kill']);
+  const output = await inTerminal(120, ['resurrect'], { HIVE_HOME: hive.home });
+  const said = output.split(/\r?\n/).filter((line) => / done \(\d+\.\d s\)$/.test(line));
+  assert.deepEqual(
+    said.map((line) => line.replace(/\(.*/, '')).sort(),
+    ['resurrect rotated: done ', 'resurrect up: done '],
+    JSON.stringify(output),
+  );
+  // Piped: nothing, though it starts an app again.
+  await hive.json(['delete', 'up']);
+  const piped = await hive.run(['resurrect']);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.ok(!/: done \(/.test(piped.stderr + piped.stdout), piped.stderr);
+  assert.match(piped.stdout, /^\d+\s+up\s/m);
 });

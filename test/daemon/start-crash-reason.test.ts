@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppInfo as App } from '../../dist/daemon/protocol.js';
-import { tempHome } from './helpers.js';
+import { tempHome, waitFor } from './helpers.js';
 
 const hive = tempHome();
 
@@ -45,4 +45,53 @@ test("a failed start's error log holds the worker's stack trace once, and the re
   assert.equal(log.match(/at Object\.<anonymous> \(/g)?.length, 1, log);
   assert.equal(log.match(/ERR_HIVE_WORKER_NOT_READY/g)?.length, 1, log);
   await hive.json(['delete', 'throws']);
+});
+
+// An Error with a cause, as database drivers throw, whose report outgrows the 20 stderr lines the primary kept: the
+// reason said only "before it was ready", and `hive ls` the report's last line, its `Node.js v20.x` footer.
+test('a crash report longer than the stderr tail is still named by its error and its cause', async () => {
+  const script = join(hive.dir, 'pool.cjs');
+  writeFileSync(
+    script,
+    [
+      // Deep stacks, as a driver's are: the report is some 40 lines.
+      'Error.stackTraceLimit = 20;',
+      'function deep(n, f) { return n === 0 ? f() : deep(n - 1, f); }',
+      'let inner;',
+      "try { deep(12, () => { throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }); }); } catch (e) { inner = e; }",
+      "deep(12, () => { throw new Error('database pool could not start', { cause: inner }); });",
+      '',
+    ].join('\n'),
+  );
+  const started = await hive.run(['start', script, '-i', '1', '--name', 'pool']);
+  assert.equal(started.code, 1);
+  const why =
+    /before it was ready: Error: database pool could not start \(cause: Error: connect ECONNREFUSED 127\.0\.0\.1:5432\)/;
+  assert.match(started.stderr.split('\n')[0]!, why);
+  const [app] = (await hive.json<(App & { lastError: string | null })[]>(['ls'])).filter((a) => a.name === 'pool');
+  assert.match(app!.lastError ?? '', why);
+  // The quote's line that says where it left lines out is no line of the app's, for its error log.
+  assert.match(started.stderr, /\.\.\. \d+ lines not kept \.\.\./);
+  assert.doesNotMatch(hive.readLog('pool-error.log'), /not kept/);
+  await hive.json(['delete', 'pool']);
+});
+
+// A crash loop's last error (`hive ls`, describe) named the error alone where a failed start's also named its cause.
+test("a crash loop's last error names the error and its cause", async () => {
+  const script = join(hive.dir, 'loop.cjs');
+  writeFileSync(
+    script,
+    "throw new Error('job could not start', { cause: new Error('connect ECONNREFUSED 127.0.0.1:5432') });\n",
+  );
+  // Fork mode is ready at its spawn: each throw is a crash, not a failed start; errored at the second.
+  await hive.json(['start', script, '-x', '--name', 'loop', '--max-restarts', '1', '--min-uptime', '1h']);
+  const app = await waitFor(async () => {
+    const [found] = (await hive.json<(App & { lastError: string | null })[]>(['ls'])).filter((a) => a.name === 'loop');
+    return found?.status === 'errored' && found.lastError ? found : undefined;
+  }, 'the app to be errored');
+  assert.equal(
+    app.lastError,
+    'worker 0 crash-looped: Error: job could not start (cause: Error: connect ECONNREFUSED 127.0.0.1:5432)',
+  );
+  await hive.json(['delete', 'loop']);
 });

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { inTerminal, ptySkip } from '../cli/pty.js';
 import { appFixture, daemonFixture, HiveHome, hiveBin, isAlive, tempHome, waitFor } from './helpers.js';
 import { olderBuild as olderCopy } from './older-build.js';
 
@@ -100,6 +101,28 @@ test("hive update moves the apps of an older build's daemon to a daemon of this 
   // This build's protocol: a command the older one did not have works.
   const flushed = await hive.json<{ apps: { name: string }[] }>(['flush']);
   assert.deepEqual(flushed.apps.map((app) => app.name).sort(), ['api', 'ticker']);
+});
+
+// The apps are down from the old daemon's stop to the new one's resurrect: on a terminal each app is said as it is back,
+// as `hive resurrect` says it (resurrect-stopped.test.ts); piped, nothing. The daemon the test above updated to, updated
+// again: this build's by this build.
+test('hive update on a terminal says each app it resurrects as it is done; piped, nothing', {
+  skip: ptySkip,
+}, async () => {
+  const output = await inTerminal(120, ['update'], { HIVE_HOME: hive.home });
+  const said = output.split(/\r?\n/).filter((line) => / done \(\d+\.\d s\)$/.test(line));
+  assert.deepEqual(
+    said.map((line) => line.replace(/\(.*/, '')).sort(),
+    ['resurrect api: done ', 'resurrect ticker: done '],
+    JSON.stringify(output),
+  );
+  const piped = await hive.run(['update']);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.ok(!/: done \(/.test(piped.stderr + piped.stdout), piped.stderr);
+  assert.match(piped.stdout, /^saved 2 app\(s\) to /);
+  assert.match(piped.stdout, /^\d+\s+api\s.*\n\d+\s+ticker\s/m);
+  await hive.daemonPid();
+  for (const app of await hive.json<App[]>(['ls'])) for (const p of app.processes) hive.pids.add(p.pid);
 });
 
 test('hive update with no daemon running starts nothing and says so', async () => {

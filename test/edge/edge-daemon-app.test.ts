@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AppInfo } from '../../dist/daemon/protocol.js';
 import { appFixture, daemonFixture, HiveHome, tempHome, waitFor } from '../daemon/helpers.js';
+import { edgeSession } from './edge-command.js';
 import { freePort, makePrefix, nginxBin, nginxSkip, nginxTest, withLocalLogs } from './nginx-harness.js';
 
 const skip = nginxSkip();
@@ -21,15 +22,22 @@ let prefix = '';
 before(async () => {
   prefix = await makePrefix();
 });
-after(() => rm(prefix, { recursive: true, force: true }));
+// One child process runs every `hive edge nginx` of this file but the unsafe HIVE_HOME test's (the whole CLI there):
+// Node loading the command module was most of each run of its own. Each run has its own HIVE_HOME, stdout, stderr
+// and exit code, and asks the daemon afresh (a connection per run, as in a process of its own).
+const session = edgeSession(hive.dir);
+after(async () => {
+  await session.close();
+  await rm(prefix, { recursive: true, force: true });
+});
 
 function edge(args: string[], home: HiveHome = hive) {
-  return home.run(['edge', 'nginx', ...args], { env: nginxEnv });
+  return session.run(['nginx', ...args], { ...nginxEnv, HIVE_HOME: home.home });
 }
 
 test('a sticky app started with --port gets its port and cookie hash without repeating a flag', { skip }, async () => {
   const port = await freePort();
-  await hive.json(['start', appFixture, '--name', 'api', '--port', String(port), '--sticky', 'cookie:sid', '-i', '2']);
+  await hive.json(['start', appFixture, '--name', 'api', '--port', String(port), '--sticky', 'cookie:sid', '-i', '1']);
   const site = await edge(['--app', 'api', '--check']);
   assert.equal(site.code, 0, site.stderr);
   assert.match(site.stdout, /upstream hive_api \{\n\s+hash \$hive_api_sticky_key consistent;/);
@@ -73,7 +81,18 @@ test('a stopped app is proxied to its PORT; a socket app to its socket', { skip 
   assert.match(stopped.stdout, new RegExp(`server 127\\.0\\.0\\.1:${port} `));
 
   const socket = join(hive.dir, 'api.sock');
-  await hive.json(['start', appFixture, '--name', 'sock', '--port', String(await freePort()), '--socket', socket]);
+  await hive.json([
+    'start',
+    appFixture,
+    '--name',
+    'sock',
+    '--port',
+    String(await freePort()),
+    '--socket',
+    socket,
+    '-i',
+    '1',
+  ]);
   const result = await edge(['--app', 'sock', '--check']);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, new RegExp(`server unix:${socket} `));
@@ -298,7 +317,8 @@ test('an unsafe HIVE_HOME is exit 1 without the usage hint', async () => {
   after(() => open.cleanup());
   mkdirSync(open.home, { recursive: true });
   chmodSync(open.home, 0o777);
-  const result = await edge(['--app', 'api'], open);
+  // The whole CLI, as a user runs it: the dispatcher's exit, and no usage hint from it either.
+  const result = await open.run(['edge', 'nginx', '--app', 'api'], { env: nginxEnv });
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /ERR_HIVE_HOME_UNSAFE/);
   assert.doesNotMatch(result.stderr, /--help/);
@@ -320,6 +340,8 @@ test('an app started with a short --drain-idle-grace gets an upstream keepalive_
     String(port),
     '--drain-idle-grace',
     '400ms',
+    '-i',
+    '1',
   ]);
   const site = await edge(['--app', 'short-grace', '--check']);
   assert.equal(site.code, 0, site.stderr);
@@ -331,7 +353,18 @@ test('an app started with a short --drain-idle-grace gets an upstream keepalive_
   assert.match(explicit.stderr, /keepalive_timeout 450ms is not below 400ms/);
 
   const tiny = await freePort();
-  await hive.json(['start', appFixture, '--name', 'no-grace', '--port', String(tiny), '--drain-idle-grace', '50ms']);
+  await hive.json([
+    'start',
+    appFixture,
+    '--name',
+    'no-grace',
+    '--port',
+    String(tiny),
+    '--drain-idle-grace',
+    '50ms',
+    '-i',
+    '1',
+  ]);
   const none = await edge(['--app', 'no-grace', '--check']);
   assert.equal(none.code, 0, none.stderr);
   assert.match(none.stdout, /upstream hive_no_grace \{[^}]*keepalive_requests 1;/);

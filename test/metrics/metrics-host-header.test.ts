@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, test } from 'node:test';
-import { freePort, isEvent, killAll, rawRequest, startHive } from '../cluster/helpers.js';
+import { freePort, type Hive, isEvent, killAll, rawRequest, startHive } from '../cluster/helpers.js';
 
 const app = new URL('../fixtures/metrics/app.js', import.meta.url).pathname;
 
@@ -26,14 +26,21 @@ async function statusWithoutHost(port: number, path: string): Promise<string> {
   return (await rawRequest(port, `GET ${path} HTTP/1.0\r\n\r\n`)).split('\r\n', 1)[0]!;
 }
 
-async function metricsPort(extra: string[]): Promise<number> {
+async function metricsPort(extra: string[]): Promise<{ port: number; hive: Hive }> {
   const hive = startHive([app, '-i', '1', '--port', String(await freePort()), '--metrics-port', '0', ...extra]);
   const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
-  return Number(new URL(listening.url as string).port);
+  return { port: Number(new URL(listening.url as string).port), hive };
+}
+
+/** The primary's warnings that name the metrics endpoint (a record each in JSON, which the daemon logs). */
+function exposedWarnings(hive: Hive): string[] {
+  return hive.records
+    .filter((r) => r.type === 'warning' && String(r.message).includes('metrics endpoint'))
+    .map((r) => String(r.message));
 }
 
 test('bound to loopback, the metrics endpoint refuses a foreign Host (DNS rebinding) as the dashboard does', async () => {
-  const port = await metricsPort([]);
+  const { port, hive } = await metricsPort([]);
   for (const path of ['/metrics', '/healthz']) {
     assert.equal(await statusFor(port, path, 'rebind.example:80'), 403, path);
     assert.equal(await statusFor(port, path, `localhost:${port}`), 200, path);
@@ -50,10 +57,12 @@ test('bound to loopback, the metrics endpoint refuses a foreign Host (DNS rebind
     // No Host at all: not a browser (which always sends one), so not a DNS-rebinding page.
     assert.match(await statusWithoutHost(port, path), /^HTTP\/1\.[01] 200 /, path);
   }
+  // Only this machine reaches it: nothing to warn of (the warning goes out with the metrics record, long before).
+  assert.deepEqual(exposedWarnings(hive), []);
 });
 
 test('bound to every interface, the metrics endpoint answers any Host, but no page of another site', async () => {
-  const port = await metricsPort(['--metrics-host', '0.0.0.0']);
+  const { port, hive } = await metricsPort(['--metrics-host', '0.0.0.0']);
   assert.equal(await statusFor(port, '/metrics', 'pod-10-1-2-3.example:9464'), 200);
   assert.equal(await statusFor(port, '/healthz', '10.1.2.3'), 200);
   // Whatever the address, a page of another site is refused: its <script src> or <img> was a full scrape of every
@@ -72,4 +81,30 @@ test('bound to every interface, the metrics endpoint answers any Host, but no pa
     assert.equal(await statusFor(port, path, host, { 'sec-fetch-site': 'none' }), 200, path);
     assert.equal(await statusFor(port, path, host, { origin: `http://${host}` }), 200, path);
   }
+  // Any machine that reaches the port reads it, and it takes no token: said once, at start, with the way to close it.
+  const warnings = exposedWarnings(hive);
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  assert.match(
+    warnings[0]!,
+    new RegExp(`http://0\\.0\\.0\\.0:${port} .*no authentication.*--metrics-host 127\\.0\\.0\\.1`),
+  );
+});
+
+test('bound to an IPv6 address, the metrics endpoint is announced with it bracketed, and answers there', async () => {
+  const hive = startHive([
+    app,
+    '-i',
+    '1',
+    '--port',
+    String(await freePort()),
+    '--metrics-port',
+    '0',
+    '--metrics-host',
+    '[::1]',
+  ]);
+  const listening = await hive.waitFor(isEvent('metrics'), 'the metrics port');
+  const url = new URL(listening.url as string);
+  assert.equal(url.hostname, '[::1]');
+  assert.equal((await fetch(new URL('/healthz', url))).status, 200);
+  assert.deepEqual(exposedWarnings(hive), []);
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { lastErrorLine, summarizeCrash } from '../../dist/crash-summary.js';
+import { crashHeadline, lastErrorLine, StderrTail, summarizeCrash } from '../../dist/crash-summary.js';
 
 /** The stderr of `node <flags> -e <code>`, a real crash report. */
 function crash(code: string, flags: string[] = []): string {
@@ -89,4 +89,58 @@ test('lastErrorLine: the error line of what an app printed itself, not its stack
   assert.equal(lastErrorLine(printed), 'Error: connect ECONNREFUSED 127.0.0.1:5432');
   assert.equal(lastErrorLine(['starting', 'DB not reachable yet']), 'DB not reachable yet');
   assert.equal(lastErrorLine(['    at main (/srv/app.js:1:1)', '}']), undefined);
+});
+
+// Node 24's report of an error without a stack (undici's, a fetch to a port nothing listens on), as it printed it: the
+// error's first line is bracketed, and what went wrong is in its cause.
+const NODE_24_FETCH_FAILED = `node:internal/modules/run_main:107
+    triggerUncaughtException(
+    ^
+
+[TypeError: fetch failed] {
+  [cause]: Error: connect ECONNREFUSED 127.0.0.1:43151
+      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:2083:16) {
+    errno: -111,
+    code: 'ECONNREFUSED',
+    syscall: 'connect',
+    address: '127.0.0.1',
+    port: 43151
+  }
+}
+
+Node.js v24.22.3
+`;
+
+test("Node 24's bracketed form of an error without a stack, and the first line of its cause", () => {
+  const summary = summarizeCrash(NODE_24_FETCH_FAILED);
+  assert.equal(summary?.line, 'TypeError: fetch failed');
+  assert.equal(summary?.name, 'TypeError');
+  assert.equal(summary?.message, 'fetch failed');
+  assert.equal(summary?.cause, 'Error: connect ECONNREFUSED 127.0.0.1:43151');
+  assert.equal(summarizeCrash(crash("throw new Error('x', { cause: new RangeError('y') })"))?.cause, 'RangeError: y');
+  assert.equal(summarizeCrash(crash("throw new Error('x')"))?.cause, undefined);
+  // In one line, as every reader of a crash quotes it.
+  assert.equal(crashHeadline(summary!), 'TypeError: fetch failed (cause: Error: connect ECONNREFUSED 127.0.0.1:43151)');
+  assert.equal(crashHeadline(summarizeCrash(crash("throw new Error('x')"))!), 'Error: x');
+});
+
+// An Error with a cause whose stacks are deep (a database driver's): its report outgrows a 20-line tail, which kept
+// only the cause's stack and the footer.
+test('StderrTail keeps the start of a crash report longer than its tail, and bounds what it keeps', () => {
+  const deep = 'function deep(n, f) { return n === 0 ? f() : deep(n - 1, f); }';
+  const code = `Error.stackTraceLimit = 20; ${deep}; let inner; try { deep(12, () => { throw new Error('connect ECONNREFUSED'); }); } catch (e) { inner = e; } console.error('Error: logged by the app first'); deep(12, () => { throw new Error('database pool could not start', { cause: inner }); });`;
+  const lines = crash(code).trimEnd().split('\n');
+  const tail = new StderrTail(20);
+  for (const line of lines) tail.push(line);
+  const kept = tail.lines();
+  assert.doesNotMatch(lines.slice(-20).join('\n'), /database pool could not start$/m, 'a report longer than 20 lines');
+  assert.ok(kept.length < lines.length, `${lines.length} lines, ${kept.length} kept`);
+  assert.deepEqual(kept.slice(-20), lines.slice(-20));
+  const summary = summarizeCrash(kept.join('\n'));
+  assert.equal(summary?.line, 'Error: database pool could not start');
+  assert.equal(summary?.cause, 'Error: connect ECONNREFUSED');
+  // However much an app writes, no more than its lead and its tail.
+  for (let i = 0; i < 1000; i++) tail.push(`    at frame ${i}`);
+  assert.ok(tail.lines().length <= 30, `${tail.lines().length} lines kept`);
+  assert.match(tail.lines().join('\n'), /^Error: database pool could not start$/m);
 });

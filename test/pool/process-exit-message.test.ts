@@ -19,6 +19,14 @@ test("isolation: 'process': a child's uncaught error is named in the message and
   assert.equal(error.cause.message, 'thrown outside the task');
   assert.equal(error.cause.name, 'Error');
   assert.match(error.cause.stack ?? '', /^Error: thrown outside the task\n {4}at /);
+  // With its cause's first line, when it has one: the wrapper's message alone does not say what failed under it.
+  const caused = (await pool
+    .run({ cause: 'connect ECONNREFUSED' }, { name: 'throwLater' })
+    .catch((e: unknown) => e)) as Error;
+  assert.match(
+    caused.message,
+    /exit code 1 \(Error: thrown outside the task \(cause: Error: connect ECONNREFUSED\)\)$/,
+  );
   // An exit of its own has no report: its last stderr lines are still quoted, and there is no cause.
   const exit = (await pool.run({ code: 4 }, { name: 'exit' }).catch((e: unknown) => e)) as Error;
   assert.match(exit.message, /exit code 4$/);

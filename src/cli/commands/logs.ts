@@ -134,6 +134,9 @@ async function readNew(file: LogFile, print: Print): Promise<void> {
     await readerCaughtUp();
     const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
     if (bytesRead === 0) return;
+    // Truncated since the poll's check and grown past the offset again (a flush between the two): these bytes are from
+    // the middle of its new lines. Left to the next poll, which finds the truncation and reads the file from its start.
+    if (!(await unchanged(file, file.handle))) return;
     file.offset += bytesRead;
     remember(file, buffer.subarray(0, bytesRead));
     const chunk = Buffer.concat([file.partial, buffer.subarray(0, bytesRead)]);

@@ -2,16 +2,17 @@ import type { DaemonClient } from '../../daemon/client.js';
 import type { AppInfo, ReloadProgress } from '../../daemon/protocol.js';
 import { appTable, slotTable } from '../app-output.js';
 import { appSteps } from '../app-steps.js';
-import { isConfigTarget } from '../config-target.js';
-import { parseCommand, printJson, runCommand, UsageError, withDaemon } from '../daemon-command.js';
+import { eachByName, isConfigTarget } from '../config-target.js';
+import { parseCommand, printJson, reportError, runCommand, UsageError, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
 import { failedStartApp } from '../failed-start.js';
-import { freshApps } from '../fresh-apps.js';
+import { fleetApps, freshApps } from '../fresh-apps.js';
 import { writeKilledWarnings } from '../killed-warning.js';
 import { rewritesLines } from '../line-in-place.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
+import { takenOver } from '../taken-over.js';
 import type { ConfigReload } from './start.js';
 
 const usage = `Usage: hive reload <name|id|all|config> [-a|--update-env] [--only <names>] [--env <name>] [--json]
@@ -61,65 +62,71 @@ export default function reload(argv: string[]): Promise<number> {
     if (tty) process.stderr.write(`reloading ${target}...`);
     let apps: AppInfo[];
     let failed = false;
+    let failure: { error: unknown } | undefined;
     try {
       // As restart --update-env sends it: Hive's own per-process variables left out.
       const env = values['update-env'] ? { shellEnv: shellEnv() } : {};
       if (config) {
         const requests = await configReloads(target, values);
-        ({ apps, failed } = await reloadConfig(requests, values.json === true, steps, onProgress));
+        ({ apps, failed, failure } = await reloadConfig(requests, values.json === true, steps, onProgress));
       } else {
-        apps = (await withDaemon(async (client) =>
-          freshApps(
-            client,
-            await client.request<AppInfo[]>('reload', { target, ...env, ...steps }, warningsTo('reload', onProgress)),
+        const taken = (await withDaemon((client) =>
+          fleetApps(client, target, () =>
+            client.request<AppInfo[]>('reload', { target, ...env, ...steps }, warningsTo('reload', onProgress)),
           ),
         ))!;
+        apps = taken.apps;
+        // Some of the apps failed: said after them (fleetApps).
+        if ('failure' in taken) failure = { error: taken.failure };
       }
     } finally {
       if (tty) process.stderr.write('\r\x1b[K');
     }
+    const code = () => (failure === undefined ? Number(failed) : reportError('reload', failure.error));
     if (values.json) {
       printJson(apps);
-      return failed ? 1 : 0;
+      return code();
     }
     writeKilledWarnings('reload', apps);
     const slots = slotTable(apps, terminalColumns());
     if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
     if (apps.length > 0 || !failed) process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
-    return failed ? 1 : 0;
+    return code();
   });
 }
 
 /**
  * Reloads the file's apps the daemon has, by name only (an app named `0` in the file is not app 0), then starts the
  * others, as PM2's reload of a file does (_startJson: "Applications ... not running, starting..."). A start that
- * fails is said on stderr and the others are still started, as `hive start <config>` does (`failed`: exit 1).
+ * fails is said on stderr and the others are still started, as `hive start <config>` does (`failed`: exit 1); a reload
+ * that fails does not keep the next apps from theirs either, and is said after the table (`failure`, see eachByName).
  */
 async function reloadConfig(
   requests: ConfigReload[],
   json: boolean,
   steps: { steps?: true },
   onProgress: ((progress: unknown) => void) | undefined,
-): Promise<{ apps: AppInfo[]; failed: boolean }> {
+): Promise<{ apps: AppInfo[]; failed: boolean; failure: { error: unknown } | undefined }> {
+  // Apps taken over from another config file: said together once the file's apps are done (taken-over.ts).
+  const origins = takenOver('reload', requests[0]?.configFile);
   const run = async (client: DaemonClient) => {
-    const apps: AppInfo[] = [];
-    const missing: ConfigReload[] = [];
-    for (const request of requests) {
-      try {
-        const body = { ...request.reload, target: request.name, by: 'name', ...steps };
-        apps.push(...(await client.request<AppInfo[]>('reload', body, warningsTo('reload', onProgress))));
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') throw error;
-        missing.push(request);
-      }
-    }
+    // The file's apps the daemon has, each reloaded though one before failed (eachByName), the others started.
+    const reloaded = await eachByName(
+      client,
+      'reload',
+      requests,
+      (request) => ({ ...request.reload, ...steps }),
+      origins.warnings(onProgress),
+    );
+    const { apps, missing } = reloaded;
+    const failure = 'failure' in reloaded ? { error: reloaded.failure } : undefined;
     if (missing.length > 0 && !json) {
       process.stderr.write(`hive reload: ${missing.map((m) => m.name).join(', ')} not in the daemon, starting\n`);
     }
     let failed = false;
     for (const request of missing) {
       try {
-        apps.push(await client.request<AppInfo>('start', request.start, warningsTo('reload')));
+        apps.push(await client.request<AppInfo>('start', request.start, origins.warnings()));
       } catch (error) {
         failed = true;
         process.stderr.write(errorLine('reload', error));
@@ -127,9 +134,9 @@ async function reloadConfig(
         if (app) apps.push(app);
       }
     }
-    return { apps: await freshApps(client, apps), failed };
+    return { apps: await freshApps(client, apps), failed, failure };
   };
-  return (await withDaemon(run))!;
+  return (await withDaemon(run).finally(origins.say))!;
 }
 
 /** A config file's apps and the requests that reload or start them: start's reading of the file (start.ts). */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { hivePaths } from '../../daemon/paths.js';
 import type { AppInfo } from '../../daemon/protocol.js';
 import { appTable, notStartedYet } from '../app-output.js';
+import { appSteps } from '../app-steps.js';
 import { parseCommand, printJson, runCommand, withDaemon } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { freshApps } from '../fresh-apps.js';
@@ -25,14 +26,16 @@ export default function resurrect(argv: string[]): Promise<number> {
     }
     // The file the daemon read the apps from: the backup when dump.json could not be read (its warning says so).
     let readFrom: string | undefined;
-    const warn = warningsTo('resurrect');
+    // A line per app as each is started, on a terminal (appSteps), as restart all says each app.
+    const { steps, onProgress: stepped } = appSteps('resurrect', values.json === true);
+    const warn = warningsTo('resurrect', stepped);
     const onProgress = (progress: unknown) => {
       const backup = (progress as { readFrom?: unknown } | null)?.readFrom;
       if (typeof backup === 'string') readFrom = backup;
       warn(progress);
     };
     const apps = (await withDaemon(
-      async (client) => freshApps(client, await client.request<AppInfo[]>('resurrect', {}, onProgress)),
+      async (client) => freshApps(client, await client.request<AppInfo[]>('resurrect', steps, onProgress)),
       true,
       true,
     ))!;

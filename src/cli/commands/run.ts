@@ -1,3 +1,4 @@
+import { httpOrigin } from '../../bind-host.js';
 import { appErrored } from '../../cluster/app-errored.js';
 import { primaryOutput } from '../../cluster/bounded-output.js';
 import { AppErroredError } from '../../cluster/errors.js';
@@ -210,11 +211,18 @@ export default async function run(argv: string[]): Promise<number> {
     if (args.metrics) {
       // Before the workers: a taken port fails the run before anything was forked. Loaded only when asked for:
       // prom-client would add a good part of the primary's start-up time.
-      const { startClusterMetrics } = await import('../../metrics/index.js');
+      const { exposedMetricsWarning, startClusterMetrics } = await import('../../metrics/index.js');
       // Liveness fails once nothing runs and nothing will be restarted: under --no-exit-on-error (or the daemon) a
       // probe on /healthz is then what gets the app restarted.
       metrics = await startClusterMetrics(supervisor, { ...args.metrics, down: () => downText(supervisor) });
       process.stdout.write(`${formatMetricsListening(logFormat, name, metrics)}\n`);
+      // As the supervisor's warnings: on stderr in text, a record in JSON, which the daemon writes to the app's log.
+      const exposed = exposedMetricsWarning(metrics, '--metrics-host');
+      if (exposed !== undefined) {
+        (logFormat === 'text' ? stderr : stdout).write(
+          `${formatEvent(logFormat, name, { type: 'warning', message: exposed })}\n`,
+        );
+      }
     }
     if (args.dashboard) {
       // As the supervisor's warnings: on stderr in text, a record among the others in JSON (which the daemon reads).
@@ -292,8 +300,7 @@ function formatWatch(format: RunArgs['logFormat'], app: string, message: string)
 }
 
 function formatMetricsListening(format: RunArgs['logFormat'], app: string, server: MetricsServer): string {
-  const host = server.host.includes(':') ? `[${server.host}]` : server.host;
-  const url = `http://${host}:${server.port}`;
+  const url = httpOrigin(server.host, server.port);
   if (format === 'json') {
     return JSON.stringify({ kind: 'event', time: new Date().toISOString(), app, type: 'metrics', url });
   }

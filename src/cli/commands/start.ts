@@ -23,13 +23,14 @@ import { warningsTo } from '../daemon-warning.js';
 import { errorLine } from '../error-line.js';
 import { failedStartApp } from '../failed-start.js';
 import { addForkEnv, assertAppScript, forkCommand, hasInterpreterExtension } from '../fork-command.js';
-import { freshApps } from '../fresh-apps.js';
+import { fleetApps, freshApps } from '../fresh-apps.js';
 import { parsePort } from '../integer-flag.js';
 import { onlyNames, pickApps } from '../only-apps.js';
 import { refusePm2OnlyFlags } from '../pm2-only-flags.js';
 import { checkPortFlags, formatNodeArgs, joinDashedValues, parseNodeArgs } from '../run-args.js';
 import { shellEnv } from '../shell-env.js';
 import { terminalColumns } from '../table-fit.js';
+import { takenOver } from '../taken-over.js';
 import { type WatchFlagValues, watchFlagName, watchPathsArg, watchSpec } from '../watch-flags.js';
 
 const usage = `Usage: hive start <script|config|name|id|namespace|all> [options] [-- <script args>]
@@ -248,8 +249,10 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     if (startOr?.existing === 'reload') refuseReloadOptions(command, values);
     const restarted = await startExisting(target, values, scriptArgs);
     if (restarted) {
-      if (values.json) printJson(restarted);
-      else process.stdout.write(`${appTable(restarted, terminalColumns())}\n`);
+      if (values.json) printJson(restarted.apps);
+      else process.stdout.write(`${appTable(restarted.apps, terminalColumns())}\n`);
+      // Some apps of `all` or a namespace failed: said after them, as `hive restart all` says it (fleetApps).
+      if ('failure' in restarted) throw restarted.failure;
       return 0;
     }
     const logFormat = values['log-format'];
@@ -285,6 +288,9 @@ export default function start(argv: string[], command = 'start', startOr?: Start
     const updateEnv = values['update-env'] === true;
     const started: AppInfo[] = [];
     let failed = false;
+    // Apps taken over from another config file: said together once the file's apps are done (taken-over.ts).
+    const origins = takenOver(command, config ? specs[0]?.configFile : undefined);
+    const warnings = origins.warnings();
     await withDaemon(async (client) => {
       // startOrReload: the file's apps that run now are reloaded, the others (stopped and errored ones too) started.
       const running = startOr?.existing === 'reload' ? runningNames(await client.request<AppInfo[]>('ls')) : undefined;
@@ -297,18 +303,14 @@ export default function start(argv: string[], command = 'start', startOr?: Start
           if (reload) {
             // This shell's environment, as `hive reload <config>` takes it (see configReloads).
             started.push(
-              ...(await client.request<AppInfo[]>(
-                'reload',
-                reloadBody(spec, reloadShellEnv(spec, values)),
-                warningsTo(command),
-              )),
+              ...(await client.request<AppInfo[]>('reload', reloadBody(spec, reloadShellEnv(spec, values)), warnings)),
             );
             continue;
           }
           // A config file started again restarts its apps with the file's options, as PM2's does; a script's name that
           // runs is refused, as PM2 refuses it without -f.
           const body = config ? { app: spec, replace: true, updateEnv } : { app: spec };
-          started.push(await client.request<AppInfo>('start', body, warningsTo(command)));
+          started.push(await client.request<AppInfo>('start', body, warnings));
         } catch (error) {
           failed = true;
           process.stderr.write(errorLine(command, error));
@@ -327,7 +329,7 @@ export default function start(argv: string[], command = 'start', startOr?: Start
       }
       // The file's apps as they are once the last is done, not each as its turn ended (freshApps).
       if (!client.closed) started.splice(0, started.length, ...(await freshApps(client, started)));
-    });
+    }).finally(origins.say);
     const slots = values.json ? undefined : slotTable(started, terminalColumns());
     if (slots !== undefined) process.stdout.write(`${slots}\n\n`);
     if (values.json) printJson(started);
@@ -379,6 +381,8 @@ function reloadShellEnv(
 /** What `hive reload <config>` sends for one app of the file: `reload` when the daemon has it, else `start`. */
 export interface ConfigReload {
   name: string;
+  /** The file as the requests name it (the app's origin). */
+  configFile: string | undefined;
   reload: Record<string, unknown>;
   start: Record<string, unknown>;
 }
@@ -399,6 +403,7 @@ export async function configReloads(file: string, values: Values, command: strin
   checkPoolThreads(specs, values, file);
   return specs.map((spec) => ({
     name: spec.name,
+    configFile: spec.configFile,
     reload: reloadBody(spec, reloadShellEnv(spec, values, env)),
     start: { app: { ...spec, shellEnv: env }, replace: true, updateEnv: values['update-env'] === true },
   }));
@@ -417,15 +422,13 @@ function runningNames(apps: AppInfo[]): Set<string> {
  * apart the same way), or a name no app has (a program on PATH, `hive start pnpm`). Without this the name became a
  * fork-mode app running a program called `api`, which replaced the stopped app's script and options.
  */
-async function startExisting(target: string, values: Values, scriptArgs: string[]): Promise<AppInfo[] | undefined> {
+async function startExisting(target: string, values: Values, scriptArgs: string[]): Promise<Taken | undefined> {
   if (namesAFile(target)) return undefined;
   if (target === 'all') {
     // `all` is never an app's name (appNameProblem): every app, as for restart. No daemon: no app to start.
     refuseSpecOptions('`all` is every app', values, scriptArgs);
     const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-    return (
-      (await withDaemon(async (client) => freshApps(client, await restartApps(client, body, values)), false)) ?? []
-    );
+    return (await withDaemon((client) => restartApps(client, body, values), false)) ?? { apps: [] };
   }
   // Not started for this: with no daemon running there is no such app, and a name refused next (no program on PATH)
   // must leave no daemon behind, as a missing script does.
@@ -441,9 +444,12 @@ async function startExisting(target: string, values: Values, scriptArgs: string[
     refuseSpecOptions(`${JSON.stringify(app.name)} is an app`, values, scriptArgs);
     // By id: the app found, even if another of the name were added meanwhile. A restart starts a stopped app.
     const body = values['update-env'] ? { target: String(app.id), shellEnv: shellEnv() } : { target: String(app.id) };
-    return client.request<AppInfo[]>('restart', body, warningsTo('start'));
+    return { apps: await client.request<AppInfo[]>('restart', body, warningsTo('start')) };
   }, false);
 }
+
+/** The apps `hive start <name|id|all|namespace>` started, and what failed on some of them (see fleetApps). */
+type Taken = Awaited<ReturnType<typeof fleetApps>>;
 
 /**
  * `hive start api 1 backend`: each target an app the daemon has (a name, an id, a namespace, all), started or restarted
@@ -466,7 +472,9 @@ async function startSeveral(targets: string[], values: Values, scriptArgs: strin
   let failed = false;
   for (const target of targets) {
     try {
-      started.push(...((await startExisting(target, values, scriptArgs)) ?? []));
+      const taken = await startExisting(target, values, scriptArgs);
+      started.push(...(taken?.apps ?? []));
+      if (taken !== undefined && 'failure' in taken) throw taken.failure;
     } catch (error) {
       if (error instanceof UsageError) throw error;
       failed = true;
@@ -481,10 +489,15 @@ async function startSeveral(targets: string[], values: Values, scriptArgs: strin
   return failed ? 1 : 0;
 }
 
-/** The restart of several apps by `hive start <all|namespace>`: a line per app as each is done, on a terminal. */
-function restartApps(client: DaemonClient, body: Record<string, unknown>, values: Values): Promise<AppInfo[]> {
+/**
+ * The restart of several apps by `hive start <all|namespace>`: a line per app as each is done, on a terminal; the apps
+ * as they are once all are done, those that failed too (fleetApps), as `hive restart all` shows them.
+ */
+function restartApps(client: DaemonClient, body: { target: string }, values: Values): Promise<Taken> {
   const { steps, onProgress } = appSteps('start', values.json === true);
-  return client.request<AppInfo[]>('restart', { ...body, ...steps }, warningsTo('start', onProgress));
+  return fleetApps(client, body.target, () =>
+    client.request<AppInfo[]>('restart', { ...body, ...steps }, warningsTo('start', onProgress)),
+  );
 }
 
 // A script or a config file rather than an app: a path, a name with an extension, or a file here.
@@ -505,12 +518,12 @@ function isFile(path: string): boolean {
  * `hive start <namespace>`: its apps started or restarted, as PM2's restartExistingNameSpace; undefined when no app has
  * that namespace either. A restart target that names no app is read as a namespace by the daemon.
  */
-async function startNamespace(client: DaemonClient, target: string, values: Values): Promise<AppInfo[] | undefined> {
+async function startNamespace(client: DaemonClient, target: string, values: Values): Promise<Taken | undefined> {
   const apps = await client.request<AppInfo[]>('ls');
   if (!apps.some((app) => app.namespace === target)) return undefined;
   refuseSpecOptions(`${JSON.stringify(target)} is a namespace`, values, []);
   const body = values['update-env'] ? { target, shellEnv: shellEnv() } : { target };
-  return freshApps(client, await restartApps(client, body, values));
+  return restartApps(client, body, values);
 }
 
 /**

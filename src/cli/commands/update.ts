@@ -19,7 +19,9 @@ import { protocolRevision } from '../../daemon/protocol-revision.js';
 import { runArgFlag } from '../../daemon/run-arg-flag.js';
 import { hiveVersion } from '../../daemon/version.js';
 import { HiveError } from '../../errors.js';
+import { needsNode } from '../../needs-node.js';
 import { appTable, notStartedYet } from '../app-output.js';
+import { appSteps } from '../app-steps.js';
 import { parseCommand, printJson, runCommand } from '../daemon-command.js';
 import { warningsTo } from '../daemon-warning.js';
 import { runArgsProblem } from '../run-args-problem.js';
@@ -152,8 +154,13 @@ export default function update(argv: string[]): Promise<number> {
           );
         }
         result.pid = ping.pid;
-        if (result.saved.length > 0)
-          result.apps = await client.request<AppInfo[]>('resurrect', {}, warningsTo('update'));
+        if (result.saved.length > 0) {
+          // On a terminal, a line per app as this daemon starts it, as `hive resurrect` says it (`resurrect api: done
+          // (1.2 s)`): the apps are down until then, and an update of 40 apps said nothing till its table. This daemon
+          // is of this build (checked above), so it takes the `steps` flag.
+          const { steps, onProgress } = appSteps('resurrect', values.json === true, warningsTo('update'));
+          result.apps = await client.request<AppInfo[]>('resurrect', steps, onProgress);
+        }
       } finally {
         client.close();
       }
@@ -274,8 +281,8 @@ function assertRunnableHere(apps: readonly SavedApp[], leftRunning: string): voi
       : `\`hive delete ${first.name}\`, then \`hive start\` it with --balance rr`;
   throw new HiveError(
     'ERR_HIVE_BALANCE_UNSUPPORTED',
-    `${names} ${reuseport.length === 1 ? 'runs' : 'run'} --balance reuseport, which needs Node.js >= 22.12 (this ` +
-      `is ${process.versions.node}): ${leftRunning}; run \`hive update\` under a Node.js >= 22.12, or give ` +
+    `${names} ${reuseport.length === 1 ? 'runs' : 'run'} --balance reuseport, which ${needsNode('22.12')}: ` +
+      `${leftRunning}; run \`hive update\` under a Node.js >= 22.12, or give ` +
       `${reuseport.length === 1 ? 'it' : 'each'} another balance first (${rebalance}), or stop it (a stopped app ` +
       'comes back stopped)',
   );

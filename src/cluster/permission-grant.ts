@@ -1,0 +1,20 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Node's permission model (`--experimental-permission` on Node 20, `--permission` from Node 22), as fork mode's
+// daemon/fork-primary.ts matches it.
+const PERMISSION = /^--(?:experimental-permission|permission)(?:=|$)/;
+
+// Hive's built files (dist/): the runtime preload imports only these (no package of node_modules), and so does the pool
+// entry that a process-isolated pool's children load. The narrowest folder that holds them all: Hive's package.json,
+// docs and node_modules stay unreadable to an app that was not granted them.
+const HIVE_FILES = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/**
+ * What an app process's Node flags need besides `nodeArgs` for Hive's preload to load: under the permission model,
+ * read access to Hive's own files, which the app's `--allow-fs-read` names only when Hive is installed inside the
+ * app's folder (not a global install). Nothing otherwise: the flag would be refused (Node 20) or be a no-op.
+ */
+export function permissionGrants(nodeArgs: readonly string[]): string[] {
+  return nodeArgs.some((arg) => PERMISSION.test(arg)) ? [`--allow-fs-read=${HIVE_FILES}`] : [];
+}

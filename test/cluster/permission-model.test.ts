@@ -1,0 +1,57 @@
+// Node's permission model in a cluster app's Node flags, granting reads of the app's folder only: the app process
+// died before the app ran, denied a read of Hive's own preload (dist/runtime/register.js), whenever Hive sits outside
+// that folder (a global install). Hive grants its own built files, and nothing else, when the flags turn the model on.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { request } from 'undici';
+import { freePort, isEvent, runHive, startHive, tempApp, tempDir } from './helpers.js';
+
+// `--experimental-permission` on Node 20, `--permission` since.
+const permission = process.versions.node.startsWith('20.') ? '--experimental-permission' : '--permission';
+
+const { dir, app } = tempApp(
+  'hive-permission-',
+  `import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+const read = (path) => { try { readFileSync(path); return 'read'; } catch (error) { return error.code; } };
+createServer((req, res) => res.end(JSON.stringify({ own: read(import.meta.filename ?? new URL(import.meta.url).pathname),
+  hiveDocs: read(process.env.HIVE_DOCS) }))).listen(process.env.PORT);
+`,
+);
+const hiveDocs = new URL('../../docs/cluster.md', import.meta.url).pathname;
+
+test('a cluster app under the permission model, granted its own folder only, starts, serves and stops', async () => {
+  const port = await freePort();
+  const hive = startHive(
+    ['--name', 'perm', app, '-i', '1', '--port', String(port), `--node-args=${permission} --allow-fs-read=${dir}`],
+    {
+      HIVE_DOCS: hiveDocs,
+    },
+  );
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 20_000);
+  const { body } = await request(`http://127.0.0.1:${port}/`, { reset: true });
+  // The grant is Hive's built files, not its whole package: the app still cannot read what it was not granted.
+  assert.deepEqual(await body.json(), { own: 'read', hiveDocs: 'ERR_ACCESS_DENIED' });
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0, hive.stderr.join(''));
+});
+
+// An app that dies before it is ready for want of a grant: the not-ready error names the flag (Node 20's own message
+// names none), the file's path included.
+test('an app process refused a read before it is ready: the not-ready error names the grant', async () => {
+  const config = join(tempDir('hive-permission-config-'), 'config.json');
+  writeFileSync(config, '{}');
+  const refused = tempApp(
+    'hive-permission-refused-',
+    `import { readFileSync } from 'node:fs';\nreadFileSync(${JSON.stringify(config)});\n`,
+  );
+  const nodeArgs = `--node-args=${permission} --allow-fs-read=${refused.dir}`;
+  const { code, stderr } = await runHive(['run', refused.app, '-i', '1', '--port', String(await freePort()), nodeArgs]);
+  assert.equal(code, 1, stderr);
+  const grant = `(Node's permission model refused it: grant --allow-fs-read=${config} in the node args)`;
+  const line = stderr.split('\n').find((l) => l.includes('ERR_HIVE_WORKER_NOT_READY')) ?? stderr;
+  assert.match(line, /did not become ready: it exited \(code 1\) before it was ready: /);
+  assert.ok(line.includes(grant), line);
+});
