@@ -18,6 +18,8 @@ export type ResurrectWarning = (warning: string, backup?: string) => void;
 
 /** How often the daemon samples its processes' CPU: `hive ls` and the live views show the share over this window. */
 const CPU_SAMPLE_INTERVAL = 2000;
+// A save's word that it still waits for a resurrect: well inside the client's 5 s bound of a save, on a loaded machine.
+const WAITING_BEAT = 1000;
 
 /** The daemon's apps, by id and name, and the commands on them. */
 export class AppTable {
@@ -274,11 +276,21 @@ export class AppTable {
    * is kept first as `<file>.bak` (see dumpBackup), written the same way, when it reads back as a dump; `warn` is told
    * when that backup could not be written, once the new dump is.
    */
-  async save(file: string, warn: (warning: string) => void = () => {}): Promise<{ file: string; apps: string[] }> {
+  async save(
+    file: string,
+    warn: (warning: string) => void = () => {},
+    waiting: () => void = () => {},
+  ): Promise<{ file: string; apps: string[] }> {
     // A resurrect under way (at boot, apps started one after another) has added only part of the dump: a save now
-    // would replace the dump with that part, and the next boot would bring back only those.
-    if (this.#resurrects > 0) this.#log('a save waits for the resurrect under way');
-    await this.#resurrecting;
+    // would replace the dump with that part, and the next boot would bring back only those. It may take its apps'
+    // listen timeouts and more, past the client's bound of a save (QUICK_REQUEST_TIMEOUT): `waiting` is called now
+    // and every second until it is done, which the daemon sends as progress, and each restarts that bound.
+    if (this.#resurrects > 0) {
+      this.#log('a save waits for the resurrect under way');
+      waiting();
+      const beat = setInterval(waiting, WAITING_BEAT);
+      await this.#resurrecting.finally(() => clearInterval(beat));
+    }
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
     // A dump.json the user made a symlink (to a volume, a config repository) is written through, as PM2 writes its
     // dump: a rename over the link itself would replace it with a plain file, and the target would go stale.

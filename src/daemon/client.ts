@@ -59,7 +59,8 @@ export interface RequestOptions {
   /** Hears the steps a long request reports before its reply (a reload's slots). */
   onProgress?: (progress: unknown) => void;
   /**
-   * Milliseconds to wait for the reply; 0 or Infinity waits for ever. Default {@link requestTimeout} of the command.
+   * Milliseconds to wait for the reply, counted from the request or from the daemon's last progress frame for it; 0 or
+   * Infinity waits for ever. Default {@link requestTimeout} of the command.
    */
   timeout?: number;
   /** Aborting it gives up the request: the connection is closed and the call rejects with the signal's reason. */
@@ -274,12 +275,22 @@ export class DaemonClient {
         settle();
         resolve(reply);
       });
-      if (onProgress) this.#progress.set(id, onProgress);
-      if (timeout && Number.isFinite(timeout)) {
+      const bounded = Boolean(timeout && Number.isFinite(timeout));
+      const arm = () => {
+        clearTimeout(timer);
         // setTimeout fires at once past 2^31-1 ms: such a bound is for ever anyway.
-        const delay = Math.min(timeout, 0x7fffffff);
-        timer = setTimeout(() => giveUp(new DaemonTimeoutError(cmd, this.paths.socket, timeout)), delay);
+        const delay = Math.min(timeout!, 0x7fffffff);
+        timer = setTimeout(() => giveUp(new DaemonTimeoutError(cmd, this.paths.socket, timeout!)), delay);
+      };
+      // The bound counts from the daemon's last word: a progress frame says it is at work on this request, not hung
+      // (a save that waits for a resurrect under way says so every second; see AppTable#save).
+      if (onProgress || bounded) {
+        this.#progress.set(id, (progress) => {
+          if (bounded) arm();
+          onProgress?.(progress);
+        });
       }
+      if (bounded) arm();
       signal?.addEventListener('abort', onAbort, { once: true });
       // `ping` and `kill` go without `rev`: a daemon from before revisions refuses a key it does not know, and these
       // two must reach any daemon.

@@ -193,7 +193,11 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
         return apps.infoAfter(apps.one(request.target), (app) => app.scale(request.instances));
       }
       case 'save':
-        return apps.save(paths.dump, (warning) => progress({ warning }));
+        return apps.save(
+          paths.dump,
+          (warning) => progress({ warning }),
+          () => progress({ waiting: 'resurrect' }),
+        );
       case 'resurrect':
         // A symlink to a file that is not there (a volume not mounted yet at boot) is a dump that cannot be read, read
         // from the backup, not a dump removed.

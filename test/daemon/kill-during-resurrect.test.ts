@@ -40,9 +40,10 @@ test('hive kill during a resurrect: the apps not reached yet are not started, an
 test('hive save during a resurrect waits for it, and saves every app of the dump', async () => {
   // A home of its own: startNeedsDb's state folder is the home's.
   const hive = tempHome();
-  // The start must be ready within the listen timeout, and the save below reach the daemon (a CLI's boot) while the
-  // resurrect's hung try waits it out: 4 s, for a loaded machine that has taken over a second to boot one process.
-  const { dir } = await startNeedsDb(hive, ['--listen-timeout', '4s']);
+  // The resurrect's hung try waits out the listen timeout, so the save below waits longer than the client's 5 s bound
+  // of a save (QUICK_REQUEST_TIMEOUT): the daemon's word every second that the save still waits keeps it from timing
+  // out (without it, `ERR_HIVE_DAEMON_TIMEOUT`, as on CI's loaded machine with a 4 s listen timeout).
+  const { dir } = await startNeedsDb(hive, ['--listen-timeout', '7s']);
   await hive.json(['start', appFixture, '--name', 'later', '-i', '1', '--port', String(await freePort())]);
   await hive.json(['save']);
   assert.equal((await hive.run(['kill'])).code, 0);
