@@ -294,6 +294,11 @@ export class AppLogs {
    * resolves with them once every line written before is in the moved file: logrotate compresses it (and removes it)
    * right after `postrotate`, and a line written to it later would be lost.
    */
+  /** True while one of the app's files is rotated: emptying it or opening it again waits for that. */
+  get rotating(): boolean {
+    return [...this.#open.values()].some((file) => file.rotating);
+  }
+
   async reopenMoved(): Promise<string[]> {
     const files = [...this.#open.values()];
     const reopened = await Promise.all(files.map((file) => file.reopenIfMoved()));
@@ -410,6 +415,9 @@ class LogFile {
   // The lines of this turn of the event loop, not yet written (#batch).
   #batched = '';
   #emptying: Promise<boolean> | undefined;
+  // The stream while it rotates (its copy gzipped, which may take long for a large file): its end, which a flush or a
+  // reloadLogs waits for, comes after that (see AppTable#flush).
+  #rotatingStream: Writable | undefined;
   // While the stream is opened again after its file was truncated under it (#checkMoved).
   #recounting: Promise<void> | undefined;
   #ended = false;
@@ -434,6 +442,11 @@ class LogFile {
     this.#logsDir = logsDir;
     this.#progressed = progressed;
     this.#stream = this.#open();
+  }
+
+  /** True while the file is rotated (see #rotatingStream). */
+  get rotating(): boolean {
+    return this.#rotatingStream !== undefined && this.#rotatingStream === this.#stream;
   }
 
   get path(): string {
@@ -774,6 +787,7 @@ class LogFile {
     let kept: { mode: number; gid: number } | undefined;
     stream.on('rotation', () => {
       rotating = true;
+      this.#rotatingStream = stream;
       copy = undefined;
       // Not through a link: one put in the file's place would hand its target's mode to the log.
       const found = lstatSync(this.#file, { throwIfNoEntry: false });
@@ -788,6 +802,7 @@ class LogFile {
     });
     stream.on('rotated', (filename: string) => {
       rotating = false;
+      if (this.#rotatingStream === stream) this.#rotatingStream = undefined;
       // A gzipped copy is a file of its own, made 0600 (a plain one is the file renamed): it gets the file's access too.
       if (compress && kept !== undefined && filename) void keepCopyAccess(filename, kept);
     });
@@ -796,6 +811,7 @@ class LogFile {
     });
     // Before #open's handler, which reads #failedRotation.
     stream.on('error', (error: Error) => {
+      if (this.#rotatingStream === stream) this.#rotatingStream = undefined;
       if (!rotating) return;
       this.#failedRotation.add(stream);
       if (copy !== undefined) this.#discardFailedCopy(copy, error);

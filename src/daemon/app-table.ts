@@ -18,7 +18,8 @@ export type ResurrectWarning = (warning: string, backup?: string) => void;
 
 /** How often the daemon samples its processes' CPU: `hive ls` and the live views show the share over this window. */
 const CPU_SAMPLE_INTERVAL = 2000;
-// A save's word that it still waits for a resurrect: well inside the client's 5 s bound of a save, on a loaded machine.
+// A quick request's word that it still waits (a save for a resurrect, a flush for a rotation's gzip): well inside the
+// client's 5 s bound of those, on a loaded machine.
 const WAITING_BEAT = 1000;
 
 /** The daemon's apps, by id and name, and the commands on them. */
@@ -252,14 +253,35 @@ export class AppTable {
     );
   }
 
-  /** Empties the log files of the target's apps (`hive flush`): the files emptied, by app. */
-  async flush(target: string): Promise<FlushedApp[]> {
-    return Promise.all(this.find(target).map(async (app) => ({ name: app.name, files: await app.emptyLogs() })));
+  /**
+   * Empties the log files of the target's apps (`hive flush`): the files emptied, by app. A file being rotated is
+   * emptied once its rotation ends, which the gzip of a large file may make longer than the client's bound of a flush
+   * (QUICK_REQUEST_TIMEOUT): `waiting` is called then at once, and every second while the flush waits (see beatWhile).
+   */
+  async flush(target: string, waiting: () => void = () => {}): Promise<FlushedApp[]> {
+    const apps = this.find(target);
+    const flushed = Promise.all(apps.map(async (app) => ({ name: app.name, files: await app.emptyLogs() })));
+    return beatWhile(
+      flushed,
+      waiting,
+      apps.some((app) => app.logsRotating),
+    );
   }
 
-  /** Opens again every app's log files that were moved or removed (`hive reloadLogs`), and resolves with them. */
-  async reopenLogs(): Promise<string[]> {
-    return (await Promise.all([...this.#apps.values()].map((app) => app.reopenLogs()))).flat();
+  /**
+   * Opens again every app's log files that were moved or removed (`hive reloadLogs`), and resolves with them; waits
+   * for a rotation under way as a flush does, and says so to `waiting` likewise.
+   */
+  async reopenLogs(waiting: () => void = () => {}): Promise<string[]> {
+    const apps = [...this.#apps.values()];
+    const reopened = Promise.all(apps.map((app) => app.reopenLogs()));
+    return (
+      await beatWhile(
+        reopened,
+        waiting,
+        apps.some((app) => app.logsRotating),
+      )
+    ).flat();
   }
 
   list(): AppInfo[] {
@@ -287,9 +309,7 @@ export class AppTable {
     // and every second until it is done, which the daemon sends as progress, and each restarts that bound.
     if (this.#resurrects > 0) {
       this.#log('a save waits for the resurrect under way');
-      waiting();
-      const beat = setInterval(waiting, WAITING_BEAT);
-      await this.#resurrecting.finally(() => clearInterval(beat));
+      await beatWhile(this.#resurrecting, waiting, true);
     }
     const apps = [...this.#apps.values()].map((app) => ({ spec: app.spec, status: app.savedStatus }));
     // A dump.json the user made a symlink (to a volume, a config repository) is written through, as PM2 writes its
@@ -425,6 +445,21 @@ export class AppTable {
   // apps were, and outlive the daemon (a resurrect or a config's start going on through a `hive kill`).
   #refuseWhileClosing(name: string): void {
     if (this.#closing) throw AppOperationError.shuttingDown(name);
+  }
+}
+
+/**
+ * `work`, with `waiting` called every second until it settles, and at once when `now` (it is known to wait): the
+ * daemon sends each call as a progress frame, which restarts the client's bound of the request (client.ts), so a
+ * request that legitimately waits longer than that bound is not taken for a hung daemon.
+ */
+async function beatWhile<T>(work: Promise<T>, waiting: () => void, now: boolean): Promise<T> {
+  if (now) waiting();
+  const beat = setInterval(waiting, WAITING_BEAT);
+  try {
+    return await work;
+  } finally {
+    clearInterval(beat);
   }
 }
 

@@ -32,7 +32,8 @@ const MAX_SPAWNS = 3;
 /**
  * The bound of requests the daemon answers from what it holds (its app table, a file write, the primaries' last
  * metrics; a snapshot gives each primary a second): a daemon that takes longer is hung or stopped (SIGSTOP), and the
- * command fails with {@link DaemonTimeoutError} rather than hang.
+ * command fails with {@link DaemonTimeoutError} rather than hang. Those that may legitimately wait longer (a save for a
+ * resurrect, a flush for a log rotation's gzip) send a progress frame every second meanwhile, which restarts it.
  */
 export const QUICK_REQUEST_TIMEOUT = 5_000;
 const quickCommands = new Set(['ping', 'ls', 'describe', 'env', 'snapshot', 'save', 'flush']);

@@ -142,12 +142,13 @@ export async function runDaemon(paths: HivePaths, options: DaemonOptions = {}): 
           warn: (warning) => progress({ warning }),
         });
       case 'reloadLogs':
-        return { reopened: await apps.reopenLogs() } satisfies ReloadLogsResult;
+        return { reopened: await apps.reopenLogs(() => progress({ waiting: 'rotation' })) } satisfies ReloadLogsResult;
       case 'flush': {
         // As pm2 flush: every app's logs and the daemon's own. Its stdout and stderr are daemon.log opened O_APPEND
         // (client.ts), so its next line lands at the start of the emptied file, not at its old offset.
         const every = request.target === undefined || request.target === 'all';
-        const result: FlushResult = { apps: await apps.flush(request.target ?? 'all'), daemonLog: null };
+        const waiting = () => progress({ waiting: 'rotation' });
+        const result: FlushResult = { apps: await apps.flush(request.target ?? 'all', waiting), daemonLog: null };
         if (every) {
           await truncateDaemonLog(paths.daemonLog);
           result.daemonLog = paths.daemonLog;

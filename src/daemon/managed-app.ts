@@ -516,6 +516,11 @@ export class ManagedApp {
     return this.#logs.empty();
   }
 
+  /** True while one of the app's log files is rotated: emptyLogs and reopenLogs wait for that rotation to end. */
+  get logsRotating(): boolean {
+    return this.#logs.rotating;
+  }
+
   /** Opens again the log files that were moved or removed (`hive reloadLogs`); resolves with them. */
   reopenLogs(): Promise<string[]> {
     return this.#logs.reopenMoved();
