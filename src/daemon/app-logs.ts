@@ -288,17 +288,17 @@ export class AppLogs {
     return [...files.map((file) => file.path), ...others].filter((_, i) => emptied[i]);
   }
 
+  /** True while one of the app's files is rotated: emptying it or opening it again waits for that. */
+  get rotating(): boolean {
+    return [...this.#open.values()].some((file) => file.rotating);
+  }
+
   /**
    * Opens again, now, the files moved or removed since they were opened (logrotate without `copytruncate`, whose
    * `postrotate` runs `hive reloadLogs` as it ran `pm2 reloadLogs`), as a write notices by itself within a second; and
    * resolves with them once every line written before is in the moved file: logrotate compresses it (and removes it)
    * right after `postrotate`, and a line written to it later would be lost.
    */
-  /** True while one of the app's files is rotated: emptying it or opening it again waits for that. */
-  get rotating(): boolean {
-    return [...this.#open.values()].some((file) => file.rotating);
-  }
-
   async reopenMoved(): Promise<string[]> {
     const files = [...this.#open.values()];
     const reopened = await Promise.all(files.map((file) => file.reopenIfMoved()));
