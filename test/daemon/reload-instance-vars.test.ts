@@ -8,18 +8,20 @@
 // leaves Hive's variables out of the shell's environment, cli/shell-env.ts.)
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import type { DaemonClient } from '../../dist/daemon/client.js';
+import type { AppInfo, EnvResult } from '../../dist/daemon/protocol.js';
 import { appFixture, HiveHome } from './helpers.js';
+import { connectTo } from './home-processes.js';
 
 const hive = new HiveHome();
 after(() => hive.cleanup());
 
-interface Listed {
-  name: string;
-  status: string;
-  processes: { pid: number }[];
-}
-
-const listed = async (name: string) => (await hive.json<Listed[]>(['ls'])).find((app) => app.name === name);
+// The app's state and environment are asked of the daemon over one connection (what `hive ls` and `hive env` ask,
+// without a CLI start-up apiece: 48 of them); the refused commands themselves are the CLI's.
+let client: DaemonClient | undefined;
+after(() => client?.close());
+const listed = async (name: string) => (await client!.request<AppInfo[]>('ls')).find((app) => app.name === name);
+const envOf = async (name: string) => (await client!.request<EnvResult>('env', { target: name })).env;
 
 test("a config file's bad HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR is refused before a running app is touched", async () => {
   for (const mode of ['cluster', 'fork']) {
@@ -29,8 +31,10 @@ test("a config file's bad HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR is refused bef
     const file = config({ GREETING: 'hi' });
     const started = await hive.run(['start', file]);
     assert.equal(started.code, 0, started.stderr);
+    client ??= await connectTo(hive.home);
     const pids = (await listed(name))?.processes.map((p) => p.pid);
     assert.equal(pids?.length, 3, `${name}: the primary and two processes`);
+    for (const pid of pids ?? []) hive.pids.add(pid);
     const cases: [string, string][] = [
       ['HIVE_INSTANCE_VAR', 'A=B'],
       ['HIVE_INCREMENT_VAR', 'bad name'],
@@ -51,9 +55,9 @@ test("a config file's bad HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR is refused bef
           ),
           what,
         );
-        // Refused before anything was retired: the same processes serve, in the environment they had. (Both read at
-        // once: two reading commands, each a CLI start-up, 48 of them in the test.)
-        const [now, env] = await Promise.all([listed(name), hive.json<Record<string, string>>(['env', name])]);
+        // Refused before anything was retired: the same processes serve, in the environment they had.
+        const now = await listed(name);
+        const env = await envOf(name);
         assert.equal(now?.status, 'online', what);
         assert.deepEqual(
           now?.processes.map((p) => p.pid),
@@ -67,6 +71,6 @@ test("a config file's bad HIVE_INSTANCE_VAR or HIVE_INCREMENT_VAR is refused bef
     config({ GREETING: 'hi', HIVE_INSTANCE_VAR: 'INSTANCE_ID' });
     const good = await hive.run(['reload', file]);
     assert.equal(good.code, 0, good.stderr);
-    assert.equal((await hive.json<Record<string, string>>(['env', name])).HIVE_INSTANCE_VAR, 'INSTANCE_ID');
+    assert.equal((await envOf(name)).HIVE_INSTANCE_VAR, 'INSTANCE_ID');
   }
 });
