@@ -135,7 +135,20 @@ after(async () => {
   await killAll();
 });
 
-/** `source` served by a dashboard (`options` over port 0) and opened in a Chromium page; both closed after the test. */
+/**
+ * The page the tests of {@link openDashboard} share: a page of its own apiece cost each test about a second of a
+ * loaded machine (a browser context and a renderer started and ended) for nothing it checks. A test that adds its own
+ * listeners, routes or init scripts to a page takes a page of its own ({@link newPage}).
+ */
+let sharedPage: Page | undefined;
+
+/** Playwright's viewport when a page is given none: the shared page's between tests. */
+const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
+
+/**
+ * `source` served by a dashboard (`options` over port 0) and opened in the shared Chromium page (at `viewport` for the
+ * test); after the test the page leaves it (about:blank, its stream closed, its viewport back) and it is closed.
+ */
 async function openDashboard(
   t: TestContext,
   source: SnapshotSource,
@@ -144,8 +157,13 @@ async function openDashboard(
 ): Promise<{ dashboard: DashboardServer; page: Page }> {
   const dashboard = await startDashboard(source, { port: 0, ...options });
   t.after(() => dashboard.close());
-  const page = await newPage(viewport);
-  t.after(() => page.close());
+  sharedPage ??= await newPage();
+  const page = sharedPage;
+  t.after(async () => {
+    await page.goto('about:blank');
+    if (viewport) await page.setViewportSize(DEFAULT_VIEWPORT);
+  });
+  if (viewport) await page.setViewportSize(viewport);
   await page.goto(dashboard.url);
   return { dashboard, page };
 }
@@ -644,8 +662,8 @@ test('a stream refused with another status (a proxy in front answering 502) is o
   skip: chromiumSkip(),
 }, async (t) => {
   const source = { snapshot: async (): Promise<HiveSnapshot> => ({ time: Date.now(), host: 'test', apps: [] }) };
-  const { dashboard, page } = await openDashboard(t, source);
-  await page.close();
+  const dashboard = await startDashboard(source, { port: 0 });
+  t.after(() => dashboard.close());
   // A fresh page whose first stream gets a 502: EventSource closes for good on any status but 200.
   const again = await newPage();
   t.after(() => again.close());
