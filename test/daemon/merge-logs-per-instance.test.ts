@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../cluster/helpers.js';
 import { hiveBin, readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { requestOf } from './home-processes.js';
 
 const hive = tempHome();
 const dir = hive.dir;
@@ -57,7 +58,8 @@ test('mergeLogs: false (ecosystem merge_logs: false): a file per instance, raw l
   await waitFor(() => readOrEmpty(err1).startsWith('oops 1\n'), "instance 1's error file");
   assert.equal(existsSync(join(logs, 'api-out.log')), false, 'no merged file');
 
-  const [info] = await hive.json<AppInfo[]>(['ls']);
+  // The daemon's listing (what `hive ls --json` prints), asked over its socket: no CLI run.
+  const [info] = await requestOf<AppInfo[]>(hive.home, 'ls');
   assert.equal(info!.mergeLogs, false);
   assert.equal(info!.outFile, join(logs, 'api-out.log'), 'outFile stays the path the instances are named after');
   assert.deepEqual(
@@ -151,12 +153,15 @@ test("--time: hive logs prints the instances' lines in the order of their times"
   assert.ok(lines.some((line) => line.startsWith('[timed:0]')) && lines.some((line) => line.startsWith('[timed:1]')));
 });
 
-test('explicit paths are suffixed as PM2 does; log_file per instance; logFormat json keeps its records', async () => {
+// One config, one start, for two apps: each test a start of its own cost a CLI run and an app start more.
+test('explicit paths are suffixed as PM2 does; log_file per instance; logFormat json keeps its records; unset, an ecosystem app keeps the one merged file with prefixed lines (Hive default)', async () => {
   const script = join(dir, 'tick.sh');
+  const one = join(dir, 'one.sh');
+  writeFileSync(one, '#!/bin/sh\necho hello\nexec sleep 1000\n', { mode: 0o755 });
   const config = join(dir, 'paths.config.cjs');
   writeFileSync(
     config,
-    `module.exports = { apps: [{ name: 'paths', script: ${JSON.stringify(script)}, instances: 2, merge_logs: false, out_file: 'own/app-out-5.log', error_file: 'own/app-err.log', log_file: 'own/all.log', logFormat: 'json' }] };\n`,
+    `module.exports = { apps: [{ name: 'paths', script: ${JSON.stringify(script)}, instances: 2, merge_logs: false, out_file: 'own/app-out-5.log', error_file: 'own/app-err.log', log_file: 'own/all.log', logFormat: 'json' }, { name: 'merged', script: ${JSON.stringify(one)}, instances: 2 }] };\n`,
   );
   await hive.json(['start', config]);
   const own = join(dir, 'own');
@@ -169,6 +174,14 @@ test('explicit paths are suffixed as PM2 does; log_file per instance; logFormat 
   const raw = await hive.run(['logs', 'paths', '--out', '--lines', '1', '--raw']);
   assert.match(raw.stdout, /^\{"n":\d+\}$/m);
   assert.doesNotMatch(raw.stdout, /"app":/);
+
+  // merge_logs unset: the one merged file, its lines prefixed.
+  const merged = join(logs, 'merged-out.log');
+  await waitFor(
+    () => readOrEmpty(merged).includes('[merged:0] hello\n') && readOrEmpty(merged).includes('[merged:1] hello\n'),
+    'both lines in the merged file',
+  );
+  assert.equal(existsSync(join(logs, 'merged-out-0.log')), false);
 });
 
 test("a path PM2 gives no suffix is every instance's: /dev/null keeps nothing, a .txt file gets all raw lines", async () => {
@@ -183,7 +196,7 @@ test("a path PM2 gives no suffix is every instance's: /dev/null keeps nothing, a
     'both lines',
   );
   assert.doesNotMatch(readOrEmpty(shared), /\[shared/, 'no prefix');
-  const [info] = (await hive.json<(AppInfo & { name: string })[]>(['ls'])).filter((a) => a.name === 'shared');
+  const [info] = (await requestOf<(AppInfo & { name: string })[]>(hive.home, 'ls')).filter((a) => a.name === 'shared');
   assert.deepEqual(
     info!.logs.map(({ path, instance }) => [path, instance]),
     [
@@ -201,9 +214,10 @@ test('files of an earlier run are listed and flushed; --merge-logs wins over a c
   await hive.json(['start', script, '--name', 'again', '-i', '2', '--no-merge-logs']);
   const old = join(logs, 'again-out-1.log');
   await waitFor(() => readOrEmpty(old).includes('{"n":1}'), "instance 1's lines");
-  await hive.json(['delete', 'again']);
+  // What `hive delete again` asks of the daemon, over its socket: no CLI run (the CLI is not what this checks).
+  await requestOf(hive.home, 'delete', { target: 'again' });
   await hive.json(['start', script, '--name', 'again', '-i', '1', '--no-merge-logs']);
-  const [info] = (await hive.json<(AppInfo & { name: string })[]>(['ls'])).filter((a) => a.name === 'again');
+  const [info] = (await requestOf<(AppInfo & { name: string })[]>(hive.home, 'ls')).filter((a) => a.name === 'again');
   assert.ok(
     info!.logs.some((file) => file.path === old && file.instance === 1),
     "the earlier run's file is listed",
@@ -224,23 +238,6 @@ test('files of an earlier run are listed and flushed; --merge-logs wins over a c
   assert.match(both.stderr, /--merge-logs and --no-merge-logs contradict each other/);
 });
 
-test('unset, an ecosystem app keeps the one merged file with prefixed lines (Hive default)', async () => {
-  const script = join(dir, 'one.sh');
-  writeFileSync(script, '#!/bin/sh\necho hello\nexec sleep 1000\n', { mode: 0o755 });
-  const config = join(dir, 'merged.config.cjs');
-  writeFileSync(
-    config,
-    `module.exports = { apps: [{ name: 'merged', script: ${JSON.stringify(script)}, instances: 2 }] };\n`,
-  );
-  await hive.json(['start', config]);
-  const merged = join(logs, 'merged-out.log');
-  await waitFor(
-    () => readOrEmpty(merged).includes('[merged:0] hello\n') && readOrEmpty(merged).includes('[merged:1] hello\n'),
-    'both lines in the merged file',
-  );
-  assert.equal(existsSync(join(logs, 'merged-out-0.log')), false);
-});
-
 test("flushing an app never empties another app's combined log that its own instance files' names match", async () => {
   const ticker = join(dir, 'tick.js');
   writeFileSync(ticker, "setInterval(() => console.log('tick', process.env.HIVE_INSTANCE), 100);\n");
@@ -253,10 +250,11 @@ test("flushing an app never empties another app's combined log that its own inst
   await hive.json(['start', file, '--only', 'web-2'], { cwd: dir });
   await waitFor(() => readOrEmpty(join(logs, 'web-2.log')).includes('tick'), "web-2's combined log");
   // Stopped first: nothing writes web-2.log again after the flush.
-  await hive.json(['stop', 'web-2']);
+  // What `hive stop web-2` asks of the daemon, over its socket: no CLI run.
+  await requestOf(hive.home, 'stop', { target: 'web-2' });
   await hive.json(['start', file, '--only', 'web'], { cwd: dir });
   const flushed = await hive.run(['flush', 'web']);
   assert.equal(flushed.code, 0, flushed.stderr);
   assert.match(readOrEmpty(join(logs, 'web-2.log')), /tick/);
-  await hive.json(['delete', 'web', 'web-2']);
+  for (const target of ['web', 'web-2']) await requestOf(hive.home, 'delete', { target });
 });
