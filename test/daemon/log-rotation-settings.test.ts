@@ -7,15 +7,17 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { rotatedLogCopies, rotatedLogNamer } from '../../dist/daemon/rotated-log-name.js';
 import { readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { requestOf } from './home-processes.js';
 
-// A fork-mode app writing a numbered line of about 100 bytes every 5 ms.
-function chatty(dir: string): string {
+/**
+ * A fork-mode app writing `burst` numbered lines of about 100 bytes every 5 ms. A test that bounds a copy's size keeps
+ * a line at a time (lines read in one turn are written as one chunk, which may overrun the size); one that counts
+ * rotations only takes a few at a time, for the rotations sooner.
+ */
+function chatty(dir: string, burst = 1): string {
   const script = join(dir, 'chatty.sh');
-  writeFileSync(
-    script,
-    `#!/bin/sh\ni=0\nwhile true; do i=$((i+1)); echo "line $i ${'x'.repeat(80)}"; sleep 0.005; done\n`,
-    { mode: 0o755 },
-  );
+  const line = `i=$((i+1)); echo "line $i ${'x'.repeat(80)}"; `;
+  writeFileSync(script, `#!/bin/sh\ni=0\nwhile true; do ${line.repeat(burst)}sleep 0.005; done\n`, { mode: 0o755 });
   return script;
 }
 
@@ -49,7 +51,8 @@ test('HIVE_LOG_MAX_SIZE, HIVE_LOG_RETAIN and HIVE_LOG_COMPRESS set the size, the
     const first = /^\[chatty:0\] line (\d+) /.exec(readOrEmpty(join(logs, 'chatty-out.log')));
     return first !== null && Number(first[1]) > 200;
   }, 'four rotations');
-  await hive.json(['delete', 'chatty'], { env });
+  // What `hive delete chatty` asks of the daemon, over its socket: no CLI run (a Node start) for it.
+  await requestOf(hive.home, 'delete', { target: 'chatty' });
   const kept = rotated(logs);
   assert.ok(kept.length >= 1 && kept.length <= 2, `kept: ${kept.join(' ')}`);
   for (const name of kept) {
@@ -66,7 +69,8 @@ test('HIVE_LOG_MAX_SIZE, HIVE_LOG_RETAIN and HIVE_LOG_COMPRESS set the size, the
 test('rotated copies sort by name in the order they were made, once retention has removed older ones', async () => {
   const hive = tempHome();
   const env = { HIVE_LOG_MAX_SIZE: '4K', HIVE_LOG_RETAIN: '2' };
-  await hive.json(['start', chatty(hive.dir), '--name', 'chatty'], { env });
+  // Two lines a tick: each copy still lives a few of the polls below (retention removes it two rotations on).
+  await hive.json(['start', chatty(hive.dir, 2), '--name', 'chatty'], { env });
   const logs = join(hive.home, 'logs');
   const firstLine = (name: string) => Number(/^\[chatty:0\] line (\d+) /.exec(readOrEmpty(join(logs, name)))?.[1]);
   // Every copy, whatever its name (the log and its history file are the only other chatty-out files), by name.
@@ -84,7 +88,7 @@ test('rotated copies sort by name in the order they were made, once retention ha
     // About 40 lines a file: past line 300, seven rotations at least.
     return firstLine('chatty-out.log') > 300;
   }, 'seven rotations');
-  await hive.json(['delete', 'chatty'], { env });
+  await requestOf(hive.home, 'delete', { target: 'chatty' });
   assert.deepEqual(misordered, [], 'name order is the order the copies were made in');
   assert.equal(copies().length, 2, `kept: ${copies().join(' ')}`);
   assert.deepEqual(copies(), rotated(logs).sort(), `named chatty-out__<time>-<n>.log: ${copies().join(' ')}`);
@@ -112,8 +116,12 @@ test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size, and never an 
   // One line, then nothing: its out log has bytes at one boundary only, its error log at none.
   const quiet = join(hive.dir, 'quiet.sh');
   writeFileSync(quiet, '#!/bin/sh\necho "the only line"\nexec sleep 600\n', { mode: 0o755 });
-  await hive.json(['start', quiet, '--name', 'quiet'], { env });
-  await hive.json(['start', chatty(hive.dir), '--name', 'chatty'], { env });
+  // Both in one start: a start apiece cost a CLI run more.
+  const config = hive.writeConfig([
+    { name: 'quiet', script: quiet },
+    { name: 'chatty', script: chatty(hive.dir) },
+  ]);
+  await hive.json(['start', config], { env });
   const logs = join(hive.home, 'logs');
   // Four boundaries at least since both started (the copies of the first one may be removed: five are kept).
   const seen = new Set<string>();
@@ -121,7 +129,7 @@ test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size, and never an 
     for (const name of rotated(logs)) seen.add(name);
     return seen.size >= 4;
   }, 'four rotations by time');
-  await hive.json(['delete', 'all'], { env });
+  await requestOf(hive.home, 'delete', { target: 'all' });
   for (const name of rotated(logs)) assert.doesNotMatch(name, /\.gz$/, 'not compressed unless asked');
   const copies = readdirSync(logs).filter((name) => /^quiet-(out|error)__/.test(name));
   for (const name of copies) assert.notEqual(statSync(join(logs, name)).size, 0, `${name} is an empty copy`);
@@ -134,7 +142,7 @@ test('HIVE_LOG_ROTATE_INTERVAL rotates by time, whatever the size, and never an 
 test("an app config's logRotation overrides the daemon's settings for that app's files only", async () => {
   const hive = tempHome();
   const env = { HIVE_LOG_RETAIN: '3' };
-  const script = chatty(hive.dir);
+  const script = chatty(hive.dir, 4);
   const apps = [
     { name: 'chatty', script, logRotation: { maxSize: '4K', retain: 1, compress: true, interval: 'daily' } },
     { name: 'other', script },
@@ -150,7 +158,7 @@ test("an app config's logRotation overrides the daemon's settings for that app's
     const first = /^\[chatty:0\] line (\d+) /.exec(readOrEmpty(join(logs, 'chatty-out.log')));
     return first !== null && Number(first[1]) > 200;
   }, 'four rotations');
-  await hive.json(['delete', 'all'], { env });
+  await requestOf(hive.home, 'delete', { target: 'all' });
   const kept = rotated(logs);
   assert.equal(kept.length, 1, `kept: ${kept.join(' ')}`);
   assert.match(kept[0]!, /\.gz$/);
@@ -185,5 +193,5 @@ test('hive update applies new settings to a running daemon, and with a bad one s
   await hive.json(['update'], { env });
   const logs = join(hive.home, 'logs');
   await waitFor(() => rotated(logs).length > 0, 'a rotation at 4K');
-  await hive.json(['delete', 'chatty'], { env });
+  await requestOf(hive.home, 'delete', { target: 'chatty' });
 });
