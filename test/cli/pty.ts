@@ -24,3 +24,14 @@ export function inTerminal(columns: number, args: string[], env: Record<string, 
     );
   });
 }
+
+/**
+ * The per-app step lines a fleet command printed on a terminal (`restart api: done (0.6 s)`), each without its time
+ * (`restart api: done `), in the order printed.
+ */
+export function doneSteps(output: string): string[] {
+  return output
+    .split(/\r?\n/)
+    .filter((line) => / done \(\d+\.\d s\)$/.test(line))
+    .map((line) => line.replace(/\(.*/, ''));
+}

@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { stepLine } from '../../dist/cli/app-steps.js';
-import { inTerminal, ptySkip } from '../cli/pty.js';
+import { doneSteps, inTerminal, ptySkip } from '../cli/pty.js';
 import { tempHome } from './helpers.js';
 
 const names = ['a', 'b', 'c'];
@@ -121,9 +121,8 @@ test('hive restart all on a terminal says each app as it is done; piped or --jso
   skip: ptySkip,
 }, async () => {
   const output = await inTerminal(120, ['restart', 'all'], { HIVE_HOME: hive.home });
-  const said = output.split(/\r?\n/).filter((line) => / done \(\d+\.\d s\)$/.test(line));
   assert.deepEqual(
-    said.map((line) => line.replace(/\(.*/, '')),
+    doneSteps(output),
     names.map((name) => `restart ${name}: done `),
     JSON.stringify(output),
   );

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { inTerminal, ptySkip } from '../cli/pty.js';
+import { doneSteps, inTerminal, ptySkip } from '../cli/pty.js';
 import { daemonFixture, tempHome } from './helpers.js';
 
 const hive = tempHome();
@@ -83,9 +83,8 @@ test('hive resurrect on a terminal says each app it starts as it is done; piped,
   await hive.json(['save']);
   await hive.json(['kill']);
   const output = await inTerminal(120, ['resurrect'], { HIVE_HOME: hive.home });
-  const said = output.split(/\r?\n/).filter((line) => / done \(\d+\.\d s\)$/.test(line));
   assert.deepEqual(
-    said.map((line) => line.replace(/\(.*/, '')).sort(),
+    doneSteps(output).sort(),
     ['resurrect rotated: done ', 'resurrect up: done '],
     JSON.stringify(output),
   );

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { inTerminal, ptySkip } from '../cli/pty.js';
+import { doneSteps, inTerminal, ptySkip } from '../cli/pty.js';
 import { appFixture, daemonFixture, HiveHome, hiveBin, isAlive, tempHome, waitFor } from './helpers.js';
 import { olderBuild as olderCopy } from './older-build.js';
 
@@ -110,9 +110,8 @@ test('hive update on a terminal says each app it resurrects as it is done; piped
   skip: ptySkip,
 }, async () => {
   const output = await inTerminal(120, ['update'], { HIVE_HOME: hive.home });
-  const said = output.split(/\r?\n/).filter((line) => / done \(\d+\.\d s\)$/.test(line));
   assert.deepEqual(
-    said.map((line) => line.replace(/\(.*/, '')).sort(),
+    doneSteps(output).sort(),
     ['resurrect api: done ', 'resurrect ticker: done '],
     JSON.stringify(output),
   );
