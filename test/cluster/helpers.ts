@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { after, afterEach } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
+import { isAlive } from '../../dist/cluster/proc-stat.js';
 import { poll } from '../poll.js';
 import { freePort as freePortOn } from '../ports.js';
 
@@ -193,7 +194,7 @@ function record(argv: string[], env: Record<string, string>, detached = false, w
  * test left blocked ({@link blockLoop}).
  */
 export async function killAll(): Promise<void> {
-  for (const pid of blocked) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of blocked) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   blocked.clear();
   await Promise.all(
     [...running].map(async (child) => {
@@ -355,15 +356,11 @@ export function unixSocketSetup(prefix: string): {
   };
 }
 
-/** True while `pid` is a live process. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * True while `pid` is a live process. A zombie counts as gone: it has exited, and a worker whose primary was killed is
+ * reparented to an init that may never reap it (this machine's and CI's do not), so kill(pid, 0) alone would call it alive.
+ */
+export { isAlive as alive };
 
 /**
  * Blocks the event loop of a blocked-loop.mjs worker (SIGUSR2) until {@link unblockLoop}; the process is SIGKILLed by
