@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { DaemonClient } from '../daemon/client.js';
+import { AppsFailedError } from '../daemon/errors.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
 import { appSteps } from './app-steps.js';
@@ -18,6 +19,9 @@ const verbs = {
   delete: 'Stops and forgets',
   reset: 'Zeroes the restart counters (the restarts column of hive ls) of',
 };
+
+// What AppsFailedError says was done to the others (the daemon's own words for `restart all`, `stop all`).
+const pastTense = { stop: 'stopped', restart: 'restarted', delete: 'deleted', reset: 'reset' };
 
 const many =
   'Several targets (as PM2 takes them: `hive stop api worker`) are first resolved to apps, together, and each app is\n' +
@@ -69,15 +73,16 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     const progress = warningsTo(command, onProgress);
     let apps: AppInfo[];
     let code = 0;
-    // A fleet target's or a config file's apps are shown even when some failed: the error is said after them.
-    let failure: { error: unknown } | undefined;
+    // A fleet target's, a config file's or several targets' apps are shown even when some failed: the errors are said
+    // after them.
+    const failures: unknown[] = [];
     let fresh = false;
     const target = positionals[0]!;
     if (positionals.length === 1 && configs[0] && command !== 'restart') {
       // A config file's apps the same: each is taken, and one that failed is said after them (eachByName).
       const taken = await onConfigApps(command, target, { only, env });
       apps = taken.apps;
-      if ('failure' in taken) failure = { error: taken.failure };
+      if ('failure' in taken) failures.push(taken.failure);
     } else if (positionals.length === 1) {
       const request = (client: DaemonClient) => () =>
         client.request<AppInfo[]>(command, { target, ...updateEnv, ...steps }, progress);
@@ -89,12 +94,12 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       ))!;
       apps = taken.apps;
       fresh = true;
-      if ('failure' in taken) failure = { error: taken.failure };
+      if ('failure' in taken) failures.push(taken.failure);
     } else {
       const report = (error: unknown) => {
         code = Math.max(code, reportError(command, error));
       };
-      apps = await onSeveral(command, positionals, configs, { env, updateEnv, steps, progress }, report);
+      apps = await onSeveral(command, positionals, configs, { env, updateEnv, steps, progress }, report, failures);
     }
     // Several apps, taken in turn: shown as they are once all are done (freshApps, which fleetApps did already); a
     // deleted one is gone from it.
@@ -102,7 +107,7 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
       const taken = apps;
       apps = (await withDaemon((client) => freshApps(client, taken), false)) ?? apps;
     }
-    const said = () => (failure === undefined ? code : Math.max(code, reportError(command, failure.error)));
+    const said = () => failures.reduce<number>((worst, error) => Math.max(worst, reportError(command, error)), code);
     if (values.json) {
       printJson(apps);
       return said();
@@ -110,7 +115,8 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
     // Stop, restart and delete retire processes: one whose drain never ended was SIGKILLed (reset kills none).
     writeKilledWarnings(command, apps);
     if (command === 'delete') process.stdout.write(`deleted ${apps.map((a) => a.name).join(', ') || 'nothing'}\n`);
-    else if (apps.length > 0 || code === 0) process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
+    else if (apps.length > 0 || (code === 0 && failures.length === 0))
+      process.stdout.write(`${appTable(apps, terminalColumns())}\n`);
     return said();
   });
 }
@@ -118,8 +124,11 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
 /**
  * Several targets: all resolved to app ids against one listing before anything is done, each app then taken once, by
  * id. Taken in turn, each target against a table the ones before changed, `hive delete 0 0` deleted app 0 and then an
- * app named `0`, and `hive stop a a` stopped a twice. A target that fails (names no app, an unreadable config file) is
- * reported and the others are still taken.
+ * app named `0`, and `hive stop a a` stopped a twice. A target that fails to resolve (names no app, an unreadable config
+ * file) is reported at once and the others are still taken. An app the command failed on is added to `failures`, said
+ * after the table, and listed in its place as the daemon has it now, as `restart all` lists one (fleetApps): the
+ * daemon's error reply carries no app, and `hive restart a b c` with a and c failing showed b alone, in the table and
+ * in --json. A failed delete's app is not listed: what is listed was deleted.
  */
 async function onSeveral(
   command: keyof typeof verbs,
@@ -137,6 +146,7 @@ async function onSeveral(
     progress: (progress: unknown) => void;
   },
   report: (error: unknown) => void,
+  failures: unknown[],
 ): Promise<AppInfo[]> {
   const resolved: (Target | undefined)[] = [];
   for (const [i, target] of targets.entries()) {
@@ -162,24 +172,39 @@ async function onSeveral(
         report(error);
       }
     }
-    const apps: AppInfo[] = [];
+    // Each app's reply, or the id of one the command failed on, in the order taken.
+    const taken: (AppInfo[] | number)[] = [];
+    const failed: { name: string; error: unknown }[] = [];
     for (const id of ids) {
       try {
-        apps.push(
-          ...(await client.request<AppInfo[]>(
-            command,
-            { target: String(id), by: 'id', ...updateEnv, ...steps },
-            progress,
-          )),
+        taken.push(
+          await client.request<AppInfo[]>(command, { target: String(id), by: 'id', ...updateEnv, ...steps }, progress),
         );
       } catch (error) {
-        // Deleted by someone else since the listing, or the command failed on it: said, and the others still taken.
-        report(error);
+        // Deleted by someone else since the listing, or the command failed on it: the others are still taken.
+        failed.push({ name: listing.find((app) => app.id === id)?.name ?? String(id), error });
+        if (command !== 'delete') taken.push(id);
       }
     }
-    return apps;
+    // Said as `restart all` says its failures: one as itself, several as one error naming each.
+    if (failed.length === 1) failures.push(failed[0]!.error);
+    if (failed.length > 1) {
+      failures.push(new AppsFailedError(failed, { count: ids.size - failed.length, verb: pastTense[command] }));
+    }
+    const now = failed.length > 0 && command !== 'delete' ? await listingNow(client) : new Map<number, AppInfo>();
+    // One deleted meanwhile, or no listing, leaves the failed app out; its error is said all the same.
+    return taken.flatMap((entry) => (typeof entry === 'number' ? (now.get(entry) ?? []) : entry));
   };
   return (await withDaemon(run))!;
+}
+
+/** The daemon's apps by id as listed now; none when the listing fails (the apps it would add are left out). */
+async function listingNow(client: DaemonClient): Promise<Map<number, AppInfo>> {
+  try {
+    return new Map((await client.request<AppInfo[]>('ls')).map((app) => [app.id, app]));
+  } catch {
+    return new Map();
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 // PM2 parity: `pm2 stop|restart|delete` take several targets (`pm2 restart api worker`, `pm2 delete 0 1`), each in
 // turn. Hive takes the others too when one fails (PM2 stops at it), and exits 1.
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { daemonFixture, HiveHome, tempHome } from '../daemon/helpers.js';
 
@@ -101,5 +103,57 @@ test("hive restart with a config file and another target says a config file must
       result.stderr,
       /^hive restart: ERR_HIVE_INVALID_ARGUMENT: a config file must be restart's only target \(it starts the file again\), got "/,
     );
+  }
+});
+
+// The daemon's error reply carries no app: `hive restart a b c` with a and c failing listed b alone (table and --json),
+// where `hive restart all` lists all three as they are then. Several failures are one error naming each, as there.
+test('hive restart of several targets lists the apps it failed on as they are now, then names each failure', async () => {
+  const own = new HiveHome();
+  try {
+    const script = join(own.dir, 'app.cjs');
+    writeFileSync(
+      script,
+      `if (require('node:fs').existsSync(${JSON.stringify(own.dir)} + '/fail-' + process.env.APP)) process.exit(1);
+require('node:http').createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1');
+`,
+    );
+    const names = ['a', 'b', 'c'];
+    const apps = names.map((name) => ({ name, script, exec_mode: 'cluster', instances: 1, env: { APP: name } }));
+    await own.json(['start', own.writeConfig(apps)]);
+    for (const name of ['a', 'c']) writeFileSync(join(own.dir, `fail-${name}`), '');
+
+    const json = await own.run(['restart', 'a', 'b', 'c', '--json']);
+    assert.equal(json.code, 1, json.stderr);
+    assert.deepEqual(
+      (JSON.parse(json.stdout) as App[]).map((app) => [app.name, app.status]),
+      [
+        ['a', 'errored'],
+        ['b', 'online'],
+        ['c', 'errored'],
+      ],
+    );
+    const lines = json.stderr.trim().split('\n');
+    assert.equal(lines[0], 'hive restart: ERR_HIVE_APP_OPERATION: 2 of 3 apps failed (the 1 other restarted):');
+    assert.match(lines.find((line) => line.includes('app "a"')) ?? '', /^ {2}ERR_HIVE_APP_OPERATION: app "a": /);
+    assert.match(lines.find((line) => line.includes('app "c"')) ?? '', /^ {2}ERR_HIVE_APP_OPERATION: app "c": /);
+
+    // The table the same; one failure is said as itself, and a target that names no app as before.
+    rmSync(join(own.dir, 'fail-c'));
+    const table = await own.run(['restart', 'c', 'nope', 'a']);
+    assert.equal(table.code, 1, table.stderr);
+    const rows = table.stdout.split('\n').map((line) => line.split(/\s+/));
+    assert.deepEqual(
+      rows.filter((cells) => names.includes(cells[1] ?? '')).map((cells) => [cells[1], cells[4]]),
+      [
+        ['c', 'online'],
+        ['a', 'errored'],
+      ],
+      table.stdout,
+    );
+    assert.match(table.stderr, /^hive restart: ERR_HIVE_APP_NOT_FOUND: .*"nope"/m);
+    assert.match(table.stderr, /^hive restart: ERR_HIVE_APP_OPERATION: app "a": /m);
+  } finally {
+    await own.cleanup();
   }
 });
