@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { jsModuleType } from '../package-type.js';
 import { grantFlagOf } from '../pool/permission-refusal.js';
@@ -11,6 +11,21 @@ const TS_COMMONJS =
   'tsx runs a .ts file as CommonJS outside a package of "type": "module" (where Node 24 alone detects an ES module)';
 const TS_ESM_FIX = 'rename the file .mts, or set "type": "module" in its package.json';
 
+const TOP_LEVEL_AWAIT = 'Top-level await is currently not supported with the "cjs" output format';
+// The file esbuild names: tsx hands it a `.cts` file as `.ts` (its sourcefile), so the name alone cannot tell them.
+const awaitFile = new RegExp(`^(.+)\\.ts:\\d+:\\d+: ERROR: ${TOP_LEVEL_AWAIT}`, 'm');
+
+/**
+ * Whether the file of tsx's top-level await error is a `.cts`: CommonJS whatever its package.json says, so setting
+ * "type" cannot help it. The one named `.ts` absent and the `.cts` there, or both there in a package of "type":
+ * "module", where a `.ts` is no CommonJS.
+ */
+function isCts(report: string): boolean {
+  const base = awaitFile.exec(report)?.[1];
+  if (base === undefined || !existsSync(`${base}.cts`)) return false;
+  return !existsSync(`${base}.ts`) || jsModuleType(dirname(base)) === 'module';
+}
+
 /**
  * Known causes of a process that exited before it was ready, by what its crash report says, with what to do (said
  * after the error's line): one table, for the cluster's workers and fork mode's processes alike (both fail with
@@ -19,8 +34,11 @@ const TS_ESM_FIX = 'rename the file .mts, or set "type": "module" in its package
 const crashHints: ReadonlyArray<{ when: (crash: Crash) => boolean; hint: (report: string) => string | undefined }> = [
   {
     // esbuild's, through tsx, for a TypeScript file it compiles to CommonJS.
-    when: ({ report }) => report.includes('Top-level await is currently not supported with the "cjs" output format'),
-    hint: () => `; ${TS_COMMONJS}, and CommonJS has no top-level await: ${TS_ESM_FIX}`,
+    when: ({ report }) => report.includes(TOP_LEVEL_AWAIT),
+    hint: (report) =>
+      isCts(report)
+        ? '; a .cts file is CommonJS whatever its package.json says, and CommonJS has no top-level await: rename the file .mts, or move the await into an async function'
+        : `; ${TS_COMMONJS}, and CommonJS has no top-level await: ${TS_ESM_FIX}`,
   },
   {
     // Node's permission model: the grant it lacked (Node 20's own message names no flag).

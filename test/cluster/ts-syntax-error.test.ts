@@ -51,6 +51,29 @@ test('a .ts app with top-level await in a package without a type: the error line
   assert.match(first, /and CommonJS has no top-level await/);
 });
 
+// A .cts file is CommonJS whatever its package.json says: setting "type" cannot be the fix. tsx names it `.ts` in its
+// error, so the hint reads which file is there.
+test('a .cts app with top-level await in a package of "type": "module": the error line says what fits a .cts', async () => {
+  const pkg = join(dir, 'esm');
+  mkdirSync(pkg);
+  writeFileSync(join(pkg, 'package.json'), '{"name":"esm","type":"module"}\n');
+  const script = join(pkg, 'tla.cts');
+  writeFileSync(
+    script,
+    "import http from 'node:http';\nconst cfg = await Promise.resolve({ msg: 'tla' });\nhttp.createServer((q, r) => r.end(cfg.msg)).listen(Number(process.env.PORT));\n",
+  );
+  const { code, stderr } = await runHive(['run', script, '-i', '1', '--port', String(await freePort())]);
+  assert.equal(code, 1, stderr);
+  const first = stderr.split('\n').find((line) => line.startsWith('hive run: '));
+  assert.ok(first, stderr);
+  assert.match(first, /Top-level await is currently not supported with the "cjs" output format/);
+  assert.match(
+    first,
+    /; a \.cts file is CommonJS whatever its package\.json says, and CommonJS has no top-level await: rename the file \.mts, or move the await into an async function; its last stderr lines:$/,
+  );
+  assert.doesNotMatch(first, /set "type": "module"/);
+});
+
 test('a .ts app in a package without a type that listens only if import.meta.main: the timeout says why', async () => {
   const script = join(typeless, 'main.ts');
   writeFileSync(
