@@ -1,7 +1,7 @@
+import { crashHint } from '../crash-hints.js';
 import { crashHeadline, summarizeCrash } from '../crash-summary.js';
 import { HiveError } from '../errors.js';
 import { needsNode } from '../needs-node.js';
-import { crashHint } from './not-ready-hints.js';
 
 /** The script to run does not exist, or is a directory rather than a file. */
 export class ScriptNotFoundError extends HiveError {
@@ -45,7 +45,7 @@ export class WorkerNotReadyError extends HiveError {
     // are a crash report's stack and footer.
     const crash = summarizeCrash(stderrTail.join('\n'));
     // With its cause's, when it has one (`database pool could not start` alone does not say the database is down), then
-    // what to do, when its cause is a known one (not-ready-hints.ts).
+    // what to do, when its cause is a known one (crash-hints.ts).
     const hint = crash && crashHint(crash);
     const why = `${reason}${crash ? `: ${crashHeadline(crash)}` : ''}${hint ?? ''}`;
     super('ERR_HIVE_WORKER_NOT_READY', `Worker ${instance} did not become ready: ${why}${tail}`);

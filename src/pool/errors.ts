@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+import { crashHint } from '../crash-hints.js';
 import { HiveError, InvalidArgumentError } from '../errors.js';
 
 /**
@@ -136,8 +138,18 @@ export class TaskModuleError extends HiveError {
   constructor(filename: string, cause?: unknown, exportName?: string) {
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
     const what = exportName === undefined ? '' : `: its export "${exportName}" is a Promise that rejected`;
-    super('ERR_HIVE_TASK_MODULE', `The task module ${filename} could not be loaded${what}${detail}`, { cause });
+    // What to do, when the cause is a known one: the table the cluster's not-ready error reads, given the error as Node
+    // would print it (its fields, as `permission: 'FileSystemRead'`, included).
+    const hint = cause instanceof Error ? crashHint({ code: codeOf(cause), report: inspect(cause) }) : undefined;
+    super('ERR_HIVE_TASK_MODULE', `The task module ${filename} could not be loaded${what}${detail}${hint ?? ''}`, {
+      cause,
+    });
   }
+}
+
+function codeOf(error: Error): string | undefined {
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** The task module has no function export of the requested name. */
