@@ -66,34 +66,6 @@ test('HIVE_LOG_MAX_SIZE, HIVE_LOG_RETAIN and HIVE_LOG_COMPRESS set the size, the
   assert.equal(statSync(join(logs, 'chatty-out.log.txt')).mode & 0o777, 0o600);
 });
 
-test('rotated copies sort by name in the order they were made, once retention has removed older ones', async () => {
-  const hive = tempHome();
-  const env = { HIVE_LOG_MAX_SIZE: '4K', HIVE_LOG_RETAIN: '2' };
-  // Two lines a tick: each copy still lives a few of the polls below (retention removes it two rotations on).
-  await hive.json(['start', chatty(hive.dir, 2), '--name', 'chatty'], { env });
-  const logs = join(hive.home, 'logs');
-  const firstLine = (name: string) => Number(/^\[chatty:0\] line (\d+) /.exec(readOrEmpty(join(logs, name)))?.[1]);
-  // Every copy, whatever its name (the log and its history file are the only other chatty-out files), by name.
-  const copies = () =>
-    readdirSync(logs)
-      .filter((name) => name.includes('chatty-out') && name !== 'chatty-out.log' && name !== 'chatty-out.log.txt')
-      .sort();
-  // Looked at as the copies come and go: a name that reused a count freed by the removal of an older copy sorts
-  // before the copies it came after, until it is removed in turn.
-  const misordered: string[] = [];
-  await waitFor(() => {
-    const names = copies();
-    const firsts = names.map(firstLine).filter((n) => !Number.isNaN(n)); // a copy removed meanwhile has none
-    if (firsts.some((n, i) => i > 0 && n < firsts[i - 1]!)) misordered.push(`${names.join(' ')}: ${firsts.join(' ')}`);
-    // About 40 lines a file: past line 300, seven rotations at least.
-    return firstLine('chatty-out.log') > 300;
-  }, 'seven rotations');
-  await requestOf(hive.home, 'delete', { target: 'chatty' });
-  assert.deepEqual(misordered, [], 'name order is the order the copies were made in');
-  assert.equal(copies().length, 2, `kept: ${copies().join(' ')}`);
-  assert.deepEqual(copies(), rotated(logs).sort(), `named chatty-out__<time>-<n>.log: ${copies().join(' ')}`);
-});
-
 test('a copy rotated after the clock went back (DST, an NTP step) is counted and listed after the older copies', () => {
   const hive = tempHome();
   const log = join(hive.dir, 'api-out.log');
