@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isConfigFile } from '../config/config-file-name.js';
 import type { DaemonClient } from '../daemon/client.js';
-import { AppsFailedError } from '../daemon/errors.js';
+import { AppsFailedError, ConfigAppsNotFoundError } from '../daemon/errors.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { withDaemon } from './daemon-command.js';
 import { failedStartApp } from './failed-start.js';
@@ -40,7 +40,7 @@ export async function configTargetNames(file: string, { only, env }: ConfigTarge
  * see eachByName, whose `failure` the command says after the apps. (`hive restart <config file>` is a start of the file
  * again: see restart.ts; `hive reload <config file>` reloads with the file's env, and starts the apps not there: see
  * reload.ts.) One the daemon does not have is skipped, as PM2's stop skips it, unless none is there
- * (ERR_HIVE_APP_NOT_FOUND).
+ * (ConfigAppsNotFoundError, naming the file and each of them).
  */
 export async function onConfigApps(
   command: 'stop' | 'delete' | 'reset',
@@ -49,7 +49,12 @@ export async function onConfigApps(
 ): Promise<ByName<{ name: string }>> {
   const requests = (await configTargetNames(file, options)).map((name) => ({ name }));
   const taken = (await withDaemon((client) => eachByName(client, command, requests)))!;
-  if (taken.apps.length === 0 && !('failure' in taken) && taken.notFound !== undefined) throw taken.notFound;
+  if (taken.apps.length === 0 && !('failure' in taken) && taken.notFound !== undefined) {
+    throw new ConfigAppsNotFoundError(
+      file,
+      taken.missing.map((request) => request.name),
+    );
+  }
   return taken;
 }
 

@@ -1,4 +1,4 @@
-import { AppNotFoundError } from '../daemon/errors.js';
+import { AppNotFoundError, ConfigAppsNotFoundError } from '../daemon/errors.js';
 import type { AppInfo } from '../daemon/protocol.js';
 
 /** One target of a command, as typed, or the app names of a config file (matched by name only, as PM2's). */
@@ -7,12 +7,12 @@ export type Target = { target: string } | { file: string; names: string[] };
 /**
  * The app ids that `target` names in one listing of the daemon's apps: `all` every app, an all-digit target an id
  * first (as the daemon reads it), else a name, else a namespace; a config file's names by name only, those the daemon
- * does not have skipped unless none is there. Throws AppNotFoundError when nothing matches.
+ * does not have skipped unless none is there (ConfigAppsNotFoundError). Throws AppNotFoundError when nothing matches.
  */
 export function resolveTarget(apps: AppInfo[], target: Target): number[] {
   if ('file' in target) {
     const ids = target.names.flatMap((name) => apps.filter((app) => app.name === name).map((app) => app.id));
-    if (ids.length === 0) throw new AppNotFoundError(target.names[0] ?? target.file);
+    if (ids.length === 0) throw new ConfigAppsNotFoundError(target.file, target.names);
     return ids;
   }
   const { target: text } = target;

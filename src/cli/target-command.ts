@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import { isConfigFile } from '../config/config-file-name.js';
 import type { DaemonClient } from '../daemon/client.js';
-import { AppsFailedError } from '../daemon/errors.js';
+import { AppNotFoundError, AppsFailedError } from '../daemon/errors.js';
 import type { AppInfo } from '../daemon/protocol.js';
 import { appTable } from './app-output.js';
 import { appSteps } from './app-steps.js';
@@ -91,7 +93,9 @@ export function targetCommand(command: keyof typeof verbs, argv: string[]): Prom
         command === 'delete'
           ? request(client)().then((apps) => ({ apps }))
           : fleetApps(client, target, request(client)),
-      ))!;
+      ).catch((error: unknown) => {
+        throw missingConfig(command, target, error);
+      }))!;
       apps = taken.apps;
       fresh = true;
       if ('failure' in taken) failures.push(taken.failure);
@@ -218,4 +222,14 @@ function envOption(values: string[] | undefined, configs: boolean[]): string | u
     throw new UsageError('--env picks the env_<name> of a config file, not of an app name, id or all');
   }
   return values[0];
+}
+
+/**
+ * A target with a config file's name that is neither an app nor a file there (a typo in the path, run from another
+ * folder): the daemon's "no app named" says nothing of the file the user meant, so the error says it is not there.
+ */
+function missingConfig(command: keyof typeof verbs, target: string, error: unknown): unknown {
+  if (command === 'restart' || !isConfigFile(target)) return error;
+  if ((error as { code?: unknown }).code !== 'ERR_HIVE_APP_NOT_FOUND') return error;
+  return new AppNotFoundError(target, `nor is there a config file at ${resolve(target)}; see \`hive ls\``);
 }

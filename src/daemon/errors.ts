@@ -105,6 +105,19 @@ export class AppNotFoundError extends HiveError {
   }
 }
 
+/**
+ * None of a config file's apps is one the daemon has (`hive stop <config>` of apps never started, or deleted): the
+ * code of an unknown app, for scripts, naming the file and each name looked for, not the first name alone.
+ */
+export class ConfigAppsNotFoundError extends HiveError {
+  constructor(file: string, names: string[]) {
+    super(
+      'ERR_HIVE_APP_NOT_FOUND',
+      `no app of ${file} is there (${names.map((name) => JSON.stringify(name)).join(', ') || 'it names none'}); see \`hive ls\``,
+    );
+  }
+}
+
 /** An app of this name is already running. */
 export class AppExistsError extends HiveError {
   constructor(name: string) {

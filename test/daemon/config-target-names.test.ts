@@ -68,13 +68,71 @@ test('a config file with no app names, or that cannot be read, is still ERR_HIVE
   for (const [name, text] of Object.entries(cases)) {
     const path = join(dir, name);
     writeFileSync(path, text);
-    for (const command of ['stop', 'delete']) {
+    for (const command of ['stop', 'delete', 'reset']) {
       const result = await hive.run([command, path]);
       assert.equal(result.code, 2, `${command} ${name}: ${result.stderr}`);
       assert.match(result.stderr, new RegExp(`^hive ${command}: ERR_HIVE_CONFIG: ${path.replace(/\./g, '\\.')}: `));
     }
   }
   assert.deepEqual(await statuses(), { other: 'online' });
+});
+
+test('hive stop and reset <config> of apps the daemon does not have, or of a file not there: ERR_HIVE_APP_NOT_FOUND naming it', async () => {
+  const config = hive.writeConfig(
+    [
+      { name: 'never-one', script: probe, interpreter: 'none' },
+      { name: 'never-two', script: probe, interpreter: 'none' },
+    ],
+    'never.config.json',
+  );
+  const missing = join(dir, 'nowhere', 'ecosystem.config.js');
+  for (const command of ['stop', 'reset']) {
+    const none = await hive.run([command, config]);
+    assert.equal(none.code, 1, `${command}: ${none.stderr}`);
+    assert.equal(
+      none.stderr,
+      `hive ${command}: ERR_HIVE_APP_NOT_FOUND: no app of ${config} is there ("never-one", "never-two"); see \`hive ls\`\n`,
+    );
+    // With another target, resolved together (onSeveral): the same error, and the other target still taken.
+    const several = await hive.run([command, config, 'other', '--json']);
+    assert.equal(several.code, 1, `${command}: ${several.stderr}`);
+    assert.match(
+      several.stderr,
+      /ERR_HIVE_APP_NOT_FOUND: no app of .*never\.config\.json is there \("never-one", "never-two"\)/,
+    );
+    const gone = await hive.run([command, missing]);
+    assert.equal(gone.code, 1, `${command}: ${gone.stderr}`);
+    assert.equal(
+      gone.stderr,
+      `hive ${command}: ERR_HIVE_APP_NOT_FOUND: no app named or numbered ${JSON.stringify(missing)}; ` +
+        `nor is there a config file at ${missing}; see \`hive ls\`\n`,
+    );
+  }
+  // The stop of `other` with the file: started again, as every other test here needs it online.
+  assert.deepEqual(await statuses(), { other: 'stopped' }, 'nothing started, nothing else touched');
+  await hive.json(['restart', 'other']);
+});
+
+test('hive stop and reset <config> with one of its apps there and one not: that one is taken, exit 0', async () => {
+  const there = { name: 'half-there', script: probe, interpreter: 'none' };
+  const config = hive.writeConfig([there], 'half.config.json');
+  await hive.json(['start', config]);
+  hive.writeConfig([there, { name: 'half-gone', script: probe, interpreter: 'none' }], 'half.config.json');
+  const stopped = await hive.run(['stop', config, '--json']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.equal(stopped.stderr, '');
+  assert.deepEqual(
+    (JSON.parse(stopped.stdout) as App[]).map((app) => [app.name, app.status]),
+    [['half-there', 'stopped']],
+  );
+  const reset = await hive.run(['reset', config, '--json']);
+  assert.equal(reset.code, 0, reset.stderr);
+  assert.deepEqual(
+    (JSON.parse(reset.stdout) as App[]).map((app) => app.name),
+    ['half-there'],
+  );
+  assert.deepEqual(await statuses(), { other: 'online', 'half-there': 'stopped' }, 'half-gone not started');
+  assert.equal((await hive.run(['delete', 'half-there'])).code, 0);
 });
 
 test('hive stop and delete <config> match the apps of the file by name only: an app named "0" is not app 0', async () => {
