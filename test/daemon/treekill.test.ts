@@ -7,11 +7,17 @@ import { after, test } from 'node:test';
 import { isAlive } from '../../dist/cluster/proc-stat.js';
 import { freePort } from '../ports.js';
 import { type Described, daemonFixture, pidOf, readOrEmpty, tempHome, waitFor } from './helpers.js';
+import { requestOf } from './home-processes.js';
 
 // PM2's treekill: what an app process started must not outlive its stop, reload, scale down, delete or `hive kill`.
 // One daemon for the file. An app a test stopped is left in it, stopped (no process to end; the last test's `hive kill`
 // and the home's cleanup end the daemon): a `hive delete` of each was one more CLI run apiece.
 const hive = tempHome();
+// `hive stop`, `hive delete` and `hive describe` as the daemon's requests (what those commands send), on connections of
+// the test's: what ends a tree is the daemon's doing, and what the commands print is not checked here (a CLI run
+// apiece was a Node start apiece, and the describes of a wait for a new primary were polled).
+const ask = <T = unknown>(cmd: 'stop' | 'delete' | 'describe', target: string) =>
+  requestOf<T>(hive.home, cmd, { target });
 // Not in hive.dir, which the home's cleanup removes (before the hook below would read them).
 const pidDir = mkdtempSync(join(tmpdir(), 'tk-'));
 const pidFiles: string[] = [];
@@ -85,25 +91,25 @@ test('cluster mode: the children of reloaded processes are gone after the reload
   await hive.json(['reload', 'reloaded']);
   await waitFor(() => pidsIn(file).length === 2, 'the new process to start its child');
   for (const pid of before) assert.ok(!isAlive(pid), `the child ${pid} of a reloaded process is gone`);
-  await hive.json(['delete', 'reloaded']);
+  await ask('delete', 'reloaded');
 });
 
 test('cluster mode: the child of a process scaled away is gone after the scale', async () => {
   const file = await sleeper('scaled', 2);
   await hive.json(['scale', 'scaled', '1']);
   assert.equal(running(file).length, 1);
-  await hive.json(['delete', 'scaled']);
+  await ask('delete', 'scaled');
 });
 
 test('cluster mode: no child is left after stop', async () => {
   const file = await sleeper('stopped', 1);
-  await hive.json(['stop', 'stopped']);
+  await ask('stop', 'stopped');
   assert.deepEqual(running(file), []);
 });
 
 test('cluster mode: a child that ignores SIGTERM is SIGKILLed by the primary, which the daemon lets finish', async () => {
   const child = await deafChild('deaf-child', { instances: 1, killTimeout: 500 }, 'the child that ignores SIGTERM');
-  await hive.json(['stop', 'deaf-child']);
+  await ask('stop', 'deaf-child');
   assert.ok(!isAlive(child), 'the child that ignores SIGTERM is gone after stop');
   const log = readOrEmpty(join(hive.home, 'daemon.log'));
   assert.match(log, /deaf-child: primary pid \d+ exited with code 0/, 'the primary stopped by itself');
@@ -112,24 +118,24 @@ test('cluster mode: a child that ignores SIGTERM is SIGKILLed by the primary, wh
 
 test('cluster mode: no child is left after delete', async () => {
   const file = await sleeper('deleted', 1);
-  await hive.json(['delete', 'deleted']);
+  await ask('delete', 'deleted');
   assert.deepEqual(running(file), []);
 });
 
 test('cluster mode: --no-treekill leaves the child running after stop', async () => {
   const file = await sleeper('kept-child', 1, ['--no-treekill']);
   const [child] = running(file);
-  await hive.json(['stop', 'kept-child']);
+  await ask('stop', 'kept-child');
   // The after() hook kills it.
   assert.ok(isAlive(child!), 'with --no-treekill the child outlives the stop');
 });
 
 // SIGKILLs the primary of `name` (the OOM killer's way) and resolves once the daemon has a new one online.
 async function killPrimary(name: string): Promise<void> {
-  const primary = pidOf(await hive.json<Described>(['describe', name]), 'primary');
+  const primary = pidOf(await ask<Described>('describe', name), 'primary');
   process.kill(primary, 'SIGKILL');
   await waitFor(async () => {
-    const app = await hive.json<Described>(['describe', name]);
+    const app = await ask<Described>('describe', name);
     const next = app.processes.find((p) => p.role === 'primary')?.pid;
     return app.status === 'online' && next !== undefined && next !== primary;
   }, `a new primary of ${name} online`);
@@ -142,14 +148,14 @@ test('cluster mode: what the processes of a SIGKILLed primary started is gone be
   for (const pid of before) assert.ok(!isAlive(pid), `the child ${pid} of a process of the dead primary is gone`);
   // The new process's child is not the group's leftover.
   await settles(file, 1, 'the child of the new process');
-  await hive.json(['delete', 'primary-killed']);
+  await ask('delete', 'primary-killed');
 });
 
 test('cluster mode: a child that ignores SIGTERM, left by a SIGKILLed primary, is SIGKILLed after killTimeout', async () => {
   const child = await deafChild('deaf-orphan', { instances: 1, killTimeout: 500 }, 'the child that ignores SIGTERM');
   await killPrimary('deaf-orphan');
   assert.ok(!isAlive(child), 'the child that ignores SIGTERM is gone');
-  await hive.json(['delete', 'deaf-orphan']);
+  await ask('delete', 'deaf-orphan');
 });
 
 test('cluster mode: --no-treekill leaves what the processes of a SIGKILLed primary started', async () => {
@@ -158,7 +164,7 @@ test('cluster mode: --no-treekill leaves what the processes of a SIGKILLed prima
   await killPrimary('kept-orphan');
   // The after() hook kills it.
   assert.ok(isAlive(child!), 'with --no-treekill the child outlives its primary');
-  await hive.json(['delete', 'kept-orphan']);
+  await ask('delete', 'kept-orphan');
 });
 
 // A fork-mode app of a config file: wrapper.sh runs port-holder.mjs on `port`, whose pid lands in `file`.
@@ -179,7 +185,7 @@ async function wrapped(name: string, port: number, extra: Record<string, unknown
 test('fork mode: a wrapper that forwards no signal has its server stopped with it, and the port freed', async () => {
   const port = await freePort();
   const [, holder] = await wrapped('web', port);
-  await hive.json(['stop', 'web']);
+  await ask('stop', 'web');
   assert.ok(!isAlive(holder), 'the server behind the wrapper is gone after stop');
   assert.ok(await bindable(port), 'its port is free');
 });
@@ -187,7 +193,7 @@ test('fork mode: a wrapper that forwards no signal has its server stopped with i
 test('fork mode: a server that ignores SIGTERM is SIGKILLed after killTimeout', async () => {
   const port = await freePort();
   const [, holder] = await wrapped('deaf', port, { kill_timeout: 500, env: { IGNORE_TERM: '1' } });
-  await hive.json(['stop', 'deaf']);
+  await ask('stop', 'deaf');
   assert.ok(!isAlive(holder), 'the server that ignores SIGTERM is gone after stop');
   assert.ok(await bindable(port), 'its port is free');
 });
@@ -197,7 +203,7 @@ test('fork mode: a server that ignores SIGTERM is SIGKILLed after killTimeout', 
 test('fork mode: a child that ignores the stop signal is SIGKILLed though its parent exits at once', async () => {
   const fields = { exec_mode: 'fork', kill_timeout: 500 };
   const child = await deafChild('fork-deaf-child', fields, 'the child that ignores SIGINT and SIGTERM');
-  await hive.json(['stop', 'fork-deaf-child']);
+  await ask('stop', 'fork-deaf-child');
   assert.ok(!isAlive(child), 'the child that ignores the stop signal is gone after stop');
   const log = readOrEmpty(join(hive.home, 'daemon.log'));
   assert.match(log, /fork-deaf-child: worker 0 \(pid \d+\) exited with signal SIGINT/, 'its parent died of the signal');
@@ -212,14 +218,14 @@ test('fork mode: the server behind a wrapper whose primary was SIGKILLed is stop
   // Without the port, the new server would have failed to listen.
   const [next] = await settles(file, 1, 'the server of the new primary');
   assert.notEqual(next, holder);
-  await hive.json(['delete', 'fork-killed']);
+  await ask('delete', 'fork-killed');
 });
 
 test("fork mode: PM2's treekill: false leaves the server running", async () => {
   // The wrapper outlives the stop signal (sh waits for its child): it is SIGKILLed at kill_timeout, 500 ms rather than
   // the default 5 s of waiting; that SIGKILL too leaves the server running.
   const [, holder] = await wrapped('kept', await freePort(), { treekill: false, kill_timeout: 500 });
-  await hive.json(['stop', 'kept']);
+  await ask('stop', 'kept');
   // The after() hook kills it.
   assert.ok(isAlive(holder), 'with treekill: false the server outlives the stop');
 });
