@@ -8,6 +8,7 @@ import { before, test } from 'node:test';
 import { stepLine } from '../../dist/cli/app-steps.js';
 import { doneSteps, inTerminal, ptySkip } from '../cli/pty.js';
 import { tempHome } from './helpers.js';
+import { requestOf } from './home-processes.js';
 
 const names = ['a', 'b', 'c'];
 
@@ -80,7 +81,8 @@ before(() => hive.json(['start', config]));
 
 for (const command of ['restart', 'reload', 'start'] as const) {
   test(`hive ${command} all starts the apps' new processes one app after another`, async () => {
-    if (command === 'start') await hive.json(['stop', 'all']);
+    // What `hive stop all` sends, on a connection of the test's: its output is not what is checked.
+    if (command === 'start') await requestOf(hive.home, 'stop', { target: 'all' });
     writeFileSync(trace, '');
     const apps = await hive.json<{ name: string; status: string }[]>([command, 'all']);
     assert.deepEqual(
@@ -95,7 +97,7 @@ for (const command of ['restart', 'reload', 'start'] as const) {
 // with 0 restarts in the table and --json, where PM2's restart all ends with a fresh listing.
 test('hive restart all --json shows the apps as they are once all are restarted, not as each ended its turn', async (t) => {
   // The restarts a has from the tests before: the crash must add to them.
-  const [{ restarts: restartsBefore }] = await hive.json<[{ restarts: number }]>(['ls']);
+  const [{ restarts: restartsBefore }] = await requestOf<[{ restarts: number }]>(hive.home, 'ls');
   const late = join(hive.dir, 'late');
   writeFileSync(late, '');
   // Back to a that stays up, for the next tests.
@@ -177,7 +179,7 @@ test('hive restart all with two apps failing names each, with its code, and says
 // Of a config file's apps, the one that failed was left out of the table and --json: a script saw two apps started.
 test('hive start <config> lists an app that failed to start beside the others, errored, and exits 1', async () => {
   // New apps, as on a daemon that has none.
-  await hive.json(['delete', 'all']);
+  await requestOf(hive.home, 'delete', { target: 'all' });
   writeFileSync(join(hive.dir, 'fail-b'), '');
   const result = await hive.run(['start', config, '--json']);
   assert.equal(result.code, 1, result.stderr);
