@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { isAlive } from '../../dist/cluster/proc-stat.js';
 import { freePort } from '../ports.js';
-import { appFixture, daemonFixture, tempHome } from './helpers.js';
+import { appFixture, daemonFixture, tempHome, waitFor } from './helpers.js';
 import { requestOf } from './home-processes.js';
 
 const hive = tempHome();
@@ -41,6 +42,13 @@ const savedFiles = async () => {
   await requestOf(hive.home, 'save');
   return (JSON.parse(readFileSync(join(hive.home, 'dump.json'), 'utf8')) as { configFiles: Record<string, string> })
     .configFiles;
+};
+// `hive delete <app>` between the tests, `hive save` and `hive kill` (and its wait for the daemon's exit) before a
+// resurrect: the daemon's requests, on the test's connections, where what the command prints is not what is checked.
+const deleted = (target: string) => requestOf(hive.home, 'delete', { target });
+const killed = async () => {
+  const { pid } = await requestOf<{ pid: number }>(hive.home, 'kill');
+  await waitFor(() => !isAlive(pid), 'the daemon to exit');
 };
 
 test("another project's file naming an app applies, with one warning naming the app and both files", async () => {
@@ -80,7 +88,7 @@ test("another project's file naming an app applies, with one warning naming the 
     .map((record) => JSON.parse(record) as { app: string; stream: string; line: string })
     .filter((record) => record.app === 'api' && record.stream === 'hive' && record.line.endsWith(` ${line}`));
   assert.equal(records.length, commands.length, logs.stdout);
-  await hive.json(['delete', 'api']);
+  await deleted('api');
 });
 
 test('a release-folder deploy (releases/1, then releases/2) is the same project moved: no takeover warning', async () => {
@@ -104,24 +112,24 @@ test('a release-folder deploy (releases/1, then releases/2) is the same project 
     restarted = await hive.json<App[]>(['start', first]);
   }
   assert.equal(restarted.find((app) => app.name === 'api')!.status, 'online');
-  await hive.json(['delete', 'api']);
+  await deleted('api');
 });
 
 test('an app of an older dump (no config file recorded) is taken by its file silently, and records it', async () => {
   await hive.json(['start', svc]);
-  await hive.json(['save']);
+  await requestOf(hive.home, 'save');
   const dumpFile = join(hive.home, 'dump.json');
   const dump = JSON.parse(readFileSync(dumpFile, 'utf8')) as Record<string, unknown>;
   delete dump.configFiles;
   writeFileSync(dumpFile, JSON.stringify(dump));
-  await hive.run(['kill']);
+  await killed();
   await hive.json(['resurrect']);
   assert.equal((await savedFiles()).api, undefined);
   const reloaded = await hive.run(['startOrReload', svc]);
   assert.equal(reloaded.code, 0, reloaded.stderr);
   assert.deepEqual(warnings(reloaded.stderr), []);
   assert.equal((await savedFiles()).api, svc, 'the reload recorded the file');
-  await hive.json(['delete', 'api']);
+  await deleted('api');
 });
 
 test("a script's app taken by a file of another script is warned about, naming the script and its folder", async () => {
@@ -129,7 +137,7 @@ test("a script's app taken by a file of another script is warned about, naming t
   await hive.json(['start', script, '--name', 'api', '--interpreter', 'none'], { cwd: join(hive.dir, 'svc') });
   const same = await hive.run(['start', svc]);
   assert.deepEqual(warnings(same.stderr), [], 'the same script: no news');
-  await hive.json(['delete', 'api']);
+  await deleted('api');
   await hive.json(['start', script, '--name', 'api', '--interpreter', 'none'], { cwd: join(hive.dir, 'svc') });
   // --json: its listing is the app's state after it.
   const taken = await hive.run(['start', other, '--json']);
@@ -138,7 +146,7 @@ test("a script's app taken by a file of another script is warned about, naming t
     `hive start: warning: app "api" ran ${script} in ${join(hive.dir, 'svc')}; ${other} now defines it`,
   ]);
   assert.equal(printed(taken.stdout).find((app) => app.name === 'api')!.script, 'worker.sh');
-  await hive.json(['delete', 'api']);
+  await deleted('api');
 });
 
 // `pm2 reload ecosystem.config.js`, the usual PM2 deploy step, applies args, node_args, max_memory_restart, kill_timeout
@@ -179,7 +187,7 @@ test('a reload that keeps options the file changes names each, as the file spell
   const after = await hive.run(['reload', file]);
   assert.equal(after.code, 0, after.stderr);
   assert.deepEqual(warnings(after.stderr), []);
-  await hive.json(['delete', 'web']);
+  await deleted('web');
 });
 
 test('a Hive config is named in its own keys; an option the file dropped is one it changes', async () => {
@@ -197,7 +205,7 @@ test('a Hive config is named in its own keys; an option the file dropped is one 
       `restart); ${file} changes minUptime: \`hive restart ${file}\` or ` +
       `\`hive startOrRestart ${file}\` applies it`,
   ]);
-  await hive.json(['delete', 'web2']);
+  await deleted('web2');
 });
 
 test('the origin survives save and resurrect, and a symlinked folder counts as the path it was named by', async () => {
@@ -205,8 +213,8 @@ test('the origin survives save and resurrect, and a symlinked folder counts as t
   symlinkSync(join(hive.dir, 'svc'), current);
   // As a shell sets it after `cd current`: the deploy idiom `cd current && hive startOrReload ecosystem.config.js`.
   await hive.json(['start', 'ecosystem.config.js'], { cwd: current, env: { PWD: current } });
-  await hive.json(['save']);
-  await hive.run(['kill']);
+  await requestOf(hive.home, 'save');
+  await killed();
   await hive.json(['resurrect']);
   assert.equal((await savedFiles()).api, join(current, 'ecosystem.config.js'));
   const taken = await hive.run(['start', other]);
