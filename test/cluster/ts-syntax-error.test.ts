@@ -33,8 +33,8 @@ writeFileSync(join(typeless, 'package.json'), '{"name":"typeless"}\n');
 const fix =
   /tsx runs a \.ts file as CommonJS outside a package of "type": "module" \(where Node 24 alone detects an ES module\).*: rename the file \.mts, or set "type": "module" in its package\.json/;
 
-test('a .ts app with top-level await in a package without a type: the error line says why and what to do', async () => {
-  const script = join(typeless, 'tla.ts');
+/** Runs an app at `script` whose top-level await tsx cannot compile to CommonJS: `hive run`'s error line. */
+async function topLevelAwaitFailure(script: string): Promise<string> {
   writeFileSync(
     script,
     "import http from 'node:http';\nconst cfg = await Promise.resolve({ msg: 'tla' });\nhttp.createServer((q, r) => r.end(cfg.msg)).listen(Number(process.env.PORT));\n",
@@ -43,6 +43,11 @@ test('a .ts app with top-level await in a package without a type: the error line
   assert.equal(code, 1, stderr);
   const first = stderr.split('\n').find((line) => line.startsWith('hive run: '));
   assert.ok(first, stderr);
+  return first;
+}
+
+test('a .ts app with top-level await in a package without a type: the error line says why and what to do', async () => {
+  const first = await topLevelAwaitFailure(join(typeless, 'tla.ts'));
   assert.match(
     first,
     /ERR_HIVE_WORKER_NOT_READY: .*Top-level await is currently not supported with the "cjs" output format/,
@@ -57,15 +62,7 @@ test('a .cts app with top-level await in a package of "type": "module": the erro
   const pkg = join(dir, 'esm');
   mkdirSync(pkg);
   writeFileSync(join(pkg, 'package.json'), '{"name":"esm","type":"module"}\n');
-  const script = join(pkg, 'tla.cts');
-  writeFileSync(
-    script,
-    "import http from 'node:http';\nconst cfg = await Promise.resolve({ msg: 'tla' });\nhttp.createServer((q, r) => r.end(cfg.msg)).listen(Number(process.env.PORT));\n",
-  );
-  const { code, stderr } = await runHive(['run', script, '-i', '1', '--port', String(await freePort())]);
-  assert.equal(code, 1, stderr);
-  const first = stderr.split('\n').find((line) => line.startsWith('hive run: '));
-  assert.ok(first, stderr);
+  const first = await topLevelAwaitFailure(join(pkg, 'tla.cts'));
   assert.match(first, /Top-level await is currently not supported with the "cjs" output format/);
   assert.match(
     first,
