@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { servedPort } from '../cluster/served-port.js';
 import { instanceLogPath } from '../daemon/instance-log-path.js';
-import type { AppInfo } from '../daemon/protocol.js';
+import type { AppInfo, IdleSlot } from '../daemon/protocol.js';
 import { formatTime } from '../time-format.js';
 import { daemonNodeHint } from './error-line.js';
 import { cell, printable, truncate, visibleWidth } from './monit/text.js';
@@ -128,10 +128,15 @@ export function appTable(apps: AppInfo[], width?: number): string {
  * unresponsive (a blocked event loop), `online (primary unresponsive)` while its primary does not answer the daemon
  * (both: `online (primary unresponsive, 1 unresponsive)`); neither is a state of its own (`--json` keeps `status`, with
  * the count in `unresponsive` and the primary's mark in `primaryUnresponsive`). `online (reload failed)` while its
- * processes run older code than its files since a reload failed (`reloadFailed`; `lastError` says why).
+ * processes run older code than its files since a reload failed (`reloadFailed`; `lastError` says why). An online or
+ * reloading app's slots with no process are counted too, `online (2 restarting)` while crash restarts wait for their
+ * delay: PM2's rows say `waiting restart` there, and a bare `online` read as healthy (`idleSlots` in `--json`).
  */
 function appStatus(app: AppInfo): string {
+  const idle = (state: IdleSlot['state']) => app.idleSlots.filter((slot) => slot.state === state).length;
+  const slots = app.status === 'online' || app.status === 'reloading' ? (['restarting', 'errored'] as const) : [];
   const marks = [
+    ...slots.filter((state) => idle(state) > 0).map((state) => `${idle(state)} ${state}`),
     ...(app.reloadFailed ? ['reload failed'] : []),
     ...(app.primaryUnresponsive ? ['primary unresponsive'] : []),
     ...(app.unresponsive ? [`${app.unresponsive} unresponsive`] : []),

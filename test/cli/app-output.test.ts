@@ -150,3 +150,20 @@ test("describe shows a setting's duration in its largest whole unit", () => {
   assert.match(text, /^restart delay +1\.5s$/m);
   assert.match(text, /^listen timeout +2m$/m);
 });
+
+// A bare `online` over slots that have no process read as healthy: PM2's rows say `waiting restart` and `errored`.
+test("an online app's slots with no process are counted in its status: restarting, errored", () => {
+  const slot = (instance: number, state: 'restarting' | 'errored') => ({ instance, state, lastExit: null });
+  const status = (info: Parameters<typeof app>[0]) =>
+    / (online|errored|reloading)( \([^)]*\))? /.exec(appTable([app(info)]))?.[0];
+  assert.equal(status({ idleSlots: [slot(0, 'restarting'), slot(1, 'restarting')] }), ' online (2 restarting) ');
+  assert.equal(
+    status({ idleSlots: [slot(0, 'restarting'), slot(1, 'errored')] }),
+    ' online (1 restarting, 1 errored) ',
+  );
+  assert.equal(status({ status: 'reloading', idleSlots: [slot(1, 'errored')] }), ' reloading (1 errored) ');
+  // An errored app's slots are all errored: its status says so already.
+  assert.equal(status({ status: 'errored', idleSlots: [slot(0, 'errored')] }), ' errored ');
+  assert.equal(status({ idleSlots: [], reloadFailed: true }), ' online (reload failed) ');
+  assert.match(describeApp(app({ idleSlots: [slot(1, 'restarting')] })), /^status +online \(1 restarting\)$/m);
+});

@@ -10,6 +10,7 @@ import { appFixture, tempHome, waitFor } from './helpers.js';
 const hive = tempHome();
 
 interface Described {
+  name: string;
   status: string;
   restarts: number;
   lastError: string | null;
@@ -18,8 +19,8 @@ interface Described {
 }
 
 // An ecosystem file: `hive start` has no flag for max_restarts, and 2 tries keep the test short.
-function crashConfig(name: string, env: Record<string, string>): string {
-  const app = { name, script: appFixture, instances: 2, max_restarts: 2, restart_delay: 50, env };
+function crashConfig(name: string, env: Record<string, string>, restartDelay = 50): string {
+  const app = { name, script: appFixture, instances: 2, max_restarts: 2, restart_delay: restartDelay, env };
   const file = hive.writeConfig([app], `${name}.config.cjs`);
   return file;
 }
@@ -81,6 +82,19 @@ test('one slot crash-looping beside a healthy one: both rows, the errored one wi
   );
   const described = await hive.json<Described>(['describe', 'half']);
   assert.match(described.lastError ?? '', /^worker 1 crash-looped/);
+});
+
+// PM2's row says `waiting restart` there; a bare `online` read as healthy.
+test('a slot waiting for its crash restart is counted in the status hive ls shows', async () => {
+  // A restart delay far past the test: the slot waits the whole time.
+  await hive.json(['start', crashConfig('waits', { CRASH_AFTER_MS: '200', CRASH_INSTANCES: '1' }, 600_000)]);
+  await waitFor(async () => {
+    const app = await hive.json<Described>(['describe', 'waits']);
+    return app.idleSlots.some((slot) => slot.instance === 1 && slot.state === 'restarting');
+  }, 'slot 1 restarting');
+  assert.match((await hive.run(['ls'])).stdout, /^\d+ +waits +cluster +1\/2 +online \(1 restarting\) /m);
+  assert.equal((await hive.json<Described[]>(['ls'])).find((app) => app.name === 'waits')?.status, 'online');
+  await hive.json(['delete', 'waits']);
 });
 
 test('a slot a scale-down removed leaves monit, the snapshot and describe', async () => {
