@@ -15,6 +15,10 @@ import type { WorkerTransport } from './worker-transport.js';
  */
 export class PoolWorker {
   ready = false;
+  /** Node booted in it (see TransportEvents.up): its start bound is over, its module may take its time to load. */
+  up = false;
+  /** The bound on its start (see Scheduler's #armStartBound), until it is up or gone. */
+  startTimer: NodeJS.Timeout | undefined;
   gone = false;
   /**
    * The pool shrank below its workers (see Scheduler.resize): it takes no new task, finishes those it holds, then

@@ -3,7 +3,7 @@ import { writeSync } from 'node:fs';
 import { startHostWatchdog } from './host-watchdog.js';
 import { ownViews } from './own-views.js';
 import { decodeFromProcess, encodeForProcess } from './process-codec.js';
-import { CLAIM_PIPE_FD, INIT, PROGRESS, READY, RESULT, type WorkerInit, type WorkerMessage } from './protocol.js';
+import { CLAIM_PIPE_FD, INIT, PROGRESS, READY, RESULT, UP, type WorkerInit, type WorkerMessage } from './protocol.js';
 import { serveTasks } from './serve-tasks.js';
 import { UndeliverableInput } from './task-runner.js';
 import { enterPoolWorker } from './worker-data.js';
@@ -14,7 +14,7 @@ let token = '';
  * the task runner's clone-error paths, and the pool decodes the bytes where a failure is the task's alone.
  */
 const send = (message: WorkerMessage) => {
-  if (message[0] !== READY && message[0] !== INIT) {
+  if (message[0] !== READY && message[0] !== INIT && message[0] !== UP) {
     const what = message[0] === RESULT ? 'result' : message[0] === PROGRESS ? 'progress value' : 'error';
     message = [...message] as WorkerMessage;
     message[1] = encodeForProcess(message[1], what);
@@ -48,6 +48,9 @@ function claim(): boolean {
 
 process.once('message', async (init: WorkerInit) => {
   token = init.token;
+  // Node booted and the channel works: the pool's bound on this child's start ends here, before the module loads
+  // (which may legitimately take long).
+  send([UP]);
   // Typed arrays (in workerData and inputs) came as views into the message's buffer: each gets a buffer of its own.
   enterPoolWorker(ownViews(init.workerData));
   const runner = await serveTasks(init.filename, send, claim);

@@ -20,6 +20,7 @@ import {
   READY,
   RESEND,
   RESULT,
+  UP,
   type WorkerInit,
   type WorkerMessage,
 } from './protocol.js';
@@ -114,6 +115,10 @@ export class ProcessTransport implements WorkerTransport {
         debug('ignored a message from pool child %d that Hive did not send: %o', this.#child.pid, message);
         return;
       }
+      if (message[1][0] === UP) {
+        events.up();
+        return;
+      }
       const answer = this.#decode(message[1]);
       if (answer !== undefined) events.message(answer);
       events.drained();
@@ -148,8 +153,8 @@ export class ProcessTransport implements WorkerTransport {
    */
   #decode(message: WorkerMessage): WorkerMessage | undefined {
     const kind = message[0];
-    // RESEND is a thread's message alone: nothing to decode.
-    if (kind === READY || kind === INIT || kind === RESEND) return message;
+    // RESEND is a thread's message alone, UP never gets here (see the listener): nothing to decode.
+    if (kind === READY || kind === INIT || kind === RESEND || kind === UP) return message;
     let value: unknown;
     try {
       value = decodeFromProcess(message[1]);

@@ -12,7 +12,8 @@ import type { MessagePort } from 'node:worker_threads';
  * `[READY, functionExportNames]` once the task module loaded, `[LOAD_FAILED, serializedError]` when it did not, and
  * `[INIT]` before READY when the module was imported and the worker awaits its Promise exports (an async init), and
  * (threads only) `[RESEND]` in place of an answer for a task whose batch the thread could not deserialize (see
- * BATCH_SIZE).
+ * BATCH_SIZE), and (child processes only) `[UP]` first of all, as soon as the child reads its first message: Node has
+ * booted, before the module loads (a thread's equivalent is its Worker's 'online' event; see Scheduler's start bound).
  */
 export const RESULT = 0;
 export const FAILURE = 1;
@@ -21,6 +22,7 @@ export const READY = 3;
 export const LOAD_FAILED = 4;
 export const INIT = 5;
 export const RESEND = 6;
+export const UP = 7;
 
 export type Batch = [names: (string | undefined)[] | undefined, inputs: unknown[]];
 export type WorkerMessage =
@@ -30,7 +32,8 @@ export type WorkerMessage =
   | [typeof READY, string[]]
   | [typeof LOAD_FAILED, unknown]
   | [typeof INIT]
-  | [typeof RESEND];
+  | [typeof RESEND]
+  | [typeof UP];
 
 /** The shape of a WorkerMessage, for a channel others may write to (a child process's IPC channel). */
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
@@ -45,6 +48,7 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
     case READY:
       return value.length === 2 && Array.isArray(value[1]);
     case INIT:
+    case UP:
       return value.length === 1;
     default:
       return false;

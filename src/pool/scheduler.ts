@@ -23,7 +23,7 @@ import { PoolWorker } from './pool-worker.js';
 import { ProcessTransport } from './process-transport.js';
 import { FAILURE, INIT, LOAD_FAILED, PROGRESS, READY, RESEND, RESULT, type WorkerMessage } from './protocol.js';
 import { deserializeError, serializeError } from './serialized-error.js';
-import { StartRetry } from './start-retry.js';
+import { StartRetry, startTimeout } from './start-retry.js';
 import { isSystemShortage, refusalReason } from './system-shortage.js';
 import { QUEUED, SENT, SETTLED, type Task } from './task.js';
 import { TaskQueue } from './task-queue.js';
@@ -122,11 +122,14 @@ export class Scheduler {
   readonly firstLoad: FirstLoad | undefined;
   /** While the constructor starts minThreads: the `error`s of refused starts, reported once it returned. */
   #constructionErrors: Error[] | undefined;
+  /** Most ms from a worker's spawn to its first sign of life (see start-retry's START_TIMEOUT_MS). */
+  readonly #startTimeout: number;
 
   constructor(options: FilledOptions, hooks: SchedulerHooks) {
     this.#options = options;
     this.#hooks = hooks;
     this.#retry = new StartRetry(() => this.#onRetryDue(), options.startRetry);
+    this.#startTimeout = startTimeout();
     if (options.minThreads > 0) this.firstLoad = new FirstLoad();
     const errors: Error[] = [];
     this.#constructionErrors = errors;
@@ -545,6 +548,7 @@ export class Scheduler {
     const worker = new PoolWorker();
     const events: TransportEvents = {
       message: (message) => this.#onMessage(worker, message),
+      up: () => this.#onUp(worker),
       lost: (cause) => this.#onLost(worker, cause),
       drained: () => this.#onDrained(worker),
       exit: (detail, cause, outOfMemory) => this.#onExit(worker, detail, cause, outOfMemory),
@@ -587,9 +591,49 @@ export class Scheduler {
     // A starting worker holds the process open (tasks may be waiting for it); it lets go once ready and idle.
     this.#workers.push(worker);
     this.#starting++;
+    this.#armStartBound(worker);
     if (this.#holding) this.#retry.taken();
     this.#hooks.workerCreate(worker.transport.id);
     return undefined;
+  }
+
+  /**
+   * Bounds a worker's start, from now to its first sign of life (TransportEvents.up). A child process short of threads
+   * (`ulimit -u`, a container's pids limit) may fork, then sleep for ever in Node's startup (its platform waits for
+   * threads it could not create) without a word or an exit: with no bound the pool waited for it as for a slow start,
+   * started no other, and every task waited for ever. Unref'd: the starting worker holds the process open meanwhile.
+   */
+  #armStartBound(worker: PoolWorker): void {
+    worker.startTimer = setTimeout(() => {
+      // A sign of life may be waiting to be read (this process's event loop was blocked past the bound): timers run
+      // before the poll phase that reads it, so the verdict waits for that phase.
+      setImmediate(() => this.#startTimedOut(worker));
+    }, this.#startTimeout);
+    worker.startTimer.unref();
+  }
+
+  #onUp(worker: PoolWorker): void {
+    worker.up = true;
+    clearTimeout(worker.startTimer);
+    worker.startTimer = undefined;
+  }
+
+  /**
+   * No sign of life within the bound: the worker is ended (a child process SIGKILLed) and handled as one that died
+   * while starting (#onExit): a failed start, with what that means for the waiting tasks and the retries. It held no
+   * task (only ready workers are sent tasks), so none is lost or run twice.
+   */
+  #startTimedOut(worker: PoolWorker): void {
+    worker.startTimer = undefined;
+    if (worker.gone || worker.up) return;
+    const ms = this.#startTimeout;
+    const detail =
+      this.#options.isolation === 'process'
+        ? `its process gave no sign of life within ${ms} ms of its spawn and was killed (short of threads or processes? see ulimit -u)`
+        : `its thread did not come online within ${ms} ms and was stopped`;
+    void worker.transport.terminate();
+    const error = new ThreadExitedError(detail, undefined, undefined, `A pool worker could not be started: ${detail}`);
+    this.#onExit(worker, detail, undefined, false, error);
   }
 
   /** Sends tasks to a worker as one message; an input that cannot be cloned fails alone. */
@@ -822,7 +866,14 @@ export class Scheduler {
     if (this.#queue.size > 0 || (this.#workers.length > 1 && worker.inFlight.length !== 1)) this.#scheduleFlush();
   }
 
-  #onExit(worker: PoolWorker, detail: string, cause: unknown, outOfMemory: boolean): void {
+  /** `startError`: the error of a worker that never started (#startTimedOut), in place of its exit's. */
+  #onExit(
+    worker: PoolWorker,
+    detail: string,
+    cause: unknown,
+    outOfMemory: boolean,
+    startError?: ThreadExitedError,
+  ): void {
     if (worker.gone) return;
     // A busy worker's death frees a thread the pool may start, even when no task settles with it.
     if (this.#awaitingRoom) this.#checkRoomSoon();
@@ -856,7 +907,7 @@ export class Scheduler {
       else this.#settle(task, false, workerExitError(detail, cause, outOfMemory));
     }
     this.#armInitWaits(this.#queue);
-    const error = workerExitError(detail, cause, outOfMemory, false);
+    const error = startError ?? workerExitError(detail, cause, outOfMemory, false);
     const alone = this.#starting === 0 && !this.#workers.some((w) => w.ready);
     if (!wasReady) {
       this.#earlyDeaths++;
@@ -1099,6 +1150,8 @@ export class Scheduler {
 
   #forget(worker: PoolWorker): void {
     worker.gone = true;
+    clearTimeout(worker.startTimer);
+    worker.startTimer = undefined;
     if (worker.initialising) {
       worker.initialising = false;
       this.#initialising--;

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { describeValue, InvalidArgumentError } from '../errors.js';
 
 /** Default wait before the first retry after worker starts failed (ms): the `startRetry.delay` option. */
 export const RETRY_FIRST_MS = 1000;
@@ -7,6 +8,33 @@ export const RETRY_FIRST_MS = 1000;
  * often.
  */
 export const RETRY_MAX_MS = 30_000;
+
+/**
+ * Default bound on a worker's start (ms): from its spawn to its first sign of life (a thread's 'online', a child
+ * process's first message), before it loads the task module, whose time is the module's and is not bounded. Node boots
+ * in well under a second even on a loaded machine; a child short of threads (`ulimit -u`, a container's pids limit)
+ * can instead sleep for ever in Node's startup, never to say a word. Past the bound the worker is killed and counts as
+ * a failed start.
+ */
+export const START_TIMEOUT_MS = 30_000;
+/** Env var of the pool's process that replaces {@link START_TIMEOUT_MS}: for machines where Node boots slowly (an emulator). */
+export const START_TIMEOUT_ENV = 'HIVE_POOL_START_TIMEOUT';
+
+/**
+ * The start bound in ms: HIVE_POOL_START_TIMEOUT, else the default. A value that is not an integer from 1 to 2147483647
+ * (empty counts as unset) is refused: read as unset, a bound asked for would silently be another one.
+ */
+export function startTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env[START_TIMEOUT_ENV];
+  if (value === undefined || value === '') return START_TIMEOUT_MS;
+  const ms = /^\s*[1-9]\d*\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!(ms <= 2_147_483_647)) {
+    throw new InvalidArgumentError(
+      `Expected ${START_TIMEOUT_ENV} to be an integer from 1 to 2147483647 (ms a pool worker may take to start), got ${describeValue(value)}`,
+    );
+  }
+  return ms;
+}
 
 /** The waits of the `startRetry` option, or `false` for no timed retry. */
 export type StartRetryOptions = { delay: number; maxDelay: number } | false;

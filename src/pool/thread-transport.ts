@@ -68,6 +68,8 @@ export class ThreadTransport implements WorkerTransport {
       this.drain();
       events.drained();
     });
+    // Node's own sign that the thread runs JavaScript, before it loads the module: ends the pool's start bound.
+    this.#worker.once('online', () => events.up());
     this.#worker.on('error', (error) => {
       this.#lastError = error;
     });

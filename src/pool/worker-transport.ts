@@ -39,6 +39,11 @@ export interface TransportEvents {
    * dropped it. Messages keep their order, so it was one of the task answered next; see WorkerTransport.lostAnswer.
    */
   lost(cause: unknown): void;
+  /**
+   * The worker is up: Node booted in it (a thread's 'online', a child process's first message), before it loads the
+   * task module. Once at most; the pool bounds the wait for it (see Scheduler's start bound).
+   */
+  up(): void;
   /** Every message that had arrived has been delivered: a good moment to send more work. */
   drained(): void;
   /**

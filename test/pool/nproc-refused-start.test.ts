@@ -17,13 +17,20 @@ const uid = 60_000 + (process.pid % 5000);
 const skip = asRoot ? undefined : 'needs root, to run the host as a user of its own (setpriv)';
 
 async function runHost(isolation: string, extra: number, minThreads: number): Promise<Record<string, unknown>[]> {
+  return runFixture(host, [isolation, String(extra), String(minThreads)]);
+}
+
+// The bound (60 s) fails a host that hangs rather than hanging the test.
+async function runFixture(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, unknown>[]> {
   // Reading the checkout wherever it is (a clone in a 0700 folder, as CI's may be): no exemption from the limit.
   const read = '+dac_override,+dac_read_search';
   const argv = [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', `--inh-caps=${read}`, `--ambient-caps=${read}`];
-  argv.push(process.execPath, host, isolation);
-  const { stdout } = await promisify(execFile)('setpriv', [...argv, String(extra), String(minThreads)], {
-    timeout: 60_000,
-  });
+  argv.push(process.execPath, file);
+  const { stdout } = await promisify(execFile)('setpriv', [...argv, ...args], { timeout: 60_000, env });
   return stdout
     .trim()
     .split('\n')
@@ -69,4 +76,38 @@ test('under isolation process, a child the system cannot fork (EAGAIN) is a fail
     { run: 'unserved', error: 'ERR_HIVE_THREAD_EXITED', message },
     { leftThreads: 0 },
   ]);
+});
+
+// A child given room to fork and to create some of Node's startup threads, not all, slept for ever in Node's startup
+// (its platform waits for the threads it could not create), without a word or an exit: the pool waited for it as for a
+// slow start, started no other, and its tasks waited for ever. Its start is bounded now (HIVE_POOL_START_TIMEOUT, 2 s
+// here): killed, it is a failed start like the others.
+const fewProcesses = fixture('nproc-few-processes.mjs').pathname;
+const bounded = { ...process.env, HIVE_POOL_START_TIMEOUT: '2000' };
+
+test('a child that forked but never came up is killed at the start bound: a failed start, its task fails', {
+  skip,
+}, async () => {
+  // Room for the child, Node's delayed-task thread and one platform thread: the next platform thread is refused.
+  const records = await runFixture(fewProcesses, ['process', '3', '1', '1', '1'], bounded);
+  const message =
+    'A pool worker could not be started: its process gave no sign of life within 2000 ms of its spawn and was killed (short of threads or processes? see ulimit -u)';
+  assert.deepEqual(records, [
+    { outcomes: [{ error: 'ERR_HIVE_THREAD_EXITED', message }] },
+    { errors: [`ERR_HIVE_THREAD_EXITED: ${message}`] },
+    { leftChildren: 0, leftThreads: 0 },
+  ]);
+});
+
+test('minThreads 1, maxThreads 4, 6 tasks, room for no whole child: every task settles, no child is left', {
+  skip,
+}, async () => {
+  // Children refused at fork, aborted at start, or asleep in it, depending on which got the room first: none started.
+  const records = await runFixture(fewProcesses, ['process', '4', '1', '4', '6'], bounded);
+  const outcomes = (records[0]?.outcomes ?? []) as { error?: string }[];
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.error),
+    Array(6).fill('ERR_HIVE_THREAD_EXITED'),
+  );
+  assert.deepEqual(records[2], { leftChildren: 0, leftThreads: 0 });
 });
