@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { splitArgs } from '../config/split-args.js';
 
 // Node's permission model (`--experimental-permission` on Node 20, `--permission` from Node 22), as fork mode's
 // daemon/fork-primary.ts matches it.
@@ -14,7 +15,11 @@ const HIVE_FILES = resolve(fileURLToPath(new URL('..', import.meta.url)));
  * What an app process's Node flags need besides `nodeArgs` for Hive's preload to load: under the permission model,
  * read access to Hive's own files, which the app's `--allow-fs-read` names only when Hive is installed inside the
  * app's folder (not a global install). Nothing otherwise: the flag would be refused (Node 20) or be a no-op.
+ * `nodeOptions`: the process's NODE_OPTIONS, which turns the model on as well (`--experimental-permission` on Node 20,
+ * `--permission` on Node 24, each refusing the other there); the grant then goes among the flags, which Node adds to
+ * that variable's.
  */
-export function permissionGrants(nodeArgs: readonly string[]): string[] {
-  return nodeArgs.some((arg) => PERMISSION.test(arg)) ? [`--allow-fs-read=${HIVE_FILES}`] : [];
+export function permissionGrants(nodeArgs: readonly string[], nodeOptions = ''): string[] {
+  const flags = [...nodeArgs, ...splitArgs(nodeOptions).args];
+  return flags.some((arg) => PERMISSION.test(arg)) ? [`--allow-fs-read=${HIVE_FILES}`] : [];
 }

@@ -874,7 +874,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const appPort = this.#appPorts.of(appPortOf({ port: options.port, env: options.env, read, daemonGiven }));
     const outputHold = this.#outputHold;
     // Node reads the settings at each fork: the slot's arguments, which a reload may have changed since the last one.
-    cluster.setupPrimary({ args: [...command.args], execArgv: this.#execArgv(command.nodeArgs) });
+    // NODE_OPTIONS as the process gets it: `--env`, the config's env, or the environment it inherits.
+    const execArgv = this.#execArgv(command.nodeArgs, read('NODE_OPTIONS'));
+    cluster.setupPrimary({ args: [...command.args], execArgv });
     const worker = new WorkerProcess(cluster.fork(env), slot.instance, {
       ...options,
       ...timing,
@@ -1119,11 +1121,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   // The runtime preloaded before the app (and tsx for TypeScript), then the app's own Node.js arguments, then what the
-  // permission model needs to let the preload load.
-  #execArgv(nodeArgs: readonly string[]): string[] {
+  // permission model (turned on by those or by the process's NODE_OPTIONS) needs to let the preload load.
+  #execArgv(nodeArgs: readonly string[], nodeOptions: string | undefined): string[] {
     const execArgv = ['--import', runtimeEntry];
     if (this.options.typescript) execArgv.push('--import', import.meta.resolve('tsx'));
-    return [...execArgv, ...nodeArgs, ...permissionGrants(nodeArgs)];
+    return [...execArgv, ...nodeArgs, ...permissionGrants(nodeArgs, nodeOptions)];
   }
 
   /**

@@ -55,3 +55,29 @@ test('an app process refused a read before it is ready: the not-ready error name
   assert.match(line, /did not become ready: it exited \(code 1\) before it was ready: /);
   assert.ok(line.includes(grant), line);
 });
+
+// The model turned on by the app's NODE_OPTIONS (`-e`), not its node args: Node 20 takes `--experimental-permission`
+// there and refuses `--permission`, Node 24 the other way round. The process died on Hive's preload, and the hint
+// told the user to grant a file of Hive's.
+test('a cluster app under the permission model of its NODE_OPTIONS starts and serves: Hive grants its own files', async () => {
+  const port = await freePort();
+  const hive = startHive(
+    [
+      '--name',
+      'perm-env',
+      app,
+      '-i',
+      '1',
+      '--port',
+      String(port),
+      '-e',
+      `NODE_OPTIONS=${permission} --allow-fs-read=${dir}`,
+    ],
+    { HIVE_DOCS: hiveDocs },
+  );
+  await hive.waitFor(isEvent('state', { state: 'online' }), 'online', 20_000);
+  const { body } = await request(`http://127.0.0.1:${port}/`, { reset: true });
+  assert.deepEqual(await body.json(), { own: 'read', hiveDocs: 'ERR_ACCESS_DENIED' });
+  hive.kill('SIGTERM');
+  assert.equal((await hive.exited).code, 0, hive.stderr.join(''));
+});
