@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { splitArgs } from '../config/split-args.js';
 
 // Node's permission model (`--experimental-permission` on Node 20, `--permission` from Node 22), as fork mode's
-// daemon/fork-primary.ts matches it.
+// daemon/fork-primary.ts matches it, and daemon/primary-node-options.ts in NODE_OPTIONS.
 const PERMISSION = /^--(?:experimental-permission|permission)(?:=|$)/;
 
 // Hive's built files (dist/): the runtime preload imports only these (no package of node_modules), and so does the pool
@@ -20,6 +20,12 @@ const HIVE_FILES = resolve(fileURLToPath(new URL('..', import.meta.url)));
  * that variable's.
  */
 export function permissionGrants(nodeArgs: readonly string[], nodeOptions = ''): string[] {
-  const flags = [...nodeArgs, ...splitArgs(nodeOptions).args];
-  return flags.some((arg) => PERMISSION.test(arg)) ? [`--allow-fs-read=${HIVE_FILES}`] : [];
+  return nodeArgs.some((arg) => PERMISSION.test(arg)) || permissionIn(nodeOptions)
+    ? [`--allow-fs-read=${HIVE_FILES}`]
+    : [];
+}
+
+/** Whether a NODE_OPTIONS value turns Node's permission model on. */
+export function permissionIn(nodeOptions: string | undefined): boolean {
+  return splitArgs(nodeOptions ?? '').args.some((arg) => PERMISSION.test(arg));
 }

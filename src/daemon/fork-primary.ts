@@ -24,6 +24,7 @@ import { PM2_READY, waitUntilReady } from '../cluster/ready-wait.js';
 import { noRestartReason, RestartPolicy, type RestartPolicyOptions } from '../cluster/restart-policy.js';
 import { freeInstances, type SlotStanding, scaleDownOrder } from '../cluster/scale-slots.js';
 import { parseSize } from '../cluster/units.js';
+import { splitArgs } from '../config/split-args.js';
 import { StderrTail } from '../crash-summary.js';
 import { describeValue, InvalidArgumentError } from '../errors.js';
 import { exitFlushed } from '../exit-flushed.js';
@@ -34,6 +35,7 @@ import { type ForkArgv, joinForkArgv, reloadedForkArgv } from './fork-argv.js';
 import { FORK_SPAWN_FAILED } from './fork-exit.js';
 import { forkRestartPolicy } from './fork-restart-policy.js';
 import { sayLeaving } from './primary-leaving.js';
+import { restoreAppNodeOptions } from './primary-node-options.js';
 import { ProcStats } from './proc-stats.js';
 import type { ReloadSlot } from './protocol.js';
 import { ARGUMENT_KEYS, RELOAD_COMMAND_KEYS } from './reload-command.js';
@@ -108,6 +110,8 @@ interface Slot {
 type Setup = Pick<Slot, 'env' | 'args' | 'memoryLimit' | 'listenTimeout'>;
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ForkOptions;
+// The app's NODE_OPTIONS the daemon kept from this primary (a permission flag would have stopped it): its processes'.
+restoreAppNodeOptions();
 // The app's folder with symlinks kept (the daemon sets PWD to it), read once: later, after a deploy switched the link,
 // PWD no longer names this process's own folder. Each process started there runs the release linked then.
 const appCwd = logicalCwd();
@@ -238,7 +242,8 @@ const CLAIM = fileURLToPath(new URL('../runtime/fork-claim.cjs', import.meta.url
 // (`--experimental-policy`, Node 20) among the program's flags: Node 20 holds a preload to `--allow-fs-read`, which
 // names the app's files, not Hive's, or to the manifest's integrity list, and the program exited before the app's code
 // ran. It gets no claim then, as before there was one (an argument of the app's own of that name also leaves it out:
-// harmless). In NODE_OPTIONS either would stop this primary itself first.
+// harmless). The program's NODE_OPTIONS alike: the daemon keeps it from this primary, which it would stop first
+// (primary-node-options.ts), and this primary puts it back for the program.
 const NO_CLAIM = /^--(?:experimental-permission|permission|experimental-policy)(?:=|$)/;
 
 // Throws when spawn does (E2BIG: an environment too large for exec), having started nothing. `initial`: spawned by
@@ -251,7 +256,7 @@ function launch(slot: Slot, setup: Setup = slot, initial = false): void {
   const node = NODE_PROGRAM.test(options.command) || options.command === process.execPath;
   const claims =
     (options.command === process.execPath ? process.versions.bun === undefined : NODE_ONLY.test(options.command)) &&
-    !args.some((arg) => NO_CLAIM.test(arg));
+    ![...args, ...splitArgs(env.NODE_OPTIONS ?? '').args].some((arg) => NO_CLAIM.test(arg));
   const child = spawn(options.command, claims ? ['--require', CLAIM, ...args] : [...args], {
     cwd: appCwd,
     env: {

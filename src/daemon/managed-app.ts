@@ -60,6 +60,7 @@ import { killTree } from './kill-tree.js';
 import { endLeftoverGroup, endLeftoverWorkers, type RecordedProcess, signalEach } from './leftover-workers.js';
 import { hivePaths } from './paths.js';
 import { markedPrimaryEnv } from './primary-app-id.js';
+import { primaryOwnEnv } from './primary-node-options.js';
 import { primarySpawnError } from './primary-spawn-error.js';
 import { PrimaryWatch } from './primary-watch.js';
 import type { ProcStats } from './proc-stats.js';
@@ -1107,7 +1108,7 @@ export class ManagedApp {
         cwd: spec.cwd,
         // Only a cluster-mode primary (`hive run`) takes the mark off: a fork-mode one would hand it down to its
         // processes.
-        env: spec.fork ? this.#primaryEnv() : markedPrimaryEnv(this.#primaryEnv()),
+        env: primaryOwnEnv(spec.fork ? this.#primaryEnv() : markedPrimaryEnv(this.#primaryEnv())),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         // The daemon's own flags (e.g. a loader) are not the app's business.
         execArgv: spec.fork ? FORK_PRIMARY_FLAGS : [],

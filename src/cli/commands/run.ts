@@ -6,6 +6,7 @@ import { formatEvent, formatLine, lastExitText } from '../../cluster/log-format.
 import { OutputHold } from '../../cluster/output-hold.js';
 import { type LastExit, Supervisor, type SupervisorEvent, type WorkerLine } from '../../cluster/supervisor.js';
 import { claimAppId } from '../../daemon/primary-app-id.js';
+import { restoreAppNodeOptions } from '../../daemon/primary-node-options.js';
 import type { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { shortTokenWarning } from '../../dashboard/token-check.js';
 import { EXIT_FLUSH_TIMEOUT_MS, exitAtLineEnd } from '../../exit-flushed.js';
@@ -49,6 +50,8 @@ export default async function run(argv: string[]): Promise<number> {
   // The app's id is the daemon's to give: one inherited by a `hive run` started from inside a managed app would number
   // its pm_ids from the outer app's (cluster/pm-id.ts). Told once, here: the daemon's mark is gone after this.
   const forkedByDaemon = claimAppId();
+  // The app's NODE_OPTIONS the daemon kept from this primary (a permission flag would have stopped it): its processes'.
+  restoreAppNodeOptions();
   let args: RunArgs;
   let supervisor: Supervisor;
   try {
