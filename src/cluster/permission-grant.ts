@@ -7,9 +7,12 @@ import { splitArgs } from '../config/split-args.js';
 const PERMISSION = /^--(?:experimental-permission|permission)(?:=|$)/;
 
 // Hive's built files (dist/): the runtime preload imports only these (no package of node_modules), and so does the pool
-// entry that a process-isolated pool's children load. The narrowest folder that holds them all: Hive's package.json,
-// docs and node_modules stay unreadable to an app that was not granted them.
+// entry that a process-isolated pool's children load. The narrowest folder that holds them all: Hive's docs and
+// node_modules stay unreadable to an app that was not granted them.
 const HIVE_FILES = resolve(fileURLToPath(new URL('..', import.meta.url)));
+// And Hive's package.json, which Node's ESM loader reads for the preload's module type: Node 20.11 (Hive's oldest)
+// holds that read to the model too, and failed the preload without it (later releases let the lookup through).
+const HIVE_PACKAGE_JSON = resolve(HIVE_FILES, '..', 'package.json');
 
 /**
  * What an app process's Node flags need besides `nodeArgs` for Hive's preload to load: under the permission model,
@@ -21,7 +24,7 @@ const HIVE_FILES = resolve(fileURLToPath(new URL('..', import.meta.url)));
  */
 export function permissionGrants(nodeArgs: readonly string[], nodeOptions = ''): string[] {
   return nodeArgs.some((arg) => PERMISSION.test(arg)) || permissionIn(nodeOptions)
-    ? [`--allow-fs-read=${HIVE_FILES}`]
+    ? [`--allow-fs-read=${HIVE_FILES}`, `--allow-fs-read=${HIVE_PACKAGE_JSON}`]
     : [];
 }
 

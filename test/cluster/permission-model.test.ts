@@ -2,11 +2,12 @@
 // died before the app ran, denied a read of Hive's own preload (dist/runtime/register.js), whenever Hive sits outside
 // that folder (a global install). Hive grants its own built files, and nothing else, when the flags turn the model on.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
-import { freePort, isEvent, runHive, startHive, tempApp, tempDir } from './helpers.js';
+import { freePort, isEvent, outputOf, runHive, startHive, tempApp, tempDir, until } from './helpers.js';
 
 // `--experimental-permission` on Node 20, `--permission` since.
 const permission = process.versions.node.startsWith('20.') ? '--experimental-permission' : '--permission';
@@ -80,4 +81,33 @@ test('a cluster app under the permission model of its NODE_OPTIONS starts and se
   assert.deepEqual(await body.json(), { own: 'read', hiveDocs: 'ERR_ACCESS_DENIED' });
   hive.kill('SIGTERM');
   assert.equal((await hive.exited).code, 0, hive.stderr.join(''));
+});
+
+// Node 20's `--allow-fs-read` once split its value on commas: Hive installed in a folder whose name has one still gets
+// its grants whole (every Node Hive runs on takes the value as one path), so its preload loads.
+test('Hive installed in a folder whose name has a comma: its grant of its own files holds', async () => {
+  const installed = join(tempDir('hive-permission-install-'), 'hi,ve');
+  const repo = new URL('../../', import.meta.url).pathname;
+  mkdirSync(installed);
+  cpSync(join(repo, 'dist'), join(installed, 'dist'), { recursive: true });
+  cpSync(join(repo, 'package.json'), join(installed, 'package.json'));
+  symlinkSync(realpathSync(join(repo, 'node_modules')), join(installed, 'node_modules'));
+  const port = await freePort();
+  const args = ['run', app, '-i', '1', '--port', String(port), `--node-args=${permission} --allow-fs-read=${dir}`];
+  const hive = spawn(process.execPath, [join(installed, 'dist/cli/hive.js'), ...args], {
+    env: { ...process.env, HIVE_DOCS: hiveDocs },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = outputOf(hive, 30_000);
+  let reply: unknown;
+  await until(async () => {
+    reply = await request(`http://127.0.0.1:${port}/`, { reset: true }).then(
+      ({ body }) => body.json(),
+      () => undefined,
+    );
+    return reply !== undefined;
+  }, 'its reply').finally(() => hive.kill('SIGTERM'));
+  assert.deepEqual(reply, { own: 'read', hiveDocs: 'ERR_ACCESS_DENIED' });
+  const { code, stderr } = await exited;
+  assert.equal(code, 0, stderr);
 });
