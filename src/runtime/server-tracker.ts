@@ -112,12 +112,14 @@ export class ServerTracker {
   }
 
   // Node makes a connection's session and emits 'session' inside its own listener of the connection (h2c: 'connection';
-  // TLS: 'secureConnection'), the server's first: one appended here runs right after, with the session's socket.
+  // TLS: 'secureConnection'), the server's first: one appended here runs right after, with the session's socket. Paired
+  // even when already closed: one made during a drain (a TLS handshake the server finished after the SIGTERM) was closed
+  // at once, and unpaired its socket was never destroyed after the grace, so a silent client held the drain to SIGKILL.
   #pairSessionSocket(server: Http2Server | Http2SecureServer): void {
     server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (socket: Socket) => {
       const session = this.#newSession;
       this.#newSession = undefined;
-      if (session !== undefined && !session.closed) this.#sessionSockets.set(session, socket);
+      if (session !== undefined) this.#sessionSockets.set(session, socket);
     });
   }
 
